@@ -16,5 +16,11 @@ add_compile_options(
   $<$<COMPILE_LANGUAGE:CXX>:-Wno-unused-parameter>
   $<$<COMPILE_LANGUAGE:CXX>:-Werror=deprecated-declarations>)
 
+# add_mlir_doc writes under MLIR_BINARY_DIR/docs; keep that inside our tree.
+set(MLIR_BINARY_DIR ${PROJECT_BINARY_DIR})
+if(NOT TARGET mlir-doc)
+  add_custom_target(mlir-doc)
+endif()
+
 # Every compiler-side library and tool links the one MLIR and LLVM dylib.
 set(SEQC_MLIR_LIBS MLIR LLVM)

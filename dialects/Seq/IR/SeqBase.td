@@ -1,0 +1,48 @@
+//===- SeqBase.td - seq dialect definition -----------------*- tablegen -*-===//
+//
+// The `seq` dialect describes sequence models at the level a model author
+// thinks in: recurrences, attention and temporal convolution are single named
+// ops with complete semantics, so that the rewrites that need their meaning
+// (hoisting input projections, fusing gates, flash attention) can see it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_DIALECT_SEQ_SEQBASE_TD
+#define SEQC_DIALECT_SEQ_SEQBASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+
+def Seq_Dialect : Dialect {
+  let name = "seq";
+  let cppNamespace = "::seqc::seq";
+  let summary = "Sequence-model ops: recurrences, attention, temporal convolution";
+  let description = [{
+    The `seq` dialect holds tensor-level ops with value semantics for
+    sequence models: `seq.rnn`, `seq.lstm`, `seq.gru` (the ONNX operator
+    semantics, which are a superset of PyTorch's), `seq.attention`
+    (scaled dot-product attention with MHA/GQA/MQA, causal alignment, sliding
+    windows and masks), `seq.conv1d` (dilated, grouped, optionally causal),
+    a generic recurrence `seq.scan` whose region is the step body, and the
+    model glue that upstream dialects do not express directly (`seq.linear`,
+    `seq.layer_norm`, `seq.rms_norm`, `seq.embedding`, `seq.activation`).
+    Time and batch dimensions may be dynamic; feature sizes are static in
+    practice because weights fix them, but the verifiers accept dynamic ones.
+    See `dialects/Seq/Rationale.md` for why the dialect looks like this.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    void registerAttributes();
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
+class Seq_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Seq_Dialect, mnemonic, traits>;
+
+class Seq_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<Seq_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+#endif // SEQC_DIALECT_SEQ_SEQBASE_TD

@@ -1,0 +1,271 @@
+//===- SeqOps.cpp - seq attention, convolution and glue ops -------------===//
+
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/IR/SeqVerifyUtils.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace seqc::seq;
+
+#define GET_OP_CLASSES
+#include "dialects/Seq/IR/SeqOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionOp::verify() {
+  Operation *op = getOperation();
+  for (auto [name, value] : {std::pair<const char *, Value>{"query", getQuery()},
+                             {"key", getKey()},
+                             {"value", getValue()},
+                             {"result", getResult()}}) {
+    if (cast<RankedTensorType>(value.getType()).getRank() != 4)
+      return emitOpError() << "'" << name
+                           << "' must have rank 4 (B x heads x L x D), found "
+                           << value.getType();
+    if (failed(verifySameElementType(op, name, getQuery().getType(),
+                                     value.getType())))
+      return failure();
+  }
+  Type q = getQuery().getType(), k = getKey().getType();
+  int64_t b = dimOf(q, 0), hq = dimOf(q, 1), lq = dimOf(q, 2),
+          d = dimOf(q, 3);
+  int64_t hkv = dimOf(k, 1), lk = dimOf(k, 2);
+  int64_t dv = dimOf(getValue().getType(), 3);
+  if (failed(verifyShape(op, "key", k,
+                         {{b, "B"}, {hkv, "Hkv"}, {lk, "Lk"}, {d, "D"}})) ||
+      failed(verifyShape(op, "value", getValue().getType(),
+                         {{b, "B"}, {hkv, "Hkv"}, {lk, "Lk"}, {dv, "Dv"}})) ||
+      failed(verifyShape(op, "result", getResult().getType(),
+                         {{b, "B"}, {hq, "Hq"}, {lq, "Lq"}, {dv, "Dv"}})))
+    return failure();
+  if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
+      hq % hkv != 0)
+    return emitOpError() << "query heads (" << hq
+                         << ") must be a multiple of key/value heads (" << hkv
+                         << ")";
+
+  if (Value mask = getMask()) {
+    auto maskType = cast<RankedTensorType>(mask.getType());
+    Type elementType = maskType.getElementType();
+    if (!elementType.isInteger(1) &&
+        elementType != getElementTypeOrSelf(q))
+      return emitOpError() << "'mask' must be i1 (keep where true) or "
+                           << getElementTypeOrSelf(q)
+                           << " (added to the scores), found " << elementType;
+    int64_t scores[4] = {b, hq, lq, lk};
+    const char *names[4] = {"B", "Hq", "Lq", "Lk"};
+    int64_t rank = maskType.getRank();
+    if (rank < 2 || rank > 4)
+      return emitOpError() << "'mask' must have rank 2 to 4 (broadcast to "
+                              "B x Hq x Lq x Lk), found "
+                           << maskType;
+    for (int64_t i = 0; i < rank; ++i) {
+      int64_t found = maskType.getDimSize(i);
+      int64_t expected = scores[4 - rank + i];
+      if (found == 1 || ShapedType::isDynamic(found) ||
+          ShapedType::isDynamic(expected) || found == expected)
+        continue;
+      return emitOpError() << "'mask' dimension " << i << " (" << found
+                           << ") must be 1 or " << names[4 - rank + i] << " ("
+                           << expected << ")";
+    }
+  }
+
+  if (std::optional<ArrayRef<int64_t>> window = getWindow()) {
+    if (window->size() != 2)
+      return emitOpError() << "'window' must be [left, right], found "
+                           << window->size() << " value(s)";
+    if ((*window)[0] < -1 || (*window)[1] < -1)
+      return emitOpError()
+             << "'window' sides must be >= 0, or -1 for unbounded";
+    if ((*window)[0] == -1 && (*window)[1] == -1)
+      return emitOpError() << "'window' is unbounded on both sides; omit it";
+  }
+  if (std::optional<APFloat> scale = getScale()) {
+    float value = scale->convertToFloat();
+    if (!(value > 0.0f && std::isfinite(value)))
+      return emitOpError() << "'scale' must be positive and finite, found "
+                           << value;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv1dOp
+//===----------------------------------------------------------------------===//
+
+std::pair<int64_t, int64_t> Conv1dOp::getPaddingSizes() {
+  if (getCausal()) {
+    int64_t kernel = dimOf(getWeight().getType(), 2);
+    return {getDilation() * (kernel - 1), 0};
+  }
+  if (DenseI64ArrayAttr padding = getPaddingAttr();
+      padding && padding.size() == 2)
+    return {padding[0], padding[1]};
+  return {0, 0};
+}
+
+LogicalResult Conv1dOp::verify() {
+  Operation *op = getOperation();
+  Type input = getInput().getType(), weight = getWeight().getType();
+  if (cast<RankedTensorType>(input).getRank() != 3)
+    return emitOpError() << "'input' must have rank 3 (B x Cin x T), found "
+                         << input;
+  if (cast<RankedTensorType>(weight).getRank() != 3)
+    return emitOpError()
+           << "'weight' must have rank 3 (Cout x Cin/groups x K), found "
+           << weight;
+  int64_t groups = getGroups();
+  int64_t b = dimOf(input, 0), cin = dimOf(input, 1), t = dimOf(input, 2);
+  int64_t cout = dimOf(weight, 0), k = dimOf(weight, 2);
+  if (!ShapedType::isDynamic(cin) && cin % groups != 0)
+    return emitOpError() << "input channels (" << cin
+                         << ") must be divisible by groups (" << groups << ")";
+  if (!ShapedType::isDynamic(cout) && cout % groups != 0)
+    return emitOpError() << "output channels (" << cout
+                         << ") must be divisible by groups (" << groups << ")";
+  int64_t cinPerGroup =
+      ShapedType::isDynamic(cin) ? ShapedType::kDynamic : cin / groups;
+  if (failed(verifyShape(op, "weight", weight,
+                         {{cout, "Cout"},
+                          {cinPerGroup, "Cin/groups"},
+                          {k, "K"}})))
+    return failure();
+  if (getBias() &&
+      failed(verifyShape(op, "bias", getBias().getType(), {{cout, "Cout"}})))
+    return failure();
+  if (std::optional<ArrayRef<int64_t>> padding = getPadding()) {
+    if (getCausal())
+      return emitOpError() << "'causal' fixes the padding; do not also give "
+                              "'padding'";
+    if (padding->size() != 2 || (*padding)[0] < 0 || (*padding)[1] < 0)
+      return emitOpError()
+             << "'padding' must be two non-negative sizes [left, right]";
+  }
+  for (auto [name, value] :
+       {std::pair<const char *, Value>{"weight", getWeight()},
+        {"bias", getBias()},
+        {"result", getResult()}})
+    if (value &&
+        failed(verifySameElementType(op, name, input, value.getType())))
+      return failure();
+
+  int64_t tOut = ShapedType::kDynamic;
+  if (!ShapedType::isDynamic(t) && !ShapedType::isDynamic(k)) {
+    auto [left, right] = getPaddingSizes();
+    int64_t span = t + left + right - getDilation() * (k - 1) - 1;
+    if (span < 0)
+      return emitOpError() << "the dilated kernel (" << getDilation() * (k - 1) + 1
+                           << " steps) is longer than the padded input ("
+                           << t + left + right << " steps)";
+    tOut = span / getStride() + 1;
+  }
+  return verifyShape(op, "result", getResult().getType(),
+                     {{b, "B"}, {cout, "Cout"}, {tOut, "Tout"}});
+}
+
+//===----------------------------------------------------------------------===//
+// Glue ops
+//===----------------------------------------------------------------------===//
+
+/// The result shape of an op that replaces the last dimension of `input`.
+static SmallVector<ExpectedDim> replaceLastDim(Type input, int64_t size,
+                                               StringRef name) {
+  auto type = cast<RankedTensorType>(input);
+  SmallVector<ExpectedDim> dims;
+  for (int64_t i = 0; i + 1 < type.getRank(); ++i)
+    dims.push_back({type.getDimSize(i), "d" + std::to_string(i)});
+  dims.push_back({size, name.str()});
+  return dims;
+}
+
+LogicalResult LinearOp::verify() {
+  Operation *op = getOperation();
+  Type input = getInput().getType();
+  if (cast<RankedTensorType>(input).getRank() < 1)
+    return emitOpError() << "'input' must have rank >= 1";
+  int64_t in = dimOf(input, cast<RankedTensorType>(input).getRank() - 1);
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  if (weight.getRank() != 2)
+    return emitOpError() << "'weight' must have rank 2 (O x I), found "
+                         << weight;
+  int64_t out = weight.getDimSize(0);
+  if (failed(verifyShape(op, "weight", weight, {{out, "O"}, {in, "I"}})))
+    return failure();
+  if (getBias() &&
+      failed(verifyShape(op, "bias", getBias().getType(), {{out, "O"}})))
+    return failure();
+  for (auto [name, value] : {std::pair<const char *, Value>{"weight", getWeight()},
+                             {"bias", getBias()},
+                             {"result", getResult()}})
+    if (value &&
+        failed(verifySameElementType(op, name, input, value.getType())))
+      return failure();
+  return verifyShape(op, "result", getResult().getType(),
+                     replaceLastDim(input, out, "O"));
+}
+
+/// Shared by layer_norm and rms_norm: `axis` in range, parameters shaped like
+/// the normalized dimensions, result shaped like the input.
+static LogicalResult verifyNormalization(Operation *op, Value input,
+                                         int64_t axis,
+                                         ArrayRef<std::pair<const char *, Value>>
+                                             params,
+                                         Value result, float epsilon) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  if (axis < -rank || axis >= rank)
+    return op->emitOpError() << "'axis' must be in [" << -rank << ", " << rank
+                             << "), found " << axis;
+  if (axis < 0)
+    axis += rank;
+  SmallVector<ExpectedDim> normalized;
+  for (int64_t i = axis; i < rank; ++i)
+    normalized.push_back({type.getDimSize(i), "d" + std::to_string(i)});
+  for (auto [name, value] : params) {
+    if (!value)
+      continue;
+    if (failed(verifyShape(op, name, value.getType(), normalized)) ||
+        failed(verifySameElementType(op, name, type, value.getType())))
+      return failure();
+  }
+  if (!(epsilon >= 0.0f && std::isfinite(epsilon)))
+    return op->emitOpError() << "'epsilon' must be non-negative and finite";
+  if (result.getType() != input.getType())
+    return op->emitOpError() << "result type " << result.getType()
+                             << " must equal the input type " << type;
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  return verifyNormalization(*this, getInput(), getAxis(),
+                             {{"scale", getScale()}, {"bias", getBias()}},
+                             getResult(), getEpsilon().convertToFloat());
+}
+
+LogicalResult RmsNormOp::verify() {
+  return verifyNormalization(*this, getInput(), getAxis(),
+                             {{"scale", getScale()}}, getResult(),
+                             getEpsilon().convertToFloat());
+}
+
+LogicalResult EmbeddingOp::verify() {
+  auto table = cast<RankedTensorType>(getTable().getType());
+  if (table.getRank() != 2)
+    return emitOpError() << "'table' must have rank 2 (V x E), found "
+                         << table;
+  auto indices = cast<RankedTensorType>(getIndices().getType());
+  SmallVector<ExpectedDim> dims;
+  for (int64_t i = 0; i < indices.getRank(); ++i)
+    dims.push_back({indices.getDimSize(i), "d" + std::to_string(i)});
+  dims.push_back({table.getDimSize(1), "E"});
+  if (failed(verifySameElementType(*this, "result", table,
+                                   getResult().getType())))
+    return failure();
+  return verifyShape(*this, "result", getResult().getType(), dims);
+}

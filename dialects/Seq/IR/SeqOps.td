@@ -1,0 +1,490 @@
+//===- SeqOps.td - seq dialect ops -------------------------*- tablegen -*-===//
+
+#ifndef SEQC_DIALECT_SEQ_SEQOPS_TD
+#define SEQC_DIALECT_SEQ_SEQOPS_TD
+
+include "dialects/Seq/IR/SeqBase.td"
+include "dialects/Seq/IR/SeqEnums.td"
+include "dialects/Seq/IR/SeqAttrs.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/OpAsmInterface.td"
+
+def Seq_ActivationArrayAttr
+    : TypedArrayAttrBase<Seq_ActivationAttr, "array of #seq.act">;
+
+def Seq_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def Seq_IntTensor : RankedTensorOf<[AnySignlessInteger]>;
+def Seq_MaskTensor : RankedTensorOf<[AnyFloat, I1]>;
+
+//===----------------------------------------------------------------------===//
+// Recurrences
+//===----------------------------------------------------------------------===//
+
+// What seq.rnn, seq.lstm and seq.gru share: the ONNX operands, attributes
+// and layouts. G is the number of gates (1, 4, 3), D the number of
+// directions, H the hidden size.
+class Seq_RecurrenceOp<string mnemonic, list<Trait> traits = []>
+    : Seq_Op<mnemonic, !listconcat(traits, [Pure, AttrSizedOperandSegments])> {
+  code commonExtraClassDeclaration = [{
+    /// 2 for a bidirectional recurrence, else 1.
+    int64_t getNumDirections() {
+      return getDirection() == ::seqc::seq::Direction::bidirectional ? 2 : 1;
+    }
+    bool isBatchMajor() {
+      return getLayout() == ::seqc::seq::Layout::batch_major;
+    }
+    /// The activation in `slot` (0-based, per direction) for direction
+    /// `dir`, or the ONNX default when the op does not list activations.
+    ::seqc::seq::ActivationAttr getActivation(unsigned dir, unsigned slot);
+  }];
+}
+
+def Seq_RnnOp : Seq_RecurrenceOp<"rnn"> {
+  let summary = "Elman recurrence: h_t = f(x_t W^T + h_{t-1} R^T + Wb + Rb)";
+  let description = [{
+    One layer of a simple recurrent network with the full ONNX `RNN`
+    semantics (PyTorch's `nn.RNN` is the case tanh|relu, no clip, no
+    sequence lengths). Stacks are chains of ops: each layer is its own op so
+    that a pass sees every weight and can schedule layers as a wavefront.
+
+    Operands (D directions, H = `hidden_size`, ONNX shapes):
+    - `input`: `[T, B, I]` (`time_major`) or `[B, T, I]` (`batch_major`)
+    - `w`: `[D, H, I]`, `r`: `[D, H, H]`
+    - `bias` (optional): `[D, 2H]`, the input bias then the recurrent bias
+    - `initial_h` (optional): `[D, B, H]` (`[B, D, H]` batch-major)
+    - `sequence_lens` (optional): `[B]` integers; batch `b` runs only its
+      first `len[b]` steps (reverse: from `len[b]-1` down to 0); later
+      entries of `y` are zero and `y_h` holds the last valid state.
+
+    Results: `y` `[T, D, B, H]` (`[B, T, D, H]` batch-major), every hidden
+    state; `y_h` `[D, B, H]` (`[B, D, H]`), the final state.
+
+    `activations` lists one `#seq.act` per direction (default tanh); `clip`
+    clamps pre-activations to `[-clip, clip]`.
+
+    ```mlir
+    %y, %h = seq.rnn %x, %w, %r bias(%b) {hidden_size = 8 : i64,
+        activations = [#seq.act<relu>]}
+      : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>,
+         tensor<1x16xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Seq_FloatTensor:$input, Seq_FloatTensor:$w, Seq_FloatTensor:$r,
+    Optional<Seq_FloatTensor>:$bias,
+    Optional<Seq_FloatTensor>:$initial_h,
+    Optional<Seq_IntTensor>:$sequence_lens,
+    ConfinedAttr<I64Attr, [IntPositive]>:$hidden_size,
+    DefaultValuedAttr<Seq_Direction, "::seqc::seq::Direction::forward">:$direction,
+    DefaultValuedAttr<Seq_Layout, "::seqc::seq::Layout::time_major">:$layout,
+    OptionalAttr<Seq_ActivationArrayAttr>:$activations,
+    OptionalAttr<F32Attr>:$clip);
+  let results = (outs Seq_FloatTensor:$y, Seq_FloatTensor:$y_h);
+  let assemblyFormat = [{
+    $input `,` $w `,` $r (`bias` `(` $bias^ `)`)?
+    (`initial_h` `(` $initial_h^ `)`)?
+    (`sequence_lens` `(` $sequence_lens^ `)`)?
+    (`direction` `(` $direction^ `)`)?
+    (`layout` `(` $layout^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = commonExtraClassDeclaration;
+}
+
+def Seq_LstmOp : Seq_RecurrenceOp<"lstm"> {
+  let summary = "Long short-term memory recurrence (ONNX LSTM, PyTorch nn.LSTM)";
+  let description = [{
+    One LSTM layer with the full ONNX `LSTM` semantics plus PyTorch's
+    `proj_size`. Gates are in ONNX order **i, o, f, c**:
+
+    ```
+    i = f(x W_i^T + h R_i^T + Wb_i + Rb_i + P_i * c_{t-1})
+    f = f(x W_f^T + h R_f^T + Wb_f + Rb_f + P_f * c_{t-1})   (1 - i if input_forget)
+    c~ = g(x W_c^T + h R_c^T + Wb_c + Rb_c)
+    c_t = f * c_{t-1} + i * c~
+    o = f(x W_o^T + h R_o^T + Wb_o + Rb_o + P_o * c_t)
+    h_t = o * h(c_t)                   then h_t = h_t Proj^T with a projection
+    ```
+
+    Operands (H = `hidden_size`, P = projection size, Hout = P or H):
+    `input` as for `seq.rnn`; `w` `[D, 4H, I]`; `r` `[D, 4H, Hout]`;
+    `bias` `[D, 8H]`; `initial_h` `[D, B, Hout]`; `initial_c` `[D, B, H]`;
+    `peepholes` `[D, 3H]` (i, o, f); `projection` `[D, P, H]` (PyTorch's
+    `weight_hr`); `sequence_lens` `[B]`.
+    Results: `y` `[T, D, B, Hout]`, `y_h` `[D, B, Hout]`, `y_c` `[D, B, H]`
+    (batch-major: `[B, T, D, Hout]`, `[B, D, Hout]`, `[B, D, H]`).
+    `activations` lists f, g, h per direction (default sigmoid, tanh, tanh).
+
+    ```mlir
+    %y, %h, %c = seq.lstm %x, %w, %r bias(%b) direction(bidirectional)
+        {hidden_size = 8 : i64}
+      : (tensor<?x?x4xf32>, tensor<2x32x4xf32>, tensor<2x32x8xf32>,
+         tensor<2x64xf32>)
+      -> (tensor<?x2x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Seq_FloatTensor:$input, Seq_FloatTensor:$w, Seq_FloatTensor:$r,
+    Optional<Seq_FloatTensor>:$bias,
+    Optional<Seq_FloatTensor>:$initial_h,
+    Optional<Seq_FloatTensor>:$initial_c,
+    Optional<Seq_FloatTensor>:$peepholes,
+    Optional<Seq_FloatTensor>:$projection,
+    Optional<Seq_IntTensor>:$sequence_lens,
+    ConfinedAttr<I64Attr, [IntPositive]>:$hidden_size,
+    DefaultValuedAttr<Seq_Direction, "::seqc::seq::Direction::forward">:$direction,
+    DefaultValuedAttr<Seq_Layout, "::seqc::seq::Layout::time_major">:$layout,
+    OptionalAttr<Seq_ActivationArrayAttr>:$activations,
+    OptionalAttr<F32Attr>:$clip,
+    UnitAttr:$input_forget);
+  let results = (outs Seq_FloatTensor:$y, Seq_FloatTensor:$y_h,
+                      Seq_FloatTensor:$y_c);
+  let assemblyFormat = [{
+    $input `,` $w `,` $r (`bias` `(` $bias^ `)`)?
+    (`initial_h` `(` $initial_h^ `)`)?
+    (`initial_c` `(` $initial_c^ `)`)?
+    (`peepholes` `(` $peepholes^ `)`)?
+    (`projection` `(` $projection^ `)`)?
+    (`sequence_lens` `(` $sequence_lens^ `)`)?
+    (`direction` `(` $direction^ `)`)?
+    (`layout` `(` $layout^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = commonExtraClassDeclaration;
+}
+
+def Seq_GruOp : Seq_RecurrenceOp<"gru"> {
+  let summary = "Gated recurrent unit (ONNX GRU, PyTorch nn.GRU)";
+  let description = [{
+    One GRU layer with the full ONNX `GRU` semantics. Gates are in ONNX
+    order **z, r, h**:
+
+    ```
+    z = f(x W_z^T + h R_z^T + Wb_z + Rb_z)
+    r = f(x W_r^T + h R_r^T + Wb_r + Rb_r)
+    h~ = g(x W_h^T + (r * h) R_h^T + Rb_h + Wb_h)       linear_before_reset = false
+    h~ = g(x W_h^T + r * (h R_h^T + Rb_h) + Wb_h)       linear_before_reset = true
+    h_t = (1 - z) * h~ + z * h_{t-1}
+    ```
+
+    PyTorch's `nn.GRU` is `linear_before_reset` with gates reordered from
+    (r, z, n). Operands and results are those of `seq.rnn` with 3H gate rows:
+    `w` `[D, 3H, I]`, `r` `[D, 3H, H]`, `bias` `[D, 6H]`. `activations`
+    lists f, g per direction (default sigmoid, tanh).
+
+    ```mlir
+    %y, %h = seq.gru %x, %w, %r {hidden_size = 8 : i64, linear_before_reset}
+      : (tensor<?x?x4xf32>, tensor<1x24x4xf32>, tensor<1x24x8xf32>)
+      -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Seq_FloatTensor:$input, Seq_FloatTensor:$w, Seq_FloatTensor:$r,
+    Optional<Seq_FloatTensor>:$bias,
+    Optional<Seq_FloatTensor>:$initial_h,
+    Optional<Seq_IntTensor>:$sequence_lens,
+    ConfinedAttr<I64Attr, [IntPositive]>:$hidden_size,
+    DefaultValuedAttr<Seq_Direction, "::seqc::seq::Direction::forward">:$direction,
+    DefaultValuedAttr<Seq_Layout, "::seqc::seq::Layout::time_major">:$layout,
+    OptionalAttr<Seq_ActivationArrayAttr>:$activations,
+    OptionalAttr<F32Attr>:$clip,
+    UnitAttr:$linear_before_reset);
+  let results = (outs Seq_FloatTensor:$y, Seq_FloatTensor:$y_h);
+  let assemblyFormat = [{
+    $input `,` $w `,` $r (`bias` `(` $bias^ `)`)?
+    (`initial_h` `(` $initial_h^ `)`)?
+    (`sequence_lens` `(` $sequence_lens^ `)`)?
+    (`direction` `(` $direction^ `)`)?
+    (`layout` `(` $layout^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = commonExtraClassDeclaration;
+}
+
+//===----------------------------------------------------------------------===//
+// Generic recurrence
+//===----------------------------------------------------------------------===//
+
+def Seq_ScanOp : Seq_Op<"scan", [
+    RecursiveMemoryEffects, SingleBlock, AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>]> {
+  let summary = "A recurrence whose region is the step body";
+  let description = [{
+    Runs its body once per time step over dimension 0 of the `sequences`.
+    The body receives the step index, the carried state and the step's
+    slices of the sequences; it yields the next state followed by the step's
+    outputs. The op returns the final state followed by the outputs stacked
+    along a new dimension 0. With `reverse` the steps run from the last to
+    the first; outputs are still stored at their step's index.
+
+    Any cell, a custom one or a state-space / linear recurrence, can be
+    written this way; `seq-decompose-recurrences` rewrites the named cells
+    into it with the input projection hoisted out of the loop.
+
+    ```mlir
+    %h, %ys = seq.scan step(%t) carry(%h_prev = %h0 : tensor<2x8xf32>)
+        over(%x = %xs : tensor<?x2x8xf32>) -> tensor<?x2x8xf32> {
+      %sum = arith.addf %h_prev, %x : tensor<2x8xf32>
+      %h_next = math.tanh %sum : tensor<2x8xf32>
+      seq.yield %h_next, %h_next : tensor<2x8xf32>, tensor<2x8xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inits,
+                       Variadic<AnyRankedTensor>:$sequences,
+                       UnitAttr:$reverse);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [
+    // Builds the op and its body block; `bodyBuilder` receives the step
+    // index, the carried values and the step slices, and must create the
+    // seq.yield.
+    OpBuilder<(ins "::mlir::ValueRange":$inits,
+                   "::mlir::ValueRange":$sequences,
+                   "::mlir::TypeRange":$outputTypes, "bool":$reverse,
+                   "::llvm::function_ref<void(::mlir::OpBuilder &, "
+                   "::mlir::Location, ::mlir::Value, ::mlir::ValueRange, "
+                   "::mlir::ValueRange)>":$bodyBuilder)>
+  ];
+  let extraClassDeclaration = [{
+    /// The type of one step's slice of `sequenceType` (dimension 0 dropped).
+    static ::mlir::RankedTensorType getSliceType(::mlir::Type sequenceType);
+    unsigned getNumCarried() { return getInits().size(); }
+    unsigned getNumOutputs() { return getResults().size() - getNumCarried(); }
+    ::mlir::ResultRange getFinalStates() {
+      return getResults().take_front(getNumCarried());
+    }
+    ::mlir::ResultRange getOutputs() {
+      return getResults().drop_front(getNumCarried());
+    }
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+    ::mlir::BlockArgument getStepIndex() { return getBodyBlock().getArgument(0); }
+    ::mlir::Block::BlockArgListType getCarriedArgs() {
+      return getBodyBlock().getArguments().slice(1, getNumCarried());
+    }
+    ::mlir::Block::BlockArgListType getSliceArgs() {
+      return getBodyBlock().getArguments().drop_front(1 + getNumCarried());
+    }
+  }];
+}
+
+def Seq_YieldOp : Seq_Op<"yield", [Pure, Terminator, ReturnLike,
+                                  HasParent<"ScanOp">]> {
+  let summary = "Ends a seq.scan step: next state, then step outputs";
+  let description = [{
+    ```mlir
+    seq.yield %h_next, %y_t : tensor<2x8xf32>, tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, {}); }]>];
+}
+
+//===----------------------------------------------------------------------===//
+// Attention and convolution
+//===----------------------------------------------------------------------===//
+
+def Seq_AttentionOp : Seq_Op<"attention", [Pure]> {
+  let summary = "Scaled dot-product attention (MHA, GQA, MQA)";
+  let description = [{
+    `softmax(q k^T * scale + mask) v` per batch and query head, with
+    `q` `[B, Hq, Lq, D]`, `k` `[B, Hkv, Lk, D]`, `v` `[B, Hkv, Lk, Dv]` and
+    result `[B, Hq, Lq, Dv]`. Query head `h` reads key/value head
+    `h / (Hq / Hkv)`: Hkv = Hq is multi-head, 1 < Hkv < Hq grouped-query,
+    Hkv = 1 multi-query attention. `scale` defaults to `1/sqrt(D)`.
+
+    - `causal`: query `i` sees key `j` only if `j <= p(i)`, where
+      `p(i) = i` for `top_left` and `p(i) = i + Lk - Lq` for `bottom_right`.
+    - `window = array<i64: left, right>`: key `j` is seen only if
+      `p(i) - left <= j <= p(i) + right`; `-1` leaves a side unbounded.
+      Without `causal`, `p(i) = i`.
+    - `mask` (optional), broadcastable to `[B, Hq, Lq, Lk]` (right-aligned,
+      size-1 dimensions broadcast): a float mask is added to the scores, an
+      `i1` mask keeps the positions where it is true.
+
+    A query row that no key may be seen by yields zeros (PyTorch would yield
+    NaN); this keeps padded batches finite.
+
+    ```mlir
+    %o = seq.attention %q, %k, %v causal(bottom_right)
+        {window = array<i64: 16, 0>}
+      : (tensor<?x8x?x64xf32>, tensor<?x2x?x64xf32>, tensor<?x2x?x64xf32>)
+      -> tensor<?x8x?x64xf32>
+    ```
+  }];
+  let arguments = (ins Seq_FloatTensor:$query, Seq_FloatTensor:$key,
+                       Seq_FloatTensor:$value,
+                       Optional<Seq_MaskTensor>:$mask,
+                       OptionalAttr<Seq_CausalAlignment>:$causal,
+                       OptionalAttr<DenseI64ArrayAttr>:$window,
+                       OptionalAttr<F32Attr>:$scale);
+  let results = (outs Seq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`mask` `(` $mask^ `)`)?
+    (`causal` `(` $causal^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Seq_Conv1dOp : Seq_Op<"conv1d", [Pure]> {
+  let summary = "Dilated, grouped, optionally causal 1-D convolution (TCN)";
+  let description = [{
+    PyTorch `nn.Conv1d` semantics: `input` `[B, Cin, T]`, `weight`
+    `[Cout, Cin / groups, K]`, optional `bias` `[Cout]`, result
+    `[B, Cout, Tout]` with
+    `Tout = (T + pad_l + pad_r - dilation * (K - 1) - 1) / stride + 1`.
+    `causal` pads `dilation * (K - 1)` zeros on the left only, so output
+    step `t` depends on inputs up to `t` (with stride 1, Tout = T); it
+    excludes an explicit `padding = array<i64: left, right>`.
+
+    ```mlir
+    %y = seq.conv1d %x, %w bias(%b) {dilation = 4 : i64, causal}
+      : (tensor<?x16x?xf32>, tensor<16x16x3xf32>, tensor<16xf32>)
+      -> tensor<?x16x?xf32>
+    ```
+  }];
+  let arguments = (ins Seq_FloatTensor:$input, Seq_FloatTensor:$weight,
+                       Optional<Seq_FloatTensor>:$bias,
+                       DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>, "1">:$stride,
+                       DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>, "1">:$dilation,
+                       DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>, "1">:$groups,
+                       OptionalAttr<DenseI64ArrayAttr>:$padding,
+                       UnitAttr:$causal);
+  let results = (outs Seq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`bias` `(` $bias^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Zeros added before and after the time axis.
+    std::pair<int64_t, int64_t> getPaddingSizes();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Model glue
+//===----------------------------------------------------------------------===//
+
+def Seq_LinearOp : Seq_Op<"linear", [Pure]> {
+  let summary = "y = x W^T + b over the last dimension (PyTorch nn.Linear)";
+  let description = [{
+    `input` `[..., I]`, `weight` `[O, I]` (PyTorch layout), optional `bias`
+    `[O]`; the result is `[..., O]`. Kept as one op (rather than a
+    transpose, matmul and broadcast add) so packing and epilogue fusion see
+    a weight and a bias.
+
+    ```mlir
+    %y = seq.linear %x, %w bias(%b)
+      : (tensor<?x?x16xf32>, tensor<4x16xf32>, tensor<4xf32>) -> tensor<?x?x4xf32>
+    ```
+  }];
+  let arguments = (ins Seq_FloatTensor:$input, Seq_FloatTensor:$weight,
+                       Optional<Seq_FloatTensor>:$bias);
+  let results = (outs Seq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`bias` `(` $bias^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Seq_LayerNormOp : Seq_Op<"layer_norm", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Layer normalization over the trailing dimensions from `axis`";
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon) * scale + bias`, with mean and the
+    biased variance taken over dimensions `[axis, rank)` (ONNX
+    `LayerNormalization`; PyTorch `nn.LayerNorm` with a normalized shape of
+    that many dimensions). `scale` and `bias`, when present, have the shape
+    of those dimensions.
+
+    ```mlir
+    %y = seq.layer_norm %x scale(%g) bias(%b) {epsilon = 1.0e-05 : f32}
+      : (tensor<?x?x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<?x?x64xf32>
+    ```
+  }];
+  let arguments = (ins Seq_FloatTensor:$input,
+                       Optional<Seq_FloatTensor>:$scale,
+                       Optional<Seq_FloatTensor>:$bias,
+                       DefaultValuedAttr<F32Attr, "1.0e-05f">:$epsilon,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs Seq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`scale` `(` $scale^ `)`)? (`bias` `(` $bias^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Seq_RmsNormOp : Seq_Op<"rms_norm", [Pure]> {
+  let summary = "Root-mean-square normalization over the trailing dimensions";
+  let description = [{
+    `x / sqrt(mean(x^2) + epsilon) * scale`, the mean over dimensions
+    `[axis, rank)`; `scale` has the shape of those dimensions.
+
+    ```mlir
+    %y = seq.rms_norm %x scale(%g) {epsilon = 1.0e-06 : f32}
+      : (tensor<?x?x64xf32>, tensor<64xf32>) -> tensor<?x?x64xf32>
+    ```
+  }];
+  let arguments = (ins Seq_FloatTensor:$input,
+                       Optional<Seq_FloatTensor>:$scale,
+                       DefaultValuedAttr<F32Attr, "1.0e-05f">:$epsilon,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs Seq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`scale` `(` $scale^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Seq_EmbeddingOp : Seq_Op<"embedding", [Pure]> {
+  let summary = "Gathers rows of a table by integer index (nn.Embedding)";
+  let description = [{
+    `indices` of any shape `S` select rows of `table` `[V, E]`; the result
+    is `S x [E]`. An index outside `[0, V)` is a run-time error reported by
+    the generated code, never an out-of-bounds read.
+
+    ```mlir
+    %e = seq.embedding %ids, %table
+      : (tensor<?x?xi64>, tensor<1000x64xf32>) -> tensor<?x?x64xf32>
+    ```
+  }];
+  let arguments = (ins Seq_IntTensor:$indices, Seq_FloatTensor:$table);
+  let results = (outs Seq_FloatTensor:$result);
+  let assemblyFormat = [{
+    $indices `,` $table attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Seq_ActivationOp : Seq_Op<"activation", [Pure, SameOperandsAndResultType]> {
+  let summary = "Applies an activation function elementwise";
+  let description = [{
+    Any `#seq.act` kind, elementwise. Upstream `math.tanh`, `arith.maximumf`
+    and friends express the simple ones too; this op exists so front ends
+    emit one spelling for every activation (GELU, SiLU, the ONNX
+    parameterised ones) and the lowering chooses a vectorised form.
+
+    ```mlir
+    %y = seq.activation <gelu_tanh> %x : tensor<?x?x64xf32>
+    ```
+  }];
+  let arguments = (ins Seq_ActivationAttr:$kind, Seq_FloatTensor:$input);
+  let results = (outs Seq_FloatTensor:$result);
+  let assemblyFormat = "$kind $input attr-dict `:` type($input)";
+}
+
+#endif // SEQC_DIALECT_SEQ_SEQOPS_TD

@@ -1,0 +1,64 @@
+//===- SeqVerifyUtils.cpp - shape checks shared by the verifiers --------===//
+
+#include "dialects/Seq/IR/SeqVerifyUtils.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace seqc::seq {
+
+static void printSize(llvm::raw_ostream &os, int64_t size) {
+  if (ShapedType::isDynamic(size))
+    os << "?";
+  else
+    os << size;
+}
+
+LogicalResult verifyShape(Operation *op, StringRef what, Type type,
+                          ArrayRef<ExpectedDim> dims) {
+  auto tensorType = cast<RankedTensorType>(type);
+  bool ok = tensorType.getRank() == static_cast<int64_t>(dims.size());
+  for (unsigned i = 0; ok && i < dims.size(); ++i) {
+    int64_t found = tensorType.getDimSize(i);
+    int64_t expected = dims[i].size;
+    if (!ShapedType::isDynamic(found) && !ShapedType::isDynamic(expected) &&
+        found != expected)
+      ok = false;
+  }
+  if (ok)
+    return success();
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  os << "'" << what << "' must be [";
+  llvm::interleaveComma(dims, os, [&](const ExpectedDim &d) { os << d.name; });
+  os << "] = [";
+  llvm::interleaveComma(dims, os,
+                        [&](const ExpectedDim &d) { printSize(os, d.size); });
+  os << "], found " << type;
+  return op->emitOpError(message);
+}
+
+int64_t dimOf(Type type, unsigned index) {
+  return cast<RankedTensorType>(type).getDimSize(index);
+}
+
+int64_t scaleDim(int64_t size, int64_t factor) {
+  return ShapedType::isDynamic(size) ? ShapedType::kDynamic : size * factor;
+}
+
+int64_t mergeDims(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) ? b : a;
+}
+
+LogicalResult verifySameElementType(Operation *op, StringRef what,
+                                    Type reference, Type type) {
+  Type expected = cast<ShapedType>(reference).getElementType();
+  Type found = cast<ShapedType>(type).getElementType();
+  if (expected == found)
+    return success();
+  return op->emitOpError() << "'" << what << "' must have element type "
+                           << expected << ", found " << found;
+}
+
+} // namespace seqc::seq

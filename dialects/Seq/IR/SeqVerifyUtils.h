@@ -1,0 +1,50 @@
+//===- SeqVerifyUtils.h - shape checks shared by the verifiers --*- C++ -*-===//
+//
+// Verifier messages say what was expected and what was found, with the role
+// of every dimension ("D x 4*H x I"), because the person reading them is
+// usually debugging a front end or a hand-written test, not the op.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_DIALECTS_SEQ_IR_SEQVERIFYUTILS_H
+#define SEQC_DIALECTS_SEQ_IR_SEQVERIFYUTILS_H
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Operation.h"
+
+#include <string>
+
+namespace seqc::seq {
+
+/// One expected dimension: a size (ShapedType::kDynamic when any size is
+/// allowed) and the name of what it is, for the message.
+struct ExpectedDim {
+  int64_t size;
+  std::string name;
+};
+
+/// Checks that `value`'s ranked tensor type has rank `dims.size()` and sizes
+/// compatible with `dims` (dynamic on either side matches anything). On
+/// mismatch emits "'<what>' must be <shape names> = <sizes>, found <type>".
+mlir::LogicalResult verifyShape(mlir::Operation *op, llvm::StringRef what,
+                                mlir::Type type,
+                                llvm::ArrayRef<ExpectedDim> dims);
+
+/// Returns dimension `index` of a ranked tensor type.
+int64_t dimOf(mlir::Type type, unsigned index);
+
+/// Multiplies a static size by a factor, keeping dynamic sizes dynamic.
+int64_t scaleDim(int64_t size, int64_t factor);
+
+/// Returns the first of `a`, `b` that is static, or kDynamic.
+int64_t mergeDims(int64_t a, int64_t b);
+
+/// Checks that every type in `types` has the element type of `reference`.
+mlir::LogicalResult verifySameElementType(mlir::Operation *op,
+                                          llvm::StringRef what,
+                                          mlir::Type reference,
+                                          mlir::Type type);
+
+} // namespace seqc::seq
+
+#endif // SEQC_DIALECTS_SEQ_IR_SEQVERIFYUTILS_H
