@@ -1,0 +1,111 @@
+// RUN: seq-opt %s -split-input-file -verify-diagnostics
+
+func.func @rank(%q: tensor<8x4x16xf32>, %k: tensor<1x8x4x16xf32>, %v: tensor<1x8x4x16xf32>) {
+  // expected-error @+1 {{'query' must have rank 4 (B x heads x L x D), found 'tensor<8x4x16xf32>'}}
+  %o = seq.attention %q, %k, %v : (tensor<8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @element_type(%q: tensor<1x8x4x16xf32>, %k: tensor<1x8x4x16xf16>, %v: tensor<1x8x4x16xf32>) {
+  // expected-error @+1 {{'key' must have element type 'f32', found 'f16'}}
+  %o = seq.attention %q, %k, %v : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf16>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @key_dim(%q: tensor<1x8x4x16xf32>, %k: tensor<1x8x4x32xf32>, %v: tensor<1x8x4x16xf32>) {
+  // expected-error @+1 {{'key' must be [B, Hkv, Lk, D] = [1, 8, 4, 16], found tensor<1x8x4x32xf32>}}
+  %o = seq.attention %q, %k, %v : (tensor<1x8x4x16xf32>, tensor<1x8x4x32xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @value_len(%q: tensor<1x8x4x16xf32>, %k: tensor<1x8x4x16xf32>, %v: tensor<1x8x5x16xf32>) {
+  // expected-error @+1 {{'value' must be [B, Hkv, Lk, Dv] = [1, 8, 4, 16], found tensor<1x8x5x16xf32>}}
+  %o = seq.attention %q, %k, %v : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x5x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @result(%q: tensor<1x8x4x16xf32>, %k: tensor<1x8x6x16xf32>, %v: tensor<1x8x6x8xf32>) {
+  // expected-error @+1 {{'result' must be [B, Hq, Lq, Dv] = [1, 8, 4, 8], found tensor<1x8x4x16xf32>}}
+  %o = seq.attention %q, %k, %v : (tensor<1x8x4x16xf32>, tensor<1x8x6x16xf32>, tensor<1x8x6x8xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @heads(%q: tensor<1x8x4x16xf32>, %k: tensor<1x3x4x16xf32>, %v: tensor<1x3x4x16xf32>) {
+  // expected-error @+1 {{query heads (8) must be a multiple of key/value heads (3)}}
+  %o = seq.attention %q, %k, %v : (tensor<1x8x4x16xf32>, tensor<1x3x4x16xf32>, tensor<1x3x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mask_type(%q: tensor<1x8x4x16xf32>, %k: tensor<1x8x4x16xf32>, %v: tensor<1x8x4x16xf32>, %m: tensor<4x4xf16>) {
+  // expected-error @+1 {{'mask' must be i1 (keep where true) or 'f32' (added to the scores), found 'f16'}}
+  %o = seq.attention %q, %k, %v mask(%m) : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<4x4xf16>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mask_rank(%q: tensor<1x8x4x16xf32>, %k: tensor<1x8x4x16xf32>, %v: tensor<1x8x4x16xf32>, %m: tensor<4xf32>) {
+  // expected-error @+1 {{'mask' must have rank 2 to 4 (broadcast to B x Hq x Lq x Lk), found 'tensor<4xf32>'}}
+  %o = seq.attention %q, %k, %v mask(%m) : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<4xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mask_dim(%q: tensor<1x8x4x16xf32>, %k: tensor<1x8x6x16xf32>, %v: tensor<1x8x6x16xf32>, %m: tensor<1x4x4xi1>) {
+  // expected-error @+1 {{'mask' dimension 2 (4) must be 1 or Lk (6)}}
+  %o = seq.attention %q, %k, %v mask(%m) : (tensor<1x8x4x16xf32>, tensor<1x8x6x16xf32>, tensor<1x8x6x16xf32>, tensor<1x4x4xi1>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @window_size(%q: tensor<1x8x4x16xf32>) {
+  // expected-error @+1 {{'window' must be [left, right], found 1 value(s)}}
+  %o = seq.attention %q, %q, %q {window = array<i64: 4>} : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @window_sides(%q: tensor<1x8x4x16xf32>) {
+  // expected-error @+1 {{'window' sides must be >= 0, or -1 for unbounded}}
+  %o = seq.attention %q, %q, %q {window = array<i64: -2, 0>} : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @window_unbounded(%q: tensor<1x8x4x16xf32>) {
+  // expected-error @+1 {{'window' is unbounded on both sides; omit it}}
+  %o = seq.attention %q, %q, %q {window = array<i64: -1, -1>} : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @scale(%q: tensor<1x8x4x16xf32>) {
+  // expected-error @+1 {{'scale' must be positive and finite, found 0}}
+  %o = seq.attention %q, %q, %q {scale = 0.0 : f32} : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @causal_keyword(%q: tensor<1x8x4x16xf32>) {
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'causal' [top_left, bottom_right]}}
+  %o = seq.attention %q, %q, %q causal(diagonal) : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}

@@ -1,0 +1,28 @@
+# lit configuration for seqc: FileCheck tests of ops, passes, pipelines and
+# the tools. Run through CTest (`ctest --test-dir build`) or directly with
+# `lit -sv build/test`.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "seqc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "Unit", "Integration", "CMakeLists.txt",
+                   "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.seqc_obj_root, "test")
+
+config.substitutions.append(("%seqc_src_root", config.seqc_src_root))
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+
+llvm_config.with_system_environment(["HOME", "TMPDIR"])
+llvm_config.use_default_substitutions()
+
+# Our tools first, then FileCheck and friends from the LLVM 22 tools folder.
+llvm_config.with_environment("PATH", config.seqc_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+tool_dirs = [config.seqc_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["seq-opt", "seqc"], tool_dirs)
