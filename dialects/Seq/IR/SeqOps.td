@@ -219,8 +219,10 @@ def Seq_ScanOp : Seq_Op<"scan", [
     The body receives the step index, the carried state and the step's
     slices of the sequences; it yields the next state followed by the step's
     outputs. The op returns the final state followed by the outputs stacked
-    along a new dimension 0. With `reverse` the steps run from the last to
-    the first; outputs are still stored at their step's index.
+    along dimension 0 into the `outs` tensors, which give the outputs' shapes
+    (destination-passing style, as in linalg: a dynamic batch size is known
+    before the first step runs). With `reverse` the steps run from the last
+    to the first; outputs are still stored at their step's index.
 
     Any cell, a custom one or a state-space / linear recurrence, can be
     written this way; `seq-decompose-recurrences` rewrites the named cells
@@ -228,7 +230,7 @@ def Seq_ScanOp : Seq_Op<"scan", [
 
     ```mlir
     %h, %ys = seq.scan step(%t) carry(%h_prev = %h0 : tensor<2x8xf32>)
-        over(%x = %xs : tensor<?x2x8xf32>) -> tensor<?x2x8xf32> {
+        over(%x = %xs : tensor<?x2x8xf32>) outs(%init : tensor<?x2x8xf32>) {
       %sum = arith.addf %h_prev, %x : tensor<2x8xf32>
       %h_next = math.tanh %sum : tensor<2x8xf32>
       seq.yield %h_next, %h_next : tensor<2x8xf32>, tensor<2x8xf32>
@@ -237,6 +239,7 @@ def Seq_ScanOp : Seq_Op<"scan", [
   }];
   let arguments = (ins Variadic<AnyRankedTensor>:$inits,
                        Variadic<AnyRankedTensor>:$sequences,
+                       Variadic<AnyRankedTensor>:$outs,
                        UnitAttr:$reverse);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let regions = (region SizedRegion<1>:$body);
@@ -250,7 +253,7 @@ def Seq_ScanOp : Seq_Op<"scan", [
     // seq.yield.
     OpBuilder<(ins "::mlir::ValueRange":$inits,
                    "::mlir::ValueRange":$sequences,
-                   "::mlir::TypeRange":$outputTypes, "bool":$reverse,
+                   "::mlir::ValueRange":$outs, "bool":$reverse,
                    "::llvm::function_ref<void(::mlir::OpBuilder &, "
                    "::mlir::Location, ::mlir::Value, ::mlir::ValueRange, "
                    "::mlir::ValueRange)>":$bodyBuilder)>

@@ -2,7 +2,8 @@
 //
 //   %final, %ys = seq.scan [reverse] step(%t)
 //       carry(%h = %h0 : tensor<2x8xf32>)
-//       over(%x = %xs : tensor<?x2x4xf32>) -> tensor<?x2x8xf32> { ... }
+//       over(%x = %xs : tensor<?x2x4xf32>)
+//       outs(%ys_init : tensor<?x2x8xf32>) { ... }
 //
 // The block arguments are declared next to the values that feed them, as in
 // scf.for's iter_args, so a reader never has to count positions.
@@ -25,19 +26,23 @@ RankedTensorType ScanOp::getSliceType(Type sequenceType) {
 
 void ScanOp::build(
     OpBuilder &builder, OperationState &state, ValueRange inits,
-    ValueRange sequences, TypeRange outputTypes, bool reverse,
+    ValueRange sequences, ValueRange outs, bool reverse,
     function_ref<void(OpBuilder &, Location, Value, ValueRange, ValueRange)>
         bodyBuilder) {
   state.addOperands(inits);
   state.addOperands(sequences);
+  state.addOperands(outs);
   Properties &props = state.getOrAddProperties<Properties>();
   props.operandSegmentSizes = {static_cast<int32_t>(inits.size()),
-                               static_cast<int32_t>(sequences.size())};
+                               static_cast<int32_t>(sequences.size()),
+                               static_cast<int32_t>(outs.size())};
   if (reverse)
     props.reverse = builder.getUnitAttr();
   state.addTypes(inits.getTypes());
-  state.addTypes(outputTypes);
+  state.addTypes(outs.getTypes());
 
+  // createBlock moves the insertion point; the caller's must survive.
+  OpBuilder::InsertionGuard guard(builder);
   Region *region = state.addRegion();
   Block *block = builder.createBlock(region);
   block->addArgument(builder.getIndexType(), state.location);
@@ -46,7 +51,6 @@ void ScanOp::build(
   for (Value sequence : sequences)
     block->addArgument(getSliceType(sequence.getType()), state.location);
   if (bodyBuilder) {
-    OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(block);
     bodyBuilder(builder, state.location, block->getArgument(0),
                 block->getArguments().slice(1, inits.size()),
@@ -108,9 +112,12 @@ ParseResult ScanOp::parse(OpAsmParser &parser, OperationState &result) {
                      }))
     return failure();
 
-  SmallVector<Type> outputTypes;
-  if (succeeded(parser.parseOptionalArrow()) &&
-      parser.parseTypeList(outputTypes))
+  SmallVector<OpAsmParser::UnresolvedOperand> outOperands;
+  SmallVector<Type> outTypes;
+  if (succeeded(parser.parseOptionalKeyword("outs")) &&
+      (parser.parseLParen() ||
+       parser.parseOperandList(outOperands) ||
+       parser.parseColonTypeList(outTypes) || parser.parseRParen()))
     return failure();
   if (parser.parseOptionalAttrDictWithKeyword(result.attributes))
     return failure();
@@ -121,12 +128,14 @@ ParseResult ScanOp::parse(OpAsmParser &parser, OperationState &result) {
 
   SMLoc loc = parser.getCurrentLocation();
   if (parser.resolveOperands(initOperands, initTypes, loc, result.operands) ||
-      parser.resolveOperands(seqOperands, seqTypes, loc, result.operands))
+      parser.resolveOperands(seqOperands, seqTypes, loc, result.operands) ||
+      parser.resolveOperands(outOperands, outTypes, loc, result.operands))
     return failure();
   props.operandSegmentSizes = {static_cast<int32_t>(initOperands.size()),
-                               static_cast<int32_t>(seqOperands.size())};
+                               static_cast<int32_t>(seqOperands.size()),
+                               static_cast<int32_t>(outOperands.size())};
   result.addTypes(initTypes);
-  result.addTypes(outputTypes);
+  result.addTypes(outTypes);
   return success();
 }
 
@@ -149,17 +158,8 @@ void ScanOp::print(OpAsmPrinter &p) {
   };
   printBound("carry", getCarriedArgs(), getInits());
   printBound("over", getSliceArgs(), getSequences());
-  if (getNumOutputs() > 0) {
-    p << " -> ";
-    auto outputs = getOutputs().getTypes();
-    if (getNumOutputs() == 1)
-      p << *outputs.begin();
-    else {
-      p << "(";
-      llvm::interleaveComma(outputs, p);
-      p << ")";
-    }
-  }
+  if (!getOuts().empty())
+    p << " outs(" << getOuts() << " : " << getOuts().getTypes() << ")";
   p.printOptionalAttrDictWithKeyword(
       (*this)->getAttrs(), {getReverseAttrName(), "operandSegmentSizes"});
   p << " ";
@@ -188,9 +188,11 @@ LogicalResult ScanOp::verify() {
     if (ShapedType::isDynamic(steps))
       steps = length;
   }
-  if (getResults().size() < getNumCarried())
-    return emitOpError() << "expects a result for each of the "
-                         << getNumCarried() << " carried value(s)";
+  if (getResults().size() != getNumCarried() + getOuts().size())
+    return emitOpError() << "expects " << getNumCarried() + getOuts().size()
+                         << " result(s) (" << getNumCarried() << " carried, "
+                         << getOuts().size() << " outs), found "
+                         << getResults().size();
   for (auto [index, pair] :
        llvm::enumerate(llvm::zip(getInits(), getFinalStates()))) {
     auto [init, final] = pair;
@@ -199,7 +201,13 @@ LogicalResult ScanOp::verify() {
                            << final.getType() << ", but its initial value has "
                            << init.getType();
   }
-  for (auto [index, output] : llvm::enumerate(getOutputs())) {
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(getOuts(), getOutputs()))) {
+    auto [out, output] = pair;
+    if (out.getType() != output.getType())
+      return emitOpError() << "output #" << index << " has type "
+                           << output.getType() << ", but its outs tensor has "
+                           << out.getType();
     auto type = cast<RankedTensorType>(output.getType());
     if (type.getRank() < 1)
       return emitOpError() << "output #" << index

@@ -78,11 +78,11 @@ func.func @gru(%x: tensor<?x?x4xf32>, %w: tensor<2x24x4xf32>, %r: tensor<2x24x8x
 }
 
 // CHECK-LABEL: func.func @scan
-func.func @scan(%h0: tensor<2x8xf32>, %c0: tensor<2x8xf32>, %xs: tensor<?x2x8xf32>, %gs: tensor<?x2x8xf32>) -> (tensor<2x8xf32>, tensor<?x2x8xf32>) {
-  // CHECK: %{{.+}}:3 = seq.scan reverse step(%[[T:.+]]) carry(%[[H:.+]] = %{{.+}} : tensor<2x8xf32>, %[[C:.+]] = %{{.+}} : tensor<2x8xf32>) over(%[[X:.+]] = %{{.+}} : tensor<?x2x8xf32>, %[[G:.+]] = %{{.+}} : tensor<?x2x8xf32>) -> tensor<?x2x8xf32> {
+func.func @scan(%h0: tensor<2x8xf32>, %c0: tensor<2x8xf32>, %xs: tensor<?x2x8xf32>, %gs: tensor<?x2x8xf32>, %init: tensor<?x2x8xf32>) -> (tensor<2x8xf32>, tensor<?x2x8xf32>) {
+  // CHECK: %{{.+}}:3 = seq.scan reverse step(%[[T:.+]]) carry(%[[H:.+]] = %{{.+}} : tensor<2x8xf32>, %[[C:.+]] = %{{.+}} : tensor<2x8xf32>) over(%[[X:.+]] = %{{.+}} : tensor<?x2x8xf32>, %[[G:.+]] = %{{.+}} : tensor<?x2x8xf32>) outs(%{{.+}} : tensor<?x2x8xf32>) {
   // CHECK: seq.yield
   %h, %c, %ys = seq.scan reverse step(%t) carry(%hp = %h0 : tensor<2x8xf32>, %cp = %c0 : tensor<2x8xf32>)
-      over(%x = %xs : tensor<?x2x8xf32>, %g = %gs : tensor<?x2x8xf32>) -> tensor<?x2x8xf32> {
+      over(%x = %xs : tensor<?x2x8xf32>, %g = %gs : tensor<?x2x8xf32>) outs(%init : tensor<?x2x8xf32>) {
     %s = arith.addf %hp, %x : tensor<2x8xf32>
     %m = arith.mulf %s, %g : tensor<2x8xf32>
     %c1 = arith.addf %cp, %m : tensor<2x8xf32>
@@ -95,8 +95,9 @@ func.func @scan(%h0: tensor<2x8xf32>, %c0: tensor<2x8xf32>, %xs: tensor<?x2x8xf3
 // A scan without state is a per-step map; one with no outputs only folds.
 // CHECK-LABEL: func.func @scan_forms
 func.func @scan_forms(%h0: tensor<4xf32>, %xs: tensor<7x4xf32>) -> (tensor<7x4xf32>, tensor<4xf32>) {
-  // CHECK: seq.scan step(%{{.+}}) over(%{{.+}} = %{{.+}} : tensor<7x4xf32>) -> tensor<7x4xf32> {
-  %ys = seq.scan step(%t) over(%x = %xs : tensor<7x4xf32>) -> tensor<7x4xf32> {
+  %init = tensor.empty() : tensor<7x4xf32>
+  // CHECK: seq.scan step(%{{.+}}) over(%{{.+}} = %{{.+}} : tensor<7x4xf32>) outs(%{{.+}} : tensor<7x4xf32>) {
+  %ys = seq.scan step(%t) over(%x = %xs : tensor<7x4xf32>) outs(%init : tensor<7x4xf32>) {
     %e = math.exp %x : tensor<4xf32>
     seq.yield %e : tensor<4xf32>
   }
