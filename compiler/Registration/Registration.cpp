@@ -2,7 +2,10 @@
 
 #include "compiler/Registration/Registration.h"
 
+#include "compiler/Conversion/Passes.h"
+
 #include "dialects/Seq/IR/SeqDialect.h"
+#include "dialects/Seq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -26,6 +29,8 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
 }
 
 void registerAllPasses() {
+  seq::registerSeqTransformsPasses();
+  registerSeqcConversionPasses();
   // Upstream passes seqc's tests and pipelines use.
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();

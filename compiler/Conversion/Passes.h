@@ -1,0 +1,30 @@
+//===- Passes.h - seqc conversion passes ------------------------*- C++ -*-===//
+
+#ifndef SEQC_COMPILER_CONVERSION_PASSES_H
+#define SEQC_COMPILER_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+namespace seqc {
+
+#define GEN_PASS_DECL
+#include "compiler/Conversion/Passes.h.inc"
+
+/// seq.linear, norms, embedding, activation, conv1d, attention -> linalg.
+void populateSeqToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// seq.scan -> scf.for.
+void populateSeqScanToSCFPatterns(mlir::RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "compiler/Conversion/Passes.h.inc"
+
+} // namespace seqc
+
+#endif // SEQC_COMPILER_CONVERSION_PASSES_H

@@ -1,0 +1,681 @@
+//===- DecomposeRecurrences.cpp - named cells to GEMM + seq.scan --------===//
+//
+// Rewrites seq.rnn, seq.lstm and seq.gru into, per direction, one seq.linear
+// over all time steps (the hoisted input projection) and a seq.scan whose
+// body does the recurrent product and one fused elementwise epilogue. See
+// the pass description in Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Seq/Transforms/Passes.h"
+#include "dialects/Seq/Utils/ActivationUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace seqc::seq {
+#define GEN_PASS_DEF_DECOMPOSERECURRENCESPASS
+#include "dialects/Seq/Transforms/Passes.h.inc"
+} // namespace seqc::seq
+
+using namespace mlir;
+using namespace seqc::seq;
+
+namespace {
+
+/// How an epilogue operand is indexed over the [B, N] iteration space.
+enum class Broadcast { Full, PerRow, PerColumn };
+
+struct EpilogueInput {
+  Value value;
+  Broadcast broadcast;
+};
+
+/// The per-op facts every cell needs, with the input already time-major.
+struct RecurrenceContext {
+  Location loc;
+  Value x; // [T, B, I]
+  Type elementType;
+  int64_t hidden;
+  std::optional<float> clip;
+  Value sequenceLens; // [B] or null
+  bool batchMajor;
+  int64_t numDirections;
+  Direction direction;
+  /// Activation `slot` of direction `dir`.
+  std::function<ActivationAttr(unsigned dir, unsigned slot)> activation;
+
+  OpFoldResult steps(OpBuilder &b) const { return getDimSize(b, loc, x, 0); }
+  OpFoldResult batch(OpBuilder &b) const { return getDimSize(b, loc, x, 1); }
+  int64_t staticBatch() const {
+    return cast<RankedTensorType>(x.getType()).getDimSize(1);
+  }
+  RankedTensorType stateType(int64_t size) const {
+    return RankedTensorType::get({staticBatch(), size}, elementType);
+  }
+  bool isReverse(int64_t dir) const {
+    return direction == Direction::reverse || dir == 1;
+  }
+};
+
+/// seq.linear with its result type derived from the operands.
+Value createLinear(OpBuilder &b, Location loc, Value input, Value weight,
+                   Value bias) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(inputType.getShape());
+  shape.back() = cast<RankedTensorType>(weight.getType()).getDimSize(0);
+  auto type = RankedTensorType::get(shape, inputType.getElementType());
+  return LinearOp::create(b, loc, type, input, weight, bias);
+}
+
+/// Rows [offset, offset + size) of a 2-D weight.
+Value extractRows(OpBuilder &b, Location loc, Value weight, int64_t offset,
+                  int64_t size) {
+  auto type = cast<RankedTensorType>(weight.getType());
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(offset),
+                                       b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(size),
+                                     getDimSize(b, loc, weight, 1)};
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  auto resultType = RankedTensorType::get({size, type.getDimSize(1)},
+                                          type.getElementType());
+  return tensor::ExtractSliceOp::create(b, loc, resultType, weight, offsets,
+                                        sizes, strides);
+}
+
+Value castIfNeeded(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return tensor::CastOp::create(b, loc, type, value);
+}
+
+/// One linalg.generic over [B, N] whose region is `body`; returns its
+/// results, each [B, N] like `like`.
+SmallVector<Value>
+buildEpilogue(OpBuilder &b, Location loc, Value like,
+              ArrayRef<EpilogueInput> inputs, unsigned numResults,
+              function_ref<SmallVector<Value>(OpBuilder &, Location,
+                                              ValueRange)>
+                  body) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr row = getAffineDimExpr(0, ctx), col = getAffineDimExpr(1, ctx);
+  SmallVector<AffineMap> maps;
+  SmallVector<Value> operands;
+  for (const EpilogueInput &input : inputs) {
+    operands.push_back(input.value);
+    switch (input.broadcast) {
+    case Broadcast::Full:
+      maps.push_back(AffineMap::get(2, 0, {row, col}, ctx));
+      break;
+    case Broadcast::PerRow:
+      maps.push_back(AffineMap::get(2, 0, {row}, ctx));
+      break;
+    case Broadcast::PerColumn:
+      maps.push_back(AffineMap::get(2, 0, {col}, ctx));
+      break;
+    }
+  }
+  auto likeType = cast<RankedTensorType>(like.getType());
+  SmallVector<OpFoldResult> sizes = {getDimSize(b, loc, like, 0),
+                                     getDimSize(b, loc, like, 1)};
+  SmallVector<Value> inits;
+  for (unsigned i = 0; i < numResults; ++i) {
+    inits.push_back(
+        createEmptyTensor(b, loc, sizes, likeType.getElementType()));
+    maps.push_back(AffineMap::get(2, 0, {row, col}, ctx));
+  }
+  SmallVector<Type> resultTypes(numResults, inits.front().getType());
+  SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultTypes, operands, inits, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        SmallVector<Value> results =
+            body(nested, nestedLoc, args.take_front(operands.size()));
+        linalg::YieldOp::create(nested, nestedLoc, results);
+      });
+  return SmallVector<Value>(generic.getResults());
+}
+
+/// Builds the per-step epilogue pieces shared by the cells: clipping,
+/// activations and the sequence-length mask.
+struct StepEmitter {
+  const RecurrenceContext &ctx;
+  int64_t dir;
+  Value step; // index
+
+  Value activate(OpBuilder &b, Location loc, unsigned slot, Value x) const {
+    if (ctx.clip)
+      x = emitClamp(b, loc, x, *ctx.clip);
+    return emitActivation(b, loc, ctx.activation(dir, slot), x);
+  }
+
+  /// `step` converted to the element type of sequence_lens, computed once
+  /// per step outside the epilogue.
+  Value stepAsLength(OpBuilder &b, Location loc) const {
+    Type lenType =
+        cast<RankedTensorType>(ctx.sequenceLens.getType()).getElementType();
+    return arith::IndexCastOp::create(b, loc, lenType, step);
+  }
+
+  /// Inside an epilogue: is this row's step within its length?
+  static Value isValid(OpBuilder &b, Location loc, Value stepLen, Value len) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, stepLen,
+                                 len);
+  }
+};
+
+/// Applies the sequence-length mask to a state that needs no further
+/// product: returns {state kept where invalid, output zero where invalid}.
+std::pair<Value, Value> maskState(OpBuilder &b, Location loc, Value valid,
+                                  Value next, Value previous) {
+  Value kept = arith::SelectOp::create(b, loc, valid, next, previous);
+  Value zero = emitFloatConstant(b, loc, next.getType(), 0.0);
+  Value out = arith::SelectOp::create(b, loc, valid, next, zero);
+  return {kept, out};
+}
+
+/// A separate mask epilogue, for states produced by a product (the LSTM
+/// projection), returning {next state, step output}.
+std::pair<Value, Value> maskWithEpilogue(OpBuilder &b, Location loc,
+                                         const StepEmitter &emit, Value next,
+                                         Value previous) {
+  Value stepLen = emit.stepAsLength(b, loc);
+  SmallVector<Value> masked = buildEpilogue(
+      b, loc, next,
+      {{next, Broadcast::Full},
+       {previous, Broadcast::Full},
+       {emit.ctx.sequenceLens, Broadcast::PerRow}},
+      2, [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
+        Value valid = StepEmitter::isValid(nb, nl, stepLen, a[2]);
+        auto [kept, out] = maskState(nb, nl, valid, a[0], a[1]);
+        return {kept, out};
+      });
+  return {masked[0], masked[1]};
+}
+
+//===----------------------------------------------------------------------===//
+// Cells: each returns {carried values..., step output} for one step.
+//===----------------------------------------------------------------------===//
+
+SmallVector<Value> emitRnnStep(OpBuilder &b, Location loc,
+                               const StepEmitter &emit, Value r, Value xw,
+                               ValueRange carried) {
+  Value h = carried[0];
+  Value gates = arith::AddFOp::create(b, loc, xw,
+                                      createLinear(b, loc, h, r, Value()));
+  bool masked = static_cast<bool>(emit.ctx.sequenceLens);
+  SmallVector<EpilogueInput> inputs = {{gates, Broadcast::Full}};
+  Value stepLen;
+  if (masked) {
+    stepLen = emit.stepAsLength(b, loc);
+    inputs.push_back({h, Broadcast::Full});
+    inputs.push_back({emit.ctx.sequenceLens, Broadcast::PerRow});
+  }
+  SmallVector<Value> results = buildEpilogue(
+      b, loc, gates, inputs, masked ? 2 : 1,
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
+        Value next = emit.activate(nb, nl, 0, a[0]);
+        if (!masked)
+          return {next};
+        auto [kept, out] = maskState(
+            nb, nl, StepEmitter::isValid(nb, nl, stepLen, a[2]), next, a[1]);
+        return {kept, out};
+      });
+  return {results[0], masked ? results[1] : results[0]};
+}
+
+SmallVector<Value> emitLstmStep(OpBuilder &b, Location loc,
+                                const StepEmitter &emit, LstmOp op, Value r,
+                                Value peepholes, Value projection, Value xw,
+                                ValueRange carried) {
+  int64_t hs = emit.ctx.hidden;
+  Value h = carried[0], c = carried[1];
+  Value gates = arith::AddFOp::create(b, loc, xw,
+                                      createLinear(b, loc, h, r, Value()));
+  bool masked = static_cast<bool>(emit.ctx.sequenceLens);
+  bool projected = static_cast<bool>(projection);
+  bool hasPeepholes = static_cast<bool>(peepholes);
+  bool inputForget = op.getInputForget();
+
+  // Operand order of the epilogue: gates i, o, f, c; c_prev; peepholes i,
+  // o, f; then h_prev and lengths when masked.
+  SmallVector<EpilogueInput> inputs;
+  for (int64_t k = 0; k < 4; ++k)
+    inputs.push_back(
+        {extractLastDimRange(b, loc, gates, k * hs, hs), Broadcast::Full});
+  inputs.push_back({c, Broadcast::Full});
+  unsigned peepholeIndex = inputs.size();
+  if (hasPeepholes)
+    for (int64_t k = 0; k < 3; ++k)
+      inputs.push_back({extractLastDimRange(b, loc, peepholes, k * hs, hs),
+                        Broadcast::PerColumn});
+  unsigned maskIndex = inputs.size();
+  Value stepLen;
+  if (masked) {
+    stepLen = emit.stepAsLength(b, loc);
+    inputs.push_back({projected ? c : h, Broadcast::Full});
+    inputs.push_back({emit.ctx.sequenceLens, Broadcast::PerRow});
+  }
+  // Results: c_next, h_next (unmasked when projected), then y when the mask
+  // applies here.
+  unsigned numResults = (masked && !projected) ? 3 : 2;
+  SmallVector<Value> results = buildEpilogue(
+      b, loc, c, inputs, numResults,
+      [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
+        Value gi = a[0], go = a[1], gf = a[2], gc = a[3], cPrev = a[4];
+        if (hasPeepholes) {
+          gi = arith::AddFOp::create(
+              nb, nl, gi, arith::MulFOp::create(nb, nl, a[peepholeIndex], cPrev));
+          gf = arith::AddFOp::create(
+              nb, nl, gf,
+              arith::MulFOp::create(nb, nl, a[peepholeIndex + 2], cPrev));
+        }
+        Value i = emit.activate(nb, nl, 0, gi);
+        Value f = inputForget
+                      ? arith::SubFOp::create(
+                            nb, nl, emitFloatConstant(nb, nl, i.getType(), 1.0), i)
+                            .getResult()
+                      : emit.activate(nb, nl, 0, gf);
+        Value candidate = emit.activate(nb, nl, 1, gc);
+        Value cNext = arith::AddFOp::create(
+            nb, nl, arith::MulFOp::create(nb, nl, f, cPrev),
+            arith::MulFOp::create(nb, nl, i, candidate));
+        if (hasPeepholes)
+          go = arith::AddFOp::create(
+              nb, nl, go,
+              arith::MulFOp::create(nb, nl, a[peepholeIndex + 1], cNext));
+        Value o = emit.activate(nb, nl, 0, go);
+        Value hNext = arith::MulFOp::create(
+            nb, nl, o,
+            emitActivation(nb, nl, emit.ctx.activation(emit.dir, 2), cNext));
+        if (!masked)
+          return {cNext, hNext};
+        Value valid = StepEmitter::isValid(nb, nl, stepLen, a[maskIndex + 1]);
+        Value cKept = arith::SelectOp::create(nb, nl, valid, cNext, cPrev);
+        if (projected)
+          return {cKept, hNext};
+        auto [hKept, out] = maskState(nb, nl, valid, hNext, a[maskIndex]);
+        return {cKept, hKept, out};
+      });
+  Value cNext = results[0], hNext = results[1];
+  if (!projected)
+    return {hNext, cNext, masked ? results[2] : hNext};
+  hNext = createLinear(b, loc, hNext, projection, Value());
+  if (!masked)
+    return {hNext, cNext, hNext};
+  auto [hKept, out] = maskWithEpilogue(b, loc, emit, hNext, h);
+  return {hKept, cNext, out};
+}
+
+SmallVector<Value> emitGruStep(OpBuilder &b, Location loc,
+                               const StepEmitter &emit, bool linearBeforeReset,
+                               Value r, Value recurrentBias, Value xw,
+                               ValueRange carried) {
+  int64_t hs = emit.ctx.hidden;
+  Value h = carried[0];
+  bool masked = static_cast<bool>(emit.ctx.sequenceLens);
+  Value xz = extractLastDimRange(b, loc, xw, 0, hs);
+  Value xr = extractLastDimRange(b, loc, xw, hs, hs);
+  Value xh = extractLastDimRange(b, loc, xw, 2 * hs, hs);
+  Value stepLen = masked ? emit.stepAsLength(b, loc) : Value();
+
+  // The final epilogue: n = g(x_h + rh_h) and the state blend, where
+  // `recurrentH` is (r*h)R_h^T (linear_before_reset = false) or
+  // r * (h R_h^T + Rb_h) (= true, with `reset` null and r computed here).
+  auto blend = [&](ArrayRef<EpilogueInput> extra, auto &&computeZandN) {
+    SmallVector<EpilogueInput> inputs(extra.begin(), extra.end());
+    unsigned hIndex = inputs.size();
+    inputs.push_back({h, Broadcast::Full});
+    if (masked)
+      inputs.push_back({emit.ctx.sequenceLens, Broadcast::PerRow});
+    SmallVector<Value> results = buildEpilogue(
+        b, loc, h, inputs, masked ? 2 : 1,
+        [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
+          auto [z, n] = computeZandN(nb, nl, a);
+          Value hPrev = a[hIndex];
+          Value one = emitFloatConstant(nb, nl, z.getType(), 1.0);
+          Value hNext = arith::AddFOp::create(
+              nb, nl,
+              arith::MulFOp::create(nb, nl,
+                                    arith::SubFOp::create(nb, nl, one, z), n),
+              arith::MulFOp::create(nb, nl, z, hPrev));
+          if (!masked)
+            return {hNext};
+          auto [kept, out] = maskState(
+              nb, nl, StepEmitter::isValid(nb, nl, stepLen, a[hIndex + 1]),
+              hNext, hPrev);
+          return {kept, out};
+        });
+    return SmallVector<Value>{results[0], masked ? results[1] : results[0]};
+  };
+
+  if (linearBeforeReset) {
+    Value hr = createLinear(b, loc, h, r, recurrentBias);
+    SmallVector<EpilogueInput> inputs = {
+        {xz, Broadcast::Full},
+        {xr, Broadcast::Full},
+        {xh, Broadcast::Full},
+        {extractLastDimRange(b, loc, hr, 0, hs), Broadcast::Full},
+        {extractLastDimRange(b, loc, hr, hs, hs), Broadcast::Full},
+        {extractLastDimRange(b, loc, hr, 2 * hs, hs), Broadcast::Full}};
+    return blend(inputs, [&](OpBuilder &nb, Location nl, ValueRange a) {
+      Value z = emit.activate(nb, nl, 0, arith::AddFOp::create(nb, nl, a[0], a[3]));
+      Value rg = emit.activate(nb, nl, 0, arith::AddFOp::create(nb, nl, a[1], a[4]));
+      Value n = emit.activate(
+          nb, nl, 1,
+          arith::AddFOp::create(nb, nl, a[2], arith::MulFOp::create(nb, nl, rg, a[5])));
+      return std::make_pair(z, n);
+    });
+  }
+
+  // linear_before_reset = false: z and r first, then (r*h) R_h^T.
+  Value hzr = createLinear(b, loc, h, extractRows(b, loc, r, 0, 2 * hs), Value());
+  SmallVector<Value> zr = buildEpilogue(
+      b, loc, h,
+      {{xz, Broadcast::Full},
+       {xr, Broadcast::Full},
+       {extractLastDimRange(b, loc, hzr, 0, hs), Broadcast::Full},
+       {extractLastDimRange(b, loc, hzr, hs, hs), Broadcast::Full},
+       {h, Broadcast::Full}},
+      2, [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
+        Value z = emit.activate(nb, nl, 0, arith::AddFOp::create(nb, nl, a[0], a[2]));
+        Value rg = emit.activate(nb, nl, 0, arith::AddFOp::create(nb, nl, a[1], a[3]));
+        return {z, arith::MulFOp::create(nb, nl, rg, a[4])};
+      });
+  Value hh = createLinear(b, loc, zr[1], extractRows(b, loc, r, 2 * hs, hs),
+                          Value());
+  return blend({{xh, Broadcast::Full}, {hh, Broadcast::Full},
+                {zr[0], Broadcast::Full}},
+               [&](OpBuilder &nb, Location nl, ValueRange a) {
+                 Value n = emit.activate(
+                     nb, nl, 1, arith::AddFOp::create(nb, nl, a[0], a[1]));
+                 return std::make_pair(a[2], n);
+               });
+}
+
+//===----------------------------------------------------------------------===//
+// The pattern
+//===----------------------------------------------------------------------===//
+
+/// Per-direction weights, biases and states, sliced out of the op's [D, ...]
+/// operands.
+struct DirectionOperands {
+  Value w, r, inputBias, recurrentBias, peepholes, projection;
+  SmallVector<Value> initialStates;
+};
+
+/// Slices [D, ...] operand `value` at direction `dir` (for states: dimension
+/// 1 when batch-major).
+Value sliceDirection(OpBuilder &b, Location loc, Value value, int64_t dir,
+                     int64_t dim = 0) {
+  if (!value)
+    return value;
+  return extractIndexAlong(b, loc, value, dim, b.getIndexAttr(dir));
+}
+
+/// Wb + Rb of a direction's [2*G*H] bias, or the halves separately.
+std::pair<Value, Value> splitBias(OpBuilder &b, Location loc, Value bias,
+                                  int64_t gateRows) {
+  Value wb = extractLastDimRange(b, loc, bias, 0, gateRows);
+  Value rb = extractLastDimRange(b, loc, bias, gateRows, gateRows);
+  return {wb, rb};
+}
+
+/// Assembles the per-direction outputs into the op's results.
+Value assembleSequence(OpBuilder &b, Location loc, const RecurrenceContext &ctx,
+                       Type resultType, ArrayRef<Value> perDirection) {
+  // Per direction: [T, B, Hout]. Result: [T, D, B, Hout] or [B, T, D, Hout].
+  Value first = perDirection.front();
+  int64_t hOut = cast<RankedTensorType>(first.getType()).getDimSize(2);
+  SmallVector<OpFoldResult> sizes;
+  if (ctx.batchMajor)
+    sizes = {ctx.batch(b), ctx.steps(b), b.getIndexAttr(ctx.numDirections),
+             b.getIndexAttr(hOut)};
+  else
+    sizes = {ctx.steps(b), b.getIndexAttr(ctx.numDirections), ctx.batch(b),
+             b.getIndexAttr(hOut)};
+  Value result = createEmptyTensor(b, loc, sizes, ctx.elementType);
+  for (auto [dir, y] : llvm::enumerate(perDirection)) {
+    Value source = ctx.batchMajor ? createTranspose(b, loc, y, {1, 0, 2}) : y;
+    result = insertIndexAlong(b, loc, source, result, ctx.batchMajor ? 2 : 1,
+                              b.getIndexAttr(dir));
+  }
+  return castIfNeeded(b, loc, result, resultType);
+}
+
+Value assembleState(OpBuilder &b, Location loc, const RecurrenceContext &ctx,
+                    Type resultType, ArrayRef<Value> perDirection) {
+  // Per direction: [B, S]. Result: [D, B, S] or [B, D, S].
+  int64_t size = cast<RankedTensorType>(perDirection.front().getType())
+                     .getDimSize(1);
+  SmallVector<OpFoldResult> sizes;
+  if (ctx.batchMajor)
+    sizes = {ctx.batch(b), b.getIndexAttr(ctx.numDirections),
+             b.getIndexAttr(size)};
+  else
+    sizes = {b.getIndexAttr(ctx.numDirections), ctx.batch(b),
+             b.getIndexAttr(size)};
+  Value result = createEmptyTensor(b, loc, sizes, ctx.elementType);
+  for (auto [dir, state] : llvm::enumerate(perDirection))
+    result = insertIndexAlong(b, loc, state, result, ctx.batchMajor ? 1 : 0,
+                              b.getIndexAttr(dir));
+  return castIfNeeded(b, loc, result, resultType);
+}
+
+/// Shared driver: normalizes the input, loops over directions, emits the
+/// input GEMM and the scan, and returns the per-direction
+/// {outputs, final states...}.
+template <typename OpTy>
+struct DecomposeRecurrence : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  using StepFn = std::function<SmallVector<Value>(
+      OpBuilder &, Location, const StepEmitter &, const DirectionOperands &,
+      Value xw, ValueRange carried)>;
+
+  /// Runs the common skeleton; `stateSizes` gives each carried state's
+  /// width, `gatherDirection` picks the direction's operands.
+  LogicalResult
+  decompose(OpTy op, PatternRewriter &rewriter, int64_t numGates,
+            ArrayRef<int64_t> stateSizes,
+            function_ref<DirectionOperands(OpBuilder &, int64_t)> gather,
+            StepFn stepFn) const {
+    Location loc = op.getLoc();
+    bool batchMajor = op.isBatchMajor();
+    Value x = op.getInput();
+    if (batchMajor)
+      x = createTranspose(rewriter, loc, x, {1, 0, 2});
+    RecurrenceContext ctx{
+        loc,
+        x,
+        cast<RankedTensorType>(x.getType()).getElementType(),
+        static_cast<int64_t>(op.getHiddenSize()),
+        op.getClip() ? std::optional<float>(op.getClip()->convertToFloat())
+                     : std::nullopt,
+        op.getSequenceLens(),
+        batchMajor,
+        op.getNumDirections(),
+        op.getDirection(),
+        [op](unsigned dir, unsigned slot) mutable {
+          return op.getActivation(dir, slot);
+        }};
+
+    SmallVector<Value> outputs;
+    SmallVector<SmallVector<Value>> finals(stateSizes.size());
+    for (int64_t dir = 0; dir < ctx.numDirections; ++dir) {
+      DirectionOperands operands = gather(rewriter, dir);
+      Value xw = createLinear(rewriter, loc, x, operands.w, operands.inputBias);
+
+      SmallVector<Value> inits;
+      for (auto [index, size] : llvm::enumerate(stateSizes)) {
+        RankedTensorType type = ctx.stateType(size);
+        Value init = operands.initialStates[index];
+        if (init) {
+          inits.push_back(castIfNeeded(rewriter, loc, init, type));
+          continue;
+        }
+        SmallVector<Value> dynamic;
+        if (type.isDynamicDim(0))
+          dynamic.push_back(
+              getValueOrCreateConstantIndexOp(rewriter, loc, ctx.batch(rewriter)));
+        inits.push_back(createFilledTensor(rewriter, loc, type, dynamic, 0.0));
+      }
+      int64_t hOut = stateSizes.front();
+      Value outInit = createEmptyTensor(
+          rewriter, loc,
+          {ctx.steps(rewriter), ctx.batch(rewriter), rewriter.getIndexAttr(hOut)},
+          ctx.elementType);
+      auto scan = ScanOp::create(
+          rewriter, loc, inits, ValueRange{xw}, ValueRange{outInit},
+          ctx.isReverse(dir),
+          [&](OpBuilder &b, Location l, Value step, ValueRange carried,
+              ValueRange slices) {
+            StepEmitter emit{ctx, dir, step};
+            SmallVector<Value> next =
+                stepFn(b, l, emit, operands, slices[0], carried);
+            YieldOp::create(b, l, next);
+          });
+      outputs.push_back(scan.getOutputs()[0]);
+      for (unsigned i = 0; i < stateSizes.size(); ++i)
+        finals[i].push_back(scan.getFinalStates()[i]);
+    }
+
+    SmallVector<Value> results = {
+        assembleSequence(rewriter, loc, ctx, op->getResult(0).getType(),
+                         outputs)};
+    for (unsigned i = 0; i < stateSizes.size(); ++i)
+      results.push_back(assembleState(rewriter, loc, ctx,
+                                      op->getResult(1 + i).getType(),
+                                      finals[i]));
+    (void)numGates;
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+struct DecomposeRnn : DecomposeRecurrence<RnnOp> {
+  using DecomposeRecurrence<RnnOp>::DecomposeRecurrence;
+  LogicalResult matchAndRewrite(RnnOp op,
+                                PatternRewriter &rewriter) const override {
+    int64_t hs = op.getHiddenSize();
+    Location loc = op.getLoc();
+    int64_t stateDim = op.isBatchMajor() ? 1 : 0;
+    return decompose(
+        op, rewriter, 1, {hs},
+        [&](OpBuilder &b, int64_t dir) {
+          DirectionOperands d;
+          d.w = sliceDirection(b, loc, op.getW(), dir);
+          d.r = sliceDirection(b, loc, op.getR(), dir);
+          if (Value bias = sliceDirection(b, loc, op.getBias(), dir)) {
+            auto [wb, rb] = splitBias(b, loc, bias, hs);
+            d.inputBias = arith::AddFOp::create(b, loc, wb, rb);
+          }
+          d.initialStates = {
+              sliceDirection(b, loc, op.getInitialH(), dir, stateDim)};
+          return d;
+        },
+        [](OpBuilder &b, Location l, const StepEmitter &emit,
+           const DirectionOperands &d, Value xw, ValueRange carried) {
+          return emitRnnStep(b, l, emit, d.r, xw, carried);
+        });
+  }
+};
+
+struct DecomposeLstm : DecomposeRecurrence<LstmOp> {
+  using DecomposeRecurrence<LstmOp>::DecomposeRecurrence;
+  LogicalResult matchAndRewrite(LstmOp op,
+                                PatternRewriter &rewriter) const override {
+    int64_t hs = op.getHiddenSize();
+    int64_t hOut = hs;
+    if (Value projection = op.getProjection()) {
+      hOut = cast<RankedTensorType>(projection.getType()).getDimSize(1);
+      if (ShapedType::isDynamic(hOut))
+        return rewriter.notifyMatchFailure(op, "projection size is dynamic");
+    }
+    Location loc = op.getLoc();
+    int64_t stateDim = op.isBatchMajor() ? 1 : 0;
+    return decompose(
+        op, rewriter, 4, {hOut, hs},
+        [&](OpBuilder &b, int64_t dir) {
+          DirectionOperands d;
+          d.w = sliceDirection(b, loc, op.getW(), dir);
+          d.r = sliceDirection(b, loc, op.getR(), dir);
+          if (Value bias = sliceDirection(b, loc, op.getBias(), dir)) {
+            auto [wb, rb] = splitBias(b, loc, bias, 4 * hs);
+            d.inputBias = arith::AddFOp::create(b, loc, wb, rb);
+          }
+          d.peepholes = sliceDirection(b, loc, op.getPeepholes(), dir);
+          d.projection = sliceDirection(b, loc, op.getProjection(), dir);
+          d.initialStates = {
+              sliceDirection(b, loc, op.getInitialH(), dir, stateDim),
+              sliceDirection(b, loc, op.getInitialC(), dir, stateDim)};
+          return d;
+        },
+        [op](OpBuilder &b, Location l, const StepEmitter &emit,
+             const DirectionOperands &d, Value xw, ValueRange carried) {
+          return emitLstmStep(b, l, emit, op, d.r, d.peepholes, d.projection,
+                              xw, carried);
+        });
+  }
+};
+
+struct DecomposeGru : DecomposeRecurrence<GruOp> {
+  using DecomposeRecurrence<GruOp>::DecomposeRecurrence;
+  LogicalResult matchAndRewrite(GruOp op,
+                                PatternRewriter &rewriter) const override {
+    int64_t hs = op.getHiddenSize();
+    bool linearBeforeReset = op.getLinearBeforeReset();
+    Location loc = op.getLoc();
+    int64_t stateDim = op.isBatchMajor() ? 1 : 0;
+    return decompose(
+        op, rewriter, 3, {hs},
+        [&](OpBuilder &b, int64_t dir) {
+          DirectionOperands d;
+          d.w = sliceDirection(b, loc, op.getW(), dir);
+          d.r = sliceDirection(b, loc, op.getR(), dir);
+          if (Value bias = sliceDirection(b, loc, op.getBias(), dir)) {
+            auto [wb, rb] = splitBias(b, loc, bias, 3 * hs);
+            // Rb_h must stay inside r * (...) when the reset gate applies
+            // after the product; otherwise every recurrent bias folds into
+            // the input GEMM.
+            if (linearBeforeReset) {
+              d.inputBias = wb;
+              d.recurrentBias = rb;
+            } else {
+              d.inputBias = arith::AddFOp::create(b, loc, wb, rb);
+            }
+          }
+          d.initialStates = {
+              sliceDirection(b, loc, op.getInitialH(), dir, stateDim)};
+          return d;
+        },
+        [linearBeforeReset](OpBuilder &b, Location l, const StepEmitter &emit,
+                            const DirectionOperands &d, Value xw,
+                            ValueRange carried) {
+          return emitGruStep(b, l, emit, linearBeforeReset, d.r,
+                             d.recurrentBias, xw, carried);
+        });
+  }
+};
+
+struct DecomposeRecurrencesPass
+    : seqc::seq::impl::DecomposeRecurrencesPassBase<DecomposeRecurrencesPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateDecomposeRecurrencesPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+
+void seqc::seq::populateDecomposeRecurrencesPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<DecomposeRnn, DecomposeLstm, DecomposeGru>(
+      patterns.getContext());
+}

@@ -1,0 +1,29 @@
+//===- Passes.h - seq dialect passes ----------------------------*- C++ -*-===//
+
+#ifndef SEQC_DIALECTS_SEQ_TRANSFORMS_PASSES_H
+#define SEQC_DIALECTS_SEQ_TRANSFORMS_PASSES_H
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+namespace seqc::seq {
+
+#define GEN_PASS_DECL
+#include "dialects/Seq/Transforms/Passes.h.inc"
+
+/// Patterns rewriting seq.rnn, seq.lstm and seq.gru into seq.linear +
+/// seq.scan (see DecomposeRecurrencesPass).
+void populateDecomposeRecurrencesPatterns(mlir::RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "dialects/Seq/Transforms/Passes.h.inc"
+
+} // namespace seqc::seq
+
+#endif // SEQC_DIALECTS_SEQ_TRANSFORMS_PASSES_H

@@ -1,0 +1,53 @@
+//===- TensorUtils.h - small tensor-building helpers ------------*- C++ -*-===//
+
+#ifndef SEQC_DIALECTS_SEQ_UTILS_TENSORUTILS_H
+#define SEQC_DIALECTS_SEQ_UTILS_TENSORUTILS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace seqc::seq {
+
+/// Size of dimension `dim` of `tensor`: a constant when static, else a
+/// tensor.dim.
+mlir::OpFoldResult getDimSize(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value tensor, int64_t dim);
+
+/// A tensor of `type` filled with `value`; `dynamicSizes` gives the size of
+/// each dynamic dimension in order.
+mlir::Value createFilledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::RankedTensorType type,
+                               mlir::ValueRange dynamicSizes, double value);
+
+/// A tensor.empty of `sizes` (static ones as attributes).
+mlir::Value createEmptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                              llvm::ArrayRef<mlir::OpFoldResult> sizes,
+                              mlir::Type elementType);
+
+/// The static shape of `sizes` (kDynamic for values).
+llvm::SmallVector<int64_t> getStaticShape(llvm::ArrayRef<mlir::OpFoldResult> sizes);
+
+/// Slice `source[index]` along dimension `dim`, dropping that dimension.
+mlir::Value extractIndexAlong(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value source, int64_t dim,
+                              mlir::OpFoldResult index);
+
+/// Slice columns [offset, offset + size) of the last dimension.
+mlir::Value extractLastDimRange(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Value source, int64_t offset,
+                                int64_t size);
+
+/// Insert `source` (rank r) at `dest[..., index, ...]` along dimension `dim`
+/// of `dest` (rank r + 1).
+mlir::Value insertIndexAlong(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value source, mlir::Value dest, int64_t dim,
+                             mlir::OpFoldResult index);
+
+/// linalg.transpose of `source` by `permutation` into a new tensor.
+mlir::Value createTranspose(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value source,
+                            llvm::ArrayRef<int64_t> permutation);
+
+} // namespace seqc::seq
+
+#endif // SEQC_DIALECTS_SEQ_UTILS_TENSORUTILS_H

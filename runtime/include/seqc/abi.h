@@ -1,0 +1,114 @@
+/*===- seqc/abi.h - The one header shared by compiler and runtime ---------===*
+ *
+ * Plain C, no includes beyond <stddef.h>/<stdint.h>. Every number in this file
+ * is frozen once released: generated model objects embed these values, so a
+ * change here silently breaks every model compiled against an older runtime.
+ * Add new enumerators at the end; never renumber or reuse one. Layouts are
+ * pinned by the static asserts at the bottom.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef SEQC_ABI_H
+#define SEQC_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped only when a layout or meaning below changes incompatibly. */
+#define SEQC_ABI_VERSION 1
+
+/* Highest tensor rank a descriptor can carry. */
+#define SEQC_MAX_RANK 8
+
+/* Marks a dimension whose extent is only known at run time. */
+#define SEQC_DIM_DYNAMIC (-1)
+
+typedef enum seqc_dtype {
+  SEQC_DTYPE_F32 = 1,
+  SEQC_DTYPE_F16 = 2,
+  SEQC_DTYPE_BF16 = 3,
+  SEQC_DTYPE_F64 = 4,
+  SEQC_DTYPE_I8 = 5,
+  SEQC_DTYPE_I32 = 6,
+  SEQC_DTYPE_I64 = 7,
+  SEQC_DTYPE_BOOL = 8,
+  SEQC_DTYPE_U8 = 9
+} seqc_dtype;
+
+typedef enum seqc_status {
+  SEQC_OK = 0,
+  SEQC_ERR_INVALID_ARGUMENT = 1,
+  SEQC_ERR_SHAPE = 2,
+  SEQC_ERR_DTYPE = 3,
+  SEQC_ERR_IO = 4,
+  SEQC_ERR_FORMAT = 5,
+  SEQC_ERR_OUT_OF_MEMORY = 6,
+  SEQC_ERR_UNSUPPORTED = 7,
+  SEQC_ERR_INTERNAL = 8
+} seqc_status;
+
+/* A strided view of a tensor. Strides count elements, not bytes, so that a
+ * descriptor stays valid when the element type is known from `dtype`. */
+typedef struct seqc_tensor {
+  void *data;
+  int64_t rank;
+  int64_t shape[SEQC_MAX_RANK];
+  int64_t strides[SEQC_MAX_RANK]; /* in elements */
+  int32_t dtype;                  /* a seqc_dtype */
+  int32_t reserved;               /* must be 0 */
+} seqc_tensor;
+
+/* The signature of one input or output of a compiled model, so that generic
+ * tools (seq-run) can drive any model without its header. */
+typedef struct seqc_tensor_info {
+  const char *name;
+  int32_t dtype; /* a seqc_dtype */
+  int32_t rank;
+  const int64_t *shape;         /* SEQC_DIM_DYNAMIC marks a dynamic dim */
+  const char *const *dim_names; /* e.g. "T", "B"; NULL if none are named */
+} seqc_tensor_info;
+
+/* Layout pins. Compiler-emitted code addresses these fields by offset. */
+#ifdef __cplusplus
+#define SEQC_ABI_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define SEQC_ABI_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
+SEQC_ABI_STATIC_ASSERT(sizeof(seqc_dtype) == 4, "seqc_dtype must be 32-bit");
+SEQC_ABI_STATIC_ASSERT(sizeof(seqc_status) == 4, "seqc_status must be 32-bit");
+#if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor, data) == 0, "seqc_tensor.data");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor, rank) == 8, "seqc_tensor.rank");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor, shape) == 16, "seqc_tensor.shape");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor, strides) == 80,
+                       "seqc_tensor.strides");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor, dtype) == 144,
+                       "seqc_tensor.dtype");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor, reserved) == 148,
+                       "seqc_tensor.reserved");
+SEQC_ABI_STATIC_ASSERT(sizeof(seqc_tensor) == 152, "sizeof(seqc_tensor)");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor_info, name) == 0,
+                       "seqc_tensor_info.name");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor_info, dtype) == 8,
+                       "seqc_tensor_info.dtype");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor_info, rank) == 12,
+                       "seqc_tensor_info.rank");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor_info, shape) == 16,
+                       "seqc_tensor_info.shape");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor_info, dim_names) == 24,
+                       "seqc_tensor_info.dim_names");
+SEQC_ABI_STATIC_ASSERT(sizeof(seqc_tensor_info) == 32,
+                       "sizeof(seqc_tensor_info)");
+#endif
+
+#undef SEQC_ABI_STATIC_ASSERT
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SEQC_ABI_H */

@@ -1,0 +1,45 @@
+/*===- seqc/thread_pool.h - A tiny fork-join pool --------------------------===*
+ *
+ * Compiled models split gates, heads or batch rows over a few cores. The
+ * pool's only job is a blocking parallel_for with no allocation per call, so
+ * it can sit on the per-step path.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef SEQC_THREAD_POOL_H
+#define SEQC_THREAD_POOL_H
+
+#include "seqc/runtime.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct seqc_thread_pool seqc_thread_pool;
+
+/* Work on the half-open range [begin, end). */
+typedef void (*seqc_parallel_fn)(void *ctx, int64_t begin, int64_t end);
+
+/* num_threads counts the calling thread, so 1 starts no threads and
+ * parallel_for runs inline. num_threads <= 0 means one per online CPU. */
+seqc_status seqc_rt_thread_pool_create(int num_threads, seqc_thread_pool **out,
+                                       seqc_error *err);
+
+/* Joins the workers and frees the pool; NULL is a no-op. */
+void seqc_rt_thread_pool_destroy(seqc_thread_pool *pool);
+
+/* Number of threads including the caller; 1 for a NULL pool. */
+int seqc_rt_thread_pool_size(const seqc_thread_pool *pool);
+
+/* Splits [0, n) into min(size, n) contiguous chunks whose lengths differ by
+ * at most one, runs chunk 0 on the calling thread and the others on workers,
+ * and returns once all are done. n <= 0 does nothing; a NULL pool runs
+ * fn(ctx, 0, n) inline. Calls from several threads are serialized; fn must
+ * not call parallel_for on the same pool. */
+void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
+                                      seqc_parallel_fn fn, void *ctx);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SEQC_THREAD_POOL_H */

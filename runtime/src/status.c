@@ -1,0 +1,99 @@
+//===- status.c - Status strings, error recording, dtype facts ------------===//
+
+#include "seqc/runtime.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *seqc_rt_status_string(seqc_status status) {
+  switch (status) {
+  case SEQC_OK:
+    return "ok";
+  case SEQC_ERR_INVALID_ARGUMENT:
+    return "invalid argument";
+  case SEQC_ERR_SHAPE:
+    return "shape mismatch";
+  case SEQC_ERR_DTYPE:
+    return "dtype mismatch";
+  case SEQC_ERR_IO:
+    return "I/O error";
+  case SEQC_ERR_FORMAT:
+    return "format error";
+  case SEQC_ERR_OUT_OF_MEMORY:
+    return "out of memory";
+  case SEQC_ERR_UNSUPPORTED:
+    return "unsupported";
+  case SEQC_ERR_INTERNAL:
+    return "internal error";
+  }
+  return "unknown status";
+}
+
+seqc_status seqc_rt_set_error(seqc_error *err, seqc_status code,
+                              const char *fmt, ...) {
+  if (!err)
+    return code;
+  err->code = code;
+  err->message[0] = '\0';
+  if (fmt) {
+    va_list args;
+    va_start(args, fmt);
+    // vsnprintf truncates and always NUL-terminates for a non-zero size.
+    vsnprintf(err->message, sizeof(err->message), fmt, args);
+    va_end(args);
+  }
+  return code;
+}
+
+void seqc_rt_clear_error(seqc_error *err) {
+  if (!err)
+    return;
+  err->code = SEQC_OK;
+  err->message[0] = '\0';
+}
+
+size_t seqc_rt_dtype_size(int32_t dtype) {
+  switch (dtype) {
+  case SEQC_DTYPE_F32:
+  case SEQC_DTYPE_I32:
+    return 4;
+  case SEQC_DTYPE_F16:
+  case SEQC_DTYPE_BF16:
+    return 2;
+  case SEQC_DTYPE_F64:
+  case SEQC_DTYPE_I64:
+    return 8;
+  case SEQC_DTYPE_I8:
+  case SEQC_DTYPE_BOOL:
+  case SEQC_DTYPE_U8:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+const char *seqc_rt_dtype_name(int32_t dtype) {
+  switch (dtype) {
+  case SEQC_DTYPE_F32:
+    return "f32";
+  case SEQC_DTYPE_F16:
+    return "f16";
+  case SEQC_DTYPE_BF16:
+    return "bf16";
+  case SEQC_DTYPE_F64:
+    return "f64";
+  case SEQC_DTYPE_I8:
+    return "i8";
+  case SEQC_DTYPE_I32:
+    return "i32";
+  case SEQC_DTYPE_I64:
+    return "i64";
+  case SEQC_DTYPE_BOOL:
+    return "bool";
+  case SEQC_DTYPE_U8:
+    return "u8";
+  default:
+    return "unknown";
+  }
+}

@@ -1,0 +1,36 @@
+//===- reduce-inl.h - Per-target horizontal reductions --------------------===//
+//
+// Highway 1.0.3 has SumOfLanes/MaxOfLanes returning a broadcast vector; these
+// wrap them to scalars. Used by matmul tiles and the reduce kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#if defined(SEQC_RUNTIME_UKERNELS_REDUCE_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef SEQC_RUNTIME_UKERNELS_REDUCE_INL_H_
+#undef SEQC_RUNTIME_UKERNELS_REDUCE_INL_H_
+#else
+#define SEQC_RUNTIME_UKERNELS_REDUCE_INL_H_
+#endif
+
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace seqc {
+namespace uk {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+template <class D, class V> HWY_INLINE float ReduceSum(D d, V v) {
+  return hn::GetLane(hn::SumOfLanes(d, v));
+}
+
+template <class D, class V> HWY_INLINE float ReduceMax(D d, V v) {
+  return hn::GetLane(hn::MaxOfLanes(d, v));
+}
+
+} // namespace HWY_NAMESPACE
+} // namespace uk
+} // namespace seqc
+HWY_AFTER_NAMESPACE();
+
+#endif // SEQC_RUNTIME_UKERNELS_REDUCE_INL_H_ toggle

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The single source of truth for what seqc needs on a Debian 12 machine:
+# installs whatever is missing (idempotent, quiet when all is present), then
+# configures and builds into build/ (or $SEQC_BUILD_DIR).
+#
+#   scripts/setup.sh            install + configure + build
+#   SEQC_SKIP_INSTALL=1 ...     only configure + build
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${SEQC_BUILD_DIR:-$root/build}"
+jobs="${SEQC_JOBS:-2}"
+
+# Build and test dependencies, all from Debian 12's own archive.
+packages=(
+  build-essential cmake ninja-build git
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  libhwy-dev libgtest-dev libgmock-dev
+  libonnx-dev libprotobuf-dev protobuf-compiler
+  python3 python3-numpy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -gt 0 && -z "${SEQC_SKIP_INSTALL:-}" ]]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ ! -f "$build/build.ninja" ]]; then
+  cmake -S "$root" -B "$build" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit >/dev/null
+fi
+cmake --build "$build" -j "$jobs"
