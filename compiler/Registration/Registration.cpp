@@ -3,6 +3,8 @@
 #include "compiler/Registration/Registration.h"
 
 #include "compiler/Conversion/Passes.h"
+#include "compiler/Pipelines/Pipelines.h"
+#include "compiler/Transforms/Passes.h"
 
 #include "dialects/Seq/IR/SeqDialect.h"
 #include "dialects/Seq/Transforms/Passes.h"
@@ -31,6 +33,8 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
 void registerAllPasses() {
   seq::registerSeqTransformsPasses();
   registerSeqcConversionPasses();
+  registerSeqcTransformsPasses();
+  registerPipelines();
   // Upstream passes seqc's tests and pipelines use.
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();

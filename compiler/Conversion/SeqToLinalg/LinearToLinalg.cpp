@@ -12,9 +12,9 @@ using namespace seqc;
 
 namespace {
 
-/// y = x W^T + b: the leading dimensions of x collapse into the M of one
-/// [M, I] x [O, I]^T contraction whose accumulator starts as the broadcast
-/// bias (or zero).
+/// y = x W^T + b as one contraction over the input's own leading
+/// dimensions (no reshapes: memref.expand_shape of several dynamic sizes in
+/// one group does not lower), accumulating into the broadcast bias (or 0).
 struct LinearToGeneric : OpRewritePattern<seq::LinearOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -22,26 +22,43 @@ struct LinearToGeneric : OpRewritePattern<seq::LinearOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    Value x = collapseToMatrix(rewriter, loc, op.getInput());
-    Value w = op.getWeight();
-    Type elementType = getElementTypeOrSelf(x.getType());
-    SmallVector<OpFoldResult> sizes = {seq::getDimSize(rewriter, loc, x, 0),
-                                       seq::getDimSize(rewriter, loc, w, 0)};
-    Value init = seq::createEmptyTensor(rewriter, loc, sizes, elementType);
+    Value x = op.getInput(), w = op.getWeight();
+    auto xType = cast<RankedTensorType>(x.getType());
+    int64_t batchRank = xType.getRank() - 1;
+    Type elementType = xType.getElementType();
 
-    AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
-               k = getAffineDimExpr(2, ctx);
+    // Iteration space: (leading dims..., n, k).
+    SmallVector<AffineExpr> leading;
+    for (int64_t i = 0; i < batchRank; ++i)
+      leading.push_back(getAffineDimExpr(i, ctx));
+    AffineExpr n = getAffineDimExpr(batchRank, ctx);
+    AffineExpr k = getAffineDimExpr(batchRank + 1, ctx);
+    auto withTail = [&](AffineExpr e) {
+      SmallVector<AffineExpr> exprs(leading);
+      exprs.push_back(e);
+      return exprs;
+    };
+
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t i = 0; i < batchRank; ++i)
+      sizes.push_back(seq::getDimSize(rewriter, loc, x, i));
+    sizes.push_back(seq::getDimSize(rewriter, loc, w, 0));
+    Value init = seq::createEmptyTensor(rewriter, loc, sizes, elementType);
+    int64_t outRank = batchRank + 1;
     if (Value bias = op.getBias()) {
-      auto broadcast = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{init.getType()}, ValueRange{bias},
-          ValueRange{init},
-          ArrayRef<AffineMap>{AffineMap::get(2, 0, {n}, ctx),
-                              AffineMap::get(2, 0, {m, n}, ctx)},
-          SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-          [](OpBuilder &b, Location l, ValueRange args) {
-            linalg::YieldOp::create(b, l, args[0]);
-          });
-      init = broadcast.getResult(0);
+      init = linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{init.getType()}, ValueRange{bias},
+                 ValueRange{init},
+                 ArrayRef<AffineMap>{
+                     AffineMap::get(outRank, 0, {getAffineDimExpr(batchRank, ctx)},
+                                    ctx),
+                     rewriter.getMultiDimIdentityMap(outRank)},
+                 SmallVector<utils::IteratorType>(outRank,
+                                                  utils::IteratorType::parallel),
+                 [](OpBuilder &b, Location l, ValueRange args) {
+                   linalg::YieldOp::create(b, l, args[0]);
+                 })
+                 .getResult(0);
     } else {
       Value zero = arith::ConstantOp::create(rewriter, loc, elementType,
                                              rewriter.getZeroAttr(elementType));
@@ -49,22 +66,21 @@ struct LinearToGeneric : OpRewritePattern<seq::LinearOp> {
                                     ValueRange{init})
                  .getResult(0);
     }
+    SmallVector<utils::IteratorType> iterators(outRank,
+                                               utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
     auto contraction = linalg::GenericOp::create(
         rewriter, loc, TypeRange{init.getType()}, ValueRange{x, w},
         ValueRange{init},
-        ArrayRef<AffineMap>{AffineMap::get(3, 0, {m, k}, ctx),
-                            AffineMap::get(3, 0, {n, k}, ctx),
-                            AffineMap::get(3, 0, {m, n}, ctx)},
-        {utils::IteratorType::parallel, utils::IteratorType::parallel,
-         utils::IteratorType::reduction},
-        [](OpBuilder &b, Location l, ValueRange args) {
+        ArrayRef<AffineMap>{AffineMap::get(outRank + 1, 0, withTail(k), ctx),
+                            AffineMap::get(outRank + 1, 0, {n, k}, ctx),
+                            AffineMap::get(outRank + 1, 0, withTail(n), ctx)},
+        iterators, [](OpBuilder &b, Location l, ValueRange args) {
           Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-          linalg::YieldOp::create(b, l,
-                                  arith::AddFOp::create(b, l, args[2], product)
-                                      .getResult());
+          linalg::YieldOp::create(
+              b, l, arith::AddFOp::create(b, l, args[2], product).getResult());
         });
-    Value result =
-        expandFromMatrix(rewriter, loc, contraction.getResult(0), op.getInput());
+    Value result = contraction.getResult(0);
     if (result.getType() != op.getType())
       result = tensor::CastOp::create(rewriter, loc, op.getType(), result);
     rewriter.replaceOp(op, result);

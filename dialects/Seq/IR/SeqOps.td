@@ -457,8 +457,9 @@ def Seq_EmbeddingOp : Seq_Op<"embedding", [Pure]> {
   let summary = "Gathers rows of a table by integer index (nn.Embedding)";
   let description = [{
     `indices` of any shape `S` select rows of `table` `[V, E]`; the result
-    is `S x [E]`. An index outside `[0, V)` is a run-time error reported by
-    the generated code, never an out-of-bounds read.
+    is `S x [E]`. The generated code clamps an index into `[0, V)`, so a
+    bad index never reads outside the table; `seq-run` and the runtime
+    reject out-of-range index inputs before a run.
 
     ```mlir
     %e = seq.embedding %ids, %table

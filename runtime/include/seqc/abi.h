@@ -71,6 +71,34 @@ typedef struct seqc_tensor_info {
   const char *const *dim_names; /* e.g. "T", "B"; NULL if none are named */
 } seqc_tensor_info;
 
+/* ---- Compiled models ------------------------------------------------------
+ *
+ * A compiled model exports `const seqc_model_api *<name>_api(void)`. Its
+ * `invoke` is a packed entry: args[0] points to the results record, args[1+i]
+ * to the memref descriptor of input i. A descriptor of rank r is 3 + 2r
+ * intptr-sized words: allocated pointer, aligned pointer, offset (elements),
+ * sizes[r], strides[r] (elements). The results record is the outputs'
+ * descriptors back to back; the model allocates every output with malloc()
+ * and the caller releases each with free(allocated pointer).
+ *
+ * `signature` describes the tensors, one line each, inputs first:
+ *   "in x f32 [T,B,4]\nout y f32 [T,1,B,8]\n"
+ * A dimension is a non-negative size, a name (a dynamic size that must agree
+ * wherever the name appears) or '?' (a dynamic size with no constraint).
+ * Dtype words: f32 f16 bf16 f64 i8 i32 i64 bool u8. Booleans are one byte,
+ * 0 or 1. */
+typedef void (*seqc_model_invoke_fn)(void **args);
+
+typedef struct seqc_model_api {
+  uint32_t abi_version; /* SEQC_ABI_VERSION the model was compiled against */
+  uint32_t num_inputs;
+  uint32_t num_outputs;
+  uint32_t reserved; /* 0 */
+  const char *name;
+  const char *signature;
+  seqc_model_invoke_fn invoke;
+} seqc_model_api;
+
 /* Layout pins. Compiler-emitted code addresses these fields by offset. */
 #ifdef __cplusplus
 #define SEQC_ABI_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
@@ -103,6 +131,13 @@ SEQC_ABI_STATIC_ASSERT(offsetof(seqc_tensor_info, dim_names) == 24,
                        "seqc_tensor_info.dim_names");
 SEQC_ABI_STATIC_ASSERT(sizeof(seqc_tensor_info) == 32,
                        "sizeof(seqc_tensor_info)");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_api, name) == 16,
+                       "seqc_model_api.name");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_api, signature) == 24,
+                       "seqc_model_api.signature");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_api, invoke) == 32,
+                       "seqc_model_api.invoke");
+SEQC_ABI_STATIC_ASSERT(sizeof(seqc_model_api) == 40, "sizeof(seqc_model_api)");
 #endif
 
 #undef SEQC_ABI_STATIC_ASSERT

@@ -1,0 +1,355 @@
+//===- Driver.cpp - what tools/seqc runs, usable from tests -------------===//
+
+#include "compiler/Driver/Driver.h"
+
+#include "compiler/Pipelines/Pipelines.h"
+#include "compiler/Registration/Registration.h"
+#include "compiler/Target/HeaderEmission.h"
+#include "compiler/Target/ObjectEmission.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <mutex>
+
+using namespace mlir;
+
+namespace seqc {
+
+bool parseEmitKind(llvm::StringRef text, EmitKind &kind) {
+  std::optional<EmitKind> parsed =
+      llvm::StringSwitch<std::optional<EmitKind>>(text)
+          .Case("mlir", EmitKind::MLIR)
+          .Case("lowered", EmitKind::Lowered)
+          .Case("llvm", EmitKind::LLVMIR)
+          .Case("asm", EmitKind::Assembly)
+          .Case("obj", EmitKind::Object)
+          .Case("header", EmitKind::Header)
+          .Case("shared", EmitKind::Shared)
+          .Default(std::nullopt);
+  if (!parsed)
+    return false;
+  kind = *parsed;
+  return true;
+}
+
+namespace {
+
+/// One compilation: the context, the source manager that makes diagnostics
+/// read `file:line:col: error:`, and the options.
+class Compilation {
+public:
+  Compilation(const DriverOptions &options, llvm::raw_ostream &errs)
+      : options(options), errs(errs), context(makeRegistry()),
+        diagnostics(sourceMgr, &context, errs) {
+    context.loadAllAvailableDialects();
+  }
+
+  int run();
+
+private:
+  static DialectRegistry makeRegistry() {
+    static std::once_flag passesRegistered;
+    std::call_once(passesRegistered, [] {
+      // The LLVM lowering stage is a textual pipeline of upstream passes.
+      mlir::registerAllPasses();
+    });
+    DialectRegistry registry;
+    mlir::registerAllDialects(registry);
+    mlir::registerAllExtensions(registry);
+    seqc::registerAllDialects(registry);
+    return registry;
+  }
+
+  int fail(const llvm::Twine &message) {
+    errs << "seqc: error: " << message << "\n";
+    return 1;
+  }
+
+  OwningOpRef<ModuleOp> import();
+  FailureOr<func::FuncOp> selectEntry(ModuleOp module);
+  std::string modelName() const;
+  std::string outputPath(llvm::StringRef extension) const;
+  /// Writes `text` to the output of `extension` (stdout when no -o was given
+  /// and the kind is textual).
+  LogicalResult writeText(llvm::StringRef extension, llvm::StringRef text,
+                          bool toStdoutByDefault);
+  LogicalResult writeCode(ModuleOp module, const ModelSignature &signature,
+                          CodeKind kind, const std::string &path,
+                          bool exportDefaultEntry);
+  LogicalResult linkShared(const std::string &objectPath,
+                           const std::string &sharedPath);
+
+  const DriverOptions &options;
+  llvm::raw_ostream &errs;
+  MLIRContext context;
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics;
+};
+
+OwningOpRef<ModuleOp> Compilation::import() {
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      openInputFile(options.inputPath, &error);
+  if (!file) {
+    fail(error);
+    return nullptr;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  if (!module)
+    return nullptr;
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+FailureOr<func::FuncOp> Compilation::selectEntry(ModuleOp module) {
+  SmallVector<func::FuncOp> candidates;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func.isPublic() && !func.isExternal())
+      candidates.push_back(func);
+  if (!options.entry.empty()) {
+    auto func = module.lookupSymbol<func::FuncOp>(options.entry);
+    if (!func || func.isExternal()) {
+      module.emitError() << "no function '" << options.entry
+                         << "' to use as the model entry (--entry)";
+      return failure();
+    }
+    return func;
+  }
+  if (candidates.size() == 1)
+    return candidates.front();
+  if (candidates.empty()) {
+    module.emitError() << "the module has no public function with a body; a "
+                          "model is a public func.func";
+    return failure();
+  }
+  InFlightDiagnostic diag = module.emitError()
+                            << "the module has several public functions; "
+                               "choose the model with --entry:";
+  for (func::FuncOp func : candidates)
+    diag << " @" << func.getSymName();
+  return failure();
+}
+
+std::string Compilation::modelName() const {
+  if (!options.modelName.empty())
+    return sanitizeIdentifier(options.modelName);
+  llvm::StringRef base = options.outputBase.empty() ? options.inputPath
+                                                    : options.outputBase;
+  return sanitizeIdentifier(llvm::sys::path::stem(base));
+}
+
+std::string Compilation::outputPath(llvm::StringRef extension) const {
+  std::string base = options.outputBase;
+  if (base.empty())
+    base = llvm::sys::path::stem(options.inputPath).str();
+  return base + extension.str();
+}
+
+LogicalResult Compilation::writeText(llvm::StringRef extension,
+                                     llvm::StringRef text,
+                                     bool toStdoutByDefault) {
+  std::string path = (options.outputBase.empty() && toStdoutByDefault)
+                         ? std::string("-")
+                         : outputPath(extension);
+  if (options.outputBase == "-")
+    path = "-";
+  std::string error;
+  auto output = openOutputFile(path, &error);
+  if (!output) {
+    fail(error);
+    return failure();
+  }
+  output->os() << text;
+  output->keep();
+  return success();
+}
+
+LogicalResult Compilation::writeCode(ModuleOp module,
+                                     const ModelSignature &signature,
+                                     CodeKind kind, const std::string &path,
+                                     bool exportDefaultEntry) {
+  std::string error;
+  auto output = openOutputFile(path, &error);
+  if (!output) {
+    fail(error);
+    return failure();
+  }
+  TargetOptions target;
+  target.cpu = options.cpu;
+  target.exportDefaultEntry = exportDefaultEntry;
+  if (failed(emitCode(module, signature, target, kind, output->os())))
+    return failure();
+  output->keep();
+  return success();
+}
+
+LogicalResult Compilation::linkShared(const std::string &objectPath,
+                                      const std::string &sharedPath) {
+  // The system compiler driver knows this platform's linker and libc.
+  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
+  if (!cc) {
+    fail("--emit=shared needs a C compiler driver ('cc') on PATH to link " +
+         sharedPath);
+    return failure();
+  }
+  SmallVector<llvm::StringRef> args = {*cc, "-shared", "-o", sharedPath,
+                                       objectPath, "-lm"};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc != 0) {
+    fail("linking " + sharedPath + " with " + *cc + " failed" +
+         (message.empty() ? "" : ": " + message));
+    return failure();
+  }
+  return success();
+}
+
+int Compilation::run() {
+  if (options.target != "cpu")
+    return fail("--target=" + options.target +
+                " is not available in this build; only --target=cpu is");
+  llvm::StringRef extension = llvm::sys::path::extension(options.inputPath);
+  if (extension == ".seq" || extension == ".onnx")
+    return fail("'" + options.inputPath + "': the " + extension.str() +
+                " front end is not part of this build yet; compile a .mlir "
+                "model (seq dialect)");
+  if (!options.weightsPath.empty())
+    return fail("--weights applies to .seq models; a .mlir model holds its "
+                "weights as constants");
+
+  OwningOpRef<ModuleOp> module = import();
+  if (!module)
+    return 1;
+  if (options.emit == EmitKind::MLIR) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    return succeeded(writeText(".mlir", text, true)) ? 0 : 1;
+  }
+
+  FailureOr<func::FuncOp> entry = selectEntry(*module);
+  if (failed(entry))
+    return 1;
+  std::string name = modelName();
+  FailureOr<ModelSignature> signature = extractSignature(*entry, name);
+  if (failed(signature))
+    return 1;
+  if (options.emit == EmitKind::Header)
+    return succeeded(writeText(".h", emitHeader(*signature, options.inputPath),
+                               true))
+               ? 0
+               : 1;
+
+  // The signature is recorded; the naming attributes have no meaning in
+  // LLVM IR.
+  auto stripSeqAttrs = [&](DictionaryAttr attrs) {
+    NamedAttrList kept;
+    if (attrs)
+      for (NamedAttribute attr : attrs)
+        if (!attr.getName().getValue().starts_with("seq."))
+          kept.push_back(attr);
+    return kept.getDictionary(&context);
+  };
+  for (unsigned i = 0; i < entry->getNumArguments(); ++i)
+    entry->setArgAttrs(i, stripSeqAttrs(entry->getArgAttrDict(i)));
+  for (unsigned i = 0; i < entry->getNumResults(); ++i)
+    entry->setResultAttrs(i, stripSeqAttrs(entry->getResultAttrDict(i)));
+
+  // The entry becomes <name>__forward with a C interface; every other
+  // function is private to the object.
+  for (auto func : module->getOps<func::FuncOp>())
+    if (func != *entry && !func.isExternal())
+      func.setPrivate();
+  if (failed(SymbolTable::replaceAllSymbolUses(
+          *entry, StringAttr::get(&context, getEntryFunctionName(*signature)),
+          *module)))
+    return fail("cannot rename the model entry");
+  entry->setSymName(getEntryFunctionName(*signature));
+  (*entry)->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
+
+  PassManager pm(&context);
+  if (failed(buildCpuPipeline(pm, CpuPipelineOptions())))
+    return fail("the CPU pipeline names an unregistered pass");
+  if (failed(pm.run(*module)))
+    return 1;
+
+  switch (options.emit) {
+  case EmitKind::Lowered: {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    return succeeded(writeText(".lowered.mlir", text, true)) ? 0 : 1;
+  }
+  case EmitKind::LLVMIR:
+  case EmitKind::Assembly: {
+    bool ir = options.emit == EmitKind::LLVMIR;
+    std::string path = outputPath(ir ? ".ll" : ".s");
+    if (options.outputBase.empty() || options.outputBase == "-")
+      path = "-";
+    return succeeded(writeCode(*module, *signature,
+                               ir ? CodeKind::LLVMIR : CodeKind::Assembly,
+                               path, false))
+               ? 0
+               : 1;
+  }
+  case EmitKind::Object:
+    return succeeded(writeCode(*module, *signature, CodeKind::Object,
+                               outputPath(".o"), false))
+               ? 0
+               : 1;
+  case EmitKind::Shared: {
+    llvm::SmallString<128> objectPath;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "seqc-" + name, "o", objectPath))
+      return fail("cannot create a temporary object file: " + ec.message());
+    llvm::FileRemover remover(objectPath);
+    if (failed(writeCode(*module, *signature, CodeKind::Object,
+                         objectPath.str().str(), true)) ||
+        failed(linkShared(objectPath.str().str(), outputPath(".so"))))
+      return 1;
+    return 0;
+  }
+  case EmitKind::Default:
+    if (failed(writeCode(*module, *signature, CodeKind::Object,
+                         outputPath(".o"), false)) ||
+        failed(writeText(".h", emitHeader(*signature, options.inputPath),
+                         false)))
+      return 1;
+    return 0;
+  case EmitKind::MLIR:
+  case EmitKind::Header:
+    break;
+  }
+  return 0;
+}
+
+} // namespace
+
+int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
+  Compilation compilation(options, errs);
+  return compilation.run();
+}
+
+} // namespace seqc

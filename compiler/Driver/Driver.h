@@ -1,0 +1,49 @@
+//===- Driver.h - what tools/seqc runs, usable from tests -------*- C++ -*-===//
+
+#ifndef SEQC_COMPILER_DRIVER_DRIVER_H
+#define SEQC_COMPILER_DRIVER_DRIVER_H
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace seqc {
+
+/// What `seqc` writes.
+enum class EmitKind {
+  Default, // BASE.o and BASE.h
+  MLIR,    // the model after import, verified
+  Lowered, // the final MLIR (LLVM dialect)
+  LLVMIR,
+  Assembly,
+  Object,
+  Header,
+  Shared, // BASE.so, linked with the system C compiler driver
+};
+
+struct DriverOptions {
+  std::string inputPath;
+  /// Output path without extension; empty: text goes to stdout and files
+  /// use the input's stem.
+  std::string outputBase;
+  EmitKind emit = EmitKind::Default;
+  std::string target = "cpu";
+  std::string cpu = "x86-64";
+  std::string weightsPath;
+  /// The C prefix of the generated API; empty: derived from the output base
+  /// (or the input) file name.
+  std::string modelName;
+  /// The model's entry function; empty: the module's only public function.
+  std::string entry;
+};
+
+/// Parses an --emit value; returns false for an unknown one.
+bool parseEmitKind(llvm::StringRef text, EmitKind &kind);
+
+/// Compiles per `options`. Diagnostics go to `errs` as `file:line:col:
+/// error: ...`. Returns the process exit code (0 on success).
+int runDriver(const DriverOptions &options, llvm::raw_ostream &errs);
+
+} // namespace seqc
+
+#endif // SEQC_COMPILER_DRIVER_DRIVER_H

@@ -1,0 +1,110 @@
+//===- Pipelines.cpp - the one place that orders seqc's passes ----------===//
+
+#include "compiler/Pipelines/Pipelines.h"
+
+#include "compiler/Conversion/Passes.h"
+#include "compiler/Transforms/Passes.h"
+#include "dialects/Seq/Transforms/Passes.h"
+
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "llvm/Support/ErrorHandling.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+static void addCleanup(OpPassManager &pm, const CpuPipelineOptions &options) {
+  if (!options.cleanup)
+    return;
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void buildSeqToLoopsPipeline(OpPassManager &pm,
+                             const CpuPipelineOptions &options) {
+  // Recurrences first: their decomposition emits seq.linear and seq.scan,
+  // which the next two conversions lower.
+  pm.addPass(seq::createDecomposeRecurrencesPass());
+  pm.addPass(createConvertSeqToLinalgPass());
+  pm.addPass(createConvertSeqScanToSCFPass());
+  // arith ops on whole tensors (bias sums, gate additions) become generics.
+  pm.addPass(createConvertElementwiseToLinalgPass());
+  addCleanup(pm, options);
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  // The model entry takes and returns plain contiguous memrefs: that is the
+  // descriptor layout the runtime builds.
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  // The time loop carries state tensors that are new each step.
+  bufferize.allowReturnAllocsFromLoops = true;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Frees every temporary and makes every returned buffer one the caller
+  // owns (copies arguments and constants that would otherwise escape).
+  bufferization::buildBufferDeallocationPipeline(pm);
+  addCleanup(pm, options);
+}
+
+LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
+                                       const CpuPipelineOptions &options) {
+  // Upstream conversions in the order their inputs require; spelled as a
+  // textual pipeline because several have no stable C++ factory names
+  // across MLIR releases, and the text is exactly what seq-opt replays.
+  static const char *const kLowering =
+      "convert-linalg-to-loops,"
+      "lower-affine,"
+      "convert-scf-to-cf,"
+      "expand-strided-metadata,"
+      "lower-affine,"
+      "convert-math-to-llvm,"
+      "convert-math-to-libm,"
+      "finalize-memref-to-llvm,"
+      "convert-arith-to-llvm,"
+      "convert-index-to-llvm,"
+      "convert-func-to-llvm,"
+      "convert-cf-to-llvm,"
+      "reconcile-unrealized-casts";
+  if (failed(parsePassPipeline("convert-bufferization-to-memref", pm)))
+    return failure();
+  pm.addPass(createMemrefCopyToLinalgPass());
+  if (failed(parsePassPipeline(kLowering, pm)))
+    return failure();
+  if (options.cleanup)
+    pm.addPass(createCanonicalizerPass());
+  return success();
+}
+
+LogicalResult buildCpuPipeline(OpPassManager &pm,
+                               const CpuPipelineOptions &options) {
+  buildSeqToLoopsPipeline(pm, options);
+  return buildLowerToLLVMPipeline(pm, options);
+}
+
+/// For seq-opt, where every upstream pass is registered.
+static void buildOrDie(LogicalResult result) {
+  if (failed(result))
+    llvm::report_fatal_error("seqc: the LLVM lowering pipeline names a pass "
+                             "that is not registered");
+}
+
+void registerPipelines() {
+  PassPipelineRegistration<>(
+      "seqc-seq-to-loops",
+      "Lower seq ops to bufferized linalg/scf (first half of the CPU pipeline)",
+      [](OpPassManager &pm) { buildSeqToLoopsPipeline(pm, {}); });
+  PassPipelineRegistration<>(
+      "seqc-lower-to-llvm",
+      "Lower bufferized linalg/scf/math to the LLVM dialect",
+      [](OpPassManager &pm) { buildOrDie(buildLowerToLLVMPipeline(pm, {})); });
+  PassPipelineRegistration<>(
+      "seqc-cpu-pipeline", "The whole CPU pipeline: seq ops to the LLVM dialect",
+      [](OpPassManager &pm) { buildOrDie(buildCpuPipeline(pm, {})); });
+}
+
+} // namespace seqc

@@ -1,0 +1,46 @@
+//===- Pipelines.h - the one place that orders seqc's passes ----*- C++ -*-===//
+//
+// seqc and seq-opt both build their pass pipelines here, so a pipeline run
+// by the driver can be replayed stage by stage with seq-opt:
+//
+//   seq-opt --seqc-seq-to-loops      seq ops -> linalg/scf on buffers
+//   seq-opt --seqc-lower-to-llvm     buffers -> LLVM dialect
+//   seq-opt --seqc-cpu-pipeline      both
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_COMPILER_PIPELINES_PIPELINES_H
+#define SEQC_COMPILER_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace seqc {
+
+/// Options of the CPU pipeline. Target options (CPU name, features) belong
+/// to object emission, not here: the MLIR pipeline is target-independent.
+struct CpuPipelineOptions {
+  /// Run canonicalization and CSE between the stages (off only to debug a
+  /// stage in isolation).
+  bool cleanup = true;
+};
+
+/// seq ops on tensors -> linalg and scf on memrefs: decomposes recurrences,
+/// converts seq to linalg/scf, bufferizes and places deallocations.
+void buildSeqToLoopsPipeline(mlir::OpPassManager &pm,
+                             const CpuPipelineOptions &options);
+
+/// Bufferized linalg/scf/math -> the LLVM dialect. Fails if an upstream
+/// pass it names is not registered (call mlir::registerAllPasses first).
+mlir::LogicalResult buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                                             const CpuPipelineOptions &options);
+
+/// buildSeqToLoopsPipeline followed by buildLowerToLLVMPipeline.
+mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
+                                     const CpuPipelineOptions &options);
+
+/// Registers the pipelines above with the command-line registry.
+void registerPipelines();
+
+} // namespace seqc
+
+#endif // SEQC_COMPILER_PIPELINES_PIPELINES_H

@@ -1,0 +1,155 @@
+//===- ModelSignature.cpp - names, dtypes and shapes of a model ---------===//
+
+#include "compiler/Target/ModelSignature.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+std::string sanitizeIdentifier(StringRef text) {
+  std::string result;
+  for (char c : text)
+    result.push_back(llvm::isAlnum(c) ? c : '_');
+  if (result.empty() || llvm::isDigit(result.front()))
+    result.insert(result.begin(), '_');
+  return result;
+}
+
+/// The abi.h dtype word and C type of `type`, or failure.
+static LogicalResult getDtype(Type type, std::string &dtype,
+                              std::string &cType) {
+  if (type.isF32()) {
+    dtype = "f32", cType = "float";
+  } else if (type.isF64()) {
+    dtype = "f64", cType = "double";
+  } else if (type.isF16()) {
+    dtype = "f16", cType = "uint16_t";
+  } else if (type.isBF16()) {
+    dtype = "bf16", cType = "uint16_t";
+  } else if (type.isInteger(1)) {
+    dtype = "bool", cType = "uint8_t";
+  } else if (type.isSignlessInteger(8)) {
+    dtype = "i8", cType = "int8_t";
+  } else if (type.isSignlessInteger(32)) {
+    dtype = "i32", cType = "int32_t";
+  } else if (type.isSignlessInteger(64)) {
+    dtype = "i64", cType = "int64_t";
+  } else {
+    return failure();
+  }
+  return success();
+}
+
+static FailureOr<TensorSignature>
+describeTensor(func::FuncOp func, Type type, DictionaryAttr attrs,
+               StringRef defaultName, StringRef role) {
+  auto tensorType = dyn_cast<RankedTensorType>(type);
+  if (!tensorType) {
+    func.emitError() << "model " << role << " '" << defaultName
+                     << "' must be a ranked tensor, found " << type;
+    return failure();
+  }
+  TensorSignature sig;
+  sig.name = defaultName.str();
+  if (attrs)
+    if (auto name = attrs.getAs<StringAttr>("seq.name"))
+      sig.name = name.getValue().str();
+  if (sig.name != sanitizeIdentifier(sig.name)) {
+    func.emitError() << "model " << role << " name '" << sig.name
+                     << "' is not a C identifier";
+    return failure();
+  }
+  if (failed(getDtype(tensorType.getElementType(), sig.dtype, sig.cType))) {
+    func.emitError() << "model " << role << " '" << sig.name
+                     << "' has element type " << tensorType.getElementType()
+                     << ", which compiled models cannot exchange (use f32, "
+                        "f64, f16, bf16, i1, i8, i32 or i64)";
+    return failure();
+  }
+  ArrayAttr dimNames = attrs ? attrs.getAs<ArrayAttr>("seq.dims") : ArrayAttr();
+  if (dimNames && dimNames.size() != static_cast<size_t>(tensorType.getRank())) {
+    func.emitError() << "'seq.dims' of model " << role << " '" << sig.name
+                     << "' names " << dimNames.size() << " dimension(s), but "
+                     << "its rank is " << tensorType.getRank();
+    return failure();
+  }
+  for (int64_t i = 0; i < tensorType.getRank(); ++i) {
+    StringRef dimName;
+    if (dimNames)
+      if (auto s = dyn_cast<StringAttr>(dimNames[i]))
+        dimName = s.getValue();
+    if (dimName == "?") // explicitly dynamic and unconstrained
+      dimName = "";
+    if (!tensorType.isDynamicDim(i)) {
+      sig.dims.push_back(std::to_string(tensorType.getDimSize(i)));
+      continue;
+    }
+    if (!dimName.empty() && dimName != sanitizeIdentifier(dimName)) {
+      func.emitError() << "dimension name '" << dimName << "' of model "
+                       << role << " '" << sig.name
+                       << "' is not an identifier";
+      return failure();
+    }
+    sig.dims.push_back(dimName.empty() ? "?" : dimName.str());
+  }
+  return sig;
+}
+
+FailureOr<ModelSignature> extractSignature(func::FuncOp func,
+                                           StringRef modelName) {
+  ModelSignature sig;
+  sig.name = modelName.str();
+  FunctionType type = func.getFunctionType();
+  if (type.getNumResults() == 0) {
+    func.emitError() << "a model must return at least one tensor";
+    return failure();
+  }
+  llvm::StringSet<> seen;
+  auto add = [&](std::vector<TensorSignature> &list, Type t,
+                 DictionaryAttr attrs, const std::string &fallback,
+                 StringRef role) -> LogicalResult {
+    FailureOr<TensorSignature> tensor =
+        describeTensor(func, t, attrs, fallback, role);
+    if (failed(tensor))
+      return failure();
+    if (!seen.insert(tensor->name).second) {
+      func.emitError() << "two model inputs/outputs are named '"
+                       << tensor->name << "'";
+      return failure();
+    }
+    list.push_back(std::move(*tensor));
+    return success();
+  };
+  for (unsigned i = 0; i < type.getNumInputs(); ++i)
+    if (failed(add(sig.inputs, type.getInput(i), func.getArgAttrDict(i),
+                   "input" + std::to_string(i), "input")))
+      return failure();
+  for (unsigned i = 0; i < type.getNumResults(); ++i)
+    if (failed(add(sig.outputs, type.getResult(i), func.getResultAttrDict(i),
+                   "output" + std::to_string(i), "output")))
+      return failure();
+  return sig;
+}
+
+std::string ModelSignature::toText() const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  auto print = [&](StringRef role, const TensorSignature &t) {
+    os << role << " " << t.name << " " << t.dtype << " [";
+    llvm::interleave(t.dims, os, ",");
+    os << "]\n";
+  };
+  for (const TensorSignature &t : inputs)
+    print("in", t);
+  for (const TensorSignature &t : outputs)
+    print("out", t);
+  return text;
+}
+
+} // namespace seqc

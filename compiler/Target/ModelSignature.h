@@ -1,0 +1,50 @@
+//===- ModelSignature.h - names, dtypes and shapes of a model ---*- C++ -*-===//
+//
+// What a compiled model tells the outside world about its inputs and
+// outputs: it is embedded in the object as text (see runtime/include/seqc/
+// abi.h) and drives the generated C header.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_COMPILER_TARGET_MODELSIGNATURE_H
+#define SEQC_COMPILER_TARGET_MODELSIGNATURE_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+#include <vector>
+
+namespace seqc {
+
+struct TensorSignature {
+  std::string name;
+  std::string dtype;              // abi.h dtype word: f32, i64, bool, ...
+  std::string cType;              // the C element type: float, int64_t, ...
+  std::vector<std::string> dims;  // "4", "T", or "?"
+};
+
+struct ModelSignature {
+  std::string name; // the C prefix
+  std::vector<TensorSignature> inputs;
+  std::vector<TensorSignature> outputs;
+
+  /// The abi.h signature text: one line per tensor, inputs first.
+  std::string toText() const;
+};
+
+/// Reads the signature of model entry `func`. Argument and result names come
+/// from the `seq.name` attribute (default `input<i>` / `output<i>`), names of
+/// dynamic dimensions from `seq.dims` (an array of strings; "" or "?" for an
+/// unnamed one; entries of static dimensions are ignored).
+/// Emits an error on `func` for types the ABI cannot carry.
+mlir::FailureOr<ModelSignature> extractSignature(mlir::func::FuncOp func,
+                                                 llvm::StringRef modelName);
+
+/// Turns `text` into a C identifier (non-identifier characters become '_',
+/// a leading digit gets a '_' prefix).
+std::string sanitizeIdentifier(llvm::StringRef text);
+
+} // namespace seqc
+
+#endif // SEQC_COMPILER_TARGET_MODELSIGNATURE_H

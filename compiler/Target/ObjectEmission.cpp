@@ -1,0 +1,191 @@
+//===- ObjectEmission.cpp - LLVM dialect module -> object, asm, IR ------===//
+
+#include "compiler/Target/ObjectEmission.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <mutex>
+
+using namespace mlir;
+
+namespace seqc {
+
+/// Must match SEQC_ABI_VERSION in runtime/include/seqc/abi.h.
+static constexpr uint32_t kAbiVersion = 1;
+
+std::string getEntryFunctionName(const ModelSignature &signature) {
+  return signature.name + "__forward";
+}
+
+static std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const TargetOptions &options, std::string &error) {
+  static std::once_flag initialized;
+  std::call_once(initialized, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  std::string cpu = options.cpu;
+  std::string features;
+  if (cpu == "native") {
+    cpu = llvm::sys::getHostCPUName().str();
+    llvm::SubtargetFeatures list;
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      list.AddFeature(feature.first(), feature.second);
+    features = list.getString();
+  }
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!machine) {
+    error = "cannot create a target machine for CPU '" + cpu + "'";
+    return nullptr;
+  }
+  // An unknown CPU name only warns inside LLVM; make it an error here.
+  if (!machine->getMCSubtargetInfo()->isCPUStringValid(cpu)) {
+    error = "unknown CPU '" + options.cpu + "' (try x86-64, x86-64-v3, "
+            "znver4 or native)";
+    return nullptr;
+  }
+  return machine;
+}
+
+/// Adds `<name>_invoke(void **args)`, the `seqc_model_api` record and its
+/// getter `<name>_api()`.
+static LogicalResult addAbiGlue(llvm::Module &module,
+                                const ModelSignature &signature,
+                                const TargetOptions &options,
+                                std::string &error) {
+  llvm::LLVMContext &ctx = module.getContext();
+  llvm::Type *ptrType = llvm::PointerType::getUnqual(ctx);
+  llvm::Type *i32Type = llvm::Type::getInt32Ty(ctx);
+  std::string cifaceName = "_mlir_ciface_" + getEntryFunctionName(signature);
+  llvm::Function *ciface = module.getFunction(cifaceName);
+  if (!ciface) {
+    error = "the lowered module has no '" + cifaceName + "'";
+    return failure();
+  }
+  size_t numArgs = 1 + signature.inputs.size();
+  if (ciface->arg_size() != numArgs) {
+    error = "'" + cifaceName + "' takes " + std::to_string(ciface->arg_size()) +
+            " arguments, expected " + std::to_string(numArgs);
+    return failure();
+  }
+
+  // void <name>_invoke(void **args) { ciface(args[0], args[1], ...); }
+  auto *invokeType =
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrType}, false);
+  auto *invoke = llvm::Function::Create(invokeType,
+                                        llvm::GlobalValue::InternalLinkage,
+                                        signature.name + "_invoke", module);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", invoke));
+  SmallVector<llvm::Value *> args;
+  for (size_t i = 0; i < numArgs; ++i) {
+    llvm::Value *slot = b.CreateConstInBoundsGEP1_64(ptrType, invoke->getArg(0), i);
+    args.push_back(b.CreateLoad(ptrType, slot));
+  }
+  b.CreateCall(ciface, args);
+  b.CreateRetVoid();
+
+  // Everything but the ABI entry points stays inside the object.
+  for (llvm::Function &f : module)
+    if (!f.isDeclaration() && &f != invoke)
+      f.setLinkage(llvm::GlobalValue::InternalLinkage);
+
+  auto *apiType = llvm::StructType::create(
+      ctx, {i32Type, i32Type, i32Type, i32Type, ptrType, ptrType, ptrType},
+      "seqc_model_api");
+  llvm::Constant *nameString = b.CreateGlobalString(
+      signature.name, signature.name + "_api_name", 0, &module);
+  llvm::Constant *signatureString = b.CreateGlobalString(
+      signature.toText(), signature.name + "_api_signature", 0, &module);
+  llvm::Constant *record = llvm::ConstantStruct::get(
+      apiType,
+      {llvm::ConstantInt::get(i32Type, kAbiVersion),
+       llvm::ConstantInt::get(i32Type, signature.inputs.size()),
+       llvm::ConstantInt::get(i32Type, signature.outputs.size()),
+       llvm::ConstantInt::get(i32Type, 0), nameString, signatureString,
+       invoke});
+  auto *api = new llvm::GlobalVariable(module, apiType, /*isConstant=*/true,
+                                       llvm::GlobalValue::InternalLinkage,
+                                       record, signature.name + "_api_data");
+
+  auto addGetter = [&](const std::string &name) {
+    auto *getter = llvm::Function::Create(
+        llvm::FunctionType::get(ptrType, {}, false),
+        llvm::GlobalValue::ExternalLinkage, name, module);
+    llvm::IRBuilder<> gb(llvm::BasicBlock::Create(ctx, "entry", getter));
+    gb.CreateRet(api);
+  };
+  addGetter(signature.name + "_api");
+  if (options.exportDefaultEntry)
+    addGetter("seqc_default_model_api");
+
+  if (llvm::verifyModule(module, &llvm::errs())) {
+    error = "the generated LLVM IR does not verify";
+    return failure();
+  }
+  return success();
+}
+
+LogicalResult emitCode(ModuleOp module, const ModelSignature &signature,
+                       const TargetOptions &options, CodeKind kind,
+                       llvm::raw_pwrite_stream &os) {
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, error);
+  if (!machine)
+    return module.emitError() << error;
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, signature.name);
+  if (!llvmModule)
+    return module.emitError() << "translation to LLVM IR failed";
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  llvmModule->setDataLayout(machine->createDataLayout());
+
+  if (failed(addAbiGlue(*llvmModule, signature, options, error)))
+    return module.emitError() << error;
+
+  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                            machine.get());
+  if (llvm::Error err = optimize(llvmModule.get()))
+    return module.emitError() << "LLVM optimization failed: "
+                              << llvm::toString(std::move(err));
+
+  if (kind == CodeKind::LLVMIR) {
+    llvmModule->print(os, nullptr);
+    return success();
+  }
+  llvm::legacy::PassManager codegen;
+  auto fileType = kind == CodeKind::Object ? llvm::CodeGenFileType::ObjectFile
+                                           : llvm::CodeGenFileType::AssemblyFile;
+  if (machine->addPassesToEmitFile(codegen, os, nullptr, fileType))
+    return module.emitError() << "the target cannot emit this file type";
+  codegen.run(*llvmModule);
+  return success();
+}
+
+} // namespace seqc

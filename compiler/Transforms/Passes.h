@@ -1,0 +1,23 @@
+//===- Passes.h - seqc codegen passes on upstream dialects ------*- C++ -*-===//
+
+#ifndef SEQC_COMPILER_TRANSFORMS_PASSES_H
+#define SEQC_COMPILER_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+namespace seqc {
+
+#define GEN_PASS_DECL
+#include "compiler/Transforms/Passes.h.inc"
+
+/// memref.copy -> linalg.copy.
+void populateMemrefCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "compiler/Transforms/Passes.h.inc"
+
+} // namespace seqc
+
+#endif // SEQC_COMPILER_TRANSFORMS_PASSES_H

@@ -1,0 +1,102 @@
+// RUN: seq-opt %s --convert-seq-to-linalg | FileCheck %s
+
+// CHECK-DAG: #[[MAP_Q:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+// CHECK-DAG: #[[MAP_K:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
+// CHECK-DAG: #[[MAP_S:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[MAP_ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[MAP_ROW:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-DAG: #[[MAP_V:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
+// CHECK-DAG: #[[MAP_K_GQA:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 4, d3, d4)>
+// CHECK-DAG: #[[MAP_MASK_B:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, 0, d2, d3)>
+// CHECK-DAG: #[[MAP_V_GQA:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 4, d4, d3)>
+// CHECK-DAG: #[[MAP_MASK_2D:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+
+// CHECK-LABEL: func.func @mha
+// CHECK-SAME: %[[Q:[^:]+]]: tensor<2x4x8x16xf32>, %[[K:[^:]+]]: tensor<2x4x8x16xf32>, %[[V:[^:]+]]: tensor<2x4x8x16xf32>
+// CHECK-DAG: %[[NEG_INF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK-DAG: %[[SCALE:.+]] = arith.constant 2.500000e-01 : f32
+// CHECK-DAG: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[QK:.+]] = linalg.generic {indexing_maps = [#[[MAP_Q]], #[[MAP_K]], #[[MAP_S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[Q]], %[[K]] : {{.+}}) outs(%{{.+}} : tensor<2x4x8x8xf32>)
+// CHECK: %[[S:.+]] = linalg.generic {indexing_maps = [#[[MAP_ID]], #[[MAP_ID]]], {{.+}} ins(%[[QK]] :
+// CHECK: arith.mulf %{{.+}}, %[[SCALE]]
+// CHECK: %[[MAX_INIT:.+]] = linalg.fill ins(%[[NEG_INF]] : f32) outs(%{{.+}} : tensor<2x4x8xf32>)
+// CHECK: %[[MAX:.+]] = linalg.generic {indexing_maps = [#[[MAP_ID]], #[[MAP_ROW]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[S]] : {{.+}}) outs(%[[MAX_INIT]]
+// CHECK: arith.maximumf
+// CHECK: %[[P:.+]] = linalg.generic {indexing_maps = [#[[MAP_ID]], #[[MAP_ROW]], #[[MAP_ID]]], {{.+}} ins(%[[S]], %[[MAX]] :
+// CHECK: %[[EMPTY_ROW:.+]] = arith.cmpf oeq, %{{.+}}, %[[NEG_INF]]
+// CHECK: %[[E:.+]] = math.exp
+// CHECK: arith.select %[[EMPTY_ROW]], %[[ZERO]], %[[E]]
+// CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[MAP_ID]], #[[MAP_ROW]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[P]] :
+// CHECK: arith.addf
+// CHECK: %[[PV:.+]] = linalg.generic {indexing_maps = [#[[MAP_Q]], #[[MAP_V]], #[[MAP_S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[P]], %[[V]] :
+// CHECK: linalg.generic {{.+}} ins(%[[PV]], %[[SUM]] :
+// CHECK: %[[NO_KEY:.+]] = arith.cmpf oeq, %{{.+}}, %[[ZERO]]
+// CHECK: %[[DIV:.+]] = arith.divf
+// CHECK: arith.select %[[NO_KEY]], %[[ZERO]], %[[DIV]]
+func.func @mha(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32> {
+  %o = seq.attention %q, %k, %v : (tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32>
+  return %o : tensor<2x4x8x16xf32>
+}
+
+// CHECK-LABEL: func.func @gqa_float_mask
+// CHECK-SAME: %[[Q:[^:]+]]: tensor<2x8x4x16xf32>, %[[K:[^:]+]]: tensor<2x2x6x16xf32>, %[[V:[^:]+]]: tensor<2x2x6x32xf32>, %[[M:[^:]+]]: tensor<2x1x4x6xf32>
+// CHECK: %[[QK:.+]] = linalg.generic {indexing_maps = [#[[MAP_Q]], #[[MAP_K_GQA]], #[[MAP_S]]], {{.+}} ins(%[[Q]], %[[K]] :
+// CHECK: linalg.generic {indexing_maps = [#[[MAP_ID]], #[[MAP_MASK_B]], #[[MAP_ID]]], {{.+}} ins(%[[QK]], %[[M]] :
+// CHECK: ^bb0(%{{.+}}: f32, %[[MASK_IN:.+]]: f32, %{{.+}}: f32):
+// CHECK: %[[SCALED:.+]] = arith.mulf
+// CHECK: arith.addf %[[SCALED]], %[[MASK_IN]]
+// CHECK: linalg.generic {indexing_maps = [#[[MAP_Q]], #[[MAP_V_GQA]], #[[MAP_S]]], {{.+}} ins(%{{.+}}, %[[V]] : {{.+}}) outs(%{{.+}} : tensor<2x8x4x32xf32>)
+func.func @gqa_float_mask(%q: tensor<2x8x4x16xf32>, %k: tensor<2x2x6x16xf32>, %v: tensor<2x2x6x32xf32>, %m: tensor<2x1x4x6xf32>) -> tensor<2x8x4x32xf32> {
+  %o = seq.attention %q, %k, %v mask(%m)
+    : (tensor<2x8x4x16xf32>, tensor<2x2x6x16xf32>, tensor<2x2x6x32xf32>, tensor<2x1x4x6xf32>) -> tensor<2x8x4x32xf32>
+  return %o : tensor<2x8x4x32xf32>
+}
+
+// Visible iff j <= i + (Lk - Lq) and i + (Lk - Lq) <= j + 3, with Lq and Lk
+// read at run time.
+// CHECK-LABEL: func.func @causal_window
+// CHECK-SAME: %[[Q:[^:]+]]: tensor<?x2x?x16xf32>, %[[K:[^:]+]]: tensor<?x2x?x16xf32>
+// CHECK-DAG: %[[NEG_INF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK-DAG: %[[C2:.+]] = arith.constant 2 : index
+// CHECK-DAG: %[[C3:.+]] = arith.constant 3 : index
+// CHECK-DAG: %[[LQ:.+]] = tensor.dim %[[Q]], %[[C2]]
+// CHECK-DAG: %[[LK:.+]] = tensor.dim %[[K]], %[[C2]]
+// CHECK: %[[OFFSET:.+]] = arith.subi %[[LK]], %[[LQ]] : index
+// CHECK: linalg.generic
+// CHECK: %[[SCALED:.+]] = arith.mulf
+// CHECK: %[[I:.+]] = linalg.index 2 : index
+// CHECK: %[[J:.+]] = linalg.index 3 : index
+// CHECK: %[[P:.+]] = arith.addi %[[I]], %[[OFFSET]] : index
+// CHECK: %[[CAUSAL:.+]] = arith.cmpi sle, %[[J]], %[[P]] : index
+// CHECK: %[[J_LEFT:.+]] = arith.addi %[[J]], %[[C3]] : index
+// CHECK: %[[LEFT:.+]] = arith.cmpi sle, %[[P]], %[[J_LEFT]] : index
+// CHECK: %[[VISIBLE:.+]] = arith.andi %[[CAUSAL]], %[[LEFT]] : i1
+// CHECK: arith.select %[[VISIBLE]], %[[SCALED]], %[[NEG_INF]] : f32
+// CHECK: -> tensor<?x2x?x?xf32>
+func.func @causal_window(%q: tensor<?x2x?x16xf32>, %k: tensor<?x2x?x16xf32>, %v: tensor<?x2x?x16xf32>) -> tensor<?x2x?x16xf32> {
+  %o = seq.attention %q, %k, %v causal(bottom_right) {window = array<i64: 3, -1>}
+    : (tensor<?x2x?x16xf32>, tensor<?x2x?x16xf32>, tensor<?x2x?x16xf32>) -> tensor<?x2x?x16xf32>
+  return %o : tensor<?x2x?x16xf32>
+}
+
+// CHECK-LABEL: func.func @bool_mask
+// CHECK-SAME: %[[M:[^:]+]]: tensor<4x6xi1>
+// CHECK-DAG: %[[NEG_INF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK: linalg.generic {indexing_maps = [#[[MAP_ID]], #[[MAP_MASK_2D]], #[[MAP_ID]]], {{.+}} ins(%{{.+}}, %[[M]] :
+// CHECK: ^bb0(%{{.+}}: f32, %[[KEEP:.+]]: i1, %{{.+}}: f32):
+// CHECK: %[[SCALED:.+]] = arith.mulf
+// CHECK: arith.select %[[KEEP]], %[[SCALED]], %[[NEG_INF]] : f32
+func.func @bool_mask(%q: tensor<1x2x4x16xf32>, %k: tensor<1x2x6x16xf32>, %v: tensor<1x2x6x16xf32>, %m: tensor<4x6xi1>) -> tensor<1x2x4x16xf32> {
+  %o = seq.attention %q, %k, %v mask(%m)
+    : (tensor<1x2x4x16xf32>, tensor<1x2x6x16xf32>, tensor<1x2x6x16xf32>, tensor<4x6xi1>) -> tensor<1x2x4x16xf32>
+  return %o : tensor<1x2x4x16xf32>
+}
+
+// CHECK-LABEL: func.func @custom_scale
+// CHECK-DAG: %[[SCALE:.+]] = arith.constant 5.000000e-01 : f32
+// CHECK: arith.mulf %{{.+}}, %[[SCALE]] : f32
+func.func @custom_scale(%q: tensor<1x2x4x16xf32>, %k: tensor<1x2x4x16xf32>, %v: tensor<1x2x4x16xf32>) -> tensor<1x2x4x16xf32> {
+  %o = seq.attention %q, %k, %v {scale = 5.000000e-01 : f32}
+    : (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>) -> tensor<1x2x4x16xf32>
+  return %o : tensor<1x2x4x16xf32>
+}

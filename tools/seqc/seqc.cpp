@@ -1,0 +1,62 @@
+//===- seqc.cpp - the seqc compiler driver ------------------------------===//
+//
+//   seqc MODEL [-o BASE] [--emit=KIND] [--target=cpu] [--mcpu=CPU]
+//        [--name=NAME] [--entry=FUNC]
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Driver/Driver.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+
+namespace cl = llvm::cl;
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::OptionCategory category("seqc options");
+  cl::opt<std::string> input(cl::Positional, cl::desc("<model.mlir>"),
+                             cl::Required, cl::cat(category));
+  cl::opt<std::string> output(
+      "o", cl::desc("Output path without extension (BASE); '-' for stdout"),
+      cl::value_desc("BASE"), cl::cat(category));
+  cl::opt<std::string> emit(
+      "emit",
+      cl::desc("What to write: mlir (after import), lowered (final MLIR), "
+               "llvm, asm, obj, header, shared. Default: BASE.o and BASE.h"),
+      cl::value_desc("KIND"), cl::cat(category));
+  cl::opt<std::string> target("target", cl::desc("cpu (the default)"),
+                              cl::init("cpu"), cl::cat(category));
+  cl::opt<std::string> mcpu(
+      "mcpu",
+      cl::desc("Target CPU: x86-64 (portable baseline, the default), "
+               "x86-64-v3, znver4, ..., or native (this machine)"),
+      cl::init("x86-64"), cl::cat(category));
+  cl::opt<std::string> weights("weights",
+                               cl::desc("Weights file (.seq models)"),
+                               cl::cat(category));
+  cl::opt<std::string> name(
+      "name", cl::desc("C prefix of the generated API (default: from BASE)"),
+      cl::cat(category));
+  cl::opt<std::string> entry(
+      "entry", cl::desc("The model function (default: the only public one)"),
+      cl::cat(category));
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "seqc: compile sequence models to native code\n");
+
+  seqc::DriverOptions options;
+  options.inputPath = input;
+  options.outputBase = output;
+  options.target = target;
+  options.cpu = mcpu;
+  options.weightsPath = weights;
+  options.modelName = name;
+  options.entry = entry;
+  if (!emit.empty() && !seqc::parseEmitKind(emit, options.emit)) {
+    llvm::errs() << "seqc: error: unknown --emit kind '" << emit
+                 << "' (mlir, lowered, llvm, asm, obj, header, shared)\n";
+    return 1;
+  }
+  return seqc::runDriver(options, llvm::errs());
+}
