@@ -143,7 +143,8 @@ FailureOr<func::FuncOp> Compilation::selectEntry(ModuleOp module) {
                           "model is a public func.func";
     return failure();
   }
-  InFlightDiagnostic diag = module.emitError()
+  // Point at the second candidate: the first one alone would be fine.
+  InFlightDiagnostic diag = candidates[1].emitError()
                             << "the module has several public functions; "
                                "choose the model with --entry:";
   for (func::FuncOp func : candidates)
