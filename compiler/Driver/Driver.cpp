@@ -6,6 +6,7 @@
 #include "compiler/Registration/Registration.h"
 #include "compiler/Target/HeaderEmission.h"
 #include "compiler/Target/ObjectEmission.h"
+#include "dialects/Seq/Transforms/StepFunction.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -91,14 +92,15 @@ private:
   /// and the kind is textual).
   LogicalResult writeText(llvm::StringRef extension, llvm::StringRef text,
                           bool toStdoutByDefault);
-  LogicalResult writeCode(ModuleOp module, const ModelSignature &signature,
-                          CodeKind kind, const std::string &path,
-                          bool exportDefaultEntry);
+  LogicalResult writeCode(ModuleOp module, CodeKind kind,
+                          const std::string &path, bool exportDefaultEntry);
   LogicalResult linkShared(const std::string &objectPath,
                            const std::string &sharedPath);
 
   const DriverOptions &options;
   llvm::raw_ostream &errs;
+  /// The model's entry and, for a causal model, its streaming step.
+  std::vector<ModelEntry> entries;
   MLIRContext context;
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics;
@@ -186,9 +188,8 @@ LogicalResult Compilation::writeText(llvm::StringRef extension,
   return success();
 }
 
-LogicalResult Compilation::writeCode(ModuleOp module,
-                                     const ModelSignature &signature,
-                                     CodeKind kind, const std::string &path,
+LogicalResult Compilation::writeCode(ModuleOp module, CodeKind kind,
+                                     const std::string &path,
                                      bool exportDefaultEntry) {
   std::string error;
   auto output = openOutputFile(path, &error);
@@ -198,8 +199,13 @@ LogicalResult Compilation::writeCode(ModuleOp module,
   }
   TargetOptions target;
   target.cpu = options.cpu;
-  target.exportDefaultEntry = exportDefaultEntry;
-  if (failed(emitCode(module, signature, target, kind, output->os())))
+  std::vector<ModelEntry> exported = entries;
+  if (exportDefaultEntry) {
+    exported[0].defaultSymbol = "seqc_default_model_api";
+    if (exported.size() > 1)
+      exported[1].defaultSymbol = "seqc_default_model_step_api";
+  }
+  if (failed(emitCode(module, exported, target, kind, output->os())))
     return failure();
   output->keep();
   return success();
@@ -254,16 +260,34 @@ int Compilation::run() {
   if (failed(entry))
     return 1;
   std::string name = modelName();
+  // A causal model also gets a streaming step function; for any other
+  // model the reason it has none is simply not needed.
+  std::string notStreamable;
+  FailureOr<func::FuncOp> step =
+      seq::createStepFunction(*entry, name + "__step", notStreamable);
+
   FailureOr<ModelSignature> signature = extractSignature(*entry, name);
   if (failed(signature))
     return 1;
+  entries.push_back({*signature, name + "__forward", name + "_api", ""});
+  if (succeeded(step)) {
+    FailureOr<ModelSignature> stepSignature = extractSignature(*step, name);
+    if (failed(stepSignature))
+      return 1;
+    entries.push_back(
+        {*stepSignature, name + "__step", name + "_step_api", ""});
+  }
+  const ModelSignature *streaming =
+      entries.size() > 1 ? &entries[1].signature : nullptr;
   if (options.emit == EmitKind::Header)
-    return succeeded(writeText(".h", emitHeader(*signature, options.inputPath),
+    return succeeded(writeText(".h",
+                               emitHeader(*signature, streaming,
+                                          options.inputPath),
                                true))
                ? 0
                : 1;
 
-  // The signature is recorded; the naming attributes have no meaning in
+  // The signatures are recorded; the naming attributes have no meaning in
   // LLVM IR.
   auto stripSeqAttrs = [&](DictionaryAttr attrs) {
     NamedAttrList kept;
@@ -273,22 +297,26 @@ int Compilation::run() {
           kept.push_back(attr);
     return kept.getDictionary(&context);
   };
-  for (unsigned i = 0; i < entry->getNumArguments(); ++i)
-    entry->setArgAttrs(i, stripSeqAttrs(entry->getArgAttrDict(i)));
-  for (unsigned i = 0; i < entry->getNumResults(); ++i)
-    entry->setResultAttrs(i, stripSeqAttrs(entry->getResultAttrDict(i)));
+  SmallVector<func::FuncOp> exportedFuncs = {*entry};
+  if (succeeded(step))
+    exportedFuncs.push_back(*step);
+  for (func::FuncOp func : exportedFuncs) {
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      func.setArgAttrs(i, stripSeqAttrs(func.getArgAttrDict(i)));
+    for (unsigned i = 0; i < func.getNumResults(); ++i)
+      func.setResultAttrs(i, stripSeqAttrs(func.getResultAttrDict(i)));
+    func->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
+  }
 
-  // The entry becomes <name>__forward with a C interface; every other
-  // function is private to the object.
+  // The entry becomes <name>__forward; every other function but the step
+  // is private to the object.
   for (auto func : module->getOps<func::FuncOp>())
-    if (func != *entry && !func.isExternal())
+    if (!llvm::is_contained(exportedFuncs, func) && !func.isExternal())
       func.setPrivate();
   if (failed(SymbolTable::replaceAllSymbolUses(
-          *entry, StringAttr::get(&context, getEntryFunctionName(*signature)),
-          *module)))
+          *entry, StringAttr::get(&context, entries[0].function), *module)))
     return fail("cannot rename the model entry");
-  entry->setSymName(getEntryFunctionName(*signature));
-  (*entry)->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
+  entry->setSymName(entries[0].function);
 
   PassManager pm(&context);
   if (failed(buildCpuPipeline(pm, CpuPipelineOptions())))
@@ -309,15 +337,15 @@ int Compilation::run() {
     std::string path = outputPath(ir ? ".ll" : ".s");
     if (options.outputBase.empty() || options.outputBase == "-")
       path = "-";
-    return succeeded(writeCode(*module, *signature,
+    return succeeded(writeCode(*module,
                                ir ? CodeKind::LLVMIR : CodeKind::Assembly,
                                path, false))
                ? 0
                : 1;
   }
   case EmitKind::Object:
-    return succeeded(writeCode(*module, *signature, CodeKind::Object,
-                               outputPath(".o"), false))
+    return succeeded(writeCode(*module, CodeKind::Object, outputPath(".o"),
+                               false))
                ? 0
                : 1;
   case EmitKind::Shared: {
@@ -326,16 +354,18 @@ int Compilation::run() {
             "seqc-" + name, "o", objectPath))
       return fail("cannot create a temporary object file: " + ec.message());
     llvm::FileRemover remover(objectPath);
-    if (failed(writeCode(*module, *signature, CodeKind::Object,
-                         objectPath.str().str(), true)) ||
+    if (failed(writeCode(*module, CodeKind::Object, objectPath.str().str(),
+                         true)) ||
         failed(linkShared(objectPath.str().str(), outputPath(".so"))))
       return 1;
     return 0;
   }
   case EmitKind::Default:
-    if (failed(writeCode(*module, *signature, CodeKind::Object,
-                         outputPath(".o"), false)) ||
-        failed(writeText(".h", emitHeader(*signature, options.inputPath),
+    if (failed(writeCode(*module, CodeKind::Object, outputPath(".o"),
+                         false)) ||
+        failed(writeText(".h",
+                         emitHeader(entries[0].signature, streaming,
+                                    options.inputPath),
                          false)))
       return 1;
     return 0;

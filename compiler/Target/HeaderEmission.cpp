@@ -8,6 +8,7 @@
 
 #include "compiler/Target/HeaderEmission.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -20,7 +21,51 @@ static std::string describe(const TensorSignature &t) {
   return text + "]";
 }
 
-std::string emitHeader(const ModelSignature &sig, llvm::StringRef source) {
+/// The distinct names of dynamic state dimensions, in order of appearance:
+/// the extents a stream is created with.
+static std::vector<std::string> stateDimNames(const ModelSignature &step) {
+  std::vector<std::string> names;
+  for (const TensorSignature &t : step.states)
+    for (const std::string &d : t.dims)
+      if (!d.empty() && !llvm::isDigit(d.front()) && d != "?" &&
+          !llvm::is_contained(names, d))
+        names.push_back(d);
+  return names;
+}
+
+/// `<name>_<verb>(handle, inputs..., outputs..., err)` over a generic
+/// runtime call taking input and output arrays.
+static void emitRunWrapper(llvm::raw_ostream &os, const std::string &function,
+                           const std::string &handle,
+                           const ModelSignature &sig,
+                           const std::string &runtimeCall) {
+  os << "static inline seqc_status " << function << "(" << handle;
+  for (const TensorSignature &t : sig.inputs)
+    os << ",\n    const seqc_tensor *" << t.name;
+  for (const TensorSignature &t : sig.outputs)
+    os << ",\n    seqc_tensor *" << t.name;
+  os << ",\n    seqc_error *err) {\n";
+  if (sig.inputs.empty())
+    os << "  const seqc_tensor *inputs = 0;\n";
+  else {
+    os << "  const seqc_tensor inputs[" << sig.inputs.size() << "] = {";
+    for (size_t i = 0; i < sig.inputs.size(); ++i)
+      os << (i ? ", " : "") << "*" << sig.inputs[i].name;
+    os << "};\n";
+  }
+  os << "  seqc_tensor outputs[" << sig.outputs.size() << "];\n";
+  os << "  seqc_status status;\n";
+  for (size_t i = 0; i < sig.outputs.size(); ++i)
+    os << "  outputs[" << i << "] = *" << sig.outputs[i].name << ";\n";
+  os << "  status = " << runtimeCall << ", inputs, " << sig.inputs.size()
+     << ", outputs, " << sig.outputs.size() << ", err);\n";
+  for (size_t i = 0; i < sig.outputs.size(); ++i)
+    os << "  *" << sig.outputs[i].name << " = outputs[" << i << "];\n";
+  os << "  return status;\n}\n\n";
+}
+
+std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
+                       llvm::StringRef source) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string guard = "SEQC_MODEL_" + llvm::StringRef(sig.name).upper() + "_H";
@@ -43,7 +88,8 @@ std::string emitHeader(const ModelSignature &sig, llvm::StringRef source) {
      << " * One " << n << " handle may run on many threads at once.\n"
      << " */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
-     << "#include <seqc/model.h>\n\n"
+     << "#include <seqc/model.h>\n"
+     << (step ? "#include <seqc/stream.h>\n" : "") << "\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "/* The self-describing entry: names, dtypes and shapes of every\n"
      << " * tensor, for generic tools. */\n"
@@ -54,25 +100,43 @@ std::string emitHeader(const ModelSignature &sig, llvm::StringRef source) {
      << "static inline void " << n << "_destroy(seqc_model *model) {\n"
      << "  seqc_rt_model_close(model);\n}\n\n";
 
-  os << "static inline seqc_status " << n << "_run(const seqc_model *model";
-  for (const TensorSignature &t : sig.inputs)
-    os << ",\n    const seqc_tensor *" << t.name;
-  for (const TensorSignature &t : sig.outputs)
-    os << ",\n    seqc_tensor *" << t.name;
-  os << ",\n    seqc_error *err) {\n";
-  os << "  const seqc_tensor inputs[" << sig.inputs.size() << "] = {";
-  for (size_t i = 0; i < sig.inputs.size(); ++i)
-    os << (i ? ", " : "") << "*" << sig.inputs[i].name;
-  os << "};\n";
-  os << "  seqc_tensor outputs[" << sig.outputs.size() << "];\n";
-  os << "  seqc_status status;\n";
-  for (size_t i = 0; i < sig.outputs.size(); ++i)
-    os << "  outputs[" << i << "] = *" << sig.outputs[i].name << ";\n";
-  os << "  status = seqc_rt_model_run(model, inputs, " << sig.inputs.size()
-     << ", outputs, " << sig.outputs.size() << ", err);\n";
-  for (size_t i = 0; i < sig.outputs.size(); ++i)
-    os << "  *" << sig.outputs[i].name << " = outputs[" << i << "];\n";
-  os << "  return status;\n}\n\n";
+  emitRunWrapper(os, n + "_run", "const seqc_model *model", sig,
+                 "seqc_rt_model_run(model");
+
+  if (step) {
+    std::vector<std::string> dims = stateDimNames(*step);
+    os << "/* Streaming. The model is causal: feeding it a sequence in chunks\n"
+       << " * (of one or more steps) through " << n << "_step gives the\n"
+       << " * same outputs as one " << n << "_run over the whole sequence.\n"
+       << " * A state starts at zero; it belongs to one stream and one thread\n"
+       << " * at a time. State tensors:\n";
+    for (const TensorSignature &t : step->states)
+      os << " *   " << t.name << ": " << describe(t) << "\n";
+    os << " */\n"
+       << "const seqc_model_api *" << n << "_step_api(void);\n\n"
+       << "static inline seqc_status " << n << "_state_create(";
+    for (const std::string &d : dims)
+      os << "int64_t " << d << ", ";
+    os << "seqc_stream **state,\n    seqc_error *err) {\n";
+    if (dims.empty()) {
+      os << "  return seqc_rt_stream_open(" << n
+         << "_step_api(), 0, 0, state, err);\n}\n\n";
+    } else {
+      os << "  const seqc_dim_binding dims[" << dims.size() << "] = {";
+      for (size_t i = 0; i < dims.size(); ++i)
+        os << (i ? ", " : "") << "{\"" << dims[i] << "\", " << dims[i] << "}";
+      os << "};\n  return seqc_rt_stream_open(" << n << "_step_api(), dims, "
+         << dims.size() << ", state, err);\n}\n\n";
+    }
+    os << "static inline seqc_status " << n
+       << "_state_reset(seqc_stream *state) {\n"
+       << "  return seqc_rt_stream_reset(state);\n}\n\n"
+       << "static inline void " << n
+       << "_state_destroy(seqc_stream *state) {\n"
+       << "  seqc_rt_stream_close(state);\n}\n\n";
+    emitRunWrapper(os, n + "_step", "seqc_stream *state", *step,
+                   "seqc_rt_stream_step(state");
+  }
 
   os << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
      << "#endif /* " << guard << " */\n";

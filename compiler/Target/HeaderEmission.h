@@ -10,10 +10,12 @@
 namespace seqc {
 
 /// The C header declaring `<name>_api()` and the typed create / run /
-/// destroy wrappers over runtime/include/seqc/model.h. `source` names the
-/// model file in the banner.
+/// destroy wrappers over runtime/include/seqc/model.h, plus, when `step` is
+/// given (causal models), `<name>_step_api()` and the streaming wrappers
+/// state_create / state_reset / step / state_destroy over
+/// runtime/include/seqc/stream.h. `source` names the model file.
 std::string emitHeader(const ModelSignature &signature,
-                       llvm::StringRef source);
+                       const ModelSignature *step, llvm::StringRef source);
 
 } // namespace seqc
 

@@ -126,14 +126,44 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
     list.push_back(std::move(*tensor));
     return success();
   };
-  for (unsigned i = 0; i < type.getNumInputs(); ++i)
+  auto isState = [](DictionaryAttr attrs) {
+    return attrs && attrs.contains("seq.state");
+  };
+  unsigned numInputs = type.getNumInputs(), numResults = type.getNumResults();
+  unsigned stateArgs = 0, stateResults = 0;
+  while (stateArgs < numInputs &&
+         isState(func.getArgAttrDict(numInputs - 1 - stateArgs)))
+    ++stateArgs;
+  while (stateResults < numResults &&
+         isState(func.getResultAttrDict(numResults - 1 - stateResults)))
+    ++stateResults;
+  if (stateArgs != stateResults) {
+    func.emitError() << "a step function must return each of its "
+                     << stateArgs << " state argument(s), found "
+                     << stateResults << " state result(s)";
+    return failure();
+  }
+  for (unsigned i = 0; i < numInputs - stateArgs; ++i)
     if (failed(add(sig.inputs, type.getInput(i), func.getArgAttrDict(i),
                    "input" + std::to_string(i), "input")))
       return failure();
-  for (unsigned i = 0; i < type.getNumResults(); ++i)
+  for (unsigned i = 0; i < numResults - stateResults; ++i)
     if (failed(add(sig.outputs, type.getResult(i), func.getResultAttrDict(i),
                    "output" + std::to_string(i), "output")))
       return failure();
+  for (unsigned k = 0; k < stateArgs; ++k) {
+    unsigned arg = numInputs - stateArgs + k;
+    unsigned result = numResults - stateResults + k;
+    if (type.getInput(arg) != type.getResult(result)) {
+      func.emitError() << "state #" << k << " enters as "
+                       << type.getInput(arg) << " but leaves as "
+                       << type.getResult(result);
+      return failure();
+    }
+    if (failed(add(sig.states, type.getInput(arg), func.getArgAttrDict(arg),
+                   "state" + std::to_string(k), "state")))
+      return failure();
+  }
   return sig;
 }
 
@@ -147,6 +177,8 @@ std::string ModelSignature::toText() const {
   };
   for (const TensorSignature &t : inputs)
     print("in", t);
+  for (const TensorSignature &t : states)
+    print("state", t);
   for (const TensorSignature &t : outputs)
     print("out", t);
   return text;

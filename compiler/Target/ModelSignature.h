@@ -28,12 +28,17 @@ struct ModelSignature {
   std::string name; // the C prefix
   std::vector<TensorSignature> inputs;
   std::vector<TensorSignature> outputs;
+  /// Streaming state (step functions only): passed after the inputs and
+  /// returned after the outputs, in this order.
+  std::vector<TensorSignature> states;
 
-  /// The abi.h signature text: one line per tensor, inputs first.
+  /// The abi.h signature text: one line per tensor, inputs, then states,
+  /// then outputs.
   std::string toText() const;
 };
 
-/// Reads the signature of model entry `func`. Argument and result names come
+/// Reads the signature of model entry `func`. Arguments and results marked
+/// `seq.state` (trailing, in matching order) are the streaming state. Argument and result names come
 /// from the `seq.name` attribute (default `input<i>` / `output<i>`), names of
 /// dynamic dimensions from `seq.dims` (an array of strings; "" or "?" for an
 /// unnamed one; entries of static dimensions are ignored).

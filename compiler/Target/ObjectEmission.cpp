@@ -27,10 +27,6 @@ namespace seqc {
 /// Must match SEQC_ABI_VERSION in runtime/include/seqc/abi.h.
 static constexpr uint32_t kAbiVersion = 1;
 
-std::string getEntryFunctionName(const ModelSignature &signature) {
-  return signature.name + "__forward";
-}
-
 static std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const TargetOptions &options, std::string &error) {
   static std::once_flag initialized;
@@ -68,65 +64,62 @@ createTargetMachine(const TargetOptions &options, std::string &error) {
   return machine;
 }
 
-/// Adds `<name>_invoke(void **args)`, the `seqc_model_api` record and its
-/// getter `<name>_api()`.
-static LogicalResult addAbiGlue(llvm::Module &module,
-                                const ModelSignature &signature,
-                                const TargetOptions &options,
+/// Adds the packed entry `<api>_invoke(void **args)`, the
+/// `seqc_model_api` record and its getter(s) for `entry`.
+static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
                                 std::string &error) {
   llvm::LLVMContext &ctx = module.getContext();
   llvm::Type *ptrType = llvm::PointerType::getUnqual(ctx);
   llvm::Type *i32Type = llvm::Type::getInt32Ty(ctx);
-  std::string cifaceName = "_mlir_ciface_" + getEntryFunctionName(signature);
+  const ModelSignature &sig = entry.signature;
+  std::string cifaceName = "_mlir_ciface_" + entry.function;
   llvm::Function *ciface = module.getFunction(cifaceName);
   if (!ciface) {
     error = "the lowered module has no '" + cifaceName + "'";
     return failure();
   }
-  size_t numArgs = 1 + signature.inputs.size();
+  size_t numArgs = 1 + sig.inputs.size() + sig.states.size();
   if (ciface->arg_size() != numArgs) {
     error = "'" + cifaceName + "' takes " + std::to_string(ciface->arg_size()) +
             " arguments, expected " + std::to_string(numArgs);
     return failure();
   }
 
-  // void <name>_invoke(void **args) { ciface(args[0], args[1], ...); }
+  // void <api>_invoke(void **args) { ciface(args[0], args[1], ...); }
   auto *invokeType =
       llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrType}, false);
   auto *invoke = llvm::Function::Create(invokeType,
                                         llvm::GlobalValue::InternalLinkage,
-                                        signature.name + "_invoke", module);
+                                        entry.apiSymbol + "_invoke", module);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", invoke));
   SmallVector<llvm::Value *> args;
   for (size_t i = 0; i < numArgs; ++i) {
-    llvm::Value *slot = b.CreateConstInBoundsGEP1_64(ptrType, invoke->getArg(0), i);
+    llvm::Value *slot =
+        b.CreateConstInBoundsGEP1_64(ptrType, invoke->getArg(0), i);
     args.push_back(b.CreateLoad(ptrType, slot));
   }
   b.CreateCall(ciface, args);
   b.CreateRetVoid();
 
-  // Everything but the ABI entry points stays inside the object.
-  for (llvm::Function &f : module)
-    if (!f.isDeclaration() && &f != invoke)
-      f.setLinkage(llvm::GlobalValue::InternalLinkage);
-
-  auto *apiType = llvm::StructType::create(
-      ctx, {i32Type, i32Type, i32Type, i32Type, ptrType, ptrType, ptrType},
-      "seqc_model_api");
+  llvm::StructType *apiType =
+      llvm::StructType::getTypeByName(ctx, "seqc_model_api");
+  if (!apiType)
+    apiType = llvm::StructType::create(
+        ctx, {i32Type, i32Type, i32Type, i32Type, ptrType, ptrType, ptrType},
+        "seqc_model_api");
   llvm::Constant *nameString = b.CreateGlobalString(
-      signature.name, signature.name + "_api_name", 0, &module);
+      sig.name, entry.apiSymbol + "_name", 0, &module);
   llvm::Constant *signatureString = b.CreateGlobalString(
-      signature.toText(), signature.name + "_api_signature", 0, &module);
+      sig.toText(), entry.apiSymbol + "_signature", 0, &module);
   llvm::Constant *record = llvm::ConstantStruct::get(
-      apiType,
-      {llvm::ConstantInt::get(i32Type, kAbiVersion),
-       llvm::ConstantInt::get(i32Type, signature.inputs.size()),
-       llvm::ConstantInt::get(i32Type, signature.outputs.size()),
-       llvm::ConstantInt::get(i32Type, 0), nameString, signatureString,
-       invoke});
+      apiType, {llvm::ConstantInt::get(i32Type, kAbiVersion),
+                llvm::ConstantInt::get(i32Type, sig.inputs.size()),
+                llvm::ConstantInt::get(i32Type, sig.outputs.size()),
+                llvm::ConstantInt::get(i32Type, 0), nameString,
+                signatureString, invoke});
   auto *api = new llvm::GlobalVariable(module, apiType, /*isConstant=*/true,
                                        llvm::GlobalValue::InternalLinkage,
-                                       record, signature.name + "_api_data");
+                                       record, entry.apiSymbol + "_data");
 
   auto addGetter = [&](const std::string &name) {
     auto *getter = llvm::Function::Create(
@@ -135,18 +128,13 @@ static LogicalResult addAbiGlue(llvm::Module &module,
     llvm::IRBuilder<> gb(llvm::BasicBlock::Create(ctx, "entry", getter));
     gb.CreateRet(api);
   };
-  addGetter(signature.name + "_api");
-  if (options.exportDefaultEntry)
-    addGetter("seqc_default_model_api");
-
-  if (llvm::verifyModule(module, &llvm::errs())) {
-    error = "the generated LLVM IR does not verify";
-    return failure();
-  }
+  addGetter(entry.apiSymbol);
+  if (!entry.defaultSymbol.empty())
+    addGetter(entry.defaultSymbol);
   return success();
 }
 
-LogicalResult emitCode(ModuleOp module, const ModelSignature &signature,
+LogicalResult emitCode(ModuleOp module, ArrayRef<ModelEntry> entries,
                        const TargetOptions &options, CodeKind kind,
                        llvm::raw_pwrite_stream &os) {
   registerBuiltinDialectTranslation(*module.getContext());
@@ -159,15 +147,22 @@ LogicalResult emitCode(ModuleOp module, const ModelSignature &signature,
     return module.emitError() << error;
 
   llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(module, llvmContext, signature.name);
+  std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(
+      module, llvmContext, entries.front().signature.name);
   if (!llvmModule)
     return module.emitError() << "translation to LLVM IR failed";
   llvmModule->setTargetTriple(machine->getTargetTriple());
   llvmModule->setDataLayout(machine->createDataLayout());
 
-  if (failed(addAbiGlue(*llvmModule, signature, options, error)))
-    return module.emitError() << error;
+  // Everything but the ABI getters stays inside the object.
+  for (llvm::Function &f : *llvmModule)
+    if (!f.isDeclaration())
+      f.setLinkage(llvm::GlobalValue::InternalLinkage);
+  for (const ModelEntry &entry : entries)
+    if (failed(addAbiGlue(*llvmModule, entry, error)))
+      return module.emitError() << error;
+  if (llvm::verifyModule(*llvmModule, &llvm::errs()))
+    return module.emitError() << "the generated LLVM IR does not verify";
 
   auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
                                             machine.get());

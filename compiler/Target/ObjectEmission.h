@@ -24,18 +24,25 @@ enum class CodeKind { LLVMIR, Assembly, Object };
 struct TargetOptions {
   /// LLVM CPU name; "native" means this machine's CPU and features.
   std::string cpu = "x86-64";
-  /// Also export `seqc_default_model_api`, which seq-run looks up in a
-  /// shared library whose model name it does not know.
-  bool exportDefaultEntry = false;
 };
 
-/// The name of the lowered entry function that the ABI glue calls.
-std::string getEntryFunctionName(const ModelSignature &signature);
+/// One exported entry of the object: a seqc_model_api record for a lowered
+/// function with a C interface.
+struct ModelEntry {
+  ModelSignature signature;
+  /// The lowered function (carrying llvm.emit_c_interface) it calls.
+  std::string function;
+  /// The exported getter, `<name>_api` or `<name>_step_api`.
+  std::string apiSymbol;
+  /// A second, fixed getter name exported too (seq-run looks up
+  /// `seqc_default_model_api` in a shared library); empty for none.
+  std::string defaultSymbol;
+};
 
-/// Emits `module` (LLVM dialect only; its entry is getEntryFunctionName and
-/// carries llvm.emit_c_interface) as `kind` to `os`.
+/// Emits `module` (LLVM dialect only) with the ABI glue of every entry as
+/// `kind` to `os`.
 mlir::LogicalResult emitCode(mlir::ModuleOp module,
-                             const ModelSignature &signature,
+                             llvm::ArrayRef<ModelEntry> entries,
                              const TargetOptions &options, CodeKind kind,
                              llvm::raw_pwrite_stream &os);
 

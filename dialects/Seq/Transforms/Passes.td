@@ -52,4 +52,45 @@ def DecomposeRecurrencesPass : Pass<"seq-decompose-recurrences"> {
   ];
 }
 
+def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"> {
+  let summary = "Derive the streaming step function of a causal model";
+  let description = [{
+    Adds `<entry>_step`, which runs the model on one chunk of time steps and
+    threads the state between chunks through extra arguments and results
+    (marked `seq.state`, named `state0`, `state1`, ...): the final hidden and
+    cell states of forward recurrences, and the last `dilation * (K - 1)`
+    input frames of causal convolutions. Running it over consecutive chunks
+    from a zero state reproduces the full-sequence outputs. A model with an
+    op that reads future steps (a reverse or bidirectional recurrence, a
+    non-causal or strided convolution, sequence lengths) or whose streaming
+    form is not generated (attention's key/value cache) is an error naming
+    the op. seqc uses the same transformation and simply omits the
+    streaming API for such models.
+
+    Before:
+    ```mlir
+    func.func @m(%x: tensor<?x?x4xf32>) -> tensor<?x1x?x8xf32> {
+      %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64} : ...
+      return %y : tensor<?x1x?x8xf32>
+    }
+    ```
+    After (added):
+    ```mlir
+    func.func @m_step(%x: tensor<?x?x4xf32>,
+                      %s0: tensor<1x?x8xf32> {seq.name = "state0", seq.state})
+        -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32> {seq.name = "state0", seq.state}) {
+      %y, %h = seq.rnn %x, %w, %r initial_h(%s0) {hidden_size = 8 : i64} : ...
+      return %y, %h : ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"\"",
+           "The model function (default: the only public function)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // SEQC_DIALECT_SEQ_TRANSFORMS_PASSES_TD

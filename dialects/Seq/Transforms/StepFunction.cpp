@@ -1,0 +1,292 @@
+//===- StepFunction.cpp - derive a streaming step function --------------===//
+//
+// A causal model's state between chunks is exactly: the final hidden (and
+// cell) state of every forward recurrence, and the last dilation*(K-1) input
+// frames of every causal convolution. The step function threads that state
+// through new arguments and results:
+//
+//   recurrence:  initial_h/initial_c <- state in;   y_h/y_c -> state out
+//   causal conv: input <- concat(state in, chunk) with no padding;
+//                last dilation*(K-1) frames of that concat -> state out
+//
+// Pointwise ops (per time step) pass through unchanged. Everything else
+// makes the model non-streamable, with a reason.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Seq/Transforms/StepFunction.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Builders.h"
+
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+
+#include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+
+namespace seqc::seq {
+
+namespace {
+
+/// A new state: its initial value (a block argument of the step function)
+/// and the value that carries it out.
+struct State {
+  BlockArgument in;
+  Value out;
+  ArrayAttr dims; // seq.dims of the state: its batch dimension named
+};
+
+class StepBuilder {
+public:
+  StepBuilder(func::FuncOp step, std::string &reason)
+      : step(step), reason(reason), builder(step.getContext()) {}
+
+  LogicalResult run();
+
+private:
+  LogicalResult fail(Operation *op, const llvm::Twine &why) {
+    reason = ("'" + op->getName().getStringRef() + "' at " +
+              locationText(op->getLoc()) + ": " + why)
+                 .str();
+    return failure();
+  }
+  static std::string locationText(Location loc) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    loc.print(os);
+    return text;
+  }
+  BlockArgument addStateArgument(Type type, Location loc) {
+    unsigned index = step.getNumArguments();
+    (void)step.insertArgument(index, type, {}, loc);
+    return step.getArgument(index);
+  }
+  /// The name of dimension `dim` of `value`, when `value` is an argument of
+  /// the step function whose seq.dims names it; else names it "B" there (so
+  /// the runtime ties the state's batch to the input's) and returns "B".
+  std::string batchDimName(Value value, unsigned dim);
+  /// seq.dims for a state whose dimension `batchDim` is the batch.
+  ArrayAttr stateDims(Type stateType, unsigned batchDim,
+                      const std::string &batchName) {
+    MLIRContext *ctx = step.getContext();
+    SmallVector<Attribute> names;
+    auto type = cast<RankedTensorType>(stateType);
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      names.push_back(StringAttr::get(
+          ctx, i == static_cast<int64_t>(batchDim) ? batchName : ""));
+    return ArrayAttr::get(ctx, names);
+  }
+  /// Replaces `operand` of `op` with a new state argument; remembers the old
+  /// value when it was a function argument, which may now be unused.
+  BlockArgument bindState(MutableOperandRange operand, Type type,
+                          Location loc) {
+    if (!operand.empty())
+      if (auto arg = dyn_cast<BlockArgument>(operand[0].get()))
+        replacedArguments.push_back(arg.getArgNumber());
+    BlockArgument state = addStateArgument(type, loc);
+    operand.assign(state);
+    return state;
+  }
+
+  template <typename OpTy>
+  LogicalResult handleRecurrence(OpTy op);
+  LogicalResult handleConv(Conv1dOp op);
+  LogicalResult checkPointwise(Operation *op);
+
+  func::FuncOp step;
+  std::string &reason;
+  OpBuilder builder;
+  SmallVector<State> states;
+  SmallVector<unsigned> replacedArguments;
+};
+
+template <typename OpTy>
+LogicalResult StepBuilder::handleRecurrence(OpTy op) {
+  if (op.getDirection() != Direction::forward)
+    return fail(op, "a " + stringifyDirection(op.getDirection()).str() +
+                        " recurrence reads future steps");
+  if (op.getSequenceLens())
+    return fail(op, "sequence_lens masks whole sequences; a stream has no "
+                    "known length");
+  Location loc = op.getLoc();
+  // States are [D, B, H] time-major and [B, D, H] batch-major.
+  unsigned stateBatch = op.isBatchMajor() ? 0 : 1;
+  std::string batch =
+      batchDimName(op.getInput(), op.isBatchMajor() ? 0 : 1);
+  BlockArgument h =
+      bindState(op.getInitialHMutable(), op.getYH().getType(), loc);
+  states.push_back(
+      {h, op.getYH(), stateDims(h.getType(), stateBatch, batch)});
+  if constexpr (std::is_same_v<OpTy, LstmOp>) {
+    BlockArgument c =
+        bindState(op.getInitialCMutable(), op.getYC().getType(), loc);
+    states.push_back(
+        {c, op.getYC(), stateDims(c.getType(), stateBatch, batch)});
+  }
+  return success();
+}
+
+LogicalResult StepBuilder::handleConv(Conv1dOp op) {
+  if (!op.getCausal())
+    return fail(op, "a non-causal convolution reads future steps");
+  if (op.getStride() != 1)
+    return fail(op, "a strided convolution does not produce one output per "
+                    "input step");
+  auto weightType = cast<RankedTensorType>(op.getWeight().getType());
+  auto inputType = cast<RankedTensorType>(op.getInput().getType());
+  if (weightType.isDynamicDim(2) || inputType.isDynamicDim(1))
+    return fail(op, "the kernel size and input channels must be static");
+  int64_t history = op.getDilation() * (weightType.getDimSize(2) - 1);
+  if (history == 0)
+    return success(); // 1-wide kernels need no state
+  Location loc = op.getLoc();
+  auto stateType = RankedTensorType::get(
+      {inputType.getDimSize(0), inputType.getDimSize(1), history},
+      inputType.getElementType());
+  std::string batch = batchDimName(op.getInput(), 0);
+  BlockArgument state = addStateArgument(stateType, loc);
+
+  builder.setInsertionPoint(op);
+  Value joined = tensor::ConcatOp::create(builder, loc, /*dim=*/2,
+                                          ValueRange{state, op.getInput()});
+  // The last `history` frames of [state, chunk] are the next state.
+  Value length = getValueOrCreateConstantIndexOp(
+      builder, loc, getDimSize(builder, loc, joined, 2));
+  Value offset = arith::SubIOp::create(
+      builder, loc, length,
+      arith::ConstantIndexOp::create(builder, loc, history));
+  SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
+                                       builder.getIndexAttr(0), offset};
+  SmallVector<OpFoldResult> sizes = {getDimSize(builder, loc, joined, 0),
+                                     builder.getIndexAttr(stateType.getDimSize(1)),
+                                     builder.getIndexAttr(history)};
+  SmallVector<OpFoldResult> strides(3, builder.getIndexAttr(1));
+  Value next = tensor::ExtractSliceOp::create(builder, loc, stateType, joined,
+                                              offsets, sizes, strides);
+  op.getInputMutable().assign(joined);
+  op.setCausal(false);
+  states.push_back({state, next, stateDims(stateType, 0, batch)});
+  return success();
+}
+
+std::string StepBuilder::batchDimName(Value value, unsigned dim) {
+  auto arg = dyn_cast<BlockArgument>(value);
+  if (!arg || arg.getOwner()->getParentOp() != step.getOperation())
+    return "B";
+  MLIRContext *ctx = step.getContext();
+  unsigned index = arg.getArgNumber();
+  auto type = cast<RankedTensorType>(arg.getType());
+  SmallVector<Attribute> names(type.getRank(), StringAttr::get(ctx, ""));
+  if (auto existing = step.getArgAttrOfType<ArrayAttr>(index, "seq.dims"))
+    if (existing.size() == names.size())
+      names.assign(existing.begin(), existing.end());
+  if (auto name = dyn_cast<StringAttr>(names[dim]))
+    if (!name.getValue().empty() && name.getValue() != "?")
+      return name.getValue().str();
+  names[dim] = StringAttr::get(ctx, "B");
+  step.setArgAttr(index, "seq.dims", ArrayAttr::get(ctx, names));
+  return "B";
+}
+
+/// Ops that act on each time step independently (or are constants).
+LogicalResult StepBuilder::checkPointwise(Operation *op) {
+  if (isa<LinearOp, ActivationOp, EmbeddingOp, arith::ConstantOp,
+          func::ReturnOp>(op))
+    return success();
+  if (auto norm = dyn_cast<LayerNormOp>(op)) {
+    int64_t rank = cast<RankedTensorType>(norm.getType()).getRank();
+    if (norm.getAxis() != -1 && norm.getAxis() != rank - 1)
+      return fail(op, "normalizing over more than the feature dimension "
+                      "mixes time steps");
+    return success();
+  }
+  if (auto norm = dyn_cast<RmsNormOp>(op)) {
+    int64_t rank = cast<RankedTensorType>(norm.getType()).getRank();
+    if (norm.getAxis() != -1 && norm.getAxis() != rank - 1)
+      return fail(op, "normalizing over more than the feature dimension "
+                      "mixes time steps");
+    return success();
+  }
+  if ((isa<arith::ArithDialect, math::MathDialect>(op->getDialect())) &&
+      op->hasTrait<OpTrait::Elementwise>())
+    return success();
+  if (isa<AttentionOp>(op))
+    return fail(op, "streaming attention needs a key/value cache, which "
+                    "seqc does not generate yet");
+  return fail(op, "not known to act on each time step independently");
+}
+
+LogicalResult StepBuilder::run() {
+  SmallVector<Operation *> ops;
+  step.walk([&](Operation *op) {
+    if (op != step.getOperation())
+      ops.push_back(op);
+  });
+  for (Operation *op : ops) {
+    LogicalResult result =
+        llvm::TypeSwitch<Operation *, LogicalResult>(op)
+            .Case<RnnOp, LstmOp, GruOp>(
+                [&](auto rec) { return handleRecurrence(rec); })
+            .Case<Conv1dOp>([&](Conv1dOp conv) { return handleConv(conv); })
+            .Default([&](Operation *other) { return checkPointwise(other); });
+    if (failed(result))
+      return failure();
+  }
+  if (states.empty()) {
+    reason = "the model carries no state between time steps";
+    return failure();
+  }
+
+  // States out, after the model's outputs.
+  auto ret = cast<func::ReturnOp>(step.getBody().front().getTerminator());
+  SmallVector<Value> results(ret.getOperands());
+  for (const State &s : states)
+    results.push_back(s.out);
+  ret.getOperandsMutable().assign(results);
+  MLIRContext *ctx = step.getContext();
+  for (auto [k, s] : llvm::enumerate(states)) {
+    NamedAttrList attrs;
+    attrs.append("seq.name", StringAttr::get(ctx, "state" + std::to_string(k)));
+    attrs.append("seq.state", UnitAttr::get(ctx));
+    attrs.append("seq.dims", s.dims);
+    DictionaryAttr dict = attrs.getDictionary(ctx);
+    step.setArgAttrs(s.in.getArgNumber(), dict);
+    // insertResult keeps the result attributes in step with the types.
+    if (failed(step.insertResult(step.getNumResults(), s.out.getType(), dict)))
+      return failure();
+  }
+
+  // Inputs that only fed an initial state are not inputs of a stream.
+  llvm::BitVector unused(step.getNumArguments());
+  for (unsigned index : replacedArguments)
+    if (step.getArgument(index).use_empty())
+      unused.set(index);
+  if (unused.any() && failed(step.eraseArguments(unused)))
+    return failure();
+  return success();
+}
+
+} // namespace
+
+FailureOr<func::FuncOp> createStepFunction(func::FuncOp entry,
+                                           StringRef stepName,
+                                           std::string &reason) {
+  func::FuncOp step = entry.clone();
+  step.setSymName(stepName);
+  StepBuilder builder(step, reason);
+  if (failed(builder.run())) {
+    step.erase();
+    return failure();
+  }
+  OpBuilder(entry).insert(step);
+  step->moveAfter(entry);
+  return step;
+}
+
+} // namespace seqc::seq

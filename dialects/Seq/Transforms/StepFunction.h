@@ -1,0 +1,29 @@
+//===- StepFunction.h - derive a streaming step function --------*- C++ -*-===//
+
+#ifndef SEQC_DIALECTS_SEQ_TRANSFORMS_STEPFUNCTION_H
+#define SEQC_DIALECTS_SEQ_TRANSFORMS_STEPFUNCTION_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <string>
+
+namespace seqc::seq {
+
+/// Creates `stepName`, the streaming form of model `entry`: it takes the
+/// model's inputs for one chunk of time steps followed by the carried state
+/// and returns the model's outputs followed by the next state. State
+/// arguments and results carry `seq.state` and matching `seq.name`s
+/// (state0, state1, ...), so the k-th state result feeds the k-th state
+/// argument of the next call. Running the step function over consecutive
+/// chunks from a zero state gives the full-sequence outputs.
+///
+/// Fails, setting `reason`, when the model is not causal or uses an op the
+/// transformation does not handle (non-forward or length-masked
+/// recurrences, non-causal or strided convolution, attention).
+mlir::FailureOr<mlir::func::FuncOp>
+createStepFunction(mlir::func::FuncOp entry, llvm::StringRef stepName,
+                   std::string &reason);
+
+} // namespace seqc::seq
+
+#endif // SEQC_DIALECTS_SEQ_TRANSFORMS_STEPFUNCTION_H
