@@ -46,8 +46,13 @@ static void affine_invoke(void **args) {
 }
 
 static const seqc_model_api affine_api = {
-    SEQC_ABI_VERSION, 1, 2, 0, "fake_affine",
-    "in x f32 [T,B,4]\nout y f32 [T,B,4]\nout total f64 []\n", affine_invoke};
+    SEQC_ABI_VERSION,
+    1,
+    2,
+    0,
+    "fake_affine",
+    "in x f32 [T,B,4]\nout y f32 [T,B,4]\nout total f64 []\n",
+    affine_invoke};
 
 EXPORT const seqc_model_api *fake_affine_api(void) { return &affine_api; }
 EXPORT const seqc_model_api *seqc_default_model_api(void) {
@@ -65,7 +70,10 @@ static void scale_invoke(void **args) {
     b[i] = as[i] * ks[i];
 }
 
-static const seqc_model_api scale_api = {SEQC_ABI_VERSION, 2, 1, 0,
+static const seqc_model_api scale_api = {SEQC_ABI_VERSION,
+                                         2,
+                                         1,
+                                         0,
                                          "fake_scale",
                                          "in a i64 [N]\nin k i64 [N]\n"
                                          "out b i64 [N]\n",
@@ -74,7 +82,11 @@ static const seqc_model_api scale_api = {SEQC_ABI_VERSION, 2, 1, 0,
 EXPORT const seqc_model_api *fake_scale_api(void) { return &scale_api; }
 
 /* fake_future: compiled against an ABI this runtime does not implement. */
-static const seqc_model_api future_api = {99, 1, 2, 0, "fake_future",
+static const seqc_model_api future_api = {99,
+                                          1,
+                                          2,
+                                          0,
+                                          "fake_future",
                                           "in x f32 [T,B,4]\nout y f32 "
                                           "[T,B,4]\nout total f64 []\n",
                                           affine_invoke};

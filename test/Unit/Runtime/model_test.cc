@@ -79,7 +79,11 @@ void AddOneInvoke(void **args) {
     y[i] = x.dense() ? xs[i] + 1.0f : NAN;
 }
 
-const seqc_model_api kAddOne = {SEQC_ABI_VERSION, 1, 1, 0, "add_one",
+const seqc_model_api kAddOne = {SEQC_ABI_VERSION,
+                                1,
+                                1,
+                                0,
+                                "add_one",
                                 "in x f32 [T,B,4]\nout y f32 [T,B,4]\n",
                                 AddOneInvoke};
 
@@ -103,7 +107,11 @@ void TwoOutInvoke(void **args) {
 }
 
 const seqc_model_api kTwoOut = {
-    SEQC_ABI_VERSION, 2, 2, 0, "two_out",
+    SEQC_ABI_VERSION,
+    2,
+    2,
+    0,
+    "two_out",
     "in x f32 [T,B,4]\nin h0 f32 [B,4]\nout y f32 [T,B,4]\nout s f64 []",
     TwoOutInvoke};
 
@@ -128,7 +136,11 @@ void OddLayoutInvoke(void **args) {
       aligned[3 + i + j * n] = 2 * xs[i * 3 + j];
 }
 
-const seqc_model_api kOddLayout = {SEQC_ABI_VERSION, 1, 1, 0, "odd_layout",
+const seqc_model_api kOddLayout = {SEQC_ABI_VERSION,
+                                   1,
+                                   1,
+                                   0,
+                                   "odd_layout",
                                    "in x i32 [N,3]\nout y i32 [N,3]\n",
                                    OddLayoutInvoke};
 
@@ -142,12 +154,12 @@ void GrowInvoke(void **args) {
     y[i] = static_cast<uint8_t>(i);
 }
 
-const seqc_model_api kGrow = {SEQC_ABI_VERSION, 1, 1, 0, "grow",
-                              "in x u8 [N]\nout y u8 [?]", GrowInvoke};
+const seqc_model_api kGrow = {
+    SEQC_ABI_VERSION, 1, 1, 0, "grow", "in x u8 [N]\nout y u8 [?]", GrowInvoke};
 
 // ---- liar: claims [N] but produces N + 1 elements ------------------------
-const seqc_model_api kLiar = {SEQC_ABI_VERSION, 1, 1, 0, "liar",
-                              "in x u8 [N]\nout y u8 [N]", GrowInvoke};
+const seqc_model_api kLiar = {
+    SEQC_ABI_VERSION, 1, 1, 0, "liar", "in x u8 [N]\nout y u8 [N]", GrowInvoke};
 
 struct Model {
   seqc_model *m = nullptr;
@@ -249,8 +261,8 @@ TEST(Model, RejectsBrokenApiRecords) {
   } cases[] = {
       {[](seqc_model_api &a) { a.reserved = 1; }, SEQC_ERR_UNSUPPORTED,
        "reserved field is 1"},
-      {[](seqc_model_api &a) { a.invoke = nullptr; },
-       SEQC_ERR_INVALID_ARGUMENT, "model 'add_one' has no invoke function"},
+      {[](seqc_model_api &a) { a.invoke = nullptr; }, SEQC_ERR_INVALID_ARGUMENT,
+       "model 'add_one' has no invoke function"},
       {[](seqc_model_api &a) { a.signature = nullptr; }, SEQC_ERR_FORMAT,
        "model 'add_one' has no signature"},
       {[](seqc_model_api &a) { a.name = "2bad"; }, SEQC_ERR_FORMAT,
@@ -326,8 +338,8 @@ TEST(Model, RejectsMalformedSignatures) {
       {"in x\nout y f32 [4]", 1, 1, "expected 'NAME DTYPE [DIMS]'"},
   };
   for (const Case &c : cases) {
-    seqc_model_api api = {SEQC_ABI_VERSION, c.inputs, c.outputs, 0, "bad",
-                          c.signature, AddOneInvoke};
+    seqc_model_api api = {SEQC_ABI_VERSION, c.inputs,    c.outputs, 0, "bad",
+                          c.signature,      AddOneInvoke};
     Model model(&api);
     EXPECT_EQ(model.status, SEQC_ERR_FORMAT) << c.signature;
     EXPECT_EQ(model.m, nullptr);
@@ -341,7 +353,11 @@ TEST(Model, RejectsMalformedSignatures) {
 
 TEST(Model, AcceptsEdgeSignatures) {
   // No trailing newline, rank 0, zero extents, '?' and names reused.
-  seqc_model_api api = {SEQC_ABI_VERSION, 2, 1, 0, "edge",
+  seqc_model_api api = {SEQC_ABI_VERSION,
+                        2,
+                        1,
+                        0,
+                        "edge",
                         "in a bool []\nin b bf16 [0,?,N]\nout c i8 [N]",
                         AddOneInvoke};
   Model model(&api);

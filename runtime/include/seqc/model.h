@@ -1,0 +1,113 @@
+/*===- seqc/model.h - Run any compiled model through its generic entry -----===*
+ *
+ * A compiled model exports `const seqc_model_api *<name>_api(void)` (see the
+ * "Compiled models" block of seqc/abi.h). seqc_rt_model_open reads and checks
+ * that record once; seqc_rt_model_run then validates caller tensors against
+ * the signature, builds the memref descriptors on the stack and calls the
+ * model. This is what seq-run and other generic tools use; applications that
+ * know their model call its typed C API instead.
+ *
+ * Signature grammar (one line per tensor, inputs first, '\n'-terminated; the
+ * last newline may be omitted; single spaces, no other whitespace):
+ *   line  := ("in" | "out") " " IDENT " " DTYPE " [" dims "]"
+ *   dims  := "" | dim ("," dim)*          (at most SEQC_MAX_RANK dims)
+ *   dim   := DIGITS | IDENT | "?"
+ *   IDENT := [A-Za-z_][A-Za-z0-9_]*
+ *   DTYPE := f32 | f16 | bf16 | f64 | i8 | i32 | i64 | bool | u8
+ * Tensor names are unique across inputs and outputs. A named dimension is
+ * dynamic and must have the same extent everywhere it appears.
+ *
+ * Threads: a seqc_model is read-only after open; any number of threads may
+ * call seqc_rt_model_run on one model at once (the model's own code must be
+ * reentrant, which compiled models are).
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef SEQC_MODEL_H
+#define SEQC_MODEL_H
+
+#include "seqc/runtime.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Limits that keep seqc_rt_model_run free of allocation: its descriptors and
+ * argument array live in fixed-size stack arrays (about 12 KiB). A model
+ * beyond them is rejected by seqc_rt_model_open with SEQC_ERR_UNSUPPORTED. */
+#define SEQC_RT_MODEL_MAX_INPUTS 128
+#define SEQC_RT_MODEL_MAX_OUTPUTS 128
+/* Total descriptor words (3 + 2 * rank per tensor) of all inputs, and
+ * separately of all outputs. */
+#define SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS 512
+/* Distinct dimension names in one signature. */
+#define SEQC_RT_MODEL_MAX_DIM_NAMES 64
+
+typedef struct seqc_model seqc_model;
+
+/* Checks api->abi_version against SEQC_ABI_VERSION, parses the signature and
+ * builds the tensor descriptions. Errors: SEQC_ERR_INVALID_ARGUMENT (NULL
+ * api/out, missing invoke), SEQC_ERR_UNSUPPORTED (other ABI version, reserved
+ * field set, limits above), SEQC_ERR_FORMAT (malformed signature, naming the
+ * line), SEQC_ERR_OUT_OF_MEMORY. *out is NULL on failure. The api record and
+ * the code behind it must outlive the seqc_model (keep the library loaded). */
+seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
+                               seqc_error *err);
+
+/* Releases a model from seqc_rt_model_open; NULL is a no-op. */
+void seqc_rt_model_close(seqc_model *model);
+
+const char *seqc_rt_model_name(const seqc_model *model);
+size_t seqc_rt_model_num_inputs(const seqc_model *model);
+size_t seqc_rt_model_num_outputs(const seqc_model *model);
+
+/* The description of input/output i, or NULL when i is out of range. Shapes
+ * hold SEQC_DIM_DYNAMIC for named and '?' dims; dim_names is NULL when the
+ * tensor has no named dim, else one entry per dim (NULL where unnamed). The
+ * pointers stay valid until seqc_rt_model_close. */
+const seqc_tensor_info *seqc_rt_model_input(const seqc_model *model, size_t i);
+const seqc_tensor_info *seqc_rt_model_output(const seqc_model *model, size_t i);
+
+/* Index of the input called `name`, or -1. */
+int seqc_rt_model_find_input(const seqc_model *model, const char *name);
+/* Index of the output called `name`, or -1. */
+int seqc_rt_model_find_output(const seqc_model *model, const char *name);
+
+/* Runs the model once.
+ *
+ * inputs[i] is input i in signature order; any strides are accepted (a
+ * non-contiguous input is packed into a temporary dense copy, the only
+ * allocation this function makes besides the outputs: the model itself
+ * always sees dense row-major descriptors with offset 0). Checked before the
+ * model runs: the counts, reserved == 0, dtype, rank, every static extent,
+ * that each named dim has one extent across all inputs, and that data is
+ * non-NULL unless the tensor is empty.
+ *
+ * outputs[i] receives output i, in one of two modes chosen per output:
+ *  - data == NULL: the runtime fills in data, rank, shape, dense strides and
+ *    dtype; the buffer is the caller's, to release with seqc_rt_tensor_free.
+ *  - data != NULL: a caller-provided buffer with the output's dtype and rank
+ *    and any strides; its shape must equal the produced shape (checked
+ *    against the signature before the model runs where the inputs determine
+ *    it, and against the result afterwards), else SEQC_ERR_SHAPE naming both.
+ * On failure no buffer is leaked: outputs the runtime allocated are released
+ * and reset to data == NULL; caller buffers may have been written. */
+seqc_status seqc_rt_model_run(const seqc_model *model,
+                              const seqc_tensor *inputs, size_t num_inputs,
+                              seqc_tensor *outputs, size_t num_outputs,
+                              seqc_error *err);
+
+/* Releases the buffer of an output that seqc_rt_model_run allocated (the
+ * data == NULL mode) and sets data to NULL. NULL or a NULL data is a no-op.
+ * Never call it on a caller-provided buffer. */
+void seqc_rt_tensor_free(seqc_tensor *tensor);
+
+/* A 64-byte aligned buffer of `size` bytes (at least 1) that free() and
+ * seqc_rt_free release; NULL when out of memory or on overflow. */
+void *seqc_rt_alloc(size_t size);
+void seqc_rt_free(void *ptr);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SEQC_MODEL_H */

@@ -1,0 +1,916 @@
+//===- model.c - Open, validate and run a compiled model ------------------===//
+//
+// The signature is parsed once at open into seqc_tensor_info records plus a
+// small table of dimension names; a run only reads the model, so one model
+// serves any number of threads. Runs allocate nothing of their own except a
+// dense copy of a non-contiguous input (the model is compiled for identity
+// layouts) and the result buffers handed to the caller.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqc/model.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// Longest line excerpt quoted in a signature error.
+#define MAX_QUOTED_LINE 96
+// "[" + 8 * (20 digits + ",") + "]" + NUL, with room to spare.
+#define SHAPE_TEXT_SIZE 192
+
+typedef struct model_tensor {
+  seqc_tensor_info info;
+  int64_t shape[SEQC_MAX_RANK];
+  const char *dim_names[SEQC_MAX_RANK];
+  int16_t dim_ids[SEQC_MAX_RANK]; // index into seqc_model.dim_names, or -1
+  size_t line;                    // 1-based signature line
+} model_tensor;
+
+struct seqc_model {
+  const seqc_model_api *api;
+  char *text; // the signature, tokenized in place; names point into it
+  size_t num_inputs;
+  size_t num_outputs;
+  model_tensor *tensors; // inputs, then outputs
+  size_t num_dim_names;
+  const char *dim_names[SEQC_RT_MODEL_MAX_DIM_NAMES];
+};
+
+//===----------------------------------------------------------------------===//
+// Allocation
+//===----------------------------------------------------------------------===//
+
+void *seqc_rt_alloc(size_t size) {
+  const size_t align = 64;
+  if (size == 0)
+    size = 1;
+  if (size > SIZE_MAX - (align - 1))
+    return NULL;
+  // C11 aligned_alloc wants a multiple of the alignment.
+  return aligned_alloc(align, (size + align - 1) / align * align);
+}
+
+void seqc_rt_free(void *ptr) { free(ptr); }
+
+void seqc_rt_tensor_free(seqc_tensor *tensor) {
+  if (!tensor)
+    return;
+  free(tensor->data);
+  tensor->data = NULL;
+}
+
+//===----------------------------------------------------------------------===//
+// Signature parsing
+//===----------------------------------------------------------------------===//
+
+static int is_ident_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static int is_ident(const char *begin, const char *end) {
+  if (begin == end || !is_ident_start(*begin))
+    return 0;
+  for (const char *p = begin + 1; p != end; ++p)
+    if (!is_ident_start(*p) && !is_digit(*p))
+      return 0;
+  return 1;
+}
+
+static int token_is(const char *begin, const char *end, const char *word) {
+  size_t n = strlen(word);
+  return (size_t)(end - begin) == n && memcmp(begin, word, n) == 0;
+}
+
+static int32_t parse_dtype(const char *begin, const char *end) {
+  static const struct {
+    const char *word;
+    int32_t dtype;
+  } kDtypes[] = {
+      {"f32", SEQC_DTYPE_F32},   {"f16", SEQC_DTYPE_F16},
+      {"bf16", SEQC_DTYPE_BF16}, {"f64", SEQC_DTYPE_F64},
+      {"i8", SEQC_DTYPE_I8},     {"i32", SEQC_DTYPE_I32},
+      {"i64", SEQC_DTYPE_I64},   {"bool", SEQC_DTYPE_BOOL},
+      {"u8", SEQC_DTYPE_U8},
+  };
+  for (size_t i = 0; i < sizeof(kDtypes) / sizeof(kDtypes[0]); ++i)
+    if (token_is(begin, end, kDtypes[i].word))
+      return kDtypes[i].dtype;
+  return 0;
+}
+
+// Everything the error reporter needs to name the offending line.
+typedef struct parse_state {
+  const char *model_name;
+  const char *line_begin; // in the caller's (unmodified) signature
+  const char *line_end;
+  size_t line;
+  seqc_error *err;
+} parse_state;
+
+static seqc_status line_error(const parse_state *ps, const char *what) {
+  int len = (int)(ps->line_end - ps->line_begin);
+  const char *ellipsis = "";
+  if (len > MAX_QUOTED_LINE) {
+    len = MAX_QUOTED_LINE;
+    ellipsis = "...";
+  }
+  return seqc_rt_set_error(
+      ps->err, SEQC_ERR_FORMAT, "model '%s': signature line %zu \"%.*s%s\": %s",
+      ps->model_name, ps->line, len, ps->line_begin, ellipsis, what);
+}
+
+// Like line_error, with a printf-formatted reason.
+#define LINE_ERROR(ps, ...)                                                    \
+  do {                                                                         \
+    char what_[256];                                                           \
+    snprintf(what_, sizeof(what_), __VA_ARGS__);                               \
+    return line_error((ps), what_);                                            \
+  } while (0)
+
+// Returns the index of dimension name [begin, end) in the model's table,
+// adding it if new; -1 when the table is full.
+static int dim_name_id(seqc_model *m, const char *name) {
+  for (size_t i = 0; i < m->num_dim_names; ++i)
+    if (strcmp(m->dim_names[i], name) == 0)
+      return (int)i;
+  if (m->num_dim_names == SEQC_RT_MODEL_MAX_DIM_NAMES)
+    return -1;
+  m->dim_names[m->num_dim_names] = name;
+  return (int)m->num_dim_names++;
+}
+
+// Parses one line at `text + offset` (the in-place copy) whose original is
+// ps->line_begin..ps->line_end, into *t. `is_output` receives the role.
+static seqc_status parse_line(seqc_model *m, parse_state *ps, char *line,
+                              model_tensor *t, int *is_output) {
+  char *const end = line + (ps->line_end - ps->line_begin);
+  char *p = line;
+  memset(t, 0, sizeof(*t));
+  t->line = ps->line;
+
+  if (p == end)
+    return line_error(ps, "empty line");
+  // Role.
+  char *space = memchr(p, ' ', (size_t)(end - p));
+  if (!space || !(token_is(p, space, "in") || token_is(p, space, "out")))
+    return line_error(ps, "expected 'in' or 'out', a space, then "
+                          "'NAME DTYPE [DIMS]'");
+  *is_output = token_is(p, space, "out");
+  p = space + 1;
+
+  // Name.
+  space = memchr(p, ' ', (size_t)(end - p));
+  if (!space)
+    return line_error(ps, "expected 'NAME DTYPE [DIMS]' after the role");
+  if (!is_ident(p, space))
+    LINE_ERROR(ps, "tensor name '%.*s' is not an identifier", (int)(space - p),
+               p);
+  *space = '\0';
+  t->info.name = p;
+  p = space + 1;
+
+  // Dtype.
+  space = memchr(p, ' ', (size_t)(end - p));
+  if (!space)
+    return line_error(ps, "expected 'DTYPE [DIMS]' after the name");
+  t->info.dtype = parse_dtype(p, space);
+  if (t->info.dtype == 0)
+    LINE_ERROR(ps,
+               "unknown dtype '%.*s' (expected f32, f16, bf16, f64, i8, i32, "
+               "i64, bool or u8)",
+               (int)(space - p), p);
+  p = space + 1;
+
+  // Dimensions: the rest of the line is exactly "[...]".
+  if (p == end || *p != '[' || end[-1] != ']' || end - p < 2)
+    LINE_ERROR(ps,
+               "expected the dimensions as '[d0,d1,...]' after the dtype, "
+               "found '%.*s'",
+               (int)(end - p), p);
+  char *dims_end = end - 1;
+  p += 1;
+  int rank = 0;
+  int has_names = 0;
+  if (p != dims_end) {
+    for (;;) {
+      char *comma = memchr(p, ',', (size_t)(dims_end - p));
+      char *dim_end = comma ? comma : dims_end;
+      if (rank == SEQC_MAX_RANK)
+        LINE_ERROR(ps, "more than %d dimensions", SEQC_MAX_RANK);
+      if (p == dim_end)
+        LINE_ERROR(ps, "dimension %d is empty", rank);
+      t->dim_ids[rank] = -1;
+      if (is_digit(*p)) {
+        int64_t size = 0;
+        for (const char *q = p; q != dim_end; ++q) {
+          if (!is_digit(*q))
+            LINE_ERROR(ps, "dimension %d '%.*s' is not a size, a name or '?'",
+                       rank, (int)(dim_end - p), p);
+          if (size > (INT64_MAX - (*q - '0')) / 10)
+            LINE_ERROR(ps, "dimension %d size '%.*s' is too large", rank,
+                       (int)(dim_end - p), p);
+          size = size * 10 + (*q - '0');
+        }
+        t->shape[rank] = size;
+      } else if (dim_end - p == 1 && *p == '?') {
+        t->shape[rank] = SEQC_DIM_DYNAMIC;
+      } else if (is_ident(p, dim_end)) {
+        *dim_end = '\0'; // ',' or ']' in the copy
+        int id = dim_name_id(m, p);
+        if (id < 0)
+          LINE_ERROR(ps, "more than %d distinct dimension names",
+                     SEQC_RT_MODEL_MAX_DIM_NAMES);
+        t->shape[rank] = SEQC_DIM_DYNAMIC;
+        t->dim_names[rank] = m->dim_names[id];
+        t->dim_ids[rank] = (int16_t)id;
+        has_names = 1;
+      } else {
+        LINE_ERROR(ps, "dimension %d '%.*s' is not a size, a name or '?'", rank,
+                   (int)(dim_end - p), p);
+      }
+      ++rank;
+      if (!comma)
+        break;
+      p = comma + 1;
+    }
+  }
+  t->info.rank = rank;
+  t->info.shape = t->shape;
+  t->info.dim_names = has_names ? t->dim_names : NULL;
+  return SEQC_OK;
+}
+
+static size_t descriptor_words(int64_t rank) { return 3 + 2 * (size_t)rank; }
+
+seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
+                               seqc_error *err) {
+  if (out)
+    *out = NULL;
+  if (!api || !out)
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "seqc_rt_model_open: api and out must not be "
+                             "NULL");
+  const char *name = api->name ? api->name : "(unnamed)";
+  if (api->abi_version != SEQC_ABI_VERSION)
+    return seqc_rt_set_error(
+        err, SEQC_ERR_UNSUPPORTED,
+        "model '%s' was compiled for seqc ABI version %u, but this runtime "
+        "implements ABI version %d; recompile the model with a matching seqc",
+        name, api->abi_version, SEQC_ABI_VERSION);
+  if (api->reserved != 0)
+    return seqc_rt_set_error(err, SEQC_ERR_UNSUPPORTED,
+                             "model '%s': api reserved field is %u, expected 0",
+                             name, api->reserved);
+  if (!api->name || !is_ident(api->name, api->name + strlen(api->name)))
+    return seqc_rt_set_error(
+        err, SEQC_ERR_FORMAT, "model name %s%s%s is not an identifier",
+        api->name ? "'" : "", api->name ? api->name : "(NULL)",
+        api->name ? "'" : "");
+  if (!api->invoke)
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "model '%s' has no invoke function", name);
+  if (!api->signature)
+    return seqc_rt_set_error(err, SEQC_ERR_FORMAT,
+                             "model '%s' has no signature", name);
+  if (api->num_outputs == 0)
+    return seqc_rt_set_error(err, SEQC_ERR_FORMAT,
+                             "model '%s' declares no outputs", name);
+  if (api->num_inputs > SEQC_RT_MODEL_MAX_INPUTS ||
+      api->num_outputs > SEQC_RT_MODEL_MAX_OUTPUTS)
+    return seqc_rt_set_error(
+        err, SEQC_ERR_UNSUPPORTED,
+        "model '%s' has %u inputs and %u outputs; this runtime supports at "
+        "most %d and %d",
+        name, api->num_inputs, api->num_outputs, SEQC_RT_MODEL_MAX_INPUTS,
+        SEQC_RT_MODEL_MAX_OUTPUTS);
+
+  const char *sig = api->signature;
+  size_t sig_len = strlen(sig);
+  // Lines: '\n'-separated, the final newline optional.
+  size_t num_lines = 0;
+  for (size_t i = 0; i < sig_len; ++i)
+    if (sig[i] == '\n')
+      ++num_lines;
+  if (sig_len > 0 && sig[sig_len - 1] != '\n')
+    ++num_lines;
+
+  seqc_model *m = calloc(1, sizeof(*m));
+  if (!m)
+    return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
+  m->api = api;
+  m->num_inputs = api->num_inputs;
+  m->num_outputs = api->num_outputs;
+  m->text = malloc(sig_len + 1);
+  m->tensors = calloc(num_lines ? num_lines : 1, sizeof(model_tensor));
+  if (!m->text || !m->tensors) {
+    seqc_rt_model_close(m);
+    return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
+  }
+  memcpy(m->text, sig, sig_len + 1);
+
+  parse_state ps = {name, NULL, NULL, 0, err};
+  size_t num_in = 0, num_out = 0;
+  size_t offset = 0;
+  for (size_t line = 0; line < num_lines; ++line) {
+    const char *nl = memchr(sig + offset, '\n', sig_len - offset);
+    size_t line_len = nl ? (size_t)(nl - (sig + offset)) : sig_len - offset;
+    ps.line = line + 1;
+    ps.line_begin = sig + offset;
+    ps.line_end = sig + offset + line_len;
+    m->text[offset + line_len] = '\0';
+    model_tensor *t = &m->tensors[line];
+    int is_output = 0;
+    seqc_status status = parse_line(m, &ps, m->text + offset, t, &is_output);
+    if (status != SEQC_OK) {
+      seqc_rt_model_close(m);
+      return status;
+    }
+    if (!is_output && num_out > 0) {
+      char what[160];
+      snprintf(what, sizeof(what),
+               "input '%s' follows an output (inputs come first)",
+               t->info.name);
+      seqc_rt_model_close(m);
+      return line_error(&ps, what);
+    }
+    for (size_t j = 0; j < line; ++j) {
+      if (strcmp(m->tensors[j].info.name, t->info.name) == 0) {
+        char what[160];
+        snprintf(what, sizeof(what),
+                 "tensor name '%s' is also used on line "
+                 "%zu",
+                 t->info.name, m->tensors[j].line);
+        seqc_rt_model_close(m);
+        return line_error(&ps, what);
+      }
+    }
+    if (is_output)
+      ++num_out;
+    else
+      ++num_in;
+    offset += line_len + 1;
+  }
+  if (num_in != api->num_inputs || num_out != api->num_outputs) {
+    seqc_rt_model_close(m);
+    return seqc_rt_set_error(
+        err, SEQC_ERR_FORMAT,
+        "model '%s': signature lists %zu input(s) and %zu output(s), but the "
+        "api record declares %u input(s) and %u output(s)",
+        name, num_in, num_out, api->num_inputs, api->num_outputs);
+  }
+  size_t in_words = 0, out_words = 0;
+  for (size_t i = 0; i < num_in; ++i)
+    in_words += descriptor_words(m->tensors[i].info.rank);
+  for (size_t i = 0; i < num_out; ++i)
+    out_words += descriptor_words(m->tensors[num_in + i].info.rank);
+  if (in_words > SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS ||
+      out_words > SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS) {
+    seqc_rt_model_close(m);
+    return seqc_rt_set_error(
+        err, SEQC_ERR_UNSUPPORTED,
+        "model '%s': its descriptors need %zu input and %zu output words; "
+        "this runtime supports at most %d each",
+        name, in_words, out_words, SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS);
+  }
+  *out = m;
+  seqc_rt_clear_error(err);
+  return SEQC_OK;
+}
+
+void seqc_rt_model_close(seqc_model *model) {
+  if (!model)
+    return;
+  free(model->text);
+  free(model->tensors);
+  free(model);
+}
+
+//===----------------------------------------------------------------------===//
+// Accessors
+//===----------------------------------------------------------------------===//
+
+const char *seqc_rt_model_name(const seqc_model *model) {
+  return model ? model->api->name : NULL;
+}
+
+size_t seqc_rt_model_num_inputs(const seqc_model *model) {
+  return model ? model->num_inputs : 0;
+}
+
+size_t seqc_rt_model_num_outputs(const seqc_model *model) {
+  return model ? model->num_outputs : 0;
+}
+
+const seqc_tensor_info *seqc_rt_model_input(const seqc_model *model, size_t i) {
+  if (!model || i >= model->num_inputs)
+    return NULL;
+  return &model->tensors[i].info;
+}
+
+const seqc_tensor_info *seqc_rt_model_output(const seqc_model *model,
+                                             size_t i) {
+  if (!model || i >= model->num_outputs)
+    return NULL;
+  return &model->tensors[model->num_inputs + i].info;
+}
+
+static int find_tensor(const model_tensor *tensors, size_t n,
+                       const char *name) {
+  if (!name)
+    return -1;
+  for (size_t i = 0; i < n && i <= INT_MAX; ++i)
+    if (strcmp(tensors[i].info.name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+int seqc_rt_model_find_input(const seqc_model *model, const char *name) {
+  return model ? find_tensor(model->tensors, model->num_inputs, name) : -1;
+}
+
+int seqc_rt_model_find_output(const seqc_model *model, const char *name) {
+  return model ? find_tensor(model->tensors + model->num_inputs,
+                             model->num_outputs, name)
+               : -1;
+}
+
+//===----------------------------------------------------------------------===//
+// Running
+//===----------------------------------------------------------------------===//
+
+// Extents bound to dimension names during one run, and who bound them.
+typedef struct dim_bindings {
+  int64_t value[SEQC_RT_MODEL_MAX_DIM_NAMES];
+  int16_t bound_by[SEQC_RT_MODEL_MAX_DIM_NAMES]; // tensor index, or -1
+} dim_bindings;
+
+static const char *role(const seqc_model *m, size_t tensor) {
+  return tensor < m->num_inputs ? "input" : "output";
+}
+
+static void format_shape(char *buf, size_t size, int64_t rank,
+                         const int64_t *shape) {
+  size_t used = (size_t)snprintf(buf, size, "[");
+  for (int64_t d = 0; d < rank && used < size; ++d)
+    used += (size_t)snprintf(buf + used, size - used, "%s%lld", d ? "," : "",
+                             (long long)shape[d]);
+  if (used < size)
+    snprintf(buf + used, size - used, "]");
+}
+
+// The shape tensor `t` must have given the bindings so far; '?' where the
+// signature leaves an extent open.
+static void format_expected(char *buf, size_t size, const model_tensor *t,
+                            const dim_bindings *b) {
+  size_t used = (size_t)snprintf(buf, size, "[");
+  for (int32_t d = 0; d < t->info.rank && used < size; ++d) {
+    const char *sep = d ? "," : "";
+    int id = t->dim_ids[d];
+    if (t->shape[d] >= 0)
+      used += (size_t)snprintf(buf + used, size - used, "%s%lld", sep,
+                               (long long)t->shape[d]);
+    else if (id >= 0 && b->bound_by[id] >= 0)
+      used += (size_t)snprintf(buf + used, size - used, "%s%lld", sep,
+                               (long long)b->value[id]);
+    else
+      used += (size_t)snprintf(buf + used, size - used, "%s?", sep);
+  }
+  if (used < size)
+    snprintf(buf + used, size - used, "]");
+}
+
+// Checks `shape` against tensor `index`'s signature, binding names as it
+// goes. `bind` is 0 for caller output buffers: they may only be checked
+// against names the inputs bound.
+static seqc_status check_dims(const seqc_model *m, size_t index,
+                              const int64_t *shape, dim_bindings *b, int bind,
+                              const char *what, seqc_status code,
+                              seqc_error *err) {
+  const model_tensor *t = &m->tensors[index];
+  for (int32_t d = 0; d < t->info.rank; ++d) {
+    int64_t extent = shape[d];
+    if (t->shape[d] >= 0 && extent != t->shape[d])
+      return seqc_rt_set_error(
+          err, code,
+          "%s '%s'%s dimension %d is %lld, but the model expects %lld",
+          role(m, index), t->info.name, what, d, (long long)extent,
+          (long long)t->shape[d]);
+    int id = t->dim_ids[d];
+    if (id < 0)
+      continue;
+    if (b->bound_by[id] < 0) {
+      if (bind) {
+        b->value[id] = extent;
+        b->bound_by[id] = (int16_t)index;
+      }
+    } else if (b->value[id] != extent) {
+      size_t by = (size_t)b->bound_by[id];
+      return seqc_rt_set_error(
+          err, code,
+          "%s '%s'%s dimension %d (%s) is %lld, but %s '%s' set %s = %lld",
+          role(m, index), t->info.name, what, d, m->dim_names[id],
+          (long long)extent, role(m, by), m->tensors[by].info.name,
+          m->dim_names[id], (long long)b->value[id]);
+    }
+  }
+  return SEQC_OK;
+}
+
+// Copies a strided tensor of `rank` dims (extents `shape`) element by
+// element; rows whose both strides are 1 go through memcpy.
+static void copy_strided(char *dst, const int64_t *dst_strides, const char *src,
+                         const int64_t *src_strides, int64_t rank,
+                         const int64_t *shape, size_t esize) {
+  for (int64_t d = 0; d < rank; ++d)
+    if (shape[d] == 0)
+      return;
+  if (rank == 0) {
+    memcpy(dst, src, esize);
+    return;
+  }
+  int64_t index[SEQC_MAX_RANK] = {0};
+  const int64_t inner = shape[rank - 1];
+  const int64_t ds = dst_strides[rank - 1], ss = src_strides[rank - 1];
+  for (;;) {
+    int64_t doff = 0, soff = 0;
+    for (int64_t d = 0; d < rank - 1; ++d) {
+      doff += index[d] * dst_strides[d];
+      soff += index[d] * src_strides[d];
+    }
+    char *drow = dst + doff * (int64_t)esize;
+    const char *srow = src + soff * (int64_t)esize;
+    if (ds == 1 && ss == 1) {
+      memcpy(drow, srow, (size_t)inner * esize);
+    } else {
+      for (int64_t i = 0; i < inner; ++i)
+        memcpy(drow + i * ds * (int64_t)esize, srow + i * ss * (int64_t)esize,
+               esize);
+    }
+    int64_t d = rank - 2;
+    for (; d >= 0; --d) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+    if (d < 0)
+      return;
+  }
+}
+
+// Dense row-major strides for `shape`, as memref lowering computes them.
+static void dense_strides(int64_t rank, const int64_t *shape,
+                          int64_t *strides) {
+  int64_t stride = 1;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    strides[d] = stride;
+    stride *= shape[d] == 0 ? 1 : shape[d];
+  }
+}
+
+// Bytes of `numel` elements of `esize`, or -1 on overflow.
+static int64_t byte_size(int64_t numel, size_t esize) {
+  if (numel < 0 || (numel > 0 && (uint64_t)numel > (uint64_t)INT64_MAX / esize))
+    return -1;
+  return numel * (int64_t)esize;
+}
+
+// The views the results record holds for one output.
+typedef struct out_view {
+  void *allocated;
+  char *aligned;
+  int64_t offset;
+  const int64_t *sizes;
+  const int64_t *strides;
+} out_view;
+
+static out_view read_view(const intptr_t *words, int64_t rank) {
+  out_view v;
+  v.allocated = (void *)words[0];
+  v.aligned = (char *)words[1];
+  v.offset = (int64_t)words[2];
+  // intptr_t is int64_t-sized on every host the runtime supports (abi.h pins
+  // the layouts for 64-bit hosts only).
+  v.sizes = (const int64_t *)(words + 3);
+  v.strides = (const int64_t *)(words + 3 + rank);
+  return v;
+}
+
+_Static_assert(sizeof(intptr_t) == sizeof(int64_t),
+               "model descriptors assume 64-bit pointers");
+
+// Releases every model buffer that was not handed to the caller, once each,
+// and never one that is really an input's (a model must not return those,
+// but freeing caller memory would be far worse than leaking).
+static void release_model_buffers(const seqc_model *m, const intptr_t *out,
+                                  const int *handed_over,
+                                  void *const *input_buffers) {
+  size_t off = 0;
+  const model_tensor *outs = m->tensors + m->num_inputs;
+  for (size_t o = 0; o < m->num_outputs; ++o) {
+    void *allocated = (void *)out[off];
+    off += descriptor_words(outs[o].info.rank);
+    if (!allocated || (handed_over && handed_over[o]))
+      continue;
+    int seen = 0;
+    size_t poff = 0;
+    for (size_t p = 0; p < o && !seen; ++p) {
+      seen = (void *)out[poff] == allocated;
+      poff += descriptor_words(outs[p].info.rank);
+    }
+    for (size_t i = 0; i < m->num_inputs && !seen; ++i)
+      seen = input_buffers[i] == allocated;
+    if (!seen)
+      free(allocated);
+  }
+}
+
+seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
+                              size_t num_inputs, seqc_tensor *outputs,
+                              size_t num_outputs, seqc_error *err) {
+  if (!m)
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "seqc_rt_model_run: model is NULL");
+  const char *name = m->api->name;
+  if (num_inputs != m->num_inputs || num_outputs != m->num_outputs)
+    return seqc_rt_set_error(
+        err, SEQC_ERR_INVALID_ARGUMENT,
+        "model '%s' takes %zu input(s) and %zu output(s), but %zu and %zu "
+        "were passed",
+        name, m->num_inputs, m->num_outputs, num_inputs, num_outputs);
+  if ((num_inputs && !inputs) || (num_outputs && !outputs))
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "seqc_rt_model_run: inputs or outputs is NULL");
+
+  dim_bindings b;
+  for (size_t i = 0; i < SEQC_RT_MODEL_MAX_DIM_NAMES; ++i)
+    b.bound_by[i] = -1;
+
+  // Inputs.
+  for (size_t i = 0; i < num_inputs; ++i) {
+    const seqc_tensor *t = &inputs[i];
+    const model_tensor *mt = &m->tensors[i];
+    const char *tname = mt->info.name;
+    if (t->reserved != 0)
+      return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                               "input '%s': reserved field is %d, must be 0",
+                               tname, t->reserved);
+    if (t->dtype != mt->info.dtype)
+      return seqc_rt_set_error(
+          err, SEQC_ERR_DTYPE,
+          "input '%s' has dtype %s, but the model expects %s", tname,
+          seqc_rt_dtype_name(t->dtype), seqc_rt_dtype_name(mt->info.dtype));
+    if (t->rank != mt->info.rank)
+      return seqc_rt_set_error(
+          err, SEQC_ERR_SHAPE,
+          "input '%s' has rank %lld, but the model expects "
+          "rank %d",
+          tname, (long long)t->rank, mt->info.rank);
+    int64_t numel = seqc_rt_tensor_numel(t);
+    if (numel < 0 || byte_size(numel, seqc_rt_dtype_size(t->dtype)) < 0) {
+      char shape[SHAPE_TEXT_SIZE];
+      format_shape(shape, sizeof(shape), t->rank, t->shape);
+      return seqc_rt_set_error(err, SEQC_ERR_SHAPE,
+                               "input '%s' has an invalid shape %s (negative "
+                               "or overflowing)",
+                               tname, shape);
+    }
+    seqc_status status =
+        check_dims(m, i, t->shape, &b, 1, "", SEQC_ERR_SHAPE, err);
+    if (status != SEQC_OK)
+      return status;
+    if (!t->data && numel > 0)
+      return seqc_rt_set_error(
+          err, SEQC_ERR_INVALID_ARGUMENT,
+          "input '%s' has %lld element(s) but its data pointer is NULL", tname,
+          (long long)numel);
+  }
+
+  // Caller-provided output buffers, as far as the inputs determine them.
+  for (size_t o = 0; o < num_outputs; ++o) {
+    const seqc_tensor *t = &outputs[o];
+    const size_t index = num_inputs + o;
+    const model_tensor *mt = &m->tensors[index];
+    const char *tname = mt->info.name;
+    if (!t->data)
+      continue;
+    if (t->reserved != 0)
+      return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                               "output '%s': reserved field is %d, must be 0",
+                               tname, t->reserved);
+    if (t->dtype != mt->info.dtype)
+      return seqc_rt_set_error(
+          err, SEQC_ERR_DTYPE,
+          "output '%s' buffer has dtype %s, but the model produces %s", tname,
+          seqc_rt_dtype_name(t->dtype), seqc_rt_dtype_name(mt->info.dtype));
+    if (t->rank != mt->info.rank)
+      return seqc_rt_set_error(
+          err, SEQC_ERR_SHAPE,
+          "output '%s' buffer has rank %lld, but the model produces rank %d",
+          tname, (long long)t->rank, mt->info.rank);
+    if (seqc_rt_tensor_numel(t) < 0)
+      return seqc_rt_set_error(err, SEQC_ERR_SHAPE,
+                               "output '%s' buffer has an invalid shape "
+                               "(negative or overflowing)",
+                               tname);
+    for (int32_t d = 0; d < mt->info.rank; ++d) {
+      int id = mt->dim_ids[d];
+      int64_t want = mt->shape[d] >= 0                ? mt->shape[d]
+                     : id >= 0 && b.bound_by[id] >= 0 ? b.value[id]
+                                                      : -1;
+      if (want >= 0 && t->shape[d] != want) {
+        char have[SHAPE_TEXT_SIZE], expected[SHAPE_TEXT_SIZE];
+        format_shape(have, sizeof(have), t->rank, t->shape);
+        format_expected(expected, sizeof(expected), mt, &b);
+        return seqc_rt_set_error(
+            err, SEQC_ERR_SHAPE,
+            "output '%s' buffer has shape %s, but the model produces %s for "
+            "these inputs",
+            tname, have, expected);
+      }
+    }
+  }
+
+  // Descriptors. Non-contiguous inputs are packed: the model is compiled for
+  // identity layouts and ignores descriptor strides.
+  intptr_t in_words[SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS];
+  intptr_t out_words[SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS];
+  void *args[1 + SEQC_RT_MODEL_MAX_INPUTS];
+  void *input_buffers[SEQC_RT_MODEL_MAX_INPUTS];
+  void *packed[SEQC_RT_MODEL_MAX_INPUTS];
+  size_t off = 0;
+  args[0] = out_words;
+  for (size_t i = 0; i < num_inputs; ++i) {
+    const seqc_tensor *t = &inputs[i];
+    void *data = t->data;
+    packed[i] = NULL;
+    if (!seqc_rt_tensor_is_contiguous(t)) {
+      const size_t esize = seqc_rt_dtype_size(t->dtype);
+      packed[i] =
+          seqc_rt_alloc((size_t)byte_size(seqc_rt_tensor_numel(t), esize));
+      if (!packed[i]) {
+        for (size_t j = 0; j < i; ++j)
+          free(packed[j]);
+        return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
+                                 "out of memory packing input '%s'",
+                                 m->tensors[i].info.name);
+      }
+      int64_t strides[SEQC_MAX_RANK];
+      dense_strides(t->rank, t->shape, strides);
+      copy_strided(packed[i], strides, t->data, t->strides, t->rank, t->shape,
+                   esize);
+      data = packed[i];
+    }
+    input_buffers[i] = data;
+    intptr_t *w = in_words + off;
+    args[1 + i] = w;
+    w[0] = (intptr_t)data;
+    w[1] = (intptr_t)data;
+    w[2] = 0;
+    for (int64_t d = 0; d < t->rank; ++d)
+      w[3 + d] = (intptr_t)t->shape[d];
+    int64_t strides[SEQC_MAX_RANK];
+    dense_strides(t->rank, t->shape, strides);
+    for (int64_t d = 0; d < t->rank; ++d)
+      w[3 + t->rank + d] = (intptr_t)strides[d];
+    off += descriptor_words(t->rank);
+  }
+  size_t total_out_words = 0;
+  for (size_t o = 0; o < num_outputs; ++o)
+    total_out_words += descriptor_words(m->tensors[num_inputs + o].info.rank);
+  memset(out_words, 0, total_out_words * sizeof(intptr_t));
+
+  m->api->invoke(args);
+
+  for (size_t i = 0; i < num_inputs; ++i)
+    free(packed[i]);
+
+  // Pass 1: check every result before touching any output, so that a
+  // failure leaves nothing half-delivered.
+  seqc_status status = SEQC_OK;
+  off = 0;
+  for (size_t o = 0; o < num_outputs && status == SEQC_OK; ++o) {
+    const size_t index = num_inputs + o;
+    const model_tensor *mt = &m->tensors[index];
+    const int64_t rank = mt->info.rank;
+    out_view v = read_view(out_words + off, rank);
+    off += descriptor_words(rank);
+    int64_t numel = 1;
+    for (int64_t d = 0; d < rank && numel >= 0; ++d) {
+      if (v.sizes[d] < 0 || (v.sizes[d] > 0 && numel > INT64_MAX / v.sizes[d]))
+        numel = -1;
+      else
+        numel *= v.sizes[d];
+    }
+    if (numel < 0 || byte_size(numel, seqc_rt_dtype_size(mt->info.dtype)) < 0 ||
+        (numel > 0 && !v.aligned)) {
+      status = seqc_rt_set_error(
+          err, SEQC_ERR_INTERNAL,
+          "model '%s' returned a malformed descriptor for output '%s'", name,
+          mt->info.name);
+      break;
+    }
+    status = check_dims(m, index, v.sizes, &b, 1, "", SEQC_ERR_INTERNAL, err);
+    if (status != SEQC_OK) {
+      // Say it is the model that broke its own signature.
+      char have[SHAPE_TEXT_SIZE];
+      format_shape(have, sizeof(have), rank, v.sizes);
+      char detail[SEQC_ERROR_MESSAGE_SIZE];
+      snprintf(detail, sizeof(detail), "%s", err ? err->message : "");
+      status = seqc_rt_set_error(
+          err, SEQC_ERR_INTERNAL,
+          "model '%s' broke its signature: it produced output '%s' with "
+          "shape %s (%s)",
+          name, mt->info.name, have, detail);
+      break;
+    }
+    const seqc_tensor *t = &outputs[o];
+    if (t->data) {
+      for (int64_t d = 0; d < rank; ++d) {
+        if (t->shape[d] != v.sizes[d]) {
+          char have[SHAPE_TEXT_SIZE], produced[SHAPE_TEXT_SIZE];
+          format_shape(have, sizeof(have), rank, t->shape);
+          format_shape(produced, sizeof(produced), rank, v.sizes);
+          status = seqc_rt_set_error(
+              err, SEQC_ERR_SHAPE,
+              "output '%s' buffer has shape %s, but the model produced %s",
+              mt->info.name, have, produced);
+          break;
+        }
+      }
+    }
+  }
+  if (status != SEQC_OK) {
+    release_model_buffers(m, out_words, NULL, input_buffers);
+    return status;
+  }
+
+  // Pass 2: deliver. A dense, unshared model buffer whose allocation starts
+  // at its first element is handed over as is; anything else is copied.
+  int handed_over[SEQC_RT_MODEL_MAX_OUTPUTS];
+  int runtime_owned[SEQC_RT_MODEL_MAX_OUTPUTS];
+  for (size_t o = 0; o < num_outputs; ++o)
+    handed_over[o] = runtime_owned[o] = 0;
+  off = 0;
+  for (size_t o = 0; o < num_outputs; ++o) {
+    const model_tensor *mt = &m->tensors[num_inputs + o];
+    const int64_t rank = mt->info.rank;
+    const size_t esize = seqc_rt_dtype_size(mt->info.dtype);
+    out_view v = read_view(out_words + off, rank);
+    off += descriptor_words(rank);
+    seqc_tensor *t = &outputs[o];
+    const char *src = v.aligned ? v.aligned + v.offset * (int64_t)esize : NULL;
+    if (t->data) {
+      copy_strided(t->data, t->strides, src, v.strides, rank, v.sizes, esize);
+      continue;
+    }
+    seqc_tensor produced;
+    seqc_rt_tensor_init(&produced, NULL, mt->info.dtype, rank, v.sizes);
+    int shared = 0;
+    size_t poff = 0;
+    for (size_t p = 0; p < num_outputs; ++p) {
+      if (p != o && (void *)out_words[poff] == v.allocated)
+        shared = 1;
+      poff += descriptor_words(m->tensors[num_inputs + p].info.rank);
+    }
+    for (size_t i = 0; i < num_inputs; ++i)
+      if (input_buffers[i] == v.allocated)
+        shared = 1;
+    memcpy(produced.strides, v.strides, sizeof(int64_t) * (size_t)rank);
+    if (!shared && v.allocated && v.allocated == (void *)v.aligned &&
+        v.offset == 0 && seqc_rt_tensor_is_contiguous(&produced)) {
+      dense_strides(rank, v.sizes, produced.strides);
+      produced.data = v.allocated;
+      handed_over[o] = 1;
+    } else {
+      int64_t numel = seqc_rt_tensor_numel(&produced);
+      produced.data = seqc_rt_alloc((size_t)byte_size(numel, esize));
+      if (!produced.data) {
+        // Undo the deliveries so far; the caller gets nothing half-done.
+        for (size_t p = 0; p < o; ++p) {
+          if (runtime_owned[p]) {
+            free(outputs[p].data);
+            outputs[p].data = NULL;
+          }
+        }
+        release_model_buffers(m, out_words, handed_over, input_buffers);
+        return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
+                                 "out of memory delivering output '%s'",
+                                 mt->info.name);
+      }
+      int64_t strides[SEQC_MAX_RANK];
+      dense_strides(rank, v.sizes, strides);
+      copy_strided(produced.data, strides, src, v.strides, rank, v.sizes,
+                   esize);
+      memcpy(produced.strides, strides, sizeof(int64_t) * (size_t)rank);
+    }
+    *t = produced;
+    runtime_owned[o] = 1;
+  }
+  release_model_buffers(m, out_words, handed_over, input_buffers);
+  seqc_rt_clear_error(err);
+  return SEQC_OK;
+}
