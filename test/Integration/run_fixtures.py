@@ -56,12 +56,17 @@ class Tensor:
         return '{seq.name = "%s", seq.dims = [%s]}' % (self.name, dims)
 
 
+def mlir_float(value):
+    """A float literal MLIR parses (it rejects '1e-06': no '.')."""
+    return "%.9e" % float(value)
+
+
 def activation_attr(act):
     text = "#seq.act<" + act["name"]
     if act.get("alpha") is not None:
-        text += ", alpha = %r" % float(act["alpha"])
+        text += ", alpha = " + mlir_float(act["alpha"])
     if act.get("beta") is not None:
-        text += ", beta = %r" % float(act["beta"])
+        text += ", beta = " + mlir_float(act["beta"])
     return text + ">"
 
 
@@ -104,7 +109,7 @@ def recurrence_model(case, arrays):
         attrs.append("activations = [%s]" % ", ".join(
             activation_attr(x) for x in a["activations"]))
     if a.get("clip") is not None:
-        attrs.append("clip = %r : f32" % float(a["clip"]))
+        attrs.append("clip = %s : f32" % mlir_float(a["clip"]))
     if a.get("input_forget"):
         attrs.append("input_forget")
     if a.get("linear_before_reset"):
@@ -142,7 +147,7 @@ def attention_model(case, arrays):
     if a.get("window") is not None:
         attrs.append("window = array<i64: %d, %d>" % tuple(a["window"]))
     if a.get("scale") is not None:
-        attrs.append("scale = %r : f32" % float(a["scale"]))
+        attrs.append("scale = %s : f32" % mlir_float(a["scale"]))
     out = Tensor("out", case["shapes"]["out"], "f32", ["B", "", "Lq", ""])
     body = "  %%out = seq.attention %%q, %%k, %%v%s %s\n    : (%s) -> %s\n" % (
         groups, "{%s}" % ", ".join(attrs) if attrs else "",
@@ -197,8 +202,8 @@ def glue_model(case, arrays):
             if key in arrays:
                 args.append(Tensor(key, arrays[key].shape, "f32"))
                 groups += " %s(%%%s)" % (key, key)
-        text = "seq.%s %%x%s {epsilon = %r : f32, axis = %d : i64}" % (
-            op, groups, float(a["epsilon"]), a["axis"])
+        text = "seq.%s %%x%s {epsilon = %s : f32, axis = %d : i64}" % (
+            op, groups, mlir_float(a["epsilon"]), a["axis"])
     elif op == "embedding":
         idx = arrays["indices"]
         args = [Tensor("indices", idx.shape, MLIR_DTYPES[idx.dtype],
