@@ -4,6 +4,7 @@
 
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Registration/Registration.h"
+#include "compiler/Target/DimensionNames.h"
 #include "compiler/Target/HeaderEmission.h"
 #include "compiler/Target/ObjectEmission.h"
 #include "dialects/Seq/Transforms/StepFunction.h"
@@ -61,6 +62,8 @@ public:
       : options(options), errs(errs), context(makeRegistry()),
         diagnostics(sourceMgr, &context, errs) {
     context.loadAllAvailableDialects();
+    // Users get the message and the source line, not an IR dump.
+    context.printOpOnDiagnostic(false);
   }
 
   int run();
@@ -260,6 +263,10 @@ int Compilation::run() {
   if (failed(entry))
     return 1;
   std::string name = modelName();
+  // Sizes the model requires to agree get a shared name, which the runtime
+  // checks before every run.
+  if (failed(nameTiedDimensions(*entry)))
+    return 1;
   // A causal model also gets a streaming step function; for any other
   // model the reason it has none is simply not needed.
   std::string notStreamable;

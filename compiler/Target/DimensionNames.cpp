@@ -1,0 +1,261 @@
+//===- DimensionNames.cpp - tie the dynamic dimensions of a model -------===//
+
+#include "compiler/Target/DimensionNames.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+namespace {
+
+/// One dimension of one SSA value.
+using DimSlot = std::pair<void *, int64_t>;
+
+class DimensionTies {
+public:
+  /// Ties dimension `a` of `x` to dimension `b` of `y` (ignored when either
+  /// value is missing).
+  void tie(Value x, int64_t a, Value y, int64_t b) {
+    if (!x || !y)
+      return;
+    classes.unionSets(slot(x, a), slot(y, b));
+  }
+  /// Ties every dimension of `x` to the same dimension of `y`.
+  void tieAll(Value x, Value y) {
+    if (!x || !y)
+      return;
+    int64_t rank = std::min(rankOf(x), rankOf(y));
+    for (int64_t i = 0; i < rank; ++i)
+      tie(x, i, y, i);
+  }
+  /// Ties the trailing dimensions of `x` to those of `y`, skipping size-1
+  /// dimensions of `x` (broadcasts).
+  void tieBroadcast(Value x, Value y) {
+    if (!x || !y)
+      return;
+    auto xType = cast<RankedTensorType>(x.getType());
+    int64_t offset = rankOf(y) - rankOf(x);
+    for (int64_t i = 0; i < rankOf(x); ++i)
+      if (xType.getDimSize(i) != 1 && offset + i >= 0)
+        tie(x, i, y, offset + i);
+  }
+  DimSlot leader(Value x, int64_t dim) {
+    return classes.getLeaderValue(slot(x, dim));
+  }
+
+  void visit(Operation *op);
+
+private:
+  static int64_t rankOf(Value v) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    return type ? type.getRank() : 0;
+  }
+  DimSlot slot(Value v, int64_t dim) {
+    DimSlot s{v.getAsOpaquePointer(), dim};
+    classes.insert(s);
+    return s;
+  }
+
+  template <typename OpTy>
+  void visitRecurrence(OpTy op);
+
+  llvm::EquivalenceClasses<DimSlot> classes;
+};
+
+template <typename OpTy>
+void DimensionTies::visitRecurrence(OpTy op) {
+  bool batchMajor = op.isBatchMajor();
+  Value x = op.getInput();
+  int64_t t = batchMajor ? 1 : 0, b = batchMajor ? 0 : 1;
+  int64_t stateB = batchMajor ? 0 : 1;
+  int64_t yT = batchMajor ? 1 : 0, yB = batchMajor ? 0 : 2;
+  tie(x, t, op.getY(), yT);
+  tie(x, b, op.getY(), yB);
+  tie(x, b, op.getYH(), stateB);
+  tie(x, b, op.getInitialH(), stateB);
+  tie(x, b, op.getSequenceLens(), 0);
+  if constexpr (std::is_same_v<OpTy, seq::LstmOp>) {
+    tie(x, b, op.getYC(), stateB);
+    tie(x, b, op.getInitialC(), stateB);
+  }
+}
+
+void DimensionTies::visit(Operation *op) {
+  llvm::TypeSwitch<Operation *>(op)
+      .Case<seq::RnnOp, seq::LstmOp, seq::GruOp>(
+          [&](auto rec) { visitRecurrence(rec); })
+      .Case<seq::AttentionOp>([&](seq::AttentionOp att) {
+        Value q = att.getQuery(), k = att.getKey(), v = att.getValue();
+        Value out = att.getResult();
+        tie(q, 0, k, 0);
+        tie(q, 0, v, 0);
+        tie(q, 0, out, 0);
+        tie(q, 2, out, 2);
+        tie(k, 2, v, 2);
+        if (Value mask = att.getMask()) {
+          // The mask broadcasts to [B, Hq, Lq, Lk]; its non-1 dims are tied.
+          auto maskType = cast<RankedTensorType>(mask.getType());
+          int64_t offset = 4 - maskType.getRank();
+          Value partner[4] = {q, q, q, k};
+          int64_t partnerDim[4] = {0, 1, 2, 2};
+          for (int64_t i = 0; i < maskType.getRank(); ++i)
+            if (maskType.getDimSize(i) != 1)
+              tie(mask, i, partner[offset + i], partnerDim[offset + i]);
+        }
+      })
+      .Case<seq::Conv1dOp>([&](seq::Conv1dOp conv) {
+        tie(conv.getInput(), 0, conv.getResult(), 0);
+      })
+      .Case<seq::LinearOp>([&](seq::LinearOp linear) {
+        int64_t rank = rankOf(linear.getInput());
+        for (int64_t i = 0; i + 1 < rank; ++i)
+          tie(linear.getInput(), i, linear.getResult(), i);
+      })
+      .Case<seq::LayerNormOp, seq::RmsNormOp, seq::ActivationOp>(
+          [&](Operation *norm) {
+            tieAll(norm->getOperand(0), norm->getResult(0));
+          })
+      .Case<seq::EmbeddingOp>([&](seq::EmbeddingOp emb) {
+        tieAll(emb.getIndices(), emb.getResult());
+      })
+      .Default([&](Operation *other) {
+        // Elementwise arithmetic on tensors: all shapes are equal.
+        if (!other->hasTrait<OpTrait::Elementwise>() ||
+            other->getNumResults() != 1)
+          return;
+        for (Value operand : other->getOperands())
+          if (isa<RankedTensorType>(operand.getType()))
+            tieAll(operand, other->getResult(0));
+      });
+}
+
+} // namespace
+
+LogicalResult nameTiedDimensions(func::FuncOp func) {
+  MLIRContext *ctx = func.getContext();
+  DimensionTies ties;
+  func.walk([&](Operation *op) { ties.visit(op); });
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+
+  // The interface tensors: arguments, then results (as returned values).
+  struct Port {
+    Value value;
+    bool isResult;
+    unsigned index;
+  };
+  SmallVector<Port> ports;
+  for (BlockArgument arg : func.getArguments())
+    ports.push_back({arg, false, arg.getArgNumber()});
+  for (auto [i, value] : llvm::enumerate(ret.getOperands()))
+    ports.push_back({value, true, static_cast<unsigned>(i)});
+
+  auto getDims = [&](const Port &p) {
+    return p.isResult ? func.getResultAttrOfType<ArrayAttr>(p.index, "seq.dims")
+                      : func.getArgAttrOfType<ArrayAttr>(p.index, "seq.dims");
+  };
+  auto userName = [&](const Port &p, int64_t dim) -> StringRef {
+    ArrayAttr dims = getDims(p);
+    if (!dims || dim >= static_cast<int64_t>(dims.size()))
+      return "";
+    auto name = dyn_cast<StringAttr>(dims[dim]);
+    if (!name || name.getValue() == "?")
+      return "";
+    return name.getValue();
+  };
+  auto describe = [&](const Port &p) {
+    return (p.isResult ? "output #" : "input #") + std::to_string(p.index);
+  };
+  for (const Port &port : ports) {
+    ArrayAttr dims = getDims(port);
+    auto type = dyn_cast<RankedTensorType>(port.value.getType());
+    if (dims && type && dims.size() != static_cast<size_t>(type.getRank()))
+      return func.emitError()
+             << "'seq.dims' of model " << describe(port) << " names "
+             << dims.size() << " dimension(s), but its rank is "
+             << type.getRank();
+  }
+
+  // Group the dynamic dimensions of the ports by their tie class.
+  llvm::DenseMap<DimSlot, SmallVector<std::pair<unsigned, int64_t>>> groups;
+  SmallVector<DimSlot> order;
+  for (auto [p, port] : llvm::enumerate(ports)) {
+    auto type = dyn_cast<RankedTensorType>(port.value.getType());
+    if (!type)
+      continue;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      DimSlot leader = ties.leader(port.value, d);
+      if (!groups.count(leader))
+        order.push_back(leader);
+      groups[leader].push_back({static_cast<unsigned>(p), d});
+    }
+  }
+
+  // One name per group: the user's, or a fresh dN for a tie of two or more.
+  llvm::DenseMap<std::pair<unsigned, int64_t>, std::string> names;
+  unsigned fresh = 0;
+  for (DimSlot leader : order) {
+    auto &members = groups[leader];
+    std::string name;
+    std::pair<unsigned, int64_t> namedBy;
+    for (auto member : members) {
+      StringRef given = userName(ports[member.first], member.second);
+      if (given.empty())
+        continue;
+      if (name.empty()) {
+        name = given.str();
+        namedBy = member;
+      } else if (name != given) {
+        return func.emitError()
+               << describe(ports[namedBy.first]) << " dimension "
+               << namedBy.second << " is named '" << name << "' and "
+               << describe(ports[member.first]) << " dimension "
+               << member.second << " is named '" << given
+               << "', but the model requires them to be equal";
+      }
+    }
+    if (name.empty() && members.size() >= 2)
+      name = "d" + std::to_string(fresh++);
+    for (auto member : members)
+      if (!name.empty())
+        names[member] = name;
+  }
+
+  // Write the names back, keeping every name the user gave.
+  for (auto [p, port] : llvm::enumerate(ports)) {
+    auto type = dyn_cast<RankedTensorType>(port.value.getType());
+    if (!type)
+      continue;
+    SmallVector<Attribute> dims;
+    bool any = false;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      std::string name = userName(port, d).str();
+      auto it = names.find({static_cast<unsigned>(p), d});
+      if (type.isDynamicDim(d) && it != names.end())
+        name = it->second;
+      any |= !name.empty();
+      dims.push_back(StringAttr::get(ctx, name));
+    }
+    if (!any)
+      continue;
+    auto attr = ArrayAttr::get(ctx, dims);
+    if (port.isResult)
+      func.setResultAttr(port.index, "seq.dims", attr);
+    else
+      func.setArgAttr(port.index, "seq.dims", attr);
+  }
+  return success();
+}
+
+} // namespace seqc
