@@ -26,3 +26,7 @@ llvm_config.with_environment("PATH", config.seqc_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.seqc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["seq-opt", "seqc"], tool_dirs)
+
+# Scripts in tests use Debian's python3 (the one with NumPy).
+python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+config.substitutions.append(("%python", python))

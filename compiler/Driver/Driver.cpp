@@ -5,6 +5,7 @@
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Registration/Registration.h"
 #include "compiler/Target/DimensionNames.h"
+#include "compiler/Target/ExternalWeights.h"
 #include "compiler/Target/HeaderEmission.h"
 #include "compiler/Target/ObjectEmission.h"
 #include "dialects/Seq/Transforms/StepFunction.h"
@@ -267,6 +268,20 @@ int Compilation::run() {
   // checks before every run.
   if (failed(nameTiedDimensions(*entry)))
     return 1;
+  if (options.externalWeights && options.emit != EmitKind::Header &&
+      options.emit != EmitKind::MLIR) {
+    if (failed(externalizeWeights(*entry, outputPath(".safetensors"))))
+      return 1;
+  } else if (options.externalWeights) {
+    // The header must still describe the external-weights API.
+    llvm::SmallString<128> tmp;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "seqc-weights", "safetensors", tmp))
+      return fail("cannot create a temporary file: " + ec.message());
+    llvm::FileRemover remover(tmp);
+    if (failed(externalizeWeights(*entry, tmp)))
+      return 1;
+  }
   // A causal model also gets a streaming step function; for any other
   // model the reason it has none is simply not needed.
   std::string notStreamable;

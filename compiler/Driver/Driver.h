@@ -30,6 +30,8 @@ struct DriverOptions {
   std::string target = "cpu";
   std::string cpu = "x86-64";
   std::string weightsPath;
+  /// Keep the weights in BASE.safetensors instead of the object.
+  bool externalWeights = false;
   /// The C prefix of the generated API; empty: derived from the output base
   /// (or the input) file name.
   std::string modelName;

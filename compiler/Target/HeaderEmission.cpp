@@ -80,6 +80,9 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
   os << " * Outputs:\n";
   for (const TensorSignature &t : sig.outputs)
     os << " *   " << t.name << ": " << describe(t) << "\n";
+  if (!sig.weights.empty())
+    os << " * Weights: " << sig.weights.size()
+       << " tensor(s) in an external safetensors file\n";
   os << " *\n"
      << " * Named dimensions (T, B, ...) are dynamic and must agree across the\n"
      << " * tensors that name them; '?' is dynamic and unconstrained. Outputs\n"
@@ -94,9 +97,22 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
      << "/* The self-describing entry: names, dtypes and shapes of every\n"
      << " * tensor, for generic tools. */\n"
      << "const seqc_model_api *" << n << "_api(void);\n\n"
-     << "static inline seqc_status " << n
-     << "_create(seqc_model **model, seqc_error *err) {\n"
-     << "  return seqc_rt_model_open(" << n << "_api(), model, err);\n}\n\n"
+     ;
+  bool external = !sig.weights.empty();
+  if (external)
+    os << "/* The weights live in a safetensors file (seqc --external-weights)\n"
+       << " * that create memory-maps and checks; it must stay in place while\n"
+       << " * the model is open. */\n"
+       << "static inline seqc_status " << n
+       << "_create(const char *weights, seqc_model **model,\n"
+       << "    seqc_error *err) {\n"
+       << "  return seqc_rt_model_open_weights(" << n
+       << "_api(), weights, model, err);\n}\n\n";
+  else
+    os << "static inline seqc_status " << n
+       << "_create(seqc_model **model, seqc_error *err) {\n"
+       << "  return seqc_rt_model_open(" << n << "_api(), model, err);\n}\n\n";
+  os
      << "static inline void " << n << "_destroy(seqc_model *model) {\n"
      << "  seqc_rt_model_close(model);\n}\n\n";
 
@@ -115,18 +131,22 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
     os << " */\n"
        << "const seqc_model_api *" << n << "_step_api(void);\n\n"
        << "static inline seqc_status " << n << "_state_create(";
+    if (external)
+      os << "const char *weights, ";
     for (const std::string &d : dims)
       os << "int64_t " << d << ", ";
     os << "seqc_stream **state,\n    seqc_error *err) {\n";
+    std::string open = external ? "seqc_rt_stream_open_weights(" + n +
+                                      "_step_api(), weights, "
+                                : "seqc_rt_stream_open(" + n + "_step_api(), ";
     if (dims.empty()) {
-      os << "  return seqc_rt_stream_open(" << n
-         << "_step_api(), 0, 0, state, err);\n}\n\n";
+      os << "  return " << open << "0, 0, state, err);\n}\n\n";
     } else {
       os << "  const seqc_dim_binding dims[" << dims.size() << "] = {";
       for (size_t i = 0; i < dims.size(); ++i)
         os << (i ? ", " : "") << "{\"" << dims[i] << "\", " << dims[i] << "}";
-      os << "};\n  return seqc_rt_stream_open(" << n << "_step_api(), dims, "
-         << dims.size() << ", state, err);\n}\n\n";
+      os << "};\n  return " << open << "dims, " << dims.size()
+         << ", state, err);\n}\n\n";
     }
     os << "static inline seqc_status " << n
        << "_state_reset(seqc_stream *state) {\n"

@@ -143,9 +143,27 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
                      << stateResults << " state result(s)";
     return failure();
   }
-  for (unsigned i = 0; i < numInputs - stateArgs; ++i)
+  auto isWeight = [](DictionaryAttr attrs) {
+    return attrs && attrs.contains("seq.weight");
+  };
+  unsigned weightArgs = 0;
+  while (weightArgs < numInputs - stateArgs &&
+         isWeight(func.getArgAttrDict(numInputs - stateArgs - 1 - weightArgs)))
+    ++weightArgs;
+  unsigned plainInputs = numInputs - stateArgs - weightArgs;
+  for (unsigned i = 0; i < plainInputs; ++i) {
+    if (isWeight(func.getArgAttrDict(i))) {
+      func.emitError() << "weight argument #" << i
+                       << " must come after every input";
+      return failure();
+    }
     if (failed(add(sig.inputs, type.getInput(i), func.getArgAttrDict(i),
                    "input" + std::to_string(i), "input")))
+      return failure();
+  }
+  for (unsigned i = plainInputs; i < plainInputs + weightArgs; ++i)
+    if (failed(add(sig.weights, type.getInput(i), func.getArgAttrDict(i),
+                   "weight" + std::to_string(i - plainInputs), "weight")))
       return failure();
   for (unsigned i = 0; i < numResults - stateResults; ++i)
     if (failed(add(sig.outputs, type.getResult(i), func.getResultAttrDict(i),
@@ -177,6 +195,8 @@ std::string ModelSignature::toText() const {
   };
   for (const TensorSignature &t : inputs)
     print("in", t);
+  for (const TensorSignature &t : weights)
+    print("weight", t);
   for (const TensorSignature &t : states)
     print("state", t);
   for (const TensorSignature &t : outputs)

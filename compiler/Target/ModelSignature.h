@@ -28,17 +28,21 @@ struct ModelSignature {
   std::string name; // the C prefix
   std::vector<TensorSignature> inputs;
   std::vector<TensorSignature> outputs;
+  /// Weights kept in an external safetensors file: passed after the inputs.
+  std::vector<TensorSignature> weights;
   /// Streaming state (step functions only): passed after the inputs and
-  /// returned after the outputs, in this order.
+  /// weights and returned after the outputs, in this order.
   std::vector<TensorSignature> states;
 
-  /// The abi.h signature text: one line per tensor, inputs, then states,
-  /// then outputs.
+  /// The abi.h signature text: one line per tensor, inputs, then weights,
+  /// then states, then outputs.
   std::string toText() const;
 };
 
 /// Reads the signature of model entry `func`. Arguments and results marked
-/// `seq.state` (trailing, in matching order) are the streaming state. Argument and result names come
+/// `seq.state` (trailing, in matching order) are the streaming state;
+/// arguments marked `seq.weight` (after the inputs, before any state) are
+/// external weights. Argument and result names come
 /// from the `seq.name` attribute (default `input<i>` / `output<i>`), names of
 /// dynamic dimensions from `seq.dims` (an array of strings; "" or "?" for an
 /// unnamed one; entries of static dimensions are ignored).

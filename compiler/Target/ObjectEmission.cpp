@@ -78,7 +78,8 @@ static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
     error = "the lowered module has no '" + cifaceName + "'";
     return failure();
   }
-  size_t numArgs = 1 + sig.inputs.size() + sig.states.size();
+  size_t numArgs =
+      1 + sig.inputs.size() + sig.weights.size() + sig.states.size();
   if (ciface->arg_size() != numArgs) {
     error = "'" + cifaceName + "' takes " + std::to_string(ciface->arg_size()) +
             " arguments, expected " + std::to_string(numArgs);

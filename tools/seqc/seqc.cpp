@@ -35,6 +35,12 @@ int main(int argc, char **argv) {
   cl::opt<std::string> weights("weights",
                                cl::desc("Weights file (.seq models)"),
                                cl::cat(category));
+  cl::opt<bool> externalWeights(
+      "external-weights",
+      cl::desc("Write the weights to BASE.safetensors, which the runtime "
+               "memory-maps when the model is created, instead of embedding "
+               "them in the object"),
+      cl::cat(category));
   cl::opt<std::string> name(
       "name", cl::desc("C prefix of the generated API (default: from BASE)"),
       cl::cat(category));
@@ -51,6 +57,7 @@ int main(int argc, char **argv) {
   options.target = target;
   options.cpu = mcpu;
   options.weightsPath = weights;
+  options.externalWeights = externalWeights;
   options.modelName = name;
   options.entry = entry;
   if (!emit.empty() && !seqc::parseEmitKind(emit, options.emit)) {
