@@ -14,15 +14,6 @@ using namespace seqc;
 
 namespace {
 
-SmallVector<OpFoldResult> getMixedSizes(OpBuilder &b, Location loc,
-                                        Value value) {
-  SmallVector<OpFoldResult> sizes;
-  int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
-  for (int64_t i = 0; i < rank; ++i)
-    sizes.push_back(seq::getDimSize(b, loc, value, i));
-  return sizes;
-}
-
 struct ActivationToGeneric : OpRewritePattern<seq::ActivationOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -31,7 +22,7 @@ struct ActivationToGeneric : OpRewritePattern<seq::ActivationOp> {
     Location loc = op.getLoc();
     Value input = op.getInput();
     Value init = seq::createEmptyTensor(rewriter, loc,
-                                        getMixedSizes(rewriter, loc, input),
+                                        tensor::getMixedSizes(rewriter, loc, input),
                                         getElementTypeOrSelf(input.getType()));
     seq::ActivationAttr act = op.getKind();
     auto generic = createElementwiseGeneric(
@@ -56,7 +47,7 @@ struct EmbeddingToGeneric : OpRewritePattern<seq::EmbeddingOp> {
     MLIRContext *ctx = rewriter.getContext();
     Value indices = op.getIndices(), table = op.getTable();
     int64_t rank = cast<RankedTensorType>(indices.getType()).getRank();
-    SmallVector<OpFoldResult> sizes = getMixedSizes(rewriter, loc, indices);
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, indices);
     sizes.push_back(seq::getDimSize(rewriter, loc, table, 1));
     Value init = seq::createEmptyTensor(rewriter, loc, sizes,
                                         getElementTypeOrSelf(table.getType()));

@@ -476,11 +476,34 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
       OpBuilder &, Location, const StepEmitter &, const DirectionOperands &,
       Value xw, ValueRange carried)>;
 
+  /// The operands every cell has, sliced for direction `dir`: W, R, the
+  /// biases (Rb folded into the input GEMM's bias unless
+  /// `keepRecurrentBias`) and initial_h.
+  static DirectionOperands gatherCommon(OpBuilder &b, OpTy op, int64_t dir,
+                                        int64_t gateRows,
+                                        bool keepRecurrentBias) {
+    Location loc = op.getLoc();
+    DirectionOperands d;
+    d.w = sliceDirection(b, loc, op.getW(), dir);
+    d.r = sliceDirection(b, loc, op.getR(), dir);
+    if (Value bias = sliceDirection(b, loc, op.getBias(), dir)) {
+      auto [wb, rb] = splitBias(b, loc, bias, gateRows);
+      if (keepRecurrentBias) {
+        d.inputBias = wb;
+        d.recurrentBias = rb;
+      } else {
+        d.inputBias = arith::AddFOp::create(b, loc, wb, rb);
+      }
+    }
+    d.initialStates = {sliceDirection(b, loc, op.getInitialH(), dir,
+                                      op.isBatchMajor() ? 1 : 0)};
+    return d;
+  }
+
   /// Runs the common skeleton; `stateSizes` gives each carried state's
   /// width, `gatherDirection` picks the direction's operands.
   LogicalResult
-  decompose(OpTy op, PatternRewriter &rewriter, int64_t numGates,
-            ArrayRef<int64_t> stateSizes,
+  decompose(OpTy op, PatternRewriter &rewriter, ArrayRef<int64_t> stateSizes,
             function_ref<DirectionOperands(OpBuilder &, int64_t)> gather,
             StepFn stepFn) const {
     Location loc = op.getLoc();
@@ -550,7 +573,6 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
       results.push_back(assembleState(rewriter, loc, ctx,
                                       op->getResult(1 + i).getType(),
                                       finals[i]));
-    (void)numGates;
     rewriter.replaceOp(op, results);
     return success();
   }
@@ -561,21 +583,10 @@ struct DecomposeRnn : DecomposeRecurrence<RnnOp> {
   LogicalResult matchAndRewrite(RnnOp op,
                                 PatternRewriter &rewriter) const override {
     int64_t hs = op.getHiddenSize();
-    Location loc = op.getLoc();
-    int64_t stateDim = op.isBatchMajor() ? 1 : 0;
     return decompose(
-        op, rewriter, 1, {hs},
+        op, rewriter, {hs},
         [&](OpBuilder &b, int64_t dir) {
-          DirectionOperands d;
-          d.w = sliceDirection(b, loc, op.getW(), dir);
-          d.r = sliceDirection(b, loc, op.getR(), dir);
-          if (Value bias = sliceDirection(b, loc, op.getBias(), dir)) {
-            auto [wb, rb] = splitBias(b, loc, bias, hs);
-            d.inputBias = arith::AddFOp::create(b, loc, wb, rb);
-          }
-          d.initialStates = {
-              sliceDirection(b, loc, op.getInitialH(), dir, stateDim)};
-          return d;
+          return gatherCommon(b, op, dir, hs, /*keepRecurrentBias=*/false);
         },
         [](OpBuilder &b, Location l, const StepEmitter &emit,
            const DirectionOperands &d, Value xw, ValueRange carried) {
@@ -596,22 +607,15 @@ struct DecomposeLstm : DecomposeRecurrence<LstmOp> {
         return rewriter.notifyMatchFailure(op, "projection size is dynamic");
     }
     Location loc = op.getLoc();
-    int64_t stateDim = op.isBatchMajor() ? 1 : 0;
     return decompose(
-        op, rewriter, 4, {hOut, hs},
+        op, rewriter, {hOut, hs},
         [&](OpBuilder &b, int64_t dir) {
-          DirectionOperands d;
-          d.w = sliceDirection(b, loc, op.getW(), dir);
-          d.r = sliceDirection(b, loc, op.getR(), dir);
-          if (Value bias = sliceDirection(b, loc, op.getBias(), dir)) {
-            auto [wb, rb] = splitBias(b, loc, bias, 4 * hs);
-            d.inputBias = arith::AddFOp::create(b, loc, wb, rb);
-          }
+          DirectionOperands d =
+              gatherCommon(b, op, dir, 4 * hs, /*keepRecurrentBias=*/false);
           d.peepholes = sliceDirection(b, loc, op.getPeepholes(), dir);
           d.projection = sliceDirection(b, loc, op.getProjection(), dir);
-          d.initialStates = {
-              sliceDirection(b, loc, op.getInitialH(), dir, stateDim),
-              sliceDirection(b, loc, op.getInitialC(), dir, stateDim)};
+          d.initialStates.push_back(sliceDirection(
+              b, loc, op.getInitialC(), dir, op.isBatchMajor() ? 1 : 0));
           return d;
         },
         [op](OpBuilder &b, Location l, const StepEmitter &emit,
@@ -628,29 +632,14 @@ struct DecomposeGru : DecomposeRecurrence<GruOp> {
                                 PatternRewriter &rewriter) const override {
     int64_t hs = op.getHiddenSize();
     bool linearBeforeReset = op.getLinearBeforeReset();
-    Location loc = op.getLoc();
-    int64_t stateDim = op.isBatchMajor() ? 1 : 0;
     return decompose(
-        op, rewriter, 3, {hs},
+        op, rewriter, {hs},
         [&](OpBuilder &b, int64_t dir) {
-          DirectionOperands d;
-          d.w = sliceDirection(b, loc, op.getW(), dir);
-          d.r = sliceDirection(b, loc, op.getR(), dir);
-          if (Value bias = sliceDirection(b, loc, op.getBias(), dir)) {
-            auto [wb, rb] = splitBias(b, loc, bias, 3 * hs);
-            // Rb_h must stay inside r * (...) when the reset gate applies
-            // after the product; otherwise every recurrent bias folds into
-            // the input GEMM.
-            if (linearBeforeReset) {
-              d.inputBias = wb;
-              d.recurrentBias = rb;
-            } else {
-              d.inputBias = arith::AddFOp::create(b, loc, wb, rb);
-            }
-          }
-          d.initialStates = {
-              sliceDirection(b, loc, op.getInitialH(), dir, stateDim)};
-          return d;
+          // Rb_h must stay inside r * (...) when the reset gate applies
+          // after the product; otherwise every recurrent bias folds into
+          // the input GEMM.
+          return gatherCommon(b, op, dir, 3 * hs,
+                              /*keepRecurrentBias=*/linearBeforeReset);
         },
         [linearBeforeReset](OpBuilder &b, Location l, const StepEmitter &emit,
                             const DirectionOperands &d, Value xw,
