@@ -97,3 +97,25 @@ func.func @unknown(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x
   %last = tensor.extract_slice %y[0, 0, 0, 0] [1, 1, 2, 8] [1, 1, 1, 1] : tensor<?x1x?x8xf32> to tensor<1x2x8xf32>
   return %h : tensor<1x?x8xf32>
 }
+
+// -----
+
+// Dropping the unit direction dimension of a recurrence's output is per step.
+// CHECK-LABEL: func.func @unit_reshape_step(
+// CHECK: tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2], [3]]
+func.func @unit_reshape(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x?x8xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %c = tensor.collapse_shape %y [[0, 1], [2], [3]] : tensor<?x1x?x8xf32> into tensor<?x?x8xf32>
+  return %c : tensor<?x?x8xf32>
+}
+
+// -----
+
+// expected-error @+1 {{a reshape that merges or splits dimensions of size other than 1 may mix time steps}}
+func.func @merging_reshape(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x8xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %c = tensor.collapse_shape %y [[0, 1, 2], [3]] : tensor<?x1x?x8xf32> into tensor<?x8xf32>
+  return %c : tensor<?x8xf32>
+}

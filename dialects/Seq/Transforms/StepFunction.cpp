@@ -213,6 +213,26 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
                       "mixes time steps");
     return success();
   }
+  // Reshapes that only add or drop size-1 dimensions move no data between
+  // steps (e.g. [T, 1, B, H] -> [T, B, H] after a one-direction LSTM).
+  if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op)) {
+    auto expanded = isa<tensor::CollapseShapeOp>(op)
+                        ? cast<RankedTensorType>(op->getOperand(0).getType())
+                        : cast<RankedTensorType>(op->getResult(0).getType());
+    SmallVector<ReassociationIndices> groups =
+        isa<tensor::CollapseShapeOp>(op)
+            ? cast<tensor::CollapseShapeOp>(op).getReassociationIndices()
+            : cast<tensor::ExpandShapeOp>(op).getReassociationIndices();
+    for (const ReassociationIndices &group : groups) {
+      int64_t nonUnit = 0;
+      for (int64_t d : group)
+        nonUnit += expanded.getDimSize(d) != 1;
+      if (nonUnit > 1)
+        return fail(op, "a reshape that merges or splits dimensions of size "
+                        "other than 1 may mix time steps");
+    }
+    return success();
+  }
   if ((isa<arith::ArithDialect, math::MathDialect>(op->getDialect())) &&
       op->hasTrait<OpTrait::Elementwise>())
     return success();
