@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "seqc/model.h"
+#include "model_internal.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -19,24 +19,6 @@
 #define MAX_QUOTED_LINE 96
 // "[" + 8 * (20 digits + ",") + "]" + NUL, with room to spare.
 #define SHAPE_TEXT_SIZE 192
-
-typedef struct model_tensor {
-  seqc_tensor_info info;
-  int64_t shape[SEQC_MAX_RANK];
-  const char *dim_names[SEQC_MAX_RANK];
-  int16_t dim_ids[SEQC_MAX_RANK]; // index into seqc_model.dim_names, or -1
-  size_t line;                    // 1-based signature line
-} model_tensor;
-
-struct seqc_model {
-  const seqc_model_api *api;
-  char *text; // the signature, tokenized in place; names point into it
-  size_t num_inputs;
-  size_t num_outputs;
-  model_tensor *tensors; // inputs, then outputs
-  size_t num_dim_names;
-  const char *dim_names[SEQC_RT_MODEL_MAX_DIM_NAMES];
-};
 
 //===----------------------------------------------------------------------===//
 // Allocation
@@ -144,9 +126,12 @@ static int dim_name_id(seqc_model *m, const char *name) {
 }
 
 // Parses one line at `text + offset` (the in-place copy) whose original is
-// ps->line_begin..ps->line_end, into *t. `is_output` receives the role.
+// ps->line_begin..ps->line_end, into *t. `role` receives ROLE_*.
+enum { ROLE_INPUT, ROLE_STATE, ROLE_OUTPUT };
+static const char *const kRoleNames[] = {"input", "state", "output"};
+
 static seqc_status parse_line(seqc_model *m, parse_state *ps, char *line,
-                              model_tensor *t, int *is_output) {
+                              model_tensor *t, int *role) {
   char *const end = line + (ps->line_end - ps->line_begin);
   char *p = line;
   memset(t, 0, sizeof(*t));
@@ -156,10 +141,15 @@ static seqc_status parse_line(seqc_model *m, parse_state *ps, char *line,
     return line_error(ps, "empty line");
   // Role.
   char *space = memchr(p, ' ', (size_t)(end - p));
-  if (!space || !(token_is(p, space, "in") || token_is(p, space, "out")))
-    return line_error(ps, "expected 'in' or 'out', a space, then "
+  if (space && token_is(p, space, "in"))
+    *role = ROLE_INPUT;
+  else if (space && token_is(p, space, "state"))
+    *role = ROLE_STATE;
+  else if (space && token_is(p, space, "out"))
+    *role = ROLE_OUTPUT;
+  else
+    return line_error(ps, "expected 'in', 'state' or 'out', a space, then "
                           "'NAME DTYPE [DIMS]'");
-  *is_output = token_is(p, space, "out");
   p = space + 1;
 
   // Name.
@@ -217,6 +207,12 @@ static seqc_status parse_line(seqc_model *m, parse_state *ps, char *line,
         }
         t->shape[rank] = size;
       } else if (dim_end - p == 1 && *p == '?') {
+        // A stream must know every state extent when it opens.
+        if (*role == ROLE_STATE)
+          LINE_ERROR(ps,
+                     "state dimension %d is '?'; a state's dynamic "
+                     "dimensions must be named",
+                     rank);
         t->shape[rank] = SEQC_DIM_DYNAMIC;
       } else if (is_ident(p, dim_end)) {
         *dim_end = '\0'; // ',' or ']' in the copy
@@ -303,7 +299,7 @@ seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
     return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
   m->api = api;
   m->num_inputs = api->num_inputs;
-  m->num_outputs = api->num_outputs;
+  m->num_outputs = api->num_outputs; // m->num_states once parsed
   m->text = malloc(sig_len + 1);
   m->tensors = calloc(num_lines ? num_lines : 1, sizeof(model_tensor));
   if (!m->text || !m->tensors) {
@@ -313,7 +309,7 @@ seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
   memcpy(m->text, sig, sig_len + 1);
 
   parse_state ps = {name, NULL, NULL, 0, err};
-  size_t num_in = 0, num_out = 0;
+  size_t counts[3] = {0, 0, 0}; // by role
   size_t offset = 0;
   for (size_t line = 0; line < num_lines; ++line) {
     const char *nl = memchr(sig + offset, '\n', sig_len - offset);
@@ -323,19 +319,23 @@ seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
     ps.line_end = sig + offset + line_len;
     m->text[offset + line_len] = '\0';
     model_tensor *t = &m->tensors[line];
-    int is_output = 0;
-    seqc_status status = parse_line(m, &ps, m->text + offset, t, &is_output);
+    int role = ROLE_INPUT;
+    seqc_status status = parse_line(m, &ps, m->text + offset, t, &role);
     if (status != SEQC_OK) {
       seqc_rt_model_close(m);
       return status;
     }
-    if (!is_output && num_out > 0) {
-      char what[160];
-      snprintf(what, sizeof(what),
-               "input '%s' follows an output (inputs come first)",
-               t->info.name);
-      seqc_rt_model_close(m);
-      return line_error(&ps, what);
+    // Line order is the argument order: in, state, out.
+    for (int later = ROLE_OUTPUT; later > role; --later) {
+      if (counts[later] > 0) {
+        char what[160];
+        snprintf(what, sizeof(what),
+                 "%s '%s' follows %s (the order is in, state, out)",
+                 kRoleNames[role], t->info.name,
+                 later == ROLE_OUTPUT ? "an output" : "a state");
+        seqc_rt_model_close(m);
+        return line_error(&ps, what);
+      }
     }
     for (size_t j = 0; j < line; ++j) {
       if (strcmp(m->tensors[j].info.name, t->info.name) == 0) {
@@ -348,12 +348,11 @@ seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
         return line_error(&ps, what);
       }
     }
-    if (is_output)
-      ++num_out;
-    else
-      ++num_in;
+    ++counts[role];
     offset += line_len + 1;
   }
+  const size_t num_in = counts[ROLE_INPUT], num_states = counts[ROLE_STATE],
+               num_out = counts[ROLE_OUTPUT];
   if (num_in != api->num_inputs || num_out != api->num_outputs) {
     seqc_rt_model_close(m);
     return seqc_rt_set_error(
@@ -362,11 +361,28 @@ seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
         "api record declares %u input(s) and %u output(s)",
         name, num_in, num_out, api->num_inputs, api->num_outputs);
   }
-  size_t in_words = 0, out_words = 0;
+  m->num_states = num_states;
+  // States travel both ways: after the inputs as arguments, after the
+  // outputs in the results record.
+  if (num_in + num_states > SEQC_RT_MODEL_MAX_INPUTS ||
+      num_out + num_states > SEQC_RT_MODEL_MAX_OUTPUTS) {
+    seqc_rt_model_close(m);
+    return seqc_rt_set_error(
+        err, SEQC_ERR_UNSUPPORTED,
+        "model '%s' has %zu inputs, %zu states and %zu outputs; this runtime "
+        "supports at most %d inputs plus states and %d outputs plus states",
+        name, num_in, num_states, num_out, SEQC_RT_MODEL_MAX_INPUTS,
+        SEQC_RT_MODEL_MAX_OUTPUTS);
+  }
+  size_t in_words = 0, out_words = 0, state_words = 0;
   for (size_t i = 0; i < num_in; ++i)
-    in_words += descriptor_words(m->tensors[i].info.rank);
-  for (size_t i = 0; i < num_out; ++i)
-    out_words += descriptor_words(m->tensors[num_in + i].info.rank);
+    in_words += descriptor_words(model_input_tensor(m, i)->info.rank);
+  for (size_t k = 0; k < num_states; ++k)
+    state_words += descriptor_words(model_state_tensor(m, k)->info.rank);
+  for (size_t o = 0; o < num_out; ++o)
+    out_words += descriptor_words(model_output_tensor(m, o)->info.rank);
+  in_words += state_words;
+  out_words += state_words;
   if (in_words > SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS ||
       out_words > SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS) {
     seqc_rt_model_close(m);
@@ -401,6 +417,10 @@ size_t seqc_rt_model_num_inputs(const seqc_model *model) {
   return model ? model->num_inputs : 0;
 }
 
+size_t seqc_rt_model_num_states(const seqc_model *model) {
+  return model ? model->num_states : 0;
+}
+
 size_t seqc_rt_model_num_outputs(const seqc_model *model) {
   return model ? model->num_outputs : 0;
 }
@@ -408,14 +428,20 @@ size_t seqc_rt_model_num_outputs(const seqc_model *model) {
 const seqc_tensor_info *seqc_rt_model_input(const seqc_model *model, size_t i) {
   if (!model || i >= model->num_inputs)
     return NULL;
-  return &model->tensors[i].info;
+  return &model_input_tensor(model, i)->info;
+}
+
+const seqc_tensor_info *seqc_rt_model_state(const seqc_model *model, size_t k) {
+  if (!model || k >= model->num_states)
+    return NULL;
+  return &model_state_tensor(model, k)->info;
 }
 
 const seqc_tensor_info *seqc_rt_model_output(const seqc_model *model,
                                              size_t i) {
   if (!model || i >= model->num_outputs)
     return NULL;
-  return &model->tensors[model->num_inputs + i].info;
+  return &model_output_tensor(model, i)->info;
 }
 
 static int find_tensor(const model_tensor *tensors, size_t n,
@@ -433,27 +459,35 @@ int seqc_rt_model_find_input(const seqc_model *model, const char *name) {
 }
 
 int seqc_rt_model_find_output(const seqc_model *model, const char *name) {
-  return model ? find_tensor(model->tensors + model->num_inputs,
-                             model->num_outputs, name)
-               : -1;
+  return model && model->num_outputs
+             ? find_tensor(model_output_tensor(model, 0), model->num_outputs,
+                           name)
+             : -1;
 }
 
 //===----------------------------------------------------------------------===//
 // Running
 //===----------------------------------------------------------------------===//
 
-// Extents bound to dimension names during one run, and who bound them.
-typedef struct dim_bindings {
-  int64_t value[SEQC_RT_MODEL_MAX_DIM_NAMES];
-  int16_t bound_by[SEQC_RT_MODEL_MAX_DIM_NAMES]; // tensor index, or -1
-} dim_bindings;
-
-static const char *role(const seqc_model *m, size_t tensor) {
-  return tensor < m->num_inputs ? "input" : "output";
+void seqc_model_bindings_clear(model_dim_bindings *b) {
+  for (size_t i = 0; i < SEQC_RT_MODEL_MAX_DIM_NAMES; ++i) {
+    b->value[i] = 0;
+    b->bound_by[i] = -1;
+  }
 }
 
-static void format_shape(char *buf, size_t size, int64_t rank,
-                         const int64_t *shape) {
+static int is_state(const seqc_model *m, size_t tensor) {
+  return tensor >= m->num_inputs && tensor < m->num_inputs + m->num_states;
+}
+
+static const char *role(const seqc_model *m, size_t tensor) {
+  return tensor < m->num_inputs ? "input"
+         : is_state(m, tensor)  ? "state"
+                                : "output";
+}
+
+void seqc_model_format_shape(char *buf, size_t size, int64_t rank,
+                             const int64_t *shape) {
   size_t used = (size_t)snprintf(buf, size, "[");
   for (int64_t d = 0; d < rank && used < size; ++d)
     used += (size_t)snprintf(buf + used, size - used, "%s%lld", d ? "," : "",
@@ -465,7 +499,7 @@ static void format_shape(char *buf, size_t size, int64_t rank,
 // The shape tensor `t` must have given the bindings so far; '?' where the
 // signature leaves an extent open.
 static void format_expected(char *buf, size_t size, const model_tensor *t,
-                            const dim_bindings *b) {
+                            const model_dim_bindings *b) {
   size_t used = (size_t)snprintf(buf, size, "[");
   for (int32_t d = 0; d < t->info.rank && used < size; ++d) {
     const char *sep = d ? "," : "";
@@ -487,8 +521,8 @@ static void format_expected(char *buf, size_t size, const model_tensor *t,
 // goes. `bind` is 0 for caller output buffers: they may only be checked
 // against names the inputs bound.
 static seqc_status check_dims(const seqc_model *m, size_t index,
-                              const int64_t *shape, dim_bindings *b, int bind,
-                              const char *what, seqc_status code,
+                              const int64_t *shape, model_dim_bindings *b,
+                              int bind, const char *what, seqc_status code,
                               seqc_error *err) {
   const model_tensor *t = &m->tensors[index];
   for (int32_t d = 0; d < t->info.rank; ++d) {
@@ -509,6 +543,14 @@ static seqc_status check_dims(const seqc_model *m, size_t index,
       }
     } else if (b->value[id] != extent) {
       size_t by = (size_t)b->bound_by[id];
+      // Only a stream binds names through its states, when it opens.
+      if (is_state(m, by))
+        return seqc_rt_set_error(
+            err, code,
+            "%s '%s'%s dimension %d (%s) is %lld, but the stream was opened "
+            "with %s = %lld",
+            role(m, index), t->info.name, what, d, m->dim_names[id],
+            (long long)extent, m->dim_names[id], (long long)b->value[id]);
       return seqc_rt_set_error(
           err, code,
           "%s '%s'%s dimension %d (%s) is %lld, but %s '%s' set %s = %lld",
@@ -571,8 +613,7 @@ static void dense_strides(int64_t rank, const int64_t *shape,
   }
 }
 
-// Bytes of `numel` elements of `esize`, or -1 on overflow.
-static int64_t byte_size(int64_t numel, size_t esize) {
+int64_t seqc_model_byte_size(int64_t numel, size_t esize) {
   if (numel < 0 || (numel > 0 && (uint64_t)numel > (uint64_t)INT64_MAX / esize))
     return -1;
   return numel * (int64_t)esize;
@@ -602,29 +643,69 @@ static out_view read_view(const intptr_t *words, int64_t rank) {
 _Static_assert(sizeof(intptr_t) == sizeof(int64_t),
                "model descriptors assume 64-bit pointers");
 
+// The results record holds the outputs, then the next states: the tensor
+// (index into m->tensors) behind result r.
+static size_t result_tensor(const seqc_model *m, size_t r) {
+  return r < m->num_outputs ? m->num_inputs + m->num_states + r
+                            : m->num_inputs + (r - m->num_outputs);
+}
+
+static size_t num_results(const seqc_model *m) {
+  return m->num_outputs + m->num_states;
+}
+
+static size_t num_args(const seqc_model *m) {
+  return m->num_inputs + m->num_states;
+}
+
+// Whether result r's allocation is also another result's or an argument's.
+static int result_is_shared(const seqc_model *m, const intptr_t *out, size_t r,
+                            void *const *arg_buffers) {
+  size_t off = 0;
+  for (size_t p = 0; p < r; ++p)
+    off += descriptor_words(m->tensors[result_tensor(m, p)].info.rank);
+  const void *allocated = (const void *)out[off];
+  size_t poff = 0;
+  for (size_t p = 0; p < num_results(m); ++p) {
+    if (p != r && (const void *)out[poff] == allocated)
+      return 1;
+    poff += descriptor_words(m->tensors[result_tensor(m, p)].info.rank);
+  }
+  for (size_t a = 0; a < num_args(m); ++a)
+    if (arg_buffers[a] == allocated)
+      return 1;
+  return 0;
+}
+
 // Releases every model buffer that was not handed to the caller, once each,
-// and never one that is really an input's (a model must not return those,
-// but freeing caller memory would be far worse than leaking).
+// and never one that is really an argument's (a model must not return those,
+// but freeing caller or stream memory would be far worse than leaking).
 static void release_model_buffers(const seqc_model *m, const intptr_t *out,
                                   const int *handed_over,
-                                  void *const *input_buffers) {
+                                  void *const *arg_buffers) {
   size_t off = 0;
-  const model_tensor *outs = m->tensors + m->num_inputs;
-  for (size_t o = 0; o < m->num_outputs; ++o) {
+  for (size_t r = 0; r < num_results(m); ++r) {
     void *allocated = (void *)out[off];
-    off += descriptor_words(outs[o].info.rank);
-    if (!allocated || (handed_over && handed_over[o]))
+    off += descriptor_words(m->tensors[result_tensor(m, r)].info.rank);
+    if (!allocated || (handed_over && r < m->num_outputs && handed_over[r]))
       continue;
     int seen = 0;
     size_t poff = 0;
-    for (size_t p = 0; p < o && !seen; ++p) {
+    for (size_t p = 0; p < r && !seen; ++p) {
       seen = (void *)out[poff] == allocated;
-      poff += descriptor_words(outs[p].info.rank);
+      poff += descriptor_words(m->tensors[result_tensor(m, p)].info.rank);
     }
-    for (size_t i = 0; i < m->num_inputs && !seen; ++i)
-      seen = input_buffers[i] == allocated;
+    for (size_t a = 0; a < num_args(m) && !seen; ++a)
+      seen = arg_buffers[a] == allocated;
     if (!seen)
       free(allocated);
+  }
+}
+
+static void free_all(void **buffers, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    free(buffers[i]);
+    buffers[i] = NULL;
   }
 }
 
@@ -634,7 +715,23 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
   if (!m)
     return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
                              "seqc_rt_model_run: model is NULL");
+  if (m->num_states > 0)
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "model '%s' is a streaming step; run it through "
+                             "seqc_rt_stream_*",
+                             m->api->name);
+  model_dim_bindings b;
+  seqc_model_bindings_clear(&b);
+  return seqc_model_invoke(m, inputs, num_inputs, outputs, num_outputs, NULL,
+                           &b, err);
+}
+
+seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
+                              size_t num_inputs, seqc_tensor *outputs,
+                              size_t num_outputs, const seqc_tensor *states,
+                              model_dim_bindings *b, seqc_error *err) {
   const char *name = m->api->name;
+  const size_t num_states = m->num_states;
   if (num_inputs != m->num_inputs || num_outputs != m->num_outputs)
     return seqc_rt_set_error(
         err, SEQC_ERR_INVALID_ARGUMENT,
@@ -642,17 +739,17 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
         "were passed",
         name, m->num_inputs, m->num_outputs, num_inputs, num_outputs);
   if ((num_inputs && !inputs) || (num_outputs && !outputs))
-    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
-                             "seqc_rt_model_run: inputs or outputs is NULL");
-
-  dim_bindings b;
-  for (size_t i = 0; i < SEQC_RT_MODEL_MAX_DIM_NAMES; ++i)
-    b.bound_by[i] = -1;
+    return seqc_rt_set_error(
+        err, SEQC_ERR_INVALID_ARGUMENT, "%s: inputs or outputs is NULL",
+        num_states ? "seqc_rt_stream_step" : "seqc_rt_model_run");
+  if (num_states && !states)
+    return seqc_rt_set_error(err, SEQC_ERR_INTERNAL,
+                             "model '%s': no state buffers", name);
 
   // Inputs.
   for (size_t i = 0; i < num_inputs; ++i) {
     const seqc_tensor *t = &inputs[i];
-    const model_tensor *mt = &m->tensors[i];
+    const model_tensor *mt = model_input_tensor(m, i);
     const char *tname = mt->info.name;
     if (t->reserved != 0)
       return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
@@ -670,16 +767,17 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
           "rank %d",
           tname, (long long)t->rank, mt->info.rank);
     int64_t numel = seqc_rt_tensor_numel(t);
-    if (numel < 0 || byte_size(numel, seqc_rt_dtype_size(t->dtype)) < 0) {
+    if (numel < 0 ||
+        seqc_model_byte_size(numel, seqc_rt_dtype_size(t->dtype)) < 0) {
       char shape[SHAPE_TEXT_SIZE];
-      format_shape(shape, sizeof(shape), t->rank, t->shape);
+      seqc_model_format_shape(shape, sizeof(shape), t->rank, t->shape);
       return seqc_rt_set_error(err, SEQC_ERR_SHAPE,
                                "input '%s' has an invalid shape %s (negative "
                                "or overflowing)",
                                tname, shape);
     }
     seqc_status status =
-        check_dims(m, i, t->shape, &b, 1, "", SEQC_ERR_SHAPE, err);
+        check_dims(m, i, t->shape, b, 1, "", SEQC_ERR_SHAPE, err);
     if (status != SEQC_OK)
       return status;
     if (!t->data && numel > 0)
@@ -689,11 +787,11 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
           (long long)numel);
   }
 
-  // Caller-provided output buffers, as far as the inputs determine them.
+  // Caller-provided output buffers, as far as the inputs (and a stream's
+  // bound dims) determine them.
   for (size_t o = 0; o < num_outputs; ++o) {
     const seqc_tensor *t = &outputs[o];
-    const size_t index = num_inputs + o;
-    const model_tensor *mt = &m->tensors[index];
+    const model_tensor *mt = model_output_tensor(m, o);
     const char *tname = mt->info.name;
     if (!t->data)
       continue;
@@ -718,13 +816,13 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
                                tname);
     for (int32_t d = 0; d < mt->info.rank; ++d) {
       int id = mt->dim_ids[d];
-      int64_t want = mt->shape[d] >= 0                ? mt->shape[d]
-                     : id >= 0 && b.bound_by[id] >= 0 ? b.value[id]
-                                                      : -1;
+      int64_t want = mt->shape[d] >= 0                 ? mt->shape[d]
+                     : id >= 0 && b->bound_by[id] >= 0 ? b->value[id]
+                                                       : -1;
       if (want >= 0 && t->shape[d] != want) {
         char have[SHAPE_TEXT_SIZE], expected[SHAPE_TEXT_SIZE];
-        format_shape(have, sizeof(have), t->rank, t->shape);
-        format_expected(expected, sizeof(expected), mt, &b);
+        seqc_model_format_shape(have, sizeof(have), t->rank, t->shape);
+        format_expected(expected, sizeof(expected), mt, b);
         return seqc_rt_set_error(
             err, SEQC_ERR_SHAPE,
             "output '%s' buffer has shape %s, but the model produces %s for "
@@ -734,39 +832,41 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
     }
   }
 
-  // Descriptors. Non-contiguous inputs are packed: the model is compiled for
-  // identity layouts and ignores descriptor strides.
+  // Descriptors: the inputs, then the states. Non-contiguous inputs are
+  // packed: the model is compiled for identity layouts and ignores
+  // descriptor strides. States are the stream's dense buffers.
   intptr_t in_words[SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS];
   intptr_t out_words[SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS];
   void *args[1 + SEQC_RT_MODEL_MAX_INPUTS];
-  void *input_buffers[SEQC_RT_MODEL_MAX_INPUTS];
+  void *arg_buffers[SEQC_RT_MODEL_MAX_INPUTS];
   void *packed[SEQC_RT_MODEL_MAX_INPUTS];
+  const size_t nargs = num_args(m), nresults = num_results(m);
   size_t off = 0;
   args[0] = out_words;
-  for (size_t i = 0; i < num_inputs; ++i) {
-    const seqc_tensor *t = &inputs[i];
+  for (size_t a = 0; a < nargs; ++a) {
+    const seqc_tensor *t =
+        a < num_inputs ? &inputs[a] : &states[a - num_inputs];
     void *data = t->data;
-    packed[i] = NULL;
+    packed[a] = NULL;
     if (!seqc_rt_tensor_is_contiguous(t)) {
       const size_t esize = seqc_rt_dtype_size(t->dtype);
-      packed[i] =
-          seqc_rt_alloc((size_t)byte_size(seqc_rt_tensor_numel(t), esize));
-      if (!packed[i]) {
-        for (size_t j = 0; j < i; ++j)
-          free(packed[j]);
+      packed[a] = seqc_rt_alloc(
+          (size_t)seqc_model_byte_size(seqc_rt_tensor_numel(t), esize));
+      if (!packed[a]) {
+        free_all(packed, a);
         return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
-                                 "out of memory packing input '%s'",
-                                 m->tensors[i].info.name);
+                                 "out of memory packing %s '%s'", role(m, a),
+                                 m->tensors[a].info.name);
       }
       int64_t strides[SEQC_MAX_RANK];
       dense_strides(t->rank, t->shape, strides);
-      copy_strided(packed[i], strides, t->data, t->strides, t->rank, t->shape,
+      copy_strided(packed[a], strides, t->data, t->strides, t->rank, t->shape,
                    esize);
-      data = packed[i];
+      data = packed[a];
     }
-    input_buffers[i] = data;
+    arg_buffers[a] = data;
     intptr_t *w = in_words + off;
-    args[1 + i] = w;
+    args[1 + a] = w;
     w[0] = (intptr_t)data;
     w[1] = (intptr_t)data;
     w[2] = 0;
@@ -779,23 +879,30 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
     off += descriptor_words(t->rank);
   }
   size_t total_out_words = 0;
-  for (size_t o = 0; o < num_outputs; ++o)
-    total_out_words += descriptor_words(m->tensors[num_inputs + o].info.rank);
+  for (size_t r = 0; r < nresults; ++r)
+    total_out_words +=
+        descriptor_words(m->tensors[result_tensor(m, r)].info.rank);
   memset(out_words, 0, total_out_words * sizeof(intptr_t));
 
   m->api->invoke(args);
 
-  for (size_t i = 0; i < num_inputs; ++i)
-    free(packed[i]);
+  free_all(packed, nargs);
 
-  // Pass 1: check every result before touching any output, so that a
-  // failure leaves nothing half-delivered.
+  // Pass 1: check every result before touching any output or state, so
+  // that a failure leaves nothing half-delivered. A next state that lives in
+  // an argument's buffer (a state's own, say) is snapshotted now, since the
+  // state copies below may overwrite it.
+  void *snapshots[SEQC_RT_MODEL_MAX_OUTPUTS];
+  for (size_t k = 0; k < num_states; ++k)
+    snapshots[k] = NULL;
   seqc_status status = SEQC_OK;
   off = 0;
-  for (size_t o = 0; o < num_outputs && status == SEQC_OK; ++o) {
-    const size_t index = num_inputs + o;
+  for (size_t r = 0; r < nresults && status == SEQC_OK; ++r) {
+    const size_t index = result_tensor(m, r);
     const model_tensor *mt = &m->tensors[index];
     const int64_t rank = mt->info.rank;
+    const size_t esize = seqc_rt_dtype_size(mt->info.dtype);
+    const char *what = r < num_outputs ? "output" : "next state";
     out_view v = read_view(out_words + off, rank);
     off += descriptor_words(rank);
     int64_t numel = 1;
@@ -805,35 +912,57 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
       else
         numel *= v.sizes[d];
     }
-    if (numel < 0 || byte_size(numel, seqc_rt_dtype_size(mt->info.dtype)) < 0 ||
+    if (numel < 0 || seqc_model_byte_size(numel, esize) < 0 ||
         (numel > 0 && !v.aligned)) {
       status = seqc_rt_set_error(
           err, SEQC_ERR_INTERNAL,
-          "model '%s' returned a malformed descriptor for output '%s'", name,
+          "model '%s' returned a malformed descriptor for %s '%s'", name, what,
           mt->info.name);
       break;
     }
-    status = check_dims(m, index, v.sizes, &b, 1, "", SEQC_ERR_INTERNAL, err);
+    status = check_dims(m, index, v.sizes, b, 1, "", SEQC_ERR_INTERNAL, err);
     if (status != SEQC_OK) {
       // Say it is the model that broke its own signature.
       char have[SHAPE_TEXT_SIZE];
-      format_shape(have, sizeof(have), rank, v.sizes);
+      seqc_model_format_shape(have, sizeof(have), rank, v.sizes);
       char detail[SEQC_ERROR_MESSAGE_SIZE];
       snprintf(detail, sizeof(detail), "%s", err ? err->message : "");
       status = seqc_rt_set_error(
           err, SEQC_ERR_INTERNAL,
-          "model '%s' broke its signature: it produced output '%s' with "
+          "model '%s' broke its signature: it produced %s '%s' with "
           "shape %s (%s)",
-          name, mt->info.name, have, detail);
+          name, what, mt->info.name, have, detail);
       break;
     }
-    const seqc_tensor *t = &outputs[o];
+    if (r >= num_outputs) {
+      const size_t k = r - num_outputs;
+      int aliases_arg = 0;
+      for (size_t a = 0; a < nargs; ++a)
+        aliases_arg |= arg_buffers[a] == v.allocated;
+      if (aliases_arg && numel > 0) {
+        snapshots[k] =
+            seqc_rt_alloc((size_t)seqc_model_byte_size(numel, esize));
+        if (!snapshots[k]) {
+          status = seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
+                                     "out of memory copying next state '%s'",
+                                     mt->info.name);
+          break;
+        }
+        int64_t strides[SEQC_MAX_RANK];
+        dense_strides(rank, v.sizes, strides);
+        copy_strided(snapshots[k], strides,
+                     v.aligned + v.offset * (int64_t)esize, v.strides, rank,
+                     v.sizes, esize);
+      }
+      continue;
+    }
+    const seqc_tensor *t = &outputs[r];
     if (t->data) {
       for (int64_t d = 0; d < rank; ++d) {
         if (t->shape[d] != v.sizes[d]) {
           char have[SHAPE_TEXT_SIZE], produced[SHAPE_TEXT_SIZE];
-          format_shape(have, sizeof(have), rank, t->shape);
-          format_shape(produced, sizeof(produced), rank, v.sizes);
+          seqc_model_format_shape(have, sizeof(have), rank, t->shape);
+          seqc_model_format_shape(produced, sizeof(produced), rank, v.sizes);
           status = seqc_rt_set_error(
               err, SEQC_ERR_SHAPE,
               "output '%s' buffer has shape %s, but the model produced %s",
@@ -844,19 +973,21 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
     }
   }
   if (status != SEQC_OK) {
-    release_model_buffers(m, out_words, NULL, input_buffers);
+    free_all(snapshots, num_states);
+    release_model_buffers(m, out_words, NULL, arg_buffers);
     return status;
   }
 
-  // Pass 2: deliver. A dense, unshared model buffer whose allocation starts
-  // at its first element is handed over as is; anything else is copied.
+  // Pass 2: deliver the outputs. A dense, unshared model buffer whose
+  // allocation starts at its first element is handed over as is; anything
+  // else is copied.
   int handed_over[SEQC_RT_MODEL_MAX_OUTPUTS];
   int runtime_owned[SEQC_RT_MODEL_MAX_OUTPUTS];
   for (size_t o = 0; o < num_outputs; ++o)
     handed_over[o] = runtime_owned[o] = 0;
   off = 0;
   for (size_t o = 0; o < num_outputs; ++o) {
-    const model_tensor *mt = &m->tensors[num_inputs + o];
+    const model_tensor *mt = model_output_tensor(m, o);
     const int64_t rank = mt->info.rank;
     const size_t esize = seqc_rt_dtype_size(mt->info.dtype);
     out_view v = read_view(out_words + off, rank);
@@ -869,16 +1000,7 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
     }
     seqc_tensor produced;
     seqc_rt_tensor_init(&produced, NULL, mt->info.dtype, rank, v.sizes);
-    int shared = 0;
-    size_t poff = 0;
-    for (size_t p = 0; p < num_outputs; ++p) {
-      if (p != o && (void *)out_words[poff] == v.allocated)
-        shared = 1;
-      poff += descriptor_words(m->tensors[num_inputs + p].info.rank);
-    }
-    for (size_t i = 0; i < num_inputs; ++i)
-      if (input_buffers[i] == v.allocated)
-        shared = 1;
+    const int shared = result_is_shared(m, out_words, o, arg_buffers);
     memcpy(produced.strides, v.strides, sizeof(int64_t) * (size_t)rank);
     if (!shared && v.allocated && v.allocated == (void *)v.aligned &&
         v.offset == 0 && seqc_rt_tensor_is_contiguous(&produced)) {
@@ -887,7 +1009,7 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
       handed_over[o] = 1;
     } else {
       int64_t numel = seqc_rt_tensor_numel(&produced);
-      produced.data = seqc_rt_alloc((size_t)byte_size(numel, esize));
+      produced.data = seqc_rt_alloc((size_t)seqc_model_byte_size(numel, esize));
       if (!produced.data) {
         // Undo the deliveries so far; the caller gets nothing half-done.
         for (size_t p = 0; p < o; ++p) {
@@ -896,7 +1018,8 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
             outputs[p].data = NULL;
           }
         }
-        release_model_buffers(m, out_words, handed_over, input_buffers);
+        free_all(snapshots, num_states);
+        release_model_buffers(m, out_words, handed_over, arg_buffers);
         return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
                                  "out of memory delivering output '%s'",
                                  mt->info.name);
@@ -910,7 +1033,28 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
     *t = produced;
     runtime_owned[o] = 1;
   }
-  release_model_buffers(m, out_words, handed_over, input_buffers);
+
+  // Pass 3: the next states into the stream's buffers. Nothing here can
+  // fail, so a failed step never leaves the states half-advanced.
+  for (size_t k = 0; k < num_states; ++k) {
+    const model_tensor *mt = model_state_tensor(m, k);
+    const int64_t rank = mt->info.rank;
+    const size_t esize = seqc_rt_dtype_size(mt->info.dtype);
+    out_view v = read_view(out_words + off, rank);
+    off += descriptor_words(rank);
+    const seqc_tensor *s = &states[k];
+    if (snapshots[k]) {
+      int64_t strides[SEQC_MAX_RANK];
+      dense_strides(rank, v.sizes, strides);
+      copy_strided(s->data, s->strides, snapshots[k], strides, rank, v.sizes,
+                   esize);
+    } else if (v.aligned) {
+      copy_strided(s->data, s->strides, v.aligned + v.offset * (int64_t)esize,
+                   v.strides, rank, v.sizes, esize);
+    }
+  }
+  free_all(snapshots, num_states);
+  release_model_buffers(m, out_words, handed_over, arg_buffers);
   seqc_rt_clear_error(err);
   return SEQC_OK;
 }

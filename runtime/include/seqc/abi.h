@@ -86,7 +86,15 @@ typedef struct seqc_tensor_info {
  * A dimension is a non-negative size, a name (a dynamic size that must agree
  * wherever the name appears) or '?' (a dynamic size with no constraint).
  * Dtype words: f32 f16 bf16 f64 i8 i32 i64 bool u8. Booleans are one byte,
- * 0 or 1. */
+ * 0 or 1.
+ *
+ * A causal model also exports `const seqc_model_api *<name>_step_api(void)`,
+ * one chunk of the sequence per call. Its signature adds `state` lines
+ * between the inputs and the outputs ("state state0 f32 [1,B,8]", every
+ * dynamic dim named); num_inputs/num_outputs count only `in`/`out` lines.
+ * Its invoke takes args[1..] = the inputs' then the states' descriptors, and
+ * its results record is the outputs' then the next states' descriptors, each
+ * malloc'd like an output. seqc/stream.h drives it. */
 typedef void (*seqc_model_invoke_fn)(void **args);
 
 typedef struct seqc_model_api {

@@ -7,15 +7,20 @@
  * model. This is what seq-run and other generic tools use; applications that
  * know their model call its typed C API instead.
  *
- * Signature grammar (one line per tensor, inputs first, '\n'-terminated; the
- * last newline may be omitted; single spaces, no other whitespace):
- *   line  := ("in" | "out") " " IDENT " " DTYPE " [" dims "]"
+ * Signature grammar (one line per tensor, inputs first, then states, then
+ * outputs; '\n'-terminated, the last newline may be omitted; single spaces,
+ * no other whitespace):
+ *   line  := ("in" | "state" | "out") " " IDENT " " DTYPE " [" dims "]"
  *   dims  := "" | dim ("," dim)*          (at most SEQC_MAX_RANK dims)
- *   dim   := DIGITS | IDENT | "?"
+ *   dim   := DIGITS | IDENT | "?"          ("?" not in a state line)
  *   IDENT := [A-Za-z_][A-Za-z0-9_]*
  *   DTYPE := f32 | f16 | bf16 | f64 | i8 | i32 | i64 | bool | u8
- * Tensor names are unique across inputs and outputs. A named dimension is
- * dynamic and must have the same extent everywhere it appears.
+ * Tensor names are unique across all roles. A named dimension is dynamic and
+ * must have the same extent everywhere it appears. `state` lines appear only
+ * in the step api of a causal model (`<name>_step_api`): such a model is run
+ * chunk by chunk through seqc/stream.h, which passes the states after the
+ * inputs and receives the next states after the outputs; the api record's
+ * num_inputs/num_outputs count only the `in`/`out` lines.
  *
  * Threads: a seqc_model is read-only after open; any number of threads may
  * call seqc_rt_model_run on one model at once (the model's own code must be
@@ -33,11 +38,13 @@ extern "C" {
 
 /* Limits that keep seqc_rt_model_run free of allocation: its descriptors and
  * argument array live in fixed-size stack arrays (about 12 KiB). A model
- * beyond them is rejected by seqc_rt_model_open with SEQC_ERR_UNSUPPORTED. */
+ * beyond them is rejected by seqc_rt_model_open with SEQC_ERR_UNSUPPORTED.
+ * States count towards both limits: inputs + states <= MAX_INPUTS, outputs +
+ * states <= MAX_OUTPUTS. */
 #define SEQC_RT_MODEL_MAX_INPUTS 128
 #define SEQC_RT_MODEL_MAX_OUTPUTS 128
-/* Total descriptor words (3 + 2 * rank per tensor) of all inputs, and
- * separately of all outputs. */
+/* Total descriptor words (3 + 2 * rank per tensor) of all inputs and states,
+ * and separately of all outputs and states. */
 #define SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS 512
 /* Distinct dimension names in one signature. */
 #define SEQC_RT_MODEL_MAX_DIM_NAMES 64
@@ -59,6 +66,8 @@ void seqc_rt_model_close(seqc_model *model);
 const char *seqc_rt_model_name(const seqc_model *model);
 size_t seqc_rt_model_num_inputs(const seqc_model *model);
 size_t seqc_rt_model_num_outputs(const seqc_model *model);
+/* Number of `state` lines: 0 for a plain model, > 0 for a step api. */
+size_t seqc_rt_model_num_states(const seqc_model *model);
 
 /* The description of input/output i, or NULL when i is out of range. Shapes
  * hold SEQC_DIM_DYNAMIC for named and '?' dims; dim_names is NULL when the
@@ -66,13 +75,17 @@ size_t seqc_rt_model_num_outputs(const seqc_model *model);
  * pointers stay valid until seqc_rt_model_close. */
 const seqc_tensor_info *seqc_rt_model_input(const seqc_model *model, size_t i);
 const seqc_tensor_info *seqc_rt_model_output(const seqc_model *model, size_t i);
+/* The description of state k (every dynamic dim named), or NULL when k is out
+ * of range. */
+const seqc_tensor_info *seqc_rt_model_state(const seqc_model *model, size_t k);
 
 /* Index of the input called `name`, or -1. */
 int seqc_rt_model_find_input(const seqc_model *model, const char *name);
 /* Index of the output called `name`, or -1. */
 int seqc_rt_model_find_output(const seqc_model *model, const char *name);
 
-/* Runs the model once.
+/* Runs the model once. A step api (one with states) is refused with
+ * SEQC_ERR_INVALID_ARGUMENT: stream it through seqc/stream.h.
  *
  * inputs[i] is input i in signature order; any strides are accepted (a
  * non-contiguous input is packed into a temporary dense copy, the only

@@ -1,0 +1,79 @@
+/*===- seqc/stream.h - Run a causal model chunk by chunk -------------------===*
+ *
+ * For a causal model seqc also emits a step entry,
+ * `const seqc_model_api *<name>_step_api(void)`, whose signature adds
+ * `state` lines (see seqc/model.h): the step takes the inputs of one chunk
+ * of the sequence plus the current states and returns the chunk's outputs
+ * plus the next states. A seqc_stream owns one set of state buffers and
+ * threads them from chunk to chunk, so that feeding a sequence in chunks of
+ * any length gives the outputs of one run over the whole sequence.
+ *
+ * Every dynamic state dimension is named (e.g. B); the stream binds those
+ * names once, at open, and every chunk's tensors must agree with them.
+ *
+ * Threads: a stream is used by one thread at a time; any number of streams,
+ * of one step api or several, may step concurrently.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef SEQC_STREAM_H
+#define SEQC_STREAM_H
+
+#include "seqc/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct seqc_stream seqc_stream;
+
+/* The extent of one named dimension, e.g. {"B", 4}. */
+typedef struct seqc_dim_binding {
+  const char *name;
+  int64_t extent;
+} seqc_dim_binding;
+
+/* Opens a stream for a step api: checks and parses it as seqc_rt_model_open
+ * does, binds the named dims used by the states and allocates the state
+ * buffers (64-byte aligned, zeroed). `dims` binds exactly the names the
+ * states use, each once; an unbound state dim, an unknown name or one no
+ * state uses, a repeated name or a negative extent is
+ * SEQC_ERR_INVALID_ARGUMENT naming it, as is an api without states (pass
+ * <name>_step_api, not <name>_api). *out is NULL on failure. The api record
+ * and the code behind it must outlive the stream. */
+seqc_status seqc_rt_stream_open(const seqc_model_api *step_api,
+                                const seqc_dim_binding *dims, size_t num_dims,
+                                seqc_stream **out, seqc_error *err);
+
+/* Releases a stream and its states; NULL is a no-op. */
+void seqc_rt_stream_close(seqc_stream *stream);
+
+/* Zeroes every state, as at open. SEQC_ERR_INVALID_ARGUMENT for NULL. */
+seqc_status seqc_rt_stream_reset(seqc_stream *stream);
+
+/* Number of states (0 for NULL). */
+size_t seqc_rt_stream_num_states(const seqc_stream *stream);
+
+/* A view of state k (dense, the stream's own buffer; its shape is the
+ * state's with the bound dims) that the caller may read, or overwrite in
+ * place, between steps to inspect or set the state; NULL when k is out of
+ * range. The pointer stays valid until the stream is closed; edits to the
+ * descriptor itself (rather than the data) are undone by the next
+ * seqc_rt_stream_state call and never reach the model. Its name and dtype are
+ * seqc_rt_model_state(...) of the step api. */
+seqc_tensor *seqc_rt_stream_state(seqc_stream *stream, size_t k);
+
+/* Runs one chunk. inputs/outputs exactly as seqc_rt_model_run (the same
+ * validation, including named dims, which must also agree with the dims the
+ * stream was opened with; the same two output modes); the current states are
+ * passed after the inputs, and on success each state is replaced by the
+ * model's next state. On any failure the states are unchanged and no buffer
+ * is leaked. */
+seqc_status seqc_rt_stream_step(seqc_stream *stream, const seqc_tensor *inputs,
+                                size_t num_inputs, seqc_tensor *outputs,
+                                size_t num_outputs, seqc_error *err);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SEQC_STREAM_H */

@@ -1,0 +1,86 @@
+//===- model_internal.h - What model.c shares with stream.c -----*- C -*-===//
+//
+// Private to the runtime: neither installed nor exported (the names avoid the
+// exported seqc_rt_ prefix). A parsed signature keeps its tensors in line
+// order: inputs, then states, then outputs. One invoke core validates the
+// caller's tensors, builds the descriptors, calls the model and delivers its
+// results; seqc_rt_model_run calls it without states, seqc_rt_stream_step
+// with the stream's state buffers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SEQC_RUNTIME_MODEL_INTERNAL_H
+#define SEQC_RUNTIME_MODEL_INTERNAL_H
+
+#include "seqc/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct model_tensor {
+  seqc_tensor_info info;
+  int64_t shape[SEQC_MAX_RANK];
+  const char *dim_names[SEQC_MAX_RANK];
+  int16_t dim_ids[SEQC_MAX_RANK]; // index into seqc_model.dim_names, or -1
+  size_t line;                    // 1-based signature line
+} model_tensor;
+
+struct seqc_model {
+  const seqc_model_api *api;
+  char *text; // the signature, tokenized in place; names point into it
+  size_t num_inputs;
+  size_t num_states;
+  size_t num_outputs;
+  model_tensor *tensors; // inputs, then states, then outputs (line order)
+  size_t num_dim_names;
+  const char *dim_names[SEQC_RT_MODEL_MAX_DIM_NAMES];
+};
+
+static inline const model_tensor *model_input_tensor(const seqc_model *m,
+                                                     size_t i) {
+  return &m->tensors[i];
+}
+static inline const model_tensor *model_state_tensor(const seqc_model *m,
+                                                     size_t k) {
+  return &m->tensors[m->num_inputs + k];
+}
+static inline const model_tensor *model_output_tensor(const seqc_model *m,
+                                                      size_t o) {
+  return &m->tensors[m->num_inputs + m->num_states + o];
+}
+
+// Extents bound to dimension names during one run, and the tensor (index into
+// seqc_model.tensors) that bound each, or -1. A stream presets the names its
+// states use, bound by the first state that names them, so that a mismatch
+// reads "... but the stream was opened with B = 2".
+typedef struct model_dim_bindings {
+  int64_t value[SEQC_RT_MODEL_MAX_DIM_NAMES];
+  int16_t bound_by[SEQC_RT_MODEL_MAX_DIM_NAMES];
+} model_dim_bindings;
+
+void seqc_model_bindings_clear(model_dim_bindings *b);
+
+// The invoke core. `inputs`/`outputs` as for seqc_rt_model_run (same checks,
+// same two output modes, same cleanup on failure). `states` is NULL when the
+// model has none, else m->num_states dense tensors (offset 0, the model's
+// dtype and bound shape) passed to the model after the inputs; on success
+// each receives the model's next state by copy and the model's buffer is
+// released, and on failure none is written. `b` holds the preset bindings
+// (cleared for a plain run) and is updated with what the inputs bind.
+seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
+                              size_t num_inputs, seqc_tensor *outputs,
+                              size_t num_outputs, const seqc_tensor *states,
+                              model_dim_bindings *b, seqc_error *err);
+
+// "[1,2,3]" into buf (truncated to `size`).
+void seqc_model_format_shape(char *buf, size_t size, int64_t rank,
+                             const int64_t *shape);
+
+// Bytes of `numel` elements of `esize`, or -1 on overflow.
+int64_t seqc_model_byte_size(int64_t numel, size_t esize);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif // SEQC_RUNTIME_MODEL_INTERNAL_H

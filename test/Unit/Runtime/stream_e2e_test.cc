@@ -1,0 +1,167 @@
+//===- stream_e2e_test.cc - A real compiled step model through a stream ---===//
+//
+// Loads test/seqc/Inputs/rnn.mlir compiled by `seqc --emit=shared`
+// (SEQC_RNN_MODEL_PATH, built by CMake when the compiler is part of the
+// build) and checks that streaming x [T=7,B=2,4] in chunks of 1, 2 and 4
+// steps gives the y and h of one full run.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seqc/stream.h"
+
+#include <dlfcn.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using ApiFn = const seqc_model_api *(*)();
+
+struct Library {
+  void *handle = nullptr;
+  Library() { handle = dlopen(SEQC_RNN_MODEL_PATH, RTLD_NOW | RTLD_LOCAL); }
+  ~Library() {
+    if (handle)
+      dlclose(handle);
+  }
+  const seqc_model_api *Api(const char *symbol) const {
+    auto fn = reinterpret_cast<ApiFn>(dlsym(handle, symbol));
+    return fn ? fn() : nullptr;
+  }
+};
+
+std::vector<float> Random(size_t n, unsigned seed, float scale) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> dist(-scale, scale);
+  std::vector<float> v(n);
+  for (float &f : v)
+    f = dist(gen);
+  return v;
+}
+
+seqc_tensor Dense(const float *data, std::vector<int64_t> shape) {
+  seqc_tensor t;
+  EXPECT_EQ(seqc_rt_tensor_init(&t, const_cast<float *>(data), SEQC_DTYPE_F32,
+                                shape.size(), shape.data()),
+            SEQC_OK);
+  return t;
+}
+
+seqc_tensor Empty() {
+  seqc_tensor t;
+  std::memset(&t, 0, sizeof(t));
+  return t;
+}
+
+std::vector<float> Values(const seqc_tensor &t) {
+  const float *p = static_cast<const float *>(t.data);
+  return std::vector<float>(p, p + seqc_rt_tensor_numel(&t));
+}
+
+void ExpectNear(const std::vector<float> &got, const std::vector<float> &want,
+                const std::string &what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (size_t i = 0; i < got.size(); ++i)
+    ASSERT_NEAR(got[i], want[i], 1e-5) << what << " [" << i << "]";
+}
+
+TEST(StreamE2E, RnnChunksMatchTheFullRun) {
+  Library lib;
+  ASSERT_NE(lib.handle, nullptr) << dlerror();
+  const seqc_model_api *api = lib.Api("seqc_default_model_api");
+  const seqc_model_api *step_api = lib.Api("seqc_default_model_step_api");
+  ASSERT_NE(api, nullptr);
+  ASSERT_NE(step_api, nullptr);
+
+  const int64_t T = 7, B = 2, I = 4, H = 8;
+  const std::vector<float> x = Random(T * B * I, 1, 1.0f);
+  const std::vector<float> w = Random(H * I, 2, 0.5f);
+  const std::vector<float> r = Random(H * H, 3, 0.5f);
+  const seqc_tensor wt = Dense(w.data(), {1, H, I});
+  const seqc_tensor rt = Dense(r.data(), {1, H, H});
+
+  // The full run.
+  seqc_model *model = nullptr;
+  seqc_error err{};
+  ASSERT_EQ(seqc_rt_model_open(api, &model, &err), SEQC_OK) << err.message;
+  EXPECT_EQ(seqc_rt_model_num_states(model), 0u);
+  seqc_tensor in[3] = {Dense(x.data(), {T, B, I}), wt, rt};
+  seqc_tensor out[2] = {Empty(), Empty()};
+  ASSERT_EQ(seqc_rt_model_run(model, in, 3, out, 2, &err), SEQC_OK)
+      << err.message;
+  ASSERT_EQ(out[0].rank, 4);
+  EXPECT_EQ(out[0].shape[0], T);
+  EXPECT_EQ(out[0].shape[2], B);
+  const std::vector<float> y_full = Values(out[0]), h_full = Values(out[1]);
+  seqc_rt_tensor_free(&out[0]);
+  seqc_rt_tensor_free(&out[1]);
+  seqc_rt_model_close(model);
+  // An RNN's outputs are not all zero; a broken run would likely be.
+  EXPECT_GT(std::abs(y_full.back()), 0.0f);
+  ExpectNear(std::vector<float>(y_full.end() - B * H, y_full.end()), h_full,
+             "h == y[T-1]");
+
+  // The step api refuses a plain run.
+  ASSERT_EQ(seqc_rt_model_open(step_api, &model, &err), SEQC_OK)
+      << err.message;
+  EXPECT_EQ(seqc_rt_model_num_states(model), 1u);
+  EXPECT_EQ(seqc_rt_model_run(model, in, 3, out, 2, &err),
+            SEQC_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(err.message).find("is a streaming step"),
+            std::string::npos)
+      << err.message;
+  seqc_rt_model_close(model);
+
+  for (int64_t chunk : {1, 2, 4}) {
+    const std::string what = "chunk " + std::to_string(chunk);
+    seqc_stream *stream = nullptr;
+    const seqc_dim_binding dims[1] = {{"B", B}};
+    ASSERT_EQ(seqc_rt_stream_open(step_api, dims, 1, &stream, &err), SEQC_OK)
+        << err.message;
+    ASSERT_EQ(seqc_rt_stream_num_states(stream), 1u);
+    std::vector<float> y, h;
+    for (int64_t t0 = 0; t0 < T; t0 += chunk) {
+      const int64_t t = std::min(chunk, T - t0);
+      seqc_tensor cin[3] = {Dense(x.data() + t0 * B * I, {t, B, I}), wt, rt};
+      seqc_tensor cout[2] = {Empty(), Empty()};
+      ASSERT_EQ(seqc_rt_stream_step(stream, cin, 3, cout, 2, &err), SEQC_OK)
+          << what << ": " << err.message;
+      const std::vector<float> yc = Values(cout[0]);
+      y.insert(y.end(), yc.begin(), yc.end());
+      h = Values(cout[1]);
+      seqc_rt_tensor_free(&cout[0]);
+      seqc_rt_tensor_free(&cout[1]);
+    }
+    ExpectNear(y, y_full, what + " y");
+    ExpectNear(h, h_full, what + " h");
+    ExpectNear(Values(*seqc_rt_stream_state(stream, 0)), h_full,
+               what + " state");
+
+    // After a reset the stream starts over.
+    ASSERT_EQ(seqc_rt_stream_reset(stream), SEQC_OK);
+    seqc_tensor cin[3] = {Dense(x.data(), {T, B, I}), wt, rt};
+    seqc_tensor cout[2] = {Empty(), Empty()};
+    ASSERT_EQ(seqc_rt_stream_step(stream, cin, 3, cout, 2, &err), SEQC_OK)
+        << err.message;
+    ExpectNear(Values(cout[0]), y_full, what + " y after reset");
+    seqc_rt_tensor_free(&cout[0]);
+    seqc_rt_tensor_free(&cout[1]);
+
+    // x's B must be the stream's.
+    std::vector<float> x3(3 * I);
+    seqc_tensor bad[3] = {Dense(x3.data(), {1, 3, I}), wt, rt};
+    EXPECT_EQ(seqc_rt_stream_step(stream, bad, 3, cout, 2, &err),
+              SEQC_ERR_SHAPE);
+    EXPECT_STREQ(err.message, "input 'x' dimension 1 (B) is 3, but the stream "
+                              "was opened with B = 2");
+    seqc_rt_stream_close(stream);
+  }
+}
+
+} // namespace
