@@ -32,6 +32,8 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   pm.addPass(seq::createDecomposeRecurrencesPass());
   pm.addPass(createConvertSeqToLinalgPass());
   pm.addPass(createConvertSeqScanToSCFPass());
+  // Upstream aggregates the model may use directly (linalg.softmax).
+  pm.addPass(createDecomposeAggregatedOpsPass());
   // arith ops on whole tensors (bias sums, gate additions) become generics.
   pm.addPass(createConvertElementwiseToLinalgPass());
   addCleanup(pm, options);

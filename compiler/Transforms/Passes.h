@@ -3,7 +3,10 @@
 #ifndef SEQC_COMPILER_TRANSFORMS_PASSES_H
 #define SEQC_COMPILER_TRANSFORMS_PASSES_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
@@ -11,6 +14,9 @@ namespace seqc {
 
 #define GEN_PASS_DECL
 #include "compiler/Transforms/Passes.h.inc"
+
+/// Ops implementing linalg::AggregatedOpInterface -> their decomposition.
+void populateDecomposeAggregatedOpsPatterns(mlir::RewritePatternSet &patterns);
 
 /// memref.copy -> linalg.copy.
 void populateMemrefCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -26,4 +26,26 @@ def MemrefCopyToLinalgPass : Pass<"seqc-memref-copy-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def DecomposeAggregatedOpsPass : Pass<"seqc-decompose-aggregated-ops"> {
+  let summary = "Decompose linalg ops that are aggregates (linalg.softmax)";
+  let description = [{
+    Models may use upstream `linalg.softmax` (the dialect's rationale picks
+    it over a seq op). Ops implementing `linalg::AggregatedOpInterface` have
+    no loop lowering of their own; this pass rewrites each into the
+    generics it stands for (max, subtract-exp, sum, divide for softmax).
+
+    Before:
+    ```mlir
+    %y = linalg.softmax dimension(1) ins(%x : tensor<?x8xf32>)
+                                     outs(%e : tensor<?x8xf32>) -> tensor<?x8xf32>
+    ```
+    After: `linalg.fill` + reduction `linalg.generic`s computing the row max,
+    `exp(x - max)`, the row sum and the division.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // SEQC_COMPILER_TRANSFORMS_PASSES_TD

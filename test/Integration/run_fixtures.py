@@ -204,6 +204,21 @@ def glue_model(case, arrays):
                 groups += " %s(%%%s)" % (key, key)
         text = "seq.%s %%x%s {epsilon = %s : f32, axis = %d : i64}" % (
             op, groups, mlir_float(a["epsilon"]), a["axis"])
+    elif op == "softmax":
+        # Upstream linalg.softmax: the dialect has no softmax op of its own.
+        x = Tensor("x", arrays["x"].shape, "f32",
+                   leading_dynamic(arrays["x"].shape))
+        out = Tensor("y", y_shape, "f32", leading_dynamic(y_shape))
+        rank = len(arrays["x"].shape)
+        axis = a["axis"] % rank
+        body = ("  %%c0 = arith.constant 0 : index\n"
+                "  %%n = tensor.dim %%x, %%c0 : %s\n"
+                "  %%init = tensor.empty(%%n) : %s\n"
+                "  %%y = linalg.softmax dimension(%d) ins(%%x : %s) "
+                "outs(%%init : %s) -> %s\n") % (
+                    x.type(), out.type(), axis, x.type(), out.type(),
+                    out.type())
+        return [x], [out], body
     elif op == "embedding":
         idx = arrays["indices"]
         args = [Tensor("indices", idx.shape, MLIR_DTYPES[idx.dtype],

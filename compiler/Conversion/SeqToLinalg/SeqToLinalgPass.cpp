@@ -40,6 +40,31 @@ void seqc::populateSeqToLinalgPatterns(RewritePatternSet &patterns) {
 }
 
 namespace {
+
+/// Why an op the patterns should have lowered is still there: the
+/// preconditions the patterns check, in the user's terms.
+std::string whyNotLowered(Operation *op) {
+  if (auto att = dyn_cast<seq::AttentionOp>(op)) {
+    auto q = cast<RankedTensorType>(att.getQuery().getType());
+    auto k = cast<RankedTensorType>(att.getKey().getType());
+    if (q.isDynamicDim(1) || k.isDynamicDim(1))
+      return "query and key/value head counts must be static";
+  }
+  if (auto conv = dyn_cast<seq::Conv1dOp>(op)) {
+    auto input = cast<RankedTensorType>(conv.getInput().getType());
+    auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+    if (conv.getGroups() > 1 &&
+        (input.isDynamicDim(1) || weight.isDynamicDim(0)))
+      return "a grouped convolution needs static channel counts";
+    if (conv.getCausal() && weight.isDynamicDim(2))
+      return "a causal convolution needs a static kernel size";
+  }
+  if (isa<seq::RnnOp, seq::LstmOp, seq::GruOp>(op))
+    return "recurrences are lowered by seq-decompose-recurrences, which "
+           "must run first";
+  return "no lowering applies to this form of the op";
+}
+
 struct ConvertSeqToLinalgPass
     : seqc::impl::ConvertSeqToLinalgPassBase<ConvertSeqToLinalgPass> {
   using Base::Base;
@@ -48,6 +73,19 @@ struct ConvertSeqToLinalgPass
     populateSeqToLinalgPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
+    // seq.scan is lowered by its own pass; anything else left is an error
+    // the user can act on, rather than a bufferization failure later.
+    bool failedAny = false;
+    getOperation()->walk([&](Operation *op) {
+      if (!isa<seq::SeqDialect>(op->getDialect()) ||
+          isa<seq::ScanOp, seq::YieldOp>(op))
+        return;
+      op->emitError() << "cannot compile '" << op->getName()
+                      << "': " << whyNotLowered(op);
+      failedAny = true;
+    });
+    if (failedAny)
+      signalPassFailure();
   }
 };
 } // namespace

@@ -658,6 +658,16 @@ struct DecomposeRecurrencesPass
     populateDecomposeRecurrencesPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
+    bool failedAny = false;
+    getOperation()->walk([&](Operation *op) {
+      if (auto lstm = dyn_cast<LstmOp>(op)) {
+        lstm.emitError() << "cannot decompose 'seq.lstm': the projection "
+                            "size must be static";
+        failedAny = true;
+      }
+    });
+    if (failedAny)
+      signalPassFailure();
   }
 };
 

@@ -275,3 +275,7 @@ def torch_unary(name, x):
         if name == "tanh":
             return torch.tanh(x).numpy()
     raise ValueError(name)
+
+
+def torch_softmax(x, axis=-1):
+    return torch.softmax(_t(x), dim=axis).numpy()
