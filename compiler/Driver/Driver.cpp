@@ -2,6 +2,7 @@
 
 #include "compiler/Driver/Driver.h"
 
+#include "compiler/Import/Import.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Registration/Registration.h"
 #include "compiler/Target/DimensionNames.h"
@@ -111,21 +112,9 @@ private:
 };
 
 OwningOpRef<ModuleOp> Compilation::import() {
-  std::string error;
-  std::unique_ptr<llvm::MemoryBuffer> file =
-      openInputFile(options.inputPath, &error);
-  if (!file) {
-    fail(error);
-    return nullptr;
-  }
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-  if (!module)
-    return nullptr;
-  if (failed(verify(*module)))
-    return nullptr;
-  return module;
+  ImportOptions importOptions;
+  importOptions.weightsPath = options.weightsPath;
+  return importModel(options.inputPath, sourceMgr, &context, importOptions);
 }
 
 FailureOr<func::FuncOp> Compilation::selectEntry(ModuleOp module) {
@@ -241,15 +230,6 @@ int Compilation::run() {
   if (options.target != "cpu")
     return fail("--target=" + options.target +
                 " is not available in this build; only --target=cpu is");
-  llvm::StringRef extension = llvm::sys::path::extension(options.inputPath);
-  if (extension == ".seq" || extension == ".onnx")
-    return fail("'" + options.inputPath + "': the " + extension.str() +
-                " front end is not part of this build yet; compile a .mlir "
-                "model (seq dialect)");
-  if (!options.weightsPath.empty())
-    return fail("--weights applies to .seq models; a .mlir model holds its "
-                "weights as constants");
-
   OwningOpRef<ModuleOp> module = import();
   if (!module)
     return 1;
