@@ -5,7 +5,8 @@
 #   seqc_add_model(my_model model.mlir)
 #   target_link_libraries(my_app PRIVATE my_model)
 #
-# Installed: the runtime (seqc::runtime static, seqc::runtime_shared) and its
+# Installed: the runtime (seqc::runtime static, seqc::runtime_shared), the
+# microkernels (seqc::ukernels, the only target that needs Highway) and their
 # headers (runtime/CMakeLists.txt), the seqc, seq-opt and seq-run executables,
 # and lib/cmake/seqc/{seqcConfig,seqcConfigVersion,seqcTargets,
 # SeqcAddModel}.cmake. Included by the top-level CMakeLists.txt after the

@@ -127,8 +127,10 @@ static int dim_name_id(seqc_model *m, const char *name) {
 
 // Parses one line at `text + offset` (the in-place copy) whose original is
 // ps->line_begin..ps->line_end, into *t. `role` receives ROLE_*.
-enum { ROLE_INPUT, ROLE_STATE, ROLE_OUTPUT };
-static const char *const kRoleNames[] = {"input", "state", "output"};
+enum { ROLE_INPUT, ROLE_WEIGHT, ROLE_STATE, ROLE_OUTPUT, NUM_ROLES };
+static const char *const kRoleNames[] = {"input", "weight", "state", "output"};
+static const char *const kRoleArticles[] = {"an input", "a weight", "a state",
+                                            "an output"};
 
 static seqc_status parse_line(seqc_model *m, parse_state *ps, char *line,
                               model_tensor *t, int *role) {
@@ -143,13 +145,15 @@ static seqc_status parse_line(seqc_model *m, parse_state *ps, char *line,
   char *space = memchr(p, ' ', (size_t)(end - p));
   if (space && token_is(p, space, "in"))
     *role = ROLE_INPUT;
+  else if (space && token_is(p, space, "weight"))
+    *role = ROLE_WEIGHT;
   else if (space && token_is(p, space, "state"))
     *role = ROLE_STATE;
   else if (space && token_is(p, space, "out"))
     *role = ROLE_OUTPUT;
   else
-    return line_error(ps, "expected 'in', 'state' or 'out', a space, then "
-                          "'NAME DTYPE [DIMS]'");
+    return line_error(ps, "expected 'in', 'weight', 'state' or 'out', a "
+                          "space, then 'NAME DTYPE [DIMS]'");
   p = space + 1;
 
   // Name.
@@ -206,6 +210,12 @@ static seqc_status parse_line(seqc_model *m, parse_state *ps, char *line,
           size = size * 10 + (*q - '0');
         }
         t->shape[rank] = size;
+      } else if (*role == ROLE_WEIGHT) {
+        // Weights are checked against the file's shapes at open.
+        LINE_ERROR(ps,
+                   "weight dimension %d is '%.*s'; a weight's dimensions must "
+                   "be sizes",
+                   rank, (int)(dim_end - p), p);
       } else if (dim_end - p == 1 && *p == '?') {
         // A stream must know every state extent when it opens.
         if (*role == ROLE_STATE)
@@ -242,14 +252,35 @@ static seqc_status parse_line(seqc_model *m, parse_state *ps, char *line,
 
 static size_t descriptor_words(int64_t rank) { return 3 + 2 * (size_t)rank; }
 
+static seqc_status bind_weights(seqc_model *m, const char *path,
+                                seqc_error *err);
+
 seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
                                seqc_error *err) {
+  return seqc_model_open(api, NULL, "seqc_rt_model_open", out, err);
+}
+
+seqc_status seqc_rt_model_open_weights(const seqc_model_api *api,
+                                       const char *weights_path,
+                                       seqc_model **out, seqc_error *err) {
+  if (out)
+    *out = NULL;
+  if (!weights_path)
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "seqc_rt_model_open_weights: weights_path must "
+                             "not be NULL");
+  return seqc_model_open(api, weights_path, "seqc_rt_model_open", out, err);
+}
+
+seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
+                            const char *caller, seqc_model **out,
+                            seqc_error *err) {
   if (out)
     *out = NULL;
   if (!api || !out)
     return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
-                             "seqc_rt_model_open: api and out must not be "
-                             "NULL");
+                             "%s%s: api and out must not be NULL", caller,
+                             weights_path ? "_weights" : "");
   const char *name = api->name ? api->name : "(unnamed)";
   if (api->abi_version != SEQC_ABI_VERSION)
     return seqc_rt_set_error(
@@ -309,7 +340,7 @@ seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
   memcpy(m->text, sig, sig_len + 1);
 
   parse_state ps = {name, NULL, NULL, 0, err};
-  size_t counts[3] = {0, 0, 0}; // by role
+  size_t counts[NUM_ROLES] = {0, 0, 0, 0}; // by role
   size_t offset = 0;
   for (size_t line = 0; line < num_lines; ++line) {
     const char *nl = memchr(sig + offset, '\n', sig_len - offset);
@@ -325,14 +356,13 @@ seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
       seqc_rt_model_close(m);
       return status;
     }
-    // Line order is the argument order: in, state, out.
+    // Line order is the argument order: in, weight, state, out.
     for (int later = ROLE_OUTPUT; later > role; --later) {
       if (counts[later] > 0) {
         char what[160];
         snprintf(what, sizeof(what),
-                 "%s '%s' follows %s (the order is in, state, out)",
-                 kRoleNames[role], t->info.name,
-                 later == ROLE_OUTPUT ? "an output" : "a state");
+                 "%s '%s' follows %s (the order is in, weight, state, out)",
+                 kRoleNames[role], t->info.name, kRoleArticles[later]);
         seqc_rt_model_close(m);
         return line_error(&ps, what);
       }
@@ -351,8 +381,8 @@ seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
     ++counts[role];
     offset += line_len + 1;
   }
-  const size_t num_in = counts[ROLE_INPUT], num_states = counts[ROLE_STATE],
-               num_out = counts[ROLE_OUTPUT];
+  const size_t num_in = counts[ROLE_INPUT], num_weights = counts[ROLE_WEIGHT],
+               num_states = counts[ROLE_STATE], num_out = counts[ROLE_OUTPUT];
   if (num_in != api->num_inputs || num_out != api->num_outputs) {
     seqc_rt_model_close(m);
     return seqc_rt_set_error(
@@ -361,22 +391,26 @@ seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
         "api record declares %u input(s) and %u output(s)",
         name, num_in, num_out, api->num_inputs, api->num_outputs);
   }
+  m->num_weights = num_weights;
   m->num_states = num_states;
-  // States travel both ways: after the inputs as arguments, after the
-  // outputs in the results record.
-  if (num_in + num_states > SEQC_RT_MODEL_MAX_INPUTS ||
+  // Weights are arguments after the inputs. States travel both ways: after
+  // the weights as arguments, after the outputs in the results record.
+  if (num_in + num_weights + num_states > SEQC_RT_MODEL_MAX_INPUTS ||
       num_out + num_states > SEQC_RT_MODEL_MAX_OUTPUTS) {
     seqc_rt_model_close(m);
     return seqc_rt_set_error(
         err, SEQC_ERR_UNSUPPORTED,
-        "model '%s' has %zu inputs, %zu states and %zu outputs; this runtime "
-        "supports at most %d inputs plus states and %d outputs plus states",
-        name, num_in, num_states, num_out, SEQC_RT_MODEL_MAX_INPUTS,
-        SEQC_RT_MODEL_MAX_OUTPUTS);
+        "model '%s' has %zu inputs, %zu weights, %zu states and %zu outputs; "
+        "this runtime supports at most %d inputs plus weights plus states and "
+        "%d outputs plus states",
+        name, num_in, num_weights, num_states, num_out,
+        SEQC_RT_MODEL_MAX_INPUTS, SEQC_RT_MODEL_MAX_OUTPUTS);
   }
   size_t in_words = 0, out_words = 0, state_words = 0;
   for (size_t i = 0; i < num_in; ++i)
     in_words += descriptor_words(model_input_tensor(m, i)->info.rank);
+  for (size_t k = 0; k < num_weights; ++k)
+    in_words += descriptor_words(model_weight_tensor(m, k)->info.rank);
   for (size_t k = 0; k < num_states; ++k)
     state_words += descriptor_words(model_state_tensor(m, k)->info.rank);
   for (size_t o = 0; o < num_out; ++o)
@@ -392,14 +426,141 @@ seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
         "this runtime supports at most %d each",
         name, in_words, out_words, SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS);
   }
+  // Where the weights live decides how the model opens.
+  if (num_weights > 0 && !weights_path) {
+    seqc_rt_model_close(m);
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "model '%s' keeps its weights in a file; open it "
+                             "with %s_weights",
+                             name, caller);
+  }
+  if (num_weights == 0 && weights_path) {
+    seqc_rt_model_close(m);
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "model '%s' has no weights file (its weights, if "
+                             "any, are compiled in); open it with %s",
+                             name, caller);
+  }
+  if (num_weights > 0) {
+    seqc_status status = bind_weights(m, weights_path, err);
+    if (status != SEQC_OK) {
+      seqc_rt_model_close(m);
+      return status;
+    }
+  }
   *out = m;
   seqc_rt_clear_error(err);
+  return SEQC_OK;
+}
+
+//===----------------------------------------------------------------------===//
+// External weights
+//===----------------------------------------------------------------------===//
+
+// Maps the weights file and binds one dense, element-aligned tensor per
+// `weight` line: the file's data where it fits as is, else an owned copy
+// (f16/bf16 converted to an f32 weight, or data the file left unaligned).
+static seqc_status bind_weights(seqc_model *m, const char *path,
+                                seqc_error *err) {
+  const size_t nw = m->num_weights;
+  seqc_status status = seqc_rt_safetensors_open(path, &m->weights_file, err);
+  if (status != SEQC_OK) {
+    if (!err)
+      return status;
+    char detail[SEQC_ERROR_MESSAGE_SIZE];
+    snprintf(detail, sizeof(detail), "%s", err->message);
+    return seqc_rt_set_error(err, status, "weights '%s' of model '%s': %s",
+                             path, m->api->name, detail);
+  }
+  m->weights = calloc(nw, sizeof(seqc_tensor));
+  m->weight_buffers = calloc(nw, sizeof(void *));
+  if (!m->weights || !m->weight_buffers)
+    return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
+
+  // Every missing tensor at once, so that one message says what to fix.
+  char missing[256];
+  size_t used = 0, num_missing = 0;
+  missing[0] = '\0';
+  for (size_t k = 0; k < nw; ++k) {
+    const char *wname = model_weight_tensor(m, k)->info.name;
+    if (seqc_rt_safetensors_find(m->weights_file, wname))
+      continue;
+    ++num_missing;
+    if (used < sizeof(missing))
+      used += (size_t)snprintf(missing + used, sizeof(missing) - used,
+                               "%s'%s'", used ? ", " : "", wname);
+  }
+  if (num_missing > 0)
+    return seqc_rt_set_error(
+        err, SEQC_ERR_FORMAT,
+        "weights '%s': %zu tensor(s) that model '%s' expects are missing: %s",
+        path, num_missing, m->api->name, missing);
+
+  for (size_t k = 0; k < nw; ++k) {
+    const model_tensor *mt = model_weight_tensor(m, k);
+    const char *wname = mt->info.name;
+    const seqc_safetensors_tensor *ft =
+        seqc_rt_safetensors_find(m->weights_file, wname);
+    const int32_t want = mt->info.dtype;
+    const int convert = want == SEQC_DTYPE_F32 &&
+                        (ft->dtype == SEQC_DTYPE_F16 ||
+                         ft->dtype == SEQC_DTYPE_BF16);
+    if (ft->dtype != want && !convert)
+      return seqc_rt_set_error(
+          err, SEQC_ERR_DTYPE,
+          "weights '%s': tensor '%s' has dtype %s, the model expects %s%s",
+          path, wname, seqc_rt_dtype_name(ft->dtype), seqc_rt_dtype_name(want),
+          want == SEQC_DTYPE_F32 ? " (or f16/bf16, converted at open)" : "");
+    int same_shape = ft->rank == mt->info.rank;
+    for (int32_t d = 0; same_shape && d < ft->rank; ++d)
+      same_shape = ft->shape[d] == mt->shape[d];
+    if (!same_shape) {
+      char have[SHAPE_TEXT_SIZE], expected[SHAPE_TEXT_SIZE];
+      seqc_model_format_shape(have, sizeof(have), ft->rank, ft->shape);
+      seqc_model_format_shape(expected, sizeof(expected), mt->info.rank,
+                              mt->shape);
+      return seqc_rt_set_error(
+          err, SEQC_ERR_SHAPE,
+          "weights '%s': tensor '%s' has shape %s, the model expects %s", path,
+          wname, have, expected);
+    }
+    seqc_tensor *t = &m->weights[k];
+    seqc_rt_tensor_init(t, (void *)ft->data, want, mt->info.rank, mt->shape);
+    const size_t esize = seqc_rt_dtype_size(want);
+    const size_t bytes = (size_t)ft->numel * esize; // the reader checked it
+    if (convert) {
+      float *buf = seqc_rt_alloc(bytes);
+      if (!buf)
+        return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
+                                 "out of memory converting weight '%s' to f32",
+                                 wname);
+      m->weight_buffers[k] = buf;
+      status = seqc_rt_safetensors_read_f32(ft, buf, (size_t)ft->numel, err);
+      if (status != SEQC_OK)
+        return status;
+      t->data = buf;
+    } else if ((uintptr_t)ft->data % esize != 0) {
+      // The file's data section need not keep elements aligned.
+      void *buf = seqc_rt_alloc(bytes);
+      if (!buf)
+        return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
+                                 "out of memory aligning weight '%s'", wname);
+      m->weight_buffers[k] = buf;
+      memcpy(buf, ft->data, bytes);
+      t->data = buf;
+    }
+  }
   return SEQC_OK;
 }
 
 void seqc_rt_model_close(seqc_model *model) {
   if (!model)
     return;
+  for (size_t k = 0; model->weight_buffers && k < model->num_weights; ++k)
+    seqc_rt_free(model->weight_buffers[k]);
+  free(model->weight_buffers);
+  free(model->weights);
+  seqc_rt_safetensors_close(model->weights_file);
   free(model->text);
   free(model->tensors);
   free(model);
@@ -417,6 +578,10 @@ size_t seqc_rt_model_num_inputs(const seqc_model *model) {
   return model ? model->num_inputs : 0;
 }
 
+size_t seqc_rt_model_num_weights(const seqc_model *model) {
+  return model ? model->num_weights : 0;
+}
+
 size_t seqc_rt_model_num_states(const seqc_model *model) {
   return model ? model->num_states : 0;
 }
@@ -429,6 +594,13 @@ const seqc_tensor_info *seqc_rt_model_input(const seqc_model *model, size_t i) {
   if (!model || i >= model->num_inputs)
     return NULL;
   return &model_input_tensor(model, i)->info;
+}
+
+const seqc_tensor_info *seqc_rt_model_weight(const seqc_model *model,
+                                             size_t k) {
+  if (!model || k >= model->num_weights)
+    return NULL;
+  return &model_weight_tensor(model, k)->info;
 }
 
 const seqc_tensor_info *seqc_rt_model_state(const seqc_model *model, size_t k) {
@@ -477,13 +649,15 @@ void seqc_model_bindings_clear(model_dim_bindings *b) {
 }
 
 static int is_state(const seqc_model *m, size_t tensor) {
-  return tensor >= m->num_inputs && tensor < m->num_inputs + m->num_states;
+  return tensor >= model_state_index(m, 0) &&
+         tensor < model_state_index(m, m->num_states);
 }
 
 static const char *role(const seqc_model *m, size_t tensor) {
-  return tensor < m->num_inputs ? "input"
-         : is_state(m, tensor)  ? "state"
-                                : "output";
+  return tensor < m->num_inputs                 ? "input"
+         : tensor < model_state_index(m, 0)     ? "weight"
+         : is_state(m, tensor)                  ? "state"
+                                                : "output";
 }
 
 void seqc_model_format_shape(char *buf, size_t size, int64_t rank,
@@ -646,16 +820,17 @@ _Static_assert(sizeof(intptr_t) == sizeof(int64_t),
 // The results record holds the outputs, then the next states: the tensor
 // (index into m->tensors) behind result r.
 static size_t result_tensor(const seqc_model *m, size_t r) {
-  return r < m->num_outputs ? m->num_inputs + m->num_states + r
-                            : m->num_inputs + (r - m->num_outputs);
+  return r < m->num_outputs ? model_state_index(m, m->num_states) + r
+                            : model_state_index(m, r - m->num_outputs);
 }
 
 static size_t num_results(const seqc_model *m) {
   return m->num_outputs + m->num_states;
 }
 
+// Inputs, weights, states: also their order in m->tensors.
 static size_t num_args(const seqc_model *m) {
-  return m->num_inputs + m->num_states;
+  return m->num_inputs + m->num_weights + m->num_states;
 }
 
 // Whether result r's allocation is also another result's or an argument's.
@@ -843,9 +1018,12 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
   const size_t nargs = num_args(m), nresults = num_results(m);
   size_t off = 0;
   args[0] = out_words;
+  const size_t first_state = model_state_index(m, 0);
   for (size_t a = 0; a < nargs; ++a) {
-    const seqc_tensor *t =
-        a < num_inputs ? &inputs[a] : &states[a - num_inputs];
+    // Weights are dense and aligned (bind_weights saw to it).
+    const seqc_tensor *t = a < num_inputs    ? &inputs[a]
+                           : a < first_state ? &m->weights[a - num_inputs]
+                                             : &states[a - first_state];
     void *data = t->data;
     packed[a] = NULL;
     if (!seqc_rt_tensor_is_contiguous(t)) {

@@ -2,16 +2,19 @@
 //
 // Private to the runtime: neither installed nor exported (the names avoid the
 // exported seqc_rt_ prefix). A parsed signature keeps its tensors in line
-// order: inputs, then states, then outputs. One invoke core validates the
-// caller's tensors, builds the descriptors, calls the model and delivers its
-// results; seqc_rt_model_run calls it without states, seqc_rt_stream_step
-// with the stream's state buffers.
+// order: inputs, then weights, then states, then outputs, which is also the
+// order of the model's arguments (inputs, weights, states). One invoke core
+// validates the caller's tensors, builds the descriptors, calls the model and
+// delivers its results; seqc_rt_model_run calls it without states,
+// seqc_rt_stream_step with the stream's state buffers; both pass the weights
+// bound at open.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SEQC_RUNTIME_MODEL_INTERNAL_H
 #define SEQC_RUNTIME_MODEL_INTERNAL_H
 
 #include "seqc/model.h"
+#include "seqc/safetensors.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,24 +32,40 @@ struct seqc_model {
   const seqc_model_api *api;
   char *text; // the signature, tokenized in place; names point into it
   size_t num_inputs;
+  size_t num_weights;
   size_t num_states;
   size_t num_outputs;
-  model_tensor *tensors; // inputs, then states, then outputs (line order)
+  // inputs, then weights, then states, then outputs (line order)
+  model_tensor *tensors;
   size_t num_dim_names;
   const char *dim_names[SEQC_RT_MODEL_MAX_DIM_NAMES];
+  // Weights (num_weights > 0 only): the mapped file, and one dense tensor per
+  // weight line, pointing into the mapping or into weight_buffers[k] (a
+  // converted or realigned copy, else NULL). Set by open_weights.
+  seqc_safetensors *weights_file;
+  seqc_tensor *weights;
+  void **weight_buffers;
 };
 
+// Index into seqc_model.tensors of state k.
+static inline size_t model_state_index(const seqc_model *m, size_t k) {
+  return m->num_inputs + m->num_weights + k;
+}
 static inline const model_tensor *model_input_tensor(const seqc_model *m,
                                                      size_t i) {
   return &m->tensors[i];
 }
+static inline const model_tensor *model_weight_tensor(const seqc_model *m,
+                                                      size_t k) {
+  return &m->tensors[m->num_inputs + k];
+}
 static inline const model_tensor *model_state_tensor(const seqc_model *m,
                                                      size_t k) {
-  return &m->tensors[m->num_inputs + k];
+  return &m->tensors[model_state_index(m, k)];
 }
 static inline const model_tensor *model_output_tensor(const seqc_model *m,
                                                       size_t o) {
-  return &m->tensors[m->num_inputs + m->num_states + o];
+  return &m->tensors[m->num_inputs + m->num_weights + m->num_states + o];
 }
 
 // Extents bound to dimension names during one run, and the tensor (index into
@@ -60,10 +79,17 @@ typedef struct model_dim_bindings {
 
 void seqc_model_bindings_clear(model_dim_bindings *b);
 
+// seqc_rt_model_open (weights_path NULL) and seqc_rt_model_open_weights;
+// `caller` is the public function the error messages point to for the
+// other kind of api ("seqc_rt_model_open" or "seqc_rt_stream_open").
+seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
+                            const char *caller, seqc_model **out,
+                            seqc_error *err);
+
 // The invoke core. `inputs`/`outputs` as for seqc_rt_model_run (same checks,
 // same two output modes, same cleanup on failure). `states` is NULL when the
 // model has none, else m->num_states dense tensors (offset 0, the model's
-// dtype and bound shape) passed to the model after the inputs; on success
+// dtype and bound shape) passed to the model after the inputs and weights; on success
 // each receives the model's next state by copy and the model's buffer is
 // released, and on failure none is written. `b` holds the preset bindings
 // (cleared for a plain run) and is updated with what the inputs bind.

@@ -76,7 +76,7 @@ static seqc_status bind_dims(seqc_stream *s, const seqc_dim_binding *dims,
       int id = t->dim_ids[d];
       if (id >= 0 && !used[id]) {
         used[id] = 1;
-        first_state[id] = (int)(m->num_inputs + k);
+        first_state[id] = (int)model_state_index(m, k);
       }
     }
   }
@@ -167,19 +167,22 @@ static seqc_status alloc_states(seqc_stream *s, seqc_error *err) {
   return SEQC_OK;
 }
 
-seqc_status seqc_rt_stream_open(const seqc_model_api *step_api,
-                                const seqc_dim_binding *dims, size_t num_dims,
-                                seqc_stream **out, seqc_error *err) {
+static seqc_status stream_open(const seqc_model_api *step_api,
+                               const char *weights_path,
+                               const seqc_dim_binding *dims, size_t num_dims,
+                               seqc_stream **out, seqc_error *err) {
   if (out)
     *out = NULL;
   if (!step_api || !out || (num_dims && !dims))
     return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
-                             "seqc_rt_stream_open: step_api and out must not "
-                             "be NULL, nor dims when num_dims > 0");
+                             "seqc_rt_stream_open%s: step_api and out must "
+                             "not be NULL, nor dims when num_dims > 0",
+                             weights_path ? "_weights" : "");
   seqc_stream *s = calloc(1, sizeof(*s));
   if (!s)
     return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
-  seqc_status status = seqc_rt_model_open(step_api, &s->model, err);
+  seqc_status status = seqc_model_open(step_api, weights_path,
+                                       "seqc_rt_stream_open", &s->model, err);
   if (status != SEQC_OK) {
     seqc_rt_stream_close(s);
     return status;
@@ -204,6 +207,26 @@ seqc_status seqc_rt_stream_open(const seqc_model_api *step_api,
   *out = s;
   seqc_rt_clear_error(err);
   return SEQC_OK;
+}
+
+seqc_status seqc_rt_stream_open(const seqc_model_api *step_api,
+                                const seqc_dim_binding *dims, size_t num_dims,
+                                seqc_stream **out, seqc_error *err) {
+  return stream_open(step_api, NULL, dims, num_dims, out, err);
+}
+
+seqc_status seqc_rt_stream_open_weights(const seqc_model_api *step_api,
+                                        const char *weights_path,
+                                        const seqc_dim_binding *dims,
+                                        size_t num_dims, seqc_stream **out,
+                                        seqc_error *err) {
+  if (out)
+    *out = NULL;
+  if (!weights_path)
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "seqc_rt_stream_open_weights: weights_path must "
+                             "not be NULL");
+  return stream_open(step_api, weights_path, dims, num_dims, out, err);
 }
 
 seqc_status seqc_rt_stream_reset(seqc_stream *stream) {

@@ -94,7 +94,17 @@ typedef struct seqc_tensor_info {
  * dynamic dim named); num_inputs/num_outputs count only `in`/`out` lines.
  * Its invoke takes args[1..] = the inputs' then the states' descriptors, and
  * its results record is the outputs' then the next states' descriptors, each
- * malloc'd like an output. seqc/stream.h drives it. */
+ * malloc'd like an output. seqc/stream.h drives it.
+ *
+ * A model compiled with `seqc --external-weights` keeps its weight constants
+ * in a safetensors file instead of its code. Its signatures (plain and step)
+ * add `weight` lines after the inputs ("weight weight0 f32 [1,8,4]", static
+ * dims only), named as the tensors of that file; its invoke takes args[1..]
+ * = the inputs', then the weights', then any states' descriptors. The
+ * weights are only read, never returned or freed by the model. Order of the
+ * lines: in, weight, state, out; num_inputs/num_outputs count only `in`/`out`
+ * lines. seqc_rt_model_open_weights / seqc_rt_stream_open_weights bind the
+ * file. */
 typedef void (*seqc_model_invoke_fn)(void **args);
 
 typedef struct seqc_model_api {

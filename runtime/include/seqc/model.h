@@ -7,12 +7,14 @@
  * model. This is what seq-run and other generic tools use; applications that
  * know their model call its typed C API instead.
  *
- * Signature grammar (one line per tensor, inputs first, then states, then
- * outputs; '\n'-terminated, the last newline may be omitted; single spaces,
- * no other whitespace):
- *   line  := ("in" | "state" | "out") " " IDENT " " DTYPE " [" dims "]"
+ * Signature grammar (one line per tensor, inputs first, then weights, then
+ * states, then outputs; '\n'-terminated, the last newline may be omitted;
+ * single spaces, no other whitespace):
+ *   line  := ("in" | "weight" | "state" | "out") " " IDENT " " DTYPE
+ *            " [" dims "]"
  *   dims  := "" | dim ("," dim)*          (at most SEQC_MAX_RANK dims)
- *   dim   := DIGITS | IDENT | "?"          ("?" not in a state line)
+ *   dim   := DIGITS | IDENT | "?"          ("?" not in a state line; only
+ *                                           DIGITS in a weight line)
  *   IDENT := [A-Za-z_][A-Za-z0-9_]*
  *   DTYPE := f32 | f16 | bf16 | f64 | i8 | i32 | i64 | bool | u8
  * Tensor names are unique across all roles. A named dimension is dynamic and
@@ -21,6 +23,11 @@
  * chunk by chunk through seqc/stream.h, which passes the states after the
  * inputs and receives the next states after the outputs; the api record's
  * num_inputs/num_outputs count only the `in`/`out` lines.
+ * `weight` lines appear in a model compiled with `seqc --external-weights`:
+ * its weights live in a safetensors file (tensors named as the lines) that
+ * seqc_rt_model_open_weights / seqc_rt_stream_open_weights map and check
+ * once; the runtime passes them after the inputs (before any state) on
+ * every call.
  *
  * Threads: a seqc_model is read-only after open; any number of threads may
  * call seqc_rt_model_run on one model at once (the model's own code must be
@@ -39,12 +46,12 @@ extern "C" {
 /* Limits that keep seqc_rt_model_run free of allocation: its descriptors and
  * argument array live in fixed-size stack arrays (about 12 KiB). A model
  * beyond them is rejected by seqc_rt_model_open with SEQC_ERR_UNSUPPORTED.
- * States count towards both limits: inputs + states <= MAX_INPUTS, outputs +
- * states <= MAX_OUTPUTS. */
+ * Weights and states count towards the limits: inputs + weights + states <=
+ * MAX_INPUTS, outputs + states <= MAX_OUTPUTS. */
 #define SEQC_RT_MODEL_MAX_INPUTS 128
 #define SEQC_RT_MODEL_MAX_OUTPUTS 128
-/* Total descriptor words (3 + 2 * rank per tensor) of all inputs and states,
- * and separately of all outputs and states. */
+/* Total descriptor words (3 + 2 * rank per tensor) of all inputs, weights and
+ * states, and separately of all outputs and states. */
 #define SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS 512
 /* Distinct dimension names in one signature. */
 #define SEQC_RT_MODEL_MAX_DIM_NAMES 64
@@ -56,11 +63,32 @@ typedef struct seqc_model seqc_model;
  * api/out, missing invoke), SEQC_ERR_UNSUPPORTED (other ABI version, reserved
  * field set, limits above), SEQC_ERR_FORMAT (malformed signature, naming the
  * line), SEQC_ERR_OUT_OF_MEMORY. *out is NULL on failure. The api record and
- * the code behind it must outlive the seqc_model (keep the library loaded). */
+ * the code behind it must outlive the seqc_model (keep the library loaded).
+ * A model with `weight` lines is refused (SEQC_ERR_INVALID_ARGUMENT): open
+ * it with seqc_rt_model_open_weights. */
 seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
                                seqc_error *err);
 
-/* Releases a model from seqc_rt_model_open; NULL is a no-op. */
+/* Opens a model whose weights live in a safetensors file (seqc
+ * --external-weights writes <base>.safetensors): as seqc_rt_model_open, then
+ * maps `weights_path` read-only (seqc_rt_safetensors_open, fully validated)
+ * and binds every `weight` line to the tensor of the same name. Each must
+ * have the weight's exact shape and dtype; an f32 weight also accepts an
+ * F16 or BF16 tensor, converted once into an owned 64-byte aligned buffer,
+ * and data the file leaves unaligned for its dtype is copied to an aligned
+ * buffer; everything else is used in place. Tensors the model does not name
+ * are ignored. Errors name the file and the tensor: SEQC_ERR_IO or the
+ * reader's status (unreadable or malformed file), SEQC_ERR_FORMAT (missing
+ * tensors, all listed), SEQC_ERR_DTYPE, SEQC_ERR_SHAPE (expected vs
+ * found), SEQC_ERR_INVALID_ARGUMENT (NULL weights_path, or an api without
+ * weight lines: open it with seqc_rt_model_open). The file stays mapped,
+ * and must not be modified, until seqc_rt_model_close. */
+seqc_status seqc_rt_model_open_weights(const seqc_model_api *api,
+                                       const char *weights_path,
+                                       seqc_model **out, seqc_error *err);
+
+/* Releases a model from seqc_rt_model_open(_weights), unmapping its
+ * weights; NULL is a no-op. */
 void seqc_rt_model_close(seqc_model *model);
 
 const char *seqc_rt_model_name(const seqc_model *model);
@@ -68,6 +96,9 @@ size_t seqc_rt_model_num_inputs(const seqc_model *model);
 size_t seqc_rt_model_num_outputs(const seqc_model *model);
 /* Number of `state` lines: 0 for a plain model, > 0 for a step api. */
 size_t seqc_rt_model_num_states(const seqc_model *model);
+/* Number of `weight` lines: > 0 only for a model opened with
+ * seqc_rt_model_open_weights (or a stream's step api). */
+size_t seqc_rt_model_num_weights(const seqc_model *model);
 
 /* The description of input/output i, or NULL when i is out of range. Shapes
  * hold SEQC_DIM_DYNAMIC for named and '?' dims; dim_names is NULL when the
@@ -75,6 +106,10 @@ size_t seqc_rt_model_num_states(const seqc_model *model);
  * pointers stay valid until seqc_rt_model_close. */
 const seqc_tensor_info *seqc_rt_model_input(const seqc_model *model, size_t i);
 const seqc_tensor_info *seqc_rt_model_output(const seqc_model *model, size_t i);
+/* The description of weight k (static shape, dim_names NULL), or NULL when k
+ * is out of range. */
+const seqc_tensor_info *seqc_rt_model_weight(const seqc_model *model,
+                                             size_t k);
 /* The description of state k (every dynamic dim named), or NULL when k is out
  * of range. */
 const seqc_tensor_info *seqc_rt_model_state(const seqc_model *model, size_t k);

@@ -44,6 +44,18 @@ seqc_status seqc_rt_stream_open(const seqc_model_api *step_api,
                                 const seqc_dim_binding *dims, size_t num_dims,
                                 seqc_stream **out, seqc_error *err);
 
+/* seqc_rt_stream_open for a step api whose weights live in a safetensors
+ * file (`weight` lines, seqc --external-weights): maps and checks
+ * `weights_path` as seqc_rt_model_open_weights does and passes the weights
+ * after the inputs at every step. The file stays mapped until the stream is
+ * closed. seqc_rt_stream_open refuses such an api, and this function an api
+ * without weights, with SEQC_ERR_INVALID_ARGUMENT. */
+seqc_status seqc_rt_stream_open_weights(const seqc_model_api *step_api,
+                                        const char *weights_path,
+                                        const seqc_dim_binding *dims,
+                                        size_t num_dims, seqc_stream **out,
+                                        seqc_error *err);
+
 /* Releases a stream and its states; NULL is a no-op. */
 void seqc_rt_stream_close(seqc_stream *stream);
 
@@ -65,9 +77,9 @@ seqc_tensor *seqc_rt_stream_state(seqc_stream *stream, size_t k);
 /* Runs one chunk. inputs/outputs exactly as seqc_rt_model_run (the same
  * validation, including named dims, which must also agree with the dims the
  * stream was opened with; the same two output modes); the current states are
- * passed after the inputs, and on success each state is replaced by the
- * model's next state. On any failure the states are unchanged and no buffer
- * is leaked. */
+ * passed after the inputs (and any weights), and on success each state is
+ * replaced by the model's next state. On any failure the states are
+ * unchanged and no buffer is leaked. */
 seqc_status seqc_rt_stream_step(seqc_stream *stream, const seqc_tensor *inputs,
                                 size_t num_inputs, seqc_tensor *outputs,
                                 size_t num_outputs, seqc_error *err);

@@ -292,7 +292,8 @@ TEST(Model, RejectsMalformedSignatures) {
     const char *needle;
   } cases[] = {
       {"inp x f32 [4]\nout y f32 [4]", 1, 1,
-       "signature line 1 \"inp x f32 [4]\": expected 'in', 'state' or 'out'"},
+       "signature line 1 \"inp x f32 [4]\": expected 'in', 'weight', "
+       "'state' or 'out'"},
       {"in x f32 [4]\nout 1y f32 [4]", 1, 1,
        "signature line 2 \"out 1y f32 [4]\": tensor name '1y' is not an "
        "identifier"},
@@ -332,7 +333,8 @@ TEST(Model, RejectsMalformedSignatures) {
       {"", 1, 1, "signature lists 0 input(s) and 0 output(s)"},
       {"in x f32 [4]\r\nout y f32 [4]", 1, 1,
        "expected the dimensions as '[d0,d1,...]'"},
-      {"in\tx f32 [4]\nout y f32 [4]", 1, 1, "expected 'in', 'state' or 'out'"},
+      {"in\tx f32 [4]\nout y f32 [4]", 1, 1,
+       "expected 'in', 'weight', 'state' or 'out'"},
       {"in x f32\nout y f32 [4]", 1, 1,
        "expected 'DTYPE [DIMS]' after the name"},
       {"in x\nout y f32 [4]", 1, 1, "expected 'NAME DTYPE [DIMS]'"},

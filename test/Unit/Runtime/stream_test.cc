@@ -270,13 +270,13 @@ TEST(Stream, RejectsMalformedStateLines) {
        "is '?'; a state's dynamic dimensions must be named"},
       {"in x f32 [T,B]\nout y f32 [T,B]\nstate s f32 [B]",
        "model 'bad': signature line 3 \"state s f32 [B]\": state 's' follows "
-       "an output (the order is in, state, out)"},
+       "an output (the order is in, weight, state, out)"},
       {"state s f32 [B]\nin x f32 [T,B]\nout y f32 [T,B]",
        "model 'bad': signature line 2 \"in x f32 [T,B]\": input 'x' follows a "
-       "state (the order is in, state, out)"},
+       "state (the order is in, weight, state, out)"},
       {"in x f32 [T,B]\nstate s f32 [B]\nout y f32 [T,B]\nin z f32 [B]",
        "model 'bad': signature line 4 \"in z f32 [B]\": input 'z' follows an "
-       "output (the order is in, state, out)"},
+       "output (the order is in, weight, state, out)"},
       {"in s f32 [T,B]\nstate s f32 [B]\nout y f32 [T,B]",
        "model 'bad': signature line 2 \"state s f32 [B]\": tensor name 's' is "
        "also used on line 1"},
@@ -285,7 +285,7 @@ TEST(Stream, RejectsMalformedStateLines) {
        "also used on line 2"},
       {"in x f32 [T,B]\nstates s f32 [B]\nout y f32 [T,B]",
        "model 'bad': signature line 2 \"states s f32 [B]\": expected 'in', "
-       "'state' or 'out', a space, then 'NAME DTYPE [DIMS]'"},
+       "'weight', 'state' or 'out', a space, then 'NAME DTYPE [DIMS]'"},
       {"in x f32 [T,B]\nstate s f33 [B]\nout y f32 [T,B]",
        "model 'bad': signature line 2 \"state s f33 [B]\": unknown dtype "
        "'f33' (expected f32, f16, bf16, f64, i8, i32, i64, bool or u8)"},
@@ -326,9 +326,9 @@ TEST(Stream, StatesCountTowardsTheLimits) {
   seqc_error err{};
   EXPECT_EQ(seqc_rt_model_open(&api, &m, &err), SEQC_ERR_UNSUPPORTED);
   EXPECT_STREQ(err.message,
-               "model 'many' has 1 inputs, 128 states and 1 outputs; this "
-               "runtime supports at most 128 inputs plus states and 128 "
-               "outputs plus states");
+               "model 'many' has 1 inputs, 0 weights, 128 states and 1 "
+               "outputs; this runtime supports at most 128 inputs plus "
+               "weights plus states and 128 outputs plus states");
 }
 
 //===----------------------------------------------------------------------===//
