@@ -1,6 +1,8 @@
 //===- Import.cpp - model files into the seq dialect --------------------===//
 
 #include "compiler/Import/Import.h"
+#include "compiler/Import/ModelDescription/ModelDescription.h"
+#include "compiler/Import/Onnx/OnnxImporter.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
@@ -46,12 +48,17 @@ OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,
                                   MLIRContext *context,
                                   const ImportOptions &options) {
   StringRef extension = llvm::sys::path::extension(path);
-  if (extension == ".seq" || extension == ".onnx") {
-    emitError(fileLocation(context, path))
-        << "the " << extension
-        << " front end is not part of this build yet; compile a .mlir model "
-           "(seq dialect)";
-    return nullptr;
+  if (extension == ".seq")
+    return importModelDescription(path, sourceMgr, context,
+                                  options.weightsPath);
+  if (extension == ".onnx") {
+    if (!options.weightsPath.empty()) {
+      emitError(fileLocation(context, path))
+          << "--weights applies to .seq models; an .onnx model holds its "
+             "weights as initializers";
+      return nullptr;
+    }
+    return importOnnx(path, context);
   }
   return importMLIR(path, sourceMgr, context, options);
 }

@@ -1,0 +1,145 @@
+//===- Layers.cpp - the layers a model description may use ---------------===//
+
+#include "compiler/Import/ModelDescription/Layers.h"
+
+using namespace mlir;
+
+namespace seqc::md {
+
+const std::vector<LayerSpec> &layerSpecs() {
+  static const std::vector<LayerSpec> specs = [] {
+    KwSpec name{"name", KwType::Name};
+    std::vector<KwSpec> recurrent = {
+        {"hidden", KwType::Int},        {"num_layers", KwType::Int},
+        {"bidirectional", KwType::Bool}, {"batch_first", KwType::Bool},
+        {"bias", KwType::Bool},          {"dropout", KwType::Float},
+        name};
+    std::vector<KwSpec> lstm = recurrent;
+    lstm.push_back({"proj_size", KwType::Int});
+    std::vector<KwSpec> rnn = recurrent;
+    rnn.push_back({"nonlinearity", KwType::Name, false, {"tanh", "relu"}});
+    return std::vector<LayerSpec>{
+        {"lstm", 1, 1, lstm},
+        {"gru", 1, 1, recurrent},
+        {"rnn", 1, 1, rnn},
+        {"linear", 1, 1, {{"out", KwType::Int}, {"bias", KwType::Bool}, name}},
+        {"relu", 1, 1, {}},
+        {"tanh", 1, 1, {}},
+        {"sigmoid", 1, 1, {}},
+        {"silu", 1, 1, {}},
+        {"gelu", 1, 1, {{"approximate", KwType::Name, false, {"none", "tanh"}}}},
+        {"add", 2, 64, {}},
+        {"mul", 2, 64, {}},
+        {"concat", 2, 64, {{"dim", KwType::Int}}},
+        {"softmax", 1, 1, {{"dim", KwType::Int}}},
+        {"dropout", 1, 1, {{"p", KwType::Float}}},
+        {"last", 1, 1, {{"dim", KwType::Int}}},
+        {"transpose", 1, 1,
+         {{"dim0", KwType::Int, true}, {"dim1", KwType::Int, true}}},
+        {"layer_norm", 1, 1,
+         {{"eps", KwType::Float}, {"elementwise_affine", KwType::Bool},
+          {"bias", KwType::Bool}, name}},
+        {"embedding", 1, 1,
+         {{"num", KwType::Int}, {"dim", KwType::Int}, name}},
+        {"conv1d", 1, 1,
+         {{"out", KwType::Int}, {"kernel", KwType::Int},
+          {"stride", KwType::Int}, {"dilation", KwType::Int},
+          {"groups", KwType::Int}, {"padding", KwType::Int},
+          {"causal", KwType::Bool}, {"bias", KwType::Bool}, name}},
+        {"mha", 1, 1,
+         {{"heads", KwType::Int, true}, {"causal", KwType::Bool},
+          {"batch_first", KwType::Bool}, {"bias", KwType::Bool}, name}},
+    };
+  }();
+  return specs;
+}
+
+const LayerSpec *findSpec(StringRef name) {
+  for (const LayerSpec &spec : layerSpecs())
+    if (name == spec.name)
+      return &spec;
+  return nullptr;
+}
+
+static std::string kindName(KwType type) {
+  switch (type) {
+  case KwType::Int:
+    return "an integer";
+  case KwType::Float:
+    return "a number";
+  case KwType::Bool:
+    return "true or false";
+  case KwType::Name:
+    return "a name";
+  }
+  return "";
+}
+
+LogicalResult checkArguments(const LayerStmt &layer, const LayerSpec &spec,
+                             function_ref<InFlightDiagnostic(Pos)> error) {
+  size_t n = layer.operands.size();
+  if (n < spec.minOperands || n > spec.maxOperands) {
+    InFlightDiagnostic diag = error(layer.layerPos);
+    diag << layer.layer << " takes ";
+    if (spec.minOperands == spec.maxOperands)
+      diag << spec.minOperands << " operand"
+           << (spec.minOperands == 1 ? "" : "s");
+    else
+      diag << "at least " << spec.minOperands << " operands";
+    diag << ", found " << n;
+    return failure();
+  }
+  for (const Argument &arg : layer.keywords) {
+    const KwSpec *kw = nullptr;
+    for (const KwSpec &k : spec.keywords)
+      if (arg.key == k.name)
+        kw = &k;
+    if (!kw) {
+      InFlightDiagnostic diag = error(arg.keyPos);
+      diag << "unknown keyword '" << arg.key << "' for " << layer.layer;
+      if (spec.keywords.empty()) {
+        diag << " (it takes none)";
+      } else {
+        diag << "; expected one of:";
+        for (const KwSpec &k : spec.keywords)
+          diag << " " << k.name;
+      }
+      return failure();
+    }
+    using LK = Literal::Kind;
+    LK kind = arg.value.kind;
+    bool ok = kw->type == KwType::Int    ? kind == LK::Int
+              : kw->type == KwType::Float ? kind == LK::Int || kind == LK::Float
+              : kw->type == KwType::Bool  ? kind == LK::Bool
+                                         : kind == LK::Ident || kind == LK::String;
+    if (!ok) {
+      error(arg.value.pos) << "keyword '" << arg.key << "' of " << layer.layer
+                           << " expects " << kindName(kw->type) << ", found '"
+                           << arg.value.text << "'";
+      return failure();
+    }
+    if (!kw->choices.empty() &&
+        llvm::none_of(kw->choices,
+                      [&](const char *c) { return arg.value.text == c; })) {
+      InFlightDiagnostic diag = error(arg.value.pos);
+      diag << "keyword '" << arg.key << "' of " << layer.layer
+           << " expects one of:";
+      for (const char *c : kw->choices)
+        diag << " " << c;
+      diag << "; found '" << arg.value.text << "'";
+      return failure();
+    }
+  }
+  for (const KwSpec &k : spec.keywords) {
+    if (k.required &&
+        llvm::none_of(layer.keywords,
+                      [&](const Argument &a) { return a.key == k.name; })) {
+      error(layer.layerPos) << layer.layer << " needs the keyword '" << k.name
+                            << "' (" << kindName(k.type) << ")";
+      return failure();
+    }
+  }
+  return success();
+}
+
+} // namespace seqc::md

@@ -1,0 +1,409 @@
+//===- ModelDescription.cpp - .seq model descriptions into seq -----------===//
+//
+// Walks the layer DAG from every statement (dependencies first, so layers
+// may be written in any order), checks each layer's operands, keywords and
+// weights, and emits seq ops plus upstream tensor/linalg/arith glue.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/ModelDescription/ModelDescription.h"
+
+#include "compiler/Import/ModelDescription/Emitter.h"
+
+using namespace mlir;
+
+namespace seqc {
+namespace md {
+
+const Argument *Emitter::keyword(StringRef name) const {
+  for (const Argument &a : current->keywords)
+    if (a.key == name)
+      return &a;
+  return nullptr;
+}
+
+std::string Emitter::describe(const Val &v, StringRef name) const {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "'" << name << "' is ";
+  Type elt = v.type().getElementType();
+  if (elt.isF32())
+    os << "f32";
+  else
+    os << elt;
+  os << "[";
+  for (int64_t i = 0; i < v.rank(); ++i) {
+    if (i)
+      os << ", ";
+    if (!v.dims[i].empty())
+      os << v.dims[i];
+    else if (v.type().isDynamicDim(i))
+      os << "?";
+    else
+      os << v.type().getDimSize(i);
+  }
+  os << "]";
+  return s;
+}
+
+LogicalResult Emitter::expectFloat(const Val &v, int64_t rank,
+                                   StringRef what) {
+  if (isa<FloatType>(v.type().getElementType()) &&
+      (rank < 0 ? v.rank() >= 1 : v.rank() == rank))
+    return success();
+  error(current->operands[0].value.pos)
+      << current->layer << " expects " << what << "; "
+      << describe(v, current->operands[0].value.text);
+  return failure();
+}
+
+FailureOr<int64_t> Emitter::staticDim(const Val &v, int64_t dim,
+                                      StringRef what) {
+  if (!v.type().isDynamicDim(dim))
+    return v.type().getDimSize(dim);
+  error(current->operands[0].value.pos)
+      << current->layer << " needs a fixed " << what << " (dimension " << dim
+      << "); " << describe(v, current->operands[0].value.text);
+  return failure();
+}
+
+FailureOr<WeightTensor> Emitter::weight(StringRef suffix) {
+  std::string name = prefix() + "." + suffix.str();
+  if (!weights.isOpen()) {
+    error(current->layerPos)
+        << current->layer << " '" << current->name << "' reads weight '"
+        << name << "' but no weights file is given; name one with "
+        << "`weights \"FILE.safetensors\"` or pass --weights";
+    return failure();
+  }
+  return weights.read(name, here());
+}
+
+LogicalResult Emitter::expectShape(const WeightTensor &w,
+                                   ArrayRef<int64_t> expected, StringRef why) {
+  if (ArrayRef<int64_t>(w.shape) == expected)
+    return success();
+  InFlightDiagnostic diag = error(current->layerPos);
+  diag << "weight '" << w.name << "' is " << formatShape(w.shape) << " but "
+       << why << " needs " << formatShape(expected);
+  diag.attachNote(weights.getLocation())
+      << "'" << w.name << "' is read from '" << weights.getPath() << "'";
+  return failure();
+}
+
+LogicalResult Emitter::checkKwAgainst(StringRef kw, int64_t fromWeights,
+                                      const WeightTensor &w, StringRef what) {
+  const Argument *a = keyword(kw);
+  if (!a || a->value.intValue == fromWeights)
+    return success();
+  InFlightDiagnostic diag = error(a->keyPos);
+  diag << kw << "=" << a->value.intValue << " but weight '" << w.name
+       << "' is " << formatShape(w.shape) << ", " << what << " "
+       << fromWeights;
+  diag.attachNote(weights.getLocation())
+      << "'" << w.name << "' is read from '" << weights.getPath() << "'";
+  return failure();
+}
+
+Value Emitter::constant(ArrayRef<int64_t> shape, ArrayRef<float> data) {
+  auto type = RankedTensorType::get(shape, b.getF32Type());
+  return arith::ConstantOp::create(b, here(), DenseElementsAttr::get(type, data));
+}
+
+Value Emitter::dimValue(Value v, int64_t dim) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!type.isDynamicDim(dim))
+    return arith::ConstantIndexOp::create(b, here(), type.getDimSize(dim));
+  return tensor::DimOp::create(b, here(), v, dim);
+}
+
+OpFoldResult Emitter::dimFold(Value v, int64_t dim) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!type.isDynamicDim(dim))
+    return b.getIndexAttr(type.getDimSize(dim));
+  return tensor::DimOp::create(b, here(), v, dim).getResult();
+}
+
+Value Emitter::emptyTensor(ArrayRef<int64_t> shape, ArrayRef<Value> dynSizes,
+                           Type elt) {
+  return tensor::EmptyOp::create(b, here(), shape, elt, dynSizes);
+}
+
+Val Emitter::transpose(const Val &v, ArrayRef<int64_t> perm) {
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dyn;
+  Val out;
+  for (int64_t p : perm) {
+    shape.push_back(v.type().getDimSize(p));
+    if (v.type().isDynamicDim(p))
+      dyn.push_back(dimValue(v.value, p));
+    out.dims.push_back(v.dims[p]);
+  }
+  Value init = emptyTensor(shape, dyn, v.type().getElementType());
+  out.value =
+      linalg::TransposeOp::create(b, here(), v.value, init, perm).getResult()[0];
+  return out;
+}
+
+Val Emitter::linearOp(const Val &x, const WeightTensor &w,
+                      const WeightTensor *bias) {
+  Value wc = constant(w.shape, w.data);
+  Value bc = bias ? constant(bias->shape, bias->data) : Value();
+  SmallVector<int64_t> shape(x.type().getShape());
+  shape.back() = w.shape[0];
+  auto type = RankedTensorType::get(shape, x.type().getElementType());
+  Val out;
+  out.value = seq::LinearOp::create(b, here(), type, x.value, wc, bc);
+  out.dims = x.dims;
+  out.dims.back() = "";
+  return out;
+}
+
+FailureOr<int64_t> Emitter::normalizeDim(int64_t dim, int64_t rank,
+                                         StringRef kw) {
+  if (dim < -rank || dim >= rank) {
+    const Argument *a = keyword(kw);
+    error(a ? a->keyPos : current->layerPos)
+        << kw << "=" << dim << " is out of range for a rank-" << rank
+        << " operand";
+    return failure();
+  }
+  return dim < 0 ? dim + rank : dim;
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrences
+//===----------------------------------------------------------------------===//
+
+FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
+                                  ArrayRef<Val> operands) {
+  current = &layer;
+  StringRef kind = layer.layer;
+  if (kind == "lstm" || kind == "gru" || kind == "rnn")
+    return emitRecurrence(operands[0]);
+  if (kind == "linear")
+    return emitLinear(operands[0]);
+  if (kind == "layer_norm")
+    return emitLayerNorm(operands[0]);
+  if (kind == "embedding")
+    return emitEmbedding(operands[0]);
+  if (kind == "conv1d")
+    return emitConv1d(operands[0]);
+  if (kind == "mha")
+    return emitAttention(operands[0]);
+  if (kind == "add" || kind == "mul")
+    return emitElementwise(operands);
+  if (kind == "concat")
+    return emitConcat(operands);
+  if (kind == "softmax")
+    return emitSoftmax(operands[0]);
+  if (kind == "last")
+    return emitLast(operands[0]);
+  if (kind == "transpose")
+    return emitTranspose(operands[0]);
+  if (kind == "dropout")
+    return operands[0];
+  // Activations.
+  if (failed(expectFloat(operands[0], -1, "a float input")))
+    return failure();
+  seq::ActivationKind act =
+      kind == "relu"      ? seq::ActivationKind::relu
+      : kind == "tanh"    ? seq::ActivationKind::tanh
+      : kind == "sigmoid" ? seq::ActivationKind::sigmoid
+      : kind == "silu"    ? seq::ActivationKind::silu
+      : nameKw("approximate", "none") == "tanh" ? seq::ActivationKind::gelu_tanh
+                                                : seq::ActivationKind::gelu;
+  Val out = operands[0];
+  out.value = seq::ActivationOp::create(
+      b, here(), seq::ActivationAttr::get(ctx, act), operands[0].value);
+  return out;
+}
+
+FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
+  auto it = values.find(name);
+  if (it != values.end() && state.lookup(name) != 1)
+    return it->second;
+  auto layerIt = layers.find(name);
+  if (layerIt == layers.end()) {
+    error(use) << "undefined name '" << name << "'";
+    return failure();
+  }
+  if (state.lookup(name) == 1) {
+    InFlightDiagnostic diag = error(use);
+    diag << "'" << name << "' depends on itself: ";
+    auto start = llvm::find(stack, name);
+    for (auto s = start; s != stack.end(); ++s)
+      diag << *s << " -> ";
+    diag << name;
+    return failure();
+  }
+  const LayerStmt &layer = *layerIt->second;
+  const LayerSpec *spec = findSpec(layer.layer);
+  if (!spec) {
+    InFlightDiagnostic diag = error(layer.layerPos);
+    diag << "unknown layer '" << layer.layer << "'; known layers:";
+    for (const LayerSpec &s : layerSpecs())
+      diag << " " << s.name;
+    return failure();
+  }
+  current = &layer;
+  if (failed(checkArguments(layer, *spec, [&](Pos p) { return error(p); })))
+    return failure();
+  state[name] = 1;
+  stack.push_back(name);
+  SmallVector<Val> operands;
+  for (const Argument &arg : layer.operands) {
+    FailureOr<Val> v = resolve(arg.value.text, arg.value.pos);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  stack.pop_back();
+  FailureOr<Val> result = emitLayer(layer, operands);
+  if (failed(result))
+    return failure();
+  state[name] = 2;
+  values[name] = *result;
+  return result;
+}
+
+OwningOpRef<ModuleOp> Emitter::emit() {
+  // Names: inputs and layers share one namespace.
+  llvm::StringMap<Pos> defined;
+  auto define = [&](const std::string &name, Pos pos) {
+    auto [it, inserted] = defined.try_emplace(name, pos);
+    if (inserted)
+      return true;
+    InFlightDiagnostic diag = error(pos);
+    diag << "'" << name << "' is defined twice";
+    diag.attachNote(loc(it->second)) << "first defined here";
+    return false;
+  };
+
+  SmallVector<Type> argTypes;
+  SmallVector<SmallVector<std::string>> argDims;
+  for (const InputStmt &in : md.inputs) {
+    if (!define(in.name, in.namePos))
+      return nullptr;
+    Type elt = llvm::StringSwitch<Type>(in.dtype)
+                   .Case("f32", b.getF32Type())
+                   .Case("i64", b.getI64Type())
+                   .Case("i32", b.getI32Type())
+                   .Default(Type());
+    if (!elt) {
+      error(in.dtypePos) << "unknown dtype '" << in.dtype
+                         << "'; inputs are f32, i64 or i32";
+      return nullptr;
+    }
+    SmallVector<int64_t> shape;
+    SmallVector<std::string> dims;
+    for (const Dim &d : in.dims) {
+      shape.push_back(d.name.empty() ? d.size : ShapedType::kDynamic);
+      dims.push_back(d.name);
+    }
+    argTypes.push_back(RankedTensorType::get(shape, elt));
+    argDims.push_back(dims);
+  }
+  for (const LayerStmt &layer : md.layers) {
+    if (!define(layer.name, layer.namePos))
+      return nullptr;
+    layers[layer.name] = &layer;
+  }
+
+  OwningOpRef<ModuleOp> module =
+      ModuleOp::create(FileLineColLoc::get(ctx, path, 1, 1));
+  b.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(b, loc(md.modelPos), md.modelName,
+                                   b.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  auto dimsAttr = [&](ArrayRef<std::string> dims) {
+    SmallVector<Attribute> attrs;
+    for (const std::string &d : dims)
+      attrs.push_back(b.getStringAttr(d));
+    return b.getArrayAttr(attrs);
+  };
+  auto hasNamedDim = [](ArrayRef<std::string> dims) {
+    return llvm::any_of(dims, [](const std::string &d) { return !d.empty(); });
+  };
+  for (auto [i, in] : llvm::enumerate(md.inputs)) {
+    func.setArgAttr(i, "seq.name", b.getStringAttr(in.name));
+    if (hasNamedDim(argDims[i]))
+      func.setArgAttr(i, "seq.dims", dimsAttr(argDims[i]));
+    values[in.name] = Val{entry->getArgument(i), argDims[i]};
+    state[in.name] = 2;
+  }
+  b.setInsertionPointToEnd(entry);
+
+  // Every layer is emitted (and its weights checked), used or not.
+  for (const LayerStmt &layer : md.layers)
+    if (failed(resolve(layer.name, layer.namePos)))
+      return nullptr;
+
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  SmallVector<Val> outs;
+  for (const OutputRef &out : md.outputs) {
+    auto it = values.find(out.name);
+    if (it == values.end()) {
+      error(out.pos) << "undefined name '" << out.name << "'";
+      return nullptr;
+    }
+    outs.push_back(it->second);
+    results.push_back(it->second.value);
+    resultTypes.push_back(it->second.value.getType());
+  }
+  func::ReturnOp::create(b, loc(md.outputs.front().pos), results);
+  func.setFunctionType(b.getFunctionType(argTypes, resultTypes));
+  for (auto [i, out] : llvm::enumerate(md.outputs)) {
+    func.setResultAttr(i, "seq.name", b.getStringAttr(out.name));
+    if (hasNamedDim(outs[i].dims))
+      func.setResultAttr(i, "seq.dims", dimsAttr(outs[i].dims));
+  }
+  weights.warnUnused();
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+} // namespace md
+
+OwningOpRef<ModuleOp> importModelDescription(StringRef path,
+                                             llvm::SourceMgr &sourceMgr,
+                                             MLIRContext *context,
+                                             StringRef weightsPath) {
+  context->loadDialect<arith::ArithDialect, func::FuncDialect,
+                       linalg::LinalgDialect, tensor::TensorDialect,
+                       seq::SeqDialect>();
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &error);
+  if (!file) {
+    emitError(FileLineColLoc::get(context, path, 0, 0)) << error;
+    return nullptr;
+  }
+  StringRef text = file->getBuffer();
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  std::optional<md::ModelDescription> desc =
+      md::parseModelDescription(text, path, context);
+  if (!desc)
+    return nullptr;
+
+  md::Weights weights;
+  if (!weightsPath.empty()) {
+    if (failed(weights.open(weightsPath,
+                            FileLineColLoc::get(context, weightsPath, 0, 0))))
+      return nullptr;
+  } else if (desc->weights) {
+    SmallString<256> resolved(*desc->weights);
+    if (llvm::sys::path::is_relative(resolved)) {
+      resolved = llvm::sys::path::parent_path(path);
+      llvm::sys::path::append(resolved, *desc->weights);
+    }
+    if (failed(weights.open(resolved, FileLineColLoc::get(
+                                          context, path, desc->weightsPos.line,
+                                          desc->weightsPos.col))))
+      return nullptr;
+  }
+  return md::Emitter(*desc, path, context, weights).emit();
+}
+
+} // namespace seqc

@@ -1,0 +1,439 @@
+//===- Parser.cpp - lexer and parser for .seq model descriptions ---------===//
+
+#include "compiler/Import/ModelDescription/Parser.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <cctype>
+#include <cstdlib>
+
+using namespace mlir;
+
+namespace seqc::md {
+namespace {
+
+struct Token {
+  enum class Kind {
+    Ident, Int, Float, String, LParen, RParen, LBracket, RBracket, Comma,
+    Equal, Colon, Newline, Eof, Error
+  };
+  Kind kind = Kind::Eof;
+  std::string text;
+  Pos pos;
+};
+
+class Parser {
+public:
+  Parser(StringRef text, StringRef path, MLIRContext *ctx)
+      : text(text), path(path), ctx(ctx) {}
+
+  std::optional<ModelDescription> parse();
+
+private:
+  // Lexer.
+  char peekChar(size_t ahead = 0) const {
+    return index + ahead < text.size() ? text[index + ahead] : '\0';
+  }
+  char takeChar() {
+    char c = text[index++];
+    if (c == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+    return c;
+  }
+  Token lex();
+  void advance() { tok = lex(); }
+
+  InFlightDiagnostic error(Pos pos) {
+    return emitError(FileLineColLoc::get(ctx, path, pos.line, pos.col));
+  }
+  bool expect(Token::Kind kind, StringRef what) {
+    if (tok.kind == kind) {
+      advance();
+      return true;
+    }
+    if (tok.kind != Token::Kind::Error)
+      error(tok.pos) << "expected " << what << ", found " << describe(tok);
+    return false;
+  }
+  static std::string describe(const Token &t) {
+    switch (t.kind) {
+    case Token::Kind::Newline:
+      return "end of line";
+    case Token::Kind::Eof:
+      return "end of file";
+    case Token::Kind::String:
+      return "\"" + t.text + "\"";
+    default:
+      return "'" + t.text + "'";
+    }
+  }
+  bool atLineEnd() const {
+    return tok.kind == Token::Kind::Newline || tok.kind == Token::Kind::Eof;
+  }
+  bool endLine() {
+    if (atLineEnd()) {
+      if (tok.kind == Token::Kind::Newline)
+        advance();
+      return true;
+    }
+    if (tok.kind != Token::Kind::Error)
+      error(tok.pos) << "expected end of line, found " << describe(tok);
+    return false;
+  }
+
+  bool parseInput(ModelDescription &md);
+  bool parseOutput(ModelDescription &md);
+  bool parseLayer(ModelDescription &md, Token name);
+  bool parseLiteral(Literal &lit);
+
+  StringRef text;
+  StringRef path;
+  MLIRContext *ctx;
+  size_t index = 0;
+  unsigned line = 1, col = 1;
+  Token tok;
+};
+
+static bool isIdentStart(char c) { return std::isalpha((unsigned char)c) || c == '_'; }
+static bool isIdentChar(char c) {
+  return std::isalnum((unsigned char)c) || c == '_' || c == '.';
+}
+
+Token Parser::lex() {
+  // Spaces, tabs, carriage returns, comments and line continuations inside
+  // brackets are not tokens; a newline is.
+  while (true) {
+    char c = peekChar();
+    if (c == ' ' || c == '\t' || c == '\r') {
+      takeChar();
+    } else if (c == '#') {
+      while (peekChar() != '\n' && peekChar() != '\0')
+        takeChar();
+    } else if (c == '\\' && peekChar(1) == '\n') {
+      takeChar();
+      takeChar();
+    } else {
+      break;
+    }
+  }
+  Token t;
+  t.pos = {line, col};
+  char c = peekChar();
+  if (c == '\0') {
+    t.kind = Token::Kind::Eof;
+    return t;
+  }
+  if (c == '\n') {
+    takeChar();
+    t.kind = Token::Kind::Newline;
+    t.text = "\\n";
+    return t;
+  }
+  if (isIdentStart(c)) {
+    while (isIdentChar(peekChar()))
+      t.text += takeChar();
+    t.kind = Token::Kind::Ident;
+    return t;
+  }
+  if (std::isdigit((unsigned char)c) || c == '-' || c == '+' ||
+      (c == '.' && std::isdigit((unsigned char)peekChar(1)))) {
+    bool isFloat = false;
+    if (c == '-' || c == '+')
+      t.text += takeChar();
+    while (true) {
+      char d = peekChar();
+      if (std::isdigit((unsigned char)d)) {
+        t.text += takeChar();
+      } else if (d == '.') {
+        isFloat = true;
+        t.text += takeChar();
+      } else if (d == 'e' || d == 'E') {
+        isFloat = true;
+        t.text += takeChar();
+        if (peekChar() == '-' || peekChar() == '+')
+          t.text += takeChar();
+      } else {
+        break;
+      }
+    }
+    t.kind = isFloat ? Token::Kind::Float : Token::Kind::Int;
+    char *end = nullptr;
+    if (isFloat)
+      std::strtod(t.text.c_str(), &end);
+    else
+      std::strtoll(t.text.c_str(), &end, 10);
+    if (t.text == "-" || t.text == "+" || !end || *end != '\0') {
+      error(t.pos) << "malformed number '" << t.text << "'";
+      t.kind = Token::Kind::Error;
+    }
+    return t;
+  }
+  if (c == '"') {
+    takeChar();
+    while (peekChar() != '"') {
+      if (peekChar() == '\n' || peekChar() == '\0') {
+        error(t.pos) << "unterminated string";
+        t.kind = Token::Kind::Error;
+        return t;
+      }
+      t.text += takeChar();
+    }
+    takeChar();
+    t.kind = Token::Kind::String;
+    return t;
+  }
+  takeChar();
+  t.text = std::string(1, c);
+  switch (c) {
+  case '(': t.kind = Token::Kind::LParen; return t;
+  case ')': t.kind = Token::Kind::RParen; return t;
+  case '[': t.kind = Token::Kind::LBracket; return t;
+  case ']': t.kind = Token::Kind::RBracket; return t;
+  case ',': t.kind = Token::Kind::Comma; return t;
+  case '=': t.kind = Token::Kind::Equal; return t;
+  case ':': t.kind = Token::Kind::Colon; return t;
+  default:
+    break;
+  }
+  if (std::isprint((unsigned char)c))
+    error(t.pos) << "unexpected character '" << c << "'";
+  else
+    error(t.pos) << "unexpected byte 0x" << llvm::utohexstr((unsigned char)c);
+  t.kind = Token::Kind::Error;
+  return t;
+}
+
+bool Parser::parseLiteral(Literal &lit) {
+  lit.pos = tok.pos;
+  lit.text = tok.text;
+  switch (tok.kind) {
+  case Token::Kind::Int:
+    lit.kind = Literal::Kind::Int;
+    lit.intValue = std::strtoll(tok.text.c_str(), nullptr, 10);
+    lit.floatValue = (double)lit.intValue;
+    break;
+  case Token::Kind::Float:
+    lit.kind = Literal::Kind::Float;
+    lit.floatValue = std::strtod(tok.text.c_str(), nullptr);
+    break;
+  case Token::Kind::String:
+    lit.kind = Literal::Kind::String;
+    break;
+  case Token::Kind::Ident:
+    if (tok.text == "true" || tok.text == "false") {
+      lit.kind = Literal::Kind::Bool;
+      lit.boolValue = tok.text == "true";
+    } else {
+      lit.kind = Literal::Kind::Ident;
+    }
+    break;
+  default:
+    if (tok.kind != Token::Kind::Error)
+      error(tok.pos) << "expected a value, found " << describe(tok);
+    return false;
+  }
+  advance();
+  return true;
+}
+
+bool Parser::parseInput(ModelDescription &md) {
+  InputStmt input;
+  input.namePos = tok.pos;
+  input.name = tok.text;
+  if (!expect(Token::Kind::Ident, "an input name") ||
+      !expect(Token::Kind::Colon, "':' after the input name"))
+    return false;
+  input.dtypePos = tok.pos;
+  input.dtype = tok.text;
+  if (!expect(Token::Kind::Ident, "a dtype (f32, i64, ...)") ||
+      !expect(Token::Kind::LBracket, "'[' and the input's dimensions"))
+    return false;
+  while (true) {
+    Dim dim;
+    dim.pos = tok.pos;
+    if (tok.kind == Token::Kind::Ident) {
+      dim.name = tok.text;
+    } else if (tok.kind == Token::Kind::Int) {
+      dim.size = std::strtoll(tok.text.c_str(), nullptr, 10);
+      if (dim.size <= 0) {
+        error(tok.pos) << "a dimension must be positive, found " << dim.size;
+        return false;
+      }
+    } else {
+      if (tok.kind != Token::Kind::Error)
+        error(tok.pos) << "expected a dimension (a size or a name such as T), "
+                       << "found " << describe(tok);
+      return false;
+    }
+    advance();
+    input.dims.push_back(dim);
+    if (tok.kind == Token::Kind::Comma) {
+      advance();
+      continue;
+    }
+    if (!expect(Token::Kind::RBracket, "',' or ']'"))
+      return false;
+    break;
+  }
+  md.inputs.push_back(std::move(input));
+  return endLine();
+}
+
+bool Parser::parseOutput(ModelDescription &md) {
+  while (true) {
+    OutputRef out{tok.text, tok.pos};
+    if (!expect(Token::Kind::Ident, "an output name"))
+      return false;
+    md.outputs.push_back(out);
+    if (tok.kind != Token::Kind::Comma)
+      break;
+    advance();
+  }
+  return endLine();
+}
+
+bool Parser::parseLayer(ModelDescription &md, Token name) {
+  LayerStmt layer;
+  layer.name = name.text;
+  layer.namePos = name.pos;
+  if (!expect(Token::Kind::Equal, "'=' after '" + name.text + "'"))
+    return false;
+  layer.layer = tok.text;
+  layer.layerPos = tok.pos;
+  if (!expect(Token::Kind::Ident, "a layer name such as lstm or linear") ||
+      !expect(Token::Kind::LParen, "'(' after the layer name"))
+    return false;
+  // Newlines inside the parentheses continue the statement.
+  auto skipNewlines = [&] {
+    while (tok.kind == Token::Kind::Newline)
+      advance();
+  };
+  skipNewlines();
+  while (tok.kind != Token::Kind::RParen) {
+    Argument arg;
+    if (tok.kind == Token::Kind::Ident) {
+      Token first = tok;
+      advance();
+      if (tok.kind == Token::Kind::Equal) {
+        advance();
+        arg.key = first.text;
+        arg.keyPos = first.pos;
+        if (!parseLiteral(arg.value))
+          return false;
+        for (const Argument &other : layer.keywords) {
+          if (other.key == arg.key) {
+            error(arg.keyPos) << "keyword '" << arg.key << "' given twice";
+            return false;
+          }
+        }
+        layer.keywords.push_back(std::move(arg));
+      } else {
+        if (!layer.keywords.empty()) {
+          error(first.pos) << "operand '" << first.text
+                           << "' follows a keyword; operands come first";
+          return false;
+        }
+        arg.keyPos = first.pos;
+        arg.value.kind = Literal::Kind::Ident;
+        arg.value.text = first.text;
+        arg.value.pos = first.pos;
+        layer.operands.push_back(std::move(arg));
+      }
+    } else {
+      if (tok.kind != Token::Kind::Error)
+        error(tok.pos) << "expected an operand name or KEY=VALUE, found "
+                       << describe(tok);
+      return false;
+    }
+    skipNewlines();
+    if (tok.kind == Token::Kind::Comma) {
+      advance();
+      skipNewlines();
+      continue;
+    }
+    if (tok.kind != Token::Kind::RParen) {
+      if (tok.kind != Token::Kind::Error)
+        error(tok.pos) << "expected ',' or ')', found " << describe(tok);
+      return false;
+    }
+  }
+  advance();
+  md.layers.push_back(std::move(layer));
+  return endLine();
+}
+
+std::optional<ModelDescription> Parser::parse() {
+  ModelDescription md;
+  bool sawModel = false;
+  advance();
+  while (tok.kind != Token::Kind::Eof) {
+    if (tok.kind == Token::Kind::Newline) {
+      advance();
+      continue;
+    }
+    if (tok.kind != Token::Kind::Ident) {
+      if (tok.kind != Token::Kind::Error)
+        error(tok.pos) << "expected a statement (model, weights, input, "
+                          "output or NAME = LAYER(...)), found "
+                       << describe(tok);
+      return std::nullopt;
+    }
+    Token first = tok;
+    advance();
+    bool ok = true;
+    if (tok.kind == Token::Kind::Equal) {
+      ok = parseLayer(md, first);
+    } else if (first.text == "model") {
+      if (sawModel) {
+        error(first.pos) << "the model is named twice";
+        return std::nullopt;
+      }
+      sawModel = true;
+      md.modelPos = first.pos;
+      md.modelName = tok.text;
+      ok = expect(Token::Kind::Ident, "the model's name") && endLine();
+    } else if (first.text == "weights") {
+      if (md.weights) {
+        error(first.pos) << "the weights file is named twice";
+        return std::nullopt;
+      }
+      md.weightsPos = tok.pos;
+      md.weights = tok.text;
+      ok = expect(Token::Kind::String, "the weights file as a \"string\"") &&
+           endLine();
+    } else if (first.text == "input") {
+      ok = parseInput(md);
+    } else if (first.text == "output") {
+      ok = parseOutput(md);
+    } else {
+      error(first.pos) << "expected a statement (model, weights, input, "
+                          "output or NAME = LAYER(...)), found '"
+                       << first.text << "'";
+      return std::nullopt;
+    }
+    if (!ok)
+      return std::nullopt;
+  }
+  if (md.outputs.empty()) {
+    error(sawModel ? md.modelPos : Pos{1, 1})
+        << "the model has no 'output' statement; add `output NAME, ...`";
+    return std::nullopt;
+  }
+  return md;
+}
+
+} // namespace
+
+std::optional<ModelDescription> parseModelDescription(StringRef text,
+                                                      StringRef path,
+                                                      MLIRContext *ctx) {
+  return Parser(text, path, ctx).parse();
+}
+
+} // namespace seqc::md

@@ -1,0 +1,102 @@
+//===- Parser.h - the .seq model description language --------*- C++ -*-===//
+//
+// The syntax tree of a model description and the parser that builds it.
+// The language is line oriented (docs/ModelDescription.md):
+//
+//   model NAME
+//   weights "FILE.safetensors"
+//   input NAME: DTYPE[DIM, ...]
+//   NAME = LAYER(VALUE, ..., KEY=LITERAL, ...)
+//   output NAME, ...
+//
+// with `#` comments. The parser only checks the syntax; names, layers,
+// keywords and weights are checked by the emitter, which knows the layers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_COMPILER_IMPORT_MODELDESCRIPTION_PARSER_H
+#define SEQC_COMPILER_IMPORT_MODELDESCRIPTION_PARSER_H
+
+#include "mlir/IR/Location.h"
+#include "mlir/Support/LLVM.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seqc::md {
+
+/// A position in the description, 1-based.
+struct Pos {
+  unsigned line = 0;
+  unsigned col = 0;
+};
+
+/// A keyword's value: a number, a boolean, a string or a (possibly dotted)
+/// identifier.
+struct Literal {
+  enum class Kind { Int, Float, Bool, String, Ident };
+  Kind kind = Kind::Int;
+  int64_t intValue = 0;
+  double floatValue = 0;
+  bool boolValue = false;
+  std::string text; // String and Ident; the spelling for the others
+  Pos pos;
+};
+
+/// `KEY=LITERAL`, or a positional operand (empty key, `value.kind` Ident).
+struct Argument {
+  std::string key;
+  Pos keyPos;
+  Literal value;
+};
+
+/// `NAME = LAYER(ARGS)`.
+struct LayerStmt {
+  std::string name;
+  Pos namePos;
+  std::string layer;
+  Pos layerPos;
+  std::vector<Argument> operands; // positional
+  std::vector<Argument> keywords;
+};
+
+struct Dim {
+  std::string name; // symbolic (dynamic) when not empty
+  int64_t size = -1;
+  Pos pos;
+};
+
+/// `input NAME: DTYPE[DIMS]`.
+struct InputStmt {
+  std::string name;
+  Pos namePos;
+  std::string dtype;
+  Pos dtypePos;
+  std::vector<Dim> dims;
+};
+
+struct OutputRef {
+  std::string name;
+  Pos pos;
+};
+
+struct ModelDescription {
+  std::string modelName = "model";
+  Pos modelPos;
+  std::optional<std::string> weights;
+  Pos weightsPos;
+  std::vector<InputStmt> inputs;
+  std::vector<LayerStmt> layers;
+  std::vector<OutputRef> outputs;
+};
+
+/// Parses `text`; syntax errors are emitted at `FileLineColLoc(path, ...)`.
+std::optional<ModelDescription> parseModelDescription(llvm::StringRef text,
+                                                      llvm::StringRef path,
+                                                      mlir::MLIRContext *ctx);
+
+} // namespace seqc::md
+
+#endif // SEQC_COMPILER_IMPORT_MODELDESCRIPTION_PARSER_H

@@ -1,0 +1,90 @@
+//===- Weights.cpp - a state_dict in a safetensors file -------------------===//
+
+#include "compiler/Import/ModelDescription/Weights.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+#include "seqc/safetensors.h"
+
+using namespace mlir;
+
+namespace seqc::md {
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      s += ", ";
+    s += shape[i] < 0 ? std::string("?") : std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+Weights::~Weights() { seqc_rt_safetensors_close(file); }
+
+LogicalResult Weights::open(StringRef filePath, Location loc) {
+  path = filePath.str();
+  where = loc;
+  seqc_error err;
+  if (seqc_rt_safetensors_open(path.c_str(), &file, &err) != SEQC_OK) {
+    file = nullptr;
+    emitError(loc) << "cannot read weights '" << path << "': " << err.message;
+    return failure();
+  }
+  return success();
+}
+
+bool Weights::contains(StringRef name) const {
+  return file && seqc_rt_safetensors_find(file, name.str().c_str());
+}
+
+FailureOr<WeightTensor> Weights::read(StringRef name, Location use) {
+  const seqc_safetensors_tensor *t =
+      seqc_rt_safetensors_find(file, name.str().c_str());
+  if (!t) {
+    InFlightDiagnostic diag = emitError(use);
+    diag << "missing weight '" << name << "' in '" << path << "'";
+    diag.attachNote(*where) << "weights read from '" << path << "'";
+    return failure();
+  }
+  used.insert(name);
+  WeightTensor w;
+  w.name = name.str();
+  w.shape.assign(t->shape, t->shape + t->rank);
+  w.data.resize(t->numel);
+  seqc_error err;
+  if (seqc_rt_safetensors_read_f32(t, w.data.data(), w.data.size(), &err) !=
+      SEQC_OK) {
+    InFlightDiagnostic diag = emitError(use);
+    diag << "weight '" << name << "' has dtype "
+         << seqc_rt_dtype_name(t->dtype)
+         << "; layers read F32, F16, BF16 or F64 weights";
+    diag.attachNote(*where) << "in the weights file '" << path << "'";
+    return failure();
+  }
+  return w;
+}
+
+void Weights::warnUnused() {
+  if (!file)
+    return;
+  std::vector<std::string> unused;
+  size_t n = seqc_rt_safetensors_count(file);
+  for (size_t i = 0; i < n; ++i) {
+    const seqc_safetensors_tensor *t = seqc_rt_safetensors_at(file, i);
+    if (!used.contains(t->name))
+      unused.push_back(std::string(t->name) + " " +
+                       formatShape(ArrayRef<int64_t>(t->shape, t->rank)));
+  }
+  if (unused.empty())
+    return;
+  // One warning for all of them: a state_dict with a spare head should not
+  // bury the real messages.
+  InFlightDiagnostic diag = emitWarning(*where);
+  diag << unused.size() << (unused.size() == 1 ? " weight" : " weights")
+       << " in '" << path << "' not used by any layer: ";
+  for (size_t i = 0; i < unused.size(); ++i)
+    diag << (i ? ", " : "") << unused[i];
+}
+
+} // namespace seqc::md

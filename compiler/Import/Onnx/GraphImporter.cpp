@@ -1,0 +1,472 @@
+//===- GraphImporter.cpp - one ONNX graph into a func.func ---------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Diagnostics.h"
+
+#include "llvm/ADT/StringSet.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+namespace seqc::onnx_import {
+
+/// ONNX names ("/lstm/LSTM_output_0", "input.1") as C identifiers.
+static std::string sanitizeName(StringRef name) {
+  std::string out;
+  for (char c : name)
+    out.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
+  if (out.empty() || llvm::isDigit(out[0]))
+    out.insert(out.begin(), '_');
+  return out;
+}
+
+static StringRef dtypeName(int32_t dtype) {
+  if (onnx::TensorProto_DataType_IsValid(dtype))
+    return onnx::TensorProto_DataType_Name(
+        static_cast<onnx::TensorProto_DataType>(dtype));
+  return "an unknown dtype";
+}
+
+InFlightDiagnostic GraphImporter::fileError() {
+  return emitError(FileLineColLoc::get(context, path, 0, 0));
+}
+
+InFlightDiagnostic GraphImporter::nodeError() {
+  InFlightDiagnostic diag = fileError();
+  diag << "node '" << node->name() << "' (" << node->op_type() << ", opset "
+       << opset << "): ";
+  return diag;
+}
+
+//===----------------------------------------------------------------------===//
+// Tensors and attributes
+//===----------------------------------------------------------------------===//
+
+FailureOr<DenseElementsAttr>
+GraphImporter::convertTensor(const onnx::TensorProto &tensor, bool inNode) {
+  auto fail = [&]() { return inNode ? nodeError() : fileError(); };
+  SmallVector<int64_t> shape;
+  int64_t count = 1;
+  for (int64_t d : tensor.dims()) {
+    if (d < 0 || (d > 0 && count > (int64_t(1) << 40) / d)) {
+      fail() << "tensor '" << tensor.name() << "' has an invalid shape";
+      return failure();
+    }
+    shape.push_back(d);
+    count *= d;
+  }
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    fail() << "tensor '" << tensor.name()
+           << "' keeps its data in an external file, which is not supported; "
+              "re-export without external data";
+    return failure();
+  }
+  const std::string &raw = tensor.raw_data();
+  bool hasRaw = tensor.has_raw_data();
+  auto sizeError = [&]() -> FailureOr<DenseElementsAttr> {
+    fail() << "tensor '" << tensor.name() << "' holds the wrong number of "
+           << "elements for its shape (the file is malformed)";
+    return failure();
+  };
+  switch (tensor.data_type()) {
+  case onnx::TensorProto::FLOAT: {
+    SmallVector<float> data;
+    if (hasRaw) {
+      if (raw.size() != size_t(count) * 4)
+        return sizeError();
+      data.resize(count);
+      std::memcpy(data.data(), raw.data(), raw.size());
+    } else {
+      if (tensor.float_data_size() != count)
+        return sizeError();
+      data.assign(tensor.float_data().begin(), tensor.float_data().end());
+    }
+    auto type = RankedTensorType::get(shape, builder.getF32Type());
+    return cast<DenseElementsAttr>(DenseElementsAttr::get(type, ArrayRef(data)));
+  }
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::INT32: {
+    bool is64 = tensor.data_type() == onnx::TensorProto::INT64;
+    SmallVector<int64_t> data;
+    if (hasRaw) {
+      if (raw.size() != size_t(count) * (is64 ? 8 : 4))
+        return sizeError();
+      for (int64_t i = 0; i < count; ++i) {
+        if (is64) {
+          int64_t v;
+          std::memcpy(&v, raw.data() + 8 * i, 8);
+          data.push_back(v);
+        } else {
+          int32_t v;
+          std::memcpy(&v, raw.data() + 4 * i, 4);
+          data.push_back(v);
+        }
+      }
+    } else if (is64) {
+      if (tensor.int64_data_size() != count)
+        return sizeError();
+      data.assign(tensor.int64_data().begin(), tensor.int64_data().end());
+    } else {
+      if (tensor.int32_data_size() != count)
+        return sizeError();
+      data.assign(tensor.int32_data().begin(), tensor.int32_data().end());
+    }
+    auto type = RankedTensorType::get(shape, builder.getI64Type());
+    return cast<DenseElementsAttr>(DenseElementsAttr::get(type, ArrayRef(data)));
+  }
+  default:
+    fail() << "tensor '" << tensor.name() << "' has dtype "
+           << dtypeName(tensor.data_type())
+           << ", which is not supported (supported: FLOAT, INT64, INT32)";
+    return failure();
+  }
+}
+
+const onnx::AttributeProto *GraphImporter::attr(StringRef name) {
+  for (const onnx::AttributeProto &a : node->attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+std::optional<int64_t> GraphImporter::intAttr(StringRef name) {
+  if (const auto *a = attr(name))
+    return a->i();
+  return std::nullopt;
+}
+
+std::optional<float> GraphImporter::floatAttr(StringRef name) {
+  if (const auto *a = attr(name))
+    return a->f();
+  return std::nullopt;
+}
+
+std::optional<std::string> GraphImporter::stringAttr(StringRef name) {
+  if (const auto *a = attr(name))
+    return a->s();
+  return std::nullopt;
+}
+
+std::optional<SmallVector<int64_t>> GraphImporter::intsAttr(StringRef name) {
+  if (const auto *a = attr(name))
+    return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+  return std::nullopt;
+}
+
+std::optional<SmallVector<float>> GraphImporter::floatsAttr(StringRef name) {
+  if (const auto *a = attr(name))
+    return SmallVector<float>(a->floats().begin(), a->floats().end());
+  return std::nullopt;
+}
+
+std::optional<SmallVector<std::string>>
+GraphImporter::stringsAttr(StringRef name) {
+  if (const auto *a = attr(name))
+    return SmallVector<std::string>(a->strings().begin(), a->strings().end());
+  return std::nullopt;
+}
+
+LogicalResult GraphImporter::checkAttrs(ArrayRef<StringRef> known) {
+  for (const onnx::AttributeProto &a : node->attribute())
+    if (!llvm::is_contained(known, a.name())) {
+      nodeError() << "attribute '" << a.name() << "' is not supported";
+      return failure();
+    }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Values
+//===----------------------------------------------------------------------===//
+
+OpFoldResult GraphImporter::dimSize(Value tensor, int64_t dim) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (!type.isDynamicDim(dim))
+    return builder.getIndexAttr(type.getDimSize(dim));
+  return tensor::DimOp::create(builder, loc, tensor, dim).getResult();
+}
+
+Value GraphImporter::indexValue(OpFoldResult ofr) {
+  if (auto v = dyn_cast<Value>(ofr))
+    return v;
+  return arith::ConstantIndexOp::create(
+      builder, loc, cast<IntegerAttr>(cast<Attribute>(ofr)).getInt());
+}
+
+Value GraphImporter::materialize(OnnxValue &value) {
+  if (value.tensor)
+    return value.tensor;
+  if (value.constant) {
+    value.tensor = arith::ConstantOp::create(builder, loc, value.constant);
+    return value.tensor;
+  }
+  SmallVector<Value> elems;
+  for (OpFoldResult e : *value.elements)
+    elems.push_back(arith::IndexCastOp::create(
+        builder, loc, builder.getI64Type(), indexValue(e)));
+  SmallVector<int64_t> shape;
+  if (!value.scalar)
+    shape.push_back(elems.size());
+  value.tensor = tensor::FromElementsOp::create(
+      builder, loc, RankedTensorType::get(shape, builder.getI64Type()), elems);
+  return value.tensor;
+}
+
+const OnnxValue *GraphImporter::input(unsigned i) {
+  if ((int)i >= node->input_size() || node->input(i).empty())
+    return nullptr;
+  auto it = values.find(node->input(i));
+  return it == values.end() ? nullptr : &it->second;
+}
+
+Value GraphImporter::tensorInput(unsigned i) {
+  if ((int)i >= node->input_size() || node->input(i).empty()) {
+    nodeError() << "input " << i << " is required";
+    return nullptr;
+  }
+  auto it = values.find(node->input(i));
+  if (it == values.end()) {
+    nodeError() << "input '" << node->input(i)
+                << "' is not defined before the node";
+    return nullptr;
+  }
+  return materialize(it->second);
+}
+
+std::optional<SmallVector<OpFoldResult>> GraphImporter::intsInput(unsigned i) {
+  const OnnxValue *v = input(i);
+  if (!v)
+    return std::nullopt;
+  if (v->elements)
+    return *v->elements;
+  if (v->constant && v->constant.getElementType().isInteger(64) &&
+      v->constant.getType().getRank() <= 1) {
+    SmallVector<OpFoldResult> out;
+    for (int64_t x : v->constant.getValues<int64_t>())
+      out.push_back(builder.getIndexAttr(x));
+    return out;
+  }
+  // A runtime integer vector of static length: read its elements.
+  if (v->tensor) {
+    auto type = cast<RankedTensorType>(v->tensor.getType());
+    if (type.getRank() <= 1 && type.hasStaticShape() &&
+        isa<IntegerType>(type.getElementType()) && type.getNumElements() <= 16) {
+      SmallVector<OpFoldResult> out;
+      for (int64_t k = 0; k < type.getNumElements(); ++k) {
+        SmallVector<Value> idx;
+        if (type.getRank() == 1)
+          idx.push_back(arith::ConstantIndexOp::create(builder, loc, k));
+        Value e = tensor::ExtractOp::create(builder, loc, v->tensor, idx);
+        out.push_back(arith::IndexCastOp::create(builder, loc,
+                                                 builder.getIndexType(), e)
+                          .getResult());
+      }
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<SmallVector<int64_t>> GraphImporter::constIntsInput(unsigned i) {
+  auto elems = intsInput(i);
+  if (!elems)
+    return std::nullopt;
+  SmallVector<int64_t> out;
+  for (OpFoldResult e : *elems) {
+    std::optional<int64_t> c = getConstantIntValue(e);
+    if (!c)
+      return std::nullopt;
+    out.push_back(*c);
+  }
+  return out;
+}
+
+void GraphImporter::setOutput(unsigned i, OnnxValue value) {
+  if (hasOutput(i))
+    values[node->output(i)] = std::move(value);
+}
+
+//===----------------------------------------------------------------------===//
+// The graph
+//===----------------------------------------------------------------------===//
+
+/// The MLIR type of a graph input or output, and its dimension names.
+static FailureOr<RankedTensorType>
+convertValueType(GraphImporter &g, const onnx::ValueInfoProto &info,
+                 SmallVectorImpl<StringRef> &dimNames) {
+  if (!info.type().has_tensor_type()) {
+    g.fileError() << "graph input '" << info.name()
+                  << "' is not a tensor, which is not supported";
+    return failure();
+  }
+  const onnx::TypeProto_Tensor &t = info.type().tensor_type();
+  Type elementType;
+  switch (t.elem_type()) {
+  case onnx::TensorProto::FLOAT:
+    elementType = g.builder.getF32Type();
+    break;
+  case onnx::TensorProto::INT64:
+    elementType = g.builder.getI64Type();
+    break;
+  case onnx::TensorProto::INT32:
+    elementType = g.builder.getI32Type();
+    break;
+  default:
+    g.fileError() << "graph input '" << info.name() << "' has dtype "
+                  << dtypeName(t.elem_type())
+                  << ", which is not supported (supported: FLOAT, INT64, "
+                     "INT32)";
+    return failure();
+  }
+  if (!t.has_shape()) {
+    g.fileError() << "graph input '" << info.name()
+                  << "' has no shape (its rank must be known)";
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  for (const onnx::TensorShapeProto_Dimension &d : t.shape().dim()) {
+    if (d.has_dim_value() && d.dim_value() >= 0) {
+      shape.push_back(d.dim_value());
+      dimNames.push_back("");
+    } else {
+      shape.push_back(ShapedType::kDynamic);
+      dimNames.push_back(d.has_dim_param() ? StringRef(d.dim_param()) : "");
+    }
+  }
+  return RankedTensorType::get(shape, elementType);
+}
+
+/// `seq.name` and (where a dimension is dynamic) `seq.dims`.
+static NamedAttrList portAttrs(Builder &b, StringRef name,
+                               RankedTensorType type,
+                               ArrayRef<StringRef> onnxDims) {
+  NamedAttrList attrs;
+  attrs.append("seq.name", b.getStringAttr(sanitizeName(name)));
+  if (!type.hasStaticShape()) {
+    SmallVector<Attribute> dims;
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      StringRef dimName = "";
+      if (type.isDynamicDim(i) && i < (int64_t)onnxDims.size())
+        dimName = onnxDims[i];
+      dims.push_back(
+          b.getStringAttr(dimName.empty() ? "" : sanitizeName(dimName)));
+    }
+    attrs.append("seq.dims", b.getArrayAttr(dims));
+  }
+  return attrs;
+}
+
+LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
+                                         ModuleOp module) {
+  // Initializers first: graph inputs that share their name are weights.
+  for (const onnx::TensorProto &init : graph.initializer()) {
+    FailureOr<DenseElementsAttr> attr = convertTensor(init, /*inNode=*/false);
+    if (failed(attr))
+      return failure();
+    values[init.name()].constant = *attr;
+  }
+
+  SmallVector<Type> argTypes;
+  SmallVector<const onnx::ValueInfoProto *> args;
+  SmallVector<NamedAttrList> argAttrs;
+  llvm::StringSet<> portNames;
+  for (const onnx::ValueInfoProto &in : graph.input()) {
+    if (values.count(in.name()))
+      continue;
+    SmallVector<StringRef> dims;
+    FailureOr<RankedTensorType> type = convertValueType(*this, in, dims);
+    if (failed(type))
+      return failure();
+    NamedAttrList attrs = portAttrs(builder, in.name(), *type, dims);
+    if (!portNames.insert(sanitizeName(in.name())).second) {
+      fileError() << "two graph inputs are both named '"
+                  << sanitizeName(in.name()) << "' as C identifiers";
+      return failure();
+    }
+    argTypes.push_back(*type);
+    args.push_back(&in);
+    argAttrs.push_back(attrs);
+  }
+
+  builder.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(
+      builder, FileLineColLoc::get(context, path, 0, 0), "model",
+      builder.getFunctionType(argTypes, {}));
+  Block *body = func.addEntryBlock();
+  for (auto [i, in] : llvm::enumerate(args)) {
+    values[in->name()].tensor = body->getArgument(i);
+    func.setArgAttrs(i, argAttrs[i].getDictionary(context));
+  }
+  builder.setInsertionPointToStart(body);
+
+  for (const onnx::NodeProto &n : graph.node()) {
+    node = &n;
+    loc = NameLoc::get(builder.getStringAttr(n.name().empty() ? n.op_type()
+                                                              : n.name()),
+                       FileLineColLoc::get(context, path, 0, 0));
+    if (failed(importNode()))
+      return failure();
+  }
+  node = nullptr;
+
+  SmallVector<Value> results;
+  SmallVector<NamedAttrList> resultAttrs;
+  for (const onnx::ValueInfoProto &out : graph.output()) {
+    auto it = values.find(out.name());
+    if (it == values.end()) {
+      fileError() << "graph output '" << out.name()
+                  << "' is not produced by any node";
+      return failure();
+    }
+    Value v = materialize(it->second);
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<StringRef> dims;
+    if (out.type().has_tensor_type() && out.type().tensor_type().has_shape() &&
+        out.type().tensor_type().shape().dim_size() == type.getRank())
+      for (const auto &d : out.type().tensor_type().shape().dim())
+        dims.push_back(d.has_dim_param() ? StringRef(d.dim_param()) : "");
+    if (!portNames.insert(sanitizeName(out.name())).second) {
+      fileError() << "graph output '" << out.name()
+                  << "' has the C name of another input or output";
+      return failure();
+    }
+    results.push_back(v);
+    resultAttrs.push_back(portAttrs(builder, out.name(), type, dims));
+  }
+  func::ReturnOp::create(builder, loc, results);
+  func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  for (auto [i, attrs] : llvm::enumerate(resultAttrs))
+    func.setResultAttrs(i, attrs.getDictionary(context));
+  return success();
+}
+
+LogicalResult GraphImporter::importNode() {
+  if (!node->domain().empty() && node->domain() != "ai.onnx") {
+    nodeError() << "operators of domain '" << node->domain()
+                << "' are not supported";
+    return failure();
+  }
+  for (const std::string &in : node->input())
+    if (!in.empty() && !values.count(in)) {
+      nodeError() << "input '" << in << "' is not defined before the node "
+                  << "(subgraphs and unsorted graphs are not supported)";
+      return failure();
+    }
+  StringRef op = node->op_type();
+  bool handled = false;
+  if (failed(importRecurrentOp(*this, op, handled)))
+    return failure();
+  if (!handled && failed(importTensorOp(*this, op, handled)))
+    return failure();
+  if (!handled) {
+    nodeError() << "operator " << op << " is not supported";
+    return failure();
+  }
+  return success();
+}
+
+} // namespace seqc::onnx_import

@@ -1,0 +1,124 @@
+//===- GraphImporter.h - one ONNX graph into a func.func --------*- C++ -*-===//
+//
+// Internal to the ONNX front end. The importer walks the nodes in order and
+// keeps, for each ONNX value name, what it knows about it: a built tensor, a
+// constant (initializers, Constant, folded shape arithmetic) or, for the
+// small integer tensors of shape subgraphs (Shape -> Gather -> Unsqueeze ->
+// Concat -> ...), the elements as index values, so dynamic sizes flow as
+// tensor.dim results instead of being rejected.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_COMPILER_IMPORT_ONNX_GRAPHIMPORTER_H
+#define SEQC_COMPILER_IMPORT_ONNX_GRAPHIMPORTER_H
+
+#include "onnx/onnx_pb.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <optional>
+
+namespace seqc::onnx_import {
+
+/// What the importer knows about one ONNX value.
+struct OnnxValue {
+  /// The tensor, once built (lazily for constants and symbolic ints).
+  mlir::Value tensor;
+  /// Known contents (f32 or i64 elements).
+  mlir::DenseElementsAttr constant;
+  /// Elements of a rank-0 or rank-1 integer tensor as index values or
+  /// integer attributes.
+  std::optional<llvm::SmallVector<mlir::OpFoldResult>> elements;
+  /// Rank of a symbolic `elements` value (0 or 1).
+  bool scalar = false;
+};
+
+class GraphImporter {
+public:
+  GraphImporter(mlir::MLIRContext *context, llvm::StringRef path,
+                int64_t opset)
+      : context(context), builder(context), path(path), opset(opset) {}
+
+  mlir::LogicalResult importGraph(const onnx::GraphProto &graph,
+                                  mlir::ModuleOp module);
+
+  //===--- used by the op importers ----------------------------------===//
+
+  /// `path:0:0: error: node 'NAME' (OP, opset N): ` for the current node.
+  mlir::InFlightDiagnostic nodeError();
+  mlir::InFlightDiagnostic fileError();
+
+  /// Input `i` of the current node; null if absent ("" or past the end).
+  const OnnxValue *input(unsigned i);
+  bool hasInput(unsigned i) { return input(i) != nullptr; }
+  /// Input `i` as a ranked f32 (or integer) tensor, built if needed. Emits
+  /// an error and returns null if absent.
+  mlir::Value tensorInput(unsigned i);
+  /// Input `i` as known integer elements (constant or symbolic).
+  std::optional<llvm::SmallVector<mlir::OpFoldResult>> intsInput(unsigned i);
+  /// Input `i` as constant integers (all elements known statically).
+  std::optional<llvm::SmallVector<int64_t>> constIntsInput(unsigned i);
+
+  /// Defines output `i` of the current node (ignored when unnamed).
+  void setOutput(unsigned i, OnnxValue value);
+  void setOutput(unsigned i, mlir::Value tensor) {
+    OnnxValue v;
+    v.tensor = tensor;
+    setOutput(i, v);
+  }
+  unsigned numOutputs() { return node->output_size(); }
+  bool hasOutput(unsigned i) {
+    return (int)i < node->output_size() && !node->output(i).empty();
+  }
+
+  // Attributes of the current node.
+  const onnx::AttributeProto *attr(llvm::StringRef name);
+  std::optional<int64_t> intAttr(llvm::StringRef name);
+  int64_t intAttr(llvm::StringRef name, int64_t dflt) {
+    return intAttr(name).value_or(dflt);
+  }
+  std::optional<float> floatAttr(llvm::StringRef name);
+  std::optional<std::string> stringAttr(llvm::StringRef name);
+  std::optional<llvm::SmallVector<int64_t>> intsAttr(llvm::StringRef name);
+  std::optional<llvm::SmallVector<float>> floatsAttr(llvm::StringRef name);
+  std::optional<llvm::SmallVector<std::string>> stringsAttr(llvm::StringRef name);
+  /// Fails with an error naming the first attribute not in `known`.
+  mlir::LogicalResult checkAttrs(llvm::ArrayRef<llvm::StringRef> known);
+
+  /// Converts a TensorProto (initializer or Constant value) to an attribute.
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  convertTensor(const onnx::TensorProto &tensor, bool inNode);
+
+  /// Size of dimension `dim` of `tensor` as an index value or attribute.
+  mlir::OpFoldResult dimSize(mlir::Value tensor, int64_t dim);
+  /// An index value for `ofr`.
+  mlir::Value indexValue(mlir::OpFoldResult ofr);
+
+  mlir::MLIRContext *context;
+  mlir::OpBuilder builder;
+  mlir::Location loc = mlir::UnknownLoc::get(context);
+  std::string path;
+  int64_t opset;
+  const onnx::NodeProto *node = nullptr;
+
+private:
+  mlir::LogicalResult importNode();
+  mlir::Value materialize(OnnxValue &value);
+
+  llvm::StringMap<OnnxValue> values;
+};
+
+// The op families (TensorOps.cpp, RecurrentOps.cpp). Each returns failure
+// after emitting an error.
+mlir::LogicalResult importTensorOp(GraphImporter &g, llvm::StringRef op,
+                                   bool &handled);
+mlir::LogicalResult importRecurrentOp(GraphImporter &g, llvm::StringRef op,
+                                      bool &handled);
+
+} // namespace seqc::onnx_import
+
+#endif // SEQC_COMPILER_IMPORT_ONNX_GRAPHIMPORTER_H

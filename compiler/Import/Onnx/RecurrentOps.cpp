@@ -1,0 +1,300 @@
+//===- RecurrentOps.cpp - ONNX RNN, LSTM, GRU into seq recurrences -------===//
+//
+// The seq recurrences take ONNX's operands, gate orders and layouts
+// verbatim, so the mapping is direct: attributes are validated and
+// translated, and the optional inputs pass through.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace seqc;
+
+namespace seqc::onnx_import {
+namespace {
+
+struct ActivationInfo {
+  StringRef onnxName;
+  seq::ActivationKind kind;
+};
+
+const ActivationInfo kActivations[] = {
+    {"Tanh", seq::ActivationKind::tanh},
+    {"Relu", seq::ActivationKind::relu},
+    {"Sigmoid", seq::ActivationKind::sigmoid},
+    {"HardSigmoid", seq::ActivationKind::hard_sigmoid},
+    {"LeakyRelu", seq::ActivationKind::leaky_relu},
+    {"ThresholdedRelu", seq::ActivationKind::thresholded_relu},
+    {"ScaledTanh", seq::ActivationKind::scaled_tanh},
+    {"Affine", seq::ActivationKind::affine},
+    {"Elu", seq::ActivationKind::elu},
+    {"Softsign", seq::ActivationKind::softsign},
+    {"Softplus", seq::ActivationKind::softplus},
+};
+
+/// Translates `activations` with `activation_alpha` / `activation_beta`.
+/// As in ONNX Runtime, each activation that takes an alpha (beta) consumes
+/// the next entry of the list; missing entries take the ONNX defaults.
+FailureOr<ArrayAttr> convertActivations(GraphImporter &g,
+                                        unsigned perDirection,
+                                        unsigned numDirections) {
+  auto names = g.stringsAttr("activations");
+  if (!names)
+    return ArrayAttr();
+  SmallVector<float> alphas =
+      g.floatsAttr("activation_alpha").value_or(SmallVector<float>());
+  SmallVector<float> betas =
+      g.floatsAttr("activation_beta").value_or(SmallVector<float>());
+  SmallVector<std::string> list = *names;
+  // A list for one direction of a bidirectional op applies to both.
+  if (numDirections == 2 && list.size() == perDirection)
+    list.append(SmallVector<std::string>(list));
+  if (list.size() != perDirection * numDirections) {
+    g.nodeError() << "'activations' lists " << names->size()
+                  << " functions; expected " << perDirection * numDirections
+                  << " (" << perDirection << " per direction)";
+    return failure();
+  }
+  SmallVector<Attribute> attrs;
+  unsigned nextAlpha = 0, nextBeta = 0;
+  for (const std::string &name : list) {
+    const ActivationInfo *info = nullptr;
+    for (const ActivationInfo &a : kActivations)
+      if (StringRef(name).equals_insensitive(a.onnxName))
+        info = &a;
+    if (!info) {
+      auto diag = g.nodeError();
+      diag << "activation '" << name << "' is not supported (supported:";
+      for (const ActivationInfo &a : kActivations)
+        diag << " " << a.onnxName;
+      diag << ")";
+      return failure();
+    }
+    auto act = seq::ActivationAttr::get(g.context, info->kind);
+    unsigned numParams = seq::ActivationAttr::getNumParameters(info->kind);
+    float alpha = act.getAlphaAsFloat(), beta = act.getBetaAsFloat();
+    if (numParams >= 1 && nextAlpha < alphas.size())
+      alpha = alphas[nextAlpha++];
+    if (numParams >= 2 && nextBeta < betas.size())
+      beta = betas[nextBeta++];
+    attrs.push_back(seq::ActivationAttr::get(g.context, info->kind,
+                                             APFloat(alpha), APFloat(beta)));
+  }
+  return g.builder.getArrayAttr(attrs);
+}
+
+/// Attributes common to RNN, LSTM and GRU.
+struct CommonAttrs {
+  int64_t hiddenSize;
+  seq::Direction direction;
+  int64_t numDirections;
+  seq::Layout layout;
+  ArrayAttr activations;
+  FloatAttr clip;
+};
+
+FailureOr<CommonAttrs> convertCommon(GraphImporter &g, Value w,
+                                     unsigned numGates,
+                                     unsigned activationsPerDirection) {
+  CommonAttrs c;
+  std::string dir = g.stringAttr("direction").value_or("forward");
+  if (dir == "forward")
+    c.direction = seq::Direction::forward;
+  else if (dir == "reverse")
+    c.direction = seq::Direction::reverse;
+  else if (dir == "bidirectional")
+    c.direction = seq::Direction::bidirectional;
+  else {
+    g.nodeError() << "direction '" << dir
+                  << "' is not one of forward, reverse, bidirectional";
+    return failure();
+  }
+  c.numDirections = c.direction == seq::Direction::bidirectional ? 2 : 1;
+  int64_t layout = g.intAttr("layout", 0);
+  if (layout != 0 && layout != 1) {
+    g.nodeError() << "layout " << layout << " is not 0 or 1";
+    return failure();
+  }
+  c.layout = layout ? seq::Layout::batch_major : seq::Layout::time_major;
+  auto wType = cast<RankedTensorType>(w.getType());
+  std::optional<int64_t> hidden = g.intAttr("hidden_size");
+  if (!hidden && wType.getRank() == 3 && !wType.isDynamicDim(1))
+    hidden = wType.getDimSize(1) / numGates;
+  if (!hidden || *hidden <= 0) {
+    g.nodeError() << "hidden_size must be a positive integer";
+    return failure();
+  }
+  c.hiddenSize = *hidden;
+  FailureOr<ArrayAttr> acts =
+      convertActivations(g, activationsPerDirection, c.numDirections);
+  if (failed(acts))
+    return failure();
+  c.activations = *acts;
+  if (std::optional<float> clip = g.floatAttr("clip")) {
+    if (!(*clip > 0)) {
+      g.nodeError() << "clip must be positive, found " << *clip;
+      return failure();
+    }
+    c.clip = g.builder.getF32FloatAttr(*clip);
+  }
+  return c;
+}
+
+/// Result types: y [T, D, B, H] (batch-major [B, T, D, H]) and states
+/// [D, B, H] ([B, D, H]).
+std::pair<RankedTensorType, RankedTensorType>
+resultTypes(Value input, const CommonAttrs &c, int64_t hidden) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t d0 = type.getDimSize(0), d1 = type.getDimSize(1);
+  Type f32 = type.getElementType();
+  if (c.layout == seq::Layout::batch_major)
+    return {RankedTensorType::get({d0, d1, c.numDirections, hidden}, f32),
+            RankedTensorType::get({d0, c.numDirections, hidden}, f32)};
+  return {RankedTensorType::get({d0, c.numDirections, d1, hidden}, f32),
+          RankedTensorType::get({c.numDirections, d1, hidden}, f32)};
+}
+
+/// Optional float input `i`, built; null when absent.
+Value optionalInput(GraphImporter &g, unsigned i) {
+  return g.hasInput(i) ? g.tensorInput(i) : Value();
+}
+
+LogicalResult checkFloat(GraphImporter &g, ArrayRef<Value> values) {
+  for (Value v : values) {
+    if (!v)
+      continue;
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type || !type.getElementType().isF32()) {
+      g.nodeError() << "operands must be float32 tensors, found "
+                    << v.getType();
+      return failure();
+    }
+  }
+  Value input = values.front();
+  if (cast<RankedTensorType>(input.getType()).getRank() != 3) {
+    g.nodeError() << "input X must have rank 3, found " << input.getType();
+    return failure();
+  }
+  return success();
+}
+
+Value sequenceLens(GraphImporter &g) {
+  if (!g.hasInput(4))
+    return Value();
+  Value lens = g.tensorInput(4);
+  if (lens && !isa<IntegerType>(
+                  cast<RankedTensorType>(lens.getType()).getElementType())) {
+    g.nodeError() << "sequence_lens must be an integer tensor, found "
+                  << lens.getType();
+    return Value();
+  }
+  return lens;
+}
+
+LogicalResult importRnn(GraphImporter &g) {
+  if (failed(g.checkAttrs({"activation_alpha", "activation_beta",
+                           "activations", "clip", "direction", "hidden_size",
+                           "layout"})))
+    return failure();
+  Value x = g.tensorInput(0), w = g.tensorInput(1), r = g.tensorInput(2);
+  if (!x || !w || !r)
+    return failure();
+  Value b = optionalInput(g, 3), h0 = optionalInput(g, 5);
+  Value lens = sequenceLens(g);
+  if (g.hasInput(4) && !lens)
+    return failure();
+  if (failed(checkFloat(g, {x, w, r, b, h0})))
+    return failure();
+  FailureOr<CommonAttrs> c = convertCommon(g, w, 1, 1);
+  if (failed(c))
+    return failure();
+  auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
+  auto op = seq::RnnOp::create(
+      g.builder, g.loc, yType, hType, x, w, r, b, h0, lens,
+      uint64_t(c->hiddenSize), c->direction, c->layout,
+      c->activations, c->clip);
+  g.setOutput(0, op.getY());
+  g.setOutput(1, op.getYH());
+  return success();
+}
+
+LogicalResult importLstm(GraphImporter &g) {
+  if (failed(g.checkAttrs({"activation_alpha", "activation_beta",
+                           "activations", "clip", "direction", "hidden_size",
+                           "input_forget", "layout"})))
+    return failure();
+  Value x = g.tensorInput(0), w = g.tensorInput(1), r = g.tensorInput(2);
+  if (!x || !w || !r)
+    return failure();
+  Value b = optionalInput(g, 3), h0 = optionalInput(g, 5),
+        c0 = optionalInput(g, 6), p = optionalInput(g, 7);
+  Value lens = sequenceLens(g);
+  if (g.hasInput(4) && !lens)
+    return failure();
+  if (failed(checkFloat(g, {x, w, r, b, h0, c0, p})))
+    return failure();
+  FailureOr<CommonAttrs> c = convertCommon(g, w, 4, 3);
+  if (failed(c))
+    return failure();
+  int64_t inputForget = g.intAttr("input_forget", 0);
+  auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
+  auto op = seq::LstmOp::create(
+      g.builder, g.loc, yType, hType, hType, x, w, r, b, h0, c0, p,
+      /*projection=*/Value(), lens, uint64_t(c->hiddenSize),
+      c->direction, c->layout, c->activations, c->clip,
+      inputForget != 0);
+  g.setOutput(0, op.getY());
+  g.setOutput(1, op.getYH());
+  g.setOutput(2, op.getYC());
+  return success();
+}
+
+LogicalResult importGru(GraphImporter &g) {
+  if (failed(g.checkAttrs({"activation_alpha", "activation_beta",
+                           "activations", "clip", "direction", "hidden_size",
+                           "layout", "linear_before_reset"})))
+    return failure();
+  Value x = g.tensorInput(0), w = g.tensorInput(1), r = g.tensorInput(2);
+  if (!x || !w || !r)
+    return failure();
+  Value b = optionalInput(g, 3), h0 = optionalInput(g, 5);
+  Value lens = sequenceLens(g);
+  if (g.hasInput(4) && !lens)
+    return failure();
+  if (failed(checkFloat(g, {x, w, r, b, h0})))
+    return failure();
+  FailureOr<CommonAttrs> c = convertCommon(g, w, 3, 2);
+  if (failed(c))
+    return failure();
+  int64_t lbr = g.intAttr("linear_before_reset", 0);
+  auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
+  auto op = seq::GruOp::create(
+      g.builder, g.loc, yType, hType, x, w, r, b, h0, lens,
+      uint64_t(c->hiddenSize), c->direction, c->layout,
+      c->activations, c->clip, lbr != 0);
+  g.setOutput(0, op.getY());
+  g.setOutput(1, op.getYH());
+  return success();
+}
+
+} // namespace
+
+LogicalResult importRecurrentOp(GraphImporter &g, StringRef op,
+                                bool &handled) {
+  handled = true;
+  if (op == "RNN")
+    return importRnn(g);
+  if (op == "LSTM")
+    return importLstm(g);
+  if (op == "GRU")
+    return importGru(g);
+  handled = false;
+  return success();
+}
+
+} // namespace seqc::onnx_import

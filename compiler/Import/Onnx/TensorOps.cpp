@@ -1,0 +1,1057 @@
+//===- TensorOps.cpp - ONNX tensor ops into seq and upstream ops ---------===//
+//
+// Shape arithmetic (Shape, Gather, Unsqueeze, Concat, ...) on small integer
+// vectors is evaluated at import time on index values, so dynamic sizes stay
+// tensor.dim results. Elementwise ops become linalg.generic with numpy
+// broadcasting made explicit in the indexing maps; MatMul/Gemm with a
+// constant weight become seq.linear; Conv becomes seq.conv1d and
+// LayerNormalization seq.layer_norm.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+
+#include <climits>
+#include <cmath>
+
+using namespace mlir;
+using namespace seqc;
+
+namespace seqc::onnx_import {
+namespace {
+
+using Ints = SmallVector<OpFoldResult>;
+
+RankedTensorType tensorType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+/// Normalizes a possibly negative axis; emits an error when out of range.
+std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
+                                     int64_t rank) {
+  if (axis < -rank || axis >= rank) {
+    g.nodeError() << "axis " << axis << " is out of range for rank " << rank;
+    return std::nullopt;
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// A float input, with an error when it is not f32.
+Value floatInput(GraphImporter &g, unsigned i) {
+  Value v = g.tensorInput(i);
+  if (v && !tensorType(v).getElementType().isF32()) {
+    g.nodeError() << "input " << i << " has element type "
+                  << tensorType(v).getElementType()
+                  << "; only float32 data is supported";
+    return nullptr;
+  }
+  return v;
+}
+
+OpFoldResult foldedIndexOp(GraphImporter &g, char kind, OpFoldResult a,
+                           OpFoldResult b) {
+  std::optional<int64_t> ca = getConstantIntValue(a), cb = getConstantIntValue(b);
+  if (ca && cb) {
+    switch (kind) {
+    case '+': return g.builder.getIndexAttr(*ca + *cb);
+    case '-': return g.builder.getIndexAttr(*ca - *cb);
+    case '*': return g.builder.getIndexAttr(*ca * *cb);
+    case '/': if (*cb != 0) return g.builder.getIndexAttr(*ca / *cb); break;
+    }
+  }
+  Value va = g.indexValue(a), vb = g.indexValue(b);
+  switch (kind) {
+  case '+': return arith::AddIOp::create(g.builder, g.loc, va, vb).getResult();
+  case '-': return arith::SubIOp::create(g.builder, g.loc, va, vb).getResult();
+  case '*': return arith::MulIOp::create(g.builder, g.loc, va, vb).getResult();
+  default: return arith::DivSIOp::create(g.builder, g.loc, va, vb).getResult();
+  }
+}
+
+OnnxValue symbolic(Ints elems, bool scalar) {
+  OnnxValue v;
+  v.elements = std::move(elems);
+  v.scalar = scalar;
+  return v;
+}
+
+bool isSymbolicInt(const OnnxValue *v) {
+  if (!v)
+    return false;
+  if (v->elements)
+    return true;
+  return v->constant && v->constant.getElementType().isInteger(64) &&
+         v->constant.getType().getRank() <= 1;
+}
+
+bool isScalarInt(const OnnxValue *v) {
+  return v->elements ? v->scalar : v->constant.getType().getRank() == 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise with broadcasting
+//===----------------------------------------------------------------------===//
+
+using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+/// A linalg.generic over the numpy broadcast of `operands`.
+FailureOr<Value> buildElementwise(GraphImporter &g, ValueRange operands,
+                                  BodyFn body) {
+  int64_t rank = 0;
+  for (Value v : operands)
+    rank = std::max(rank, tensorType(v).getRank());
+  SmallVector<OpFoldResult> sizes(rank, g.builder.getIndexAttr(1));
+  SmallVector<bool> known(rank, false);
+  for (Value v : operands) {
+    RankedTensorType t = tensorType(v);
+    int64_t off = rank - t.getRank();
+    for (int64_t j = 0; j < t.getRank(); ++j) {
+      int64_t i = j + off;
+      if (t.getDimSize(j) == 1)
+        continue;
+      std::optional<int64_t> cur = getConstantIntValue(sizes[i]);
+      if (!t.isDynamicDim(j) && cur && *cur != 1 && *cur != t.getDimSize(j)) {
+        g.nodeError() << "operand shapes " << operands.getTypes()
+                      << " do not broadcast";
+        return failure();
+      }
+      // Prefer a static size over a dynamic one.
+      if (!known[i] || (t.isDynamicDim(j) ? false : !cur)) {
+        sizes[i] = g.dimSize(v, j);
+        known[i] = true;
+      }
+    }
+  }
+  SmallVector<AffineMap> maps;
+  for (Value v : operands) {
+    RankedTensorType t = tensorType(v);
+    int64_t off = rank - t.getRank();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t j = 0; j < t.getRank(); ++j) {
+      std::optional<int64_t> out = getConstantIntValue(sizes[j + off]);
+      if (t.getDimSize(j) == 1 && !(out && *out == 1))
+        exprs.push_back(g.builder.getAffineConstantExpr(0));
+      else
+        exprs.push_back(g.builder.getAffineDimExpr(j + off));
+    }
+    maps.push_back(AffineMap::get(rank, 0, exprs, g.context));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, g.context));
+  Type elementType = tensorType(operands.front()).getElementType();
+  Value init = seq::createEmptyTensor(g.builder, g.loc, sizes, elementType);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      g.builder, g.loc, TypeRange{init.getType()}, operands, ValueRange{init},
+      maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+        Value r = body(b, l, args.drop_back());
+        linalg::YieldOp::create(b, l, r);
+      });
+  return generic.getResult(0);
+}
+
+LogicalResult importBinary(GraphImporter &g, StringRef op) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  // Integer shape arithmetic stays symbolic.
+  if (isSymbolicInt(g.input(0)) && isSymbolicInt(g.input(1)) && op != "Pow") {
+    Ints a = *g.intsInput(0), b = *g.intsInput(1);
+    bool scalar = isScalarInt(g.input(0)) && isScalarInt(g.input(1));
+    if (a.size() != b.size() && a.size() != 1 && b.size() != 1) {
+      g.nodeError() << "integer operands do not broadcast";
+      return failure();
+    }
+    Ints out;
+    char kind = op == "Add" ? '+' : op == "Sub" ? '-' : op == "Mul" ? '*' : '/';
+    for (size_t i = 0, e = std::max(a.size(), b.size()); i < e; ++i)
+      out.push_back(foldedIndexOp(g, kind, a[a.size() == 1 ? 0 : i],
+                                  b[b.size() == 1 ? 0 : i]));
+    g.setOutput(0, symbolic(out, scalar));
+    return success();
+  }
+  Value a = floatInput(g, 0), b = floatInput(g, 1);
+  if (!a || !b)
+    return failure();
+  FailureOr<Value> r = buildElementwise(
+      g, {a, b}, [&](OpBuilder &bld, Location l, ValueRange x) -> Value {
+        if (op == "Add")
+          return arith::AddFOp::create(bld, l, x[0], x[1]);
+        if (op == "Sub")
+          return arith::SubFOp::create(bld, l, x[0], x[1]);
+        if (op == "Mul")
+          return arith::MulFOp::create(bld, l, x[0], x[1]);
+        if (op == "Div")
+          return arith::DivFOp::create(bld, l, x[0], x[1]);
+        return math::PowFOp::create(bld, l, x[0], x[1]);
+      });
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+LogicalResult importUnary(GraphImporter &g, StringRef op) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  if (op == "Relu" || op == "Sigmoid" || op == "Tanh") {
+    seq::ActivationKind kind = op == "Relu"      ? seq::ActivationKind::relu
+                               : op == "Sigmoid" ? seq::ActivationKind::sigmoid
+                                                 : seq::ActivationKind::tanh;
+    g.setOutput(0, seq::ActivationOp::create(
+                       g.builder, g.loc,
+                       seq::ActivationAttr::get(g.context, kind), x)
+                       .getResult());
+    return success();
+  }
+  FailureOr<Value> r = buildElementwise(
+      g, {x}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        if (op == "Sqrt")
+          return math::SqrtOp::create(b, l, a[0]);
+        if (op == "Erf")
+          return math::ErfOp::create(b, l, a[0]);
+        if (op == "Exp")
+          return math::ExpOp::create(b, l, a[0]);
+        return arith::NegFOp::create(b, l, a[0]);
+      });
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and shapes
+//===----------------------------------------------------------------------===//
+
+LogicalResult importConstant(GraphImporter &g) {
+  if (const auto *a = g.attr("value")) {
+    FailureOr<DenseElementsAttr> attr = g.convertTensor(a->t(), true);
+    if (failed(attr))
+      return failure();
+    OnnxValue v;
+    v.constant = *attr;
+    g.setOutput(0, v);
+    return success();
+  }
+  OnnxValue v;
+  if (auto f = g.floatAttr("value_float")) {
+    v.constant = DenseElementsAttr::get(
+        RankedTensorType::get({}, g.builder.getF32Type()), *f);
+  } else if (auto i = g.intAttr("value_int")) {
+    v.constant = DenseElementsAttr::get(
+        RankedTensorType::get({}, g.builder.getI64Type()), *i);
+  } else if (auto is = g.intsAttr("value_ints")) {
+    v.constant = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)is->size()}, g.builder.getI64Type()),
+        ArrayRef<int64_t>(*is));
+  } else if (auto fs = g.floatsAttr("value_floats")) {
+    v.constant = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)fs->size()}, g.builder.getF32Type()),
+        ArrayRef<float>(*fs));
+  } else {
+    g.nodeError() << "only the value, value_float(s) and value_int(s) forms "
+                     "are supported";
+    return failure();
+  }
+  g.setOutput(0, v);
+  return success();
+}
+
+LogicalResult importShape(GraphImporter &g) {
+  if (failed(g.checkAttrs({"start", "end"})))
+    return failure();
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  int64_t start = g.intAttr("start", 0), end = g.intAttr("end", rank);
+  if (start < 0) start += rank;
+  if (end < 0) end += rank;
+  start = std::clamp<int64_t>(start, 0, rank);
+  end = std::clamp<int64_t>(end, 0, rank);
+  Ints dims;
+  for (int64_t i = start; i < end; ++i)
+    dims.push_back(g.dimSize(x, i));
+  g.setOutput(0, symbolic(dims, false));
+  return success();
+}
+
+LogicalResult importConstantOfShape(GraphImporter &g) {
+  if (failed(g.checkAttrs({"value"})))
+    return failure();
+  auto shape = g.intsInput(0);
+  if (!shape) {
+    g.nodeError() << "the shape operand must be a known integer vector";
+    return failure();
+  }
+  Attribute fill = g.builder.getF32FloatAttr(0.0f);
+  if (const auto *a = g.attr("value")) {
+    FailureOr<DenseElementsAttr> attr = g.convertTensor(a->t(), true);
+    if (failed(attr))
+      return failure();
+    if (attr->getNumElements() != 1) {
+      g.nodeError() << "value must hold one element";
+      return failure();
+    }
+    fill = *attr->value_begin<Attribute>();
+  }
+  Type elementType = cast<TypedAttr>(fill).getType();
+  if (isa<IntegerType>(elementType)) {
+    // Integer fills are shape arithmetic: keep them constant.
+    SmallVector<int64_t> dims;
+    for (OpFoldResult d : *shape) {
+      auto c = getConstantIntValue(d);
+      if (!c) {
+        g.nodeError() << "integer ConstantOfShape with a dynamic shape is "
+                         "not supported";
+        return failure();
+      }
+      dims.push_back(*c);
+    }
+    OnnxValue v;
+    v.constant = DenseElementsAttr::get(
+        RankedTensorType::get(dims, elementType), fill);
+    g.setOutput(0, v);
+    return success();
+  }
+  Value init = seq::createEmptyTensor(g.builder, g.loc, *shape, elementType);
+  Value scalar = arith::ConstantOp::create(g.builder, g.loc,
+                                           cast<TypedAttr>(fill));
+  g.setOutput(0, linalg::FillOp::create(g.builder, g.loc, ValueRange{scalar},
+                                        ValueRange{init})
+                     .getResult(0));
+  return success();
+}
+
+LogicalResult importCast(GraphImporter &g) {
+  if (failed(g.checkAttrs({"to", "saturate"})))
+    return failure();
+  int64_t to = g.intAttr("to", 0);
+  const OnnxValue *in = g.input(0);
+  if (!in) {
+    g.nodeError() << "input 0 is required";
+    return failure();
+  }
+  bool inInt = isSymbolicInt(in) ||
+               (in->constant && isa<IntegerType>(in->constant.getElementType())) ||
+               (in->tensor && isa<IntegerType>(tensorType(in->tensor).getElementType()));
+  bool toInt = to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32;
+  if ((to == onnx::TensorProto::FLOAT && !inInt) || (toInt && inInt)) {
+    g.setOutput(0, *in);
+    return success();
+  }
+  g.nodeError() << "Cast to dtype " << to << " from this input is not "
+                   "supported (supported: float32 to FLOAT, integers to "
+                   "INT64/INT32)";
+  return failure();
+}
+
+//===----------------------------------------------------------------------===//
+// Layout ops
+//===----------------------------------------------------------------------===//
+
+/// Reshapes `x` to `sizes`: one collapse_shape or expand_shape where the
+/// shapes allow it, else a collapse to 1-D and an expand to the target.
+Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
+  RankedTensorType t = tensorType(x);
+  SmallVector<int64_t> staticShape = seq::getStaticShape(sizes);
+  auto resultType = RankedTensorType::get(staticShape, t.getElementType());
+  int64_t outRank = sizes.size();
+  if (outRank == t.getRank()) {
+    if (resultType == t)
+      return x;
+    return tensor::CastOp::create(g.builder, g.loc, resultType, x);
+  }
+  if (outRank < t.getRank()) {
+    if (auto re = getReassociationIndicesForCollapse(t.getShape(), staticShape))
+      return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, x,
+                                             *re);
+  } else if (auto re = getReassociationIndicesForCollapse(staticShape,
+                                                          t.getShape())) {
+    return tensor::ExpandShapeOp::create(g.builder, g.loc, resultType, x, *re,
+                                         sizes);
+  }
+  Value flat = x;
+  if (t.getRank() != 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t i = 0; i < t.getRank(); ++i)
+      all[0].push_back(i);
+    if (t.getRank() == 0)
+      all.clear();
+    flat = tensor::CollapseShapeOp::create(g.builder, g.loc, x, all);
+    if (t.getRank() == 0)
+      flat = tensor::ExpandShapeOp::create(
+          g.builder, g.loc, RankedTensorType::get({1}, t.getElementType()),
+          flat, SmallVector<ReassociationIndices>{});
+  }
+  if (sizes.size() == 1)
+    return tensor::CastOp::create(g.builder, g.loc, resultType, flat);
+  if (sizes.empty())
+    return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, flat,
+                                           SmallVector<ReassociationIndices>{});
+  ReassociationIndices group;
+  for (size_t i = 0; i < sizes.size(); ++i)
+    group.push_back(i);
+  return tensor::ExpandShapeOp::create(g.builder, g.loc, resultType, flat,
+                                       SmallVector<ReassociationIndices>{group},
+                                       sizes);
+}
+
+Ints shapeOf(GraphImporter &g, Value x) {
+  Ints out;
+  for (int64_t i = 0; i < tensorType(x).getRank(); ++i)
+    out.push_back(g.dimSize(x, i));
+  return out;
+}
+
+LogicalResult importReshape(GraphImporter &g) {
+  if (failed(g.checkAttrs({"allowzero"})))
+    return failure();
+  Value x = g.tensorInput(0);
+  auto target = g.intsInput(1);
+  if (!x)
+    return failure();
+  if (!target) {
+    g.nodeError() << "the target shape must be a known integer vector";
+    return failure();
+  }
+  bool allowZero = g.intAttr("allowzero", 0) != 0;
+  Ints in = shapeOf(g, x), out;
+  int64_t inferred = -1;
+  for (auto [i, d] : llvm::enumerate(*target)) {
+    std::optional<int64_t> c = getConstantIntValue(d);
+    if (c && *c == 0 && !allowZero) {
+      if (i >= in.size()) {
+        g.nodeError() << "a 0 in the target shape copies a dimension the "
+                         "input lacks";
+        return failure();
+      }
+      out.push_back(in[i]);
+    } else if (c && *c == -1) {
+      if (inferred >= 0) {
+        g.nodeError() << "the target shape has two -1 entries";
+        return failure();
+      }
+      inferred = i;
+      out.push_back(g.builder.getIndexAttr(1));
+    } else {
+      out.push_back(d);
+    }
+  }
+  if (inferred >= 0) {
+    // -1 is the input's element count over the other target sizes; sizes
+    // that appear on both sides (copied by 0, or the same tensor.dim)
+    // cancel, so [T, B, 2, 6] -> [0, 0, -1] infers a static 12.
+    SmallVector<OpFoldResult> num(in), den;
+    for (auto [i, d] : llvm::enumerate(out)) {
+      if ((int64_t)i == inferred)
+        continue;
+      auto same = llvm::find(num, d);
+      if (same != num.end())
+        num.erase(same);
+      else
+        den.push_back(d);
+    }
+    OpFoldResult total = g.builder.getIndexAttr(1), known = total;
+    for (OpFoldResult d : num)
+      total = foldedIndexOp(g, '*', total, d);
+    for (OpFoldResult d : den)
+      known = foldedIndexOp(g, '*', known, d);
+    out[inferred] = foldedIndexOp(g, '/', total, known);
+  }
+  if (isSymbolicInt(g.input(0)) && g.input(0)->elements) {
+    // Reshaping a shape vector keeps its elements.
+    g.setOutput(0, symbolic(*g.input(0)->elements, out.empty()));
+    return success();
+  }
+  g.setOutput(0, reshapeTo(g, x, out));
+  return success();
+}
+
+LogicalResult importSqueezeUnsqueeze(GraphImporter &g, bool squeeze) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  const OnnxValue *in = g.input(0);
+  if (!in) {
+    g.nodeError() << "input 0 is required";
+    return failure();
+  }
+  std::optional<SmallVector<int64_t>> axes;
+  if (g.hasInput(1)) {
+    axes = g.constIntsInput(1);
+    if (!axes) {
+      g.nodeError() << "axes must be a constant";
+      return failure();
+    }
+  }
+  if (isSymbolicInt(in) && (in->elements || in->constant.getNumElements() <= 16)) {
+    Ints elems = *g.intsInput(0);
+    bool scalar = isScalarInt(in);
+    if (!squeeze && scalar && axes && axes->size() == 1) {
+      g.setOutput(0, symbolic(elems, false));
+      return success();
+    }
+    if (squeeze && !scalar && elems.size() == 1) {
+      g.setOutput(0, symbolic(elems, true));
+      return success();
+    }
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  Ints shape = shapeOf(g, x), out;
+  int64_t rank = tensorType(x).getRank();
+  if (squeeze) {
+    SmallVector<bool> drop(rank, false);
+    if (axes) {
+      for (int64_t a : *axes) {
+        auto n = normalizeAxis(g, a, rank);
+        if (!n)
+          return failure();
+        if (tensorType(x).isDynamicDim(*n) == false &&
+            tensorType(x).getDimSize(*n) != 1) {
+          g.nodeError() << "cannot squeeze dimension " << *n << " of "
+                        << x.getType();
+          return failure();
+        }
+        drop[*n] = true;
+      }
+    } else {
+      for (int64_t i = 0; i < rank; ++i)
+        drop[i] = tensorType(x).getDimSize(i) == 1;
+    }
+    for (int64_t i = 0; i < rank; ++i)
+      if (!drop[i])
+        out.push_back(shape[i]);
+  } else {
+    if (!axes) {
+      g.nodeError() << "axes are required";
+      return failure();
+    }
+    int64_t outRank = rank + axes->size();
+    SmallVector<bool> inserted(outRank, false);
+    for (int64_t a : *axes) {
+      auto n = normalizeAxis(g, a, outRank);
+      if (!n)
+        return failure();
+      inserted[*n] = true;
+    }
+    for (int64_t i = 0, j = 0; i < outRank; ++i)
+      out.push_back(inserted[i] ? OpFoldResult(g.builder.getIndexAttr(1))
+                                : shape[j++]);
+  }
+  g.setOutput(0, reshapeTo(g, x, out));
+  return success();
+}
+
+LogicalResult importTranspose(GraphImporter &g) {
+  if (failed(g.checkAttrs({"perm"})))
+    return failure();
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  SmallVector<int64_t> perm;
+  if (auto p = g.intsAttr("perm"))
+    perm = *p;
+  else
+    for (int64_t i = rank - 1; i >= 0; --i)
+      perm.push_back(i);
+  SmallVector<int64_t> sorted(perm);
+  llvm::sort(sorted);
+  for (int64_t i = 0; i < (int64_t)sorted.size(); ++i)
+    if (sorted[i] != i || (int64_t)perm.size() != rank) {
+      g.nodeError() << "perm is not a permutation of the input's " << rank
+                    << " dimensions";
+      return failure();
+    }
+  g.setOutput(0, seq::createTranspose(g.builder, g.loc, x, perm));
+  return success();
+}
+
+LogicalResult importConcat(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  int64_t axis = g.intAttr("axis", 0);
+  unsigned n = g.node->input_size();
+  bool allInts = n > 0;
+  for (unsigned i = 0; i < n; ++i)
+    allInts &= isSymbolicInt(g.input(i)) && !isScalarInt(g.input(i));
+  if (allInts) {
+    Ints out;
+    for (unsigned i = 0; i < n; ++i)
+      out.append(*g.intsInput(i));
+    g.setOutput(0, symbolic(out, false));
+    return success();
+  }
+  SmallVector<Value> inputs;
+  for (unsigned i = 0; i < n; ++i) {
+    Value v = g.tensorInput(i);
+    if (!v)
+      return failure();
+    inputs.push_back(v);
+  }
+  auto a = normalizeAxis(g, axis, tensorType(inputs[0]).getRank());
+  if (!a)
+    return failure();
+  if (inputs.size() == 1) {
+    g.setOutput(0, inputs[0]);
+    return success();
+  }
+  g.setOutput(0, tensor::ConcatOp::create(g.builder, g.loc, *a, inputs)
+                     .getResult());
+  return success();
+}
+
+/// start, size along a dimension of `dim` elements for ONNX Slice bounds.
+std::pair<OpFoldResult, OpFoldResult>
+sliceBounds(GraphImporter &g, OpFoldResult dim, int64_t start, int64_t end,
+            int64_t step) {
+  auto clampBound = [&](int64_t v) -> OpFoldResult {
+    std::optional<int64_t> c = getConstantIntValue(dim);
+    if (c) {
+      if (v < 0)
+        v += *c;
+      return g.builder.getIndexAttr(std::clamp<int64_t>(v, 0, *c));
+    }
+    Value d = g.indexValue(dim);
+    Value r;
+    if (v < 0)
+      r = arith::AddIOp::create(g.builder, g.loc, d,
+                                arith::ConstantIndexOp::create(g.builder, g.loc, v));
+    else
+      r = arith::ConstantIndexOp::create(g.builder, g.loc,
+                                         std::min<int64_t>(v, INT32_MAX));
+    Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
+    r = arith::MaxSIOp::create(g.builder, g.loc, r, zero);
+    return arith::MinSIOp::create(g.builder, g.loc, r, d).getResult();
+  };
+  OpFoldResult s = clampBound(start), e = clampBound(end);
+  OpFoldResult len = foldedIndexOp(g, '-', e, s);
+  if (auto c = getConstantIntValue(len))
+    len = g.builder.getIndexAttr(std::max<int64_t>(0, (*c + step - 1) / step));
+  else {
+    Value l = g.indexValue(len);
+    Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
+    l = arith::MaxSIOp::create(g.builder, g.loc, l, zero);
+    if (step != 1)
+      l = arith::CeilDivSIOp::create(
+          g.builder, g.loc, l, arith::ConstantIndexOp::create(g.builder, g.loc, step));
+    len = l;
+  }
+  return {s, len};
+}
+
+LogicalResult importSlice(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  auto starts = g.constIntsInput(1), ends = g.constIntsInput(2);
+  if (!starts || !ends || starts->size() != ends->size()) {
+    g.nodeError() << "starts and ends must be constants of equal length";
+    return failure();
+  }
+  SmallVector<int64_t> axes, steps(starts->size(), 1);
+  if (g.hasInput(3)) {
+    auto a = g.constIntsInput(3);
+    if (!a) {
+      g.nodeError() << "axes must be a constant";
+      return failure();
+    }
+    axes = *a;
+  } else {
+    for (size_t i = 0; i < starts->size(); ++i)
+      axes.push_back(i);
+  }
+  if (g.hasInput(4)) {
+    auto s = g.constIntsInput(4);
+    if (!s) {
+      g.nodeError() << "steps must be a constant";
+      return failure();
+    }
+    steps = *s;
+  }
+  if (axes.size() != starts->size() || steps.size() != starts->size()) {
+    g.nodeError() << "starts, ends, axes and steps differ in length";
+    return failure();
+  }
+  for (int64_t s : steps)
+    if (s <= 0) {
+      g.nodeError() << "step " << s << " is not supported (only positive "
+                    << "steps)";
+      return failure();
+    }
+  const OnnxValue *in = g.input(0);
+  if (in && isSymbolicInt(in) && !isScalarInt(in)) {
+    Ints elems = *g.intsInput(0);
+    OpFoldResult n = g.builder.getIndexAttr(elems.size());
+    auto [s, len] = sliceBounds(g, n, (*starts)[0], (*ends)[0], steps[0]);
+    Ints out;
+    int64_t s0 = *getConstantIntValue(s), l0 = *getConstantIntValue(len);
+    for (int64_t i = 0; i < l0; ++i)
+      out.push_back(elems[s0 + i * steps[0]]);
+    g.setOutput(0, symbolic(out, false));
+    return success();
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  SmallVector<OpFoldResult> offsets(rank, g.builder.getIndexAttr(0)),
+      sizes = shapeOf(g, x), strides(rank, g.builder.getIndexAttr(1));
+  for (size_t i = 0; i < axes.size(); ++i) {
+    auto a = normalizeAxis(g, axes[i], rank);
+    if (!a)
+      return failure();
+    auto [s, len] = sliceBounds(g, sizes[*a], (*starts)[i], (*ends)[i], steps[i]);
+    offsets[*a] = s;
+    sizes[*a] = len;
+    strides[*a] = g.builder.getIndexAttr(steps[i]);
+  }
+  g.setOutput(0, tensor::ExtractSliceOp::create(g.builder, g.loc, x, offsets,
+                                                sizes, strides)
+                     .getResult());
+  return success();
+}
+
+LogicalResult importGather(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  int64_t axis = g.intAttr("axis", 0);
+  const OnnxValue *data = g.input(0);
+  auto indices = g.constIntsInput(1);
+  bool scalarIndex = g.input(1) && isScalarInt(g.input(1));
+  if (data && isSymbolicInt(data) && !isScalarInt(data) && indices) {
+    Ints elems = *g.intsInput(0), out;
+    for (int64_t i : *indices) {
+      if (i < -(int64_t)elems.size() || i >= (int64_t)elems.size()) {
+        g.nodeError() << "index " << i << " is out of range";
+        return failure();
+      }
+      out.push_back(elems[i < 0 ? i + elems.size() : i]);
+    }
+    g.setOutput(0, symbolic(out, scalarIndex));
+    return success();
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  auto a = normalizeAxis(g, axis, rank);
+  if (!a)
+    return failure();
+  if (indices && scalarIndex && tensorType(x).getElementType().isF32()) {
+    // x[..., i, ...]: a slice that drops the axis.
+    int64_t i = (*indices)[0];
+    OpFoldResult dim = g.dimSize(x, *a);
+    OpFoldResult index = g.builder.getIndexAttr(i);
+    if (i < 0)
+      index = foldedIndexOp(g, '+', dim, g.builder.getIndexAttr(i));
+    g.setOutput(0, seq::extractIndexAlong(g.builder, g.loc, x, *a, index));
+    return success();
+  }
+  const OnnxValue *table = g.input(0);
+  Value ids = g.tensorInput(1);
+  if (!ids)
+    return failure();
+  if (*a == 0 && rank == 2 && table->constant &&
+      isa<IntegerType>(tensorType(ids).getElementType())) {
+    SmallVector<int64_t> shape(tensorType(ids).getShape());
+    shape.push_back(tensorType(x).getDimSize(1));
+    auto type = RankedTensorType::get(shape, tensorType(x).getElementType());
+    g.setOutput(0, seq::EmbeddingOp::create(g.builder, g.loc, type, ids, x)
+                       .getResult());
+    return success();
+  }
+  g.nodeError() << "only constant scalar indices, shape vectors and "
+                   "embedding lookups (constant table, axis 0) are supported";
+  return failure();
+}
+
+//===----------------------------------------------------------------------===//
+// Products, normalization, convolution
+//===----------------------------------------------------------------------===//
+
+/// `w` [K, N] as a constant [N, K] scaled by `alpha`.
+DenseElementsAttr transposeConstant(DenseElementsAttr w, bool transpose,
+                                    float alpha) {
+  auto t = cast<RankedTensorType>(w.getType());
+  int64_t rows = t.getDimSize(0), cols = t.getDimSize(1);
+  SmallVector<float> in(w.getValues<float>()), out;
+  if (!transpose) {
+    for (float v : in)
+      out.push_back(v * alpha);
+    return DenseElementsAttr::get(t, ArrayRef(out));
+  }
+  out.resize(in.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      out[c * rows + r] = in[r * cols + c] * alpha;
+  return DenseElementsAttr::get(
+      RankedTensorType::get({cols, rows}, t.getElementType()), ArrayRef(out));
+}
+
+Value linear(GraphImporter &g, Value x, DenseElementsAttr weight,
+             Value bias) {
+  SmallVector<int64_t> shape(tensorType(x).getShape());
+  shape.back() = weight.getType().getDimSize(0);
+  auto type = RankedTensorType::get(shape, g.builder.getF32Type());
+  Value w = arith::ConstantOp::create(g.builder, g.loc, weight);
+  return seq::LinearOp::create(g.builder, g.loc, type, x, w, bias).getResult();
+}
+
+LogicalResult importMatMul(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  Value a = floatInput(g, 0);
+  if (!a)
+    return failure();
+  const OnnxValue *b = g.input(1);
+  if (b && b->constant && b->constant.getType().getRank() == 2 &&
+      tensorType(a).getRank() >= 1 && b->constant.getElementType().isF32()) {
+    g.setOutput(0, linear(g, a, transposeConstant(b->constant, true, 1.0f),
+                          Value()));
+    return success();
+  }
+  Value bv = floatInput(g, 1);
+  if (!bv)
+    return failure();
+  RankedTensorType at = tensorType(a), bt = tensorType(bv);
+  if (at.getRank() != bt.getRank() || at.getRank() < 2 || at.getRank() > 3) {
+    g.nodeError() << "MatMul of " << a.getType() << " and " << bv.getType()
+                  << " is not supported (a constant 2-D weight, or equal-rank "
+                     "2-D/3-D operands)";
+    return failure();
+  }
+  int64_t r = at.getRank();
+  Ints sizes = shapeOf(g, a);
+  sizes.back() = g.dimSize(bv, r - 1);
+  Value init = seq::createFilledTensor(
+      g.builder, g.loc,
+      RankedTensorType::get(seq::getStaticShape(sizes), g.builder.getF32Type()),
+      [&] {
+        SmallVector<Value> dyn;
+        for (OpFoldResult s : sizes)
+          if (auto v = dyn_cast<Value>(s))
+            dyn.push_back(v);
+        return dyn;
+      }(),
+      0.0);
+  Value out = r == 2 ? linalg::MatmulOp::create(g.builder, g.loc,
+                                                ValueRange{a, bv}, ValueRange{init})
+                           .getResult(0)
+                     : linalg::BatchMatmulOp::create(g.builder, g.loc,
+                                                     ValueRange{a, bv},
+                                                     ValueRange{init})
+                           .getResult(0);
+  g.setOutput(0, out);
+  return success();
+}
+
+LogicalResult importGemm(GraphImporter &g) {
+  if (failed(g.checkAttrs({"alpha", "beta", "transA", "transB"})))
+    return failure();
+  Value a = floatInput(g, 0);
+  if (!a)
+    return failure();
+  const OnnxValue *b = g.input(1);
+  if (g.intAttr("transA", 0) != 0 || !b || !b->constant ||
+      !b->constant.getElementType().isF32() ||
+      b->constant.getType().getRank() != 2 || tensorType(a).getRank() != 2) {
+    g.nodeError() << "only Gemm with transA = 0, a 2-D A and a constant 2-D B is supported";
+    return failure();
+  }
+  float alpha = g.floatAttr("alpha").value_or(1.0f);
+  float beta = g.floatAttr("beta").value_or(1.0f);
+  DenseElementsAttr w =
+      transposeConstant(b->constant, g.intAttr("transB", 0) == 0, alpha);
+  int64_t n = w.getType().getDimSize(0);
+  Value bias;
+  if (const OnnxValue *c = g.input(2)) {
+    if (!c->constant || !c->constant.getElementType().isF32() ||
+        !(c->constant.getNumElements() == n || c->constant.getNumElements() == 1)) {
+      g.nodeError() << "only a constant C of N or 1 elements is supported";
+      return failure();
+    }
+    SmallVector<float> vals(c->constant.getValues<float>());
+    SmallVector<float> full;
+    for (int64_t i = 0; i < n; ++i)
+      full.push_back(beta * vals[vals.size() == 1 ? 0 : i]);
+    bias = arith::ConstantOp::create(
+        g.builder, g.loc,
+        DenseElementsAttr::get(RankedTensorType::get({n}, g.builder.getF32Type()),
+                               ArrayRef(full)));
+  }
+  g.setOutput(0, linear(g, a, w, bias));
+  return success();
+}
+
+LogicalResult importSoftmax(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  auto axis = normalizeAxis(g, g.intAttr("axis", -1), tensorType(x).getRank());
+  if (!axis)
+    return failure();
+  Value init = seq::createEmptyTensor(g.builder, g.loc, shapeOf(g, x),
+                                      g.builder.getF32Type());
+  g.setOutput(0, linalg::SoftmaxOp::create(g.builder, g.loc, x.getType(), x,
+                                           init, *axis)
+                     .getResult()[0]);
+  return success();
+}
+
+LogicalResult importLayerNorm(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis", "epsilon", "stash_type"})))
+    return failure();
+  if (g.intAttr("stash_type", 1) != 1) {
+    g.nodeError() << "stash_type " << *g.intAttr("stash_type")
+                  << " is not supported (only 1, float32)";
+    return failure();
+  }
+  if (g.hasOutput(1) || g.hasOutput(2)) {
+    g.nodeError() << "the Mean and InvStdDev outputs are not supported";
+    return failure();
+  }
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  Value scale = g.hasInput(1) ? floatInput(g, 1) : Value();
+  Value bias = g.hasInput(2) ? floatInput(g, 2) : Value();
+  if ((g.hasInput(1) && !scale) || (g.hasInput(2) && !bias))
+    return failure();
+  auto op = seq::LayerNormOp::create(
+      g.builder, g.loc, x.getType(), x, scale, bias,
+      g.builder.getF32FloatAttr(g.floatAttr("epsilon").value_or(1e-5f)),
+      g.builder.getI64IntegerAttr(g.intAttr("axis", -1)));
+  g.setOutput(0, op.getResult());
+  return success();
+}
+
+LogicalResult importConv(GraphImporter &g) {
+  if (failed(g.checkAttrs({"auto_pad", "dilations", "group", "kernel_shape",
+                           "pads", "strides"})))
+    return failure();
+  Value x = floatInput(g, 0), w = floatInput(g, 1);
+  if (!x || !w)
+    return failure();
+  if (tensorType(x).getRank() != 3 || tensorType(w).getRank() != 3) {
+    g.nodeError() << "only 1-D convolution ([B, C, T] input) is supported, "
+                  << "found input " << x.getType();
+    return failure();
+  }
+  std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
+  if (autoPad != "NOTSET") {
+    g.nodeError() << "auto_pad '" << autoPad
+                  << "' is not supported (only NOTSET with explicit pads)";
+    return failure();
+  }
+  auto one = [&](StringRef name) -> std::optional<int64_t> {
+    auto v = g.intsAttr(name);
+    if (!v)
+      return 1;
+    if (v->size() != 1) {
+      g.nodeError() << name << " must have one entry for a 1-D convolution";
+      return std::nullopt;
+    }
+    return (*v)[0];
+  };
+  auto dilation = one("dilations"), stride = one("strides");
+  if (!dilation || !stride)
+    return failure();
+  SmallVector<int64_t> pads = g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0});
+  if (pads.size() != 2) {
+    g.nodeError() << "pads must have two entries for a 1-D convolution";
+    return failure();
+  }
+  Value bias = g.hasInput(2) ? floatInput(g, 2) : Value();
+  if (g.hasInput(2) && !bias)
+    return failure();
+  RankedTensorType xt = tensorType(x), wt = tensorType(w);
+  int64_t t = xt.getDimSize(2), k = wt.getDimSize(2), tout = ShapedType::kDynamic;
+  if (!ShapedType::isDynamic(t) && !ShapedType::isDynamic(k))
+    tout = (t + pads[0] + pads[1] - *dilation * (k - 1) - 1) / *stride + 1;
+  auto type = RankedTensorType::get({xt.getDimSize(0), wt.getDimSize(0), tout},
+                                    xt.getElementType());
+  auto op = seq::Conv1dOp::create(
+      g.builder, g.loc, type, x, w, bias, g.builder.getI64IntegerAttr(*stride),
+      g.builder.getI64IntegerAttr(*dilation),
+      g.builder.getI64IntegerAttr(g.intAttr("group", 1)),
+      g.builder.getDenseI64ArrayAttr(pads), UnitAttr());
+  g.setOutput(0, op.getResult());
+  return success();
+}
+
+} // namespace
+
+LogicalResult importTensorOp(GraphImporter &g, StringRef op, bool &handled) {
+  handled = true;
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Pow")
+    return importBinary(g, op);
+  if (op == "Relu" || op == "Sigmoid" || op == "Tanh" || op == "Sqrt" ||
+      op == "Erf" || op == "Exp" || op == "Neg")
+    return importUnary(g, op);
+  if (op == "Identity" || op == "Dropout") {
+    // Inference: Dropout is the identity (its mask output is unsupported).
+    if (op == "Dropout" && g.hasOutput(1)) {
+      g.nodeError() << "the mask output is not supported";
+      return failure();
+    }
+    if (!g.input(0)) {
+      g.nodeError() << "input 0 is required";
+      return failure();
+    }
+    g.setOutput(0, *g.input(0));
+    return success();
+  }
+  if (op == "Constant")
+    return importConstant(g);
+  if (op == "Shape")
+    return importShape(g);
+  if (op == "ConstantOfShape")
+    return importConstantOfShape(g);
+  if (op == "Cast")
+    return importCast(g);
+  if (op == "Reshape")
+    return importReshape(g);
+  if (op == "Squeeze")
+    return importSqueezeUnsqueeze(g, /*squeeze=*/true);
+  if (op == "Unsqueeze")
+    return importSqueezeUnsqueeze(g, /*squeeze=*/false);
+  if (op == "Transpose")
+    return importTranspose(g);
+  if (op == "Concat")
+    return importConcat(g);
+  if (op == "Slice")
+    return importSlice(g);
+  if (op == "Gather")
+    return importGather(g);
+  if (op == "MatMul")
+    return importMatMul(g);
+  if (op == "Gemm")
+    return importGemm(g);
+  if (op == "Softmax")
+    return importSoftmax(g);
+  if (op == "LayerNormalization")
+    return importLayerNorm(g);
+  if (op == "Conv")
+    return importConv(g);
+  handled = false;
+  return success();
+}
+
+} // namespace seqc::onnx_import

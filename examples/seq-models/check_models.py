@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Compiles every examples/seq-models/<name>/<name>.seq with seqc
+(--emit=shared), runs it with seq-run on the committed inputs and compares
+each output with PyTorch's (expected_<output>.npy) to 1e-4 of the output's
+scale. Needs numpy only.
+
+    check_models.py --seqc build/bin/seqc --seq-run build/bin/seq-run [NAME...]
+"""
+
+import argparse
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def check(name, seqc, seq_run, work):
+    folder = os.path.join(HERE, name)
+    lib = os.path.join(work, name + ".so")
+    cmd = [seqc, os.path.join(folder, name + ".seq"), "--emit=shared",
+           "-o", os.path.join(work, name)]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        return "seqc failed:\n" + r.stderr
+    if not os.path.exists(lib):
+        candidates = glob.glob(os.path.join(work, name + "*.so"))
+        if not candidates:
+            return "seqc wrote no shared library"
+        lib = candidates[0]
+    out = os.path.join(work, name + "_out")
+    cmd = [seq_run, lib, "--output-dir", out]
+    expected = sorted(glob.glob(os.path.join(folder, "expected_*.npy")))
+    for npy in sorted(glob.glob(os.path.join(folder, "*.npy"))):
+        if not os.path.basename(npy).startswith("expected_"):
+            cmd += ["--input",
+                    os.path.basename(npy)[:-4] + "=" + npy]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        return "seq-run failed:\n" + r.stderr
+    problems = []
+    for exp_path in expected:
+        output = os.path.basename(exp_path)[len("expected_"):-4]
+        got_path = os.path.join(out, output + ".npy")
+        if not os.path.exists(got_path):
+            problems.append("no output " + output)
+            continue
+        exp, got = np.load(exp_path), np.load(got_path)
+        if exp.shape != got.shape:
+            problems.append("%s: shape %s, expected %s"
+                            % (output, got.shape, exp.shape))
+            continue
+        scale = max(1.0, float(np.abs(exp).max()))
+        err = float(np.abs(exp - got).max()) / scale
+        if not err <= 1e-4:
+            problems.append("%s: max error %.3g of scale %.3g"
+                            % (output, err, scale))
+    return "\n".join(problems)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seqc", required=True)
+    parser.add_argument("--seq-run", required=True)
+    parser.add_argument("names", nargs="*")
+    args = parser.parse_args()
+    names = args.names or sorted(
+        d for d in os.listdir(HERE)
+        if os.path.exists(os.path.join(HERE, d, d + ".seq")))
+    failures = 0
+    with tempfile.TemporaryDirectory() as work:
+        for name in names:
+            problem = check(name, args.seqc, args.seq_run, work)
+            print(("FAIL " if problem else "ok   ") + name, flush=True)
+            if problem:
+                print("  " + problem.replace("\n", "\n  "), flush=True)
+                failures += 1
+    print("%d of %d models match PyTorch" % (len(names) - failures, len(names)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Builds the seq-models examples: for each model a PyTorch module, its
+state_dict as safetensors, a .seq description, an input and PyTorch's output
+as .npy files. Run with a python that has torch (1.13+) and numpy:
+
+    /usr/bin/python3 examples/seq-models/make_models.py
+
+The generated files are committed; building and testing need neither torch
+nor this script. check_models.py compiles each description with seqc and
+compares seq-run's output with PyTorch's.
+"""
+
+import json
+import os
+import struct
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+torch.manual_seed(0)
+
+
+def save_safetensors(path, tensors, dtype="F32"):
+    """Writes the safetensors format directly: an 8-byte little-endian header
+    length, a JSON header and the data, back to back."""
+    np_dtype = {"F32": np.float32, "F16": np.float16}[dtype]
+    header, blobs, offset = {}, [], 0
+    for name, t in tensors.items():
+        data = np.ascontiguousarray(t.detach().numpy().astype(np_dtype)).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for blob in blobs:
+            f.write(blob)
+
+
+def export(name, module, description, inputs, forward, dtype="F32"):
+    """Saves module's state_dict, the description and input/expected .npy."""
+    folder = os.path.join(HERE, name)
+    os.makedirs(folder, exist_ok=True)
+    module.eval()
+    save_safetensors(os.path.join(folder, name + ".safetensors"),
+                     module.state_dict(), dtype)
+    with open(os.path.join(folder, name + ".seq"), "w") as f:
+        f.write(description.lstrip())
+    with torch.no_grad():
+        outputs = forward(module, *inputs.values())
+    if not isinstance(outputs, dict):
+        outputs = {"y": outputs}
+    for key, value in inputs.items():
+        np.save(os.path.join(folder, key + ".npy"), value.numpy())
+    for key, value in outputs.items():
+        np.save(os.path.join(folder, "expected_" + key + ".npy"),
+                value.contiguous().numpy().astype(np.float32))
+
+
+# --- vanilla RNN (relu) + linear head over every step -----------------------
+class Rnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(3, 8, nonlinearity="relu")
+        self.head = nn.Linear(8, 2)
+
+
+export("rnn", Rnn(), """
+# A vanilla (Elman) RNN with ReLU and a linear head on every step.
+model rnn
+weights "rnn.safetensors"
+input x: f32[T, B, 3]
+h = rnn(x, hidden=8, nonlinearity=relu, name=rnn)  # rnn.weight_ih_l0, ...
+y = linear(h, out=2, name=head)           # head.weight, head.bias
+output y
+""", {"x": torch.randn(6, 2, 3)}, lambda m, x: m.head(m.rnn(x)[0]))
+
+
+# --- stacked LSTM ------------------------------------------------------------
+class StackedLstm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.LSTM(4, 16, num_layers=2)
+
+
+export("stacked_lstm", StackedLstm(), """
+# Two stacked LSTM layers; the output is every hidden state of the top layer.
+model stacked_lstm
+weights "stacked_lstm.safetensors"
+input x: f32[T, B, 4]
+enc = lstm(x, hidden=16, num_layers=2)   # enc.weight_ih_l0 ... enc.bias_hh_l1
+output enc
+""", {"x": torch.randn(7, 3, 4)}, lambda m, x: {"enc": m.enc(x)[0]})
+
+
+# --- bidirectional GRU, batch first -------------------------------------------
+class BiGru(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(5, 12, bidirectional=True, batch_first=True)
+
+
+export("bigru", BiGru(), """
+# A bidirectional GRU over batch-first input: y is [B, T, 2 * 12].
+model bigru
+weights "bigru.safetensors"
+input x: f32[B, T, 5]
+y = gru(x, hidden=12, bidirectional=true, batch_first=true, name=gru)
+output y
+""", {"x": torch.randn(2, 9, 5)}, lambda m, x: m.gru(x)[0])
+
+
+# --- LSTM forecaster: next value of every step ---------------------------------
+class Forecaster(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.LSTM(1, 32)
+        self.head = nn.Linear(32, 1)
+
+
+export("forecaster", Forecaster(), """
+# forecaster.seq: one LSTM layer and a linear head predicting the next value.
+model forecaster
+weights "forecaster.safetensors"
+input x: f32[T, B, 1]
+enc  = lstm(x, hidden=32)       # enc.weight_ih_l0, enc.weight_hh_l0, enc.bias_*
+y    = linear(enc, out=1, name=head)
+output y
+""", {"x": torch.sin(torch.linspace(0, 6, 20)).reshape(20, 1, 1).repeat(1, 2, 1)},
+    lambda m, x: m.head(m.enc(x)[0]))
+
+
+# --- LSTM classifier: last step, f16 weights -------------------------------------
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.LSTM(6, 10, batch_first=True)
+        self.head = nn.Linear(10, 3)
+
+
+export("classifier", Classifier(), """
+# An LSTM classifier: the last step's hidden state, a linear head and a
+# softmax. The weights are stored as f16 and converted at compile time.
+model classifier
+weights "classifier.safetensors"
+input x: f32[B, T, 6]
+enc    = lstm(x, hidden=10, batch_first=true)
+last_h = last(enc, dim=1)               # [B, 10]
+logits = linear(last_h, out=3, name=head)
+probs  = softmax(logits, dim=-1)
+output probs
+""", {"x": torch.randn(4, 5, 6)},
+    lambda m, x: {"probs": torch.softmax(m.head(m.enc(x)[0][:, -1]), -1)},
+    dtype="F16")
+
+
+# --- TCN: causal dilated convolutions with a residual -----------------------------
+class Tcn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv1d(4, 8, 3, dilation=1)
+        self.conv2 = nn.Conv1d(8, 8, 3, dilation=2)
+        self.conv3 = nn.Conv1d(8, 8, 3, dilation=4, groups=2)
+        self.down = nn.Conv1d(4, 8, 1)
+
+    def forward(self, x):
+        def causal(conv, x):
+            pad = conv.dilation[0] * (conv.kernel_size[0] - 1)
+            return conv(nn.functional.pad(x, (pad, 0)))
+        h = torch.relu(causal(self.conv1, x))
+        h = torch.relu(causal(self.conv2, h))
+        h = causal(self.conv3, h)
+        return torch.relu(h + self.down(x))
+
+
+export("tcn", Tcn(), """
+# A temporal convolution net: causal dilated convolutions, a grouped one and
+# a 1x1 residual projection. Inputs and outputs are channels first [B, C, T].
+model tcn
+weights "tcn.safetensors"
+input x: f32[B, 4, T]
+c1  = conv1d(x, out=8, kernel=3, causal=true, name=conv1)
+r1  = relu(c1)
+c2  = conv1d(r1, kernel=3, dilation=2, causal=true, name=conv2)
+r2  = relu(c2)
+c3  = conv1d(r2, kernel=3, dilation=4, groups=2, causal=true, name=conv3)
+res = conv1d(x, out=8, kernel=1, name=down)
+sum = add(c3, res)
+y   = relu(sum)
+output y
+""", {"x": torch.randn(2, 4, 16)}, lambda m, x: m(x))
+
+
+# --- transformer encoder layer (post-norm, batch first) ------------------------------
+layer = nn.TransformerEncoderLayer(16, 2, dim_feedforward=32, dropout=0.0,
+                                   batch_first=True)
+
+
+def encoder_forward(m, x):
+    # The math of nn.TransformerEncoderLayer (post-norm, relu), spelled out
+    # so that no fused fast path is involved.
+    a = m.self_attn(x, x, x, need_weights=False)[0]
+    h = m.norm1(x + a)
+    f = m.linear2(torch.relu(m.linear1(h)))
+    return m.norm2(h + f)
+
+
+export("transformer", layer, """
+# One nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32,
+# batch_first=True): its state_dict names are used as they are.
+model transformer
+weights "transformer.safetensors"
+input x: f32[B, L, 16]
+attn  = mha(x, heads=2, batch_first=true, name=self_attn)
+res1  = add(x, attn)
+h     = layer_norm(res1, name=norm1)
+ff1   = linear(h, out=32, name=linear1)
+act   = relu(ff1)
+ff2   = linear(act, out=16, name=linear2)
+drop  = dropout(ff2, p=0.1)            # identity at inference
+res2  = add(h, drop)
+y     = layer_norm(res2, name=norm2)
+output y
+""", {"x": torch.randn(2, 6, 16)}, encoder_forward)
+
+
+# --- GPT-style block: token embedding, pre-norm causal attention, GELU MLP ----------
+class Gpt(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.wte = nn.Embedding(50, 16)
+        self.ln_1 = nn.LayerNorm(16)
+        self.attn = nn.MultiheadAttention(16, 4)
+        self.ln_2 = nn.LayerNorm(16)
+        self.fc = nn.Linear(16, 64)
+        self.proj = nn.Linear(64, 16)
+        self.ln_f = nn.LayerNorm(16)
+        self.lm_head = nn.Linear(16, 50, bias=False)
+
+    def forward(self, ids):
+        x = self.wte(ids)                      # [L, B, E]
+        h = self.ln_1(x)
+        L = ids.shape[0]
+        mask = torch.triu(torch.full((L, L), float("-inf")), 1)
+        x = x + self.attn(h, h, h, attn_mask=mask, need_weights=False)[0]
+        x = x + self.proj(nn.functional.gelu(self.fc(self.ln_2(x)),
+                                             approximate="tanh"))
+        return self.lm_head(self.ln_f(x))
+
+
+export("gpt", Gpt(), """
+# A GPT-style decoder block over token ids (sequence first, as
+# nn.MultiheadAttention's default): causal self-attention and a GELU MLP,
+# both pre-norm with residuals, then the language-model head.
+model gpt
+weights "gpt.safetensors"
+input ids: i64[L, B]
+x      = embedding(ids, name=wte)
+h1     = layer_norm(x, name=ln_1)
+a      = mha(h1, heads=4, causal=true, name=attn)
+x1     = add(x, a)
+h2     = layer_norm(x1, name=ln_2)
+fc     = linear(h2, out=64)
+g      = gelu(fc, approximate=tanh)
+p      = linear(g, out=16, name=proj)
+x2     = add(x1, p)
+hf     = layer_norm(x2, name=ln_f)
+logits = linear(hf, out=50, bias=false, name=lm_head)
+output logits
+""", {"ids": torch.randint(0, 50, (8, 2))}, lambda m, ids: {"logits": m(ids)})
+
+
+# --- LSTM + attention hybrid ----------------------------------------------------------
+class Hybrid(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.LSTM(3, 16, batch_first=True)
+        self.attn = nn.MultiheadAttention(16, 2, batch_first=True)
+        self.head = nn.Linear(32, 1)
+
+    def forward(self, x):
+        h = self.enc(x)[0]
+        L = x.shape[1]
+        mask = torch.triu(torch.full((L, L), float("-inf")), 1)
+        a = self.attn(h, h, h, attn_mask=mask, need_weights=False)[0]
+        return self.head(torch.cat([h, a], -1))
+
+
+export("lstm_attention", Hybrid(), """
+# An LSTM encoder, causal self-attention over its states, and a head on the
+# concatenation of both (a branch and a join in the layer graph).
+model lstm_attention
+weights "lstm_attention.safetensors"
+input x: f32[B, T, 3]
+y    = linear(both, out=1, name=head)    # layers may be written in any order
+enc  = lstm(x, hidden=16, batch_first=true)
+ctx  = mha(enc, heads=2, causal=true, batch_first=true, name=attn)
+both = concat(enc, ctx, dim=-1)
+output y
+""", {"x": torch.randn(2, 10, 3)}, lambda m, x: m(x))
+
+
+# --- two-layer bidirectional LSTM with a projection (proj_size) -------------
+class ProjLstm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.LSTM(3, 8, num_layers=2, bidirectional=True, proj_size=4)
+
+
+export("lstm_proj", ProjLstm(), """
+# Two bidirectional LSTM layers whose hidden states are projected from 8 to
+# 4 (PyTorch's proj_size, weight_hr_l{k}): y is [T, B, 2 * 4].
+model lstm_proj
+weights "lstm_proj.safetensors"
+input x: f32[T, B, 3]
+y = lstm(x, hidden=8, num_layers=2, bidirectional=true, proj_size=4, name=enc)
+output y
+""", {"x": torch.randn(5, 2, 3)}, lambda m, x: m.enc(x)[0])

@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+"""Compiles every models/*.onnx with seqc, runs it with seq-run on the
+fixtures that make_models.py wrote (sequence lengths unlike the export's)
+and checks each output against PyTorch's within 1e-4 of the output's scale.
+
+    run_models.py --seqc build/bin/seqc --seq-run build/bin/seq-run [--models DIR]
+
+Needs only Python 3 and NumPy.
+"""
+
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+TOLERANCE = 1e-4
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seqc", required=True)
+    parser.add_argument("--seq-run", required=True)
+    parser.add_argument("--models", default=os.path.join(here, "models"))
+    args = parser.parse_args()
+
+    failures = 0
+    checked = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for onnx_path in sorted(glob.glob(os.path.join(args.models, "*.onnx"))):
+            name = os.path.splitext(os.path.basename(onnx_path))[0]
+            base = os.path.join(tmp, name)
+            r = subprocess.run([args.seqc, onnx_path, "--emit=shared", "-o", base],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                print(f"FAIL {name}: seqc failed\n{r.stderr}")
+                failures += 1
+                continue
+            lengths = sorted({int(m.group(1)) for f in os.listdir(args.models)
+                              for m in [re.match(re.escape(name) + r"\.t(\d+)\.", f)]
+                              if m})
+            if not lengths:
+                print(f"FAIL {name}: no fixtures")
+                failures += 1
+            for t in lengths:
+                prefix = os.path.join(args.models, f"{name}.t{t}.")
+                inputs = sorted(glob.glob(prefix + "in.*.npy"))
+                outputs = sorted(glob.glob(prefix + "out.*.npy"))
+                out_dir = os.path.join(tmp, f"{name}.t{t}")
+                os.makedirs(out_dir)
+                cmd = [args.seq_run, base + ".so", "--output-dir", out_dir]
+                for f in inputs:
+                    cmd += ["--input", f"{f[len(prefix) + 3:-4]}={f}"]
+                r = subprocess.run(cmd, capture_output=True, text=True)
+                if r.returncode != 0:
+                    print(f"FAIL {name} T={t}: seq-run failed\n{r.stderr}")
+                    failures += 1
+                    continue
+                for f in outputs:
+                    out = f[len(prefix) + 4:-4]
+                    want = np.load(f)
+                    got_path = os.path.join(out_dir, out + ".npy")
+                    if not os.path.exists(got_path):
+                        print(f"FAIL {name} T={t}: no output '{out}'")
+                        failures += 1
+                        continue
+                    got = np.load(got_path)
+                    scale = max(1.0, float(np.abs(want).max()))
+                    err = (float(np.abs(got - want).max()) / scale
+                           if got.shape == want.shape else float("inf"))
+                    ok = err <= TOLERANCE
+                    checked += 1
+                    failures += not ok
+                    print(f"{'ok  ' if ok else 'FAIL'} {name} T={t} {out} "
+                          f"{list(got.shape)} max error {err:.2e}")
+    print(f"{checked} outputs checked, {failures} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
