@@ -460,6 +460,8 @@ LogicalResult GraphImporter::importNode() {
   bool handled = false;
   if (failed(importRecurrentOp(*this, op, handled)))
     return failure();
+  if (!handled && failed(importLayerOp(*this, op, handled)))
+    return failure();
   if (!handled && failed(importTensorOp(*this, op, handled)))
     return failure();
   if (!handled) {
@@ -467,6 +469,43 @@ LogicalResult GraphImporter::importNode() {
     return failure();
   }
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers shared by the op families
+//===----------------------------------------------------------------------===//
+
+RankedTensorType tensorType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+/// Normalizes a possibly negative axis; emits an error when out of range.
+std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
+                                     int64_t rank) {
+  if (axis < -rank || axis >= rank) {
+    g.nodeError() << "axis " << axis << " is out of range for rank " << rank;
+    return std::nullopt;
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// A float input, with an error when it is not f32.
+Value floatInput(GraphImporter &g, unsigned i) {
+  Value v = g.tensorInput(i);
+  if (v && !tensorType(v).getElementType().isF32()) {
+    g.nodeError() << "input " << i << " has element type "
+                  << tensorType(v).getElementType()
+                  << "; only float32 data is supported";
+    return nullptr;
+  }
+  return v;
+}
+
+SmallVector<OpFoldResult> shapeOf(GraphImporter &g, Value x) {
+  SmallVector<OpFoldResult> out;
+  for (int64_t i = 0; i < tensorType(x).getRank(); ++i)
+    out.push_back(g.dimSize(x, i));
+  return out;
 }
 
 } // namespace seqc::onnx_import

@@ -112,10 +112,23 @@ private:
   llvm::StringMap<OnnxValue> values;
 };
 
-// The op families (TensorOps.cpp, RecurrentOps.cpp). Each returns failure
-// after emitting an error.
+// Helpers the op families share.
+mlir::RankedTensorType tensorType(mlir::Value v);
+/// Normalizes a possibly negative axis; emits an error when out of range.
+std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
+                                     int64_t rank);
+/// Input `i` when it is f32 data; else emits an error and returns null.
+mlir::Value floatInput(GraphImporter &g, unsigned i);
+/// The sizes of every dimension of `x` (constants where static).
+llvm::SmallVector<mlir::OpFoldResult> shapeOf(GraphImporter &g, mlir::Value x);
+
+// The op families (TensorOps.cpp, LayerOps.cpp, RecurrentOps.cpp). Each
+// returns failure after emitting an error and sets `handled` when `op` is
+// one of its ops.
 mlir::LogicalResult importTensorOp(GraphImporter &g, llvm::StringRef op,
                                    bool &handled);
+mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
+                                  bool &handled);
 mlir::LogicalResult importRecurrentOp(GraphImporter &g, llvm::StringRef op,
                                       bool &handled);
 

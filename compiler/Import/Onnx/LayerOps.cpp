@@ -1,0 +1,267 @@
+//===- LayerOps.cpp - ONNX products, normalization, convolution ---------===//
+//
+// MatMul/Gemm with a constant weight become seq.linear (the weight
+// transposed to PyTorch's [out, in] at import); other MatMuls become
+// linalg.matmul/batch_matmul; Softmax becomes linalg.softmax, Conv
+// seq.conv1d and LayerNormalization seq.layer_norm.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+
+#include <climits>
+#include <cmath>
+
+using namespace mlir;
+using namespace seqc;
+
+namespace seqc::onnx_import {
+namespace {
+
+using Ints = SmallVector<OpFoldResult>;
+
+//===----------------------------------------------------------------------===//
+// Products, normalization, convolution
+//===----------------------------------------------------------------------===//
+
+/// `w` [K, N] as a constant [N, K] scaled by `alpha`.
+DenseElementsAttr transposeConstant(DenseElementsAttr w, bool transpose,
+                                    float alpha) {
+  auto t = cast<RankedTensorType>(w.getType());
+  int64_t rows = t.getDimSize(0), cols = t.getDimSize(1);
+  SmallVector<float> in(w.getValues<float>()), out;
+  if (!transpose) {
+    for (float v : in)
+      out.push_back(v * alpha);
+    return DenseElementsAttr::get(t, ArrayRef(out));
+  }
+  out.resize(in.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      out[c * rows + r] = in[r * cols + c] * alpha;
+  return DenseElementsAttr::get(
+      RankedTensorType::get({cols, rows}, t.getElementType()), ArrayRef(out));
+}
+
+Value linear(GraphImporter &g, Value x, DenseElementsAttr weight,
+             Value bias) {
+  SmallVector<int64_t> shape(tensorType(x).getShape());
+  shape.back() = weight.getType().getDimSize(0);
+  auto type = RankedTensorType::get(shape, g.builder.getF32Type());
+  Value w = arith::ConstantOp::create(g.builder, g.loc, weight);
+  return seq::LinearOp::create(g.builder, g.loc, type, x, w, bias).getResult();
+}
+
+LogicalResult importMatMul(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  Value a = floatInput(g, 0);
+  if (!a)
+    return failure();
+  const OnnxValue *b = g.input(1);
+  if (b && b->constant && b->constant.getType().getRank() == 2 &&
+      tensorType(a).getRank() >= 1 && b->constant.getElementType().isF32()) {
+    g.setOutput(0, linear(g, a, transposeConstant(b->constant, true, 1.0f),
+                          Value()));
+    return success();
+  }
+  Value bv = floatInput(g, 1);
+  if (!bv)
+    return failure();
+  RankedTensorType at = tensorType(a), bt = tensorType(bv);
+  if (at.getRank() != bt.getRank() || at.getRank() < 2 || at.getRank() > 3) {
+    g.nodeError() << "MatMul of " << a.getType() << " and " << bv.getType()
+                  << " is not supported (a constant 2-D weight, or equal-rank "
+                     "2-D/3-D operands)";
+    return failure();
+  }
+  int64_t r = at.getRank();
+  Ints sizes = shapeOf(g, a);
+  sizes.back() = g.dimSize(bv, r - 1);
+  Value init = seq::createFilledTensor(
+      g.builder, g.loc,
+      RankedTensorType::get(seq::getStaticShape(sizes), g.builder.getF32Type()),
+      [&] {
+        SmallVector<Value> dyn;
+        for (OpFoldResult s : sizes)
+          if (auto v = dyn_cast<Value>(s))
+            dyn.push_back(v);
+        return dyn;
+      }(),
+      0.0);
+  Value out = r == 2 ? linalg::MatmulOp::create(g.builder, g.loc,
+                                                ValueRange{a, bv}, ValueRange{init})
+                           .getResult(0)
+                     : linalg::BatchMatmulOp::create(g.builder, g.loc,
+                                                     ValueRange{a, bv},
+                                                     ValueRange{init})
+                           .getResult(0);
+  g.setOutput(0, out);
+  return success();
+}
+
+LogicalResult importGemm(GraphImporter &g) {
+  if (failed(g.checkAttrs({"alpha", "beta", "transA", "transB"})))
+    return failure();
+  Value a = floatInput(g, 0);
+  if (!a)
+    return failure();
+  const OnnxValue *b = g.input(1);
+  if (g.intAttr("transA", 0) != 0 || !b || !b->constant ||
+      !b->constant.getElementType().isF32() ||
+      b->constant.getType().getRank() != 2 || tensorType(a).getRank() != 2) {
+    g.nodeError() << "only Gemm with transA = 0, a 2-D A and a constant 2-D B is supported";
+    return failure();
+  }
+  float alpha = g.floatAttr("alpha").value_or(1.0f);
+  float beta = g.floatAttr("beta").value_or(1.0f);
+  DenseElementsAttr w =
+      transposeConstant(b->constant, g.intAttr("transB", 0) == 0, alpha);
+  int64_t n = w.getType().getDimSize(0);
+  Value bias;
+  if (const OnnxValue *c = g.input(2)) {
+    if (!c->constant || !c->constant.getElementType().isF32() ||
+        !(c->constant.getNumElements() == n || c->constant.getNumElements() == 1)) {
+      g.nodeError() << "only a constant C of N or 1 elements is supported";
+      return failure();
+    }
+    SmallVector<float> vals(c->constant.getValues<float>());
+    SmallVector<float> full;
+    for (int64_t i = 0; i < n; ++i)
+      full.push_back(beta * vals[vals.size() == 1 ? 0 : i]);
+    bias = arith::ConstantOp::create(
+        g.builder, g.loc,
+        DenseElementsAttr::get(RankedTensorType::get({n}, g.builder.getF32Type()),
+                               ArrayRef(full)));
+  }
+  g.setOutput(0, linear(g, a, w, bias));
+  return success();
+}
+
+LogicalResult importSoftmax(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  auto axis = normalizeAxis(g, g.intAttr("axis", -1), tensorType(x).getRank());
+  if (!axis)
+    return failure();
+  Value init = seq::createEmptyTensor(g.builder, g.loc, shapeOf(g, x),
+                                      g.builder.getF32Type());
+  g.setOutput(0, linalg::SoftmaxOp::create(g.builder, g.loc, x.getType(), x,
+                                           init, *axis)
+                     .getResult()[0]);
+  return success();
+}
+
+LogicalResult importLayerNorm(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis", "epsilon", "stash_type"})))
+    return failure();
+  if (g.intAttr("stash_type", 1) != 1) {
+    g.nodeError() << "stash_type " << *g.intAttr("stash_type")
+                  << " is not supported (only 1, float32)";
+    return failure();
+  }
+  if (g.hasOutput(1) || g.hasOutput(2)) {
+    g.nodeError() << "the Mean and InvStdDev outputs are not supported";
+    return failure();
+  }
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  Value scale = g.hasInput(1) ? floatInput(g, 1) : Value();
+  Value bias = g.hasInput(2) ? floatInput(g, 2) : Value();
+  if ((g.hasInput(1) && !scale) || (g.hasInput(2) && !bias))
+    return failure();
+  auto op = seq::LayerNormOp::create(
+      g.builder, g.loc, x.getType(), x, scale, bias,
+      g.builder.getF32FloatAttr(g.floatAttr("epsilon").value_or(1e-5f)),
+      g.builder.getI64IntegerAttr(g.intAttr("axis", -1)));
+  g.setOutput(0, op.getResult());
+  return success();
+}
+
+LogicalResult importConv(GraphImporter &g) {
+  if (failed(g.checkAttrs({"auto_pad", "dilations", "group", "kernel_shape",
+                           "pads", "strides"})))
+    return failure();
+  Value x = floatInput(g, 0), w = floatInput(g, 1);
+  if (!x || !w)
+    return failure();
+  if (tensorType(x).getRank() != 3 || tensorType(w).getRank() != 3) {
+    g.nodeError() << "only 1-D convolution ([B, C, T] input) is supported, "
+                  << "found input " << x.getType();
+    return failure();
+  }
+  std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
+  if (autoPad != "NOTSET") {
+    g.nodeError() << "auto_pad '" << autoPad
+                  << "' is not supported (only NOTSET with explicit pads)";
+    return failure();
+  }
+  auto one = [&](StringRef name) -> std::optional<int64_t> {
+    auto v = g.intsAttr(name);
+    if (!v)
+      return 1;
+    if (v->size() != 1) {
+      g.nodeError() << name << " must have one entry for a 1-D convolution";
+      return std::nullopt;
+    }
+    return (*v)[0];
+  };
+  auto dilation = one("dilations"), stride = one("strides");
+  if (!dilation || !stride)
+    return failure();
+  SmallVector<int64_t> pads = g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0});
+  if (pads.size() != 2) {
+    g.nodeError() << "pads must have two entries for a 1-D convolution";
+    return failure();
+  }
+  Value bias = g.hasInput(2) ? floatInput(g, 2) : Value();
+  if (g.hasInput(2) && !bias)
+    return failure();
+  RankedTensorType xt = tensorType(x), wt = tensorType(w);
+  int64_t t = xt.getDimSize(2), k = wt.getDimSize(2), tout = ShapedType::kDynamic;
+  if (!ShapedType::isDynamic(t) && !ShapedType::isDynamic(k))
+    tout = (t + pads[0] + pads[1] - *dilation * (k - 1) - 1) / *stride + 1;
+  auto type = RankedTensorType::get({xt.getDimSize(0), wt.getDimSize(0), tout},
+                                    xt.getElementType());
+  auto op = seq::Conv1dOp::create(
+      g.builder, g.loc, type, x, w, bias, g.builder.getI64IntegerAttr(*stride),
+      g.builder.getI64IntegerAttr(*dilation),
+      g.builder.getI64IntegerAttr(g.intAttr("group", 1)),
+      g.builder.getDenseI64ArrayAttr(pads), UnitAttr());
+  g.setOutput(0, op.getResult());
+  return success();
+}
+
+} // namespace
+
+LogicalResult importLayerOp(GraphImporter &g, StringRef op, bool &handled) {
+  handled = true;
+  if (op == "MatMul")
+    return importMatMul(g);
+  if (op == "Gemm")
+    return importGemm(g);
+  if (op == "Softmax")
+    return importSoftmax(g);
+  if (op == "LayerNormalization")
+    return importLayerNorm(g);
+  if (op == "Conv")
+    return importConv(g);
+  handled = false;
+  return success();
+}
+
+} // namespace seqc::onnx_import
