@@ -10,6 +10,7 @@
 
 #define _POSIX_C_SOURCE 200809L
 
+#include "safetensors_internal.h"
 #include "seqc/safetensors.h"
 
 #include <errno.h>
@@ -273,7 +274,7 @@ static int dtype_from_string(const char *s) {
   return 0;
 }
 
-static const char *dtype_to_string(int32_t dtype) {
+const char *seqc_st_dtype_word(int32_t dtype) {
   switch (dtype) {
   case SEQC_DTYPE_F32:
     return "F32";
@@ -560,13 +561,13 @@ static seqc_status validate(seqc_safetensors *f, const uint8_t *data,
         return seqc_rt_set_error(err, SEQC_ERR_FORMAT,
                                  "safetensors: tensor '%s': shape %s of %s "
                                  "overflows, but data_offsets span %llu bytes",
-                                 t->name, shape, dtype_to_string(t->dtype),
+                                 t->name, shape, seqc_st_dtype_word(t->dtype),
                                  (unsigned long long)span);
       return seqc_rt_set_error(
           err, SEQC_ERR_FORMAT,
           "safetensors: tensor '%s': shape %s of %s needs %llu bytes, but "
           "data_offsets [%llu, %llu] span %llu bytes",
-          t->name, shape, dtype_to_string(t->dtype),
+          t->name, shape, seqc_st_dtype_word(t->dtype),
           (unsigned long long)(numel * elem), (unsigned long long)e->begin,
           (unsigned long long)e->end, (unsigned long long)span);
     }

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "safetensors_internal.h"
 #include "seqc/safetensors.h"
 
 #include <errno.h>
@@ -63,30 +64,6 @@ static void append_json_string(text *t, const char *s) {
   append(t, "\"", 1);
 }
 
-static const char *safetensors_dtype(int32_t dtype) {
-  switch (dtype) {
-  case SEQC_DTYPE_F32:
-    return "F32";
-  case SEQC_DTYPE_F16:
-    return "F16";
-  case SEQC_DTYPE_BF16:
-    return "BF16";
-  case SEQC_DTYPE_F64:
-    return "F64";
-  case SEQC_DTYPE_I8:
-    return "I8";
-  case SEQC_DTYPE_U8:
-    return "U8";
-  case SEQC_DTYPE_I32:
-    return "I32";
-  case SEQC_DTYPE_I64:
-    return "I64";
-  case SEQC_DTYPE_BOOL:
-    return "BOOL";
-  default:
-    return NULL;
-  }
-}
 
 static seqc_status check_inputs(size_t n, const char *const *names,
                                 const seqc_tensor *tensors, seqc_error *err) {
@@ -103,7 +80,7 @@ static seqc_status check_inputs(size_t n, const char *const *names,
                                  "safetensors: duplicate tensor name '%s'",
                                  names[i]);
     const seqc_tensor *t = &tensors[i];
-    if (!safetensors_dtype(t->dtype))
+    if (!seqc_st_dtype_word(t->dtype))
       return seqc_rt_set_error(err, SEQC_ERR_DTYPE,
                                "safetensors: tensor '%s' has unknown dtype %d",
                                names[i], (int)t->dtype);
@@ -148,7 +125,7 @@ seqc_status seqc_rt_safetensors_write(const char *path, size_t n,
       append(&header, ",", 1);
     append_json_string(&header, names[i]);
     append_str(&header, ":{\"dtype\":\"");
-    append_str(&header, safetensors_dtype(t->dtype));
+    append_str(&header, seqc_st_dtype_word(t->dtype));
     append_str(&header, "\",\"shape\":[");
     for (int64_t d = 0; d < t->rank; ++d) {
       if (d)

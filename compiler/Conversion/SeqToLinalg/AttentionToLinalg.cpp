@@ -102,23 +102,30 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
       return arith::AddFOp::create(b, l, x, y).getResult();
     };
 
+    // A batched contraction over d4 into a zero-filled [d0, d1, d2, d3]
+    // result; `rhsMap` says how the key/value side is indexed.
+    auto contract = [&](Value lhs, Value rhs, ArrayRef<OpFoldResult> sizes,
+                        ArrayRef<AffineExpr> rhsMap) {
+      Value init = createFilled(rewriter, loc, sizes, elementType, 0.0);
+      return linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
+                 ValueRange{init},
+                 ArrayRef<AffineMap>{AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
+                                     AffineMap::get(5, 0, rhsMap, ctx),
+                                     AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
+                 {IteratorType::parallel, IteratorType::parallel,
+                  IteratorType::parallel, IteratorType::parallel,
+                  IteratorType::reduction},
+                 [&](OpBuilder &b, Location l, ValueRange args) {
+                   Value product =
+                       arith::MulFOp::create(b, l, args[0], args[1]);
+                   linalg::YieldOp::create(b, l, addF(b, l, args[2], product));
+                 })
+          .getResult(0);
+    };
+
     // scores[b, h, i, j] = sum_d q[b, h, i, d] * k[b, h / G, j, d].
-    Value scores = createFilled(rewriter, loc, scoreSizes, elementType, 0.0);
-    scores =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{scores.getType()}, ValueRange{query, key},
-            ValueRange{scores},
-            ArrayRef<AffineMap>{AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
-                                AffineMap::get(5, 0, {d0, kvHead, d3, d4}, ctx),
-                                AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
-            {IteratorType::parallel, IteratorType::parallel,
-             IteratorType::parallel, IteratorType::parallel,
-             IteratorType::reduction},
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-              linalg::YieldOp::create(b, l, addF(b, l, args[2], product));
-            })
-            .getResult(0);
+    Value scores = contract(query, key, scoreSizes, {d0, kvHead, d3, d4});
 
     // Scale, mask, causal diagonal and window; hidden scores become -inf.
     Value scale = op.getScale()
@@ -250,22 +257,7 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
                  .getResult(0);
 
     // out[b, h, i, e] = sum_j weights[b, h, i, j] * v[b, h / G, j, e].
-    Value out = createFilled(rewriter, loc, outSizes, elementType, 0.0);
-    out =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{out.getType()}, ValueRange{weights, value},
-            ValueRange{out},
-            ArrayRef<AffineMap>{AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
-                                AffineMap::get(5, 0, {d0, kvHead, d4, d3}, ctx),
-                                AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
-            {IteratorType::parallel, IteratorType::parallel,
-             IteratorType::parallel, IteratorType::parallel,
-             IteratorType::reduction},
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-              linalg::YieldOp::create(b, l, addF(b, l, args[2], product));
-            })
-            .getResult(0);
+    Value out = contract(weights, value, outSizes, {d0, kvHead, d4, d3});
 
     // Divide by the row sum; a zero sum (no visible key) gives zeros.
     Value resultInit =
