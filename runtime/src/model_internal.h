@@ -109,4 +109,9 @@ int64_t seqc_model_byte_size(int64_t numel, size_t esize);
 } /* extern "C" */
 #endif
 
+/* Intptr words of a memref descriptor of rank `rank`. */
+static inline size_t descriptor_words(int64_t rank) {
+  return 3 + 2 * (size_t)rank;
+}
+
 #endif // SEQC_RUNTIME_MODEL_INTERNAL_H
