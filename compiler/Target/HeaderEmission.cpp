@@ -1,8 +1,9 @@
 //===- HeaderEmission.cpp - the C header of a compiled model ------------===//
 //
 // The typed API is a set of static inline wrappers over the generic runtime
-// entry, so the object exports exactly one symbol per model and the header
-// stays valid C89-style C and C++.
+// entry, so the object exports only its getters (<name>_api and, for causal
+// models, <name>_step_api) and the header
+// stays valid C99 and C++.
 //
 //===----------------------------------------------------------------------===//
 
