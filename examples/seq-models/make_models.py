@@ -25,10 +25,15 @@ torch.manual_seed(0)
 def save_safetensors(path, tensors, dtype="F32"):
     """Writes the safetensors format directly: an 8-byte little-endian header
     length, a JSON header and the data, back to back."""
-    np_dtype = {"F32": np.float32, "F16": np.float16}[dtype]
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
-        data = np.ascontiguousarray(t.detach().numpy().astype(np_dtype)).tobytes()
+        t = t.detach()
+        if dtype == "BF16":  # numpy has no bfloat16: its bits, via torch
+            data = t.to(torch.bfloat16).view(torch.int16).numpy().tobytes()
+        else:
+            np_dtype = {"F32": np.float32, "F16": np.float16,
+                        "F64": np.float64}[dtype]
+            data = np.ascontiguousarray(t.numpy().astype(np_dtype)).tobytes()
         header[name] = {"dtype": dtype, "shape": list(t.shape),
                         "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
@@ -47,6 +52,12 @@ def export(name, module, description, inputs, forward, dtype="F32"):
     folder = os.path.join(HERE, name)
     os.makedirs(folder, exist_ok=True)
     module.eval()
+    if dtype in ("F16", "BF16"):
+        # PyTorch's reference runs on the weights as stored (rounded).
+        torch_dtype = torch.float16 if dtype == "F16" else torch.bfloat16
+        with torch.no_grad():
+            for t in module.state_dict().values():
+                t.copy_(t.to(torch_dtype).float())
     save_safetensors(os.path.join(folder, name + ".safetensors"),
                      module.state_dict(), dtype)
     with open(os.path.join(folder, name + ".seq"), "w") as f:
@@ -321,3 +332,148 @@ input x: f32[T, B, 3]
 y = lstm(x, hidden=8, num_layers=2, bidirectional=true, proj_size=4, name=enc)
 output y
 """, {"x": torch.randn(5, 2, 3)}, lambda m, x: m.enc(x)[0])
+
+
+# --- initial and final states: stacked bidirectional batch-first LSTM -------
+class LstmStates(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.LSTM(3, 8, num_layers=2, bidirectional=True,
+                           batch_first=True)
+
+
+def lstm_states_forward(m, x, h0, c0):
+    y, (h_n, c_n) = m.enc(x, (h0, c0))
+    return {"y": y, "h_n": h_n, "c_n": c_n}
+
+
+export("lstm_states", LstmStates(), """
+# Initial states in, final states out, as nn.LSTM(x, (h0, c0)) -> y, (h_n, c_n).
+# h0/c0 and h_n/c_n are [num_layers * 2, B, 8] even with batch_first.
+model lstm_states
+weights "lstm_states.safetensors"
+input x: f32[B, T, 3]
+input h0: f32[4, B, 8]
+input c0: f32[4, B, 8]
+enc = lstm(x, h0, c0, hidden=8, num_layers=2, bidirectional=true, batch_first=true)
+output y=enc, h_n=enc.h_n, c_n=enc.c_n
+""", {"x": torch.randn(2, 5, 3), "h0": torch.randn(4, 2, 8),
+      "c0": torch.randn(4, 2, 8)}, lstm_states_forward)
+
+
+# --- two GRU layers without biases, f64 weights -------------------------------
+class GruStack(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 6, num_layers=2, bias=False)
+        self.head = nn.Linear(6, 2)
+
+
+def gru_stack_forward(m, x, h0):
+    y, h_n = m.gru(x, h0)
+    return {"y": m.head(h_n[-1]), "h_n": h_n}
+
+
+export("gru_stack", GruStack(), """
+# Two stacked GRU layers with bias=False (no bias_* weights) from an initial
+# state; the head reads the top layer's final state. Weights are f64.
+model gru_stack
+weights "gru_stack.safetensors"
+input x: f32[T, B, 4]
+input h0: f32[2, B, 6]
+enc = gru(x, h0, num_layers=2, bias=false, name=gru)
+top = last(enc.h_n)                    # h_n[-1]: the top layer
+y   = linear(top, out=2, name=head)
+output y, h_n=enc.h_n
+""", {"x": torch.randn(6, 3, 4), "h0": torch.randn(2, 3, 6)},
+    gru_stack_forward, dtype="F64")
+
+
+# --- two bidirectional tanh RNN layers without biases, bf16 weights -----------
+class RnnStack(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(4, 5, num_layers=2, bias=False, bidirectional=True)
+
+
+def rnn_stack_forward(m, x):
+    y, h_n = m.rnn(x)
+    return {"y": y, "h_n": h_n}
+
+
+export("rnn_stack", RnnStack(), """
+# Two bidirectional tanh RNN layers with bias=False; weights stored as bf16.
+model rnn_stack
+weights "rnn_stack.safetensors"
+input x: f32[T, B, 4]
+y = rnn(x, num_layers=2, bidirectional=true, bias=false, name=rnn)
+output y, h_n=y.h_n
+""", {"x": torch.randn(7, 2, 4)}, rnn_stack_forward, dtype="BF16")
+
+
+# --- rms_norm, learned positions and broadcasting ------------------------------
+class RmsPos(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.wte = nn.Embedding(20, 8)
+        self.pos = nn.Embedding(16, 8)          # a learned table [max_len, E]
+        self.norm = nn.Module()
+        self.norm.weight = nn.Parameter(torch.randn(8))
+        self.head = nn.Linear(8, 4)
+
+
+def rms_pos_forward(m, ids, scale, shift):
+    T = ids.shape[0]
+    x = m.wte(ids) + m.pos.weight[:T].unsqueeze(1)   # position t = step t
+    # PyTorch 1.13 has no nn.RMSNorm: its formula in NumPy.
+    xn, w = x.numpy().astype(np.float64), m.norm.weight.numpy()
+    h = xn / np.sqrt(np.mean(xn * xn, -1, keepdims=True) + 1e-6) * w
+    h = torch.from_numpy(h.astype(np.float32))
+    return {"y": m.head(h * scale + shift)}
+
+
+export("rms_pos", RmsPos(), """
+# Token embeddings plus learned positions (pos.weight row t at step t), an
+# RMS norm, and numpy-broadcast mul/add with a [E] scale and a [B, 1] shift.
+model rms_pos
+weights "rms_pos.safetensors"
+input ids: i64[T, B]
+input scale: f32[8]
+input shift: f32[B, 1]
+tok = embedding(ids, name=wte)
+x   = pos_embedding(tok, name=pos)     # [T, B, 8] + pos.weight[t]
+h   = rms_norm(x, eps=1e-6, name=norm)
+g   = mul(h, scale)                    # [T, B, 8] * [8]
+s   = add(g, shift)                    # [T, B, 8] + [B, 1]
+y   = linear(s, out=4, name=head)
+output y
+""", {"ids": torch.randint(0, 20, (9, 3)), "scale": torch.randn(8),
+      "shift": torch.randn(3, 1)}, rms_pos_forward)
+
+
+# --- reshape and permute: split heads, reorder, flatten -----------------------
+class Heads(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Linear(4, 3)
+
+
+def heads_forward(m, x):
+    B, T, _ = x.shape
+    p = x.reshape(B, T, 2, 4).permute(0, 2, 1, 3)
+    return {"p": p, "y": m.head(p.reshape(-1, 4))}
+
+
+export("reshape", Heads(), """
+# reshape / permute as torch.reshape / torch.permute: [B, T, 8] is split
+# into 2 heads of 4, heads are moved before time, and everything but the
+# last dimension is flattened (-1) for a linear layer.
+model reshape
+weights "reshape.safetensors"
+input x: f32[B, T, 8]
+h = reshape(x, shape=[B, T, 2, 4])     # names keep B and T dynamic
+p = permute(h, dims=[0, 2, 1, 3])      # [B, 2, T, 4]
+f = reshape(p, shape=[-1, 4])          # [B * 2 * T, 4]
+y = linear(f, out=3, name=head)
+output p, y
+""", {"x": torch.randn(2, 5, 8)}, heads_forward)

@@ -120,7 +120,20 @@ private:
   Val linearOp(const Val &x, const WeightTensor &w, const WeightTensor *bias);
 
   // Layers.
-  FailureOr<Val> emitRecurrence(const Val &x);
+  FailureOr<Val> emitRecurrence(ArrayRef<Val> operands);
+  LogicalResult checkInitialState(const Val &s, unsigned operand, int64_t rows,
+                                  const Val &x, int64_t batchDim, int64_t size);
+  Value initialState(const Val &s, int64_t layer, int64_t numDirs,
+                     RankedTensorType opType, bool batchFirst);
+  FailureOr<Val> resolveState(const std::string &name, Pos use);
+  FailureOr<Val> emitRmsNorm(const Val &x);
+  FailureOr<Val> emitPosEmbedding(const Val &x);
+  /// A linalg.generic adding or multiplying `ins`: dimension j of operand k
+  /// follows output dimension dimMaps[k][j], or is a size-1 dimension read
+  /// at index 0 where that is -1.
+  Value elementwise(StringRef op, ArrayRef<Value> ins,
+                    ArrayRef<SmallVector<int64_t>> dimMaps,
+                    ArrayRef<int64_t> outShape, ArrayRef<Value> outDyn);
   FailureOr<Val> emitLinear(const Val &x);
   FailureOr<Val> emitLayerNorm(const Val &x);
   FailureOr<Val> emitEmbedding(const Val &x);
@@ -131,6 +144,8 @@ private:
   FailureOr<Val> emitSoftmax(const Val &x);
   FailureOr<Val> emitLast(const Val &x);
   FailureOr<Val> emitTranspose(const Val &x);
+  FailureOr<Val> emitPermute(const Val &x);
+  FailureOr<Val> emitReshape(const Val &x);
   FailureOr<int64_t> normalizeDim(int64_t dim, int64_t rank, StringRef kw);
 
   const ModelDescription &md;

@@ -13,172 +13,6 @@ using namespace mlir;
 namespace seqc {
 namespace md {
 
-/// Rows of a `[G*H, C]` matrix (or `[G*H]` vector) in PyTorch's gate order,
-/// appended to `out` in ONNX's order.
-static void appendReordered(std::vector<float> &out, const WeightTensor &w,
-                            ArrayRef<int> order, int64_t gateRows) {
-  int64_t cols = w.shape.size() == 2 ? w.shape[1] : 1;
-  for (int g : order) {
-    const float *begin = w.data.data() + g * gateRows * cols;
-    out.insert(out.end(), begin, begin + gateRows * cols);
-  }
-}
-
-FailureOr<Val> Emitter::emitRecurrence(const Val &x) {
-  StringRef kind = current->layer;
-  int64_t gates = kind == "lstm" ? 4 : kind == "gru" ? 3 : 1;
-  // PyTorch i,f,g,o -> ONNX i,o,f,c; r,z,n -> z,r,h.
-  SmallVector<int> order = kind == "lstm"  ? SmallVector<int>{0, 3, 1, 2}
-                           : kind == "gru" ? SmallVector<int>{1, 0, 2}
-                                           : SmallVector<int>{0};
-  int64_t numLayers = intKw("num_layers", 1);
-  if (numLayers < 1) {
-    error(keyword("num_layers")->keyPos) << "num_layers must be at least 1";
-    return failure();
-  }
-  bool bidirectional = boolKw("bidirectional", false);
-  bool batchFirst = boolKw("batch_first", false);
-  bool hasBias = boolKw("bias", true);
-  int64_t projSize = intKw("proj_size", 0);
-  int64_t numDirs = bidirectional ? 2 : 1;
-  if (failed(expectFloat(x, 3, batchFirst ? "a float [B, T, I] input"
-                                          : "a float [T, B, I] input")))
-    return failure();
-
-  Val cur = x;
-  int64_t hidden = -1;
-  for (int64_t layer = 0; layer < numLayers; ++layer) {
-    FailureOr<int64_t> inputSize = staticDim(cur, 2, "feature size");
-    if (failed(inputSize))
-      return failure();
-    std::vector<float> w, r, bias, proj;
-    int64_t hiddenOut = 0;
-    for (int64_t dir = 0; dir < numDirs; ++dir) {
-      std::string suffix =
-          "_l" + std::to_string(layer) + (dir ? "_reverse" : "");
-      FailureOr<WeightTensor> wih = weight("weight_ih" + suffix);
-      if (failed(wih))
-        return failure();
-      if (hidden < 0) {
-        if (wih->shape.size() != 2 || wih->shape[0] % gates != 0) {
-          InFlightDiagnostic diag = error(current->layerPos);
-          diag << "weight '" << wih->name << "' is "
-               << formatShape(wih->shape) << "; a " << kind
-               << " needs [" << gates << "*hidden, input]";
-          diag.attachNote(weights.getLocation())
-              << "'" << wih->name << "' is read from '" << weights.getPath()
-              << "'";
-          return failure();
-        }
-        hidden = wih->shape[0] / gates;
-        if (failed(checkKwAgainst("hidden", hidden, *wih, "hidden size")))
-          return failure();
-      }
-      hiddenOut = projSize > 0 ? projSize : hidden;
-      std::string layerInput =
-          layer == 0 ? "the input's feature size" : "the previous layer's output";
-      if (failed(expectShape(*wih, {gates * hidden, *inputSize},
-                             "hidden=" + std::to_string(hidden) + " with " +
-                                 layerInput + " " +
-                                 std::to_string(*inputSize))))
-        return failure();
-      FailureOr<WeightTensor> whh = weight("weight_hh" + suffix);
-      if (failed(whh) ||
-          failed(expectShape(*whh, {gates * hidden, hiddenOut},
-                             "hidden=" + std::to_string(hidden) +
-                                 (projSize ? " proj_size=" +
-                                                 std::to_string(projSize)
-                                           : std::string()))))
-        return failure();
-      appendReordered(w, *wih, order, hidden);
-      appendReordered(r, *whh, order, hidden);
-      if (projSize > 0) {
-        FailureOr<WeightTensor> whr = weight("weight_hr" + suffix);
-        if (failed(whr) || failed(expectShape(*whr, {projSize, hidden},
-                                              "proj_size with hidden")))
-          return failure();
-        proj.insert(proj.end(), whr->data.begin(), whr->data.end());
-      }
-      if (hasBias) {
-        FailureOr<WeightTensor> bih = weight("bias_ih" + suffix);
-        if (failed(bih) ||
-            failed(expectShape(*bih, {gates * hidden}, "the gate bias")))
-          return failure();
-        FailureOr<WeightTensor> bhh = weight("bias_hh" + suffix);
-        if (failed(bhh) ||
-            failed(expectShape(*bhh, {gates * hidden}, "the gate bias")))
-          return failure();
-        appendReordered(bias, *bih, order, hidden);
-        appendReordered(bias, *bhh, order, hidden);
-      }
-    }
-
-    Value wc = constant({numDirs, gates * hidden, *inputSize}, w);
-    Value rc = constant({numDirs, gates * hidden, hiddenOut}, r);
-    Value bc = hasBias ? constant({numDirs, 2 * gates * hidden}, bias) : Value();
-    Value pc = projSize > 0 ? constant({numDirs, projSize, hidden}, proj)
-                            : Value();
-    // y: [T, D, B, Hout] or [B, T, D, Hout]; states [D, B, .] or [B, D, .].
-    int64_t d0 = cur.type().getDimSize(0), d1 = cur.type().getDimSize(1);
-    Type f32 = b.getF32Type();
-    RankedTensorType yType, hType, cType;
-    if (batchFirst) {
-      yType = RankedTensorType::get({d0, d1, numDirs, hiddenOut}, f32);
-      hType = RankedTensorType::get({d0, numDirs, hiddenOut}, f32);
-      cType = RankedTensorType::get({d0, numDirs, hidden}, f32);
-    } else {
-      yType = RankedTensorType::get({d0, numDirs, d1, hiddenOut}, f32);
-      hType = RankedTensorType::get({numDirs, d1, hiddenOut}, f32);
-      cType = RankedTensorType::get({numDirs, d1, hidden}, f32);
-    }
-    auto direction = bidirectional ? seq::Direction::bidirectional
-                                   : seq::Direction::forward;
-    auto layout =
-        batchFirst ? seq::Layout::batch_major : seq::Layout::time_major;
-    Value y;
-    if (kind == "lstm") {
-      y = seq::LstmOp::create(b, here(), yType, hType, cType, cur.value, wc,
-                              rc, bc, Value(), Value(), Value(), pc, Value(),
-                              (uint64_t)hidden, direction, layout, ArrayAttr(),
-                              FloatAttr(), false)
-              .getY();
-    } else if (kind == "gru") {
-      y = seq::GruOp::create(b, here(), yType, hType, cur.value, wc, rc, bc,
-                             Value(), Value(), (uint64_t)hidden, direction,
-                             layout, ArrayAttr(), FloatAttr(), true)
-              .getY();
-    } else {
-      ArrayAttr acts;
-      if (nameKw("nonlinearity", "tanh") == "relu") {
-        Attribute relu = seq::ActivationAttr::get(ctx, seq::ActivationKind::relu);
-        acts = b.getArrayAttr(SmallVector<Attribute>(numDirs, relu));
-      }
-      y = seq::RnnOp::create(b, here(), yType, hType, cur.value, wc, rc, bc,
-                             Value(), Value(), (uint64_t)hidden, direction,
-                             layout, acts, FloatAttr())
-              .getY();
-    }
-    // PyTorch's output: [T, B, D*Hout] ([B, T, D*Hout] batch-first).
-    Val seqOut{y, {cur.dims[0], "", cur.dims[1], ""}};
-    if (batchFirst) {
-      seqOut.dims = {cur.dims[0], cur.dims[1], "", ""};
-    } else if (numDirs == 2) {
-      seqOut = transpose(seqOut, {0, 2, 1, 3});
-    } else {
-      seqOut.value = tensor::CollapseShapeOp::create(
-          b, here(), seqOut.value,
-          SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
-      cur = Val{seqOut.value, {cur.dims[0], cur.dims[1], ""}};
-      continue;
-    }
-    Value collapsed = tensor::CollapseShapeOp::create(
-        b, here(), seqOut.value,
-        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-    cur = Val{collapsed, {seqOut.dims[0], seqOut.dims[1], ""}};
-  }
-  return cur;
-}
-
 //===----------------------------------------------------------------------===//
 // Layers with weights
 //===----------------------------------------------------------------------===//
@@ -235,6 +69,28 @@ FailureOr<Val> Emitter::emitLayerNorm(const Val &x) {
   out.value = seq::LayerNormOp::create(
       b, here(), x.type(), x.value, scale, bias,
       b.getF32FloatAttr((float)floatKw("eps", 1e-5)), b.getI64IntegerAttr(-1));
+  return out;
+}
+
+FailureOr<Val> Emitter::emitRmsNorm(const Val &x) {
+  if (failed(expectFloat(x, -1, "a float input")))
+    return failure();
+  FailureOr<int64_t> features = staticDim(x, x.rank() - 1, "feature size");
+  if (failed(features))
+    return failure();
+  Value scale;
+  if (boolKw("elementwise_affine", true)) {
+    FailureOr<WeightTensor> w = weight("weight");
+    if (failed(w) || failed(expectShape(*w, {*features}, "the input's features")))
+      return failure();
+    scale = constant(w->shape, w->data);
+  }
+  // nn.RMSNorm's eps=None is torch.finfo(float32).eps.
+  Val out = x;
+  out.value = seq::RmsNormOp::create(
+      b, here(), x.type(), x.value, scale,
+      b.getF32FloatAttr((float)floatKw("eps", 1.1920928955078125e-07)),
+      b.getI64IntegerAttr(-1));
   return out;
 }
 
@@ -422,125 +278,6 @@ FailureOr<Val> Emitter::emitAttention(const Val &x) {
   out.dims[2] = "";
   return batchFirst ? out : transpose(out, {1, 0, 2});
 }
-
-//===----------------------------------------------------------------------===//
-// Glue
-//===----------------------------------------------------------------------===//
-
-FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
-  for (size_t i = 0; i < operands.size(); ++i) {
-    if (failed(expectFloat(operands[i], -1, "float operands")))
-      return failure();
-    if (operands[i].type() != operands[0].type()) {
-      error(current->operands[i].value.pos)
-          << current->layer << " needs operands of one shape; "
-          << describe(operands[0], current->operands[0].value.text) << ", "
-          << describe(operands[i], current->operands[i].value.text);
-      return failure();
-    }
-  }
-  Val acc = operands[0];
-  for (const Val &v : operands.drop_front()) {
-    if (current->layer == "add")
-      acc.value = arith::AddFOp::create(b, here(), acc.value, v.value);
-    else
-      acc.value = arith::MulFOp::create(b, here(), acc.value, v.value);
-  }
-  return acc;
-}
-
-FailureOr<Val> Emitter::emitConcat(ArrayRef<Val> operands) {
-  int64_t rank = operands[0].rank();
-  FailureOr<int64_t> dim = normalizeDim(intKw("dim", -1), rank, "dim");
-  if (failed(dim))
-    return failure();
-  SmallVector<Value> vals;
-  for (size_t i = 0; i < operands.size(); ++i) {
-    const Val &v = operands[i];
-    bool ok = v.rank() == rank &&
-              v.type().getElementType() == operands[0].type().getElementType();
-    for (int64_t d = 0; ok && d < rank; ++d)
-      ok = d == *dim ||
-           v.type().getDimSize(d) == operands[0].type().getDimSize(d);
-    if (!ok) {
-      error(current->operands[i].value.pos)
-          << "concat needs operands that agree except in dimension " << *dim
-          << "; " << describe(operands[0], current->operands[0].value.text)
-          << ", " << describe(v, current->operands[i].value.text);
-      return failure();
-    }
-    vals.push_back(v.value);
-  }
-  Val out = operands[0];
-  out.value = tensor::ConcatOp::create(b, here(), *dim, vals);
-  out.dims[*dim] = "";
-  return out;
-}
-
-FailureOr<Val> Emitter::emitSoftmax(const Val &x) {
-  if (failed(expectFloat(x, -1, "a float input")))
-    return failure();
-  FailureOr<int64_t> dim = normalizeDim(intKw("dim", -1), x.rank(), "dim");
-  if (failed(dim))
-    return failure();
-  SmallVector<Value> dyn;
-  for (int64_t d = 0; d < x.rank(); ++d)
-    if (x.type().isDynamicDim(d))
-      dyn.push_back(dimValue(x.value, d));
-  Value init =
-      emptyTensor(x.type().getShape(), dyn, x.type().getElementType());
-  Val out = x;
-  out.value = linalg::SoftmaxOp::create(b, here(), x.type(), x.value, init,
-                                        *dim)
-                  .getResult()[0];
-  return out;
-}
-
-FailureOr<Val> Emitter::emitLast(const Val &x) {
-  FailureOr<int64_t> dim = normalizeDim(intKw("dim", 0), x.rank(), "dim");
-  if (failed(dim))
-    return failure();
-  SmallVector<OpFoldResult> offsets, sizes, strides;
-  SmallVector<int64_t> shape;
-  Val out;
-  for (int64_t d = 0; d < x.rank(); ++d) {
-    strides.push_back(b.getIndexAttr(1));
-    if (d == *dim) {
-      Value size = dimValue(x.value, d);
-      Value one = arith::ConstantIndexOp::create(b, here(), 1);
-      offsets.push_back(arith::SubIOp::create(b, here(), size, one).getResult());
-      sizes.push_back(b.getIndexAttr(1));
-      continue;
-    }
-    offsets.push_back(b.getIndexAttr(0));
-    sizes.push_back(dimFold(x.value, d));
-    shape.push_back(x.type().getDimSize(d));
-    out.dims.push_back(x.dims[d]);
-  }
-  auto type = RankedTensorType::get(shape, x.type().getElementType());
-  out.value = tensor::ExtractSliceOp::create(b, here(), type, x.value, offsets,
-                                             sizes, strides);
-  return out;
-}
-
-FailureOr<Val> Emitter::emitTranspose(const Val &x) {
-  FailureOr<int64_t> d0 = normalizeDim(intKw("dim0", 0), x.rank(), "dim0");
-  if (failed(d0))
-    return failure();
-  FailureOr<int64_t> d1 = normalizeDim(intKw("dim1", 0), x.rank(), "dim1");
-  if (failed(d1))
-    return failure();
-  SmallVector<int64_t> perm;
-  for (int64_t d = 0; d < x.rank(); ++d)
-    perm.push_back(d);
-  std::swap(perm[*d0], perm[*d1]);
-  return transpose(x, perm);
-}
-
-//===----------------------------------------------------------------------===//
-// Driver
-//===----------------------------------------------------------------------===//
-
 
 } // namespace md
 } // namespace seqc

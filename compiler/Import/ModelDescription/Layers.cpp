@@ -19,9 +19,10 @@ const std::vector<LayerSpec> &layerSpecs() {
     std::vector<KwSpec> rnn = recurrent;
     rnn.push_back({"nonlinearity", KwType::Name, false, {"tanh", "relu"}});
     return std::vector<LayerSpec>{
-        {"lstm", 1, 1, lstm},
-        {"gru", 1, 1, recurrent},
-        {"rnn", 1, 1, rnn},
+        // Operands after x: the initial states h0 (and c0 for lstm).
+        {"lstm", 1, 3, lstm},
+        {"gru", 1, 2, recurrent},
+        {"rnn", 1, 2, rnn},
         {"linear", 1, 1, {{"out", KwType::Int}, {"bias", KwType::Bool}, name}},
         {"relu", 1, 1, {}},
         {"tanh", 1, 1, {}},
@@ -34,11 +35,18 @@ const std::vector<LayerSpec> &layerSpecs() {
         {"softmax", 1, 1, {{"dim", KwType::Int}}},
         {"dropout", 1, 1, {{"p", KwType::Float}}},
         {"last", 1, 1, {{"dim", KwType::Int}}},
+        {"permute", 1, 1, {{"dims", KwType::List, true}}},
+        {"reshape", 1, 1, {{"shape", KwType::List, true}}},
         {"transpose", 1, 1,
          {{"dim0", KwType::Int, true}, {"dim1", KwType::Int, true}}},
         {"layer_norm", 1, 1,
          {{"eps", KwType::Float}, {"elementwise_affine", KwType::Bool},
           {"bias", KwType::Bool}, name}},
+        {"rms_norm", 1, 1,
+         {{"eps", KwType::Float}, {"elementwise_affine", KwType::Bool}, name}},
+        {"pos_embedding", 1, 1,
+         {{"max_len", KwType::Int}, {"dim", KwType::Int},
+          {"batch_first", KwType::Bool}, name}},
         {"embedding", 1, 1,
          {{"num", KwType::Int}, {"dim", KwType::Int}, name}},
         {"conv1d", 1, 1,
@@ -71,6 +79,8 @@ static std::string kindName(KwType type) {
     return "true or false";
   case KwType::Name:
     return "a name";
+  case KwType::List:
+    return "a list such as [1, 0, 2]";
   }
   return "";
 }
@@ -84,6 +94,8 @@ LogicalResult checkArguments(const LayerStmt &layer, const LayerSpec &spec,
     if (spec.minOperands == spec.maxOperands)
       diag << spec.minOperands << " operand"
            << (spec.minOperands == 1 ? "" : "s");
+    else if (spec.maxOperands < 64)
+      diag << spec.minOperands << " to " << spec.maxOperands << " operands";
     else
       diag << "at least " << spec.minOperands << " operands";
     diag << ", found " << n;
@@ -111,6 +123,7 @@ LogicalResult checkArguments(const LayerStmt &layer, const LayerSpec &spec,
     bool ok = kw->type == KwType::Int    ? kind == LK::Int
               : kw->type == KwType::Float ? kind == LK::Int || kind == LK::Float
               : kw->type == KwType::Bool  ? kind == LK::Bool
+              : kw->type == KwType::List  ? kind == LK::List
                                          : kind == LK::Ident || kind == LK::String;
     if (!ok) {
       error(arg.value.pos) << "keyword '" << arg.key << "' of " << layer.layer

@@ -16,7 +16,7 @@
 
 namespace seqc::md {
 
-enum class KwType { Int, Float, Bool, Name };
+enum class KwType { Int, Float, Bool, Name, List };
 
 struct KwSpec {
   const char *name;

@@ -180,7 +180,11 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
   current = &layer;
   StringRef kind = layer.layer;
   if (kind == "lstm" || kind == "gru" || kind == "rnn")
-    return emitRecurrence(operands[0]);
+    return emitRecurrence(operands);
+  if (kind == "rms_norm")
+    return emitRmsNorm(operands[0]);
+  if (kind == "pos_embedding")
+    return emitPosEmbedding(operands[0]);
   if (kind == "linear")
     return emitLinear(operands[0]);
   if (kind == "layer_norm")
@@ -201,6 +205,10 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitLast(operands[0]);
   if (kind == "transpose")
     return emitTranspose(operands[0]);
+  if (kind == "permute")
+    return emitPermute(operands[0]);
+  if (kind == "reshape")
+    return emitReshape(operands[0]);
   if (kind == "dropout")
     return operands[0];
   // Activations.
@@ -224,10 +232,8 @@ FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
   if (it != values.end() && state.lookup(name) != 1)
     return it->second;
   auto layerIt = layers.find(name);
-  if (layerIt == layers.end()) {
-    error(use) << "undefined name '" << name << "'";
-    return failure();
-  }
+  if (layerIt == layers.end())
+    return resolveState(name, use);
   if (state.lookup(name) == 1) {
     InFlightDiagnostic diag = error(use);
     diag << "'" << name << "' depends on itself: ";
@@ -265,6 +271,35 @@ FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
   state[name] = 2;
   values[name] = *result;
   return result;
+}
+
+/// `NAME.h_n` / `NAME.c_n`: the final states of the recurrence NAME.
+FailureOr<Val> Emitter::resolveState(const std::string &name, Pos use) {
+  size_t dot = name.rfind('.');
+  std::string base = dot == std::string::npos ? "" : name.substr(0, dot);
+  std::string field = dot == std::string::npos ? "" : name.substr(dot + 1);
+  if (base.empty() || (!layers.count(base) && !values.count(base))) {
+    error(use) << "undefined name '" << name << "'";
+    return failure();
+  }
+  if (field == "h_n" || field == "c_n") {
+    if (failed(resolve(base, use)))
+      return failure();
+    auto it = values.find(name);
+    if (it != values.end())
+      return it->second;
+  }
+  auto layerIt = layers.find(base);
+  StringRef kind = layerIt == layers.end() ? "input" : StringRef(layerIt->second->layer);
+  InFlightDiagnostic diag = error(use);
+  diag << "'" << base << "' (" << kind << ") has no value '" << field << "'; ";
+  if (kind == "lstm")
+    diag << "an lstm has h_n and c_n";
+  else if (kind == "gru" || kind == "rnn")
+    diag << "a " << kind << " has h_n";
+  else
+    diag << "only lstm (h_n, c_n), gru and rnn (h_n) have final states";
+  return failure();
 }
 
 OwningOpRef<ModuleOp> Emitter::emit() {
@@ -342,20 +377,41 @@ OwningOpRef<ModuleOp> Emitter::emit() {
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
   SmallVector<Val> outs;
+  llvm::StringMap<Pos> exportedAt;
   for (const OutputRef &out : md.outputs) {
-    auto it = values.find(out.name);
-    if (it == values.end()) {
-      error(out.pos) << "undefined name '" << out.name << "'";
+    FailureOr<Val> v = resolve(out.name, out.pos);
+    if (failed(v))
+      return nullptr;
+    StringRef exported = out.exportName.empty() ? out.name : out.exportName;
+    if (!llvm::all_of(exported, [](char c) {
+          return llvm::isAlnum(c) || c == '_';
+        })) {
+      error(out.exportName.empty() ? out.pos : out.exportPos)
+          << "output name '" << exported
+          << "' is not a C identifier; name the output: `output "
+          << "NAME=" << out.name
+          << "`";
       return nullptr;
     }
-    outs.push_back(it->second);
-    results.push_back(it->second.value);
-    resultTypes.push_back(it->second.value.getType());
+    auto [prev, fresh] = exportedAt.try_emplace(
+        exported, out.exportName.empty() ? out.pos : out.exportPos);
+    if (!fresh) {
+      InFlightDiagnostic diag =
+          error(out.exportName.empty() ? out.pos : out.exportPos);
+      diag << "output '" << exported << "' is given twice";
+      diag.attachNote(loc(prev->second)) << "first given here";
+      return nullptr;
+    }
+    outs.push_back(*v);
+    results.push_back(v->value);
+    resultTypes.push_back(v->value.getType());
   }
   func::ReturnOp::create(b, loc(md.outputs.front().pos), results);
   func.setFunctionType(b.getFunctionType(argTypes, resultTypes));
   for (auto [i, out] : llvm::enumerate(md.outputs)) {
-    func.setResultAttr(i, "seq.name", b.getStringAttr(out.name));
+    func.setResultAttr(i, "seq.name",
+                       b.getStringAttr(out.exportName.empty() ? out.name
+                                                              : out.exportName));
     if (hasNamedDim(outs[i].dims))
       func.setResultAttr(i, "seq.dims", dimsAttr(outs[i].dims));
   }

@@ -233,6 +233,30 @@ bool Parser::parseLiteral(Literal &lit) {
       lit.kind = Literal::Kind::Ident;
     }
     break;
+  case Token::Kind::LBracket: { // [INT | IDENT, ...]
+    lit.kind = Literal::Kind::List;
+    advance();
+    lit.text = "[";
+    while (tok.kind != Token::Kind::RBracket) {
+      Literal item;
+      if (tok.kind != Token::Kind::Int && tok.kind != Token::Kind::Ident) {
+        if (tok.kind != Token::Kind::Error)
+          error(tok.pos) << "expected an integer or a dimension name in the "
+                         << "list, found " << describe(tok);
+        return false;
+      }
+      if (!parseLiteral(item))
+        return false;
+      lit.text += (lit.items.empty() ? "" : ", ") + item.text;
+      lit.items.push_back(std::move(item));
+      if (tok.kind == Token::Kind::Comma)
+        advance();
+      else if (tok.kind != Token::Kind::RBracket)
+        return expect(Token::Kind::RBracket, "',' or ']'");
+    }
+    lit.text += "]";
+    break;
+  }
   default:
     if (tok.kind != Token::Kind::Error)
       error(tok.pos) << "expected a value, found " << describe(tok);
@@ -287,9 +311,18 @@ bool Parser::parseInput(ModelDescription &md) {
 
 bool Parser::parseOutput(ModelDescription &md) {
   while (true) {
-    OutputRef out{tok.text, tok.pos};
+    OutputRef out{tok.text, tok.pos, "", {}};
     if (!expect(Token::Kind::Ident, "an output name"))
       return false;
+    if (tok.kind == Token::Kind::Equal) { // EXPORT=VALUE
+      advance();
+      out.exportName = out.name;
+      out.exportPos = out.pos;
+      out.name = tok.text;
+      out.pos = tok.pos;
+      if (!expect(Token::Kind::Ident, "a value name after '='"))
+        return false;
+    }
     md.outputs.push_back(out);
     if (tok.kind != Token::Kind::Comma)
       break;

@@ -7,7 +7,7 @@
 //   weights "FILE.safetensors"
 //   input NAME: DTYPE[DIM, ...]
 //   NAME = LAYER(VALUE, ..., KEY=LITERAL, ...)
-//   output NAME, ...
+//   output NAME, ...          (or EXPORT=NAME)
 //
 // with `#` comments. The parser only checks the syntax; names, layers,
 // keywords and weights are checked by the emitter, which knows the layers.
@@ -36,13 +36,14 @@ struct Pos {
 /// A keyword's value: a number, a boolean, a string or a (possibly dotted)
 /// identifier.
 struct Literal {
-  enum class Kind { Int, Float, Bool, String, Ident };
+  enum class Kind { Int, Float, Bool, String, Ident, List };
   Kind kind = Kind::Int;
   int64_t intValue = 0;
   double floatValue = 0;
   bool boolValue = false;
   std::string text; // String and Ident; the spelling for the others
   Pos pos;
+  std::vector<Literal> items; // List: `[INT | IDENT, ...]`
 };
 
 /// `KEY=LITERAL`, or a positional operand (empty key, `value.kind` Ident).
@@ -77,9 +78,12 @@ struct InputStmt {
   std::vector<Dim> dims;
 };
 
+/// `output VALUE` or `output EXPORT=VALUE` (e.g. `h_n=enc.h_n`).
 struct OutputRef {
-  std::string name;
+  std::string name; // the value
   Pos pos;
+  std::string exportName; // the model's output name; `name` when empty
+  Pos exportPos;
 };
 
 struct ModelDescription {

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/ADT/StringSet.h"
 
@@ -315,11 +316,14 @@ convertValueType(GraphImporter &g, const onnx::ValueInfoProto &info,
   case onnx::TensorProto::INT32:
     elementType = g.builder.getI32Type();
     break;
+  case onnx::TensorProto::BOOL:
+    elementType = g.builder.getI1Type();
+    break;
   default:
     g.fileError() << "graph input '" << info.name() << "' has dtype "
                   << dtypeName(t.elem_type())
                   << ", which is not supported (supported: FLOAT, INT64, "
-                     "INT32)";
+                     "INT32, BOOL)";
     return failure();
   }
   if (!t.has_shape()) {
@@ -403,12 +407,27 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   }
   builder.setInsertionPointToStart(body);
 
-  for (const onnx::NodeProto &n : graph.node()) {
+  this->graph = &graph;
+  for (auto [i, n] : llvm::enumerate(graph.node())) {
+    for (const std::string &out : n.output())
+      if (!out.empty())
+        producers[out] = i;
+    for (const std::string &in : n.input())
+      if (!in.empty())
+        consumerMap[in].push_back(i);
+  }
+  for (const onnx::ValueInfoProto &out : graph.output())
+    consumerMap[out.name()].push_back(-1);
+
+  for (auto [i, n] : llvm::enumerate(graph.node())) {
     node = &n;
     loc = NameLoc::get(builder.getStringAttr(n.name().empty() ? n.op_type()
                                                               : n.name()),
                        FileLineColLoc::get(context, path, 0, 0));
-    if (failed(importNode()))
+    bool raised = false;
+    if (failed(raisePattern(*this, i, raised)))
+      return failure();
+    if (!raised && failed(importNode()))
       return failure();
   }
   node = nullptr;
@@ -438,6 +457,13 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     resultAttrs.push_back(portAttrs(builder, out.name(), type, dims));
   }
   func::ReturnOp::create(builder, loc, results);
+  // Drop what raisings and folded shape arithmetic left unused.
+  SmallVector<Operation *> ops;
+  for (Operation &op : *body)
+    ops.push_back(&op);
+  for (Operation *op : llvm::reverse(ops))
+    if (isOpTriviallyDead(op))
+      op->erase();
   func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, attrs] : llvm::enumerate(resultAttrs))
     func.setResultAttrs(i, attrs.getDictionary(context));
@@ -458,9 +484,13 @@ LogicalResult GraphImporter::importNode() {
     }
   StringRef op = node->op_type();
   bool handled = false;
-  if (failed(importRecurrentOp(*this, op, handled)))
+  if (failed(foldIntegerOp(*this, op, handled)))
+    return failure();
+  if (!handled && failed(importRecurrentOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importLayerOp(*this, op, handled)))
+    return failure();
+  if (!handled && failed(importMoreOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importTensorOp(*this, op, handled)))
     return failure();

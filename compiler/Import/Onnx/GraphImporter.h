@@ -98,6 +98,30 @@ public:
   /// An index value for `ofr`.
   mlir::Value indexValue(mlir::OpFoldResult ofr);
 
+  //===--- used by the raising patterns ------------------------------===//
+
+  const onnx::GraphProto *graph = nullptr;
+  /// The node that produces `name`, or -1 (graph input, initializer).
+  int producer(llvm::StringRef name) const {
+    auto it = producers.find(name);
+    return it == producers.end() ? -1 : it->second;
+  }
+  /// The nodes that read `name` (a graph output counts as one reader, -1).
+  llvm::ArrayRef<int> consumers(llvm::StringRef name) const {
+    auto it = consumerMap.find(name);
+    return it == consumerMap.end() ? llvm::ArrayRef<int>() : it->second;
+  }
+  /// What is known about `name` so far, or null.
+  OnnxValue *lookup(llvm::StringRef name) {
+    auto it = values.find(name);
+    return it == values.end() ? nullptr : &it->second;
+  }
+  /// Builds (if needed) the tensor for an already known value.
+  mlir::Value tensorOf(llvm::StringRef name) {
+    OnnxValue *v = lookup(name);
+    return v ? materialize(*v) : mlir::Value();
+  }
+
   mlir::MLIRContext *context;
   mlir::OpBuilder builder;
   mlir::Location loc = mlir::UnknownLoc::get(context);
@@ -110,6 +134,8 @@ private:
   mlir::Value materialize(OnnxValue &value);
 
   llvm::StringMap<OnnxValue> values;
+  llvm::StringMap<int> producers;
+  llvm::StringMap<llvm::SmallVector<int>> consumerMap;
 };
 
 // Helpers the op families share.
@@ -122,6 +148,16 @@ mlir::Value floatInput(GraphImporter &g, unsigned i);
 /// The sizes of every dimension of `x` (constants where static).
 llvm::SmallVector<mlir::OpFoldResult> shapeOf(GraphImporter &g, mlir::Value x);
 
+using ElementwiseBody =
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::ValueRange)>;
+/// A linalg.generic over the numpy broadcast of `operands`; the result has
+/// `resultElement` (default: the first operand's element type).
+mlir::FailureOr<mlir::Value> buildElementwise(GraphImporter &g,
+                                              mlir::ValueRange operands,
+                                              ElementwiseBody body,
+                                              mlir::Type resultElement = {});
+
 // The op families (TensorOps.cpp, LayerOps.cpp, RecurrentOps.cpp). Each
 // returns failure after emitting an error and sets `handled` when `op` is
 // one of its ops.
@@ -129,6 +165,16 @@ mlir::LogicalResult importTensorOp(GraphImporter &g, llvm::StringRef op,
                                    bool &handled);
 mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
+/// Pad, ReduceMean, Split, Where, Not, Equal, Trilu, Expand, Range and
+/// Slice with run-time ends (MoreOps.cpp).
+mlir::LogicalResult importMoreOp(GraphImporter &g, llvm::StringRef op,
+                                 bool &handled);
+/// Evaluates integer ops whose inputs are all known constants (ConstFold.cpp).
+mlir::LogicalResult foldIntegerOp(GraphImporter &g, llvm::StringRef op,
+                                  bool &handled);
+/// Raises the decomposed patterns that start at node `index` (Raising.cpp):
+/// sets `raised` and the chain's final output when one matches.
+mlir::LogicalResult raisePattern(GraphImporter &g, int index, bool &raised);
 mlir::LogicalResult importRecurrentOp(GraphImporter &g, llvm::StringRef op,
                                       bool &handled);
 

@@ -2,7 +2,8 @@
 //
 // MatMul/Gemm with a constant weight become seq.linear (the weight
 // transposed to PyTorch's [out, in] at import); other MatMuls become
-// linalg.matmul/batch_matmul; Softmax becomes linalg.softmax, Conv
+// linalg.matmul/batch_matmul (4-D [B, H, M, K] operands over B * H);
+// Softmax becomes linalg.softmax, Conv
 // seq.conv1d and LayerNormalization seq.layer_norm.
 //
 //===----------------------------------------------------------------------===//
@@ -79,10 +80,21 @@ LogicalResult importMatMul(GraphImporter &g) {
   if (!bv)
     return failure();
   RankedTensorType at = tensorType(a), bt = tensorType(bv);
+  Ints outer;
+  if (at.getRank() == 4 && bt.getRank() == 4) {
+    // [B, H, M, K] x [B, H, K, N]: a batch matmul over B * H.
+    outer = shapeOf(g, a);
+    outer.resize(2);
+    SmallVector<ReassociationIndices> re{{0, 1}, {2}, {3}};
+    a = tensor::CollapseShapeOp::create(g.builder, g.loc, a, re);
+    bv = tensor::CollapseShapeOp::create(g.builder, g.loc, bv, re);
+    at = tensorType(a);
+    bt = tensorType(bv);
+  }
   if (at.getRank() != bt.getRank() || at.getRank() < 2 || at.getRank() > 3) {
     g.nodeError() << "MatMul of " << a.getType() << " and " << bv.getType()
                   << " is not supported (a constant 2-D weight, or equal-rank "
-                     "2-D/3-D operands)";
+                     "2-D/3-D/4-D operands)";
     return failure();
   }
   int64_t r = at.getRank();
@@ -106,6 +118,15 @@ LogicalResult importMatMul(GraphImporter &g) {
                                                      ValueRange{a, bv},
                                                      ValueRange{init})
                            .getResult(0);
+  if (!outer.empty()) {
+    Ints full(outer);
+    full.append(sizes.begin() + 1, sizes.end());
+    auto type = RankedTensorType::get(seq::getStaticShape(full),
+                                      g.builder.getF32Type());
+    out = tensor::ExpandShapeOp::create(
+        g.builder, g.loc, type, out,
+        SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}}, full);
+  }
   g.setOutput(0, out);
   return success();
 }

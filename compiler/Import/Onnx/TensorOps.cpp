@@ -68,18 +68,22 @@ bool isSymbolicInt(const OnnxValue *v) {
 }
 
 bool isScalarInt(const OnnxValue *v) {
-  return v->elements ? v->scalar : v->constant.getType().getRank() == 0;
+  if (v->elements)
+    return v->scalar;
+  if (v->constant)
+    return v->constant.getType().getRank() == 0;
+  return v->tensor && tensorType(v->tensor).getRank() == 0;
 }
 
 //===----------------------------------------------------------------------===//
 // Elementwise with broadcasting
 //===----------------------------------------------------------------------===//
 
-using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+} // namespace
 
 /// A linalg.generic over the numpy broadcast of `operands`.
 FailureOr<Value> buildElementwise(GraphImporter &g, ValueRange operands,
-                                  BodyFn body) {
+                                  ElementwiseBody body, Type resultElement) {
   int64_t rank = 0;
   for (Value v : operands)
     rank = std::max(rank, tensorType(v).getRank());
@@ -120,7 +124,9 @@ FailureOr<Value> buildElementwise(GraphImporter &g, ValueRange operands,
     maps.push_back(AffineMap::get(rank, 0, exprs, g.context));
   }
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, g.context));
-  Type elementType = tensorType(operands.front()).getElementType();
+  Type elementType = resultElement
+                         ? resultElement
+                         : tensorType(operands.front()).getElementType();
   Value init = seq::createEmptyTensor(g.builder, g.loc, sizes, elementType);
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
@@ -132,6 +138,8 @@ FailureOr<Value> buildElementwise(GraphImporter &g, ValueRange operands,
       });
   return generic.getResult(0);
 }
+
+namespace {
 
 LogicalResult importBinary(GraphImporter &g, StringRef op) {
   if (failed(g.checkAttrs({})))
@@ -322,6 +330,11 @@ LogicalResult importCast(GraphImporter &g) {
                (in->constant && isa<IntegerType>(in->constant.getElementType())) ||
                (in->tensor && isa<IntegerType>(tensorType(in->tensor).getElementType()));
   bool toInt = to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32;
+  if (to == onnx::TensorProto::BOOL && in->tensor &&
+      tensorType(in->tensor).getElementType().isInteger(1)) {
+    g.setOutput(0, *in);
+    return success();
+  }
   if ((to == onnx::TensorProto::FLOAT && !inInt) || (toInt && inInt)) {
     g.setOutput(0, *in);
     return success();
@@ -336,6 +349,31 @@ LogicalResult importCast(GraphImporter &g) {
 // Layout ops
 //===----------------------------------------------------------------------===//
 
+/// An expand_shape of `x`, or a tensor.reshape where a group would have
+/// more than one dynamic size (which memref lowering cannot expand).
+Value expandTo(GraphImporter &g, RankedTensorType type, Value x,
+               ArrayRef<ReassociationIndices> groups,
+               ArrayRef<OpFoldResult> sizes) {
+  for (const ReassociationIndices &group : groups) {
+    int dynamic = 0;
+    for (int64_t d : group)
+      dynamic += type.isDynamicDim(d);
+    if (dynamic > 1) {
+      SmallVector<Value> elems;
+      for (OpFoldResult s : sizes)
+        elems.push_back(g.indexValue(s));
+      Value shape = tensor::FromElementsOp::create(
+          g.builder, g.loc,
+          RankedTensorType::get({(int64_t)elems.size()},
+                                g.builder.getIndexType()),
+          elems);
+      return tensor::ReshapeOp::create(g.builder, g.loc, type, x, shape);
+    }
+  }
+  return tensor::ExpandShapeOp::create(g.builder, g.loc, type, x, groups,
+                                       sizes);
+}
+
 /// Reshapes `x` to `sizes`: one collapse_shape or expand_shape where the
 /// shapes allow it, else a collapse to 1-D and an expand to the target.
 Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
@@ -343,19 +381,37 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
   SmallVector<int64_t> staticShape = seq::getStaticShape(sizes);
   auto resultType = RankedTensorType::get(staticShape, t.getElementType());
   int64_t outRank = sizes.size();
+  // Size `i` of the target is size `i` of `x`: the same constant, or a
+  // tensor.dim of `x` at `i`.
+  auto sameDim = [&](int64_t i) {
+    std::optional<int64_t> c = getConstantIntValue(sizes[i]);
+    if (c)
+      return !t.isDynamicDim(i) && t.getDimSize(i) == *c;
+    auto dim = dyn_cast<Value>(sizes[i]).getDefiningOp<tensor::DimOp>();
+    if (!dim || dim.getSource() != x)
+      return false;
+    std::optional<int64_t> index = dim.getConstantIndex();
+    return index && *index == i;
+  };
   if (outRank == t.getRank()) {
-    if (resultType == t)
-      return x;
-    return tensor::CastOp::create(g.builder, g.loc, resultType, x);
+    bool same = true;
+    for (int64_t i = 0; i < outRank; ++i)
+      same &= sameDim(i);
+    if (same)
+      return resultType == t
+                 ? x
+                 : tensor::CastOp::create(g.builder, g.loc, resultType, x)
+                       .getResult();
   }
-  if (outRank < t.getRank()) {
+  if (outRank == t.getRank()) {
+    // Same rank, other sizes: through 1-D below.
+  } else if (outRank < t.getRank()) {
     if (auto re = getReassociationIndicesForCollapse(t.getShape(), staticShape))
       return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, x,
                                              *re);
   } else if (auto re = getReassociationIndicesForCollapse(staticShape,
                                                           t.getShape())) {
-    return tensor::ExpandShapeOp::create(g.builder, g.loc, resultType, x, *re,
-                                         sizes);
+    return expandTo(g, resultType, x, *re, sizes);
   }
   Value flat = x;
   if (t.getRank() != 1) {
@@ -378,9 +434,8 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
   ReassociationIndices group;
   for (size_t i = 0; i < sizes.size(); ++i)
     group.push_back(i);
-  return tensor::ExpandShapeOp::create(g.builder, g.loc, resultType, flat,
-                                       SmallVector<ReassociationIndices>{group},
-                                       sizes);
+  return expandTo(g, resultType, flat, SmallVector<ReassociationIndices>{group},
+                  sizes);
 }
 
 

@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""Exports the small recurrent models that test the ONNX front end.
+"""Exports the small models that test the ONNX front end: recurrent,
+convolutional (TCN), attention (hand-written, nn.TransformerEncoderLayer,
+GPT-style) and hybrid.
 
 Run with Debian's python3 (python3-torch 1.13, python3-onnx 1.12):
 
@@ -20,8 +22,11 @@ import os
 import sys
 import zlib
 
+import math
+
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 EXPORT_T, EXPORT_B = 5, 3
@@ -74,6 +79,174 @@ class GruHead(nn.Module):
         return self.head(y[-1]), h
 
 
+class Tcn(nn.Module):
+    """Dilated causal TCN with residuals: F.pad on the left, then a conv
+    padded on both sides and sliced back to causal."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv1d(4, 6, 3, dilation=1)
+        self.down = nn.Conv1d(4, 6, 1)
+        self.c2 = nn.Conv1d(6, 6, 3, dilation=2, padding=4)
+        self.c3 = nn.Conv1d(6, 6, 2, dilation=4, groups=2)
+
+    def forward(self, x):
+        y = F.relu(self.c1(F.pad(x, (2, 0)))) + self.down(x)
+        z = F.relu(self.c2(y)[:, :, :-4]) + y
+        return F.relu(self.c3(F.pad(z, (4, 0)))) + z
+
+
+class CausalSelfAttention(nn.Module):
+    """Hand-written causal self-attention (a fused qkv projection split in
+    three, head reshapes, a tril(ones) mask via masked_fill) and a GELU
+    MLP, with residuals."""
+
+    def __init__(self, c=8, heads=2):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(c, 3 * c)
+        self.proj = nn.Linear(c, c)
+        self.fc = nn.Linear(c, 16)
+        self.out = nn.Linear(16, c)
+
+    def forward(self, x):
+        b, t, c = x.shape
+        q, k, v = self.qkv(x).split(c, dim=2)
+        q = q.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        k = k.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        v = v.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(c // self.heads))
+        mask = torch.tril(torch.ones(t, t))
+        att = att.masked_fill(mask == 0, float("-inf"))
+        y = (F.softmax(att, dim=-1) @ v).transpose(1, 2).reshape(b, t, c)
+        x = x + self.proj(y)
+        return x + self.out(F.gelu(self.fc(x)))
+
+
+class AddMaskAttention(nn.Module):
+    """Separate q/k/v projections, scores divided by sqrt(d), an additive
+    causal mask triu(full(-inf), 1); the mean over features as a head."""
+
+    def __init__(self, c=8, heads=2):
+        super().__init__()
+        self.heads = heads
+        self.q = nn.Linear(c, c)
+        self.k = nn.Linear(c, c)
+        self.v = nn.Linear(c, c)
+
+    def forward(self, x):
+        b, t, c = x.shape
+        d = c // self.heads
+        q = self.q(x).view(b, t, self.heads, d).transpose(1, 2)
+        k = self.k(x).view(b, t, self.heads, d).transpose(1, 2)
+        v = self.v(x).view(b, t, self.heads, d).transpose(1, 2)
+        mask = torch.triu(torch.full((t, t), float("-inf")), diagonal=1)
+        att = F.softmax(q @ k.transpose(-2, -1) / math.sqrt(d) + mask, dim=-1)
+        y = (att @ v).transpose(1, 2).reshape(b, t, c)
+        return y, y.mean(-1, keepdim=True)
+
+
+class KeyMaskAttention(nn.Module):
+    """Multi-head self-attention with an additive key mask input."""
+
+    def __init__(self, c=8, heads=2):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(c, 3 * c)
+
+    def forward(self, x, m):
+        b, t, c = x.shape
+        d = c // self.heads
+        q, k, v = self.qkv(x).view(b, t, 3, self.heads, d).permute(
+            2, 0, 3, 1, 4)
+        att = F.softmax((q @ k.transpose(-2, -1)) / math.sqrt(d) + m, dim=-1)
+        return (att @ v).transpose(1, 2).reshape(b, t, c)
+
+
+def key_mask_inputs(T, B, rng):
+    m = np.where(rng.random((B, 1, 1, T)) < 0.3, -1e9, 0.0)
+    m[..., 0] = 0.0
+    return {"x": rng.standard_normal((B, T, 8)).astype(np.float32),
+            "m": m.astype(np.float32)}
+
+
+class Gpt(nn.Module):
+    """A GPT-style block: token and position embeddings (positions from
+    torch.arange, a Range node), pre-LayerNorm causal attention with a GELU
+    MLP, a final LayerNorm and a vocabulary head."""
+
+    def __init__(self):
+        super().__init__()
+        self.tok = nn.Embedding(11, 8)
+        self.pos = nn.Embedding(32, 8)
+        self.ln1 = nn.LayerNorm(8)
+        self.block = CausalSelfAttention()
+        self.ln2 = nn.LayerNorm(8)
+        self.head = nn.Linear(8, 11)
+
+    def forward(self, ids):
+        x = self.tok(ids) + self.pos(torch.arange(ids.shape[1]))
+        return self.head(self.ln2(self.block(self.ln1(x))))
+
+
+class LstmAttention(nn.Module):
+    """An LSTM + causal self-attention hybrid with a linear head."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 8, batch_first=True)
+        self.block = CausalSelfAttention()
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        return self.head(self.block(y))
+
+
+def token_inputs(T, B, rng):
+    return {"ids": rng.integers(0, 11, (B, T)).astype(np.int64)}
+
+
+def batch_first_small(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 4)).astype(np.float32)}
+
+
+class BufferMaskAttention(nn.Module):
+    """nanoGPT-style: a registered tril(ones) buffer sliced to [:T, :T]
+    (Slice with run-time ends) as the causal mask."""
+
+    def __init__(self, c=8, heads=2):
+        super().__init__()
+        self.heads = heads
+        self.attn = nn.Linear(c, 3 * c)
+        self.register_buffer("bias", torch.tril(torch.ones(16, 16))
+                             .view(1, 1, 16, 16))
+
+    def forward(self, x):
+        b, t, c = x.shape
+        q, k, v = self.attn(x).split(c, dim=2)
+        q = q.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        k = k.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        v = v.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+        att = att.masked_fill(self.bias[:, :, :t, :t] == 0, float("-inf"))
+        y = F.softmax(att, dim=-1) @ v
+        return y.transpose(1, 2).contiguous().view(b, t, c)
+
+
+def encoder_layer():
+    return nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0,
+                                      batch_first=True)
+
+
+def channels_first_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, 4, T)).astype(np.float32)}
+
+
+def batch_first_features(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 8)).astype(np.float32)}
+
+
 def batch_first_inputs(T, B, rng):
     return {"x": rng.standard_normal((B, T, 4)).astype(np.float32),
             "h0": rng.standard_normal((4, B, 6)).astype(np.float32),
@@ -98,6 +271,23 @@ MODELS = [
       "y": {0: "B", 1: "T"}, "h": {1: "B"}, "c": {1: "B"}}),
     ("gru_head", GruHead, 15, time_major_inputs, ["out", "h"],
      {"x": {0: "T", 1: "B"}, "out": {0: "B"}, "h": {1: "B"}}),
+    ("tcn", Tcn, 14, channels_first_inputs, ["y"],
+     {"x": {0: "B", 2: "T"}, "y": {0: "B", 2: "T"}}),
+    ("causal_attn", CausalSelfAttention, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("addmask_attn", AddMaskAttention, 17, batch_first_features,
+     ["y", "m"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"},
+                  "m": {0: "B", 1: "T"}}),
+    ("encoder_layer", encoder_layer, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("keymask_attn", KeyMaskAttention, 14, key_mask_inputs, ["y"],
+     {"x": {0: "B", 1: "T"}, "m": {0: "B", 3: "T"}, "y": {0: "B", 1: "T"}}),
+    ("gpt_block", Gpt, 14, token_inputs, ["logits"],
+     {"ids": {0: "B", 1: "T"}, "logits": {0: "B", 1: "T"}}),
+    ("lstm_attn", LstmAttention, 14, batch_first_small, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("buffer_attn", BufferMaskAttention, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
@@ -242,6 +432,122 @@ def write_lit_inputs(in_dir):
          [f32("x", [2])], [f32("y", [2])], opset=11)
     with open(os.path.join(in_dir, "garbage.onnx"), "wb") as f:
         f.write(np.random.default_rng(1).bytes(512))
+    write_more_lit_inputs(save, f32, const, ints)
+
+
+def write_more_lit_inputs(save, f32, const, ints):
+    """The ops of convolutional and attention models (Pad, ReduceMean,
+    Split, Where, Not, Equal, Trilu, Expand), raisings that must not
+    fire, and their errors."""
+    from onnx import TensorProto, helper
+
+    scalar = lambda n, v: helper.make_tensor(n, TensorProto.FLOAT, [], [v])
+    i64 = lambda n, v: helper.make_tensor(n, TensorProto.INT64, [], [v])
+    # Pad (time, left 2 and right 1, value 0.5) -> ReduceMean over channels
+    # (keepdims) -> Split of the time axis [2, rest]... with a static split
+    # of the channels instead: [1, 2].
+    save("more_ops", [
+        helper.make_node("Pad", ["x", "pads", "pv"], ["p"], name="pad",
+                         mode="constant"),
+        helper.make_node("ReduceMean", ["p"], ["m"], name="mean", axes=[1],
+                         keepdims=1),
+        helper.make_node("ReduceMean", ["p"], ["m2"], name="mean2",
+                         axes=[-1], keepdims=0),
+        helper.make_node("Split", ["x", "split"], ["s0", "s1"], name="split",
+                         axis=1),
+        helper.make_node("Split", ["x"], ["h0", "h1", "h2"], name="split3",
+                         axis=1),
+        helper.make_node("ConstantOfShape", ["tt"], ["ones"], name="ones",
+                         value=helper.make_tensor("v", TensorProto.FLOAT, [1],
+                                                  [1.0])),
+        helper.make_node("Trilu", ["ones", "k0"], ["tri"], name="tril",
+                         upper=0),
+        helper.make_node("Equal", ["tri", "zero"], ["eq"], name="eq"),
+        helper.make_node("Not", ["eq"], ["keep"], name="not"),
+        helper.make_node("Where", ["keep", "sq", "ninf"], ["w"], name="where"),
+        helper.make_node("Expand", ["w", "eshape"], ["e"], name="expand")],
+        [f32("x", ["B", 3, "T"]), f32("sq", [4, 4])],
+        [f32("m", ["B", 1, "T2"]), f32("m2", ["B", 3]),
+         f32("s0", ["B", 1, "T"]), f32("s1", ["B", 2, "T"]),
+         f32("h2", ["B", 1, "T"]), f32("e", [2, 4, 4])],
+        [ints("pads", [0, 0, 2, 0, 0, 1]), scalar("pv", 0.5),
+         ints("split", [1, 2]), ints("tt", [4, 4]), i64("k0", 0),
+         scalar("zero", 0.0), scalar("ninf", float("-inf")),
+         ints("eshape", [2, 1, 4])])
+    # Near misses that must stay decomposed: 0.6 x (1 + erf(x / sqrt 2)),
+    # and MatMul + Add of a runtime bias.
+    save("no_raise", [
+        helper.make_node("Div", ["x", "sqrt2"], ["d"], name="div"),
+        helper.make_node("Erf", ["d"], ["e"], name="erf"),
+        helper.make_node("Add", ["e", "one"], ["a"], name="add"),
+        helper.make_node("Mul", ["x", "a"], ["xm"], name="mul"),
+        helper.make_node("Mul", ["xm", "c06"], ["g"], name="mul2"),
+        helper.make_node("MatMul", ["g", "W"], ["mm"], name="mm"),
+        helper.make_node("Add", ["mm", "b"], ["y"], name="bias")],
+        [f32("x", ["B", 3]), f32("b", [4])], [f32("y", ["B", 4])],
+        [scalar("sqrt2", math.sqrt(2.0)), scalar("one", 1.0),
+         scalar("c06", 0.6), const("W", [3, 4])])
+    # Attention with masks that are not causal: Where with a runtime
+    # boolean (true = masked; raised as the keep mask "not c"), and an
+    # added runtime float mask; no scale node (scale 1).
+    bool_ = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.BOOL, sh)
+    save("attn_masks", [
+        helper.make_node("Transpose", ["k"], ["kt"], name="kt",
+                         perm=[0, 1, 3, 2]),
+        helper.make_node("MatMul", ["q", "kt"], ["s"], name="qk"),
+        helper.make_node("Mul", ["s", "half"], ["ss"], name="scale"),
+        helper.make_node("Where", ["c", "ninf", "ss"], ["sm"], name="mask"),
+        helper.make_node("Softmax", ["sm"], ["p"], name="softmax", axis=3),
+        helper.make_node("MatMul", ["p", "v"], ["y1"], name="pv"),
+        helper.make_node("MatMul", ["q", "kt"], ["s2"], name="qk2"),
+        helper.make_node("Add", ["m", "s2"], ["sm2"], name="add_mask"),
+        helper.make_node("Softmax", ["sm2"], ["p2"], name="softmax2",
+                         axis=-1),
+        helper.make_node("MatMul", ["p2", "v"], ["y2"], name="pv2")],
+        [f32("q", ["B", 2, "T", 4]), f32("k", ["B", 2, "S", 4]),
+         f32("v", ["B", 2, "S", 4]), bool_("c", ["B", 1, 1, "S"]),
+         f32("m", ["T", "S"])],
+        [f32("y1", ["B", 2, "T", 4]), f32("y2", ["B", 2, "T", 4])],
+        [scalar("half", 0.5), scalar("ninf", float("-inf"))])
+    # Slice with a run-time end (from Shape -> Gather), and a 4-D MatMul
+    # that is not attention (a batch_matmul over B * H).
+    save("dyn_slice_matmul", [
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "i2"], ["t"], name="gather", axis=0),
+        helper.make_node("Unsqueeze", ["t", "ax0"], ["t1"], name="unsq"),
+        helper.make_node("Slice", ["buf", "st", "t1", "ax3"], ["sl"],
+                         name="slice"),
+        helper.make_node("MatMul", ["x", "y"], ["p"], name="mm4")],
+        [f32("x", ["B", 2, "T", 4]), f32("y", ["B", 2, 4, 3])],
+        [f32("sl", [1, 1, 6, "T"]), f32("p", ["B", 2, "T", 3])],
+        [const("buf", [1, 1, 6, 6]), i64("i2", 2), ints("ax0", [0]),
+         ints("st", [0]), ints("ax3", [3])])
+    # Errors.
+    save("bad_pad_mode", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="Pad_4", mode="reflect")],
+        [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T"])],
+        [ints("pads", [0, 0, 2, 0, 0, 0])])
+    save("bad_pad_negative", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="Pad_5")],
+        [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T"])],
+        [ints("pads", [0, 0, -1, 0, 0, 0])])
+    save("bad_split", [helper.make_node(
+        "Split", ["x", "split"], ["a", "b"], name="Split_2", axis=1)],
+        [f32("x", ["B", 5])], [f32("a", ["B", 2]), f32("b", ["B", 2])],
+        [ints("split", [2, 2])])
+    save("bad_where", [helper.make_node(
+        "Where", ["c", "x", "x"], ["y"], name="Where_9")],
+        [f32("c", [2]), f32("x", [2])], [f32("y", [2])])
+    save("bad_trilu", [helper.make_node(
+        "Trilu", ["x"], ["y"], name="Trilu_1")],
+        [f32("x", [4])], [f32("y", [4])])
+    save("bad_range", [helper.make_node(
+        "Range", ["s", "l", "d"], ["y"], name="Range_6")],
+        [f32("l", [])], [f32("y", ["N"])],
+        [scalar("s", 0.0), scalar("d", 1.0)])
+    save("bad_expand", [helper.make_node(
+        "Expand", ["x", "shape"], ["y"], name="Expand_3")],
+        [f32("x", [2, 3])], [f32("y", [2, 4])], [ints("shape", [2, 4])])
 
 
 def main():
@@ -263,6 +569,8 @@ def main():
             inputs = make_inputs(T, B, rng)
             with torch.no_grad():
                 results = model(*(torch.from_numpy(v) for v in inputs.values()))
+            if isinstance(results, torch.Tensor):
+                results = (results,)
             for key, value in inputs.items():
                 np.save(os.path.join(out_dir, f"{name}.t{T}.in.{key}.npy"), value)
             for key, value in zip(outputs, results):

@@ -1,0 +1,402 @@
+//===- Glue.cpp - the layers without weights ------------------------------===//
+//
+// Elementwise arithmetic with numpy broadcasting, concat, softmax, last,
+// transpose, and the learned positional embedding (which only adds a table).
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/ModelDescription/Emitter.h"
+
+#include "llvm/ADT/StringSet.h"
+
+using namespace mlir;
+
+namespace seqc {
+namespace md {
+
+//===----------------------------------------------------------------------===//
+// Glue
+//===----------------------------------------------------------------------===//
+
+Value Emitter::elementwise(StringRef op, ArrayRef<Value> ins,
+                           ArrayRef<SmallVector<int64_t>> dimMaps,
+                           ArrayRef<int64_t> outShape, ArrayRef<Value> outDyn) {
+  Type elt = cast<RankedTensorType>(ins[0].getType()).getElementType();
+  Value init = emptyTensor(outShape, outDyn, elt);
+  unsigned rank = outShape.size();
+  SmallVector<AffineMap> maps;
+  for (const SmallVector<int64_t> &m : dimMaps) {
+    SmallVector<AffineExpr> exprs;
+    for (int64_t o : m)
+      exprs.push_back(o < 0 ? b.getAffineConstantExpr(0)
+                            : b.getAffineDimExpr(o));
+    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, here(), TypeRange{init.getType()}, ins, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value acc = args[0];
+        for (Value a : args.drop_front().drop_back())
+          acc = op == "add" ? arith::AddFOp::create(nb, l, acc, a).getResult()
+                            : arith::MulFOp::create(nb, l, acc, a).getResult();
+        linalg::YieldOp::create(nb, l, acc);
+      });
+  return generic.getResult(0);
+}
+
+FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
+  for (size_t i = 0; i < operands.size(); ++i) {
+    if (failed(expectFloat(operands[i], -1, "float operands")))
+      return failure();
+    if (operands[i].type().getElementType() !=
+        operands[0].type().getElementType()) {
+      error(current->operands[i].value.pos)
+          << current->layer << " needs operands of one element type; "
+          << describe(operands[0], current->operands[0].value.text) << ", "
+          << describe(operands[i], current->operands[i].value.text);
+      return failure();
+    }
+  }
+  // numpy broadcasting: shapes aligned on the right; a size-1 dimension
+  // stretches; fixed sizes must agree; a named (dynamic) dimension is never
+  // broadcast and must not meet a different name.
+  int64_t rank = 0;
+  for (const Val &v : operands)
+    rank = std::max(rank, v.rank());
+  SmallVector<int64_t> shape(rank, 1);
+  SmallVector<std::string> dims(rank);
+  SmallVector<int> source(rank, -1);
+  for (auto [i, v] : llvm::enumerate(operands)) {
+    for (int64_t j = 0; j < v.rank(); ++j) {
+      int64_t o = rank - v.rank() + j, size = v.type().getDimSize(j);
+      if (size == 1)
+        continue;
+      if (source[o] < 0) {
+        shape[o] = size, dims[o] = v.dims[j], source[o] = i;
+        continue;
+      }
+      const Val &s = operands[source[o]];
+      bool clash = !ShapedType::isDynamic(size) &&
+                   !ShapedType::isDynamic(shape[o]) && size != shape[o];
+      clash |= !v.dims[j].empty() && !dims[o].empty() && v.dims[j] != dims[o];
+      if (clash) {
+        error(current->operands[i].value.pos)
+            << current->layer << " cannot broadcast "
+            << describe(v, current->operands[i].value.text) << " with "
+            << describe(s, current->operands[source[o]].value.text)
+            << " (numpy rules, shapes aligned on the right): dimension "
+            << o - rank << " differs";
+        return failure();
+      }
+      if (ShapedType::isDynamic(shape[o]) && !ShapedType::isDynamic(size))
+        shape[o] = size, source[o] = i;
+      if (dims[o].empty())
+        dims[o] = v.dims[j];
+    }
+  }
+  bool sameShape = llvm::all_of(
+      operands, [&](const Val &v) { return v.type() == operands[0].type(); });
+  if (sameShape) { // residual connections: plain arith on tensors
+    Val acc = operands[0];
+    acc.dims = dims;
+    for (const Val &v : operands.drop_front()) {
+      if (current->layer == "add")
+        acc.value = arith::AddFOp::create(b, here(), acc.value, v.value);
+      else
+        acc.value = arith::MulFOp::create(b, here(), acc.value, v.value);
+    }
+    return acc;
+  }
+  SmallVector<Value> ins, dyn;
+  SmallVector<SmallVector<int64_t>> maps;
+  for (const Val &v : operands) {
+    ins.push_back(v.value);
+    SmallVector<int64_t> m;
+    for (int64_t j = 0; j < v.rank(); ++j) {
+      int64_t o = rank - v.rank() + j;
+      m.push_back(v.type().getDimSize(j) == 1 && shape[o] != 1 ? -1 : o);
+    }
+    maps.push_back(m);
+  }
+  for (int64_t o = 0; o < rank; ++o) {
+    if (!ShapedType::isDynamic(shape[o]))
+      continue;
+    const Val &s = operands[source[o]];
+    dyn.push_back(dimValue(s.value, o - rank + s.rank()));
+  }
+  Val out;
+  out.value = elementwise(current->layer, ins, maps, shape, dyn);
+  out.dims = dims;
+  return out;
+}
+
+FailureOr<Val> Emitter::emitPosEmbedding(const Val &x) {
+  bool batchFirst = boolKw("batch_first", false);
+  if (failed(expectFloat(x, 3,
+                         batchFirst ? "a float [B, T, E] input"
+                                    : "a float [T, B, E] input")))
+    return failure();
+  FailureOr<int64_t> embed = staticDim(x, 2, "embedding size");
+  if (failed(embed))
+    return failure();
+  FailureOr<WeightTensor> w = weight("weight");
+  if (failed(w))
+    return failure();
+  if (w->shape.size() == 2 &&
+      (failed(checkKwAgainst("max_len", w->shape[0], *w, "max_len")) ||
+       failed(checkKwAgainst("dim", w->shape[1], *w, "embedding size"))))
+    return failure();
+  int64_t maxLen = w->shape.size() == 2 ? w->shape[0] : intKw("max_len", -1);
+  if (failed(expectShape(*w, {maxLen, *embed},
+                         "an input with embedding size " +
+                             std::to_string(*embed))))
+    return failure();
+  int64_t timeDim = batchFirst ? 1 : 0;
+  int64_t steps = x.type().getDimSize(timeDim);
+  if (!ShapedType::isDynamic(steps) && steps > maxLen) {
+    error(current->operands[0].value.pos)
+        << "pos_embedding has " << maxLen << " positions but "
+        << describe(x, current->operands[0].value.text) << " has " << steps
+        << " steps";
+    return failure();
+  }
+  // positions = [0, 1, ..., T-1] (i64), looked up like nn.Embedding:
+  // seq.embedding clamps an index into the table, so steps past max_len reuse
+  // the last row.
+  auto posType = RankedTensorType::get({steps}, b.getI64Type());
+  SmallVector<Value> dyn;
+  if (ShapedType::isDynamic(steps))
+    dyn.push_back(dimValue(x.value, timeDim));
+  Value init = emptyTensor({steps}, dyn, b.getI64Type());
+  auto iota = linalg::GenericOp::create(
+      b, here(), TypeRange{posType}, ValueRange{}, ValueRange{init},
+      SmallVector<AffineMap>{b.getMultiDimIdentityMap(1)},
+      SmallVector<utils::IteratorType>{utils::IteratorType::parallel},
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        Value i = linalg::IndexOp::create(nb, l, 0);
+        Value v = arith::IndexCastOp::create(nb, l, nb.getI64Type(), i);
+        linalg::YieldOp::create(nb, l, v);
+      });
+  Value table = seq::EmbeddingOp::create(
+      b, here(), RankedTensorType::get({steps, *embed}, b.getF32Type()),
+      iota.getResult(0), constant(w->shape, w->data));
+  SmallVector<Value> outDyn;
+  for (int64_t d = 0; d < 3; ++d)
+    if (x.type().isDynamicDim(d))
+      outDyn.push_back(dimValue(x.value, d));
+  Val out = x;
+  out.value = elementwise("add", {x.value, table}, {{0, 1, 2}, {timeDim, 2}},
+                          x.type().getShape(), outDyn);
+  return out;
+}
+
+FailureOr<Val> Emitter::emitConcat(ArrayRef<Val> operands) {
+  int64_t rank = operands[0].rank();
+  FailureOr<int64_t> dim = normalizeDim(intKw("dim", -1), rank, "dim");
+  if (failed(dim))
+    return failure();
+  SmallVector<Value> vals;
+  for (size_t i = 0; i < operands.size(); ++i) {
+    const Val &v = operands[i];
+    bool ok = v.rank() == rank &&
+              v.type().getElementType() == operands[0].type().getElementType();
+    for (int64_t d = 0; ok && d < rank; ++d)
+      ok = d == *dim ||
+           v.type().getDimSize(d) == operands[0].type().getDimSize(d);
+    if (!ok) {
+      error(current->operands[i].value.pos)
+          << "concat needs operands that agree except in dimension " << *dim
+          << "; " << describe(operands[0], current->operands[0].value.text)
+          << ", " << describe(v, current->operands[i].value.text);
+      return failure();
+    }
+    vals.push_back(v.value);
+  }
+  Val out = operands[0];
+  out.value = tensor::ConcatOp::create(b, here(), *dim, vals);
+  out.dims[*dim] = "";
+  return out;
+}
+
+FailureOr<Val> Emitter::emitSoftmax(const Val &x) {
+  if (failed(expectFloat(x, -1, "a float input")))
+    return failure();
+  FailureOr<int64_t> dim = normalizeDim(intKw("dim", -1), x.rank(), "dim");
+  if (failed(dim))
+    return failure();
+  SmallVector<Value> dyn;
+  for (int64_t d = 0; d < x.rank(); ++d)
+    if (x.type().isDynamicDim(d))
+      dyn.push_back(dimValue(x.value, d));
+  Value init = emptyTensor(x.type().getShape(), dyn, x.type().getElementType());
+  Val out = x;
+  out.value =
+      linalg::SoftmaxOp::create(b, here(), x.type(), x.value, init, *dim)
+          .getResult()[0];
+  return out;
+}
+
+FailureOr<Val> Emitter::emitLast(const Val &x) {
+  FailureOr<int64_t> dim = normalizeDim(intKw("dim", 0), x.rank(), "dim");
+  if (failed(dim))
+    return failure();
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  SmallVector<int64_t> shape;
+  Val out;
+  for (int64_t d = 0; d < x.rank(); ++d) {
+    strides.push_back(b.getIndexAttr(1));
+    if (d == *dim) {
+      Value size = dimValue(x.value, d);
+      Value one = arith::ConstantIndexOp::create(b, here(), 1);
+      offsets.push_back(
+          arith::SubIOp::create(b, here(), size, one).getResult());
+      sizes.push_back(b.getIndexAttr(1));
+      continue;
+    }
+    offsets.push_back(b.getIndexAttr(0));
+    sizes.push_back(dimFold(x.value, d));
+    shape.push_back(x.type().getDimSize(d));
+    out.dims.push_back(x.dims[d]);
+  }
+  auto type = RankedTensorType::get(shape, x.type().getElementType());
+  out.value = tensor::ExtractSliceOp::create(b, here(), type, x.value, offsets,
+                                             sizes, strides);
+  return out;
+}
+
+FailureOr<Val> Emitter::emitTranspose(const Val &x) {
+  FailureOr<int64_t> d0 = normalizeDim(intKw("dim0", 0), x.rank(), "dim0");
+  if (failed(d0))
+    return failure();
+  FailureOr<int64_t> d1 = normalizeDim(intKw("dim1", 0), x.rank(), "dim1");
+  if (failed(d1))
+    return failure();
+  SmallVector<int64_t> perm;
+  for (int64_t d = 0; d < x.rank(); ++d)
+    perm.push_back(d);
+  std::swap(perm[*d0], perm[*d1]);
+  return transpose(x, perm);
+}
+
+FailureOr<Val> Emitter::emitPermute(const Val &x) {
+  const Argument *kw = keyword("dims");
+  SmallVector<int64_t> perm;
+  SmallVector<bool> seen(x.rank(), false);
+  for (const Literal &item : kw->value.items) {
+    int64_t d = item.intValue;
+    bool ok = item.kind == Literal::Kind::Int && d >= -x.rank() && d < x.rank();
+    if (ok && d < 0)
+      d += x.rank();
+    if (!ok || seen[d]) {
+      error(item.pos) << "permute needs dims=[...] to order all " << x.rank()
+                      << " dimensions of the operand once each (like "
+                      << "torch.permute); found '" << item.text << "' in "
+                      << kw->value.text;
+      return failure();
+    }
+    seen[d] = true;
+    perm.push_back(d);
+  }
+  if ((int64_t)perm.size() != x.rank()) {
+    error(kw->value.pos) << "permute needs dims=[...] to order all " << x.rank()
+                         << " dimensions of the operand; " << kw->value.text
+                         << " has " << perm.size();
+    return failure();
+  }
+  return transpose(x, perm);
+}
+
+FailureOr<Val> Emitter::emitReshape(const Val &x) {
+  // shape=[...]: a fixed size, a dimension name of the operand (its size,
+  // kept dynamic and named) or -1 (the rest, at most once).
+  const Argument *kw = keyword("shape");
+  SmallVector<int64_t> shape;
+  SmallVector<std::string> dims;
+  SmallVector<Value> sizes;
+  int64_t inferred = -1, fixedOut = 1;
+  llvm::StringSet<> usedNames;
+  for (const Literal &item : kw->value.items) {
+    if (item.kind == Literal::Kind::Ident) {
+      auto it = llvm::find(x.dims, item.text);
+      if (it == x.dims.end() || !usedNames.insert(item.text).second) {
+        error(item.pos) << "'" << item.text << "' is not a dimension name of "
+                        << describe(x, current->operands[0].value.text)
+                        << (it == x.dims.end() ? "" : " left to use");
+        return failure();
+      }
+      int64_t d = it - x.dims.begin();
+      shape.push_back(x.type().getDimSize(d));
+      dims.push_back(item.text);
+      sizes.push_back(dimValue(x.value, d));
+      continue;
+    }
+    if (item.intValue == -1 && inferred < 0) {
+      inferred = shape.size();
+      shape.push_back(ShapedType::kDynamic);
+      dims.push_back("");
+      sizes.push_back(Value());
+      continue;
+    }
+    if (item.intValue < 1) {
+      error(item.pos) << "reshape sizes are positive, a dimension name or "
+                      << "one -1; found '" << item.text << "' in "
+                      << kw->value.text;
+      return failure();
+    }
+    shape.push_back(item.intValue);
+    dims.push_back("");
+    fixedOut *= item.intValue;
+    sizes.push_back(arith::ConstantIndexOp::create(b, here(), item.intValue));
+  }
+  // The operand's elements not covered by a named dimension: fixed sizes
+  // and unnamed dynamic ones.
+  int64_t fixedIn = 1;
+  bool dynamicRest = false;
+  for (int64_t d = 0; d < x.rank(); ++d) {
+    if (!x.dims[d].empty() && usedNames.contains(x.dims[d]))
+      continue;
+    if (x.type().isDynamicDim(d))
+      dynamicRest = true;
+    else
+      fixedIn *= x.type().getDimSize(d);
+  }
+  bool ok = inferred >= 0 ? dynamicRest || fixedIn % fixedOut == 0
+                          : !dynamicRest && fixedIn == fixedOut;
+  if (!ok) {
+    error(kw->value.pos) << "reshape to " << kw->value.text << " does not "
+                         << "keep the elements of "
+                         << describe(x, current->operands[0].value.text)
+                         << (dynamicRest && inferred < 0
+                                 ? " (a dynamic dimension needs its name or -1)"
+                                 : "");
+    return failure();
+  }
+  if (inferred >= 0) {
+    if (!dynamicRest) {
+      shape[inferred] = fixedIn / fixedOut;
+      sizes[inferred] =
+          arith::ConstantIndexOp::create(b, here(), shape[inferred]);
+    } else {
+      Value total = arith::ConstantIndexOp::create(b, here(), 1);
+      for (int64_t d = 0; d < x.rank(); ++d)
+        total = arith::MulIOp::create(b, here(), total, dimValue(x.value, d));
+      Value known = arith::ConstantIndexOp::create(b, here(), 1);
+      for (auto [i, v] : llvm::enumerate(sizes))
+        if ((int64_t)i != inferred)
+          known = arith::MulIOp::create(b, here(), known, v);
+      sizes[inferred] = arith::DivUIOp::create(b, here(), total, known);
+    }
+  }
+  Value shapeTensor = tensor::FromElementsOp::create(b, here(), sizes);
+  Val out;
+  out.value = tensor::ReshapeOp::create(
+      b, here(), RankedTensorType::get(shape, x.type().getElementType()),
+      x.value, shapeTensor);
+  out.dims = dims;
+  return out;
+}
+
+} // namespace md
+} // namespace seqc

@@ -1,0 +1,272 @@
+//===- Recurrences.cpp - lstm, gru and rnn layers -------------------------===//
+//
+// nn.LSTM / nn.GRU / nn.RNN state_dicts into seq.lstm / seq.gru / seq.rnn,
+// one op per layer, with optional initial states and the final states
+// h_n / c_n exposed as the values `NAME.h_n` and `NAME.c_n`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/ModelDescription/Emitter.h"
+
+using namespace mlir;
+
+namespace seqc {
+namespace md {
+
+/// Rows of a `[G*H, C]` matrix (or `[G*H]` vector) in PyTorch's gate order,
+/// appended to `out` in ONNX's order.
+static void appendReordered(std::vector<float> &out, const WeightTensor &w,
+                            ArrayRef<int> order, int64_t gateRows) {
+  int64_t cols = w.shape.size() == 2 ? w.shape[1] : 1;
+  for (int g : order) {
+    const float *begin = w.data.data() + g * gateRows * cols;
+    out.insert(out.end(), begin, begin + gateRows * cols);
+  }
+}
+
+FailureOr<Val> Emitter::emitRecurrence(ArrayRef<Val> operands) {
+  const Val &x = operands[0];
+  StringRef kind = current->layer;
+  int64_t gates = kind == "lstm" ? 4 : kind == "gru" ? 3 : 1;
+  // PyTorch i,f,g,o -> ONNX i,o,f,c; r,z,n -> z,r,h.
+  SmallVector<int> order = kind == "lstm"  ? SmallVector<int>{0, 3, 1, 2}
+                           : kind == "gru" ? SmallVector<int>{1, 0, 2}
+                                           : SmallVector<int>{0};
+  int64_t numLayers = intKw("num_layers", 1);
+  if (numLayers < 1) {
+    error(keyword("num_layers")->keyPos) << "num_layers must be at least 1";
+    return failure();
+  }
+  bool bidirectional = boolKw("bidirectional", false);
+  bool batchFirst = boolKw("batch_first", false);
+  bool hasBias = boolKw("bias", true);
+  int64_t projSize = intKw("proj_size", 0);
+  int64_t numDirs = bidirectional ? 2 : 1;
+  if (failed(expectFloat(x, 3,
+                         batchFirst ? "a float [B, T, I] input"
+                                    : "a float [T, B, I] input")))
+    return failure();
+
+  // PyTorch's h0 [num_layers*D, B, Hout] and c0 [num_layers*D, B, H];
+  // batch_first does not change their layout.
+  const Val *h0 = operands.size() > 1 ? &operands[1] : nullptr;
+  const Val *c0 = operands.size() > 2 ? &operands[2] : nullptr;
+  int64_t batchDim = batchFirst ? 0 : 1;
+  SmallVector<Value> finalH, finalC;
+
+  Val cur = x;
+  int64_t hidden = -1;
+  for (int64_t layer = 0; layer < numLayers; ++layer) {
+    FailureOr<int64_t> inputSize = staticDim(cur, 2, "feature size");
+    if (failed(inputSize))
+      return failure();
+    std::vector<float> w, r, bias, proj;
+    int64_t hiddenOut = 0;
+    for (int64_t dir = 0; dir < numDirs; ++dir) {
+      std::string suffix =
+          "_l" + std::to_string(layer) + (dir ? "_reverse" : "");
+      FailureOr<WeightTensor> wih = weight("weight_ih" + suffix);
+      if (failed(wih))
+        return failure();
+      if (hidden < 0) {
+        if (wih->shape.size() != 2 || wih->shape[0] % gates != 0) {
+          InFlightDiagnostic diag = error(current->layerPos);
+          diag << "weight '" << wih->name << "' is " << formatShape(wih->shape)
+               << "; a " << kind << " needs [" << gates << "*hidden, input]";
+          diag.attachNote(weights.getLocation())
+              << "'" << wih->name << "' is read from '" << weights.getPath()
+              << "'";
+          return failure();
+        }
+        hidden = wih->shape[0] / gates;
+        if (failed(checkKwAgainst("hidden", hidden, *wih, "hidden size")))
+          return failure();
+      }
+      hiddenOut = projSize > 0 ? projSize : hidden;
+      std::string layerInput = layer == 0 ? "the input's feature size"
+                                          : "the previous layer's output";
+      if (failed(expectShape(*wih, {gates * hidden, *inputSize},
+                             "hidden=" + std::to_string(hidden) + " with " +
+                                 layerInput + " " +
+                                 std::to_string(*inputSize))))
+        return failure();
+      FailureOr<WeightTensor> whh = weight("weight_hh" + suffix);
+      if (failed(whh) ||
+          failed(expectShape(*whh, {gates * hidden, hiddenOut},
+                             "hidden=" + std::to_string(hidden) +
+                                 (projSize
+                                      ? " proj_size=" + std::to_string(projSize)
+                                      : std::string()))))
+        return failure();
+      appendReordered(w, *wih, order, hidden);
+      appendReordered(r, *whh, order, hidden);
+      if (projSize > 0) {
+        FailureOr<WeightTensor> whr = weight("weight_hr" + suffix);
+        if (failed(whr) || failed(expectShape(*whr, {projSize, hidden},
+                                              "proj_size with hidden")))
+          return failure();
+        proj.insert(proj.end(), whr->data.begin(), whr->data.end());
+      }
+      if (hasBias) {
+        FailureOr<WeightTensor> bih = weight("bias_ih" + suffix);
+        if (failed(bih) ||
+            failed(expectShape(*bih, {gates * hidden}, "the gate bias")))
+          return failure();
+        FailureOr<WeightTensor> bhh = weight("bias_hh" + suffix);
+        if (failed(bhh) ||
+            failed(expectShape(*bhh, {gates * hidden}, "the gate bias")))
+          return failure();
+        appendReordered(bias, *bih, order, hidden);
+        appendReordered(bias, *bhh, order, hidden);
+      }
+    }
+
+    if (layer == 0) {
+      if (h0 && failed(checkInitialState(*h0, 1, numLayers * numDirs, x,
+                                         batchDim, hiddenOut)))
+        return failure();
+      if (c0 && failed(checkInitialState(*c0, 2, numLayers * numDirs, x,
+                                         batchDim, hidden)))
+        return failure();
+    }
+    Value wc = constant({numDirs, gates * hidden, *inputSize}, w);
+    Value rc = constant({numDirs, gates * hidden, hiddenOut}, r);
+    Value bc =
+        hasBias ? constant({numDirs, 2 * gates * hidden}, bias) : Value();
+    Value pc =
+        projSize > 0 ? constant({numDirs, projSize, hidden}, proj) : Value();
+    // y: [T, D, B, Hout] or [B, T, D, Hout]; states [D, B, .] or [B, D, .].
+    int64_t d0 = cur.type().getDimSize(0), d1 = cur.type().getDimSize(1);
+    Type f32 = b.getF32Type();
+    RankedTensorType yType, hType, cType;
+    if (batchFirst) {
+      yType = RankedTensorType::get({d0, d1, numDirs, hiddenOut}, f32);
+      hType = RankedTensorType::get({d0, numDirs, hiddenOut}, f32);
+      cType = RankedTensorType::get({d0, numDirs, hidden}, f32);
+    } else {
+      yType = RankedTensorType::get({d0, numDirs, d1, hiddenOut}, f32);
+      hType = RankedTensorType::get({numDirs, d1, hiddenOut}, f32);
+      cType = RankedTensorType::get({numDirs, d1, hidden}, f32);
+    }
+    auto direction =
+        bidirectional ? seq::Direction::bidirectional : seq::Direction::forward;
+    auto layout =
+        batchFirst ? seq::Layout::batch_major : seq::Layout::time_major;
+    Value ih =
+        h0 ? initialState(*h0, layer, numDirs, hType, batchFirst) : Value();
+    Value ic =
+        c0 ? initialState(*c0, layer, numDirs, cType, batchFirst) : Value();
+    Value y, yh, yc;
+    if (kind == "lstm") {
+      auto op = seq::LstmOp::create(b, here(), yType, hType, cType, cur.value,
+                                    wc, rc, bc, ih, ic, Value(), pc, Value(),
+                                    (uint64_t)hidden, direction, layout,
+                                    ArrayAttr(), FloatAttr(), false);
+      y = op.getY(), yh = op.getYH(), yc = op.getYC();
+    } else if (kind == "gru") {
+      auto op = seq::GruOp::create(b, here(), yType, hType, cur.value, wc, rc,
+                                   bc, ih, Value(), (uint64_t)hidden, direction,
+                                   layout, ArrayAttr(), FloatAttr(), true);
+      y = op.getY(), yh = op.getYH();
+    } else {
+      ArrayAttr acts;
+      if (nameKw("nonlinearity", "tanh") == "relu") {
+        Attribute relu =
+            seq::ActivationAttr::get(ctx, seq::ActivationKind::relu);
+        acts = b.getArrayAttr(SmallVector<Attribute>(numDirs, relu));
+      }
+      auto op = seq::RnnOp::create(b, here(), yType, hType, cur.value, wc, rc,
+                                   bc, ih, Value(), (uint64_t)hidden, direction,
+                                   layout, acts, FloatAttr());
+      y = op.getY(), yh = op.getYH();
+    }
+    // Final states in PyTorch's [D, B, .] layout, stacked over layers below.
+    auto toDirMajor = [&](Value v) {
+      return batchFirst ? transpose(Val{v, {"", "", ""}}, {1, 0, 2}).value : v;
+    };
+    finalH.push_back(toDirMajor(yh));
+    if (yc)
+      finalC.push_back(toDirMajor(yc));
+    // PyTorch's output: [T, B, D*Hout] ([B, T, D*Hout] batch-first).
+    Val seqOut{y, {cur.dims[0], "", cur.dims[1], ""}};
+    if (batchFirst) {
+      seqOut.dims = {cur.dims[0], cur.dims[1], "", ""};
+    } else if (numDirs == 2) {
+      seqOut = transpose(seqOut, {0, 2, 1, 3});
+    } else {
+      seqOut.value = tensor::CollapseShapeOp::create(
+          b, here(), seqOut.value,
+          SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+      cur = Val{seqOut.value, {cur.dims[0], cur.dims[1], ""}};
+      continue;
+    }
+    Value collapsed = tensor::CollapseShapeOp::create(
+        b, here(), seqOut.value,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    cur = Val{collapsed, {seqOut.dims[0], seqOut.dims[1], ""}};
+  }
+  // `NAME.h_n` [num_layers*D, B, Hout] and `NAME.c_n` [num_layers*D, B, H].
+  SmallVector<std::string> stateDims = {"", x.dims[batchDim], ""};
+  auto stackLayers = [&](ArrayRef<Value> parts) {
+    return parts.size() == 1
+               ? parts[0]
+               : tensor::ConcatOp::create(b, here(), 0, parts).getResult();
+  };
+  values[current->name + ".h_n"] = Val{stackLayers(finalH), stateDims};
+  state[current->name + ".h_n"] = 2;
+  if (!finalC.empty()) {
+    values[current->name + ".c_n"] = Val{stackLayers(finalC), stateDims};
+    state[current->name + ".c_n"] = 2;
+  }
+  return cur;
+}
+
+LogicalResult Emitter::checkInitialState(const Val &s, unsigned operand,
+                                         int64_t rows, const Val &x,
+                                         int64_t batchDim, int64_t size) {
+  const Argument &arg = current->operands[operand];
+  SmallVector<int64_t> want = {rows, x.type().getDimSize(batchDim), size};
+  bool ok = isa<FloatType>(s.type().getElementType()) && s.rank() == 3;
+  for (int64_t d = 0; ok && d < 3; ++d)
+    ok = s.type().isDynamicDim(d) || ShapedType::isDynamic(want[d]) ||
+         s.type().getDimSize(d) == want[d];
+  // A named batch dimension must be the input's.
+  if (ok && !s.dims[1].empty() && !x.dims[batchDim].empty())
+    ok = s.dims[1] == x.dims[batchDim];
+  if (ok)
+    return success();
+  std::string batch = !x.dims[batchDim].empty() ? x.dims[batchDim]
+                      : ShapedType::isDynamic(want[1])
+                          ? std::string("?")
+                          : std::to_string(want[1]);
+  error(arg.value.pos) << "the initial " << (operand == 1 ? "h0" : "c0")
+                       << " of " << current->layer << " '" << current->name
+                       << "' must be f32[num_layers*D, B, "
+                       << (operand == 1 ? "Hout" : "H") << "] = f32[" << rows
+                       << ", " << batch << ", " << size << "]; "
+                       << describe(s, arg.value.text);
+  return failure();
+}
+
+Value Emitter::initialState(const Val &s, int64_t layer, int64_t numDirs,
+                            RankedTensorType opType, bool batchFirst) {
+  // Rows [layer*D, (layer+1)*D) of [num_layers*D, B, S], as the op wants it.
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(layer * numDirs),
+                                       b.getIndexAttr(0), b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(numDirs),
+                                     dimFold(s.value, 1), dimFold(s.value, 2)};
+  SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+  auto sliceType = RankedTensorType::get(
+      {numDirs, s.type().getDimSize(1), s.type().getDimSize(2)},
+      s.type().getElementType());
+  Value v = tensor::ExtractSliceOp::create(b, here(), sliceType, s.value,
+                                           offsets, sizes, strides);
+  if (batchFirst)
+    v = transpose(Val{v, {"", "", ""}}, {1, 0, 2}).value;
+  if (v.getType() != opType)
+    v = tensor::CastOp::create(b, here(), opType, v);
+  return v;
+}
+
+} // namespace md
+} // namespace seqc

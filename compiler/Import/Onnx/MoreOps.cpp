@@ -1,0 +1,585 @@
+//===- MoreOps.cpp - Pad, ReduceMean, Split, masks, Expand ---------------===//
+//
+// The ops PyTorch's exporter emits for convolutional and attention models
+// beyond the elementwise and layout ones of TensorOps.cpp: constant Pad
+// (tensor.pad), ReduceMean and Split, and the boolean mask ops (Equal, Not,
+// Where, Trilu) and Expand that causal masks are built from. Booleans are
+// i1 tensors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <climits>
+
+using namespace mlir;
+using namespace seqc;
+
+namespace seqc::onnx_import {
+namespace {
+
+LogicalResult importPad(GraphImporter &g) {
+  if (failed(g.checkAttrs({"mode"})))
+    return failure();
+  std::string mode = g.stringAttr("mode").value_or("constant");
+  if (mode != "constant") {
+    g.nodeError() << "mode '" << mode
+                  << "' is not supported (only constant)";
+    return failure();
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  if (g.node->input_size() > 3 && !g.node->input(3).empty()) {
+    g.nodeError() << "the axes input is not supported";
+    return failure();
+  }
+  RankedTensorType xt = tensorType(x);
+  int64_t rank = xt.getRank();
+  auto pads = g.constIntsInput(1);
+  if (!pads || (int64_t)pads->size() != 2 * rank) {
+    g.nodeError() << "pads must be a constant of " << 2 * rank
+                  << " integers (2 x the input rank)";
+    return failure();
+  }
+  for (int64_t p : *pads)
+    if (p < 0) {
+      g.nodeError() << "negative pads (cropping) are not supported";
+      return failure();
+    }
+  Attribute fill = g.builder.getZeroAttr(xt.getElementType());
+  if (g.hasInput(2)) {
+    const OnnxValue *c = g.input(2);
+    if (!c->constant || c->constant.getNumElements() != 1 ||
+        c->constant.getElementType() != xt.getElementType()) {
+      g.nodeError() << "constant_value must be a constant scalar of the "
+                       "input's type";
+      return failure();
+    }
+    fill = *c->constant.value_begin<Attribute>();
+  }
+  SmallVector<OpFoldResult> low, high;
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < rank; ++i) {
+    low.push_back(g.builder.getIndexAttr((*pads)[i]));
+    high.push_back(g.builder.getIndexAttr((*pads)[i + rank]));
+    shape.push_back(xt.isDynamicDim(i) ? ShapedType::kDynamic
+                                       : xt.getDimSize(i) + (*pads)[i] +
+                                             (*pads)[i + rank]);
+  }
+  Value value =
+      arith::ConstantOp::create(g.builder, g.loc, cast<TypedAttr>(fill));
+  auto type = RankedTensorType::get(shape, xt.getElementType());
+  g.setOutput(0, tensor::PadOp::create(g.builder, g.loc, type, x, low, high,
+                                       value)
+                     .getResult());
+  return success();
+}
+
+/// Inserts unit dimensions into `x` where `kept` is false.
+Value expandUnitDims(GraphImporter &g, Value x, ArrayRef<bool> kept,
+                     ArrayRef<OpFoldResult> sizes) {
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices pending;
+  for (int64_t d = 0; d < (int64_t)kept.size(); ++d) {
+    if (kept[d]) {
+      pending.push_back(d);
+      groups.push_back(pending);
+      pending.clear();
+    } else if (!groups.empty()) {
+      groups.back().push_back(d);
+    } else {
+      pending.push_back(d);
+    }
+  }
+  auto type = RankedTensorType::get(seq::getStaticShape(sizes),
+                                    tensorType(x).getElementType());
+  return tensor::ExpandShapeOp::create(g.builder, g.loc, type, x, groups,
+                                       sizes);
+}
+
+LogicalResult importReduceMean(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axes", "keepdims"})))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  SmallVector<bool> reduced(rank, false);
+  if (auto axes = g.intsAttr("axes")) {
+    for (int64_t a : *axes) {
+      auto n = normalizeAxis(g, a, rank);
+      if (!n)
+        return failure();
+      reduced[*n] = true;
+    }
+  } else {
+    reduced.assign(rank, true);
+  }
+  SmallVector<OpFoldResult> all = shapeOf(g, x), outSizes, keptSizes;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iters;
+  Value count = arith::ConstantIndexOp::create(g.builder, g.loc, 1);
+  SmallVector<bool> kept;
+  for (int64_t d = 0; d < rank; ++d) {
+    kept.push_back(!reduced[d]);
+    if (reduced[d]) {
+      iters.push_back(utils::IteratorType::reduction);
+      count = arith::MulIOp::create(g.builder, g.loc, count,
+                                    g.indexValue(all[d]));
+      keptSizes.push_back(g.builder.getIndexAttr(1));
+    } else {
+      iters.push_back(utils::IteratorType::parallel);
+      outExprs.push_back(g.builder.getAffineDimExpr(d));
+      outSizes.push_back(all[d]);
+      keptSizes.push_back(all[d]);
+    }
+  }
+  Type f32 = g.builder.getF32Type();
+  Value countF = arith::UIToFPOp::create(
+      g.builder, g.loc, f32,
+      arith::IndexCastOp::create(g.builder, g.loc, g.builder.getI64Type(),
+                                 count));
+  Value inv = arith::DivFOp::create(
+      g.builder, g.loc,
+      arith::ConstantOp::create(g.builder, g.loc, g.builder.getF32FloatAttr(1)),
+      countF);
+  Value init = seq::createEmptyTensor(g.builder, g.loc, outSizes, f32);
+  Value zero = arith::ConstantOp::create(g.builder, g.loc,
+                                         g.builder.getF32FloatAttr(0));
+  init = linalg::FillOp::create(g.builder, g.loc, ValueRange{zero},
+                                ValueRange{init})
+             .getResult(0);
+  SmallVector<AffineMap> maps{
+      AffineMap::getMultiDimIdentityMap(rank, g.context),
+      AffineMap::get(rank, 0, outExprs, g.context)};
+  auto generic = linalg::GenericOp::create(
+      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{x},
+      ValueRange{init}, maps, iters,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value scaled = arith::MulFOp::create(b, l, args[0], inv);
+        linalg::YieldOp::create(b, l,
+                                arith::AddFOp::create(b, l, args[1], scaled)
+                                    .getResult());
+      });
+  Value out = generic.getResult(0);
+  if (g.intAttr("keepdims", 1) != 0)
+    out = expandUnitDims(g, out, kept, keptSizes);
+  g.setOutput(0, out);
+  return success();
+}
+
+LogicalResult importSplit(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  auto axis = normalizeAxis(g, g.intAttr("axis", 0), rank);
+  if (!axis)
+    return failure();
+  unsigned n = g.numOutputs();
+  SmallVector<OpFoldResult> sizes = shapeOf(g, x), lengths;
+  if (g.hasInput(1)) {
+    auto split = g.constIntsInput(1);
+    if (!split || split->size() != n) {
+      g.nodeError() << "split must be a constant with one entry per output";
+      return failure();
+    }
+    int64_t total = 0;
+    for (int64_t s : *split) {
+      if (s < 0) {
+        g.nodeError() << "split sizes must not be negative";
+        return failure();
+      }
+      total += s;
+      lengths.push_back(g.builder.getIndexAttr(s));
+    }
+    std::optional<int64_t> dim = getConstantIntValue(sizes[*axis]);
+    if (dim && *dim != total) {
+      g.nodeError() << "split sizes add up to " << total << ", not "
+                    << *dim;
+      return failure();
+    }
+  } else {
+    std::optional<int64_t> dim = getConstantIntValue(sizes[*axis]);
+    OpFoldResult len;
+    if (dim) {
+      if (*dim % n) {
+        g.nodeError() << "dimension " << *dim << " does not split evenly into "
+                      << n << " outputs";
+        return failure();
+      }
+      len = g.builder.getIndexAttr(*dim / n);
+    } else {
+      len = arith::DivUIOp::create(
+                g.builder, g.loc, g.indexValue(sizes[*axis]),
+                arith::ConstantIndexOp::create(g.builder, g.loc, n))
+                .getResult();
+    }
+    lengths.assign(n, len);
+  }
+  OpFoldResult offset = g.builder.getIndexAttr(0);
+  for (unsigned i = 0; i < n; ++i) {
+    SmallVector<OpFoldResult> offsets(rank, g.builder.getIndexAttr(0)),
+        part(sizes), strides(rank, g.builder.getIndexAttr(1));
+    offsets[*axis] = offset;
+    part[*axis] = lengths[i];
+    g.setOutput(i, tensor::ExtractSliceOp::create(g.builder, g.loc, x, offsets,
+                                                  part, strides)
+                       .getResult());
+    std::optional<int64_t> a = getConstantIntValue(offset),
+                           b = getConstantIntValue(lengths[i]);
+    if (a && b)
+      offset = g.builder.getIndexAttr(*a + *b);
+    else
+      offset = arith::AddIOp::create(g.builder, g.loc, g.indexValue(offset),
+                                     g.indexValue(lengths[i]))
+                   .getResult();
+  }
+  return success();
+}
+
+LogicalResult importEqual(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  Value a = g.tensorInput(0), b = g.tensorInput(1);
+  if (!a || !b)
+    return failure();
+  Type ea = tensorType(a).getElementType(), eb = tensorType(b).getElementType();
+  if (ea != eb) {
+    g.nodeError() << "operands have different element types " << ea
+                  << " and " << eb;
+    return failure();
+  }
+  FailureOr<Value> r = buildElementwise(
+      g, {a, b},
+      [&](OpBuilder &bld, Location l, ValueRange x) -> Value {
+        if (isa<FloatType>(ea))
+          return arith::CmpFOp::create(bld, l, arith::CmpFPredicate::OEQ, x[0],
+                                       x[1]);
+        return arith::CmpIOp::create(bld, l, arith::CmpIPredicate::eq, x[0],
+                                     x[1]);
+      },
+      g.builder.getI1Type());
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+Value boolInput(GraphImporter &g, unsigned i) {
+  Value v = g.tensorInput(i);
+  if (v && !tensorType(v).getElementType().isInteger(1)) {
+    g.nodeError() << "input " << i << " has element type "
+                  << tensorType(v).getElementType() << ", not bool";
+    return nullptr;
+  }
+  return v;
+}
+
+LogicalResult importNot(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  Value x = boolInput(g, 0);
+  if (!x)
+    return failure();
+  FailureOr<Value> r = buildElementwise(
+      g, {x}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value one = arith::ConstantOp::create(b, l, b.getBoolAttr(true));
+        return arith::XOrIOp::create(b, l, a[0], one);
+      });
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+LogicalResult importWhere(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  Value c = boolInput(g, 0), a = g.tensorInput(1), b = g.tensorInput(2);
+  if (!c || !a || !b)
+    return failure();
+  if (tensorType(a).getElementType() != tensorType(b).getElementType()) {
+    g.nodeError() << "X and Y have different element types";
+    return failure();
+  }
+  FailureOr<Value> r = buildElementwise(
+      g, {c, a, b},
+      [&](OpBuilder &bld, Location l, ValueRange x) -> Value {
+        return arith::SelectOp::create(bld, l, x[0], x[1], x[2]);
+      },
+      tensorType(a).getElementType());
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+LogicalResult importTrilu(GraphImporter &g) {
+  if (failed(g.checkAttrs({"upper"})))
+    return failure();
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  if (rank < 2) {
+    g.nodeError() << "the input must have rank 2 or more";
+    return failure();
+  }
+  int64_t k = 0;
+  if (g.hasInput(1)) {
+    auto kv = g.constIntsInput(1);
+    if (!kv || kv->size() != 1) {
+      g.nodeError() << "k must be a constant scalar";
+      return failure();
+    }
+    k = (*kv)[0];
+  }
+  bool upper = g.intAttr("upper", 1) != 0;
+  Type et = tensorType(x).getElementType();
+  FailureOr<Value> r = buildElementwise(
+      g, {x}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value i = linalg::IndexOp::create(b, l, rank - 2);
+        Value j = linalg::IndexOp::create(b, l, rank - 1);
+        // upper keeps j - i >= k, lower keeps j - i <= k.
+        Value diff = arith::SubIOp::create(b, l, j, i);
+        Value kc = arith::ConstantIndexOp::create(b, l, k);
+        Value keep = arith::CmpIOp::create(
+            b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
+            diff, kc);
+        Value zero =
+            arith::ConstantOp::create(b, l, cast<TypedAttr>(b.getZeroAttr(et)));
+        return arith::SelectOp::create(b, l, keep, a[0], zero);
+      });
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+LogicalResult importExpand(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  Value x = g.tensorInput(0);
+  auto shape = g.intsInput(1);
+  if (!x)
+    return failure();
+  if (!shape) {
+    g.nodeError() << "the shape operand must be a known integer vector";
+    return failure();
+  }
+  RankedTensorType xt = tensorType(x);
+  int64_t rank = std::max<int64_t>(xt.getRank(), shape->size());
+  int64_t xoff = rank - xt.getRank(), soff = rank - shape->size();
+  SmallVector<OpFoldResult> sizes;
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d) {
+    std::optional<int64_t> t;
+    if (d >= soff)
+      t = getConstantIntValue((*shape)[d - soff]);
+    bool hasTarget = d >= soff && !(t && *t == 1);
+    if (d < xoff) {
+      sizes.push_back(d >= soff ? (*shape)[d - soff]
+                                : OpFoldResult(g.builder.getIndexAttr(1)));
+      continue;
+    }
+    int64_t xd = xt.getDimSize(d - xoff);
+    if (xd == 1 && hasTarget) {
+      sizes.push_back((*shape)[d - soff]);
+      exprs.push_back(g.builder.getAffineConstantExpr(0));
+    } else {
+      if (xd != ShapedType::kDynamic && t && *t != 1 && *t != xd) {
+        g.nodeError() << "cannot expand " << x.getType() << " to a size of "
+                      << *t << " in dimension " << d;
+        return failure();
+      }
+      sizes.push_back(g.dimSize(x, d - xoff));
+      exprs.push_back(g.builder.getAffineDimExpr(d));
+    }
+  }
+  Value init =
+      seq::createEmptyTensor(g.builder, g.loc, sizes, xt.getElementType());
+  SmallVector<AffineMap> maps{AffineMap::get(rank, 0, exprs, g.context),
+                              AffineMap::getMultiDimIdentityMap(rank, g.context)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{x},
+      ValueRange{init}, maps, iters,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        linalg::YieldOp::create(b, l, args[0]);
+      });
+  g.setOutput(0, generic.getResult(0));
+  return success();
+}
+
+/// Range(start, limit, delta) of integers: [start, start + delta, ...),
+/// ceil((limit - start) / delta) elements (positions for embeddings).
+LogicalResult importRange(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  auto start = g.intsInput(0), limit = g.intsInput(1), delta = g.intsInput(2);
+  if (!start || !limit || !delta || start->size() != 1 ||
+      limit->size() != 1 || delta->size() != 1) {
+    g.nodeError() << "start, limit and delta must be integer scalars (float "
+                     "ranges are not supported)";
+    return failure();
+  }
+  std::optional<int64_t> step = getConstantIntValue((*delta)[0]);
+  if (!step || *step <= 0) {
+    g.nodeError() << "delta must be a positive constant";
+    return failure();
+  }
+  Value s = g.indexValue((*start)[0]), l = g.indexValue((*limit)[0]);
+  Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
+  Value n = arith::MaxSIOp::create(
+      g.builder, g.loc,
+      arith::CeilDivSIOp::create(
+          g.builder, g.loc, arith::SubIOp::create(g.builder, g.loc, l, s),
+          arith::ConstantIndexOp::create(g.builder, g.loc, *step)),
+      zero);
+  Type i64 = g.builder.getI64Type();
+  SmallVector<OpFoldResult> size{n};
+  if (auto c = getConstantIntValue(OpFoldResult(n)))
+    size[0] = g.builder.getIndexAttr(*c);
+  Value init = seq::createEmptyTensor(g.builder, g.loc, size, i64);
+  auto map = AffineMap::getMultiDimIdentityMap(1, g.context);
+  auto generic = linalg::GenericOp::create(
+      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{},
+      ValueRange{init}, ArrayRef<AffineMap>{map},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+      [&](OpBuilder &b, Location loc, ValueRange) {
+        Value i = linalg::IndexOp::create(b, loc, 0);
+        Value v = arith::AddIOp::create(
+            b, loc, s,
+            arith::MulIOp::create(
+                b, loc, i, arith::ConstantIndexOp::create(b, loc, *step)));
+        linalg::YieldOp::create(
+            b, loc, arith::IndexCastOp::create(b, loc, i64, v).getResult());
+      });
+  g.setOutput(0, generic.getResult(0));
+  return success();
+}
+
+/// Slice whose ends are run-time sizes (`buffer[:, :, :T, :T]` exports the
+/// ends from Shape -> Gather): constant starts, axes and unit steps. A
+/// run-time end is taken as a non-negative size (it comes from a shape),
+/// clamped to the dimension. Slices with constant bounds are TensorOps'.
+LogicalResult importDynamicSlice(GraphImporter &g, bool &handled) {
+  handled = false;
+  const OnnxValue *data = g.input(0);
+  auto starts = g.constIntsInput(1);
+  auto ends = g.intsInput(2);
+  if (!data || data->elements || !starts || !ends ||
+      ends->size() != starts->size() || g.constIntsInput(2))
+    return success();
+  if (data->constant && data->constant.getType().getRank() <= 1 &&
+      data->constant.getElementType().isInteger(64))
+    return success();
+  handled = true;
+  if (failed(g.checkAttrs({})))
+    return failure();
+  SmallVector<int64_t> axes;
+  if (g.hasInput(3)) {
+    auto a = g.constIntsInput(3);
+    if (!a) {
+      g.nodeError() << "axes must be a constant";
+      return failure();
+    }
+    axes = *a;
+  } else {
+    for (size_t i = 0; i < starts->size(); ++i)
+      axes.push_back(i);
+  }
+  if (g.hasInput(4)) {
+    auto st = g.constIntsInput(4);
+    if (!st || llvm::any_of(*st, [](int64_t v) { return v != 1; })) {
+      g.nodeError() << "with run-time ends only unit steps are supported";
+      return failure();
+    }
+  }
+  if (axes.size() != starts->size()) {
+    g.nodeError() << "starts, ends and axes differ in length";
+    return failure();
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  SmallVector<OpFoldResult> offsets(rank, g.builder.getIndexAttr(0)),
+      sizes = shapeOf(g, x), strides(rank, g.builder.getIndexAttr(1));
+  for (size_t i = 0; i < axes.size(); ++i) {
+    auto a = normalizeAxis(g, axes[i], rank);
+    if (!a)
+      return failure();
+    Value dim = g.indexValue(sizes[*a]);
+    Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
+    auto clamp = [&](Value v) -> Value {
+      v = arith::MaxSIOp::create(g.builder, g.loc, v, zero);
+      return arith::MinSIOp::create(g.builder, g.loc, v, dim);
+    };
+    int64_t s0 = (*starts)[i];
+    Value start = arith::ConstantIndexOp::create(g.builder, g.loc, s0);
+    if (s0 < 0)
+      start = arith::AddIOp::create(g.builder, g.loc, dim, start);
+    start = clamp(start);
+    Value end;
+    if (std::optional<int64_t> c = getConstantIntValue((*ends)[i])) {
+      end = arith::ConstantIndexOp::create(g.builder, g.loc,
+                                           std::min<int64_t>(*c, INT32_MAX));
+      if (*c < 0)
+        end = arith::AddIOp::create(g.builder, g.loc, dim, end);
+    } else {
+      end = g.indexValue((*ends)[i]);
+    }
+    end = clamp(end);
+    Value len = arith::MaxSIOp::create(
+        g.builder, g.loc, arith::SubIOp::create(g.builder, g.loc, end, start),
+        zero);
+    offsets[*a] = start;
+    sizes[*a] = len;
+  }
+  g.setOutput(0, tensor::ExtractSliceOp::create(g.builder, g.loc, x, offsets,
+                                                sizes, strides)
+                     .getResult());
+  return success();
+}
+
+} // namespace
+
+LogicalResult importMoreOp(GraphImporter &g, StringRef op, bool &handled) {
+  if (op == "Slice")
+    return importDynamicSlice(g, handled);
+  handled = true;
+  if (op == "Pad")
+    return importPad(g);
+  if (op == "ReduceMean")
+    return importReduceMean(g);
+  if (op == "Split")
+    return importSplit(g);
+  if (op == "Equal")
+    return importEqual(g);
+  if (op == "Not")
+    return importNot(g);
+  if (op == "Where")
+    return importWhere(g);
+  if (op == "Trilu")
+    return importTrilu(g);
+  if (op == "Expand")
+    return importExpand(g);
+  if (op == "Range")
+    return importRange(g);
+  handled = false;
+  return success();
+}
+
+} // namespace seqc::onnx_import
