@@ -79,6 +79,18 @@ class GruHead(nn.Module):
         return self.head(y[-1]), h
 
 
+class GruUni(nn.Module):
+    """Unidirectional two-layer GRU returning every step and the final state."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 6, num_layers=2)
+
+    def forward(self, x):
+        y, h = self.gru(x)
+        return y, h
+
+
 class Tcn(nn.Module):
     """Dilated causal TCN with residuals: F.pad on the left, then a conv
     padded on both sides and sliced back to causal."""
@@ -288,6 +300,8 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("buffer_attn", BufferMaskAttention, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("gru_uni", GruUni, 16, time_major_inputs, ["y", "h"],
+     {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}, "h": {1: "B"}}),
 ]
 
 
