@@ -9,8 +9,9 @@ same input, and prints a table with ratios (PyTorch time / seqc time: > 1
 means seqc is faster).
 
 Needs Debian's python3-torch (a benchmark tool, not a build or test
-dependency). Peers that are not installable on Debian 12 (ONNX Runtime,
-oneDNN's benchdnn, IREE, onnx-mlir) are listed as not measured.
+dependency). ONNX Runtime, IREE and onnx-mlir are not packaged for Debian 12;
+oneDNN is (libdnnl-dev) but has no driver here yet. All are listed as not
+measured.
 
   bench/bench.py [--seqc build/bin/seqc] [--seq-run build/bin/seq-run]
                  [--runs 50] [--filter lstm]
@@ -122,8 +123,8 @@ def main():
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="seqc-bench-")
-    print("peers not measured (not installable on Debian 12): ONNX Runtime, "
-          "oneDNN benchdnn, IREE, onnx-mlir")
+    print("not measured: ONNX Runtime, IREE, onnx-mlir (not packaged for "
+          "Debian 12); oneDNN (libdnnl-dev, no driver here yet)")
     print("%-20s %10s %10s %10s %8s %8s" % (
         "model", "seqc ms", "torch1 ms", "torch2 ms", "t1/seqc", "t2/seqc"))
     for name, kind, t, b, i, h in CONFIGS:
