@@ -538,4 +538,24 @@ SmallVector<OpFoldResult> shapeOf(GraphImporter &g, Value x) {
   return out;
 }
 
+FailureOr<SmallVector<int64_t>> sliceAxes(GraphImporter &g, size_t count) {
+  SmallVector<int64_t> axes;
+  if (g.hasInput(3)) {
+    auto a = g.constIntsInput(3);
+    if (!a) {
+      g.nodeError() << "axes must be a constant";
+      return failure();
+    }
+    axes.assign(a->begin(), a->end());
+  } else {
+    for (size_t i = 0; i < count; ++i)
+      axes.push_back(i);
+  }
+  if (axes.size() != count) {
+    g.nodeError() << "starts, ends and axes differ in length";
+    return failure();
+  }
+  return axes;
+}
+
 } // namespace seqc::onnx_import

@@ -145,6 +145,10 @@ std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
                                      int64_t rank);
 /// Input `i` when it is f32 data; else emits an error and returns null.
 mlir::Value floatInput(GraphImporter &g, unsigned i);
+/// Slice's `axes` input (input 3): the constant list, or 0..count-1 when
+/// absent; emits an error when it is not a constant of `count` entries.
+mlir::FailureOr<llvm::SmallVector<int64_t>> sliceAxes(GraphImporter &g,
+                                                      size_t count);
 /// The sizes of every dimension of `x` (constants where static).
 llvm::SmallVector<mlir::OpFoldResult> shapeOf(GraphImporter &g, mlir::Value x);
 

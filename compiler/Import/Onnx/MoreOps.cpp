@@ -488,28 +488,16 @@ LogicalResult importDynamicSlice(GraphImporter &g, bool &handled) {
   handled = true;
   if (failed(g.checkAttrs({})))
     return failure();
-  SmallVector<int64_t> axes;
-  if (g.hasInput(3)) {
-    auto a = g.constIntsInput(3);
-    if (!a) {
-      g.nodeError() << "axes must be a constant";
-      return failure();
-    }
-    axes = *a;
-  } else {
-    for (size_t i = 0; i < starts->size(); ++i)
-      axes.push_back(i);
-  }
+  FailureOr<SmallVector<int64_t>> axesOr = sliceAxes(g, starts->size());
+  if (failed(axesOr))
+    return failure();
+  SmallVector<int64_t> axes = *axesOr;
   if (g.hasInput(4)) {
     auto st = g.constIntsInput(4);
     if (!st || llvm::any_of(*st, [](int64_t v) { return v != 1; })) {
       g.nodeError() << "with run-time ends only unit steps are supported";
       return failure();
     }
-  }
-  if (axes.size() != starts->size()) {
-    g.nodeError() << "starts, ends and axes differ in length";
-    return failure();
   }
   Value x = g.tensorInput(0);
   if (!x)

@@ -685,18 +685,10 @@ LogicalResult importSlice(GraphImporter &g) {
     g.nodeError() << "starts and ends must be constants of equal length";
     return failure();
   }
-  SmallVector<int64_t> axes, steps(starts->size(), 1);
-  if (g.hasInput(3)) {
-    auto a = g.constIntsInput(3);
-    if (!a) {
-      g.nodeError() << "axes must be a constant";
-      return failure();
-    }
-    axes = *a;
-  } else {
-    for (size_t i = 0; i < starts->size(); ++i)
-      axes.push_back(i);
-  }
+  FailureOr<SmallVector<int64_t>> axesOr = sliceAxes(g, starts->size());
+  if (failed(axesOr))
+    return failure();
+  SmallVector<int64_t> axes = *axesOr, steps(starts->size(), 1);
   if (g.hasInput(4)) {
     auto s = g.constIntsInput(4);
     if (!s) {
@@ -705,8 +697,8 @@ LogicalResult importSlice(GraphImporter &g) {
     }
     steps = *s;
   }
-  if (axes.size() != starts->size() || steps.size() != starts->size()) {
-    g.nodeError() << "starts, ends, axes and steps differ in length";
+  if (steps.size() != starts->size()) {
+    g.nodeError() << "starts, ends and steps differ in length";
     return failure();
   }
   for (int64_t s : steps)

@@ -562,6 +562,14 @@ def write_more_lit_inputs(save, f32, const, ints):
     save("bad_expand", [helper.make_node(
         "Expand", ["x", "shape"], ["y"], name="Expand_3")],
         [f32("x", [2, 3])], [f32("y", [2, 4])], [ints("shape", [2, 4])])
+    save("bad_slice_axes", [helper.make_node(
+        "Slice", ["x", "st", "en", "ax"], ["y"], name="Slice_7")],
+        [f32("x", [4, 6])], [f32("y", [2, 6])],
+        [ints("st", [0]), ints("en", [2]), ints("ax", [0, 1])])
+    save("bad_slice_steps", [helper.make_node(
+        "Slice", ["x", "st", "en", "ax", "sp"], ["y"], name="Slice_8")],
+        [f32("x", [4, 6])], [f32("y", [2, 6])],
+        [ints("st", [0]), ints("en", [2]), ints("ax", [0]), ints("sp", [1, 1])])
 
 
 def main():
