@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "seqc/stream.h"
+#include "fake_model_util.h"
 
 #include <gtest/gtest.h>
 
@@ -20,42 +21,7 @@
 
 namespace {
 
-// A view of one memref descriptor (3 + 2 * rank words).
-struct Desc {
-  intptr_t *w;
-  int64_t rank;
-  void *aligned() const { return reinterpret_cast<void *>(w[1]); }
-  int64_t size(int64_t d) const { return w[3 + d]; }
-};
-
-Desc ArgDesc(void **args, size_t i, int64_t rank) {
-  return Desc{static_cast<intptr_t *>(args[1 + i]), rank};
-}
-
-size_t Words(int64_t rank) { return 3 + 2 * rank; }
-
-// Writes a dense descriptor at `w` for `buf` (owned by whoever allocated it).
-void SetDense(intptr_t *w, void *allocated, void *aligned, int64_t rank,
-              const int64_t *sizes) {
-  w[0] = reinterpret_cast<intptr_t>(allocated);
-  w[1] = reinterpret_cast<intptr_t>(aligned);
-  w[2] = 0;
-  int64_t stride = 1;
-  for (int64_t d = rank - 1; d >= 0; --d) {
-    w[3 + d] = sizes[d];
-    w[3 + rank + d] = stride;
-    stride *= sizes[d];
-  }
-}
-
-void *NewDense(intptr_t *w, int64_t rank, const int64_t *sizes, size_t esize) {
-  int64_t numel = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    numel *= sizes[d];
-  void *buf = std::malloc(numel ? numel * esize : 1);
-  SetDense(w, buf, buf, rank, sizes);
-  return buf;
-}
+using namespace seqc_test;
 
 // ---- running_sum: y_t = s + sum_{u<=t} x_u over [T,B,4]; next s = the last
 // sum; n counts the steps seen. `last` is the same buffer as next s (as a
@@ -569,8 +535,9 @@ void ExpectStepError(seqc_stream *s, std::vector<seqc_tensor> inputs,
   EXPECT_EQ(std::string(err.message), message);
   EXPECT_EQ(StateValues(s, 0), before);
   for (size_t o = 0; o < outputs.size(); ++o) {
-    if (allocate[o])
+    if (allocate[o]) {
       EXPECT_EQ(outputs[o].data, nullptr);
+    }
   }
 }
 

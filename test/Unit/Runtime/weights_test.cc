@@ -10,6 +10,7 @@
 
 #include "seqc/safetensors.h"
 #include "seqc/stream.h"
+#include "fake_model_util.h"
 
 #include <gtest/gtest.h>
 
@@ -23,53 +24,7 @@
 
 namespace {
 
-struct Desc {
-  intptr_t *w;
-  int64_t rank;
-  void *aligned() const { return reinterpret_cast<void *>(w[1]); }
-  int64_t offset() const { return w[2]; }
-  int64_t size(int64_t d) const { return w[3 + d]; }
-  int64_t stride(int64_t d) const { return w[3 + rank + d]; }
-  // Dense row-major, offset 0, allocated == aligned, element-aligned.
-  bool dense(size_t esize) const {
-    int64_t s = 1;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (stride(d) != s)
-        return false;
-      s *= size(d);
-    }
-    return offset() == 0 && w[0] == w[1] &&
-           reinterpret_cast<uintptr_t>(aligned()) % esize == 0;
-  }
-};
-
-Desc ArgDesc(void **args, size_t a, int64_t rank) {
-  return Desc{static_cast<intptr_t *>(args[1 + a]), rank};
-}
-
-size_t Words(int64_t rank) { return 3 + 2 * size_t(rank); }
-
-void SetDense(intptr_t *w, void *allocated, void *aligned, int64_t rank,
-              const int64_t *sizes) {
-  w[0] = reinterpret_cast<intptr_t>(allocated);
-  w[1] = reinterpret_cast<intptr_t>(aligned);
-  w[2] = 0;
-  int64_t stride = 1;
-  for (int64_t d = rank - 1; d >= 0; --d) {
-    w[3 + d] = sizes[d];
-    w[3 + rank + d] = stride;
-    stride *= sizes[d];
-  }
-}
-
-void *NewDense(intptr_t *w, int64_t rank, const int64_t *sizes, size_t esize) {
-  int64_t numel = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    numel *= sizes[d];
-  void *buf = std::malloc(numel ? numel * esize : 1);
-  SetDense(w, buf, buf, rank, sizes);
-  return buf;
-}
+using namespace seqc_test;
 
 // ---- affine: y[n,j] = sum_p x[n,p] w[j,p] + b[j]; wcopy = a malloc'd clone
 // of w; walias = w's own buffer returned as is (an argument: the runtime
