@@ -4,14 +4,16 @@
 For each configuration this builds the model in PyTorch (fixed seed), writes
 the equivalent seq-dialect model with the same weights embedded, compiles it
 with seqc (--mcpu=native), checks both produce the same output, then times
-seq-run --bench against PyTorch (eager, torch.no_grad, 1 and 2 threads) on the
-same input, and prints a table with ratios (PyTorch time / seqc time: > 1
-means seqc is faster).
+seq-run --bench against PyTorch (eager, torch.no_grad, 1 and 2 threads) and
+oneDNN (bench/onednn_rnn.cpp: lstm_forward / lbr_gru_forward, forward
+inference, f32, one thread) on the same weights and input, and prints a table
+with ratios (peer time / seqc time: > 1 means seqc is faster).
 
 Needs Debian's python3-torch (a benchmark tool, not a build or test
-dependency). ONNX Runtime, IREE and onnx-mlir are not packaged for Debian 12;
-oneDNN is (libdnnl-dev) but has no driver here yet. All are listed as not
-measured.
+dependency). oneDNN is optional: with Debian's libdnnl-dev installed the
+driver is compiled once per run with `c++ -O2 ... -ldnnl`; without it the
+oneDNN columns are skipped with a "not measured" line. ONNX Runtime, IREE and
+onnx-mlir are not packaged for Debian 12 and are listed as not measured.
 
   bench/bench.py [--seqc build/bin/seqc] [--seq-run build/bin/seq-run]
                  [--runs 50] [--filter lstm]
@@ -113,6 +115,67 @@ def time_torch(module, x, runs, threads):
     return statistics.median(samples)
 
 
+ONEDNN_SRC = os.path.join(HERE, "onednn_rnn.cpp")
+# Debian's libdnnl is built with the OpenMP CPU runtime (ldd shows libgomp):
+# OMP_NUM_THREADS=1 makes its column single-threaded like seqc's.
+ONEDNN_ENV = dict(os.environ, OMP_NUM_THREADS="1")
+
+
+def build_onednn(work):
+    """Compiles bench/onednn_rnn.cpp; returns (binary, None) or (None, why)."""
+    if not any(os.path.exists(os.path.join(d, "oneapi/dnnl/dnnl.hpp"))
+               for d in ("/usr/include", "/usr/local/include")):
+        return None, "header oneapi/dnnl/dnnl.hpp not found"
+    binary = os.path.join(work, "onednn_rnn")
+    try:
+        build = subprocess.run(["c++", "-O2", ONEDNN_SRC, "-ldnnl", "-o",
+                                binary], capture_output=True, text=True)
+    except OSError as e:
+        return None, "c++ failed to start: %s" % e
+    if build.returncode != 0:
+        last = (build.stderr.strip().splitlines() or ["?"])[-1]
+        return None, "c++ -ldnnl failed: %s" % last
+    return binary, None
+
+
+def onednn_threads(binary, work):
+    """'OpenMP, 1 thread' from ONEDNN_VERBOSE's info line, or '?'."""
+    probe = os.path.join(work, "onednn_probe")
+    os.makedirs(probe, exist_ok=True)
+    torch.manual_seed(0)
+    module = torch.nn.GRU(2, 2).eval()
+    write_onednn_inputs(probe, module, torch.randn(1, 1, 2))
+    env = dict(ONEDNN_ENV, ONEDNN_VERBOSE="1", DNNL_VERBOSE="1")
+    run = subprocess.run([binary, "gru", "1", "1", "2", "2", probe, "1"],
+                         env=env, capture_output=True, text=True)
+    m = re.search(r"cpu,runtime:([^,\n]+),nthr:(\d+)", run.stdout)
+    return "%s, nthr %s" % (m.group(1), m.group(2)) if m else "?"
+
+
+def write_onednn_inputs(directory, module, x):
+    """Raw float32 files in PyTorch's layout for bench/onednn_rnn.cpp."""
+    def save(name, value):
+        np.ascontiguousarray(value, dtype=np.float32).tofile(
+            os.path.join(directory, name + ".f32"))
+    save("x", x.numpy())
+    save("w_ih", module.weight_ih_l0.detach().numpy())
+    save("w_hh", module.weight_hh_l0.detach().numpy())
+    save("b_ih", module.bias_ih_l0.detach().numpy())
+    save("b_hh", module.bias_hh_l0.detach().numpy())
+    with torch.no_grad():
+        save("expected", module(x)[0].numpy())
+
+
+def time_onednn(binary, directory, kind, t, b, i, h, runs):
+    """Median ms, or raises RuntimeError with the driver's message."""
+    run = subprocess.run([binary, kind, str(t), str(b), str(i), str(h),
+                          directory, str(runs)],
+                         env=ONEDNN_ENV, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError((run.stderr or run.stdout).strip())
+    return float(re.search(r"median_ms ([0-9.]+)", run.stdout).group(1))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seqc", default=os.path.join(ROOT, "build/bin/seqc"))
@@ -123,10 +186,18 @@ def main():
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="seqc-bench-")
+    onednn, why = build_onednn(work)
     print("not measured: ONNX Runtime, IREE, onnx-mlir (not packaged for "
-          "Debian 12); oneDNN (libdnnl-dev, no driver here yet)")
-    print("%-20s %10s %10s %10s %8s %8s" % (
-        "model", "seqc ms", "torch1 ms", "torch2 ms", "t1/seqc", "t2/seqc"))
+          "Debian 12)")
+    if onednn is None:
+        print("not measured: oneDNN (install libdnnl-dev): %s" % why)
+    print("threads: seqc 1 (seq-run default; models run single-threaded), "
+          "torch1 1, torch2 2 (torch.set_num_threads), onednn %s" % (
+              "1 (OMP_NUM_THREADS=1; %s)" % onednn_threads(onednn, work)
+              if onednn else "-"))
+    print("%-20s %10s %10s %10s %10s %8s %8s %11s" % (
+        "model", "seqc ms", "torch1 ms", "torch2 ms", "onednn ms", "t1/seqc",
+        "t2/seqc", "onednn/seqc"))
     for name, kind, t, b, i, h in CONFIGS:
         if args.filter not in name:
             continue
@@ -157,8 +228,22 @@ def main():
             return 1
         t1 = time_torch(module, x, args.runs, 1)
         t2 = time_torch(module, x, args.runs, 2)
-        print("%-20s %10.3f %10.3f %10.3f %8.2f %8.2f" % (
-            name, median, t1, t2, t1 / median, t2 / median))
+        dnnl_ms, dnnl_ratio = "-", "-"
+        if onednn:
+            directory = base + "_onednn"
+            os.makedirs(directory, exist_ok=True)
+            write_onednn_inputs(directory, module, x)
+            try:
+                ms = time_onednn(onednn, directory, kind, t, b, i, h,
+                                 args.runs)
+            except RuntimeError as e:
+                print("%s: oneDNN failed or disagrees with PyTorch: %s" % (
+                    name, e))
+                return 1
+            dnnl_ms, dnnl_ratio = "%.3f" % ms, "%.2f" % (ms / median)
+        print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s" % (
+            name, median, t1, t2, dnnl_ms, t1 / median, t2 / median,
+            dnnl_ratio))
     return 0
 
 
