@@ -76,9 +76,15 @@ struct LinearToGeneric : OpRewritePattern<seq::LinearOp> {
                             AffineMap::get(outRank + 1, 0, {n, k}, ctx),
                             AffineMap::get(outRank + 1, 0, withTail(n), ctx)},
         iterators, [](OpBuilder &b, Location l, ValueRange args) {
-          Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+          // A dot product may be summed in any order and fused into FMAs;
+          // saying so lets LLVM vectorize the reduction over k.
+          auto fast = arith::FastMathFlags::reassoc |
+                      arith::FastMathFlags::contract;
+          Value product =
+              arith::MulFOp::create(b, l, args[0], args[1], fast);
           linalg::YieldOp::create(
-              b, l, arith::AddFOp::create(b, l, args[2], product).getResult());
+              b, l,
+              arith::AddFOp::create(b, l, args[2], product, fast).getResult());
         });
     Value result = contraction.getResult(0);
     if (result.getType() != op.getType())

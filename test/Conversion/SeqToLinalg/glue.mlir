@@ -8,8 +8,9 @@
 func.func @linear(%x: tensor<?x?x16xf32>, %w: tensor<4x16xf32>, %b: tensor<4xf32>) -> tensor<?x?x4xf32> {
   // CHECK: %[[INIT:.+]] = linalg.generic {indexing_maps = [#[[BIAS]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel"]} ins(%{{.+}} : tensor<4xf32>)
   // CHECK: linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %{{.+}} : tensor<?x?x16xf32>, tensor<4x16xf32>) outs(%[[INIT]] : tensor<?x?x4xf32>)
-  // CHECK:   arith.mulf
-  // CHECK:   arith.addf
+  // The dot product may be reassociated, so LLVM vectorizes the k loop.
+  // CHECK:   arith.mulf %{{.+}}, %{{.+}} fastmath<reassoc,contract> : f32
+  // CHECK:   arith.addf %{{.+}}, %{{.+}} fastmath<reassoc,contract> : f32
   %y = seq.linear %x, %w bias(%b) : (tensor<?x?x16xf32>, tensor<4x16xf32>, tensor<4xf32>) -> tensor<?x?x4xf32>
   return %y : tensor<?x?x4xf32>
 }
