@@ -117,9 +117,15 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
                   IteratorType::parallel, IteratorType::parallel,
                   IteratorType::reduction},
                  [&](OpBuilder &b, Location l, ValueRange args) {
+                   // Dot products may be reassociated (vectorized over d4).
+                   auto fast = arith::FastMathFlags::reassoc |
+                               arith::FastMathFlags::contract;
                    Value product =
-                       arith::MulFOp::create(b, l, args[0], args[1]);
-                   linalg::YieldOp::create(b, l, addF(b, l, args[2], product));
+                       arith::MulFOp::create(b, l, args[0], args[1], fast);
+                   linalg::YieldOp::create(
+                       b, l,
+                       arith::AddFOp::create(b, l, args[2], product, fast)
+                           .getResult());
                  })
           .getResult(0);
     };

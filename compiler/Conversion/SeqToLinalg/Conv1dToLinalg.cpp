@@ -147,10 +147,15 @@ struct Conv1dToGeneric : OpRewritePattern<seq::Conv1dOp> {
             AffineMap::get(6, 0, {outChannel, c, k}, ctx),
             AffineMap::get(6, 0, {b, g, o, t}, ctx)},
         iterators, [](OpBuilder &nb, Location nl, ValueRange args) {
-          Value product = arith::MulFOp::create(nb, nl, args[0], args[1]);
+          // The sum over channels and taps may be reassociated.
+          auto fast = arith::FastMathFlags::reassoc |
+                      arith::FastMathFlags::contract;
+          Value product =
+              arith::MulFOp::create(nb, nl, args[0], args[1], fast);
           linalg::YieldOp::create(
               nb, nl,
-              arith::AddFOp::create(nb, nl, args[2], product).getResult());
+              arith::AddFOp::create(nb, nl, args[2], product, fast)
+                  .getResult());
         });
 
     auto groupedType = cast<RankedTensorType>(init.getType());
