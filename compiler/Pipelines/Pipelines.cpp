@@ -75,6 +75,9 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
   if (failed(parsePassPipeline("convert-bufferization-to-memref", pm)))
     return failure();
   pm.addPass(createMemrefCopyToLinalgPass());
+  // Before the loops lower: transcendental ops become inline arithmetic that
+  // LLVM vectorizes instead of one libm call per element.
+  pm.addPass(createApproximateMathPass());
   if (failed(parsePassPipeline(kLowering, pm)))
     return failure();
   if (options.cleanup)

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
@@ -17,6 +18,9 @@ namespace seqc {
 
 /// Ops implementing linalg::AggregatedOpInterface -> their decomposition.
 void populateDecomposeAggregatedOpsPatterns(mlir::RewritePatternSet &patterns);
+
+/// f32 math ops -> polynomial approximations.
+void populateApproximateMathPatterns(mlir::RewritePatternSet &patterns);
 
 /// memref.copy -> linalg.copy.
 void populateMemrefCopyToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -48,4 +48,25 @@ def DecomposeAggregatedOpsPass : Pass<"seqc-decompose-aggregated-ops"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def ApproximateMathPass : Pass<"seqc-approximate-math"> {
+  let summary = "Replace f32 transcendental math ops with inline polynomials";
+  let description = [{
+    Lowered as-is, `math.tanh`, `math.exp`, `math.erf` and friends become
+    calls to libm, one scalar call per element, which stops LLVM from
+    vectorizing the gate epilogues and activations. MLIR's polynomial
+    approximations (about 1 ulp for tanh/exp/log on f32, a few ulp for erf;
+    every end-to-end fixture still agrees with PyTorch to 1e-4 of scale) are
+    plain arithmetic that inlines and vectorizes.
+
+    Before:
+    ```mlir
+    %y = math.tanh %x : f32
+    ```
+    After: a clamp, a rational polynomial in `%x` and selects (no call).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // SEQC_COMPILER_TRANSFORMS_PASSES_TD
