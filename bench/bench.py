@@ -45,49 +45,36 @@ def tensor_type(shape):
     return "tensor<" + "x".join([str(s) for s in shape] + ["f32"]) + ">"
 
 
-def lstm_model(module, input_size, hidden):
-    """seq.lstm with the module's weights (gates reordered i,f,g,o -> i,o,f,c)."""
+# PyTorch gate order -> the seq dialect's (ONNX) order, as row blocks.
+GATE_ORDER = {"lstm": [0, 3, 1, 2],   # i,f,g,o -> i,o,f,c
+              "gru": [1, 0, 2]}       # r,z,n -> z,r,h
+
+
+def recurrent_model(kind, module, input_size, hidden):
+    """seq.lstm / seq.gru (linear_before_reset, PyTorch's GRU) with the
+    module's weights reordered into the dialect's gate order."""
     def reorder(w):
-        i, f, g, o = np.split(w, 4, axis=0)
-        return np.concatenate([i, o, f, g], axis=0)
+        blocks = np.split(w, len(GATE_ORDER[kind]), axis=0)
+        return np.concatenate([blocks[i] for i in GATE_ORDER[kind]], axis=0)
     w = reorder(module.weight_ih_l0.detach().numpy())[None]
     r = reorder(module.weight_hh_l0.detach().numpy())[None]
     b = np.concatenate([reorder(module.bias_ih_l0.detach().numpy()),
                         reorder(module.bias_hh_l0.detach().numpy())])[None]
     out = "tensor<?x1x?x%dxf32>" % hidden
     state = "tensor<1x?x%dxf32>" % hidden
+    if kind == "lstm":
+        results, attrs, types = "%y, %h, %c", "", f"{out}, {state}, {state}"
+    else:
+        results, attrs, types = "%y, %h", ", linear_before_reset", \
+            f"{out}, {state}"
     return f"""func.func @model(%x: tensor<?x?x{input_size}xf32> {{seq.name = "x", seq.dims = ["T", "B", ""]}})
     -> ({out} {{seq.name = "y", seq.dims = ["T", "", "B", ""]}}) {{
   %w = arith.constant {dense(w)} : {tensor_type(w.shape)}
   %r = arith.constant {dense(r)} : {tensor_type(r.shape)}
   %b = arith.constant {dense(b)} : {tensor_type(b.shape)}
-  %y, %h, %c = seq.lstm %x, %w, %r bias(%b) {{hidden_size = {hidden} : i64}}
+  {results} = seq.{kind} %x, %w, %r bias(%b) {{hidden_size = {hidden} : i64{attrs}}}
     : (tensor<?x?x{input_size}xf32>, {tensor_type(w.shape)}, {tensor_type(r.shape)}, {tensor_type(b.shape)})
-    -> ({out}, {state}, {state})
-  return %y : {out}
-}}
-"""
-
-
-def gru_model(module, input_size, hidden):
-    """seq.gru (linear_before_reset, PyTorch's form; gates r,z,n -> z,r,h)."""
-    def reorder(w):
-        r, z, n = np.split(w, 3, axis=0)
-        return np.concatenate([z, r, n], axis=0)
-    w = reorder(module.weight_ih_l0.detach().numpy())[None]
-    r = reorder(module.weight_hh_l0.detach().numpy())[None]
-    b = np.concatenate([reorder(module.bias_ih_l0.detach().numpy()),
-                        reorder(module.bias_hh_l0.detach().numpy())])[None]
-    out = "tensor<?x1x?x%dxf32>" % hidden
-    state = "tensor<1x?x%dxf32>" % hidden
-    return f"""func.func @model(%x: tensor<?x?x{input_size}xf32> {{seq.name = "x", seq.dims = ["T", "B", ""]}})
-    -> ({out} {{seq.name = "y", seq.dims = ["T", "", "B", ""]}}) {{
-  %w = arith.constant {dense(w)} : {tensor_type(w.shape)}
-  %r = arith.constant {dense(r)} : {tensor_type(r.shape)}
-  %b = arith.constant {dense(b)} : {tensor_type(b.shape)}
-  %y, %h = seq.gru %x, %w, %r bias(%b) {{hidden_size = {hidden} : i64, linear_before_reset}}
-    : (tensor<?x?x{input_size}xf32>, {tensor_type(w.shape)}, {tensor_type(r.shape)}, {tensor_type(b.shape)})
-    -> ({out}, {state})
+    -> ({types})
   return %y : {out}
 }}
 """
@@ -204,7 +191,7 @@ def main():
         torch.manual_seed(0)
         cls = torch.nn.LSTM if kind == "lstm" else torch.nn.GRU
         module = cls(i, h).eval()
-        text = (lstm_model if kind == "lstm" else gru_model)(module, i, h)
+        text = recurrent_model(kind, module, i, h)
         model = os.path.join(work, name + ".mlir")
         with open(model, "w") as f:
             f.write(text)

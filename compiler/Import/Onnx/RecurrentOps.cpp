@@ -196,20 +196,46 @@ Value sequenceLens(GraphImporter &g) {
   return lens;
 }
 
+/// The inputs every recurrent node has: X, W, R and the optional B,
+/// sequence_lens, initial_h (ONNX inputs 0-5), checked to be float data.
+/// `extra` are further optional float inputs (LSTM's initial_c and P).
+struct RecurrentInputs {
+  Value x, w, r, b, lens, h0;
+  SmallVector<Value> extra;
+};
+
+FailureOr<RecurrentInputs> readRecurrentInputs(GraphImporter &g,
+                                               ArrayRef<unsigned> extra) {
+  RecurrentInputs in;
+  in.x = g.tensorInput(0);
+  in.w = g.tensorInput(1);
+  in.r = g.tensorInput(2);
+  if (!in.x || !in.w || !in.r)
+    return failure();
+  in.b = optionalInput(g, 3);
+  in.h0 = optionalInput(g, 5);
+  in.lens = sequenceLens(g);
+  if (g.hasInput(4) && !in.lens)
+    return failure();
+  SmallVector<Value> floats = {in.x, in.w, in.r, in.b, in.h0};
+  for (unsigned i : extra) {
+    in.extra.push_back(optionalInput(g, i));
+    floats.push_back(in.extra.back());
+  }
+  if (failed(checkFloat(g, floats)))
+    return failure();
+  return in;
+}
+
 LogicalResult importRnn(GraphImporter &g) {
   if (failed(g.checkAttrs({"activation_alpha", "activation_beta",
                            "activations", "clip", "direction", "hidden_size",
                            "layout"})))
     return failure();
-  Value x = g.tensorInput(0), w = g.tensorInput(1), r = g.tensorInput(2);
-  if (!x || !w || !r)
+  FailureOr<RecurrentInputs> in = readRecurrentInputs(g, {});
+  if (failed(in))
     return failure();
-  Value b = optionalInput(g, 3), h0 = optionalInput(g, 5);
-  Value lens = sequenceLens(g);
-  if (g.hasInput(4) && !lens)
-    return failure();
-  if (failed(checkFloat(g, {x, w, r, b, h0})))
-    return failure();
+  auto [x, w, r, b, lens, h0, extra] = *in;
   FailureOr<CommonAttrs> c = convertCommon(g, w, 1, 1);
   if (failed(c))
     return failure();
@@ -228,16 +254,11 @@ LogicalResult importLstm(GraphImporter &g) {
                            "activations", "clip", "direction", "hidden_size",
                            "input_forget", "layout"})))
     return failure();
-  Value x = g.tensorInput(0), w = g.tensorInput(1), r = g.tensorInput(2);
-  if (!x || !w || !r)
+  FailureOr<RecurrentInputs> in = readRecurrentInputs(g, {6, 7});
+  if (failed(in))
     return failure();
-  Value b = optionalInput(g, 3), h0 = optionalInput(g, 5),
-        c0 = optionalInput(g, 6), p = optionalInput(g, 7);
-  Value lens = sequenceLens(g);
-  if (g.hasInput(4) && !lens)
-    return failure();
-  if (failed(checkFloat(g, {x, w, r, b, h0, c0, p})))
-    return failure();
+  auto [x, w, r, b, lens, h0, extra] = *in;
+  Value c0 = extra[0], p = extra[1];
   FailureOr<CommonAttrs> c = convertCommon(g, w, 4, 3);
   if (failed(c))
     return failure();
@@ -259,15 +280,10 @@ LogicalResult importGru(GraphImporter &g) {
                            "activations", "clip", "direction", "hidden_size",
                            "layout", "linear_before_reset"})))
     return failure();
-  Value x = g.tensorInput(0), w = g.tensorInput(1), r = g.tensorInput(2);
-  if (!x || !w || !r)
+  FailureOr<RecurrentInputs> in = readRecurrentInputs(g, {});
+  if (failed(in))
     return failure();
-  Value b = optionalInput(g, 3), h0 = optionalInput(g, 5);
-  Value lens = sequenceLens(g);
-  if (g.hasInput(4) && !lens)
-    return failure();
-  if (failed(checkFloat(g, {x, w, r, b, h0})))
-    return failure();
+  auto [x, w, r, b, lens, h0, extra] = *in;
   FailureOr<CommonAttrs> c = convertCommon(g, w, 3, 2);
   if (failed(c))
     return failure();
