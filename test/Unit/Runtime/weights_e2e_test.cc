@@ -11,6 +11,8 @@
 #include "seqc/safetensors.h"
 #include "seqc/stream.h"
 
+#include "compiled_model_util.h"
+
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 
@@ -23,50 +25,7 @@
 
 namespace {
 
-using ApiFn = const seqc_model_api *(*)();
-
-struct Library {
-  void *handle = nullptr;
-  explicit Library(const char *path) {
-    handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  }
-  ~Library() {
-    if (handle)
-      dlclose(handle);
-  }
-  const seqc_model_api *Api(const char *symbol) const {
-    auto fn = reinterpret_cast<ApiFn>(dlsym(handle, symbol));
-    return fn ? fn() : nullptr;
-  }
-};
-
-std::vector<float> Random(size_t n, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<float> dist(-1, 1);
-  std::vector<float> v(n);
-  for (float &f : v)
-    f = dist(gen);
-  return v;
-}
-
-seqc_tensor Dense(const float *data, std::vector<int64_t> shape) {
-  seqc_tensor t;
-  EXPECT_EQ(seqc_rt_tensor_init(&t, const_cast<float *>(data), SEQC_DTYPE_F32,
-                                shape.size(), shape.data()),
-            SEQC_OK);
-  return t;
-}
-
-seqc_tensor Empty() {
-  seqc_tensor t;
-  std::memset(&t, 0, sizeof(t));
-  return t;
-}
-
-std::vector<float> Values(const seqc_tensor &t) {
-  const float *p = static_cast<const float *>(t.data);
-  return std::vector<float>(p, p + seqc_rt_tensor_numel(&t));
-}
+using namespace seqc_test;
 
 // One run of `model` over x [T,B,4]; returns y.
 std::vector<float> RunOnce(const seqc_model *model, const std::vector<float> &x,
