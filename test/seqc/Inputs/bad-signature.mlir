@@ -14,3 +14,13 @@ func.func @noresults(%x: tensor<4xf32>) {
 func.func @dup(%x: tensor<4xf32> {seq.name = "x"}) -> (tensor<4xf32> {seq.name = "x"}) {
   return %x : tensor<4xf32>
 }
+func.func @weightfirst(%w: tensor<4xf32> {seq.weight}, %x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
+func.func @unreturnedstate(%x: tensor<4xf32>, %s: tensor<4xf32> {seq.state}) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
+func.func @statetype(%x: tensor<4xf32>, %s: tensor<4xf32> {seq.state}) -> (tensor<4xf32>, tensor<2xf32> {seq.state}) {
+  %c = arith.constant dense<0.0> : tensor<2xf32>
+  return %x, %c : tensor<4xf32>, tensor<2xf32>
+}
