@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -98,6 +99,8 @@ private:
                           const std::string &path, bool exportDefaultEntry);
   LogicalResult linkShared(const std::string &objectPath,
                            const std::string &sharedPath);
+  /// Drops the seq.* argument and result attributes of the lowered module.
+  void stripSeqAttributes(ModuleOp module);
 
   const DriverOptions &options;
   llvm::raw_ostream &errs;
@@ -223,6 +226,23 @@ LogicalResult Compilation::linkShared(const std::string &objectPath,
   return success();
 }
 
+void Compilation::stripSeqAttributes(ModuleOp module) {
+  auto strip = [&](DictionaryAttr attrs) {
+    NamedAttrList kept;
+    if (attrs)
+      for (NamedAttribute attr : attrs)
+        if (!attr.getName().getValue().starts_with("seq."))
+          kept.push_back(attr);
+    return kept.getDictionary(&context);
+  };
+  module.walk([&](FunctionOpInterface func) {
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      func.setArgAttrs(i, strip(func.getArgAttrDict(i)));
+    for (unsigned i = 0; i < func.getNumResults(); ++i)
+      func.setResultAttrs(i, strip(func.getResultAttrDict(i)));
+  });
+}
+
 int Compilation::run() {
   if (options.target != "cpu")
     return fail("--target=" + options.target +
@@ -286,26 +306,11 @@ int Compilation::run() {
                ? 0
                : 1;
 
-  // The signatures are recorded; the naming attributes have no meaning in
-  // LLVM IR.
-  auto stripSeqAttrs = [&](DictionaryAttr attrs) {
-    NamedAttrList kept;
-    if (attrs)
-      for (NamedAttribute attr : attrs)
-        if (!attr.getName().getValue().starts_with("seq."))
-          kept.push_back(attr);
-    return kept.getDictionary(&context);
-  };
   SmallVector<func::FuncOp> exportedFuncs = {*entry};
   if (succeeded(step))
     exportedFuncs.push_back(*step);
-  for (func::FuncOp func : exportedFuncs) {
-    for (unsigned i = 0; i < func.getNumArguments(); ++i)
-      func.setArgAttrs(i, stripSeqAttrs(func.getArgAttrDict(i)));
-    for (unsigned i = 0; i < func.getNumResults(); ++i)
-      func.setResultAttrs(i, stripSeqAttrs(func.getResultAttrDict(i)));
+  for (func::FuncOp func : exportedFuncs)
     func->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
-  }
 
   // The entry becomes <name>__forward; every other function but the step
   // is private to the object.
@@ -322,6 +327,9 @@ int Compilation::run() {
     return fail("the CPU pipeline names an unregistered pass");
   if (failed(pm.run(*module)))
     return 1;
+  // The signatures are recorded (and the checks' messages use the names);
+  // the naming attributes have no meaning in LLVM IR.
+  stripSeqAttributes(*module);
 
   switch (options.emit) {
   case EmitKind::Lowered: {

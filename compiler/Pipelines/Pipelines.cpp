@@ -8,7 +8,11 @@
 
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -27,6 +31,8 @@ static void addCleanup(OpPassManager &pm, const CpuPipelineOptions &options) {
 
 void buildSeqToLoopsPipeline(OpPassManager &pm,
                              const CpuPipelineOptions &options) {
+  // Every public function reports failed checks through a model context.
+  pm.addPass(createAddModelContextPass());
   // Recurrences first: their decomposition emits seq.linear and seq.scan,
   // which the next two conversions lower.
   pm.addPass(seq::createDecomposeRecurrencesPass());
@@ -37,6 +43,19 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   // arith ops on whole tensors (bias sums, gate additions) become generics.
   pm.addPass(createConvertElementwiseToLinalgPass());
   addCleanup(pm, options);
+  // Run-time checks for every size assumption, resolved to the input sizes
+  // and moved to the entry (always: they are what keeps a wrong input from
+  // reading or writing out of bounds).
+  pm.addPass(createInsertShapeChecksPass());
+  memref::ResolveRankedShapeTypeResultDimsPassOptions resolve;
+  resolve.errorOnPatternIterationLimit = false;
+  pm.addPass(memref::createResolveRankedShapeTypeResultDimsPass(resolve));
+  pm.addPass(createSCFForLoopCanonicalizationPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createHoistChecksPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
@@ -70,8 +89,7 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
       "convert-arith-to-llvm,"
       "convert-index-to-llvm,"
       "convert-func-to-llvm,"
-      "convert-cf-to-llvm,"
-      "reconcile-unrealized-casts";
+      "convert-cf-to-llvm";
   if (failed(parsePassPipeline("convert-bufferization-to-memref", pm)))
     return failure();
   pm.addPass(createMemrefCopyToLinalgPass());
@@ -80,6 +98,9 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createApproximateMathPass());
   if (failed(parsePassPipeline(kLowering, pm)))
     return failure();
+  // Checks become writes of the model context once control flow is LLVM's.
+  pm.addPass(createLowerChecksPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
   if (options.cleanup)
     pm.addPass(createCanonicalizerPass());
   return success();

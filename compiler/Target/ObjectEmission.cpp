@@ -7,6 +7,8 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "seqc/abi.h"
+
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -24,8 +26,7 @@ using namespace mlir;
 
 namespace seqc {
 
-/// Must match SEQC_ABI_VERSION in runtime/include/seqc/abi.h.
-static constexpr uint32_t kAbiVersion = 1;
+static constexpr uint32_t kAbiVersion = SEQC_ABI_VERSION;
 
 static std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const TargetOptions &options, std::string &error) {
@@ -78,8 +79,9 @@ static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
     error = "the lowered module has no '" + cifaceName + "'";
     return failure();
   }
+  // The results record, the tensors, the seqc_model_context.
   size_t numArgs =
-      1 + sig.inputs.size() + sig.weights.size() + sig.states.size();
+      1 + sig.inputs.size() + sig.weights.size() + sig.states.size() + 1;
   if (ciface->arg_size() != numArgs) {
     error = "'" + cifaceName + "' takes " + std::to_string(ciface->arg_size()) +
             " arguments, expected " + std::to_string(numArgs);

@@ -16,6 +16,10 @@ namespace seqc {
 #define GEN_PASS_DECL
 #include "compiler/Transforms/Passes.h.inc"
 
+/// The argument attribute that marks an entry's model-context pointer
+/// (seqc-add-model-context adds it, seqc-lower-checks writes through it).
+inline constexpr const char kModelContextAttr[] = "seqc.model_context";
+
 /// Ops implementing linalg::AggregatedOpInterface -> their decomposition.
 void populateDecomposeAggregatedOpsPatterns(mlir::RewritePatternSet &patterns);
 

@@ -69,4 +69,93 @@ def ApproximateMathPass : Pass<"seqc-approximate-math"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def InsertShapeChecksPass : Pass<"seqc-insert-shape-checks"> {
+  let summary = "Guard every size assumption of linalg and tensor ops with seq.check";
+  let description = [{
+    A linalg op runs its loops over extents it takes from one operand and
+    reads every other operand with them; a `tensor.cast` to a static type,
+    an `extract_slice` window or an `expand_shape` group assumes sizes that
+    dynamic inputs need not have. When such an assumption is wrong, the loops
+    read or write outside a buffer. This pass emits, before each op, one
+    `seq.check` (kind `shape`) per assumption that the types do not already
+    prove:
+    - linalg ops: every operand extent indexed by a plain loop dimension
+      equals that loop's range; an extent indexed by a compound expression
+      (a convolution window `t * stride + k * dilation`) covers the
+      expression's largest value, unless some loop is empty;
+    - `tensor.cast`: each dynamic source extent equals the static one;
+    - `tensor.extract_slice` / `tensor.insert_slice`: the window lies inside
+      the tensor (and the inserted tensor has the window's sizes);
+    - `tensor.expand_shape`: each group's sizes multiply to the source extent;
+    - `tensor.concat`: the extents off the concatenation axis agree.
+    Checks that hold by construction fold away; `seqc-hoist-checks` then
+    moves the rest to the function entry.
+
+    Before:
+    ```mlir
+    %y = linalg.generic {indexing_maps = [#id, #id, #id], ...}
+        ins(%a, %b : tensor<?x4xf32>, tensor<3x4xf32>) outs(%e : tensor<3x4xf32>)
+    ```
+    After (the output's extent 3 is checked the same way):
+    ```mlir
+    %d = tensor.dim %a, %c0 : tensor<?x4xf32>
+    %ok = arith.cmpi eq, %c3, %d : index
+    seq.check %ok, shape "linalg.generic at m.seq:4:5: dimension 0 of operand 1 is 3, but operand 0 has {}" found %d64
+    ```
+  }];
+  let dependentDialects = ["::seqc::seq::SeqDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def HoistChecksPass : Pass<"seqc-hoist-checks", "::mlir::func::FuncOp"> {
+  let summary = "Move shape checks to the function entry and name the tensors they read";
+  let description = [{
+    A failed `shape` check must stop the run before anything is allocated,
+    and a check inside the time loop must not cost a comparison per step.
+    Every `seq.check` of kind `shape` whose condition and value are pure
+    functions of the entry block's arguments (`tensor.dim` of an argument,
+    constants, index arithmetic: what `resolve-ranked-shaped-type-result-dims`
+    and canonicalization leave) is cloned, with that computation, to the start
+    of the function, and the original erased; an identical earlier check makes
+    a later one redundant. When the condition compares an argument's extent
+    with a constant or with another argument's extent, the message is
+    rewritten to name them (`input 'x' dimension 1`, from `seq.name`). A
+    check whose condition can never hold is a compile-time error: the model
+    cannot run on any input. Checks that read run-time data stay where they
+    are.
+  }];
+  let dependentDialects = ["::seqc::seq::SeqDialect"];
+}
+
+def AddModelContextPass : Pass<"seqc-add-model-context", "::mlir::ModuleOp"> {
+  let summary = "Give every public function the model-context argument";
+  let description = [{
+    The compiled entry reports a failed `seq.check` (and an allocation that
+    failed) through a `seqc_model_context` record the runtime passes as the
+    entry's last argument (`runtime/include/seqc/abi.h`). This pass appends
+    that argument, an `!llvm.ptr` marked `seqc.model_context`, to every
+    public function with a body; `seqc-lower-checks` writes through it.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def LowerChecksPass : Pass<"seqc-lower-checks", "::mlir::ModuleOp"> {
+  let summary = "Lower seq.check and allocation failures to writes of the model context";
+  let description = [{
+    Runs on the LLVM dialect, after `convert-func-to-llvm`. In each function
+    with a model context (the last argument, see `seqc-add-model-context`):
+    - a `seq.check` becomes a branch; when its condition is false and no
+      earlier failure was recorded, the context gets the check's status
+      (`SEQC_ERR_SHAPE` for `shape`, `SEQC_ERR_INVALID_ARGUMENT` for `value`),
+      its message and its value. A `shape` check then returns at once with
+      all-zero result descriptors; a `value` check goes on.
+    - every `malloc` / `aligned_alloc` result is tested against null; a
+      failed allocation records `SEQC_ERR_OUT_OF_MEMORY` and returns at once
+      instead of writing through a null pointer.
+    A `seq.check` in a function without a context is an error.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // SEQC_COMPILER_TRANSFORMS_PASSES_TD

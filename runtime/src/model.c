@@ -368,6 +368,27 @@ static void release_model_buffers(const seqc_model *m, const intptr_t *out,
   }
 }
 
+/* "model 'm': <message>", with the context's value in place of "{}". */
+static seqc_status report_check_failure(const seqc_model *m,
+                                        const seqc_model_context *context,
+                                        seqc_error *err) {
+  seqc_status code = (seqc_status)context->status;
+  if (code != SEQC_ERR_SHAPE && code != SEQC_ERR_INVALID_ARGUMENT &&
+      code != SEQC_ERR_OUT_OF_MEMORY)
+    code = SEQC_ERR_INTERNAL;
+  const char *message = context->message ? context->message
+                                         : "a run-time check failed";
+  char value[32] = "";
+  if (context->has_value)
+    snprintf(value, sizeof(value), "%lld", (long long)context->value);
+  const char *hole = context->has_value ? strstr(message, "{}") : NULL;
+  if (!hole)
+    return seqc_rt_set_error(err, code, "model '%s': %s", m->api->name,
+                             message);
+  return seqc_rt_set_error(err, code, "model '%s': %.*s%s%s", m->api->name,
+                           (int)(hole - message), message, value, hole + 2);
+}
+
 static void free_all(void **buffers, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     free(buffers[i]);
@@ -503,7 +524,7 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
   // descriptor strides. States are the stream's dense buffers.
   intptr_t in_words[SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS];
   intptr_t out_words[SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS];
-  void *args[1 + SEQC_RT_MODEL_MAX_INPUTS];
+  void *args[1 + SEQC_RT_MODEL_MAX_INPUTS + 1];
   void *arg_buffers[SEQC_RT_MODEL_MAX_INPUTS];
   void *packed[SEQC_RT_MODEL_MAX_INPUTS];
   const size_t nargs = num_args(m), nresults = num_results(m);
@@ -553,9 +574,17 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
         descriptor_words(m->tensors[result_tensor(m, r)].info.rank);
   memset(out_words, 0, total_out_words * sizeof(intptr_t));
 
+  seqc_model_context context;
+  memset(&context, 0, sizeof(context));
+  args[1 + nargs] = &context;
   m->api->invoke(args);
 
   free_all(packed, nargs);
+  if (context.status != SEQC_OK) {
+    // A check in the generated code failed: nothing is delivered.
+    release_model_buffers(m, out_words, NULL, arg_buffers);
+    return report_check_failure(m, &context, err);
+  }
 
   // Pass 1: check every result before touching any output or state, so
   // that a failure leaves nothing half-delivered. A next state that lives in

@@ -8,7 +8,7 @@
 // After the first half: bufferized linalg and one scf.for time loop, no seq
 // op and no tensor left; temporaries are freed.
 // LOOPS-LABEL: func.func @hybrid
-// LOOPS-SAME: (%{{.+}}: memref<?x1x4xf32>) -> memref<?x1x8xf32>
+// LOOPS-SAME: (%{{.+}}: memref<?x1x4xf32>, %{{.+}}: !llvm.ptr {seqc.model_context}) -> memref<?x1x8xf32>
 // LOOPS-NOT: seq.
 // LOOPS: scf.for
 // LOOPS: linalg.generic

@@ -35,6 +35,21 @@ def Seq_CausalAlignment : I32EnumAttr<"CausalAlignment",
   let cppNamespace = "::seqc::seq";
 }
 
+def Seq_CheckKind : I32EnumAttr<"CheckKind",
+    "what a failed seq.check means and how the run goes on", [
+      // A size the generated code relies on does not hold (two extents that
+      // must agree, a window past the end of a tensor). Nothing may run
+      // after it: the entry returns at once with SEQC_ERR_SHAPE.
+      I32EnumAttrCase<"shape", 0>,
+      // A value read from a tensor is out of the range its op accepts (a
+      // gather index, a sequence length). The op has already made its own
+      // access safe (it clamps); the run finishes, its results are
+      // discarded and the caller gets SEQC_ERR_INVALID_ARGUMENT.
+      I32EnumAttrCase<"value", 1>
+    ]> {
+  let cppNamespace = "::seqc::seq";
+}
+
 def Seq_ActivationKind : I32EnumAttr<"ActivationKind",
     "an elementwise activation function", [
       I32EnumAttrCase<"tanh", 0>,

@@ -491,4 +491,39 @@ def Seq_ActivationOp : Seq_Op<"activation", [Pure, SameOperandsAndResultType]> {
   let assemblyFormat = "$kind $input attr-dict `:` type($input)";
 }
 
+//===----------------------------------------------------------------------===//
+// Run-time checks
+//===----------------------------------------------------------------------===//
+
+def Seq_CheckOp : Seq_Op<"check", [MemoryEffects<[MemWrite]>]> {
+  let summary = "A run-time check whose failure the model returns as a status";
+  let description = [{
+    Fails the run when `condition` is false. Lowerings and importers emit it
+    wherever the generated code relies on something the types cannot
+    guarantee: two dynamic extents that must agree, a static extent a
+    dynamic input must match, an index inside a table. The compiled entry
+    reports the first failed check through its model context (see
+    `runtime/include/seqc/abi.h`): the runtime returns its `seqc_status`
+    with `message`, where `{}` stands for `value` (the offending size or
+    index) when one is given.
+
+    `kind = shape`: nothing may run after a failed check, so the entry
+    returns at once (`seqc-hoist-checks` moves such checks to the function
+    entry, before any allocation, whenever the sizes they read are known
+    there). `kind = value`: the op that emitted the check has already made
+    its own access safe (it clamps the index); the run finishes and its
+    results are discarded.
+
+    ```mlir
+    seq.check %ok, shape "input 'x' dimension 1 is {}, but must be 16" found %t
+    ```
+  }];
+  let arguments = (ins I1:$condition, Optional<I64>:$value,
+                       StrAttr:$message, Seq_CheckKind:$kind);
+  let assemblyFormat = [{
+    $condition `,` $kind $message (`found` $value^)? attr-dict
+  }];
+  let hasCanonicalizeMethod = 1;
+}
+
 #endif // SEQC_DIALECT_SEQ_SEQOPS_TD

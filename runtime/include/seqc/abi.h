@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped only when a layout or meaning below changes incompatibly. */
-#define SEQC_ABI_VERSION 1
+#define SEQC_ABI_VERSION 2
 
 /* Highest tensor rank a descriptor can carry. */
 #define SEQC_MAX_RANK 8
@@ -75,7 +75,8 @@ typedef struct seqc_tensor_info {
  *
  * A compiled model exports `const seqc_model_api *<name>_api(void)`. Its
  * `invoke` is a packed entry: args[0] points to the results record, args[1+i]
- * to the memref descriptor of input i. A descriptor of rank r is 3 + 2r
+ * to the memref descriptor of input i, and the last entry (after the inputs
+ * and any weights and states) to a zeroed `seqc_model_context`. A descriptor of rank r is 3 + 2r
  * intptr-sized words: allocated pointer, aligned pointer, offset (elements),
  * sizes[r], strides[r] (elements). The results record is the outputs'
  * descriptors back to back; the model allocates every output with malloc()
@@ -106,6 +107,25 @@ typedef struct seqc_tensor_info {
  * lines. seqc_rt_model_open_weights / seqc_rt_stream_open_weights bind the
  * file. */
 typedef void (*seqc_model_invoke_fn)(void **args);
+
+/* What a compiled entry reports besides its results (ABI version 2). The
+ * caller zeroes it before the call. When a run-time check in the generated
+ * code fails (two sizes the model relies on disagree, an index is out of
+ * range, an allocation failed), the first failure is recorded here:
+ * `status` is a seqc_status (SEQC_ERR_SHAPE, SEQC_ERR_INVALID_ARGUMENT,
+ * SEQC_ERR_OUT_OF_MEMORY), `message` a static text naming the tensor or the
+ * op and its place in the model, in which "{}" stands for `value` (the
+ * offending size, index or byte count) when `has_value` is 1. After a SHAPE
+ * or OUT_OF_MEMORY failure the entry returned at once: every result
+ * descriptor is all zero. After an INVALID_ARGUMENT failure the run went on
+ * with safe (clamped) accesses and the results are real buffers, which the
+ * caller frees and does not deliver. */
+typedef struct seqc_model_context {
+  int32_t status;      /* a seqc_status; SEQC_OK while nothing failed */
+  int32_t has_value;   /* 1 when `value` is meaningful */
+  const char *message; /* static, NUL-terminated; NULL while nothing failed */
+  int64_t value;
+} seqc_model_context;
 
 typedef struct seqc_model_api {
   uint32_t abi_version; /* SEQC_ABI_VERSION the model was compiled against */
@@ -156,6 +176,16 @@ SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_api, signature) == 24,
 SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_api, invoke) == 32,
                        "seqc_model_api.invoke");
 SEQC_ABI_STATIC_ASSERT(sizeof(seqc_model_api) == 40, "sizeof(seqc_model_api)");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, status) == 0,
+                       "seqc_model_context.status");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, has_value) == 4,
+                       "seqc_model_context.has_value");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, message) == 8,
+                       "seqc_model_context.message");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, value) == 16,
+                       "seqc_model_context.value");
+SEQC_ABI_STATIC_ASSERT(sizeof(seqc_model_context) == 24,
+                       "sizeof(seqc_model_context)");
 #endif
 
 #undef SEQC_ABI_STATIC_ASSERT

@@ -281,7 +281,7 @@ TEST(SeqRun, ReportsModelErrors) {
               "has no symbol 'no_such_api'");
   ExpectError(SeqRun({kModel, "--symbol", "fake_future_api"}), 2,
               "model 'fake_future' was compiled for seqc ABI version 99, but "
-              "this runtime implements ABI version 1");
+              "this runtime implements ABI version 2");
   const std::string text = dir + "/model.txt";
   std::ofstream(text) << "hello";
   ExpectError(SeqRun({text}), 2,

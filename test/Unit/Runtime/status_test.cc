@@ -33,13 +33,15 @@ TEST(Status, EveryCodeHasADistinctString) {
 }
 
 TEST(Status, AbiNumbersAreFrozen) {
-  EXPECT_EQ(SEQC_ABI_VERSION, 1);
+  // 2: entries take a seqc_model_context as their last argument.
+  EXPECT_EQ(SEQC_ABI_VERSION, 2);
   EXPECT_EQ(SEQC_DTYPE_F32, 1);
   EXPECT_EQ(SEQC_DTYPE_U8, 9);
   EXPECT_EQ(SEQC_ERR_INTERNAL, 8);
   EXPECT_EQ(SEQC_DIM_DYNAMIC, -1);
   EXPECT_EQ(sizeof(seqc_tensor), 152u);
   EXPECT_EQ(sizeof(seqc_tensor_info), 32u);
+  EXPECT_EQ(sizeof(seqc_model_context), 24u);
 }
 
 TEST(Status, SetErrorFormatsAndReturnsCode) {

@@ -1,0 +1,145 @@
+//===- HoistChecks.cpp - shape checks to the function entry --------------===//
+//
+// A shape check that fails must stop the run before anything is allocated
+// (an early return then leaks nothing), and one inside the time loop must
+// not cost a comparison per step. Sizes in a sequence model are functions of
+// the input sizes, so after shape resolution almost every check reads only
+// tensor.dim of the entry's arguments: such a check and the index arithmetic
+// it needs are cloned to the start of the function.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Transforms/Passes.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_HOISTCHECKSPASS
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+using seqc::seq::CheckKind;
+using seqc::seq::CheckOp;
+
+namespace {
+
+/// Collects, operands first, the ops computing `value` from the entry
+/// block's arguments; false when `value` needs anything else (a loop's
+/// block argument, a tensor computed in the body, an op with effects).
+static bool collectSlice(Value value, Block &entry,
+                         llvm::SetVector<Operation *> &slice) {
+  if (auto arg = dyn_cast<BlockArgument>(value))
+    return arg.getOwner() == &entry;
+  Operation *op = value.getDefiningOp();
+  if (slice.contains(op))
+    return true;
+  if (op->getNumRegions() != 0 || !isMemoryEffectFree(op))
+    return false;
+  for (Value operand : op->getOperands()) {
+    // Sizes may be read from the arguments, but no tensor is recomputed.
+    if (isa<TensorType>(operand.getType()) && !isa<BlockArgument>(operand))
+      return false;
+    if (!collectSlice(operand, entry, slice))
+      return false;
+  }
+  slice.insert(op);
+  return true;
+}
+
+/// "input 'x' dimension 1" when `v` is tensor.dim of an argument.
+static std::optional<std::string> describeArgumentDim(func::FuncOp func,
+                                                      Value v) {
+  auto dim = v.getDefiningOp<tensor::DimOp>();
+  if (!dim)
+    return std::nullopt;
+  auto arg = dyn_cast<BlockArgument>(dim.getSource());
+  std::optional<int64_t> index = dim.getConstantIndex();
+  if (!arg || !index)
+    return std::nullopt;
+  unsigned number = arg.getArgNumber();
+  std::string role = func.getArgAttr(number, "seq.weight")  ? "weight"
+                     : func.getArgAttr(number, "seq.state") ? "state"
+                                                            : "input";
+  std::string name = role + std::to_string(number);
+  if (auto attr = func.getArgAttrOfType<StringAttr>(number, "seq.name"))
+    name = attr.getValue().str();
+  return role + " '" + name + "' dimension " + std::to_string(*index);
+}
+
+/// For `dim(arg, i) == C` or `dim(arg, i) == dim(arg2, j)`, a message that
+/// names the tensors, with `{}` for the first one's extent. The check's
+/// found value is rebuilt to match.
+static void nameTensors(func::FuncOp func, CheckOp check, OpBuilder &b) {
+  auto cmp = check.getCondition().getDefiningOp<arith::CmpIOp>();
+  if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::eq)
+    return;
+  Value lhs = cmp.getLhs(), rhs = cmp.getRhs();
+  if (!describeArgumentDim(func, lhs))
+    std::swap(lhs, rhs);
+  std::optional<std::string> first = describeArgumentDim(func, lhs);
+  if (!first)
+    return;
+  std::string expected;
+  if (std::optional<int64_t> c = getConstantIntValue(rhs))
+    expected = "the model requires " + std::to_string(*c);
+  else if (std::optional<std::string> second = describeArgumentDim(func, rhs))
+    expected = "it must equal " + *second;
+  else
+    return;
+  // Keep where the assumption comes from: "linalg.generic at m.seq:4:5".
+  std::string origin = check.getMessage().split(": ").first.str();
+  b.setInsertionPoint(check);
+  auto value = arith::IndexCastOp::create(b, check.getLoc(),
+                                          b.getI64Type(), lhs);
+  check.getValueMutable().assign(value);
+  check.setMessage(*first + " is {}, but " + expected + " (" + origin + ")");
+}
+
+struct HoistChecksPass : seqc::impl::HoistChecksPassBase<HoistChecksPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    Block &entry = func.getBody().front();
+    SmallVector<CheckOp> checks;
+    func.walk([&](CheckOp check) {
+      if (check.getKind() == CheckKind::shape)
+        checks.push_back(check);
+    });
+
+    OpBuilder b = OpBuilder::atBlockBegin(&entry);
+    IRMapping mapping;
+    for (CheckOp check : checks) {
+      if (matchPattern(check.getCondition(), m_Zero())) {
+        check.emitError() << "this model cannot run on any input: "
+                          << check.getMessage();
+        return signalPassFailure();
+      }
+      llvm::SetVector<Operation *> slice;
+      if (!collectSlice(check.getCondition(), entry, slice) ||
+          (check.getValue() &&
+           !collectSlice(check.getValue(), entry, slice)))
+        continue;
+      for (Operation *op : slice)
+        if (!mapping.contains(op->getResult(0)))
+          b.clone(*op, mapping);
+      auto hoisted = cast<CheckOp>(b.clone(*check, mapping));
+      check.erase();
+      OpBuilder nameBuilder(hoisted);
+      nameTensors(func, hoisted, nameBuilder);
+      b.setInsertionPointAfter(hoisted);
+    }
+  }
+};
+
+} // namespace

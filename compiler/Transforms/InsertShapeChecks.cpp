@@ -1,0 +1,352 @@
+//===- InsertShapeChecks.cpp - guard size assumptions with seq.check -----===//
+//
+// Every linalg op and the tensor ops that assume sizes get one seq.check per
+// assumption the types do not prove. The checks compare extents (index
+// values); canonicalization folds those that hold statically, and
+// seqc-hoist-checks moves the rest to the function entry.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Transforms/Passes.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+
+#include "mlir/Dialect/Affine/Utils.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_INSERTSHAPECHECKSPASS
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+using seqc::seq::CheckKind;
+using seqc::seq::createCheck;
+
+namespace {
+
+/// Builds the checks for one op, all before it.
+class CheckBuilder {
+public:
+  CheckBuilder(Operation *op) : b(op), loc(op->getLoc()) {
+    where = op->getName().getStringRef().str();
+    std::string at = seqc::seq::describeLocation(loc);
+    if (!at.empty())
+      where += " at " + at;
+  }
+
+  Value index(OpFoldResult size) {
+    return getValueOrCreateConstantIndexOp(b, loc, size);
+  }
+  Value dim(Value tensor, int64_t d) {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    if (!type.isDynamicDim(d))
+      return arith::ConstantIndexOp::create(b, loc, type.getDimSize(d));
+    return tensor::DimOp::create(b, loc, tensor, d);
+  }
+  Value cmp(arith::CmpIPredicate pred, Value lhs, Value rhs) {
+    return arith::CmpIOp::create(b, loc, pred, lhs, rhs);
+  }
+  Value constant(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+
+  /// Emits a shape check unless `condition` folds to true.
+  void check(Value condition, Value found, const llvm::Twine &what) {
+    if (matchPattern(condition, m_One()))
+      return;
+    createCheck(b, loc, condition, found, where + ": " + what,
+                CheckKind::shape);
+  }
+
+  OpBuilder b;
+  Location loc;
+  std::string where;
+};
+
+static bool isStaticallyEqual(Value a, Value b) {
+  if (a == b)
+    return true;
+  std::optional<int64_t> ca = getConstantIntValue(a), cb = getConstantIntValue(b);
+  return ca && cb && *ca == *cb;
+}
+
+using Variable = ValueBoundsConstraintSet::Variable;
+
+/// Whether the IR proves `lhs cmp rhs` (loop bounds, tensor.empty sizes,
+/// index arithmetic): then no check is needed.
+static bool proves(const Variable &lhs,
+                   ValueBoundsConstraintSet::ComparisonOperator cmp,
+                   const Variable &rhs) {
+  return ValueBoundsConstraintSet::compare(lhs, cmp, rhs);
+}
+
+/// Whether the IR proves that two extents are equal.
+static bool provesEqual(Value a, int64_t da, Value b, int64_t db) {
+  FailureOr<bool> equal =
+      ValueBoundsConstraintSet::areEqual(Variable(a, da), Variable(b, db));
+  return succeeded(equal) && *equal;
+}
+
+/// True for `c0 + sum(ci * dj)` with every ci >= 0: its largest value over a
+/// box of loop ranges is at the upper corner.
+static bool isMonotone(AffineExpr expr) {
+  if (auto bin = dyn_cast<AffineBinaryOpExpr>(expr)) {
+    if (expr.getKind() == AffineExprKind::Add)
+      return isMonotone(bin.getLHS()) && isMonotone(bin.getRHS());
+    if (expr.getKind() == AffineExprKind::Mul) {
+      auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+      return c && c.getValue() >= 0 && isMonotone(bin.getLHS());
+    }
+    return false;
+  }
+  if (auto c = dyn_cast<AffineConstantExpr>(expr))
+    return c.getValue() >= 0;
+  return isa<AffineDimExpr>(expr);
+}
+
+static void checkLinalgOp(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics())
+    return;
+  CheckBuilder cb(op);
+  unsigned numLoops = op.getNumLoops();
+  // The loop ranges: each loop takes its extent from the first operand that
+  // indexes a dimension with it alone (as linalg's own loop bounds do).
+  SmallVector<Value> range(numLoops);
+  SmallVector<std::pair<unsigned, unsigned>> source(numLoops);
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (!isa<RankedTensorType>(operand.get().getType()))
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (auto [pos, expr] : llvm::enumerate(map.getResults())) {
+      auto d = dyn_cast<AffineDimExpr>(expr);
+      if (d && !range[d.getPosition()]) {
+        range[d.getPosition()] = cb.dim(operand.get(), pos);
+        source[d.getPosition()] = {operand.getOperandNumber(), (unsigned)pos};
+      }
+    }
+  }
+
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (!isa<RankedTensorType>(operand.get().getType()))
+      continue;
+    unsigned number = operand.getOperandNumber();
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (auto [pos, expr] : llvm::enumerate(map.getResults())) {
+      std::string dimText = "dimension " + std::to_string(pos) +
+                            " of operand " + std::to_string(number);
+      if (auto d = dyn_cast<AffineDimExpr>(expr)) {
+        auto [srcOperand, srcPos] = source[d.getPosition()];
+        if (srcOperand == number && srcPos == pos)
+          continue;
+        Value extent = cb.dim(operand.get(), pos);
+        Value want = range[d.getPosition()];
+        if (isStaticallyEqual(extent, want) ||
+            provesEqual(operand.get(), pos, op->getOperand(srcOperand),
+                        srcPos))
+          continue;
+        Value ok = cb.cmp(arith::CmpIPredicate::eq, extent, want);
+        std::string srcText = "dimension " + std::to_string(srcPos) +
+                              " of operand " + std::to_string(srcOperand);
+        // Report the dynamic extent: the static one is the expectation.
+        if (std::optional<int64_t> fixed = getConstantIntValue(extent))
+          cb.check(ok, want,
+                   srcText + " is {}, but must equal " + dimText + " (" +
+                       std::to_string(*fixed) + ")");
+        else
+          cb.check(ok, extent, dimText + " is {}, but must equal " + srcText);
+        continue;
+      }
+      // A compound index: its largest value must be inside the extent
+      // whenever the loops run at all.
+      if (!isMonotone(expr))
+        continue;
+      SmallVector<unsigned> used;
+      for (unsigned l = 0; l < numLoops; ++l)
+        if (expr.isFunctionOfDim(l))
+          used.push_back(l);
+      if (llvm::any_of(used, [&](unsigned l) { return !range[l]; }))
+        continue;
+      SmallVector<Value> last(numLoops);
+      Value one = cb.constant(1), zero = cb.constant(0);
+      Value someEmpty = arith::ConstantIntOp::create(cb.b, cb.loc, 0, 1);
+      for (unsigned l = 0; l < numLoops; ++l) {
+        if (!range[l]) {
+          last[l] = zero;
+          continue;
+        }
+        last[l] = arith::SubIOp::create(cb.b, cb.loc, range[l], one);
+        if (expr.isFunctionOfDim(l))
+          someEmpty = arith::OrIOp::create(
+              cb.b, cb.loc, someEmpty,
+              cb.cmp(arith::CmpIPredicate::eq, range[l], zero));
+      }
+      Value largest =
+          affine::expandAffineExpr(cb.b, cb.loc, expr, last, ValueRange{});
+      Value extent = cb.dim(operand.get(), pos);
+      Value inside = cb.cmp(arith::CmpIPredicate::slt, largest, extent);
+      cb.check(arith::OrIOp::create(cb.b, cb.loc, someEmpty, inside), extent,
+               dimText + " is {}, too short for the window the op reads "
+                         "(the input is shorter than the op's receptive "
+                         "field)");
+    }
+  }
+}
+
+static void checkCast(tensor::CastOp op) {
+  auto from = cast<RankedTensorType>(op.getSource().getType());
+  auto to = dyn_cast<RankedTensorType>(op.getType());
+  if (!to)
+    return;
+  CheckBuilder cb(op);
+  for (int64_t d = 0; d < to.getRank(); ++d) {
+    if (!from.isDynamicDim(d) || to.isDynamicDim(d))
+      continue;
+    Value extent = cb.dim(op.getSource(), d);
+    cb.check(cb.cmp(arith::CmpIPredicate::eq, extent,
+                    cb.constant(to.getDimSize(d))),
+             extent,
+             "dimension " + std::to_string(d) + " is {}, but must be " +
+                 std::to_string(to.getDimSize(d)));
+  }
+}
+
+/// offset >= 0 and (size == 0 or offset + (size - 1) * stride < extent).
+static void checkWindow(CheckBuilder &cb, Value tensor,
+                        ArrayRef<OpFoldResult> offsets,
+                        ArrayRef<OpFoldResult> sizes,
+                        ArrayRef<OpFoldResult> strides, StringRef role) {
+  using Cmp = ValueBoundsConstraintSet::ComparisonOperator;
+  MLIRContext *ctx = tensor.getContext();
+  for (unsigned d = 0; d < offsets.size(); ++d) {
+    // offset + (size - 1) * stride < extent, as an affine map when the
+    // stride is static.
+    std::optional<int64_t> staticStride = getConstantIntValue(strides[d]);
+    if (staticStride && *staticStride >= 0 &&
+        proves(Variable(offsets[d]), Cmp::GE,
+               Variable(OpFoldResult(IntegerAttr::get(IndexType::get(ctx), 0)))) &&
+        proves(Variable(AffineMap::get(2, 0,
+                                       getAffineDimExpr(0, ctx) +
+                                           (getAffineDimExpr(1, ctx) - 1) *
+                                               *staticStride),
+                        ArrayRef<Variable>{Variable(offsets[d]),
+                                           Variable(sizes[d])}),
+               Cmp::LT, Variable(tensor, d)))
+      continue;
+    Value offset = cb.index(offsets[d]), size = cb.index(sizes[d]),
+          stride = cb.index(strides[d]);
+    Value extent = cb.dim(tensor, d);
+    Value zero = cb.constant(0), one = cb.constant(1);
+    Value lastIndex = arith::AddIOp::create(
+        cb.b, cb.loc, offset,
+        arith::MulIOp::create(cb.b, cb.loc,
+                              arith::SubIOp::create(cb.b, cb.loc, size, one),
+                              stride));
+    Value ok = arith::AndIOp::create(
+        cb.b, cb.loc, cb.cmp(arith::CmpIPredicate::sge, offset, zero),
+        arith::OrIOp::create(cb.b, cb.loc,
+                             cb.cmp(arith::CmpIPredicate::eq, size, zero),
+                             cb.cmp(arith::CmpIPredicate::slt, lastIndex,
+                                    extent)));
+    cb.check(ok, extent,
+             "dimension " + std::to_string(d) + " of the " + role.str() +
+                 " is {}, too short for the slice taken from it");
+  }
+}
+
+static void checkExtractSlice(tensor::ExtractSliceOp op) {
+  CheckBuilder cb(op);
+  checkWindow(cb, op.getSource(), op.getMixedOffsets(), op.getMixedSizes(),
+              op.getMixedStrides(), "source");
+}
+
+static void checkInsertSlice(tensor::InsertSliceOp op) {
+  CheckBuilder cb(op);
+  checkWindow(cb, op.getDest(), op.getMixedOffsets(), op.getMixedSizes(),
+              op.getMixedStrides(), "destination");
+  // The inserted tensor has the window's sizes (its unit dimensions may be
+  // dropped: compare only when the ranks agree).
+  auto sourceType = op.getSourceType();
+  SmallVector<OpFoldResult> sizes = op.getMixedSizes();
+  if (sourceType.getRank() != (int64_t)sizes.size())
+    return;
+  for (int64_t d = 0; d < sourceType.getRank(); ++d) {
+    Value extent = cb.dim(op.getSource(), d), want = cb.index(sizes[d]);
+    if (isStaticallyEqual(extent, want))
+      continue;
+    cb.check(cb.cmp(arith::CmpIPredicate::eq, extent, want), extent,
+             "dimension " + std::to_string(d) +
+                 " of the inserted tensor is {}, but the slice it fills "
+                 "differs");
+  }
+}
+
+static void checkExpandShape(tensor::ExpandShapeOp op) {
+  CheckBuilder cb(op);
+  SmallVector<OpFoldResult> outputs = op.getMixedOutputShape();
+  for (auto [d, group] : llvm::enumerate(op.getReassociationIndices())) {
+    Value product = cb.constant(1);
+    for (int64_t r : group)
+      product = arith::MulIOp::create(cb.b, cb.loc, product,
+                                      cb.index(outputs[r]));
+    Value extent = cb.dim(op.getSrc(), d);
+    if (isStaticallyEqual(extent, product))
+      continue;
+    cb.check(cb.cmp(arith::CmpIPredicate::eq, extent, product), extent,
+             "dimension " + std::to_string(d) +
+                 " is {}, which the reshape does not split into its sizes");
+  }
+}
+
+static void checkConcat(tensor::ConcatOp op) {
+  CheckBuilder cb(op);
+  int64_t axis = op.getDim();
+  ValueRange inputs = op.getInputs();
+  auto type = cast<RankedTensorType>(op.getType());
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (d == axis)
+      continue;
+    Value first = cb.dim(inputs[0], d);
+    for (unsigned i = 1; i < inputs.size(); ++i) {
+      Value extent = cb.dim(inputs[i], d);
+      if (isStaticallyEqual(extent, first))
+        continue;
+      cb.check(cb.cmp(arith::CmpIPredicate::eq, extent, first), extent,
+               "dimension " + std::to_string(d) + " of operand " +
+                   std::to_string(i) +
+                   " is {}, but must equal that of operand 0");
+    }
+  }
+}
+
+struct InsertShapeChecksPass
+    : seqc::impl::InsertShapeChecksPassBase<InsertShapeChecksPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    SmallVector<Operation *> ops;
+    getOperation()->walk([&](Operation *op) {
+      // Ops in a linalg body work on scalars.
+      if (op->getParentOfType<linalg::LinalgOp>())
+        return;
+      if (isa<linalg::LinalgOp, tensor::CastOp, tensor::ExtractSliceOp,
+              tensor::InsertSliceOp, tensor::ExpandShapeOp, tensor::ConcatOp>(
+              op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops)
+      llvm::TypeSwitch<Operation *>(op)
+          .Case([](linalg::LinalgOp o) { checkLinalgOp(o); })
+          .Case([](tensor::CastOp o) { checkCast(o); })
+          .Case([](tensor::ExtractSliceOp o) { checkExtractSlice(o); })
+          .Case([](tensor::InsertSliceOp o) { checkInsertSlice(o); })
+          .Case([](tensor::ExpandShapeOp o) { checkExpandShape(o); })
+          .Case([](tensor::ConcatOp o) { checkConcat(o); });
+  }
+};
+
+} // namespace

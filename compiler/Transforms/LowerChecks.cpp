@@ -1,0 +1,180 @@
+//===- LowerChecks.cpp - seq.check and failed allocations -> status ------===//
+//
+// On the LLVM dialect, a failed check writes its status, message and value
+// into the entry's seqc_model_context (abi.h) unless an earlier failure is
+// already recorded there. A shape check or a null allocation then returns at
+// once with all-zero result descriptors (the runtime frees nothing it did
+// not get); a value check goes on, its op having made its access safe.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Transforms/Passes.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
+#include "seqc/abi.h"
+
+#include "llvm/ADT/StringMap.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_LOWERCHECKSPASS
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+using seqc::seq::CheckKind;
+using seqc::seq::CheckOp;
+
+namespace {
+
+class ContextWriter {
+public:
+  ContextWriter(ModuleOp module) : module(module) {}
+
+  /// Splits the block at `at` (which starts the continuation) and branches
+  /// to a failure path when `ok` is false. `stop`: return at once.
+  void emit(LLVM::LLVMFuncOp func, Value contextPtr, Operation *at, Value ok,
+            seqc_status status, StringRef message, Value value, bool stop) {
+    Location loc = at->getLoc();
+    MLIRContext *ctx = module.getContext();
+    Block *head = at->getBlock();
+    Block *cont = head->splitBlock(at);
+    Region &region = *head->getParent();
+    auto *fail = new Block(), *record = new Block(), *done = new Block();
+    region.getBlocks().insertAfter(Region::iterator(head), fail);
+    region.getBlocks().insertAfter(Region::iterator(fail), record);
+    region.getBlocks().insertAfter(Region::iterator(record), done);
+
+    OpBuilder b = OpBuilder::atBlockEnd(head);
+    LLVM::CondBrOp::create(b, loc, ok, cont, fail);
+
+    auto i32 = IntegerType::get(ctx, 32), i64 = IntegerType::get(ctx, 64);
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    b.setInsertionPointToEnd(fail);
+    Value current = LLVM::LoadOp::create(b, loc, i32, contextPtr);
+    Value zero32 = LLVM::ConstantOp::create(b, loc, i32, 0);
+    Value first = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq,
+                                       current, zero32);
+    LLVM::CondBrOp::create(b, loc, first, record, done);
+
+    b.setInsertionPointToEnd(record);
+    auto field = [&](size_t offset) -> Value {
+      return LLVM::GEPOp::create(
+          b, loc, ptr, IntegerType::get(ctx, 8), contextPtr,
+          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
+    };
+    LLVM::StoreOp::create(b, loc,
+                          LLVM::ConstantOp::create(b, loc, i32, status),
+                          field(offsetof(seqc_model_context, status)));
+    LLVM::StoreOp::create(b, loc,
+                          LLVM::ConstantOp::create(b, loc, i32, value ? 1 : 0),
+                          field(offsetof(seqc_model_context, has_value)));
+    LLVM::StoreOp::create(b, loc, globalString(b, loc, message),
+                          field(offsetof(seqc_model_context, message)));
+    Value stored = value ? value : LLVM::ConstantOp::create(b, loc, i64, 0);
+    LLVM::StoreOp::create(b, loc, stored,
+                          field(offsetof(seqc_model_context, value)));
+    LLVM::BrOp::create(b, loc, done);
+
+    b.setInsertionPointToEnd(done);
+    if (!stop) {
+      LLVM::BrOp::create(b, loc, cont);
+      return;
+    }
+    Type resultType = func.getFunctionType().getReturnType();
+    if (isa<LLVM::LLVMVoidType>(resultType)) {
+      LLVM::ReturnOp::create(b, loc, ValueRange{});
+      return;
+    }
+    Value zeros = LLVM::ZeroOp::create(b, loc, resultType);
+    LLVM::ReturnOp::create(b, loc, zeros);
+  }
+
+private:
+  /// The address of a NUL-terminated copy of `text`, one global per text.
+  Value globalString(OpBuilder &b, Location loc, StringRef text) {
+    auto [it, inserted] = names.try_emplace(text, "");
+    if (inserted) {
+      it->second = "seqc_check_message_" + std::to_string(names.size() - 1);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(module.getBody());
+      std::string value = text.str();
+      value.push_back('\0');
+      auto type = LLVM::LLVMArrayType::get(b.getI8Type(), value.size());
+      LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true,
+                             LLVM::Linkage::Internal, it->second,
+                             b.getStringAttr(value));
+    }
+    return LLVM::AddressOfOp::create(b, loc,
+                                     LLVM::LLVMPointerType::get(b.getContext()),
+                                     it->second);
+  }
+
+  ModuleOp module;
+  llvm::StringMap<std::string> names;
+};
+
+static std::optional<unsigned> contextArgument(LLVM::LLVMFuncOp func) {
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (func.getArgAttr(i, seqc::kModelContextAttr))
+      return i;
+  return std::nullopt;
+}
+
+struct LowerChecksPass : seqc::impl::LowerChecksPassBase<LowerChecksPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    ContextWriter writer(module);
+    for (auto func : llvm::to_vector(module.getOps<LLVM::LLVMFuncOp>())) {
+      if (func.isExternal())
+        continue;
+      SmallVector<CheckOp> checks;
+      SmallVector<LLVM::CallOp> allocations;
+      func.walk([&](Operation *op) {
+        if (auto check = dyn_cast<CheckOp>(op))
+          checks.push_back(check);
+        if (auto call = dyn_cast<LLVM::CallOp>(op))
+          if (std::optional<StringRef> callee = call.getCallee())
+            if (*callee == "malloc" || *callee == "aligned_alloc")
+              allocations.push_back(call);
+      });
+      std::optional<unsigned> index = contextArgument(func);
+      if (!index) {
+        if (!checks.empty()) {
+          checks.front().emitError()
+              << "a run-time check in a function without a model context "
+                 "(only public functions get one: seqc-add-model-context)";
+          return signalPassFailure();
+        }
+        continue;
+      }
+      func.removeArgAttr(*index, StringAttr::get(&getContext(),
+                                                 seqc::kModelContextAttr));
+      Value contextPtr = func.getArgument(*index);
+      for (CheckOp check : checks) {
+        bool stop = check.getKind() == CheckKind::shape;
+        writer.emit(func, contextPtr, check, check.getCondition(),
+                    stop ? SEQC_ERR_SHAPE : SEQC_ERR_INVALID_ARGUMENT,
+                    check.getMessage(), check.getValue(), stop);
+        check.erase();
+      }
+      for (LLVM::CallOp call : allocations) {
+        OpBuilder b(call->getNextNode());
+        Location loc = call.getLoc();
+        Value null = LLVM::ZeroOp::create(b, loc, call.getResult().getType());
+        Value ok = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne,
+                                        call.getResult(), null);
+        Value bytes = call.getArgOperands().back();
+        writer.emit(func, contextPtr, ok.getDefiningOp()->getNextNode(),
+                    ok, SEQC_ERR_OUT_OF_MEMORY,
+                    "out of memory: allocating {} bytes failed", bytes,
+                    /*stop=*/true);
+      }
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,51 @@
+//===- CheckUtils.cpp - building seq.check ops ---------------------------===//
+
+#include "dialects/Seq/Utils/CheckUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+
+namespace seqc::seq {
+
+std::string describeLocation(Location loc) {
+  return llvm::TypeSwitch<Location, std::string>(loc)
+      .Case([](NameLoc l) {
+        return "node '" + l.getName().getValue().str() + "'";
+      })
+      .Case([](FileLineColLoc l) -> std::string {
+        if (l.getLine() == 0)
+          return "";
+        return (l.getFilename().getValue() + ":" + llvm::Twine(l.getLine()) +
+                ":" + llvm::Twine(l.getColumn()))
+            .str();
+      })
+      .Case([](FusedLoc l) -> std::string {
+        for (Location inner : l.getLocations()) {
+          std::string text = describeLocation(inner);
+          if (!text.empty())
+            return text;
+        }
+        return "";
+      })
+      .Case([](CallSiteLoc l) { return describeLocation(l.getCallee()); })
+      .Default([](Location) { return std::string(); });
+}
+
+CheckOp createCheck(OpBuilder &b, Location loc, Value condition, Value value,
+                    const llvm::Twine &message, CheckKind kind) {
+  if (value) {
+    Type i64 = b.getI64Type();
+    if (value.getType().isIndex())
+      value = arith::IndexCastOp::create(b, loc, i64, value);
+    else if (value.getType().getIntOrFloatBitWidth() < 64)
+      value = arith::ExtSIOp::create(b, loc, i64, value);
+    else if (value.getType().getIntOrFloatBitWidth() > 64)
+      value = arith::TruncIOp::create(b, loc, i64, value);
+  }
+  return CheckOp::create(b, loc, condition, value, message.str(), kind);
+}
+
+} // namespace seqc::seq

@@ -1,0 +1,34 @@
+//===- CheckUtils.h - building seq.check ops --------------------*- C++ -*-===//
+//
+// What lowerings and passes use to emit run-time checks (seq.check): one
+// spelling of "where in the model" for messages, and a builder that takes
+// the offending value in any integer or index type.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_DIALECTS_SEQ_UTILS_CHECKUTILS_H
+#define SEQC_DIALECTS_SEQ_UTILS_CHECKUTILS_H
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <string>
+
+namespace seqc::seq {
+
+/// Where `loc` points in the model, as a message fragment: "m.seq:4:5",
+/// "node 'Add_3'" (ONNX node locations, which carry no line), or "" when the
+/// location says nothing useful.
+std::string describeLocation(mlir::Location loc);
+
+/// Emits `seq.check %condition, kind message found value`. `value` (index
+/// or any integer type; may be null) is converted to i64; `{}` in `message`
+/// stands for it.
+CheckOp createCheck(mlir::OpBuilder &b, mlir::Location loc,
+                    mlir::Value condition, mlir::Value value,
+                    const llvm::Twine &message, CheckKind kind);
+
+} // namespace seqc::seq
+
+#endif // SEQC_DIALECTS_SEQ_UTILS_CHECKUTILS_H
