@@ -303,6 +303,28 @@ static void checkExpandShape(tensor::ExpandShapeOp op) {
   }
 }
 
+static void checkReshape(tensor::ReshapeOp op) {
+  auto shapeType = cast<RankedTensorType>(op.getShape().getType());
+  auto from = cast<RankedTensorType>(op.getSource().getType());
+  if (!shapeType.hasStaticShape())
+    return;
+  CheckBuilder cb(op);
+  Value have = cb.constant(1), want = cb.constant(1);
+  for (int64_t d = 0; d < from.getRank(); ++d)
+    have = arith::MulIOp::create(cb.b, cb.loc, have, cb.dim(op.getSource(), d));
+  for (int64_t d = 0; d < shapeType.getDimSize(0); ++d) {
+    Value size = tensor::ExtractOp::create(
+        cb.b, cb.loc, op.getShape(), ValueRange{cb.constant(d)});
+    if (!size.getType().isIndex())
+      size = arith::IndexCastOp::create(cb.b, cb.loc,
+                                        cb.b.getIndexType(), size);
+    want = arith::MulIOp::create(cb.b, cb.loc, want, size);
+  }
+  cb.check(cb.cmp(arith::CmpIPredicate::eq, have, want), have,
+           "the input has {} elements, but the new shape holds a different "
+           "number");
+}
+
 static void checkConcat(tensor::ConcatOp op) {
   CheckBuilder cb(op);
   int64_t axis = op.getDim();
@@ -334,8 +356,8 @@ struct InsertShapeChecksPass
       if (op->getParentOfType<linalg::LinalgOp>())
         return;
       if (isa<linalg::LinalgOp, tensor::CastOp, tensor::ExtractSliceOp,
-              tensor::InsertSliceOp, tensor::ExpandShapeOp, tensor::ConcatOp>(
-              op))
+              tensor::InsertSliceOp, tensor::ExpandShapeOp, tensor::ConcatOp,
+              tensor::ReshapeOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops)
@@ -345,7 +367,8 @@ struct InsertShapeChecksPass
           .Case([](tensor::ExtractSliceOp o) { checkExtractSlice(o); })
           .Case([](tensor::InsertSliceOp o) { checkInsertSlice(o); })
           .Case([](tensor::ExpandShapeOp o) { checkExpandShape(o); })
-          .Case([](tensor::ConcatOp o) { checkConcat(o); });
+          .Case([](tensor::ConcatOp o) { checkConcat(o); })
+          .Case([](tensor::ReshapeOp o) { checkReshape(o); });
   }
 };
 

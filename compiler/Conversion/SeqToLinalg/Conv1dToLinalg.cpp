@@ -11,6 +11,7 @@
 #include "compiler/Conversion/SeqToLinalg/Patterns.h"
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/ActivationUtils.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -60,6 +61,15 @@ OpFoldResult computeOutputLength(OpBuilder &b, Location loc, Value padded,
   Value one = constant(1);
   Value span = arith::MulIOp::create(b, loc, constant(dilation),
                                      arith::SubIOp::create(b, loc, k, one));
+  // PyTorch: "Kernel size can't be greater than actual input size".
+  Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, t,
+                                     span);
+  std::string where = seq::describeLocation(loc);
+  seq::createCheck(b, loc, fits, t,
+                   "seq.conv1d" + (where.empty() ? "" : " at " + where) +
+                       ": the (padded) input has {} steps, fewer than the "
+                       "kernel's receptive field (dilation * (kernel - 1) + 1)",
+                   seq::CheckKind::shape);
   Value last = arith::SubIOp::create(
       b, loc, arith::SubIOp::create(b, loc, t, span), one);
   Value steps = arith::DivUIOp::create(b, loc, last, constant(stride));

@@ -3,11 +3,13 @@
 #include "compiler/Conversion/SeqToLinalg/Patterns.h"
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/ActivationUtils.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 using namespace seqc;
@@ -35,9 +37,22 @@ struct ActivationToGeneric : OpRewritePattern<seq::ActivationOp> {
   }
 };
 
-/// result[i..., e] = table[clamp(indices[i...]), e]. The clamp keeps a bad
-/// index from reading outside the table; the runtime validates index inputs
-/// before the run.
+/// How an index operand is named in check messages: "input 'ids'" when it
+/// is an argument of the model, else "an index".
+static std::string describeIndices(Value indices) {
+  auto arg = dyn_cast<BlockArgument>(indices);
+  auto func = arg ? dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp())
+                  : FunctionOpInterface();
+  if (func && arg.getOwner() == &func.getFunctionBody().front())
+    if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                      "seq.name"))
+      return "input '" + name.getValue().str() + "': index";
+  return "index";
+}
+
+/// result[i..., e] = table[indices[i...], e]. An index outside the valid
+/// range fails the run (a value check) and is clamped meanwhile, so it never
+/// reads outside the table.
 struct EmbeddingToGeneric : OpRewritePattern<seq::EmbeddingOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -51,8 +66,17 @@ struct EmbeddingToGeneric : OpRewritePattern<seq::EmbeddingOp> {
     sizes.push_back(seq::getDimSize(rewriter, loc, table, 1));
     Value init = seq::createEmptyTensor(rewriter, loc, sizes,
                                         getElementTypeOrSelf(table.getType()));
-    Value rows = getValueOrCreateConstantIndexOp(
-        rewriter, loc, seq::getDimSize(rewriter, loc, table, 0));
+    OpFoldResult rowCount = seq::getDimSize(rewriter, loc, table, 0);
+    Value rows = getValueOrCreateConstantIndexOp(rewriter, loc, rowCount);
+    bool wrap = op.getWrapNegative();
+    std::string range = "[0, ";
+    if (wrap)
+      range = "[-" + seq::formatSize(rowCount) + ", ";
+    std::string message = describeIndices(indices) + " {} is out of range " +
+                          range + seq::formatSize(rowCount) + ") (" +
+                          op->getName().getStringRef().str();
+    std::string where = seq::describeLocation(loc);
+    message += where.empty() ? ")" : " at " + where + ")";
     SmallVector<AffineExpr> indexExprs;
     for (int64_t i = 0; i < rank; ++i)
       indexExprs.push_back(getAffineDimExpr(i, ctx));
@@ -65,9 +89,25 @@ struct EmbeddingToGeneric : OpRewritePattern<seq::EmbeddingOp> {
         SmallVector<utils::IteratorType>(rank + 1,
                                          utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value index =
+          Value given =
               arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
           Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          Value index = given;
+          if (wrap) {
+            Value negative = arith::CmpIOp::create(
+                b, l, arith::CmpIPredicate::slt, given, zero);
+            index = arith::SelectOp::create(
+                b, l, negative, arith::AddIOp::create(b, l, given, rows),
+                given);
+          }
+          Value inRange = arith::AndIOp::create(
+              b, l,
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, index,
+                                    zero),
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index,
+                                    rows));
+          seq::createCheck(b, l, inRange, args[0], message,
+                           seq::CheckKind::value);
           Value maxRow = arith::SubIOp::create(
               b, l, rows, arith::ConstantIndexOp::create(b, l, 1));
           index = arith::MaxSIOp::create(b, l, index, zero);

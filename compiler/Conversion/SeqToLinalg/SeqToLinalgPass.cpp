@@ -73,12 +73,13 @@ struct ConvertSeqToLinalgPass
     populateSeqToLinalgPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
-    // seq.scan is lowered by its own pass; anything else left is an error
-    // the user can act on, rather than a bufferization failure later.
+    // seq.scan is lowered by its own pass and seq.check at the LLVM level;
+    // anything else left is an error the user can act on, rather than a
+    // bufferization failure later.
     bool failedAny = false;
     getOperation()->walk([&](Operation *op) {
       if (!isa<seq::SeqDialect>(op->getDialect()) ||
-          isa<seq::ScanOp, seq::YieldOp>(op))
+          isa<seq::ScanOp, seq::YieldOp, seq::CheckOp>(op))
         return;
       op->emitError() << "cannot compile '" << op->getName()
                       << "': " << whyNotLowered(op);

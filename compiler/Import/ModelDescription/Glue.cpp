@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/ModelDescription/Emitter.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "llvm/ADT/StringSet.h"
 
@@ -162,26 +163,27 @@ FailureOr<Val> Emitter::emitPosEmbedding(const Val &x) {
         << " steps";
     return failure();
   }
-  // positions = [0, 1, ..., T-1] (i64), looked up like nn.Embedding:
-  // seq.embedding clamps an index into the table, so steps past max_len reuse
-  // the last row.
-  auto posType = RankedTensorType::get({steps}, b.getI64Type());
-  SmallVector<Value> dyn;
-  if (ShapedType::isDynamic(steps))
-    dyn.push_back(dimValue(x.value, timeDim));
-  Value init = emptyTensor({steps}, dyn, b.getI64Type());
-  auto iota = linalg::GenericOp::create(
-      b, here(), TypeRange{posType}, ValueRange{}, ValueRange{init},
-      SmallVector<AffineMap>{b.getMultiDimIdentityMap(1)},
-      SmallVector<utils::IteratorType>{utils::IteratorType::parallel},
-      [&](OpBuilder &nb, Location l, ValueRange) {
-        Value i = linalg::IndexOp::create(nb, l, 0);
-        Value v = arith::IndexCastOp::create(nb, l, nb.getI64Type(), i);
-        linalg::YieldOp::create(nb, l, v);
-      });
-  Value table = seq::EmbeddingOp::create(
-      b, here(), RankedTensorType::get({steps, *embed}, b.getF32Type()),
-      iota.getResult(0), constant(w->shape, w->data));
+  // The first T rows of the table. A dynamic T past max_len fails the run
+  // (a static one was rejected above).
+  OpFoldResult stepCount = b.getIndexAttr(steps);
+  if (ShapedType::isDynamic(steps)) {
+    Value t = dimValue(x.value, timeDim);
+    Value fits = arith::CmpIOp::create(
+        b, here(), arith::CmpIPredicate::sle, t,
+        arith::ConstantIndexOp::create(b, here(), maxLen));
+    seq::createCheck(b, here(), fits, t,
+                     "pos_embedding at " + seq::describeLocation(here()) +
+                         " has " + std::to_string(maxLen) + " positions, but " +
+                         describe(x, current->operands[0].value.text) +
+                         " has {} steps",
+                     seq::CheckKind::shape);
+    stepCount = t;
+  }
+  SmallVector<OpFoldResult> offsets(2, b.getIndexAttr(0)),
+      strides(2, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes = {stepCount, b.getIndexAttr(*embed)};
+  Value table = tensor::ExtractSliceOp::create(
+      b, here(), constant(w->shape, w->data), offsets, sizes, strides);
   SmallVector<Value> outDyn;
   for (int64_t d = 0; d < 3; ++d)
     if (x.type().isDynamicDim(d))
@@ -250,6 +252,17 @@ FailureOr<Val> Emitter::emitLast(const Val &x) {
     if (d == *dim) {
       Value size = dimValue(x.value, d);
       Value one = arith::ConstantIndexOp::create(b, here(), 1);
+      // PyTorch's x[-1] on an empty dimension is an IndexError.
+      seq::createCheck(
+          b, here(),
+          arith::CmpIOp::create(b, here(), arith::CmpIPredicate::sge, size,
+                                one),
+          size,
+          "last at " + seq::describeLocation(here()) + ": " +
+              describe(x, current->operands[0].value.text) + " has {} " +
+              "entries in dimension " + std::to_string(d) +
+              "; it needs at least one",
+          seq::CheckKind::shape);
       offsets.push_back(
           arith::SubIOp::create(b, here(), size, one).getResult());
       sizes.push_back(b.getIndexAttr(1));
@@ -386,7 +399,30 @@ FailureOr<Val> Emitter::emitReshape(const Val &x) {
       for (auto [i, v] : llvm::enumerate(sizes))
         if ((int64_t)i != inferred)
           known = arith::MulIOp::create(b, here(), known, v);
-      sizes[inferred] = arith::DivUIOp::create(b, here(), total, known);
+      // PyTorch rejects a -1 that is ambiguous (other sizes multiply to 0)
+      // or does not divide the element count; so does the run.
+      Value zero = arith::ConstantIndexOp::create(b, here(), 0);
+      Value one = arith::ConstantIndexOp::create(b, here(), 1);
+      Value knownIsZero = arith::CmpIOp::create(
+          b, here(), arith::CmpIPredicate::eq, known, zero);
+      Value divisor = arith::SelectOp::create(b, here(), knownIsZero, one, known);
+      Value divides = arith::CmpIOp::create(
+          b, here(), arith::CmpIPredicate::eq,
+          arith::RemUIOp::create(b, here(), total, divisor), zero);
+      seq::createCheck(
+          b, here(),
+          arith::AndIOp::create(
+              b, here(), divides,
+              arith::XOrIOp::create(
+                  b, here(), knownIsZero,
+                  arith::ConstantIntOp::create(b, here(), 1, 1))),
+          total,
+          "reshape at " + seq::describeLocation(here()) + ": " +
+              describe(x, current->operands[0].value.text) + " has {} " +
+              "elements, which the sizes " + kw->value.text +
+              " do not divide (or they multiply to 0, leaving -1 ambiguous)",
+          seq::CheckKind::shape);
+      sizes[inferred] = arith::DivUIOp::create(b, here(), total, divisor);
     }
   }
   Value shapeTensor = tensor::FromElementsOp::create(b, here(), sizes);

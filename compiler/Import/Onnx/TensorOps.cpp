@@ -785,7 +785,9 @@ LogicalResult importGather(GraphImporter &g) {
     SmallVector<int64_t> shape(tensorType(ids).getShape());
     shape.push_back(tensorType(x).getDimSize(1));
     auto type = RankedTensorType::get(shape, tensorType(x).getElementType());
-    g.setOutput(0, seq::EmbeddingOp::create(g.builder, g.loc, type, ids, x)
+    // ONNX Gather: -1 is the last row.
+    g.setOutput(0, seq::EmbeddingOp::create(g.builder, g.loc, type, ids, x,
+                                            g.builder.getUnitAttr())
                        .getResult());
     return success();
   }

@@ -457,16 +457,19 @@ def Seq_EmbeddingOp : Seq_Op<"embedding", [Pure]> {
   let summary = "Gathers rows of a table by integer index (nn.Embedding)";
   let description = [{
     `indices` of any shape `S` select rows of `table` `[V, E]`; the result
-    is `S x [E]`. The generated code clamps an index into `[0, V)`, so a
-    bad index never reads outside the table; `seq-run` and the runtime
-    reject out-of-range index inputs before a run.
+    is `S x [E]`. Valid indices are `[0, V)` (PyTorch's `nn.Embedding`) or,
+    with `wrap_negative`, `[-V, V)` where `-1` is the last row (ONNX
+    `Gather`). Any other index fails the run with `SEQC_ERR_INVALID_ARGUMENT`
+    naming the index (a `seq.check` of kind `value`); the generated code
+    clamps it meanwhile, so it never reads outside the table.
 
     ```mlir
     %e = seq.embedding %ids, %table
       : (tensor<?x?xi64>, tensor<1000x64xf32>) -> tensor<?x?x64xf32>
     ```
   }];
-  let arguments = (ins Seq_IntTensor:$indices, Seq_FloatTensor:$table);
+  let arguments = (ins Seq_IntTensor:$indices, Seq_FloatTensor:$table,
+                       UnitAttr:$wrap_negative);
   let results = (outs Seq_FloatTensor:$result);
   let assemblyFormat = [{
     $indices `,` $table attr-dict `:` functional-type(operands, results)

@@ -3,6 +3,7 @@
 #include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -32,6 +33,12 @@ std::string describeLocation(Location loc) {
       })
       .Case([](CallSiteLoc l) { return describeLocation(l.getCallee()); })
       .Default([](Location) { return std::string(); });
+}
+
+std::string formatSize(OpFoldResult size) {
+  if (std::optional<int64_t> value = getConstantIntValue(size))
+    return std::to_string(*value);
+  return "?";
 }
 
 CheckOp createCheck(OpBuilder &b, Location loc, Value condition, Value value,

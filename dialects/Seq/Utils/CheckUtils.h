@@ -22,6 +22,9 @@ namespace seqc::seq {
 /// location says nothing useful.
 std::string describeLocation(mlir::Location loc);
 
+/// A size for a message: its value when static, else "?" .
+std::string formatSize(mlir::OpFoldResult size);
+
 /// Emits `seq.check %condition, kind message found value`. `value` (index
 /// or any integer type; may be null) is converted to i64; `{}` in `message`
 /// stands for it.
