@@ -27,9 +27,9 @@ def ConvertSeqToLinalgPass : Pass<"convert-seq-to-linalg"> {
         ins(%x, %w : ...) outs(%init : tensor<?x4xf32>) { mulf, addf }
     ```
 
-    `seq.embedding` clamps indices into the table; the runtime checks
-    index inputs before a run, so a clamped index only arises from an index
-    computed inside the model.
+    `seq.embedding` checks each index (a `seq.check` of kind `value`: the
+    run fails with the offending index) and clamps it meanwhile, so the
+    gather never reads outside the table.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
