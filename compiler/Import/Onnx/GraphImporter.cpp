@@ -2,6 +2,8 @@
 
 #include "compiler/Import/Onnx/GraphImporter.h"
 
+#include "onnx/defs/schema.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
@@ -419,11 +421,21 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   for (const onnx::ValueInfoProto &out : graph.output())
     consumerMap[out.name()].push_back(-1);
 
-  for (auto [i, n] : llvm::enumerate(graph.node())) {
+  auto enter = [&](const onnx::NodeProto &n) {
     node = &n;
     loc = NameLoc::get(builder.getStringAttr(n.name().empty() ? n.op_type()
                                                               : n.name()),
                        FileLineColLoc::get(context, path, 0, 0));
+  };
+  // Raisings read a node's neighbours: every node is checked against its
+  // schema before any is imported.
+  for (const onnx::NodeProto &n : graph.node()) {
+    enter(n);
+    if (failed(verifyNodeSchema()))
+      return failure();
+  }
+  for (auto [i, n] : llvm::enumerate(graph.node())) {
+    enter(n);
     bool raised = false;
     if (failed(raisePattern(*this, i, raised)))
       return failure();
@@ -467,6 +479,30 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, attrs] : llvm::enumerate(resultAttrs))
     func.setResultAttrs(i, attrs.getDictionary(context));
+  return success();
+}
+
+LogicalResult GraphImporter::verifyNodeSchema() {
+  // Raisings look at a node's neighbours too: check every node first, so
+  // that no importer or raising meets a node with missing inputs (or extra
+  // ones it would silently ignore).
+  if (!node->domain().empty() && node->domain() != "ai.onnx")
+    return success(); // importNode says these are unsupported
+  const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+      node->op_type(), static_cast<int>(opset));
+  if (!schema)
+    return success(); // importNode names the unsupported operator
+  try {
+    schema->Verify(*node);
+  } catch (const std::exception &e) {
+    // onnx's message starts with the schema's own context line.
+    std::string message = e.what();
+    if (size_t end = message.find("\n==>"); end != std::string::npos)
+      message = message.substr(0, end);
+    nodeError() << "does not match the ONNX schema of " << node->op_type()
+                << ": " << message;
+    return failure();
+  }
   return success();
 }
 

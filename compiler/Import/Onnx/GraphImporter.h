@@ -54,6 +54,9 @@ public:
 
   /// Input `i` of the current node; null if absent ("" or past the end).
   const OnnxValue *input(unsigned i);
+  /// Checks the current node against its ONNX operator schema (input and
+  /// output counts, attribute types); errors name the node.
+  mlir::LogicalResult verifyNodeSchema();
   bool hasInput(unsigned i) { return input(i) != nullptr; }
   /// Input `i` as a ranked f32 (or integer) tensor, built if needed. Emits
   /// an error and returns null if absent.

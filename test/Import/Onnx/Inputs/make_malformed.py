@@ -1,0 +1,42 @@
+"""Writes ONNX models whose nodes break their operator's schema (committed;
+run again only to change them). Hand-made with onnx.helper: exporters do not
+write these, fuzzers and hand-edited graphs do.
+
+    /usr/bin/python3 make_malformed.py
+"""
+import os
+
+import onnx
+from onnx import TensorProto, helper
+
+here = os.path.dirname(os.path.abspath(__file__))
+
+
+def save(name, nodes, inputs):
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["T", 4])
+         for n in inputs],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["T", 4])])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 14)])
+    onnx.save(model, os.path.join(here, name + ".onnx"))
+
+
+# Add and Div take exactly two inputs.
+save("add_one_input", [helper.make_node("Add", ["x"], ["y"], name="Add_0")],
+     ["x"])
+save("div_three_inputs",
+     [helper.make_node("Div", ["x", "x", "x"], ["y"], name="Div_0")], ["x"])
+# What the LayerNorm raising looks at first: a ReduceMean feeding a Sub,
+# then an Add with one input.
+save("layernorm_short_add", [
+    helper.make_node("ReduceMean", ["x"], ["m"], name="ReduceMean_0",
+                     axes=[-1]),
+    helper.make_node("Sub", ["x", "m"], ["d"], name="Sub_1"),
+    helper.make_node("Add", ["d"], ["y"], name="Add_2"),
+], ["x"])
+# Relu with an attribute its schema does not have.
+save("relu_bad_attr",
+     [helper.make_node("Relu", ["x"], ["y"], name="Relu_0", alpha=0.5)],
+     ["x"])
