@@ -425,7 +425,12 @@ FailureOr<Val> Emitter::emitReshape(const Val &x) {
       sizes[inferred] = arith::DivUIOp::create(b, here(), total, divisor);
     }
   }
-  Value shapeTensor = tensor::FromElementsOp::create(b, here(), sizes);
+  // An explicit type: with no sizes (a reshape to a scalar) there is no
+  // element to infer it from.
+  Value shapeTensor = tensor::FromElementsOp::create(
+      b, here(),
+      RankedTensorType::get({(int64_t)sizes.size()}, b.getIndexType()),
+      sizes);
   Val out;
   out.value = tensor::ReshapeOp::create(
       b, here(), RankedTensorType::get(shape, x.type().getElementType()),

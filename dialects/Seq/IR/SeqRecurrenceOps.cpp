@@ -60,6 +60,9 @@ ActivationAttr GruOp::getActivation(unsigned dir, unsigned slot) {
   return lookupActivation(getContext(), getActivations(), 2, dir, slot);
 }
 
+/// The largest hidden size a recurrence may declare (2^31 - 1).
+static constexpr int64_t kMaxHiddenSize = (int64_t(1) << 31) - 1;
+
 static LogicalResult
 verifyRecurrence(Operation *op, const RecurrenceSpec &spec,
                  const RecurrenceValues &v, int64_t hiddenSize,
@@ -70,6 +73,12 @@ verifyRecurrence(Operation *op, const RecurrenceSpec &spec,
   int64_t numDirs = direction == Direction::bidirectional ? 2 : 1;
   int64_t h = hiddenSize;
   std::string gh = spec.gateName;
+  // Gate sizes (G*H, 2*G*H) and the lowering's buffer sizes multiply H by
+  // other sizes: a bound far below 2^63 keeps every such product exact.
+  // (ODS already requires it to be positive.)
+  if (h <= 0 || h > kMaxHiddenSize)
+    return op->emitOpError() << "'hidden_size' must be in [1, "
+                             << kMaxHiddenSize << "], found " << h;
 
   // The input fixes T, B and I.
   auto inputType = cast<RankedTensorType>(v.input.getType());

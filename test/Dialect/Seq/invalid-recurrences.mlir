@@ -195,3 +195,13 @@ func.func @gru_bias(%x: tensor<5x2x4xf32>, %w: tensor<1x24x4xf32>, %r: tensor<1x
   %y, %h = seq.gru %x, %w, %r bias(%b) {hidden_size = 8 : i64} : (tensor<5x2x4xf32>, tensor<1x24x4xf32>, tensor<1x24x8xf32>, tensor<1x24xf32>) -> (tensor<5x1x2x8xf32>, tensor<1x2x8xf32>)
   return
 }
+
+// -----
+
+// 4 * 2^62 wraps to 0 in 64 bits; the hidden size is bounded instead.
+func.func @f(%x: tensor<?x1x4xf32>, %w: tensor<1x0x4xf32>, %r: tensor<1x0x4611686018427387904xf32>) {
+  // expected-error @+1 {{'hidden_size' must be in [1, 2147483647], found 4611686018427387904}}
+  %y, %h, %c = seq.lstm %x, %w, %r {hidden_size = 4611686018427387904 : i64} : (tensor<?x1x4xf32>, tensor<1x0x4xf32>, tensor<1x0x4611686018427387904xf32>) -> (tensor<?x1x1x4611686018427387904xf32>, tensor<1x1x4611686018427387904xf32>, tensor<1x1x4611686018427387904xf32>)
+  return
+}
+
