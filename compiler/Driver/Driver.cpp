@@ -261,6 +261,12 @@ int Compilation::run() {
   if (failed(entry))
     return 1;
   std::string name = modelName();
+  // The generated API is <name>_api, <name>_run, ...: a seqc_ prefix would
+  // collide with the runtime's own functions (seqc_rt_model_run).
+  if (llvm::StringRef(name).starts_with("seqc_") || name == "seqc")
+    return fail("the model name '" + name +
+                "' is reserved (seqc_ names belong to the runtime); choose "
+                "another with --name");
   // Sizes the model requires to agree get a shared name, which the runtime
   // checks before every run.
   if (failed(nameTiedDimensions(*entry)))

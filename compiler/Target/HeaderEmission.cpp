@@ -10,6 +10,7 @@
 #include "compiler/Target/HeaderEmission.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -34,6 +35,35 @@ static std::vector<std::string> stateDimNames(const ModelSignature &step) {
   return names;
 }
 
+std::string cParameterName(llvm::StringRef name) {
+  // C11 and C++17 keywords (and the alternative tokens), which a tensor or
+  // dimension name may well be ("int", "for", "new", "and").
+  static const llvm::StringSet<> keywords = {
+      "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand",
+      "bitor", "bool", "break", "case", "catch", "char", "char16_t",
+      "char32_t", "class", "compl", "const", "const_cast", "constexpr",
+      "continue", "decltype", "default", "delete", "do", "double",
+      "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false",
+      "float", "for", "friend", "goto", "if", "inline", "int", "long",
+      "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr",
+      "operator", "or", "or_eq", "private", "protected", "public", "register",
+      "reinterpret_cast", "restrict", "return", "short", "signed", "sizeof",
+      "static", "static_assert", "static_cast", "struct", "switch",
+      "template", "this", "thread_local", "throw", "true", "try", "typedef",
+      "typeid", "typename", "union", "unsigned", "using", "virtual", "void",
+      "volatile", "wchar_t", "while", "xor", "xor_eq", "_Alignas",
+      "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary",
+      "_Noreturn", "_Static_assert", "_Thread_local",
+      // The wrappers' own parameters.
+      "model", "state", "err", "weights", "dims"};
+  // seqc_ names belong to the runtime and the wrappers' locals.
+  if (keywords.contains(name) || name.starts_with("seqc_") ||
+      name.starts_with("__") ||
+      (name.size() > 1 && name[0] == '_' && llvm::isUpper(name[1])))
+    return name.str() + "_";
+  return name.str();
+}
+
 /// `<name>_<verb>(handle, inputs..., outputs..., err)` over a generic
 /// runtime call taking input and output arrays.
 static void emitRunWrapper(llvm::raw_ostream &os, const std::string &function,
@@ -42,27 +72,40 @@ static void emitRunWrapper(llvm::raw_ostream &os, const std::string &function,
                            const std::string &runtimeCall) {
   os << "static inline seqc_status " << function << "(" << handle;
   for (const TensorSignature &t : sig.inputs)
-    os << ",\n    const seqc_tensor *" << t.name;
+    os << ",\n    const seqc_tensor *" << cParameterName(t.name);
   for (const TensorSignature &t : sig.outputs)
-    os << ",\n    seqc_tensor *" << t.name;
+    os << ",\n    seqc_tensor *" << cParameterName(t.name);
   os << ",\n    seqc_error *err) {\n";
+  // A NULL descriptor is the caller's error, reported before anything is
+  // read through it.
+  auto nullCheck = [&](const TensorSignature &t, const char *role) {
+    os << "  if (!" << cParameterName(t.name)
+       << ")\n    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT, \""
+       << function << ": " << role << " '" << t.name << "' is NULL\");\n";
+  };
+  for (const TensorSignature &t : sig.inputs)
+    nullCheck(t, "input");
+  for (const TensorSignature &t : sig.outputs)
+    nullCheck(t, "output");
   if (sig.inputs.empty())
-    os << "  const seqc_tensor *inputs = 0;\n";
+    os << "  const seqc_tensor *seqc_in = 0;\n";
   else {
-    os << "  const seqc_tensor inputs[" << sig.inputs.size() << "] = {";
+    os << "  const seqc_tensor seqc_in[" << sig.inputs.size() << "] = {";
     for (size_t i = 0; i < sig.inputs.size(); ++i)
-      os << (i ? ", " : "") << "*" << sig.inputs[i].name;
+      os << (i ? ", " : "") << "*" << cParameterName(sig.inputs[i].name);
     os << "};\n";
   }
-  os << "  seqc_tensor outputs[" << sig.outputs.size() << "];\n";
-  os << "  seqc_status status;\n";
+  os << "  seqc_tensor seqc_out[" << sig.outputs.size() << "];\n";
+  os << "  seqc_status seqc_rc;\n";
   for (size_t i = 0; i < sig.outputs.size(); ++i)
-    os << "  outputs[" << i << "] = *" << sig.outputs[i].name << ";\n";
-  os << "  status = " << runtimeCall << ", inputs, " << sig.inputs.size()
-     << ", outputs, " << sig.outputs.size() << ", err);\n";
+    os << "  seqc_out[" << i << "] = *" << cParameterName(sig.outputs[i].name)
+       << ";\n";
+  os << "  seqc_rc = " << runtimeCall << ", seqc_in, " << sig.inputs.size()
+     << ", seqc_out, " << sig.outputs.size() << ", err);\n";
   for (size_t i = 0; i < sig.outputs.size(); ++i)
-    os << "  *" << sig.outputs[i].name << " = outputs[" << i << "];\n";
-  os << "  return status;\n}\n\n";
+    os << "  *" << cParameterName(sig.outputs[i].name) << " = seqc_out[" << i
+       << "];\n";
+  os << "  return seqc_rc;\n}\n\n";
 }
 
 std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
@@ -135,7 +178,7 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
     if (external)
       os << "const char *weights, ";
     for (const std::string &d : dims)
-      os << "int64_t " << d << ", ";
+      os << "int64_t " << cParameterName(d) << ", ";
     os << "seqc_stream **state,\n    seqc_error *err) {\n";
     std::string open = external ? "seqc_rt_stream_open_weights(" + n +
                                       "_step_api(), weights, "
@@ -145,7 +188,8 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
     } else {
       os << "  const seqc_dim_binding dims[" << dims.size() << "] = {";
       for (size_t i = 0; i < dims.size(); ++i)
-        os << (i ? ", " : "") << "{\"" << dims[i] << "\", " << dims[i] << "}";
+        os << (i ? ", " : "") << "{\"" << dims[i] << "\", "
+           << cParameterName(dims[i]) << "}";
       os << "};\n  return " << open << "dims, " << dims.size()
          << ", state, err);\n}\n\n";
     }

@@ -2,6 +2,8 @@
 
 #include "compiler/Target/ModelSignature.h"
 
+#include "seqc/abi.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -70,6 +72,13 @@ describeTensor(func::FuncOp func, Type type, DictionaryAttr attrs,
                      << "' has element type " << tensorType.getElementType()
                      << ", which compiled models cannot exchange (use f32, "
                         "f64, f16, bf16, i1, i8, i32 or i64)";
+    return failure();
+  }
+  if (tensorType.getRank() > SEQC_MAX_RANK) {
+    func.emitError() << "model " << role << " '" << sig.name << "' has rank "
+                     << tensorType.getRank()
+                     << "; the runtime's tensors have at most rank "
+                     << SEQC_MAX_RANK;
     return failure();
   }
   ArrayAttr dimNames = attrs ? attrs.getAs<ArrayAttr>("seq.dims") : ArrayAttr();

@@ -368,6 +368,42 @@ static void release_model_buffers(const seqc_model *m, const intptr_t *out,
   }
 }
 
+/* Whether two elements of `t` share memory: after ordering the dimensions
+ * of size > 1 by stride, each stride must be positive and reach past the
+ * extent of the smaller ones. (Inputs may alias, e.g. a broadcast with
+ * stride 0; an output written through such a view would lose elements.) */
+static int strides_overlap(const seqc_tensor *t) {
+  int64_t stride[SEQC_MAX_RANK], size[SEQC_MAX_RANK];
+  int n = 0;
+  for (int64_t d = 0; d < t->rank; ++d) {
+    if (t->shape[d] == 0)
+      return 0; /* no elements, nothing to overlap */
+    if (t->shape[d] > 1) {
+      stride[n] = t->strides[d];
+      size[n] = t->shape[d];
+      ++n;
+    }
+  }
+  for (int i = 1; i < n; ++i) /* insertion sort by stride */
+    for (int j = i; j > 0 && stride[j] < stride[j - 1]; --j) {
+      int64_t s = stride[j], z = size[j];
+      stride[j] = stride[j - 1];
+      size[j] = size[j - 1];
+      stride[j - 1] = s;
+      size[j - 1] = z;
+    }
+  int64_t extent = 1; /* elements spanned by the dimensions so far */
+  for (int i = 0; i < n; ++i) {
+    if (stride[i] < extent)
+      return 1;
+    /* A span that overflows is no real buffer either. */
+    if (size[i] - 1 > (INT64_MAX - extent) / stride[i])
+      return 1;
+    extent += stride[i] * (size[i] - 1);
+  }
+  return 0;
+}
+
 /* "model 'm': <message>", with the context's value in place of "{}". */
 static seqc_status report_check_failure(const seqc_model *m,
                                         const seqc_model_context *context,
@@ -501,6 +537,15 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
                                "output '%s' buffer has an invalid shape "
                                "(negative or overflowing)",
                                tname);
+    if (strides_overlap(t)) {
+      char strides[SHAPE_TEXT_SIZE];
+      seqc_model_format_shape(strides, sizeof(strides), t->rank, t->strides);
+      return seqc_rt_set_error(
+          err, SEQC_ERR_INVALID_ARGUMENT,
+          "output '%s' buffer has strides %s, under which two elements "
+          "share memory (an output needs one slot per element)",
+          tname, strides);
+    }
     for (int32_t d = 0; d < mt->info.rank; ++d) {
       int id = mt->dim_ids[d];
       int64_t want = mt->shape[d] >= 0                 ? mt->shape[d]

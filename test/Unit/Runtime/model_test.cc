@@ -605,6 +605,32 @@ TEST(Model, RunValidatesCallerOutputBuffers) {
   ExpectRunError(&kAddOne, {in}, {reserved}, SEQC_ERR_INVALID_ARGUMENT,
                  "output 'y': reserved field is 1, must be 0");
 
+  // An output view under which elements share memory would lose results:
+  // zero strides (every element on y[0]) and overlapping rows.
+  seqc_tensor zero = Dense(y.data(), SEQC_DTYPE_F32, {2, 2, 4});
+  zero.strides[0] = zero.strides[1] = zero.strides[2] = 0;
+  ExpectRunError(&kAddOne, {in}, {zero}, SEQC_ERR_INVALID_ARGUMENT,
+                 "output 'y' buffer has strides [0,0,0], under which two "
+                 "elements share memory (an output needs one slot per "
+                 "element)");
+  seqc_tensor rows = Dense(y.data(), SEQC_DTYPE_F32, {2, 2, 4});
+  rows.strides[0] = 4;
+  ExpectRunError(&kAddOne, {in}, {rows}, SEQC_ERR_INVALID_ARGUMENT,
+                 "output 'y' buffer has strides [4,4,1], under which two "
+                 "elements share memory (an output needs one slot per "
+                 "element)");
+  {
+    // A permuted but disjoint view is fine.
+    Model model(&kAddOne);
+    seqc_tensor permuted = Dense(y.data(), SEQC_DTYPE_F32, {2, 2, 4});
+    permuted.strides[0] = 1;
+    permuted.strides[1] = 8;
+    permuted.strides[2] = 2;
+    seqc_error err{};
+    EXPECT_EQ(seqc_rt_model_run(model.m, &in, 1, &permuted, 1, &err), SEQC_OK)
+        << err.message;
+  }
+
   // A '?' extent is only known afterwards; the model's buffer is released
   // (the sanitizer build checks for the leak).
   std::vector<uint8_t> bytes(8);
