@@ -93,6 +93,15 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
   if (failed(parsePassPipeline("convert-bufferization-to-memref", pm)))
     return failure();
   pm.addPass(createMemrefCopyToLinalgPass());
+  // Half-precision arithmetic computes in f32 with explicit conversions,
+  // and bf16 conversions become integer code: LLVM would otherwise call
+  // __truncsfbf2, which Debian 12's libgcc lacks (the object would not link).
+  if (failed(parsePassPipeline("math-extend-to-supported-types,"
+                               "arith-emulate-unsupported-floats{"
+                               "source-types=bf16,f16 target-type=f32},"
+                               "arith-expand{include-bf16=true}",
+                               pm)))
+    return failure();
   // Before the loops lower: transcendental ops become inline arithmetic that
   // LLVM vectorizes instead of one libm call per element.
   pm.addPass(createApproximateMathPass());
