@@ -457,10 +457,18 @@ bool raiseAttention(GraphImporter &g, const Node &n) {
   bool causal = false;
   Value mask;
   if (const Node *where = def(g, scores, "Where")) {
-    if (!isMinusInf(scalarConst(g, where->input(1))))
+    std::optional<float> fill = scalarConst(g, where->input(1));
+    if (!isMinusInf(fill))
       return false;
     if (isCausalMaskedCondition(g, where->input(0))) {
+      // The diagonal is always kept, so no row is fully masked and a finite
+      // fill (<= -1e9) underflows to exactly the same zero weights.
       causal = true;
+    } else if (!std::isinf(*fill)) {
+      // masked_fill with a finite value (Hugging Face's finfo.min): a fully
+      // masked row is a softmax over equal fills, i.e. the mean of V, which
+      // a keep mask (zeros) does not reproduce. Left to the ops as written.
+      return false;
     } else {
       Value c = g.tensorOf(where->input(0));
       if (!c || !tensorType(c).getElementType().isInteger(1) ||
@@ -559,6 +567,12 @@ bool raiseAttention(GraphImporter &g, const Node &n) {
     q = addHeadDim(g, q);
     k = addHeadDim(g, k);
     v = addHeadDim(g, v);
+    // The mask broadcasts against the [N, Lq, Lk] scores; a rank-3 one (the
+    // [B*H, 1, S] key-padding mask nn.MultiheadAttention exports) gets the
+    // head dimension at the same place as q, k and v. Lower ranks align on
+    // the right either way.
+    if (mask && tensorType(mask).getRank() == 3)
+      mask = addHeadDim(g, mask);
   }
   RankedTensorType qt = tensorType(q), vt = tensorType(v);
   auto type = RankedTensorType::get(

@@ -69,6 +69,13 @@ LogicalResult AttentionOp::verify() {
     for (int64_t i = 0; i < rank; ++i) {
       int64_t found = maskType.getDimSize(i);
       int64_t expected = scores[4 - rank + i];
+      // A dynamic extent is read with the scores' index: against a score
+      // dimension of 1 it could only ever be 1 (a larger one would be
+      // silently cut), so it must say so.
+      if (ShapedType::isDynamic(found) && expected == 1)
+        return emitOpError() << "'mask' dimension " << i
+                             << " is dynamic, but " << names[4 - rank + i]
+                             << " is 1: give the mask a static 1 there";
       if (found == 1 || ShapedType::isDynamic(found) ||
           ShapedType::isDynamic(expected) || found == expected)
         continue;

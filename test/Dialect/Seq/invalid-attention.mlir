@@ -109,3 +109,11 @@ func.func @causal_keyword(%q: tensor<1x8x4x16xf32>) {
   %o = seq.attention %q, %q, %q causal(diagonal) : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
   return
 }
+
+// -----
+
+func.func @mask_dynamic_against_one(%q: tensor<?x1x4x16xf32>, %m: tensor<?x?x4x4xf32>) {
+  // expected-error @+1 {{'mask' dimension 1 is dynamic, but Hq is 1: give the mask a static 1 there}}
+  %o = seq.attention %q, %q, %q mask(%m) : (tensor<?x1x4x16xf32>, tensor<?x1x4x16xf32>, tensor<?x1x4x16xf32>, tensor<?x?x4x4xf32>) -> tensor<?x1x4x16xf32>
+  return
+}

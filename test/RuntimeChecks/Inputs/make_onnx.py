@@ -35,3 +35,43 @@ graph = helper.make_graph(
     [table])
 onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]),
           os.path.join(here, "gather.onnx"))
+
+
+def attention(name, mask_nodes, mask_inputs, scores_name):
+    """softmax(q k^T * 0.5 [masked]) v over q, k, v [N, L, 4], as
+    nn.MultiheadAttention exports it per (batch * head)."""
+    nodes = [
+        helper.make_node("Transpose", ["k"], ["kt"], name="Transpose_0",
+                         perm=[0, 2, 1]),
+        helper.make_node("MatMul", ["q", "kt"], ["qk"], name="MatMul_1"),
+        helper.make_node("Mul", ["qk", "half"], ["s"], name="Mul_2"),
+    ] + mask_nodes + [
+        helper.make_node("Softmax", [scores_name], ["p"], name="Softmax_4",
+                         axis=-1),
+        helper.make_node("MatMul", ["p", "v"], ["y"], name="MatMul_5"),
+    ]
+    inputs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["N", "L", 4])
+              for n in ("q", "k", "v")] + mask_inputs
+    graph = helper.make_graph(
+        nodes, name, inputs,
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", "L", 4])],
+        [numpy_helper.from_array(np.array(0.5, dtype=np.float32), "half")])
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(here, name + ".onnx"))
+
+
+# An additive key-padding mask [N, 1, L] per (batch * head).
+attention("attn_padmask",
+          [helper.make_node("Add", ["s", "mask"], ["sm"], name="Add_3")],
+          [helper.make_tensor_value_info("mask", TensorProto.FLOAT,
+                                         ["N", 1, "L"])], "sm")
+# masked_fill(mask, -1e9) with a boolean [N, L, L] mask (True = masked).
+fill = numpy_helper.from_array(np.array(-1e9, dtype=np.float32), "fill")
+attention("attn_finite_fill",
+          [helper.make_node("Constant", [], ["fill"], name="Constant_fill",
+                            value=fill),
+           helper.make_node("Where", ["masked", "fill", "s"], ["sm"],
+                            name="Where_3")],
+          [helper.make_tensor_value_info("masked", TensorProto.BOOL,
+                                         ["N", "L", "L"])], "sm")

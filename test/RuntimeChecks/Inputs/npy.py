@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 
-DTYPES = {"f32": np.float32, "i64": np.int64, "i32": np.int32}
+DTYPES = {"f32": np.float32, "i64": np.int64, "i32": np.int32, "bool": np.bool_}
 
 for spec in sys.argv[1:]:
     path, rest = spec.split("=", 1)
