@@ -9,9 +9,11 @@
 
 #include "dialects/Seq/Transforms/Passes.h"
 #include "dialects/Seq/Utils/ActivationUtils.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -500,6 +502,39 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
     return d;
   }
 
+  /// ONNX Runtime rejects a sequence length outside [0, T]; so does the
+  /// run (a value check per batch row: the masks below treat such a length
+  /// as clamped, so nothing reads out of range meanwhile).
+  static void checkSequenceLengths(OpBuilder &b, OpTy op,
+                                   const RecurrenceContext &ctx) {
+    Location loc = ctx.loc;
+    Value lens = ctx.sequenceLens;
+    Type lenType = cast<RankedTensorType>(lens.getType()).getElementType();
+    Value steps = arith::IndexCastOp::create(
+        b, loc, lenType, getValueOrCreateConstantIndexOp(b, loc, ctx.steps(b)));
+    Value zeroLen = arith::ConstantOp::create(b, loc, b.getIntegerAttr(lenType, 0));
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value rows = getValueOrCreateConstantIndexOp(b, loc, getDimSize(b, loc, lens, 0));
+    std::string where = describeLocation(loc);
+    std::string message = "sequence_lens holds {}, outside [0, T] (" +
+                          op->getName().getStringRef().str() +
+                          (where.empty() ? "" : " at " + where) + ")";
+    scf::ForOp::create(
+        b, loc, zero, rows, one, ValueRange{},
+        [&](OpBuilder &nb, Location nl, Value row, ValueRange) {
+          Value len = tensor::ExtractOp::create(nb, nl, lens, ValueRange{row});
+          Value ok = arith::AndIOp::create(
+              nb, nl,
+              arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sge, len,
+                                    zeroLen),
+              arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sle, len,
+                                    steps));
+          createCheck(nb, nl, ok, len, message, CheckKind::value);
+          scf::YieldOp::create(nb, nl);
+        });
+  }
+
   /// Runs the common skeleton; `stateSizes` gives each carried state's
   /// width, `gatherDirection` picks the direction's operands.
   LogicalResult
@@ -525,6 +560,9 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
         [op](unsigned dir, unsigned slot) mutable {
           return op.getActivation(dir, slot);
         }};
+
+    if (ctx.sequenceLens)
+      checkSequenceLengths(rewriter, op, ctx);
 
     SmallVector<Value> outputs;
     SmallVector<SmallVector<Value>> finals(stateSizes.size());
