@@ -535,6 +535,35 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
         });
   }
 
+  /// An initial state's batch must be the input's: exporters bake the
+  /// export batch into states built as Expand(zeros[1, 3, H]). Checked once
+  /// against the input (the entry names the input and the required size),
+  /// before the time loop reads one with the other's extent.
+  static void checkStateBatch(OpBuilder &b, OpTy op, Value state) {
+    Location loc = op.getLoc();
+    Value input = op.getInput();
+    int64_t batchDim = op.isBatchMajor() ? 0 : 1;
+    auto inputType = cast<RankedTensorType>(input.getType());
+    auto stateType = cast<RankedTensorType>(state.getType());
+    if (!inputType.isDynamicDim(batchDim) && !stateType.isDynamicDim(0) &&
+        inputType.getDimSize(batchDim) == stateType.getDimSize(0))
+      return;
+    Value batch = getValueOrCreateConstantIndexOp(
+        b, loc, getDimSize(b, loc, input, batchDim));
+    Value stateBatch =
+        getValueOrCreateConstantIndexOp(b, loc, getDimSize(b, loc, state, 0));
+    std::string where = describeLocation(loc);
+    createCheck(b, loc,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, batch,
+                                      stateBatch),
+                batch,
+                op->getName().getStringRef().str() +
+                    (where.empty() ? "" : " at " + where) +
+                    ": the input's batch is {}, but an initial state's "
+                    "differs",
+                CheckKind::shape);
+  }
+
   /// Runs the common skeleton; `stateSizes` gives each carried state's
   /// width, `gatherDirection` picks the direction's operands.
   LogicalResult
@@ -575,6 +604,7 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
         RankedTensorType type = ctx.stateType(size);
         Value init = operands.initialStates[index];
         if (init) {
+          checkStateBatch(rewriter, op, init);
           inits.push_back(castIfNeeded(rewriter, loc, init, type));
           continue;
         }

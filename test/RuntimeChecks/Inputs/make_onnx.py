@@ -75,3 +75,39 @@ attention("attn_finite_fill",
                             name="Where_3")],
           [helper.make_tensor_value_info("masked", TensorProto.BOOL,
                                          ["N", "L", "L"])], "sm")
+
+
+def save(name, nodes, inputs, outputs, initializers=()):
+    graph = helper.make_graph(nodes, name, inputs, outputs, list(initializers))
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(here, name + ".onnx"))
+
+
+def f32(name, dims):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, dims)
+
+
+# Two batch axes the exporter named differently: they must still agree.
+save("named_axes", [helper.make_node("Add", ["a", "b"], ["y"], name="Add_0")],
+     [f32("a", ["B1", 4]), f32("b", ["B2", 4])], [f32("y", ["B1", 4])])
+# A product whose contraction sizes are both dynamic.
+save("matmul_k", [helper.make_node("MatMul", ["a", "b"], ["y"],
+                                   name="MatMul_0")],
+     [f32("a", ["M", "K1"]), f32("b", ["K2", 3])], [f32("y", ["M", 3])])
+# An LSTM whose initial state is Expand(zeros[1, 3, H]) with the export
+# batch (3) baked in, as exporters write `torch.zeros(1, 3, H)`.
+rng = np.random.default_rng(0)
+H, I = 2, 3
+save("lstm_baked_batch", [
+    helper.make_node("Expand", ["zeros", "h_shape"], ["h0"], name="Expand_0"),
+    helper.make_node("LSTM", ["x", "W", "R", "", "", "h0", "h0"],
+                     ["y", "", ""], name="LSTM_1", hidden_size=H),
+], [f32("x", ["T", "B", I])], [f32("y", ["T", 1, "B", H])], [
+    numpy_helper.from_array(np.zeros((1, 3, H), np.float32), "zeros"),
+    numpy_helper.from_array(np.array([1, 3, H], np.int64), "h_shape"),
+    numpy_helper.from_array(
+        rng.standard_normal((1, 4 * H, I)).astype(np.float32), "W"),
+    numpy_helper.from_array(
+        rng.standard_normal((1, 4 * H, H)).astype(np.float32), "R"),
+])
