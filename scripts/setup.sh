@@ -18,6 +18,7 @@ packages=(
   libhwy-dev libgtest-dev libgmock-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   python3 python3-numpy
+  clang-22 libclang-rt-22-dev   # libFuzzer harnesses (scripts/fuzz.sh)
 )
 
 missing=()

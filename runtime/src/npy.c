@@ -332,6 +332,19 @@ seqc_status seqc_rt_npy_read(const char *path, seqc_npy_array *out,
   return st;
 }
 
+seqc_status seqc_rt_npy_read_memory(const void *data, size_t size,
+                                    const char *name, seqc_npy_array *out,
+                                    seqc_error *err) {
+  if ((!data && size) || !name || !out)
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "npy: NULL argument");
+  memset(out, 0, sizeof(*out));
+  seqc_status st = parse_file(name, (const unsigned char *)data, size, out, err);
+  if (st)
+    seqc_rt_npy_free(out);
+  return st;
+}
+
 void seqc_rt_npy_free(seqc_npy_array *array) {
   if (!array)
     return;

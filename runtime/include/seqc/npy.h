@@ -30,6 +30,12 @@ typedef struct seqc_npy_array {
 seqc_status seqc_rt_npy_read(const char *path, seqc_npy_array *out,
                              seqc_error *err);
 
+/* As seqc_rt_npy_read, from `size` bytes at `data`; `name` stands for the
+ * file in messages. */
+seqc_status seqc_rt_npy_read_memory(const void *data, size_t size,
+                                    const char *name, seqc_npy_array *out,
+                                    seqc_error *err);
+
 /* Frees the data and zeroes *array; safe on a zeroed array. */
 void seqc_rt_npy_free(seqc_npy_array *array);
 
