@@ -66,6 +66,10 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   // The time loop carries state tensors that are new each step.
   bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Temporaries of a loop-invariant size are allocated once, before the
+  // time loop, instead of once per step (the loop's carried states still
+  // are: see the safety issue's note on per-step allocation).
+  pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
   // Frees every temporary and makes every returned buffer one the caller
   // owns (copies arguments and constants that would otherwise escape).
   bufferization::buildBufferDeallocationPipeline(pm);
