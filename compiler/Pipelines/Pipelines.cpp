@@ -67,8 +67,12 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // Temporaries of a loop-invariant size are allocated once, before the
-  // time loop, instead of once per step (the loop's carried states still
-  // are: see the safety issue's note on per-step allocation).
+  // time loop, instead of once per step (carried states are updated in
+  // place: seq-decompose-recurrences writes each step's state into the
+  // previous one).
+  // (Canonicalization first: it resolves the sizes to values defined
+  // outside the loop.)
+  pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
   // Frees every temporary and makes every returned buffer one the caller
   // owns (copies arguments and constants that would otherwise escape).

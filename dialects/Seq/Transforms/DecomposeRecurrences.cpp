@@ -95,13 +95,18 @@ Value castIfNeeded(OpBuilder &b, Location loc, Value value, Type type) {
 }
 
 /// One linalg.generic over [B, N] whose region is `body`; returns its
-/// results, each [B, N] like `like`.
+/// results, each [B, N] like `like`. The first results are written into
+/// `destinations` (the carried states they replace): bufferization then
+/// updates a state in place instead of allocating a new one every step, and
+/// the state's extents stay visibly the same across steps (so the step's
+/// temporaries get loop-invariant sizes and are allocated once).
 SmallVector<Value>
 buildEpilogue(OpBuilder &b, Location loc, Value like,
               ArrayRef<EpilogueInput> inputs, unsigned numResults,
               function_ref<SmallVector<Value>(OpBuilder &, Location,
                                               ValueRange)>
-                  body) {
+                  body,
+              ValueRange destinations = {}) {
   MLIRContext *ctx = b.getContext();
   AffineExpr row = getAffineDimExpr(0, ctx), col = getAffineDimExpr(1, ctx);
   SmallVector<AffineMap> maps;
@@ -124,12 +129,15 @@ buildEpilogue(OpBuilder &b, Location loc, Value like,
   SmallVector<OpFoldResult> sizes = {getDimSize(b, loc, like, 0),
                                      getDimSize(b, loc, like, 1)};
   SmallVector<Value> inits;
+  SmallVector<Type> resultTypes;
   for (unsigned i = 0; i < numResults; ++i) {
-    inits.push_back(
-        createEmptyTensor(b, loc, sizes, likeType.getElementType()));
+    inits.push_back(i < destinations.size()
+                        ? destinations[i]
+                        : createEmptyTensor(b, loc, sizes,
+                                            likeType.getElementType()));
+    resultTypes.push_back(inits.back().getType());
     maps.push_back(AffineMap::get(2, 0, {row, col}, ctx));
   }
-  SmallVector<Type> resultTypes(numResults, inits.front().getType());
   SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
       b, loc, resultTypes, operands, inits, maps, iterators,
@@ -225,7 +233,8 @@ SmallVector<Value> emitRnnStep(OpBuilder &b, Location loc,
         auto [kept, out] = maskState(
             nb, nl, StepEmitter::isValid(nb, nl, stepLen, a[2]), next, a[1]);
         return {kept, out};
-      });
+      },
+      ValueRange{h});
   return {results[0], masked ? results[1] : results[0]};
 }
 
@@ -301,7 +310,8 @@ SmallVector<Value> emitLstmStep(OpBuilder &b, Location loc,
           return {cKept, hNext};
         auto [hKept, out] = maskState(nb, nl, valid, hNext, a[maskIndex]);
         return {cKept, hKept, out};
-      });
+      },
+      projected ? ValueRange{c} : ValueRange{c, h});
   Value cNext = results[0], hNext = results[1];
   if (!projected)
     return {hNext, cNext, masked ? results[2] : hNext};
@@ -350,7 +360,8 @@ SmallVector<Value> emitGruStep(OpBuilder &b, Location loc,
               nb, nl, StepEmitter::isValid(nb, nl, stepLen, a[hIndex + 1]),
               hNext, hPrev);
           return {kept, out};
-        });
+        },
+        ValueRange{h});
     return SmallVector<Value>{results[0], masked ? results[1] : results[0]};
   };
 
