@@ -74,6 +74,9 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   // outside the loop.)
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
+  // Checks that read a loop's carried state before bufferization read
+  // loop-invariant sizes now: out of the loop with them too.
+  pm.addNestedPass<func::FuncOp>(createHoistChecksPass());
   // Frees every temporary and makes every returned buffer one the caller
   // owns (copies arguments and constants that would otherwise escape).
   bufferization::buildBufferDeallocationPipeline(pm);

@@ -15,10 +15,12 @@
 #include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace seqc {
@@ -45,8 +47,9 @@ static bool collectSlice(Value value, Block &entry,
   if (op->getNumRegions() != 0 || !isMemoryEffectFree(op))
     return false;
   for (Value operand : op->getOperands()) {
-    // Sizes may be read from the arguments, but no tensor is recomputed.
-    if (isa<TensorType>(operand.getType()) && !isa<BlockArgument>(operand))
+    // Sizes may be read from the arguments, but no tensor or buffer is
+    // recomputed.
+    if (isa<ShapedType>(operand.getType()) && !isa<BlockArgument>(operand))
       return false;
     if (!collectSlice(operand, entry, slice))
       return false;
@@ -58,11 +61,19 @@ static bool collectSlice(Value value, Block &entry,
 /// "input 'x' dimension 1" when `v` is tensor.dim of an argument.
 static std::optional<std::string> describeArgumentDim(func::FuncOp func,
                                                       Value v) {
-  auto dim = v.getDefiningOp<tensor::DimOp>();
-  if (!dim)
+  // tensor.dim before bufferization, memref.dim after.
+  Value source;
+  std::optional<int64_t> index;
+  if (auto dim = v.getDefiningOp<tensor::DimOp>()) {
+    source = dim.getSource();
+    index = dim.getConstantIndex();
+  } else if (auto dim = v.getDefiningOp<memref::DimOp>()) {
+    source = dim.getSource();
+    index = dim.getConstantIndex();
+  } else {
     return std::nullopt;
-  auto arg = dyn_cast<BlockArgument>(dim.getSource());
-  std::optional<int64_t> index = dim.getConstantIndex();
+  }
+  auto arg = dyn_cast<BlockArgument>(source);
   if (!arg || !index)
     return std::nullopt;
   unsigned number = arg.getArgNumber();
@@ -79,6 +90,10 @@ static std::optional<std::string> describeArgumentDim(func::FuncOp func,
 /// names the tensors, with `{}` for the first one's extent. The check's
 /// found value is rebuilt to match.
 static void nameTensors(func::FuncOp func, CheckOp check, OpBuilder &b) {
+  // Once only (the pipeline hoists twice).
+  static constexpr const char kNamed[] = "seqc.named";
+  if (check->hasAttr(kNamed))
+    return;
   auto cmp = check.getCondition().getDefiningOp<arith::CmpIOp>();
   if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::eq)
     return;
@@ -102,6 +117,7 @@ static void nameTensors(func::FuncOp func, CheckOp check, OpBuilder &b) {
                                           b.getI64Type(), lhs);
   check.getValueMutable().assign(value);
   check.setMessage(*first + " is {}, but " + expected + " (" + origin + ")");
+  check->setAttr(kNamed, b.getUnitAttr());
 }
 
 struct HoistChecksPass : seqc::impl::HoistChecksPassBase<HoistChecksPass> {
@@ -119,6 +135,9 @@ struct HoistChecksPass : seqc::impl::HoistChecksPassBase<HoistChecksPass> {
 
     OpBuilder b = OpBuilder::atBlockBegin(&entry);
     IRMapping mapping;
+    // Conditions already checked at the entry: a second check of the same
+    // condition (two ops relying on the same size) can never fail first.
+    llvm::DenseSet<Value> checked;
     for (CheckOp check : checks) {
       if (matchPattern(check.getCondition(), m_Zero())) {
         check.emitError() << "this model cannot run on any input: "
@@ -133,6 +152,11 @@ struct HoistChecksPass : seqc::impl::HoistChecksPassBase<HoistChecksPass> {
       for (Operation *op : slice)
         if (!mapping.contains(op->getResult(0)))
           b.clone(*op, mapping);
+      Value condition = mapping.lookupOrDefault(check.getCondition());
+      if (!checked.insert(condition).second) {
+        check.erase();
+        continue;
+      }
       auto hoisted = cast<CheckOp>(b.clone(*check, mapping));
       check.erase();
       OpBuilder nameBuilder(hoisted);

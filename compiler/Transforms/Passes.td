@@ -123,7 +123,9 @@ def HoistChecksPass : Pass<"seqc-hoist-checks", "::mlir::func::FuncOp"> {
     rewritten to name them (`input 'x' dimension 1`, from `seq.name`). A
     check whose condition can never hold is a compile-time error: the model
     cannot run on any input. Checks that read run-time data stay where they
-    are.
+    are. The pipeline runs it twice: on tensors, and again after
+    bufferization, when sizes that were read from a loop's carried state
+    have become the loop-invariant values they always were.
   }];
   let dependentDialects = ["::seqc::seq::SeqDialect"];
 }

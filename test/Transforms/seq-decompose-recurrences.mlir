@@ -44,15 +44,19 @@ func.func @rnn_bidirectional_lengths(%x: tensor<?x?x4xf32>, %w: tensor<2x8x4xf32
 // -----
 
 // LSTM: gates sliced i, o, f, c from one product; peepholes broadcast per
-// column; the projection is a second product inside the step.
+// column; the projection is a second product inside the step. The cell
+// epilogue writes the new c into the carried c (its destination).
 // CHECK-LABEL: func.func @lstm
 func.func @lstm(%x: tensor<?x?x4xf32>, %w: tensor<1x32x4xf32>, %r: tensor<1x32x6xf32>, %p: tensor<1x24xf32>, %proj: tensor<1x6x8xf32>) -> tensor<1x?x8xf32> {
   // CHECK: seq.scan step(%{{.+}}) carry(%[[H:.+]] = %{{.+}} : tensor<?x6xf32>, %[[C:.+]] = %{{.+}} : tensor<?x8xf32>)
   // CHECK:   seq.linear %[[H]], %{{.+}} : (tensor<?x6xf32>, tensor<32x6xf32>) -> tensor<?x32xf32>
   // CHECK-COUNT-4: tensor.extract_slice %{{.+}}[0, {{0|8|16|24}}] [%{{.+}}, 8] [1, 1]
   // CHECK:   %[[CELL:.+]]:2 = linalg.generic {indexing_maps = [#{{.+}}, #{{.+}}, #{{.+}}, #{{.+}}, #{{.+}}, #[[COL:.+]], #[[COL]], #[[COL]], #{{.+}}, #{{.+}}]
+  // CHECK-SAME: outs(%[[C]], %{{.+}} : tensor<?x8xf32>, tensor<?x8xf32>)
   // CHECK:   %[[HP:.+]] = seq.linear %[[CELL]]#1, %{{.+}} : (tensor<?x8xf32>, tensor<6x8xf32>) -> tensor<?x6xf32>
-  // CHECK:   seq.yield %[[HP]], %[[CELL]]#0, %[[HP]]
+  // The projected state goes into the carried one (updated in place).
+  // CHECK:   %[[HN:.+]] = bufferization.materialize_in_destination %[[HP]] in %[[H]]
+  // CHECK:   seq.yield %[[HN]], %[[CELL]]#0, %[[HN]]
   %y, %h, %c = seq.lstm %x, %w, %r peepholes(%p) projection(%proj) {hidden_size = 8 : i64}
     : (tensor<?x?x4xf32>, tensor<1x32x4xf32>, tensor<1x32x6xf32>, tensor<1x24xf32>, tensor<1x6x8xf32>) -> (tensor<?x1x?x6xf32>, tensor<1x?x6xf32>, tensor<1x?x8xf32>)
   return %c : tensor<1x?x8xf32>

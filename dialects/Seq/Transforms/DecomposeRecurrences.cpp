@@ -13,6 +13,7 @@
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
@@ -202,7 +203,8 @@ std::pair<Value, Value> maskWithEpilogue(OpBuilder &b, Location loc,
         Value valid = StepEmitter::isValid(nb, nl, stepLen, a[2]);
         auto [kept, out] = maskState(nb, nl, valid, a[0], a[1]);
         return {kept, out};
-      });
+      },
+      ValueRange{previous});
   return {masked[0], masked[1]};
 }
 
@@ -316,8 +318,15 @@ SmallVector<Value> emitLstmStep(OpBuilder &b, Location loc,
   if (!projected)
     return {hNext, cNext, masked ? results[2] : hNext};
   hNext = createLinear(b, loc, hNext, projection, Value());
-  if (!masked)
+  if (!masked) {
+    // Into the carried h (a copy of P values per row) so the state stays
+    // in place; canonicalization keeps this copy, unlike an identity
+    // generic.
+    hNext = bufferization::MaterializeInDestinationOp::create(
+        b, loc, hNext.getType(), hNext, h)
+                .getResult();
     return {hNext, cNext, hNext};
+  }
   auto [hKept, out] = maskWithEpilogue(b, loc, emit, hNext, h);
   return {hKept, cNext, out};
 }

@@ -1,0 +1,42 @@
+// RUN: seq-opt %s --seqc-seq-to-loops | FileCheck %s
+
+// The time loop of a full-sequence run allocates nothing and checks
+// nothing: carried states are updated in place, temporaries of
+// loop-invariant size are allocated once before the loop, and every shape
+// check sits at the entry. Dynamic T and B, a projected LSTM with sequence
+// lengths and initial states, and a GRU.
+
+// CHECK-LABEL: func.func @lstm_gru
+// CHECK: seq.check
+// A loop over the batch checks the sequence lengths (values, not sizes).
+// CHECK: scf.for
+// CHECK: seq.check {{.*}}, value "sequence_lens holds {}
+// CHECK: {{^    }$}}
+// The LSTM's time loop, then the GRU's.
+// CHECK: scf.for
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: seq.check
+// CHECK: {{^    }$}}
+// CHECK: scf.for
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: seq.check
+// CHECK: {{^    }$}}
+func.func @lstm_gru(%x: tensor<?x?x4xf32> {seq.name = "x"}, %len: tensor<?xi32> {seq.name = "len"},
+                    %h0: tensor<1x?x3xf32> {seq.name = "h0"}) -> tensor<?x1x?x5xf32> {
+  %w = arith.constant dense<0.1> : tensor<1x24x4xf32>
+  %r = arith.constant dense<0.05> : tensor<1x24x3xf32>
+  %p = arith.constant dense<0.2> : tensor<1x3x6xf32>
+  %y, %h, %c = seq.lstm %x, %w, %r initial_h(%h0) projection(%p) sequence_lens(%len) {hidden_size = 6 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x24x4xf32>, tensor<1x24x3xf32>, tensor<1x?x3xf32>, tensor<1x3x6xf32>, tensor<?xi32>)
+      -> (tensor<?x1x?x3xf32>, tensor<1x?x3xf32>, tensor<1x?x6xf32>)
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %t = tensor.dim %y, %c0 : tensor<?x1x?x3xf32>
+  %b = tensor.dim %y, %c2 : tensor<?x1x?x3xf32>
+  %seq = tensor.collapse_shape %y [[0], [1, 2], [3]] : tensor<?x1x?x3xf32> into tensor<?x?x3xf32>
+  %gw = arith.constant dense<0.1> : tensor<1x15x3xf32>
+  %gr = arith.constant dense<0.05> : tensor<1x15x5xf32>
+  %gy, %gh = seq.gru %seq, %gw, %gr {hidden_size = 5 : i64, linear_before_reset}
+    : (tensor<?x?x3xf32>, tensor<1x15x3xf32>, tensor<1x15x5xf32>) -> (tensor<?x1x?x5xf32>, tensor<1x?x5xf32>)
+  return %gy : tensor<?x1x?x5xf32>
+}
