@@ -17,6 +17,7 @@ cmake --build "$build" -j "${SEQC_JOBS:-2}" --target seqc seq-opt seq-run \
   seqc_fake_model
 # The models seqc compiles are not instrumented; the tools are. Leaks in the
 # tools' one-shot process exits are not findings.
-export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+# allow_user_poisoning=0: see scripts/fuzz.sh (libMLIR is not instrumented).
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allow_user_poisoning=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 /usr/lib/llvm-22/bin/lit -s "$build/test"
