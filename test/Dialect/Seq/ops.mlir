@@ -173,3 +173,19 @@ func.func @glue(%x: tensor<?x?x16xf32>, %w: tensor<4x16xf32>, %b: tensor<4xf32>,
   %a4 = seq.activation <relu> %a3 : tensor<?x?x16xf32>
   return %a4 : tensor<?x?x16xf32>
 }
+
+// CHECK-LABEL: func.func @embedding_wrap_negative
+func.func @embedding_wrap_negative(%ids: tensor<?xi64>, %table: tensor<10x4xf32>) -> tensor<?x4xf32> {
+  // CHECK: seq.embedding %{{.+}}, %{{.+}} {wrap_negative} : (tensor<?xi64>, tensor<10x4xf32>) -> tensor<?x4xf32>
+  %e = seq.embedding %ids, %table {wrap_negative} : (tensor<?xi64>, tensor<10x4xf32>) -> tensor<?x4xf32>
+  return %e : tensor<?x4xf32>
+}
+
+// CHECK-LABEL: func.func @checks
+func.func @checks(%ok: i1, %n: i64) {
+  // CHECK: seq.check %{{.+}}, shape "input 'x' dimension 0 is {}, but the model requires 3" found %{{.+}}
+  seq.check %ok, shape "input 'x' dimension 0 is {}, but the model requires 3" found %n
+  // CHECK: seq.check %{{.+}}, value "index out of range"
+  seq.check %ok, value "index out of range"
+  return
+}
