@@ -555,33 +555,73 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
         });
   }
 
-  /// An initial state's batch must be the input's: exporters bake the
-  /// export batch into states built as Expand(zeros[1, 3, H]). Checked once
-  /// against the input (the entry names the input and the required size),
-  /// before the time loop reads one with the other's extent.
-  static void checkStateBatch(OpBuilder &b, OpTy op, Value state) {
+  static constexpr int64_t numGates() {
+    if constexpr (std::is_same_v<OpTy, LstmOp>)
+      return 4;
+    else if constexpr (std::is_same_v<OpTy, GruOp>)
+      return 3;
+    else
+      return 1;
+  }
+
+  /// The verifier accepts a dynamic extent against anything; the lowering
+  /// slices W, R, biases and states with the sizes the input and the
+  /// attributes imply. Every extent the types leave open is checked once,
+  /// at the entry, so that a W of the wrong width (an operand that is a
+  /// graph input) or an initial state with the export's batch baked in
+  /// (Expand(zeros[1, 3, H])) is an error instead of a silent slice.
+  static void checkOperandShapes(OpBuilder &b, OpTy op) {
     Location loc = op.getLoc();
-    Value input = op.getInput();
-    int64_t batchDim = op.isBatchMajor() ? 0 : 1;
-    auto inputType = cast<RankedTensorType>(input.getType());
-    auto stateType = cast<RankedTensorType>(state.getType());
-    if (!inputType.isDynamicDim(batchDim) && !stateType.isDynamicDim(0) &&
-        inputType.getDimSize(batchDim) == stateType.getDimSize(0))
-      return;
-    Value batch = getValueOrCreateConstantIndexOp(
-        b, loc, getDimSize(b, loc, input, batchDim));
-    Value stateBatch =
-        getValueOrCreateConstantIndexOp(b, loc, getDimSize(b, loc, state, 0));
     std::string where = describeLocation(loc);
-    createCheck(b, loc,
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, batch,
-                                      stateBatch),
-                batch,
-                op->getName().getStringRef().str() +
-                    (where.empty() ? "" : " at " + where) +
-                    ": the input's batch is {}, but an initial state's "
-                    "differs",
-                CheckKind::shape);
+    std::string opName = op->getName().getStringRef().str() +
+                         (where.empty() ? "" : " at " + where);
+    Value x = op.getInput();
+    bool batchMajor = op.isBatchMajor();
+    auto attr = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+    int64_t D = op.getNumDirections(), H = op.getHiddenSize();
+    int64_t GH = numGates() * H;
+    OpFoldResult I = getDimSize(b, loc, x, 2);
+    OpFoldResult B = getDimSize(b, loc, x, batchMajor ? 0 : 1);
+    OpFoldResult P = attr(H);
+    if constexpr (std::is_same_v<OpTy, LstmOp>)
+      if (Value projection = op.getProjection())
+        P = getDimSize(b, loc, projection, 1);
+    auto stateDims = [&](OpFoldResult width) -> SmallVector<OpFoldResult> {
+      if (batchMajor)
+        return {B, attr(D), width};
+      return {attr(D), B, width};
+    };
+    auto expect = [&](Value operand, ArrayRef<OpFoldResult> dims,
+                      StringRef role) {
+      if (!operand)
+        return;
+      for (auto [d, expected] : llvm::enumerate(dims)) {
+        OpFoldResult extent = getDimSize(b, loc, operand, d);
+        std::optional<int64_t> have = getConstantIntValue(extent),
+                               want = getConstantIntValue(expected);
+        if (have && want && *have == *want)
+          continue;
+        Value extentValue = getValueOrCreateConstantIndexOp(b, loc, extent);
+        Value ok = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::eq, extentValue,
+            getValueOrCreateConstantIndexOp(b, loc, expected));
+        createCheck(b, loc, ok, extentValue,
+                    opName + ": '" + role + "' dimension " +
+                        std::to_string(d) + " is {}, but the input and " +
+                        "the attributes make it " + formatSize(expected),
+                    CheckKind::shape);
+      }
+    };
+    expect(op.getW(), {attr(D), attr(GH), I}, "w");
+    expect(op.getR(), {attr(D), attr(GH), P}, "r");
+    expect(op.getBias(), {attr(D), attr(2 * GH)}, "bias");
+    expect(op.getInitialH(), stateDims(P), "initial_h");
+    expect(op.getSequenceLens(), {B}, "sequence_lens");
+    if constexpr (std::is_same_v<OpTy, LstmOp>) {
+      expect(op.getInitialC(), stateDims(attr(H)), "initial_c");
+      expect(op.getPeepholes(), {attr(D), attr(3 * H)}, "peepholes");
+      expect(op.getProjection(), {attr(D), P, attr(H)}, "projection");
+    }
   }
 
   /// Runs the common skeleton; `stateSizes` gives each carried state's
@@ -610,6 +650,7 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
           return op.getActivation(dir, slot);
         }};
 
+    checkOperandShapes(rewriter, op);
     if (ctx.sequenceLens)
       checkSequenceLengths(rewriter, op, ctx);
 
@@ -624,7 +665,6 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
         RankedTensorType type = ctx.stateType(size);
         Value init = operands.initialStates[index];
         if (init) {
-          checkStateBatch(rewriter, op, init);
           inits.push_back(castIfNeeded(rewriter, loc, init, type));
           continue;
         }

@@ -111,3 +111,10 @@ save("lstm_baked_batch", [
     numpy_helper.from_array(
         rng.standard_normal((1, 4 * H, H)).astype(np.float32), "R"),
 ])
+# An LSTM whose W and R are graph inputs with dynamic dims: W's width must
+# still be the input's feature size, R's rows 4*H.
+save("lstm_graph_weights", [
+    helper.make_node("LSTM", ["x", "W", "R"], ["y"], name="LSTM_0",
+                     hidden_size=H),
+], [f32("x", ["T", "B", I]), f32("W", [1, "G", "J"]), f32("R", [1, "G2", "K"])],
+    [f32("y", ["T", 1, "B", H])])
