@@ -54,8 +54,10 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createHoistChecksPass());
-  pm.addPass(createCanonicalizerPass());
+  // CSE first: checks of the same condition then share it, and
+  // canonicalization keeps only the first.
   pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;

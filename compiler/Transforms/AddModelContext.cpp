@@ -26,6 +26,12 @@ struct AddModelContextPass
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (!func.isPublic() || func.isExternal())
         continue;
+      // The caller's tensors are read-only: bufferization copies an input
+      // that the model would update in place (a recurrence's initial state
+      // becomes its carried state) instead of writing the caller's buffer.
+      for (unsigned i = 0; i < func.getNumArguments(); ++i)
+        if (isa<TensorType>(func.getArgument(i).getType()))
+          func.setArgAttr(i, "bufferization.writable", BoolAttr::get(ctx, false));
       unsigned last = func.getNumArguments();
       if (last > 0 && func.getArgAttr(last - 1, seqc::kModelContextAttr))
         continue; // already has one

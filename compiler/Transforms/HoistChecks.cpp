@@ -44,7 +44,12 @@ static bool collectSlice(Value value, Block &entry,
   Operation *op = value.getDefiningOp();
   if (slice.contains(op))
     return true;
-  if (op->getNumRegions() != 0 || !isMemoryEffectFree(op))
+  // Out of a loop or branch only what is speculatable: a division hoisted
+  // above the branch that guarded it could trap. Within the entry block,
+  // which always runs, an effect-free op may move up.
+  bool movable = isPure(op) ||
+                 (isMemoryEffectFree(op) && op->getBlock() == &entry);
+  if (op->getNumRegions() != 0 || !movable)
     return false;
   for (Value operand : op->getOperands()) {
     // Sizes may be read from the arguments, but no tensor or buffer is

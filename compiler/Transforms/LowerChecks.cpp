@@ -97,7 +97,10 @@ private:
   Value globalString(OpBuilder &b, Location loc, StringRef text) {
     auto [it, inserted] = names.try_emplace(text, "");
     if (inserted) {
-      it->second = "seqc_check_message_" + std::to_string(names.size() - 1);
+      unsigned n = names.size() - 1;
+      do
+        it->second = "seqc_check_message_" + std::to_string(n++);
+      while (module.lookupSymbol(it->second));
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(module.getBody());
       std::string value = text.str();
@@ -165,9 +168,15 @@ struct LowerChecksPass : seqc::impl::LowerChecksPassBase<LowerChecksPass> {
         OpBuilder b(call->getNextNode());
         Location loc = call.getLoc();
         Value null = LLVM::ZeroOp::create(b, loc, call.getResult().getType());
-        Value ok = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne,
-                                        call.getResult(), null);
         Value bytes = call.getArgOperands().back();
+        // malloc(0) may legally return NULL.
+        Value ok = LLVM::OrOp::create(
+            b, loc,
+            LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne,
+                                 call.getResult(), null),
+            LLVM::ICmpOp::create(
+                b, loc, LLVM::ICmpPredicate::eq, bytes,
+                LLVM::ConstantOp::create(b, loc, bytes.getType(), 0)));
         writer.emit(func, contextPtr, ok.getDefiningOp()->getNextNode(),
                     ok, SEQC_ERR_OUT_OF_MEMORY,
                     "out of memory: allocating {} bytes failed", bytes,

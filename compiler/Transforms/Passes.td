@@ -137,7 +137,11 @@ def AddModelContextPass : Pass<"seqc-add-model-context", "::mlir::ModuleOp"> {
     failed) through a `seqc_model_context` record the runtime passes as the
     entry's last argument (`runtime/include/seqc/abi.h`). This pass appends
     that argument, an `!llvm.ptr` marked `seqc.model_context`, to every
-    public function with a body; `seqc-lower-checks` writes through it.
+    public function with a body; `seqc-lower-checks` writes through it. It
+    also marks every tensor argument `bufferization.writable = false`: the
+    caller's buffers are inputs, never scratch space (a recurrence whose
+    initial state is an input copies it once instead of updating the
+    caller's tensor).
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

@@ -368,10 +368,12 @@ static void release_model_buffers(const seqc_model *m, const intptr_t *out,
   }
 }
 
-/* Whether two elements of `t` share memory: after ordering the dimensions
- * of size > 1 by stride, each stride must be positive and reach past the
- * extent of the smaller ones. (Inputs may alias, e.g. a broadcast with
- * stride 0; an output written through such a view would lose elements.) */
+/* Whether elements of `t` may share memory: after ordering the dimensions
+ * of size > 1 by |stride|, each |stride| must reach past the extent of the
+ * smaller ones (sufficient for disjointness; it accepts every dense layout,
+ * permuted, padded or reversed, and rejects zero strides). Inputs may
+ * alias, e.g. a broadcast with stride 0; an output written through such a
+ * view would lose elements. */
 static int strides_overlap(const seqc_tensor *t) {
   int64_t stride[SEQC_MAX_RANK], size[SEQC_MAX_RANK];
   int n = 0;
@@ -379,7 +381,9 @@ static int strides_overlap(const seqc_tensor *t) {
     if (t->shape[d] == 0)
       return 0; /* no elements, nothing to overlap */
     if (t->shape[d] > 1) {
-      stride[n] = t->strides[d];
+      if (t->strides[d] == INT64_MIN)
+        return 1;
+      stride[n] = t->strides[d] < 0 ? -t->strides[d] : t->strides[d];
       size[n] = t->shape[d];
       ++n;
     }
@@ -542,7 +546,7 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
       seqc_model_format_shape(strides, sizeof(strides), t->rank, t->strides);
       return seqc_rt_set_error(
           err, SEQC_ERR_INVALID_ARGUMENT,
-          "output '%s' buffer has strides %s, under which two elements "
+          "output '%s' buffer has strides %s, under which elements may "
           "share memory (an output needs one slot per element)",
           tname, strides);
     }

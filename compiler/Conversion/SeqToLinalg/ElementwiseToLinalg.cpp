@@ -68,6 +68,18 @@ struct EmbeddingToGeneric : OpRewritePattern<seq::EmbeddingOp> {
                                         getElementTypeOrSelf(table.getType()));
     OpFoldResult rowCount = seq::getDimSize(rewriter, loc, table, 0);
     Value rows = getValueOrCreateConstantIndexOp(rewriter, loc, rowCount);
+    // An empty table has no row to clamp to: no lookup can be valid.
+    if (std::optional<int64_t> n = getConstantIntValue(rowCount); !n || *n <= 0) {
+      std::string where = seq::describeLocation(loc);
+      seq::createCheck(
+          rewriter, loc,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt, rows,
+                                arith::ConstantIndexOp::create(rewriter, loc, 0)),
+          rows,
+          "seq.embedding" + (where.empty() ? "" : " at " + where) +
+              ": the table has {} rows; a lookup needs at least one",
+          seq::CheckKind::shape);
+    }
     bool wrap = op.getWrapNegative();
     std::string range = "[0, ";
     if (wrap)

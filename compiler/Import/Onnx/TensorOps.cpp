@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
@@ -47,7 +48,25 @@ OpFoldResult foldedIndexOp(GraphImporter &g, char kind, OpFoldResult a,
   case '+': return arith::AddIOp::create(g.builder, g.loc, va, vb).getResult();
   case '-': return arith::SubIOp::create(g.builder, g.loc, va, vb).getResult();
   case '*': return arith::MulIOp::create(g.builder, g.loc, va, vb).getResult();
-  default: return arith::DivSIOp::create(g.builder, g.loc, va, vb).getResult();
+  default: {
+    // A size divided by a size known only at run time (the -1 of a Reshape
+    // when the other sizes multiply to 0): a shape error, never a trap.
+    Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
+    Value one = arith::ConstantIndexOp::create(g.builder, g.loc, 1);
+    Value isZero = arith::CmpIOp::create(g.builder, g.loc,
+                                         arith::CmpIPredicate::eq, vb, zero);
+    seq::createCheck(
+        g.builder, g.loc,
+        arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::ne, vb,
+                              zero),
+        vb,
+        seq::describeLocation(g.loc) +
+            ": a size computed at run time divides by {} (a -1 that cannot "
+            "be inferred when the other sizes multiply to 0)",
+        seq::CheckKind::shape);
+    Value divisor = arith::SelectOp::create(g.builder, g.loc, isZero, one, vb);
+    return arith::DivSIOp::create(g.builder, g.loc, va, divisor).getResult();
+  }
   }
 }
 

@@ -289,5 +289,13 @@ LogicalResult CheckOp::canonicalize(CheckOp op, PatternRewriter &rewriter) {
     rewriter.eraseOp(op);
     return success();
   }
+  // An earlier check of the same condition in the same block fails first.
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode())
+    if (auto earlier = dyn_cast<CheckOp>(prev))
+      if (earlier.getCondition() == op.getCondition() &&
+          earlier.getKind() == op.getKind()) {
+        rewriter.eraseOp(op);
+        return success();
+      }
   return failure();
 }

@@ -513,7 +513,9 @@ def Seq_CheckOp : Seq_Op<"check", [MemoryEffects<[MemWrite]>]> {
     `kind = shape`: nothing may run after a failed check, so the entry
     returns at once (`seqc-hoist-checks` moves such checks to the function
     entry, before any allocation, whenever the sizes they read are known
-    there). `kind = value`: the op that emitted the check has already made
+    there). A check whose condition folds to true, or that repeats an
+    earlier check of the same condition in its block, canonicalizes away.
+    `kind = value`: the op that emitted the check has already made
     its own access safe (it clamps the index); the run finishes and its
     results are discarded.
 

@@ -11,7 +11,22 @@ using namespace mlir;
 
 namespace seqc::seq {
 
+/// `text` with every "{}" broken up: in check messages "{}" is where the
+/// run-time value goes, and a node or file name must not claim it.
+static std::string escapeHoles(std::string text) {
+  for (size_t at = text.find("{}"); at != std::string::npos;
+       at = text.find("{}", at + 3))
+    text.insert(at + 1, " ");
+  return text;
+}
+
+static std::string describeLocationImpl(Location loc);
+
 std::string describeLocation(Location loc) {
+  return escapeHoles(describeLocationImpl(loc));
+}
+
+static std::string describeLocationImpl(Location loc) {
   return llvm::TypeSwitch<Location, std::string>(loc)
       .Case([](NameLoc l) {
         return "node '" + l.getName().getValue().str() + "'";
@@ -25,13 +40,13 @@ std::string describeLocation(Location loc) {
       })
       .Case([](FusedLoc l) -> std::string {
         for (Location inner : l.getLocations()) {
-          std::string text = describeLocation(inner);
+          std::string text = describeLocationImpl(inner);
           if (!text.empty())
             return text;
         }
         return "";
       })
-      .Case([](CallSiteLoc l) { return describeLocation(l.getCallee()); })
+      .Case([](CallSiteLoc l) { return describeLocationImpl(l.getCallee()); })
       .Default([](Location) { return std::string(); });
 }
 
