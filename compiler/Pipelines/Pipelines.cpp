@@ -42,11 +42,14 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   pm.addPass(createDecomposeAggregatedOpsPass());
   // arith ops on whole tensors (bias sums, gate additions) become generics.
   pm.addPass(createConvertElementwiseToLinalgPass());
-  addCleanup(pm, options);
   // Run-time checks for every size assumption, resolved to the input sizes
   // and moved to the entry (always: they are what keeps a wrong input from
-  // reading or writing out of bounds).
+  // reading or writing out of bounds). Before any canonicalization: it
+  // treats a tensor.cast to a static size as a promise and folds it into
+  // its users (a cast of h0 to batch 3 becomes a slice of its first 3
+  // rows), so the promise must be checked while it is still visible.
   pm.addPass(createInsertShapeChecksPass());
+  addCleanup(pm, options);
   memref::ResolveRankedShapeTypeResultDimsPassOptions resolve;
   resolve.errorOnPatternIterationLimit = false;
   pm.addPass(memref::createResolveRankedShapeTypeResultDimsPass(resolve));

@@ -28,7 +28,8 @@ func.func @add(%a: tensor<?x4xf32> {seq.name = "a"}, %b: tensor<3x4xf32> {seq.na
 // HOIST: seq.check %{{.+}}, shape "input 'a' dimension 0 is {}, but the model requires 3 (linalg.generic at {{.*}})"
 // HOIST: linalg.generic
 
-// CONTEXT: func.func @add(%{{.+}}: tensor<?x4xf32> {seq.name = "a"}, %{{.+}}: tensor<3x4xf32> {seq.name = "b"}, %{{.+}}: !llvm.ptr {seqc.model_context})
+// The caller's tensors become read-only for bufferization.
+// CONTEXT: func.func @add(%{{.+}}: tensor<?x4xf32> {bufferization.writable = false, seq.name = "a"}, %{{.+}}: tensor<3x4xf32> {bufferization.writable = false, seq.name = "b"}, %{{.+}}: !llvm.ptr {seqc.model_context})
 
 // The failed check records status 2 (SEQC_ERR_SHAPE) and returns zeros
 // before the first allocation; each allocation is checked for null (6,
