@@ -45,7 +45,9 @@ mkdir -p "$findings"
 # inline parts of LLVM's allocators (BumpPtrAllocator, Recycler) compiled
 # into our instrumented code poison slabs that the uninstrumented library
 # then uses legitimately; ASan's real checks (bounds, use after free) stay.
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allow_user_poisoning=0
+# allocator_may_return_null=1: a huge allocation that a signature asks for
+# returns NULL as malloc would, and the code's out-of-memory path runs.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allow_user_poisoning=0:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 passed=0
 failed=0
