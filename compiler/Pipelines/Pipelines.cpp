@@ -79,6 +79,8 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   // outside the loop.)
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
+  // No buffer size may wrap (a zero-element input can carry huge extents).
+  pm.addNestedPass<func::FuncOp>(createCheckAllocationSizesPass());
   // Checks that read a loop's carried state before bufferization read
   // loop-invariant sizes now: out of the loop with them too.
   pm.addNestedPass<func::FuncOp>(createHoistChecksPass());

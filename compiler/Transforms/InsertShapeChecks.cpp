@@ -286,18 +286,50 @@ static void checkInsertSlice(tensor::InsertSliceOp op) {
   }
 }
 
+/// The product of `sizes` (index values) and whether it is exact: every
+/// size non-negative and no step past 2^63 (a shape read at run time may
+/// hold [2^62 + 3, 4], whose wrapped product is 12).
+static std::pair<Value, Value> exactProduct(CheckBuilder &cb,
+                                            ArrayRef<Value> sizes) {
+  Type i64 = cb.b.getI64Type();
+  Value zero = arith::ConstantIntOp::create(cb.b, cb.loc, i64, 0);
+  Value ok = arith::ConstantIntOp::create(cb.b, cb.loc, 1, 1);
+  Value product = arith::ConstantIntOp::create(cb.b, cb.loc, i64, 1);
+  auto nonNegative = [&](Value v) {
+    return arith::CmpIOp::create(cb.b, cb.loc, arith::CmpIPredicate::sge, v,
+                                 zero);
+  };
+  for (Value size : sizes) {
+    Value s = arith::IndexCastOp::create(cb.b, cb.loc, i64, size);
+    auto wide = arith::MulUIExtendedOp::create(cb.b, cb.loc, product, s);
+    ok = arith::AndIOp::create(cb.b, cb.loc, ok, nonNegative(s));
+    ok = arith::AndIOp::create(
+        cb.b, cb.loc, ok,
+        arith::CmpIOp::create(cb.b, cb.loc, arith::CmpIPredicate::eq,
+                              wide.getHigh(), zero));
+    product = wide.getLow();
+    ok = arith::AndIOp::create(cb.b, cb.loc, ok, nonNegative(product));
+  }
+  return {arith::IndexCastOp::create(cb.b, cb.loc, cb.b.getIndexType(),
+                                     product),
+          ok};
+}
+
 static void checkExpandShape(tensor::ExpandShapeOp op) {
   CheckBuilder cb(op);
   SmallVector<OpFoldResult> outputs = op.getMixedOutputShape();
   for (auto [d, group] : llvm::enumerate(op.getReassociationIndices())) {
-    Value product = cb.constant(1);
+    SmallVector<Value> sizes;
     for (int64_t r : group)
-      product = arith::MulIOp::create(cb.b, cb.loc, product,
-                                      cb.index(outputs[r]));
+      sizes.push_back(cb.index(outputs[r]));
+    auto [product, exact] = exactProduct(cb, sizes);
     Value extent = cb.dim(op.getSrc(), d);
-    if (isStaticallyEqual(extent, product))
+    if (matchPattern(exact, m_One()) && isStaticallyEqual(extent, product))
       continue;
-    cb.check(cb.cmp(arith::CmpIPredicate::eq, extent, product), extent,
+    cb.check(arith::AndIOp::create(
+                 cb.b, cb.loc, exact,
+                 cb.cmp(arith::CmpIPredicate::eq, extent, product)),
+             extent,
              "dimension " + std::to_string(d) +
                  " is {}, which the reshape does not split into its sizes");
   }
@@ -309,20 +341,24 @@ static void checkReshape(tensor::ReshapeOp op) {
   if (!shapeType.hasStaticShape())
     return;
   CheckBuilder cb(op);
-  Value have = cb.constant(1), want = cb.constant(1);
+  Value have = cb.constant(1);
   for (int64_t d = 0; d < from.getRank(); ++d)
     have = arith::MulIOp::create(cb.b, cb.loc, have, cb.dim(op.getSource(), d));
+  SmallVector<Value> sizes;
   for (int64_t d = 0; d < shapeType.getDimSize(0); ++d) {
     Value size = tensor::ExtractOp::create(
         cb.b, cb.loc, op.getShape(), ValueRange{cb.constant(d)});
     if (!size.getType().isIndex())
       size = arith::IndexCastOp::create(cb.b, cb.loc,
                                         cb.b.getIndexType(), size);
-    want = arith::MulIOp::create(cb.b, cb.loc, want, size);
+    sizes.push_back(size);
   }
-  cb.check(cb.cmp(arith::CmpIPredicate::eq, have, want), have,
+  auto [want, exact] = exactProduct(cb, sizes);
+  cb.check(arith::AndIOp::create(cb.b, cb.loc, exact,
+                                 cb.cmp(arith::CmpIPredicate::eq, have, want)),
+           have,
            "the input has {} elements, but the new shape holds a different "
-           "number");
+           "number (or a negative size)");
 }
 
 static void checkConcat(tensor::ConcatOp op) {

@@ -164,4 +164,22 @@ def LowerChecksPass : Pass<"seqc-lower-checks", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def CheckAllocationSizesPass : Pass<"seqc-check-allocation-sizes", "::mlir::func::FuncOp"> {
+  let summary = "Guard every buffer size computed from run-time extents";
+  let description = [{
+    After bufferization, each `memref.alloc` of a dynamic size multiplies
+    extents read from the inputs. A zero-element input can still carry a
+    huge extent (shape [0, 2^58, 1]); the byte count of a buffer sized by
+    the other dimensions then wraps around 2^64, malloc succeeds with a
+    small block and the loops write past it. This pass emits, before each
+    such allocation, a `seq.check` (kind `shape`) that every dynamic size is
+    non-negative and that the byte count does not overflow 63 bits
+    (`arith.mului_extended`); `seqc-hoist-checks` moves it to the entry.
+    An allocation whose static size alone overflows is a compile-time
+    error.
+  }];
+  let dependentDialects = ["::seqc::seq::SeqDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // SEQC_COMPILER_TRANSFORMS_PASSES_TD

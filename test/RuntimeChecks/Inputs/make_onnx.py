@@ -118,3 +118,9 @@ save("lstm_graph_weights", [
                      hidden_size=H),
 ], [f32("x", ["T", "B", I]), f32("W", [1, "G", "J"]), f32("R", [1, "G2", "K"])],
     [f32("y", ["T", 1, "B", H])])
+# Reshape to a shape that is a run-time input.
+save("reshape_runtime",
+     [helper.make_node("Reshape", ["x", "s"], ["y"], name="Reshape_0")],
+     [f32("x", ["A", "B"]),
+      helper.make_tensor_value_info("s", TensorProto.INT64, [2])],
+     [f32("y", ["C", "D"])])

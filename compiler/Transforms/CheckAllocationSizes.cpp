@@ -1,0 +1,90 @@
+//===- CheckAllocationSizes.cpp - no wrapped buffer sizes ---------------===//
+
+#include "compiler/Transforms/Passes.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+#include "llvm/Support/MathExtras.h"
+
+namespace seqc {
+#define GEN_PASS_DEF_CHECKALLOCATIONSIZESPASS
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+
+namespace {
+
+struct CheckAllocationSizesPass
+    : seqc::impl::CheckAllocationSizesPassBase<CheckAllocationSizesPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    SmallVector<memref::AllocOp> allocs;
+    getOperation().walk([&](memref::AllocOp op) { allocs.push_back(op); });
+    for (memref::AllocOp op : allocs)
+      if (failed(guard(op)))
+        return signalPassFailure();
+  }
+
+  LogicalResult guard(memref::AllocOp op) {
+    MemRefType type = op.getType();
+    // The static part of the byte count, exact or overflowing (index is
+    // 64-bit on every target seqc has; other element types count as one
+    // byte, a lower bound).
+    Type element = type.getElementType();
+    int64_t fixed = element.isIndex() ? 8
+                    : element.isIntOrFloat()
+                        ? std::max<int64_t>(
+                              1, (element.getIntOrFloatBitWidth() + 7) / 8)
+                        : 1;
+    for (int64_t d : type.getShape()) {
+      if (ShapedType::isDynamic(d))
+        continue;
+      if (llvm::MulOverflow(fixed, d, fixed))
+        return op.emitError() << "a buffer of type " << type
+                              << " needs more than 2^63 bytes";
+    }
+    if (op.getDynamicSizes().empty())
+      return success();
+
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    Type i64 = b.getI64Type();
+    Value zero = arith::ConstantIntOp::create(b, loc, i64, 0);
+    Value ok = arith::ConstantIntOp::create(b, loc, 1, 1);
+    Value bytes = arith::ConstantIntOp::create(b, loc, i64, fixed);
+    Value firstSize;
+    for (Value size : op.getDynamicSizes()) {
+      Value s = arith::IndexCastOp::create(b, loc, i64, size);
+      if (!firstSize)
+        firstSize = s;
+      ok = arith::AndIOp::create(
+          b, loc, ok,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, s, zero));
+      // Unsigned 64x64 -> 128: the product fits 63 bits when the high half
+      // is 0 and the low half is non-negative as a signed number.
+      auto product = arith::MulUIExtendedOp::create(b, loc, bytes, s);
+      ok = arith::AndIOp::create(
+          b, loc, ok,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                product.getHigh(), zero));
+      bytes = product.getLow();
+      ok = arith::AndIOp::create(
+          b, loc, ok,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, bytes,
+                                zero));
+    }
+    seqc::seq::createCheck(
+        b, loc, ok, firstSize,
+        "the input sizes ask for a buffer of more than 2^63 bytes (or a "
+        "negative size): a dimension of {} and the others multiply past it",
+        seqc::seq::CheckKind::shape);
+    return success();
+  }
+};
+
+} // namespace
