@@ -240,14 +240,20 @@ Value GraphImporter::tensorInput(unsigned i) {
   return materialize(it->second);
 }
 
+/// The longest constant integer vector read as a list of sizes.
+static constexpr int64_t kMaxShapeVectorLength = 1024;
+
 std::optional<SmallVector<OpFoldResult>> GraphImporter::intsInput(unsigned i) {
   const OnnxValue *v = input(i);
   if (!v)
     return std::nullopt;
   if (v->elements)
     return *v->elements;
+  // Shape vectors are short; a long integer constant is data (and turning
+  // millions of elements into attributes one by one would take minutes).
   if (v->constant && v->constant.getElementType().isInteger(64) &&
-      v->constant.getType().getRank() <= 1) {
+      v->constant.getType().getRank() <= 1 &&
+      v->constant.getNumElements() <= kMaxShapeVectorLength) {
     SmallVector<OpFoldResult> out;
     for (int64_t x : v->constant.getValues<int64_t>())
       out.push_back(builder.getIndexAttr(x));

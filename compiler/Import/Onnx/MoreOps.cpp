@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "dialects/Seq/Utils/TensorUtils.h"
 
@@ -405,6 +406,24 @@ LogicalResult importExpand(GraphImporter &g) {
       }
       sizes.push_back(g.dimSize(x, d - xoff));
       exprs.push_back(g.builder.getAffineDimExpr(d));
+      // A target size known only at run time must be 1 or x's own size
+      // (numpy's rule; x's dimension is not broadcast here).
+      if (d >= soff && !(t && (*t == 1 || *t == xd))) {
+        Value target = g.indexValue((*shape)[d - soff]);
+        Value own = g.indexValue(g.dimSize(x, d - xoff));
+        Value one = arith::ConstantIndexOp::create(g.builder, g.loc, 1);
+        Value ok = arith::OrIOp::create(
+            g.builder, g.loc,
+            arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq,
+                                  target, one),
+            arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq,
+                                  target, own));
+        seq::createCheck(g.builder, g.loc, ok, target,
+                         seq::describeLocation(g.loc) +
+                             ": cannot expand dimension " + std::to_string(d) +
+                             " to {} (it must be 1 or the input's size)",
+                         seq::CheckKind::shape);
+      }
     }
   }
   Value init =

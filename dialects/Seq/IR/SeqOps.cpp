@@ -130,6 +130,20 @@ LogicalResult Conv1dOp::verify() {
            << "'weight' must have rank 3 (Cout x Cin/groups x K), found "
            << weight;
   int64_t groups = getGroups();
+  // Window arithmetic (t * stride + k * dilation, T + padding) must stay far
+  // from 64-bit overflow: bound the attributes as the hidden size is.
+  constexpr int64_t kMaxAttr = (int64_t(1) << 31) - 1;
+  for (auto [name, value] : {std::pair<const char *, int64_t>{"stride", getStride()},
+                             {"dilation", getDilation()},
+                             {"groups", groups}})
+    if (value > kMaxAttr)
+      return emitOpError() << "'" << name << "' must be at most " << kMaxAttr
+                           << ", found " << value;
+  if (std::optional<ArrayRef<int64_t>> padding = getPadding())
+    for (int64_t side : *padding)
+      if (side > kMaxAttr)
+        return emitOpError() << "'padding' must be at most " << kMaxAttr
+                             << " on each side, found " << side;
   int64_t b = dimOf(input, 0), cin = dimOf(input, 1), t = dimOf(input, 2);
   int64_t cout = dimOf(weight, 0), k = dimOf(weight, 2);
   if (!ShapedType::isDynamic(cin) && cin % groups != 0)

@@ -93,3 +93,19 @@ func.func @result(%x: tensor<1x16x10xf32>, %w: tensor<8x16x3xf32>) {
   %y = seq.conv1d %x, %w {causal} : (tensor<1x16x10xf32>, tensor<8x16x3xf32>) -> tensor<1x8x8xf32>
   return
 }
+
+// -----
+
+func.func @huge_padding(%x: tensor<?x2x?xf32>, %w: tensor<4x2x3xf32>) {
+  // expected-error @+1 {{'padding' must be at most 2147483647 on each side, found 1152921504606846976}}
+  %y = seq.conv1d %x, %w {padding = array<i64: 1152921504606846976, 0>} : (tensor<?x2x?xf32>, tensor<4x2x3xf32>) -> tensor<?x4x?xf32>
+  return
+}
+
+// -----
+
+func.func @huge_dilation(%x: tensor<?x2x?xf32>, %w: tensor<4x2x3xf32>) {
+  // expected-error @+1 {{'dilation' must be at most 2147483647, found 9223372036854775807}}
+  %y = seq.conv1d %x, %w {dilation = 9223372036854775807 : i64} : (tensor<?x2x?xf32>, tensor<4x2x3xf32>) -> tensor<?x4x?xf32>
+  return
+}

@@ -124,3 +124,9 @@ save("reshape_runtime",
      [f32("x", ["A", "B"]),
       helper.make_tensor_value_info("s", TensorProto.INT64, [2])],
      [f32("y", ["C", "D"])])
+# Expand to a shape that is a run-time input.
+save("expand_runtime",
+     [helper.make_node("Expand", ["x", "s"], ["y"], name="Expand_0")],
+     [f32("x", [3, 1]),
+      helper.make_tensor_value_info("s", TensorProto.INT64, [2])],
+     [f32("y", [3, "N"])])
