@@ -76,7 +76,8 @@ typedef struct seqc_tensor_info {
  * A compiled model exports `const seqc_model_api *<name>_api(void)`. Its
  * `invoke` is a packed entry: args[0] points to the results record, args[1+i]
  * to the memref descriptor of input i, and the last entry (after the inputs
- * and any weights and states) to a zeroed `seqc_model_context`. A descriptor of rank r is 3 + 2r
+ * and any weights and states) to a zeroed `seqc_model_context`. The entry
+ * only reads the buffers of its inputs, weights and states. A descriptor of rank r is 3 + 2r
  * intptr-sized words: allocated pointer, aligned pointer, offset (elements),
  * sizes[r], strides[r] (elements). The results record is the outputs'
  * descriptors back to back; the model allocates every output with malloc()
