@@ -10,6 +10,10 @@
 #
 #   scripts/fuzz.sh [SECONDS] [BUILD_DIR] [FUZZER...]
 #
+# With SEQC_FUZZ_RUNS=N each fuzzer instead runs N inputs from a fixed
+# seed (-seed=1), so that the result does not depend on the machine's speed:
+# what CTest's fuzz.smoke does.
+#
 # A finding stops the run with the fuzzer's report and a reproducer
 # (crash-*) in BUILD_DIR/fuzz-findings. CTest runs it as fuzz.smoke with a
 # few seconds per fuzzer; a real campaign is `scripts/fuzz.sh 600`.
@@ -56,11 +60,17 @@ for f in "${fuzzers[@]}"; do
   mkdir -p "$corpus"
   seeds "$f" | while read -r s; do cp -f "$s" "$corpus/"; done
   log="$build/fuzz-$f.log"
-  if "$build/bin/$f" -max_total_time="$seconds" -timeout=20 \
-       -rss_limit_mb=4096 -print_final_stats=1 \
+  if [[ -n "${SEQC_FUZZ_RUNS:-}" ]]; then
+    budget=(-runs="$SEQC_FUZZ_RUNS" -seed=1 -timeout=60)
+    what="from seed 1"
+  else
+    budget=(-max_total_time="$seconds" -timeout=20)
+    what="in ${seconds}s"
+  fi
+  if "$build/bin/$f" "${budget[@]}" -rss_limit_mb=4096 -print_final_stats=1 \
        -artifact_prefix="$findings/$f-" "$corpus" >"$log" 2>&1; then
     execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
-    echo "$f: ${execs:-?} executions in ${seconds}s, no finding"
+    echo "$f: ${execs:-?} executions $what, no finding"
     passed=$((passed + 1))
   else
     echo "$f: FINDING (log: $log)"
