@@ -240,9 +240,6 @@ Value GraphImporter::tensorInput(unsigned i) {
   return materialize(it->second);
 }
 
-/// The longest constant integer vector read as a list of sizes.
-static constexpr int64_t kMaxShapeVectorLength = 1024;
-
 std::optional<SmallVector<OpFoldResult>> GraphImporter::intsInput(unsigned i) {
   const OnnxValue *v = input(i);
   if (!v)

@@ -37,6 +37,10 @@ struct OnnxValue {
   bool scalar = false;
 };
 
+/// The longest integer vector the importer evaluates element by element
+/// as a list of sizes (shape arithmetic); longer ones are data.
+inline constexpr int64_t kMaxShapeVectorLength = 1024;
+
 class GraphImporter {
 public:
   GraphImporter(mlir::MLIRContext *context, llvm::StringRef path,

@@ -83,7 +83,8 @@ bool isSymbolicInt(const OnnxValue *v) {
   if (v->elements)
     return true;
   return v->constant && v->constant.getElementType().isInteger(64) &&
-         v->constant.getType().getRank() <= 1;
+         v->constant.getType().getRank() <= 1 &&
+         v->constant.getNumElements() <= kMaxShapeVectorLength;
 }
 
 bool isScalarInt(const OnnxValue *v) {
@@ -629,9 +630,14 @@ LogicalResult importConcat(GraphImporter &g) {
   int64_t axis = g.intAttr("axis", 0);
   unsigned n = g.node->input_size();
   bool allInts = n > 0;
-  for (unsigned i = 0; i < n; ++i)
+  int64_t length = 0;
+  for (unsigned i = 0; i < n && allInts; ++i) {
     allInts &= isSymbolicInt(g.input(i)) && !isScalarInt(g.input(i));
-  if (allInts) {
+    if (allInts)
+      length += g.intsInput(i)->size();
+  }
+  // A concatenation of shape vectors stays one only while it is short.
+  if (allInts && length <= kMaxShapeVectorLength) {
     Ints out;
     for (unsigned i = 0; i < n; ++i)
       out.append(*g.intsInput(i));
