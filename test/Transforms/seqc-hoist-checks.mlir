@@ -1,0 +1,50 @@
+// RUN: seq-opt %s --seqc-hoist-checks --split-input-file --verify-diagnostics | FileCheck %s
+
+// A check on argument sizes moves to the entry, above the work, and names
+// the tensors; a second check of the same condition goes.
+// CHECK-LABEL: func.func @names
+// CHECK-NEXT: %[[C0:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[D:.+]] = tensor.dim %arg0, %[[C0]]
+// CHECK: seq.check %{{.+}}, shape "input 'a' dimension 0 is {}, but the model requires 3 (linalg.generic at m.seq:4:5)" found %{{.+}} {seqc.named}
+// CHECK-NOT: seq.check
+// CHECK: tensor.empty
+func.func @names(%a: tensor<?x4xf32> {seq.name = "a"}) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %e0 = tensor.empty() : tensor<2x2xf32>
+  %d = tensor.dim %a, %c0 : tensor<?x4xf32>
+  %c3 = arith.constant 3 : index
+  %ok = arith.cmpi eq, %d, %c3 : index
+  %n = arith.index_cast %d : index to i64
+  seq.check %ok, shape "linalg.generic at m.seq:4:5: dimension 0 of operand 0 is {}, but must equal dimension 0 of operand 1 (3)" found %n
+  seq.check %ok, shape "linalg.generic at m.seq:4:5: the same condition again"
+  return %a : tensor<?x4xf32>
+}
+
+// -----
+
+// A check that reads a loop's data stays where it is.
+// CHECK-LABEL: func.func @data
+// CHECK: scf.for
+// CHECK: seq.check
+func.func @data(%x: tensor<?xi64>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %x, %c0 : tensor<?xi64>
+  scf.for %i = %c0 to %n step %c1 {
+    %v = tensor.extract %x[%i] : tensor<?xi64>
+    %z = arith.constant 0 : i64
+    %ok = arith.cmpi sge, %v, %z : i64
+    seq.check %ok, shape "a data-dependent size" found %v
+  }
+  return
+}
+
+// -----
+
+// A check that can never hold: the model cannot run on any input.
+func.func @never() {
+  %false = arith.constant false
+  // expected-error @+1 {{this model cannot run on any input: sizes that never agree}}
+  seq.check %false, shape "sizes that never agree"
+  return
+}

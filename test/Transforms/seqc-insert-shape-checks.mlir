@@ -1,0 +1,55 @@
+// RUN: seq-opt %s --seqc-insert-shape-checks | FileCheck %s
+
+// An elementwise add whose first operand is dynamic and second static: the
+// loops take their extent from %a, so %b's 3 rows must match it.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @add
+func.func @add(%a: tensor<?x4xf32>, %b: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  // CHECK: %[[D:.+]] = tensor.dim %{{.+}}, %c0
+  // CHECK: %[[OK:.+]] = arith.cmpi eq, %c3{{.*}}, %[[D]]
+  // CHECK: seq.check %[[OK]], shape "linalg.generic at {{.*}}seqc-insert-shape-checks.mlir:[[@LINE+3]]:8: dimension 0 of operand 0 is {}, but must equal dimension 0 of operand 1 (3)" found
+  // CHECK: linalg.generic
+  %e = tensor.empty() : tensor<3x4xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %b : tensor<?x4xf32>, tensor<3x4xf32>) outs(%e : tensor<3x4xf32>) {
+  ^bb0(%x: f32, %z: f32, %o: f32):
+    %s = arith.addf %x, %z : f32
+    linalg.yield %s : f32
+  } -> tensor<3x4xf32>
+  return %y : tensor<3x4xf32>
+}
+
+// A slice whose window the loop bounds already prove costs nothing.
+// CHECK-LABEL: func.func @rows
+// CHECK-NOT: seq.check
+// CHECK: return
+func.func @rows(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %c1 = arith.constant 1 : index
+  %init = tensor.empty(%n) : tensor<?x4xf32>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %init) -> tensor<?x4xf32> {
+    %row = tensor.extract_slice %x[%i, 0] [1, 4] [1, 1] : tensor<?x4xf32> to tensor<1x4xf32>
+    %u = tensor.insert_slice %row into %acc[%i, 0] [1, 4] [1, 1] : tensor<1x4xf32> into tensor<?x4xf32>
+    scf.yield %u : tensor<?x4xf32>
+  }
+  return %r : tensor<?x4xf32>
+}
+
+// A cast to a static size is a promise the run must keep.
+// CHECK-LABEL: func.func @cast
+// CHECK: seq.check %{{.+}}, shape "tensor.cast at {{.*}}: dimension 1 is {}, but must be 3"
+func.func @cast(%h: tensor<1x?x4xf32>) -> tensor<1x3x4xf32> {
+  %c = tensor.cast %h : tensor<1x?x4xf32> to tensor<1x3x4xf32>
+  return %c : tensor<1x3x4xf32>
+}
+
+// A reshape to a run-time shape: the element counts must agree, computed
+// without wrapping (a non-negative exact product).
+// CHECK-LABEL: func.func @reshape
+// CHECK: arith.mului_extended
+// CHECK: seq.check %{{.+}}, shape "tensor.reshape at {{.*}}: the input has {} elements, but the new shape holds a different number (or a negative size)"
+func.func @reshape(%x: tensor<?x4xf32>, %s: tensor<2xindex>) -> tensor<?x?xf32> {
+  %r = tensor.reshape %x(%s) : (tensor<?x4xf32>, tensor<2xindex>) -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}
