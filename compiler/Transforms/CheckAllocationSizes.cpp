@@ -53,31 +53,12 @@ struct CheckAllocationSizesPass
 
     OpBuilder b(op);
     Location loc = op.getLoc();
-    Type i64 = b.getI64Type();
-    Value zero = arith::ConstantIntOp::create(b, loc, i64, 0);
-    Value ok = arith::ConstantIntOp::create(b, loc, 1, 1);
-    Value bytes = arith::ConstantIntOp::create(b, loc, i64, fixed);
-    Value firstSize;
-    for (Value size : op.getDynamicSizes()) {
-      Value s = arith::IndexCastOp::create(b, loc, i64, size);
-      if (!firstSize)
-        firstSize = s;
-      ok = arith::AndIOp::create(
-          b, loc, ok,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, s, zero));
-      // Unsigned 64x64 -> 128: the product fits 63 bits when the high half
-      // is 0 and the low half is non-negative as a signed number.
-      auto product = arith::MulUIExtendedOp::create(b, loc, bytes, s);
-      ok = arith::AndIOp::create(
-          b, loc, ok,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                product.getHigh(), zero));
-      bytes = product.getLow();
-      ok = arith::AndIOp::create(
-          b, loc, ok,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, bytes,
-                                zero));
-    }
+    Value bytes = arith::ConstantIntOp::create(b, loc, b.getI64Type(), fixed);
+    Value ok = seqc::seq::createExactProduct(b, loc, bytes,
+                                             op.getDynamicSizes())
+                   .second;
+    Value firstSize = arith::IndexCastOp::create(
+        b, loc, b.getI64Type(), op.getDynamicSizes().front());
     seqc::seq::createCheck(
         b, loc, ok, firstSize,
         "the input sizes ask for a buffer of more than 2^63 bytes (or a "

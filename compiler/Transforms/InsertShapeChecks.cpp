@@ -286,30 +286,13 @@ static void checkInsertSlice(tensor::InsertSliceOp op) {
   }
 }
 
-/// The product of `sizes` (index values) and whether it is exact: every
-/// size non-negative and no step past 2^63 (a shape read at run time may
-/// hold [2^62 + 3, 4], whose wrapped product is 12).
+/// The product of `sizes` (index values) as an index, and whether it is
+/// exact (see createExactProduct).
 static std::pair<Value, Value> exactProduct(CheckBuilder &cb,
                                             ArrayRef<Value> sizes) {
-  Type i64 = cb.b.getI64Type();
-  Value zero = arith::ConstantIntOp::create(cb.b, cb.loc, i64, 0);
-  Value ok = arith::ConstantIntOp::create(cb.b, cb.loc, 1, 1);
-  Value product = arith::ConstantIntOp::create(cb.b, cb.loc, i64, 1);
-  auto nonNegative = [&](Value v) {
-    return arith::CmpIOp::create(cb.b, cb.loc, arith::CmpIPredicate::sge, v,
-                                 zero);
-  };
-  for (Value size : sizes) {
-    Value s = arith::IndexCastOp::create(cb.b, cb.loc, i64, size);
-    auto wide = arith::MulUIExtendedOp::create(cb.b, cb.loc, product, s);
-    ok = arith::AndIOp::create(cb.b, cb.loc, ok, nonNegative(s));
-    ok = arith::AndIOp::create(
-        cb.b, cb.loc, ok,
-        arith::CmpIOp::create(cb.b, cb.loc, arith::CmpIPredicate::eq,
-                              wide.getHigh(), zero));
-    product = wide.getLow();
-    ok = arith::AndIOp::create(cb.b, cb.loc, ok, nonNegative(product));
-  }
+  Value one = arith::ConstantIntOp::create(cb.b, cb.loc, cb.b.getI64Type(), 1);
+  auto [product, ok] =
+      seqc::seq::createExactProduct(cb.b, cb.loc, one, sizes);
   return {arith::IndexCastOp::create(cb.b, cb.loc, cb.b.getIndexType(),
                                      product),
           ok};

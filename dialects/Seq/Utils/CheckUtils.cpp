@@ -56,6 +56,31 @@ std::string formatSize(OpFoldResult size) {
   return "?";
 }
 
+std::pair<Value, Value> createExactProduct(OpBuilder &b, Location loc,
+                                           Value initial, ValueRange sizes) {
+  Type i64 = b.getI64Type();
+  Value zero = arith::ConstantIntOp::create(b, loc, i64, 0);
+  Value ok = arith::ConstantIntOp::create(b, loc, 1, 1);
+  auto nonNegative = [&](Value v) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, v, zero);
+  };
+  Value product = initial;
+  for (Value size : sizes) {
+    Value s = arith::IndexCastOp::create(b, loc, i64, size);
+    // Unsigned 64 x 64 -> 128 bits: exact in 63 when the high half is 0
+    // and the low half is non-negative as a signed number.
+    auto wide = arith::MulUIExtendedOp::create(b, loc, product, s);
+    ok = arith::AndIOp::create(b, loc, ok, nonNegative(s));
+    ok = arith::AndIOp::create(
+        b, loc, ok,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, wide.getHigh(),
+                              zero));
+    product = wide.getLow();
+    ok = arith::AndIOp::create(b, loc, ok, nonNegative(product));
+  }
+  return {product, ok};
+}
+
 CheckOp createCheck(OpBuilder &b, Location loc, Value condition, Value value,
                     const llvm::Twine &message, CheckKind kind) {
   if (value) {

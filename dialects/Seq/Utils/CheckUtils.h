@@ -25,6 +25,16 @@ std::string describeLocation(mlir::Location loc);
 /// A size for a message: its value when static, else "?" .
 std::string formatSize(mlir::OpFoldResult size);
 
+/// `initial * sizes[0] * sizes[1] * ...` (i64 `initial`, index `sizes`)
+/// as an i64, and an i1 that holds when the product is exact: every size
+/// non-negative and no step past 2^63 (arith.mului_extended), so that
+/// wrapped sizes (a run-time shape [2^62 + 3, 4] "holding" 12 elements, a
+/// buffer of 2^65 bytes allocated as 0) cannot pass a check.
+std::pair<mlir::Value, mlir::Value> createExactProduct(mlir::OpBuilder &b,
+                                                       mlir::Location loc,
+                                                       mlir::Value initial,
+                                                       mlir::ValueRange sizes);
+
 /// Emits `seq.check %condition, kind message found value`. `value` (index
 /// or any integer type; may be null) is converted to i64; `{}` in `message`
 /// stands for it.
