@@ -654,6 +654,22 @@ LogicalResult importConcat(GraphImporter &g) {
   auto a = normalizeAxis(g, axis, tensorType(inputs[0]).getRank());
   if (!a)
     return failure();
+  // ONNX: inputs of one rank (at least 1) and element type that agree off
+  // the axis (dynamic extents are checked when the model runs).
+  RankedTensorType first = tensorType(inputs[0]);
+  for (auto [i, v] : llvm::enumerate(inputs)) {
+    RankedTensorType t = tensorType(v);
+    bool agree = t.getRank() == first.getRank() && t.getRank() >= 1 &&
+                 t.getElementType() == first.getElementType();
+    for (int64_t d = 0; agree && d < t.getRank(); ++d)
+      agree = d == *a || t.isDynamicDim(d) || first.isDynamicDim(d) ||
+              t.getDimSize(d) == first.getDimSize(d);
+    if (!agree) {
+      g.nodeError() << "input " << i << " is " << t << ", which cannot be "
+                    << "concatenated with " << first << " along axis " << *a;
+      return failure();
+    }
+  }
   if (inputs.size() == 1) {
     g.setOutput(0, inputs[0]);
     return success();
