@@ -68,15 +68,15 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   // descriptor layout the runtime builds.
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
-  // The time loop carries state tensors that are new each step.
+  // A time loop may still yield a state that is new each step (a seq.scan
+  // written by hand; the named recurrences update theirs in place).
   bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // Temporaries of a loop-invariant size are allocated once, before the
   // time loop, instead of once per step (carried states are updated in
   // place: seq-decompose-recurrences writes each step's state into the
-  // previous one).
-  // (Canonicalization first: it resolves the sizes to values defined
-  // outside the loop.)
+  // previous one). Canonicalization first resolves their sizes to values
+  // defined outside the loop.
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
   // No buffer size may wrap (a zero-element input can carry huge extents).
