@@ -10,6 +10,8 @@
 
 #include "compiler/Import/Onnx/GraphImporter.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
@@ -56,10 +58,13 @@ SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
   return s;
 }
 
+/// The element count of `shape`, or -1 when it overflows int64 (a folded
+/// shape read from the model may hold anything).
 int64_t numElements(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape)
-    n *= d;
+    if (d < 0 || llvm::MulOverflow(n, d, n))
+      return -1;
   return n;
 }
 
@@ -118,10 +123,9 @@ std::optional<IntArray> evaluate(GraphImporter &g, StringRef op) {
         shape.push_back(1);
         continue;
       }
-      if (d < 0)
+      if (d < 0 || llvm::MulOverflow(known, d, known))
         return std::nullopt;
       shape.push_back(d);
-      known *= d;
     }
     if (infer >= 0) {
       if (known == 0 || (int64_t)x.data.size() % known)
