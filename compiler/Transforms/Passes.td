@@ -81,12 +81,18 @@ def InsertShapeChecksPass : Pass<"seqc-insert-shape-checks"> {
     prove:
     - linalg ops: every operand extent indexed by a plain loop dimension
       equals that loop's range; an extent indexed by a compound expression
-      (a convolution window `t * stride + k * dilation`) covers the
-      expression's largest value, unless some loop is empty;
+      that only grows with the loops (`c + sum(c_i * d_i)`, c_i >= 0, e.g. a
+      convolution window `t * stride + k * dilation`) covers the
+      expression's largest value, unless some loop is empty (other
+      expressions, such as GQA's `h floordiv g`, are not checked: such ops
+      need static sizes there);
     - `tensor.cast`: each dynamic source extent equals the static one;
     - `tensor.extract_slice` / `tensor.insert_slice`: the window lies inside
-      the tensor (and the inserted tensor has the window's sizes);
-    - `tensor.expand_shape`: each group's sizes multiply to the source extent;
+      the tensor (and, when no dimension is dropped, the inserted tensor has
+      the window's sizes);
+    - `tensor.expand_shape` / `tensor.reshape`: sizes non-negative, and their
+      exact (non-wrapping) product equals the source's extent or element
+      count;
     - `tensor.concat`: the extents off the concatenation axis agree.
     Checks that hold by construction fold away; `seqc-hoist-checks` then
     moves the rest to the function entry.
@@ -100,7 +106,7 @@ def InsertShapeChecksPass : Pass<"seqc-insert-shape-checks"> {
     ```mlir
     %d = tensor.dim %a, %c0 : tensor<?x4xf32>
     %ok = arith.cmpi eq, %c3, %d : index
-    seq.check %ok, shape "linalg.generic at m.seq:4:5: dimension 0 of operand 1 is 3, but operand 0 has {}" found %d64
+    seq.check %ok, shape "linalg.generic at m.seq:4:5: dimension 0 of operand 0 is {}, but must equal dimension 0 of operand 1 (3)" found %d64
     ```
   }];
   let dependentDialects = ["::seqc::seq::SeqDialect",
