@@ -12,6 +12,8 @@
 
 #include "llvm/Support/MathExtras.h"
 
+#include <limits>
+
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
@@ -182,20 +184,25 @@ std::optional<IntArray> evaluate(GraphImporter &g, StringRef op) {
         size(x.shape.begin(), x.shape.end());
     for (size_t i = 0; i < k; ++i) {
       int64_t a = axes[i] < 0 ? axes[i] + x.rank() : axes[i];
-      int64_t dim = x.shape[a], s = starts.data[i], e = ends.data[i],
-              st = steps[i];
-      if (a < 0 || a >= x.rank() || st == 0)
+      int64_t st = steps[i];
+      // Validate before indexing; INT64_MIN has no negation.
+      if (a < 0 || a >= x.rank() || st == 0 ||
+          st == std::numeric_limits<int64_t>::min())
         return std::nullopt;
+      int64_t dim = x.shape[a];
+      // Clamp first: a start or end near INT64_MIN plus dim must not wrap.
+      int64_t s = std::clamp<int64_t>(starts.data[i], -dim - 1, dim + 1);
+      int64_t e = std::clamp<int64_t>(ends.data[i], -dim - 1, dim + 1);
       if (s < 0) s += dim;
       if (e < 0) e += dim;
       if (st > 0) {
         s = std::clamp<int64_t>(s, 0, dim);
         e = std::clamp<int64_t>(e, 0, dim);
-        size[a] = std::max<int64_t>(0, (e - s + st - 1) / st);
+        size[a] = e > s ? 1 + (e - s - 1) / st : 0;
       } else {
         s = std::clamp<int64_t>(s, -1, dim - 1);
         e = std::clamp<int64_t>(e, -1, dim - 1);
-        size[a] = std::max<int64_t>(0, (s - e + (-st) - 1) / (-st));
+        size[a] = s > e ? 1 + (s - e - 1) / (-st) : 0;
       }
       begin[a] = s;
       step[a] = st;
