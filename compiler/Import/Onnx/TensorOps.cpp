@@ -11,6 +11,10 @@
 #include "compiler/Import/Onnx/GraphImporter.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
+
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
@@ -36,11 +40,17 @@ OpFoldResult foldedIndexOp(GraphImporter &g, char kind, OpFoldResult a,
                            OpFoldResult b) {
   std::optional<int64_t> ca = getConstantIntValue(a), cb = getConstantIntValue(b);
   if (ca && cb) {
+    // Folded only when exact; an overflowing size is left to the run-time
+    // arithmetic, whose results the shape and allocation checks vet.
+    int64_t r;
     switch (kind) {
-    case '+': return g.builder.getIndexAttr(*ca + *cb);
-    case '-': return g.builder.getIndexAttr(*ca - *cb);
-    case '*': return g.builder.getIndexAttr(*ca * *cb);
-    case '/': if (*cb != 0) return g.builder.getIndexAttr(*ca / *cb); break;
+    case '+': if (!llvm::AddOverflow(*ca, *cb, r)) return g.builder.getIndexAttr(r); break;
+    case '-': if (!llvm::SubOverflow(*ca, *cb, r)) return g.builder.getIndexAttr(r); break;
+    case '*': if (!llvm::MulOverflow(*ca, *cb, r)) return g.builder.getIndexAttr(r); break;
+    case '/':
+      if (*cb != 0 && !(*ca == std::numeric_limits<int64_t>::min() && *cb == -1))
+        return g.builder.getIndexAttr(*ca / *cb);
+      break;
     }
   }
   Value va = g.indexValue(a), vb = g.indexValue(b);
