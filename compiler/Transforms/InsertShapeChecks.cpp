@@ -36,10 +36,7 @@ namespace {
 class CheckBuilder {
 public:
   CheckBuilder(Operation *op) : b(op), loc(op->getLoc()) {
-    where = op->getName().getStringRef().str();
-    std::string at = seqc::seq::describeLocation(loc);
-    if (!at.empty())
-      where += " at " + at;
+    where = seqc::seq::describeOrigin(op->getName().getStringRef(), loc);
   }
 
   Value index(OpFoldResult size) {

@@ -64,10 +64,8 @@ OpFoldResult computeOutputLength(OpBuilder &b, Location loc, Value padded,
   // PyTorch: "Kernel size can't be greater than actual input size".
   Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, t,
                                      span);
-  std::string where = seq::describeLocation(loc);
   seq::createCheck(b, loc, fits, t,
-                   "seq.conv1d" + (where.empty() ? "" : " at " + where) +
-                       ": the (padded) input has {} steps, fewer than the "
+                   seq::describeOrigin("seq.conv1d", loc) + ": the (padded) input has {} steps, fewer than the "
                        "kernel's receptive field (dilation * (kernel - 1) + 1)",
                    seq::CheckKind::shape);
   Value last = arith::SubIOp::create(

@@ -70,25 +70,25 @@ struct EmbeddingToGeneric : OpRewritePattern<seq::EmbeddingOp> {
     Value rows = getValueOrCreateConstantIndexOp(rewriter, loc, rowCount);
     // An empty table has no row to clamp to: no lookup can be valid.
     if (std::optional<int64_t> n = getConstantIntValue(rowCount); !n || *n <= 0) {
-      std::string where = seq::describeLocation(loc);
       seq::createCheck(
           rewriter, loc,
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt, rows,
                                 arith::ConstantIndexOp::create(rewriter, loc, 0)),
           rows,
-          "seq.embedding" + (where.empty() ? "" : " at " + where) +
-              ": the table has {} rows; a lookup needs at least one",
+          seq::describeOrigin("seq.embedding", loc) + ": the table has {} rows; a lookup needs at least one",
           seq::CheckKind::shape);
     }
     bool wrap = op.getWrapNegative();
-    std::string range = "[0, ";
-    if (wrap)
-      range = "[-" + seq::formatSize(rowCount) + ", ";
+    // "[0, 10)", or in words when the table's size is dynamic.
+    std::string v = getConstantIntValue(rowCount)
+                        ? seq::formatSize(rowCount)
+                        : std::string("the table's rows");
+    std::string range = wrap ? "[-" + v + ", " + v + ")" : "[0, " + v + ")";
     std::string message = describeIndices(indices) + " {} is out of range " +
-                          range + seq::formatSize(rowCount) + ") (" +
-                          op->getName().getStringRef().str();
-    std::string where = seq::describeLocation(loc);
-    message += where.empty() ? ")" : " at " + where + ")";
+                          range + " (" +
+                          seq::describeOrigin(op->getName().getStringRef(),
+                                              loc) +
+                          ")";
     SmallVector<AffineExpr> indexExprs;
     for (int64_t i = 0; i < rank; ++i)
       indexExprs.push_back(getAffineDimExpr(i, ctx));

@@ -536,10 +536,9 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     Value rows = getValueOrCreateConstantIndexOp(b, loc, getDimSize(b, loc, lens, 0));
-    std::string where = describeLocation(loc);
-    std::string message = "sequence_lens holds {}, outside [0, T] (" +
-                          op->getName().getStringRef().str() +
-                          (where.empty() ? "" : " at " + where) + ")";
+    std::string message =
+        "sequence_lens holds {}, outside [0, T] (" +
+        describeOrigin(op->getName().getStringRef(), loc) + ")";
     scf::ForOp::create(
         b, loc, zero, rows, one, ValueRange{},
         [&](OpBuilder &nb, Location nl, Value row, ValueRange) {
@@ -572,9 +571,7 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
   /// (Expand(zeros[1, 3, H])) is an error instead of a silent slice.
   static void checkOperandShapes(OpBuilder &b, OpTy op) {
     Location loc = op.getLoc();
-    std::string where = describeLocation(loc);
-    std::string opName = op->getName().getStringRef().str() +
-                         (where.empty() ? "" : " at " + where);
+    std::string opName = describeOrigin(op->getName().getStringRef(), loc);
     Value x = op.getInput();
     bool batchMajor = op.isBatchMajor();
     auto attr = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };

@@ -50,6 +50,11 @@ static std::string describeLocationImpl(Location loc) {
       .Default([](Location) { return std::string(); });
 }
 
+std::string describeOrigin(llvm::StringRef name, Location loc) {
+  std::string where = describeLocation(loc);
+  return where.empty() ? name.str() : (name + " at " + where).str();
+}
+
 std::string formatSize(OpFoldResult size) {
   if (std::optional<int64_t> value = getConstantIntValue(size))
     return std::to_string(*value);

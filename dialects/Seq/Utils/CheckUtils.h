@@ -22,6 +22,10 @@ namespace seqc::seq {
 /// location says nothing useful.
 std::string describeLocation(mlir::Location loc);
 
+/// "NAME at WHERE" (or just NAME when the location says nothing): how a
+/// check message names the op or layer that relies on the checked fact.
+std::string describeOrigin(llvm::StringRef name, mlir::Location loc);
+
 /// A size for a message: its value when static, else "?" .
 std::string formatSize(mlir::OpFoldResult size);
 
