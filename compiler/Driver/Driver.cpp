@@ -329,7 +329,9 @@ int Compilation::run() {
   entry->setSymName(entries[0].function);
 
   PassManager pm(&context);
-  if (failed(buildCpuPipeline(pm, CpuPipelineOptions())))
+  CpuPipelineOptions pipelineOptions;
+  pipelineOptions.recurrenceChunkSteps = options.recurrenceChunkSteps;
+  if (failed(buildCpuPipeline(pm, pipelineOptions)))
     return fail("the CPU pipeline names an unregistered pass");
   if (failed(pm.run(*module)))
     return 1;

@@ -37,6 +37,8 @@ struct DriverOptions {
   std::string modelName;
   /// The model's entry function; empty: the module's only public function.
   std::string entry;
+  /// Time steps per input-projection GEMM of a recurrence (>= 1).
+  int64_t recurrenceChunkSteps = 64;
 };
 
 /// Parses an --emit value; returns false for an unknown one.

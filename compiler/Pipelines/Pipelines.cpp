@@ -35,7 +35,9 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   pm.addPass(createAddModelContextPass());
   // Recurrences first: their decomposition emits seq.linear and seq.scan,
   // which the next two conversions lower.
-  pm.addPass(seq::createDecomposeRecurrencesPass());
+  seq::DecomposeRecurrencesPassOptions decompose;
+  decompose.chunkSteps = options.recurrenceChunkSteps;
+  pm.addPass(seq::createDecomposeRecurrencesPass(decompose));
   pm.addPass(createConvertSeqToLinalgPass());
   pm.addPass(createConvertSeqScanToSCFPass());
   // Upstream aggregates the model may use directly (linalg.softmax).
@@ -103,7 +105,10 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
       "lower-affine,"
       "convert-math-to-llvm,"
       "convert-math-to-libm,"
-      "finalize-memref-to-llvm,"
+      // aligned_alloc keeps the allocated and aligned pointers equal, so
+      // the runtime hands a returned buffer to the caller instead of
+      // copying it (a T-sized output would otherwise exist twice).
+      "finalize-memref-to-llvm{use-aligned-alloc=1},"
       "convert-arith-to-llvm,"
       "convert-index-to-llvm,"
       "convert-func-to-llvm,"

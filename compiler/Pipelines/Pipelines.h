@@ -22,6 +22,10 @@ struct CpuPipelineOptions {
   /// Run canonicalization and CSE between the stages (off only to debug a
   /// stage in isolation).
   bool cleanup = true;
+  /// Time steps per input-projection GEMM of a recurrence
+  /// (seq-decompose-recurrences' chunk-steps): its temporaries hold
+  /// this many steps, whatever T is.
+  int64_t recurrenceChunkSteps = 64;
 };
 
 /// seq ops on tensors -> linalg and scf on memrefs: decomposes recurrences,

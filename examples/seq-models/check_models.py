@@ -4,7 +4,8 @@
 each output with PyTorch's (expected_<output>.npy) to 1e-4 of the output's
 scale. Needs numpy only.
 
-    check_models.py --seqc build/bin/seqc --seq-run build/bin/seq-run [NAME...]
+    check_models.py --seqc build/bin/seqc --seq-run build/bin/seq-run \
+        [--seqc-flag=--recurrence-chunk-steps=2 ...] [NAME...]
 """
 
 import argparse
@@ -19,11 +20,11 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def check(name, seqc, seq_run, work):
+def check(name, seqc, seq_run, work, flags=()):
     folder = os.path.join(HERE, name)
     lib = os.path.join(work, name + ".so")
     cmd = [seqc, os.path.join(folder, name + ".seq"), "--emit=shared",
-           "-o", os.path.join(work, name)]
+           "-o", os.path.join(work, name)] + list(flags)
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         return "seqc failed:\n" + r.stderr
@@ -66,6 +67,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seqc", required=True)
     parser.add_argument("--seq-run", required=True)
+    parser.add_argument("--seqc-flag", action="append", default=[],
+                        help="an extra seqc option (repeatable)")
     parser.add_argument("names", nargs="*")
     args = parser.parse_args()
     names = args.names or sorted(
@@ -74,7 +77,8 @@ def main():
     failures = 0
     with tempfile.TemporaryDirectory() as work:
         for name in names:
-            problem = check(name, args.seqc, args.seq_run, work)
+            problem = check(name, args.seqc, args.seq_run, work,
+                            args.seqc_flag)
             print(("FAIL " if problem else "ok   ") + name, flush=True)
             if problem:
                 print("  " + problem.replace("\n", "\n  "), flush=True)

@@ -3,8 +3,8 @@
 
 Each seed draws one random configuration of seq.rnn / seq.lstm / seq.gru /
 seq.attention / seq.conv1d (directions, layouts, lengths including T = 0
-and 1, batch 1-3, heads, GQA, masks of every rank and dtype, causal
-alignments, windows, dilations, strides, groups, padding, sequence lengths,
+and 1, recurrences split into chunks of 1-3 steps, batch 1-3, heads, GQA,
+masks of every rank and dtype, causal alignments, windows, dilations, strides, groups, padding, sequence lengths,
 initial states, peepholes, projections, clip...), random inputs, and the
 expected outputs from the independent NumPy reference
 (reference/seq_reference.py). The model is written, compiled and run
@@ -47,7 +47,7 @@ def recurrence_case(rng, op):
     direction = rng.choice(["forward", "reverse", "bidirectional"])
     D = 2 if direction == "bidirectional" else 1
     layout = int(rng.integers(0, 2))
-    T, B = int(rng.choice([0, 1, 2, 3, 5])), int(rng.integers(1, 4))
+    T, B = int(rng.choice([0, 1, 2, 3, 5, 9])), int(rng.integers(1, 4))
     I, H = int(rng.integers(1, 5)), int(rng.integers(1, 5))
     G = RECURRENT_GATES[op]
     x = randn(rng, *((B, T, I) if layout else (T, B, I)), scale=1.0)
@@ -180,6 +180,17 @@ def describe(op, inputs, attrs):
     return "%s %s %s" % (op, json.dumps(attrs, sort_keys=True), shapes)
 
 
+def compile_flags(seed, op):
+    """Recurrences run in chunks of a few steps as often as in one chunk, so
+    that chunk boundaries (partial last chunks, reverse chunk order, lengths
+    ending inside a chunk) are crossed. A separate generator: the case
+    itself does not depend on it."""
+    if op not in RECURRENT_GATES:
+        return []
+    chunk = int(np.random.default_rng([seed, 1]).choice([1, 2, 3, 64]))
+    return ["--recurrence-chunk-steps=%d" % chunk]
+
+
 def run_seed(seed, args, work):
     op, inputs, attrs, outs, expect_error = make_case(seed)
     case_dir = os.path.join(work, "seed%d" % seed)
@@ -199,7 +210,8 @@ def run_seed(seed, args, work):
         f.write(run_fixtures.build_model(case, inputs))
     base = os.path.join(case_dir, "model")
     compiled = subprocess.run([args.seqc, model_path, "--emit=shared", "-o",
-                               base], capture_output=True, text=True)
+                               base] + compile_flags(seed, op),
+                              capture_output=True, text=True)
     if compiled.returncode != 0:
         return ["seqc failed:\n" + compiled.stderr.strip()]
     out_dir = os.path.join(case_dir, "out")
@@ -241,7 +253,8 @@ def main():
         if failures:
             failed += 1
             op, inputs, attrs, _, _ = make_case(seed)
-            print("FAIL seed %d: %s" % (seed, describe(op, inputs, attrs)))
+            print("FAIL seed %d: %s %s" % (seed, describe(op, inputs, attrs),
+                                           " ".join(compile_flags(seed, op))))
             for f in failures:
                 print("    " + f.replace("\n", "\n    "))
             print("    reproduce: %s --seqc %s --seq-run %s --seed %d" %

@@ -1,6 +1,6 @@
 // RUN: seq-opt %s --seqc-seq-to-loops | FileCheck %s
 
-// The time loop of a full-sequence run allocates nothing and checks
+// The time loops of a full-sequence run allocate nothing and check
 // nothing: carried states are updated in place, temporaries of
 // loop-invariant size are allocated once before the loop, and every shape
 // check sits at the entry. Dynamic T and B, a projected LSTM with sequence
@@ -12,11 +12,21 @@
 // CHECK: scf.for
 // CHECK: seq.check {{.*}}, value "sequence_lens holds {}
 // CHECK: {{^    }$}}
-// The LSTM's time loop, then the GRU's.
+// The loop over whole chunks of 64 steps, where the LSTM layer and the GRU
+// layer it feeds run chunk by chunk (their time loops nested in it): its
+// temporaries have a static step count, so nothing in it allocates.
 // CHECK: scf.for
 // CHECK-NOT: memref.alloc
 // CHECK-NOT: seq.check
+// CHECK: scf.for %{{.+}} = %c0 to %c64
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: seq.check
+// CHECK: scf.for %{{.+}} = %c0 to %c64
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: seq.check
 // CHECK: {{^    }$}}
+// The remaining T mod 64 steps after it, in step loops that allocate
+// nothing either.
 // CHECK: scf.for
 // CHECK-NOT: memref.alloc
 // CHECK-NOT: seq.check

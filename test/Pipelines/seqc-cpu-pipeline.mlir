@@ -23,7 +23,7 @@
 // LLVM-NOT: scf.
 // LLVM-NOT: memref.
 // LLVM-NOT: seq.
-// LLVM: llvm.call @malloc
+// LLVM: llvm.call @aligned_alloc
 // LLVM: llvm.call @free
 // LLVM-NOT: memrefCopy
 func.func @hybrid(%x: tensor<?x1x4xf32>) -> tensor<?x1x8xf32> {

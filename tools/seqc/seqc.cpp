@@ -47,6 +47,12 @@ int main(int argc, char **argv) {
   cl::opt<std::string> entry(
       "entry", cl::desc("The model function (default: the only public one)"),
       cl::cat(category));
+  cl::opt<int64_t> recurrenceChunkSteps(
+      "recurrence-chunk-steps",
+      cl::desc("Time steps whose input projection a recurrence computes as "
+               "one matrix product (default 64): its temporaries hold this "
+               "many steps whatever the sequence length"),
+      cl::init(64), cl::value_desc("N"), cl::cat(category));
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
                               "seqc: compile sequence models to native code\n");
@@ -60,6 +66,13 @@ int main(int argc, char **argv) {
   options.externalWeights = externalWeights;
   options.modelName = name;
   options.entry = entry;
+  if (recurrenceChunkSteps < 1) {
+    llvm::errs() << "seqc: error: --recurrence-chunk-steps must be at least "
+                    "1, got "
+                 << recurrenceChunkSteps << "\n";
+    return 1;
+  }
+  options.recurrenceChunkSteps = recurrenceChunkSteps;
   if (!emit.empty() && !seqc::parseEmitKind(emit, options.emit)) {
     llvm::errs() << "seqc: error: unknown --emit kind '" << emit
                  << "' (mlir, lowered, llvm, asm, obj, header, shared)\n";

@@ -250,6 +250,8 @@ std::optional<SmallVector<OpFoldResult>> GraphImporter::intsInput(unsigned i) {
   // millions of elements into attributes one by one would take minutes).
   if (v->constant && v->constant.getElementType().isInteger(64) &&
       v->constant.getType().getRank() <= 1 &&
+      v->constant.getType().hasStaticShape() &&
+      v->constant.getNumElements() >= 0 &&
       v->constant.getNumElements() <= kMaxShapeVectorLength) {
     SmallVector<OpFoldResult> out;
     for (int64_t x : v->constant.getValues<int64_t>())

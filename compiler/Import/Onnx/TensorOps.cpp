@@ -308,6 +308,14 @@ LogicalResult importConstantOfShape(GraphImporter &g) {
     g.nodeError() << "the shape operand must be a known integer vector";
     return failure();
   }
+  // ONNX: every value of the shape is >= 0 (a negative one at run time is
+  // caught by the allocation-size check).
+  for (auto [index, d] : llvm::enumerate(*shape))
+    if (std::optional<int64_t> c = getConstantIntValue(d); c && *c < 0) {
+      g.nodeError() << "shape value " << index << " is " << *c
+                    << "; every value must be >= 0";
+      return failure();
+    }
   Attribute fill = g.builder.getF32FloatAttr(0.0f);
   if (const auto *a = g.attr("value")) {
     FailureOr<DenseElementsAttr> attr = g.convertTensor(a->t(), true);
@@ -641,7 +649,9 @@ LogicalResult importConcat(GraphImporter &g) {
   unsigned n = g.node->input_size();
   bool allInts = n > 0;
   int64_t length = 0;
-  for (unsigned i = 0; i < n && allInts; ++i) {
+  // Stops at the cap: a node may list the same vector thousands of times.
+  for (unsigned i = 0; i < n && allInts && length <= kMaxShapeVectorLength;
+       ++i) {
     allInts &= isSymbolicInt(g.input(i)) && !isScalarInt(g.input(i));
     if (allInts)
       length += g.intsInput(i)->size();

@@ -12,12 +12,14 @@
 #include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 namespace seqc::seq {
 #define GEN_PASS_DEF_DECOMPOSERECURRENCESPASS
@@ -37,10 +39,10 @@ struct EpilogueInput {
   Broadcast broadcast;
 };
 
-/// The per-op facts every cell needs, with the input already time-major.
+/// The per-op facts every cell needs.
 struct RecurrenceContext {
   Location loc;
-  Value x; // [T, B, I]
+  Value x; // [T, B, I], or [B, T, I] when batchMajor
   Type elementType;
   int64_t hidden;
   std::optional<float> clip;
@@ -51,10 +53,16 @@ struct RecurrenceContext {
   /// Activation `slot` of direction `dir`.
   std::function<ActivationAttr(unsigned dir, unsigned slot)> activation;
 
-  OpFoldResult steps(OpBuilder &b) const { return getDimSize(b, loc, x, 0); }
-  OpFoldResult batch(OpBuilder &b) const { return getDimSize(b, loc, x, 1); }
+  int64_t timeDim() const { return batchMajor ? 1 : 0; }
+  int64_t batchDim() const { return batchMajor ? 0 : 1; }
+  OpFoldResult steps(OpBuilder &b) const {
+    return getDimSize(b, loc, x, timeDim());
+  }
+  OpFoldResult batch(OpBuilder &b) const {
+    return getDimSize(b, loc, x, batchDim());
+  }
   int64_t staticBatch() const {
-    return cast<RankedTensorType>(x.getType()).getDimSize(1);
+    return cast<RankedTensorType>(x.getType()).getDimSize(batchDim());
   }
   RankedTensorType stateType(int64_t size) const {
     return RankedTensorType::get({staticBatch(), size}, elementType);
@@ -446,12 +454,25 @@ std::pair<Value, Value> splitBias(OpBuilder &b, Location loc, Value bias,
   return {wb, rb};
 }
 
-/// Assembles the per-direction outputs into the op's results.
-Value assembleSequence(OpBuilder &b, Location loc, const RecurrenceContext &ctx,
-                       Type resultType, ArrayRef<Value> perDirection) {
-  // Per direction: [T, B, Hout]. Result: [T, D, B, Hout] or [B, T, D, Hout].
-  Value first = perDirection.front();
-  int64_t hOut = cast<RankedTensorType>(first.getType()).getDimSize(2);
+/// Time steps [t0, t0 + length) of the input, time-major: [length, B, I].
+Value extractInputChunk(OpBuilder &b, Location loc,
+                        const RecurrenceContext &ctx, OpFoldResult t0,
+                        OpFoldResult length) {
+  SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes = {getDimSize(b, loc, ctx.x, 0),
+                                     getDimSize(b, loc, ctx.x, 1),
+                                     getDimSize(b, loc, ctx.x, 2)};
+  SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+  offsets[ctx.timeDim()] = t0;
+  sizes[ctx.timeDim()] = length;
+  Value chunk =
+      tensor::ExtractSliceOp::create(b, loc, ctx.x, offsets, sizes, strides);
+  return ctx.batchMajor ? createTranspose(b, loc, chunk, {1, 0, 2}) : chunk;
+}
+
+/// The op's `y` before any step ran: [T, D, B, Hout] or [B, T, D, Hout].
+Value createSequenceResult(OpBuilder &b, Location loc,
+                           const RecurrenceContext &ctx, int64_t hOut) {
   SmallVector<OpFoldResult> sizes;
   if (ctx.batchMajor)
     sizes = {ctx.batch(b), ctx.steps(b), b.getIndexAttr(ctx.numDirections),
@@ -459,13 +480,26 @@ Value assembleSequence(OpBuilder &b, Location loc, const RecurrenceContext &ctx,
   else
     sizes = {ctx.steps(b), b.getIndexAttr(ctx.numDirections), ctx.batch(b),
              b.getIndexAttr(hOut)};
-  Value result = createEmptyTensor(b, loc, sizes, ctx.elementType);
-  for (auto [dir, y] : llvm::enumerate(perDirection)) {
-    Value source = ctx.batchMajor ? createTranspose(b, loc, y, {1, 0, 2}) : y;
-    result = insertIndexAlong(b, loc, source, result, ctx.batchMajor ? 2 : 1,
-                              b.getIndexAttr(dir));
-  }
-  return castIfNeeded(b, loc, result, resultType);
+  return createEmptyTensor(b, loc, sizes, ctx.elementType);
+}
+
+/// Stores a chunk's outputs ([length, B, Hout], steps from t0) into `y` at
+/// direction `dir`, in the op's layout.
+Value insertOutputChunk(OpBuilder &b, Location loc,
+                        const RecurrenceContext &ctx, Value chunk, Value y,
+                        OpFoldResult t0, int64_t dir) {
+  Value source = ctx.batchMajor ? createTranspose(b, loc, chunk, {1, 0, 2})
+                                : chunk;
+  int64_t dirDim = ctx.batchMajor ? 2 : 1;
+  SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes, strides(4, b.getIndexAttr(1));
+  offsets[ctx.timeDim()] = t0;
+  offsets[dirDim] = b.getIndexAttr(dir);
+  for (int64_t i = 0, sourceDim = 0; i < 4; ++i)
+    sizes.push_back(i == dirDim ? OpFoldResult(b.getIndexAttr(1))
+                                : getDimSize(b, loc, source, sourceDim++));
+  return tensor::InsertSliceOp::create(b, loc, source, y, offsets, sizes,
+                                       strides);
 }
 
 Value assembleState(OpBuilder &b, Location loc, const RecurrenceContext &ctx,
@@ -487,17 +521,25 @@ Value assembleState(OpBuilder &b, Location loc, const RecurrenceContext &ctx,
   return castIfNeeded(b, loc, result, resultType);
 }
 
-/// Shared driver: normalizes the input, loops over directions, emits the
-/// input GEMM and the scan, and returns the per-direction
-/// {outputs, final states...}.
+using StepFn = std::function<SmallVector<Value>(
+    OpBuilder &, Location, const StepEmitter &, const DirectionOperands &,
+    Value xw, ValueRange carried)>;
+
+/// One recurrence as the chunk loop needs it, whatever its cell.
+struct Stage {
+  Operation *op;
+  RecurrenceContext ctx;
+  /// Width of each carried state (h first: its width is y's).
+  SmallVector<int64_t> stateSizes;
+  std::function<DirectionOperands(OpBuilder &, int64_t dir)> gather;
+  StepFn stepFn;
+  /// Emits the run-time checks of the op's operand shapes and lengths.
+  std::function<void(OpBuilder &)> emitChecks;
+};
+
+/// The per-cell facts, shared by the three ops through OpTy.
 template <typename OpTy>
-struct DecomposeRecurrence : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
-
-  using StepFn = std::function<SmallVector<Value>(
-      OpBuilder &, Location, const StepEmitter &, const DirectionOperands &,
-      Value xw, ValueRange carried)>;
-
+struct RecurrenceTraits {
   /// The operands every cell has, sliced for direction `dir`: W, R, the
   /// biases (Rb folded into the input GEMM's bias unless
   /// `keepRecurrentBias`) and initial_h.
@@ -621,158 +663,401 @@ struct DecomposeRecurrence : OpRewritePattern<OpTy> {
     }
   }
 
-  /// Runs the common skeleton; `stateSizes` gives each carried state's
-  /// width, `gatherDirection` picks the direction's operands.
-  LogicalResult
-  decompose(OpTy op, PatternRewriter &rewriter, ArrayRef<int64_t> stateSizes,
-            function_ref<DirectionOperands(OpBuilder &, int64_t)> gather,
-            StepFn stepFn) const {
-    Location loc = op.getLoc();
-    bool batchMajor = op.isBatchMajor();
-    Value x = op.getInput();
-    if (batchMajor)
-      x = createTranspose(rewriter, loc, x, {1, 0, 2});
-    RecurrenceContext ctx{
-        loc,
-        x,
-        cast<RankedTensorType>(x.getType()).getElementType(),
+  static RecurrenceContext context(OpTy op) {
+    return RecurrenceContext{
+        op.getLoc(),
+        op.getInput(),
+        cast<RankedTensorType>(op.getInput().getType()).getElementType(),
         static_cast<int64_t>(op.getHiddenSize()),
         op.getClip() ? std::optional<float>(op.getClip()->convertToFloat())
                      : std::nullopt,
         op.getSequenceLens(),
-        batchMajor,
+        op.isBatchMajor(),
         op.getNumDirections(),
         op.getDirection(),
         [op](unsigned dir, unsigned slot) mutable {
           return op.getActivation(dir, slot);
         }};
+  }
 
-    checkOperandShapes(rewriter, op);
-    if (ctx.sequenceLens)
-      checkSequenceLengths(rewriter, op, ctx);
+  static Stage stage(OpTy op, SmallVector<int64_t> stateSizes,
+                     std::function<DirectionOperands(OpBuilder &, int64_t)> gather,
+                     StepFn stepFn) {
+    Stage s{op, context(op), std::move(stateSizes), std::move(gather),
+            std::move(stepFn), nullptr};
+    s.emitChecks = [op, ctx = s.ctx](OpBuilder &b) mutable {
+      checkOperandShapes(b, op);
+      if (ctx.sequenceLens)
+        checkSequenceLengths(b, op, ctx);
+    };
+    return s;
+  }
+};
 
-    SmallVector<Value> outputs;
-    SmallVector<SmallVector<Value>> finals(stateSizes.size());
-    for (int64_t dir = 0; dir < ctx.numDirections; ++dir) {
-      DirectionOperands operands = gather(rewriter, dir);
-      Value xw = createLinear(rewriter, loc, x, operands.w, operands.inputBias);
+FailureOr<Stage> describeRnn(RnnOp op) {
+  using Traits = RecurrenceTraits<RnnOp>;
+  int64_t hs = op.getHiddenSize();
+  return Traits::stage(
+      op, {hs},
+      [op, hs](OpBuilder &b, int64_t dir) {
+        return Traits::gatherCommon(b, op, dir, hs, /*keepRecurrentBias=*/false);
+      },
+      [](OpBuilder &b, Location l, const StepEmitter &emit,
+         const DirectionOperands &d, Value xw, ValueRange carried) {
+        return emitRnnStep(b, l, emit, d.r, xw, carried);
+      });
+}
 
-      SmallVector<Value> inits;
-      for (auto [index, size] : llvm::enumerate(stateSizes)) {
-        RankedTensorType type = ctx.stateType(size);
-        Value init = operands.initialStates[index];
-        if (init) {
-          inits.push_back(castIfNeeded(rewriter, loc, init, type));
-          continue;
-        }
-        SmallVector<Value> dynamic;
-        if (type.isDynamicDim(0))
-          dynamic.push_back(
-              getValueOrCreateConstantIndexOp(rewriter, loc, ctx.batch(rewriter)));
-        inits.push_back(createFilledTensor(rewriter, loc, type, dynamic, 0.0));
-      }
-      int64_t hOut = stateSizes.front();
-      Value outInit = createEmptyTensor(
-          rewriter, loc,
-          {ctx.steps(rewriter), ctx.batch(rewriter), rewriter.getIndexAttr(hOut)},
-          ctx.elementType);
-      auto scan = ScanOp::create(
-          rewriter, loc, inits, ValueRange{xw}, ValueRange{outInit},
-          ctx.isReverse(dir),
-          [&](OpBuilder &b, Location l, Value step, ValueRange carried,
-              ValueRange slices) {
-            StepEmitter emit{ctx, dir, step};
-            SmallVector<Value> next =
-                stepFn(b, l, emit, operands, slices[0], carried);
-            YieldOp::create(b, l, next);
-          });
-      outputs.push_back(scan.getOutputs()[0]);
-      for (unsigned i = 0; i < stateSizes.size(); ++i)
-        finals[i].push_back(scan.getFinalStates()[i]);
+FailureOr<Stage> describeLstm(LstmOp op) {
+  using Traits = RecurrenceTraits<LstmOp>;
+  int64_t hs = op.getHiddenSize();
+  int64_t hOut = hs;
+  if (Value projection = op.getProjection()) {
+    hOut = cast<RankedTensorType>(projection.getType()).getDimSize(1);
+    if (ShapedType::isDynamic(hOut))
+      return failure(); // reported by the pass
+  }
+  return Traits::stage(
+      op, {hOut, hs},
+      [op, hs](OpBuilder &b, int64_t dir) mutable {
+        Location loc = op.getLoc();
+        DirectionOperands d =
+            Traits::gatherCommon(b, op, dir, 4 * hs, /*keepRecurrentBias=*/false);
+        d.peepholes = sliceDirection(b, loc, op.getPeepholes(), dir);
+        d.projection = sliceDirection(b, loc, op.getProjection(), dir);
+        d.initialStates.push_back(sliceDirection(
+            b, loc, op.getInitialC(), dir, op.isBatchMajor() ? 1 : 0));
+        return d;
+      },
+      [op](OpBuilder &b, Location l, const StepEmitter &emit,
+           const DirectionOperands &d, Value xw, ValueRange carried) {
+        return emitLstmStep(b, l, emit, op, d.r, d.peepholes, d.projection,
+                            xw, carried);
+      });
+}
+
+FailureOr<Stage> describeGru(GruOp op) {
+  using Traits = RecurrenceTraits<GruOp>;
+  int64_t hs = op.getHiddenSize();
+  bool linearBeforeReset = op.getLinearBeforeReset();
+  return Traits::stage(
+      op, {hs},
+      [op, hs, linearBeforeReset](OpBuilder &b, int64_t dir) {
+        // Rb_h must stay inside r * (...) when the reset gate applies after
+        // the product; otherwise every recurrent bias folds into the input
+        // GEMM.
+        return Traits::gatherCommon(b, op, dir, 3 * hs,
+                                    /*keepRecurrentBias=*/linearBeforeReset);
+      },
+      [linearBeforeReset](OpBuilder &b, Location l, const StepEmitter &emit,
+                          const DirectionOperands &d, Value xw,
+                          ValueRange carried) {
+        return emitGruStep(b, l, emit, linearBeforeReset, d.r, d.recurrentBias,
+                           xw, carried);
+      });
+}
+
+FailureOr<Stage> describeStage(Operation *op) {
+  if (auto rnn = dyn_cast<RnnOp>(op))
+    return describeRnn(rnn);
+  if (auto lstm = dyn_cast<LstmOp>(op))
+    return describeLstm(lstm);
+  if (auto gru = dyn_cast<GruOp>(op))
+    return describeGru(gru);
+  return failure();
+}
+
+bool isRecurrence(Operation *op) { return isa_and_nonnull<RnnOp, LstmOp, GruOp>(op); }
+
+/// Users of `value` that are not tensor.dim (which the replacement answers).
+bool hasDataUsers(Value value) {
+  return llvm::any_of(value.getUsers(),
+                      [](Operation *user) { return !isa<tensor::DimOp>(user); });
+}
+
+/// The next layer of `producer` when its whole `y` is read only by that
+/// layer: both single-direction forward, the same layout, and y reaching
+/// the next layer's input through the collapse that drops its directions
+/// dimension. Null otherwise.
+Operation *getNextLayer(Operation *producer) {
+  Value y = producer->getResult(0);
+  auto yType = cast<RankedTensorType>(y.getType());
+  RecurrenceContext ctx = *llvm::TypeSwitch<Operation *, std::optional<RecurrenceContext>>(producer)
+      .Case<RnnOp, LstmOp, GruOp>([](auto op) {
+        return RecurrenceTraits<decltype(op)>::context(op);
+      })
+      .Default([](Operation *) { return std::nullopt; });
+  if (ctx.numDirections != 1 || ctx.direction != Direction::forward)
+    return nullptr;
+  tensor::CollapseShapeOp collapse;
+  for (Operation *user : y.getUsers()) {
+    if (isa<tensor::DimOp>(user))
+      continue;
+    if (collapse || !(collapse = dyn_cast<tensor::CollapseShapeOp>(user)))
+      return nullptr;
+  }
+  if (!collapse || yType.getRank() != 4)
+    return nullptr;
+  // The merged pair must contain the directions dimension.
+  int64_t directionsDim = ctx.batchMajor ? 2 : 1;
+  bool dropsDirections = false;
+  for (const ReassociationIndices &group : collapse.getReassociationIndices())
+    if (group.size() == 2 && llvm::is_contained(group, directionsDim))
+      dropsDirections = true;
+  if (!dropsDirections)
+    return nullptr;
+  Operation *consumer = nullptr;
+  for (OpOperand &use : collapse->getUses()) {
+    if (isa<tensor::DimOp>(use.getOwner()))
+      continue;
+    if (consumer || use.getOperandNumber() != 0 || !isRecurrence(use.getOwner()))
+      return nullptr;
+    consumer = use.getOwner();
+  }
+  if (!consumer || consumer->getBlock() != producer->getBlock())
+    return nullptr;
+  FailureOr<Stage> next = describeStage(consumer);
+  if (failed(next) || next->ctx.numDirections != 1 ||
+      next->ctx.direction != Direction::forward ||
+      next->ctx.batchMajor != ctx.batchMajor)
+    return nullptr;
+  return consumer;
+}
+
+Operation *getFusableConsumer(Operation *producer);
+
+/// The last op of the chain `op` belongs to (where the chain is emitted).
+Operation *getChainRoot(Operation *op) {
+  while (Operation *consumer = getFusableConsumer(op))
+    op = consumer;
+  return op;
+}
+
+/// The next layer, when `producer` can run in the same chunk loop as it (a
+/// stacked RNN). The chain's loop is emitted at its last op, so every
+/// other use of the producer's final states must come after that op.
+Operation *getFusableConsumer(Operation *producer) {
+  Operation *consumer = getNextLayer(producer);
+  if (!consumer)
+    return nullptr;
+  Operation *root = getChainRoot(consumer);
+  Block *block = root->getBlock();
+  for (Value state : producer->getResults().drop_front())
+    for (Operation *user : state.getUsers()) {
+      Operation *ancestor = block->findAncestorOpInBlock(*user);
+      if (!ancestor || !root->isBeforeInBlock(ancestor))
+        return nullptr;
     }
+  return consumer;
+}
 
-    SmallVector<Value> results = {
-        assembleSequence(rewriter, loc, ctx, op->getResult(0).getType(),
-                         outputs)};
-    for (unsigned i = 0; i < stateSizes.size(); ++i)
-      results.push_back(assembleState(rewriter, loc, ctx,
-                                      op->getResult(1 + i).getType(),
-                                      finals[i]));
-    rewriter.replaceOp(op, results);
+/// Rewrites a chain of recurrences — one op, or stacked single-direction
+/// forward layers — into, per direction, one scf.for over chunks of
+/// `chunkSteps` steps. The pattern is rooted at the chain's last op.
+struct DecomposeRecurrenceChain : RewritePattern {
+  DecomposeRecurrenceChain(MLIRContext *context, int64_t chunkSteps)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context),
+        chunkSteps(chunkSteps) {}
+
+  LogicalResult matchAndRewrite(Operation *root,
+                                PatternRewriter &rewriter) const override {
+    if (!isRecurrence(root))
+      return failure();
+    if (getFusableConsumer(root))
+      return rewriter.notifyMatchFailure(root, "runs in its consumer's loop");
+    SmallVector<Operation *> ops = {root};
+    while (true) {
+      Value input = ops.front()->getOperand(0);
+      auto collapse = input.getDefiningOp<tensor::CollapseShapeOp>();
+      Operation *producer =
+          collapse ? collapse.getSrc().getDefiningOp() : nullptr;
+      if (!isRecurrence(producer) || getFusableConsumer(producer) != ops.front())
+        break;
+      ops.insert(ops.begin(), producer);
+    }
+    SmallVector<Stage, 2> stages;
+    for (Operation *op : ops) {
+      FailureOr<Stage> stage = describeStage(op);
+      if (failed(stage))
+        return rewriter.notifyMatchFailure(op, "cannot be decomposed");
+      stages.push_back(std::move(*stage));
+    }
+    // Insert after the last op: every operand of the chain is defined.
+    rewriter.setInsertionPoint(root);
+    for (Stage &stage : stages)
+      stage.emitChecks(rewriter);
+    decompose(stages, rewriter);
     return success();
   }
-};
 
-struct DecomposeRnn : DecomposeRecurrence<RnnOp> {
-  using DecomposeRecurrence<RnnOp>::DecomposeRecurrence;
-  LogicalResult matchAndRewrite(RnnOp op,
-                                PatternRewriter &rewriter) const override {
-    int64_t hs = op.getHiddenSize();
-    return decompose(
-        op, rewriter, {hs},
-        [&](OpBuilder &b, int64_t dir) {
-          return gatherCommon(b, op, dir, hs, /*keepRecurrentBias=*/false);
-        },
-        [](OpBuilder &b, Location l, const StepEmitter &emit,
-           const DirectionOperands &d, Value xw, ValueRange carried) {
-          return emitRnnStep(b, l, emit, d.r, xw, carried);
-        });
-  }
-};
+  /// Emits the chunk loops of `stages` (several only when each is a
+  /// single-direction forward recurrence feeding the next) and replaces
+  /// their results.
+  void decompose(ArrayRef<Stage> stages, PatternRewriter &rewriter) const {
+    const Stage &first = stages.front(), &last = stages.back();
+    const RecurrenceContext &ctx = last.ctx;
+    Location loc = last.op->getLoc();
 
-struct DecomposeLstm : DecomposeRecurrence<LstmOp> {
-  using DecomposeRecurrence<LstmOp>::DecomposeRecurrence;
-  LogicalResult matchAndRewrite(LstmOp op,
-                                PatternRewriter &rewriter) const override {
-    int64_t hs = op.getHiddenSize();
-    int64_t hOut = hs;
-    if (Value projection = op.getProjection()) {
-      hOut = cast<RankedTensorType>(projection.getType()).getDimSize(1);
-      if (ShapedType::isDynamic(hOut))
-        return rewriter.notifyMatchFailure(op, "projection size is dynamic");
+    // The steps run in chunks of `chunkSteps`: per chunk and layer, the
+    // input projection of the chunk's steps (one GEMM of chunkSteps * B
+    // rows) and the scan over them, the next layer reading the chunk the
+    // previous one just produced. Temporaries are then bounded by the
+    // chunk, not by T, and the projected chunk is still in cache when the
+    // scan reads it. A `y` nobody reads is not stored at all.
+    int64_t hOut = last.stateSizes.front();
+    bool storeOutputs = hasDataUsers(last.op->getResult(0));
+    Value y = storeOutputs ? createSequenceResult(rewriter, loc, ctx, hOut)
+                           : Value();
+    MLIRContext *mlirCtx = rewriter.getContext();
+    AffineExpr s0 = getAffineSymbolExpr(0, mlirCtx);
+    AffineExpr s1 = getAffineSymbolExpr(1, mlirCtx);
+    int64_t k = chunkSteps;
+    OpFoldResult steps = first.ctx.steps(rewriter);
+    // Whole chunks in the loop, so that its temporaries have a static
+    // number of steps (allocated once, before the loop); the remaining
+    // T mod chunkSteps steps after it, or before it for a reverse direction.
+    OpFoldResult fullChunks = affine::makeComposedFoldedAffineApply(
+        rewriter, loc, s0.floorDiv(k), {steps});
+    OpFoldResult remainderStart = affine::makeComposedFoldedAffineApply(
+        rewriter, loc, s0.floorDiv(k) * k, {steps});
+    OpFoldResult remainder = affine::makeComposedFoldedAffineApply(
+        rewriter, loc, s0 % k, {steps});
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+
+    // finals[stage][state][dir]
+    SmallVector<SmallVector<SmallVector<Value>>> finals;
+    for (const Stage &stage : stages)
+      finals.emplace_back(stage.stateSizes.size());
+    for (int64_t dir = 0; dir < ctx.numDirections; ++dir) {
+      SmallVector<DirectionOperands> operands;
+      SmallVector<Value> carried;
+      for (const Stage &stage : stages) {
+        operands.push_back(stage.gather(rewriter, dir));
+        for (auto [index, size] : llvm::enumerate(stage.stateSizes)) {
+          RankedTensorType type = stage.ctx.stateType(size);
+          if (Value init = operands.back().initialStates[index]) {
+            carried.push_back(castIfNeeded(rewriter, loc, init, type));
+            continue;
+          }
+          SmallVector<Value> dynamic;
+          if (type.isDynamicDim(0))
+            dynamic.push_back(getValueOrCreateConstantIndexOp(
+                rewriter, loc, stage.ctx.batch(rewriter)));
+          carried.push_back(
+              createFilledTensor(rewriter, loc, type, dynamic, 0.0));
+        }
+      }
+      if (storeOutputs)
+        carried.push_back(y);
+      // Several stages are all forward (getFusableConsumer).
+      bool reverse = ctx.isReverse(dir);
+
+      // Steps [t0, t0 + length) of every stage: returns the next carried
+      // values (the stages' states, then y when stored).
+      auto emitChunk = [&](OpBuilder &b, OpFoldResult t0, OpFoldResult length,
+                           ValueRange current) {
+        Value t0Value = getValueOrCreateConstantIndexOp(b, loc, t0);
+        Value input = extractInputChunk(b, loc, first.ctx, t0, length);
+        SmallVector<Value> next;
+        unsigned stateOffset = 0;
+        for (auto [index, stage] : llvm::enumerate(stages)) {
+          const DirectionOperands &ops = operands[index];
+          unsigned n = stage.stateSizes.size();
+          Location l = stage.op->getLoc();
+          Value xw = createLinear(b, l, input, ops.w, ops.inputBias);
+          bool isLast = index + 1 == stages.size();
+          bool needOutputs = !isLast || storeOutputs;
+          int64_t width = stage.stateSizes.front();
+          SmallVector<Value> outs;
+          if (needOutputs)
+            outs.push_back(createEmptyTensor(
+                b, l, {length, stage.ctx.batch(b), b.getIndexAttr(width)},
+                stage.ctx.elementType));
+          auto scan = ScanOp::create(
+              b, l, current.slice(stateOffset, n), ValueRange{xw}, outs,
+              reverse,
+              [&](OpBuilder &nb, Location nl, Value step, ValueRange states,
+                  ValueRange slices) {
+                Value globalStep = arith::AddIOp::create(nb, nl, t0Value, step);
+                StepEmitter emit{stage.ctx, dir, globalStep};
+                SmallVector<Value> yields =
+                    stage.stepFn(nb, nl, emit, ops, slices[0], states);
+                if (!needOutputs)
+                  yields.pop_back();
+                YieldOp::create(nb, nl, yields);
+              });
+          llvm::append_range(next, scan.getFinalStates());
+          stateOffset += n;
+          if (!isLast)
+            input = scan.getOutputs()[0];
+          else if (storeOutputs)
+            next.push_back(insertOutputChunk(b, l, ctx, scan.getOutputs()[0],
+                                             current.back(), t0, dir));
+        }
+        return next;
+      };
+
+      if (reverse)
+        carried = emitChunk(rewriter, remainderStart, remainder, carried);
+      // The body is built once the loop exists: affine builders look at
+      // the induction variable's parent op.
+      auto loop = scf::ForOp::create(
+          rewriter, loc, zero,
+          getValueOrCreateConstantIndexOp(rewriter, loc, fullChunks), one,
+          carried);
+      {
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPointToStart(loop.getBody());
+        Value iv = loop.getInductionVar();
+        // A reverse direction takes the chunks from the last one.
+        OpFoldResult t0 =
+            reverse ? affine::makeComposedFoldedAffineApply(
+                          rewriter, loc, (s0 - s1 - 1) * k, {fullChunks, iv})
+                    : affine::makeComposedFoldedAffineApply(rewriter, loc,
+                                                            s0 * k, {iv});
+        scf::YieldOp::create(rewriter, loc,
+                             emitChunk(rewriter, t0, rewriter.getIndexAttr(k),
+                                       loop.getRegionIterArgs()));
+      }
+      carried = loop.getResults();
+      if (!reverse)
+        carried = emitChunk(rewriter, remainderStart, remainder, carried);
+
+      unsigned result = 0;
+      for (auto [index, stage] : llvm::enumerate(stages))
+        for (unsigned i = 0; i < stage.stateSizes.size(); ++i)
+          finals[index][i].push_back(carried[result++]);
+      if (storeOutputs)
+        y = carried.back();
     }
-    Location loc = op.getLoc();
-    return decompose(
-        op, rewriter, {hOut, hs},
-        [&](OpBuilder &b, int64_t dir) {
-          DirectionOperands d =
-              gatherCommon(b, op, dir, 4 * hs, /*keepRecurrentBias=*/false);
-          d.peepholes = sliceDirection(b, loc, op.getPeepholes(), dir);
-          d.projection = sliceDirection(b, loc, op.getProjection(), dir);
-          d.initialStates.push_back(sliceDirection(
-              b, loc, op.getInitialC(), dir, op.isBatchMajor() ? 1 : 0));
-          return d;
-        },
-        [op](OpBuilder &b, Location l, const StepEmitter &emit,
-             const DirectionOperands &d, Value xw, ValueRange carried) {
-          return emitLstmStep(b, l, emit, op, d.r, d.peepholes, d.projection,
-                              xw, carried);
-        });
-  }
-};
 
-struct DecomposeGru : DecomposeRecurrence<GruOp> {
-  using DecomposeRecurrence<GruOp>::DecomposeRecurrence;
-  LogicalResult matchAndRewrite(GruOp op,
-                                PatternRewriter &rewriter) const override {
-    int64_t hs = op.getHiddenSize();
-    bool linearBeforeReset = op.getLinearBeforeReset();
-    return decompose(
-        op, rewriter, {hs},
-        [&](OpBuilder &b, int64_t dir) {
-          // Rb_h must stay inside r * (...) when the reset gate applies
-          // after the product; otherwise every recurrent bias folds into
-          // the input GEMM.
-          return gatherCommon(b, op, dir, 3 * hs,
-                              /*keepRecurrentBias=*/linearBeforeReset);
-        },
-        [linearBeforeReset](OpBuilder &b, Location l, const StepEmitter &emit,
-                            const DirectionOperands &d, Value xw,
-                            ValueRange carried) {
-          return emitGruStep(b, l, emit, linearBeforeReset, d.r,
-                             d.recurrentBias, xw, carried);
-        });
+    // Every stage's final states; y only from the last one. A y that is
+    // not stored (read only for its sizes, or by the next layer, which is
+    // replaced too) becomes an empty tensor, which folds away.
+    for (auto [index, stage] : llvm::enumerate(stages)) {
+      bool isLast = index + 1 == stages.size();
+      Value stageY = y;
+      if (!isLast || !storeOutputs) {
+        // Where the op's y was: its sizes may be read before the root.
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPointAfter(stage.op);
+        stageY = castIfNeeded(rewriter, loc,
+                              createSequenceResult(rewriter, loc, stage.ctx,
+                                                   stage.stateSizes.front()),
+                              stage.op->getResult(0).getType());
+      }
+      SmallVector<Value> results = {castIfNeeded(
+          rewriter, loc, stageY, stage.op->getResult(0).getType())};
+      for (unsigned i = 0; i < stage.stateSizes.size(); ++i)
+        results.push_back(assembleState(rewriter, loc, stage.ctx,
+                                        stage.op->getResult(1 + i).getType(),
+                                        finals[index][i]));
+      rewriter.replaceOp(stage.op, results);
+    }
   }
+
+  int64_t chunkSteps;
 };
 
 struct DecomposeRecurrencesPass
@@ -780,7 +1065,19 @@ struct DecomposeRecurrencesPass
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateDecomposeRecurrencesPatterns(patterns);
+    if (chunkSteps < 1) {
+      getOperation()->emitError()
+          << "seq-decompose-recurrences: chunk-steps must be at least 1, got "
+          << chunkSteps;
+      return signalPassFailure();
+    }
+    // First the consumers that need only the final state, so that the
+    // decomposition sees which outputs are still read.
+    RewritePatternSet lastStep(&getContext());
+    populateFoldLastStepPatterns(lastStep);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(lastStep))))
+      return signalPassFailure();
+    populateDecomposeRecurrencesPatterns(patterns, chunkSteps);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     bool failedAny = false;
@@ -799,7 +1096,6 @@ struct DecomposeRecurrencesPass
 } // namespace
 
 void seqc::seq::populateDecomposeRecurrencesPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<DecomposeRnn, DecomposeLstm, DecomposeGru>(
-      patterns.getContext());
+    RewritePatternSet &patterns, int64_t chunkSteps) {
+  patterns.add<DecomposeRecurrenceChain>(patterns.getContext(), chunkSteps);
 }

@@ -5,6 +5,7 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -22,7 +23,13 @@ namespace seqc::seq {
 
 /// Patterns rewriting seq.rnn, seq.lstm and seq.gru into seq.linear +
 /// seq.scan (see DecomposeRecurrencesPass).
-void populateDecomposeRecurrencesPatterns(mlir::RewritePatternSet &patterns);
+void populateDecomposeRecurrencesPatterns(mlir::RewritePatternSet &patterns,
+                                          int64_t chunkSteps = 64);
+
+/// Patterns reading the last step of a forward recurrence's output (through
+/// collapses and transposes) from its final state instead, so that the
+/// output sequence need not be stored (run before the decomposition).
+void populateFoldLastStepPatterns(mlir::RewritePatternSet &patterns);
 
 #define GEN_PASS_REGISTRATION
 #include "dialects/Seq/Transforms/Passes.h.inc"

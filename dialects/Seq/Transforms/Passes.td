@@ -6,23 +6,36 @@
 include "mlir/Pass/PassBase.td"
 
 def DecomposeRecurrencesPass : Pass<"seq-decompose-recurrences"> {
-  let summary = "Rewrite seq.rnn/lstm/gru into a hoisted input GEMM and a "
-                "seq.scan with a fused gate epilogue";
+  let summary = "Rewrite seq.rnn/lstm/gru into chunked input GEMMs and "
+                "seq.scans with a fused gate epilogue";
   let description = [{
     Every fast recurrent-network library computes the input projection of
-    all time steps as one matrix product and keeps only the recurrent
+    many time steps as one matrix product and keeps only the recurrent
     product inside the time loop. This pass makes that explicit: for each
-    direction it emits
+    direction it emits an `scf.for` over chunks of `chunk-steps` time steps
+    (the last chunk shorter; a reverse direction takes the chunks from the
+    last) carrying the states and `y`, whose body holds
 
-    1. `seq.linear` of the whole input sequence with that direction's `W`
-       (and the biases that can be folded there) — one GEMM of T*B rows;
+    1. `seq.linear` of the chunk's input steps with that direction's `W`
+       (and the biases that can be folded there) — one GEMM of
+       chunk-steps * B rows. Chunking bounds the temporaries by the chunk
+       instead of by T (a 10^6-step input needs no [T, B, 4H] buffer) and
+       keeps the projected chunk in cache for the scan;
     2. a `seq.scan` (reverse for the backward direction) whose body computes
        `h R^T` with `seq.linear`, adds the projected input of the step, and
        evaluates every gate, the state update, clipping, peepholes and the
        sequence-length mask in one `linalg.generic` (the fused epilogue);
        LSTM projections and GRU's `linear_before_reset = false` need a second
        product inside the step;
-    3. inserts that assemble `y`, `y_h` (and `y_c`) in the op's layout.
+    3. an insert of the chunk's outputs into `y`, in the op's layout. When
+       `y` has no use, nothing is stored: only the states are carried.
+
+    The final states are assembled into `y_h` (and `y_c`) after the loops.
+
+    Before that, a read of only the last step of a forward recurrence's `y`
+    (`last(lstm(x))`, through the importers' collapses and transposes; no
+    sequence lengths) is rewritten to read the final hidden state, which is
+    the same value: such a classifier then stores no output sequence.
 
     Sequence lengths need no per-batch loop bounds: a batch row whose step
     `t` is not below its length keeps its state and writes zeros, which is
@@ -36,17 +49,31 @@ def DecomposeRecurrencesPass : Pass<"seq-decompose-recurrences"> {
     ```
     After (abridged):
     ```mlir
-    %xw = seq.linear %x, %w0 : (tensor<?x?x4xf32>, tensor<8x4xf32>) -> tensor<?x?x8xf32>
-    %hT, %ys = seq.scan step(%t) carry(%h = %zeros : tensor<?x8xf32>)
-        over(%xw_t = %xw : tensor<?x?x8xf32>) outs(%init : tensor<?x?x8xf32>) {
-      %hr = seq.linear %h, %r0 : (tensor<?x8xf32>, tensor<8x8xf32>) -> tensor<?x8xf32>
-      %g = arith.addf %xw_t, %hr : tensor<?x8xf32>
-      %hn = linalg.generic ... { math.tanh ... }
-      seq.yield %hn, %hn : tensor<?x8xf32>, tensor<?x8xf32>
+    %n = affine.apply affine_map<()[s0] -> (s0 ceildiv 64)>()[%T]
+    %r:2 = scf.for %c = %c0 to %n step %c1 iter_args(%h = %zeros, %y = %y0)
+        -> (tensor<?x8xf32>, tensor<?x1x?x8xf32>) {
+      %t0 = affine.apply affine_map<()[s0] -> (s0 * 64)>()[%c]
+      %len = affine.min affine_map<()[s0, s1] -> (64, s0 - s1)>()[%T, %t0]
+      %xc = tensor.extract_slice %x[%t0, 0, 0] [%len, %B, 4] [1, 1, 1] ...
+      %xw = seq.linear %xc, %w0 : (tensor<?x?x4xf32>, tensor<8x4xf32>) -> tensor<?x?x8xf32>
+      %hT, %ys = seq.scan step(%t) carry(%hp = %h : tensor<?x8xf32>)
+          over(%xw_t = %xw : tensor<?x?x8xf32>) outs(%init : tensor<?x?x8xf32>) {
+        %hr = seq.linear %hp, %r0 : (tensor<?x8xf32>, tensor<8x8xf32>) -> tensor<?x8xf32>
+        %g = arith.addf %xw_t, %hr : tensor<?x8xf32>
+        %hn = linalg.generic ... { math.tanh ... }
+        seq.yield %hn, %hn : tensor<?x8xf32>, tensor<?x8xf32>
+      }
+      %y1 = tensor.insert_slice %ys into %y[%t0, 0, 0, 0] [%len, 1, %B, 8] ...
+      scf.yield %hT, %y1 : tensor<?x8xf32>, tensor<?x1x?x8xf32>
     }
     ```
   }];
+  let options = [
+    Option<"chunkSteps", "chunk-steps", "int64_t", /*default=*/"64",
+           "Time steps whose input projection is computed as one GEMM (>= 1)">
+  ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"

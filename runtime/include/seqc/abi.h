@@ -80,8 +80,9 @@ typedef struct seqc_tensor_info {
  * only reads the buffers of its inputs, weights and states. A descriptor of rank r is 3 + 2r
  * intptr-sized words: allocated pointer, aligned pointer, offset (elements),
  * sizes[r], strides[r] (elements). The results record is the outputs'
- * descriptors back to back; the model allocates every output with malloc()
- * and the caller releases each with free(allocated pointer).
+ * descriptors back to back; the model allocates every output with
+ * aligned_alloc() (64-byte aligned, so the allocated and aligned pointers are
+ * equal) and the caller releases each with free(allocated pointer).
  *
  * `signature` describes the tensors, one line each, inputs first:
  *   "in x f32 [T,B,4]\nout y f32 [T,1,B,8]\n"
@@ -96,7 +97,7 @@ typedef struct seqc_tensor_info {
  * dynamic dim named); num_inputs/num_outputs count only `in`/`out` lines.
  * Its invoke takes args[1..] = the inputs' then the states' descriptors, and
  * its results record is the outputs' then the next states' descriptors, each
- * malloc'd like an output. seqc/stream.h drives it.
+ * allocated like an output. seqc/stream.h drives it.
  *
  * A model compiled with `seqc --external-weights` keeps its weight constants
  * in a safetensors file instead of its code. Its signatures (plain and step)

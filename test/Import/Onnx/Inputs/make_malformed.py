@@ -40,3 +40,20 @@ save("layernorm_short_add", [
 save("relu_bad_attr",
      [helper.make_node("Relu", ["x"], ["y"], name="Relu_0", alpha=0.5)],
      ["x"])
+# ConstantOfShape whose shape holds a negative value (fuzz_onnx_import: an
+# integer fill made a tensor type with a negative dimension, whose "element
+# count" then looked small and was iterated for minutes).
+save("bad_constantofshape", [
+    helper.make_node("Constant", [], ["s"], name="Constant_0",
+                     value=helper.make_tensor("v", TensorProto.INT64, [1],
+                                              [-4])),
+    helper.make_node("ConstantOfShape", ["s"], ["c"], name="ConstantOfShape_1",
+                     value=helper.make_tensor("f", TensorProto.INT64, [1],
+                                              [0])),
+    helper.make_node("Constant", [], ["two"], name="Constant_2",
+                     value=helper.make_tensor("t", TensorProto.INT64, [1],
+                                              [2])),
+    helper.make_node("Concat", ["two", "c"], ["shape"], name="Concat_3",
+                     axis=0),
+    helper.make_node("Reshape", ["x", "shape"], ["y"], name="Reshape_4"),
+], ["x"])
