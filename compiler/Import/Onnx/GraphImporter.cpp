@@ -539,6 +539,26 @@ LogicalResult GraphImporter::importNode() {
     nodeError() << "operator " << op << " is not supported";
     return failure();
   }
+  // A size that is a constant but negative (a Reshape to [-5, 2], a Tile
+  // by -1, an exporter's garbage) must stop here: every consumer assumes
+  // static sizes are >= 0.
+  for (int i = 0; i < node->output_size(); ++i) {
+    auto it = values.find(node->output(i));
+    if (it == values.end())
+      continue;
+    Type type = it->second.tensor ? it->second.tensor.getType()
+                : it->second.constant ? it->second.constant.getType()
+                                      : Type();
+    auto ranked = dyn_cast_or_null<RankedTensorType>(type);
+    if (!ranked)
+      continue;
+    for (auto [d, size] : llvm::enumerate(ranked.getShape()))
+      if (size < 0 && !ShapedType::isDynamic(size)) {
+        nodeError() << "output " << i << " would have size " << size
+                    << " in dimension " << d << "; sizes must be >= 0";
+        return failure();
+      }
+  }
   return success();
 }
 

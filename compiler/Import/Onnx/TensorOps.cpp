@@ -500,6 +500,11 @@ LogicalResult importReshape(GraphImporter &g) {
         return failure();
       }
       out.push_back(in[i]);
+    } else if (c && *c < -1) {
+      // ONNX: -1 (inferred) and 0 (copied) are the only special values.
+      g.nodeError() << "target shape entry " << i << " is " << *c
+                    << "; sizes must be >= -1";
+      return failure();
     } else if (c && *c == -1) {
       if (inferred >= 0) {
         g.nodeError() << "the target shape has two -1 entries";
@@ -706,8 +711,9 @@ sliceBounds(GraphImporter &g, OpFoldResult dim, int64_t start, int64_t end,
   auto clampBound = [&](int64_t v) -> OpFoldResult {
     std::optional<int64_t> c = getConstantIntValue(dim);
     if (c) {
+      // v + *c without overflow: a v below -*c clamps to 0 anyway.
       if (v < 0)
-        v += *c;
+        v = v < -*c ? 0 : v + *c;
       return g.builder.getIndexAttr(std::clamp<int64_t>(v, 0, *c));
     }
     Value d = g.indexValue(dim);
@@ -725,7 +731,8 @@ sliceBounds(GraphImporter &g, OpFoldResult dim, int64_t start, int64_t end,
   OpFoldResult s = clampBound(start), e = clampBound(end);
   OpFoldResult len = foldedIndexOp(g, '-', e, s);
   if (auto c = getConstantIntValue(len))
-    len = g.builder.getIndexAttr(std::max<int64_t>(0, (*c + step - 1) / step));
+    // ceil(c / step) for c > 0, without forming c + step - 1.
+    len = g.builder.getIndexAttr(*c <= 0 ? 0 : (*c - 1) / step + 1);
   else {
     Value l = g.indexValue(len);
     Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);

@@ -44,8 +44,7 @@ Value replay(OpBuilder &b, Location loc, const View &view, Value source) {
 }
 
 /// The sizes of `view`'s result given its source's.
-SmallVector<OpFoldResult> mapSizes(OpBuilder &b, Location loc,
-                                   const View &view,
+SmallVector<OpFoldResult> mapSizes(OpBuilder &b, Location loc, const View &view,
                                    ArrayRef<OpFoldResult> sizes) {
   SmallVector<OpFoldResult> result;
   if (!view.permutation.empty()) {
@@ -120,10 +119,12 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
 
     bool batchMajor, forward, hasLengths;
     if (auto op = dyn_cast<RnnOp>(recurrence))
-      batchMajor = op.isBatchMajor(), forward = op.getDirection() == Direction::forward,
+      batchMajor = op.isBatchMajor(),
+      forward = op.getDirection() == Direction::forward,
       hasLengths = static_cast<bool>(op.getSequenceLens());
     else if (auto op = dyn_cast<LstmOp>(recurrence))
-      batchMajor = op.isBatchMajor(), forward = op.getDirection() == Direction::forward,
+      batchMajor = op.isBatchMajor(),
+      forward = op.getDirection() == Direction::forward,
       hasLengths = static_cast<bool>(op.getSequenceLens());
     else {
       auto gru = cast<GruOp>(recurrence);
@@ -134,7 +135,8 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
     // With sequence lengths the final state is the last *valid* step's,
     // while y's last step is zero for a shorter row.
     if (!forward || hasLengths)
-      return rewriter.notifyMatchFailure(slice, "not a plain forward recurrence");
+      return rewriter.notifyMatchFailure(slice,
+                                         "not a plain forward recurrence");
 
     // y is [T, 1, B, H] or [B, T, 1, H]; follow T through the views.
     std::optional<int64_t> timeDim = batchMajor ? 1 : 0;
@@ -150,7 +152,8 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
     ValueBoundsConstraintSet::Variable lastStep(
         minusOne, {ValueBoundsConstraintSet::Variable(source, *timeDim)});
     if (!ValueBoundsConstraintSet::compare(
-            ValueBoundsConstraintSet::Variable(slice.getMixedOffsets()[*timeDim]),
+            ValueBoundsConstraintSet::Variable(
+                slice.getMixedOffsets()[*timeDim]),
             ValueBoundsConstraintSet::ComparisonOperator::EQ, lastStep))
       return rewriter.notifyMatchFailure(slice, "not the last step");
 
@@ -167,8 +170,8 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
     // Time-major [1, 1, B, H] from [1, B, H]; batch-major [B, 1, 1, H] from
     // [B, 1, H].
     OpFoldResult one = rewriter.getIndexAttr(1);
-    OpFoldResult batch = tensor::getMixedSize(rewriter, loc, state,
-                                              batchMajor ? 0 : 1);
+    OpFoldResult batch =
+        tensor::getMixedSize(rewriter, loc, state, batchMajor ? 0 : 1);
     OpFoldResult hidden = rewriter.getIndexAttr(stateType.getDimSize(2));
     SmallVector<OpFoldResult> oneStepSizes =
         batchMajor ? SmallVector<OpFoldResult>{batch, one, one, hidden}
@@ -193,10 +196,10 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointAfter(recurrence);
     Value input = recurrence->getOperand(0);
-    OpFoldResult steps = tensor::getMixedSize(rewriter, loc, input,
-                                              batchMajor ? 1 : 0);
-    OpFoldResult rows = tensor::getMixedSize(rewriter, loc, input,
-                                             batchMajor ? 0 : 1);
+    OpFoldResult steps =
+        tensor::getMixedSize(rewriter, loc, input, batchMajor ? 1 : 0);
+    OpFoldResult rows =
+        tensor::getMixedSize(rewriter, loc, input, batchMajor ? 0 : 1);
     OpFoldResult width = rewriter.getIndexAttr(yType.getDimSize(3));
     SmallVector<OpFoldResult> sizes =
         batchMajor ? SmallVector<OpFoldResult>{rows, steps, one, width}
@@ -210,9 +213,9 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
       for (Operation *user : llvm::make_early_inc_range(viewValue.getUsers()))
         if (auto dim = dyn_cast<tensor::DimOp>(user))
           if (std::optional<int64_t> index = dim.getConstantIndex())
-            rewriter.replaceOp(dim, getValueOrCreateConstantIndexOp(
-                                        rewriter, dim.getLoc(),
-                                        viewSizes[*index]));
+            rewriter.replaceOp(
+                dim, getValueOrCreateConstantIndexOp(rewriter, dim.getLoc(),
+                                                     viewSizes[*index]));
     rewriter.replaceOp(slice, replacement);
     return success();
   }

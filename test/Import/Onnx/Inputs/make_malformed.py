@@ -57,3 +57,19 @@ save("bad_constantofshape", [
                      axis=0),
     helper.make_node("Reshape", ["x", "shape"], ["y"], name="Reshape_4"),
 ], ["x"])
+# Reshape to a negative size other than -1 (fuzz_onnx_import: the negative
+# dimension reached a Slice, whose bound arithmetic overflowed).
+save("bad_reshape_negative", [
+    helper.make_node("Constant", [], ["s"], name="Constant_0",
+                     value=helper.make_tensor("v", TensorProto.INT64, [2],
+                                              [-1099511627265, 2])),
+    helper.make_node("Reshape", ["x", "s"], ["r"], name="Reshape_1"),
+    helper.make_node("Slice", ["r", "s", "s"], ["y"], name="Slice_2"),
+], ["x"])
+# Expand to a negative size: caught by the check every node's outputs get.
+save("bad_expand_negative", [
+    helper.make_node("Constant", [], ["s"], name="Constant_0",
+                     value=helper.make_tensor("v", TensorProto.INT64, [2],
+                                              [-3, 4])),
+    helper.make_node("Expand", ["x", "s"], ["y"], name="Expand_1"),
+], ["x"])
