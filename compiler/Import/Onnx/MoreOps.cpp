@@ -379,6 +379,12 @@ LogicalResult importExpand(GraphImporter &g) {
     g.nodeError() << "the shape operand must be a known integer vector";
     return failure();
   }
+  for (auto [index, d] : llvm::enumerate(*shape))
+    if (std::optional<int64_t> c = getConstantIntValue(d); c && *c < 0) {
+      g.nodeError() << "shape entry " << index << " is " << *c
+                    << "; sizes must be >= 0";
+      return failure();
+    }
   RankedTensorType xt = tensorType(x);
   int64_t rank = std::max<int64_t>(xt.getRank(), shape->size());
   int64_t xoff = rank - xt.getRank(), soff = rank - shape->size();

@@ -69,7 +69,7 @@ save("bad_reshape_negative", [
 # Expand to a negative size: caught by the check every node's outputs get.
 save("bad_expand_negative", [
     helper.make_node("Constant", [], ["s"], name="Constant_0",
-                     value=helper.make_tensor("v", TensorProto.INT64, [2],
-                                              [-3, 4])),
+                     value=helper.make_tensor("v", TensorProto.INT64, [3],
+                                              [-3, 1, 1])),
     helper.make_node("Expand", ["x", "s"], ["y"], name="Expand_1"),
 ], ["x"])
