@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Side-by-side latency of seqc and PyTorch on the same sequence models.
 
-For each configuration this builds the model in PyTorch (fixed seed), writes
-the equivalent seq-dialect model with the same weights embedded, compiles it
+For each recurrent configuration this builds the model in PyTorch (fixed
+seed), writes the equivalent seq-dialect model with the same weights
+embedded; the attention, encoder and TCN workloads (W6-W8) go through
+torch.onnx.export and seqc's ONNX front end instead. seqc compiles it
 with seqc (--mcpu=native), checks both produce the same output, then times
 seq-run --bench against PyTorch (eager, torch.no_grad, 1 and 2 threads) and
 oneDNN (bench/onednn_rnn.cpp: lstm_forward / lbr_gru_forward, forward
@@ -89,6 +91,49 @@ CONFIGS = [
 ]
 
 
+class Tcn(torch.nn.Module):
+    """W8: four dilated causal conv1d layers (C channels, kernel 3,
+    dilation 1/2/4/8), each ReLU'd, with residuals (PyTorch form: F.pad on
+    the left)."""
+
+    def __init__(self, c=64):
+        super().__init__()
+        self.convs = torch.nn.ModuleList(
+            torch.nn.Conv1d(c, c, 3, dilation=d) for d in (1, 2, 4, 8))
+
+    def forward(self, x):
+        for conv in self.convs:
+            pad = conv.dilation[0] * 2
+            x = torch.relu(conv(torch.nn.functional.pad(x, (pad, 0)))) + x
+        return x
+
+
+class CausalMha(torch.nn.Module):
+    """W6: causal multi-head self-attention with its QKV and output
+    projections (nn.MultiheadAttention, batch_first, additive causal mask:
+    a boolean one exports as a BOOL tensor, which the ONNX front end does
+    not take yet)."""
+
+    def __init__(self, d=512, heads=8):
+        super().__init__()
+        self.attn = torch.nn.MultiheadAttention(d, heads, batch_first=True)
+
+    def forward(self, x):
+        t = x.shape[1]
+        mask = torch.full((t, t), float("-inf")).triu(1)
+        return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
+
+
+# ONNX exports (torch.onnx.export, opset 14), compiled by seqc's ONNX
+# front end: name, module factory, input shape.
+ONNX_CONFIGS = [
+    ("W6_mha_d512_T512", lambda: CausalMha(), (1, 512, 512)),
+    ("W7_encoder_d256_T256", lambda: torch.nn.TransformerEncoderLayer(
+        256, 4, 1024, dropout=0.0, batch_first=True), (1, 256, 256)),
+    ("W8_tcn_C64_T1024", lambda: Tcn(), (1, 64, 1024)),
+]
+
+
 def time_torch(module, x, runs, threads):
     torch.set_num_threads(threads)
     with torch.no_grad():
@@ -163,6 +208,44 @@ def time_onednn(binary, directory, kind, t, b, i, h, runs):
     return float(re.search(r"median_ms ([0-9.]+)", run.stdout).group(1))
 
 
+def bench_onnx(name, factory, shape, args, work):
+    """Exports `factory()` to ONNX, compiles it with seqc, checks its output
+    against PyTorch's and prints one table row. Returns nonzero on a
+    mismatch."""
+    torch.manual_seed(0)
+    module = factory().eval()
+    x = torch.randn(*shape)
+    base = os.path.join(work, name)
+    torch.onnx.export(module, (x,), base + ".onnx", input_names=["x"],
+                      output_names=["y"], opset_version=14)
+    compiled = subprocess.run(
+        [args.seqc, base + ".onnx", "--emit=shared", "--mcpu=native", "-o",
+         base], capture_output=True, text=True)
+    if compiled.returncode != 0:
+        print("%-20s seqc cannot compile it: %s" % (
+            name, compiled.stderr.strip().splitlines()[0]))
+        return 0
+    np.save(base + "_x.npy", x.numpy())
+    out_dir = base + "_out"
+    run = subprocess.run(
+        [args.seq_run, base + ".so", "--input", "x=%s_x.npy" % base,
+         "--output-dir", out_dir, "--bench", str(args.runs)],
+        check=True, capture_output=True, text=True)
+    median = float(re.search(r"median ([0-9.]+)", run.stdout).group(1))
+    with torch.no_grad():
+        expected = module(x).numpy()
+    got = np.load(os.path.join(out_dir, "y.npy"))
+    err = float(np.max(np.abs(got - expected)))
+    if err > 1e-4 * max(1.0, float(np.max(np.abs(expected)))):
+        print("%s: seqc and PyTorch disagree by %.3g" % (name, err))
+        return 1
+    t1 = time_torch(module, x, args.runs, 1)
+    t2 = time_torch(module, x, args.runs, 2)
+    print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s" % (
+        name, median, t1, t2, "-", t1 / median, t2 / median, "-"))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seqc", default=os.path.join(ROOT, "build/bin/seqc"))
@@ -185,6 +268,11 @@ def main():
     print("%-20s %10s %10s %10s %10s %8s %8s %11s" % (
         "model", "seqc ms", "torch1 ms", "torch2 ms", "onednn ms", "t1/seqc",
         "t2/seqc", "onednn/seqc"))
+    for name, factory, shape in ONNX_CONFIGS:
+        if args.filter not in name:
+            continue
+        if bench_onnx(name, factory, shape, args, work):
+            return 1
     for name, kind, t, b, i, h in CONFIGS:
         if args.filter not in name:
             continue

@@ -102,20 +102,27 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
       return arith::AddFOp::create(b, l, x, y).getResult();
     };
 
-    // A batched contraction over d4 into a zero-filled [d0, d1, d2, d3]
-    // result; `rhsMap` says how the key/value side is indexed.
+    // A batched contraction into a zero-filled [d0, d1, d2, n] result over
+    // the reduction dimension r: lhs [d0, d1, d2, r], `rhsMap` says how the
+    // key/value side is indexed. The innermost loop is the one whose
+    // operands are contiguous: QK^T reduces over the head dimension, which
+    // is contiguous in both q and k (r = d4, n = d3: dot products); P V
+    // reduces over keys, which is strided in v, so there the output's
+    // columns come innermost (r = d3, n = d4: a row of v times a scalar
+    // weight) instead of a gather along v's rows.
     auto contract = [&](Value lhs, Value rhs, ArrayRef<OpFoldResult> sizes,
-                        ArrayRef<AffineExpr> rhsMap) {
+                        ArrayRef<AffineExpr> rhsMap, bool reduceInnermost) {
       Value init = createFilled(rewriter, loc, sizes, elementType, 0.0);
+      AffineExpr r = reduceInnermost ? d4 : d3, n = reduceInnermost ? d3 : d4;
+      SmallVector<IteratorType> iterators(5, IteratorType::parallel);
+      iterators[reduceInnermost ? 4 : 3] = IteratorType::reduction;
       return linalg::GenericOp::create(
                  rewriter, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
                  ValueRange{init},
-                 ArrayRef<AffineMap>{AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
+                 ArrayRef<AffineMap>{AffineMap::get(5, 0, {d0, d1, d2, r}, ctx),
                                      AffineMap::get(5, 0, rhsMap, ctx),
-                                     AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
-                 {IteratorType::parallel, IteratorType::parallel,
-                  IteratorType::parallel, IteratorType::parallel,
-                  IteratorType::reduction},
+                                     AffineMap::get(5, 0, {d0, d1, d2, n}, ctx)},
+                 iterators,
                  [&](OpBuilder &b, Location l, ValueRange args) {
                    // Dot products may be reassociated (vectorized over d4).
                    auto fast = arith::FastMathFlags::reassoc |
@@ -131,7 +138,8 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
     };
 
     // scores[b, h, i, j] = sum_d q[b, h, i, d] * k[b, h / G, j, d].
-    Value scores = contract(query, key, scoreSizes, {d0, kvHead, d3, d4});
+    Value scores = contract(query, key, scoreSizes, {d0, kvHead, d3, d4},
+                            /*reduceInnermost=*/true);
 
     // Scale, mask, causal diagonal and window; hidden scores become -inf.
     Value scale = op.getScale()
@@ -263,7 +271,8 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
                  .getResult(0);
 
     // out[b, h, i, e] = sum_j weights[b, h, i, j] * v[b, h / G, j, e].
-    Value out = contract(weights, value, outSizes, {d0, kvHead, d4, d3});
+    Value out = contract(weights, value, outSizes, {d0, kvHead, d3, d4},
+                         /*reduceInnermost=*/false);
 
     // Divide by the row sum; a zero sum (no visible key) gives zeros.
     Value resultInit =

@@ -5,10 +5,8 @@
 // CHECK-DAG: #[[MAP_S:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[MAP_ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[MAP_ROW:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
-// CHECK-DAG: #[[MAP_V:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
 // CHECK-DAG: #[[MAP_K_GQA:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 4, d3, d4)>
 // CHECK-DAG: #[[MAP_MASK_B:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, 0, d2, d3)>
-// CHECK-DAG: #[[MAP_V_GQA:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 4, d4, d3)>
 // CHECK-DAG: #[[MAP_MASK_2D:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
 
 // CHECK-LABEL: func.func @mha
@@ -28,7 +26,9 @@
 // CHECK: arith.select %[[EMPTY_ROW]], %[[ZERO]], %[[E]]
 // CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[MAP_ID]], #[[MAP_ROW]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[P]] :
 // CHECK: arith.addf
-// CHECK: %[[PV:.+]] = linalg.generic {indexing_maps = [#[[MAP_Q]], #[[MAP_V]], #[[MAP_S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[P]], %[[V]] :
+// P V reduces over keys (d3) with the value columns (d4) innermost: a
+// contiguous row of v per weight, not a gather down v's rows.
+// CHECK: %[[PV:.+]] = linalg.generic {indexing_maps = [#[[MAP_S]], #[[MAP_K]], #[[MAP_Q]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]} ins(%[[P]], %[[V]] :
 // CHECK: linalg.generic {{.+}} ins(%[[PV]], %[[SUM]] :
 // CHECK: %[[NO_KEY:.+]] = arith.cmpf oeq, %{{.+}}, %[[ZERO]]
 // CHECK: %[[DIV:.+]] = arith.divf
@@ -45,7 +45,7 @@ func.func @mha(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor<2x
 // CHECK: ^bb0(%{{.+}}: f32, %[[MASK_IN:.+]]: f32, %{{.+}}: f32):
 // CHECK: %[[SCALED:.+]] = arith.mulf
 // CHECK: arith.addf %[[SCALED]], %[[MASK_IN]]
-// CHECK: linalg.generic {indexing_maps = [#[[MAP_Q]], #[[MAP_V_GQA]], #[[MAP_S]]], {{.+}} ins(%{{.+}}, %[[V]] : {{.+}}) outs(%{{.+}} : tensor<2x8x4x32xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[MAP_S]], #[[MAP_K_GQA]], #[[MAP_Q]]], {{.+}} ins(%{{.+}}, %[[V]] : {{.+}}) outs(%{{.+}} : tensor<2x8x4x32xf32>)
 func.func @gqa_float_mask(%q: tensor<2x8x4x16xf32>, %k: tensor<2x2x6x16xf32>, %v: tensor<2x2x6x32xf32>, %m: tensor<2x1x4x6xf32>) -> tensor<2x8x4x32xf32> {
   %o = seq.attention %q, %k, %v mask(%m)
     : (tensor<2x8x4x16xf32>, tensor<2x2x6x16xf32>, tensor<2x2x6x32xf32>, tensor<2x1x4x6xf32>) -> tensor<2x8x4x32xf32>

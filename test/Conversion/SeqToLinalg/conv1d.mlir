@@ -1,19 +1,19 @@
 // RUN: seq-opt %s --convert-seq-to-linalg | FileCheck %s
 
-// CHECK-DAG: #[[MAP_IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d4, d3 + d5)>
-// CHECK-DAG: #[[MAP_W:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d4, d5)>
-// CHECK-DAG: #[[MAP_OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
-// CHECK-DAG: #[[MAP_IN_DIL:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d4, d3 + d5 * 4)>
+// CHECK-DAG: #[[MAP_IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d4 + d5)>
+// CHECK-DAG: #[[MAP_W:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d3, d4)>
+// CHECK-DAG: #[[MAP_OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
+// CHECK-DAG: #[[MAP_IN_DIL:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d5 + d4 * 4)>
 // CHECK-DAG: #[[MAP_BIAS_G:.+]] = affine_map<(d0, d1, d2, d3) -> (d1 * 3 + d2)>
-// CHECK-DAG: #[[MAP_IN_G:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d4, d3 * 2 + d5 * 2)>
-// CHECK-DAG: #[[MAP_W_G:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1 * 3 + d2, d4, d5)>
+// CHECK-DAG: #[[MAP_IN_G:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3, d5 * 2 + d4 * 2)>
+// CHECK-DAG: #[[MAP_W_G:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1 * 3 + d2, d3, d4)>
 
 // CHECK-LABEL: func.func @plain
 // CHECK-SAME: %[[X:[^:]+]]: tensor<2x4x9xf32>, %[[W:[^:]+]]: tensor<5x4x3xf32>
 // CHECK-NOT: tensor.pad
 // CHECK: %[[EMPTY:.+]] = tensor.empty() : tensor<2x1x5x7xf32>
 // CHECK: %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[EMPTY]]
-// CHECK: %[[CONV:.+]] = linalg.generic {indexing_maps = [#[[MAP_IN]], #[[MAP_W]], #[[MAP_OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK: %[[CONV:.+]] = linalg.generic {indexing_maps = [#[[MAP_IN]], #[[MAP_W]], #[[MAP_OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
 // CHECK-SAME: ins(%[[X]], %[[W]] : {{.+}}) outs(%[[INIT]] : tensor<2x1x5x7xf32>)
 // CHECK: arith.mulf
 // CHECK: arith.addf
