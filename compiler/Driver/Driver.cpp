@@ -331,6 +331,13 @@ int Compilation::run() {
   PassManager pm(&context);
   CpuPipelineOptions pipelineOptions;
   pipelineOptions.recurrenceChunkSteps = options.recurrenceChunkSteps;
+  // The vector code is shaped for the target CPU's registers.
+  TargetOptions target;
+  target.cpu = options.cpu;
+  std::string targetError;
+  pipelineOptions.vectorWidth = getF32VectorWidth(target, targetError);
+  if (!pipelineOptions.vectorWidth)
+    return fail(targetError);
   if (failed(buildCpuPipeline(pm, pipelineOptions)))
     return fail("the CPU pipeline names an unregistered pass");
   if (failed(pm.run(*module)))

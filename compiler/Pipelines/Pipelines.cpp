@@ -105,6 +105,7 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
       "lower-affine,"
       "convert-math-to-llvm,"
       "convert-math-to-libm,"
+      "convert-vector-to-llvm,"
       // aligned_alloc keeps the allocated and aligned pointers equal, so
       // the runtime hands a returned buffer to the caller instead of
       // copying it (a T-sized output would otherwise exist twice).
@@ -116,6 +117,10 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
   if (failed(parsePassPipeline("convert-bufferization-to-memref", pm)))
     return failure();
   pm.addPass(createMemrefCopyToLinalgPass());
+  // Linear layers and input projections as register-tiled vector code.
+  LowerLinearContractionsPassOptions contractions;
+  contractions.vectorWidth = options.vectorWidth;
+  pm.addPass(createLowerLinearContractionsPass(contractions));
   // Half-precision arithmetic computes in f32 with explicit conversions,
   // and bf16 conversions become integer code: LLVM would otherwise call
   // __truncsfbf2, which Debian 12's libgcc lacks (the object would not link).

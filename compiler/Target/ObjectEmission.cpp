@@ -137,6 +137,21 @@ static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
   return success();
 }
 
+static bool hasFeature(const llvm::TargetMachine &machine,
+                       llvm::StringRef feature) {
+  return machine.getMCSubtargetInfo()->checkFeatures(("+" + feature).str());
+}
+
+int64_t getF32VectorWidth(const TargetOptions &options, std::string &error) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, error);
+  if (!machine)
+    return 0;
+  if (hasFeature(*machine, "avx512f"))
+    return 16;
+  return hasFeature(*machine, "avx2") ? 8 : 4;
+}
+
 LogicalResult emitCode(ModuleOp module, ArrayRef<ModelEntry> entries,
                        const TargetOptions &options, CodeKind kind,
                        llvm::raw_pwrite_stream &os) {
@@ -157,10 +172,17 @@ LogicalResult emitCode(ModuleOp module, ArrayRef<ModelEntry> entries,
   llvmModule->setTargetTriple(machine->getTargetTriple());
   llvmModule->setDataLayout(machine->createDataLayout());
 
-  // Everything but the ABI getters stays inside the object.
+  // Everything but the ABI getters stays inside the object. With AVX-512,
+  // the pipeline's explicit 16-lane vectors stay in zmm registers even on
+  // CPUs LLVM tunes for 256-bit vectors (Zen 4), instead of being split
+  // into twice as many ymm halves that no longer fit the register file.
+  bool wide = hasFeature(*machine, "avx512f");
   for (llvm::Function &f : *llvmModule)
-    if (!f.isDeclaration())
+    if (!f.isDeclaration()) {
       f.setLinkage(llvm::GlobalValue::InternalLinkage);
+      if (wide)
+        f.addFnAttr("min-legal-vector-width", "512");
+    }
   for (const ModelEntry &entry : entries)
     if (failed(addAbiGlue(*llvmModule, entry, error)))
       return module.emitError() << error;

@@ -1,0 +1,58 @@
+// RUN: seq-opt %s --seqc-lower-linear-contractions=vector-width=4 --split-input-file | FileCheck %s
+
+// A marked linear contraction y[t, b, n] += sum_k x[t, b, k] * w[n, k]
+// becomes tiles of 3 rows (t, b flattened) x 3 rows of w: 9 accumulators
+// of vector<4xf32> along k, 6 loads and 9 FMAs per step, one masked step
+// for the last K mod 4, one reduction per output element.
+#x = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+#w = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+#y = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @linear
+// CHECK-NOT: linalg.generic
+// Whole tiles of rows, then columns.
+// CHECK: scf.for %[[M:.+]] = %{{.+}} to %{{.+}} step %c3{{(_[0-9]+)?}} {
+// CHECK:   scf.for %[[N:.+]] = %{{.+}} to %{{.+}} step %c3{{(_[0-9]+)?}} {
+// CHECK:     affine.delinearize_index
+// CHECK:     %[[ACC:.+]]:9 = scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step %c4{{(_[0-9]+)?}} iter_args(
+// CHECK-COUNT-6: vector.load
+// CHECK-COUNT-9: vector.fma
+// CHECK:       scf.yield
+// The tail of k under a mask.
+// CHECK:     vector.create_mask
+// CHECK-COUNT-6: vector.maskedload
+// CHECK-COUNT-9: vector.fma
+// CHECK:     vector.reduction <add>, %{{.+}} fastmath<reassoc>
+// CHECK:     memref.store
+// Single columns, then single rows.
+// CHECK:   scf.for %{{.+}} step %c1{{(_[0-9]+)?}} {
+// CHECK: scf.for %{{.+}} step %c1{{(_[0-9]+)?}} {
+func.func @linear(%x: memref<?x?x37xf32>, %w: memref<11x37xf32>, %y: memref<?x?x11xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x?x37xf32>, memref<11x37xf32>) outs(%y : memref<?x?x11xf32>)
+      attrs = {seq.linear} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b fastmath<reassoc, contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc, contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Rows with a non-unit innermost stride are left alone.
+// CHECK-LABEL: func.func @strided_rows
+// CHECK: linalg.generic
+func.func @strided_rows(%x: memref<?x37xf32, strided<[74, 2]>>, %w: memref<11x37xf32>, %y: memref<?x11xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x37xf32, strided<[74, 2]>>, memref<11x37xf32>) outs(%y : memref<?x11xf32>)
+      attrs = {seq.linear} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
