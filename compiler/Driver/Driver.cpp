@@ -89,7 +89,7 @@ private:
 
   OwningOpRef<ModuleOp> import();
   FailureOr<func::FuncOp> selectEntry(ModuleOp module);
-  std::string modelName() const;
+  std::string modelName(ModuleOp module) const;
   std::string outputPath(llvm::StringRef extension) const;
   /// Writes `text` to the output of `extension` (stdout when no -o was given
   /// and the kind is textual).
@@ -147,9 +147,12 @@ FailureOr<func::FuncOp> Compilation::selectEntry(ModuleOp module) {
   return failure();
 }
 
-std::string Compilation::modelName() const {
+std::string Compilation::modelName(ModuleOp module) const {
   if (!options.modelName.empty())
     return sanitizeIdentifier(options.modelName);
+  // A .seq file's `model NAME`.
+  if (auto named = module->getAttrOfType<StringAttr>("seq.model_name"))
+    return sanitizeIdentifier(named.getValue());
   llvm::StringRef base = options.outputBase.empty() ? options.inputPath
                                                     : options.outputBase;
   return sanitizeIdentifier(llvm::sys::path::stem(base));
@@ -260,7 +263,7 @@ int Compilation::run() {
   FailureOr<func::FuncOp> entry = selectEntry(*module);
   if (failed(entry))
     return 1;
-  std::string name = modelName();
+  std::string name = modelName(*module);
   // The generated API is <name>_api, <name>_run, ...: a seqc_ prefix would
   // collide with the runtime's own functions (seqc_rt_model_run).
   if (llvm::StringRef(name).starts_with("seqc_") || name == "seqc")

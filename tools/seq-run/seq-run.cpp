@@ -72,7 +72,8 @@ Options
                       single-threaded.
   --symbol SYM        The model's api getter in the library (default
                       seqc_default_model_api; each model also exports
-                      <name>_api).
+                      <name>_api, and a causal one <name>_step_api). Only
+                      names ending in _api are accepted.
   -h, --help          Show this help.
 
 Options also accept the --option=VALUE spelling.
@@ -182,6 +183,12 @@ int parseArgs(int argc, char **argv, Options &opts) {
     } else if (name == "--symbol") {
       if (value.empty())
         return usageError("--symbol needs a symbol name");
+      // Only api getters are called: any other symbol of the library (a
+      // variable, free, exit) would be called as one.
+      if (value.size() < 4 || value.compare(value.size() - 4, 4, "_api") != 0)
+        return usageError("--symbol must name a model's api getter "
+                          "(NAME_api or NAME_step_api), got '" +
+                          value + "'");
       opts.symbol = value;
     }
   }

@@ -42,7 +42,9 @@ int main(int argc, char **argv) {
                "them in the object"),
       cl::cat(category));
   cl::opt<std::string> name(
-      "name", cl::desc("C prefix of the generated API (default: from BASE)"),
+      "name",
+      cl::desc("C prefix of the generated API (default: a .seq file's "
+               "`model NAME`, else from BASE)"),
       cl::cat(category));
   cl::opt<std::string> entry(
       "entry", cl::desc("The model function (default: the only public one)"),

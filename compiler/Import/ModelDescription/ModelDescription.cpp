@@ -347,6 +347,9 @@ OwningOpRef<ModuleOp> Emitter::emit() {
 
   OwningOpRef<ModuleOp> module =
       ModuleOp::create(FileLineColLoc::get(ctx, path, 1, 1));
+  // `model NAME` is the C API prefix unless seqc's --name says otherwise.
+  if (md.namedModel)
+    (*module)->setAttr("seq.model_name", b.getStringAttr(md.modelName));
   b.setInsertionPointToEnd(module->getBody());
   auto func = func::FuncOp::create(b, loc(md.modelPos), md.modelName,
                                    b.getFunctionType(argTypes, {}));

@@ -430,6 +430,7 @@ std::optional<ModelDescription> Parser::parse() {
       sawModel = true;
       md.modelPos = first.pos;
       md.modelName = tok.text;
+      md.namedModel = true;
       ok = expect(Token::Kind::Ident, "the model's name") && endLine();
     } else if (first.text == "weights") {
       if (md.weights) {

@@ -88,6 +88,8 @@ struct OutputRef {
 
 struct ModelDescription {
   std::string modelName = "model";
+  /// Whether a `model NAME` statement gave the name (the C API prefix).
+  bool namedModel = false;
   Pos modelPos;
   std::optional<std::string> weights;
   Pos weightsPos;

@@ -279,6 +279,11 @@ TEST(SeqRun, ReportsModelErrors) {
               "cannot read model '" + dir + "/nope.so'");
   ExpectError(SeqRun({kModel, "--symbol", "no_such_api"}), 2,
               "has no symbol 'no_such_api'");
+  // Only api getters are called (free, exit or a variable would be too):
+  // a usage error.
+  ExpectError(SeqRun({kModel, "--symbol", "free"}), 1,
+              "--symbol must name a model's api getter (NAME_api or "
+              "NAME_step_api), got 'free'");
   ExpectError(SeqRun({kModel, "--symbol", "fake_future_api"}), 2,
               "model 'fake_future' was compiled for seqc ABI version 99, but "
               "this runtime implements ABI version 2");
