@@ -117,10 +117,11 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
   if (failed(parsePassPipeline("convert-bufferization-to-memref", pm)))
     return failure();
   pm.addPass(createMemrefCopyToLinalgPass());
-  // Linear layers and input projections as register-tiled vector code.
-  LowerLinearContractionsPassOptions contractions;
+  // Linear layers, input projections and attention scores as
+  // register-tiled vector code.
+  LowerDotContractionsPassOptions contractions;
   contractions.vectorWidth = options.vectorWidth;
-  pm.addPass(createLowerLinearContractionsPass(contractions));
+  pm.addPass(createLowerDotContractionsPass(contractions));
   // Half-precision arithmetic computes in f32 with explicit conversions,
   // and bf16 conversions become integer code: LLVM would otherwise call
   // __truncsfbf2, which Debian 12's libgcc lacks (the object would not link).

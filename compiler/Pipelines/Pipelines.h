@@ -26,7 +26,7 @@ struct CpuPipelineOptions {
   /// (seq-decompose-recurrences' chunk-steps): its temporaries hold
   /// this many steps, whatever T is.
   int64_t recurrenceChunkSteps = 64;
-  /// f32 lanes of the target's vectors (seqc-lower-linear-contractions):
+  /// f32 lanes of the target's vectors (seqc-lower-dot-contractions):
   /// 16 with AVX-512, 8 with AVX2, 4 otherwise.
   int64_t vectorWidth = 16;
 };

@@ -188,25 +188,28 @@ def CheckAllocationSizesPass : Pass<"seqc-check-allocation-sizes", "::mlir::func
                            "::mlir::arith::ArithDialect"];
 }
 
-def LowerLinearContractionsPass : Pass<"seqc-lower-linear-contractions"> {
-  let summary = "Lower seq.linear's contractions to register-tiled vector "
-                "dot products";
+def LowerDotContractionsPass : Pass<"seqc-lower-dot-contractions"> {
+  let summary = "Lower dot-product contractions to register-tiled vector "
+                "code";
   let description = [{
-    Rewrites every `linalg.generic` that convert-seq-to-linalg made of a
-    `seq.linear` (marked `seq.linear`; f32, on buffers whose innermost
-    stride is 1) `y[l..., n] += sum_k x[l..., k] * W[n, k]` into loops over
-    tiles of R rows of x (flattened over its leading dimensions) and C rows
-    of W, the remainder rows and columns one at a time. A tile keeps R * C
+    Rewrites every `linalg.generic` marked `seq.contraction` (f32, on
+    buffers whose innermost stride is 1) of the form
+    `y[l..., n] += sum_k x[l..., k] * w[p..., n, k]` — a `seq.linear`
+    (`w` [N, K], no `p`) or attention's `q k^T` (`p` = (b, h / G), functions
+    of l's outer dimensions) — into loops over tiles of R rows of x and C
+    rows of w, the remainder rows and columns one at a time. Rows are x's
+    leading dimensions flattened when w is shared by all of them, else the
+    innermost one, under a loop per outer index. A tile keeps R * C
     `vector<Wxf32>` accumulators along k: per step of W elements it loads
     R + C vectors and issues R * C FMAs; the last partial step uses masked
     loads; each accumulator is reduced once and added to y (which holds the
     bias or zero). R = C = 4 for 16 lanes (AVX-512's 32 registers), 3
-    otherwise. W keeps its [N, K] layout.
+    otherwise. W keeps its layout.
 
     Why dot products and not outer products: both operands are contiguous
     along k, so no packing or transposition is needed and run-time weights
-    take the same path; the horizontal reduction is paid once per output
-    element, which is small against K FMAs.
+    (attention's keys) take the same path; the horizontal reduction is paid
+    once per output element, which is small against K FMAs.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",

@@ -140,6 +140,8 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
     // scores[b, h, i, j] = sum_d q[b, h, i, d] * k[b, h / G, j, d].
     Value scores = contract(query, key, scoreSizes, {d0, kvHead, d3, d4},
                             /*reduceInnermost=*/true);
+    // Register-tiled by seqc-lower-dot-contractions after bufferization.
+    scores.getDefiningOp()->setAttr("seq.contraction", rewriter.getUnitAttr());
 
     // Scale, mask, causal diagonal and window; hidden scores become -inf.
     Value scale = op.getScale()

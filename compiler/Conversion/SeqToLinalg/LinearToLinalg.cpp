@@ -86,9 +86,9 @@ struct LinearToGeneric : OpRewritePattern<seq::LinearOp> {
               b, l,
               arith::AddFOp::create(b, l, args[2], product, fast).getResult());
         });
-    // seqc-lower-linear-contractions finds it by this mark after
-    // bufferization.
-    contraction->setAttr("seq.linear", rewriter.getUnitAttr());
+    // seqc-lower-dot-contractions finds it by this mark after
+    // bufferization (and checks its form).
+    contraction->setAttr("seq.contraction", rewriter.getUnitAttr());
     Value result = contraction.getResult(0);
     if (result.getType() != op.getType())
       result = tensor::CastOp::create(rewriter, loc, op.getType(), result);

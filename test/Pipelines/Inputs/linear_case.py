@@ -1,5 +1,5 @@
 """A seq.linear model with odd sizes and its NumPy reference, for the
-register-tiled contraction (seqc-lower-linear-contractions): K not a
+register-tiled contraction (seqc-lower-dot-contractions): K not a
 multiple of any vector width, rows and columns not multiples of the tile.
 
     linear_case.py write DIR T B K N   -> DIR/model.seq, weights, x.npy,

@@ -1,4 +1,4 @@
-// RUN: seq-opt %s --seqc-lower-linear-contractions=vector-width=4 --split-input-file | FileCheck %s
+// RUN: seq-opt %s --seqc-lower-dot-contractions=vector-width=4 --split-input-file | FileCheck %s
 
 // A marked linear contraction y[t, b, n] += sum_k x[t, b, k] * w[n, k]
 // becomes tiles of 3 rows (t, b flattened) x 3 rows of w: 9 accumulators
@@ -30,7 +30,7 @@ func.func @linear(%x: memref<?x?x37xf32>, %w: memref<11x37xf32>, %y: memref<?x?x
   linalg.generic {indexing_maps = [#x, #w, #y],
                   iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<?x?x37xf32>, memref<11x37xf32>) outs(%y : memref<?x?x11xf32>)
-      attrs = {seq.linear} {
+      attrs = {seq.contraction} {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %p = arith.mulf %a, %b fastmath<reassoc, contract> : f32
     %s = arith.addf %acc, %p fastmath<reassoc, contract> : f32
@@ -48,11 +48,43 @@ func.func @strided_rows(%x: memref<?x37xf32, strided<[74, 2]>>, %w: memref<11x37
   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>],
                   iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<?x37xf32, strided<[74, 2]>>, memref<11x37xf32>) outs(%y : memref<?x11xf32>)
-      attrs = {seq.linear} {
+      attrs = {seq.contraction} {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %p = arith.mulf %a, %b : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Attention's q k^T with grouped keys: w = k[b, h / 2, j, d] depends on the
+// outer indices (b, h), so the rows are the queries i under a loop per
+// (b, h), and k's leading indices are computed once per (b, h).
+#q = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+#k = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d3, d4)>
+#s = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @scores
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for %[[B:.+]] = %{{.+}} to %{{.+}} step %c1
+// CHECK:   scf.for %[[H:.+]] = %{{.+}} to %{{.+}} step %c1
+// CHECK:     %[[KB:.+]] = affine.apply #{{.+}}(%[[B]], %[[H]],
+// CHECK:     %[[KV:.+]] = affine.apply #{{.+}}(%[[B]], %[[H]],
+// CHECK:     scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %c3
+// CHECK:       scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %c3
+// CHECK:         scf.for {{.+}} iter_args(
+// CHECK:           vector.load %{{.+}}[%[[B]], %[[H]], %{{.+}}, %{{.+}}] : memref<?x4x?x8xf32>
+// CHECK:           vector.load %{{.+}}[%[[KB]], %[[KV]], %{{.+}}, %{{.+}}] : memref<?x2x?x8xf32>
+func.func @scores(%q: memref<?x4x?x8xf32>, %k: memref<?x2x?x8xf32>, %s: memref<?x4x?x?xf32>) {
+  linalg.generic {indexing_maps = [#q, #k, #s],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %k : memref<?x4x?x8xf32>, memref<?x2x?x8xf32>) outs(%s : memref<?x4x?x?xf32>)
+      attrs = {seq.contraction} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
   }
   return
 }

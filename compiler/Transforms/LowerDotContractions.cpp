@@ -1,13 +1,14 @@
-//===- LowerLinearContractions.cpp - y = x W^T as register-tiled dots ---===//
+//===- LowerDotContractions.cpp - dot contractions as register tiles ----===//
 //
-// The contraction convert-seq-to-linalg makes of seq.linear (and of every
-// input projection) is y[l..., n] += sum_k x[l..., k] * W[n, k]: both
-// operands contiguous along k. Left to LLVM it becomes one dot product per
-// output element, whose every FMA needs two loads. Here it becomes a tile
-// of R rows of x against C rows of W: R * C vector accumulators along k,
-// R + C vector loads feeding R * C FMAs per step (4 x 4 with 16 lanes: 8
-// loads for 16 FMAs), reduced horizontally once per output element. W keeps
-// its [N, K] layout, so constant and run-time weights take the same path.
+// The contractions convert-seq-to-linalg makes of seq.linear (every linear
+// layer and input projection) and of attention's q k^T are
+// y[l..., n] += sum_k x[l..., k] * w[p..., n, k]: both operands contiguous
+// along k. Left to LLVM they become one dot product per output element,
+// whose every FMA needs two loads. Here they become tiles of R rows of x
+// against C rows of w: R * C vector accumulators along k, R + C vector
+// loads feeding R * C FMAs per step (4 x 4 with 16 lanes: 8 loads for 16
+// FMAs), reduced horizontally once per output element. w keeps its
+// layout, so constant weights and run-time keys take the same path.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,7 +22,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace seqc {
-#define GEN_PASS_DEF_LOWERLINEARCONTRACTIONSPASS
+#define GEN_PASS_DEF_LOWERDOTCONTRACTIONSPASS
 #include "compiler/Transforms/Passes.h.inc"
 } // namespace seqc
 
@@ -30,10 +31,16 @@ using namespace seqc;
 
 namespace {
 
-/// The marked contraction, on buffers: x [l..., K], w [N, K], y [l..., N].
+/// The marked contraction, on buffers: y[l..., n] += sum_k x[l..., k] *
+/// w[p..., n, k], where w's leading indices p are functions of l's outer
+/// dimensions only (none for a linear layer; (b, h / G) for attention's
+/// q k^T, whose l is (b, h, i)).
 struct Contraction {
   Value x, w, y;
   int64_t leadingRank;
+  /// w's leading results as functions of the loop dimensions.
+  SmallVector<AffineExpr> wPrefix;
+  unsigned numLoops;
 };
 
 bool hasUnitInnerStride(Value memref) {
@@ -46,18 +53,42 @@ bool hasUnitInnerStride(Value memref) {
 }
 
 std::optional<Contraction> match(linalg::GenericOp op) {
-  if (!op->hasAttr("seq.linear") || !op.hasPureBufferSemantics() ||
+  if (!op->hasAttr("seq.contraction") || !op.hasPureBufferSemantics() ||
       op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return std::nullopt;
   Contraction c{op.getDpsInputs()[0], op.getDpsInputs()[1],
-                op.getDpsInits()[0], 0};
+                op.getDpsInits()[0], 0, {}, op.getNumLoops()};
   auto xType = dyn_cast<MemRefType>(c.x.getType());
   auto wType = dyn_cast<MemRefType>(c.w.getType());
   if (!xType || !wType || !xType.getElementType().isF32() ||
-      !wType.getElementType().isF32() || wType.getRank() != 2 ||
+      !wType.getElementType().isF32() || wType.getRank() < 2 ||
       !hasUnitInnerStride(c.x) || !hasUnitInnerStride(c.w))
     return std::nullopt;
-  c.leadingRank = xType.getRank() - 1;
+  // Loops (l..., n, k): x (l..., k), w (p(l outer)..., n, k), y (l..., n).
+  unsigned loops = op.getNumLoops();
+  c.leadingRank = loops - 2;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  MLIRContext *ctx = op.getContext();
+  auto dim = [&](unsigned d) { return getAffineDimExpr(d, ctx); };
+  SmallVector<AffineExpr> xExprs, yExprs;
+  for (int64_t d = 0; d < c.leadingRank; ++d) {
+    xExprs.push_back(dim(d));
+    yExprs.push_back(dim(d));
+  }
+  xExprs.push_back(dim(loops - 1));
+  yExprs.push_back(dim(loops - 2));
+  if (maps[0] != AffineMap::get(loops, 0, xExprs, ctx) ||
+      maps[2] != AffineMap::get(loops, 0, yExprs, ctx))
+    return std::nullopt;
+  ArrayRef<AffineExpr> wExprs = maps[1].getResults();
+  if (wExprs.size() < 2 || wExprs.take_back(2)[0] != dim(loops - 2) ||
+      wExprs.back() != dim(loops - 1))
+    return std::nullopt;
+  for (AffineExpr e : wExprs.drop_back(2))
+    for (int64_t d = c.leadingRank - 1; d < loops; ++d)
+      if (e.isFunctionOfDim(d))
+        return std::nullopt;
+  c.wPrefix.assign(wExprs.begin(), wExprs.end() - 2);
   return c;
 }
 
@@ -66,30 +97,60 @@ class TileEmitter {
 public:
   TileEmitter(OpBuilder &b, Location loc, const Contraction &c, int64_t width)
       : b(b), loc(loc), c(c), width(width) {
-    Value one = cst(1);
-    rows = one;
-    for (int64_t d = 0; d < c.leadingRank; ++d) {
-      Value extent = memref::DimOp::create(b, loc, c.x, d);
-      leading.push_back(extent);
-      rows = arith::MulIOp::create(b, loc, rows, extent);
-    }
-    cols = memref::DimOp::create(b, loc, c.w, 0);
-    depth = memref::DimOp::create(b, loc, c.w, 1);
+    for (int64_t d = 0; d < c.leadingRank; ++d)
+      leading.push_back(memref::DimOp::create(b, loc, c.x, d));
+    cols = memref::DimOp::create(b, loc, c.w, c.wPrefix.size());
+    depth = memref::DimOp::create(b, loc, c.w, c.wPrefix.size() + 1);
     vecType = VectorType::get({width}, b.getF32Type());
     maskType = VectorType::get({width}, b.getI1Type());
   }
 
-  /// Rows in tiles of `rowTile` (then one by one), columns likewise.
+  /// Tiles of `rowTile` rows (then one by one) by `colTile` columns
+  /// (likewise). A w shared by all rows (a linear layer): rows are x's
+  /// leading dimensions flattened. A w per outer index (attention): a loop
+  /// per outer index, rows along the innermost leading dimension.
   void emit(int64_t rowTile, int64_t colTile) {
+    if (c.wPrefix.empty()) {
+      Value rows = cst(1);
+      for (Value extent : leading)
+        rows = arith::MulIOp::create(b, loc, rows, extent);
+      emitRows(rows, rowTile, colTile);
+      return;
+    }
+    emitOuter(0, rowTile, colTile);
+  }
+
+private:
+  Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+
+  /// One loop per outer leading dimension, then the rows of the last.
+  void emitOuter(int64_t d, int64_t rowTile, int64_t colTile) {
+    if (d == c.leadingRank - 1) {
+      // w's leading indices for this outer index.
+      wIndex.clear();
+      SmallVector<Value> operands(outer);
+      operands.resize(c.numLoops, cst(0));
+      for (AffineExpr e : c.wPrefix)
+        wIndex.push_back(affine::AffineApplyOp::create(
+            b, loc, AffineMap::get(c.numLoops, 0, e), operands));
+      emitRows(leading.back(), rowTile, colTile);
+      return;
+    }
+    auto loop = scf::ForOp::create(b, loc, cst(0), leading[d], cst(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    outer.push_back(loop.getInductionVar());
+    emitOuter(d + 1, rowTile, colTile);
+    outer.pop_back();
+  }
+
+  void emitRows(Value rows, int64_t rowTile, int64_t colTile) {
     forTiles(rows, rowTile, [&](Value m, int64_t r) {
       forTiles(cols, colTile, [&](Value n, int64_t cTile) {
         emitTile(m, r, n, cTile);
       });
     });
   }
-
-private:
-  Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
 
   /// Calls body(start, tile) over [0, extent) in whole tiles of `tile`, then
   /// body(start, 1) over the rest.
@@ -108,15 +169,20 @@ private:
       loop(main, extent, 1);
   }
 
-  /// Indices of x's (and y's) leading dims for flat row `m`.
+  /// Indices of x's (and y's) leading dims for row `m`.
   SmallVector<Value> rowIndices(Value m) {
     if (c.leadingRank == 0)
       return {};
+    if (!c.wPrefix.empty()) {
+      SmallVector<Value> idx(outer);
+      idx.push_back(m);
+      return idx;
+    }
     auto delin = affine::AffineDelinearizeIndexOp::create(b, loc, m, leading);
     return SmallVector<Value>(delin.getResults());
   }
 
-  /// y[m .. m+R, n .. n+C] += x[m.., :] . w[n.., :]
+  /// y[m .. m+R, n .. n+C] += x[m.., :] . w[.., n.., :]
   void emitTile(Value m, int64_t r, Value n, int64_t cTile) {
     SmallVector<SmallVector<Value>> xRows;
     for (int64_t i = 0; i < r; ++i) {
@@ -147,8 +213,11 @@ private:
       SmallVector<Value> xs, ws;
       for (auto &idx : xRows)
         xs.push_back(load(c.x, idx));
-      for (Value row : wRows)
-        ws.push_back(load(c.w, {row}));
+      for (Value row : wRows) {
+        SmallVector<Value> idx(wIndex);
+        idx.push_back(row);
+        ws.push_back(load(c.w, idx));
+      }
       SmallVector<Value> next;
       for (int64_t i = 0; i < r; ++i)
         for (int64_t j = 0; j < cTile; ++j)
@@ -182,18 +251,18 @@ private:
   Location loc;
   const Contraction &c;
   int64_t width;
-  SmallVector<Value> leading;
-  Value rows, cols, depth;
+  SmallVector<Value> leading, outer, wIndex;
+  Value cols, depth;
   VectorType vecType, maskType;
 };
 
-struct LowerLinearContractionsPass
-    : seqc::impl::LowerLinearContractionsPassBase<LowerLinearContractionsPass> {
+struct LowerDotContractionsPass
+    : seqc::impl::LowerDotContractionsPassBase<LowerDotContractionsPass> {
   using Base::Base;
   void runOnOperation() override {
     if (vectorWidth < 1) {
       getOperation()->emitError()
-          << "seqc-lower-linear-contractions: vector-width must be >= 1";
+          << "seqc-lower-dot-contractions: vector-width must be >= 1";
       return signalPassFailure();
     }
     SmallVector<linalg::GenericOp> ops;
