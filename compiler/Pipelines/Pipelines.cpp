@@ -157,18 +157,52 @@ static void buildOrDie(LogicalResult result) {
                              "that is not registered");
 }
 
+namespace {
+/// CpuPipelineOptions on seq-opt's command line, spelled as seqc spells
+/// them, so `seq-opt --seqc-cpu-pipeline='vector-width=8'` replays what
+/// `seqc --mcpu=x86-64-v3` runs.
+struct CpuPipelineCLOptions : PassPipelineOptions<CpuPipelineCLOptions> {
+  Option<bool> cleanup{*this, "cleanup",
+                       llvm::cl::desc("Canonicalize and CSE between stages"),
+                       llvm::cl::init(true)};
+  Option<int64_t> recurrenceChunkSteps{
+      *this, "recurrence-chunk-steps",
+      llvm::cl::desc("Time steps per input-projection GEMM of a recurrence"),
+      llvm::cl::init(64)};
+  Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 lanes of the target's vectors (seqc derives it from "
+                     "--mcpu: 16 AVX-512, 8 AVX2, 4 otherwise)"),
+      llvm::cl::init(16)};
+
+  CpuPipelineOptions get() const {
+    CpuPipelineOptions options;
+    options.cleanup = cleanup;
+    options.recurrenceChunkSteps = recurrenceChunkSteps;
+    options.vectorWidth = vectorWidth;
+    return options;
+  }
+};
+} // namespace
+
 void registerPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<CpuPipelineCLOptions>(
       "seqc-seq-to-loops",
       "Lower seq ops to bufferized linalg/scf (first half of the CPU pipeline)",
-      [](OpPassManager &pm) { buildSeqToLoopsPipeline(pm, {}); });
-  PassPipelineRegistration<>(
+      [](OpPassManager &pm, const CpuPipelineCLOptions &options) {
+        buildSeqToLoopsPipeline(pm, options.get());
+      });
+  PassPipelineRegistration<CpuPipelineCLOptions>(
       "seqc-lower-to-llvm",
       "Lower bufferized linalg/scf/math to the LLVM dialect",
-      [](OpPassManager &pm) { buildOrDie(buildLowerToLLVMPipeline(pm, {})); });
-  PassPipelineRegistration<>(
+      [](OpPassManager &pm, const CpuPipelineCLOptions &options) {
+        buildOrDie(buildLowerToLLVMPipeline(pm, options.get()));
+      });
+  PassPipelineRegistration<CpuPipelineCLOptions>(
       "seqc-cpu-pipeline", "The whole CPU pipeline: seq ops to the LLVM dialect",
-      [](OpPassManager &pm) { buildOrDie(buildCpuPipeline(pm, {})); });
+      [](OpPassManager &pm, const CpuPipelineCLOptions &options) {
+        buildOrDie(buildCpuPipeline(pm, options.get()));
+      });
 }
 
 } // namespace seqc

@@ -7,6 +7,8 @@
 //   seq-opt --seqc-lower-to-llvm     buffers -> LLVM dialect
 //   seq-opt --seqc-cpu-pipeline      both
 //
+// with the options of CpuPipelineOptions (see README.md here).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef SEQC_COMPILER_PIPELINES_PIPELINES_H
