@@ -198,3 +198,25 @@ func.func @last_step_with_lengths(%x: tensor<?x?x6xf32>, %w: tensor<1x40x6xf32>,
   %slice = tensor.extract_slice %seq[0, %last, 0] [%b, 1, 10] [1, 1, 1] : tensor<?x?x10xf32> to tensor<?x10xf32>
   return %slice : tensor<?x10xf32>
 }
+
+// -----
+
+// Time-major, as the .seq front end writes last(gru(x)): the collapse
+// merges T with the unit directions dimension; still the final state.
+// CHECK-LABEL: func.func @last_step_time_major
+func.func @last_step_time_major(%x: tensor<?x?x4xf32>, %w: tensor<1x24x4xf32>, %r: tensor<1x24x8xf32>) -> tensor<?x8xf32> {
+  // CHECK: seq.scan step(%{{.+}}) carry(%{{.+}} : tensor<?x8xf32>) over(%{{.+}} : tensor<4x?x24xf32>) {
+  // CHECK: %[[H:.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 0] [1, %{{.+}}, 8] [1, 1, 1] : tensor<?x8xf32> into tensor<1x?x8xf32>
+  // CHECK: %[[LAST:.+]] = tensor.extract_slice %[[H]][0, 0, 0] [1, %{{.+}}, 8] [1, 1, 1] : tensor<1x?x8xf32> to tensor<?x8xf32>
+  // CHECK: return %[[LAST]]
+  %y, %h = seq.gru %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x24x4xf32>, tensor<1x24x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %seq = tensor.collapse_shape %y [[0, 1], [2], [3]] : tensor<?x1x?x8xf32> into tensor<?x?x8xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %seq, %c0 : tensor<?x?x8xf32>
+  %b = tensor.dim %seq, %c1 : tensor<?x?x8xf32>
+  %last = arith.subi %t, %c1 : index
+  %slice = tensor.extract_slice %seq[%last, 0, 0] [1, %b, 8] [1, 1, 1] : tensor<?x?x8xf32> to tensor<?x8xf32>
+  return %slice : tensor<?x8xf32>
+}

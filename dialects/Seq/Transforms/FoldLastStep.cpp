@@ -27,6 +27,8 @@ struct View {
   Operation *op;
   SmallVector<ReassociationIndices> reassociation; // collapse_shape
   SmallVector<int64_t> permutation;                // linalg.transpose
+  /// The view's source shape.
+  SmallVector<int64_t> sourceShape;
 };
 
 /// The value `view` computes when applied to `source`.
@@ -64,13 +66,19 @@ SmallVector<OpFoldResult> mapSizes(OpBuilder &b, Location loc, const View &view,
 }
 
 /// Where dimension `dim` of a view's source goes in its result (nullopt:
-/// merged with other dimensions).
+/// merged with other dimensions that are not all static 1s, like the
+/// directions dimension of a single-direction y).
 std::optional<int64_t> mapDim(const View &view, int64_t dim) {
   if (!view.permutation.empty())
     return llvm::find(view.permutation, dim) - view.permutation.begin();
-  for (auto [index, group] : llvm::enumerate(view.reassociation))
-    if (llvm::is_contained(group, dim))
-      return group.size() == 1 ? std::optional<int64_t>(index) : std::nullopt;
+  for (auto [index, group] : llvm::enumerate(view.reassociation)) {
+    if (!llvm::is_contained(group, dim))
+      continue;
+    for (int64_t other : group)
+      if (other != dim && view.sourceShape[other] != 1)
+        return std::nullopt;
+    return index;
+  }
   return std::nullopt;
 }
 
@@ -106,10 +114,12 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
         break;
       }
       if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
-        views.push_back({def, collapse.getReassociationIndices(), {}});
+        views.push_back({def, collapse.getReassociationIndices(), {},
+                         llvm::to_vector(collapse.getSrcType().getShape())});
         value = collapse.getSrc();
       } else if (auto transpose = dyn_cast<linalg::TransposeOp>(def)) {
-        views.push_back({def, {}, llvm::to_vector(transpose.getPermutation())});
+        views.push_back({def, {}, llvm::to_vector(transpose.getPermutation()),
+                         {}});
         value = transpose.getInput();
       } else {
         return failure();
@@ -117,21 +127,18 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
     }
     std::reverse(views.begin(), views.end());
 
-    bool batchMajor, forward, hasLengths;
-    if (auto op = dyn_cast<RnnOp>(recurrence))
-      batchMajor = op.isBatchMajor(),
-      forward = op.getDirection() == Direction::forward,
+    bool batchMajor = false, forward = false, hasLengths = false;
+    auto facts = [&](auto op) {
+      batchMajor = op.isBatchMajor();
+      forward = op.getDirection() == Direction::forward;
       hasLengths = static_cast<bool>(op.getSequenceLens());
-    else if (auto op = dyn_cast<LstmOp>(recurrence))
-      batchMajor = op.isBatchMajor(),
-      forward = op.getDirection() == Direction::forward,
-      hasLengths = static_cast<bool>(op.getSequenceLens());
-    else {
-      auto gru = cast<GruOp>(recurrence);
-      batchMajor = gru.isBatchMajor(),
-      forward = gru.getDirection() == Direction::forward,
-      hasLengths = static_cast<bool>(gru.getSequenceLens());
-    }
+    };
+    if (auto rnn = dyn_cast<RnnOp>(recurrence))
+      facts(rnn);
+    else if (auto lstm = dyn_cast<LstmOp>(recurrence))
+      facts(lstm);
+    else
+      facts(cast<GruOp>(recurrence));
     // With sequence lengths the final state is the last *valid* step's,
     // while y's last step is zero for a shorter row.
     if (!forward || hasLengths)
