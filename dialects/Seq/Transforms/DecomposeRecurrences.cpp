@@ -396,6 +396,8 @@ bool hasDataUsers(Value value) {
 /// the next layer's input through the collapse that drops its directions
 /// dimension. Null otherwise.
 Operation *getNextLayer(Operation *producer) {
+  if (!isRecurrence(producer))
+    return nullptr;
   Value y = producer->getResult(0);
   auto yType = cast<RankedTensorType>(y.getType());
   RecurrenceContext ctx =
