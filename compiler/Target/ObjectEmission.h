@@ -39,13 +39,13 @@ struct ModelEntry {
   std::string defaultSymbol;
 };
 
-/// Emits `module` (LLVM dialect only) with the ABI glue of every entry as
-/// `kind` to `os`.
 /// The f32 lanes of the widest vectors `options.cpu` computes with: 16
 /// with AVX-512, 8 with AVX2, 4 otherwise (the pipeline's vector code is
 /// shaped for it). Returns 0 and sets `error` for an unknown CPU.
 int64_t getF32VectorWidth(const TargetOptions &options, std::string &error);
 
+/// Emits `module` (LLVM dialect only) with the ABI glue of every entry as
+/// `kind` to `os`.
 mlir::LogicalResult emitCode(mlir::ModuleOp module,
                              llvm::ArrayRef<ModelEntry> entries,
                              const TargetOptions &options, CodeKind kind,
