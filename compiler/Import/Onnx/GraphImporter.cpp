@@ -533,6 +533,8 @@ LogicalResult GraphImporter::importNode() {
     return failure();
   if (!handled && failed(importMoreOp(*this, op, handled)))
     return failure();
+  if (!handled && failed(importElementwiseOp(*this, op, handled)))
+    return failure();
   if (!handled && failed(importTensorOp(*this, op, handled)))
     return failure();
   if (!handled) {

@@ -180,6 +180,11 @@ mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
 /// Slice with run-time ends (MoreOps.cpp).
 mlir::LogicalResult importMoreOp(GraphImporter &g, llvm::StringRef op,
                                  bool &handled);
+/// Standalone activations (LeakyRelu, Elu, HardSigmoid, ThresholdedRelu,
+/// Softplus, Softsign, HardSwish, Selu), Abs, Log, Reciprocal, Clip, Max
+/// and Min (ElementwiseOps.cpp).
+mlir::LogicalResult importElementwiseOp(GraphImporter &g, llvm::StringRef op,
+                                        bool &handled);
 /// Evaluates integer ops whose inputs are all known constants (ConstFold.cpp).
 mlir::LogicalResult foldIntegerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);

@@ -269,6 +269,23 @@ def time_major_inputs(T, B, rng):
     return {"x": rng.standard_normal((T, B, 4)).astype(np.float32)}
 
 
+class Activations(nn.Module):
+    """The activations and elementwise math PyTorch exports as single ONNX
+    nodes: LeakyRelu, Elu, Softplus, Softsign, HardSigmoid, HardSwish, Selu,
+    Abs, Log, Reciprocal, Clip (two bounds, one bound), Max and Min."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x):
+        a = F.leaky_relu(x, 0.1) + F.elu(x, 0.5) + F.softplus(x) + F.softsign(x)
+        b = F.hardsigmoid(x) + F.hardswish(x) + F.selu(x)
+        c = torch.log(torch.abs(x) + 1.0) + torch.reciprocal(torch.abs(x) + 2.0)
+        d = torch.clamp(x, -0.5, 0.5) + torch.clamp(x, min=0.1)
+        return self.fc(torch.maximum(a, b) - torch.minimum(c, d))
+
+
 # name, module, opset, input maker, output names, dynamic axes
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
@@ -302,6 +319,8 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("gru_uni", GruUni, 16, time_major_inputs, ["y", "h"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}, "h": {1: "B"}}),
+    ("activations", Activations, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
@@ -573,15 +592,26 @@ def write_more_lit_inputs(save, f32, const, ints):
 
 
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    """make_models.py [OUT_DIR] [--only NAME ...]: with --only, every model is
+    still built in order (the weights depend on it), but only NAME's files
+    are written."""
+    args = sys.argv[1:]
+    only = set()
+    if "--only" in args:
+        only = set(args[args.index("--only") + 1:])
+        args = args[:args.index("--only")]
+    out_dir = args[0] if args else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "models")
     os.makedirs(out_dir, exist_ok=True)
-    write_lit_inputs(os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                  "Inputs"))
+    if not only:
+        write_lit_inputs(os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     torch.manual_seed(0)
     for name, make, opset, make_inputs, outputs, axes in MODELS:
         rng = np.random.default_rng(zlib.crc32(name.encode()))
         model = make().eval()
+        if only and name not in only:
+            continue
         example = make_inputs(EXPORT_T, EXPORT_B, rng)
         args = tuple(torch.from_numpy(v) for v in example.values())
         torch.onnx.export(model, args, os.path.join(out_dir, name + ".onnx"),

@@ -1,0 +1,214 @@
+//===- ElementwiseOps.cpp - ONNX activations and elementwise math -------===//
+//
+// Standalone activation nodes (LeakyRelu, Elu, HardSigmoid, ...: the
+// parameterized ones become seq.activation, which the recurrences share),
+// the unary math PyTorch exports (Abs, Log, Reciprocal, HardSwish, Selu),
+// Clip and the variadic Max / Min (with broadcasting). Formulas and default
+// attributes are the ONNX operator documentation's (onnx.ai/onnx/operators).
+// Every op is f32 here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace seqc;
+
+namespace seqc::onnx_import {
+namespace {
+
+Value constantLike(OpBuilder &b, Location loc, Value like, double value) {
+  return arith::ConstantOp::create(b, loc,
+                                   b.getFloatAttr(like.getType(), value));
+}
+
+/// LeakyRelu, Elu, HardSigmoid, ThresholdedRelu, Softplus, Softsign as
+/// seq.activation with the node's alpha (and beta), ONNX's defaults
+/// otherwise.
+LogicalResult importActivation(GraphImporter &g, seq::ActivationKind kind) {
+  unsigned numParams = seq::ActivationAttr::getNumParameters(kind);
+  SmallVector<StringRef> known;
+  if (numParams > 0)
+    known.push_back("alpha");
+  if (numParams > 1)
+    known.push_back("beta");
+  if (failed(g.checkAttrs(known)))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  auto defaults = seq::ActivationAttr::get(g.context, kind);
+  float alpha = g.floatAttr("alpha").value_or(defaults.getAlphaAsFloat());
+  float beta = g.floatAttr("beta").value_or(defaults.getBetaAsFloat());
+  auto attr = seq::ActivationAttr::get(g.context, kind, APFloat(alpha),
+                                       APFloat(beta));
+  g.setOutput(0, seq::ActivationOp::create(g.builder, g.loc, attr, x)
+                     .getResult());
+  return success();
+}
+
+/// Unary math as one elementwise generic.
+LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
+  SmallVector<StringRef> known;
+  if (op == "Selu")
+    known = {"alpha", "gamma"};
+  if (failed(g.checkAttrs(known)))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  // ONNX Selu defaults (the SELU paper's constants).
+  double alpha = g.floatAttr("alpha").value_or(1.67326319217681884765625);
+  double gamma = g.floatAttr("gamma").value_or(1.05070102214813232421875);
+  FailureOr<Value> r = buildElementwise(
+      g, {x}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value v = a[0];
+        if (op == "Abs")
+          return math::AbsFOp::create(b, l, v);
+        if (op == "Log")
+          return math::LogOp::create(b, l, v);
+        if (op == "Reciprocal")
+          return arith::DivFOp::create(b, l, constantLike(b, l, v, 1.0), v);
+        if (op == "HardSwish") {
+          // x * max(0, min(1, x / 6 + 1 / 2))
+          Value hs = arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, v, constantLike(b, l, v, 1.0 / 6)),
+              constantLike(b, l, v, 0.5));
+          hs = arith::MinimumFOp::create(b, l, hs, constantLike(b, l, v, 1.0));
+          hs = arith::MaximumFOp::create(b, l, hs, constantLike(b, l, v, 0.0));
+          return arith::MulFOp::create(b, l, v, hs);
+        }
+        // Selu: gamma * (x > 0 ? x : alpha * (exp(x) - 1))
+        Value negative = arith::MulFOp::create(
+            b, l, constantLike(b, l, v, alpha),
+            arith::SubFOp::create(b, l, math::ExpOp::create(b, l, v),
+                                  constantLike(b, l, v, 1.0)));
+        Value positive = arith::CmpFOp::create(
+            b, l, arith::CmpFPredicate::OGT, v, constantLike(b, l, v, 0.0));
+        return arith::MulFOp::create(
+            b, l, constantLike(b, l, v, gamma),
+            arith::SelectOp::create(b, l, positive, v, negative));
+      });
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+/// Max / Min of one or more inputs, broadcast; NaN propagates as in
+/// torch.maximum / torch.minimum.
+LogicalResult importMaxMin(GraphImporter &g, bool isMax) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  SmallVector<Value> inputs;
+  for (int i = 0; i < g.node->input_size(); ++i) {
+    Value v = floatInput(g, i);
+    if (!v)
+      return failure();
+    inputs.push_back(v);
+  }
+  if (inputs.empty()) {
+    g.nodeError() << "needs at least one input";
+    return failure();
+  }
+  FailureOr<Value> r = buildElementwise(
+      g, inputs, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value acc = a[0];
+        for (Value v : a.drop_front())
+          acc = isMax ? arith::MaximumFOp::create(b, l, acc, v).getResult()
+                      : arith::MinimumFOp::create(b, l, acc, v).getResult();
+        return acc;
+      });
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+/// Clip(x, min, max): bounds as inputs (opset >= 11, each optional) or as
+/// attributes (opset < 11). min(max(x, lo), hi), NaN propagating.
+LogicalResult importClip(GraphImporter &g) {
+  bool attributeBounds = g.opset < 11;
+  if (failed(g.checkAttrs(attributeBounds ? SmallVector<StringRef>{"min", "max"}
+                                          : SmallVector<StringRef>{})))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  SmallVector<Value> operands = {x};
+  std::optional<double> lo, hi;
+  int loIndex = -1, hiIndex = -1;
+  if (attributeBounds) {
+    if (std::optional<float> v = g.floatAttr("min"))
+      lo = *v;
+    if (std::optional<float> v = g.floatAttr("max"))
+      hi = *v;
+  } else {
+    for (unsigned i : {1u, 2u}) {
+      if (!g.hasInput(i))
+        continue;
+      Value bound = floatInput(g, i);
+      if (!bound)
+        return failure();
+      if (tensorType(bound).getRank() != 0) {
+        g.nodeError() << "input " << i << " must be a scalar";
+        return failure();
+      }
+      (i == 1 ? loIndex : hiIndex) = operands.size();
+      operands.push_back(bound);
+    }
+  }
+  FailureOr<Value> r = buildElementwise(
+      g, operands, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value v = a[0];
+        Value low = loIndex >= 0 ? a[loIndex]
+                    : lo         ? constantLike(b, l, v, *lo)
+                                 : Value();
+        Value high = hiIndex >= 0 ? a[hiIndex]
+                     : hi         ? constantLike(b, l, v, *hi)
+                                  : Value();
+        if (low)
+          v = arith::MaximumFOp::create(b, l, v, low);
+        if (high)
+          v = arith::MinimumFOp::create(b, l, v, high);
+        return v;
+      });
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+} // namespace
+
+LogicalResult importElementwiseOp(GraphImporter &g, StringRef op,
+                                  bool &handled) {
+  handled = true;
+  if (op == "LeakyRelu")
+    return importActivation(g, seq::ActivationKind::leaky_relu);
+  if (op == "Elu")
+    return importActivation(g, seq::ActivationKind::elu);
+  if (op == "HardSigmoid")
+    return importActivation(g, seq::ActivationKind::hard_sigmoid);
+  if (op == "ThresholdedRelu")
+    return importActivation(g, seq::ActivationKind::thresholded_relu);
+  if (op == "Softplus")
+    return importActivation(g, seq::ActivationKind::softplus);
+  if (op == "Softsign")
+    return importActivation(g, seq::ActivationKind::softsign);
+  if (op == "Abs" || op == "Log" || op == "Reciprocal" || op == "HardSwish" ||
+      op == "Selu")
+    return importUnaryMath(g, op);
+  if (op == "Max" || op == "Min")
+    return importMaxMin(g, op == "Max");
+  if (op == "Clip")
+    return importClip(g);
+  handled = false;
+  return success();
+}
+
+} // namespace seqc::onnx_import
