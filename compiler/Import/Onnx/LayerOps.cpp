@@ -23,6 +23,8 @@
 #include <climits>
 #include <cmath>
 
+#include <limits>
+
 using namespace mlir;
 using namespace seqc;
 
@@ -186,6 +188,90 @@ LogicalResult importSoftmax(GraphImporter &g) {
   return success();
 }
 
+/// LogSoftmax(x) = x - max - log(sum(exp(x - max))) along `axis` (opset 13
+/// semantics: one axis), computed so, not as log(softmax): a probability
+/// that underflows to 0 would give -inf where PyTorch gives a finite value.
+LogicalResult importLogSoftmax(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  auto axis = normalizeAxis(g, g.intAttr("axis", -1), rank);
+  if (!axis)
+    return failure();
+  if (g.opset < 13 && *axis != rank - 1) {
+    g.nodeError() << "before opset 13 LogSoftmax flattens the input from "
+                     "axis; only the last axis is supported";
+    return failure();
+  }
+  Type f32 = g.builder.getF32Type();
+  SmallVector<OpFoldResult> sizes = shapeOf(g, x), rowSizes;
+  SmallVector<AffineExpr> rowExprs;
+  SmallVector<utils::IteratorType> rowIters;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool isAxis = d == *axis;
+    rowIters.push_back(isAxis ? utils::IteratorType::reduction
+                              : utils::IteratorType::parallel);
+    if (!isAxis) {
+      rowExprs.push_back(g.builder.getAffineDimExpr(d));
+      rowSizes.push_back(sizes[d]);
+    }
+  }
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, g.context);
+  AffineMap row = AffineMap::get(rank, 0, rowExprs, g.context);
+  auto filled = [&](double v) {
+    Value init = seq::createEmptyTensor(g.builder, g.loc, rowSizes, f32);
+    Value c = arith::ConstantOp::create(g.builder, g.loc,
+                                        g.builder.getF32FloatAttr(v));
+    return linalg::FillOp::create(g.builder, g.loc, ValueRange{c},
+                                  ValueRange{init})
+        .getResult(0);
+  };
+  // The row maximum, then the sum of exp(x - max).
+  Value max =
+      linalg::GenericOp::create(
+          g.builder, g.loc, TypeRange{filled(0).getType()}, ValueRange{x},
+          ValueRange{filled(-std::numeric_limits<double>::infinity())},
+          ArrayRef<AffineMap>{identity, row}, rowIters,
+          [](OpBuilder &b, Location l, ValueRange a) {
+            linalg::YieldOp::create(
+                b, l, arith::MaximumFOp::create(b, l, a[1], a[0]).getResult());
+          })
+          .getResult(0);
+  Value sum =
+      linalg::GenericOp::create(
+          g.builder, g.loc, TypeRange{max.getType()}, ValueRange{x, max},
+          ValueRange{filled(0)}, ArrayRef<AffineMap>{identity, row, row},
+          rowIters,
+          [](OpBuilder &b, Location l, ValueRange a) {
+            Value e = math::ExpOp::create(
+                b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+            linalg::YieldOp::create(
+                b, l, arith::AddFOp::create(b, l, a[2], e).getResult());
+          })
+          .getResult(0);
+  Value init = seq::createEmptyTensor(g.builder, g.loc, sizes, f32);
+  SmallVector<utils::IteratorType> parallel(rank,
+                                            utils::IteratorType::parallel);
+  g.setOutput(
+      0, linalg::GenericOp::create(
+             g.builder, g.loc, TypeRange{init.getType()},
+             ValueRange{x, max, sum}, ValueRange{init},
+             ArrayRef<AffineMap>{identity, row, row, identity}, parallel,
+             [](OpBuilder &b, Location l, ValueRange a) {
+               Value shifted = arith::SubFOp::create(b, l, a[0], a[1]);
+               linalg::YieldOp::create(
+                   b, l,
+                   arith::SubFOp::create(b, l, shifted,
+                                         math::LogOp::create(b, l, a[2]))
+                       .getResult());
+             })
+             .getResult(0));
+  return success();
+}
+
 LogicalResult importLayerNorm(GraphImporter &g) {
   if (failed(g.checkAttrs({"axis", "epsilon", "stash_type"})))
     return failure();
@@ -277,6 +363,8 @@ LogicalResult importLayerOp(GraphImporter &g, StringRef op, bool &handled) {
     return importGemm(g);
   if (op == "Softmax")
     return importSoftmax(g);
+  if (op == "LogSoftmax")
+    return importLogSoftmax(g);
   if (op == "LayerNormalization")
     return importLayerNorm(g);
   if (op == "Conv")

@@ -1,8 +1,8 @@
-//===- MoreOps.cpp - Pad, ReduceMean, Split, masks, Expand ---------------===//
+//===- MoreOps.cpp - Pad, reductions, Split, masks, Expand ---------------===//
 //
 // The ops PyTorch's exporter emits for convolutional and attention models
 // beyond the elementwise and layout ones of TensorOps.cpp: constant Pad
-// (tensor.pad), ReduceMean and Split, and the boolean mask ops (Equal, Not,
+// (tensor.pad), the Reduce* family and Split, and the boolean mask ops (Equal, Not,
 // Where, Trilu) and Expand that causal masks are built from. Booleans are
 // i1 tensors.
 //
@@ -15,10 +15,12 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <climits>
+#include <limits>
 
 using namespace mlir;
 using namespace seqc;
@@ -106,24 +108,39 @@ Value expandUnitDims(GraphImporter &g, Value x, ArrayRef<bool> kept,
                                        sizes);
 }
 
-LogicalResult importReduceMean(GraphImporter &g) {
-  if (failed(g.checkAttrs({"axes", "keepdims"})))
+/// ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd, ReduceL2 and
+/// ReduceSumSquare over `axes` (an attribute, or ReduceSum's input 1 from
+/// opset 13 and every reduction's from opset 18; none: every axis, or the
+/// identity with noop_with_empty_axes), keeping unit dimensions with
+/// keepdims (default 1). An empty reduction gives the operator's identity
+/// (0, 1, -inf for Max, +inf for Min), as in ONNX Runtime.
+LogicalResult importReduce(GraphImporter &g, StringRef op) {
+  if (failed(g.checkAttrs({"axes", "keepdims", "noop_with_empty_axes"})))
     return failure();
   Value x = floatInput(g, 0);
   if (!x)
     return failure();
   int64_t rank = tensorType(x).getRank();
-  SmallVector<bool> reduced(rank, false);
-  if (auto axes = g.intsAttr("axes")) {
+  std::optional<SmallVector<int64_t>> axes = g.intsAttr("axes");
+  if (g.hasInput(1)) {
+    axes = g.constIntsInput(1);
+    if (!axes) {
+      g.nodeError() << "axes must be a constant";
+      return failure();
+    }
+  }
+  if ((!axes || axes->empty()) && g.intAttr("noop_with_empty_axes", 0)) {
+    g.setOutput(0, x);
+    return success();
+  }
+  SmallVector<bool> reduced(rank, !axes || axes->empty());
+  if (axes)
     for (int64_t a : *axes) {
       auto n = normalizeAxis(g, a, rank);
       if (!n)
         return failure();
       reduced[*n] = true;
     }
-  } else {
-    reduced.assign(rank, true);
-  }
   SmallVector<OpFoldResult> all = shapeOf(g, x), outSizes, keptSizes;
   SmallVector<AffineExpr> outExprs;
   SmallVector<utils::IteratorType> iters;
@@ -144,18 +161,25 @@ LogicalResult importReduceMean(GraphImporter &g) {
     }
   }
   Type f32 = g.builder.getF32Type();
-  Value countF = arith::UIToFPOp::create(
-      g.builder, g.loc, f32,
-      arith::IndexCastOp::create(g.builder, g.loc, g.builder.getI64Type(),
-                                 count));
-  Value inv = arith::DivFOp::create(
-      g.builder, g.loc,
-      arith::ConstantOp::create(g.builder, g.loc, g.builder.getF32FloatAttr(1)),
-      countF);
+  auto f32Constant = [&](double v) -> Value {
+    return arith::ConstantOp::create(g.builder, g.loc,
+                                     g.builder.getF32FloatAttr(v));
+  };
+  Value inv;
+  if (op == "ReduceMean") {
+    Value countF = arith::UIToFPOp::create(
+        g.builder, g.loc, f32,
+        arith::IndexCastOp::create(g.builder, g.loc, g.builder.getI64Type(),
+                                   count));
+    inv = arith::DivFOp::create(g.builder, g.loc, f32Constant(1), countF);
+  }
+  double identity = op == "ReduceProd"  ? 1.0
+                    : op == "ReduceMax" ? -std::numeric_limits<double>::infinity()
+                    : op == "ReduceMin" ? std::numeric_limits<double>::infinity()
+                                        : 0.0;
   Value init = seq::createEmptyTensor(g.builder, g.loc, outSizes, f32);
-  Value zero = arith::ConstantOp::create(g.builder, g.loc,
-                                         g.builder.getF32FloatAttr(0));
-  init = linalg::FillOp::create(g.builder, g.loc, ValueRange{zero},
+  init = linalg::FillOp::create(g.builder, g.loc,
+                                ValueRange{f32Constant(identity)},
                                 ValueRange{init})
              .getResult(0);
   SmallVector<AffineMap> maps{
@@ -165,12 +189,33 @@ LogicalResult importReduceMean(GraphImporter &g) {
       g.builder, g.loc, TypeRange{init.getType()}, ValueRange{x},
       ValueRange{init}, maps, iters,
       [&](OpBuilder &b, Location l, ValueRange args) {
-        Value scaled = arith::MulFOp::create(b, l, args[0], inv);
-        linalg::YieldOp::create(b, l,
-                                arith::AddFOp::create(b, l, args[1], scaled)
-                                    .getResult());
+        Value v = args[0], acc = args[1], next;
+        if (op == "ReduceMean")
+          next = arith::AddFOp::create(b, l, acc,
+                                       arith::MulFOp::create(b, l, v, inv));
+        else if (op == "ReduceProd")
+          next = arith::MulFOp::create(b, l, acc, v);
+        else if (op == "ReduceMax")
+          next = arith::MaximumFOp::create(b, l, acc, v);
+        else if (op == "ReduceMin")
+          next = arith::MinimumFOp::create(b, l, acc, v);
+        else if (op == "ReduceL2" || op == "ReduceSumSquare")
+          next = arith::AddFOp::create(b, l, acc,
+                                       arith::MulFOp::create(b, l, v, v));
+        else
+          next = arith::AddFOp::create(b, l, acc, v);
+        linalg::YieldOp::create(b, l, next);
       });
   Value out = generic.getResult(0);
+  if (op == "ReduceL2") {
+    FailureOr<Value> root = buildElementwise(
+        g, {out}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return math::SqrtOp::create(b, l, a[0]);
+        });
+    if (failed(root))
+      return failure();
+    out = *root;
+  }
   if (g.intAttr("keepdims", 1) != 0)
     out = expandUnitDims(g, out, kept, keptSizes);
   g.setOutput(0, out);
@@ -575,8 +620,10 @@ LogicalResult importMoreOp(GraphImporter &g, StringRef op, bool &handled) {
   handled = true;
   if (op == "Pad")
     return importPad(g);
-  if (op == "ReduceMean")
-    return importReduceMean(g);
+  if (op == "ReduceMean" || op == "ReduceSum" || op == "ReduceMax" ||
+      op == "ReduceMin" || op == "ReduceProd" || op == "ReduceL2" ||
+      op == "ReduceSumSquare")
+    return importReduce(g, op);
   if (op == "Split")
     return importSplit(g);
   if (op == "Equal")

@@ -1,16 +1,21 @@
 #!/usr/bin/python3
 """Exports the small models that test the ONNX front end: recurrent,
 convolutional (TCN), attention (hand-written, nn.TransformerEncoderLayer,
-GPT-style) and hybrid.
+GPT-style), hybrid, activations and reductions.
 
 Run with Debian's python3 (python3-torch 1.13, python3-onnx 1.12):
 
-    /usr/bin/python3 test/Import/Onnx/make_models.py [OUT_DIR]
+    /usr/bin/python3 test/Import/Onnx/make_models.py [OUT_DIR] [--only NAME...]
+
+`--only` writes just the named models (every model is still built, in
+order, so their weights do not change).
 
 For every model it writes OUT_DIR/NAME.onnx (exported at T=5, B=3 with
 dynamic sequence and batch axes) and, for two other sequence lengths L,
 OUT_DIR/NAME.tL.in.INPUT.npy and OUT_DIR/NAME.tL.out.OUTPUT.npy (PyTorch's
-results). run_models.py compiles each .onnx with seqc and compares.
+results; for reduce_l2, made with onnx.helper because PyTorch never
+exports ReduceL2, NumPy's). run_models.py compiles each .onnx with seqc and
+compares.
 
 It also writes, with onnx.helper, the small graphs of the lit tests into
 Inputs/ next to this script: each ONNX feature the importer maps (the full
@@ -25,6 +30,7 @@ import zlib
 import math
 
 import numpy as np
+import onnx
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -286,6 +292,23 @@ class Activations(nn.Module):
         return self.fc(torch.maximum(a, b) - torch.minimum(c, d))
 
 
+class Reductions(nn.Module):
+    """ReduceSum (axes as an input), ReduceMax, ReduceMin, ReduceProd,
+    ReduceL2 with and without keepdims, and a CTC/LM-style LogSoftmax head."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x):
+        h = self.fc(x)
+        s = h.sum(dim=-1, keepdim=True) + h.amax(dim=-1).unsqueeze(-1)
+        m = h.amin(dim=1, keepdim=True)
+        p = torch.tanh(h).prod(dim=-1, keepdim=True) + torch.norm(h, dim=-1,
+                                                                   keepdim=True)
+        return F.log_softmax(h + s - m + p, dim=-1)
+
+
 # name, module, opset, input maker, output names, dynamic axes
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
@@ -320,6 +343,8 @@ MODELS = [
     ("gru_uni", GruUni, 16, time_major_inputs, ["y", "h"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}, "h": {1: "B"}}),
     ("activations", Activations, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("reductions", Reductions, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
@@ -591,6 +616,38 @@ def write_more_lit_inputs(save, f32, const, ints):
         [ints("st", [0]), ints("en", [2]), ints("ax", [0]), ints("sp", [1, 1])])
 
 
+def write_reduce_model(out_dir):
+    """ReduceL2, ReduceSumSquare and ReduceMax over every axis, which
+    PyTorch's exporter does not write (torch.norm becomes ReduceSum + Sqrt);
+    made with onnx.helper, expected outputs from NumPy."""
+    from onnx import TensorProto, helper
+    nodes = [
+        helper.make_node("ReduceL2", ["x"], ["l2"], axes=[2], keepdims=1),
+        helper.make_node("ReduceSumSquare", ["x"], ["ss"], axes=[1],
+                         keepdims=0),
+        helper.make_node("ReduceMax", ["x"], ["mx"], keepdims=0),
+    ]
+    graph = helper.make_graph(
+        nodes, "reduce_l2",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", "T", 4])],
+        [helper.make_tensor_value_info("l2", TensorProto.FLOAT, ["B", "T", 1]),
+         helper.make_tensor_value_info("ss", TensorProto.FLOAT, ["B", 4]),
+         helper.make_tensor_value_info("mx", TensorProto.FLOAT, [])])
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(out_dir, "reduce_l2.onnx"))
+    rng = np.random.default_rng(zlib.crc32(b"reduce_l2"))
+    for T, B in TEST_SHAPES:
+        x = rng.standard_normal((B, T, 4)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"reduce_l2.t{T}.in.x.npy"), x)
+        x64 = x.astype(np.float64)
+        for key, value in [
+                ("l2", np.sqrt((x64 * x64).sum(axis=2, keepdims=True))),
+                ("ss", (x64 * x64).sum(axis=1)), ("mx", x64.max())]:
+            np.save(os.path.join(out_dir, f"reduce_l2.t{T}.out.{key}.npy"),
+                    np.asarray(value, dtype=np.float32))
+
+
 def main():
     """make_models.py [OUT_DIR] [--only NAME ...]: with --only, every model is
     still built in order (the weights depend on it), but only NAME's files
@@ -606,6 +663,8 @@ def main():
     if not only:
         write_lit_inputs(os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
+    if not only or "reduce_l2" in only:
+        write_reduce_model(out_dir)
     torch.manual_seed(0)
     for name, make, opset, make_inputs, outputs, axes in MODELS:
         rng = np.random.default_rng(zlib.crc32(name.encode()))
