@@ -176,7 +176,8 @@ mlir::LogicalResult importTensorOp(GraphImporter &g, llvm::StringRef op,
                                    bool &handled);
 mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
-/// Pad, ReduceMean/Sum/Max/Min/Prod/L2/SumSquare, Split, Where, Not,
+/// Pad, ReduceMean/Sum/Max/Min/Prod/L2/SumSquare, ArgMax/ArgMin, Split,
+/// Where, Not,
 /// Equal, Trilu, Expand, Range and
 /// Slice with run-time ends (MoreOps.cpp).
 mlir::LogicalResult importMoreOp(GraphImporter &g, llvm::StringRef op,

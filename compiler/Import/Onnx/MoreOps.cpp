@@ -222,6 +222,82 @@ LogicalResult importReduce(GraphImporter &g, StringRef op) {
   return success();
 }
 
+/// ArgMax / ArgMin along `axis` (default 0) as int64 indices, keepdims
+/// (default 1); ties give the first index, or the last with
+/// select_last_index. A NaN counts as the extreme (numpy and PyTorch
+/// return the first NaN's index).
+LogicalResult importArgExtreme(GraphImporter &g, bool isMax) {
+  if (failed(g.checkAttrs({"axis", "keepdims", "select_last_index"})))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  auto axis = normalizeAxis(g, g.intAttr("axis", 0), rank);
+  if (!axis)
+    return failure();
+  bool last = g.intAttr("select_last_index", 0) != 0;
+  SmallVector<OpFoldResult> all = shapeOf(g, x), outSizes, keptSizes;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iters;
+  SmallVector<bool> kept;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool reduced = d == *axis;
+    kept.push_back(!reduced);
+    iters.push_back(reduced ? utils::IteratorType::reduction
+                            : utils::IteratorType::parallel);
+    keptSizes.push_back(reduced ? OpFoldResult(g.builder.getIndexAttr(1))
+                                : all[d]);
+    if (!reduced) {
+      outExprs.push_back(g.builder.getAffineDimExpr(d));
+      outSizes.push_back(all[d]);
+    }
+  }
+  Type f32 = g.builder.getF32Type(), i64 = g.builder.getI64Type();
+  double start = isMax ? -std::numeric_limits<double>::infinity()
+                       : std::numeric_limits<double>::infinity();
+  auto filled = [&](Type type, TypedAttr value) {
+    Value init = seq::createEmptyTensor(g.builder, g.loc, outSizes, type);
+    Value c = arith::ConstantOp::create(g.builder, g.loc, value);
+    return linalg::FillOp::create(g.builder, g.loc, ValueRange{c},
+                                  ValueRange{init})
+        .getResult(0);
+  };
+  Value bestInit = filled(f32, g.builder.getF32FloatAttr(start));
+  Value indexInit = filled(i64, g.builder.getI64IntegerAttr(0));
+  AffineMap row = AffineMap::get(rank, 0, outExprs, g.context);
+  auto generic = linalg::GenericOp::create(
+      g.builder, g.loc, TypeRange{bestInit.getType(), indexInit.getType()},
+      ValueRange{x}, ValueRange{bestInit, indexInit},
+      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, g.context),
+                          row, row},
+      iters, [&](OpBuilder &b, Location l, ValueRange a) {
+        Value v = a[0], best = a[1], bestIndex = a[2];
+        using P = arith::CmpFPredicate;
+        P better = isMax ? (last ? P::OGE : P::OGT) : (last ? P::OLE : P::OLT);
+        Value take = arith::CmpFOp::create(b, l, better, v, best);
+        Value newNaN = arith::CmpFOp::create(b, l, P::UNO, v, v);
+        Value bestNaN = arith::CmpFOp::create(b, l, P::UNO, best, best);
+        Value firstNaN = arith::AndIOp::create(
+            b, l, newNaN,
+            arith::XOrIOp::create(
+                b, l, bestNaN,
+                arith::ConstantOp::create(b, l, b.getBoolAttr(true))));
+        take = arith::OrIOp::create(b, l, take, firstNaN);
+        Value index = arith::IndexCastOp::create(
+            b, l, b.getI64Type(), linalg::IndexOp::create(b, l, *axis));
+        linalg::YieldOp::create(
+            b, l,
+            ValueRange{arith::SelectOp::create(b, l, take, v, best),
+                       arith::SelectOp::create(b, l, take, index, bestIndex)});
+      });
+  Value out = generic.getResult(1);
+  if (g.intAttr("keepdims", 1) != 0)
+    out = expandUnitDims(g, out, kept, keptSizes);
+  g.setOutput(0, out);
+  return success();
+}
+
 LogicalResult importSplit(GraphImporter &g) {
   if (failed(g.checkAttrs({"axis"})))
     return failure();
@@ -620,6 +696,8 @@ LogicalResult importMoreOp(GraphImporter &g, StringRef op, bool &handled) {
   handled = true;
   if (op == "Pad")
     return importPad(g);
+  if (op == "ArgMax" || op == "ArgMin")
+    return importArgExtreme(g, op == "ArgMax");
   if (op == "ReduceMean" || op == "ReduceSum" || op == "ReduceMax" ||
       op == "ReduceMin" || op == "ReduceProd" || op == "ReduceL2" ||
       op == "ReduceSumSquare")

@@ -309,6 +309,21 @@ class Reductions(nn.Module):
         return F.log_softmax(h + s - m + p, dim=-1)
 
 
+class GreedyHead(nn.Module):
+    """A greedy decoding head: a GRU's logits, their log-probabilities and
+    the argmax token per step (int64), plus the argmin over time."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 6, batch_first=True)
+        self.head = nn.Linear(6, 5)
+
+    def forward(self, x):
+        logits = self.head(self.gru(x)[0])
+        return (F.log_softmax(logits, dim=-1), logits.argmax(dim=-1),
+                logits.argmin(dim=1, keepdim=True))
+
+
 # name, module, opset, input maker, output names, dynamic axes
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
@@ -346,6 +361,10 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("reductions", Reductions, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("greedy_head", GreedyHead, 14, batch_first_features,
+     ["logp", "tokens", "first"],
+     {"x": {0: "B", 1: "T"}, "logp": {0: "B", 1: "T"},
+      "tokens": {0: "B", 1: "T"}, "first": {0: "B"}}),
 ]
 
 
@@ -617,35 +636,48 @@ def write_more_lit_inputs(save, f32, const, ints):
 
 
 def write_reduce_model(out_dir):
-    """ReduceL2, ReduceSumSquare and ReduceMax over every axis, which
-    PyTorch's exporter does not write (torch.norm becomes ReduceSum + Sqrt);
-    made with onnx.helper, expected outputs from NumPy."""
+    """ReduceL2, ReduceSumSquare, ReduceMax over every axis, and ArgMax /
+    ArgMin with ties, which PyTorch's exporter does not write this way
+    (torch.norm becomes ReduceSum + Sqrt; no select_last_index); made with
+    onnx.helper, expected outputs from NumPy."""
     from onnx import TensorProto, helper
     nodes = [
         helper.make_node("ReduceL2", ["x"], ["l2"], axes=[2], keepdims=1),
         helper.make_node("ReduceSumSquare", ["x"], ["ss"], axes=[1],
                          keepdims=0),
         helper.make_node("ReduceMax", ["x"], ["mx"], keepdims=0),
+        helper.make_node("ArgMax", ["x"], ["am"], axis=2, keepdims=0),
+        helper.make_node("ArgMin", ["x"], ["an"], axis=1,
+                         select_last_index=1),
     ]
     graph = helper.make_graph(
         nodes, "reduce_l2",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", "T", 4])],
         [helper.make_tensor_value_info("l2", TensorProto.FLOAT, ["B", "T", 1]),
          helper.make_tensor_value_info("ss", TensorProto.FLOAT, ["B", 4]),
-         helper.make_tensor_value_info("mx", TensorProto.FLOAT, [])])
+         helper.make_tensor_value_info("mx", TensorProto.FLOAT, []),
+         helper.make_tensor_value_info("am", TensorProto.INT64, ["B", "T"]),
+         helper.make_tensor_value_info("an", TensorProto.INT64, ["B", 1, 4])])
     onnx.save(helper.make_model(graph,
                                 opset_imports=[helper.make_opsetid("", 14)]),
               os.path.join(out_dir, "reduce_l2.onnx"))
     rng = np.random.default_rng(zlib.crc32(b"reduce_l2"))
     for T, B in TEST_SHAPES:
-        x = rng.standard_normal((B, T, 4)).astype(np.float32)
+        # Small integers: many ties for ArgMax (first index) and ArgMin
+        # (select_last_index: the last).
+        x = rng.integers(-2, 3, size=(B, T, 4)).astype(np.float32)
         np.save(os.path.join(out_dir, f"reduce_l2.t{T}.in.x.npy"), x)
         x64 = x.astype(np.float64)
+        last_min = T - 1 - np.argmin(x64[:, ::-1, :], axis=1)[:, None, :]
         for key, value in [
                 ("l2", np.sqrt((x64 * x64).sum(axis=2, keepdims=True))),
                 ("ss", (x64 * x64).sum(axis=1)), ("mx", x64.max())]:
             np.save(os.path.join(out_dir, f"reduce_l2.t{T}.out.{key}.npy"),
                     np.asarray(value, dtype=np.float32))
+        np.save(os.path.join(out_dir, f"reduce_l2.t{T}.out.am.npy"),
+                np.argmax(x64, axis=2).astype(np.int64))
+        np.save(os.path.join(out_dir, f"reduce_l2.t{T}.out.an.npy"),
+                last_min.astype(np.int64))
 
 
 def main():
