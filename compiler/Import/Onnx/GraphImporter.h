@@ -176,7 +176,7 @@ mlir::LogicalResult importTensorOp(GraphImporter &g, llvm::StringRef op,
                                    bool &handled);
 mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
-/// Pad, ReduceMean/Sum/Max/Min/Prod/L2/SumSquare, ArgMax/ArgMin, Split,
+/// Pad, ReduceMean/Sum/Max/Min/Prod/L2/SumSquare, ArgMax/ArgMin, Tile, Split,
 /// Where, Not,
 /// Equal, Trilu, Expand, Range and
 /// Slice with run-time ends (MoreOps.cpp).

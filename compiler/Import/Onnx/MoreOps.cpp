@@ -298,6 +298,66 @@ LogicalResult importArgExtreme(GraphImporter &g, bool isMax) {
   return success();
 }
 
+/// Tile(input, repeats): output dimension d is input_d * repeats_d and
+/// element [i...] is input[i_d mod input_d ...]: one generic that gathers
+/// from the input (any element type). Repeats must be >= 0 (a negative
+/// one known only at run time fails the allocation-size check).
+LogicalResult importTile(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  Value x = g.tensorInput(0);
+  auto repeats = g.intsInput(1);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  if (!repeats || (int64_t)repeats->size() != rank) {
+    g.nodeError() << "repeats must be a known integer vector of " << rank
+                  << " entries (the input's rank)";
+    return failure();
+  }
+  SmallVector<OpFoldResult> in = shapeOf(g, x), out;
+  for (int64_t d = 0; d < rank; ++d) {
+    OpFoldResult r = (*repeats)[d];
+    std::optional<int64_t> cr = getConstantIntValue(r),
+                           cin = getConstantIntValue(in[d]);
+    int64_t product;
+    if (cr && *cr < 0) {
+      g.nodeError() << "repeats entry " << d << " is " << *cr
+                    << "; repeats must be >= 0";
+      return failure();
+    }
+    if (cr && cin && !llvm::MulOverflow(*cr, *cin, product)) {
+      out.push_back(g.builder.getIndexAttr(product));
+      continue;
+    }
+    out.push_back(arith::MulIOp::create(g.builder, g.loc, g.indexValue(in[d]),
+                                        g.indexValue(r))
+                      .getResult());
+  }
+  Type elementType = tensorType(x).getElementType();
+  Value init = seq::createEmptyTensor(g.builder, g.loc, out, elementType);
+  SmallVector<Value> inDims;
+  for (OpFoldResult d : in)
+    inDims.push_back(g.indexValue(d));
+  auto generic = linalg::GenericOp::create(
+      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{},
+      ValueRange{init},
+      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, g.context)},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &b, Location l, ValueRange) {
+        // An empty input dimension makes the output empty: no iteration
+        // divides by it.
+        SmallVector<Value> idx;
+        for (int64_t d = 0; d < rank; ++d)
+          idx.push_back(arith::RemUIOp::create(
+              b, l, linalg::IndexOp::create(b, l, d), inDims[d]));
+        linalg::YieldOp::create(
+            b, l, tensor::ExtractOp::create(b, l, x, idx).getResult());
+      });
+  g.setOutput(0, generic.getResult(0));
+  return success();
+}
+
 LogicalResult importSplit(GraphImporter &g) {
   if (failed(g.checkAttrs({"axis"})))
     return failure();
@@ -696,6 +756,8 @@ LogicalResult importMoreOp(GraphImporter &g, StringRef op, bool &handled) {
   handled = true;
   if (op == "Pad")
     return importPad(g);
+  if (op == "Tile")
+    return importTile(g);
   if (op == "ArgMax" || op == "ArgMin")
     return importArgExtreme(g, op == "ArgMax");
   if (op == "ReduceMean" || op == "ReduceSum" || op == "ReduceMax" ||

@@ -324,6 +324,17 @@ class GreedyHead(nn.Module):
                 logits.argmin(dim=1, keepdim=True))
 
 
+class TileRepeat(nn.Module):
+    """Tensor.repeat (ONNX Tile) along time and features."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        return self.fc(x).repeat(1, 2, 3)
+
+
 # name, module, opset, input maker, output names, dynamic axes
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
@@ -365,6 +376,8 @@ MODELS = [
      ["logp", "tokens", "first"],
      {"x": {0: "B", 1: "T"}, "logp": {0: "B", 1: "T"},
       "tokens": {0: "B", 1: "T"}, "first": {0: "B"}}),
+    ("tile", TileRepeat, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T2"}}),
 ]
 
 
