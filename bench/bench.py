@@ -208,6 +208,28 @@ def time_onednn(binary, directory, kind, t, b, i, h, runs):
     return float(re.search(r"median_ms ([0-9.]+)", run.stdout).group(1))
 
 
+def run_seqc(base, x, args):
+    """Times BASE.so on `x` with seq-run --bench; returns (median ms, y)."""
+    np.save(base + "_x.npy", x.numpy())
+    out_dir = base + "_out"
+    run = subprocess.run(
+        [args.seq_run, base + ".so", "--input", "x=%s_x.npy" % base,
+         "--output-dir", out_dir, "--bench", str(args.runs)],
+        check=True, capture_output=True, text=True)
+    median = float(re.search(r"median ([0-9.]+)", run.stdout).group(1))
+    return median, np.load(os.path.join(out_dir, "y.npy"))
+
+
+def disagree(name, got, expected):
+    """Prints and returns True when seqc's output is off PyTorch's by more
+    than 1e-4 of its scale."""
+    err = float(np.max(np.abs(got - expected)))
+    if err > 1e-4 * max(1.0, float(np.max(np.abs(expected)))):
+        print("%s: seqc and PyTorch disagree by %.3g" % (name, err))
+        return True
+    return False
+
+
 def bench_onnx(name, factory, shape, args, work):
     """Exports `factory()` to ONNX, compiles it with seqc, checks its output
     against PyTorch's and prints one table row. Returns nonzero on a
@@ -225,19 +247,10 @@ def bench_onnx(name, factory, shape, args, work):
         print("%-20s seqc cannot compile it: %s" % (
             name, compiled.stderr.strip().splitlines()[0]))
         return 0
-    np.save(base + "_x.npy", x.numpy())
-    out_dir = base + "_out"
-    run = subprocess.run(
-        [args.seq_run, base + ".so", "--input", "x=%s_x.npy" % base,
-         "--output-dir", out_dir, "--bench", str(args.runs)],
-        check=True, capture_output=True, text=True)
-    median = float(re.search(r"median ([0-9.]+)", run.stdout).group(1))
+    median, got = run_seqc(base, x, args)
     with torch.no_grad():
         expected = module(x).numpy()
-    got = np.load(os.path.join(out_dir, "y.npy"))
-    err = float(np.max(np.abs(got - expected)))
-    if err > 1e-4 * max(1.0, float(np.max(np.abs(expected)))):
-        print("%s: seqc and PyTorch disagree by %.3g" % (name, err))
+    if disagree(name, got, expected):
         return 1
     t1 = time_torch(module, x, args.runs, 1)
     t2 = time_torch(module, x, args.runs, 2)
@@ -287,19 +300,10 @@ def main():
         subprocess.run([args.seqc, model, "--emit=shared", "--mcpu=native",
                         "-o", base], check=True)
         x = torch.randn(t, b, i)
-        np.save(base + "_x.npy", x.numpy())
-        out_dir = base + "_out"
-        run = subprocess.run(
-            [args.seq_run, base + ".so", "--input", "x=%s_x.npy" % base,
-             "--output-dir", out_dir, "--bench", str(args.runs)],
-            check=True, capture_output=True, text=True)
-        median = float(re.search(r"median ([0-9.]+)", run.stdout).group(1))
+        median, got = run_seqc(base, x, args)
         with torch.no_grad():
             expected = module(x)[0].numpy()
-        got = np.load(os.path.join(out_dir, "y.npy"))[:, 0]
-        err = float(np.max(np.abs(got - expected)))
-        if err > 1e-4 * max(1.0, float(np.max(np.abs(expected)))):
-            print("%s: seqc and PyTorch disagree by %.3g" % (name, err))
+        if disagree(name, got[:, 0], expected):
             return 1
         t1 = time_torch(module, x, args.runs, 1)
         t2 = time_torch(module, x, args.runs, 2)

@@ -108,6 +108,34 @@ Value expandUnitDims(GraphImporter &g, Value x, ArrayRef<bool> kept,
                                        sizes);
 }
 
+/// The iteration space of a reduction of `x` over the dimensions marked in
+/// `reduced`: the result's sizes and indexing expressions, the sizes with
+/// unit reduced dimensions (for keepdims), and the iterator types.
+struct ReductionShape {
+  SmallVector<OpFoldResult> outSizes, keptSizes;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  SmallVector<bool> kept;
+};
+
+ReductionShape getReductionShape(GraphImporter &g, Value x,
+                                 ArrayRef<bool> reduced) {
+  ReductionShape r;
+  SmallVector<OpFoldResult> all = shapeOf(g, x);
+  for (int64_t d = 0; d < (int64_t)reduced.size(); ++d) {
+    r.kept.push_back(!reduced[d]);
+    r.iterators.push_back(reduced[d] ? utils::IteratorType::reduction
+                                     : utils::IteratorType::parallel);
+    r.keptSizes.push_back(reduced[d] ? OpFoldResult(g.builder.getIndexAttr(1))
+                                     : all[d]);
+    if (!reduced[d]) {
+      r.outExprs.push_back(g.builder.getAffineDimExpr(d));
+      r.outSizes.push_back(all[d]);
+    }
+  }
+  return r;
+}
+
 /// ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd, ReduceL2 and
 /// ReduceSumSquare over `axes` (an attribute, or ReduceSum's input 1 from
 /// opset 13 and every reduction's from opset 18; none: every axis, or the
@@ -141,25 +169,19 @@ LogicalResult importReduce(GraphImporter &g, StringRef op) {
         return failure();
       reduced[*n] = true;
     }
-  SmallVector<OpFoldResult> all = shapeOf(g, x), outSizes, keptSizes;
-  SmallVector<AffineExpr> outExprs;
-  SmallVector<utils::IteratorType> iters;
+  // Plain references: structured bindings cannot be captured by lambdas
+  // in C++17.
+  ReductionShape shape = getReductionShape(g, x, reduced);
+  SmallVector<OpFoldResult> &outSizes = shape.outSizes,
+                            &keptSizes = shape.keptSizes;
+  SmallVector<AffineExpr> &outExprs = shape.outExprs;
+  SmallVector<utils::IteratorType> &iters = shape.iterators;
+  SmallVector<bool> &kept = shape.kept;
   Value count = arith::ConstantIndexOp::create(g.builder, g.loc, 1);
-  SmallVector<bool> kept;
-  for (int64_t d = 0; d < rank; ++d) {
-    kept.push_back(!reduced[d]);
-    if (reduced[d]) {
-      iters.push_back(utils::IteratorType::reduction);
+  for (int64_t d = 0; d < rank; ++d)
+    if (reduced[d])
       count = arith::MulIOp::create(g.builder, g.loc, count,
-                                    g.indexValue(all[d]));
-      keptSizes.push_back(g.builder.getIndexAttr(1));
-    } else {
-      iters.push_back(utils::IteratorType::parallel);
-      outExprs.push_back(g.builder.getAffineDimExpr(d));
-      outSizes.push_back(all[d]);
-      keptSizes.push_back(all[d]);
-    }
-  }
+                                    g.indexValue(g.dimSize(x, d)));
   Type f32 = g.builder.getF32Type();
   auto f32Constant = [&](double v) -> Value {
     return arith::ConstantOp::create(g.builder, g.loc,
@@ -237,22 +259,16 @@ LogicalResult importArgExtreme(GraphImporter &g, bool isMax) {
   if (!axis)
     return failure();
   bool last = g.intAttr("select_last_index", 0) != 0;
-  SmallVector<OpFoldResult> all = shapeOf(g, x), outSizes, keptSizes;
-  SmallVector<AffineExpr> outExprs;
-  SmallVector<utils::IteratorType> iters;
-  SmallVector<bool> kept;
-  for (int64_t d = 0; d < rank; ++d) {
-    bool reduced = d == *axis;
-    kept.push_back(!reduced);
-    iters.push_back(reduced ? utils::IteratorType::reduction
-                            : utils::IteratorType::parallel);
-    keptSizes.push_back(reduced ? OpFoldResult(g.builder.getIndexAttr(1))
-                                : all[d]);
-    if (!reduced) {
-      outExprs.push_back(g.builder.getAffineDimExpr(d));
-      outSizes.push_back(all[d]);
-    }
-  }
+  SmallVector<bool> reduced(rank, false);
+  reduced[*axis] = true;
+  // Plain references: structured bindings cannot be captured by lambdas
+  // in C++17.
+  ReductionShape shape = getReductionShape(g, x, reduced);
+  SmallVector<OpFoldResult> &outSizes = shape.outSizes,
+                            &keptSizes = shape.keptSizes;
+  SmallVector<AffineExpr> &outExprs = shape.outExprs;
+  SmallVector<utils::IteratorType> &iters = shape.iterators;
+  SmallVector<bool> &kept = shape.kept;
   Type f32 = g.builder.getF32Type(), i64 = g.builder.getI64Type();
   double start = isMax ? -std::numeric_limits<double>::infinity()
                        : std::numeric_limits<double>::infinity();
