@@ -2,13 +2,16 @@
 //
 // Loads a model built with `seqc --emit=shared` (or compiles a model file
 // with seqc first), feeds it .npy inputs through the generic entry of
-// seqc/model.h, writes each output as DIR/NAME.npy and optionally times it.
+// seqc/model.h (or, with --stream-chunk, chunk by chunk through the step api
+// and seqc/stream.h), writes each output as DIR/NAME.npy and optionally
+// times it.
 // Only the runtime and libdl are linked: no LLVM or MLIR.
 //
 //===----------------------------------------------------------------------===//
 
 #include "seqc/model.h"
 #include "seqc/npy.h"
+#include "seqc/stream.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -19,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,10 +44,12 @@ constexpr int kExitUsage = 1;
 constexpr int kExitFailure = 2;
 
 constexpr const char *kDefaultSymbol = "seqc_default_model_api";
+constexpr const char *kDefaultStepSymbol = "seqc_default_model_step_api";
 
 const char *const kHelp =
     R"(usage: seq-run MODEL --input NAME=FILE.npy ... [--output-dir DIR]
                [--bench N] [--warmup N] [--threads N] [--symbol SYM]
+               [--stream-chunk N [--stream-dim NAME]]
 
 Runs a compiled seqc model on NumPy .npy inputs and writes its outputs.
 
@@ -66,6 +72,8 @@ Options
   --bench N           After the first run, do --warmup untimed runs, then
                       time N runs and print
                         latency_ms: min X median Y p90 Z mean W (N runs)
+                      With --stream-chunk, one run is a whole streamed pass
+                      (states reset, every chunk, outputs joined).
   --warmup N          Untimed runs before timing (default 3; needs --bench).
   --threads N         Threads for the runtime thread pool (default 1). Stored
                       for kernels that will use it: models currently run
@@ -73,7 +81,23 @@ Options
   --symbol SYM        The model's api getter in the library (default
                       seqc_default_model_api; each model also exports
                       <name>_api, and a causal one <name>_step_api). Only
-                      names ending in _api are accepted.
+                      names ending in _api are accepted. With
+                      --stream-chunk the default is
+                      seqc_default_model_step_api, and SYM must be a step
+                      api (one with states).
+  --stream-chunk N    Run a causal model chunk by chunk through its step
+                      api: split every input along its dimension named by
+                      --stream-dim into chunks of N steps (the last may be
+                      shorter; an input without that dimension goes whole
+                      to every chunk), open a stream whose state dimensions
+                      (B, ...) take the extents of the same-named input
+                      dimensions, run the chunks in order and join each
+                      output along its --stream-dim dimension (an output
+                      without it keeps the last chunk's value). Outputs are
+                      written as without this option, so the two can be
+                      compared file by file.
+  --stream-dim NAME   The named dimension to stream along (default T; needs
+                      --stream-chunk).
   -h, --help          Show this help.
 
 Options also accept the --option=VALUE spelling.
@@ -110,6 +134,10 @@ struct Options {
   bool warmupGiven = false;
   long threads = 1;
   std::string symbol = kDefaultSymbol;
+  bool symbolGiven = false;
+  long streamChunk = 0; // 0: one run over the whole inputs
+  std::string streamDim = "T";
+  bool streamDimGiven = false;
 };
 
 bool parseCount(const std::string &text, long min, long &out) {
@@ -147,9 +175,9 @@ int parseArgs(int argc, char **argv, Options &opts) {
       value = arg.substr(eq + 1);
       inlineValue = true;
     }
-    static const char *const kValued[] = {"--input",   "--output-dir",
-                                          "--bench",   "--warmup",
-                                          "--threads", "--symbol"};
+    static const char *const kValued[] = {
+        "--input",   "--output-dir", "--bench",        "--warmup",
+        "--threads", "--symbol",     "--stream-chunk", "--stream-dim"};
     if (std::find_if(std::begin(kValued), std::end(kValued),
                      [&](const char *o) { return name == o; }) ==
         std::end(kValued))
@@ -190,12 +218,27 @@ int parseArgs(int argc, char **argv, Options &opts) {
                           "(NAME_api or NAME_step_api), got '" +
                           value + "'");
       opts.symbol = value;
+      opts.symbolGiven = true;
+    } else if (name == "--stream-chunk") {
+      if (!parseCount(value, 1, opts.streamChunk))
+        return usageError(
+            "--stream-chunk expects a chunk length of at least 1, got '" +
+            value + "'");
+    } else if (name == "--stream-dim") {
+      if (value.empty())
+        return usageError("--stream-dim needs a dimension name");
+      opts.streamDim = value;
+      opts.streamDimGiven = true;
     }
   }
   if (!haveModel)
     return usageError("no MODEL given");
   if (opts.warmupGiven && opts.bench == 0)
     return usageError("--warmup only applies with --bench");
+  if (opts.streamDimGiven && opts.streamChunk == 0)
+    return usageError("--stream-dim only applies with --stream-chunk");
+  if (opts.streamChunk > 0 && !opts.symbolGiven)
+    opts.symbol = kDefaultStepSymbol;
   return -1;
 }
 
@@ -379,6 +422,7 @@ bool compileModel(const std::string &model, const TempDir &dir,
 
 struct Loaded {
   void *handle = nullptr;
+  const seqc_model_api *api = nullptr;
   seqc_model *model = nullptr;
   ~Loaded() {
     seqc_rt_model_close(model);
@@ -429,6 +473,10 @@ bool loadModel(const Options &opts, Loaded &loaded) {
       printError("'%s' has no symbol '%s': is it a model built with 'seqc "
                  "--emit=shared'? (--symbol NAME_api picks another entry)",
                  opts.model.c_str(), opts.symbol.c_str());
+    else if (opts.symbol == kDefaultStepSymbol)
+      printError("'%s' has no symbol '%s': only a causal model has a step "
+                 "api to stream (--symbol NAME_step_api picks another entry)",
+                 opts.model.c_str(), opts.symbol.c_str());
     else
       printError("'%s' has no symbol '%s'", opts.model.c_str(),
                  opts.symbol.c_str());
@@ -438,7 +486,7 @@ bool loadModel(const Options &opts, Loaded &loaded) {
   Getter getter;
   static_assert(sizeof(getter) == sizeof(sym), "function pointer size");
   std::memcpy(&getter, &sym, sizeof(getter));
-  const seqc_model_api *api = getter();
+  const seqc_model_api *api = loaded.api = getter();
   if (!api) {
     printError("'%s' in '%s' returned no model", opts.symbol.c_str(),
                opts.model.c_str());
@@ -447,6 +495,19 @@ bool loadModel(const Options &opts, Loaded &loaded) {
   seqc_error err{};
   if (seqc_rt_model_open(api, &loaded.model, &err) != SEQC_OK) {
     printError("cannot open model '%s': %s", opts.model.c_str(), err.message);
+    return false;
+  }
+  if (opts.streamChunk > 0 && seqc_rt_model_num_states(loaded.model) == 0) {
+    printError("'%s' in '%s' is not a step api (it has no states), so it "
+               "cannot be streamed: pass a causal model's NAME_step_api to "
+               "--symbol, or drop --stream-chunk",
+               opts.symbol.c_str(), opts.model.c_str());
+    return false;
+  }
+  if (opts.streamChunk == 0 && seqc_rt_model_num_states(loaded.model) > 0) {
+    printError("'%s' in '%s' is a step api (it has states): stream it with "
+               "--stream-chunk N, or pass NAME_api to --symbol",
+               opts.symbol.c_str(), opts.model.c_str());
     return false;
   }
   return true;
@@ -608,6 +669,182 @@ bool runOnce(const seqc_model *model, const std::vector<seqc_tensor> &inputs,
   return true;
 }
 
+//===----------------------------------------------------------------------===//
+// Streaming
+//===----------------------------------------------------------------------===//
+
+// Index of the dimension of `info` named `name`, or -1.
+int findDim(const seqc_tensor_info *info, const std::string &name) {
+  for (int32_t d = 0; info->dim_names && d < info->rank; ++d)
+    if (info->dim_names[d] && name == info->dim_names[d])
+      return d;
+  return -1;
+}
+
+// A stream over the step api and where each input and output has the
+// stream dim (-1 where it has none).
+struct Stream {
+  seqc_stream *stream = nullptr;
+  int64_t steps = 0; // extent of the stream dim in the inputs
+  std::vector<int> inputDims, outputDims;
+  ~Stream() { seqc_rt_stream_close(stream); }
+};
+
+bool openStream(const Options &opts, const Loaded &loaded,
+                const std::vector<seqc_tensor> &inputs, Stream &s) {
+  const seqc_model *model = loaded.model;
+  const char *modelName = seqc_rt_model_name(model);
+  std::string described;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const seqc_tensor_info *info = seqc_rt_model_input(model, i);
+    int d = findDim(info, opts.streamDim);
+    s.inputDims.push_back(d);
+    if (d >= 0)
+      s.steps = inputs[i].shape[d]; // readInputs checked they agree
+    described += (i ? ", " : "") + describe(info);
+  }
+  if (std::all_of(s.inputDims.begin(), s.inputDims.end(),
+                  [](int d) { return d < 0; })) {
+    printError("no input of model '%s' has a dimension named '%s' to stream "
+               "along (--stream-dim); its inputs are: %s",
+               modelName, opts.streamDim.c_str(),
+               described.empty() ? "none" : described.c_str());
+    return false;
+  }
+  for (size_t o = 0; o < seqc_rt_model_num_outputs(model); ++o)
+    s.outputDims.push_back(
+        findDim(seqc_rt_model_output(model, o), opts.streamDim));
+
+  // Bind every named state dim to the extent of the same-named input dim.
+  std::vector<seqc_dim_binding> dims;
+  for (size_t k = 0; k < seqc_rt_model_num_states(model); ++k) {
+    const seqc_tensor_info *state = seqc_rt_model_state(model, k);
+    for (int32_t d = 0; state->dim_names && d < state->rank; ++d) {
+      const char *name = state->dim_names[d];
+      if (!name || std::any_of(dims.begin(), dims.end(), [&](const auto &b) {
+            return std::strcmp(b.name, name) == 0;
+          }))
+        continue;
+      int64_t extent = -1;
+      for (size_t i = 0; i < inputs.size() && extent < 0; ++i)
+        if (int inputDim = findDim(seqc_rt_model_input(model, i), name);
+            inputDim >= 0)
+          extent = inputs[i].shape[inputDim];
+      if (extent < 0) {
+        printError("state %s of model '%s' has dimension '%s', which no "
+                   "input names, so seq-run cannot size it",
+                   describe(state).c_str(), modelName, name);
+        return false;
+      }
+      dims.push_back({name, extent});
+    }
+  }
+  seqc_error err{};
+  if (seqc_rt_stream_open(loaded.api, dims.data(), dims.size(), &s.stream,
+                          &err) != SEQC_OK) {
+    printError("cannot open a stream on model '%s': %s", modelName,
+               err.message);
+    return false;
+  }
+  return true;
+}
+
+// Steps [start, start + len) of `t` along `dim`, without a copy.
+seqc_tensor chunkView(const seqc_tensor &t, int dim, int64_t start,
+                      int64_t len) {
+  seqc_tensor view = t;
+  view.shape[dim] = len;
+  if (len > 0)
+    view.data = static_cast<char *>(t.data) +
+                start * t.strides[dim] * seqc_rt_dtype_size(t.dtype);
+  return view;
+}
+
+// Joins the dense chunk outputs `pieces` along `dim` into a new buffer.
+bool joinChunks(const char *name, const std::vector<seqc_tensor> &pieces,
+                int dim, seqc_tensor &out) {
+  const seqc_tensor &first = pieces.front();
+  int64_t shape[SEQC_MAX_RANK];
+  std::copy(first.shape, first.shape + first.rank, shape);
+  shape[dim] = 0;
+  for (const seqc_tensor &p : pieces) {
+    for (int64_t d = 0; d < first.rank; ++d)
+      if (d != dim && p.shape[d] != first.shape[d]) {
+        printError("output '%s' has shape %s in one chunk and %s in another",
+                   name, shapeText(first.rank, first.shape).c_str(),
+                   shapeText(p.rank, p.shape).c_str());
+        return false;
+      }
+    shape[dim] += p.shape[dim];
+  }
+  // The result is `outer` blocks; each piece adds shape[dim] steps of
+  // `inner` bytes to every block.
+  size_t outer = 1, inner = seqc_rt_dtype_size(first.dtype);
+  for (int d = 0; d < dim; ++d)
+    outer *= static_cast<size_t>(shape[d]);
+  for (int64_t d = dim + 1; d < first.rank; ++d)
+    inner *= static_cast<size_t>(shape[d]);
+  void *buffer = seqc_rt_alloc(
+      std::max<size_t>(outer * inner * static_cast<size_t>(shape[dim]), 1));
+  if (!buffer) {
+    printError("out of memory joining the chunks of output '%s'", name);
+    return false;
+  }
+  seqc_rt_tensor_init(&out, buffer, first.dtype, first.rank, shape);
+  char *dst = static_cast<char *>(buffer);
+  for (size_t o = 0; o < outer; ++o)
+    for (const seqc_tensor &p : pieces) {
+      const size_t bytes = static_cast<size_t>(p.shape[dim]) * inner;
+      std::memcpy(dst, static_cast<const char *>(p.data) + o * bytes, bytes);
+      dst += bytes;
+    }
+  return true;
+}
+
+// One pass over the whole inputs, `chunk` steps at a time, from zero states.
+bool runStreamed(const seqc_model *model, Stream &s, long chunk,
+                 const std::vector<seqc_tensor> &inputs,
+                 std::vector<seqc_tensor> &outputs) {
+  freeOutputs(outputs);
+  const size_t numOutputs = seqc_rt_model_num_outputs(model);
+  outputs.assign(numOutputs, seqc_tensor{});
+  seqc_rt_stream_reset(s.stream); // only fails for NULL
+  std::vector<std::vector<seqc_tensor>> pieces(numOutputs);
+  std::vector<seqc_tensor> chunkInputs = inputs;
+  bool ok = true;
+  int64_t start = 0;
+  do { // once even for an empty sequence
+    const int64_t len = std::min<int64_t>(chunk, s.steps - start);
+    for (size_t i = 0; i < inputs.size(); ++i)
+      if (s.inputDims[i] >= 0)
+        chunkInputs[i] = chunkView(inputs[i], s.inputDims[i], start, len);
+    std::vector<seqc_tensor> chunkOutputs(numOutputs, seqc_tensor{});
+    seqc_error err{};
+    if (seqc_rt_stream_step(s.stream, chunkInputs.data(), chunkInputs.size(),
+                            chunkOutputs.data(), numOutputs, &err) != SEQC_OK) {
+      printError("running model '%s' on the chunk of steps [%lld, %lld) "
+                 "failed: %s",
+                 seqc_rt_model_name(model), static_cast<long long>(start),
+                 static_cast<long long>(start + len), err.message);
+      ok = false;
+      break;
+    }
+    for (size_t o = 0; o < numOutputs; ++o)
+      pieces[o].push_back(chunkOutputs[o]);
+    start += len;
+  } while (start < s.steps);
+  for (size_t o = 0; ok && o < numOutputs; ++o) {
+    if (s.outputDims[o] < 0)
+      std::swap(outputs[o], pieces[o].back()); // the last chunk's value
+    else
+      ok = joinChunks(seqc_rt_model_output(model, o)->name, pieces[o],
+                      s.outputDims[o], outputs[o]);
+  }
+  for (std::vector<seqc_tensor> &p : pieces)
+    freeOutputs(p);
+  return ok;
+}
+
 bool makeDirs(const std::string &path) {
   std::string prefix;
   size_t pos = 0;
@@ -672,26 +909,24 @@ double nowMs() {
          static_cast<double>(ts.tv_nsec) * 1e-6;
 }
 
-bool bench(const Options &opts, const seqc_model *model,
-           const std::vector<seqc_tensor> &inputs) {
+// Runs the model over the whole inputs once (runOnce or runStreamed).
+using RunFn = std::function<bool(std::vector<seqc_tensor> &outputs)>;
+
+bool bench(const Options &opts, const RunFn &run) {
   std::vector<seqc_tensor> outputs;
   for (long i = 0; i < opts.warmup; ++i)
-    if (!runOnce(model, inputs, outputs))
+    if (!run(outputs)) {
+      freeOutputs(outputs);
       return false;
+    }
   std::vector<double> times;
   times.reserve(static_cast<size_t>(opts.bench));
   for (long i = 0; i < opts.bench; ++i) {
     freeOutputs(outputs); // not timed
-    outputs.assign(seqc_rt_model_num_outputs(model), seqc_tensor{});
-    seqc_error err{};
     double start = nowMs();
-    seqc_status status =
-        seqc_rt_model_run(model, inputs.data(), inputs.size(), outputs.data(),
-                          outputs.size(), &err);
+    bool ok = run(outputs);
     double end = nowMs();
-    if (status != SEQC_OK) {
-      printError("running model '%s' failed: %s", seqc_rt_model_name(model),
-                 err.message);
+    if (!ok) {
       freeOutputs(outputs);
       return false;
     }
@@ -727,12 +962,20 @@ int main(int argc, char **argv) {
   std::vector<seqc_tensor> tensors;
   if (!readInputs(opts, loaded.model, inputs, tensors))
     return kExitFailure;
+  Stream stream;
+  if (opts.streamChunk > 0 && !openStream(opts, loaded, tensors, stream))
+    return kExitFailure;
+  RunFn run = [&](std::vector<seqc_tensor> &outputs) {
+    return opts.streamChunk > 0
+               ? runStreamed(loaded.model, stream, opts.streamChunk, tensors,
+                             outputs)
+               : runOnce(loaded.model, tensors, outputs);
+  };
   std::vector<seqc_tensor> outputs;
-  bool ok = runOnce(loaded.model, tensors, outputs) &&
-            writeOutputs(opts, loaded.model, outputs);
+  bool ok = run(outputs) && writeOutputs(opts, loaded.model, outputs);
   freeOutputs(outputs);
   if (ok && opts.bench > 0)
-    ok = bench(opts, loaded.model, tensors);
+    ok = bench(opts, run);
   std::fflush(stdout);
   return ok ? kExitOk : kExitFailure;
 }

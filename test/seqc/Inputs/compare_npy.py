@@ -1,0 +1,21 @@
+"""Compares the .npy files of the same names in two folders.
+
+Prints 'match: NAME ...' when every pair has the same shape and
+max |a - b| <= 1e-5 * max(1, max |a|), else 'MISMATCH: NAME ...' (exit 1).
+"""
+import sys
+
+import numpy as np
+
+a_dir, b_dir, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+bad = []
+for name in names:
+    a = np.load(f"{a_dir}/{name}.npy")
+    b = np.load(f"{b_dir}/{name}.npy")
+    scale = max(1.0, float(np.abs(a).max(initial=0)))
+    if a.shape != b.shape or np.abs(a - b).max(initial=0) > 1e-5 * scale:
+        bad.append(name)
+if bad:
+    print("MISMATCH:", " ".join(bad))
+    sys.exit(1)
+print("match:", " ".join(names))
