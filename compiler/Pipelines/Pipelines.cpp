@@ -33,11 +33,15 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
                              const CpuPipelineOptions &options) {
   // Every public function reports failed checks through a model context.
   pm.addPass(createAddModelContextPass());
-  // Recurrences first: their decomposition emits seq.linear and seq.scan,
+  // Recurrences and selective scans first: their decompositions emit
+  // seq.linear and seq.scan,
   // which the next two conversions lower.
   seq::DecomposeRecurrencesPassOptions decompose;
   decompose.chunkSteps = options.recurrenceChunkSteps;
   pm.addPass(seq::createDecomposeRecurrencesPass(decompose));
+  seq::DecomposeSelectiveScanPassOptions selectiveScan;
+  selectiveScan.chunkSteps = options.recurrenceChunkSteps;
+  pm.addPass(seq::createDecomposeSelectiveScanPass(selectiveScan));
   pm.addPass(createConvertSeqToLinalgPass());
   pm.addPass(createConvertSeqScanToSCFPass());
   // Upstream aggregates the model may use directly (linalg.softmax).

@@ -5,7 +5,12 @@ each output with PyTorch's (expected_<output>.npy) to 1e-4 of the output's
 scale. Needs numpy only.
 
     check_models.py --seqc build/bin/seqc --seq-run build/bin/seq-run \
-        [--seqc-flag=--recurrence-chunk-steps=2 ...] [NAME...]
+        [--seqc-flag=--recurrence-chunk-steps=2 ...]
+        [--seq-run-flag=--stream-chunk=7 ...] [NAME...]
+
+With --seq-run-flag=--stream-chunk=N a causal model runs through its step
+api in chunks of N steps (seq-run joins the chunks' outputs), which must
+give the full-sequence outputs.
 """
 
 import argparse
@@ -20,7 +25,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def check(name, seqc, seq_run, work, flags=()):
+def check(name, seqc, seq_run, work, flags=(), run_flags=()):
     folder = os.path.join(HERE, name)
     lib = os.path.join(work, name + ".so")
     cmd = [seqc, os.path.join(folder, name + ".seq"), "--emit=shared",
@@ -34,7 +39,7 @@ def check(name, seqc, seq_run, work, flags=()):
             return "seqc wrote no shared library"
         lib = candidates[0]
     out = os.path.join(work, name + "_out")
-    cmd = [seq_run, lib, "--output-dir", out]
+    cmd = [seq_run, lib, "--output-dir", out] + list(run_flags)
     expected = sorted(glob.glob(os.path.join(folder, "expected_*.npy")))
     for npy in sorted(glob.glob(os.path.join(folder, "*.npy"))):
         if not os.path.basename(npy).startswith("expected_"):
@@ -69,6 +74,8 @@ def main():
     parser.add_argument("--seq-run", required=True)
     parser.add_argument("--seqc-flag", action="append", default=[],
                         help="an extra seqc option (repeatable)")
+    parser.add_argument("--seq-run-flag", action="append", default=[],
+                        help="an extra seq-run option (repeatable)")
     parser.add_argument("names", nargs="*")
     args = parser.parse_args()
     names = args.names or sorted(
@@ -78,7 +85,7 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         for name in names:
             problem = check(name, args.seqc, args.seq_run, work,
-                            args.seqc_flag)
+                            args.seqc_flag, args.seq_run_flag)
             print(("FAIL " if problem else "ok   ") + name, flush=True)
             if problem:
                 print("  " + problem.replace("\n", "\n  "), flush=True)

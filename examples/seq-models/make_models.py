@@ -3,7 +3,10 @@
 state_dict as safetensors, a .seq description, an input and PyTorch's output
 as .npy files. Run with a python that has torch (1.13+) and numpy:
 
-    /usr/bin/python3 examples/seq-models/make_models.py
+    /usr/bin/python3 examples/seq-models/make_models.py [NAME...]
+
+With names, only those models' files are written (every module is still
+built, so the random weights of each model do not depend on the selection).
 
 The generated files are committed; building and testing need neither torch
 nor this script. check_models.py compiles each description with seqc and
@@ -11,14 +14,17 @@ compares seq-run's output with PyTorch's.
 """
 
 import json
+import math
 import os
 import struct
+import sys
 
 import numpy as np
 import torch
 import torch.nn as nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ONLY = set(sys.argv[1:])
 torch.manual_seed(0)
 
 
@@ -49,6 +55,8 @@ def save_safetensors(path, tensors, dtype="F32"):
 
 def export(name, module, description, inputs, forward, dtype="F32"):
     """Saves module's state_dict, the description and input/expected .npy."""
+    if ONLY and name not in ONLY:
+        return
     folder = os.path.join(HERE, name)
     os.makedirs(folder, exist_ok=True)
     module.eval()
@@ -477,3 +485,90 @@ f = reshape(p, shape=[-1, 4])          # [B * 2 * T, 4]
 y = linear(f, out=3, name=head)
 output p, y
 """, {"x": torch.randn(2, 5, 8)}, heads_forward)
+
+
+# --- Mamba: two pre-norm residual Mamba-1 blocks ------------------------------
+class Mamba(nn.Module):
+    """mamba_ssm.modules.mamba_simple.Mamba (Gu & Dao 2023) on its path
+    without the fused kernel, with selective_scan_ref's recurrence written
+    out step by step; the same parameter names, so its state_dict is what a
+    trained mamba_ssm block saves."""
+
+    def __init__(self, d_model, d_state=4, d_conv=4, expand=2):
+        super().__init__()
+        d_inner = expand * d_model
+        self.dt_rank = math.ceil(d_model / 16)
+        self.d_state = d_state
+        self.in_proj = nn.Linear(d_model, 2 * d_inner, bias=False)
+        self.conv1d = nn.Conv1d(d_inner, d_inner, d_conv, groups=d_inner,
+                                padding=d_conv - 1)
+        self.x_proj = nn.Linear(d_inner, self.dt_rank + 2 * d_state,
+                                bias=False)
+        self.dt_proj = nn.Linear(self.dt_rank, d_inner)
+        A = torch.arange(1, d_state + 1, dtype=torch.float32)
+        self.A_log = nn.Parameter(torch.log(A).repeat(d_inner, 1))
+        self.D = nn.Parameter(torch.ones(d_inner))
+        self.out_proj = nn.Linear(d_inner, d_model, bias=False)
+        with torch.no_grad():  # as if trained: no two channels alike
+            self.A_log.add_(0.3 * torch.randn_like(self.A_log))
+            self.D.normal_()
+
+    def forward(self, hidden):
+        L = hidden.shape[1]
+        x, z = self.in_proj(hidden).chunk(2, dim=-1)
+        x = self.conv1d(x.transpose(1, 2))[..., :L].transpose(1, 2)
+        x = nn.functional.silu(x)
+        dt, Bm, Cm = self.x_proj(x).split(
+            [self.dt_rank, self.d_state, self.d_state], dim=-1)
+        dt = nn.functional.softplus(self.dt_proj(dt))
+        A = -torch.exp(self.A_log)
+        h = torch.zeros(x.shape[0], x.shape[2], self.d_state)
+        ys = []
+        for t in range(L):
+            h = (torch.exp(dt[:, t, :, None] * A) * h
+                 + dt[:, t, :, None] * Bm[:, t, None, :] * x[:, t, :, None])
+            ys.append((h * Cm[:, t, None, :]).sum(-1))
+        y = torch.stack(ys, dim=1) + x * self.D
+        return self.out_proj(y * nn.functional.silu(z))
+
+
+class RmsNorm(nn.Module):
+    """nn.RMSNorm (PyTorch 2.4+), written out for PyTorch 1.13."""
+
+    def __init__(self, dim, eps):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(1 + 0.1 * torch.randn(dim))
+
+    def forward(self, x):
+        return x / torch.sqrt((x * x).mean(-1, keepdim=True) + self.eps) \
+            * self.weight
+
+
+class MambaStack(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.mixer0 = Mamba(8)
+        self.norm = RmsNorm(8, 1e-5)
+        self.mixer1 = Mamba(8)
+
+
+def mamba_forward(m, x):
+    r = x + m.mixer0(x)
+    return r + m.mixer1(m.norm(r))
+
+
+export("mamba", MambaStack(), """
+# Two residual Mamba-1 blocks (mamba_ssm's Mamba, d_model 8, d_inner 16,
+# d_state 4, d_conv 4, dt_rank 1) with an RMS norm between them. Causal:
+# seqc also emits a step api that streams it chunk by chunk.
+model mamba
+weights "mamba.safetensors"
+input x: f32[B, T, 8]
+h0 = mamba(x, d_state=4, d_conv=4, expand=2, name=mixer0)
+r  = add(x, h0)
+n  = rms_norm(r, eps=1e-5, name=norm)
+h1 = mamba(n, name=mixer1)
+y  = add(r, h1)
+output y
+""", {"x": torch.randn(2, 37, 8)}, mamba_forward)

@@ -46,6 +46,33 @@ func.func @noncausal(%x: tensor<?x8x?xf32>, %w: tensor<8x8x3xf32>) -> tensor<?x8
 
 // -----
 
+// Padding on both sides reads future steps even when it keeps T.
+// expected-error @+1 {{a non-causal convolution reads future steps}}
+func.func @symmetric_padding(%x: tensor<?x8x?xf32>, %w: tensor<8x8x3xf32>) -> tensor<?x8x?xf32> {
+  %z = seq.conv1d %x, %w {padding = array<i64: 1, 1>} : (tensor<?x8x?xf32>, tensor<8x8x3xf32>) -> tensor<?x8x?xf32>
+  return %z : tensor<?x8x?xf32>
+}
+
+// -----
+
+// All the padding on the left is causal without the attribute (an ONNX
+// Conv with pads [2, 0]); a 1-wide kernel without padding is per step and
+// needs no state (a TCN's residual projection).
+// CHECK-LABEL: func.func @left_padding_step(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x8x?xf32>
+// CHECK-SAME: %[[S:[a-z0-9]+]]: tensor<?x8x2xf32> {seq.dims = ["B", "", ""], seq.name = "state0", seq.state}
+// CHECK: %[[JOIN:.+]] = tensor.concat dim(2) %[[S]], %[[X]]
+// CHECK: seq.conv1d %[[JOIN]], %{{.+}} :
+// CHECK: seq.conv1d %[[X]], %{{.+}} :
+// CHECK-NOT: seq.state
+func.func @left_padding(%x: tensor<?x8x?xf32>, %w: tensor<8x8x3xf32>, %w1: tensor<8x8x1xf32>) -> (tensor<?x8x?xf32>, tensor<?x8x?xf32>) {
+  %z = seq.conv1d %x, %w {padding = array<i64: 2, 0>} : (tensor<?x8x?xf32>, tensor<8x8x3xf32>) -> tensor<?x8x?xf32>
+  %p = seq.conv1d %x, %w1 : (tensor<?x8x?xf32>, tensor<8x8x1xf32>) -> tensor<?x8x?xf32>
+  return %z, %p : tensor<?x8x?xf32>, tensor<?x8x?xf32>
+}
+
+// -----
+
 // expected-error @+1 {{a strided convolution does not produce one output per input step}}
 func.func @strided(%x: tensor<?x8x?xf32>, %w: tensor<8x8x3xf32>) -> tensor<?x8x?xf32> {
   %z = seq.conv1d %x, %w {causal, stride = 2 : i64} : (tensor<?x8x?xf32>, tensor<8x8x3xf32>) -> tensor<?x8x?xf32>
@@ -94,7 +121,7 @@ func.func @unknown(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x
   %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
     : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
   %c0 = arith.constant 0 : index
-  %last = tensor.extract_slice %y[0, 0, 0, 0] [1, 1, 2, 8] [1, 1, 1, 1] : tensor<?x1x?x8xf32> to tensor<1x2x8xf32>
+  %first = tensor.extract %y[%c0, %c0, %c0, %c0] : tensor<?x1x?x8xf32>
   return %h : tensor<1x?x8xf32>
 }
 
@@ -118,4 +145,113 @@ func.func @merging_reshape(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: ten
     : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
   %c = tensor.collapse_shape %y [[0, 1, 2], [3]] : tensor<?x1x?x8xf32> into tensor<?x8xf32>
   return %c : tensor<?x8xf32>
+}
+
+// -----
+
+// A Mamba block's shape: in_proj split into x and z by feature slices, a
+// depthwise causal convolution between transposes, and a selective scan
+// whose [B, D, N] state is carried (its initial_state bound to a state
+// argument, its final_state returned).
+// CHECK-LABEL: func.func @mamba_step(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x?x4xf32> {seq.dims = ["B", "T", ""], seq.name = "x"}
+// CHECK-SAME: %[[S0:[a-z0-9]+]]: tensor<?x4x3xf32> {seq.dims = ["B", "", ""], seq.name = "state0", seq.state}
+// CHECK-SAME: %[[S1:[a-z0-9]+]]: tensor<?x4x3xf32> {seq.dims = ["B", "", ""], seq.name = "state1", seq.state}
+// CHECK: tensor.concat dim(2) %[[S0]]
+// CHECK: %[[Y:.+]], %[[H:.+]] = seq.selective_scan {{.+}} initial_state(%[[S1]]) {delta_softplus}
+// CHECK: return %{{.+}}, %{{.+}}, %[[H]]
+func.func @mamba(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["B", "T", ""]}) -> tensor<?x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %win = arith.constant dense<0.5> : tensor<8x4xf32>
+  %cw = arith.constant dense<0.25> : tensor<4x1x4xf32>
+  %a = arith.constant dense<-1.0> : tensor<4x3xf32>
+  %xz = seq.linear %x, %win : (tensor<?x?x4xf32>, tensor<8x4xf32>) -> tensor<?x?x8xf32>
+  %b = tensor.dim %xz, %c0 : tensor<?x?x8xf32>
+  %t = tensor.dim %xz, %c1 : tensor<?x?x8xf32>
+  %u = tensor.extract_slice %xz[0, 0, 0] [%b, %t, 4] [1, 1, 1] : tensor<?x?x8xf32> to tensor<?x?x4xf32>
+  %z = tensor.extract_slice %xz[0, 0, 4] [%b, %t, 4] [1, 1, 1] : tensor<?x?x8xf32> to tensor<?x?x4xf32>
+  %e = tensor.empty(%b, %t) : tensor<?x4x?xf32>
+  %uc = linalg.transpose ins(%u : tensor<?x?x4xf32>) outs(%e : tensor<?x4x?xf32>) permutation = [0, 2, 1]
+  %conv = seq.conv1d %uc, %cw {groups = 4 : i64, causal} : (tensor<?x4x?xf32>, tensor<4x1x4xf32>) -> tensor<?x4x?xf32>
+  %e2 = tensor.empty(%b, %t) : tensor<?x?x4xf32>
+  %v = linalg.transpose ins(%conv : tensor<?x4x?xf32>) outs(%e2 : tensor<?x?x4xf32>) permutation = [0, 2, 1]
+  %bc = tensor.extract_slice %xz[0, 0, 0] [%b, %t, 3] [1, 1, 1] : tensor<?x?x8xf32> to tensor<?x?x3xf32>
+  %y, %h = seq.selective_scan %v, %u, %a, %bc, %bc gate(%z) {delta_softplus}
+    : (tensor<?x?x4xf32>, tensor<?x?x4xf32>, tensor<4x3xf32>, tensor<?x?x3xf32>, tensor<?x?x3xf32>, tensor<?x?x4xf32>) -> (tensor<?x?x4xf32>, tensor<?x4x3xf32>)
+  return %y : tensor<?x?x4xf32>
+}
+
+// -----
+
+// A slice of the time dimension (here its first step) selects steps.
+// expected-error @+1 {{a slice of a dimension of unknown size may select time steps}}
+func.func @time_slice(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<1x1x2x8xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %first = tensor.extract_slice %y[0, 0, 0, 0] [1, 1, 2, 8] [1, 1, 1, 1] : tensor<?x1x?x8xf32> to tensor<1x1x2x8xf32>
+  return %first : tensor<1x1x2x8xf32>
+}
+
+// -----
+
+// A position table sliced to the chunk's length would restart at position
+// 0 in every chunk.
+// expected-error @+1 {{a slice whose bounds are run-time sizes may select time steps}}
+func.func @position_table(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %table = arith.constant dense<1.0> : tensor<16x8xf32>
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %t = tensor.dim %x, %c0 : tensor<?x?x4xf32>
+  %pos = tensor.extract_slice %table[0, 0] [%t, 8] [1, 1] : tensor<16x8xf32> to tensor<?x8xf32>
+  return %pos : tensor<?x8xf32>
+}
+
+// -----
+
+// Stacking two layers' final states (h_n) joins a dimension of static size.
+// CHECK-LABEL: func.func @stacked_states_step(
+// CHECK: %[[H:.+]] = tensor.concat dim(0)
+// CHECK: return %[[H]],
+func.func @stacked_states(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<2x?x8xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %y2, %h2 = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %hn = tensor.concat dim(0) %h, %h2 : (tensor<1x?x8xf32>, tensor<1x?x8xf32>) -> tensor<2x?x8xf32>
+  return %hn : tensor<2x?x8xf32>
+}
+
+// -----
+
+// expected-error @+1 {{a concatenation along a dimension of run-time size may join time steps}}
+func.func @time_concat(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x1x?x8xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %both = tensor.concat dim(0) %y, %y : (tensor<?x1x?x8xf32>, tensor<?x1x?x8xf32>) -> tensor<?x1x?x8xf32>
+  return %both : tensor<?x1x?x8xf32>
+}
+
+// -----
+
+// h0 [2, B, 8] feeds the two layers' initial states through slices (sized
+// by tensor.dim): slices and input all go, or the stream would take an h0
+// whose value it silently ignores.
+// CHECK-LABEL: func.func @sliced_initial_states_step(
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?x4xf32> {seq.dims = ["", "B", ""], seq.name = "x"}, %{{[a-z0-9]+}}: tensor<1x8x4xf32>, %{{[a-z0-9]+}}: tensor<1x8x8xf32>,
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state0", seq.state},
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state1", seq.state})
+// CHECK-NOT: tensor.extract_slice
+// CHECK: return
+func.func @sliced_initial_states(%x: tensor<?x?x4xf32> {seq.name = "x"}, %h0: tensor<2x?x8xf32> {seq.name = "h0"}, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<1x?x8xf32> {
+  %c1 = arith.constant 1 : index
+  %b = tensor.dim %h0, %c1 : tensor<2x?x8xf32>
+  %s0 = tensor.extract_slice %h0[0, 0, 0] [1, %b, 8] [1, 1, 1] : tensor<2x?x8xf32> to tensor<1x?x8xf32>
+  %s1 = tensor.extract_slice %h0[1, 0, 0] [1, %b, 8] [1, 1, 1] : tensor<2x?x8xf32> to tensor<1x?x8xf32>
+  %y, %h = seq.rnn %x, %w, %r initial_h(%s0) {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>, tensor<1x?x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %y2, %h2 = seq.rnn %x, %w, %r initial_h(%s1) {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>, tensor<1x?x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  return %h2 : tensor<1x?x8xf32>
 }

@@ -1,4 +1,6 @@
 // RUN: seq-opt %s --seq-decompose-recurrences=chunk-steps=4 --split-input-file | FileCheck %s
+// RUN: not seq-opt %s --seq-decompose-recurrences=chunk-steps=0 2>&1 | FileCheck %s --check-prefix=ZERO
+// ZERO: chunk-steps must be at least 1, got 0
 
 // Per chunk of 4 steps: the input projection of the chunk is one
 // seq.linear; the scan's step does the recurrent product and one fused

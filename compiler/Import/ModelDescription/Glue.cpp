@@ -249,6 +249,19 @@ FailureOr<Val> Emitter::emitLast(const Val &x) {
   Val out;
   for (int64_t d = 0; d < x.rank(); ++d) {
     strides.push_back(b.getIndexAttr(1));
+    if (d == *dim && !x.type().isDynamicDim(d)) {
+      // A static extent needs neither a check nor a computed offset.
+      int64_t extent = x.type().getDimSize(d);
+      if (extent < 1) {
+        error(current->operands[0].value.pos)
+            << "last of " << describe(x, current->operands[0].value.text)
+            << ": dimension " << d << " is empty";
+        return failure();
+      }
+      offsets.push_back(b.getIndexAttr(extent - 1));
+      sizes.push_back(b.getIndexAttr(1));
+      continue;
+    }
     if (d == *dim) {
       Value size = dimValue(x.value, d);
       Value one = arith::ConstantIndexOp::create(b, here(), 1);

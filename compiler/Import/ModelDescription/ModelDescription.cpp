@@ -195,6 +195,8 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitConv1d(operands[0]);
   if (kind == "mha")
     return emitAttention(operands[0]);
+  if (kind == "mamba")
+    return emitMamba(operands[0]);
   if (kind == "add" || kind == "mul")
     return emitElementwise(operands);
   if (kind == "concat")

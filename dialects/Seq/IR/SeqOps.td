@@ -294,6 +294,73 @@ def Seq_YieldOp : Seq_Op<"yield", [Pure, Terminator, ReturnLike,
 }
 
 //===----------------------------------------------------------------------===//
+// Linear recurrences (state-space models)
+//===----------------------------------------------------------------------===//
+
+def Seq_SelectiveScanOp : Seq_Op<"selective_scan",
+                                 [Pure, AttrSizedOperandSegments]> {
+  let summary = "Mamba's selective state-space scan (diagonal, input-dependent)";
+  let description = [{
+    The selective scan of Mamba (Gu & Dao, "Mamba: Linear-Time Sequence
+    Modeling with Selective State Spaces", 2023, Algorithm 2), with the
+    semantics of `selective_scan_ref` in the reference implementation
+    (`mamba_ssm/ops/selective_scan_interface.py`). Per batch `b`, channel
+    `d` and state index `n`, with zero-order-hold discretisation of `A` and
+    the simplified (Euler) discretisation of `B`:
+
+    ```
+    delta'[b,t,d] = delta[b,t,d] + delta_bias[d]
+                    (then softplus(x) = log(1 + exp(x)) with
+                    `delta_softplus`; x itself above 20, as F.softplus)
+    h_t[b,d,n]    = exp(delta'[b,t,d] * A[d,n]) * h_{t-1}[b,d,n]
+                    + delta'[b,t,d] * B[b,t,n] * u[b,t,d]
+    y[b,t,d]      = sum_n C[b,t,n] * h_t[b,d,n] + D[d] * u[b,t,d]
+                    (times silu(z[b,t,d]) = z * sigmoid(z) with `z`)
+    ```
+
+    Operands (B batch, T steps, D channels = `d_inner`, N = `d_state`), all
+    batch-major as the Mamba block holds them:
+    - `input` (u): `[B, T, D]`; `delta`: `[B, T, D]`
+    - `a`: `[D, N]`, the continuous-time diagonal state matrix (Mamba stores
+      `A_log` and uses `A = -exp(A_log)`)
+    - `b`, `c`: `[B, T, N]`, the input-dependent projections
+    - `d` (optional): `[D]`, the skip connection
+    - `z` (optional): `[B, T, D]`, the gate
+    - `delta_bias` (optional): `[D]`
+    - `initial_state` (optional): `[B, D, N]`; zeros when absent
+
+    Results: `y` `[B, T, D]` and `final_state` `[B, D, N]`, the state after
+    the last step (what a stream carries to the next chunk).
+
+    ```mlir
+    %y, %h = seq.selective_scan %u, %dt, %A, %B, %C skip(%D) gate(%z)
+        {delta_softplus}
+      : (tensor<?x?x32xf32>, tensor<?x?x32xf32>, tensor<32x16xf32>,
+         tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<32xf32>,
+         tensor<?x?x32xf32>) -> (tensor<?x?x32xf32>, tensor<?x32x16xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Seq_FloatTensor:$input, Seq_FloatTensor:$delta, Seq_FloatTensor:$a,
+    Seq_FloatTensor:$b, Seq_FloatTensor:$c,
+    Optional<Seq_FloatTensor>:$d,
+    Optional<Seq_FloatTensor>:$z,
+    Optional<Seq_FloatTensor>:$delta_bias,
+    Optional<Seq_FloatTensor>:$initial_state,
+    UnitAttr:$delta_softplus);
+  let results = (outs Seq_FloatTensor:$y, Seq_FloatTensor:$final_state);
+  let assemblyFormat = [{
+    $input `,` $delta `,` $a `,` $b `,` $c
+    (`skip` `(` $d^ `)`)?
+    (`gate` `(` $z^ `)`)?
+    (`delta_bias` `(` $delta_bias^ `)`)?
+    (`initial_state` `(` $initial_state^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Attention and convolution
 //===----------------------------------------------------------------------===//
 

@@ -241,22 +241,8 @@ template <typename OpTy> struct RecurrenceTraits {
                       StringRef role) {
       if (!operand)
         return;
-      for (auto [d, expected] : llvm::enumerate(dims)) {
-        OpFoldResult extent = getDimSize(b, loc, operand, d);
-        std::optional<int64_t> have = getConstantIntValue(extent),
-                               want = getConstantIntValue(expected);
-        if (have && want && *have == *want)
-          continue;
-        Value extentValue = getValueOrCreateConstantIndexOp(b, loc, extent);
-        Value ok = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::eq, extentValue,
-            getValueOrCreateConstantIndexOp(b, loc, expected));
-        createCheck(b, loc, ok, extentValue,
-                    opName + ": '" + role + "' dimension " + std::to_string(d) +
-                        " is {}, but the input and " +
-                        "the attributes make it " + formatSize(expected),
-                    CheckKind::shape);
-      }
+      createExtentChecks(b, loc, operand, dims, opName + ": '" + role + "'",
+                         "the input and the attributes make it");
     };
     expect(op.getW(), {attr(D), attr(GH), I}, "w");
     expect(op.getR(), {attr(D), attr(GH), P}, "r");
@@ -689,7 +675,7 @@ struct DecomposeRecurrencesPass
     if (chunkSteps < 1) {
       getOperation()->emitError()
           << "seq-decompose-recurrences: chunk-steps must be at least 1, got "
-          << chunkSteps;
+          << static_cast<int64_t>(chunkSteps);
       return signalPassFailure();
     }
     // First the consumers that need only the final state, so that the

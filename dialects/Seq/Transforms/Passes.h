@@ -26,6 +26,11 @@ namespace seqc::seq {
 void populateDecomposeRecurrencesPatterns(mlir::RewritePatternSet &patterns,
                                           int64_t chunkSteps = 64);
 
+/// Patterns rewriting seq.selective_scan into chunked generics and a
+/// seq.scan (see DecomposeSelectiveScanPass).
+void populateDecomposeSelectiveScanPatterns(mlir::RewritePatternSet &patterns,
+                                            int64_t chunkSteps = 64);
+
 /// Patterns reading the last step of a forward recurrence's output (through
 /// collapses and transposes) from its final state instead, so that the
 /// output sequence need not be stored (run before the decomposition).

@@ -80,6 +80,44 @@ def DecomposeRecurrencesPass : Pass<"seq-decompose-recurrences"> {
   ];
 }
 
+def DecomposeSelectiveScanPass : Pass<"seq-decompose-selective-scan"> {
+  let summary = "Rewrite seq.selective_scan into chunked parallel "
+                "discretisation and a seq.scan of the state update";
+  let description = [{
+    Lowers Mamba's selective scan the way `seq-decompose-recurrences`
+    lowers the named cells: an `scf.for` over chunks of `chunk-steps` time
+    steps (whole chunks in the loop, so that temporaries have a static step
+    count and are allocated once; the remaining steps after it) carrying the
+    state `h` `[B, D, N]` and `y`. Per chunk:
+
+    1. one parallel `linalg.generic` over `[steps, B, D, N]` computes, for
+       every step of the chunk at once, `dA = exp(delta' * A)` and
+       `dBu = delta' * B * u` (`delta'` with the bias and softplus applied):
+       all the transcendental work, none of it on the sequential path;
+    2. a `seq.scan` over the chunk whose step is only
+       `h = dA_t * h + dBu_t` and `y_t = sum_n C_t[n] * h[n]`;
+    3. one parallel `linalg.generic` adds the skip `D * u`, applies the
+       gate `silu(z)` and stores the chunk into `y`.
+
+    Temporaries are bounded by the chunk (2 x steps x B x D x N floats), not
+    by T; the final state is the op's `final_state`.
+
+    Operand extents the types do not prove equal (a dynamic T of `delta`
+    against that of `input`, ...) are checked at run time with messages
+    naming the operand.
+  }];
+  let options = [
+    Option<"chunkSteps", "chunk-steps", "int64_t", /*default=*/"64",
+           "Time steps discretised together per chunk (>= 1)">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"> {
   let summary = "Derive the streaming step function of a causal model";
   let description = [{

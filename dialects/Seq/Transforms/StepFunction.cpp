@@ -1,11 +1,12 @@
 //===- StepFunction.cpp - derive a streaming step function --------------===//
 //
 // A causal model's state between chunks is exactly: the final hidden (and
-// cell) state of every forward recurrence, and the last dilation*(K-1) input
-// frames of every causal convolution. The step function threads that state
+// cell) state of every forward recurrence and selective scan, and the last
+// dilation*(K-1) input frames of every causal convolution. The step function threads that state
 // through new arguments and results:
 //
 //   recurrence:  initial_h/initial_c <- state in;   y_h/y_c -> state out
+//   selective scan: initial_state <- state in;   final_state -> state out
 //   causal conv: input <- concat(state in, chunk) with no padding;
 //                last dilation*(K-1) frames of that concat -> state out
 //
@@ -22,8 +23,11 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -83,12 +87,11 @@ private:
     return ArrayAttr::get(ctx, names);
   }
   /// Replaces `operand` of `op` with a new state argument; remembers the old
-  /// value when it was a function argument, which may now be unused.
+  /// value, which may now be unused (eraseReplacedInitialStates).
   BlockArgument bindState(MutableOperandRange operand, Type type,
                           Location loc) {
     if (!operand.empty())
-      if (auto arg = dyn_cast<BlockArgument>(operand[0].get()))
-        replacedArguments.push_back(arg.getArgNumber());
+      replacedInitialStates.push_back(operand[0].get());
     BlockArgument state = addStateArgument(type, loc);
     operand.assign(state);
     return state;
@@ -97,13 +100,15 @@ private:
   template <typename OpTy>
   LogicalResult handleRecurrence(OpTy op);
   LogicalResult handleConv(Conv1dOp op);
+  LogicalResult handleSelectiveScan(SelectiveScanOp op);
   LogicalResult checkPointwise(Operation *op);
+  LogicalResult eraseReplacedInitialStates();
 
   func::FuncOp step;
   std::string &reason;
   OpBuilder builder;
   SmallVector<State> states;
-  SmallVector<unsigned> replacedArguments;
+  SmallVector<Value> replacedInitialStates;
 };
 
 template <typename OpTy>
@@ -133,8 +138,6 @@ LogicalResult StepBuilder::handleRecurrence(OpTy op) {
 }
 
 LogicalResult StepBuilder::handleConv(Conv1dOp op) {
-  if (!op.getCausal())
-    return fail(op, "a non-causal convolution reads future steps");
   if (op.getStride() != 1)
     return fail(op, "a strided convolution does not produce one output per "
                     "input step");
@@ -143,6 +146,12 @@ LogicalResult StepBuilder::handleConv(Conv1dOp op) {
   if (weightType.isDynamicDim(2) || inputType.isDynamicDim(1))
     return fail(op, "the kernel size and input channels must be static");
   int64_t history = op.getDilation() * (weightType.getDimSize(2) - 1);
+  // Output t reads inputs [t - left, t - left + history]: causal exactly
+  // when all the padding is on the left (the `causal` attribute, explicit
+  // padding [history, 0], or a 1-wide kernel without padding).
+  auto [left, right] = op.getPaddingSizes();
+  if (right != 0 || left != history)
+    return fail(op, "a non-causal convolution reads future steps");
   if (history == 0)
     return success(); // 1-wide kernels need no state
   Location loc = op.getLoc();
@@ -171,7 +180,18 @@ LogicalResult StepBuilder::handleConv(Conv1dOp op) {
                                               offsets, sizes, strides);
   op.getInputMutable().assign(joined);
   op.setCausal(false);
+  op.removePaddingAttr();
   states.push_back({state, next, stateDims(stateType, 0, batch)});
+  return success();
+}
+
+LogicalResult StepBuilder::handleSelectiveScan(SelectiveScanOp op) {
+  // The state [B, D, N] is all a selective scan carries between steps.
+  std::string batch = batchDimName(op.getInput(), 0);
+  BlockArgument h = bindState(op.getInitialStateMutable(),
+                              op.getFinalState().getType(), op.getLoc());
+  states.push_back(
+      {h, op.getFinalState(), stateDims(h.getType(), 0, batch)});
   return success();
 }
 
@@ -196,8 +216,9 @@ std::string StepBuilder::batchDimName(Value value, unsigned dim) {
 
 /// Ops that act on each time step independently (or are constants).
 LogicalResult StepBuilder::checkPointwise(Operation *op) {
-  if (isa<LinearOp, ActivationOp, EmbeddingOp, arith::ConstantOp,
-          func::ReturnOp>(op))
+  // Run-time checks guard every chunk as they guard a whole run.
+  if (isa<LinearOp, ActivationOp, EmbeddingOp, CheckOp, arith::ConstantOp,
+          func::ReturnOp, tensor::EmptyOp, tensor::DimOp>(op))
     return success();
   if (auto norm = dyn_cast<LayerNormOp>(op)) {
     int64_t rank = cast<RankedTensorType>(norm.getType()).getRank();
@@ -233,6 +254,46 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     }
     return success();
   }
+  // Joining along a dimension of static size (stacking layers' final
+  // states) keeps steps apart; time and batch have run-time sizes.
+  if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+    if (concat.getResultType().isDynamicDim(concat.getDim()))
+      return fail(op, "a concatenation along a dimension of run-time size "
+                      "may join time steps");
+    return success();
+  }
+  // A transpose moves each step's data, never mixes steps.
+  if (isa<linalg::TransposeOp>(op))
+    return success();
+  // A slice of features (Mamba's in_proj output split into x and z): every
+  // dimension of unknown size (time, batch) taken whole.
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    RankedTensorType source = slice.getSourceType();
+    for (int64_t d = 0; d < source.getRank(); ++d) {
+      OpFoldResult size = slice.getMixedSizes()[d];
+      if (!source.isDynamicDim(d)) {
+        // A range whose bounds depend on run-time sizes (a position table
+        // sliced to T) would restart at every chunk.
+        if (!getConstantIntValue(size) ||
+            !getConstantIntValue(slice.getMixedOffsets()[d]))
+          return fail(op, "a slice whose bounds are run-time sizes may "
+                          "select time steps");
+        continue;
+      }
+      auto dim = dyn_cast_if_present<Value>(size)
+                     ? cast<Value>(size).getDefiningOp<tensor::DimOp>()
+                     : tensor::DimOp();
+      std::optional<int64_t> index =
+          dim ? dim.getConstantIndex() : std::nullopt;
+      if (!isConstantIntValue(slice.getMixedOffsets()[d], 0) || !dim ||
+          dim.getSource() != slice.getSource() || index != d)
+        return fail(op, "a slice of a dimension of unknown size may select "
+                        "time steps");
+    }
+    if (!slice.hasUnitStride())
+      return fail(op, "a strided slice may select time steps");
+    return success();
+  }
   if ((isa<arith::ArithDialect, math::MathDialect>(op->getDialect())) &&
       op->hasTrait<OpTrait::Elementwise>())
     return success();
@@ -244,9 +305,13 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
 
 LogicalResult StepBuilder::run() {
   SmallVector<Operation *> ops;
-  step.walk([&](Operation *op) {
-    if (op != step.getOperation())
-      ops.push_back(op);
+  // The ops of the function body; the body of an op with regions (a
+  // linalg.transpose's yield) is that op's business.
+  step.walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op == step.getOperation())
+      return WalkResult::advance();
+    ops.push_back(op);
+    return op->getNumRegions() ? WalkResult::skip() : WalkResult::advance();
   });
   for (Operation *op : ops) {
     LogicalResult result =
@@ -254,6 +319,9 @@ LogicalResult StepBuilder::run() {
             .Case<RnnOp, LstmOp, GruOp>(
                 [&](auto rec) { return handleRecurrence(rec); })
             .Case<Conv1dOp>([&](Conv1dOp conv) { return handleConv(conv); })
+            .Case<SelectiveScanOp>([&](SelectiveScanOp scan) {
+              return handleSelectiveScan(scan);
+            })
             .Default([&](Operation *other) { return checkPointwise(other); });
     if (failed(result))
       return failure();
@@ -282,11 +350,32 @@ LogicalResult StepBuilder::run() {
       return failure();
   }
 
-  // Inputs that only fed an initial state are not inputs of a stream.
+  return eraseReplacedInitialStates();
+}
+
+LogicalResult StepBuilder::eraseReplacedInitialStates() {
+  // What computed an initial state (h0[k] sliced out of an input h0 [L, B,
+  // H], and the tensor.dim that sized the slice) is dead now, and an input
+  // that only fed initial states is not an input of a stream: its value
+  // would be silently ignored. A stream sets initial states through
+  // seqc_rt_stream_state.
   llvm::BitVector unused(step.getNumArguments());
-  for (unsigned index : replacedArguments)
-    if (step.getArgument(index).use_empty())
-      unused.set(index);
+  SmallVector<Value> worklist(replacedInitialStates);
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    if (!value.use_empty())
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      if (arg.getOwner()->getParentOp() == step.getOperation())
+        unused.set(arg.getArgNumber());
+      continue;
+    }
+    Operation *op = value.getDefiningOp();
+    if (!op->use_empty() || !isMemoryEffectFree(op))
+      continue;
+    llvm::append_range(worklist, op->getOperands());
+    op->erase();
+  }
   if (unused.any() && failed(step.eraseArguments(unused)))
     return failure();
   return success();

@@ -2,7 +2,10 @@
 
 #include "dialects/Seq/Utils/CheckUtils.h"
 
+#include "dialects/Seq/Utils/TensorUtils.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -98,6 +101,26 @@ CheckOp createCheck(OpBuilder &b, Location loc, Value condition, Value value,
       value = arith::TruncIOp::create(b, loc, i64, value);
   }
   return CheckOp::create(b, loc, condition, value, message.str(), kind);
+}
+
+void createExtentChecks(OpBuilder &b, Location loc, Value operand,
+                        ArrayRef<OpFoldResult> expected, const llvm::Twine &what,
+                        const llvm::Twine &basis) {
+  for (auto [d, want] : llvm::enumerate(expected)) {
+    OpFoldResult extent = getDimSize(b, loc, operand, d);
+    std::optional<int64_t> haveSize = getConstantIntValue(extent),
+                           wantSize = getConstantIntValue(want);
+    if (haveSize && wantSize && *haveSize == *wantSize)
+      continue;
+    Value extentValue = getValueOrCreateConstantIndexOp(b, loc, extent);
+    Value ok = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq, extentValue,
+        getValueOrCreateConstantIndexOp(b, loc, want));
+    createCheck(b, loc, ok, extentValue,
+                what + " dimension " + llvm::Twine(d) + " is {}, but " + basis +
+                    " " + (wantSize ? formatSize(want) : "a different size"),
+                CheckKind::shape);
+  }
 }
 
 } // namespace seqc::seq

@@ -46,6 +46,16 @@ CheckOp createCheck(mlir::OpBuilder &b, mlir::Location loc,
                     mlir::Value condition, mlir::Value value,
                     const llvm::Twine &message, CheckKind kind);
 
+/// For each dimension d of `operand` whose extent is not statically equal
+/// to `expected[d]`, a shape check "<what> dimension d is {}, but <basis>
+/// <expected size>" (e.g. what = "seq.lstm at m.seq:3:1: 'w'", basis =
+/// "the input and the attributes make it"; "a different size" when the
+/// expected size is only known at run time).
+void createExtentChecks(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value operand,
+                        llvm::ArrayRef<mlir::OpFoldResult> expected,
+                        const llvm::Twine &what, const llvm::Twine &basis);
+
 } // namespace seqc::seq
 
 #endif // SEQC_DIALECTS_SEQ_UTILS_CHECKUTILS_H

@@ -189,3 +189,19 @@ func.func @checks(%ok: i1, %n: i64) {
   seq.check %ok, value "index out of range"
   return
 }
+
+// CHECK-LABEL: func.func @selective_scan_minimal
+func.func @selective_scan_minimal(%u: tensor<2x5x4xf32>, %dt: tensor<2x5x4xf32>, %a: tensor<4x3xf32>, %b: tensor<2x5x3xf32>, %c: tensor<2x5x3xf32>) -> tensor<2x5x4xf32> {
+  // CHECK: seq.selective_scan %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : (tensor<2x5x4xf32>, tensor<2x5x4xf32>, tensor<4x3xf32>, tensor<2x5x3xf32>, tensor<2x5x3xf32>) -> (tensor<2x5x4xf32>, tensor<2x4x3xf32>)
+  %y, %h = seq.selective_scan %u, %dt, %a, %b, %c
+    : (tensor<2x5x4xf32>, tensor<2x5x4xf32>, tensor<4x3xf32>, tensor<2x5x3xf32>, tensor<2x5x3xf32>) -> (tensor<2x5x4xf32>, tensor<2x4x3xf32>)
+  return %y : tensor<2x5x4xf32>
+}
+
+// CHECK-LABEL: func.func @selective_scan_full
+func.func @selective_scan_full(%u: tensor<?x?x4xf32>, %dt: tensor<?x?x4xf32>, %a: tensor<4x3xf32>, %b: tensor<?x?x3xf32>, %c: tensor<?x?x3xf32>, %d: tensor<4xf32>, %z: tensor<?x?x4xf32>, %bias: tensor<4xf32>, %h0: tensor<?x4x3xf32>) -> tensor<?x4x3xf32> {
+  // CHECK: seq.selective_scan %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} skip(%{{.+}}) gate(%{{.+}}) delta_bias(%{{.+}}) initial_state(%{{.+}}) {delta_softplus}
+  %y, %h = seq.selective_scan %u, %dt, %a, %b, %c skip(%d) gate(%z) delta_bias(%bias) initial_state(%h0) {delta_softplus}
+    : (tensor<?x?x4xf32>, tensor<?x?x4xf32>, tensor<4x3xf32>, tensor<?x?x3xf32>, tensor<?x?x3xf32>, tensor<4xf32>, tensor<?x?x4xf32>, tensor<4xf32>, tensor<?x4x3xf32>) -> (tensor<?x?x4xf32>, tensor<?x4x3xf32>)
+  return %h : tensor<?x4x3xf32>
+}

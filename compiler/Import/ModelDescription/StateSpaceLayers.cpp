@@ -1,0 +1,146 @@
+//===- StateSpaceLayers.cpp - the .seq mamba layer ----------------------===//
+//
+// A Mamba (Mamba-1) block with the weights and semantics of mamba_ssm's
+// `Mamba` module (mamba_ssm/modules/mamba_simple.py, the path without the
+// fused kernel), so that `model.state_dict()` saved with safetensors is the
+// weights file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/ModelDescription/Emitter.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace seqc {
+namespace md {
+
+FailureOr<Val> Emitter::emitMamba(const Val &x) {
+  if (failed(expectFloat(x, 3, "a float [B, T, d_model] input")))
+    return failure();
+  FailureOr<int64_t> dModel = staticDim(x, 2, "model width d_model");
+  if (failed(dModel))
+    return failure();
+  auto read = [&](StringRef suffix, int64_t rank,
+                  StringRef what) -> FailureOr<WeightTensor> {
+    FailureOr<WeightTensor> w = weight(suffix);
+    if (failed(w))
+      return failure();
+    if (static_cast<int64_t>(w->shape.size()) != rank) {
+      error(current->layerPos)
+          << "weight '" << w->name << "' is " << formatShape(w->shape)
+          << " but a Mamba block's " << suffix << " is " << what;
+      return failure();
+    }
+    return w;
+  };
+
+  // The sizes come from the weights; keywords, when given, must agree.
+  FailureOr<WeightTensor> inProj =
+      read("in_proj.weight", 2, "[2 * d_inner, d_model]");
+  FailureOr<WeightTensor> aLog = read("A_log", 2, "[d_inner, d_state]");
+  FailureOr<WeightTensor> dtProj =
+      read("dt_proj.weight", 2, "[d_inner, dt_rank]");
+  if (failed(inProj) || failed(aLog) || failed(dtProj))
+    return failure();
+  int64_t dInner = aLog->shape[0], dState = aLog->shape[1],
+          dtRank = dtProj->shape[1];
+  if (failed(checkKwAgainst("d_state", dState, *aLog, "d_state")) ||
+      failed(checkKwAgainst("dt_rank", dtRank, *dtProj, "dt_rank")) ||
+      failed(expectShape(*inProj, {2 * dInner, *dModel},
+                         "d_inner = " + std::to_string(dInner) +
+                             " (A_log) and the input's d_model")))
+    return failure();
+  if (const Argument *expand = keyword("expand");
+      expand && expand->value.intValue * *dModel != dInner) {
+    error(expand->keyPos) << "expand=" << expand->value.intValue
+                          << " but d_inner is " << dInner << " (A_log) for d_model "
+                          << *dModel;
+    return failure();
+  }
+  FailureOr<WeightTensor> conv = read("conv1d.weight", 3, "[d_inner, 1, d_conv]");
+  if (failed(conv) ||
+      failed(checkKwAgainst("d_conv", conv->shape[2], *conv, "d_conv")) ||
+      failed(expectShape(*conv, {dInner, 1, conv->shape[2]},
+                         "a depthwise convolution of d_inner channels")))
+    return failure();
+  FailureOr<WeightTensor> xProj =
+      read("x_proj.weight", 2, "[dt_rank + 2 * d_state, d_inner]");
+  FailureOr<WeightTensor> dtBias = read("dt_proj.bias", 1, "[d_inner]");
+  FailureOr<WeightTensor> skip = read("D", 1, "[d_inner]");
+  FailureOr<WeightTensor> outProj = read("out_proj.weight", 2,
+                                         "[d_model, d_inner]");
+  if (failed(xProj) || failed(dtBias) || failed(skip) || failed(outProj) ||
+      failed(expectShape(*xProj, {dtRank + 2 * dState, dInner},
+                         "dt_rank + 2 * d_state rows of d_inner")) ||
+      failed(expectShape(*dtProj, {dInner, dtRank}, "d_inner rows")) ||
+      failed(expectShape(*dtBias, {dInner}, "d_inner")) ||
+      failed(expectShape(*skip, {dInner}, "d_inner")) ||
+      failed(expectShape(*outProj, {*dModel, dInner}, "d_model rows of d_inner")))
+    return failure();
+  Value convBias;
+  if (boolKw("conv_bias", true)) {
+    FailureOr<WeightTensor> w = read("conv1d.bias", 1, "[d_inner]");
+    if (failed(w) || failed(expectShape(*w, {dInner}, "d_inner")))
+      return failure();
+    convBias = constant(w->shape, w->data);
+  }
+  // Mamba's `bias` keyword: in_proj and out_proj biases (default none).
+  std::optional<WeightTensor> inBias, outBias;
+  if (boolKw("bias", false)) {
+    FailureOr<WeightTensor> in = read("in_proj.bias", 1, "[2 * d_inner]");
+    FailureOr<WeightTensor> out = read("out_proj.bias", 1, "[d_model]");
+    if (failed(in) || failed(out) ||
+        failed(expectShape(*in, {2 * dInner}, "2 * d_inner")) ||
+        failed(expectShape(*out, {*dModel}, "d_model")))
+      return failure();
+    inBias = std::move(*in);
+    outBias = std::move(*out);
+  }
+
+  Location l = here();
+  auto columns = [&](const Val &v, int64_t offset, int64_t size) {
+    Val out = v;
+    out.value = seq::extractLastDimRange(b, l, v.value, offset, size);
+    return out;
+  };
+  // xz = in_proj(x); x, z = xz.chunk(2, dim=-1)
+  Val xz = linearOp(x, *inProj, inBias ? &*inBias : nullptr);
+  Val xs = columns(xz, 0, dInner), z = columns(xz, dInner, dInner);
+  // x = silu(conv1d(x)[..., :T]): depthwise, padded d_conv - 1 on the left.
+  Val channelsFirst = transpose(xs, {0, 2, 1});
+  auto convType = channelsFirst.type();
+  Value convolved = seq::Conv1dOp::create(
+      b, l, convType, channelsFirst.value, constant(conv->shape, conv->data),
+      convBias, /*stride=*/1, /*dilation=*/1, /*groups=*/(uint64_t)dInner,
+      DenseI64ArrayAttr(), /*causal=*/true);
+  Val u = transpose({convolved, channelsFirst.dims}, {0, 2, 1});
+  u.value = seq::ActivationOp::create(
+      b, l, seq::ActivationAttr::get(ctx, seq::ActivationKind::silu), u.value);
+  // dt, B, C = x_proj(x).split([dt_rank, d_state, d_state]); dt_proj's
+  // bias is the scan's delta_bias, as in selective_scan_fn.
+  Val xDbl = linearOp(u, *xProj, nullptr);
+  Val dt = linearOp(columns(xDbl, 0, dtRank), *dtProj, nullptr);
+  Val bMatrix = columns(xDbl, dtRank, dState);
+  Val cMatrix = columns(xDbl, dtRank + dState, dState);
+  // A = -exp(A_log), computed once here rather than at every run.
+  std::vector<float> a(aLog->data.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    a[i] = -std::exp(aLog->data[i]);
+  auto stateType = RankedTensorType::get(
+      {x.type().getDimSize(0), dInner, dState}, b.getF32Type());
+  auto scan = seq::SelectiveScanOp::create(
+      b, l, TypeRange{u.type(), stateType}, u.value, dt.value,
+      constant(aLog->shape, a), bMatrix.value, cMatrix.value,
+      constant(skip->shape, skip->data), z.value,
+      constant(dtBias->shape, dtBias->data), /*initial_state=*/Value(),
+      /*delta_softplus=*/true);
+  Val y = u;
+  y.value = scan.getY();
+  return linearOp(y, *outProj, outBias ? &*outBias : nullptr);
+}
+
+} // namespace md
+} // namespace seqc
