@@ -90,10 +90,67 @@ func.func @lengths(%x: tensor<?x?x4xf32>, %w: tensor<1x24x4xf32>, %r: tensor<1x2
 
 // -----
 
-// expected-error @+1 {{streaming attention needs a key/value cache, which seqc does not generate yet}}
-func.func @attention(%q: tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32> {
-  %o = seq.attention %q, %q, %q causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+// Causal attention streams through a key/value cache: [B, Hkv, capacity,
+// D] per keys and values (only the 1 key/value head of this GQA model,
+// not the query's 2) and the number of steps cached. The chunk's keys and
+// values are written at that position after a capacity check, and the
+// queries attend to the first position + L cached steps, bottom-right
+// aligned; the window stays.
+// CHECK-LABEL: func.func @attention_step(
+// CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<?x2x?x4xf32>, %[[K:[a-z0-9]+]]: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "", ""]}, %[[V:[a-z0-9]+]]: tensor<?x1x?x8xf32>,
+// CHECK-SAME: %[[KC:[a-z0-9]+]]: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "capacity", ""], seq.name = "state0", seq.state},
+// CHECK-SAME: %[[VC:[a-z0-9]+]]: tensor<?x1x?x8xf32> {seq.dims = ["B", "", "capacity", ""], seq.name = "state1", seq.state},
+// CHECK-SAME: %[[POS:[a-z0-9]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state2", seq.state})
+// CHECK: %[[P:.+]] = tensor.extract %[[POS]][%{{.+}}] : tensor<1xi64>
+// CHECK: %[[START:.+]] = arith.index_cast %[[P]] : i64 to index
+// CHECK: %[[L:.+]] = tensor.dim %[[K]], %{{.+}} : tensor<?x1x?x4xf32>
+// CHECK: %[[END:.+]] = arith.addi %[[START]], %[[L]] : index
+// CHECK: %[[CAP:.+]] = tensor.dim %[[KC]], %{{.+}} : tensor<?x1x?x4xf32>
+// CHECK: %[[FITS:.+]] = arith.cmpi ule, %[[END]], %[[CAP]] : index
+// CHECK: seq.check %[[FITS]], shape "seq.attention at {{.+}}: the key/value cache would hold {} steps, more than the capacity the stream was opened with"
+// CHECK: %[[KN:.+]] = tensor.insert_slice %[[K]] into %[[KC]][0, 0, %[[START]], 0] [%{{.+}}, 1, %[[L]], 4] [1, 1, 1, 1]
+// CHECK: %[[KS:.+]] = tensor.extract_slice %[[KN]][0, 0, 0, 0] [%{{.+}}, 1, %[[END]], 4] [1, 1, 1, 1]
+// CHECK: %[[VN:.+]] = tensor.insert_slice %[[V]] into %[[VC]][0, 0, %[[START]], 0] [%{{.+}}, 1, %[[L]], 8] [1, 1, 1, 1]
+// CHECK: %[[VS:.+]] = tensor.extract_slice %[[VN]][0, 0, 0, 0] [%{{.+}}, 1, %[[END]], 8] [1, 1, 1, 1]
+// CHECK: %[[NEXT:.+]] = tensor.from_elements %{{.+}} : tensor<1xi64>
+// CHECK: %[[O:.+]] = seq.attention %[[Q]], %[[KS]], %[[VS]] causal(bottom_right) {window = array<i64: 3, 0>}
+// CHECK: return %[[O]], %[[KN]], %[[VN]], %[[NEXT]]
+func.func @attention(%q: tensor<?x2x?x4xf32>, %k: tensor<?x1x?x4xf32>, %v: tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32> {
+  %o = seq.attention %q, %k, %v causal(top_left) {window = array<i64: 3, 0>} : (tensor<?x2x?x4xf32>, tensor<?x1x?x4xf32>, tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32>
+  return %o : tensor<?x2x?x8xf32>
+}
+
+// -----
+
+// expected-error @+1 {{attention without a causal mask reads future steps}}
+func.func @bidirectional_attention(%q: tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32> {
+  %o = seq.attention %q, %q, %q : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
   return %o : tensor<1x2x?x4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{an explicit mask spans the whole sequence and cannot be cut into chunks; streaming attention supports `causal` (and `window`) only}}
+func.func @masked_attention(%q: tensor<1x2x?x4xf32>, %m: tensor<?x?xf32>) -> tensor<1x2x?x4xf32> {
+  %o = seq.attention %q, %q, %q mask(%m) causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<?x?xf32>) -> tensor<1x2x?x4xf32>
+  return %o : tensor<1x2x?x4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{the key/value heads and head sizes must be static}}
+func.func @dynamic_heads(%q: tensor<1x?x?x4xf32>) -> tensor<1x?x?x4xf32> {
+  %o = seq.attention %q, %q, %q causal(top_left) : (tensor<1x?x?x4xf32>, tensor<1x?x?x4xf32>, tensor<1x?x?x4xf32>) -> tensor<1x?x?x4xf32>
+  return %o : tensor<1x?x?x4xf32>
+}
+
+// -----
+
+// A fixed-length attention (keys of a static length) is not a stream.
+// expected-error @+1 {{the query and key lengths must be the stream's run-time number of steps}}
+func.func @static_length(%q: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
+  %o = seq.attention %q, %q, %q causal(top_left) : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32>
+  return %o : tensor<1x2x8x4xf32>
 }
 
 // -----

@@ -49,7 +49,7 @@ constexpr const char *kDefaultStepSymbol = "seqc_default_model_step_api";
 const char *const kHelp =
     R"(usage: seq-run MODEL --input NAME=FILE.npy ... [--output-dir DIR]
                [--bench N] [--warmup N] [--threads N] [--symbol SYM]
-               [--stream-chunk N [--stream-dim NAME]]
+               [--stream-chunk N [--stream-dim NAME] [--dim NAME=N ...]]
 
 Runs a compiled seqc model on NumPy .npy inputs and writes its outputs.
 
@@ -98,6 +98,12 @@ Options
                       compared file by file.
   --stream-dim NAME   The named dimension to stream along (default T; needs
                       --stream-chunk).
+  --dim NAME=N        Binds state dimension NAME to N when streaming: the
+                      dimensions no input has, such as a key/value cache's
+                      `capacity` (in steps; a chunk that would overflow it
+                      fails). Other state dimensions take the extent of the
+                      same-named input dimension. Repeatable; needs
+                      --stream-chunk; a NAME no state uses is an error.
   -h, --help          Show this help.
 
 Options also accept the --option=VALUE spelling.
@@ -138,6 +144,7 @@ struct Options {
   long streamChunk = 0; // 0: one run over the whole inputs
   std::string streamDim = "T";
   bool streamDimGiven = false;
+  std::vector<std::pair<std::string, long>> dims; // --dim NAME=N
 };
 
 bool parseCount(const std::string &text, long min, long &out) {
@@ -177,7 +184,8 @@ int parseArgs(int argc, char **argv, Options &opts) {
     }
     static const char *const kValued[] = {
         "--input",   "--output-dir", "--bench",        "--warmup",
-        "--threads", "--symbol",     "--stream-chunk", "--stream-dim"};
+        "--threads", "--symbol",     "--stream-chunk", "--stream-dim",
+        "--dim"};
     if (std::find_if(std::begin(kValued), std::end(kValued),
                      [&](const char *o) { return name == o; }) ==
         std::end(kValued))
@@ -224,6 +232,14 @@ int parseArgs(int argc, char **argv, Options &opts) {
         return usageError(
             "--stream-chunk expects a chunk length of at least 1, got '" +
             value + "'");
+    } else if (name == "--dim") {
+      size_t eq = value.find('=');
+      long extent = 0;
+      if (eq == std::string::npos || eq == 0 ||
+          !parseCount(value.substr(eq + 1), 0, extent))
+        return usageError("--dim expects NAME=N with N >= 0, got '" + value +
+                          "'");
+      opts.dims.emplace_back(value.substr(0, eq), extent);
     } else if (name == "--stream-dim") {
       if (value.empty())
         return usageError("--stream-dim needs a dimension name");
@@ -237,6 +253,8 @@ int parseArgs(int argc, char **argv, Options &opts) {
     return usageError("--warmup only applies with --bench");
   if (opts.streamDimGiven && opts.streamChunk == 0)
     return usageError("--stream-dim only applies with --stream-chunk");
+  if (!opts.dims.empty() && opts.streamChunk == 0)
+    return usageError("--dim only applies with --stream-chunk");
   if (opts.streamChunk > 0 && !opts.symbolGiven)
     opts.symbol = kDefaultStepSymbol;
   return -1;
@@ -726,19 +744,32 @@ bool openStream(const Options &opts, const Loaded &loaded,
           }))
         continue;
       int64_t extent = -1;
+      for (const auto &[given, value] : opts.dims)
+        if (given == name)
+          extent = value;
       for (size_t i = 0; i < inputs.size() && extent < 0; ++i)
         if (int inputDim = findDim(seqc_rt_model_input(model, i), name);
             inputDim >= 0)
           extent = inputs[i].shape[inputDim];
       if (extent < 0) {
         printError("state %s of model '%s' has dimension '%s', which no "
-                   "input names, so seq-run cannot size it",
-                   describe(state).c_str(), modelName, name);
+                   "input names, so seq-run cannot size it (bind it with "
+                   "--dim %s=N)",
+                   describe(state).c_str(), modelName, name, name);
         return false;
       }
       dims.push_back({name, extent});
     }
   }
+  for (const auto &given : opts.dims)
+    if (std::none_of(dims.begin(), dims.end(), [&](const auto &b) {
+          return given.first == b.name;
+        })) {
+      printError("--dim %s: no state of model '%s' has a dimension named "
+                 "'%s'",
+                 given.first.c_str(), modelName, given.first.c_str());
+      return false;
+    }
   seqc_error err{};
   if (seqc_rt_stream_open(loaded.api, dims.data(), dims.size(), &s.stream,
                           &err) != SEQC_OK) {

@@ -1,14 +1,19 @@
 //===- StepFunction.cpp - derive a streaming step function --------------===//
 //
 // A causal model's state between chunks is exactly: the final hidden (and
-// cell) state of every forward recurrence and selective scan, and the last
-// dilation*(K-1) input frames of every causal convolution. The step function threads that state
+// cell) state of every forward recurrence and selective scan, the last
+// dilation*(K-1) input frames of every causal convolution, and the keys and
+// values of every causal attention. The step function threads that state
 // through new arguments and results:
 //
-//   recurrence:  initial_h/initial_c <- state in;   y_h/y_c -> state out
-//   selective scan: initial_state <- state in;   final_state -> state out
-//   causal conv: input <- concat(state in, chunk) with no padding;
-//                last dilation*(K-1) frames of that concat -> state out
+//   recurrence:     initial_h/initial_c <- state in; y_h/y_c -> state out
+//   selective scan: initial_state <- state in;  final_state -> state out
+//   causal conv:    input <- concat(state in, chunk) with no padding;
+//                   last dilation*(K-1) frames of that concat -> state out
+//   attention:      the chunk's keys/values appended to a [B, Hkv,
+//                   capacity, D] cache at the cached position; the queries
+//                   attend to the cache's first position + L entries
+//                   (causal bottom_right); cache and position -> state out
 //
 // Pointwise ops (per time step) pass through unchanged. Everything else
 // makes the model non-streamable, with a reason.
@@ -18,6 +23,7 @@
 #include "dialects/Seq/Transforms/StepFunction.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -101,6 +107,7 @@ private:
   LogicalResult handleRecurrence(OpTy op);
   LogicalResult handleConv(Conv1dOp op);
   LogicalResult handleSelectiveScan(SelectiveScanOp op);
+  LogicalResult handleAttention(AttentionOp op);
   LogicalResult checkPointwise(Operation *op);
   LogicalResult eraseReplacedInitialStates();
 
@@ -195,6 +202,97 @@ LogicalResult StepBuilder::handleSelectiveScan(SelectiveScanOp op) {
   return success();
 }
 
+LogicalResult StepBuilder::handleAttention(AttentionOp op) {
+  // Causal self-attention over the whole sequence is, per chunk, attention
+  // of the chunk's queries to every key so far: the keys and values of
+  // earlier chunks live in a cache of `capacity` steps (a dimension the
+  // stream binds when it opens), and a position counts the steps cached.
+  if (!op.getCausal())
+    return fail(op, "attention without a causal mask reads future steps");
+  if (op.getMask())
+    return fail(op, "an explicit mask spans the whole sequence and cannot be "
+                    "cut into chunks; streaming attention supports `causal` "
+                    "(and `window`) only");
+  auto keyType = cast<RankedTensorType>(op.getKey().getType());
+  auto valueType = cast<RankedTensorType>(op.getValue().getType());
+  if (keyType.isDynamicDim(1) || keyType.isDynamicDim(3) ||
+      valueType.isDynamicDim(3))
+    return fail(op, "the key/value heads and head sizes must be static");
+  if (!keyType.isDynamicDim(2) ||
+      !cast<RankedTensorType>(op.getQuery().getType()).isDynamicDim(2))
+    return fail(op, "the query and key lengths must be the stream's "
+                    "run-time number of steps");
+  Location loc = op.getLoc();
+  MLIRContext *ctx = step.getContext();
+  std::string batch = batchDimName(op.getKey(), 0);
+  auto cacheDims = [&](int64_t rank) {
+    SmallVector<Attribute> names(rank, StringAttr::get(ctx, ""));
+    names[0] = StringAttr::get(ctx, batch);
+    names[2] = StringAttr::get(ctx, "capacity");
+    return ArrayAttr::get(ctx, names);
+  };
+  auto cacheType = [](RankedTensorType type) {
+    return RankedTensorType::get({type.getDimSize(0), type.getDimSize(1),
+                                  ShapedType::kDynamic, type.getDimSize(3)},
+                                 type.getElementType());
+  };
+  BlockArgument keyCache = addStateArgument(cacheType(keyType), loc);
+  BlockArgument valueCache = addStateArgument(cacheType(valueType), loc);
+  auto positionType = RankedTensorType::get({1}, builder.getI64Type());
+  BlockArgument position = addStateArgument(positionType, loc);
+
+  builder.setInsertionPoint(op);
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value start = arith::IndexCastOp::create(
+      builder, loc, builder.getIndexType(),
+      tensor::ExtractOp::create(builder, loc, position, ValueRange{zero}));
+  Value steps = tensor::DimOp::create(builder, loc, op.getKey(), 2);
+  Value end = arith::AddIOp::create(builder, loc, start, steps);
+  Value capacity = tensor::DimOp::create(builder, loc, keyCache, 2);
+  // Never a write past the cache: a full cache fails the step.
+  createCheck(builder, loc,
+              arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ule,
+                                    end, capacity),
+              end,
+              describeOrigin("seq.attention", loc) +
+                  ": the key/value cache would hold {} steps, more than the "
+                  "capacity the stream was opened with",
+              CheckKind::shape);
+  auto append = [&](Value cache, Value chunk) {
+    auto type = cast<RankedTensorType>(chunk.getType());
+    SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
+                                         builder.getIndexAttr(0), start,
+                                         builder.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {
+        getDimSize(builder, loc, chunk, 0),
+        builder.getIndexAttr(type.getDimSize(1)), steps,
+        builder.getIndexAttr(type.getDimSize(3))};
+    SmallVector<OpFoldResult> strides(4, builder.getIndexAttr(1));
+    Value next = tensor::InsertSliceOp::create(builder, loc, chunk, cache,
+                                               offsets, sizes, strides);
+    offsets[2] = builder.getIndexAttr(0);
+    sizes[2] = end;
+    Value seen = tensor::ExtractSliceOp::create(builder, loc, next, offsets,
+                                                sizes, strides);
+    return std::make_pair(next, seen);
+  };
+  auto [keyNext, keysSeen] = append(keyCache, op.getKey());
+  auto [valueNext, valuesSeen] = append(valueCache, op.getValue());
+  op.getKeyMutable().assign(keysSeen);
+  op.getValueMutable().assign(valuesSeen);
+  // The chunk's queries are the last `steps` of the `end` keys.
+  op.setCausal(CausalAlignment::bottom_right);
+  Value positionNext = tensor::FromElementsOp::create(
+      builder, loc, positionType,
+      ValueRange{arith::IndexCastOp::create(builder, loc,
+                                            builder.getI64Type(), end)});
+  states.push_back({keyCache, keyNext, cacheDims(4)});
+  states.push_back({valueCache, valueNext, cacheDims(4)});
+  states.push_back({position, positionNext,
+                    ArrayAttr::get(ctx, {StringAttr::get(ctx, "")})});
+  return success();
+}
+
 std::string StepBuilder::batchDimName(Value value, unsigned dim) {
   auto arg = dyn_cast<BlockArgument>(value);
   if (!arg || arg.getOwner()->getParentOp() != step.getOperation())
@@ -244,11 +342,16 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
         isa<tensor::CollapseShapeOp>(op)
             ? cast<tensor::CollapseShapeOp>(op).getReassociationIndices()
             : cast<tensor::ExpandShapeOp>(op).getReassociationIndices();
+    // Splitting or merging static dimensions (attention heads out of the
+    // features) is per step too: time and batch have run-time sizes.
     for (const ReassociationIndices &group : groups) {
       int64_t nonUnit = 0;
-      for (int64_t d : group)
+      bool dynamic = false;
+      for (int64_t d : group) {
         nonUnit += expanded.getDimSize(d) != 1;
-      if (nonUnit > 1)
+        dynamic |= expanded.isDynamicDim(d);
+      }
+      if (nonUnit > 1 && dynamic)
         return fail(op, "a reshape that merges or splits dimensions of size "
                         "other than 1 may mix time steps");
     }
@@ -297,9 +400,6 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   if ((isa<arith::ArithDialect, math::MathDialect>(op->getDialect())) &&
       op->hasTrait<OpTrait::Elementwise>())
     return success();
-  if (isa<AttentionOp>(op))
-    return fail(op, "streaming attention needs a key/value cache, which "
-                    "seqc does not generate yet");
   return fail(op, "not known to act on each time step independently");
 }
 
@@ -322,6 +422,8 @@ LogicalResult StepBuilder::run() {
             .Case<SelectiveScanOp>([&](SelectiveScanOp scan) {
               return handleSelectiveScan(scan);
             })
+            .Case<AttentionOp>(
+                [&](AttentionOp attention) { return handleAttention(attention); })
             .Default([&](Operation *other) { return checkPointwise(other); });
     if (failed(result))
       return failure();
