@@ -93,6 +93,8 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   // Frees every temporary and makes every returned buffer one the caller
   // owns (copies arguments and constants that would otherwise escape).
   bufferization::buildBufferDeallocationPipeline(pm);
+  // ... except a key/value cache, which the stream keeps in place.
+  pm.addNestedPass<func::FuncOp>(createReturnInPlaceStatesPass());
   addCleanup(pm, options);
 }
 

@@ -1,6 +1,7 @@
 //===- AddModelContext.cpp - the model-context argument of each entry ----===//
 
 #include "compiler/Transforms/Passes.h"
+#include "dialects/Seq/Transforms/StepFunction.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -29,9 +30,14 @@ struct AddModelContextPass
       // The caller's tensors are read-only: bufferization copies an input
       // that the model would update in place (a recurrence's initial state
       // becomes its carried state) instead of writing the caller's buffer.
+      // Only a state the step updates in place (a key/value cache, whose
+      // buffer the stream owns) is written.
       for (unsigned i = 0; i < func.getNumArguments(); ++i)
         if (isa<TensorType>(func.getArgument(i).getType()))
-          func.setArgAttr(i, "bufferization.writable", BoolAttr::get(ctx, false));
+          func.setArgAttr(
+              i, "bufferization.writable",
+              BoolAttr::get(ctx, static_cast<bool>(
+                                     func.getArgAttr(i, seqc::seq::kInPlaceAttr))));
       unsigned last = func.getNumArguments();
       if (last > 0 && func.getArgAttr(last - 1, seqc::kModelContextAttr))
         continue; // already has one

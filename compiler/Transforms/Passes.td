@@ -136,6 +136,21 @@ def HoistChecksPass : Pass<"seqc-hoist-checks", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::seqc::seq::SeqDialect"];
 }
 
+def ReturnInPlaceStatesPass
+    : Pass<"seqc-return-in-place-states", "::mlir::func::FuncOp"> {
+  let summary = "Return a state updated in place as its own buffer, uncopied";
+  let description = [{
+    The buffer deallocation pipeline makes every returned buffer one the
+    caller owns, so a function argument that is returned is cloned first.
+    For a state argument marked `seq.in_place` (a key/value cache the step
+    appended to) that clone would copy the whole cache every step, and the
+    stream keeps the state's buffer anyway: a `bufferization.clone` of such
+    an argument whose only users are `func.return`s is replaced by the
+    argument. The runtime recognises a next state that is the state's own
+    buffer and neither copies nor frees it (seqc/abi.h).
+  }];
+}
+
 def AddModelContextPass : Pass<"seqc-add-model-context", "::mlir::ModuleOp"> {
   let summary = "Give every public function the model-context argument";
   let description = [{

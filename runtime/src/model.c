@@ -293,6 +293,21 @@ typedef struct out_view {
   const int64_t *strides;
 } out_view;
 
+/* Whether the model updated state `s` in place: the next state is the
+ * state's own dense buffer (a key/value cache the step appended to), so
+ * there is nothing to copy. */
+static int updated_in_place(const out_view *v, const seqc_tensor *s) {
+  if (v->aligned != (const char *)s->data || v->offset != 0 || !s->data)
+    return 0;
+  int64_t strides[SEQC_MAX_RANK];
+  dense_strides(s->rank, s->shape, strides);
+  for (int64_t d = 0; d < s->rank; ++d)
+    if (v->sizes[d] != s->shape[d] ||
+        (s->shape[d] > 1 && v->strides[d] != strides[d]))
+      return 0;
+  return 1;
+}
+
 static out_view read_view(const intptr_t *words, int64_t rank) {
   out_view v;
   v.allocated = (void *)words[0];
@@ -683,6 +698,8 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
     }
     if (r >= num_outputs) {
       const size_t k = r - num_outputs;
+      if (updated_in_place(&v, &states[k]))
+        continue;
       int aliases_arg = 0;
       for (size_t a = 0; a < nargs; ++a)
         aliases_arg |= arg_buffers[a] == v.allocated;
@@ -790,6 +807,8 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
     out_view v = read_view(out_words + off, rank);
     off += descriptor_words(rank);
     const seqc_tensor *s = &states[k];
+    if (updated_in_place(&v, s))
+      continue;
     if (snapshots[k]) {
       int64_t strides[SEQC_MAX_RANK];
       dense_strides(rank, v.sizes, strides);

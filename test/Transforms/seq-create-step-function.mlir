@@ -98,9 +98,11 @@ func.func @lengths(%x: tensor<?x?x4xf32>, %w: tensor<1x24x4xf32>, %r: tensor<1x2
 // aligned; the window stays.
 // CHECK-LABEL: func.func @attention_step(
 // CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<?x2x?x4xf32>, %[[K:[a-z0-9]+]]: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "", ""]}, %[[V:[a-z0-9]+]]: tensor<?x1x?x8xf32>,
-// CHECK-SAME: %[[KC:[a-z0-9]+]]: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "capacity", ""], seq.name = "state0", seq.state},
-// CHECK-SAME: %[[VC:[a-z0-9]+]]: tensor<?x1x?x8xf32> {seq.dims = ["B", "", "capacity", ""], seq.name = "state1", seq.state},
+// CHECK-SAME: %[[KC:[a-z0-9]+]]: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "capacity", ""], seq.in_place, seq.name = "state0", seq.state},
+// CHECK-SAME: %[[VC:[a-z0-9]+]]: tensor<?x1x?x8xf32> {seq.dims = ["B", "", "capacity", ""], seq.in_place, seq.name = "state1", seq.state},
 // CHECK-SAME: %[[POS:[a-z0-9]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state2", seq.state})
+// The caches are updated in place (seq.in_place: writable for
+// bufferization, returned uncopied); the position is a new value.
 // CHECK: %[[P:.+]] = tensor.extract %[[POS]][%{{.+}}] : tensor<1xi64>
 // CHECK: %[[START:.+]] = arith.index_cast %[[P]] : i64 to index
 // CHECK: %[[L:.+]] = tensor.dim %[[K]], %{{.+}} : tensor<?x1x?x4xf32>

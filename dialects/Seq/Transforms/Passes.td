@@ -124,14 +124,26 @@ def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"
     Adds `<entry>_step`, which runs the model on one chunk of time steps and
     threads the state between chunks through extra arguments and results
     (marked `seq.state`, named `state0`, `state1`, ...): the final hidden and
-    cell states of forward recurrences, and the last `dilation * (K - 1)`
-    input frames of causal convolutions. Running it over consecutive chunks
-    from a zero state reproduces the full-sequence outputs. A model with an
-    op that reads future steps (a reverse or bidirectional recurrence, a
-    non-causal or strided convolution, sequence lengths) or whose streaming
-    form is not generated (attention's key/value cache) is an error naming
-    the op. seqc uses the same transformation and simply omits the
-    streaming API for such models.
+    cell states of forward recurrences and selective scans, the last
+    `dilation * (K - 1)` input frames of causal convolutions (all padding on
+    the left), and for causal attention a key/value cache
+    `[B, Hkv, capacity, D]` plus the number of steps cached (a `[1]` i64
+    state): the chunk's keys and values are appended after a run-time
+    capacity check and its queries attend bottom-right aligned to every
+    cached step. `capacity` is a named state dimension, bound when the
+    stream opens (`<name>_state_create(B, capacity, ...)`). Inputs that only
+    set initial states are dropped (a stream sets its states through
+    `seqc_rt_stream_state`). Running the step function over consecutive
+    chunks from a zero state reproduces the full-sequence outputs.
+
+    A model with an op that reads future steps (a reverse or bidirectional
+    recurrence, a non-causal or strided convolution, sequence lengths,
+    non-causal or explicitly masked attention), a slice or reshape that
+    may select or mix time steps (a position table sliced to the chunk's
+    length), or an op not known to be per step is an error naming the op.
+    seqc uses the same transformation and simply omits the streaming API
+    for such models. Sliding-window attention keeps the whole cache (a ring
+    buffer of the window is not generated yet).
 
     Before:
     ```mlir

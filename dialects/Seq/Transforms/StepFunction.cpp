@@ -50,6 +50,9 @@ struct State {
   BlockArgument in;
   Value out;
   ArrayAttr dims; // seq.dims of the state: its batch dimension named
+  // The step writes into the state's buffer (seq.in_place): a key/value
+  // cache appended to, which would otherwise be copied whole every step.
+  bool inPlace = false;
 };
 
 class StepBuilder {
@@ -286,8 +289,8 @@ LogicalResult StepBuilder::handleAttention(AttentionOp op) {
       builder, loc, positionType,
       ValueRange{arith::IndexCastOp::create(builder, loc,
                                             builder.getI64Type(), end)});
-  states.push_back({keyCache, keyNext, cacheDims(4)});
-  states.push_back({valueCache, valueNext, cacheDims(4)});
+  states.push_back({keyCache, keyNext, cacheDims(4), /*inPlace=*/true});
+  states.push_back({valueCache, valueNext, cacheDims(4), /*inPlace=*/true});
   states.push_back({position, positionNext,
                     ArrayAttr::get(ctx, {StringAttr::get(ctx, "")})});
   return success();
@@ -446,7 +449,13 @@ LogicalResult StepBuilder::run() {
     attrs.append("seq.state", UnitAttr::get(ctx));
     attrs.append("seq.dims", s.dims);
     DictionaryAttr dict = attrs.getDictionary(ctx);
-    step.setArgAttrs(s.in.getArgNumber(), dict);
+    if (s.inPlace) {
+      NamedAttrList argAttrs(dict);
+      argAttrs.append(kInPlaceAttr, UnitAttr::get(ctx));
+      step.setArgAttrs(s.in.getArgNumber(), argAttrs.getDictionary(ctx));
+    } else {
+      step.setArgAttrs(s.in.getArgNumber(), dict);
+    }
     // insertResult keeps the result attributes in step with the types.
     if (failed(step.insertResult(step.getNumResults(), s.out.getType(), dict)))
       return failure();

@@ -9,6 +9,11 @@
 
 namespace seqc::seq {
 
+/// Marks a state argument of a step function that the step updates in
+/// place (a key/value cache): bufferization may write into its buffer, and
+/// the step returns that same buffer as the next state.
+inline constexpr const char kInPlaceAttr[] = "seq.in_place";
+
 /// Creates `stepName`, the streaming form of model `entry`: it takes the
 /// model's inputs for one chunk of time steps followed by the carried state
 /// and returns the model's outputs followed by the next state. State

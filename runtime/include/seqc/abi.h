@@ -97,7 +97,9 @@ typedef struct seqc_tensor_info {
  * dynamic dim named); num_inputs/num_outputs count only `in`/`out` lines.
  * Its invoke takes args[1..] = the inputs' then the states' descriptors, and
  * its results record is the outputs' then the next states' descriptors, each
- * allocated like an output. seqc/stream.h drives it.
+ * allocated like an output, or the state's own buffer when the step updated
+ * that state in place (a key/value cache), which the caller then keeps as
+ * it is. seqc/stream.h drives it.
  *
  * A model compiled with `seqc --external-weights` keeps its weight constants
  * in a safetensors file instead of its code. Its signatures (plain and step)

@@ -79,7 +79,10 @@ seqc_tensor *seqc_rt_stream_state(seqc_stream *stream, size_t k);
  * stream was opened with; the same two output modes); the current states are
  * passed after the inputs (and any weights), and on success each state is
  * replaced by the model's next state. On any failure the states are
- * unchanged and no buffer is leaked. */
+ * unchanged and no buffer is leaked. (A key/value cache is appended to in
+ * place rather than copied: a failed step may have written cache entries
+ * past the cached position, which its position state, unchanged, keeps
+ * out of every later step.) */
 seqc_status seqc_rt_stream_step(seqc_stream *stream, const seqc_tensor *inputs,
                                 size_t num_inputs, seqc_tensor *outputs,
                                 size_t num_outputs, seqc_error *err);
