@@ -314,3 +314,95 @@ func.func @sliced_initial_states(%x: tensor<?x?x4xf32> {seq.name = "x"}, %h0: te
     : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>, tensor<1x?x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
   return %h2 : tensor<1x?x8xf32>
 }
+
+// -----
+
+// Learned positions continue across chunks: seq.positions takes the steps
+// seen so far (a [1] i64 state) as its offset, and the state advances by
+// the chunk's length. The broadcasting add of the position rows (an
+// elementwise generic) is per step.
+// CHECK-LABEL: func.func @positions_step(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x?x8xf32>
+// CHECK-SAME: %[[SEEN:[a-z0-9]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state0", seq.state}
+// CHECK: %[[START:.+]] = tensor.extract %[[SEEN]]
+// CHECK: %[[L:.+]] = tensor.dim %[[X]], %{{.+}}
+// CHECK: %[[L64:.+]] = arith.index_cast %[[L]] : index to i64
+// CHECK: %[[AGAIN:.+]] = tensor.extract %[[SEEN]]
+// CHECK: %[[SUM:.+]] = arith.addi %[[AGAIN]], %[[L64]] : i64
+// CHECK: %[[NEXT:.+]] = tensor.from_elements %[[SUM]] : tensor<1xi64>
+// CHECK: seq.positions %[[X]] dim(0) offset(%[[START]])
+// CHECK: return %{{.+}}, %[[NEXT]], %{{.+}}, %{{.+}} :
+func.func @positions(%x: tensor<?x?x8xf32>, %w: tensor<1x32x8xf32>, %r: tensor<1x32x8xf32>) -> tensor<?x1x?x8xf32> {
+  %table = arith.constant dense<1.0> : tensor<16x8xf32>
+  %pos = seq.positions %x dim(0) : tensor<?x?x8xf32> -> tensor<?xi64>
+  %rows = seq.embedding %pos, %table : (tensor<?xi64>, tensor<16x8xf32>) -> tensor<?x8xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %x, %c0 : tensor<?x?x8xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x8xf32>
+  %e = tensor.empty(%t, %b) : tensor<?x?x8xf32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %rows : tensor<?x?x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x?x8xf32>) {
+  ^bb0(%a: f32, %p: f32, %o: f32):
+    %s = arith.addf %a, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?x8xf32>
+  %y, %h, %c = seq.lstm %sum, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x8xf32>, tensor<1x32x8xf32>, tensor<1x32x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>)
+  return %y : tensor<?x1x?x8xf32>
+}
+
+// -----
+
+// A fixed-size table read along the run-time time dimension would restart
+// at row 0 in every chunk.
+// expected-error @+1 {{reads an operand of fixed size along a dimension of run-time size, which restarts at every chunk}}
+func.func @fixed_table(%x: tensor<?x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x8xf32> {
+  %table = arith.constant dense<1.0> : tensor<16x8xf32>
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%t) : tensor<?x8xf32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %table : tensor<?x8xf32>, tensor<16x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%a: f32, %p: f32, %o: f32):
+    %s = arith.addf %a, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x8xf32>
+  %x3 = tensor.expand_shape %sum [[0, 1], [2]] output_shape [%t, 1, 8] : tensor<?x8xf32> into tensor<?x1x8xf32>
+  %y, %h = seq.rnn %x3, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x1x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x1x8xf32>, tensor<1x1x8xf32>)
+  return %sum : tensor<?x8xf32>
+}
+
+// -----
+
+// expected-error @+1 {{reads its own iteration index, which restarts at every chunk}}
+func.func @iota(%x: tensor<?x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%t) : tensor<?x8xf32>
+  %iota = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%e : tensor<?x8xf32>) {
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %i64 = arith.index_cast %i : index to i64
+    %f = arith.sitofp %i64 : i64 to f32
+    linalg.yield %f : f32
+  } -> tensor<?x8xf32>
+  %x3 = tensor.expand_shape %iota [[0, 1], [2]] output_shape [%t, 1, 8] : tensor<?x8xf32> into tensor<?x1x8xf32>
+  %y, %h = seq.rnn %x3, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x1x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x1x8xf32>, tensor<1x1x8xf32>)
+  return %iota : tensor<?x8xf32>
+}
+
+// -----
+
+// expected-error @+1 {{a reduction may combine time steps}}
+func.func @time_sum(%x: tensor<?x1x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<8xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x1x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x1x8xf32>, tensor<1x1x8xf32>)
+  %zero = arith.constant dense<0.0> : tensor<8xf32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d2)>], iterator_types = ["reduction", "reduction", "parallel"]} ins(%x : tensor<?x1x8xf32>) outs(%zero : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<8xf32>
+  return %sum : tensor<8xf32>
+}

@@ -1,4 +1,4 @@
-//===- ElementwiseToLinalg.cpp - seq.activation and seq.embedding -------===//
+//===- ElementwiseToLinalg.cpp - seq.activation, embedding, positions ---===//
 
 #include "compiler/Conversion/SeqToLinalg/Patterns.h"
 #include "dialects/Seq/IR/SeqOps.h"
@@ -137,8 +137,41 @@ struct EmbeddingToGeneric : OpRewritePattern<seq::EmbeddingOp> {
   }
 };
 
+/// result[t] = offset + t.
+struct PositionsToGeneric : OpRewritePattern<seq::PositionsOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(seq::PositionsOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value init = seq::createEmptyTensor(
+        rewriter, loc,
+        {seq::getDimSize(rewriter, loc, op.getLike(),
+                         static_cast<int64_t>(op.getDim()))},
+        rewriter.getI64Type());
+    Value offset = op.getOffset();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{},
+        ValueRange{init}, {rewriter.getMultiDimIdentityMap(1)},
+        {utils::IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange) {
+          Value step = arith::IndexCastOp::create(
+              b, l, b.getI64Type(), linalg::IndexOp::create(b, l, 0));
+          if (offset)
+            step = arith::AddIOp::create(b, l, step, offset);
+          linalg::YieldOp::create(b, l, step);
+        });
+    Value result = generic.getResult(0);
+    if (result.getType() != op.getType())
+      result = tensor::CastOp::create(rewriter, loc, op.getType(), result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void seqc::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ActivationToGeneric, EmbeddingToGeneric>(patterns.getContext());
+  patterns.add<ActivationToGeneric, EmbeddingToGeneric, PositionsToGeneric>(
+      patterns.getContext());
 }

@@ -163,9 +163,8 @@ FailureOr<Val> Emitter::emitPosEmbedding(const Val &x) {
         << " steps";
     return failure();
   }
-  // The first T rows of the table. A dynamic T past max_len fails the run
-  // (a static one was rejected above).
-  OpFoldResult stepCount = b.getIndexAttr(steps);
+  // A dynamic T past max_len fails the run (a static one was rejected
+  // above); a stream past max_len positions fails the embedding's check.
   if (ShapedType::isDynamic(steps)) {
     Value t = dimValue(x.value, timeDim);
     Value fits = arith::CmpIOp::create(
@@ -177,13 +176,17 @@ FailureOr<Val> Emitter::emitPosEmbedding(const Val &x) {
                          describe(x, current->operands[0].value.text) +
                          " has {} steps",
                      seq::CheckKind::shape);
-    stepCount = t;
   }
-  SmallVector<OpFoldResult> offsets(2, b.getIndexAttr(0)),
-      strides(2, b.getIndexAttr(1));
-  SmallVector<OpFoldResult> sizes = {stepCount, b.getIndexAttr(*embed)};
-  Value table = tensor::ExtractSliceOp::create(
-      b, here(), constant(w->shape, w->data), offsets, sizes, strides);
+  // Row t of the table for step t: an embedding of the steps' positions,
+  // which a stream continues across chunks (seq.positions).
+  auto positionsType =
+      RankedTensorType::get({steps}, b.getI64Type());
+  Value positions = seq::PositionsOp::create(
+      b, here(), positionsType, x.value, b.getI64IntegerAttr(timeDim),
+      /*offset=*/Value());
+  Value table = seq::EmbeddingOp::create(
+      b, here(), RankedTensorType::get({steps, *embed}, b.getF32Type()),
+      positions, constant(w->shape, w->data));
   SmallVector<Value> outDyn;
   for (int64_t d = 0; d < 3; ++d)
     if (x.type().isDynamicDim(d))

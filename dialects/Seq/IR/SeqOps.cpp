@@ -294,6 +294,20 @@ LogicalResult EmbeddingOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// PositionsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PositionsOp::verify() {
+  auto like = cast<RankedTensorType>(getLike().getType());
+  int64_t dim = getDim();
+  if (dim < 0 || dim >= like.getRank())
+    return emitOpError() << "dim " << dim << " is out of range for 'like' "
+                         << like;
+  return verifyShape(*this, "result", getResult().getType(),
+                     {{like.getDimSize(dim), "T"}});
+}
+
+//===----------------------------------------------------------------------===//
 // CheckOp
 //===----------------------------------------------------------------------===//
 

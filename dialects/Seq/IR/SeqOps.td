@@ -544,6 +544,33 @@ def Seq_EmbeddingOp : Seq_Op<"embedding", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Seq_PositionsOp : Seq_Op<"positions", [Pure]> {
+  let summary = "The position of every step along a time dimension";
+  let description = [{
+    `result[t] = offset + t` for `t` in `[0, T)`, where `T` is dimension
+    `dim` of `like` and `offset` (an `i64`, default 0) is the position of
+    the first step. Front ends build learned position embeddings from it
+    (`seq.embedding` of a position table, PyTorch's `wpe(arange(T))`):
+    naming the time dimension on the op is what lets a streaming step
+    function continue the positions across chunks (it passes the number of
+    steps already seen as `offset`).
+
+    ```mlir
+    %pos = seq.positions %x dim(0) : tensor<?x?x16xf32> -> tensor<?xi64>
+    %pos2 = seq.positions %x dim(0) offset(%start)
+      : tensor<?x?x16xf32> -> tensor<?xi64>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$like, I64Attr:$dim,
+                       Optional<I64>:$offset);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = [{
+    $like `dim` `(` $dim `)` (`offset` `(` $offset^ `)`)?
+    attr-dict `:` type($like) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def Seq_ActivationOp : Seq_Op<"activation", [Pure, SameOperandsAndResultType]> {
   let summary = "Applies an activation function elementwise";
   let description = [{

@@ -14,6 +14,7 @@
 //                   capacity, D] cache at the cached position; the queries
 //                   attend to the cache's first position + L entries
 //                   (causal bottom_right); cache and position -> state out
+//   positions:      offset <- steps seen so far (state in); + L -> state out
 //
 // Pointwise ops (per time step) pass through unchanged. Everything else
 // makes the model non-streamable, with a reason.
@@ -111,6 +112,7 @@ private:
   LogicalResult handleConv(Conv1dOp op);
   LogicalResult handleSelectiveScan(SelectiveScanOp op);
   LogicalResult handleAttention(AttentionOp op);
+  LogicalResult handlePositions(PositionsOp op);
   LogicalResult checkPointwise(Operation *op);
   LogicalResult eraseReplacedInitialStates();
 
@@ -296,6 +298,33 @@ LogicalResult StepBuilder::handleAttention(AttentionOp op) {
   return success();
 }
 
+LogicalResult StepBuilder::handlePositions(PositionsOp op) {
+  // Positions continue across chunks: the steps seen so far are the offset.
+  Location loc = op.getLoc();
+  MLIRContext *ctx = step.getContext();
+  auto positionType = RankedTensorType::get({1}, builder.getI64Type());
+  BlockArgument position = addStateArgument(positionType, loc);
+  builder.setInsertionPoint(op);
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value start =
+      tensor::ExtractOp::create(builder, loc, position, ValueRange{zero});
+  if (Value given = op.getOffset())
+    start = arith::AddIOp::create(builder, loc, start, given);
+  op.getOffsetMutable().assign(start);
+  Value steps = arith::IndexCastOp::create(
+      builder, loc, builder.getI64Type(),
+      tensor::DimOp::create(builder, loc, op.getLike(),
+                            static_cast<int64_t>(op.getDim())));
+  Value seen = tensor::ExtractOp::create(builder, loc, position,
+                                         ValueRange{zero});
+  Value next = tensor::FromElementsOp::create(
+      builder, loc, positionType,
+      ValueRange{arith::AddIOp::create(builder, loc, seen, steps)});
+  states.push_back(
+      {position, next, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")})});
+  return success();
+}
+
 std::string StepBuilder::batchDimName(Value value, unsigned dim) {
   auto arg = dyn_cast<BlockArgument>(value);
   if (!arg || arg.getOwner()->getParentOp() != step.getOperation())
@@ -368,6 +397,40 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
                       "may join time steps");
     return success();
   }
+  // An elementwise generic (what front ends emit for broadcasting adds and
+  // multiplies) computes each output element from inputs at the same loop
+  // indices. It mixes steps only if it reads its own index (linalg.index)
+  // or an operand of fixed size along a run-time (time) loop dimension: a
+  // table read at step t, which restarts at every chunk.
+  if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+    if (generic.getNumReductionLoops() != 0)
+      return fail(op, "a reduction may combine time steps");
+    if (generic.hasIndexSemantics())
+      return fail(op, "reads its own iteration index, which restarts at "
+                      "every chunk");
+    SmallVector<int64_t> loops = generic.getStaticLoopRanges();
+    for (OpOperand &operand : generic->getOpOperands()) {
+      auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+      if (!type)
+        continue;
+      AffineMap map = generic.getMatchingIndexingMap(&operand);
+      for (auto [d, expr] : llvm::enumerate(map.getResults())) {
+        // A broadcast size-1 dimension is read at index 0.
+        if (auto constant = dyn_cast<AffineConstantExpr>(expr);
+            constant && constant.getValue() == 0 && type.getDimSize(d) == 1)
+          continue;
+        auto loop = dyn_cast<AffineDimExpr>(expr);
+        if (!loop)
+          return fail(op, "reads its operands at computed positions, which "
+                          "may combine time steps");
+        if (!type.isDynamicDim(d) && type.getDimSize(d) != 1 &&
+            ShapedType::isDynamic(loops[loop.getPosition()]))
+          return fail(op, "reads an operand of fixed size along a dimension "
+                          "of run-time size, which restarts at every chunk");
+      }
+    }
+    return success();
+  }
   // A transpose moves each step's data, never mixes steps.
   if (isa<linalg::TransposeOp>(op))
     return success();
@@ -427,6 +490,8 @@ LogicalResult StepBuilder::run() {
             })
             .Case<AttentionOp>(
                 [&](AttentionOp attention) { return handleAttention(attention); })
+            .Case<PositionsOp>(
+                [&](PositionsOp positions) { return handlePositions(positions); })
             .Default([&](Operation *other) { return checkPointwise(other); });
     if (failed(result))
       return failure();

@@ -93,3 +93,20 @@ func.func @activations(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   %d = seq.activation <softplus> %c : tensor<?x8xf32>
   return %d : tensor<?x8xf32>
 }
+
+// -----
+
+// Positions along dimension 1: index + offset, as i64.
+// CHECK-LABEL: func.func @positions
+// CHECK-SAME: (%[[X:.+]]: tensor<2x?x8xf32>, %[[START:.+]]: i64)
+// CHECK: %[[T:.+]] = tensor.dim %[[X]], %c1
+// CHECK: %[[INIT:.+]] = tensor.empty(%[[T]]) : tensor<?xi64>
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel"]} outs(%[[INIT]] : tensor<?xi64>)
+// CHECK: %[[I:.+]] = linalg.index 0 : index
+// CHECK: %[[I64:.+]] = arith.index_cast %[[I]] : index to i64
+// CHECK: %[[P:.+]] = arith.addi %[[I64]], %[[START]] : i64
+// CHECK: linalg.yield %[[P]] : i64
+func.func @positions(%x: tensor<2x?x8xf32>, %start: i64) -> tensor<?xi64> {
+  %p = seq.positions %x dim(1) offset(%start) : tensor<2x?x8xf32> -> tensor<?xi64>
+  return %p : tensor<?xi64>
+}

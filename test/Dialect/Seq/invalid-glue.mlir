@@ -133,3 +133,19 @@ func.func @activation_type(%x: tensor<4xi32>) {
   %y = seq.activation <relu> %x : tensor<4xi32>
   return
 }
+
+// -----
+
+func.func @positions_dim(%x: tensor<?x2x8xf32>) {
+  // expected-error @+1 {{dim 3 is out of range for 'like' 'tensor<?x2x8xf32>'}}
+  %p = seq.positions %x dim(3) : tensor<?x2x8xf32> -> tensor<?xi64>
+  return
+}
+
+// -----
+
+func.func @positions_length(%x: tensor<5x2x8xf32>) {
+  // expected-error @+1 {{'result' must be [T] = [5], found tensor<2xi64>}}
+  %p = seq.positions %x dim(0) : tensor<5x2x8xf32> -> tensor<2xi64>
+  return
+}

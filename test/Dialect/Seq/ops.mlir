@@ -205,3 +205,12 @@ func.func @selective_scan_full(%u: tensor<?x?x4xf32>, %dt: tensor<?x?x4xf32>, %a
     : (tensor<?x?x4xf32>, tensor<?x?x4xf32>, tensor<4x3xf32>, tensor<?x?x3xf32>, tensor<?x?x3xf32>, tensor<4xf32>, tensor<?x?x4xf32>, tensor<4xf32>, tensor<?x4x3xf32>) -> (tensor<?x?x4xf32>, tensor<?x4x3xf32>)
   return %h : tensor<?x4x3xf32>
 }
+
+// CHECK-LABEL: func.func @positions
+func.func @positions(%x: tensor<?x2x8xf32>, %start: i64) -> (tensor<?xi64>, tensor<?xi64>) {
+  // CHECK: seq.positions %{{.+}} dim(0) : tensor<?x2x8xf32> -> tensor<?xi64>
+  %p = seq.positions %x dim(0) : tensor<?x2x8xf32> -> tensor<?xi64>
+  // CHECK: seq.positions %{{.+}} dim(0) offset(%{{.+}}) : tensor<?x2x8xf32> -> tensor<?xi64>
+  %q = seq.positions %x dim(0) offset(%start) : tensor<?x2x8xf32> -> tensor<?xi64>
+  return %p, %q : tensor<?xi64>, tensor<?xi64>
+}
