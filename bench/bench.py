@@ -4,7 +4,8 @@
 For each recurrent configuration this builds the model in PyTorch (fixed
 seed), writes the equivalent seq-dialect model with the same weights
 embedded; the attention, encoder and TCN workloads (W6-W8) go through
-torch.onnx.export and seqc's ONNX front end instead. seqc compiles it
+torch.onnx.export and seqc's ONNX front end instead, and the Mamba block
+(W9) through a .seq description and its safetensors state_dict. seqc compiles it
 with seqc (--mcpu=native), checks both produce the same output, then times
 seq-run --bench against PyTorch (eager, torch.no_grad, 1 and 2 threads) and
 oneDNN (bench/onednn_rnn.cpp: lstm_forward / lbr_gru_forward, forward
@@ -35,6 +36,9 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "examples", "seq-models"))
+from mamba_reference import Mamba  # noqa: E402
+from torch_io import save_safetensors  # noqa: E402
 
 
 def dense(array):
@@ -259,6 +263,46 @@ def bench_onnx(name, factory, shape, args, work):
     return 0
 
 
+# .seq workloads: (name, module factory, description, input shape). W9 is
+# one Mamba-1 block (mamba_ssm sizes for d_model 256); the PyTorch peer is
+# the reference without the fused CUDA kernel (selective_scan_ref's
+# recurrence), which is what mamba_ssm runs on a CPU.
+SEQ_CONFIGS = [
+    ("W9_mamba_d256_T512", lambda: Mamba(256, d_state=16), """
+weights "W9_mamba_d256_T512.safetensors"
+input x: f32[B, T, 256]
+y = mamba(x, name=m)
+output y
+""", (1, 512, 256)),
+]
+
+
+def bench_seq(name, factory, description, shape, args, work):
+    """Compiles a .seq workload (weights from `factory()`'s state_dict under
+    the prefix `m`), checks it against PyTorch and prints one table row.
+    Returns nonzero on a mismatch."""
+    torch.manual_seed(0)
+    module = factory().eval()
+    base = os.path.join(work, name)
+    save_safetensors(base + ".safetensors",
+                     {"m." + k: v for k, v in module.state_dict().items()})
+    with open(base + ".seq", "w") as f:
+        f.write(description.lstrip())
+    subprocess.run([args.seqc, base + ".seq", "--emit=shared",
+                    "--mcpu=native", "-o", base], check=True)
+    x = torch.randn(*shape)
+    median, got = run_seqc(base, x, args)
+    with torch.no_grad():
+        expected = module(x).numpy()
+    if disagree(name, got, expected):
+        return 1
+    t1 = time_torch(module, x, args.runs, 1)
+    t2 = time_torch(module, x, args.runs, 2)
+    print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s" % (
+        name, median, t1, t2, "-", t1 / median, t2 / median, "-"))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seqc", default=os.path.join(ROOT, "build/bin/seqc"))
@@ -285,6 +329,11 @@ def main():
         if args.filter not in name:
             continue
         if bench_onnx(name, factory, shape, args, work):
+            return 1
+    for name, factory, description, shape in SEQ_CONFIGS:
+        if args.filter not in name:
+            continue
+        if bench_seq(name, factory, description, shape, args, work):
             return 1
     for name, kind, t, b, i, h in CONFIGS:
         if args.filter not in name:

@@ -18,9 +18,8 @@ The outputs are committed; the build and the tests need neither torch nor
 this script.
 """
 
-import json
 import os
-import struct
+import sys
 
 import numpy as np
 import torch
@@ -28,6 +27,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "seq-models"))
+from torch_io import save_safetensors  # noqa: E402
 DATA = os.path.join(HERE, "data")
 D_MODEL, HEADS, LAYERS, CONTEXT = 48, 4, 2, 128
 PROMPT = "The compiler "
@@ -66,24 +67,6 @@ class CharGpt(nn.Module):
         x = self.wte(ids)
         x = self.h1(self.h0(x, mask), mask)
         return self.lm_head(self.ln_f(x))
-
-
-def save_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        data = np.ascontiguousarray(t.detach().numpy().astype(np.float32))
-        data = data.tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
 
 
 DESCRIPTION = """

@@ -13,44 +13,19 @@ nor this script. check_models.py compiles each description with seqc and
 compares seq-run's output with PyTorch's.
 """
 
-import json
-import math
 import os
-import struct
 import sys
 
 import numpy as np
 import torch
 import torch.nn as nn
 
+from mamba_reference import Mamba
+from torch_io import save_safetensors
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ONLY = set(sys.argv[1:])
 torch.manual_seed(0)
-
-
-def save_safetensors(path, tensors, dtype="F32"):
-    """Writes the safetensors format directly: an 8-byte little-endian header
-    length, a JSON header and the data, back to back."""
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        t = t.detach()
-        if dtype == "BF16":  # numpy has no bfloat16: its bits, via torch
-            data = t.to(torch.bfloat16).view(torch.int16).numpy().tobytes()
-        else:
-            np_dtype = {"F32": np.float32, "F16": np.float16,
-                        "F64": np.float64}[dtype]
-            data = np.ascontiguousarray(t.numpy().astype(np_dtype)).tobytes()
-        header[name] = {"dtype": dtype, "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
 
 
 def export(name, module, description, inputs, forward, dtype="F32"):
@@ -488,50 +463,6 @@ output p, y
 
 
 # --- Mamba: two pre-norm residual Mamba-1 blocks ------------------------------
-class Mamba(nn.Module):
-    """mamba_ssm.modules.mamba_simple.Mamba (Gu & Dao 2023) on its path
-    without the fused kernel, with selective_scan_ref's recurrence written
-    out step by step; the same parameter names, so its state_dict is what a
-    trained mamba_ssm block saves."""
-
-    def __init__(self, d_model, d_state=4, d_conv=4, expand=2):
-        super().__init__()
-        d_inner = expand * d_model
-        self.dt_rank = math.ceil(d_model / 16)
-        self.d_state = d_state
-        self.in_proj = nn.Linear(d_model, 2 * d_inner, bias=False)
-        self.conv1d = nn.Conv1d(d_inner, d_inner, d_conv, groups=d_inner,
-                                padding=d_conv - 1)
-        self.x_proj = nn.Linear(d_inner, self.dt_rank + 2 * d_state,
-                                bias=False)
-        self.dt_proj = nn.Linear(self.dt_rank, d_inner)
-        A = torch.arange(1, d_state + 1, dtype=torch.float32)
-        self.A_log = nn.Parameter(torch.log(A).repeat(d_inner, 1))
-        self.D = nn.Parameter(torch.ones(d_inner))
-        self.out_proj = nn.Linear(d_inner, d_model, bias=False)
-        with torch.no_grad():  # as if trained: no two channels alike
-            self.A_log.add_(0.3 * torch.randn_like(self.A_log))
-            self.D.normal_()
-
-    def forward(self, hidden):
-        L = hidden.shape[1]
-        x, z = self.in_proj(hidden).chunk(2, dim=-1)
-        x = self.conv1d(x.transpose(1, 2))[..., :L].transpose(1, 2)
-        x = nn.functional.silu(x)
-        dt, Bm, Cm = self.x_proj(x).split(
-            [self.dt_rank, self.d_state, self.d_state], dim=-1)
-        dt = nn.functional.softplus(self.dt_proj(dt))
-        A = -torch.exp(self.A_log)
-        h = torch.zeros(x.shape[0], x.shape[2], self.d_state)
-        ys = []
-        for t in range(L):
-            h = (torch.exp(dt[:, t, :, None] * A) * h
-                 + dt[:, t, :, None] * Bm[:, t, None, :] * x[:, t, :, None])
-            ys.append((h * Cm[:, t, None, :]).sum(-1))
-        y = torch.stack(ys, dim=1) + x * self.D
-        return self.out_proj(y * nn.functional.silu(z))
-
-
 class RmsNorm(nn.Module):
     """nn.RMSNorm (PyTorch 2.4+), written out for PyTorch 1.13."""
 
