@@ -37,6 +37,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "examples", "seq-models"))
+sys.path.insert(0, os.path.join(ROOT, "examples", "common"))
 from mamba_reference import Mamba  # noqa: E402
 from torch_io import save_safetensors  # noqa: E402
 
@@ -234,6 +235,22 @@ def disagree(name, got, expected):
     return False
 
 
+def compare_and_report(name, module, x, base, args):
+    """Times BASE.so against `module` on `x` (eager PyTorch, 1 and 2
+    threads), checks both outputs agree and prints one table row. Returns
+    nonzero on a mismatch."""
+    median, got = run_seqc(base, x, args)
+    with torch.no_grad():
+        expected = module(x).numpy()
+    if disagree(name, got, expected):
+        return 1
+    t1 = time_torch(module, x, args.runs, 1)
+    t2 = time_torch(module, x, args.runs, 2)
+    print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s" % (
+        name, median, t1, t2, "-", t1 / median, t2 / median, "-"))
+    return 0
+
+
 def bench_onnx(name, factory, shape, args, work):
     """Exports `factory()` to ONNX, compiles it with seqc, checks its output
     against PyTorch's and prints one table row. Returns nonzero on a
@@ -251,16 +268,7 @@ def bench_onnx(name, factory, shape, args, work):
         print("%-20s seqc cannot compile it: %s" % (
             name, compiled.stderr.strip().splitlines()[0]))
         return 0
-    median, got = run_seqc(base, x, args)
-    with torch.no_grad():
-        expected = module(x).numpy()
-    if disagree(name, got, expected):
-        return 1
-    t1 = time_torch(module, x, args.runs, 1)
-    t2 = time_torch(module, x, args.runs, 2)
-    print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s" % (
-        name, median, t1, t2, "-", t1 / median, t2 / median, "-"))
-    return 0
+    return compare_and_report(name, module, x, base, args)
 
 
 # .seq workloads: (name, module factory, description, input shape). W9 is
@@ -291,16 +299,7 @@ def bench_seq(name, factory, description, shape, args, work):
     subprocess.run([args.seqc, base + ".seq", "--emit=shared",
                     "--mcpu=native", "-o", base], check=True)
     x = torch.randn(*shape)
-    median, got = run_seqc(base, x, args)
-    with torch.no_grad():
-        expected = module(x).numpy()
-    if disagree(name, got, expected):
-        return 1
-    t1 = time_torch(module, x, args.runs, 1)
-    t2 = time_torch(module, x, args.runs, 2)
-    print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s" % (
-        name, median, t1, t2, "-", t1 / median, t2 / median, "-"))
-    return 0
+    return compare_and_report(name, module, x, base, args)
 
 
 def main():

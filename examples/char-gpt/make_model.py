@@ -27,7 +27,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "seq-models"))
+sys.path.insert(0, os.path.join(HERE, "..", "common"))
 from torch_io import save_safetensors  # noqa: E402
 DATA = os.path.join(HERE, "data")
 D_MODEL, HEADS, LAYERS, CONTEXT = 48, 4, 2, 128

@@ -21,7 +21,10 @@ import torch
 import torch.nn as nn
 
 from mamba_reference import Mamba
-from torch_io import save_safetensors
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from torch_io import save_safetensors  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ONLY = set(sys.argv[1:])

@@ -523,12 +523,8 @@ struct DecomposeRecurrenceChain : RewritePattern {
     // Whole chunks in the loop, so that its temporaries have a static
     // number of steps (allocated once, before the loop); the remaining
     // T mod chunkSteps steps after it, or before it for a reverse direction.
-    OpFoldResult fullChunks = affine::makeComposedFoldedAffineApply(
-        rewriter, loc, s0.floorDiv(k), {steps});
-    OpFoldResult remainderStart = affine::makeComposedFoldedAffineApply(
-        rewriter, loc, s0.floorDiv(k) * k, {steps});
-    OpFoldResult remainder =
-        affine::makeComposedFoldedAffineApply(rewriter, loc, s0 % k, {steps});
+    auto [fullChunks, remainderStart, remainder] =
+        splitIntoChunks(rewriter, loc, steps, k);
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
 

@@ -97,12 +97,8 @@ public:
 
     AffineExpr s0 = getAffineSymbolExpr(0, ctx);
     int64_t k = chunkSteps;
-    OpFoldResult fullChunks = affine::makeComposedFoldedAffineApply(
-        rewriter, loc, s0.floorDiv(k), {steps});
-    OpFoldResult remainderStart = affine::makeComposedFoldedAffineApply(
-        rewriter, loc, s0.floorDiv(k) * k, {steps});
-    OpFoldResult remainder =
-        affine::makeComposedFoldedAffineApply(rewriter, loc, s0 % k, {steps});
+    auto [fullChunks, remainderStart, remainder] =
+        splitIntoChunks(rewriter, loc, steps, k);
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
     // Whole chunks in the loop (static step count: temporaries allocated

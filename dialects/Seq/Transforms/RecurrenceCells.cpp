@@ -7,6 +7,7 @@
 #include "dialects/Seq/Transforms/RecurrenceCells.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -23,6 +24,17 @@ Value seqc::seq::createLinear(OpBuilder &b, Location loc, Value input,
   shape.back() = cast<RankedTensorType>(weight.getType()).getDimSize(0);
   auto type = RankedTensorType::get(shape, inputType.getElementType());
   return LinearOp::create(b, loc, type, input, weight, bias);
+}
+
+StepChunks seqc::seq::splitIntoChunks(OpBuilder &b, Location loc,
+                                      OpFoldResult steps, int64_t chunkSteps) {
+  AffineExpr s0 = getAffineSymbolExpr(0, b.getContext());
+  int64_t k = chunkSteps;
+  return {affine::makeComposedFoldedAffineApply(b, loc, s0.floorDiv(k),
+                                                {steps}),
+          affine::makeComposedFoldedAffineApply(b, loc, s0.floorDiv(k) * k,
+                                                {steps}),
+          affine::makeComposedFoldedAffineApply(b, loc, s0 % k, {steps})};
 }
 
 Value seqc::seq::castIfNeeded(OpBuilder &b, Location loc, Value value,

@@ -93,6 +93,17 @@ mlir::Value createLinear(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value input, mlir::Value weight,
                          mlir::Value bias);
 
+/// How `steps` time steps split into chunks of `chunkSteps`: the whole
+/// chunks run in an scf.for (a static step count, so their temporaries are
+/// allocated once) and the remaining steps outside it.
+struct StepChunks {
+  mlir::OpFoldResult fullChunks;     // steps floordiv chunkSteps
+  mlir::OpFoldResult remainderStart; // fullChunks * chunkSteps
+  mlir::OpFoldResult remainder;      // steps mod chunkSteps
+};
+StepChunks splitIntoChunks(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::OpFoldResult steps, int64_t chunkSteps);
+
 /// `value` as `type` through a tensor.cast, or `value` when it has it.
 mlir::Value castIfNeeded(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value value, mlir::Type type);
