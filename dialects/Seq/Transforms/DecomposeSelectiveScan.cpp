@@ -139,36 +139,62 @@ private:
                                           strides);
   }
 
+  /// delta' = softplus(delta + delta_bias) for the chunk, [B, length, D]:
+  /// its own generic, vectorised over the channels, so that the softplus is
+  /// not evaluated again for each of the N state entries.
+  Value emitDelta(OpBuilder &b, Value delta, OpFoldResult length) {
+    bool softplus = op.getDeltaSoftplus();
+    Value bias = op.getDeltaBias();
+    if (!softplus && !bias)
+      return delta;
+    // Loop dimensions (b, s, d).
+    SmallVector<Value> ins = {delta};
+    SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(3)};
+    if (bias) {
+      ins.push_back(bias);
+      maps.push_back(selectDims(ctx, 3, {2}));
+    }
+    maps.push_back(b.getMultiDimIdentityMap(3));
+    Value init =
+        createEmptyTensor(b, loc, {batch, length, channels}, elementType);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{init.getType()}, ins, ValueRange{init}, maps,
+               SmallVector<utils::IteratorType>(3,
+                                                utils::IteratorType::parallel),
+               [&](OpBuilder &nb, Location nl, ValueRange args) {
+                 Value dt = args[0];
+                 if (bias)
+                   dt = arith::AddFOp::create(nb, nl, dt, args[1]);
+                 if (softplus)
+                   dt = emitActivation(
+                       nb, nl,
+                       ActivationAttr::get(ctx, ActivationKind::softplus), dt);
+                 linalg::YieldOp::create(nb, nl, dt);
+               })
+        .getResult(0);
+  }
+
   /// dA = exp(delta' * A) and dBu = delta' * B * u for every step of the
   /// chunk, time-major [length, B, D, N] so that seq.scan walks dimension 0.
   std::pair<Value, Value> emitDiscretisation(OpBuilder &b, Value u,
                                              Value delta, Value bMatrix,
                                              OpFoldResult length) {
     // Loop dimensions (s, b, d, n).
-    SmallVector<Value> ins = {delta, op.getA(), bMatrix, u};
+    SmallVector<Value> ins = {emitDelta(b, delta, length), op.getA(), bMatrix,
+                              u};
     SmallVector<AffineMap> maps = {selectDims(ctx, 4, {1, 0, 2}),
                                    selectDims(ctx, 4, {2, 3}),
                                    selectDims(ctx, 4, {1, 0, 3}),
                                    selectDims(ctx, 4, {1, 0, 2})};
-    if (Value bias = op.getDeltaBias()) {
-      ins.push_back(bias);
-      maps.push_back(selectDims(ctx, 4, {2}));
-    }
     SmallVector<OpFoldResult> sizes = {length, batch, channels, stateSize};
     Value init = createEmptyTensor(b, loc, sizes, elementType);
     maps.append(2, b.getMultiDimIdentityMap(4));
-    bool softplus = op.getDeltaSoftplus();
     auto generic = linalg::GenericOp::create(
         b, loc, TypeRange{init.getType(), init.getType()}, ins,
         ValueRange{init, init}, maps,
         SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
         [&](OpBuilder &nb, Location nl, ValueRange args) {
           Value dt = args[0];
-          if (op.getDeltaBias())
-            dt = arith::AddFOp::create(nb, nl, dt, args[4]);
-          if (softplus)
-            dt = emitActivation(
-                nb, nl, ActivationAttr::get(ctx, ActivationKind::softplus), dt);
           Value dA = math::ExpOp::create(
               nb, nl, arith::MulFOp::create(nb, nl, dt, args[1]));
           Value dBu = arith::MulFOp::create(

@@ -90,10 +90,11 @@ def DecomposeSelectiveScanPass : Pass<"seq-decompose-selective-scan"> {
     count and are allocated once; the remaining steps after it) carrying the
     state `h` `[B, D, N]` and `y`. Per chunk:
 
-    1. one parallel `linalg.generic` over `[steps, B, D, N]` computes, for
-       every step of the chunk at once, `dA = exp(delta' * A)` and
-       `dBu = delta' * B * u` (`delta'` with the bias and softplus applied):
-       all the transcendental work, none of it on the sequential path;
+    1. parallel `linalg.generic`s compute `delta'` (bias and softplus,
+       over `[B, steps, D]`) and then, over `[steps, B, D, N]`, for every
+       step of the chunk at once, `dA = exp(delta' * A)` and
+       `dBu = delta' * B * u`: all the transcendental work, none of it on
+       the sequential path;
     2. a `seq.scan` over the chunk whose step is only
        `h = dA_t * h + dBu_t` and `y_t = sum_n C_t[n] * h[n]`;
     3. one parallel `linalg.generic` adds the skip `D * u`, applies the
