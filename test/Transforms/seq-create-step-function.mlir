@@ -406,3 +406,40 @@ func.func @time_sum(%x: tensor<?x1x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8
   } -> tensor<8xf32>
   return %sum : tensor<8xf32>
 }
+
+// -----
+
+// The state's batch dimension is named after the model input dimension it
+// comes from, followed back through per-step ops: here the scan's batch is
+// the input's dimension named T (the model scans along B), so a stream
+// along T fails its shape check instead of mixing steps into the state.
+// CHECK-LABEL: func.func @scan_over_b_step(
+// CHECK-SAME: tensor<?x4x3xf32> {seq.dims = ["T", "", ""], seq.name = "state0", seq.state}
+func.func @scan_over_b(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}) -> tensor<?x?x4xf32> {
+  %a = arith.constant dense<-1.0> : tensor<4x3xf32>
+  %bc = arith.constant dense<0.5> : tensor<3x4xf32>
+  %p = seq.linear %x, %bc : (tensor<?x?x4xf32>, tensor<3x4xf32>) -> tensor<?x?x3xf32>
+  %y, %h = seq.selective_scan %x, %x, %a, %p, %p
+    : (tensor<?x?x4xf32>, tensor<?x?x4xf32>, tensor<4x3xf32>, tensor<?x?x3xf32>, tensor<?x?x3xf32>) -> (tensor<?x?x4xf32>, tensor<?x4x3xf32>)
+  return %y : tensor<?x?x4xf32>
+}
+
+// -----
+
+// A batch that comes out of an op the step function cannot see through.
+// expected-error @+1 {{cannot tell which model input dimension is the batch dimension of its state}}
+func.func @untraceable_batch(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<1x?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %x, %c0 : tensor<?x?x4xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x4xf32>
+  %e = tensor.empty(%t, %b) : tensor<?x?x4xf32>
+  %ones = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%e : tensor<?x?x4xf32>) {
+  ^bb0(%o: f32):
+    %one = arith.constant 1.0 : f32
+    linalg.yield %one : f32
+  } -> tensor<?x?x4xf32>
+  %y, %h = seq.rnn %ones, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  return %h : tensor<1x?x8xf32>
+}

@@ -230,15 +230,16 @@ int parseArgs(int argc, char **argv, Options &opts) {
     } else if (name == "--stream-chunk") {
       if (!parseCount(value, 1, opts.streamChunk))
         return usageError(
-            "--stream-chunk expects a chunk length of at least 1, got '" +
+            "--stream-chunk expects a chunk length from 1 to 999999999, "
+            "got '" +
             value + "'");
     } else if (name == "--dim") {
       size_t eq = value.find('=');
       long extent = 0;
       if (eq == std::string::npos || eq == 0 ||
           !parseCount(value.substr(eq + 1), 0, extent))
-        return usageError("--dim expects NAME=N with N >= 0, got '" + value +
-                          "'");
+        return usageError("--dim expects NAME=N with 0 <= N <= 999999999, "
+                          "got '" + value + "'");
       opts.dims.emplace_back(value.substr(0, eq), extent);
     } else if (name == "--stream-dim") {
       if (value.empty())

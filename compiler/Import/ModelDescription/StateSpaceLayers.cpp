@@ -47,6 +47,12 @@ FailureOr<Val> Emitter::emitMamba(const Val &x) {
     return failure();
   int64_t dInner = aLog->shape[0], dState = aLog->shape[1],
           dtRank = dtProj->shape[1];
+  if (dInner < 1 || dState < 1) {
+    error(current->layerPos)
+        << "weight '" << aLog->name << "' is " << formatShape(aLog->shape)
+        << " but a Mamba block needs d_inner >= 1 and d_state >= 1";
+    return failure();
+  }
   if (failed(checkKwAgainst("d_state", dState, *aLog, "d_state")) ||
       failed(checkKwAgainst("dt_rank", dtRank, *dtProj, "dt_rank")) ||
       failed(expectShape(*inProj, {2 * dInner, *dModel},
@@ -61,6 +67,12 @@ FailureOr<Val> Emitter::emitMamba(const Val &x) {
     return failure();
   }
   FailureOr<WeightTensor> conv = read("conv1d.weight", 3, "[d_inner, 1, d_conv]");
+  if (succeeded(conv) && conv->shape[2] < 1) {
+    error(current->layerPos) << "weight '" << conv->name << "' is "
+                             << formatShape(conv->shape)
+                             << " but a Mamba block needs d_conv >= 1";
+    return failure();
+  }
   if (failed(conv) ||
       failed(checkKwAgainst("d_conv", conv->shape[2], *conv, "d_conv")) ||
       failed(expectShape(*conv, {dInner, 1, conv->shape[2]},

@@ -19,12 +19,33 @@ LogicalResult SelectiveScanOp::verify() {
     return emitOpError("'input' must be [B, T, D], found ") << inputType;
   if (cast<RankedTensorType>(getA().getType()).getRank() != 2)
     return emitOpError("'a' must be [D, N], found ") << getA().getType();
-  // Each size from the first operand that knows it statically.
-  int64_t batch = mergeDims(dimOf(inputType, 0), dimOf(getDelta().getType(), 0));
-  int64_t steps = mergeDims(dimOf(inputType, 1), dimOf(getDelta().getType(), 1));
-  int64_t channels = mergeDims(dimOf(inputType, 2), dimOf(getA().getType(), 0));
-  int64_t stateSize =
-      mergeDims(dimOf(getA().getType(), 1), dimOf(getB().getType(), 2));
+  // Each size from the first operand that knows it statically; every
+  // operand is then checked against it.
+  auto merged = [](std::initializer_list<std::pair<Value, unsigned>> dims) {
+    int64_t size = ShapedType::kDynamic;
+    for (auto [value, dim] : dims) {
+      auto type = value ? dyn_cast<RankedTensorType>(value.getType())
+                        : RankedTensorType();
+      if (type && dim < type.getRank())
+        size = mergeDims(size, type.getDimSize(dim));
+    }
+    return size;
+  };
+  Value u = getInput(), delta = getDelta(), a = getA(), b = getB(),
+        c = getC(), z = getZ(), h0 = getInitialState();
+  int64_t batch = merged({{u, 0}, {delta, 0}, {b, 0}, {c, 0}, {z, 0},
+                          {h0, 0}});
+  int64_t steps = merged({{u, 1}, {delta, 1}, {b, 1}, {c, 1}, {z, 1}});
+  int64_t channels = merged({{u, 2}, {a, 0}, {delta, 2}, {z, 2},
+                             {getD(), 0}, {getDeltaBias(), 0}, {h0, 1}});
+  int64_t stateSize = merged({{a, 1}, {b, 2}, {c, 2}, {h0, 2}});
+  // A static batch, channel or state size of 0 leaves nothing to scan (a
+  // front end that produced one misread its weights); a run-time batch or
+  // sequence of 0 gives empty results.
+  if (batch == 0 || channels == 0 || stateSize == 0)
+    return emitOpError() << "the batch (B = " << batch << "), channel (D = "
+                         << channels << ") and state (N = " << stateSize
+                         << ") sizes must be at least 1 where static";
 
   SmallVector<ExpectedDim> perChannel = {{batch, "B"}, {steps, "T"},
                                          {channels, "D"}};

@@ -81,10 +81,14 @@ private:
     (void)step.insertArgument(index, type, {}, loc);
     return step.getArgument(index);
   }
-  /// The name of dimension `dim` of `value`, when `value` is an argument of
-  /// the step function whose seq.dims names it; else names it "B" there (so
-  /// the runtime ties the state's batch to the input's) and returns "B".
-  std::string batchDimName(Value value, unsigned dim);
+  /// The name of the model input dimension that dimension `dim` of `value`
+  /// (the batch of `op`'s state) comes from, followed back through per-step
+  /// ops; when that input dimension has no name it is named "B" (so the
+  /// runtime ties the state's batch to the input's). Fails, with a reason,
+  /// when it cannot be followed: a state whose batch is really the time of
+  /// the stream would otherwise pass every check and give wrong numbers.
+  FailureOr<std::string> batchDimName(Operation *op, Value value,
+                                      unsigned dim);
   /// seq.dims for a state whose dimension `batchDim` is the batch.
   ArrayAttr stateDims(Type stateType, unsigned batchDim,
                       const std::string &batchName) {
@@ -134,8 +138,11 @@ LogicalResult StepBuilder::handleRecurrence(OpTy op) {
   Location loc = op.getLoc();
   // States are [D, B, H] time-major and [B, D, H] batch-major.
   unsigned stateBatch = op.isBatchMajor() ? 0 : 1;
-  std::string batch =
-      batchDimName(op.getInput(), op.isBatchMajor() ? 0 : 1);
+  FailureOr<std::string> batchName =
+      batchDimName(op, op.getInput(), op.isBatchMajor() ? 0 : 1);
+  if (failed(batchName))
+    return failure();
+  std::string batch = *batchName;
   BlockArgument h =
       bindState(op.getInitialHMutable(), op.getYH().getType(), loc);
   states.push_back(
@@ -170,7 +177,10 @@ LogicalResult StepBuilder::handleConv(Conv1dOp op) {
   auto stateType = RankedTensorType::get(
       {inputType.getDimSize(0), inputType.getDimSize(1), history},
       inputType.getElementType());
-  std::string batch = batchDimName(op.getInput(), 0);
+  FailureOr<std::string> batchName = batchDimName(op, op.getInput(), 0);
+  if (failed(batchName))
+    return failure();
+  std::string batch = *batchName;
   BlockArgument state = addStateArgument(stateType, loc);
 
   builder.setInsertionPoint(op);
@@ -199,7 +209,10 @@ LogicalResult StepBuilder::handleConv(Conv1dOp op) {
 
 LogicalResult StepBuilder::handleSelectiveScan(SelectiveScanOp op) {
   // The state [B, D, N] is all a selective scan carries between steps.
-  std::string batch = batchDimName(op.getInput(), 0);
+  FailureOr<std::string> batchName = batchDimName(op, op.getInput(), 0);
+  if (failed(batchName))
+    return failure();
+  std::string batch = *batchName;
   BlockArgument h = bindState(op.getInitialStateMutable(),
                               op.getFinalState().getType(), op.getLoc());
   states.push_back(
@@ -229,7 +242,10 @@ LogicalResult StepBuilder::handleAttention(AttentionOp op) {
                     "run-time number of steps");
   Location loc = op.getLoc();
   MLIRContext *ctx = step.getContext();
-  std::string batch = batchDimName(op.getKey(), 0);
+  FailureOr<std::string> batchName = batchDimName(op, op.getKey(), 0);
+  if (failed(batchName))
+    return failure();
+  std::string batch = *batchName;
   auto cacheDims = [&](int64_t rank) {
     SmallVector<Attribute> names(rank, StringAttr::get(ctx, ""));
     names[0] = StringAttr::get(ctx, batch);
@@ -325,10 +341,136 @@ LogicalResult StepBuilder::handlePositions(PositionsOp op) {
   return success();
 }
 
-std::string StepBuilder::batchDimName(Value value, unsigned dim) {
-  auto arg = dyn_cast<BlockArgument>(value);
-  if (!arg || arg.getOwner()->getParentOp() != step.getOperation())
-    return "B";
+/// The function argument dimension that dimension `dim` of `value` is
+/// (the same extent, the same rows): followed back through the ops a model
+/// applies per step. None when it cannot be followed.
+static std::optional<std::pair<BlockArgument, unsigned>>
+traceDimension(Value value, unsigned dim) {
+  while (true) {
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      if (!isa<func::FuncOp>(arg.getOwner()->getParentOp()))
+        return std::nullopt;
+      return std::make_pair(arg, dim);
+    }
+    Operation *op = value.getDefiningOp();
+    auto rank = [](Value v) {
+      return cast<RankedTensorType>(v.getType()).getRank();
+    };
+    if (isa<ActivationOp, LayerNormOp, RmsNormOp>(op) ||
+        (op->getNumOperands() > 0 && op->hasTrait<OpTrait::Elementwise>() &&
+         op->getOperand(0).getType() == value.getType())) {
+      value = op->getOperand(0);
+    } else if (auto linear = dyn_cast<LinearOp>(op)) {
+      if (dim + 1 == rank(value))
+        return std::nullopt; // the output features
+      value = linear.getInput();
+    } else if (isa<RnnOp, LstmOp, GruOp>(op)) {
+      // y [T, D, B, H] ([B, T, D, H] batch-major) and the states [D, B, H]
+      // ([B, D, H]) of an input [T, B, I] ([B, T, I]).
+      bool batchMajor =
+          llvm::TypeSwitch<Operation *, bool>(op)
+              .Case<RnnOp, LstmOp, GruOp>(
+                  [](auto rec) { return rec.isBatchMajor(); });
+      bool isY = value == op->getResult(0);
+      std::optional<unsigned> inputDim;
+      if (isY && batchMajor && dim <= 1)
+        inputDim = dim;
+      else if (isY && !batchMajor && (dim == 0 || dim == 2))
+        inputDim = dim == 0 ? 0 : 1;
+      else if (!isY && batchMajor && dim == 0)
+        inputDim = 0;
+      else if (!isY && !batchMajor && dim == 1)
+        inputDim = 1;
+      if (!inputDim)
+        return std::nullopt;
+      dim = *inputDim;
+      value = op->getOperand(0);
+    } else if (auto scan = dyn_cast<SelectiveScanOp>(op)) {
+      if (value != scan.getY())
+        return std::nullopt;
+      value = scan.getInput();
+    } else if (auto embedding = dyn_cast<EmbeddingOp>(op)) {
+      if (dim >= rank(embedding.getIndices()))
+        return std::nullopt;
+      value = embedding.getIndices();
+    } else if (auto conv = dyn_cast<Conv1dOp>(op)) {
+      if (dim == 1)
+        return std::nullopt; // the output channels
+      value = conv.getInput();
+    } else if (auto attention = dyn_cast<AttentionOp>(op)) {
+      if (dim == 3)
+        return std::nullopt;
+      value = attention.getQuery();
+    } else if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
+      dim = transpose.getPermutation()[dim];
+      value = transpose.getInput();
+    } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+      if (slice.getSourceType().getRank() != rank(value))
+        return std::nullopt;
+      value = slice.getSource();
+    } else if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+      // The last operand: a convolution's history state comes first.
+      value = concat.getInputs().back();
+    } else if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op)) {
+      // Through a group that holds one dimension of size other than 1.
+      bool collapse = isa<tensor::CollapseShapeOp>(op);
+      Value source = op->getOperand(0);
+      auto expanded = cast<RankedTensorType>(
+          (collapse ? source : value).getType());
+      SmallVector<ReassociationIndices> groups =
+          collapse ? cast<tensor::CollapseShapeOp>(op).getReassociationIndices()
+                   : cast<tensor::ExpandShapeOp>(op).getReassociationIndices();
+      std::optional<unsigned> next;
+      for (auto [g, group] : llvm::enumerate(groups)) {
+        bool holds = collapse ? g == dim : llvm::is_contained(group, dim);
+        if (!holds)
+          continue;
+        SmallVector<int64_t> nonUnit;
+        for (int64_t d : group)
+          if (expanded.getDimSize(d) != 1)
+            nonUnit.push_back(d);
+        if (nonUnit.size() != 1)
+          return std::nullopt;
+        next = collapse ? nonUnit[0] : g;
+        if (!collapse && nonUnit[0] != static_cast<int64_t>(dim))
+          return std::nullopt;
+      }
+      if (!next)
+        return std::nullopt;
+      dim = *next;
+      value = source;
+    } else if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+      // An elementwise generic: the loop of output `dim`, read by an input.
+      auto result = cast<OpResult>(value);
+      AffineMap outMap = generic.getIndexingMapMatchingResult(result);
+      auto loop = dyn_cast<AffineDimExpr>(outMap.getResult(dim));
+      if (!loop)
+        return std::nullopt;
+      std::optional<std::pair<Value, unsigned>> found;
+      for (OpOperand *input : generic.getDpsInputOperands()) {
+        AffineMap map = generic.getMatchingIndexingMap(input);
+        for (auto [d, expr] : llvm::enumerate(map.getResults()))
+          if (expr == loop && !found)
+            found = {input->get(), static_cast<unsigned>(d)};
+      }
+      if (!found)
+        return std::nullopt;
+      std::tie(value, dim) = *found;
+    } else {
+      return std::nullopt;
+    }
+  }
+}
+
+FailureOr<std::string> StepBuilder::batchDimName(Operation *op, Value value,
+                                                 unsigned dim) {
+  auto traced = traceDimension(value, dim);
+  if (!traced || traced->first.getOwner()->getParentOp() != step.getOperation()) {
+    (void)fail(op, "cannot tell which model input dimension is the batch "
+                   "dimension of its state");
+    return failure();
+  }
+  auto [arg, argDim] = *traced;
   MLIRContext *ctx = step.getContext();
   unsigned index = arg.getArgNumber();
   auto type = cast<RankedTensorType>(arg.getType());
@@ -336,12 +478,12 @@ std::string StepBuilder::batchDimName(Value value, unsigned dim) {
   if (auto existing = step.getArgAttrOfType<ArrayAttr>(index, "seq.dims"))
     if (existing.size() == names.size())
       names.assign(existing.begin(), existing.end());
-  if (auto name = dyn_cast<StringAttr>(names[dim]))
+  if (auto name = dyn_cast<StringAttr>(names[argDim]))
     if (!name.getValue().empty() && name.getValue() != "?")
       return name.getValue().str();
-  names[dim] = StringAttr::get(ctx, "B");
+  names[argDim] = StringAttr::get(ctx, "B");
   step.setArgAttr(index, "seq.dims", ArrayAttr::get(ctx, names));
-  return "B";
+  return std::string("B");
 }
 
 /// Ops that act on each time step independently (or are constants).

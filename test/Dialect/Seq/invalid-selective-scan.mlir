@@ -111,3 +111,21 @@ func.func @result_type(%u: tensor<2x5x4xf32>, %dt: tensor<2x5x4xf32>, %a: tensor
   %y, %h = seq.selective_scan %u, %dt, %a, %b, %c : (tensor<2x5x4xf32>, tensor<2x5x4xf32>, tensor<4x3xf32>, tensor<2x5x3xf32>, tensor<2x5x3xf32>) -> (tensor<2x5x4xf32>, tensor<2x4x3xf16>)
   return
 }
+
+// -----
+
+// Sizes are merged from every operand: the skip and the bias disagree on D
+// even though the input and 'a' leave it dynamic.
+func.func @skip_vs_bias(%u: tensor<?x?x?xf32>, %dt: tensor<?x?x?xf32>, %a: tensor<?x3xf32>, %b: tensor<?x?x3xf32>, %c: tensor<?x?x3xf32>, %d: tensor<4xf32>, %bias: tensor<5xf32>) {
+  // expected-error @+1 {{'delta_bias' must be [D] = [4], found tensor<5xf32>}}
+  %y, %h = seq.selective_scan %u, %dt, %a, %b, %c skip(%d) delta_bias(%bias) : (tensor<?x?x?xf32>, tensor<?x?x?xf32>, tensor<?x3xf32>, tensor<?x?x3xf32>, tensor<?x?x3xf32>, tensor<4xf32>, tensor<5xf32>) -> (tensor<?x?x?xf32>, tensor<?x?x3xf32>)
+  return
+}
+
+// -----
+
+func.func @empty_state(%u: tensor<2x5x4xf32>, %dt: tensor<2x5x4xf32>, %a: tensor<4x0xf32>, %b: tensor<2x5x0xf32>, %c: tensor<2x5x0xf32>) {
+  // expected-error @+1 {{the batch (B = 2), channel (D = 4) and state (N = 0) sizes must be at least 1 where static}}
+  %y, %h = seq.selective_scan %u, %dt, %a, %b, %c : (tensor<2x5x4xf32>, tensor<2x5x4xf32>, tensor<4x0xf32>, tensor<2x5x0xf32>, tensor<2x5x0xf32>) -> (tensor<2x5x4xf32>, tensor<2x4x0xf32>)
+  return
+}
