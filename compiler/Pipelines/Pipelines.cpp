@@ -33,15 +33,18 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
                              const CpuPipelineOptions &options) {
   // Every public function reports failed checks through a model context.
   pm.addPass(createAddModelContextPass());
-  // Recurrences and selective scans first: their decompositions emit
-  // seq.linear and seq.scan,
-  // which the next two conversions lower.
+  // Recurrences, selective scans and linear attention first: their
+  // decompositions emit seq.linear and seq.scan, which the next two
+  // conversions lower.
   seq::DecomposeRecurrencesPassOptions decompose;
   decompose.chunkSteps = options.recurrenceChunkSteps;
   pm.addPass(seq::createDecomposeRecurrencesPass(decompose));
   seq::DecomposeSelectiveScanPassOptions selectiveScan;
   selectiveScan.chunkSteps = options.recurrenceChunkSteps;
   pm.addPass(seq::createDecomposeSelectiveScanPass(selectiveScan));
+  seq::DecomposeLinearAttentionPassOptions linearAttention;
+  linearAttention.chunkSteps = options.recurrenceChunkSteps;
+  pm.addPass(seq::createDecomposeLinearAttentionPass(linearAttention));
   pm.addPass(createConvertSeqToLinalgPass());
   pm.addPass(createConvertSeqScanToSCFPass());
   // Upstream aggregates the model may use directly (linalg.softmax).

@@ -50,3 +50,29 @@ func.func @lstm_gru(%x: tensor<?x?x4xf32> {seq.name = "x"}, %len: tensor<?xi32> 
     : (tensor<?x?x3xf32>, tensor<1x15x3xf32>, tensor<1x15x5xf32>) -> (tensor<?x1x?x5xf32>, tensor<1x?x5xf32>)
   return %gy : tensor<?x1x?x5xf32>
 }
+
+// A selective scan and a linear attention over dynamic B and T: the chunk
+// loop (with the scan's step loop inside) and the remainder's step loop
+// allocate nothing; the states are updated in place.
+// CHECK-LABEL: func.func @state_space
+// CHECK: scf.for
+// CHECK-NOT: memref.alloc
+// CHECK: {{^    }$}}
+// CHECK: scf.for
+// CHECK-NOT: memref.alloc
+// CHECK: {{^    }$}}
+// CHECK: scf.for
+// CHECK-NOT: memref.alloc
+// CHECK: {{^    }$}}
+// CHECK: scf.for
+// CHECK-NOT: memref.alloc
+// CHECK: {{^    }$}}
+// CHECK: return
+func.func @state_space(%u: tensor<?x?x4xf32>, %dt: tensor<?x?x4xf32>, %b: tensor<?x?x3xf32>, %q: tensor<?x2x?x4xf32>, %v: tensor<?x2x?x3xf32>) -> (tensor<?x?x4xf32>, tensor<?x2x?x3xf32>) {
+  %a = arith.constant dense<-0.5> : tensor<4x3xf32>
+  %y, %h = seq.selective_scan %u, %dt, %a, %b, %b {delta_softplus}
+    : (tensor<?x?x4xf32>, tensor<?x?x4xf32>, tensor<4x3xf32>, tensor<?x?x3xf32>, tensor<?x?x3xf32>) -> (tensor<?x?x4xf32>, tensor<?x4x3xf32>)
+  %o, %s, %z = seq.linear_attention %q, %q, %v feature_map(elu_plus_one) {normalize}
+    : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x3xf32>) -> (tensor<?x2x?x3xf32>, tensor<?x2x4x3xf32>, tensor<?x2x4xf32>)
+  return %y, %o : tensor<?x?x4xf32>, tensor<?x2x?x3xf32>
+}

@@ -443,3 +443,18 @@ func.func @untraceable_batch(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: t
     : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
   return %h : tensor<1x?x8xf32>
 }
+
+// -----
+
+// Linear attention carries its state S and normaliser z between chunks.
+// CHECK-LABEL: func.func @linear_attention_step(
+// CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""], seq.name = "q"}
+// CHECK-SAME: %[[S:[a-z0-9]+]]: tensor<?x2x4x3xf32> {seq.dims = ["B", "", "", ""], seq.name = "state0", seq.state}
+// CHECK-SAME: %[[Z:[a-z0-9]+]]: tensor<?x2x4xf32> {seq.dims = ["B", "", ""], seq.name = "state1", seq.state})
+// CHECK: %[[O:.+]], %[[SN:.+]], %[[ZN:.+]] = seq.linear_attention %[[Q]], %{{.+}}, %{{.+}} initial_state(%[[S]]) initial_normalizer(%[[Z]])
+// CHECK: return %[[O]], %[[SN]], %[[ZN]]
+func.func @linear_attention(%q: tensor<?x2x?x4xf32> {seq.name = "q", seq.dims = ["B", "", "T", ""]}, %v: tensor<?x2x?x3xf32> {seq.name = "v", seq.dims = ["B", "", "T", ""]}) -> tensor<?x2x?x3xf32> {
+  %o, %s, %z = seq.linear_attention %q, %q, %v feature_map(elu_plus_one) {normalize}
+    : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x3xf32>) -> (tensor<?x2x?x3xf32>, tensor<?x2x4x3xf32>, tensor<?x2x4xf32>)
+  return %o : tensor<?x2x?x3xf32>
+}

@@ -35,6 +35,16 @@ def Seq_CausalAlignment : I32EnumAttr<"CausalAlignment",
   let cppNamespace = "::seqc::seq";
 }
 
+def Seq_FeatureMap : I32EnumAttr<"FeatureMap",
+    "the kernel feature map phi of linear attention", [
+      // phi(x) = x.
+      I32EnumAttrCase<"identity", 0>,
+      // phi(x) = elu(x) + 1 (Katharopoulos et al. 2020), positive.
+      I32EnumAttrCase<"elu_plus_one", 1>
+    ]> {
+  let cppNamespace = "::seqc::seq";
+}
+
 def Seq_CheckKind : I32EnumAttr<"CheckKind",
     "what a failed seq.check means and how the run goes on", [
       // A size the generated code relies on does not hold (two extents that

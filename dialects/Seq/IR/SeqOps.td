@@ -360,6 +360,59 @@ def Seq_SelectiveScanOp : Seq_Op<"selective_scan",
   let hasVerifier = 1;
 }
 
+def Seq_LinearAttentionOp : Seq_Op<"linear_attention",
+                                  [Pure, AttrSizedOperandSegments]> {
+  let summary = "Causal linear attention as a recurrence (Transformers are RNNs)";
+  let description = [{
+    Causal linear attention (Katharopoulos et al., "Transformers are RNNs:
+    Fast Autoregressive Transformers with Linear Attention", 2020, eq. 6-9),
+    per batch `b` and head `h`, with the feature map `phi` of
+    `feature_map`:
+
+    ```
+    S_t = S_{t-1} + phi(k_t) v_t^T          [Dk, Dv]
+    z_t = z_{t-1} + phi(k_t)                [Dk]
+    o_t = phi(q_t)^T S_t                    [Dv]
+          (divided by phi(q_t)^T z_t + epsilon with `normalize`)
+    ```
+
+    `identity` makes it unnormalised linear attention (the recurrence
+    behind RetNet-style and "linear transformer" layers); `elu_plus_one`
+    with `normalize` is the paper's (and fast-transformers'
+    `CausalLinearAttention`, epsilon 1e-6).
+
+    Operands: `query`, `key` `[B, H, T, Dk]`, `value` `[B, H, T, Dv]`;
+    `initial_state` `[B, H, Dk, Dv]` and `initial_normalizer` `[B, H, Dk]`
+    (optional, zeros when absent: S_0 and z_0). Results: `result`
+    `[B, H, T, Dv]`, `final_state` `[B, H, Dk, Dv]` and `final_normalizer`
+    `[B, H, Dk]` (S_T and z_T: what a stream carries to the next chunk).
+
+    ```mlir
+    %o, %s, %z = seq.linear_attention %q, %k, %v
+        feature_map(elu_plus_one) {normalize}
+      : (tensor<?x4x?x16xf32>, tensor<?x4x?x16xf32>, tensor<?x4x?x16xf32>)
+      -> (tensor<?x4x?x16xf32>, tensor<?x4x16x16xf32>, tensor<?x4x16xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Seq_FloatTensor:$query, Seq_FloatTensor:$key, Seq_FloatTensor:$value,
+    Optional<Seq_FloatTensor>:$initial_state,
+    Optional<Seq_FloatTensor>:$initial_normalizer,
+    DefaultValuedAttr<Seq_FeatureMap, "::seqc::seq::FeatureMap::identity">:$feature_map,
+    UnitAttr:$normalize,
+    DefaultValuedAttr<F32Attr, "1e-6f">:$epsilon);
+  let results = (outs Seq_FloatTensor:$result, Seq_FloatTensor:$final_state,
+                      Seq_FloatTensor:$final_normalizer);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value
+    (`initial_state` `(` $initial_state^ `)`)?
+    (`initial_normalizer` `(` $initial_normalizer^ `)`)?
+    (`feature_map` `(` $feature_map^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Attention and convolution
 //===----------------------------------------------------------------------===//

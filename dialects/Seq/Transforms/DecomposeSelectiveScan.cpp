@@ -31,15 +31,6 @@ using namespace seqc::seq;
 
 namespace {
 
-/// An affine map of `numDims` loop dimensions selecting `dims`.
-AffineMap selectDims(MLIRContext *ctx, unsigned numDims,
-                     ArrayRef<unsigned> dims) {
-  SmallVector<AffineExpr> exprs;
-  for (unsigned d : dims)
-    exprs.push_back(getAffineDimExpr(d, ctx));
-  return AffineMap::get(numDims, 0, exprs, ctx);
-}
-
 /// The sizes of one selective scan and the builders of its chunk.
 class SelectiveScanLowering {
 public:
@@ -152,7 +143,7 @@ private:
     SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(3)};
     if (bias) {
       ins.push_back(bias);
-      maps.push_back(selectDims(ctx, 3, {2}));
+      maps.push_back(selectLoopDims(ctx, 3, {2}));
     }
     maps.push_back(b.getMultiDimIdentityMap(3));
     Value init =
@@ -182,10 +173,10 @@ private:
     // Loop dimensions (s, b, d, n).
     SmallVector<Value> ins = {emitDelta(b, delta, length), op.getA(), bMatrix,
                               u};
-    SmallVector<AffineMap> maps = {selectDims(ctx, 4, {1, 0, 2}),
-                                   selectDims(ctx, 4, {2, 3}),
-                                   selectDims(ctx, 4, {1, 0, 3}),
-                                   selectDims(ctx, 4, {1, 0, 2})};
+    SmallVector<AffineMap> maps = {selectLoopDims(ctx, 4, {1, 0, 2}),
+                                   selectLoopDims(ctx, 4, {2, 3}),
+                                   selectLoopDims(ctx, 4, {1, 0, 3}),
+                                   selectLoopDims(ctx, 4, {1, 0, 2})};
     SmallVector<OpFoldResult> sizes = {length, batch, channels, stateSize};
     Value init = createEmptyTensor(b, loc, sizes, elementType);
     maps.append(2, b.getMultiDimIdentityMap(4));
@@ -221,12 +212,13 @@ private:
           auto stateType = cast<RankedTensorType>(hPrev.getType());
           // Loop dimensions (b, d, n).
           AffineMap identity = nb.getMultiDimIdentityMap(3);
-          Value hInit = tensor::EmptyOp::create(
-              nb, nl, stateType, dynamicSizesOf(nb, nl, hPrev));
+          // Into h itself: bufferization updates the state in place, and
+          // its extents stay visibly the same across steps (the step's
+          // temporaries get loop-invariant sizes, allocated once).
           Value hNext =
               linalg::GenericOp::create(
                   nb, nl, TypeRange{stateType},
-                  ValueRange{slices[0], hPrev, slices[1]}, ValueRange{hInit},
+                  ValueRange{slices[0], hPrev, slices[1]}, ValueRange{hPrev},
                   SmallVector<AffineMap>(4, identity),
                   SmallVector<utils::IteratorType>(
                       3, utils::IteratorType::parallel),
@@ -250,8 +242,8 @@ private:
               linalg::GenericOp::create(
                   nb, nl, TypeRange{yType}, ValueRange{hNext, slices[2]},
                   ValueRange{yInit},
-                  {identity, selectDims(ctx, 3, {0, 2}),
-                   selectDims(ctx, 3, {0, 1})},
+                  {identity, selectLoopDims(ctx, 3, {0, 2}),
+                   selectLoopDims(ctx, 3, {0, 1})},
                   {utils::IteratorType::parallel,
                    utils::IteratorType::parallel,
                    utils::IteratorType::reduction},
@@ -269,26 +261,16 @@ private:
     return {scan.getFinalStates()[0], scan.getOutputs()[0]};
   }
 
-  static SmallVector<Value> dynamicSizesOf(OpBuilder &b, Location loc,
-                                           Value tensor) {
-    SmallVector<Value> sizes;
-    auto type = cast<RankedTensorType>(tensor.getType());
-    for (int64_t i = 0; i < type.getRank(); ++i)
-      if (type.isDynamicDim(i))
-        sizes.push_back(tensor::DimOp::create(b, loc, tensor, i));
-    return sizes;
-  }
-
   /// y = (ys + D * u) * silu(z) for the chunk, batch-major [B, length, D].
   Value emitOutput(OpBuilder &b, Value ys, Value u, Value z,
                    OpFoldResult length) {
     // Loop dimensions (b, s, d).
     SmallVector<Value> ins = {ys, u};
-    SmallVector<AffineMap> maps = {selectDims(ctx, 3, {1, 0, 2}),
+    SmallVector<AffineMap> maps = {selectLoopDims(ctx, 3, {1, 0, 2}),
                                    b.getMultiDimIdentityMap(3)};
     if (Value d = op.getD()) {
       ins.push_back(d);
-      maps.push_back(selectDims(ctx, 3, {2}));
+      maps.push_back(selectLoopDims(ctx, 3, {2}));
     }
     if (z) {
       ins.push_back(z);

@@ -119,6 +119,34 @@ def DecomposeSelectiveScanPass : Pass<"seq-decompose-selective-scan"> {
   ];
 }
 
+def DecomposeLinearAttentionPass : Pass<"seq-decompose-linear-attention"> {
+  let summary = "Rewrite seq.linear_attention into chunked feature maps and "
+                "a seq.scan of the state update";
+  let description = [{
+    Lowers causal linear attention as a recurrence, like
+    `seq-decompose-selective-scan`: an `scf.for` over chunks of
+    `chunk-steps` steps (whole chunks in the loop, the rest after it)
+    carrying the state `S` `[B, H, Dk, Dv]`, the normaliser `z`
+    `[B, H, Dk]` and the result. Per chunk, one parallel generic per
+    operand applies the feature map to the chunk's queries and keys (and
+    lays queries, keys and values out time-major); a `seq.scan` then does,
+    per step, `S += phi(k) v^T`, `z += phi(k)` and
+    `o = phi(q)^T S (/ (phi(q)^T z + epsilon))`: O(Dk * Dv) per step and
+    head, whatever T. Extents the types do not prove equal are checked at
+    run time.
+  }];
+  let options = [
+    Option<"chunkSteps", "chunk-steps", "int64_t", /*default=*/"64",
+           "Time steps whose feature maps are computed together (>= 1)">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"> {
   let summary = "Derive the streaming step function of a causal model";
   let description = [{

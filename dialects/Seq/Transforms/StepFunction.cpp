@@ -8,6 +8,8 @@
 //
 //   recurrence:     initial_h/initial_c <- state in; y_h/y_c -> state out
 //   selective scan: initial_state <- state in;  final_state -> state out
+//   linear attention: initial_state/initial_normalizer <- state in;
+//                   final_state/final_normalizer -> state out
 //   causal conv:    input <- concat(state in, chunk) with no padding;
 //                   last dilation*(K-1) frames of that concat -> state out
 //   attention:      the chunk's keys/values appended to a [B, Hkv,
@@ -115,6 +117,7 @@ private:
   LogicalResult handleRecurrence(OpTy op);
   LogicalResult handleConv(Conv1dOp op);
   LogicalResult handleSelectiveScan(SelectiveScanOp op);
+  LogicalResult handleLinearAttention(LinearAttentionOp op);
   LogicalResult handleAttention(AttentionOp op);
   LogicalResult handlePositions(PositionsOp op);
   LogicalResult checkPointwise(Operation *op);
@@ -217,6 +220,23 @@ LogicalResult StepBuilder::handleSelectiveScan(SelectiveScanOp op) {
                               op.getFinalState().getType(), op.getLoc());
   states.push_back(
       {h, op.getFinalState(), stateDims(h.getType(), 0, batch)});
+  return success();
+}
+
+LogicalResult StepBuilder::handleLinearAttention(LinearAttentionOp op) {
+  // The state S [B, H, Dk, Dv] and the normaliser z [B, H, Dk] carry over.
+  FailureOr<std::string> batchName = batchDimName(op, op.getQuery(), 0);
+  if (failed(batchName))
+    return failure();
+  BlockArgument state = bindState(op.getInitialStateMutable(),
+                                  op.getFinalState().getType(), op.getLoc());
+  states.push_back(
+      {state, op.getFinalState(), stateDims(state.getType(), 0, *batchName)});
+  BlockArgument normalizer =
+      bindState(op.getInitialNormalizerMutable(),
+                op.getFinalNormalizer().getType(), op.getLoc());
+  states.push_back({normalizer, op.getFinalNormalizer(),
+                    stateDims(normalizer.getType(), 0, *batchName)});
   return success();
 }
 
@@ -397,10 +417,10 @@ traceDimension(Value value, unsigned dim) {
       if (dim == 1)
         return std::nullopt; // the output channels
       value = conv.getInput();
-    } else if (auto attention = dyn_cast<AttentionOp>(op)) {
-      if (dim == 3)
+    } else if (isa<AttentionOp, LinearAttentionOp>(op)) {
+      if (dim == 3 || value != op->getResult(0))
         return std::nullopt;
-      value = attention.getQuery();
+      value = op->getOperand(0); // the query
     } else if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
       dim = transpose.getPermutation()[dim];
       value = transpose.getInput();
@@ -632,6 +652,9 @@ LogicalResult StepBuilder::run() {
             })
             .Case<AttentionOp>(
                 [&](AttentionOp attention) { return handleAttention(attention); })
+            .Case<LinearAttentionOp>([&](LinearAttentionOp attention) {
+              return handleLinearAttention(attention);
+            })
             .Case<PositionsOp>(
                 [&](PositionsOp positions) { return handlePositions(positions); })
             .Default([&](Operation *other) { return checkPointwise(other); });

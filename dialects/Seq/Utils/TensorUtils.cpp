@@ -112,4 +112,12 @@ Value createTranspose(OpBuilder &b, Location loc, Value source,
       .getResult()[0];
 }
 
+AffineMap selectLoopDims(MLIRContext *ctx, unsigned numDims,
+                         ArrayRef<unsigned> dims) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned d : dims)
+    exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(numDims, 0, exprs, ctx);
+}
+
 } // namespace seqc::seq

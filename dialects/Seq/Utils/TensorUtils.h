@@ -43,6 +43,11 @@ mlir::Value insertIndexAlong(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value source, mlir::Value dest, int64_t dim,
                              mlir::OpFoldResult index);
 
+/// An affine map of `numDims` loop dimensions selecting `dims` (a linalg
+/// indexing map: operand dimension i is loop dimension dims[i]).
+mlir::AffineMap selectLoopDims(mlir::MLIRContext *ctx, unsigned numDims,
+                               llvm::ArrayRef<unsigned> dims);
+
 /// linalg.transpose of `source` by `permutation` into a new tensor.
 mlir::Value createTranspose(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value source,

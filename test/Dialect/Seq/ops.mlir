@@ -214,3 +214,14 @@ func.func @positions(%x: tensor<?x2x8xf32>, %start: i64) -> (tensor<?xi64>, tens
   %q = seq.positions %x dim(0) offset(%start) : tensor<?x2x8xf32> -> tensor<?xi64>
   return %p, %q : tensor<?xi64>, tensor<?xi64>
 }
+
+// CHECK-LABEL: func.func @linear_attention
+func.func @linear_attention(%q: tensor<?x2x?x4xf32>, %v: tensor<?x2x?x3xf32>, %s0: tensor<?x2x4x3xf32>, %z0: tensor<?x2x4xf32>) -> tensor<?x2x?x3xf32> {
+  // CHECK: seq.linear_attention %{{.+}}, %{{.+}}, %{{.+}} : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x3xf32>) -> (tensor<?x2x?x3xf32>, tensor<?x2x4x3xf32>, tensor<?x2x4xf32>)
+  %o, %s, %z = seq.linear_attention %q, %q, %v
+    : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x3xf32>) -> (tensor<?x2x?x3xf32>, tensor<?x2x4x3xf32>, tensor<?x2x4xf32>)
+  // CHECK: seq.linear_attention %{{.+}}, %{{.+}}, %{{.+}} initial_state(%{{.+}}) initial_normalizer(%{{.+}}) feature_map(elu_plus_one) {epsilon = 1.000000e-03 : f32, normalize}
+  %o2, %s2, %z2 = seq.linear_attention %q, %q, %v initial_state(%s0) initial_normalizer(%z0) feature_map(elu_plus_one) {normalize, epsilon = 1.0e-3 : f32}
+    : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x3xf32>, tensor<?x2x4x3xf32>, tensor<?x2x4xf32>) -> (tensor<?x2x?x3xf32>, tensor<?x2x4x3xf32>, tensor<?x2x4xf32>)
+  return %o2 : tensor<?x2x?x3xf32>
+}
