@@ -108,6 +108,8 @@ func.func @lengths(%x: tensor<?x?x4xf32>, %w: tensor<1x24x4xf32>, %r: tensor<1x2
 // CHECK: %[[L:.+]] = tensor.dim %[[K]], %{{.+}} : tensor<?x1x?x4xf32>
 // CHECK: %[[END:.+]] = arith.addi %[[START]], %[[L]] : index
 // CHECK: %[[CAP:.+]] = tensor.dim %[[KC]], %{{.+}} : tensor<?x1x?x4xf32>
+// CHECK: %[[NONNEG:.+]] = arith.cmpi sge, %[[START]], %{{.+}} : index
+// CHECK: seq.check %[[NONNEG]], shape "seq.attention at {{.+}}: the key/value cache's position is {}; it must not be negative"
 // CHECK: %[[FITS:.+]] = arith.cmpi ule, %[[END]], %[[CAP]] : index
 // CHECK: seq.check %[[FITS]], shape "seq.attention at {{.+}}: the key/value cache would hold {} steps, more than the capacity the stream was opened with"
 // CHECK: %[[KN:.+]] = tensor.insert_slice %[[K]] into %[[KC]][0, 0, %[[START]], 0] [%{{.+}}, 1, %[[L]], 4] [1, 1, 1, 1]
@@ -457,4 +459,54 @@ func.func @linear_attention(%q: tensor<?x2x?x4xf32> {seq.name = "q", seq.dims = 
   %o, %s, %z = seq.linear_attention %q, %q, %v feature_map(elu_plus_one) {normalize}
     : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x3xf32>) -> (tensor<?x2x?x3xf32>, tensor<?x2x4x3xf32>, tensor<?x2x4xf32>)
   return %o : tensor<?x2x?x3xf32>
+}
+
+// -----
+
+// The fixed-size table read along the run-time loop is refused whatever the
+// operand order (the table first: the loop's static range comes from it).
+// expected-error @+1 {{reads an operand of fixed size along a dimension of run-time size, which restarts at every chunk}}
+func.func @fixed_table_first(%x: tensor<?x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x8xf32> {
+  %table = arith.constant dense<1.0> : tensor<16x8xf32>
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%t) : tensor<?x8xf32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%table, %x : tensor<16x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%p: f32, %a: f32, %o: f32):
+    %s = arith.addf %a, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x8xf32>
+  %x3 = tensor.expand_shape %sum [[0, 1], [2]] output_shape [%t, 1, 8] : tensor<?x8xf32> into tensor<?x1x8xf32>
+  %y, %h = seq.rnn %x3, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x1x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x1x8xf32>, tensor<1x1x8xf32>)
+  return %sum : tensor<?x8xf32>
+}
+
+// -----
+
+// A norm over a last dimension of run-time size (time, in [B, C, T]).
+// expected-error @+1 {{normalizing over a dimension of run-time size may mix time steps}}
+func.func @norm_over_time(%x: tensor<?x1x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<1x8x?xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x1x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x1x8xf32>, tensor<1x1x8xf32>)
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x1x8xf32>
+  %e = tensor.empty(%t) : tensor<1x8x?xf32>
+  %ct = linalg.transpose ins(%x : tensor<?x1x8xf32>) outs(%e : tensor<1x8x?xf32>) permutation = [1, 2, 0]
+  %n = seq.rms_norm %ct : (tensor<1x8x?xf32>) -> tensor<1x8x?xf32>
+  return %n : tensor<1x8x?xf32>
+}
+
+// -----
+
+// One constant as both initial states: bound to two state arguments, and
+// erased once.
+// CHECK-LABEL: func.func @shared_initial_states_step(
+// CHECK-SAME: seq.name = "state0", seq.state
+// CHECK-SAME: seq.name = "state1", seq.state
+func.func @shared_initial_states(%x: tensor<?x2x4xf32>, %w: tensor<1x32x4xf32>, %r: tensor<1x32x8xf32>) -> tensor<1x2x8xf32> {
+  %h0 = arith.constant dense<0.0> : tensor<1x2x8xf32>
+  %y, %h, %c = seq.lstm %x, %w, %r initial_h(%h0) initial_c(%h0) {hidden_size = 8 : i64}
+    : (tensor<?x2x4xf32>, tensor<1x32x4xf32>, tensor<1x32x8xf32>, tensor<1x2x8xf32>, tensor<1x2x8xf32>) -> (tensor<?x1x2x8xf32>, tensor<1x2x8xf32>, tensor<1x2x8xf32>)
+  return %h : tensor<1x2x8xf32>
 }

@@ -16,11 +16,31 @@ LogicalResult LinearAttentionOp::verify() {
       return emitOpError() << "'" << what << "' must be [B, H, T, D], found "
                            << value.getType();
   Type keyType = getKey().getType(), valueType = getValue().getType();
-  int64_t batch = mergeDims(dimOf(queryType, 0), dimOf(keyType, 0));
-  int64_t heads = mergeDims(dimOf(queryType, 1), dimOf(keyType, 1));
-  int64_t steps = mergeDims(dimOf(queryType, 2), dimOf(keyType, 2));
-  int64_t keySize = mergeDims(dimOf(queryType, 3), dimOf(keyType, 3));
-  int64_t valueSize = dimOf(valueType, 3);
+  Type resultType = getResult().getType(),
+       stateType = getFinalState().getType(),
+       normalizerType = getFinalNormalizer().getType();
+  // Each size from the first operand or result that knows it statically.
+  auto merged = [](std::initializer_list<std::pair<Type, unsigned>> dims) {
+    int64_t size = ShapedType::kDynamic;
+    for (auto [type, dim] : dims) {
+      auto ranked = cast<RankedTensorType>(type);
+      if (dim < ranked.getRank())
+        size = mergeDims(size, ranked.getDimSize(dim));
+    }
+    return size;
+  };
+  int64_t batch = merged({{queryType, 0}, {keyType, 0}, {valueType, 0},
+                          {resultType, 0}, {stateType, 0},
+                          {normalizerType, 0}});
+  int64_t heads = merged({{queryType, 1}, {keyType, 1}, {valueType, 1},
+                          {resultType, 1}, {stateType, 1},
+                          {normalizerType, 1}});
+  int64_t steps = merged({{queryType, 2}, {keyType, 2}, {valueType, 2},
+                          {resultType, 2}});
+  int64_t keySize = merged({{queryType, 3}, {keyType, 3}, {stateType, 2},
+                            {normalizerType, 2}});
+  int64_t valueSize = merged({{valueType, 3}, {resultType, 3},
+                              {stateType, 3}});
   SmallVector<ExpectedDim> keys = {
       {batch, "B"}, {heads, "H"}, {steps, "T"}, {keySize, "Dk"}};
   SmallVector<ExpectedDim> values = {

@@ -32,13 +32,16 @@ LogicalResult SelectiveScanOp::verify() {
     return size;
   };
   Value u = getInput(), delta = getDelta(), a = getA(), b = getB(),
-        c = getC(), z = getZ(), h0 = getInitialState();
+        c = getC(), z = getZ(), h0 = getInitialState(), y = getY(),
+        hT = getFinalState();
   int64_t batch = merged({{u, 0}, {delta, 0}, {b, 0}, {c, 0}, {z, 0},
-                          {h0, 0}});
-  int64_t steps = merged({{u, 1}, {delta, 1}, {b, 1}, {c, 1}, {z, 1}});
+                          {h0, 0}, {y, 0}, {hT, 0}});
+  int64_t steps = merged({{u, 1}, {delta, 1}, {b, 1}, {c, 1}, {z, 1},
+                          {y, 1}});
   int64_t channels = merged({{u, 2}, {a, 0}, {delta, 2}, {z, 2},
-                             {getD(), 0}, {getDeltaBias(), 0}, {h0, 1}});
-  int64_t stateSize = merged({{a, 1}, {b, 2}, {c, 2}, {h0, 2}});
+                             {getD(), 0}, {getDeltaBias(), 0}, {h0, 1},
+                             {y, 2}, {hT, 1}});
+  int64_t stateSize = merged({{a, 1}, {b, 2}, {c, 2}, {h0, 2}, {hT, 2}});
   // A static batch, channel or state size of 0 leaves nothing to scan (a
   // front end that produced one misread its weights); a run-time batch or
   // sequence of 0 gives empty results.

@@ -39,6 +39,8 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -290,7 +292,16 @@ LogicalResult StepBuilder::handleAttention(AttentionOp op) {
   Value steps = tensor::DimOp::create(builder, loc, op.getKey(), 2);
   Value end = arith::AddIOp::create(builder, loc, start, steps);
   Value capacity = tensor::DimOp::create(builder, loc, keyCache, 2);
-  // Never a write past the cache: a full cache fails the step.
+  // Never a write outside the cache: a full cache fails the step, and so
+  // does a position a caller set below 0 through seqc_rt_stream_state.
+  createCheck(builder, loc,
+              arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sge,
+                                    start, zero),
+              start,
+              describeOrigin("seq.attention", loc) +
+                  ": the key/value cache's position is {}; it must not be "
+                  "negative",
+              CheckKind::shape);
   createCheck(builder, loc,
               arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ule,
                                     end, capacity),
@@ -512,18 +523,19 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   if (isa<LinearOp, ActivationOp, EmbeddingOp, CheckOp, arith::ConstantOp,
           func::ReturnOp, tensor::EmptyOp, tensor::DimOp>(op))
     return success();
-  if (auto norm = dyn_cast<LayerNormOp>(op)) {
-    int64_t rank = cast<RankedTensorType>(norm.getType()).getRank();
-    if (norm.getAxis() != -1 && norm.getAxis() != rank - 1)
+  if (isa<LayerNormOp, RmsNormOp>(op)) {
+    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    int64_t rank = type.getRank();
+    int64_t axis = isa<LayerNormOp>(op)
+                       ? static_cast<int64_t>(cast<LayerNormOp>(op).getAxis())
+                       : static_cast<int64_t>(cast<RmsNormOp>(op).getAxis());
+    if (axis != -1 && axis != rank - 1)
       return fail(op, "normalizing over more than the feature dimension "
                       "mixes time steps");
-    return success();
-  }
-  if (auto norm = dyn_cast<RmsNormOp>(op)) {
-    int64_t rank = cast<RankedTensorType>(norm.getType()).getRank();
-    if (norm.getAxis() != -1 && norm.getAxis() != rank - 1)
-      return fail(op, "normalizing over more than the feature dimension "
-                      "mixes time steps");
+    // A last axis of run-time size may be time (a [B, C, T] layout).
+    if (type.isDynamicDim(rank - 1))
+      return fail(op, "normalizing over a dimension of run-time size may "
+                      "mix time steps");
     return success();
   }
   // Reshapes that only add or drop size-1 dimensions move no data between
@@ -570,7 +582,19 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     if (generic.hasIndexSemantics())
       return fail(op, "reads its own iteration index, which restarts at "
                       "every chunk");
-    SmallVector<int64_t> loops = generic.getStaticLoopRanges();
+    // A loop is of run-time size if any operand reads a dimension of
+    // run-time size along it (getStaticLoopRanges takes the first one).
+    SmallVector<bool> dynamicLoop(generic.getNumLoops(), false);
+    for (OpOperand &operand : generic->getOpOperands()) {
+      auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+      if (!type)
+        continue;
+      AffineMap map = generic.getMatchingIndexingMap(&operand);
+      for (auto [d, expr] : llvm::enumerate(map.getResults()))
+        if (auto loop = dyn_cast<AffineDimExpr>(expr);
+            loop && type.isDynamicDim(d))
+          dynamicLoop[loop.getPosition()] = true;
+    }
     for (OpOperand &operand : generic->getOpOperands()) {
       auto type = dyn_cast<RankedTensorType>(operand.get().getType());
       if (!type)
@@ -586,7 +610,7 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
           return fail(op, "reads its operands at computed positions, which "
                           "may combine time steps");
         if (!type.isDynamicDim(d) && type.getDimSize(d) != 1 &&
-            ShapedType::isDynamic(loops[loop.getPosition()]))
+            dynamicLoop[loop.getPosition()])
           return fail(op, "reads an operand of fixed size along a dimension "
                           "of run-time size, which restarts at every chunk");
       }
@@ -701,9 +725,16 @@ LogicalResult StepBuilder::eraseReplacedInitialStates() {
   // would be silently ignored. A stream sets initial states through
   // seqc_rt_stream_state.
   llvm::BitVector unused(step.getNumArguments());
-  SmallVector<Value> worklist(replacedInitialStates);
+  // A value may be listed twice (one constant as both initial_h and
+  // initial_c): erase each op once.
+  llvm::SetVector<Value> worklist(replacedInitialStates.begin(),
+                                  replacedInitialStates.end());
+  llvm::SmallPtrSet<Operation *, 8> erased;
   while (!worklist.empty()) {
     Value value = worklist.pop_back_val();
+    if (auto result = dyn_cast<OpResult>(value);
+        result && erased.contains(result.getOwner()))
+      continue;
     if (!value.use_empty())
       continue;
     if (auto arg = dyn_cast<BlockArgument>(value)) {
@@ -714,7 +745,9 @@ LogicalResult StepBuilder::eraseReplacedInitialStates() {
     Operation *op = value.getDefiningOp();
     if (!op->use_empty() || !isMemoryEffectFree(op))
       continue;
-    llvm::append_range(worklist, op->getOperands());
+    for (Value operand : op->getOperands())
+      worklist.insert(operand);
+    erased.insert(op);
     op->erase();
   }
   if (unused.any() && failed(step.eraseArguments(unused)))

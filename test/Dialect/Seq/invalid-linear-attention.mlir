@@ -79,3 +79,13 @@ func.func @element_type(%q: tensor<1x2x5x4xf32>, %v: tensor<1x2x5x3xf16>) {
   %o, %s, %z = seq.linear_attention %q, %q, %v : (tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x3xf16>) -> (tensor<1x2x5x3xf32>, tensor<1x2x4x3xf32>, tensor<1x2x4xf32>)
   return
 }
+
+// -----
+
+// The results' static sizes count too: a state of batch 2 against a value
+// of batch 3.
+func.func @state_batch(%q: tensor<?x2x?x4xf32>, %v: tensor<3x2x?x3xf32>) {
+  // expected-error @+1 {{'final_state' must be [B, H, Dk, Dv] = [3, 2, 4, 3], found tensor<2x2x4x3xf32>}}
+  %o, %s, %z = seq.linear_attention %q, %q, %v : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<3x2x?x3xf32>) -> (tensor<?x2x?x3xf32>, tensor<2x2x4x3xf32>, tensor<?x2x4xf32>)
+  return
+}

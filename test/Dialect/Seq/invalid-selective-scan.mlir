@@ -129,3 +129,13 @@ func.func @empty_state(%u: tensor<2x5x4xf32>, %dt: tensor<2x5x4xf32>, %a: tensor
   %y, %h = seq.selective_scan %u, %dt, %a, %b, %c : (tensor<2x5x4xf32>, tensor<2x5x4xf32>, tensor<4x0xf32>, tensor<2x5x0xf32>, tensor<2x5x0xf32>) -> (tensor<2x5x4xf32>, tensor<2x4x0xf32>)
   return
 }
+
+// -----
+
+// The results' static sizes count too: a final state of batch 2 against
+// projections of batch 3.
+func.func @state_batch(%u: tensor<?x?x4xf32>, %dt: tensor<?x?x4xf32>, %a: tensor<4x3xf32>, %b: tensor<3x?x3xf32>) {
+  // expected-error @+1 {{'final_state' must be [B, D, N] = [3, 4, 3], found tensor<2x4x3xf32>}}
+  %y, %h = seq.selective_scan %u, %dt, %a, %b, %b : (tensor<?x?x4xf32>, tensor<?x?x4xf32>, tensor<4x3xf32>, tensor<3x?x3xf32>, tensor<3x?x3xf32>) -> (tensor<?x?x4xf32>, tensor<2x4x3xf32>)
+  return
+}
