@@ -1,0 +1,44 @@
+//===- Streaming.h - seq-run --stream-chunk ---------------------*- C++ -*-===//
+
+#ifndef SEQC_TOOLS_SEQ_RUN_STREAMING_H
+#define SEQC_TOOLS_SEQ_RUN_STREAMING_H
+
+#include "seqc/model.h"
+#include "seqc/stream.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace seqrun {
+
+/// --dim NAME=N bindings of state dimensions no input names.
+using DimBindings = std::vector<std::pair<std::string, long>>;
+
+// A stream over the step api and where each input and output has the
+// stream dim (-1 where it has none).
+struct Stream {
+  seqc_stream *stream = nullptr;
+  int64_t steps = 0; // extent of the stream dim in the inputs
+  std::vector<int> inputDims, outputDims;
+  ~Stream() { seqc_rt_stream_close(stream); }
+};
+
+/// Opens a stream on `api` (whose opened model is `model`): finds
+/// `streamDim` in the inputs and outputs and binds every state dimension,
+/// from `given` or the same-named input dimension of `inputs`. Prints the
+/// error and returns false when it cannot.
+bool openStream(const seqc_model_api *api, const seqc_model *model,
+                const std::string &streamDim, const DimBindings &given,
+                const std::vector<seqc_tensor> &inputs, Stream &s);
+
+/// One pass over the whole `inputs`, `chunk` steps at a time, from zero
+/// states; `outputs` receive the joined outputs. Prints the error and
+/// returns false on failure.
+bool runStreamed(const seqc_model *model, Stream &s, long chunk,
+                 const std::vector<seqc_tensor> &inputs,
+                 std::vector<seqc_tensor> &outputs);
+
+} // namespace seqrun
+
+#endif // SEQC_TOOLS_SEQ_RUN_STREAMING_H
