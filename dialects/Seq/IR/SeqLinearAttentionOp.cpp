@@ -69,13 +69,5 @@ LogicalResult LinearAttentionOp::verify() {
   if (getEpsilon().convertToFloat() < 0)
     return emitOpError() << "epsilon must not be negative, found "
                          << getEpsilon().convertToFloat();
-  for (Value value : op->getOperands())
-    if (failed(verifySameElementType(op, "operands", queryType,
-                                     value.getType())))
-      return failure();
-  for (Value value : op->getResults())
-    if (failed(verifySameElementType(op, "results", queryType,
-                                     value.getType())))
-      return failure();
-  return success();
+  return verifyAllElementTypes(op, queryType);
 }

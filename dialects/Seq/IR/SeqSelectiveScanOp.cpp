@@ -79,13 +79,5 @@ LogicalResult SelectiveScanOp::verify() {
         failed(verifyShape(op, what, value.getType(), {{channels, "D"}})))
       return failure();
 
-  for (Value value : op->getOperands())
-    if (failed(verifySameElementType(op, "operands", inputType,
-                                     value.getType())))
-      return failure();
-  for (Value value : op->getResults())
-    if (failed(verifySameElementType(op, "results", inputType,
-                                     value.getType())))
-      return failure();
-  return success();
+  return verifyAllElementTypes(op, inputType);
 }

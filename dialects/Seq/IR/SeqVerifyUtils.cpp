@@ -61,4 +61,16 @@ LogicalResult verifySameElementType(Operation *op, StringRef what,
                            << expected << ", found " << found;
 }
 
+LogicalResult verifyAllElementTypes(Operation *op, Type reference) {
+  for (Value value : op->getOperands())
+    if (failed(verifySameElementType(op, "operands", reference,
+                                     value.getType())))
+      return failure();
+  for (Value value : op->getResults())
+    if (failed(verifySameElementType(op, "results", reference,
+                                     value.getType())))
+      return failure();
+  return success();
+}
+
 } // namespace seqc::seq

@@ -45,6 +45,11 @@ mlir::LogicalResult verifySameElementType(mlir::Operation *op,
                                           mlir::Type reference,
                                           mlir::Type type);
 
+/// Checks that every operand and result of `op` has the element type of
+/// `reference` ("'operands' must have element type ...", "'results' ...").
+mlir::LogicalResult verifyAllElementTypes(mlir::Operation *op,
+                                          mlir::Type reference);
+
 } // namespace seqc::seq
 
 #endif // SEQC_DIALECTS_SEQ_IR_SEQVERIFYUTILS_H

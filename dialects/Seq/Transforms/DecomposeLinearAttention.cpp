@@ -37,8 +37,8 @@ class LinearAttentionLowering {
 public:
   LinearAttentionLowering(LinearAttentionOp op, OpBuilder &b)
       : op(op), loc(op.getLoc()), ctx(op.getContext()),
-        elementType(cast<RankedTensorType>(op.getQuery().getType())
-                        .getElementType()) {
+        elementType(
+            cast<RankedTensorType>(op.getQuery().getType()).getElementType()) {
     Value q = op.getQuery();
     batch = getDimSize(b, loc, q, 0);
     heads = getDimSize(b, loc, q, 1);
@@ -73,12 +73,10 @@ public:
         cast<RankedTensorType>(op.getFinalNormalizer().getType());
     Value state = initial(rewriter, op.getInitialState(), stateType,
                           {batch, heads, keySize, valueSize});
-    Value normalizer =
-        initial(rewriter, op.getInitialNormalizer(), normalizerType,
-                {batch, heads, keySize});
-    Value out = createEmptyTensor(rewriter, loc,
-                                  {batch, heads, steps, valueSize},
-                                  elementType);
+    Value normalizer = initial(rewriter, op.getInitialNormalizer(),
+                               normalizerType, {batch, heads, keySize});
+    Value out = createEmptyTensor(
+        rewriter, loc, {batch, heads, steps, valueSize}, elementType);
     int64_t k = chunkSteps;
     auto [fullChunks, remainderStart, remainder] =
         splitIntoChunks(rewriter, loc, steps, k);
@@ -128,8 +126,8 @@ private:
     SmallVector<OpFoldResult> offsets = {zero, zero, t0, zero};
     SmallVector<OpFoldResult> sizes = {batch, heads, length, width};
     SmallVector<OpFoldResult> strides(4, one);
-    Value chunk = tensor::ExtractSliceOp::create(b, loc, value, offsets, sizes,
-                                                 strides);
+    Value chunk =
+        tensor::ExtractSliceOp::create(b, loc, value, offsets, sizes, strides);
     Value init =
         createEmptyTensor(b, loc, {length, batch, heads, width}, elementType);
     bool elu = mapped && op.getFeatureMap() == FeatureMap::elu_plus_one;
@@ -166,9 +164,9 @@ private:
           bb, bl,
           ValueRange{arith::AddFOp::create(
               bb, bl, args[0],
-              args.size() > 3 ? arith::MulFOp::create(bb, bl, args[1], args[2])
-                                    .getResult()
-                              : args[1])});
+              args.size() > 3
+                  ? arith::MulFOp::create(bb, bl, args[1], args[2]).getResult()
+                  : args[1])});
     };
     // Loop dimensions (b, h, i, j): S'[i, j] = S[i, j] + k[i] * v[j].
     // Both updates write into the carried value: bufferization updates the
@@ -190,10 +188,10 @@ private:
             SmallVector<IteratorType>(3, IteratorType::parallel), add)
             .getResult(0);
     // Loop dimensions (b, h, j, i): o[j] = sum_i q[i] * S'[i, j].
-    auto outType = RankedTensorType::get(
-        {stateType.getDimSize(0), stateType.getDimSize(1),
-         stateType.getDimSize(3)},
-        elementType);
+    auto outType =
+        RankedTensorType::get({stateType.getDimSize(0), stateType.getDimSize(1),
+                               stateType.getDimSize(3)},
+                              elementType);
     SmallVector<Value> outSizes;
     if (outType.isDynamicDim(0))
       outSizes.push_back(tensor::DimOp::create(b, l, state, 0));
@@ -222,10 +220,9 @@ private:
     // Loop dimensions (b, h, i): den = sum_i q[i] * z'[i]; o / (den + eps).
     auto denType = RankedTensorType::get(
         {stateType.getDimSize(0), stateType.getDimSize(1)}, elementType);
-    SmallVector<Value> denSizes(outSizes.begin(),
-                                outSizes.begin() +
-                                    (outType.isDynamicDim(0) ? 1 : 0) +
-                                    (outType.isDynamicDim(1) ? 1 : 0));
+    SmallVector<Value> denSizes(
+        outSizes.begin(), outSizes.begin() + (outType.isDynamicDim(0) ? 1 : 0) +
+                              (outType.isDynamicDim(1) ? 1 : 0));
     Value den =
         linalg::GenericOp::create(
             b, l, TypeRange{denType}, ValueRange{q, normalizerNext},
@@ -262,9 +259,8 @@ private:
     Value q = timeMajorChunk(b, op.getQuery(), t0, length, /*mapped=*/true);
     Value k = timeMajorChunk(b, op.getKey(), t0, length, /*mapped=*/true);
     Value v = timeMajorChunk(b, op.getValue(), t0, length, /*mapped=*/false);
-    Value outs =
-        createEmptyTensor(b, loc, {length, batch, heads, valueSize},
-                          elementType);
+    Value outs = createEmptyTensor(b, loc, {length, batch, heads, valueSize},
+                                   elementType);
     auto scan = ScanOp::create(
         b, loc, carried.take_front(2), ValueRange{q, k, v}, ValueRange{outs},
         /*reverse=*/false,
@@ -292,36 +288,17 @@ private:
   OpFoldResult batch, heads, steps, keySize, valueSize;
 };
 
-struct DecomposeLinearAttention : OpRewritePattern<LinearAttentionOp> {
-  DecomposeLinearAttention(MLIRContext *context, int64_t chunkSteps)
-      : OpRewritePattern(context), chunkSteps(chunkSteps) {}
-
-  LogicalResult matchAndRewrite(LinearAttentionOp op,
-                                PatternRewriter &rewriter) const override {
-    rewriter.setInsertionPoint(op);
-    LinearAttentionLowering lowering(op, rewriter);
-    lowering.emitChecks(rewriter);
-    lowering.rewrite(rewriter, chunkSteps);
-    return success();
-  }
-
-  int64_t chunkSteps;
-};
-
 struct DecomposeLinearAttentionPass
     : seqc::seq::impl::DecomposeLinearAttentionPassBase<
           DecomposeLinearAttentionPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (chunkSteps < 1) {
-      getOperation()->emitError()
-          << "seq-decompose-linear-attention: chunk-steps must be at least "
-             "1, got "
-          << static_cast<int64_t>(chunkSteps);
+    if (failed(checkChunkSteps(getOperation(), "seq-decompose-linear-attention",
+                               chunkSteps)))
       return signalPassFailure();
-    }
     RewritePatternSet patterns(&getContext());
-    patterns.add<DecomposeLinearAttention>(&getContext(), chunkSteps);
+    patterns.add<DecomposeInChunks<LinearAttentionOp, LinearAttentionLowering>>(
+        &getContext(), chunkSteps);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -668,12 +668,9 @@ struct DecomposeRecurrencesPass
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    if (chunkSteps < 1) {
-      getOperation()->emitError()
-          << "seq-decompose-recurrences: chunk-steps must be at least 1, got "
-          << static_cast<int64_t>(chunkSteps);
+    if (failed(checkChunkSteps(getOperation(), "seq-decompose-recurrences",
+                               chunkSteps)))
       return signalPassFailure();
-    }
     // First the consumers that need only the final state, so that the
     // decomposition sees which outputs are still read.
     RewritePatternSet lastStep(&getContext());

@@ -80,11 +80,12 @@ public:
       OpFoldResult sizes[] = {batch, channels, stateSize};
       for (auto [i, size] : llvm::enumerate(sizes))
         if (stateType.isDynamicDim(i))
-          dynamic.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
+          dynamic.push_back(
+              getValueOrCreateConstantIndexOp(rewriter, loc, size));
       h = createFilledTensor(rewriter, loc, stateType, dynamic, 0.0);
     }
-    Value y = createEmptyTensor(rewriter, loc, {batch, steps, channels},
-                                elementType);
+    Value y =
+        createEmptyTensor(rewriter, loc, {batch, steps, channels}, elementType);
 
     AffineExpr s0 = getAffineSymbolExpr(0, ctx);
     int64_t k = chunkSteps;
@@ -167,16 +168,15 @@ private:
 
   /// dA = exp(delta' * A) and dBu = delta' * B * u for every step of the
   /// chunk, time-major [length, B, D, N] so that seq.scan walks dimension 0.
-  std::pair<Value, Value> emitDiscretisation(OpBuilder &b, Value u,
-                                             Value delta, Value bMatrix,
+  std::pair<Value, Value> emitDiscretisation(OpBuilder &b, Value u, Value delta,
+                                             Value bMatrix,
                                              OpFoldResult length) {
     // Loop dimensions (s, b, d, n).
     SmallVector<Value> ins = {emitDelta(b, delta, length), op.getA(), bMatrix,
                               u};
-    SmallVector<AffineMap> maps = {selectLoopDims(ctx, 4, {1, 0, 2}),
-                                   selectLoopDims(ctx, 4, {2, 3}),
-                                   selectLoopDims(ctx, 4, {1, 0, 3}),
-                                   selectLoopDims(ctx, 4, {1, 0, 2})};
+    SmallVector<AffineMap> maps = {
+        selectLoopDims(ctx, 4, {1, 0, 2}), selectLoopDims(ctx, 4, {2, 3}),
+        selectLoopDims(ctx, 4, {1, 0, 3}), selectLoopDims(ctx, 4, {1, 0, 2})};
     SmallVector<OpFoldResult> sizes = {length, batch, channels, stateSize};
     Value init = createEmptyTensor(b, loc, sizes, elementType);
     maps.append(2, b.getMultiDimIdentityMap(4));
@@ -225,13 +225,13 @@ private:
                   [](OpBuilder &bb, Location bl, ValueRange args) {
                     Value decayed =
                         arith::MulFOp::create(bb, bl, args[0], args[1]);
-                    linalg::YieldOp::create(
-                        bb, bl,
-                        ValueRange{
-                            arith::AddFOp::create(bb, bl, decayed, args[2])});
+                    linalg::YieldOp::create(bb, bl,
+                                            ValueRange{arith::AddFOp::create(
+                                                bb, bl, decayed, args[2])});
                   })
                   .getResult(0);
-          auto yType = cast<RankedTensorType>(ScanOp::getSliceType(ys.getType()));
+          auto yType =
+              cast<RankedTensorType>(ScanOp::getSliceType(ys.getType()));
           SmallVector<Value> yDynamic;
           if (yType.isDynamicDim(0))
             yDynamic.push_back(tensor::DimOp::create(nb, nl, hPrev, 0));
@@ -244,16 +244,14 @@ private:
                   ValueRange{yInit},
                   {identity, selectLoopDims(ctx, 3, {0, 2}),
                    selectLoopDims(ctx, 3, {0, 1})},
-                  {utils::IteratorType::parallel,
-                   utils::IteratorType::parallel,
+                  {utils::IteratorType::parallel, utils::IteratorType::parallel,
                    utils::IteratorType::reduction},
                   [](OpBuilder &bb, Location bl, ValueRange args) {
                     Value product =
                         arith::MulFOp::create(bb, bl, args[0], args[1]);
-                    linalg::YieldOp::create(
-                        bb, bl,
-                        ValueRange{
-                            arith::AddFOp::create(bb, bl, args[2], product)});
+                    linalg::YieldOp::create(bb, bl,
+                                            ValueRange{arith::AddFOp::create(
+                                                bb, bl, args[2], product)});
                   })
                   .getResult(0);
           YieldOp::create(nb, nl, ValueRange{hNext, yStep});
@@ -319,8 +317,8 @@ private:
     SmallVector<OpFoldResult> offsets = {zero, t0, zero};
     SmallVector<OpFoldResult> sizes = {batch, length, channels};
     SmallVector<OpFoldResult> strides(3, one);
-    Value yNext = tensor::InsertSliceOp::create(b, loc, out, y, offsets, sizes,
-                                                strides);
+    Value yNext =
+        tensor::InsertSliceOp::create(b, loc, out, y, offsets, sizes, strides);
     return {hNext, yNext};
   }
 
@@ -331,34 +329,14 @@ private:
   OpFoldResult batch, steps, channels, stateSize;
 };
 
-struct DecomposeSelectiveScan : OpRewritePattern<SelectiveScanOp> {
-  DecomposeSelectiveScan(MLIRContext *context, int64_t chunkSteps)
-      : OpRewritePattern(context), chunkSteps(chunkSteps) {}
-
-  LogicalResult matchAndRewrite(SelectiveScanOp op,
-                                PatternRewriter &rewriter) const override {
-    rewriter.setInsertionPoint(op);
-    SelectiveScanLowering lowering(op, rewriter);
-    lowering.emitChecks(rewriter);
-    lowering.rewrite(rewriter, chunkSteps);
-    return success();
-  }
-
-  int64_t chunkSteps;
-};
-
 struct DecomposeSelectiveScanPass
     : seqc::seq::impl::DecomposeSelectiveScanPassBase<
           DecomposeSelectiveScanPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (chunkSteps < 1) {
-      getOperation()->emitError()
-          << "seq-decompose-selective-scan: chunk-steps must be at least 1, "
-             "got "
-          << static_cast<int64_t>(chunkSteps);
+    if (failed(checkChunkSteps(getOperation(), "seq-decompose-selective-scan",
+                               chunkSteps)))
       return signalPassFailure();
-    }
     RewritePatternSet patterns(&getContext());
     populateDecomposeSelectiveScanPatterns(patterns, chunkSteps);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
@@ -370,5 +348,6 @@ struct DecomposeSelectiveScanPass
 
 void seqc::seq::populateDecomposeSelectiveScanPatterns(
     RewritePatternSet &patterns, int64_t chunkSteps) {
-  patterns.add<DecomposeSelectiveScan>(patterns.getContext(), chunkSteps);
+  patterns.add<DecomposeInChunks<SelectiveScanOp, SelectiveScanLowering>>(
+      patterns.getContext(), chunkSteps);
 }

@@ -37,6 +37,15 @@ StepChunks seqc::seq::splitIntoChunks(OpBuilder &b, Location loc,
           affine::makeComposedFoldedAffineApply(b, loc, s0 % k, {steps})};
 }
 
+LogicalResult seqc::seq::checkChunkSteps(Operation *root, StringRef passName,
+                                         int64_t chunkSteps) {
+  if (chunkSteps >= 1)
+    return success();
+  return root->emitError() << passName
+                           << ": chunk-steps must be at least 1, got "
+                           << chunkSteps;
+}
+
 Value seqc::seq::castIfNeeded(OpBuilder &b, Location loc, Value value,
                               Type type) {
   if (value.getType() == type)

@@ -12,6 +12,8 @@
 #define SEQC_DIALECTS_SEQ_TRANSFORMS_RECURRENCECELLS_H
 
 #include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/IR/PatternMatch.h"
 #include "dialects/Seq/Utils/ActivationUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
@@ -103,6 +105,33 @@ struct StepChunks {
 };
 StepChunks splitIntoChunks(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::OpFoldResult steps, int64_t chunkSteps);
+
+/// Rewrites each OpTy with `Lowering`, a class built from the op and a
+/// builder that emits its run-time checks (`emitChecks(builder)`) and then
+/// replaces it by chunk loops (`rewrite(rewriter, chunkSteps)`): the shape
+/// of the selective-scan and linear-attention decompositions.
+template <typename OpTy, typename Lowering>
+struct DecomposeInChunks : mlir::OpRewritePattern<OpTy> {
+  DecomposeInChunks(mlir::MLIRContext *context, int64_t chunkSteps)
+      : mlir::OpRewritePattern<OpTy>(context), chunkSteps(chunkSteps) {}
+
+  mlir::LogicalResult
+  matchAndRewrite(OpTy op, mlir::PatternRewriter &rewriter) const override {
+    rewriter.setInsertionPoint(op);
+    Lowering lowering(op, rewriter);
+    lowering.emitChecks(rewriter);
+    lowering.rewrite(rewriter, chunkSteps);
+    return mlir::success();
+  }
+
+  int64_t chunkSteps;
+};
+
+/// Emits "<passName>: chunk-steps must be at least 1, got N" on `root` and
+/// fails when `chunkSteps` < 1.
+mlir::LogicalResult checkChunkSteps(mlir::Operation *root,
+                                    llvm::StringRef passName,
+                                    int64_t chunkSteps);
 
 /// `value` as `type` through a tensor.cast, or `value` when it has it.
 mlir::Value castIfNeeded(mlir::OpBuilder &b, mlir::Location loc,
