@@ -21,6 +21,7 @@ import torch
 import torch.nn as nn
 
 from mamba_reference import Mamba
+from ntm_reference import NTM
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
@@ -506,3 +507,28 @@ h1 = mamba(n, name=mixer1)
 y  = add(r, h1)
 output y
 """, {"x": torch.randn(2, 37, 8)}, mamba_forward)
+
+
+# --- Neural Turing Machine: LSTM controller, 2 read heads, 1 write head ------
+# Last in the file: building it draws from the random stream, and the models
+# above keep their weights.
+class NtmHead(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ntm = NTM(5, 16, 8, 6, read_heads=2, write_heads=1,
+                       shift_range=3)
+        self.head = nn.Linear(16 + 2 * 6, 3)
+
+
+export("ntm", NtmHead(), """
+# A Neural Turing Machine (Graves et al. 2014): an LSTM controller reading
+# and writing an 8 x 6 memory through 2 read heads and 1 write head
+# (content addressing, interpolation, shift, sharpening). Causal: seqc also
+# emits a step api that carries the memory between chunks.
+model ntm
+weights "ntm.safetensors"
+input x: f32[T, B, 5]
+m = ntm(x, name=ntm)
+y = linear(m, out=3, name=head)
+output y
+""", {"x": torch.randn(23, 2, 5)}, lambda m, x: m.head(m.ntm(x)))

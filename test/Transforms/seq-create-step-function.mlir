@@ -510,3 +510,84 @@ func.func @shared_initial_states(%x: tensor<?x2x4xf32>, %w: tensor<1x32x4xf32>, 
     : (tensor<?x2x4xf32>, tensor<1x32x4xf32>, tensor<1x32x8xf32>, tensor<1x2x8xf32>, tensor<1x2x8xf32>) -> (tensor<?x1x2x8xf32>, tensor<1x2x8xf32>, tensor<1x2x8xf32>)
   return %h : tensor<1x2x8xf32>
 }
+
+// -----
+
+// A scan written out (a memory network's step) carries its values between
+// chunks. Its initial value (here a learned [4] vector broadcast over the
+// batch) is used until the started flag, zero in a new stream, is set.
+// CHECK-LABEL: func.func @scan_step(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x?x4xf32> {seq.dims = ["T", "B", ""], seq.name = "x"}
+// CHECK-SAME: %[[FLAG:[a-z0-9]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state0", seq.state}
+// CHECK-SAME: %[[H:[a-z0-9]+]]: tensor<?x4xf32> {seq.dims = ["B", ""], seq.name = "state1", seq.state})
+// CHECK: %[[INIT:.+]] = linalg.generic {{.+}} ins(%{{.+}} : tensor<4xf32>)
+// CHECK: %[[ONE:.+]] = arith.constant dense<1> : tensor<1xi64>
+// CHECK: %[[CHOSEN:.+]] = linalg.generic {{.+}} ins(%[[H]], %[[INIT]], %[[FLAG]] : tensor<?x4xf32>, tensor<?x4xf32>, tensor<1xi64>)
+// CHECK: arith.cmpi ne
+// CHECK: arith.select
+// CHECK: %[[FINAL:.+]]:2 = seq.scan step(%{{.+}}) carry(%{{.+}} = %[[CHOSEN]] : tensor<?x4xf32>)
+// CHECK: return %[[FINAL]]#1, %[[ONE]], %[[FINAL]]#0
+func.func @scan(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}) -> tensor<?x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %bias = arith.constant dense<[0.5, -1.0, 2.0, 0.25]> : tensor<4xf32>
+  %t = tensor.dim %x, %c0 : tensor<?x?x4xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x4xf32>
+  %e = tensor.empty(%b) : tensor<?x4xf32>
+  %h0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%bias : tensor<4xf32>) outs(%e : tensor<?x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<?x4xf32>
+  %outs = tensor.empty(%t, %b) : tensor<?x?x4xf32>
+  %h, %ys = seq.scan step(%i) carry(%h_prev = %h0 : tensor<?x4xf32>)
+      over(%xt = %x : tensor<?x?x4xf32>) outs(%outs : tensor<?x?x4xf32>) {
+    %sum = arith.addf %h_prev, %xt : tensor<?x4xf32>
+    %next = math.tanh %sum : tensor<?x4xf32>
+    seq.yield %next, %next : tensor<?x4xf32>, tensor<?x4xf32>
+  }
+  return %ys : tensor<?x?x4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{a reverse scan reads future steps}}
+func.func @reverse_scan(%x: tensor<?x2x4xf32>, %h0: tensor<2x4xf32>) -> tensor<?x2x4xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x2x4xf32>
+  %outs = tensor.empty(%t) : tensor<?x2x4xf32>
+  %h, %ys = seq.scan reverse step(%i) carry(%h_prev = %h0 : tensor<2x4xf32>)
+      over(%xt = %x : tensor<?x2x4xf32>) outs(%outs : tensor<?x2x4xf32>) {
+    %sum = arith.addf %h_prev, %xt : tensor<2x4xf32>
+    seq.yield %sum, %sum : tensor<2x4xf32>, tensor<2x4xf32>
+  }
+  return %ys : tensor<?x2x4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{a scan over a fixed number of steps does not step with the stream}}
+func.func @fixed_steps_scan(%x: tensor<?x2x4xf32>, %table: tensor<8x2x4xf32>, %h0: tensor<2x4xf32>) -> tensor<?x2x4xf32> {
+  %outs = tensor.empty() : tensor<8x2x4xf32>
+  %h, %ys = seq.scan step(%i) carry(%h_prev = %h0 : tensor<2x4xf32>)
+      over(%xt = %table : tensor<8x2x4xf32>) outs(%outs : tensor<8x2x4xf32>) {
+    %sum = arith.addf %h_prev, %xt : tensor<2x4xf32>
+    seq.yield %sum, %sum : tensor<2x4xf32>, tensor<2x4xf32>
+  }
+  return %x : tensor<?x2x4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{a carried value with more than one dimension of run-time size cannot be sized when a stream opens}}
+func.func @two_dynamic_carried(%x: tensor<?x?x4xf32>, %h0: tensor<?x?xf32>) -> tensor<?x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %x, %c0 : tensor<?x?x4xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x4xf32>
+  %outs = tensor.empty(%t, %b) : tensor<?x?x4xf32>
+  %h, %ys = seq.scan step(%i) carry(%h_prev = %h0 : tensor<?x?xf32>)
+      over(%xt = %x : tensor<?x?x4xf32>) outs(%outs : tensor<?x?x4xf32>) {
+    seq.yield %h_prev, %xt : tensor<?x?xf32>, tensor<?x4xf32>
+  }
+  return %ys : tensor<?x?x4xf32>
+}

@@ -13,6 +13,7 @@ void populateNormToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateConv1dToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateAttentionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateMemoryToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// Identity indexing maps and all-parallel iterators of rank `rank`.
 mlir::linalg::GenericOp

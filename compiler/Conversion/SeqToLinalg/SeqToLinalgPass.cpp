@@ -37,6 +37,7 @@ void seqc::populateSeqToLinalgPatterns(RewritePatternSet &patterns) {
   populateElementwiseToLinalgPatterns(patterns);
   populateConv1dToLinalgPatterns(patterns);
   populateAttentionToLinalgPatterns(patterns);
+  populateMemoryToLinalgPatterns(patterns);
 }
 
 namespace {

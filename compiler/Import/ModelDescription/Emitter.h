@@ -140,6 +140,7 @@ private:
   FailureOr<Val> emitConv1d(const Val &x);
   FailureOr<Val> emitAttention(const Val &x);
   FailureOr<Val> emitMamba(const Val &x);
+  FailureOr<Val> emitNtm(const Val &x);
   FailureOr<Val> emitElementwise(ArrayRef<Val> operands);
   FailureOr<Val> emitConcat(ArrayRef<Val> operands);
   FailureOr<Val> emitSoftmax(const Val &x);

@@ -197,6 +197,8 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitAttention(operands[0]);
   if (kind == "mamba")
     return emitMamba(operands[0]);
+  if (kind == "ntm")
+    return emitNtm(operands[0]);
   if (kind == "add" || kind == "mul")
     return emitElementwise(operands);
   if (kind == "concat")

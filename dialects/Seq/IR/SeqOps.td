@@ -678,4 +678,10 @@ def Seq_CheckOp : Seq_Op<"check", [MemoryEffects<[MemWrite]>]> {
   let hasCanonicalizeMethod = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Memory-augmented networks
+//===----------------------------------------------------------------------===//
+
+include "dialects/Seq/IR/SeqMemoryOps.td"
+
 #endif // SEQC_DIALECT_SEQ_SEQOPS_TD

@@ -17,6 +17,9 @@
 //                   attend to the cache's first position + L entries
 //                   (causal bottom_right); cache and position -> state out
 //   positions:      offset <- steps seen so far (state in); + L -> state out
+//   scan:           each carried value <- state in, or the scan's own
+//                   initial value before the first chunk (a started flag
+//                   in the state); final carried values -> state out
 //
 // Pointwise ops (per time step) pass through unchanged. Everything else
 // makes the model non-streamable, with a reason.
@@ -122,6 +125,7 @@ private:
   LogicalResult handleLinearAttention(LinearAttentionOp op);
   LogicalResult handleAttention(AttentionOp op);
   LogicalResult handlePositions(PositionsOp op);
+  LogicalResult handleScan(ScanOp op);
   LogicalResult checkPointwise(Operation *op);
   LogicalResult eraseReplacedInitialStates();
 
@@ -369,6 +373,90 @@ LogicalResult StepBuilder::handlePositions(PositionsOp op) {
       ValueRange{arith::AddIOp::create(builder, loc, seen, steps)});
   states.push_back(
       {position, next, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")})});
+  return success();
+}
+
+LogicalResult StepBuilder::handleScan(ScanOp op) {
+  // A scan written out (a memory-augmented network's step) carries its
+  // values from chunk to chunk. Its initial values are often the model's
+  // own (a learned initial memory), not zeros: the stream uses them until
+  // a started flag, zero in a new stream, is set after the first chunk.
+  if (op.getReverse())
+    return fail(op, "a reverse scan reads future steps");
+  if (op.getSequences().empty())
+    return fail(op, "a scan over no sequences does not step with the stream");
+  for (Value sequence : op.getSequences())
+    if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(0))
+      return fail(op, "a scan over a fixed number of steps does not step "
+                      "with the stream");
+  if (op.getNumCarried() == 0)
+    return success();
+  Location loc = op.getLoc();
+  MLIRContext *ctx = step.getContext();
+  // A carried value's one dimension of run-time size is the batch of the
+  // scanned sequence [T, B, ...].
+  std::optional<std::string> batch;
+  for (Value init : op.getInits()) {
+    auto type = cast<RankedTensorType>(init.getType());
+    if (type.getNumDynamicDims() > 1)
+      return fail(op, "a carried value with more than one dimension of "
+                      "run-time size cannot be sized when a stream opens");
+    if (type.getNumDynamicDims() == 1 && !batch) {
+      if (cast<RankedTensorType>(op.getSequences()[0].getType()).getRank() < 2)
+        return fail(op, "cannot tell which model input dimension is the "
+                        "batch dimension of its state");
+      FailureOr<std::string> name =
+          batchDimName(op, op.getSequences()[0], 1);
+      if (failed(name))
+        return failure();
+      batch = *name;
+    }
+  }
+  auto flagType = RankedTensorType::get({1}, builder.getI64Type());
+  BlockArgument started = addStateArgument(flagType, loc);
+  builder.setInsertionPoint(op);
+  // States are listed in the order of their arguments: the flag first.
+  Value one = arith::ConstantOp::create(
+      builder, loc, DenseIntElementsAttr::get(flagType, ArrayRef<int64_t>{1}));
+  states.push_back(
+      {started, one, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")})});
+  for (auto [k, init] : llvm::enumerate(op.getInits())) {
+    auto type = cast<RankedTensorType>(init.getType());
+    BlockArgument carried = addStateArgument(type, loc);
+    // carried if started[0] != 0 else the scan's initial value
+    SmallVector<Value> dynamicSizes;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d))
+        dynamicSizes.push_back(tensor::DimOp::create(builder, loc, init, d));
+    Value empty = tensor::EmptyOp::create(builder, loc, type.getShape(),
+                                          type.getElementType(), dynamicSizes);
+    unsigned rank = type.getRank();
+    AffineMap identity = builder.getMultiDimIdentityMap(rank);
+    AffineMap first = AffineMap::get(rank, 0, builder.getAffineConstantExpr(0));
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    Value chosen =
+        linalg::GenericOp::create(
+            builder, loc, TypeRange{type}, ValueRange{carried, init, started},
+            ValueRange{empty},
+            ArrayRef<AffineMap>{identity, identity, first, identity}, parallel,
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              Value zero = arith::ConstantIntOp::create(nb, nl, 0, 64);
+              Value isStarted = arith::CmpIOp::create(
+                  nb, nl, arith::CmpIPredicate::ne, args[2], zero);
+              linalg::YieldOp::create(
+                  nb, nl,
+                  ValueRange{arith::SelectOp::create(nb, nl, isStarted,
+                                                     args[0], args[1])});
+            })
+            .getResult(0);
+    op.getInitsMutable()[k].set(chosen);
+    SmallVector<Attribute> names;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      names.push_back(StringAttr::get(
+          ctx, type.isDynamicDim(d) && batch ? *batch : ""));
+    states.push_back({carried, op.getResult(k), ArrayAttr::get(ctx, names)});
+  }
   return success();
 }
 
@@ -681,6 +769,7 @@ LogicalResult StepBuilder::run() {
             })
             .Case<PositionsOp>(
                 [&](PositionsOp positions) { return handlePositions(positions); })
+            .Case<ScanOp>([&](ScanOp scan) { return handleScan(scan); })
             .Default([&](Operation *other) { return checkPointwise(other); });
     if (failed(result))
       return failure();

@@ -225,3 +225,22 @@ func.func @linear_attention(%q: tensor<?x2x?x4xf32>, %v: tensor<?x2x?x3xf32>, %s
     : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x3xf32>, tensor<?x2x4x3xf32>, tensor<?x2x4xf32>) -> (tensor<?x2x?x3xf32>, tensor<?x2x4x3xf32>, tensor<?x2x4xf32>)
   return %o2 : tensor<?x2x?x3xf32>
 }
+
+// CHECK-LABEL: func.func @ntm_memory
+func.func @ntm_memory(%m: tensor<?x16x12xf32>, %k: tensor<?x2x12xf32>, %beta: tensor<?x2xf32>, %prev: tensor<?x2x16xf32>, %s: tensor<?x2x3xf32>, %e: tensor<?x2x12xf32>) -> (tensor<?x2x12xf32>, tensor<?x16x12xf32>) {
+  // CHECK: seq.content_address %{{.+}}, %{{.+}}, %{{.+}} : (tensor<?x16x12xf32>, tensor<?x2x12xf32>, tensor<?x2xf32>) -> tensor<?x2x16xf32>
+  %wc = seq.content_address %m, %k, %beta : (tensor<?x16x12xf32>, tensor<?x2x12xf32>, tensor<?x2xf32>) -> tensor<?x2x16xf32>
+  // CHECK: seq.content_address {{.+}} {epsilon = 9.99999997E-7 : f32}
+  %wc2 = seq.content_address %m, %k, %beta {epsilon = 1.0e-6 : f32} : (tensor<?x16x12xf32>, tensor<?x2x12xf32>, tensor<?x2xf32>) -> tensor<?x2x16xf32>
+  // CHECK: seq.address_interpolate %{{.+}}, %{{.+}}, %{{.+}} : (tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<?x2xf32>) -> tensor<?x2x16xf32>
+  %wg = seq.address_interpolate %wc, %prev, %beta : (tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<?x2xf32>) -> tensor<?x2x16xf32>
+  // CHECK: seq.address_shift %{{.+}}, %{{.+}} : (tensor<?x2x16xf32>, tensor<?x2x3xf32>) -> tensor<?x2x16xf32>
+  %ws = seq.address_shift %wg, %s : (tensor<?x2x16xf32>, tensor<?x2x3xf32>) -> tensor<?x2x16xf32>
+  // CHECK: seq.address_sharpen %{{.+}}, %{{.+}} {epsilon = 1.000000e-16 : f32} : (tensor<?x2x16xf32>, tensor<?x2xf32>) -> tensor<?x2x16xf32>
+  %w = seq.address_sharpen %ws, %beta {epsilon = 1.0e-16 : f32} : (tensor<?x2x16xf32>, tensor<?x2xf32>) -> tensor<?x2x16xf32>
+  // CHECK: seq.memory_read %{{.+}}, %{{.+}} : (tensor<?x16x12xf32>, tensor<?x2x16xf32>) -> tensor<?x2x12xf32>
+  %r = seq.memory_read %m, %w : (tensor<?x16x12xf32>, tensor<?x2x16xf32>) -> tensor<?x2x12xf32>
+  // CHECK: seq.memory_write %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : (tensor<?x16x12xf32>, tensor<?x2x16xf32>, tensor<?x2x12xf32>, tensor<?x2x12xf32>) -> tensor<?x16x12xf32>
+  %m2 = seq.memory_write %m, %w, %e, %k : (tensor<?x16x12xf32>, tensor<?x2x16xf32>, tensor<?x2x12xf32>, tensor<?x2x12xf32>) -> tensor<?x16x12xf32>
+  return %r, %m2 : tensor<?x2x12xf32>, tensor<?x16x12xf32>
+}
