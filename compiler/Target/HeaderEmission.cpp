@@ -168,8 +168,9 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
     os << "/* Streaming. The model is causal: feeding it a sequence in chunks\n"
        << " * (of one or more steps) through " << n << "_step gives the\n"
        << " * same outputs as one " << n << "_run over the whole sequence.\n"
-       << " * A state starts at zero; it belongs to one stream and one thread\n"
-       << " * at a time. State tensors:\n";
+       << " * A state starts at zero: a fresh stream, which starts from the\n"
+       << " * model's own initial values. It belongs to one stream and one\n"
+       << " * thread at a time. State tensors:\n";
     for (const TensorSignature &t : step->states)
       os << " *   " << t.name << ": " << describe(t) << "\n";
     os << " */\n"
