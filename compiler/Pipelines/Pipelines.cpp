@@ -33,7 +33,7 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
                              const CpuPipelineOptions &options) {
   // Every public function reports failed checks through a model context.
   pm.addPass(createAddModelContextPass());
-  // Recurrences, selective scans and linear attention first: their
+  // Recurrences, selective scans, linear attention and WKV first: their
   // decompositions emit seq.linear and seq.scan, which the next two
   // conversions lower.
   seq::DecomposeRecurrencesPassOptions decompose;
@@ -45,6 +45,9 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   seq::DecomposeLinearAttentionPassOptions linearAttention;
   linearAttention.chunkSteps = options.recurrenceChunkSteps;
   pm.addPass(seq::createDecomposeLinearAttentionPass(linearAttention));
+  seq::DecomposeWkvPassOptions wkv;
+  wkv.chunkSteps = options.recurrenceChunkSteps;
+  pm.addPass(seq::createDecomposeWkvPass(wkv));
   pm.addPass(createConvertSeqToLinalgPass());
   pm.addPass(createConvertSeqScanToSCFPass());
   // Upstream aggregates the model may use directly (linalg.softmax).

@@ -22,6 +22,7 @@ import torch.nn as nn
 
 from mamba_reference import Mamba
 from ntm_reference import NTM
+from rwkv_reference import ChannelMix, TimeMix
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
@@ -532,3 +533,53 @@ m = ntm(x, name=ntm)
 y = linear(m, out=3, name=head)
 output y
 """, {"x": torch.randn(23, 2, 5)}, lambda m, x: m.head(m.ntm(x)))
+
+
+# --- RWKV-4: two pre-norm residual blocks (time mixing, channel mixing) ------
+# After the ntm: the models above keep their weights.
+class RwkvBlock(nn.Module):
+    def __init__(self, C):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(C)
+        self.att = TimeMix(C)
+        self.ln2 = nn.LayerNorm(C)
+        self.ffn = ChannelMix(C, 4 * C)
+        with torch.no_grad():  # as if trained: not the identity
+            for ln in (self.ln1, self.ln2):
+                ln.weight.add_(0.1 * torch.randn(C))
+                ln.bias.normal_(0, 0.1)
+
+
+class RwkvStack(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.ModuleList([RwkvBlock(16) for _ in range(2)])
+
+    def forward(self, x):  # [B, T, C]; WKV in float64, explicit form
+        for b in self.blocks:
+            x = x + b.att(b.ln1(x))
+            x = x + b.ffn(b.ln2(x))
+        return x
+
+
+export("rwkv", RwkvStack(), """
+# Two RWKV-4 blocks (BlinkDL/RWKV-LM v4 weights: time mixing with the WKV
+# recurrence, channel mixing, pre-norm residuals), d_model 16. Causal:
+# seqc also emits a step api (token shift and WKV state carried).
+model rwkv
+weights "rwkv.safetensors"
+input x: f32[B, T, 16]
+n0 = layer_norm(x, name=blocks.0.ln1)
+a0 = rwkv_time_mix(n0, name=blocks.0.att)
+r0 = add(x, a0)
+m0 = layer_norm(r0, name=blocks.0.ln2)
+f0 = rwkv_channel_mix(m0, name=blocks.0.ffn)
+x1 = add(r0, f0)
+n1 = layer_norm(x1, name=blocks.1.ln1)
+a1 = rwkv_time_mix(n1, name=blocks.1.att)
+r1 = add(x1, a1)
+m1 = layer_norm(r1, name=blocks.1.ln2)
+f1 = rwkv_channel_mix(m1, name=blocks.1.ffn)
+y  = add(r1, f1)
+output y
+""", {"x": torch.randn(2, 29, 16)}, lambda m, x: m(x))

@@ -591,3 +591,18 @@ func.func @two_dynamic_carried(%x: tensor<?x?x4xf32>, %h0: tensor<?x?xf32>) -> t
   }
   return %ys : tensor<?x?x4xf32>
 }
+
+// -----
+
+// WKV carries its state rows [B, 3, C] between chunks (a zero state is the
+// kernels' start).
+// CHECK-LABEL: func.func @wkv_step(
+// CHECK-SAME: %[[K:[a-z0-9]+]]: tensor<?x?x5xf32> {seq.dims = ["B", "T", ""], seq.name = "k"}
+// CHECK-SAME: %[[S:[a-z0-9]+]]: tensor<?x3x5xf32> {seq.dims = ["B", "", ""], seq.name = "state0", seq.state})
+// CHECK: %[[Y:.+]], %[[SN:.+]] = seq.wkv %[[K]], %[[K]], %{{.+}}, %{{.+}} initial_state(%[[S]])
+// CHECK: return %[[Y]], %[[SN]]
+func.func @wkv(%k: tensor<?x?x5xf32> {seq.name = "k", seq.dims = ["B", "T", ""]}) -> tensor<?x?x5xf32> {
+  %w = arith.constant dense<0.5> : tensor<5xf32>
+  %y, %s = seq.wkv %k, %k, %w, %w : (tensor<?x?x5xf32>, tensor<?x?x5xf32>, tensor<5xf32>, tensor<5xf32>) -> (tensor<?x?x5xf32>, tensor<?x3x5xf32>)
+  return %y : tensor<?x?x5xf32>
+}

@@ -141,6 +141,15 @@ private:
   FailureOr<Val> emitAttention(const Val &x);
   FailureOr<Val> emitMamba(const Val &x);
   FailureOr<Val> emitNtm(const Val &x);
+  FailureOr<Val> emitRwkvTimeMix(const Val &x);
+  FailureOr<Val> emitRwkvChannelMix(const Val &x);
+  /// Weight `suffix` of the given shape ([1, 1, C] time_mix accepted as
+  /// [C]); `why` names what needs that shape.
+  FailureOr<WeightTensor> rwkvWeight(StringRef suffix, ArrayRef<int64_t> shape,
+                                     StringRef why);
+  /// RWKV's token shift of a [B, C, T] input: mix * x_t + (1 - mix) *
+  /// x_{t-1}, as [B, T, C].
+  Val tokenShiftMix(const Val &channelsFirst, const WeightTensor &mix);
   FailureOr<Val> emitElementwise(ArrayRef<Val> operands);
   FailureOr<Val> emitConcat(ArrayRef<Val> operands);
   FailureOr<Val> emitSoftmax(const Val &x);

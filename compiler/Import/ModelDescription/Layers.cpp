@@ -58,6 +58,8 @@ const std::vector<LayerSpec> &layerSpecs() {
          {{"d_state", KwType::Int}, {"d_conv", KwType::Int},
           {"expand", KwType::Int}, {"dt_rank", KwType::Int},
           {"bias", KwType::Bool}, {"conv_bias", KwType::Bool}, name}},
+        {"rwkv_time_mix", 1, 1, {name}},
+        {"rwkv_channel_mix", 1, 1, {name}},
         {"ntm", 1, 1,
          {{"hidden", KwType::Int}, {"memory_rows", KwType::Int},
           {"memory_width", KwType::Int}, {"read_heads", KwType::Int},

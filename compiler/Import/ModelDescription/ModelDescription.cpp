@@ -199,6 +199,10 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitMamba(operands[0]);
   if (kind == "ntm")
     return emitNtm(operands[0]);
+  if (kind == "rwkv_time_mix")
+    return emitRwkvTimeMix(operands[0]);
+  if (kind == "rwkv_channel_mix")
+    return emitRwkvChannelMix(operands[0]);
   if (kind == "add" || kind == "mul")
     return emitElementwise(operands);
   if (kind == "concat")

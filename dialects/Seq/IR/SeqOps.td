@@ -417,6 +417,56 @@ def Seq_LinearAttentionOp : Seq_Op<"linear_attention",
 // Attention and convolution
 //===----------------------------------------------------------------------===//
 
+def Seq_WkvOp : Seq_Op<"wkv", [Pure]> {
+  let summary = "RWKV-4's WKV: a decayed, bonus-weighted average of values";
+  let description = [{
+    The time-mixing recurrence of RWKV-4 (Peng et al., "RWKV: Reinventing
+    RNNs for the Transformer Era", 2023, eq. 14), per batch `b` and channel
+    `c`, with `w = decay[c]` and `u = bonus[c]`:
+
+    ```
+    result[b,t,c] = ( sum_{i<t} exp(-(t-1-i) w + k_i) v_i + exp(u + k_t) v_t )
+                  / ( sum_{i<t} exp(-(t-1-i) w + k_i)     + exp(u + k_t)     )
+    ```
+
+    RWKV-4 checkpoints store `time_decay` and `time_first`: `decay` is
+    `exp(time_decay)`, `bonus` is `time_first`. It is computed as the
+    official kernels do (BlinkDL/RWKV-LM, `wkv_cuda.cu`), carrying per
+    channel a numerator `aa`, a denominator `bb` and the exponent `pp` both
+    are scaled by, so that no `exp` overflows:
+
+    ```
+    q = max(pp, u + k_t);  result_t = (e^(pp-q) aa + e^(u+k_t-q) v_t)
+                                     / (e^(pp-q) bb + e^(u+k_t-q))
+    q = max(pp - w, k_t);  aa = e^(pp-w-q) aa + e^(k_t-q) v_t
+                           bb = e^(pp-w-q) bb + e^(k_t-q);  pp = q
+    ```
+
+    Operands: `key`, `value` `[B, T, C]`; `decay`, `bonus` `[C]`;
+    `initial_state` (optional, zeros when absent) `[B, 3, C]`, the rows
+    `aa`, `bb`, `pp`. A channel whose `bb` is 0 holds no steps and its `pp`
+    is taken as the kernels' `-1e38`, so a zero state (a new stream's) is
+    exactly the kernels' start. Results: `result` `[B, T, C]` and
+    `final_state` `[B, 3, C]`.
+
+    ```mlir
+    %y, %s = seq.wkv %k, %v, %w, %u
+      : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<16xf32>,
+         tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x3x16xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Seq_FloatTensor:$key, Seq_FloatTensor:$value, Seq_FloatTensor:$decay,
+    Seq_FloatTensor:$bonus, Optional<Seq_FloatTensor>:$initial_state);
+  let results = (outs Seq_FloatTensor:$result, Seq_FloatTensor:$final_state);
+  let assemblyFormat = [{
+    $key `,` $value `,` $decay `,` $bonus
+    (`initial_state` `(` $initial_state^ `)`)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Seq_AttentionOp : Seq_Op<"attention", [Pure]> {
   let summary = "Scaled dot-product attention (MHA, GQA, MQA)";
   let description = [{

@@ -74,3 +74,37 @@ LogicalResult verifyAllElementTypes(Operation *op, Type reference) {
 }
 
 } // namespace seqc::seq
+
+FailureOr<llvm::StringMap<int64_t>>
+seqc::seq::verifyRoles(Operation *op, ArrayRef<RoleShape> shapes) {
+  for (const RoleShape &shape : shapes) {
+    auto type = cast<RankedTensorType>(shape.type);
+    if (type.getRank() != static_cast<int64_t>(shape.roles.size())) {
+      std::string names;
+      for (char role : shape.roles)
+        names += (names.empty() ? "" : ", ") + std::string(1, role);
+      op->emitOpError() << "'" << shape.what << "' must be [" << names
+                        << "], found " << shape.type;
+      return failure();
+    }
+  }
+  llvm::StringMap<int64_t> sizes;
+  for (const RoleShape &shape : shapes)
+    for (auto [d, role] : llvm::enumerate(shape.roles)) {
+      int64_t fixed = isdigit(role) ? role - '0' : ShapedType::kDynamic;
+      auto it = sizes.try_emplace(std::string(1, role), fixed).first;
+      it->second = mergeDims(it->second, dimOf(shape.type, d));
+    }
+  for (const RoleShape &shape : shapes) {
+    SmallVector<ExpectedDim> dims;
+    for (char role : shape.roles) {
+      std::string name(1, role);
+      dims.push_back({sizes.lookup(name), name});
+    }
+    if (failed(verifyShape(op, shape.what, shape.type, dims)))
+      return failure();
+  }
+  if (failed(verifyAllElementTypes(op, shapes.front().type)))
+    return failure();
+  return sizes;
+}

@@ -12,6 +12,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
 
+#include "llvm/ADT/StringMap.h"
+
 #include <string>
 
 namespace seqc::seq {
@@ -49,6 +51,21 @@ mlir::LogicalResult verifySameElementType(mlir::Operation *op,
 /// `reference` ("'operands' must have element type ...", "'results' ...").
 mlir::LogicalResult verifyAllElementTypes(mlir::Operation *op,
                                           mlir::Type reference);
+
+/// An operand or result, and the role of each of its dimensions: a letter
+/// ("BHN": batch, heads, rows), or a digit for a fixed size ("B3C").
+struct RoleShape {
+  llvm::StringRef what;
+  mlir::Type type;
+  llvm::StringRef roles;
+};
+
+/// Checks ranks, then that every dimension with the same role has the same
+/// size (a static size wins over a dynamic one; a digit role is that
+/// size), and that all element types agree ("'key' must be [B, H, W] =
+/// [2, 1, 12], found ..."). Returns the merged size of each role.
+mlir::FailureOr<llvm::StringMap<int64_t>>
+verifyRoles(mlir::Operation *op, llvm::ArrayRef<RoleShape> shapes);
 
 } // namespace seqc::seq
 

@@ -147,6 +147,33 @@ def DecomposeLinearAttentionPass : Pass<"seq-decompose-linear-attention"> {
   ];
 }
 
+def DecomposeWkvPass : Pass<"seq-decompose-wkv"> {
+  let summary = "Rewrite seq.wkv (RWKV-4) into chunked seq.scans of the "
+                "kernels' stable recurrence";
+  let description = [{
+    Lowers RWKV-4's WKV like `seq-decompose-linear-attention`: an `scf.for`
+    over chunks of `chunk-steps` steps (whole chunks in the loop, the rest
+    after it) carrying the state rows `aa`, `bb`, `pp` (`[B, C]` each) and
+    the result. Per chunk, the keys and values are laid out time-major, and
+    a `seq.scan` runs one fused elementwise generic per step over every
+    batch row and channel: the output `(e^(pp-q) aa + e^(u+k-q) v) /
+    (e^(pp-q) bb + e^(u+k-q))` and the decayed state update, in place.
+    O(C) per step and row, whatever T; `final_state` stacks the rows into
+    `[B, 3, C]`. Extents the types do not prove equal are checked at run
+    time.
+  }];
+  let options = [
+    Option<"chunkSteps", "chunk-steps", "int64_t", /*default=*/"64",
+           "Time steps laid out time-major together (>= 1)">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"> {
   let summary = "Derive the streaming step function of a causal model";
   let description = [{

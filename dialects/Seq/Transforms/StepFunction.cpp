@@ -7,7 +7,7 @@
 // through new arguments and results:
 //
 //   recurrence:     initial_h/initial_c <- state in; y_h/y_c -> state out
-//   selective scan: initial_state <- state in;  final_state -> state out
+//   selective scan, wkv: initial_state <- state in; final_state -> state out
 //   linear attention: initial_state/initial_normalizer <- state in;
 //                   final_state/final_normalizer -> state out
 //   causal conv:    input <- concat(state in, chunk) with no padding;
@@ -121,7 +121,8 @@ private:
   template <typename OpTy>
   LogicalResult handleRecurrence(OpTy op);
   LogicalResult handleConv(Conv1dOp op);
-  LogicalResult handleSelectiveScan(SelectiveScanOp op);
+  template <typename OpTy>
+  LogicalResult handleBatchMajorScan(OpTy op);
   LogicalResult handleLinearAttention(LinearAttentionOp op);
   LogicalResult handleAttention(AttentionOp op);
   LogicalResult handlePositions(PositionsOp op);
@@ -216,9 +217,12 @@ LogicalResult StepBuilder::handleConv(Conv1dOp op) {
   return success();
 }
 
-LogicalResult StepBuilder::handleSelectiveScan(SelectiveScanOp op) {
-  // The state [B, D, N] is all a selective scan carries between steps.
-  FailureOr<std::string> batchName = batchDimName(op, op.getInput(), 0);
+template <typename OpTy>
+LogicalResult StepBuilder::handleBatchMajorScan(OpTy op) {
+  // A selective scan's [B, D, N] and a WKV's [B, 3, C] state is all they
+  // carry between steps; their first operand is [B, T, ...].
+  FailureOr<std::string> batchName =
+      batchDimName(op, op->getOperand(0), 0);
   if (failed(batchName))
     return failure();
   std::string batch = *batchName;
@@ -504,10 +508,11 @@ traceDimension(Value value, unsigned dim) {
         return std::nullopt;
       dim = *inputDim;
       value = op->getOperand(0);
-    } else if (auto scan = dyn_cast<SelectiveScanOp>(op)) {
-      if (value != scan.getY())
+    } else if (isa<SelectiveScanOp, WkvOp>(op)) {
+      // y / result [B, T, D] from input / key [B, T, D].
+      if (value != op->getResult(0))
         return std::nullopt;
-      value = scan.getInput();
+      value = op->getOperand(0);
     } else if (auto embedding = dyn_cast<EmbeddingOp>(op)) {
       if (dim >= rank(embedding.getIndices()))
         return std::nullopt;
@@ -759,9 +764,8 @@ LogicalResult StepBuilder::run() {
             .Case<RnnOp, LstmOp, GruOp>(
                 [&](auto rec) { return handleRecurrence(rec); })
             .Case<Conv1dOp>([&](Conv1dOp conv) { return handleConv(conv); })
-            .Case<SelectiveScanOp>([&](SelectiveScanOp scan) {
-              return handleSelectiveScan(scan);
-            })
+            .Case<SelectiveScanOp, WkvOp>(
+                [&](auto scan) { return handleBatchMajorScan(scan); })
             .Case<AttentionOp>(
                 [&](AttentionOp attention) { return handleAttention(attention); })
             .Case<LinearAttentionOp>([&](LinearAttentionOp attention) {

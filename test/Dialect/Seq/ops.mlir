@@ -244,3 +244,12 @@ func.func @ntm_memory(%m: tensor<?x16x12xf32>, %k: tensor<?x2x12xf32>, %beta: te
   %m2 = seq.memory_write %m, %w, %e, %k : (tensor<?x16x12xf32>, tensor<?x2x16xf32>, tensor<?x2x12xf32>, tensor<?x2x12xf32>) -> tensor<?x16x12xf32>
   return %r, %m2 : tensor<?x2x12xf32>, tensor<?x16x12xf32>
 }
+
+// CHECK-LABEL: func.func @wkv
+func.func @wkv(%k: tensor<?x?x16xf32>, %w: tensor<16xf32>, %s0: tensor<?x3x16xf32>) -> tensor<?x3x16xf32> {
+  // CHECK: seq.wkv %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<16xf32>, tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x3x16xf32>)
+  %y, %s = seq.wkv %k, %k, %w, %w : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<16xf32>, tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x3x16xf32>)
+  // CHECK: seq.wkv %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} initial_state(%{{.+}}) : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<?x3x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x3x16xf32>)
+  %y2, %s2 = seq.wkv %k, %k, %w, %w initial_state(%s) : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<?x3x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x3x16xf32>)
+  return %s2 : tensor<?x3x16xf32>
+}
