@@ -583,3 +583,52 @@ f1 = rwkv_channel_mix(m1, name=blocks.1.ffn)
 y  = add(r1, f1)
 output y
 """, {"x": torch.randn(2, 29, 16)}, lambda m, x: m(x))
+
+
+# --- sliding-window attention (Mistral-style decoder window) -----------------
+class SlidingWindowGpt(nn.Module):
+    WINDOW = 3  # each token sees itself and the 2 before it
+
+    def __init__(self):
+        super().__init__()
+        self.wte = nn.Embedding(50, 16)
+        self.ln_1 = nn.LayerNorm(16)
+        self.attn = nn.MultiheadAttention(16, 4)
+        self.ln_2 = nn.LayerNorm(16)
+        self.fc = nn.Linear(16, 64)
+        self.proj = nn.Linear(64, 16)
+        self.lm_head = nn.Linear(16, 50, bias=False)
+
+    def forward(self, ids):
+        x = self.wte(ids)                      # [L, B, E]
+        L = ids.shape[0]
+        i = torch.arange(L)[:, None]
+        j = torch.arange(L)[None, :]
+        hidden = (j > i) | (j <= i - self.WINDOW)
+        mask = torch.zeros(L, L).masked_fill(hidden, float("-inf"))
+        h = self.ln_1(x)
+        x = x + self.attn(h, h, h, attn_mask=mask, need_weights=False)[0]
+        x = x + self.proj(nn.functional.gelu(self.fc(self.ln_2(x))))
+        return self.lm_head(x)
+
+
+export("swa", SlidingWindowGpt(), """
+# A decoder block whose causal attention sees a sliding window of 3 steps
+# (each token, and the 2 before it; Mistral's sliding_window). Streamed,
+# its key/value cache is a ring of the last `capacity` steps: a stream
+# runs for ever as long as each chunk's steps + 2 fit in it.
+model swa
+weights "swa.safetensors"
+input ids: i64[L, B]
+x      = embedding(ids, name=wte)
+h1     = layer_norm(x, name=ln_1)
+a      = mha(h1, heads=4, causal=true, window=3, name=attn)
+x1     = add(x, a)
+h2     = layer_norm(x1, name=ln_2)
+fc     = linear(h2, out=64)
+g      = gelu(fc)
+p      = linear(g, out=16, name=proj)
+x2     = add(x1, p)
+logits = linear(x2, out=50, bias=false, name=lm_head)
+output logits
+""", {"ids": torch.randint(0, 50, (12, 2))}, lambda m, ids: {"logits": m(ids)})

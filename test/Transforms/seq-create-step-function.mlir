@@ -117,9 +117,43 @@ func.func @lengths(%x: tensor<?x?x4xf32>, %w: tensor<1x24x4xf32>, %r: tensor<1x2
 // CHECK: %[[VN:.+]] = tensor.insert_slice %[[V]] into %[[VC]][0, 0, %[[START]], 0] [%{{.+}}, 1, %[[L]], 8] [1, 1, 1, 1]
 // CHECK: %[[VS:.+]] = tensor.extract_slice %[[VN]][0, 0, 0, 0] [%{{.+}}, 1, %[[END]], 8] [1, 1, 1, 1]
 // CHECK: %[[NEXT:.+]] = tensor.from_elements %{{.+}} : tensor<1xi64>
-// CHECK: %[[O:.+]] = seq.attention %[[Q]], %[[KS]], %[[VS]] causal(bottom_right) {window = array<i64: 3, 0>}
+// CHECK: %[[O:.+]] = seq.attention %[[Q]], %[[KS]], %[[VS]] causal(bottom_right)
 // CHECK: return %[[O]], %[[KN]], %[[VN]], %[[NEXT]]
 func.func @attention(%q: tensor<?x2x?x4xf32>, %k: tensor<?x1x?x4xf32>, %v: tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32> {
+  %o = seq.attention %q, %k, %v causal(top_left) : (tensor<?x2x?x4xf32>, tensor<?x1x?x4xf32>, tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32>
+  return %o : tensor<?x2x?x8xf32>
+}
+
+// -----
+
+// Sliding-window attention (3 earlier steps) keeps a ring of the last
+// `capacity` steps: the chunk of L steps is written at position mod
+// capacity (in two parts when it wraps), and the queries read the last
+// min(end, 3 + L) steps in order (two slices joined); the window stays.
+// The capacity must hold L + 3 steps and at least one.
+// CHECK-LABEL: func.func @sliding_window_step(
+// CHECK-SAME: %[[KC:[a-z0-9]+]]: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "capacity", ""], seq.in_place, seq.name = "state0", seq.state},
+// CHECK: %[[START:.+]] = arith.index_cast %{{.+}} : i64 to index
+// CHECK: %[[L:.+]] = tensor.dim %{{.+}}, %{{.+}} : tensor<?x1x?x4xf32>
+// CHECK: %[[END:.+]] = arith.addi %[[START]], %[[L]] : index
+// CHECK: %[[CAP:.+]] = tensor.dim %[[KC]], %{{.+}} : tensor<?x1x?x4xf32>
+// CHECK: seq.check %{{.+}}, shape "seq.attention at {{.+}}: the key/value cache's position is {}; it must not be negative"
+// CHECK: %[[NEEDED:.+]] = arith.addi %[[L]], %{{.+}} : index
+// CHECK: %[[FITS:.+]] = arith.cmpi ule, %[[NEEDED]], %[[CAP]] : index
+// CHECK: seq.check %[[FITS]], shape "seq.attention at {{.+}}: a chunk and its sliding window of 3 earlier steps need a key/value cache of {} steps, more than the capacity the stream was opened with" found
+// CHECK: seq.check %{{.+}}, shape "seq.attention at {{.+}}: a sliding-window key/value cache of {} steps holds nothing"
+// CHECK: %[[SLOT:.+]] = arith.remui %[[START]], %[[CAP]] : index
+// CHECK: %[[ROOM:.+]] = arith.subi %[[CAP]], %[[SLOT]] : index
+// CHECK: %[[FIRST:.+]] = arith.minui %[[L]], %[[ROOM]] : index
+// CHECK: %[[SEEN:.+]] = arith.minui %[[END]], %[[NEEDED]] : index
+// CHECK: %[[K1:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0, 0] [%{{.+}}, 1, %[[FIRST]], 4]
+// CHECK: %[[W1:.+]] = tensor.insert_slice %[[K1]] into %[[KC]][0, 0, %[[SLOT]], 0] [%{{.+}}, 1, %[[FIRST]], 4]
+// CHECK: %[[K2:.+]] = tensor.extract_slice %{{.+}}[0, 0, %[[FIRST]], 0]
+// CHECK: %[[KN:.+]] = tensor.insert_slice %[[K2]] into %[[W1]][0, 0, 0, 0]
+// CHECK: %[[KS:.+]] = tensor.concat dim(2)
+// CHECK: seq.attention %{{.+}}, %[[KS]], %{{.+}} causal(bottom_right) {window = array<i64: 3, 0>}
+// CHECK: return %{{.+}}, %[[KN]]
+func.func @sliding_window(%q: tensor<?x2x?x4xf32>, %k: tensor<?x1x?x4xf32>, %v: tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32> {
   %o = seq.attention %q, %k, %v causal(top_left) {window = array<i64: 3, 0>} : (tensor<?x2x?x4xf32>, tensor<?x1x?x4xf32>, tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32>
   return %o : tensor<?x2x?x8xf32>
 }

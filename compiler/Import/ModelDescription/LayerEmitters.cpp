@@ -266,9 +266,20 @@ FailureOr<Val> Emitter::emitAttention(const Val &x) {
                     ? seq::CausalAlignmentAttr::get(
                           ctx, seq::CausalAlignment::top_left)
                     : seq::CausalAlignmentAttr();
+  // window=W: each step sees itself and the W - 1 before it (a decoder's
+  // sliding window, as Mistral's `sliding_window`).
+  DenseI64ArrayAttr window;
+  if (const Argument *w = keyword("window")) {
+    if (!causal || w->value.intValue < 1) {
+      error(w->keyPos) << "window=" << w->value.intValue
+                       << " needs causal=true and a window of at least 1 "
+                          "step (the step itself)";
+      return failure();
+    }
+    window = b.getDenseI64ArrayAttr({w->value.intValue - 1, 0});
+  }
   Value attn = seq::AttentionOp::create(b, here(), q.getType(), q, k, v,
-                                        Value(), causal, DenseI64ArrayAttr(),
-                                        FloatAttr());
+                                        Value(), causal, window, FloatAttr());
   Val merged = transpose(Val{attn, {"", "", "", ""}}, {0, 2, 1, 3});
   Value concat = tensor::CollapseShapeOp::create(
       b, here(), merged.value,

@@ -66,6 +66,7 @@ const std::vector<LayerSpec> &layerSpecs() {
           {"write_heads", KwType::Int}, {"shift_range", KwType::Int}, name}},
         {"mha", 1, 1,
          {{"heads", KwType::Int, true}, {"causal", KwType::Bool},
+          {"window", KwType::Int},
           {"batch_first", KwType::Bool}, {"bias", KwType::Bool}, name}},
     };
   }();

@@ -27,6 +27,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Seq/Transforms/StepFunction.h"
+#include "dialects/Seq/Transforms/StepBuilder.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
@@ -50,92 +51,7 @@ using namespace mlir;
 
 namespace seqc::seq {
 
-namespace {
-
-/// A new state: its initial value (a block argument of the step function)
-/// and the value that carries it out.
-struct State {
-  BlockArgument in;
-  Value out;
-  ArrayAttr dims; // seq.dims of the state: its batch dimension named
-  // The step writes into the state's buffer (seq.in_place): a key/value
-  // cache appended to, which would otherwise be copied whole every step.
-  bool inPlace = false;
-};
-
-class StepBuilder {
-public:
-  StepBuilder(func::FuncOp step, std::string &reason)
-      : step(step), reason(reason), builder(step.getContext()) {}
-
-  LogicalResult run();
-
-private:
-  LogicalResult fail(Operation *op, const llvm::Twine &why) {
-    reason = ("'" + op->getName().getStringRef() + "' at " +
-              locationText(op->getLoc()) + ": " + why)
-                 .str();
-    return failure();
-  }
-  static std::string locationText(Location loc) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    loc.print(os);
-    return text;
-  }
-  BlockArgument addStateArgument(Type type, Location loc) {
-    unsigned index = step.getNumArguments();
-    (void)step.insertArgument(index, type, {}, loc);
-    return step.getArgument(index);
-  }
-  /// The name of the model input dimension that dimension `dim` of `value`
-  /// (the batch of `op`'s state) comes from, followed back through per-step
-  /// ops; when that input dimension has no name it is named "B" (so the
-  /// runtime ties the state's batch to the input's). Fails, with a reason,
-  /// when it cannot be followed: a state whose batch is really the time of
-  /// the stream would otherwise pass every check and give wrong numbers.
-  FailureOr<std::string> batchDimName(Operation *op, Value value,
-                                      unsigned dim);
-  /// seq.dims for a state whose dimension `batchDim` is the batch.
-  ArrayAttr stateDims(Type stateType, unsigned batchDim,
-                      const std::string &batchName) {
-    MLIRContext *ctx = step.getContext();
-    SmallVector<Attribute> names;
-    auto type = cast<RankedTensorType>(stateType);
-    for (int64_t i = 0; i < type.getRank(); ++i)
-      names.push_back(StringAttr::get(
-          ctx, i == static_cast<int64_t>(batchDim) ? batchName : ""));
-    return ArrayAttr::get(ctx, names);
-  }
-  /// Replaces `operand` of `op` with a new state argument; remembers the old
-  /// value, which may now be unused (eraseReplacedInitialStates).
-  BlockArgument bindState(MutableOperandRange operand, Type type,
-                          Location loc) {
-    if (!operand.empty())
-      replacedInitialStates.push_back(operand[0].get());
-    BlockArgument state = addStateArgument(type, loc);
-    operand.assign(state);
-    return state;
-  }
-
-  template <typename OpTy>
-  LogicalResult handleRecurrence(OpTy op);
-  LogicalResult handleConv(Conv1dOp op);
-  template <typename OpTy>
-  LogicalResult handleBatchMajorScan(OpTy op);
-  LogicalResult handleLinearAttention(LinearAttentionOp op);
-  LogicalResult handleAttention(AttentionOp op);
-  LogicalResult handlePositions(PositionsOp op);
-  LogicalResult handleScan(ScanOp op);
-  LogicalResult checkPointwise(Operation *op);
-  LogicalResult eraseReplacedInitialStates();
-
-  func::FuncOp step;
-  std::string &reason;
-  OpBuilder builder;
-  SmallVector<State> states;
-  SmallVector<Value> replacedInitialStates;
-};
+namespace detail {
 
 template <typename OpTy>
 LogicalResult StepBuilder::handleRecurrence(OpTy op) {
@@ -247,109 +163,6 @@ LogicalResult StepBuilder::handleLinearAttention(LinearAttentionOp op) {
                 op.getFinalNormalizer().getType(), op.getLoc());
   states.push_back({normalizer, op.getFinalNormalizer(),
                     stateDims(normalizer.getType(), 0, *batchName)});
-  return success();
-}
-
-LogicalResult StepBuilder::handleAttention(AttentionOp op) {
-  // Causal self-attention over the whole sequence is, per chunk, attention
-  // of the chunk's queries to every key so far: the keys and values of
-  // earlier chunks live in a cache of `capacity` steps (a dimension the
-  // stream binds when it opens), and a position counts the steps cached.
-  if (!op.getCausal())
-    return fail(op, "attention without a causal mask reads future steps");
-  if (op.getMask())
-    return fail(op, "an explicit mask spans the whole sequence and cannot be "
-                    "cut into chunks; streaming attention supports `causal` "
-                    "(and `window`) only");
-  auto keyType = cast<RankedTensorType>(op.getKey().getType());
-  auto valueType = cast<RankedTensorType>(op.getValue().getType());
-  if (keyType.isDynamicDim(1) || keyType.isDynamicDim(3) ||
-      valueType.isDynamicDim(3))
-    return fail(op, "the key/value heads and head sizes must be static");
-  if (!keyType.isDynamicDim(2) ||
-      !cast<RankedTensorType>(op.getQuery().getType()).isDynamicDim(2))
-    return fail(op, "the query and key lengths must be the stream's "
-                    "run-time number of steps");
-  Location loc = op.getLoc();
-  MLIRContext *ctx = step.getContext();
-  FailureOr<std::string> batchName = batchDimName(op, op.getKey(), 0);
-  if (failed(batchName))
-    return failure();
-  std::string batch = *batchName;
-  auto cacheDims = [&](int64_t rank) {
-    SmallVector<Attribute> names(rank, StringAttr::get(ctx, ""));
-    names[0] = StringAttr::get(ctx, batch);
-    names[2] = StringAttr::get(ctx, "capacity");
-    return ArrayAttr::get(ctx, names);
-  };
-  auto cacheType = [](RankedTensorType type) {
-    return RankedTensorType::get({type.getDimSize(0), type.getDimSize(1),
-                                  ShapedType::kDynamic, type.getDimSize(3)},
-                                 type.getElementType());
-  };
-  BlockArgument keyCache = addStateArgument(cacheType(keyType), loc);
-  BlockArgument valueCache = addStateArgument(cacheType(valueType), loc);
-  auto positionType = RankedTensorType::get({1}, builder.getI64Type());
-  BlockArgument position = addStateArgument(positionType, loc);
-
-  builder.setInsertionPoint(op);
-  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
-  Value start = arith::IndexCastOp::create(
-      builder, loc, builder.getIndexType(),
-      tensor::ExtractOp::create(builder, loc, position, ValueRange{zero}));
-  Value steps = tensor::DimOp::create(builder, loc, op.getKey(), 2);
-  Value end = arith::AddIOp::create(builder, loc, start, steps);
-  Value capacity = tensor::DimOp::create(builder, loc, keyCache, 2);
-  // Never a write outside the cache: a full cache fails the step, and so
-  // does a position a caller set below 0 through seqc_rt_stream_state.
-  createCheck(builder, loc,
-              arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sge,
-                                    start, zero),
-              start,
-              describeOrigin("seq.attention", loc) +
-                  ": the key/value cache's position is {}; it must not be "
-                  "negative",
-              CheckKind::shape);
-  createCheck(builder, loc,
-              arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ule,
-                                    end, capacity),
-              end,
-              describeOrigin("seq.attention", loc) +
-                  ": the key/value cache would hold {} steps, more than the "
-                  "capacity the stream was opened with",
-              CheckKind::shape);
-  auto append = [&](Value cache, Value chunk) {
-    auto type = cast<RankedTensorType>(chunk.getType());
-    SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
-                                         builder.getIndexAttr(0), start,
-                                         builder.getIndexAttr(0)};
-    SmallVector<OpFoldResult> sizes = {
-        getDimSize(builder, loc, chunk, 0),
-        builder.getIndexAttr(type.getDimSize(1)), steps,
-        builder.getIndexAttr(type.getDimSize(3))};
-    SmallVector<OpFoldResult> strides(4, builder.getIndexAttr(1));
-    Value next = tensor::InsertSliceOp::create(builder, loc, chunk, cache,
-                                               offsets, sizes, strides);
-    offsets[2] = builder.getIndexAttr(0);
-    sizes[2] = end;
-    Value seen = tensor::ExtractSliceOp::create(builder, loc, next, offsets,
-                                                sizes, strides);
-    return std::make_pair(next, seen);
-  };
-  auto [keyNext, keysSeen] = append(keyCache, op.getKey());
-  auto [valueNext, valuesSeen] = append(valueCache, op.getValue());
-  op.getKeyMutable().assign(keysSeen);
-  op.getValueMutable().assign(valuesSeen);
-  // The chunk's queries are the last `steps` of the `end` keys.
-  op.setCausal(CausalAlignment::bottom_right);
-  Value positionNext = tensor::FromElementsOp::create(
-      builder, loc, positionType,
-      ValueRange{arith::IndexCastOp::create(builder, loc,
-                                            builder.getI64Type(), end)});
-  states.push_back({keyCache, keyNext, cacheDims(4), /*inPlace=*/true});
-  states.push_back({valueCache, valueNext, cacheDims(4), /*inPlace=*/true});
-  states.push_back({position, positionNext,
-                    ArrayAttr::get(ctx, {StringAttr::get(ctx, "")})});
   return success();
 }
 
@@ -848,14 +661,14 @@ LogicalResult StepBuilder::eraseReplacedInitialStates() {
   return success();
 }
 
-} // namespace
+} // namespace detail
 
 FailureOr<func::FuncOp> createStepFunction(func::FuncOp entry,
                                            StringRef stepName,
                                            std::string &reason) {
   func::FuncOp step = entry.clone();
   step.setSymName(stepName);
-  StepBuilder builder(step, reason);
+  detail::StepBuilder builder(step, reason);
   if (failed(builder.run())) {
     step.erase();
     return failure();

@@ -1,0 +1,111 @@
+//===- StepBuilder.h - the step-function builder, internal ------*- C++ -*-===//
+//
+// Internal to the step-function transformation (StepFunction.cpp, the
+// driver, trace and per-step checks; StepFunctionAttention.cpp, the
+// key/value caches): the builder that threads each stateful op's state
+// through new arguments and results of the step function.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_DIALECTS_SEQ_TRANSFORMS_STEPBUILDER_H
+#define SEQC_DIALECTS_SEQ_TRANSFORMS_STEPBUILDER_H
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace seqc::seq::detail {
+
+/// A new state: its initial value (a block argument of the step function)
+/// and the value that carries it out.
+struct State {
+  mlir::BlockArgument in;
+  mlir::Value out;
+  mlir::ArrayAttr dims; // seq.dims of the state: its batch dimension named
+  // The step writes into the state's buffer (seq.in_place): a key/value
+  // cache appended to, which would otherwise be copied whole every step.
+  bool inPlace = false;
+};
+
+class StepBuilder {
+public:
+  StepBuilder(mlir::func::FuncOp step, std::string &reason)
+      : step(step), reason(reason), builder(step.getContext()) {}
+
+  mlir::LogicalResult run();
+
+private:
+  mlir::LogicalResult fail(mlir::Operation *op, const llvm::Twine &why) {
+    reason = ("'" + op->getName().getStringRef() + "' at " +
+              locationText(op->getLoc()) + ": " + why)
+                 .str();
+    return mlir::failure();
+  }
+  static std::string locationText(mlir::Location loc) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    loc.print(os);
+    return text;
+  }
+  mlir::BlockArgument addStateArgument(mlir::Type type, mlir::Location loc) {
+    unsigned index = step.getNumArguments();
+    (void)step.insertArgument(index, type, {}, loc);
+    return step.getArgument(index);
+  }
+  /// The name of the model input dimension that dimension `dim` of `value`
+  /// (the batch of `op`'s state) comes from, followed back through per-step
+  /// ops; when that input dimension has no name it is named "B" (so the
+  /// runtime ties the state's batch to the input's). Fails, with a reason,
+  /// when it cannot be followed: a state whose batch is really the time of
+  /// the stream would otherwise pass every check and give wrong numbers.
+  mlir::FailureOr<std::string> batchDimName(mlir::Operation *op, mlir::Value value,
+                                      unsigned dim);
+  /// seq.dims for a state whose dimension `batchDim` is the batch.
+  mlir::ArrayAttr stateDims(mlir::Type stateType, unsigned batchDim,
+                      const std::string &batchName) {
+    mlir::MLIRContext *ctx = step.getContext();
+    llvm::SmallVector<mlir::Attribute> names;
+    auto type = mlir::cast<mlir::RankedTensorType>(stateType);
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      names.push_back(mlir::StringAttr::get(
+          ctx, i == static_cast<int64_t>(batchDim) ? batchName : ""));
+    return mlir::ArrayAttr::get(ctx, names);
+  }
+  /// Replaces `operand` of `op` with a new state argument; remembers the old
+  /// value, which may now be unused (eraseReplacedInitialStates).
+  mlir::BlockArgument bindState(mlir::MutableOperandRange operand, mlir::Type type,
+                          mlir::Location loc) {
+    if (!operand.empty())
+      replacedInitialStates.push_back(operand[0].get());
+    mlir::BlockArgument state = addStateArgument(type, loc);
+    operand.assign(state);
+    return state;
+  }
+
+  template <typename OpTy>
+  mlir::LogicalResult handleRecurrence(OpTy op);
+  mlir::LogicalResult handleConv(Conv1dOp op);
+  template <typename OpTy>
+  mlir::LogicalResult handleBatchMajorScan(OpTy op);
+  mlir::LogicalResult handleLinearAttention(LinearAttentionOp op);
+  mlir::LogicalResult handleAttention(AttentionOp op);
+  mlir::LogicalResult handlePositions(PositionsOp op);
+  mlir::LogicalResult handleScan(ScanOp op);
+  mlir::LogicalResult checkPointwise(mlir::Operation *op);
+  mlir::LogicalResult eraseReplacedInitialStates();
+
+  mlir::func::FuncOp step;
+  std::string &reason;
+  mlir::OpBuilder builder;
+  llvm::SmallVector<State> states;
+  llvm::SmallVector<mlir::Value> replacedInitialStates;
+};
+
+} // namespace seqc::seq::detail
+
+#endif // SEQC_DIALECTS_SEQ_TRANSFORMS_STEPBUILDER_H

@@ -1,0 +1,198 @@
+//===- StepFunctionAttention.cpp - key/value caches for streaming -------===//
+//
+// Causal self-attention over the whole sequence is, per chunk, attention of
+// the chunk's queries to every key so far (or, with a sliding window, to
+// the last `left` keys before each query). The keys and values of earlier
+// chunks live in a cache of `capacity` steps, a dimension the stream binds
+// when it opens, and a position counts the steps seen:
+//
+//   full attention:  the cache holds every step; the chunk is appended at
+//                    the position; a stream longer than the capacity fails.
+//   sliding window:  the cache is a ring of the last `capacity` steps; the
+//                    chunk is written at position mod capacity (wrapping),
+//                    and the queries read the last min(position + L,
+//                    left + L) steps in order. A stream runs for ever as
+//                    long as every chunk's L + left fits the capacity.
+//
+// Writes update the cache in place (seq.in_place): a step costs O(keys
+// read), not O(capacity).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Seq/Transforms/StepBuilder.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace seqc::seq::detail {
+
+namespace {
+
+/// Slices and inserts of a [B, Hkv, steps, D] tensor along its steps.
+struct StepSlices {
+  OpBuilder &b;
+  Location loc;
+
+  SmallVector<OpFoldResult> sizes(Value tensor, OpFoldResult steps) {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    return {getDimSize(b, loc, tensor, 0), b.getIndexAttr(type.getDimSize(1)),
+            steps, b.getIndexAttr(type.getDimSize(3))};
+  }
+  SmallVector<OpFoldResult> offsets(OpFoldResult start) {
+    return {b.getIndexAttr(0), b.getIndexAttr(0), start, b.getIndexAttr(0)};
+  }
+  /// Steps [start, start + steps) of `source`.
+  Value extract(Value source, OpFoldResult start, OpFoldResult steps) {
+    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+    return tensor::ExtractSliceOp::create(b, loc, source, offsets(start),
+                                          sizes(source, steps), strides);
+  }
+  /// `chunk` of `steps` steps written at steps [start, ...) of `dest`.
+  Value insert(Value chunk, Value dest, OpFoldResult start,
+               OpFoldResult steps) {
+    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+    return tensor::InsertSliceOp::create(b, loc, chunk, dest, offsets(start),
+                                         sizes(chunk, steps), strides);
+  }
+};
+
+} // namespace
+
+LogicalResult StepBuilder::handleAttention(AttentionOp op) {
+  if (!op.getCausal())
+    return fail(op, "attention without a causal mask reads future steps");
+  if (op.getMask())
+    return fail(op, "an explicit mask spans the whole sequence and cannot be "
+                    "cut into chunks; streaming attention supports `causal` "
+                    "(and `window`) only");
+  auto keyType = cast<RankedTensorType>(op.getKey().getType());
+  auto valueType = cast<RankedTensorType>(op.getValue().getType());
+  if (keyType.isDynamicDim(1) || keyType.isDynamicDim(3) ||
+      valueType.isDynamicDim(3))
+    return fail(op, "the key/value heads and head sizes must be static");
+  if (!keyType.isDynamicDim(2) ||
+      !cast<RankedTensorType>(op.getQuery().getType()).isDynamicDim(2))
+    return fail(op, "the query and key lengths must be the stream's "
+                    "run-time number of steps");
+  // A window bounded on the left needs only the last `left` steps.
+  std::optional<int64_t> left;
+  if (std::optional<ArrayRef<int64_t>> window = op.getWindow();
+      window && (*window)[0] >= 0)
+    left = (*window)[0];
+  Location loc = op.getLoc();
+  MLIRContext *ctx = step.getContext();
+  FailureOr<std::string> batchName = batchDimName(op, op.getKey(), 0);
+  if (failed(batchName))
+    return failure();
+  std::string batch = *batchName;
+  auto cacheDims = [&](int64_t rank) {
+    SmallVector<Attribute> names(rank, StringAttr::get(ctx, ""));
+    names[0] = StringAttr::get(ctx, batch);
+    names[2] = StringAttr::get(ctx, "capacity");
+    return ArrayAttr::get(ctx, names);
+  };
+  auto cacheType = [](RankedTensorType type) {
+    return RankedTensorType::get({type.getDimSize(0), type.getDimSize(1),
+                                  ShapedType::kDynamic, type.getDimSize(3)},
+                                 type.getElementType());
+  };
+  BlockArgument keyCache = addStateArgument(cacheType(keyType), loc);
+  BlockArgument valueCache = addStateArgument(cacheType(valueType), loc);
+  auto positionType = RankedTensorType::get({1}, builder.getI64Type());
+  BlockArgument position = addStateArgument(positionType, loc);
+
+  builder.setInsertionPoint(op);
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(builder, loc, v);
+  };
+  Value zero = index(0);
+  Value start = arith::IndexCastOp::create(
+      builder, loc, builder.getIndexType(),
+      tensor::ExtractOp::create(builder, loc, position, ValueRange{zero}));
+  Value steps = tensor::DimOp::create(builder, loc, op.getKey(), 2);
+  Value end = arith::AddIOp::create(builder, loc, start, steps);
+  Value capacity = tensor::DimOp::create(builder, loc, keyCache, 2);
+  std::string origin = describeOrigin("seq.attention", loc);
+  auto check = [&](arith::CmpIPredicate predicate, Value lhs, Value rhs,
+                   Value shown, const std::string &message) {
+    createCheck(builder, loc,
+                arith::CmpIOp::create(builder, loc, predicate, lhs, rhs), shown,
+                origin + ": " + message, CheckKind::shape);
+  };
+  // Never a write outside the cache: a full cache fails the step, and so
+  // does a position a caller set below 0 through seqc_rt_stream_state.
+  check(arith::CmpIPredicate::sge, start, zero, start,
+        "the key/value cache's position is {}; it must not be negative");
+  StepSlices slices{builder, loc};
+  std::function<std::pair<Value, Value>(Value, Value)> append;
+  if (!left) {
+    check(arith::CmpIPredicate::ule, end, capacity, end,
+          "the key/value cache would hold {} steps, more than the capacity "
+          "the stream was opened with");
+    // Append at the position; the queries see steps [0, end).
+    append = [&](Value cache, Value chunk) {
+      Value next = slices.insert(chunk, cache, start, steps);
+      return std::make_pair(next, slices.extract(next, builder.getIndexAttr(0),
+                                                 end));
+    };
+  } else {
+    Value needed = arith::AddIOp::create(builder, loc, steps, index(*left));
+    check(arith::CmpIPredicate::ule, needed, capacity, needed,
+          "a chunk and its sliding window of " + std::to_string(*left) +
+              " earlier steps need a key/value cache of {} steps, more than "
+              "the capacity the stream was opened with");
+    check(arith::CmpIPredicate::sgt, capacity, zero, capacity,
+          "a sliding-window key/value cache of {} steps holds nothing");
+    auto min = [&](Value a, Value b) -> Value {
+      return arith::MinUIOp::create(builder, loc, a, b);
+    };
+    auto mod = [&](Value a) -> Value {
+      return arith::RemUIOp::create(builder, loc, a, capacity);
+    };
+    // The chunk goes to slots [s, s + first) and [0, L - first).
+    Value slot = mod(start);
+    Value first = min(steps, arith::SubIOp::create(builder, loc, capacity, slot));
+    Value rest = arith::SubIOp::create(builder, loc, steps, first);
+    // The queries read the last n = min(end, left + L) steps, from slot e:
+    // [e, e + head) and [0, n - head).
+    Value seen = min(end, needed);
+    Value from = mod(arith::SubIOp::create(builder, loc, end, seen));
+    Value head = min(seen, arith::SubIOp::create(builder, loc, capacity, from));
+    Value tail = arith::SubIOp::create(builder, loc, seen, head);
+    append = [&, slot, first, rest, from, head, tail](Value cache,
+                                                      Value chunk) {
+      Value next = slices.insert(
+          slices.extract(chunk, builder.getIndexAttr(0), first), cache, slot,
+          first);
+      next = slices.insert(slices.extract(chunk, first, rest), next,
+                           builder.getIndexAttr(0), rest);
+      Value ordered = tensor::ConcatOp::create(
+          builder, loc, /*dim=*/2,
+          ValueRange{slices.extract(next, from, head),
+                     slices.extract(next, builder.getIndexAttr(0), tail)});
+      return std::make_pair(next, ordered);
+    };
+  }
+  auto [keyNext, keysSeen] = append(keyCache, op.getKey());
+  auto [valueNext, valuesSeen] = append(valueCache, op.getValue());
+  op.getKeyMutable().assign(keysSeen);
+  op.getValueMutable().assign(valuesSeen);
+  // The chunk's queries are the last `steps` of the keys seen (the window,
+  // if any, still applies relative to each query).
+  op.setCausal(CausalAlignment::bottom_right);
+  Value positionNext = tensor::FromElementsOp::create(
+      builder, loc, positionType,
+      ValueRange{arith::IndexCastOp::create(builder, loc,
+                                            builder.getI64Type(), end)});
+  states.push_back({keyCache, keyNext, cacheDims(4), /*inPlace=*/true});
+  states.push_back({valueCache, valueNext, cacheDims(4), /*inPlace=*/true});
+  states.push_back({position, positionNext,
+                    ArrayAttr::get(ctx, {StringAttr::get(ctx, "")})});
+  return success();
+}
+
+} // namespace seqc::seq::detail
