@@ -632,3 +632,60 @@ x2     = add(x1, p)
 logits = linear(x2, out=50, bias=false, name=lm_head)
 output logits
 """, {"ids": torch.randint(0, 50, (12, 2))}, lambda m, ids: {"logits": m(ids)})
+
+
+# --- causal linear attention (fast-transformers' AttentionLayer) -------------
+class CausalLinearAttentionLayer(nn.Module):
+    """fast-transformers' AttentionLayer (query/key/value/out_projection)
+    around CausalLinearAttention (Katharopoulos et al. 2020): phi = elu + 1,
+    computed here in the masked-attention form (eq. 9), not the recurrence
+    seqc compiles."""
+
+    def __init__(self, d_model, n_heads, eps=1e-6):
+        super().__init__()
+        self.query_projection = nn.Linear(d_model, d_model)
+        self.key_projection = nn.Linear(d_model, d_model)
+        self.value_projection = nn.Linear(d_model, d_model)
+        self.out_projection = nn.Linear(d_model, d_model)
+        self.n_heads, self.eps = n_heads, eps
+
+    def forward(self, x):  # [B, T, E]
+        B, T, E = x.shape
+        H = self.n_heads
+        q = self.query_projection(x).view(B, T, H, -1)
+        k = self.key_projection(x).view(B, T, H, -1)
+        v = self.value_projection(x).view(B, T, H, -1)
+        Q = nn.functional.elu(q) + 1
+        K = nn.functional.elu(k) + 1
+        scores = torch.einsum("bthd,bshd->bhts", Q, K) * torch.tril(
+            torch.ones(T, T))
+        out = torch.einsum("bhts,bshd->bthd", scores, v)
+        out = out / (scores.sum(-1).permute(0, 2, 1)[..., None] + self.eps)
+        return self.out_projection(out.reshape(B, T, E))
+
+
+class LinearTransformer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln = nn.LayerNorm(8)
+        self.attn = CausalLinearAttentionLayer(8, 2)
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.head(x + self.attn(self.ln(x)))
+
+
+export("linear_attention", LinearTransformer(), """
+# A causal linear-attention block (Katharopoulos et al. 2020, "Transformers
+# are RNNs"; fast-transformers' AttentionLayer weights: query/key/value/
+# out_projection), pre-norm with a residual, and a head. Causal: seqc also
+# emits a step api carrying each head's [Dk, Dv] state and normaliser.
+model linear_attention
+weights "linear_attention.safetensors"
+input x: f32[B, T, 8]
+h = layer_norm(x, name=ln)
+a = linear_attention(h, heads=2, name=attn)
+r = add(x, a)
+y = linear(r, out=3, name=head)
+output y
+""", {"x": torch.randn(2, 19, 8)}, lambda m, x: m(x))

@@ -139,6 +139,11 @@ private:
   FailureOr<Val> emitEmbedding(const Val &x);
   FailureOr<Val> emitConv1d(const Val &x);
   FailureOr<Val> emitAttention(const Val &x);
+  FailureOr<Val> emitLinearAttention(const Val &x);
+  /// A [B, L, E] projection as [B, heads, L, E / heads].
+  Value splitHeads(const Val &projected, int64_t heads);
+  /// [B, heads, L, D] back to [B, L, heads * D], with the dims of `like`.
+  Val mergeHeads(Value attended, const Val &like);
   FailureOr<Val> emitMamba(const Val &x);
   FailureOr<Val> emitNtm(const Val &x);
   FailureOr<Val> emitRwkvTimeMix(const Val &x);

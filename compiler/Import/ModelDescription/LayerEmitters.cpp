@@ -196,6 +196,29 @@ FailureOr<Val> Emitter::emitConv1d(const Val &x) {
   return out;
 }
 
+Value Emitter::splitHeads(const Val &projected, int64_t heads) {
+  int64_t bs = projected.type().getDimSize(0),
+          ls = projected.type().getDimSize(1),
+          dh = projected.type().getDimSize(2) / heads;
+  auto splitType = RankedTensorType::get({bs, ls, heads, dh}, b.getF32Type());
+  SmallVector<OpFoldResult> outShape = {dimFold(projected.value, 0),
+                                        dimFold(projected.value, 1),
+                                        b.getIndexAttr(heads),
+                                        b.getIndexAttr(dh)};
+  Value split = tensor::ExpandShapeOp::create(
+      b, here(), splitType, projected.value,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}}, outShape);
+  return transpose(Val{split, {"", "", "", ""}}, {0, 2, 1, 3}).value;
+}
+
+Val Emitter::mergeHeads(Value attended, const Val &like) {
+  Val merged = transpose(Val{attended, {"", "", "", ""}}, {0, 2, 1, 3});
+  Value concat = tensor::CollapseShapeOp::create(
+      b, here(), merged.value,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  return Val{concat, like.dims};
+}
+
 FailureOr<Val> Emitter::emitAttention(const Val &x) {
   bool batchFirst = boolKw("batch_first", false);
   if (failed(expectFloat(x, 3, batchFirst ? "a float [B, L, E] input"
@@ -235,10 +258,6 @@ FailureOr<Val> Emitter::emitAttention(const Val &x) {
   }
 
   Val xb = batchFirst ? x : transpose(x, {1, 0, 2});
-  Value batch = dimValue(xb.value, 0), len = dimValue(xb.value, 1);
-  int64_t bs = xb.type().getDimSize(0), ls = xb.type().getDimSize(1);
-  int64_t dh = e / heads;
-  SmallVector<Value> headsOut;
   auto project = [&](int64_t part) {
     WeightTensor w{inW->name, {e, e}, {}};
     w.data.assign(inW->data.begin() + part * e * e,
@@ -249,17 +268,7 @@ FailureOr<Val> Emitter::emitAttention(const Val &x) {
       bias.data.assign(inB->data.begin() + part * e,
                        inB->data.begin() + (part + 1) * e);
     }
-    Val p = linearOp(xb, w, inB ? &bias : nullptr);
-    auto splitType =
-        RankedTensorType::get({bs, ls, heads, dh}, b.getF32Type());
-    SmallVector<OpFoldResult> outShape = {
-        bs == ShapedType::kDynamic ? OpFoldResult(batch) : b.getIndexAttr(bs),
-        ls == ShapedType::kDynamic ? OpFoldResult(len) : b.getIndexAttr(ls),
-        b.getIndexAttr(heads), b.getIndexAttr(dh)};
-    Value split = tensor::ExpandShapeOp::create(
-        b, here(), splitType, p.value,
-        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}}, outShape);
-    return transpose(Val{split, {"", "", "", ""}}, {0, 2, 1, 3}).value;
+    return splitHeads(linearOp(xb, w, inB ? &bias : nullptr), heads);
   };
   Value q = project(0), k = project(1), v = project(2);
   auto causal = boolKw("causal", false)
@@ -280,11 +289,7 @@ FailureOr<Val> Emitter::emitAttention(const Val &x) {
   }
   Value attn = seq::AttentionOp::create(b, here(), q.getType(), q, k, v,
                                         Value(), causal, window, FloatAttr());
-  Val merged = transpose(Val{attn, {"", "", "", ""}}, {0, 2, 1, 3});
-  Value concat = tensor::CollapseShapeOp::create(
-      b, here(), merged.value,
-      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-  Val out = linearOp(Val{concat, xb.dims}, *outW, outB ? &*outB : nullptr);
+  Val out = linearOp(mergeHeads(attn, xb), *outW, outB ? &*outB : nullptr);
   out.dims = xb.dims;
   out.dims[2] = "";
   return batchFirst ? out : transpose(out, {1, 0, 2});

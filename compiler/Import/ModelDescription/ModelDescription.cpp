@@ -199,6 +199,8 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitMamba(operands[0]);
   if (kind == "ntm")
     return emitNtm(operands[0]);
+  if (kind == "linear_attention")
+    return emitLinearAttention(operands[0]);
   if (kind == "rwkv_time_mix")
     return emitRwkvTimeMix(operands[0]);
   if (kind == "rwkv_channel_mix")

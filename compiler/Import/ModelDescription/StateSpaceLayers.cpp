@@ -154,5 +154,79 @@ FailureOr<Val> Emitter::emitMamba(const Val &x) {
   return linearOp(y, *outProj, outBias ? &*outBias : nullptr);
 }
 
+FailureOr<Val> Emitter::emitLinearAttention(const Val &x) {
+  // fast-transformers' AttentionLayer around CausalLinearAttention
+  // (Katharopoulos et al. 2020): projections, phi = elu + 1, the
+  // normalised causal recurrence, the output projection.
+  if (failed(expectFloat(x, 3, "a float [B, T, E] input")))
+    return failure();
+  FailureOr<int64_t> embed = staticDim(x, 2, "embedding size E");
+  if (failed(embed))
+    return failure();
+  int64_t heads = intKw("heads", 1), e = *embed;
+  auto read = [&](StringRef suffix, int64_t rank) -> FailureOr<WeightTensor> {
+    FailureOr<WeightTensor> w = weight(suffix);
+    if (failed(w))
+      return failure();
+    if (static_cast<int64_t>(w->shape.size()) != rank) {
+      error(current->layerPos)
+          << "weight '" << w->name << "' is " << formatShape(w->shape)
+          << " but a linear attention's " << suffix << " has rank " << rank;
+      return failure();
+    }
+    return w;
+  };
+  FailureOr<WeightTensor> qW = read("query_projection.weight", 2);
+  FailureOr<WeightTensor> vW = read("value_projection.weight", 2);
+  if (failed(qW) || failed(vW))
+    return failure();
+  int64_t keys = qW->shape[0], values = vW->shape[0];
+  if (heads < 1 || keys % heads != 0 || values % heads != 0) {
+    const Argument *a = keyword("heads");
+    error(a ? a->keyPos : current->layerPos)
+        << "heads=" << heads << " must divide the query/key size " << keys
+        << " and the value size " << values << " (the projections' rows)";
+    return failure();
+  }
+  std::string why = "an input of E = " + std::to_string(e) + " features";
+  FailureOr<WeightTensor> qB = read("query_projection.bias", 1);
+  FailureOr<WeightTensor> kW = read("key_projection.weight", 2);
+  FailureOr<WeightTensor> kB = read("key_projection.bias", 1);
+  FailureOr<WeightTensor> vB = read("value_projection.bias", 1);
+  FailureOr<WeightTensor> oW = read("out_projection.weight", 2);
+  FailureOr<WeightTensor> oB = read("out_projection.bias", 1);
+  if (failed(qB) || failed(kW) || failed(kB) || failed(vB) || failed(oW) ||
+      failed(oB) || failed(expectShape(*qW, {keys, e}, why)) ||
+      failed(expectShape(*kW, {keys, e}, why)) ||
+      failed(expectShape(*vW, {values, e}, why)) ||
+      failed(expectShape(*qB, {keys}, "the query size")) ||
+      failed(expectShape(*kB, {keys}, "the key size")) ||
+      failed(expectShape(*vB, {values}, "the value size")) ||
+      failed(expectShape(*oW, {e, values}, "the value size and E")) ||
+      failed(expectShape(*oB, {e}, "E")))
+    return failure();
+  std::string map = nameKw("feature_map", "elu_plus_one");
+  seq::FeatureMap featureMap = map == "identity"
+                                   ? seq::FeatureMap::identity
+                                   : seq::FeatureMap::elu_plus_one;
+
+  Location l = here();
+  Value q = splitHeads(linearOp(x, *qW, &*qB), heads);
+  Value k = splitHeads(linearOp(x, *kW, &*kB), heads);
+  Value v = splitHeads(linearOp(x, *vW, &*vB), heads);
+  auto vType = cast<RankedTensorType>(v.getType());
+  int64_t dk = keys / heads, dv = values / heads;
+  int64_t bs = x.type().getDimSize(0);
+  auto attention = seq::LinearAttentionOp::create(
+      b, l,
+      TypeRange{vType,
+                RankedTensorType::get({bs, heads, dk, dv}, b.getF32Type()),
+                RankedTensorType::get({bs, heads, dk}, b.getF32Type())},
+      q, k, v, /*initial_state=*/Value(), /*initial_normalizer=*/Value(),
+      featureMap, /*normalize=*/true,
+      APFloat(static_cast<float>(floatKw("eps", 1e-6))));
+  return linearOp(mergeHeads(attention.getResult(), x), *oW, &*oB);
+}
+
 } // namespace md
 } // namespace seqc
