@@ -121,10 +121,28 @@ GraphImporter::convertTensor(const onnx::TensorProto &tensor, bool inNode) {
     auto type = RankedTensorType::get(shape, builder.getI64Type());
     return cast<DenseElementsAttr>(DenseElementsAttr::get(type, ArrayRef(data)));
   }
+  case onnx::TensorProto::BOOL: {
+    // One byte per element in raw data, else int32_data.
+    SmallVector<bool> data;
+    if (hasRaw) {
+      if (raw.size() != size_t(count))
+        return sizeError();
+      for (char c : raw)
+        data.push_back(c != 0);
+    } else {
+      if (tensor.int32_data_size() != count)
+        return sizeError();
+      for (int32_t v : tensor.int32_data())
+        data.push_back(v != 0);
+    }
+    auto type = RankedTensorType::get(shape, builder.getI1Type());
+    return cast<DenseElementsAttr>(DenseElementsAttr::get(type, ArrayRef(data)));
+  }
   default:
     fail() << "tensor '" << tensor.name() << "' has dtype "
            << dtypeName(tensor.data_type())
-           << ", which is not supported (supported: FLOAT, INT64, INT32)";
+           << ", which is not supported (supported: FLOAT, INT64, INT32, "
+              "BOOL)";
     return failure();
   }
 }
@@ -203,6 +221,8 @@ Value GraphImporter::indexValue(OpFoldResult ofr) {
 Value GraphImporter::materialize(OnnxValue &value) {
   if (value.tensor)
     return value.tensor;
+  if (!value.constant && !value.elements)
+    return nullptr; // an empty sequence: no tensor
   if (value.constant) {
     value.tensor = arith::ConstantOp::create(builder, loc, value.constant);
     return value.tensor;
@@ -235,6 +255,13 @@ Value GraphImporter::tensorInput(unsigned i) {
   if (it == values.end()) {
     nodeError() << "input '" << node->input(i)
                 << "' is not defined before the node";
+    return nullptr;
+  }
+  if (it->second.sequence != OnnxValue::Sequence::none) {
+    nodeError() << "input '" << node->input(i) << "' is an ONNX sequence; "
+                << "sequences are supported only as a Loop's per-step values "
+                   "(SequenceEmpty before it, SequenceInsert in its body, "
+                   "ConcatFromSequence after it)";
     return nullptr;
   }
   return materialize(it->second);
@@ -458,7 +485,15 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
                   << "' is not produced by any node";
       return failure();
     }
-    Value v = materialize(it->second);
+    Value v = it->second.sequence == OnnxValue::Sequence::none
+                  ? materialize(it->second)
+                  : Value();
+    if (!v) {
+      fileError() << "graph output '" << out.name()
+                  << "' is an ONNX sequence; only tensors can be outputs "
+                     "(stack it with ConcatFromSequence)";
+      return failure();
+    }
     auto type = cast<RankedTensorType>(v.getType());
     SmallVector<StringRef> dims;
     if (out.type().has_tensor_type() && out.type().tensor_type().has_shape() &&
@@ -520,7 +555,7 @@ LogicalResult GraphImporter::importNode() {
   for (const std::string &in : node->input())
     if (!in.empty() && !values.count(in)) {
       nodeError() << "input '" << in << "' is not defined before the node "
-                  << "(subgraphs and unsorted graphs are not supported)";
+                  << "(unsorted graphs are not supported)";
       return failure();
     }
   StringRef op = node->op_type();
@@ -528,6 +563,8 @@ LogicalResult GraphImporter::importNode() {
   if (failed(foldIntegerOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importRecurrentOp(*this, op, handled)))
+    return failure();
+  if (!handled && failed(importControlFlowOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importLayerOp(*this, op, handled)))
     return failure();

@@ -35,6 +35,10 @@ struct OnnxValue {
   std::optional<llvm::SmallVector<mlir::OpFoldResult>> elements;
   /// Rank of a symbolic `elements` value (0 or 1).
   bool scalar = false;
+  /// An ONNX sequence: none (a tensor), the empty sequence of a
+  /// SequenceEmpty, or the per-step values of a Loop stacked along a new
+  /// dimension 0 in `tensor` (what ConcatFromSequence reads).
+  enum class Sequence { none, empty, stacked } sequence = Sequence::none;
 };
 
 /// The longest integer vector the importer evaluates element by element
@@ -136,6 +140,12 @@ public:
   int64_t opset;
   const onnx::NodeProto *node = nullptr;
 
+  /// Loop (ControlFlowOps.cpp): a loop over a sequence length becomes a
+  /// seq.scan; its body is imported into the scan's region.
+  mlir::LogicalResult importLoop();
+  /// If whose condition is known at import time: the taken branch, inline.
+  mlir::LogicalResult importIf();
+
 private:
   mlir::LogicalResult importNode();
   mlir::Value materialize(OnnxValue &value);
@@ -195,6 +205,11 @@ mlir::LogicalResult foldIntegerOp(GraphImporter &g, llvm::StringRef op,
 mlir::LogicalResult raisePattern(GraphImporter &g, int index, bool &raised);
 mlir::LogicalResult importRecurrentOp(GraphImporter &g, llvm::StringRef op,
                                       bool &handled);
+/// Loop, If, SequenceEmpty and ConcatFromSequence: the loops PyTorch's
+/// exporter writes for a scripted `for t in range(x.size(0))`, and the
+/// shape tests it writes as If (ControlFlowOps.cpp).
+mlir::LogicalResult importControlFlowOp(GraphImporter &g, llvm::StringRef op,
+                                        bool &handled);
 
 } // namespace seqc::onnx_import
 

@@ -446,9 +446,36 @@ LogicalResult importSplit(GraphImporter &g) {
   return success();
 }
 
+/// Whether input `i` is a rank-0 integer (symbolic or constant).
+bool isScalarInput(GraphImporter &g, unsigned i) {
+  const OnnxValue *v = g.input(i);
+  return v && ((v->elements && v->scalar) ||
+               (v->constant && v->constant.getType().getRank() == 0));
+}
+
 LogicalResult importEqual(GraphImporter &g) {
   if (failed(g.checkAttrs({})))
     return failure();
+  // Sizes known at import time compare at import time: a scripted
+  // `x.squeeze(2)` exports If(Equal(Shape(x)[2], 1)), whose branch the Loop
+  // and If importers then pick.
+  std::optional<SmallVector<int64_t>> ca = g.constIntsInput(0),
+                                      cb = g.constIntsInput(1);
+  if (ca && cb &&
+      (ca->size() == cb->size() || ca->size() == 1 || cb->size() == 1)) {
+    SmallVector<bool> equal;
+    for (size_t i = 0, e = std::max(ca->size(), cb->size()); i < e; ++i)
+      equal.push_back((*ca)[ca->size() == 1 ? 0 : i] ==
+                      (*cb)[cb->size() == 1 ? 0 : i]);
+    SmallVector<int64_t> shape;
+    if (!(isScalarInput(g, 0) && isScalarInput(g, 1)))
+      shape.push_back(equal.size());
+    OnnxValue v;
+    v.constant = DenseElementsAttr::get(
+        RankedTensorType::get(shape, g.builder.getI1Type()), ArrayRef(equal));
+    g.setOutput(0, v);
+    return success();
+  }
   Value a = g.tensorInput(0), b = g.tensorInput(1);
   if (!a || !b)
     return failure();

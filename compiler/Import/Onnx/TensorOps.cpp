@@ -171,6 +171,32 @@ FailureOr<Value> buildElementwise(GraphImporter &g, ValueRange operands,
 
 namespace {
 
+bool isFloatValue(const OnnxValue *v) {
+  if (!v)
+    return false;
+  if (v->tensor)
+    return tensorType(v->tensor).getElementType().isF32();
+  return v->constant && v->constant.getElementType().isF32();
+}
+
+/// Input `i` as f32 data; an integer constant next to float data (input
+/// `other`) becomes that float, as numpy promotes it: torch.jit.script
+/// exports `1 - x` as Add(Neg(x), 1) with an int64 1.
+Value promotedFloatInput(GraphImporter &g, unsigned i, unsigned other) {
+  const OnnxValue *v = g.input(i);
+  if (v && v->constant && v->constant.getElementType().isInteger(64) &&
+      isFloatValue(g.input(other))) {
+    SmallVector<float> data;
+    for (int64_t x : v->constant.getValues<int64_t>())
+      data.push_back(static_cast<float>(x));
+    auto type = RankedTensorType::get(v->constant.getType().getShape(),
+                                      g.builder.getF32Type());
+    return arith::ConstantOp::create(g.builder, g.loc,
+                                     DenseElementsAttr::get(type, ArrayRef(data)));
+  }
+  return floatInput(g, i);
+}
+
 LogicalResult importBinary(GraphImporter &g, StringRef op) {
   if (failed(g.checkAttrs({})))
     return failure();
@@ -190,7 +216,7 @@ LogicalResult importBinary(GraphImporter &g, StringRef op) {
     g.setOutput(0, symbolic(out, scalar));
     return success();
   }
-  Value a = floatInput(g, 0), b = floatInput(g, 1);
+  Value a = promotedFloatInput(g, 0, 1), b = promotedFloatInput(g, 1, 0);
   if (!a || !b)
     return failure();
   FailureOr<Value> r = buildElementwise(

@@ -523,8 +523,9 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     }
     return success();
   }
-  // A transpose moves each step's data, never mixes steps.
-  if (isa<linalg::TransposeOp>(op))
+  // A transpose moves each step's data, never mixes steps; a fill writes
+  // the same value everywhere (a zero initial state).
+  if (isa<linalg::TransposeOp, linalg::FillOp>(op))
     return success();
   // A slice of features (Mamba's in_proj output split into x and z): every
   // dimension of unknown size (time, batch) taken whole.

@@ -335,6 +335,75 @@ class TileRepeat(nn.Module):
         return self.fc(x).repeat(1, 2, 3)
 
 
+class ScriptedRnn(nn.Module):
+    """A custom cell in a scripted Python loop: torch.onnx.export writes a
+    Loop over x.size(0) with Gather(x, t), a carried h and a sequence of
+    outputs (SequenceInsert, ConcatFromSequence)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(4 + 8, 8)
+
+    def forward(self, x):  # [T, B, 4]
+        h = torch.zeros(x.shape[1], 8)
+        ys = []
+        for t in range(x.shape[0]):
+            h = torch.tanh(self.lin(torch.cat([x[t], h], -1)))
+            ys.append(h)
+        return torch.stack(ys), h
+
+
+class ScriptedMemory(nn.Module):
+    """An NTM-style memory written once per step in a scripted loop:
+    content weights over the rows, erase then add, a read of the new
+    memory (a learned initial memory broadcast over the batch)."""
+
+    def __init__(self):
+        super().__init__()
+        self.key = nn.Linear(4, 5)
+        self.erase = nn.Linear(4, 5)
+        self.add = nn.Linear(4, 5)
+        self.m0 = nn.Parameter(0.3 * torch.randn(6, 5))
+
+    def forward(self, x):  # [T, B, 4]
+        memory = torch.zeros(x.shape[1], 6, 5) + self.m0
+        reads = []
+        for t in range(x.shape[0]):
+            k = self.key(x[t])
+            w = torch.softmax(torch.bmm(memory, k.unsqueeze(2)).squeeze(2), -1)
+            e = torch.sigmoid(self.erase(x[t]))
+            a = torch.tanh(self.add(x[t]))
+            memory = (memory * (1 - w.unsqueeze(2) * e.unsqueeze(1))
+                      + w.unsqueeze(2) * a.unsqueeze(1))
+            reads.append(torch.bmm(w.unsqueeze(1), memory).squeeze(1))
+        return torch.stack(reads)
+
+
+class ScriptedSsm(nn.Module):
+    """A Mamba-style selective scan as a scripted loop (input-dependent
+    delta, B, C; exp(delta A) discretisation; D skip), stacked batch-first
+    (ConcatFromSequence along axis 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.dt = nn.Linear(4, 4)
+        self.b = nn.Linear(4, 3)
+        self.c = nn.Linear(4, 3)
+        self.A = nn.Parameter(-torch.rand(4, 3) - 0.5)
+        self.D = nn.Parameter(torch.randn(4))
+
+    def forward(self, x):  # [T, B, 4]
+        h = torch.zeros(x.shape[1], 4, 3)
+        ys = []
+        for t in range(x.shape[0]):
+            u = x[t]
+            dt = F.softplus(self.dt(u))
+            dA = torch.exp(dt.unsqueeze(-1) * self.A)
+            h = dA * h + (dt * u).unsqueeze(-1) * self.b(u).unsqueeze(1)
+            ys.append((h * self.c(u).unsqueeze(1)).sum(-1) + self.D * u)
+        return torch.stack(ys, 1)
+
+
 # name, module, opset, input maker, output names, dynamic axes
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
@@ -378,6 +447,15 @@ MODELS = [
       "tokens": {0: "B", 1: "T"}, "first": {0: "B"}}),
     ("tile", TileRepeat, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T2"}}),
+    ("scripted_rnn", lambda: torch.jit.script(ScriptedRnn()), 17,
+     time_major_inputs, ["y", "h"],
+     {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}, "h": {0: "B"}}),
+    ("scripted_memory", lambda: torch.jit.script(ScriptedMemory()), 17,
+     time_major_inputs, ["r"],
+     {"x": {0: "T", 1: "B"}, "r": {0: "T", 1: "B"}}),
+    ("scripted_ssm", lambda: torch.jit.script(ScriptedSsm()), 17,
+     time_major_inputs, ["y"],
+     {"x": {0: "T", 1: "B"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
@@ -648,6 +726,81 @@ def write_more_lit_inputs(save, f32, const, ints):
         [ints("st", [0]), ints("en", [2]), ints("ax", [0]), ints("sp", [1, 1])])
 
 
+def write_control_flow_inputs(in_dir):
+    """The Loops and Ifs the importer refuses, each with its message: a
+    while loop (the body computes the condition), a Loop without a trip
+    count, a condition computed at run time, an If on run-time data, and a
+    sequence used outside a Loop."""
+    from onnx import TensorProto, helper
+
+    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+    b1 = lambda n: helper.make_tensor_value_info(n, TensorProto.BOOL, [])
+    i64 = lambda n: helper.make_tensor_value_info(n, TensorProto.INT64, [])
+    true = helper.make_tensor("true", TensorProto.BOOL, [], [True])
+
+    def save(name, nodes, inputs, outputs, inits=()):
+        graph = helper.make_graph(nodes, name, inputs, outputs,
+                                  initializer=list(inits))
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 17)])
+        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
+            f.write(model.SerializeToString())
+
+    def body(cond_nodes, cond_out):
+        # h = tanh(h + x[t]); the condition as given.
+        return helper.make_graph(
+            [helper.make_node("Gather", ["x", "t"], ["xt"], axis=0),
+             helper.make_node("Add", ["h_in", "xt"], ["s"]),
+             helper.make_node("Tanh", ["s"], ["h_out"])] + cond_nodes,
+            "body", [i64("t"), b1("c_in"), f32("h_in", ["B", 4])],
+            [b1(cond_out), f32("h_out", ["B", 4])])
+
+    trip = [helper.make_node("Shape", ["x"], ["shape"]),
+            helper.make_node("Gather", ["shape", "zero"], ["steps"], axis=0)]
+    zero = helper.make_tensor("zero", TensorProto.INT64, [], [0])
+    three = helper.make_tensor("three", TensorProto.INT64, [], [3])
+    # The body stops after 3 steps: Less(t, 3).
+    save("loop_while", trip + [helper.make_node(
+        "Loop", ["steps", "true", "h0"], ["h"], name="while_loop",
+        body=body([helper.make_node("Less", ["t", "three"], ["c_out"])],
+                  "c_out"))],
+        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
+        [true, zero, three])
+    save("loop_no_trip", [helper.make_node(
+        "Loop", ["", "true", "h0"], ["h"], name="no_trip",
+        body=body([helper.make_node("Identity", ["c_in"], ["c_out"])],
+                  "c_out"))],
+        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
+        [true])
+    # The starting condition is data: ReduceSum(h0) == 0.
+    save("loop_runtime_cond", trip + [
+        helper.make_node("ReduceSum", ["h0"], ["total"], keepdims=0),
+        helper.make_node("Equal", ["total", "fzero"], ["go"]),
+        helper.make_node(
+            "Loop", ["steps", "go", "h0"], ["h"], name="data_cond",
+            body=body([helper.make_node("Identity", ["c_in"], ["c_out"])],
+                      "c_out"))],
+        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
+        [zero, helper.make_tensor("fzero", TensorProto.FLOAT, [], [0.0])])
+    branch = lambda op, out: helper.make_graph(
+        [helper.make_node(op, ["x"], [out])], op, [], [f32(out, ["T", "B", 4])])
+    save("if_runtime", [
+        helper.make_node("ReduceSum", ["x"], ["total"], keepdims=0),
+        helper.make_node("Equal", ["total", "fzero"], ["positive"]),
+        helper.make_node("If", ["positive"], ["y"], name="data_if",
+                         then_branch=branch("Relu", "yt"),
+                         else_branch=branch("Tanh", "ye"))],
+        [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])],
+        [helper.make_tensor("fzero", TensorProto.FLOAT, [], [0.0])])
+    save("sequence_outside_loop", [
+        helper.make_node("SequenceEmpty", [], ["seq"], name="empty"),
+        helper.make_node("SequenceInsert", ["seq", "x"], ["seq2"],
+                         name="insert"),
+        helper.make_node("ConcatFromSequence", ["seq2"], ["y"], name="join",
+                         axis=0, new_axis=1)],
+        [f32("x", ["T", "B", 4])], [f32("y", [1, "T", "B", 4])])
+
+
 def write_reduce_model(out_dir):
     """ReduceL2, ReduceSumSquare, ReduceMax over every axis, and ArgMax /
     ArgMin with ties, which PyTorch's exporter does not write this way
@@ -710,6 +863,9 @@ def main():
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     if not only or "reduce_l2" in only:
         write_reduce_model(out_dir)
+    if not only or "control_flow" in only:
+        write_control_flow_inputs(os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     torch.manual_seed(0)
     for name, make, opset, make_inputs, outputs, axes in MODELS:
         rng = np.random.default_rng(zlib.crc32(name.encode()))
@@ -731,7 +887,7 @@ def main():
                 np.save(os.path.join(out_dir, f"{name}.t{T}.in.{key}.npy"), value)
             for key, value in zip(outputs, results):
                 np.save(os.path.join(out_dir, f"{name}.t{T}.out.{key}.npy"),
-                        value.numpy())
+                        value.detach().numpy())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,604 @@
+//===- ControlFlowOps.cpp - ONNX Loop over a sequence as seq.scan -------===//
+//
+// torch.jit.script exports `for t in range(x.size(0))` as
+//
+//   ys0 = SequenceEmpty()
+//   h, ys = Loop(M = Shape(x)[0], cond = true, h0, ys0) {
+//     (t, cond, h_prev, ys_prev) ->
+//       x_t = Gather(x, t)          # axis 0
+//       h = ...(x_t, h_prev)
+//       (Identity(true), h, SequenceInsert(ys_prev, h))
+//   }
+//   y = ConcatFromSequence(ys, axis=0, new_axis=1)
+//
+// which is a seq.scan: tensors carried through the body are its carried
+// state, every Gather(X, t) along axis 0 of an outer X reads a sequence
+// (X's first M steps), and the values appended to a sequence, like the
+// Loop's scan outputs, are per-step outputs stacked along a new axis 0.
+// The body's nodes are imported into the scan's region by the same op
+// importers as the graph's.
+//
+// Loops that can stop early (a condition computed in the body), sequences
+// used any other way, and If inside the body are refused with a message.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+
+#include "llvm/ADT/SmallBitVector.h"
+#include "llvm/ADT/StringSet.h"
+
+using namespace mlir;
+
+namespace seqc::onnx_import {
+
+namespace {
+
+/// How each carried value of the Loop maps onto the scan.
+struct CarriedSlot {
+  bool isSequence = false; // appended to by SequenceInsert in the body
+  std::string insertNode;  // that SequenceInsert's output name
+  std::string inserted;    // the value it appends
+};
+
+/// Sizes a per-step output of the scan needs before the scan is built: each
+/// dynamic dimension of a value in the body, followed back to a value
+/// defined outside the scan (an initial state, a scanned sequence, or any
+/// outer value). Fails when it cannot be followed.
+class OuterSizes {
+public:
+  OuterSizes(seq::ScanOp scan, OpBuilder &outside)
+      : scan(scan), outside(outside) {}
+
+  FailureOr<OpFoldResult> dim(Value v, int64_t d, int depth = 0) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!type.isDynamicDim(d))
+      return OpFoldResult(outside.getIndexAttr(type.getDimSize(d)));
+    if (depth > 64)
+      return failure();
+    if (!scan.getBody().isAncestor(v.getParentRegion()))
+      return OpFoldResult(
+          tensor::DimOp::create(outside, scan.getLoc(), v, d).getResult());
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      unsigned index = arg.getArgNumber();
+      unsigned carried = scan.getNumCarried();
+      if (index >= 1 && index <= carried)
+        return dim(scan.getInits()[index - 1], d, depth + 1);
+      if (index > carried)
+        return dim(scan.getSequences()[index - 1 - carried], d + 1, depth + 1);
+      return failure();
+    }
+    Operation *op = v.getDefiningOp();
+    if (isa<seq::ActivationOp>(op))
+      return dim(op->getOperand(0), d, depth + 1);
+    if (auto linear = dyn_cast<seq::LinearOp>(op)) {
+      if (d + 1 == type.getRank())
+        return failure();
+      return dim(linear.getInput(), d, depth + 1);
+    }
+    if (auto empty = dyn_cast<tensor::EmptyOp>(op))
+      return size(empty.getDynamicSize(d), depth);
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(op))
+      return dim(dps.getTiedOpOperand(cast<OpResult>(v))->get(), d, depth + 1);
+    if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+      if (static_cast<int64_t>(concat.getDim()) == d)
+        return failure();
+      return dim(concat.getInputs().front(), d, depth + 1);
+    }
+    if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+      // Result dimension d is the d-th source dimension not dropped.
+      llvm::SmallBitVector dropped = slice.getDroppedDims();
+      int64_t kept = -1;
+      for (int64_t s = 0; s < slice.getSourceType().getRank(); ++s)
+        if (!dropped.test(s) && ++kept == d)
+          return size(slice.getMixedSizes()[s], depth);
+      return failure();
+    }
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+      return size(expand.getMixedOutputShape()[d], depth);
+    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+      // A group of one dimension of size other than 1.
+      ReassociationIndices group = collapse.getReassociationIndices()[d];
+      RankedTensorType source = collapse.getSrcType();
+      std::optional<int64_t> only;
+      for (int64_t s : group)
+        if (source.getDimSize(s) != 1) {
+          if (only)
+            return failure();
+          only = s;
+        }
+      if (!only)
+        return failure();
+      return dim(collapse.getSrc(), *only, depth + 1);
+    }
+    if (auto cast = dyn_cast<tensor::CastOp>(op))
+      return dim(cast.getSource(), d, depth + 1);
+    return failure();
+  }
+
+private:
+  FailureOr<OpFoldResult> size(OpFoldResult ofr, int depth) {
+    if (auto attr = dyn_cast<Attribute>(ofr))
+      return ofr;
+    Value v = cast<Value>(ofr);
+    if (!scan.getBody().isAncestor(v.getParentRegion()))
+      return ofr;
+    if (auto d = v.getDefiningOp<tensor::DimOp>())
+      if (std::optional<int64_t> index = d.getConstantIndex())
+        return dim(d.getSource(), *index, depth + 1);
+    return failure();
+  }
+
+  seq::ScanOp scan;
+  OpBuilder &outside;
+};
+
+/// True when `name` is a known constant whose elements are all true
+/// (nonzero).
+bool isConstantTrue(GraphImporter &g, llvm::StringRef name) {
+  OnnxValue *v = g.lookup(name);
+  if (!v || !v->constant || v->constant.getNumElements() != 1)
+    return false;
+  if (v->constant.getElementType().isInteger(1))
+    return *v->constant.getValues<bool>().begin();
+  if (v->constant.getElementType().isInteger(64))
+    return *v->constant.getValues<int64_t>().begin() != 0;
+  return false;
+}
+
+} // namespace
+
+LogicalResult GraphImporter::importLoop() {
+  const onnx::AttributeProto *bodyAttr = attr("body");
+  if (!bodyAttr || !bodyAttr->has_g()) {
+    nodeError() << "has no body graph";
+    return failure();
+  }
+  const onnx::GraphProto &body = bodyAttr->g();
+  int numCarried = node->input_size() - 2;
+  int numScanOutputs = body.output_size() - 1 - numCarried;
+  if (body.input_size() != 2 + numCarried || numScanOutputs < 0) {
+    nodeError() << "its body takes " << body.input_size() << " inputs and "
+                << "gives " << body.output_size() << " outputs; a Loop with "
+                << numCarried << " carried values needs " << 2 + numCarried
+                << " and at least " << 1 + numCarried;
+    return failure();
+  }
+  // A loop over a length: a trip count, and a condition that stays true.
+  std::optional<SmallVector<OpFoldResult>> trip = intsInput(0);
+  if (!trip || trip->size() != 1) {
+    nodeError() << "has no trip count M (a while loop); seqc imports Loops "
+                   "that run a given number of steps (a sequence length)";
+    return failure();
+  }
+  if (hasInput(1) && !isConstantTrue(*this, node->input(1))) {
+    nodeError() << "starts on a condition computed at run time; seqc imports "
+                   "Loops whose condition is the constant true";
+    return failure();
+  }
+  const std::string &condIn = body.input(1).name();
+  const std::string &condOut = body.output(0).name();
+  std::map<std::string, const onnx::NodeProto *> bodyProducers;
+  for (const onnx::NodeProto &n : body.node())
+    for (const std::string &out : n.output())
+      bodyProducers[out] = &n;
+  {
+    std::string source = condOut;
+    auto it = bodyProducers.find(source);
+    if (it != bodyProducers.end() && it->second->op_type() == "Identity")
+      source = it->second->input(0);
+    bool constant = source == condIn || (!bodyProducers.count(source) &&
+                                         isConstantTrue(*this, source));
+    if (!constant) {
+      nodeError() << "its body computes the condition '" << condOut
+                  << "' (the loop may stop early); seqc imports Loops that "
+                     "run all M steps";
+      return failure();
+    }
+  }
+  for (const onnx::NodeProto &n : body.node())
+    if (n.op_type() == "Loop" || n.op_type() == "Scan") {
+      nodeError() << "its body holds a nested " << n.op_type() << " node '"
+                  << n.name() << "', which is not supported";
+      return failure();
+    }
+
+  // Carried values: tensors stay carried; a sequence started empty and
+  // appended to once per step is a per-step output.
+  const std::string &iterName = body.input(0).name();
+  SmallVector<CarriedSlot> slots(numCarried);
+  SmallVector<Value> inits;
+  for (int k = 0; k < numCarried; ++k) {
+    const std::string &initName = node->input(2 + k);
+    OnnxValue *init = lookup(initName);
+    if (!init) {
+      nodeError() << "carried value '" << initName << "' is not defined";
+      return failure();
+    }
+    if (init->sequence == OnnxValue::Sequence::empty) {
+      auto it = bodyProducers.find(body.output(1 + k).name());
+      const onnx::NodeProto *insert =
+          it == bodyProducers.end() ? nullptr : it->second;
+      if (!insert || insert->op_type() != "SequenceInsert" ||
+          insert->input_size() != 2 ||
+          insert->input(0) != body.input(2 + k).name()) {
+        nodeError() << "carries the sequence '" << initName
+                    << "', which its body must append to once per step "
+                       "(SequenceInsert without a position)";
+        return failure();
+      }
+      slots[k] = {true, insert->output(0), insert->input(1)};
+      continue;
+    }
+    if (init->sequence != OnnxValue::Sequence::none) {
+      nodeError() << "carries the sequence '" << initName
+                  << "', which does not start empty";
+      return failure();
+    }
+    Value tensor = materialize(*init);
+    if (!tensor) {
+      nodeError() << "carried value '" << initName << "' is not a tensor";
+      return failure();
+    }
+    inits.push_back(tensor);
+  }
+
+  // Sequences: every Gather(X, t) along axis 0 of an outer X reads step t.
+  Value steps = indexValue((*trip)[0]);
+  SmallVector<Value> sequences;
+  llvm::StringMap<unsigned> sequenceOf; // outer X -> index in `sequences`
+  llvm::StringMap<unsigned> gathered;   // Gather output -> sequence index
+  for (const onnx::NodeProto &n : body.node()) {
+    if (n.op_type() != "Gather" || n.input_size() != 2 ||
+        n.input(1) != iterName || bodyProducers.count(n.input(0)))
+      continue;
+    int64_t axis = 0;
+    for (const onnx::AttributeProto &a : n.attribute())
+      if (a.name() == "axis")
+        axis = a.i();
+    if (axis != 0)
+      continue;
+    auto [it, inserted] = sequenceOf.try_emplace(n.input(0), sequences.size());
+    if (inserted) {
+      OnnxValue *x = lookup(n.input(0));
+      Value source = x && x->sequence == OnnxValue::Sequence::none
+                         ? materialize(*x)
+                         : Value();
+      if (!source || cast<RankedTensorType>(source.getType()).getRank() < 1) {
+        nodeError() << "its body reads step t of '" << n.input(0)
+                    << "', which is not a tensor of rank >= 1";
+        return failure();
+      }
+      // Step t < M of X: X must hold M steps; the scan reads X[0:M].
+      Value length = tensor::DimOp::create(builder, loc, source, 0);
+      seq::createCheck(
+          builder, loc,
+          arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ule,
+                                steps, length),
+          steps,
+          seq::describeOrigin("Loop '" + node->name() + "'", loc) +
+              ": runs {} steps but reads them from '" + n.input(0) +
+              "', which is shorter",
+          seq::CheckKind::shape);
+      auto type = cast<RankedTensorType>(source.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(), builder.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes = shapeOf(*this, source);
+      sizes[0] = steps;
+      SmallVector<OpFoldResult> strides(type.getRank(), builder.getIndexAttr(1));
+      sequences.push_back(tensor::ExtractSliceOp::create(
+          builder, loc, source, offsets, sizes, strides));
+    }
+    gathered[n.output(0)] = it->second;
+  }
+  // A loop that reads no sequence still runs M steps.
+  if (sequences.empty())
+    sequences.push_back(tensor::EmptyOp::create(
+        builder, loc, ArrayRef<OpFoldResult>{steps}, builder.getF32Type()));
+
+  // The body, imported into a first scan without per-step outputs: their
+  // types (and sizes) are known only once it is.
+  llvm::StringSet<> namesBefore;
+  for (const auto &entry : values)
+    namesBefore.insert(entry.getKey());
+  const onnx::NodeProto *loopNode = node;
+  Location loopLoc = loc;
+  SmallVector<std::string> perStepNames;
+  for (const CarriedSlot &slot : slots)
+    if (slot.isSequence)
+      perStepNames.push_back(slot.inserted);
+  for (int j = 0; j < numScanOutputs; ++j)
+    perStepNames.push_back(body.output(1 + numCarried + j).name());
+  LogicalResult bodyResult = success();
+  SmallVector<Value> perStep;
+  auto scan = seq::ScanOp::create(
+      builder, loc, inits, sequences, ValueRange{}, /*reverse=*/false,
+      [&](OpBuilder &nb, Location, Value step, ValueRange carried,
+          ValueRange slices) {
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPoint(nb.getInsertionBlock(),
+                                  nb.getInsertionPoint());
+        OnnxValue iter;
+        iter.elements = SmallVector<OpFoldResult>{step};
+        iter.scalar = true;
+        values[iterName] = iter;
+        values[condIn].constant = DenseElementsAttr::get(
+            RankedTensorType::get({}, builder.getI1Type()), true);
+        unsigned c = 0;
+        for (int k = 0; k < numCarried; ++k) {
+          OnnxValue v;
+          if (slots[k].isSequence)
+            v.sequence = OnnxValue::Sequence::empty;
+          else
+            v.tensor = carried[c++];
+          values[body.input(2 + k).name()] = v;
+        }
+        for (const auto &entry : gathered)
+          values[entry.getKey()].tensor = slices[entry.getValue()];
+        for (const onnx::NodeProto &n : body.node()) {
+          if (gathered.count(n.output(0)))
+            continue;
+          if (n.op_type() == "SequenceInsert" &&
+              llvm::any_of(slots, [&](const CarriedSlot &s) {
+                return s.isSequence && s.insertNode == n.output(0);
+              }))
+            continue;
+          if (n.output_size() == 1 && n.output(0) == condOut)
+            continue;
+          node = &n;
+          loc = NameLoc::get(
+              builder.getStringAttr(n.name().empty() ? n.op_type() : n.name()),
+              FileLineColLoc::get(context, path, 0, 0));
+          if (failed(verifyNodeSchema()) || failed(importNode())) {
+            bodyResult = failure();
+            return;
+          }
+        }
+        node = loopNode;
+        loc = loopLoc;
+        SmallVector<Value> yields;
+        unsigned t = 0;
+        for (int k = 0; k < numCarried; ++k) {
+          if (slots[k].isSequence)
+            continue;
+          Value next = tensorOf(body.output(1 + k).name());
+          Type carriedType = carried[t++].getType();
+          if (!next || !tensor::CastOp::areCastCompatible(next.getType(),
+                                                          carriedType)) {
+            nodeError() << "its body gives carried value " << k << " ('"
+                        << body.output(1 + k).name() << "') as "
+                        << (next ? next.getType() : Type())
+                        << ", not the type it starts with, " << carriedType;
+            bodyResult = failure();
+            return;
+          }
+          if (next.getType() != carriedType)
+            next = tensor::CastOp::create(builder, loc, carriedType, next);
+          yields.push_back(next);
+        }
+        for (const std::string &name : perStepNames) {
+          Value v = tensorOf(name);
+          if (!v) {
+            nodeError() << "its per-step value '" << name
+                        << "' is not a tensor";
+            bodyResult = failure();
+            return;
+          }
+          perStep.push_back(v);
+          yields.push_back(v);
+        }
+        seq::YieldOp::create(builder, loc, yields);
+      });
+  node = loopNode;
+  loc = loopLoc;
+  // Outer values first built inside the body (a weight constant) must be
+  // built again outside it; the body's own names go out of scope.
+  for (auto &entry : values) {
+    OnnxValue &v = entry.getValue();
+    if (v.tensor && namesBefore.contains(entry.getKey()) &&
+        scan.getBody().isAncestor(v.tensor.getParentRegion()) &&
+        (v.constant || v.elements))
+      v.tensor = nullptr;
+  }
+  SmallVector<std::string> bodyNames;
+  for (const auto &entry : values)
+    if (!namesBefore.contains(entry.getKey()))
+      bodyNames.push_back(entry.getKey().str());
+  for (const std::string &name : bodyNames)
+    values.erase(name);
+  if (failed(bodyResult)) {
+    scan.erase();
+    return failure();
+  }
+
+  // The per-step outputs [M, ...], sized from values outside the scan.
+  OuterSizes outer(scan, builder);
+  SmallVector<Value> outs;
+  for (auto [name, v] : llvm::zip(perStepNames, perStep)) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<OpFoldResult> sizes = {steps};
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      FailureOr<OpFoldResult> size = outer.dim(v, d);
+      if (failed(size)) {
+        nodeError() << "cannot tell the size of dimension " << d
+                    << " of its per-step value '" << name
+                    << "' before the loop runs (it is not traced to a "
+                       "carried value, a scanned input or an outer value)";
+        scan.erase();
+        return failure();
+      }
+      sizes.push_back(*size);
+    }
+    outs.push_back(seq::createEmptyTensor(builder, loc, sizes,
+                                          type.getElementType()));
+  }
+  auto full = seq::ScanOp::create(
+      builder, loc, inits, sequences, outs, /*reverse=*/false,
+      [](OpBuilder &, Location, Value, ValueRange, ValueRange) {});
+  full.getBody().getBlocks().clear();
+  full.getBody().takeBody(scan.getBody());
+  scan.erase();
+
+  // Loop outputs: the final carried values, then the per-step values.
+  unsigned finalIndex = 0, outIndex = 0;
+  for (int k = 0; k < numCarried; ++k) {
+    OnnxValue v;
+    if (slots[k].isSequence) {
+      v.tensor = full.getOutputs()[outIndex++];
+      v.sequence = OnnxValue::Sequence::stacked;
+    } else {
+      v.tensor = full.getFinalStates()[finalIndex++];
+    }
+    setOutput(k, v);
+  }
+  for (int j = 0; j < numScanOutputs; ++j)
+    setOutput(numCarried + j, full.getOutputs()[outIndex++]);
+  return success();
+}
+
+LogicalResult GraphImporter::importIf() {
+  // Only a condition known at import time: the exporter's shape tests (a
+  // scripted squeeze(dim) is If(Shape(x)[dim] == 1, Squeeze, Identity)).
+  const OnnxValue *cond = input(0);
+  if (!cond || !cond->constant || cond->constant.getNumElements() != 1) {
+    nodeError() << "branches on a condition computed at run time; seqc "
+                   "imports If only when the condition is known when the "
+                   "model is compiled (a test on static sizes)";
+    return failure();
+  }
+  bool taken = cond->constant.getElementType().isInteger(1)
+                   ? *cond->constant.getValues<bool>().begin()
+                   : *cond->constant.getValues<APInt>().begin() != 0;
+  const onnx::AttributeProto *branch =
+      attr(taken ? "then_branch" : "else_branch");
+  if (!branch || !branch->has_g()) {
+    nodeError() << "has no " << (taken ? "then_branch" : "else_branch");
+    return failure();
+  }
+  const onnx::GraphProto &graph = branch->g();
+  if (graph.output_size() != node->output_size()) {
+    nodeError() << "its " << (taken ? "then" : "else") << " branch gives "
+                << graph.output_size() << " outputs for " << node->output_size();
+    return failure();
+  }
+  // The branch's nodes, inline; their names are unique in the model.
+  const onnx::NodeProto *ifNode = node;
+  Location ifLoc = loc;
+  for (const onnx::NodeProto &n : graph.node()) {
+    node = &n;
+    loc = NameLoc::get(
+        builder.getStringAttr(n.name().empty() ? n.op_type() : n.name()),
+        FileLineColLoc::get(context, path, 0, 0));
+    if (failed(verifyNodeSchema()) || failed(importNode()))
+      return failure();
+  }
+  node = ifNode;
+  loc = ifLoc;
+  for (int i = 0; i < graph.output_size(); ++i) {
+    OnnxValue *v = lookup(graph.output(i).name());
+    if (!v) {
+      nodeError() << "its branch output '" << graph.output(i).name()
+                  << "' is not defined";
+      return failure();
+    }
+    setOutput(i, *v);
+  }
+  return success();
+}
+
+/// ConcatFromSequence of a Loop's per-step values [M, ...]: stacked along
+/// `axis` (new_axis = 1), or joined along axis 0 (new_axis = 0).
+static LogicalResult importConcatFromSequence(GraphImporter &g) {
+  const OnnxValue *in = g.input(0);
+  if (!in || in->sequence != OnnxValue::Sequence::stacked) {
+    g.nodeError() << "reads a sequence that is not the per-step values of a "
+                     "Loop; other sequences are not supported";
+    return failure();
+  }
+  Value stacked = in->tensor;
+  auto type = tensorType(stacked);
+  int64_t newAxis = g.intAttr("new_axis", 0);
+  std::optional<int64_t> axisAttr = g.intAttr("axis");
+  if (!axisAttr) {
+    g.nodeError() << "needs the attribute 'axis'";
+    return failure();
+  }
+  if (newAxis == 1) {
+    std::optional<int64_t> axis =
+        normalizeAxis(g, *axisAttr, type.getRank());
+    if (!axis)
+      return failure();
+    if (*axis == 0) {
+      g.setOutput(0, stacked);
+      return success();
+    }
+    // Move the step dimension to `axis`.
+    SmallVector<int64_t> perm;
+    for (int64_t d = 1; d < type.getRank(); ++d) {
+      if (d - 1 == *axis)
+        perm.push_back(0);
+      perm.push_back(d);
+    }
+    if (static_cast<int64_t>(perm.size()) < type.getRank())
+      perm.push_back(0);
+    g.setOutput(0, seq::createTranspose(g.builder, g.loc, stacked, perm));
+    return success();
+  }
+  std::optional<int64_t> axis = normalizeAxis(g, *axisAttr, type.getRank() - 1);
+  if (!axis)
+    return failure();
+  if (*axis != 0 || type.getRank() < 2) {
+    g.nodeError() << "joins the elements along axis " << *axisAttr
+                  << "; only axis 0 (or new_axis = 1) is supported";
+    return failure();
+  }
+  SmallVector<ReassociationIndices> groups = {{0, 1}};
+  for (int64_t d = 2; d < type.getRank(); ++d)
+    groups.push_back({d});
+  g.setOutput(0, tensor::CollapseShapeOp::create(g.builder, g.loc, stacked,
+                                                 groups)
+                     .getResult());
+  return success();
+}
+
+LogicalResult importControlFlowOp(GraphImporter &g, StringRef op,
+                                  bool &handled) {
+  if (op == "If") {
+    handled = true;
+    return g.importIf();
+  }
+  if (op == "Loop") {
+    handled = true;
+    return g.importLoop();
+  }
+  if (op == "SequenceEmpty") {
+    handled = true;
+    OnnxValue v;
+    v.sequence = OnnxValue::Sequence::empty;
+    g.setOutput(0, v);
+    return success();
+  }
+  if (op == "ConcatFromSequence") {
+    handled = true;
+    return importConcatFromSequence(g);
+  }
+  if (op == "SequenceInsert" || op == "SequenceAt" || op == "SequenceLength" ||
+      op == "SequenceConstruct" || op == "SequenceErase" ||
+      op == "SplitToSequence") {
+    handled = true;
+    g.nodeError() << "sequences are supported only as a Loop's per-step "
+                     "values (SequenceEmpty before it, SequenceInsert in its "
+                     "body, ConcatFromSequence after it)";
+    return failure();
+  }
+  return success();
+}
+
+} // namespace seqc::onnx_import
