@@ -5,7 +5,8 @@ For each recurrent configuration this builds the model in PyTorch (fixed
 seed), writes the equivalent seq-dialect model with the same weights
 embedded; the attention, encoder and TCN workloads (W6-W8) go through
 torch.onnx.export and seqc's ONNX front end instead, and the Mamba block
-(W9) through a .seq description and its safetensors state_dict. seqc compiles it
+(W9), an RWKV-4 block (W10) and a Neural Turing Machine (W11) through a .seq
+description and its safetensors state_dict. seqc compiles it
 with seqc (--mcpu=native), checks both produce the same output, then times
 seq-run --bench against PyTorch (eager, torch.no_grad, 1 and 2 threads) and
 oneDNN (bench/onednn_rnn.cpp: lstm_forward / lbr_gru_forward, forward
@@ -39,6 +40,8 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "examples", "seq-models"))
 sys.path.insert(0, os.path.join(ROOT, "examples", "common"))
 from mamba_reference import Mamba  # noqa: E402
+from ntm_reference import NTM  # noqa: E402
+from rwkv_reference import ChannelMix, TimeMix, wkv_recurrent  # noqa: E402
 from torch_io import save_safetensors  # noqa: E402
 
 
@@ -275,6 +278,36 @@ def bench_onnx(name, factory, shape, args, work):
 # one Mamba-1 block (mamba_ssm sizes for d_model 256); the PyTorch peer is
 # the reference without the fused CUDA kernel (selective_scan_ref's
 # recurrence), which is what mamba_ssm runs on a CPU.
+class RecurrentTimeMix(TimeMix):
+    """RWKV-4 time mixing with WKV run as the official CPU path runs it:
+    the kernel's recurrence step by step in float32 (rwkv_reference's
+    forward uses the O(T^2) explicit form, a reference, not a peer)."""
+
+    def forward(self, x):
+        xx = self.time_shift(x)
+        k = self.key(x * self.time_mix_k + xx * (1 - self.time_mix_k))
+        v = self.value(x * self.time_mix_v + xx * (1 - self.time_mix_v))
+        r = torch.sigmoid(self.receptance(
+            x * self.time_mix_r + xx * (1 - self.time_mix_r)))
+        y, _ = wkv_recurrent(torch.exp(self.time_decay), self.time_first, k, v)
+        return self.output(r * y)
+
+
+class RwkvBlock(torch.nn.Module):
+    """One RWKV-4 block: pre-norm time mixing and channel mixing."""
+
+    def __init__(self, d):
+        super().__init__()
+        self.ln1 = torch.nn.LayerNorm(d)
+        self.att = RecurrentTimeMix(d)
+        self.ln2 = torch.nn.LayerNorm(d)
+        self.ffn = ChannelMix(d)
+
+    def forward(self, x):
+        x = x + self.att(self.ln1(x))
+        return x + self.ffn(self.ln2(x))
+
+
 SEQ_CONFIGS = [
     ("W9_mamba_d256_T512", lambda: Mamba(256, d_state=16), """
 weights "W9_mamba_d256_T512.safetensors"
@@ -282,6 +315,26 @@ input x: f32[B, T, 256]
 y = mamba(x, name=m)
 output y
 """, (1, 512, 256)),
+    # W10: one RWKV-4 block (RWKV-LM v4 weights), d_model 256, T 512.
+    ("W10_rwkv_d256_T512", lambda: RwkvBlock(256), """
+weights "W10_rwkv_d256_T512.safetensors"
+input x: f32[B, T, 256]
+n1 = layer_norm(x, name=m.ln1)
+a  = rwkv_time_mix(n1, name=m.att)
+r  = add(x, a)
+n2 = layer_norm(r, name=m.ln2)
+f  = rwkv_channel_mix(n2, name=m.ffn)
+y  = add(r, f)
+output y
+""", (1, 512, 256)),
+    # W11: an NTM (LSTM controller 256, a 128 x 32 memory, one read and
+    # one write head), input 32, T 256: a step-by-step loop in both.
+    ("W11_ntm_h256_T256", lambda: NTM(32, 256, 128, 32), """
+weights "W11_ntm_h256_T256.safetensors"
+input x: f32[T, B, 32]
+y = ntm(x, name=m)
+output y
+""", (256, 1, 32)),
 ]
 
 

@@ -179,16 +179,22 @@ def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"
   let description = [{
     Adds `<entry>_step`, which runs the model on one chunk of time steps and
     threads the state between chunks through extra arguments and results
-    (marked `seq.state`, named `state0`, `state1`, ...): the final hidden and
-    cell states of forward recurrences and selective scans, the last
-    `dilation * (K - 1)` input frames of causal convolutions (all padding on
-    the left), and for causal attention a key/value cache
-    `[B, Hkv, capacity, D]` plus the number of steps cached (a `[1]` i64
-    state): the chunk's keys and values are appended after a run-time
-    capacity check and its queries attend bottom-right aligned to every
-    cached step. `capacity` is a named state dimension, bound when the
-    stream opens (`<name>_state_create(B, capacity, ...)`). Inputs that only
-    set initial states are dropped (a stream sets its states through
+    (marked `seq.state`, named `state0`, `state1`, ...). Each op that
+    carries state says how through its `StreamableOpInterface` model
+    (`dialects/Seq/Transforms/Streaming/`): the final hidden and cell states
+    of forward recurrences, the final states of selective scans, WKV and
+    linear attention, the carried values of a written-out `seq.scan` (with
+    a started flag when its initial values are not zero), the last
+    `dilation * (K - 1)` input frames of causal convolutions (all padding
+    on the left), the steps seen by `seq.positions`, and for causal
+    attention a key/value cache `[B, Hkv, capacity, D]` plus the number of
+    steps seen (a `[1]` i64 state): the chunk's keys and values are
+    written after a run-time capacity check and its queries attend
+    bottom-right aligned to the cached steps; with a sliding window the
+    cache is a ring of the last `capacity` steps. `capacity` is a named
+    state dimension, bound when the stream opens
+    (`<name>_state_create(B, capacity, ...)`). Inputs that only set
+    initial states are dropped (a stream sets its states through
     `seqc_rt_stream_state`). Running the step function over consecutive
     chunks from a zero state reproduces the full-sequence outputs.
 
@@ -198,8 +204,7 @@ def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"
     may select or mix time steps (a position table sliced to the chunk's
     length), or an op not known to be per step is an error naming the op.
     seqc uses the same transformation and simply omits the streaming API
-    for such models. Sliding-window attention keeps the whole cache (a ring
-    buffer of the window is not generated yet).
+    for such models.
 
     Before:
     ```mlir

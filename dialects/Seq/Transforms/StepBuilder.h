@@ -1,9 +1,9 @@
 //===- StepBuilder.h - the step-function builder, internal ------*- C++ -*-===//
 //
-// Internal to the step-function transformation (StepFunction.cpp, the
-// driver, trace and per-step checks; StepFunctionAttention.cpp, the
-// key/value caches): the builder that threads each stateful op's state
-// through new arguments and results of the step function.
+// Internal to the step-function transformation (StepFunction.cpp): the
+// builder that threads each stateful op's state through new arguments and
+// results of the step function. Ops talk to it through StreamState
+// (dialects/Seq/IR/StreamState.h) from their StreamableOpInterface models.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +11,7 @@
 #define SEQC_DIALECTS_SEQ_TRANSFORMS_STEPBUILDER_H
 
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/IR/StreamState.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -32,42 +33,42 @@ struct State {
   bool inPlace = false;
 };
 
-class StepBuilder {
+class StepBuilder : public StreamState {
 public:
   StepBuilder(mlir::func::FuncOp step, std::string &reason)
       : step(step), reason(reason), builder(step.getContext()) {}
 
   mlir::LogicalResult run();
 
-private:
-  mlir::LogicalResult fail(mlir::Operation *op, const llvm::Twine &why) {
-    reason = ("'" + op->getName().getStringRef() + "' at " +
-              locationText(op->getLoc()) + ": " + why)
-                 .str();
-    return mlir::failure();
-  }
-  static std::string locationText(mlir::Location loc) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    loc.print(os);
-    return text;
-  }
-  mlir::BlockArgument addStateArgument(mlir::Type type, mlir::Location loc) {
+  // StreamState.
+  mlir::OpBuilder &getBuilder() override { return builder; }
+  mlir::BlockArgument addState(mlir::Type type, mlir::Location loc) override {
     unsigned index = step.getNumArguments();
     (void)step.insertArgument(index, type, {}, loc);
     return step.getArgument(index);
   }
-  /// The name of the model input dimension that dimension `dim` of `value`
-  /// (the batch of `op`'s state) comes from, followed back through per-step
-  /// ops; when that input dimension has no name it is named "B" (so the
-  /// runtime ties the state's batch to the input's). Fails, with a reason,
-  /// when it cannot be followed: a state whose batch is really the time of
-  /// the stream would otherwise pass every check and give wrong numbers.
-  mlir::FailureOr<std::string> batchDimName(mlir::Operation *op, mlir::Value value,
-                                      unsigned dim);
-  /// seq.dims for a state whose dimension `batchDim` is the batch.
+  mlir::BlockArgument bindState(mlir::MutableOperandRange operand,
+                                mlir::Type type, mlir::Location loc) override {
+    if (!operand.empty())
+      replacedInitialStates.push_back(operand[0].get());
+    mlir::BlockArgument state = addState(type, loc);
+    operand.assign(state);
+    return state;
+  }
+  void carry(mlir::BlockArgument state, mlir::Value next, mlir::ArrayAttr dims,
+             bool inPlace) override {
+    states.push_back({state, next, dims, inPlace});
+  }
+  /// Followed back through per-step ops; when that input dimension has no
+  /// name it is named "B" (so the runtime ties the state's batch to the
+  /// input's). Fails when it cannot be followed: a state whose batch is
+  /// really the time of the stream would otherwise pass every check and
+  /// give wrong numbers.
+  mlir::FailureOr<std::string> batchDimName(mlir::Operation *op,
+                                            mlir::Value value,
+                                            unsigned dim) override;
   mlir::ArrayAttr stateDims(mlir::Type stateType, unsigned batchDim,
-                      const std::string &batchName) {
+                            const std::string &batchName) override {
     mlir::MLIRContext *ctx = step.getContext();
     llvm::SmallVector<mlir::Attribute> names;
     auto type = mlir::cast<mlir::RankedTensorType>(stateType);
@@ -76,26 +77,21 @@ private:
           ctx, i == static_cast<int64_t>(batchDim) ? batchName : ""));
     return mlir::ArrayAttr::get(ctx, names);
   }
-  /// Replaces `operand` of `op` with a new state argument; remembers the old
-  /// value, which may now be unused (eraseReplacedInitialStates).
-  mlir::BlockArgument bindState(mlir::MutableOperandRange operand, mlir::Type type,
-                          mlir::Location loc) {
-    if (!operand.empty())
-      replacedInitialStates.push_back(operand[0].get());
-    mlir::BlockArgument state = addStateArgument(type, loc);
-    operand.assign(state);
-    return state;
+  mlir::LogicalResult fail(mlir::Operation *op,
+                           const llvm::Twine &why) override {
+    reason = ("'" + op->getName().getStringRef() + "' at " +
+              locationText(op->getLoc()) + ": " + why)
+                 .str();
+    return mlir::failure();
   }
 
-  template <typename OpTy>
-  mlir::LogicalResult handleRecurrence(OpTy op);
-  mlir::LogicalResult handleConv(Conv1dOp op);
-  template <typename OpTy>
-  mlir::LogicalResult handleBatchMajorScan(OpTy op);
-  mlir::LogicalResult handleLinearAttention(LinearAttentionOp op);
-  mlir::LogicalResult handleAttention(AttentionOp op);
-  mlir::LogicalResult handlePositions(PositionsOp op);
-  mlir::LogicalResult handleScan(ScanOp op);
+private:
+  static std::string locationText(mlir::Location loc) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    loc.print(os);
+    return text;
+  }
   mlir::LogicalResult checkPointwise(mlir::Operation *op);
   mlir::LogicalResult eraseReplacedInitialStates();
 

@@ -1,10 +1,11 @@
 //===- StepFunction.cpp - derive a streaming step function --------------===//
 //
-// A causal model's state between chunks is exactly: the final hidden (and
-// cell) state of every forward recurrence and selective scan, the last
-// dilation*(K-1) input frames of every causal convolution, and the keys and
-// values of every causal attention. The step function threads that state
-// through new arguments and results:
+// A causal model's state between chunks is exactly what its stateful ops
+// carry: the final hidden (and cell) state of every forward recurrence and
+// linear recurrence, the last dilation*(K-1) input frames of every causal
+// convolution, and the keys and values of every causal attention. Each op
+// says how through its StreamableOpInterface model (Streaming/*.cpp); the
+// step function threads the states through new arguments and results:
 //
 //   recurrence:     initial_h/initial_c <- state in; y_h/y_c -> state out
 //   selective scan, wkv: initial_state <- state in; final_state -> state out
@@ -30,6 +31,8 @@
 #include "dialects/Seq/Transforms/StepBuilder.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/IR/StreamableOpInterface.h"
+#include "dialects/Seq/Transforms/StreamableOpInterfaceImpl.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
@@ -52,230 +55,6 @@ using namespace mlir;
 namespace seqc::seq {
 
 namespace detail {
-
-template <typename OpTy>
-LogicalResult StepBuilder::handleRecurrence(OpTy op) {
-  if (op.getDirection() != Direction::forward)
-    return fail(op, "a " + stringifyDirection(op.getDirection()).str() +
-                        " recurrence reads future steps");
-  if (op.getSequenceLens())
-    return fail(op, "sequence_lens masks whole sequences; a stream has no "
-                    "known length");
-  Location loc = op.getLoc();
-  // States are [D, B, H] time-major and [B, D, H] batch-major.
-  unsigned stateBatch = op.isBatchMajor() ? 0 : 1;
-  FailureOr<std::string> batchName =
-      batchDimName(op, op.getInput(), op.isBatchMajor() ? 0 : 1);
-  if (failed(batchName))
-    return failure();
-  std::string batch = *batchName;
-  BlockArgument h =
-      bindState(op.getInitialHMutable(), op.getYH().getType(), loc);
-  states.push_back(
-      {h, op.getYH(), stateDims(h.getType(), stateBatch, batch)});
-  if constexpr (std::is_same_v<OpTy, LstmOp>) {
-    BlockArgument c =
-        bindState(op.getInitialCMutable(), op.getYC().getType(), loc);
-    states.push_back(
-        {c, op.getYC(), stateDims(c.getType(), stateBatch, batch)});
-  }
-  return success();
-}
-
-LogicalResult StepBuilder::handleConv(Conv1dOp op) {
-  if (op.getStride() != 1)
-    return fail(op, "a strided convolution does not produce one output per "
-                    "input step");
-  auto weightType = cast<RankedTensorType>(op.getWeight().getType());
-  auto inputType = cast<RankedTensorType>(op.getInput().getType());
-  if (weightType.isDynamicDim(2) || inputType.isDynamicDim(1))
-    return fail(op, "the kernel size and input channels must be static");
-  int64_t history = op.getDilation() * (weightType.getDimSize(2) - 1);
-  // Output t reads inputs [t - left, t - left + history]: causal exactly
-  // when all the padding is on the left (the `causal` attribute, explicit
-  // padding [history, 0], or a 1-wide kernel without padding).
-  auto [left, right] = op.getPaddingSizes();
-  if (right != 0 || left != history)
-    return fail(op, "a non-causal convolution reads future steps");
-  if (history == 0)
-    return success(); // 1-wide kernels need no state
-  Location loc = op.getLoc();
-  auto stateType = RankedTensorType::get(
-      {inputType.getDimSize(0), inputType.getDimSize(1), history},
-      inputType.getElementType());
-  FailureOr<std::string> batchName = batchDimName(op, op.getInput(), 0);
-  if (failed(batchName))
-    return failure();
-  std::string batch = *batchName;
-  BlockArgument state = addStateArgument(stateType, loc);
-
-  builder.setInsertionPoint(op);
-  Value joined = tensor::ConcatOp::create(builder, loc, /*dim=*/2,
-                                          ValueRange{state, op.getInput()});
-  // The last `history` frames of [state, chunk] are the next state.
-  Value length = getValueOrCreateConstantIndexOp(
-      builder, loc, getDimSize(builder, loc, joined, 2));
-  Value offset = arith::SubIOp::create(
-      builder, loc, length,
-      arith::ConstantIndexOp::create(builder, loc, history));
-  SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
-                                       builder.getIndexAttr(0), offset};
-  SmallVector<OpFoldResult> sizes = {getDimSize(builder, loc, joined, 0),
-                                     builder.getIndexAttr(stateType.getDimSize(1)),
-                                     builder.getIndexAttr(history)};
-  SmallVector<OpFoldResult> strides(3, builder.getIndexAttr(1));
-  Value next = tensor::ExtractSliceOp::create(builder, loc, stateType, joined,
-                                              offsets, sizes, strides);
-  op.getInputMutable().assign(joined);
-  op.setCausal(false);
-  op.removePaddingAttr();
-  states.push_back({state, next, stateDims(stateType, 0, batch)});
-  return success();
-}
-
-template <typename OpTy>
-LogicalResult StepBuilder::handleBatchMajorScan(OpTy op) {
-  // A selective scan's [B, D, N] and a WKV's [B, 3, C] state is all they
-  // carry between steps; their first operand is [B, T, ...].
-  FailureOr<std::string> batchName =
-      batchDimName(op, op->getOperand(0), 0);
-  if (failed(batchName))
-    return failure();
-  std::string batch = *batchName;
-  BlockArgument h = bindState(op.getInitialStateMutable(),
-                              op.getFinalState().getType(), op.getLoc());
-  states.push_back(
-      {h, op.getFinalState(), stateDims(h.getType(), 0, batch)});
-  return success();
-}
-
-LogicalResult StepBuilder::handleLinearAttention(LinearAttentionOp op) {
-  // The state S [B, H, Dk, Dv] and the normaliser z [B, H, Dk] carry over.
-  FailureOr<std::string> batchName = batchDimName(op, op.getQuery(), 0);
-  if (failed(batchName))
-    return failure();
-  BlockArgument state = bindState(op.getInitialStateMutable(),
-                                  op.getFinalState().getType(), op.getLoc());
-  states.push_back(
-      {state, op.getFinalState(), stateDims(state.getType(), 0, *batchName)});
-  BlockArgument normalizer =
-      bindState(op.getInitialNormalizerMutable(),
-                op.getFinalNormalizer().getType(), op.getLoc());
-  states.push_back({normalizer, op.getFinalNormalizer(),
-                    stateDims(normalizer.getType(), 0, *batchName)});
-  return success();
-}
-
-LogicalResult StepBuilder::handlePositions(PositionsOp op) {
-  // Positions continue across chunks: the steps seen so far are the offset.
-  Location loc = op.getLoc();
-  MLIRContext *ctx = step.getContext();
-  auto positionType = RankedTensorType::get({1}, builder.getI64Type());
-  BlockArgument position = addStateArgument(positionType, loc);
-  builder.setInsertionPoint(op);
-  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
-  Value start =
-      tensor::ExtractOp::create(builder, loc, position, ValueRange{zero});
-  if (Value given = op.getOffset())
-    start = arith::AddIOp::create(builder, loc, start, given);
-  op.getOffsetMutable().assign(start);
-  Value steps = arith::IndexCastOp::create(
-      builder, loc, builder.getI64Type(),
-      tensor::DimOp::create(builder, loc, op.getLike(),
-                            static_cast<int64_t>(op.getDim())));
-  Value seen = tensor::ExtractOp::create(builder, loc, position,
-                                         ValueRange{zero});
-  Value next = tensor::FromElementsOp::create(
-      builder, loc, positionType,
-      ValueRange{arith::AddIOp::create(builder, loc, seen, steps)});
-  states.push_back(
-      {position, next, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")})});
-  return success();
-}
-
-LogicalResult StepBuilder::handleScan(ScanOp op) {
-  // A scan written out (a memory-augmented network's step) carries its
-  // values from chunk to chunk. Its initial values are often the model's
-  // own (a learned initial memory), not zeros: the stream uses them until
-  // a started flag, zero in a new stream, is set after the first chunk.
-  if (op.getReverse())
-    return fail(op, "a reverse scan reads future steps");
-  if (op.getSequences().empty())
-    return fail(op, "a scan over no sequences does not step with the stream");
-  for (Value sequence : op.getSequences())
-    if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(0))
-      return fail(op, "a scan over a fixed number of steps does not step "
-                      "with the stream");
-  if (op.getNumCarried() == 0)
-    return success();
-  Location loc = op.getLoc();
-  MLIRContext *ctx = step.getContext();
-  // A carried value's one dimension of run-time size is the batch of the
-  // scanned sequence [T, B, ...].
-  std::optional<std::string> batch;
-  for (Value init : op.getInits()) {
-    auto type = cast<RankedTensorType>(init.getType());
-    if (type.getNumDynamicDims() > 1)
-      return fail(op, "a carried value with more than one dimension of "
-                      "run-time size cannot be sized when a stream opens");
-    if (type.getNumDynamicDims() == 1 && !batch) {
-      if (cast<RankedTensorType>(op.getSequences()[0].getType()).getRank() < 2)
-        return fail(op, "cannot tell which model input dimension is the "
-                        "batch dimension of its state");
-      FailureOr<std::string> name =
-          batchDimName(op, op.getSequences()[0], 1);
-      if (failed(name))
-        return failure();
-      batch = *name;
-    }
-  }
-  auto flagType = RankedTensorType::get({1}, builder.getI64Type());
-  BlockArgument started = addStateArgument(flagType, loc);
-  builder.setInsertionPoint(op);
-  // States are listed in the order of their arguments: the flag first.
-  Value one = arith::ConstantOp::create(
-      builder, loc, DenseIntElementsAttr::get(flagType, ArrayRef<int64_t>{1}));
-  states.push_back(
-      {started, one, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")})});
-  for (auto [k, init] : llvm::enumerate(op.getInits())) {
-    auto type = cast<RankedTensorType>(init.getType());
-    BlockArgument carried = addStateArgument(type, loc);
-    // carried if started[0] != 0 else the scan's initial value
-    SmallVector<Value> dynamicSizes;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      if (type.isDynamicDim(d))
-        dynamicSizes.push_back(tensor::DimOp::create(builder, loc, init, d));
-    Value empty = tensor::EmptyOp::create(builder, loc, type.getShape(),
-                                          type.getElementType(), dynamicSizes);
-    unsigned rank = type.getRank();
-    AffineMap identity = builder.getMultiDimIdentityMap(rank);
-    AffineMap first = AffineMap::get(rank, 0, builder.getAffineConstantExpr(0));
-    SmallVector<utils::IteratorType> parallel(rank,
-                                              utils::IteratorType::parallel);
-    Value chosen =
-        linalg::GenericOp::create(
-            builder, loc, TypeRange{type}, ValueRange{carried, init, started},
-            ValueRange{empty},
-            ArrayRef<AffineMap>{identity, identity, first, identity}, parallel,
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value zero = arith::ConstantIntOp::create(nb, nl, 0, 64);
-              Value isStarted = arith::CmpIOp::create(
-                  nb, nl, arith::CmpIPredicate::ne, args[2], zero);
-              linalg::YieldOp::create(
-                  nb, nl,
-                  ValueRange{arith::SelectOp::create(nb, nl, isStarted,
-                                                     args[0], args[1])});
-            })
-            .getResult(0);
-    op.getInitsMutable()[k].set(chosen);
-    SmallVector<Attribute> names;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      names.push_back(StringAttr::get(
-          ctx, type.isDynamicDim(d) && batch ? *batch : ""));
-    states.push_back({carried, op.getResult(k), ArrayAttr::get(ctx, names)});
-  }
-  return success();
-}
 
 /// The function argument dimension that dimension `dim` of `value` is
 /// (the same extent, the same rows): followed back through the ops a model
@@ -573,22 +352,12 @@ LogicalResult StepBuilder::run() {
     return op->getNumRegions() ? WalkResult::skip() : WalkResult::advance();
   });
   for (Operation *op : ops) {
+    // An op that carries state says how (its StreamableOpInterface
+    // model); any other op must act on each step independently.
     LogicalResult result =
-        llvm::TypeSwitch<Operation *, LogicalResult>(op)
-            .Case<RnnOp, LstmOp, GruOp>(
-                [&](auto rec) { return handleRecurrence(rec); })
-            .Case<Conv1dOp>([&](Conv1dOp conv) { return handleConv(conv); })
-            .Case<SelectiveScanOp, WkvOp>(
-                [&](auto scan) { return handleBatchMajorScan(scan); })
-            .Case<AttentionOp>(
-                [&](AttentionOp attention) { return handleAttention(attention); })
-            .Case<LinearAttentionOp>([&](LinearAttentionOp attention) {
-              return handleLinearAttention(attention);
-            })
-            .Case<PositionsOp>(
-                [&](PositionsOp positions) { return handlePositions(positions); })
-            .Case<ScanOp>([&](ScanOp scan) { return handleScan(scan); })
-            .Default([&](Operation *other) { return checkPointwise(other); });
+        isa<StreamableOpInterface>(op)
+            ? cast<StreamableOpInterface>(op).carryStreamState(*this)
+            : checkPointwise(op);
     if (failed(result))
       return failure();
   }
@@ -667,6 +436,10 @@ LogicalResult StepBuilder::eraseReplacedInitialStates() {
 FailureOr<func::FuncOp> createStepFunction(func::FuncOp entry,
                                            StringRef stepName,
                                            std::string &reason) {
+  // The ops' streaming models, whoever built the context.
+  DialectRegistry registry;
+  registerStreamableOpInterfaceExternalModels(registry);
+  entry.getContext()->appendDialectRegistry(registry);
   func::FuncOp step = entry.clone();
   step.setSymName(stepName);
   detail::StepBuilder builder(step, reason);

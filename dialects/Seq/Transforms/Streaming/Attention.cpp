@@ -1,4 +1,4 @@
-//===- StepFunctionAttention.cpp - key/value caches for streaming -------===//
+//===- Attention.cpp - how causal attention streams: key/value caches ---===//
 //
 // Causal self-attention over the whole sequence is, per chunk, attention of
 // the chunk's queries to every key so far (or, with a sliding window, to
@@ -19,7 +19,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "dialects/Seq/Transforms/StepBuilder.h"
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/IR/StreamableOpInterface.h"
+#include "dialects/Seq/Transforms/StreamableOpInterfaceImpl.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
@@ -28,7 +30,7 @@
 
 using namespace mlir;
 
-namespace seqc::seq::detail {
+namespace seqc::seq {
 
 namespace {
 
@@ -60,23 +62,22 @@ struct StepSlices {
   }
 };
 
-} // namespace
-
-LogicalResult StepBuilder::handleAttention(AttentionOp op) {
+LogicalResult carryAttention(AttentionOp op, StreamState &s) {
+  OpBuilder &builder = s.getBuilder();
   if (!op.getCausal())
-    return fail(op, "attention without a causal mask reads future steps");
+    return s.fail(op, "attention without a causal mask reads future steps");
   if (op.getMask())
-    return fail(op, "an explicit mask spans the whole sequence and cannot be "
+    return s.fail(op, "an explicit mask spans the whole sequence and cannot be "
                     "cut into chunks; streaming attention supports `causal` "
                     "(and `window`) only");
   auto keyType = cast<RankedTensorType>(op.getKey().getType());
   auto valueType = cast<RankedTensorType>(op.getValue().getType());
   if (keyType.isDynamicDim(1) || keyType.isDynamicDim(3) ||
       valueType.isDynamicDim(3))
-    return fail(op, "the key/value heads and head sizes must be static");
+    return s.fail(op, "the key/value heads and head sizes must be static");
   if (!keyType.isDynamicDim(2) ||
       !cast<RankedTensorType>(op.getQuery().getType()).isDynamicDim(2))
-    return fail(op, "the query and key lengths must be the stream's "
+    return s.fail(op, "the query and key lengths must be the stream's "
                     "run-time number of steps");
   // A window bounded on the left needs only the last `left` steps.
   std::optional<int64_t> left;
@@ -84,8 +85,8 @@ LogicalResult StepBuilder::handleAttention(AttentionOp op) {
       window && (*window)[0] >= 0)
     left = (*window)[0];
   Location loc = op.getLoc();
-  MLIRContext *ctx = step.getContext();
-  FailureOr<std::string> batchName = batchDimName(op, op.getKey(), 0);
+  MLIRContext *ctx = op->getContext();
+  FailureOr<std::string> batchName = s.batchDimName(op, op.getKey(), 0);
   if (failed(batchName))
     return failure();
   std::string batch = *batchName;
@@ -100,10 +101,10 @@ LogicalResult StepBuilder::handleAttention(AttentionOp op) {
                                   ShapedType::kDynamic, type.getDimSize(3)},
                                  type.getElementType());
   };
-  BlockArgument keyCache = addStateArgument(cacheType(keyType), loc);
-  BlockArgument valueCache = addStateArgument(cacheType(valueType), loc);
+  BlockArgument keyCache = s.addState(cacheType(keyType), loc);
+  BlockArgument valueCache = s.addState(cacheType(valueType), loc);
   auto positionType = RankedTensorType::get({1}, builder.getI64Type());
-  BlockArgument position = addStateArgument(positionType, loc);
+  BlockArgument position = s.addState(positionType, loc);
 
   builder.setInsertionPoint(op);
   auto index = [&](int64_t v) -> Value {
@@ -188,11 +189,24 @@ LogicalResult StepBuilder::handleAttention(AttentionOp op) {
       builder, loc, positionType,
       ValueRange{arith::IndexCastOp::create(builder, loc,
                                             builder.getI64Type(), end)});
-  states.push_back({keyCache, keyNext, cacheDims(4), /*inPlace=*/true});
-  states.push_back({valueCache, valueNext, cacheDims(4), /*inPlace=*/true});
-  states.push_back({position, positionNext,
-                    ArrayAttr::get(ctx, {StringAttr::get(ctx, "")})});
+  s.carry(keyCache, keyNext, cacheDims(4), /*inPlace=*/true);
+  s.carry(valueCache, valueNext, cacheDims(4), /*inPlace=*/true);
+  s.carry(position, positionNext,
+          ArrayAttr::get(ctx, {StringAttr::get(ctx, "")}));
   return success();
 }
 
-} // namespace seqc::seq::detail
+struct AttentionModel
+    : StreamableOpInterface::ExternalModel<AttentionModel, AttentionOp> {
+  LogicalResult carryStreamState(Operation *op, StreamState &s) const {
+    return carryAttention(cast<AttentionOp>(op), s);
+  }
+};
+
+} // namespace
+
+void attachAttentionStreamingModels(MLIRContext *ctx) {
+  AttentionOp::attachInterface<AttentionModel>(*ctx);
+}
+
+} // namespace seqc::seq

@@ -1,0 +1,65 @@
+//===- StreamState.h - what a streaming op gets from the transformation -*- C++ -*-===//
+//
+// The side of seq-create-step-function that StreamableOpInterface
+// implementations talk to: new state arguments of the step function, the
+// values that carry each state to the next chunk, and the batch dimension
+// a state is sized by.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_DIALECTS_SEQ_IR_STREAMSTATE_H
+#define SEQC_DIALECTS_SEQ_IR_STREAMSTATE_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
+
+#include <string>
+
+namespace seqc::seq {
+
+class StreamState {
+public:
+  virtual ~StreamState() = default;
+
+  /// Builds the op's rewrite, inside the step function.
+  virtual mlir::OpBuilder &getBuilder() = 0;
+
+  /// A new state argument of the step function (its value from the last
+  /// chunk; zeros in a new stream).
+  virtual mlir::BlockArgument addState(mlir::Type type,
+                                       mlir::Location loc) = 0;
+
+  /// Replaces `operand` (an initial state, or absent) with a new state
+  /// argument of `type`; what computed the old value is erased if nothing
+  /// else uses it.
+  virtual mlir::BlockArgument bindState(mlir::MutableOperandRange operand,
+                                        mlir::Type type,
+                                        mlir::Location loc) = 0;
+
+  /// Hands `next`, the state after this chunk, out as the next value of
+  /// state argument `state`. `dims` is the state's seq.dims (the batch
+  /// dimension named, so the runtime sizes it); `inPlace` states are
+  /// updated in their own buffer (a key/value cache).
+  virtual void carry(mlir::BlockArgument state, mlir::Value next,
+                     mlir::ArrayAttr dims, bool inPlace = false) = 0;
+
+  /// The name of the model input dimension that dimension `dim` of
+  /// `value` (the batch of `op`'s state) comes from. Fails, with the
+  /// reason set, when it cannot be followed back to a model input.
+  virtual mlir::FailureOr<std::string>
+  batchDimName(mlir::Operation *op, mlir::Value value, unsigned dim) = 0;
+
+  /// seq.dims for a state of `type` whose dimension `batchDim` is named
+  /// `batchName` (the others unnamed).
+  virtual mlir::ArrayAttr stateDims(mlir::Type type, unsigned batchDim,
+                                    const std::string &batchName) = 0;
+
+  /// Makes the model non-streamable: "'OP' at LOC: why". Returns failure.
+  virtual mlir::LogicalResult fail(mlir::Operation *op,
+                                   const llvm::Twine &why) = 0;
+};
+
+} // namespace seqc::seq
+
+#endif // SEQC_DIALECTS_SEQ_IR_STREAMSTATE_H

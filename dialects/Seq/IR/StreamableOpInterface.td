@@ -1,0 +1,38 @@
+//===- StreamableOpInterface.td - how an op streams ---------*- tablegen -*-===//
+
+#ifndef SEQC_DIALECT_SEQ_STREAMABLEOPINTERFACE_TD
+#define SEQC_DIALECT_SEQ_STREAMABLEOPINTERFACE_TD
+
+include "mlir/IR/OpBase.td"
+
+def Seq_StreamableOpInterface : OpInterface<"StreamableOpInterface"> {
+  let cppNamespace = "::seqc::seq";
+  let description = [{
+    An op that carries information from one time step to the next says how
+    a stream carries it from one chunk of steps to the next, so that
+    `seq-create-step-function` can derive a model's streaming step function
+    without knowing the op: a recurrence binds its initial state to a new
+    state argument and hands its final state out, a causal convolution
+    prepends its last inputs, attention keeps a key/value cache. Ops
+    without the interface must act on each time step independently (the
+    transformation checks that), or the model does not stream.
+
+    The implementations are external models (the transformation builds
+    tensor, linalg and `seq.check` IR the dialect library does not link),
+    one file per op family under `dialects/Seq/Transforms/Streaming/`,
+    registered by `registerStreamableOpInterfaceExternalModels`.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Rewrites the op, inside a copy of the model function that becomes
+        the step function, to read its state from earlier chunks through
+        new state arguments of `stream` and to hand the state after the
+        chunk to `stream`. Fails through `stream.fail` (with a reason the
+        user sees) when the op cannot stream in its current form.
+      }],
+      "::mlir::LogicalResult", "carryStreamState",
+      (ins "::seqc::seq::StreamState &":$stream)>
+  ];
+}
+
+#endif // SEQC_DIALECT_SEQ_STREAMABLEOPINTERFACE_TD

@@ -1,0 +1,123 @@
+//===- Convolution.cpp - how causal convolutions and positions stream ---===//
+//
+// A causal convolution carries its last dilation * (K - 1) inputs: each
+// chunk is prepended with them and convolved without padding. seq.positions
+// carries the number of steps seen, the offset of the next chunk's first
+// step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/IR/StreamableOpInterface.h"
+#include "dialects/Seq/Transforms/StreamableOpInterfaceImpl.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace seqc::seq {
+namespace {
+
+LogicalResult carryConv(Conv1dOp op, StreamState &s) {
+  OpBuilder &b = s.getBuilder();
+  if (op.getStride() != 1)
+    return s.fail(op, "a strided convolution does not produce one output per "
+                    "input step");
+  auto weightType = cast<RankedTensorType>(op.getWeight().getType());
+  auto inputType = cast<RankedTensorType>(op.getInput().getType());
+  if (weightType.isDynamicDim(2) || inputType.isDynamicDim(1))
+    return s.fail(op, "the kernel size and input channels must be static");
+  int64_t history = op.getDilation() * (weightType.getDimSize(2) - 1);
+  // Output t reads inputs [t - left, t - left + history]: causal exactly
+  // when all the padding is on the left (the `causal` attribute, explicit
+  // padding [history, 0], or a 1-wide kernel without padding).
+  auto [left, right] = op.getPaddingSizes();
+  if (right != 0 || left != history)
+    return s.fail(op, "a non-causal convolution reads future steps");
+  if (history == 0)
+    return success(); // 1-wide kernels need no state
+  Location loc = op.getLoc();
+  auto stateType = RankedTensorType::get(
+      {inputType.getDimSize(0), inputType.getDimSize(1), history},
+      inputType.getElementType());
+  FailureOr<std::string> batchName = s.batchDimName(op, op.getInput(), 0);
+  if (failed(batchName))
+    return failure();
+  std::string batch = *batchName;
+  BlockArgument state = s.addState(stateType, loc);
+
+  b.setInsertionPoint(op);
+  Value joined = tensor::ConcatOp::create(b, loc, /*dim=*/2,
+                                          ValueRange{state, op.getInput()});
+  // The last `history` frames of [state, chunk] are the next state.
+  Value length = getValueOrCreateConstantIndexOp(
+      b, loc, getDimSize(b, loc, joined, 2));
+  Value offset = arith::SubIOp::create(
+      b, loc, length,
+      arith::ConstantIndexOp::create(b, loc, history));
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0),
+                                       b.getIndexAttr(0), offset};
+  SmallVector<OpFoldResult> sizes = {getDimSize(b, loc, joined, 0),
+                                     b.getIndexAttr(stateType.getDimSize(1)),
+                                     b.getIndexAttr(history)};
+  SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+  Value next = tensor::ExtractSliceOp::create(b, loc, stateType, joined,
+                                              offsets, sizes, strides);
+  op.getInputMutable().assign(joined);
+  op.setCausal(false);
+  op.removePaddingAttr();
+  s.carry(state, next, s.stateDims(stateType, 0, batch));
+  return success();
+}
+
+LogicalResult carryPositions(PositionsOp op, StreamState &s) {
+  OpBuilder &b = s.getBuilder();
+  // Positions continue across chunks: the steps seen so far are the offset.
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op->getContext();
+  auto positionType = RankedTensorType::get({1}, b.getI64Type());
+  BlockArgument position = s.addState(positionType, loc);
+  b.setInsertionPoint(op);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value start =
+      tensor::ExtractOp::create(b, loc, position, ValueRange{zero});
+  if (Value given = op.getOffset())
+    start = arith::AddIOp::create(b, loc, start, given);
+  op.getOffsetMutable().assign(start);
+  Value steps = arith::IndexCastOp::create(
+      b, loc, b.getI64Type(),
+      tensor::DimOp::create(b, loc, op.getLike(),
+                            static_cast<int64_t>(op.getDim())));
+  Value seen = tensor::ExtractOp::create(b, loc, position,
+                                         ValueRange{zero});
+  Value next = tensor::FromElementsOp::create(
+      b, loc, positionType,
+      ValueRange{arith::AddIOp::create(b, loc, seen, steps)});
+  s.carry(position, next, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")}));
+  return success();
+}
+
+struct ConvModel : StreamableOpInterface::ExternalModel<ConvModel, Conv1dOp> {
+  LogicalResult carryStreamState(Operation *op, StreamState &s) const {
+    return carryConv(cast<Conv1dOp>(op), s);
+  }
+};
+
+struct PositionsModel
+    : StreamableOpInterface::ExternalModel<PositionsModel, PositionsOp> {
+  LogicalResult carryStreamState(Operation *op, StreamState &s) const {
+    return carryPositions(cast<PositionsOp>(op), s);
+  }
+};
+
+} // namespace
+
+void attachConvolutionStreamingModels(MLIRContext *ctx) {
+  Conv1dOp::attachInterface<ConvModel>(*ctx);
+  PositionsOp::attachInterface<PositionsModel>(*ctx);
+}
+
+} // namespace seqc::seq

@@ -1,0 +1,195 @@
+//===- Recurrences.cpp - how recurrences and scans stream ---------------===//
+//
+// A recurrence carries its final state to the next chunk: the named cells
+// (seq.rnn/lstm/gru: y_h, y_c), the linear recurrences (seq.selective_scan,
+// seq.wkv: final_state; seq.linear_attention: final_state and
+// final_normalizer) and a written-out seq.scan (its carried values).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/IR/StreamableOpInterface.h"
+#include "dialects/Seq/Transforms/StreamableOpInterfaceImpl.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace seqc::seq {
+namespace {
+
+template <typename OpTy>
+LogicalResult carryRecurrence(OpTy op, StreamState &s) {
+  if (op.getDirection() != Direction::forward)
+    return s.fail(op, "a " + stringifyDirection(op.getDirection()).str() +
+                        " recurrence reads future steps");
+  if (op.getSequenceLens())
+    return s.fail(op, "sequence_lens masks whole sequences; a stream has no "
+                    "known length");
+  Location loc = op.getLoc();
+  // States are [D, B, H] time-major and [B, D, H] batch-major.
+  unsigned stateBatch = op.isBatchMajor() ? 0 : 1;
+  FailureOr<std::string> batchName =
+      s.batchDimName(op, op.getInput(), op.isBatchMajor() ? 0 : 1);
+  if (failed(batchName))
+    return failure();
+  std::string batch = *batchName;
+  BlockArgument h =
+      s.bindState(op.getInitialHMutable(), op.getYH().getType(), loc);
+  s.carry(h, op.getYH(), s.stateDims(h.getType(), stateBatch, batch));
+  if constexpr (std::is_same_v<OpTy, LstmOp>) {
+    BlockArgument c =
+        s.bindState(op.getInitialCMutable(), op.getYC().getType(), loc);
+    s.carry(c, op.getYC(), s.stateDims(c.getType(), stateBatch, batch));
+  }
+  return success();
+}
+
+template <typename OpTy>
+LogicalResult carryBatchMajorScan(OpTy op, StreamState &s) {
+  // A selective scan's [B, D, N] and a WKV's [B, 3, C] state is all they
+  // carry between steps; their first operand is [B, T, ...].
+  FailureOr<std::string> batchName =
+      s.batchDimName(op, op->getOperand(0), 0);
+  if (failed(batchName))
+    return failure();
+  std::string batch = *batchName;
+  BlockArgument h = s.bindState(op.getInitialStateMutable(),
+                              op.getFinalState().getType(), op.getLoc());
+  s.carry(h, op.getFinalState(), s.stateDims(h.getType(), 0, batch));
+  return success();
+}
+
+LogicalResult carryLinearAttention(LinearAttentionOp op, StreamState &s) {
+  // The state S [B, H, Dk, Dv] and the normaliser z [B, H, Dk] carry over.
+  FailureOr<std::string> batchName = s.batchDimName(op, op.getQuery(), 0);
+  if (failed(batchName))
+    return failure();
+  BlockArgument state = s.bindState(op.getInitialStateMutable(),
+                                  op.getFinalState().getType(), op.getLoc());
+  s.carry(state, op.getFinalState(), s.stateDims(state.getType(), 0, *batchName));
+  BlockArgument normalizer =
+      s.bindState(op.getInitialNormalizerMutable(),
+                op.getFinalNormalizer().getType(), op.getLoc());
+  s.carry(normalizer, op.getFinalNormalizer(),
+                    s.stateDims(normalizer.getType(), 0, *batchName));
+  return success();
+}
+
+LogicalResult carryScan(ScanOp op, StreamState &s) {
+  OpBuilder &b = s.getBuilder();
+  // A scan written out (a memory-augmented network's step) carries its
+  // values from chunk to chunk. Its initial values are often the model's
+  // own (a learned initial memory), not zeros: the stream uses them until
+  // a started flag, zero in a new stream, is set after the first chunk.
+  if (op.getReverse())
+    return s.fail(op, "a reverse scan reads future steps");
+  if (op.getSequences().empty())
+    return s.fail(op, "a scan over no sequences does not step with the stream");
+  for (Value sequence : op.getSequences())
+    if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(0))
+      return s.fail(op, "a scan over a fixed number of steps does not step "
+                      "with the stream");
+  if (op.getNumCarried() == 0)
+    return success();
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op->getContext();
+  // A carried value's one dimension of run-time size is the batch of the
+  // scanned sequence [T, B, ...].
+  std::optional<std::string> batch;
+  for (Value init : op.getInits()) {
+    auto type = cast<RankedTensorType>(init.getType());
+    if (type.getNumDynamicDims() > 1)
+      return s.fail(op, "a carried value with more than one dimension of "
+                      "run-time size cannot be sized when a stream opens");
+    if (type.getNumDynamicDims() == 1 && !batch) {
+      if (cast<RankedTensorType>(op.getSequences()[0].getType()).getRank() < 2)
+        return s.fail(op, "cannot tell which model input dimension is the "
+                        "batch dimension of its state");
+      FailureOr<std::string> name =
+          s.batchDimName(op, op.getSequences()[0], 1);
+      if (failed(name))
+        return failure();
+      batch = *name;
+    }
+  }
+  auto flagType = RankedTensorType::get({1}, b.getI64Type());
+  BlockArgument started = s.addState(flagType, loc);
+  b.setInsertionPoint(op);
+  // States are listed in the order of their arguments: the flag first.
+  Value one = arith::ConstantOp::create(
+      b, loc, DenseIntElementsAttr::get(flagType, ArrayRef<int64_t>{1}));
+  s.carry(started, one, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")}));
+  for (auto [k, init] : llvm::enumerate(op.getInits())) {
+    auto type = cast<RankedTensorType>(init.getType());
+    BlockArgument carried = s.addState(type, loc);
+    // carried if started[0] != 0 else the scan's initial value
+    SmallVector<Value> dynamicSizes;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d))
+        dynamicSizes.push_back(tensor::DimOp::create(b, loc, init, d));
+    Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                          type.getElementType(), dynamicSizes);
+    unsigned rank = type.getRank();
+    AffineMap identity = b.getMultiDimIdentityMap(rank);
+    AffineMap first = AffineMap::get(rank, 0, b.getAffineConstantExpr(0));
+    SmallVector<utils::IteratorType> parallel(rank,
+                                              utils::IteratorType::parallel);
+    Value chosen =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{type}, ValueRange{carried, init, started},
+            ValueRange{empty},
+            ArrayRef<AffineMap>{identity, identity, first, identity}, parallel,
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              Value zero = arith::ConstantIntOp::create(nb, nl, 0, 64);
+              Value isStarted = arith::CmpIOp::create(
+                  nb, nl, arith::CmpIPredicate::ne, args[2], zero);
+              linalg::YieldOp::create(
+                  nb, nl,
+                  ValueRange{arith::SelectOp::create(nb, nl, isStarted,
+                                                     args[0], args[1])});
+            })
+            .getResult(0);
+    op.getInitsMutable()[k].set(chosen);
+    SmallVector<Attribute> names;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      names.push_back(StringAttr::get(
+          ctx, type.isDynamicDim(d) && batch ? *batch : ""));
+    s.carry(carried, op.getResult(k), ArrayAttr::get(ctx, names));
+  }
+  return success();
+}
+
+/// The external model of each recurrence-like op.
+template <typename OpTy>
+struct RecurrenceModel
+    : StreamableOpInterface::ExternalModel<RecurrenceModel<OpTy>, OpTy> {
+  LogicalResult carryStreamState(Operation *op, StreamState &s) const {
+    auto typed = cast<OpTy>(op);
+    if constexpr (std::is_same_v<OpTy, SelectiveScanOp> ||
+                  std::is_same_v<OpTy, WkvOp>)
+      return carryBatchMajorScan(typed, s);
+    else if constexpr (std::is_same_v<OpTy, LinearAttentionOp>)
+      return carryLinearAttention(typed, s);
+    else if constexpr (std::is_same_v<OpTy, ScanOp>)
+      return carryScan(typed, s);
+    else
+      return carryRecurrence(typed, s);
+  }
+};
+
+} // namespace
+
+void attachRecurrenceStreamingModels(MLIRContext *ctx) {
+  RnnOp::attachInterface<RecurrenceModel<RnnOp>>(*ctx);
+  LstmOp::attachInterface<RecurrenceModel<LstmOp>>(*ctx);
+  GruOp::attachInterface<RecurrenceModel<GruOp>>(*ctx);
+  SelectiveScanOp::attachInterface<RecurrenceModel<SelectiveScanOp>>(*ctx);
+  WkvOp::attachInterface<RecurrenceModel<WkvOp>>(*ctx);
+  LinearAttentionOp::attachInterface<RecurrenceModel<LinearAttentionOp>>(*ctx);
+  ScanOp::attachInterface<RecurrenceModel<ScanOp>>(*ctx);
+}
+
+} // namespace seqc::seq
