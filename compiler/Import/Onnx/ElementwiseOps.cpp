@@ -2,7 +2,8 @@
 //
 // Standalone activation nodes (LeakyRelu, Elu, HardSigmoid, ...: the
 // parameterized ones become seq.activation, which the recurrences share),
-// the unary math PyTorch exports (Abs, Log, Reciprocal, HardSwish, Selu),
+// the unary math PyTorch exports (Abs, Log, Reciprocal, HardSwish, Selu,
+// Sin, Cos, Floor, Ceil, Round, Sign),
 // Clip and the variadic Max / Min (with broadcasting). Formulas and default
 // attributes are the ONNX operator documentation's (onnx.ai/onnx/operators).
 // Every op is f32 here.
@@ -73,6 +74,25 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
           return math::LogOp::create(b, l, v);
         if (op == "Reciprocal")
           return arith::DivFOp::create(b, l, constantLike(b, l, v, 1.0), v);
+        if (op == "Sin")
+          return math::SinOp::create(b, l, v);
+        if (op == "Cos")
+          return math::CosOp::create(b, l, v);
+        if (op == "Floor")
+          return math::FloorOp::create(b, l, v);
+        if (op == "Ceil")
+          return math::CeilOp::create(b, l, v);
+        if (op == "Round") // halves to even, as ONNX (and torch.round)
+          return math::RoundEvenOp::create(b, l, v);
+        if (op == "Sign") {
+          // -1, 0 or 1 (NaN stays NaN): copysign(1, x) where x != 0.
+          Value one = math::CopySignOp::create(
+              b, l, constantLike(b, l, v, 1.0), v);
+          Value nonzero = arith::CmpFOp::create(
+              b, l, arith::CmpFPredicate::UNE, v, constantLike(b, l, v, 0.0));
+          return arith::SelectOp::create(b, l, nonzero, one,
+                                         constantLike(b, l, v, 0.0));
+        }
         if (op == "HardSwish") {
           // x * max(0, min(1, x / 6 + 1 / 2))
           Value hs = arith::AddFOp::create(
@@ -201,7 +221,8 @@ LogicalResult importElementwiseOp(GraphImporter &g, StringRef op,
   if (op == "Softsign")
     return importActivation(g, seq::ActivationKind::softsign);
   if (op == "Abs" || op == "Log" || op == "Reciprocal" || op == "HardSwish" ||
-      op == "Selu")
+      op == "Selu" || op == "Sin" || op == "Cos" || op == "Floor" ||
+      op == "Ceil" || op == "Round" || op == "Sign")
     return importUnaryMath(g, op);
   if (op == "Max" || op == "Min")
     return importMaxMin(g, op == "Max");

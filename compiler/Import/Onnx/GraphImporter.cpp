@@ -570,6 +570,8 @@ LogicalResult GraphImporter::importNode() {
     return failure();
   if (!handled && failed(importMoreOp(*this, op, handled)))
     return failure();
+  if (!handled && failed(importLogicalOp(*this, op, handled)))
+    return failure();
   if (!handled && failed(importElementwiseOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importTensorOp(*this, op, handled)))

@@ -187,14 +187,16 @@ mlir::LogicalResult importTensorOp(GraphImporter &g, llvm::StringRef op,
 mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
 /// Pad, ReduceMean/Sum/Max/Min/Prod/L2/SumSquare, ArgMax/ArgMin, Tile, Split,
-/// Where, Not,
-/// Equal, Trilu, Expand, Range and
-/// Slice with run-time ends (MoreOps.cpp).
+/// Trilu, Expand, Range and Slice with run-time ends (MoreOps.cpp).
 mlir::LogicalResult importMoreOp(GraphImporter &g, llvm::StringRef op,
                                  bool &handled);
+/// Equal, Greater, Less, GreaterOrEqual, LessOrEqual, And, Or, Xor, Not,
+/// Where and Cast (LogicalOps.cpp).
+mlir::LogicalResult importLogicalOp(GraphImporter &g, llvm::StringRef op,
+                                    bool &handled);
 /// Standalone activations (LeakyRelu, Elu, HardSigmoid, ThresholdedRelu,
-/// Softplus, Softsign, HardSwish, Selu), Abs, Log, Reciprocal, Clip, Max
-/// and Min (ElementwiseOps.cpp).
+/// Softplus, Softsign, HardSwish, Selu), Abs, Log, Reciprocal, Sin,
+/// Cos, Floor, Ceil, Round, Sign, Clip, Max and Min (ElementwiseOps.cpp).
 mlir::LogicalResult importElementwiseOp(GraphImporter &g, llvm::StringRef op,
                                         bool &handled);
 /// Evaluates integer ops whose inputs are all known constants (ConstFold.cpp).

@@ -1,10 +1,10 @@
-//===- MoreOps.cpp - Pad, reductions, Split, masks, Expand ---------------===//
+//===- MoreOps.cpp - Pad, reductions, Split, Trilu, Expand ----------------===//
 //
 // The ops PyTorch's exporter emits for convolutional and attention models
 // beyond the elementwise and layout ones of TensorOps.cpp: constant Pad
-// (tensor.pad), the Reduce* family and Split, and the boolean mask ops (Equal, Not,
-// Where, Trilu) and Expand that causal masks are built from. Booleans are
-// i1 tensors.
+// (tensor.pad), the Reduce* family and Split, and the Trilu and Expand
+// that causal masks are built from (the comparisons and logic in
+// LogicalOps.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -447,109 +447,6 @@ LogicalResult importSplit(GraphImporter &g) {
 }
 
 /// Whether input `i` is a rank-0 integer (symbolic or constant).
-bool isScalarInput(GraphImporter &g, unsigned i) {
-  const OnnxValue *v = g.input(i);
-  return v && ((v->elements && v->scalar) ||
-               (v->constant && v->constant.getType().getRank() == 0));
-}
-
-LogicalResult importEqual(GraphImporter &g) {
-  if (failed(g.checkAttrs({})))
-    return failure();
-  // Sizes known at import time compare at import time: a scripted
-  // `x.squeeze(2)` exports If(Equal(Shape(x)[2], 1)), whose branch the Loop
-  // and If importers then pick.
-  std::optional<SmallVector<int64_t>> ca = g.constIntsInput(0),
-                                      cb = g.constIntsInput(1);
-  if (ca && cb &&
-      (ca->size() == cb->size() || ca->size() == 1 || cb->size() == 1)) {
-    SmallVector<bool> equal;
-    for (size_t i = 0, e = std::max(ca->size(), cb->size()); i < e; ++i)
-      equal.push_back((*ca)[ca->size() == 1 ? 0 : i] ==
-                      (*cb)[cb->size() == 1 ? 0 : i]);
-    SmallVector<int64_t> shape;
-    if (!(isScalarInput(g, 0) && isScalarInput(g, 1)))
-      shape.push_back(equal.size());
-    OnnxValue v;
-    v.constant = DenseElementsAttr::get(
-        RankedTensorType::get(shape, g.builder.getI1Type()), ArrayRef(equal));
-    g.setOutput(0, v);
-    return success();
-  }
-  Value a = g.tensorInput(0), b = g.tensorInput(1);
-  if (!a || !b)
-    return failure();
-  Type ea = tensorType(a).getElementType(), eb = tensorType(b).getElementType();
-  if (ea != eb) {
-    g.nodeError() << "operands have different element types " << ea
-                  << " and " << eb;
-    return failure();
-  }
-  FailureOr<Value> r = buildElementwise(
-      g, {a, b},
-      [&](OpBuilder &bld, Location l, ValueRange x) -> Value {
-        if (isa<FloatType>(ea))
-          return arith::CmpFOp::create(bld, l, arith::CmpFPredicate::OEQ, x[0],
-                                       x[1]);
-        return arith::CmpIOp::create(bld, l, arith::CmpIPredicate::eq, x[0],
-                                     x[1]);
-      },
-      g.builder.getI1Type());
-  if (failed(r))
-    return failure();
-  g.setOutput(0, *r);
-  return success();
-}
-
-Value boolInput(GraphImporter &g, unsigned i) {
-  Value v = g.tensorInput(i);
-  if (v && !tensorType(v).getElementType().isInteger(1)) {
-    g.nodeError() << "input " << i << " has element type "
-                  << tensorType(v).getElementType() << ", not bool";
-    return nullptr;
-  }
-  return v;
-}
-
-LogicalResult importNot(GraphImporter &g) {
-  if (failed(g.checkAttrs({})))
-    return failure();
-  Value x = boolInput(g, 0);
-  if (!x)
-    return failure();
-  FailureOr<Value> r = buildElementwise(
-      g, {x}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        Value one = arith::ConstantOp::create(b, l, b.getBoolAttr(true));
-        return arith::XOrIOp::create(b, l, a[0], one);
-      });
-  if (failed(r))
-    return failure();
-  g.setOutput(0, *r);
-  return success();
-}
-
-LogicalResult importWhere(GraphImporter &g) {
-  if (failed(g.checkAttrs({})))
-    return failure();
-  Value c = boolInput(g, 0), a = g.tensorInput(1), b = g.tensorInput(2);
-  if (!c || !a || !b)
-    return failure();
-  if (tensorType(a).getElementType() != tensorType(b).getElementType()) {
-    g.nodeError() << "X and Y have different element types";
-    return failure();
-  }
-  FailureOr<Value> r = buildElementwise(
-      g, {c, a, b},
-      [&](OpBuilder &bld, Location l, ValueRange x) -> Value {
-        return arith::SelectOp::create(bld, l, x[0], x[1], x[2]);
-      },
-      tensorType(a).getElementType());
-  if (failed(r))
-    return failure();
-  g.setOutput(0, *r);
-  return success();
-}
-
 LogicalResult importTrilu(GraphImporter &g) {
   if (failed(g.checkAttrs({"upper"})))
     return failure();
@@ -809,12 +706,6 @@ LogicalResult importMoreOp(GraphImporter &g, StringRef op, bool &handled) {
     return importReduce(g, op);
   if (op == "Split")
     return importSplit(g);
-  if (op == "Equal")
-    return importEqual(g);
-  if (op == "Not")
-    return importNot(g);
-  if (op == "Where")
-    return importWhere(g);
   if (op == "Trilu")
     return importTrilu(g);
   if (op == "Expand")

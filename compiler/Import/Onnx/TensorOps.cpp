@@ -381,34 +381,6 @@ LogicalResult importConstantOfShape(GraphImporter &g) {
   return success();
 }
 
-LogicalResult importCast(GraphImporter &g) {
-  if (failed(g.checkAttrs({"to", "saturate"})))
-    return failure();
-  int64_t to = g.intAttr("to", 0);
-  const OnnxValue *in = g.input(0);
-  if (!in) {
-    g.nodeError() << "input 0 is required";
-    return failure();
-  }
-  bool inInt = isSymbolicInt(in) ||
-               (in->constant && isa<IntegerType>(in->constant.getElementType())) ||
-               (in->tensor && isa<IntegerType>(tensorType(in->tensor).getElementType()));
-  bool toInt = to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32;
-  if (to == onnx::TensorProto::BOOL && in->tensor &&
-      tensorType(in->tensor).getElementType().isInteger(1)) {
-    g.setOutput(0, *in);
-    return success();
-  }
-  if ((to == onnx::TensorProto::FLOAT && !inInt) || (toInt && inInt)) {
-    g.setOutput(0, *in);
-    return success();
-  }
-  g.nodeError() << "Cast to dtype " << to << " from this input is not "
-                   "supported (supported: float32 to FLOAT, integers to "
-                   "INT64/INT32)";
-  return failure();
-}
-
 //===----------------------------------------------------------------------===//
 // Layout ops
 //===----------------------------------------------------------------------===//
@@ -918,8 +890,6 @@ LogicalResult importTensorOp(GraphImporter &g, StringRef op, bool &handled) {
     return importShape(g);
   if (op == "ConstantOfShape")
     return importConstantOfShape(g);
-  if (op == "Cast")
-    return importCast(g);
   if (op == "Reshape")
     return importReshape(g);
   if (op == "Squeeze")

@@ -404,6 +404,27 @@ class ScriptedSsm(nn.Module):
         return torch.stack(ys, 1)
 
 
+class MaskOps(nn.Module):
+    """Comparisons, logic and casts as masks are built from: Greater,
+    GreaterOrEqual, Less, LessOrEqual, Not, And, Or, Xor, Where with a
+    scalar, and Cast bool -> float, bool -> int64 -> float, float -> int64
+    (toward zero) -> float; and the unary math of positional encodings and
+    quantisation: Sin, Cos, Floor, Ceil, Round (halves to even), Sign."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x):  # [B, T, 8]
+        h = self.fc(x)
+        keep = ((h > 0.1) & ~(h >= 0.9)) | ((h < -0.5) ^ (h <= -0.8))
+        w = torch.where(keep, h, torch.zeros_like(h) - 1.0)
+        return (w + keep.float() * 0.5 + (h > 0).long().float()
+                + (h * 3.0).long().float() + torch.sin(h) * torch.cos(2 * h)
+                + torch.floor(h * 2) + torch.ceil(h * 2) + torch.round(h * 4)
+                + torch.sign(h))
+
+
 # name, module, opset, input maker, output names, dynamic axes
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
@@ -456,6 +477,8 @@ MODELS = [
     ("scripted_ssm", lambda: torch.jit.script(ScriptedSsm()), 17,
      time_major_inputs, ["y"],
      {"x": {0: "T", 1: "B"}, "y": {0: "B", 1: "T"}}),
+    ("mask_ops", MaskOps, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
@@ -792,6 +815,11 @@ def write_control_flow_inputs(in_dir):
                          else_branch=branch("Tanh", "ye"))],
         [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])],
         [helper.make_tensor("fzero", TensorProto.FLOAT, [], [0.0])])
+    # Logic on float data: And needs bools.
+    save("and_float", [helper.make_node("And", ["x", "x"], ["y"],
+                                        name="and_float")],
+         [f32("x", ["T", "B", 4])], [helper.make_tensor_value_info(
+             "y", TensorProto.BOOL, ["T", "B", 4])])
     save("sequence_outside_loop", [
         helper.make_node("SequenceEmpty", [], ["seq"], name="empty"),
         helper.make_node("SequenceInsert", ["seq", "x"], ["seq2"],

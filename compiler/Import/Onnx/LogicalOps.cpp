@@ -1,0 +1,312 @@
+//===- LogicalOps.cpp - comparisons, logic, Where and Cast ---------------===//
+//
+// Masks and the integer/boolean values around them: Equal, Greater, Less,
+// GreaterOrEqual, LessOrEqual (i1 results; ordered float predicates, so a
+// NaN compares false as in NumPy), And, Or, Xor, Not, Where, and Cast
+// between float32, integers and bool (`attention_mask.to(float)`, a
+// position difference cast for a bias table). Booleans are i1 tensors,
+// integers i64 (i32 graph inputs stay i32). Comparisons of sizes known at
+// import time fold to constants, so the If a scripted export writes around
+// a shape test takes its branch at import time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+using namespace mlir;
+
+namespace seqc::onnx_import {
+namespace {
+
+/// Whether input `i` is a rank-0 integer (symbolic or constant).
+bool isScalarInput(GraphImporter &g, unsigned i) {
+  const OnnxValue *v = g.input(i);
+  return v && ((v->elements && v->scalar) ||
+               (v->constant && v->constant.getType().getRank() == 0));
+}
+
+/// The element type input `i` has (or will have once built).
+Type elementTypeOf(GraphImporter &g, unsigned i) {
+  const OnnxValue *v = g.input(i);
+  if (!v)
+    return {};
+  if (v->tensor)
+    return tensorType(v->tensor).getElementType();
+  if (v->constant)
+    return v->constant.getElementType();
+  if (v->elements)
+    return g.builder.getI64Type();
+  return {};
+}
+
+/// Input `i` as a tensor; an integer constant next to float data (input
+/// `other`) becomes float32, as NumPy promotes it.
+Value promotedInput(GraphImporter &g, unsigned i, unsigned other) {
+  const OnnxValue *v = g.input(i);
+  Type otherType = elementTypeOf(g, other);
+  if (v && v->constant && isa<IntegerType>(v->constant.getElementType()) &&
+      otherType && otherType.isF32()) {
+    SmallVector<float> data;
+    for (APInt x : v->constant.getValues<APInt>())
+      data.push_back(static_cast<float>(x.getSExtValue()));
+    auto type = RankedTensorType::get(v->constant.getType().getShape(),
+                                      g.builder.getF32Type());
+    return arith::ConstantOp::create(
+        g.builder, g.loc, DenseElementsAttr::get(type, ArrayRef(data)));
+  }
+  return g.tensorInput(i);
+}
+
+LogicalResult importComparison(GraphImporter &g, StringRef op) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  auto compare = [&](int64_t a, int64_t b) {
+    if (op == "Equal")
+      return a == b;
+    if (op == "Greater")
+      return a > b;
+    if (op == "Less")
+      return a < b;
+    if (op == "GreaterOrEqual")
+      return a >= b;
+    return a <= b;
+  };
+  // Sizes known at import time compare at import time: a scripted
+  // `x.squeeze(2)` exports If(Equal(Shape(x)[2], 1)).
+  std::optional<SmallVector<int64_t>> ca = g.constIntsInput(0),
+                                      cb = g.constIntsInput(1);
+  if (ca && cb &&
+      (ca->size() == cb->size() || ca->size() == 1 || cb->size() == 1)) {
+    SmallVector<bool> result;
+    for (size_t i = 0, e = std::max(ca->size(), cb->size()); i < e; ++i)
+      result.push_back(compare((*ca)[ca->size() == 1 ? 0 : i],
+                               (*cb)[cb->size() == 1 ? 0 : i]));
+    SmallVector<int64_t> shape;
+    if (!(isScalarInput(g, 0) && isScalarInput(g, 1)))
+      shape.push_back(result.size());
+    OnnxValue v;
+    v.constant = DenseElementsAttr::get(
+        RankedTensorType::get(shape, g.builder.getI1Type()), ArrayRef(result));
+    g.setOutput(0, v);
+    return success();
+  }
+  Value a = promotedInput(g, 0, 1), b = promotedInput(g, 1, 0);
+  if (!a || !b)
+    return failure();
+  Type ea = tensorType(a).getElementType(), eb = tensorType(b).getElementType();
+  if (ea != eb) {
+    g.nodeError() << "operands have different element types " << ea
+                  << " and " << eb;
+    return failure();
+  }
+  auto fPredicate = op == "Equal"            ? arith::CmpFPredicate::OEQ
+                    : op == "Greater"        ? arith::CmpFPredicate::OGT
+                    : op == "Less"           ? arith::CmpFPredicate::OLT
+                    : op == "GreaterOrEqual" ? arith::CmpFPredicate::OGE
+                                             : arith::CmpFPredicate::OLE;
+  // Booleans compare unsigned (true > false), integers signed.
+  bool isBool = ea.isInteger(1);
+  auto iPredicate =
+      op == "Equal"     ? arith::CmpIPredicate::eq
+      : op == "Greater" ? (isBool ? arith::CmpIPredicate::ugt
+                                  : arith::CmpIPredicate::sgt)
+      : op == "Less"    ? (isBool ? arith::CmpIPredicate::ult
+                                  : arith::CmpIPredicate::slt)
+      : op == "GreaterOrEqual"
+          ? (isBool ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge)
+          : (isBool ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle);
+  FailureOr<Value> r = buildElementwise(
+      g, {a, b},
+      [&](OpBuilder &bld, Location l, ValueRange x) -> Value {
+        if (isa<FloatType>(ea))
+          return arith::CmpFOp::create(bld, l, fPredicate, x[0], x[1]);
+        return arith::CmpIOp::create(bld, l, iPredicate, x[0], x[1]);
+      },
+      g.builder.getI1Type());
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+Value boolInput(GraphImporter &g, unsigned i) {
+  Value v = g.tensorInput(i);
+  if (v && !tensorType(v).getElementType().isInteger(1)) {
+    g.nodeError() << "input " << i << " has element type "
+                  << tensorType(v).getElementType() << ", not bool";
+    return nullptr;
+  }
+  return v;
+}
+
+/// And, Or, Xor (two inputs) and Not (one), on bool tensors.
+LogicalResult importLogical(GraphImporter &g, StringRef op) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  SmallVector<Value> operands;
+  for (unsigned i = 0; i < (op == "Not" ? 1u : 2u); ++i) {
+    Value v = boolInput(g, i);
+    if (!v)
+      return failure();
+    operands.push_back(v);
+  }
+  FailureOr<Value> r = buildElementwise(
+      g, operands, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        if (op == "Not")
+          return arith::XOrIOp::create(
+              b, l, a[0], arith::ConstantOp::create(b, l, b.getBoolAttr(true)));
+        if (op == "And")
+          return arith::AndIOp::create(b, l, a[0], a[1]);
+        if (op == "Or")
+          return arith::OrIOp::create(b, l, a[0], a[1]);
+        return arith::XOrIOp::create(b, l, a[0], a[1]);
+      });
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+LogicalResult importWhere(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  Value c = boolInput(g, 0), a = promotedInput(g, 1, 2),
+        b = promotedInput(g, 2, 1);
+  if (!c || !a || !b)
+    return failure();
+  if (tensorType(a).getElementType() != tensorType(b).getElementType()) {
+    g.nodeError() << "X and Y have different element types";
+    return failure();
+  }
+  FailureOr<Value> r = buildElementwise(
+      g, {c, a, b},
+      [&](OpBuilder &bld, Location l, ValueRange x) -> Value {
+        return arith::SelectOp::create(bld, l, x[0], x[1], x[2]);
+      },
+      tensorType(a).getElementType());
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+/// One element converted to `to` (f32, i64 or i1) from `from`: integers
+/// to float as signed values (bool as 0/1), float to integer toward zero
+/// (ONNX's Cast), anything to bool as "not zero".
+Value castScalar(OpBuilder &b, Location l, Value x, Type from, Type to) {
+  if (to.isInteger(1)) {
+    if (isa<FloatType>(from))
+      return arith::CmpFOp::create(
+          b, l, arith::CmpFPredicate::UNE, x,
+          arith::ConstantOp::create(b, l, b.getFloatAttr(from, 0.0)));
+    return arith::CmpIOp::create(
+        b, l, arith::CmpIPredicate::ne, x,
+        arith::ConstantOp::create(b, l, b.getIntegerAttr(from, 0)));
+  }
+  if (isa<FloatType>(to))
+    return from.isInteger(1) ? arith::UIToFPOp::create(b, l, to, x).getResult()
+                             : arith::SIToFPOp::create(b, l, to, x).getResult();
+  if (isa<FloatType>(from))
+    return arith::FPToSIOp::create(b, l, to, x);
+  if (from.isInteger(1))
+    return arith::ExtUIOp::create(b, l, to, x);
+  return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
+             ? arith::ExtSIOp::create(b, l, to, x).getResult()
+             : x;
+}
+
+LogicalResult importCast(GraphImporter &g) {
+  if (failed(g.checkAttrs({"to", "saturate"})))
+    return failure();
+  int64_t to = g.intAttr("to", 0);
+  const OnnxValue *in = g.input(0);
+  if (!in) {
+    g.nodeError() << "input 0 is required";
+    return failure();
+  }
+  Type target = to == onnx::TensorProto::FLOAT ? g.builder.getF32Type()
+                : to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32
+                    ? Type(g.builder.getI64Type())
+                : to == onnx::TensorProto::BOOL ? Type(g.builder.getI1Type())
+                                                : Type();
+  if (!target) {
+    g.nodeError() << "Cast to dtype " << to << " is not supported "
+                     "(supported: FLOAT, INT64, INT32, BOOL)";
+    return failure();
+  }
+  Type from = elementTypeOf(g, 0);
+  // Integers stay what they are (shape arithmetic stays symbolic); the
+  // same type is the identity.
+  bool fromInt = from && isa<IntegerType>(from) && !from.isInteger(1);
+  if (!from || from == target || (fromInt && target.isInteger(64))) {
+    g.setOutput(0, *in);
+    return success();
+  }
+  // A constant converts here.
+  if (in->constant) {
+    DenseElementsAttr c = in->constant;
+    auto type = RankedTensorType::get(c.getType().getShape(), target);
+    auto convert = [&](auto values) -> DenseElementsAttr {
+      if (target.isF32()) {
+        SmallVector<float> data;
+        for (auto v : values)
+          data.push_back(static_cast<float>(v));
+        return DenseElementsAttr::get(type, ArrayRef(data));
+      }
+      if (target.isInteger(1)) {
+        SmallVector<bool> data;
+        for (auto v : values)
+          data.push_back(v != 0);
+        return DenseElementsAttr::get(type, ArrayRef(data));
+      }
+      SmallVector<int64_t> data;
+      for (auto v : values)
+        data.push_back(static_cast<int64_t>(v));
+      return DenseElementsAttr::get(type, ArrayRef(data));
+    };
+    OnnxValue out;
+    if (from.isF32())
+      out.constant = convert(c.getValues<float>());
+    else if (from.isInteger(1))
+      out.constant = convert(c.getValues<bool>());
+    else
+      out.constant = convert(c.getValues<int64_t>());
+    g.setOutput(0, out);
+    return success();
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  FailureOr<Value> r = buildElementwise(
+      g, {x},
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        return castScalar(b, l, a[0], from, target);
+      },
+      target);
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+} // namespace
+
+LogicalResult importLogicalOp(GraphImporter &g, StringRef op, bool &handled) {
+  handled = true;
+  if (op == "Equal" || op == "Greater" || op == "Less" ||
+      op == "GreaterOrEqual" || op == "LessOrEqual")
+    return importComparison(g, op);
+  if (op == "And" || op == "Or" || op == "Xor" || op == "Not")
+    return importLogical(g, op);
+  if (op == "Where")
+    return importWhere(g);
+  if (op == "Cast")
+    return importCast(g);
+  handled = false;
+  return success();
+}
+
+} // namespace seqc::onnx_import
