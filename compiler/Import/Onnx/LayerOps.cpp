@@ -65,6 +65,76 @@ Value linear(GraphImporter &g, Value x, DenseElementsAttr weight,
   return seq::LinearOp::create(g.builder, g.loc, type, x, w, bias).getResult();
 }
 
+/// numpy.matmul of [..., M, K] and [..., K, N] of any ranks >= 2, the
+/// batch dimensions broadcast (a weight computed from a weight, x [B, T, K]
+/// by W [K, N] that is not a stored constant, [B, H, M, K] by [H, K, N]):
+/// one contraction generic over (batch..., m, n, k).
+FailureOr<Value> broadcastMatmul(GraphImporter &g, Value a, Value b) {
+  RankedTensorType at = tensorType(a), bt = tensorType(b);
+  int64_t batch = std::max(at.getRank(), bt.getRank()) - 2;
+  int64_t loops = batch + 3;
+  Ints sizes;
+  SmallVector<AffineExpr> aExprs, bExprs, outExprs;
+  MLIRContext *ctx = g.context;
+  for (int64_t d = 0; d < batch; ++d) {
+    // Batch dimension d, right-aligned in each operand; size 1 broadcasts.
+    OpFoldResult size = g.builder.getIndexAttr(1);
+    for (auto [v, t, exprs] :
+         {std::tuple{a, at, &aExprs}, std::tuple{b, bt, &bExprs}}) {
+      int64_t od = d - (batch - (t.getRank() - 2));
+      if (od < 0)
+        continue;
+      if (t.getDimSize(od) == 1) {
+        exprs->push_back(getAffineConstantExpr(0, ctx));
+        continue;
+      }
+      exprs->push_back(getAffineDimExpr(d, ctx));
+      std::optional<int64_t> known = getConstantIntValue(size);
+      if (!t.isDynamicDim(od) && known && *known != 1 &&
+          *known != t.getDimSize(od)) {
+        g.nodeError() << "MatMul batch dimensions of " << a.getType()
+                      << " and " << b.getType() << " do not broadcast";
+        return failure();
+      }
+      if (!known || *known == 1)
+        size = g.dimSize(v, od);
+    }
+    sizes.push_back(size);
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  AffineExpr m = getAffineDimExpr(batch, ctx), n = getAffineDimExpr(batch + 1, ctx),
+             k = getAffineDimExpr(batch + 2, ctx);
+  aExprs.append({m, k});
+  bExprs.append({k, n});
+  outExprs.append({m, n});
+  sizes.push_back(g.dimSize(a, at.getRank() - 2));
+  sizes.push_back(g.dimSize(b, bt.getRank() - 1));
+  SmallVector<Value> dynamic;
+  for (OpFoldResult sz : sizes)
+    if (auto v = dyn_cast<Value>(sz))
+      dynamic.push_back(v);
+  Value init = seq::createFilledTensor(
+      g.builder, g.loc,
+      RankedTensorType::get(seq::getStaticShape(sizes), g.builder.getF32Type()),
+      dynamic, 0.0);
+  SmallVector<utils::IteratorType> iterators(loops,
+                                             utils::IteratorType::parallel);
+  iterators.back() = utils::IteratorType::reduction;
+  return linalg::GenericOp::create(
+             g.builder, g.loc, TypeRange{init.getType()}, ValueRange{a, b},
+             ValueRange{init},
+             {AffineMap::get(loops, 0, aExprs, ctx),
+              AffineMap::get(loops, 0, bExprs, ctx),
+              AffineMap::get(loops, 0, outExprs, ctx)},
+             iterators,
+             [](OpBuilder &nb, Location l, ValueRange x) {
+               Value product = arith::MulFOp::create(nb, l, x[0], x[1]);
+               linalg::YieldOp::create(
+                   nb, l, ValueRange{arith::AddFOp::create(nb, l, x[2], product)});
+             })
+      .getResult(0);
+}
+
 LogicalResult importMatMul(GraphImporter &g) {
   if (failed(g.checkAttrs({})))
     return failure();
@@ -93,11 +163,17 @@ LogicalResult importMatMul(GraphImporter &g) {
     at = tensorType(a);
     bt = tensorType(bv);
   }
-  if (at.getRank() != bt.getRank() || at.getRank() < 2 || at.getRank() > 3) {
+  if (at.getRank() < 2 || bt.getRank() < 2) {
     g.nodeError() << "MatMul of " << a.getType() << " and " << bv.getType()
-                  << " is not supported (a constant 2-D weight, or equal-rank "
-                     "2-D/3-D/4-D operands)";
+                  << " is not supported (1-D operands)";
     return failure();
+  }
+  if (at.getRank() != bt.getRank() || at.getRank() > 3) {
+    FailureOr<Value> out = broadcastMatmul(g, a, bv);
+    if (failed(out))
+      return failure();
+    g.setOutput(0, *out);
+    return success();
   }
   int64_t r = at.getRank();
   Ints sizes = shapeOf(g, a);

@@ -425,6 +425,25 @@ class MaskOps(nn.Module):
                 + torch.sign(h))
 
 
+class CrossAttention(nn.Module):
+    """nn.MultiheadAttention with key/value from a second input (an
+    encoder's memory of another length): torch 1.13 exports the key/value
+    projections as MatMul by Transpose(Slice(in_proj_weight)), a weight
+    computed from a weight."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+
+    def forward(self, x, memory):
+        return self.attn(x, memory, memory, need_weights=False)[0]
+
+
+def cross_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 8)).astype(np.float32),
+            "memory": rng.standard_normal((B, T + 2, 8)).astype(np.float32)}
+
+
 # name, module, opset, input maker, output names, dynamic axes
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
@@ -479,6 +498,9 @@ MODELS = [
      {"x": {0: "T", 1: "B"}, "y": {0: "B", 1: "T"}}),
     ("mask_ops", MaskOps, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("cross_attn", CrossAttention, 14, cross_inputs, ["y"],
+     {"x": {0: "B", 1: "T"}, "memory": {0: "B", 1: "S"},
+      "y": {0: "B", 1: "T"}}),
 ]
 
 
