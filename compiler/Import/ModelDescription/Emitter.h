@@ -102,6 +102,10 @@ private:
   // Diagnostics about values and weights.
   std::string describe(const Val &v, StringRef name) const;
   FailureOr<WeightTensor> weight(StringRef suffix);
+  /// Weight `suffix` of rank `rank`; otherwise "weight 'P.suffix' is
+  /// [..] but <owner>'s <suffix> is <what>".
+  FailureOr<WeightTensor> weightOfRank(StringRef suffix, int64_t rank,
+                                       StringRef owner, StringRef what);
   LogicalResult expectShape(const WeightTensor &w, ArrayRef<int64_t> expected,
                             StringRef why);
   LogicalResult checkKwAgainst(StringRef kw, int64_t fromWeights,

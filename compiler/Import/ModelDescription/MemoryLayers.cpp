@@ -62,18 +62,8 @@ FailureOr<Val> Emitter::emitNtm(const Val &x) {
   FailureOr<int64_t> inputSize = staticDim(x, 2, "input size");
   if (failed(inputSize))
     return failure();
-  auto read = [&](const std::string &suffix, int64_t rank,
-                  StringRef what) -> FailureOr<WeightTensor> {
-    FailureOr<WeightTensor> w = weight(suffix);
-    if (failed(w))
-      return failure();
-    if (static_cast<int64_t>(w->shape.size()) != rank) {
-      error(current->layerPos)
-          << "weight '" << w->name << "' is " << formatShape(w->shape)
-          << " but an NTM's " << suffix << " is " << what;
-      return failure();
-    }
-    return w;
+  auto read = [&](StringRef suffix, int64_t rank, StringRef what) {
+    return weightOfRank(suffix, rank, "an NTM", what);
   };
   auto count = [&](StringRef group) {
     int64_t n = 0;

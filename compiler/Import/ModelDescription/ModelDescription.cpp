@@ -79,6 +79,21 @@ FailureOr<WeightTensor> Emitter::weight(StringRef suffix) {
   return weights.read(name, here());
 }
 
+FailureOr<WeightTensor> Emitter::weightOfRank(StringRef suffix, int64_t rank,
+                                              StringRef owner,
+                                              StringRef what) {
+  FailureOr<WeightTensor> w = weight(suffix);
+  if (failed(w))
+    return failure();
+  if (static_cast<int64_t>(w->shape.size()) != rank) {
+    error(current->layerPos)
+        << "weight '" << w->name << "' is " << formatShape(w->shape) << " but "
+        << owner << "'s " << suffix << " is " << what;
+    return failure();
+  }
+  return w;
+}
+
 LogicalResult Emitter::expectShape(const WeightTensor &w,
                                    ArrayRef<int64_t> expected, StringRef why) {
   if (ArrayRef<int64_t>(w.shape) == expected)

@@ -57,18 +57,11 @@ FailureOr<Val> Emitter::emitRwkvTimeMix(const Val &x) {
   if (failed(expectFloat(x, 3, "a float [B, T, C] input")))
     return failure();
   FailureOr<int64_t> width = staticDim(x, 2, "width C");
-  if (failed(width))
+  FailureOr<WeightTensor> key =
+      weightOfRank("key.weight", 2, "RWKV", "[dim_att, C]");
+  if (failed(width) || failed(key))
     return failure();
   int64_t c = *width;
-  FailureOr<WeightTensor> key = weight("key.weight");
-  if (failed(key))
-    return failure();
-  if (key->shape.size() != 2) {
-    error(current->layerPos) << "weight '" << key->name << "' is "
-                             << formatShape(key->shape)
-                             << " but RWKV's key is [dim_att, C]";
-    return failure();
-  }
   int64_t att = key->shape[0];
   std::string why = "an input of width C = " + std::to_string(c);
   std::string attWhy = "dim_att = " + std::to_string(att) + " (key.weight)";
@@ -115,18 +108,11 @@ FailureOr<Val> Emitter::emitRwkvChannelMix(const Val &x) {
   if (failed(expectFloat(x, 3, "a float [B, T, C] input")))
     return failure();
   FailureOr<int64_t> width = staticDim(x, 2, "width C");
-  if (failed(width))
+  FailureOr<WeightTensor> key =
+      weightOfRank("key.weight", 2, "RWKV", "[dim_ffn, C]");
+  if (failed(width) || failed(key))
     return failure();
   int64_t c = *width;
-  FailureOr<WeightTensor> key = weight("key.weight");
-  if (failed(key))
-    return failure();
-  if (key->shape.size() != 2) {
-    error(current->layerPos) << "weight '" << key->name << "' is "
-                             << formatShape(key->shape)
-                             << " but RWKV's key is [dim_ffn, C]";
-    return failure();
-  }
   int64_t ffn = key->shape[0];
   std::string why = "an input of width C = " + std::to_string(c);
   std::string ffnWhy = "dim_ffn = " + std::to_string(ffn) + " (key.weight)";

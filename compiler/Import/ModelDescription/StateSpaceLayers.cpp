@@ -23,18 +23,8 @@ FailureOr<Val> Emitter::emitMamba(const Val &x) {
   FailureOr<int64_t> dModel = staticDim(x, 2, "model width d_model");
   if (failed(dModel))
     return failure();
-  auto read = [&](StringRef suffix, int64_t rank,
-                  StringRef what) -> FailureOr<WeightTensor> {
-    FailureOr<WeightTensor> w = weight(suffix);
-    if (failed(w))
-      return failure();
-    if (static_cast<int64_t>(w->shape.size()) != rank) {
-      error(current->layerPos)
-          << "weight '" << w->name << "' is " << formatShape(w->shape)
-          << " but a Mamba block's " << suffix << " is " << what;
-      return failure();
-    }
-    return w;
+  auto read = [&](StringRef suffix, int64_t rank, StringRef what) {
+    return weightOfRank(suffix, rank, "a Mamba block", what);
   };
 
   // The sizes come from the weights; keywords, when given, must agree.
@@ -164,17 +154,9 @@ FailureOr<Val> Emitter::emitLinearAttention(const Val &x) {
   if (failed(embed))
     return failure();
   int64_t heads = intKw("heads", 1), e = *embed;
-  auto read = [&](StringRef suffix, int64_t rank) -> FailureOr<WeightTensor> {
-    FailureOr<WeightTensor> w = weight(suffix);
-    if (failed(w))
-      return failure();
-    if (static_cast<int64_t>(w->shape.size()) != rank) {
-      error(current->layerPos)
-          << "weight '" << w->name << "' is " << formatShape(w->shape)
-          << " but a linear attention's " << suffix << " has rank " << rank;
-      return failure();
-    }
-    return w;
+  auto read = [&](StringRef suffix, int64_t rank) {
+    return weightOfRank(suffix, rank, "a linear attention",
+                        rank == 2 ? "a matrix" : "a vector");
   };
   FailureOr<WeightTensor> qW = read("query_projection.weight", 2);
   FailureOr<WeightTensor> vW = read("value_projection.weight", 2);

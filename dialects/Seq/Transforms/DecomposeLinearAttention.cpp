@@ -77,27 +77,10 @@ public:
                                normalizerType, {batch, heads, keySize});
     Value out = createEmptyTensor(
         rewriter, loc, {batch, heads, steps, valueSize}, elementType);
-    int64_t k = chunkSteps;
-    auto [fullChunks, remainderStart, remainder] =
-        splitIntoChunks(rewriter, loc, steps, k);
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    auto loop = scf::ForOp::create(
-        rewriter, loc, zero,
-        getValueOrCreateConstantIndexOp(rewriter, loc, fullChunks), one,
-        ValueRange{state, normalizer, out});
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(loop.getBody());
-      OpFoldResult t0 = affine::makeComposedFoldedAffineApply(
-          rewriter, loc, getAffineSymbolExpr(0, ctx) * k,
-          {loop.getInductionVar()});
-      scf::YieldOp::create(rewriter, loc,
-                           emitChunk(rewriter, t0, rewriter.getIndexAttr(k),
-                                     loop.getRegionIterArgs()));
-    }
-    SmallVector<Value> last =
-        emitChunk(rewriter, remainderStart, remainder, loop.getResults());
+    SmallVector<Value> last = emitChunkLoop(
+        rewriter, loc, steps, chunkSteps, ValueRange{state, normalizer, out},
+        [&](OpBuilder &b, OpFoldResult t0, OpFoldResult length,
+            ValueRange carried) { return emitChunk(b, t0, length, carried); });
     rewriter.replaceOp(
         op, {castIfNeeded(rewriter, loc, last[2], op.getResult().getType()),
              castIfNeeded(rewriter, loc, last[0], stateType),

@@ -87,30 +87,14 @@ public:
     Value y =
         createEmptyTensor(rewriter, loc, {batch, steps, channels}, elementType);
 
-    AffineExpr s0 = getAffineSymbolExpr(0, ctx);
-    int64_t k = chunkSteps;
-    auto [fullChunks, remainderStart, remainder] =
-        splitIntoChunks(rewriter, loc, steps, k);
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    // Whole chunks in the loop (static step count: temporaries allocated
-    // once), the remaining T mod chunkSteps steps after it.
-    auto loop = scf::ForOp::create(
-        rewriter, loc, zero,
-        getValueOrCreateConstantIndexOp(rewriter, loc, fullChunks), one,
-        ValueRange{h, y});
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(loop.getBody());
-      OpFoldResult t0 = affine::makeComposedFoldedAffineApply(
-          rewriter, loc, s0 * k, {loop.getInductionVar()});
-      auto [hNext, yNext] =
-          emitChunk(rewriter, t0, rewriter.getIndexAttr(k),
-                    loop.getRegionIterArgs()[0], loop.getRegionIterArgs()[1]);
-      scf::YieldOp::create(rewriter, loc, ValueRange{hNext, yNext});
-    }
-    auto [hFinal, yFinal] = emitChunk(rewriter, remainderStart, remainder,
-                                      loop.getResult(0), loop.getResult(1));
+    SmallVector<Value> last = emitChunkLoop(
+        rewriter, loc, steps, chunkSteps, ValueRange{h, y},
+        [&](OpBuilder &b, OpFoldResult t0, OpFoldResult length,
+            ValueRange carried) {
+          auto [hNext, yNext] = emitChunk(b, t0, length, carried[0], carried[1]);
+          return SmallVector<Value>{hNext, yNext};
+        });
+    Value hFinal = last[0], yFinal = last[1];
     rewriter.replaceOp(
         op, {castIfNeeded(rewriter, loc, yFinal, op.getY().getType()),
              castIfNeeded(rewriter, loc, hFinal, stateType)});

@@ -77,27 +77,10 @@ public:
       state.push_back(initialRow(rewriter, row, rowType));
     state.push_back(
         createEmptyTensor(rewriter, loc, {batch, steps, channels}, elementType));
-    int64_t k = chunkSteps;
-    auto [fullChunks, remainderStart, remainder] =
-        splitIntoChunks(rewriter, loc, steps, k);
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    auto loop = scf::ForOp::create(
-        rewriter, loc, zero,
-        getValueOrCreateConstantIndexOp(rewriter, loc, fullChunks), one,
-        state);
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(loop.getBody());
-      OpFoldResult t0 = affine::makeComposedFoldedAffineApply(
-          rewriter, loc, getAffineSymbolExpr(0, ctx) * k,
-          {loop.getInductionVar()});
-      scf::YieldOp::create(rewriter, loc,
-                           emitChunk(rewriter, t0, rewriter.getIndexAttr(k),
-                                     loop.getRegionIterArgs()));
-    }
-    SmallVector<Value> last =
-        emitChunk(rewriter, remainderStart, remainder, loop.getResults());
+    SmallVector<Value> last = emitChunkLoop(
+        rewriter, loc, steps, chunkSteps, state,
+        [&](OpBuilder &b, OpFoldResult t0, OpFoldResult length,
+            ValueRange carried) { return emitChunk(b, t0, length, carried); });
     // The rows aa, bb, pp back into [B, 3, C].
     Value finalState = createEmptyTensor(
         rewriter, loc, {batch, rewriter.getIndexAttr(3), channels}, elementType);

@@ -8,6 +8,8 @@
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -35,6 +37,32 @@ StepChunks seqc::seq::splitIntoChunks(OpBuilder &b, Location loc,
           affine::makeComposedFoldedAffineApply(b, loc, s0.floorDiv(k) * k,
                                                 {steps}),
           affine::makeComposedFoldedAffineApply(b, loc, s0 % k, {steps})};
+}
+
+SmallVector<Value> seqc::seq::emitChunkLoop(OpBuilder &b, Location loc,
+                                            OpFoldResult steps,
+                                            int64_t chunkSteps,
+                                            ValueRange inits,
+                                            ChunkEmitter emitChunk) {
+  int64_t k = chunkSteps;
+  auto [fullChunks, remainderStart, remainder] =
+      splitIntoChunks(b, loc, steps, k);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(
+      b, loc, zero, getValueOrCreateConstantIndexOp(b, loc, fullChunks), one,
+      inits);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    OpFoldResult t0 = affine::makeComposedFoldedAffineApply(
+        b, loc, getAffineSymbolExpr(0, b.getContext()) * k,
+        ArrayRef<OpFoldResult>{loop.getInductionVar()});
+    scf::YieldOp::create(b, loc,
+                         emitChunk(b, t0, b.getIndexAttr(k),
+                                   loop.getRegionIterArgs()));
+  }
+  return emitChunk(b, remainderStart, remainder, loop.getResults());
 }
 
 LogicalResult seqc::seq::checkChunkSteps(Operation *root, StringRef passName,

@@ -106,6 +106,21 @@ struct StepChunks {
 StepChunks splitIntoChunks(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::OpFoldResult steps, int64_t chunkSteps);
 
+/// Emits one chunk of steps [t0, t0 + length) from the `carried` values and
+/// returns the next ones.
+using ChunkEmitter = llvm::function_ref<llvm::SmallVector<mlir::Value>(
+    mlir::OpBuilder &, mlir::OpFoldResult t0, mlir::OpFoldResult length,
+    mlir::ValueRange carried)>;
+
+/// Runs `emitChunk` over `steps` time steps in chunks of `chunkSteps`: the
+/// whole chunks in an scf.for carrying `inits` (a static chunk length, so
+/// their temporaries are allocated once), the remaining steps after it.
+/// Returns the values after the last step.
+llvm::SmallVector<mlir::Value>
+emitChunkLoop(mlir::OpBuilder &b, mlir::Location loc, mlir::OpFoldResult steps,
+              int64_t chunkSteps, mlir::ValueRange inits,
+              ChunkEmitter emitChunk);
+
 /// Rewrites each OpTy with `Lowering`, a class built from the op and a
 /// builder that emits its run-time checks (`emitChecks(builder)`) and then
 /// replaces it by chunk loops (`rewrite(rewriter, chunkSteps)`): the shape
