@@ -31,6 +31,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 
 #include "llvm/ADT/SmallBitVector.h"
@@ -177,6 +178,10 @@ LogicalResult GraphImporter::importLoop() {
   if (!trip || trip->size() != 1) {
     nodeError() << "has no trip count M (a while loop); seqc imports Loops "
                    "that run a given number of steps (a sequence length)";
+    return failure();
+  }
+  if (std::optional<int64_t> m = getConstantIntValue((*trip)[0]); m && *m < 0) {
+    nodeError() << "has the trip count " << *m << "; it must not be negative";
     return failure();
   }
   if (hasInput(1) && !isConstantTrue(*this, node->input(1))) {

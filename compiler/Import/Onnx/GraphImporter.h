@@ -186,7 +186,7 @@ mlir::LogicalResult importTensorOp(GraphImporter &g, llvm::StringRef op,
                                    bool &handled);
 mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
-/// Pad, ReduceMean/Sum/Max/Min/Prod/L2/SumSquare, ArgMax/ArgMin, Tile, Split,
+/// Pad, ReduceMean/Sum/Max/Min/Prod/L2/SumSquare, CumSum, ArgMax/ArgMin, Tile, Split,
 /// Trilu, Expand, Range and Slice with run-time ends (MoreOps.cpp).
 mlir::LogicalResult importMoreOp(GraphImporter &g, llvm::StringRef op,
                                  bool &handled);

@@ -2,13 +2,14 @@
 //
 // The ops PyTorch's exporter emits for convolutional and attention models
 // beyond the elementwise and layout ones of TensorOps.cpp: constant Pad
-// (tensor.pad), the Reduce* family and Split, and the Trilu and Expand
+// (tensor.pad), the Reduce* family, CumSum and Split, and the Trilu and Expand
 // that causal masks are built from (the comparisons and logic in
 // LogicalOps.cpp).
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "dialects/Seq/Utils/TensorUtils.h"
@@ -311,6 +312,96 @@ LogicalResult importArgExtreme(GraphImporter &g, bool isMax) {
   if (g.intAttr("keepdims", 1) != 0)
     out = expandUnitDims(g, out, kept, keptSizes);
   g.setOutput(0, out);
+  return success();
+}
+
+/// CumSum along `axis` (an input): a seq.scan over that axis carrying the
+/// running sum (linear in the length, unlike a masked reduction), with
+/// `reverse` from the end and `exclusive` leaving each step out of its own
+/// sum. Float and integer data (position ids: cumsum of an attention mask).
+LogicalResult importCumSum(GraphImporter &g) {
+  if (failed(g.checkAttrs({"exclusive", "reverse"})))
+    return failure();
+  Value x = g.tensorInput(0);
+  std::optional<SmallVector<int64_t>> axisInput = g.constIntsInput(1);
+  if (!x)
+    return failure();
+  if (!axisInput || axisInput->size() != 1) {
+    g.nodeError() << "needs a constant axis (input 1)";
+    return failure();
+  }
+  RankedTensorType type = tensorType(x);
+  if (type.getRank() < 1) {
+    g.nodeError() << "input 0 must have rank >= 1";
+    return failure();
+  }
+  std::optional<int64_t> axis =
+      normalizeAxis(g, (*axisInput)[0], type.getRank());
+  if (!axis)
+    return failure();
+  bool exclusive = g.intAttr("exclusive", 0) != 0;
+  bool reverse = g.intAttr("reverse", 0) != 0;
+  Type element = type.getElementType();
+  Location loc = g.loc;
+  OpBuilder &b = g.builder;
+  // The axis first, as seq.scan steps over dimension 0.
+  SmallVector<int64_t> perm = {*axis};
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d != *axis)
+      perm.push_back(d);
+  Value leading = *axis == 0 ? x : seq::createTranspose(b, loc, x, perm);
+  SmallVector<OpFoldResult> sizes = shapeOf(g, leading);
+  SmallVector<OpFoldResult> sliceSizes(sizes.begin() + 1, sizes.end());
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+  Value init =
+      linalg::FillOp::create(
+          b, loc, ValueRange{zero},
+          ValueRange{seq::createEmptyTensor(b, loc, sliceSizes, element)})
+          .getResult(0);
+  Value outs = seq::createEmptyTensor(b, loc, sizes, element);
+  auto scan = seq::ScanOp::create(
+      b, loc, ValueRange{init}, ValueRange{leading}, ValueRange{outs}, reverse,
+      [&](OpBuilder &nb, Location nl, Value, ValueRange carried,
+          ValueRange slices) {
+        auto sliceType = cast<RankedTensorType>(carried[0].getType());
+        Value empty = tensor::EmptyOp::create(
+            nb, nl, sliceType.getShape(), element,
+            [&] {
+              SmallVector<Value> dynamic;
+              for (int64_t d = 0; d < sliceType.getRank(); ++d)
+                if (sliceType.isDynamicDim(d))
+                  dynamic.push_back(
+                      tensor::DimOp::create(nb, nl, carried[0], d));
+              return dynamic;
+            }());
+        unsigned rank = sliceType.getRank();
+        SmallVector<AffineMap> maps(3, nb.getMultiDimIdentityMap(rank));
+        Value next =
+            linalg::GenericOp::create(
+                nb, nl, TypeRange{sliceType}, ValueRange{carried[0], slices[0]},
+                ValueRange{empty}, maps,
+                SmallVector<utils::IteratorType>(rank,
+                                                 utils::IteratorType::parallel),
+                [&](OpBuilder &bb, Location bl, ValueRange a) {
+                  Value sum = isa<FloatType>(element)
+                                  ? arith::AddFOp::create(bb, bl, a[0], a[1])
+                                        .getResult()
+                                  : arith::AddIOp::create(bb, bl, a[0], a[1])
+                                        .getResult();
+                  linalg::YieldOp::create(bb, bl, ValueRange{sum});
+                })
+                .getResult(0);
+        seq::YieldOp::create(nb, nl,
+                             ValueRange{next, exclusive ? carried[0] : next});
+      });
+  Value result = scan.getOutputs()[0];
+  if (*axis != 0) {
+    SmallVector<int64_t> inverse(perm.size());
+    for (auto [i, p] : llvm::enumerate(perm))
+      inverse[p] = i;
+    result = seq::createTranspose(b, loc, result, inverse);
+  }
+  g.setOutput(0, result);
   return success();
 }
 
@@ -698,6 +789,8 @@ LogicalResult importMoreOp(GraphImporter &g, StringRef op, bool &handled) {
     return importPad(g);
   if (op == "Tile")
     return importTile(g);
+  if (op == "CumSum")
+    return importCumSum(g);
   if (op == "ArgMax" || op == "ArgMin")
     return importArgExtreme(g, op == "ArgMax");
   if (op == "ReduceMean" || op == "ReduceSum" || op == "ReduceMax" ||

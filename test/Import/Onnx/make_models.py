@@ -817,6 +817,12 @@ def write_control_flow_inputs(in_dir):
                   "c_out"))],
         [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
         [true])
+    save("loop_negative_trip", [helper.make_node(
+        "Loop", ["minus_two", "true", "h0"], ["h"], name="negative_trip",
+        body=body([helper.make_node("Identity", ["c_in"], ["c_out"])],
+                  "c_out"))],
+        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
+        [true, helper.make_tensor("minus_two", TensorProto.INT64, [], [-2])])
     # The starting condition is data: ReduceSum(h0) == 0.
     save("loop_runtime_cond", trip + [
         helper.make_node("ReduceSum", ["h0"], ["total"], keepdims=0),
@@ -896,6 +902,47 @@ def write_reduce_model(out_dir):
                 last_min.astype(np.int64))
 
 
+def write_cumsum_model(out_dir):
+    """CumSum along time (axis 1, plain), features reversed (axis -1,
+    reverse=1) and time exclusive (exclusive=1), and an int64 running count
+    of a mask (HF position ids); made with onnx.helper because PyTorch
+    never writes reverse or exclusive, expected outputs from NumPy."""
+    from onnx import TensorProto, helper
+    axis = lambda n, v: helper.make_tensor(n, TensorProto.INT64, [], [v])
+    nodes = [
+        helper.make_node("CumSum", ["x", "one"], ["c"]),
+        helper.make_node("CumSum", ["x", "minus_one"], ["r"], reverse=1),
+        helper.make_node("CumSum", ["x", "one"], ["e"], exclusive=1),
+        helper.make_node("Cast", ["x"], ["xi"], to=TensorProto.INT64),
+        helper.make_node("CumSum", ["xi", "one"], ["n"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "cumsum",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", "T", 4])],
+        [helper.make_tensor_value_info(name, TensorProto.FLOAT, ["B", "T", 4])
+         for name in ("c", "r", "e")] +
+        [helper.make_tensor_value_info("n", TensorProto.INT64, ["B", "T", 4])],
+        initializer=[axis("one", 1), axis("minus_one", -1)])
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(out_dir, "cumsum.onnx"))
+    rng = np.random.default_rng(zlib.crc32(b"cumsum"))
+    for T, B in TEST_SHAPES:
+        x = rng.integers(-3, 4, size=(B, T, 4)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"cumsum.t{T}.in.x.npy"), x)
+        x64 = x.astype(np.float64)
+        outputs = {
+            "c": np.cumsum(x64, axis=1),
+            "r": np.cumsum(x64[:, :, ::-1], axis=2)[:, :, ::-1],
+            "e": np.cumsum(x64, axis=1) - x64,
+        }
+        for key, value in outputs.items():
+            np.save(os.path.join(out_dir, f"cumsum.t{T}.out.{key}.npy"),
+                    value.astype(np.float32))
+        np.save(os.path.join(out_dir, f"cumsum.t{T}.out.n.npy"),
+                np.cumsum(x.astype(np.int64), axis=1))
+
+
 def main():
     """make_models.py [OUT_DIR] [--only NAME ...]: with --only, every model is
     still built in order (the weights depend on it), but only NAME's files
@@ -913,6 +960,8 @@ def main():
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     if not only or "reduce_l2" in only:
         write_reduce_model(out_dir)
+    if not only or "cumsum" in only:
+        write_cumsum_model(out_dir)
     if not only or "control_flow" in only:
         write_control_flow_inputs(os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
