@@ -11,6 +11,7 @@
 #include "compiler/Import/Onnx/GraphImporter.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -133,6 +134,168 @@ FailureOr<Value> broadcastMatmul(GraphImporter &g, Value a, Value b) {
                    nb, l, ValueRange{arith::AddFOp::create(nb, l, x[2], product)});
              })
       .getResult(0);
+}
+
+/// Einsum of any number of float inputs: one generic whose loops are the
+/// equation's letters (the output's parallel, the rest summed), each input
+/// read through its letters (a repeated letter reads a diagonal). "..."
+/// stands for the same leading dimensions in every operand that has it;
+/// without "->" the output is the letters used once, in alphabetical order
+/// (numpy.einsum's implicit mode). Sizes the types do not prove equal are
+/// checked at run time.
+LogicalResult importEinsum(GraphImporter &g) {
+  if (failed(g.checkAttrs({"equation"})))
+    return failure();
+  std::optional<std::string> attr = g.stringAttr("equation");
+  if (!attr) {
+    g.nodeError() << "needs the attribute 'equation'";
+    return failure();
+  }
+  std::string equation;
+  for (char c : *attr)
+    if (c != ' ')
+      equation += c;
+  SmallVector<Value> inputs;
+  for (int i = 0; i < g.node->input_size(); ++i) {
+    Value v = floatInput(g, i);
+    if (!v)
+      return failure();
+    inputs.push_back(v);
+  }
+  size_t arrow = equation.find("->");
+  std::string lhs = equation.substr(0, arrow);
+  SmallVector<std::string> terms;
+  for (StringRef term : llvm::split(StringRef(lhs), ','))
+    terms.push_back(term.str());
+  auto bad = [&](const Twine &why) {
+    g.nodeError() << "equation '" << *attr << "': " << why;
+    return failure();
+  };
+  if (terms.size() != inputs.size())
+    return bad("it names " + Twine(terms.size()) + " operands for " +
+               Twine(inputs.size()) + " inputs");
+  // "..." becomes the letters '0', '1', ... (leading dimensions).
+  int64_t ellipsisRank = -1;
+  auto expand = [&](std::string &term, int64_t rank) -> LogicalResult {
+    size_t dots = term.find("...");
+    if (dots == std::string::npos)
+      return success();
+    int64_t n = rank - static_cast<int64_t>(term.size() - 3);
+    if (n < 0 || (ellipsisRank >= 0 && n != ellipsisRank))
+      return failure();
+    ellipsisRank = n;
+    std::string letters;
+    for (int64_t i = 0; i < n; ++i)
+      letters += static_cast<char>('0' + i);
+    term.replace(dots, 3, letters);
+    return success();
+  };
+  for (auto [term, v] : llvm::zip(terms, inputs)) {
+    if (failed(expand(term, tensorType(v).getRank())))
+      return bad("'...' must stand for the same number of dimensions in "
+                 "every operand");
+    if (static_cast<int64_t>(term.size()) != tensorType(v).getRank())
+      return bad("operand '" + term + "' has " + Twine(term.size()) +
+                 " letters for a rank-" + Twine(tensorType(v).getRank()) +
+                 " input");
+    for (char c : term)
+      if (!isalpha(c) && !isdigit(c))
+        return bad("'" + Twine(c) + "' is not a letter");
+  }
+  std::string out;
+  if (arrow != std::string::npos) {
+    out = equation.substr(arrow + 2);
+    if (out.find("...") != std::string::npos) {
+      std::string letters;
+      for (int64_t i = 0; i < std::max<int64_t>(ellipsisRank, 0); ++i)
+        letters += static_cast<char>('0' + i);
+      out.replace(out.find("..."), 3, letters);
+    }
+  } else {
+    std::map<char, int> count;
+    for (const std::string &term : terms)
+      for (char c : term)
+        ++count[c];
+    for (auto [c, n] : count) // digits (the ellipsis) sort first
+      if (n == 1 || isdigit(c))
+        out += c;
+  }
+  // Loops: the output's letters, then the summed ones.
+  std::string loops = out;
+  for (const std::string &term : terms)
+    for (char c : term)
+      if (loops.find(c) == std::string::npos)
+        loops += c;
+  for (char c : out)
+    if (std::count(out.begin(), out.end(), c) != 1 ||
+        llvm::none_of(terms, [&](const std::string &term) {
+          return term.find(c) != std::string::npos;
+        }))
+      return bad("output letter '" + Twine(c) +
+                 "' must appear once, and in an operand");
+  // Each letter's size, from its first occurrence; the others must agree.
+  llvm::DenseMap<char, OpFoldResult> sizes;
+  for (auto [term, v] : llvm::zip(terms, inputs))
+    for (auto [d, c] : llvm::enumerate(term)) {
+      OpFoldResult size = g.dimSize(v, d);
+      auto [it, inserted] = sizes.try_emplace(c, size);
+      if (inserted)
+        continue;
+      std::optional<int64_t> a = getConstantIntValue(it->second),
+                             b = getConstantIntValue(size);
+      if (a && b && *a != *b)
+        return bad("letter '" + Twine(c) + "' has sizes " + Twine(*a) +
+                   " and " + Twine(*b));
+    }
+  for (auto [term, v] : llvm::zip(terms, inputs)) {
+    SmallVector<OpFoldResult> expected;
+    for (char c : term)
+      expected.push_back(sizes[c]);
+    seq::createExtentChecks(g.builder, g.loc, v, expected,
+                            "Einsum operand '" + term + "'",
+                            "an earlier operand's letter makes it");
+  }
+  MLIRContext *ctx = g.context;
+  auto map = [&](StringRef letters) {
+    SmallVector<AffineExpr> exprs;
+    for (char c : letters)
+      exprs.push_back(getAffineDimExpr(loops.find(c), ctx));
+    return AffineMap::get(loops.size(), 0, exprs, ctx);
+  };
+  SmallVector<AffineMap> maps;
+  for (const std::string &term : terms)
+    maps.push_back(map(term));
+  maps.push_back(map(out));
+  SmallVector<OpFoldResult> outSizes;
+  for (char c : out)
+    outSizes.push_back(sizes[c]);
+  SmallVector<Value> dynamic;
+  for (OpFoldResult size : outSizes)
+    if (auto v = dyn_cast<Value>(size))
+      dynamic.push_back(v);
+  Value init = seq::createFilledTensor(
+      g.builder, g.loc,
+      RankedTensorType::get(seq::getStaticShape(outSizes),
+                            g.builder.getF32Type()),
+      dynamic, 0.0);
+  SmallVector<utils::IteratorType> iterators(loops.size(),
+                                             utils::IteratorType::reduction);
+  for (size_t i = 0; i < out.size(); ++i)
+    iterators[i] = utils::IteratorType::parallel;
+  g.setOutput(0, linalg::GenericOp::create(
+                     g.builder, g.loc, TypeRange{init.getType()}, inputs,
+                     ValueRange{init}, maps, iterators,
+                     [](OpBuilder &nb, Location l, ValueRange x) {
+                       Value product = x[0];
+                       for (Value v : x.drop_front().drop_back())
+                         product = arith::MulFOp::create(nb, l, product, v);
+                       linalg::YieldOp::create(
+                           nb, l,
+                           ValueRange{arith::AddFOp::create(nb, l, x.back(),
+                                                            product)});
+                     })
+                     .getResult(0));
+  return success();
 }
 
 LogicalResult importMatMul(GraphImporter &g) {
@@ -433,6 +596,8 @@ LogicalResult importConv(GraphImporter &g) {
 
 LogicalResult importLayerOp(GraphImporter &g, StringRef op, bool &handled) {
   handled = true;
+  if (op == "Einsum")
+    return importEinsum(g);
   if (op == "MatMul")
     return importMatMul(g);
   if (op == "Gemm")

@@ -444,6 +444,29 @@ def cross_inputs(T, B, rng):
             "memory": rng.standard_normal((B, T + 2, 8)).astype(np.float32)}
 
 
+class EinsumOps(nn.Module):
+    """torch.einsum as ONNX Einsum: attention scores and weighted values
+    over heads, a weight contraction, a diagonal ("bhii->bhi"), an
+    ellipsis ("...d,d->...") and a three-operand contraction."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+        self.w = nn.Parameter(torch.randn(8, 8) * 0.3)
+        self.v = nn.Parameter(torch.randn(8))
+
+    def forward(self, x):  # [B, T, 8]
+        h = self.fc(x)
+        q = h.reshape(h.shape[0], h.shape[1], 2, 4)
+        s = torch.einsum("bihd,bjhd->bhij", q, q) * 0.5
+        o = torch.einsum("bhij,bjhd->bihd", torch.softmax(s, -1), q)
+        t = torch.einsum("bid,de->bie", h, self.w)
+        diag = torch.einsum("bhii->bhi", s).sum(1)
+        e = torch.einsum("...d,d->...", h, self.v)
+        three = torch.einsum("bid,de,e->bi", h, self.w, self.v)
+        return (o.reshape(h.shape) + t + (diag + e + three).unsqueeze(-1))
+
+
 # name, module, opset, input maker, output names, dynamic axes
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
@@ -501,6 +524,8 @@ MODELS = [
     ("cross_attn", CrossAttention, 14, cross_inputs, ["y"],
      {"x": {0: "B", 1: "T"}, "memory": {0: "B", 1: "S"},
       "y": {0: "B", 1: "T"}}),
+    ("einsum", EinsumOps, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
@@ -857,6 +882,26 @@ def write_control_flow_inputs(in_dir):
         [f32("x", ["T", "B", 4])], [f32("y", [1, "T", "B", 4])])
 
 
+def write_einsum_inputs(in_dir):
+    """Einsum equations the importer refuses, each with its message."""
+    from onnx import TensorProto, helper
+    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+    for name, equation, shapes in [
+            ("einsum_operands", "ij,jk,kl->il", [[2, 3], [3, 4]]),
+            ("einsum_rank", "ijk,jk->i", [[2, 3], [3, 4]]),
+            ("einsum_sizes", "ij,jk->ik", [[2, 3], [5, 4]]),
+            ("einsum_output", "ij,jk->iz", [[2, 3], [3, 4]])]:
+        inputs = [f32("a%d" % i, shape) for i, shape in enumerate(shapes)]
+        graph = helper.make_graph(
+            [helper.make_node("Einsum", [i.name for i in inputs], ["y"],
+                              name=name, equation=equation)],
+            name, inputs, [f32("y", None)])
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 14)])
+        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
+            f.write(model.SerializeToString())
+
+
 def write_reduce_model(out_dir):
     """ReduceL2, ReduceSumSquare, ReduceMax over every axis, and ArgMax /
     ArgMin with ties, which PyTorch's exporter does not write this way
@@ -962,6 +1007,9 @@ def main():
         write_reduce_model(out_dir)
     if not only or "cumsum" in only:
         write_cumsum_model(out_dir)
+    if not only or "einsum_inputs" in only:
+        write_einsum_inputs(os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     if not only or "control_flow" in only:
         write_control_flow_inputs(os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
