@@ -29,6 +29,7 @@
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -164,7 +165,8 @@ LogicalResult GraphImporter::importLoop() {
     return failure();
   }
   const onnx::GraphProto &body = bodyAttr->g();
-  int numCarried = node->input_size() - 2;
+  // Inputs M, cond, carried...; trailing optional inputs may be left out.
+  int numCarried = std::max(node->input_size() - 2, 0);
   int numScanOutputs = body.output_size() - 1 - numCarried;
   if (body.input_size() != 2 + numCarried || numScanOutputs < 0) {
     nodeError() << "its body takes " << body.input_size() << " inputs and "
@@ -283,6 +285,15 @@ LogicalResult GraphImporter::importLoop() {
         return failure();
       }
       // Step t < M of X: X must hold M steps; the scan reads X[0:M].
+      auto sourceType = cast<RankedTensorType>(source.getType());
+      std::optional<int64_t> knownSteps = getConstantIntValue((*trip)[0]);
+      if (knownSteps && !sourceType.isDynamicDim(0) &&
+          *knownSteps > sourceType.getDimSize(0)) {
+        nodeError() << "runs " << *knownSteps << " steps but reads them from '"
+                    << n.input(0) << "', which has "
+                    << sourceType.getDimSize(0);
+        return failure();
+      }
       Value length = tensor::DimOp::create(builder, loc, source, 0);
       seq::createCheck(
           builder, loc,
@@ -334,6 +345,15 @@ LogicalResult GraphImporter::importLoop() {
         iter.elements = SmallVector<OpFoldResult>{step};
         iter.scalar = true;
         values[iterName] = iter;
+        // The body's own initializers (constants of the subgraph).
+        for (const onnx::TensorProto &init : body.initializer()) {
+          FailureOr<DenseElementsAttr> attr = convertTensor(init, true);
+          if (failed(attr)) {
+            bodyResult = failure();
+            return;
+          }
+          values[init.name()].constant = *attr;
+        }
         values[condIn].constant = DenseElementsAttr::get(
             RankedTensorType::get({}, builder.getI1Type()), true);
         unsigned c = 0;
@@ -439,6 +459,11 @@ LogicalResult GraphImporter::importLoop() {
         scan.erase();
         return failure();
       }
+      // The yielded type decides static or dynamic: a traced size that is
+      // a constant for a dimension the body leaves dynamic stays a value.
+      if (type.isDynamicDim(d) && isa<Attribute>(*size))
+        size = OpFoldResult(
+            getValueOrCreateConstantIndexOp(builder, loc, *size));
       sizes.push_back(*size);
     }
     outs.push_back(seq::createEmptyTensor(builder, loc, sizes,
@@ -478,6 +503,11 @@ LogicalResult GraphImporter::importIf() {
                    "model is compiled (a test on static sizes)";
     return failure();
   }
+  if (!isa<IntegerType>(cond->constant.getElementType())) {
+    nodeError() << "has a condition of element type "
+                << cond->constant.getElementType() << ", not bool";
+    return failure();
+  }
   bool taken = cond->constant.getElementType().isInteger(1)
                    ? *cond->constant.getValues<bool>().begin()
                    : *cond->constant.getValues<APInt>().begin() != 0;
@@ -493,7 +523,14 @@ LogicalResult GraphImporter::importIf() {
                 << graph.output_size() << " outputs for " << node->output_size();
     return failure();
   }
-  // The branch's nodes, inline; their names are unique in the model.
+  // The branch's initializers and nodes, inline; their names are unique
+  // in the model.
+  for (const onnx::TensorProto &init : graph.initializer()) {
+    FailureOr<DenseElementsAttr> attr = convertTensor(init, true);
+    if (failed(attr))
+      return failure();
+    values[init.name()].constant = *attr;
+  }
   const onnx::NodeProto *ifNode = node;
   Location ifLoc = loc;
   for (const onnx::NodeProto &n : graph.node()) {

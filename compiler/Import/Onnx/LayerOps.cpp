@@ -103,6 +103,27 @@ FailureOr<Value> broadcastMatmul(GraphImporter &g, Value a, Value b) {
     sizes.push_back(size);
     outExprs.push_back(getAffineDimExpr(d, ctx));
   }
+  // The contracted sizes must agree.
+  int64_t ka = at.getDimSize(at.getRank() - 1), kb = bt.getDimSize(bt.getRank() - 2);
+  if (!ShapedType::isDynamic(ka) && !ShapedType::isDynamic(kb) && ka != kb) {
+    g.nodeError() << "MatMul of " << a.getType() << " and " << b.getType()
+                  << ": the contracted sizes " << ka << " and " << kb
+                  << " differ";
+    return failure();
+  }
+  if (ShapedType::isDynamic(ka) || ShapedType::isDynamic(kb)) {
+    Value have = g.indexValue(g.dimSize(b, bt.getRank() - 2));
+    Value want = g.indexValue(g.dimSize(a, at.getRank() - 1));
+    seq::createCheck(
+        g.builder, g.loc,
+        arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq,
+                              have, want),
+        have,
+        seq::describeLocation(g.loc) +
+            ": MatMul's right operand has {} rows, not its left operand's "
+            "column count",
+        seq::CheckKind::shape);
+  }
   AffineExpr m = getAffineDimExpr(batch, ctx), n = getAffineDimExpr(batch + 1, ctx),
              k = getAffineDimExpr(batch + 2, ctx);
   aExprs.append({m, k});
@@ -315,6 +336,28 @@ LogicalResult importMatMul(GraphImporter &g) {
   if (!bv)
     return failure();
   RankedTensorType at = tensorType(a), bt = tensorType(bv);
+  if (at.getRank() < 2 || bt.getRank() < 2) {
+    g.nodeError() << "MatMul of " << a.getType() << " and " << bv.getType()
+                  << " is not supported (1-D operands)";
+    return failure();
+  }
+  // Batch dimensions that may broadcast (a static 1 against another size,
+  // different ranks) take the general contraction; equal ones the batched
+  // product below.
+  bool broadcast = at.getRank() != bt.getRank() || at.getRank() > 4;
+  for (int64_t d = 0; !broadcast && d + 2 < at.getRank(); ++d) {
+    int64_t sa = at.getDimSize(d), sb = bt.getDimSize(d);
+    broadcast = (sa == 1) != (sb == 1) ||
+                (!ShapedType::isDynamic(sa) && !ShapedType::isDynamic(sb) &&
+                 sa != sb);
+  }
+  if (broadcast) {
+    FailureOr<Value> out = broadcastMatmul(g, a, bv);
+    if (failed(out))
+      return failure();
+    g.setOutput(0, *out);
+    return success();
+  }
   Ints outer;
   if (at.getRank() == 4 && bt.getRank() == 4) {
     // [B, H, M, K] x [B, H, K, N]: a batch matmul over B * H.
@@ -326,18 +369,7 @@ LogicalResult importMatMul(GraphImporter &g) {
     at = tensorType(a);
     bt = tensorType(bv);
   }
-  if (at.getRank() < 2 || bt.getRank() < 2) {
-    g.nodeError() << "MatMul of " << a.getType() << " and " << bv.getType()
-                  << " is not supported (1-D operands)";
-    return failure();
-  }
-  if (at.getRank() != bt.getRank() || at.getRank() > 3) {
-    FailureOr<Value> out = broadcastMatmul(g, a, bv);
-    if (failed(out))
-      return failure();
-    g.setOutput(0, *out);
-    return success();
-  }
+
   int64_t r = at.getRank();
   Ints sizes = shapeOf(g, a);
   sizes.back() = g.dimSize(bv, r - 1);

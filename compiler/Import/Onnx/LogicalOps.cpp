@@ -60,6 +60,23 @@ Value promotedInput(GraphImporter &g, unsigned i, unsigned other) {
   return g.tensorInput(i);
 }
 
+/// `v` sign-extended to the element type of `other` when both are integers
+/// (not bool) and `other`'s is wider; else `v`.
+Value widenedInt(GraphImporter &g, Value v, Value other) {
+  auto from = dyn_cast<IntegerType>(tensorType(v).getElementType());
+  auto to = dyn_cast<IntegerType>(tensorType(other).getElementType());
+  if (!from || !to || from.getWidth() == 1 || to.getWidth() == 1 ||
+      from.getWidth() >= to.getWidth())
+    return v;
+  FailureOr<Value> r = buildElementwise(
+      g, {v},
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        return arith::ExtSIOp::create(b, l, to, a[0]);
+      },
+      to);
+  return failed(r) ? Value() : *r;
+}
+
 LogicalResult importComparison(GraphImporter &g, StringRef op) {
   if (failed(g.checkAttrs({})))
     return failure();
@@ -94,6 +111,12 @@ LogicalResult importComparison(GraphImporter &g, StringRef op) {
     return success();
   }
   Value a = promotedInput(g, 0, 1), b = promotedInput(g, 1, 0);
+  if (!a || !b)
+    return failure();
+  // i32 against i64 (an INT32 graph input against a constant, which the
+  // importer holds as i64): compare as i64.
+  a = widenedInt(g, a, b);
+  b = widenedInt(g, b, a);
   if (!a || !b)
     return failure();
   Type ea = tensorType(a).getElementType(), eb = tensorType(b).getElementType();
@@ -240,8 +263,11 @@ LogicalResult importCast(GraphImporter &g) {
   Type from = elementTypeOf(g, 0);
   // Integers stay what they are (shape arithmetic stays symbolic); the
   // same type is the identity.
+  // (A narrower integer tensor, an INT32 graph input, is widened below.)
   bool fromInt = from && isa<IntegerType>(from) && !from.isInteger(1);
-  if (!from || from == target || (fromInt && target.isInteger(64))) {
+  bool narrowTensor = fromInt && in->tensor && !from.isInteger(64);
+  if (!from || from == target ||
+      (fromInt && target.isInteger(64) && !narrowTensor)) {
     g.setOutput(0, *in);
     return success();
   }

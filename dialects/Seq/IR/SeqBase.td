@@ -31,6 +31,13 @@ def Seq_Dialect : Dialect {
     See `dialects/Seq/Rationale.md` for why the dialect looks like this.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // The discardable attributes the compiler reads (seq.name, seq.dims,
+  // seq.state, seq.in_place, seq.weight on function arguments and results;
+  // seq.model_name on the module; seq.contraction on a linalg op) are
+  // checked when the IR is verified, not when the model is emitted.
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+  let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     void registerAttributes();
   }];

@@ -3,6 +3,11 @@
 #include "dialects/Seq/IR/SeqDialect.h"
 #include "dialects/Seq/IR/SeqOps.h"
 
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+#include "llvm/ADT/StringExtras.h"
+
 using namespace mlir;
 using namespace seqc::seq;
 
@@ -14,4 +19,92 @@ void SeqDialect::initialize() {
 #include "dialects/Seq/IR/SeqOps.cpp.inc"
       >();
   registerAttributes();
+}
+
+//===----------------------------------------------------------------------===//
+// Discardable attributes
+//===----------------------------------------------------------------------===//
+
+/// seq.name, seq.dims and the unit flags of a function argument or result
+/// of type `type`; `allowed` lists the flags that may appear there.
+static LogicalResult verifyPortAttribute(Operation *op, Type type,
+                                         NamedAttribute attr,
+                                         ArrayRef<StringRef> flags,
+                                         StringRef where) {
+  StringRef name = attr.getName().getValue();
+  if (name == "seq.name") {
+    auto text = dyn_cast<StringAttr>(attr.getValue());
+    if (!text || text.getValue().empty())
+      return op->emitError() << "'seq.name' of " << where
+                             << " must be a non-empty string, found "
+                             << attr.getValue();
+    return success();
+  }
+  if (name == "seq.dims") {
+    auto dims = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!dims || !llvm::all_of(dims, [](Attribute a) {
+          return isa<StringAttr>(a);
+        }))
+      return op->emitError() << "'seq.dims' of " << where
+                             << " must be an array of strings (one name per "
+                                "dimension, \"\" for none), found "
+                             << attr.getValue();
+    if (auto ranked = dyn_cast<RankedTensorType>(type);
+        ranked && static_cast<int64_t>(dims.size()) != ranked.getRank())
+      return op->emitError() << "'seq.dims' of " << where << " names "
+                             << dims.size() << " dimensions of " << type;
+    return success();
+  }
+  if (llvm::is_contained(flags, name)) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitError() << "'" << name << "' of " << where
+                             << " must be a unit attribute, found "
+                             << attr.getValue();
+    return success();
+  }
+  return op->emitError() << "unknown attribute '" << name << "' on " << where
+                         << " (the seq dialect's are seq.name, seq.dims and "
+                         << llvm::join(flags, ", ") << ")";
+}
+
+LogicalResult SeqDialect::verifyRegionArgAttribute(Operation *op,
+                                                   unsigned regionIndex,
+                                                   unsigned argIndex,
+                                                   NamedAttribute attr) {
+  Type type = op->getRegion(regionIndex).empty()
+                  ? Type()
+                  : op->getRegion(regionIndex).getArgument(argIndex).getType();
+  return verifyPortAttribute(
+      op, type, attr, {"seq.state", "seq.in_place", "seq.weight"},
+      "argument " + std::to_string(argIndex));
+}
+
+LogicalResult SeqDialect::verifyRegionResultAttribute(Operation *op,
+                                                      unsigned regionIndex,
+                                                      unsigned resultIndex,
+                                                      NamedAttribute attr) {
+  Type type;
+  if (auto function = dyn_cast<FunctionOpInterface>(op))
+    type = function.getResultTypes()[resultIndex];
+  return verifyPortAttribute(op, type, attr, {"seq.state"},
+                             "result " + std::to_string(resultIndex));
+}
+
+LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
+                                                   NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == "seq.model_name") {
+    if (!isa<ModuleOp>(op) || !isa<StringAttr>(attr.getValue()))
+      return op->emitError() << "'seq.model_name' must be a string on the "
+                                "module";
+    return success();
+  }
+  if (name == "seq.contraction") {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitError() << "'seq.contraction' must be a unit attribute";
+    return success();
+  }
+  return op->emitError() << "unknown attribute '" << name
+                         << "' (the seq dialect's operation attributes are "
+                            "seq.model_name and seq.contraction)";
 }

@@ -648,7 +648,7 @@ def write_lit_inputs(in_dir):
 
     # Errors.
     save("unsupported_op", [helper.make_node(
-        "Einsum", ["x", "x"], ["y"], name="Einsum_3", equation="ij,ij->ij")],
+        "Mod", ["x", "x"], ["y"], name="Mod_3")],
         [f32("x", [2, 2])], [f32("y", [2, 2])])
     save("bad_activation", [helper.make_node(
         "RNN", ["x", "W", "R"], ["y"], name="RNN_7", hidden_size=2,

@@ -5,9 +5,6 @@ func.func @unsigned(%x: tensor<4xui8>) -> tensor<4xui8> {
 func.func @badname(%x: tensor<4xf32> {seq.name = "my input"}) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
-func.func @baddims(%x: tensor<?x4xf32> {seq.name = "x", seq.dims = ["T"]}) -> tensor<?x4xf32> {
-  return %x : tensor<?x4xf32>
-}
 func.func @noresults(%x: tensor<4xf32>) {
   return
 }

@@ -73,7 +73,7 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
   auto keyType = cast<RankedTensorType>(op.getKey().getType());
   auto valueType = cast<RankedTensorType>(op.getValue().getType());
   if (keyType.isDynamicDim(1) || keyType.isDynamicDim(3) ||
-      valueType.isDynamicDim(3))
+      valueType.isDynamicDim(1) || valueType.isDynamicDim(3))
     return s.fail(op, "the key/value heads and head sizes must be static");
   if (!keyType.isDynamicDim(2) ||
       !cast<RankedTensorType>(op.getQuery().getType()).isDynamicDim(2))

@@ -1,0 +1,65 @@
+// RUN: seq-opt %s -split-input-file -verify-diagnostics
+
+// The seq dialect's discardable attributes are checked at verify time.
+
+// expected-error @+1 {{'seq.name' of argument 0 must be a non-empty string, found ""}}
+func.func @empty_name(%x: tensor<4xf32> {seq.name = ""}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'seq.dims' of argument 0 must be an array of strings (one name per dimension, "" for none), found [1, 2]}}
+func.func @dims_not_strings(%x: tensor<?x4xf32> {seq.dims = [1, 2]}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'seq.dims' of argument 0 names 3 dimensions of 'tensor<?x4xf32>'}}
+func.func @dims_count(%x: tensor<?x4xf32> {seq.dims = ["T", "", ""]}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'seq.state' of argument 0 must be a unit attribute, found 1 : i64}}
+func.func @state_not_unit(%x: tensor<4xf32> {seq.state = 1}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown attribute 'seq.sate' on argument 0 (the seq dialect's are seq.name, seq.dims and seq.state, seq.in_place, seq.weight)}}
+func.func @unknown_arg_attr(%x: tensor<4xf32> {seq.sate}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown attribute 'seq.in_place' on result 0 (the seq dialect's are seq.name, seq.dims and seq.state)}}
+func.func @in_place_result(%x: tensor<4xf32>) -> (tensor<4xf32> {seq.in_place}) {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'seq.model_name' must be a string on the module}}
+module attributes {seq.model_name = 3} {
+}
+
+// -----
+
+func.func @contraction(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{'seq.contraction' must be a unit attribute}}
+  %0 = linalg.matmul {seq.contraction = "yes"} ins(%a, %a : tensor<2x2xf32>, tensor<2x2xf32>) outs(%a : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @unknown_op_attr(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{unknown attribute 'seq.fast' (the seq dialect's operation attributes are seq.model_name and seq.contraction)}}
+  %0 = linalg.matmul {seq.fast} ins(%a, %a : tensor<2x2xf32>, tensor<2x2xf32>) outs(%a : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
