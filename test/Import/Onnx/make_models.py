@@ -902,6 +902,43 @@ def write_einsum_inputs(in_dir):
             f.write(model.SerializeToString())
 
 
+def write_edge_inputs(in_dir):
+    """Edge cases of the importer: a MatMul whose batch dimension
+    broadcasts (a [1, K, N] right operand), Equal of an INT32 input and an
+    INT32 constant, and a Loop that would read past a static input."""
+    from onnx import TensorProto, helper
+    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+
+    def save(name, nodes, inputs, outputs, inits=(), opset=14):
+        graph = helper.make_graph(nodes, name, inputs, outputs,
+                                  initializer=list(inits))
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", opset)])
+        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
+            f.write(model.SerializeToString())
+
+    save("matmul_batch_broadcast",
+         [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+         [f32("x", ["B", 3, 4]), f32("w", [1, 4, 5])], [f32("y", ["B", 3, 5])])
+    save("equal_int32",
+         [helper.make_node("Equal", ["ids", "zero"], ["y"], name="eq")],
+         [helper.make_tensor_value_info("ids", TensorProto.INT32, ["B", "T"])],
+         [helper.make_tensor_value_info("y", TensorProto.BOOL, ["B", "T"])],
+         [helper.make_tensor("zero", TensorProto.INT32, [], [0])])
+    i64 = lambda n: helper.make_tensor_value_info(n, TensorProto.INT64, [])
+    b1 = lambda n: helper.make_tensor_value_info(n, TensorProto.BOOL, [])
+    body = helper.make_graph(
+        [helper.make_node("Gather", ["x", "t"], ["xt"], axis=0),
+         helper.make_node("Add", ["h_in", "xt"], ["h_out"]),
+         helper.make_node("Identity", ["c_in"], ["c_out"])],
+        "body", [i64("t"), b1("c_in"), f32("h_in", [2, 4])],
+        [b1("c_out"), f32("h_out", [2, 4])])
+    save("loop_too_long", [helper.make_node(
+        "Loop", ["ten", "", "h0"], ["h"], name="too_long", body=body)],
+        [f32("x", [5, 2, 4]), f32("h0", [2, 4])], [f32("h", [2, 4])],
+        [helper.make_tensor("ten", TensorProto.INT64, [], [10])], opset=17)
+
+
 def write_reduce_model(out_dir):
     """ReduceL2, ReduceSumSquare, ReduceMax over every axis, and ArgMax /
     ArgMin with ties, which PyTorch's exporter does not write this way
@@ -1007,6 +1044,9 @@ def main():
         write_reduce_model(out_dir)
     if not only or "cumsum" in only:
         write_cumsum_model(out_dir)
+    if not only or "edge_inputs" in only:
+        write_edge_inputs(os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     if not only or "einsum_inputs" in only:
         write_einsum_inputs(os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
