@@ -62,11 +62,10 @@ public:
   /// A generic over `loops` (upper-case letters are reductions) reading
   /// `ins` into `outs`; `body` gets the scalars of ins then outs and
   /// returns one value per output.
-  ValueRange generic(StringRef loops, ArrayRef<Access> ins,
-                     ArrayRef<Access> outs,
-                     function_ref<SmallVector<Value>(OpBuilder &, Location,
-                                                     ValueRange)>
-                         body) {
+  ValueRange
+  generic(StringRef loops, ArrayRef<Access> ins, ArrayRef<Access> outs,
+          function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>
+              body) {
     std::string lower = loops.lower();
     auto indexing = [&](StringRef letters) {
       SmallVector<AffineExpr> exprs;
@@ -103,8 +102,7 @@ public:
     Value init = empty(loops);
     return generic(loops, ins, {{init, loops}},
                    [&](OpBuilder &nb, Location nl, ValueRange args) {
-                     return SmallVector<Value>{
-                         body(nb, nl, args.drop_back())};
+                     return SmallVector<Value>{body(nb, nl, args.drop_back())};
                    })[0];
   }
 
@@ -154,21 +152,23 @@ struct ContentAddressToLinalg : OpRewritePattern<seq::ContentAddressOp> {
     // strength * dot / (max(|k|, eps) * max(|M_n|, eps)), as
     // F.cosine_similarity clamps each norm.
     double epsilon = op.getEpsilon().convertToDouble();
-    Value scores = m.map(
-        "bhn",
-        {{dots, "bhn"}, {keyNorms, "bh"}, {rowNorms, "bn"},
-         {op.getStrength(), "bh"}},
-        [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-          Value eps = m.constant(nb, epsilon);
-          auto norm = [&](Value squared) -> Value {
-            return arith::MaximumFOp::create(
-                nb, nl, math::SqrtOp::create(nb, nl, squared), eps);
-          };
-          Value denominator =
-              arith::MulFOp::create(nb, nl, norm(a[1]), norm(a[2]));
-          Value cosine = arith::DivFOp::create(nb, nl, a[0], denominator);
-          return arith::MulFOp::create(nb, nl, a[3], cosine);
-        });
+    Value scores =
+        m.map("bhn",
+              {{dots, "bhn"},
+               {keyNorms, "bh"},
+               {rowNorms, "bn"},
+               {op.getStrength(), "bh"}},
+              [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                Value eps = m.constant(nb, epsilon);
+                auto norm = [&](Value squared) -> Value {
+                  return arith::MaximumFOp::create(
+                      nb, nl, math::SqrtOp::create(nb, nl, squared), eps);
+                };
+                Value denominator =
+                    arith::MulFOp::create(nb, nl, norm(a[1]), norm(a[2]));
+                Value cosine = arith::DivFOp::create(nb, nl, a[0], denominator);
+                return arith::MulFOp::create(nb, nl, a[3], cosine);
+              });
     Value init = m.empty("bhn");
     rewriter.replaceOpWithNewOp<linalg::SoftmaxOp>(op, init.getType(), scores,
                                                    init, /*dimension=*/2);
@@ -188,14 +188,15 @@ struct AddressInterpolateToLinalg
       m.size(letter, content, dim);
     // g * c + (1 - g) * p = p + g * (c - p)
     rewriter.replaceOp(
-        op, m.map("bhn",
-                  {{content, "bhn"}, {op.getPrevious(), "bhn"},
-                   {op.getGate(), "bh"}},
-                  [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                    Value diff = arith::SubFOp::create(nb, nl, a[0], a[1]);
-                    Value step = arith::MulFOp::create(nb, nl, a[2], diff);
-                    return arith::AddFOp::create(nb, nl, a[1], step);
-                  }));
+        op,
+        m.map(
+            "bhn",
+            {{content, "bhn"}, {op.getPrevious(), "bhn"}, {op.getGate(), "bh"}},
+            [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+              Value diff = arith::SubFOp::create(nb, nl, a[0], a[1]);
+              Value step = arith::MulFOp::create(nb, nl, a[2], diff);
+              return arith::AddFOp::create(nb, nl, a[1], step);
+            }));
     return success();
   }
 };
@@ -210,9 +211,10 @@ struct AddressShiftToLinalg : OpRewritePattern<seq::AddressShiftOp> {
     for (auto [letter, dim] : {std::pair{'b', 0}, {'h', 1}, {'n', 2}})
       m.size(letter, weights, dim);
     m.size('k', shift, 2);
-    int64_t half = (cast<RankedTensorType>(shift.getType()).getDimSize(2) - 1) / 2;
-    Value rows = getValueOrCreateConstantIndexOp(rewriter, loc,
-                                                 m.sizes.lookup('n'));
+    int64_t half =
+        (cast<RankedTensorType>(shift.getType()).getDimSize(2) - 1) / 2;
+    Value rows =
+        getValueOrCreateConstantIndexOp(rewriter, loc, m.sizes.lookup('n'));
     // result[b,h,n] += shift[b,h,k] * weights[b,h,(n - k + half) mod N]:
     // a circular index, read with tensor.extract.
     Value init = m.filled("bhn", 0.0);
@@ -256,8 +258,9 @@ struct AddressSharpenToLinalg : OpRewritePattern<seq::AddressSharpenOp> {
                          [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                            return math::PowFOp::create(nb, nl, a[0], a[1]);
                          });
-    Value sums = m.sum("bhN", {{powers, "bhn"}}, "bh",
-                       [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    Value sums =
+        m.sum("bhN", {{powers, "bhn"}}, "bh",
+              [](OpBuilder &, Location, ValueRange a) { return a[0]; });
     double epsilon = op.getEpsilon().convertToDouble();
     rewriter.replaceOp(
         op, m.map("bhn", {{powers, "bhn"}, {sums, "bh"}},
@@ -285,8 +288,8 @@ struct MemoryReadToLinalg : OpRewritePattern<seq::MemoryReadOp> {
     // [B, H, N] x [B, N, W]: a batched matrix product.
     Value init = m.filled("bhw", 0.0);
     rewriter.replaceOp(op, linalg::BatchMatmulOp::create(
-                               rewriter, op.getLoc(), ValueRange{weights, memory},
-                               ValueRange{init})
+                               rewriter, op.getLoc(),
+                               ValueRange{weights, memory}, ValueRange{init})
                                .getResult(0));
     return success();
   }
@@ -309,11 +312,11 @@ struct MemoryWriteToLinalg : OpRewritePattern<seq::MemoryWriteOp> {
         {{keepInit, "bnw"}, {addedInit, "bnw"}},
         [&](OpBuilder &nb, Location nl, ValueRange a) {
           Value erased = arith::MulFOp::create(nb, nl, a[0], a[1]);
-          Value kept = arith::SubFOp::create(nb, nl, m.constant(nb, 1.0), erased);
+          Value kept =
+              arith::SubFOp::create(nb, nl, m.constant(nb, 1.0), erased);
           Value added = arith::MulFOp::create(nb, nl, a[0], a[2]);
-          return SmallVector<Value>{
-              arith::MulFOp::create(nb, nl, a[3], kept),
-              arith::AddFOp::create(nb, nl, a[4], added)};
+          return SmallVector<Value>{arith::MulFOp::create(nb, nl, a[3], kept),
+                                    arith::AddFOp::create(nb, nl, a[4], added)};
         });
     Value keep = heads[0], added = heads[1];
     rewriter.replaceOp(
@@ -330,7 +333,6 @@ struct MemoryWriteToLinalg : OpRewritePattern<seq::MemoryWriteOp> {
 
 void seqc::populateMemoryToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ContentAddressToLinalg, AddressInterpolateToLinalg,
-               AddressShiftToLinalg, AddressSharpenToLinalg,
-               MemoryReadToLinalg, MemoryWriteToLinalg>(
-      patterns.getContext());
+               AddressShiftToLinalg, AddressSharpenToLinalg, MemoryReadToLinalg,
+               MemoryWriteToLinalg>(patterns.getContext());
 }

@@ -153,8 +153,9 @@ FailureOr<Val> Emitter::emitNtm(const Val &x) {
     readBias = std::move(*w);
   }
   // Each group's heads as one linear layer: [heads * P, H] and [heads * P].
-  auto heads = [&](StringRef group, int64_t count, int64_t params)
-      -> FailureOr<std::pair<WeightTensor, WeightTensor>> {
+  auto heads =
+      [&](StringRef group, int64_t count,
+          int64_t params) -> FailureOr<std::pair<WeightTensor, WeightTensor>> {
     SmallVector<WeightTensor> ws, bs;
     for (int64_t k = 0; k < count; ++k) {
       std::string base = group.str() + "." + std::to_string(k);
@@ -209,9 +210,9 @@ FailureOr<Val> Emitter::emitNtm(const Val &x) {
     return elementwise("add", {constant({s.rows}, data)}, {{2}}, outShape,
                        {batch});
   };
-  SmallVector<Value> inits = {
-      broadcast({s.hidden}, hBias->data), broadcast({s.hidden}, cBias->data),
-      broadcast({s.rows, s.width}, memoryBias->data)};
+  SmallVector<Value> inits = {broadcast({s.hidden}, hBias->data),
+                              broadcast({s.hidden}, cBias->data),
+                              broadcast({s.rows, s.width}, memoryBias->data)};
   if (s.readHeads) {
     inits.push_back(broadcast({readSize}, readBias->data));
     inits.push_back(zeros(s.readHeads));
@@ -219,8 +220,9 @@ FailureOr<Val> Emitter::emitNtm(const Val &x) {
   if (s.writeHeads)
     inits.push_back(zeros(s.writeHeads));
   int64_t outSize = s.hidden + readSize;
-  Value outs = emptyTensor({ShapedType::kDynamic, ShapedType::kDynamic, outSize},
-                           {dimValue(x.value, 0), batch}, f32);
+  Value outs =
+      emptyTensor({ShapedType::kDynamic, ShapedType::kDynamic, outSize},
+                  {dimValue(x.value, 0), batch}, f32);
 
   auto scan = seq::ScanOp::create(
       b, l, inits, ValueRange{gatesIn.value}, ValueRange{outs},
@@ -258,8 +260,8 @@ FailureOr<Val> Emitter::emitNtm(const Val &x) {
 
         // The controller: an LSTM cell (PyTorch's gate order i, f, g, o)
         // on [x_t, r_{t-1}].
-        Value gates = arith::AddFOp::create(
-            b, nl, slices[0], linear(h, *hh, nullptr));
+        Value gates =
+            arith::AddFOp::create(b, nl, slices[0], linear(h, *hh, nullptr));
         if (s.readHeads)
           gates = arith::AddFOp::create(b, nl, gates,
                                         linear(readPrev, readToGates, nullptr));
@@ -270,9 +272,9 @@ FailureOr<Val> Emitter::emitNtm(const Val &x) {
         Value f = gate(1, seq::ActivationKind::sigmoid);
         Value g = gate(2, seq::ActivationKind::tanh);
         Value o = gate(3, seq::ActivationKind::sigmoid);
-        Value cNext = arith::AddFOp::create(
-            b, nl, arith::MulFOp::create(b, nl, f, c),
-            arith::MulFOp::create(b, nl, i, g));
+        Value cNext =
+            arith::AddFOp::create(b, nl, arith::MulFOp::create(b, nl, f, c),
+                                  arith::MulFOp::create(b, nl, i, g));
         Value hNext = arith::MulFOp::create(
             b, nl, o, act(seq::ActivationKind::tanh, cNext));
 
@@ -281,24 +283,24 @@ FailureOr<Val> Emitter::emitNtm(const Val &x) {
         auto address = [&](const std::pair<WeightTensor, WeightTensor> &w,
                            int64_t count, int64_t params, Value previous) {
           Value flat = linear(hNext, w.first, &w.second);
-          auto type = RankedTensorType::get(
-              {ShapedType::kDynamic, count, params}, f32);
+          auto type =
+              RankedTensorType::get({ShapedType::kDynamic, count, params}, f32);
           Value p = tensor::ExpandShapeOp::create(
               b, nl, type, flat, SmallVector<ReassociationIndices>{{0}, {1, 2}},
-              SmallVector<OpFoldResult>{tensor::DimOp::create(b, nl, flat, 0)
-                                            .getResult(),
-                                        b.getIndexAttr(count),
-                                        b.getIndexAttr(params)});
+              SmallVector<OpFoldResult>{
+                  tensor::DimOp::create(b, nl, flat, 0).getResult(),
+                  b.getIndexAttr(count), b.getIndexAttr(params)});
           Value key = cols(p, 0, s.width);
-          Value strength = act(seq::ActivationKind::softplus, column(p, s.width));
+          Value strength =
+              act(seq::ActivationKind::softplus, column(p, s.width));
           Value interpolation =
               act(seq::ActivationKind::sigmoid, column(p, s.width + 1));
           Value shiftLogits = cols(p, s.width + 2, s.shifts);
           Value shiftInit = tensor::EmptyOp::create(
-              b, nl, ArrayRef<OpFoldResult>{tensor::DimOp::create(b, nl, p, 0)
-                                                .getResult(),
-                                            b.getIndexAttr(count),
-                                            b.getIndexAttr(s.shifts)},
+              b, nl,
+              ArrayRef<OpFoldResult>{
+                  tensor::DimOp::create(b, nl, p, 0).getResult(),
+                  b.getIndexAttr(count), b.getIndexAttr(s.shifts)},
               f32);
           Value shift = linalg::SoftmaxOp::create(b, nl, shiftInit.getType(),
                                                   shiftLogits, shiftInit, 2)
@@ -328,22 +330,24 @@ FailureOr<Val> Emitter::emitNtm(const Val &x) {
         Value readFlat;
         SmallVector<Value> weightings;
         if (s.readHeads) {
-          auto [p, w] = address(*readHeads, s.readHeads, s.readParams(),
-                                readWeights);
+          auto [p, w] =
+              address(*readHeads, s.readHeads, s.readParams(), readWeights);
           (void)p;
           auto readType = RankedTensorType::get(
               {ShapedType::kDynamic, s.readHeads, s.width}, f32);
           Value reads = seq::MemoryReadOp::create(b, nl, readType, memory, w);
           readFlat = tensor::CollapseShapeOp::create(
-              b, nl, RankedTensorType::get({ShapedType::kDynamic, readSize}, f32),
+              b, nl,
+              RankedTensorType::get({ShapedType::kDynamic, readSize}, f32),
               reads, SmallVector<ReassociationIndices>{{0}, {1, 2}});
           weightings.push_back(w);
         }
         if (s.writeHeads) {
-          auto [p, w] = address(*writeHeads, s.writeHeads, s.writeParams(),
-                                writeWeights);
+          auto [p, w] =
+              address(*writeHeads, s.writeHeads, s.writeParams(), writeWeights);
           int64_t base = s.width + s.shifts + 3;
-          Value erase = act(seq::ActivationKind::sigmoid, cols(p, base, s.width));
+          Value erase =
+              act(seq::ActivationKind::sigmoid, cols(p, base, s.width));
           Value add =
               act(seq::ActivationKind::tanh, cols(p, base + s.width, s.width));
           memoryNext = seq::MemoryWriteOp::create(b, nl, memory.getType(),

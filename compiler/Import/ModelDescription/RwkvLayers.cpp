@@ -18,9 +18,8 @@ using namespace mlir;
 namespace seqc {
 namespace md {
 
-FailureOr<WeightTensor> Emitter::rwkvWeight(StringRef suffix,
-                                            ArrayRef<int64_t> shape,
-                                            StringRef why) {
+FailureOr<WeightTensor>
+Emitter::rwkvWeight(StringRef suffix, ArrayRef<int64_t> shape, StringRef why) {
   FailureOr<WeightTensor> w = weight(suffix);
   if (failed(w))
     return failure();
@@ -95,10 +94,10 @@ FailureOr<Val> Emitter::emitRwkvTimeMix(const Val &x) {
     w[i] = std::exp(decay->data[i]);
   auto stateType =
       RankedTensorType::get({x.type().getDimSize(0), 3, att}, b.getF32Type());
-  auto wkv = seq::WkvOp::create(b, l, TypeRange{k.type(), stateType}, k.value,
-                                v.value, constant({att}, w),
-                                constant({att}, first->data),
-                                /*initial_state=*/Value());
+  auto wkv =
+      seq::WkvOp::create(b, l, TypeRange{k.type(), stateType}, k.value, v.value,
+                         constant({att}, w), constant({att}, first->data),
+                         /*initial_state=*/Value());
   Val gated = k;
   gated.value = arith::MulFOp::create(b, l, r.value, wkv.getResult());
   return linearOp(gated, *output, nullptr);

@@ -295,20 +295,22 @@ LogicalResult GraphImporter::importLoop() {
         return failure();
       }
       Value length = tensor::DimOp::create(builder, loc, source, 0);
-      seq::createCheck(
-          builder, loc,
-          arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ule,
-                                steps, length),
-          steps,
-          seq::describeOrigin("Loop '" + node->name() + "'", loc) +
-              ": runs {} steps but reads them from '" + n.input(0) +
-              "', which is shorter",
-          seq::CheckKind::shape);
+      seq::createCheck(builder, loc,
+                       arith::CmpIOp::create(builder, loc,
+                                             arith::CmpIPredicate::ule, steps,
+                                             length),
+                       steps,
+                       seq::describeOrigin("Loop '" + node->name() + "'", loc) +
+                           ": runs {} steps but reads them from '" +
+                           n.input(0) + "', which is shorter",
+                       seq::CheckKind::shape);
       auto type = cast<RankedTensorType>(source.getType());
-      SmallVector<OpFoldResult> offsets(type.getRank(), builder.getIndexAttr(0));
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        builder.getIndexAttr(0));
       SmallVector<OpFoldResult> sizes = shapeOf(*this, source);
       sizes[0] = steps;
-      SmallVector<OpFoldResult> strides(type.getRank(), builder.getIndexAttr(1));
+      SmallVector<OpFoldResult> strides(type.getRank(),
+                                        builder.getIndexAttr(1));
       sequences.push_back(tensor::ExtractSliceOp::create(
           builder, loc, source, offsets, sizes, strides));
     }
@@ -395,8 +397,8 @@ LogicalResult GraphImporter::importLoop() {
             continue;
           Value next = tensorOf(body.output(1 + k).name());
           Type carriedType = carried[t++].getType();
-          if (!next || !tensor::CastOp::areCastCompatible(next.getType(),
-                                                          carriedType)) {
+          if (!next ||
+              !tensor::CastOp::areCastCompatible(next.getType(), carriedType)) {
             nodeError() << "its body gives carried value " << k << " ('"
                         << body.output(1 + k).name() << "') as "
                         << (next ? next.getType() : Type())
@@ -462,12 +464,12 @@ LogicalResult GraphImporter::importLoop() {
       // The yielded type decides static or dynamic: a traced size that is
       // a constant for a dimension the body leaves dynamic stays a value.
       if (type.isDynamicDim(d) && isa<Attribute>(*size))
-        size = OpFoldResult(
-            getValueOrCreateConstantIndexOp(builder, loc, *size));
+        size =
+            OpFoldResult(getValueOrCreateConstantIndexOp(builder, loc, *size));
       sizes.push_back(*size);
     }
-    outs.push_back(seq::createEmptyTensor(builder, loc, sizes,
-                                          type.getElementType()));
+    outs.push_back(
+        seq::createEmptyTensor(builder, loc, sizes, type.getElementType()));
   }
   auto full = seq::ScanOp::create(
       builder, loc, inits, sequences, outs, /*reverse=*/false,
@@ -520,7 +522,8 @@ LogicalResult GraphImporter::importIf() {
   const onnx::GraphProto &graph = branch->g();
   if (graph.output_size() != node->output_size()) {
     nodeError() << "its " << (taken ? "then" : "else") << " branch gives "
-                << graph.output_size() << " outputs for " << node->output_size();
+                << graph.output_size() << " outputs for "
+                << node->output_size();
     return failure();
   }
   // The branch's initializers and nodes, inline; their names are unique
@@ -573,8 +576,7 @@ static LogicalResult importConcatFromSequence(GraphImporter &g) {
     return failure();
   }
   if (newAxis == 1) {
-    std::optional<int64_t> axis =
-        normalizeAxis(g, *axisAttr, type.getRank());
+    std::optional<int64_t> axis = normalizeAxis(g, *axisAttr, type.getRank());
     if (!axis)
       return failure();
     if (*axis == 0) {
@@ -604,9 +606,9 @@ static LogicalResult importConcatFromSequence(GraphImporter &g) {
   SmallVector<ReassociationIndices> groups = {{0, 1}};
   for (int64_t d = 2; d < type.getRank(); ++d)
     groups.push_back({d});
-  g.setOutput(0, tensor::CollapseShapeOp::create(g.builder, g.loc, stacked,
-                                                 groups)
-                     .getResult());
+  g.setOutput(0,
+              tensor::CollapseShapeOp::create(g.builder, g.loc, stacked, groups)
+                  .getResult());
   return success();
 }
 

@@ -121,8 +121,8 @@ LogicalResult importComparison(GraphImporter &g, StringRef op) {
     return failure();
   Type ea = tensorType(a).getElementType(), eb = tensorType(b).getElementType();
   if (ea != eb) {
-    g.nodeError() << "operands have different element types " << ea
-                  << " and " << eb;
+    g.nodeError() << "operands have different element types " << ea << " and "
+                  << eb;
     return failure();
   }
   auto fPredicate = op == "Equal"            ? arith::CmpFPredicate::OEQ
@@ -133,11 +133,11 @@ LogicalResult importComparison(GraphImporter &g, StringRef op) {
   // Booleans compare unsigned (true > false), integers signed.
   bool isBool = ea.isInteger(1);
   auto iPredicate =
-      op == "Equal"     ? arith::CmpIPredicate::eq
-      : op == "Greater" ? (isBool ? arith::CmpIPredicate::ugt
-                                  : arith::CmpIPredicate::sgt)
-      : op == "Less"    ? (isBool ? arith::CmpIPredicate::ult
-                                  : arith::CmpIPredicate::slt)
+      op == "Equal" ? arith::CmpIPredicate::eq
+      : op == "Greater"
+          ? (isBool ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt)
+      : op == "Less"
+          ? (isBool ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt)
       : op == "GreaterOrEqual"
           ? (isBool ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge)
           : (isBool ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle);
@@ -250,13 +250,15 @@ LogicalResult importCast(GraphImporter &g) {
     g.nodeError() << "input 0 is required";
     return failure();
   }
-  Type target = to == onnx::TensorProto::FLOAT ? g.builder.getF32Type()
-                : to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32
-                    ? Type(g.builder.getI64Type())
-                : to == onnx::TensorProto::BOOL ? Type(g.builder.getI1Type())
-                                                : Type();
+  Type target =
+      to == onnx::TensorProto::FLOAT ? g.builder.getF32Type()
+      : to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32
+          ? Type(g.builder.getI64Type())
+      : to == onnx::TensorProto::BOOL ? Type(g.builder.getI1Type())
+                                      : Type();
   if (!target) {
-    g.nodeError() << "Cast to dtype " << to << " is not supported "
+    g.nodeError() << "Cast to dtype " << to
+                  << " is not supported "
                      "(supported: FLOAT, INT64, INT32, BOOL)";
     return failure();
   }

@@ -1,4 +1,4 @@
-//===- StreamState.h - what a streaming op gets from the transformation -*- C++ -*-===//
+//===- StreamState.h - what streaming ops talk to ---------------*- C++ -*-===//
 //
 // The side of seq-create-step-function that StreamableOpInterface
 // implementations talk to: new state arguments of the step function, the
@@ -27,8 +27,7 @@ public:
 
   /// A new state argument of the step function (its value from the last
   /// chunk; zeros in a new stream).
-  virtual mlir::BlockArgument addState(mlir::Type type,
-                                       mlir::Location loc) = 0;
+  virtual mlir::BlockArgument addState(mlir::Type type, mlir::Location loc) = 0;
 
   /// Replaces `operand` (an initial state, or absent) with a new state
   /// argument of `type`; what computed the old value is erased if nothing

@@ -1,4 +1,4 @@
-//===- StreamableOpInterface.h - how an op streams ---------------*- C++ -*-===//
+//===- StreamableOpInterface.h - how an op streams --------------*- C++ -*-===//
 //
 // StreamableOpInterface (StreamableOpInterface.td): the ops that carry
 // information across time steps say how a stream carries it across chunks.

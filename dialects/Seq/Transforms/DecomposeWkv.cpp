@@ -75,15 +75,16 @@ public:
     SmallVector<Value> state;
     for (int64_t row = 0; row < 3; ++row)
       state.push_back(initialRow(rewriter, row, rowType));
-    state.push_back(
-        createEmptyTensor(rewriter, loc, {batch, steps, channels}, elementType));
+    state.push_back(createEmptyTensor(rewriter, loc, {batch, steps, channels},
+                                      elementType));
     SmallVector<Value> last = emitChunkLoop(
         rewriter, loc, steps, chunkSteps, state,
         [&](OpBuilder &b, OpFoldResult t0, OpFoldResult length,
             ValueRange carried) { return emitChunk(b, t0, length, carried); });
     // The rows aa, bb, pp back into [B, 3, C].
     Value finalState = createEmptyTensor(
-        rewriter, loc, {batch, rewriter.getIndexAttr(3), channels}, elementType);
+        rewriter, loc, {batch, rewriter.getIndexAttr(3), channels},
+        elementType);
     for (int64_t row = 0; row < 3; ++row)
       finalState = insertIndexAlong(rewriter, loc, last[row], finalState, 1,
                                     rewriter.getIndexAttr(row));
@@ -163,17 +164,17 @@ private:
           Value current = arith::AddFOp::create(nb, nl, u, key);
           Value q = arith::MaximumFOp::create(nb, nl, pp, current);
           Value e1 = exp(pp, q), e2 = exp(current, q);
-          Value out = arith::DivFOp::create(
-              nb, nl, scaledSum(e1, aa, e2, value),
-              scaledSum(e1, bb, e2, Value()));
+          Value out =
+              arith::DivFOp::create(nb, nl, scaledSum(e1, aa, e2, value),
+                                    scaledSum(e1, bb, e2, Value()));
           // The state, decayed by w, with the current step added.
           Value decayed = arith::SubFOp::create(nb, nl, pp, w);
           Value q2 = arith::MaximumFOp::create(nb, nl, decayed, key);
           Value d1 = exp(decayed, q2), d2 = exp(key, q2);
-          linalg::YieldOp::create(
-              nb, nl,
-              ValueRange{scaledSum(d1, aa, d2, value),
-                         scaledSum(d1, bb, d2, Value()), q2, out});
+          linalg::YieldOp::create(nb, nl,
+                                  ValueRange{scaledSum(d1, aa, d2, value),
+                                             scaledSum(d1, bb, d2, Value()), q2,
+                                             out});
         });
     return SmallVector<Value>(generic.getResults());
   }
@@ -217,8 +218,8 @@ struct DecomposeWkvPass
     : seqc::seq::impl::DecomposeWkvPassBase<DecomposeWkvPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (failed(checkChunkSteps(getOperation(), "seq-decompose-wkv",
-                               chunkSteps)))
+    if (failed(
+            checkChunkSteps(getOperation(), "seq-decompose-wkv", chunkSteps)))
       return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     patterns.add<DecomposeInChunks<WkvOp, WkvLowering>>(&getContext(),

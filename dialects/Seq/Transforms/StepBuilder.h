@@ -64,9 +64,8 @@ public:
   /// input's). Fails when it cannot be followed: a state whose batch is
   /// really the time of the stream would otherwise pass every check and
   /// give wrong numbers.
-  mlir::FailureOr<std::string> batchDimName(mlir::Operation *op,
-                                            mlir::Value value,
-                                            unsigned dim) override;
+  mlir::FailureOr<std::string>
+  batchDimName(mlir::Operation *op, mlir::Value value, unsigned dim) override;
   mlir::ArrayAttr stateDims(mlir::Type stateType, unsigned batchDim,
                             const std::string &batchName) override {
     mlir::MLIRContext *ctx = step.getContext();

@@ -1,4 +1,4 @@
-//===- StreamableOpInterfaceImpl.h - how the seq ops stream ------*- C++ -*-===//
+//===- StreamableOpInterfaceImpl.h - how the seq ops stream ----*- C++ -*-===//
 //
 // The StreamableOpInterface external models of the seq ops, one file per
 // family under Streaming/: Recurrences.cpp (rnn, lstm, gru, selective_scan,

@@ -68,8 +68,8 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
     return s.fail(op, "attention without a causal mask reads future steps");
   if (op.getMask())
     return s.fail(op, "an explicit mask spans the whole sequence and cannot be "
-                    "cut into chunks; streaming attention supports `causal` "
-                    "(and `window`) only");
+                      "cut into chunks; streaming attention supports `causal` "
+                      "(and `window`) only");
   auto keyType = cast<RankedTensorType>(op.getKey().getType());
   auto valueType = cast<RankedTensorType>(op.getValue().getType());
   if (keyType.isDynamicDim(1) || keyType.isDynamicDim(3) ||
@@ -78,7 +78,7 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
   if (!keyType.isDynamicDim(2) ||
       !cast<RankedTensorType>(op.getQuery().getType()).isDynamicDim(2))
     return s.fail(op, "the query and key lengths must be the stream's "
-                    "run-time number of steps");
+                      "run-time number of steps");
   // A window bounded on the left needs only the last `left` steps.
   std::optional<int64_t> left;
   if (std::optional<ArrayRef<int64_t>> window = op.getWindow();
@@ -137,8 +137,8 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
     // Append at the position; the queries see steps [0, end).
     append = [&](Value cache, Value chunk) {
       Value next = slices.insert(chunk, cache, start, steps);
-      return std::make_pair(next, slices.extract(next, builder.getIndexAttr(0),
-                                                 end));
+      return std::make_pair(next,
+                            slices.extract(next, builder.getIndexAttr(0), end));
     };
   } else {
     Value needed = arith::AddIOp::create(builder, loc, steps, index(*left));
@@ -156,7 +156,8 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
     };
     // The chunk goes to slots [s, s + first) and [0, L - first).
     Value slot = mod(start);
-    Value first = min(steps, arith::SubIOp::create(builder, loc, capacity, slot));
+    Value first =
+        min(steps, arith::SubIOp::create(builder, loc, capacity, slot));
     Value rest = arith::SubIOp::create(builder, loc, steps, first);
     // The queries read the last n = min(end, left + L) steps, from slot e:
     // [e, e + head) and [0, n - head).
@@ -166,9 +167,9 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
     Value tail = arith::SubIOp::create(builder, loc, seen, head);
     append = [&, slot, first, rest, from, head, tail](Value cache,
                                                       Value chunk) {
-      Value next = slices.insert(
-          slices.extract(chunk, builder.getIndexAttr(0), first), cache, slot,
-          first);
+      Value next =
+          slices.insert(slices.extract(chunk, builder.getIndexAttr(0), first),
+                        cache, slot, first);
       next = slices.insert(slices.extract(chunk, first, rest), next,
                            builder.getIndexAttr(0), rest);
       Value ordered = tensor::ConcatOp::create(
@@ -187,8 +188,8 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
   op.setCausal(CausalAlignment::bottom_right);
   Value positionNext = tensor::FromElementsOp::create(
       builder, loc, positionType,
-      ValueRange{arith::IndexCastOp::create(builder, loc,
-                                            builder.getI64Type(), end)});
+      ValueRange{
+          arith::IndexCastOp::create(builder, loc, builder.getI64Type(), end)});
   s.carry(keyCache, keyNext, cacheDims(4), /*inPlace=*/true);
   s.carry(valueCache, valueNext, cacheDims(4), /*inPlace=*/true);
   s.carry(position, positionNext,

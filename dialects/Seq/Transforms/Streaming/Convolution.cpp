@@ -25,7 +25,7 @@ LogicalResult carryConv(Conv1dOp op, StreamState &s) {
   OpBuilder &b = s.getBuilder();
   if (op.getStride() != 1)
     return s.fail(op, "a strided convolution does not produce one output per "
-                    "input step");
+                      "input step");
   auto weightType = cast<RankedTensorType>(op.getWeight().getType());
   auto inputType = cast<RankedTensorType>(op.getInput().getType());
   if (weightType.isDynamicDim(2) || inputType.isDynamicDim(1))
@@ -53,13 +53,12 @@ LogicalResult carryConv(Conv1dOp op, StreamState &s) {
   Value joined = tensor::ConcatOp::create(b, loc, /*dim=*/2,
                                           ValueRange{state, op.getInput()});
   // The last `history` frames of [state, chunk] are the next state.
-  Value length = getValueOrCreateConstantIndexOp(
-      b, loc, getDimSize(b, loc, joined, 2));
+  Value length =
+      getValueOrCreateConstantIndexOp(b, loc, getDimSize(b, loc, joined, 2));
   Value offset = arith::SubIOp::create(
-      b, loc, length,
-      arith::ConstantIndexOp::create(b, loc, history));
-  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0),
-                                       b.getIndexAttr(0), offset};
+      b, loc, length, arith::ConstantIndexOp::create(b, loc, history));
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                       offset};
   SmallVector<OpFoldResult> sizes = {getDimSize(b, loc, joined, 0),
                                      b.getIndexAttr(stateType.getDimSize(1)),
                                      b.getIndexAttr(history)};
@@ -82,8 +81,7 @@ LogicalResult carryPositions(PositionsOp op, StreamState &s) {
   BlockArgument position = s.addState(positionType, loc);
   b.setInsertionPoint(op);
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value start =
-      tensor::ExtractOp::create(b, loc, position, ValueRange{zero});
+  Value start = tensor::ExtractOp::create(b, loc, position, ValueRange{zero});
   if (Value given = op.getOffset())
     start = arith::AddIOp::create(b, loc, start, given);
   op.getOffsetMutable().assign(start);
@@ -91,8 +89,7 @@ LogicalResult carryPositions(PositionsOp op, StreamState &s) {
       b, loc, b.getI64Type(),
       tensor::DimOp::create(b, loc, op.getLike(),
                             static_cast<int64_t>(op.getDim())));
-  Value seen = tensor::ExtractOp::create(b, loc, position,
-                                         ValueRange{zero});
+  Value seen = tensor::ExtractOp::create(b, loc, position, ValueRange{zero});
   Value next = tensor::FromElementsOp::create(
       b, loc, positionType,
       ValueRange{arith::AddIOp::create(b, loc, seen, steps)});

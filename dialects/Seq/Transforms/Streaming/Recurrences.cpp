@@ -24,10 +24,10 @@ template <typename OpTy>
 LogicalResult carryRecurrence(OpTy op, StreamState &s) {
   if (op.getDirection() != Direction::forward)
     return s.fail(op, "a " + stringifyDirection(op.getDirection()).str() +
-                        " recurrence reads future steps");
+                          " recurrence reads future steps");
   if (op.getSequenceLens())
     return s.fail(op, "sequence_lens masks whole sequences; a stream has no "
-                    "known length");
+                      "known length");
   Location loc = op.getLoc();
   // States are [D, B, H] time-major and [B, D, H] batch-major.
   unsigned stateBatch = op.isBatchMajor() ? 0 : 1;
@@ -51,13 +51,12 @@ template <typename OpTy>
 LogicalResult carryBatchMajorScan(OpTy op, StreamState &s) {
   // A selective scan's [B, D, N] and a WKV's [B, 3, C] state is all they
   // carry between steps; their first operand is [B, T, ...].
-  FailureOr<std::string> batchName =
-      s.batchDimName(op, op->getOperand(0), 0);
+  FailureOr<std::string> batchName = s.batchDimName(op, op->getOperand(0), 0);
   if (failed(batchName))
     return failure();
   std::string batch = *batchName;
   BlockArgument h = s.bindState(op.getInitialStateMutable(),
-                              op.getFinalState().getType(), op.getLoc());
+                                op.getFinalState().getType(), op.getLoc());
   s.carry(h, op.getFinalState(), s.stateDims(h.getType(), 0, batch));
   return success();
 }
@@ -68,13 +67,14 @@ LogicalResult carryLinearAttention(LinearAttentionOp op, StreamState &s) {
   if (failed(batchName))
     return failure();
   BlockArgument state = s.bindState(op.getInitialStateMutable(),
-                                  op.getFinalState().getType(), op.getLoc());
-  s.carry(state, op.getFinalState(), s.stateDims(state.getType(), 0, *batchName));
+                                    op.getFinalState().getType(), op.getLoc());
+  s.carry(state, op.getFinalState(),
+          s.stateDims(state.getType(), 0, *batchName));
   BlockArgument normalizer =
       s.bindState(op.getInitialNormalizerMutable(),
-                op.getFinalNormalizer().getType(), op.getLoc());
+                  op.getFinalNormalizer().getType(), op.getLoc());
   s.carry(normalizer, op.getFinalNormalizer(),
-                    s.stateDims(normalizer.getType(), 0, *batchName));
+          s.stateDims(normalizer.getType(), 0, *batchName));
   return success();
 }
 
@@ -91,7 +91,7 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
   for (Value sequence : op.getSequences())
     if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(0))
       return s.fail(op, "a scan over a fixed number of steps does not step "
-                      "with the stream");
+                        "with the stream");
   if (op.getNumCarried() == 0)
     return success();
   Location loc = op.getLoc();
@@ -103,13 +103,12 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
     auto type = cast<RankedTensorType>(init.getType());
     if (type.getNumDynamicDims() > 1)
       return s.fail(op, "a carried value with more than one dimension of "
-                      "run-time size cannot be sized when a stream opens");
+                        "run-time size cannot be sized when a stream opens");
     if (type.getNumDynamicDims() == 1 && !batch) {
       if (cast<RankedTensorType>(op.getSequences()[0].getType()).getRank() < 2)
         return s.fail(op, "cannot tell which model input dimension is the "
-                        "batch dimension of its state");
-      FailureOr<std::string> name =
-          s.batchDimName(op, op.getSequences()[0], 1);
+                          "batch dimension of its state");
+      FailureOr<std::string> name = s.batchDimName(op, op.getSequences()[0], 1);
       if (failed(name))
         return failure();
       batch = *name;
@@ -148,15 +147,15 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
                   nb, nl, arith::CmpIPredicate::ne, args[2], zero);
               linalg::YieldOp::create(
                   nb, nl,
-                  ValueRange{arith::SelectOp::create(nb, nl, isStarted,
-                                                     args[0], args[1])});
+                  ValueRange{arith::SelectOp::create(nb, nl, isStarted, args[0],
+                                                     args[1])});
             })
             .getResult(0);
     op.getInitsMutable()[k].set(chosen);
     SmallVector<Attribute> names;
     for (int64_t d = 0; d < type.getRank(); ++d)
-      names.push_back(StringAttr::get(
-          ctx, type.isDynamicDim(d) && batch ? *batch : ""));
+      names.push_back(
+          StringAttr::get(ctx, type.isDynamicDim(d) && batch ? *batch : ""));
     s.carry(carried, op.getResult(k), ArrayAttr::get(ctx, names));
   }
   return success();
