@@ -12,9 +12,10 @@
 //   y = ConcatFromSequence(ys, axis=0, new_axis=1)
 //
 // which is a seq.scan: tensors carried through the body are its carried
-// state, every Gather(X, t) along axis 0 of an outer X reads a sequence
-// (X's first M steps), and the values appended to a sequence, like the
-// Loop's scan outputs, are per-step outputs stacked along a new axis 0.
+// state, every Gather(X, t) of an outer X reads a sequence (X's first M
+// steps along the Gather's axis: x[:, t] of a batch-first loop reads X
+// with that axis moved first), and the values appended to a sequence, like
+// the Loop's scan outputs, are per-step outputs stacked along a new axis 0.
 // The body's nodes are imported into the scan's region by the same op
 // importers as the graph's.
 //
@@ -258,10 +259,11 @@ LogicalResult GraphImporter::importLoop() {
     inits.push_back(tensor);
   }
 
-  // Sequences: every Gather(X, t) along axis 0 of an outer X reads step t.
+  // Sequences: every Gather(X, t) of an outer X reads step t along its
+  // axis.
   Value steps = indexValue((*trip)[0]);
   SmallVector<Value> sequences;
-  llvm::StringMap<unsigned> sequenceOf; // outer X -> index in `sequences`
+  llvm::StringMap<unsigned> sequenceOf; // "X@axis" -> index in `sequences`
   llvm::StringMap<unsigned> gathered;   // Gather output -> sequence index
   for (const onnx::NodeProto &n : body.node()) {
     if (n.op_type() != "Gather" || n.input_size() != 2 ||
@@ -271,18 +273,48 @@ LogicalResult GraphImporter::importLoop() {
     for (const onnx::AttributeProto &a : n.attribute())
       if (a.name() == "axis")
         axis = a.i();
-    if (axis != 0)
-      continue;
-    auto [it, inserted] = sequenceOf.try_emplace(n.input(0), sequences.size());
+    OnnxValue *x = lookup(n.input(0));
+    Value source = x && x->sequence == OnnxValue::Sequence::none
+                       ? materialize(*x)
+                       : Value();
+    int64_t rank =
+        source ? cast<RankedTensorType>(source.getType()).getRank() : 0;
+    if (!source || rank < 1 || axis < -rank || axis >= rank) {
+      nodeError() << "its body reads step t of '" << n.input(0)
+                  << "' along axis " << axis
+                  << ", which is not a dimension of a tensor";
+      return failure();
+    }
+    if (axis < 0)
+      axis += rank;
+    // x[:, t] (a batch-first loop) reads the steps of X with that axis
+    // first.
+    std::string key = n.input(0) + "@" + std::to_string(axis);
+    auto [it, inserted] = sequenceOf.try_emplace(key, sequences.size());
     if (inserted) {
-      OnnxValue *x = lookup(n.input(0));
-      Value source = x && x->sequence == OnnxValue::Sequence::none
-                         ? materialize(*x)
-                         : Value();
-      if (!source || cast<RankedTensorType>(source.getType()).getRank() < 1) {
-        nodeError() << "its body reads step t of '" << n.input(0)
-                    << "', which is not a tensor of rank >= 1";
-        return failure();
+      // The usual loop runs over all of X (M = Shape(X)[axis]): X is the
+      // sequence, without a slice or a check.
+      Value original = source;
+      auto tripDim = steps.getDefiningOp<tensor::DimOp>();
+      std::optional<int64_t> tripConst = getConstantIntValue((*trip)[0]);
+      int64_t staticLength =
+          cast<RankedTensorType>(source.getType()).getDimSize(axis);
+      bool whole =
+          (tripDim && tripDim.getSource() == original &&
+           tripDim.getConstantIndex() == axis) ||
+          (tripConst && !ShapedType::isDynamic(staticLength) &&
+           *tripConst == staticLength);
+      if (axis != 0) {
+        SmallVector<int64_t> perm = {axis};
+        for (int64_t d = 0; d < rank; ++d)
+          if (d != axis)
+            perm.push_back(d);
+        source = seq::createTranspose(builder, loc, source, perm);
+      }
+      if (whole) {
+        sequences.push_back(source);
+        gathered[n.output(0)] = it->second;
+        continue;
       }
       // Step t < M of X: X must hold M steps; the scan reads X[0:M].
       auto sourceType = cast<RankedTensorType>(source.getType());

@@ -50,14 +50,9 @@ public:
   /// Run-time checks of every extent the types do not prove equal to the
   /// one the query (and, for Dv, the value) defines.
   void emitChecks(OpBuilder &b) {
-    std::string origin =
-        describeOrigin(op->getName().getStringRef(), op.getLoc());
     auto expect = [&](Value operand, StringRef role,
                       ArrayRef<OpFoldResult> dims) {
-      if (operand)
-        createExtentChecks(b, loc, operand, dims,
-                           origin + ": '" + role.str() + "'",
-                           "'query' and 'value' make it");
+      createOperandExtentChecks(b, op, operand, role, dims, "'query' and 'value' make it");
     };
     expect(op.getKey(), "key", {batch, heads, steps, keySize});
     expect(op.getValue(), "value", {batch, heads, steps, valueSize});

@@ -48,14 +48,9 @@ public:
   /// Run-time checks of every extent the types do not prove equal to the
   /// one `input` and `a` define.
   void emitChecks(OpBuilder &b) {
-    std::string origin =
-        describeOrigin(op->getName().getStringRef(), op.getLoc());
     auto expect = [&](Value operand, StringRef role,
                       ArrayRef<OpFoldResult> dims) {
-      if (operand)
-        createExtentChecks(b, loc, operand, dims,
-                           origin + ": '" + role.str() + "'",
-                           "'input' and 'a' make it");
+      createOperandExtentChecks(b, op, operand, role, dims, "'input' and 'a' make it");
     };
     SmallVector<OpFoldResult> perChannel = {batch, steps, channels};
     SmallVector<OpFoldResult> perState = {batch, steps, stateSize};

@@ -52,13 +52,9 @@ public:
   /// Run-time checks of every extent the types do not prove equal to the
   /// key's.
   void emitChecks(OpBuilder &b) {
-    std::string origin =
-        describeOrigin(op->getName().getStringRef(), op.getLoc());
     auto expect = [&](Value operand, StringRef role,
                       ArrayRef<OpFoldResult> dims) {
-      if (operand)
-        createExtentChecks(b, loc, operand, dims,
-                           origin + ": '" + role.str() + "'", "'key' makes it");
+      createOperandExtentChecks(b, op, operand, role, dims, "'key' makes it");
     };
     expect(op.getValue(), "value", {batch, steps, channels});
     expect(op.getDecay(), "decay", {channels});

@@ -123,4 +123,15 @@ void createExtentChecks(OpBuilder &b, Location loc, Value operand,
   }
 }
 
+void createOperandExtentChecks(OpBuilder &b, Operation *op, Value operand,
+                               StringRef role, ArrayRef<OpFoldResult> expected,
+                               const llvm::Twine &basis) {
+  if (!operand)
+    return;
+  createExtentChecks(b, op->getLoc(), operand, expected,
+                     describeOrigin(op->getName().getStringRef(), op->getLoc()) +
+                         ": '" + role + "'",
+                     basis);
+}
+
 } // namespace seqc::seq

@@ -56,6 +56,13 @@ void createExtentChecks(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::ArrayRef<mlir::OpFoldResult> expected,
                         const llvm::Twine &what, const llvm::Twine &basis);
 
+/// createExtentChecks for operand `role` of `op` (nothing when an optional
+/// operand is absent), its messages starting "<op> at <loc>: '<role>'".
+void createOperandExtentChecks(mlir::OpBuilder &b, mlir::Operation *op,
+                               mlir::Value operand, llvm::StringRef role,
+                               llvm::ArrayRef<mlir::OpFoldResult> expected,
+                               const llvm::Twine &basis);
+
 } // namespace seqc::seq
 
 #endif // SEQC_DIALECTS_SEQ_UTILS_CHECKUTILS_H

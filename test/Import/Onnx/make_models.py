@@ -467,6 +467,23 @@ class EinsumOps(nn.Module):
         return (o.reshape(h.shape) + t + (diag + e + three).unsqueeze(-1))
 
 
+class ScriptedBatchFirst(nn.Module):
+    """A batch-first scripted loop: x[:, t] (Gather along axis 1) and the
+    outputs stacked along axis 1."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(8 + 6, 6)
+
+    def forward(self, x):  # [B, T, 8]
+        h = torch.zeros(x.shape[0], 6)
+        ys = []
+        for t in range(x.shape[1]):
+            h = torch.tanh(self.lin(torch.cat([x[:, t], h], -1))) + 0.5 * h
+            ys.append(h)
+        return torch.stack(ys, 1)
+
+
 # name, module, opset, input maker, output names, dynamic axes
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
@@ -525,6 +542,9 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "memory": {0: "B", 1: "S"},
       "y": {0: "B", 1: "T"}}),
     ("einsum", EinsumOps, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_batch_first", lambda: torch.jit.script(ScriptedBatchFirst()),
+     17, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
