@@ -11,7 +11,8 @@ with seqc (--mcpu=native), checks both produce the same output, then times
 seq-run --bench against PyTorch (eager, torch.no_grad, 1 and 2 threads) and
 oneDNN (bench/onednn_rnn.cpp: lstm_forward / lbr_gru_forward, forward
 inference, f32, one thread) on the same weights and input, and prints a table
-with ratios (peer time / seqc time: > 1 means seqc is faster).
+with ratios (peer time / seqc time: > 1 means seqc is faster) and seqc's
+page faults per run (seq-run's getrusage count over the timed runs).
 
 Needs Debian's python3-torch (a benchmark tool, not a build or test
 dependency). oneDNN is optional: with Debian's libdnnl-dev installed the
@@ -217,7 +218,8 @@ def time_onednn(binary, directory, kind, t, b, i, h, runs):
 
 
 def run_seqc(base, x, args):
-    """Times BASE.so on `x` with seq-run --bench; returns (median ms, y)."""
+    """Times BASE.so on `x` with seq-run --bench; returns (median ms, page
+    faults per run, y)."""
     np.save(base + "_x.npy", x.numpy())
     out_dir = base + "_out"
     run = subprocess.run(
@@ -225,7 +227,8 @@ def run_seqc(base, x, args):
          "--output-dir", out_dir, "--bench", str(args.runs)],
         check=True, capture_output=True, text=True)
     median = float(re.search(r"median ([0-9.]+)", run.stdout).group(1))
-    return median, np.load(os.path.join(out_dir, "y.npy"))
+    faults = float(re.search(r"page_faults: ([0-9.]+)", run.stdout).group(1))
+    return median, faults, np.load(os.path.join(out_dir, "y.npy"))
 
 
 def disagree(name, got, expected):
@@ -242,15 +245,15 @@ def compare_and_report(name, module, x, base, args):
     """Times BASE.so against `module` on `x` (eager PyTorch, 1 and 2
     threads), checks both outputs agree and prints one table row. Returns
     nonzero on a mismatch."""
-    median, got = run_seqc(base, x, args)
+    median, faults, got = run_seqc(base, x, args)
     with torch.no_grad():
         expected = module(x).numpy()
     if disagree(name, got, expected):
         return 1
     t1 = time_torch(module, x, args.runs, 1)
     t2 = time_torch(module, x, args.runs, 2)
-    print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s" % (
-        name, median, t1, t2, "-", t1 / median, t2 / median, "-"))
+    print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s %8.1f" % (
+        name, median, t1, t2, "-", t1 / median, t2 / median, "-", faults))
     return 0
 
 
@@ -374,9 +377,9 @@ def main():
           "torch1 1, torch2 2 (torch.set_num_threads), onednn %s" % (
               "1 (OMP_NUM_THREADS=1; %s)" % onednn_threads(onednn, work)
               if onednn else "-"))
-    print("%-20s %10s %10s %10s %10s %8s %8s %11s" % (
+    print("%-20s %10s %10s %10s %10s %8s %8s %11s %8s" % (
         "model", "seqc ms", "torch1 ms", "torch2 ms", "onednn ms", "t1/seqc",
-        "t2/seqc", "onednn/seqc"))
+        "t2/seqc", "onednn/seqc", "faults"))
     for name, factory, shape in ONNX_CONFIGS:
         if args.filter not in name:
             continue
@@ -401,7 +404,7 @@ def main():
         subprocess.run([args.seqc, model, "--emit=shared", "--mcpu=native",
                         "-o", base], check=True)
         x = torch.randn(t, b, i)
-        median, got = run_seqc(base, x, args)
+        median, faults, got = run_seqc(base, x, args)
         with torch.no_grad():
             expected = module(x)[0].numpy()
         if disagree(name, got[:, 0], expected):
@@ -421,9 +424,9 @@ def main():
                     name, e))
                 return 1
             dnnl_ms, dnnl_ratio = "%.3f" % ms, "%.2f" % (ms / median)
-        print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s" % (
+        print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s %8.1f" % (
             name, median, t1, t2, dnnl_ms, t1 / median, t2 / median,
-            dnnl_ratio))
+            dnnl_ratio, faults))
     return 0
 
 

@@ -148,6 +148,9 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createApproximateMathPass());
   if (failed(parsePassPipeline(kLowering, pm)))
     return failure();
+  // Temporaries and results come from the caller's allocator (the
+  // runtime's cache of mapped blocks), so a warm run takes no page faults.
+  pm.addPass(createAllocateThroughContextPass());
   // Checks become writes of the model context once control flow is LLVM's.
   pm.addPass(createLowerChecksPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

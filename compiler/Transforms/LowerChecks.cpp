@@ -141,7 +141,8 @@ struct LowerChecksPass : seqc::impl::LowerChecksPassBase<LowerChecksPass> {
           checks.push_back(check);
         if (auto call = dyn_cast<LLVM::CallOp>(op))
           if (std::optional<StringRef> callee = call.getCallee())
-            if (*callee == "malloc" || *callee == "aligned_alloc")
+            if (*callee == "malloc" || *callee == "aligned_alloc" ||
+                *callee == seqc::kModelAllocFunction)
               allocations.push_back(call);
       });
       std::optional<unsigned> index = contextArgument(func);

@@ -23,6 +23,12 @@ namespace seqc {
 /// (seqc-add-model-context adds it, seqc-lower-checks writes through it).
 inline constexpr const char kModelContextAttr[] = "seqc.model_context";
 
+/// The internal functions through which seqc-allocate-through-context routes
+/// an entry's allocations: (context, alignment, size) -> block and
+/// (context, block).
+inline constexpr const char kModelAllocFunction[] = "seqc_model_alloc";
+inline constexpr const char kModelFreeFunction[] = "seqc_model_free";
+
 /// Ops implementing linalg::AggregatedOpInterface -> their decomposition.
 void populateDecomposeAggregatedOpsPatterns(mlir::RewritePatternSet &patterns);
 

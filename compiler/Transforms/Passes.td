@@ -167,6 +167,25 @@ def AddModelContextPass : Pass<"seqc-add-model-context", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def AllocateThroughContextPass : Pass<"seqc-allocate-through-context", "::mlir::ModuleOp"> {
+  let summary = "Route each entry's allocations through its model context's allocator";
+  let description = [{
+    Runs on the LLVM dialect, after `finalize-memref-to-llvm{use-aligned-alloc=1}`
+    and before `seqc-lower-checks`. In each function with a model context,
+    `aligned_alloc(alignment, size)` becomes `seqc_model_alloc(context,
+    alignment, size)` and `free(block)` becomes `seqc_model_free(context,
+    block)`: two internal functions that call the context's `alloc` / `free`
+    with its `allocator` (abi.h, ABI version 3), or aligned_alloc / free when
+    `alloc` is null. seqc's runtime passes a cache that keeps freed blocks
+    mapped, so a warm run takes no page faults and no system allocation for
+    its temporaries; a caller without one gets libc as before. Functions
+    without a context keep libc: ownership-based deallocation frees a buffer
+    only where it was allocated or returned, and the runtime hands a block
+    it does not know to free().
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def LowerChecksPass : Pass<"seqc-lower-checks", "::mlir::ModuleOp"> {
   let summary = "Lower seq.check and allocation failures to writes of the model context";
   let description = [{
@@ -177,7 +196,8 @@ def LowerChecksPass : Pass<"seqc-lower-checks", "::mlir::ModuleOp"> {
       (`SEQC_ERR_SHAPE` for `shape`, `SEQC_ERR_INVALID_ARGUMENT` for `value`),
       its message and its value. A `shape` check then returns at once with
       all-zero result descriptors; a `value` check goes on.
-    - every `malloc` / `aligned_alloc` result is tested against null; a
+    - every `malloc` / `aligned_alloc` / `seqc_model_alloc` result is
+      tested against null; a
       failed allocation records `SEQC_ERR_OUT_OF_MEMORY` and returns at once
       instead of writing through a null pointer.
     A `seq.check` in a function without a context is an error.

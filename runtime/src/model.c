@@ -1,9 +1,11 @@
 //===- model.c - Validate and run a compiled model ------------------------===//
 //
-// A run only reads the model (opened in model_open.c), so one model serves
-// any number of threads. Runs allocate nothing of their own except a dense
-// copy of a non-contiguous input (the model is compiled for identity
-// layouts) and the result buffers handed to the caller.
+// A run only reads the model (opened in model_open.c) and its thread-safe
+// buffer cache, so one model serves any number of threads. The model's
+// temporaries and results come from that cache (buffer_cache.h); the run
+// itself allocates only a dense copy of a non-contiguous input (the model
+// is compiled for identity layouts), copies of outputs it cannot hand over
+// as they are, and its block list when a model holds more than 32 blocks.
 //
 //===----------------------------------------------------------------------===//
 
@@ -54,7 +56,20 @@ void seqc_rt_model_close(seqc_model *model) {
   seqc_rt_safetensors_close(model->weights_file);
   free(model->text);
   free(model->tensors);
+  buffer_cache_destroy(model->buffers);
   free(model);
+}
+
+void seqc_rt_model_memory_stats(const seqc_model *model,
+                                seqc_memory_stats *stats) {
+  if (!stats)
+    return;
+  buffer_cache_stats(model ? model->buffers : NULL, stats);
+}
+
+void seqc_rt_model_trim(const seqc_model *model) {
+  if (model)
+    buffer_cache_trim(model->buffers);
 }
 
 //===----------------------------------------------------------------------===//
@@ -363,7 +378,8 @@ static int result_is_shared(const seqc_model *m, const intptr_t *out, size_t r,
 // but freeing caller or stream memory would be far worse than leaking).
 static void release_model_buffers(const seqc_model *m, const intptr_t *out,
                                   const int *handed_over,
-                                  void *const *arg_buffers) {
+                                  void *const *arg_buffers,
+                                  run_allocations *run) {
   size_t off = 0;
   for (size_t r = 0; r < num_results(m); ++r) {
     void *allocated = (void *)out[off];
@@ -379,7 +395,7 @@ static void release_model_buffers(const seqc_model *m, const intptr_t *out,
     for (size_t a = 0; a < num_args(m) && !seen; ++a)
       seen = arg_buffers[a] == allocated;
     if (!seen)
-      free(allocated);
+      run_allocations_free(run, allocated);
   }
 }
 
@@ -467,6 +483,14 @@ seqc_status seqc_rt_model_run(const seqc_model *m, const seqc_tensor *inputs,
   return seqc_model_invoke(m, inputs, num_inputs, outputs, num_outputs, NULL,
                            &b, err);
 }
+
+static seqc_status deliver_results(const seqc_model *m, seqc_tensor *outputs,
+                                   const seqc_tensor *states,
+                                   model_dim_bindings *b,
+                                   const intptr_t *out_words,
+                                   void *const *arg_buffers,
+                                   const seqc_model_context *context,
+                                   run_allocations *run, seqc_error *err);
 
 seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
                               size_t num_inputs, seqc_tensor *outputs,
@@ -640,14 +664,39 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
 
   seqc_model_context context;
   memset(&context, 0, sizeof(context));
+  run_allocations run;
+  run_allocations_init(&run, m->buffers);
+  run_allocations_attach(&run, &context);
   args[1 + nargs] = &context;
   m->api->invoke(args);
 
   free_all(packed, nargs);
-  if (context.status != SEQC_OK) {
+  seqc_status status =
+      deliver_results(m, outputs, states, b, out_words, arg_buffers, &context,
+                      &run, err);
+  // Whatever the model left allocated (an early return) goes back too.
+  run_allocations_finish(&run);
+  return status;
+}
+
+/* Checks the results of a run and delivers them: outputs to the caller,
+ * next states into the stream's buffers; everything else goes back to the
+ * run's allocator. Either all of it happens or, on failure, none. */
+static seqc_status deliver_results(const seqc_model *m, seqc_tensor *outputs,
+                                   const seqc_tensor *states,
+                                   model_dim_bindings *b,
+                                   const intptr_t *out_words,
+                                   void *const *arg_buffers,
+                                   const seqc_model_context *context,
+                                   run_allocations *run, seqc_error *err) {
+  const char *name = m->api->name;
+  const size_t num_states = m->num_states, num_outputs = m->num_outputs;
+  const size_t nargs = num_args(m), nresults = num_results(m);
+  size_t off;
+  if (context->status != SEQC_OK) {
     // A check in the generated code failed: nothing is delivered.
-    release_model_buffers(m, out_words, NULL, arg_buffers);
-    return report_check_failure(m, &context, err);
+    release_model_buffers(m, out_words, NULL, arg_buffers, run);
+    return report_check_failure(m, context, err);
   }
 
   // Pass 1: check every result before touching any output or state, so
@@ -738,7 +787,7 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
   }
   if (status != SEQC_OK) {
     free_all(snapshots, num_states);
-    release_model_buffers(m, out_words, NULL, arg_buffers);
+    release_model_buffers(m, out_words, NULL, arg_buffers, run);
     return status;
   }
 
@@ -771,6 +820,7 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
       dense_strides(rank, v.sizes, produced.strides);
       produced.data = v.allocated;
       handed_over[o] = 1;
+      run_allocations_hand_over(run, v.allocated);
     } else {
       int64_t numel = seqc_rt_tensor_numel(&produced);
       produced.data = seqc_rt_alloc((size_t)seqc_model_byte_size(numel, esize));
@@ -783,7 +833,7 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
           }
         }
         free_all(snapshots, num_states);
-        release_model_buffers(m, out_words, handed_over, arg_buffers);
+        release_model_buffers(m, out_words, handed_over, arg_buffers, run);
         return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
                                  "out of memory delivering output '%s'",
                                  mt->info.name);
@@ -820,7 +870,7 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
     }
   }
   free_all(snapshots, num_states);
-  release_model_buffers(m, out_words, handed_over, arg_buffers);
+  release_model_buffers(m, out_words, handed_over, arg_buffers, run);
   seqc_rt_clear_error(err);
   return SEQC_OK;
 }

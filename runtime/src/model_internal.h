@@ -16,6 +16,8 @@
 #include "seqc/model.h"
 #include "seqc/safetensors.h"
 
+#include "buffer_cache.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -45,6 +47,8 @@ struct seqc_model {
   seqc_safetensors *weights_file;
   seqc_tensor *weights;
   void **weight_buffers;
+  // The blocks the runs' temporaries and results come from.
+  buffer_cache *buffers;
 };
 
 // Index into seqc_model.tensors of state k.

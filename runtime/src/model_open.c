@@ -303,7 +303,8 @@ seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
   m->num_outputs = api->num_outputs; // m->num_states once parsed
   m->text = malloc(sig_len + 1);
   m->tensors = calloc(num_lines ? num_lines : 1, sizeof(model_tensor));
-  if (!m->text || !m->tensors) {
+  m->buffers = buffer_cache_create();
+  if (!m->text || !m->tensors || !m->buffers) {
     seqc_rt_model_close(m);
     return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
   }

@@ -13,7 +13,7 @@
 // CHECK: llvm.mlir.constant(2 : i32)
 // CHECK: llvm.cond_br
 // CHECK: llvm.return
-// CHECK: llvm.call @aligned_alloc
+// CHECK: llvm.call @seqc_model_alloc(
 // CHECK: llvm.icmp "ne"
 func.func @add(%a: tensor<?x4xf32> {seq.name = "a"}, %b: tensor<3x4xf32> {seq.name = "b"}) -> tensor<3x4xf32> {
   %e = tensor.empty() : tensor<3x4xf32>

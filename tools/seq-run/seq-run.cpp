@@ -33,6 +33,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,6 +77,7 @@ Options
   --bench N           After the first run, do --warmup untimed runs, then
                       time N runs and print
                         latency_ms: min X median Y p90 Z mean W (N runs)
+                        page_faults: F per run (minor + major, process-wide)
                       With --stream-chunk, one run is a whole streamed pass
                       (states reset, every chunk, outputs joined).
   --warmup N          Untimed runs before timing (default 3; needs --bench).
@@ -717,6 +719,14 @@ double nowMs() {
 // Runs the model over the whole inputs once (runOnce or runStreamed).
 using RunFn = std::function<bool(std::vector<seqc_tensor> &outputs)>;
 
+// Minor and major page faults of this process so far.
+long pageFaults() {
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) != 0)
+    return 0;
+  return usage.ru_minflt + usage.ru_majflt;
+}
+
 bool bench(const Options &opts, const RunFn &run) {
   std::vector<seqc_tensor> outputs;
   for (long i = 0; i < opts.warmup; ++i)
@@ -726,11 +736,14 @@ bool bench(const Options &opts, const RunFn &run) {
     }
   std::vector<double> times;
   times.reserve(static_cast<size_t>(opts.bench));
+  long faults = 0;
   for (long i = 0; i < opts.bench; ++i) {
     freeOutputs(outputs); // not timed
+    long faultsBefore = pageFaults();
     double start = nowMs();
     bool ok = run(outputs);
     double end = nowMs();
+    faults += pageFaults() - faultsBefore;
     if (!ok) {
       freeOutputs(outputs);
       return false;
@@ -751,6 +764,8 @@ bool bench(const Options &opts, const RunFn &run) {
   std::printf("latency_ms: min %.4f median %.4f p90 %.4f mean %.4f (%zu "
               "runs)\n",
               times.front(), median, p90, sum / n, n);
+  std::printf("page_faults: %.1f per run\n",
+              static_cast<double>(faults) / static_cast<double>(n));
   return true;
 }
 

@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped only when a layout or meaning below changes incompatibly. */
-#define SEQC_ABI_VERSION 2
+#define SEQC_ABI_VERSION 3
 
 /* Highest tensor rank a descriptor can carry. */
 #define SEQC_MAX_RANK 8
@@ -80,9 +80,11 @@ typedef struct seqc_tensor_info {
  * only reads the buffers of its inputs, weights and states. A descriptor of rank r is 3 + 2r
  * intptr-sized words: allocated pointer, aligned pointer, offset (elements),
  * sizes[r], strides[r] (elements). The results record is the outputs'
- * descriptors back to back; the model allocates every output with
+ * descriptors back to back; the model allocates every output, and every
+ * temporary, through the context's allocator (below), by default
  * aligned_alloc() (64-byte aligned, so the allocated and aligned pointers are
- * equal) and the caller releases each with free(allocated pointer).
+ * equal), and the caller releases each output with the matching free
+ * (free(allocated pointer) by default).
  *
  * `signature` describes the tensors, one line each, inputs first:
  *   "in x f32 [T,B,4]\nout y f32 [T,1,B,8]\n"
@@ -129,6 +131,18 @@ typedef struct seqc_model_context {
   int32_t has_value;   /* 1 when `value` is meaningful */
   const char *message; /* static, NUL-terminated; NULL while nothing failed */
   int64_t value;
+  /* The allocator of every buffer the entry allocates, temporaries and
+   * results alike (ABI version 3). The caller sets it before the call, or
+   * leaves `alloc` NULL for aligned_alloc()/free(). `alloc` returns
+   * `size` bytes aligned to `alignment` (a power of two; `size` is a
+   * multiple of it), or NULL when out of memory; `free` takes back a block
+   * `alloc` returned and the entry no longer needs. Blocks of results are
+   * not freed by the entry: they go to the caller. seqc's runtime passes a
+   * cache that keeps freed blocks mapped for the next call (no page faults
+   * and no system allocation once warm). */
+  void *(*alloc)(void *allocator, size_t alignment, size_t size);
+  void (*free)(void *allocator, void *block);
+  void *allocator; /* first argument of alloc and free */
 } seqc_model_context;
 
 typedef struct seqc_model_api {
@@ -188,7 +202,13 @@ SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, message) == 8,
                        "seqc_model_context.message");
 SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, value) == 16,
                        "seqc_model_context.value");
-SEQC_ABI_STATIC_ASSERT(sizeof(seqc_model_context) == 24,
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, alloc) == 24,
+                       "seqc_model_context.alloc");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, free) == 32,
+                       "seqc_model_context.free");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, allocator) == 40,
+                       "seqc_model_context.allocator");
+SEQC_ABI_STATIC_ASSERT(sizeof(seqc_model_context) == 48,
                        "sizeof(seqc_model_context)");
 #endif
 

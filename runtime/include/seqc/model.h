@@ -156,6 +156,27 @@ seqc_status seqc_rt_model_run(const seqc_model *model,
  * Never call it on a caller-provided buffer. */
 void seqc_rt_tensor_free(seqc_tensor *tensor);
 
+/* How a model handle's runs got their buffers. A model allocates its
+ * temporaries and results through the runtime, which keeps the blocks a run
+ * frees mapped and reuses them (this run or the next): a warm run takes no
+ * page faults and makes no system allocation for its temporaries. The cache
+ * holds at most as many idle bytes as the largest run had live at once. */
+typedef struct seqc_memory_stats {
+  uint64_t system_allocations; /* blocks obtained from aligned_alloc */
+  uint64_t reused_allocations; /* allocations served from the cache */
+  uint64_t cached_bytes;       /* idle blocks kept mapped now */
+  uint64_t peak_run_bytes;     /* most bytes one run had allocated at once */
+} seqc_memory_stats;
+
+/* Counts since seqc_rt_model_open (or the stream's open, for the model of a
+ * stream: seqc_rt_stream_memory_stats). NULL model or stats: all zero. */
+void seqc_rt_model_memory_stats(const seqc_model *model,
+                                seqc_memory_stats *stats);
+
+/* Frees the idle blocks the model keeps for its next runs (say, before a
+ * long pause); later runs map memory again. NULL is a no-op. */
+void seqc_rt_model_trim(const seqc_model *model);
+
 /* A 64-byte aligned buffer of `size` bytes (at least 1) that free() and
  * seqc_rt_free release; NULL when out of memory or on overflow. */
 void *seqc_rt_alloc(size_t size);

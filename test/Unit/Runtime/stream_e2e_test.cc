@@ -125,4 +125,41 @@ TEST(StreamE2E, RnnChunksMatchTheFullRun) {
   }
 }
 
+// The compiled model allocates its temporaries through the runtime (ABI 3,
+// seqc-allocate-through-context): once warm, a run whose outputs go into
+// the caller's buffers takes every block from the model's cache.
+TEST(ModelE2E, WarmRunsTakeTheirBuffersFromTheCache) {
+  Library lib(SEQC_RNN_MODEL_PATH);
+  ASSERT_NE(lib.handle, nullptr) << dlerror();
+  const seqc_model_api *api = lib.Api("seqc_default_model_api");
+  ASSERT_NE(api, nullptr);
+  const int64_t T = 7, B = 2, I = 4, H = 8;
+  const std::vector<float> x = Random(T * B * I, 1, 1.0f);
+  const std::vector<float> w = Random(H * I, 2, 0.5f);
+  const std::vector<float> r = Random(H * H, 3, 0.5f);
+  seqc_model *model = nullptr;
+  seqc_error err{};
+  ASSERT_EQ(seqc_rt_model_open(api, &model, &err), SEQC_OK) << err.message;
+  seqc_tensor in[3] = {Dense(x.data(), {T, B, I}), Dense(w.data(), {1, H, I}),
+                       Dense(r.data(), {1, H, H})};
+  std::vector<float> y(T * B * H), h(B * H);
+  seqc_tensor out[2] = {Dense(y.data(), {T, 1, B, H}),
+                        Dense(h.data(), {1, B, H})};
+  ASSERT_EQ(seqc_rt_model_run(model, in, 3, out, 2, &err), SEQC_OK)
+      << err.message;
+  const std::vector<float> y_first = y;
+  seqc_memory_stats first;
+  seqc_rt_model_memory_stats(model, &first);
+  EXPECT_GT(first.system_allocations, 0u);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(seqc_rt_model_run(model, in, 3, out, 2, &err), SEQC_OK)
+        << err.message;
+  seqc_memory_stats warm;
+  seqc_rt_model_memory_stats(model, &warm);
+  EXPECT_EQ(warm.system_allocations, first.system_allocations);
+  EXPECT_GE(warm.reused_allocations, 3 * first.system_allocations);
+  ExpectNear(y, y_first, "y of a warm run");
+  seqc_rt_model_close(model);
+}
+
 } // namespace

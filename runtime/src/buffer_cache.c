@@ -1,0 +1,247 @@
+//===- buffer_cache.c - Mapped blocks kept between model runs -------------===//
+//
+// See buffer_cache.h. The cache is a short unsorted list of idle blocks:
+// a model has tens of distinct temporaries, so a linear best-fit search is
+// cheaper than any structure, and it runs under one mutex so that runs of
+// one model on several threads share it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "buffer_cache.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct buffer_cache {
+  pthread_mutex_t lock;
+  run_block *idle;
+  size_t count, capacity;
+  size_t idle_bytes;
+  // The most bytes one run had live: what the cache may keep idle.
+  size_t peak_run_bytes;
+  uint64_t system_allocations, reused_allocations;
+};
+
+buffer_cache *buffer_cache_create(void) {
+  buffer_cache *cache = calloc(1, sizeof(*cache));
+  if (!cache)
+    return NULL;
+  if (pthread_mutex_init(&cache->lock, NULL) != 0) {
+    free(cache);
+    return NULL;
+  }
+  return cache;
+}
+
+static void release_idle(buffer_cache *cache) {
+  for (size_t i = 0; i < cache->count; ++i)
+    free(cache->idle[i].block);
+  cache->count = 0;
+  cache->idle_bytes = 0;
+}
+
+void buffer_cache_destroy(buffer_cache *cache) {
+  if (!cache)
+    return;
+  release_idle(cache);
+  free(cache->idle);
+  pthread_mutex_destroy(&cache->lock);
+  free(cache);
+}
+
+void buffer_cache_trim(buffer_cache *cache) {
+  if (!cache)
+    return;
+  pthread_mutex_lock(&cache->lock);
+  release_idle(cache);
+  pthread_mutex_unlock(&cache->lock);
+}
+
+void buffer_cache_stats(buffer_cache *cache, seqc_memory_stats *stats) {
+  memset(stats, 0, sizeof(*stats));
+  if (!cache)
+    return;
+  pthread_mutex_lock(&cache->lock);
+  stats->system_allocations = cache->system_allocations;
+  stats->reused_allocations = cache->reused_allocations;
+  stats->cached_bytes = cache->idle_bytes;
+  stats->peak_run_bytes = cache->peak_run_bytes;
+  pthread_mutex_unlock(&cache->lock);
+}
+
+// An idle block of at least `size` bytes and at most twice that (a larger
+// one would hold memory a bigger request needs), the smallest such; its
+// size in *got. NULL when none fits.
+static void *take_idle(buffer_cache *cache, size_t size, size_t *got) {
+  size_t best = SIZE_MAX;
+  for (size_t i = 0; i < cache->count; ++i) {
+    size_t s = cache->idle[i].size;
+    if (s >= size && s / 2 <= size &&
+        (best == SIZE_MAX || s < cache->idle[best].size))
+      best = i;
+  }
+  if (best == SIZE_MAX)
+    return NULL;
+  void *block = cache->idle[best].block;
+  *got = cache->idle[best].size;
+  cache->idle[best] = cache->idle[--cache->count];
+  cache->idle_bytes -= *got;
+  return block;
+}
+
+// Keeps `block` idle, or frees it when the cache would hold more than a
+// run's peak, the current run's included (evicting smaller idle blocks
+// first so the big ones, whose mapping is what costs, stay).
+static void put_idle(buffer_cache *cache, const run_allocations *run,
+                     void *block, size_t size) {
+  if (run->peak_bytes > cache->peak_run_bytes)
+    cache->peak_run_bytes = run->peak_bytes;
+  while (cache->idle_bytes + size > cache->peak_run_bytes && cache->count) {
+    size_t smallest = 0;
+    for (size_t i = 1; i < cache->count; ++i)
+      if (cache->idle[i].size < cache->idle[smallest].size)
+        smallest = i;
+    if (cache->idle[smallest].size >= size)
+      break;
+    cache->idle_bytes -= cache->idle[smallest].size;
+    free(cache->idle[smallest].block);
+    cache->idle[smallest] = cache->idle[--cache->count];
+  }
+  if (cache->idle_bytes + size > cache->peak_run_bytes) {
+    free(block);
+    return;
+  }
+  if (cache->count == cache->capacity) {
+    size_t capacity = cache->capacity ? 2 * cache->capacity : 16;
+    run_block *grown = realloc(cache->idle, capacity * sizeof(run_block));
+    if (!grown) {
+      free(block);
+      return;
+    }
+    cache->idle = grown;
+    cache->capacity = capacity;
+  }
+  cache->idle[cache->count++] = (run_block){block, size};
+  cache->idle_bytes += size;
+}
+
+void run_allocations_init(run_allocations *run, buffer_cache *cache) {
+  run->cache = cache;
+  run->blocks = run->local;
+  run->count = 0;
+  run->capacity = sizeof(run->local) / sizeof(run->local[0]);
+  run->live_bytes = run->peak_bytes = 0;
+}
+
+void run_allocations_attach(run_allocations *run,
+                            seqc_model_context *context) {
+  context->alloc = run_allocations_alloc;
+  context->free = run_allocations_free;
+  context->allocator = run;
+}
+
+// Records `block` as this run's; 0 when the list cannot grow.
+static int track(run_allocations *run, void *block, size_t size) {
+  if (run->count == run->capacity) {
+    size_t capacity = 2 * run->capacity;
+    run_block *grown =
+        run->blocks == run->local
+            ? malloc(capacity * sizeof(run_block))
+            : realloc(run->blocks, capacity * sizeof(run_block));
+    if (!grown)
+      return 0;
+    if (run->blocks == run->local)
+      memcpy(grown, run->local, sizeof(run->local));
+    run->blocks = grown;
+    run->capacity = capacity;
+  }
+  run->blocks[run->count++] = (run_block){block, size};
+  run->live_bytes += size;
+  if (run->live_bytes > run->peak_bytes)
+    run->peak_bytes = run->live_bytes;
+  return 1;
+}
+
+// Removes `block` from the run's list; its size, or 0 when it is not there.
+static size_t untrack(run_allocations *run, const void *block) {
+  // Frees mostly mirror allocations: search from the newest.
+  for (size_t i = run->count; i-- > 0;) {
+    if (run->blocks[i].block != block)
+      continue;
+    size_t size = run->blocks[i].size;
+    run->blocks[i] = run->blocks[--run->count];
+    run->live_bytes -= size;
+    return size;
+  }
+  return 0;
+}
+
+void *run_allocations_alloc(void *allocator, size_t alignment, size_t size) {
+  run_allocations *run = allocator;
+  if (alignment > BUFFER_CACHE_ALIGNMENT || !run->cache)
+    return aligned_alloc(alignment, size);
+  if (size > SIZE_MAX - (BUFFER_CACHE_ALIGNMENT - 1))
+    return NULL;
+  // Whole cache lines, and never zero bytes (aligned_alloc(.., 0) may
+  // return NULL, which reads as out of memory).
+  size = size ? (size + BUFFER_CACHE_ALIGNMENT - 1) /
+                    BUFFER_CACHE_ALIGNMENT * BUFFER_CACHE_ALIGNMENT
+              : BUFFER_CACHE_ALIGNMENT;
+  buffer_cache *cache = run->cache;
+  size_t got = size;
+  pthread_mutex_lock(&cache->lock);
+  void *block = take_idle(cache, size, &got);
+  if (block)
+    ++cache->reused_allocations;
+  pthread_mutex_unlock(&cache->lock);
+  if (!block) {
+    block = aligned_alloc(BUFFER_CACHE_ALIGNMENT, size);
+    if (!block)
+      return NULL;
+    pthread_mutex_lock(&cache->lock);
+    ++cache->system_allocations;
+    pthread_mutex_unlock(&cache->lock);
+  }
+  if (!track(run, block, got)) {
+    // Untracked, the block could not come back: give it up now.
+    pthread_mutex_lock(&cache->lock);
+    put_idle(cache, run, block, got);
+    pthread_mutex_unlock(&cache->lock);
+    return NULL;
+  }
+  return block;
+}
+
+void run_allocations_free(void *allocator, void *block) {
+  run_allocations *run = allocator;
+  if (!block)
+    return;
+  size_t size = untrack(run, block);
+  if (!size) {
+    free(block); // not the cache's (an over-aligned block, say)
+    return;
+  }
+  pthread_mutex_lock(&run->cache->lock);
+  put_idle(run->cache, run, block, size);
+  pthread_mutex_unlock(&run->cache->lock);
+}
+
+void run_allocations_hand_over(run_allocations *run, const void *block) {
+  untrack(run, block);
+}
+
+void run_allocations_finish(run_allocations *run) {
+  buffer_cache *cache = run->cache;
+  if (cache) {
+    pthread_mutex_lock(&cache->lock);
+    for (size_t i = 0; i < run->count; ++i)
+      put_idle(cache, run, run->blocks[i].block, run->blocks[i].size);
+    pthread_mutex_unlock(&cache->lock);
+  }
+  run->count = 0;
+  if (run->blocks != run->local)
+    free(run->blocks);
+  run->blocks = run->local;
+}
