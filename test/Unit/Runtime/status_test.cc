@@ -34,14 +34,15 @@ TEST(Status, EveryCodeHasADistinctString) {
 
 TEST(Status, AbiNumbersAreFrozen) {
   // 2: entries take a seqc_model_context as their last argument.
-  EXPECT_EQ(SEQC_ABI_VERSION, 2);
+  // 3: the context carries the allocator of the entry's buffers.
+  EXPECT_EQ(SEQC_ABI_VERSION, 3);
   EXPECT_EQ(SEQC_DTYPE_F32, 1);
   EXPECT_EQ(SEQC_DTYPE_U8, 9);
   EXPECT_EQ(SEQC_ERR_INTERNAL, 8);
   EXPECT_EQ(SEQC_DIM_DYNAMIC, -1);
   EXPECT_EQ(sizeof(seqc_tensor), 152u);
   EXPECT_EQ(sizeof(seqc_tensor_info), 32u);
-  EXPECT_EQ(sizeof(seqc_model_context), 24u);
+  EXPECT_EQ(sizeof(seqc_model_context), 48u);
 }
 
 TEST(Status, SetErrorFormatsAndReturnsCode) {
