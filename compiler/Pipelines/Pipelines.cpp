@@ -134,6 +134,11 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
   LowerDotContractionsPassOptions contractions;
   contractions.vectorWidth = options.vectorWidth;
   pm.addPass(createLowerDotContractionsPass(contractions));
+  // Convolutions and attention's P V: a row of one operand times a scalar
+  // of the other, as register tiles of outer products.
+  LowerOuterProductContractionsPassOptions outerProducts;
+  outerProducts.vectorWidth = options.vectorWidth;
+  pm.addPass(createLowerOuterProductContractionsPass(outerProducts));
   // Half-precision arithmetic computes in f32 with explicit conversions,
   // and bf16 conversions become integer code: LLVM would otherwise call
   // __truncsfbf2, which Debian 12's libgcc lacks (the object would not link).

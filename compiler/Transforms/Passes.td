@@ -257,4 +257,38 @@ def LowerDotContractionsPass : Pass<"seqc-lower-dot-contractions"> {
   ];
 }
 
+def LowerOuterProductContractionsPass
+    : Pass<"seqc-lower-outer-product-contractions"> {
+  let summary = "Lower broadcast-times-row contractions to register-tiled "
+                "vector code";
+  let description = [{
+    Rewrites every `linalg.generic` on f32 buffers whose body is
+    `y + a * b` (in any operand order) and whose indexing is
+    `y[..., m, n] += a[... m ...] * b[..., n + s(...)]`: y indexed by the
+    parallel loops, n the last index of y and b (unit inner stride, b's
+    index n plus an offset free of n), a free of n, m a parallel loop of a
+    and y that b does not use (the innermost such). That is a conv1d with
+    unit stride (m = output channel, n = time, reducing over input channel
+    and tap, any dilation and groups) and attention's P V (m = query, n =
+    value column, reducing over keys) — no mark needed: the form is the
+    proof. It becomes loops over the other parallel dimensions, then tiles
+    of R values of m by V vectors of W lanes along n: R * V accumulators
+    start from y, run over all reduction loops in the op's order (each step
+    loads V vectors of b and broadcasts R scalars of a), and are stored
+    once. The m remainder goes one row at a time, the n remainder one
+    vector at a time and then one masked vector. The product and sum fuse
+    into an FMA only when both ops carry `contract`. R = 6, V = 4 for 16
+    lanes (32 registers), R = 4, V = 3 otherwise (16 registers).
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "f32 lanes per vector: 16 (AVX-512), 8 (AVX2), 4 (SSE)">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // SEQC_COMPILER_TRANSFORMS_PASSES_TD

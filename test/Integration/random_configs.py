@@ -14,7 +14,15 @@ convolution input shorter than its receptive field) must fail with the
 run-time shape error instead.
 
   random_configs.py --seqc build/bin/seqc --seq-run build/bin/seq-run \\
-      [--seeds 0-39] [--seed N] [--keep DIR]
+      [--seeds 0-39] [--seed N] [--keep DIR] [--tiles]
+
+--tiles draws attention and conv1d cases large enough for the register
+tiles of seqc-lower-outer-product-contractions and
+seqc-lower-dot-contractions (up to 40 queries and keys, 50 value columns,
+16 output channels per group, 100 extra steps), each compiled for a CPU
+level chosen by the seed (x86-64: 4 lanes, x86-64-v3: 8, native, and
+x86-64-v4: 16 where the machine has AVX-512), so that whole tiles, single
+rows, single vectors and masked tails are all crossed.
 
 A failure prints its seed and configuration; `--seed N` reproduces it.
 """
@@ -96,11 +104,15 @@ def recurrence_case(rng, op):
     return inputs, attrs, dict(zip(names, outs))
 
 
-def attention_case(rng):
+def attention_case(rng, tiles=False):
     B, Hkv = int(rng.integers(1, 3)), int(rng.integers(1, 3))
     Hq = Hkv * int(rng.integers(1, 3))
-    Lq, Lk = int(rng.integers(1, 6)), int(rng.integers(1, 7))
-    Dh, Dv = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    if tiles:
+        Lq, Lk = int(rng.integers(1, 41)), int(rng.integers(1, 41))
+        Dh, Dv = int(rng.integers(1, 21)), int(rng.integers(1, 51))
+    else:
+        Lq, Lk = int(rng.integers(1, 6)), int(rng.integers(1, 7))
+        Dh, Dv = int(rng.integers(1, 5)), int(rng.integers(1, 5))
     inputs = {"q": randn(rng, B, Hq, Lq, Dh, scale=1.0),
               "k": randn(rng, B, Hkv, Lk, Dh, scale=1.0),
               "v": randn(rng, B, Hkv, Lk, Dv, scale=1.0)}
@@ -133,9 +145,11 @@ def attention_case(rng):
     return inputs, attrs, {"out": out}
 
 
-def conv1d_case(rng):
+def conv1d_case(rng, tiles=False):
     groups = int(rng.integers(1, 3))
-    Cin, Cout = groups * int(rng.integers(1, 3)), groups * int(rng.integers(1, 3))
+    per_in, per_out = (9, 17) if tiles else (3, 3)
+    Cin = groups * int(rng.integers(1, per_in))
+    Cout = groups * int(rng.integers(1, per_out))
     K, dilation = int(rng.integers(1, 4)), int(rng.integers(1, 4))
     stride = int(rng.integers(1, 3))
     causal = bool(rng.random() < 0.4)
@@ -145,7 +159,8 @@ def conv1d_case(rng):
     # Mostly long enough; sometimes one step short of the receptive field.
     shortest = max(span - pad, 1)
     too_short = span - pad > 1 and rng.random() < 0.15
-    T = shortest - 1 if too_short else shortest + int(rng.integers(0, 5))
+    T = shortest - 1 if too_short else shortest + int(
+        rng.integers(0, 101 if tiles else 5))
     B = int(rng.integers(1, 3))
     inputs = {"x": randn(rng, B, Cin, T, scale=1.0),
               "w": randn(rng, Cout, Cin // groups, K)}
@@ -162,17 +177,30 @@ def conv1d_case(rng):
     return inputs, attrs, {"y": y}, False
 
 
-def make_case(seed):
+def make_case(seed, tiles=False):
     rng = np.random.default_rng(seed)
-    op = str(rng.choice(["rnn", "lstm", "gru", "attention", "conv1d"]))
+    op = str(rng.choice(["attention", "conv1d"] if tiles else
+                        ["rnn", "lstm", "gru", "attention", "conv1d"]))
     expect_error = False
     if op in RECURRENT_GATES:
         inputs, attrs, outs = recurrence_case(rng, op)
     elif op == "attention":
-        inputs, attrs, outs = attention_case(rng)
+        inputs, attrs, outs = attention_case(rng, tiles)
     else:
-        inputs, attrs, outs, expect_error = conv1d_case(rng)
+        inputs, attrs, outs, expect_error = conv1d_case(rng, tiles)
     return op, inputs, attrs, outs, expect_error
+
+
+def cpu_levels():
+    """The --mcpu values this machine can run, narrowest vectors first."""
+    levels = ["x86-64", "x86-64-v3", "native"]
+    try:
+        with open("/proc/cpuinfo") as f:
+            if "avx512f" in f.read():
+                levels.append("x86-64-v4")
+    except OSError:
+        pass
+    return levels
 
 
 def describe(op, inputs, attrs):
@@ -180,11 +208,14 @@ def describe(op, inputs, attrs):
     return "%s %s %s" % (op, json.dumps(attrs, sort_keys=True), shapes)
 
 
-def compile_flags(seed, op):
+def compile_flags(seed, op, tiles=False):
     """Recurrences run in chunks of a few steps as often as in one chunk, so
     that chunk boundaries (partial last chunks, reverse chunk order, lengths
-    ending inside a chunk) are crossed. A separate generator: the case
-    itself does not depend on it."""
+    ending inside a chunk) are crossed. With --tiles, the CPU level. A
+    separate generator: the case itself does not depend on it."""
+    if tiles:
+        levels = cpu_levels()
+        return ["--mcpu=" + levels[seed % len(levels)]]
     if op not in RECURRENT_GATES:
         return []
     chunk = int(np.random.default_rng([seed, 1]).choice([1, 2, 3, 64]))
@@ -192,7 +223,7 @@ def compile_flags(seed, op):
 
 
 def run_seed(seed, args, work):
-    op, inputs, attrs, outs, expect_error = make_case(seed)
+    op, inputs, attrs, outs, expect_error = make_case(seed, args.tiles)
     case_dir = os.path.join(work, "seed%d" % seed)
     os.makedirs(case_dir, exist_ok=True)
     case = {"op": op, "attributes": attrs, "inputs": {}, "outputs": {},
@@ -210,7 +241,7 @@ def run_seed(seed, args, work):
         f.write(run_fixtures.build_model(case, inputs))
     base = os.path.join(case_dir, "model")
     compiled = subprocess.run([args.seqc, model_path, "--emit=shared", "-o",
-                               base] + compile_flags(seed, op),
+                               base] + compile_flags(seed, op, args.tiles),
                               capture_output=True, text=True)
     if compiled.returncode != 0:
         return ["seqc failed:\n" + compiled.stderr.strip()]
@@ -243,6 +274,9 @@ def main():
                         help="inclusive range, e.g. 0-999")
     parser.add_argument("--seed", type=int, help="run this one seed")
     parser.add_argument("--keep", help="keep the generated files here")
+    parser.add_argument("--tiles", action="store_true",
+                        help="attention and conv1d sizes that cross the "
+                        "register tiles, at every CPU level")
     args = parser.parse_args()
     seeds = [args.seed] if args.seed is not None else parse_seeds(args.seeds)
     work = args.keep or tempfile.mkdtemp(prefix="seqc-random-")
@@ -252,13 +286,15 @@ def main():
         failures = run_seed(seed, args, work)
         if failures:
             failed += 1
-            op, inputs, attrs, _, _ = make_case(seed)
-            print("FAIL seed %d: %s %s" % (seed, describe(op, inputs, attrs),
-                                           " ".join(compile_flags(seed, op))))
+            op, inputs, attrs, _, _ = make_case(seed, args.tiles)
+            print("FAIL seed %d: %s %s" % (
+                seed, describe(op, inputs, attrs),
+                " ".join(compile_flags(seed, op, args.tiles))))
             for f in failures:
                 print("    " + f.replace("\n", "\n    "))
-            print("    reproduce: %s --seqc %s --seq-run %s --seed %d" %
-                  (sys.argv[0], args.seqc, args.seq_run, seed))
+            print("    reproduce: %s --seqc %s --seq-run %s --seed %d%s" %
+                  (sys.argv[0], args.seqc, args.seq_run, seed,
+                   " --tiles" if args.tiles else ""))
         else:
             passed += 1
         if not args.keep:

@@ -9,6 +9,10 @@
 #y = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
 // CHECK-LABEL: func.func @linear
 // CHECK-NOT: linalg.generic
+// Blocks of w's rows sized for the L2 cache (32768 floats / K, whole tiles).
+// CHECK: %[[PER:.+]] = arith.divui %c32768, %{{.+}} : index
+// CHECK: %[[BLOCK:.+]] = arith.maxui
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %[[BLOCK]] {
 // Whole tiles of rows, then columns.
 // CHECK: scf.for %[[M:.+]] = %{{.+}} to %{{.+}} step %c3{{(_[0-9]+)?}} {
 // CHECK:   scf.for %[[N:.+]] = %{{.+}} to %{{.+}} step %c3{{(_[0-9]+)?}} {
