@@ -53,6 +53,8 @@ public:
     define(seqc::kModelAllocFunction,
            LLVM::LLVMFunctionType::get(ptr, {ptr, i64, i64}),
            offsetof(seqc_model_context, alloc), alignedAlloc);
+    // Also decided by `alloc` (abi.h: alloc and free are set together),
+    // so a block always goes back to the allocator it came from.
     define(seqc::kModelFreeFunction,
            LLVM::LLVMFunctionType::get(voidType, {ptr, ptr}),
            offsetof(seqc_model_context, free), free);
@@ -75,8 +77,8 @@ private:
     return LLVM::LLVMFuncOp::create(b, module.getLoc(), name, type);
   }
 
-  /// helper(context, args...) = context->fn ? context->fn(context->allocator,
-  /// args...) : libc(args...).
+  /// helper(context, args...) = context->alloc ? context->fn(
+  /// context->allocator, args...) : libc(args...).
   void define(StringRef name, LLVM::LLVMFunctionType type, size_t fnOffset,
               LLVM::LLVMFuncOp libc) {
     MLIRContext *ctx = module.getContext();
@@ -99,8 +101,8 @@ private:
       return LLVM::LoadOp::create(b, loc, ptr, address);
     };
     b.setInsertionPointToEnd(entry);
-    Value fn = fieldAt(fnOffset);
-    Value none = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, fn,
+    Value alloc = fieldAt(offsetof(seqc_model_context, alloc));
+    Value none = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq, alloc,
                                       LLVM::ZeroOp::create(b, loc, ptr));
     LLVM::CondBrOp::create(b, loc, none, plain, custom);
 
@@ -114,6 +116,9 @@ private:
     finish(LLVM::CallOp::create(b, loc, libc, args));
 
     b.setInsertionPointToEnd(custom);
+    Value fn = fnOffset == offsetof(seqc_model_context, alloc)
+                   ? alloc
+                   : fieldAt(fnOffset);
     SmallVector<Value> customArgs{fn,
                                   fieldAt(offsetof(seqc_model_context,
                                                    allocator))};

@@ -28,6 +28,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace seqc {
 #define GEN_PASS_DEF_LOWEROUTERPRODUCTCONTRACTIONSPASS
@@ -55,6 +56,25 @@ bool hasUnitInnerStride(Value memref) {
   if (failed(type.getStridesAndOffset(strides, offset)))
     return false;
   return !strides.empty() && strides.back() == 1;
+}
+
+/// The buffer `memref` is a view of (through subviews, casts, reshapes).
+Value baseBuffer(Value memref) {
+  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
+    memref = view.getViewSource();
+  return memref;
+}
+
+/// The tile keeps y in registers over the whole reduction while it reads a
+/// and b: y must be a buffer of its own. A fresh allocation that neither
+/// input is a view of is one (a function argument could alias anything).
+bool outputIsSeparate(linalg::GenericOp op) {
+  Value y = baseBuffer(op.getDpsInits()[0]);
+  if (!y.getDefiningOp<memref::AllocOp>() &&
+      !y.getDefiningOp<memref::AllocaOp>())
+    return false;
+  return llvm::none_of(op.getDpsInputs(),
+                       [&](Value in) { return baseBuffer(in) == y; });
 }
 
 /// The body is yield(out + in0 * in1) in any operand order; sets `fuse`
@@ -113,8 +133,7 @@ std::optional<OuterProduct> match(linalg::GenericOp op) {
       return std::nullopt;
   }
   Value y = op.getDpsInits()[0];
-  if (op.getDpsInputs()[0] == y || op.getDpsInputs()[1] == y ||
-      !hasUnitInnerStride(y))
+  if (!outputIsSeparate(op) || !hasUnitInnerStride(y))
     return std::nullopt;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   AffineMap yMap = maps[2];

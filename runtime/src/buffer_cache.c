@@ -123,7 +123,7 @@ static void put_idle(buffer_cache *cache, const run_allocations *run,
     cache->idle = grown;
     cache->capacity = capacity;
   }
-  cache->idle[cache->count++] = (run_block){block, size};
+  cache->idle[cache->count++] = (run_block){block, size, 1};
   cache->idle_bytes += size;
 }
 
@@ -143,7 +143,8 @@ void run_allocations_attach(run_allocations *run,
 }
 
 // Records `block` as this run's; 0 when the list cannot grow.
-static int track(run_allocations *run, void *block, size_t size) {
+static int track(run_allocations *run, void *block, size_t size,
+                 int cacheable) {
   if (run->count == run->capacity) {
     size_t capacity = 2 * run->capacity;
     run_block *grown =
@@ -157,33 +158,51 @@ static int track(run_allocations *run, void *block, size_t size) {
     run->blocks = grown;
     run->capacity = capacity;
   }
-  run->blocks[run->count++] = (run_block){block, size};
+  run->blocks[run->count++] = (run_block){block, size, cacheable};
   run->live_bytes += size;
   if (run->live_bytes > run->peak_bytes)
     run->peak_bytes = run->live_bytes;
   return 1;
 }
 
-// Removes `block` from the run's list; its size, or 0 when it is not there.
-static size_t untrack(run_allocations *run, const void *block) {
+// Removes `block` from the run's list into *found; 0 when it is not there.
+static int untrack(run_allocations *run, const void *block,
+                   run_block *found) {
   // Frees mostly mirror allocations: search from the newest.
   for (size_t i = run->count; i-- > 0;) {
     if (run->blocks[i].block != block)
       continue;
-    size_t size = run->blocks[i].size;
+    *found = run->blocks[i];
     run->blocks[i] = run->blocks[--run->count];
-    run->live_bytes -= size;
-    return size;
+    run->live_bytes -= found->size;
+    return 1;
   }
   return 0;
 }
 
+static void count_system_allocation(buffer_cache *cache) {
+  pthread_mutex_lock(&cache->lock);
+  ++cache->system_allocations;
+  pthread_mutex_unlock(&cache->lock);
+}
+
 void *run_allocations_alloc(void *allocator, size_t alignment, size_t size) {
   run_allocations *run = allocator;
-  if (alignment > BUFFER_CACHE_ALIGNMENT || !run->cache)
-    return aligned_alloc(alignment, size);
   if (size > SIZE_MAX - (BUFFER_CACHE_ALIGNMENT - 1))
     return NULL;
+  if (alignment > BUFFER_CACHE_ALIGNMENT) {
+    // The cache holds 64-byte aligned blocks only; this one is the run's
+    // until it is freed or the run ends.
+    void *block = aligned_alloc(alignment, size ? size : alignment);
+    if (!block)
+      return NULL;
+    count_system_allocation(run->cache);
+    if (!track(run, block, size, 0)) {
+      free(block);
+      return NULL;
+    }
+    return block;
+  }
   // Whole cache lines, and never zero bytes (aligned_alloc(.., 0) may
   // return NULL, which reads as out of memory).
   size = size ? (size + BUFFER_CACHE_ALIGNMENT - 1) /
@@ -200,11 +219,9 @@ void *run_allocations_alloc(void *allocator, size_t alignment, size_t size) {
     block = aligned_alloc(BUFFER_CACHE_ALIGNMENT, size);
     if (!block)
       return NULL;
-    pthread_mutex_lock(&cache->lock);
-    ++cache->system_allocations;
-    pthread_mutex_unlock(&cache->lock);
+    count_system_allocation(cache);
   }
-  if (!track(run, block, got)) {
+  if (!track(run, block, got, 1)) {
     // Untracked, the block could not come back: give it up now.
     pthread_mutex_lock(&cache->lock);
     put_idle(cache, run, block, got);
@@ -218,30 +235,34 @@ void run_allocations_free(void *allocator, void *block) {
   run_allocations *run = allocator;
   if (!block)
     return;
-  size_t size = untrack(run, block);
-  if (!size) {
-    free(block); // not the cache's (an over-aligned block, say)
+  run_block found;
+  if (!untrack(run, block, &found) || !found.cacheable) {
+    // Over-aligned, or not the run's: a helper function without a context
+    // allocated it with aligned_alloc (abi.h).
+    free(block);
     return;
   }
   pthread_mutex_lock(&run->cache->lock);
-  put_idle(run->cache, run, block, size);
+  put_idle(run->cache, run, block, found.size);
   pthread_mutex_unlock(&run->cache->lock);
 }
 
 void run_allocations_hand_over(run_allocations *run, const void *block) {
-  untrack(run, block);
+  run_block found;
+  untrack(run, block, &found);
 }
 
 void run_allocations_finish(run_allocations *run) {
   buffer_cache *cache = run->cache;
-  if (cache) {
-    pthread_mutex_lock(&cache->lock);
-    for (size_t i = 0; i < run->count; ++i)
+  pthread_mutex_lock(&cache->lock);
+  for (size_t i = 0; i < run->count; ++i) {
+    if (run->blocks[i].cacheable)
       put_idle(cache, run, run->blocks[i].block, run->blocks[i].size);
-    pthread_mutex_unlock(&cache->lock);
+    else
+      free(run->blocks[i].block);
   }
-  run->count = 0;
+  pthread_mutex_unlock(&cache->lock);
   if (run->blocks != run->local)
     free(run->blocks);
-  run->blocks = run->local;
+  run_allocations_init(run, cache);
 }

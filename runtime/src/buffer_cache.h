@@ -28,7 +28,8 @@
 extern "C" {
 #endif
 
-// Alignment of every cached block; larger requests bypass the cache.
+// Alignment of every cached block; a block aligned beyond it is the run's
+// (freed with the run at the latest) but never cached.
 #define BUFFER_CACHE_ALIGNMENT 64
 
 typedef struct buffer_cache buffer_cache;
@@ -44,6 +45,9 @@ void buffer_cache_stats(buffer_cache *cache, seqc_memory_stats *stats);
 typedef struct run_block {
   void *block;
   size_t size;
+  // 0 for a block aligned beyond BUFFER_CACHE_ALIGNMENT: tracked (an early
+  // return's leftovers are freed) but never cached.
+  int cacheable;
 } run_block;
 
 // The blocks one call holds; lives on the caller's stack.
@@ -55,6 +59,7 @@ typedef struct run_allocations {
   run_block local[32];
 } run_allocations;
 
+// `cache` must not be NULL (a model handle always has one).
 void run_allocations_init(run_allocations *run, buffer_cache *cache);
 // Points the context's alloc/free/allocator at `run`.
 void run_allocations_attach(run_allocations *run, seqc_model_context *context);

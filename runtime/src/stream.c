@@ -43,6 +43,16 @@ void seqc_rt_stream_close(seqc_stream *stream) {
   free(stream);
 }
 
+void seqc_rt_stream_memory_stats(const seqc_stream *stream,
+                                 seqc_memory_stats *stats) {
+  seqc_rt_model_memory_stats(stream ? stream->model : NULL, stats);
+}
+
+void seqc_rt_stream_trim(const seqc_stream *stream) {
+  if (stream)
+    seqc_rt_model_trim(stream->model);
+}
+
 // The dim names the states use, in first-use order, for error messages.
 static void state_dim_list(const seqc_model *m, const int *used, char *buf,
                            size_t size) {

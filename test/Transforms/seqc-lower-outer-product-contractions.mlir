@@ -35,7 +35,8 @@
 // CHECK: vector.maskedstore
 // Single output channels.
 // CHECK: scf.for %{{.+}} step %c1
-func.func @conv(%x: memref<?x?x?xf32>, %w: memref<?x?x3xf32>, %y: memref<?x1x?x?xf32>) {
+func.func @conv(%x: memref<?x?x?xf32>, %w: memref<?x?x3xf32>, %nb: index, %no: index, %nt: index) -> memref<?x1x?x?xf32> {
+  %y = memref.alloc(%nb, %no, %nt) : memref<?x1x?x?xf32>
   linalg.generic {indexing_maps = [#x, #w, #y],
                   iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
       ins(%x, %w : memref<?x?x?xf32>, memref<?x?x3xf32>) outs(%y : memref<?x1x?x?xf32>) {
@@ -44,7 +45,7 @@ func.func @conv(%x: memref<?x?x?xf32>, %w: memref<?x?x3xf32>, %y: memref<?x1x?x?
     %s = arith.addf %acc, %p fastmath<reassoc, contract> : f32
     linalg.yield %s : f32
   }
-  return
+  return %y : memref<?x1x?x?xf32>
 }
 
 // -----
@@ -63,7 +64,8 @@ func.func @conv(%x: memref<?x?x?xf32>, %w: memref<?x?x3xf32>, %y: memref<?x1x?x?
 // CHECK-NOT: vector.fma
 // CHECK: arith.mulf %{{.+}}, %{{.+}} : vector<8xf32>
 // CHECK: arith.addf %{{.+}}, %{{.+}} : vector<8xf32>
-func.func @pv(%p: memref<2x4x?x?xf32>, %v: memref<2x2x?x37xf32>, %o: memref<2x4x?x37xf32>) {
+func.func @pv(%p: memref<2x4x?x?xf32>, %v: memref<2x2x?x37xf32>, %nq: index) -> memref<2x4x?x37xf32> {
+  %o = memref.alloc(%nq) : memref<2x4x?x37xf32>
   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>,
                                    affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d3, d4)>,
                                    affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>],
@@ -74,7 +76,7 @@ func.func @pv(%p: memref<2x4x?x?xf32>, %v: memref<2x2x?x37xf32>, %o: memref<2x4x
     %s = arith.addf %acc, %m : f32
     linalg.yield %s : f32
   }
-  return
+  return %o : memref<2x4x?x37xf32>
 }
 
 // -----
@@ -85,9 +87,12 @@ func.func @pv(%p: memref<2x4x?x?xf32>, %v: memref<2x2x?x37xf32>, %o: memref<2x4x
 // multiply-accumulate, and an f64 one.
 // CHECK-LABEL: func.func @not_matched
 // CHECK-COUNT-4: linalg.generic
-func.func @not_matched(%x: memref<?x?x?xf32>, %w: memref<?x?x3xf32>, %y: memref<?x1x?x?xf32>,
-                       %a: memref<?x16xf32>, %b: memref<?x16xf32>, %c: memref<?x?xf32>,
-                       %xd: memref<?x?x?xf64>, %wd: memref<?x?x3xf64>, %yd: memref<?x1x?x?xf64>) {
+func.func @not_matched(%x: memref<?x?x?xf32>, %w: memref<?x?x3xf32>, %n: index,
+                       %a: memref<?x16xf32>, %b: memref<?x16xf32>,
+                       %xd: memref<?x?x?xf64>, %wd: memref<?x?x3xf64>) {
+  %y = memref.alloc(%n, %n, %n) : memref<?x1x?x?xf32>
+  %c = memref.alloc(%n, %n) : memref<?x?xf32>
+  %yd = memref.alloc(%n, %n, %n) : memref<?x1x?x?xf64>
   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d5 * 2 + d4)>,
                                    affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d3, d4)>,
                                    affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>],
@@ -127,6 +132,40 @@ func.func @not_matched(%x: memref<?x?x?xf32>, %w: memref<?x?x3xf32>, %y: memref<
     %m = arith.mulf %p, %q : f64
     %s = arith.addf %acc, %m : f64
     linalg.yield %s : f64
+  }
+  return
+}
+
+// -----
+
+// Left alone: y is not a buffer of its own, so the tile's copy of y in
+// registers could go stale: a function argument (the caller's buffer may
+// alias x or w), and an allocation that the second input is a view of.
+// CHECK-LABEL: func.func @may_alias
+// CHECK-COUNT-2: linalg.generic
+func.func @may_alias(%p: memref<4x8xf32>, %v: memref<8x16xf32>, %o: memref<4x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
+                                   affine_map<(d0, d1, d2) -> (d2, d1)>,
+                                   affine_map<(d0, d1, d2) -> (d0, d1)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%p, %v : memref<4x8xf32>, memref<8x16xf32>) outs(%o : memref<4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  %buf = memref.alloc() : memref<12x16xf32>
+  %top = memref.subview %buf[0, 0] [8, 16] [1, 1] : memref<12x16xf32> to memref<8x16xf32, strided<[16, 1]>>
+  %bottom = memref.subview %buf[8, 0] [4, 16] [1, 1] : memref<12x16xf32> to memref<4x16xf32, strided<[16, 1], offset: 128>>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>,
+                                   affine_map<(d0, d1, d2) -> (d2, d1)>,
+                                   affine_map<(d0, d1, d2) -> (d0, d1)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%p, %top : memref<4x8xf32>, memref<8x16xf32, strided<[16, 1]>>) outs(%bottom : memref<4x16xf32, strided<[16, 1], offset: 128>>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
   }
   return
 }

@@ -59,6 +59,13 @@ seqc_status seqc_rt_stream_open_weights(const seqc_model_api *step_api,
 /* Releases a stream and its states; NULL is a no-op. */
 void seqc_rt_stream_close(seqc_stream *stream);
 
+/* seqc_rt_model_memory_stats / seqc_rt_model_trim (seqc/model.h) for the
+ * stream's steps: the blocks a step's temporaries take are kept for the
+ * next step. NULL stream: zeros / a no-op. */
+void seqc_rt_stream_memory_stats(const seqc_stream *stream,
+                                 seqc_memory_stats *stats);
+void seqc_rt_stream_trim(const seqc_stream *stream);
+
 /* Zeroes every state, as at open. SEQC_ERR_INVALID_ARGUMENT for NULL. */
 seqc_status seqc_rt_stream_reset(seqc_stream *stream);
 

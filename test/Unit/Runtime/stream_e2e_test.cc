@@ -99,6 +99,10 @@ TEST(StreamE2E, RnnChunksMatchTheFullRun) {
       seqc_rt_tensor_free(&cout[0]);
       seqc_rt_tensor_free(&cout[1]);
     }
+    // Every step after the first takes its temporaries from the cache.
+    seqc_memory_stats stats;
+    seqc_rt_stream_memory_stats(stream, &stats);
+    EXPECT_GT(stats.reused_allocations, 0u) << what;
     ExpectNear(y, y_full, what + " y");
     ExpectNear(h, h_full, what + " h");
     ExpectNear(Values(*seqc_rt_stream_state(stream, 0)), h_full,
