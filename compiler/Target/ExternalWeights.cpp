@@ -5,9 +5,10 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include "seqc/model.h"
+#include "seqc/safetensors.h"
+
 #include "llvm/Support/Endian.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
@@ -49,42 +50,29 @@ LogicalResult serialize(DenseElementsAttr attr, Weight &weight) {
   return failure();
 }
 
-/// safetensors: an 8-byte little-endian header size, a JSON header mapping
-/// names to dtype, shape and [begin, end) offsets into the data, the data.
+/// Through the runtime's safetensors writer, the one that
+/// seqc_rt_model_open_weights' reader is tested against.
 LogicalResult writeSafetensors(StringRef path, ArrayRef<Weight> weights,
                                std::string &error) {
-  std::string header = "{";
-  uint64_t offset = 0;
+  std::vector<seqc_tensor> tensors(weights.size());
+  std::vector<const char *> names;
   for (auto [i, w] : llvm::enumerate(weights)) {
-    if (i)
-      header += ",";
-    header += "\"" + w.name + "\":{\"dtype\":\"" + w.dtype + "\",\"shape\":[";
-    for (auto [j, d] : llvm::enumerate(w.shape))
-      header += (j ? "," : "") + std::to_string(d);
-    header += "],\"data_offsets\":[" + std::to_string(offset) + "," +
-              std::to_string(offset + w.bytes.size()) + "]}";
-    offset += w.bytes.size();
+    if (w.shape.size() > SEQC_MAX_RANK) {
+      error = "weight '" + w.name + "' has rank " +
+              std::to_string(w.shape.size()) + ", more than the " +
+              std::to_string(SEQC_MAX_RANK) + " the runtime supports";
+      return failure();
+    }
+    seqc_rt_tensor_init(&tensors[i], const_cast<char *>(w.bytes.data()),
+                        w.dtype == "F64" ? SEQC_DTYPE_F64 : SEQC_DTYPE_F32,
+                        static_cast<int64_t>(w.shape.size()), w.shape.data());
+    names.push_back(w.name.c_str());
   }
-  header += "}";
-  // Pad the header with spaces so the data starts 8-byte aligned.
-  while ((8 + header.size()) % 8 != 0)
-    header += " ";
-
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (ec) {
-    error = "cannot write '" + path.str() + "': " + ec.message();
-    return failure();
-  }
-  char size[8];
-  llvm::support::endian::write64le(size, header.size());
-  os.write(size, 8);
-  os << header;
-  for (const Weight &w : weights)
-    os.write(w.bytes.data(), w.bytes.size());
-  os.close();
-  if (os.has_error()) {
-    error = "cannot write '" + path.str() + "': " + os.error().message();
+  std::string file = path.str();
+  seqc_error err;
+  if (seqc_rt_safetensors_write(file.c_str(), weights.size(), names.data(),
+                                tensors.data(), &err) != SEQC_OK) {
+    error = err.message;
     return failure();
   }
   return success();

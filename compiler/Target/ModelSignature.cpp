@@ -23,29 +23,40 @@ std::string sanitizeIdentifier(StringRef text) {
   return result;
 }
 
-/// The abi.h dtype word and C type of `type`, or failure.
+/// The abi.h dtype of an element type, or 0 for none (u8 has no MLIR
+/// element type of its own: a signless i8 is i8).
+static seqc_dtype getAbiDtype(Type type) {
+  if (type.isF32())
+    return SEQC_DTYPE_F32;
+  if (type.isF64())
+    return SEQC_DTYPE_F64;
+  if (type.isF16())
+    return SEQC_DTYPE_F16;
+  if (type.isBF16())
+    return SEQC_DTYPE_BF16;
+  if (type.isInteger(1))
+    return SEQC_DTYPE_BOOL;
+  if (type.isSignlessInteger(8))
+    return SEQC_DTYPE_I8;
+  if (type.isSignlessInteger(32))
+    return SEQC_DTYPE_I32;
+  if (type.isSignlessInteger(64))
+    return SEQC_DTYPE_I64;
+  return seqc_dtype(0);
+}
+
+/// The abi.h dtype word and C type of `type` (SEQC_DTYPE_LIST), or failure.
 static LogicalResult getDtype(Type type, std::string &dtype,
                               std::string &cType) {
-  if (type.isF32()) {
-    dtype = "f32", cType = "float";
-  } else if (type.isF64()) {
-    dtype = "f64", cType = "double";
-  } else if (type.isF16()) {
-    dtype = "f16", cType = "uint16_t";
-  } else if (type.isBF16()) {
-    dtype = "bf16", cType = "uint16_t";
-  } else if (type.isInteger(1)) {
-    dtype = "bool", cType = "uint8_t";
-  } else if (type.isSignlessInteger(8)) {
-    dtype = "i8", cType = "int8_t";
-  } else if (type.isSignlessInteger(32)) {
-    dtype = "i32", cType = "int32_t";
-  } else if (type.isSignlessInteger(64)) {
-    dtype = "i64", cType = "int64_t";
-  } else {
-    return failure();
+  switch (getAbiDtype(type)) {
+#define SEQC_DTYPE_WORDS(name, number, word, bytes, ctype)                     \
+  case SEQC_DTYPE_##name:                                                      \
+    dtype = word, cType = #ctype;                                              \
+    return success();
+    SEQC_DTYPE_LIST(SEQC_DTYPE_WORDS)
+#undef SEQC_DTYPE_WORDS
   }
-  return success();
+  return failure();
 }
 
 static FailureOr<TensorSignature>

@@ -65,6 +65,16 @@ createTargetMachine(const TargetOptions &options, std::string &error) {
   return machine;
 }
 
+llvm::StructType *getModelApiType(llvm::LLVMContext &ctx) {
+  if (auto *type = llvm::StructType::getTypeByName(ctx, "seqc_model_api"))
+    return type;
+  llvm::Type *ptr = llvm::PointerType::getUnqual(ctx);
+  llvm::Type *i32 = llvm::Type::getInt32Ty(ctx);
+  // abi_version, num_inputs, num_outputs, reserved, name, signature, invoke.
+  return llvm::StructType::create(ctx, {i32, i32, i32, i32, ptr, ptr, ptr},
+                                  "seqc_model_api");
+}
+
 /// Adds the packed entry `<api>_invoke(void **args)`, the
 /// `seqc_model_api` record and its getter(s) for `entry`.
 static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
@@ -104,12 +114,7 @@ static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
   b.CreateCall(ciface, args);
   b.CreateRetVoid();
 
-  llvm::StructType *apiType =
-      llvm::StructType::getTypeByName(ctx, "seqc_model_api");
-  if (!apiType)
-    apiType = llvm::StructType::create(
-        ctx, {i32Type, i32Type, i32Type, i32Type, ptrType, ptrType, ptrType},
-        "seqc_model_api");
+  llvm::StructType *apiType = getModelApiType(ctx);
   llvm::Constant *nameString = b.CreateGlobalString(
       sig.name, entry.apiSymbol + "_name", 0, &module);
   llvm::Constant *signatureString = b.CreateGlobalString(

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include "llvm/IR/DerivedTypes.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -43,6 +44,11 @@ struct ModelEntry {
 /// with AVX-512, 8 with AVX2, 4 otherwise (the pipeline's vector code is
 /// shaped for it). Returns 0 and sets `error` for an unknown CPU.
 int64_t getF32VectorWidth(const TargetOptions &options, std::string &error);
+
+/// abi.h's `seqc_model_api` as the LLVM struct the object's records have
+/// (named "seqc_model_api"; created in `ctx` on first use). Its layout is
+/// pinned against offsetof by test/Unit/Driver/AbiLayoutTest.cpp.
+llvm::StructType *getModelApiType(llvm::LLVMContext &ctx);
 
 /// Emits `module` (LLVM dialect only) with the ABI glue of every entry as
 /// `kind` to `os`.

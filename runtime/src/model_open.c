@@ -39,19 +39,11 @@ static int token_is(const char *begin, const char *end, const char *word) {
 }
 
 static int32_t parse_dtype(const char *begin, const char *end) {
-  static const struct {
-    const char *word;
-    int32_t dtype;
-  } kDtypes[] = {
-      {"f32", SEQC_DTYPE_F32},   {"f16", SEQC_DTYPE_F16},
-      {"bf16", SEQC_DTYPE_BF16}, {"f64", SEQC_DTYPE_F64},
-      {"i8", SEQC_DTYPE_I8},     {"i32", SEQC_DTYPE_I32},
-      {"i64", SEQC_DTYPE_I64},   {"bool", SEQC_DTYPE_BOOL},
-      {"u8", SEQC_DTYPE_U8},
-  };
-  for (size_t i = 0; i < sizeof(kDtypes) / sizeof(kDtypes[0]); ++i)
-    if (token_is(begin, end, kDtypes[i].word))
-      return kDtypes[i].dtype;
+#define SEQC_DTYPE_PARSE(name, number, word, bytes, ctype)                     \
+  if (token_is(begin, end, word))                                              \
+    return SEQC_DTYPE_##name;
+  SEQC_DTYPE_LIST(SEQC_DTYPE_PARSE)
+#undef SEQC_DTYPE_PARSE
   return 0;
 }
 

@@ -55,19 +55,11 @@ void seqc_rt_clear_error(seqc_error *err) {
 
 size_t seqc_rt_dtype_size(int32_t dtype) {
   switch (dtype) {
-  case SEQC_DTYPE_F32:
-  case SEQC_DTYPE_I32:
-    return 4;
-  case SEQC_DTYPE_F16:
-  case SEQC_DTYPE_BF16:
-    return 2;
-  case SEQC_DTYPE_F64:
-  case SEQC_DTYPE_I64:
-    return 8;
-  case SEQC_DTYPE_I8:
-  case SEQC_DTYPE_BOOL:
-  case SEQC_DTYPE_U8:
-    return 1;
+#define SEQC_DTYPE_SIZE(name, number, word, bytes, ctype)                      \
+  case SEQC_DTYPE_##name:                                                      \
+    return bytes;
+    SEQC_DTYPE_LIST(SEQC_DTYPE_SIZE)
+#undef SEQC_DTYPE_SIZE
   default:
     return 0;
   }
@@ -75,24 +67,11 @@ size_t seqc_rt_dtype_size(int32_t dtype) {
 
 const char *seqc_rt_dtype_name(int32_t dtype) {
   switch (dtype) {
-  case SEQC_DTYPE_F32:
-    return "f32";
-  case SEQC_DTYPE_F16:
-    return "f16";
-  case SEQC_DTYPE_BF16:
-    return "bf16";
-  case SEQC_DTYPE_F64:
-    return "f64";
-  case SEQC_DTYPE_I8:
-    return "i8";
-  case SEQC_DTYPE_I32:
-    return "i32";
-  case SEQC_DTYPE_I64:
-    return "i64";
-  case SEQC_DTYPE_BOOL:
-    return "bool";
-  case SEQC_DTYPE_U8:
-    return "u8";
+#define SEQC_DTYPE_NAME(name, number, word, bytes, ctype)                      \
+  case SEQC_DTYPE_##name:                                                      \
+    return word;
+    SEQC_DTYPE_LIST(SEQC_DTYPE_NAME)
+#undef SEQC_DTYPE_NAME
   default:
     return "unknown";
   }

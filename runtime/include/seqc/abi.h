@@ -26,16 +26,25 @@ extern "C" {
 /* Marks a dimension whose extent is only known at run time. */
 #define SEQC_DIM_DYNAMIC (-1)
 
+/* Every dtype once: X(ENUMERATOR, number, signature word, bytes per element,
+ * C element type). The compiler (signatures, headers) and the runtime
+ * (parsing, sizes, names) expand this one list. */
+#define SEQC_DTYPE_LIST(X)                                                     \
+  X(F32, 1, "f32", 4, float)                                                   \
+  X(F16, 2, "f16", 2, uint16_t)                                                \
+  X(BF16, 3, "bf16", 2, uint16_t)                                              \
+  X(F64, 4, "f64", 8, double)                                                  \
+  X(I8, 5, "i8", 1, int8_t)                                                    \
+  X(I32, 6, "i32", 4, int32_t)                                                 \
+  X(I64, 7, "i64", 8, int64_t)                                                 \
+  X(BOOL, 8, "bool", 1, uint8_t)                                               \
+  X(U8, 9, "u8", 1, uint8_t)
+
 typedef enum seqc_dtype {
-  SEQC_DTYPE_F32 = 1,
-  SEQC_DTYPE_F16 = 2,
-  SEQC_DTYPE_BF16 = 3,
-  SEQC_DTYPE_F64 = 4,
-  SEQC_DTYPE_I8 = 5,
-  SEQC_DTYPE_I32 = 6,
-  SEQC_DTYPE_I64 = 7,
-  SEQC_DTYPE_BOOL = 8,
-  SEQC_DTYPE_U8 = 9
+#define SEQC_DTYPE_ENUMERATOR(name, number, word, bytes, ctype)                \
+  SEQC_DTYPE_##name = number,
+  SEQC_DTYPE_LIST(SEQC_DTYPE_ENUMERATOR)
+#undef SEQC_DTYPE_ENUMERATOR
 } seqc_dtype;
 
 typedef enum seqc_status {
@@ -132,14 +141,17 @@ typedef struct seqc_model_context {
   const char *message; /* static, NUL-terminated; NULL while nothing failed */
   int64_t value;
   /* The allocator of every buffer the entry allocates, temporaries and
-   * results alike (ABI version 3). The caller sets it before the call, or
-   * leaves `alloc` NULL for aligned_alloc()/free(). `alloc` returns
+   * results alike (ABI version 3). The caller sets `alloc` and `free`
+   * together before the call, or leaves `alloc` NULL for
+   * aligned_alloc()/free() (then `free` is not read). `alloc` returns
    * `size` bytes aligned to `alignment` (a power of two; `size` is a
    * multiple of it), or NULL when out of memory; `free` takes back a block
-   * `alloc` returned and the entry no longer needs. Blocks of results are
-   * not freed by the entry: they go to the caller. seqc's runtime passes a
-   * cache that keeps freed blocks mapped for the next call (no page faults
-   * and no system allocation once warm). */
+   * the entry no longer needs: one `alloc` returned or, from a helper
+   * function of a hand-written module that has no context, one from
+   * aligned_alloc(), which `free` must pass to free(). Blocks of results
+   * are not freed by the entry: they go to the caller. seqc's runtime
+   * passes a cache that keeps freed blocks mapped for the next call (no
+   * page faults and no system allocation once warm). */
   void *(*alloc)(void *allocator, size_t alignment, size_t size);
   void (*free)(void *allocator, void *block);
   void *allocator; /* first argument of alloc and free */
