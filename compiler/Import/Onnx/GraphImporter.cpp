@@ -9,6 +9,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <cstring>
@@ -476,6 +477,27 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   }
   node = nullptr;
 
+  // An output dimension name that no input declares is the exporter's
+  // inference, not the user's promise, and torch 1.13 gets it wrong: it
+  // names the dims of every output after the first output's op (a reflect
+  // pad and an edge pad of different widths both end in "Padr_dim_2").
+  // Tied across outputs, such a name would fail valid runs, so one that
+  // appears on more than one output dimension is dropped (the dimension
+  // stays dynamic, unnamed); names of input dimensions stay (they tie an
+  // output to an input the user declared).
+  llvm::StringSet<> inputDimNames;
+  for (const onnx::ValueInfoProto &in : graph.input())
+    if (in.type().has_tensor_type() && in.type().tensor_type().has_shape())
+      for (const auto &d : in.type().tensor_type().shape().dim())
+        if (d.has_dim_param())
+          inputDimNames.insert(d.dim_param());
+  llvm::StringMap<unsigned> outputOnlyUses;
+  for (const onnx::ValueInfoProto &out : graph.output())
+    if (out.type().has_tensor_type() && out.type().tensor_type().has_shape())
+      for (const auto &d : out.type().tensor_type().shape().dim())
+        if (d.has_dim_param() && !inputDimNames.count(d.dim_param()))
+          ++outputOnlyUses[d.dim_param()];
+
   SmallVector<Value> results;
   SmallVector<NamedAttrList> resultAttrs;
   for (const onnx::ValueInfoProto &out : graph.output()) {
@@ -499,7 +521,10 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     if (out.type().has_tensor_type() && out.type().tensor_type().has_shape() &&
         out.type().tensor_type().shape().dim_size() == type.getRank())
       for (const auto &d : out.type().tensor_type().shape().dim())
-        dims.push_back(d.has_dim_param() ? StringRef(d.dim_param()) : "");
+        dims.push_back(d.has_dim_param() &&
+                               outputOnlyUses.lookup(d.dim_param()) <= 1
+                           ? StringRef(d.dim_param())
+                           : "");
     if (!portNames.insert(sanitizeName(out.name())).second) {
       fileError() << "graph output '" << out.name()
                   << "' has the C name of another input or output";

@@ -1,8 +1,8 @@
 //===- MoreOps.cpp - Pad, reductions, Split, Trilu, Expand ----------------===//
 //
 // The ops PyTorch's exporter emits for convolutional and attention models
-// beyond the elementwise and layout ones of TensorOps.cpp: constant Pad
-// (tensor.pad), the Reduce* family, CumSum and Split, and the Trilu and Expand
+// beyond the elementwise and layout ones of TensorOps.cpp: Pad (constant as
+// tensor.pad, reflect and edge by indexing), the Reduce* family, CumSum and Split, and the Trilu and Expand
 // that causal masks are built from (the comparisons and logic in
 // LogicalOps.cpp).
 //
@@ -29,13 +29,102 @@ using namespace seqc;
 namespace seqc::onnx_import {
 namespace {
 
+/// Pad with mode reflect (mirrored without repeating the edge: numpy's and
+/// PyTorch's "reflect") or edge (the edge repeated: PyTorch's
+/// "replicate"): each output element reads x at its index mapped back into
+/// range. reflect needs every pad below its dimension's size and edge a
+/// non-empty dimension where it pads; sizes known only at run time are
+/// checked then.
+Value padByIndexing(GraphImporter &g, Value x, ArrayRef<int64_t> pads,
+                    bool reflect) {
+  RankedTensorType xt = tensorType(x);
+  int64_t rank = xt.getRank();
+  SmallVector<OpFoldResult> in = shapeOf(g, x), out;
+  SmallVector<Value> extents;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t lo = pads[d], hi = pads[d + rank];
+    Value n = g.indexValue(in[d]);
+    extents.push_back(n);
+    std::optional<int64_t> size = getConstantIntValue(in[d]);
+    out.push_back(size ? OpFoldResult(g.builder.getIndexAttr(*size + lo + hi))
+                       : OpFoldResult(arith::AddIOp::create(
+                                          g.builder, g.loc, n,
+                                          arith::ConstantIndexOp::create(
+                                              g.builder, g.loc, lo + hi))
+                                          .getResult()));
+    if (lo == 0 && hi == 0)
+      continue;
+    // reflect: max(lo, hi) <= n - 1; edge: n >= 1.
+    int64_t need = reflect ? std::max(lo, hi) + 1 : 1;
+    std::string what = reflect ? "reflect padding by " +
+                                     std::to_string(std::max(lo, hi)) +
+                                     " needs more than that many elements"
+                               : "edge padding needs at least one element";
+    if (size) {
+      if (*size < need) {
+        g.nodeError() << what << " in dimension " << d << ", which has "
+                      << *size;
+        return Value();
+      }
+      continue;
+    }
+    Value ok = arith::CmpIOp::create(
+        g.builder, g.loc, arith::CmpIPredicate::sge, n,
+        arith::ConstantIndexOp::create(g.builder, g.loc, need));
+    seq::createCheck(g.builder, g.loc, ok, n,
+                     seq::describeLocation(g.loc) + ": " + what +
+                         " in dimension " + std::to_string(d) +
+                         ", which has {}",
+                     seq::CheckKind::shape);
+  }
+  Value init = seq::createEmptyTensor(g.builder, g.loc, out,
+                                      xt.getElementType());
+  auto generic = linalg::GenericOp::create(
+      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{},
+      ValueRange{init},
+      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, g.context)},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &b, Location l, ValueRange) {
+        SmallVector<Value> idx;
+        for (int64_t d = 0; d < rank; ++d) {
+          Value i = linalg::IndexOp::create(b, l, d);
+          int64_t lo = pads[d], hi = pads[d + rank];
+          if (lo == 0 && hi == 0) {
+            idx.push_back(i);
+            continue;
+          }
+          auto cst = [&](int64_t v) {
+            return arith::ConstantIndexOp::create(b, l, v);
+          };
+          Value j = arith::SubIOp::create(b, l, i, cst(lo));
+          Value last = arith::SubIOp::create(b, l, extents[d], cst(1));
+          if (reflect) {
+            // |j| folds the front; last - |last - |j|| folds the back.
+            Value front = arith::MaxSIOp::create(
+                b, l, j, arith::SubIOp::create(b, l, cst(0), j));
+            Value back = arith::SubIOp::create(b, l, last, front);
+            Value backAbs = arith::MaxSIOp::create(
+                b, l, back, arith::SubIOp::create(b, l, cst(0), back));
+            j = arith::SubIOp::create(b, l, last, backAbs);
+          } else {
+            j = arith::MinSIOp::create(
+                b, l, arith::MaxSIOp::create(b, l, j, cst(0)), last);
+          }
+          idx.push_back(j);
+        }
+        linalg::YieldOp::create(
+            b, l, tensor::ExtractOp::create(b, l, x, idx).getResult());
+      });
+  return generic.getResult(0);
+}
+
 LogicalResult importPad(GraphImporter &g) {
   if (failed(g.checkAttrs({"mode"})))
     return failure();
   std::string mode = g.stringAttr("mode").value_or("constant");
-  if (mode != "constant") {
+  if (mode != "constant" && mode != "reflect" && mode != "edge") {
     g.nodeError() << "mode '" << mode
-                  << "' is not supported (only constant)";
+                  << "' is not supported (constant, reflect and edge are)";
     return failure();
   }
   Value x = g.tensorInput(0);
@@ -58,6 +147,13 @@ LogicalResult importPad(GraphImporter &g) {
       g.nodeError() << "negative pads (cropping) are not supported";
       return failure();
     }
+  if (mode != "constant") {
+    Value padded = padByIndexing(g, x, *pads, mode == "reflect");
+    if (!padded)
+      return failure();
+    g.setOutput(0, padded);
+    return success();
+  }
   Attribute fill = g.builder.getZeroAttr(xt.getElementType());
   if (g.hasInput(2)) {
     const OnnxValue *c = g.input(2);

@@ -404,6 +404,18 @@ class ScriptedSsm(nn.Module):
         return torch.stack(ys, 1)
 
 
+class TorchPads(nn.Module):
+    """F.pad with mode "reflect" and "replicate" as torch 1.13 exports them
+    (Pad reflect / edge, pads computed by a Concat-Reshape-Slice chain),
+    two outputs whose time extents differ although the exporter names both
+    after the first ("Padr_dim_2")."""
+
+    def forward(self, x):  # [B, T, 8]
+        c = x.transpose(1, 2)
+        return (nn.functional.pad(c, (2, 1), mode="reflect"),
+                nn.functional.pad(c, (1, 3), mode="replicate"))
+
+
 class MaskOps(nn.Module):
     """Comparisons, logic and casts as masks are built from: Greater,
     GreaterOrEqual, Less, LessOrEqual, Not, And, Or, Xor, Where with a
@@ -546,6 +558,8 @@ MODELS = [
     ("scripted_batch_first", lambda: torch.jit.script(ScriptedBatchFirst()),
      17, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("torch_pads", TorchPads, 14, batch_first_features, ["r", "e"],
+     {"x": {0: "B", 1: "T"}, "r": {0: "B"}, "e": {0: "B"}}),
 ]
 
 
@@ -782,7 +796,7 @@ def write_more_lit_inputs(save, f32, const, ints):
          ints("st", [0]), ints("ax3", [3])])
     # Errors.
     save("bad_pad_mode", [helper.make_node(
-        "Pad", ["x", "pads"], ["y"], name="Pad_4", mode="reflect")],
+        "Pad", ["x", "pads"], ["y"], name="Pad_4", mode="wrap")],
         [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T"])],
         [ints("pads", [0, 0, 2, 0, 0, 0])])
     save("bad_pad_negative", [helper.make_node(
@@ -1045,6 +1059,38 @@ def write_cumsum_model(out_dir):
                 np.cumsum(x.astype(np.int64), axis=1))
 
 
+def write_pad_modes_model(out_dir):
+    """Pad with mode reflect (time: 2 before, 1 after) and edge (channels: 1
+    before; time: 1 before, 2 after), as PyTorch exports F.pad(...,
+    mode="reflect" / "replicate"); made with onnx.helper so the pads are
+    exactly these, expected outputs from numpy.pad."""
+    from onnx import TensorProto, helper
+    pads = lambda n, v: helper.make_tensor(n, TensorProto.INT64, [len(v)], v)
+    nodes = [
+        helper.make_node("Pad", ["x", "reflect_pads"], ["r"], mode="reflect"),
+        helper.make_node("Pad", ["x", "edge_pads"], ["e"], mode="edge"),
+    ]
+    graph = helper.make_graph(
+        nodes, "pad_modes",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", 3, "T"])],
+        [helper.make_tensor_value_info("r", TensorProto.FLOAT, ["B", 3, None]),
+         helper.make_tensor_value_info("e", TensorProto.FLOAT,
+                                       ["B", 4, None])],
+        initializer=[pads("reflect_pads", [0, 0, 2, 0, 0, 1]),
+                     pads("edge_pads", [0, 1, 1, 0, 0, 2])])
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(out_dir, "pad_modes.onnx"))
+    rng = np.random.default_rng(zlib.crc32(b"pad_modes"))
+    for T, B in TEST_SHAPES:
+        x = rng.standard_normal((B, 3, T)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"pad_modes.t{T}.in.x.npy"), x)
+        np.save(os.path.join(out_dir, f"pad_modes.t{T}.out.r.npy"),
+                np.pad(x, ((0, 0), (0, 0), (2, 1)), mode="reflect"))
+        np.save(os.path.join(out_dir, f"pad_modes.t{T}.out.e.npy"),
+                np.pad(x, ((0, 0), (1, 0), (1, 2)), mode="edge"))
+
+
 def main():
     """make_models.py [OUT_DIR] [--only NAME ...]: with --only, every model is
     still built in order (the weights depend on it), but only NAME's files
@@ -1064,6 +1110,8 @@ def main():
         write_reduce_model(out_dir)
     if not only or "cumsum" in only:
         write_cumsum_model(out_dir)
+    if not only or "pad_modes" in only:
+        write_pad_modes_model(out_dir)
     if not only or "edge_inputs" in only:
         write_edge_inputs(os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
