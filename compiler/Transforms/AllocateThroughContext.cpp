@@ -44,8 +44,8 @@ public:
     auto ptr = LLVM::LLVMPointerType::get(ctx);
     auto i64 = IntegerType::get(ctx, 64);
     auto voidType = LLVM::LLVMVoidType::get(ctx);
-    LLVM::LLVMFuncOp alignedAlloc = declare(
-        "aligned_alloc", LLVM::LLVMFunctionType::get(ptr, {i64, i64}));
+    LLVM::LLVMFuncOp alignedAlloc =
+        declare("aligned_alloc", LLVM::LLVMFunctionType::get(ptr, {i64, i64}));
     LLVM::LLVMFuncOp free =
         declare("free", LLVM::LLVMFunctionType::get(voidType, {ptr}));
     if (!alignedAlloc || !free)
@@ -84,8 +84,8 @@ private:
     MLIRContext *ctx = module.getContext();
     Location loc = module.getLoc();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    auto func = LLVM::LLVMFuncOp::create(b, loc, name, type,
-                                         LLVM::Linkage::Internal);
+    auto func =
+        LLVM::LLVMFuncOp::create(b, loc, name, type, LLVM::Linkage::Internal);
     Block *entry = func.addEntryBlock(b);
     Block *custom = new Block(), *plain = new Block();
     func.getBody().push_back(custom);
@@ -119,14 +119,12 @@ private:
     Value fn = fnOffset == offsetof(seqc_model_context, alloc)
                    ? alloc
                    : fieldAt(fnOffset);
-    SmallVector<Value> customArgs{fn,
-                                  fieldAt(offsetof(seqc_model_context,
-                                                   allocator))};
+    SmallVector<Value> customArgs{
+        fn, fieldAt(offsetof(seqc_model_context, allocator))};
     customArgs.append(args);
     SmallVector<Type> params{ptr};
     params.append(type.getParams().begin() + 1, type.getParams().end());
-    auto customType =
-        LLVM::LLVMFunctionType::get(type.getReturnType(), params);
+    auto customType = LLVM::LLVMFunctionType::get(type.getReturnType(), params);
     finish(LLVM::CallOp::create(b, loc, customType, customArgs));
   }
 
@@ -174,10 +172,9 @@ struct AllocateThroughContextPass
           return;
         OpBuilder b(call);
         SmallVector<Value> args{context};
-        args.append(call.getArgOperands().begin(),
-                    call.getArgOperands().end());
+        args.append(call.getArgOperands().begin(), call.getArgOperands().end());
         StringRef helper = *callee == "free" ? seqc::kModelFreeFunction
-                                              : seqc::kModelAllocFunction;
+                                             : seqc::kModelAllocFunction;
         auto target = module.lookupSymbol<LLVM::LLVMFuncOp>(helper);
         auto replacement = LLVM::CallOp::create(b, call.getLoc(), target, args);
         call->replaceAllUsesWith(replacement);

@@ -46,7 +46,7 @@ struct OuterProduct {
   unsigned a, b; // operand numbers of the inputs
   unsigned m, n; // loop dimensions
   SmallVector<unsigned> outer, reductions;
-  bool fuse;     // the op allows contracting a * b + y into an FMA
+  bool fuse; // the op allows contracting a * b + y into an FMA
 };
 
 bool hasUnitInnerStride(Value memref) {
@@ -115,9 +115,8 @@ bool isUnitOffsetOf(AffineExpr expr, unsigned dim) {
 }
 
 bool usesDim(AffineMap map, unsigned dim) {
-  return llvm::any_of(map.getResults(), [&](AffineExpr e) {
-    return e.isFunctionOfDim(dim);
-  });
+  return llvm::any_of(map.getResults(),
+                      [&](AffineExpr e) { return e.isFunctionOfDim(dim); });
 }
 
 std::optional<OuterProduct> match(linalg::GenericOp op) {
@@ -158,9 +157,8 @@ std::optional<OuterProduct> match(linalg::GenericOp op) {
         !isUnitOffsetOf(map.getResults().back(), p.n) ||
         !hasUnitInnerStride(op.getDpsInputs()[input]))
       return false;
-    return llvm::none_of(map.getResults().drop_back(), [&](AffineExpr e) {
-      return e.isFunctionOfDim(p.n);
-    });
+    return llvm::none_of(map.getResults().drop_back(),
+                         [&](AffineExpr e) { return e.isFunctionOfDim(p.n); });
   };
   if (isVectorOperand(1) && !usesDim(maps[0], p.n))
     p.a = 0, p.b = 1;
@@ -194,8 +192,7 @@ public:
         ivs(p.op.getNumLoops(), zero) {
     auto linalgOp = cast<linalg::LinalgOp>(p.op.getOperation());
     for (Range range : linalgOp.createLoopRanges(b, loc))
-      extents.push_back(
-          getValueOrCreateConstantIndexOp(b, loc, range.size));
+      extents.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
     vecType = VectorType::get({width}, b.getF32Type());
     maskType = VectorType::get({width}, b.getI1Type());
     maps = p.op.getIndexingMapsArray();
@@ -247,13 +244,12 @@ private:
     loop(cst(0), wide, span,
          [&](Value n) { emitTile(m, rows, n, vectorTile, Value()); });
     Value whole = arith::MulIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, extent, cst(width)),
-        cst(width));
+        b, loc, arith::DivUIOp::create(b, loc, extent, cst(width)), cst(width));
     if (vectorTile != 1)
       loop(wide, whole, width, [&](Value n) { emitTile(m, rows, n, 1, {}); });
     Value rest = arith::SubIOp::create(b, loc, extent, whole);
-    Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rest,
-                                      cst(0));
+    Value any =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rest, cst(0));
     auto ifOp = scf::IfOp::create(b, loc, any, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&ifOp.getThenRegion().front());
@@ -280,8 +276,7 @@ private:
                                         zeros);
   }
 
-  void storeVector(Value value, Value memref, ArrayRef<Value> idx,
-                   Value mask) {
+  void storeVector(Value value, Value memref, ArrayRef<Value> idx, Value mask) {
     if (!mask)
       vector::StoreOp::create(b, loc, value, memref, idx);
     else
@@ -295,9 +290,8 @@ private:
     Value aMem = p.op.getDpsInputs()[p.a], bMem = p.op.getDpsInputs()[p.b];
     auto at = [&](int64_t i, int64_t v) {
       ivs[p.m] = i ? arith::AddIOp::create(b, loc, m, cst(i)).getResult() : m;
-      ivs[p.n] = v ? arith::AddIOp::create(b, loc, n, cst(v * width))
-                         .getResult()
-                   : n;
+      ivs[p.n] =
+          v ? arith::AddIOp::create(b, loc, n, cst(v * width)).getResult() : n;
     };
     SmallVector<Value> acc;
     for (int64_t i = 0; i < rows; ++i)
@@ -341,8 +335,7 @@ private:
     if (r == p.reductions.size())
       return step(acc);
     unsigned dim = p.reductions[r];
-    auto forOp =
-        scf::ForOp::create(b, loc, cst(0), extents[dim], cst(1), acc);
+    auto forOp = scf::ForOp::create(b, loc, cst(0), extents[dim], cst(1), acc);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(forOp.getBody());

@@ -135,8 +135,7 @@ void run_allocations_init(run_allocations *run, buffer_cache *cache) {
   run->live_bytes = run->peak_bytes = 0;
 }
 
-void run_allocations_attach(run_allocations *run,
-                            seqc_model_context *context) {
+void run_allocations_attach(run_allocations *run, seqc_model_context *context) {
   context->alloc = run_allocations_alloc;
   context->free = run_allocations_free;
   context->allocator = run;
@@ -147,10 +146,9 @@ static int track(run_allocations *run, void *block, size_t size,
                  int cacheable) {
   if (run->count == run->capacity) {
     size_t capacity = 2 * run->capacity;
-    run_block *grown =
-        run->blocks == run->local
-            ? malloc(capacity * sizeof(run_block))
-            : realloc(run->blocks, capacity * sizeof(run_block));
+    run_block *grown = run->blocks == run->local
+                           ? malloc(capacity * sizeof(run_block))
+                           : realloc(run->blocks, capacity * sizeof(run_block));
     if (!grown)
       return 0;
     if (run->blocks == run->local)
@@ -166,8 +164,7 @@ static int track(run_allocations *run, void *block, size_t size,
 }
 
 // Removes `block` from the run's list into *found; 0 when it is not there.
-static int untrack(run_allocations *run, const void *block,
-                   run_block *found) {
+static int untrack(run_allocations *run, const void *block, run_block *found) {
   // Frees mostly mirror allocations: search from the newest.
   for (size_t i = run->count; i-- > 0;) {
     if (run->blocks[i].block != block)
@@ -205,8 +202,8 @@ void *run_allocations_alloc(void *allocator, size_t alignment, size_t size) {
   }
   // Whole cache lines, and never zero bytes (aligned_alloc(.., 0) may
   // return NULL, which reads as out of memory).
-  size = size ? (size + BUFFER_CACHE_ALIGNMENT - 1) /
-                    BUFFER_CACHE_ALIGNMENT * BUFFER_CACHE_ALIGNMENT
+  size = size ? (size + BUFFER_CACHE_ALIGNMENT - 1) / BUFFER_CACHE_ALIGNMENT *
+                    BUFFER_CACHE_ALIGNMENT
               : BUFFER_CACHE_ALIGNMENT;
   buffer_cache *cache = run->cache;
   size_t got = size;

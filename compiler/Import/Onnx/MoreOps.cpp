@@ -2,9 +2,9 @@
 //
 // The ops PyTorch's exporter emits for convolutional and attention models
 // beyond the elementwise and layout ones of TensorOps.cpp: Pad (constant as
-// tensor.pad, reflect and edge by indexing), the Reduce* family, CumSum and Split, and the Trilu and Expand
-// that causal masks are built from (the comparisons and logic in
-// LogicalOps.cpp).
+// tensor.pad, reflect and edge by indexing), the Reduce* family, CumSum and
+// Split, and the Trilu and Expand that causal masks are built from (the
+// comparisons and logic in LogicalOps.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +28,32 @@ using namespace seqc;
 
 namespace seqc::onnx_import {
 namespace {
+
+/// out[i...] = x[index(i...)] over an output of `sizes`: a linalg.generic
+/// whose body reads x with tensor.extract at the indices `index` computes
+/// from the loop indices (Pad reflect/edge, Tile).
+Value gatherByIndices(
+    GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ArrayRef<Value>)>
+        index) {
+  int64_t rank = tensorType(x).getRank();
+  Value init = seq::createEmptyTensor(g.builder, g.loc, sizes,
+                                      tensorType(x).getElementType());
+  auto generic = linalg::GenericOp::create(
+      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{},
+      ValueRange{init},
+      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, g.context)},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &b, Location l, ValueRange) {
+        SmallVector<Value> loops;
+        for (int64_t d = 0; d < rank; ++d)
+          loops.push_back(linalg::IndexOp::create(b, l, d));
+        linalg::YieldOp::create(
+            b, l,
+            tensor::ExtractOp::create(b, l, x, index(b, l, loops)).getResult());
+      });
+  return generic.getResult(0);
+}
 
 /// Pad with mode reflect (mirrored without repeating the edge: numpy's and
 /// PyTorch's "reflect") or edge (the edge repeated: PyTorch's
@@ -77,17 +103,11 @@ Value padByIndexing(GraphImporter &g, Value x, ArrayRef<int64_t> pads,
                          ", which has {}",
                      seq::CheckKind::shape);
   }
-  Value init = seq::createEmptyTensor(g.builder, g.loc, out,
-                                      xt.getElementType());
-  auto generic = linalg::GenericOp::create(
-      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{},
-      ValueRange{init},
-      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, g.context)},
-      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-      [&](OpBuilder &b, Location l, ValueRange) {
+  return gatherByIndices(
+      g, x, out, [&](OpBuilder &b, Location l, ArrayRef<Value> loops) {
         SmallVector<Value> idx;
         for (int64_t d = 0; d < rank; ++d) {
-          Value i = linalg::IndexOp::create(b, l, d);
+          Value i = loops[d];
           int64_t lo = pads[d], hi = pads[d + rank];
           if (lo == 0 && hi == 0) {
             idx.push_back(i);
@@ -112,10 +132,8 @@ Value padByIndexing(GraphImporter &g, Value x, ArrayRef<int64_t> pads,
           }
           idx.push_back(j);
         }
-        linalg::YieldOp::create(
-            b, l, tensor::ExtractOp::create(b, l, x, idx).getResult());
+        return idx;
       });
-  return generic.getResult(0);
 }
 
 LogicalResult importPad(GraphImporter &g) {
@@ -170,16 +188,16 @@ LogicalResult importPad(GraphImporter &g) {
   for (int64_t i = 0; i < rank; ++i) {
     low.push_back(g.builder.getIndexAttr((*pads)[i]));
     high.push_back(g.builder.getIndexAttr((*pads)[i + rank]));
-    shape.push_back(xt.isDynamicDim(i) ? ShapedType::kDynamic
-                                       : xt.getDimSize(i) + (*pads)[i] +
-                                             (*pads)[i + rank]);
+    shape.push_back(xt.isDynamicDim(i)
+                        ? ShapedType::kDynamic
+                        : xt.getDimSize(i) + (*pads)[i] + (*pads)[i + rank]);
   }
   Value value =
       arith::ConstantOp::create(g.builder, g.loc, cast<TypedAttr>(fill));
   auto type = RankedTensorType::get(shape, xt.getElementType());
-  g.setOutput(0, tensor::PadOp::create(g.builder, g.loc, type, x, low, high,
-                                       value)
-                     .getResult());
+  g.setOutput(0,
+              tensor::PadOp::create(g.builder, g.loc, type, x, low, high, value)
+                  .getResult());
   return success();
 }
 
@@ -292,10 +310,11 @@ LogicalResult importReduce(GraphImporter &g, StringRef op) {
                                    count));
     inv = arith::DivFOp::create(g.builder, g.loc, f32Constant(1), countF);
   }
-  double identity = op == "ReduceProd"  ? 1.0
-                    : op == "ReduceMax" ? -std::numeric_limits<double>::infinity()
-                    : op == "ReduceMin" ? std::numeric_limits<double>::infinity()
-                                        : 0.0;
+  double identity =
+      op == "ReduceProd"  ? 1.0
+      : op == "ReduceMax" ? -std::numeric_limits<double>::infinity()
+      : op == "ReduceMin" ? std::numeric_limits<double>::infinity()
+                          : 0.0;
   Value init = seq::createEmptyTensor(g.builder, g.loc, outSizes, f32);
   init = linalg::FillOp::create(g.builder, g.loc,
                                 ValueRange{f32Constant(identity)},
@@ -460,9 +479,8 @@ LogicalResult importCumSum(GraphImporter &g) {
       [&](OpBuilder &nb, Location nl, Value, ValueRange carried,
           ValueRange slices) {
         auto sliceType = cast<RankedTensorType>(carried[0].getType());
-        Value empty = tensor::EmptyOp::create(
-            nb, nl, sliceType.getShape(), element,
-            [&] {
+        Value empty =
+            tensor::EmptyOp::create(nb, nl, sliceType.getShape(), element, [&] {
               SmallVector<Value> dynamic;
               for (int64_t d = 0; d < sliceType.getRank(); ++d)
                 if (sliceType.isDynamicDim(d))
@@ -537,27 +555,20 @@ LogicalResult importTile(GraphImporter &g) {
                                         g.indexValue(r))
                       .getResult());
   }
-  Type elementType = tensorType(x).getElementType();
-  Value init = seq::createEmptyTensor(g.builder, g.loc, out, elementType);
   SmallVector<Value> inDims;
   for (OpFoldResult d : in)
     inDims.push_back(g.indexValue(d));
-  auto generic = linalg::GenericOp::create(
-      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{},
-      ValueRange{init},
-      ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, g.context)},
-      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-      [&](OpBuilder &b, Location l, ValueRange) {
-        // An empty input dimension makes the output empty: no iteration
-        // divides by it.
-        SmallVector<Value> idx;
-        for (int64_t d = 0; d < rank; ++d)
-          idx.push_back(arith::RemUIOp::create(
-              b, l, linalg::IndexOp::create(b, l, d), inDims[d]));
-        linalg::YieldOp::create(
-            b, l, tensor::ExtractOp::create(b, l, x, idx).getResult());
-      });
-  g.setOutput(0, generic.getResult(0));
+  g.setOutput(
+      0,
+      gatherByIndices(
+          g, x, out, [&](OpBuilder &b, Location l, ArrayRef<Value> loops) {
+            // An empty input dimension makes the output empty:
+            // no iteration divides by it.
+            SmallVector<Value> idx;
+            for (int64_t d = 0; d < rank; ++d)
+              idx.push_back(arith::RemUIOp::create(b, l, loops[d], inDims[d]));
+            return idx;
+          }));
   return success();
 }
 
@@ -590,8 +601,7 @@ LogicalResult importSplit(GraphImporter &g) {
     }
     std::optional<int64_t> dim = getConstantIntValue(sizes[*axis]);
     if (dim && *dim != total) {
-      g.nodeError() << "split sizes add up to " << total << ", not "
-                    << *dim;
+      g.nodeError() << "split sizes add up to " << total << ", not " << *dim;
       return failure();
     }
   } else {
@@ -742,15 +752,16 @@ LogicalResult importExpand(GraphImporter &g) {
   }
   Value init =
       seq::createEmptyTensor(g.builder, g.loc, sizes, xt.getElementType());
-  SmallVector<AffineMap> maps{AffineMap::get(rank, 0, exprs, g.context),
-                              AffineMap::getMultiDimIdentityMap(rank, g.context)};
+  SmallVector<AffineMap> maps{
+      AffineMap::get(rank, 0, exprs, g.context),
+      AffineMap::getMultiDimIdentityMap(rank, g.context)};
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{x},
-      ValueRange{init}, maps, iters,
-      [&](OpBuilder &b, Location l, ValueRange args) {
-        linalg::YieldOp::create(b, l, args[0]);
-      });
+  auto generic =
+      linalg::GenericOp::create(g.builder, g.loc, TypeRange{init.getType()},
+                                ValueRange{x}, ValueRange{init}, maps, iters,
+                                [&](OpBuilder &b, Location l, ValueRange args) {
+                                  linalg::YieldOp::create(b, l, args[0]);
+                                });
   g.setOutput(0, generic.getResult(0));
   return success();
 }
@@ -761,8 +772,8 @@ LogicalResult importRange(GraphImporter &g) {
   if (failed(g.checkAttrs({})))
     return failure();
   auto start = g.intsInput(0), limit = g.intsInput(1), delta = g.intsInput(2);
-  if (!start || !limit || !delta || start->size() != 1 ||
-      limit->size() != 1 || delta->size() != 1) {
+  if (!start || !limit || !delta || start->size() != 1 || limit->size() != 1 ||
+      delta->size() != 1) {
     g.nodeError() << "start, limit and delta must be integer scalars (float "
                      "ranges are not supported)";
     return failure();

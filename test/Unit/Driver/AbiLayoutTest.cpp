@@ -28,11 +28,13 @@ TEST(AbiLayout, ModelApiRecordMatchesTheCStruct) {
   llvm::StructType *type = seqc::getModelApiType(ctx);
   llvm::DataLayout layout(kX86_64Layout);
   const llvm::StructLayout *fields = layout.getStructLayout(type);
-  const size_t offsets[] = {
-      offsetof(seqc_model_api, abi_version), offsetof(seqc_model_api, num_inputs),
-      offsetof(seqc_model_api, num_outputs), offsetof(seqc_model_api, reserved),
-      offsetof(seqc_model_api, name),        offsetof(seqc_model_api, signature),
-      offsetof(seqc_model_api, invoke)};
+  const size_t offsets[] = {offsetof(seqc_model_api, abi_version),
+                            offsetof(seqc_model_api, num_inputs),
+                            offsetof(seqc_model_api, num_outputs),
+                            offsetof(seqc_model_api, reserved),
+                            offsetof(seqc_model_api, name),
+                            offsetof(seqc_model_api, signature),
+                            offsetof(seqc_model_api, invoke)};
   ASSERT_EQ(type->getNumElements(), std::size(offsets));
   for (unsigned i = 0; i < type->getNumElements(); ++i)
     EXPECT_EQ(fields->getElementOffset(i), offsets[i]) << "field " << i;

@@ -1,4 +1,4 @@
-//===- buffer_cache_test.cc - The runs' buffers come from a per-model cache ===//
+//===- buffer_cache_test.cc - runs take buffers from a per-model cache ---===//
 //
 // Fake models that allocate as compiled ones do since ABI 3: every
 // temporary and result through the allocator of their seqc_model_context
@@ -59,9 +59,9 @@ void ScaleInvoke(void **args) {
   SetDense(out, y, y, 1, &n);
 }
 
-const seqc_model_api kScaleApi = {SEQC_ABI_VERSION, 1, 1, 0, "scale",
-                                  "in x f32 [N]\nout y f32 [N]\n",
-                                  ScaleInvoke};
+const seqc_model_api kScaleApi = {
+    SEQC_ABI_VERSION, 1, 1, 0, "scale", "in x f32 [N]\nout y f32 [N]\n",
+    ScaleInvoke};
 
 // Allocates a temporary and fails a shape check before freeing it, as a
 // compiled model's early return does.
@@ -73,9 +73,9 @@ void EarlyReturnInvoke(void **args) {
   c->message = "x is too short";
 }
 
-const seqc_model_api kEarlyReturnApi = {SEQC_ABI_VERSION, 1, 1, 0, "early",
-                                        "in x f32 [N]\nout y f32 [N]\n",
-                                        EarlyReturnInvoke};
+const seqc_model_api kEarlyReturnApi = {
+    SEQC_ABI_VERSION, 1, 1, 0, "early", "in x f32 [N]\nout y f32 [N]\n",
+    EarlyReturnInvoke};
 
 // Asks for a page-aligned temporary, which the cache does not keep.
 void OverAlignedInvoke(void **args) {
@@ -87,9 +87,9 @@ void OverAlignedInvoke(void **args) {
   ScaleInvoke(args);
 }
 
-const seqc_model_api kOverAlignedApi = {SEQC_ABI_VERSION, 1, 1, 0, "aligned",
-                                        "in x f32 [N]\nout y f32 [N]\n",
-                                        OverAlignedInvoke};
+const seqc_model_api kOverAlignedApi = {
+    SEQC_ABI_VERSION, 1, 1, 0, "aligned", "in x f32 [N]\nout y f32 [N]\n",
+    OverAlignedInvoke};
 
 // Holds 40 temporaries at once (beyond the run's 32 inline slots), one of
 // them page-aligned, and returns early without freeing any.
@@ -107,9 +107,9 @@ void ManyBlocksInvoke(void **args) {
   c->message = "stopped early";
 }
 
-const seqc_model_api kManyBlocksApi = {SEQC_ABI_VERSION, 1, 1, 0, "many",
-                                       "in x f32 [N]\nout y f32 [N]\n",
-                                       ManyBlocksInvoke};
+const seqc_model_api kManyBlocksApi = {
+    SEQC_ABI_VERSION, 1, 1, 0, "many", "in x f32 [N]\nout y f32 [N]\n",
+    ManyBlocksInvoke};
 
 seqc_tensor Tensor(void *data, int64_t n) {
   seqc_tensor t;
