@@ -262,6 +262,30 @@ seqc_tensor *seqc_rt_stream_state(seqc_stream *stream, size_t k) {
   return &stream->views[k];
 }
 
+// A generated check that ends "... the stream was opened with" (a full
+// key/value cache) gets the extents it means: "(B = 2, capacity = 64)".
+static void append_stream_dims(const seqc_stream *stream, seqc_error *err) {
+  static const char kTail[] = "the stream was opened with";
+  if (!err)
+    return;
+  size_t len = strlen(err->message), tail = sizeof(kTail) - 1;
+  if (len < tail || strcmp(err->message + len - tail, kTail) != 0)
+    return;
+  const seqc_model *m = stream->model;
+  const char *sep = " (";
+  for (size_t id = 0; id < m->num_dim_names && len < sizeof(err->message);
+       ++id) {
+    if (stream->bindings.bound_by[id] < 0)
+      continue;
+    len += (size_t)snprintf(err->message + len, sizeof(err->message) - len,
+                            "%s%s = %lld", sep, m->dim_names[id],
+                            (long long)stream->bindings.value[id]);
+    sep = ", ";
+  }
+  if (len < sizeof(err->message) && sep[0] == ',')
+    snprintf(err->message + len, sizeof(err->message) - len, ")");
+}
+
 seqc_status seqc_rt_stream_step(seqc_stream *stream, const seqc_tensor *inputs,
                                 size_t num_inputs, seqc_tensor *outputs,
                                 size_t num_outputs, seqc_error *err) {
@@ -269,6 +293,10 @@ seqc_status seqc_rt_stream_step(seqc_stream *stream, const seqc_tensor *inputs,
     return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
                              "seqc_rt_stream_step: stream is NULL");
   model_dim_bindings b = stream->bindings;
-  return seqc_model_invoke(stream->model, inputs, num_inputs, outputs,
-                           num_outputs, stream->states, &b, err);
+  seqc_status status =
+      seqc_model_invoke(stream->model, inputs, num_inputs, outputs, num_outputs,
+                        stream->states, &b, err);
+  if (status == SEQC_ERR_SHAPE)
+    append_stream_dims(stream, err);
+  return status;
 }

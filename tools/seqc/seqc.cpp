@@ -15,7 +15,8 @@ namespace cl = llvm::cl;
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::OptionCategory category("seqc options");
-  cl::opt<std::string> input(cl::Positional, cl::desc("<model.mlir>"),
+  cl::opt<std::string> input(cl::Positional,
+                             cl::desc("<model.seq | model.onnx | model.mlir>"),
                              cl::Required, cl::cat(category));
   cl::opt<std::string> output(
       "o", cl::desc("Output path without extension (BASE); '-' for stdout"),
@@ -32,9 +33,8 @@ int main(int argc, char **argv) {
       cl::desc("Target CPU: x86-64 (portable baseline, the default), "
                "x86-64-v3, znver4, ..., or native (this machine)"),
       cl::init("x86-64"), cl::cat(category));
-  cl::opt<std::string> weights("weights",
-                               cl::desc("Weights file (.seq models)"),
-                               cl::cat(category));
+  cl::opt<std::string> weights(
+      "weights", cl::desc("Weights file (.seq models)"), cl::cat(category));
   cl::opt<bool> externalWeights(
       "external-weights",
       cl::desc("Write the weights to BASE.safetensors, which the runtime "
