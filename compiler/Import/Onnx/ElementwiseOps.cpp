@@ -45,10 +45,10 @@ LogicalResult importActivation(GraphImporter &g, seq::ActivationKind kind) {
   auto defaults = seq::ActivationAttr::get(g.context, kind);
   float alpha = g.floatAttr("alpha").value_or(defaults.getAlphaAsFloat());
   float beta = g.floatAttr("beta").value_or(defaults.getBetaAsFloat());
-  auto attr = seq::ActivationAttr::get(g.context, kind, APFloat(alpha),
-                                       APFloat(beta));
-  g.setOutput(0, seq::ActivationOp::create(g.builder, g.loc, attr, x)
-                     .getResult());
+  auto attr =
+      seq::ActivationAttr::get(g.context, kind, APFloat(alpha), APFloat(beta));
+  g.setOutput(0,
+              seq::ActivationOp::create(g.builder, g.loc, attr, x).getResult());
   return success();
 }
 
@@ -86,17 +86,18 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
           return math::RoundEvenOp::create(b, l, v);
         if (op == "Sign") {
           // -1, 0 or 1 (NaN stays NaN): copysign(1, x) where x != 0.
-          Value one = math::CopySignOp::create(
-              b, l, constantLike(b, l, v, 1.0), v);
-          Value nonzero = arith::CmpFOp::create(
-              b, l, arith::CmpFPredicate::UNE, v, constantLike(b, l, v, 0.0));
+          Value one =
+              math::CopySignOp::create(b, l, constantLike(b, l, v, 1.0), v);
+          Value nonzero = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNE,
+                                                v, constantLike(b, l, v, 0.0));
           return arith::SelectOp::create(b, l, nonzero, one,
                                          constantLike(b, l, v, 0.0));
         }
         if (op == "HardSwish") {
           // x * max(0, min(1, x / 6 + 1 / 2))
           Value hs = arith::AddFOp::create(
-              b, l, arith::MulFOp::create(b, l, v, constantLike(b, l, v, 1.0 / 6)),
+              b, l,
+              arith::MulFOp::create(b, l, v, constantLike(b, l, v, 1.0 / 6)),
               constantLike(b, l, v, 0.5));
           hs = arith::MinimumFOp::create(b, l, hs, constantLike(b, l, v, 1.0));
           hs = arith::MaximumFOp::create(b, l, hs, constantLike(b, l, v, 0.0));
@@ -107,8 +108,8 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
             b, l, constantLike(b, l, v, alpha),
             arith::SubFOp::create(b, l, math::ExpOp::create(b, l, v),
                                   constantLike(b, l, v, 1.0)));
-        Value positive = arith::CmpFOp::create(
-            b, l, arith::CmpFPredicate::OGT, v, constantLike(b, l, v, 0.0));
+        Value positive = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT,
+                                               v, constantLike(b, l, v, 0.0));
         return arith::MulFOp::create(
             b, l, constantLike(b, l, v, gamma),
             arith::SelectOp::create(b, l, positive, v, negative));
@@ -124,13 +125,10 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
 LogicalResult importMaxMin(GraphImporter &g, bool isMax) {
   if (failed(g.checkAttrs({})))
     return failure();
-  SmallVector<Value> inputs;
-  for (int i = 0; i < g.node->input_size(); ++i) {
-    Value v = floatInput(g, i);
-    if (!v)
-      return failure();
-    inputs.push_back(v);
-  }
+  FailureOr<SmallVector<Value>> floatIns = floatInputs(g);
+  if (failed(floatIns))
+    return failure();
+  SmallVector<Value> inputs = *floatIns;
   if (inputs.empty()) {
     g.nodeError() << "needs at least one input";
     return failure();

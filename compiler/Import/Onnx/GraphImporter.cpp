@@ -1,6 +1,7 @@
 //===- GraphImporter.cpp - one ONNX graph into a func.func ---------------===//
 
 #include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "onnx/defs/schema.h"
 
@@ -90,7 +91,8 @@ GraphImporter::convertTensor(const onnx::TensorProto &tensor, bool inNode) {
       data.assign(tensor.float_data().begin(), tensor.float_data().end());
     }
     auto type = RankedTensorType::get(shape, builder.getF32Type());
-    return cast<DenseElementsAttr>(DenseElementsAttr::get(type, ArrayRef(data)));
+    return cast<DenseElementsAttr>(
+        DenseElementsAttr::get(type, ArrayRef(data)));
   }
   case onnx::TensorProto::INT64:
   case onnx::TensorProto::INT32: {
@@ -120,7 +122,8 @@ GraphImporter::convertTensor(const onnx::TensorProto &tensor, bool inNode) {
       data.assign(tensor.int32_data().begin(), tensor.int32_data().end());
     }
     auto type = RankedTensorType::get(shape, builder.getI64Type());
-    return cast<DenseElementsAttr>(DenseElementsAttr::get(type, ArrayRef(data)));
+    return cast<DenseElementsAttr>(
+        DenseElementsAttr::get(type, ArrayRef(data)));
   }
   case onnx::TensorProto::BOOL: {
     // One byte per element in raw data, else int32_data.
@@ -137,7 +140,8 @@ GraphImporter::convertTensor(const onnx::TensorProto &tensor, bool inNode) {
         data.push_back(v != 0);
     }
     auto type = RankedTensorType::get(shape, builder.getI1Type());
-    return cast<DenseElementsAttr>(DenseElementsAttr::get(type, ArrayRef(data)));
+    return cast<DenseElementsAttr>(
+        DenseElementsAttr::get(type, ArrayRef(data)));
   }
   default:
     fail() << "tensor '" << tensor.name() << "' has dtype "
@@ -290,16 +294,17 @@ std::optional<SmallVector<OpFoldResult>> GraphImporter::intsInput(unsigned i) {
   if (v->tensor) {
     auto type = cast<RankedTensorType>(v->tensor.getType());
     if (type.getRank() <= 1 && type.hasStaticShape() &&
-        isa<IntegerType>(type.getElementType()) && type.getNumElements() <= 16) {
+        isa<IntegerType>(type.getElementType()) &&
+        type.getNumElements() <= 16) {
       SmallVector<OpFoldResult> out;
       for (int64_t k = 0; k < type.getNumElements(); ++k) {
         SmallVector<Value> idx;
         if (type.getRank() == 1)
           idx.push_back(arith::ConstantIndexOp::create(builder, loc, k));
         Value e = tensor::ExtractOp::create(builder, loc, v->tensor, idx);
-        out.push_back(arith::IndexCastOp::create(builder, loc,
-                                                 builder.getIndexType(), e)
-                          .getResult());
+        out.push_back(
+            arith::IndexCastOp::create(builder, loc, builder.getIndexType(), e)
+                .getResult());
       }
       return out;
     }
@@ -432,9 +437,9 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   }
 
   builder.setInsertionPointToEnd(module.getBody());
-  auto func = func::FuncOp::create(
-      builder, FileLineColLoc::get(context, path, 0, 0), "model",
-      builder.getFunctionType(argTypes, {}));
+  auto func =
+      func::FuncOp::create(builder, FileLineColLoc::get(context, path, 0, 0),
+                           "model", builder.getFunctionType(argTypes, {}));
   Block *body = func.addEntryBlock();
   for (auto [i, in] : llvm::enumerate(args)) {
     values[in->name()].tensor = body->getArgument(i);
@@ -456,9 +461,9 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
 
   auto enter = [&](const onnx::NodeProto &n) {
     node = &n;
-    loc = NameLoc::get(builder.getStringAttr(n.name().empty() ? n.op_type()
-                                                              : n.name()),
-                       FileLineColLoc::get(context, path, 0, 0));
+    loc = NameLoc::get(
+        builder.getStringAttr(n.name().empty() ? n.op_type() : n.name()),
+        FileLineColLoc::get(context, path, 0, 0));
   };
   // Raisings read a node's neighbours: every node is checked against its
   // schema before any is imported.
@@ -541,7 +546,8 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   for (Operation *op : llvm::reverse(ops))
     if (isOpTriviallyDead(op))
       op->erase();
-  func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func.setType(
+      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, attrs] : llvm::enumerate(resultAttrs))
     func.setResultAttrs(i, attrs.getDictionary(context));
   return success();
@@ -553,8 +559,8 @@ LogicalResult GraphImporter::verifyNodeSchema() {
   // ones it would silently ignore).
   if (!node->domain().empty() && node->domain() != "ai.onnx")
     return success(); // importNode says these are unsupported
-  const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
-      node->op_type(), static_cast<int>(opset));
+  const onnx::OpSchema *schema =
+      onnx::OpSchemaRegistry::Schema(node->op_type(), static_cast<int>(opset));
   if (!schema)
     return success(); // importNode names the unsupported operator
   try {
@@ -612,7 +618,7 @@ LogicalResult GraphImporter::importNode() {
     auto it = values.find(node->output(i));
     if (it == values.end())
       continue;
-    Type type = it->second.tensor ? it->second.tensor.getType()
+    Type type = it->second.tensor     ? it->second.tensor.getType()
                 : it->second.constant ? it->second.constant.getType()
                                       : Type();
     auto ranked = dyn_cast_or_null<RankedTensorType>(type);
@@ -656,6 +662,28 @@ Value floatInput(GraphImporter &g, unsigned i) {
     return nullptr;
   }
   return v;
+}
+
+FailureOr<SmallVector<Value>> floatInputs(GraphImporter &g) {
+  SmallVector<Value> inputs;
+  for (int i = 0; i < g.node->input_size(); ++i) {
+    Value v = floatInput(g, i);
+    if (!v)
+      return failure();
+    inputs.push_back(v);
+  }
+  return inputs;
+}
+
+Value zeroF32Tensor(GraphImporter &g, ArrayRef<OpFoldResult> sizes) {
+  SmallVector<Value> dynamic;
+  for (OpFoldResult size : sizes)
+    if (auto v = dyn_cast<Value>(size))
+      dynamic.push_back(v);
+  return seq::createFilledTensor(
+      g.builder, g.loc,
+      RankedTensorType::get(seq::getStaticShape(sizes), g.builder.getF32Type()),
+      dynamic, 0.0);
 }
 
 SmallVector<OpFoldResult> shapeOf(GraphImporter &g, Value x) {

@@ -162,6 +162,11 @@ std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
                                      int64_t rank);
 /// Input `i` when it is f32 data; else emits an error and returns null.
 mlir::Value floatInput(GraphImporter &g, unsigned i);
+/// Every input of the node as f32 data (floatInput of each), or failure.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>> floatInputs(GraphImporter &g);
+/// A zero-filled f32 tensor of `sizes` (constants where static).
+mlir::Value zeroF32Tensor(GraphImporter &g,
+                          llvm::ArrayRef<mlir::OpFoldResult> sizes);
 /// Slice's `axes` input (input 3): the constant list, or 0..count-1 when
 /// absent; emits an error when it is not a constant of `count` entries.
 mlir::FailureOr<llvm::SmallVector<int64_t>> sliceAxes(GraphImporter &g,

@@ -57,8 +57,7 @@ DenseElementsAttr transposeConstant(DenseElementsAttr w, bool transpose,
       RankedTensorType::get({cols, rows}, t.getElementType()), ArrayRef(out));
 }
 
-Value linear(GraphImporter &g, Value x, DenseElementsAttr weight,
-             Value bias) {
+Value linear(GraphImporter &g, Value x, DenseElementsAttr weight, Value bias) {
   SmallVector<int64_t> shape(tensorType(x).getShape());
   shape.back() = weight.getType().getDimSize(0);
   auto type = RankedTensorType::get(shape, g.builder.getF32Type());
@@ -93,8 +92,8 @@ FailureOr<Value> broadcastMatmul(GraphImporter &g, Value a, Value b) {
       std::optional<int64_t> known = getConstantIntValue(size);
       if (!t.isDynamicDim(od) && known && *known != 1 &&
           *known != t.getDimSize(od)) {
-        g.nodeError() << "MatMul batch dimensions of " << a.getType()
-                      << " and " << b.getType() << " do not broadcast";
+        g.nodeError() << "MatMul batch dimensions of " << a.getType() << " and "
+                      << b.getType() << " do not broadcast";
         return failure();
       }
       if (!known || *known == 1)
@@ -104,7 +103,8 @@ FailureOr<Value> broadcastMatmul(GraphImporter &g, Value a, Value b) {
     outExprs.push_back(getAffineDimExpr(d, ctx));
   }
   // The contracted sizes must agree.
-  int64_t ka = at.getDimSize(at.getRank() - 1), kb = bt.getDimSize(bt.getRank() - 2);
+  int64_t ka = at.getDimSize(at.getRank() - 1),
+          kb = bt.getDimSize(bt.getRank() - 2);
   if (!ShapedType::isDynamic(ka) && !ShapedType::isDynamic(kb) && ka != kb) {
     g.nodeError() << "MatMul of " << a.getType() << " and " << b.getType()
                   << ": the contracted sizes " << ka << " and " << kb
@@ -116,29 +116,23 @@ FailureOr<Value> broadcastMatmul(GraphImporter &g, Value a, Value b) {
     Value want = g.indexValue(g.dimSize(a, at.getRank() - 1));
     seq::createCheck(
         g.builder, g.loc,
-        arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq,
-                              have, want),
+        arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq, have,
+                              want),
         have,
         seq::describeLocation(g.loc) +
             ": MatMul's right operand has {} rows, not its left operand's "
             "column count",
         seq::CheckKind::shape);
   }
-  AffineExpr m = getAffineDimExpr(batch, ctx), n = getAffineDimExpr(batch + 1, ctx),
+  AffineExpr m = getAffineDimExpr(batch, ctx),
+             n = getAffineDimExpr(batch + 1, ctx),
              k = getAffineDimExpr(batch + 2, ctx);
   aExprs.append({m, k});
   bExprs.append({k, n});
   outExprs.append({m, n});
   sizes.push_back(g.dimSize(a, at.getRank() - 2));
   sizes.push_back(g.dimSize(b, bt.getRank() - 1));
-  SmallVector<Value> dynamic;
-  for (OpFoldResult sz : sizes)
-    if (auto v = dyn_cast<Value>(sz))
-      dynamic.push_back(v);
-  Value init = seq::createFilledTensor(
-      g.builder, g.loc,
-      RankedTensorType::get(seq::getStaticShape(sizes), g.builder.getF32Type()),
-      dynamic, 0.0);
+  Value init = zeroF32Tensor(g, sizes);
   SmallVector<utils::IteratorType> iterators(loops,
                                              utils::IteratorType::parallel);
   iterators.back() = utils::IteratorType::reduction;
@@ -152,7 +146,8 @@ FailureOr<Value> broadcastMatmul(GraphImporter &g, Value a, Value b) {
              [](OpBuilder &nb, Location l, ValueRange x) {
                Value product = arith::MulFOp::create(nb, l, x[0], x[1]);
                linalg::YieldOp::create(
-                   nb, l, ValueRange{arith::AddFOp::create(nb, l, x[2], product)});
+                   nb, l,
+                   ValueRange{arith::AddFOp::create(nb, l, x[2], product)});
              })
       .getResult(0);
 }
@@ -176,13 +171,10 @@ LogicalResult importEinsum(GraphImporter &g) {
   for (char c : *attr)
     if (c != ' ')
       equation += c;
-  SmallVector<Value> inputs;
-  for (int i = 0; i < g.node->input_size(); ++i) {
-    Value v = floatInput(g, i);
-    if (!v)
-      return failure();
-    inputs.push_back(v);
-  }
+  FailureOr<SmallVector<Value>> floatIns = floatInputs(g);
+  if (failed(floatIns))
+    return failure();
+  SmallVector<Value> inputs = *floatIns;
   size_t arrow = equation.find("->");
   std::string lhs = equation.substr(0, arrow);
   SmallVector<std::string> terms;
@@ -290,15 +282,7 @@ LogicalResult importEinsum(GraphImporter &g) {
   SmallVector<OpFoldResult> outSizes;
   for (char c : out)
     outSizes.push_back(sizes[c]);
-  SmallVector<Value> dynamic;
-  for (OpFoldResult size : outSizes)
-    if (auto v = dyn_cast<Value>(size))
-      dynamic.push_back(v);
-  Value init = seq::createFilledTensor(
-      g.builder, g.loc,
-      RankedTensorType::get(seq::getStaticShape(outSizes),
-                            g.builder.getF32Type()),
-      dynamic, 0.0);
+  Value init = zeroF32Tensor(g, outSizes);
   SmallVector<utils::IteratorType> iterators(loops.size(),
                                              utils::IteratorType::reduction);
   for (size_t i = 0; i < out.size(); ++i)
@@ -310,10 +294,9 @@ LogicalResult importEinsum(GraphImporter &g) {
                        Value product = x[0];
                        for (Value v : x.drop_front().drop_back())
                          product = arith::MulFOp::create(nb, l, product, v);
-                       linalg::YieldOp::create(
-                           nb, l,
-                           ValueRange{arith::AddFOp::create(nb, l, x.back(),
-                                                            product)});
+                       linalg::YieldOp::create(nb, l,
+                                               ValueRange{arith::AddFOp::create(
+                                                   nb, l, x.back(), product)});
                      })
                      .getResult(0));
   return success();
@@ -328,8 +311,8 @@ LogicalResult importMatMul(GraphImporter &g) {
   const OnnxValue *b = g.input(1);
   if (b && b->constant && b->constant.getType().getRank() == 2 &&
       tensorType(a).getRank() >= 1 && b->constant.getElementType().isF32()) {
-    g.setOutput(0, linear(g, a, transposeConstant(b->constant, true, 1.0f),
-                          Value()));
+    g.setOutput(
+        0, linear(g, a, transposeConstant(b->constant, true, 1.0f), Value()));
     return success();
   }
   Value bv = floatInput(g, 1);
@@ -347,9 +330,9 @@ LogicalResult importMatMul(GraphImporter &g) {
   bool broadcast = at.getRank() != bt.getRank() || at.getRank() > 4;
   for (int64_t d = 0; !broadcast && d + 2 < at.getRank(); ++d) {
     int64_t sa = at.getDimSize(d), sb = bt.getDimSize(d);
-    broadcast = (sa == 1) != (sb == 1) ||
-                (!ShapedType::isDynamic(sa) && !ShapedType::isDynamic(sb) &&
-                 sa != sb);
+    broadcast =
+        (sa == 1) != (sb == 1) ||
+        (!ShapedType::isDynamic(sa) && !ShapedType::isDynamic(sb) && sa != sb);
   }
   if (broadcast) {
     FailureOr<Value> out = broadcastMatmul(g, a, bv);
@@ -384,13 +367,13 @@ LogicalResult importMatMul(GraphImporter &g) {
         return dyn;
       }(),
       0.0);
-  Value out = r == 2 ? linalg::MatmulOp::create(g.builder, g.loc,
-                                                ValueRange{a, bv}, ValueRange{init})
-                           .getResult(0)
-                     : linalg::BatchMatmulOp::create(g.builder, g.loc,
-                                                     ValueRange{a, bv},
-                                                     ValueRange{init})
-                           .getResult(0);
+  Value out =
+      r == 2 ? linalg::MatmulOp::create(g.builder, g.loc, ValueRange{a, bv},
+                                        ValueRange{init})
+                   .getResult(0)
+             : linalg::BatchMatmulOp::create(
+                   g.builder, g.loc, ValueRange{a, bv}, ValueRange{init})
+                   .getResult(0);
   if (!outer.empty()) {
     Ints full(outer);
     full.append(sizes.begin() + 1, sizes.end());
@@ -414,7 +397,8 @@ LogicalResult importGemm(GraphImporter &g) {
   if (g.intAttr("transA", 0) != 0 || !b || !b->constant ||
       !b->constant.getElementType().isF32() ||
       b->constant.getType().getRank() != 2 || tensorType(a).getRank() != 2) {
-    g.nodeError() << "only Gemm with transA = 0, a 2-D A and a constant 2-D B is supported";
+    g.nodeError() << "only Gemm with transA = 0, a 2-D A and a constant 2-D B "
+                     "is supported";
     return failure();
   }
   float alpha = g.floatAttr("alpha").value_or(1.0f);
@@ -425,7 +409,8 @@ LogicalResult importGemm(GraphImporter &g) {
   Value bias;
   if (const OnnxValue *c = g.input(2)) {
     if (!c->constant || !c->constant.getElementType().isF32() ||
-        !(c->constant.getNumElements() == n || c->constant.getNumElements() == 1)) {
+        !(c->constant.getNumElements() == n ||
+          c->constant.getNumElements() == 1)) {
       g.nodeError() << "only a constant C of N or 1 elements is supported";
       return failure();
     }
@@ -435,8 +420,9 @@ LogicalResult importGemm(GraphImporter &g) {
       full.push_back(beta * vals[vals.size() == 1 ? 0 : i]);
     bias = arith::ConstantOp::create(
         g.builder, g.loc,
-        DenseElementsAttr::get(RankedTensorType::get({n}, g.builder.getF32Type()),
-                               ArrayRef(full)));
+        DenseElementsAttr::get(
+            RankedTensorType::get({n}, g.builder.getF32Type()),
+            ArrayRef(full)));
   }
   g.setOutput(0, linear(g, a, w, bias));
   return success();
@@ -511,35 +497,34 @@ LogicalResult importLogSoftmax(GraphImporter &g) {
                 b, l, arith::MaximumFOp::create(b, l, a[1], a[0]).getResult());
           })
           .getResult(0);
-  Value sum =
-      linalg::GenericOp::create(
-          g.builder, g.loc, TypeRange{max.getType()}, ValueRange{x, max},
-          ValueRange{filled(0)}, ArrayRef<AffineMap>{identity, row, row},
-          rowIters,
-          [](OpBuilder &b, Location l, ValueRange a) {
-            Value e = math::ExpOp::create(
-                b, l, arith::SubFOp::create(b, l, a[0], a[1]));
-            linalg::YieldOp::create(
-                b, l, arith::AddFOp::create(b, l, a[2], e).getResult());
-          })
-          .getResult(0);
+  Value sum = linalg::GenericOp::create(
+                  g.builder, g.loc, TypeRange{max.getType()},
+                  ValueRange{x, max}, ValueRange{filled(0)},
+                  ArrayRef<AffineMap>{identity, row, row}, rowIters,
+                  [](OpBuilder &b, Location l, ValueRange a) {
+                    Value e = math::ExpOp::create(
+                        b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+                    linalg::YieldOp::create(
+                        b, l, arith::AddFOp::create(b, l, a[2], e).getResult());
+                  })
+                  .getResult(0);
   Value init = seq::createEmptyTensor(g.builder, g.loc, sizes, f32);
   SmallVector<utils::IteratorType> parallel(rank,
                                             utils::IteratorType::parallel);
-  g.setOutput(
-      0, linalg::GenericOp::create(
-             g.builder, g.loc, TypeRange{init.getType()},
-             ValueRange{x, max, sum}, ValueRange{init},
-             ArrayRef<AffineMap>{identity, row, row, identity}, parallel,
-             [](OpBuilder &b, Location l, ValueRange a) {
-               Value shifted = arith::SubFOp::create(b, l, a[0], a[1]);
-               linalg::YieldOp::create(
-                   b, l,
-                   arith::SubFOp::create(b, l, shifted,
-                                         math::LogOp::create(b, l, a[2]))
-                       .getResult());
-             })
-             .getResult(0));
+  g.setOutput(0,
+              linalg::GenericOp::create(
+                  g.builder, g.loc, TypeRange{init.getType()},
+                  ValueRange{x, max, sum}, ValueRange{init},
+                  ArrayRef<AffineMap>{identity, row, row, identity}, parallel,
+                  [](OpBuilder &b, Location l, ValueRange a) {
+                    Value shifted = arith::SubFOp::create(b, l, a[0], a[1]);
+                    linalg::YieldOp::create(
+                        b, l,
+                        arith::SubFOp::create(b, l, shifted,
+                                              math::LogOp::create(b, l, a[2]))
+                            .getResult());
+                  })
+                  .getResult(0));
   return success();
 }
 
@@ -601,7 +586,8 @@ LogicalResult importConv(GraphImporter &g) {
   auto dilation = one("dilations"), stride = one("strides");
   if (!dilation || !stride)
     return failure();
-  SmallVector<int64_t> pads = g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0});
+  SmallVector<int64_t> pads =
+      g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0});
   if (pads.size() != 2) {
     g.nodeError() << "pads must have two entries for a 1-D convolution";
     return failure();
@@ -610,7 +596,8 @@ LogicalResult importConv(GraphImporter &g) {
   if (g.hasInput(2) && !bias)
     return failure();
   RankedTensorType xt = tensorType(x), wt = tensorType(w);
-  int64_t t = xt.getDimSize(2), k = wt.getDimSize(2), tout = ShapedType::kDynamic;
+  int64_t t = xt.getDimSize(2), k = wt.getDimSize(2),
+          tout = ShapedType::kDynamic;
   if (!ShapedType::isDynamic(t) && !ShapedType::isDynamic(k))
     tout = (t + pads[0] + pads[1] - *dilation * (k - 1) - 1) / *stride + 1;
   auto type = RankedTensorType::get({xt.getDimSize(0), wt.getDimSize(0), tout},
