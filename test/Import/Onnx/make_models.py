@@ -799,6 +799,10 @@ def write_more_lit_inputs(save, f32, const, ints):
         "Pad", ["x", "pads"], ["y"], name="Pad_4", mode="wrap")],
         [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T"])],
         [ints("pads", [0, 0, 2, 0, 0, 0])])
+    save("bad_pad_reflect", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="Pad_6", mode="reflect")],
+        [f32("x", ["B", 2, 2])], [f32("y", ["B", 2, 5])],
+        [ints("pads", [0, 0, 2, 0, 0, 1])])
     save("bad_pad_negative", [helper.make_node(
         "Pad", ["x", "pads"], ["y"], name="Pad_5")],
         [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T"])],
