@@ -3,10 +3,12 @@
 // Standalone activation nodes (LeakyRelu, Elu, HardSigmoid, ...: the
 // parameterized ones become seq.activation, which the recurrences share),
 // the unary math PyTorch exports (Abs, Log, Reciprocal, HardSwish, Selu,
-// Sin, Cos, Floor, Ceil, Round, Sign),
-// Clip and the variadic Max / Min (with broadcasting). Formulas and default
-// attributes are the ONNX operator documentation's (onnx.ai/onnx/operators).
-// Every op is f32 here.
+// Celu, Sin, Cos, Tan, the inverse and hyperbolic functions, Floor, Ceil,
+// Round, Sign), IsNaN / IsInf, PRelu, Mod, Clip and the variadic Max / Min
+// (with broadcasting). Formulas and default attributes are the ONNX
+// operator documentation's (onnx.ai/onnx/operators). Data is f32, except
+// Clip, which also clamps integers (index arithmetic), and the bool
+// results of IsNaN / IsInf.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +17,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace seqc;
@@ -57,13 +61,20 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
   SmallVector<StringRef> known;
   if (op == "Selu")
     known = {"alpha", "gamma"};
+  if (op == "Celu")
+    known = {"alpha"};
   if (failed(g.checkAttrs(known)))
     return failure();
   Value x = floatInput(g, 0);
   if (!x)
     return failure();
-  // ONNX Selu defaults (the SELU paper's constants).
-  double alpha = g.floatAttr("alpha").value_or(1.67326319217681884765625);
+  // ONNX Selu defaults (the SELU paper's constants); Celu's alpha is 1.
+  double alpha = g.floatAttr("alpha").value_or(
+      op == "Celu" ? 1.0 : 1.67326319217681884765625);
+  if (op == "Celu" && alpha == 0) {
+    g.nodeError() << "alpha must not be 0";
+    return failure();
+  }
   double gamma = g.floatAttr("gamma").value_or(1.05070102214813232421875);
   FailureOr<Value> r = buildElementwise(
       g, {x}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -78,6 +89,38 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
           return math::SinOp::create(b, l, v);
         if (op == "Cos")
           return math::CosOp::create(b, l, v);
+        if (op == "Tan")
+          return math::TanOp::create(b, l, v);
+        if (op == "Asin")
+          return math::AsinOp::create(b, l, v);
+        if (op == "Acos")
+          return math::AcosOp::create(b, l, v);
+        if (op == "Atan")
+          return math::AtanOp::create(b, l, v);
+        if (op == "Sinh")
+          return math::SinhOp::create(b, l, v);
+        if (op == "Cosh")
+          return math::CoshOp::create(b, l, v);
+        if (op == "Asinh")
+          return math::AsinhOp::create(b, l, v);
+        if (op == "Acosh")
+          return math::AcoshOp::create(b, l, v);
+        if (op == "Atanh")
+          return math::AtanhOp::create(b, l, v);
+        if (op == "Celu") {
+          // max(0, x) + min(0, alpha * (exp(x / alpha) - 1))
+          Value zero = constantLike(b, l, v, 0.0);
+          Value e = arith::SubFOp::create(
+              b, l,
+              math::ExpOp::create(
+                  b, l,
+                  arith::DivFOp::create(b, l, v, constantLike(b, l, v, alpha))),
+              constantLike(b, l, v, 1.0));
+          e = arith::MulFOp::create(b, l, constantLike(b, l, v, alpha), e);
+          return arith::AddFOp::create(
+              b, l, arith::MaximumFOp::create(b, l, zero, v),
+              arith::MinimumFOp::create(b, l, zero, e));
+        }
         if (op == "Floor")
           return math::FloorOp::create(b, l, v);
         if (op == "Ceil")
@@ -148,14 +191,20 @@ LogicalResult importMaxMin(GraphImporter &g, bool isMax) {
 }
 
 /// Clip(x, min, max): bounds as inputs (opset >= 11, each optional) or as
-/// attributes (opset < 11). min(max(x, lo), hi), NaN propagating.
+/// attributes (opset < 11). min(max(x, lo), hi), NaN propagating. Integer
+/// data (torch.clamp on index arithmetic, an embedding id clamped into
+/// range) clamps signed with integer bounds.
 LogicalResult importClip(GraphImporter &g) {
   bool attributeBounds = g.opset < 11;
   if (failed(g.checkAttrs(attributeBounds ? SmallVector<StringRef>{"min", "max"}
                                           : SmallVector<StringRef>{})))
     return failure();
-  Value x = floatInput(g, 0);
+  Value x = g.tensorInput(0);
   if (!x)
+    return failure();
+  Type element = tensorType(x).getElementType();
+  bool isInt = isa<IntegerType>(element) && !element.isInteger(1);
+  if (!isInt && !(x = floatInput(g, 0)))
     return failure();
   SmallVector<Value> operands = {x};
   std::optional<double> lo, hi;
@@ -169,16 +218,26 @@ LogicalResult importClip(GraphImporter &g) {
     for (unsigned i : {1u, 2u}) {
       if (!g.hasInput(i))
         continue;
-      Value bound = floatInput(g, i);
+      Value bound = isInt ? g.tensorInput(i) : floatInput(g, i);
       if (!bound)
         return failure();
       if (tensorType(bound).getRank() != 0) {
         g.nodeError() << "input " << i << " must be a scalar";
         return failure();
       }
+      if (tensorType(bound).getElementType() != element) {
+        g.nodeError() << "input " << i << " has element type "
+                      << tensorType(bound).getElementType()
+                      << ", but the data is " << element;
+        return failure();
+      }
       (i == 1 ? loIndex : hiIndex) = operands.size();
       operands.push_back(bound);
     }
+  }
+  if (isInt && attributeBounds) {
+    g.nodeError() << "integer data needs opset 11 or later (bounds as inputs)";
+    return failure();
   }
   FailureOr<Value> r = buildElementwise(
       g, operands, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -190,10 +249,104 @@ LogicalResult importClip(GraphImporter &g) {
                      : hi         ? constantLike(b, l, v, *hi)
                                   : Value();
         if (low)
-          v = arith::MaximumFOp::create(b, l, v, low);
+          v = isInt ? arith::MaxSIOp::create(b, l, v, low).getResult()
+                    : arith::MaximumFOp::create(b, l, v, low).getResult();
         if (high)
-          v = arith::MinimumFOp::create(b, l, v, high);
+          v = isInt ? arith::MinSIOp::create(b, l, v, high).getResult()
+                    : arith::MinimumFOp::create(b, l, v, high).getResult();
         return v;
+      });
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+/// IsNaN, and IsInf with detect_negative / detect_positive (default 1):
+/// bool results.
+LogicalResult importFloatClass(GraphImporter &g, bool isNaN) {
+  if (failed(g.checkAttrs(isNaN ? SmallVector<StringRef>{}
+                                : SmallVector<StringRef>{"detect_negative",
+                                                         "detect_positive"})))
+    return failure();
+  // Any float type: torch 1.13 exports isinf as IsInf(Cast(x, DOUBLE)).
+  Value x = g.tensorInput(0);
+  if (x && !isa<FloatType>(tensorType(x).getElementType())) {
+    g.nodeError() << "input 0 has element type "
+                  << tensorType(x).getElementType()
+                  << "; IsNaN and IsInf take floating-point data";
+    return failure();
+  }
+  if (!x)
+    return failure();
+  bool negative = g.intAttr("detect_negative", 1) != 0;
+  bool positive = g.intAttr("detect_positive", 1) != 0;
+  FailureOr<Value> r = buildElementwise(
+      g, {x},
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value v = a[0];
+        if (isNaN)
+          return arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, v, v);
+        double inf = std::numeric_limits<double>::infinity();
+        Value isPos = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, v,
+                                            constantLike(b, l, v, inf));
+        Value isNeg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, v,
+                                            constantLike(b, l, v, -inf));
+        Value none = arith::ConstantOp::create(b, l, b.getBoolAttr(false));
+        return arith::OrIOp::create(b, l, positive ? isPos : none,
+                                    negative ? isNeg : none);
+      },
+      g.builder.getI1Type());
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+/// PRelu(x, slope): x < 0 ? slope * x : x, `slope` broadcast to x
+/// (nn.PReLU exports one slope or one per channel, shaped [C, 1, ...]).
+LogicalResult importPRelu(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  FailureOr<SmallVector<Value>> in = floatInputs(g);
+  if (failed(in))
+    return failure();
+  FailureOr<Value> r = buildElementwise(
+      g, *in, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value negative =
+            arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, a[0],
+                                  constantLike(b, l, a[0], 0.0));
+        return arith::SelectOp::create(
+            b, l, negative, arith::MulFOp::create(b, l, a[1], a[0]), a[0]);
+      });
+  if (failed(r))
+    return failure();
+  if (tensorType(*r) != tensorType((*in)[0])) {
+    g.nodeError() << "slope " << (*in)[1].getType()
+                  << " does not broadcast to the input " << (*in)[0].getType();
+    return failure();
+  }
+  g.setOutput(0, *r);
+  return success();
+}
+
+/// Mod(a, b) on floats, which ONNX allows only with fmod = 1: C's fmod (the
+/// result has the dividend's sign), torch.fmod. (torch.remainder exports
+/// as Floor arithmetic instead.)
+LogicalResult importMod(GraphImporter &g) {
+  if (failed(g.checkAttrs({"fmod"})))
+    return failure();
+  FailureOr<SmallVector<Value>> in = floatInputs(g);
+  if (failed(in))
+    return failure();
+  if (g.intAttr("fmod", 0) != 1) {
+    g.nodeError() << "floating-point Mod needs fmod = 1 (the ONNX operator "
+                     "documentation)";
+    return failure();
+  }
+  FailureOr<Value> r = buildElementwise(
+      g, *in, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        return arith::RemFOp::create(b, l, a[0], a[1]);
       });
   if (failed(r))
     return failure();
@@ -219,9 +372,18 @@ LogicalResult importElementwiseOp(GraphImporter &g, StringRef op,
   if (op == "Softsign")
     return importActivation(g, seq::ActivationKind::softsign);
   if (op == "Abs" || op == "Log" || op == "Reciprocal" || op == "HardSwish" ||
-      op == "Selu" || op == "Sin" || op == "Cos" || op == "Floor" ||
-      op == "Ceil" || op == "Round" || op == "Sign")
+      op == "Selu" || op == "Celu" || op == "Sin" || op == "Cos" ||
+      op == "Tan" || op == "Asin" || op == "Acos" || op == "Atan" ||
+      op == "Sinh" || op == "Cosh" || op == "Asinh" || op == "Acosh" ||
+      op == "Atanh" || op == "Floor" || op == "Ceil" || op == "Round" ||
+      op == "Sign")
     return importUnaryMath(g, op);
+  if (op == "IsNaN" || op == "IsInf")
+    return importFloatClass(g, op == "IsNaN");
+  if (op == "PRelu")
+    return importPRelu(g);
+  if (op == "Mod")
+    return importMod(g);
   if (op == "Max" || op == "Min")
     return importMaxMin(g, op == "Max");
   if (op == "Clip")

@@ -484,24 +484,18 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
 
   // An output dimension name that no input declares is the exporter's
   // inference, not the user's promise, and torch 1.13 gets it wrong: it
-  // names the dims of every output after the first output's op (a reflect
-  // pad and an edge pad of different widths both end in "Padr_dim_2").
-  // Tied across outputs, such a name would fail valid runs, so one that
-  // appears on more than one output dimension is dropped (the dimension
-  // stays dynamic, unnamed); names of input dimensions stay (they tie an
-  // output to an input the user declared).
+  // names an output's dims after the op that made it ("Muly_dim_0" for the
+  // batch of a GELU's result, "Padr_dim_2" for pads of different widths).
+  // Such names are dropped: the dimension stays dynamic and is named by
+  // its tie to an input dimension where the compiler proves one. Names of
+  // input dimensions stay (they tie an output to an input the user
+  // declared).
   llvm::StringSet<> inputDimNames;
   for (const onnx::ValueInfoProto &in : graph.input())
     if (in.type().has_tensor_type() && in.type().tensor_type().has_shape())
       for (const auto &d : in.type().tensor_type().shape().dim())
         if (d.has_dim_param())
           inputDimNames.insert(d.dim_param());
-  llvm::StringMap<unsigned> outputOnlyUses;
-  for (const onnx::ValueInfoProto &out : graph.output())
-    if (out.type().has_tensor_type() && out.type().tensor_type().has_shape())
-      for (const auto &d : out.type().tensor_type().shape().dim())
-        if (d.has_dim_param() && !inputDimNames.count(d.dim_param()))
-          ++outputOnlyUses[d.dim_param()];
 
   SmallVector<Value> results;
   SmallVector<NamedAttrList> resultAttrs;
@@ -526,8 +520,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     if (out.type().has_tensor_type() && out.type().tensor_type().has_shape() &&
         out.type().tensor_type().shape().dim_size() == type.getRank())
       for (const auto &d : out.type().tensor_type().shape().dim())
-        dims.push_back(d.has_dim_param() &&
-                               outputOnlyUses.lookup(d.dim_param()) <= 1
+        dims.push_back(d.has_dim_param() && inputDimNames.count(d.dim_param())
                            ? StringRef(d.dim_param())
                            : "");
     if (!portNames.insert(sanitizeName(out.name())).second) {
@@ -602,6 +595,10 @@ LogicalResult GraphImporter::importNode() {
   if (!handled && failed(importMoreOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importLogicalOp(*this, op, handled)))
+    return failure();
+  if (!handled && failed(importReductionOp(*this, op, handled)))
+    return failure();
+  if (!handled && failed(importNormPoolOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importElementwiseOp(*this, op, handled)))
     return failure();

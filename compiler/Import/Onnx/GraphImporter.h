@@ -191,8 +191,8 @@ mlir::LogicalResult importTensorOp(GraphImporter &g, llvm::StringRef op,
                                    bool &handled);
 mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
-/// Pad, ReduceMean/Sum/Max/Min/Prod/L2/SumSquare, CumSum, ArgMax/ArgMin, Tile, Split,
-/// Trilu, Expand, Range and Slice with run-time ends (MoreOps.cpp).
+/// Pad, Tile, Split, Trilu, Expand, Range and Slice with run-time ends
+/// (MoreOps.cpp).
 mlir::LogicalResult importMoreOp(GraphImporter &g, llvm::StringRef op,
                                  bool &handled);
 /// Equal, Greater, Less, GreaterOrEqual, LessOrEqual, And, Or, Xor, Not,
@@ -200,10 +200,19 @@ mlir::LogicalResult importMoreOp(GraphImporter &g, llvm::StringRef op,
 mlir::LogicalResult importLogicalOp(GraphImporter &g, llvm::StringRef op,
                                     bool &handled);
 /// Standalone activations (LeakyRelu, Elu, HardSigmoid, ThresholdedRelu,
-/// Softplus, Softsign, HardSwish, Selu), Abs, Log, Reciprocal, Sin,
-/// Cos, Floor, Ceil, Round, Sign, Clip, Max and Min (ElementwiseOps.cpp).
+/// Softplus, Softsign, HardSwish, Selu, Celu, PRelu), Abs, Log, Reciprocal,
+/// the trigonometric and hyperbolic functions, Floor, Ceil, Round, Sign,
+/// IsNaN, IsInf, Mod, Clip, Max and Min (ElementwiseOps.cpp).
 mlir::LogicalResult importElementwiseOp(GraphImporter &g, llvm::StringRef op,
                                         bool &handled);
+/// ReduceMean/Sum/Max/Min/Prod/L1/L2/SumSquare/LogSum/LogSumExp, ArgMax,
+/// ArgMin and CumSum (ReductionOps.cpp).
+mlir::LogicalResult importReductionOp(GraphImporter &g, llvm::StringRef op,
+                                      bool &handled);
+/// BatchNormalization, InstanceNormalization, MaxPool, AveragePool,
+/// GlobalAveragePool and GlobalMaxPool (NormPoolOps.cpp).
+mlir::LogicalResult importNormPoolOp(GraphImporter &g, llvm::StringRef op,
+                                     bool &handled);
 /// Evaluates integer ops whose inputs are all known constants (ConstFold.cpp).
 mlir::LogicalResult foldIntegerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);

@@ -229,6 +229,10 @@ Value castScalar(OpBuilder &b, Location l, Value x, Type from, Type to) {
         b, l, arith::CmpIPredicate::ne, x,
         arith::ConstantOp::create(b, l, b.getIntegerAttr(from, 0)));
   }
+  if (isa<FloatType>(to) && isa<FloatType>(from))
+    return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
+               ? arith::ExtFOp::create(b, l, to, x).getResult()
+               : arith::TruncFOp::create(b, l, to, x).getResult();
   if (isa<FloatType>(to))
     return from.isInteger(1) ? arith::UIToFPOp::create(b, l, to, x).getResult()
                              : arith::SIToFPOp::create(b, l, to, x).getResult();
@@ -250,8 +254,11 @@ LogicalResult importCast(GraphImporter &g) {
     g.nodeError() << "input 0 is required";
     return failure();
   }
+  // DOUBLE is for the casts torch 1.13 wraps around IsInf and nan_to_num;
+  // the other ops take f32, and say so.
   Type target =
-      to == onnx::TensorProto::FLOAT ? g.builder.getF32Type()
+      to == onnx::TensorProto::FLOAT    ? g.builder.getF32Type()
+      : to == onnx::TensorProto::DOUBLE ? Type(g.builder.getF64Type())
       : to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32
           ? Type(g.builder.getI64Type())
       : to == onnx::TensorProto::BOOL ? Type(g.builder.getI1Type())
@@ -259,7 +266,7 @@ LogicalResult importCast(GraphImporter &g) {
   if (!target) {
     g.nodeError() << "Cast to dtype " << to
                   << " is not supported "
-                     "(supported: FLOAT, INT64, INT32, BOOL)";
+                     "(supported: FLOAT, DOUBLE, INT64, INT32, BOOL)";
     return failure();
   }
   Type from = elementTypeOf(g, 0);
@@ -273,8 +280,8 @@ LogicalResult importCast(GraphImporter &g) {
     g.setOutput(0, *in);
     return success();
   }
-  // A constant converts here.
-  if (in->constant) {
+  // A constant converts here (to f32, an integer or bool).
+  if (in->constant && !target.isF64()) {
     DenseElementsAttr c = in->constant;
     auto type = RankedTensorType::get(c.getType().getShape(), target);
     auto convert = [&](auto values) -> DenseElementsAttr {

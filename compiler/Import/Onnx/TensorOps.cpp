@@ -38,26 +38,40 @@ using Ints = SmallVector<OpFoldResult>;
 
 OpFoldResult foldedIndexOp(GraphImporter &g, char kind, OpFoldResult a,
                            OpFoldResult b) {
-  std::optional<int64_t> ca = getConstantIntValue(a), cb = getConstantIntValue(b);
+  std::optional<int64_t> ca = getConstantIntValue(a),
+                         cb = getConstantIntValue(b);
   if (ca && cb) {
     // Folded only when exact; an overflowing size is left to the run-time
     // arithmetic, whose results the shape and allocation checks vet.
     int64_t r;
     switch (kind) {
-    case '+': if (!llvm::AddOverflow(*ca, *cb, r)) return g.builder.getIndexAttr(r); break;
-    case '-': if (!llvm::SubOverflow(*ca, *cb, r)) return g.builder.getIndexAttr(r); break;
-    case '*': if (!llvm::MulOverflow(*ca, *cb, r)) return g.builder.getIndexAttr(r); break;
+    case '+':
+      if (!llvm::AddOverflow(*ca, *cb, r))
+        return g.builder.getIndexAttr(r);
+      break;
+    case '-':
+      if (!llvm::SubOverflow(*ca, *cb, r))
+        return g.builder.getIndexAttr(r);
+      break;
+    case '*':
+      if (!llvm::MulOverflow(*ca, *cb, r))
+        return g.builder.getIndexAttr(r);
+      break;
     case '/':
-      if (*cb != 0 && !(*ca == std::numeric_limits<int64_t>::min() && *cb == -1))
+      if (*cb != 0 &&
+          !(*ca == std::numeric_limits<int64_t>::min() && *cb == -1))
         return g.builder.getIndexAttr(*ca / *cb);
       break;
     }
   }
   Value va = g.indexValue(a), vb = g.indexValue(b);
   switch (kind) {
-  case '+': return arith::AddIOp::create(g.builder, g.loc, va, vb).getResult();
-  case '-': return arith::SubIOp::create(g.builder, g.loc, va, vb).getResult();
-  case '*': return arith::MulIOp::create(g.builder, g.loc, va, vb).getResult();
+  case '+':
+    return arith::AddIOp::create(g.builder, g.loc, va, vb).getResult();
+  case '-':
+    return arith::SubIOp::create(g.builder, g.loc, va, vb).getResult();
+  case '*':
+    return arith::MulIOp::create(g.builder, g.loc, va, vb).getResult();
   default: {
     // A size divided by a size known only at run time (the -1 of a Reshape
     // when the other sizes multiply to 0): a shape error, never a trap.
@@ -191,8 +205,8 @@ Value promotedFloatInput(GraphImporter &g, unsigned i, unsigned other) {
       data.push_back(static_cast<float>(x));
     auto type = RankedTensorType::get(v->constant.getType().getShape(),
                                       g.builder.getF32Type());
-    return arith::ConstantOp::create(g.builder, g.loc,
-                                     DenseElementsAttr::get(type, ArrayRef(data)));
+    return arith::ConstantOp::create(
+        g.builder, g.loc, DenseElementsAttr::get(type, ArrayRef(data)));
   }
   return floatInput(g, i);
 }
@@ -247,10 +261,10 @@ LogicalResult importUnary(GraphImporter &g, StringRef op) {
     seq::ActivationKind kind = op == "Relu"      ? seq::ActivationKind::relu
                                : op == "Sigmoid" ? seq::ActivationKind::sigmoid
                                                  : seq::ActivationKind::tanh;
-    g.setOutput(0, seq::ActivationOp::create(
-                       g.builder, g.loc,
-                       seq::ActivationAttr::get(g.context, kind), x)
-                       .getResult());
+    g.setOutput(
+        0, seq::ActivationOp::create(
+               g.builder, g.loc, seq::ActivationAttr::get(g.context, kind), x)
+               .getResult());
     return success();
   }
   FailureOr<Value> r = buildElementwise(
@@ -315,8 +329,10 @@ LogicalResult importShape(GraphImporter &g) {
     return failure();
   int64_t rank = tensorType(x).getRank();
   int64_t start = g.intAttr("start", 0), end = g.intAttr("end", rank);
-  if (start < 0) start += rank;
-  if (end < 0) end += rank;
+  if (start < 0)
+    start += rank;
+  if (end < 0)
+    end += rank;
   start = std::clamp<int64_t>(start, 0, rank);
   end = std::clamp<int64_t>(end, 0, rank);
   Ints dims;
@@ -367,14 +383,14 @@ LogicalResult importConstantOfShape(GraphImporter &g) {
       dims.push_back(*c);
     }
     OnnxValue v;
-    v.constant = DenseElementsAttr::get(
-        RankedTensorType::get(dims, elementType), fill);
+    v.constant =
+        DenseElementsAttr::get(RankedTensorType::get(dims, elementType), fill);
     g.setOutput(0, v);
     return success();
   }
   Value init = seq::createEmptyTensor(g.builder, g.loc, *shape, elementType);
-  Value scalar = arith::ConstantOp::create(g.builder, g.loc,
-                                           cast<TypedAttr>(fill));
+  Value scalar =
+      arith::ConstantOp::create(g.builder, g.loc, cast<TypedAttr>(fill));
   g.setOutput(0, linalg::FillOp::create(g.builder, g.loc, ValueRange{scalar},
                                         ValueRange{init})
                      .getResult(0));
@@ -474,6 +490,31 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
                   sizes);
 }
 
+/// Flatten(x, axis = 1): [prod(dims before axis), prod(dims from axis)];
+/// axis may be 0 or the rank (a unit dimension on that side) or negative.
+LogicalResult importFlatten(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  int64_t axis = g.intAttr("axis", 1);
+  if (axis < -rank || axis > rank) {
+    g.nodeError() << "axis " << axis << " is out of range for rank " << rank;
+    return failure();
+  }
+  if (axis < 0)
+    axis += rank;
+  Ints in = shapeOf(g, x);
+  OpFoldResult outer = g.builder.getIndexAttr(1), inner = outer;
+  for (int64_t d = 0; d < rank; ++d) {
+    OpFoldResult &side = d < axis ? outer : inner;
+    side = foldedIndexOp(g, '*', side, in[d]);
+  }
+  g.setOutput(0, reshapeTo(g, x, {outer, inner}));
+  return success();
+}
 
 LogicalResult importReshape(GraphImporter &g) {
   if (failed(g.checkAttrs({"allowzero"})))
@@ -560,7 +601,8 @@ LogicalResult importSqueezeUnsqueeze(GraphImporter &g, bool squeeze) {
       return failure();
     }
   }
-  if (isSymbolicInt(in) && (in->elements || in->constant.getNumElements() <= 16)) {
+  if (isSymbolicInt(in) &&
+      (in->elements || in->constant.getNumElements() <= 16)) {
     Ints elems = *g.intsInput(0);
     bool scalar = isScalarInt(in);
     if (!squeeze && scalar && axes && axes->size() == 1) {
@@ -697,15 +739,16 @@ LogicalResult importConcat(GraphImporter &g) {
     g.setOutput(0, inputs[0]);
     return success();
   }
-  g.setOutput(0, tensor::ConcatOp::create(g.builder, g.loc, *a, inputs)
-                     .getResult());
+  g.setOutput(
+      0, tensor::ConcatOp::create(g.builder, g.loc, *a, inputs).getResult());
   return success();
 }
 
 /// start, size along a dimension of `dim` elements for ONNX Slice bounds.
-std::pair<OpFoldResult, OpFoldResult>
-sliceBounds(GraphImporter &g, OpFoldResult dim, int64_t start, int64_t end,
-            int64_t step) {
+std::pair<OpFoldResult, OpFoldResult> sliceBounds(GraphImporter &g,
+                                                  OpFoldResult dim,
+                                                  int64_t start, int64_t end,
+                                                  int64_t step) {
   auto clampBound = [&](int64_t v) -> OpFoldResult {
     std::optional<int64_t> c = getConstantIntValue(dim);
     if (c) {
@@ -717,8 +760,9 @@ sliceBounds(GraphImporter &g, OpFoldResult dim, int64_t start, int64_t end,
     Value d = g.indexValue(dim);
     Value r;
     if (v < 0)
-      r = arith::AddIOp::create(g.builder, g.loc, d,
-                                arith::ConstantIndexOp::create(g.builder, g.loc, v));
+      r = arith::AddIOp::create(
+          g.builder, g.loc, d,
+          arith::ConstantIndexOp::create(g.builder, g.loc, v));
     else
       r = arith::ConstantIndexOp::create(g.builder, g.loc,
                                          std::min<int64_t>(v, INT32_MAX));
@@ -737,7 +781,8 @@ sliceBounds(GraphImporter &g, OpFoldResult dim, int64_t start, int64_t end,
     l = arith::MaxSIOp::create(g.builder, g.loc, l, zero);
     if (step != 1)
       l = arith::CeilDivSIOp::create(
-          g.builder, g.loc, l, arith::ConstantIndexOp::create(g.builder, g.loc, step));
+          g.builder, g.loc, l,
+          arith::ConstantIndexOp::create(g.builder, g.loc, step));
     len = l;
   }
   return {s, len};
@@ -795,7 +840,8 @@ LogicalResult importSlice(GraphImporter &g) {
     auto a = normalizeAxis(g, axes[i], rank);
     if (!a)
       return failure();
-    auto [s, len] = sliceBounds(g, sizes[*a], (*starts)[i], (*ends)[i], steps[i]);
+    auto [s, len] =
+        sliceBounds(g, sizes[*a], (*starts)[i], (*ends)[i], steps[i]);
     offsets[*a] = s;
     sizes[*a] = len;
     strides[*a] = g.builder.getIndexAttr(steps[i]);
@@ -892,6 +938,8 @@ LogicalResult importTensorOp(GraphImporter &g, StringRef op, bool &handled) {
     return importConstantOfShape(g);
   if (op == "Reshape")
     return importReshape(g);
+  if (op == "Flatten")
+    return importFlatten(g);
   if (op == "Squeeze")
     return importSqueezeUnsqueeze(g, /*squeeze=*/true);
   if (op == "Unsqueeze")

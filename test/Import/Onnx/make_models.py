@@ -682,8 +682,9 @@ def write_lit_inputs(in_dir):
 
     # Errors.
     save("unsupported_op", [helper.make_node(
-        "Mod", ["x", "x"], ["y"], name="Mod_3")],
-        [f32("x", [2, 2])], [f32("y", [2, 2])])
+        "NonZero", ["x"], ["y"], name="NonZero_3")],
+        [f32("x", [2, 2])], [helper.make_tensor_value_info(
+            "y", TensorProto.INT64, [2, "N"])])
     save("bad_activation", [helper.make_node(
         "RNN", ["x", "W", "R"], ["y"], name="RNN_7", hidden_size=2,
         activations=["Mish"])],
@@ -697,9 +698,9 @@ def write_lit_inputs(in_dir):
          [helper.make_tensor_value_info("x", TensorProto.DOUBLE, [2])],
          [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [2])])
     save("bad_cast", [helper.make_node("Cast", ["x"], ["y"], name="Cast_1",
-                                       to=TensorProto.DOUBLE)],
+                                       to=TensorProto.FLOAT16)],
          [f32("x", [2])],
-         [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [2])])
+         [helper.make_tensor_value_info("y", TensorProto.FLOAT16, [2])])
     save("old_opset", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
          [f32("x", [2])], [f32("y", [2])], opset=11)
     with open(os.path.join(in_dir, "garbage.onnx"), "wb") as f:
@@ -1125,8 +1126,17 @@ def main():
     if not only or "control_flow" in only:
         write_control_flow_inputs(os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
+    export_models(MODELS, out_dir, only)
+
+
+def export_models(models, out_dir, only=()):
+    """Exports each (name, make, opset, make_inputs, outputs, axes) of
+    `models` to OUT_DIR/NAME.onnx with PyTorch's results at TEST_SHAPES.
+    Every model is built in order from one seed (its weights depend on the
+    models before it); only those named in `only` (all when empty) are
+    written."""
     torch.manual_seed(0)
-    for name, make, opset, make_inputs, outputs, axes in MODELS:
+    for name, make, opset, make_inputs, outputs, axes in models:
         rng = np.random.default_rng(zlib.crc32(name.encode()))
         model = make().eval()
         if only and name not in only:

@@ -1,0 +1,522 @@
+//===- NormPoolOps.cpp - ONNX normalization and pooling layers ------------===//
+//
+// The layers of convolutional front ends and conformer-style blocks that
+// PyTorch exports as their own ONNX operators: BatchNormalization (inference
+// form, running statistics), InstanceNormalization (also how nn.GroupNorm
+// exports), MaxPool / AveragePool over time ([B, C, T]) and
+// GlobalAveragePool / GlobalMaxPool. Formulas are the ONNX operator
+// documentation's (onnx.ai/onnx/operators); window sizes, ceil_mode and the
+// average's divisor follow PyTorch's pooling kernels, which ONNX Runtime
+// matches.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace seqc;
+
+namespace seqc::onnx_import {
+namespace {
+
+Value f32Constant(OpBuilder &b, Location loc, double v) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+}
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// Checks that the per-channel parameter input `i` is a vector of x's
+/// channel count (dimension 1); a channel count known only at run time is
+/// checked then.
+Value channelParameter(GraphImporter &g, Value x, unsigned i, StringRef name) {
+  Value p = floatInput(g, i);
+  if (!p)
+    return Value();
+  RankedTensorType pt = tensorType(p);
+  if (pt.getRank() != 1 || pt.isDynamicDim(0)) {
+    g.nodeError() << name << " (input " << i
+                  << ") must be a vector of static size C, found "
+                  << p.getType();
+    return Value();
+  }
+  int64_t c = tensorType(x).getDimSize(1);
+  if (!ShapedType::isDynamic(c)) {
+    if (c != pt.getDimSize(0)) {
+      g.nodeError() << name << " (input " << i << ") has " << pt.getDimSize(0)
+                    << " entries, but the input has " << c << " channels";
+      return Value();
+    }
+    return p;
+  }
+  Value channels = g.indexValue(g.dimSize(x, 1));
+  Value ok = arith::CmpIOp::create(
+      g.builder, g.loc, arith::CmpIPredicate::eq, channels,
+      indexConstant(g.builder, g.loc, pt.getDimSize(0)));
+  seq::createCheck(g.builder, g.loc, ok, channels,
+                   seq::describeLocation(g.loc) + ": " + name.str() + " has " +
+                       std::to_string(pt.getDimSize(0)) +
+                       " entries, but the input has {} channels",
+                   seq::CheckKind::shape);
+  return p;
+}
+
+/// The input of a normalization or pooling node: f32, rank >= `minRank`
+/// ([N, C, spatial...]).
+Value layerInput(GraphImporter &g, int64_t minRank) {
+  Value x = floatInput(g, 0);
+  if (x && tensorType(x).getRank() < minRank) {
+    g.nodeError() << "the input must have rank " << minRank
+                  << " or more ([N, C, ...]), found " << x.getType();
+    return Value();
+  }
+  return x;
+}
+
+/// y = (x - mean) / sqrt(var + epsilon) * scale + B per channel (dimension
+/// 1), with the running statistics of a model in eval mode.
+LogicalResult importBatchNorm(GraphImporter &g) {
+  if (failed(g.checkAttrs({"epsilon", "momentum", "training_mode"})))
+    return failure();
+  if (g.intAttr("training_mode", 0) != 0 || g.hasOutput(1) || g.hasOutput(2)) {
+    g.nodeError() << "training mode (batch statistics, running mean and "
+                     "variance outputs) is not supported; export the model "
+                     "in eval mode";
+    return failure();
+  }
+  Value x = layerInput(g, 2);
+  if (!x)
+    return failure();
+  SmallVector<Value> operands = {x};
+  const char *names[] = {"scale", "B", "input_mean", "input_var"};
+  for (unsigned i = 1; i <= 4; ++i) {
+    Value p = channelParameter(g, x, i, names[i - 1]);
+    if (!p)
+      return failure();
+    operands.push_back(p);
+  }
+  double epsilon = g.floatAttr("epsilon").value_or(1e-5f);
+  int64_t rank = tensorType(x).getRank();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, g.context);
+  AffineMap channel =
+      AffineMap::get(rank, 0, g.builder.getAffineDimExpr(1), g.context);
+  Value init = seq::createEmptyTensor(g.builder, g.loc, shapeOf(g, x),
+                                      g.builder.getF32Type());
+  auto generic = linalg::GenericOp::create(
+      g.builder, g.loc, TypeRange{init.getType()}, operands, ValueRange{init},
+      ArrayRef<AffineMap>{identity, channel, channel, channel, channel,
+                          identity},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        Value invStd = math::RsqrtOp::create(
+            b, l,
+            arith::AddFOp::create(b, l, a[4], f32Constant(b, l, epsilon)));
+        Value alpha = arith::MulFOp::create(b, l, a[1], invStd);
+        Value centered = arith::SubFOp::create(b, l, a[0], a[3]);
+        linalg::YieldOp::create(
+            b, l,
+            arith::AddFOp::create(
+                b, l, arith::MulFOp::create(b, l, centered, alpha), a[2])
+                .getResult());
+      });
+  g.setOutput(0, generic.getResult(0));
+  return success();
+}
+
+/// Sum (or max) of x [N, C, spatial...] over the spatial dimensions: [N, C].
+Value reduceSpatial(
+    GraphImporter &g, Value x, bool isMax, ValueRange extraInputs = {},
+    function_ref<Value(OpBuilder &, Location, ValueRange)> element = nullptr) {
+  int64_t rank = tensorType(x).getRank();
+  SmallVector<OpFoldResult> sizes = shapeOf(g, x);
+  Value init = seq::createEmptyTensor(g.builder, g.loc, {sizes[0], sizes[1]},
+                                      g.builder.getF32Type());
+  double start = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+  init = linalg::FillOp::create(
+             g.builder, g.loc, ValueRange{f32Constant(g.builder, g.loc, start)},
+             ValueRange{init})
+             .getResult(0);
+  AffineMap rows = AffineMap::get(
+      rank, 0, {g.builder.getAffineDimExpr(0), g.builder.getAffineDimExpr(1)},
+      g.context);
+  SmallVector<Value> inputs = {x};
+  SmallVector<AffineMap> maps = {
+      AffineMap::getMultiDimIdentityMap(rank, g.context)};
+  for (Value extra : extraInputs) {
+    inputs.push_back(extra);
+    maps.push_back(rows);
+  }
+  maps.push_back(rows);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::reduction);
+  iterators[0] = iterators[1] = utils::IteratorType::parallel;
+  return linalg::GenericOp::create(
+             g.builder, g.loc, TypeRange{init.getType()}, inputs,
+             ValueRange{init}, maps, iterators,
+             [&](OpBuilder &b, Location l, ValueRange a) {
+               Value v = element ? element(b, l, a.drop_back()) : a[0];
+               Value acc = a.back();
+               linalg::YieldOp::create(
+                   b, l,
+                   isMax ? arith::MaximumFOp::create(b, l, acc, v).getResult()
+                         : arith::AddFOp::create(b, l, acc, v).getResult());
+             })
+      .getResult(0);
+}
+
+/// The number of spatial elements of x [N, C, spatial...] as an f32.
+Value spatialCount(GraphImporter &g, Value x) {
+  Value count = indexConstant(g.builder, g.loc, 1);
+  for (int64_t d = 2; d < tensorType(x).getRank(); ++d)
+    count = arith::MulIOp::create(g.builder, g.loc, count,
+                                  g.indexValue(g.dimSize(x, d)));
+  return arith::UIToFPOp::create(
+      g.builder, g.loc, g.builder.getF32Type(),
+      arith::IndexCastOp::create(g.builder, g.loc, g.builder.getI64Type(),
+                                 count));
+}
+
+/// [N, C] statistics `stats` broadcast against x [N, C, spatial...] in an
+/// elementwise generic producing x's shape.
+Value perInstance(GraphImporter &g, Value x, ValueRange stats,
+                  ValueRange channelParams,
+                  function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = tensorType(x).getRank();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, g.context);
+  AffineMap rows = AffineMap::get(
+      rank, 0, {g.builder.getAffineDimExpr(0), g.builder.getAffineDimExpr(1)},
+      g.context);
+  AffineMap channel =
+      AffineMap::get(rank, 0, g.builder.getAffineDimExpr(1), g.context);
+  SmallVector<Value> inputs = {x};
+  SmallVector<AffineMap> maps = {identity};
+  for (Value s : stats) {
+    inputs.push_back(s);
+    maps.push_back(rows);
+  }
+  for (Value p : channelParams) {
+    inputs.push_back(p);
+    maps.push_back(channel);
+  }
+  maps.push_back(identity);
+  Value init = seq::createEmptyTensor(g.builder, g.loc, shapeOf(g, x),
+                                      g.builder.getF32Type());
+  return linalg::GenericOp::create(
+             g.builder, g.loc, TypeRange{init.getType()}, inputs,
+             ValueRange{init}, maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &b, Location l, ValueRange a) {
+               linalg::YieldOp::create(b, l, body(b, l, a.drop_back()));
+             })
+      .getResult(0);
+}
+
+/// y = scale * (x - mean) / sqrt(var + epsilon) + B with mean and (biased)
+/// variance of each instance and channel over the spatial dimensions.
+LogicalResult importInstanceNorm(GraphImporter &g) {
+  if (failed(g.checkAttrs({"epsilon"})))
+    return failure();
+  Value x = layerInput(g, 3);
+  if (!x)
+    return failure();
+  Value scale = channelParameter(g, x, 1, "scale");
+  Value bias = scale ? channelParameter(g, x, 2, "B") : Value();
+  if (!bias)
+    return failure();
+  double epsilon = g.floatAttr("epsilon").value_or(1e-5f);
+  Value count = spatialCount(g, x);
+  Value sum = reduceSpatial(g, x, /*isMax=*/false);
+  Value mean =
+      perInstance(g, sum, {}, {}, [&](OpBuilder &b, Location l, ValueRange a) {
+        return arith::DivFOp::create(b, l, a[0], count).getResult();
+      });
+  Value squares =
+      reduceSpatial(g, x, /*isMax=*/false, {mean},
+                    [](OpBuilder &b, Location l, ValueRange a) {
+                      Value d = arith::SubFOp::create(b, l, a[0], a[1]);
+                      return arith::MulFOp::create(b, l, d, d).getResult();
+                    });
+  g.setOutput(
+      0,
+      perInstance(
+          g, x, {mean, squares}, {scale, bias},
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            Value var = arith::DivFOp::create(b, l, a[2], count);
+            Value invStd = math::RsqrtOp::create(
+                b, l,
+                arith::AddFOp::create(b, l, var, f32Constant(b, l, epsilon)));
+            Value centered = arith::SubFOp::create(b, l, a[0], a[1]);
+            Value scaled = arith::MulFOp::create(
+                b, l, a[3], arith::MulFOp::create(b, l, centered, invStd));
+            return arith::AddFOp::create(b, l, scaled, a[4]).getResult();
+          }));
+  return success();
+}
+
+/// GlobalAveragePool / GlobalMaxPool: [N, C, spatial...] -> [N, C, 1...].
+LogicalResult importGlobalPool(GraphImporter &g, bool isMax) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  Value x = layerInput(g, 3);
+  if (!x)
+    return failure();
+  Value r = reduceSpatial(g, x, isMax);
+  if (!isMax) {
+    Value count = spatialCount(g, x);
+    r = perInstance(g, r, {}, {}, [&](OpBuilder &b, Location l, ValueRange a) {
+      return arith::DivFOp::create(b, l, a[0], count).getResult();
+    });
+  }
+  int64_t rank = tensorType(x).getRank();
+  SmallVector<OpFoldResult> sizes = shapeOf(g, x);
+  sizes.resize(2);
+  SmallVector<ReassociationIndices> groups = {{0}, {1}};
+  for (int64_t d = 2; d < rank; ++d) {
+    sizes.push_back(g.builder.getIndexAttr(1));
+    groups.back().push_back(d);
+  }
+  auto type =
+      RankedTensorType::get(seq::getStaticShape(sizes), g.builder.getF32Type());
+  g.setOutput(
+      0, tensor::ExpandShapeOp::create(g.builder, g.loc, type, r, groups, sizes)
+             .getResult());
+  return success();
+}
+
+/// MaxPool / AveragePool over time: x [N, C, T] -> [N, C, Tout] with
+/// Tout = floor_or_ceil((T + pad_l + pad_r - dilation * (K - 1) - 1) /
+/// stride) + 1; with ceil_mode a window that would start past the input
+/// and its left padding is dropped (PyTorch's rule). Padding never wins a
+/// max; the average divides by the window's elements inside the input, or
+/// (count_include_pad) inside the padded input.
+LogicalResult importPool(GraphImporter &g, bool isMax) {
+  SmallVector<StringRef> known = {"auto_pad", "ceil_mode", "kernel_shape",
+                                  "pads", "strides"};
+  known.push_back(isMax ? "dilations" : "count_include_pad");
+  if (isMax)
+    known.push_back("storage_order");
+  if (failed(g.checkAttrs(known)))
+    return failure();
+  if (g.hasOutput(1)) {
+    g.nodeError() << "the Indices output is not supported";
+    return failure();
+  }
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  if (tensorType(x).getRank() != 3) {
+    g.nodeError() << "only 1-D pooling ([N, C, T] input) is supported, found "
+                  << x.getType();
+    return failure();
+  }
+  std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID") {
+    g.nodeError() << "auto_pad '" << autoPad
+                  << "' is not supported (NOTSET with explicit pads, or "
+                     "VALID)";
+    return failure();
+  }
+  auto one = [&](StringRef name, int64_t dflt) -> std::optional<int64_t> {
+    std::optional<SmallVector<int64_t>> v = g.intsAttr(name);
+    if (!v)
+      return dflt;
+    if (v->size() != 1 || (*v)[0] < 1) {
+      g.nodeError() << name << " must be one positive entry for 1-D pooling";
+      return std::nullopt;
+    }
+    return (*v)[0];
+  };
+  if (!g.intsAttr("kernel_shape")) {
+    g.nodeError() << "kernel_shape is required";
+    return failure();
+  }
+  std::optional<int64_t> k = one("kernel_shape", 1), stride = one("strides", 1),
+                         dilation = one("dilations", 1);
+  if (!k || !stride || !dilation)
+    return failure();
+  SmallVector<int64_t> pads =
+      g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0});
+  if (autoPad == "VALID")
+    pads = {0, 0};
+  if (pads.size() != 2 || pads[0] < 0 || pads[1] < 0) {
+    g.nodeError() << "pads must be two non-negative entries for 1-D pooling";
+    return failure();
+  }
+  int64_t pl = pads[0], pr = pads[1], s = *stride, d = *dilation;
+  int64_t window = d * (*k - 1) + 1;
+  if (pl >= window || pr >= window) {
+    // PyTorch: "pad should be at most half of effective kernel size".
+    g.nodeError() << "pads " << pl << ", " << pr
+                  << " must be smaller than the window (" << window << ")";
+    return failure();
+  }
+  bool ceilMode = g.intAttr("ceil_mode", 0) != 0;
+  bool includePad = g.intAttr("count_include_pad", 0) != 0;
+
+  // Tout, folded when T is static.
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  Value t = g.indexValue(g.dimSize(x, 2));
+  Value span = arith::SubIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, t, indexConstant(b, loc, pl + pr)),
+      indexConstant(b, loc, window));
+  Value spanOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, span,
+                                       indexConstant(b, loc, 0));
+  std::optional<int64_t> staticT = getConstantIntValue(g.dimSize(x, 2));
+  if (staticT && *staticT + pl + pr < window) {
+    g.nodeError() << "the window (" << window << ") is longer than the "
+                  << "padded input (" << *staticT + pl + pr << ")";
+    return failure();
+  }
+  if (!staticT)
+    seq::createCheck(b, loc, spanOk, t,
+                     seq::describeLocation(loc) + ": the window (" +
+                         std::to_string(window) +
+                         ") is longer than the padded input (T = {} plus " +
+                         std::to_string(pl + pr) + " steps of padding)",
+                     seq::CheckKind::shape);
+  Value rounded = ceilMode ? arith::AddIOp::create(b, loc, span,
+                                                   indexConstant(b, loc, s - 1))
+                                 .getResult()
+                           : span;
+  Value tout = arith::AddIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, rounded, indexConstant(b, loc, s)),
+      indexConstant(b, loc, 1));
+  if (ceilMode) {
+    Value lastStart = arith::MulIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, tout, indexConstant(b, loc, 1)),
+        indexConstant(b, loc, s));
+    Value pastEnd = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::sge, lastStart,
+        arith::AddIOp::create(b, loc, t, indexConstant(b, loc, pl)));
+    tout = arith::SelectOp::create(
+        b, loc, pastEnd,
+        arith::SubIOp::create(b, loc, tout, indexConstant(b, loc, 1)), tout);
+  }
+  OpFoldResult toutSize = tout;
+  if (staticT) {
+    int64_t sp = *staticT + pl + pr - window;
+    int64_t n = (ceilMode ? sp + s - 1 : sp) / s + 1;
+    if (ceilMode && (n - 1) * s >= *staticT + pl)
+      --n;
+    toutSize = b.getIndexAttr(n);
+  }
+  SmallVector<OpFoldResult> sizes = shapeOf(g, x);
+  sizes[2] = toutSize;
+
+  // One generic over (n, c, t, j): j walks the window, reading x at
+  // t * stride - pad_l + j * dilation when that is inside the input.
+  Value init = seq::createEmptyTensor(b, loc, sizes, g.builder.getF32Type());
+  double start = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+  init = linalg::FillOp::create(b, loc, ValueRange{f32Constant(b, loc, start)},
+                                ValueRange{init})
+             .getResult(0);
+  Value windowInit = seq::createEmptyTensor(b, loc, {b.getIndexAttr(*k)},
+                                            g.builder.getF32Type());
+  auto outMap = AffineMap::get(
+      4, 0,
+      {b.getAffineDimExpr(0), b.getAffineDimExpr(1), b.getAffineDimExpr(2)},
+      g.context);
+  auto windowMap = AffineMap::get(4, 0, {b.getAffineDimExpr(3)}, g.context);
+  using It = utils::IteratorType;
+  Value pooled =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{windowInit},
+          ValueRange{init}, ArrayRef<AffineMap>{windowMap, outMap},
+          ArrayRef<It>{It::parallel, It::parallel, It::parallel, It::reduction},
+          [&](OpBuilder &ib, Location l, ValueRange a) {
+            auto cst = [&](int64_t v) { return indexConstant(ib, l, v); };
+            Value n = linalg::IndexOp::create(ib, l, 0);
+            Value c = linalg::IndexOp::create(ib, l, 1);
+            Value ot = linalg::IndexOp::create(ib, l, 2);
+            Value j = linalg::IndexOp::create(ib, l, 3);
+            Value pos = arith::AddIOp::create(
+                ib, l,
+                arith::SubIOp::create(
+                    ib, l, arith::MulIOp::create(ib, l, ot, cst(s)), cst(pl)),
+                arith::MulIOp::create(ib, l, j, cst(d)));
+            Value inside = arith::AndIOp::create(
+                ib, l,
+                arith::CmpIOp::create(ib, l, arith::CmpIPredicate::sge, pos,
+                                      cst(0)),
+                arith::CmpIOp::create(ib, l, arith::CmpIPredicate::slt, pos,
+                                      t));
+            Value clamped = arith::SelectOp::create(ib, l, inside, pos, cst(0));
+            Value v =
+                tensor::ExtractOp::create(ib, l, x, ValueRange{n, c, clamped});
+            Value acc = a[1];
+            Value next =
+                isMax ? arith::MaximumFOp::create(ib, l, acc, v).getResult()
+                      : arith::AddFOp::create(ib, l, acc, v).getResult();
+            linalg::YieldOp::create(
+                ib, l,
+                arith::SelectOp::create(ib, l, inside, next, acc).getResult());
+          })
+          .getResult(0);
+  if (isMax) {
+    g.setOutput(0, pooled);
+    return success();
+  }
+  // The divisor of output step t: the window [t * stride - pad_l, ... +
+  // K) clipped to the padded input, then (unless count_include_pad) to the
+  // input.
+  Value out = seq::createEmptyTensor(b, loc, sizes, g.builder.getF32Type());
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(3, g.context);
+  g.setOutput(
+      0, linalg::GenericOp::create(
+             b, loc, TypeRange{out.getType()}, ValueRange{pooled},
+             ValueRange{out}, ArrayRef<AffineMap>{identity, identity},
+             ArrayRef<It>{It::parallel, It::parallel, It::parallel},
+             [&](OpBuilder &ib, Location l, ValueRange a) {
+               auto cst = [&](int64_t v) { return indexConstant(ib, l, v); };
+               Value ot = linalg::IndexOp::create(ib, l, 2);
+               Value first = arith::SubIOp::create(
+                   ib, l, arith::MulIOp::create(ib, l, ot, cst(s)), cst(pl));
+               Value end = arith::MinSIOp::create(
+                   ib, l, arith::AddIOp::create(ib, l, first, cst(*k)),
+                   arith::AddIOp::create(ib, l, t, cst(pr)));
+               if (!includePad) {
+                 first = arith::MaxSIOp::create(ib, l, first, cst(0));
+                 end = arith::MinSIOp::create(ib, l, end, t);
+               }
+               Value count = arith::SubIOp::create(ib, l, end, first);
+               Value countF = arith::SIToFPOp::create(
+                   ib, l, ib.getF32Type(),
+                   arith::IndexCastOp::create(ib, l, ib.getI64Type(), count));
+               linalg::YieldOp::create(
+                   ib, l,
+                   arith::DivFOp::create(ib, l, a[0], countF).getResult());
+             })
+             .getResult(0));
+  return success();
+}
+
+} // namespace
+
+LogicalResult importNormPoolOp(GraphImporter &g, StringRef op, bool &handled) {
+  handled = true;
+  if (op == "BatchNormalization")
+    return importBatchNorm(g);
+  if (op == "InstanceNormalization")
+    return importInstanceNorm(g);
+  if (op == "GlobalAveragePool" || op == "GlobalMaxPool")
+    return importGlobalPool(g, op == "GlobalMaxPool");
+  if (op == "MaxPool" || op == "AveragePool")
+    return importPool(g, op == "MaxPool");
+  handled = false;
+  return success();
+}
+
+} // namespace seqc::onnx_import

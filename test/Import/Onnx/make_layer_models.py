@@ -1,0 +1,285 @@
+#!/usr/bin/python3
+"""Exports the small PyTorch models that test the ONNX importer's layer ops
+beyond the core set of make_models.py: normalization (BatchNorm1d,
+InstanceNorm1d, GroupNorm), pooling (MaxPool1d, AvgPool1d, adaptive
+pooling to one step), ConvTranspose1d, PReLU, Flatten, TopK / sort,
+logsumexp, std, fmod, IsNaN / IsInf, Celu, the inverse trigonometric
+functions and clamped integer ids; and, with onnx.helper and NumPy's
+results, the hyperbolic functions torch 1.13 cannot export.
+
+Run with Debian's python3 (python3-torch 1.13, python3-onnx 1.12):
+
+    /usr/bin/python3 test/Import/Onnx/make_layer_models.py [OUT_DIR] [--only NAME...]
+
+It writes, like make_models.py, OUT_DIR/NAME.onnx (exported at T=5, B=3
+with dynamic sequence and batch axes) and PyTorch's inputs and results at
+two other (T, B) for run_models.py, and with onnx.helper the malformed
+graphs of layer-errors.test into Inputs/.
+"""
+
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_models import TEST_SHAPES, export_models  # noqa: E402
+
+C = 6  # channels
+
+
+class ConvFrontEnd(nn.Module):
+    """A speech/TCN front end: Conv1d, BatchNorm1d, per-channel PReLU,
+    MaxPool1d (ceil_mode, padding), ConvTranspose1d back up, GroupNorm and
+    AvgPool1d (ceil_mode, padding, count_include_pad off). Every stage is
+    an output so a mismatch names its op."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(C, C, 3, padding=1)
+        self.bn = nn.BatchNorm1d(C)
+        # Running statistics unlike the defaults (as after training).
+        self.bn.running_mean.uniform_(-0.5, 0.5)
+        self.bn.running_var.uniform_(0.5, 2.0)
+        self.prelu = nn.PReLU(C, init=0.1)
+        self.up = nn.ConvTranspose1d(C, 4, 4, stride=2, padding=1,
+                                     output_padding=1)
+        self.gn = nn.GroupNorm(2, 4)
+
+    def forward(self, x):
+        a = self.prelu(self.bn(self.conv(x)))
+        m = F.max_pool1d(a, 3, stride=2, padding=1, ceil_mode=True)
+        u = self.gn(self.up(m))
+        p = F.avg_pool1d(u, 3, stride=2, padding=1, ceil_mode=True,
+                         count_include_pad=False)
+        return a, m, u, p
+
+
+class ConvTransposes(nn.Module):
+    """ConvTranspose1d variants: groups with dilation and output_padding,
+    stride 3 without bias, and padding past dilation * (K - 1) (the
+    equivalent convolution's output cropped)."""
+
+    def __init__(self):
+        super().__init__()
+        self.grouped = nn.ConvTranspose1d(C, 4, 3, stride=2, dilation=2,
+                                          groups=2, output_padding=1)
+        self.strided = nn.ConvTranspose1d(C, 3, 2, stride=3, bias=False)
+        self.cropped = nn.ConvTranspose1d(C, 2, 2, stride=3, padding=2)
+
+    def forward(self, x):
+        return self.grouped(x), self.strided(x), self.cropped(x)
+
+
+class Pools(nn.Module):
+    """MaxPool1d with dilation and padding, AvgPool1d counting the padding
+    (floor mode), and adaptive average / max pooling to one step (ONNX
+    GlobalAveragePool / GlobalMaxPool)."""
+
+    def forward(self, x):
+        return (F.max_pool1d(x, 2, stride=1, padding=1, dilation=2),
+                F.avg_pool1d(x, 2, stride=2, padding=1,
+                             count_include_pad=True),
+                F.adaptive_avg_pool1d(x, 1), F.adaptive_max_pool1d(x, 1))
+
+
+class FeatureOps(nn.Module):
+    """Batch-first [B, T, C] glue: InstanceNorm1d over time, BatchNorm1d on
+    flattened [B * T, C] rows, Flatten, logsumexp, std, fmod, Celu, the
+    inverse trigonometric functions, GELU and LayerNorm without weights
+    (whose output dims torch 1.13 names after the op), IsNaN / IsInf masks and embedding ids clamped in
+    int64."""
+
+    def __init__(self):
+        super().__init__()
+        self.inorm = nn.InstanceNorm1d(C, affine=True)
+        self.bn = nn.BatchNorm1d(C)
+        self.bn.running_mean.uniform_(-0.5, 0.5)
+        self.bn.running_var.uniform_(0.5, 2.0)
+        self.emb = nn.Embedding(10, 3)
+
+    def forward(self, x):
+        n = self.inorm(x.transpose(1, 2)).transpose(1, 2)
+        b = self.bn(x.reshape(-1, C)).reshape(x.shape)
+        flat = torch.flatten(x, 1)
+        stats = torch.stack([torch.logsumexp(x, -1), x.std(-1)], -1)
+        c = x.clamp(-0.9, 0.9)
+        math_ = torch.cat([torch.fmod(x, 0.7), F.celu(x, 0.5), torch.atan(x),
+                           torch.asin(c), torch.acos(c), torch.tan(c),
+                           F.gelu(x)], -1)
+        masks = torch.stack([torch.isnan(torch.log(x)).float(),
+                             torch.isinf(1 / (x > 0).float()).float()], -1)
+        ids = (x[..., 0] * 4).long().clamp(0, 9)
+        # Outputs of their own: torch 1.13 names their dims "Muly_dim_0",
+        # "Divln_dim_1", ... although they are x's B and T.
+        return (n, b, flat, stats, math_, masks, self.emb(ids), F.gelu(x),
+                F.layer_norm(x, (C,)))
+
+
+class Selection(nn.Module):
+    """TopK values and indices (largest and smallest, along features and
+    along time) and a full sort, as greedy / beam heads use them."""
+
+    def forward(self, x):
+        top, top_i = torch.topk(x, 3, dim=-1)
+        low, low_i = torch.topk(x, 2, dim=1, largest=False)
+        s, s_i = torch.sort(x, dim=-1, descending=True)
+        return top, top_i, low, low_i, s, s_i
+
+
+def channels_first(T, B, rng):
+    return {"x": rng.standard_normal((B, C, T)).astype(np.float32)}
+
+
+def batch_first(T, B, rng):
+    return {"x": rng.standard_normal((B, T, C)).astype(np.float32)}
+
+
+BF = {"x": {0: "B", 1: "T"}}
+CF = {"x": {0: "B", 2: "T"}}
+MODELS = [
+    ("conv_front_end", ConvFrontEnd, 14, channels_first,
+     ["a", "m", "u", "p"], CF),
+    ("conv_transposes", ConvTransposes, 14, channels_first,
+     ["grouped", "strided", "cropped"], CF),
+    ("pools", Pools, 14, channels_first, ["max", "avg", "gavg", "gmax"], CF),
+    ("feature_ops", FeatureOps, 14, batch_first,
+     ["n", "b", "flat", "stats", "math", "masks", "emb", "gelu", "ln"], BF),
+    ("selection", Selection, 14, batch_first,
+     ["top", "top_i", "low", "low_i", "s", "s_i"], BF),
+]
+
+
+def write_hyperbolic_model(out_dir):
+    """Sinh, Cosh, Asinh, Acosh and Atanh (ONNX ops torch 1.13 cannot
+    export) made with onnx.helper, with NumPy's results."""
+    from onnx import TensorProto, helper
+
+    ops = [("Sinh", np.sinh, lambda x: x), ("Cosh", np.cosh, lambda x: x),
+           ("Asinh", np.arcsinh, lambda x: x),
+           ("Acosh", np.arccosh, lambda x: np.abs(x) + 1),
+           ("Atanh", np.arctanh, lambda x: np.tanh(x))]
+    nodes, outputs = [], []
+    for i, (op, _, _) in enumerate(ops):
+        # Acosh reads |x| + 1 and Atanh tanh(x): inside their domains.
+        src = "x"
+        if op == "Acosh":
+            nodes += [helper.make_node("Abs", ["x"], ["ax"]),
+                      helper.make_node("Add", ["ax", "one"], ["x1"])]
+            src = "x1"
+        if op == "Atanh":
+            nodes.append(helper.make_node("Tanh", ["x"], ["tx"]))
+            src = "tx"
+        nodes.append(helper.make_node(op, [src], [op.lower()]))
+        outputs.append(helper.make_tensor_value_info(
+            op.lower(), TensorProto.FLOAT, ["B", "T", C]))
+    graph = helper.make_graph(
+        nodes, "hyperbolic",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       ["B", "T", C])], outputs,
+        initializer=[helper.make_tensor("one", TensorProto.FLOAT, [], [1.0])])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 14)])
+    with open(os.path.join(out_dir, "hyperbolic.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+    rng = np.random.default_rng(5)
+    for T, B in TEST_SHAPES:
+        x = rng.standard_normal((B, T, C)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"hyperbolic.t{T}.in.x.npy"), x)
+        for op, f, domain in ops:
+            y = f(domain(x.astype(np.float64))).astype(np.float32)
+            np.save(os.path.join(out_dir, f"hyperbolic.t{T}.out.{op.lower()}.npy"),
+                    y)
+
+
+def write_error_inputs(in_dir):
+    """The layer graphs the importer refuses, each with its message."""
+    from onnx import TensorProto, helper
+
+    rng = np.random.default_rng(11)
+
+    def const(name, shape):
+        return helper.make_tensor(
+            name, TensorProto.FLOAT, shape,
+            rng.standard_normal(shape).astype(np.float32).flatten().tolist())
+
+    def ints(name, values):
+        return helper.make_tensor(name, TensorProto.INT64, [len(values)],
+                                  values)
+
+    def save(name, node, inputs, inits=(), opset=14, outputs=None):
+        graph = helper.make_graph(
+            [node], name, inputs,
+            outputs or [helper.make_tensor_value_info(
+                "y", TensorProto.FLOAT, None)],
+            initializer=list(inits))
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", opset)])
+        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
+            f.write(model.SerializeToString())
+
+    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+    bn_params = [const(n, [4]) for n in ("s", "b", "mean")] + [
+        helper.make_tensor("var", TensorProto.FLOAT, [4], [1.0] * 4)]
+    save("bn_training", helper.make_node(
+        "BatchNormalization", ["x", "s", "b", "mean", "var"], ["y"],
+        name="BN_1", training_mode=1), [f32("x", ["B", 4, "T"])], bn_params,
+        opset=15)
+    save("bn_channels", helper.make_node(
+        "BatchNormalization", ["x", "s", "b", "mean", "var"], ["y"],
+        name="BN_2"), [f32("x", ["B", 5, "T"])], bn_params)
+    save("bn_dynamic_channels", helper.make_node(
+        "BatchNormalization", ["x", "s", "b", "mean", "var"], ["y"],
+        name="BN_3"), [f32("x", ["B", "C", "T"])], bn_params)
+    save("pool_2d", helper.make_node(
+        "MaxPool", ["x"], ["y"], name="MaxPool_1", kernel_shape=[2, 2]),
+        [f32("x", ["B", 4, 8, 8])])
+    save("pool_pads", helper.make_node(
+        "AveragePool", ["x"], ["y"], name="AveragePool_2", kernel_shape=[2],
+        pads=[2, 0]), [f32("x", ["B", 4, "T"])])
+    save("pool_window", helper.make_node(
+        "MaxPool", ["x"], ["y"], name="MaxPool_3", kernel_shape=[5]),
+        [f32("x", ["B", 4, "T"])])
+    save("convt_output_shape", helper.make_node(
+        "ConvTranspose", ["x", "w"], ["y"], name="ConvT_1",
+        output_shape=[10]), [f32("x", ["B", 4, "T"])], [const("w", [4, 2, 3])])
+    save("convt_output_padding", helper.make_node(
+        "ConvTranspose", ["x", "w"], ["y"], name="ConvT_2", strides=[2],
+        output_padding=[2]), [f32("x", ["B", 4, "T"])],
+        [const("w", [4, 2, 3])])
+    save("convt_dynamic", helper.make_node(
+        "ConvTranspose", ["x", "w"], ["y"], name="ConvT_3", strides=[2]),
+        [f32("x", ["B", 4, "T"])], [const("w", [4, 2, 3])])
+    save("topk_too_many", helper.make_node(
+        "TopK", ["x", "k"], ["y", "i"], name="TopK_1"),
+        [f32("x", ["B", 4])], [ints("k", [5])],
+        outputs=[f32("y", None), helper.make_tensor_value_info(
+            "i", TensorProto.INT64, None)])
+    save("mod_integer_semantics", helper.make_node(
+        "Mod", ["x", "x"], ["y"], name="Mod_1"), [f32("x", [2, 2])])
+    save("prelu_slope", helper.make_node(
+        "PRelu", ["x", "slope"], ["y"], name="PRelu_1"),
+        [f32("x", ["B", 4, "T"])], [const("slope", [3, 1, 1, 1])])
+
+
+def main():
+    args = sys.argv[1:]
+    only = set()
+    if "--only" in args:
+        only = set(args[args.index("--only") + 1:])
+        args = args[:args.index("--only")]
+    here = os.path.dirname(os.path.abspath(__file__))
+    out_dir = args[0] if args else os.path.join(here, "models")
+    os.makedirs(out_dir, exist_ok=True)
+    if not only:
+        write_error_inputs(os.path.join(here, "Inputs"))
+    if not only or "hyperbolic" in only:
+        write_hyperbolic_model(out_dir)
+    export_models(MODELS, out_dir, only)
+
+
+if __name__ == "__main__":
+    main()
