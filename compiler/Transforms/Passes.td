@@ -33,6 +33,10 @@ def DecomposeAggregatedOpsPass : Pass<"seqc-decompose-aggregated-ops"> {
     it over a seq op). Ops implementing `linalg::AggregatedOpInterface` have
     no loop lowering of their own; this pass rewrites each into the
     generics it stands for (max, subtract-exp, sum, divide for softmax).
+    It also drops the operands of `tensor.concat` that are statically
+    empty along the concatenated dimension: bufferized, each would be a
+    `memref.subview` at the end of the result, which the subview verifier
+    rejects.
 
     Before:
     ```mlir

@@ -14,3 +14,33 @@ func.func @softmax(%x: tensor<?x8xf32>, %init: tensor<?x8xf32>) -> tensor<?x8xf3
   %y = linalg.softmax dimension(1) ins(%x : tensor<?x8xf32>) outs(%init : tensor<?x8xf32>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>
 }
+
+// An operand empty along the concatenated dimension is dropped (bufferized,
+// it would be a subview at offset 4 of a memref<4xi64>, which the verifier
+// rejects); one operand left is the result itself.
+// CHECK-LABEL: func.func @concat_with_empty
+// CHECK-SAME: (%[[A:.+]]: tensor<3xi64>, %[[B:.+]]: tensor<1xi64>, %[[E:.+]]: tensor<0xi64>)
+// CHECK: %[[C:.+]] = tensor.concat dim(0) %[[A]], %[[B]] : (tensor<3xi64>, tensor<1xi64>) -> tensor<4xi64>
+// CHECK: return %[[C]]
+func.func @concat_with_empty(%a: tensor<3xi64>, %b: tensor<1xi64>, %e: tensor<0xi64>) -> tensor<4xi64> {
+  %c = tensor.concat dim(0) %a, %b, %e : (tensor<3xi64>, tensor<1xi64>, tensor<0xi64>) -> tensor<4xi64>
+  return %c : tensor<4xi64>
+}
+
+// CHECK-LABEL: func.func @concat_one_left
+// CHECK-SAME: (%[[E:.+]]: tensor<?x0xf32>, %[[X:.+]]: tensor<?x5xf32>)
+// CHECK-NOT: tensor.concat
+// CHECK: return %[[X]]
+func.func @concat_one_left(%e: tensor<?x0xf32>, %x: tensor<?x5xf32>) -> tensor<?x5xf32> {
+  %c = tensor.concat dim(1) %e, %x : (tensor<?x0xf32>, tensor<?x5xf32>) -> tensor<?x5xf32>
+  return %c : tensor<?x5xf32>
+}
+
+// Every operand empty: an empty tensor sized like the first.
+// CHECK-LABEL: func.func @concat_all_empty
+// CHECK: %[[D:.+]] = tensor.dim %arg0, %c0
+// CHECK: tensor.empty(%[[D]]) : tensor<?x0xf32>
+func.func @concat_all_empty(%e: tensor<?x0xf32>, %f: tensor<?x0xf32>) -> tensor<?x0xf32> {
+  %c = tensor.concat dim(1) %e, %f : (tensor<?x0xf32>, tensor<?x0xf32>) -> tensor<?x0xf32>
+  return %c : tensor<?x0xf32>
+}

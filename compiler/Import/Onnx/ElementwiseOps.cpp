@@ -65,6 +65,21 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
     known = {"alpha"};
   if (failed(g.checkAttrs(known)))
     return failure();
+  if (op == "Abs" && isIntegerData(g, 0)) {
+    // |x| of integers (relative positions); |INT_MIN| wraps to itself.
+    FailureOr<Value> r = buildElementwise(
+        g, {g.tensorInput(0)},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value zero = arith::ConstantOp::create(
+              b, l, b.getIntegerAttr(a[0].getType(), 0));
+          return arith::MaxSIOp::create(
+              b, l, a[0], arith::SubIOp::create(b, l, zero, a[0]));
+        });
+    if (failed(r))
+      return failure();
+    g.setOutput(0, *r);
+    return success();
+  }
   Value x = floatInput(g, 0);
   if (!x)
     return failure();
@@ -168,10 +183,33 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
 LogicalResult importMaxMin(GraphImporter &g, bool isMax) {
   if (failed(g.checkAttrs({})))
     return failure();
-  FailureOr<SmallVector<Value>> floatIns = floatInputs(g);
-  if (failed(floatIns))
-    return failure();
-  SmallVector<Value> inputs = *floatIns;
+  // Integers of one type (T5's relative-position buckets: torch.min of
+  // int64 tensors), else f32.
+  bool ints = g.node->input_size() > 0;
+  for (int i = 0; i < g.node->input_size(); ++i)
+    ints &= isIntegerData(g, i);
+  SmallVector<Value> inputs;
+  if (ints) {
+    for (int i = 0; i < g.node->input_size(); ++i) {
+      Value v = g.tensorInput(i);
+      if (!v)
+        return failure();
+      if (tensorType(v).getElementType() !=
+          (inputs.empty() ? tensorType(v).getElementType()
+                          : tensorType(inputs[0]).getElementType())) {
+        g.nodeError() << "integer inputs of different types "
+                      << tensorType(inputs[0]).getElementType() << " and "
+                      << tensorType(v).getElementType();
+        return failure();
+      }
+      inputs.push_back(v);
+    }
+  } else {
+    FailureOr<SmallVector<Value>> floatIns = floatInputs(g);
+    if (failed(floatIns))
+      return failure();
+    inputs = *floatIns;
+  }
   if (inputs.empty()) {
     g.nodeError() << "needs at least one input";
     return failure();
@@ -179,9 +217,14 @@ LogicalResult importMaxMin(GraphImporter &g, bool isMax) {
   FailureOr<Value> r = buildElementwise(
       g, inputs, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
         Value acc = a[0];
-        for (Value v : a.drop_front())
-          acc = isMax ? arith::MaximumFOp::create(b, l, acc, v).getResult()
-                      : arith::MinimumFOp::create(b, l, acc, v).getResult();
+        for (Value v : a.drop_front()) {
+          if (ints)
+            acc = isMax ? arith::MaxSIOp::create(b, l, acc, v).getResult()
+                        : arith::MinSIOp::create(b, l, acc, v).getResult();
+          else
+            acc = isMax ? arith::MaximumFOp::create(b, l, acc, v).getResult()
+                        : arith::MinimumFOp::create(b, l, acc, v).getResult();
+        }
         return acc;
       });
   if (failed(r))
@@ -330,12 +373,14 @@ LogicalResult importPRelu(GraphImporter &g) {
   return success();
 }
 
-/// Mod(a, b) on floats, which ONNX allows only with fmod = 1: C's fmod (the
-/// result has the dividend's sign), torch.fmod. (torch.remainder exports
-/// as Floor arithmetic instead.)
+/// Mod(a, b): integers as importIntegerBinary; floats, which ONNX allows
+/// only with fmod = 1, as C's fmod (the result has the dividend's sign),
+/// torch.fmod. (torch.remainder of floats exports as Floor arithmetic.)
 LogicalResult importMod(GraphImporter &g) {
   if (failed(g.checkAttrs({"fmod"})))
     return failure();
+  if (isIntegerData(g, 0) && isIntegerData(g, 1))
+    return importIntegerBinary(g, "Mod");
   FailureOr<SmallVector<Value>> in = floatInputs(g);
   if (failed(in))
     return failure();

@@ -174,6 +174,13 @@ mlir::FailureOr<llvm::SmallVector<int64_t>> sliceAxes(GraphImporter &g,
 /// The sizes of every dimension of `x` (constants where static).
 llvm::SmallVector<mlir::OpFoldResult> shapeOf(GraphImporter &g, mlir::Value x);
 
+/// Whether input `i` holds integer data (not bool): a tensor, a constant or
+/// symbolic shape elements.
+bool isIntegerData(GraphImporter &g, unsigned i);
+/// Add, Sub, Mul, Div and Mod (the node's fmod) of two integer inputs
+/// (TensorOps.cpp).
+mlir::LogicalResult importIntegerBinary(GraphImporter &g, llvm::StringRef op);
+
 using ElementwiseBody =
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
                                    mlir::ValueRange)>;

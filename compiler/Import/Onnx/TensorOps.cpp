@@ -211,6 +211,102 @@ Value promotedFloatInput(GraphImporter &g, unsigned i, unsigned other) {
   return floatInput(g, i);
 }
 
+} // namespace
+
+bool isIntegerData(GraphImporter &g, unsigned i) {
+  const OnnxValue *v = g.input(i);
+  if (!v)
+    return false;
+  if (isSymbolicInt(v))
+    return true;
+  Type t = v->tensor     ? tensorType(v->tensor).getElementType()
+           : v->constant ? v->constant.getElementType()
+                         : Type();
+  return t && isa<IntegerType>(t) && !t.isInteger(1);
+}
+
+/// Add, Sub, Mul, Div (truncating toward zero, as C and ONNX Runtime) and
+/// Mod (fmod = 0: the divisor's sign, as Python's %; fmod = 1: the
+/// dividend's, as C's %) of integer tensors, broadcast; the narrower
+/// operand is sign-extended. A zero divisor fails the run with
+/// SEQC_ERR_INVALID_ARGUMENT (the element computes with divisor 1 meanwhile,
+/// never trapping); INT_MIN / -1 wraps.
+LogicalResult importIntegerBinary(GraphImporter &g, StringRef op) {
+  Value a = g.tensorInput(0), b = g.tensorInput(1);
+  if (!a || !b)
+    return failure();
+  auto ta = cast<IntegerType>(tensorType(a).getElementType()),
+       tb = cast<IntegerType>(tensorType(b).getElementType());
+  IntegerType wide = ta.getWidth() >= tb.getWidth() ? ta : tb;
+  bool cMod = g.intAttr("fmod", 0) != 0;
+  std::string where = seq::describeLocation(g.loc);
+  FailureOr<Value> r = buildElementwise(
+      g, {a, b},
+      [&](OpBuilder &bld, Location l, ValueRange x) -> Value {
+        auto widened = [&](Value v) -> Value {
+          return v.getType() == wide
+                     ? v
+                     : arith::ExtSIOp::create(bld, l, wide, v).getResult();
+        };
+        Value lhs = widened(x[0]), rhs = widened(x[1]);
+        if (op == "Add")
+          return arith::AddIOp::create(bld, l, lhs, rhs);
+        if (op == "Sub")
+          return arith::SubIOp::create(bld, l, lhs, rhs);
+        if (op == "Mul")
+          return arith::MulIOp::create(bld, l, lhs, rhs);
+        auto cst = [&](int64_t v) {
+          return arith::ConstantOp::create(bld, l, bld.getIntegerAttr(wide, v));
+        };
+        Value zero = cst(0);
+        Value nonzero =
+            arith::CmpIOp::create(bld, l, arith::CmpIPredicate::ne, rhs, zero);
+        seq::createCheck(bld, l, nonzero, rhs,
+                         where + ": integer " + op.str() +
+                             " by zero (divisor {})",
+                         seq::CheckKind::value);
+        // Divisor 1 where it is 0 (the run fails) or -1 (negate instead:
+        // INT_MIN / -1 would trap).
+        Value minusOne = arith::CmpIOp::create(bld, l, arith::CmpIPredicate::eq,
+                                               rhs, cst(-1));
+        Value safe = arith::SelectOp::create(
+            bld, l,
+            arith::OrIOp::create(
+                bld, l, minusOne,
+                arith::XOrIOp::create(
+                    bld, l, nonzero,
+                    arith::ConstantOp::create(bld, l, bld.getBoolAttr(true)))),
+            cst(1), rhs);
+        if (op == "Div") {
+          Value q = arith::DivSIOp::create(bld, l, lhs, safe);
+          return arith::SelectOp::create(
+              bld, l, minusOne, arith::SubIOp::create(bld, l, zero, lhs), q);
+        }
+        Value rem = arith::SelectOp::create(
+            bld, l, minusOne, zero, arith::RemSIOp::create(bld, l, lhs, safe));
+        if (cMod)
+          return rem;
+        // Python's %: a nonzero remainder takes the divisor's sign.
+        Value differ = arith::CmpIOp::create(
+            bld, l, arith::CmpIPredicate::ne,
+            arith::CmpIOp::create(bld, l, arith::CmpIPredicate::slt, rem, zero),
+            arith::CmpIOp::create(bld, l, arith::CmpIPredicate::slt, rhs,
+                                  zero));
+        Value adjust = arith::AndIOp::create(
+            bld, l, differ,
+            arith::CmpIOp::create(bld, l, arith::CmpIPredicate::ne, rem, zero));
+        return arith::SelectOp::create(
+            bld, l, adjust, arith::AddIOp::create(bld, l, rem, rhs), rem);
+      },
+      wide);
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+namespace {
+
 LogicalResult importBinary(GraphImporter &g, StringRef op) {
   if (failed(g.checkAttrs({})))
     return failure();
@@ -230,6 +326,8 @@ LogicalResult importBinary(GraphImporter &g, StringRef op) {
     g.setOutput(0, symbolic(out, scalar));
     return success();
   }
+  if (isIntegerData(g, 0) && isIntegerData(g, 1) && op != "Pow")
+    return importIntegerBinary(g, op);
   Value a = promotedFloatInput(g, 0, 1), b = promotedFloatInput(g, 1, 0);
   if (!a || !b)
     return failure();
@@ -254,6 +352,20 @@ LogicalResult importBinary(GraphImporter &g, StringRef op) {
 LogicalResult importUnary(GraphImporter &g, StringRef op) {
   if (failed(g.checkAttrs({})))
     return failure();
+  if (op == "Neg" && isIntegerData(g, 0)) {
+    // 0 - x, wrapping at the type's minimum as two's complement does.
+    Value x = g.tensorInput(0);
+    FailureOr<Value> r = buildElementwise(
+        g, {x}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value zero = arith::ConstantOp::create(
+              b, l, b.getIntegerAttr(a[0].getType(), 0));
+          return arith::SubIOp::create(b, l, zero, a[0]);
+        });
+    if (failed(r))
+      return failure();
+    g.setOutput(0, *r);
+    return success();
+  }
   Value x = floatInput(g, 0);
   if (!x)
     return failure();
@@ -370,18 +482,14 @@ LogicalResult importConstantOfShape(GraphImporter &g) {
     fill = *attr->value_begin<Attribute>();
   }
   Type elementType = cast<TypedAttr>(fill).getType();
-  if (isa<IntegerType>(elementType)) {
-    // Integer fills are shape arithmetic: keep them constant.
-    SmallVector<int64_t> dims;
-    for (OpFoldResult d : *shape) {
-      auto c = getConstantIntValue(d);
-      if (!c) {
-        g.nodeError() << "integer ConstantOfShape with a dynamic shape is "
-                         "not supported";
-        return failure();
-      }
+  SmallVector<int64_t> dims;
+  for (OpFoldResult d : *shape)
+    if (std::optional<int64_t> c = getConstantIntValue(d))
       dims.push_back(*c);
-    }
+  if (isa<IntegerType>(elementType) && dims.size() == shape->size()) {
+    // Integer fills of a known shape are shape arithmetic: keep them
+    // constant. (With run-time sizes, zeros_like of int64 positions or
+    // scatter indices, they are filled tensors below.)
     OnnxValue v;
     v.constant =
         DenseElementsAttr::get(RankedTensorType::get(dims, elementType), fill);
@@ -788,6 +896,20 @@ std::pair<OpFoldResult, OpFoldResult> sliceBounds(GraphImporter &g,
   return {s, len};
 }
 
+/// For a slice [start:end:step] that holds at most one element of any
+/// dimension (x[:, :1], x[:, -1:], x[:, 2:3]), the dimension size from
+/// which it holds exactly one; else nullopt.
+std::optional<int64_t> oneElementSliceNeed(int64_t start, int64_t end,
+                                           int64_t step) {
+  if (start >= 0 && end >= 0 && end > start && end - start <= step)
+    return start + 1;
+  if (start < 0 && end >= INT32_MAX && -start <= step)
+    return -start;
+  if (start < 0 && end < 0 && end > start && end - start <= step)
+    return -start;
+  return std::nullopt;
+}
+
 LogicalResult importSlice(GraphImporter &g) {
   if (failed(g.checkAttrs({})))
     return failure();
@@ -840,11 +962,35 @@ LogicalResult importSlice(GraphImporter &g) {
     auto a = normalizeAxis(g, axes[i], rank);
     if (!a)
       return failure();
-    auto [s, len] =
-        sliceBounds(g, sizes[*a], (*starts)[i], (*ends)[i], steps[i]);
+    OpFoldResult dim = sizes[*a];
+    auto [s, len] = sliceBounds(g, dim, (*starts)[i], (*ends)[i], steps[i]);
     offsets[*a] = s;
     sizes[*a] = len;
     strides[*a] = g.builder.getIndexAttr(steps[i]);
+    if (std::optional<int64_t> need =
+            oneElementSliceNeed((*starts)[i], (*ends)[i], steps[i]);
+        need && !getConstantIntValue(len)) {
+      // x[:, :1], x[:, -1:]: one element whenever the dimension is long
+      // enough. Typed as a static 1 so that it broadcasts (x - x[:, :1]);
+      // with a dynamic size, broadcasting would assume it equals the other
+      // operand's and fail the run. A shorter dimension (an empty slice)
+      // is refused at run time.
+      Value n = g.indexValue(dim);
+      Value ok = arith::CmpIOp::create(
+          g.builder, g.loc, arith::CmpIPredicate::sge, n,
+          arith::ConstantIndexOp::create(g.builder, g.loc, *need));
+      seq::createCheck(
+          g.builder, g.loc, ok, n,
+          seq::describeLocation(g.loc) + ": the one-element slice [" +
+              std::to_string((*starts)[i]) + ":" +
+              ((*ends)[i] >= INT32_MAX ? std::string()
+                                       : std::to_string((*ends)[i])) +
+              "] of dimension " + std::to_string(*a) + " needs at least " +
+              std::to_string(*need) +
+              " element(s) (an empty slice is not supported), which has {}",
+          seq::CheckKind::shape);
+      sizes[*a] = g.builder.getIndexAttr(1);
+    }
   }
   g.setOutput(0, tensor::ExtractSliceOp::create(g.builder, g.loc, x, offsets,
                                                 sizes, strides)

@@ -4,7 +4,9 @@ beyond the core set of make_models.py: normalization (BatchNorm1d,
 InstanceNorm1d, GroupNorm), pooling (MaxPool1d, AvgPool1d, adaptive
 pooling to one step), ConvTranspose1d, PReLU, Flatten, TopK / sort,
 logsumexp, std, fmod, IsNaN / IsInf, Celu, the inverse trigonometric
-functions and clamped integer ids; and, with onnx.helper and NumPy's
+functions, clamped integer ids, integer arithmetic on positions (T5
+buckets, ALiBi, Hugging Face masks) and broadcasts against one-element
+time slices; and, with onnx.helper and NumPy's
 results, the hyperbolic functions torch 1.13 cannot export.
 
 Run with Debian's python3 (python3-torch 1.13, python3-onnx 1.12):
@@ -17,6 +19,7 @@ two other (T, B) for run_models.py, and with onnx.helper the malformed
 graphs of layer-errors.test into Inputs/.
 """
 
+import math
 import os
 import sys
 
@@ -130,6 +133,50 @@ class Selection(nn.Module):
         return top, top_i, low, low_i, s, s_i
 
 
+def t5_bucket(rel, buckets=8, max_distance=16):
+    """T5's relative_position_bucket (bidirectional), as Hugging Face
+    writes it."""
+    half = buckets // 2
+    ret = (rel > 0).long() * half
+    n = torch.abs(rel)
+    max_exact = half // 2
+    large = max_exact + (torch.log(n.float() / max_exact) /
+                         math.log(max_distance / max_exact) *
+                         (half - max_exact)).long()
+    large = torch.min(large, torch.full_like(large, half - 1))
+    return ret + torch.where(n < max_exact, n, large)
+
+
+class IndexMath(nn.Module):
+    """Integer tensors as values: T5 relative-position buckets (Sub, Abs,
+    Min, Where, Mul on int64), ALiBi distances, a Hugging Face int64
+    attention mask made an additive bias and position ids (CumSum), and
+    integer division and remainder of negative distances; then broadcasts
+    against one-element time slices (x - x[:, :1], x[:, -1:].expand_as(x))
+    and repeat_interleave, whose shape arithmetic concatenates an empty
+    constant."""
+
+    def __init__(self):
+        super().__init__()
+        self.rel = nn.Embedding(8, 2)
+
+    def forward(self, x):
+        T = x.shape[1]
+        pos = torch.arange(T)
+        rel = pos[None, :] - pos[:, None]
+        bias = self.rel(t5_bucket(rel)).permute(2, 0, 1)
+        scores = (x @ x.transpose(1, 2))[:, None] + bias[None]
+        alibi = -0.5 * rel.abs().float()
+        mask = (x[..., 0] > -1.0).long()
+        pad = (1 - mask[:, None, None, :]).float() * -1e4
+        att = (scores + alibi + pad).softmax(-1).sum(1)
+        ids = mask.cumsum(-1) * mask - 1
+        divmod_ = torch.stack([torch.div(rel, 3, rounding_mode="trunc"),
+                               rel % 3], -1)
+        return (att, ids.float(), divmod_.float(), x - x[:, :1],
+                x[:, -1:].expand_as(x) + x, x.repeat_interleave(2, dim=2))
+
+
 def channels_first(T, B, rng):
     return {"x": rng.standard_normal((B, C, T)).astype(np.float32)}
 
@@ -150,6 +197,8 @@ MODELS = [
      ["n", "b", "flat", "stats", "math", "masks", "emb", "gelu", "ln"], BF),
     ("selection", Selection, 14, batch_first,
      ["top", "top_i", "low", "low_i", "s", "s_i"], BF),
+    ("index_math", IndexMath, 14, batch_first,
+     ["att", "ids", "divmod", "centered", "last", "interleaved"], BF),
 ]
 
 
@@ -260,6 +309,13 @@ def write_error_inputs(in_dir):
             "i", TensorProto.INT64, None)])
     save("mod_integer_semantics", helper.make_node(
         "Mod", ["x", "x"], ["y"], name="Mod_1"), [f32("x", [2, 2])])
+    i64 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.INT64, s)
+    save("int_div", helper.make_node("Div", ["a", "b"], ["y"], name="Div_1"),
+         [i64("a", ["N"]), i64("b", ["N"])], outputs=[i64("y", ["N"])])
+    save("first_step", helper.make_node(
+        "Slice", ["x", "zero", "one", "one"], ["y"], name="Slice_1"),
+        [f32("x", ["B", "T", 4])], [ints("zero", [0]), ints("one", [1])],
+        outputs=[f32("y", ["B", 1, 4])])
     save("prelu_slope", helper.make_node(
         "PRelu", ["x", "slope"], ["y"], name="PRelu_1"),
         [f32("x", ["B", 4, "T"])], [const("slope", [3, 1, 1, 1])])
