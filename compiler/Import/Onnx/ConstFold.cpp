@@ -193,8 +193,10 @@ std::optional<IntArray> evaluate(GraphImporter &g, StringRef op) {
       // Clamp first: a start or end near INT64_MIN plus dim must not wrap.
       int64_t s = std::clamp<int64_t>(starts.data[i], -dim - 1, dim + 1);
       int64_t e = std::clamp<int64_t>(ends.data[i], -dim - 1, dim + 1);
-      if (s < 0) s += dim;
-      if (e < 0) e += dim;
+      if (s < 0)
+        s += dim;
+      if (e < 0)
+        e += dim;
       if (st > 0) {
         s = std::clamp<int64_t>(s, 0, dim);
         e = std::clamp<int64_t>(e, 0, dim);

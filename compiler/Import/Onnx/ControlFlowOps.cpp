@@ -299,11 +299,10 @@ LogicalResult GraphImporter::importLoop() {
       std::optional<int64_t> tripConst = getConstantIntValue((*trip)[0]);
       int64_t staticLength =
           cast<RankedTensorType>(source.getType()).getDimSize(axis);
-      bool whole =
-          (tripDim && tripDim.getSource() == original &&
-           tripDim.getConstantIndex() == axis) ||
-          (tripConst && !ShapedType::isDynamic(staticLength) &&
-           *tripConst == staticLength);
+      bool whole = (tripDim && tripDim.getSource() == original &&
+                    tripDim.getConstantIndex() == axis) ||
+                   (tripConst && !ShapedType::isDynamic(staticLength) &&
+                    *tripConst == staticLength);
       if (axis != 0) {
         SmallVector<int64_t> perm = {axis};
         for (int64_t d = 0; d < rank; ++d)

@@ -125,6 +125,24 @@ GraphImporter::convertTensor(const onnx::TensorProto &tensor, bool inNode) {
     return cast<DenseElementsAttr>(
         DenseElementsAttr::get(type, ArrayRef(data)));
   }
+  case onnx::TensorProto::DOUBLE: {
+    // torch 1.13 exports Python float scalars as DOUBLE constants
+    // (torch.where(c, x, 0.0)); floatInput narrows them next to f32 data.
+    SmallVector<double> data;
+    if (hasRaw) {
+      if (raw.size() != size_t(count) * 8)
+        return sizeError();
+      data.resize(count);
+      std::memcpy(data.data(), raw.data(), raw.size());
+    } else {
+      if (tensor.double_data_size() != count)
+        return sizeError();
+      data.assign(tensor.double_data().begin(), tensor.double_data().end());
+    }
+    auto type = RankedTensorType::get(shape, builder.getF64Type());
+    return cast<DenseElementsAttr>(
+        DenseElementsAttr::get(type, ArrayRef(data)));
+  }
   case onnx::TensorProto::BOOL: {
     // One byte per element in raw data, else int32_data.
     SmallVector<bool> data;
@@ -146,8 +164,8 @@ GraphImporter::convertTensor(const onnx::TensorProto &tensor, bool inNode) {
   default:
     fail() << "tensor '" << tensor.name() << "' has dtype "
            << dtypeName(tensor.data_type())
-           << ", which is not supported (supported: FLOAT, INT64, INT32, "
-              "BOOL)";
+           << ", which is not supported (supported: FLOAT, DOUBLE, INT64, "
+              "INT32, BOOL)";
     return failure();
   }
 }
@@ -596,6 +614,8 @@ LogicalResult GraphImporter::importNode() {
     return failure();
   if (!handled && failed(importLogicalOp(*this, op, handled)))
     return failure();
+  if (!handled && failed(importIndexingOp(*this, op, handled)))
+    return failure();
   if (!handled && failed(importReductionOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importNormPoolOp(*this, op, handled)))
@@ -650,7 +670,25 @@ std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
 }
 
 /// A float input, with an error when it is not f32.
+Value narrowedF64Constant(GraphImporter &g, unsigned i) {
+  const OnnxValue *in = g.input(i);
+  if (!in || in->tensor || !in->constant ||
+      !in->constant.getElementType().isF64())
+    return Value();
+  SmallVector<float> data;
+  for (double x : in->constant.getValues<double>())
+    data.push_back(static_cast<float>(x));
+  auto type = RankedTensorType::get(in->constant.getType().getShape(),
+                                    g.builder.getF32Type());
+  return arith::ConstantOp::create(
+      g.builder, g.loc, DenseElementsAttr::get(type, ArrayRef(data)));
+}
+
 Value floatInput(GraphImporter &g, unsigned i) {
+  // A DOUBLE constant where f32 data is wanted is a Python float the
+  // exporter typed as double; PyTorch computes with it in f32.
+  if (Value narrowed = narrowedF64Constant(g, i))
+    return narrowed;
   Value v = g.tensorInput(i);
   if (v && !tensorType(v).getElementType().isF32()) {
     g.nodeError() << "input " << i << " has element type "

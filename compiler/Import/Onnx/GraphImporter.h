@@ -160,7 +160,11 @@ mlir::RankedTensorType tensorType(mlir::Value v);
 /// Normalizes a possibly negative axis; emits an error when out of range.
 std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
                                      int64_t rank);
-/// Input `i` when it is f32 data; else emits an error and returns null.
+/// Input `i`, a DOUBLE constant, as an f32 constant (PyTorch's rule for a
+/// Python float next to f32 data); null when it is anything else.
+mlir::Value narrowedF64Constant(GraphImporter &g, unsigned i);
+/// Input `i` when it is f32 data (or a DOUBLE constant, narrowed); else
+/// emits an error and returns null.
 mlir::Value floatInput(GraphImporter &g, unsigned i);
 /// Every input of the node as f32 data (floatInput of each), or failure.
 mlir::FailureOr<llvm::SmallVector<mlir::Value>> floatInputs(GraphImporter &g);
@@ -174,6 +178,18 @@ mlir::FailureOr<llvm::SmallVector<int64_t>> sliceAxes(GraphImporter &g,
 /// The sizes of every dimension of `x` (constants where static).
 llvm::SmallVector<mlir::OpFoldResult> shapeOf(GraphImporter &g, mlir::Value x);
 
+using Ints = llvm::SmallVector<mlir::OpFoldResult>;
+/// a + b, a - b, a * b or a / b (`kind`) of index sizes, folded when both
+/// are constants and the result is exact (TensorOps.cpp).
+mlir::OpFoldResult foldedIndexOp(GraphImporter &g, char kind,
+                                 mlir::OpFoldResult a, mlir::OpFoldResult b);
+/// A symbolic integer value holding `elems` (a scalar when `scalar`).
+OnnxValue symbolic(Ints elems, bool scalar);
+/// Whether `v` is a small integer vector or scalar known element by
+/// element (shape arithmetic).
+bool isSymbolicInt(const OnnxValue *v);
+/// Whether `v` has rank 0.
+bool isScalarInt(const OnnxValue *v);
 /// Whether input `i` holds integer data (not bool): a tensor, a constant or
 /// symbolic shape elements.
 bool isIntegerData(GraphImporter &g, unsigned i);
@@ -216,6 +232,9 @@ mlir::LogicalResult importElementwiseOp(GraphImporter &g, llvm::StringRef op,
 /// ArgMin and CumSum (ReductionOps.cpp).
 mlir::LogicalResult importReductionOp(GraphImporter &g, llvm::StringRef op,
                                       bool &handled);
+/// Slice and Gather (IndexingOps.cpp).
+mlir::LogicalResult importIndexingOp(GraphImporter &g, llvm::StringRef op,
+                                     bool &handled);
 /// BatchNormalization, InstanceNormalization, MaxPool, AveragePool,
 /// GlobalAveragePool and GlobalMaxPool (NormPoolOps.cpp).
 mlir::LogicalResult importNormPoolOp(GraphImporter &g, llvm::StringRef op,

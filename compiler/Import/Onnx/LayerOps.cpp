@@ -33,8 +33,6 @@ using namespace seqc;
 namespace seqc::onnx_import {
 namespace {
 
-using Ints = SmallVector<OpFoldResult>;
-
 //===----------------------------------------------------------------------===//
 // Products, normalization, convolution
 //===----------------------------------------------------------------------===//

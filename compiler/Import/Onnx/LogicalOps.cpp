@@ -42,8 +42,8 @@ Type elementTypeOf(GraphImporter &g, unsigned i) {
   return {};
 }
 
-/// Input `i` as a tensor; an integer constant next to float data (input
-/// `other`) becomes float32, as NumPy promotes it.
+/// Input `i` as a tensor; an integer or DOUBLE constant next to f32 data
+/// (input `other`) becomes float32, as PyTorch promotes a Python scalar.
 Value promotedInput(GraphImporter &g, unsigned i, unsigned other) {
   const OnnxValue *v = g.input(i);
   Type otherType = elementTypeOf(g, other);
@@ -57,6 +57,9 @@ Value promotedInput(GraphImporter &g, unsigned i, unsigned other) {
     return arith::ConstantOp::create(
         g.builder, g.loc, DenseElementsAttr::get(type, ArrayRef(data)));
   }
+  if (otherType && otherType.isF32())
+    if (Value narrowed = narrowedF64Constant(g, i))
+      return narrowed;
   return g.tensorInput(i);
 }
 
@@ -305,6 +308,8 @@ LogicalResult importCast(GraphImporter &g) {
     OnnxValue out;
     if (from.isF32())
       out.constant = convert(c.getValues<float>());
+    else if (from.isF64())
+      out.constant = convert(c.getValues<double>());
     else if (from.isInteger(1))
       out.constant = convert(c.getValues<bool>());
     else

@@ -450,20 +450,91 @@ LogicalResult importExpand(GraphImporter &g) {
 }
 
 /// Range(start, limit, delta) of integers: [start, start + delta, ...),
-/// ceil((limit - start) / delta) elements (positions for embeddings).
+/// max(ceil((limit - start) / delta), 0) elements (positions for
+/// embeddings; a negative delta counts down: x[:, arange(T - 1, -1, -1)]).
+/// Range of f32 scalars: max(ceil((limit - start) / delta), 0) elements
+/// start + i * delta (the ONNX formula), delta known at run time too; a
+/// zero delta, or a count past 2^31, fails the run.
+LogicalResult importFloatRange(GraphImporter &g) {
+  SmallVector<Value> scalars;
+  for (unsigned i = 0; i < 3; ++i) {
+    Value v = floatInput(g, i);
+    if (!v)
+      return failure();
+    if (tensorType(v).getRank() != 0) {
+      g.nodeError() << "input " << i << " must be a scalar";
+      return failure();
+    }
+    scalars.push_back(
+        tensor::ExtractOp::create(g.builder, g.loc, v, ValueRange{}));
+  }
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  Value s = scalars[0], d = scalars[2];
+  Value count = math::CeilOp::create(
+      b, loc,
+      arith::DivFOp::create(b, loc,
+                            arith::SubFOp::create(b, loc, scalars[1], s), d));
+  count = arith::MaximumFOp::create(
+      b, loc, count, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)));
+  // The count must be finite and in range before it becomes a size.
+  Value ok = arith::AndIOp::create(
+      b, loc,
+      arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::ONE, d,
+          arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))),
+      arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::OLE, count,
+          arith::ConstantOp::create(b, loc, b.getF32FloatAttr(2147483648.0f))));
+  seq::createCheck(b, loc, ok, Value(),
+                   seq::describeLocation(loc) +
+                       ": Range needs a nonzero delta and at most 2^31 "
+                       "elements",
+                   seq::CheckKind::shape);
+  Value safe = arith::SelectOp::create(
+      b, loc, ok, count,
+      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)));
+  Value n = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      arith::FPToSIOp::create(b, loc, b.getI64Type(), safe));
+  Value init =
+      seq::createEmptyTensor(b, loc, {OpFoldResult(n)}, b.getF32Type());
+  auto map = AffineMap::getMultiDimIdentityMap(1, g.context);
+  g.setOutput(
+      0,
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
+          ArrayRef<AffineMap>{map},
+          ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+          [&](OpBuilder &ib, Location l, ValueRange) {
+            Value i = arith::SIToFPOp::create(
+                ib, l, ib.getF32Type(),
+                arith::IndexCastOp::create(ib, l, ib.getI64Type(),
+                                           linalg::IndexOp::create(ib, l, 0)));
+            linalg::YieldOp::create(
+                ib, l,
+                arith::AddFOp::create(ib, l, s,
+                                      arith::MulFOp::create(ib, l, i, d))
+                    .getResult());
+          })
+          .getResult(0));
+  return success();
+}
+
 LogicalResult importRange(GraphImporter &g) {
   if (failed(g.checkAttrs({})))
     return failure();
+  if (!isIntegerData(g, 0) || !isIntegerData(g, 1) || !isIntegerData(g, 2))
+    return importFloatRange(g);
   auto start = g.intsInput(0), limit = g.intsInput(1), delta = g.intsInput(2);
   if (!start || !limit || !delta || start->size() != 1 || limit->size() != 1 ||
       delta->size() != 1) {
-    g.nodeError() << "start, limit and delta must be integer scalars (float "
-                     "ranges are not supported)";
+    g.nodeError() << "start, limit and delta must be scalars";
     return failure();
   }
   std::optional<int64_t> step = getConstantIntValue((*delta)[0]);
-  if (!step || *step <= 0) {
-    g.nodeError() << "delta must be a positive constant";
+  if (!step || *step == 0) {
+    g.nodeError() << "delta must be a nonzero constant";
     return failure();
   }
   Value s = g.indexValue((*start)[0]), l = g.indexValue((*limit)[0]);

@@ -57,8 +57,7 @@ int64_t nodeInt(const Node *n, StringRef name, int64_t dflt) {
 }
 
 /// All elements of a known f32 constant, if `name` is one.
-std::optional<SmallVector<float>> floatConst(GraphImporter &g,
-                                             StringRef name) {
+std::optional<SmallVector<float>> floatConst(GraphImporter &g, StringRef name) {
   OnnxValue *v = g.lookup(name);
   if (!v || !v->constant || !v->constant.getElementType().isF32())
     return std::nullopt;
@@ -126,12 +125,12 @@ bool raiseGelu(GraphImporter &g, const Node &n) {
     Value xv = f32Tensor(g, x);
     if (!ok || !xv)
       continue;
-    g.setOutput(0, seq::ActivationOp::create(
-                       g.builder, g.loc,
-                       seq::ActivationAttr::get(g.context,
-                                                seq::ActivationKind::gelu),
-                       xv)
-                       .getResult());
+    g.setOutput(
+        0,
+        seq::ActivationOp::create(
+            g.builder, g.loc,
+            seq::ActivationAttr::get(g.context, seq::ActivationKind::gelu), xv)
+            .getResult());
     return true;
   }
   return false;
@@ -152,8 +151,8 @@ bool raiseLinear(GraphImporter &g, const Node &n) {
       continue;
     int64_t rows = w->constant.getType().getDimSize(0),
             cols = w->constant.getType().getDimSize(1);
-    auto biasType = cast<RankedTensorType>(g.lookup(n.input(1 - i))
-                                               ->constant.getType());
+    auto biasType =
+        cast<RankedTensorType>(g.lookup(n.input(1 - i))->constant.getType());
     if (biasType.getRank() != 1 || biasType.getDimSize(0) != cols)
       continue;
     SmallVector<float> in(w->constant.getValues<float>()), wt(in.size());
@@ -165,8 +164,8 @@ bool raiseLinear(GraphImporter &g, const Node &n) {
         g.builder, g.loc,
         DenseElementsAttr::get(RankedTensorType::get({cols, rows}, f32),
                                ArrayRef(wt)));
-    Value bv = arith::ConstantOp::create(
-        g.builder, g.loc, g.lookup(n.input(1 - i))->constant);
+    Value bv = arith::ConstantOp::create(g.builder, g.loc,
+                                         g.lookup(n.input(1 - i))->constant);
     SmallVector<int64_t> shape(tensorType(x).getShape());
     shape.back() = cols;
     g.setOutput(0, seq::LinearOp::create(g.builder, g.loc,
@@ -188,8 +187,7 @@ bool isLastAxisMean(GraphImporter &g, const Node *n, int64_t rank) {
     return false;
   for (const auto &a : n->attribute())
     if (a.name() == "axes")
-      return a.ints_size() == 1 &&
-             (a.ints(0) == -1 || a.ints(0) == rank - 1);
+      return a.ints_size() == 1 && (a.ints(0) == -1 || a.ints(0) == rank - 1);
   return false;
 }
 
@@ -250,11 +248,11 @@ bool raiseLayerNorm(GraphImporter &g, const Node &n) {
     scale = f32Tensor(g, *gammaName);
     bias = f32Tensor(g, *betaName);
   }
-  g.setOutput(0, seq::LayerNormOp::create(
-                     g.builder, g.loc, x.getType(), x, scale, bias,
-                     g.builder.getF32FloatAttr(plusEps->second),
-                     g.builder.getI64IntegerAttr(-1))
-                     .getResult());
+  g.setOutput(
+      0, seq::LayerNormOp::create(g.builder, g.loc, x.getType(), x, scale, bias,
+                                  g.builder.getF32FloatAttr(plusEps->second),
+                                  g.builder.getI64IntegerAttr(-1))
+             .getResult());
   return true;
 }
 
@@ -278,8 +276,8 @@ bool isOnes(GraphImporter &g, StringRef name) {
   name = throughCasts(g, name);
   if (auto c = floatConst(g, name))
     return llvm::all_of(*c, [](float v) { return v == 1.0f; });
-  if (OnnxValue *v = g.lookup(name); v && v->constant &&
-                                     v->constant.getElementType().isInteger(64))
+  if (OnnxValue *v = g.lookup(name);
+      v && v->constant && v->constant.getElementType().isInteger(64))
     return llvm::all_of(v->constant.getValues<int64_t>(),
                         [](int64_t v) { return v == 1; });
   const Node *n = producer(g, name);
@@ -295,7 +293,8 @@ bool isOnes(GraphImporter &g, StringRef name) {
           return false;
         if (t->getElementType().isF32())
           return *t->getValues<float>().begin() == 1.0f;
-        return *t->getValues<int64_t>().begin() == 1;
+        return t->getElementType().isInteger(64) &&
+               *t->getValues<int64_t>().begin() == 1;
       }
   }
   return false;
@@ -394,12 +393,13 @@ bool isMinusInf(std::optional<float> v) { return v && *v <= -1e9f; }
 /// Whether the additive mask `name` is 0 on and below the diagonal and
 /// -inf (or <= -1e9) above it.
 bool isCausalAdditiveMask(GraphImporter &g, StringRef name) {
-  if (OnnxValue *v = g.lookup(name); v && v->constant &&
-                                     v->constant.getElementType().isF32()) {
+  if (OnnxValue *v = g.lookup(name);
+      v && v->constant && v->constant.getElementType().isF32()) {
     auto t = v->constant.getType();
     if (t.getRank() < 2)
       return false;
-    int64_t r = t.getDimSize(t.getRank() - 2), c = t.getDimSize(t.getRank() - 1);
+    int64_t r = t.getDimSize(t.getRank() - 2),
+            c = t.getDimSize(t.getRank() - 1);
     if (r != c)
       return false;
     SmallVector<float> vals(v->constant.getValues<float>());
@@ -432,8 +432,8 @@ Value addHeadDim(GraphImporter &g, Value x) {
   RankedTensorType t = tensorType(x);
   SmallVector<OpFoldResult> sizes = shapeOf(g, x);
   sizes.insert(sizes.begin() + 1, g.builder.getIndexAttr(1));
-  auto type = RankedTensorType::get(seq::getStaticShape(sizes),
-                                    t.getElementType());
+  auto type =
+      RankedTensorType::get(seq::getStaticShape(sizes), t.getElementType());
   return tensor::ExpandShapeOp::create(
       g.builder, g.loc, type, x,
       SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}}, sizes);
@@ -489,10 +489,10 @@ bool raiseAttention(GraphImporter &g, const Node &n) {
     int s = -1;
     for (int i = 0; i < 2 && s < 0; ++i) {
       const Node *p = producer(g, add->input(i));
-      if (p && (p->op_type() == "MatMul" ||
-                ((p->op_type() == "Mul" || p->op_type() == "Div") &&
-                 withScalar(g, p) &&
-                 def(g, withScalar(g, p)->first, "MatMul"))))
+      if (p &&
+          (p->op_type() == "MatMul" ||
+           ((p->op_type() == "Mul" || p->op_type() == "Div") &&
+            withScalar(g, p) && def(g, withScalar(g, p)->first, "MatMul"))))
         s = i;
     }
     if (s < 0)

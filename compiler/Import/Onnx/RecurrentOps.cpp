@@ -40,8 +40,7 @@ const ActivationInfo kActivations[] = {
 /// Translates `activations` with `activation_alpha` / `activation_beta`.
 /// As in ONNX Runtime, each activation that takes an alpha (beta) consumes
 /// the next entry of the list; missing entries take the ONNX defaults.
-FailureOr<ArrayAttr> convertActivations(GraphImporter &g,
-                                        unsigned perDirection,
+FailureOr<ArrayAttr> convertActivations(GraphImporter &g, unsigned perDirection,
                                         unsigned numDirections) {
   auto names = g.stringsAttr("activations");
   if (!names)
@@ -228,9 +227,8 @@ FailureOr<RecurrentInputs> readRecurrentInputs(GraphImporter &g,
 }
 
 LogicalResult importRnn(GraphImporter &g) {
-  if (failed(g.checkAttrs({"activation_alpha", "activation_beta",
-                           "activations", "clip", "direction", "hidden_size",
-                           "layout"})))
+  if (failed(g.checkAttrs({"activation_alpha", "activation_beta", "activations",
+                           "clip", "direction", "hidden_size", "layout"})))
     return failure();
   FailureOr<RecurrentInputs> in = readRecurrentInputs(g, {});
   if (failed(in))
@@ -240,19 +238,18 @@ LogicalResult importRnn(GraphImporter &g) {
   if (failed(c))
     return failure();
   auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
-  auto op = seq::RnnOp::create(
-      g.builder, g.loc, yType, hType, x, w, r, b, h0, lens,
-      uint64_t(c->hiddenSize), c->direction, c->layout,
-      c->activations, c->clip);
+  auto op = seq::RnnOp::create(g.builder, g.loc, yType, hType, x, w, r, b, h0,
+                               lens, uint64_t(c->hiddenSize), c->direction,
+                               c->layout, c->activations, c->clip);
   g.setOutput(0, op.getY());
   g.setOutput(1, op.getYH());
   return success();
 }
 
 LogicalResult importLstm(GraphImporter &g) {
-  if (failed(g.checkAttrs({"activation_alpha", "activation_beta",
-                           "activations", "clip", "direction", "hidden_size",
-                           "input_forget", "layout"})))
+  if (failed(g.checkAttrs({"activation_alpha", "activation_beta", "activations",
+                           "clip", "direction", "hidden_size", "input_forget",
+                           "layout"})))
     return failure();
   FailureOr<RecurrentInputs> in = readRecurrentInputs(g, {6, 7});
   if (failed(in))
@@ -266,9 +263,8 @@ LogicalResult importLstm(GraphImporter &g) {
   auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
   auto op = seq::LstmOp::create(
       g.builder, g.loc, yType, hType, hType, x, w, r, b, h0, c0, p,
-      /*projection=*/Value(), lens, uint64_t(c->hiddenSize),
-      c->direction, c->layout, c->activations, c->clip,
-      inputForget != 0);
+      /*projection=*/Value(), lens, uint64_t(c->hiddenSize), c->direction,
+      c->layout, c->activations, c->clip, inputForget != 0);
   g.setOutput(0, op.getY());
   g.setOutput(1, op.getYH());
   g.setOutput(2, op.getYC());
@@ -276,9 +272,9 @@ LogicalResult importLstm(GraphImporter &g) {
 }
 
 LogicalResult importGru(GraphImporter &g) {
-  if (failed(g.checkAttrs({"activation_alpha", "activation_beta",
-                           "activations", "clip", "direction", "hidden_size",
-                           "layout", "linear_before_reset"})))
+  if (failed(g.checkAttrs({"activation_alpha", "activation_beta", "activations",
+                           "clip", "direction", "hidden_size", "layout",
+                           "linear_before_reset"})))
     return failure();
   FailureOr<RecurrentInputs> in = readRecurrentInputs(g, {});
   if (failed(in))
@@ -289,10 +285,9 @@ LogicalResult importGru(GraphImporter &g) {
     return failure();
   int64_t lbr = g.intAttr("linear_before_reset", 0);
   auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
-  auto op = seq::GruOp::create(
-      g.builder, g.loc, yType, hType, x, w, r, b, h0, lens,
-      uint64_t(c->hiddenSize), c->direction, c->layout,
-      c->activations, c->clip, lbr != 0);
+  auto op = seq::GruOp::create(g.builder, g.loc, yType, hType, x, w, r, b, h0,
+                               lens, uint64_t(c->hiddenSize), c->direction,
+                               c->layout, c->activations, c->clip, lbr != 0);
   g.setOutput(0, op.getY());
   g.setOutput(1, op.getYH());
   return success();
@@ -300,8 +295,7 @@ LogicalResult importGru(GraphImporter &g) {
 
 } // namespace
 
-LogicalResult importRecurrentOp(GraphImporter &g, StringRef op,
-                                bool &handled) {
+LogicalResult importRecurrentOp(GraphImporter &g, StringRef op, bool &handled) {
   handled = true;
   if (op == "RNN")
     return importRnn(g);

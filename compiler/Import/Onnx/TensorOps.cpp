@@ -4,7 +4,7 @@
 // vectors is evaluated at import time on index values, so dynamic sizes stay
 // tensor.dim results. Elementwise ops become linalg.generic with numpy
 // broadcasting made explicit in the indexing maps. Products, normalization
-// and convolution are in LayerOps.cpp.
+// and convolution are in LayerOps.cpp, Slice and Gather in IndexingOps.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,9 +32,6 @@ using namespace mlir;
 using namespace seqc;
 
 namespace seqc::onnx_import {
-namespace {
-
-using Ints = SmallVector<OpFoldResult>;
 
 OpFoldResult foldedIndexOp(GraphImporter &g, char kind, OpFoldResult a,
                            OpFoldResult b) {
@@ -118,6 +115,8 @@ bool isScalarInt(const OnnxValue *v) {
     return v->constant.getType().getRank() == 0;
   return v->tensor && tensorType(v->tensor).getRank() == 0;
 }
+
+namespace {
 
 //===----------------------------------------------------------------------===//
 // Elementwise with broadcasting
@@ -852,208 +851,6 @@ LogicalResult importConcat(GraphImporter &g) {
   return success();
 }
 
-/// start, size along a dimension of `dim` elements for ONNX Slice bounds.
-std::pair<OpFoldResult, OpFoldResult> sliceBounds(GraphImporter &g,
-                                                  OpFoldResult dim,
-                                                  int64_t start, int64_t end,
-                                                  int64_t step) {
-  auto clampBound = [&](int64_t v) -> OpFoldResult {
-    std::optional<int64_t> c = getConstantIntValue(dim);
-    if (c) {
-      // v + *c without overflow: a v below -*c clamps to 0 anyway.
-      if (v < 0)
-        v = v < -*c ? 0 : v + *c;
-      return g.builder.getIndexAttr(std::clamp<int64_t>(v, 0, *c));
-    }
-    Value d = g.indexValue(dim);
-    Value r;
-    if (v < 0)
-      r = arith::AddIOp::create(
-          g.builder, g.loc, d,
-          arith::ConstantIndexOp::create(g.builder, g.loc, v));
-    else
-      r = arith::ConstantIndexOp::create(g.builder, g.loc,
-                                         std::min<int64_t>(v, INT32_MAX));
-    Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
-    r = arith::MaxSIOp::create(g.builder, g.loc, r, zero);
-    return arith::MinSIOp::create(g.builder, g.loc, r, d).getResult();
-  };
-  OpFoldResult s = clampBound(start), e = clampBound(end);
-  OpFoldResult len = foldedIndexOp(g, '-', e, s);
-  if (auto c = getConstantIntValue(len))
-    // ceil(c / step) for c > 0, without forming c + step - 1.
-    len = g.builder.getIndexAttr(*c <= 0 ? 0 : (*c - 1) / step + 1);
-  else {
-    Value l = g.indexValue(len);
-    Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
-    l = arith::MaxSIOp::create(g.builder, g.loc, l, zero);
-    if (step != 1)
-      l = arith::CeilDivSIOp::create(
-          g.builder, g.loc, l,
-          arith::ConstantIndexOp::create(g.builder, g.loc, step));
-    len = l;
-  }
-  return {s, len};
-}
-
-/// For a slice [start:end:step] that holds at most one element of any
-/// dimension (x[:, :1], x[:, -1:], x[:, 2:3]), the dimension size from
-/// which it holds exactly one; else nullopt.
-std::optional<int64_t> oneElementSliceNeed(int64_t start, int64_t end,
-                                           int64_t step) {
-  if (start >= 0 && end >= 0 && end > start && end - start <= step)
-    return start + 1;
-  if (start < 0 && end >= INT32_MAX && -start <= step)
-    return -start;
-  if (start < 0 && end < 0 && end > start && end - start <= step)
-    return -start;
-  return std::nullopt;
-}
-
-LogicalResult importSlice(GraphImporter &g) {
-  if (failed(g.checkAttrs({})))
-    return failure();
-  auto starts = g.constIntsInput(1), ends = g.constIntsInput(2);
-  if (!starts || !ends || starts->size() != ends->size()) {
-    g.nodeError() << "starts and ends must be constants of equal length";
-    return failure();
-  }
-  FailureOr<SmallVector<int64_t>> axesOr = sliceAxes(g, starts->size());
-  if (failed(axesOr))
-    return failure();
-  SmallVector<int64_t> axes = *axesOr, steps(starts->size(), 1);
-  if (g.hasInput(4)) {
-    auto s = g.constIntsInput(4);
-    if (!s) {
-      g.nodeError() << "steps must be a constant";
-      return failure();
-    }
-    steps = *s;
-  }
-  if (steps.size() != starts->size()) {
-    g.nodeError() << "starts, ends and steps differ in length";
-    return failure();
-  }
-  for (int64_t s : steps)
-    if (s <= 0) {
-      g.nodeError() << "step " << s << " is not supported (only positive "
-                    << "steps)";
-      return failure();
-    }
-  const OnnxValue *in = g.input(0);
-  if (in && isSymbolicInt(in) && !isScalarInt(in)) {
-    Ints elems = *g.intsInput(0);
-    OpFoldResult n = g.builder.getIndexAttr(elems.size());
-    auto [s, len] = sliceBounds(g, n, (*starts)[0], (*ends)[0], steps[0]);
-    Ints out;
-    int64_t s0 = *getConstantIntValue(s), l0 = *getConstantIntValue(len);
-    for (int64_t i = 0; i < l0; ++i)
-      out.push_back(elems[s0 + i * steps[0]]);
-    g.setOutput(0, symbolic(out, false));
-    return success();
-  }
-  Value x = g.tensorInput(0);
-  if (!x)
-    return failure();
-  int64_t rank = tensorType(x).getRank();
-  SmallVector<OpFoldResult> offsets(rank, g.builder.getIndexAttr(0)),
-      sizes = shapeOf(g, x), strides(rank, g.builder.getIndexAttr(1));
-  for (size_t i = 0; i < axes.size(); ++i) {
-    auto a = normalizeAxis(g, axes[i], rank);
-    if (!a)
-      return failure();
-    OpFoldResult dim = sizes[*a];
-    auto [s, len] = sliceBounds(g, dim, (*starts)[i], (*ends)[i], steps[i]);
-    offsets[*a] = s;
-    sizes[*a] = len;
-    strides[*a] = g.builder.getIndexAttr(steps[i]);
-    if (std::optional<int64_t> need =
-            oneElementSliceNeed((*starts)[i], (*ends)[i], steps[i]);
-        need && !getConstantIntValue(len)) {
-      // x[:, :1], x[:, -1:]: one element whenever the dimension is long
-      // enough. Typed as a static 1 so that it broadcasts (x - x[:, :1]);
-      // with a dynamic size, broadcasting would assume it equals the other
-      // operand's and fail the run. A shorter dimension (an empty slice)
-      // is refused at run time.
-      Value n = g.indexValue(dim);
-      Value ok = arith::CmpIOp::create(
-          g.builder, g.loc, arith::CmpIPredicate::sge, n,
-          arith::ConstantIndexOp::create(g.builder, g.loc, *need));
-      seq::createCheck(
-          g.builder, g.loc, ok, n,
-          seq::describeLocation(g.loc) + ": the one-element slice [" +
-              std::to_string((*starts)[i]) + ":" +
-              ((*ends)[i] >= INT32_MAX ? std::string()
-                                       : std::to_string((*ends)[i])) +
-              "] of dimension " + std::to_string(*a) + " needs at least " +
-              std::to_string(*need) +
-              " element(s) (an empty slice is not supported), which has {}",
-          seq::CheckKind::shape);
-      sizes[*a] = g.builder.getIndexAttr(1);
-    }
-  }
-  g.setOutput(0, tensor::ExtractSliceOp::create(g.builder, g.loc, x, offsets,
-                                                sizes, strides)
-                     .getResult());
-  return success();
-}
-
-LogicalResult importGather(GraphImporter &g) {
-  if (failed(g.checkAttrs({"axis"})))
-    return failure();
-  int64_t axis = g.intAttr("axis", 0);
-  const OnnxValue *data = g.input(0);
-  auto indices = g.constIntsInput(1);
-  bool scalarIndex = g.input(1) && isScalarInt(g.input(1));
-  if (data && isSymbolicInt(data) && !isScalarInt(data) && indices) {
-    Ints elems = *g.intsInput(0), out;
-    for (int64_t i : *indices) {
-      if (i < -(int64_t)elems.size() || i >= (int64_t)elems.size()) {
-        g.nodeError() << "index " << i << " is out of range";
-        return failure();
-      }
-      out.push_back(elems[i < 0 ? i + elems.size() : i]);
-    }
-    g.setOutput(0, symbolic(out, scalarIndex));
-    return success();
-  }
-  Value x = g.tensorInput(0);
-  if (!x)
-    return failure();
-  int64_t rank = tensorType(x).getRank();
-  auto a = normalizeAxis(g, axis, rank);
-  if (!a)
-    return failure();
-  if (indices && scalarIndex && tensorType(x).getElementType().isF32()) {
-    // x[..., i, ...]: a slice that drops the axis.
-    int64_t i = (*indices)[0];
-    OpFoldResult dim = g.dimSize(x, *a);
-    OpFoldResult index = g.builder.getIndexAttr(i);
-    if (i < 0)
-      index = foldedIndexOp(g, '+', dim, g.builder.getIndexAttr(i));
-    g.setOutput(0, seq::extractIndexAlong(g.builder, g.loc, x, *a, index));
-    return success();
-  }
-  const OnnxValue *table = g.input(0);
-  Value ids = g.tensorInput(1);
-  if (!ids)
-    return failure();
-  if (*a == 0 && rank == 2 && table->constant &&
-      isa<IntegerType>(tensorType(ids).getElementType())) {
-    SmallVector<int64_t> shape(tensorType(ids).getShape());
-    shape.push_back(tensorType(x).getDimSize(1));
-    auto type = RankedTensorType::get(shape, tensorType(x).getElementType());
-    // ONNX Gather: -1 is the last row.
-    g.setOutput(0, seq::EmbeddingOp::create(g.builder, g.loc, type, ids, x,
-                                            g.builder.getUnitAttr())
-                       .getResult());
-    return success();
-  }
-  g.nodeError() << "only constant scalar indices, shape vectors and "
-                   "embedding lookups (constant table, axis 0) are supported";
-  return failure();
-}
-
 } // namespace
 
 LogicalResult importTensorOp(GraphImporter &g, StringRef op, bool &handled) {
@@ -1094,10 +891,6 @@ LogicalResult importTensorOp(GraphImporter &g, StringRef op, bool &handled) {
     return importTranspose(g);
   if (op == "Concat")
     return importConcat(g);
-  if (op == "Slice")
-    return importSlice(g);
-  if (op == "Gather")
-    return importGather(g);
   handled = false;
   return success();
 }

@@ -177,6 +177,28 @@ class IndexMath(nn.Module):
                 x[:, -1:].expand_as(x) + x, x.repeat_interleave(2, dim=2))
 
 
+class Reorder(nn.Module):
+    """Time reversed and strided (torch.flip, x.flip via a descending
+    arange, x[:, ::2]), rows picked by constant and by computed indices
+    (index_select, gather of the argmax step), torch.where against a Python
+    float (a DOUBLE constant in torch 1.13's export), a float arange
+    (sinusoidal positions)."""
+
+    def forward(self, x):
+        T = x.shape[1]
+        flipped = torch.flip(x, [1])
+        backwards = x[:, torch.arange(T - 1, -1, -1)]
+        strided = x[:, ::2]
+        picked = x[:, :, torch.tensor([5, 0, 2])]
+        best = x[..., 0].argmax(1)                       # [B]
+        at_best = x[torch.arange(x.shape[0]), best]      # [B, C]
+        clipped = torch.where(x > 0, x, 0.25)
+        freqs = torch.exp(torch.arange(0, C, 2.0) * (-math.log(100.0) / C))
+        angles = torch.arange(T, dtype=torch.float32)[:, None] * freqs
+        return (flipped, backwards, strided, picked, at_best, clipped,
+                torch.cat([angles.sin(), angles.cos()], -1))
+
+
 def channels_first(T, B, rng):
     return {"x": rng.standard_normal((B, C, T)).astype(np.float32)}
 
@@ -197,6 +219,9 @@ MODELS = [
      ["n", "b", "flat", "stats", "math", "masks", "emb", "gelu", "ln"], BF),
     ("selection", Selection, 14, batch_first,
      ["top", "top_i", "low", "low_i", "s", "s_i"], BF),
+    ("reorder", Reorder, 14, batch_first,
+     ["flipped", "backwards", "strided", "picked", "at_best", "clipped",
+      "positions"], BF),
     ("index_math", IndexMath, 14, batch_first,
      ["att", "ids", "divmod", "centered", "last", "interleaved"], BF),
 ]
@@ -316,6 +341,16 @@ def write_error_inputs(in_dir):
         "Slice", ["x", "zero", "one", "one"], ["y"], name="Slice_1"),
         [f32("x", ["B", "T", 4])], [ints("zero", [0]), ints("one", [1])],
         outputs=[f32("y", ["B", 1, 4])])
+    save("gather_rows", helper.make_node(
+        "Gather", ["x", "idx"], ["y"], name="Gather_1", axis=1),
+        [f32("x", ["B", "T", 4]), i64("idx", ["K"])],
+        outputs=[f32("y", ["B", "K", 4])])
+    save("range_zero_delta", helper.make_node(
+        "Range", ["a", "b", "zero"], ["y"], name="Range_1"), [],
+        [helper.make_tensor("a", TensorProto.INT64, [], [0]),
+         helper.make_tensor("b", TensorProto.INT64, [], [4]),
+         helper.make_tensor("zero", TensorProto.INT64, [], [0])],
+        outputs=[i64("y", None)])
     save("prelu_slope", helper.make_node(
         "PRelu", ["x", "slope"], ["y"], name="PRelu_1"),
         [f32("x", ["B", 4, "T"])], [const("slope", [3, 1, 1, 1])])

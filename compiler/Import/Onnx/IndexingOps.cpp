@@ -1,0 +1,408 @@
+//===- IndexingOps.cpp - ONNX Slice and Gather
+//-----------------------------===//
+//
+// Slice with constant bounds (forward steps as tensor.extract_slice,
+// negative steps as a gather that reads back to front) and Gather: shape
+// vectors element by element at import time, a constant scalar index as a
+// slice, embedding lookups as seq.embedding and any other index tensor as
+// a generic that reads the data at each index, checked at run time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <climits>
+
+using namespace mlir;
+using namespace seqc;
+
+namespace seqc::onnx_import {
+namespace {
+
+/// start, size along a dimension of `dim` elements for ONNX Slice bounds.
+std::pair<OpFoldResult, OpFoldResult> sliceBounds(GraphImporter &g,
+                                                  OpFoldResult dim,
+                                                  int64_t start, int64_t end,
+                                                  int64_t step) {
+  auto clampBound = [&](int64_t v) -> OpFoldResult {
+    std::optional<int64_t> c = getConstantIntValue(dim);
+    if (c) {
+      // v + *c without overflow: a v below -*c clamps to 0 anyway.
+      if (v < 0)
+        v = v < -*c ? 0 : v + *c;
+      return g.builder.getIndexAttr(std::clamp<int64_t>(v, 0, *c));
+    }
+    Value d = g.indexValue(dim);
+    Value r;
+    if (v < 0)
+      r = arith::AddIOp::create(
+          g.builder, g.loc, d,
+          arith::ConstantIndexOp::create(g.builder, g.loc, v));
+    else
+      r = arith::ConstantIndexOp::create(g.builder, g.loc,
+                                         std::min<int64_t>(v, INT32_MAX));
+    Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
+    r = arith::MaxSIOp::create(g.builder, g.loc, r, zero);
+    return arith::MinSIOp::create(g.builder, g.loc, r, d).getResult();
+  };
+  OpFoldResult s = clampBound(start), e = clampBound(end);
+  OpFoldResult len = foldedIndexOp(g, '-', e, s);
+  if (auto c = getConstantIntValue(len))
+    // ceil(c / step) for c > 0, without forming c + step - 1.
+    len = g.builder.getIndexAttr(*c <= 0 ? 0 : (*c - 1) / step + 1);
+  else {
+    Value l = g.indexValue(len);
+    Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
+    l = arith::MaxSIOp::create(g.builder, g.loc, l, zero);
+    if (step != 1)
+      l = arith::CeilDivSIOp::create(
+          g.builder, g.loc, l,
+          arith::ConstantIndexOp::create(g.builder, g.loc, step));
+    len = l;
+  }
+  return {s, len};
+}
+
+/// The first index and the length of the slice [start:end:step] of a
+/// dimension of size `dim` with step < 0 (ONNX: start clamped to [0, dim -
+/// 1] and end to [-1, dim - 1] after adding dim to negative ones; length
+/// ceil((start - end) / -step), or 0).
+std::pair<OpFoldResult, OpFoldResult>
+reverseSliceBounds(GraphImporter &g, OpFoldResult dim, int64_t start,
+                   int64_t end, int64_t step) {
+  if (std::optional<int64_t> c = getConstantIntValue(dim)) {
+    auto bound = [&](int64_t v, int64_t lo) {
+      if (v < 0)
+        v = v < -*c - 1 ? -1 : v + *c;
+      return std::clamp<int64_t>(v, lo, *c - 1);
+    };
+    int64_t s = *c == 0 ? 0 : bound(start, 0), e = bound(end, -1);
+    int64_t len = *c == 0 || s <= e ? 0 : (s - e - 1) / -step + 1;
+    return {g.builder.getIndexAttr(s), g.builder.getIndexAttr(len)};
+  }
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  auto cst = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value d = g.indexValue(dim);
+  Value last = arith::SubIOp::create(b, loc, d, cst(1));
+  auto bound = [&](int64_t v, int64_t lo) -> Value {
+    // v + dim for a negative v; INT64_MIN-like ends (to the front) stay
+    // below any -dim - 1 and clamp to lo.
+    Value r =
+        v < 0 ? arith::AddIOp::create(
+                    b, loc, d, cst(std::max<int64_t>(v, -(int64_t(1) << 62))))
+                    .getResult()
+              : cst(std::min<int64_t>(v, int64_t(1) << 62)).getResult();
+    r = arith::MaxSIOp::create(b, loc, r, cst(lo));
+    return arith::MinSIOp::create(b, loc, r, last);
+  };
+  Value s = arith::MaxSIOp::create(b, loc, bound(start, 0), cst(0));
+  Value e = bound(end, -1);
+  Value span = arith::SubIOp::create(b, loc, s, e);
+  Value len = arith::CeilDivSIOp::create(b, loc, span, cst(-step));
+  len = arith::MaxSIOp::create(b, loc, len, cst(0));
+  // An empty dimension has an empty slice (its clamps above are vacuous).
+  Value empty =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, d, cst(0));
+  len = arith::SelectOp::create(b, loc, empty, cst(0), len);
+  return {s, len};
+}
+
+/// For a slice [start:end:step] that holds at most one element of any
+/// dimension (x[:, :1], x[:, -1:], x[:, 2:3]), the dimension size from
+/// which it holds exactly one; else nullopt.
+std::optional<int64_t> oneElementSliceNeed(int64_t start, int64_t end,
+                                           int64_t step) {
+  if (start >= 0 && end >= 0 && end > start && end - start <= step)
+    return start + 1;
+  if (start < 0 && end >= INT32_MAX && -start <= step)
+    return -start;
+  if (start < 0 && end < 0 && end > start && end - start <= step)
+    return -start;
+  return std::nullopt;
+}
+
+LogicalResult importSlice(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  auto starts = g.constIntsInput(1), ends = g.constIntsInput(2);
+  if (!starts || !ends || starts->size() != ends->size()) {
+    g.nodeError() << "starts and ends must be constants of equal length";
+    return failure();
+  }
+  FailureOr<SmallVector<int64_t>> axesOr = sliceAxes(g, starts->size());
+  if (failed(axesOr))
+    return failure();
+  SmallVector<int64_t> axes = *axesOr, steps(starts->size(), 1);
+  if (g.hasInput(4)) {
+    auto s = g.constIntsInput(4);
+    if (!s) {
+      g.nodeError() << "steps must be a constant";
+      return failure();
+    }
+    steps = *s;
+  }
+  if (steps.size() != starts->size()) {
+    g.nodeError() << "starts, ends and steps differ in length";
+    return failure();
+  }
+  for (int64_t s : steps)
+    if (s == 0) {
+      g.nodeError() << "step 0 is not allowed";
+      return failure();
+    }
+  const OnnxValue *in = g.input(0);
+  if (in && isSymbolicInt(in) && !isScalarInt(in)) {
+    Ints elems = *g.intsInput(0);
+    OpFoldResult n = g.builder.getIndexAttr(elems.size());
+    auto [s, len] =
+        steps[0] > 0
+            ? sliceBounds(g, n, (*starts)[0], (*ends)[0], steps[0])
+            : reverseSliceBounds(g, n, (*starts)[0], (*ends)[0], steps[0]);
+    Ints out;
+    int64_t s0 = *getConstantIntValue(s), l0 = *getConstantIntValue(len);
+    for (int64_t i = 0; i < l0; ++i)
+      out.push_back(elems[s0 + i * steps[0]]);
+    g.setOutput(0, symbolic(out, false));
+    return success();
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  SmallVector<OpFoldResult> offsets(rank, g.builder.getIndexAttr(0)),
+      sizes = shapeOf(g, x), strides(rank, g.builder.getIndexAttr(1));
+  struct Reversed {
+    int64_t axis;
+    OpFoldResult start, length;
+    int64_t step;
+  };
+  SmallVector<Reversed> reversed;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    auto a = normalizeAxis(g, axes[i], rank);
+    if (!a)
+      return failure();
+    OpFoldResult dim = sizes[*a];
+    if (steps[i] < 0) {
+      // Read back to front below, after the forward slices.
+      auto [s, len] =
+          reverseSliceBounds(g, dim, (*starts)[i], (*ends)[i], steps[i]);
+      reversed.push_back({*a, s, len, steps[i]});
+      continue;
+    }
+    auto [s, len] = sliceBounds(g, dim, (*starts)[i], (*ends)[i], steps[i]);
+    offsets[*a] = s;
+    sizes[*a] = len;
+    strides[*a] = g.builder.getIndexAttr(steps[i]);
+    if (std::optional<int64_t> need =
+            oneElementSliceNeed((*starts)[i], (*ends)[i], steps[i]);
+        need && !getConstantIntValue(len)) {
+      // x[:, :1], x[:, -1:]: one element whenever the dimension is long
+      // enough. Typed as a static 1 so that it broadcasts (x - x[:, :1]);
+      // with a dynamic size, broadcasting would assume it equals the other
+      // operand's and fail the run. A shorter dimension (an empty slice)
+      // is refused at run time.
+      Value n = g.indexValue(dim);
+      Value ok = arith::CmpIOp::create(
+          g.builder, g.loc, arith::CmpIPredicate::sge, n,
+          arith::ConstantIndexOp::create(g.builder, g.loc, *need));
+      seq::createCheck(
+          g.builder, g.loc, ok, n,
+          seq::describeLocation(g.loc) + ": the one-element slice [" +
+              std::to_string((*starts)[i]) + ":" +
+              ((*ends)[i] >= INT32_MAX ? std::string()
+                                       : std::to_string((*ends)[i])) +
+              "] of dimension " + std::to_string(*a) + " needs at least " +
+              std::to_string(*need) +
+              " element(s) (an empty slice is not supported), which has {}",
+          seq::CheckKind::shape);
+      sizes[*a] = g.builder.getIndexAttr(1);
+    }
+  }
+  Value y = tensor::ExtractSliceOp::create(g.builder, g.loc, x, offsets, sizes,
+                                           strides);
+  if (!reversed.empty()) {
+    // Negative steps (torch.flip, x[:, ::-1]): element i of a reversed
+    // axis reads start + i * step.
+    SmallVector<OpFoldResult> outSizes = shapeOf(g, y);
+    for (const Reversed &r : reversed)
+      outSizes[r.axis] = r.length;
+    SmallVector<Value> startValues;
+    for (const Reversed &r : reversed)
+      startValues.push_back(g.indexValue(r.start));
+    Value init = seq::createEmptyTensor(g.builder, g.loc, outSizes,
+                                        tensorType(y).getElementType());
+    y = linalg::GenericOp::create(
+            g.builder, g.loc, TypeRange{init.getType()}, ValueRange{},
+            ValueRange{init},
+            ArrayRef<AffineMap>{
+                AffineMap::getMultiDimIdentityMap(rank, g.context)},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange) {
+              SmallVector<Value> idx;
+              for (int64_t d = 0; d < rank; ++d)
+                idx.push_back(linalg::IndexOp::create(b, l, d));
+              for (auto [k, r] : llvm::enumerate(reversed))
+                idx[r.axis] = arith::AddIOp::create(
+                    b, l, startValues[k],
+                    arith::MulIOp::create(
+                        b, l, idx[r.axis],
+                        arith::ConstantIndexOp::create(b, l, r.step)));
+              linalg::YieldOp::create(
+                  b, l, tensor::ExtractOp::create(b, l, y, idx).getResult());
+            })
+            .getResult(0);
+  }
+  g.setOutput(0, y);
+  return success();
+}
+
+/// ONNX Gather of any index tensor: out[o..., i..., p...] = x[o..., ids[i...],
+/// p...] along `axis`, a negative index counting from the end. An index
+/// outside [-size, size) fails the run with SEQC_ERR_INVALID_ARGUMENT (the
+/// read is clamped meanwhile).
+Value gatherAlong(GraphImporter &g, Value x, Value ids, int64_t axis) {
+  RankedTensorType xt = tensorType(x), it = tensorType(ids);
+  int64_t idsRank = it.getRank(), rank = xt.getRank() - 1 + idsRank;
+  SmallVector<OpFoldResult> xSizes = shapeOf(g, x), sizes;
+  sizes.append(xSizes.begin(), xSizes.begin() + axis);
+  SmallVector<OpFoldResult> idSizes = shapeOf(g, ids);
+  sizes.append(idSizes.begin(), idSizes.end());
+  sizes.append(xSizes.begin() + axis + 1, xSizes.end());
+  Value extent = g.indexValue(xSizes[axis]);
+  std::string message =
+      seq::describeLocation(g.loc) +
+      ": index {} is out of range for "
+      "dimension " +
+      std::to_string(axis) + " of size " +
+      (getConstantIntValue(xSizes[axis])
+           ? std::to_string(*getConstantIntValue(xSizes[axis]))
+           : std::string("known at run time"));
+  SmallVector<AffineExpr> idExprs;
+  for (int64_t d = 0; d < idsRank; ++d)
+    idExprs.push_back(g.builder.getAffineDimExpr(axis + d));
+  Value init =
+      seq::createEmptyTensor(g.builder, g.loc, sizes, xt.getElementType());
+  return linalg::GenericOp::create(
+             g.builder, g.loc, TypeRange{init.getType()}, ValueRange{ids},
+             ValueRange{init},
+             ArrayRef<AffineMap>{
+                 AffineMap::get(rank, 0, idExprs, g.context),
+                 AffineMap::getMultiDimIdentityMap(rank, g.context)},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &b, Location l, ValueRange args) {
+               Value given =
+                   arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+               Value zero = arith::ConstantIndexOp::create(b, l, 0);
+               Value negative = arith::CmpIOp::create(
+                   b, l, arith::CmpIPredicate::slt, given, zero);
+               Value index = arith::SelectOp::create(
+                   b, l, negative, arith::AddIOp::create(b, l, given, extent),
+                   given);
+               Value inRange = arith::AndIOp::create(
+                   b, l,
+                   arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, index,
+                                         zero),
+                   arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index,
+                                         extent));
+               seq::createCheck(b, l, inRange, args[0], message,
+                                seq::CheckKind::value);
+               index = arith::SelectOp::create(b, l, inRange, index, zero);
+               SmallVector<Value> at;
+               for (int64_t d = 0; d < axis; ++d)
+                 at.push_back(linalg::IndexOp::create(b, l, d));
+               at.push_back(index);
+               for (int64_t d = axis + 1; d < xt.getRank(); ++d)
+                 at.push_back(linalg::IndexOp::create(b, l, d - 1 + idsRank));
+               linalg::YieldOp::create(
+                   b, l, tensor::ExtractOp::create(b, l, x, at).getResult());
+             })
+      .getResult(0);
+}
+
+LogicalResult importGather(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  int64_t axis = g.intAttr("axis", 0);
+  const OnnxValue *data = g.input(0);
+  auto indices = g.constIntsInput(1);
+  bool scalarIndex = g.input(1) && isScalarInt(g.input(1));
+  if (data && isSymbolicInt(data) && !isScalarInt(data) && indices) {
+    Ints elems = *g.intsInput(0), out;
+    for (int64_t i : *indices) {
+      if (i < -(int64_t)elems.size() || i >= (int64_t)elems.size()) {
+        g.nodeError() << "index " << i << " is out of range";
+        return failure();
+      }
+      out.push_back(elems[i < 0 ? i + elems.size() : i]);
+    }
+    g.setOutput(0, symbolic(out, scalarIndex));
+    return success();
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  auto a = normalizeAxis(g, axis, rank);
+  if (!a)
+    return failure();
+  if (indices && scalarIndex && tensorType(x).getElementType().isF32()) {
+    // x[..., i, ...]: a slice that drops the axis.
+    int64_t i = (*indices)[0];
+    OpFoldResult dim = g.dimSize(x, *a);
+    OpFoldResult index = g.builder.getIndexAttr(i);
+    if (i < 0)
+      index = foldedIndexOp(g, '+', dim, g.builder.getIndexAttr(i));
+    g.setOutput(0, seq::extractIndexAlong(g.builder, g.loc, x, *a, index));
+    return success();
+  }
+  const OnnxValue *table = g.input(0);
+  Value ids = g.tensorInput(1);
+  if (!ids)
+    return failure();
+  if (*a == 0 && rank == 2 && table->constant &&
+      isa<IntegerType>(tensorType(ids).getElementType())) {
+    SmallVector<int64_t> shape(tensorType(ids).getShape());
+    shape.push_back(tensorType(x).getDimSize(1));
+    auto type = RankedTensorType::get(shape, tensorType(x).getElementType());
+    // ONNX Gather: -1 is the last row.
+    g.setOutput(0, seq::EmbeddingOp::create(g.builder, g.loc, type, ids, x,
+                                            g.builder.getUnitAttr())
+                       .getResult());
+    return success();
+  }
+  if (!isa<IntegerType>(tensorType(ids).getElementType()) ||
+      tensorType(ids).getElementType().isInteger(1)) {
+    g.nodeError() << "indices must be integers, found "
+                  << tensorType(ids).getElementType();
+    return failure();
+  }
+  g.setOutput(0, gatherAlong(g, x, ids, *a));
+  return success();
+}
+
+} // namespace
+
+LogicalResult importIndexingOp(GraphImporter &g, StringRef op, bool &handled) {
+  handled = true;
+  if (op == "Slice")
+    return importSlice(g);
+  if (op == "Gather")
+    return importGather(g);
+  handled = false;
+  return success();
+}
+
+} // namespace seqc::onnx_import
