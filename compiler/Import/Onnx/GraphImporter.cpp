@@ -614,6 +614,8 @@ LogicalResult GraphImporter::importNode() {
     return failure();
   if (!handled && failed(importLogicalOp(*this, op, handled)))
     return failure();
+  if (!handled && failed(importScatterOp(*this, op, handled)))
+    return failure();
   if (!handled && failed(importIndexingOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importReductionOp(*this, op, handled)))

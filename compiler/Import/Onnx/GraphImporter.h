@@ -232,6 +232,9 @@ mlir::LogicalResult importElementwiseOp(GraphImporter &g, llvm::StringRef op,
 /// ArgMin and CumSum (ReductionOps.cpp).
 mlir::LogicalResult importReductionOp(GraphImporter &g, llvm::StringRef op,
                                       bool &handled);
+/// GatherElements, ScatterElements and ScatterND (ScatterOps.cpp).
+mlir::LogicalResult importScatterOp(GraphImporter &g, llvm::StringRef op,
+                                    bool &handled);
 /// Slice and Gather (IndexingOps.cpp).
 mlir::LogicalResult importIndexingOp(GraphImporter &g, llvm::StringRef op,
                                      bool &handled);

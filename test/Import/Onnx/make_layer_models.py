@@ -199,6 +199,27 @@ class Reorder(nn.Module):
                 torch.cat([angles.sin(), angles.cos()], -1))
 
 
+class Scatters(nn.Module):
+    """torch.gather of computed indices (GatherElements), Tensor.scatter
+    and scatter_add with repeated indices (ScatterElements, reduction add),
+    and assignments in forward: y[:, 0] = 1 and a key/value-cache-style
+    write of the last step at a computed position (ScatterND)."""
+
+    def forward(self, x):
+        B, T = x.shape[0], x.shape[1]
+        order = x.argsort(-1)
+        gathered = torch.gather(x, 2, order[..., :3])
+        slot = (x[..., :2].abs() * 2).long().clamp(0, C - 1)
+        scattered = torch.zeros_like(x).scatter(2, slot, x[..., :2])
+        summed = torch.zeros(B, T, C).scatter_add(2, slot.repeat(1, 1, 2),
+                                                  x[..., :4])
+        y = x.clone()
+        y[:, 0] = 1.0
+        cache = torch.zeros(B, T + 2, C)
+        cache[:, T] = x[:, -1]
+        return gathered, scattered, summed, y, cache
+
+
 def channels_first(T, B, rng):
     return {"x": rng.standard_normal((B, C, T)).astype(np.float32)}
 
@@ -222,6 +243,8 @@ MODELS = [
     ("reorder", Reorder, 14, batch_first,
      ["flipped", "backwards", "strided", "picked", "at_best", "clipped",
       "positions"], BF),
+    ("scatters", Scatters, 16, batch_first,
+     ["gathered", "scattered", "summed", "assigned", "cache"], BF),
     ("index_math", IndexMath, 14, batch_first,
      ["att", "ids", "divmod", "centered", "last", "interleaved"], BF),
 ]
@@ -351,6 +374,13 @@ def write_error_inputs(in_dir):
          helper.make_tensor("b", TensorProto.INT64, [], [4]),
          helper.make_tensor("zero", TensorProto.INT64, [], [0])],
         outputs=[i64("y", None)])
+    save("scatter_rows", helper.make_node(
+        "ScatterND", ["x", "idx", "u"], ["y"], name="ScatterND_1"),
+        [f32("x", ["B", 4]), i64("idx", ["N", 1]), f32("u", ["N", 4])],
+        outputs=[f32("y", ["B", 4])], opset=16)
+    save("gather_elements_big", helper.make_node(
+        "GatherElements", ["x", "idx"], ["y"], name="GatherElements_1",
+        axis=1), [f32("x", [2, 3]), i64("idx", [3, 3])])
     save("prelu_slope", helper.make_node(
         "PRelu", ["x", "slope"], ["y"], name="PRelu_1"),
         [f32("x", ["B", 4, "T"])], [const("slope", [3, 1, 1, 1])])

@@ -1,0 +1,345 @@
+//===- ScatterOps.cpp - ONNX GatherElements, ScatterElements, ScatterND ---===//
+//
+// The element-wise index ops PyTorch exports for torch.gather /
+// Tensor.scatter (GatherElements, ScatterElements) and for assignments
+// into a tensor in forward (x[:, 0] = v, index_put_: ScatterND). Gathers
+// are one generic reading the data at each index; scatters copy the data
+// and write each update in order in an scf.for nest (ONNX leaves duplicate
+// indices without a reduction undefined; here the last write wins, as in
+// ONNX Runtime). Every index is checked: one outside [-size, size) fails
+// the run with SEQC_ERR_INVALID_ARGUMENT, the access clamped meanwhile.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+using namespace seqc;
+
+namespace seqc::onnx_import {
+namespace {
+
+/// `raw` (an integer index) as an index into a dimension of `extent`:
+/// negative values count from the end; one out of range fails the run (a
+/// value check with `message`, "{}" the index) and reads element 0.
+Value checkedIndex(OpBuilder &b, Location l, Value raw, Value extent,
+                   const std::string &message) {
+  Value given = arith::IndexCastOp::create(b, l, b.getIndexType(), raw);
+  Value zero = arith::ConstantIndexOp::create(b, l, 0);
+  Value negative =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, given, zero);
+  Value index = arith::SelectOp::create(
+      b, l, negative, arith::AddIOp::create(b, l, given, extent), given);
+  Value inRange = arith::AndIOp::create(
+      b, l, arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, index, zero),
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index, extent));
+  seq::createCheck(b, l, inRange, raw, message, seq::CheckKind::value);
+  return arith::SelectOp::create(b, l, inRange, index, zero);
+}
+
+std::string rangeMessage(GraphImporter &g, int64_t axis) {
+  return seq::describeLocation(g.loc) + ": index {} is out of range for " +
+         "dimension " + std::to_string(axis) + " of the data";
+}
+
+/// An integer (not bool) index tensor, input `i`.
+Value indexInput(GraphImporter &g, unsigned i) {
+  Value v = g.tensorInput(i);
+  if (v && (!isa<IntegerType>(tensorType(v).getElementType()) ||
+            tensorType(v).getElementType().isInteger(1))) {
+    g.nodeError() << "indices (input " << i << ") must be integers, found "
+                  << tensorType(v).getElementType();
+    return Value();
+  }
+  return v;
+}
+
+/// For each dimension d != `skip` of `inner`, a check that it is at most
+/// dimension d of `outer` (torch.gather's rule for its index); static
+/// violations are import errors.
+LogicalResult checkWithin(GraphImporter &g, Value inner, Value outer,
+                          int64_t skip, StringRef innerName) {
+  for (int64_t d = 0; d < tensorType(inner).getRank(); ++d) {
+    if (d == skip)
+      continue;
+    OpFoldResult in = g.dimSize(inner, d), out = g.dimSize(outer, d);
+    std::optional<int64_t> ci = getConstantIntValue(in),
+                           co = getConstantIntValue(out);
+    if (ci && co) {
+      if (*ci > *co) {
+        g.nodeError() << innerName << " dimension " << d << " is " << *ci
+                      << ", more than the data's " << *co;
+        return failure();
+      }
+      continue;
+    }
+    Value vi = g.indexValue(in), vo = g.indexValue(out);
+    seq::createCheck(g.builder, g.loc,
+                     arith::CmpIOp::create(g.builder, g.loc,
+                                           arith::CmpIPredicate::sle, vi, vo),
+                     vi,
+                     seq::describeLocation(g.loc) + ": " + innerName.str() +
+                         " dimension " + std::to_string(d) +
+                         " is {}, more than the data's",
+                     seq::CheckKind::shape);
+  }
+  return success();
+}
+
+/// GatherElements(data, indices, axis): out[i] = data[i with i[axis] =
+/// indices[i]], shaped like indices (torch.gather).
+LogicalResult importGatherElements(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  Value x = g.tensorInput(0), ids = indexInput(g, 1);
+  if (!x || !ids)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  if (tensorType(ids).getRank() != rank) {
+    g.nodeError() << "indices must have the data's rank " << rank;
+    return failure();
+  }
+  std::optional<int64_t> axis = normalizeAxis(g, g.intAttr("axis", 0), rank);
+  if (!axis || failed(checkWithin(g, ids, x, *axis, "indices")))
+    return failure();
+  Value extent = g.indexValue(g.dimSize(x, *axis));
+  std::string message = rangeMessage(g, *axis);
+  Value init = seq::createEmptyTensor(g.builder, g.loc, shapeOf(g, ids),
+                                      tensorType(x).getElementType());
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, g.context);
+  g.setOutput(
+      0,
+      linalg::GenericOp::create(
+          g.builder, g.loc, TypeRange{init.getType()}, ValueRange{ids},
+          ValueRange{init}, ArrayRef<AffineMap>{identity, identity},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            SmallVector<Value> at;
+            for (int64_t d = 0; d < rank; ++d)
+              at.push_back(linalg::IndexOp::create(b, l, d));
+            at[*axis] = checkedIndex(b, l, a[0], extent, message);
+            linalg::YieldOp::create(
+                b, l, tensor::ExtractOp::create(b, l, x, at).getResult());
+          })
+          .getResult(0));
+  return success();
+}
+
+/// `current` combined with `update` by the node's reduction (none: the
+/// update).
+Value reduceScalar(OpBuilder &b, Location l, StringRef reduction, Value current,
+                   Value update) {
+  bool isFloat = isa<FloatType>(update.getType());
+  if (reduction == "add")
+    return isFloat ? arith::AddFOp::create(b, l, current, update).getResult()
+                   : arith::AddIOp::create(b, l, current, update).getResult();
+  if (reduction == "mul")
+    return isFloat ? arith::MulFOp::create(b, l, current, update).getResult()
+                   : arith::MulIOp::create(b, l, current, update).getResult();
+  if (reduction == "max")
+    return isFloat
+               ? arith::MaximumFOp::create(b, l, current, update).getResult()
+               : arith::MaxSIOp::create(b, l, current, update).getResult();
+  if (reduction == "min")
+    return isFloat
+               ? arith::MinimumFOp::create(b, l, current, update).getResult()
+               : arith::MinSIOp::create(b, l, current, update).getResult();
+  return update;
+}
+
+std::optional<std::string> reductionAttr(GraphImporter &g) {
+  std::string reduction = g.stringAttr("reduction").value_or("none");
+  if (reduction != "none" && reduction != "add" && reduction != "mul" &&
+      reduction != "max" && reduction != "min") {
+    g.nodeError() << "reduction '" << reduction
+                  << "' is not one of none, add, mul, max, min";
+    return std::nullopt;
+  }
+  return reduction;
+}
+
+/// A loop nest over `sizes` carrying `init`; `body` gets the indices and
+/// the carried tensor and returns its next value.
+Value scatterLoops(
+    GraphImporter &g, ArrayRef<OpFoldResult> sizes, Value init,
+    function_ref<Value(OpBuilder &, Location, ValueRange, Value)> body) {
+  SmallVector<Value> lbs, ubs, steps;
+  Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
+  Value one = arith::ConstantIndexOp::create(g.builder, g.loc, 1);
+  for (OpFoldResult s : sizes) {
+    lbs.push_back(zero);
+    ubs.push_back(g.indexValue(s));
+    steps.push_back(one);
+  }
+  scf::LoopNest nest = scf::buildLoopNest(
+      g.builder, g.loc, lbs, ubs, steps, ValueRange{init},
+      [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange carried) {
+        return scf::ValueVector{body(b, l, ivs, carried[0])};
+      });
+  return nest.results.front();
+}
+
+/// ScatterElements(data, indices, updates, axis, reduction): a copy of
+/// data where each updates[i] lands at i with i[axis] = indices[i]
+/// (Tensor.scatter / scatter_add / scatter_reduce).
+LogicalResult importScatterElements(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis", "reduction"})))
+    return failure();
+  Value x = g.tensorInput(0), ids = indexInput(g, 1), updates;
+  if (!x || !ids || !(updates = g.tensorInput(2)))
+    return failure();
+  std::optional<std::string> reduction = reductionAttr(g);
+  if (!reduction)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  if (tensorType(ids).getRank() != rank ||
+      tensorType(updates).getRank() != rank ||
+      tensorType(updates).getElementType() != tensorType(x).getElementType()) {
+    g.nodeError() << "indices and updates must have the data's rank and "
+                     "updates its element type, found "
+                  << x.getType() << ", " << ids.getType() << ", "
+                  << updates.getType();
+    return failure();
+  }
+  std::optional<int64_t> axis = normalizeAxis(g, g.intAttr("axis", 0), rank);
+  if (!axis || failed(checkWithin(g, ids, x, *axis, "indices")) ||
+      failed(checkWithin(g, ids, updates, -1, "indices")))
+    return failure();
+  Value extent = g.indexValue(g.dimSize(x, *axis));
+  std::string message = rangeMessage(g, *axis);
+  g.setOutput(
+      0, scatterLoops(
+             g, shapeOf(g, ids), x,
+             [&](OpBuilder &b, Location l, ValueRange ivs, Value out) {
+               Value raw = tensor::ExtractOp::create(b, l, ids, ivs);
+               SmallVector<Value> at(ivs);
+               at[*axis] = checkedIndex(b, l, raw, extent, message);
+               Value update = tensor::ExtractOp::create(b, l, updates, ivs);
+               Value current = tensor::ExtractOp::create(b, l, out, at);
+               return tensor::InsertOp::create(
+                          b, l, reduceScalar(b, l, *reduction, current, update),
+                          out, at)
+                   .getResult();
+             }));
+  return success();
+}
+
+/// ScatterND(data, indices [..., K], updates, reduction): a copy of data
+/// where each updates[j...] (shaped data.shape[K:]) lands at data[indices[j
+/// ...]] (x[:, 0] = v and index_put_ in forward).
+LogicalResult importScatterND(GraphImporter &g) {
+  if (failed(g.checkAttrs({"reduction"})))
+    return failure();
+  Value x = g.tensorInput(0), ids = indexInput(g, 1), updates;
+  if (!x || !ids || !(updates = g.tensorInput(2)))
+    return failure();
+  std::optional<std::string> reduction = reductionAttr(g);
+  if (!reduction)
+    return failure();
+  RankedTensorType xt = tensorType(x), it = tensorType(ids),
+                   ut = tensorType(updates);
+  int64_t rank = xt.getRank(), q = it.getRank();
+  int64_t k = q == 0 ? ShapedType::kDynamic : it.getDimSize(q - 1);
+  if (q == 0 || ShapedType::isDynamic(k) || k < 1 || k > rank) {
+    g.nodeError() << "indices must have a static last dimension K in [1, "
+                  << rank << "], found " << ids.getType();
+    return failure();
+  }
+  if (ut.getRank() != q - 1 + rank - k ||
+      ut.getElementType() != xt.getElementType()) {
+    g.nodeError() << "updates must be " << ids.getType()
+                  << "'s leading dimensions then the data's last " << rank - k
+                  << ", with the data's element type, found "
+                  << updates.getType();
+    return failure();
+  }
+  // updates' shape must be indices.shape[:-1] + data.shape[K:].
+  SmallVector<OpFoldResult> want = shapeOf(g, ids);
+  want.pop_back();
+  SmallVector<OpFoldResult> dataSizes = shapeOf(g, x);
+  want.append(dataSizes.begin() + k, dataSizes.end());
+  seq::createExtentChecks(g.builder, g.loc, updates, want,
+                          seq::describeLocation(g.loc) + ": updates",
+                          "indices and the data make it");
+  SmallVector<Value> extents;
+  for (int64_t d = 0; d < k; ++d)
+    extents.push_back(g.indexValue(dataSizes[d]));
+  SmallVector<OpFoldResult> rows = shapeOf(g, ids);
+  rows.pop_back();
+  OpBuilder &gb = g.builder;
+  SmallVector<OpFoldResult> sliceSizes(k, gb.getIndexAttr(1));
+  sliceSizes.append(dataSizes.begin() + k, dataSizes.end());
+  SmallVector<OpFoldResult> unit(rank, gb.getIndexAttr(1));
+  SmallVector<int64_t> tail(xt.getShape().drop_front(k));
+  auto tailType = RankedTensorType::get(tail, xt.getElementType());
+  g.setOutput(
+      0,
+      scatterLoops(
+          g, rows, x, [&](OpBuilder &b, Location l, ValueRange ivs, Value out) {
+            SmallVector<OpFoldResult> at;
+            for (int64_t d = 0; d < k; ++d) {
+              SmallVector<Value> where(ivs);
+              where.push_back(arith::ConstantIndexOp::create(b, l, d));
+              Value raw = tensor::ExtractOp::create(b, l, ids, where);
+              at.push_back(
+                  checkedIndex(b, l, raw, extents[d], rangeMessage(g, d)));
+            }
+            for (int64_t d = k; d < rank; ++d)
+              at.push_back(b.getIndexAttr(0));
+            // updates[ivs..., :] as data.shape[K:].
+            SmallVector<OpFoldResult> uOffsets(ivs.begin(), ivs.end()),
+                uSizes(ivs.size(), b.getIndexAttr(1)),
+                uStrides(ut.getRank(), b.getIndexAttr(1));
+            for (int64_t d = k; d < rank; ++d) {
+              uOffsets.push_back(b.getIndexAttr(0));
+              uSizes.push_back(dataSizes[d]);
+            }
+            Value update = tensor::ExtractSliceOp::create(
+                b, l, tailType, updates, uOffsets, uSizes, uStrides);
+            if (*reduction != "none") {
+              Value current = tensor::ExtractSliceOp::create(
+                  b, l, tailType, out, at, sliceSizes, unit);
+              int64_t tr = tailType.getRank();
+              AffineMap id = AffineMap::getMultiDimIdentityMap(tr, g.context);
+              update = linalg::GenericOp::create(
+                           b, l, TypeRange{tailType}, ValueRange{update},
+                           ValueRange{current}, ArrayRef<AffineMap>{id, id},
+                           SmallVector<utils::IteratorType>(
+                               tr, utils::IteratorType::parallel),
+                           [&](OpBuilder &ib, Location il, ValueRange a) {
+                             linalg::YieldOp::create(
+                                 ib, il,
+                                 reduceScalar(ib, il, *reduction, a[1], a[0]));
+                           })
+                           .getResult(0);
+            }
+            return tensor::InsertSliceOp::create(b, l, update, out, at,
+                                                 sliceSizes, unit)
+                .getResult();
+          }));
+  return success();
+}
+
+} // namespace
+
+LogicalResult importScatterOp(GraphImporter &g, StringRef op, bool &handled) {
+  handled = true;
+  if (op == "GatherElements")
+    return importGatherElements(g);
+  if (op == "ScatterElements")
+    return importScatterElements(g);
+  if (op == "ScatterND")
+    return importScatterND(g);
+  handled = false;
+  return success();
+}
+
+} // namespace seqc::onnx_import
