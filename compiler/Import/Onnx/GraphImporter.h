@@ -239,7 +239,7 @@ mlir::LogicalResult importScatterOp(GraphImporter &g, llvm::StringRef op,
 mlir::LogicalResult importIndexingOp(GraphImporter &g, llvm::StringRef op,
                                      bool &handled);
 /// BatchNormalization, InstanceNormalization, MaxPool, AveragePool,
-/// GlobalAveragePool and GlobalMaxPool (NormPoolOps.cpp).
+/// GlobalAveragePool, GlobalMaxPool and Resize (NormPoolOps.cpp).
 mlir::LogicalResult importNormPoolOp(GraphImporter &g, llvm::StringRef op,
                                      bool &handled);
 /// Evaluates integer ops whose inputs are all known constants (ConstFold.cpp).

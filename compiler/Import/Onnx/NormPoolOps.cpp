@@ -3,11 +3,11 @@
 // The layers of convolutional front ends and conformer-style blocks that
 // PyTorch exports as their own ONNX operators: BatchNormalization (inference
 // form, running statistics), InstanceNormalization (also how nn.GroupNorm
-// exports), MaxPool / AveragePool over time ([B, C, T]) and
-// GlobalAveragePool / GlobalMaxPool. Formulas are the ONNX operator
-// documentation's (onnx.ai/onnx/operators); window sizes, ceil_mode and the
-// average's divisor follow PyTorch's pooling kernels, which ONNX Runtime
-// matches.
+// exports), MaxPool / AveragePool over time ([B, C, T]), GlobalAveragePool
+// / GlobalMaxPool and Resize over time (F.interpolate). Formulas are the
+// ONNX operator documentation's (onnx.ai/onnx/operators); window sizes,
+// ceil_mode and the average's divisor follow PyTorch's pooling kernels,
+// which ONNX Runtime matches.
 //
 //===----------------------------------------------------------------------===//
 
@@ -503,6 +503,214 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
   return success();
 }
 
+/// Resize along the last dimension (F.interpolate of [N, C, T]): mode
+/// nearest (nearest_mode floor, ceil, round_prefer_floor,
+/// round_prefer_ceil) or linear, coordinate_transformation_mode
+/// asymmetric, half_pixel, pytorch_half_pixel or align_corners, the output
+/// length from `scales` (floor(T * scale)) or `sizes`. Source positions
+/// follow the ONNX formulas; linear clamps a position before the first
+/// element to it, as PyTorch's upsample_linear1d does.
+LogicalResult importResize(GraphImporter &g) {
+  if (failed(g.checkAttrs(
+          {"antialias", "axes", "coordinate_transformation_mode",
+           "cubic_coeff_a", "exclude_outside", "extrapolation_value",
+           "keep_aspect_ratio_policy", "mode", "nearest_mode"})))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  std::string mode = g.stringAttr("mode").value_or("nearest");
+  std::string transform =
+      g.stringAttr("coordinate_transformation_mode").value_or("half_pixel");
+  std::string nearest =
+      g.stringAttr("nearest_mode").value_or("round_prefer_floor");
+  if (mode != "nearest" && mode != "linear") {
+    g.nodeError() << "mode '" << mode
+                  << "' is not supported (nearest or linear)";
+    return failure();
+  }
+  if (transform != "asymmetric" && transform != "half_pixel" &&
+      transform != "pytorch_half_pixel" && transform != "align_corners") {
+    g.nodeError() << "coordinate_transformation_mode '" << transform
+                  << "' is not supported (asymmetric, half_pixel, "
+                     "pytorch_half_pixel or align_corners)";
+    return failure();
+  }
+  if (nearest != "floor" && nearest != "ceil" &&
+      nearest != "round_prefer_floor" && nearest != "round_prefer_ceil") {
+    g.nodeError() << "nearest_mode '" << nearest << "' is not valid";
+    return failure();
+  }
+  if (g.attr("axes") || g.intAttr("antialias", 0) != 0 || rank < 1) {
+    g.nodeError() << "axes and antialias are not supported";
+    return failure();
+  }
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  Value t = g.indexValue(g.dimSize(x, rank - 1));
+  Value tF = arith::UIToFPOp::create(
+      b, loc, b.getF32Type(),
+      arith::IndexCastOp::create(b, loc, b.getI64Type(), t));
+  Value outLength, scale; // scale: output steps per input step
+  if (g.hasInput(2) && !g.hasInput(3)) {
+    const OnnxValue *in = g.input(2);
+    if (!in->constant || !in->constant.getElementType().isF32() ||
+        in->constant.getNumElements() != rank) {
+      g.nodeError() << "scales must be a constant f32 vector of " << rank
+                    << " entries";
+      return failure();
+    }
+    SmallVector<float> scales(in->constant.getValues<float>());
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      if (scales[d] != 1.0f) {
+        g.nodeError() << "only the last dimension may be resized (scale "
+                      << scales[d] << " for dimension " << d << ")";
+        return failure();
+      }
+    if (!(scales.back() > 0)) {
+      g.nodeError() << "the scale must be positive, found " << scales.back();
+      return failure();
+    }
+    scale = f32Constant(b, loc, scales.back());
+    outLength = arith::IndexCastOp::create(
+        b, loc, b.getIndexType(),
+        arith::FPToSIOp::create(
+            b, loc, b.getI64Type(),
+            math::FloorOp::create(b, loc,
+                                  arith::MulFOp::create(b, loc, tF, scale))));
+  } else if (g.hasInput(3)) {
+    std::optional<SmallVector<OpFoldResult>> sizes = g.intsInput(3);
+    if (!sizes || (int64_t)sizes->size() != rank) {
+      g.nodeError() << "sizes must be an integer vector of " << rank
+                    << " entries";
+      return failure();
+    }
+    for (int64_t d = 0; d + 1 < rank; ++d) {
+      Value want = g.indexValue((*sizes)[d]),
+            have = g.indexValue(g.dimSize(x, d));
+      seq::createCheck(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, want, have),
+          want,
+          seq::describeLocation(loc) + ": sizes asks dimension " +
+              std::to_string(d) +
+              " to become {}; only the last dimension may be resized",
+          seq::CheckKind::shape);
+    }
+    outLength = g.indexValue(sizes->back());
+    Value lF = arith::UIToFPOp::create(
+        b, loc, b.getF32Type(),
+        arith::IndexCastOp::create(b, loc, b.getI64Type(), outLength));
+    scale = arith::DivFOp::create(b, loc, lF, tF);
+  } else {
+    g.nodeError() << "needs scales (input 2) or sizes (input 3)";
+    return failure();
+  }
+  // An empty input has nothing to read from (and no scale).
+  Value nonEmpty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, t,
+                                         indexConstant(b, loc, 1));
+  seq::createCheck(b, loc, nonEmpty, t,
+                   seq::describeLocation(loc) +
+                       ": resizing needs a non-empty last dimension, which "
+                       "has {}",
+                   seq::CheckKind::shape);
+  SmallVector<OpFoldResult> outSizes = shapeOf(g, x);
+  if (auto c = getConstantIntValue(OpFoldResult(outLength)))
+    outSizes.back() = b.getIndexAttr(*c);
+  else
+    outSizes.back() = outLength;
+  Value init = seq::createEmptyTensor(b, loc, outSizes, b.getF32Type());
+  bool linear = mode == "linear";
+  g.setOutput(
+      0,
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
+          ArrayRef<AffineMap>{
+              AffineMap::getMultiDimIdentityMap(rank, g.context)},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &ib, Location l, ValueRange) {
+            auto fc = [&](double v) { return f32Constant(ib, l, v); };
+            SmallVector<Value> at;
+            for (int64_t d = 0; d < rank; ++d)
+              at.push_back(linalg::IndexOp::create(ib, l, d));
+            Value i = arith::UIToFPOp::create(
+                ib, l, ib.getF32Type(),
+                arith::IndexCastOp::create(ib, l, ib.getI64Type(), at.back()));
+            Value lenF = arith::UIToFPOp::create(
+                ib, l, ib.getF32Type(),
+                arith::IndexCastOp::create(ib, l, ib.getI64Type(), outLength));
+            Value src;
+            if (transform == "asymmetric") {
+              src = arith::DivFOp::create(ib, l, i, scale);
+            } else if (transform == "align_corners") {
+              // i * (T - 1) / (L - 1), 0 for one output step.
+              Value num = arith::MulFOp::create(
+                  ib, l, i, arith::SubFOp::create(ib, l, tF, fc(1)));
+              Value den = arith::SubFOp::create(ib, l, lenF, fc(1));
+              Value single = arith::CmpFOp::create(
+                  ib, l, arith::CmpFPredicate::OLE, lenF, fc(1));
+              src = arith::SelectOp::create(
+                  ib, l, single, fc(0), arith::DivFOp::create(ib, l, num, den));
+            } else {
+              src = arith::SubFOp::create(
+                  ib, l,
+                  arith::DivFOp::create(
+                      ib, l, arith::AddFOp::create(ib, l, i, fc(0.5)), scale),
+                  fc(0.5));
+              if (transform == "pytorch_half_pixel")
+                src = arith::SelectOp::create(
+                    ib, l,
+                    arith::CmpFOp::create(ib, l, arith::CmpFPredicate::OGT,
+                                          lenF, fc(1)),
+                    src, fc(0));
+            }
+            Value last = arith::SubFOp::create(ib, l, tF, fc(1));
+            auto toIndex = [&](Value f) -> Value {
+              f = arith::MinimumFOp::create(
+                  ib, l, arith::MaximumFOp::create(ib, l, f, fc(0)), last);
+              return arith::IndexCastOp::create(
+                  ib, l, ib.getIndexType(),
+                  arith::FPToSIOp::create(ib, l, ib.getI64Type(), f));
+            };
+            auto read = [&](Value index) -> Value {
+              SmallVector<Value> where(at);
+              where.back() = index;
+              return tensor::ExtractOp::create(ib, l, x, where);
+            };
+            Value result;
+            if (!linear) {
+              Value r;
+              if (nearest == "floor")
+                r = math::FloorOp::create(ib, l, src);
+              else if (nearest == "ceil")
+                r = math::CeilOp::create(ib, l, src);
+              else if (nearest == "round_prefer_ceil")
+                r = math::FloorOp::create(
+                    ib, l, arith::AddFOp::create(ib, l, src, fc(0.5)));
+              else
+                r = math::CeilOp::create(
+                    ib, l, arith::SubFOp::create(ib, l, src, fc(0.5)));
+              result = read(toIndex(r));
+            } else {
+              Value clamped = arith::MaximumFOp::create(ib, l, src, fc(0));
+              Value low = math::FloorOp::create(ib, l, clamped);
+              Value frac = arith::SubFOp::create(ib, l, clamped, low);
+              Value v0 = read(toIndex(low));
+              Value v1 =
+                  read(toIndex(arith::AddFOp::create(ib, l, low, fc(1))));
+              result = arith::AddFOp::create(
+                  ib, l,
+                  arith::MulFOp::create(
+                      ib, l, v0, arith::SubFOp::create(ib, l, fc(1), frac)),
+                  arith::MulFOp::create(ib, l, v1, frac));
+            }
+            linalg::YieldOp::create(ib, l, result);
+          })
+          .getResult(0));
+  return success();
+}
+
 } // namespace
 
 LogicalResult importNormPoolOp(GraphImporter &g, StringRef op, bool &handled) {
@@ -515,6 +723,8 @@ LogicalResult importNormPoolOp(GraphImporter &g, StringRef op, bool &handled) {
     return importGlobalPool(g, op == "GlobalMaxPool");
   if (op == "MaxPool" || op == "AveragePool")
     return importPool(g, op == "MaxPool");
+  if (op == "Resize")
+    return importResize(g);
   handled = false;
   return success();
 }

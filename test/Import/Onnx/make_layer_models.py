@@ -1,13 +1,14 @@
 #!/usr/bin/python3
-"""Exports the small PyTorch models that test the ONNX importer's layer ops
-beyond the core set of make_models.py: normalization (BatchNorm1d,
-InstanceNorm1d, GroupNorm), pooling (MaxPool1d, AvgPool1d, adaptive
-pooling to one step), ConvTranspose1d, PReLU, Flatten, TopK / sort,
-logsumexp, std, fmod, IsNaN / IsInf, Celu, the inverse trigonometric
-functions, clamped integer ids, integer arithmetic on positions (T5
-buckets, ALiBi, Hugging Face masks) and broadcasts against one-element
-time slices; and, with onnx.helper and NumPy's
-results, the hyperbolic functions torch 1.13 cannot export.
+"""Exports the small PyTorch models that test the ONNX importer's layer and
+indexing ops beyond the core set of make_models.py: normalization
+(BatchNorm1d, InstanceNorm1d, GroupNorm), pooling (MaxPool1d, AvgPool1d,
+adaptive pooling to one step), F.interpolate (Resize), ConvTranspose1d,
+PReLU, Flatten, TopK / sort, logsumexp, std, fmod, IsNaN / IsInf, Celu, the
+inverse trigonometric functions, clamped integer ids, integer arithmetic on
+positions (T5 buckets, ALiBi, Hugging Face masks), broadcasts against
+one-element time slices, flips, index tensors, gathers and scatters; and,
+with onnx.helper and NumPy's results, the hyperbolic functions torch 1.13
+cannot export.
 
 Run with Debian's python3 (python3-torch 1.13, python3-onnx 1.12):
 
@@ -220,6 +221,20 @@ class Scatters(nn.Module):
         return gathered, scattered, summed, y, cache
 
 
+class Resample(nn.Module):
+    """F.interpolate over time (ONNX Resize): nearest by a scale and to a
+    size, linear with half-pixel and align-corners coordinates, and a
+    fractional scale."""
+
+    def forward(self, x):
+        return (F.interpolate(x, scale_factor=2, mode="nearest"),
+                F.interpolate(x, size=7, mode="nearest"),
+                F.interpolate(x, scale_factor=2, mode="linear"),
+                F.interpolate(x, scale_factor=3, mode="linear",
+                              align_corners=True),
+                F.interpolate(x, scale_factor=1.5, mode="linear"))
+
+
 def channels_first(T, B, rng):
     return {"x": rng.standard_normal((B, C, T)).astype(np.float32)}
 
@@ -245,6 +260,8 @@ MODELS = [
       "positions"], BF),
     ("scatters", Scatters, 16, batch_first,
      ["gathered", "scattered", "summed", "assigned", "cache"], BF),
+    ("resample", Resample, 14, channels_first,
+     ["nearest", "sized", "linear", "corners", "fractional"], CF),
     ("index_math", IndexMath, 14, batch_first,
      ["att", "ids", "divmod", "centered", "last", "interleaved"], BF),
 ]
@@ -381,6 +398,14 @@ def write_error_inputs(in_dir):
     save("gather_elements_big", helper.make_node(
         "GatherElements", ["x", "idx"], ["y"], name="GatherElements_1",
         axis=1), [f32("x", [2, 3]), i64("idx", [3, 3])])
+    save("resize_cubic", helper.make_node(
+        "Resize", ["x", "", "scales"], ["y"], name="Resize_1", mode="cubic"),
+        [f32("x", ["B", 4, "T"])],
+        [helper.make_tensor("scales", TensorProto.FLOAT, [3], [1, 1, 2])])
+    save("resize_channels", helper.make_node(
+        "Resize", ["x", "", "scales"], ["y"], name="Resize_2"),
+        [f32("x", ["B", 4, "T"])],
+        [helper.make_tensor("scales", TensorProto.FLOAT, [3], [1, 2, 2])])
     save("prelu_slope", helper.make_node(
         "PRelu", ["x", "slope"], ["y"], name="PRelu_1"),
         [f32("x", ["B", 4, "T"])], [const("slope", [3, 1, 1, 1])])
