@@ -431,8 +431,9 @@ LogicalResult importCumSum(GraphImporter &g) {
   return success();
 }
 
-/// TopK(x, K) along `axis` (default -1): the K largest (or, with
-/// largest = 0, smallest) elements and their int64 indices, in order
+/// TopK(x, K) along `axis` (default -1) of f32 or integer data: the K
+/// largest (or, with largest = 0, smallest) elements and their int64
+/// indices, in order
 /// (sorted = 0 allows any order; this order is one). Equal values keep
 /// their index order (the ONNX rule); NaN counts as larger than every
 /// number, as in torch.topk. K may be known only at run time (torch.sort
@@ -443,9 +444,13 @@ LogicalResult importCumSum(GraphImporter &g) {
 LogicalResult importTopK(GraphImporter &g) {
   if (failed(g.checkAttrs({"axis", "largest", "sorted"})))
     return failure();
-  Value x = floatInput(g, 0);
+  // f32, or integers (torch.sort of int64 lengths: pack_padded_sequence
+  // with enforce_sorted=False).
+  Value x = isIntegerData(g, 0) ? g.tensorInput(0) : floatInput(g, 0);
   if (!x)
     return failure();
+  Type element = tensorType(x).getElementType();
+  bool isInt = isa<IntegerType>(element);
   std::optional<SmallVector<OpFoldResult>> kInput = g.intsInput(1);
   if (!kInput || kInput->size() != 1) {
     g.nodeError() << "K (input 1) must be an integer vector of one element";
@@ -487,7 +492,7 @@ LogicalResult importTopK(GraphImporter &g) {
   ReductionShape shape = getReductionShape(g, x, reduced);
   SmallVector<OpFoldResult> outSizes = shapeOf(g, x);
   outSizes[*axis] = kSize;
-  Type f32 = b.getF32Type(), i64 = b.getI64Type();
+  Type i64 = b.getI64Type();
   auto filled = [&](ArrayRef<OpFoldResult> sizes, TypedAttr value) {
     Value init = seq::createEmptyTensor(b, loc, sizes, value.getType());
     return linalg::FillOp::create(
@@ -495,10 +500,12 @@ LogicalResult importTopK(GraphImporter &g) {
                ValueRange{init})
         .getResult(0);
   };
-  Value values = filled(outSizes, b.getF32FloatAttr(0));
+  TypedAttr zeroValue = isInt ? TypedAttr(b.getIntegerAttr(element, 0))
+                              : TypedAttr(b.getF32FloatAttr(0));
+  Value values = filled(outSizes, zeroValue);
   Value indices = filled(outSizes, b.getI64IntegerAttr(0));
   // The previous pick per row; index -1 before the first.
-  Value prevValue = filled(shape.outSizes, b.getF32FloatAttr(0));
+  Value prevValue = filled(shape.outSizes, zeroValue);
   Value prevIndex = filled(shape.outSizes, b.getI64IntegerAttr(-1));
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, g.context);
   AffineMap row = AffineMap::get(rank, 0, shape.outExprs, g.context);
@@ -509,7 +516,8 @@ LogicalResult importTopK(GraphImporter &g) {
       arith::ConstantIndexOp::create(b, loc, 1),
       ValueRange{values, indices, prevValue, prevIndex},
       [&](OpBuilder &fb, Location l, Value j, ValueRange carried) {
-        Value bestValue = seq::createEmptyTensor(fb, l, shape.outSizes, f32);
+        Value bestValue =
+            seq::createEmptyTensor(fb, l, shape.outSizes, element);
         Value bestIndex =
             linalg::FillOp::create(
                 fb, l,
@@ -529,6 +537,15 @@ LogicalResult importTopK(GraphImporter &g) {
               using P = arith::CmpFPredicate;
               // Whether (v1, i1) comes before (v2, i2) in the output order.
               auto before = [&](Value v1, Value i1, Value v2, Value i2) {
+                if (isInt) {
+                  using IP = arith::CmpIPredicate;
+                  Value ahead = arith::CmpIOp::create(
+                      ib, il, largest ? IP::sgt : IP::slt, v1, v2);
+                  Value tieAhead = arith::AndIOp::create(
+                      ib, il, arith::CmpIOp::create(ib, il, IP::eq, v1, v2),
+                      arith::CmpIOp::create(ib, il, IP::slt, i1, i2));
+                  return arith::OrIOp::create(ib, il, ahead, tieAhead);
+                }
                 Value nan1 = arith::CmpFOp::create(ib, il, P::UNO, v1, v1);
                 Value nan2 = arith::CmpFOp::create(ib, il, P::UNO, v2, v2);
                 Value ahead = arith::CmpFOp::create(

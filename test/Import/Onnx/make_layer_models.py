@@ -125,13 +125,19 @@ class FeatureOps(nn.Module):
 
 class Selection(nn.Module):
     """TopK values and indices (largest and smallest, along features and
-    along time) and a full sort, as greedy / beam heads use them."""
+    along time) and a full sort, as greedy / beam heads use them, and a
+    sort of int64 lengths."""
 
     def forward(self, x):
         top, top_i = torch.topk(x, 3, dim=-1)
         low, low_i = torch.topk(x, 2, dim=1, largest=False)
         s, s_i = torch.sort(x, dim=-1, descending=True)
-        return top, top_i, low, low_i, s, s_i
+        # int64 lengths sorted as pack_padded_sequence(enforce_sorted=False)
+        # does (ties keep their order: stable in both).
+        lengths = (x[..., 0] > 0).sum(1) * 10 + torch.arange(x.shape[0])
+        by_length, order = torch.sort(lengths, descending=True)
+        return (top, top_i, low, low_i, s, s_i,
+                torch.stack([by_length, order]).float())
 
 
 def t5_bucket(rel, buckets=8, max_distance=16):
@@ -254,7 +260,7 @@ MODELS = [
     ("feature_ops", FeatureOps, 14, batch_first,
      ["n", "b", "flat", "stats", "math", "masks", "emb", "gelu", "ln"], BF),
     ("selection", Selection, 14, batch_first,
-     ["top", "top_i", "low", "low_i", "s", "s_i"], BF),
+     ["top", "top_i", "low", "low_i", "s", "s_i", "lengths"], BF),
     ("reorder", Reorder, 14, batch_first,
      ["flipped", "backwards", "strided", "picked", "at_best", "clipped",
       "positions"], BF),
