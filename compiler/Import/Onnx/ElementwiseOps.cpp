@@ -268,9 +268,10 @@ LogicalResult importClip(GraphImporter &g) {
         g.nodeError() << "input " << i << " must be a scalar";
         return failure();
       }
-      if (tensorType(bound).getElementType() != element) {
-        g.nodeError() << "input " << i << " has element type "
-                      << tensorType(bound).getElementType()
+      Type boundType = tensorType(bound).getElementType();
+      if (boundType != element &&
+          !(isInt && isa<IntegerType>(boundType) && !boundType.isInteger(1))) {
+        g.nodeError() << "input " << i << " has element type " << boundType
                       << ", but the data is " << element;
         return failure();
       }
@@ -291,6 +292,20 @@ LogicalResult importClip(GraphImporter &g) {
         Value high = hiIndex >= 0 ? a[hiIndex]
                      : hi         ? constantLike(b, l, v, *hi)
                                   : Value();
+        // An integer bound of another width (an INT32 constant, held as
+        // i64) takes the data's.
+        auto fit = [&](Value bound) -> Value {
+          if (!bound || bound.getType() == v.getType() || !isInt)
+            return bound;
+          unsigned from = bound.getType().getIntOrFloatBitWidth(),
+                   to = v.getType().getIntOrFloatBitWidth();
+          return from > to ? arith::TruncIOp::create(b, l, v.getType(), bound)
+                                 .getResult()
+                           : arith::ExtSIOp::create(b, l, v.getType(), bound)
+                                 .getResult();
+        };
+        low = fit(low);
+        high = fit(high);
         if (low)
           v = isInt ? arith::MaxSIOp::create(b, l, v, low).getResult()
                     : arith::MaximumFOp::create(b, l, v, low).getResult();
@@ -379,6 +394,10 @@ LogicalResult importPRelu(GraphImporter &g) {
 LogicalResult importMod(GraphImporter &g) {
   if (failed(g.checkAttrs({"fmod"})))
     return failure();
+  if (int64_t fmod = g.intAttr("fmod", 0); fmod != 0 && fmod != 1) {
+    g.nodeError() << "fmod must be 0 or 1, found " << fmod;
+    return failure();
+  }
   if (isIntegerData(g, 0) && isIntegerData(g, 1))
     return importIntegerBinary(g, "Mod");
   FailureOr<SmallVector<Value>> in = floatInputs(g);

@@ -1,6 +1,7 @@
 //===- GraphImporter.cpp - one ONNX graph into a func.func ---------------===//
 
 #include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "onnx/defs/schema.h"
@@ -533,6 +534,23 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
                      "(stack it with ConcatFromSequence)";
       return failure();
     }
+    // The importer holds INT32 constants and arithmetic as i64; an output
+    // the graph declares INT32 is narrowed back (as ONNX Runtime computes
+    // it in int32, wrapping).
+    if (out.type().has_tensor_type() &&
+        out.type().tensor_type().elem_type() == onnx::TensorProto::INT32 &&
+        cast<RankedTensorType>(v.getType()).getElementType().isInteger(64)) {
+      Type i32 = builder.getI32Type();
+      FailureOr<Value> narrowed = buildElementwise(
+          *this, {v},
+          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+            return arith::TruncIOp::create(b, l, i32, a[0]);
+          },
+          i32);
+      if (failed(narrowed))
+        return failure();
+      v = *narrowed;
+    }
     auto type = cast<RankedTensorType>(v.getType());
     SmallVector<StringRef> dims;
     if (out.type().has_tensor_type() && out.type().tensor_type().has_shape() &&
@@ -672,6 +690,55 @@ std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
 }
 
 /// A float input, with an error when it is not f32.
+std::optional<int64_t> oneDimAttr(GraphImporter &g, StringRef name,
+                                  int64_t dflt, int64_t min, StringRef what) {
+  std::optional<SmallVector<int64_t>> v = g.intsAttr(name);
+  if (!v)
+    return dflt;
+  if (v->size() != 1 || (*v)[0] < min || (*v)[0] > kMaxWindowAttr) {
+    g.nodeError() << name << " must be one entry in [" << min << ", 2^31) for "
+                  << what;
+    return std::nullopt;
+  }
+  return (*v)[0];
+}
+
+std::optional<std::pair<int64_t, int64_t>> oneDimPads(GraphImporter &g,
+                                                      StringRef what) {
+  std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID") {
+    g.nodeError() << "auto_pad '" << autoPad
+                  << "' is not supported (NOTSET with explicit pads, or "
+                     "VALID)";
+    return std::nullopt;
+  }
+  SmallVector<int64_t> pads =
+      g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0});
+  if (autoPad == "VALID")
+    pads = {0, 0};
+  if (pads.size() != 2 || pads[0] < 0 || pads[1] < 0 ||
+      pads[0] > kMaxWindowAttr || pads[1] > kMaxWindowAttr) {
+    g.nodeError() << "pads must be two entries in [0, 2^31) for " << what;
+    return std::nullopt;
+  }
+  return std::make_pair(pads[0], pads[1]);
+}
+
+Value checkedIndex(OpBuilder &b, Location l, Value raw, Value extent,
+                   const std::string &message) {
+  Value given = arith::IndexCastOp::create(b, l, b.getIndexType(), raw);
+  Value zero = arith::ConstantIndexOp::create(b, l, 0);
+  Value negative =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, given, zero);
+  Value index = arith::SelectOp::create(
+      b, l, negative, arith::AddIOp::create(b, l, given, extent), given);
+  Value inRange = arith::AndIOp::create(
+      b, l, arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, index, zero),
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index, extent));
+  seq::createCheck(b, l, inRange, raw, message, seq::CheckKind::value);
+  return arith::SelectOp::create(b, l, inRange, index, zero);
+}
+
 Value narrowedF64Constant(GraphImporter &g, unsigned i) {
   const OnnxValue *in = g.input(i);
   if (!in || in->tensor || !in->constant ||
@@ -747,6 +814,13 @@ FailureOr<SmallVector<int64_t>> sliceAxes(GraphImporter &g, size_t count) {
     g.nodeError() << "starts, ends and axes differ in length";
     return failure();
   }
+  // ONNX: "Behavior is undefined if an axis is repeated" -- refused.
+  for (size_t i = 0; i < axes.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (axes[i] == axes[j]) {
+        g.nodeError() << "axis " << axes[i] << " is repeated in axes";
+        return failure();
+      }
   return axes;
 }
 

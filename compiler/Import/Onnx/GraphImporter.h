@@ -190,6 +190,26 @@ OnnxValue symbolic(Ints elems, bool scalar);
 bool isSymbolicInt(const OnnxValue *v);
 /// Whether `v` has rank 0.
 bool isScalarInt(const OnnxValue *v);
+/// The largest stride, dilation, kernel size or pad a 1-D window op takes:
+/// sizes computed from larger ones could overflow 64 bits.
+inline constexpr int64_t kMaxWindowAttr = (int64_t(1) << 31) - 1;
+/// Attribute `name` of a 1-D window op (strides, dilations, kernel_shape,
+/// output_padding): one entry in [min, 2^31), `dflt` when absent; an
+/// error naming `what` ("1-D pooling") otherwise.
+std::optional<int64_t> oneDimAttr(GraphImporter &g, llvm::StringRef name,
+                                  int64_t dflt, int64_t min,
+                                  llvm::StringRef what);
+/// The [left, right] pads of a 1-D window op: auto_pad NOTSET (explicit
+/// pads, default 0) or VALID (none); SAME_* and pads outside [0, 2^31)
+/// are errors naming `what`.
+std::optional<std::pair<int64_t, int64_t>> oneDimPads(GraphImporter &g,
+                                                      llvm::StringRef what);
+/// `raw` (an integer index, inside a linalg body or loop) as an index into
+/// a dimension of `extent`: negative values count from the end; one out of
+/// range fails the run (a value check with `message`, "{}" the index) and
+/// reads element 0 meanwhile.
+mlir::Value checkedIndex(mlir::OpBuilder &b, mlir::Location l, mlir::Value raw,
+                         mlir::Value extent, const std::string &message);
 /// Whether input `i` holds integer data (not bool): a tensor, a constant or
 /// symbolic shape elements.
 bool isIntegerData(GraphImporter &g, unsigned i);

@@ -229,6 +229,19 @@ LogicalResult importSlice(GraphImporter &g) {
       sizes[*a] = g.builder.getIndexAttr(1);
     }
   }
+  // A slice known to be empty is an empty tensor: tensor.extract_slice
+  // rejects an offset at the end of a dimension even for zero elements.
+  SmallVector<OpFoldResult> resultSizes(sizes);
+  for (const Reversed &r : reversed)
+    resultSizes[r.axis] = r.length;
+  if (llvm::any_of(resultSizes, [](OpFoldResult s) {
+        std::optional<int64_t> c = getConstantIntValue(s);
+        return c && *c == 0;
+      })) {
+    g.setOutput(0, seq::createEmptyTensor(g.builder, g.loc, resultSizes,
+                                          tensorType(x).getElementType()));
+    return success();
+  }
   Value y = tensor::ExtractSliceOp::create(g.builder, g.loc, x, offsets, sizes,
                                            strides);
   if (!reversed.empty()) {
@@ -303,23 +316,7 @@ Value gatherAlong(GraphImporter &g, Value x, Value ids, int64_t axis) {
              SmallVector<utils::IteratorType>(rank,
                                               utils::IteratorType::parallel),
              [&](OpBuilder &b, Location l, ValueRange args) {
-               Value given =
-                   arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-               Value zero = arith::ConstantIndexOp::create(b, l, 0);
-               Value negative = arith::CmpIOp::create(
-                   b, l, arith::CmpIPredicate::slt, given, zero);
-               Value index = arith::SelectOp::create(
-                   b, l, negative, arith::AddIOp::create(b, l, given, extent),
-                   given);
-               Value inRange = arith::AndIOp::create(
-                   b, l,
-                   arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, index,
-                                         zero),
-                   arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index,
-                                         extent));
-               seq::createCheck(b, l, inRange, args[0], message,
-                                seq::CheckKind::value);
-               index = arith::SelectOp::create(b, l, inRange, index, zero);
+               Value index = checkedIndex(b, l, args[0], extent, message);
                SmallVector<Value> at;
                for (int64_t d = 0; d < axis; ++d)
                  at.push_back(linalg::IndexOp::create(b, l, d));

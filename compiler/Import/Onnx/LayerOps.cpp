@@ -638,44 +638,18 @@ LogicalResult importConvTranspose(GraphImporter &g) {
                   << w.getType();
     return failure();
   }
-  std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
-  if (autoPad != "NOTSET" && autoPad != "VALID") {
-    g.nodeError() << "auto_pad '" << autoPad
-                  << "' is not supported (NOTSET with explicit pads, or "
-                     "VALID)";
-    return failure();
-  }
   if (g.attr("output_shape")) {
     g.nodeError() << "output_shape is not supported (give pads and "
                      "output_padding, as torch.onnx.export does)";
     return failure();
   }
-  auto one = [&](StringRef name, int64_t dflt,
-                 int64_t min) -> std::optional<int64_t> {
-    std::optional<SmallVector<int64_t>> v = g.intsAttr(name);
-    if (!v)
-      return dflt;
-    if (v->size() != 1 || (*v)[0] < min) {
-      g.nodeError() << name << " must be one entry of at least " << min
-                    << " for a 1-D transposed convolution";
-      return std::nullopt;
-    }
-    return (*v)[0];
-  };
-  std::optional<int64_t> stride = one("strides", 1, 1),
-                         dilation = one("dilations", 1, 1),
-                         outPad = one("output_padding", 0, 0);
-  if (!stride || !dilation || !outPad)
+  const char *what = "a 1-D transposed convolution";
+  std::optional<int64_t> stride = oneDimAttr(g, "strides", 1, 1, what),
+                         dilation = oneDimAttr(g, "dilations", 1, 1, what),
+                         outPad = oneDimAttr(g, "output_padding", 0, 0, what);
+  std::optional<std::pair<int64_t, int64_t>> pads = oneDimPads(g, what);
+  if (!stride || !dilation || !outPad || !pads)
     return failure();
-  SmallVector<int64_t> pads =
-      g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0});
-  if (autoPad == "VALID")
-    pads = {0, 0};
-  if (pads.size() != 2 || pads[0] < 0 || pads[1] < 0) {
-    g.nodeError() << "pads must be two non-negative entries for a 1-D "
-                     "transposed convolution";
-    return failure();
-  }
   int64_t s = *stride, d = *dilation, op = *outPad;
   if (op >= s && op >= d) {
     // PyTorch: "output padding must be smaller than either stride or
@@ -762,7 +736,7 @@ LogicalResult importConvTranspose(GraphImporter &g) {
             "input has {}",
         seq::CheckKind::shape);
   int64_t span = d * (k - 1);
-  int64_t padL = span - pads[0], padR = span - pads[1] + op;
+  int64_t padL = span - pads->first, padR = span - pads->second + op;
   int64_t cropL = std::max<int64_t>(-padL, 0),
           cropR = std::max<int64_t>(-padR, 0);
   padL = std::max<int64_t>(padL, 0);
@@ -779,6 +753,16 @@ LogicalResult importConvTranspose(GraphImporter &g) {
     return arith::MulIOp::create(b, loc, g.indexValue(a), cst(b, loc, c))
         .getResult();
   };
+  if (xt.getDimSize(0) == 0) {
+    // No batch: an empty result (the spread-out copy below would insert
+    // into an empty dimension, which tensor.insert_slice rejects).
+    OpFoldResult tout = add(add(mul(add(g.dimSize(x, 2), -1), s), 1),
+                            padL + padR - span - cropL - cropR);
+    g.setOutput(0, seq::createEmptyTensor(
+                       b, loc, {b.getIndexAttr(0), b.getIndexAttr(cout), tout},
+                       b.getF32Type()));
+    return success();
+  }
   OpFoldResult spread = add(mul(add(g.dimSize(x, 2), -1), s), 1);
   OpFoldResult stuffedLength = add(spread, padL + padR);
   OpFoldResult n = g.dimSize(x, 0), c = g.dimSize(x, 1);

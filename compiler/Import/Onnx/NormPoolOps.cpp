@@ -321,40 +321,18 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
                   << x.getType();
     return failure();
   }
-  std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
-  if (autoPad != "NOTSET" && autoPad != "VALID") {
-    g.nodeError() << "auto_pad '" << autoPad
-                  << "' is not supported (NOTSET with explicit pads, or "
-                     "VALID)";
-    return failure();
-  }
-  auto one = [&](StringRef name, int64_t dflt) -> std::optional<int64_t> {
-    std::optional<SmallVector<int64_t>> v = g.intsAttr(name);
-    if (!v)
-      return dflt;
-    if (v->size() != 1 || (*v)[0] < 1) {
-      g.nodeError() << name << " must be one positive entry for 1-D pooling";
-      return std::nullopt;
-    }
-    return (*v)[0];
-  };
   if (!g.intsAttr("kernel_shape")) {
     g.nodeError() << "kernel_shape is required";
     return failure();
   }
-  std::optional<int64_t> k = one("kernel_shape", 1), stride = one("strides", 1),
-                         dilation = one("dilations", 1);
-  if (!k || !stride || !dilation)
+  const char *what = "1-D pooling";
+  std::optional<int64_t> k = oneDimAttr(g, "kernel_shape", 1, 1, what),
+                         stride = oneDimAttr(g, "strides", 1, 1, what),
+                         dilation = oneDimAttr(g, "dilations", 1, 1, what);
+  std::optional<std::pair<int64_t, int64_t>> pads = oneDimPads(g, what);
+  if (!k || !stride || !dilation || !pads)
     return failure();
-  SmallVector<int64_t> pads =
-      g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0});
-  if (autoPad == "VALID")
-    pads = {0, 0};
-  if (pads.size() != 2 || pads[0] < 0 || pads[1] < 0) {
-    g.nodeError() << "pads must be two non-negative entries for 1-D pooling";
-    return failure();
-  }
-  int64_t pl = pads[0], pr = pads[1], s = *stride, d = *dilation;
+  int64_t pl = pads->first, pr = pads->second, s = *stride, d = *dilation;
   int64_t window = d * (*k - 1) + 1;
   if (pl >= window || pr >= window) {
     // PyTorch: "pad should be at most half of effective kernel size".

@@ -492,6 +492,16 @@ LogicalResult importTopK(GraphImporter &g) {
   ReductionShape shape = getReductionShape(g, x, reduced);
   SmallVector<OpFoldResult> outSizes = shapeOf(g, x);
   outSizes[*axis] = kSize;
+  if (llvm::any_of(outSizes, [](OpFoldResult s) {
+        std::optional<int64_t> c = getConstantIntValue(s);
+        return c && *c == 0;
+      })) {
+    // Nothing to select (and no slice to write: tensor.insert_slice
+    // rejects offsets into an empty dimension).
+    g.setOutput(0, seq::createEmptyTensor(b, loc, outSizes, element));
+    g.setOutput(1, seq::createEmptyTensor(b, loc, outSizes, b.getI64Type()));
+    return success();
+  }
   Type i64 = b.getI64Type();
   auto filled = [&](ArrayRef<OpFoldResult> sizes, TypedAttr value) {
     Value init = seq::createEmptyTensor(b, loc, sizes, value.getType());

@@ -27,24 +27,6 @@ using namespace seqc;
 namespace seqc::onnx_import {
 namespace {
 
-/// `raw` (an integer index) as an index into a dimension of `extent`:
-/// negative values count from the end; one out of range fails the run (a
-/// value check with `message`, "{}" the index) and reads element 0.
-Value checkedIndex(OpBuilder &b, Location l, Value raw, Value extent,
-                   const std::string &message) {
-  Value given = arith::IndexCastOp::create(b, l, b.getIndexType(), raw);
-  Value zero = arith::ConstantIndexOp::create(b, l, 0);
-  Value negative =
-      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, given, zero);
-  Value index = arith::SelectOp::create(
-      b, l, negative, arith::AddIOp::create(b, l, given, extent), given);
-  Value inRange = arith::AndIOp::create(
-      b, l, arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, index, zero),
-      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index, extent));
-  seq::createCheck(b, l, inRange, raw, message, seq::CheckKind::value);
-  return arith::SelectOp::create(b, l, inRange, index, zero);
-}
-
 std::string rangeMessage(GraphImporter &g, int64_t axis) {
   return seq::describeLocation(g.loc) + ": index {} is out of range for " +
          "dimension " + std::to_string(axis) + " of the data";
@@ -66,7 +48,8 @@ Value indexInput(GraphImporter &g, unsigned i) {
 /// dimension d of `outer` (torch.gather's rule for its index); static
 /// violations are import errors.
 LogicalResult checkWithin(GraphImporter &g, Value inner, Value outer,
-                          int64_t skip, StringRef innerName) {
+                          int64_t skip, StringRef innerName,
+                          StringRef outerName = "the data") {
   for (int64_t d = 0; d < tensorType(inner).getRank(); ++d) {
     if (d == skip)
       continue;
@@ -76,7 +59,8 @@ LogicalResult checkWithin(GraphImporter &g, Value inner, Value outer,
     if (ci && co) {
       if (*ci > *co) {
         g.nodeError() << innerName << " dimension " << d << " is " << *ci
-                      << ", more than the data's " << *co;
+                      << ", larger than dimension " << d << " of " << outerName
+                      << " (" << *co << ")";
         return failure();
       }
       continue;
@@ -88,7 +72,8 @@ LogicalResult checkWithin(GraphImporter &g, Value inner, Value outer,
                      vi,
                      seq::describeLocation(g.loc) + ": " + innerName.str() +
                          " dimension " + std::to_string(d) +
-                         " is {}, more than the data's",
+                         " is {}, larger than dimension " + std::to_string(d) +
+                         " of " + outerName.str(),
                      seq::CheckKind::shape);
   }
   return success();
@@ -211,7 +196,7 @@ LogicalResult importScatterElements(GraphImporter &g) {
   }
   std::optional<int64_t> axis = normalizeAxis(g, g.intAttr("axis", 0), rank);
   if (!axis || failed(checkWithin(g, ids, x, *axis, "indices")) ||
-      failed(checkWithin(g, ids, updates, -1, "indices")))
+      failed(checkWithin(g, ids, updates, -1, "indices", "the updates")))
     return failure();
   Value extent = g.indexValue(g.dimSize(x, *axis));
   std::string message = rangeMessage(g, *axis);
@@ -266,6 +251,14 @@ LogicalResult importScatterND(GraphImporter &g) {
   want.pop_back();
   SmallVector<OpFoldResult> dataSizes = shapeOf(g, x);
   want.append(dataSizes.begin() + k, dataSizes.end());
+  for (int64_t d = 0; d < ut.getRank(); ++d) {
+    std::optional<int64_t> w = getConstantIntValue(want[d]);
+    if (w && !ut.isDynamicDim(d) && ut.getDimSize(d) != *w) {
+      g.nodeError() << "updates dimension " << d << " is " << ut.getDimSize(d)
+                    << ", but the indices and the data make it " << *w;
+      return failure();
+    }
+  }
   seq::createExtentChecks(g.builder, g.loc, updates, want,
                           seq::describeLocation(g.loc) + ": updates",
                           "indices and the data make it");

@@ -412,6 +412,23 @@ def write_error_inputs(in_dir):
         "Resize", ["x", "", "scales"], ["y"], name="Resize_2"),
         [f32("x", ["B", 4, "T"])],
         [helper.make_tensor("scales", TensorProto.FLOAT, [3], [1, 2, 2])])
+    save("convt_huge_stride", helper.make_node(
+        "ConvTranspose", ["x", "w"], ["y"], name="ConvT_4", strides=[2**62]),
+        [f32("x", [1, 4, 5])], [const("w", [4, 2, 3])])
+    save("slice_repeated_axes", helper.make_node(
+        "Slice", ["x", "st", "en", "ax"], ["y"], name="Slice_2"),
+        [f32("x", [4, 4])], [ints("st", [0, 1]), ints("en", [2, 3]),
+                             ints("ax", [1, 1])])
+    save("slice_static_empty", helper.make_node(
+        "Slice", ["x", "st", "en", "ax"], ["y"], name="Slice_3"),
+        [f32("x", [4, 0])], [ints("st", [0]), ints("en", [5]),
+                             ints("ax", [1])],
+        outputs=[f32("y", [4, 0])])
+    i32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.INT32, s)
+    save("int32_add", helper.make_node("Add", ["a", "c"], ["y"], name="Add_1"),
+         [i32("a", ["N"])],
+         [helper.make_tensor("c", TensorProto.INT32, [], [3])],
+         outputs=[i32("y", ["N"])])
     save("prelu_slope", helper.make_node(
         "PRelu", ["x", "slope"], ["y"], name="PRelu_1"),
         [f32("x", ["B", 4, "T"])], [const("slope", [3, 1, 1, 1])])
