@@ -689,3 +689,43 @@ r = add(x, a)
 y = linear(r, out=3, name=head)
 output y
 """, {"x": torch.randn(2, 19, 8)}, lambda m, x: m(x))
+
+
+# --- CTC head: log_softmax, sub/div, sum/mean/max reductions -----------------
+class CtcHead(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(6, 8, batch_first=True)
+        self.head = nn.Linear(8, 5)
+
+
+def ctc_head_forward(m, x, scale):
+    h, _ = m.gru(x)
+    z = (h - h.mean(1, keepdim=True)) / scale          # per-utterance centering
+    return {"logp": m.head(z).log_softmax(-1),
+            "pooled": z.sum(1) + z.max(1).values,       # [B, 8]
+            "energy": h.mean(-1, keepdim=True)}          # [B, T, 1]
+
+
+export("ctc_head", CtcHead(), """
+# A CTC-style head: a batch-first GRU, each utterance centred over time
+# (sub of a keepdim mean) and divided by a [8] scale, log-probabilities
+# (log_softmax, stable for tiny probabilities), and pooled features (sum and
+# max over time, mean over features).
+model ctc_head
+weights "ctc_head.safetensors"
+input x: f32[B, T, 6]
+input scale: f32[8]
+h      = gru(x, hidden=8, batch_first=true, name=gru)
+c      = mean(h, dim=1, keepdim=true)       # [B, 1, 8]
+d      = sub(h, c)
+z      = div(d, scale)
+logits = linear(z, out=5, name=head)
+logp   = log_softmax(logits, dim=-1)
+total  = sum(z, dim=1)                      # [B, 8]
+peak   = max(z, dim=1)
+pooled = add(total, peak)
+energy = mean(h, dim=-1, keepdim=true)      # [B, T, 1]
+output logp, pooled, energy
+""", {"x": torch.randn(3, 11, 6) * 3, "scale": torch.rand(8) + 0.5},
+       ctc_head_forward)

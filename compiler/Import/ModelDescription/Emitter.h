@@ -162,6 +162,13 @@ private:
   FailureOr<Val> emitElementwise(ArrayRef<Val> operands);
   FailureOr<Val> emitConcat(ArrayRef<Val> operands);
   FailureOr<Val> emitSoftmax(const Val &x);
+  FailureOr<Val> emitLogSoftmax(const Val &x);
+  /// sum, mean, max over `dim` (keepdim).
+  FailureOr<Val> emitReduction(const Val &x);
+  /// A sum (of exp(x - shift) with `shift`) or max of `x` over `dim`,
+  /// which the result drops.
+  Value reduceAlong(Value x, int64_t dim, StringRef kind,
+                    Value shift = Value());
   FailureOr<Val> emitLast(const Val &x);
   FailureOr<Val> emitTranspose(const Val &x);
   FailureOr<Val> emitPermute(const Val &x);

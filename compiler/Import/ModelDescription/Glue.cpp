@@ -1,14 +1,19 @@
 //===- Glue.cpp - the layers without weights ------------------------------===//
 //
-// Elementwise arithmetic with numpy broadcasting, concat, softmax, last,
-// transpose, and the learned positional embedding (which only adds a table).
+// Elementwise arithmetic with numpy broadcasting, concat, softmax,
+// log_softmax, the sum / mean / max reductions, last, transpose, and the
+// learned positional embedding (which only adds a table).
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/ModelDescription/Emitter.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
+
 #include "llvm/ADT/StringSet.h"
+
+#include <limits>
 
 using namespace mlir;
 
@@ -18,6 +23,17 @@ namespace md {
 //===----------------------------------------------------------------------===//
 // Glue
 //===----------------------------------------------------------------------===//
+
+/// a + b, a * b, a - b or a / b (`op` add, mul, sub, div) of floats.
+static Value combine(OpBuilder &b, Location l, StringRef op, Value x, Value y) {
+  if (op == "add")
+    return arith::AddFOp::create(b, l, x, y);
+  if (op == "mul")
+    return arith::MulFOp::create(b, l, x, y);
+  if (op == "sub")
+    return arith::SubFOp::create(b, l, x, y);
+  return arith::DivFOp::create(b, l, x, y);
+}
 
 Value Emitter::elementwise(StringRef op, ArrayRef<Value> ins,
                            ArrayRef<SmallVector<int64_t>> dimMaps,
@@ -40,8 +56,7 @@ Value Emitter::elementwise(StringRef op, ArrayRef<Value> ins,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value acc = args[0];
         for (Value a : args.drop_front().drop_back())
-          acc = op == "add" ? arith::AddFOp::create(nb, l, acc, a).getResult()
-                            : arith::MulFOp::create(nb, l, acc, a).getResult();
+          acc = combine(nb, l, op, acc, a);
         linalg::YieldOp::create(nb, l, acc);
       });
   return generic.getResult(0);
@@ -102,12 +117,8 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
   if (sameShape) { // residual connections: plain arith on tensors
     Val acc = operands[0];
     acc.dims = dims;
-    for (const Val &v : operands.drop_front()) {
-      if (current->layer == "add")
-        acc.value = arith::AddFOp::create(b, here(), acc.value, v.value);
-      else
-        acc.value = arith::MulFOp::create(b, here(), acc.value, v.value);
-    }
+    for (const Val &v : operands.drop_front())
+      acc.value = combine(b, here(), current->layer, acc.value, v.value);
     return acc;
   }
   SmallVector<Value> ins, dyn;
@@ -179,11 +190,10 @@ FailureOr<Val> Emitter::emitPosEmbedding(const Val &x) {
   }
   // Row t of the table for step t: an embedding of the steps' positions,
   // which a stream continues across chunks (seq.positions).
-  auto positionsType =
-      RankedTensorType::get({steps}, b.getI64Type());
-  Value positions = seq::PositionsOp::create(
-      b, here(), positionsType, x.value, b.getI64IntegerAttr(timeDim),
-      /*offset=*/Value());
+  auto positionsType = RankedTensorType::get({steps}, b.getI64Type());
+  Value positions = seq::PositionsOp::create(b, here(), positionsType, x.value,
+                                             b.getI64IntegerAttr(timeDim),
+                                             /*offset=*/Value());
   Value table = seq::EmbeddingOp::create(
       b, here(), RankedTensorType::get({steps, *embed}, b.getF32Type()),
       positions, constant(w->shape, w->data));
@@ -243,6 +253,168 @@ FailureOr<Val> Emitter::emitSoftmax(const Val &x) {
   return out;
 }
 
+Value Emitter::reduceAlong(Value x, int64_t dim, StringRef kind, Value shift) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dyn;
+  SmallVector<AffineExpr> kept;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d == dim)
+      continue;
+    shape.push_back(type.getDimSize(d));
+    if (type.isDynamicDim(d))
+      dyn.push_back(dimValue(x, d));
+    kept.push_back(b.getAffineDimExpr(d));
+  }
+  Type f32 = type.getElementType();
+  double start = kind == "max" ? -std::numeric_limits<double>::infinity() : 0;
+  Value init =
+      linalg::FillOp::create(b, here(),
+                             ValueRange{arith::ConstantOp::create(
+                                 b, here(), b.getFloatAttr(f32, start))},
+                             ValueRange{emptyTensor(shape, dyn, f32)})
+          .getResult(0);
+  AffineMap row = AffineMap::get(rank, 0, kept, ctx);
+  SmallVector<Value> ins = {x};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+  if (shift) {
+    ins.push_back(shift);
+    maps.push_back(row);
+  }
+  maps.push_back(row);
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  iters[dim] = utils::IteratorType::reduction;
+  return linalg::GenericOp::create(
+             b, here(), TypeRange{init.getType()}, ins, ValueRange{init}, maps,
+             iters,
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value v = a[0], acc = a.back();
+               if (shift) // sum of exp(x - shift)
+                 v = math::ExpOp::create(nb, l,
+                                         arith::SubFOp::create(nb, l, v, a[1]));
+               linalg::YieldOp::create(
+                   nb, l,
+                   kind == "max"
+                       ? arith::MaximumFOp::create(nb, l, acc, v).getResult()
+                       : arith::AddFOp::create(nb, l, acc, v).getResult());
+             })
+      .getResult(0);
+}
+
+FailureOr<Val> Emitter::emitLogSoftmax(const Val &x) {
+  if (failed(expectFloat(x, -1, "a float input")))
+    return failure();
+  FailureOr<int64_t> dim = normalizeDim(intKw("dim", -1), x.rank(), "dim");
+  if (failed(dim))
+    return failure();
+  // x - m - log(sum(exp(x - m))), m the maximum along dim (PyTorch's
+  // log_softmax): no exp overflows, and tiny probabilities keep their
+  // logarithm instead of underflowing to log(0).
+  Value m = reduceAlong(x.value, *dim, "max");
+  Value sum = reduceAlong(x.value, *dim, "sum", m);
+  int64_t rank = x.rank();
+  SmallVector<AffineExpr> kept;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != *dim)
+      kept.push_back(b.getAffineDimExpr(d));
+  AffineMap row = AffineMap::get(rank, 0, kept, ctx);
+  SmallVector<Value> dyn;
+  for (int64_t d = 0; d < rank; ++d)
+    if (x.type().isDynamicDim(d))
+      dyn.push_back(dimValue(x.value, d));
+  Value init = emptyTensor(x.type().getShape(), dyn, x.type().getElementType());
+  Val out = x;
+  out.value =
+      linalg::GenericOp::create(
+          b, here(), TypeRange{init.getType()}, ValueRange{x.value, m, sum},
+          ValueRange{init},
+          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank), row, row,
+                              b.getMultiDimIdentityMap(rank)},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Value shifted = arith::SubFOp::create(nb, l, a[0], a[1]);
+            linalg::YieldOp::create(
+                nb, l,
+                arith::SubFOp::create(nb, l, shifted,
+                                      math::LogOp::create(nb, l, a[2]))
+                    .getResult());
+          })
+          .getResult(0);
+  return out;
+}
+
+FailureOr<Val> Emitter::emitReduction(const Val &x) {
+  if (failed(expectFloat(x, -1, "a float input")))
+    return failure();
+  FailureOr<int64_t> dim = normalizeDim(intKw("dim", -1), x.rank(), "dim");
+  if (failed(dim))
+    return failure();
+  StringRef kind = current->layer;
+  Value r = reduceAlong(x.value, *dim, kind == "max" ? "max" : "sum");
+  if (kind == "mean") {
+    // sum / n; an empty dimension gives NaN, as torch.mean.
+    Value n = arith::UIToFPOp::create(
+        b, here(), x.type().getElementType(),
+        arith::IndexCastOp::create(b, here(), b.getI64Type(),
+                                   dimValue(x.value, *dim)));
+    auto rt = cast<RankedTensorType>(r.getType());
+    SmallVector<Value> dyn;
+    for (int64_t d = 0; d < rt.getRank(); ++d)
+      if (rt.isDynamicDim(d))
+        dyn.push_back(dimValue(r, d));
+    Value init = emptyTensor(rt.getShape(), dyn, rt.getElementType());
+    AffineMap id = b.getMultiDimIdentityMap(rt.getRank());
+    r = linalg::GenericOp::create(
+            b, here(), TypeRange{rt}, ValueRange{r}, ValueRange{init},
+            ArrayRef<AffineMap>{id, id},
+            SmallVector<utils::IteratorType>(rt.getRank(),
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &nb, Location l, ValueRange a) {
+              linalg::YieldOp::create(
+                  nb, l, arith::DivFOp::create(nb, l, a[0], n).getResult());
+            })
+            .getResult(0);
+  }
+  Val out;
+  out.value = r;
+  out.dims = x.dims;
+  out.dims.erase(out.dims.begin() + *dim);
+  if (boolKw("keepdim", false)) {
+    // A unit dimension back in place of the reduced one.
+    auto rt = cast<RankedTensorType>(r.getType());
+    SmallVector<int64_t> shape(rt.getShape());
+    shape.insert(shape.begin() + *dim, 1);
+    // Each result dimension is its own group; the unit one joins the
+    // group of its left neighbour (or of its right one at the front).
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t j = 0; j < rt.getRank(); ++j)
+      groups.push_back({j < *dim ? j : j + 1});
+    if (!groups.empty()) {
+      if (*dim == 0)
+        groups.front().insert(groups.front().begin(), 0);
+      else
+        groups[*dim - 1].push_back(*dim);
+    }
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t d = 0, j = 0; d < (int64_t)shape.size(); ++d) {
+      if (d == *dim) {
+        sizes.push_back(b.getIndexAttr(1));
+        continue;
+      }
+      sizes.push_back(rt.isDynamicDim(j)
+                          ? OpFoldResult(dimValue(r, j))
+                          : OpFoldResult(b.getIndexAttr(rt.getDimSize(j))));
+      ++j;
+    }
+    out.value = tensor::ExpandShapeOp::create(
+        b, here(), RankedTensorType::get(shape, rt.getElementType()), r, groups,
+        sizes);
+    out.dims.insert(out.dims.begin() + *dim, "");
+  }
+  return out;
+}
+
 FailureOr<Val> Emitter::emitLast(const Val &x) {
   FailureOr<int64_t> dim = normalizeDim(intKw("dim", 0), x.rank(), "dim");
   if (failed(dim))
@@ -269,16 +441,15 @@ FailureOr<Val> Emitter::emitLast(const Val &x) {
       Value size = dimValue(x.value, d);
       Value one = arith::ConstantIndexOp::create(b, here(), 1);
       // PyTorch's x[-1] on an empty dimension is an IndexError.
-      seq::createCheck(
-          b, here(),
-          arith::CmpIOp::create(b, here(), arith::CmpIPredicate::sge, size,
-                                one),
-          size,
-          "last at " + seq::describeLocation(here()) + ": " +
-              describe(x, current->operands[0].value.text) + " has {} " +
-              "entries in dimension " + std::to_string(d) +
-              "; it needs at least one",
-          seq::CheckKind::shape);
+      seq::createCheck(b, here(),
+                       arith::CmpIOp::create(
+                           b, here(), arith::CmpIPredicate::sge, size, one),
+                       size,
+                       "last at " + seq::describeLocation(here()) + ": " +
+                           describe(x, current->operands[0].value.text) +
+                           " has {} " + "entries in dimension " +
+                           std::to_string(d) + "; it needs at least one",
+                       seq::CheckKind::shape);
       offsets.push_back(
           arith::SubIOp::create(b, here(), size, one).getResult());
       sizes.push_back(b.getIndexAttr(1));
@@ -421,7 +592,8 @@ FailureOr<Val> Emitter::emitReshape(const Val &x) {
       Value one = arith::ConstantIndexOp::create(b, here(), 1);
       Value knownIsZero = arith::CmpIOp::create(
           b, here(), arith::CmpIPredicate::eq, known, zero);
-      Value divisor = arith::SelectOp::create(b, here(), knownIsZero, one, known);
+      Value divisor =
+          arith::SelectOp::create(b, here(), knownIsZero, one, known);
       Value divides = arith::CmpIOp::create(
           b, here(), arith::CmpIPredicate::eq,
           arith::RemUIOp::create(b, here(), total, divisor), zero);
@@ -445,8 +617,7 @@ FailureOr<Val> Emitter::emitReshape(const Val &x) {
   // element to infer it from.
   Value shapeTensor = tensor::FromElementsOp::create(
       b, here(),
-      RankedTensorType::get({(int64_t)sizes.size()}, b.getIndexType()),
-      sizes);
+      RankedTensorType::get({(int64_t)sizes.size()}, b.getIndexType()), sizes);
   Val out;
   out.value = tensor::ReshapeOp::create(
       b, here(), RankedTensorType::get(shape, x.type().getElementType()),

@@ -220,8 +220,12 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitRwkvTimeMix(operands[0]);
   if (kind == "rwkv_channel_mix")
     return emitRwkvChannelMix(operands[0]);
-  if (kind == "add" || kind == "mul")
+  if (kind == "add" || kind == "mul" || kind == "sub" || kind == "div")
     return emitElementwise(operands);
+  if (kind == "log_softmax")
+    return emitLogSoftmax(operands[0]);
+  if (kind == "sum" || kind == "mean" || kind == "max")
+    return emitReduction(operands[0]);
   if (kind == "concat")
     return emitConcat(operands);
   if (kind == "softmax")
