@@ -321,10 +321,7 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
                   << x.getType();
     return failure();
   }
-  if (!g.intsAttr("kernel_shape")) {
-    g.nodeError() << "kernel_shape is required";
-    return failure();
-  }
+  // kernel_shape is required by the ONNX schema, checked before import.
   const char *what = "1-D pooling";
   std::optional<int64_t> k = oneDimAttr(g, "kernel_shape", 1, 1, what),
                          stride = oneDimAttr(g, "strides", 1, 1, what),

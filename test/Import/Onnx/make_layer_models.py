@@ -432,6 +432,35 @@ def write_error_inputs(in_dir):
     save("prelu_slope", helper.make_node(
         "PRelu", ["x", "slope"], ["y"], name="PRelu_1"),
         [f32("x", ["B", 4, "T"])], [const("slope", [3, 1, 1, 1])])
+    # Refused forms of the layer and indexing ops (after every graph above,
+    # so that their random weights do not change).
+    node = helper.make_node
+    save("pool_no_kernel", node("MaxPool", ["x"], ["y"], name="MaxPool_4"),
+         [f32("x", ["B", 4, "T"])])
+    save("pool_bad_pads", node("AveragePool", ["x"], ["y"],
+                               name="AveragePool_5", kernel_shape=[2],
+                               pads=[1]), [f32("x", ["B", 4, "T"])])
+    save("flatten_axis", node("Flatten", ["x"], ["y"], name="Flatten_1",
+                              axis=4), [f32("x", [2, 3])])
+    save("isnan_int", node("IsNaN", ["x"], ["y"], name="IsNaN_1"),
+         [i64("x", [2])],
+         outputs=[helper.make_tensor_value_info("y", TensorProto.BOOL, [2])])
+    save("topk_k_vector", node("TopK", ["x", "k"], ["y", "i"], name="TopK_2"),
+         [f32("x", ["B", 4])], [ints("k", [2, 3])],
+         outputs=[f32("y", None), i64("i", None)])
+    save("scatternd_k", node("ScatterND", ["x", "idx", "u"], ["y"],
+                             name="ScatterND_2"),
+         [f32("x", ["B", 4]), i64("idx", ["N", 3]), f32("u", ["N"])])
+    save("gather_elements_rank", node("GatherElements", ["x", "idx"], ["y"],
+                                      name="GatherElements_2"),
+         [f32("x", [2, 3]), i64("idx", [2])])
+    save("max_int_types", node("Max", ["a", "b"], ["y"], name="Max_1"),
+         [i32("a", [2]), i64("b", [2])], outputs=[i64("y", [2])])
+    save("resize_no_scales", node("Resize", ["x"], ["y"], name="Resize_3"),
+         [f32("x", ["B", 4, "T"])])
+    save("convt_dynamic_weight", node("ConvTranspose", ["x", "w"], ["y"],
+                                      name="ConvT_5"),
+         [f32("x", ["B", 4, "T"]), f32("w", [4, "O", 3])])
 
 
 def main():
