@@ -10,7 +10,8 @@ scale. Needs numpy only.
 
 With --seq-run-flag=--stream-chunk=N a causal model runs through its step
 api in chunks of N steps (seq-run joins the chunks' outputs), which must
-give the full-sequence outputs.
+give the full-sequence outputs. --stream-chunks=1,2,7 compiles each model
+once and runs it in chunks of each size in turn.
 """
 
 import argparse
@@ -25,19 +26,26 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def check(name, seqc, seq_run, work, flags=(), run_flags=()):
+def compile_model(name, seqc, work, flags=()):
+    """The model's shared library, or (None, the reason it failed)."""
     folder = os.path.join(HERE, name)
     lib = os.path.join(work, name + ".so")
     cmd = [seqc, os.path.join(folder, name + ".seq"), "--emit=shared",
            "-o", os.path.join(work, name)] + list(flags)
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
-        return "seqc failed:\n" + r.stderr
+        return None, "seqc failed:\n" + r.stderr
     if not os.path.exists(lib):
         candidates = glob.glob(os.path.join(work, name + "*.so"))
         if not candidates:
-            return "seqc wrote no shared library"
+            return None, "seqc wrote no shared library"
         lib = candidates[0]
+    return lib, ""
+
+
+def check(name, lib, seq_run, work, run_flags=()):
+    """Runs `lib` on the model's inputs; "" when every output matches."""
+    folder = os.path.join(HERE, name)
     out = os.path.join(work, name + "_out")
     cmd = [seq_run, lib, "--output-dir", out] + list(run_flags)
     expected = sorted(glob.glob(os.path.join(folder, "expected_*.npy")))
@@ -76,16 +84,26 @@ def main():
                         help="an extra seqc option (repeatable)")
     parser.add_argument("--seq-run-flag", action="append", default=[],
                         help="an extra seq-run option (repeatable)")
+    parser.add_argument("--stream-chunks", default="",
+                        help="comma-separated chunk sizes: run each model "
+                             "once per size with --stream-chunk=N")
     parser.add_argument("names", nargs="*")
     args = parser.parse_args()
     names = args.names or sorted(
         d for d in os.listdir(HERE)
         if os.path.exists(os.path.join(HERE, d, d + ".seq")))
+    chunks = [c for c in args.stream_chunks.split(",") if c]
+    runs = [["--stream-chunk=" + c] for c in chunks] or [[]]
     failures = 0
     with tempfile.TemporaryDirectory() as work:
         for name in names:
-            problem = check(name, args.seqc, args.seq_run, work,
-                            args.seqc_flag, args.seq_run_flag)
+            lib, problem = compile_model(name, args.seqc, work, args.seqc_flag)
+            for run in runs if lib else []:
+                problem = check(name, lib, args.seq_run, work,
+                                args.seq_run_flag + run)
+                if problem:
+                    problem = " ".join(run) + ": " + problem
+                    break
             print(("FAIL " if problem else "ok   ") + name, flush=True)
             if problem:
                 print("  " + problem.replace("\n", "\n  "), flush=True)
