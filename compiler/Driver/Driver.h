@@ -21,6 +21,20 @@ enum class EmitKind {
   Shared, // BASE.so, linked with the system C compiler driver
 };
 
+/// The phases of a compilation, in order. `--emit` says where to stop
+/// (getLastPhase); each phase but Import and Emit is a pass pipeline of
+/// compiler/Pipelines that seq-opt can replay.
+enum class Phase {
+  Import,      // the file -> seq-dialect MLIR (--emit=mlir)
+  ModelABI,    // entry, tied dims, weights, seq.model_abi (--emit=header)
+  SeqToLoops,  // seq ops -> bufferized linalg/scf
+  LowerToLLVM, // -> the LLVM dialect (--emit=lowered)
+  Emit,        // LLVM IR, assembly, object, shared library
+};
+
+/// The last phase `kind` needs.
+Phase getLastPhase(EmitKind kind);
+
 struct DriverOptions {
   std::string inputPath;
   /// Output path without extension; empty: text goes to stdout and files

@@ -3,24 +3,42 @@
 #include "compiler/Pipelines/Pipelines.h"
 
 #include "compiler/Conversion/Passes.h"
+#include "compiler/ModelABI/Passes.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Seq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
-#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-#include "llvm/Support/ErrorHandling.h"
-
 using namespace mlir;
 
 namespace seqc {
+
+void buildModelAbiPipeline(OpPassManager &pm, const ModelAbiOptions &options) {
+  SelectModelEntryPassOptions select;
+  select.entry = options.entry;
+  pm.addPass(createSelectModelEntryPass(select));
+  // Sizes the model requires to agree get a shared name, which the runtime
+  // checks before every run.
+  pm.addPass(createNameTiedDimsPass());
+  if (options.externalWeights) {
+    ExternalizeWeightsPassOptions weights;
+    weights.weightsFile = options.weightsFile;
+    pm.addPass(createExternalizeWeightsPass(weights));
+  }
+  ExportModelPassOptions exportModel;
+  exportModel.name = options.name;
+  pm.addPass(createExportModelPass(exportModel));
+}
 
 static void addCleanup(OpPassManager &pm, const CpuPipelineOptions &options) {
   if (!options.cleanup)
@@ -84,6 +102,8 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   // written by hand; the named recurrences update theirs in place).
   bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Its constants' globals in an order that does not depend on pointers.
+  pm.addPass(createOrderConstantGlobalsPass());
   // Temporaries of a loop-invariant size are allocated once, before the
   // time loop, instead of once per step (carried states are updated in
   // place: seq-decompose-recurrences writes each step's state into the
@@ -104,30 +124,9 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   addCleanup(pm, options);
 }
 
-LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
-                                       const CpuPipelineOptions &options) {
-  // Upstream conversions in the order their inputs require; spelled as a
-  // textual pipeline because several have no stable C++ factory names
-  // across MLIR releases, and the text is exactly what seq-opt replays.
-  static const char *const kLowering =
-      "convert-linalg-to-loops,"
-      "lower-affine,"
-      "convert-scf-to-cf,"
-      "expand-strided-metadata,"
-      "lower-affine,"
-      "convert-math-to-llvm,"
-      "convert-math-to-libm,"
-      "convert-vector-to-llvm,"
-      // aligned_alloc keeps the allocated and aligned pointers equal, so
-      // the runtime hands a returned buffer to the caller instead of
-      // copying it (a T-sized output would otherwise exist twice).
-      "finalize-memref-to-llvm{use-aligned-alloc=1},"
-      "convert-arith-to-llvm,"
-      "convert-index-to-llvm,"
-      "convert-func-to-llvm,"
-      "convert-cf-to-llvm";
-  if (failed(parsePassPipeline("convert-bufferization-to-memref", pm)))
-    return failure();
+void buildLowerToLLVMPipeline(OpPassManager &pm,
+                              const CpuPipelineOptions &options) {
+  pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createMemrefCopyToLinalgPass());
   // Linear layers, input projections and attention scores as
   // register-tiled vector code.
@@ -142,17 +141,36 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
   // Half-precision arithmetic computes in f32 with explicit conversions,
   // and bf16 conversions become integer code: LLVM would otherwise call
   // __truncsfbf2, which Debian 12's libgcc lacks (the object would not link).
-  if (failed(parsePassPipeline("math-extend-to-supported-types,"
-                               "arith-emulate-unsupported-floats{"
-                               "source-types=bf16,f16 target-type=f32},"
-                               "arith-expand{include-bf16=true}",
-                               pm)))
-    return failure();
+  pm.addPass(math::createMathExtendToSupportedTypes());
+  arith::ArithEmulateUnsupportedFloatsOptions emulate;
+  emulate.sourceTypeStrs = {"bf16", "f16"};
+  emulate.targetTypeStr = "f32";
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(emulate));
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
   // Before the loops lower: transcendental ops become inline arithmetic that
   // LLVM vectorizes instead of one libm call per element.
   pm.addPass(createApproximateMathPass());
-  if (failed(parsePassPipeline(kLowering, pm)))
-    return failure();
+  // Upstream conversions in the order their inputs require.
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  // aligned_alloc keeps the allocated and aligned pointers equal, so the
+  // runtime hands a returned buffer to the caller instead of copying it (a
+  // T-sized output would otherwise exist twice).
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
   // Temporaries and results come from the caller's allocator (the
   // runtime's cache of mapped blocks), so a warm run takes no page faults.
   pm.addPass(createAllocateThroughContextPass());
@@ -161,20 +179,14 @@ LogicalResult buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
   if (options.cleanup)
     pm.addPass(createCanonicalizerPass());
-  return success();
+  // The ports' names and roles are in seq.model_abi; LLVM IR has no use
+  // for them.
+  pm.addPass(createDropPortAttributesPass());
 }
 
-LogicalResult buildCpuPipeline(OpPassManager &pm,
-                               const CpuPipelineOptions &options) {
+void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
   buildSeqToLoopsPipeline(pm, options);
-  return buildLowerToLLVMPipeline(pm, options);
-}
-
-/// For seq-opt, where every upstream pass is registered.
-static void buildOrDie(LogicalResult result) {
-  if (failed(result))
-    llvm::report_fatal_error("seqc: the LLVM lowering pipeline names a pass "
-                             "that is not registered");
+  buildLowerToLLVMPipeline(pm, options);
 }
 
 namespace {
@@ -203,9 +215,41 @@ struct CpuPipelineCLOptions : PassPipelineOptions<CpuPipelineCLOptions> {
     return options;
   }
 };
+/// ModelAbiOptions on seq-opt's command line: `seq-opt
+/// --seqc-model-abi='name=lstm'` replays what `seqc -o lstm` runs first.
+struct ModelAbiCLOptions : PassPipelineOptions<ModelAbiCLOptions> {
+  Option<std::string> entry{
+      *this, "entry",
+      llvm::cl::desc("The model's function (default: the only public one)")};
+  Option<std::string> name{
+      *this, "name",
+      llvm::cl::desc("The C prefix of the API (default: seq.model_name)")};
+  Option<bool> externalWeights{
+      *this, "external-weights",
+      llvm::cl::desc("Move the weights out of the code"),
+      llvm::cl::init(false)};
+  Option<std::string> weightsFile{
+      *this, "weights-file",
+      llvm::cl::desc("The safetensors file external weights go to")};
+
+  ModelAbiOptions get() const {
+    ModelAbiOptions options;
+    options.entry = entry;
+    options.name = name;
+    options.externalWeights = externalWeights;
+    options.weightsFile = weightsFile;
+    return options;
+  }
+};
 } // namespace
 
 void registerPipelines() {
+  PassPipelineRegistration<ModelAbiCLOptions>(
+      "seqc-model-abi",
+      "The model ABI phase: entry, tied dimensions, weights, C signatures",
+      [](OpPassManager &pm, const ModelAbiCLOptions &options) {
+        buildModelAbiPipeline(pm, options.get());
+      });
   PassPipelineRegistration<CpuPipelineCLOptions>(
       "seqc-seq-to-loops",
       "Lower seq ops to bufferized linalg/scf (first half of the CPU pipeline)",
@@ -216,12 +260,12 @@ void registerPipelines() {
       "seqc-lower-to-llvm",
       "Lower bufferized linalg/scf/math to the LLVM dialect",
       [](OpPassManager &pm, const CpuPipelineCLOptions &options) {
-        buildOrDie(buildLowerToLLVMPipeline(pm, options.get()));
+        buildLowerToLLVMPipeline(pm, options.get());
       });
   PassPipelineRegistration<CpuPipelineCLOptions>(
       "seqc-cpu-pipeline", "The whole CPU pipeline: seq ops to the LLVM dialect",
       [](OpPassManager &pm, const CpuPipelineCLOptions &options) {
-        buildOrDie(buildCpuPipeline(pm, options.get()));
+        buildCpuPipeline(pm, options.get());
       });
 }
 

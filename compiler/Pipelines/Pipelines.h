@@ -3,6 +3,7 @@
 // seqc and seq-opt both build their pass pipelines here, so a pipeline run
 // by the driver can be replayed stage by stage with seq-opt:
 //
+//   seq-opt --seqc-model-abi         entry, tied dims, weights, signature
 //   seq-opt --seqc-seq-to-loops      seq ops -> linalg/scf on buffers
 //   seq-opt --seqc-lower-to-llvm     buffers -> LLVM dialect
 //   seq-opt --seqc-cpu-pipeline      both
@@ -15,6 +16,8 @@
 #define SEQC_COMPILER_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
+
+#include <string>
 
 namespace seqc {
 
@@ -33,19 +36,37 @@ struct CpuPipelineOptions {
   int64_t vectorWidth = 16;
 };
 
+/// Options of the model ABI phase (compiler/ModelABI/Passes.td).
+struct ModelAbiOptions {
+  /// The model's function; empty: the module's only public function.
+  std::string entry;
+  /// The C prefix of the generated API; empty: the module's seq.model_name.
+  std::string name;
+  /// Move the weights out of the code (trailing seq.weight arguments).
+  bool externalWeights = false;
+  /// Where external weights are written; empty: nowhere (the header needs
+  /// only the signature).
+  std::string weightsFile;
+};
+
+/// The model ABI phase: select the entry, name its tied dimensions,
+/// optionally externalize its weights, export it (and its streaming step)
+/// and record the C signatures in `seq.model_abi`.
+void buildModelAbiPipeline(mlir::OpPassManager &pm,
+                           const ModelAbiOptions &options);
+
 /// seq ops on tensors -> linalg and scf on memrefs: decomposes recurrences,
 /// converts seq to linalg/scf, bufferizes and places deallocations.
 void buildSeqToLoopsPipeline(mlir::OpPassManager &pm,
                              const CpuPipelineOptions &options);
 
-/// Bufferized linalg/scf/math -> the LLVM dialect. Fails if an upstream
-/// pass it names is not registered (call mlir::registerAllPasses first).
-mlir::LogicalResult buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
-                                             const CpuPipelineOptions &options);
+/// Bufferized linalg/scf/math -> the LLVM dialect.
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                              const CpuPipelineOptions &options);
 
 /// buildSeqToLoopsPipeline followed by buildLowerToLLVMPipeline.
-mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
-                                     const CpuPipelineOptions &options);
+void buildCpuPipeline(mlir::OpPassManager &pm,
+                      const CpuPipelineOptions &options);
 
 /// Registers the pipelines above with the command-line registry.
 void registerPipelines();

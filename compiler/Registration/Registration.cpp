@@ -3,6 +3,7 @@
 #include "compiler/Registration/Registration.h"
 
 #include "compiler/Conversion/Passes.h"
+#include "compiler/ModelABI/Passes.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Transforms/Passes.h"
 
@@ -34,6 +35,7 @@ void registerAllPasses() {
   seq::registerSeqTransformsPasses();
   registerSeqcConversionPasses();
   registerSeqcTransformsPasses();
+  registerSeqcModelABIPasses();
   registerPipelines();
   // Upstream passes seqc's tests and pipelines use.
   mlir::registerCanonicalizerPass();

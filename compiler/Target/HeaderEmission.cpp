@@ -209,4 +209,13 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
   return text;
 }
 
+mlir::FailureOr<std::string> emitHeader(mlir::ModuleOp module,
+                                        llvm::StringRef source) {
+  mlir::FailureOr<ModelAbi> abi = readModelAbi(module);
+  if (mlir::failed(abi))
+    return mlir::failure();
+  return emitHeader(abi->forward.signature,
+                    abi->step ? &abi->step->signature : nullptr, source);
+}
+
 } // namespace seqc

@@ -3,7 +3,7 @@
 #ifndef SEQC_COMPILER_TARGET_HEADEREMISSION_H
 #define SEQC_COMPILER_TARGET_HEADEREMISSION_H
 
-#include "compiler/Target/ModelSignature.h"
+#include "compiler/ModelABI/ModelAbi.h"
 
 #include <string>
 
@@ -16,6 +16,11 @@ namespace seqc {
 /// runtime/include/seqc/stream.h. `source` names the model file.
 std::string emitHeader(const ModelSignature &signature,
                        const ModelSignature *step, llvm::StringRef source);
+
+/// The header of the model `module`'s `seq.model_abi` records; an error on
+/// the module when it records none.
+mlir::FailureOr<std::string> emitHeader(mlir::ModuleOp module,
+                                        llvm::StringRef source);
 
 /// `name` as a parameter of the generated wrappers: unchanged, or with a `_`
 /// appended when it is a C or C++ keyword, a reserved identifier, a

@@ -157,9 +157,20 @@ int64_t getF32VectorWidth(const TargetOptions &options, std::string &error) {
   return hasFeature(*machine, "avx2") ? 8 : 4;
 }
 
-LogicalResult emitCode(ModuleOp module, ArrayRef<ModelEntry> entries,
-                       const TargetOptions &options, CodeKind kind,
+LogicalResult emitCode(ModuleOp module, const TargetOptions &options,
+                       CodeKind kind, bool exportDefaultEntry,
                        llvm::raw_pwrite_stream &os) {
+  FailureOr<ModelAbi> abi = readModelAbi(module);
+  if (failed(abi))
+    return failure();
+  std::vector<ModelEntry> entries = {abi->forward};
+  if (abi->step)
+    entries.push_back(*abi->step);
+  if (exportDefaultEntry) {
+    entries[0].defaultSymbol = "seqc_default_model_api";
+    if (entries.size() > 1)
+      entries[1].defaultSymbol = "seqc_default_model_step_api";
+  }
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
 

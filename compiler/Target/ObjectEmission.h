@@ -1,7 +1,8 @@
 //===- ObjectEmission.h - LLVM dialect module -> object, asm, IR -*- C++ -*-===//
 //
-// Translates the lowered module to LLVM IR, adds the model ABI glue (the
-// packed entry and the seqc_model_api record of runtime/include/seqc/abi.h),
+// Translates the lowered module to LLVM IR, adds the model ABI glue that
+// its `seq.model_abi` asks for (the packed entry and the seqc_model_api
+// record of runtime/include/seqc/abi.h),
 // optimizes it for the chosen CPU and writes IR, assembly or an object.
 //
 //===----------------------------------------------------------------------===//
@@ -9,7 +10,7 @@
 #ifndef SEQC_COMPILER_TARGET_OBJECTEMISSION_H
 #define SEQC_COMPILER_TARGET_OBJECTEMISSION_H
 
-#include "compiler/Target/ModelSignature.h"
+#include "compiler/ModelABI/ModelAbi.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -27,19 +28,6 @@ struct TargetOptions {
   std::string cpu = "x86-64";
 };
 
-/// One exported entry of the object: a seqc_model_api record for a lowered
-/// function with a C interface.
-struct ModelEntry {
-  ModelSignature signature;
-  /// The lowered function (carrying llvm.emit_c_interface) it calls.
-  std::string function;
-  /// The exported getter, `<name>_api` or `<name>_step_api`.
-  std::string apiSymbol;
-  /// A second, fixed getter name exported too (seq-run looks up
-  /// `seqc_default_model_api` in a shared library); empty for none.
-  std::string defaultSymbol;
-};
-
 /// The f32 lanes of the widest vectors `options.cpu` computes with: 16
 /// with AVX-512, 8 with AVX2, 4 otherwise (the pipeline's vector code is
 /// shaped for it). Returns 0 and sets `error` for an unknown CPU.
@@ -50,11 +38,14 @@ int64_t getF32VectorWidth(const TargetOptions &options, std::string &error);
 /// pinned against offsetof by test/Unit/Driver/AbiLayoutTest.cpp.
 llvm::StructType *getModelApiType(llvm::LLVMContext &ctx);
 
-/// Emits `module` (LLVM dialect only) with the ABI glue of every entry as
-/// `kind` to `os`.
+/// Emits `module` (LLVM dialect only) as `kind` to `os`, with the ABI glue
+/// of every entry its `seq.model_abi` records (compiler/ModelABI). With
+/// `exportDefaultEntry` the getters are also exported under the fixed names
+/// `seqc_default_model_api` / `seqc_default_model_step_api`, which seq-run
+/// looks up in a shared library.
 mlir::LogicalResult emitCode(mlir::ModuleOp module,
-                             llvm::ArrayRef<ModelEntry> entries,
                              const TargetOptions &options, CodeKind kind,
+                             bool exportDefaultEntry,
                              llvm::raw_pwrite_stream &os);
 
 } // namespace seqc

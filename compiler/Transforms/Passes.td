@@ -140,6 +140,36 @@ def HoistChecksPass : Pass<"seqc-hoist-checks", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::seqc::seq::SeqDialect"];
 }
 
+def OrderConstantGlobalsPass
+    : Pass<"seqc-order-constant-globals", "::mlir::ModuleOp"> {
+  let summary = "Name and place bufferized constants in a fixed order";
+  let description = [{
+    One-shot bufferization turns each tensor constant into a
+    `memref.global` (`__constant_<shape><type>`, with `_1`, `_2`, ...
+    suffixes for distinct values of one type), created in the order it
+    visits functions. Functions that do not call each other (a model's
+    forward and step entries) are visited in an order that depends on
+    pointer values, so the same model could compile to differently ordered
+    and differently named globals from one run to the next. This pass
+    renames every such global after the order of its first use, walking
+    functions in module order, and places the globals at the top of the
+    module in that order: the output depends on the input alone.
+
+    Before (one run of two):
+    ```mlir
+    memref.global "private" constant @__constant_4xf32_0 : memref<4xf32> = dense<2.0>
+    memref.global "private" constant @__constant_4xf32 : memref<4xf32> = dense<1.0>
+    func.func @f() { %a = memref.get_global @__constant_4xf32 ... }
+    func.func @g() { %b = memref.get_global @__constant_4xf32_0 ... }
+    ```
+    After (every run):
+    ```mlir
+    memref.global "private" constant @__constant_4xf32 : memref<4xf32> = dense<1.0>
+    memref.global "private" constant @__constant_4xf32_0 : memref<4xf32> = dense<2.0>
+    ```
+  }];
+}
+
 def ReturnInPlaceStatesPass
     : Pass<"seqc-return-in-place-states", "::mlir::func::FuncOp"> {
   let summary = "Return a state updated in place as its own buffer, uncopied";

@@ -7,6 +7,9 @@
 
 #include "compiler/Driver/Driver.h"
 
+#include "mlir/IR/AsmState.h"
+
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 
@@ -55,7 +58,17 @@ int main(int argc, char **argv) {
                "one matrix product (default 64): its temporaries hold this "
                "many steps whatever the sequence length"),
       cl::init(64), cl::value_desc("N"), cl::cat(category));
+  // MLIR's printing flags, for --emit=mlir/lowered: with
+  // --mlir-print-debuginfo the imported module keeps its source locations,
+  // so `seq-opt` replays the pipeline with the same check messages.
+  mlir::registerAsmPrinterCLOptions();
   cl::HideUnrelatedOptions(category);
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "seqc " << SEQC_VERSION
+       << ": compiles sequence models (.seq, ONNX, seq-dialect MLIR) to "
+          "native code and a C header\n(built with MLIR/LLVM "
+       << LLVM_VERSION_STRING << ")\n";
+  });
   cl::ParseCommandLineOptions(argc, argv,
                               "seqc: compile sequence models to native code\n");
 

@@ -90,6 +90,44 @@ LogicalResult SeqDialect::verifyRegionResultAttribute(Operation *op,
                              "result " + std::to_string(resultIndex));
 }
 
+/// `seq.model_abi` (compiler/ModelABI/ModelAbi.h): on the module, a
+/// dictionary with a string `name`, an entry `forward` and optionally an
+/// entry `step`; each entry a dictionary of the strings `api`, `function`
+/// and `signature`, `function` naming a function of the module. The
+/// signature text itself is parsed where it is read (emission).
+static LogicalResult verifyModelAbi(Operation *op, Attribute value) {
+  auto fail = [&](const Twine &why) {
+    return op->emitError() << "'seq.model_abi' " << why;
+  };
+  auto abi = dyn_cast<DictionaryAttr>(value);
+  if (!isa<ModuleOp>(op) || !abi)
+    return fail("must be a dictionary on the module");
+  for (NamedAttribute field : abi) {
+    StringRef key = field.getName().getValue();
+    if (key == "name") {
+      if (!isa<StringAttr>(field.getValue()))
+        return fail("'name' must be a string");
+      continue;
+    }
+    if (key != "forward" && key != "step")
+      return fail("has an unknown field '" + key +
+                  "' (fields: name, forward, step)");
+    auto entry = dyn_cast<DictionaryAttr>(field.getValue());
+    if (!entry || entry.size() != 3 || !entry.getAs<StringAttr>("api") ||
+        !entry.getAs<StringAttr>("function") ||
+        !entry.getAs<StringAttr>("signature"))
+      return fail("entry '" + key +
+                  "' must be a dictionary of the strings api, function and "
+                  "signature");
+    StringRef function = entry.getAs<StringAttr>("function").getValue();
+    if (!SymbolTable::lookupSymbolIn(op, function))
+      return fail("entry '" + key + "' names no function '" + function + "'");
+  }
+  if (!abi.get("name") || !abi.get("forward"))
+    return fail("needs a name and a forward entry");
+  return success();
+}
+
 LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
@@ -99,6 +137,14 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
                                 "module";
     return success();
   }
+  if (name == "seq.model_entry") {
+    if (!isa<FunctionOpInterface>(op) || !isa<UnitAttr>(attr.getValue()))
+      return op->emitError() << "'seq.model_entry' must be a unit attribute "
+                                "on a function";
+    return success();
+  }
+  if (name == "seq.model_abi")
+    return verifyModelAbi(op, attr.getValue());
   if (name == "seq.contraction") {
     if (!isa<UnitAttr>(attr.getValue()))
       return op->emitError() << "'seq.contraction' must be a unit attribute";
@@ -106,5 +152,6 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
   }
   return op->emitError() << "unknown attribute '" << name
                          << "' (the seq dialect's operation attributes are "
-                            "seq.model_name and seq.contraction)";
+                            "seq.model_name, seq.model_entry, seq.model_abi "
+                            "and seq.contraction)";
 }

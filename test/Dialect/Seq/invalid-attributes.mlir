@@ -59,7 +59,48 @@ func.func @contraction(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
 // -----
 
 func.func @unknown_op_attr(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
-  // expected-error @+1 {{unknown attribute 'seq.fast' (the seq dialect's operation attributes are seq.model_name and seq.contraction)}}
+  // expected-error @+1 {{unknown attribute 'seq.fast' (the seq dialect's operation attributes are seq.model_name, seq.model_entry, seq.model_abi and seq.contraction)}}
   %0 = linalg.matmul {seq.fast} ins(%a, %a : tensor<2x2xf32>, tensor<2x2xf32>) outs(%a : tensor<2x2xf32>) -> tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'seq.model_entry' must be a unit attribute on a function}}
+func.func @entry(%a: tensor<2xf32>) -> tensor<2xf32> attributes {seq.model_entry = 1 : i32} {
+  return %a : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'seq.model_abi' needs a name and a forward entry}}
+module attributes {seq.model_abi = {name = "m"}} {
+}
+
+// -----
+
+// expected-error @+1 {{'seq.model_abi' entry 'forward' names no function 'm__forward'}}
+module attributes {seq.model_abi = {name = "m", forward = {api = "m_api", function = "m__forward", signature = "out y f32 [2]\n"}}} {
+}
+
+// -----
+
+// expected-error @+1 {{'seq.model_abi' entry 'step' must be a dictionary of the strings api, function and signature}}
+module attributes {seq.model_abi = {name = "m", forward = {api = "m_api", function = "f", signature = ""}, step = {api = "m_step_api"}}} {
+  func.func @f() {
+    return
+  }
+}
+
+// -----
+
+// expected-error @+1 {{'seq.model_abi' has an unknown field 'backward' (fields: name, forward, step)}}
+module attributes {seq.model_abi = {name = "m", backward = {}}} {
+}
+
+// -----
+
+// expected-error @+1 {{'seq.model_abi' must be a dictionary on the module}}
+func.func @abi() attributes {seq.model_abi = {name = "m"}} {
+  return
 }

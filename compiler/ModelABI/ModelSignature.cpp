@@ -1,6 +1,6 @@
 //===- ModelSignature.cpp - names, dtypes and shapes of a model ---------===//
 
-#include "compiler/Target/ModelSignature.h"
+#include "compiler/ModelABI/ModelSignature.h"
 
 #include "seqc/abi.h"
 
@@ -8,6 +8,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -222,6 +223,54 @@ std::string ModelSignature::toText() const {
   for (const TensorSignature &t : outputs)
     print("out", t);
   return text;
+}
+
+FailureOr<ModelSignature> ModelSignature::fromText(StringRef modelName,
+                                                   StringRef text,
+                                                   std::string &error) {
+  ModelSignature sig;
+  sig.name = modelName.str();
+  SmallVector<StringRef> lines;
+  text.split(lines, '\n', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  for (auto [number, line] : llvm::enumerate(lines)) {
+    auto fail = [&, number = number, line = line](const Twine &why) {
+      error = ("signature line " + Twine(number + 1) + " '" + line +
+               "': " + why)
+                  .str();
+      return failure();
+    };
+    SmallVector<StringRef> words;
+    line.split(words, ' ', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+    if (words.size() != 4 || !words[3].starts_with("[") ||
+        !words[3].ends_with("]"))
+      return fail("expected 'in|weight|state|out NAME DTYPE [DIMS]'");
+    std::vector<TensorSignature> *list =
+        llvm::StringSwitch<std::vector<TensorSignature> *>(words[0])
+            .Case("in", &sig.inputs)
+            .Case("weight", &sig.weights)
+            .Case("state", &sig.states)
+            .Case("out", &sig.outputs)
+            .Default(nullptr);
+    if (!list)
+      return fail("unknown role '" + words[0] + "'");
+    TensorSignature tensor;
+    tensor.name = words[1].str();
+    tensor.dtype = words[2].str();
+#define SEQC_DTYPE_CTYPE(name, number, word, bytes, ctype)                     \
+  if (tensor.dtype == word)                                                    \
+    tensor.cType = #ctype;
+    SEQC_DTYPE_LIST(SEQC_DTYPE_CTYPE)
+#undef SEQC_DTYPE_CTYPE
+    if (tensor.cType.empty())
+      return fail("unknown dtype '" + words[2] + "'");
+    SmallVector<StringRef> dims;
+    words[3].drop_front().drop_back().split(dims, ',', -1,
+                                            /*KeepEmpty=*/false);
+    for (StringRef dim : dims)
+      tensor.dims.push_back(dim.str());
+    list->push_back(std::move(tensor));
+  }
+  return sig;
 }
 
 } // namespace seqc

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SEQC_COMPILER_TARGET_MODELSIGNATURE_H
-#define SEQC_COMPILER_TARGET_MODELSIGNATURE_H
+#ifndef SEQC_COMPILER_MODELABI_MODELSIGNATURE_H
+#define SEQC_COMPILER_MODELABI_MODELSIGNATURE_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Support/LLVM.h"
@@ -37,6 +37,11 @@ struct ModelSignature {
   /// The abi.h signature text: one line per tensor, inputs, then weights,
   /// then states, then outputs.
   std::string toText() const;
+
+  /// The signature `toText` wrote, for model `modelName`; on malformed text
+  /// sets `error` (naming the line) and fails.
+  static mlir::FailureOr<ModelSignature>
+  fromText(llvm::StringRef modelName, llvm::StringRef text, std::string &error);
 };
 
 /// Reads the signature of model entry `func`. Arguments and results marked
@@ -56,4 +61,4 @@ std::string sanitizeIdentifier(llvm::StringRef text);
 
 } // namespace seqc
 
-#endif // SEQC_COMPILER_TARGET_MODELSIGNATURE_H
+#endif // SEQC_COMPILER_MODELABI_MODELSIGNATURE_H

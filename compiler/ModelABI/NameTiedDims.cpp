@@ -1,6 +1,14 @@
-//===- DimensionNames.cpp - tie the dynamic dimensions of a model -------===//
+//===- NameTiedDims.cpp - name the dynamic dimensions a model ties -------===//
+//
+// Generated code trusts that sizes which must agree do agree; the runtime
+// checks named dimensions before every run. This pass finds which dynamic
+// dimensions of the entry's arguments and results the ops' shape rules tie
+// together and names them (Passes.td).
+//
+//===----------------------------------------------------------------------===//
 
-#include "compiler/Target/DimensionNames.h"
+#include "compiler/ModelABI/ModelAbi.h"
+#include "compiler/ModelABI/Passes.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
 
@@ -12,9 +20,13 @@
 #include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/TypeSwitch.h"
 
-using namespace mlir;
-
 namespace seqc {
+#define GEN_PASS_DEF_NAMETIEDDIMSPASS
+#include "compiler/ModelABI/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+using namespace seqc;
 
 namespace {
 
@@ -139,8 +151,11 @@ void DimensionTies::visit(Operation *op) {
       });
 }
 
-} // namespace
-
+/// Sets `seq.dims` on the arguments and results of `func` so that dynamic
+/// dimensions the model requires to be equal share a name: a user-given name
+/// is kept and spread to its equals; an unnamed group of two or more gets
+/// `d0`, `d1`, ... Fails with an error when two different user names must be
+/// equal.
 LogicalResult nameTiedDimensions(func::FuncOp func) {
   MLIRContext *ctx = func.getContext();
   DimensionTies ties;
@@ -258,4 +273,13 @@ LogicalResult nameTiedDimensions(func::FuncOp func) {
   return success();
 }
 
-} // namespace seqc
+struct NameTiedDimsPass : seqc::impl::NameTiedDimsPassBase<NameTiedDimsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    FailureOr<func::FuncOp> entry = seqc::getModelEntry(getOperation());
+    if (failed(entry) || failed(nameTiedDimensions(*entry)))
+      signalPassFailure();
+  }
+};
+
+} // namespace

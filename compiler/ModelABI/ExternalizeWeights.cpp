@@ -1,6 +1,14 @@
-//===- ExternalWeights.cpp - move weights out of the object -------------===//
+//===- ExternalizeWeights.cpp - move weights out of the object ----------===//
+//
+// By default a model's weights are constants embedded in the object. With
+// external weights they become trailing `seq.weight` arguments of the entry
+// instead, and their values go to a safetensors file that the runtime
+// memory-maps when the model is created (Passes.td).
+//
+//===----------------------------------------------------------------------===//
 
-#include "compiler/Target/ExternalWeights.h"
+#include "compiler/ModelABI/ModelAbi.h"
+#include "compiler/ModelABI/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -10,9 +18,12 @@
 
 #include "llvm/Support/Endian.h"
 
-using namespace mlir;
-
 namespace seqc {
+#define GEN_PASS_DEF_EXTERNALIZEWEIGHTSPASS
+#include "compiler/ModelABI/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
 
 namespace {
 
@@ -78,10 +89,11 @@ LogicalResult writeSafetensors(StringRef path, ArrayRef<Weight> weights,
   return success();
 }
 
-} // namespace
-
-FailureOr<unsigned> externalizeWeights(func::FuncOp func, StringRef path,
-                                       int64_t minElements) {
+/// Replaces every floating-point `arith.constant` in `func` with at least
+/// `minElements` elements by a new argument named `weight<k>` and, unless
+/// `path` is empty, writes the values to the safetensors file `path`.
+LogicalResult externalizeWeights(func::FuncOp func, StringRef path,
+                                 int64_t minElements) {
   MLIRContext *ctx = func.getContext();
   SmallVector<arith::ConstantOp> constants;
   func.walk([&](arith::ConstantOp op) {
@@ -114,11 +126,20 @@ FailureOr<unsigned> externalizeWeights(func::FuncOp func, StringRef path,
   }
 
   std::string error;
-  if (failed(writeSafetensors(path, weights, error))) {
-    func.emitError() << error;
-    return failure();
-  }
-  return static_cast<unsigned>(weights.size());
+  if (!path.empty() && failed(writeSafetensors(path, weights, error)))
+    return func.emitError() << error;
+  return success();
 }
 
-} // namespace seqc
+struct ExternalizeWeightsPass
+    : seqc::impl::ExternalizeWeightsPassBase<ExternalizeWeightsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    FailureOr<func::FuncOp> entry = seqc::getModelEntry(getOperation());
+    if (failed(entry) ||
+        failed(externalizeWeights(*entry, weightsFile, minElements)))
+      signalPassFailure();
+  }
+};
+
+} // namespace
