@@ -40,9 +40,9 @@ static DialectRegistry makeRegistry() {
 static std::string getModelName(const DriverOptions &options,
                                 ModuleOp module) {
   if (!options.modelName.empty())
-    return options.modelName;
+    return sanitizeIdentifier(options.modelName);
   if (auto named = module->getAttrOfType<StringAttr>("seq.model_name"))
-    return named.getValue().str();
+    return sanitizeIdentifier(named.getValue());
   return sanitizeIdentifier(llvm::sys::path::stem(
       options.outputBase.empty() ? options.inputPath : options.outputBase));
 }

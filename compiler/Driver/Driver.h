@@ -27,7 +27,8 @@ enum class EmitKind {
 enum class Phase {
   Import,      // the file -> seq-dialect MLIR (--emit=mlir)
   ModelABI,    // entry, tied dims, weights, seq.model_abi (--emit=header)
-  SeqToLoops,  // seq ops -> bufferized linalg/scf
+  SeqToLoops,  // seq ops -> bufferized linalg/scf (no --emit stops here;
+               // seq-opt --seqc-seq-to-loops does)
   LowerToLLVM, // -> the LLVM dialect (--emit=lowered)
   Emit,        // LLVM IR, assembly, object, shared library
 };

@@ -75,6 +75,8 @@ FailureOr<func::FuncOp> getModelEntry(ModuleOp module) {
   for (auto func : module.getOps<func::FuncOp>()) {
     if (!func->hasAttr(kModelEntryAttr))
       continue;
+    if (func.isExternal())
+      return func.emitError() << "the model entry must have a body";
     if (entry)
       return func.emitError() << "two functions are marked '"
                               << kModelEntryAttr << "'";

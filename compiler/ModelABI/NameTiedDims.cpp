@@ -18,7 +18,6 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/EquivalenceClasses.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 namespace seqc {
 #define GEN_PASS_DEF_NAMETIEDDIMSPASS
@@ -50,17 +49,6 @@ public:
     for (int64_t i = 0; i < rank; ++i)
       tie(x, i, y, i);
   }
-  /// Ties the trailing dimensions of `x` to those of `y`, skipping size-1
-  /// dimensions of `x` (broadcasts).
-  void tieBroadcast(Value x, Value y) {
-    if (!x || !y)
-      return;
-    auto xType = cast<RankedTensorType>(x.getType());
-    int64_t offset = rankOf(y) - rankOf(x);
-    for (int64_t i = 0; i < rankOf(x); ++i)
-      if (xType.getDimSize(i) != 1 && offset + i >= 0)
-        tie(x, i, y, offset + i);
-  }
   DimSlot leader(Value x, int64_t dim) {
     return classes.getLeaderValue(slot(x, dim));
   }
@@ -78,77 +66,24 @@ private:
     return s;
   }
 
-  template <typename OpTy>
-  void visitRecurrence(OpTy op);
-
   llvm::EquivalenceClasses<DimSlot> classes;
 };
 
-template <typename OpTy>
-void DimensionTies::visitRecurrence(OpTy op) {
-  bool batchMajor = op.isBatchMajor();
-  Value x = op.getInput();
-  int64_t t = batchMajor ? 1 : 0, b = batchMajor ? 0 : 1;
-  int64_t stateB = batchMajor ? 0 : 1;
-  int64_t yT = batchMajor ? 1 : 0, yB = batchMajor ? 0 : 2;
-  tie(x, t, op.getY(), yT);
-  tie(x, b, op.getY(), yB);
-  tie(x, b, op.getYH(), stateB);
-  tie(x, b, op.getInitialH(), stateB);
-  tie(x, b, op.getSequenceLens(), 0);
-  if constexpr (std::is_same_v<OpTy, seq::LstmOp>) {
-    tie(x, b, op.getYC(), stateB);
-    tie(x, b, op.getInitialC(), stateB);
-  }
-}
-
 void DimensionTies::visit(Operation *op) {
-  llvm::TypeSwitch<Operation *>(op)
-      .Case<seq::RnnOp, seq::LstmOp, seq::GruOp>(
-          [&](auto rec) { visitRecurrence(rec); })
-      .Case<seq::AttentionOp>([&](seq::AttentionOp att) {
-        Value q = att.getQuery(), k = att.getKey(), v = att.getValue();
-        Value out = att.getResult();
-        tie(q, 0, k, 0);
-        tie(q, 0, v, 0);
-        tie(q, 0, out, 0);
-        tie(q, 2, out, 2);
-        tie(k, 2, v, 2);
-        if (Value mask = att.getMask()) {
-          // The mask broadcasts to [B, Hq, Lq, Lk]; its non-1 dims are tied.
-          auto maskType = cast<RankedTensorType>(mask.getType());
-          int64_t offset = 4 - maskType.getRank();
-          Value partner[4] = {q, q, q, k};
-          int64_t partnerDim[4] = {0, 1, 2, 2};
-          for (int64_t i = 0; i < maskType.getRank(); ++i)
-            if (maskType.getDimSize(i) != 1)
-              tie(mask, i, partner[offset + i], partnerDim[offset + i]);
-        }
-      })
-      .Case<seq::Conv1dOp>([&](seq::Conv1dOp conv) {
-        tie(conv.getInput(), 0, conv.getResult(), 0);
-      })
-      .Case<seq::LinearOp>([&](seq::LinearOp linear) {
-        int64_t rank = rankOf(linear.getInput());
-        for (int64_t i = 0; i + 1 < rank; ++i)
-          tie(linear.getInput(), i, linear.getResult(), i);
-      })
-      .Case<seq::LayerNormOp, seq::RmsNormOp, seq::ActivationOp>(
-          [&](Operation *norm) {
-            tieAll(norm->getOperand(0), norm->getResult(0));
-          })
-      .Case<seq::EmbeddingOp>([&](seq::EmbeddingOp emb) {
-        tieAll(emb.getIndices(), emb.getResult());
-      })
-      .Default([&](Operation *other) {
-        // Elementwise arithmetic on tensors: all shapes are equal.
-        if (!other->hasTrait<OpTrait::Elementwise>() ||
-            other->getNumResults() != 1)
-          return;
-        for (Value operand : other->getOperands())
-          if (isa<RankedTensorType>(operand.getType()))
-            tieAll(operand, other->getResult(0));
-      });
+  // Each seq op states its shape rule (DimensionTiesOpInterface).
+  if (auto tied = dyn_cast<seq::DimensionTiesOpInterface>(op)) {
+    SmallVector<seq::DimensionTie> ties;
+    tied.getDimensionTies(ties);
+    for (const seq::DimensionTie &t : ties)
+      tie(t.a, t.dimA, t.b, t.dimB);
+    return;
+  }
+  // Elementwise arithmetic on tensors: all shapes are equal.
+  if (!op->hasTrait<OpTrait::Elementwise>() || op->getNumResults() != 1)
+    return;
+  for (Value operand : op->getOperands())
+    if (isa<RankedTensorType>(operand.getType()))
+      tieAll(operand, op->getResult(0));
 }
 
 /// Sets `seq.dims` on the arguments and results of `func` so that dynamic

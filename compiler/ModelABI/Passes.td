@@ -122,6 +122,11 @@ def ExportModelPass : Pass<"seqc-export-model", "::mlir::ModuleOp"> {
     Option<"name", "name", "std::string", /*default=*/"\"\"",
            "the C prefix of the model's API (default: seq.model_name)">,
   ];
+  // What the streaming transformation builds.
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
 }
 
 def DropPortAttributesPass : Pass<"seqc-drop-port-attributes", "::mlir::ModuleOp"> {

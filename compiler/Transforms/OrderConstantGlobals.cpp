@@ -7,6 +7,7 @@
 #include "compiler/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/SymbolTable.h"
 
 #include "llvm/ADT/MapVector.h"
 
@@ -36,23 +37,39 @@ struct OrderConstantGlobalsPass
     for (auto global : module.getOps<memref::GlobalOp>())
       if (isBufferizedConstant(global))
         globals[global.getSymName()] = global;
-    if (globals.empty())
+    // Every use of the module's symbols, in module order (not inside
+    // nested symbol tables, whose names are their own).
+    std::optional<SymbolTable::UseRange> uses =
+        SymbolTable::getSymbolUses(&module.getBodyRegion());
+    if (globals.empty() || !uses)
       return;
+    // A global something other than memref.get_global refers to is not one
+    // bufferization made for a constant: leave it alone.
+    for (const SymbolTable::SymbolUse &use : *uses)
+      if (!isa<memref::GetGlobalOp>(use.getUser()))
+        globals.erase(use.getSymbolRef().getRootReference().getValue());
 
-    // First uses, in module order (a walk visits functions as they appear).
+    // First uses in module order (a pre-order walk that stays out of
+    // nested symbol tables), then unused ones in their order.
     llvm::MapVector<Operation *, bool> order;
-    module.walk([&](memref::GetGlobalOp get) {
-      auto it = globals.find(get.getName());
-      if (it != globals.end())
-        order.insert({it->second, true});
+    SmallVector<memref::GetGlobalOp> gets;
+    module.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (op != module.getOperation() && op->hasTrait<OpTrait::SymbolTable>())
+        return WalkResult::skip();
+      if (auto get = dyn_cast<memref::GetGlobalOp>(op)) {
+        auto it = globals.find(get.getName());
+        if (it != globals.end()) {
+          order.insert({it->second, true});
+          gets.push_back(get);
+        }
+      }
+      return WalkResult::advance();
     });
-    // Unused ones (none after canonicalization) keep their relative order.
     for (auto global : module.getOps<memref::GlobalOp>())
-      if (isBufferizedConstant(global))
+      if (globals.count(global.getSymName()))
         order.insert({global, true});
 
-    // The names bufferization would give in this order; the only users of
-    // its globals are memref.get_global ops.
+    // The names bufferization would give in this order.
     llvm::StringMap<std::string> renamed;
     llvm::StringMap<unsigned> taken;
     SmallVector<memref::GlobalOp> ordered;
@@ -68,11 +85,8 @@ struct OrderConstantGlobalsPass
       renamed[global.getSymName()] = name;
       ordered.push_back(global);
     }
-    module.walk([&](memref::GetGlobalOp get) {
-      auto it = renamed.find(get.getName());
-      if (it != renamed.end())
-        get.setName(it->second);
-    });
+    for (memref::GetGlobalOp get : gets)
+      get.setName(renamed[get.getName()]);
     MLIRContext *ctx = &getContext();
     for (memref::GlobalOp global : ordered)
       global.setSymNameAttr(
@@ -82,13 +96,13 @@ struct OrderConstantGlobalsPass
       global->moveBefore(&module.getBody()->front());
   }
 
-  /// `4x8xf32` for memref<4x8xf32>, as bufferization names its globals.
+  /// `4x8xf32` for memref<4x8xf32> and `xf32` for memref<f32>, as
+  /// bufferization names its globals.
   static std::string typeSuffix(memref::GlobalOp global) {
     std::string text;
     llvm::raw_string_ostream os(text);
-    for (int64_t size : global.getType().getShape())
-      os << size << "x";
-    os << global.getType().getElementType();
+    llvm::interleave(global.getType().getShape(), os, "x");
+    os << "x" << global.getType().getElementType();
     return text;
   }
 };

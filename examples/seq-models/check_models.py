@@ -46,7 +46,9 @@ def compile_model(name, seqc, work, flags=()):
 def check(name, lib, seq_run, work, run_flags=()):
     """Runs `lib` on the model's inputs; "" when every output matches."""
     folder = os.path.join(HERE, name)
-    out = os.path.join(work, name + "_out")
+    # A fresh folder per run: an output a run failed to write must not be
+    # found from an earlier run.
+    out = tempfile.mkdtemp(prefix=name + "_out", dir=work)
     cmd = [seq_run, lib, "--output-dir", out] + list(run_flags)
     expected = sorted(glob.glob(os.path.join(folder, "expected_*.npy")))
     for npy in sorted(glob.glob(os.path.join(folder, "*.npy"))):

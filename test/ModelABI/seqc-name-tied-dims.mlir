@@ -3,8 +3,8 @@
 // The RNN ties the batch of x to that of initial_h and of both results, and
 // the length of x to that of y: unnamed groups get d0, d1.
 // CHECK-LABEL: func.func @m(
-// CHECK-SAME: %{{.+}}: tensor<?x?x4xf32> {seq.dims = ["d0", "d1", ""]}
-// CHECK-SAME: %{{.+}}: tensor<1x?x8xf32> {seq.dims = ["", "d1", ""]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?x4xf32> {seq.dims = ["d0", "d1", ""]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<1x?x8xf32> {seq.dims = ["", "d1", ""]}
 // CHECK-SAME: -> (tensor<?x1x?x8xf32> {seq.dims = ["d0", "", "d1", ""]}, tensor<1x?x8xf32> {seq.dims = ["", "d1", ""]})
 func.func @m(%x: tensor<?x?x4xf32>, %h0: tensor<1x?x8xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>) {
   %y, %h = seq.rnn %x, %w, %r initial_h(%h0) {hidden_size = 8 : i64}
@@ -18,8 +18,8 @@ func.func @m(%x: tensor<?x?x4xf32>, %h0: tensor<1x?x8xf32>, %w: tensor<1x8x4xf32
 // ties to its output (d0).
 // CHECK-LABEL: func.func @named(
 // CHECK-SAME: {seq.dims = ["T", "B", ""]}
-// CHECK-SAME: %{{.+}}: tensor<1x?x8xf32> {seq.dims = ["", "B", ""]}
-// CHECK-SAME: %{{.+}}: tensor<?xf32> {seq.dims = ["d0"]})
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<1x?x8xf32> {seq.dims = ["", "B", ""]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?xf32> {seq.dims = ["d0"]})
 // CHECK-SAME: -> (tensor<?x1x?x8xf32> {seq.dims = ["T", "", "B", ""]}, tensor<?xf32> {seq.dims = ["d0"]})
 func.func @named(%x: tensor<?x?x4xf32> {seq.dims = ["T", "B", ""]}, %h0: tensor<1x?x8xf32>, %z: tensor<?xf32>) -> (tensor<?x1x?x8xf32>, tensor<?xf32>) {
   %w = arith.constant dense<0.5> : tensor<1x8x4xf32>
@@ -39,4 +39,34 @@ func.func @clash(%x: tensor<?x?x4xf32> {seq.dims = ["T", "B", ""]}, %h0: tensor<
   %y, %h = seq.rnn %x, %w, %r initial_h(%h0) {hidden_size = 8 : i64}
     : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>, tensor<1x?x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
   return %y : tensor<?x1x?x8xf32>
+}
+
+// -----
+
+// Each seq op states its rule (DimensionTiesOpInterface): WKV ties batch
+// and time of key, value and result and the batch of its state; a causal
+// convolution of stride 1 keeps the length; attention ties the key length
+// of key, value and mask.
+// CHECK-LABEL: func.func @ops(
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?x16xf32> {seq.dims = ["d0", "d1", ""]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?x16xf32> {seq.dims = ["d0", "d1", ""]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x3x16xf32> {seq.dims = ["d0", "", ""]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x8x?xf32> {seq.dims = ["d2", "", "d3"]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<1x2x?x4xf32> {seq.dims = ["", "", "d4", ""]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<1x2x?x4xf32> {seq.dims = ["", "", "d5", ""]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<1x2x?x4xf32> {seq.dims = ["", "", "d5", ""]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?xi1> {seq.dims = ["d4", "d5"]}
+// CHECK-SAME: -> (tensor<?x?x16xf32> {seq.dims = ["d0", "d1", ""]}, tensor<?x8x?xf32> {seq.dims = ["d2", "", "d3"]}, tensor<1x2x?x4xf32> {seq.dims = ["", "", "d4", ""]})
+func.func @ops(%k: tensor<?x?x16xf32>, %v: tensor<?x?x16xf32>, %s: tensor<?x3x16xf32>,
+               %x: tensor<?x8x?xf32>,
+               %q: tensor<1x2x?x4xf32>, %ak: tensor<1x2x?x4xf32>, %av: tensor<1x2x?x4xf32>, %mask: tensor<?x?xi1>)
+    -> (tensor<?x?x16xf32>, tensor<?x8x?xf32>, tensor<1x2x?x4xf32>) {
+  %w = arith.constant dense<0.5> : tensor<16xf32>
+  %u = arith.constant dense<0.25> : tensor<16xf32>
+  %y, %s2 = seq.wkv %k, %v, %w, %u initial_state(%s)
+    : (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<?x3x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x3x16xf32>)
+  %cw = arith.constant dense<1.0> : tensor<8x8x3xf32>
+  %z = seq.conv1d %x, %cw {causal} : (tensor<?x8x?xf32>, tensor<8x8x3xf32>) -> tensor<?x8x?xf32>
+  %o = seq.attention %q, %ak, %av mask(%mask) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<?x?xi1>) -> tensor<1x2x?x4xf32>
+  return %y, %z, %o : tensor<?x?x16xf32>, tensor<?x8x?xf32>, tensor<1x2x?x4xf32>
 }

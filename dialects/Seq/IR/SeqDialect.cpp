@@ -138,9 +138,10 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
     return success();
   }
   if (name == "seq.model_entry") {
-    if (!isa<FunctionOpInterface>(op) || !isa<UnitAttr>(attr.getValue()))
+    auto function = dyn_cast<FunctionOpInterface>(op);
+    if (!function || function.isExternal() || !isa<UnitAttr>(attr.getValue()))
       return op->emitError() << "'seq.model_entry' must be a unit attribute "
-                                "on a function";
+                                "on a function with a body";
     return success();
   }
   if (name == "seq.model_abi")

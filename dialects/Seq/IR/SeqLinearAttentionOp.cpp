@@ -71,3 +71,15 @@ LogicalResult LinearAttentionOp::verify() {
                          << getEpsilon().convertToFloat();
   return verifyAllElementTypes(op, queryType);
 }
+
+void LinearAttentionOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  // The verifier's rule (B batch, H heads, T steps, K = Dk, V = Dv).
+  addRoleTies(ties, {{"query", getQuery(), "BHTK"},
+                     {"key", getKey(), "BHTK"},
+                     {"value", getValue(), "BHTV"},
+                     {"initial_state", getInitialState(), "BHKV"},
+                     {"initial_normalizer", getInitialNormalizer(), "BHK"},
+                     {"result", getResult(), "BHTV"},
+                     {"final_state", getFinalState(), "BHKV"},
+                     {"final_normalizer", getFinalNormalizer(), "BHK"}});
+}

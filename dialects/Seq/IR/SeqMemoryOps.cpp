@@ -19,27 +19,59 @@ static LogicalResult verifyEpsilon(Operation *op, APFloat epsilon) {
   return success();
 }
 
+static SmallVector<RoleShape> rolesOf(ContentAddressOp op) {
+  return {{"memory", op.getMemory(), "BNW"},
+          {"key", op.getKey(), "BHW"},
+          {"strength", op.getStrength(), "BH"},
+          {"result", op.getResult(), "BHN"}};
+}
+
+static SmallVector<RoleShape> rolesOf(AddressInterpolateOp op) {
+  return {{"content", op.getContent(), "BHN"},
+          {"previous", op.getPrevious(), "BHN"},
+          {"gate", op.getGate(), "BH"},
+          {"result", op.getResult(), "BHN"}};
+}
+
+static SmallVector<RoleShape> rolesOf(AddressShiftOp op) {
+  return {{"weights", op.getWeights(), "BHN"},
+          {"shift", op.getShift(), "BHS"},
+          {"result", op.getResult(), "BHN"}};
+}
+
+static SmallVector<RoleShape> rolesOf(AddressSharpenOp op) {
+  return {{"weights", op.getWeights(), "BHN"},
+          {"gamma", op.getGamma(), "BH"},
+          {"result", op.getResult(), "BHN"}};
+}
+
+static SmallVector<RoleShape> rolesOf(MemoryReadOp op) {
+  return {{"memory", op.getMemory(), "BNW"},
+          {"weights", op.getWeights(), "BHN"},
+          {"result", op.getResult(), "BHW"}};
+}
+
+static SmallVector<RoleShape> rolesOf(MemoryWriteOp op) {
+  return {{"memory", op.getMemory(), "BNW"},
+          {"weights", op.getWeights(), "BHN"},
+          {"erase", op.getErase(), "BHW"},
+          {"add", op.getAdd(), "BHW"},
+          {"result", op.getResult(), "BNW"}};
+}
+
 LogicalResult ContentAddressOp::verify() {
-  if (failed(verifyRoles(*this, {{"memory", getMemory().getType(), "BNW"},
-                                 {"key", getKey().getType(), "BHW"},
-                                 {"strength", getStrength().getType(), "BH"},
-                                 {"result", getResult().getType(), "BHN"}})))
+  if (failed(verifyRoles(*this, rolesOf(*this))))
     return failure();
   return verifyEpsilon(*this, getEpsilon());
 }
 
 LogicalResult AddressInterpolateOp::verify() {
-  return verifyRoles(*this, {{"content", getContent().getType(), "BHN"},
-                             {"previous", getPrevious().getType(), "BHN"},
-                             {"gate", getGate().getType(), "BH"},
-                             {"result", getResult().getType(), "BHN"}});
+  return verifyRoles(*this, rolesOf(*this));
 }
 
 LogicalResult AddressShiftOp::verify() {
   FailureOr<llvm::StringMap<int64_t>> sizes =
-      verifyRoles(*this, {{"weights", getWeights().getType(), "BHN"},
-                          {"shift", getShift().getType(), "BHS"},
-                          {"result", getResult().getType(), "BHN"}});
+      verifyRoles(*this, rolesOf(*this));
   if (failed(sizes))
     return failure();
   // The offsets -(S-1)/2 .. (S-1)/2 need S odd, and known to lower.
@@ -52,23 +84,40 @@ LogicalResult AddressShiftOp::verify() {
 }
 
 LogicalResult AddressSharpenOp::verify() {
-  if (failed(verifyRoles(*this, {{"weights", getWeights().getType(), "BHN"},
-                                 {"gamma", getGamma().getType(), "BH"},
-                                 {"result", getResult().getType(), "BHN"}})))
+  if (failed(verifyRoles(*this, rolesOf(*this))))
     return failure();
   return verifyEpsilon(*this, getEpsilon());
 }
 
 LogicalResult MemoryReadOp::verify() {
-  return verifyRoles(*this, {{"memory", getMemory().getType(), "BNW"},
-                             {"weights", getWeights().getType(), "BHN"},
-                             {"result", getResult().getType(), "BHW"}});
+  return verifyRoles(*this, rolesOf(*this));
 }
 
 LogicalResult MemoryWriteOp::verify() {
-  return verifyRoles(*this, {{"memory", getMemory().getType(), "BNW"},
-                             {"weights", getWeights().getType(), "BHN"},
-                             {"erase", getErase().getType(), "BHW"},
-                             {"add", getAdd().getType(), "BHW"},
-                             {"result", getResult().getType(), "BNW"}});
+  return verifyRoles(*this, rolesOf(*this));
+}
+
+void ContentAddressOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addRoleTies(ties, rolesOf(*this));
+}
+
+void AddressInterpolateOp::getDimensionTies(
+    SmallVectorImpl<DimensionTie> &ties) {
+  addRoleTies(ties, rolesOf(*this));
+}
+
+void AddressShiftOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addRoleTies(ties, rolesOf(*this));
+}
+
+void AddressSharpenOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addRoleTies(ties, rolesOf(*this));
+}
+
+void MemoryReadOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addRoleTies(ties, rolesOf(*this));
+}
+
+void MemoryWriteOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addRoleTies(ties, rolesOf(*this));
 }

@@ -15,7 +15,9 @@
 #ifndef SEQC_DIALECT_SEQ_SEQMEMORYOPS_TD
 #define SEQC_DIALECT_SEQ_SEQMEMORYOPS_TD
 
-class Seq_MemoryOp<string mnemonic> : Seq_Op<mnemonic, [Pure]> {
+class Seq_MemoryOp<string mnemonic>
+    : Seq_Op<mnemonic, [Pure,
+        DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let hasVerifier = 1;
 }
 

@@ -104,9 +104,41 @@ LogicalResult AttentionOp::verify() {
   return success();
 }
 
+void AttentionOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  // The verifier's rule: q [B, Hq, Lq, D], k [B, Hkv, Lk, D],
+  // v [B, Hkv, Lk, Dv], result [B, Hq, Lq, Dv].
+  Value q = getQuery(), k = getKey(), v = getValue(), out = getResult();
+  for (Value other : {k, v, out})
+    addTie(ties, q, 0, other, 0);
+  addTie(ties, q, 1, out, 1);
+  addTie(ties, q, 2, out, 2);
+  addTie(ties, q, 3, k, 3);
+  addTie(ties, k, 1, v, 1);
+  addTie(ties, k, 2, v, 2);
+  addTie(ties, v, 3, out, 3);
+  // The mask broadcasts to [B, Hq, Lq, Lk] from the right; its dimensions
+  // that are not a static 1 are read with the scores' indices.
+  if (Value mask = getMask()) {
+    auto maskType = cast<RankedTensorType>(mask.getType());
+    int64_t offset = 4 - maskType.getRank();
+    Value partner[4] = {q, q, q, k};
+    int64_t partnerDim[4] = {0, 1, 2, 2};
+    for (int64_t i = 0; i < maskType.getRank(); ++i)
+      if (maskType.getDimSize(i) != 1)
+        addTie(ties, mask, i, partner[offset + i], partnerDim[offset + i]);
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Conv1dOp
 //===----------------------------------------------------------------------===//
+
+void Conv1dOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addTie(ties, getInput(), 0, getResult(), 0);
+  // A causal convolution of stride 1 keeps the length (Tout = T).
+  if (getCausal() && getStride() == 1)
+    addTie(ties, getInput(), 2, getResult(), 2);
+}
 
 std::pair<int64_t, int64_t> Conv1dOp::getPaddingSizes() {
   if (getCausal()) {
@@ -265,6 +297,13 @@ static LogicalResult verifyNormalization(Operation *op, Value input,
   return success();
 }
 
+void LinearOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  // [..., in] -> [..., out]: every leading dimension is kept.
+  int64_t rank = cast<RankedTensorType>(getInput().getType()).getRank();
+  for (int64_t i = 0; i + 1 < rank; ++i)
+    addTie(ties, getInput(), i, getResult(), i);
+}
+
 LogicalResult LayerNormOp::verify() {
   return verifyNormalization(*this, getInput(), getAxis(),
                              {{"scale", getScale()}, {"bias", getBias()}},
@@ -275,6 +314,23 @@ LogicalResult RmsNormOp::verify() {
   return verifyNormalization(*this, getInput(), getAxis(),
                              {{"scale", getScale()}}, getResult(),
                              getEpsilon().convertToFloat());
+}
+
+void LayerNormOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addTiesOfAllDims(ties, getInput(), getResult());
+}
+
+void RmsNormOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addTiesOfAllDims(ties, getInput(), getResult());
+}
+
+void ActivationOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addTiesOfAllDims(ties, getInput(), getResult());
+}
+
+void EmbeddingOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  // indices [...] -> result [..., E].
+  addTiesOfAllDims(ties, getIndices(), getResult());
 }
 
 LogicalResult EmbeddingOp::verify() {

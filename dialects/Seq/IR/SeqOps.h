@@ -3,6 +3,7 @@
 #ifndef SEQC_DIALECTS_SEQ_IR_SEQOPS_H
 #define SEQC_DIALECTS_SEQ_IR_SEQOPS_H
 
+#include "dialects/Seq/IR/DimensionTiesOpInterface.h"
 #include "dialects/Seq/IR/SeqDialect.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"

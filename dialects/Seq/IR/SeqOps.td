@@ -6,6 +6,7 @@
 include "dialects/Seq/IR/SeqBase.td"
 include "dialects/Seq/IR/SeqEnums.td"
 include "dialects/Seq/IR/SeqAttrs.td"
+include "dialects/Seq/IR/DimensionTiesOpInterface.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -26,7 +27,8 @@ def Seq_MaskTensor : RankedTensorOf<[AnyFloat, I1]>;
 // and layouts. G is the number of gates (1, 4, 3), D the number of
 // directions, H the hidden size.
 class Seq_RecurrenceOp<string mnemonic, list<Trait> traits = []>
-    : Seq_Op<mnemonic, !listconcat(traits, [Pure, AttrSizedOperandSegments])> {
+    : Seq_Op<mnemonic, !listconcat(traits, [Pure, AttrSizedOperandSegments,
+        DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>])> {
   code commonExtraClassDeclaration = [{
     /// 2 for a bidirectional recurrence, else 1.
     int64_t getNumDirections() {
@@ -298,7 +300,8 @@ def Seq_YieldOp : Seq_Op<"yield", [Pure, Terminator, ReturnLike,
 //===----------------------------------------------------------------------===//
 
 def Seq_SelectiveScanOp : Seq_Op<"selective_scan",
-                                 [Pure, AttrSizedOperandSegments]> {
+                                 [Pure, AttrSizedOperandSegments,
+                                  DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Mamba's selective state-space scan (diagonal, input-dependent)";
   let description = [{
     The selective scan of Mamba (Gu & Dao, "Mamba: Linear-Time Sequence
@@ -361,7 +364,8 @@ def Seq_SelectiveScanOp : Seq_Op<"selective_scan",
 }
 
 def Seq_LinearAttentionOp : Seq_Op<"linear_attention",
-                                  [Pure, AttrSizedOperandSegments]> {
+                                  [Pure, AttrSizedOperandSegments,
+                                   DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Causal linear attention as a recurrence (Transformers are RNNs)";
   let description = [{
     Causal linear attention (Katharopoulos et al., "Transformers are RNNs:
@@ -417,7 +421,7 @@ def Seq_LinearAttentionOp : Seq_Op<"linear_attention",
 // Attention and convolution
 //===----------------------------------------------------------------------===//
 
-def Seq_WkvOp : Seq_Op<"wkv", [Pure]> {
+def Seq_WkvOp : Seq_Op<"wkv", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "RWKV-4's WKV: a decayed, bonus-weighted average of values";
   let description = [{
     The time-mixing recurrence of RWKV-4 (Peng et al., "RWKV: Reinventing
@@ -467,7 +471,7 @@ def Seq_WkvOp : Seq_Op<"wkv", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Seq_AttentionOp : Seq_Op<"attention", [Pure]> {
+def Seq_AttentionOp : Seq_Op<"attention", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Scaled dot-product attention (MHA, GQA, MQA)";
   let description = [{
     `softmax(q k^T * scale + mask) v` per batch and query head, with
@@ -510,7 +514,7 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Seq_Conv1dOp : Seq_Op<"conv1d", [Pure]> {
+def Seq_Conv1dOp : Seq_Op<"conv1d", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Dilated, grouped, optionally causal 1-D convolution (TCN)";
   let description = [{
     PyTorch `nn.Conv1d` semantics: `input` `[B, Cin, T]`, `weight`
@@ -550,7 +554,7 @@ def Seq_Conv1dOp : Seq_Op<"conv1d", [Pure]> {
 // Model glue
 //===----------------------------------------------------------------------===//
 
-def Seq_LinearOp : Seq_Op<"linear", [Pure]> {
+def Seq_LinearOp : Seq_Op<"linear", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "y = x W^T + b over the last dimension (PyTorch nn.Linear)";
   let description = [{
     `input` `[..., I]`, `weight` `[O, I]` (PyTorch layout), optional `bias`
@@ -573,7 +577,8 @@ def Seq_LinearOp : Seq_Op<"linear", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Seq_LayerNormOp : Seq_Op<"layer_norm", [Pure, AttrSizedOperandSegments]> {
+def Seq_LayerNormOp : Seq_Op<"layer_norm", [Pure, AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Layer normalization over the trailing dimensions from `axis`";
   let description = [{
     `(x - mean) / sqrt(var + epsilon) * scale + bias`, with mean and the
@@ -600,7 +605,7 @@ def Seq_LayerNormOp : Seq_Op<"layer_norm", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
-def Seq_RmsNormOp : Seq_Op<"rms_norm", [Pure]> {
+def Seq_RmsNormOp : Seq_Op<"rms_norm", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Root-mean-square normalization over the trailing dimensions";
   let description = [{
     `x / sqrt(mean(x^2) + epsilon) * scale`, the mean over dimensions
@@ -623,7 +628,7 @@ def Seq_RmsNormOp : Seq_Op<"rms_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Seq_EmbeddingOp : Seq_Op<"embedding", [Pure]> {
+def Seq_EmbeddingOp : Seq_Op<"embedding", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Gathers rows of a table by integer index (nn.Embedding)";
   let description = [{
     `indices` of any shape `S` select rows of `table` `[V, E]`; the result
@@ -674,7 +679,8 @@ def Seq_PositionsOp : Seq_Op<"positions", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Seq_ActivationOp : Seq_Op<"activation", [Pure, SameOperandsAndResultType]> {
+def Seq_ActivationOp : Seq_Op<"activation", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Applies an activation function elementwise";
   let description = [{
     Any `#seq.act` kind, elementwise. Upstream `math.tanh`, `arith.maximumf`

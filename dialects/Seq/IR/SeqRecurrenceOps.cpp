@@ -183,32 +183,68 @@ static std::optional<float> getClipValue(std::optional<APFloat> clip) {
   return clip->convertToFloat();
 }
 
+static RecurrenceValues valuesOf(RnnOp op) {
+  return {op.getInput(), op.getW(),     op.getR(),
+          op.getBias(),  op.getInitialH(), {},
+          {},            {},            op.getSequenceLens(),
+          op.getY(),     op.getYH(),    {}};
+}
+
+static RecurrenceValues valuesOf(LstmOp op) {
+  return {op.getInput(),     op.getW(),          op.getR(),
+          op.getBias(),      op.getInitialH(),   op.getInitialC(),
+          op.getPeepholes(), op.getProjection(), op.getSequenceLens(),
+          op.getY(),         op.getYH(),         op.getYC()};
+}
+
+static RecurrenceValues valuesOf(GruOp op) {
+  return {op.getInput(), op.getW(),     op.getR(),
+          op.getBias(),  op.getInitialH(), {},
+          {},            {},            op.getSequenceLens(),
+          op.getY(),     op.getYH(),    {}};
+}
+
 LogicalResult RnnOp::verify() {
-  RecurrenceValues v{getInput(), getW(),     getR(),
-                     getBias(),  getInitialH(), {},
-                     {},         {},         getSequenceLens(),
-                     getY(),     getYH(),    {}};
-  return verifyRecurrence(*this, {1, 1, "H"}, v, getHiddenSize(),
+  return verifyRecurrence(*this, {1, 1, "H"}, valuesOf(*this), getHiddenSize(),
                           getDirection(), getLayout(), getActivations(),
                           getClipValue(getClip()));
 }
 
 LogicalResult LstmOp::verify() {
-  RecurrenceValues v{getInput(),      getW(),          getR(),
-                     getBias(),       getInitialH(),   getInitialC(),
-                     getPeepholes(),  getProjection(), getSequenceLens(),
-                     getY(),          getYH(),         getYC()};
-  return verifyRecurrence(*this, {4, 3, "4*H"}, v, getHiddenSize(),
-                          getDirection(), getLayout(), getActivations(),
-                          getClipValue(getClip()));
+  return verifyRecurrence(*this, {4, 3, "4*H"}, valuesOf(*this),
+                          getHiddenSize(), getDirection(), getLayout(),
+                          getActivations(), getClipValue(getClip()));
 }
 
 LogicalResult GruOp::verify() {
-  RecurrenceValues v{getInput(), getW(),     getR(),
-                     getBias(),  getInitialH(), {},
-                     {},         {},         getSequenceLens(),
-                     getY(),     getYH(),    {}};
-  return verifyRecurrence(*this, {3, 2, "3*H"}, v, getHiddenSize(),
-                          getDirection(), getLayout(), getActivations(),
-                          getClipValue(getClip()));
+  return verifyRecurrence(*this, {3, 2, "3*H"}, valuesOf(*this),
+                          getHiddenSize(), getDirection(), getLayout(),
+                          getActivations(), getClipValue(getClip()));
+}
+
+/// The batch and time dimensions every recurrence ties (ONNX layouts):
+/// input [T, B, I] / [B, T, I]; Y [T, D, B, H] / [B, T, D, H]; states and
+/// initial states [D, B, H] / [B, D, H]; sequence_lens [B].
+static void addRecurrenceTies(SmallVectorImpl<DimensionTie> &ties,
+                              const RecurrenceValues &v, bool batchMajor) {
+  int64_t t = batchMajor ? 1 : 0, b = batchMajor ? 0 : 1;
+  int64_t yT = batchMajor ? 1 : 0, yB = batchMajor ? 0 : 2;
+  int64_t stateB = batchMajor ? 0 : 1;
+  addTie(ties, v.input, t, v.y, yT);
+  addTie(ties, v.input, b, v.y, yB);
+  for (Value state : {v.yH, v.yC, v.initialH, v.initialC})
+    addTie(ties, v.input, b, state, stateB);
+  addTie(ties, v.input, b, v.sequenceLens, 0);
+}
+
+void RnnOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addRecurrenceTies(ties, valuesOf(*this), isBatchMajor());
+}
+
+void LstmOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addRecurrenceTies(ties, valuesOf(*this), isBatchMajor());
+}
+
+void GruOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addRecurrenceTies(ties, valuesOf(*this), isBatchMajor());
 }

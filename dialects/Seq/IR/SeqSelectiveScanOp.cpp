@@ -81,3 +81,18 @@ LogicalResult SelectiveScanOp::verify() {
 
   return verifyAllElementTypes(op, inputType);
 }
+
+void SelectiveScanOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  // The verifier's rule (B batch, T steps, D channels, N state size).
+  addRoleTies(ties, {{"input", getInput(), "BTD"},
+                     {"delta", getDelta(), "BTD"},
+                     {"a", getA(), "DN"},
+                     {"b", getB(), "BTN"},
+                     {"c", getC(), "BTN"},
+                     {"d", getD(), "D"},
+                     {"z", getZ(), "BTD"},
+                     {"delta_bias", getDeltaBias(), "D"},
+                     {"initial_state", getInitialState(), "BDN"},
+                     {"y", getY(), "BTD"},
+                     {"final_state", getFinalState(), "BDN"}});
+}

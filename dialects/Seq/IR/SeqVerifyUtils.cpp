@@ -76,15 +76,19 @@ LogicalResult verifyAllElementTypes(Operation *op, Type reference) {
 } // namespace seqc::seq
 
 FailureOr<llvm::StringMap<int64_t>>
-seqc::seq::verifyRoles(Operation *op, ArrayRef<RoleShape> shapes) {
+seqc::seq::verifyRoles(Operation *op, ArrayRef<RoleShape> allShapes) {
+  SmallVector<RoleShape> shapes;
+  for (const RoleShape &shape : allShapes)
+    if (shape.value)
+      shapes.push_back(shape);
   for (const RoleShape &shape : shapes) {
-    auto type = cast<RankedTensorType>(shape.type);
+    auto type = cast<RankedTensorType>(shape.value.getType());
     if (type.getRank() != static_cast<int64_t>(shape.roles.size())) {
       std::string names;
       for (char role : shape.roles)
         names += (names.empty() ? "" : ", ") + std::string(1, role);
       op->emitOpError() << "'" << shape.what << "' must be [" << names
-                        << "], found " << shape.type;
+                        << "], found " << type;
       return failure();
     }
   }
@@ -93,7 +97,7 @@ seqc::seq::verifyRoles(Operation *op, ArrayRef<RoleShape> shapes) {
     for (auto [d, role] : llvm::enumerate(shape.roles)) {
       int64_t fixed = isdigit(role) ? role - '0' : ShapedType::kDynamic;
       auto it = sizes.try_emplace(std::string(1, role), fixed).first;
-      it->second = mergeDims(it->second, dimOf(shape.type, d));
+      it->second = mergeDims(it->second, dimOf(shape.value.getType(), d));
     }
   for (const RoleShape &shape : shapes) {
     SmallVector<ExpectedDim> dims;
@@ -101,10 +105,28 @@ seqc::seq::verifyRoles(Operation *op, ArrayRef<RoleShape> shapes) {
       std::string name(1, role);
       dims.push_back({sizes.lookup(name), name});
     }
-    if (failed(verifyShape(op, shape.what, shape.type, dims)))
+    if (failed(verifyShape(op, shape.what, shape.value.getType(), dims)))
       return failure();
   }
-  if (failed(verifyAllElementTypes(op, shapes.front().type)))
+  if (failed(verifyAllElementTypes(op, shapes.front().value.getType())))
     return failure();
   return sizes;
+}
+
+void seqc::seq::addRoleTies(SmallVectorImpl<DimensionTie> &ties,
+                            ArrayRef<RoleShape> shapes) {
+  llvm::DenseMap<char, std::pair<Value, int64_t>> first;
+  for (const RoleShape &shape : shapes) {
+    if (!shape.value)
+      continue;
+    for (auto [d, role] : llvm::enumerate(shape.roles)) {
+      if (!isalpha(role))
+        continue;
+      auto [it, inserted] =
+          first.try_emplace(role, shape.value, static_cast<int64_t>(d));
+      if (!inserted)
+        addTie(ties, it->second.first, it->second.second, shape.value,
+               static_cast<int64_t>(d));
+    }
+  }
 }

@@ -9,6 +9,8 @@
 #ifndef SEQC_DIALECTS_SEQ_IR_SEQVERIFYUTILS_H
 #define SEQC_DIALECTS_SEQ_IR_SEQVERIFYUTILS_H
 
+#include "dialects/Seq/IR/DimensionTiesOpInterface.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
 
@@ -52,11 +54,13 @@ mlir::LogicalResult verifySameElementType(mlir::Operation *op,
 mlir::LogicalResult verifyAllElementTypes(mlir::Operation *op,
                                           mlir::Type reference);
 
-/// An operand or result, and the role of each of its dimensions: a letter
-/// ("BHN": batch, heads, rows), or a digit for a fixed size ("B3C").
+/// One operand or result and the role of each of its dimensions: a letter
+/// names a size the op's operands share (B, T, H, ...), a digit is that
+/// static size ("BHN": batch, heads, rows; "B3C"). An absent optional
+/// operand (a null value) is skipped.
 struct RoleShape {
   llvm::StringRef what;
-  mlir::Type type;
+  mlir::Value value;
   llvm::StringRef roles;
 };
 
@@ -66,6 +70,11 @@ struct RoleShape {
 /// [2, 1, 12], found ..."). Returns the merged size of each role.
 mlir::FailureOr<llvm::StringMap<int64_t>>
 verifyRoles(mlir::Operation *op, llvm::ArrayRef<RoleShape> shapes);
+
+/// The same rule as run-time ties (DimensionTiesOpInterface): every
+/// dimension with a letter role is tied to the first one with that role.
+void addRoleTies(llvm::SmallVectorImpl<DimensionTie> &ties,
+                 llvm::ArrayRef<RoleShape> shapes);
 
 } // namespace seqc::seq
 

@@ -6,16 +6,19 @@
 using namespace mlir;
 using namespace seqc::seq;
 
-LogicalResult WkvOp::verify() {
-  SmallVector<RoleShape> shapes = {
-      {"key", getKey().getType(), "BTC"},
-      {"value", getValue().getType(), "BTC"},
-      {"decay", getDecay().getType(), "C"},
-      {"bonus", getBonus().getType(), "C"},
-      {"result", getResult().getType(), "BTC"},
-      // The rows aa, bb and pp of the kernels' state.
-      {"final_state", getFinalState().getType(), "B3C"}};
-  if (getInitialState())
-    shapes.push_back({"initial_state", getInitialState().getType(), "B3C"});
-  return verifyRoles(*this, shapes);
+static SmallVector<RoleShape> rolesOf(WkvOp op) {
+  return {{"key", op.getKey(), "BTC"},
+          {"value", op.getValue(), "BTC"},
+          {"decay", op.getDecay(), "C"},
+          {"bonus", op.getBonus(), "C"},
+          {"result", op.getResult(), "BTC"},
+          // The rows aa, bb and pp of the kernels' state.
+          {"final_state", op.getFinalState(), "B3C"},
+          {"initial_state", op.getInitialState(), "B3C"}};
+}
+
+LogicalResult WkvOp::verify() { return verifyRoles(*this, rolesOf(*this)); }
+
+void WkvOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addRoleTies(ties, rolesOf(*this));
 }

@@ -228,7 +228,8 @@ def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"
            "The model function (default: the only public function)">
   ];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::tensor::TensorDialect"
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
   ];
 }
 

@@ -66,7 +66,7 @@ func.func @unknown_op_attr(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
 
 // -----
 
-// expected-error @+1 {{'seq.model_entry' must be a unit attribute on a function}}
+// expected-error @+1 {{'seq.model_entry' must be a unit attribute on a function with a body}}
 func.func @entry(%a: tensor<2xf32>) -> tensor<2xf32> attributes {seq.model_entry = 1 : i32} {
   return %a : tensor<2xf32>
 }
@@ -104,3 +104,8 @@ module attributes {seq.model_abi = {name = "m", backward = {}}} {
 func.func @abi() attributes {seq.model_abi = {name = "m"}} {
   return
 }
+
+// -----
+
+// expected-error @+1 {{'seq.model_entry' must be a unit attribute on a function with a body}}
+func.func private @declared(tensor<2xf32>) -> tensor<2xf32> attributes {seq.model_entry}

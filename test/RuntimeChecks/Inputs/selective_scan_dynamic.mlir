@@ -1,5 +1,5 @@
-// A selective scan whose operands all have run-time B and T: nothing but
-// the run-time checks ties them together.
+// A selective scan whose operands all have run-time B and T, none named:
+// seqc-name-tied-dims names the sizes the op ties.
 func.func @m(%u: tensor<?x?x4xf32> {seq.name = "u"}, %dt: tensor<?x?x4xf32> {seq.name = "dt"},
              %b: tensor<?x?x3xf32> {seq.name = "b"}, %c: tensor<?x?x3xf32> {seq.name = "c"})
     -> (tensor<?x?x4xf32> {seq.name = "y"}, tensor<?x4x3xf32> {seq.name = "h"}) {
