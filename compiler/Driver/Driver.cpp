@@ -25,8 +25,9 @@ using namespace mlir;
 
 namespace seqc {
 
-/// The dialects seqc's front ends produce and its pipeline goes through;
-/// the passes are created by C++ factories, so none is registered.
+/// Every upstream dialect and extension (bufferization and the LLVM
+/// conversions need the extensions' external models) and seq's. The passes
+/// are created by C++ factories, so none is registered.
 static DialectRegistry makeRegistry() {
   DialectRegistry registry;
   mlir::registerAllDialects(registry);
