@@ -37,15 +37,17 @@ static DialectRegistry makeRegistry() {
 }
 
 /// The C prefix: --name, else a .seq file's `model NAME`, else the output's
-/// (or the input's) file name.
-static std::string getModelName(const DriverOptions &options,
-                                ModuleOp module) {
+/// file name (-o BASE), else the input's (also with -o -: stdout names no
+/// model).
+static std::string getModelName(const DriverOptions &options, ModuleOp module) {
   if (!options.modelName.empty())
     return sanitizeIdentifier(options.modelName);
   if (auto named = module->getAttrOfType<StringAttr>("seq.model_name"))
     return sanitizeIdentifier(named.getValue());
   return sanitizeIdentifier(llvm::sys::path::stem(
-      options.outputBase.empty() ? options.inputPath : options.outputBase));
+      options.outputBase.empty() || options.outputBase == "-"
+          ? options.inputPath
+          : options.outputBase));
 }
 
 int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
@@ -98,7 +100,8 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
 
   auto header = [&](bool toStdout) {
     FailureOr<std::string> text = emitHeader(*module, options.inputPath);
-    return succeeded(text) && succeeded(outputs.writeText(".h", *text, toStdout));
+    return succeeded(text) &&
+           succeeded(outputs.writeText(".h", *text, toStdout));
   };
   bool ir = options.emit == EmitKind::LLVMIR;
   std::string codePath = outputs.path(ir ? ".ll" : ".s");

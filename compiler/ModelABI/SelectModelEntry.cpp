@@ -27,8 +27,9 @@ struct SelectModelEntryPass
     if (!entry.empty()) {
       auto func = module.lookupSymbol<func::FuncOp>(entry);
       if (!func || func.isExternal())
-        return module.emitError() << "no function '" << entry
-                                  << "' to use as the model entry (--entry)";
+        return module.emitError()
+               << "no function '" << entry
+               << "' to use as the model entry (--entry, entry= in seq-opt)";
       return func;
     }
     SmallVector<func::FuncOp> candidates;
@@ -42,9 +43,10 @@ struct SelectModelEntryPass
              << "the module has no public function with a body; a model is "
                 "a public func.func";
     // Point at the second candidate: the first one alone would be fine.
-    InFlightDiagnostic diag = candidates[1].emitError()
-                              << "the module has several public functions; "
-                                 "choose the model with --entry:";
+    InFlightDiagnostic diag =
+        candidates[1].emitError()
+        << "the module has several public functions; "
+           "choose the model with --entry (entry= in seq-opt):";
     for (func::FuncOp func : candidates)
       diag << " @" << func.getSymName();
     return failure();

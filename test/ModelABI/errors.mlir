@@ -6,7 +6,7 @@
 // RUN: not seq-opt %s --seqc-model-abi=name=m --seqc-model-abi=name=m 2>&1 | FileCheck %s --check-prefix=TWICE
 // RUN: not seq-opt %s --seqc-model-abi='entry=strings name=m' 2>&1 | FileCheck %s --check-prefix=DTYPE
 
-// MISSING: error: no function 'missing' to use as the model entry (--entry)
+// MISSING: error: no function 'missing' to use as the model entry (--entry, entry= in seq-opt)
 // UNMARKED: error: no function is marked 'seq.model_entry': run seqc-select-model-entry first
 // RESERVED: error: the model name 'seqc_rnn' is reserved (seqc_ names belong to the runtime); choose another with --name
 // NONAME: error: the model has no name: pass name=... (seqc derives one from the file name)

@@ -21,7 +21,7 @@ func.func @model(%x: tensor<4xf32>) -> tensor<4xf32> {
 func.func @first(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
-// expected-error @+1 {{the module has several public functions; choose the model with --entry: @first @second}}
+// expected-error @+1 {{the module has several public functions; choose the model with --entry (entry= in seq-opt): @first @second}}
 func.func @second(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
