@@ -3,6 +3,7 @@
 #ifndef SEQC_COMPILER_CONVERSION_PASSES_H
 #define SEQC_COMPILER_CONVERSION_PASSES_H
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -16,8 +17,10 @@ namespace seqc {
 #define GEN_PASS_DECL
 #include "compiler/Conversion/Passes.h.inc"
 
-/// seq.linear, norms, embedding, activation, conv1d, attention -> linalg.
-void populateSeqToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// seq.linear, norms, embedding, activation, conv1d, attention -> linalg;
+/// `attentionTile` as convert-seq-to-linalg's attention-tile.
+void populateSeqToLinalgPatterns(mlir::RewritePatternSet &patterns,
+                                 int64_t attentionTile);
 
 /// seq.scan -> scf.for.
 void populateSeqScanToSCFPatterns(mlir::RewritePatternSet &patterns);

@@ -30,10 +30,24 @@ def ConvertSeqToLinalgPass : Pass<"convert-seq-to-linalg"> {
     `seq.embedding` checks each index (a `seq.check` of kind `value`: the
     run fails with the offending index) and clamps it meanwhile, so the
     gather never reads outside the table.
+
+    `seq.attention` becomes, with `attention-tile` = T > 0 (the default),
+    FlashAttention's loops (Dao et al. 2022, Algorithm 1): per batch entry,
+    query head and tile of T query rows, a loop over the tiles of T keys
+    that a row of it can see (tiles wholly hidden by the causal diagonal or
+    the sliding window are skipped) with an online softmax; no [Lq, Lk]
+    score matrix is materialized. With `attention-tile=0`, the reference
+    form: the whole score matrix, its row max, exp and row sum.
   }];
+  let options = [
+    Option<"attentionTile", "attention-tile", "int64_t", /*default=*/"32",
+           "Query rows and keys per seq.attention tile (0: materialize "
+           "the whole [Lq, Lk] score matrix)">
+  ];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 

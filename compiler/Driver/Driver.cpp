@@ -86,6 +86,7 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   if (last > Phase::ModelABI) {
     CpuPipelineOptions cpu;
     cpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
+    cpu.attentionTile = options.attentionTile;
     // The vector code is shaped for the target CPU's registers.
     TargetOptions target;
     target.cpu = options.cpu;

@@ -54,6 +54,9 @@ struct DriverOptions {
   std::string entry;
   /// Time steps per input-projection GEMM of a recurrence (>= 1).
   int64_t recurrenceChunkSteps = 64;
+  /// Query rows and keys per attention tile (>= 0; 0: the whole score
+  /// matrix at once).
+  int64_t attentionTile = 32;
 };
 
 /// Parses an --emit value; returns false for an unknown one.

@@ -66,7 +66,9 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   seq::DecomposeWkvPassOptions wkv;
   wkv.chunkSteps = options.recurrenceChunkSteps;
   pm.addPass(seq::createDecomposeWkvPass(wkv));
-  pm.addPass(createConvertSeqToLinalgPass());
+  ConvertSeqToLinalgPassOptions toLinalg;
+  toLinalg.attentionTile = options.attentionTile;
+  pm.addPass(createConvertSeqToLinalgPass(toLinalg));
   pm.addPass(createConvertSeqScanToSCFPass());
   // Upstream aggregates the model may use directly (linalg.softmax).
   pm.addPass(createDecomposeAggregatedOpsPass());
@@ -138,6 +140,11 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   LowerOuterProductContractionsPassOptions outerProducts;
   outerProducts.vectorWidth = options.vectorWidth;
   pm.addPass(createLowerOuterProductContractionsPass(outerProducts));
+  // The elementwise and row-reduction generics around them (scale, mask,
+  // exp, row max and sum) as explicit vector loops.
+  VectorizeRowsPassOptions rows;
+  rows.vectorWidth = options.vectorWidth;
+  pm.addPass(createVectorizeRowsPass(rows));
   // Half-precision arithmetic computes in f32 with explicit conversions,
   // and bf16 conversions become integer code: LLVM would otherwise call
   // __truncsfbf2, which Debian 12's libgcc lacks (the object would not link).
@@ -201,6 +208,11 @@ struct CpuPipelineCLOptions : PassPipelineOptions<CpuPipelineCLOptions> {
       *this, "recurrence-chunk-steps",
       llvm::cl::desc("Time steps per input-projection GEMM of a recurrence"),
       llvm::cl::init(64)};
+  Option<int64_t> attentionTile{
+      *this, "attention-tile",
+      llvm::cl::desc("Query rows and keys per attention tile (0: the whole "
+                     "score matrix)"),
+      llvm::cl::init(32)};
   Option<int64_t> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("f32 lanes of the target's vectors (seqc derives it from "
@@ -211,6 +223,7 @@ struct CpuPipelineCLOptions : PassPipelineOptions<CpuPipelineCLOptions> {
     CpuPipelineOptions options;
     options.cleanup = cleanup;
     options.recurrenceChunkSteps = recurrenceChunkSteps;
+    options.attentionTile = attentionTile;
     options.vectorWidth = vectorWidth;
     return options;
   }

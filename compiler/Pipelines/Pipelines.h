@@ -31,6 +31,9 @@ struct CpuPipelineOptions {
   /// (seq-decompose-recurrences' chunk-steps): its temporaries hold
   /// this many steps, whatever T is.
   int64_t recurrenceChunkSteps = 64;
+  /// Query rows and keys per seq.attention tile (convert-seq-to-linalg's
+  /// attention-tile; 0: the whole score matrix at once).
+  int64_t attentionTile = 32;
   /// f32 lanes of the target's vectors (seqc-lower-dot-contractions):
   /// 16 with AVX-512, 8 with AVX2, 4 otherwise.
   int64_t vectorWidth = 16;

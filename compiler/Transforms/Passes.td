@@ -291,6 +291,44 @@ def LowerDotContractionsPass : Pass<"seqc-lower-dot-contractions"> {
   ];
 }
 
+def VectorizeRowsPass : Pass<"seqc-vectorize-rows"> {
+  let summary = "Lower row-wise elementwise and row-reduction generics to "
+                "vector loops";
+  let description = [{
+    Rewrites every `linalg.generic` on f32 buffers whose innermost loop
+    walks rows: each operand indexed by loop dimensions and constants, the
+    innermost loop (if at all) as its last index with unit stride; every
+    other loop parallel; the body made of ops that apply lane by lane
+    (`Vectorizable`), `linalg.index` and constants. It becomes loops over
+    the outer dimensions and, along the row, whole vectors of
+    `vector-width` lanes and one masked vector for the rest: operands that
+    the innermost loop indexes are vector loads, the others one scalar per
+    row broadcast to the lanes.
+
+    - Innermost loop parallel (scale, mask, exp, activations): the yields
+      are vector stores. An output may share its buffer with an input only
+      element for element (the same value and indexing map), since a
+      step's loads run before its stores.
+    - Innermost loop a reduction into one output `y = combine(y, v)` with
+      `arith.maximumf` or `arith.minimumf` (exact in any order) or
+      `arith.addf` carrying `reassoc`: a vector accumulator starts at the
+      neutral value (masked lanes contribute it), is reduced across lanes
+      once per row and combined into y. A sum without `reassoc` keeps its
+      order and its loop nest.
+
+    LLVM leaves many of these scalar: it cannot prove the memrefs disjoint,
+    and a reduction into y[i] reloads and stores y[i] for each element.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "f32 lanes per vector: 16 (AVX-512), 8 (AVX2), 4 (SSE)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
 def LowerOuterProductContractionsPass
     : Pass<"seqc-lower-outer-product-contractions"> {
   let summary = "Lower broadcast-times-row contractions to register-tiled "

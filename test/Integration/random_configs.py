@@ -211,13 +211,22 @@ def describe(op, inputs, attrs):
 def compile_flags(seed, op, tiles=False):
     """Recurrences run in chunks of a few steps as often as in one chunk, so
     that chunk boundaries (partial last chunks, reverse chunk order, lengths
-    ending inside a chunk) are crossed. With --tiles, the CPU level. A
+    ending inside a chunk) are crossed; attention runs in tiles of a few
+    rows as often as in the default ones. With --tiles, the CPU level. A
     separate generator: the case itself does not depend on it."""
+    flags = []
+    if op == "attention":
+        # Attention tiles of a few rows and keys (then several tiles per
+        # query row, partial last tiles, tiles wholly outside the causal
+        # diagonal or the window), the default, and 0: the materialized
+        # reference lowering.
+        tile = int(np.random.default_rng([seed, 2]).choice([0, 1, 3, 8, 32]))
+        flags.append("--attention-tile=%d" % tile)
     if tiles:
         levels = cpu_levels()
-        return ["--mcpu=" + levels[seed % len(levels)]]
+        return flags + ["--mcpu=" + levels[seed % len(levels)]]
     if op not in RECURRENT_GATES:
-        return []
+        return flags
     chunk = int(np.random.default_rng([seed, 1]).choice([1, 2, 3, 64]))
     return ["--recurrence-chunk-steps=%d" % chunk]
 

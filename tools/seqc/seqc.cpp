@@ -58,6 +58,12 @@ int main(int argc, char **argv) {
                "one matrix product (default 64): its temporaries hold this "
                "many steps whatever the sequence length"),
       cl::init(64), cl::value_desc("N"), cl::cat(category));
+  cl::opt<int64_t> attentionTile(
+      "attention-tile",
+      cl::desc("Query rows and keys per attention tile, computed with an "
+               "online softmax (default 32); 0 materializes the whole "
+               "[Lq, Lk] score matrix"),
+      cl::init(32), cl::value_desc("N"), cl::cat(category));
   // MLIR's printing flags, for --emit=mlir/lowered: with
   // --mlir-print-debuginfo the imported module keeps its source locations,
   // so `seq-opt` replays the pipeline with the same check messages.
@@ -88,6 +94,12 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.recurrenceChunkSteps = recurrenceChunkSteps;
+  if (attentionTile < 0) {
+    llvm::errs() << "seqc: error: --attention-tile must be at least 0, got "
+                 << attentionTile << "\n";
+    return 1;
+  }
+  options.attentionTile = attentionTile;
   if (!emit.empty() && !seqc::parseEmitKind(emit, options.emit)) {
     llvm::errs() << "seqc: error: unknown --emit kind '" << emit
                  << "' (mlir, lowered, llvm, asm, obj, header, shared)\n";

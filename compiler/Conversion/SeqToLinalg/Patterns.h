@@ -12,7 +12,13 @@ void populateLinearToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateNormToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateConv1dToLinalgPatterns(mlir::RewritePatternSet &patterns);
-void populateAttentionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// seq.attention in query x key tiles of `tile` rows with an online softmax
+/// (FlashAttentionToLinalg.cpp), or with `tile` = 0 through one
+/// materialized score matrix (AttentionToLinalg.cpp, the reference).
+void populateAttentionToLinalgPatterns(mlir::RewritePatternSet &patterns,
+                                       int64_t tile);
+void populateFlashAttentionToLinalgPatterns(mlir::RewritePatternSet &patterns,
+                                            int64_t tile);
 void populateMemoryToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// Identity indexing maps and all-parallel iterators of rank `rank`.

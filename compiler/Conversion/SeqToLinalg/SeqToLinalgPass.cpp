@@ -31,12 +31,13 @@ linalg::GenericOp seqc::createElementwiseGeneric(
       });
 }
 
-void seqc::populateSeqToLinalgPatterns(RewritePatternSet &patterns) {
+void seqc::populateSeqToLinalgPatterns(RewritePatternSet &patterns,
+                                       int64_t attentionTile) {
   populateLinearToLinalgPatterns(patterns);
   populateNormToLinalgPatterns(patterns);
   populateElementwiseToLinalgPatterns(patterns);
   populateConv1dToLinalgPatterns(patterns);
-  populateAttentionToLinalgPatterns(patterns);
+  populateAttentionToLinalgPatterns(patterns, attentionTile);
   populateMemoryToLinalgPatterns(patterns);
 }
 
@@ -70,8 +71,13 @@ struct ConvertSeqToLinalgPass
     : seqc::impl::ConvertSeqToLinalgPassBase<ConvertSeqToLinalgPass> {
   using Base::Base;
   void runOnOperation() override {
+    if (attentionTile < 0) {
+      getOperation()->emitError()
+          << "convert-seq-to-linalg: attention-tile must be >= 0";
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
-    populateSeqToLinalgPatterns(patterns);
+    populateSeqToLinalgPatterns(patterns, attentionTile);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     // seq.scan is lowered by its own pass and seq.check at the LLVM level;

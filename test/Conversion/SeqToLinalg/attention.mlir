@@ -1,4 +1,4 @@
-// RUN: seq-opt %s --convert-seq-to-linalg | FileCheck %s
+// RUN: seq-opt %s --convert-seq-to-linalg=attention-tile=0 | FileCheck %s
 
 // CHECK-DAG: #[[MAP_Q:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
 // CHECK-DAG: #[[MAP_K:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
@@ -63,7 +63,6 @@ func.func @gqa_float_mask(%q: tensor<2x8x4x16xf32>, %k: tensor<2x2x6x16xf32>, %v
 // CHECK-DAG: %[[LK:.+]] = tensor.dim %[[K]], %[[C2]]
 // CHECK: %[[OFFSET:.+]] = arith.subi %[[LK]], %[[LQ]] : index
 // CHECK: linalg.generic
-// CHECK: %[[SCALED:.+]] = arith.mulf
 // CHECK: %[[I:.+]] = linalg.index 2 : index
 // CHECK: %[[J:.+]] = linalg.index 3 : index
 // CHECK: %[[P:.+]] = arith.addi %[[I]], %[[OFFSET]] : index
@@ -71,6 +70,7 @@ func.func @gqa_float_mask(%q: tensor<2x8x4x16xf32>, %k: tensor<2x2x6x16xf32>, %v
 // CHECK: %[[J_LEFT:.+]] = arith.addi %[[J]], %[[C3]] : index
 // CHECK: %[[LEFT:.+]] = arith.cmpi sle, %[[P]], %[[J_LEFT]] : index
 // CHECK: %[[VISIBLE:.+]] = arith.andi %[[CAUSAL]], %[[LEFT]] : i1
+// CHECK: %[[SCALED:.+]] = arith.mulf
 // CHECK: arith.select %[[VISIBLE]], %[[SCALED]], %[[NEG_INF]] : f32
 // CHECK: -> tensor<?x2x?x?xf32>
 func.func @causal_window(%q: tensor<?x2x?x16xf32>, %k: tensor<?x2x?x16xf32>, %v: tensor<?x2x?x16xf32>) -> tensor<?x2x?x16xf32> {

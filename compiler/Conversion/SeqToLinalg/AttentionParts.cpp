@@ -1,0 +1,176 @@
+//===- AttentionParts.cpp - pieces both attention lowerings share -------===//
+
+#include "compiler/Conversion/SeqToLinalg/AttentionParts.h"
+
+#include "dialects/Seq/Utils/ActivationUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+
+namespace seqc::attention {
+
+using utils::IteratorType;
+
+static Value minusInfinity(OpBuilder &b, Location loc, Type type) {
+  return seq::emitFloatConstant(b, loc, type,
+                                -std::numeric_limits<double>::infinity());
+}
+
+Value createFilled(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                   Type elementType, double value) {
+  Value empty = seq::createEmptyTensor(b, loc, sizes, elementType);
+  Value scalar = seq::emitFloatConstant(b, loc, elementType, value);
+  return linalg::FillOp::create(b, loc, ValueRange{scalar}, ValueRange{empty})
+      .getResult(0);
+}
+
+Value createScale(OpBuilder &b, Location loc, seq::AttentionOp op) {
+  auto type = cast<RankedTensorType>(op.getQuery().getType());
+  Type elementType = type.getElementType();
+  if (op.getScale())
+    return seq::emitFloatConstant(b, loc, elementType,
+                                  op.getScale()->convertToDouble());
+  if (!type.isDynamicDim(3))
+    return seq::emitFloatConstant(b, loc, elementType,
+                                  1.0 / std::sqrt(double(type.getDimSize(3))));
+  Value depth = tensor::DimOp::create(b, loc, op.getQuery(), 3);
+  Value depthInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), depth);
+  Value depthFloat = arith::SIToFPOp::create(b, loc, elementType, depthInt);
+  return math::RsqrtOp::create(b, loc, depthFloat);
+}
+
+SmallVector<bool> getMaskBroadcast(seq::AttentionOp op) {
+  auto maskType = cast<RankedTensorType>(op.getMask().getType());
+  auto query = cast<RankedTensorType>(op.getQuery().getType());
+  auto key = cast<RankedTensorType>(op.getKey().getType());
+  int64_t scoreSizes[4] = {query.getDimSize(0), query.getDimSize(1),
+                           query.getDimSize(2), key.getDimSize(2)};
+  int64_t rank = maskType.getRank();
+  SmallVector<bool> broadcast;
+  for (int64_t i = 0; i < rank; ++i)
+    broadcast.push_back(maskType.getDimSize(i) == 1 &&
+                        scoreSizes[4 - rank + i] != 1);
+  return broadcast;
+}
+
+AffineMap getMaskMap(MLIRContext *ctx, ArrayRef<bool> broadcast) {
+  int64_t rank = broadcast.size();
+  SmallVector<AffineExpr> results;
+  for (int64_t i = 0; i < rank; ++i)
+    results.push_back(broadcast[i] ? getAffineConstantExpr(0, ctx)
+                                   : getAffineDimExpr(4 - rank + i, ctx));
+  return AffineMap::get(4, 0, results, ctx);
+}
+
+Value createContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                        Value init, AffineExpr kvHead, bool reduceInnermost) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
+             d2 = getAffineDimExpr(2, ctx), d3 = getAffineDimExpr(3, ctx),
+             d4 = getAffineDimExpr(4, ctx);
+  AffineExpr r = reduceInnermost ? d4 : d3, n = reduceInnermost ? d3 : d4;
+  SmallVector<IteratorType> iterators(5, IteratorType::parallel);
+  iterators[reduceInnermost ? 4 : 3] = IteratorType::reduction;
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
+             ValueRange{init},
+             ArrayRef<AffineMap>{AffineMap::get(5, 0, {d0, d1, d2, r}, ctx),
+                                 AffineMap::get(5, 0, {d0, kvHead, d3, d4}, ctx),
+                                 AffineMap::get(5, 0, {d0, d1, d2, n}, ctx)},
+             iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               auto fast = arith::FastMathFlags::reassoc |
+                           arith::FastMathFlags::contract;
+               Value product =
+                   arith::MulFOp::create(nb, l, args[0], args[1], fast);
+               linalg::YieldOp::create(
+                   nb, l,
+                   arith::AddFOp::create(nb, l, args[2], product, fast)
+                       .getResult());
+             })
+      .getResult(0);
+}
+
+Visibility Visibility::get(OpBuilder &b, Location loc, seq::AttentionOp op,
+                           Value queryLen, Value keyLen) {
+  Visibility v;
+  std::optional<seq::CausalAlignment> causal = op.getCausal();
+  v.causal = causal.has_value();
+  if (std::optional<ArrayRef<int64_t>> window = op.getWindow()) {
+    v.left = (*window)[0];
+    v.right = (*window)[1];
+  }
+  if (causal == seq::CausalAlignment::bottom_right)
+    v.offset = arith::SubIOp::create(b, loc, keyLen, queryLen);
+  return v;
+}
+
+Value Visibility::emitVisible(OpBuilder &b, Location loc, Value i,
+                              Value j) const {
+  if (!restricts())
+    return Value();
+  Value p = offset ? arith::AddIOp::create(b, loc, i, offset).getResult() : i;
+  auto atMost = [&](Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, x, y)
+        .getResult();
+  };
+  auto plus = [&](Value x, int64_t c) {
+    Value cst = arith::ConstantIndexOp::create(b, loc, c);
+    return arith::AddIOp::create(b, loc, x, cst).getResult();
+  };
+  Value visible;
+  auto both = [&](Value condition) {
+    visible = visible
+                  ? arith::AndIOp::create(b, loc, visible, condition).getResult()
+                  : condition;
+  };
+  if (causal)
+    both(atMost(j, p));
+  if (left >= 0)
+    both(atMost(p, plus(j, left)));
+  if (right >= 0)
+    both(atMost(j, plus(p, right)));
+  return visible;
+}
+
+Value emitMaskedScore(OpBuilder &b, Location loc, Value score, Value scale,
+                      Value maskValue, Value visible) {
+  Value s = arith::MulFOp::create(b, loc, score, scale);
+  if (maskValue && maskValue.getType().isInteger(1))
+    visible = visible ? arith::AndIOp::create(b, loc, maskValue, visible)
+                            .getResult()
+                      : maskValue;
+  else if (maskValue)
+    s = arith::AddFOp::create(b, loc, s, maskValue);
+  if (!visible)
+    return s;
+  return arith::SelectOp::create(b, loc, visible, s,
+                                 minusInfinity(b, loc, s.getType()));
+}
+
+Value emitShiftedExp(OpBuilder &b, Location loc, Value score, Value rowMax) {
+  Type type = score.getType();
+  Value zero = seq::emitFloatConstant(b, loc, type, 0.0);
+  Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, rowMax,
+                                      minusInfinity(b, loc, type));
+  Value e = math::ExpOp::create(b, loc,
+                                arith::SubFOp::create(b, loc, score, rowMax));
+  return arith::SelectOp::create(b, loc, empty, zero, e);
+}
+
+Value emitNormalized(OpBuilder &b, Location loc, Value x, Value sum) {
+  Value zero = seq::emitFloatConstant(b, loc, x.getType(), 0.0);
+  Value empty =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, sum, zero);
+  Value quotient = arith::DivFOp::create(b, loc, x, sum);
+  return arith::SelectOp::create(b, loc, empty, zero, quotient);
+}
+
+} // namespace seqc::attention

@@ -1,0 +1,92 @@
+//===- AttentionParts.h - pieces both attention lowerings share -*- C++ -*-===//
+//
+// seq.attention lowers either to one materialized score matrix
+// (AttentionToLinalg.cpp, the reference) or to query x key tiles with an
+// online softmax (FlashAttentionToLinalg.cpp). Both build the same
+// contractions, the same masking rule and the same guarded exp and
+// division from the helpers here, so the two cannot drift apart in
+// meaning.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_COMPILER_CONVERSION_SEQTOLINALG_ATTENTIONPARTS_H
+#define SEQC_COMPILER_CONVERSION_SEQTOLINALG_ATTENTIONPARTS_H
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace seqc::attention {
+
+/// A tensor of `sizes` filled with `value`.
+mlir::Value createFilled(mlir::OpBuilder &b, mlir::Location loc,
+                         llvm::ArrayRef<mlir::OpFoldResult> sizes,
+                         mlir::Type elementType, double value);
+
+/// The softmax scale: the op's `scale`, else 1 / sqrt(D) (folded when the
+/// head size D is static).
+mlir::Value createScale(mlir::OpBuilder &b, mlir::Location loc,
+                        seq::AttentionOp op);
+
+/// For each dimension of a mask of rank 2 to 4, aligned to the right of
+/// the scores [B, Hq, Lq, Lk]: whether it broadcasts (a static size 1
+/// against a score dimension that is not statically 1).
+llvm::SmallVector<bool> getMaskBroadcast(seq::AttentionOp op);
+
+/// The map from the (b, h, i, j) score loops to the mask: a broadcast
+/// dimension reads index 0.
+mlir::AffineMap getMaskMap(mlir::MLIRContext *ctx,
+                           llvm::ArrayRef<bool> broadcast);
+
+/// A batched contraction into `init` ([d0, d1, d2, n]) over the reduction
+/// dimension r: lhs [d0, d1, d2, r] times rhs [d0, kvHead, ., .]. With
+/// `reduceInnermost` (q k^T: r = d4 is contiguous in both operands, dot
+/// products) rhs is [.., n, r]; without (P V: r = d3 is strided in v) rhs
+/// is [.., r, n] and the output's columns come innermost, a row of v times
+/// a scalar weight. Both may be reassociated and contracted.
+mlir::Value createContraction(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value lhs, mlir::Value rhs,
+                              mlir::Value init, mlir::AffineExpr kvHead,
+                              bool reduceInnermost);
+
+/// Which (query, key) position pairs the causal and window attributes
+/// leave visible. p(i) = i + offset is the key position query i is
+/// aligned with (offset = Lk - Lq for bottom-right causal alignment, else
+/// 0); key j is visible iff j <= p(i) (causal), p(i) - left <= j (window
+/// left >= 0) and j <= p(i) + right (window right >= 0).
+struct Visibility {
+  bool causal = false;
+  int64_t left = -1, right = -1;
+  /// Lk - Lq (index) for bottom-right alignment; null: 0.
+  mlir::Value offset;
+
+  /// Reads the attributes; `offset` is built at `b` when needed.
+  static Visibility get(mlir::OpBuilder &b, mlir::Location loc,
+                        seq::AttentionOp op, mlir::Value queryLen,
+                        mlir::Value keyLen);
+  /// Whether any pair can be hidden.
+  bool restricts() const { return causal || left >= 0 || right >= 0; }
+  /// An i1 that is true when key position `j` is visible from query
+  /// position `i`; null when every pair is.
+  mlir::Value emitVisible(mlir::OpBuilder &b, mlir::Location loc, mlir::Value i,
+                          mlir::Value j) const;
+};
+
+/// s * scale, plus a float mask value or under a bool one, and -inf where
+/// `visible` (nullable) is false.
+mlir::Value emitMaskedScore(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value score, mlir::Value scale,
+                            mlir::Value maskValue, mlir::Value visible);
+
+/// exp(s - rowMax), and 0 when rowMax is -inf (a row that sees no key).
+mlir::Value emitShiftedExp(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value score, mlir::Value rowMax);
+
+/// x / sum, and 0 when sum is 0 (a query that sees no key yields zeros
+/// rather than NaN).
+mlir::Value emitNormalized(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value x, mlir::Value sum);
+
+} // namespace seqc::attention
+
+#endif // SEQC_COMPILER_CONVERSION_SEQTOLINALG_ATTENTIONPARTS_H

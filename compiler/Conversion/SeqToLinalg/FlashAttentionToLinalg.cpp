@@ -1,0 +1,554 @@
+//===- FlashAttentionToLinalg.cpp - seq.attention as tiles, online softmax ===//
+//
+// The default lowering of seq.attention (convert-seq-to-linalg's
+// attention-tile = T > 0): FlashAttention's tiling and online softmax
+// (Dao et al. 2022, "FlashAttention: Fast and Memory-Efficient Exact
+// Attention with IO-Awareness", Algorithm 1), on tensors:
+//
+//   for b, for h (kv head h / G: GQA and MQA read K and V in place),
+//   for each tile of T query rows [i0, i0 + bq):
+//     m = -inf, l = 0, acc = 0                      (per row of the tile)
+//     for each tile of T keys [j0, j0 + bk) that a row of it can see:
+//       s    = q_tile k_tile^T * scale, masked         (bq x bk)
+//       m'   = max(m, rowmax(s));  alpha = exp(m - m')
+//       p    = exp(s - m');        l = l * alpha + rowsum(p)
+//       acc  = acc * alpha + p v_tile
+//     out[b, h, i0 : i0 + bq] = acc / l                 (0 where l = 0)
+//
+// No [Lq, Lk] score matrix exists: the tiles' working set stays in the
+// first cache levels. Key tiles wholly outside the causal diagonal or the
+// sliding window are not visited (the key loop's bounds are those of the
+// tile's first and last rows), so causal attention does about half the
+// work. A row that sees no key keeps m = -inf and l = 0 and yields zeros,
+// as in the reference lowering. The two contractions are the ones
+// seqc-lower-dot-contractions (q k^T, marked seq.contraction) and
+// seqc-lower-outer-product-contractions (p v, into a fresh tile) turn into
+// register tiles.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/SeqToLinalg/AttentionParts.h"
+#include "compiler/Conversion/SeqToLinalg/Patterns.h"
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/ActivationUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace seqc;
+using namespace seqc::attention;
+
+namespace {
+
+using utils::IteratorType;
+
+constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
+
+/// Emits the loops for one seq.attention. Values that do not depend on the
+/// loops (sizes, scale, the visibility offset) are built once, before them.
+class FlashEmitter {
+public:
+  FlashEmitter(OpBuilder &b, seq::AttentionOp op, int64_t tile)
+      : op(op), loc(op.getLoc()), tile(tile) {
+    query = op.getQuery();
+    key = op.getKey();
+    value = op.getValue();
+    mask = op.getMask();
+    elementType = cast<RankedTensorType>(query.getType()).getElementType();
+    auto dim = [&](Value v, int64_t d) {
+      return getValueOrCreateConstantIndexOp(b, loc,
+                                             seq::getDimSize(b, loc, v, d));
+    };
+    batch = dim(query, 0);
+    heads = dim(query, 1);
+    queryLen = dim(query, 2);
+    keyLen = dim(key, 2);
+    valueDim = dim(value, 3);
+    groupSize = cast<RankedTensorType>(query.getType()).getDimSize(1) /
+                cast<RankedTensorType>(key.getType()).getDimSize(1);
+    scale = createScale(b, loc, op);
+    visibility = Visibility::get(b, loc, op, queryLen, keyLen);
+    if (mask)
+      maskBroadcast = getMaskBroadcast(op);
+  }
+
+  /// The attention result [B, Hq, Lq, Dv]: the loops with k^T when there
+  /// are enough query rows to repay transposing k, else with k as it is
+  /// (decoding one or a few tokens against a long key/value cache).
+  Value emit(OpBuilder &b) {
+    auto queryType = cast<RankedTensorType>(query.getType());
+    if (!queryType.isDynamicDim(2))
+      return emitLoops(b, queryType.getDimSize(2) >= kMinRowsToTranspose);
+    Value many =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, queryLen,
+                              cst(b, kMinRowsToTranspose));
+    return scf::IfOp::create(
+               b, loc, many,
+               [&](OpBuilder &tb, Location) {
+                 scf::YieldOp::create(tb, loc, emitLoops(tb, true));
+               },
+               [&](OpBuilder &eb, Location) {
+                 scf::YieldOp::create(eb, loc, emitLoops(eb, false));
+               })
+        .getResult(0);
+  }
+
+private:
+  /// Query rows from which the score tiles are computed against packed
+  /// keys (k^T per key tile, [B, Hkv, ceil(Lk / T), D, T], packed once per
+  /// call) as outer products: a row of the packed tile times a broadcast
+  /// element of q, with the score tile held in registers. With fewer rows
+  /// the packing (a pass over all of k) costs more than it saves, and each
+  /// score is a dot product of a row of q and a row of k, reduced across
+  /// the vector lanes.
+  static constexpr int64_t kMinRowsToTranspose = 16;
+
+  Value emitLoops(OpBuilder &b, bool packKeys) {
+    keysPacked = packKeys ? packKeys_(b) : Value();
+    Value out = seq::createEmptyTensor(
+        b, loc,
+        getAsOpFoldResult(ValueRange{batch, heads, queryLen, valueDim}),
+        elementType);
+    // Loops over b, h and the query tiles, each carrying the result.
+    auto perHead = [&](OpBuilder &hb, Value batchIndex, ValueRange args) {
+      return loop(
+          hb, cst(hb, 0), heads, cst(hb, 1), args,
+          [&](OpBuilder &ib, Value head, ValueRange headArgs) {
+            return loop(ib, cst(ib, 0), queryLen, cst(ib, tile), headArgs,
+                        [&](OpBuilder &rb, Value row, ValueRange rowArgs) {
+                          return SmallVector<Value>{emitQueryTile(
+                              rb, batchIndex, head, row, rowArgs[0])};
+                        });
+          });
+    };
+    return loop(b, cst(b, 0), batch, cst(b, 1), out, perHead).front();
+  }
+
+  using LoopBody =
+      function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)>;
+
+  Value cst(OpBuilder &b, int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+
+  /// An scf.for over [lo, hi) by `step` carrying `init`; returns its
+  /// results.
+  SmallVector<Value> loop(OpBuilder &b, Value lo, Value hi, Value step,
+                          ValueRange init, LoopBody body) {
+    auto forOp = scf::ForOp::create(
+        b, loc, lo, hi, step, init,
+        [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+          scf::YieldOp::create(nb, loc, body(nb, iv, args));
+        });
+    return SmallVector<Value>(forOp.getResults());
+  }
+
+  /// min(tile, hi - start): the rows of the tile at `start`.
+  Value tileSize(OpBuilder &b, Value start, Value hi) {
+    AffineExpr s = b.getAffineDimExpr(0), h = b.getAffineDimExpr(1);
+    return affine::AffineMinOp::create(
+        b, loc, AffineMap::get(2, 0, {b.getAffineConstantExpr(tile), h - s},
+                               b.getContext()),
+        ValueRange{start, hi});
+  }
+
+  /// `source`[b, h, start : start + rows, :] as a rank-4 tensor.
+  Value slice(OpBuilder &b, Value source, Value batchIndex, Value head,
+              Value start, Value rows) {
+    SmallVector<OpFoldResult> offsets = {batchIndex, head, start,
+                                         b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                       rows,
+                                       seq::getDimSize(b, loc, source, 3)};
+    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+    return tensor::ExtractSliceOp::create(b, loc, source, offsets, sizes,
+                                          strides);
+  }
+
+  /// The keys that some query of rows [row, row + rows) may see:
+  /// [lo, hi), clamped to [0, Lk) (empty when hi <= lo).
+  std::pair<Value, Value> keyRange(OpBuilder &b, Value row, Value rows) {
+    Value lo = cst(b, 0), hi = keyLen;
+    if (!visibility.restricts())
+      return {lo, hi};
+    // p(first) and p(last) + 1: the aligned key positions of the tile's
+    // first row and one past its last.
+    Value first = row, end = arith::AddIOp::create(b, loc, row, rows);
+    if (visibility.offset) {
+      first = arith::AddIOp::create(b, loc, first, visibility.offset);
+      end = arith::AddIOp::create(b, loc, end, visibility.offset);
+    }
+    if (visibility.causal)
+      hi = arith::MinSIOp::create(b, loc, hi, end);
+    if (visibility.right >= 0)
+      hi = arith::MinSIOp::create(
+          b, loc, hi,
+          arith::AddIOp::create(b, loc, end, cst(b, visibility.right)));
+    if (visibility.left >= 0) {
+      lo = arith::MaxSIOp::create(
+          b, loc, lo,
+          arith::SubIOp::create(b, loc, first, cst(b, visibility.left)));
+      // Packed keys come in whole tiles: start at the tile holding lo (the
+      // keys before lo in it are outside the window, so hidden).
+      if (keysPacked)
+        lo = arith::MulIOp::create(
+            b, loc, arith::DivUIOp::create(b, loc, lo, cst(b, tile)),
+            cst(b, tile));
+    }
+    return {lo, hi};
+  }
+
+  /// The mask's window for scores [b, h, row : row + rows, col : col +
+  /// cols] (a broadcast dimension keeps its one element).
+  Value maskTile(OpBuilder &b, Value batchIndex, Value head, Value row,
+                 Value rows, Value col, Value cols) {
+    int64_t rank = maskBroadcast.size();
+    OpFoldResult scoreOffsets[4] = {batchIndex, head, row, col};
+    OpFoldResult scoreSizes[4] = {b.getIndexAttr(1), b.getIndexAttr(1), rows,
+                                  cols};
+    SmallVector<OpFoldResult> offsets, sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      int64_t d = 4 - rank + i;
+      offsets.push_back(maskBroadcast[i] ? b.getIndexAttr(0) : scoreOffsets[d]);
+      sizes.push_back(maskBroadcast[i] ? b.getIndexAttr(1) : scoreSizes[d]);
+    }
+    SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+    return tensor::ExtractSliceOp::create(b, loc, mask, offsets, sizes,
+                                          strides);
+  }
+
+  AffineMap identity(OpBuilder &b, unsigned rank) {
+    return b.getMultiDimIdentityMap(rank);
+  }
+  /// (b, h, i, j) -> (b, h, i): a row statistic.
+  AffineMap rowMap(OpBuilder &b) {
+    return AffineMap::get(4, 0,
+                          {b.getAffineDimExpr(0), b.getAffineDimExpr(1),
+                           b.getAffineDimExpr(2)},
+                          b.getContext());
+  }
+
+  /// k [B, Hkv, Lk, D] as kP [B, Hkv, ceil(Lk / T), D, T]: key tile t
+  /// transposed and contiguous, kP[b, h, t, d, c] = k[b, h, t * T + c, d]
+  /// (zero past Lk). A score tile reads all D rows of its key tile for
+  /// every few query rows; from k^T with rows Lk apart (a power of two, as
+  /// often as not) they would share a few L1 sets and evict each other.
+  Value packKeys_(OpBuilder &b) {
+    MLIRContext *ctx = b.getContext();
+    AffineExpr lk = b.getAffineDimExpr(0);
+    Value tiles = affine::AffineApplyOp::create(
+        b, loc, AffineMap::get(1, 0, lk.ceilDiv(tile), ctx), keyLen);
+    Value padHigh = affine::AffineApplyOp::create(
+        b, loc, AffineMap::get(1, 0, lk.ceilDiv(tile) * tile - lk, ctx),
+        keyLen);
+    auto keyType = cast<RankedTensorType>(key.getType());
+    SmallVector<OpFoldResult> zeros(4, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                      padHigh, b.getIndexAttr(0)};
+    SmallVector<int64_t> paddedShape(keyType.getShape());
+    paddedShape[2] = ShapedType::kDynamic;
+    Value padded = tensor::PadOp::create(
+        b, loc, RankedTensorType::get(paddedShape, elementType), key, zeros,
+        high, seq::emitFloatConstant(b, loc, elementType, 0.0));
+    OpFoldResult batchSize = seq::getDimSize(b, loc, key, 0),
+                 headSize = seq::getDimSize(b, loc, key, 1),
+                 depth = seq::getDimSize(b, loc, key, 3);
+    SmallVector<OpFoldResult> tiled = {batchSize, headSize,
+                                       getAsOpFoldResult(tiles),
+                                       b.getIndexAttr(tile), depth};
+    Value expanded = tensor::ExpandShapeOp::create(
+        b, loc,
+        RankedTensorType::get(seq::getStaticShape(tiled), elementType), padded,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4}}, tiled);
+    SmallVector<OpFoldResult> packedSizes = {batchSize, headSize,
+                                             getAsOpFoldResult(tiles), depth,
+                                             b.getIndexAttr(tile)};
+    return linalg::TransposeOp::create(
+               b, loc, expanded,
+               seq::createEmptyTensor(b, loc, packedSizes, elementType),
+               ArrayRef<int64_t>{0, 1, 2, 4, 3})
+        .getResult()
+        .front();
+  }
+
+  /// init[b, h, i, j] += q[b, h, i, d] * kT[b, h, d, j] (tiles, whose
+  /// head is already selected), reassociable and contractible like the
+  /// other contractions.
+  Value createScoresAgainstTransposedKeys(OpBuilder &b, Value queryTile,
+                                          Value keyTile, Value init) {
+    MLIRContext *ctx = b.getContext();
+    AffineExpr d0 = b.getAffineDimExpr(0), d1 = b.getAffineDimExpr(1),
+               d2 = b.getAffineDimExpr(2), d3 = b.getAffineDimExpr(3),
+               d4 = b.getAffineDimExpr(4);
+    SmallVector<IteratorType> iterators(5, IteratorType::parallel);
+    iterators[4] = IteratorType::reduction;
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{init.getType()}, ValueRange{queryTile, keyTile},
+               ValueRange{init},
+               ArrayRef<AffineMap>{AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
+                                   AffineMap::get(5, 0, {d0, d1, d4, d3}, ctx),
+                                   AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
+               iterators,
+               [](OpBuilder &nb, Location l, ValueRange args) {
+                 auto fast = arith::FastMathFlags::reassoc |
+                             arith::FastMathFlags::contract;
+                 Value product =
+                     arith::MulFOp::create(nb, l, args[0], args[1], fast);
+                 linalg::YieldOp::create(
+                     nb, l,
+                     arith::AddFOp::create(nb, l, args[2], product, fast)
+                         .getResult());
+               })
+        .getResult(0);
+  }
+
+  /// out with rows [row, row + bq) of head `head` written.
+  Value emitQueryTile(OpBuilder &b, Value batchIndex, Value head, Value row,
+                      Value out) {
+    Value kvHead = head;
+    if (groupSize != 1)
+      kvHead = arith::DivUIOp::create(b, loc, head, cst(b, groupSize));
+    Value rows = tileSize(b, row, queryLen);
+    Value queryTile = slice(b, query, batchIndex, head, row, rows);
+    auto [lo, hi] = keyRange(b, row, rows);
+
+    SmallVector<OpFoldResult> rowSizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                          rows};
+    SmallVector<OpFoldResult> accSizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                          rows, getAsOpFoldResult(valueDim)};
+    SmallVector<Value> init = {
+        createFilled(b, loc, rowSizes, elementType, kMinusInfinity),
+        createFilled(b, loc, rowSizes, elementType, 0.0),
+        createFilled(b, loc, accSizes, elementType, 0.0)};
+    SmallVector<Value> state =
+        loop(b, lo, hi, cst(b, tile), init,
+             [&](OpBuilder &b, Value col, ValueRange args) {
+               return emitKeyTile(b, batchIndex, head, kvHead, row, rows,
+                                  queryTile, hi, col, args[0], args[1],
+                                  args[2]);
+             });
+
+    // out[b, h, rows] = acc / l, 0 where no key was visible.
+    SmallVector<OpFoldResult> offsets = {batchIndex, head, row,
+                                         b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+    Value outTile =
+        tensor::ExtractSliceOp::create(b, loc, out, offsets, accSizes, strides);
+    Value normalized =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{outTile.getType()},
+            ValueRange{state[2], state[1]}, ValueRange{outTile},
+            ArrayRef<AffineMap>{identity(b, 4), rowMap(b), identity(b, 4)},
+            SmallVector<IteratorType>(4, IteratorType::parallel),
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              linalg::YieldOp::create(nb, l,
+                                      emitNormalized(nb, l, args[0], args[1]));
+            })
+            .getResult(0);
+    return tensor::InsertSliceOp::create(b, loc, normalized, out, offsets,
+                                         accSizes, strides);
+  }
+
+  /// One key tile [col, col + bk) folded into the running (m, l, acc).
+  SmallVector<Value> emitKeyTile(OpBuilder &b, Value batchIndex, Value head,
+                                 Value kvHead, Value row, Value rows,
+                                 Value queryTile, Value hi, Value col,
+                                 Value rowMax, Value rowSum, Value acc) {
+    MLIRContext *ctx = b.getContext();
+    Value cols = tileSize(b, col, hi);
+    Value valueTile = slice(b, value, batchIndex, kvHead, col, cols);
+    SmallVector<OpFoldResult> scoreSizes = {b.getIndexAttr(1),
+                                            b.getIndexAttr(1), rows, cols};
+    SmallVector<OpFoldResult> rowSizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                          rows};
+    AffineMap scoreMap = identity(b, 4), row4 = rowMap(b),
+              rowId = identity(b, 3);
+    SmallVector<IteratorType> parallel4(4, IteratorType::parallel);
+    SmallVector<IteratorType> rowReduction = {
+        IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
+        IteratorType::reduction};
+
+    // s = q_tile k_tile^T, then scaled and masked in place.
+    Value scores = createFilled(b, loc, scoreSizes, elementType, 0.0);
+    if (keysPacked) {
+      // kP[b, h / G, col / T, :, :cols] (col is a multiple of T), keys
+      // along the last dimension: y[i, j] += q[i, d] * kT[d, j], the
+      // outer-product form.
+      Value tileIndex = arith::DivUIOp::create(b, loc, col, cst(b, tile));
+      SmallVector<OpFoldResult> offsets = {batchIndex, kvHead, tileIndex,
+                                           b.getIndexAttr(0),
+                                           b.getIndexAttr(0)};
+      OpFoldResult depth = seq::getDimSize(b, loc, keysPacked, 3);
+      SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                         b.getIndexAttr(1), depth, cols};
+      auto tileType = RankedTensorType::get(
+          seq::getStaticShape({b.getIndexAttr(1), b.getIndexAttr(1), depth,
+                               cols}),
+          elementType);
+      Value keyTile = tensor::ExtractSliceOp::create(
+          b, loc, tileType, keysPacked, offsets, sizes,
+          SmallVector<OpFoldResult>(5, b.getIndexAttr(1)));
+      scores = createScoresAgainstTransposedKeys(b, queryTile, keyTile, scores);
+    } else {
+      Value keyTile = slice(b, key, batchIndex, kvHead, col, cols);
+      scores = createContraction(b, loc, queryTile, keyTile, scores,
+                                 b.getAffineDimExpr(1),
+                                 /*reduceInnermost=*/true);
+      // Register-tiled by seqc-lower-dot-contractions.
+      scores.getDefiningOp()->setAttr("seq.contraction", b.getUnitAttr());
+    }
+    SmallVector<Value> maskInputs;
+    SmallVector<AffineMap> maskMaps;
+    if (mask) {
+      maskInputs.push_back(
+          maskTile(b, batchIndex, head, row, rows, col, cols));
+      maskMaps.push_back(getMaskMap(ctx, maskBroadcast));
+    }
+    maskMaps.push_back(scoreMap);
+    scores =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{scores.getType()}, maskInputs,
+            ValueRange{scores}, maskMaps, parallel4,
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value visible;
+              if (visibility.restricts()) {
+                Value i = arith::AddIOp::create(
+                    nb, l, linalg::IndexOp::create(nb, l, 2), row);
+                Value j = arith::AddIOp::create(
+                    nb, l, linalg::IndexOp::create(nb, l, 3), col);
+                visible = visibility.emitVisible(nb, l, i, j);
+              }
+              linalg::YieldOp::create(
+                  nb, l,
+                  emitMaskedScore(nb, l, args.back(), scale,
+                                  mask ? args[0] : Value(), visible));
+            })
+            .getResult(0);
+
+    // The tile's row max, then m' = max(m, it), alpha = exp(m - m') (0
+    // while m' is -inf: nothing was accumulated) and l * alpha.
+    Value tileMax = createFilled(b, loc, rowSizes, elementType, kMinusInfinity);
+    tileMax = linalg::GenericOp::create(
+                  b, loc, TypeRange{tileMax.getType()}, ValueRange{scores},
+                  ValueRange{tileMax}, ArrayRef<AffineMap>{scoreMap, row4},
+                  rowReduction,
+                  [](OpBuilder &nb, Location l, ValueRange args) {
+                    linalg::YieldOp::create(
+                        nb, l,
+                        arith::MaximumFOp::create(nb, l, args[0], args[1])
+                            .getResult());
+                  })
+                  .getResult(0);
+    Value alphaInit = seq::createEmptyTensor(b, loc, rowSizes, elementType);
+    auto update = linalg::GenericOp::create(
+        b, loc, TypeRange{rowMax.getType(), rowSum.getType(), alphaInit.getType()},
+        ValueRange{tileMax}, ValueRange{rowMax, rowSum, alphaInit},
+        SmallVector<AffineMap>(4, rowId),
+        SmallVector<IteratorType>(3, IteratorType::parallel),
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value newMax = arith::MaximumFOp::create(nb, l, args[1], args[0]);
+          Value alpha = emitShiftedExp(nb, l, args[1], newMax);
+          Value sum = arith::MulFOp::create(nb, l, args[2], alpha);
+          linalg::YieldOp::create(nb, l, ValueRange{newMax, sum, alpha});
+        });
+    rowMax = update.getResult(0);
+    rowSum = update.getResult(1);
+    Value alpha = update.getResult(2);
+
+    // p = exp(s - m') in place, l += rowsum(p).
+    Value weights =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{scores.getType()}, ValueRange{rowMax},
+            ValueRange{scores}, ArrayRef<AffineMap>{row4, scoreMap}, parallel4,
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              linalg::YieldOp::create(nb, l,
+                                      emitShiftedExp(nb, l, args[1], args[0]));
+            })
+            .getResult(0);
+    rowSum = linalg::GenericOp::create(
+                 b, loc, TypeRange{rowSum.getType()}, ValueRange{weights},
+                 ValueRange{rowSum}, ArrayRef<AffineMap>{scoreMap, row4},
+                 rowReduction,
+                 [](OpBuilder &nb, Location l, ValueRange args) {
+                   linalg::YieldOp::create(
+                       nb, l,
+                       arith::AddFOp::create(nb, l, args[1], args[0],
+                                             arith::FastMathFlags::reassoc)
+                           .getResult());
+                 })
+                 .getResult(0);
+
+    // acc = acc * alpha + p v_tile. p v goes to a fresh tile: the
+    // outer-product kernel keeps its output in registers and needs it to
+    // be a buffer of its own, which the loop-carried acc is not.
+    SmallVector<OpFoldResult> accSizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                          rows, getAsOpFoldResult(valueDim)};
+    Value product = createContraction(
+        b, loc, weights, valueTile,
+        createFilled(b, loc, accSizes, elementType, 0.0),
+        b.getAffineDimExpr(1), /*reduceInnermost=*/false);
+    acc = linalg::GenericOp::create(
+              b, loc, TypeRange{acc.getType()}, ValueRange{product, alpha},
+              ValueRange{acc}, ArrayRef<AffineMap>{scoreMap, row4, scoreMap},
+              parallel4,
+              [](OpBuilder &nb, Location l, ValueRange args) {
+                Value scaled = arith::MulFOp::create(nb, l, args[2], args[1]);
+                linalg::YieldOp::create(
+                    nb, l,
+                    arith::AddFOp::create(nb, l, scaled, args[0]).getResult());
+              })
+              .getResult(0);
+    return {rowMax, rowSum, acc};
+  }
+
+  seq::AttentionOp op;
+  Location loc;
+  int64_t tile;
+  Value query, key, value, mask;
+  Type elementType;
+  Value batch, heads, queryLen, keyLen, valueDim;
+  int64_t groupSize;
+  Value scale;
+  /// k packed per key tile (packKeys_) in the loops that read it so; null
+  /// in the others.
+  Value keysPacked;
+  Visibility visibility;
+  SmallVector<bool> maskBroadcast;
+};
+
+struct AttentionToFlashLoops : OpRewritePattern<seq::AttentionOp> {
+  AttentionToFlashLoops(MLIRContext *ctx, int64_t tile)
+      : OpRewritePattern(ctx), tile(tile) {}
+
+  LogicalResult matchAndRewrite(seq::AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto queryType = cast<RankedTensorType>(op.getQuery().getType());
+    auto keyType = cast<RankedTensorType>(op.getKey().getType());
+    if (queryType.isDynamicDim(1) || keyType.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(
+          op, "the query-to-key/value head map needs static head counts");
+    Value result = FlashEmitter(rewriter, op, tile).emit(rewriter);
+    if (result.getType() != op.getType())
+      result = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(),
+                                      result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  int64_t tile;
+};
+
+} // namespace
+
+void seqc::populateFlashAttentionToLinalgPatterns(RewritePatternSet &patterns,
+                                                  int64_t tile) {
+  patterns.add<AttentionToFlashLoops>(patterns.getContext(), tile);
+}

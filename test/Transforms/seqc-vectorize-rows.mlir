@@ -1,0 +1,143 @@
+// RUN: seq-opt %s --seqc-vectorize-rows=vector-width=8 | FileCheck %s
+// RUN: not seq-opt %s --seqc-vectorize-rows=vector-width=0 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: seqc-vectorize-rows: vector-width must be >= 1
+
+// An elementwise generic: whole vectors along the row, then one masked
+// vector; the row-invariant input read once per row; positions as lanes.
+// CHECK-LABEL: func.func @scale_mask
+// CHECK-SAME: %[[S:[^:]+]]: memref<2x?xf32>, %[[M:[^:]+]]: memref<?xf32>, %[[ROW:[^:]+]]: memref<2xf32>
+// CHECK: scf.for %[[I:.+]] = {{.+}} {
+// CHECK: %[[R:.+]] = memref.load %[[ROW]][%[[I]]] : memref<2xf32>
+// CHECK: scf.for %[[J:.+]] = %{{.+}} to %[[WHOLE:.+]] step %{{.+}} {
+// CHECK: %[[MV:.+]] = vector.load %[[M]][%[[J]]] : memref<?xf32>, vector<8xf32>
+// CHECK: %[[SV:.+]] = vector.load %[[S]][%[[I]], %[[J]]] : memref<2x?xf32>, vector<8xf32>
+// CHECK: %[[STEP:.+]] = vector.step : vector<8xindex>
+// CHECK: %[[JB:.+]] = vector.broadcast %[[J]] : index to vector<8xindex>
+// CHECK: %[[JV:.+]] = arith.addi %[[JB]], %[[STEP]] : vector<8xindex>
+// CHECK: %[[IB:.+]] = vector.broadcast %[[I]] : index to vector<8xindex>
+// CHECK: %[[VIS:.+]] = arith.cmpi sle, %[[JV]], %[[IB]] : vector<8xindex>
+// CHECK: arith.mulf %[[SV]], %{{.+}} : vector<8xf32>
+// CHECK: %[[RB:.+]] = vector.broadcast %[[R]] : f32 to vector<8xf32>
+// CHECK: arith.subf %{{.+}}, %[[RB]] : vector<8xf32>
+// CHECK: math.exp %{{.+}} : vector<8xf32>
+// CHECK: %[[W:.+]] = arith.select %[[VIS]], %{{.+}}, %{{.+}} : vector<8xi1>, vector<8xf32>
+// CHECK: vector.store %[[W]], %[[S]][%[[I]], %[[J]]] : memref<2x?xf32>, vector<8xf32>
+// CHECK: }
+// CHECK: %[[REST:.+]] = arith.subi %{{.+}}, %[[WHOLE]] : index
+// CHECK: %[[MASK:.+]] = vector.create_mask %[[REST]] : vector<8xi1>
+// CHECK: vector.maskedload %[[M]][%[[WHOLE]]], %[[MASK]]
+// CHECK: vector.maskedstore %[[S]][%[[I]], %[[WHOLE]]], %[[MASK]]
+// CHECK-NOT: linalg.generic
+func.func @scale_mask(%s: memref<2x?xf32>, %m: memref<?xf32>, %row: memref<2xf32>) {
+  %c = arith.constant 0.5 : f32
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m, %row : memref<?xf32>, memref<2xf32>) outs(%s : memref<2x?xf32>) {
+  ^bb0(%in: f32, %r: f32, %out: f32):
+    %j = linalg.index 1 : index
+    %i = linalg.index 0 : index
+    %vis = arith.cmpi sle, %j, %i : index
+    %x = arith.mulf %out, %c : f32
+    %y = arith.addf %x, %in : f32
+    %z = arith.subf %y, %r : f32
+    %e = math.exp %z : f32
+    %ninf = arith.constant 0xFF800000 : f32
+    %w = arith.select %vis, %e, %ninf : f32
+    linalg.yield %w : f32
+  }
+  return
+}
+
+// A row max: a vector accumulator from -inf (masked lanes add -inf), one
+// reduction across lanes per row, combined into the output.
+// CHECK-LABEL: func.func @row_max
+// CHECK: %[[NEG_INF:.+]] = arith.constant dense<0xFF800000> : vector<8xf32>
+// CHECK: %[[ACC:.+]] = scf.for {{.+}} iter_args(%[[A:.+]] = %[[NEG_INF]]) -> (vector<8xf32>)
+// CHECK: %[[X:.+]] = vector.load
+// CHECK: %[[NEXT:.+]] = arith.maximumf %[[A]], %[[X]] : vector<8xf32>
+// CHECK: scf.yield %[[NEXT]]
+// CHECK: %[[MASK:.+]] = vector.create_mask
+// CHECK: %[[TAIL:.+]] = vector.maskedload
+// CHECK: %[[NEUTRAL:.+]] = arith.constant dense<0xFF800000> : vector<8xf32>
+// CHECK: %[[KEPT:.+]] = arith.select %[[MASK]], %[[TAIL]], %[[NEUTRAL]]
+// CHECK: %[[ALL:.+]] = arith.maximumf %[[ACC]], %[[KEPT]] : vector<8xf32>
+// CHECK: %[[LANES:.+]] = vector.reduction <maximumf>, %[[ALL]]
+// CHECK: %[[OLD:.+]] = memref.load
+// CHECK: %[[NEW:.+]] = arith.maximumf %[[OLD]], %[[LANES]] : f32
+// CHECK: memref.store %[[NEW]]
+func.func @row_max(%s: memref<2x?xf32>, %m: memref<2xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%s : memref<2x?xf32>) outs(%m : memref<2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %x = arith.maximumf %in, %out : f32
+    linalg.yield %x : f32
+  }
+  return
+}
+
+// A sum whose addf allows reassociation: from -0.0, the body applied to
+// the lanes.
+// CHECK-LABEL: func.func @row_sum
+// CHECK: %[[ZERO:.+]] = arith.constant dense<-0.000000e+00> : vector<8xf32>
+// CHECK: scf.for {{.+}} iter_args(%[[A:.+]] = %[[ZERO]]) -> (vector<8xf32>)
+// CHECK: %[[X:.+]] = vector.load
+// CHECK: %[[SQ:.+]] = arith.mulf %[[X]], %[[X]] : vector<8xf32>
+// CHECK: arith.addf %[[A]], %[[SQ]] fastmath<reassoc> : vector<8xf32>
+// CHECK: vector.reduction <add>, %{{.+}} fastmath<reassoc> : vector<8xf32> into f32
+func.func @row_sum(%s: memref<2x?xf32>, %m: memref<2xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%s : memref<2x?xf32>) outs(%m : memref<2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %x = arith.mulf %in, %in : f32
+    %y = arith.addf %out, %x fastmath<reassoc> : f32
+    linalg.yield %y : f32
+  }
+  return
+}
+
+// Refused: a sum that must keep its order.
+// CHECK-LABEL: func.func @ordered_sum
+// CHECK: linalg.generic
+func.func @ordered_sum(%s: memref<2x?xf32>, %m: memref<2xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%s : memref<2x?xf32>) outs(%m : memref<2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %y = arith.addf %out, %in : f32
+    linalg.yield %y : f32
+  }
+  return
+}
+
+// Refused: the output is the input's buffer one element further on.
+// CHECK-LABEL: func.func @shifted_alias
+// CHECK: linalg.generic
+func.func @shifted_alias(%a: memref<?xf32>, %n: index) {
+  %c1 = arith.constant 1 : index
+  %src = memref.subview %a[1] [%n] [1] : memref<?xf32> to memref<?xf32, strided<[1], offset: 1>>
+  %dst = memref.subview %a[0] [%n] [1] : memref<?xf32> to memref<?xf32, strided<[1]>>
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%src : memref<?xf32, strided<[1], offset: 1>>) outs(%dst : memref<?xf32, strided<[1]>>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
+
+// Refused: the row loop walks a column of the input (stride 4).
+// CHECK-LABEL: func.func @column
+// CHECK: linalg.generic
+func.func @column(%a: memref<?x4xf32>, %b: memref<4x?xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%a : memref<?x4xf32>) outs(%b : memref<4x?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
+
+// Refused: i1 buffers (a byte per element, not a vector<8xi1> in memory).
+// CHECK-LABEL: func.func @bool_mask
+// CHECK: linalg.generic
+func.func @bool_mask(%m: memref<?xi1>, %s: memref<?xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%m : memref<?xi1>) outs(%s : memref<?xf32>) {
+  ^bb0(%in: i1, %out: f32):
+    %z = arith.constant 0.0 : f32
+    %x = arith.select %in, %out, %z : f32
+    linalg.yield %x : f32
+  }
+  return
+}
