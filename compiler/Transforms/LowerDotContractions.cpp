@@ -264,16 +264,81 @@ private:
     SmallVector<Value> acc = step(b, mainDepth, kLoop.getResults(), mask);
 
     for (int64_t i = 0; i < r; ++i)
-      for (int64_t j = 0; j < cTile; ++j) {
-        Value sum = vector::ReductionOp::create(
-            b, loc, vector::CombiningKind::ADD, acc[i * cTile + j], Value(),
-            arith::FastMathFlags::reassoc);
-        SmallVector<Value> idx(xRows[i]);
-        idx.push_back(wRows[j]);
-        Value old = memref::LoadOp::create(b, loc, c.y, idx);
-        memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, sum),
-                                c.y, idx);
+      for (int64_t j0 = 0; j0 < cTile; j0 += 4) {
+        // Up to four outputs of row i reduced together.
+        SmallVector<Value> group;
+        for (int64_t j = j0; j < std::min(cTile, j0 + 4); ++j)
+          group.push_back(acc[i * cTile + j]);
+        SmallVector<Value> sums = reduceLanes(group);
+        for (auto [k, sum] : llvm::enumerate(sums)) {
+          SmallVector<Value> idx(xRows[i]);
+          idx.push_back(wRows[j0 + k]);
+          Value old = memref::LoadOp::create(b, loc, c.y, idx);
+          memref::StoreOp::create(
+              b, loc, arith::AddFOp::create(b, loc, old, sum), c.y, idx);
+        }
       }
+  }
+
+  /// The lane sums of up to four accumulators. With 4, 8 or 16 lanes they
+  /// are reduced together: two levels of shuffles and adds leave in lane
+  /// 4g + k the sum of lanes 4g .. 4g + 3 of accumulator k, and halving
+  /// adds fold the groups, so four sums cost what one reduction per
+  /// accumulator costs alone (a missing accumulator is a zero vector).
+  SmallVector<Value> reduceLanes(ArrayRef<Value> group) {
+    auto fast = arith::FastMathFlags::reassoc;
+    if (width < 4 || !llvm::isPowerOf2_64(width)) {
+      SmallVector<Value> sums;
+      for (Value a : group)
+        sums.push_back(vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::ADD, a, Value(), fast));
+      return sums;
+    }
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vecType, 0.0f));
+    SmallVector<Value> a(group);
+    a.resize(4, zero);
+    auto shuffle = [&](Value x, Value y, ArrayRef<int64_t> lanes) {
+      return vector::ShuffleOp::create(b, loc, x, y, lanes).getResult();
+    };
+    // x + y of two shuffles of (u, v), built in this order.
+    auto addShuffles = [&](Value u, Value v, ArrayRef<int64_t> first,
+                           ArrayRef<int64_t> second) {
+      Value x = shuffle(u, v, first);
+      Value y = shuffle(u, v, second);
+      return arith::AddFOp::create(b, loc, x, y, fast).getResult();
+    };
+    // Level 1: lane 2t + k = a_k[2t] + a_k[2t + 1] (k = 0, 1 / 2, 3).
+    SmallVector<int64_t> even, odd;
+    for (int64_t t = 0; t < width; t += 2) {
+      even.append({t, width + t});
+      odd.append({t + 1, width + t + 1});
+    }
+    Value p01 = addShuffles(a[0], a[1], even, odd);
+    Value p23 = addShuffles(a[2], a[3], even, odd);
+    // Level 2: lane 4g + k = sum of lanes 4g .. 4g + 3 of a_k.
+    SmallVector<int64_t> low, high;
+    for (int64_t g = 0; g < width; g += 4) {
+      low.append({g, g + 1, width + g, width + g + 1});
+      high.append({g + 2, g + 3, width + g + 2, width + g + 3});
+    }
+    Value q = addShuffles(p01, p23, low, high);
+    // Fold the groups of four.
+    for (int64_t lanes = width; lanes > 4; lanes /= 2) {
+      auto half = [&](int64_t offset) {
+        return vector::ExtractStridedSliceOp::create(
+                   b, loc, q, ArrayRef<int64_t>{offset},
+                   ArrayRef<int64_t>{lanes / 2}, ArrayRef<int64_t>{1})
+            .getResult();
+      };
+      Value lower = half(0);
+      Value upper = half(lanes / 2);
+      q = arith::AddFOp::create(b, loc, lower, upper, fast);
+    }
+    SmallVector<Value> sums;
+    for (int64_t k = 0; k < (int64_t)group.size(); ++k)
+      sums.push_back(vector::ExtractOp::create(b, loc, q, k));
+    return sums;
   }
 
   OpBuilder &b;

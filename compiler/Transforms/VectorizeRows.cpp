@@ -21,7 +21,6 @@
 
 #include "compiler/Transforms/Passes.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -100,7 +99,8 @@ std::optional<Combiner> matchCombiner(linalg::GenericOp op) {
   Operation *combine = yield.getOperand(0).getDefiningOp();
   BlockArgument out = body.getArguments().back();
   if (!combine || combine->getBlock() != &body ||
-      combine->getNumOperands() != 2 || !out.hasOneUse() ||
+      combine->getNumOperands() != 2 || !combine->hasOneUse() ||
+      !out.hasOneUse() ||
       out.getUses().begin()->getOwner() != combine)
     return std::nullopt;
   double inf = std::numeric_limits<double>::infinity();
@@ -155,22 +155,41 @@ std::optional<RowGeneric> match(linalg::GenericOp op) {
     if (isa<linalg::IndexOp, arith::ConstantOp>(inner) ||
         &inner == g.combiner.op)
       continue;
+    // Masked-off lanes compute on zeros: no op that traps on them.
+    if (isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+            arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(
+            inner))
+      return std::nullopt;
     if (!inner.hasTrait<OpTrait::Vectorizable>() || inner.getNumRegions() ||
         llvm::any_of(inner.getOperandTypes(),
                      [](Type t) { return isa<ShapedType>(t); }))
       return std::nullopt;
   }
   // Vector loads run ahead of the stores of the same step: an output may
-  // share its buffer with an input only element for element (in place).
+  // share memory with an input only element for element (in place), and
+  // with no other output. Buffers of their own (allocations, constants)
+  // are known apart; two other buffers (arguments) might overlap unseen.
+  auto isOwnBuffer = [](Value memref) {
+    Operation *def = baseBuffer(memref).getDefiningOp();
+    return def && isa<memref::AllocOp, memref::AllocaOp, memref::GetGlobalOp>(
+                      def);
+  };
+  auto mayOverlap = [&](Value a, Value b) {
+    return baseBuffer(a) == baseBuffer(b) ||
+           (!isOwnBuffer(a) && !isOwnBuffer(b));
+  };
   for (OpOperand &init : op.getDpsInitsMutable()) {
-    Value y = baseBuffer(init.get());
     for (OpOperand *input : op.getDpsInputOperands()) {
-      if (baseBuffer(input->get()) != y)
-        continue;
-      if (g.reduction || input->get() != init.get() ||
-          op.getMatchingIndexingMap(input) != op.getMatchingIndexingMap(&init))
+      bool inPlace = !g.reduction && input->get() == init.get() &&
+                     op.getMatchingIndexingMap(input) ==
+                         op.getMatchingIndexingMap(&init);
+      if (!inPlace && mayOverlap(input->get(), init.get()))
         return std::nullopt;
     }
+    for (OpOperand &other : op.getDpsInitsMutable())
+      if (other.getOperandNumber() < init.getOperandNumber() &&
+          mayOverlap(other.get(), init.get()))
+        return std::nullopt;
   }
   return g;
 }
@@ -222,8 +241,20 @@ private:
   /// The row: whole vectors, then one masked vector for the rest.
   void emitRow() {
     // Inputs the row loop does not index: one scalar per row, read before
-    // it (LLVM could not hoist the load past the stores).
+    // it (LLVM could not hoist the load past the stores), and so only when
+    // the row is not empty (a constant index may be out of range then).
     rowInvariant.clear();
+    bool readsRowInvariant = llvm::any_of(
+        g.op.getDpsInputOperands(), [&](OpOperand *input) {
+          return !maps[input->getOperandNumber()].isFunctionOfDim(g.rowDim);
+        });
+    OpBuilder::InsertionGuard guard(b);
+    if (readsRowInvariant) {
+      Value nonEmpty = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::sgt, extents[g.rowDim], cst(0));
+      auto ifOp = scf::IfOp::create(b, loc, nonEmpty, /*withElse=*/false);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    }
     for (OpOperand *input : g.op.getDpsInputOperands()) {
       unsigned n = input->getOperandNumber();
       if (!maps[n].isFunctionOfDim(g.rowDim))
@@ -259,11 +290,7 @@ private:
     Value y = g.op.getDpsInits()[0];
     SmallVector<Value> idx = indices(b, out, Value());
     Value old = memref::LoadOp::create(b, loc, y, idx);
-    IRMapping scalar;
-    scalar.map(g.combiner.op->getOperand(0), old);
-    scalar.map(g.combiner.op->getOperand(1), lanes);
-    // Operand order does not matter for these combiners; the body's other
-    // operand is the row value, here the lanes' combination.
+    // Operand order does not matter for these combiners.
     Operation *combined =
         b.create(loc, g.combiner.op->getName().getIdentifier(),
                  ValueRange{old, lanes}, {old.getType()},

@@ -25,8 +25,23 @@
 // CHECK:     vector.create_mask
 // CHECK-COUNT-6: vector.maskedload
 // CHECK-COUNT-9: vector.fma
-// CHECK:     vector.reduction <add>, %{{.+}} fastmath<reassoc>
-// CHECK:     memref.store
+// A row's three sums reduced together (a zero fourth): pairs of lanes,
+// then groups of four; lane k holds output k.
+// CHECK:     %[[P01_EVEN:.+]] = vector.shuffle %[[A0:.+]], %[[A1:.+]] [0, 4, 2, 6]
+// CHECK:     %[[P01_ODD:.+]] = vector.shuffle %[[A0]], %[[A1]] [1, 5, 3, 7]
+// CHECK:     %[[P01:.+]] = arith.addf %[[P01_EVEN]], %[[P01_ODD]] fastmath<reassoc>
+// CHECK:     vector.shuffle %[[A2:.+]], %[[ZERO:.+]] [0, 4, 2, 6]
+// CHECK:     %[[P23:.+]] = arith.addf
+// CHECK:     %[[LOW:.+]] = vector.shuffle %[[P01]], %[[P23]] [0, 1, 4, 5]
+// CHECK:     %[[HIGH:.+]] = vector.shuffle %[[P01]], %[[P23]] [2, 3, 6, 7]
+// CHECK:     %[[SUMS:.+]] = arith.addf %[[LOW]], %[[HIGH]] fastmath<reassoc>
+// CHECK:     %[[S0:.+]] = vector.extract %[[SUMS]][0]
+// CHECK:     vector.extract %[[SUMS]][1]
+// CHECK:     vector.extract %[[SUMS]][2]
+// CHECK-NOT: vector.extract %[[SUMS]][3]
+// CHECK:     %[[OLD:.+]] = memref.load
+// CHECK:     %[[NEW:.+]] = arith.addf %[[OLD]], %[[S0]]
+// CHECK:     memref.store %[[NEW]]
 // Single columns, then single rows.
 // CHECK:   scf.for %{{.+}} step %c1{{(_[0-9]+)?}} {
 // CHECK: scf.for %{{.+}} step %c1{{(_[0-9]+)?}} {

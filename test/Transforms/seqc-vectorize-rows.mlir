@@ -4,10 +4,14 @@
 // BAD: seqc-vectorize-rows: vector-width must be >= 1
 
 // An elementwise generic: whole vectors along the row, then one masked
-// vector; the row-invariant input read once per row; positions as lanes.
+// vector; the row-invariant input read once per row, only for a row that
+// is not empty; positions as lanes.
 // CHECK-LABEL: func.func @scale_mask
-// CHECK-SAME: %[[S:[^:]+]]: memref<2x?xf32>, %[[M:[^:]+]]: memref<?xf32>, %[[ROW:[^:]+]]: memref<2xf32>
+// CHECK-SAME: %[[M:[^:]+]]: memref<?xf32>, %[[ROW:[^:]+]]: memref<2xf32>
+// CHECK: %[[S:.+]] = memref.alloc
 // CHECK: scf.for %[[I:.+]] = {{.+}} {
+// CHECK: %[[NON_EMPTY:.+]] = arith.cmpi sgt, %[[EXTENT:.+]], %{{.+}} : index
+// CHECK: scf.if %[[NON_EMPTY]] {
 // CHECK: %[[R:.+]] = memref.load %[[ROW]][%[[I]]] : memref<2xf32>
 // CHECK: scf.for %[[J:.+]] = %{{.+}} to %[[WHOLE:.+]] step %{{.+}} {
 // CHECK: %[[MV:.+]] = vector.load %[[M]][%[[J]]] : memref<?xf32>, vector<8xf32>
@@ -24,12 +28,13 @@
 // CHECK: %[[W:.+]] = arith.select %[[VIS]], %{{.+}}, %{{.+}} : vector<8xi1>, vector<8xf32>
 // CHECK: vector.store %[[W]], %[[S]][%[[I]], %[[J]]] : memref<2x?xf32>, vector<8xf32>
 // CHECK: }
-// CHECK: %[[REST:.+]] = arith.subi %{{.+}}, %[[WHOLE]] : index
+// CHECK: %[[REST:.+]] = arith.subi %[[EXTENT]], %[[WHOLE]] : index
 // CHECK: %[[MASK:.+]] = vector.create_mask %[[REST]] : vector<8xi1>
 // CHECK: vector.maskedload %[[M]][%[[WHOLE]]], %[[MASK]]
 // CHECK: vector.maskedstore %[[S]][%[[I]], %[[WHOLE]]], %[[MASK]]
 // CHECK-NOT: linalg.generic
-func.func @scale_mask(%s: memref<2x?xf32>, %m: memref<?xf32>, %row: memref<2xf32>) {
+func.func @scale_mask(%m: memref<?xf32>, %row: memref<2xf32>, %n: index) -> memref<2x?xf32> {
+  %s = memref.alloc(%n) : memref<2x?xf32>
   %c = arith.constant 0.5 : f32
   linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m, %row : memref<?xf32>, memref<2xf32>) outs(%s : memref<2x?xf32>) {
   ^bb0(%in: f32, %r: f32, %out: f32):
@@ -44,7 +49,7 @@ func.func @scale_mask(%s: memref<2x?xf32>, %m: memref<?xf32>, %row: memref<2xf32
     %w = arith.select %vis, %e, %ninf : f32
     linalg.yield %w : f32
   }
-  return
+  return %s : memref<2x?xf32>
 }
 
 // A row max: a vector accumulator from -inf (masked lanes add -inf), one
@@ -64,80 +69,158 @@ func.func @scale_mask(%s: memref<2x?xf32>, %m: memref<?xf32>, %row: memref<2xf32
 // CHECK: %[[OLD:.+]] = memref.load
 // CHECK: %[[NEW:.+]] = arith.maximumf %[[OLD]], %[[LANES]] : f32
 // CHECK: memref.store %[[NEW]]
-func.func @row_max(%s: memref<2x?xf32>, %m: memref<2xf32>) {
+func.func @row_max(%s: memref<2x?xf32>) -> memref<2xf32> {
+  %m = memref.alloc() : memref<2xf32>
   linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%s : memref<2x?xf32>) outs(%m : memref<2xf32>) {
   ^bb0(%in: f32, %out: f32):
     %x = arith.maximumf %in, %out : f32
     linalg.yield %x : f32
   }
-  return
+  return %m : memref<2xf32>
 }
 
 // A sum whose addf allows reassociation: from -0.0, the body applied to
-// the lanes.
+// the lanes, masked lanes adding -0.0.
 // CHECK-LABEL: func.func @row_sum
 // CHECK: %[[ZERO:.+]] = arith.constant dense<-0.000000e+00> : vector<8xf32>
 // CHECK: scf.for {{.+}} iter_args(%[[A:.+]] = %[[ZERO]]) -> (vector<8xf32>)
 // CHECK: %[[X:.+]] = vector.load
 // CHECK: %[[SQ:.+]] = arith.mulf %[[X]], %[[X]] : vector<8xf32>
 // CHECK: arith.addf %[[A]], %[[SQ]] fastmath<reassoc> : vector<8xf32>
+// CHECK: %[[MASK:.+]] = vector.create_mask
+// CHECK: %[[NEUTRAL:.+]] = arith.constant dense<-0.000000e+00> : vector<8xf32>
+// CHECK: arith.select %[[MASK]], %{{.+}}, %[[NEUTRAL]]
 // CHECK: vector.reduction <add>, %{{.+}} fastmath<reassoc> : vector<8xf32> into f32
-func.func @row_sum(%s: memref<2x?xf32>, %m: memref<2xf32>) {
+func.func @row_sum(%s: memref<2x?xf32>) -> memref<2xf32> {
+  %m = memref.alloc() : memref<2xf32>
   linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%s : memref<2x?xf32>) outs(%m : memref<2xf32>) {
   ^bb0(%in: f32, %out: f32):
     %x = arith.mulf %in, %in : f32
     %y = arith.addf %out, %x fastmath<reassoc> : f32
     linalg.yield %y : f32
   }
-  return
+  return %m : memref<2xf32>
+}
+
+// In place, element for element: allowed.
+// CHECK-LABEL: func.func @in_place
+// CHECK: vector.load
+// CHECK-NOT: linalg.generic
+func.func @in_place(%n: index) -> memref<?xf32> {
+  %a = memref.alloc(%n) : memref<?xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%a : memref<?xf32>) outs(%a : memref<?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %x = arith.addf %in, %in : f32
+    linalg.yield %x : f32
+  }
+  return %a : memref<?xf32>
 }
 
 // Refused: a sum that must keep its order.
 // CHECK-LABEL: func.func @ordered_sum
 // CHECK: linalg.generic
-func.func @ordered_sum(%s: memref<2x?xf32>, %m: memref<2xf32>) {
+func.func @ordered_sum(%s: memref<2x?xf32>) -> memref<2xf32> {
+  %m = memref.alloc() : memref<2xf32>
   linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%s : memref<2x?xf32>) outs(%m : memref<2xf32>) {
   ^bb0(%in: f32, %out: f32):
     %y = arith.addf %out, %in : f32
     linalg.yield %y : f32
   }
-  return
+  return %m : memref<2xf32>
+}
+
+// Refused: the combined value has another use.
+// CHECK-LABEL: func.func @combiner_used_twice
+// CHECK: linalg.generic
+func.func @combiner_used_twice(%s: memref<2x?xf32>) -> memref<2xf32> {
+  %m = memref.alloc() : memref<2xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%s : memref<2x?xf32>) outs(%m : memref<2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %y = arith.maximumf %in, %out : f32
+    %z = arith.mulf %y, %y : f32
+    linalg.yield %y : f32
+  }
+  return %m : memref<2xf32>
 }
 
 // Refused: the output is the input's buffer one element further on.
 // CHECK-LABEL: func.func @shifted_alias
 // CHECK: linalg.generic
-func.func @shifted_alias(%a: memref<?xf32>, %n: index) {
-  %c1 = arith.constant 1 : index
+func.func @shifted_alias(%n: index, %m: index) -> memref<?xf32> {
+  %a = memref.alloc(%m) : memref<?xf32>
   %src = memref.subview %a[1] [%n] [1] : memref<?xf32> to memref<?xf32, strided<[1], offset: 1>>
   %dst = memref.subview %a[0] [%n] [1] : memref<?xf32> to memref<?xf32, strided<[1]>>
   linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%src : memref<?xf32, strided<[1], offset: 1>>) outs(%dst : memref<?xf32, strided<[1]>>) {
   ^bb0(%in: f32, %out: f32):
     linalg.yield %in : f32
   }
-  return
+  return %a : memref<?xf32>
 }
 
-// Refused: the row loop walks a column of the input (stride 4).
-// CHECK-LABEL: func.func @column
+// Refused: two outputs overlap.
+// CHECK-LABEL: func.func @outputs_overlap
 // CHECK: linalg.generic
-func.func @column(%a: memref<?x4xf32>, %b: memref<4x?xf32>) {
-  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%a : memref<?x4xf32>) outs(%b : memref<4x?xf32>) {
+func.func @outputs_overlap(%x: memref<?xf32>, %n: index, %m: index) -> memref<?xf32> {
+  %a = memref.alloc(%m) : memref<?xf32>
+  %y0 = memref.subview %a[0] [%n] [1] : memref<?xf32> to memref<?xf32, strided<[1]>>
+  %y1 = memref.subview %a[1] [%n] [1] : memref<?xf32> to memref<?xf32, strided<[1], offset: 1>>
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : memref<?xf32>) outs(%y0, %y1 : memref<?xf32, strided<[1]>>, memref<?xf32, strided<[1], offset: 1>>) {
+  ^bb0(%in: f32, %o0: f32, %o1: f32):
+    %s = arith.addf %in, %o0 : f32
+    linalg.yield %s, %s : f32, f32
+  }
+  return %a : memref<?xf32>
+}
+
+// Refused: two arguments, which may be views of one buffer.
+// CHECK-LABEL: func.func @arguments_may_overlap
+// CHECK: linalg.generic
+func.func @arguments_may_overlap(%x: memref<?xf32>, %y: memref<?xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : memref<?xf32>) outs(%y : memref<?xf32>) {
   ^bb0(%in: f32, %out: f32):
     linalg.yield %in : f32
   }
   return
 }
 
+// Refused: an integer division, which traps on masked-off lanes.
+// CHECK-LABEL: func.func @integer_division
+// CHECK: linalg.generic
+func.func @integer_division(%x: memref<?xf32>, %n: index) -> memref<?xf32> {
+  %y = memref.alloc(%n) : memref<?xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : memref<?xf32>) outs(%y : memref<?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %c7 = arith.constant 7 : i32
+    %i = arith.fptosi %in : f32 to i32
+    %q = arith.divsi %c7, %i : i32
+    %f = arith.sitofp %q : i32 to f32
+    linalg.yield %f : f32
+  }
+  return %y : memref<?xf32>
+}
+
+// Refused: the row loop walks a column of the input (stride 4).
+// CHECK-LABEL: func.func @column
+// CHECK: linalg.generic
+func.func @column(%a: memref<?x4xf32>, %n: index) -> memref<4x?xf32> {
+  %b = memref.alloc(%n) : memref<4x?xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%a : memref<?x4xf32>) outs(%b : memref<4x?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return %b : memref<4x?xf32>
+}
+
 // Refused: i1 buffers (a byte per element, not a vector<8xi1> in memory).
 // CHECK-LABEL: func.func @bool_mask
 // CHECK: linalg.generic
-func.func @bool_mask(%m: memref<?xi1>, %s: memref<?xf32>) {
+func.func @bool_mask(%m: memref<?xi1>, %n: index) -> memref<?xf32> {
+  %s = memref.alloc(%n) : memref<?xf32>
   linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%m : memref<?xi1>) outs(%s : memref<?xf32>) {
   ^bb0(%in: i1, %out: f32):
     %z = arith.constant 0.0 : f32
     %x = arith.select %in, %out, %z : f32
     linalg.yield %x : f32
   }
-  return
+  return %s : memref<?xf32>
 }

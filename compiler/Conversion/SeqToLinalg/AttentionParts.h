@@ -2,10 +2,11 @@
 //
 // seq.attention lowers either to one materialized score matrix
 // (AttentionToLinalg.cpp, the reference) or to query x key tiles with an
-// online softmax (FlashAttentionToLinalg.cpp). Both build the same
-// contractions, the same masking rule and the same guarded exp and
-// division from the helpers here, so the two cannot drift apart in
-// meaning.
+// online softmax (FlashAttentionToLinalg.cpp). Both take the scale, the
+// mask's broadcasting, the visibility rule (causal, window), the masked
+// score, the guarded exp and the guarded division from here, so the
+// meaning of a score cannot drift apart between them; the contractions
+// and row statistics each builds are its own.
 //
 //===----------------------------------------------------------------------===//
 

@@ -8,7 +8,8 @@
 // by the row sum. Masked scores are -inf; a row whose max is -inf gets
 // all-zero weights and a zero sum, and the final division maps 0 / 0 to 0,
 // so a query that sees no key yields zeros rather than NaN. The tiled
-// lowering (FlashAttentionToLinalg.cpp) computes the same function.
+// lowering (FlashAttentionToLinalg.cpp) computes the same function. The
+// contractions and the row sum may be reassociated (vectorized).
 //
 //===----------------------------------------------------------------------===//
 

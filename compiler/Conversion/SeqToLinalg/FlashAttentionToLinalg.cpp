@@ -112,7 +112,7 @@ private:
   static constexpr int64_t kMinRowsToTranspose = 16;
 
   Value emitLoops(OpBuilder &b, bool packKeys) {
-    keysPacked = packKeys ? packKeys_(b) : Value();
+    keysPacked = packKeys ? emitPackedKeys(b) : Value();
     Value out = seq::createEmptyTensor(
         b, loc,
         getAsOpFoldResult(ValueRange{batch, heads, queryLen, valueDim}),
@@ -241,7 +241,7 @@ private:
   /// (zero past Lk). A score tile reads all D rows of its key tile for
   /// every few query rows; from k^T with rows Lk apart (a power of two, as
   /// often as not) they would share a few L1 sets and evict each other.
-  Value packKeys_(OpBuilder &b) {
+  Value emitPackedKeys(OpBuilder &b) {
     MLIRContext *ctx = b.getContext();
     AffineExpr lk = b.getAffineDimExpr(0);
     Value tiles = affine::AffineApplyOp::create(
@@ -357,13 +357,90 @@ private:
                                          accSizes, strides);
   }
 
-  /// One key tile [col, col + bk) folded into the running (m, l, acc).
+  /// One key tile [col, col + bk): skipped when a float mask hides all of
+  /// it (-inf everywhere, as an additive causal mask does above the
+  /// diagonal: its keys would get weight 0), else folded into the running
+  /// (m, l, acc). As with the causal and window bounds, keys that are never
+  /// visited cannot spread a NaN or inf from k or v into the result.
   SmallVector<Value> emitKeyTile(OpBuilder &b, Value batchIndex, Value head,
                                  Value kvHead, Value row, Value rows,
                                  Value queryTile, Value hi, Value col,
                                  Value rowMax, Value rowSum, Value acc) {
-    MLIRContext *ctx = b.getContext();
     Value cols = tileSize(b, col, hi);
+    Value maskValues;
+    if (mask)
+      maskValues = maskTile(b, batchIndex, head, row, rows, col, cols);
+    auto fold = [&](OpBuilder &fb) {
+      return foldKeyTile(fb, batchIndex, head, kvHead, row, rows, queryTile,
+                         col, cols, maskValues, rowMax, rowSum, acc);
+    };
+    if (!maskValues ||
+        !isa<FloatType>(getElementTypeOrSelf(maskValues.getType())))
+      return fold(b);
+    return scf::IfOp::create(
+               b, loc, isAllMinusInfinity(b, maskValues),
+               [&](OpBuilder &tb, Location) {
+                 scf::YieldOp::create(tb, loc,
+                                      ValueRange{rowMax, rowSum, acc});
+               },
+               [&](OpBuilder &eb, Location) {
+                 scf::YieldOp::create(eb, loc, fold(eb));
+               })
+        ->getResults();
+  }
+
+  /// Whether every element of a float mask tile is -inf: the max of each
+  /// row (seqc-vectorize-rows makes it vector code), then of the rows. A
+  /// NaN is not -inf.
+  Value isAllMinusInfinity(OpBuilder &b, Value values) {
+    auto type = cast<RankedTensorType>(values.getType());
+    Type floatType = type.getElementType();
+    int64_t rank = type.getRank();
+    auto maxOf = [](OpBuilder &nb, Location l, ValueRange args) {
+      linalg::YieldOp::create(
+          nb, l, arith::MaximumFOp::create(nb, l, args[0], args[1]).getResult());
+    };
+    SmallVector<OpFoldResult> rowSizes;
+    SmallVector<AffineExpr> rowExprs;
+    for (int64_t d = 0; d + 1 < rank; ++d) {
+      rowSizes.push_back(seq::getDimSize(b, loc, values, d));
+      rowExprs.push_back(b.getAffineDimExpr(d));
+    }
+    SmallVector<IteratorType> rowIterators(rank, IteratorType::parallel);
+    rowIterators.back() = IteratorType::reduction;
+    Value rowMaxes = createFilled(b, loc, rowSizes, floatType, kMinusInfinity);
+    rowMaxes = linalg::GenericOp::create(
+                   b, loc, TypeRange{rowMaxes.getType()}, ValueRange{values},
+                   ValueRange{rowMaxes},
+                   ArrayRef<AffineMap>{
+                       identity(b, rank),
+                       AffineMap::get(rank, 0, rowExprs, b.getContext())},
+                   rowIterators, maxOf)
+                   .getResult(0);
+    Value all = createFilled(b, loc, {}, floatType, kMinusInfinity);
+    all = linalg::GenericOp::create(
+              b, loc, TypeRange{all.getType()}, ValueRange{rowMaxes},
+              ValueRange{all},
+              ArrayRef<AffineMap>{identity(b, rank - 1),
+                                  AffineMap::get(rank - 1, 0, {},
+                                                 b.getContext())},
+              SmallVector<IteratorType>(rank - 1, IteratorType::reduction),
+              maxOf)
+              .getResult(0);
+    Value largest = tensor::ExtractOp::create(b, loc, all, ValueRange{});
+    return arith::CmpFOp::create(
+        b, loc, arith::CmpFPredicate::OEQ, largest,
+        seq::emitFloatConstant(b, loc, floatType, kMinusInfinity));
+  }
+
+  /// Key tile [col, col + cols) folded into the running (m, l, acc);
+  /// `maskValues` is the mask's window on it (null without a mask).
+  SmallVector<Value> foldKeyTile(OpBuilder &b, Value batchIndex, Value head,
+                                 Value kvHead, Value row, Value rows,
+                                 Value queryTile, Value col, Value cols,
+                                 Value maskValues, Value rowMax, Value rowSum,
+                                 Value acc) {
+    MLIRContext *ctx = b.getContext();
     Value valueTile = slice(b, value, batchIndex, kvHead, col, cols);
     SmallVector<OpFoldResult> scoreSizes = {b.getIndexAttr(1),
                                             b.getIndexAttr(1), rows, cols};
@@ -408,8 +485,7 @@ private:
     SmallVector<Value> maskInputs;
     SmallVector<AffineMap> maskMaps;
     if (mask) {
-      maskInputs.push_back(
-          maskTile(b, batchIndex, head, row, rows, col, cols));
+      maskInputs.push_back(maskValues);
       maskMaps.push_back(getMaskMap(ctx, maskBroadcast));
     }
     maskMaps.push_back(scoreMap);
@@ -517,7 +593,7 @@ private:
   Value batch, heads, queryLen, keyLen, valueDim;
   int64_t groupSize;
   Value scale;
-  /// k packed per key tile (packKeys_) in the loops that read it so; null
+  /// k packed per key tile (emitPackedKeys) in the loops that read it so; null
   /// in the others.
   Value keysPacked;
   Visibility visibility;

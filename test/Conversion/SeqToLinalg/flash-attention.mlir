@@ -39,11 +39,21 @@
 // CHECK: %[[A0:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x1x?x32xf32>)
 // CHECK: %[[STATE:.+]]:3 = scf.for %[[J0:.+]] = %[[C0]] to %[[C6]] step %[[C4]] iter_args(%[[MAX:.+]] = %[[M0]], %[[SUM:.+]] = %[[L0]], %[[ACC:.+]] = %[[A0]])
 // CHECK: %[[COLS:.+]] = affine.min #[[MIN]](%[[J0]], %[[C6]])
+// CHECK: %[[MT:.+]] = tensor.extract_slice %[[M]][%[[B]], 0, %[[I0]], %[[J0]]] [1, 1, %[[ROWS]], %[[COLS]]]
+// A key tile that the float mask hides everywhere (-inf) is skipped: the
+// max of each row of the mask's window, then of the rows.
+// CHECK: %[[MASK_ROWS:.+]] = linalg.generic {indexing_maps = [#[[ID4]], #[[ROW]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[MT]] :
+// CHECK: arith.maximumf
+// CHECK: %[[MASK_ALL:.+]] = linalg.generic {{.+}} iterator_types = ["reduction", "reduction", "reduction"]} ins(%[[MASK_ROWS]] : tensor<1x1x?xf32>) outs(%{{.+}} : tensor<f32>)
+// CHECK: %[[LARGEST:.+]] = tensor.extract %[[MASK_ALL]][] : tensor<f32>
+// CHECK: %[[HIDDEN:.+]] = arith.cmpf oeq, %[[LARGEST]], %[[NEG_INF]] : f32
+// CHECK: %[[FOLDED:.+]]:3 = scf.if %[[HIDDEN]]
+// CHECK: scf.yield %[[MAX]], %[[SUM]], %[[ACC]]
+// CHECK: } else {
 // CHECK: %[[VT:.+]] = tensor.extract_slice %[[V]][%[[B]], %[[KV]], %[[J0]], 0] [1, 1, %[[COLS]], 32]
 // Four query rows: each score a dot product of rows of q and k.
 // CHECK: %[[KT:.+]] = tensor.extract_slice %[[K]][%[[B]], %[[KV]], %[[J0]], 0] [1, 1, %[[COLS]], 16]
 // CHECK: %[[S:.+]] = linalg.generic {indexing_maps = [#[[MAP_Q]], #[[MAP_K]], #[[MAP_S]]], {{.+}} ins(%[[QT]], %[[KT]] : {{.+}}) outs(%{{.+}} : tensor<1x1x?x?xf32>) attrs = {seq.contraction}
-// CHECK: %[[MT:.+]] = tensor.extract_slice %[[M]][%[[B]], 0, %[[I0]], %[[J0]]] [1, 1, %[[ROWS]], %[[COLS]]]
 // CHECK: %[[MASKED:.+]] = linalg.generic {indexing_maps = [#[[MASK_B]], #[[ID4]]], {{.+}} ins(%[[MT]] : {{.+}}) outs(%[[S]] : tensor<1x1x?x?xf32>)
 // CHECK: ^bb0(%[[MASK_IN:.+]]: f32, %[[S_IN:.+]]: f32):
 // CHECK: %[[SCALED:.+]] = arith.mulf %[[S_IN]], %[[SCALE]]
@@ -69,6 +79,7 @@
 // CHECK: %[[PV:.+]] = linalg.generic {indexing_maps = [#[[MAP_S]], #[[MAP_K]], #[[MAP_Q]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]} ins(%[[P]], %[[VT]] : {{.+}}) outs(%{{.+}} : tensor<1x1x?x32xf32>)
 // CHECK: %[[ACC_NEW:.+]] = linalg.generic {indexing_maps = [#[[ID4]], #[[ROW]], #[[ID4]]], {{.+}} ins(%[[PV]], %[[UPD]]#2 : {{.+}}) outs(%[[ACC]] :
 // CHECK: scf.yield %[[UPD]]#0, %[[L_NEW]], %[[ACC_NEW]]
+// CHECK: scf.yield %[[FOLDED]]#0, %[[FOLDED]]#1, %[[FOLDED]]#2
 // out[b, h, rows] = acc / l, 0 where l = 0.
 // CHECK: %[[OT:.+]] = tensor.extract_slice %[[RES]][%[[B]], %[[H]], %[[I0]], 0] [1, 1, %[[ROWS]], 32]
 // CHECK: %[[NORM:.+]] = linalg.generic {indexing_maps = [#[[ID4]], #[[ROW]], #[[ID4]]], {{.+}} ins(%[[STATE]]#2, %[[STATE]]#1 : {{.+}}) outs(%[[OT]] :
