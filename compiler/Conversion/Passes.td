@@ -33,11 +33,15 @@ def ConvertSeqToLinalgPass : Pass<"convert-seq-to-linalg"> {
 
     `seq.attention` becomes, with `attention-tile` = T > 0 (the default),
     FlashAttention's loops (Dao et al. 2022, Algorithm 1): per batch entry,
-    query head and tile of T query rows, a loop over the tiles of T keys
-    that a row of it can see (tiles wholly hidden by the causal diagonal or
-    the sliding window are skipped) with an online softmax; no [Lq, Lk]
-    score matrix is materialized. With `attention-tile=0`, the reference
-    form: the whole score matrix, its row max, exp and row sum.
+    query head and tile of T query rows, a loop over the key tiles that a
+    row of it can see (tiles wholly hidden by the causal diagonal or the
+    sliding window are not visited; tiles a float mask hides everywhere are
+    skipped at run time) with an online softmax; no [Lq, Lk] score matrix
+    is materialized. From 16 query rows on, K is packed once per call into
+    transposed tiles of T keys and the scores are outer products; with
+    fewer (decoding), K is read as it is, in tiles of 4T keys. With
+    `attention-tile=0`, the reference form: the whole score matrix, its row
+    max, exp and row sum.
   }];
   let options = [
     Option<"attentionTile", "attention-tile", "int64_t", /*default=*/"32",

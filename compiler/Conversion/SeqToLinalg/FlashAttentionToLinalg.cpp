@@ -8,7 +8,9 @@
 //   for b, for h (kv head h / G: GQA and MQA read K and V in place),
 //   for each tile of T query rows [i0, i0 + bq):
 //     m = -inf, l = 0, acc = 0                      (per row of the tile)
-//     for each tile of T keys [j0, j0 + bk) that a row of it can see:
+//     for each tile of keys [j0, j0 + bk) that a row of it can see
+//     (T keys with packed k, 4T with k read as it is), unless a float mask
+//     hides all of it:
 //       s    = q_tile k_tile^T * scale, masked         (bq x bk)
 //       m'   = max(m, rowmax(s));  alpha = exp(m - m')
 //       p    = exp(s - m');        l = l * alpha + rowsum(p)
@@ -20,10 +22,10 @@
 // sliding window are not visited (the key loop's bounds are those of the
 // tile's first and last rows), so causal attention does about half the
 // work. A row that sees no key keeps m = -inf and l = 0 and yields zeros,
-// as in the reference lowering. The two contractions are the ones
-// seqc-lower-dot-contractions (q k^T, marked seq.contraction) and
-// seqc-lower-outer-product-contractions (p v, into a fresh tile) turn into
-// register tiles.
+// as in the reference lowering. The contractions are the ones
+// seqc-lower-outer-product-contractions (p v into a fresh tile, and q k^T
+// against packed k) and seqc-lower-dot-contractions (q k^T against k as it
+// is, marked seq.contraction) turn into register tiles.
 //
 //===----------------------------------------------------------------------===//
 
@@ -110,9 +112,14 @@ private:
   /// score is a dot product of a row of q and a row of k, reduced across
   /// the vector lanes.
   static constexpr int64_t kMinRowsToTranspose = 16;
+  /// Key tiles per query tile's worth of keys when k is read unpacked.
+  static constexpr int64_t kFewRowsKeyTiles = 4;
 
   Value emitLoops(OpBuilder &b, bool packKeys) {
     keysPacked = packKeys ? emitPackedKeys(b) : Value();
+    // Packed keys come in tiles of `tile`; with few query rows a key tile
+    // is mostly loop and allocation overhead, so it spans more keys.
+    keyTile = packKeys ? tile : kFewRowsKeyTiles * tile;
     Value out = seq::createEmptyTensor(
         b, loc,
         getAsOpFoldResult(ValueRange{batch, heads, queryLen, valueDim}),
@@ -151,11 +158,11 @@ private:
     return SmallVector<Value>(forOp.getResults());
   }
 
-  /// min(tile, hi - start): the rows of the tile at `start`.
-  Value tileSize(OpBuilder &b, Value start, Value hi) {
+  /// min(size, hi - start): the rows (or keys) of the tile at `start`.
+  Value tileSize(OpBuilder &b, Value start, Value hi, int64_t size) {
     AffineExpr s = b.getAffineDimExpr(0), h = b.getAffineDimExpr(1);
     return affine::AffineMinOp::create(
-        b, loc, AffineMap::get(2, 0, {b.getAffineConstantExpr(tile), h - s},
+        b, loc, AffineMap::get(2, 0, {b.getAffineConstantExpr(size), h - s},
                                b.getContext()),
         ValueRange{start, hi});
   }
@@ -316,7 +323,7 @@ private:
     Value kvHead = head;
     if (groupSize != 1)
       kvHead = arith::DivUIOp::create(b, loc, head, cst(b, groupSize));
-    Value rows = tileSize(b, row, queryLen);
+    Value rows = tileSize(b, row, queryLen, tile);
     Value queryTile = slice(b, query, batchIndex, head, row, rows);
     auto [lo, hi] = keyRange(b, row, rows);
 
@@ -329,7 +336,7 @@ private:
         createFilled(b, loc, rowSizes, elementType, 0.0),
         createFilled(b, loc, accSizes, elementType, 0.0)};
     SmallVector<Value> state =
-        loop(b, lo, hi, cst(b, tile), init,
+        loop(b, lo, hi, cst(b, keyTile), init,
              [&](OpBuilder &b, Value col, ValueRange args) {
                return emitKeyTile(b, batchIndex, head, kvHead, row, rows,
                                   queryTile, hi, col, args[0], args[1],
@@ -366,7 +373,7 @@ private:
                                  Value kvHead, Value row, Value rows,
                                  Value queryTile, Value hi, Value col,
                                  Value rowMax, Value rowSum, Value acc) {
-    Value cols = tileSize(b, col, hi);
+    Value cols = tileSize(b, col, hi, keyTile);
     Value maskValues;
     if (mask)
       maskValues = maskTile(b, batchIndex, head, row, rows, col, cols);
@@ -587,7 +594,8 @@ private:
 
   seq::AttentionOp op;
   Location loc;
-  int64_t tile;
+  /// Query rows per tile; keys per tile of the loops being emitted.
+  int64_t tile, keyTile = 0;
   Value query, key, value, mask;
   Type elementType;
   Value batch, heads, queryLen, keyLen, valueDim;

@@ -6,6 +6,7 @@
 // matrix: every score tensor is one tile, [1, 1, rows, keys].
 
 // CHECK-DAG: #[[MIN:.+]] = affine_map<(d0, d1) -> (4, d1 - d0)>
+// CHECK-DAG: #[[MIN16:.+]] = affine_map<(d0, d1) -> (16, d1 - d0)>
 // CHECK-DAG: #[[MAP_Q:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
 // CHECK-DAG: #[[MAP_K:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
 // CHECK-DAG: #[[MAP_S:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
@@ -25,6 +26,7 @@
 // CHECK-DAG: %[[C1:.+]] = arith.constant 1 : index
 // CHECK-DAG: %[[C4:.+]] = arith.constant 4 : index
 // CHECK-DAG: %[[C6:.+]] = arith.constant 6 : index
+// CHECK-DAG: %[[C16:.+]] = arith.constant 16 : index
 // CHECK-DAG: %[[NEG_INF:.+]] = arith.constant 0xFF800000 : f32
 // CHECK-DAG: %[[SCALE:.+]] = arith.constant 2.500000e-01 : f32
 // CHECK: %[[OUT:.+]] = tensor.empty() : tensor<2x8x4x32xf32>
@@ -37,8 +39,10 @@
 // CHECK: %[[M0:.+]] = linalg.fill ins(%[[NEG_INF]] : f32) outs(%{{.+}} : tensor<1x1x?xf32>)
 // CHECK: %[[L0:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x1x?xf32>)
 // CHECK: %[[A0:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x1x?x32xf32>)
-// CHECK: %[[STATE:.+]]:3 = scf.for %[[J0:.+]] = %[[C0]] to %[[C6]] step %[[C4]] iter_args(%[[MAX:.+]] = %[[M0]], %[[SUM:.+]] = %[[L0]], %[[ACC:.+]] = %[[A0]])
-// CHECK: %[[COLS:.+]] = affine.min #[[MIN]](%[[J0]], %[[C6]])
+// With few query rows (k read unpacked) a key tile spans 4 query tiles'
+// worth of keys.
+// CHECK: %[[STATE:.+]]:3 = scf.for %[[J0:.+]] = %[[C0]] to %[[C6]] step %[[C16]] iter_args(%[[MAX:.+]] = %[[M0]], %[[SUM:.+]] = %[[L0]], %[[ACC:.+]] = %[[A0]])
+// CHECK: %[[COLS:.+]] = affine.min #[[MIN16]](%[[J0]], %[[C6]])
 // CHECK: %[[MT:.+]] = tensor.extract_slice %[[M]][%[[B]], 0, %[[I0]], %[[J0]]] [1, 1, %[[ROWS]], %[[COLS]]]
 // A key tile that the float mask hides everywhere (-inf) is skipped: the
 // max of each row of the mask's window, then of the rows.
@@ -148,7 +152,7 @@ func.func @gqa_float_mask(%q: tensor<2x8x4x16xf32>, %k: tensor<2x2x6x16xf32>, %v
 // CHECK-NOT: tensor.pad
 // CHECK: arith.maxsi
 // CHECK-NOT: arith.divui
-// CHECK: scf.for
+// CHECK: scf.for {{.+}} step %[[C16]]
 // CHECK: linalg.generic {{.+}} attrs = {seq.contraction}
 func.func @causal_window(%q: tensor<?x2x?x16xf32>, %k: tensor<?x2x?x16xf32>, %v: tensor<?x2x?x16xf32>) -> tensor<?x2x?x16xf32> {
   %o = seq.attention %q, %k, %v causal(bottom_right) {window = array<i64: 3, -1>}
