@@ -70,7 +70,8 @@ AffineMap getMaskMap(MLIRContext *ctx, ArrayRef<bool> broadcast) {
 }
 
 Value createContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                        Value init, AffineExpr kvHead, bool reduceInnermost) {
+                        Value init, ArrayRef<AffineExpr> rhsIndices,
+                        bool reduceInnermost) {
   MLIRContext *ctx = b.getContext();
   AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
              d2 = getAffineDimExpr(2, ctx), d3 = getAffineDimExpr(3, ctx),
@@ -82,7 +83,7 @@ Value createContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
              b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
              ValueRange{init},
              ArrayRef<AffineMap>{AffineMap::get(5, 0, {d0, d1, d2, r}, ctx),
-                                 AffineMap::get(5, 0, {d0, kvHead, d3, d4}, ctx),
+                                 AffineMap::get(5, 0, rhsIndices, ctx),
                                  AffineMap::get(5, 0, {d0, d1, d2, n}, ctx)},
              iterators,
              [&](OpBuilder &nb, Location l, ValueRange args) {

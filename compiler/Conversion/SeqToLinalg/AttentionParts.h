@@ -4,9 +4,9 @@
 // (AttentionToLinalg.cpp, the reference) or to query x key tiles with an
 // online softmax (FlashAttentionToLinalg.cpp). Both take the scale, the
 // mask's broadcasting, the visibility rule (causal, window), the masked
-// score, the guarded exp and the guarded division from here, so the
-// meaning of a score cannot drift apart between them; the contractions
-// and row statistics each builds are its own.
+// score, the contractions, the guarded exp and the guarded division from
+// here, so the meaning of a score cannot drift apart between them; the
+// row statistics (one pass, or running ones) are each lowering's own.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,14 +40,16 @@ mlir::AffineMap getMaskMap(mlir::MLIRContext *ctx,
                            llvm::ArrayRef<bool> broadcast);
 
 /// A batched contraction into `init` ([d0, d1, d2, n]) over the reduction
-/// dimension r: lhs [d0, d1, d2, r] times rhs [d0, kvHead, ., .]. With
-/// `reduceInnermost` (q k^T: r = d4 is contiguous in both operands, dot
-/// products) rhs is [.., n, r]; without (P V: r = d3 is strided in v) rhs
-/// is [.., r, n] and the output's columns come innermost, a row of v times
-/// a scalar weight. Both may be reassociated and contracted.
+/// dimension r: lhs [d0, d1, d2, r] times rhs indexed by `rhsIndices`
+/// (loop dimensions d0 .. d4). With `reduceInnermost`, r = d4 and n = d3
+/// (q k^T: the reduction runs along the rows of q and k, dot products);
+/// without, r = d3 and n = d4 (P V: the output's columns come innermost, a
+/// row of v times a scalar weight). Both may be reassociated and
+/// contracted.
 mlir::Value createContraction(mlir::OpBuilder &b, mlir::Location loc,
                               mlir::Value lhs, mlir::Value rhs,
-                              mlir::Value init, mlir::AffineExpr kvHead,
+                              mlir::Value init,
+                              llvm::ArrayRef<mlir::AffineExpr> rhsIndices,
                               bool reduceInnermost);
 
 /// Which (query, key) position pairs the causal and window attributes

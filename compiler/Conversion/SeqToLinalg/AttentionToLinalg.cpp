@@ -58,15 +58,19 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
     SmallVector<OpFoldResult> rowSizes = {batch, heads, queryLen};
     SmallVector<OpFoldResult> outSizes = {batch, heads, queryLen, valueDim};
 
-    // Query head h reads key/value head h / (Hq / Hkv).
+    // Query head h reads key/value head h / (Hq / Hkv): k and v are
+    // indexed [b, h / G, d3, d4].
     AffineExpr h = getAffineDimExpr(1, ctx);
     AffineExpr kvHead = groupSize == 1 ? h : h.floorDiv(groupSize);
+    SmallVector<AffineExpr> kvIndices = {getAffineDimExpr(0, ctx), kvHead,
+                                         getAffineDimExpr(3, ctx),
+                                         getAffineDimExpr(4, ctx)};
 
     // scores[b, h, i, j] = sum_d q[b, h, i, d] * k[b, h / G, j, d].
     Value scores = createContraction(
         rewriter, loc, query, key,
-        createFilled(rewriter, loc, scoreSizes, elementType, 0.0), kvHead,
-        /*reduceInnermost=*/true);
+        createFilled(rewriter, loc, scoreSizes, elementType, 0.0),
+        kvIndices, /*reduceInnermost=*/true);
     // Register-tiled by seqc-lower-dot-contractions after bufferization.
     scores.getDefiningOp()->setAttr("seq.contraction", rewriter.getUnitAttr());
 
@@ -158,7 +162,7 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
     // out[b, h, i, e] = sum_j weights[b, h, i, j] * v[b, h / G, j, e].
     Value out = createContraction(
         rewriter, loc, weights, value,
-        createFilled(rewriter, loc, outSizes, elementType, 0.0), kvHead,
+        createFilled(rewriter, loc, outSizes, elementType, 0.0), kvIndices,
         /*reduceInnermost=*/false);
 
     // Divide by the row sum; a zero sum (no visible key) gives zeros.

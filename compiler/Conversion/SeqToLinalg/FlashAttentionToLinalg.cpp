@@ -232,6 +232,14 @@ private:
                                           strides);
   }
 
+  /// How a contraction reads a k or v tile (its head already selected):
+  /// [d0, d1, d3, d4], or [d0, d1, d4, d3] for a transposed key tile.
+  SmallVector<AffineExpr> tileIndices(OpBuilder &b, bool transposed) {
+    return {b.getAffineDimExpr(0), b.getAffineDimExpr(1),
+            b.getAffineDimExpr(transposed ? 4 : 3),
+            b.getAffineDimExpr(transposed ? 3 : 4)};
+  }
+
   AffineMap identity(OpBuilder &b, unsigned rank) {
     return b.getMultiDimIdentityMap(rank);
   }
@@ -284,37 +292,6 @@ private:
                ArrayRef<int64_t>{0, 1, 2, 4, 3})
         .getResult()
         .front();
-  }
-
-  /// init[b, h, i, j] += q[b, h, i, d] * kT[b, h, d, j] (tiles, whose
-  /// head is already selected), reassociable and contractible like the
-  /// other contractions.
-  Value createScoresAgainstTransposedKeys(OpBuilder &b, Value queryTile,
-                                          Value keyTile, Value init) {
-    MLIRContext *ctx = b.getContext();
-    AffineExpr d0 = b.getAffineDimExpr(0), d1 = b.getAffineDimExpr(1),
-               d2 = b.getAffineDimExpr(2), d3 = b.getAffineDimExpr(3),
-               d4 = b.getAffineDimExpr(4);
-    SmallVector<IteratorType> iterators(5, IteratorType::parallel);
-    iterators[4] = IteratorType::reduction;
-    return linalg::GenericOp::create(
-               b, loc, TypeRange{init.getType()}, ValueRange{queryTile, keyTile},
-               ValueRange{init},
-               ArrayRef<AffineMap>{AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
-                                   AffineMap::get(5, 0, {d0, d1, d4, d3}, ctx),
-                                   AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
-               iterators,
-               [](OpBuilder &nb, Location l, ValueRange args) {
-                 auto fast = arith::FastMathFlags::reassoc |
-                             arith::FastMathFlags::contract;
-                 Value product =
-                     arith::MulFOp::create(nb, l, args[0], args[1], fast);
-                 linalg::YieldOp::create(
-                     nb, l,
-                     arith::AddFOp::create(nb, l, args[2], product, fast)
-                         .getResult());
-               })
-        .getResult(0);
   }
 
   /// out with rows [row, row + bq) of head `head` written.
@@ -480,11 +457,13 @@ private:
       Value keyTile = tensor::ExtractSliceOp::create(
           b, loc, tileType, keysPacked, offsets, sizes,
           SmallVector<OpFoldResult>(5, b.getIndexAttr(1)));
-      scores = createScoresAgainstTransposedKeys(b, queryTile, keyTile, scores);
+      scores = createContraction(b, loc, queryTile, keyTile, scores,
+                                 tileIndices(b, /*transposed=*/true),
+                                 /*reduceInnermost=*/true);
     } else {
       Value keyTile = slice(b, key, batchIndex, kvHead, col, cols);
       scores = createContraction(b, loc, queryTile, keyTile, scores,
-                                 b.getAffineDimExpr(1),
+                                 tileIndices(b, /*transposed=*/false),
                                  /*reduceInnermost=*/true);
       // Register-tiled by seqc-lower-dot-contractions.
       scores.getDefiningOp()->setAttr("seq.contraction", b.getUnitAttr());
@@ -577,7 +556,7 @@ private:
     Value product = createContraction(
         b, loc, weights, valueTile,
         createFilled(b, loc, accSizes, elementType, 0.0),
-        b.getAffineDimExpr(1), /*reduceInnermost=*/false);
+        tileIndices(b, /*transposed=*/false), /*reduceInnermost=*/false);
     acc = linalg::GenericOp::create(
               b, loc, TypeRange{acc.getType()}, ValueRange{product, alpha},
               ValueRange{acc}, ArrayRef<AffineMap>{scoreMap, row4, scoreMap},
