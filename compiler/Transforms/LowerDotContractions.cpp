@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Transforms/BufferViews.h"
 #include "compiler/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -27,6 +28,8 @@ namespace seqc {
 } // namespace seqc
 
 using namespace mlir;
+using seqc::baseBuffer;
+using seqc::hasUnitInnerStride;
 using namespace seqc;
 
 namespace {
@@ -42,15 +45,6 @@ struct Contraction {
   SmallVector<AffineExpr> wPrefix;
   unsigned numLoops;
 };
-
-bool hasUnitInnerStride(Value memref) {
-  auto type = cast<MemRefType>(memref.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return !strides.empty() && strides.back() == 1;
-}
 
 std::optional<Contraction> match(linalg::GenericOp op) {
   if (!op->hasAttr("seq.contraction") || !op.hasPureBufferSemantics() ||

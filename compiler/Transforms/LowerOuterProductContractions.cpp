@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Transforms/BufferViews.h"
 #include "compiler/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -28,7 +29,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace seqc {
 #define GEN_PASS_DEF_LOWEROUTERPRODUCTCONTRACTIONSPASS
@@ -36,6 +36,8 @@ namespace seqc {
 } // namespace seqc
 
 using namespace mlir;
+using seqc::baseBuffer;
+using seqc::hasUnitInnerStride;
 
 namespace {
 
@@ -48,22 +50,6 @@ struct OuterProduct {
   SmallVector<unsigned> outer, reductions;
   bool fuse; // the op allows contracting a * b + y into an FMA
 };
-
-bool hasUnitInnerStride(Value memref) {
-  auto type = cast<MemRefType>(memref.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return !strides.empty() && strides.back() == 1;
-}
-
-/// The buffer `memref` is a view of (through subviews, casts, reshapes).
-Value baseBuffer(Value memref) {
-  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
-    memref = view.getViewSource();
-  return memref;
-}
 
 /// The tile keeps y in registers over the whole reduction while it reads a
 /// and b: y must be a buffer of its own. A fresh allocation that neither
