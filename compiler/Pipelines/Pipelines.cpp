@@ -47,6 +47,13 @@ static void addCleanup(OpPassManager &pm, const CpuPipelineOptions &options) {
   pm.addPass(createCSEPass());
 }
 
+/// Columns per packed weight panel: the GEMM microkernel's vectors per
+/// row times their lanes. 4 vectors when there are 32 registers (AVX-512:
+/// 6 rows x 4 accumulators + 4 + 1), 3 with 16 (4 x 3 + 3 + 1).
+static int64_t packedPanelWidth(int64_t vectorWidth) {
+  return (vectorWidth >= 16 ? 4 : 3) * vectorWidth;
+}
+
 void buildSeqToLoopsPipeline(OpPassManager &pm,
                              const CpuPipelineOptions &options) {
   // Every public function reports failed checks through a model context.
@@ -89,6 +96,11 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createHoistChecksPass());
+  // Constant linear weights in the GEMM microkernel's panels, at compile
+  // time (the canonicalization below drops the unpacked constants).
+  PackConstantWeightsPassOptions pack;
+  pack.panelWidth = packedPanelWidth(options.vectorWidth);
+  pm.addPass(createPackConstantWeightsPass(pack));
   // CSE first: checks of the same condition then share it, and
   // canonicalization keeps only the first.
   pm.addPass(createCSEPass());
@@ -130,8 +142,12 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
                               const CpuPipelineOptions &options) {
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createMemrefCopyToLinalgPass());
-  // Linear layers, input projections and attention scores as
-  // register-tiled vector code.
+  // Linear layers with packed constant weights: the GEMM microkernel.
+  LowerPackedContractionsPassOptions packed;
+  packed.vectorWidth = options.vectorWidth;
+  pm.addPass(createLowerPackedContractionsPass(packed));
+  // The other linear layers (run-time or external weights) and attention
+  // scores as register-tiled dot products.
   LowerDotContractionsPassOptions contractions;
   contractions.vectorWidth = options.vectorWidth;
   pm.addPass(createLowerDotContractionsPass(contractions));

@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Transforms/BufferViews.h"
+#include "compiler/Transforms/ContractionForms.h"
 #include "compiler/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -38,6 +39,7 @@ namespace seqc {
 using namespace mlir;
 using seqc::baseBuffer;
 using seqc::hasUnitInnerStride;
+using seqc::isMultiplyAccumulate;
 
 namespace {
 
@@ -61,31 +63,6 @@ bool outputIsSeparate(linalg::GenericOp op) {
     return false;
   return llvm::none_of(op.getDpsInputs(),
                        [&](Value in) { return baseBuffer(in) == y; });
-}
-
-/// The body is yield(out + in0 * in1) in any operand order; sets `fuse`
-/// when both ops carry the `contract` fast-math flag.
-bool isMultiplyAccumulate(linalg::GenericOp op, bool &fuse) {
-  Block &body = op.getRegion().front();
-  if (body.getOperations().size() != 3)
-    return false;
-  auto mul = dyn_cast<arith::MulFOp>(body.front());
-  auto add = dyn_cast<arith::AddFOp>(*std::next(body.begin()));
-  auto yield = dyn_cast<linalg::YieldOp>(body.back());
-  if (!mul || !add || !yield || yield.getNumOperands() != 1 ||
-      yield.getOperand(0) != add.getResult())
-    return false;
-  Value in0 = body.getArgument(0), in1 = body.getArgument(1),
-        out = body.getArgument(2);
-  bool mulOk = (mul.getLhs() == in0 && mul.getRhs() == in1) ||
-               (mul.getLhs() == in1 && mul.getRhs() == in0);
-  bool addOk = (add.getLhs() == out && add.getRhs() == mul.getResult()) ||
-               (add.getRhs() == out && add.getLhs() == mul.getResult());
-  auto contracts = [](arith::FastMathFlags flags) {
-    return bitEnumContainsAll(flags, arith::FastMathFlags::contract);
-  };
-  fuse = contracts(mul.getFastmath()) && contracts(add.getFastmath());
-  return mulOk && addOk;
 }
 
 /// Whether `expr` is `dim + (an expression without dim)`.

@@ -363,4 +363,62 @@ def LowerOuterProductContractionsPass
   ];
 }
 
+def PackConstantWeightsPass : Pass<"seqc-pack-constant-weights"> {
+  let summary = "Pack constant linear weights into the GEMM microkernel's "
+                "panel layout";
+  let description = [{
+    Rewrites every `linalg.generic` on tensors marked `seq.contraction` of
+    the linear form `y[l..., n] += x[l..., k] * w[n, k]` whose `w` is an
+    f32 `arith.constant` of static shape [N, K], or a static unit-stride
+    `tensor.extract_slice` of one (a recurrence's weights for one
+    direction): `w` becomes the constant
+    `packed` [ceil(N / NR), K, NR] with `packed[j, k, c] = w[j * NR + c, k]`
+    (zero past column N), and the op reads `packed[n floordiv NR, k,
+    n mod NR]`, the same value. NR is `panel-width`. A weight computed at
+    run time, or passed in (`--external-weights`), keeps its layout and its
+    dot-product lowering. The packed layout is what
+    `seqc-lower-packed-contractions` turns into the GEMM microkernel: per
+    step of k, NR contiguous columns, the next step's right after.
+  }];
+  let options = [
+    Option<"panelWidth", "panel-width", "int64_t", /*default=*/"64",
+           "columns per panel (NR): the microkernel's vectors times their "
+           "lanes, 4 x 16 (AVX-512) or 3 x 8 (AVX2)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def LowerPackedContractionsPass : Pass<"seqc-lower-packed-contractions"> {
+  let summary = "Lower contractions with packed weights to the GEMM "
+                "microkernel";
+  let description = [{
+    Rewrites every `linalg.generic` on f32 buffers of the form
+    `y[l..., n] += x[l..., k] * packed[n floordiv NR, k, n mod NR]` with
+    body `y + x * packed` (what `seqc-pack-constant-weights` makes;
+    `packed` [panels, K, NR] static, identity layout; x and y with unit
+    inner stride and not views of one buffer; NR a multiple of
+    `vector-width`) into BLIS's loops: blocks of kc steps of k (a panel's
+    kc x NR slice is 24 KiB, kept in L1), blocks of rows of x of 256 KiB
+    (kept in L2), each panel, then tiles of R rows of x (x's leading
+    dimensions flattened; the remainder in at most one tile each of 4, 2
+    and 1 rows). A tile is an
+    R x V register tile of `vector<Wxf32>` accumulators (V = NR / W) that
+    starts from y, runs over the k block loading V contiguous vectors of
+    the panel and broadcasting R scalars of x, and is stored once. The
+    last panel's columns past N are masked. R is as many rows as fit the
+    registers with V + 1 to spare:
+    6 for V = 4 with 32 registers (AVX-512), 4 for V = 3 with 16.
+    The product and sum fuse into an FMA only when both carry `contract`.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "f32 lanes per vector: 16 (AVX-512), 8 (AVX2), 4 (SSE)">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // SEQC_COMPILER_TRANSFORMS_PASSES_TD

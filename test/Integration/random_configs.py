@@ -16,10 +16,11 @@ run-time shape error instead.
   random_configs.py --seqc build/bin/seqc --seq-run build/bin/seq-run \\
       [--seeds 0-39] [--seed N] [--keep DIR] [--tiles]
 
---tiles draws attention and conv1d cases large enough for the register
-tiles of seqc-lower-outer-product-contractions and
-seqc-lower-dot-contractions (up to 40 queries and keys, 50 value columns,
-16 output channels per group, 100 extra steps), each compiled for a CPU
+--tiles draws attention, conv1d and linear cases large enough for the
+register tiles of seqc-lower-outer-product-contractions,
+seqc-lower-dot-contractions and seqc-lower-packed-contractions (up to 40
+queries and keys, 50 value columns, 16 output channels per group, 100
+extra steps, 150 output features), each compiled for a CPU
 level chosen by the seed (x86-64: 4 lanes, x86-64-v3: 8, native, and
 x86-64-v4: 16 where the machine has AVX-512), so that whole tiles, single
 rows, single vectors and masked tails are all crossed.
@@ -145,6 +146,21 @@ def attention_case(rng, tiles=False):
     return inputs, attrs, {"out": out}
 
 
+def linear_case(rng):
+    """A linear layer with its weight compiled in (packed for the GEMM
+    microkernel): 1-3 leading dims (empty ones too), N across several
+    panels of 12, 24 and 64 columns with a partial last one, K from 0."""
+    lead = [int(rng.integers(0 if rng.random() < 0.1 else 1, 14))
+            for _ in range(int(rng.integers(1, 4)))]
+    K, N = int(rng.integers(0, 70)), int(rng.integers(1, 150))
+    inputs = {"x": randn(rng, *lead, K, scale=1.0),
+              "w": randn(rng, N, K)}
+    if rng.random() < 0.5:
+        inputs["b"] = randn(rng, N)
+    y = ref.linear(inputs["x"], inputs["w"], inputs.get("b"))
+    return inputs, {"constant_weights": True}, {"y": y}
+
+
 def conv1d_case(rng, tiles=False):
     groups = int(rng.integers(1, 3))
     per_in, per_out = (9, 17) if tiles else (3, 3)
@@ -179,13 +195,15 @@ def conv1d_case(rng, tiles=False):
 
 def make_case(seed, tiles=False):
     rng = np.random.default_rng(seed)
-    op = str(rng.choice(["attention", "conv1d"] if tiles else
+    op = str(rng.choice(["attention", "conv1d", "linear"] if tiles else
                         ["rnn", "lstm", "gru", "attention", "conv1d"]))
     expect_error = False
     if op in RECURRENT_GATES:
         inputs, attrs, outs = recurrence_case(rng, op)
     elif op == "attention":
         inputs, attrs, outs = attention_case(rng, tiles)
+    elif op == "linear":
+        inputs, attrs, outs = linear_case(rng)
     else:
         inputs, attrs, outs, expect_error = conv1d_case(rng, tiles)
     return op, inputs, attrs, outs, expect_error
@@ -257,6 +275,8 @@ def run_seed(seed, args, work):
     out_dir = os.path.join(case_dir, "out")
     command = [args.seq_run, base + ".so", "--output-dir", out_dir]
     for name in inputs:
+        if name == "w" and attrs.get("constant_weights"):
+            continue
         command += ["--input", "%s=%s" % (name, os.path.join(case_dir,
                                                              name + ".npy"))]
     ran = subprocess.run(command, capture_output=True, text=True)

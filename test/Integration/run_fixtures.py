@@ -56,6 +56,12 @@ class Tensor:
         return '{seq.name = "%s", seq.dims = [%s]}' % (self.name, dims)
 
 
+def dense_literal(array):
+    """An f32 array as an MLIR dense attribute (little-endian hex bytes)."""
+    data = np.ascontiguousarray(array, dtype="<f4").tobytes()
+    return 'dense<"0x%s">' % data.hex().upper()
+
+
 def mlir_float(value):
     """A float literal MLIR parses (it rejects '1e-06': no '.')."""
     return "%.9e" % float(value)
@@ -187,13 +193,26 @@ def glue_model(case, arrays):
     y_shape = case["shapes"]["y"]
     if op == "linear":
         args = [Tensor("x", arrays["x"].shape, "f32",
-                       leading_dynamic(arrays["x"].shape)),
-                Tensor("w", arrays["w"].shape, "f32")]
+                       leading_dynamic(arrays["x"].shape))]
+        w = Tensor("w", arrays["w"].shape, "f32")
+        prologue = ""
+        if a.get("constant_weights"):
+            # A weight compiled into the model (what the front ends make of
+            # stored weights), not an input: it takes the packed path.
+            prologue = "  %%w = arith.constant %s : %s\n" % (
+                dense_literal(arrays["w"]), w.type())
+        else:
+            args.append(w)
+        operand_types = [args[0].type(), w.type()]
         groups = ""
         if "b" in arrays:
             args.append(Tensor("b", arrays["b"].shape, "f32"))
+            operand_types.append(args[-1].type())
             groups = " bias(%b)"
-        text = "seq.linear %%x, %%w%s" % groups
+        out = Tensor("y", y_shape, "f32", leading_dynamic(y_shape))
+        body = "%s  %%y = seq.linear %%x, %%w%s\n    : (%s) -> %s\n" % (
+            prologue, groups, ", ".join(operand_types), out.type())
+        return args, [out], body
     elif op in ("layer_norm", "rms_norm"):
         args = [Tensor("x", arrays["x"].shape, "f32",
                        leading_dynamic(arrays["x"].shape))]

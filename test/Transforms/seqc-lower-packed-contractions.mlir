@@ -1,0 +1,96 @@
+// RUN: seq-opt %s --seqc-lower-packed-contractions=vector-width=4 --split-input-file | FileCheck %s
+
+// y[t, b, n] += x[t, b, k] * packed[n floordiv 12, k, n mod 12] with 4
+// lanes: panels of V = 3 vectors, so tiles of (16 - 3 - 1) / 3 = 4 rows
+// (t, b flattened). k in blocks of 6144 / 12 = 512 steps (here one), rows
+// in blocks of 65536 / 512 = 128; per panel and row tile 12 accumulators
+// start from y, each k loads the panel's 3 vectors and broadcasts 4
+// scalars of x, and the sums are stored once. The last panel (N = 20:
+// columns 12..19, 8 of 12) is masked.
+#x = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+#p = affine_map<(d0, d1, d2, d3) -> (d2 floordiv 12, d3, d2 mod 12)>
+#y = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @linear
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for %[[K0:.+]] = %c0{{(_[0-9]+)?}} to %c37{{(_[0-9]+)?}} step %c512 {
+// CHECK:   %[[K1:.+]] = arith.minui %c37{{(_[0-9]+)?}}, %{{.+}} : index
+// CHECK:   scf.for %[[M0:.+]] = %c0{{(_[0-9]+)?}} to %{{.+}} step %c128 {
+// CHECK:     scf.for %[[J:.+]] = %c0{{(_[0-9]+)?}} to %{{.+}} step %c1{{(_[0-9]+)?}} {
+// CHECK:       scf.for %[[M:.+]] = %[[M0]] to %{{.+}} step %c4{{(_[0-9]+)?}} {
+// CHECK-COUNT-4: affine.delinearize_index
+// CHECK-COUNT-12: vector.load %{{.+}} : memref<?x?x20xf32>, vector<4xf32>
+// CHECK:         %{{.+}}:12 = scf.for %[[K:.+]] = %[[K0]] to %[[K1]] step %c1{{(_[0-9]+)?}} iter_args(
+// CHECK-COUNT-3: vector.load %{{.+}}[%[[J]], %[[K]], %{{.+}}] : memref<2x37x12xf32>, vector<4xf32>
+// CHECK:           memref.load
+// CHECK:           vector.broadcast
+// CHECK-COUNT-3:   vector.fma
+// CHECK:           memref.load
+// CHECK:           vector.broadcast
+// CHECK-COUNT-3:   vector.fma
+// CHECK:           scf.yield
+// CHECK-COUNT-12: vector.store
+// Then the remaining rows (fewer than 4): a tile of 2 if they are 2 or 3,
+// then one of 1 if one is left.
+// CHECK:       %[[LEFT:.+]] = arith.subi
+// CHECK:       %[[TWO:.+]] = arith.cmpi uge, %[[LEFT]], %c2
+// CHECK:       scf.if %[[TWO]] {
+// CHECK:         %{{.+}}:6 = scf.for
+// CHECK-COUNT-6: vector.fma
+// CHECK:       arith.select %[[TWO]]
+// CHECK:       arith.cmpi uge, %{{.+}}, %c1
+// CHECK:       scf.if
+// CHECK:         %{{.+}}:3 = scf.for
+// CHECK-COUNT-3: vector.fma
+// The partial last panel, under masks of N - column lanes.
+// CHECK:     scf.if
+// CHECK:       vector.create_mask
+// CHECK-COUNT-12: vector.maskedload
+// CHECK:       scf.for
+// CHECK-COUNT-12: vector.maskedstore
+func.func @linear(%x: memref<?x?x37xf32>, %w: memref<2x37x12xf32>, %y: memref<?x?x20xf32>) {
+  linalg.generic {indexing_maps = [#x, #p, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x?x37xf32>, memref<2x37x12xf32>) outs(%y : memref<?x?x20xf32>)
+      attrs = {seq.contraction} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b fastmath<reassoc, contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc, contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Without `contract` the product and the sum stay two ops; a panel width
+// that is not whole vectors (6 with 4 lanes) keeps the loop nest.
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#p = affine_map<(d0, d1, d2) -> (d1 floordiv 8, d2, d1 mod 8)>
+#q = affine_map<(d0, d1, d2) -> (d1 floordiv 6, d2, d1 mod 6)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @unfused
+// CHECK-NOT: vector.fma
+// CHECK: arith.mulf %{{.+}}, %{{.+}} : vector<4xf32>
+// CHECK: arith.addf %{{.+}}, %{{.+}} : vector<4xf32>
+// CHECK: linalg.generic
+// CHECK-SAME: memref<1x5x6xf32>
+func.func @unfused(%x: memref<?x5xf32>, %w: memref<1x5x8xf32>, %y: memref<?x8xf32>,
+                   %v: memref<1x5x6xf32>, %z: memref<?x6xf32>) {
+  linalg.generic {indexing_maps = [#x, #p, #y],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x5xf32>, memref<1x5x8xf32>) outs(%y : memref<?x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#x, #q, #y],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %v : memref<?x5xf32>, memref<1x5x6xf32>) outs(%z : memref<?x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b fastmath<contract> : f32
+    %s = arith.addf %acc, %p fastmath<contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
