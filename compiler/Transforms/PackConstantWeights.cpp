@@ -118,7 +118,10 @@ struct PackConstantWeightsPass
     }
     getOperation()->walk([&](linalg::GenericOp op) {
       DenseElementsAttr w = linearWeight(op);
-      if (!w)
+      // Fewer columns than a panel (a classifier head, a gate of width 1)
+      // would be mostly padding, in memory and in FMAs: the dot-product
+      // kernel does better.
+      if (!w || w.getType().getDimSize(0) < panelWidth)
         return;
       OpBuilder b(op);
       Value packed =

@@ -374,7 +374,8 @@ def PackConstantWeightsPass : Pass<"seqc-pack-constant-weights"> {
     direction): `w` becomes the constant
     `packed` [ceil(N / NR), K, NR] with `packed[j, k, c] = w[j * NR + c, k]`
     (zero past column N), and the op reads `packed[n floordiv NR, k,
-    n mod NR]`, the same value. NR is `panel-width`. A weight computed at
+    n mod NR]`, the same value. A weight with N < NR (mostly padding) is
+    left alone. NR is `panel-width`. A weight computed at
     run time, or passed in (`--external-weights`), keeps its layout and its
     dot-product lowering. The packed layout is what
     `seqc-lower-packed-contractions` turns into the GEMM microkernel: per

@@ -88,25 +88,37 @@ func.func @not_linear(%x: tensor<?x3xf32>, %y: tensor<?x5xf32>,
 
 // A recurrence's weights for one direction are a static slice of the
 // [D, G*H, I] constant: the slice is packed (here direction 1 of 2, its
-// [N = 3, K = 2] rows 6..11 of the whole).
+// [N = 4, K = 2] rows 4..7 of the whole). A weight with fewer columns than
+// a panel (N = 3) is left alone.
 #x = affine_map<(d0, d1, d2) -> (d0, d2)>
 #w = affine_map<(d0, d1, d2) -> (d1, d2)>
 #y = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func.func @direction_slice
-// CHECK: %[[P:.+]] = arith.constant dense<{{\[}}{{\[}}[7.000000e+00, 9.000000e+00, 1.100000e+01, 0.000000e+00], [8.000000e+00, 1.000000e+01, 1.200000e+01, 0.000000e+00]]]> : tensor<1x2x4xf32>
+// CHECK: %[[P:.+]] = arith.constant dense<{{\[}}{{\[}}[9.000000e+00, 1.100000e+01, 1.300000e+01, 1.500000e+01], [1.000000e+01, 1.200000e+01, 1.400000e+01, 1.600000e+01]]]> : tensor<1x2x4xf32>
 // CHECK: ins(%{{.+}}, %[[P]] : tensor<?x2xf32>, tensor<1x2x4xf32>)
-func.func @direction_slice(%x: tensor<?x2xf32>, %y: tensor<?x3xf32>) -> tensor<?x3xf32> {
-  %all = arith.constant dense<[[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]],
-                               [[7.0, 8.0], [9.0, 10.0], [11.0, 12.0]]]> : tensor<2x3x2xf32>
-  %w = tensor.extract_slice %all[1, 0, 0] [1, 3, 2] [1, 1, 1] : tensor<2x3x2xf32> to tensor<3x2xf32>
+// CHECK: ins(%{{.+}}, %{{.+}} : tensor<?x2xf32>, tensor<3x2xf32>)
+func.func @direction_slice(%x: tensor<?x2xf32>, %y: tensor<?x4xf32>, %z: tensor<?x3xf32>) -> (tensor<?x4xf32>, tensor<?x3xf32>) {
+  %all = arith.constant dense<[[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]],
+                               [[9.0, 10.0], [11.0, 12.0], [13.0, 14.0], [15.0, 16.0]]]> : tensor<2x4x2xf32>
+  %w = tensor.extract_slice %all[1, 0, 0] [1, 4, 2] [1, 1, 1] : tensor<2x4x2xf32> to tensor<4x2xf32>
   %r = linalg.generic {indexing_maps = [#x, #w, #y],
                        iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%x, %w : tensor<?x2xf32>, tensor<3x2xf32>) outs(%y : tensor<?x3xf32>)
+      ins(%x, %w : tensor<?x2xf32>, tensor<4x2xf32>) outs(%y : tensor<?x4xf32>)
+      attrs = {seq.contraction} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b fastmath<reassoc, contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc, contract> : f32
+    linalg.yield %s : f32
+  } -> tensor<?x4xf32>
+  %narrow = tensor.extract_slice %all[0, 0, 0] [1, 3, 2] [1, 1, 1] : tensor<2x4x2xf32> to tensor<3x2xf32>
+  %q = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %narrow : tensor<?x2xf32>, tensor<3x2xf32>) outs(%z : tensor<?x3xf32>)
       attrs = {seq.contraction} {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %p = arith.mulf %a, %b fastmath<reassoc, contract> : f32
     %s = arith.addf %acc, %p fastmath<reassoc, contract> : f32
     linalg.yield %s : f32
   } -> tensor<?x3xf32>
-  return %r : tensor<?x3xf32>
+  return %r, %q : tensor<?x4xf32>, tensor<?x3xf32>
 }
