@@ -14,6 +14,11 @@ inference, f32, one thread) on the same weights and input, and prints a table
 with ratios (peer time / seqc time: > 1 means seqc is faster) and seqc's
 page faults per run (seq-run's getrusage count over the timed runs).
 
+The torch1 column is one thread in torch and in OpenBLAS (whose own pool
+torch.set_num_threads does not reach); when OpenBLAS does not recognize the
+CPU (it then runs SSE3 kernels) the script sets OPENBLAS_CORETYPE from the
+CPU's vector ISA and says so in the "threads:" line.
+
 Needs Debian's python3-torch (a benchmark tool, not a build or test
 dependency). oneDNN is optional: with Debian's libdnnl-dev installed the
 driver is compiled once per run with `c++ -O2 ... -ldnnl`; without it the
