@@ -53,3 +53,41 @@ func.func @reshape(%x: tensor<?x4xf32>, %s: tensor<2xindex>) -> tensor<?x?xf32> 
   %r = tensor.reshape %x(%s) : (tensor<?x4xf32>, tensor<2xindex>) -> tensor<?x?xf32>
   return %r : tensor<?x?xf32>
 }
+
+// Extents passed along a chain (a generic's result has its init's sizes,
+// tensor.empty's are its operands, tensor.dim reads one) are equal without
+// a check, however long the chain; an extent that starts elsewhere (%b's)
+// is checked against them.
+#row = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @chain
+// CHECK-COUNT-1: seq.check
+// CHECK-SAME: dimension 0 of operand 1 is {}, but must equal dimension 0 of operand 0
+// CHECK-NOT: seq.check
+// CHECK: return
+func.func @chain(%a: tensor<?xf32>, %b: tensor<?xf32>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %a, %c0 : tensor<?xf32>
+  %e0 = tensor.empty(%n) : tensor<?xf32>
+  %r0 = linalg.generic {indexing_maps = [#row, #row], iterator_types = ["parallel"]}
+      ins(%a : tensor<?xf32>) outs(%e0 : tensor<?xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %m = arith.maximumf %x, %x : f32
+    linalg.yield %m : f32
+  } -> tensor<?xf32>
+  %n1 = tensor.dim %r0, %c0 : tensor<?xf32>
+  %e1 = tensor.empty(%n1) : tensor<?xf32>
+  %r1 = linalg.generic {indexing_maps = [#row, #row], iterator_types = ["parallel"]}
+      ins(%r0 : tensor<?xf32>) outs(%e1 : tensor<?xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %m = arith.maximumf %x, %x : f32
+    linalg.yield %m : f32
+  } -> tensor<?xf32>
+  %e2 = tensor.empty(%n1) : tensor<?xf32>
+  %r2 = linalg.generic {indexing_maps = [#row, #row, #row], iterator_types = ["parallel"]}
+      ins(%r1, %b : tensor<?xf32>, tensor<?xf32>) outs(%e2 : tensor<?xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  } -> tensor<?xf32>
+  return %r2 : tensor<?xf32>
+}
