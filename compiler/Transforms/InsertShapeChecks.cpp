@@ -116,7 +116,10 @@ static std::pair<Value, int64_t> sourceExtent(Value tensor, int64_t dim) {
     if (!result)
       return {tensor, dim};
     if (auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner())) {
-      tensor = dps.getTiedOpOperand(result)->get();
+      Value init = dps.getTiedOpOperand(result)->get();
+      if (!isa<RankedTensorType>(init.getType()))
+        return {tensor, dim};
+      tensor = init;
       continue;
     }
     auto empty = dyn_cast<tensor::EmptyOp>(result.getOwner());
@@ -126,7 +129,10 @@ static std::pair<Value, int64_t> sourceExtent(Value tensor, int64_t dim) {
     auto read = size.getDefiningOp<tensor::DimOp>();
     std::optional<int64_t> index =
         read ? read.getConstantIndex() : std::nullopt;
-    if (!index || !isa<RankedTensorType>(read.getSource().getType()))
+    auto source = read ? dyn_cast<RankedTensorType>(read.getSource().getType())
+                       : RankedTensorType();
+    // An index out of range is valid IR (undefined only at run time).
+    if (!index || !source || *index < 0 || *index >= source.getRank())
       return {size, -1};
     tensor = read.getSource();
     dim = *index;

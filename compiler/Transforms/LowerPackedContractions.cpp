@@ -311,8 +311,9 @@ struct LowerPackedContractionsPass
       // vector registers: 32 with AVX-512, 16 otherwise.
       int64_t registers = vectorWidth >= 16 ? 32 : 16;
       int64_t vectors = c->panelWidth / vectorWidth;
-      int64_t rowTile =
-          std::max<int64_t>(1, (registers - vectors - 1) / vectors);
+      // At most 8 rows: the remainder goes in tiles of 4, 2 and 1.
+      int64_t rowTile = std::clamp<int64_t>(
+          (registers - vectors - 1) / vectors, 1, 8);
       TileEmitter(b, op.getLoc(), *c, vectorWidth).emit(rowTile);
       op.erase();
     }

@@ -407,7 +407,7 @@ def LowerPackedContractionsPass : Pass<"seqc-lower-packed-contractions"> {
     starts from y, runs over the k block loading V contiguous vectors of
     the panel and broadcasting R scalars of x, and is stored once. The
     last panel's columns past N are masked. R is as many rows as fit the
-    registers with V + 1 to spare:
+    registers with V + 1 to spare, at most 8:
     6 for V = 4 with 32 registers (AVX-512), 4 for V = 3 with 16.
     The product and sum fuse into an FMA only when both carry `contract`.
   }];

@@ -91,3 +91,19 @@ func.func @chain(%a: tensor<?xf32>, %b: tensor<?xf32>) -> tensor<?xf32> {
   } -> tensor<?xf32>
   return %r2 : tensor<?xf32>
 }
+
+// A tensor.dim whose constant index is out of range is valid IR (undefined
+// only when run): the extent it gives is compared, not followed.
+// CHECK-LABEL: func.func @dim_out_of_range
+// CHECK: seq.check
+func.func @dim_out_of_range(%a: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?xf32> {
+  %c5 = arith.constant 5 : index
+  %n = tensor.dim %a, %c5 : tensor<?x?xf32>
+  %e = tensor.empty(%n) : tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [#row, #row], iterator_types = ["parallel"]}
+      ins(%b : tensor<?xf32>) outs(%e : tensor<?xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  } -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}

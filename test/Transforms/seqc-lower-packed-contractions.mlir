@@ -94,3 +94,32 @@ func.func @unfused(%x: memref<?x5xf32>, %w: memref<1x5x8xf32>, %y: memref<?x8xf3
   }
   return
 }
+
+// -----
+
+// One vector per panel (NR = W = 4) would leave room for 14 rows: tiles are
+// capped at 8 so that the remainder's tiles of 4, 2 and 1 cover the rest
+// (13 rows: 8, then 4, then 1).
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#p = affine_map<(d0, d1, d2) -> (d1 floordiv 4, d2, d1 mod 4)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @narrow_panels
+// CHECK: scf.for %{{.+}} step %c8
+// CHECK:   %{{.+}}:8 = scf.for
+// CHECK: arith.cmpi uge, %{{.+}}, %c4
+// CHECK:   %{{.+}}:4 = scf.for
+// CHECK: arith.cmpi uge, %{{.+}}, %c2
+// CHECK:   %{{.+}}:2 = scf.for
+// CHECK: arith.cmpi uge, %{{.+}}, %c1
+// CHECK:   %{{.+}} = scf.for
+func.func @narrow_panels(%x: memref<13x8xf32>, %w: memref<2x8x4xf32>, %y: memref<13x6xf32>) {
+  linalg.generic {indexing_maps = [#x, #p, #y],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<13x8xf32>, memref<2x8x4xf32>) outs(%y : memref<13x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b fastmath<contract> : f32
+    %s = arith.addf %acc, %p fastmath<contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
