@@ -27,6 +27,8 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Path.h"
 
+#include <optional>
+
 
 namespace seqc {
 namespace md {
@@ -96,12 +98,17 @@ private:
     const Argument *a = keyword(name);
     return a ? a->value.text : dflt.str();
   }
+  /// The value a KwType::Value keyword names, or null when not given.
+  const Val *valueKw(StringRef name) const;
   /// The state_dict prefix of the current layer.
   std::string prefix() const { return nameKw("name", current->name); }
 
   // Diagnostics about values and weights.
   std::string describe(const Val &v, StringRef name) const;
+  /// Weight `P.suffix` of the current layer (prefix P).
   FailureOr<WeightTensor> weight(StringRef suffix);
+  /// The weight called `name` in the state_dict.
+  FailureOr<WeightTensor> weightNamed(const std::string &name);
   /// Weight `suffix` of rank `rank`; otherwise "weight 'P.suffix' is
   /// [..] but <owner>'s <suffix> is <what>".
   FailureOr<WeightTensor> weightOfRank(StringRef suffix, int64_t rank,
@@ -142,7 +149,53 @@ private:
   FailureOr<Val> emitLayerNorm(const Val &x);
   FailureOr<Val> emitEmbedding(const Val &x);
   FailureOr<Val> emitConv1d(const Val &x);
-  FailureOr<Val> emitAttention(const Val &x);
+  /// mha: self- or cross-attention (operands[1] the key/value input).
+  FailureOr<Val> emitAttention(ArrayRef<Val> operands);
+  /// The q, k, v projection weights (and biases) and the output projection
+  /// of an mha layer: nn.MultiheadAttention's packed in_proj_weight, its
+  /// separate q/k/v_proj_weight, or the four linears weights_from names.
+  struct AttentionWeights {
+    WeightTensor q, k, v, out;
+    std::optional<WeightTensor> qBias, kBias, vBias, outBias;
+  };
+  FailureOr<AttentionWeights> attentionWeights(int64_t embed, int64_t kvEmbed);
+  /// The mask seq.attention applies for mha's key_padding_mask and
+  /// attn_mask keywords (null when neither is given).
+  FailureOr<Value> attentionMask(const Val &query, const Val &keys,
+                                 int64_t heads);
+  /// Rotary position embedding (RoFormer, Su et al. 2021; Hugging Face
+  /// LLaMA's rotate_half form) of a [B, H, L, D] projection.
+  Value applyRope(Value projected, const Val &positionsOf, int64_t timeDim);
+  // Scan blocks (ScanBlocks.cpp).
+  /// Emits `scan` as one seq.scan and defines its NAME.field values.
+  LogicalResult emitScan(const ScanStmt &scan);
+  FailureOr<Val> emitZeros(const Val &like);
+  // Value ops (ValueOps.cpp).
+  FailureOr<Val> emitParameter();
+  FailureOr<Val> emitMatmul(const Val &a, const Val &bv);
+  FailureOr<Val> emitCumSum(const Val &x);
+  /// Comparisons, logical ops, where and masked_fill.
+  FailureOr<Val> emitSelection(ArrayRef<Val> operands);
+  FailureOr<Val> emitSequenceMask(const Val &lengths, const Val &like);
+  /// The numpy broadcast of `operands` (all of the current layer's
+  /// operands, for messages): the result shape, its dimension names, each
+  /// operand's dimension map (as `elementwise` takes it) and the result's
+  /// dynamic sizes (tensor.dim ops, unless `emitSizes` is false).
+  struct Broadcast {
+    SmallVector<int64_t> shape;
+    SmallVector<std::string> dims;
+    SmallVector<SmallVector<int64_t>> maps;
+    SmallVector<Value> dynamicSizes;
+  };
+  FailureOr<Broadcast> broadcast(ArrayRef<Val> operands, bool emitSizes = true);
+  /// A linalg.generic over `shape` reading `ins` through `dimMaps` (as
+  /// `elementwise`) whose body `body` maps the operands' elements to the
+  /// result element (of type `resultElt`).
+  Value mapElements(ArrayRef<Value> ins, ArrayRef<SmallVector<int64_t>> dimMaps,
+                    ArrayRef<int64_t> outShape, ArrayRef<Value> outDyn,
+                    Type resultElt,
+                    llvm::function_ref<Value(OpBuilder &, Location, mlir::ValueRange)>
+                        body);
   FailureOr<Val> emitLinearAttention(const Val &x);
   /// A [B, L, E] projection as [B, heads, L, E / heads].
   Value splitHeads(const Val &projected, int64_t heads);
@@ -186,6 +239,12 @@ private:
   llvm::StringMap<int> state; // 1 visiting, 2 done
   std::vector<std::string> stack;
   const LayerStmt *current = nullptr;
+  /// The scan that defines each NAME.field value, and each scan's progress
+  /// (1 emitting, 2 done).
+  llvm::StringMap<const ScanStmt *> scanFields;
+  llvm::DenseMap<const ScanStmt *, int> scanProgress;
+  /// The values the current layer's KwType::Value keywords name.
+  llvm::StringMap<Val> valueKeywords;
 };
 
 } // namespace md

@@ -35,11 +35,11 @@ static Value combine(OpBuilder &b, Location l, StringRef op, Value x, Value y) {
   return arith::DivFOp::create(b, l, x, y);
 }
 
-Value Emitter::elementwise(StringRef op, ArrayRef<Value> ins,
-                           ArrayRef<SmallVector<int64_t>> dimMaps,
-                           ArrayRef<int64_t> outShape, ArrayRef<Value> outDyn) {
-  Type elt = cast<RankedTensorType>(ins[0].getType()).getElementType();
-  Value init = emptyTensor(outShape, outDyn, elt);
+Value Emitter::mapElements(
+    ArrayRef<Value> ins, ArrayRef<SmallVector<int64_t>> dimMaps,
+    ArrayRef<int64_t> outShape, ArrayRef<Value> outDyn, Type resultElt,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  Value init = emptyTensor(outShape, outDyn, resultElt);
   unsigned rank = outShape.size();
   SmallVector<AffineMap> maps;
   for (const SmallVector<int64_t> &m : dimMaps) {
@@ -54,12 +54,80 @@ Value Emitter::elementwise(StringRef op, ArrayRef<Value> ins,
   auto generic = linalg::GenericOp::create(
       b, here(), TypeRange{init.getType()}, ins, ValueRange{init}, maps, iters,
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value acc = args[0];
-        for (Value a : args.drop_front().drop_back())
-          acc = combine(nb, l, op, acc, a);
-        linalg::YieldOp::create(nb, l, acc);
+        linalg::YieldOp::create(nb, l, body(nb, l, args.drop_back()));
       });
   return generic.getResult(0);
+}
+
+Value Emitter::elementwise(StringRef op, ArrayRef<Value> ins,
+                           ArrayRef<SmallVector<int64_t>> dimMaps,
+                           ArrayRef<int64_t> outShape, ArrayRef<Value> outDyn) {
+  Type elt = cast<RankedTensorType>(ins[0].getType()).getElementType();
+  return mapElements(ins, dimMaps, outShape, outDyn, elt,
+                     [&](OpBuilder &nb, Location l, ValueRange args) {
+                       Value acc = args[0];
+                       for (Value a : args.drop_front())
+                         acc = combine(nb, l, op, acc, a);
+                       return acc;
+                     });
+}
+
+FailureOr<Emitter::Broadcast> Emitter::broadcast(ArrayRef<Val> operands,
+                                                 bool emitSizes) {
+  // numpy broadcasting: shapes aligned on the right; a size-1 dimension
+  // stretches; fixed sizes must agree; a named (dynamic) dimension is never
+  // broadcast and must not meet a different name.
+  int64_t rank = 0;
+  for (const Val &v : operands)
+    rank = std::max(rank, v.rank());
+  Broadcast out;
+  out.shape.assign(rank, 1);
+  out.dims.resize(rank);
+  SmallVector<int> source(rank, -1);
+  for (auto [i, v] : llvm::enumerate(operands)) {
+    for (int64_t j = 0; j < v.rank(); ++j) {
+      int64_t o = rank - v.rank() + j, size = v.type().getDimSize(j);
+      if (size == 1)
+        continue;
+      if (source[o] < 0) {
+        out.shape[o] = size, out.dims[o] = v.dims[j], source[o] = i;
+        continue;
+      }
+      const Val &s = operands[source[o]];
+      bool clash = !ShapedType::isDynamic(size) &&
+                   !ShapedType::isDynamic(out.shape[o]) && size != out.shape[o];
+      clash |= !v.dims[j].empty() && !out.dims[o].empty() &&
+               v.dims[j] != out.dims[o];
+      if (clash) {
+        error(current->operands[i].value.pos)
+            << current->layer << " cannot broadcast "
+            << describe(v, current->operands[i].value.text) << " with "
+            << describe(s, current->operands[source[o]].value.text)
+            << " (numpy rules, shapes aligned on the right): dimension "
+            << o - rank << " differs";
+        return failure();
+      }
+      if (ShapedType::isDynamic(out.shape[o]) && !ShapedType::isDynamic(size))
+        out.shape[o] = size, source[o] = i;
+      if (out.dims[o].empty())
+        out.dims[o] = v.dims[j];
+    }
+  }
+  for (const Val &v : operands) {
+    SmallVector<int64_t> m;
+    for (int64_t j = 0; j < v.rank(); ++j) {
+      int64_t o = rank - v.rank() + j;
+      m.push_back(v.type().getDimSize(j) == 1 && out.shape[o] != 1 ? -1 : o);
+    }
+    out.maps.push_back(m);
+  }
+  for (int64_t o = 0; emitSizes && o < rank; ++o) {
+    if (!ShapedType::isDynamic(out.shape[o]))
+      continue;
+    const Val &s = operands[source[o]];
+    out.dynamicSizes.push_back(dimValue(s.value, o - rank + s.rank()));
+  }
+  return out;
 }
 
 FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
@@ -75,72 +143,28 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
       return failure();
     }
   }
-  // numpy broadcasting: shapes aligned on the right; a size-1 dimension
-  // stretches; fixed sizes must agree; a named (dynamic) dimension is never
-  // broadcast and must not meet a different name.
-  int64_t rank = 0;
-  for (const Val &v : operands)
-    rank = std::max(rank, v.rank());
-  SmallVector<int64_t> shape(rank, 1);
-  SmallVector<std::string> dims(rank);
-  SmallVector<int> source(rank, -1);
-  for (auto [i, v] : llvm::enumerate(operands)) {
-    for (int64_t j = 0; j < v.rank(); ++j) {
-      int64_t o = rank - v.rank() + j, size = v.type().getDimSize(j);
-      if (size == 1)
-        continue;
-      if (source[o] < 0) {
-        shape[o] = size, dims[o] = v.dims[j], source[o] = i;
-        continue;
-      }
-      const Val &s = operands[source[o]];
-      bool clash = !ShapedType::isDynamic(size) &&
-                   !ShapedType::isDynamic(shape[o]) && size != shape[o];
-      clash |= !v.dims[j].empty() && !dims[o].empty() && v.dims[j] != dims[o];
-      if (clash) {
-        error(current->operands[i].value.pos)
-            << current->layer << " cannot broadcast "
-            << describe(v, current->operands[i].value.text) << " with "
-            << describe(s, current->operands[source[o]].value.text)
-            << " (numpy rules, shapes aligned on the right): dimension "
-            << o - rank << " differs";
-        return failure();
-      }
-      if (ShapedType::isDynamic(shape[o]) && !ShapedType::isDynamic(size))
-        shape[o] = size, source[o] = i;
-      if (dims[o].empty())
-        dims[o] = v.dims[j];
-    }
-  }
   bool sameShape = llvm::all_of(
       operands, [&](const Val &v) { return v.type() == operands[0].type(); });
   if (sameShape) { // residual connections: plain arith on tensors
+    FailureOr<Broadcast> shape = broadcast(operands, /*emitSizes=*/false);
+    if (failed(shape))
+      return failure();
     Val acc = operands[0];
-    acc.dims = dims;
+    acc.dims = shape->dims;
     for (const Val &v : operands.drop_front())
       acc.value = combine(b, here(), current->layer, acc.value, v.value);
     return acc;
   }
-  SmallVector<Value> ins, dyn;
-  SmallVector<SmallVector<int64_t>> maps;
-  for (const Val &v : operands) {
+  SmallVector<Value> ins;
+  for (const Val &v : operands)
     ins.push_back(v.value);
-    SmallVector<int64_t> m;
-    for (int64_t j = 0; j < v.rank(); ++j) {
-      int64_t o = rank - v.rank() + j;
-      m.push_back(v.type().getDimSize(j) == 1 && shape[o] != 1 ? -1 : o);
-    }
-    maps.push_back(m);
-  }
-  for (int64_t o = 0; o < rank; ++o) {
-    if (!ShapedType::isDynamic(shape[o]))
-      continue;
-    const Val &s = operands[source[o]];
-    dyn.push_back(dimValue(s.value, o - rank + s.rank()));
-  }
+  FailureOr<Broadcast> shape = broadcast(operands);
+  if (failed(shape))
+    return failure();
   Val out;
-  out.value = elementwise(current->layer, ins, maps, shape, dyn);
-  out.dims = dims;
+  out.value = elementwise(current->layer, ins, shape->maps, shape->shape,
+                          shape->dynamicSizes);
+  out.dims = shape->dims;
   return out;
 }
 

@@ -74,10 +74,34 @@ const std::vector<LayerSpec> &layerSpecs() {
          {{"hidden", KwType::Int}, {"memory_rows", KwType::Int},
           {"memory_width", KwType::Int}, {"read_heads", KwType::Int},
           {"write_heads", KwType::Int}, {"shift_range", KwType::Int}, name}},
-        {"mha", 1, 1,
-         {{"heads", KwType::Int, true}, {"causal", KwType::Bool},
-          {"window", KwType::Int},
-          {"batch_first", KwType::Bool}, {"bias", KwType::Bool}, name}},
+        // Operands: the query input and, for cross-attention, the
+        // key/value input.
+        {"mha", 1, 2,
+         {{"heads", KwType::Int, true}, {"kv_heads", KwType::Int},
+          {"causal", KwType::Bool}, {"window", KwType::Int},
+          {"batch_first", KwType::Bool}, {"bias", KwType::Bool},
+          {"weights_from", KwType::List}, {"key_padding_mask", KwType::Value},
+          {"attn_mask", KwType::Value}, {"rope", KwType::Bool},
+          {"rope_theta", KwType::Float}, {"scale", KwType::Float}, name}},
+        {"parameter", 0, 0, {{"shape", KwType::List}, name}},
+        {"zeros", 1, 1, {{"shape", KwType::List, true}}},
+        {"matmul", 2, 2, {}},
+        {"cumsum", 1, 1,
+         {{"dim", KwType::Int, true}, {"reverse", KwType::Bool},
+          {"exclusive", KwType::Bool}}},
+        // Comparisons: two operands, or one and value= (the other side).
+        {"lt", 1, 2, {{"value", KwType::Float}}},
+        {"le", 1, 2, {{"value", KwType::Float}}},
+        {"gt", 1, 2, {{"value", KwType::Float}}},
+        {"ge", 1, 2, {{"value", KwType::Float}}},
+        {"eq", 1, 2, {{"value", KwType::Float}}},
+        {"ne", 1, 2, {{"value", KwType::Float}}},
+        {"logical_and", 2, 2, {}},
+        {"logical_or", 2, 2, {}},
+        {"logical_not", 1, 1, {}},
+        {"where", 3, 3, {}},
+        {"masked_fill", 2, 2, {{"value", KwType::Float, true}}},
+        {"sequence_mask", 2, 2, {{"dim", KwType::Int}}},
     };
   }();
   return specs;
@@ -102,6 +126,8 @@ static std::string kindName(KwType type) {
     return "a name";
   case KwType::List:
     return "a list such as [1, 0, 2]";
+  case KwType::Value:
+    return "the name of a value";
   }
   return "";
 }
@@ -112,7 +138,9 @@ LogicalResult checkArguments(const LayerStmt &layer, const LayerSpec &spec,
   if (n < spec.minOperands || n > spec.maxOperands) {
     InFlightDiagnostic diag = error(layer.layerPos);
     diag << layer.layer << " takes ";
-    if (spec.minOperands == spec.maxOperands)
+    if (spec.maxOperands == 0)
+      diag << "no operands";
+    else if (spec.minOperands == spec.maxOperands)
       diag << spec.minOperands << " operand"
            << (spec.minOperands == 1 ? "" : "s");
     else if (spec.maxOperands < 64)
@@ -145,7 +173,8 @@ LogicalResult checkArguments(const LayerStmt &layer, const LayerSpec &spec,
               : kw->type == KwType::Float ? kind == LK::Int || kind == LK::Float
               : kw->type == KwType::Bool  ? kind == LK::Bool
               : kw->type == KwType::List  ? kind == LK::List
-                                         : kind == LK::Ident || kind == LK::String;
+              : kw->type == KwType::Value ? kind == LK::Ident
+                                          : kind == LK::Ident || kind == LK::String;
     if (!ok) {
       error(arg.value.pos) << "keyword '" << arg.key << "' of " << layer.layer
                            << " expects " << kindName(kw->type) << ", found '"

@@ -16,7 +16,9 @@
 
 namespace seqc::md {
 
-enum class KwType { Int, Float, Bool, Name, List };
+/// Keyword types. Value: the name of a value of the model (an input or a
+/// layer), resolved like an operand (`key_padding_mask=pad`).
+enum class KwType { Int, Float, Bool, Name, List, Value };
 
 struct KwSpec {
   const char *name;

@@ -10,10 +10,17 @@
 
 #include "compiler/Import/ModelDescription/Emitter.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
+
 using namespace mlir;
 
 namespace seqc {
 namespace md {
+
+const Val *Emitter::valueKw(StringRef name) const {
+  auto it = valueKeywords.find(name);
+  return it == valueKeywords.end() ? nullptr : &it->second;
+}
 
 const Argument *Emitter::keyword(StringRef name) const {
   for (const Argument &a : current->keywords)
@@ -29,6 +36,8 @@ std::string Emitter::describe(const Val &v, StringRef name) const {
   Type elt = v.type().getElementType();
   if (elt.isF32())
     os << "f32";
+  else if (elt.isInteger(1))
+    os << "bool";
   else
     os << elt;
   os << "[";
@@ -68,7 +77,10 @@ FailureOr<int64_t> Emitter::staticDim(const Val &v, int64_t dim,
 }
 
 FailureOr<WeightTensor> Emitter::weight(StringRef suffix) {
-  std::string name = prefix() + "." + suffix.str();
+  return weightNamed(prefix() + "." + suffix.str());
+}
+
+FailureOr<WeightTensor> Emitter::weightNamed(const std::string &name) {
   if (!weights.isOpen()) {
     error(current->layerPos)
         << current->layer << " '" << current->name << "' reads weight '"
@@ -209,7 +221,7 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
   if (kind == "conv1d")
     return emitConv1d(operands[0]);
   if (kind == "mha")
-    return emitAttention(operands[0]);
+    return emitAttention(operands);
   if (kind == "mamba")
     return emitMamba(operands[0]);
   if (kind == "ntm")
@@ -240,6 +252,21 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitReshape(operands[0]);
   if (kind == "dropout")
     return operands[0];
+  if (kind == "parameter")
+    return emitParameter();
+  if (kind == "zeros")
+    return emitZeros(operands[0]);
+  if (kind == "matmul")
+    return emitMatmul(operands[0], operands[1]);
+  if (kind == "cumsum")
+    return emitCumSum(operands[0]);
+  if (kind == "where" || kind == "masked_fill" || kind == "logical_and" ||
+      kind == "logical_or" || kind == "logical_not" || kind == "lt" ||
+      kind == "le" || kind == "gt" || kind == "ge" || kind == "eq" ||
+      kind == "ne")
+    return emitSelection(operands);
+  if (kind == "sequence_mask")
+    return emitSequenceMask(operands[0], operands[1]);
   // Activations.
   if (failed(expectFloat(operands[0], -1, "a float input")))
     return failure();
@@ -261,8 +288,14 @@ FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
   if (it != values.end() && state.lookup(name) != 1)
     return it->second;
   auto layerIt = layers.find(name);
-  if (layerIt == layers.end())
+  if (layerIt == layers.end()) {
+    if (const ScanStmt *scan = scanFields.lookup(name)) {
+      if (failed(emitScan(*scan)))
+        return failure();
+      return values.find(name)->second;
+    }
     return resolveState(name, use);
+  }
   if (state.lookup(name) == 1) {
     InFlightDiagnostic diag = error(use);
     diag << "'" << name << "' depends on itself: ";
@@ -293,7 +326,21 @@ FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
       return failure();
     operands.push_back(*v);
   }
+  // Keywords that name values (mha's masks) are dependencies too.
+  llvm::StringMap<Val> keywordValues;
+  for (const Argument &arg : layer.keywords) {
+    auto kw = llvm::find_if(spec->keywords, [&](const KwSpec &k) {
+      return arg.key == k.name;
+    });
+    if (kw->type != KwType::Value)
+      continue;
+    FailureOr<Val> v = resolve(arg.value.text, arg.value.pos);
+    if (failed(v))
+      return failure();
+    keywordValues[arg.key] = *v;
+  }
   stack.pop_back();
+  valueKeywords = std::move(keywordValues);
   FailureOr<Val> result = emitLayer(layer, operands);
   if (failed(result))
     return failure();
@@ -353,10 +400,11 @@ OwningOpRef<ModuleOp> Emitter::emit() {
                    .Case("f32", b.getF32Type())
                    .Case("i64", b.getI64Type())
                    .Case("i32", b.getI32Type())
+                   .Case("bool", b.getI1Type())
                    .Default(Type());
     if (!elt) {
       error(in.dtypePos) << "unknown dtype '" << in.dtype
-                         << "'; inputs are f32, i64 or i32";
+                         << "'; inputs are f32, i64, i32 or bool";
       return nullptr;
     }
     SmallVector<int64_t> shape;
@@ -372,6 +420,20 @@ OwningOpRef<ModuleOp> Emitter::emit() {
     if (!define(layer.name, layer.namePos))
       return nullptr;
     layers[layer.name] = &layer;
+  }
+  // A scan defines NAME.state for each carried state and NAME.output for
+  // each output it yields.
+  for (const ScanStmt &scan : md.scans) {
+    if (!define(scan.name, scan.namePos))
+      return nullptr;
+    for (const OutputRef &y : scan.yields) {
+      std::string field = scan.name + "." + y.exportName;
+      if (scanFields.count(field))
+        continue; // yielded twice: emitScan reports it
+      if (!define(field, y.exportPos))
+        return nullptr;
+      scanFields[field] = &scan;
+    }
   }
 
   OwningOpRef<ModuleOp> module =
@@ -401,9 +463,12 @@ OwningOpRef<ModuleOp> Emitter::emit() {
   }
   b.setInsertionPointToEnd(entry);
 
-  // Every layer is emitted (and its weights checked), used or not.
+  // Every layer and scan is emitted (and its weights checked), used or not.
   for (const LayerStmt &layer : md.layers)
     if (failed(resolve(layer.name, layer.namePos)))
+      return nullptr;
+  for (const ScanStmt &scan : md.scans)
+    if (failed(emitScan(scan)))
       return nullptr;
 
   SmallVector<Value> results;
@@ -460,8 +525,8 @@ OwningOpRef<ModuleOp> importModelDescription(StringRef path,
                                              MLIRContext *context,
                                              StringRef weightsPath) {
   context->loadDialect<arith::ArithDialect, func::FuncDialect,
-                       linalg::LinalgDialect, tensor::TensorDialect,
-                       seq::SeqDialect>();
+                       linalg::LinalgDialect, math::MathDialect,
+                       tensor::TensorDialect, seq::SeqDialect>();
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &error);
   if (!file) {

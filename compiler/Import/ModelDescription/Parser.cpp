@@ -89,7 +89,9 @@ private:
 
   bool parseInput(ModelDescription &md);
   bool parseOutput(ModelDescription &md);
-  bool parseLayer(ModelDescription &md, Token name);
+  bool parseLayer(std::vector<LayerStmt> &into, Token name);
+  bool parseScan(ModelDescription &md);
+  bool parseOutputList(std::vector<OutputRef> &into, bool requireExport);
   bool parseLiteral(Literal &lit);
 
   StringRef text;
@@ -146,6 +148,15 @@ Token Parser::lex() {
     bool isFloat = false;
     if (c == '-' || c == '+')
       t.text += takeChar();
+    // -inf and +inf (inf and nan alone are identifiers, read as numbers by
+    // parseLiteral): masked_fill(x, m, value=-inf).
+    if (peekChar() == 'i' && peekChar(1) == 'n' && peekChar(2) == 'f' &&
+        !isIdentChar(peekChar(3))) {
+      t.text += "inf";
+      takeChar(), takeChar(), takeChar();
+      t.kind = Token::Kind::Float;
+      return t;
+    }
     while (true) {
       char d = peekChar();
       if (std::isdigit((unsigned char)d)) {
@@ -229,14 +240,24 @@ bool Parser::parseLiteral(Literal &lit) {
     if (tok.text == "true" || tok.text == "false") {
       lit.kind = Literal::Kind::Bool;
       lit.boolValue = tok.text == "true";
+    } else if (tok.text == "inf" || tok.text == "nan") {
+      lit.kind = Literal::Kind::Float;
+      lit.floatValue = std::strtod(tok.text.c_str(), nullptr);
     } else {
       lit.kind = Literal::Kind::Ident;
     }
     break;
   case Token::Kind::LBracket: { // [INT | IDENT, ...]
     lit.kind = Literal::Kind::List;
-    advance();
     lit.text = "[";
+    // A list is a keyword's value, inside a layer's parentheses: it may
+    // span lines.
+    auto skipNewlines = [&] {
+      while (tok.kind == Token::Kind::Newline)
+        advance();
+    };
+    advance();
+    skipNewlines();
     while (tok.kind != Token::Kind::RBracket) {
       Literal item;
       if (tok.kind != Token::Kind::Int && tok.kind != Token::Kind::Ident) {
@@ -249,10 +270,13 @@ bool Parser::parseLiteral(Literal &lit) {
         return false;
       lit.text += (lit.items.empty() ? "" : ", ") + item.text;
       lit.items.push_back(std::move(item));
-      if (tok.kind == Token::Kind::Comma)
+      skipNewlines();
+      if (tok.kind == Token::Kind::Comma) {
         advance();
-      else if (tok.kind != Token::Kind::RBracket)
+        skipNewlines();
+      } else if (tok.kind != Token::Kind::RBracket) {
         return expect(Token::Kind::RBracket, "',' or ']'");
+      }
     }
     lit.text += "]";
     break;
@@ -310,9 +334,16 @@ bool Parser::parseInput(ModelDescription &md) {
 }
 
 bool Parser::parseOutput(ModelDescription &md) {
+  return parseOutputList(md.outputs, /*requireExport=*/false);
+}
+
+/// `[EXPORT=]VALUE, ...` to the end of the line (`yield` requires EXPORT).
+bool Parser::parseOutputList(std::vector<OutputRef> &into,
+                             bool requireExport) {
   while (true) {
     OutputRef out{tok.text, tok.pos, "", {}};
-    if (!expect(Token::Kind::Ident, "an output name"))
+    if (!expect(Token::Kind::Ident,
+                requireExport ? "a state or output name" : "an output name"))
       return false;
     if (tok.kind == Token::Kind::Equal) { // EXPORT=VALUE
       advance();
@@ -322,8 +353,12 @@ bool Parser::parseOutput(ModelDescription &md) {
       out.pos = tok.pos;
       if (!expect(Token::Kind::Ident, "a value name after '='"))
         return false;
+    } else if (requireExport) {
+      error(tok.pos) << "expected '=' after '" << out.name
+                     << "': yield NAME = VALUE, ...";
+      return false;
     }
-    md.outputs.push_back(out);
+    into.push_back(out);
     if (tok.kind != Token::Kind::Comma)
       break;
     advance();
@@ -331,7 +366,108 @@ bool Parser::parseOutput(ModelDescription &md) {
   return endLine();
 }
 
-bool Parser::parseLayer(ModelDescription &md, Token name) {
+bool Parser::parseScan(ModelDescription &md) {
+  ScanStmt scan;
+  scan.name = tok.text;
+  scan.namePos = tok.pos;
+  if (!expect(Token::Kind::Ident, "the scan's name") ||
+      !expect(Token::Kind::LParen, "'(' and the scan's bindings"))
+    return false;
+  auto skipNewlines = [&] {
+    while (tok.kind == Token::Kind::Newline)
+      advance();
+  };
+  skipNewlines();
+  while (tok.kind != Token::Kind::RParen) {
+    Token first = tok;
+    if (!expect(Token::Kind::Ident, "a binding (STEP in SEQUENCE or "
+                                    "STATE = INITIAL) or a keyword"))
+      return false;
+    if (first.text == "dim" || first.text == "reverse") {
+      Argument arg{first.text, first.pos, {}};
+      if (!expect(Token::Kind::Equal, "'=' after '" + first.text + "'") ||
+          !parseLiteral(arg.value))
+        return false;
+      scan.keywords.push_back(std::move(arg));
+    } else {
+      ScanBinding binding{first.text, first.pos, "", {}, false};
+      if (tok.kind == Token::Kind::Ident && tok.text == "in") {
+        binding.scanned = true;
+        advance();
+      } else if (!expect(Token::Kind::Equal,
+                         "'in' (a sequence) or '=' (a carried state) after '" +
+                             first.text + "'")) {
+        return false;
+      }
+      binding.source = tok.text;
+      binding.sourcePos = tok.pos;
+      if (!expect(Token::Kind::Ident, "a value name"))
+        return false;
+      scan.bindings.push_back(std::move(binding));
+    }
+    skipNewlines();
+    if (tok.kind == Token::Kind::Comma) {
+      advance();
+      skipNewlines();
+    } else if (tok.kind != Token::Kind::RParen) {
+      return expect(Token::Kind::RParen, "',' or ')'");
+    }
+  }
+  advance();
+  if (!endLine())
+    return false;
+  // The body: layer statements, then `yield ...` and `end`.
+  while (true) {
+    skipNewlines();
+    Token first = tok;
+    if (tok.kind == Token::Kind::Eof) {
+      error(scan.namePos) << "scan '" << scan.name
+                          << "' has no 'end'; close its body with `end`";
+      return false;
+    }
+    if (!expect(Token::Kind::Ident, "a layer statement, 'yield' or 'end' "
+                                    "in the scan's body"))
+      return false;
+    if (tok.kind == Token::Kind::Equal) {
+      if (!scan.yields.empty()) {
+        error(first.pos) << "'" << first.text << "' follows the scan's "
+                         << "'yield'; the body comes before it";
+        return false;
+      }
+      if (!parseLayer(scan.body, first))
+        return false;
+    } else if (first.text == "yield") {
+      if (!scan.yields.empty()) {
+        error(first.pos) << "scan '" << scan.name << "' yields twice";
+        return false;
+      }
+      scan.yieldPos = first.pos;
+      if (!parseOutputList(scan.yields, /*requireExport=*/true))
+        return false;
+    } else if (first.text == "end") {
+      if (scan.yields.empty()) {
+        error(first.pos) << "scan '" << scan.name << "' ends without "
+                         << "'yield'; yield each carried state's next value";
+        return false;
+      }
+      break;
+    } else if (first.text == "output" || first.text == "input" ||
+               first.text == "scan" || first.text == "model" ||
+               first.text == "weights") {
+      error(first.pos) << "'" << first.text << "' inside scan '" << scan.name
+                       << "': close the scan's body with `end` first";
+      return false;
+    } else {
+      error(first.pos) << "expected a layer statement, 'yield' or 'end' in "
+                       << "the scan's body, found '" << first.text << "'";
+      return false;
+    }
+  }
+  md.scans.push_back(std::move(scan));
+  return endLine();
+}
+
+bool Parser::parseLayer(std::vector<LayerStmt> &into, Token name) {
   LayerStmt layer;
   layer.name = name.text;
   layer.namePos = name.pos;
@@ -397,7 +533,7 @@ bool Parser::parseLayer(ModelDescription &md, Token name) {
     }
   }
   advance();
-  md.layers.push_back(std::move(layer));
+  into.push_back(std::move(layer));
   return endLine();
 }
 
@@ -413,7 +549,7 @@ std::optional<ModelDescription> Parser::parse() {
     if (tok.kind != Token::Kind::Ident) {
       if (tok.kind != Token::Kind::Error)
         error(tok.pos) << "expected a statement (model, weights, input, "
-                          "output or NAME = LAYER(...)), found "
+                          "output, scan or NAME = LAYER(...)), found "
                        << describe(tok);
       return std::nullopt;
     }
@@ -421,7 +557,9 @@ std::optional<ModelDescription> Parser::parse() {
     advance();
     bool ok = true;
     if (tok.kind == Token::Kind::Equal) {
-      ok = parseLayer(md, first);
+      ok = parseLayer(md.layers, first);
+    } else if (first.text == "scan") {
+      ok = parseScan(md);
     } else if (first.text == "model") {
       if (sawModel) {
         error(first.pos) << "the model is named twice";
@@ -447,7 +585,7 @@ std::optional<ModelDescription> Parser::parse() {
       ok = parseOutput(md);
     } else {
       error(first.pos) << "expected a statement (model, weights, input, "
-                          "output or NAME = LAYER(...)), found '"
+                          "output, scan or NAME = LAYER(...)), found '"
                        << first.text << "'";
       return std::nullopt;
     }

@@ -7,6 +7,7 @@
 //   weights "FILE.safetensors"
 //   input NAME: DTYPE[DIM, ...]
 //   NAME = LAYER(VALUE, ..., KEY=LITERAL, ...)
+//   scan NAME(STEP in SEQ, STATE = INIT, ...) ... yield ... end
 //   output NAME, ...          (or EXPORT=NAME)
 //
 // with `#` comments. The parser only checks the syntax; names, layers,
@@ -86,6 +87,37 @@ struct OutputRef {
   Pos exportPos;
 };
 
+/// One binding of a scan's header: `x_t in x` (the step's slice of a
+/// sequence) or `h = h0` (a carried state and its initial value).
+struct ScanBinding {
+  std::string name;
+  Pos pos;
+  std::string source; // the outer value
+  Pos sourcePos;
+  bool scanned = false;
+};
+
+/// A user-written recurrence:
+///
+///   scan NAME(x_t in x, h = h0 [, dim=D] [, reverse=true])
+///     LAYER STATEMENTS over x_t, h and outer values
+///     yield h = NEXT, y = OUT, ...
+///   end
+///
+/// Each step sees one slice of every scanned sequence (along `dim`) and
+/// the carried states; `yield` gives each carried state's next value and
+/// the step's outputs. NAME.h is the final state, NAME.y the outputs
+/// stacked along `dim`.
+struct ScanStmt {
+  std::string name;
+  Pos namePos;
+  std::vector<ScanBinding> bindings;
+  std::vector<Argument> keywords; // dim, reverse
+  std::vector<LayerStmt> body;
+  std::vector<OutputRef> yields; // exportName = the field, name = the value
+  Pos yieldPos;
+};
+
 struct ModelDescription {
   std::string modelName = "model";
   /// Whether a `model NAME` statement gave the name (the C API prefix).
@@ -95,6 +127,7 @@ struct ModelDescription {
   Pos weightsPos;
   std::vector<InputStmt> inputs;
   std::vector<LayerStmt> layers;
+  std::vector<ScanStmt> scans;
   std::vector<OutputRef> outputs;
 };
 

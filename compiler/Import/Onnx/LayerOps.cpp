@@ -13,6 +13,7 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/FrontEndBuilders.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -62,93 +63,6 @@ Value linear(GraphImporter &g, Value x, DenseElementsAttr weight, Value bias) {
   auto type = RankedTensorType::get(shape, g.builder.getF32Type());
   Value w = arith::ConstantOp::create(g.builder, g.loc, weight);
   return seq::LinearOp::create(g.builder, g.loc, type, x, w, bias).getResult();
-}
-
-/// numpy.matmul of [..., M, K] and [..., K, N] of any ranks >= 2, the
-/// batch dimensions broadcast (a weight computed from a weight, x [B, T, K]
-/// by W [K, N] that is not a stored constant, [B, H, M, K] by [H, K, N]):
-/// one contraction generic over (batch..., m, n, k).
-FailureOr<Value> broadcastMatmul(GraphImporter &g, Value a, Value b) {
-  RankedTensorType at = tensorType(a), bt = tensorType(b);
-  int64_t batch = std::max(at.getRank(), bt.getRank()) - 2;
-  int64_t loops = batch + 3;
-  Ints sizes;
-  SmallVector<AffineExpr> aExprs, bExprs, outExprs;
-  MLIRContext *ctx = g.context;
-  for (int64_t d = 0; d < batch; ++d) {
-    // Batch dimension d, right-aligned in each operand; size 1 broadcasts.
-    OpFoldResult size = g.builder.getIndexAttr(1);
-    for (auto [v, t, exprs] :
-         {std::tuple{a, at, &aExprs}, std::tuple{b, bt, &bExprs}}) {
-      int64_t od = d - (batch - (t.getRank() - 2));
-      if (od < 0)
-        continue;
-      if (t.getDimSize(od) == 1) {
-        exprs->push_back(getAffineConstantExpr(0, ctx));
-        continue;
-      }
-      exprs->push_back(getAffineDimExpr(d, ctx));
-      std::optional<int64_t> known = getConstantIntValue(size);
-      if (!t.isDynamicDim(od) && known && *known != 1 &&
-          *known != t.getDimSize(od)) {
-        g.nodeError() << "MatMul batch dimensions of " << a.getType() << " and "
-                      << b.getType() << " do not broadcast";
-        return failure();
-      }
-      if (!known || *known == 1)
-        size = g.dimSize(v, od);
-    }
-    sizes.push_back(size);
-    outExprs.push_back(getAffineDimExpr(d, ctx));
-  }
-  // The contracted sizes must agree.
-  int64_t ka = at.getDimSize(at.getRank() - 1),
-          kb = bt.getDimSize(bt.getRank() - 2);
-  if (!ShapedType::isDynamic(ka) && !ShapedType::isDynamic(kb) && ka != kb) {
-    g.nodeError() << "MatMul of " << a.getType() << " and " << b.getType()
-                  << ": the contracted sizes " << ka << " and " << kb
-                  << " differ";
-    return failure();
-  }
-  if (ShapedType::isDynamic(ka) || ShapedType::isDynamic(kb)) {
-    Value have = g.indexValue(g.dimSize(b, bt.getRank() - 2));
-    Value want = g.indexValue(g.dimSize(a, at.getRank() - 1));
-    seq::createCheck(
-        g.builder, g.loc,
-        arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq, have,
-                              want),
-        have,
-        seq::describeLocation(g.loc) +
-            ": MatMul's right operand has {} rows, not its left operand's "
-            "column count",
-        seq::CheckKind::shape);
-  }
-  AffineExpr m = getAffineDimExpr(batch, ctx),
-             n = getAffineDimExpr(batch + 1, ctx),
-             k = getAffineDimExpr(batch + 2, ctx);
-  aExprs.append({m, k});
-  bExprs.append({k, n});
-  outExprs.append({m, n});
-  sizes.push_back(g.dimSize(a, at.getRank() - 2));
-  sizes.push_back(g.dimSize(b, bt.getRank() - 1));
-  Value init = zeroF32Tensor(g, sizes);
-  SmallVector<utils::IteratorType> iterators(loops,
-                                             utils::IteratorType::parallel);
-  iterators.back() = utils::IteratorType::reduction;
-  return linalg::GenericOp::create(
-             g.builder, g.loc, TypeRange{init.getType()}, ValueRange{a, b},
-             ValueRange{init},
-             {AffineMap::get(loops, 0, aExprs, ctx),
-              AffineMap::get(loops, 0, bExprs, ctx),
-              AffineMap::get(loops, 0, outExprs, ctx)},
-             iterators,
-             [](OpBuilder &nb, Location l, ValueRange x) {
-               Value product = arith::MulFOp::create(nb, l, x[0], x[1]);
-               linalg::YieldOp::create(
-                   nb, l,
-                   ValueRange{arith::AddFOp::create(nb, l, x[2], product)});
-             })
-      .getResult(0);
 }
 
 /// Einsum of any number of float inputs: one generic whose loops are the
@@ -334,7 +248,12 @@ LogicalResult importMatMul(GraphImporter &g) {
         (!ShapedType::isDynamic(sa) && !ShapedType::isDynamic(sb) && sa != sb);
   }
   if (broadcast) {
-    FailureOr<Value> out = broadcastMatmul(g, a, bv);
+    // numpy.matmul of [..., M, K] and [..., K, N] with broadcast batch
+    // dimensions (a weight computed from a weight, x [B, T, K] by W [K, N]
+    // that is not a stored constant, [B, H, M, K] by [H, K, N]).
+    FailureOr<Value> out = seq::createBroadcastMatmul(
+        g.builder, g.loc, a, bv, seq::describeOrigin("MatMul", g.loc),
+        [&] { return g.nodeError() << "MatMul: "; });
     if (failed(out))
       return failure();
     g.setOutput(0, *out);

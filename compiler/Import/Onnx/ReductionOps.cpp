@@ -10,6 +10,7 @@
 #include "compiler/Import/Onnx/GraphImporter.h"
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/FrontEndBuilders.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -366,68 +367,9 @@ LogicalResult importCumSum(GraphImporter &g) {
       normalizeAxis(g, (*axisInput)[0], type.getRank());
   if (!axis)
     return failure();
-  bool exclusive = g.intAttr("exclusive", 0) != 0;
-  bool reverse = g.intAttr("reverse", 0) != 0;
-  Type element = type.getElementType();
-  Location loc = g.loc;
-  OpBuilder &b = g.builder;
-  // The axis first, as seq.scan steps over dimension 0.
-  SmallVector<int64_t> perm = {*axis};
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    if (d != *axis)
-      perm.push_back(d);
-  Value leading = *axis == 0 ? x : seq::createTranspose(b, loc, x, perm);
-  SmallVector<OpFoldResult> sizes = shapeOf(g, leading);
-  SmallVector<OpFoldResult> sliceSizes(sizes.begin() + 1, sizes.end());
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
-  Value init =
-      linalg::FillOp::create(
-          b, loc, ValueRange{zero},
-          ValueRange{seq::createEmptyTensor(b, loc, sliceSizes, element)})
-          .getResult(0);
-  Value outs = seq::createEmptyTensor(b, loc, sizes, element);
-  auto scan = seq::ScanOp::create(
-      b, loc, ValueRange{init}, ValueRange{leading}, ValueRange{outs}, reverse,
-      [&](OpBuilder &nb, Location nl, Value, ValueRange carried,
-          ValueRange slices) {
-        auto sliceType = cast<RankedTensorType>(carried[0].getType());
-        Value empty =
-            tensor::EmptyOp::create(nb, nl, sliceType.getShape(), element, [&] {
-              SmallVector<Value> dynamic;
-              for (int64_t d = 0; d < sliceType.getRank(); ++d)
-                if (sliceType.isDynamicDim(d))
-                  dynamic.push_back(
-                      tensor::DimOp::create(nb, nl, carried[0], d));
-              return dynamic;
-            }());
-        unsigned rank = sliceType.getRank();
-        SmallVector<AffineMap> maps(3, nb.getMultiDimIdentityMap(rank));
-        Value next =
-            linalg::GenericOp::create(
-                nb, nl, TypeRange{sliceType}, ValueRange{carried[0], slices[0]},
-                ValueRange{empty}, maps,
-                SmallVector<utils::IteratorType>(rank,
-                                                 utils::IteratorType::parallel),
-                [&](OpBuilder &bb, Location bl, ValueRange a) {
-                  Value sum = isa<FloatType>(element)
-                                  ? arith::AddFOp::create(bb, bl, a[0], a[1])
-                                        .getResult()
-                                  : arith::AddIOp::create(bb, bl, a[0], a[1])
-                                        .getResult();
-                  linalg::YieldOp::create(bb, bl, ValueRange{sum});
-                })
-                .getResult(0);
-        seq::YieldOp::create(nb, nl,
-                             ValueRange{next, exclusive ? carried[0] : next});
-      });
-  Value result = scan.getOutputs()[0];
-  if (*axis != 0) {
-    SmallVector<int64_t> inverse(perm.size());
-    for (auto [i, p] : llvm::enumerate(perm))
-      inverse[p] = i;
-    result = seq::createTranspose(b, loc, result, inverse);
-  }
-  g.setOutput(0, result);
+  g.setOutput(0, seq::createCumSum(g.builder, g.loc, x, *axis,
+                                   g.intAttr("exclusive", 0) != 0,
+                                   g.intAttr("reverse", 0) != 0));
   return success();
 }
 

@@ -291,9 +291,21 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
             constant && constant.getValue() == 0 && type.getDimSize(d) == 1)
           continue;
         auto loop = dyn_cast<AffineDimExpr>(expr);
-        if (!loop)
+        if (!loop) {
+          // A computed position inside a fixed-size dimension, from loops
+          // of fixed size only (RoPE's partner feature (d + D/2) mod D),
+          // stays within the step the other loops select.
+          bool withinStep = !type.isDynamicDim(d);
+          expr.walk([&](AffineExpr e) {
+            if (auto dim = dyn_cast<AffineDimExpr>(e))
+              withinStep &= !dynamicLoop[dim.getPosition()];
+            withinStep &= !isa<AffineSymbolExpr>(e);
+          });
+          if (withinStep)
+            continue;
           return fail(op, "reads its operands at computed positions, which "
                           "may combine time steps");
+        }
         if (!type.isDynamicDim(d) && type.getDimSize(d) != 1 &&
             dynamicLoop[loop.getPosition()])
           return fail(op, "reads an operand of fixed size along a dimension "

@@ -1,0 +1,479 @@
+//===- AttentionLayer.cpp - the mha layer ---------------------------------===//
+//
+// `mha`: multi-head attention as nn.MultiheadAttention computes it (self-
+// or cross-attention, its key_padding_mask and attn_mask conventions), with
+// nn.MultiheadAttention's weights or any four linear layers named by
+// `weights_from` (Hugging Face q_proj/k_proj/v_proj/o_proj, BERT's
+// query/key/value/output.dense, ...), grouped-query attention when the
+// key/value projections have fewer heads than the query's, and rotary
+// position embeddings (RoPE). Everything becomes one seq.attention between
+// seq.linear projections.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/ModelDescription/Emitter.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+
+namespace seqc {
+namespace md {
+
+FailureOr<Emitter::AttentionWeights> Emitter::attentionWeights(int64_t e,
+                                                               int64_t ekv) {
+  AttentionWeights w;
+  bool hasBias = boolKw("bias", true);
+  std::string p = prefix();
+  if (const Argument *from = keyword("weights_from")) {
+    const std::vector<Literal> &names = from->value.items;
+    if (names.size() != 4 ||
+        llvm::any_of(names, [](const Literal &l) {
+          return l.kind != Literal::Kind::Ident;
+        })) {
+      error(from->value.pos)
+          << "weights_from names the four projections [query, key, value, "
+             "output], e.g. [q_proj, k_proj, v_proj, o_proj]; found "
+          << from->value.text;
+      return failure();
+    }
+    WeightTensor *matrices[4] = {&w.q, &w.k, &w.v, &w.out};
+    std::optional<WeightTensor> *biases[4] = {&w.qBias, &w.kBias, &w.vBias,
+                                              &w.outBias};
+    for (int i = 0; i < 4; ++i) {
+      FailureOr<WeightTensor> m = weightOfRank(
+          names[i].text + ".weight", 2, "an mha projection",
+          "an [out, in] matrix");
+      if (failed(m))
+        return failure();
+      *matrices[i] = std::move(*m);
+      if (!hasBias)
+        continue;
+      FailureOr<WeightTensor> bias = weightOfRank(
+          names[i].text + ".bias", 1, "an mha projection", "a vector");
+      if (failed(bias))
+        return failure();
+      *biases[i] = std::move(*bias);
+    }
+    return w;
+  }
+  // nn.MultiheadAttention: in_proj_weight [3E, E] when key and value have
+  // the query's size, else q/k/v_proj_weight (kdim, vdim); in_proj_bias.
+  bool separate = weights.isOpen() && !weights.contains(p + ".in_proj_weight") &&
+                  weights.contains(p + ".q_proj_weight");
+  if (separate) {
+    WeightTensor *matrices[3] = {&w.q, &w.k, &w.v};
+    const char *names[3] = {"q_proj_weight", "k_proj_weight", "v_proj_weight"};
+    for (int i = 0; i < 3; ++i) {
+      FailureOr<WeightTensor> m =
+          weightOfRank(names[i], 2, "mha", "an [E, in] matrix");
+      if (failed(m))
+        return failure();
+      *matrices[i] = std::move(*m);
+    }
+  } else {
+    if (ekv != e) {
+      error(current->layerPos)
+          << "mha's key/value input has " << ekv
+          << " features, not the query's " << e
+          << ": nn.MultiheadAttention(kdim=vdim=" << ekv
+          << ") keeps '" << p << ".q_proj_weight', '" << p
+          << ".k_proj_weight' and '" << p
+          << ".v_proj_weight'; or name four linear layers with "
+             "weights_from=[query, key, value, output]";
+      return failure();
+    }
+    FailureOr<WeightTensor> in = weight("in_proj_weight");
+    if (failed(in) || failed(expectShape(*in, {3 * e, e},
+                                         "embedding size " + std::to_string(e))))
+      return failure();
+    WeightTensor *parts[3] = {&w.q, &w.k, &w.v};
+    for (int i = 0; i < 3; ++i) {
+      *parts[i] = WeightTensor{in->name, {e, e}, {}};
+      parts[i]->data.assign(in->data.begin() + i * e * e,
+                            in->data.begin() + (i + 1) * e * e);
+    }
+  }
+  if (hasBias) {
+    FailureOr<WeightTensor> in = weight("in_proj_bias");
+    int64_t rows = w.q.shape[0] + w.k.shape[0] + w.v.shape[0];
+    if (failed(in) ||
+        failed(expectShape(*in, {rows}, "the q, k and v projections")))
+      return failure();
+    std::optional<WeightTensor> *parts[3] = {&w.qBias, &w.kBias, &w.vBias};
+    int64_t offset = 0;
+    for (int i = 0; i < 3; ++i) {
+      int64_t n = (i == 0 ? w.q : i == 1 ? w.k : w.v).shape[0];
+      *parts[i] = WeightTensor{in->name, {n}, {}};
+      (*parts[i])->data.assign(in->data.begin() + offset,
+                               in->data.begin() + offset + n);
+      offset += n;
+    }
+  }
+  FailureOr<WeightTensor> out = weightOfRank("out_proj.weight", 2, "mha",
+                                             "an [E, E] matrix");
+  if (failed(out))
+    return failure();
+  w.out = std::move(*out);
+  if (hasBias) {
+    FailureOr<WeightTensor> bias =
+        weightOfRank("out_proj.bias", 1, "mha", "a vector");
+    if (failed(bias))
+      return failure();
+    w.outBias = std::move(*bias);
+  }
+  return w;
+}
+
+/// Dimension `dim` of a mask operand as the 4-D [B, H, Lq, Lk] mask
+/// seq.attention reads: (rank-2 [Lq, Lk] -> [1, 1, Lq, Lk], ...).
+static Value expandTo4d(OpBuilder &b, Location loc, Value mask,
+                        ArrayRef<ReassociationIndices> groups,
+                        ArrayRef<OpFoldResult> sizes) {
+  auto type = cast<RankedTensorType>(mask.getType());
+  SmallVector<int64_t> shape;
+  for (OpFoldResult s : sizes) {
+    std::optional<int64_t> c = getConstantIntValue(s);
+    shape.push_back(c ? *c : ShapedType::kDynamic);
+  }
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), mask,
+      groups, sizes);
+}
+
+FailureOr<Value> Emitter::attentionMask(const Val &query, const Val &keys,
+                                        int64_t heads) {
+  const Val *padding = valueKw("key_padding_mask");
+  const Val *attnMask = valueKw("attn_mask");
+  if (!padding && !attnMask)
+    return Value();
+  auto refuse = [&](StringRef kw, const Val &m, StringRef what) {
+    const Argument *a = keyword(kw);
+    error(a->value.pos) << "mha's " << kw << " must be " << what << "; "
+                        << describe(m, a->value.text);
+    return failure();
+  };
+  auto isMaskType = [](const Val &m) {
+    Type t = m.type().getElementType();
+    return t.isInteger(1) || t.isF32();
+  };
+  SmallVector<Value> parts;
+  OpFoldResult one = b.getIndexAttr(1);
+  if (padding) {
+    // nn.MultiheadAttention: [B, S]; true (or -inf) marks a padded key.
+    if (!isMaskType(*padding) || padding->rank() != 2)
+      return refuse("key_padding_mask", *padding,
+                    "a bool or f32 [B, S] mask (true: the key is padding)");
+    parts.push_back(expandTo4d(
+        b, here(), padding->value, {{0, 1, 2}, {3}},
+        {dimFold(padding->value, 0), one, one, dimFold(padding->value, 1)}));
+  }
+  if (attnMask) {
+    // nn.MultiheadAttention: [L, S] or [B * heads, L, S]; also [B, H, L, S]
+    // (scaled_dot_product_attention's broadcastable form). true (or -inf)
+    // marks a pair that may not attend.
+    int64_t rank = attnMask->rank();
+    if (!isMaskType(*attnMask) || rank < 2 || rank > 4)
+      return refuse("attn_mask", *attnMask,
+                    "a bool or f32 mask [L, S], [B * heads, L, S] or "
+                    "[B, heads, L, S] (true: may not attend)");
+    Value m = attnMask->value;
+    if (rank == 2) {
+      m = expandTo4d(b, here(), m, {{0, 1, 2}, {3}},
+                     {one, one, dimFold(m, 0), dimFold(m, 1)});
+    } else if (rank == 3) {
+      // [B * heads, L, S] as PyTorch lays it out: batch-major.
+      int64_t rows = attnMask->type().getDimSize(0),
+              batch = query.type().getDimSize(0);
+      if (!ShapedType::isDynamic(rows) && rows % heads != 0)
+        return refuse("attn_mask", *attnMask,
+                      "[B * heads, L, S] (its first dimension a multiple of "
+                      "heads=" + std::to_string(heads) + ")");
+      if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(batch)) {
+        Value want = arith::MulIOp::create(
+            b, here(), dimValue(query.value, 0),
+            arith::ConstantIndexOp::create(b, here(), heads));
+        Value have = dimValue(m, 0);
+        seq::createCheck(
+            b, here(),
+            arith::CmpIOp::create(b, here(), arith::CmpIPredicate::eq, have,
+                                  want),
+            have,
+            seq::describeOrigin("mha", here()) +
+                ": attn_mask has {} rows, not B * heads",
+            seq::CheckKind::shape);
+      } else if (rows != batch * heads) {
+        return refuse("attn_mask", *attnMask,
+                      "[B * heads, L, S] = [" + std::to_string(batch * heads) +
+                          ", L, S]");
+      }
+      OpFoldResult batchSize =
+          ShapedType::isDynamic(rows)
+              ? dimFold(query.value, 0)
+              : OpFoldResult(b.getIndexAttr(rows / heads));
+      m = expandTo4d(b, here(), m, {{0, 1}, {2}, {3}},
+                     {batchSize, b.getIndexAttr(heads), dimFold(m, 1),
+                      dimFold(m, 2)});
+    }
+    parts.push_back(m);
+  }
+  bool allBool = llvm::all_of(parts, [](Value m) {
+    return cast<RankedTensorType>(m.getType()).getElementType().isInteger(1);
+  });
+  if (parts.size() == 1 &&
+      !cast<RankedTensorType>(parts[0].getType()).getElementType().isInteger(1))
+    return parts[0]; // a float mask is added as it is
+  // One mask over the broadcast of the parts: keep = no part forbids (all
+  // bool), else the sum of the parts as additive masks (true -> -inf).
+  SmallVector<int64_t> shape(4, 1);
+  SmallVector<Value> dyn;
+  SmallVector<int> source(4, -1);
+  for (auto [i, m] : llvm::enumerate(parts)) {
+    auto t = cast<RankedTensorType>(m.getType());
+    for (int64_t d = 0; d < 4; ++d)
+      if (t.getDimSize(d) != 1 &&
+          (source[d] < 0 || ShapedType::isDynamic(shape[d])))
+        shape[d] = t.getDimSize(d), source[d] = i;
+  }
+  SmallVector<SmallVector<int64_t>> maps;
+  for (Value m : parts) {
+    auto t = cast<RankedTensorType>(m.getType());
+    SmallVector<int64_t> map;
+    for (int64_t d = 0; d < 4; ++d)
+      map.push_back(t.getDimSize(d) == 1 && shape[d] != 1 ? -1 : d);
+    maps.push_back(map);
+  }
+  for (int64_t d = 0; d < 4; ++d)
+    if (ShapedType::isDynamic(shape[d]))
+      dyn.push_back(dimValue(parts[source[d]], d));
+  Type elt = allBool ? Type(b.getI1Type()) : Type(b.getF32Type());
+  return mapElements(
+      parts, maps, shape, dyn, elt,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        if (allBool) {
+          Value forbidden = a[0];
+          for (Value v : a.drop_front())
+            forbidden = arith::OrIOp::create(nb, l, forbidden, v);
+          return arith::XOrIOp::create(
+              nb, l, forbidden,
+              arith::ConstantIntOp::create(nb, l, nb.getI1Type(), 1));
+        }
+        Value sum;
+        for (Value v : a) {
+          if (v.getType().isInteger(1))
+            v = arith::SelectOp::create(
+                nb, l, v,
+                arith::ConstantOp::create(
+                    nb, l,
+                    nb.getF32FloatAttr(
+                        -std::numeric_limits<float>::infinity())),
+                arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0)));
+          sum = sum ? arith::AddFOp::create(nb, l, sum, v).getResult() : v;
+        }
+        return sum;
+      });
+}
+
+Value Emitter::applyRope(Value projected, const Val &positionsOf,
+                         int64_t timeDim) {
+  auto type = cast<RankedTensorType>(projected.getType());
+  int64_t d = type.getDimSize(3), half = d / 2;
+  // inv_freq[i] = 1 / theta^(2i / D) in f32, as Hugging Face's
+  // LlamaRotaryEmbedding computes it, repeated for both halves; the sign
+  // rotate_half gives the partner feature. Tables rather than the loop
+  // index keep the generic a per-step op a stream can run chunk by chunk.
+  float theta = static_cast<float>(floatKw("rope_theta", 10000.0));
+  SmallVector<float> invFreq(d), sign(d);
+  for (int64_t i = 0; i < d; ++i) {
+    invFreq[i] = 1.0f / std::pow(theta, static_cast<float>(2 * (i % half)) /
+                                            static_cast<float>(d));
+    sign[i] = i < half ? -1.0f : 1.0f;
+  }
+  Value freqTable = constant({d}, invFreq), signTable = constant({d}, sign);
+  // Positions continue across a stream's chunks (seq.positions).
+  Value positions = seq::PositionsOp::create(
+      b, here(),
+      RankedTensorType::get({positionsOf.type().getDimSize(timeDim)},
+                            b.getI64Type()),
+      positionsOf.value, b.getI64IntegerAttr(timeDim), Value());
+  SmallVector<Value> dyn;
+  for (int64_t i = 0; i < 4; ++i)
+    if (type.isDynamicDim(i))
+      dyn.push_back(dimValue(projected, i));
+  Value init = emptyTensor(type.getShape(), dyn, type.getElementType());
+  AffineExpr bd = b.getAffineDimExpr(0), hd = b.getAffineDimExpr(1),
+             td = b.getAffineDimExpr(2), dd = b.getAffineDimExpr(3);
+  SmallVector<AffineMap> maps = {
+      b.getMultiDimIdentityMap(4),
+      // The partner element rotate_half pairs with: (d + D/2) mod D.
+      AffineMap::get(4, 0, {bd, hd, td, (dd + half) % d}, ctx),
+      AffineMap::get(4, 0, {td}, ctx), AffineMap::get(4, 0, {dd}, ctx),
+      AffineMap::get(4, 0, {dd}, ctx), b.getMultiDimIdentityMap(4)};
+  // out = x * cos(p * f) + rotate_half(x) * sin(p * f), rotate_half(x) =
+  // [-x2, x1] (RoFormer, Su et al. 2021, eq. 34 in Hugging Face's layout).
+  return linalg::GenericOp::create(
+             b, here(), TypeRange{type},
+             ValueRange{projected, projected, positions, freqTable, signTable},
+             ValueRange{init}, maps,
+             SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value rotated = arith::MulFOp::create(nb, l, a[4], a[1]);
+               Value angle = arith::MulFOp::create(
+                   nb, l,
+                   arith::SIToFPOp::create(nb, l, nb.getF32Type(), a[2]),
+                   a[3]);
+               Value out = arith::AddFOp::create(
+                   nb, l,
+                   arith::MulFOp::create(nb, l, a[0],
+                                         math::CosOp::create(nb, l, angle)),
+                   arith::MulFOp::create(nb, l, rotated,
+                                         math::SinOp::create(nb, l, angle)));
+               linalg::YieldOp::create(nb, l, out);
+             })
+      .getResult(0);
+}
+
+FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
+  bool batchFirst = boolKw("batch_first", false);
+  bool cross = operands.size() > 1;
+  SmallVector<int64_t, 2> features;
+  for (auto [i, v] : llvm::enumerate(operands)) {
+    StringRef name = current->operands[i].value.text;
+    if (!isa<FloatType>(v.type().getElementType()) || v.rank() != 3) {
+      error(current->operands[i].value.pos)
+          << "mha expects " << (batchFirst ? "a float [B, L, E] input"
+                                           : "a float [L, B, E] input")
+          << "; " << describe(v, name);
+      return failure();
+    }
+    if (v.type().isDynamicDim(2)) {
+      error(current->operands[i].value.pos)
+          << "mha needs a fixed embedding size (dimension 2); "
+          << describe(v, name);
+      return failure();
+    }
+    features.push_back(v.type().getDimSize(2));
+  }
+  int64_t e = features[0], ekv = features.back();
+  int64_t heads = intKw("heads", 1);
+  if (heads < 1) {
+    error(keyword("heads")->keyPos) << "heads=" << heads << " must be >= 1";
+    return failure();
+  }
+  FailureOr<AttentionWeights> w = attentionWeights(e, ekv);
+  if (failed(w))
+    return failure();
+
+  // Sizes from the weights: q [heads * Dq, E], k [kv_heads * Dq, Ekv],
+  // v [kv_heads * Dv, Ekv], output [E', heads * Dv].
+  if (w->q.shape[0] % heads != 0) {
+    InFlightDiagnostic diag = error(keyword("heads")->keyPos);
+    diag << "heads=" << heads;
+    if (keyword("weights_from"))
+      diag << " must divide the query projection's " << w->q.shape[0]
+           << " outputs (weight '" << w->q.name << "' is "
+           << formatShape(w->q.shape) << ")";
+    else
+      diag << " must divide the embedding size " << e;
+    return failure();
+  }
+  int64_t dq = w->q.shape[0] / heads;
+  if (failed(expectShape(w->q, {heads * dq, e},
+                         "a query input of " + std::to_string(e) +
+                             " features")))
+    return failure();
+  int64_t kvHeads = w->k.shape[0] / dq;
+  if (w->k.shape[0] % dq != 0 || heads % std::max<int64_t>(kvHeads, 1) != 0 ||
+      kvHeads < 1) {
+    error(current->layerPos)
+        << "weight '" << w->k.name << "' is " << formatShape(w->k.shape)
+        << ": its rows must be key/value heads of " << dq
+        << " (the query's head size), a number of heads dividing heads="
+        << heads;
+    return failure();
+  }
+  if (failed(expectShape(w->k, {kvHeads * dq, ekv},
+                         "a key/value input of " + std::to_string(ekv) +
+                             " features")) ||
+      failed(checkKwAgainst("kv_heads", kvHeads, w->k, "key/value heads")))
+    return failure();
+  int64_t dv = w->v.shape[0] / kvHeads;
+  if (failed(expectShape(w->v, {kvHeads * dv, ekv},
+                         std::to_string(kvHeads) + " key/value heads")) ||
+      failed(expectShape(w->out, {w->out.shape[0], heads * dv},
+                         std::to_string(heads) + " heads of " +
+                             std::to_string(dv) + " values")))
+    return failure();
+  for (auto [bias, matrix] :
+       {std::pair{&w->qBias, &w->q}, std::pair{&w->kBias, &w->k},
+        std::pair{&w->vBias, &w->v}, std::pair{&w->outBias, &w->out}})
+    if (*bias && failed(expectShape(**bias, {matrix->shape[0]},
+                                    "weight '" + matrix->name + "'")))
+      return failure();
+
+  Val xb = batchFirst ? operands[0] : transpose(operands[0], {1, 0, 2});
+  Val kvb = !cross ? xb
+            : batchFirst ? operands[1]
+                         : transpose(operands[1], {1, 0, 2});
+  auto project = [&](const Val &in, const WeightTensor &m,
+                     const std::optional<WeightTensor> &bias, int64_t n) {
+    return splitHeads(linearOp(in, m, bias ? &*bias : nullptr), n);
+  };
+  Value q = project(xb, w->q, w->qBias, heads);
+  Value k = project(kvb, w->k, w->kBias, kvHeads);
+  Value v = project(kvb, w->v, w->vBias, kvHeads);
+  if (boolKw("rope", false)) {
+    const Argument *rope = keyword("rope");
+    if (cross || dq % 2 != 0) {
+      error(rope->keyPos) << "rope=true needs self-attention with an even "
+                             "head size; this mha has "
+                          << (cross ? "a key/value input" : "head size ")
+                          << (cross ? "" : std::to_string(dq));
+      return failure();
+    }
+    q = applyRope(q, xb, 1);
+    k = applyRope(k, xb, 1);
+  } else if (const Argument *theta = keyword("rope_theta")) {
+    error(theta->keyPos) << "rope_theta needs rope=true";
+    return failure();
+  }
+  FailureOr<Value> mask = attentionMask(xb, kvb, heads);
+  if (failed(mask))
+    return failure();
+  auto causal = boolKw("causal", false)
+                    ? seq::CausalAlignmentAttr::get(
+                          ctx, seq::CausalAlignment::top_left)
+                    : seq::CausalAlignmentAttr();
+  // window=W: each step sees itself and the W - 1 before it (a decoder's
+  // sliding window, as Mistral's `sliding_window`).
+  DenseI64ArrayAttr window;
+  if (const Argument *wa = keyword("window")) {
+    if (!causal || wa->value.intValue < 1) {
+      error(wa->keyPos) << "window=" << wa->value.intValue
+                        << " needs causal=true and a window of at least 1 "
+                           "step (the step itself)";
+      return failure();
+    }
+    window = b.getDenseI64ArrayAttr({wa->value.intValue - 1, 0});
+  }
+  FloatAttr scale;
+  if (const Argument *s = keyword("scale"))
+    scale = b.getF32FloatAttr(static_cast<float>(s->value.floatValue));
+  auto qType = cast<RankedTensorType>(q.getType());
+  auto resultType = RankedTensorType::get(
+      {qType.getDimSize(0), heads, qType.getDimSize(2), dv}, b.getF32Type());
+  Value attn = seq::AttentionOp::create(b, here(), resultType, q, k, v, *mask,
+                                        causal, window, scale);
+  Val out = linearOp(mergeHeads(attn, xb), w->out,
+                     w->outBias ? &*w->outBias : nullptr);
+  out.dims = xb.dims;
+  out.dims[2] = "";
+  return batchFirst ? out : transpose(out, {1, 0, 2});
+}
+
+} // namespace md
+} // namespace seqc

@@ -1,0 +1,305 @@
+//===- ValueOps.cpp - parameters, matmul, cumsum, masks and selection -----===//
+//
+// The layers that compute on values the way PyTorch tensor functions do:
+// a learned `parameter` read from the weights, `matmul` (torch.matmul),
+// `cumsum`, the comparisons and logical ops (bool results), `where`,
+// `masked_fill` and `sequence_mask` (tf.sequence_mask: lengths to a bool
+// [B, T] mask). Broadcasting is numpy's, as for `add`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/ModelDescription/Emitter.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/FrontEndBuilders.h"
+
+using namespace mlir;
+
+namespace seqc {
+namespace md {
+
+/// "f32", "i64", "bool": how messages name element types.
+static std::string elementName(Type t) {
+  if (t.isInteger(1))
+    return "bool";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+FailureOr<Val> Emitter::emitParameter() {
+  FailureOr<WeightTensor> w = weightNamed(prefix());
+  if (failed(w))
+    return failure();
+  if (const Argument *shape = keyword("shape")) {
+    SmallVector<int64_t> expected;
+    for (const Literal &item : shape->value.items) {
+      if (item.kind != Literal::Kind::Int) {
+        error(item.pos) << "parameter's shape lists fixed sizes; found '"
+                        << item.text << "'";
+        return failure();
+      }
+      expected.push_back(item.intValue);
+    }
+    if (failed(expectShape(*w, expected, "the parameter's shape keyword")))
+      return failure();
+  }
+  Val out;
+  out.value = constant(w->shape, w->data);
+  out.dims.assign(w->shape.size(), "");
+  return out;
+}
+
+FailureOr<Val> Emitter::emitMatmul(const Val &a, const Val &bv) {
+  const Val *ops[] = {&a, &bv};
+  for (unsigned i = 0; i < 2; ++i) {
+    const Val &v = *ops[i];
+    if (!isa<FloatType>(v.type().getElementType()) || v.rank() < 1) {
+      error(current->operands[i].value.pos)
+          << "matmul expects float operands of rank >= 1; "
+          << describe(v, current->operands[i].value.text);
+      return failure();
+    }
+  }
+  if (a.type().getElementType() != bv.type().getElementType()) {
+    error(current->operands[1].value.pos)
+        << "matmul needs operands of one element type; "
+        << describe(a, current->operands[0].value.text) << ", "
+        << describe(bv, current->operands[1].value.text);
+    return failure();
+  }
+  // torch.matmul: a 1-D left operand is a row [1, K], a 1-D right operand
+  // a column [K, 1]; the added dimension is dropped from the result.
+  auto asMatrix = [&](const Val &v, bool row) {
+    if (v.rank() >= 2)
+      return v;
+    int64_t k = v.type().getDimSize(0);
+    SmallVector<int64_t> shape =
+        row ? SmallVector<int64_t>{1, k} : SmallVector<int64_t>{k, 1};
+    SmallVector<OpFoldResult> sizes =
+        row ? SmallVector<OpFoldResult>{b.getIndexAttr(1), dimFold(v.value, 0)}
+            : SmallVector<OpFoldResult>{dimFold(v.value, 0), b.getIndexAttr(1)};
+    Value expanded = tensor::ExpandShapeOp::create(
+        b, here(), RankedTensorType::get(shape, v.type().getElementType()),
+        v.value, SmallVector<ReassociationIndices>{{0, 1}}, sizes);
+    Val out{expanded, row ? SmallVector<std::string>{"", v.dims[0]}
+                          : SmallVector<std::string>{v.dims[0], ""}};
+    return out;
+  };
+  Val am = asMatrix(a, /*row=*/true), bm = asMatrix(bv, /*row=*/false);
+  FailureOr<Value> product = seq::createBroadcastMatmul(
+      b, here(), am.value, bm.value, seq::describeOrigin("matmul", here()),
+      [&] {
+        return error(current->layerPos)
+               << "matmul of " << describe(a, current->operands[0].value.text)
+               << " and " << describe(bv, current->operands[1].value.text)
+               << ": ";
+      });
+  if (failed(product))
+    return failure();
+  auto type = cast<RankedTensorType>(product->getType());
+  int64_t rank = type.getRank();
+  // Dimension names: batch dimensions from either operand (right-aligned),
+  // M from a, N from b.
+  Val out{*product, SmallVector<std::string>(rank, "")};
+  for (int64_t o = 0; o + 2 < rank; ++o)
+    for (const Val *v : {&am, &bm}) {
+      int64_t j = o - (rank - v->rank());
+      if (j >= 0 && out.dims[o].empty() && v->type().getDimSize(j) != 1)
+        out.dims[o] = v->dims[j];
+    }
+  out.dims[rank - 2] = am.dims[am.rank() - 2];
+  out.dims[rank - 1] = bm.dims[bm.rank() - 1];
+  if (a.rank() >= 2 && bv.rank() >= 2)
+    return out;
+  // Drop the unit dimensions a 1-D operand added (a rank-reducing slice).
+  SmallVector<int64_t> kept;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!(d == rank - 2 && a.rank() == 1) && !(d == rank - 1 && bv.rank() == 1))
+      kept.push_back(d);
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
+      strides(rank, b.getIndexAttr(1)), sizes;
+  SmallVector<int64_t> shape;
+  SmallVector<std::string> dims;
+  for (int64_t d = 0; d < rank; ++d)
+    sizes.push_back(dimFold(*product, d));
+  for (int64_t d : kept) {
+    shape.push_back(type.getDimSize(d));
+    dims.push_back(out.dims[d]);
+  }
+  out.value = tensor::ExtractSliceOp::create(
+      b, here(), RankedTensorType::get(shape, type.getElementType()), *product,
+      offsets, sizes, strides);
+  out.dims = dims;
+  return out;
+}
+
+FailureOr<Val> Emitter::emitCumSum(const Val &x) {
+  Type elt = x.type().getElementType();
+  if (x.rank() < 1 || elt.isInteger(1)) {
+    error(current->operands[0].value.pos)
+        << "cumsum expects a float or integer input of rank >= 1; "
+        << describe(x, current->operands[0].value.text);
+    return failure();
+  }
+  FailureOr<int64_t> dim = normalizeDim(intKw("dim", 0), x.rank(), "dim");
+  if (failed(dim))
+    return failure();
+  Val out = x;
+  out.value = seq::createCumSum(b, here(), x.value, *dim,
+                                boolKw("exclusive", false),
+                                boolKw("reverse", false));
+  return out;
+}
+
+FailureOr<Val> Emitter::emitSelection(ArrayRef<Val> operands) {
+  StringRef kind = current->layer;
+  auto elt = [&](unsigned i) { return operands[i].type().getElementType(); };
+  auto expect = [&](unsigned i, bool ok, StringRef what) -> LogicalResult {
+    if (ok)
+      return success();
+    error(current->operands[i].value.pos)
+        << kind << " expects " << what << "; "
+        << describe(operands[i], current->operands[i].value.text);
+    return failure();
+  };
+  auto sameType = [&](unsigned i, unsigned j) -> LogicalResult {
+    if (elt(i) == elt(j))
+      return success();
+    error(current->operands[j].value.pos)
+        << kind << " needs '" << current->operands[i].value.text << "' and '"
+        << current->operands[j].value.text << "' of one element type; they are "
+        << elementName(elt(i)) << " and " << elementName(elt(j));
+    return failure();
+  };
+  bool logical = kind.starts_with("logical_");
+  bool compare = !logical && kind != "where" && kind != "masked_fill";
+  Type i1 = b.getI1Type();
+  Type resultElt;
+  // Which operands must be bool, and which must share an element type.
+  if (logical) {
+    for (unsigned i = 0; i < operands.size(); ++i)
+      if (failed(expect(i, elt(i).isInteger(1), "bool operands")))
+        return failure();
+    resultElt = i1;
+  } else if (compare) {
+    bool ordered = kind != "eq" && kind != "ne";
+    if (failed(expect(0, !ordered || !elt(0).isInteger(1),
+                      "float or integer operands")) ||
+        (operands.size() == 2 && failed(sameType(0, 1))))
+      return failure();
+    const Argument *value = keyword("value");
+    if ((operands.size() == 2) == (value != nullptr)) {
+      error(value ? value->keyPos : current->layerPos)
+          << kind << " compares two operands, or one operand with value=";
+      return failure();
+    }
+    if (value && !isa<FloatType>(elt(0)) &&
+        value->value.kind != Literal::Kind::Int) {
+      error(value->value.pos) << kind << " of " << elementName(elt(0))
+                              << " data needs an integer value=, found '"
+                              << value->value.text << "'";
+      return failure();
+    }
+    resultElt = i1;
+  } else if (kind == "where") {
+    if (failed(expect(0, elt(0).isInteger(1), "a bool condition")) ||
+        failed(sameType(1, 2)))
+      return failure();
+    resultElt = elt(1);
+  } else { // masked_fill
+    if (failed(expect(0, isa<FloatType>(elt(0)), "a float input")) ||
+        failed(expect(1, elt(1).isInteger(1), "a bool mask")))
+      return failure();
+    resultElt = elt(0);
+  }
+  FailureOr<Broadcast> shape = broadcast(operands);
+  if (failed(shape))
+    return failure();
+  SmallVector<Value> ins;
+  for (const Val &v : operands)
+    ins.push_back(v.value);
+  double fill = floatKw("value", 0);
+  Type operandElt = elt(0);
+  auto body = [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+    if (kind == "where")
+      return arith::SelectOp::create(nb, l, a[0], a[1], a[2]);
+    if (kind == "masked_fill") {
+      Value v = arith::ConstantOp::create(
+          nb, l, nb.getFloatAttr(operandElt, fill));
+      return arith::SelectOp::create(nb, l, a[1], v, a[0]);
+    }
+    if (kind == "logical_and")
+      return arith::AndIOp::create(nb, l, a[0], a[1]);
+    if (kind == "logical_or")
+      return arith::OrIOp::create(nb, l, a[0], a[1]);
+    if (kind == "logical_not")
+      return arith::XOrIOp::create(
+          nb, l, a[0], arith::ConstantIntOp::create(nb, l, i1, 1));
+    // Comparisons: NaN compares false, except `ne` (as torch and IEEE).
+    Value rhs = a.size() > 1 ? a[1] : Value();
+    if (!rhs && isa<FloatType>(operandElt))
+      rhs = arith::ConstantOp::create(nb, l, nb.getFloatAttr(operandElt, fill));
+    else if (!rhs)
+      rhs = arith::ConstantOp::create(
+          nb, l, nb.getIntegerAttr(operandElt, keyword("value")->value.intValue));
+    if (isa<FloatType>(operandElt)) {
+      auto p = llvm::StringSwitch<arith::CmpFPredicate>(kind)
+                   .Case("lt", arith::CmpFPredicate::OLT)
+                   .Case("le", arith::CmpFPredicate::OLE)
+                   .Case("gt", arith::CmpFPredicate::OGT)
+                   .Case("ge", arith::CmpFPredicate::OGE)
+                   .Case("eq", arith::CmpFPredicate::OEQ)
+                   .Default(arith::CmpFPredicate::UNE);
+      return arith::CmpFOp::create(nb, l, p, a[0], rhs);
+    }
+    auto p = llvm::StringSwitch<arith::CmpIPredicate>(kind)
+                 .Case("lt", arith::CmpIPredicate::slt)
+                 .Case("le", arith::CmpIPredicate::sle)
+                 .Case("gt", arith::CmpIPredicate::sgt)
+                 .Case("ge", arith::CmpIPredicate::sge)
+                 .Case("eq", arith::CmpIPredicate::eq)
+                 .Default(arith::CmpIPredicate::ne);
+    return arith::CmpIOp::create(nb, l, p, a[0], rhs);
+  };
+  Val out;
+  out.value = mapElements(ins, shape->maps, shape->shape, shape->dynamicSizes,
+                          resultElt, body);
+  out.dims = shape->dims;
+  return out;
+}
+
+FailureOr<Val> Emitter::emitSequenceMask(const Val &lengths, const Val &like) {
+  if (lengths.rank() != 1 || !isa<IntegerType>(lengths.type().getElementType()) ||
+      lengths.type().getElementType().isInteger(1)) {
+    error(current->operands[0].value.pos)
+        << "sequence_mask expects integer lengths [B]; "
+        << describe(lengths, current->operands[0].value.text);
+    return failure();
+  }
+  FailureOr<int64_t> dim = normalizeDim(intKw("dim", 0), like.rank(), "dim");
+  if (failed(dim))
+    return failure();
+  SmallVector<int64_t> shape = {lengths.type().getDimSize(0),
+                                like.type().getDimSize(*dim)};
+  SmallVector<Value> dyn;
+  if (ShapedType::isDynamic(shape[0]))
+    dyn.push_back(dimValue(lengths.value, 0));
+  if (ShapedType::isDynamic(shape[1]))
+    dyn.push_back(dimValue(like.value, *dim));
+  Val out;
+  // mask[b, t] = t < lengths[b]: true on the steps a sequence has.
+  out.value = mapElements(
+      {lengths.value}, {{0}}, shape, dyn, b.getI1Type(),
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value t = arith::IndexCastOp::create(
+            nb, l, a[0].getType(), linalg::IndexOp::create(nb, l, 1));
+        return arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, t,
+                                     a[0]);
+      });
+  out.dims = {lengths.dims[0], like.dims[*dim]};
+  return out;
+}
+
+} // namespace md
+} // namespace seqc

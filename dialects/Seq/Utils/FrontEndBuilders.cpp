@@ -1,0 +1,171 @@
+//===- FrontEndBuilders.cpp - ops both front ends build alike ------------===//
+
+#include "dialects/Seq/Utils/FrontEndBuilders.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+
+namespace seqc::seq {
+
+FailureOr<Value>
+createBroadcastMatmul(OpBuilder &b, Location loc, Value a, Value bv,
+                      const std::string &what,
+                      function_ref<InFlightDiagnostic()> error) {
+  auto at = cast<RankedTensorType>(a.getType());
+  auto bt = cast<RankedTensorType>(bv.getType());
+  MLIRContext *ctx = b.getContext();
+  int64_t batch = std::max(at.getRank(), bt.getRank()) - 2;
+  int64_t loops = batch + 3;
+  SmallVector<OpFoldResult> sizes;
+  SmallVector<AffineExpr> aExprs, bExprs, outExprs;
+  for (int64_t d = 0; d < batch; ++d) {
+    // Batch dimension d, right-aligned in each operand; size 1 broadcasts.
+    OpFoldResult size = b.getIndexAttr(1);
+    for (auto [v, t, exprs] :
+         {std::tuple{a, at, &aExprs}, std::tuple{bv, bt, &bExprs}}) {
+      int64_t od = d - (batch - (t.getRank() - 2));
+      if (od < 0)
+        continue;
+      if (t.getDimSize(od) == 1) {
+        exprs->push_back(getAffineConstantExpr(0, ctx));
+        continue;
+      }
+      exprs->push_back(getAffineDimExpr(d, ctx));
+      std::optional<int64_t> known = getConstantIntValue(size);
+      if (!t.isDynamicDim(od) && known && *known != 1 &&
+          *known != t.getDimSize(od)) {
+        error() << "batch dimensions of " << a.getType() << " and "
+                << bv.getType() << " do not broadcast";
+        return failure();
+      }
+      if (!known || *known == 1)
+        size = getDimSize(b, loc, v, od);
+    }
+    sizes.push_back(size);
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  // The contracted sizes must agree.
+  int64_t ka = at.getDimSize(at.getRank() - 1),
+          kb = bt.getDimSize(bt.getRank() - 2);
+  if (!ShapedType::isDynamic(ka) && !ShapedType::isDynamic(kb) && ka != kb) {
+    error() << "the contracted sizes of " << a.getType() << " and "
+            << bv.getType() << " differ (" << ka << " and " << kb << ")";
+    return failure();
+  }
+  if (ShapedType::isDynamic(ka) || ShapedType::isDynamic(kb)) {
+    Value have = getValueOrCreateConstantIndexOp(
+        b, loc, getDimSize(b, loc, bv, bt.getRank() - 2));
+    Value want = getValueOrCreateConstantIndexOp(
+        b, loc, getDimSize(b, loc, a, at.getRank() - 1));
+    createCheck(b, loc,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, have,
+                                      want),
+                have,
+                what + ": the right operand has {} rows, not the left "
+                       "operand's column count",
+                CheckKind::shape);
+  }
+  AffineExpr m = getAffineDimExpr(batch, ctx),
+             n = getAffineDimExpr(batch + 1, ctx),
+             k = getAffineDimExpr(batch + 2, ctx);
+  aExprs.append({m, k});
+  bExprs.append({k, n});
+  outExprs.append({m, n});
+  sizes.push_back(getDimSize(b, loc, a, at.getRank() - 2));
+  sizes.push_back(getDimSize(b, loc, bv, bt.getRank() - 1));
+  SmallVector<Value> dynamic;
+  for (OpFoldResult size : sizes)
+    if (auto v = dyn_cast<Value>(size))
+      dynamic.push_back(v);
+  Value init = createFilledTensor(
+      b, loc,
+      RankedTensorType::get(getStaticShape(sizes), at.getElementType()),
+      dynamic, 0.0);
+  SmallVector<utils::IteratorType> iterators(loops,
+                                             utils::IteratorType::parallel);
+  iterators.back() = utils::IteratorType::reduction;
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{a, bv},
+             ValueRange{init},
+             {AffineMap::get(loops, 0, aExprs, ctx),
+              AffineMap::get(loops, 0, bExprs, ctx),
+              AffineMap::get(loops, 0, outExprs, ctx)},
+             iterators,
+             [](OpBuilder &nb, Location l, ValueRange x) {
+               Value product = arith::MulFOp::create(nb, l, x[0], x[1]);
+               linalg::YieldOp::create(
+                   nb, l,
+                   ValueRange{arith::AddFOp::create(nb, l, x[2], product)});
+             })
+      .getResult(0);
+}
+
+Value createCumSum(OpBuilder &b, Location loc, Value x, int64_t axis,
+                   bool exclusive, bool reverse) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type element = type.getElementType();
+  // The axis first, as seq.scan steps over dimension 0.
+  SmallVector<int64_t> perm = {axis};
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d != axis)
+      perm.push_back(d);
+  Value leading = axis == 0 ? x : createTranspose(b, loc, x, perm);
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    sizes.push_back(getDimSize(b, loc, leading, d));
+  SmallVector<OpFoldResult> sliceSizes(sizes.begin() + 1, sizes.end());
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+  Value init = linalg::FillOp::create(
+                   b, loc, ValueRange{zero},
+                   ValueRange{createEmptyTensor(b, loc, sliceSizes, element)})
+                   .getResult(0);
+  Value outs = createEmptyTensor(b, loc, sizes, element);
+  auto scan = ScanOp::create(
+      b, loc, ValueRange{init}, ValueRange{leading}, ValueRange{outs}, reverse,
+      [&](OpBuilder &nb, Location nl, Value, ValueRange carried,
+          ValueRange slices) {
+        auto sliceType = cast<RankedTensorType>(carried[0].getType());
+        SmallVector<OpFoldResult> extents;
+        for (int64_t d = 0; d < sliceType.getRank(); ++d)
+          extents.push_back(getDimSize(nb, nl, carried[0], d));
+        Value empty = createEmptyTensor(nb, nl, extents, element);
+        unsigned rank = sliceType.getRank();
+        SmallVector<AffineMap> maps(3, nb.getMultiDimIdentityMap(rank));
+        Value next =
+            linalg::GenericOp::create(
+                nb, nl, TypeRange{sliceType}, ValueRange{carried[0], slices[0]},
+                ValueRange{empty}, maps,
+                SmallVector<utils::IteratorType>(rank,
+                                                 utils::IteratorType::parallel),
+                [&](OpBuilder &bb, Location bl, ValueRange args) {
+                  Value sum =
+                      isa<FloatType>(element)
+                          ? arith::AddFOp::create(bb, bl, args[0], args[1])
+                                .getResult()
+                          : arith::AddIOp::create(bb, bl, args[0], args[1])
+                                .getResult();
+                  linalg::YieldOp::create(bb, bl, ValueRange{sum});
+                })
+                .getResult(0);
+        YieldOp::create(nb, nl,
+                        ValueRange{next, exclusive ? carried[0] : next});
+      });
+  Value result = scan.getOutputs()[0];
+  if (axis == 0)
+    return result;
+  SmallVector<int64_t> inverse(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm))
+    inverse[p] = i;
+  return createTranspose(b, loc, result, inverse);
+}
+
+} // namespace seqc::seq
