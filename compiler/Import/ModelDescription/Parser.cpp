@@ -73,6 +73,11 @@ private:
       return "'" + t.text + "'";
     }
   }
+  /// Inside brackets a newline continues the statement.
+  void skipNewlines() {
+    while (tok.kind == Token::Kind::Newline)
+      advance();
+  }
   bool atLineEnd() const {
     return tok.kind == Token::Kind::Newline || tok.kind == Token::Kind::Eof;
   }
@@ -252,10 +257,6 @@ bool Parser::parseLiteral(Literal &lit) {
     lit.text = "[";
     // A list is a keyword's value, inside a layer's parentheses: it may
     // span lines.
-    auto skipNewlines = [&] {
-      while (tok.kind == Token::Kind::Newline)
-        advance();
-    };
     advance();
     skipNewlines();
     while (tok.kind != Token::Kind::RBracket) {
@@ -373,10 +374,6 @@ bool Parser::parseScan(ModelDescription &md) {
   if (!expect(Token::Kind::Ident, "the scan's name") ||
       !expect(Token::Kind::LParen, "'(' and the scan's bindings"))
     return false;
-  auto skipNewlines = [&] {
-    while (tok.kind == Token::Kind::Newline)
-      advance();
-  };
   skipNewlines();
   while (tok.kind != Token::Kind::RParen) {
     Token first = tok;
@@ -479,10 +476,6 @@ bool Parser::parseLayer(std::vector<LayerStmt> &into, Token name) {
       !expect(Token::Kind::LParen, "'(' after the layer name"))
     return false;
   // Newlines inside the parentheses continue the statement.
-  auto skipNewlines = [&] {
-    while (tok.kind == Token::Kind::Newline)
-      advance();
-  };
   skipNewlines();
   while (tok.kind != Token::Kind::RParen) {
     Argument arg;

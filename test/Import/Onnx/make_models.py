@@ -497,6 +497,116 @@ class ScriptedBatchFirst(nn.Module):
 
 
 # name, module, opset, input maker, output names, dynamic axes
+class TransformerDecoder(nn.Module):
+    """nn.TransformerDecoder (2 post-norm layers: causal self-attention
+    under a float tgt_mask, cross-attention over `memory` with a bool
+    memory_key_padding_mask input)."""
+
+    def __init__(self):
+        super().__init__()
+        self.decoder = nn.TransformerDecoder(
+            nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0), 2)
+
+    def forward(self, tgt, memory, memory_pad):
+        L = tgt.shape[0]
+        causal = torch.triu(torch.full((L, L), float("-inf")), 1)
+        return self.decoder(tgt, memory, tgt_mask=causal,
+                            memory_key_padding_mask=memory_pad)
+
+
+def decoder_inputs(T, B, rng):
+    pad = np.zeros((B, T + 2), dtype=bool)
+    for b in range(B):
+        pad[b, T + 2 - b % 3:] = True      # the last 0, 1 or 2 steps
+    return {"tgt": rng.standard_normal((T, B, 8), dtype=np.float32),
+            "memory": rng.standard_normal((T + 2, B, 8), dtype=np.float32),
+            "memory_pad": pad}
+
+
+class BertMask(nn.Module):
+    """Hugging Face BertSelfAttention's arithmetic: an int64
+    attention_mask (1: a real token) cast to float, (1 - mask) * finfo.min
+    added to the scores."""
+
+    def __init__(self):
+        super().__init__()
+        self.query, self.key, self.value = (nn.Linear(8, 8) for _ in range(3))
+        self.dense = nn.Linear(8, 8)
+
+    def forward(self, x, attention_mask):
+        B, T, _ = x.shape
+
+        def heads(t):
+            return t.view(B, T, 2, 4).transpose(1, 2)
+
+        scores = heads(self.query(x)) @ heads(self.key(x)).transpose(-1, -2)
+        scores = scores / math.sqrt(4)
+        extended = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) \
+            * torch.finfo(torch.float32).min
+        ctx = (scores + extended).softmax(-1) @ heads(self.value(x))
+        return self.dense(ctx.transpose(1, 2).reshape(B, T, 8))
+
+
+def bert_mask_inputs(T, B, rng):
+    mask = np.ones((B, T), dtype=np.int64)
+    for b in range(B):
+        padded = b % T                      # 0, 1, 2, ... padded tokens
+        if padded:
+            mask[b, T - padded:] = 0
+    return {"x": rng.standard_normal((B, T, 8), dtype=np.float32),
+            "attention_mask": mask}
+
+
+class T5RelativeBias(nn.Module):
+    """T5's self-attention: no score scaling, a learned bias per head and
+    relative-position bucket (T5Attention._relative_position_bucket,
+    bidirectional, 32 buckets, max distance 128) added to the scores."""
+
+    def __init__(self):
+        super().__init__()
+        self.q, self.k, self.v, self.o = (nn.Linear(8, 8, bias=False)
+                                          for _ in range(4))
+        self.relative_attention_bias = nn.Embedding(32, 2)
+
+    @staticmethod
+    def bucket(relative, buckets=32, max_distance=128):
+        buckets //= 2
+        out = (relative > 0).to(torch.long) * buckets
+        n = torch.abs(relative)
+        exact = buckets // 2
+        large = exact + (torch.log(n.float() / exact) /
+                         math.log(max_distance / exact) *
+                         (buckets - exact)).to(torch.long)
+        large = torch.min(large, torch.full_like(large, buckets - 1))
+        return out + torch.where(n < exact, n, large)
+
+    def forward(self, x):
+        B, T, _ = x.shape
+        relative = torch.arange(T)[None, :] - torch.arange(T)[:, None]
+        bias = self.relative_attention_bias(self.bucket(relative))
+        bias = bias.permute(2, 0, 1)[None]               # [1, H, T, T]
+
+        def heads(t):
+            return t.view(B, T, 2, 4).transpose(1, 2)
+
+        scores = heads(self.q(x)) @ heads(self.k(x)).transpose(-1, -2) + bias
+        ctx = scores.softmax(-1) @ heads(self.v(x))
+        return self.o(ctx.transpose(1, 2).reshape(B, T, 8))
+
+
+class CtcBiGru(nn.Module):
+    """A CTC speech head: a bidirectional batch-first GRU and
+    log_softmax over the labels."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 6, bidirectional=True, batch_first=True)
+        self.head = nn.Linear(12, 5)
+
+    def forward(self, x):
+        return self.head(self.gru(x)[0]).log_softmax(-1)
+
+
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 2: "B"}, "h": {1: "B"}}),
@@ -560,6 +670,16 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("torch_pads", TorchPads, 14, batch_first_features, ["r", "e"],
      {"x": {0: "B", 1: "T"}, "r": {0: "B"}, "e": {0: "B"}}),
+    ("transformer_decoder", TransformerDecoder, 14, decoder_inputs, ["y"],
+     {"tgt": {0: "T", 1: "B"}, "memory": {0: "S", 1: "B"},
+      "memory_pad": {0: "B", 1: "S"}, "y": {0: "T", 1: "B"}}),
+    ("bert_mask", BertMask, 14, bert_mask_inputs, ["y"],
+     {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
+      "y": {0: "B", 1: "T"}}),
+    ("t5_bias", T5RelativeBias, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("ctc_bigru", CtcBiGru, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
