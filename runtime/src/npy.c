@@ -309,6 +309,11 @@ static seqc_status parse_file(const char *path, const unsigned char *bytes,
                              path);
   if (expected)
     memcpy(out->data, header + header_len, expected);
+  // numpy reads any nonzero bool byte as true; compiled models read one
+  // byte of 0 or 1 (abi.h), so a stray 2 becomes 1 here.
+  if (out->dtype == SEQC_DTYPE_BOOL)
+    for (size_t i = 0; i < expected; ++i)
+      ((unsigned char *)out->data)[i] = ((unsigned char *)out->data)[i] != 0;
   out->numel = (int64_t)numel;
   out->nbytes = expected;
   return SEQC_OK;

@@ -221,6 +221,28 @@ FailureOr<Value> Emitter::attentionMask(const Val &query, const Val &keys,
     }
     parts.push_back(m);
   }
+  // Fixed sizes that are neither 1 nor the scores' [B, heads, L, S].
+  SmallVector<int64_t> scores = {query.type().getDimSize(0), heads,
+                                 query.type().getDimSize(1),
+                                 keys.type().getDimSize(1)};
+  const char *names[] = {"key_padding_mask", "attn_mask"};
+  for (auto [i, m] : llvm::enumerate(parts)) {
+    StringRef kw = padding && i == 0 ? names[0] : names[1];
+    const Val &given = kw == names[0] ? *padding : *attnMask;
+    auto type = cast<RankedTensorType>(m.getType());
+    for (int64_t d = 0; d < 4; ++d) {
+      int64_t size = type.getDimSize(d);
+      if (size == 1 || ShapedType::isDynamic(size) ||
+          ShapedType::isDynamic(scores[d]) || size == scores[d])
+        continue;
+      const char *what[] = {"batch", "heads", "query steps", "key steps"};
+      error(keyword(kw)->value.pos)
+          << "mha's " << kw << " has " << size << " " << what[d]
+          << " where the attention has " << scores[d] << "; "
+          << describe(given, keyword(kw)->value.text);
+      return failure();
+    }
+  }
   bool allBool = llvm::all_of(parts, [](Value m) {
     return cast<RankedTensorType>(m.getType()).getElementType().isInteger(1);
   });
@@ -364,6 +386,38 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
     error(keyword("heads")->keyPos) << "heads=" << heads << " must be >= 1";
     return failure();
   }
+  for (const char *kw : {"rope_theta", "scale"}) {
+    const Argument *a = keyword(kw);
+    float value = a ? static_cast<float>(a->value.floatValue) : 1.0f;
+    if (!(value > 0 && std::isfinite(value))) {
+      error(a->value.pos) << kw << "=" << a->value.text
+                          << " must be a positive, finite f32";
+      return failure();
+    }
+  }
+  // The key/value input's batch is the query's.
+  Val q0 = operands[0], kv0 = operands.back();
+  int64_t batchDim = batchFirst ? 0 : 1;
+  int64_t qb = q0.type().getDimSize(batchDim),
+          kvb0 = kv0.type().getDimSize(batchDim);
+  if (cross && !ShapedType::isDynamic(qb) && !ShapedType::isDynamic(kvb0) &&
+      qb != kvb0) {
+    error(current->operands[1].value.pos)
+        << "mha's key/value input must have the query's batch size " << qb
+        << "; " << describe(kv0, current->operands[1].value.text);
+    return failure();
+  }
+  // nn.MultiheadAttention(add_bias_kv=True) appends learned key and value
+  // rows to every sequence; not modelled.
+  if (!keyword("weights_from") && weights.isOpen())
+    for (const char *extra : {".bias_k", ".bias_v"})
+      if (weights.contains(prefix() + extra)) {
+        error(current->layerPos)
+            << "'" << prefix() << extra
+            << "' is nn.MultiheadAttention(add_bias_kv=True)'s extra key and "
+               "value row, which mha does not support";
+        return failure();
+      }
   FailureOr<AttentionWeights> w = attentionWeights(e, ekv);
   if (failed(w))
     return failure();

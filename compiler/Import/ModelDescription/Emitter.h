@@ -121,7 +121,9 @@ private:
   FailureOr<int64_t> staticDim(const Val &v, int64_t dim, StringRef what);
 
   // Builders.
-  Location here() { return loc(current->layerPos); }
+  /// Where the ops being emitted come from: the current layer statement, or
+  /// `scanPos` while a scan block (not a layer) emits its own ops.
+  Location here() { return loc(current ? current->layerPos : scanPos); }
   Value constant(ArrayRef<int64_t> shape, ArrayRef<float> data);
   Value dimValue(Value v, int64_t dim);
   OpFoldResult dimFold(Value v, int64_t dim);
@@ -239,6 +241,7 @@ private:
   llvm::StringMap<int> state; // 1 visiting, 2 done
   std::vector<std::string> stack;
   const LayerStmt *current = nullptr;
+  Pos scanPos;
   /// The scan that defines each NAME.field value, and each scan's progress
   /// (1 emitting, 2 done).
   llvm::StringMap<const ScanStmt *> scanFields;

@@ -442,7 +442,10 @@ OwningOpRef<ModuleOp> Emitter::emit() {
   if (md.namedModel)
     (*module)->setAttr("seq.model_name", b.getStringAttr(md.modelName));
   b.setInsertionPointToEnd(module->getBody());
-  auto func = func::FuncOp::create(b, loc(md.modelPos), md.modelName,
+  // Model-wide errors (sizes the ops tie but the inputs name differently)
+  // point at the `model` line, or at the file's start.
+  Pos funcPos = md.namedModel ? md.modelPos : Pos{1, 1};
+  auto func = func::FuncOp::create(b, loc(funcPos), md.modelName,
                                    b.getFunctionType(argTypes, {}));
   Block *entry = func.addEntryBlock();
   auto dimsAttr = [&](ArrayRef<std::string> dims) {

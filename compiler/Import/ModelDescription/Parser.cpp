@@ -2,6 +2,8 @@
 
 #include "compiler/Import/ModelDescription/Parser.h"
 
+#include <cerrno>
+
 #include "mlir/IR/Diagnostics.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -180,12 +182,17 @@ Token Parser::lex() {
     }
     t.kind = isFloat ? Token::Kind::Float : Token::Kind::Int;
     char *end = nullptr;
+    errno = 0;
     if (isFloat)
       std::strtod(t.text.c_str(), &end);
     else
       std::strtoll(t.text.c_str(), &end, 10);
     if (t.text == "-" || t.text == "+" || !end || *end != '\0') {
       error(t.pos) << "malformed number '" << t.text << "'";
+      t.kind = Token::Kind::Error;
+    } else if (errno == ERANGE && !isFloat) {
+      error(t.pos) << "integer '" << t.text << "' is out of the range of a "
+                   << "64-bit integer";
       t.kind = Token::Kind::Error;
     }
     return t;
@@ -381,6 +388,11 @@ bool Parser::parseScan(ModelDescription &md) {
                                     "STATE = INITIAL) or a keyword"))
       return false;
     if (first.text == "dim" || first.text == "reverse") {
+      if (llvm::any_of(scan.keywords,
+                       [&](const Argument &a) { return a.key == first.text; })) {
+        error(first.pos) << "keyword '" << first.text << "' given twice";
+        return false;
+      }
       Argument arg{first.text, first.pos, {}};
       if (!expect(Token::Kind::Equal, "'=' after '" + first.text + "'") ||
           !parseLiteral(arg.value))
@@ -398,6 +410,14 @@ bool Parser::parseScan(ModelDescription &md) {
       }
       binding.source = tok.text;
       binding.sourcePos = tok.pos;
+      if (tok.kind == Token::Kind::Ident &&
+          (tok.text == "true" || tok.text == "false")) {
+        error(first.pos) << "'" << first.text << "' is not a keyword of scan "
+                         << "(it takes dim= and reverse=), and a carried "
+                         << "state starts from a value, not '" << tok.text
+                         << "'";
+        return false;
+      }
       if (!expect(Token::Kind::Ident, "a value name"))
         return false;
       scan.bindings.push_back(std::move(binding));

@@ -81,6 +81,12 @@ LogicalResult Emitter::emitScan(const ScanStmt &scan) {
     return failure();
   }
   progress = 1;
+  // The scan's own ops (transposes, sizes, the op) are located at its name.
+  auto atScan = [&] {
+    current = nullptr;
+    scanPos = scan.namePos;
+  };
+  atScan();
   int64_t dim = 0;
   bool reverse = false;
   for (const Argument &kw : scan.keywords) {
@@ -136,6 +142,7 @@ LogicalResult Emitter::emitScan(const ScanStmt &scan) {
     if (failed(readOutside(y.name, y.pos)))
       return failure();
 
+  atScan();
   // Sequences with the scan dimension first; the step sees the rest.
   SmallVector<Value> sequences, inits;
   SmallVector<Type> argTypes = {b.getIndexType()};
@@ -272,6 +279,7 @@ LogicalResult Emitter::emitScan(const ScanStmt &scan) {
     seq::YieldOp::create(b, loc(scan.yieldPos), yieldValues);
   }
   restoreScope();
+  atScan();
 
   // The outputs' destinations: [T, step shape...], sized from the outer
   // values whose dimension names the step's dimensions carry.

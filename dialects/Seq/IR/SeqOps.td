@@ -214,6 +214,7 @@ def Seq_GruOp : Seq_RecurrenceOp<"gru"> {
 
 def Seq_ScanOp : Seq_Op<"scan", [
     RecursiveMemoryEffects, SingleBlock, AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>,
     DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>]> {
   let summary = "A recurrence whose region is the step body";
   let description = [{

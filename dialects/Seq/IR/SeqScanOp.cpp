@@ -275,3 +275,34 @@ LogicalResult ScanOp::verifyRegions() {
   }
   return success();
 }
+
+/// Every sequence, output destination and stacked output has the same
+/// number of steps; each carried value keeps its initial value's shape
+/// through the body's argument, the yielded next value and the final
+/// state; a step slice has its sequence's other dimensions, and a yielded
+/// output its destination's.
+void ScanOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  Value steps = getSequences().empty() ? Value() : getSequences().front();
+  for (Value s : getSequences())
+    addTie(ties, steps, 0, s, 0);
+  auto yield = cast<YieldOp>(getBodyBlock().getTerminator());
+  unsigned carried = getNumCarried();
+  for (auto [i, init] : llvm::enumerate(getInits())) {
+    addTiesOfAllDims(ties, init, getCarriedArgs()[i]);
+    addTiesOfAllDims(ties, init, getFinalStates()[i]);
+    addTiesOfAllDims(ties, init, yield.getValues()[i]);
+  }
+  for (auto [sequence, slice] : llvm::zip(getSequences(), getSliceArgs())) {
+    auto type = cast<RankedTensorType>(slice.getType());
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      addTie(ties, sequence, d + 1, slice, d);
+  }
+  for (auto [i, out] : llvm::enumerate(getOuts())) {
+    addTie(ties, steps, 0, out, 0);
+    addTiesOfAllDims(ties, out, getOutputs()[i]);
+    Value step = yield.getValues()[carried + i];
+    auto type = cast<RankedTensorType>(step.getType());
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      addTie(ties, out, d + 1, step, d);
+  }
+}

@@ -28,7 +28,9 @@ extern "C" {
 
 /* Every dtype once: X(ENUMERATOR, number, signature word, bytes per element,
  * C element type). The compiler (signatures, headers) and the runtime
- * (parsing, sizes, names) expand this one list. */
+ * (parsing, sizes, names) expand this one list. A BOOL element is one byte
+ * holding 0 or 1 (compiled models read its lowest bit; the npy reader maps
+ * any nonzero byte to 1). */
 #define SEQC_DTYPE_LIST(X)                                                     \
   X(F32, 1, "f32", 4, float)                                                   \
   X(F16, 2, "f16", 2, uint16_t)                                                \

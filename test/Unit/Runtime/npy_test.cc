@@ -150,6 +150,23 @@ TEST(Npy, ReadsVersions2And3AndAnyKeyOrder) {
   }
 }
 
+// numpy reads any nonzero bool byte as true; models read one byte of 0 or
+// 1, so the reader maps a stray 2 (or 0xff) to 1.
+TEST(Npy, BoolBytesAreZeroOrOne) {
+  Read r;
+  ReadImage("bool.npy",
+            NpyImage("{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }",
+                     std::string("\x00\x01\x02\xff", 4)),
+            r);
+  ASSERT_EQ(r.status, SEQC_OK) << r.err.message;
+  ASSERT_EQ(r.array.dtype, SEQC_DTYPE_BOOL);
+  const auto *b = static_cast<const uint8_t *>(r.array.data);
+  EXPECT_EQ(b[0], 0);
+  EXPECT_EQ(b[1], 1);
+  EXPECT_EQ(b[2], 1);
+  EXPECT_EQ(b[3], 1);
+}
+
 TEST(Npy, TruncatedData) {
   ExpectRejected("trunc.npy",
                  NpyImage("{'descr': '<f4', 'fortran_order': False, 'shape': "

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes small.safetensors for the model description tests (numpy only).
+"""Writes small.safetensors (and bias_kv.safetensors) for the model
+description tests (numpy only).
 
 Biases count up (bias_ih = 0..15, bias_hh = 100..115) so the tests can see
 PyTorch's LSTM gate order i, f, g, o become the seq dialect's i, o, f, c.
@@ -51,16 +52,31 @@ tensors = {
 }
 
 names = {np.float32: "F32", np.float16: "F16", np.int64: "I64"}
-header, blobs, offset = {}, [], 0
-for name, array in tensors.items():
-    data = np.ascontiguousarray(array).tobytes()
-    header[name] = {"dtype": names[array.dtype.type], "shape": list(array.shape),
-                    "data_offsets": [offset, offset + len(data)]}
-    blobs.append(data)
-    offset += len(data)
-text = json.dumps(header, separators=(",", ":")).encode()
-text += b" " * (-len(text) % 8)
-path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                    "small.safetensors")
-with open(path, "wb") as f:
-    f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def write(file_name, tensors):
+    header, blobs, offset = {}, [], 0
+    for name, array in tensors.items():
+        data = np.ascontiguousarray(array).tobytes()
+        header[name] = {"dtype": names[array.dtype.type],
+                        "shape": list(array.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), file_name)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+write("small.safetensors", tensors)
+# nn.MultiheadAttention(4, 2, add_bias_kv=True): its bias_k / bias_v rows.
+write("bias_kv.safetensors", {
+    "attn.in_proj_weight": f32(12, 4),
+    "attn.in_proj_bias": f32(12),
+    "attn.bias_k": f32(1, 1, 4),
+    "attn.bias_v": f32(1, 1, 4),
+    "attn.out_proj.weight": f32(4, 4),
+    "attn.out_proj.bias": f32(4),
+})
