@@ -13,9 +13,7 @@
 #include "dialects/Seq/IR/SeqOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -51,21 +49,6 @@ public:
     for (int64_t i = 0; i < rank; ++i)
       tie(x, i, y, i);
   }
-  /// A reshape from `whole` to `split` (each dimension of `whole` is a
-  /// group of `split`'s): a group whose other dimensions are all a static 1
-  /// keeps the dimension's size.
-  void tieReshape(Value whole, Value split,
-                  ArrayRef<ReassociationIndices> groups) {
-    auto type = cast<RankedTensorType>(split.getType());
-    for (auto [w, group] : llvm::enumerate(groups)) {
-      SmallVector<int64_t> sized;
-      for (int64_t d : group)
-        if (type.getDimSize(d) != 1)
-          sized.push_back(d);
-      if (sized.size() == 1)
-        tie(whole, w, split, sized.front());
-    }
-  }
   DimSlot leader(Value x, int64_t dim) {
     return classes.getLeaderValue(slot(x, dim));
   }
@@ -93,46 +76,6 @@ void DimensionTies::visit(Operation *op) {
     tied.getDimensionTies(ties);
     for (const seq::DimensionTie &t : ties)
       tie(t.a, t.dimA, t.b, t.dimB);
-    return;
-  }
-  // The glue front ends put between seq ops moves dimensions without
-  // changing their sizes: follow it, or a tie through a transpose or a
-  // head split would be lost.
-  if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
-    for (auto [i, p] : llvm::enumerate(transpose.getPermutation()))
-      tie(transpose.getInput(), p, transpose.getResult()[0], i);
-    return;
-  }
-  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
-    tieReshape(expand.getSrc(), expand.getResult(),
-               expand.getReassociationIndices());
-    return;
-  }
-  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
-    tieReshape(collapse.getResult(), collapse.getSrc(),
-               collapse.getReassociationIndices());
-    return;
-  }
-  if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
-    // Operand dimensions read along the same loop have its extent.
-    llvm::DenseMap<unsigned, std::pair<Value, int64_t>> alongLoop;
-    for (OpOperand &operand : generic->getOpOperands()) {
-      if (!isa<RankedTensorType>(operand.get().getType()))
-        continue;
-      AffineMap map = generic.getMatchingIndexingMap(&operand);
-      for (auto [d, expr] : llvm::enumerate(map.getResults())) {
-        auto loop = dyn_cast<AffineDimExpr>(expr);
-        if (!loop)
-          continue;
-        auto [it, fresh] = alongLoop.try_emplace(
-            loop.getPosition(), operand.get(), static_cast<int64_t>(d));
-        if (!fresh)
-          tie(it->second.first, it->second.second, operand.get(), d);
-      }
-    }
-    for (auto [init, result] :
-         llvm::zip(generic.getDpsInits(), generic->getResults()))
-      tieAll(init, result);
     return;
   }
   // Elementwise arithmetic on tensors: all shapes are equal.

@@ -73,43 +73,6 @@ func.func @ops(%k: tensor<?x?x16xf32>, %v: tensor<?x?x16xf32>, %s: tensor<?x3x16
 
 // -----
 
-// Ties follow the glue between ops: a transpose moves x's dimension 1 to
-// dimension 0, where an elementwise generic meets y's; an expand_shape
-// keeps the size of the one dimension of a group the others (static 1s)
-// do not change, so v and the second result share a name.
-// CHECK-LABEL: func.func @glue(
-// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?xf32> {seq.dims = ["d0", "d1"]}
-// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?xf32> {seq.dims = ["d1", "d0"]}
-// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?xf32> {seq.dims = ["d2"]}
-// CHECK-SAME: -> (tensor<?x?xf32> {seq.dims = ["d1", "d0"]}, tensor<1x?x1xf32> {seq.dims = ["", "d2", ""]})
-#id = affine_map<(d0, d1) -> (d0, d1)>
-#row = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
-func.func @glue(%x: tensor<?x?xf32>, %y: tensor<?x?xf32>, %v: tensor<?xf32>) -> (tensor<?x?xf32>, tensor<1x?x1xf32>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %n = tensor.dim %x, %c1 : tensor<?x?xf32>
-  %m = tensor.dim %x, %c0 : tensor<?x?xf32>
-  %e = tensor.empty(%n, %m) : tensor<?x?xf32>
-  %t = linalg.transpose ins(%x : tensor<?x?xf32>) outs(%e : tensor<?x?xf32>) permutation = [1, 0]
-  %s = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
-      ins(%t, %y : tensor<?x?xf32>, tensor<?x?xf32>) outs(%e : tensor<?x?xf32>) {
-  ^bb0(%a: f32, %b: f32, %o: f32):
-    %sum = arith.addf %a, %b : f32
-    linalg.yield %sum : f32
-  } -> tensor<?x?xf32>
-  %k = tensor.dim %v, %c0 : tensor<?xf32>
-  %ex = tensor.expand_shape %v [[0, 1, 2]] output_shape [1, %k, 1] : tensor<?xf32> into tensor<1x?x1xf32>
-  %e3 = tensor.empty(%m) : tensor<1x?x1xf32>
-  %r = linalg.generic {indexing_maps = [#row, #row], iterator_types = ["parallel", "parallel", "parallel"]}
-      ins(%ex : tensor<1x?x1xf32>) outs(%e3 : tensor<1x?x1xf32>) {
-  ^bb0(%a: f32, %o: f32):
-    linalg.yield %a : f32
-  } -> tensor<1x?x1xf32>
-  return %s, %r : tensor<?x?xf32>, tensor<1x?x1xf32>
-}
-
-// -----
-
 // Every sequence a scan steps over has as many steps as the first.
 // expected-error @+1 {{input #0 dimension 0 is named 'T' and input #1 dimension 0 is named 'S', but the model requires them to be equal}}
 func.func @scan_steps(%x: tensor<?x4xf32> {seq.dims = ["T", ""]}, %u: tensor<?x4xf32> {seq.dims = ["S", ""]}) -> tensor<4xf32> {

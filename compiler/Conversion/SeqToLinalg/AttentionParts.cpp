@@ -3,6 +3,7 @@
 #include "compiler/Conversion/SeqToLinalg/AttentionParts.h"
 
 #include "dialects/Seq/Utils/ActivationUtils.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -58,6 +59,33 @@ SmallVector<bool> getMaskBroadcast(seq::AttentionOp op) {
     broadcast.push_back(maskType.getDimSize(i) == 1 &&
                         scoreSizes[4 - rank + i] != 1);
   return broadcast;
+}
+
+void createAttentionExtentChecks(OpBuilder &b, seq::AttentionOp op) {
+  Location loc = op.getLoc();
+  Value query = op.getQuery(), key = op.getKey(), value = op.getValue();
+  auto size = [&](Value v, int64_t d) { return seq::getDimSize(b, loc, v, d); };
+  seq::createOperandExtentChecks(
+      b, op, key, "key",
+      {size(query, 0), size(key, 1), size(key, 2), size(query, 3)},
+      "'query' makes it");
+  seq::createOperandExtentChecks(
+      b, op, value, "value",
+      {size(query, 0), size(key, 1), size(key, 2), size(value, 3)},
+      "'query' and 'key' make it");
+  Value mask = op.getMask();
+  if (!mask)
+    return;
+  auto maskType = cast<RankedTensorType>(mask.getType());
+  OpFoldResult scores[4] = {size(query, 0), size(query, 1), size(query, 2),
+                            size(key, 2)};
+  int64_t rank = maskType.getRank();
+  SmallVector<OpFoldResult> expected;
+  for (int64_t i = 0; i < rank; ++i)
+    expected.push_back(maskType.getDimSize(i) == 1 ? b.getIndexAttr(1)
+                                                   : scores[4 - rank + i]);
+  seq::createOperandExtentChecks(b, op, mask, "mask", expected,
+                                 "the scores [B, Hq, Lq, Lk] make it");
 }
 
 AffineMap getMaskMap(MLIRContext *ctx, ArrayRef<bool> broadcast) {

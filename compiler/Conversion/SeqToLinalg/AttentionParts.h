@@ -34,6 +34,13 @@ mlir::Value createScale(mlir::OpBuilder &b, mlir::Location loc,
 /// against a score dimension that is not statically 1).
 llvm::SmallVector<bool> getMaskBroadcast(seq::AttentionOp op);
 
+/// Run-time shape checks of what both lowerings trust: key [B, Hkv, Lk, D]
+/// and value [B, Hkv, Lk, Dv] with the query's B and D and the key's Hkv
+/// and Lk, and each mask dimension that is not a static 1 equal to the
+/// scores' [B, Hq, Lq, Lk] (a larger key/value batch or mask would
+/// otherwise be read in part, silently).
+void createAttentionExtentChecks(mlir::OpBuilder &b, seq::AttentionOp op);
+
 /// The map from the (b, h, i, j) score loops to the mask: a broadcast
 /// dimension reads index 0.
 mlir::AffineMap getMaskMap(mlir::MLIRContext *ctx,

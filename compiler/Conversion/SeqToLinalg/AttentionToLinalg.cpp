@@ -48,6 +48,7 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
       return rewriter.notifyMatchFailure(
           op, "the query-to-key/value head map needs static head counts");
     int64_t groupSize = queryType.getDimSize(1) / keyType.getDimSize(1);
+    createAttentionExtentChecks(rewriter, op);
 
     OpFoldResult batch = seq::getDimSize(rewriter, loc, query, 0);
     OpFoldResult heads = seq::getDimSize(rewriter, loc, query, 1);

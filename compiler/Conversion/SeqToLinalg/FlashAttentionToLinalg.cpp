@@ -598,6 +598,7 @@ struct AttentionToFlashLoops : OpRewritePattern<seq::AttentionOp> {
     if (queryType.isDynamicDim(1) || keyType.isDynamicDim(1))
       return rewriter.notifyMatchFailure(
           op, "the query-to-key/value head map needs static head counts");
+    createAttentionExtentChecks(rewriter, op);
     Value result = FlashEmitter(rewriter, op, tile).emit(rewriter);
     if (result.getType() != op.getType())
       result = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(),

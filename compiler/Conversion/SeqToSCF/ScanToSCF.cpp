@@ -2,6 +2,7 @@
 
 #include "compiler/Conversion/Passes.h"
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/IR/IRMapping.h"
@@ -50,6 +51,19 @@ struct ScanToFor : OpRewritePattern<seq::ScanOp> {
         rewriter, loc,
         tensor::getMixedSize(rewriter, loc, op.getSequences().front(), 0));
     Value last = arith::SubIOp::create(rewriter, loc, steps, one);
+    // Every sequence and output destination has the first sequence's
+    // number of steps (a longer one would be read or written in part).
+    for (Value v : llvm::concat<Value>(op.getSequences().drop_front(),
+                                       op.getOuts())) {
+      SmallVector<OpFoldResult> expected = {steps};
+      auto type = cast<RankedTensorType>(v.getType());
+      for (int64_t d = 1; d < type.getRank(); ++d)
+        expected.push_back(tensor::getMixedSize(rewriter, loc, v, d));
+      seq::createOperandExtentChecks(
+          rewriter, op, v,
+          llvm::is_contained(op.getOuts(), v) ? "outs" : "sequences", expected,
+          "the first sequence's steps make it");
+    }
 
     SmallVector<Value> iterInits(op.getInits());
     llvm::append_range(iterInits, op.getOuts());

@@ -73,14 +73,14 @@ static SmallVector<std::pair<std::string, Pos>> namesRead(const LayerStmt &l) {
 
 LogicalResult Emitter::emitScan(const ScanStmt &scan) {
   Location scanLoc = loc(scan.namePos);
-  int &progress = scanProgress[&scan];
-  if (progress == 2)
+  // (No reference into the map: emitting another scan may grow it.)
+  if (scanProgress.lookup(&scan) == 2)
     return success();
-  if (progress == 1) {
+  if (scanProgress.lookup(&scan) == 1) {
     error(scan.namePos) << "scan '" << scan.name << "' depends on itself";
     return failure();
   }
-  progress = 1;
+  scanProgress[&scan] = 1;
   // The scan's own ops (transposes, sizes, the op) are located at its name.
   auto atScan = [&] {
     current = nullptr;
@@ -130,7 +130,10 @@ LogicalResult Emitter::emitScan(const ScanStmt &scan) {
   for (const auto &entry : bodyNames)
     local.insert(entry.getKey());
   auto readOutside = [&](const std::string &name, Pos pos) -> LogicalResult {
-    if (local.contains(name))
+    // A local name, or a final state of one (`enc.h_n` of a body lstm).
+    size_t dot = name.rfind('.');
+    if (local.contains(name) ||
+        (dot != std::string::npos && local.contains(name.substr(0, dot))))
       return success();
     return failure(failed(resolve(name, pos)));
   };
@@ -200,8 +203,10 @@ LogicalResult Emitter::emitScan(const ScanStmt &scan) {
   };
   for (const LayerStmt &stmt : scan.body) {
     layers[stmt.name] = &stmt;
-    values.erase(stmt.name);
-    state.erase(stmt.name);
+    for (const char *suffix : {"", ".h_n", ".c_n"}) {
+      values.erase(stmt.name + suffix);
+      state.erase(stmt.name + suffix);
+    }
   }
   unsigned carriedArg = 1, sliceArg = 1 + inits.size();
   for (const ScanBinding &binding : scan.bindings) {
@@ -366,7 +371,7 @@ LogicalResult Emitter::emitScan(const ScanStmt &scan) {
     values[field] = stacked;
     state[field] = 2;
   }
-  progress = 2;
+  scanProgress[&scan] = 2;
   return success();
 }
 
