@@ -598,8 +598,10 @@ struct AttentionToFlashLoops : OpRewritePattern<seq::AttentionOp> {
     if (queryType.isDynamicDim(1) || keyType.isDynamicDim(1))
       return rewriter.notifyMatchFailure(
           op, "the query-to-key/value head map needs static head counts");
-    createAttentionExtentChecks(rewriter, op);
     Value result = FlashEmitter(rewriter, op, tile).emit(rewriter);
+    // After the loops (which only read within the query's and key's
+    // extents): a larger key/value batch or mask fails the run.
+    createAttentionExtentChecks(rewriter, op);
     if (result.getType() != op.getType())
       result = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(),
                                       result);
