@@ -300,28 +300,60 @@ FailureOr<Value> Emitter::attentionMask(const Val &query, const Val &keys,
       });
 }
 
-Value Emitter::applyRope(Value projected, const Val &positionsOf,
-                         int64_t timeDim) {
-  auto type = cast<RankedTensorType>(projected.getType());
-  int64_t d = type.getDimSize(3), half = d / 2;
+std::pair<Value, Value> Emitter::ropeTables(const Val &positionsOf,
+                                            int64_t timeDim, int64_t d) {
+  int64_t half = d / 2;
   // inv_freq[i] = 1 / theta^(2i / D) in f32, as Hugging Face's
-  // LlamaRotaryEmbedding computes it, repeated for both halves; the sign
-  // rotate_half gives the partner feature. Tables rather than the loop
-  // index keep the generic a per-step op a stream can run chunk by chunk.
+  // LlamaRotaryEmbedding computes it, repeated for both halves.
   float theta = static_cast<float>(floatKw("rope_theta", 10000.0));
-  SmallVector<float> invFreq(d), sign(d);
-  for (int64_t i = 0; i < d; ++i) {
+  SmallVector<float> invFreq(d);
+  for (int64_t i = 0; i < d; ++i)
     invFreq[i] = 1.0f / std::pow(theta, static_cast<float>(2 * (i % half)) /
                                             static_cast<float>(d));
-    sign[i] = i < half ? -1.0f : 1.0f;
-  }
-  Value freqTable = constant({d}, invFreq), signTable = constant({d}, sign);
+  Value freqTable = constant({d}, invFreq);
   // Positions continue across a stream's chunks (seq.positions).
+  int64_t steps = positionsOf.type().getDimSize(timeDim);
   Value positions = seq::PositionsOp::create(
-      b, here(),
-      RankedTensorType::get({positionsOf.type().getDimSize(timeDim)},
-                            b.getI64Type()),
+      b, here(), RankedTensorType::get({steps}, b.getI64Type()),
       positionsOf.value, b.getI64IntegerAttr(timeDim), Value());
+  SmallVector<Value> dyn;
+  if (ShapedType::isDynamic(steps))
+    dyn.push_back(dimValue(positionsOf.value, timeDim));
+  auto type = RankedTensorType::get({steps, d}, b.getF32Type());
+  AffineExpr td = b.getAffineDimExpr(0), dd = b.getAffineDimExpr(1);
+  SmallVector<AffineMap> maps = {AffineMap::get(2, 0, {td}, ctx),
+                                 AffineMap::get(2, 0, {dd}, ctx),
+                                 b.getMultiDimIdentityMap(2),
+                                 b.getMultiDimIdentityMap(2)};
+  // cos(p f) and sin(p f) for every step and feature, once for the query
+  // and the key and every batch row and head.
+  auto tables = linalg::GenericOp::create(
+      b, here(), TypeRange{type, type}, ValueRange{positions, freqTable},
+      ValueRange{emptyTensor({steps, d}, dyn, b.getF32Type()),
+                 emptyTensor({steps, d}, dyn, b.getF32Type())},
+      maps, SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value angle = arith::MulFOp::create(
+            nb, l, arith::SIToFPOp::create(nb, l, nb.getF32Type(), a[0]),
+            a[1]);
+        linalg::YieldOp::create(
+            nb, l,
+            ValueRange{math::CosOp::create(nb, l, angle),
+                       math::SinOp::create(nb, l, angle)});
+      });
+  return {tables.getResult(0), tables.getResult(1)};
+}
+
+Value Emitter::applyRope(Value projected, Value cos, Value sin) {
+  auto type = cast<RankedTensorType>(projected.getType());
+  int64_t d = type.getDimSize(3), half = d / 2;
+  // The sign rotate_half gives the partner feature: a table rather than
+  // the loop index keeps the generic a per-step op a stream can run chunk
+  // by chunk.
+  SmallVector<float> sign(d);
+  for (int64_t i = 0; i < d; ++i)
+    sign[i] = i < half ? -1.0f : 1.0f;
+  Value signTable = constant({d}, sign);
   SmallVector<Value> dyn;
   for (int64_t i = 0; i < 4; ++i)
     if (type.isDynamicDim(i))
@@ -333,27 +365,20 @@ Value Emitter::applyRope(Value projected, const Val &positionsOf,
       b.getMultiDimIdentityMap(4),
       // The partner element rotate_half pairs with: (d + D/2) mod D.
       AffineMap::get(4, 0, {bd, hd, td, (dd + half) % d}, ctx),
-      AffineMap::get(4, 0, {td}, ctx), AffineMap::get(4, 0, {dd}, ctx),
+      AffineMap::get(4, 0, {td, dd}, ctx), AffineMap::get(4, 0, {td, dd}, ctx),
       AffineMap::get(4, 0, {dd}, ctx), b.getMultiDimIdentityMap(4)};
   // out = x * cos(p * f) + rotate_half(x) * sin(p * f), rotate_half(x) =
   // [-x2, x1] (RoFormer, Su et al. 2021, eq. 34 in Hugging Face's layout).
   return linalg::GenericOp::create(
              b, here(), TypeRange{type},
-             ValueRange{projected, projected, positions, freqTable, signTable},
+             ValueRange{projected, projected, cos, sin, signTable},
              ValueRange{init}, maps,
              SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
              [&](OpBuilder &nb, Location l, ValueRange a) {
                Value rotated = arith::MulFOp::create(nb, l, a[4], a[1]);
-               Value angle = arith::MulFOp::create(
-                   nb, l,
-                   arith::SIToFPOp::create(nb, l, nb.getF32Type(), a[2]),
-                   a[3]);
                Value out = arith::AddFOp::create(
-                   nb, l,
-                   arith::MulFOp::create(nb, l, a[0],
-                                         math::CosOp::create(nb, l, angle)),
-                   arith::MulFOp::create(nb, l, rotated,
-                                         math::SinOp::create(nb, l, angle)));
+                   nb, l, arith::MulFOp::create(nb, l, a[0], a[2]),
+                   arith::MulFOp::create(nb, l, rotated, a[3]));
                linalg::YieldOp::create(nb, l, out);
              })
       .getResult(0);
@@ -489,8 +514,9 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
                           << (cross ? "" : std::to_string(dq));
       return failure();
     }
-    q = applyRope(q, xb, 1);
-    k = applyRope(k, xb, 1);
+    auto [cos, sin] = ropeTables(xb, 1, dq);
+    q = applyRope(q, cos, sin);
+    k = applyRope(k, cos, sin);
   } else if (const Argument *theta = keyword("rope_theta")) {
     error(theta->keyPos) << "rope_theta needs rope=true";
     return failure();

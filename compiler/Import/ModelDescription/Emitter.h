@@ -165,9 +165,14 @@ private:
   /// attn_mask keywords (null when neither is given).
   FailureOr<Value> attentionMask(const Val &query, const Val &keys,
                                  int64_t heads);
+  /// The [L, D] cos and sin tables of rotary position embedding for the
+  /// steps of dimension `timeDim` of `positionsOf` (rope_theta, head size
+  /// `d`).
+  std::pair<Value, Value> ropeTables(const Val &positionsOf, int64_t timeDim,
+                                     int64_t d);
   /// Rotary position embedding (RoFormer, Su et al. 2021; Hugging Face
   /// LLaMA's rotate_half form) of a [B, H, L, D] projection.
-  Value applyRope(Value projected, const Val &positionsOf, int64_t timeDim);
+  Value applyRope(Value projected, Value cos, Value sin);
   // Scan blocks (ScanBlocks.cpp).
   /// Emits `scan` as one seq.scan and defines its NAME.field values.
   LogicalResult emitScan(const ScanStmt &scan);
