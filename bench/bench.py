@@ -8,7 +8,8 @@ torch.onnx.export and seqc's ONNX front end instead, and the Mamba block
 (W9), an RWKV-4 block (W10) and a Neural Turing Machine (W11) through a .seq
 description and its safetensors state_dict. seqc compiles it
 with seqc (--mcpu=native), checks both produce the same output, then times
-seq-run --bench against PyTorch (eager, torch.no_grad, 1 and 2 threads) and
+seq-run --bench (1 and 2 threads) against PyTorch (eager, torch.no_grad, 1
+and 2 threads) and
 oneDNN (bench/onednn_rnn.cpp: lstm_forward / lbr_gru_forward, forward
 inference, f32, one thread) on the same weights and input, and prints a table
 with ratios (peer time / seqc time: > 1 means seqc is faster) and seqc's
@@ -159,6 +160,10 @@ CONFIGS = [
     ("lstm_T100_B8_H256", "lstm", 100, 8, 128, 256),
     ("gru_T100_B1_H64", "gru", 100, 1, 32, 64),
     ("gru_T100_B8_H256", "gru", 100, 8, 128, 256),
+    # The performance issue's W1, and a batch-1 recurrence with a wider
+    # step (W2's layer size).
+    ("lstm_T256_B1_H256", "lstm", 256, 1, 128, 256),
+    ("lstm_T128_B1_H512", "lstm", 128, 1, 256, 512),
 ]
 
 
@@ -288,18 +293,24 @@ def time_onednn(binary, directory, kind, t, b, i, h, runs):
     return float(re.search(r"median_ms ([0-9.]+)", run.stdout).group(1))
 
 
-def run_seqc(base, x, args):
-    """Times BASE.so on `x` with seq-run --bench; returns (median ms, page
-    faults per run, y)."""
+def run_seqc(base, x, args, threads=1):
+    """Times BASE.so on `x` with seq-run --bench --threads THREADS; returns
+    (median ms, page faults per run, y)."""
     np.save(base + "_x.npy", x.numpy())
-    out_dir = base + "_out"
+    out_dir = base + "_out%d" % threads
     run = subprocess.run(
         [args.seq_run, base + ".so", "--input", "x=%s_x.npy" % base,
-         "--output-dir", out_dir, "--bench", str(args.runs)],
+         "--output-dir", out_dir, "--bench", str(args.runs),
+         "--threads", str(threads)],
         check=True, capture_output=True, text=True)
     median = float(re.search(r"median ([0-9.]+)", run.stdout).group(1))
     faults = float(re.search(r"page_faults: ([0-9.]+)", run.stdout).group(1))
     return median, faults, np.load(os.path.join(out_dir, "y.npy"))
+
+
+# One table row: the times, then the ratios (peer / seqc at the same
+# number of threads; oneDNN runs one thread), then seqc's page faults.
+ROW = "%-20s %10.3f %10.3f %10.3f %10.3f %10s %8.2f %9.2f %11s %8.1f"
 
 
 def disagree(name, got, expected):
@@ -317,14 +328,15 @@ def compare_and_report(name, module, x, base, args):
     threads), checks both outputs agree and prints one table row. Returns
     nonzero on a mismatch."""
     median, faults, got = run_seqc(base, x, args)
+    median2, _, got2 = run_seqc(base, x, args, threads=2)
     with torch.no_grad():
         expected = module(x).numpy()
-    if disagree(name, got, expected):
+    if disagree(name, got, expected) or disagree(name, got2, expected):
         return 1
     t1 = time_torch(module, x, args.runs, 1)
     t2 = time_torch2(module, x, args.runs)
-    print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s %8.1f" % (
-        name, median, t1, t2, "-", t1 / median, t2 / median, "-", faults))
+    print(ROW % (name, median, median2, t1, t2, "-", t1 / median,
+                 t2 / median2, "-", faults))
     return 0
 
 
@@ -444,15 +456,15 @@ def main():
           "Debian 12)")
     if onednn is None:
         print("not measured: oneDNN (install libdnnl-dev): %s" % why)
-    print("threads: seqc 1 (seq-run default; models run single-threaded), "
-          "torch1 1 (torch.set_num_threads and OpenBLAS's "
+    print("threads: seqc 1, seqc2 2 (seq-run --threads 2: the packed "
+          "GEMMs split over the runtime's pool), torch1 1 (torch.set_num_threads and OpenBLAS's "
           "openblas_set_num_threads; %s), torch2 2 (the faster of 2 torch x "
           "2 OpenBLAS and 1 x 2), onednn %s" % (OPENBLAS_NOTE,
               "1 (OMP_NUM_THREADS=1; %s)" % onednn_threads(onednn, work)
               if onednn else "-"))
-    print("%-20s %10s %10s %10s %10s %8s %8s %11s %8s" % (
-        "model", "seqc ms", "torch1 ms", "torch2 ms", "onednn ms", "t1/seqc",
-        "t2/seqc", "onednn/seqc", "faults"))
+    print("%-20s %10s %10s %10s %10s %10s %8s %9s %11s %8s" % (
+        "model", "seqc ms", "seqc2 ms", "torch1 ms", "torch2 ms", "onednn ms",
+        "t1/seqc", "t2/seqc2", "onednn/seqc", "faults"))
     for name, factory, shape in ONNX_CONFIGS:
         if args.filter not in name:
             continue
@@ -478,9 +490,11 @@ def main():
                         "-o", base], check=True)
         x = torch.randn(t, b, i)
         median, faults, got = run_seqc(base, x, args)
+        median2, _, got2 = run_seqc(base, x, args, threads=2)
         with torch.no_grad():
             expected = module(x)[0].numpy()
-        if disagree(name, got[:, 0], expected):
+        if (disagree(name, got[:, 0], expected) or
+                disagree(name, got2[:, 0], expected)):
             return 1
         t1 = time_torch(module, x, args.runs, 1)
         t2 = time_torch2(module, x, args.runs)
@@ -497,9 +511,8 @@ def main():
                     name, e))
                 return 1
             dnnl_ms, dnnl_ratio = "%.3f" % ms, "%.2f" % (ms / median)
-        print("%-20s %10.3f %10.3f %10.3f %10s %8.2f %8.2f %11s %8.1f" % (
-            name, median, t1, t2, dnnl_ms, t1 / median, t2 / median,
-            dnnl_ratio, faults))
+        print(ROW % (name, median, median2, t1, t2, dnnl_ms, t1 / median,
+                     t2 / median2, dnnl_ratio, faults))
     return 0
 
 

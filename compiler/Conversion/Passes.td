@@ -41,7 +41,11 @@ def ConvertSeqToLinalgPass : Pass<"convert-seq-to-linalg"> {
     transposed tiles of T keys and the scores are outer products; with
     fewer (decoding), K is read as it is, in tiles of 4T keys. With
     `attention-tile=0`, the reference form: the whole score matrix, its row
-    max, exp and row sum.
+    max, exp and row sum. The tiled form's loop over the (batch, head)
+    pairs runs in contiguous shares, as many as the model context's
+    threads when each gets at least 2^17 multiply-adds (an `scf.for`
+    marked `seqc.parallel`, which `seqc-outline-parallel-loops` runs on
+    them), else one.
   }];
   let options = [
     Option<"attentionTile", "attention-tile", "int64_t", /*default=*/"32",
@@ -50,8 +54,9 @@ def ConvertSeqToLinalgPass : Pass<"convert-seq-to-linalg"> {
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
-    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
-    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
+    "::mlir::linalg::LinalgDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
   ];
 }
 

@@ -161,6 +161,9 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   VectorizeRowsPassOptions rows;
   rows.vectorWidth = options.vectorWidth;
   pm.addPass(createVectorizeRowsPass(rows));
+  // Loops the lowerings above split into per-thread shares run on the
+  // model context's threads.
+  pm.addPass(createOutlineParallelLoopsPass());
   // Half-precision arithmetic computes in f32 with explicit conversions,
   // and bf16 conversions become integer code: LLVM would otherwise call
   // __truncsfbf2, which Debian 12's libgcc lacks (the object would not link).

@@ -2,7 +2,8 @@
 //
 // On the LLVM dialect, a failed check writes its status, message and value
 // into the entry's seqc_model_context (abi.h) unless an earlier failure is
-// already recorded there. A shape check or a null allocation then returns at
+// already recorded there (the status is claimed with a compare-and-swap, so
+// that of two chunks failing at once one records). A shape check or a null allocation then returns at
 // once with all-zero result descriptors (the runtime frees nothing it did
 // not get); a value check goes on, its op having made its access safe.
 //
@@ -53,10 +54,15 @@ public:
     auto i32 = IntegerType::get(ctx, 32), i64 = IntegerType::get(ctx, 64);
     auto ptr = LLVM::LLVMPointerType::get(ctx);
     b.setInsertionPointToEnd(fail);
-    Value current = LLVM::LoadOp::create(b, loc, i32, contextPtr);
-    Value zero32 = LLVM::ConstantOp::create(b, loc, i32, 0);
-    Value first = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::eq,
-                                       current, zero32);
+    // The first failure claims the context atomically: the chunks of a
+    // parallel loop (seqc-outline-parallel-loops) may fail at once. The
+    // runtime reads the record after the entry returns, past the pool's
+    // join.
+    auto claim = LLVM::AtomicCmpXchgOp::create(
+        b, loc, contextPtr, LLVM::ConstantOp::create(b, loc, i32, 0),
+        LLVM::ConstantOp::create(b, loc, i32, status),
+        LLVM::AtomicOrdering::monotonic, LLVM::AtomicOrdering::monotonic);
+    Value first = LLVM::ExtractValueOp::create(b, loc, claim, 1);
     LLVM::CondBrOp::create(b, loc, first, record, done);
 
     b.setInsertionPointToEnd(record);
@@ -65,9 +71,6 @@ public:
           b, loc, ptr, IntegerType::get(ctx, 8), contextPtr,
           ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
     };
-    LLVM::StoreOp::create(b, loc,
-                          LLVM::ConstantOp::create(b, loc, i32, status),
-                          field(offsetof(seqc_model_context, status)));
     LLVM::StoreOp::create(b, loc,
                           LLVM::ConstantOp::create(b, loc, i32, value ? 1 : 0),
                           field(offsetof(seqc_model_context, has_value)));

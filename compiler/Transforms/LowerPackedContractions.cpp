@@ -5,16 +5,18 @@
 // BLIS's loops around an outer-product microkernel (Goto and van de Geijn
 // 2008; Van Zee and van de Geijn, "BLIS", 2015):
 //
-//   for each block of kc steps of k (a panel's kc x NR slice fits in L1):
-//     for each block of mc rows of x (mc x kc fits in L2):
-//       for each panel j (NR = V vectors of W columns):
-//         for each tile of R rows of the block (x's leading dims
-//         flattened; the remainder in tiles of 4, 2 and 1 rows):
-//           R x V vector accumulators start from y[rows, j*NR ..];
-//           for k in the block: load the V vectors of packed[j, k, :]
-//             (contiguous: the panel is one stream), broadcast x[row i, k]
-//             for each of the R rows, R * V FMAs;
-//           store the accumulators to y.
+//   for each thread's contiguous share of the panels (seqc.parallel; one
+//   share, the whole nest, when the product is small or one thread runs):
+//     for each block of kc steps of k (a panel's kc x NR slice fits in L1):
+//       for each block of mc rows of x (mc x kc fits in L2):
+//         for each panel j of the share (NR = V vectors of W columns):
+//           for each tile of R rows of the block (x's leading dims
+//           flattened; the remainder in tiles of 4, 2 and 1 rows):
+//             R x V vector accumulators start from y[rows, j*NR ..];
+//             for k in the block: load the V vectors of packed[j, k, :]
+//               (contiguous: the panel is one stream), broadcast x[row i,
+//               k] for each of the R rows, R * V FMAs;
+//             store the accumulators to y.
 //
 // The panel's slice is read from L1 by every row tile of the block, the
 // rows of x come from L2 one scalar per FMA row, and each FMA needs
@@ -34,9 +36,11 @@
 #include "compiler/Transforms/BufferViews.h"
 #include "compiler/Transforms/ContractionForms.h"
 #include "compiler/Transforms/Passes.h"
+#include "compiler/Transforms/Threads.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -136,6 +140,36 @@ public:
     Value whole = arith::DivUIOp::create(b, loc, cols, cst(c.panelWidth));
     Value partial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                           whole, cst(c.panels));
+    Value panels = arith::SelectOp::create(
+        b, loc, partial, arith::AddIOp::create(b, loc, whole, cst(1)), whole);
+    // BLIS's jc loop split over the threads: each takes a contiguous share
+    // of the panels (its own part of W in its own L2) and runs the k and
+    // row blocks over it. A product too small to repay a fork stays in one
+    // share, which is the serial loop nest.
+    Value threads = createThreadCount(b, loc, c.op);
+    Value macs = arith::MulIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, rows, cols), cst(c.depth));
+    Value worthSplitting = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::uge, macs,
+        arith::MulIOp::create(b, loc, threads, cst(kMinMacsPerThread)));
+    Value shares = arith::SelectOp::create(
+        b, loc, worthSplitting,
+        arith::MinUIOp::create(b, loc, threads, panels), cst(1));
+    auto shareLoop = scf::ForOp::create(b, loc, cst(0), shares, cst(1));
+    shareLoop->setAttr(kParallelLoopAttr, b.getUnitAttr());
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(shareLoop.getBody());
+    Value share = shareLoop.getInductionVar();
+    auto bound = [&](Value s) {
+      return arith::DivUIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, s, panels), shares);
+    };
+    Value j0 = bound(share);
+    Value j1 = bound(arith::AddIOp::create(b, loc, share, cst(1)));
+    // The partial panel, if any, is the last: it belongs to the last share.
+    Value hasPartial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
+                                             j1, whole);
+    Value wholeEnd = arith::MinUIOp::create(b, loc, j1, whole);
     loop(cst(0), cst(c.depth), kc, [&](Value k0) {
       Value k1 = arith::MinUIOp::create(
           b, loc, cst(c.depth), arith::AddIOp::create(b, loc, k0, cst(kc)));
@@ -147,8 +181,8 @@ public:
             emitTile(m, r, j, k0, k1, masked);
           });
         };
-        loop(cst(0), whole, 1, [&](Value j) { panelTiles(j, false); });
-        auto ifOp = scf::IfOp::create(b, loc, partial, false);
+        loop(j0, wholeEnd, 1, [&](Value j) { panelTiles(j, false); });
+        auto ifOp = scf::IfOp::create(b, loc, hasPartial, false);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(&ifOp.getThenRegion().front());
         panelTiles(whole, true);

@@ -209,7 +209,7 @@ def AllocateThroughContextPass : Pass<"seqc-allocate-through-context", "::mlir::
     `aligned_alloc(alignment, size)` becomes `seqc_model_alloc(context,
     alignment, size)` and `free(block)` becomes `seqc_model_free(context,
     block)`: two internal functions that call the context's `alloc` / `free`
-    with its `allocator` (abi.h, ABI version 3), or aligned_alloc / free when
+    with its `allocator` (abi.h, since ABI version 3), or aligned_alloc / free when
     `alloc` is null. seqc's runtime passes a cache that keeps freed blocks
     mapped, so a warm run takes no page faults and no system allocation for
     its temporaries; a caller without one gets libc as before. Functions
@@ -402,7 +402,11 @@ def LowerPackedContractionsPass : Pass<"seqc-lower-packed-contractions"> {
     kc x NR slice is 24 KiB, kept in L1), blocks of rows of x of 256 KiB
     (kept in L2), each panel, then tiles of R rows of x (x's leading
     dimensions flattened; the remainder in at most one tile each of 4, 2
-    and 1 rows). A tile is an
+    and 1 rows). Around them, an `scf.for` marked `seqc.parallel` splits
+    the panels into contiguous shares, as many as the model context's
+    threads when the product has at least 2^17 multiply-adds per thread,
+    else one (`seqc-outline-parallel-loops` runs the shares on the
+    context's threads). A tile is an
     R x V register tile of `vector<Wxf32>` accumulators (V = NR / W) that
     starts from y, runs over the k block loading V contiguous vectors of
     the panel and broadcasting R scalars of x, and is stored once. The
@@ -417,8 +421,39 @@ def LowerPackedContractionsPass : Pass<"seqc-lower-packed-contractions"> {
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
-    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
-    "::mlir::vector::VectorDialect"
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+def OutlineParallelLoopsPass
+    : Pass<"seqc-outline-parallel-loops", "::mlir::ModuleOp"> {
+  let summary = "Run the iterations of seqc.parallel loops on the model "
+                "context's threads";
+  let description = [{
+    Runs on buffers and loops, before `convert-scf-to-cf`. Each outermost
+    `scf.for` marked `seqc.parallel` (no results; its iterations write
+    disjoint memory) in a function with a model context becomes a call
+    `seqc_parallel_for(context, n, fn, args)`: `fn` is a new internal
+    function `(args, begin, end)` that calls `<fn>_loop(args, begin, end,
+    context)`, which runs iterations [begin, end) of the loop with the
+    context as its model-context argument (its allocations go through the
+    context's allocator, a failed one is recorded there); `args` is a stack
+    record of the context and the values the body uses from outside
+    (memref descriptors, indices, scalars, vectors, pointers) and `n` the
+    trip count. `seqc_parallel_for` calls the context's `parallel_for` with
+    its `pool` (abi.h, ABI version 4), or `fn(args, 0, n)` when it is null.
+    A failed check or allocation in the loop returns from its chunk (the
+    other chunks guard their own accesses and finish); after the call the
+    entry returns too when the context records a failure. A marked loop
+    stays a plain loop (its mark dropped) when it is nested in another
+    marked loop, when its function has no context, or when its body uses a
+    value of another type: then it runs on the calling thread.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::seqc::seq::SeqDialect"
   ];
 }
 

@@ -141,7 +141,8 @@ void run_allocations_attach(run_allocations *run, seqc_model_context *context) {
   context->allocator = run;
 }
 
-// Records `block` as this run's; 0 when the list cannot grow.
+// Records `block` as this run's; 0 when the list cannot grow. Called under
+// the cache's lock.
 static int track(run_allocations *run, void *block, size_t size,
                  int cacheable) {
   if (run->count == run->capacity) {
@@ -164,6 +165,7 @@ static int track(run_allocations *run, void *block, size_t size,
 }
 
 // Removes `block` from the run's list into *found; 0 when it is not there.
+// Called under the cache's lock.
 static int untrack(run_allocations *run, const void *block, run_block *found) {
   // Frees mostly mirror allocations: search from the newest.
   for (size_t i = run->count; i-- > 0;) {
@@ -194,7 +196,10 @@ void *run_allocations_alloc(void *allocator, size_t alignment, size_t size) {
     if (!block)
       return NULL;
     count_system_allocation(run->cache);
-    if (!track(run, block, size, 0)) {
+    pthread_mutex_lock(&run->cache->lock);
+    int tracked = track(run, block, size, 0);
+    pthread_mutex_unlock(&run->cache->lock);
+    if (!tracked) {
       free(block);
       return NULL;
     }
@@ -218,14 +223,12 @@ void *run_allocations_alloc(void *allocator, size_t alignment, size_t size) {
       return NULL;
     count_system_allocation(cache);
   }
-  if (!track(run, block, got, 1)) {
-    // Untracked, the block could not come back: give it up now.
-    pthread_mutex_lock(&cache->lock);
+  pthread_mutex_lock(&cache->lock);
+  int tracked = track(run, block, got, 1);
+  if (!tracked) // untracked, the block could not come back: give it up now
     put_idle(cache, run, block, got);
-    pthread_mutex_unlock(&cache->lock);
-    return NULL;
-  }
-  return block;
+  pthread_mutex_unlock(&cache->lock);
+  return tracked ? block : NULL;
 }
 
 void run_allocations_free(void *allocator, void *block) {
@@ -233,20 +236,22 @@ void run_allocations_free(void *allocator, void *block) {
   if (!block)
     return;
   run_block found;
-  if (!untrack(run, block, &found) || !found.cacheable) {
-    // Over-aligned, or not the run's: a helper function without a context
-    // allocated it with aligned_alloc (abi.h).
-    free(block);
-    return;
-  }
   pthread_mutex_lock(&run->cache->lock);
-  put_idle(run->cache, run, block, found.size);
+  int cached = untrack(run, block, &found) && found.cacheable;
+  if (cached)
+    put_idle(run->cache, run, block, found.size);
   pthread_mutex_unlock(&run->cache->lock);
+  // Over-aligned, or not the run's: a helper function without a context
+  // allocated it with aligned_alloc (abi.h).
+  if (!cached)
+    free(block);
 }
 
 void run_allocations_hand_over(run_allocations *run, const void *block) {
   run_block found;
+  pthread_mutex_lock(&run->cache->lock);
   untrack(run, block, &found);
+  pthread_mutex_unlock(&run->cache->lock);
 }
 
 void run_allocations_finish(run_allocations *run) {

@@ -50,7 +50,9 @@ typedef struct run_block {
   int cacheable;
 } run_block;
 
-// The blocks one call holds; lives on the caller's stack.
+// The blocks one call holds; lives on the caller's stack. A call's parallel
+// parts allocate from several threads: the cache's lock guards this list
+// too.
 typedef struct run_allocations {
   buffer_cache *cache;
   run_block *blocks; // `local` until it outgrows it

@@ -67,6 +67,11 @@ void seqc_rt_model_memory_stats(const seqc_model *model,
   buffer_cache_stats(model ? model->buffers : NULL, stats);
 }
 
+void seqc_rt_model_set_thread_pool(seqc_model *model, seqc_thread_pool *pool) {
+  if (model)
+    model->pool = pool;
+}
+
 void seqc_rt_model_trim(const seqc_model *model) {
   if (model)
     buffer_cache_trim(model->buffers);
@@ -667,6 +672,7 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
   run_allocations run;
   run_allocations_init(&run, m->buffers);
   run_allocations_attach(&run, &context);
+  seqc_rt_thread_pool_attach(m->pool, &context);
   args[1 + nargs] = &context;
   m->api->invoke(args);
 

@@ -49,6 +49,8 @@ struct seqc_model {
   void **weight_buffers;
   // The blocks the runs' temporaries and results come from.
   buffer_cache *buffers;
+  // Where runs split their large contractions (not owned); NULL: one thread.
+  seqc_thread_pool *pool;
 };
 
 // Index into seqc_model.tensors of state k.

@@ -33,6 +33,12 @@ struct seqc_stream {
   seqc_tensor *views;  // what seqc_rt_stream_state hands out
 };
 
+void seqc_rt_stream_set_thread_pool(seqc_stream *stream,
+                                    seqc_thread_pool *pool) {
+  if (stream)
+    seqc_rt_model_set_thread_pool(stream->model, pool);
+}
+
 void seqc_rt_stream_close(seqc_stream *stream) {
   if (!stream)
     return;

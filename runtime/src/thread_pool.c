@@ -1,10 +1,16 @@
 //===- thread_pool.c - A small fork-join pthread pool ---------------------===//
 //
-// Workers sleep on a condition variable and wake on a generation counter, so
-// a parallel_for needs no allocation and no queue: the job lives in the pool
-// itself and each worker derives its chunk from its fixed index. The caller
-// always runs chunk 0, which keeps a 1-thread pool free of any
-// synchronization.
+// Workers wait for a generation counter to move, so a parallel_for needs no
+// allocation and no queue: the job lives in the pool itself and each worker
+// derives its chunk from its fixed index. The caller always runs chunk 0,
+// which keeps a 1-thread pool free of any synchronization.
+//
+// Compiled models fork once per large contraction, many times per run, so
+// a handoff must cost microseconds, not a scheduler round trip: a worker
+// spins on the counter for a while (about 100 us) after its last job before
+// it sleeps on the condition variable, and the caller spins on the pending
+// count before it sleeps. A sleeping party is always woken under the mutex,
+// so no wakeup is lost.
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,14 +38,32 @@ struct seqc_thread_pool {
   pthread_mutex_t mutex;  // guards everything below
   pthread_cond_t work_cv;
   pthread_cond_t done_cv;
-  uint64_t generation;
-  int stop;
+  uint64_t generation; // atomic; bumped (release) once a job is published
+  int stop;            // atomic
   seqc_parallel_fn fn;
   void *ctx;
   int64_t n;
   int chunks;
-  int pending; // chunks still running on workers
+  int pending; // atomic; workers yet to finish the current job
 };
+
+/* Spin iterations before sleeping: a worker between jobs, the caller
+ * waiting for the workers. */
+enum { kWorkerSpins = 1 << 14, kCallerSpins = 1 << 16 };
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+static inline uint64_t load_generation(seqc_thread_pool *pool) {
+  return __atomic_load_n(&pool->generation, __ATOMIC_ACQUIRE);
+}
+
+static inline int load_stop(seqc_thread_pool *pool) {
+  return __atomic_load_n(&pool->stop, __ATOMIC_ACQUIRE);
+}
 
 static void chunk_bounds(int64_t n, int chunks, int index, int64_t *begin,
                          int64_t *end) {
@@ -53,36 +77,45 @@ static void *worker_main(void *arg) {
   seqc_thread_pool *pool = self->pool;
   uint64_t seen = 0;
   for (;;) {
-    pthread_mutex_lock(&pool->mutex);
-    while (!pool->stop && pool->generation == seen)
-      pthread_cond_wait(&pool->work_cv, &pool->mutex);
-    if (pool->stop) {
+    for (int spin = 0; spin < kWorkerSpins && load_generation(pool) == seen &&
+                       !load_stop(pool);
+         ++spin)
+      cpu_relax();
+    if (load_generation(pool) == seen && !load_stop(pool)) {
+      pthread_mutex_lock(&pool->mutex);
+      while (!load_stop(pool) && load_generation(pool) == seen)
+        pthread_cond_wait(&pool->work_cv, &pool->mutex);
       pthread_mutex_unlock(&pool->mutex);
-      return NULL;
     }
-    seen = pool->generation;
+    if (load_stop(pool))
+      return NULL;
+    // The job fields were written before the generation's release store.
+    seen = load_generation(pool);
     seqc_parallel_fn fn = pool->fn;
     void *ctx = pool->ctx;
     int64_t n = pool->n;
     int chunks = pool->chunks;
-    pthread_mutex_unlock(&pool->mutex);
 
-    if (self->index >= chunks)
-      continue; // this job has fewer chunks than threads
-    int64_t begin, end;
-    chunk_bounds(n, chunks, self->index, &begin, &end);
-    fn(ctx, begin, end);
+    // A worker without a chunk still reports, so that no worker can lag a
+    // job behind and read the fields of the next one as they are written.
+    if (self->index < chunks) {
+      int64_t begin, end;
+      chunk_bounds(n, chunks, self->index, &begin, &end);
+      fn(ctx, begin, end);
+    }
 
-    pthread_mutex_lock(&pool->mutex);
-    if (--pool->pending == 0)
+    if (__atomic_sub_fetch(&pool->pending, 1, __ATOMIC_ACQ_REL) == 0) {
+      // The caller may be asleep: signal under the mutex it checks under.
+      pthread_mutex_lock(&pool->mutex);
       pthread_cond_signal(&pool->done_cv);
-    pthread_mutex_unlock(&pool->mutex);
+      pthread_mutex_unlock(&pool->mutex);
+    }
   }
 }
 
 static void stop_workers(seqc_thread_pool *pool) {
   pthread_mutex_lock(&pool->mutex);
-  pool->stop = 1;
+  __atomic_store_n(&pool->stop, 1, __ATOMIC_RELEASE);
   pthread_cond_broadcast(&pool->work_cv);
   pthread_mutex_unlock(&pool->mutex);
   for (int i = 0; i < pool->started; ++i)
@@ -164,13 +197,15 @@ void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
     return;
   }
   pthread_mutex_lock(&pool->submit);
-  pthread_mutex_lock(&pool->mutex);
   pool->fn = fn;
   pool->ctx = ctx;
   pool->n = n;
   pool->chunks = chunks;
-  pool->pending = chunks - 1;
-  ++pool->generation;
+  __atomic_store_n(&pool->pending, pool->size - 1, __ATOMIC_RELAXED);
+  // Publishes the job to spinning workers; sleeping ones are woken under
+  // the mutex they check the generation under.
+  __atomic_add_fetch(&pool->generation, 1, __ATOMIC_RELEASE);
+  pthread_mutex_lock(&pool->mutex);
   pthread_cond_broadcast(&pool->work_cv);
   pthread_mutex_unlock(&pool->mutex);
 
@@ -178,9 +213,37 @@ void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
   chunk_bounds(n, chunks, 0, &begin, &end);
   fn(ctx, begin, end);
 
-  pthread_mutex_lock(&pool->mutex);
-  while (pool->pending > 0)
-    pthread_cond_wait(&pool->done_cv, &pool->mutex);
-  pthread_mutex_unlock(&pool->mutex);
+  for (int spin = 0; spin < kCallerSpins &&
+                     __atomic_load_n(&pool->pending, __ATOMIC_ACQUIRE) > 0;
+       ++spin)
+    cpu_relax();
+  if (__atomic_load_n(&pool->pending, __ATOMIC_ACQUIRE) > 0) {
+    pthread_mutex_lock(&pool->mutex);
+    while (__atomic_load_n(&pool->pending, __ATOMIC_ACQUIRE) > 0)
+      pthread_cond_wait(&pool->done_cv, &pool->mutex);
+    pthread_mutex_unlock(&pool->mutex);
+  }
   pthread_mutex_unlock(&pool->submit);
+}
+
+static void parallel_for_entry(void *pool, int64_t n,
+                               void (*fn)(void *args, int64_t begin,
+                                          int64_t end),
+                               void *args) {
+  seqc_rt_thread_pool_parallel_for(pool, n, fn, args);
+}
+
+void seqc_rt_thread_pool_attach(seqc_thread_pool *pool,
+                                seqc_model_context *context) {
+  if (!context)
+    return;
+  if (!pool || pool->size <= 1) {
+    context->parallel_for = NULL;
+    context->pool = NULL;
+    context->num_threads = 1;
+    return;
+  }
+  context->parallel_for = parallel_for_entry;
+  context->pool = pool;
+  context->num_threads = pool->size;
 }

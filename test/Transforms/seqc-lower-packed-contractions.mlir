@@ -10,12 +10,16 @@
 #x = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 #p = affine_map<(d0, d1, d2, d3) -> (d2 floordiv 12, d3, d2 mod 12)>
 #y = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// Around it, the panels in one contiguous share per thread (a loop marked
+// seqc.parallel); without a model context, one thread and one share.
 // CHECK-LABEL: func.func @linear
 // CHECK-NOT: linalg.generic
+// CHECK: %[[SHARES:.+]] = arith.select %{{.+}}, %{{.+}}, %c1{{(_[0-9]+)?}} : index
+// CHECK: scf.for %[[S:.+]] = %c0{{(_[0-9]+)?}} to %[[SHARES]] step %c1{{(_[0-9]+)?}} {
 // CHECK: scf.for %[[K0:.+]] = %c0{{(_[0-9]+)?}} to %c37{{(_[0-9]+)?}} step %c512 {
 // CHECK:   %[[K1:.+]] = arith.minui %c37{{(_[0-9]+)?}}, %{{.+}} : index
 // CHECK:   scf.for %[[M0:.+]] = %c0{{(_[0-9]+)?}} to %{{.+}} step %c128 {
-// CHECK:     scf.for %[[J:.+]] = %c0{{(_[0-9]+)?}} to %{{.+}} step %c1{{(_[0-9]+)?}} {
+// CHECK:     scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %c1{{(_[0-9]+)?}} {
 // CHECK:       scf.for %[[M:.+]] = %[[M0]] to %{{.+}} step %c4{{(_[0-9]+)?}} {
 // CHECK-COUNT-4: affine.delinearize_index
 // CHECK-COUNT-12: vector.load %{{.+}} : memref<?x?x20xf32>, vector<4xf32>
@@ -47,6 +51,7 @@
 // CHECK-COUNT-12: vector.maskedload
 // CHECK:       scf.for
 // CHECK-COUNT-12: vector.maskedstore
+// CHECK: } {seqc.parallel}
 func.func @linear(%x: memref<?x?x37xf32>, %w: memref<2x37x12xf32>, %y: memref<?x?x20xf32>) {
   linalg.generic {indexing_maps = [#x, #p, #y],
                   iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
@@ -116,6 +121,43 @@ func.func @narrow_panels(%x: memref<13x8xf32>, %w: memref<2x8x4xf32>, %y: memref
   linalg.generic {indexing_maps = [#x, #p, #y],
                   iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<13x8xf32>, memref<2x8x4xf32>) outs(%y : memref<13x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b fastmath<contract> : f32
+    %s = arith.addf %acc, %p fastmath<contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// In an entry with a model context, the threads are the context's
+// num_threads (offset 64) when its parallel_for (offset 48) is set, and a
+// product of fewer than 2^17 multiply-adds per thread stays in one share.
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#p = affine_map<(d0, d1, d2) -> (d1 floordiv 8, d2, d1 mod 8)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @threads
+// CHECK-SAME: %[[CTX:[a-z0-9]+]]: !llvm.ptr {seqc.model_context}
+// CHECK: %[[PF:.+]] = llvm.getelementptr %[[CTX]][48]
+// CHECK: %[[FN:.+]] = llvm.load %[[PF]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[SET:.+]] = llvm.icmp "ne" %[[FN]]
+// CHECK: %[[NT:.+]] = llvm.getelementptr %[[CTX]][64]
+// CHECK: llvm.load %[[NT]] : !llvm.ptr -> i64
+// CHECK: %[[ATLEAST1:.+]] = arith.maxsi
+// CHECK: %[[THREADS:.+]] = arith.select %[[SET]], %[[ATLEAST1]], %c1
+// CHECK: %[[MACS:.+]] = arith.muli %{{.+}}, %c64
+// CHECK: %[[MIN:.+]] = arith.muli %[[THREADS]], %c131072
+// CHECK: %[[WORTH:.+]] = arith.cmpi uge, %[[MACS]], %[[MIN]]
+// CHECK: %[[FEW:.+]] = arith.minui %[[THREADS]], %{{.+}}
+// CHECK: %[[SHARES:.+]] = arith.select %[[WORTH]], %[[FEW]], %c1
+// CHECK: scf.for %{{.+}} = %c0{{(_[0-9]+)?}} to %[[SHARES]]
+// CHECK: } {seqc.parallel}
+func.func @threads(%x: memref<?x64xf32>, %w: memref<4x64x8xf32>, %y: memref<?x32xf32>,
+                   %ctx: !llvm.ptr {seqc.model_context}) {
+  linalg.generic {indexing_maps = [#x, #p, #y],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x64xf32>, memref<4x64x8xf32>) outs(%y : memref<?x32xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %p = arith.mulf %a, %b fastmath<contract> : f32
     %s = arith.addf %acc, %p fastmath<contract> : f32

@@ -25,7 +25,8 @@ int findDim(const seqc_tensor_info *info, const std::string &name) {
 }
 
 bool openStream(const seqc_model_api *api, const seqc_model *model,
-                const std::string &streamDim, const DimBindings &given,
+                seqc_thread_pool *pool, const std::string &streamDim,
+                const DimBindings &given,
                 const std::vector<seqc_tensor> &inputs, Stream &s) {
   const char *modelName = seqc_rt_model_name(model);
   std::string described;
@@ -93,6 +94,7 @@ bool openStream(const seqc_model_api *api, const seqc_model *model,
                err.message);
     return false;
   }
+  seqc_rt_stream_set_thread_pool(s.stream, pool);
   return true;
 }
 

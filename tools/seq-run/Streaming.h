@@ -27,9 +27,11 @@ struct Stream {
 /// Opens a stream on `api` (whose opened model is `model`): finds
 /// `streamDim` in the inputs and outputs and binds every state dimension,
 /// from `given` or the same-named input dimension of `inputs`. Prints the
-/// error and returns false when it cannot.
+/// error and returns false when it cannot. The stream's steps split their
+/// contractions over `pool` (NULL: one thread).
 bool openStream(const seqc_model_api *api, const seqc_model *model,
-                const std::string &streamDim, const DimBindings &given,
+                seqc_thread_pool *pool, const std::string &streamDim,
+                const DimBindings &given,
                 const std::vector<seqc_tensor> &inputs, Stream &s);
 
 /// One pass over the whole `inputs`, `chunk` steps at a time, from zero

@@ -81,9 +81,9 @@ Options
                       With --stream-chunk, one run is a whole streamed pass
                       (states reset, every chunk, outputs joined).
   --warmup N          Untimed runs before timing (default 3; needs --bench).
-  --threads N         Threads for the runtime thread pool (default 1). Stored
-                      for kernels that will use it: models currently run
-                      single-threaded.
+  --threads N         Threads the model's large contractions (the packed
+                      GEMMs of linear layers and input projections) are
+                      split over, the calling thread included (default 1).
   --symbol SYM        The model's api getter in the library (default
                       seqc_default_model_api; each model also exports
                       <name>_api, and a causal one <name>_step_api). Only
@@ -412,8 +412,10 @@ struct Loaded {
   void *handle = nullptr;
   const seqc_model_api *api = nullptr;
   seqc_model *model = nullptr;
+  seqc_thread_pool *pool = nullptr; // --threads > 1
   ~Loaded() {
     seqc_rt_model_close(model);
+    seqc_rt_thread_pool_destroy(pool);
     if (handle)
       dlclose(handle);
   }
@@ -484,6 +486,14 @@ bool loadModel(const Options &opts, Loaded &loaded) {
   if (seqc_rt_model_open(api, &loaded.model, &err) != SEQC_OK) {
     printError("cannot open model '%s': %s", opts.model.c_str(), err.message);
     return false;
+  }
+  if (opts.threads > 1) {
+    if (seqc_rt_thread_pool_create(static_cast<int>(opts.threads),
+                                   &loaded.pool, &err) != SEQC_OK) {
+      printError("--threads %ld: %s", opts.threads, err.message);
+      return false;
+    }
+    seqc_rt_model_set_thread_pool(loaded.model, loaded.pool);
   }
   if (opts.streamChunk > 0 && seqc_rt_model_num_states(loaded.model) == 0) {
     printError("'%s' in '%s' is not a step api (it has no states), so it "
@@ -783,8 +793,9 @@ int main(int argc, char **argv) {
   if (!readInputs(opts, loaded.model, inputs, tensors))
     return kExitFailure;
   Stream stream;
-  if (opts.streamChunk > 0 && !openStream(loaded.api, loaded.model, opts.streamDim, opts.dims, tensors,
-                  stream))
+  if (opts.streamChunk > 0 && !openStream(loaded.api, loaded.model, loaded.pool,
+                                         opts.streamDim, opts.dims, tensors,
+                                         stream))
     return kExitFailure;
   RunFn run = [&](std::vector<seqc_tensor> &outputs) {
     return opts.streamChunk > 0

@@ -5,7 +5,9 @@
 // (Dao et al. 2022, "FlashAttention: Fast and Memory-Efficient Exact
 // Attention with IO-Awareness", Algorithm 1), on tensors:
 //
-//   for b, for h (kv head h / G: GQA and MQA read K and V in place),
+//   for each thread's contiguous share of the (b, h) pairs (seqc.parallel;
+//   one share when the attention is small or one thread runs),
+//   for b, h in the share (kv head h / G: GQA and MQA read K and V in place),
 //   for each tile of T query rows [i0, i0 + bq):
 //     m = -inf, l = 0, acc = 0                      (per row of the tile)
 //     for each tile of keys [j0, j0 + bk) that a row of it can see
@@ -31,6 +33,7 @@
 
 #include "compiler/Conversion/SeqToLinalg/AttentionParts.h"
 #include "compiler/Conversion/SeqToLinalg/Patterns.h"
+#include "compiler/Transforms/Threads.h"
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/ActivationUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
@@ -124,19 +127,60 @@ private:
         b, loc,
         getAsOpFoldResult(ValueRange{batch, heads, queryLen, valueDim}),
         elementType);
-    // Loops over b, h and the query tiles, each carrying the result.
-    auto perHead = [&](OpBuilder &hb, Value batchIndex, ValueRange args) {
-      return loop(
-          hb, cst(hb, 0), heads, cst(hb, 1), args,
-          [&](OpBuilder &ib, Value head, ValueRange headArgs) {
-            return loop(ib, cst(ib, 0), queryLen, cst(ib, tile), headArgs,
-                        [&](OpBuilder &rb, Value row, ValueRange rowArgs) {
-                          return SmallVector<Value>{emitQueryTile(
-                              rb, batchIndex, head, row, rowArgs[0])};
-                        });
-          });
-    };
-    return loop(b, cst(b, 0), batch, cst(b, 1), out, perHead).front();
+    // Loops over the (b, h) pairs and the query tiles, each carrying the
+    // result. The pairs come in contiguous shares, one per thread when the
+    // attention is large enough to repay a fork (seqc.parallel:
+    // seqc-outline-parallel-loops runs the shares on the model context's
+    // threads); each pair writes only its own rows of the result.
+    Value pairs = arith::MulIOp::create(b, loc, batch, heads);
+    Value shares = createShareCount(b, pairs);
+    auto shareLoop = scf::ForOp::create(
+        b, loc, cst(b, 0), shares, cst(b, 1), ValueRange{out},
+        [&](OpBuilder &sb, Location, Value share, ValueRange shareArgs) {
+          auto bound = [&](Value s) {
+            return arith::DivUIOp::create(
+                sb, loc, arith::MulIOp::create(sb, loc, s, pairs), shares);
+          };
+          Value first = bound(share);
+          Value last = bound(arith::AddIOp::create(sb, loc, share, cst(sb, 1)));
+          scf::YieldOp::create(
+              sb, loc,
+              loop(sb, first, last, cst(sb, 1), shareArgs,
+                   [&](OpBuilder &pb, Value pair, ValueRange pairArgs) {
+                     Value batchIndex =
+                         arith::DivUIOp::create(pb, loc, pair, heads);
+                     Value head = arith::RemUIOp::create(pb, loc, pair, heads);
+                     return loop(
+                         pb, cst(pb, 0), queryLen, cst(pb, tile), pairArgs,
+                         [&](OpBuilder &rb, Value row, ValueRange rowArgs) {
+                           return SmallVector<Value>{emitQueryTile(
+                               rb, batchIndex, head, row, rowArgs[0])};
+                         });
+                   }));
+        });
+    shareLoop->setAttr(kParallelLoopAttr, b.getUnitAttr());
+    return shareLoop.getResult(0);
+  }
+
+  /// Shares of the `pairs` (b, h) pairs: the model context's threads (at
+  /// most one per pair) when every thread gets at least 2^17 multiply-adds
+  /// of q k^T and p v, else 1.
+  Value createShareCount(OpBuilder &b, Value pairs) {
+    Value threads = createThreadCount(b, loc, op);
+    Value perPair = arith::MulIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, queryLen, keyLen),
+        arith::AddIOp::create(
+            b, loc,
+            getValueOrCreateConstantIndexOp(b, loc,
+                                            seq::getDimSize(b, loc, query, 3)),
+            valueDim));
+    Value macs = arith::MulIOp::create(b, loc, pairs, perPair);
+    Value worth = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::uge, macs,
+        arith::MulIOp::create(b, loc, threads, cst(b, kMinMacsPerThread)));
+    return arith::SelectOp::create(
+        b, loc, worth, arith::MinUIOp::create(b, loc, threads, pairs),
+        cst(b, 1));
   }
 
   using LoopBody =

@@ -5,6 +5,7 @@
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace seqc {

@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped only when a layout or meaning below changes incompatibly. */
-#define SEQC_ABI_VERSION 3
+#define SEQC_ABI_VERSION 4
 
 /* Highest tensor rank a descriptor can carry. */
 #define SEQC_MAX_RANK 8
@@ -157,6 +157,20 @@ typedef struct seqc_model_context {
   void *(*alloc)(void *allocator, size_t alignment, size_t size);
   void (*free)(void *allocator, void *block);
   void *allocator; /* first argument of alloc and free */
+  /* Threads (ABI version 4). With `parallel_for` NULL (a zeroed context) the
+   * entry runs on the calling thread. Otherwise the entry splits large
+   * contractions into at most `num_threads` independent chunks and calls
+   * parallel_for(pool, n, fn, args) for n of them; parallel_for must run
+   * fn(args, begin, end) over disjoint ranges covering [0, n), on any
+   * threads, and return once all have finished (seqc_rt_thread_pool_attach
+   * in seqc/thread_pool.h sets these three fields to a seqc_thread_pool).
+   * fn touches only its own chunk's memory and calls nothing of the
+   * context's. num_threads <= 1 also means one thread. */
+  void (*parallel_for)(void *pool, int64_t n,
+                       void (*fn)(void *args, int64_t begin, int64_t end),
+                       void *args);
+  void *pool;         /* first argument of parallel_for */
+  int64_t num_threads;
 } seqc_model_context;
 
 typedef struct seqc_model_api {
@@ -222,7 +236,13 @@ SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, free) == 32,
                        "seqc_model_context.free");
 SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, allocator) == 40,
                        "seqc_model_context.allocator");
-SEQC_ABI_STATIC_ASSERT(sizeof(seqc_model_context) == 48,
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, parallel_for) == 48,
+                       "seqc_model_context.parallel_for");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, pool) == 56,
+                       "seqc_model_context.pool");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, num_threads) == 64,
+                       "seqc_model_context.num_threads");
+SEQC_ABI_STATIC_ASSERT(sizeof(seqc_model_context) == 72,
                        "sizeof(seqc_model_context)");
 #endif
 

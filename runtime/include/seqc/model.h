@@ -38,6 +38,7 @@
 #define SEQC_MODEL_H
 
 #include "seqc/runtime.h"
+#include "seqc/thread_pool.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -150,6 +151,14 @@ seqc_status seqc_rt_model_run(const seqc_model *model,
                               const seqc_tensor *inputs, size_t num_inputs,
                               seqc_tensor *outputs, size_t num_outputs,
                               seqc_error *err);
+
+/* Lets the model's runs split their large contractions (the packed GEMMs
+ * of linear layers and input projections) over `pool`'s threads; NULL (the
+ * default) runs them on the calling thread. The pool is not owned: it must
+ * outlive the model's runs. Call it before runs start, not while one is in
+ * flight; runs on several threads may share one pool (their parallel parts
+ * take turns). NULL model: no-op. */
+void seqc_rt_model_set_thread_pool(seqc_model *model, seqc_thread_pool *pool);
 
 /* Releases the buffer of an output that seqc_rt_model_run allocated (the
  * data == NULL mode) and sets data to NULL. NULL or a NULL data is a no-op.

@@ -66,6 +66,11 @@ void seqc_rt_stream_memory_stats(const seqc_stream *stream,
                                  seqc_memory_stats *stats);
 void seqc_rt_stream_trim(const seqc_stream *stream);
 
+/* seqc_rt_model_set_thread_pool (seqc/model.h) for the stream's steps.
+ * NULL stream: a no-op. */
+void seqc_rt_stream_set_thread_pool(seqc_stream *stream,
+                                    seqc_thread_pool *pool);
+
 /* Zeroes every state, as at open. SEQC_ERR_INVALID_ARGUMENT for NULL. */
 seqc_status seqc_rt_stream_reset(seqc_stream *stream);
 

@@ -1,8 +1,9 @@
 /*===- seqc/thread_pool.h - A tiny fork-join pool --------------------------===*
  *
- * Compiled models split gates, heads or batch rows over a few cores. The
- * pool's only job is a blocking parallel_for with no allocation per call, so
- * it can sit on the per-step path.
+ * Compiled models split large contractions over a few cores (see
+ * seqc_model_context in seqc/abi.h and seqc_rt_thread_pool_attach). The
+ * pool's only job is a blocking parallel_for with no allocation per call,
+ * a spin-then-sleep handoff cheap enough for the per-step path.
  *
  *===----------------------------------------------------------------------===*/
 #ifndef SEQC_THREAD_POOL_H
@@ -37,6 +38,15 @@ int seqc_rt_thread_pool_size(const seqc_thread_pool *pool);
  * not call parallel_for on the same pool. */
 void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
                                       seqc_parallel_fn fn, void *ctx);
+
+/* Lets the compiled model run with `context` (abi.h) split its large
+ * contractions over `pool`: sets context->parallel_for, pool and
+ * num_threads. A NULL or 1-thread pool leaves the model on the calling
+ * thread. The pool must outlive the call the context is passed to; models
+ * that share a pool run their parallel parts one at a time. NULL context:
+ * no-op. */
+void seqc_rt_thread_pool_attach(seqc_thread_pool *pool,
+                                seqc_model_context *context);
 
 #ifdef __cplusplus
 } /* extern "C" */

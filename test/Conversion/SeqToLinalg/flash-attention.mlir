@@ -30,8 +30,12 @@
 // CHECK-DAG: %[[NEG_INF:.+]] = arith.constant 0xFF800000 : f32
 // CHECK-DAG: %[[SCALE:.+]] = arith.constant 2.500000e-01 : f32
 // CHECK: %[[OUT:.+]] = tensor.empty() : tensor<2x8x4x32xf32>
-// CHECK: scf.for %[[B:.+]] = %[[C0]] to %{{.+}} step %[[C1]] iter_args(%{{.+}} = %[[OUT]])
-// CHECK: scf.for %[[H:.+]] = %[[C0]] to %{{.+}} step %[[C1]]
+// The (b, h) pairs come in one contiguous share per thread (a loop marked
+// seqc.parallel; without a model context, one share).
+// CHECK: scf.for %[[S:.+]] = %[[C0]] to %[[C1]] step %[[C1]] iter_args(%{{.+}} = %[[OUT]])
+// CHECK: scf.for %[[P:.+]] = %{{.+}} to %{{.+}} step %[[C1]]
+// CHECK: %[[B:.+]] = arith.divui %[[P]], %{{.+}} : index
+// CHECK: %[[H:.+]] = arith.remui %[[P]], %{{.+}} : index
 // CHECK: scf.for %[[I0:.+]] = %[[C0]] to %{{.+}} step %[[C4]] iter_args(%[[RES:.+]] = %{{.+}})
 // CHECK: %[[KV:.+]] = arith.divui %[[H]], %[[C4]] : index
 // CHECK: %[[ROWS:.+]] = affine.min #[[MIN]](%[[I0]], %{{.+}})
@@ -102,6 +106,7 @@ func.func @gqa_float_mask(%q: tensor<2x8x4x16xf32>, %k: tensor<2x2x6x16xf32>, %v
 // are the tile's origin plus linalg.index. From 16 query rows on (read at
 // run time here), k is packed once per call into transposed key tiles
 // [B, Hkv, ceil(Lk / 4), D, 4] and the scores are outer products.
+// CHECK: } {seqc.parallel}
 // CHECK-LABEL: func.func @causal_window
 // CHECK-SAME: %[[Q:[^:]+]]: tensor<?x2x?x16xf32>, %[[K:[^:]+]]: tensor<?x2x?x16xf32>
 // CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index

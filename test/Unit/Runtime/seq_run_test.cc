@@ -286,7 +286,7 @@ TEST(SeqRun, ReportsModelErrors) {
               "NAME_step_api), got 'free'");
   ExpectError(SeqRun({kModel, "--symbol", "fake_future_api"}), 2,
               "model 'fake_future' was compiled for seqc ABI version 99, but "
-              "this runtime implements ABI version 3");
+              "this runtime implements ABI version 4");
   const std::string text = dir + "/model.txt";
   std::ofstream(text) << "hello";
   ExpectError(SeqRun({text}), 2,
@@ -313,7 +313,7 @@ TEST(SeqRun, ReportsUsageErrors) {
   EXPECT_EQ(help.code, 0);
   for (const char *needle :
        {"--input NAME=FILE", "--output-dir DIR", "--bench N", "--warmup N",
-        "--threads N", "single-threaded", "--symbol SYM", "Exit status"})
+        "--threads N", "calling thread included", "--symbol SYM", "Exit status"})
     EXPECT_NE(help.out.find(needle), std::string::npos) << needle;
 }
 

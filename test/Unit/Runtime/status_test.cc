@@ -35,14 +35,15 @@ TEST(Status, EveryCodeHasADistinctString) {
 TEST(Status, AbiNumbersAreFrozen) {
   // 2: entries take a seqc_model_context as their last argument.
   // 3: the context carries the allocator of the entry's buffers.
-  EXPECT_EQ(SEQC_ABI_VERSION, 3);
+  // 4: the context carries the thread pool's parallel_for.
+  EXPECT_EQ(SEQC_ABI_VERSION, 4);
   EXPECT_EQ(SEQC_DTYPE_F32, 1);
   EXPECT_EQ(SEQC_DTYPE_U8, 9);
   EXPECT_EQ(SEQC_ERR_INTERNAL, 8);
   EXPECT_EQ(SEQC_DIM_DYNAMIC, -1);
   EXPECT_EQ(sizeof(seqc_tensor), 152u);
   EXPECT_EQ(sizeof(seqc_tensor_info), 32u);
-  EXPECT_EQ(sizeof(seqc_model_context), 48u);
+  EXPECT_EQ(sizeof(seqc_model_context), 72u);
 }
 
 TEST(Status, SetErrorFormatsAndReturnsCode) {

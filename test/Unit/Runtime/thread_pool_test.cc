@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -139,6 +141,57 @@ TEST(ThreadPool, ConcurrentCallersAreSerialized) {
   run();
   other.join();
   seqc_rt_thread_pool_destroy(pool);
+}
+
+// Jobs back to back with varying sizes, some below the pool's size (its
+// idle workers must still report, or a lagging one would read the next
+// job's fields half-written), and a pause long enough for the workers to
+// stop spinning and sleep: every element counted once per job.
+TEST(ThreadPool, BackToBackJobsOfEverySize) {
+  seqc_thread_pool *pool = nullptr;
+  ASSERT_EQ(seqc_rt_thread_pool_create(3, &pool, nullptr), SEQC_OK);
+  std::vector<int64_t> values(7, 1);
+  for (int job = 0; job < 3000; ++job) {
+    int64_t n = 1 + job % 7;
+    SumContext ctx;
+    ctx.values = &values;
+    seqc_rt_thread_pool_parallel_for(pool, n, SumChunk, &ctx);
+    ASSERT_EQ(ctx.sum.load(), n) << "job " << job;
+    ASSERT_EQ(ctx.calls.load(), std::min<int64_t>(n, 3)) << "job " << job;
+    if (job == 1500)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  seqc_rt_thread_pool_destroy(pool);
+}
+
+// What a compiled model's context gets: a pool of several threads sets
+// parallel_for, pool and num_threads (and parallel_for runs the job on the
+// pool); a 1-thread or NULL pool leaves the model on the calling thread.
+TEST(ThreadPool, AttachFillsTheModelContext) {
+  seqc_thread_pool *pool = nullptr;
+  ASSERT_EQ(seqc_rt_thread_pool_create(2, &pool, nullptr), SEQC_OK);
+  seqc_model_context context{};
+  seqc_rt_thread_pool_attach(pool, &context);
+  ASSERT_NE(context.parallel_for, nullptr);
+  EXPECT_EQ(context.pool, pool);
+  EXPECT_EQ(context.num_threads, 2);
+  std::vector<int64_t> values(100, 3);
+  SumContext ctx;
+  ctx.values = &values;
+  context.parallel_for(context.pool, 100, SumChunk, &ctx);
+  EXPECT_EQ(ctx.sum.load(), 300);
+  EXPECT_EQ(ctx.threads.size(), 2u);
+  seqc_rt_thread_pool_destroy(pool);
+
+  ASSERT_EQ(seqc_rt_thread_pool_create(1, &pool, nullptr), SEQC_OK);
+  seqc_rt_thread_pool_attach(pool, &context);
+  EXPECT_EQ(context.parallel_for, nullptr);
+  EXPECT_EQ(context.pool, nullptr);
+  EXPECT_EQ(context.num_threads, 1);
+  seqc_rt_thread_pool_destroy(pool);
+  seqc_rt_thread_pool_attach(nullptr, &context);
+  EXPECT_EQ(context.parallel_for, nullptr);
+  seqc_rt_thread_pool_attach(nullptr, nullptr); // no-op
 }
 
 } // namespace

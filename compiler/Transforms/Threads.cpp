@@ -1,0 +1,52 @@
+//===- Threads.cpp - splitting work over the context's threads -----------===//
+
+#include "compiler/Transforms/Threads.h"
+#include "compiler/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
+#include "seqc/abi.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+Value modelContextArgument(func::FuncOp func) {
+  if (!func || func.isExternal())
+    return {};
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (func.getArgAttr(i, kModelContextAttr))
+      return func.getArgument(i);
+  return {};
+}
+
+Value createThreadCount(OpBuilder &b, Location loc, Operation *at) {
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value context = modelContextArgument(
+      isa<func::FuncOp>(at) ? cast<func::FuncOp>(at)
+                            : at->getParentOfType<func::FuncOp>());
+  if (!context)
+    return one;
+  MLIRContext *ctx = b.getContext();
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i8 = IntegerType::get(ctx, 8);
+  auto i64 = IntegerType::get(ctx, 64);
+  auto field = [&](size_t offset, Type type) -> Value {
+    Value address = LLVM::GEPOp::create(
+        b, loc, ptr, i8, context,
+        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
+    return LLVM::LoadOp::create(b, loc, type, address);
+  };
+  Value parallelFor = field(offsetof(seqc_model_context, parallel_for), ptr);
+  Value hasPool = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne,
+                                       parallelFor,
+                                       LLVM::ZeroOp::create(b, loc, ptr));
+  Value threads = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      field(offsetof(seqc_model_context, num_threads), i64));
+  threads = arith::MaxSIOp::create(b, loc, threads, one);
+  return arith::SelectOp::create(b, loc, hasPool, threads, one);
+}
+
+} // namespace seqc

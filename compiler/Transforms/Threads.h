@@ -1,0 +1,45 @@
+//===- Threads.h - splitting work over the context's threads ----*- C++ -*-===//
+//
+// A lowering that has independent work marks an scf.for with
+// kParallelLoopAttr and sizes it from createThreadCount (at most that many
+// iterations, each a contiguous share); seqc-outline-parallel-loops then
+// hands the loop's iterations to the model context's parallel_for (abi.h).
+// Without a context, or with a zeroed one, everything runs on the calling
+// thread, so a marked loop is also correct run serially.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_COMPILER_TRANSFORMS_THREADS_H
+#define SEQC_COMPILER_TRANSFORMS_THREADS_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+namespace seqc {
+
+/// Unit attribute on an scf.for without results whose iterations write
+/// disjoint memory: its iterations may run on several threads at once. A
+/// buffer used only inside the loop is each iteration's scratch (buffer
+/// hoisting may have moved it out): seqc-outline-parallel-loops gives each
+/// iteration its own.
+inline constexpr const char kParallelLoopAttr[] = "seqc.parallel";
+
+/// Multiply-adds below which a thread's share of a split is not worth a
+/// fork: 2^17 take 1.5-4 us on one core, a few times a handoff to a
+/// spinning worker and back. A batch-1 LSTM step with H = 256 (4H x H)
+/// splits in two: measured 1.2-1.8x faster on two cores (bench/bench.py
+/// lstm_T256_B1_H256), each core keeping its half of W_hh in its L2.
+inline constexpr int64_t kMinMacsPerThread = int64_t(1) << 17;
+
+/// The model-context argument of `func` (see kModelContextAttr), if any.
+mlir::Value modelContextArgument(mlir::func::FuncOp func);
+
+/// The number of threads the entry around `at` may use, an index >= 1:
+/// the context's num_threads when its parallel_for is set, else 1 (also
+/// when the function has no context).
+mlir::Value createThreadCount(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Operation *at);
+
+} // namespace seqc
+
+#endif // SEQC_COMPILER_TRANSFORMS_THREADS_H
