@@ -99,8 +99,10 @@ public:
       : module(module), converter(module.getContext()) {}
 
   /// Moves `loop` (in `func`, whose context is `context`) into a new
-  /// function run through seqc_parallel_for; false (and nothing changed)
-  /// when the loop cannot run elsewhere.
+  /// function run through seqc_parallel_for; false when the loop cannot
+  /// run elsewhere (a captured value of a type the record cannot hold): it
+  /// then stays a plain loop, its scratch buffers already its iterations'
+  /// own, which keeps it correct.
   bool outline(func::FuncOp func, Value context, scf::ForOp loop) {
     if (loop.getNumResults() != 0)
       return false;
