@@ -100,13 +100,13 @@ public:
 
   /// Moves `loop` (in `func`, whose context is `context`) into a new
   /// function run through seqc_parallel_for; false when the loop cannot
-  /// run elsewhere (a captured value of a type the record cannot hold): it
-  /// then stays a plain loop, its scratch buffers already its iterations'
-  /// own, which keeps it correct.
+  /// run elsewhere (it has results, a scratch buffer it cannot make its
+  /// iterations' own, a captured value of a type the record cannot hold):
+  /// it then stays a plain loop on the calling thread (any scratch buffers
+  /// already moved are its iterations' own, which keeps it correct).
   bool outline(func::FuncOp func, Value context, scf::ForOp loop) {
-    if (loop.getNumResults() != 0)
+    if (loop.getNumResults() != 0 || !privatizeScratch(func, loop))
       return false;
-    privatizeScratch(func, loop);
     // A failed check or allocation returns from its chunk at once (the
     // other chunks guard their own accesses); the entry then stops after
     // the loop, as it would have at the failure.
@@ -117,12 +117,22 @@ public:
                                     : WalkResult::advance();
                        })
                        .wasInterrupted();
-    llvm::SetVector<Value> captured;
-    captured.insert(context);
-    getUsedValuesDefinedAbove(loop.getRegion(), captured);
-    captured.insert(loop.getLowerBound());
-    captured.insert(loop.getUpperBound());
-    captured.insert(loop.getStep());
+    llvm::SetVector<Value> used, captured;
+    used.insert(context);
+    getUsedValuesDefinedAbove(loop.getRegion(), used);
+    used.insert(loop.getLowerBound());
+    used.insert(loop.getUpperBound());
+    used.insert(loop.getStep());
+    // Constants are cloned into the loop's function (known there, not
+    // loads from the record); everything else travels in the record.
+    SmallVector<Operation *> constants;
+    for (Value v : used) {
+      Operation *def = v.getDefiningOp();
+      if (def && def->hasTrait<OpTrait::ConstantLike>())
+        constants.push_back(def);
+      else
+        captured.insert(v);
+    }
     SmallVector<Type> fields;
     for (Value v : captured) {
       Type field = fieldType(v.getType());
@@ -136,14 +146,16 @@ public:
     auto ptr = LLVM::LLVMPointerType::get(ctx);
     auto i64 = IntegerType::get(ctx, 64);
     auto record = LLVM::LLVMStructType::getLiteral(ctx, fields);
-    func::FuncOp body = buildBody(func, loop, captured, record);
+    func::FuncOp body = buildBody(func, loop, constants, captured, record);
 
     // The caller: the record on its stack (allocated once, at the entry),
     // filled here, and the call.
     OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
     Value one = LLVM::ConstantOp::create(b, loc, i64, 1);
+    // 64: at least the alignment of any field (a vector<16xf32> needs 64),
+    // which the record's unannotated loads and stores assume.
     Value args = LLVM::AllocaOp::create(b, loc, ptr, record, one,
-                                        /*alignment=*/16);
+                                        /*alignment=*/64);
     b.setInsertionPoint(loop);
     Value filled = LLVM::PoisonOp::create(b, loc, record);
     for (auto [i, v] : llvm::enumerate(captured))
@@ -167,12 +179,18 @@ public:
         ValueRange{context, arith::IndexCastOp::create(b, loc, i64, trips),
                    fn, args});
     if (mayFail) {
-      // The failure's own message is recorded already (the first claims
-      // the context), so this one never shows: it only returns.
+      // A chunk that stopped (a failed shape check or allocation) stops the
+      // entry too; a value failure lets the run go on, as it does without
+      // threads. The failure's own message is recorded already (the first
+      // claims the context), so this one never shows: it only returns.
       Value status = LLVM::LoadOp::create(b, loc, b.getI32Type(), context);
-      Value ok = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::eq, status,
-          arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0));
+      auto isNot = [&](int32_t code) {
+        return arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ne, status,
+            arith::ConstantIntOp::create(b, loc, b.getI32Type(), code));
+      };
+      Value ok = arith::AndIOp::create(b, loc, isNot(SEQC_ERR_SHAPE),
+                                       isNot(SEQC_ERR_OUT_OF_MEMORY));
       seqc::seq::CheckOp::create(b, loc, ok, Value(),
                                  "a parallel part of the model failed",
                                  seqc::seq::CheckKind::shape);
@@ -183,28 +201,51 @@ public:
 
 private:
   /// Buffers the body only works in, allocated outside it (buffer-loop
-  /// hoisting moves a loop's temporaries out of it when their sizes allow)
-  /// and used nowhere else but by their deallocation: each iteration gets
-  /// its own again, allocated at the start of the body and freed at its
-  /// end, so that chunks on different threads do not share them. A
-  /// buffer with any other use outside (one the body reads or fills for
-  /// what follows) stays shared: the loop's mark promises disjoint writes
-  /// to it.
-  void privatizeScratch(func::FuncOp func, scf::ForOp loop) {
+  /// hoisting moves a loop's fixed-size temporaries out of it) and used
+  /// nowhere else but by their deallocation, directly or through views:
+  /// each iteration gets its own again, allocated at the start of the body
+  /// and freed at its end, so that chunks on different threads do not
+  /// share them. Only a buffer allocated and freed in the loop's own block
+  /// moves; for one allocated further out (it might carry data across an
+  /// enclosing loop) or reached through a view made outside, false: the
+  /// loop then stays on one thread. A buffer with any other use outside
+  /// (one the body reads, or fills for what follows) stays shared: the
+  /// loop's mark promises that its iterations write it disjointly.
+  bool privatizeScratch(func::FuncOp func, scf::ForOp loop) {
     SmallVector<memref::AllocOp> scratch;
+    bool unsure = false;
     func.walk([&](memref::AllocOp alloc) {
       if (loop->isAncestor(alloc))
         return;
-      bool inside = false, elsewhere = false;
-      for (Operation *user : alloc->getUsers()) {
-        if (loop->isAncestor(user))
-          inside = true;
-        else if (!isa<memref::DeallocOp>(user))
-          elsewhere = true;
+      bool inside = false, elsewhere = false, throughViews = false;
+      SmallVector<Value> work{alloc.getResult()};
+      while (!work.empty()) {
+        Value buffer = work.pop_back_val();
+        for (Operation *user : buffer.getUsers()) {
+          if (loop->isAncestor(user)) {
+            inside = true;
+          } else if (isa<ViewLikeOpInterface>(user)) {
+            throughViews = true;
+            llvm::append_range(work, user->getResults());
+          } else if (!isa<memref::DeallocOp>(user)) {
+            elsewhere = true;
+          }
+        }
       }
-      if (inside && !elsewhere)
+      if (!inside || elsewhere)
+        return;
+      bool sameBlock = !throughViews && alloc->getBlock() == loop->getBlock() &&
+                       llvm::all_of(alloc->getUsers(), [&](Operation *user) {
+                         return loop->isAncestor(user) ||
+                                user->getBlock() == loop->getBlock();
+                       });
+      if (sameBlock)
         scratch.push_back(alloc);
+      else
+        unsure = true;
     });
+    if (unsure)
+      return false;
     for (memref::AllocOp alloc : scratch) {
       for (Operation *user : llvm::to_vector(alloc->getUsers()))
         if (isa<memref::DeallocOp>(user))
@@ -213,6 +254,7 @@ private:
       OpBuilder b(loop.getBody()->getTerminator());
       memref::DeallocOp::create(b, alloc.getLoc(), alloc.getResult());
     }
+    return true;
   }
 
   /// How `type` sits in the record, or null when it cannot.
@@ -253,6 +295,7 @@ private:
   /// iterations [begin, end), the captured values read from the record
   /// (field 0 is the context).
   func::FuncOp buildBody(func::FuncOp func, scf::ForOp loop,
+                         ArrayRef<Operation *> constants,
                          const llvm::SetVector<Value> &captured,
                          LLVM::LLVMStructType record) {
     MLIRContext *ctx = module.getContext();
@@ -293,6 +336,8 @@ private:
     b.setInsertionPointToStart(block);
     Value fields = LLVM::LoadOp::create(b, loc, record, block->getArgument(0));
     IRMapping map;
+    for (Operation *constant : constants)
+      b.clone(*constant, map);
     map.map(captured[0], block->getArgument(3));
     for (auto [i, v] : llvm::enumerate(captured))
       if (i > 0)

@@ -443,12 +443,18 @@ def OutlineParallelLoopsPass
     (memref descriptors, indices, scalars, vectors, pointers) and `n` the
     trip count. `seqc_parallel_for` calls the context's `parallel_for` with
     its `pool` (abi.h, ABI version 4), or `fn(args, 0, n)` when it is null.
-    A failed check or allocation in the loop returns from its chunk (the
-    other chunks guard their own accesses and finish); after the call the
-    entry returns too when the context records a failure. A marked loop
+    Constants the body uses are cloned into `<fn>_loop`. A buffer
+    allocated and freed next to the loop and used only inside it (a
+    temporary that buffer-loop hoisting moved out) is moved back into the
+    loop body, so that each iteration has its own. A failed check or
+    allocation in the loop returns from its chunk (the other chunks guard
+    their own accesses and finish); after the call the entry returns too
+    when the context records a shape or allocation failure. A marked loop
     stays a plain loop (its mark dropped) when it is nested in another
-    marked loop, when its function has no context, or when its body uses a
-    value of another type: then it runs on the calling thread.
+    marked loop, when its function has no context, when it has results,
+    when it uses such a temporary allocated further out or through a view
+    made outside, or when its body uses a value of a type the record
+    cannot hold: then it runs on the calling thread.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",

@@ -7,9 +7,12 @@
 //
 // Compiled models fork once per large contraction, many times per run, so
 // a handoff must cost microseconds, not a scheduler round trip: a worker
-// spins on the counter for a while (about 100 us) after its last job before
-// it sleeps on the condition variable, and the caller spins on the pending
-// count before it sleeps. A sleeping party is always woken under the mutex,
+// spins on the counter for 2^14 pauses after its last job (0.1-0.7 ms,
+// depending on the CPU's pause latency; without x86's pause the loop is
+// much shorter) before it sleeps on the condition variable, and the caller
+// spins on the pending count before it sleeps. With more threads than
+// cores the spinning takes time from the thread being waited for: size the
+// pool to the cores. A sleeping party is always woken under the mutex,
 // so no wakeup is lost.
 //
 //===----------------------------------------------------------------------===//

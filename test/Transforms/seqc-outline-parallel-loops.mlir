@@ -3,11 +3,12 @@
 // A marked loop becomes a call of seqc_parallel_for with the trip count, a
 // new function that runs iterations [begin, end) (through one that takes
 // the model context as its context argument) and a record, on the entry's
-// stack, of the context and what the body reads from outside: here the
-// memref's descriptor, the scalar and the bounds.
+// stack (64-byte aligned), of the context and what the body reads from
+// outside: here the memref's descriptor, the scalar and the upper bound.
+// The constants (the lower bound and the step) are cloned instead.
 // CHECK-LABEL: func.func @scale
 // CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?xf32>, %[[S:[a-z0-9]+]]: f32, %[[CTX:[a-z0-9]+]]: !llvm.ptr {seqc.model_context}
-// CHECK: %[[RECORD:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(ptr, struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, f32, i64, i64, i64)>
+// CHECK: %[[RECORD:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(ptr, struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>, f32, i64)> {alignment = 64 : i64}
 // CHECK: llvm.insertvalue %[[CTX]], %{{.+}}[0]
 // CHECK: %[[DESC:.+]] = builtin.unrealized_conversion_cast %[[X]] : memref<?xf32> to !llvm.struct
 // CHECK: llvm.insertvalue %[[DESC]], %{{.+}}[1]
@@ -28,6 +29,8 @@
 // CHECK: func.func private @scale_parallel0_loop(%[[ARGS:.+]]: !llvm.ptr, %[[BEGIN:.+]]: i64, %[[END:.+]]: i64, %{{.+}}: !llvm.ptr {seqc.model_context})
 // CHECK-SAME: llvm.linkage = #llvm.linkage<internal>
 // CHECK: %[[FIELDS:.+]] = llvm.load %[[ARGS]]
+// CHECK-DAG: arith.constant 0 : index
+// CHECK-DAG: arith.constant 1 : index
 // CHECK: %[[D:.+]] = llvm.extractvalue %[[FIELDS]][1]
 // CHECK: %[[XIN:.+]] = builtin.unrealized_conversion_cast %[[D]] : !llvm.struct<{{.+}}> to memref<?xf32>
 // CHECK: %[[SIN:.+]] = llvm.extractvalue %[[FIELDS]][2]
@@ -83,8 +86,12 @@ func.func @no_context(%x: memref<?xf32>) {
 // CHECK-LABEL: func.func @checked
 // CHECK-SAME: %[[CTX:[a-z0-9]+]]: !llvm.ptr {seqc.model_context}
 // CHECK: llvm.call @seqc_parallel_for
+// A shape (2) or allocation (6) failure stops the entry; a value failure
+// lets it go on, as without threads.
 // CHECK: %[[STATUS:.+]] = llvm.load %[[CTX]] : !llvm.ptr -> i32
-// CHECK: %[[OK:.+]] = arith.cmpi eq, %[[STATUS]], %{{.+}} : i32
+// CHECK-DAG: %[[NOTSHAPE:.+]] = arith.cmpi ne, %[[STATUS]], %c2_i32 : i32
+// CHECK-DAG: %[[NOTOOM:.+]] = arith.cmpi ne, %[[STATUS]], %c6_i32 : i32
+// CHECK: %[[OK:.+]] = arith.andi %[[NOTSHAPE]], %[[NOTOOM]] : i1
 // CHECK: seq.check %[[OK]], shape "a parallel part of the model failed"
 // CHECK: func.func private @checked_parallel0_loop
 // CHECK: scf.for
@@ -188,4 +195,50 @@ func.func @scratch(%x: memref<?xf32>, %ctx: !llvm.ptr {seqc.model_context}) -> f
   %r = memref.load %shared[%c0] : memref<?xf32>
   memref.dealloc %shared : memref<?xf32>
   return %r : f32
+}
+
+// A temporary hoisted further out than the loop's own block (here out of an
+// enclosing loop, whose iterations it might carry data across) or reached
+// through a view made outside cannot safely become the iterations' own:
+// those loops stay on one thread.
+// CHECK-LABEL: func.func @scratch_outer
+// CHECK-NOT: seqc_parallel_for
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK-NOT: seqc.parallel
+// CHECK: return
+func.func @scratch_outer(%x: memref<?xf32>, %ctx: !llvm.ptr {seqc.model_context}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %n = memref.dim %x, %c0 : memref<?xf32>
+  %tmp = memref.alloc() : memref<4xf32>
+  scf.for %t = %c0 to %c4 step %c1 {
+    scf.for %i = %c0 to %n step %c1 {
+      %v = memref.load %x[%i] : memref<?xf32>
+      memref.store %v, %tmp[%t] : memref<4xf32>
+    } {seqc.parallel}
+  }
+  memref.dealloc %tmp : memref<4xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @scratch_view
+// CHECK-NOT: seqc_parallel_for
+// CHECK: memref.subview
+// CHECK: scf.for
+// CHECK-NOT: seqc.parallel
+// CHECK: return
+func.func @scratch_view(%x: memref<?xf32>, %ctx: !llvm.ptr {seqc.model_context}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?xf32>
+  %tmp = memref.alloc() : memref<8xf32>
+  %view = memref.subview %tmp[0] [4] [1] : memref<8xf32> to memref<4xf32, strided<[1]>>
+  scf.for %i = %c0 to %n step %c1 {
+    %v = memref.load %x[%i] : memref<?xf32>
+    memref.store %v, %view[%c0] : memref<4xf32, strided<[1]>>
+  } {seqc.parallel}
+  memref.dealloc %tmp : memref<8xf32>
+  return
 }

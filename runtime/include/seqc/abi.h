@@ -164,8 +164,12 @@ typedef struct seqc_model_context {
    * fn(args, begin, end) over disjoint ranges covering [0, n), on any
    * threads, and return once all have finished (seqc_rt_thread_pool_attach
    * in seqc/thread_pool.h sets these three fields to a seqc_thread_pool).
-   * fn touches only its own chunk's memory and calls nothing of the
-   * context's. num_threads <= 1 also means one thread. */
+   * fn runs iterations that write disjoint memory; it may call `alloc` and
+   * `free` (so with parallel_for set they must be thread-safe, as the
+   * runtime's cache is) and record a failure in this context (the first
+   * one claims `status` with a compare-and-swap). parallel_for must not be
+   * called from inside fn of the same pool. num_threads <= 1 also means
+   * one thread. */
   void (*parallel_for)(void *pool, int64_t n,
                        void (*fn)(void *args, int64_t begin, int64_t end),
                        void *args);

@@ -29,9 +29,10 @@
  * once; the runtime passes them after the inputs (before any state) on
  * every call.
  *
- * Threads: a seqc_model is read-only after open; any number of threads may
- * call seqc_rt_model_run on one model at once (the model's own code must be
- * reentrant, which compiled models are).
+ * Threads: a seqc_model is read-only after open (and after
+ * seqc_rt_model_set_thread_pool, which is called before runs start); any
+ * number of threads may call seqc_rt_model_run on one model at once (the
+ * model's own code must be reentrant, which compiled models are).
  *
  *===----------------------------------------------------------------------===*/
 #ifndef SEQC_MODEL_H
@@ -153,11 +154,13 @@ seqc_status seqc_rt_model_run(const seqc_model *model,
                               seqc_error *err);
 
 /* Lets the model's runs split their large contractions (the packed GEMMs
- * of linear layers and input projections) over `pool`'s threads; NULL (the
- * default) runs them on the calling thread. The pool is not owned: it must
- * outlive the model's runs. Call it before runs start, not while one is in
- * flight; runs on several threads may share one pool (their parallel parts
- * take turns). NULL model: no-op. */
+ * of linear layers and input projections, a recurrence's per-step
+ * product, attention's (batch, head) pairs) over `pool`'s threads; NULL
+ * (the default) runs them on the calling thread. The pool is not owned: it
+ * must outlive the model's runs. Call it before runs start, not while one
+ * is in flight; runs on several threads may share one pool (their parallel
+ * parts take turns), but a run must not be started from a task running on
+ * that pool (it would wait for itself). NULL model: no-op. */
 void seqc_rt_model_set_thread_pool(seqc_model *model, seqc_thread_pool *pool);
 
 /* Releases the buffer of an output that seqc_rt_model_run allocated (the
