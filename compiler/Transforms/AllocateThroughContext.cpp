@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Transforms/Passes.h"
+#include "compiler/Transforms/Threads.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
@@ -91,14 +92,10 @@ private:
     func.getBody().push_back(custom);
     func.getBody().push_back(plain);
     auto ptr = LLVM::LLVMPointerType::get(ctx);
-    auto i8 = IntegerType::get(ctx, 8);
     Value context = entry->getArgument(0);
     SmallVector<Value> args(entry->getArguments().drop_front());
-    auto fieldAt = [&](size_t offset) -> Value {
-      Value address = LLVM::GEPOp::create(
-          b, loc, ptr, i8, context,
-          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
-      return LLVM::LoadOp::create(b, loc, ptr, address);
+    auto fieldAt = [&](size_t offset) {
+      return seqc::createContextLoad(b, loc, context, offset, ptr);
     };
     b.setInsertionPointToEnd(entry);
     Value alloc = fieldAt(offsetof(seqc_model_context, alloc));

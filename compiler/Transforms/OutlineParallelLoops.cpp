@@ -50,7 +50,6 @@ LLVM::LLVMFuncOp defineParallelFor(ModuleOp module) {
   MLIRContext *ctx = module.getContext();
   Location loc = module.getLoc();
   auto ptr = LLVM::LLVMPointerType::get(ctx);
-  auto i8 = IntegerType::get(ctx, 8);
   auto i64 = IntegerType::get(ctx, 64);
   auto voidType = LLVM::LLVMVoidType::get(ctx);
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
@@ -64,11 +63,8 @@ LLVM::LLVMFuncOp defineParallelFor(ModuleOp module) {
   func.getBody().push_back(pooled);
   Value context = entry->getArgument(0), n = entry->getArgument(1),
         fn = entry->getArgument(2), args = entry->getArgument(3);
-  auto field = [&](size_t offset) -> Value {
-    Value address = LLVM::GEPOp::create(
-        b, loc, ptr, i8, context,
-        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
-    return LLVM::LoadOp::create(b, loc, ptr, address);
+  auto field = [&](size_t offset) {
+    return seqc::createContextLoad(b, loc, context, offset, ptr);
   };
   b.setInsertionPointToEnd(entry);
   Value parallelFor = field(offsetof(seqc_model_context, parallel_for));

@@ -21,6 +21,15 @@ Value modelContextArgument(func::FuncOp func) {
   return {};
 }
 
+Value createContextLoad(OpBuilder &b, Location loc, Value context,
+                        size_t offset, Type type) {
+  Value address = LLVM::GEPOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()),
+      IntegerType::get(b.getContext(), 8), context,
+      ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
+  return LLVM::LoadOp::create(b, loc, type, address);
+}
+
 Value createThreadCount(OpBuilder &b, Location loc, Operation *at) {
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   Value context = modelContextArgument(
@@ -30,13 +39,9 @@ Value createThreadCount(OpBuilder &b, Location loc, Operation *at) {
     return one;
   MLIRContext *ctx = b.getContext();
   auto ptr = LLVM::LLVMPointerType::get(ctx);
-  auto i8 = IntegerType::get(ctx, 8);
   auto i64 = IntegerType::get(ctx, 64);
-  auto field = [&](size_t offset, Type type) -> Value {
-    Value address = LLVM::GEPOp::create(
-        b, loc, ptr, i8, context,
-        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
-    return LLVM::LoadOp::create(b, loc, type, address);
+  auto field = [&](size_t offset, Type type) {
+    return createContextLoad(b, loc, context, offset, type);
   };
   Value parallelFor = field(offsetof(seqc_model_context, parallel_for), ptr);
   Value hasPool = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne,

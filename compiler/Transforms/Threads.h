@@ -31,6 +31,12 @@ inline constexpr const char kParallelLoopAttr[] = "seqc.parallel";
 /// lstm_T256_B1_H256), each core keeping its half of W_hh in its L2.
 inline constexpr int64_t kMinMacsPerThread = int64_t(1) << 17;
 
+/// Loads the `type` field at byte `offset` (offsetof in seqc/abi.h) of the
+/// seqc_model_context `context` points to.
+mlir::Value createContextLoad(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value context, size_t offset,
+                              mlir::Type type);
+
 /// The model-context argument of `func` (see kModelContextAttr), if any.
 mlir::Value modelContextArgument(mlir::func::FuncOp func);
 
