@@ -17,6 +17,11 @@ config.test_exec_root = os.path.join(config.seqc_obj_root, "test")
 
 config.substitutions.append(("%seqc_src_root", config.seqc_src_root))
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+# A stand-in for libcuda.so.1 (test/Unit/Runtime/fake_cuda_driver.c): CUDA
+# models' host side runs against it through SEQC_CUDA_DRIVER.
+config.substitutions.append(
+    ("%fake_cuda_driver",
+     os.path.join(config.seqc_obj_root, "lib", "libseqc_fake_cuda_driver.so")))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()

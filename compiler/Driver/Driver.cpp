@@ -12,7 +12,9 @@
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Registration/Registration.h"
 #include "compiler/Target/HeaderEmission.h"
+#include "compiler/Target/ObjectEmission.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -36,6 +38,18 @@ static DialectRegistry makeRegistry() {
   return registry;
 }
 
+/// The PTX of every kernel module, one after the other, each after a line
+/// naming it.
+static std::string collectPtx(ModuleOp module) {
+  std::string text;
+  for (auto binary : module.getOps<gpu::BinaryOp>())
+    for (Attribute attr : binary.getObjectsAttr())
+      if (auto object = dyn_cast<gpu::ObjectAttr>(attr))
+        text += "// seqc kernel module " + binary.getName().str() + "\n" +
+                object.getObject().getValue().str();
+  return text;
+}
+
 /// The C prefix: --name, else a .seq file's `model NAME`, else the output's
 /// file name (-o BASE), else the input's (also with -o -: stdout names no
 /// model).
@@ -52,10 +66,19 @@ static std::string getModelName(const DriverOptions &options, ModuleOp module) {
 
 int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   OutputFiles outputs(options, errs);
-  if (options.target != "cpu")
-    return outputs.fail("--target=" + options.target +
-                        " is not available in this build; only --target=cpu "
-                        "is");
+  bool cuda = options.target == "cuda";
+  if (!cuda && options.target != "cpu")
+    return outputs.fail("unknown --target '" + options.target +
+                        "' (cpu or cuda)");
+  std::string chip =
+      !options.cpu.empty() ? options.cpu : cuda ? "sm_80" : "x86-64";
+  if (cuda && !isCudaChip(chip))
+    return outputs.fail("--target=cuda takes an NVIDIA GPU as --mcpu, one "
+                        "LLVM's NVPTX back end knows (sm_80 for an A100, "
+                        "sm_90 for an H100/H200, ...), not '" +
+                        chip + "'");
+  if (!cuda && options.emit == EmitKind::PTX)
+    return outputs.fail("--emit=ptx needs --target=cuda");
   MLIRContext context(makeRegistry());
   context.loadAllAvailableDialects();
   // Users get the message and the source line, not an IR dump.
@@ -83,13 +106,19 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   if (options.externalWeights && last > Phase::ModelABI)
     abi.weightsFile = outputs.path(".safetensors");
   buildModelAbiPipeline(pm, abi);
-  if (last > Phase::ModelABI) {
+  if (last > Phase::ModelABI && cuda) {
+    CudaPipelineOptions gpu;
+    gpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
+    gpu.attentionTile = options.attentionTile;
+    gpu.chip = chip;
+    buildCudaPipeline(pm, gpu, /*lowerHost=*/last > Phase::Kernels);
+  } else if (last > Phase::ModelABI) {
     CpuPipelineOptions cpu;
     cpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
     cpu.attentionTile = options.attentionTile;
     // The vector code is shaped for the target CPU's registers.
     TargetOptions target;
-    target.cpu = options.cpu;
+    target.cpu = chip;
     std::string targetError;
     cpu.vectorWidth = getF32VectorWidth(target, targetError);
     if (!cpu.vectorWidth)
@@ -112,6 +141,10 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   switch (options.emit) {
   case EmitKind::Header:
     ok = header(/*toStdout=*/true);
+    break;
+  case EmitKind::PTX:
+    ok = succeeded(outputs.writeText(".ptx", collectPtx(*module),
+                                     /*toStdoutByDefault=*/true));
     break;
   case EmitKind::Lowered:
     ok = succeeded(outputs.writeModule(".lowered.mlir", *module));

@@ -19,6 +19,7 @@ enum class EmitKind {
   Object,
   Header,
   Shared, // BASE.so, linked with the system C compiler driver
+  PTX,    // the kernels' PTX (--target=cuda)
 };
 
 /// The phases of a compilation, in order. `--emit` says where to stop
@@ -29,6 +30,7 @@ enum class Phase {
   ModelABI,    // entry, tied dims, weights, seq.model_abi (--emit=header)
   SeqToLoops,  // seq ops -> bufferized linalg/scf (no --emit stops here;
                // seq-opt --seqc-seq-to-loops does)
+  Kernels,     // --target=cuda: loops -> GPU kernels as PTX (--emit=ptx)
   LowerToLLVM, // -> the LLVM dialect (--emit=lowered)
   Emit,        // LLVM IR, assembly, object, shared library
 };
@@ -42,8 +44,11 @@ struct DriverOptions {
   /// use the input's stem.
   std::string outputBase;
   EmitKind emit = EmitKind::Default;
+  /// "cpu" or "cuda".
   std::string target = "cpu";
-  std::string cpu = "x86-64";
+  /// The CPU (LLVM name, "native") or, with target "cuda", the GPU
+  /// ("sm_80", "sm_90", ...); empty: x86-64 or sm_80.
+  std::string cpu;
   std::string weightsPath;
   /// Keep the weights in BASE.safetensors instead of the object.
   bool externalWeights = false;

@@ -64,7 +64,11 @@ LogicalResult OutputFiles::writeCode(ModuleOp module, CodeKind kind,
     return failure();
   }
   TargetOptions targetOptions;
-  targetOptions.cpu = options.cpu;
+  // With --target=cuda, --mcpu names the GPU; the host code is built for
+  // the portable x86-64 baseline.
+  targetOptions.cpu = options.target == "cuda" || options.cpu.empty()
+                          ? "x86-64"
+                          : options.cpu;
   if (failed(emitCode(module, targetOptions, kind, exportDefaultEntry,
                       output->os())))
     return failure();

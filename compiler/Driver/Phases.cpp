@@ -18,6 +18,7 @@ bool parseEmitKind(llvm::StringRef text, EmitKind &kind) {
           .Case("obj", EmitKind::Object)
           .Case("header", EmitKind::Header)
           .Case("shared", EmitKind::Shared)
+          .Case("ptx", EmitKind::PTX)
           .Default(std::nullopt);
   if (!parsed)
     return false;
@@ -31,6 +32,8 @@ Phase getLastPhase(EmitKind kind) {
     return Phase::Import;
   case EmitKind::Header:
     return Phase::ModelABI;
+  case EmitKind::PTX:
+    return Phase::Kernels;
   case EmitKind::Lowered:
     return Phase::LowerToLLVM;
   default:

@@ -3,6 +3,7 @@
 #include "compiler/Pipelines/Pipelines.h"
 
 #include "compiler/Conversion/Passes.h"
+#include "compiler/GPU/Passes.h"
 #include "compiler/ModelABI/Passes.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Seq/Transforms/Passes.h"
@@ -12,6 +13,8 @@
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -98,9 +101,11 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createHoistChecksPass());
   // Constant linear weights in the GEMM microkernel's panels, at compile
   // time (the canonicalization below drops the unpacked constants).
-  PackConstantWeightsPassOptions pack;
-  pack.panelWidth = packedPanelWidth(options.vectorWidth);
-  pm.addPass(createPackConstantWeightsPass(pack));
+  if (options.packWeights) {
+    PackConstantWeightsPassOptions pack;
+    pack.panelWidth = packedPanelWidth(options.vectorWidth);
+    pm.addPass(createPackConstantWeightsPass(pack));
+  }
   // CSE first: checks of the same condition then share it, and
   // canonicalization keeps only the first.
   pm.addPass(createCSEPass());
@@ -138,6 +143,65 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   addCleanup(pm, options);
 }
 
+/// Half-precision arithmetic computes in f32 with explicit conversions,
+/// and bf16 conversions become integer code: LLVM would otherwise call
+/// __truncsfbf2, which Debian 12's libgcc lacks (the object would not link).
+/// Then transcendental ops become inline arithmetic, which LLVM vectorizes
+/// instead of making one libm call per element (and which a GPU kernel can
+/// run without CUDA's libdevice).
+static void addScalarMath(OpPassManager &pm) {
+  pm.addPass(math::createMathExtendToSupportedTypes());
+  arith::ArithEmulateUnsupportedFloatsOptions emulate;
+  emulate.sourceTypeStrs = {"bf16", "f16"};
+  emulate.targetTypeStr = "f32";
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(emulate));
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
+  pm.addPass(createApproximateMathPass());
+}
+
+/// The host code (and, on the CPU, everything) from loops on buffers to
+/// the LLVM dialect, the allocations and checks through the model context.
+static void addHostToLLVM(OpPassManager &pm, bool cleanup, bool cuda) {
+  // Upstream conversions in the order their inputs require.
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  // aligned_alloc keeps the allocated and aligned pointers equal, so the
+  // runtime hands a returned buffer to the caller instead of copying it (a
+  // T-sized output would otherwise exist twice).
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  if (cuda) {
+    // Kernel operands as the kernels' LLVM parameters (a memref is its
+    // descriptor's fields), then launches through the model context.
+    pm.addPass(createGpuToLLVMConversionPass());
+    pm.addPass(createLowerGpuLaunchesPass());
+  }
+  // Temporaries and results come from the caller's allocator (the
+  // runtime's cache of mapped blocks), so a warm run takes no page faults.
+  pm.addPass(createAllocateThroughContextPass());
+  // Checks become writes of the model context once control flow is LLVM's.
+  pm.addPass(createLowerChecksPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  if (cleanup)
+    pm.addPass(createCanonicalizerPass());
+  // The ports' names and roles are in seq.model_abi; LLVM IR has no use
+  // for them.
+  pm.addPass(createDropPortAttributesPass());
+}
+
 void buildLowerToLLVMPipeline(OpPassManager &pm,
                               const CpuPipelineOptions &options) {
   pm.addPass(createConvertBufferizationToMemRefPass());
@@ -164,50 +228,67 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   // Loops the lowerings above split into per-thread shares run on the
   // model context's threads.
   pm.addPass(createOutlineParallelLoopsPass());
-  // Half-precision arithmetic computes in f32 with explicit conversions,
-  // and bf16 conversions become integer code: LLVM would otherwise call
-  // __truncsfbf2, which Debian 12's libgcc lacks (the object would not link).
-  pm.addPass(math::createMathExtendToSupportedTypes());
-  arith::ArithEmulateUnsupportedFloatsOptions emulate;
-  emulate.sourceTypeStrs = {"bf16", "f16"};
-  emulate.targetTypeStr = "f32";
-  pm.addPass(arith::createArithEmulateUnsupportedFloats(emulate));
-  arith::ArithExpandOpsPassOptions expand;
-  expand.includeBf16 = true;
-  pm.addPass(arith::createArithExpandOpsPass(expand));
-  // Before the loops lower: transcendental ops become inline arithmetic that
-  // LLVM vectorizes instead of one libm call per element.
-  pm.addPass(createApproximateMathPass());
-  // Upstream conversions in the order their inputs require.
-  pm.addPass(createConvertLinalgToLoopsPass());
+  addScalarMath(pm);
+  addHostToLLVM(pm, options.cleanup, /*cuda=*/false);
+}
+
+void buildCudaKernelsPipeline(OpPassManager &pm,
+                              const CudaPipelineOptions &options) {
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createMemrefCopyToLinalgPass());
+  // powf as exp(y log x), which seqc-approximate-math then makes inline
+  // arithmetic (the CPU calls libm's powf; a kernel has no libm).
+  math::MathExpandOpsPassOptions pow;
+  pow.opMnemonics = {"powf"};
+  pm.addPass(math::createMathExpandOpsPass(pow));
+  addScalarMath(pm);
+  // Every linalg op is one kernel: its parallel dimensions one grid of
+  // blocks, its reduction dimensions a loop in each thread.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  // A kernel cannot write the model context: index checks report through
+  // a flag buffer the host reads after the launch.
+  pm.addNestedPass<func::FuncOp>(createHoistKernelChecksPass());
+  TileLoopsForGpuPassOptions tile;
+  tile.blockSize = options.blockSize;
+  pm.addNestedPass<func::FuncOp>(createTileLoopsForGpuPass(tile));
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createConvertVectorToLLVMPass());
-  // aligned_alloc keeps the allocated and aligned pointers equal, so the
-  // runtime hands a returned buffer to the caller instead of copying it (a
-  // T-sized output would otherwise exist twice).
-  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
-  memrefToLLVM.useAlignedAlloc = true;
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createConvertFuncToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  // Temporaries and results come from the caller's allocator (the
-  // runtime's cache of mapped blocks), so a warm run takes no page faults.
-  pm.addPass(createAllocateThroughContextPass());
-  // Checks become writes of the model context once control flow is LLVM's.
-  pm.addPass(createLowerChecksPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
-  if (options.cleanup)
-    pm.addPass(createCanonicalizerPass());
-  // The ports' names and roles are in seq.model_abi; LLVM IR has no use
-  // for them.
-  pm.addPass(createDropPortAttributesPass());
+  GpuNVVMAttachTargetOptions nvvm;
+  nvvm.chip = options.chip;
+  pm.addPass(createGpuNVVMAttachTarget(nvvm));
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  // The libdevice functions it calls, as the intrinsics they stand for.
+  kernels.addPass(createDefineDeviceMathPass());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  // PTX text from LLVM's NVPTX back end: no CUDA toolkit at compile time;
+  // the driver compiles it for the GPU it runs on.
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void buildCudaHostPipeline(OpPassManager &pm,
+                           const CudaPipelineOptions &options) {
+  addHostToLLVM(pm, options.cleanup, /*cuda=*/true);
+}
+
+void buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &options,
+                       bool lowerHost) {
+  CpuPipelineOptions loops;
+  loops.cleanup = options.cleanup;
+  loops.recurrenceChunkSteps = options.recurrenceChunkSteps;
+  loops.attentionTile = options.attentionTile;
+  loops.packWeights = false;
+  buildSeqToLoopsPipeline(pm, loops);
+  buildCudaKernelsPipeline(pm, options);
+  if (lowerHost)
+    buildCudaHostPipeline(pm, options);
 }
 
 void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
@@ -238,12 +319,53 @@ struct CpuPipelineCLOptions : PassPipelineOptions<CpuPipelineCLOptions> {
                      "--mcpu: 16 AVX-512, 8 AVX2, 4 otherwise)"),
       llvm::cl::init(16)};
 
+  Option<bool> packWeights{
+      *this, "pack-weights",
+      llvm::cl::desc("Pack constant linear weights for the CPU GEMM "
+                     "microkernel (seqc --target=cuda does not)"),
+      llvm::cl::init(true)};
+
   CpuPipelineOptions get() const {
     CpuPipelineOptions options;
     options.cleanup = cleanup;
     options.recurrenceChunkSteps = recurrenceChunkSteps;
     options.attentionTile = attentionTile;
     options.vectorWidth = vectorWidth;
+    options.packWeights = packWeights;
+    return options;
+  }
+};
+/// CudaPipelineOptions on seq-opt's command line, spelled as seqc spells
+/// them: `seq-opt --seqc-cuda-pipeline='chip=sm_90'` replays `seqc
+/// --target=cuda --mcpu=sm_90`.
+struct CudaPipelineCLOptions : PassPipelineOptions<CudaPipelineCLOptions> {
+  Option<bool> cleanup{*this, "cleanup",
+                       llvm::cl::desc("Canonicalize and CSE between stages"),
+                       llvm::cl::init(true)};
+  Option<int64_t> recurrenceChunkSteps{
+      *this, "recurrence-chunk-steps",
+      llvm::cl::desc("Time steps per input-projection GEMM of a recurrence"),
+      llvm::cl::init(64)};
+  Option<int64_t> attentionTile{
+      *this, "attention-tile",
+      llvm::cl::desc("Query rows and keys per attention tile (0: the whole "
+                     "score matrix)"),
+      llvm::cl::init(32)};
+  Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("The GPU the PTX is for (seqc --mcpu with --target=cuda)"),
+      llvm::cl::init("sm_80")};
+  Option<int64_t> blockSize{*this, "block-size",
+                            llvm::cl::desc("Threads per block"),
+                            llvm::cl::init(256)};
+
+  CudaPipelineOptions get() const {
+    CudaPipelineOptions options;
+    options.cleanup = cleanup;
+    options.recurrenceChunkSteps = recurrenceChunkSteps;
+    options.attentionTile = attentionTile;
+    options.chip = chip;
+    options.blockSize = blockSize;
     return options;
   }
 };
@@ -298,6 +420,24 @@ void registerPipelines() {
       "seqc-cpu-pipeline", "The whole CPU pipeline: seq ops to the LLVM dialect",
       [](OpPassManager &pm, const CpuPipelineCLOptions &options) {
         buildCpuPipeline(pm, options.get());
+      });
+  PassPipelineRegistration<CudaPipelineCLOptions>(
+      "seqc-cuda-kernels",
+      "Bufferized loops to GPU kernels serialized as PTX (gpu.binary)",
+      [](OpPassManager &pm, const CudaPipelineCLOptions &options) {
+        buildCudaKernelsPipeline(pm, options.get());
+      });
+  PassPipelineRegistration<CudaPipelineCLOptions>(
+      "seqc-cuda-host",
+      "The host code around the kernels to the LLVM dialect",
+      [](OpPassManager &pm, const CudaPipelineCLOptions &options) {
+        buildCudaHostPipeline(pm, options.get());
+      });
+  PassPipelineRegistration<CudaPipelineCLOptions>(
+      "seqc-cuda-pipeline",
+      "The whole CUDA pipeline: seq ops to PTX kernels and LLVM host code",
+      [](OpPassManager &pm, const CudaPipelineCLOptions &options) {
+        buildCudaPipeline(pm, options.get());
       });
 }
 

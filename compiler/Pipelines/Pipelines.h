@@ -7,6 +7,7 @@
 //   seq-opt --seqc-seq-to-loops      seq ops -> linalg/scf on buffers
 //   seq-opt --seqc-lower-to-llvm     buffers -> LLVM dialect
 //   seq-opt --seqc-cpu-pipeline      both
+//   seq-opt --seqc-cuda-pipeline     seq ops -> kernels (PTX) + host code
 //
 // with the options of CpuPipelineOptions (see README.md here).
 //
@@ -37,6 +38,23 @@ struct CpuPipelineOptions {
   /// f32 lanes of the target's vectors (seqc-lower-dot-contractions):
   /// 16 with AVX-512, 8 with AVX2, 4 otherwise.
   int64_t vectorWidth = 16;
+  /// Pack constant linear weights into the CPU GEMM microkernel's panels
+  /// (seqc-pack-constant-weights); off for the CUDA target, whose kernels
+  /// read weights in their PyTorch layout.
+  bool packWeights = true;
+};
+
+/// Options of the CUDA pipeline (`seqc --target=cuda`).
+struct CudaPipelineOptions {
+  bool cleanup = true;
+  int64_t recurrenceChunkSteps = 64;
+  int64_t attentionTile = 32;
+  /// The GPU the PTX is for (nvvm-attach-target's chip): sm_80 runs on
+  /// every NVIDIA GPU from the A100 on (the driver compiles PTX for newer
+  /// chips).
+  std::string chip = "sm_80";
+  /// Threads per block (seqc-tile-loops-for-gpu).
+  int64_t blockSize = 256;
 };
 
 /// Options of the model ABI phase (compiler/ModelABI/Passes.td).
@@ -70,6 +88,24 @@ void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
 /// buildSeqToLoopsPipeline followed by buildLowerToLLVMPipeline.
 void buildCpuPipeline(mlir::OpPassManager &pm,
                       const CpuPipelineOptions &options);
+
+/// Bufferized loops -> kernels: every linalg op becomes a gpu.launch_func
+/// of an outlined kernel, serialized to PTX in a gpu.binary (no CUDA
+/// toolkit needed). `seqc --emit=ptx` stops here.
+void buildCudaKernelsPipeline(mlir::OpPassManager &pm,
+                              const CudaPipelineOptions &options);
+
+/// The host code after buildCudaKernelsPipeline -> the LLVM dialect, with
+/// the launches and weight copies through the model context
+/// (seqc-lower-gpu-launches).
+void buildCudaHostPipeline(mlir::OpPassManager &pm,
+                           const CudaPipelineOptions &options);
+
+/// buildSeqToLoopsPipeline (no weight packing), buildCudaKernelsPipeline
+/// and, with `lowerHost`, buildCudaHostPipeline.
+void buildCudaPipeline(mlir::OpPassManager &pm,
+                       const CudaPipelineOptions &options,
+                       bool lowerHost = true);
 
 /// Registers the pipelines above with the command-line registry.
 void registerPipelines();

@@ -65,12 +65,38 @@ createTargetMachine(const TargetOptions &options, std::string &error) {
   return machine;
 }
 
+extern "C" void LLVMInitializeNVPTXTargetInfo();
+extern "C" void LLVMInitializeNVPTXTarget();
+extern "C" void LLVMInitializeNVPTXTargetMC();
+
+bool isCudaChip(llvm::StringRef chip) {
+  static std::once_flag initialized;
+  std::call_once(initialized, [] {
+    LLVMInitializeNVPTXTargetInfo();
+    LLVMInitializeNVPTXTarget();
+    LLVMInitializeNVPTXTargetMC();
+  });
+  if (!chip.starts_with("sm_"))
+    return false;
+  llvm::Triple triple("nvptx64-nvidia-cuda");
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return false;
+  // Asked of the generic subtarget: one made for an unknown chip would
+  // print LLVM's warning before the answer.
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(triple, "", ""));
+  return info && info->isCPUStringValid(chip);
+}
+
 llvm::StructType *getModelApiType(llvm::LLVMContext &ctx) {
   if (auto *type = llvm::StructType::getTypeByName(ctx, "seqc_model_api"))
     return type;
   llvm::Type *ptr = llvm::PointerType::getUnqual(ctx);
   llvm::Type *i32 = llvm::Type::getInt32Ty(ctx);
-  // abi_version, num_inputs, num_outputs, reserved, name, signature, invoke.
+  // abi_version, num_inputs, num_outputs, flags, name, signature, invoke.
   return llvm::StructType::create(ctx, {i32, i32, i32, i32, ptr, ptr, ptr},
                                   "seqc_model_api");
 }
@@ -78,7 +104,7 @@ llvm::StructType *getModelApiType(llvm::LLVMContext &ctx) {
 /// Adds the packed entry `<api>_invoke(void **args)`, the
 /// `seqc_model_api` record and its getter(s) for `entry`.
 static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
-                                std::string &error) {
+                                uint32_t flags, std::string &error) {
   llvm::LLVMContext &ctx = module.getContext();
   llvm::Type *ptrType = llvm::PointerType::getUnqual(ctx);
   llvm::Type *i32Type = llvm::Type::getInt32Ty(ctx);
@@ -123,7 +149,7 @@ static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
       apiType, {llvm::ConstantInt::get(i32Type, kAbiVersion),
                 llvm::ConstantInt::get(i32Type, sig.inputs.size()),
                 llvm::ConstantInt::get(i32Type, sig.outputs.size()),
-                llvm::ConstantInt::get(i32Type, 0), nameString,
+                llvm::ConstantInt::get(i32Type, flags), nameString,
                 signatureString, invoke});
   auto *api = new llvm::GlobalVariable(module, apiType, /*isConstant=*/true,
                                        llvm::GlobalValue::InternalLinkage,
@@ -199,8 +225,13 @@ LogicalResult emitCode(ModuleOp module, const TargetOptions &options,
       if (wide)
         f.addFnAttr("min-legal-vector-width", "512");
     }
+  // seqc-lower-gpu-launches marks a model whose kernels need a GPU.
+  auto target = module->getAttrOfType<StringAttr>("seqc.target");
+  uint32_t flags = target && target.getValue() == "cuda"
+                       ? SEQC_MODEL_FLAG_CUDA
+                       : 0;
   for (const ModelEntry &entry : entries)
-    if (failed(addAbiGlue(*llvmModule, entry, error)))
+    if (failed(addAbiGlue(*llvmModule, entry, flags, error)))
       return module.emitError() << error;
   if (llvm::verifyModule(*llvmModule, &llvm::errs()))
     return module.emitError() << "the generated LLVM IR does not verify";

@@ -33,6 +33,10 @@ struct TargetOptions {
 /// shaped for it). Returns 0 and sets `error` for an unknown CPU.
 int64_t getF32VectorWidth(const TargetOptions &options, std::string &error);
 
+/// Whether LLVM's NVPTX back end knows the GPU `chip` ("sm_80", "sm_90a",
+/// ...), which seqc --target=cuda takes as --mcpu.
+bool isCudaChip(llvm::StringRef chip);
+
 /// abi.h's `seqc_model_api` as the LLVM struct the object's records have
 /// (named "seqc_model_api"; created in `ctx` on first use). Its layout is
 /// pinned against offsetof by test/Unit/Driver/AbiLayoutTest.cpp.

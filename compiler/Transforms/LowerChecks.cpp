@@ -3,9 +3,10 @@
 // On the LLVM dialect, a failed check writes its status, message and value
 // into the entry's seqc_model_context (abi.h) unless an earlier failure is
 // already recorded there (the status is claimed with a compare-and-swap, so
-// that of two chunks failing at once one records). A shape check or a null allocation then returns at
-// once with all-zero result descriptors (the runtime frees nothing it did
-// not get); a value check goes on, its op having made its access safe.
+// that of two chunks failing at once one records). A shape or device check
+// or a null allocation then returns at once with all-zero result
+// descriptors (the runtime frees nothing it did not get); a value check
+// goes on, its op having made its access safe.
 //
 //===----------------------------------------------------------------------===//
 
@@ -162,9 +163,13 @@ struct LowerChecksPass : seqc::impl::LowerChecksPassBase<LowerChecksPass> {
                                                  seqc::kModelContextAttr));
       Value contextPtr = func.getArgument(*index);
       for (CheckOp check : checks) {
-        bool stop = check.getKind() == CheckKind::shape;
-        writer.emit(func, contextPtr, check, check.getCondition(),
-                    stop ? SEQC_ERR_SHAPE : SEQC_ERR_INVALID_ARGUMENT,
+        bool stop = check.getKind() != CheckKind::value;
+        seqc_status status = check.getKind() == CheckKind::shape
+                                 ? SEQC_ERR_SHAPE
+                             : check.getKind() == CheckKind::device
+                                 ? SEQC_ERR_DEVICE
+                                 : SEQC_ERR_INVALID_ARGUMENT;
+        writer.emit(func, contextPtr, check, check.getCondition(), status,
                     check.getMessage(), check.getValue(), stop);
         check.erase();
       }

@@ -16,6 +16,7 @@
 
 struct buffer_cache {
   pthread_mutex_t lock;
+  buffer_source source;
   run_block *idle;
   size_t count, capacity;
   size_t idle_bytes;
@@ -24,10 +25,34 @@ struct buffer_cache {
   uint64_t system_allocations, reused_allocations;
 };
 
+static void *system_alloc(void *state, size_t alignment, size_t size) {
+  (void)state;
+  return aligned_alloc(alignment, size);
+}
+
+static void system_free(void *state, void *block) {
+  (void)state;
+  free(block);
+}
+
+static void *source_alloc(buffer_cache *cache, size_t alignment, size_t size) {
+  return cache->source.alloc(cache->source.state, alignment, size);
+}
+
+static void source_free(buffer_cache *cache, void *block) {
+  cache->source.free(cache->source.state, block);
+}
+
 buffer_cache *buffer_cache_create(void) {
+  buffer_source system = {system_alloc, system_free, NULL};
+  return buffer_cache_create_with_source(&system);
+}
+
+buffer_cache *buffer_cache_create_with_source(const buffer_source *source) {
   buffer_cache *cache = calloc(1, sizeof(*cache));
   if (!cache)
     return NULL;
+  cache->source = *source;
   if (pthread_mutex_init(&cache->lock, NULL) != 0) {
     free(cache);
     return NULL;
@@ -37,7 +62,7 @@ buffer_cache *buffer_cache_create(void) {
 
 static void release_idle(buffer_cache *cache) {
   for (size_t i = 0; i < cache->count; ++i)
-    free(cache->idle[i].block);
+    source_free(cache, cache->idle[i].block);
   cache->count = 0;
   cache->idle_bytes = 0;
 }
@@ -106,18 +131,18 @@ static void put_idle(buffer_cache *cache, const run_allocations *run,
     if (cache->idle[smallest].size >= size)
       break;
     cache->idle_bytes -= cache->idle[smallest].size;
-    free(cache->idle[smallest].block);
+    source_free(cache, cache->idle[smallest].block);
     cache->idle[smallest] = cache->idle[--cache->count];
   }
   if (cache->idle_bytes + size > cache->peak_run_bytes) {
-    free(block);
+    source_free(cache, block);
     return;
   }
   if (cache->count == cache->capacity) {
     size_t capacity = cache->capacity ? 2 * cache->capacity : 16;
     run_block *grown = realloc(cache->idle, capacity * sizeof(run_block));
     if (!grown) {
-      free(block);
+      source_free(cache, block);
       return;
     }
     cache->idle = grown;
@@ -192,7 +217,7 @@ void *run_allocations_alloc(void *allocator, size_t alignment, size_t size) {
   if (alignment > BUFFER_CACHE_ALIGNMENT) {
     // The cache holds 64-byte aligned blocks only; this one is the run's
     // until it is freed or the run ends.
-    void *block = aligned_alloc(alignment, size ? size : alignment);
+    void *block = source_alloc(run->cache, alignment, size ? size : alignment);
     if (!block)
       return NULL;
     count_system_allocation(run->cache);
@@ -200,7 +225,7 @@ void *run_allocations_alloc(void *allocator, size_t alignment, size_t size) {
     int tracked = track(run, block, size, 0);
     pthread_mutex_unlock(&run->cache->lock);
     if (!tracked) {
-      free(block);
+      source_free(run->cache, block);
       return NULL;
     }
     return block;
@@ -218,7 +243,7 @@ void *run_allocations_alloc(void *allocator, size_t alignment, size_t size) {
     ++cache->reused_allocations;
   pthread_mutex_unlock(&cache->lock);
   if (!block) {
-    block = aligned_alloc(BUFFER_CACHE_ALIGNMENT, size);
+    block = source_alloc(cache, BUFFER_CACHE_ALIGNMENT, size);
     if (!block)
       return NULL;
     count_system_allocation(cache);
@@ -237,13 +262,18 @@ void run_allocations_free(void *allocator, void *block) {
     return;
   run_block found;
   pthread_mutex_lock(&run->cache->lock);
-  int cached = untrack(run, block, &found) && found.cacheable;
+  int ours = untrack(run, block, &found);
+  int cached = ours && found.cacheable;
   if (cached)
     put_idle(run->cache, run, block, found.size);
   pthread_mutex_unlock(&run->cache->lock);
-  // Over-aligned, or not the run's: a helper function without a context
-  // allocated it with aligned_alloc (abi.h).
-  if (!cached)
+  if (cached)
+    return;
+  // Over-aligned (the source's), or not the run's: a helper function
+  // without a context allocated it with aligned_alloc (abi.h).
+  if (ours)
+    source_free(run->cache, block);
+  else
     free(block);
 }
 
@@ -261,7 +291,7 @@ void run_allocations_finish(run_allocations *run) {
     if (run->blocks[i].cacheable)
       put_idle(cache, run, run->blocks[i].block, run->blocks[i].size);
     else
-      free(run->blocks[i].block);
+      source_free(cache, run->blocks[i].block);
   }
   pthread_mutex_unlock(&cache->lock);
   if (run->blocks != run->local)

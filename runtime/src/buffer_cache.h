@@ -9,8 +9,9 @@
 //  - a block the model frees goes back to the cache, still mapped, and the
 //    next allocation of a similar size (this call or a later one) reuses it;
 //  - a block handed to the caller as an output leaves the cache's
-//    bookkeeping: every block is a genuine aligned_alloc(64, ...) block, so
-//    the caller frees it with free() as before;
+//    bookkeeping: every block of a default cache is a genuine
+//    aligned_alloc(64, ...) block, so the caller frees it with free() as
+//    before (a cache with another buffer_source hands nothing over);
 //  - a block the model neither freed nor returned (an early return after a
 //    failed check) is reclaimed when the call ends.
 // The cache keeps at most as many idle bytes as the largest call had live,
@@ -34,8 +35,19 @@ extern "C" {
 
 typedef struct buffer_cache buffer_cache;
 
+// Where a cache's blocks come from and go back to. A cache of
+// buffer_cache_create takes aligned_alloc/free; a CUDA model's takes CUDA
+// managed memory (cuda.c), whose blocks the runtime never hands to the
+// caller (they are not free()'s).
+typedef struct buffer_source {
+  void *(*alloc)(void *state, size_t alignment, size_t size);
+  void (*free)(void *state, void *block);
+  void *state;
+} buffer_source;
+
 // NULL when out of memory. Thread-safe: runs of one model may overlap.
 buffer_cache *buffer_cache_create(void);
+buffer_cache *buffer_cache_create_with_source(const buffer_source *source);
 // Frees every idle block; NULL is a no-op.
 void buffer_cache_destroy(buffer_cache *cache);
 // Frees the idle blocks (seqc_rt_model_trim).

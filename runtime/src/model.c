@@ -57,6 +57,7 @@ void seqc_rt_model_close(seqc_model *model) {
   free(model->text);
   free(model->tensors);
   buffer_cache_destroy(model->buffers);
+  seqc_rt_cuda_close(model->cuda);
   free(model);
 }
 
@@ -450,13 +451,22 @@ static seqc_status report_check_failure(const seqc_model *m,
                                         seqc_error *err) {
   seqc_status code = (seqc_status)context->status;
   if (code != SEQC_ERR_SHAPE && code != SEQC_ERR_INVALID_ARGUMENT &&
-      code != SEQC_ERR_OUT_OF_MEMORY)
+      code != SEQC_ERR_OUT_OF_MEMORY && code != SEQC_ERR_DEVICE)
     code = SEQC_ERR_INTERNAL;
   const char *message = context->message ? context->message
                                          : "a run-time check failed";
-  char value[32] = "";
-  if (context->has_value)
+  char value[160] = "";
+  if (context->has_value && code == SEQC_ERR_DEVICE && m->cuda &&
+      strstr(message, "CUDA error {}")) {
+    // The driver's name for the code: "CUDA error 700
+    // (CUDA_ERROR_ILLEGAL_ADDRESS: an illegal memory access ...)".
+    char text[128];
+    snprintf(value, sizeof(value), "%lld (%s)", (long long)context->value,
+             seqc_rt_cuda_error_text(m->cuda, context->value, text,
+                                     sizeof(text)));
+  } else if (context->has_value) {
     snprintf(value, sizeof(value), "%lld", (long long)context->value);
+  }
   const char *hole = context->has_value ? strstr(message, "{}") : NULL;
   if (!hole)
     return seqc_rt_set_error(err, code, "model '%s': %s", m->api->name,
@@ -468,6 +478,19 @@ static seqc_status report_check_failure(const seqc_model *m,
 static void free_all(void **buffers, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     free(buffers[i]);
+    buffers[i] = NULL;
+  }
+}
+
+/* The copies of arguments made for the call (packed or, for a CUDA model,
+ * staged into managed memory). */
+static void free_staged(const seqc_model *m, void **buffers, size_t n) {
+  if (!m->cuda) {
+    free_all(buffers, n);
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    seqc_rt_cuda_free(m->cuda, buffers[i]);
     buffers[i] = NULL;
   }
 }
@@ -631,15 +654,21 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
                                              : &states[a - first_state];
     void *data = t->data;
     packed[a] = NULL;
-    if (!seqc_rt_tensor_is_contiguous(t)) {
-      const size_t esize = seqc_rt_dtype_size(t->dtype);
-      packed[a] = seqc_rt_alloc(
-          (size_t)seqc_model_byte_size(seqc_rt_tensor_numel(t), esize));
+    const size_t esize = seqc_rt_dtype_size(t->dtype);
+    const int64_t bytes =
+        seqc_model_byte_size(seqc_rt_tensor_numel(t), esize);
+    // A CUDA model's kernels read only managed memory: every argument is
+    // staged there (weights and states included; see the note on issue 13).
+    const int stage = m->cuda && bytes > 0;
+    if (stage || !seqc_rt_tensor_is_contiguous(t)) {
+      packed[a] = stage ? seqc_rt_cuda_alloc(m->cuda, (size_t)bytes)
+                        : seqc_rt_alloc((size_t)bytes);
       if (!packed[a]) {
-        free_all(packed, a);
+        free_staged(m, packed, a);
         return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
-                                 "out of memory packing %s '%s'", role(m, a),
-                                 m->tensors[a].info.name);
+                                 "out of memory %s %s '%s'",
+                                 stage ? "copying to GPU memory" : "packing",
+                                 role(m, a), m->tensors[a].info.name);
       }
       int64_t strides[SEQC_MAX_RANK];
       dense_strides(t->rank, t->shape, strides);
@@ -671,15 +700,20 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
   memset(&context, 0, sizeof(context));
   run_allocations run;
   run_allocations_init(&run, m->buffers);
+  // The GPU first: the run's allocator below replaces its plain managed
+  // allocations with the model's cache of managed blocks.
+  seqc_rt_cuda_attach(m->cuda, &context);
   run_allocations_attach(&run, &context);
   seqc_rt_thread_pool_attach(m->pool, &context);
   args[1 + nargs] = &context;
   m->api->invoke(args);
 
-  free_all(packed, nargs);
+  // A next state may be an argument's copy (a cache updated in place):
+  // the copies go after the delivery.
   seqc_status status =
       deliver_results(m, outputs, states, b, out_words, arg_buffers, &context,
                       &run, err);
+  free_staged(m, packed, nargs);
   // Whatever the model left allocated (an early return) goes back too.
   run_allocations_finish(&run);
   return status;
@@ -821,7 +855,8 @@ static seqc_status deliver_results(const seqc_model *m, seqc_tensor *outputs,
     seqc_rt_tensor_init(&produced, NULL, mt->info.dtype, rank, v.sizes);
     const int shared = result_is_shared(m, out_words, o, arg_buffers);
     memcpy(produced.strides, v.strides, sizeof(int64_t) * (size_t)rank);
-    if (!shared && v.allocated && v.allocated == (void *)v.aligned &&
+    // A CUDA model's blocks are managed memory, which free() cannot take.
+    if (!m->cuda && !shared && v.allocated && v.allocated == (void *)v.aligned &&
         v.offset == 0 && seqc_rt_tensor_is_contiguous(&produced)) {
       dense_strides(rank, v.sizes, produced.strides);
       produced.data = v.allocated;

@@ -17,6 +17,7 @@
 #include "seqc/safetensors.h"
 
 #include "buffer_cache.h"
+#include "seqc/cuda.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,6 +52,10 @@ struct seqc_model {
   buffer_cache *buffers;
   // Where runs split their large contractions (not owned); NULL: one thread.
   seqc_thread_pool *pool;
+  // The GPU of a model compiled with --target=cuda (SEQC_MODEL_FLAG_CUDA),
+  // owned; its runs' buffers are managed memory and their arguments are
+  // staged into managed memory too. NULL for a CPU model.
+  seqc_cuda *cuda;
 };
 
 // Index into seqc_model.tensors of state k.

@@ -234,6 +234,44 @@ seqc_status seqc_rt_model_open_weights(const seqc_model_api *api,
   return seqc_model_open(api, weights_path, "seqc_rt_model_open", out, err);
 }
 
+static void *managed_alloc(void *cuda, size_t alignment, size_t size) {
+  return alignment <= 256 ? seqc_rt_cuda_alloc(cuda, size) : NULL;
+}
+
+static void managed_free(void *cuda, void *block) {
+  seqc_rt_cuda_free(cuda, block);
+}
+
+/* A CUDA model's GPU (device SEQC_CUDA_DEVICE, default 0) and its cache of
+ * managed blocks. */
+static seqc_status open_gpu(seqc_model *m, seqc_error *err) {
+  const char *name = m->api->name;
+  const char *env = getenv("SEQC_CUDA_DEVICE");
+  int device = 0;
+  if (env && *env) {
+    char *end;
+    long parsed = strtol(env, &end, 10);
+    if (*end || parsed < 0 || parsed > INT32_MAX)
+      return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                               "SEQC_CUDA_DEVICE='%s' is not a device number",
+                               env);
+    device = (int)parsed;
+  }
+  seqc_error why;
+  seqc_rt_clear_error(&why);
+  seqc_status status = seqc_rt_cuda_open(device, &m->cuda, &why);
+  if (status != SEQC_OK)
+    return seqc_rt_set_error(err, status,
+                             "model '%s' was compiled with --target=cuda and "
+                             "needs an NVIDIA GPU: %s",
+                             name, why.message);
+  buffer_source managed = {managed_alloc, managed_free, m->cuda};
+  m->buffers = buffer_cache_create_with_source(&managed);
+  return m->buffers ? SEQC_OK
+                    : seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
+                                        "out of memory");
+}
+
 seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
                             const char *caller, seqc_model **out,
                             seqc_error *err) {
@@ -250,10 +288,11 @@ seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
         "model '%s' was compiled for seqc ABI version %u, but this runtime "
         "implements ABI version %d; recompile the model with a matching seqc",
         name, api->abi_version, SEQC_ABI_VERSION);
-  if (api->reserved != 0)
+  if (api->flags & ~SEQC_MODEL_FLAG_CUDA)
     return seqc_rt_set_error(err, SEQC_ERR_UNSUPPORTED,
-                             "model '%s': api reserved field is %u, expected 0",
-                             name, api->reserved);
+                             "model '%s': api flags 0x%x has bits this "
+                             "runtime does not know",
+                             name, api->flags);
   if (!api->name || !is_ident(api->name, api->name + strlen(api->name)))
     return seqc_rt_set_error(
         err, SEQC_ERR_FORMAT, "model name %s%s%s is not an identifier",
@@ -295,7 +334,15 @@ seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
   m->num_outputs = api->num_outputs; // m->num_states once parsed
   m->text = malloc(sig_len + 1);
   m->tensors = calloc(num_lines ? num_lines : 1, sizeof(model_tensor));
-  m->buffers = buffer_cache_create();
+  if (api->flags & SEQC_MODEL_FLAG_CUDA) {
+    seqc_status status = open_gpu(m, err);
+    if (status != SEQC_OK) {
+      seqc_rt_model_close(m);
+      return status;
+    }
+  } else {
+    m->buffers = buffer_cache_create();
+  }
   if (!m->text || !m->tensors || !m->buffers) {
     seqc_rt_model_close(m);
     return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");

@@ -26,6 +26,8 @@ const char *seqc_rt_status_string(seqc_status status) {
     return "unsupported";
   case SEQC_ERR_INTERNAL:
     return "internal error";
+  case SEQC_ERR_DEVICE:
+    return "device error";
   }
   return "unknown status";
 }

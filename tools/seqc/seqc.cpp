@@ -1,6 +1,6 @@
 //===- seqc.cpp - the seqc compiler driver ------------------------------===//
 //
-//   seqc MODEL [-o BASE] [--emit=KIND] [--target=cpu] [--mcpu=CPU]
+//   seqc MODEL [-o BASE] [--emit=KIND] [--target=cpu|cuda] [--mcpu=CPU]
 //        [--name=NAME] [--entry=FUNC]
 //
 //===----------------------------------------------------------------------===//
@@ -27,15 +27,20 @@ int main(int argc, char **argv) {
   cl::opt<std::string> emit(
       "emit",
       cl::desc("What to write: mlir (after import), lowered (final MLIR), "
-               "llvm, asm, obj, header, shared. Default: BASE.o and BASE.h"),
+               "llvm, asm, obj, header, shared, ptx (--target=cuda: the "
+               "kernels). Default: BASE.o and BASE.h"),
       cl::value_desc("KIND"), cl::cat(category));
-  cl::opt<std::string> target("target", cl::desc("cpu (the default)"),
-                              cl::init("cpu"), cl::cat(category));
+  cl::opt<std::string> target(
+      "target",
+      cl::desc("cpu (the default) or cuda (kernels as PTX for NVIDIA GPUs, "
+               "launched by the runtime through the CUDA driver)"),
+      cl::init("cpu"), cl::cat(category));
   cl::opt<std::string> mcpu(
       "mcpu",
       cl::desc("Target CPU: x86-64 (portable baseline, the default), "
-               "x86-64-v3, znver4, ..., or native (this machine)"),
-      cl::init("x86-64"), cl::cat(category));
+               "x86-64-v3, znver4, ..., or native (this machine); with "
+               "--target=cuda the GPU: sm_80 (the default), sm_90, ..."),
+      cl::cat(category));
   cl::opt<std::string> weights(
       "weights", cl::desc("Weights file (.seq models)"), cl::cat(category));
   cl::opt<bool> externalWeights(
@@ -102,7 +107,7 @@ int main(int argc, char **argv) {
   options.attentionTile = attentionTile;
   if (!emit.empty() && !seqc::parseEmitKind(emit, options.emit)) {
     llvm::errs() << "seqc: error: unknown --emit kind '" << emit
-                 << "' (mlir, lowered, llvm, asm, obj, header, shared)\n";
+                 << "' (mlir, lowered, llvm, asm, obj, header, shared, ptx)\n";
     return 1;
   }
   return seqc::runDriver(options, llvm::errs());

@@ -55,7 +55,11 @@ def Seq_CheckKind : I32EnumAttr<"CheckKind",
       // gather index, a sequence length). The op has already made its own
       // access safe (it clamps); the run finishes, its results are
       // discarded and the caller gets SEQC_ERR_INVALID_ARGUMENT.
-      I32EnumAttrCase<"value", 1>
+      I32EnumAttrCase<"value", 1>,
+      // The GPU failed (no GPU in the model context, a kernel that did not
+      // launch or run, a weight that did not fit in device memory). Nothing
+      // may run after it: the entry returns at once with SEQC_ERR_DEVICE.
+      I32EnumAttrCase<"device", 2>
     ]> {
   let cppNamespace = "::seqc::seq";
 }

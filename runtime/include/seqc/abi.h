@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped only when a layout or meaning below changes incompatibly. */
-#define SEQC_ABI_VERSION 4
+#define SEQC_ABI_VERSION 5
 
 /* Highest tensor rank a descriptor can carry. */
 #define SEQC_MAX_RANK 8
@@ -58,7 +58,10 @@ typedef enum seqc_status {
   SEQC_ERR_FORMAT = 5,
   SEQC_ERR_OUT_OF_MEMORY = 6,
   SEQC_ERR_UNSUPPORTED = 7,
-  SEQC_ERR_INTERNAL = 8
+  SEQC_ERR_INTERNAL = 8,
+  /* The GPU failed: no driver or device, a kernel did not launch or run, a
+   * device allocation or copy failed (ABI version 5). */
+  SEQC_ERR_DEVICE = 9
 } seqc_status;
 
 /* A strided view of a tensor. Strides count elements, not bytes, so that a
@@ -175,13 +178,39 @@ typedef struct seqc_model_context {
                        void *args);
   void *pool;         /* first argument of parallel_for */
   int64_t num_threads;
+  /* The GPU (ABI version 5), used only by a model compiled with
+   * `seqc --target=cuda` (SEQC_MODEL_FLAG_CUDA): with `gpu_launch` NULL
+   * such a model records SEQC_ERR_DEVICE and returns at once.
+   * seqc_rt_cuda_attach (seqc/cuda.h) sets these three fields and the
+   * allocator: every buffer the entry allocates, and every input, weight
+   * and state it is given, must then be memory both the CPU and the GPU
+   * can address (CUDA managed memory), since the entry's host code and its
+   * kernels both touch them.
+   *  - gpu_launch(gpu, ptx, kernel, dims, params) runs kernel `kernel` (a
+   *    NUL-terminated name) of the PTX module `ptx` (NUL-terminated text,
+   *    the same address on every call, so it can key a cache of loaded
+   *    modules) on a grid of dims[0..2] blocks of dims[3..5] threads, with
+   *    `params` as cuLaunchKernel's kernelParams, and returns once the
+   *    kernel has finished: 0, or the CUDA driver's error code (a CUresult)
+   *    when loading, launching or running it failed.
+   *  - gpu_constant(gpu, host, bytes) returns a copy of the `bytes` bytes of
+   *    read-only data at `host` (a weight constant of the model) that the
+   *    GPU can read, made on the first call for `host` and kept until the
+   *    GPU handle is destroyed; NULL when out of device memory. */
+  int32_t (*gpu_launch)(void *gpu, const char *ptx, const char *kernel,
+                        const int64_t dims[6], void **params);
+  const void *(*gpu_constant)(void *gpu, const void *host, int64_t bytes);
+  void *gpu; /* first argument of gpu_launch and gpu_constant */
 } seqc_model_context;
+
+/* seqc_model_api.flags (ABI version 5). */
+#define SEQC_MODEL_FLAG_CUDA 1u /* compiled with --target=cuda */
 
 typedef struct seqc_model_api {
   uint32_t abi_version; /* SEQC_ABI_VERSION the model was compiled against */
   uint32_t num_inputs;
   uint32_t num_outputs;
-  uint32_t reserved; /* 0 */
+  uint32_t flags; /* SEQC_MODEL_FLAG_*; 0 for a CPU model */
   const char *name;
   const char *signature;
   seqc_model_invoke_fn invoke;
@@ -246,7 +275,13 @@ SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, pool) == 56,
                        "seqc_model_context.pool");
 SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, num_threads) == 64,
                        "seqc_model_context.num_threads");
-SEQC_ABI_STATIC_ASSERT(sizeof(seqc_model_context) == 72,
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, gpu_launch) == 72,
+                       "seqc_model_context.gpu_launch");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, gpu_constant) == 80,
+                       "seqc_model_context.gpu_constant");
+SEQC_ABI_STATIC_ASSERT(offsetof(seqc_model_context, gpu) == 88,
+                       "seqc_model_context.gpu");
+SEQC_ABI_STATIC_ASSERT(sizeof(seqc_model_context) == 96,
                        "sizeof(seqc_model_context)");
 #endif
 

@@ -31,7 +31,7 @@ TEST(AbiLayout, ModelApiRecordMatchesTheCStruct) {
   const size_t offsets[] = {offsetof(seqc_model_api, abi_version),
                             offsetof(seqc_model_api, num_inputs),
                             offsetof(seqc_model_api, num_outputs),
-                            offsetof(seqc_model_api, reserved),
+                            offsetof(seqc_model_api, flags),
                             offsetof(seqc_model_api, name),
                             offsetof(seqc_model_api, signature),
                             offsetof(seqc_model_api, invoke)};

@@ -259,8 +259,8 @@ TEST(Model, RejectsBrokenApiRecords) {
     seqc_status status;
     const char *needle;
   } cases[] = {
-      {[](seqc_model_api &a) { a.reserved = 1; }, SEQC_ERR_UNSUPPORTED,
-       "reserved field is 1"},
+      {[](seqc_model_api &a) { a.flags = 6; }, SEQC_ERR_UNSUPPORTED,
+       "api flags 0x6 has bits this runtime does not know"},
       {[](seqc_model_api &a) { a.invoke = nullptr; }, SEQC_ERR_INVALID_ARGUMENT,
        "model 'add_one' has no invoke function"},
       {[](seqc_model_api &a) { a.signature = nullptr; }, SEQC_ERR_FORMAT,

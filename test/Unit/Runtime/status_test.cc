@@ -28,6 +28,7 @@ TEST(Status, EveryCodeHasADistinctString) {
   }
   EXPECT_STREQ(seqc_rt_status_string(SEQC_OK), "ok");
   EXPECT_STREQ(seqc_rt_status_string(SEQC_ERR_FORMAT), "format error");
+  EXPECT_STREQ(seqc_rt_status_string(SEQC_ERR_DEVICE), "device error");
   EXPECT_STREQ(seqc_rt_status_string(static_cast<seqc_status>(99)),
                "unknown status");
 }
@@ -36,14 +37,18 @@ TEST(Status, AbiNumbersAreFrozen) {
   // 2: entries take a seqc_model_context as their last argument.
   // 3: the context carries the allocator of the entry's buffers.
   // 4: the context carries the thread pool's parallel_for.
-  EXPECT_EQ(SEQC_ABI_VERSION, 4);
+  // 5: the context carries the GPU's launch and weight-copy functions; the
+  //    api record's flags say a model needs a GPU.
+  EXPECT_EQ(SEQC_ABI_VERSION, 5);
   EXPECT_EQ(SEQC_DTYPE_F32, 1);
   EXPECT_EQ(SEQC_DTYPE_U8, 9);
   EXPECT_EQ(SEQC_ERR_INTERNAL, 8);
+  EXPECT_EQ(SEQC_ERR_DEVICE, 9);
+  EXPECT_EQ(SEQC_MODEL_FLAG_CUDA, 1u);
   EXPECT_EQ(SEQC_DIM_DYNAMIC, -1);
   EXPECT_EQ(sizeof(seqc_tensor), 152u);
   EXPECT_EQ(sizeof(seqc_tensor_info), 32u);
-  EXPECT_EQ(sizeof(seqc_model_context), 72u);
+  EXPECT_EQ(sizeof(seqc_model_context), 96u);
 }
 
 TEST(Status, SetErrorFormatsAndReturnsCode) {
