@@ -60,7 +60,7 @@ def prepare_cases(args, manifest):
     for folder in sorted(glob.glob(os.path.join(models, "*", ""))):
         name = os.path.basename(os.path.dirname(folder))
         seq = os.path.join(folder, name + ".seq")
-        if not os.path.exists(seq):
+        if not os.path.exists(seq) or args.filter not in name:
             continue
         out = os.path.join(args.out, "cases", name)
         os.makedirs(out, exist_ok=True)
@@ -82,7 +82,10 @@ def prepare_workloads(args, manifest):
         os.makedirs(out, exist_ok=True)
         np.save(os.path.join(out, "x.npy"), x.numpy())
         np.save(os.path.join(out, "expected_y.npy"), expected)
-        torch.jit.trace(module, (x,)).save(os.path.join(out, "peer.pt"))
+        # check_trace=False: the encoder layer takes its fused fast path on
+        # one of the checking runs, which the tracer reports as a mismatch.
+        torch.jit.trace(module, (x,), check_trace=False).save(
+            os.path.join(out, "peer.pt"))
         why = compile_both(args.seqc, model_path, out, args.mcpu)
         manifest["workloads"].append({"name": name, "compile_error": why})
         print("workload %-22s %s" % (name, why or "compiled"))
@@ -93,6 +96,8 @@ def prepare_workloads(args, manifest):
                                     128, 256),
                                    ("W3_gru_B1_T256_H256", "gru", 256, 1,
                                     128, 256)):
+        if args.filter not in name:
+            continue
         torch.manual_seed(0)
         cls = torch.nn.LSTM if kind == "lstm" else torch.nn.GRU
         module = cls(i, h).eval()
@@ -113,7 +118,7 @@ def prepare_workloads(args, manifest):
                 return self.rnn(x)[0]
         save(name, Output(module).eval(), x, path, expected)
     for name, factory, shape in bench.ONNX_CONFIGS:
-        if not name.startswith(("W6", "W7")):
+        if not name.startswith(("W6", "W7")) or args.filter not in name:
             continue
         torch.manual_seed(0)
         module = factory().eval()
@@ -304,6 +309,8 @@ def main():
                    default=os.path.join(ROOT, "build/bin/seq-run"))
     p.add_argument("--out", required=True)
     p.add_argument("--mcpu", default="sm_80")
+    p.add_argument("--filter", default="",
+                   help="only the cases and workloads whose name has this")
     r = sub.add_parser("run")
     r.add_argument("--dir", default=HERE)
     r.add_argument("--runs", type=int, default=30)

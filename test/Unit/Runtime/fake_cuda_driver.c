@@ -28,14 +28,16 @@
 #define EXPORT __attribute__((visibility("default")))
 
 typedef int CUresult;
-typedef struct fake_module {
-  const char *ptx;
-} fake_module;
 typedef struct fake_function {
   const char *ptx;
   char name[256];
   int num_params;
+  struct fake_function *next; // the module's functions, freed with it
 } fake_function;
+typedef struct fake_module {
+  const char *ptx;
+  fake_function *functions;
+} fake_module;
 
 static int env_int(const char *name, int fallback) {
   const char *value = getenv(name);
@@ -109,7 +111,7 @@ EXPORT CUresult cuModuleLoadDataEx(void **module, const void *image,
     log_line("cuModuleLoadDataEx: not PTX");
     return 218; // CUDA_ERROR_INVALID_PTX
   }
-  fake_module *m = malloc(sizeof(*m));
+  fake_module *m = calloc(1, sizeof(*m));
   m->ptx = ptx;
   *module = m;
   const char *target = strstr(ptx, ".target");
@@ -118,7 +120,13 @@ EXPORT CUresult cuModuleLoadDataEx(void **module, const void *image,
 }
 
 EXPORT CUresult cuModuleUnload(void *module) {
-  free(module);
+  fake_module *m = module;
+  while (m->functions) {
+    fake_function *next = m->functions->next;
+    free(m->functions);
+    m->functions = next;
+  }
+  free(m);
   return 0;
 }
 
@@ -149,6 +157,8 @@ EXPORT CUresult cuModuleGetFunction(void **function, void *module,
   f->ptx = m->ptx;
   snprintf(f->name, sizeof(f->name), "%s", name);
   f->num_params = params;
+  f->next = m->functions;
+  m->functions = f;
   *function = f;
   return 0;
 }

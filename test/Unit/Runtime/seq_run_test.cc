@@ -286,7 +286,7 @@ TEST(SeqRun, ReportsModelErrors) {
               "NAME_step_api), got 'free'");
   ExpectError(SeqRun({kModel, "--symbol", "fake_future_api"}), 2,
               "model 'fake_future' was compiled for seqc ABI version 99, but "
-              "this runtime implements ABI version 4");
+              "this runtime implements ABI version 5");
   const std::string text = dir + "/model.txt";
   std::ofstream(text) << "hello";
   ExpectError(SeqRun({text}), 2,
