@@ -51,29 +51,6 @@ static LLVM::GlobalOp createStringGlobal(OpBuilder &b, ModuleOp module,
   return global;
 }
 
-/// The functions PTX text declares but does not define (`.extern .func
-/// (...) name(`), which the driver's JIT cannot resolve.
-static SmallVector<std::string> externFunctions(StringRef ptx) {
-  SmallVector<std::string> names;
-  size_t at = 0;
-  while ((at = ptx.find(".extern .func", at)) != StringRef::npos) {
-    StringRef rest = ptx.substr(at + strlen(".extern .func"));
-    // Skip an optional return parameter list "(.param ...)".
-    rest = rest.ltrim();
-    if (rest.starts_with("(")) {
-      size_t close = rest.find(')');
-      rest = close == StringRef::npos ? "" : rest.substr(close + 1).ltrim();
-    }
-    names.push_back(rest.take_until([](char c) {
-                          return c == '(' || c == ' ' || c == '\n' ||
-                                 c == ';';
-                        })
-                        .str());
-    at += 1;
-  }
-  return names;
-}
-
 struct LowerGpuLaunchesPass
     : seqc::impl::LowerGpuLaunchesPassBase<LowerGpuLaunchesPass> {
   using Base::Base;
@@ -113,12 +90,6 @@ struct LowerGpuLaunchesPass
                   "format=isa) in GPU module '"
                << binary.getName() << "'";
       StringRef ptx = object.getObject().getValue();
-      for (const std::string &name : externFunctions(ptx))
-        return binary.emitError()
-               << "GPU module '" << binary.getName() << "' calls '" << name
-               << "', which it does not define (CUDA's libdevice is not "
-                  "linked: the math op it comes from needs an inline "
-                  "approximation, seqc-approximate-math)";
       LLVM::GlobalOp global = createStringGlobal(
           b, module, binary.getLoc(), ("seqc_ptx_" + binary.getName()).str(),
           ptx);
@@ -183,8 +154,13 @@ struct LowerGpuLaunchesPass
     Value constantFn = field(offsetof(seqc_model_context, gpu_constant));
     Value gpu = field(offsetof(seqc_model_context, gpu));
     Value null = LLVM::ZeroOp::create(b, loc, ptr);
-    Value hasGpu =
+    // (One statement each: the order of the ops must not depend on the
+    // compiler's order of evaluating arguments.)
+    Value hasLaunch =
         LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne, launchFn, null);
+    Value hasConstant = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne,
+                                             constantFn, null);
+    Value hasGpu = LLVM::AndOp::create(b, loc, hasLaunch, hasConstant);
     seqc::seq::createCheck(
         b, loc, hasGpu, /*value=*/Value(),
         "the model was compiled with --target=cuda, but its context has no "
@@ -219,10 +195,28 @@ struct LowerGpuLaunchesPass
       address.erase();
     }
 
-    // Launches: the argument and size records live in the entry block (a
-    // launch inside the time loop must not grow the stack every step).
+    // Launches: one record of operands, their slots and the sizes in the
+    // entry block, shared by every launch of the function (launches are
+    // synchronous; a launch inside the time loop must not grow the stack
+    // every step, nor a model of many kernels by a record each).
     SmallVector<gpu::LaunchFuncOp> launches;
     func.walk([&](gpu::LaunchFuncOp launch) { launches.push_back(launch); });
+    if (launches.empty())
+      return success();
+    size_t maxOperands = 1;
+    for (gpu::LaunchFuncOp launch : launches)
+      maxOperands = std::max<size_t>(maxOperands,
+                                     launch.getKernelOperands().size());
+    b.setInsertionPointToStart(&entry);
+    Value one = LLVM::ConstantOp::create(b, loc, i64, 1);
+    // Every operand (an index, a pointer or size of a descriptor, a scalar)
+    // fits a 64-bit slot.
+    auto slots = LLVM::AllocaOp::create(
+        b, loc, ptr, LLVM::LLVMArrayType::get(ptr, maxOperands), one);
+    auto values = LLVM::AllocaOp::create(
+        b, loc, ptr, LLVM::LLVMArrayType::get(i64, maxOperands), one);
+    auto dims = LLVM::AllocaOp::create(b, loc, ptr,
+                                       LLVM::LLVMArrayType::get(i64, 6), one);
     for (gpu::LaunchFuncOp launch : launches) {
       if (!launch.getAsyncDependencies().empty() || launch.getAsyncToken() ||
           launch.hasClusterSize() || launch.getDynamicSharedMemorySize())
@@ -234,25 +228,20 @@ struct LowerGpuLaunchesPass
         return launch.emitError() << "no PTX for GPU module '"
                                   << launch.getKernelModuleName() << "'";
       Location at = launch.getLoc();
-      b.setInsertionPointToStart(&entry);
-      Value one = LLVM::ConstantOp::create(b, at, i64, 1);
-      ValueRange operands = launch.getKernelOperands();
-      auto slots = LLVM::AllocaOp::create(
-          b, at, ptr, LLVM::LLVMArrayType::get(ptr, operands.size()), one);
-      auto dims = LLVM::AllocaOp::create(b, at, ptr,
-                                         LLVM::LLVMArrayType::get(i64, 6), one);
-      SmallVector<Value> values;
-      for (Value operand : operands)
-        values.push_back(
-            LLVM::AllocaOp::create(b, at, ptr, operand.getType(), one));
-
       b.setInsertionPoint(launch);
-      for (auto [i, operand] : llvm::enumerate(operands)) {
-        LLVM::StoreOp::create(b, at, operand, values[i]);
+      for (auto [i, operand] : llvm::enumerate(launch.getKernelOperands())) {
+        if (layout.getTypeSize(operand.getType()) > 8)
+          return launch.emitError()
+                 << "kernel operand " << i << " of type " << operand.getType()
+                 << " does not fit a 64-bit parameter slot";
+        Value value = LLVM::GEPOp::create(
+            b, at, ptr, i64, values,
+            ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+        LLVM::StoreOp::create(b, at, operand, value);
         Value slot = LLVM::GEPOp::create(
             b, at, ptr, ptr, slots,
             ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
-        LLVM::StoreOp::create(b, at, values[i], slot);
+        LLVM::StoreOp::create(b, at, value, slot);
       }
       gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
       gpu::KernelDim3 block = launch.getBlockSizeOperandValues();

@@ -1,7 +1,8 @@
 //===- Passes.h - the CUDA target's passes ----------------------*- C++ -*-===//
 //
 // seqc-hoist-kernel-checks, seqc-tile-loops-for-gpu,
-// seqc-define-device-math and seqc-lower-gpu-launches (Passes.td says what each does).
+// seqc-define-device-math, seqc-check-kernel-calls and
+// seqc-lower-gpu-launches (Passes.td says what each does).
 // compiler/Pipelines orders them with upstream's GPU passes.
 //
 //===----------------------------------------------------------------------===//

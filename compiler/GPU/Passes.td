@@ -107,6 +107,20 @@ def DefineDeviceMathPass : Pass<"seqc-define-device-math", "::mlir::gpu::GPUModu
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def CheckKernelCallsPass : Pass<"seqc-check-kernel-calls", "::mlir::ModuleOp"> {
+  let summary = "Refuse PTX that calls a function it does not define";
+  let description = [{
+    Runs after `gpu-module-to-binary`. The CUDA driver compiles each kernel
+    module's PTX on its own, with nothing to link it to: a module that
+    declares a function it does not define (`.extern .func`, e.g. one of
+    CUDA's libdevice `__nv_*` functions that `seqc-define-device-math` does
+    not define, such as f64 `__nv_exp`) would only fail when the model runs.
+    This pass makes it a compile-time error naming the module and the
+    function. It also requires each `gpu.binary` to hold one PTX object
+    (`format=isa`), which is what the runtime loads.
+  }];
+}
+
 def LowerGpuLaunchesPass : Pass<"seqc-lower-gpu-launches", "::mlir::ModuleOp"> {
   let summary = "Launch kernels and read weights through the model context";
   let description = [{
@@ -117,9 +131,7 @@ def LowerGpuLaunchesPass : Pass<"seqc-lower-gpu-launches", "::mlir::ModuleOp"> {
     ABI version 5), so the object depends on no GPU library:
 
     - each `gpu.binary` becomes a NUL-terminated PTX string global
-      (`seqc_ptx_<module>`); a module whose PTX calls a function it does not
-      define (`.extern .func`, e.g. CUDA's libdevice `__nv_*` math, which
-      seqc does not link) is an error naming the function;
+      (`seqc_ptx_<module>`);
     - each `gpu.launch_func` becomes `ctx->gpu_launch(gpu, ptx, kernel,
       dims, params)` followed by a `seq.check` of kind `device` on its
       result (the CUDA error code is the check's value);

@@ -271,6 +271,8 @@ void buildCudaKernelsPipeline(OpPassManager &pm,
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = "isa";
   pm.addPass(createGpuModuleToBinaryPass(binary));
+  // The driver loads each module alone: no call may stay unresolved.
+  pm.addPass(createCheckKernelCallsPass());
 }
 
 void buildCudaHostPipeline(OpPassManager &pm,
@@ -297,28 +299,43 @@ void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
 }
 
 namespace {
-/// CpuPipelineOptions on seq-opt's command line, spelled as seqc spells
-/// them, so `seq-opt --seqc-cpu-pipeline='vector-width=8'` replays what
-/// `seqc --mcpu=x86-64-v3` runs.
-struct CpuPipelineCLOptions : PassPipelineOptions<CpuPipelineCLOptions> {
-  Option<bool> cleanup{*this, "cleanup",
-                       llvm::cl::desc("Canonicalize and CSE between stages"),
-                       llvm::cl::init(true)};
-  Option<int64_t> recurrenceChunkSteps{
+/// The options both targets' pipelines take, spelled as seqc spells them.
+template <typename Derived>
+struct LoopsCLOptions : PassPipelineOptions<Derived> {
+  using Base = PassPipelineOptions<Derived>;
+  typename Base::template Option<bool> cleanup{
+      *this, "cleanup", llvm::cl::desc("Canonicalize and CSE between stages"),
+      llvm::cl::init(true)};
+  typename Base::template Option<int64_t> recurrenceChunkSteps{
       *this, "recurrence-chunk-steps",
       llvm::cl::desc("Time steps per input-projection GEMM of a recurrence"),
       llvm::cl::init(64)};
-  Option<int64_t> attentionTile{
+  typename Base::template Option<int64_t> attentionTile{
       *this, "attention-tile",
       llvm::cl::desc("Query rows and keys per attention tile (0: the whole "
                      "score matrix)"),
       llvm::cl::init(32)};
+
+  /// Copies these options into `options` (a CpuPipelineOptions or a
+  /// CudaPipelineOptions).
+  template <typename Options> Options common() const {
+    Options options;
+    options.cleanup = cleanup;
+    options.recurrenceChunkSteps = recurrenceChunkSteps;
+    options.attentionTile = attentionTile;
+    return options;
+  }
+};
+
+/// CpuPipelineOptions on seq-opt's command line, so `seq-opt
+/// --seqc-cpu-pipeline='vector-width=8'` replays what `seqc
+/// --mcpu=x86-64-v3` runs.
+struct CpuPipelineCLOptions : LoopsCLOptions<CpuPipelineCLOptions> {
   Option<int64_t> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("f32 lanes of the target's vectors (seqc derives it from "
                      "--mcpu: 16 AVX-512, 8 AVX2, 4 otherwise)"),
       llvm::cl::init(16)};
-
   Option<bool> packWeights{
       *this, "pack-weights",
       llvm::cl::desc("Pack constant linear weights for the CPU GEMM "
@@ -326,31 +343,17 @@ struct CpuPipelineCLOptions : PassPipelineOptions<CpuPipelineCLOptions> {
       llvm::cl::init(true)};
 
   CpuPipelineOptions get() const {
-    CpuPipelineOptions options;
-    options.cleanup = cleanup;
-    options.recurrenceChunkSteps = recurrenceChunkSteps;
-    options.attentionTile = attentionTile;
+    auto options = common<CpuPipelineOptions>();
     options.vectorWidth = vectorWidth;
     options.packWeights = packWeights;
     return options;
   }
 };
-/// CudaPipelineOptions on seq-opt's command line, spelled as seqc spells
-/// them: `seq-opt --seqc-cuda-pipeline='chip=sm_90'` replays `seqc
-/// --target=cuda --mcpu=sm_90`.
-struct CudaPipelineCLOptions : PassPipelineOptions<CudaPipelineCLOptions> {
-  Option<bool> cleanup{*this, "cleanup",
-                       llvm::cl::desc("Canonicalize and CSE between stages"),
-                       llvm::cl::init(true)};
-  Option<int64_t> recurrenceChunkSteps{
-      *this, "recurrence-chunk-steps",
-      llvm::cl::desc("Time steps per input-projection GEMM of a recurrence"),
-      llvm::cl::init(64)};
-  Option<int64_t> attentionTile{
-      *this, "attention-tile",
-      llvm::cl::desc("Query rows and keys per attention tile (0: the whole "
-                     "score matrix)"),
-      llvm::cl::init(32)};
+
+/// CudaPipelineOptions on seq-opt's command line: `seq-opt
+/// --seqc-cuda-pipeline='chip=sm_90'` replays `seqc --target=cuda
+/// --mcpu=sm_90`.
+struct CudaPipelineCLOptions : LoopsCLOptions<CudaPipelineCLOptions> {
   Option<std::string> chip{
       *this, "chip",
       llvm::cl::desc("The GPU the PTX is for (seqc --mcpu with --target=cuda)"),
@@ -360,10 +363,7 @@ struct CudaPipelineCLOptions : PassPipelineOptions<CudaPipelineCLOptions> {
                             llvm::cl::init(256)};
 
   CudaPipelineOptions get() const {
-    CudaPipelineOptions options;
-    options.cleanup = cleanup;
-    options.recurrenceChunkSteps = recurrenceChunkSteps;
-    options.attentionTile = attentionTile;
+    auto options = common<CudaPipelineOptions>();
     options.chip = chip;
     options.blockSize = blockSize;
     return options;

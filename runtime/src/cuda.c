@@ -134,7 +134,9 @@ seqc_status seqc_rt_cuda_open(int device, seqc_cuda **out, seqc_error *err) {
                              "seqc_rt_cuda_open: out is NULL");
   *out = NULL;
   const char *library = driver_library();
-  void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
+  // Never unloaded (RTLD_NODELETE): the driver's own threads may outlive
+  // the last handle.
+  void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (!handle) {
     const char *why = dlerror();
     return seqc_rt_set_error(err, SEQC_ERR_DEVICE,
@@ -147,6 +149,7 @@ seqc_status seqc_rt_cuda_open(int device, seqc_cuda **out, seqc_error *err) {
     return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
   }
   cuda->library = handle;
+  cuda->device = -1; // nothing to release until the device is retained
 #define SEQC_CUDA_LOAD(name, symbol, result, params)                           \
   *(void **)&cuda->driver.name = dlsym(handle, symbol);                        \
   if (!cuda->driver.name) {                                                    \
@@ -157,7 +160,6 @@ seqc_status seqc_rt_cuda_open(int device, seqc_cuda **out, seqc_error *err) {
   }
   SEQC_CUDA_FUNCTIONS(SEQC_CUDA_LOAD)
 #undef SEQC_CUDA_LOAD
-  cuda->device = -1;
   char why[256];
   CUresult rc = cuda->driver.cuInit(0);
   if (rc != 0) {
@@ -184,15 +186,14 @@ seqc_status seqc_rt_cuda_open(int device, seqc_cuda **out, seqc_error *err) {
     return seqc_rt_set_error(err, SEQC_ERR_DEVICE,
                              "cannot use CUDA device %d: %s", device, why);
   }
-  cuda->device = dev;
-  if (cuda->driver.cuDeviceGetName(cuda->name, (int)sizeof(cuda->name), dev))
-    snprintf(cuda->name, sizeof(cuda->name), "CUDA device %d", device);
   if (pthread_mutex_init(&cuda->lock, NULL) != 0) {
-    cuda->device = -1;
     cuda->driver.cuDevicePrimaryCtxRelease(dev);
     seqc_rt_cuda_close(cuda);
     return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
   }
+  cuda->device = dev; // from here on close releases it and the lock
+  if (cuda->driver.cuDeviceGetName(cuda->name, (int)sizeof(cuda->name), dev))
+    snprintf(cuda->name, sizeof(cuda->name), "CUDA device %d", device);
   *out = cuda;
   seqc_rt_clear_error(err);
   return SEQC_OK;

@@ -62,9 +62,12 @@ typedef struct seqc_model seqc_model;
 
 /* Checks api->abi_version against SEQC_ABI_VERSION, parses the signature and
  * builds the tensor descriptions. Errors: SEQC_ERR_INVALID_ARGUMENT (NULL
- * api/out, missing invoke), SEQC_ERR_UNSUPPORTED (other ABI version, reserved
- * field set, limits above), SEQC_ERR_FORMAT (malformed signature, naming the
- * line), SEQC_ERR_OUT_OF_MEMORY. *out is NULL on failure. The api record and
+ * api/out, missing invoke), SEQC_ERR_UNSUPPORTED (other ABI version, api
+ * flags this runtime does not know, limits above), SEQC_ERR_FORMAT
+ * (malformed signature, naming the line), SEQC_ERR_OUT_OF_MEMORY,
+ * SEQC_ERR_DEVICE (a model compiled with --target=cuda on a machine whose
+ * CUDA driver or GPU cannot be used, with the reason; see seqc/cuda.h;
+ * SEQC_CUDA_DEVICE=N picks the GPU, 0 by default). *out is NULL on failure. The api record and
  * the code behind it must outlive the seqc_model (keep the library loaded).
  * A model with `weight` lines is refused (SEQC_ERR_INVALID_ARGUMENT): open
  * it with seqc_rt_model_open_weights. */
@@ -126,8 +129,10 @@ int seqc_rt_model_find_output(const seqc_model *model, const char *name);
  *
  * inputs[i] is input i in signature order; any strides are accepted (a
  * non-contiguous input is packed into a temporary dense copy, the only
- * allocation this function makes besides the outputs: the model itself
- * always sees dense row-major descriptors with offset 0). Checked before the
+ * allocation this function makes besides the outputs, except for a CUDA
+ * model, whose every input, weight and state is copied into CUDA managed
+ * memory for the call: the model itself always sees dense row-major
+ * descriptors with offset 0). Checked before the
  * model runs: the counts, reserved == 0, dtype, rank, every static extent,
  * that each named dim has one extent across all inputs, and that data is
  * non-NULL unless the tensor is empty.
@@ -143,7 +148,8 @@ int seqc_rt_model_find_output(const seqc_model *model, const char *name);
  *    naming both.
  * A check inside the model (a size it relies on, an index out of range) fails
  * the run with SEQC_ERR_SHAPE / SEQC_ERR_INVALID_ARGUMENT and its message; an
- * allocation inside it that fails gives SEQC_ERR_OUT_OF_MEMORY. Inputs are
+ * allocation inside it that fails gives SEQC_ERR_OUT_OF_MEMORY; a GPU kernel
+ * of a CUDA model that fails gives SEQC_ERR_DEVICE with the driver's error. Inputs are
  * never written. On failure the outputs the runtime allocated are released
  * and reset to data == NULL, and nothing the model returned is leaked
  * (temporaries the model allocated before a failed allocation are the one

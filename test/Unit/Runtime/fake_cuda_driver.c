@@ -182,19 +182,33 @@ EXPORT CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy,
   return error;
 }
 
+// Managed blocks start 256 bytes into their allocation, after a tag: a
+// managed block passed to free(), or a host block passed to cuMemFree,
+// aborts the test instead of passing unnoticed.
+enum { kHeader = 256 };
+static const char kTag[] = "seqc fake managed block";
+
 EXPORT CUresult cuMemAllocManaged(unsigned long long *pointer, size_t bytes,
                                   unsigned int flags) {
   (void)flags;
-  void *block = aligned_alloc(256, (bytes + 255) / 256 * 256);
-  if (!block)
+  char *base = aligned_alloc(256, kHeader + (bytes + 255) / 256 * 256);
+  if (!base)
     return 2; // CUDA_ERROR_OUT_OF_MEMORY
-  memset(block, 0, bytes);
-  *pointer = (unsigned long long)(uintptr_t)block;
+  memcpy(base, kTag, sizeof(kTag));
+  memset(base + kHeader, 0, bytes);
+  *pointer = (unsigned long long)(uintptr_t)(base + kHeader);
   return 0;
 }
 
 EXPORT CUresult cuMemFree_v2(unsigned long long pointer) {
-  free((void *)(uintptr_t)pointer);
+  char *base = (char *)(uintptr_t)pointer - kHeader;
+  if (memcmp(base, kTag, sizeof(kTag)) != 0) {
+    fprintf(stderr, "fake CUDA driver: cuMemFree of a block that is not "
+                    "managed memory\n");
+    abort();
+  }
+  memset(base, 0, sizeof(kTag));
+  free(base);
   return 0;
 }
 
