@@ -40,6 +40,17 @@ TEST_F(Cuda, NoDriverIsADeviceErrorThatSaysWhy) {
       << err.message;
 }
 
+TEST_F(Cuda, ALibraryThatIsNoCudaDriverIsADeviceError) {
+  // A library that loads but lacks the driver's functions (a wrong
+  // SEQC_CUDA_DRIVER, a driver older than the _v2 entry points).
+  setenv("SEQC_CUDA_DRIVER", "libm.so.6", 1);
+  seqc_cuda *cuda = nullptr;
+  seqc_error err;
+  EXPECT_EQ(seqc_rt_cuda_open(0, &cuda, &err), SEQC_ERR_DEVICE);
+  EXPECT_EQ(cuda, nullptr);
+  EXPECT_STREQ(err.message, "the CUDA driver libm.so.6 has no cuInit (too old?)");
+}
+
 TEST_F(Cuda, NoDeviceAndFailedInitAreDeviceErrors) {
   seqc_cuda *cuda = nullptr;
   seqc_error err;
