@@ -5,6 +5,9 @@
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+
 namespace seqc {
 #define GEN_PASS_DEF_HOISTKERNELCHECKSPASS
 #include "compiler/GPU/Passes.h.inc"
@@ -44,11 +47,20 @@ struct HoistKernelChecksPass
                   "op keeps its own accesses safe, can be reported after "
                   "the loop)";
     Location loc = loop.getLoc();
-    OpBuilder b(loop);
+    // [failed, value] per check, allocated once outside any loop around
+    // this one (a time loop must not allocate every step) and zeroed on
+    // the host before each run of the loop.
+    Operation *outermost = loop;
+    for (Operation *parent = loop->getParentOp();
+         parent && !isa<FunctionOpInterface>(parent);
+         parent = parent->getParentOp())
+      if (isa<LoopLikeOpInterface>(parent))
+        outermost = parent;
+    OpBuilder b(outermost);
     auto i64 = b.getI64Type();
-    // [failed, value] per check, zeroed on the host.
     auto type = MemRefType::get({2 * int64_t(checks.size())}, i64);
     Value flags = memref::AllocOp::create(b, loc, type);
+    b.setInsertionPoint(loop);
     Value zero = arith::ConstantIntOp::create(b, loc, i64, 0);
     Value one = arith::ConstantIntOp::create(b, loc, i64, 1);
     auto slot = [&](OpBuilder &at, size_t i) {
@@ -89,6 +101,9 @@ struct HoistKernelChecksPass
                       check.getMessageAttr(), check.getKindAttr());
       check.erase();
     }
+    // After the checks, or after the outermost loop around them.
+    if (outermost != loop)
+      after.setInsertionPointAfter(outermost);
     memref::DeallocOp::create(after, loc, flags);
     return success();
   }

@@ -53,9 +53,10 @@ def HoistKernelChecksPass : Pass<"seqc-hoist-kernel-checks", "::mlir::func::Func
     A `seq.check` inside an outermost `scf.parallel` (an embedding's or a
     gather's index range check, in the body of its linalg op) would end up
     in a GPU kernel, which cannot write the model context. Each such check
-    instead records a failure in a small buffer allocated before the loop
-    (zeroed by the host): the iteration whose condition fails stores 1 and
-    the offending value. After the loop the host reads the buffer and makes
+    instead records a failure in a small buffer, allocated once before
+    the outermost loop around it (a time loop does not allocate it every
+    step) and zeroed by the host before the loop runs: the iteration whose
+    condition fails stores 1 and the offending value. After the loop the host reads the buffer and makes
     the same check there, with the same kind, message and value. Only
     `value` checks can occur inside a loop body (their op has already made
     its access safe, so the loop's other iterations run as before); a

@@ -46,6 +46,35 @@ func.func @gather(%ids: memref<?xi64>, %table: memref<10x4xf32>, %out: memref<?x
 
 // -----
 
+// Inside a time loop the buffer is allocated once, before the time loop,
+// and zeroed before each run of the parallel loop.
+// CHECK-LABEL: func.func @steps
+// CHECK:         %[[FLAGS:.*]] = memref.alloc() : memref<2xi64>
+// CHECK-NEXT:    scf.for
+// CHECK-NOT:       memref.alloc
+// CHECK:           memref.store %{{.*}}, %[[FLAGS]]
+// CHECK:           scf.parallel
+// CHECK:           seq.check {{.*}} found
+// CHECK-NEXT:    {{^ *}}}
+// CHECK-NEXT:    memref.dealloc %[[FLAGS]]
+func.func @steps(%ids: memref<?xi64>, %t: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c9 = arith.constant 9 : i64
+  %n = memref.dim %ids, %c0 : memref<?xi64>
+  scf.for %s = %c0 to %t step %c1 {
+    scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+      %id = memref.load %ids[%i] : memref<?xi64>
+      %ok = arith.cmpi sle, %id, %c9 : i64
+      seq.check %ok, value "index {} is out of range" found %id
+      scf.reduce
+    }
+  }
+  return
+}
+
+// -----
+
 // A check outside any parallel loop stays where it is.
 // CHECK-LABEL: func.func @host
 // CHECK-NOT:     memref.alloc
