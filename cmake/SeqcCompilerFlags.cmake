@@ -24,3 +24,38 @@ endif()
 
 # Every compiler-side library and tool links the one MLIR and LLVM dylib.
 set(SEQC_MLIR_LIBS MLIR LLVM)
+
+# Parsing MLIR's headers is most of the time of compiling a pass here (35 of
+# 44 s for a typical pass with GCC 12). One precompiled header of the
+# upstream headers that the compiler-side code shares, built once (about
+# 100 s) and reused by every compiler-side target through
+# seqc_use_mlir_pch(), makes each such compile 3-4x faster. Only upstream
+# headers go in: seqc's own headers are included after GEN_PASS_DEF_* and
+# similar macros that a precompiled copy would not see. Configure with
+# -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON to compile without it.
+set(SEQC_MLIR_PCH_HEADERS
+  <mlir/IR/Builders.h> <mlir/IR/BuiltinOps.h> <mlir/IR/BuiltinTypes.h>
+  <mlir/IR/Diagnostics.h> <mlir/IR/IRMapping.h> <mlir/IR/Matchers.h>
+  <mlir/IR/OpImplementation.h> <mlir/IR/PatternMatch.h> <mlir/Pass/Pass.h>
+  <mlir/Dialect/Affine/IR/AffineOps.h> <mlir/Dialect/Arith/IR/Arith.h>
+  <mlir/Dialect/Arith/Utils/Utils.h>
+  <mlir/Dialect/Bufferization/IR/Bufferization.h>
+  <mlir/Dialect/Func/IR/FuncOps.h> <mlir/Dialect/Linalg/IR/Linalg.h>
+  <mlir/Dialect/LLVMIR/LLVMDialect.h> <mlir/Dialect/Math/IR/Math.h>
+  <mlir/Dialect/MemRef/IR/MemRef.h> <mlir/Dialect/SCF/IR/SCF.h>
+  <mlir/Dialect/Tensor/IR/Tensor.h> <mlir/Dialect/Utils/StaticValueUtils.h>
+  <mlir/Dialect/Vector/IR/VectorOps.h>
+  <mlir/Transforms/DialectConversion.h>
+  <mlir/Transforms/GreedyPatternRewriteDriver.h>)
+file(WRITE ${PROJECT_BINARY_DIR}/seqc_mlir_pch.cpp
+  "// The translation unit that owns seqc's precompiled MLIR headers.\n")
+add_library(seqc_mlir_pch OBJECT ${PROJECT_BINARY_DIR}/seqc_mlir_pch.cpp)
+target_precompile_headers(seqc_mlir_pch PRIVATE ${SEQC_MLIR_PCH_HEADERS})
+
+# Gives TARGETs (compiler-side, so compiled with the flags above) the shared
+# precompiled MLIR headers.
+function(seqc_use_mlir_pch)
+  foreach(target ${ARGN})
+    target_precompile_headers(${target} REUSE_FROM seqc_mlir_pch)
+  endforeach()
+endfunction()

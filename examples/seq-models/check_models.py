@@ -6,12 +6,14 @@ scale. Needs numpy only.
 
     check_models.py --seqc build/bin/seqc --seq-run build/bin/seq-run \
         [--seqc-flag=--recurrence-chunk-steps=2 ...]
-        [--seq-run-flag=--stream-chunk=7 ...] [NAME...]
+        [--seq-run-flag=--stream-chunk=7 ...] [--stream] [NAME...]
 
 With --seq-run-flag=--stream-chunk=N a causal model runs through its step
 api in chunks of N steps (seq-run joins the chunks' outputs), which must
 give the full-sequence outputs. --stream-chunks=1,2,7 compiles each model
-once and runs it in chunks of each size in turn.
+once and runs it in chunks of each size in turn. --stream checks each model
+once in full and then, with the same library, every model of STREAMING in
+chunks of 1, 2 and 7 steps with its own seq-run flags.
 """
 
 import argparse
@@ -24,6 +26,36 @@ import tempfile
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The causal models (no input that only sets an initial state) and the
+# seq-run flags that stream them; streamed in chunks, their joined outputs
+# must equal PyTorch's full-sequence outputs.
+STREAMING = {
+    "forecaster": [],
+    "linear_attention": [],
+    "mamba": [],
+    # The memory, controller state and head weightings start from the
+    # learned initial values and carry over.
+    "ntm": [],
+    # Learned positions continue across chunks.
+    "rms_pos": [],
+    "rnn": [],
+    # Token shifts and WKV states carry over.
+    "rwkv": [],
+    "stacked_lstm": [],
+    "tcn": [],
+    # The GPT block streams through its key/value cache (sequence dim L,
+    # a cache of 16 steps): prefill, then decode.
+    "gpt": ["--stream-dim=L", "--dim=capacity=16"],
+    # Sliding-window attention (3 steps) through a ring of 9 cached steps:
+    # the 12-step sequence wraps around it (7 + 2 earlier steps fill the
+    # ring exactly).
+    "swa": ["--stream-dim=L", "--dim=capacity=9"],
+    # GQA and RoPE through a key/value cache along T (batch-first, 16
+    # steps): the rotary positions continue across chunks.
+    "llama": ["--stream-dim=T", "--dim=capacity=16"],
+}
+STREAM_CHUNKS = ["1", "2", "7"]
 
 
 def compile_model(name, seqc, work, flags=()):
@@ -89,14 +121,22 @@ def main():
     parser.add_argument("--stream-chunks", default="",
                         help="comma-separated chunk sizes: run each model "
                              "once per size with --stream-chunk=N")
+    parser.add_argument("--stream", action="store_true",
+                        help="also stream each model of STREAMING in chunks "
+                             "of 1, 2 and 7 steps (one compile per model)")
     parser.add_argument("names", nargs="*")
     args = parser.parse_args()
     names = args.names or sorted(
         d for d in os.listdir(HERE)
         if os.path.exists(os.path.join(HERE, d, d + ".seq")))
+    unknown = [n for n in STREAMING
+               if not os.path.exists(os.path.join(HERE, n, n + ".seq"))]
+    if args.stream and unknown:
+        print("STREAMING names no model: " + ", ".join(unknown))
+        return 2
     chunks = [c for c in args.stream_chunks.split(",") if c]
     runs = [["--stream-chunk=" + c] for c in chunks] or [[]]
-    failures = 0
+    failures = streamed = stream_failures = 0
     with tempfile.TemporaryDirectory() as work:
         for name in names:
             lib, problem = compile_model(name, args.seqc, work, args.seqc_flag)
@@ -110,8 +150,29 @@ def main():
             if problem:
                 print("  " + problem.replace("\n", "\n  "), flush=True)
                 failures += 1
+            if not (args.stream and lib and name in STREAMING):
+                continue
+            streamed += 1
+            stream_problem = ""
+            for c in STREAM_CHUNKS:
+                run = STREAMING[name] + ["--stream-chunk=" + c]
+                stream_problem = check(name, lib, args.seq_run, work,
+                                       args.seq_run_flag + run)
+                if stream_problem:
+                    stream_problem = " ".join(run) + ": " + stream_problem
+                    break
+            print(("FAIL " if stream_problem else "ok   ") + name
+                  + " streamed in chunks of " + ", ".join(STREAM_CHUNKS),
+                  flush=True)
+            if stream_problem:
+                print("  " + stream_problem.replace("\n", "\n  "),
+                      flush=True)
+                stream_failures += 1
     print("%d of %d models match PyTorch" % (len(names) - failures, len(names)))
-    return 1 if failures else 0
+    if args.stream:
+        print("%d of %d streamed models match PyTorch"
+              % (streamed - stream_failures, streamed))
+    return 1 if failures or stream_failures else 0
 
 
 if __name__ == "__main__":
