@@ -538,6 +538,14 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
                            "step (the step itself)";
       return failure();
     }
+    // seq.attention bounds a side below 2^62 (its index arithmetic must not
+    // wrap); no sequence comes near it.
+    if (wa->value.intValue > (int64_t(1) << 62)) {
+      error(wa->keyPos) << "window=" << wa->value.intValue
+                        << " is longer than any sequence (at most 2^62 "
+                           "steps); leave window out for no window";
+      return failure();
+    }
     window = b.getDenseI64ArrayAttr({wa->value.intValue - 1, 0});
   }
   FloatAttr scale;

@@ -94,6 +94,13 @@ LogicalResult AttentionOp::verify() {
              << "'window' sides must be >= 0, or -1 for unbounded";
     if ((*window)[0] == -1 && (*window)[1] == -1)
       return emitOpError() << "'window' is unbounded on both sides; omit it";
+    // The lowerings compute p(i) - left and p(i) + right in i64 index
+    // arithmetic; with both terms below 2^62 (tensor extents are far
+    // smaller) no sum can wrap. A side longer than the keys is -1 anyway.
+    constexpr int64_t kMaxWindowSide = (int64_t(1) << 62) - 1;
+    if ((*window)[0] > kMaxWindowSide || (*window)[1] > kMaxWindowSide)
+      return emitOpError() << "'window' sides must be below 2^62 (use -1 "
+                              "for an unbounded side)";
   }
   if (std::optional<APFloat> scale = getScale()) {
     float value = scale->convertToFloat();

@@ -484,7 +484,8 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, DeclareOpInterfaceMethods<Seq_D
     - `causal`: query `i` sees key `j` only if `j <= p(i)`, where
       `p(i) = i` for `top_left` and `p(i) = i + Lk - Lq` for `bottom_right`.
     - `window = array<i64: left, right>`: key `j` is seen only if
-      `p(i) - left <= j <= p(i) + right`; `-1` leaves a side unbounded.
+      `p(i) - left <= j <= p(i) + right`; `-1` leaves a side unbounded,
+      and a side must be below 2^62.
       Without `causal`, `p(i) = i`.
     - `mask` (optional), broadcastable to `[B, Hq, Lq, Lk]` (right-aligned,
       size-1 dimensions broadcast): a float mask is added to the scores, an

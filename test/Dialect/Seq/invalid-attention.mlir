@@ -88,6 +88,14 @@ func.func @window_sides(%q: tensor<1x8x4x16xf32>) {
 
 // -----
 
+func.func @window_side_too_long(%q: tensor<1x8x4x16xf32>) {
+  // expected-error @+1 {{'window' sides must be below 2^62 (use -1 for an unbounded side)}}
+  %o = seq.attention %q, %q, %q causal(top_left) {window = array<i64: 9223372036854775806, 0>} : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
 func.func @window_unbounded(%q: tensor<1x8x4x16xf32>) {
   // expected-error @+1 {{'window' is unbounded on both sides; omit it}}
   %o = seq.attention %q, %q, %q {window = array<i64: -1, -1>} : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
