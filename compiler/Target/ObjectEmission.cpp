@@ -241,8 +241,9 @@ LogicalResult emitCode(ModuleOp module, const TargetOptions &options,
   // the full-sequence function and once from the step function, with the
   // same body; other loops repeat within a function (layers of one shape).
   // Merging identical functions first (LLVM's mergefunc; not part of O3)
-  // halves the code that O3 and code generation then work through: about
-  // 40% of a KV-cache GPT block's compile time and text size.
+  // spares O3 and code generation the copies: for the KV-cache GPT block
+  // of examples/seq-models, a fifth of the compile time and a third of the
+  // shared library's size.
   llvm::MergeFunctionsPass::runOnModule(*llvmModule);
   auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
                                             machine.get());
