@@ -56,11 +56,11 @@ def HoistKernelChecksPass : Pass<"seqc-hoist-kernel-checks", "::mlir::func::Func
     instead records a failure in a small buffer, allocated once before
     the outermost loop around it (a time loop does not allocate it every
     step) and zeroed by the host before the loop runs: the iteration whose
-    condition fails stores 1 and the offending value. After the loop the host reads the buffer and makes
-    the same check there, with the same kind, message and value. Only
-    `value` checks can occur inside a loop body (their op has already made
-    its access safe, so the loop's other iterations run as before); a
-    `shape` check there is an error.
+    condition fails stores 1 and the offending value. After the loop the
+    host reads the buffer and makes the same check there, with the same
+    kind, message and value. Only `value` checks can occur inside a loop
+    body (their op has already made its access safe, so the loop's other
+    iterations run as before); a `shape` check there is an error.
 
     ```mlir
     scf.parallel (%i) = ... {

@@ -138,35 +138,38 @@ def main():
     runs = [["--stream-chunk=" + c] for c in chunks] or [[]]
     failures = streamed = stream_failures = 0
     with tempfile.TemporaryDirectory() as work:
-        for name in names:
-            lib, problem = compile_model(name, args.seqc, work, args.seqc_flag)
-            for run in runs if lib else []:
+        def check_runs(name, lib, runs, label):
+            """Checks `lib` with each seq-run flag list of `runs` in turn
+            and prints one result line; True when all match."""
+            problem = ""
+            for run in runs:
                 problem = check(name, lib, args.seq_run, work,
                                 args.seq_run_flag + run)
                 if problem:
                     problem = " ".join(run) + ": " + problem
                     break
-            print(("FAIL " if problem else "ok   ") + name, flush=True)
+            print(("FAIL " if problem else "ok   ") + label, flush=True)
             if problem:
                 print("  " + problem.replace("\n", "\n  "), flush=True)
+            return not problem
+
+        for name in names:
+            lib, problem = compile_model(name, args.seqc, work, args.seqc_flag)
+            if not lib:
+                print("FAIL " + name + "\n  " + problem.replace("\n", "\n  "),
+                      flush=True)
                 failures += 1
-            if not (args.stream and lib and name in STREAMING):
+                continue
+            if not check_runs(name, lib, runs, name):
+                failures += 1
+            if not (args.stream and name in STREAMING):
                 continue
             streamed += 1
-            stream_problem = ""
-            for c in STREAM_CHUNKS:
-                run = STREAMING[name] + ["--stream-chunk=" + c]
-                stream_problem = check(name, lib, args.seq_run, work,
-                                       args.seq_run_flag + run)
-                if stream_problem:
-                    stream_problem = " ".join(run) + ": " + stream_problem
-                    break
-            print(("FAIL " if stream_problem else "ok   ") + name
-                  + " streamed in chunks of " + ", ".join(STREAM_CHUNKS),
-                  flush=True)
-            if stream_problem:
-                print("  " + stream_problem.replace("\n", "\n  "),
-                      flush=True)
+            stream_runs = [STREAMING[name] + ["--stream-chunk=" + c]
+                           for c in STREAM_CHUNKS]
+            if not check_runs(name, lib, stream_runs, name
+                              + " streamed in chunks of "
+                              + ", ".join(STREAM_CHUNKS)):
                 stream_failures += 1
     print("%d of %d models match PyTorch" % (len(names) - failures, len(names)))
     if args.stream:
