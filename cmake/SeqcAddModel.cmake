@@ -3,7 +3,7 @@
 #
 #   seqc_add_model(<target> <model>
 #                  [NAME <name>]     # C prefix of the API (default: <target>)
-#                  [MCPU <cpu>]      # seqc --mcpu (default: seqc's, x86-64)
+#                  [MCPU <cpu>]      # seqc --mcpu (default: seqc's, a version per x86-64 level)
 #                  [SEQC <path>])    # the seqc executable to use
 #
 # Runs `seqc <model> -o <dir>/<name> --name=<name> [--mcpu=<cpu>]` into

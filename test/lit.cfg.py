@@ -6,6 +6,7 @@ import os
 
 import lit.formats
 from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
 
 config.name = "seqc"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
@@ -30,7 +31,14 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.seqc_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.seqc_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["seq-opt", "seqc"], tool_dirs)
+# seqc's default --mcpu compiles a version per x86-64 level (three times the
+# work); tests compile the portable baseline unless they pass their own
+# --mcpu (the last one wins). %seqc_exe is seqc without it: the default
+# (test/seqc/cpu-dispatch.test) and tools given seqc's path.
+config.substitutions.append(
+    ("%seqc_exe", os.path.join(config.seqc_tools_dir, "seqc")))
+llvm_config.add_tool_substitutions(
+    ["seq-opt", ToolSubst("seqc", extra_args=["--mcpu=x86-64"])], tool_dirs)
 
 # Scripts in tests use Debian's python3 (the one with NumPy).
 python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"

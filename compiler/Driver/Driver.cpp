@@ -11,11 +11,13 @@
 #include "compiler/ModelABI/ModelSignature.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Registration/Registration.h"
+#include "compiler/Target/CpuDispatch.h"
 #include "compiler/Target/HeaderEmission.h"
 #include "compiler/Target/ObjectEmission.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
@@ -50,6 +52,19 @@ static std::string collectPtx(ModuleOp module) {
   return text;
 }
 
+/// Each version's module after a line naming its CPU, one after the other
+/// (seq-opt reads one: cut the text at these lines, or pass one --mcpu).
+static std::string printVersions(llvm::ArrayRef<CodeVersion> versions) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (const CodeVersion &version : versions) {
+    os << "// seqc code version --mcpu=" << version.cpu << "\n";
+    version.module->print(os);
+    os << "\n";
+  }
+  return text;
+}
+
 /// The C prefix: --name, else a .seq file's `model NAME`, else the output's
 /// file name (-o BASE), else the input's (also with -o -: stdout names no
 /// model).
@@ -70,8 +85,9 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   if (!cuda && options.target != "cpu")
     return outputs.fail("unknown --target '" + options.target +
                         "' (cpu or cuda)");
-  std::string chip =
-      !options.cpu.empty() ? options.cpu : cuda ? "sm_80" : "x86-64";
+  std::string chip = !options.cpu.empty() ? options.cpu
+                     : cuda               ? "sm_80"
+                                          : kDefaultCpuLevels;
   if (cuda && !isCudaChip(chip))
     return outputs.fail("--target=cuda takes an NVIDIA GPU as --mcpu, one "
                         "LLVM's NVPTX back end knows (sm_80 for an A100, "
@@ -79,6 +95,23 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
                         chip + "'");
   if (!cuda && options.emit == EmitKind::PTX)
     return outputs.fail("--emit=ptx needs --target=cuda");
+  // The CPUs of the code versions; with --target=cuda, --mcpu names the
+  // GPU and the host code is built for the portable x86-64 baseline.
+  std::string cpuError;
+  std::vector<std::string> cpus =
+      cuda ? std::vector<std::string>{"x86-64"} : parseCpuList(chip, cpuError);
+  if (cpus.empty())
+    return outputs.fail(cpuError);
+  // The vector code is shaped for each CPU's registers.
+  std::vector<int64_t> vectorWidths;
+  for (const std::string &cpu : cpus) {
+    TargetOptions target;
+    target.cpu = cpu;
+    std::string targetError;
+    vectorWidths.push_back(getF32VectorWidth(target, targetError));
+    if (!vectorWidths.back())
+      return outputs.fail(targetError);
+  }
   MLIRContext context(makeRegistry());
   context.loadAllAvailableDialects();
   // Users get the message and the source line, not an IR dump.
@@ -112,21 +145,44 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
     gpu.attentionTile = options.attentionTile;
     gpu.chip = chip;
     buildCudaPipeline(pm, gpu, /*lowerHost=*/last > Phase::Kernels);
-  } else if (last > Phase::ModelABI) {
-    CpuPipelineOptions cpu;
-    cpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
-    cpu.attentionTile = options.attentionTile;
-    // The vector code is shaped for the target CPU's registers.
-    TargetOptions target;
-    target.cpu = chip;
-    std::string targetError;
-    cpu.vectorWidth = getF32VectorWidth(target, targetError);
-    if (!cpu.vectorWidth)
-      return outputs.fail(targetError);
-    buildCpuPipeline(pm, cpu);
   }
   if (failed(pm.run(*module)))
     return 1;
+
+  // Each CPU's code, lowered from its own copy of the module (the last
+  // lowers the module itself), all copies taken before any is lowered.
+  std::vector<OwningOpRef<ModuleOp>> copies;
+  std::vector<CodeVersion> versions;
+  if (last > Phase::ModelABI && !cuda) {
+    for (size_t i = 0; i < cpus.size(); ++i) {
+      ModuleOp code = *module;
+      if (i + 1 < cpus.size()) {
+        copies.push_back(module->clone());
+        code = *copies.back();
+      }
+      versions.push_back({code, cpus[i]});
+    }
+    // Several at once on the context's threads, their diagnostics in
+    // version order.
+    ParallelDiagnosticHandler parallelDiagnostics(&context);
+    LogicalResult lowered = failableParallelForEachN(
+        &context, 0, versions.size(), [&](size_t i) -> LogicalResult {
+          parallelDiagnostics.setOrderIDForThread(i);
+          PassManager cpuPm(&context);
+          CpuPipelineOptions cpu;
+          cpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
+          cpu.attentionTile = options.attentionTile;
+          cpu.vectorWidth = vectorWidths[i];
+          buildCpuPipeline(cpuPm, cpu);
+          LogicalResult result = cpuPm.run(versions[i].module);
+          parallelDiagnostics.eraseOrderIDForThread();
+          return result;
+        });
+    if (failed(lowered))
+      return 1;
+  } else {
+    versions.push_back({*module, cpus.front()});
+  }
 
   auto header = [&](bool toStdout) {
     FailureOr<std::string> text = emitHeader(*module, options.inputPath);
@@ -147,22 +203,26 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
                                      /*toStdoutByDefault=*/true));
     break;
   case EmitKind::Lowered:
-    ok = succeeded(outputs.writeModule(".lowered.mlir", *module));
+    ok = succeeded(versions.size() == 1
+                       ? outputs.writeModule(".lowered.mlir", *module)
+                       : outputs.writeText(".lowered.mlir",
+                                           printVersions(versions),
+                                           /*toStdoutByDefault=*/true));
     break;
   case EmitKind::LLVMIR:
   case EmitKind::Assembly:
     ok = succeeded(outputs.writeCode(
-        *module, ir ? CodeKind::LLVMIR : CodeKind::Assembly, codePath, false));
+        versions, ir ? CodeKind::LLVMIR : CodeKind::Assembly, codePath, false));
     break;
   case EmitKind::Object:
-    ok = succeeded(outputs.writeCode(*module, CodeKind::Object,
+    ok = succeeded(outputs.writeCode(versions, CodeKind::Object,
                                      outputs.path(".o"), false));
     break;
   case EmitKind::Shared:
-    ok = succeeded(outputs.writeShared(*module, name));
+    ok = succeeded(outputs.writeShared(versions, name));
     break;
   case EmitKind::Default:
-    ok = succeeded(outputs.writeCode(*module, CodeKind::Object,
+    ok = succeeded(outputs.writeCode(versions, CodeKind::Object,
                                      outputs.path(".o"), false)) &&
          header(/*toStdout=*/false);
     break;

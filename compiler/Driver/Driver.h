@@ -47,7 +47,9 @@ struct DriverOptions {
   /// "cpu" or "cuda".
   std::string target = "cpu";
   /// The CPU (LLVM name, "native") or, with target "cuda", the GPU
-  /// ("sm_80", "sm_90", ...); empty: x86-64 or sm_80.
+  /// ("sm_80", "sm_90", ...), or a comma-separated list of x86-64 levels
+  /// compiled into one object and picked at run time
+  /// (compiler/Target/CpuDispatch.h); empty: kDefaultCpuLevels or sm_80.
   std::string cpu;
   std::string weightsPath;
   /// Keep the weights in BASE.safetensors instead of the object.

@@ -54,8 +54,8 @@ LogicalResult OutputFiles::writeModule(llvm::StringRef extension,
   return writeText(extension, text, /*toStdoutByDefault=*/true);
 }
 
-LogicalResult OutputFiles::writeCode(ModuleOp module, CodeKind kind,
-                                     const std::string &target,
+LogicalResult OutputFiles::writeCode(ArrayRef<CodeVersion> versions,
+                                     CodeKind kind, const std::string &target,
                                      bool exportDefaultEntry) {
   std::string error;
   auto output = openOutputFile(target, &error);
@@ -63,20 +63,13 @@ LogicalResult OutputFiles::writeCode(ModuleOp module, CodeKind kind,
     fail(error);
     return failure();
   }
-  TargetOptions targetOptions;
-  // With --target=cuda, --mcpu names the GPU; the host code is built for
-  // the portable x86-64 baseline.
-  targetOptions.cpu = options.target == "cuda" || options.cpu.empty()
-                          ? "x86-64"
-                          : options.cpu;
-  if (failed(emitCode(module, targetOptions, kind, exportDefaultEntry,
-                      output->os())))
+  if (failed(emitCode(versions, kind, exportDefaultEntry, output->os())))
     return failure();
   output->keep();
   return success();
 }
 
-LogicalResult OutputFiles::writeShared(ModuleOp module,
+LogicalResult OutputFiles::writeShared(ArrayRef<CodeVersion> versions,
                                        llvm::StringRef modelName) {
   llvm::SmallString<128> objectPath;
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
@@ -85,7 +78,7 @@ LogicalResult OutputFiles::writeShared(ModuleOp module,
     return failure();
   }
   llvm::FileRemover remover(objectPath);
-  if (failed(writeCode(module, CodeKind::Object, objectPath.str().str(),
+  if (failed(writeCode(versions, CodeKind::Object, objectPath.str().str(),
                        /*exportDefaultEntry=*/true)))
     return failure();
   // The system compiler driver knows this platform's linker and libc.

@@ -32,13 +32,13 @@ public:
   mlir::LogicalResult writeModule(llvm::StringRef extension,
                                   mlir::ModuleOp module);
 
-  /// Emits the lowered `module` as `kind` to `path` ("-": stdout).
-  mlir::LogicalResult writeCode(mlir::ModuleOp module, CodeKind kind,
-                                const std::string &path,
+  /// Emits the lowered code `versions` as `kind` to `path` ("-": stdout).
+  mlir::LogicalResult writeCode(llvm::ArrayRef<CodeVersion> versions,
+                                CodeKind kind, const std::string &path,
                                 bool exportDefaultEntry);
 
   /// BASE.so: the object linked by the system C compiler driver (`cc`).
-  mlir::LogicalResult writeShared(mlir::ModuleOp module,
+  mlir::LogicalResult writeShared(llvm::ArrayRef<CodeVersion> versions,
                                   llvm::StringRef modelName);
 
   int fail(const llvm::Twine &message);

@@ -2,24 +2,33 @@
 
 #include "compiler/Target/ObjectEmission.h"
 
+#include "compiler/Target/CpuDispatch.h"
+
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "seqc/abi.h"
 
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/Transforms/IPO/ConstantMerge.h"
 #include "llvm/Transforms/IPO/MergeFunctions.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
 
 #include <mutex>
 
@@ -35,6 +44,8 @@ createTargetMachine(const TargetOptions &options, std::string &error) {
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+    // The api getters' CPUID reads are inline assembly.
+    llvm::InitializeNativeTargetAsmParser();
   });
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   const llvm::Target *target =
@@ -102,10 +113,11 @@ llvm::StructType *getModelApiType(llvm::LLVMContext &ctx) {
                                   "seqc_model_api");
 }
 
-/// Adds the packed entry `<api>_invoke(void **args)`, the
-/// `seqc_model_api` record and its getter(s) for `entry`.
-static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
-                                uint32_t flags, std::string &error) {
+/// Adds the packed entry `<api>_invoke(void **args)` and the
+/// `seqc_model_api` record `<api>_data` of `entry` (both internal).
+static llvm::GlobalVariable *addApiRecord(llvm::Module &module,
+                                          const ModelEntry &entry,
+                                          uint32_t flags, std::string &error) {
   llvm::LLVMContext &ctx = module.getContext();
   llvm::Type *ptrType = llvm::PointerType::getUnqual(ctx);
   llvm::Type *i32Type = llvm::Type::getInt32Ty(ctx);
@@ -114,7 +126,7 @@ static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
   llvm::Function *ciface = module.getFunction(cifaceName);
   if (!ciface) {
     error = "the lowered module has no '" + cifaceName + "'";
-    return failure();
+    return nullptr;
   }
   // The results record, the tensors, the seqc_model_context.
   size_t numArgs =
@@ -122,15 +134,19 @@ static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
   if (ciface->arg_size() != numArgs) {
     error = "'" + cifaceName + "' takes " + std::to_string(ciface->arg_size()) +
             " arguments, expected " + std::to_string(numArgs);
-    return failure();
+    return nullptr;
   }
 
   // void <api>_invoke(void **args) { ciface(args[0], args[1], ...); }
   auto *invokeType =
       llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrType}, false);
-  auto *invoke = llvm::Function::Create(invokeType,
-                                        llvm::GlobalValue::InternalLinkage,
-                                        entry.apiSymbol + "_invoke", module);
+  auto *invoke = llvm::Function::Create(
+      invokeType, llvm::GlobalValue::InternalLinkage,
+      entry.apiSymbol + "_invoke", module);
+  // Built for the CPU of the code it calls, so that the call can be inlined.
+  for (const char *attr : {"target-cpu", "target-features"})
+    if (ciface->hasFnAttribute(attr))
+      invoke->addFnAttr(ciface->getFnAttribute(attr));
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", invoke));
   SmallVector<llvm::Value *> args;
   for (size_t i = 0; i < numArgs; ++i) {
@@ -152,21 +168,32 @@ static LogicalResult addAbiGlue(llvm::Module &module, const ModelEntry &entry,
                 llvm::ConstantInt::get(i32Type, sig.outputs.size()),
                 llvm::ConstantInt::get(i32Type, flags), nameString,
                 signatureString, invoke});
-  auto *api = new llvm::GlobalVariable(module, apiType, /*isConstant=*/true,
-                                       llvm::GlobalValue::InternalLinkage,
-                                       record, entry.apiSymbol + "_data");
+  return new llvm::GlobalVariable(module, apiType, /*isConstant=*/true,
+                                  llvm::GlobalValue::InternalLinkage, record,
+                                  entry.apiSymbol + "_data");
+}
 
-  auto addGetter = [&](const std::string &name) {
-    auto *getter = llvm::Function::Create(
-        llvm::FunctionType::get(ptrType, {}, false),
-        llvm::GlobalValue::ExternalLinkage, name, module);
-    llvm::IRBuilder<> gb(llvm::BasicBlock::Create(ctx, "entry", getter));
-    gb.CreateRet(api);
-  };
-  addGetter(entry.apiSymbol);
-  if (!entry.defaultSymbol.empty())
-    addGetter(entry.defaultSymbol);
-  return success();
+/// The exported getter `name`: the record of the highest level the running
+/// CPU supports (seqc_cpu_level), or of the lowest when it supports none
+/// (seqc_rt_model_open then refuses it with a message). `records` and
+/// `levels` go in increasing level order.
+static void addApiGetter(llvm::Module &module, const std::string &name,
+                         ArrayRef<llvm::GlobalVariable *> records,
+                         ArrayRef<int> levels) {
+  llvm::LLVMContext &ctx = module.getContext();
+  llvm::Type *ptrType = llvm::PointerType::getUnqual(ctx);
+  auto *getter = llvm::Function::Create(
+      llvm::FunctionType::get(ptrType, {}, false),
+      llvm::GlobalValue::ExternalLinkage, name, module);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", getter));
+  llvm::Value *picked = records.front();
+  if (records.size() > 1) {
+    llvm::Value *level = b.CreateCall(getOrCreateCpuLevelFunction(module));
+    for (size_t i = 1; i < records.size(); ++i)
+      picked = b.CreateSelect(b.CreateICmpSGE(level, b.getInt32(levels[i])),
+                              records[i], picked);
+  }
+  b.CreateRet(picked);
 }
 
 static bool hasFeature(const llvm::TargetMachine &machine,
@@ -184,58 +211,87 @@ int64_t getF32VectorWidth(const TargetOptions &options, std::string &error) {
   return hasFeature(*machine, "avx2") ? 8 : 4;
 }
 
-LogicalResult emitCode(ModuleOp module, const TargetOptions &options,
-                       CodeKind kind, bool exportDefaultEntry,
-                       llvm::raw_pwrite_stream &os) {
-  FailureOr<ModelAbi> abi = readModelAbi(module);
-  if (failed(abi))
-    return failure();
-  std::vector<ModelEntry> entries = {abi->forward};
-  if (abi->step)
-    entries.push_back(*abi->step);
-  if (exportDefaultEntry) {
-    entries[0].defaultSymbol = "seqc_default_model_api";
-    if (entries.size() > 1)
-      entries[1].defaultSymbol = "seqc_default_model_step_api";
-  }
-  registerBuiltinDialectTranslation(*module.getContext());
-  registerLLVMDialectTranslation(*module.getContext());
+namespace {
 
+/// One code version translated to LLVM IR and optimized for its CPU.
+struct OptimizedVersion {
+  std::unique_ptr<llvm::Module> module;
+  /// Its x86-64 level (compiler/Target/CpuDispatch.h).
+  int level = 0;
+  /// Its `seqc_model_api` records, one per entry, in entry order.
+  SmallVector<std::string> recordNames;
+};
+
+} // namespace
+
+/// Translates `version` into `ctx`, every function built for its CPU, adds
+/// its records (flags: `targetFlags` and its level), appends `suffix` to
+/// every name it defines (so that versions can be linked into one module),
+/// and optimizes it (mergefunc, then O3) for its CPU.
+static FailureOr<OptimizedVersion>
+optimizeVersion(const CodeVersion &version, ArrayRef<ModelEntry> entries,
+                uint32_t targetFlags, const std::string &suffix,
+                llvm::LLVMContext &ctx) {
+  ModuleOp mlirModule = version.module;
   std::string error;
+  TargetOptions options;
+  options.cpu = version.cpu;
   std::unique_ptr<llvm::TargetMachine> machine =
       createTargetMachine(options, error);
   if (!machine)
-    return module.emitError() << error;
-
-  llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(
-      module, llvmContext, entries.front().signature.name);
+    return mlirModule.emitError() << error;
+  OptimizedVersion result;
+  result.level = getCpuLevel(*machine);
+  result.module = translateModuleToLLVMIR(mlirModule, ctx,
+                                          entries.front().signature.name);
+  llvm::Module *llvmModule = result.module.get();
   if (!llvmModule)
-    return module.emitError() << "translation to LLVM IR failed";
+    return mlirModule.emitError() << "translation to LLVM IR failed";
   llvmModule->setTargetTriple(machine->getTargetTriple());
   llvmModule->setDataLayout(machine->createDataLayout());
 
-  // Everything but the ABI getters stays inside the object. With AVX-512,
-  // the pipeline's explicit 16-lane vectors stay in zmm registers even on
-  // CPUs LLVM tunes for 256-bit vectors (Zen 4), instead of being split
-  // into twice as many ymm halves that no longer fit the register file.
+  // Each function carries its CPU, so that versions for several CPUs can
+  // share one module. With AVX-512, the pipeline's explicit 16-lane vectors
+  // stay in zmm registers even on CPUs LLVM tunes for 256-bit vectors (Zen
+  // 4), instead of being split into twice as many ymm halves that no longer
+  // fit the register file.
   bool wide = hasFeature(*machine, "avx512f");
+  std::string cpu = machine->getTargetCPU().str();
+  std::string features = machine->getTargetFeatureString().str();
   for (llvm::Function &f : *llvmModule)
     if (!f.isDeclaration()) {
-      f.setLinkage(llvm::GlobalValue::InternalLinkage);
+      f.addFnAttr("target-cpu", cpu);
+      if (!features.empty())
+        f.addFnAttr("target-features", features);
       if (wide)
         f.addFnAttr("min-legal-vector-width", "512");
     }
-  // seqc-lower-gpu-launches marks a model whose kernels need a GPU.
-  auto target = module->getAttrOfType<StringAttr>("seqc.target");
-  uint32_t flags = target && target.getValue() == "cuda"
-                       ? SEQC_MODEL_FLAG_CUDA
-                       : 0;
-  for (const ModelEntry &entry : entries)
-    if (failed(addAbiGlue(*llvmModule, entry, flags, error)))
-      return module.emitError() << error;
+  // Constants (weights, messages) whose address nothing compares: equal
+  // ones of two versions (weights neither packs) are merged once linked.
+  for (llvm::GlobalVariable &global : llvmModule->globals())
+    if (global.isConstant() && global.hasLocalLinkage())
+      global.setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  uint32_t flags =
+      targetFlags | (uint32_t(result.level) << SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT);
+  SmallVector<llvm::GlobalVariable *> records;
+  for (const ModelEntry &entry : entries) {
+    records.push_back(addApiRecord(*llvmModule, entry, flags, error));
+    if (!records.back())
+      return mlirModule.emitError() << error;
+  }
+  // Everything stays inside the object (the exported getters come later);
+  // the records stay alive until the getters use them.
+  for (llvm::GlobalValue &value : llvmModule->global_values())
+    if (!value.isDeclaration() && !value.getName().starts_with("llvm.")) {
+      value.setName(value.getName() + suffix);
+      value.setLinkage(llvm::GlobalValue::InternalLinkage);
+    }
+  for (llvm::GlobalVariable *record : records)
+    result.recordNames.push_back(record->getName().str());
+  llvm::appendToUsed(*llvmModule, SmallVector<llvm::GlobalValue *>(
+                                      records.begin(), records.end()));
   if (llvm::verifyModule(*llvmModule, &llvm::errs()))
-    return module.emitError() << "the generated LLVM IR does not verify";
+    return mlirModule.emitError() << "the generated LLVM IR does not verify";
 
   // A model with a step api outlines each parallel loop twice, once from
   // the full-sequence function and once from the step function, with the
@@ -247,9 +303,127 @@ LogicalResult emitCode(ModuleOp module, const TargetOptions &options,
   llvm::MergeFunctionsPass::runOnModule(*llvmModule);
   auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
                                             machine.get());
-  if (llvm::Error err = optimize(llvmModule.get()))
-    return module.emitError() << "LLVM optimization failed: "
-                              << llvm::toString(std::move(err));
+  if (llvm::Error err = optimize(llvmModule))
+    return mlirModule.emitError() << "LLVM optimization failed: "
+                                  << llvm::toString(std::move(err));
+  return result;
+}
+
+/// Optimizes every version, several at once on the MLIR context's threads:
+/// each in its own LLVM context, handed to `ctx` as bitcode.
+static FailureOr<SmallVector<OptimizedVersion>>
+optimizeVersions(ArrayRef<CodeVersion> versions, ArrayRef<ModelEntry> entries,
+                 uint32_t targetFlags, llvm::LLVMContext &ctx) {
+  SmallVector<OptimizedVersion> results(versions.size());
+  if (versions.size() == 1) {
+    FailureOr<OptimizedVersion> only =
+        optimizeVersion(versions.front(), entries, targetFlags, "", ctx);
+    if (failed(only))
+      return failure();
+    results.front() = std::move(*only);
+    return results;
+  }
+  MLIRContext *mlirContext = versions.front().module->getContext();
+  SmallVector<std::string> bitcode(versions.size());
+  // Diagnostics of the threads reach the handler in version order.
+  ParallelDiagnosticHandler diagnostics(mlirContext);
+  LogicalResult optimized = failableParallelForEachN(
+      mlirContext, 0, versions.size(), [&](size_t i) -> LogicalResult {
+        diagnostics.setOrderIDForThread(i);
+        llvm::LLVMContext threadContext;
+        FailureOr<OptimizedVersion> version =
+            optimizeVersion(versions[i], entries, targetFlags,
+                            "." + std::to_string(i), threadContext);
+        diagnostics.eraseOrderIDForThread();
+        if (failed(version))
+          return failure();
+        llvm::raw_string_ostream os(bitcode[i]);
+        llvm::WriteBitcodeToFile(*version->module, os);
+        results[i].level = version->level;
+        results[i].recordNames = std::move(version->recordNames);
+        return success();
+      });
+  if (failed(optimized))
+    return failure();
+  for (size_t i = 0; i < versions.size(); ++i) {
+    llvm::Expected<std::unique_ptr<llvm::Module>> parsed =
+        llvm::parseBitcodeFile(
+            llvm::MemoryBufferRef(bitcode[i], versions[i].cpu), ctx);
+    ModuleOp module = versions[i].module;
+    if (!parsed)
+      return module.emitError()
+             << "reading back the code for " << versions[i].cpu
+             << " failed: " << llvm::toString(parsed.takeError());
+    results[i].module = std::move(*parsed);
+  }
+  return results;
+}
+
+LogicalResult emitCode(ArrayRef<CodeVersion> versions, CodeKind kind,
+                       bool exportDefaultEntry, llvm::raw_pwrite_stream &os) {
+  ModuleOp first = versions.front().module; // a handle: copying is cheap
+  FailureOr<ModelAbi> abi = readModelAbi(first);
+  if (failed(abi))
+    return failure();
+  std::vector<ModelEntry> entries = {abi->forward};
+  if (abi->step)
+    entries.push_back(*abi->step);
+  if (exportDefaultEntry) {
+    entries[0].defaultSymbol = "seqc_default_model_api";
+    if (entries.size() > 1)
+      entries[1].defaultSymbol = "seqc_default_model_step_api";
+  }
+  registerBuiltinDialectTranslation(*first.getContext());
+  registerLLVMDialectTranslation(*first.getContext());
+
+  // One version is generated for its CPU; several share a baseline module
+  // whose functions each name their own CPU.
+  std::string error;
+  TargetOptions moduleTarget;
+  moduleTarget.cpu = versions.size() == 1 ? versions.front().cpu : "x86-64";
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(moduleTarget, error);
+  if (!machine)
+    return first.emitError() << error;
+
+  // seqc-lower-gpu-launches marks a model whose kernels need a GPU.
+  auto target = first->getAttrOfType<StringAttr>("seqc.target");
+  uint32_t targetFlags = target && target.getValue() == "cuda"
+                             ? SEQC_MODEL_FLAG_CUDA
+                             : 0;
+  llvm::LLVMContext llvmContext;
+  FailureOr<SmallVector<OptimizedVersion>> optimized =
+      optimizeVersions(versions, entries, targetFlags, llvmContext);
+  if (failed(optimized))
+    return failure();
+  std::unique_ptr<llvm::Module> llvmModule = std::move(optimized->front().module);
+  for (OptimizedVersion &version : llvm::drop_begin(*optimized))
+    if (llvm::Linker::linkModules(*llvmModule, std::move(version.module)))
+      return first.emitError() << "linking the CPU versions failed";
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  llvmModule->setDataLayout(machine->createDataLayout());
+  if (versions.size() > 1) {
+    // Weights no version packs, and the signatures, once.
+    llvm::ModuleAnalysisManager unused;
+    llvm::ConstantMergePass().run(*llvmModule, unused);
+  }
+
+  SmallVector<int> levels;
+  for (const OptimizedVersion &version : *optimized)
+    levels.push_back(version.level);
+  for (size_t e = 0; e < entries.size(); ++e) {
+    SmallVector<llvm::GlobalVariable *> records;
+    for (const OptimizedVersion &version : *optimized)
+      records.push_back(llvmModule->getNamedGlobal(version.recordNames[e]));
+    addApiGetter(*llvmModule, entries[e].apiSymbol, records, levels);
+    if (!entries[e].defaultSymbol.empty())
+      addApiGetter(*llvmModule, entries[e].defaultSymbol, records, levels);
+  }
+  // The getters now keep the records.
+  if (llvm::GlobalVariable *used = llvmModule->getNamedGlobal("llvm.used"))
+    used->eraseFromParent();
+  if (llvm::verifyModule(*llvmModule, &llvm::errs()))
+    return first.emitError() << "the generated LLVM IR does not verify";
 
   if (kind == CodeKind::LLVMIR) {
     llvmModule->print(os, nullptr);
@@ -259,7 +433,7 @@ LogicalResult emitCode(ModuleOp module, const TargetOptions &options,
   auto fileType = kind == CodeKind::Object ? llvm::CodeGenFileType::ObjectFile
                                            : llvm::CodeGenFileType::AssemblyFile;
   if (machine->addPassesToEmitFile(codegen, os, nullptr, fileType))
-    return module.emitError() << "the target cannot emit this file type";
+    return first.emitError() << "the target cannot emit this file type";
   codegen.run(*llvmModule);
   return success();
 }

@@ -42,14 +42,24 @@ bool isCudaChip(llvm::StringRef chip);
 /// pinned against offsetof by test/Unit/Driver/AbiLayoutTest.cpp.
 llvm::StructType *getModelApiType(llvm::LLVMContext &ctx);
 
-/// Emits `module` (LLVM dialect only) as `kind` to `os`, with the ABI glue
-/// of every entry its `seq.model_abi` records (compiler/ModelABI). With
-/// `exportDefaultEntry` the getters are also exported under the fixed names
-/// `seqc_default_model_api` / `seqc_default_model_step_api`, which seq-run
-/// looks up in a shared library.
-mlir::LogicalResult emitCode(mlir::ModuleOp module,
-                             const TargetOptions &options, CodeKind kind,
-                             bool exportDefaultEntry,
+/// One code version of a model: its module, lowered (LLVM dialect only)
+/// for the LLVM CPU `cpu`.
+struct CodeVersion {
+  mlir::ModuleOp module;
+  std::string cpu;
+};
+
+/// Emits the model as `kind` to `os`, with the ABI glue of every entry its
+/// `seq.model_abi` records (compiler/ModelABI). Several versions (for
+/// increasing x86-64 levels, compiler/Target/CpuDispatch.h) go into one
+/// module; each entry's exported getter then returns the record of the
+/// highest version the running CPU supports. Each record's flags carry its
+/// version's x86-64 level. With `exportDefaultEntry` the getters are also
+/// exported under the fixed names `seqc_default_model_api` /
+/// `seqc_default_model_step_api`, which seq-run looks up in a shared
+/// library.
+mlir::LogicalResult emitCode(llvm::ArrayRef<CodeVersion> versions,
+                             CodeKind kind, bool exportDefaultEntry,
                              llvm::raw_pwrite_stream &os);
 
 } // namespace seqc

@@ -86,6 +86,12 @@ const char *seqc_rt_model_name(const seqc_model *model) {
   return model ? model->api->name : NULL;
 }
 
+int seqc_rt_model_cpu_level(const seqc_model *model) {
+  return model ? (int)((model->api->flags & SEQC_MODEL_FLAG_CPU_LEVEL_MASK) >>
+                       SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT)
+               : 0;
+}
+
 size_t seqc_rt_model_num_inputs(const seqc_model *model) {
   return model ? model->num_inputs : 0;
 }

@@ -272,6 +272,38 @@ static seqc_status open_gpu(seqc_model *m, seqc_error *err) {
                                         "out of memory");
 }
 
+static const char *const cpu_level_names[] = {"(none)", "x86-64", "x86-64-v2",
+                                              "x86-64-v3", "x86-64-v4"};
+
+static const char *cpu_level_name(unsigned level) {
+  return level < 5 ? cpu_level_names[level] : "an unknown x86-64 level";
+}
+
+/* Code for an x86-64 level this CPU lacks would stop at its first such
+ * instruction (SIGILL); refuse it here instead. */
+static seqc_status check_cpu_level(const seqc_model_api *api, const char *name,
+                                   seqc_error *err) {
+  unsigned needed = (api->flags & SEQC_MODEL_FLAG_CPU_LEVEL_MASK) >>
+                    SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT;
+  if (needed == 0)
+    return SEQC_OK;
+  int level = seqc_rt_cpu_level();
+  if (level < 0)
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "SEQC_MAX_CPU_LEVEL='%s' is not a level 1-4",
+                             getenv("SEQC_MAX_CPU_LEVEL"));
+  if ((unsigned)level < needed)
+    return seqc_rt_set_error(
+        err, SEQC_ERR_UNSUPPORTED,
+        "model '%s' was compiled for %s, but this CPU runs %s%s; recompile "
+        "it with seqc's default --mcpu (a version for each level, chosen "
+        "when the model is opened) or --mcpu=%s",
+        name, cpu_level_name(needed), cpu_level_name((unsigned)level),
+        getenv("SEQC_MAX_CPU_LEVEL") ? " (SEQC_MAX_CPU_LEVEL)" : "",
+        cpu_level_name((unsigned)level));
+  return SEQC_OK;
+}
+
 seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
                             const char *caller, seqc_model **out,
                             seqc_error *err) {
@@ -288,11 +320,14 @@ seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
         "model '%s' was compiled for seqc ABI version %u, but this runtime "
         "implements ABI version %d; recompile the model with a matching seqc",
         name, api->abi_version, SEQC_ABI_VERSION);
-  if (api->flags & ~SEQC_MODEL_FLAG_CUDA)
+  if (api->flags & ~(SEQC_MODEL_FLAG_CUDA | SEQC_MODEL_FLAG_CPU_LEVEL_MASK))
     return seqc_rt_set_error(err, SEQC_ERR_UNSUPPORTED,
                              "model '%s': api flags 0x%x has bits this "
                              "runtime does not know",
                              name, api->flags);
+  seqc_status cpu_status = check_cpu_level(api, name, err);
+  if (cpu_status != SEQC_OK)
+    return cpu_status;
   if (!api->name || !is_ident(api->name, api->name + strlen(api->name)))
     return seqc_rt_set_error(
         err, SEQC_ERR_FORMAT, "model name %s%s%s is not an identifier",

@@ -78,6 +78,10 @@ Options
                       time N runs and print
                         latency_ms: min X median Y p90 Z mean W (N runs)
                         page_faults: F per run (minor + major, process-wide)
+                        cpu_level: code LEVEL, this CPU LEVEL (the x86-64
+                          level of the code run: a model compiled for
+                          several runs the highest this CPU supports;
+                          SEQC_MAX_CPU_LEVEL=N lowers it, N in 1-4)
                       With --stream-chunk, one run is a whole streamed pass
                       (states reset, every chunk, outputs joined).
   --warmup N          Untimed runs before timing (default 3; needs --bench).
@@ -780,6 +784,19 @@ bool bench(const Options &opts, const RunFn &run) {
   return true;
 }
 
+// Which code the timings ran: a model compiled for several x86-64 levels
+// (seqc's default --mcpu) runs the highest this CPU supports.
+void printCpuLevel(const seqc_model *model) {
+  auto name = [](int level) {
+    static const char *const names[] = {"unknown", "x86-64", "x86-64-v2",
+                                        "x86-64-v3", "x86-64-v4"};
+    return level >= 0 && level <= 4 ? names[level] : "unknown";
+  };
+  std::printf("cpu_level: code %s, this CPU %s\n",
+              name(seqc_rt_model_cpu_level(model)),
+              name(seqc_rt_cpu_level()));
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -809,6 +826,8 @@ int main(int argc, char **argv) {
   freeOutputs(outputs);
   if (ok && opts.bench > 0)
     ok = bench(opts, run);
+  if (ok && opts.bench > 0)
+    printCpuLevel(loaded.model);
   std::fflush(stdout);
   return ok ? kExitOk : kExitFailure;
 }

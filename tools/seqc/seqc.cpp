@@ -37,10 +37,12 @@ int main(int argc, char **argv) {
       cl::init("cpu"), cl::cat(category));
   cl::opt<std::string> mcpu(
       "mcpu",
-      cl::desc("Target CPU: x86-64 (portable baseline, the default), "
-               "x86-64-v3, znver4, ..., or native (this machine); with "
-               "--target=cuda the GPU: sm_80 (the default), sm_90, ..."),
-      cl::cat(category));
+      cl::desc("Target CPU: one LLVM CPU (x86-64, x86-64-v3, znver4, ...) or "
+               "native (this machine), or a list of x86-64 levels each "
+               "compiled and picked at run time (the default: "
+               "x86-64,x86-64-v3,x86-64-v4); with --target=cuda the GPU: "
+               "sm_80 (the default), sm_90, ... The last --mcpu given wins"),
+      cl::ZeroOrMore, cl::cat(category));
   cl::opt<std::string> weights(
       "weights", cl::desc("Weights file (.seq models)"), cl::cat(category));
   cl::opt<bool> externalWeights(

@@ -205,6 +205,16 @@ typedef struct seqc_model_context {
 
 /* seqc_model_api.flags (ABI version 5). */
 #define SEQC_MODEL_FLAG_CUDA 1u /* compiled with --target=cuda */
+/* Bits 8-11: the x86-64 microarchitecture level (the x86-64 psABI's:
+ * 1 = x86-64, 2 = x86-64-v2 (SSE4.2, POPCNT), 3 = x86-64-v3 (AVX2, FMA,
+ * BMI2), 4 = x86-64-v4 (AVX-512 F/BW/CD/DQ/VL)) whose instructions the
+ * record's code uses (for --target=cuda: its host code's, 1); 0 when not
+ * recorded (hand-written records). A CPU named by --mcpu (znver4, native) records
+ * the highest level its features include, which it may exceed (AVX512-BF16,
+ * VNNI). seqc_rt_model_open refuses a record whose level the running CPU
+ * lacks. */
+#define SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT 8
+#define SEQC_MODEL_FLAG_CPU_LEVEL_MASK (0xFu << SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT)
 
 typedef struct seqc_model_api {
   uint32_t abi_version; /* SEQC_ABI_VERSION the model was compiled against */

@@ -63,7 +63,8 @@ typedef struct seqc_model seqc_model;
 /* Checks api->abi_version against SEQC_ABI_VERSION, parses the signature and
  * builds the tensor descriptions. Errors: SEQC_ERR_INVALID_ARGUMENT (NULL
  * api/out, missing invoke), SEQC_ERR_UNSUPPORTED (other ABI version, api
- * flags this runtime does not know, limits above), SEQC_ERR_FORMAT
+ * flags this runtime does not know, limits above, code for an x86-64
+ * level this CPU lacks: see seqc_rt_cpu_level), SEQC_ERR_FORMAT
  * (malformed signature, naming the line), SEQC_ERR_OUT_OF_MEMORY,
  * SEQC_ERR_DEVICE (a model compiled with --target=cuda on a machine whose
  * CUDA driver or GPU cannot be used, with the reason; see seqc/cuda.h;
@@ -97,6 +98,22 @@ seqc_status seqc_rt_model_open_weights(const seqc_model_api *api,
 void seqc_rt_model_close(seqc_model *model);
 
 const char *seqc_rt_model_name(const seqc_model *model);
+/* The x86-64 level (1-4) the model's code was compiled for, from its api
+ * flags (SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT in seqc/abi.h); 0 when the record
+ * names none. A model compiled for several levels (seqc's default --mcpu)
+ * reports the one its api getter picked for this CPU. */
+int seqc_rt_model_cpu_level(const seqc_model *model);
+
+/* The x86-64 microarchitecture level this CPU and OS run, as the x86-64
+ * psABI numbers them: 1 = x86-64, 2 = x86-64-v2, 3 = x86-64-v3 (AVX2,
+ * FMA), 4 = x86-64-v4 (AVX-512), from CPUID's feature bits and XGETBV's
+ * saved register state; 0 on other architectures. SEQC_MAX_CPU_LEVEL=N
+ * (N in 1-4) in the environment lowers it to at most N, to run or compare
+ * a model's lower code versions; compiled models' api getters read the same
+ * variable when they pick a version. Returns -1 when SEQC_MAX_CPU_LEVEL is
+ * set to anything else (seqc_rt_model_open then fails with
+ * SEQC_ERR_INVALID_ARGUMENT). */
+int seqc_rt_cpu_level(void);
 size_t seqc_rt_model_num_inputs(const seqc_model *model);
 size_t seqc_rt_model_num_outputs(const seqc_model *model);
 /* Number of `state` lines: 0 for a plain model, > 0 for a step api. */

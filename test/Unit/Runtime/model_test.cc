@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -283,6 +284,106 @@ TEST(Model, RejectsBrokenApiRecords) {
     EXPECT_NE(std::string(model.err.message).find(c.needle), std::string::npos)
         << "got: " << model.err.message << "\nwanted: " << c.needle;
   }
+}
+
+// Restores SEQC_MAX_CPU_LEVEL when a test that sets it ends.
+class ScopedCpuCap {
+public:
+  explicit ScopedCpuCap(const char *value) {
+    if (const char *old = getenv("SEQC_MAX_CPU_LEVEL"))
+      saved = old, hadValue = true;
+    if (value)
+      setenv("SEQC_MAX_CPU_LEVEL", value, 1);
+    else
+      unsetenv("SEQC_MAX_CPU_LEVEL");
+  }
+  ~ScopedCpuCap() {
+    if (hadValue)
+      setenv("SEQC_MAX_CPU_LEVEL", saved.c_str(), 1);
+    else
+      unsetenv("SEQC_MAX_CPU_LEVEL");
+  }
+
+private:
+  std::string saved;
+  bool hadValue = false;
+};
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The level agrees with GCC's reading of the same CPUID bits.
+TEST(CpuLevel, MatchesTheCompilersDetection) {
+  ScopedCpuCap uncapped(nullptr);
+  __builtin_cpu_init();
+  int expected = __builtin_cpu_supports("x86-64-v4")   ? 4
+                 : __builtin_cpu_supports("x86-64-v3") ? 3
+                 : __builtin_cpu_supports("x86-64-v2") ? 2
+                                                       : 1;
+  EXPECT_EQ(seqc_rt_cpu_level(), expected);
+}
+#endif
+
+TEST(CpuLevel, EnvironmentLowersItOrIsRefused) {
+  int uncapped;
+  {
+    ScopedCpuCap none(nullptr);
+    uncapped = seqc_rt_cpu_level();
+  }
+  for (int cap = 1; cap <= 4; ++cap) {
+    std::string text = std::to_string(cap);
+    ScopedCpuCap capped(text.c_str());
+    EXPECT_EQ(seqc_rt_cpu_level(), std::min(cap, uncapped));
+  }
+  {
+    ScopedCpuCap empty("");
+    EXPECT_EQ(seqc_rt_cpu_level(), uncapped);
+  }
+  for (const char *bad : {"0", "5", "3x", "x86-64-v3", " 3"}) {
+    ScopedCpuCap capped(bad);
+    EXPECT_EQ(seqc_rt_cpu_level(), -1) << bad;
+    Model model(&kAddOne);
+    EXPECT_EQ(model.status, SEQC_OK) << "a record without a level is not "
+                                        "checked: "
+                                     << bad;
+    seqc_model_api api = kAddOne;
+    api.flags = 1u << SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT;
+    Model leveled(&api);
+    EXPECT_EQ(leveled.status, SEQC_ERR_INVALID_ARGUMENT) << bad;
+    EXPECT_NE(std::string(leveled.err.message)
+                  .find(std::string("SEQC_MAX_CPU_LEVEL='") + bad +
+                        "' is not a level 1-4"),
+              std::string::npos)
+        << leveled.err.message;
+  }
+}
+
+// A record's level is checked against the (capped) CPU when it is opened,
+// and reported by seqc_rt_model_cpu_level.
+TEST(CpuLevel, OpenRefusesCodeForAHigherLevel) {
+  ScopedCpuCap capped("2");
+  if (seqc_rt_cpu_level() != 2)
+    GTEST_SKIP() << "this CPU is below x86-64-v2";
+  for (uint32_t level = 1; level <= 4; ++level) {
+    seqc_model_api api = kAddOne;
+    api.flags = level << SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT;
+    Model model(&api);
+    if (level <= 2) {
+      ASSERT_EQ(model.status, SEQC_OK) << model.err.message;
+      EXPECT_EQ(seqc_rt_model_cpu_level(model.m), (int)level);
+      continue;
+    }
+    EXPECT_EQ(model.status, SEQC_ERR_UNSUPPORTED);
+    std::string wanted = "model 'add_one' was compiled for x86-64-v" +
+                         std::to_string(level) +
+                         ", but this CPU runs x86-64-v2 (SEQC_MAX_CPU_LEVEL)";
+    EXPECT_NE(std::string(model.err.message).find(wanted), std::string::npos)
+        << model.err.message;
+  }
+  // Bits 8-11 are the level; the bit above them is still unknown.
+  seqc_model_api api = kAddOne;
+  api.flags = 1u << 12;
+  Model model(&api);
+  EXPECT_EQ(model.status, SEQC_ERR_UNSUPPORTED);
+  EXPECT_EQ(seqc_rt_model_cpu_level(nullptr), 0);
 }
 
 TEST(Model, RejectsMalformedSignatures) {
