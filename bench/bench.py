@@ -7,7 +7,8 @@ embedded; the attention, encoder and TCN workloads (W6-W8) go through
 torch.onnx.export and seqc's ONNX front end instead, and the Mamba block
 (W9), an RWKV-4 block (W10) and a Neural Turing Machine (W11) through a .seq
 description and its safetensors state_dict. seqc compiles it
-with seqc (--mcpu=native), checks both produce the same output, then times
+with seqc (--mcpu=native, or --mcpu=CPU: '' for seqc's default, a version
+per x86-64 level), checks both produce the same output, then times
 seq-run --bench (1 and 2 threads) against PyTorch (eager, torch.no_grad, 1
 and 2 threads) and
 oneDNN (bench/onednn_rnn.cpp: lstm_forward / lbr_gru_forward, forward
@@ -351,7 +352,7 @@ def bench_onnx(name, factory, shape, args, work):
     torch.onnx.export(module, (x,), base + ".onnx", input_names=["x"],
                       output_names=["y"], opset_version=14)
     compiled = subprocess.run(
-        [args.seqc, base + ".onnx", "--emit=shared", "--mcpu=native", "-o",
+        [args.seqc, base + ".onnx", "--emit=shared", "--mcpu=" + args.mcpu, "-o",
          base], capture_output=True, text=True)
     if compiled.returncode != 0:
         print("%-20s seqc cannot compile it: %s" % (
@@ -436,7 +437,7 @@ def bench_seq(name, factory, description, shape, args, work):
     with open(base + ".seq", "w") as f:
         f.write(description.lstrip())
     subprocess.run([args.seqc, base + ".seq", "--emit=shared",
-                    "--mcpu=native", "-o", base], check=True)
+                    "--mcpu=" + args.mcpu, "-o", base], check=True)
     x = torch.randn(*shape)
     return compare_and_report(name, module, x, base, args)
 
@@ -448,6 +449,9 @@ def main():
                         default=os.path.join(ROOT, "build/bin/seq-run"))
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--filter", default="")
+    parser.add_argument("--mcpu", default="native",
+                        help="seqc's --mcpu; '' keeps seqc's default (a "
+                             "version per x86-64 level, picked at run time)")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="seqc-bench-")
@@ -486,7 +490,7 @@ def main():
         with open(model, "w") as f:
             f.write(text)
         base = os.path.join(work, name)
-        subprocess.run([args.seqc, model, "--emit=shared", "--mcpu=native",
+        subprocess.run([args.seqc, model, "--emit=shared", "--mcpu=" + args.mcpu,
                         "-o", base], check=True)
         x = torch.randn(t, b, i)
         median, faults, got = run_seqc(base, x, args)
