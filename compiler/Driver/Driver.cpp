@@ -162,19 +162,22 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
       }
       versions.push_back({code, cpus[i]});
     }
-    // Several at once on the context's threads, their diagnostics in
-    // version order.
+    // The pipelines are built here, run several at once on the context's
+    // threads, their diagnostics in version order.
+    std::vector<std::unique_ptr<PassManager>> cpuPms;
+    for (int64_t width : vectorWidths) {
+      cpuPms.push_back(std::make_unique<PassManager>(&context));
+      CpuPipelineOptions cpu;
+      cpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
+      cpu.attentionTile = options.attentionTile;
+      cpu.vectorWidth = width;
+      buildCpuPipeline(*cpuPms.back(), cpu);
+    }
     ParallelDiagnosticHandler parallelDiagnostics(&context);
     LogicalResult lowered = failableParallelForEachN(
         &context, 0, versions.size(), [&](size_t i) -> LogicalResult {
           parallelDiagnostics.setOrderIDForThread(i);
-          PassManager cpuPm(&context);
-          CpuPipelineOptions cpu;
-          cpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
-          cpu.attentionTile = options.attentionTile;
-          cpu.vectorWidth = vectorWidths[i];
-          buildCpuPipeline(cpuPm, cpu);
-          LogicalResult result = cpuPm.run(versions[i].module);
+          LogicalResult result = cpuPms[i]->run(versions[i].module);
           parallelDiagnostics.eraseOrderIDForThread();
           return result;
         });

@@ -69,6 +69,8 @@ std::vector<std::string> parseCpuList(llvm::StringRef mcpu,
 }
 
 int getCpuLevel(const llvm::TargetMachine &machine) {
+  if (!machine.getTargetTriple().isX86())
+    return 0;
   const llvm::MCSubtargetInfo &info = *machine.getMCSubtargetInfo();
   int level = 1;
   for (const std::vector<const char *> &features : levelFeatures()) {
@@ -94,7 +96,8 @@ public:
     auto *type = llvm::FunctionType::get(result, {i32, i32}, false);
     auto *asmCall = llvm::InlineAsm::get(
         type, "cpuid", "={ax},={bx},={cx},={dx},{ax},{cx},~{dirflag},~{fpsr},~{flags}",
-        /*hasSideEffects=*/false);
+        // Never speculated above the checks that guard it.
+        /*hasSideEffects=*/true);
     return b.CreateCall(asmCall, {b.getInt32(leaf), b.getInt32(subleaf)});
   }
 
@@ -158,7 +161,8 @@ public:
           llvm::StructType::get(b.getContext(), {i32, i32}), {i32}, false);
       auto *asmCall = llvm::InlineAsm::get(
           type, "xgetbv", "={ax},={dx},{cx},~{dirflag},~{fpsr},~{flags}",
-          /*hasSideEffects=*/false);
+          // Faults without OSXSAVE: never hoisted above its guard.
+          /*hasSideEffects=*/true);
       return reg(b.CreateCall(asmCall, {b.getInt32(0)}), 0);
     });
     llvm::Value *v3 = b.CreateAnd(

@@ -35,7 +35,8 @@ inline constexpr const char kDefaultCpuLevels[] = "x86-64,x86-64-v3,x86-64-v4";
 std::vector<std::string> parseCpuList(llvm::StringRef mcpu,
                                       std::string &error);
 
-/// The highest x86-64 level (1-4) whose features `machine` has all of.
+/// The highest x86-64 level (1-4) whose features `machine` has all of; 0
+/// for a target that is not x86.
 int getCpuLevel(const llvm::TargetMachine &machine);
 
 /// Defines in `module` the internal function `i32 seqc_cpu_level()`: the

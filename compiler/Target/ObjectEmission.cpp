@@ -290,8 +290,11 @@ optimizeVersion(const CodeVersion &version, ArrayRef<ModelEntry> entries,
     result.recordNames.push_back(record->getName().str());
   llvm::appendToUsed(*llvmModule, SmallVector<llvm::GlobalValue *>(
                                       records.begin(), records.end()));
-  if (llvm::verifyModule(*llvmModule, &llvm::errs()))
-    return mlirModule.emitError() << "the generated LLVM IR does not verify";
+  std::string broken;
+  llvm::raw_string_ostream brokenOs(broken);
+  if (llvm::verifyModule(*llvmModule, &brokenOs))
+    return mlirModule.emitError()
+           << "the generated LLVM IR does not verify: " << broken;
 
   // A model with a step api outlines each parallel loop twice, once from
   // the full-sequence function and once from the step function, with the
@@ -411,19 +414,25 @@ LogicalResult emitCode(ArrayRef<CodeVersion> versions, CodeKind kind,
   SmallVector<int> levels;
   for (const OptimizedVersion &version : *optimized)
     levels.push_back(version.level);
+  llvm::SmallPtrSet<llvm::Constant *, 8> allRecords;
   for (size_t e = 0; e < entries.size(); ++e) {
     SmallVector<llvm::GlobalVariable *> records;
     for (const OptimizedVersion &version : *optimized)
       records.push_back(llvmModule->getNamedGlobal(version.recordNames[e]));
+    allRecords.insert(records.begin(), records.end());
     addApiGetter(*llvmModule, entries[e].apiSymbol, records, levels);
     if (!entries[e].defaultSymbol.empty())
       addApiGetter(*llvmModule, entries[e].defaultSymbol, records, levels);
   }
   // The getters now keep the records.
-  if (llvm::GlobalVariable *used = llvmModule->getNamedGlobal("llvm.used"))
-    used->eraseFromParent();
-  if (llvm::verifyModule(*llvmModule, &llvm::errs()))
-    return first.emitError() << "the generated LLVM IR does not verify";
+  llvm::removeFromUsedLists(*llvmModule, [&](llvm::Constant *c) {
+    return allRecords.contains(c);
+  });
+  std::string broken;
+  llvm::raw_string_ostream brokenOs(broken);
+  if (llvm::verifyModule(*llvmModule, &brokenOs))
+    return first.emitError()
+           << "the generated LLVM IR does not verify: " << broken;
 
   if (kind == CodeKind::LLVMIR) {
     llvmModule->print(os, nullptr);

@@ -4,10 +4,11 @@
  * Architecture Levels"), read from CPUID, with XGETBV telling whether the
  * OS saves the AVX and AVX-512 registers. Compiled models' api getters
  * (compiler/Target/CpuDispatch.cpp) test the same bits in generated code;
- * test/Unit/Runtime/cpu_level_test.cc checks this one against GCC's
- * __builtin_cpu_supports.
+ * the CpuLevel tests of test/Unit/Runtime/model_test.cc check this one
+ * against GCC's __builtin_cpu_supports.
  *
  *===----------------------------------------------------------------------===*/
+#include "model_internal.h"
 #include "seqc/model.h"
 
 #include <stdlib.h>
@@ -24,7 +25,7 @@ static unsigned long long xgetbv0(void) {
   return ((unsigned long long)edx << 32) | eax;
 }
 
-static int detected_level(void) {
+int seqc_cpu_detected_level(void) {
   unsigned eax, ebx, ecx1, edx;
   if (!__get_cpuid(1, &eax, &ebx, &ecx1, &edx))
     return 1;
@@ -58,11 +59,11 @@ static int detected_level(void) {
   return 4;
 }
 #else
-static int detected_level(void) { return 0; }
+int seqc_cpu_detected_level(void) { return 0; }
 #endif
 
 int seqc_rt_cpu_level(void) {
-  int level = detected_level();
+  int level = seqc_cpu_detected_level();
   const char *cap = getenv("SEQC_MAX_CPU_LEVEL");
   if (!cap || !*cap)
     return level;

@@ -116,6 +116,9 @@ void seqc_model_format_shape(char *buf, size_t size, int64_t rank,
 // Bytes of `numel` elements of `esize`, or -1 on overflow.
 int64_t seqc_model_byte_size(int64_t numel, size_t esize);
 
+/* seqc_rt_cpu_level before SEQC_MAX_CPU_LEVEL lowers it (cpu_level.c). */
+int seqc_cpu_detected_level(void);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

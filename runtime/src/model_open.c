@@ -272,8 +272,9 @@ static seqc_status open_gpu(seqc_model *m, seqc_error *err) {
                                         "out of memory");
 }
 
-static const char *const cpu_level_names[] = {"(none)", "x86-64", "x86-64-v2",
-                                              "x86-64-v3", "x86-64-v4"};
+static const char *const cpu_level_names[] = {"no x86-64 level", "x86-64",
+                                              "x86-64-v2", "x86-64-v3",
+                                              "x86-64-v4"};
 
 static const char *cpu_level_name(unsigned level) {
   return level < 5 ? cpu_level_names[level] : "an unknown x86-64 level";
@@ -288,20 +289,33 @@ static seqc_status check_cpu_level(const seqc_model_api *api, const char *name,
   if (needed == 0)
     return SEQC_OK;
   int level = seqc_rt_cpu_level();
+  const char *cap = getenv("SEQC_MAX_CPU_LEVEL");
   if (level < 0)
     return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
                              "SEQC_MAX_CPU_LEVEL='%s' is not a level 1-4",
-                             getenv("SEQC_MAX_CPU_LEVEL"));
-  if ((unsigned)level < needed)
+                             cap);
+  if ((unsigned)level >= needed)
+    return SEQC_OK;
+  int detected = seqc_cpu_detected_level();
+  if (detected == 0)
+    return seqc_rt_set_error(err, SEQC_ERR_UNSUPPORTED,
+                             "model '%s' was compiled for %s, and this CPU "
+                             "is not x86-64",
+                             name, cpu_level_name(needed));
+  if ((unsigned)detected >= needed)
     return seqc_rt_set_error(
         err, SEQC_ERR_UNSUPPORTED,
-        "model '%s' was compiled for %s, but this CPU runs %s%s; recompile "
-        "it with seqc's default --mcpu (a version for each level, chosen "
-        "when the model is opened) or --mcpu=%s",
-        name, cpu_level_name(needed), cpu_level_name((unsigned)level),
-        getenv("SEQC_MAX_CPU_LEVEL") ? " (SEQC_MAX_CPU_LEVEL)" : "",
-        cpu_level_name((unsigned)level));
-  return SEQC_OK;
+        "model '%s' was compiled for %s, but SEQC_MAX_CPU_LEVEL=%s allows at "
+        "most %s (this CPU runs %s)",
+        name, cpu_level_name(needed), cap, cpu_level_name((unsigned)level),
+        cpu_level_name((unsigned)detected));
+  return seqc_rt_set_error(
+      err, SEQC_ERR_UNSUPPORTED,
+      "model '%s' was compiled for %s, but this CPU runs %s; recompile it "
+      "with seqc's default --mcpu (a version per x86-64 level, picked at run "
+      "time) or --mcpu=%s",
+      name, cpu_level_name(needed), cpu_level_name((unsigned)detected),
+      cpu_level_name((unsigned)detected));
 }
 
 seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,

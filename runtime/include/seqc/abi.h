@@ -212,7 +212,8 @@ typedef struct seqc_model_context {
  * recorded (hand-written records). A CPU named by --mcpu (znver4, native) records
  * the highest level its features include, which it may exceed (AVX512-BF16,
  * VNNI). seqc_rt_model_open refuses a record whose level the running CPU
- * lacks. */
+ * lacks. Added within ABI version 5: a runtime older than these bits refuses
+ * such a record ("api flags ... has bits this runtime does not know"). */
 #define SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT 8
 #define SEQC_MODEL_FLAG_CPU_LEVEL_MASK (0xFu << SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT)
 

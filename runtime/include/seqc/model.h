@@ -110,9 +110,10 @@ int seqc_rt_model_cpu_level(const seqc_model *model);
  * saved register state; 0 on other architectures. SEQC_MAX_CPU_LEVEL=N
  * (N in 1-4) in the environment lowers it to at most N, to run or compare
  * a model's lower code versions; compiled models' api getters read the same
- * variable when they pick a version. Returns -1 when SEQC_MAX_CPU_LEVEL is
- * set to anything else (seqc_rt_model_open then fails with
- * SEQC_ERR_INVALID_ARGUMENT). */
+ * variable when they pick a version. Unset or empty, it lowers nothing.
+ * Returns -1 when it is set to anything else (seqc_rt_model_open then fails
+ * with SEQC_ERR_INVALID_ARGUMENT for a record that names a level; the api
+ * getters ignore such a value). */
 int seqc_rt_cpu_level(void);
 size_t seqc_rt_model_num_inputs(const seqc_model *model);
 size_t seqc_rt_model_num_outputs(const seqc_model *model);

@@ -359,24 +359,40 @@ TEST(CpuLevel, EnvironmentLowersItOrIsRefused) {
 // A record's level is checked against the (capped) CPU when it is opened,
 // and reported by seqc_rt_model_cpu_level.
 TEST(CpuLevel, OpenRefusesCodeForAHigherLevel) {
+  int detected;
+  {
+    ScopedCpuCap none(nullptr);
+    detected = seqc_rt_cpu_level();
+  }
   ScopedCpuCap capped("2");
   if (seqc_rt_cpu_level() != 2)
     GTEST_SKIP() << "this CPU is below x86-64-v2";
-  for (uint32_t level = 1; level <= 4; ++level) {
+  auto name = [](int level) {
+    return level == 1 ? std::string("x86-64")
+                      : "x86-64-v" + std::to_string(level);
+  };
+  for (int level = 1; level <= 4; ++level) {
     seqc_model_api api = kAddOne;
-    api.flags = level << SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT;
+    api.flags = uint32_t(level) << SEQC_MODEL_FLAG_CPU_LEVEL_SHIFT;
     Model model(&api);
     if (level <= 2) {
       ASSERT_EQ(model.status, SEQC_OK) << model.err.message;
-      EXPECT_EQ(seqc_rt_model_cpu_level(model.m), (int)level);
+      EXPECT_EQ(seqc_rt_model_cpu_level(model.m), level);
       continue;
     }
     EXPECT_EQ(model.status, SEQC_ERR_UNSUPPORTED);
-    std::string wanted = "model 'add_one' was compiled for x86-64-v" +
-                         std::to_string(level) +
-                         ", but this CPU runs x86-64-v2 (SEQC_MAX_CPU_LEVEL)";
+    // The cap is named when it alone refuses the code; else the CPU is.
+    std::string wanted =
+        "model 'add_one' was compiled for " + name(level) +
+        (level <= detected
+             ? ", but SEQC_MAX_CPU_LEVEL=2 allows at most x86-64-v2 (this "
+               "CPU runs " + name(detected) + ")"
+             : ", but this CPU runs " + name(detected) +
+                   "; recompile it with seqc's default --mcpu (a version "
+                   "per x86-64 level, picked at run time) or --mcpu=" +
+                   name(detected));
     EXPECT_NE(std::string(model.err.message).find(wanted), std::string::npos)
-        << model.err.message;
+        << model.err.message << "\nwanted: " << wanted;
   }
   // Bits 8-11 are the level; the bit above them is still unknown.
   seqc_model_api api = kAddOne;
