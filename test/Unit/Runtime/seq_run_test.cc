@@ -329,14 +329,16 @@ TEST(SeqRun, CompilesModelFilesWithSeqc) {
   }
   chmod(exe.c_str(), 0755);
   const std::string seqc = dir + "/seqc";
+  // The library only runs here: code for this CPU alone.
   std::ofstream(seqc) << "#!/bin/sh\n"
-                         "# seqc MODEL --emit=shared -o BASE\n"
-                         "[ \"$2\" = --emit=shared ] && [ \"$3\" = -o ] || "
+                         "# seqc MODEL --emit=shared --mcpu=native -o BASE\n"
+                         "[ \"$2\" = --emit=shared ] && "
+                         "[ \"$3\" = --mcpu=native ] && [ \"$4\" = -o ] || "
                          "exit 3\n"
                          "case \"$1\" in *bad*) echo \"$1:1:1: error: "
                          "unknown op 'seq.bogus'\" >&2; exit 1;; esac\n"
                          "cp '" +
-                             kModel + "' \"$4.so\"\n";
+                             kModel + "' \"$5.so\"\n";
   chmod(seqc.c_str(), 0755);
   const std::string good = dir + "/good.mlir", bad = dir + "/bad.seq";
   std::ofstream(good) << "module {}\n";
