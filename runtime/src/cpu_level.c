@@ -71,3 +71,9 @@ int seqc_rt_cpu_level(void) {
     return -1;
   return level < cap[0] - '0' ? level : cap[0] - '0';
 }
+
+const char *seqc_rt_cpu_level_name(int level) {
+  static const char *const names[] = {"no x86-64 level", "x86-64",
+                                      "x86-64-v2", "x86-64-v3", "x86-64-v4"};
+  return level >= 0 && level <= 4 ? names[level] : "an unknown x86-64 level";
+}

@@ -272,12 +272,8 @@ static seqc_status open_gpu(seqc_model *m, seqc_error *err) {
                                         "out of memory");
 }
 
-static const char *const cpu_level_names[] = {"no x86-64 level", "x86-64",
-                                              "x86-64-v2", "x86-64-v3",
-                                              "x86-64-v4"};
-
 static const char *cpu_level_name(unsigned level) {
-  return level < 5 ? cpu_level_names[level] : "an unknown x86-64 level";
+  return seqc_rt_cpu_level_name(level > 15 ? -1 : (int)level);
 }
 
 /* Code for an x86-64 level this CPU lacks would stop at its first such

@@ -792,14 +792,9 @@ bool bench(const Options &opts, const RunFn &run) {
 // Which code the timings ran: a model compiled for several x86-64 levels
 // (seqc's default --mcpu) runs the highest this CPU supports.
 void printCpuLevel(const seqc_model *model) {
-  auto name = [](int level) {
-    static const char *const names[] = {"unknown", "x86-64", "x86-64-v2",
-                                        "x86-64-v3", "x86-64-v4"};
-    return level >= 0 && level <= 4 ? names[level] : "unknown";
-  };
   std::printf("cpu_level: code %s, this CPU %s\n",
-              name(seqc_rt_model_cpu_level(model)),
-              name(seqc_rt_cpu_level()));
+              seqc_rt_cpu_level_name(seqc_rt_model_cpu_level(model)),
+              seqc_rt_cpu_level_name(seqc_rt_cpu_level()));
 }
 
 } // namespace

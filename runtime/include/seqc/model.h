@@ -115,6 +115,11 @@ int seqc_rt_model_cpu_level(const seqc_model *model);
  * with SEQC_ERR_INVALID_ARGUMENT for a record that names a level; the api
  * getters ignore such a value). */
 int seqc_rt_cpu_level(void);
+
+/* The name of x86-64 level `level`: "x86-64", "x86-64-v2", "x86-64-v3",
+ * "x86-64-v4"; "no x86-64 level" for 0, "an unknown x86-64 level" for any
+ * other value. Static storage. */
+const char *seqc_rt_cpu_level_name(int level);
 size_t seqc_rt_model_num_inputs(const seqc_model *model);
 size_t seqc_rt_model_num_outputs(const seqc_model *model);
 /* Number of `state` lines: 0 for a plain model, > 0 for a step api. */

@@ -322,6 +322,15 @@ TEST(CpuLevel, MatchesTheCompilersDetection) {
 }
 #endif
 
+TEST(CpuLevel, Names) {
+  EXPECT_STREQ(seqc_rt_cpu_level_name(1), "x86-64");
+  EXPECT_STREQ(seqc_rt_cpu_level_name(3), "x86-64-v3");
+  EXPECT_STREQ(seqc_rt_cpu_level_name(4), "x86-64-v4");
+  EXPECT_STREQ(seqc_rt_cpu_level_name(0), "no x86-64 level");
+  EXPECT_STREQ(seqc_rt_cpu_level_name(5), "an unknown x86-64 level");
+  EXPECT_STREQ(seqc_rt_cpu_level_name(-1), "an unknown x86-64 level");
+}
+
 TEST(CpuLevel, EnvironmentLowersItOrIsRefused) {
   int uncapped;
   {
