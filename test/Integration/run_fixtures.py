@@ -154,6 +154,9 @@ def attention_model(case, arrays):
         attrs.append("window = array<i64: %d, %d>" % tuple(a["window"]))
     if a.get("scale") is not None:
         attrs.append("scale = %s : f32" % mlir_float(a["scale"]))
+    if a.get("alibi_slopes") is not None:
+        attrs.append("alibi_slopes = array<f32: %s>" % ", ".join(
+            mlir_float(m) for m in a["alibi_slopes"]))
     out = Tensor("out", case["shapes"]["out"], "f32", ["B", "", "Lq", ""])
     body = "  %%out = seq.attention %%q, %%k, %%v%s %s\n    : (%s) -> %s\n" % (
         groups, "{%s}" % ", ".join(attrs) if attrs else "",

@@ -145,7 +145,7 @@ Value Visibility::emitVisible(OpBuilder &b, Location loc, Value i,
                               Value j) const {
   if (!restricts())
     return Value();
-  Value p = offset ? arith::AddIOp::create(b, loc, i, offset).getResult() : i;
+  Value p = emitAlignedPosition(b, loc, i);
   auto atMost = [&](Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, x, y)
         .getResult();
@@ -169,9 +169,45 @@ Value Visibility::emitVisible(OpBuilder &b, Location loc, Value i,
   return visible;
 }
 
+Value Visibility::emitAlignedPosition(OpBuilder &b, Location loc,
+                                      Value i) const {
+  return offset ? arith::AddIOp::create(b, loc, i, offset).getResult() : i;
+}
+
+Value createAlibiSlopes(OpBuilder &b, Location loc, seq::AttentionOp op) {
+  std::optional<ArrayRef<float>> slopes = op.getAlibiSlopes();
+  if (!slopes)
+    return Value();
+  Type elementType = getElementTypeOrSelf(op.getQuery().getType());
+  SmallVector<Attribute> values;
+  for (float slope : *slopes)
+    values.push_back(b.getFloatAttr(elementType, slope));
+  auto type = RankedTensorType::get({static_cast<int64_t>(slopes->size())},
+                                    elementType);
+  return arith::ConstantOp::create(b, loc, type,
+                                   DenseElementsAttr::get(type, values));
+}
+
+Value emitAlibiBias(OpBuilder &b, Location loc, Value slope, Value p,
+                    Value j) {
+  // |p - j| in i64 (positions are tensor extents, far below 2^63), then
+  // -slope * distance in the slope's type.
+  Value distance = arith::SubIOp::create(b, loc, p, j);
+  distance = arith::MaxSIOp::create(
+      b, loc, distance,
+      arith::SubIOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+                            distance));
+  distance = arith::IndexCastOp::create(b, loc, b.getI64Type(), distance);
+  Value d = arith::SIToFPOp::create(b, loc, slope.getType(), distance);
+  return arith::NegFOp::create(b, loc,
+                               arith::MulFOp::create(b, loc, slope, d));
+}
+
 Value emitMaskedScore(OpBuilder &b, Location loc, Value score, Value scale,
-                      Value maskValue, Value visible) {
+                      Value maskValue, Value visible, Value bias) {
   Value s = arith::MulFOp::create(b, loc, score, scale);
+  if (bias)
+    s = arith::AddFOp::create(b, loc, s, bias);
   if (maskValue && maskValue.getType().isInteger(1))
     visible = visible ? arith::AndIOp::create(b, loc, maskValue, visible)
                             .getResult()

@@ -5,7 +5,8 @@
 // online softmax (FlashAttentionToLinalg.cpp). Both take the scale, the
 // mask's broadcasting, the visibility rule (causal, window), the masked
 // score, the contractions, the guarded exp and the guarded division from
-// here, so the meaning of a score cannot drift apart between them; the
+// here (and ALiBi's bias), so the meaning of a score cannot drift apart
+// between them; the
 // row statistics (one pass, or running ones) are each lowering's own.
 //
 //===----------------------------------------------------------------------===//
@@ -80,13 +81,28 @@ struct Visibility {
   /// position `i`; null when every pair is.
   mlir::Value emitVisible(mlir::OpBuilder &b, mlir::Location loc, mlir::Value i,
                           mlir::Value j) const;
+  /// p(i): the key position query `i` is aligned with.
+  mlir::Value emitAlignedPosition(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value i) const;
 };
 
-/// s * scale, plus a float mask value or under a bool one, and -inf where
-/// `visible` (nullable) is false.
+/// The op's `alibi_slopes` as a constant [Hq] tensor of the scores'
+/// element type; null without them.
+mlir::Value createAlibiSlopes(mlir::OpBuilder &b, mlir::Location loc,
+                              seq::AttentionOp op);
+
+/// ALiBi's bias of key position `j` (index) for a query aligned with key
+/// position `p` (index), in a head of slope `slope` (a float):
+/// -slope * |p - j| (Press et al. 2022).
+mlir::Value emitAlibiBias(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value slope, mlir::Value p, mlir::Value j);
+
+/// s * scale, plus `bias` (nullable: ALiBi), plus a float mask value or
+/// under a bool one, and -inf where `visible` (nullable) is false.
 mlir::Value emitMaskedScore(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value score, mlir::Value scale,
-                            mlir::Value maskValue, mlir::Value visible);
+                            mlir::Value maskValue, mlir::Value visible,
+                            mlir::Value bias = mlir::Value());
 
 /// exp(s - rowMax), and 0 when rowMax is -inf (a row that sees no key).
 mlir::Value emitShiftedExp(mlir::OpBuilder &b, mlir::Location loc,

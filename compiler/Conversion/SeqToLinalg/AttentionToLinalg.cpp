@@ -2,8 +2,8 @@
 //
 // The reference lowering (convert-seq-to-linalg{attention-tile=0}): scores
 // [B, Hq, Lq, Lk] are materialized by a contraction, masked (scale,
-// additive or boolean mask, causal diagonal, sliding window) in one
-// elementwise generic that reads the positions with linalg.index,
+// additive or boolean mask, ALiBi bias, causal diagonal, sliding window) in
+// one elementwise generic that reads the positions with linalg.index,
 // normalized by a row max / exp / row sum, contracted with V and divided
 // by the row sum. Masked scores are -inf; a row whose max is -inf gets
 // all-zero weights and a zero sum, and the final division maps 0 / 0 to 0,
@@ -89,6 +89,12 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
       maskInputs.push_back(mask);
       maskMaps.push_back(getMaskMap(ctx, getMaskBroadcast(op)));
     }
+    // ALiBi: head h's slope, read as (b, h, i, j) -> (h).
+    Value slopes = createAlibiSlopes(rewriter, loc, op);
+    if (slopes) {
+      maskInputs.push_back(slopes);
+      maskMaps.push_back(AffineMap::get(4, 0, {h}, ctx));
+    }
     maskMaps.push_back(scoreMap);
     Value masked =
         linalg::GenericOp::create(
@@ -97,16 +103,20 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
                                               elementType)},
             maskMaps, SmallVector<IteratorType>(4, IteratorType::parallel),
             [&](OpBuilder &b, Location l, ValueRange args) {
-              Value visible;
-              if (visibility.restricts()) {
+              Value visible, bias;
+              if (visibility.restricts() || slopes) {
                 Value i = linalg::IndexOp::create(b, l, 2);
                 Value j = linalg::IndexOp::create(b, l, 3);
                 visible = visibility.emitVisible(b, l, i, j);
+                if (slopes)
+                  bias = emitAlibiBias(
+                      b, l, args[mask ? 2 : 1],
+                      visibility.emitAlignedPosition(b, l, i), j);
               }
               linalg::YieldOp::create(
                   b, l,
                   emitMaskedScore(b, l, args[0], scale,
-                                  mask ? args[1] : Value(), visible));
+                                  mask ? args[1] : Value(), visible, bias));
             })
             .getResult(0);
 

@@ -13,7 +13,7 @@
 //     for each tile of keys [j0, j0 + bk) that a row of it can see
 //     (T keys with packed k, 4T with k read as it is), unless a float mask
 //     hides all of it:
-//       s    = q_tile k_tile^T * scale, masked         (bq x bk)
+//       s    = q_tile k_tile^T * scale + ALiBi, masked (bq x bk)
 //       m'   = max(m, rowmax(s));  alpha = exp(m - m')
 //       p    = exp(s - m');        l = l * alpha + rowsum(p)
 //       acc  = acc * alpha + p v_tile
@@ -81,6 +81,7 @@ public:
                 cast<RankedTensorType>(key.getType()).getDimSize(1);
     scale = createScale(b, loc, op);
     visibility = Visibility::get(b, loc, op, queryLen, keyLen);
+    slopes = createAlibiSlopes(b, loc, op);
     if (mask)
       maskBroadcast = getMaskBroadcast(op);
   }
@@ -519,23 +520,31 @@ private:
       maskMaps.push_back(getMaskMap(ctx, maskBroadcast));
     }
     maskMaps.push_back(scoreMap);
+    // ALiBi: this head's slope.
+    Value slope;
+    if (slopes)
+      slope = tensor::ExtractOp::create(b, loc, slopes, ValueRange{head});
     scores =
         linalg::GenericOp::create(
             b, loc, TypeRange{scores.getType()}, maskInputs,
             ValueRange{scores}, maskMaps, parallel4,
             [&](OpBuilder &nb, Location l, ValueRange args) {
-              Value visible;
-              if (visibility.restricts()) {
+              Value visible, bias;
+              if (visibility.restricts() || slope) {
                 Value i = arith::AddIOp::create(
                     nb, l, linalg::IndexOp::create(nb, l, 2), row);
                 Value j = arith::AddIOp::create(
                     nb, l, linalg::IndexOp::create(nb, l, 3), col);
                 visible = visibility.emitVisible(nb, l, i, j);
+                if (slope)
+                  bias = emitAlibiBias(
+                      nb, l, slope, visibility.emitAlignedPosition(nb, l, i),
+                      j);
               }
               linalg::YieldOp::create(
                   nb, l,
                   emitMaskedScore(nb, l, args.back(), scale,
-                                  mask ? args[0] : Value(), visible));
+                                  mask ? args[0] : Value(), visible, bias));
             })
             .getResult(0);
 
@@ -624,6 +633,8 @@ private:
   Value batch, heads, queryLen, keyLen, valueDim;
   int64_t groupSize;
   Value scale;
+  /// ALiBi's [Hq] slopes (null without them).
+  Value slopes;
   /// k packed per key tile (emitPackedKeys) in the loops that read it so; null
   /// in the others.
   Value keysPacked;

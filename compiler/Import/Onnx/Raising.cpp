@@ -584,7 +584,8 @@ bool raiseAttention(GraphImporter &g, const Node &n) {
                                                seq::CausalAlignment::top_left);
   Value out = seq::AttentionOp::create(g.builder, g.loc, type, q, k, v, mask,
                                        causalAttr, DenseI64ArrayAttr(),
-                                       g.builder.getF32FloatAttr(scale))
+                                       g.builder.getF32FloatAttr(scale),
+                                       /*alibi_slopes=*/DenseF32ArrayAttr())
                   .getResult();
   if (rank == 3)
     out = tensor::CollapseShapeOp::create(

@@ -108,6 +108,19 @@ LogicalResult AttentionOp::verify() {
       return emitOpError() << "'scale' must be positive and finite, found "
                            << value;
   }
+  if (std::optional<ArrayRef<float>> slopes = getAlibiSlopes()) {
+    // One slope per query head: the lowerings index it with the head.
+    if (ShapedType::isDynamic(hq))
+      return emitOpError() << "'alibi_slopes' needs a static number of query "
+                              "heads";
+    if (static_cast<int64_t>(slopes->size()) != hq)
+      return emitOpError() << "'alibi_slopes' must have one slope per query "
+                              "head (" << hq << "), found " << slopes->size();
+    for (float slope : *slopes)
+      if (!std::isfinite(slope))
+        return emitOpError() << "'alibi_slopes' must be finite, found "
+                             << slope;
+  }
   return success();
 }
 

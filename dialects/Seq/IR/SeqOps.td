@@ -490,6 +490,12 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, DeclareOpInterfaceMethods<Seq_D
     - `mask` (optional), broadcastable to `[B, Hq, Lq, Lk]` (right-aligned,
       size-1 dimensions broadcast): a float mask is added to the scores, an
       `i1` mask keeps the positions where it is true.
+    - `alibi_slopes = array<f32: m_0, ..., m_{Hq-1}>` (ALiBi, Press et al.
+      2022, "Train Short, Test Long"): `-m_h * |p(i) - j|` is added to query
+      head `h`'s scaled score of key `j` (`p(i)` as for `causal`). Under
+      `causal` this is the paper's `m_h * (j - i)`, and BLOOM's `m_h * j`
+      up to a per-row constant (the same softmax); without it, MPT's
+      bidirectional `-m_h * |i - j|`.
 
     A query row that no key may be seen by yields zeros (PyTorch would yield
     NaN); this keeps padded batches finite.
@@ -506,7 +512,8 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, DeclareOpInterfaceMethods<Seq_D
                        Optional<Seq_MaskTensor>:$mask,
                        OptionalAttr<Seq_CausalAlignment>:$causal,
                        OptionalAttr<DenseI64ArrayAttr>:$window,
-                       OptionalAttr<F32Attr>:$scale);
+                       OptionalAttr<F32Attr>:$scale,
+                       OptionalAttr<DenseF32ArrayAttr>:$alibi_slopes);
   let results = (outs Seq_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` `(` $mask^ `)`)?

@@ -8,6 +8,7 @@
 // CHECK-DAG: #[[MAP_K_GQA:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 4, d3, d4)>
 // CHECK-DAG: #[[MAP_MASK_B:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, 0, d2, d3)>
 // CHECK-DAG: #[[MAP_MASK_2D:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+// CHECK-DAG: #[[MAP_HEAD:.+]] = affine_map<(d0, d1, d2, d3) -> (d1)>
 
 // CHECK-LABEL: func.func @mha
 // CHECK-SAME: %[[Q:[^:]+]]: tensor<2x4x8x16xf32>, %[[K:[^:]+]]: tensor<2x4x8x16xf32>, %[[V:[^:]+]]: tensor<2x4x8x16xf32>
@@ -99,4 +100,31 @@ func.func @custom_scale(%q: tensor<1x2x4x16xf32>, %k: tensor<1x2x4x16xf32>, %v: 
   %o = seq.attention %q, %k, %v {scale = 5.000000e-01 : f32}
     : (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>) -> tensor<1x2x4x16xf32>
   return %o : tensor<1x2x4x16xf32>
+}
+
+// ALiBi: the slopes are a constant [Hq] read as (b, h, i, j) -> (h), and
+// -slope * |p(i) - j| (p(i) = i + Lk - Lq, bottom-right) is added to the
+// scaled score before the mask.
+// CHECK-LABEL: func.func @alibi
+// CHECK: %[[SLOPES:.+]] = arith.constant dense<[2.500000e-01, 6.250000e-02]> : tensor<2xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[MAP_ID]], #[[MAP_MASK_2D]], #[[MAP_HEAD]], #[[MAP_ID]]], {{.+}} ins(%{{.+}}, %{{.+}}, %[[SLOPES]] :
+// CHECK: ^bb0(%[[SCORE:[^:]+]]: f32, %[[MASK:[^:]+]]: f32, %[[SLOPE:[^:]+]]: f32,
+// CHECK: %[[I:.+]] = linalg.index 2
+// CHECK: %[[J:.+]] = linalg.index 3
+// CHECK: %[[P:.+]] = arith.addi %[[I]], %[[OFFSET:.+]] : index
+// CHECK: arith.cmpi sle, %[[J]], %[[P]]
+// CHECK: %[[P2:.+]] = arith.addi %[[I]], %[[OFFSET]] : index
+// CHECK: %[[D:.+]] = arith.subi %[[P2]], %[[J]] : index
+// CHECK: %[[NEG_D:.+]] = arith.subi %{{.+}}, %[[D]] : index
+// CHECK: %[[ABS:.+]] = arith.maxsi %[[D]], %[[NEG_D]] : index
+// CHECK: %[[ABS64:.+]] = arith.index_cast %[[ABS]] : index to i64
+// CHECK: %[[DF:.+]] = arith.sitofp %[[ABS64]] : i64 to f32
+// CHECK: %[[MD:.+]] = arith.mulf %[[SLOPE]], %[[DF]] : f32
+// CHECK: %[[BIAS:.+]] = arith.negf %[[MD]] : f32
+// CHECK: %[[SCALED:.+]] = arith.mulf %[[SCORE]], %{{.+}} : f32
+// CHECK: %[[BIASED:.+]] = arith.addf %[[SCALED]], %[[BIAS]] : f32
+// CHECK: arith.addf %[[BIASED]], %[[MASK]] : f32
+func.func @alibi(%q: tensor<1x2x3x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tensor<1x2x5x4xf32>, %m: tensor<3x5xf32>) -> tensor<1x2x3x4xf32> {
+  %o = seq.attention %q, %k, %v mask(%m) causal(bottom_right) {alibi_slopes = array<f32: 0.25, 0.0625>} : (tensor<1x2x3x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<3x5xf32>) -> tensor<1x2x3x4xf32>
+  return %o : tensor<1x2x3x4xf32>
 }

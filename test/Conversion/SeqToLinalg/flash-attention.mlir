@@ -166,3 +166,23 @@ func.func @causal_window(%q: tensor<?x2x?x16xf32>, %k: tensor<?x2x?x16xf32>, %v:
 }
 
 // BAD: convert-seq-to-linalg: attention-tile must be >= 0
+
+// ALiBi in the tiles: each (b, h) reads its head's slope once, and every
+// score of a tile gets -slope * |p(i) - j| with the tile's row and column
+// offsets added to the indices.
+// CHECK-LABEL: func.func @alibi
+// CHECK: %[[SLOPES:.+]] = arith.constant dense<[5.000000e-01, 1.250000e-01]> : tensor<2xf32>
+// CHECK: %[[SLOPE:.+]] = tensor.extract %[[SLOPES]][%{{.+}}] : tensor<2xf32>
+// CHECK: linalg.generic
+// CHECK: %[[I:.+]] = arith.addi %{{.+}}, %{{.+}} : index
+// CHECK: %[[J:.+]] = arith.addi %{{.+}}, %{{.+}} : index
+// CHECK: %[[D:.+]] = arith.subi %[[I]], %[[J]] : index
+// CHECK: arith.maxsi %[[D]]
+// CHECK: arith.sitofp
+// CHECK: %[[MD:.+]] = arith.mulf %[[SLOPE]], %{{.+}} : f32
+// CHECK: %[[BIAS:.+]] = arith.negf %[[MD]] : f32
+// CHECK: arith.addf %{{.+}}, %[[BIAS]] : f32
+func.func @alibi(%q: tensor<1x2x8x4xf32>, %k: tensor<1x2x8x4xf32>, %v: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
+  %o = seq.attention %q, %k, %v {alibi_slopes = array<f32: 0.5, 0.125>} : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32>
+  return %o : tensor<1x2x8x4xf32>
+}

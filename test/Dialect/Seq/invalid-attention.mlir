@@ -125,3 +125,27 @@ func.func @mask_dynamic_against_one(%q: tensor<?x1x4x16xf32>, %m: tensor<?x?x4x4
   %o = seq.attention %q, %q, %q mask(%m) : (tensor<?x1x4x16xf32>, tensor<?x1x4x16xf32>, tensor<?x1x4x16xf32>, tensor<?x?x4x4xf32>) -> tensor<?x1x4x16xf32>
   return
 }
+
+// -----
+
+func.func @alibi_count(%q: tensor<1x8x4x16xf32>) {
+  // expected-error @+1 {{'alibi_slopes' must have one slope per query head (8), found 2}}
+  %o = seq.attention %q, %q, %q {alibi_slopes = array<f32: 0.5, 0.25>} : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @alibi_dynamic_heads(%q: tensor<1x?x4x16xf32>) {
+  // expected-error @+1 {{'alibi_slopes' needs a static number of query heads}}
+  %o = seq.attention %q, %q, %q {alibi_slopes = array<f32: 0.5>} : (tensor<1x?x4x16xf32>, tensor<1x?x4x16xf32>, tensor<1x?x4x16xf32>) -> tensor<1x?x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @alibi_not_finite(%q: tensor<1x2x4x16xf32>) {
+  // expected-error @+1 {{'alibi_slopes' must be finite, found INF}}
+  %o = seq.attention %q, %q, %q {alibi_slopes = array<f32: 0.5, 0x7F800000>} : (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>) -> tensor<1x2x4x16xf32>
+  return
+}

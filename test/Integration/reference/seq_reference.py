@@ -377,12 +377,14 @@ def attention_allowed(Lq, Lk, causal=False, causal_alignment="top_left",
 
 
 def attention(q, k, v, mask=None, causal=False, causal_alignment="top_left",
-              window=None, scale=None):
+              window=None, scale=None, alibi_slopes=None):
     """softmax(q k^T * scale + mask) v with GQA/MQA, causal and window masks.
 
     q [B,Hq,Lq,D], k [B,Hkv,Lk,D], v [B,Hkv,Lk,Dv] -> [B,Hq,Lq,Dv].
     Boolean mask: True = attend.  Float mask: added to the scaled scores;
     -inf entries count as masked.  Fully masked rows give zeros.
+    alibi_slopes [Hq]: -slope[h] * |p(i) - j| is added to head h's scaled
+    scores (ALiBi, Press et al. 2022), p(i) the aligned query position.
     """
     q, k, v = _f64(q), _f64(k), _f64(v)
     Bsz, Hq, Lq, Dh = q.shape
@@ -396,6 +398,12 @@ def attention(q, k, v, mask=None, causal=False, causal_alignment="top_left",
     if scale is None:
         scale = 1.0 / math.sqrt(Dh)
     s = np.einsum("bhid,bhjd->bhij", q, kk) * scale
+    if alibi_slopes is not None:
+        offset = Lk - Lq if causal and causal_alignment == "bottom_right" else 0
+        distance = np.abs(np.arange(Lq)[:, None] + offset -
+                          np.arange(Lk)[None, :])
+        s = s - np.asarray(alibi_slopes, np.float64)[None, :, None, None] * \
+            distance[None, None]
     allowed = np.broadcast_to(
         attention_allowed(Lq, Lk, causal, causal_alignment, window),
         s.shape).copy()
