@@ -47,6 +47,8 @@ STREAMING = {
     # The GPT block streams through its key/value cache (sequence dim L,
     # a cache of 16 steps): prefill, then decode.
     "gpt": ["--stream-dim=L", "--dim=capacity=16"],
+    # ALiBi's distances count from the stream's start through the cache.
+    "alibi": ["--stream-dim=L", "--dim=capacity=16"],
     # Sliding-window attention (3 steps) through a ring of 9 cached steps:
     # the 12-step sequence wraps around it (7 + 2 earlier steps fill the
     # ring exactly).
@@ -54,6 +56,9 @@ STREAMING = {
     # GQA and RoPE through a key/value cache along T (batch-first, 16
     # steps): the rotary positions continue across chunks.
     "llama": ["--stream-dim=T", "--dim=capacity=16"],
+    # GPT-2 (batch-first, fused Conv1D c_attn): learned positions and the
+    # key/value cache continue across chunks.
+    "gpt2": ["--stream-dim=T", "--dim=capacity=16"],
 }
 STREAM_CHUNKS = ["1", "2", "7"]
 

@@ -13,6 +13,7 @@ nor this script. check_models.py compiles each description with seqc and
 compares seq-run's output with PyTorch's.
 """
 
+import math
 import os
 import sys
 
@@ -1088,3 +1089,181 @@ end
 y = linear(ema.smooth, out=3, name=head)
 output y, h_n=cell.h, s_n=ema.s
 """, {"x": torch.randn(3, 10, 8)}, scan_blocks_forward)
+
+
+# --- ALiBi (BLOOM-style linear biases instead of position embeddings) --------
+def bloom_alibi_slopes(heads):
+    """Hugging Face BLOOM's build_alibi_tensor slopes (Press et al. 2022's
+    get_slopes), written out here as the independent reference."""
+    closest = 2 ** math.floor(math.log2(heads))
+    base = torch.tensor(2 ** (-(2 ** -(math.log2(closest) - 3))),
+                        dtype=torch.float32)
+    slopes = torch.pow(base, torch.arange(1, 1 + closest, dtype=torch.int32))
+    if closest != heads:
+        extra_base = torch.tensor(
+            2 ** (-(2 ** -(math.log2(2 * closest) - 3))), dtype=torch.float32)
+        remaining = min(closest, heads - closest)
+        powers = torch.arange(1, 1 + 2 * remaining, 2, dtype=torch.int32)
+        slopes = torch.cat([slopes, torch.pow(extra_base, powers)])
+    return slopes
+
+
+class AlibiGpt(nn.Module):
+    """A decoder block whose attention has no position embedding but
+    ALiBi's per-head linear biases, added as BLOOM adds them (slope * key
+    position, which differs from -slope * (i - j) by a constant per query
+    row: the same softmax), with 6 heads: 4 slopes of the power of two
+    below 6 and 2 of the next one."""
+
+    HEADS = 6
+
+    def __init__(self):
+        super().__init__()
+        self.wte = nn.Embedding(50, 24)
+        self.ln_1 = nn.LayerNorm(24)
+        self.attn = nn.MultiheadAttention(24, self.HEADS)
+        self.ln_2 = nn.LayerNorm(24)
+        self.fc = nn.Linear(24, 48)
+        self.proj = nn.Linear(48, 24)
+        self.lm_head = nn.Linear(24, 50, bias=False)
+
+    def forward(self, ids):
+        x = self.wte(ids)                      # [L, B, E]
+        L, B = ids.shape
+        slopes = bloom_alibi_slopes(self.HEADS)
+        bias = slopes[:, None, None] * torch.arange(L)[None, None, :]
+        future = torch.ones(L, L, dtype=torch.bool).triu(1)
+        bias = bias.expand(self.HEADS, L, L).masked_fill(future, float("-inf"))
+        mask = bias.repeat(B, 1, 1)            # [B * heads, L, L]
+        h = self.ln_1(x)
+        x = x + self.attn(h, h, h, attn_mask=mask, need_weights=False)[0]
+        x = x + self.proj(nn.functional.gelu(self.fc(self.ln_2(x))))
+        return self.lm_head(x)
+
+
+export("alibi", AlibiGpt(), """
+# A decoder block with ALiBi (Press et al. 2022; BLOOM, MPT): no position
+# embedding, each of the 6 heads adds -slope * distance to its scores.
+# Streamed, the distances count from the start of the stream (the queries'
+# positions continue through the key/value cache).
+model alibi
+weights "alibi.safetensors"
+input ids: i64[L, B]
+x      = embedding(ids, name=wte)
+h1     = layer_norm(x, name=ln_1)
+a      = mha(h1, heads=6, causal=true, alibi=true, name=attn)
+x1     = add(x, a)
+h2     = layer_norm(x1, name=ln_2)
+fc     = linear(h2, out=48)
+g      = gelu(fc)
+p      = linear(g, out=24, name=proj)
+x2     = add(x1, p)
+logits = linear(x2, out=50, bias=false, name=lm_head)
+output logits
+""", {"ids": torch.randint(0, 50, (11, 2))}, lambda m, ids: {"logits": m(ids)})
+
+
+# --- GPT-2 (Hugging Face's GPT2Model block, Conv1D weights stored [in, out]) -
+class Conv1D(nn.Module):
+    """Hugging Face's transformers.pytorch_utils.Conv1D: a linear layer whose
+    weight is stored [in, out] (nx, nf): y = x @ W + b."""
+
+    def __init__(self, nf, nx):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(nx, nf) * 0.2)
+        self.bias = nn.Parameter(torch.randn(nf) * 0.1)
+
+    def forward(self, x):
+        size_out = x.size()[:-1] + (self.weight.size(-1),)
+        x = torch.addmm(self.bias, x.view(-1, x.size(-1)), self.weight)
+        return x.view(size_out)
+
+
+class Gpt2Attention(nn.Module):
+    """GPT2Attention's forward (eager): one fused c_attn split into q, k, v,
+    a causal bool buffer, softmax, c_proj."""
+
+    def __init__(self, embed, heads, n_ctx):
+        super().__init__()
+        self.heads = heads
+        self.c_attn = Conv1D(3 * embed, embed)
+        self.c_proj = Conv1D(embed, embed)
+        self.register_buffer(
+            "bias", torch.tril(torch.ones(n_ctx, n_ctx, dtype=torch.bool)),
+            persistent=False)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        q, k, v = self.c_attn(x).split(E, dim=2)
+
+        def heads(t):
+            return t.view(B, T, self.heads, E // self.heads).transpose(1, 2)
+        q, k, v = heads(q), heads(k), heads(v)
+        w = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(E // self.heads)
+        w = torch.where(self.bias[:T, :T], w,
+                        torch.tensor(torch.finfo(w.dtype).min))
+        a = torch.matmul(nn.functional.softmax(w, dim=-1), v)
+        return self.c_proj(a.transpose(1, 2).reshape(B, T, E))
+
+
+class Gpt2Block(nn.Module):
+    def __init__(self, embed, heads, n_ctx):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(embed)
+        self.attn = Gpt2Attention(embed, heads, n_ctx)
+        self.ln_2 = nn.LayerNorm(embed)
+        self.mlp = nn.Module()
+        self.mlp.c_fc = Conv1D(4 * embed, embed)
+        self.mlp.c_proj = Conv1D(embed, 4 * embed)
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        h = self.mlp.c_fc(self.ln_2(x))
+        h = nn.functional.gelu(h, approximate="tanh")  # GPT-2's gelu_new
+        return x + self.mlp.c_proj(h)
+
+
+class Gpt2(nn.Module):
+    """GPT2Model's names (wte, wpe, h.N, ln_f) with the LM head tied to wte,
+    as GPT2LMHeadModel's checkpoints store it (no lm_head.weight)."""
+
+    def __init__(self, vocab=50, embed=16, heads=4, n_ctx=32):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, embed)
+        self.wpe = nn.Embedding(n_ctx, embed)
+        self.h = nn.ModuleList([Gpt2Block(embed, heads, n_ctx)])
+        self.ln_f = nn.LayerNorm(embed)
+
+    def forward(self, input_ids):
+        T = input_ids.shape[1]
+        x = self.wte(input_ids) + self.wpe(torch.arange(T))[None]
+        for block in self.h:
+            x = block(x)
+        return self.ln_f(x) @ self.wte.weight.T
+
+
+export("gpt2", Gpt2(), """
+# A GPT-2 block under Hugging Face's GPT2Model names: c_attn (q, k and v in
+# one projection) and c_proj are Conv1D layers, whose weights are stored
+# [in, out] (fan_in_fan_out=true), as are the MLP's; learned positions;
+# the LM head is tied to the token embedding.
+model gpt2
+weights "gpt2.safetensors"
+input input_ids: i64[B, T]
+x      = embedding(input_ids, name=wte)
+xp     = pos_embedding(x, batch_first=true, name=wpe)
+h1     = layer_norm(xp, name=h.0.ln_1)
+a      = mha(h1, heads=4, causal=true, batch_first=true,
+             weights_from=[c_attn, c_proj], fan_in_fan_out=true,
+             name=h.0.attn)
+x1     = add(xp, a)
+h2     = layer_norm(x1, name=h.0.ln_2)
+fc     = linear(h2, fan_in_fan_out=true, name=h.0.mlp.c_fc)
+g      = gelu(fc, approximate=tanh)
+p      = linear(g, fan_in_fan_out=true, name=h.0.mlp.c_proj)
+x2     = add(x1, p)
+hf     = layer_norm(x2, name=ln_f)
+logits = linear(hf, bias=false, name=wte)
+output logits
+""", {"input_ids": torch.randint(0, 50, (2, 13))},
+    lambda m, ids: {"logits": m(ids)})

@@ -5,9 +5,9 @@
 // nn.MultiheadAttention's weights or any four linear layers named by
 // `weights_from` (Hugging Face q_proj/k_proj/v_proj/o_proj, BERT's
 // query/key/value/output.dense, ...), grouped-query attention when the
-// key/value projections have fewer heads than the query's, and rotary
-// position embeddings (RoPE). Everything becomes one seq.attention between
-// seq.linear projections.
+// key/value projections have fewer heads than the query's, rotary
+// position embeddings (RoPE) and ALiBi's linear biases. Everything becomes
+// one seq.attention between seq.linear projections.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,42 +24,161 @@ using namespace mlir;
 namespace seqc {
 namespace md {
 
+namespace {
+
+/// ALiBi's head slopes (Press et al. 2022, the paper's `get_slopes`, as
+/// Hugging Face's BLOOM `build_alibi_tensor` computes them): for n a power
+/// of two, m_h = 2^(-8 (h + 1) / n); otherwise the slopes of the largest
+/// power of two c below n, then every other slope of 2c (the odd powers of
+/// 2^(-4 / c)) for the n - c heads left.
+SmallVector<float> alibiSlopes(int64_t heads) {
+  int64_t closest = int64_t(1) << static_cast<int>(std::floor(
+                        std::log2(static_cast<double>(heads))));
+  SmallVector<float> slopes;
+  double base = std::exp2(-8.0 / static_cast<double>(closest));
+  for (int64_t h = 1; h <= closest; ++h)
+    slopes.push_back(static_cast<float>(std::pow(base, h)));
+  double extraBase = std::exp2(-4.0 / static_cast<double>(closest));
+  for (int64_t h = 1; static_cast<int64_t>(slopes.size()) < heads; h += 2)
+    slopes.push_back(static_cast<float>(std::pow(extraBase, h)));
+  return slopes;
+}
+
+} // namespace
+
+FailureOr<Emitter::AttentionWeights> Emitter::fusedAttentionWeights(
+    const std::string &qkv, const std::string &output,
+    llvm::function_ref<FailureOr<WeightTensor>(const std::string &)> matrix,
+    llvm::function_ref<FailureOr<WeightTensor>(const std::string &)> vector,
+    int64_t e) {
+  // One projection of the query input whose rows are the query's, then the
+  // key's, then the value's (GPT-2's c_attn after fan_in_fan_out; not
+  // GPT-NeoX's per-head interleaving): it reads one input.
+  if (current->operands.size() > 1) {
+    error(keyword("weights_from")->value.pos)
+        << "a fused query/key/value projection reads one input; "
+           "cross-attention needs weights_from=[query, key, value, output]";
+    return failure();
+  }
+  AttentionWeights w;
+  FailureOr<WeightTensor> fused = matrix(qkv);
+  if (failed(fused))
+    return failure();
+  // rows = (heads + 2 kv_heads) * head size.
+  int64_t heads = intKw("heads", 1), kvHeads = intKw("kv_heads", heads);
+  int64_t rows = fused->shape[0], parts = heads + 2 * kvHeads;
+  if (heads < 1 || kvHeads < 1 || rows % parts != 0) {
+    InFlightDiagnostic diag = error(current->layerPos);
+    diag << "weight '" << fused->name << "' is " << formatShape(fused->shape)
+         << ": a fused projection needs (heads + 2 * kv_heads) * head size = "
+         << parts << " * D rows (heads=" << heads << ", kv_heads=" << kvHeads
+         << ")";
+    if (!boolKw("fan_in_fan_out", false) && fused->shape[0] == e &&
+        fused->shape[1] % parts == 0)
+      diag << "; a Conv1D weight (GPT-2) is stored [in, out]: add "
+              "fan_in_fan_out=true";
+    return failure();
+  }
+  int64_t d = rows / parts;
+  if (failed(expectShape(*fused, {rows, e},
+                         "a query input of " + std::to_string(e) +
+                             " features")))
+    return failure();
+  int64_t sizes[3] = {heads * d, kvHeads * d, kvHeads * d};
+  WeightTensor *matrices[3] = {&w.q, &w.k, &w.v};
+  std::optional<WeightTensor> *biases[3] = {&w.qBias, &w.kBias, &w.vBias};
+  std::optional<WeightTensor> fusedBias;
+  if (boolKw("bias", true)) {
+    FailureOr<WeightTensor> bias = vector(qkv);
+    if (failed(bias) ||
+        failed(expectShape(*bias, {rows}, "weight '" + fused->name + "'")))
+      return failure();
+    fusedBias = std::move(*bias);
+  }
+  int64_t offset = 0;
+  for (int i = 0; i < 3; ++i) {
+    *matrices[i] = WeightTensor{fused->name, {sizes[i], e}, {}};
+    matrices[i]->data.assign(fused->data.begin() + offset * e,
+                             fused->data.begin() + (offset + sizes[i]) * e);
+    if (fusedBias) {
+      *biases[i] = WeightTensor{fusedBias->name, {sizes[i]}, {}};
+      (*biases[i])->data.assign(fusedBias->data.begin() + offset,
+                                fusedBias->data.begin() + offset + sizes[i]);
+    }
+    offset += sizes[i];
+  }
+  FailureOr<WeightTensor> out = matrix(output);
+  if (failed(out))
+    return failure();
+  w.out = std::move(*out);
+  if (boolKw("bias", true)) {
+    FailureOr<WeightTensor> bias = vector(output);
+    if (failed(bias))
+      return failure();
+    w.outBias = std::move(*bias);
+  }
+  return w;
+}
+
 FailureOr<Emitter::AttentionWeights> Emitter::attentionWeights(int64_t e,
                                                                int64_t ekv) {
   AttentionWeights w;
   bool hasBias = boolKw("bias", true);
   std::string p = prefix();
+  bool fanInFanOut = boolKw("fan_in_fan_out", false);
   if (const Argument *from = keyword("weights_from")) {
     const std::vector<Literal> &names = from->value.items;
-    if (names.size() != 4 ||
+    if ((names.size() != 4 && names.size() != 2) ||
         llvm::any_of(names, [](const Literal &l) {
           return l.kind != Literal::Kind::Ident;
         })) {
       error(from->value.pos)
           << "weights_from names the four projections [query, key, value, "
-             "output], e.g. [q_proj, k_proj, v_proj, o_proj]; found "
+             "output], e.g. [q_proj, k_proj, v_proj, o_proj], or a fused "
+             "query/key/value projection and the output, e.g. [c_attn, "
+             "c_proj]; found "
           << from->value.text;
       return failure();
     }
+    // A matrix stored [out, in], or [in, out] with fan_in_fan_out.
+    auto matrix = [&](const std::string &layer) -> FailureOr<WeightTensor> {
+      FailureOr<WeightTensor> m = weightOfRank(
+          layer + ".weight", 2, "an mha projection",
+          fanInFanOut ? "an [in, out] matrix (fan_in_fan_out)"
+                      : "an [out, in] matrix");
+      if (failed(m) || !fanInFanOut)
+        return m;
+      return transposeFanInFanOut(*m);
+    };
+    auto vector = [&](const std::string &layer) {
+      return weightOfRank(layer + ".bias", 1, "an mha projection", "a vector");
+    };
+    if (names.size() == 2)
+      return fusedAttentionWeights(names[0].text, names[1].text, matrix,
+                                   vector, e);
     WeightTensor *matrices[4] = {&w.q, &w.k, &w.v, &w.out};
     std::optional<WeightTensor> *biases[4] = {&w.qBias, &w.kBias, &w.vBias,
                                               &w.outBias};
     for (int i = 0; i < 4; ++i) {
-      FailureOr<WeightTensor> m = weightOfRank(
-          names[i].text + ".weight", 2, "an mha projection",
-          "an [out, in] matrix");
+      FailureOr<WeightTensor> m = matrix(names[i].text);
       if (failed(m))
         return failure();
       *matrices[i] = std::move(*m);
       if (!hasBias)
         continue;
-      FailureOr<WeightTensor> bias = weightOfRank(
-          names[i].text + ".bias", 1, "an mha projection", "a vector");
+      FailureOr<WeightTensor> bias = vector(names[i].text);
       if (failed(bias))
         return failure();
       *biases[i] = std::move(*bias);
     }
     return w;
+  }
+  if (fanInFanOut) {
+    error(keyword("fan_in_fan_out")->keyPos)
+        << "fan_in_fan_out reads the layers that weights_from names as [in, "
+           "out] (GPT-2's Conv1D); nn.MultiheadAttention's own weights are "
+           "[out, in]";
+    return failure();
   }
   // nn.MultiheadAttention: in_proj_weight [3E, E] when key and value have
   // the query's size, else q/k/v_proj_weight (kdim, vdim); in_proj_bias.
@@ -551,11 +670,14 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
   FloatAttr scale;
   if (const Argument *s = keyword("scale"))
     scale = b.getF32FloatAttr(static_cast<float>(s->value.floatValue));
+  DenseF32ArrayAttr alibi;
+  if (boolKw("alibi", false))
+    alibi = b.getDenseF32ArrayAttr(alibiSlopes(heads));
   auto qType = cast<RankedTensorType>(q.getType());
   auto resultType = RankedTensorType::get(
       {qType.getDimSize(0), heads, qType.getDimSize(2), dv}, b.getF32Type());
   Value attn = seq::AttentionOp::create(b, here(), resultType, q, k, v, *mask,
-                                        causal, window, scale);
+                                        causal, window, scale, alibi);
   Val out = linearOp(mergeHeads(attn, xb), w->out,
                      w->outBias ? &*w->outBias : nullptr);
   out.dims = xb.dims;

@@ -155,12 +155,22 @@ private:
   FailureOr<Val> emitAttention(ArrayRef<Val> operands);
   /// The q, k, v projection weights (and biases) and the output projection
   /// of an mha layer: nn.MultiheadAttention's packed in_proj_weight, its
-  /// separate q/k/v_proj_weight, or the four linears weights_from names.
+  /// separate q/k/v_proj_weight, or the four (or fused two) linears
+  /// weights_from names.
   struct AttentionWeights {
     WeightTensor q, k, v, out;
     std::optional<WeightTensor> qBias, kBias, vBias, outBias;
   };
   FailureOr<AttentionWeights> attentionWeights(int64_t embed, int64_t kvEmbed);
+  /// weights_from=[qkv, output]: one projection whose rows are q, k and v
+  /// (heads, kv_heads, kv_heads heads of one size), split; `matrix` and
+  /// `vector` read a layer's weight (transposed for fan_in_fan_out) and
+  /// bias.
+  FailureOr<AttentionWeights> fusedAttentionWeights(
+      const std::string &qkv, const std::string &output,
+      llvm::function_ref<FailureOr<WeightTensor>(const std::string &)> matrix,
+      llvm::function_ref<FailureOr<WeightTensor>(const std::string &)> vector,
+      int64_t embed);
   /// The mask seq.attention applies for mha's key_padding_mask and
   /// attn_mask keywords (null when neither is given).
   FailureOr<Value> attentionMask(const Val &query, const Val &keys,

@@ -26,13 +26,21 @@ FailureOr<Val> Emitter::emitLinear(const Val &x) {
   FailureOr<WeightTensor> w = weight("weight");
   if (failed(w))
     return failure();
+  // fan_in_fan_out: the weight is stored [in, out] (GPT-2's Conv1D).
+  bool fanInFanOut = boolKw("fan_in_fan_out", false);
+  int64_t outDim = fanInFanOut ? 1 : 0;
   if (w->shape.size() == 2 &&
-      failed(checkKwAgainst("out", w->shape[0], *w, "out features")))
+      failed(checkKwAgainst("out", w->shape[outDim], *w, "out features")))
     return failure();
-  int64_t out = w->shape.size() == 2 ? w->shape[0] : intKw("out", -1);
-  if (failed(expectShape(*w, {out, *in},
-                         "an input with " + std::to_string(*in) + " features")))
+  int64_t out = w->shape.size() == 2 ? w->shape[outDim] : intKw("out", -1);
+  std::string why = "an input with " + std::to_string(*in) + " features";
+  if (fanInFanOut) {
+    if (failed(expectShape(*w, {*in, out}, why + " (fan_in_fan_out: [in, out])")))
+      return failure();
+    *w = transposeFanInFanOut(*w);
+  } else if (failed(expectShape(*w, {out, *in}, why))) {
     return failure();
+  }
   std::optional<WeightTensor> bias;
   if (boolKw("bias", true)) {
     FailureOr<WeightTensor> bw = weight("bias");

@@ -20,6 +20,17 @@ std::string formatShape(ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
+WeightTensor transposeFanInFanOut(const WeightTensor &w) {
+  assert(w.shape.size() == 2 && "a matrix");
+  int64_t in = w.shape[0], out = w.shape[1];
+  WeightTensor t{w.name + " (transposed)", {out, in}, {}};
+  t.data.resize(w.data.size());
+  for (int64_t i = 0; i < in; ++i)
+    for (int64_t o = 0; o < out; ++o)
+      t.data[o * in + i] = w.data[i * out + o];
+  return t;
+}
+
 Weights::~Weights() { seqc_rt_safetensors_close(file); }
 
 LogicalResult Weights::open(StringRef filePath, Location loc) {

@@ -60,6 +60,11 @@ private:
 /// `[4, 32]`.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
 
+/// A 2-D weight stored [in, out] (Hugging Face GPT-2's `Conv1D`: PEFT's
+/// `fan_in_fan_out`) as the [out, in] matrix of an nn.Linear; its name says
+/// so in messages ("c_attn.weight (transposed)").
+WeightTensor transposeFanInFanOut(const WeightTensor &w);
+
 } // namespace seqc::md
 
 #endif // SEQC_COMPILER_IMPORT_MODELDESCRIPTION_WEIGHTS_H
