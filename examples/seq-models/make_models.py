@@ -979,14 +979,17 @@ def value_ops_forward(m, q, ids, lens):
     valid = torch.arange(q.shape[1])[None, :] < lens[:, None]
     score = score.masked_fill(~valid, 0.0)
     gram = q @ q.transpose(1, 2)                          # [B, T, T]
-    return {"z": z, "score": score, "gram": gram, "with_cls": q + m.cls_token}
+    arith = (gram * 0.25 - 1.5) / 2 + 3                   # value= operands
+    return {"z": z, "score": score, "gram": gram, "with_cls": q + m.cls_token,
+            "arith": arith}
 
 
 export("value_ops", MemoryRead(), """
 # A memory read written with value ops: a learned memory matrix and CLS
 # token (parameter), matmul of values (2-D, 3-D and a vector), cumsum
 # (forward, and reverse exclusive), comparisons with a value and between
-# values, logical ops, where, masked_fill, sequence_mask.
+# values, logical ops, where, masked_fill, sequence_mask, arithmetic with a
+# scalar (value=).
 model value_ops
 weights "value_ops.safetensors"
 input q: f32[B, T, 8]
@@ -1020,7 +1023,11 @@ score = masked_fill(sc1, invalid, value=0.0)
 qt    = transpose(q, dim0=1, dim1=2)
 gram  = matmul(q, qt)                            # [B, T, T]
 with_cls = add(q, cls)
-output z, score, gram, with_cls
+quarter = mul(gram, value=0.25)                  # a scalar right-hand side
+shifted = sub(quarter, value=1.5)
+halved = div(shifted, value=2)
+arith = add(halved, value=3)
+output z, score, gram, with_cls, arith
 """, {"q": torch.randn(2, 7, 8), "ids": torch.randint(0, 4, (2, 7)),
       "lens": torch.tensor([7, 3])},
        value_ops_forward)
@@ -1267,3 +1274,223 @@ logits = linear(hf, bias=false, name=wte)
 output logits
 """, {"input_ids": torch.randint(0, 50, (2, 13))},
     lambda m, ids: {"logits": m(ids)})
+
+
+# --- T5 (Hugging Face's T5Attention with relative position buckets) ---------
+def t5_relative_position_bucket(relative_position, bidirectional, num_buckets,
+                                max_distance):
+    """Hugging Face T5Attention._relative_position_bucket, as written there."""
+    relative_buckets = 0
+    if bidirectional:
+        num_buckets //= 2
+        relative_buckets += (relative_position > 0).to(torch.long) * num_buckets
+        relative_position = torch.abs(relative_position)
+    else:
+        relative_position = -torch.min(relative_position,
+                                       torch.zeros_like(relative_position))
+    max_exact = num_buckets // 2
+    is_small = relative_position < max_exact
+    relative_position_if_large = max_exact + (
+        torch.log(relative_position.float() / max_exact)
+        / math.log(max_distance / max_exact)
+        * (num_buckets - max_exact)
+    ).to(torch.long)
+    relative_position_if_large = torch.min(
+        relative_position_if_large,
+        torch.full_like(relative_position_if_large, num_buckets - 1))
+    relative_buckets += torch.where(is_small, relative_position,
+                                    relative_position_if_large)
+    return relative_buckets
+
+
+class T5Attention(nn.Module):
+    """T5Attention's forward without a cache: q, k, v, o without biases, no
+    1/sqrt(d) scaling, the position bias from relative_attention_bias (only
+    in the layers that have one; the others are handed the first's)."""
+
+    BUCKETS, MAX_DISTANCE = 8, 10
+
+    def __init__(self, d_model, heads, has_relative_attention_bias,
+                 is_decoder):
+        super().__init__()
+        self.heads, self.is_decoder = heads, is_decoder
+        self.q = nn.Linear(d_model, d_model, bias=False)
+        self.k = nn.Linear(d_model, d_model, bias=False)
+        self.v = nn.Linear(d_model, d_model, bias=False)
+        self.o = nn.Linear(d_model, d_model, bias=False)
+        if has_relative_attention_bias:
+            self.relative_attention_bias = nn.Embedding(self.BUCKETS, heads)
+
+    def compute_bias(self, query_length, key_length):
+        context_position = torch.arange(query_length)[:, None]
+        memory_position = torch.arange(key_length)[None, :]
+        relative_position = memory_position - context_position
+        bucket = t5_relative_position_bucket(
+            relative_position, not self.is_decoder, self.BUCKETS,
+            self.MAX_DISTANCE)
+        values = self.relative_attention_bias(bucket)  # [q, k, heads]
+        return values.permute([2, 0, 1]).unsqueeze(0)
+
+    def forward(self, x, kv=None, position_bias=None, causal=False):
+        B, L, E = x.shape
+        kv = x if kv is None else kv
+        S = kv.shape[1]
+
+        def heads(t):
+            return t.view(B, -1, self.heads, E // self.heads).transpose(1, 2)
+        q, k, v = heads(self.q(x)), heads(self.k(kv)), heads(self.v(kv))
+        scores = torch.matmul(q, k.transpose(3, 2))
+        if position_bias is None:
+            position_bias = (self.compute_bias(L, S)
+                             if hasattr(self, "relative_attention_bias")
+                             else torch.zeros(1, self.heads, L, S))
+        bias = position_bias
+        if causal:
+            future = torch.ones(L, S, dtype=torch.bool).triu(1)
+            bias = bias.masked_fill(future, torch.finfo(torch.float32).min)
+        w = nn.functional.softmax(scores + bias, dim=-1)
+        out = torch.matmul(w, v).transpose(1, 2).reshape(B, L, E)
+        return self.o(out), position_bias
+
+
+class T5LayerNorm(nn.Module):
+    def __init__(self, d_model, eps=1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(1 + 0.1 * torch.randn(d_model))
+        self.eps = eps
+
+    def forward(self, x):
+        variance = x.pow(2).mean(-1, keepdim=True)
+        return self.weight * (x * torch.rsqrt(variance + self.eps))
+
+
+class T5Ff(nn.Module):
+    def __init__(self, d_model, d_ff):
+        super().__init__()
+        self.layer_norm = T5LayerNorm(d_model)
+        self.DenseReluDense = nn.Module()
+        self.DenseReluDense.wi = nn.Linear(d_model, d_ff, bias=False)
+        self.DenseReluDense.wo = nn.Linear(d_ff, d_model, bias=False)
+
+    def forward(self, x):
+        d = self.DenseReluDense
+        return x + d.wo(torch.relu(d.wi(self.layer_norm(x))))
+
+
+class T5Sub(nn.Module):
+    """One attention sublayer: layer_norm, then SelfAttention or
+    EncDecAttention, with the residual."""
+
+    def __init__(self, d_model, heads, kind, has_bias, is_decoder):
+        super().__init__()
+        self.layer_norm = T5LayerNorm(d_model)
+        setattr(self, kind, T5Attention(d_model, heads, has_bias, is_decoder))
+        self.kind = kind
+
+
+class T5(nn.Module):
+    """A T5 encoder-decoder under Hugging Face's names: 2 encoder blocks
+    (the second reuses the first's position bias, as T5Stack does) and 1
+    decoder block (causal self-attention with its own buckets,
+    unidirectional; cross-attention without a position bias), an untied
+    lm_head (T5 v1.1). Small bucket settings (8 buckets, max_distance 10)
+    so that the test's lengths reach the logarithmic and saturated
+    buckets."""
+
+    def __init__(self, vocab=40, d_model=16, heads=4, d_ff=32):
+        super().__init__()
+        self.shared = nn.Embedding(vocab, d_model)
+
+        def block(is_decoder, first):
+            b = nn.Module()
+            b.layer = nn.ModuleList(
+                [T5Sub(d_model, heads, "SelfAttention", first, is_decoder)] +
+                ([T5Sub(d_model, heads, "EncDecAttention", False, True)]
+                 if is_decoder else []) + [T5Ff(d_model, d_ff)])
+            return b
+        self.encoder = nn.Module()
+        self.encoder.block = nn.ModuleList([block(False, True),
+                                            block(False, False)])
+        self.encoder.final_layer_norm = T5LayerNorm(d_model)
+        self.decoder = nn.Module()
+        self.decoder.block = nn.ModuleList([block(True, True)])
+        self.decoder.final_layer_norm = T5LayerNorm(d_model)
+        self.lm_head = nn.Linear(d_model, vocab, bias=False)
+
+    def forward(self, input_ids, decoder_input_ids):
+        x, bias = self.shared(input_ids), None
+        for b in self.encoder.block:
+            sub = b.layer[0]
+            a, bias = sub.SelfAttention(sub.layer_norm(x), position_bias=bias)
+            x = b.layer[1](x + a)
+        memory = self.encoder.final_layer_norm(x)
+        y = self.shared(decoder_input_ids)
+        for b in self.decoder.block:
+            sub = b.layer[0]
+            a, _ = sub.SelfAttention(sub.layer_norm(y), causal=True)
+            y = y + a
+            sub = b.layer[1]
+            a, _ = sub.EncDecAttention(sub.layer_norm(y), kv=memory)
+            y = b.layer[2](y + a)
+        return self.lm_head(self.decoder.final_layer_norm(y))
+
+
+export("t5", T5(), """
+# A T5 encoder-decoder under Hugging Face's names: relative position
+# buckets (relative_attention_bias: the first block's, reused by the
+# second; bidirectional in the encoder, causal and unidirectional in the
+# decoder), no 1/sqrt(d) scaling (scale=1), RMS layer norms, ReLU FFNs.
+model t5
+weights "t5.safetensors"
+input input_ids: i64[B, S]
+input decoder_input_ids: i64[B, T]
+x     = embedding(input_ids, name=shared)
+e0n   = rms_norm(x, eps=1e-6, name=encoder.block.0.layer.0.layer_norm)
+e0a   = mha(e0n, heads=4, batch_first=true, bias=false, scale=1,
+            weights_from=[q, k, v, o],
+            relative_attention_bias=encoder.block.0.layer.0.SelfAttention.relative_attention_bias,
+            relative_attention_max_distance=10,
+            name=encoder.block.0.layer.0.SelfAttention)
+e0r   = add(x, e0a)
+e0fn  = rms_norm(e0r, eps=1e-6, name=encoder.block.0.layer.1.layer_norm)
+e0fi  = linear(e0fn, bias=false, name=encoder.block.0.layer.1.DenseReluDense.wi)
+e0fr  = relu(e0fi)
+e0fo  = linear(e0fr, bias=false, name=encoder.block.0.layer.1.DenseReluDense.wo)
+e0    = add(e0r, e0fo)
+e1n   = rms_norm(e0, eps=1e-6, name=encoder.block.1.layer.0.layer_norm)
+e1a   = mha(e1n, heads=4, batch_first=true, bias=false, scale=1,
+            weights_from=[q, k, v, o],
+            relative_attention_bias=encoder.block.0.layer.0.SelfAttention.relative_attention_bias,
+            relative_attention_max_distance=10,
+            name=encoder.block.1.layer.0.SelfAttention)
+e1r   = add(e0, e1a)
+e1fn  = rms_norm(e1r, eps=1e-6, name=encoder.block.1.layer.1.layer_norm)
+e1fi  = linear(e1fn, bias=false, name=encoder.block.1.layer.1.DenseReluDense.wi)
+e1fr  = relu(e1fi)
+e1fo  = linear(e1fr, bias=false, name=encoder.block.1.layer.1.DenseReluDense.wo)
+e1    = add(e1r, e1fo)
+mem   = rms_norm(e1, eps=1e-6, name=encoder.final_layer_norm)
+y     = embedding(decoder_input_ids, name=shared)
+d0n   = rms_norm(y, eps=1e-6, name=decoder.block.0.layer.0.layer_norm)
+d0a   = mha(d0n, heads=4, batch_first=true, bias=false, scale=1, causal=true,
+            weights_from=[q, k, v, o],
+            relative_attention_bias=decoder.block.0.layer.0.SelfAttention.relative_attention_bias,
+            relative_attention_max_distance=10,
+            name=decoder.block.0.layer.0.SelfAttention)
+d0r   = add(y, d0a)
+d0cn  = rms_norm(d0r, eps=1e-6, name=decoder.block.0.layer.1.layer_norm)
+d0c   = mha(d0cn, mem, heads=4, batch_first=true, bias=false, scale=1,
+            weights_from=[q, k, v, o],
+            name=decoder.block.0.layer.1.EncDecAttention)
+d0cr  = add(d0r, d0c)
+d0fn  = rms_norm(d0cr, eps=1e-6, name=decoder.block.0.layer.2.layer_norm)
+d0fi  = linear(d0fn, bias=false, name=decoder.block.0.layer.2.DenseReluDense.wi)
+d0fr  = relu(d0fi)
+d0fo  = linear(d0fr, bias=false, name=decoder.block.0.layer.2.DenseReluDense.wo)
+d0    = add(d0cr, d0fo)
+dn    = rms_norm(d0, eps=1e-6, name=decoder.final_layer_norm)
+logits = linear(dn, bias=false, name=lm_head)
+output logits
+""", {"input_ids": torch.randint(0, 40, (2, 13)),
+      "decoder_input_ids": torch.randint(0, 40, (2, 12))},
+    lambda m, ids, dec: {"logits": m(ids, dec)})

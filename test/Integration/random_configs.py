@@ -5,9 +5,9 @@ Each seed draws one random configuration of seq.rnn / seq.lstm / seq.gru /
 seq.attention / seq.conv1d (directions, layouts, lengths including T = 0
 and 1, recurrences split into chunks of 1-3 steps, batch 1-3, heads, GQA,
 masks of every rank and dtype, causal alignments, windows, ALiBi slopes,
-dilations, strides, groups, padding, sequence lengths, initial states,
-peepholes, projections, clip...), random inputs, and the
-expected outputs from the independent NumPy reference
+relative position biases, dilations, strides, groups, padding, sequence
+lengths, initial states, peepholes, projections, clip...), random inputs,
+and the expected outputs from the independent NumPy reference
 (reference/seq_reference.py). The model is written, compiled and run
 exactly as run_fixtures.py does for the committed fixtures, and every output
 is compared to 1e-4 of its scale. A configuration the op cannot run (a
@@ -142,13 +142,18 @@ def attention_case(rng, tiles=False):
         # ALiBi: slopes exact in f32 (powers of two, as for 8 heads).
         attrs["alibi_slopes"] = [float(2.0 ** -int(rng.integers(0, 9)))
                                  for _ in range(Hq)]
+    if rng.random() < 0.3:
+        # A bias per head and clipped distance (T5's buckets, tabulated).
+        R = int(rng.integers(0, 4))
+        inputs["relative_bias"] = randn(rng, Hq, 2 * R + 1, scale=1.0)
     out = ref.attention(inputs["q"], inputs["k"], inputs["v"],
                         mask=inputs.get("mask"),
                         causal=attrs.get("causal", False),
                         causal_alignment=attrs.get("causal_alignment",
                                                    "top_left"),
                         window=attrs.get("window"), scale=attrs.get("scale"),
-                        alibi_slopes=attrs.get("alibi_slopes"))
+                        alibi_slopes=attrs.get("alibi_slopes"),
+                        relative_bias=inputs.get("relative_bias"))
     return inputs, attrs, {"out": out}
 
 

@@ -147,6 +147,10 @@ def attention_model(case, arrays):
         m = arrays["mask"]
         args.append(Tensor("mask", m.shape, MLIR_DTYPES[m.dtype]))
         groups += " mask(%mask)"
+    if "relative_bias" in arrays:
+        t = arrays["relative_bias"]
+        args.append(Tensor("relative_bias", t.shape, "f32"))
+        groups += " relative_bias(%relative_bias)"
     if a.get("causal"):
         groups += " causal(%s)" % a.get("causal_alignment", "top_left")
     attrs = []

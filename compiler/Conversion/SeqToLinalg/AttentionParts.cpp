@@ -203,6 +203,29 @@ Value emitAlibiBias(OpBuilder &b, Location loc, Value slope, Value p,
                                arith::MulFOp::create(b, loc, slope, d));
 }
 
+Value emitRelativeBias(OpBuilder &b, Location loc, Value table, Value h,
+                       Value p, Value j) {
+  int64_t radius =
+      (cast<RankedTensorType>(table.getType()).getDimSize(1) - 1) / 2;
+  Value r = arith::ConstantIndexOp::create(b, loc, radius);
+  Value minusR = arith::ConstantIndexOp::create(b, loc, -radius);
+  Value distance = arith::SubIOp::create(b, loc, j, p);
+  distance = arith::MaxSIOp::create(
+      b, loc, arith::MinSIOp::create(b, loc, distance, r), minusR);
+  Value column = arith::AddIOp::create(b, loc, distance, r);
+  return tensor::ExtractOp::create(b, loc, table, ValueRange{h, column});
+}
+
+Value emitPositionBias(OpBuilder &b, Location loc, Value slope, Value table,
+                       Value h, Value p, Value j) {
+  Value bias = slope ? emitAlibiBias(b, loc, slope, p, j) : Value();
+  if (!table)
+    return bias;
+  Value relative = emitRelativeBias(b, loc, table, h, p, j);
+  return bias ? arith::AddFOp::create(b, loc, bias, relative).getResult()
+              : relative;
+}
+
 Value emitMaskedScore(OpBuilder &b, Location loc, Value score, Value scale,
                       Value maskValue, Value visible, Value bias) {
   Value s = arith::MulFOp::create(b, loc, score, scale);

@@ -5,7 +5,7 @@
 // online softmax (FlashAttentionToLinalg.cpp). Both take the scale, the
 // mask's broadcasting, the visibility rule (causal, window), the masked
 // score, the contractions, the guarded exp and the guarded division from
-// here (and ALiBi's bias), so the meaning of a score cannot drift apart
+// here (and the position biases), so the meaning of a score cannot drift apart
 // between them; the
 // row statistics (one pass, or running ones) are each lowering's own.
 //
@@ -97,7 +97,21 @@ mlir::Value createAlibiSlopes(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value emitAlibiBias(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value slope, mlir::Value p, mlir::Value j);
 
-/// s * scale, plus `bias` (nullable: ALiBi), plus a float mask value or
+/// relative_bias[h, clamp(j - p, -R, R) + R] for head `h`, key position
+/// `j` and aligned query position `p` (indices), from the op's [Hq, 2R + 1]
+/// table (`table`, captured by the generic that calls this).
+mlir::Value emitRelativeBias(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value table, mlir::Value h, mlir::Value p,
+                             mlir::Value j);
+
+/// The position bias of key `j` for query head `h` aligned with key
+/// position `p`: ALiBi's (with `slope`) plus the relative bias (with
+/// `table`); null when both are null.
+mlir::Value emitPositionBias(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value slope, mlir::Value table,
+                             mlir::Value h, mlir::Value p, mlir::Value j);
+
+/// s * scale, plus `bias` (nullable: emitPositionBias), plus a float mask value or
 /// under a bool one, and -inf where `visible` (nullable) is false.
 mlir::Value emitMaskedScore(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value score, mlir::Value scale,

@@ -2,7 +2,8 @@
 //
 // The reference lowering (convert-seq-to-linalg{attention-tile=0}): scores
 // [B, Hq, Lq, Lk] are materialized by a contraction, masked (scale,
-// additive or boolean mask, ALiBi bias, causal diagonal, sliding window) in
+// additive or boolean mask, ALiBi and relative position biases, causal
+// diagonal, sliding window) in
 // one elementwise generic that reads the positions with linalg.index,
 // normalized by a row max / exp / row sum, contracted with V and divided
 // by the row sum. Masked scores are -inf; a row whose max is -inf gets
@@ -89,8 +90,10 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
       maskInputs.push_back(mask);
       maskMaps.push_back(getMaskMap(ctx, getMaskBroadcast(op)));
     }
-    // ALiBi: head h's slope, read as (b, h, i, j) -> (h).
+    // ALiBi: head h's slope, read as (b, h, i, j) -> (h). The relative
+    // bias table is read at (h, clamped distance) in the body.
     Value slopes = createAlibiSlopes(rewriter, loc, op);
+    Value table = op.getRelativeBias();
     if (slopes) {
       maskInputs.push_back(slopes);
       maskMaps.push_back(AffineMap::get(4, 0, {h}, ctx));
@@ -104,14 +107,14 @@ struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
             maskMaps, SmallVector<IteratorType>(4, IteratorType::parallel),
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value visible, bias;
-              if (visibility.restricts() || slopes) {
+              if (visibility.restricts() || slopes || table) {
                 Value i = linalg::IndexOp::create(b, l, 2);
                 Value j = linalg::IndexOp::create(b, l, 3);
                 visible = visibility.emitVisible(b, l, i, j);
-                if (slopes)
-                  bias = emitAlibiBias(
-                      b, l, args[mask ? 2 : 1],
-                      visibility.emitAlignedPosition(b, l, i), j);
+                bias = emitPositionBias(
+                    b, l, slopes ? args[mask ? 2 : 1] : Value(), table,
+                    linalg::IndexOp::create(b, l, 1),
+                    visibility.emitAlignedPosition(b, l, i), j);
               }
               linalg::YieldOp::create(
                   b, l,

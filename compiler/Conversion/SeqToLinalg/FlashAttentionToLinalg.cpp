@@ -13,7 +13,7 @@
 //     for each tile of keys [j0, j0 + bk) that a row of it can see
 //     (T keys with packed k, 4T with k read as it is), unless a float mask
 //     hides all of it:
-//       s    = q_tile k_tile^T * scale + ALiBi, masked (bq x bk)
+//       s    = q_tile k_tile^T * scale + position bias, masked (bq x bk)
 //       m'   = max(m, rowmax(s));  alpha = exp(m - m')
 //       p    = exp(s - m');        l = l * alpha + rowsum(p)
 //       acc  = acc * alpha + p v_tile
@@ -82,6 +82,7 @@ public:
     scale = createScale(b, loc, op);
     visibility = Visibility::get(b, loc, op, queryLen, keyLen);
     slopes = createAlibiSlopes(b, loc, op);
+    relativeBias = op.getRelativeBias();
     if (mask)
       maskBroadcast = getMaskBroadcast(op);
   }
@@ -530,16 +531,15 @@ private:
             ValueRange{scores}, maskMaps, parallel4,
             [&](OpBuilder &nb, Location l, ValueRange args) {
               Value visible, bias;
-              if (visibility.restricts() || slope) {
+              if (visibility.restricts() || slope || relativeBias) {
                 Value i = arith::AddIOp::create(
                     nb, l, linalg::IndexOp::create(nb, l, 2), row);
                 Value j = arith::AddIOp::create(
                     nb, l, linalg::IndexOp::create(nb, l, 3), col);
                 visible = visibility.emitVisible(nb, l, i, j);
-                if (slope)
-                  bias = emitAlibiBias(
-                      nb, l, slope, visibility.emitAlignedPosition(nb, l, i),
-                      j);
+                bias = emitPositionBias(
+                    nb, l, slope, relativeBias, head,
+                    visibility.emitAlignedPosition(nb, l, i), j);
               }
               linalg::YieldOp::create(
                   nb, l,
@@ -633,8 +633,9 @@ private:
   Value batch, heads, queryLen, keyLen, valueDim;
   int64_t groupSize;
   Value scale;
-  /// ALiBi's [Hq] slopes (null without them).
-  Value slopes;
+  /// ALiBi's [Hq] slopes and the [Hq, 2R + 1] relative bias table (null
+  /// without them).
+  Value slopes, relativeBias;
   /// k packed per key tile (emitPackedKeys) in the loops that read it so; null
   /// in the others.
   Value keysPacked;

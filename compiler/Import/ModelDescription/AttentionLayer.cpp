@@ -44,7 +44,79 @@ SmallVector<float> alibiSlopes(int64_t heads) {
   return slopes;
 }
 
+/// T5's `_relative_position_bucket` (Hugging Face T5Attention; Raffel et
+/// al. 2020) of `relative` = key position - query position: half the
+/// buckets (each side, when bidirectional) are exact distances, the rest
+/// logarithmic up to `maxDistance`, beyond which the last bucket holds. The
+/// logarithm is computed in f32 in PyTorch's order, so bucket edges match.
+int64_t t5RelativePositionBucket(int64_t relative, bool bidirectional,
+                                 int64_t numBuckets, int64_t maxDistance) {
+  int64_t bucket = 0;
+  if (bidirectional) {
+    numBuckets /= 2;
+    if (relative > 0)
+      bucket += numBuckets;
+    relative = std::abs(relative);
+  } else {
+    relative = -std::min<int64_t>(relative, 0);
+  }
+  int64_t maxExact = numBuckets / 2;
+  if (relative < maxExact)
+    return bucket + relative;
+  float logRatio = static_cast<float>(
+      std::log(static_cast<double>(maxDistance) / static_cast<double>(maxExact)));
+  float large = std::log(static_cast<float>(relative) /
+                         static_cast<float>(maxExact)) /
+                logRatio * static_cast<float>(numBuckets - maxExact);
+  return bucket + std::min<int64_t>(maxExact + static_cast<int64_t>(large),
+                                    numBuckets - 1);
+}
+
 } // namespace
+
+FailureOr<Value> Emitter::relativeBiasTable(const Argument &layer,
+                                            int64_t heads,
+                                            bool bidirectional) {
+  // NAME.weight: an nn.Embedding(num_buckets, heads), T5's
+  // relative_attention_bias (every layer names the first layer's).
+  FailureOr<WeightTensor> w = weightNamed(layer.value.text + ".weight");
+  if (failed(w))
+    return failure();
+  int64_t minBuckets = bidirectional ? 4 : 2;
+  if (w->shape.size() != 2 || w->shape[1] != heads ||
+      w->shape[0] < minBuckets) {
+    error(layer.value.pos)
+        << "weight '" << w->name << "' is " << formatShape(w->shape)
+        << ", but relative_attention_bias needs [num_buckets, heads] = [N, "
+        << heads << "] with at least " << minBuckets << " buckets"
+        << (bidirectional ? " (bidirectional: half per side)" : "");
+    return failure();
+  }
+  int64_t numBuckets = w->shape[0];
+  int64_t maxExact = (bidirectional ? numBuckets / 2 : numBuckets) / 2;
+  int64_t maxDistance = intKw("relative_attention_max_distance", 128);
+  // Beyond max_distance every distance is in the last bucket: the table
+  // holds distances -max_distance .. max_distance, clamped by seq.attention.
+  constexpr int64_t kMaxDistance = 1 << 20;
+  if (maxDistance <= maxExact || maxDistance > kMaxDistance) {
+    const Argument *d = keyword("relative_attention_max_distance");
+    error(d ? d->keyPos : layer.value.pos)
+        << "relative_attention_max_distance=" << maxDistance
+        << " must be above the " << maxExact
+        << " exact distances of " << numBuckets << " buckets and at most "
+        << kMaxDistance;
+    return failure();
+  }
+  int64_t columns = 2 * maxDistance + 1;
+  std::vector<float> table(heads * columns);
+  for (int64_t c = 0; c < columns; ++c) {
+    int64_t row = t5RelativePositionBucket(c - maxDistance, bidirectional,
+                                           numBuckets, maxDistance);
+    for (int64_t h = 0; h < heads; ++h)
+      table[h * columns + c] = w->data[row * heads + h];
+  }
+  return constant({heads, columns}, table);
+}
 
 FailureOr<Emitter::AttentionWeights> Emitter::fusedAttentionWeights(
     const std::string &qkv, const std::string &output,
@@ -673,11 +745,24 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
   DenseF32ArrayAttr alibi;
   if (boolKw("alibi", false))
     alibi = b.getDenseF32ArrayAttr(alibiSlopes(heads));
+  Value relativeBias;
+  if (const Argument *rel = keyword("relative_attention_bias")) {
+    FailureOr<Value> table =
+        relativeBiasTable(*rel, heads, /*bidirectional=*/!causal);
+    if (failed(table))
+      return failure();
+    relativeBias = *table;
+  } else if (const Argument *d = keyword("relative_attention_max_distance")) {
+    error(d->keyPos) << "relative_attention_max_distance needs "
+                        "relative_attention_bias";
+    return failure();
+  }
   auto qType = cast<RankedTensorType>(q.getType());
   auto resultType = RankedTensorType::get(
       {qType.getDimSize(0), heads, qType.getDimSize(2), dv}, b.getF32Type());
   Value attn = seq::AttentionOp::create(b, here(), resultType, q, k, v, *mask,
-                                        causal, window, scale, alibi);
+                                        relativeBias, causal, window, scale,
+                                        alibi);
   Val out = linearOp(mergeHeads(attn, xb), w->out,
                      w->outBias ? &*w->outBias : nullptr);
   out.dims = xb.dims;

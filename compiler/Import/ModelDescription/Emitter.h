@@ -162,6 +162,11 @@ private:
     std::optional<WeightTensor> qBias, kBias, vBias, outBias;
   };
   FailureOr<AttentionWeights> attentionWeights(int64_t embed, int64_t kvEmbed);
+  /// relative_attention_bias=NAME: seq.attention's [heads, 2R + 1] table of
+  /// NAME.weight's rows by T5's buckets of each distance -R .. R (R =
+  /// relative_attention_max_distance).
+  FailureOr<Value> relativeBiasTable(const Argument &layer, int64_t heads,
+                                     bool bidirectional);
   /// weights_from=[qkv, output]: one projection whose rows are q, k and v
   /// (heads, kv_heads, kv_heads heads of one size), split; `matrix` and
   /// `vector` read a layer's weight (transposed for fan_in_fan_out) and

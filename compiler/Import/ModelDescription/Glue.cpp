@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/ModelDescription/Emitter.h"
+#include "dialects/Seq/Utils/ActivationUtils.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -131,6 +132,37 @@ FailureOr<Emitter::Broadcast> Emitter::broadcast(ArrayRef<Val> operands,
 }
 
 FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
+  const Argument *value = keyword("value");
+  if ((operands.size() == 1) != (value != nullptr)) {
+    error(value ? value->keyPos : current->layerPos)
+        << current->layer
+        << (current->layer == "add" || current->layer == "mul"
+                ? " combines two or more operands"
+                : " combines two operands")
+        << ", or one operand with value= (the right-hand side)";
+    return failure();
+  }
+  if (value) {
+    // x op c, c a scalar of x's element type.
+    const Val &x = operands[0];
+    if (failed(expectFloat(x, -1, "a float operand")))
+      return failure();
+    FailureOr<Broadcast> shape = broadcast(operands);
+    if (failed(shape))
+      return failure();
+    double c = value->value.floatValue;
+    StringRef op = current->layer;
+    Val out;
+    out.value = mapElements(
+        {x.value}, shape->maps, shape->shape, shape->dynamicSizes,
+        x.type().getElementType(),
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value scalar = seq::emitFloatConstant(nb, l, args[0].getType(), c);
+          return combine(nb, l, op, args[0], scalar);
+        });
+    out.dims = shape->dims;
+    return out;
+  }
   for (size_t i = 0; i < operands.size(); ++i) {
     if (failed(expectFloat(operands[i], -1, "float operands")))
       return failure();

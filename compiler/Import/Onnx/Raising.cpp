@@ -583,7 +583,8 @@ bool raiseAttention(GraphImporter &g, const Node &n) {
     causalAttr = seq::CausalAlignmentAttr::get(g.context,
                                                seq::CausalAlignment::top_left);
   Value out = seq::AttentionOp::create(g.builder, g.loc, type, q, k, v, mask,
-                                       causalAttr, DenseI64ArrayAttr(),
+                                       /*relative_bias=*/Value(), causalAttr,
+                                       DenseI64ArrayAttr(),
                                        g.builder.getF32FloatAttr(scale),
                                        /*alibi_slopes=*/DenseF32ArrayAttr())
                   .getResult();

@@ -108,6 +108,27 @@ LogicalResult AttentionOp::verify() {
       return emitOpError() << "'scale' must be positive and finite, found "
                            << value;
   }
+  if (Value table = getRelativeBias()) {
+    // [Hq, 2R + 1]: one bias per head and clipped distance j - p(i).
+    auto tableType = cast<RankedTensorType>(table.getType());
+    if (tableType.getRank() != 2)
+      return emitOpError() << "'relative_bias' must be a [Hq, 2R + 1] table, "
+                              "found "
+                           << tableType;
+    if (failed(verifySameElementType(op, "relative_bias", q, tableType)))
+      return failure();
+    // Read with the head and a clamped distance: no extent is left to
+    // check at run time.
+    int64_t rows = tableType.getDimSize(0), columns = tableType.getDimSize(1);
+    if (ShapedType::isDynamic(hq) || rows != hq)
+      return emitOpError() << "'relative_bias' must have one row per query "
+                              "head, a static number, found "
+                           << tableType << " for " << q;
+    if (ShapedType::isDynamic(columns) || columns % 2 == 0)
+      return emitOpError() << "'relative_bias' must have a static, odd "
+                              "number of columns (distances -R .. R), found "
+                           << tableType;
+  }
   if (std::optional<ArrayRef<float>> slopes = getAlibiSlopes()) {
     // One slope per query head: the lowerings index it with the head.
     if (ShapedType::isDynamic(hq))

@@ -472,7 +472,7 @@ def Seq_WkvOp : Seq_Op<"wkv", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTies
   let hasVerifier = 1;
 }
 
-def Seq_AttentionOp : Seq_Op<"attention", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
+def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Scaled dot-product attention (MHA, GQA, MQA)";
   let description = [{
     `softmax(q k^T * scale + mask) v` per batch and query head, with
@@ -496,6 +496,12 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, DeclareOpInterfaceMethods<Seq_D
       `causal` this is the paper's `m_h * (j - i)`, and BLOOM's `m_h * j`
       up to a per-row constant (the same softmax); without it, MPT's
       bidirectional `-m_h * |i - j|`.
+    - `relative_bias` (optional) `[Hq, 2R + 1]`: a bias by relative
+      position, `relative_bias[h, clamp(j - p(i), -R, R) + R]` added to
+      query head `h`'s scaled score of key `j` (`p(i)` as for `causal`):
+      T5's bucketed relative attention bias (Raffel et al. 2020) tabulated
+      per distance, or any learned scalar bias per clipped distance (Shaw
+      et al. 2018).
 
     A query row that no key may be seen by yields zeros (PyTorch would yield
     NaN); this keeps padded batches finite.
@@ -510,6 +516,7 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, DeclareOpInterfaceMethods<Seq_D
   let arguments = (ins Seq_FloatTensor:$query, Seq_FloatTensor:$key,
                        Seq_FloatTensor:$value,
                        Optional<Seq_MaskTensor>:$mask,
+                       Optional<Seq_FloatTensor>:$relative_bias,
                        OptionalAttr<Seq_CausalAlignment>:$causal,
                        OptionalAttr<DenseI64ArrayAttr>:$window,
                        OptionalAttr<F32Attr>:$scale,
@@ -517,6 +524,7 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, DeclareOpInterfaceMethods<Seq_D
   let results = (outs Seq_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` `(` $mask^ `)`)?
+    (`relative_bias` `(` $relative_bias^ `)`)?
     (`causal` `(` $causal^ `)`)?
     attr-dict `:` functional-type(operands, results)
   }];

@@ -128,3 +128,23 @@ func.func @alibi(%q: tensor<1x2x3x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tensor<1x
   %o = seq.attention %q, %k, %v mask(%m) causal(bottom_right) {alibi_slopes = array<f32: 0.25, 0.0625>} : (tensor<1x2x3x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<3x5xf32>) -> tensor<1x2x3x4xf32>
   return %o : tensor<1x2x3x4xf32>
 }
+
+// A relative position bias: table[h, clamp(j - p(i), -R, R) + R] (R = 1),
+// read in the masking generic.
+// CHECK-LABEL: func.func @relative_bias
+// CHECK-SAME: %[[TABLE:[^:]+]]: tensor<2x3xf32>
+// CHECK: linalg.generic
+// CHECK: %[[I:.+]] = linalg.index 2
+// CHECK: %[[J:.+]] = linalg.index 3
+// CHECK: %[[H:.+]] = linalg.index 1
+// CHECK: %[[D:.+]] = arith.subi %[[J]], %[[I]] : index
+// CHECK: %[[HI:.+]] = arith.minsi %[[D]], %[[R:.+]] : index
+// CHECK: %[[LO:.+]] = arith.maxsi %[[HI]], %{{.+}} : index
+// CHECK: %[[COL:.+]] = arith.addi %[[LO]], %[[R]] : index
+// CHECK: %[[BIAS:.+]] = tensor.extract %[[TABLE]][%[[H]], %[[COL]]] : tensor<2x3xf32>
+// CHECK: %[[SCALED:.+]] = arith.mulf
+// CHECK: arith.addf %[[SCALED]], %[[BIAS]] : f32
+func.func @relative_bias(%q: tensor<1x2x3x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tensor<1x2x5x4xf32>, %t: tensor<2x3xf32>) -> tensor<1x2x3x4xf32> {
+  %o = seq.attention %q, %k, %v relative_bias(%t) : (tensor<1x2x3x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<2x3xf32>) -> tensor<1x2x3x4xf32>
+  return %o : tensor<1x2x3x4xf32>
+}

@@ -186,3 +186,17 @@ func.func @alibi(%q: tensor<1x2x8x4xf32>, %k: tensor<1x2x8x4xf32>, %v: tensor<1x
   %o = seq.attention %q, %k, %v {alibi_slopes = array<f32: 0.5, 0.125>} : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32>
   return %o : tensor<1x2x8x4xf32>
 }
+
+// The relative bias in the tiles: the tile's row and column offsets added,
+// the pair's query head as the table's row.
+// CHECK-LABEL: func.func @relative_bias
+// CHECK-SAME: %[[TABLE:[^:]+]]: tensor<2x5xf32>
+// CHECK: linalg.generic
+// CHECK: arith.minsi
+// CHECK: arith.maxsi
+// CHECK: %[[BIAS:.+]] = tensor.extract %[[TABLE]][%{{.+}}, %{{.+}}] : tensor<2x5xf32>
+// CHECK: arith.addf %{{.+}}, %[[BIAS]] : f32
+func.func @relative_bias(%q: tensor<1x2x8x4xf32>, %k: tensor<1x2x8x4xf32>, %v: tensor<1x2x8x4xf32>, %t: tensor<2x5xf32>) -> tensor<1x2x8x4xf32> {
+  %o = seq.attention %q, %k, %v relative_bias(%t) causal(top_left) : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<2x5xf32>) -> tensor<1x2x8x4xf32>
+  return %o : tensor<1x2x8x4xf32>
+}

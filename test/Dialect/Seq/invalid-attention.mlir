@@ -149,3 +149,35 @@ func.func @alibi_not_finite(%q: tensor<1x2x4x16xf32>) {
   %o = seq.attention %q, %q, %q {alibi_slopes = array<f32: 0.5, 0x7F800000>} : (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>) -> tensor<1x2x4x16xf32>
   return
 }
+
+// -----
+
+func.func @relative_bias_rank(%q: tensor<1x2x4x16xf32>, %t: tensor<2x3x1xf32>) {
+  // expected-error @+1 {{'relative_bias' must be a [Hq, 2R + 1] table, found 'tensor<2x3x1xf32>'}}
+  %o = seq.attention %q, %q, %q relative_bias(%t) : (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<2x3x1xf32>) -> tensor<1x2x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @relative_bias_rows(%q: tensor<1x2x4x16xf32>, %t: tensor<?x3xf32>) {
+  // expected-error @+1 {{'relative_bias' must have one row per query head, a static number, found 'tensor<?x3xf32>' for 'tensor<1x2x4x16xf32>'}}
+  %o = seq.attention %q, %q, %q relative_bias(%t) : (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<?x3xf32>) -> tensor<1x2x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @relative_bias_even(%q: tensor<1x2x4x16xf32>, %t: tensor<2x4xf32>) {
+  // expected-error @+1 {{'relative_bias' must have a static, odd number of columns (distances -R .. R), found 'tensor<2x4xf32>'}}
+  %o = seq.attention %q, %q, %q relative_bias(%t) : (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<2x4xf32>) -> tensor<1x2x4x16xf32>
+  return
+}
+
+// -----
+
+func.func @relative_bias_type(%q: tensor<1x2x4x16xf32>, %t: tensor<2x3xf16>) {
+  // expected-error @+1 {{'relative_bias' must have element type 'f32', found 'f16'}}
+  %o = seq.attention %q, %q, %q relative_bias(%t) : (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<2x3xf16>) -> tensor<1x2x4x16xf32>
+  return
+}

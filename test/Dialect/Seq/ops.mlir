@@ -113,7 +113,8 @@ func.func @scan_forms(%h0: tensor<4xf32>, %xs: tensor<7x4xf32>) -> (tensor<7x4xf
 func.func @attention(%q: tensor<?x8x?x64xf32>, %k: tensor<?x8x?x64xf32>, %v: tensor<?x8x?x32xf32>,
                      %k2: tensor<?x2x?x64xf32>, %v2: tensor<?x2x?x32xf32>,
                      %k1: tensor<?x1x?x64xf32>, %v1: tensor<?x1x?x32xf32>,
-                     %fmask: tensor<?x?xf32>, %bmask: tensor<?x1x?x?xi1>) -> tensor<?x8x?x32xf32> {
+                     %fmask: tensor<?x?xf32>, %bmask: tensor<?x1x?x?xi1>,
+                     %table: tensor<8x33xf32>) -> tensor<?x8x?x32xf32> {
   // CHECK: seq.attention %{{.+}}, %{{.+}}, %{{.+}} : (tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x32xf32>) -> tensor<?x8x?x32xf32>
   %mha = seq.attention %q, %k, %v : (tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x32xf32>) -> tensor<?x8x?x32xf32>
   // CHECK: seq.attention {{.+}} mask(%{{.+}}) {scale = 1.250000e-01 : f32}
@@ -128,6 +129,10 @@ func.func @attention(%q: tensor<?x8x?x64xf32>, %k: tensor<?x8x?x64xf32>, %v: ten
   // CHECK: seq.attention {{.+}} {window = array<i64: -1, 4>}
   %local = seq.attention %q, %k, %v {window = array<i64: -1, 4>}
     : (tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x32xf32>) -> tensor<?x8x?x32xf32>
+  // CHECK: seq.attention {{.+}} mask(%{{.+}}) relative_bias(%{{.+}}) causal(top_left) {alibi_slopes = array<f32: 5.000000e-01, 2.500000e-01, 1.250000e-01, 6.250000e-02, 3.125000e-02, 1.562500e-02, 7.812500e-03, 3.906250e-03>}
+  %biased = seq.attention %q, %k, %v mask(%fmask) relative_bias(%table) causal(top_left)
+      {alibi_slopes = array<f32: 0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 0.0078125, 0.00390625>}
+    : (tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x32xf32>, tensor<?x?xf32>, tensor<8x33xf32>) -> tensor<?x8x?x32xf32>
   return %win : tensor<?x8x?x32xf32>
 }
 

@@ -377,7 +377,7 @@ def attention_allowed(Lq, Lk, causal=False, causal_alignment="top_left",
 
 
 def attention(q, k, v, mask=None, causal=False, causal_alignment="top_left",
-              window=None, scale=None, alibi_slopes=None):
+              window=None, scale=None, alibi_slopes=None, relative_bias=None):
     """softmax(q k^T * scale + mask) v with GQA/MQA, causal and window masks.
 
     q [B,Hq,Lq,D], k [B,Hkv,Lk,D], v [B,Hkv,Lk,Dv] -> [B,Hq,Lq,Dv].
@@ -385,6 +385,8 @@ def attention(q, k, v, mask=None, causal=False, causal_alignment="top_left",
     -inf entries count as masked.  Fully masked rows give zeros.
     alibi_slopes [Hq]: -slope[h] * |p(i) - j| is added to head h's scaled
     scores (ALiBi, Press et al. 2022), p(i) the aligned query position.
+    relative_bias [Hq, 2R+1]: relative_bias[h, clip(j - p(i), -R, R) + R]
+    is added to head h's scaled scores.
     """
     q, k, v = _f64(q), _f64(k), _f64(v)
     Bsz, Hq, Lq, Dh = q.shape
@@ -398,12 +400,15 @@ def attention(q, k, v, mask=None, causal=False, causal_alignment="top_left",
     if scale is None:
         scale = 1.0 / math.sqrt(Dh)
     s = np.einsum("bhid,bhjd->bhij", q, kk) * scale
+    offset = Lk - Lq if causal and causal_alignment == "bottom_right" else 0
+    relative = np.arange(Lk)[None, :] - (np.arange(Lq)[:, None] + offset)
     if alibi_slopes is not None:
-        offset = Lk - Lq if causal and causal_alignment == "bottom_right" else 0
-        distance = np.abs(np.arange(Lq)[:, None] + offset -
-                          np.arange(Lk)[None, :])
         s = s - np.asarray(alibi_slopes, np.float64)[None, :, None, None] * \
-            distance[None, None]
+            np.abs(relative)[None, None]
+    if relative_bias is not None:
+        table = _f64(relative_bias)
+        R = (table.shape[1] - 1) // 2
+        s = s + table[:, np.clip(relative, -R, R) + R][None]
     allowed = np.broadcast_to(
         attention_allowed(Lq, Lk, causal, causal_alignment, window),
         s.shape).copy()
