@@ -59,6 +59,8 @@ STREAMING = {
     # GPT-2 (batch-first, fused Conv1D c_attn): learned positions and the
     # key/value cache continue across chunks.
     "gpt2": ["--stream-dim=T", "--dim=capacity=16"],
+    # Sinusoidal positions continue across chunks.
+    "sinusoidal": ["--stream-dim=T", "--dim=capacity=16"],
 }
 STREAM_CHUNKS = ["1", "2", "7"]
 

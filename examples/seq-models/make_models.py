@@ -1494,3 +1494,63 @@ output logits
 """, {"input_ids": torch.randint(0, 40, (2, 13)),
       "decoder_input_ids": torch.randint(0, 40, (2, 12))},
     lambda m, ids, dec: {"logits": m(ids, dec)})
+
+
+# --- sinusoidal positions (PyTorch's nn.Transformer tutorial) ----------------
+class PositionalEncoding(nn.Module):
+    """The PositionalEncoding of PyTorch's "Language Modeling with
+    nn.Transformer" tutorial (its buffer kept out of the state_dict)."""
+
+    def __init__(self, d_model, max_len=5000):
+        super().__init__()
+        position = torch.arange(max_len).unsqueeze(1)
+        div_term = torch.exp(torch.arange(0, d_model, 2) *
+                             (-math.log(10000.0) / d_model))
+        pe = torch.zeros(max_len, 1, d_model)
+        pe[:, 0, 0::2] = torch.sin(position * div_term)
+        pe[:, 0, 1::2] = torch.cos(position * div_term)
+        self.register_buffer("pe", pe, persistent=False)
+
+    def forward(self, x):
+        return x + self.pe[:x.size(0)]
+
+
+class SinusoidalLm(nn.Module):
+    """The tutorial's TransformerModel, cut to one causal pre-norm block:
+    embedding * sqrt(d_model), sinusoidal positions, attention, decoder."""
+
+    def __init__(self, vocab=30, d_model=16):
+        super().__init__()
+        self.d_model = d_model
+        self.embedding = nn.Embedding(vocab, d_model)
+        self.pos_encoder = PositionalEncoding(d_model)
+        self.norm = nn.LayerNorm(d_model)
+        self.attn = nn.MultiheadAttention(d_model, 2)
+        self.linear = nn.Linear(d_model, vocab)
+
+    def forward(self, src):
+        L = src.shape[0]
+        x = self.pos_encoder(self.embedding(src) * math.sqrt(self.d_model))
+        mask = torch.ones(L, L, dtype=torch.bool).triu(1)
+        h = self.norm(x)
+        x = x + self.attn(h, h, h, attn_mask=mask, need_weights=False)[0]
+        return self.linear(x)
+
+
+export("sinusoidal", SinusoidalLm(), """
+# PyTorch's nn.Transformer tutorial model, cut to one causal block: token
+# embedding scaled by sqrt(d_model), the sinusoidal positional encoding
+# (pos_encoding: Vaswani et al. 2017; positions continue across a stream's
+# chunks), pre-norm causal self-attention, linear decoder.
+model sinusoidal
+weights "sinusoidal.safetensors"
+input src: i64[T, B]
+e      = embedding(src, name=embedding)
+es     = mul(e, value=4)                    # sqrt(d_model)
+x      = pos_encoding(es)
+h      = layer_norm(x, name=norm)
+a      = mha(h, heads=2, causal=true, name=attn)
+x1     = add(x, a)
+logits = linear(x1, name=linear)
+output logits
+""", {"src": torch.randint(0, 30, (14, 2))}, lambda m, src: {"logits": m(src)})

@@ -141,6 +141,7 @@ private:
   FailureOr<Val> resolveState(const std::string &name, Pos use);
   FailureOr<Val> emitRmsNorm(const Val &x);
   FailureOr<Val> emitPosEmbedding(const Val &x);
+  FailureOr<Val> emitPosEncoding(const Val &x);
   /// A linalg.generic adding or multiplying `ins`: dimension j of operand k
   /// follows output dimension dimMaps[k][j], or is a size-1 dimension read
   /// at index 0 where that is -1.

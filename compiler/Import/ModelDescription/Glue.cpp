@@ -2,7 +2,7 @@
 //
 // Elementwise arithmetic with numpy broadcasting, concat, softmax,
 // log_softmax, the sum / mean / max reductions, last, transpose, and the
-// learned positional embedding (which only adds a table).
+// learned and sinusoidal positional embeddings (which only add a table).
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +14,7 @@
 
 #include "llvm/ADT/StringSet.h"
 
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -197,6 +198,77 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
   out.value = elementwise(current->layer, ins, shape->maps, shape->shape,
                           shape->dynamicSizes);
   out.dims = shape->dims;
+  return out;
+}
+
+FailureOr<Val> Emitter::emitPosEncoding(const Val &x) {
+  bool batchFirst = boolKw("batch_first", false);
+  if (failed(expectFloat(x, 3,
+                         batchFirst ? "a float [B, T, E] input"
+                                    : "a float [T, B, E] input")))
+    return failure();
+  FailureOr<int64_t> embed = staticDim(x, 2, "embedding size");
+  if (failed(embed))
+    return failure();
+  if (*embed % 2 != 0) {
+    error(current->operands[0].value.pos)
+        << "pos_encoding pairs features (sin, cos): it needs an even "
+           "embedding size; "
+        << describe(x, current->operands[0].value.text);
+    return failure();
+  }
+  double base = floatKw("base", 10000.0);
+  if (!(base > 1.0 && std::isfinite(base))) {
+    error(keyword("base")->value.pos)
+        << "base=" << keyword("base")->value.text
+        << " must be a finite number above 1";
+    return failure();
+  }
+  // The sinusoidal encoding of "Attention Is All You Need" (Vaswani et al.
+  // 2017, section 3.5) as PyTorch's tutorial PositionalEncoding computes it
+  // in f32: div_term[i] = exp(2i * -ln(base) / E); feature 2i of step t is
+  // sin(t * div_term[i]), feature 2i + 1 cos(t * div_term[i]).
+  int64_t e = *embed;
+  float step = static_cast<float>(-std::log(base) / static_cast<double>(e));
+  SmallVector<float> frequency(e), odd(e);
+  for (int64_t f = 0; f < e; ++f) {
+    frequency[f] = std::exp(static_cast<float>(f - f % 2) * step);
+    odd[f] = static_cast<float>(f % 2);
+  }
+  Value frequencies = constant({e}, frequency);
+  // Which features take the cosine: a table rather than the loop index
+  // keeps the generic a per-step op a stream can run chunk by chunk.
+  Value cosines = constant({e}, odd);
+  // Positions continue across a stream's chunks (seq.positions).
+  int64_t timeDim = batchFirst ? 1 : 0;
+  int64_t steps = x.type().getDimSize(timeDim);
+  Value positions = seq::PositionsOp::create(
+      b, here(), RankedTensorType::get({steps}, b.getI64Type()), x.value,
+      b.getI64IntegerAttr(timeDim), /*offset=*/Value());
+  SmallVector<Value> tableDyn;
+  if (ShapedType::isDynamic(steps))
+    tableDyn.push_back(dimValue(x.value, timeDim));
+  Value table = mapElements(
+      {positions, frequencies, cosines}, {{0}, {1}, {1}}, {steps, e},
+      tableDyn, b.getF32Type(), [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value angle = arith::MulFOp::create(
+            nb, l, arith::SIToFPOp::create(nb, l, nb.getF32Type(), a[0]),
+            a[1]);
+        Value odd = arith::CmpFOp::create(
+            nb, l, arith::CmpFPredicate::ONE, a[2],
+            arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0)));
+        return arith::SelectOp::create(nb, l, odd,
+                                       math::CosOp::create(nb, l, angle),
+                                       math::SinOp::create(nb, l, angle))
+            .getResult();
+      });
+  SmallVector<Value> outDyn;
+  for (int64_t d = 0; d < 3; ++d)
+    if (x.type().isDynamicDim(d))
+      outDyn.push_back(dimValue(x.value, d));
+  Val out = x;
+  out.value = elementwise("add", {x.value, table}, {{0, 1, 2}, {timeDim, 2}},
+                          x.type().getShape(), outDyn);
   return out;
 }
 

@@ -57,6 +57,8 @@ const std::vector<LayerSpec> &layerSpecs() {
         {"pos_embedding", 1, 1,
          {{"max_len", KwType::Int}, {"dim", KwType::Int},
           {"batch_first", KwType::Bool}, name}},
+        {"pos_encoding", 1, 1,
+         {{"batch_first", KwType::Bool}, {"base", KwType::Float}}},
         {"embedding", 1, 1,
          {{"num", KwType::Int}, {"dim", KwType::Int}, name}},
         {"conv1d", 1, 1,

@@ -212,6 +212,8 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitRmsNorm(operands[0]);
   if (kind == "pos_embedding")
     return emitPosEmbedding(operands[0]);
+  if (kind == "pos_encoding")
+    return emitPosEncoding(operands[0]);
   if (kind == "linear")
     return emitLinear(operands[0]);
   if (kind == "layer_norm")
