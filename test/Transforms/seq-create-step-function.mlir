@@ -640,3 +640,16 @@ func.func @wkv(%k: tensor<?x?x5xf32> {seq.name = "k", seq.dims = ["B", "T", ""]}
   %y, %s = seq.wkv %k, %k, %w, %w : (tensor<?x?x5xf32>, tensor<?x?x5xf32>, tensor<5xf32>, tensor<5xf32>) -> (tensor<?x?x5xf32>, tensor<?x3x5xf32>)
   return %y : tensor<?x?x5xf32>
 }
+
+// -----
+
+// Position biases stream: ALiBi's slopes and a relative bias table depend
+// only on distances, which the bottom-right alignment over the cached keys
+// keeps (query i of the chunk is step position + i of the stream).
+// CHECK-LABEL: func.func @biased_step(
+// CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<?x2x?x4xf32>, %{{[a-z0-9]+}}: tensor<?x2x?x4xf32> {{.*}}, %[[T:[a-z0-9]+]]: tensor<2x7xf32>,
+// CHECK: seq.attention %[[Q]], %{{.+}}, %{{.+}} relative_bias(%[[T]]) causal(bottom_right) {alibi_slopes = array<f32: 5.000000e-01, 2.500000e-01>}
+func.func @biased(%q: tensor<?x2x?x4xf32>, %k: tensor<?x2x?x4xf32>, %v: tensor<?x2x?x4xf32>, %t: tensor<2x7xf32>) -> tensor<?x2x?x4xf32> {
+  %o = seq.attention %q, %k, %v relative_bias(%t) causal(top_left) {alibi_slopes = array<f32: 0.5, 0.25>} : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<2x7xf32>) -> tensor<?x2x?x4xf32>
+  return %o : tensor<?x2x?x4xf32>
+}

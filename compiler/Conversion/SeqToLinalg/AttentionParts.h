@@ -3,11 +3,11 @@
 // seq.attention lowers either to one materialized score matrix
 // (AttentionToLinalg.cpp, the reference) or to query x key tiles with an
 // online softmax (FlashAttentionToLinalg.cpp). Both take the scale, the
-// mask's broadcasting, the visibility rule (causal, window), the masked
-// score, the contractions, the guarded exp and the guarded division from
-// here (and the position biases), so the meaning of a score cannot drift apart
-// between them; the
-// row statistics (one pass, or running ones) are each lowering's own.
+// mask's broadcasting, the visibility rule (causal, window), the position
+// biases (ALiBi, relative), the masked score, the contractions, the guarded
+// exp and the guarded division from here, so the meaning of a score cannot
+// drift apart between them; the row statistics (one pass, or running ones)
+// are each lowering's own.
 //
 //===----------------------------------------------------------------------===//
 

@@ -26,21 +26,23 @@ namespace md {
 
 namespace {
 
-/// ALiBi's head slopes (Press et al. 2022, the paper's `get_slopes`, as
-/// Hugging Face's BLOOM `build_alibi_tensor` computes them): for n a power
-/// of two, m_h = 2^(-8 (h + 1) / n); otherwise the slopes of the largest
-/// power of two c below n, then every other slope of 2c (the odd powers of
-/// 2^(-4 / c)) for the n - c heads left.
+/// ALiBi's head slopes (Press et al. 2022, the paper's `get_slopes`): for n
+/// a power of two, m_h = 2^(-8 (h + 1) / n); otherwise the slopes of the
+/// largest power of two c below n, then every other slope of 2c (the odd
+/// powers of 2^(-4 / c)) for the n - c heads left. As Hugging Face's BLOOM
+/// `build_alibi_tensor` computes them: an f32 base raised to integer powers
+/// in f32 (so equal to its slopes within an ulp of pow).
 SmallVector<float> alibiSlopes(int64_t heads) {
   int64_t closest = int64_t(1) << static_cast<int>(std::floor(
                         std::log2(static_cast<double>(heads))));
   SmallVector<float> slopes;
-  double base = std::exp2(-8.0 / static_cast<double>(closest));
+  auto base = [](int64_t n) {
+    return static_cast<float>(std::exp2(-8.0 / static_cast<double>(n)));
+  };
   for (int64_t h = 1; h <= closest; ++h)
-    slopes.push_back(static_cast<float>(std::pow(base, h)));
-  double extraBase = std::exp2(-4.0 / static_cast<double>(closest));
+    slopes.push_back(std::pow(base(closest), static_cast<float>(h)));
   for (int64_t h = 1; static_cast<int64_t>(slopes.size()) < heads; h += 2)
-    slopes.push_back(static_cast<float>(std::pow(extraBase, h)));
+    slopes.push_back(std::pow(base(2 * closest), static_cast<float>(h)));
   return slopes;
 }
 
@@ -97,7 +99,8 @@ FailureOr<Value> Emitter::relativeBiasTable(const Argument &layer,
   int64_t maxDistance = intKw("relative_attention_max_distance", 128);
   // Beyond max_distance every distance is in the last bucket: the table
   // holds distances -max_distance .. max_distance, clamped by seq.attention.
-  constexpr int64_t kMaxDistance = 1 << 20;
+  // T5 and LongT5 use 128; the table holds heads * (2R + 1) floats.
+  constexpr int64_t kMaxDistance = 1 << 16;
   if (maxDistance <= maxExact || maxDistance > kMaxDistance) {
     const Argument *d = keyword("relative_attention_max_distance");
     error(d ? d->keyPos : layer.value.pos)
@@ -133,29 +136,35 @@ FailureOr<Emitter::AttentionWeights> Emitter::fusedAttentionWeights(
     return failure();
   }
   AttentionWeights w;
+  // The split needs kv_heads (default: heads) to divide heads (GQA).
+  int64_t heads = intKw("heads", 1), kvHeads = intKw("kv_heads", heads);
+  if (kvHeads < 1 || kvHeads > heads || heads % kvHeads != 0) {
+    const Argument *kv = keyword("kv_heads");
+    error(kv ? kv->keyPos : current->layerPos)
+        << "kv_heads=" << kvHeads << " must be at least 1 and divide heads="
+        << heads;
+    return failure();
+  }
   FailureOr<WeightTensor> fused = matrix(qkv);
   if (failed(fused))
     return failure();
-  // rows = (heads + 2 kv_heads) * head size.
-  int64_t heads = intKw("heads", 1), kvHeads = intKw("kv_heads", heads);
-  int64_t rows = fused->shape[0], parts = heads + 2 * kvHeads;
-  if (heads < 1 || kvHeads < 1 || rows % parts != 0) {
+  // [rows, E] with rows = (heads + 2 kv_heads) * head size; heads <= rows
+  // keeps the sum far from overflowing.
+  int64_t rows = fused->shape[0];
+  int64_t parts = heads <= rows ? heads + 2 * kvHeads : 0;
+  if (fused->shape[1] != e || parts == 0 || rows % parts != 0) {
     InFlightDiagnostic diag = error(current->layerPos);
     diag << "weight '" << fused->name << "' is " << formatShape(fused->shape)
-         << ": a fused projection needs (heads + 2 * kv_heads) * head size = "
-         << parts << " * D rows (heads=" << heads << ", kv_heads=" << kvHeads
-         << ")";
+         << ": a fused projection of a query input of " << e
+         << " features needs [(heads + 2 * kv_heads) * D, " << e
+         << "] (heads=" << heads << ", kv_heads=" << kvHeads << ")";
     if (!boolKw("fan_in_fan_out", false) && fused->shape[0] == e &&
-        fused->shape[1] % parts == 0)
+        fused->shape[1] != e)
       diag << "; a Conv1D weight (GPT-2) is stored [in, out]: add "
               "fan_in_fan_out=true";
     return failure();
   }
   int64_t d = rows / parts;
-  if (failed(expectShape(*fused, {rows, e},
-                         "a query input of " + std::to_string(e) +
-                             " features")))
-    return failure();
   int64_t sizes[3] = {heads * d, kvHeads * d, kvHeads * d};
   WeightTensor *matrices[3] = {&w.q, &w.k, &w.v};
   std::optional<WeightTensor> *biases[3] = {&w.qBias, &w.kBias, &w.vBias};
@@ -742,6 +751,17 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
   FloatAttr scale;
   if (const Argument *s = keyword("scale"))
     scale = b.getF32FloatAttr(static_cast<float>(s->value.floatValue));
+  // Position biases compare a query's and a key's positions in one
+  // sequence (BLOOM, MPT, T5's self-attention; T5's EncDecAttention has
+  // none).
+  for (const char *kw : {"alibi", "relative_attention_bias"})
+    if (const Argument *a = keyword(kw); a && cross &&
+        (a->value.kind != Literal::Kind::Bool || a->value.boolValue)) {
+      error(a->keyPos) << kw << " needs self-attention: it biases by the "
+                          "distance between a query's and a key's steps of "
+                          "one sequence; this mha has a key/value input";
+      return failure();
+    }
   DenseF32ArrayAttr alibi;
   if (boolKw("alibi", false))
     alibi = b.getDenseF32ArrayAttr(alibiSlopes(heads));

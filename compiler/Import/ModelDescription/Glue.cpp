@@ -210,10 +210,12 @@ FailureOr<Val> Emitter::emitPosEncoding(const Val &x) {
   FailureOr<int64_t> embed = staticDim(x, 2, "embedding size");
   if (failed(embed))
     return failure();
-  if (*embed % 2 != 0) {
+  // The frequencies are a table of E floats built here.
+  constexpr int64_t kMaxEmbed = int64_t(1) << 20;
+  if (*embed % 2 != 0 || *embed > kMaxEmbed) {
     error(current->operands[0].value.pos)
         << "pos_encoding pairs features (sin, cos): it needs an even "
-           "embedding size; "
+           "embedding size of at most 2^20; "
         << describe(x, current->operands[0].value.text);
     return failure();
   }

@@ -106,7 +106,8 @@ func.func @custom_scale(%q: tensor<1x2x4x16xf32>, %k: tensor<1x2x4x16xf32>, %v: 
 // -slope * |p(i) - j| (p(i) = i + Lk - Lq, bottom-right) is added to the
 // scaled score before the mask.
 // CHECK-LABEL: func.func @alibi
-// CHECK: %[[SLOPES:.+]] = arith.constant dense<[2.500000e-01, 6.250000e-02]> : tensor<2xf32>
+// GQA (4 query heads, 2 key/value heads): the slope is the query head's.
+// CHECK: %[[SLOPES:.+]] = arith.constant dense<[2.500000e-01, 6.250000e-02, 5.000000e-01, 1.250000e-01]> : tensor<4xf32>
 // CHECK: linalg.generic {indexing_maps = [#[[MAP_ID]], #[[MAP_MASK_2D]], #[[MAP_HEAD]], #[[MAP_ID]]], {{.+}} ins(%{{.+}}, %{{.+}}, %[[SLOPES]] :
 // CHECK: ^bb0(%[[SCORE:[^:]+]]: f32, %[[MASK:[^:]+]]: f32, %[[SLOPE:[^:]+]]: f32,
 // CHECK: %[[I:.+]] = linalg.index 2
@@ -124,15 +125,15 @@ func.func @custom_scale(%q: tensor<1x2x4x16xf32>, %k: tensor<1x2x4x16xf32>, %v: 
 // CHECK: %[[SCALED:.+]] = arith.mulf %[[SCORE]], %{{.+}} : f32
 // CHECK: %[[BIASED:.+]] = arith.addf %[[SCALED]], %[[BIAS]] : f32
 // CHECK: arith.addf %[[BIASED]], %[[MASK]] : f32
-func.func @alibi(%q: tensor<1x2x3x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tensor<1x2x5x4xf32>, %m: tensor<3x5xf32>) -> tensor<1x2x3x4xf32> {
-  %o = seq.attention %q, %k, %v mask(%m) causal(bottom_right) {alibi_slopes = array<f32: 0.25, 0.0625>} : (tensor<1x2x3x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<3x5xf32>) -> tensor<1x2x3x4xf32>
-  return %o : tensor<1x2x3x4xf32>
+func.func @alibi(%q: tensor<1x4x3x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tensor<1x2x5x4xf32>, %m: tensor<3x5xf32>) -> tensor<1x4x3x4xf32> {
+  %o = seq.attention %q, %k, %v mask(%m) causal(bottom_right) {alibi_slopes = array<f32: 0.25, 0.0625, 0.5, 0.125>} : (tensor<1x4x3x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<3x5xf32>) -> tensor<1x4x3x4xf32>
+  return %o : tensor<1x4x3x4xf32>
 }
 
 // A relative position bias: table[h, clamp(j - p(i), -R, R) + R] (R = 1),
 // read in the masking generic.
 // CHECK-LABEL: func.func @relative_bias
-// CHECK-SAME: %[[TABLE:[^:]+]]: tensor<2x3xf32>
+// CHECK-SAME: %[[TABLE:[^:]+]]: tensor<4x3xf32>
 // CHECK: linalg.generic
 // CHECK: %[[I:.+]] = linalg.index 2
 // CHECK: %[[J:.+]] = linalg.index 3
@@ -141,10 +142,11 @@ func.func @alibi(%q: tensor<1x2x3x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tensor<1x
 // CHECK: %[[HI:.+]] = arith.minsi %[[D]], %[[R:.+]] : index
 // CHECK: %[[LO:.+]] = arith.maxsi %[[HI]], %{{.+}} : index
 // CHECK: %[[COL:.+]] = arith.addi %[[LO]], %[[R]] : index
-// CHECK: %[[BIAS:.+]] = tensor.extract %[[TABLE]][%[[H]], %[[COL]]] : tensor<2x3xf32>
+// The row is the query head (index 1 of the scores), not the key/value one.
+// CHECK: %[[BIAS:.+]] = tensor.extract %[[TABLE]][%[[H]], %[[COL]]] : tensor<4x3xf32>
 // CHECK: %[[SCALED:.+]] = arith.mulf
 // CHECK: arith.addf %[[SCALED]], %[[BIAS]] : f32
-func.func @relative_bias(%q: tensor<1x2x3x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tensor<1x2x5x4xf32>, %t: tensor<2x3xf32>) -> tensor<1x2x3x4xf32> {
-  %o = seq.attention %q, %k, %v relative_bias(%t) : (tensor<1x2x3x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<2x3xf32>) -> tensor<1x2x3x4xf32>
-  return %o : tensor<1x2x3x4xf32>
+func.func @relative_bias(%q: tensor<1x4x3x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tensor<1x2x5x4xf32>, %t: tensor<4x3xf32>) -> tensor<1x4x3x4xf32> {
+  %o = seq.attention %q, %k, %v relative_bias(%t) : (tensor<1x4x3x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<4x3xf32>) -> tensor<1x4x3x4xf32>
+  return %o : tensor<1x4x3x4xf32>
 }

@@ -171,8 +171,12 @@ func.func @causal_window(%q: tensor<?x2x?x16xf32>, %k: tensor<?x2x?x16xf32>, %v:
 // score of a tile gets -slope * |p(i) - j| with the tile's row and column
 // offsets added to the indices.
 // CHECK-LABEL: func.func @alibi
-// CHECK: %[[SLOPES:.+]] = arith.constant dense<[5.000000e-01, 1.250000e-01]> : tensor<2xf32>
-// CHECK: %[[SLOPE:.+]] = tensor.extract %[[SLOPES]][%{{.+}}] : tensor<2xf32>
+// GQA: the pair's query head h = pair mod Hq indexes the slopes; the
+// key/value head is h / 2.
+// CHECK: %[[SLOPES:.+]] = arith.constant dense<[5.000000e-01, 1.250000e-01, 2.500000e-01, 6.250000e-02]> : tensor<4xf32>
+// CHECK: %[[HEAD:.+]] = arith.remui %{{.+}}, %c4
+// CHECK: arith.divui %[[HEAD]], %c2
+// CHECK: %[[SLOPE:.+]] = tensor.extract %[[SLOPES]][%[[HEAD]]] : tensor<4xf32>
 // CHECK: linalg.generic
 // CHECK: %[[I:.+]] = arith.addi %{{.+}}, %{{.+}} : index
 // CHECK: %[[J:.+]] = arith.addi %{{.+}}, %{{.+}} : index
@@ -182,21 +186,22 @@ func.func @causal_window(%q: tensor<?x2x?x16xf32>, %k: tensor<?x2x?x16xf32>, %v:
 // CHECK: %[[MD:.+]] = arith.mulf %[[SLOPE]], %{{.+}} : f32
 // CHECK: %[[BIAS:.+]] = arith.negf %[[MD]] : f32
 // CHECK: arith.addf %{{.+}}, %[[BIAS]] : f32
-func.func @alibi(%q: tensor<1x2x8x4xf32>, %k: tensor<1x2x8x4xf32>, %v: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
-  %o = seq.attention %q, %k, %v {alibi_slopes = array<f32: 0.5, 0.125>} : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32>
-  return %o : tensor<1x2x8x4xf32>
+func.func @alibi(%q: tensor<1x4x8x4xf32>, %k: tensor<1x2x8x4xf32>, %v: tensor<1x2x8x4xf32>) -> tensor<1x4x8x4xf32> {
+  %o = seq.attention %q, %k, %v {alibi_slopes = array<f32: 0.5, 0.125, 0.25, 0.0625>} : (tensor<1x4x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>) -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
 }
 
 // The relative bias in the tiles: the tile's row and column offsets added,
 // the pair's query head as the table's row.
 // CHECK-LABEL: func.func @relative_bias
-// CHECK-SAME: %[[TABLE:[^:]+]]: tensor<2x5xf32>
+// CHECK-SAME: %[[TABLE:[^:]+]]: tensor<4x5xf32>
+// CHECK: %[[HEAD:.+]] = arith.remui %{{.+}}, %c4
 // CHECK: linalg.generic
 // CHECK: arith.minsi
 // CHECK: arith.maxsi
-// CHECK: %[[BIAS:.+]] = tensor.extract %[[TABLE]][%{{.+}}, %{{.+}}] : tensor<2x5xf32>
+// CHECK: %[[BIAS:.+]] = tensor.extract %[[TABLE]][%[[HEAD]], %{{.+}}] : tensor<4x5xf32>
 // CHECK: arith.addf %{{.+}}, %[[BIAS]] : f32
-func.func @relative_bias(%q: tensor<1x2x8x4xf32>, %k: tensor<1x2x8x4xf32>, %v: tensor<1x2x8x4xf32>, %t: tensor<2x5xf32>) -> tensor<1x2x8x4xf32> {
-  %o = seq.attention %q, %k, %v relative_bias(%t) causal(top_left) : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<2x5xf32>) -> tensor<1x2x8x4xf32>
-  return %o : tensor<1x2x8x4xf32>
+func.func @relative_bias(%q: tensor<1x4x8x4xf32>, %k: tensor<1x2x8x4xf32>, %v: tensor<1x2x8x4xf32>, %t: tensor<4x5xf32>) -> tensor<1x4x8x4xf32> {
+  %o = seq.attention %q, %k, %v relative_bias(%t) causal(top_left) : (tensor<1x4x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<4x5xf32>) -> tensor<1x4x8x4xf32>
+  return %o : tensor<1x4x8x4xf32>
 }
