@@ -111,8 +111,8 @@ mlir::Value emitPositionBias(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value slope, mlir::Value table,
                              mlir::Value h, mlir::Value p, mlir::Value j);
 
-/// s * scale, plus `bias` (nullable: emitPositionBias), plus a float mask value or
-/// under a bool one, and -inf where `visible` (nullable) is false.
+/// s * scale, plus `bias` (nullable: emitPositionBias), plus a float mask
+/// value or under a bool one, and -inf where `visible` (nullable) is false.
 mlir::Value emitMaskedScore(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value score, mlir::Value scale,
                             mlir::Value maskValue, mlir::Value visible,

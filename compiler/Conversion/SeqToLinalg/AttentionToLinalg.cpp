@@ -5,12 +5,12 @@
 // additive or boolean mask, ALiBi and relative position biases, causal
 // diagonal, sliding window) in one elementwise generic that reads the
 // positions with linalg.index, normalized by a row max / exp / row sum,
-// contracted with V and divided
-// by the row sum. Masked scores are -inf; a row whose max is -inf gets
-// all-zero weights and a zero sum, and the final division maps 0 / 0 to 0,
-// so a query that sees no key yields zeros rather than NaN. The tiled
-// lowering (FlashAttentionToLinalg.cpp) computes the same function. The
-// contractions and the row sum may be reassociated (vectorized).
+// contracted with V and divided by the row sum. Masked scores are -inf; a
+// row whose max is -inf gets all-zero weights and a zero sum, and the final
+// division maps 0 / 0 to 0, so a query that sees no key yields zeros rather
+// than NaN. The tiled lowering (FlashAttentionToLinalg.cpp) computes the same
+// function. The contractions and the row sum may be reassociated
+// (vectorized).
 //
 //===----------------------------------------------------------------------===//
 

@@ -142,6 +142,8 @@ private:
   FailureOr<Val> emitRmsNorm(const Val &x);
   FailureOr<Val> emitPosEmbedding(const Val &x);
   FailureOr<Val> emitPosEncoding(const Val &x);
+  FailureOr<int64_t> positionalEmbedSize(const Val &x, bool batchFirst);
+  Val addPerStep(const Val &x, Value table, int64_t timeDim);
   /// A linalg.generic adding or multiplying `ins`: dimension j of operand k
   /// follows output dimension dimMaps[k][j], or is a size-1 dimension read
   /// at index 0 where that is -1.

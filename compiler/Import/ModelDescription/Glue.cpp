@@ -201,13 +201,32 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
   return out;
 }
 
-FailureOr<Val> Emitter::emitPosEncoding(const Val &x) {
-  bool batchFirst = boolKw("batch_first", false);
+/// The embedding size of a positional layer's input, [T, B, E] or (with
+/// batch_first) [B, T, E].
+FailureOr<int64_t> Emitter::positionalEmbedSize(const Val &x,
+                                                bool batchFirst) {
   if (failed(expectFloat(x, 3,
                          batchFirst ? "a float [B, T, E] input"
                                     : "a float [T, B, E] input")))
     return failure();
-  FailureOr<int64_t> embed = staticDim(x, 2, "embedding size");
+  return staticDim(x, 2, "embedding size");
+}
+
+/// x + table[t] for a [T, E] table, t along x's time dimension.
+Val Emitter::addPerStep(const Val &x, Value table, int64_t timeDim) {
+  SmallVector<Value> outDyn;
+  for (int64_t d = 0; d < 3; ++d)
+    if (x.type().isDynamicDim(d))
+      outDyn.push_back(dimValue(x.value, d));
+  Val out = x;
+  out.value = elementwise("add", {x.value, table}, {{0, 1, 2}, {timeDim, 2}},
+                          x.type().getShape(), outDyn);
+  return out;
+}
+
+FailureOr<Val> Emitter::emitPosEncoding(const Val &x) {
+  bool batchFirst = boolKw("batch_first", false);
+  FailureOr<int64_t> embed = positionalEmbedSize(x, batchFirst);
   if (failed(embed))
     return failure();
   // The frequencies are a table of E floats built here.
@@ -264,23 +283,12 @@ FailureOr<Val> Emitter::emitPosEncoding(const Val &x) {
                                        math::SinOp::create(nb, l, angle))
             .getResult();
       });
-  SmallVector<Value> outDyn;
-  for (int64_t d = 0; d < 3; ++d)
-    if (x.type().isDynamicDim(d))
-      outDyn.push_back(dimValue(x.value, d));
-  Val out = x;
-  out.value = elementwise("add", {x.value, table}, {{0, 1, 2}, {timeDim, 2}},
-                          x.type().getShape(), outDyn);
-  return out;
+  return addPerStep(x, table, timeDim);
 }
 
 FailureOr<Val> Emitter::emitPosEmbedding(const Val &x) {
   bool batchFirst = boolKw("batch_first", false);
-  if (failed(expectFloat(x, 3,
-                         batchFirst ? "a float [B, T, E] input"
-                                    : "a float [T, B, E] input")))
-    return failure();
-  FailureOr<int64_t> embed = staticDim(x, 2, "embedding size");
+  FailureOr<int64_t> embed = positionalEmbedSize(x, batchFirst);
   if (failed(embed))
     return failure();
   FailureOr<WeightTensor> w = weight("weight");
@@ -327,14 +335,7 @@ FailureOr<Val> Emitter::emitPosEmbedding(const Val &x) {
   Value table = seq::EmbeddingOp::create(
       b, here(), RankedTensorType::get({steps, *embed}, b.getF32Type()),
       positions, constant(w->shape, w->data));
-  SmallVector<Value> outDyn;
-  for (int64_t d = 0; d < 3; ++d)
-    if (x.type().isDynamicDim(d))
-      outDyn.push_back(dimValue(x.value, d));
-  Val out = x;
-  out.value = elementwise("add", {x.value, table}, {{0, 1, 2}, {timeDim, 2}},
-                          x.type().getShape(), outDyn);
-  return out;
+  return addPerStep(x, table, timeDim);
 }
 
 FailureOr<Val> Emitter::emitConcat(ArrayRef<Val> operands) {
