@@ -81,7 +81,18 @@ FailureOr<Value> Emitter::relativeBiasTable(const Argument &layer,
                                             bool bidirectional) {
   // NAME.weight: an nn.Embedding(num_buckets, heads), T5's
   // relative_attention_bias (every layer names the first layer's).
-  FailureOr<WeightTensor> w = weightNamed(layer.value.text + ".weight");
+  std::string name = layer.value.text + ".weight";
+  if (weights.isOpen() && !weights.contains(name)) {
+    InFlightDiagnostic diag = error(layer.value.pos);
+    diag << "no weight '" << name << "' in '" << weights.getPath()
+         << "': relative_attention_bias names the weight prefix of an "
+            "nn.Embedding(num_buckets, heads), e.g. "
+            "encoder.block.0.layer.0.SelfAttention.relative_attention_bias";
+    if (StringRef(layer.value.text).ends_with(".weight"))
+      diag << " (without '.weight')";
+    return failure();
+  }
+  FailureOr<WeightTensor> w = weightNamed(name);
   if (failed(w))
     return failure();
   int64_t minBuckets = bidirectional ? 4 : 2;
