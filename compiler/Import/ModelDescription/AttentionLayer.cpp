@@ -596,7 +596,9 @@ Value Emitter::applyRope(Value projected, Value cos, Value sin) {
 }
 
 FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
-  bool batchFirst = boolKw("batch_first", false);
+  bool batchFirst = batchFirstFor(operands[0], 0);
+  if (operands.size() > 1)
+    batchFirstFor(operands[1], 1);
   bool cross = operands.size() > 1;
   SmallVector<int64_t, 2> features;
   for (auto [i, v] : llvm::enumerate(operands)) {

@@ -118,6 +118,12 @@ private:
   LogicalResult checkKwAgainst(StringRef kw, int64_t fromWeights,
                                const WeightTensor &w, StringRef what);
   LogicalResult expectFloat(const Val &v, int64_t rank, StringRef what);
+  /// The current layer's batch_first keyword for operand `operand` (`x`).
+  /// Warns when x's first two dimension names say the opposite layout (a
+  /// batch-like name where the layer reads time, and a time-like one where
+  /// it reads batch): the layer would silently mix the batch into the
+  /// sequence.
+  bool batchFirstFor(const Val &x, unsigned operand);
   FailureOr<int64_t> staticDim(const Val &v, int64_t dim, StringRef what);
 
   // Builders.

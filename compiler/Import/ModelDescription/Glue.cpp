@@ -225,7 +225,7 @@ Val Emitter::addPerStep(const Val &x, Value table, int64_t timeDim) {
 }
 
 FailureOr<Val> Emitter::emitPosEncoding(const Val &x) {
-  bool batchFirst = boolKw("batch_first", false);
+  bool batchFirst = batchFirstFor(x, 0);
   FailureOr<int64_t> embed = positionalEmbedSize(x, batchFirst);
   if (failed(embed))
     return failure();
@@ -287,7 +287,7 @@ FailureOr<Val> Emitter::emitPosEncoding(const Val &x) {
 }
 
 FailureOr<Val> Emitter::emitPosEmbedding(const Val &x) {
-  bool batchFirst = boolKw("batch_first", false);
+  bool batchFirst = batchFirstFor(x, 0);
   FailureOr<int64_t> embed = positionalEmbedSize(x, batchFirst);
   if (failed(embed))
     return failure();

@@ -29,6 +29,41 @@ const Argument *Emitter::keyword(StringRef name) const {
   return nullptr;
 }
 
+/// Dimension names people give a batch and a sequence (PyTorch's docs say
+/// N, L and S; others B, T, seq_len ...), compared without case.
+static bool isBatchName(StringRef n) {
+  return llvm::is_contained({"b", "n", "batch", "batch_size", "bs", "nbatch"},
+                            n.lower());
+}
+static bool isTimeName(StringRef n) {
+  return llvm::is_contained({"t", "l", "s", "seq", "seq_len", "seqlen",
+                             "sequence_length", "time", "steps", "len",
+                             "length", "frames", "tokens"},
+                            n.lower());
+}
+
+bool Emitter::batchFirstFor(const Val &x, unsigned operand) {
+  bool batchFirst = boolKw("batch_first", false);
+  if (x.rank() < 2)
+    return batchFirst;
+  StringRef first = x.dims[0], second = x.dims[1];
+  bool looksBatchFirst = isBatchName(first) && isTimeName(second);
+  bool looksTimeFirst = isTimeName(first) && isBatchName(second);
+  if (batchFirst ? looksTimeFirst : looksBatchFirst) {
+    const Argument &arg = current->operands[operand];
+    mlir::emitWarning(loc(arg.value.pos))
+        << current->layer << " reads its input as "
+        << (batchFirst ? "[batch, time, ...] (batch_first=true)"
+                       : "[time, batch, ...] (PyTorch's default "
+                         "batch_first=false)")
+        << ", but " << describe(x, arg.value.text)
+        << " names its dimensions the other way: "
+        << (batchFirst ? "drop batch_first=true" : "add batch_first=true")
+        << " if they are, or permute the input";
+  }
+  return batchFirst;
+}
+
 std::string Emitter::describe(const Val &v, StringRef name) const {
   std::string s;
   llvm::raw_string_ostream os(s);

@@ -38,7 +38,7 @@ FailureOr<Val> Emitter::emitRecurrence(ArrayRef<Val> operands) {
     return failure();
   }
   bool bidirectional = boolKw("bidirectional", false);
-  bool batchFirst = boolKw("batch_first", false);
+  bool batchFirst = batchFirstFor(x, 0);
   bool hasBias = boolKw("bias", true);
   int64_t projSize = intKw("proj_size", 0);
   int64_t numDirs = bidirectional ? 2 : 1;
