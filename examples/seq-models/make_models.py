@@ -1554,3 +1554,105 @@ x1     = add(x, a)
 logits = linear(x1, name=linear)
 output logits
 """, {"src": torch.randint(0, 30, (14, 2))}, lambda m, src: {"logits": m(src)})
+
+
+# --- pointwise math: a hand-written RMSNorm and a feed-forward zoo ----------
+class PointwiseFfn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm_weight = nn.Parameter(torch.rand(8) + 0.5)
+        self.fc1 = nn.Linear(8, 12)
+        self.fc2 = nn.Linear(12, 5)
+
+
+def math_ops_forward(m, x):
+    F = torch.nn.functional
+    # LLaMA's RMSNorm as people write it by hand.
+    n = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6) * m.norm_weight
+    h = m.fc1(n)                                          # [B, T, 12]
+    acts = torch.cat([
+        F.mish(h), F.hardswish(h), F.softplus(h, beta=2, threshold=1),
+        F.softplus(h), F.elu(h, alpha=0.5), F.leaky_relu(h, 0.2),
+        F.hardsigmoid(h), F.softsign(h), torch.clamp(h, min=-1, max=1.5),
+        torch.clamp(h, max=0), torch.maximum(F.mish(h), F.hardswish(h)),
+        torch.minimum(F.elu(h, alpha=0.5), F.leaky_relu(h, 0.2)),
+        torch.rsub(torch.sigmoid(h), 1)], -1)
+    pos = h.abs() + 1                                     # >= 1
+    unit = torch.tanh(h) * 0.9                            # in (-0.9, 0.9)
+    math_ = torch.cat([
+        torch.exp(-h.abs()), torch.expm1(unit), torch.log(pos),
+        torch.log1p(h.abs()), torch.sqrt(pos), torch.reciprocal(pos),
+        torch.sin(h), torch.cos(h), torch.tan(unit), torch.asin(unit),
+        torch.acos(unit), torch.atan(h), torch.sinh(unit), torch.cosh(unit),
+        torch.asinh(h), torch.acosh(pos), torch.atanh(unit), torch.erf(h),
+        torch.floor(h * 4), torch.ceil(h * 4), torch.round(h * 4),
+        torch.sign(h), torch.neg(h), h.pow(3), pos.pow(0.5)], -1)
+    return {"y": m.fc2(F.mish(h)), "acts": acts, "math": math_}
+
+
+export("math_ops", PointwiseFfn(), """
+# Pointwise math as PyTorch names it: a hand-written RMSNorm (pow, mean,
+# rsqrt), a feed-forward layer with Mish, and every activation and unary
+# function of the language with PyTorch's keywords (softplus beta and
+# threshold, elu alpha, leaky_relu negative_slope, clamp min / max, pow
+# exponent, rsub value).
+model math_ops
+weights "math_ops.safetensors"
+input x: f32[B, T, 8]
+sq    = pow(x, exponent=2)
+ms    = mean(sq, dim=-1, keepdim=true)
+mse   = add(ms, value=1e-6)
+inv   = rsqrt(mse)
+g     = parameter(name=norm_weight)
+n     = mul(x, inv, g)
+h     = linear(n, name=fc1)
+mish_h = mish(h)
+y     = linear(mish_h, name=fc2)
+hsw   = hardswish(h)
+sp2   = softplus(h, beta=2, threshold=1)
+sp    = softplus(h)
+el    = elu(h, alpha=0.5)
+lr    = leaky_relu(h, negative_slope=0.2)
+hsg   = hardsigmoid(h)
+ssn   = softsign(h)
+cl    = clamp(h, min=-1, max=1.5)
+neg_part = clamp(h, max=0)
+mx    = maximum(mish_h, hsw)
+mn    = minimum(el, lr)
+gate  = sigmoid(h)
+keep  = rsub(gate, value=1)                 # 1 - gate
+acts  = concat(mish_h, hsw, sp2, sp, el, lr, hsg, ssn, cl, neg_part, mx, mn, keep)
+a     = abs(h)
+pos   = add(a, value=1)
+th    = tanh(h)
+unit  = mul(th, value=0.9)
+na    = neg(a)
+m0    = exp(na)
+m1    = expm1(unit)
+m2    = log(pos)
+m3    = log1p(a)
+m4    = sqrt(pos)
+m5    = reciprocal(pos)
+m6    = sin(h)
+m7    = cos(h)
+m8    = tan(unit)
+m9    = asin(unit)
+m10   = acos(unit)
+m11   = atan(h)
+m12   = sinh(unit)
+m13   = cosh(unit)
+m14   = asinh(h)
+m15   = acosh(pos)
+m16   = atanh(unit)
+m17   = erf(h)
+h4    = mul(h, value=4)
+m18   = floor(h4)
+m19   = ceil(h4)
+m20   = round(h4)
+m21   = sign(h)
+m22   = neg(h)
+m23   = pow(h, exponent=3)
+m24   = pow(pos, exponent=0.5)
+math  = concat(m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, m16, m17, m18, m19, m20, m21, m22, m23, m24)
+output y, acts, math
+""", {"x": torch.randn(2, 9, 8)}, math_ops_forward)

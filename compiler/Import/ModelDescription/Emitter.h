@@ -244,6 +244,11 @@ private:
   /// x_{t-1}, as [B, T, C].
   Val tokenShiftMix(const Val &channelsFirst, const WeightTensor &mix);
   FailureOr<Val> emitElementwise(ArrayRef<Val> operands);
+  // Activations and pointwise math (MathOps.cpp).
+  /// The seq.activation of layer kind `kind` with the current keywords, or
+  /// none where a generic computes it.
+  std::optional<seq::ActivationAttr> activationOf(StringRef kind);
+  FailureOr<Val> emitMath(ArrayRef<Val> operands);
   FailureOr<Val> emitConcat(ArrayRef<Val> operands);
   FailureOr<Val> emitSoftmax(const Val &x);
   FailureOr<Val> emitLogSoftmax(const Val &x);

@@ -1,6 +1,7 @@
 //===- Layers.cpp - the layers a model description may use ---------------===//
 
 #include "compiler/Import/ModelDescription/Layers.h"
+#include "dialects/Seq/Utils/PointwiseMath.h"
 
 using namespace mlir;
 
@@ -18,7 +19,7 @@ const std::vector<LayerSpec> &layerSpecs() {
     lstm.push_back({"proj_size", KwType::Int});
     std::vector<KwSpec> rnn = recurrent;
     rnn.push_back({"nonlinearity", KwType::Name, false, {"tanh", "relu"}});
-    return std::vector<LayerSpec>{
+    std::vector<LayerSpec> all{
         // Operands after x: the initial states h0 (and c0 for lstm).
         {"lstm", 1, 3, lstm},
         {"gru", 1, 2, recurrent},
@@ -31,6 +32,17 @@ const std::vector<LayerSpec> &layerSpecs() {
         {"sigmoid", 1, 1, {}},
         {"silu", 1, 1, {}},
         {"gelu", 1, 1, {{"approximate", KwType::Name, false, {"none", "tanh"}}}},
+        {"elu", 1, 1, {{"alpha", KwType::Float}}},
+        {"leaky_relu", 1, 1, {{"negative_slope", KwType::Float}}},
+        {"hardsigmoid", 1, 1, {}},
+        {"softsign", 1, 1, {}},
+        {"softplus", 1, 1,
+         {{"beta", KwType::Float}, {"threshold", KwType::Float}}},
+        {"clamp", 1, 1, {{"min", KwType::Float}, {"max", KwType::Float}}},
+        {"pow", 1, 1, {{"exponent", KwType::Float, true}}},
+        {"rsub", 1, 1, {{"value", KwType::Float, true}}},
+        {"minimum", 2, 2, {}},
+        {"maximum", 2, 2, {}},
         // Arithmetic: two (add, mul: or more) operands, or one and value=
         // (the right-hand side, as torch.sub(x, 2.0)).
         {"add", 1, 64, {{"value", KwType::Float}}},
@@ -112,6 +124,10 @@ const std::vector<LayerSpec> &layerSpecs() {
         {"masked_fill", 2, 2, {{"value", KwType::Float, true}}},
         {"sequence_mask", 2, 2, {{"dim", KwType::Int}}},
     };
+    // abs, exp, log, rsqrt, ...: the unary math the ONNX front end shares.
+    for (StringRef fn : seq::unaryMathNames())
+      all.push_back({fn.data(), 1, 1, {}}); // literals: NUL-terminated
+    return all;
   }();
   return specs;
 }

@@ -304,20 +304,8 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitSelection(operands);
   if (kind == "sequence_mask")
     return emitSequenceMask(operands[0], operands[1]);
-  // Activations.
-  if (failed(expectFloat(operands[0], -1, "a float input")))
-    return failure();
-  seq::ActivationKind act =
-      kind == "relu"      ? seq::ActivationKind::relu
-      : kind == "tanh"    ? seq::ActivationKind::tanh
-      : kind == "sigmoid" ? seq::ActivationKind::sigmoid
-      : kind == "silu"    ? seq::ActivationKind::silu
-      : nameKw("approximate", "none") == "tanh" ? seq::ActivationKind::gelu_tanh
-                                                : seq::ActivationKind::gelu;
-  Val out = operands[0];
-  out.value = seq::ActivationOp::create(
-      b, here(), seq::ActivationAttr::get(ctx, act), operands[0].value);
-  return out;
+  // Activations and pointwise math.
+  return emitMath(operands);
 }
 
 FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
@@ -346,7 +334,18 @@ FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
   const LayerSpec *spec = findSpec(layer.layer);
   if (!spec) {
     InFlightDiagnostic diag = error(layer.layerPos);
-    diag << "unknown layer '" << layer.layer << "'; known layers:";
+    diag << "unknown layer '" << layer.layer << "'; ";
+    // The closest known name, when a typo is likely (at most 2 edits).
+    StringRef closest;
+    unsigned best = 3;
+    for (const LayerSpec &s : layerSpecs()) {
+      unsigned d = StringRef(s.name).edit_distance(layer.layer, true, best);
+      if (d < best)
+        best = d, closest = s.name;
+    }
+    if (!closest.empty())
+      diag << "did you mean '" << closest << "'? ";
+    diag << "known layers:";
     for (const LayerSpec &s : layerSpecs())
       diag << " " << s.name;
     return failure();

@@ -2,8 +2,8 @@
 //
 // Standalone activation nodes (LeakyRelu, Elu, HardSigmoid, ...: the
 // parameterized ones become seq.activation, which the recurrences share),
-// the unary math PyTorch exports (Abs, Log, Reciprocal, HardSwish, Selu,
-// Celu, Sin, Cos, Tan, the inverse and hyperbolic functions, Floor, Ceil,
+// the unary math PyTorch exports (Abs, Log, Reciprocal, HardSwish, Mish,
+// Selu, Celu, Sin, Cos, Tan, the inverse and hyperbolic functions, Floor, Ceil,
 // Round, Sign), IsNaN / IsInf, PRelu, Mod, Clip and the variadic Max / Min
 // (with broadcasting). Formulas and default attributes are the ONNX
 // operator documentation's (onnx.ai/onnx/operators). Data is f32, except
@@ -14,6 +14,7 @@
 
 #include "compiler/Import/Onnx/GraphImporter.h"
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/PointwiseMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -94,34 +95,8 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
   FailureOr<Value> r = buildElementwise(
       g, {x}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
         Value v = a[0];
-        if (op == "Abs")
-          return math::AbsFOp::create(b, l, v);
-        if (op == "Log")
-          return math::LogOp::create(b, l, v);
-        if (op == "Reciprocal")
-          return arith::DivFOp::create(b, l, constantLike(b, l, v, 1.0), v);
-        if (op == "Sin")
-          return math::SinOp::create(b, l, v);
-        if (op == "Cos")
-          return math::CosOp::create(b, l, v);
-        if (op == "Tan")
-          return math::TanOp::create(b, l, v);
-        if (op == "Asin")
-          return math::AsinOp::create(b, l, v);
-        if (op == "Acos")
-          return math::AcosOp::create(b, l, v);
-        if (op == "Atan")
-          return math::AtanOp::create(b, l, v);
-        if (op == "Sinh")
-          return math::SinhOp::create(b, l, v);
-        if (op == "Cosh")
-          return math::CoshOp::create(b, l, v);
-        if (op == "Asinh")
-          return math::AsinhOp::create(b, l, v);
-        if (op == "Acosh")
-          return math::AcoshOp::create(b, l, v);
-        if (op == "Atanh")
-          return math::AtanhOp::create(b, l, v);
+        if (seq::isUnaryMath(op.lower()))
+          return seq::emitUnaryMath(b, l, op.lower(), v);
         if (op == "Celu") {
           // max(0, x) + min(0, alpha * (exp(x / alpha) - 1))
           Value zero = constantLike(b, l, v, 0.0);
@@ -135,31 +110,6 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
           return arith::AddFOp::create(
               b, l, arith::MaximumFOp::create(b, l, zero, v),
               arith::MinimumFOp::create(b, l, zero, e));
-        }
-        if (op == "Floor")
-          return math::FloorOp::create(b, l, v);
-        if (op == "Ceil")
-          return math::CeilOp::create(b, l, v);
-        if (op == "Round") // halves to even, as ONNX (and torch.round)
-          return math::RoundEvenOp::create(b, l, v);
-        if (op == "Sign") {
-          // -1, 0 or 1 (NaN stays NaN): copysign(1, x) where x != 0.
-          Value one =
-              math::CopySignOp::create(b, l, constantLike(b, l, v, 1.0), v);
-          Value nonzero = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNE,
-                                                v, constantLike(b, l, v, 0.0));
-          return arith::SelectOp::create(b, l, nonzero, one,
-                                         constantLike(b, l, v, 0.0));
-        }
-        if (op == "HardSwish") {
-          // x * max(0, min(1, x / 6 + 1 / 2))
-          Value hs = arith::AddFOp::create(
-              b, l,
-              arith::MulFOp::create(b, l, v, constantLike(b, l, v, 1.0 / 6)),
-              constantLike(b, l, v, 0.5));
-          hs = arith::MinimumFOp::create(b, l, hs, constantLike(b, l, v, 1.0));
-          hs = arith::MaximumFOp::create(b, l, hs, constantLike(b, l, v, 0.0));
-          return arith::MulFOp::create(b, l, v, hs);
         }
         // Selu: gamma * (x > 0 ? x : alpha * (exp(x) - 1))
         Value negative = arith::MulFOp::create(
@@ -436,11 +386,11 @@ LogicalResult importElementwiseOp(GraphImporter &g, StringRef op,
   if (op == "Softsign")
     return importActivation(g, seq::ActivationKind::softsign);
   if (op == "Abs" || op == "Log" || op == "Reciprocal" || op == "HardSwish" ||
-      op == "Selu" || op == "Celu" || op == "Sin" || op == "Cos" ||
-      op == "Tan" || op == "Asin" || op == "Acos" || op == "Atan" ||
-      op == "Sinh" || op == "Cosh" || op == "Asinh" || op == "Acosh" ||
-      op == "Atanh" || op == "Floor" || op == "Ceil" || op == "Round" ||
-      op == "Sign")
+      op == "Mish" || op == "Selu" || op == "Celu" || op == "Sin" ||
+      op == "Cos" || op == "Tan" || op == "Asin" || op == "Acos" ||
+      op == "Atan" || op == "Sinh" || op == "Cosh" || op == "Asinh" ||
+      op == "Acosh" || op == "Atanh" || op == "Floor" || op == "Ceil" ||
+      op == "Round" || op == "Sign")
     return importUnaryMath(g, op);
   if (op == "IsNaN" || op == "IsInf")
     return importFloatClass(g, op == "IsNaN");

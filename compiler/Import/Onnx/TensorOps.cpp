@@ -16,6 +16,7 @@
 #include <limits>
 
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/PointwiseMath.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -380,13 +381,8 @@ LogicalResult importUnary(GraphImporter &g, StringRef op) {
   }
   FailureOr<Value> r = buildElementwise(
       g, {x}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        if (op == "Sqrt")
-          return math::SqrtOp::create(b, l, a[0]);
-        if (op == "Erf")
-          return math::ErfOp::create(b, l, a[0]);
-        if (op == "Exp")
-          return math::ExpOp::create(b, l, a[0]);
-        return arith::NegFOp::create(b, l, a[0]);
+        // Sqrt, Erf, Exp, Neg.
+        return seq::emitUnaryMath(b, l, op.lower(), a[0]);
       });
   if (failed(r))
     return failure();

@@ -1,0 +1,103 @@
+//===- PointwiseMath.cpp - unary math shared by the front ends ----------===//
+
+#include "dialects/Seq/Utils/PointwiseMath.h"
+#include "dialects/Seq/IR/SeqDialect.h"
+#include "dialects/Seq/Utils/ActivationUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+
+namespace seqc::seq {
+
+ArrayRef<StringRef> unaryMathNames() {
+  static const StringRef names[] = {
+      "abs",   "neg",   "exp",   "expm1", "log",   "log1p",      "sqrt",
+      "rsqrt", "reciprocal",    "sin",   "cos",   "tan",        "asin",
+      "acos",  "atan",  "sinh",  "cosh",  "asinh", "acosh",      "atanh",
+      "erf",   "floor", "ceil",  "round", "sign",  "hardswish",  "mish"};
+  return names;
+}
+
+bool isUnaryMath(StringRef name) {
+  return llvm::is_contained(unaryMathNames(), name);
+}
+
+Value emitUnaryMath(OpBuilder &b, Location loc, StringRef name, Value x) {
+  auto c = [&](double v) { return emitFloatConstant(b, loc, x.getType(), v); };
+  if (name == "abs")
+    return math::AbsFOp::create(b, loc, x);
+  if (name == "neg")
+    return arith::NegFOp::create(b, loc, x);
+  if (name == "exp")
+    return math::ExpOp::create(b, loc, x);
+  if (name == "expm1")
+    return math::ExpM1Op::create(b, loc, x);
+  if (name == "log")
+    return math::LogOp::create(b, loc, x);
+  if (name == "log1p")
+    return math::Log1pOp::create(b, loc, x);
+  if (name == "sqrt")
+    return math::SqrtOp::create(b, loc, x);
+  if (name == "rsqrt")
+    return math::RsqrtOp::create(b, loc, x);
+  if (name == "reciprocal")
+    return arith::DivFOp::create(b, loc, c(1.0), x);
+  if (name == "sin")
+    return math::SinOp::create(b, loc, x);
+  if (name == "cos")
+    return math::CosOp::create(b, loc, x);
+  if (name == "tan")
+    return math::TanOp::create(b, loc, x);
+  if (name == "asin")
+    return math::AsinOp::create(b, loc, x);
+  if (name == "acos")
+    return math::AcosOp::create(b, loc, x);
+  if (name == "atan")
+    return math::AtanOp::create(b, loc, x);
+  if (name == "sinh")
+    return math::SinhOp::create(b, loc, x);
+  if (name == "cosh")
+    return math::CoshOp::create(b, loc, x);
+  if (name == "asinh")
+    return math::AsinhOp::create(b, loc, x);
+  if (name == "acosh")
+    return math::AcoshOp::create(b, loc, x);
+  if (name == "atanh")
+    return math::AtanhOp::create(b, loc, x);
+  if (name == "erf")
+    return math::ErfOp::create(b, loc, x);
+  if (name == "floor")
+    return math::FloorOp::create(b, loc, x);
+  if (name == "ceil")
+    return math::CeilOp::create(b, loc, x);
+  if (name == "round") // halves to even, as torch.round and ONNX Round
+    return math::RoundEvenOp::create(b, loc, x);
+  if (name == "sign") {
+    // -1, 0 or 1 (NaN stays NaN): copysign(1, x) where x != 0.
+    Value one = math::CopySignOp::create(b, loc, c(1.0), x);
+    Value nonzero =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x, c(0.0));
+    return arith::SelectOp::create(b, loc, nonzero, one, c(0.0));
+  }
+  if (name == "hardswish") {
+    // x * max(0, min(1, x / 6 + 1 / 2))
+    Value hs = arith::AddFOp::create(
+        b, loc, arith::MulFOp::create(b, loc, x, c(1.0 / 6)), c(0.5));
+    hs = arith::MinimumFOp::create(b, loc, hs, c(1.0));
+    hs = arith::MaximumFOp::create(b, loc, hs, c(0.0));
+    return arith::MulFOp::create(b, loc, x, hs);
+  }
+  assert(name == "mish" && "not a unary math function");
+  MLIRContext *ctx = b.getContext();
+  Value softplus = emitActivation(
+      b, loc, ActivationAttr::get(ctx, ActivationKind::softplus), x);
+  Value t = emitActivation(b, loc, ActivationAttr::get(ctx, ActivationKind::tanh),
+                           softplus);
+  return arith::MulFOp::create(b, loc, x, t);
+}
+
+} // namespace seqc::seq

@@ -1,0 +1,33 @@
+//===- PointwiseMath.h - unary math shared by the front ends ----*- C++ -*-===//
+//
+// The unary float functions both front ends offer, named as PyTorch names
+// them (torch.abs, torch.rsqrt, F.hardswish, ...): the `.seq` layer of that
+// name and the ONNX op of the same name (Abs, Rsqrt is not ONNX, HardSwish)
+// emit the same scalar code, so both agree by construction.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_DIALECTS_SEQ_UTILS_POINTWISEMATH_H
+#define SEQC_DIALECTS_SEQ_UTILS_POINTWISEMATH_H
+
+#include "mlir/IR/Builders.h"
+
+namespace seqc::seq {
+
+/// The PyTorch names of the unary functions `emitUnaryMath` knows, in the
+/// order the `.seq` documentation lists them.
+llvm::ArrayRef<llvm::StringRef> unaryMathNames();
+
+/// Whether `name` (a PyTorch function name, lower case) is one of them.
+bool isUnaryMath(llvm::StringRef name);
+
+/// Emits `name(x)` for a scalar float `x`, `name` one of `unaryMathNames()`.
+/// Formulas are PyTorch's: `round` rounds halves to even, `sign` keeps NaN
+/// and is 0 at +-0, `hardswish` is x * relu6(x + 3) / 6, `mish` is
+/// x * tanh(softplus(x)) (Misra 2019).
+mlir::Value emitUnaryMath(mlir::OpBuilder &b, mlir::Location loc,
+                          llvm::StringRef name, mlir::Value x);
+
+} // namespace seqc::seq
+
+#endif // SEQC_DIALECTS_SEQ_UTILS_POINTWISEMATH_H
