@@ -13,6 +13,7 @@
 #include "dialects/Seq/IR/SeqOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -52,6 +53,30 @@ public:
   DimSlot leader(Value x, int64_t dim) {
     return classes.getLeaderValue(slot(x, dim));
   }
+  /// Records that dimension `a` of `x` and `b` of `y` are equal at run time
+  /// for a linalg op's loop to run: a tie that names an unnamed dimension
+  /// but never joins two different names (an exporter may name one batch
+  /// B1 and B2; the run-time checks hold them equal).
+  void softTie(Value x, int64_t a, Value y, int64_t b) {
+    softTies.push_back({slot(x, a), slot(y, b)});
+  }
+  /// Applies the soft ties: `nameOf(leader)` is the user's name of a hard
+  /// class ("" when none).
+  void applySoftTies(llvm::function_ref<StringRef(DimSlot)> nameOf) {
+    llvm::DenseMap<DimSlot, StringRef> names;
+    auto name = [&](DimSlot leader) {
+      auto it = names.find(leader);
+      return it != names.end() ? it->second : nameOf(leader);
+    };
+    for (auto [a, b] : softTies) {
+      DimSlot la = classes.getLeaderValue(a), lb = classes.getLeaderValue(b);
+      StringRef na = name(la), nb = name(lb);
+      if (la == lb || (!na.empty() && !nb.empty() && na != nb))
+        continue;
+      classes.unionSets(a, b);
+      names[classes.getLeaderValue(a)] = na.empty() ? nb : na;
+    }
+  }
 
   void visit(Operation *op);
 
@@ -67,6 +92,7 @@ private:
   }
 
   llvm::EquivalenceClasses<DimSlot> classes;
+  SmallVector<std::pair<DimSlot, DimSlot>> softTies;
 };
 
 void DimensionTies::visit(Operation *op) {
@@ -76,6 +102,28 @@ void DimensionTies::visit(Operation *op) {
     tied.getDimensionTies(ties);
     for (const seq::DimensionTie &t : ties)
       tie(t.a, t.dimA, t.b, t.dimB);
+    return;
+  }
+  // A linalg op (what front ends emit for broadcasting arithmetic,
+  // transposes and products) runs each loop over one extent: every operand
+  // dimension indexed by the same loop alone has that extent.
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    if (!linalgOp.hasPureTensorSemantics())
+      return;
+    SmallVector<SmallVector<std::pair<Value, int64_t>>> byLoop(
+        linalgOp.getNumLoops());
+    auto collect = [&](Value v, AffineMap map) {
+      for (auto [d, expr] : llvm::enumerate(map.getResults()))
+        if (auto loop = dyn_cast<AffineDimExpr>(expr))
+          byLoop[loop.getPosition()].push_back({v, static_cast<int64_t>(d)});
+    };
+    for (OpOperand *input : linalgOp.getDpsInputOperands())
+      collect(input->get(), linalgOp.getMatchingIndexingMap(input));
+    for (OpResult result : op->getResults())
+      collect(result, linalgOp.getIndexingMapMatchingResult(result));
+    for (const auto &dims : byLoop)
+      for (const auto &[v, d] : llvm::drop_begin(dims))
+        softTie(dims.front().first, dims.front().second, v, d);
     return;
   }
   // Elementwise arithmetic on tensors: all shapes are equal.
@@ -140,6 +188,16 @@ LogicalResult nameTiedDimensions(func::FuncOp func) {
              << dims.size() << " dimension(s), but its rank is "
              << type.getRank();
   }
+
+  // The linalg ops' ties join classes where no two user names meet.
+  llvm::DenseMap<DimSlot, StringRef> hardNames;
+  for (const Port &port : ports) {
+    auto type = dyn_cast<RankedTensorType>(port.value.getType());
+    for (int64_t d = 0; type && d < type.getRank(); ++d)
+      if (type.isDynamicDim(d) && !userName(port, d).empty())
+        hardNames.try_emplace(ties.leader(port.value, d), userName(port, d));
+  }
+  ties.applySoftTies([&](DimSlot leader) { return hardNames.lookup(leader); });
 
   // Group the dynamic dimensions of the ports by their tie class.
   llvm::DenseMap<DimSlot, SmallVector<std::pair<unsigned, int64_t>>> groups;

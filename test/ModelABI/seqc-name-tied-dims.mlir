@@ -85,3 +85,44 @@ func.func @scan_steps(%x: tensor<?x4xf32> {seq.dims = ["T", ""]}, %u: tensor<?x4
   }
   return %h : tensor<4xf32>
 }
+
+// -----
+
+// Lengths kept without `causal`: a 1-wide kernel, and padding [1, 1] of a
+// 3-wide one (dilation 1) keep T; padding [0, 0] of a 3-wide one does not.
+// A linalg op runs each loop over one extent: the broadcasting add ties
+// the batch and time of its operands and result (its [16] operand has
+// none), the matmul ties its reduction (K) dimension between operands.
+// CHECK-LABEL: func.func @kept_lengths(
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x8x?xf32> {seq.dims = ["B", "", "T"]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?xf32> {seq.dims = ["d0", "d1"]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?xf32> {seq.dims = ["d1", "d2"]}
+// CHECK-SAME: -> (tensor<?x8x?xf32> {seq.dims = ["B", "", "T"]}, tensor<?x8x?xf32> {seq.dims = ["B", "", "T"]}, tensor<?x8x?xf32> {seq.dims = ["B", "", ""]}, tensor<?x?x8xf32> {seq.dims = ["B", "T", ""]}, tensor<?x?xf32> {seq.dims = ["d0", "d2"]})
+func.func @kept_lengths(%x: tensor<?x8x?xf32> {seq.dims = ["B", "", "T"]}, %a: tensor<?x?xf32>, %b: tensor<?x?xf32>)
+    -> (tensor<?x8x?xf32>, tensor<?x8x?xf32>, tensor<?x8x?xf32>, tensor<?x?x8xf32>, tensor<?x?xf32>) {
+  %w1 = arith.constant dense<1.0> : tensor<8x8x1xf32>
+  %w3 = arith.constant dense<1.0> : tensor<8x8x3xf32>
+  %pointwise = seq.conv1d %x, %w1 : (tensor<?x8x?xf32>, tensor<8x8x1xf32>) -> tensor<?x8x?xf32>
+  %same = seq.conv1d %x, %w3 {padding = array<i64: 1, 1>} : (tensor<?x8x?xf32>, tensor<8x8x3xf32>) -> tensor<?x8x?xf32>
+  %valid = seq.conv1d %x, %w3 : (tensor<?x8x?xf32>, tensor<8x8x3xf32>) -> tensor<?x8x?xf32>
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %nb = tensor.dim %x, %c0 : tensor<?x8x?xf32>
+  %nt = tensor.dim %x, %c2 : tensor<?x8x?xf32>
+  %init = tensor.empty(%nb, %nt) : tensor<?x?x8xf32>
+  %t = linalg.transpose ins(%same : tensor<?x8x?xf32>) outs(%init : tensor<?x?x8xf32>) permutation = [0, 2, 1]
+  %bias = arith.constant dense<0.5> : tensor<8xf32>
+  %init2 = tensor.empty(%nb, %nt) : tensor<?x?x8xf32>
+  %biased = linalg.generic {indexing_maps = [affine_map<(b, t, c) -> (b, t, c)>, affine_map<(b, t, c) -> (c)>, affine_map<(b, t, c) -> (b, t, c)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%t, %bias : tensor<?x?x8xf32>, tensor<8xf32>) outs(%init2 : tensor<?x?x8xf32>) {
+  ^bb0(%in: f32, %c: f32, %out: f32):
+    %s = arith.addf %in, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?x8xf32>
+  %m = tensor.dim %a, %c0 : tensor<?x?xf32>
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %b, %c1 : tensor<?x?xf32>
+  %init3 = tensor.empty(%m, %n) : tensor<?x?xf32>
+  %p = linalg.matmul ins(%a, %b : tensor<?x?xf32>, tensor<?x?xf32>) outs(%init3 : tensor<?x?xf32>) -> tensor<?x?xf32>
+  return %pointwise, %same, %valid, %biased, %p : tensor<?x8x?xf32>, tensor<?x8x?xf32>, tensor<?x8x?xf32>, tensor<?x?x8xf32>, tensor<?x?xf32>
+}

@@ -200,7 +200,11 @@ FailureOr<Val> Emitter::emitConv1d(const Val &x) {
       (uint64_t)stride, (uint64_t)dilation, (uint64_t)groups,
       padding ? b.getDenseI64ArrayAttr({padding, padding}) : DenseI64ArrayAttr(),
       causal);
-  out.dims = {x.dims[0], "", stride == 1 && (causal) ? x.dims[2] : ""};
+  // The length is kept (the time name too) when stride 1 pads the window's
+  // whole reach: causal, a 1-wide kernel, or `padding` of half the reach.
+  bool keepsLength =
+      stride == 1 && (causal || 2 * padding == dilation * (k - 1));
+  out.dims = {x.dims[0], "", keepsLength ? x.dims[2] : ""};
   return out;
 }
 

@@ -176,8 +176,14 @@ void AttentionOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
 
 void Conv1dOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
   addTie(ties, getInput(), 0, getResult(), 0);
-  // A causal convolution of stride 1 keeps the length (Tout = T).
-  if (getCausal() && getStride() == 1)
+  // Stride 1 with all the window's reach padded (causally, or split
+  // between the sides) keeps the length: Tout = T + left + right -
+  // dilation * (K - 1) = T.
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  auto [left, right] = getPaddingSizes();
+  if (getStride() == 1 && !weight.isDynamicDim(2) &&
+      left + right == static_cast<int64_t>(getDilation()) *
+                          (weight.getDimSize(2) - 1))
     addTie(ties, getInput(), 2, getResult(), 2);
 }
 
