@@ -12,6 +12,7 @@
 #include "seqc/runtime.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace seqrun {
@@ -46,9 +47,29 @@ bool openStream(const seqc_model_api *api, const seqc_model *model,
                described.empty() ? "none" : described.c_str());
     return false;
   }
-  for (size_t o = 0; o < seqc_rt_model_num_outputs(model); ++o)
-    s.outputDims.push_back(
-        findDim(seqc_rt_model_output(model, o), streamDim));
+  for (size_t o = 0; o < seqc_rt_model_num_outputs(model); ++o) {
+    const seqc_tensor_info *info = seqc_rt_model_output(model, o);
+    s.outputDims.push_back(findDim(info, streamDim));
+    if (s.outputDims.back() >= 0)
+      continue;
+    // Written from the last chunk (a final state). Say so where a dynamic
+    // dimension no input names might be time after all.
+    for (int32_t d = 0; d < info->rank; ++d) {
+      const char *name = info->dim_names ? info->dim_names[d] : nullptr;
+      bool inputNamed = false;
+      for (size_t i = 0; name && *name && i < inputs.size(); ++i)
+        inputNamed |= findDim(seqc_rt_model_input(model, i), name) >= 0;
+      if (info->shape[d] != SEQC_DIM_DYNAMIC || inputNamed)
+        continue;
+      std::fprintf(stderr,
+                   "seq-run: note: output '%s' has no dimension named '%s', "
+                   "so it is written from the last chunk; its dimension %d "
+                   "(%s) is named by no input\n",
+                   info->name, streamDim.c_str(), d,
+                   name && *name ? name : "unnamed");
+      break;
+    }
+  }
 
   // Bind every named state dim to the extent of the same-named input dim.
   std::vector<seqc_dim_binding> dims;
