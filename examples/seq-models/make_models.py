@@ -980,8 +980,11 @@ def value_ops_forward(m, q, ids, lens):
     score = score.masked_fill(~valid, 0.0)
     gram = q @ q.transpose(1, 2)                          # [B, T, T]
     arith = (gram * 0.25 - 1.5) / 2 + 3                   # value= operands
+    lengths = (lens + 1).float()                          # integer add, to()
+    truncated = (q * 3).long().float()
     return {"z": z, "score": score, "gram": gram, "with_cls": q + m.cls_token,
-            "arith": arith}
+            "arith": arith, "lengths": lengths, "truncated": truncated,
+            "valid_f": valid.float()}
 
 
 export("value_ops", MemoryRead(), """
@@ -989,7 +992,7 @@ export("value_ops", MemoryRead(), """
 # token (parameter), matmul of values (2-D, 3-D and a vector), cumsum
 # (forward, and reverse exclusive), comparisons with a value and between
 # values, logical ops, where, masked_fill, sequence_mask, arithmetic with a
-# scalar (value=).
+# scalar (value=), integer arithmetic and dtype conversions (to).
 model value_ops
 weights "value_ops.safetensors"
 input q: f32[B, T, 8]
@@ -1027,7 +1030,13 @@ quarter = mul(gram, value=0.25)                  # a scalar right-hand side
 shifted = sub(quarter, value=1.5)
 halved = div(shifted, value=2)
 arith = add(halved, value=3)
-output z, score, gram, with_cls, arith
+lens1 = add(lens, value=1)                      # integer arithmetic
+lengths = to(lens1, dtype=f32)
+q3    = mul(q, value=3)
+q3i   = to(q3, dtype=i64)                       # toward zero, as .long()
+truncated = to(q3i, dtype=f32)
+valid_f = to(valid, dtype=f32)
+output z, score, gram, with_cls, arith, lengths, truncated, valid_f
 """, {"q": torch.randn(2, 7, 8), "ids": torch.randint(0, 4, (2, 7)),
       "lens": torch.tensor([7, 3])},
        value_ops_forward)

@@ -55,6 +55,9 @@ using mlir::Value;
 // Emitter
 //===----------------------------------------------------------------------===//
 
+/// "f32", "i64", "bool": how messages name element types.
+std::string elementName(mlir::Type t);
+
 /// A value of the model and the names of its dimensions ("" where none).
 struct Val {
   Value value;
@@ -202,6 +205,8 @@ private:
   LogicalResult emitScan(const ScanStmt &scan);
   FailureOr<Val> emitZeros(const Val &like);
   // Value ops (ValueOps.cpp).
+  /// x.to(dtype): f32, i64, i32 or bool, with PyTorch's conversions.
+  FailureOr<Val> emitTo(const Val &x);
   FailureOr<Val> emitParameter();
   FailureOr<Val> emitMatmul(const Val &a, const Val &bv);
   FailureOr<Val> emitCumSum(const Val &x);

@@ -26,8 +26,16 @@ namespace md {
 // Glue
 //===----------------------------------------------------------------------===//
 
-/// a + b, a * b, a - b or a / b (`op` add, mul, sub, div) of floats.
+/// a + b, a * b, a - b or a / b (`op` add, mul, sub, div) of floats, or
+/// the first three of integers (two's complement wrapping, as PyTorch).
 static Value combine(OpBuilder &b, Location l, StringRef op, Value x, Value y) {
+  if (isa<IntegerType>(getElementTypeOrSelf(x.getType()))) {
+    if (op == "add")
+      return arith::AddIOp::create(b, l, x, y);
+    if (op == "mul")
+      return arith::MulIOp::create(b, l, x, y);
+    return arith::SubIOp::create(b, l, x, y);
+  }
   if (op == "add")
     return arith::AddFOp::create(b, l, x, y);
   if (op == "mul")
@@ -143,30 +151,62 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
         << ", or one operand with value= (the right-hand side)";
     return failure();
   }
+  // Floats, or integers (i64 / i32: lengths and positions) for add, sub
+  // and mul; torch's `/` of integers is a float division, which `to`
+  // makes explicit.
+  StringRef op = current->layer;
+  Type elt = operands[0].type().getElementType();
+  bool integers = isa<IntegerType>(elt) && !elt.isInteger(1);
+  if (!isa<FloatType>(elt) && !(integers && op != "div")) {
+    error(current->operands[0].value.pos)
+        << op
+        << (op == "div" ? " expects float operands (torch's / of integers "
+                          "gives floats: convert them with to(x, dtype=f32))"
+                        : " expects float or integer operands")
+        << "; " << describe(operands[0], current->operands[0].value.text);
+    return failure();
+  }
   if (value) {
     // x op c, c a scalar of x's element type.
     const Val &x = operands[0];
-    if (failed(expectFloat(x, -1, "a float operand")))
+    if (x.rank() < 1) {
+      error(current->operands[0].value.pos)
+          << op << " expects an operand of rank 1 or more; "
+          << describe(x, current->operands[0].value.text);
       return failure();
+    }
+    if (integers && value->value.kind != Literal::Kind::Int) {
+      error(value->value.pos) << op << " of " << elementName(elt)
+                              << " data needs an integer value=, found '"
+                              << value->value.text << "'";
+      return failure();
+    }
     FailureOr<Broadcast> shape = broadcast(operands);
     if (failed(shape))
       return failure();
     double c = value->value.floatValue;
-    StringRef op = current->layer;
+    int64_t ci = value->value.intValue;
     Val out;
     out.value = mapElements(
-        {x.value}, shape->maps, shape->shape, shape->dynamicSizes,
-        x.type().getElementType(),
+        {x.value}, shape->maps, shape->shape, shape->dynamicSizes, elt,
         [&](OpBuilder &nb, Location l, ValueRange args) {
-          Value scalar = seq::emitFloatConstant(nb, l, args[0].getType(), c);
+          Value scalar =
+              integers ? arith::ConstantOp::create(
+                             nb, l, nb.getIntegerAttr(elt, ci))
+                             .getResult()
+                       : seq::emitFloatConstant(nb, l, elt, c);
           return combine(nb, l, op, args[0], scalar);
         });
     out.dims = shape->dims;
     return out;
   }
   for (size_t i = 0; i < operands.size(); ++i) {
-    if (failed(expectFloat(operands[i], -1, "float operands")))
+    if (operands[i].rank() < 1) {
+      error(current->operands[i].value.pos)
+          << op << " expects operands of rank 1 or more; "
+          << describe(operands[i], current->operands[i].value.text);
       return failure();
+    }
     if (operands[i].type().getElementType() !=
         operands[0].type().getElementType()) {
       error(current->operands[i].value.pos)

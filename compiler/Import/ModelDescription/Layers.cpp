@@ -123,6 +123,8 @@ const std::vector<LayerSpec> &layerSpecs() {
         {"where", 3, 3, {}},
         {"masked_fill", 2, 2, {{"value", KwType::Float, true}}},
         {"sequence_mask", 2, 2, {{"dim", KwType::Int}}},
+        {"to", 1, 1,
+         {{"dtype", KwType::Name, true, {"f32", "i64", "i32", "bool"}}}},
     };
     // abs, exp, log, rsqrt, ...: the unary math the ONNX front end shares.
     for (StringRef fn : seq::unaryMathNames())

@@ -302,6 +302,8 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
       kind == "le" || kind == "gt" || kind == "ge" || kind == "eq" ||
       kind == "ne")
     return emitSelection(operands);
+  if (kind == "to")
+    return emitTo(operands[0]);
   if (kind == "sequence_mask")
     return emitSequenceMask(operands[0], operands[1]);
   // Activations and pointwise math.

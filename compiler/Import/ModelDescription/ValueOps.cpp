@@ -17,14 +17,68 @@ using namespace mlir;
 namespace seqc {
 namespace md {
 
-/// "f32", "i64", "bool": how messages name element types.
-static std::string elementName(Type t) {
+std::string elementName(Type t) {
   if (t.isInteger(1))
     return "bool";
   std::string s;
   llvm::raw_string_ostream os(s);
   os << t;
   return s;
+}
+
+FailureOr<Val> Emitter::emitTo(const Val &x) {
+  StringRef dtype = keyword("dtype")->value.text;
+  Type from = x.type().getElementType();
+  Type to = llvm::StringSwitch<Type>(dtype)
+                .Case("f32", b.getF32Type())
+                .Case("i64", b.getI64Type())
+                .Case("i32", b.getI32Type())
+                .Default(b.getI1Type());
+  if (from == to)
+    return x;
+  FailureOr<Broadcast> shape = broadcast({x});
+  if (failed(shape))
+    return failure();
+  auto body = [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+    Value v = a[0];
+    if (to.isInteger(1)) // nonzero (NaN too) is true, as bool(x)
+      return isa<FloatType>(from)
+                 ? arith::CmpFOp::create(
+                       nb, l, arith::CmpFPredicate::UNE, v,
+                       arith::ConstantOp::create(nb, l, nb.getFloatAttr(from, 0)))
+                       .getResult()
+                 : arith::CmpIOp::create(
+                       nb, l, arith::CmpIPredicate::ne, v,
+                       arith::ConstantOp::create(nb, l,
+                                                 nb.getIntegerAttr(from, 0)))
+                       .getResult();
+    if (isa<FloatType>(to)) // bool is 0 or 1
+      return from.isInteger(1)
+                 ? arith::UIToFPOp::create(nb, l, to, v).getResult()
+                 : arith::SIToFPOp::create(nb, l, to, v).getResult();
+    unsigned bits = to.getIntOrFloatBitWidth();
+    if (isa<FloatType>(from)) {
+      // Toward zero, saturating at the type's range; NaN gives the minimum
+      // (what PyTorch's conversion does on x86), never LLVM's poison.
+      double lo = -std::ldexp(1.0, bits - 1);
+      float hi = std::nextafter(static_cast<float>(-lo), 0.0f);
+      v = arith::MinNumFOp::create(
+          nb, l, v, arith::ConstantOp::create(nb, l, nb.getFloatAttr(from, hi)));
+      v = arith::MaxNumFOp::create(
+          nb, l, v, arith::ConstantOp::create(nb, l, nb.getFloatAttr(from, lo)));
+      return arith::FPToSIOp::create(nb, l, to, v);
+    }
+    unsigned fromBits = from.getIntOrFloatBitWidth();
+    if (fromBits > bits) // wraps, as PyTorch's narrowing
+      return arith::TruncIOp::create(nb, l, to, v);
+    return from.isInteger(1) ? arith::ExtUIOp::create(nb, l, to, v).getResult()
+                             : arith::ExtSIOp::create(nb, l, to, v).getResult();
+  };
+  Val out;
+  out.value = mapElements({x.value}, shape->maps, shape->shape,
+                          shape->dynamicSizes, to, body);
+  out.dims = shape->dims;
+  return out;
 }
 
 FailureOr<Val> Emitter::emitParameter() {

@@ -3,12 +3,14 @@
 // Standalone activation nodes (LeakyRelu, Elu, HardSigmoid, ...: the
 // parameterized ones become seq.activation, which the recurrences share),
 // the unary math PyTorch exports (Abs, Log, Reciprocal, HardSwish, Mish,
-// Selu, Celu, Sin, Cos, Tan, the inverse and hyperbolic functions, Floor, Ceil,
-// Round, Sign), IsNaN / IsInf, PRelu, Mod, Clip and the variadic Max / Min
-// (with broadcasting). Formulas and default attributes are the ONNX
-// operator documentation's (onnx.ai/onnx/operators). Data is f32, except
-// Clip, which also clamps integers (index arithmetic), and the bool
-// results of IsNaN / IsInf.
+// Selu, Celu, Sin, Cos, Tan, the inverse and hyperbolic functions, Floor,
+// Ceil, Round, Sign: seq::emitUnaryMath, shared with the .seq front end),
+// IsNaN / IsInf, PRelu, Mod, Clip and the variadic Max / Min (with
+// broadcasting). Formulas and default attributes are the ONNX operator
+// documentation's (onnx.ai/onnx/operators). Data is f32, except Clip,
+// which also clamps integers (index arithmetic), Abs and Sign, which also
+// take integers (relative positions), and the bool results of IsNaN /
+// IsInf.
 //
 //===----------------------------------------------------------------------===//
 
@@ -66,15 +68,26 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
     known = {"alpha"};
   if (failed(g.checkAttrs(known)))
     return failure();
-  if (op == "Abs" && isIntegerData(g, 0)) {
-    // |x| of integers (relative positions); |INT_MIN| wraps to itself.
+  if ((op == "Abs" || op == "Sign") && isIntegerData(g, 0)) {
+    // |x| of integers (relative positions; |INT_MIN| wraps to itself) and
+    // their sign -1, 0, 1 (DeBERTa's log buckets).
     FailureOr<Value> r = buildElementwise(
         g, {g.tensorInput(0)},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          Value zero = arith::ConstantOp::create(
-              b, l, b.getIntegerAttr(a[0].getType(), 0));
-          return arith::MaxSIOp::create(
-              b, l, a[0], arith::SubIOp::create(b, l, zero, a[0]));
+          auto c = [&](int64_t v) {
+            return arith::ConstantOp::create(
+                b, l, b.getIntegerAttr(a[0].getType(), v));
+          };
+          if (op == "Abs")
+            return arith::MaxSIOp::create(
+                b, l, a[0], arith::SubIOp::create(b, l, c(0), a[0]));
+          Value positive = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::sgt, a[0], c(0));
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, a[0], c(0));
+          return arith::SelectOp::create(
+              b, l, positive, c(1),
+              arith::SelectOp::create(b, l, negative, c(-1), c(0)));
         });
     if (failed(r))
       return failure();

@@ -1,8 +1,9 @@
 //===- IndexingOps.cpp - ONNX Slice and Gather
 //-----------------------------===//
 //
-// Slice with constant bounds (forward steps as tensor.extract_slice,
-// negative steps as a gather that reads back to front) and Gather: shape
+// Slice (constant bounds: forward steps as tensor.extract_slice, negative
+// steps as a gather that reads back to front; bounds computed from shapes
+// at run time: ONNX's clamping in index arithmetic) and Gather: shape
 // vectors element by element at import time, a constant scalar index as a
 // slice, embedding lookups as seq.embedding and any other index tensor as
 // a generic that reads the data at each index, checked at run time.
@@ -132,18 +133,82 @@ std::optional<int64_t> oneElementSliceNeed(int64_t start, int64_t end,
   return std::nullopt;
 }
 
+/// Slice whose starts or ends are run-time sizes (Hugging Face GPT-2's
+/// `bias[:, :, Tk - Tq : Tk, :Tk]`, a decoder's `pe[:, :T]`): the ONNX rule
+/// at run time, for positive constant steps. A bound v < 0 counts from
+/// the end (v + dim); both are clamped to [0, dim]; the length is
+/// ceil((end - start) / step), or 0.
+LogicalResult importRuntimeSlice(GraphImporter &g, ArrayRef<int64_t> axes,
+                                 ArrayRef<int64_t> steps) {
+  auto starts = g.intsInput(1), ends = g.intsInput(2);
+  if (!starts || !ends || starts->size() != ends->size() ||
+      starts->size() != axes.size()) {
+    g.nodeError() << "starts and ends must be constants or sizes computed "
+                     "from shapes (Shape, Gather, Sub, ...), of equal length";
+    return failure();
+  }
+  if (llvm::any_of(steps, [](int64_t s) { return s < 0; })) {
+    g.nodeError() << "a negative step needs constant starts and ends";
+    return failure();
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  auto cst = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  int64_t rank = tensorType(x).getRank();
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
+      sizes = shapeOf(g, x), strides(rank, b.getIndexAttr(1));
+  for (size_t i = 0; i < axes.size(); ++i) {
+    auto a = normalizeAxis(g, axes[i], rank);
+    if (!a)
+      return failure();
+    Value dim = g.indexValue(sizes[*a]);
+    auto bound = [&](OpFoldResult v) -> Value {
+      // Huge constants (INT64_MAX: "to the end") stay far from overflow.
+      if (std::optional<int64_t> c = getConstantIntValue(v))
+        v = b.getIndexAttr(std::clamp<int64_t>(*c, -(int64_t(1) << 62),
+                                               int64_t(1) << 62));
+      Value r = g.indexValue(v);
+      // A size (tensor.dim) is never negative; anything else may be.
+      if (!r.getDefiningOp<tensor::DimOp>()) {
+        Value negative = b.createOrFold<arith::CmpIOp>(
+            loc, arith::CmpIPredicate::slt, r, cst(0));
+        r = b.createOrFold<arith::SelectOp>(
+            loc, negative, b.createOrFold<arith::AddIOp>(loc, r, dim), r);
+      }
+      r = b.createOrFold<arith::MaxSIOp>(loc, r, cst(0));
+      return b.createOrFold<arith::MinSIOp>(loc, r, dim);
+    };
+    Value start = bound((*starts)[i]), end = bound((*ends)[i]);
+    Value len = b.createOrFold<arith::MaxSIOp>(
+        loc, b.createOrFold<arith::SubIOp>(loc, end, start), cst(0));
+    if (steps[i] != 1)
+      len = b.createOrFold<arith::CeilDivSIOp>(loc, len, cst(steps[i]));
+    offsets[*a] = start;
+    sizes[*a] = len;
+    strides[*a] = b.getIndexAttr(steps[i]);
+  }
+  g.setOutput(
+      0, tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides)
+             .getResult());
+  return success();
+}
+
 LogicalResult importSlice(GraphImporter &g) {
   if (failed(g.checkAttrs({})))
     return failure();
   auto starts = g.constIntsInput(1), ends = g.constIntsInput(2);
-  if (!starts || !ends || starts->size() != ends->size()) {
-    g.nodeError() << "starts and ends must be constants of equal length";
-    return failure();
-  }
-  FailureOr<SmallVector<int64_t>> axesOr = sliceAxes(g, starts->size());
+  size_t count = starts ? starts->size()
+                 : g.intsInput(1) ? g.intsInput(1)->size()
+                                  : 0;
+  FailureOr<SmallVector<int64_t>> axesOr = sliceAxes(g, count);
   if (failed(axesOr))
     return failure();
-  SmallVector<int64_t> axes = *axesOr, steps(starts->size(), 1);
+  SmallVector<int64_t> axes = *axesOr, steps(count, 1);
   if (g.hasInput(4)) {
     auto s = g.constIntsInput(4);
     if (!s) {
@@ -152,7 +217,7 @@ LogicalResult importSlice(GraphImporter &g) {
     }
     steps = *s;
   }
-  if (steps.size() != starts->size()) {
+  if (steps.size() != count) {
     g.nodeError() << "starts, ends and steps differ in length";
     return failure();
   }
@@ -162,6 +227,12 @@ LogicalResult importSlice(GraphImporter &g) {
       return failure();
     }
   const OnnxValue *in = g.input(0);
+  if ((!starts || !ends) && !(in && isSymbolicInt(in)))
+    return importRuntimeSlice(g, axes, steps);
+  if (!starts || !ends || starts->size() != ends->size()) {
+    g.nodeError() << "starts and ends must be constants of equal length";
+    return failure();
+  }
   if (in && isSymbolicInt(in) && !isScalarInt(in)) {
     Ints elems = *g.intsInput(0);
     OpFoldResult n = g.builder.getIndexAttr(elems.size());

@@ -1,9 +1,9 @@
-//===- MoreOps.cpp - Pad, Tile, Split, Trilu, Expand, Range, Slice --------===//
+//===- MoreOps.cpp - Pad, Tile, Split, Trilu, Expand, Range ---------------===//
 //
 // The ops PyTorch's exporter emits for convolutional and attention models
 // beyond the elementwise and layout ones of TensorOps.cpp: Pad (constant as
-// tensor.pad, reflect and edge by indexing), Tile, Split, Range, Slice with
-// run-time ends, and the Trilu and Expand that causal masks are built from
+// tensor.pad, reflect and edge by indexing), Tile, Split, Range, and the
+// Trilu and Expand that causal masks are built from
 // (the comparisons and logic in LogicalOps.cpp, the reductions in
 // ReductionOps.cpp).
 //
@@ -568,83 +568,9 @@ LogicalResult importRange(GraphImporter &g) {
   return success();
 }
 
-/// Slice whose ends are run-time sizes (`buffer[:, :, :T, :T]` exports the
-/// ends from Shape -> Gather): constant starts, axes and unit steps. A
-/// run-time end is taken as a non-negative size (it comes from a shape),
-/// clamped to the dimension. Slices with constant bounds are TensorOps'.
-LogicalResult importDynamicSlice(GraphImporter &g, bool &handled) {
-  handled = false;
-  const OnnxValue *data = g.input(0);
-  auto starts = g.constIntsInput(1);
-  auto ends = g.intsInput(2);
-  if (!data || data->elements || !starts || !ends ||
-      ends->size() != starts->size() || g.constIntsInput(2))
-    return success();
-  if (data->constant && data->constant.getType().getRank() <= 1 &&
-      data->constant.getElementType().isInteger(64))
-    return success();
-  handled = true;
-  if (failed(g.checkAttrs({})))
-    return failure();
-  FailureOr<SmallVector<int64_t>> axesOr = sliceAxes(g, starts->size());
-  if (failed(axesOr))
-    return failure();
-  SmallVector<int64_t> axes = *axesOr;
-  if (g.hasInput(4)) {
-    auto st = g.constIntsInput(4);
-    if (!st || llvm::any_of(*st, [](int64_t v) { return v != 1; })) {
-      g.nodeError() << "with run-time ends only unit steps are supported";
-      return failure();
-    }
-  }
-  Value x = g.tensorInput(0);
-  if (!x)
-    return failure();
-  int64_t rank = tensorType(x).getRank();
-  SmallVector<OpFoldResult> offsets(rank, g.builder.getIndexAttr(0)),
-      sizes = shapeOf(g, x), strides(rank, g.builder.getIndexAttr(1));
-  for (size_t i = 0; i < axes.size(); ++i) {
-    auto a = normalizeAxis(g, axes[i], rank);
-    if (!a)
-      return failure();
-    Value dim = g.indexValue(sizes[*a]);
-    Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
-    auto clamp = [&](Value v) -> Value {
-      v = arith::MaxSIOp::create(g.builder, g.loc, v, zero);
-      return arith::MinSIOp::create(g.builder, g.loc, v, dim);
-    };
-    int64_t s0 = (*starts)[i];
-    Value start = arith::ConstantIndexOp::create(g.builder, g.loc, s0);
-    if (s0 < 0)
-      start = arith::AddIOp::create(g.builder, g.loc, dim, start);
-    start = clamp(start);
-    Value end;
-    if (std::optional<int64_t> c = getConstantIntValue((*ends)[i])) {
-      end = arith::ConstantIndexOp::create(g.builder, g.loc,
-                                           std::min<int64_t>(*c, INT32_MAX));
-      if (*c < 0)
-        end = arith::AddIOp::create(g.builder, g.loc, dim, end);
-    } else {
-      end = g.indexValue((*ends)[i]);
-    }
-    end = clamp(end);
-    Value len = arith::MaxSIOp::create(
-        g.builder, g.loc, arith::SubIOp::create(g.builder, g.loc, end, start),
-        zero);
-    offsets[*a] = start;
-    sizes[*a] = len;
-  }
-  g.setOutput(0, tensor::ExtractSliceOp::create(g.builder, g.loc, x, offsets,
-                                                sizes, strides)
-                     .getResult());
-  return success();
-}
-
 } // namespace
 
 LogicalResult importMoreOp(GraphImporter &g, StringRef op, bool &handled) {
-  if (op == "Slice")
-    return importDynamicSlice(g, handled);
   handled = true;
   if (op == "Pad")
     return importPad(g);

@@ -456,6 +456,59 @@ def cross_inputs(T, B, rng):
             "memory": rng.standard_normal((B, T + 2, 8)).astype(np.float32)}
 
 
+class HfCausalSlice(nn.Module):
+    """Hugging Face GPT-2's causal mask with a key/value cache: the queries
+    x are the last T of the S keys (memory), and the mask is
+    bias[:, :, S - T : S, :S] of a stored lower-triangular buffer, a Slice
+    whose start is a run-time size (S - T)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("bias", torch.tril(
+            torch.ones(64, 64, dtype=torch.bool)).view(1, 1, 64, 64))
+        self.q = nn.Linear(8, 8)
+
+    def forward(self, x, memory):
+        T, S = x.size(1), memory.size(1)
+        mask = self.bias[:, :, S - T:S, :S]
+        scores = torch.matmul(self.q(x), memory.transpose(1, 2))[:, None]
+        scores = torch.where(mask, scores, torch.tensor(-1e4))
+        return torch.matmul(scores.softmax(-1), memory[:, None])[:, 0]
+
+
+class DebertaBuckets(nn.Module):
+    """DeBERTa-v2's relative position embedding: make_log_bucket_position
+    (Hugging Face modeling_deberta_v2) buckets the integer relative
+    positions on a log scale using torch.sign of integers, then looks the
+    buckets up in an embedding added to every (query, key) pair."""
+
+    def __init__(self):
+        super().__init__()
+        self.rel_embeddings = nn.Embedding(16, 8)
+
+    @staticmethod
+    def log_buckets(relative_pos, bucket_size, max_position):
+        sign = torch.sign(relative_pos)
+        mid = bucket_size // 2
+        abs_pos = torch.where(
+            (relative_pos < mid) & (relative_pos > -mid),
+            torch.tensor(mid - 1).type_as(relative_pos),
+            torch.abs(relative_pos))
+        log_pos = torch.ceil(
+            torch.log(abs_pos / mid)
+            / torch.log(torch.tensor((max_position - 1) / mid))
+            * (mid - 1)) + mid
+        return torch.where(abs_pos <= mid, relative_pos.type_as(log_pos),
+                           log_pos * sign)
+
+    def forward(self, x):
+        T = x.size(1)
+        q = torch.arange(T)
+        rel = q[:, None] - q[None, :]
+        buckets = self.log_buckets(rel, 8, 32).long() + 8
+        return x.unsqueeze(2) + self.rel_embeddings(buckets)[None]
+
+
 class EinsumOps(nn.Module):
     """torch.einsum as ONNX Einsum: attention scores and weighted values
     over heads, a weight contraction, a diagonal ("bhii->bhi"), an
@@ -680,6 +733,11 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("ctc_bigru", CtcBiGru, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("hf_causal_slice", HfCausalSlice, 14, cross_inputs, ["y"],
+     {"x": {0: "B", 1: "T"}, "memory": {0: "B", 1: "S"},
+      "y": {0: "B", 1: "T"}}),
+    ("deberta_buckets", DebertaBuckets, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T", 2: "T"}}),
 ]
 
 
