@@ -15,6 +15,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 
@@ -95,15 +97,43 @@ LogicalResult importComparison(GraphImporter &g, StringRef op) {
     return a <= b;
   };
   // Sizes known at import time compare at import time: a scripted
-  // `x.squeeze(2)` exports If(Equal(Shape(x)[2], 1)).
-  std::optional<SmallVector<int64_t>> ca = g.constIntsInput(0),
-                                      cb = g.constIntsInput(1);
-  if (ca && cb &&
-      (ca->size() == cb->size() || ca->size() == 1 || cb->size() == 1)) {
-    SmallVector<bool> result;
-    for (size_t i = 0, e = std::max(ca->size(), cb->size()); i < e; ++i)
-      result.push_back(compare((*ca)[ca->size() == 1 ? 0 : i],
-                               (*cb)[cb->size() == 1 ? 0 : i]));
+  // `x.squeeze(2)` exports If(Equal(Shape(x)[2], 1)). A run-time size is
+  // never negative, so it differs from the -1 of `expand(-1, 1, H)`
+  // (exported as Where(Equal(shape, -1), 1, shape)).
+  auto decide = [&](OpFoldResult a, OpFoldResult b) -> std::optional<bool> {
+    std::optional<int64_t> x = getConstantIntValue(a),
+                           y = getConstantIntValue(b);
+    if (x && y)
+      return compare(*x, *y);
+    auto isSize = [](OpFoldResult v) {
+      auto value = dyn_cast<Value>(v);
+      return value && value.getDefiningOp<tensor::DimOp>();
+    };
+    if (op == "Equal" && ((isSize(a) && y && *y < 0) ||
+                          (isSize(b) && x && *x < 0)))
+      return false;
+    return std::nullopt;
+  };
+  std::optional<Ints> ia = isSymbolicInt(g.input(0)) ? g.intsInput(0)
+                                                     : std::nullopt,
+                      ib = isSymbolicInt(g.input(1)) ? g.intsInput(1)
+                                                     : std::nullopt;
+  std::optional<SmallVector<bool>> folded;
+  if (ia && ib &&
+      (ia->size() == ib->size() || ia->size() == 1 || ib->size() == 1)) {
+    folded.emplace();
+    for (size_t i = 0, e = std::max(ia->size(), ib->size()); i < e; ++i) {
+      std::optional<bool> r = decide((*ia)[ia->size() == 1 ? 0 : i],
+                                     (*ib)[ib->size() == 1 ? 0 : i]);
+      if (!r) {
+        folded.reset();
+        break;
+      }
+      folded->push_back(*r);
+    }
+  }
+  if (folded) {
+    SmallVector<bool> result = *folded;
     SmallVector<int64_t> shape;
     if (!(isScalarInput(g, 0) && isScalarInput(g, 1)))
       shape.push_back(result.size());
@@ -199,6 +229,27 @@ LogicalResult importLogical(GraphImporter &g, StringRef op) {
 LogicalResult importWhere(GraphImporter &g) {
   if (failed(g.checkAttrs({})))
     return failure();
+  // A known condition choosing between shape vectors stays a shape vector
+  // (`expand(-1, 1, H)`: Where(Equal(shape, -1), ones, shape)).
+  const OnnxValue *cond = g.input(0);
+  if (cond && cond->constant && cond->constant.getElementType().isInteger(1) &&
+      cond->constant.getType().getRank() <= 1 && isSymbolicInt(g.input(1)) &&
+      isSymbolicInt(g.input(2))) {
+    SmallVector<bool> c(cond->constant.getValues<bool>());
+    std::optional<Ints> a = g.intsInput(1), b = g.intsInput(2);
+    size_t n = std::max({c.size(), a->size(), b->size()});
+    auto fits = [&](size_t size) { return size == n || size == 1; };
+    if (fits(c.size()) && fits(a->size()) && fits(b->size())) {
+      Ints out;
+      for (size_t i = 0; i < n; ++i)
+        out.push_back(c[c.size() == 1 ? 0 : i] ? (*a)[a->size() == 1 ? 0 : i]
+                                               : (*b)[b->size() == 1 ? 0 : i]);
+      bool scalar = cond->constant.getType().getRank() == 0 &&
+                    isScalarInt(g.input(1)) && isScalarInt(g.input(2));
+      g.setOutput(0, symbolic(out, scalar));
+      return success();
+    }
+  }
   Value c = boolInput(g, 0), a = promotedInput(g, 1, 2),
         b = promotedInput(g, 2, 1);
   if (!c || !a || !b)

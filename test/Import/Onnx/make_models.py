@@ -509,6 +509,28 @@ class DebertaBuckets(nn.Module):
         return x.unsqueeze(2) + self.rel_embeddings(buckets)[None]
 
 
+class LastValidStep(nn.Module):
+    """A GRU encoder's output at each sequence's last valid step, gathered
+    as people write it: gather(1, (lengths - 1).view(-1, 1, 1).expand(-1,
+    1, H)).squeeze(1). torch 1.13 cannot see the gathered dimension is 1
+    and exports the squeeze as If(Equal(Shape(g)[1], 1)); the expand's
+    shape is Where(Equal(shape, -1), ones, shape)."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 6, batch_first=True)
+
+    def forward(self, x, lengths):
+        y, _ = self.gru(x)
+        idx = (lengths - 1).view(-1, 1, 1).expand(-1, 1, y.size(2))
+        return torch.gather(y, 1, idx).squeeze(1)
+
+
+def lengths_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 8)).astype(np.float32),
+            "lengths": rng.integers(1, T + 1, size=B).astype(np.int64)}
+
+
 class EinsumOps(nn.Module):
     """torch.einsum as ONNX Einsum: attention scores and weighted values
     over heads, a weight contraction, a diagonal ("bhii->bhi"), an
@@ -738,6 +760,8 @@ MODELS = [
       "y": {0: "B", 1: "T"}}),
     ("deberta_buckets", DebertaBuckets, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T", 2: "T"}}),
+    ("last_valid_step", LastValidStep, 14, lengths_inputs, ["y"],
+     {"x": {0: "B", 1: "T"}, "lengths": {0: "B"}, "y": {0: "B"}}),
 ]
 
 
