@@ -759,6 +759,26 @@ Value floatInput(GraphImporter &g, unsigned i) {
   if (Value narrowed = narrowedF64Constant(g, i))
     return narrowed;
   Value v = g.tensorInput(i);
+  if (v && tensorType(v).getElementType().isF64()) {
+    // Computed DOUBLE data (a scripted model's `masked_fill(m, -1e9)` after
+    // a Cast to DOUBLE): the eager model computes it in f32, and so does
+    // seqc, saying so once.
+    if (!g.warnedF64) {
+      mlir::emitWarning(g.loc)
+          << "node '" << g.node->name() << "' (" << g.node->op_type()
+          << "): float64 values reach this node; seqc computes them in "
+             "float32 (as eager PyTorch does for a scripted model's Python "
+             "floats)";
+      g.warnedF64 = true;
+    }
+    FailureOr<Value> narrowed = buildElementwise(
+        g, {v},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::TruncFOp::create(b, l, b.getF32Type(), a[0]);
+        },
+        g.builder.getF32Type());
+    return failed(narrowed) ? nullptr : *narrowed;
+  }
   if (v && !tensorType(v).getElementType().isF32()) {
     g.nodeError() << "input " << i << " has element type "
                   << tensorType(v).getElementType()

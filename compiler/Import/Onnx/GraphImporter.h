@@ -138,6 +138,9 @@ public:
   mlir::Location loc = mlir::UnknownLoc::get(context);
   std::string path;
   int64_t opset;
+  /// Whether the warning that float64 values are computed in float32 was
+  /// given (once per model).
+  bool warnedF64 = false;
   const onnx::NodeProto *node = nullptr;
 
   /// Loop (ControlFlowOps.cpp): a loop over a sequence length becomes a

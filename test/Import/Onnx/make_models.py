@@ -26,6 +26,7 @@ the error tests.
 import os
 import sys
 import zlib
+from typing import List
 
 import math
 
@@ -531,6 +532,38 @@ def lengths_inputs(T, B, rng):
             "lengths": rng.integers(1, T + 1, size=B).astype(np.int64)}
 
 
+class ScriptedLocationAttention(nn.Module):
+    """Tacotron-2's location-sensitive attention loop, scripted: each
+    decoder step scores the memory with v(tanh(memory + query + cumulative
+    weights)).squeeze(-1) and masks padding with masked_fill(mask, -1e9).
+    torch 1.13 exports the squeeze as a run-time If and, from the Python
+    float, the masked scores and the carried cumulative weights as
+    float64 (a Cast to DOUBLE in the Loop body)."""
+
+    def __init__(self):
+        super().__init__()
+        self.v = nn.Linear(8, 1, bias=False)
+
+    def forward(self, memory, lengths, q):
+        mask = torch.arange(memory.size(1))[None, :] >= lengths[:, None]
+        cum = torch.zeros(memory.size(0), memory.size(1), dtype=torch.float32)
+        outs: List[torch.Tensor] = []
+        for t in range(q.size(1)):
+            e = self.v(torch.tanh(memory + q[:, t].unsqueeze(1)
+                                  + cum.unsqueeze(-1))).squeeze(-1)
+            w = torch.softmax(e.masked_fill(mask, -1e9), dim=1)
+            cum = cum + w
+            outs.append(w)
+        return torch.stack(outs, 1)
+
+
+def location_attention_inputs(T, B, rng):
+    S = T + 3
+    return {"memory": rng.standard_normal((B, S, 8)).astype(np.float32),
+            "lengths": rng.integers(1, S + 1, size=B).astype(np.int64),
+            "q": rng.standard_normal((B, T, 8)).astype(np.float32)}
+
+
 class EinsumOps(nn.Module):
     """torch.einsum as ONNX Einsum: attention scores and weighted values
     over heads, a weight contraction, a diagonal ("bhii->bhi"), an
@@ -762,6 +795,11 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T", 2: "T"}}),
     ("last_valid_step", LastValidStep, 14, lengths_inputs, ["y"],
      {"x": {0: "B", 1: "T"}, "lengths": {0: "B"}, "y": {0: "B"}}),
+    ("scripted_location_attention",
+     lambda: torch.jit.script(ScriptedLocationAttention()), 17,
+     location_attention_inputs, ["y"],
+     {"memory": {0: "B", 1: "S"}, "lengths": {0: "B"}, "q": {0: "B", 1: "T"},
+      "y": {0: "B", 1: "T", 2: "S"}}),
 ]
 
 
