@@ -16,11 +16,16 @@
 // steps along the Gather's axis: x[:, t] of a batch-first loop reads X
 // with that axis moved first), and the values appended to a sequence, like
 // the Loop's scan outputs, are per-step outputs stacked along a new axis 0.
-// The body's nodes are imported into the scan's region by the same op
-// importers as the graph's.
+// Two other ways people collect a loop's outputs work too: a tensor that
+// starts empty along an axis and is only grown by `out = torch.cat([out,
+// y], axis)` is a per-step output joined along that axis, and a
+// preallocated `out[t] = y` is a carried tensor whose row t the body reads
+// (Gather(out, t)) and writes (ScatterND) at run time. The body's nodes are
+// imported into the scan's region by the same op importers as the graph's.
 //
 // Loops that can stop early (a condition computed in the body), sequences
-// used any other way, and If inside the body are refused with a message.
+// used any other way, and If on a run-time condition inside the body (e.g.
+// `if t == 0:`) are refused with a message.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,6 +41,8 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 
+#include <set>
+
 #include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -50,6 +57,9 @@ struct CarriedSlot {
   bool isSequence = false; // appended to by SequenceInsert in the body
   std::string insertNode;  // that SequenceInsert's output name
   std::string inserted;    // the value it appends
+  /// A tensor grown by `out = torch.cat([out, y], axis)` from an empty
+  /// start: the axis (y has size 1 there), else -1.
+  int64_t concatAxis = -1;
 };
 
 /// Sizes a per-step output of the scan needs before the scan is built: each
@@ -222,6 +232,36 @@ LogicalResult GraphImporter::importLoop() {
   // Carried values: tensors stay carried; a sequence started empty and
   // appended to once per step is a per-step output.
   const std::string &iterName = body.input(0).name();
+  // The axis along which carried value k starts empty (a static 0) and is
+  // only ever grown as Concat(carried, y) along it.
+  auto grownByConcat =
+      [&](int k, OnnxValue *init,
+          const std::map<std::string, const onnx::NodeProto *> &producers)
+      -> std::optional<int64_t> {
+    RankedTensorType type;
+    if (init->constant)
+      type = cast<RankedTensorType>(init->constant.getType());
+    else if (init->tensor)
+      type = dyn_cast<RankedTensorType>(init->tensor.getType());
+    std::optional<int64_t> axis;
+    auto it = producers.find(body.output(1 + k).name());
+    if (!type || it == producers.end() ||
+        it->second->op_type() != "Concat" || it->second->input_size() != 2 ||
+        it->second->input(0) != body.input(2 + k).name())
+      return std::nullopt;
+    for (const onnx::AttributeProto &a : it->second->attribute())
+      if (a.name() == "axis")
+        axis = a.i() < 0 ? a.i() + type.getRank() : a.i();
+    if (!axis || *axis < 0 || *axis >= type.getRank() ||
+        type.getDimSize(*axis) != 0)
+      return std::nullopt;
+    // The body reads the carried value only to grow it.
+    for (const onnx::NodeProto &n : body.node())
+      for (const std::string &in : n.input())
+        if (in == body.input(2 + k).name() && &n != it->second)
+          return std::nullopt;
+    return axis;
+  };
   SmallVector<CarriedSlot> slots(numCarried);
   SmallVector<Value> inits;
   for (int k = 0; k < numCarried; ++k) {
@@ -251,6 +291,14 @@ LogicalResult GraphImporter::importLoop() {
                   << "', which does not start empty";
       return failure();
     }
+    // A tensor that starts empty along an axis and that the body only
+    // grows by one step along it (`out = torch.cat([out, y], axis)`) is a
+    // per-step output too, joined along that axis.
+    if (std::optional<int64_t> axis = grownByConcat(k, init, bodyProducers)) {
+      auto it = bodyProducers.find(body.output(1 + k).name());
+      slots[k] = {true, it->second->output(0), it->second->input(1), *axis};
+      continue;
+    }
     Value tensor = materialize(*init);
     if (!tensor) {
       nodeError() << "carried value '" << initName << "' is not a tensor";
@@ -260,14 +308,19 @@ LogicalResult GraphImporter::importLoop() {
   }
 
   // Sequences: every Gather(X, t) of an outer X reads step t along its
-  // axis.
+  // axis. A Gather of a carried value at t (a preallocated `out[t] = h`
+  // reads its own row t) is a plain gather at run time.
+  std::set<std::string> carriedNames;
+  for (int k = 0; k < numCarried; ++k)
+    carriedNames.insert(body.input(2 + k).name());
   Value steps = indexValue((*trip)[0]);
   SmallVector<Value> sequences;
   llvm::StringMap<unsigned> sequenceOf; // "X@axis" -> index in `sequences`
   llvm::StringMap<unsigned> gathered;   // Gather output -> sequence index
   for (const onnx::NodeProto &n : body.node()) {
     if (n.op_type() != "Gather" || n.input_size() != 2 ||
-        n.input(1) != iterName || bodyProducers.count(n.input(0)))
+        n.input(1) != iterName || bodyProducers.count(n.input(0)) ||
+        carriedNames.count(n.input(0)))
       continue;
     int64_t axis = 0;
     for (const onnx::AttributeProto &a : n.attribute())
@@ -403,7 +456,7 @@ LogicalResult GraphImporter::importLoop() {
         for (const onnx::NodeProto &n : body.node()) {
           if (gathered.count(n.output(0)))
             continue;
-          if (n.op_type() == "SequenceInsert" &&
+          if ((n.op_type() == "SequenceInsert" || n.op_type() == "Concat") &&
               llvm::any_of(slots, [&](const CarriedSlot &s) {
                 return s.isSequence && s.insertNode == n.output(0);
               }))
@@ -509,11 +562,49 @@ LogicalResult GraphImporter::importLoop() {
   full.getBody().takeBody(scan.getBody());
   scan.erase();
 
+  // A grown tensor: the steps stacked as [T, ..., 1, ...] (size 1 at
+  // `axis`, checked) joined along `axis`.
+  auto joinAlong = [&](Value stacked, int64_t axis,
+                       StringRef element) -> FailureOr<Value> {
+    auto type = cast<RankedTensorType>(stacked.getType());
+    if (type.getDimSize(axis + 1) != 1) {
+      nodeError() << "grows a carried tensor by '" << element
+                  << "', which is not one step along axis " << axis
+                  << " (its type is "
+                  << RankedTensorType::get(type.getShape().drop_front(),
+                                           type.getElementType())
+                  << ")";
+      return failure();
+    }
+    SmallVector<int64_t> perm;
+    for (int64_t d = 1; d <= axis; ++d)
+      perm.push_back(d);
+    perm.push_back(0);
+    for (int64_t d = axis + 1; d < type.getRank(); ++d)
+      perm.push_back(d);
+    Value moved = axis == 0 ? stacked
+                            : seq::createTranspose(builder, loc, stacked, perm);
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0; d < type.getRank() - 1; ++d)
+      groups.push_back(d == axis ? ReassociationIndices{d, d + 1}
+                       : d < axis ? ReassociationIndices{d}
+                                  : ReassociationIndices{d + 1});
+    return tensor::CollapseShapeOp::create(builder, loc, moved, groups)
+        .getResult();
+  };
   // Loop outputs: the final carried values, then the per-step values.
   unsigned finalIndex = 0, outIndex = 0;
   for (int k = 0; k < numCarried; ++k) {
     OnnxValue v;
-    if (slots[k].isSequence) {
+    if (slots[k].isSequence && slots[k].concatAxis >= 0) {
+      // [T, ..., 1 (the axis), ...] -> [..., T, ...].
+      FailureOr<Value> joined =
+          joinAlong(full.getOutputs()[outIndex++], slots[k].concatAxis,
+                    slots[k].inserted);
+      if (failed(joined))
+        return failure();
+      v.tensor = *joined;
+    } else if (slots[k].isSequence) {
       v.tensor = full.getOutputs()[outIndex++];
       v.sequence = OnnxValue::Sequence::stacked;
     } else {

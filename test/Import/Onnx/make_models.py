@@ -564,6 +564,43 @@ def location_attention_inputs(T, B, rng):
             "q": rng.standard_normal((B, T, 8)).astype(np.float32)}
 
 
+class ScriptedIndexedOut(nn.Module):
+    """A scripted recurrence writing each step into a preallocated output,
+    out[t] = h (the PyTorch seq2seq tutorial's style): the Loop carries
+    `out` and updates row t with ScatterND, reading Gather(out, t) for its
+    shape."""
+
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.Linear(4 + 6, 6)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(1), 6)
+        out = torch.zeros(x.size(0), x.size(1), 6)
+        for t in range(x.size(0)):
+            h = torch.tanh(self.cell(torch.cat([x[t], h], -1)))
+            out[t] = h
+        return out
+
+
+class ScriptedCatGrow(nn.Module):
+    """A scripted batch-first recurrence growing its output with
+    torch.cat([out, h.unsqueeze(1)], 1) from an empty [B, 0, H] tensor."""
+
+    def __init__(self):
+        super().__init__()
+        self.ih = nn.Linear(8, 6)
+        self.hh = nn.Linear(6, 6, bias=False)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), 6)
+        out = torch.zeros(x.size(0), 0, 6)
+        for t in range(x.size(1)):
+            h = torch.tanh(self.ih(x[:, t]) + self.hh(h))
+            out = torch.cat([out, h.unsqueeze(1)], 1)
+        return out
+
+
 class EinsumOps(nn.Module):
     """torch.einsum as ONNX Einsum: attention scores and weighted values
     over heads, a weight contraction, a diagonal ("bhii->bhi"), an
@@ -800,6 +837,12 @@ MODELS = [
      location_attention_inputs, ["y"],
      {"memory": {0: "B", 1: "S"}, "lengths": {0: "B"}, "q": {0: "B", 1: "T"},
       "y": {0: "B", 1: "T", 2: "S"}}),
+    ("scripted_indexed_out", lambda: torch.jit.script(ScriptedIndexedOut()),
+     17, time_major_inputs, ["y"],
+     {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
+    ("scripted_cat_grow", lambda: torch.jit.script(ScriptedCatGrow()), 17,
+     batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
