@@ -1,4 +1,4 @@
-//===- ControlFlowOps.cpp - ONNX Loop over a sequence as seq.scan -------===//
+//===- ControlFlowOps.cpp - ONNX Loop as seq.scan, and If ---------------===//
 //
 // torch.jit.script exports `for t in range(x.size(0))` as
 //
@@ -23,9 +23,11 @@
 // (Gather(out, t)) and writes (ScatterND) at run time. The body's nodes are
 // imported into the scan's region by the same op importers as the graph's.
 //
-// Loops that can stop early (a condition computed in the body), sequences
-// used any other way, and If on a run-time condition inside the body (e.g.
-// `if t == 0:`) are refused with a message.
+// An If on a size known at import time takes its branch; one on a value
+// computed at run time (`if t == 0:` in a loop body) computes both
+// branches and selects each output. Loops that can stop early (a condition
+// computed in the body), sequences used any other way, and run-time Ifs
+// whose branches give different types are refused with a message.
 //
 //===----------------------------------------------------------------------===//
 
@@ -134,10 +136,33 @@ public:
     }
     if (auto cast = dyn_cast<tensor::CastOp>(op))
       return dim(cast.getSource(), d, depth + 1);
+    if (auto select = dyn_cast<arith::SelectOp>(op)) {
+      // A run-time If: both branches must give the size.
+      FailureOr<OpFoldResult> a = dim(select.getTrueValue(), d, depth + 1);
+      FailureOr<OpFoldResult> b = dim(select.getFalseValue(), d, depth + 1);
+      if (failed(a) || failed(b) || !sameSize(*a, *b))
+        return failure();
+      return a;
+    }
     return failure();
   }
 
 private:
+  /// Whether two traced sizes are provably equal: one constant, one value,
+  /// or tensor.dim of one tensor's one dimension.
+  static bool sameSize(OpFoldResult a, OpFoldResult b) {
+    if (a == b)
+      return true;
+    std::optional<int64_t> ca = getConstantIntValue(a),
+                           cb = getConstantIntValue(b);
+    if (ca || cb)
+      return ca == cb;
+    auto da = cast<Value>(a).getDefiningOp<tensor::DimOp>();
+    auto db = cast<Value>(b).getDefiningOp<tensor::DimOp>();
+    return da && db && da.getSource() == db.getSource() &&
+           da.getConstantIndex() && da.getConstantIndex() == db.getConstantIndex();
+  }
+
   FailureOr<OpFoldResult> size(OpFoldResult ofr, int depth) {
     if (auto attr = dyn_cast<Attribute>(ofr))
       return ofr;
@@ -618,15 +643,12 @@ LogicalResult GraphImporter::importLoop() {
 }
 
 LogicalResult GraphImporter::importIf() {
-  // Only a condition known at import time: the exporter's shape tests (a
-  // scripted squeeze(dim) is If(Shape(x)[dim] == 1, Squeeze, Identity)).
+  // A condition known at import time (the exporter's shape tests: a
+  // scripted squeeze(dim) is If(Shape(x)[dim] == 1, Squeeze, Identity))
+  // takes its branch; one computed at run time selects between both.
   const OnnxValue *cond = input(0);
-  if (!cond || !cond->constant || cond->constant.getNumElements() != 1) {
-    nodeError() << "branches on a condition computed at run time; seqc "
-                   "imports If only when the condition is known when the "
-                   "model is compiled (a test on static sizes)";
-    return failure();
-  }
+  if (!cond || !cond->constant || cond->constant.getNumElements() != 1)
+    return importRuntimeIf();
   if (!isa<IntegerType>(cond->constant.getElementType())) {
     nodeError() << "has a condition of element type "
                 << cond->constant.getElementType() << ", not bool";
@@ -635,15 +657,24 @@ LogicalResult GraphImporter::importIf() {
   bool taken = cond->constant.getElementType().isInteger(1)
                    ? *cond->constant.getValues<bool>().begin()
                    : *cond->constant.getValues<APInt>().begin() != 0;
-  const onnx::AttributeProto *branch =
-      attr(taken ? "then_branch" : "else_branch");
+  FailureOr<const onnx::GraphProto *> graph = importBranch(taken);
+  if (failed(graph))
+    return failure();
+  for (int i = 0; i < (*graph)->output_size(); ++i)
+    setOutput(i, *lookup((*graph)->output(i).name()));
+  return success();
+}
+
+FailureOr<const onnx::GraphProto *> GraphImporter::importBranch(bool then) {
+  const char *name = then ? "then_branch" : "else_branch";
+  const onnx::AttributeProto *branch = attr(name);
   if (!branch || !branch->has_g()) {
-    nodeError() << "has no " << (taken ? "then_branch" : "else_branch");
+    nodeError() << "has no " << name;
     return failure();
   }
   const onnx::GraphProto &graph = branch->g();
   if (graph.output_size() != node->output_size()) {
-    nodeError() << "its " << (taken ? "then" : "else") << " branch gives "
+    nodeError() << "its " << (then ? "then" : "else") << " branch gives "
                 << graph.output_size() << " outputs for "
                 << node->output_size();
     return failure();
@@ -668,14 +699,73 @@ LogicalResult GraphImporter::importIf() {
   }
   node = ifNode;
   loc = ifLoc;
-  for (int i = 0; i < graph.output_size(); ++i) {
-    OnnxValue *v = lookup(graph.output(i).name());
-    if (!v) {
+  for (int i = 0; i < graph.output_size(); ++i)
+    if (!lookup(graph.output(i).name())) {
       nodeError() << "its branch output '" << graph.output(i).name()
                   << "' is not defined";
       return failure();
     }
-    setOutput(i, *v);
+  return &graph;
+}
+
+/// If on a condition computed at run time (a scripted loop's `if t == 0:`):
+/// both branches are computed (they are pure tensor code) and each output
+/// selects the taken branch's value. The branches' outputs must have one
+/// element type and rank (sizes may differ where they are dynamic); a
+/// run-time check in the branch not taken still applies.
+LogicalResult GraphImporter::importRuntimeIf() {
+  Value condition = tensorInput(0);
+  if (!condition)
+    return failure();
+  auto condType = tensorType(condition);
+  if (!condType.getElementType().isInteger(1) ||
+      !condType.hasStaticShape() || condType.getNumElements() != 1) {
+    nodeError() << "has a condition of type " << condType
+                << "; If needs one bool";
+    return failure();
+  }
+  FailureOr<const onnx::GraphProto *> thenGraph = importBranch(true);
+  if (failed(thenGraph))
+    return failure();
+  FailureOr<const onnx::GraphProto *> elseGraph = importBranch(false);
+  if (failed(elseGraph))
+    return failure();
+  SmallVector<Value> zeros(
+      condType.getRank(), arith::ConstantIndexOp::create(builder, loc, 0));
+  Value taken = tensor::ExtractOp::create(builder, loc, condition, zeros);
+  for (int i = 0; i < node->output_size(); ++i) {
+    OnnxValue *tv = lookup((*thenGraph)->output(i).name());
+    OnnxValue *ev = lookup((*elseGraph)->output(i).name());
+    Value a = tv->sequence == OnnxValue::Sequence::none ? materialize(*tv)
+                                                        : Value();
+    Value b = ev->sequence == OnnxValue::Sequence::none ? materialize(*ev)
+                                                        : Value();
+    auto at = a ? dyn_cast<RankedTensorType>(a.getType()) : nullptr;
+    auto bt = b ? dyn_cast<RankedTensorType>(b.getType()) : nullptr;
+    if (!at || !bt || at.getElementType() != bt.getElementType() ||
+        at.getRank() != bt.getRank()) {
+      nodeError() << "branches on a condition computed at run time, and its "
+                     "branches give output "
+                  << i << " as " << (a ? a.getType() : Type()) << " and "
+                  << (b ? b.getType() : Type())
+                  << "; seqc selects between branches only when they give "
+                     "tensors of one element type and rank";
+      return failure();
+    }
+    // Both as the type that keeps what they agree on.
+    SmallVector<int64_t> shape;
+    for (int64_t d = 0; d < at.getRank(); ++d)
+      shape.push_back(at.getDimSize(d) == bt.getDimSize(d)
+                          ? at.getDimSize(d)
+                          : ShapedType::kDynamic);
+    auto joined = RankedTensorType::get(shape, at.getElementType());
+    if (at != joined)
+      a = tensor::CastOp::create(builder, loc, joined, a);
+    if (bt != joined)
+      b = tensor::CastOp::create(builder, loc, joined, b);
+    OnnxValue out;
+    out.tensor = arith::SelectOp::create(builder, loc, taken, a, b);
+    setOutput(i, out);
   }
   return success();
 }

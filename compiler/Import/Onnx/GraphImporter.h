@@ -148,6 +148,10 @@ public:
   mlir::LogicalResult importLoop();
   /// If whose condition is known at import time: the taken branch, inline.
   mlir::LogicalResult importIf();
+  /// Imports the then (or else) branch of the current If inline; the graph
+  /// whose outputs name its results.
+  mlir::FailureOr<const onnx::GraphProto *> importBranch(bool then);
+  mlir::LogicalResult importRuntimeIf();
 
 private:
   mlir::LogicalResult importNode();

@@ -601,6 +601,27 @@ class ScriptedCatGrow(nn.Module):
         return out
 
 
+class ScriptedFirstStep(nn.Module):
+    """A scripted recurrence whose first step differs (`if t == 0:`): an If
+    on the loop counter, a condition known only at run time."""
+
+    def __init__(self):
+        super().__init__()
+        self.ih = nn.Linear(4, 6)
+        self.hh = nn.Linear(6, 6, bias=False)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(1), 6)
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(0)):
+            if t == 0:
+                h = torch.tanh(self.ih(x[t]))
+            else:
+                h = torch.tanh(self.ih(x[t]) + self.hh(h))
+            ys.append(h)
+        return torch.stack(ys, 0)
+
+
 class EinsumOps(nn.Module):
     """torch.einsum as ONNX Einsum: attention scores and weighted values
     over heads, a weight contraction, a diagonal ("bhii->bhi"), an
@@ -843,6 +864,9 @@ MODELS = [
     ("scripted_cat_grow", lambda: torch.jit.script(ScriptedCatGrow()), 17,
      batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_first_step", lambda: torch.jit.script(ScriptedFirstStep()),
+     17, time_major_inputs, ["y"],
+     {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
 ]
 
 
@@ -1189,6 +1213,18 @@ def write_control_flow_inputs(in_dir):
                          then_branch=branch("Relu", "yt"),
                          else_branch=branch("Tanh", "ye"))],
         [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])],
+        [helper.make_tensor("fzero", TensorProto.FLOAT, [], [0.0])])
+    # A run-time If whose branches give different ranks.
+    save("if_runtime_ranks", [
+        helper.make_node("ReduceSum", ["x"], ["total"], keepdims=0),
+        helper.make_node("Equal", ["total", "fzero"], ["positive"]),
+        helper.make_node("If", ["positive"], ["y"], name="rank_if",
+                         then_branch=helper.make_graph(
+                             [helper.make_node("ReduceSum", ["x"], ["yt"],
+                                               keepdims=0)],
+                             "sum", [], [f32("yt", [])]),
+                         else_branch=branch("Tanh", "ye"))],
+        [f32("x", ["T", "B", 4])], [f32("y", None)],
         [helper.make_tensor("fzero", TensorProto.FLOAT, [], [0.0])])
     # Logic on float data: And needs bools.
     save("and_float", [helper.make_node("And", ["x", "x"], ["y"],
