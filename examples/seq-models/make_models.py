@@ -1604,7 +1604,7 @@ export("math_ops", PointwiseFfn(), """
 # rsqrt), a feed-forward layer with Mish, and every activation and unary
 # function of the language with PyTorch's keywords (softplus beta and
 # threshold, elu alpha, leaky_relu negative_slope, clamp min / max, pow
-# exponent, rsub value).
+# exponent, rsub value); a nested call.
 model math_ops
 weights "math_ops.safetensors"
 input x: f32[B, T, 8]
@@ -1635,8 +1635,7 @@ a     = abs(h)
 pos   = add(a, value=1)
 th    = tanh(h)
 unit  = mul(th, value=0.9)
-na    = neg(a)
-m0    = exp(na)
+m0    = exp(neg(a))                            # calls nest
 m1    = expm1(unit)
 m2    = log(pos)
 m3    = log1p(a)

@@ -355,6 +355,18 @@ FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
   current = &layer;
   if (failed(checkArguments(layer, *spec, [&](Pos p) { return error(p); })))
     return failure();
+  // A layer written as an operand has no statement name to prefix its
+  // weights with: it needs name=.
+  bool readsWeights =
+      llvm::any_of(spec->keywords,
+                   [](const KwSpec &k) { return StringRef(k.name) == "name"; }) &&
+      boolKw("elementwise_affine", true);
+  if (layer.nested && readsWeights && !keyword("name")) {
+    error(layer.layerPos) << layer.layer
+                          << " written inside another layer's operands "
+                             "needs name= (the prefix of its weights)";
+    return failure();
+  }
   state[name] = 1;
   stack.push_back(name);
   SmallVector<Val> operands;

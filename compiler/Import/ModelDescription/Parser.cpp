@@ -97,6 +97,10 @@ private:
   bool parseInput(ModelDescription &md);
   bool parseOutput(ModelDescription &md);
   bool parseLayer(std::vector<LayerStmt> &into, Token name);
+  /// A layer's operands and keywords up to its ')'; calls given as
+  /// operands become layers of their own in `into` (before `layer`).
+  bool parseArguments(std::vector<LayerStmt> &into, LayerStmt &layer,
+                      unsigned depth);
   bool parseScan(ModelDescription &md);
   bool parseOutputList(std::vector<OutputRef> &into, bool requireExport);
   bool parseLiteral(Literal &lit);
@@ -493,8 +497,15 @@ bool Parser::parseLayer(std::vector<LayerStmt> &into, Token name) {
   layer.layer = tok.text;
   layer.layerPos = tok.pos;
   if (!expect(Token::Kind::Ident, "a layer name such as lstm or linear") ||
-      !expect(Token::Kind::LParen, "'(' after the layer name"))
+      !expect(Token::Kind::LParen, "'(' after the layer name") ||
+      !parseArguments(into, layer, /*depth=*/0))
     return false;
+  into.push_back(std::move(layer));
+  return endLine();
+}
+
+bool Parser::parseArguments(std::vector<LayerStmt> &into, LayerStmt &layer,
+                            unsigned depth) {
   // Newlines inside the parentheses continue the statement.
   skipNewlines();
   while (tok.kind != Token::Kind::RParen) {
@@ -502,7 +513,37 @@ bool Parser::parseLayer(std::vector<LayerStmt> &into, Token name) {
     if (tok.kind == Token::Kind::Ident) {
       Token first = tok;
       advance();
-      if (tok.kind == Token::Kind::Equal) {
+      if (tok.kind == Token::Kind::LParen) {
+        // A call as an operand, relu(linear(x, out=4, name=fc)): a layer
+        // of its own, named after its place, emitted before this one.
+        if (!layer.keywords.empty()) {
+          error(first.pos) << "operand '" << first.text
+                           << "(...)' follows a keyword; operands come first";
+          return false;
+        }
+        constexpr unsigned kMaxNesting = 32;
+        if (depth + 1 >= kMaxNesting) {
+          error(first.pos) << "calls nest more than " << kMaxNesting
+                           << " deep; name the inner values";
+          return false;
+        }
+        advance();
+        LayerStmt inner;
+        inner.name = first.text + "(...) at " + std::to_string(first.pos.line) +
+                     ":" + std::to_string(first.pos.col);
+        inner.namePos = first.pos;
+        inner.layer = first.text;
+        inner.layerPos = first.pos;
+        inner.nested = true;
+        if (!parseArguments(into, inner, depth + 1))
+          return false;
+        arg.keyPos = first.pos;
+        arg.value.kind = Literal::Kind::Ident;
+        arg.value.text = inner.name;
+        arg.value.pos = first.pos;
+        into.push_back(std::move(inner));
+        layer.operands.push_back(std::move(arg));
+      } else if (tok.kind == Token::Kind::Equal) {
         advance();
         arg.key = first.text;
         arg.keyPos = first.pos;
@@ -546,8 +587,7 @@ bool Parser::parseLayer(std::vector<LayerStmt> &into, Token name) {
     }
   }
   advance();
-  into.push_back(std::move(layer));
-  return endLine();
+  return true;
 }
 
 std::optional<ModelDescription> Parser::parse() {

@@ -62,6 +62,9 @@ struct LayerStmt {
   Pos layerPos;
   std::vector<Argument> operands; // positional
   std::vector<Argument> keywords;
+  /// Written as another layer's operand (`relu(linear(x, ...))`); `name`
+  /// is then "linear(...) at LINE:COL".
+  bool nested = false;
 };
 
 struct Dim {
