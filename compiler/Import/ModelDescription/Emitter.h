@@ -224,6 +224,13 @@ private:
     SmallVector<Value> dynamicSizes;
   };
   FailureOr<Broadcast> broadcast(ArrayRef<Val> operands, bool emitSizes = true);
+  /// One linalg.generic over the numpy broadcast of `operands` whose body
+  /// maps their elements to a `resultElt` element; the result keeps the
+  /// broadcast's dimension names.
+  FailureOr<Val>
+  mapBroadcast(ArrayRef<Val> operands, Type resultElt,
+               llvm::function_ref<Value(OpBuilder &, Location, mlir::ValueRange)>
+                   body);
   /// A linalg.generic over `shape` reading `ins` through `dimMaps` (as
   /// `elementwise`) whose body `body` maps the operands' elements to the
   /// result element (of type `resultElt`).

@@ -69,6 +69,22 @@ Value Emitter::mapElements(
   return generic.getResult(0);
 }
 
+FailureOr<Val> Emitter::mapBroadcast(
+    ArrayRef<Val> operands, Type resultElt,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  FailureOr<Broadcast> shape = broadcast(operands);
+  if (failed(shape))
+    return failure();
+  SmallVector<Value> ins;
+  for (const Val &v : operands)
+    ins.push_back(v.value);
+  Val out;
+  out.value = mapElements(ins, shape->maps, shape->shape, shape->dynamicSizes,
+                          resultElt, body);
+  out.dims = shape->dims;
+  return out;
+}
+
 Value Emitter::elementwise(StringRef op, ArrayRef<Value> ins,
                            ArrayRef<SmallVector<int64_t>> dimMaps,
                            ArrayRef<int64_t> outShape, ArrayRef<Value> outDyn) {

@@ -90,12 +90,6 @@ FailureOr<Val> Emitter::emitMath(ArrayRef<Val> operands) {
     error(keyword("beta")->value.pos) << "softplus needs a nonzero beta";
     return failure();
   }
-  FailureOr<Broadcast> shape = broadcast(operands);
-  if (failed(shape))
-    return failure();
-  SmallVector<Value> ins;
-  for (const Val &v : operands)
-    ins.push_back(v.value);
   double value = floatKw("value", 0.0), exponent = floatKw("exponent", 1.0);
   auto body = [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
     Value x = a[0];
@@ -135,11 +129,7 @@ FailureOr<Val> Emitter::emitMath(ArrayRef<Val> operands) {
     }
     return seq::emitUnaryMath(nb, l, kind, x);
   };
-  Val out;
-  out.value = mapElements(ins, shape->maps, shape->shape, shape->dynamicSizes,
-                          operands[0].type().getElementType(), body);
-  out.dims = shape->dims;
-  return out;
+  return mapBroadcast(operands, operands[0].type().getElementType(), body);
 }
 
 } // namespace md

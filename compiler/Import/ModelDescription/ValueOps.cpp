@@ -36,9 +36,6 @@ FailureOr<Val> Emitter::emitTo(const Val &x) {
                 .Default(b.getI1Type());
   if (from == to)
     return x;
-  FailureOr<Broadcast> shape = broadcast({x});
-  if (failed(shape))
-    return failure();
   auto body = [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
     Value v = a[0];
     if (to.isInteger(1)) // nonzero (NaN too) is true, as bool(x)
@@ -74,11 +71,7 @@ FailureOr<Val> Emitter::emitTo(const Val &x) {
     return from.isInteger(1) ? arith::ExtUIOp::create(nb, l, to, v).getResult()
                              : arith::ExtSIOp::create(nb, l, to, v).getResult();
   };
-  Val out;
-  out.value = mapElements({x.value}, shape->maps, shape->shape,
-                          shape->dynamicSizes, to, body);
-  out.dims = shape->dims;
-  return out;
+  return mapBroadcast({x}, to, body);
 }
 
 FailureOr<Val> Emitter::emitParameter() {
@@ -267,12 +260,6 @@ FailureOr<Val> Emitter::emitSelection(ArrayRef<Val> operands) {
       return failure();
     resultElt = elt(0);
   }
-  FailureOr<Broadcast> shape = broadcast(operands);
-  if (failed(shape))
-    return failure();
-  SmallVector<Value> ins;
-  for (const Val &v : operands)
-    ins.push_back(v.value);
   double fill = floatKw("value", 0);
   Type operandElt = elt(0);
   auto body = [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
@@ -316,11 +303,7 @@ FailureOr<Val> Emitter::emitSelection(ArrayRef<Val> operands) {
                  .Default(arith::CmpIPredicate::ne);
     return arith::CmpIOp::create(nb, l, p, a[0], rhs);
   };
-  Val out;
-  out.value = mapElements(ins, shape->maps, shape->shape, shape->dynamicSizes,
-                          resultElt, body);
-  out.dims = shape->dims;
-  return out;
+  return mapBroadcast(operands, resultElt, body);
 }
 
 FailureOr<Val> Emitter::emitSequenceMask(const Val &lengths, const Val &like) {
