@@ -1,10 +1,9 @@
-//===- IndexingOps.cpp - ONNX Slice and Gather
-//-----------------------------===//
+//===- IndexingOps.cpp - ONNX Slice, OneHot and Gather ------------------===//
 //
 // Slice (constant bounds: forward steps as tensor.extract_slice, negative
 // steps as a gather that reads back to front; bounds computed from shapes
-// at run time: ONNX's clamping in index arithmetic) and Gather: shape
-// vectors element by element at import time, a constant scalar index as a
+// at run time: ONNX's clamping in index arithmetic), OneHot, and Gather:
+// shape vectors element by element at import time, a constant scalar index as a
 // slice, embedding lookups as seq.embedding and any other index tensor as
 // a generic that reads the data at each index, checked at run time.
 //
@@ -463,8 +462,95 @@ LogicalResult importGather(GraphImporter &g) {
 
 } // namespace
 
+/// ONNX OneHot (torch.nn.functional.one_hot exports it): depth's slots
+/// inserted at `axis`, values[1] where the slot is the index (a negative
+/// index counts from depth) and values[0] elsewhere; an index outside
+/// [-depth, depth) gives values[0] everywhere, as the ONNX spec says.
+LogicalResult importOneHot(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  Value ids = g.tensorInput(0);
+  auto depth = g.intsInput(1);
+  Value values = g.tensorInput(2);
+  if (!ids || !values)
+    return failure();
+  if (!isa<IntegerType>(tensorType(ids).getElementType()) ||
+      tensorType(ids).getElementType().isInteger(1)) {
+    g.nodeError() << "indices must be integers, not "
+                  << tensorType(ids).getElementType();
+    return failure();
+  }
+  if (!depth || depth->size() != 1) {
+    g.nodeError() << "depth must be one integer known when the model is "
+                     "compiled or computed from shapes";
+    return failure();
+  }
+  if (std::optional<int64_t> c = getConstantIntValue((*depth)[0]);
+      c && *c < 1) {
+    g.nodeError() << "depth " << *c << " must be at least 1";
+    return failure();
+  }
+  auto valuesType = tensorType(values);
+  if (!valuesType.hasStaticShape() || valuesType.getNumElements() != 2) {
+    g.nodeError() << "values must hold two elements [off, on], not "
+                  << valuesType;
+    return failure();
+  }
+  int64_t rank = tensorType(ids).getRank() + 1;
+  std::optional<int64_t> axis = normalizeAxis(g, g.intAttr("axis", -1), rank);
+  if (!axis)
+    return failure();
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  SmallVector<OpFoldResult> sizes = shapeOf(g, ids);
+  sizes.insert(sizes.begin() + *axis, (*depth)[0]);
+  Value n = g.indexValue((*depth)[0]);
+  // Two elements: rank 1 or more ([2], or [1, 2] ...), read flat.
+  Value flat = values;
+  if (valuesType.getRank() > 1)
+    flat = tensor::CollapseShapeOp::create(
+        b, loc, values,
+        SmallVector<ReassociationIndices>{ReassociationIndices(
+            llvm::to_vector(llvm::seq<int64_t>(0, valuesType.getRank())))});
+  auto at = [&](int64_t i) -> Value {
+    return tensor::ExtractOp::create(
+        b, loc, flat, ValueRange{arith::ConstantIndexOp::create(b, loc, i)});
+  };
+  Value off = at(0), on = at(1);
+  Value init = seq::createEmptyTensor(b, loc, sizes, valuesType.getElementType());
+  SmallVector<AffineExpr> idExprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != *axis)
+      idExprs.push_back(b.getAffineDimExpr(d));
+  Value out =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{ids}, ValueRange{init},
+          ArrayRef<AffineMap>{AffineMap::get(rank, 0, idExprs, g.context),
+                              AffineMap::getMultiDimIdentityMap(rank, g.context)},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value id = arith::IndexCastOp::create(nb, l, nb.getIndexType(),
+                                                  args[0]);
+            Value zero = arith::ConstantIndexOp::create(nb, l, 0);
+            Value negative = arith::CmpIOp::create(
+                nb, l, arith::CmpIPredicate::slt, id, zero);
+            id = arith::SelectOp::create(
+                nb, l, negative, arith::AddIOp::create(nb, l, id, n), id);
+            Value hit = arith::CmpIOp::create(
+                nb, l, arith::CmpIPredicate::eq, id,
+                linalg::IndexOp::create(nb, l, *axis));
+            linalg::YieldOp::create(
+                nb, l, arith::SelectOp::create(nb, l, hit, on, off).getResult());
+          })
+          .getResult(0);
+  g.setOutput(0, out);
+  return success();
+}
+
 LogicalResult importIndexingOp(GraphImporter &g, StringRef op, bool &handled) {
   handled = true;
+  if (op == "OneHot")
+    return importOneHot(g);
   if (op == "Slice")
     return importSlice(g);
   if (op == "Gather")

@@ -622,6 +622,24 @@ class ScriptedFirstStep(nn.Module):
         return torch.stack(ys, 0)
 
 
+class OneHotInput(nn.Module):
+    """Tokens as one-hot vectors into a linear layer (F.one_hot exports
+    ONNX OneHot, then a Cast to float), plus each sequence's token counts
+    (the one-hot vectors summed over time)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(7, 4)
+
+    def forward(self, ids):
+        one_hot = F.one_hot(ids, 7).float()              # [B, T, 7]
+        return self.fc(one_hot) + one_hot.sum(1, keepdim=True)[..., :4]
+
+
+def token_inputs(T, B, rng):
+    return {"ids": rng.integers(0, 7, size=(B, T)).astype(np.int64)}
+
+
 class EinsumOps(nn.Module):
     """torch.einsum as ONNX Einsum: attention scores and weighted values
     over heads, a weight contraction, a diagonal ("bhii->bhi"), an
@@ -867,6 +885,8 @@ MODELS = [
     ("scripted_first_step", lambda: torch.jit.script(ScriptedFirstStep()),
      17, time_major_inputs, ["y"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
+    ("one_hot", OneHotInput, 14, token_inputs, ["y"],
+     {"ids": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
