@@ -7,6 +7,8 @@
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <cmath>
+
 namespace seqc {
 #define GEN_PASS_DEF_APPROXIMATEMATHPASS
 #include "compiler/Transforms/Passes.h.inc"
@@ -77,14 +79,15 @@ struct SaturateBeforeApproximation : OpRewritePattern<OpTy> {
 /// f32 sin and cos accurate for large arguments (RoPE and sinusoidal
 /// position tables reach angles of thousands of radians). MLIR's
 /// approximation reduces by pi/2 with a single f32 constant, so its error
-/// grows as 5e-8 * |x| (3e-4 at position 5000). Here the reduction is
-/// Cody-Waite's with three f32 parts of pi/2 and fused multiply-adds:
-/// k = rint(x * 2/pi), r = ((x - k C1) - k C2) - k C3, each product exact
-/// in the FMA, so |r| <= pi/4 carries an absolute error of a few 1e-8 for
-/// |x| up to 2^24 (about 1e-6 at 1e9). sin and cos of r are Cephes' sinf /
-/// cosf minimax polynomials (Moshier, Cephes Math Library, 1 ulp on
-/// [-pi/4, pi/4]); the quadrant k mod 4, computed in floats (exact for
-/// every finite k), picks and signs one of them. NaN and +-inf give NaN.
+/// grows as 5e-8 * |x| (3e-4 at position 5000). Here the reduction runs in
+/// f64 (Cody-Waite with three parts of pi/2 in fused multiply-adds, each
+/// product exact): k = rint(x * 2/pi), r = ((x - k C1) - k C2) - k C3 is
+/// exact to about 1e-16 while k is an exact integer and k C1 cancels
+/// (|x| < 2^50, 1e15 radians); beyond that the result is NaN rather than a
+/// plausible wrong value. sin and cos of r (|r| <= pi/4, in f32) are
+/// Cephes' sinf / cosf minimax polynomials (Moshier, Cephes Math Library, 1
+/// ulp); the quadrant k mod 4, computed in floats (exact for every such
+/// k), picks and signs one of them. sin(-0) is -0; NaN and +-inf give NaN.
 template <typename OpTy, bool isCos>
 struct AccurateSinCos : OpRewritePattern<OpTy> {
   AccurateSinCos(MLIRContext *ctx) : OpRewritePattern<OpTy>(ctx, /*benefit=*/2) {}
@@ -95,44 +98,48 @@ struct AccurateSinCos : OpRewritePattern<OpTy> {
     Location loc = op.getLoc();
     Value x = op.getOperand();
     Type type = x.getType();
-    auto c = [&](double v) -> Value {
-      TypedAttr attr = rewriter.getF32FloatAttr(static_cast<float>(v));
-      if (auto shaped = dyn_cast<ShapedType>(type))
+    Type wide = rewriter.getF64Type();
+    if (auto shaped = dyn_cast<ShapedType>(type))
+      wide = shaped.clone(rewriter.getF64Type());
+    auto constant = [&](Type t, double v) -> Value {
+      Type elt = getElementTypeOrSelf(t);
+      TypedAttr attr = rewriter.getFloatAttr(elt, v);
+      if (auto shaped = dyn_cast<ShapedType>(t))
         attr = SplatElementsAttr::get(shaped, attr);
       return arith::ConstantOp::create(rewriter, loc, attr);
     };
+    auto c = [&](double v) { return constant(type, v); };
+    auto d = [&](double v) { return constant(wide, v); };
     auto mul = [&](Value a, Value b) {
       return arith::MulFOp::create(rewriter, loc, a, b).getResult();
     };
     auto fma = [&](Value a, Value b, Value acc) {
       return math::FmaOp::create(rewriter, loc, a, b, acc).getResult();
     };
-    auto eq = [&](Value a, double v) {
-      return arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OEQ,
-                                   a, c(v))
-          .getResult();
-    };
-    auto select = [&](Value cond, Value a, Value b) {
-      return arith::SelectOp::create(rewriter, loc, cond, a, b).getResult();
-    };
-    // pi/2 = C1 + C2 + C3, each the f32 nearest to what remains.
-    constexpr double kHalfPi = 1.57079632679489661923;
-    const float c1 = static_cast<float>(kHalfPi);
-    const float c2 = static_cast<float>(kHalfPi - c1);
-    const float c3 = static_cast<float>(kHalfPi - c1 - static_cast<double>(c2));
-    Value k = math::RoundEvenOp::create(rewriter, loc,
-                                        mul(x, c(2.0 / 3.14159265358979323846)));
-    Value negK = arith::NegFOp::create(rewriter, loc, k);
-    // These three must round once (a call to fmaf where the CPU has no
+    // These three must round once (a call to fma where the CPU has no
     // FMA): FmaToContractedMulAdd leaves them alone.
     auto exactFma = [&](Value a, Value b, Value acc) {
       auto op = math::FmaOp::create(rewriter, loc, a, b, acc);
       op->setAttr(kExactFma, rewriter.getUnitAttr());
       return op.getResult();
     };
-    Value r = exactFma(negK, c(c1), x);
-    r = exactFma(negK, c(c2), r);
-    r = exactFma(negK, c(c3), r);
+    auto cmp = [&](arith::CmpFPredicate p, Value a, Value b) {
+      return arith::CmpFOp::create(rewriter, loc, p, a, b).getResult();
+    };
+    auto select = [&](Value cond, Value a, Value b) {
+      return arith::SelectOp::create(rewriter, loc, cond, a, b).getResult();
+    };
+    // pi/2 = C1 + C2 + C3, each the f64 nearest to what remains.
+    const double c1 = 1.5707963267948966, c2 = 6.123233995736766e-17,
+                 c3 = -1.4973849048591698e-33;
+    Value xd = arith::ExtFOp::create(rewriter, loc, wide, x);
+    Value k = math::RoundEvenOp::create(rewriter, loc,
+                                        mul(xd, d(0.63661977236758134308)));
+    Value negK = arith::NegFOp::create(rewriter, loc, k);
+    Value rd = exactFma(negK, d(c1), xd);
+    rd = exactFma(negK, d(c2), rd);
+    rd = exactFma(negK, d(c3), rd);
+    Value r = arith::TruncFOp::create(rewriter, loc, type, rd);
     Value z = mul(r, r);
     // sin r = r + r z (s0 z^2 + s1 z + s2); cos r = 1 - z/2 + z^2 (...).
     Value sinPoly = fma(fma(c(-1.9515295891e-4), z, c(8.3321608736e-3)), z,
@@ -142,25 +149,31 @@ struct AccurateSinCos : OpRewritePattern<OpTy> {
                             c(-1.388731625493765e-3)),
                         z, c(4.166664568298827e-2));
     Value cosR = fma(mul(z, z), cosPoly, fma(z, c(-0.5), c(1.0)));
-    // The quadrant k mod 4 = k - 4 floor(k / 4), exact in floats.
+    // The quadrant k mod 4 = k - 4 floor(k / 4), exact in f64.
     Value quadrant = arith::SubFOp::create(
         rewriter, loc, k,
-        mul(c(4.0), math::FloorOp::create(rewriter, loc, mul(k, c(0.25)))));
-    Value odd = arith::OrIOp::create(rewriter, loc, eq(quadrant, 1.0),
-                                     eq(quadrant, 3.0));
+        mul(d(4.0), math::FloorOp::create(rewriter, loc, mul(k, d(0.25)))));
+    auto is = [&](double q) {
+      return cmp(arith::CmpFPredicate::OEQ, quadrant, d(q));
+    };
+    Value odd = arith::OrIOp::create(rewriter, loc, is(1.0), is(3.0));
     // sin x: sin r, cos r, -sin r, -cos r; cos x: cos r, -sin r, -cos r,
     // sin r for quadrants 0 .. 3.
     Value picked = isCos ? select(odd, sinR, cosR) : select(odd, cosR, sinR);
     Value negate =
-        isCos ? arith::OrIOp::create(rewriter, loc, eq(quadrant, 1.0),
-                                     eq(quadrant, 2.0))
+        isCos ? arith::OrIOp::create(rewriter, loc, is(1.0), is(2.0))
                     .getResult()
-              : arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OGE,
-                                      quadrant, c(2.0))
-                    .getResult();
-    rewriter.replaceOp(
-        op, select(negate, arith::NegFOp::create(rewriter, loc, picked),
-                   picked));
+              : cmp(arith::CmpFPredicate::OGE, quadrant, d(2.0));
+    Value result =
+        select(negate, arith::NegFOp::create(rewriter, loc, picked), picked);
+    // Past 2^50 the reduction is not exact: NaN, as for inf.
+    Value inRange = cmp(arith::CmpFPredicate::OLT,
+                        math::AbsFOp::create(rewriter, loc, x),
+                        c(1125899906842624.0));
+    result = select(inRange, result, c(std::nan("")));
+    if (!isCos) // sin(+-0) = +-0
+      result = select(cmp(arith::CmpFPredicate::OEQ, x, c(0.0)), x, result);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };

@@ -62,8 +62,8 @@ def ApproximateMathPass : Pass<"seqc-approximate-math"> {
     every end-to-end fixture still agrees with PyTorch to 1e-4 of scale) are
     plain arithmetic that inlines and vectorizes. `math.sin` and `math.cos`
     get seqc's own expansion instead (a three-part Cody-Waite reduction by
-    pi/2 with exact FMAs and Cephes' polynomials), accurate to 1e-7 for
-    arguments up to 2^17 and more, where upstream's error grows as
+    pi/2 in f64 with exact FMAs, and Cephes' polynomials), accurate to 1e-7
+    for arguments up to 2^50 (NaN beyond), where upstream's error grows as
     5e-8 |x|: position tables reach thousands of radians.
 
     Before:

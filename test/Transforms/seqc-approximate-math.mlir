@@ -15,18 +15,20 @@ func.func @gates(%x: f32) -> (f32, f32, f32) {
   return %t, %e, %g : f32, f32, f32
 }
 
-// sin and cos: k = rint(x * 2/pi), a reduction by three parts of pi/2 in
-// fused multiply-adds that stay fused (marked exact), the quadrant k mod 4
-// in floats.
+// sin and cos: in f64, k = rint(x * 2/pi) and a reduction by three parts
+// of pi/2 in fused multiply-adds that stay fused (marked exact); the
+// polynomials in f32; the quadrant k mod 4 in floats; NaN past 2^50.
 // CHECK-LABEL: func.func @angles
 func.func @angles(%x: f32) -> (f32, f32) {
   // CHECK-NOT: math.sin
   // CHECK-NOT: math.cos
-  // CHECK: math.roundeven
-  // CHECK: math.fma %{{.+}}, %{{.+}}, %{{.+}} {seqc.exact_fma} : f32
-  // CHECK-NEXT: math.fma %{{.+}}, %{{.+}}, %{{.+}} {seqc.exact_fma} : f32
-  // CHECK-NEXT: math.fma %{{.+}}, %{{.+}}, %{{.+}} {seqc.exact_fma} : f32
-  // CHECK: math.floor
+  // CHECK: arith.extf %{{.+}} : f32 to f64
+  // CHECK: math.roundeven %{{.+}} : f64
+  // CHECK: math.fma %{{.+}}, %{{.+}}, %{{.+}} {seqc.exact_fma} : f64
+  // CHECK-NEXT: math.fma %{{.+}}, %{{.+}}, %{{.+}} {seqc.exact_fma} : f64
+  // CHECK-NEXT: math.fma %{{.+}}, %{{.+}}, %{{.+}} {seqc.exact_fma} : f64
+  // CHECK: arith.truncf %{{.+}} : f64 to f32
+  // CHECK: math.floor %{{.+}} : f64
   // CHECK: return
   %s = math.sin %x : f32
   %c = math.cos %x : f32

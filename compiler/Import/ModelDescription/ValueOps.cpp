@@ -55,14 +55,16 @@ FailureOr<Val> Emitter::emitTo(const Val &x) {
                  : arith::SIToFPOp::create(nb, l, to, v).getResult();
     unsigned bits = to.getIntOrFloatBitWidth();
     if (isa<FloatType>(from)) {
-      // Toward zero, saturating at the type's range; NaN gives the minimum
-      // (what PyTorch's conversion does on x86), never LLVM's poison.
+      // Toward zero, saturating at the type's range (at the largest float
+      // below 2^31 or 2^63 above it); NaN gives the minimum (what PyTorch's
+      // conversion does on x86), never LLVM's poison. maxnumf first: it
+      // turns NaN into the minimum.
       double lo = -std::ldexp(1.0, bits - 1);
       float hi = std::nextafter(static_cast<float>(-lo), 0.0f);
-      v = arith::MinNumFOp::create(
-          nb, l, v, arith::ConstantOp::create(nb, l, nb.getFloatAttr(from, hi)));
       v = arith::MaxNumFOp::create(
           nb, l, v, arith::ConstantOp::create(nb, l, nb.getFloatAttr(from, lo)));
+      v = arith::MinNumFOp::create(
+          nb, l, v, arith::ConstantOp::create(nb, l, nb.getFloatAttr(from, hi)));
       return arith::FPToSIOp::create(nb, l, to, v);
     }
     unsigned fromBits = from.getIntOrFloatBitWidth();

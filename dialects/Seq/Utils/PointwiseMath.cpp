@@ -77,11 +77,15 @@ Value emitUnaryMath(OpBuilder &b, Location loc, StringRef name, Value x) {
   if (name == "round") // halves to even, as torch.round and ONNX Round
     return math::RoundEvenOp::create(b, loc, x);
   if (name == "sign") {
-    // -1, 0 or 1 (NaN stays NaN): copysign(1, x) where x != 0.
-    Value one = math::CopySignOp::create(b, loc, c(1.0), x);
-    Value nonzero =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x, c(0.0));
-    return arith::SelectOp::create(b, loc, nonzero, one, c(0.0));
+    // 1 above zero, -1 below, 0 otherwise: +-0 and NaN give 0, as
+    // torch.sign.
+    Value above =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, c(0.0));
+    Value below =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, c(0.0));
+    return arith::SelectOp::create(
+        b, loc, above, c(1.0),
+        arith::SelectOp::create(b, loc, below, c(-1.0), c(0.0)));
   }
   if (name == "hardswish") {
     // x * max(0, min(1, x / 6 + 1 / 2))

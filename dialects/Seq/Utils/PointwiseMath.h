@@ -22,8 +22,8 @@ llvm::ArrayRef<llvm::StringRef> unaryMathNames();
 bool isUnaryMath(llvm::StringRef name);
 
 /// Emits `name(x)` for a scalar float `x`, `name` one of `unaryMathNames()`.
-/// Formulas are PyTorch's: `round` rounds halves to even, `sign` keeps NaN
-/// and is 0 at +-0, `hardswish` is x * relu6(x + 3) / 6, `mish` is
+/// Formulas are PyTorch's: `round` rounds halves to even, `sign` is 0 at
+/// +-0 and NaN, `hardswish` is x * relu6(x + 3) / 6, `mish` is
 /// x * tanh(softplus(x)) (Misra 2019).
 mlir::Value emitUnaryMath(mlir::OpBuilder &b, mlir::Location loc,
                           llvm::StringRef name, mlir::Value x);

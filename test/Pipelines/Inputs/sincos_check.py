@@ -17,18 +17,22 @@ if mode == "write":
         rng.uniform(-1e5, 1e5, 2000),         # RoPE at long context
         np.arange(0, 200000, 97.0),           # integer positions (t * 1)
         np.arange(-64, 65) * np.pi / 2,       # quadrant boundaries
-        [0.0, -0.0, 1e-30, -1e-30, 3e4 * np.pi, 65535.0, 1e7]])
+        10.0 ** rng.uniform(6, 15, 500),      # up to 1e15 radians
+        [0.0, -0.0, 1e-30, -1e-30, 3e4 * np.pi, 65535.0, 1e7, 1e9, 1e12,
+         2.0 ** 49]])
     np.save(folder + "/x.npy", x.astype(np.float32))
+    # NaN: not a number, +-inf, and past 2^50 (where f32 sin is noise).
     np.save(folder + "/special.npy",
-            np.array([np.inf, -np.inf, np.nan], np.float32))
+            np.array([np.inf, -np.inf, np.nan, 2.0 ** 50, -1e20, 3e38],
+                     np.float32))
     sys.exit(0)
 
 x = np.load(folder + "/x.npy").astype(np.float64)
 worst = 0.0
 for name, fn in (("s", np.sin), ("c", np.cos)):
     got = np.load(folder + "/out/" + name + ".npy").astype(np.float64)
-    # The f32 argument is exact; the error allowed grows past 2^24 only.
-    tol = np.where(np.abs(x) <= 2 ** 17, 4e-7, 2e-6)
+    # The f32 argument is exact, and so is the reduction below 2^50.
+    tol = 2e-7
     err = np.abs(got - fn(x))
     worst = max(worst, float(err.max()))
     bad = np.nonzero(err > tol)[0]
@@ -38,6 +42,12 @@ for name, fn in (("s", np.sin), ("c", np.cos)):
         sys.exit(1)
 special = [np.load(folder + "/out/" + n + ".npy") for n in ("ss", "cs")]
 if not all(np.isnan(v).all() for v in special):
-    print("MISMATCH sin/cos of inf, -inf, nan:", special)
+    print("MISMATCH sin/cos of inf, -inf, nan, 2^50 and beyond:", special)
+    sys.exit(1)
+# sin keeps the sign of zero, as torch.sin.
+s = np.load(folder + "/out/s.npy")
+zeros = np.nonzero(x == 0)[0]
+if list(np.signbit(s[zeros])) != list(np.signbit(np.load(folder + "/x.npy")[zeros])):
+    print("MISMATCH sin(-0) is not -0")
     sys.exit(1)
 print("sin cos ok, worst abs error %.1e" % worst)
