@@ -708,11 +708,14 @@ FailureOr<const onnx::GraphProto *> GraphImporter::importBranch(bool then) {
   return &graph;
 }
 
-/// If on a condition computed at run time (a scripted loop's `if t == 0:`):
-/// both branches are computed (they are pure tensor code) and each output
-/// selects the taken branch's value. The branches' outputs must have one
-/// element type and rank (sizes may differ where they are dynamic); a
-/// run-time check in the branch not taken still applies.
+/// If on a condition computed at run time (a scripted loop's `if t == 0:`,
+/// `if t + 1 < T: x[t + 1]`): both branches are computed (they are pure
+/// tensor code) and each output selects the taken branch's value. A value
+/// check (an index out of range: the read is clamped, so it is safe) in
+/// the branch not taken does not fail the run; a shape check does (a slice
+/// past the end is not safe to compute). The branches' outputs must agree
+/// in element type, rank and static sizes; dynamic sizes are checked equal
+/// at run time.
 LogicalResult GraphImporter::importRuntimeIf() {
   Value condition = tensorInput(0);
   if (!condition)
@@ -724,15 +727,40 @@ LogicalResult GraphImporter::importRuntimeIf() {
                 << "; If needs one bool";
     return failure();
   }
-  FailureOr<const onnx::GraphProto *> thenGraph = importBranch(true);
-  if (failed(thenGraph))
-    return failure();
-  FailureOr<const onnx::GraphProto *> elseGraph = importBranch(false);
-  if (failed(elseGraph))
-    return failure();
   SmallVector<Value> zeros(
       condType.getRank(), arith::ConstantIndexOp::create(builder, loc, 0));
   Value taken = tensor::ExtractOp::create(builder, loc, condition, zeros);
+  Value notTaken = arith::XOrIOp::create(
+      builder, loc, taken,
+      arith::ConstantIntOp::create(builder, loc, builder.getI1Type(), 1));
+  // Imports a branch; its value checks hold only when it is taken.
+  auto importGuarded = [&](bool then) -> FailureOr<const onnx::GraphProto *> {
+    Block *block = builder.getInsertionBlock();
+    Block::iterator point = builder.getInsertionPoint();
+    Operation *last = point == block->begin() ? nullptr : &*std::prev(point);
+    FailureOr<const onnx::GraphProto *> graph = importBranch(then);
+    if (failed(graph))
+      return failure();
+    Block::iterator first =
+        last ? std::next(Block::iterator(last)) : block->begin();
+    Value skipped = then ? notTaken : taken;
+    for (Operation &op :
+         llvm::make_range(first, builder.getInsertionPoint()))
+      op.walk([&](seq::CheckOp check) {
+        if (check.getKind() != seq::CheckKind::value)
+          return;
+        OpBuilder b(check);
+        check.getConditionMutable().assign(arith::OrIOp::create(
+            b, check.getLoc(), check.getCondition(), skipped));
+      });
+    return graph;
+  };
+  FailureOr<const onnx::GraphProto *> thenGraph = importGuarded(true);
+  if (failed(thenGraph))
+    return failure();
+  FailureOr<const onnx::GraphProto *> elseGraph = importGuarded(false);
+  if (failed(elseGraph))
+    return failure();
   for (int i = 0; i < node->output_size(); ++i) {
     OnnxValue *tv = lookup((*thenGraph)->output(i).name());
     OnnxValue *ev = lookup((*elseGraph)->output(i).name());
@@ -752,12 +780,36 @@ LogicalResult GraphImporter::importRuntimeIf() {
                      "tensors of one element type and rank";
       return failure();
     }
-    // Both as the type that keeps what they agree on.
+    // Both as the type that keeps what they agree on; the select needs
+    // equal sizes.
     SmallVector<int64_t> shape;
-    for (int64_t d = 0; d < at.getRank(); ++d)
-      shape.push_back(at.getDimSize(d) == bt.getDimSize(d)
-                          ? at.getDimSize(d)
-                          : ShapedType::kDynamic);
+    for (int64_t d = 0; d < at.getRank(); ++d) {
+      int64_t sa = at.getDimSize(d), sb = bt.getDimSize(d);
+      if (!ShapedType::isDynamic(sa) && !ShapedType::isDynamic(sb) &&
+          sa != sb) {
+        nodeError() << "branches on a condition computed at run time, and "
+                       "its branches give output "
+                    << i << " as " << at << " and " << bt
+                    << "; seqc computes both and selects, which needs "
+                       "equal sizes";
+        return failure();
+      }
+      shape.push_back(sa == sb ? sa : ShapedType::kDynamic);
+      if (sa == sb && !ShapedType::isDynamic(sa))
+        continue;
+      Value na = tensor::DimOp::create(builder, loc, a, d);
+      Value nb = tensor::DimOp::create(builder, loc, b, d);
+      seq::createCheck(
+          builder, loc,
+          arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq, na,
+                                nb),
+          nb,
+          seq::describeLocation(loc) + ": the If's branches give output " +
+              std::to_string(i) + " with dimension " + std::to_string(d) +
+              " of different sizes (the else branch's is {}); seqc computes "
+              "both branches and selects, which needs equal sizes",
+          seq::CheckKind::shape);
+    }
     auto joined = RankedTensorType::get(shape, at.getElementType());
     if (at != joined)
       a = tensor::CastOp::create(builder, loc, joined, a);

@@ -622,6 +622,22 @@ class ScriptedFirstStep(nn.Module):
         return torch.stack(ys, 0)
 
 
+class ScriptedLookahead(nn.Module):
+    """A scripted loop that reads one step ahead where there is one: `if
+    t + 1 < T: x[t + 1]`. Both branches of the run-time If are computed; the
+    out-of-range index of the branch not taken must not fail the run."""
+
+    def forward(self, x):
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(0)):
+            if t + 1 < x.size(0):
+                n = x[t + 1]
+            else:
+                n = x[t]
+            ys.append(torch.tanh(n - x[t]))
+        return torch.stack(ys, 0)
+
+
 class OneHotInput(nn.Module):
     """Tokens as one-hot vectors into a linear layer (F.one_hot exports
     ONNX OneHot, then a Cast to float), plus each sequence's token counts
@@ -887,6 +903,9 @@ MODELS = [
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
     ("one_hot", OneHotInput, 14, token_inputs, ["y"],
      {"ids": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_lookahead", lambda: torch.jit.script(ScriptedLookahead()), 17,
+     time_major_inputs, ["y"],
+     {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
 ]
 
 
