@@ -145,8 +145,20 @@ struct HoistChecksPass : seqc::impl::HoistChecksPassBase<HoistChecksPass> {
     llvm::DenseSet<Value> checked;
     for (CheckOp check : checks) {
       if (matchPattern(check.getCondition(), m_Zero())) {
+        // The message's {} is the value found: a constant here, or a size
+        // the failure does not depend on.
+        std::string message = check.getMessage().str();
+        if (size_t at = message.find("{}"); at != std::string::npos) {
+          APInt found;
+          message.replace(at, 2,
+                          check.getValue() &&
+                                  matchPattern(check.getValue(),
+                                               m_ConstantInt(&found))
+                              ? std::to_string(found.getSExtValue())
+                              : std::string("a size known at run time"));
+        }
         check.emitError() << "this model cannot run on any input: "
-                          << check.getMessage();
+                          << message;
         return signalPassFailure();
       }
       llvm::SetVector<Operation *> slice;

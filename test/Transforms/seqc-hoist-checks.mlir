@@ -48,3 +48,14 @@ func.func @never() {
   seq.check %false, shape "sizes that never agree"
   return
 }
+
+// -----
+
+// The message's {} shows the value found when it is a constant.
+func.func @never_found() {
+  %false = arith.constant false
+  %c6 = arith.constant 6 : i64
+  // expected-error @+1 {{this model cannot run on any input: dimension 1 is 6, but must be 4}}
+  seq.check %false, shape "dimension 1 is {}, but must be 4" found %c6
+  return
+}

@@ -508,10 +508,17 @@ LogicalResult GraphImporter::importLoop() {
           Type carriedType = carried[t++].getType();
           if (!next ||
               !tensor::CastOp::areCastCompatible(next.getType(), carriedType)) {
-            nodeError() << "its body gives carried value " << k << " ('"
-                        << body.output(1 + k).name() << "') as "
-                        << (next ? next.getType() : Type())
-                        << ", not the type it starts with, " << carriedType;
+            InFlightDiagnostic diag = nodeError();
+            diag << "its body gives carried value " << k << " ('"
+                 << body.output(1 + k).name() << "') as "
+                 << (next ? next.getType() : Type())
+                 << ", not the type it starts with, " << carriedType;
+            auto grown = bodyProducers.find(body.output(1 + k).name());
+            if (grown != bodyProducers.end() &&
+                grown->second->op_type() == "Concat")
+              diag << " (a tensor grown with torch.cat is a per-step output "
+                      "only when it starts empty along the axis it grows by "
+                      "one step, appended at the end)";
             bodyResult = failure();
             return;
           }
