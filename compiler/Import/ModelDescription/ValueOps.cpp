@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/ModelDescription/Emitter.h"
+#include "dialects/Seq/Utils/PointwiseMath.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/FrontEndBuilders.h"
 
@@ -37,41 +38,7 @@ FailureOr<Val> Emitter::emitTo(const Val &x) {
   if (from == to)
     return x;
   auto body = [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-    Value v = a[0];
-    if (to.isInteger(1)) // nonzero (NaN too) is true, as bool(x)
-      return isa<FloatType>(from)
-                 ? arith::CmpFOp::create(
-                       nb, l, arith::CmpFPredicate::UNE, v,
-                       arith::ConstantOp::create(nb, l, nb.getFloatAttr(from, 0)))
-                       .getResult()
-                 : arith::CmpIOp::create(
-                       nb, l, arith::CmpIPredicate::ne, v,
-                       arith::ConstantOp::create(nb, l,
-                                                 nb.getIntegerAttr(from, 0)))
-                       .getResult();
-    if (isa<FloatType>(to)) // bool is 0 or 1
-      return from.isInteger(1)
-                 ? arith::UIToFPOp::create(nb, l, to, v).getResult()
-                 : arith::SIToFPOp::create(nb, l, to, v).getResult();
-    unsigned bits = to.getIntOrFloatBitWidth();
-    if (isa<FloatType>(from)) {
-      // Toward zero, saturating at the type's range (at the largest float
-      // below 2^31 or 2^63 above it); NaN gives the minimum (what PyTorch's
-      // conversion does on x86), never LLVM's poison. maxnumf first: it
-      // turns NaN into the minimum.
-      double lo = -std::ldexp(1.0, bits - 1);
-      float hi = std::nextafter(static_cast<float>(-lo), 0.0f);
-      v = arith::MaxNumFOp::create(
-          nb, l, v, arith::ConstantOp::create(nb, l, nb.getFloatAttr(from, lo)));
-      v = arith::MinNumFOp::create(
-          nb, l, v, arith::ConstantOp::create(nb, l, nb.getFloatAttr(from, hi)));
-      return arith::FPToSIOp::create(nb, l, to, v);
-    }
-    unsigned fromBits = from.getIntOrFloatBitWidth();
-    if (fromBits > bits) // wraps, as PyTorch's narrowing
-      return arith::TruncIOp::create(nb, l, to, v);
-    return from.isInteger(1) ? arith::ExtUIOp::create(nb, l, to, v).getResult()
-                             : arith::ExtSIOp::create(nb, l, to, v).getResult();
+    return seq::emitCast(nb, l, a[0], to);
   };
   return mapBroadcast({x}, to, body);
 }

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/Utils/PointwiseMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -270,35 +271,6 @@ LogicalResult importWhere(GraphImporter &g) {
   return success();
 }
 
-/// One element converted to `to` (f32, i64 or i1) from `from`: integers
-/// to float as signed values (bool as 0/1), float to integer toward zero
-/// (ONNX's Cast), anything to bool as "not zero".
-Value castScalar(OpBuilder &b, Location l, Value x, Type from, Type to) {
-  if (to.isInteger(1)) {
-    if (isa<FloatType>(from))
-      return arith::CmpFOp::create(
-          b, l, arith::CmpFPredicate::UNE, x,
-          arith::ConstantOp::create(b, l, b.getFloatAttr(from, 0.0)));
-    return arith::CmpIOp::create(
-        b, l, arith::CmpIPredicate::ne, x,
-        arith::ConstantOp::create(b, l, b.getIntegerAttr(from, 0)));
-  }
-  if (isa<FloatType>(to) && isa<FloatType>(from))
-    return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
-               ? arith::ExtFOp::create(b, l, to, x).getResult()
-               : arith::TruncFOp::create(b, l, to, x).getResult();
-  if (isa<FloatType>(to))
-    return from.isInteger(1) ? arith::UIToFPOp::create(b, l, to, x).getResult()
-                             : arith::SIToFPOp::create(b, l, to, x).getResult();
-  if (isa<FloatType>(from))
-    return arith::FPToSIOp::create(b, l, to, x);
-  if (from.isInteger(1))
-    return arith::ExtUIOp::create(b, l, to, x);
-  return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
-             ? arith::ExtSIOp::create(b, l, to, x).getResult()
-             : x;
-}
-
 LogicalResult importCast(GraphImporter &g) {
   if (failed(g.checkAttrs({"to", "saturate"})))
     return failure();
@@ -374,7 +346,7 @@ LogicalResult importCast(GraphImporter &g) {
   FailureOr<Value> r = buildElementwise(
       g, {x},
       [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        return castScalar(b, l, a[0], from, target);
+        return seq::emitCast(b, l, a[0], target);
       },
       target);
   if (failed(r))

@@ -9,6 +9,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace seqc::seq {
@@ -102,6 +104,45 @@ Value emitUnaryMath(OpBuilder &b, Location loc, StringRef name, Value x) {
   Value t = emitActivation(b, loc, ActivationAttr::get(ctx, ActivationKind::tanh),
                            softplus);
   return arith::MulFOp::create(b, loc, x, t);
+}
+
+Value emitCast(OpBuilder &b, Location loc, Value x, Type to) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  if (to.isInteger(1)) // nonzero (NaN too) is true, as bool(x)
+    return isa<FloatType>(from)
+               ? arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
+                                       emitFloatConstant(b, loc, from, 0.0))
+                     .getResult()
+               : arith::CmpIOp::create(
+                     b, loc, arith::CmpIPredicate::ne, x,
+                     arith::ConstantOp::create(b, loc,
+                                               b.getIntegerAttr(from, 0)))
+                     .getResult();
+  if (isa<FloatType>(to) && isa<FloatType>(from))
+    return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
+               ? arith::ExtFOp::create(b, loc, to, x).getResult()
+               : arith::TruncFOp::create(b, loc, to, x).getResult();
+  if (isa<FloatType>(to)) // bool is 0 or 1
+    return from.isInteger(1)
+               ? arith::UIToFPOp::create(b, loc, to, x).getResult()
+               : arith::SIToFPOp::create(b, loc, to, x).getResult();
+  unsigned bits = to.getIntOrFloatBitWidth();
+  if (isa<FloatType>(from)) {
+    // maxnumf first: it turns NaN into the minimum.
+    double lo = -std::ldexp(1.0, bits - 1);
+    double hi = static_cast<double>(
+        std::nextafter(static_cast<float>(-lo), 0.0f));
+    x = arith::MaxNumFOp::create(b, loc, x, emitFloatConstant(b, loc, from, lo));
+    x = arith::MinNumFOp::create(b, loc, x, emitFloatConstant(b, loc, from, hi));
+    return arith::FPToSIOp::create(b, loc, to, x);
+  }
+  unsigned fromBits = from.getIntOrFloatBitWidth();
+  if (fromBits > bits)
+    return arith::TruncIOp::create(b, loc, to, x);
+  return from.isInteger(1) ? arith::ExtUIOp::create(b, loc, to, x).getResult()
+                           : arith::ExtSIOp::create(b, loc, to, x).getResult();
 }
 
 } // namespace seqc::seq

@@ -28,6 +28,16 @@ bool isUnaryMath(llvm::StringRef name);
 mlir::Value emitUnaryMath(mlir::OpBuilder &b, mlir::Location loc,
                           llvm::StringRef name, mlir::Value x);
 
+/// Emits scalar `x` converted to `to` (a float, integer or i1 type) as
+/// PyTorch's `.to(dtype)` and ONNX Cast do: integers and bools to floats
+/// exactly (true is 1); floats to integers toward zero, saturating at the
+/// type's range (the largest float below 2^(bits-1) above it) with NaN
+/// giving the minimum (what both do on x86), never LLVM's poison; wider
+/// integers wrap to narrower ones; anything to bool is `x != 0` (NaN is
+/// true); floats widen or round to the nearest.
+mlir::Value emitCast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                     mlir::Type to);
+
 } // namespace seqc::seq
 
 #endif // SEQC_DIALECTS_SEQ_UTILS_POINTWISEMATH_H
