@@ -21,6 +21,7 @@
 
 #include "compiler/Transforms/BufferViews.h"
 #include "compiler/Transforms/Passes.h"
+#include "compiler/Transforms/Threads.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -191,7 +192,14 @@ public:
     maps = g.op.getIndexingMapsArray();
   }
 
-  void emit() { emitOuter(0); }
+  void emit() {
+    if (g.rowDim == 0)
+      return emitRow();
+    Value threads = seqc::createThreadCount(b, loc, g.op);
+    if (isConstantIntValue(threads, 1))
+      return emitOuter(0);
+    emitShares(threads);
+  }
 
 private:
   Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
@@ -208,6 +216,81 @@ private:
     ivs.push_back(loop.getInductionVar());
     emitOuter(d + 1);
     ivs.pop_back();
+  }
+
+  /// The outer loops as one flat range of rows, split into at most
+  /// `threads` contiguous shares (a loop marked kParallelLoopAttr) when the
+  /// work repays a fork, else one share: the serial loop.
+  void emitShares(Value threads) {
+    Value rows = extents[0];
+    for (unsigned d = 1; d < g.rowDim; ++d)
+      rows = arith::MulIOp::create(b, loc, rows, extents[d]);
+    // Lane operations: each element runs the body and moves each operand
+    // once; vectorized, 2^17 of them take about as long as the 2^17
+    // multiply-adds of a GEMM share (Threads.h).
+    int64_t perElement = g.op->getNumOperands();
+    for (Operation &inner : g.op.getRegion().front().without_terminator())
+      if (!isa<linalg::IndexOp, arith::ConstantOp>(inner))
+        ++perElement;
+    Value work = arith::MulIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, rows, extents[g.rowDim]),
+        cst(perElement));
+    Value worthSplitting = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::uge, work,
+        arith::MulIOp::create(b, loc, threads,
+                              cst(seqc::kMinMacsPerThread)));
+    Value shares = arith::SelectOp::create(
+        b, loc, worthSplitting, arith::MinUIOp::create(b, loc, threads, rows),
+        cst(1));
+    auto shareLoop = scf::ForOp::create(b, loc, cst(0), shares, cst(1));
+    shareLoop->setAttr(seqc::kParallelLoopAttr, b.getUnitAttr());
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(shareLoop.getBody());
+    Value share = shareLoop.getInductionVar();
+    auto bound = [&](Value s) {
+      return arith::DivUIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, s, rows), shares);
+    };
+    Value r0 = bound(share);
+    Value r1 = bound(arith::AddIOp::create(b, loc, share, cst(1)));
+    if (g.rowDim == 1) {
+      auto rowLoop = scf::ForOp::create(b, loc, r0, r1, cst(1));
+      b.setInsertionPointToStart(rowLoop.getBody());
+      ivs.push_back(rowLoop.getInductionVar());
+      emitRow();
+      ivs.pop_back();
+      return;
+    }
+    // Several outer loops: row r0's indices once, then carried from row to
+    // row (the last index steps, a wrap steps the one before), so no row
+    // divides.
+    // (An empty extent means no rows; it is read as 1 so as not to divide
+    // by zero, which traps.)
+    SmallVector<Value> first(g.rowDim);
+    Value rest = r0;
+    for (unsigned d = g.rowDim; d-- > 0;) {
+      Value divisor = arith::MaxUIOp::create(b, loc, extents[d], cst(1));
+      first[d] = arith::RemUIOp::create(b, loc, rest, divisor);
+      rest = arith::DivUIOp::create(b, loc, rest, divisor);
+    }
+    auto rowLoop = scf::ForOp::create(b, loc, r0, r1, cst(1), first);
+    b.setInsertionPointToStart(rowLoop.getBody());
+    ivs.assign(rowLoop.getRegionIterArgs().begin(),
+               rowLoop.getRegionIterArgs().end());
+    emitRow();
+    SmallVector<Value> next(g.rowDim);
+    Value carry; // the last index always steps
+    for (unsigned d = g.rowDim; d-- > 0;) {
+      // ivs[d] < extents[d], so only a carried step can reach the extent.
+      Value stepped = arith::AddIOp::create(b, loc, ivs[d], cst(1));
+      if (carry)
+        stepped = arith::SelectOp::create(b, loc, carry, stepped, ivs[d]);
+      carry = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, stepped,
+                                    extents[d]);
+      next[d] = arith::SelectOp::create(b, loc, carry, cst(0), stepped);
+    }
+    scf::YieldOp::create(b, loc, next);
+    ivs.clear();
   }
 
   /// Indices of operand `operand` with the row loop at `column`.

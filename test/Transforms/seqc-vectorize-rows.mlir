@@ -224,3 +224,80 @@ func.func @bool_mask(%m: memref<?xi1>, %n: index) -> memref<?xf32> {
   }
   return %s : memref<?xf32>
 }
+
+// In a function with a model context, the rows split over its threads:
+// the work (elements x (body ops + operands), here 3 + 2) is compared with
+// 2^17 per thread, the rows [B x T] are one flat range in at most `threads`
+// shares, and a share finds its first row's indices once (an empty extent
+// divides as 1), then steps them from row to row (the last index, and the
+// first when the last wraps).
+// CHECK-LABEL: func.func @threaded_rows
+// CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?x?x?xf32>, %{{.+}}: index, %{{.+}}: index, %{{.+}}: index, %[[CTX:[a-z0-9]+]]: !llvm.ptr {seqc.model_context}
+// CHECK: %[[Y:.+]] = memref.alloc
+// CHECK: %[[B:.+]] = memref.dim %[[X]], %c0
+// CHECK: %[[T:.+]] = memref.dim %[[X]], %c1
+// CHECK: %[[D:.+]] = memref.dim %[[X]], %c2
+// CHECK: llvm.getelementptr %[[CTX]][48]
+// CHECK: %[[THREADS:.+]] = arith.select
+// CHECK: %[[ROWS:.+]] = arith.muli %[[B]], %[[T]]
+// CHECK: %[[ELEMENTS:.+]] = arith.muli %[[ROWS]], %[[D]]
+// CHECK: %[[WORK:.+]] = arith.muli %[[ELEMENTS]], %c5
+// CHECK: %[[MIN:.+]] = arith.muli %[[THREADS]], %c131072
+// CHECK: %[[WORTH:.+]] = arith.cmpi uge, %[[WORK]], %[[MIN]]
+// CHECK: %[[FEW:.+]] = arith.minui %[[THREADS]], %[[ROWS]]
+// CHECK: %[[SHARES:.+]] = arith.select %[[WORTH]], %[[FEW]], %c1
+// CHECK: scf.for %[[S:.+]] = %c0{{(_[0-9]+)?}} to %[[SHARES]] step
+// CHECK: %[[R0:.+]] = arith.divui {{.+}}, %[[SHARES]]
+// CHECK: %[[R1:.+]] = arith.divui {{.+}}, %[[SHARES]]
+// CHECK: %[[TNZ:.+]] = arith.maxui %[[T]], %c1
+// CHECK: %[[T0:.+]] = arith.remui %[[R0]], %[[TNZ]]
+// CHECK: %[[REST:.+]] = arith.divui %[[R0]], %[[TNZ]]
+// CHECK: %[[BNZ:.+]] = arith.maxui %[[B]], %c1
+// CHECK: %[[B0:.+]] = arith.remui %[[REST]], %[[BNZ]]
+// CHECK: scf.for %{{.+}} = %[[R0]] to %[[R1]] step %{{.+}} iter_args(%[[I:.+]] = %[[B0]], %[[J:.+]] = %[[T0]]) -> (index, index)
+// CHECK: vector.load %[[X]][%[[I]], %[[J]], %{{.+}}]
+// CHECK: vector.store %{{.+}}, %[[Y]][%[[I]], %[[J]], %{{.+}}]
+// CHECK: vector.maskedstore %[[Y]][%[[I]], %[[J]],
+// CHECK: %[[J1:.+]] = arith.addi %[[J]], %c1
+// CHECK: %[[JWRAP:.+]] = arith.cmpi eq, %[[J1]], %[[T]]
+// CHECK: %[[JNEXT:.+]] = arith.select %[[JWRAP]], %c0{{(_[0-9]+)?}}, %[[J1]]
+// CHECK: %[[I1:.+]] = arith.addi %[[I]], %c1
+// CHECK: %[[ISTEP:.+]] = arith.select %[[JWRAP]], %[[I1]], %[[I]]
+// CHECK: %[[IWRAP:.+]] = arith.cmpi eq, %[[ISTEP]], %[[B]]
+// CHECK: %[[INEXT:.+]] = arith.select %[[IWRAP]], %c0{{(_[0-9]+)?}}, %[[ISTEP]]
+// CHECK: scf.yield %[[INEXT]], %[[JNEXT]]
+// CHECK: } {seqc.parallel}
+func.func @threaded_rows(%x: memref<?x?x?xf32>, %b: index, %t: index, %d: index,
+                         %ctx: !llvm.ptr {seqc.model_context}) -> memref<?x?x?xf32> {
+  %y = memref.alloc(%b, %t, %d) : memref<?x?x?xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x : memref<?x?x?xf32>) outs(%y : memref<?x?x?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %c = arith.constant 0.5 : f32
+    %a = arith.mulf %in, %c : f32
+    %e = math.exp %a : f32
+    %s = arith.addf %e, %in : f32
+    linalg.yield %s : f32
+  }
+  return %y : memref<?x?x?xf32>
+}
+
+// A row reduction splits its rows, never a row: one outer loop needs no
+// index stepping.
+// CHECK-LABEL: func.func @threaded_row_sum
+// CHECK: scf.for %{{.+}} = %c0{{(_[0-9]+)?}} to %[[SHARES:[^ ]+]] step
+// CHECK: %[[R0:.+]] = arith.divui {{.+}}, %[[SHARES]]
+// CHECK: %[[R1:.+]] = arith.divui {{.+}}, %[[SHARES]]
+// CHECK: scf.for %[[I:.+]] = %[[R0]] to %[[R1]] step
+// CHECK: vector.reduction <add>
+// CHECK: memref.store %{{.+}}, %{{.+}}[%[[I]]]
+// CHECK: } {seqc.parallel}
+func.func @threaded_row_sum(%x: memref<?x?xf32>, %n: index,
+                            %ctx: !llvm.ptr {seqc.model_context}) -> memref<?xf32> {
+  %y = memref.alloc(%n) : memref<?xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%x : memref<?x?xf32>) outs(%y : memref<?xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in fastmath<reassoc> : f32
+    linalg.yield %s : f32
+  }
+  return %y : memref<?xf32>
+}
