@@ -320,6 +320,13 @@ def VectorizeRowsPass : Pass<"seqc-vectorize-rows"> {
       once per row and combined into y. A sum without `reassoc` keeps its
       order and its loop nest.
 
+    In a function with a model context, the outer loops become one flat
+    range of rows split into contiguous shares, one per thread (a loop
+    marked `seqc.parallel`, see Threads.h), when elements x (body ops +
+    operands) reaches 2^17 per thread; a share steps its outer indices from
+    row to row. A row is never split, so each output is computed as in the
+    serial loop.
+
     LLVM leaves many of these scalar: it cannot prove the memrefs disjoint,
     and a reduction into y[i] reloads and stores y[i] for each element.
   }];

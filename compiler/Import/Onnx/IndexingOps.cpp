@@ -485,9 +485,9 @@ LogicalResult importOneHot(GraphImporter &g) {
                      "compiled or computed from shapes";
     return failure();
   }
-  if (std::optional<int64_t> c = getConstantIntValue((*depth)[0]);
-      c && *c < 1) {
-    g.nodeError() << "depth " << *c << " must be at least 1";
+  std::optional<int64_t> constantDepth = getConstantIntValue((*depth)[0]);
+  if (constantDepth && *constantDepth < 1) {
+    g.nodeError() << "depth " << *constantDepth << " must be at least 1";
     return failure();
   }
   auto valuesType = tensorType(values);
@@ -505,6 +505,16 @@ LogicalResult importOneHot(GraphImporter &g) {
   SmallVector<OpFoldResult> sizes = shapeOf(g, ids);
   sizes.insert(sizes.begin() + *axis, (*depth)[0]);
   Value n = g.indexValue((*depth)[0]);
+  if (!constantDepth) {
+    // A depth given at run time: the same rule, checked when it arrives.
+    Value ok = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::sge, n,
+        arith::ConstantIndexOp::create(b, loc, 1));
+    seq::createCheck(b, loc, ok, n,
+                     seq::describeLocation(loc) +
+                         ": OneHot depth must be at least 1, not {}",
+                     seq::CheckKind::value);
+  }
   // Two elements: rank 1 or more ([2], or [1, 2] ...), read flat.
   Value flat = values;
   if (valuesType.getRank() > 1)

@@ -1179,6 +1179,26 @@ def write_more_lit_inputs(save, f32, const, ints):
         "Slice", ["x", "st", "en", "ax", "sp"], ["y"], name="Slice_8")],
         [f32("x", [4, 6])], [f32("y", [2, 6])],
         [ints("st", [0]), ints("en", [2]), ints("ax", [0]), ints("sp", [1, 1])])
+    # OneHot (F.one_hot): a depth below 1, values that are not [off, on],
+    # indices that are not integers; and a depth given at run time (checked
+    # then).
+    ids = helper.make_tensor_value_info("ids", TensorProto.INT64, ["B", "T"])
+    onehot = lambda name, ins: helper.make_node("OneHot", ins, ["y"],
+                                                name=name, axis=-1)
+    off_on = helper.make_tensor("off_on", TensorProto.FLOAT, [2], [0.0, 1.0])
+    save("bad_one_hot_depth", [onehot("OneHot_2", ["ids", "zero", "off_on"])],
+         [ids], [f32("y", ["B", "T", 0])], [ints("zero", [0]), off_on])
+    save("one_hot_runtime_depth",
+         [onehot("OneHot_3", ["ids", "depth", "off_on"])],
+         [ids, helper.make_tensor_value_info("depth", TensorProto.INT64, [1])],
+         [f32("y", ["B", "T", "D"])], [off_on])
+    save("bad_one_hot_values", [onehot("OneHot_4", ["ids", "seven", "v3"])],
+         [ids], [f32("y", ["B", "T", 7])],
+         [ints("seven", [7]), helper.make_tensor(
+             "v3", TensorProto.FLOAT, [3], [0.0, 1.0, 2.0])])
+    save("bad_one_hot_indices", [onehot("OneHot_5", ["fids", "seven", "off_on"])],
+         [f32("fids", ["B", "T"])], [f32("y", ["B", "T", 7])],
+         [ints("seven", [7]), off_on])
 
 
 def write_control_flow_inputs(in_dir):
@@ -1270,6 +1290,23 @@ def write_control_flow_inputs(in_dir):
                                         name="and_float")],
          [f32("x", ["T", "B", 4])], [helper.make_tensor_value_info(
              "y", TensorProto.BOOL, ["T", "B", 4])])
+    # A carried tensor grown at the front (`out = torch.cat([y, out])`):
+    # not the supported growth (appended at the end), so its type changes
+    # from step to step, and the message says which growth is supported.
+    save("loop_cat_prepend", trip + [helper.make_node(
+        "Loop", ["steps", "", "empty"], ["out"], name="prepend",
+        body=helper.make_graph(
+            [helper.make_node("Identity", ["c_in"], ["c_out"]),
+             helper.make_node("Gather", ["x", "t"], ["xt"], axis=0),
+             helper.make_node("Unsqueeze", ["xt", "axis0"], ["y"]),
+             helper.make_node("Concat", ["y", "out_in"], ["out_out"],
+                              axis=0)],
+            "body", [i64("t"), b1("c_in"), f32("out_in", [0, 2, 4])],
+            [b1("c_out"), f32("out_out", [1, 2, 4])],
+            initializer=[helper.make_tensor("axis0", TensorProto.INT64, [1],
+                                            [0])]))],
+        [f32("x", ["T", 2, 4])], [f32("out", ["T", 2, 4])],
+        [zero, helper.make_tensor("empty", TensorProto.FLOAT, [0, 2, 4], [])])
     save("sequence_outside_loop", [
         helper.make_node("SequenceEmpty", [], ["seq"], name="empty"),
         helper.make_node("SequenceInsert", ["seq", "x"], ["seq2"],
