@@ -304,6 +304,11 @@ def run_seqc(base, x, args, threads=1):
     (median ms, page faults per run, y)."""
     np.save(base + "_x.npy", x.numpy())
     out_dir = base + "_out%d" % threads
+    # The worker threads of this process's PyTorch (OpenMP) and OpenBLAS
+    # spin for a while after their last job (OpenBLAS ~2^28 cycles): on two
+    # cores they would take one from seq-run's second thread. Let them
+    # go to sleep first.
+    time.sleep(0.5)
     run = subprocess.run(
         [args.seq_run, base + ".so", "--input", "x=%s_x.npy" % base,
          "--output-dir", out_dir, "--bench", str(args.runs),

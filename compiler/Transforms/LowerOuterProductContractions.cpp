@@ -17,11 +17,18 @@
 // for every output element), and the product and sum fuse into an FMA only
 // where the op allows contraction, so the result is the loop nest's.
 //
+// In a function with a model context, the m extent is split into
+// contiguous shares of whole row tiles, one per thread, when the product
+// has enough multiply-adds to repay a fork (Threads.h): a conv1d's output
+// channels, each share reading its own filters; every output element is
+// still computed by one thread in the same order.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Transforms/BufferViews.h"
 #include "compiler/Transforms/ContractionForms.h"
 #include "compiler/Transforms/Passes.h"
+#include "compiler/Transforms/Threads.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -162,7 +169,36 @@ public:
   }
 
   void emit(int64_t rowTile, int64_t vectorTile) {
-    emitOuter(0, rowTile, vectorTile);
+    Value threads = seqc::createThreadCount(b, loc, p.op);
+    if (isConstantIntValue(threads, 1))
+      return emitOuter(0, cst(0), extents[p.m], rowTile, vectorTile);
+    // Shares of whole row tiles (the last one also takes the rest).
+    Value macs = cst(1);
+    for (Value extent : extents)
+      macs = arith::MulIOp::create(b, loc, macs, extent);
+    Value worthSplitting = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::uge, macs,
+        arith::MulIOp::create(b, loc, threads, cst(seqc::kMinMacsPerThread)));
+    Value tiles = arith::CeilDivUIOp::create(b, loc, extents[p.m],
+                                             cst(rowTile));
+    Value shares = arith::SelectOp::create(
+        b, loc, worthSplitting, arith::MinUIOp::create(b, loc, threads, tiles),
+        cst(1));
+    auto shareLoop = scf::ForOp::create(b, loc, cst(0), shares, cst(1));
+    shareLoop->setAttr(seqc::kParallelLoopAttr, b.getUnitAttr());
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(shareLoop.getBody());
+    Value share = shareLoop.getInductionVar();
+    auto bound = [&](Value s) {
+      Value tile = arith::DivUIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, s, tiles), shares);
+      return arith::MinUIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, tile, cst(rowTile)),
+          extents[p.m]);
+    };
+    Value mBegin = bound(share);
+    Value mEnd = bound(arith::AddIOp::create(b, loc, share, cst(1)));
+    emitOuter(0, mBegin, mEnd, rowTile, vectorTile);
   }
 
 private:
@@ -176,24 +212,28 @@ private:
     body(forOp.getInductionVar());
   }
 
-  /// Whole tiles of `tile` over [0, extent), then the rest one by one;
+  /// Whole tiles of `tile` over [lo, hi), then the rest one by one;
   /// body(start, tile) with the tile it covers.
-  void forTiles(Value extent, int64_t tile,
+  void forTiles(Value lo, Value hi, int64_t tile,
                 function_ref<void(Value, int64_t)> body) {
-    Value main = arith::MulIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, extent, cst(tile)), cst(tile));
-    loop(cst(0), main, tile, [&](Value iv) { body(iv, tile); });
+    Value wholeTiles = arith::DivUIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, hi, lo), cst(tile));
+    Value main = arith::AddIOp::create(
+        b, loc, lo, arith::MulIOp::create(b, loc, wholeTiles, cst(tile)));
+    loop(lo, main, tile, [&](Value iv) { body(iv, tile); });
     if (tile != 1)
-      loop(main, extent, 1, [&](Value iv) { body(iv, 1); });
+      loop(main, hi, 1, [&](Value iv) { body(iv, 1); });
   }
 
-  void emitOuter(size_t i, int64_t rowTile, int64_t vectorTile) {
+  /// The outer loops, then the rows [mBegin, mEnd) of m in tiles.
+  void emitOuter(size_t i, Value mBegin, Value mEnd, int64_t rowTile,
+                 int64_t vectorTile) {
     if (i < p.outer.size())
       return loop(cst(0), extents[p.outer[i]], 1, [&](Value iv) {
         ivs[p.outer[i]] = iv;
-        emitOuter(i + 1, rowTile, vectorTile);
+        emitOuter(i + 1, mBegin, mEnd, rowTile, vectorTile);
       });
-    forTiles(extents[p.m], rowTile,
+    forTiles(mBegin, mEnd, rowTile,
              [&](Value m, int64_t rows) { emitRows(m, rows, vectorTile); });
   }
 

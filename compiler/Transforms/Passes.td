@@ -362,6 +362,12 @@ def LowerOuterProductContractionsPass
     vector at a time and then one masked vector. The product and sum fuse
     into an FMA only when both ops carry `contract`. R = 6, V = 4 for 16
     lanes (32 registers), R = 4, V = 3 otherwise (16 registers).
+
+    In a function with a model context, the m extent is split into
+    contiguous shares of whole row tiles, one per thread (a loop marked
+    `seqc.parallel`), when the product of all loop extents reaches 2^17
+    multiply-adds per thread; each share runs the other parallel loops
+    over its rows of m.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",

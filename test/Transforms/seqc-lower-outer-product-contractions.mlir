@@ -169,3 +169,51 @@ func.func @may_alias(%p: memref<4x8xf32>, %v: memref<8x16xf32>, %o: memref<4x16x
   }
   return
 }
+
+// -----
+
+// In a function with a model context, the output channels split over its
+// threads in shares of whole 4-channel tiles (at most ceil(O / 4) shares),
+// from 2^17 multiply-adds per thread (all the loop extents multiplied);
+// each share runs the batch and group loops over its own channels, the
+// last share also the channels after the last whole tile.
+#x = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d5 + d4 * 2)>
+#w = affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d3, d4)>
+#y = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
+// CHECK-LABEL: func.func @threaded_conv
+// CHECK: llvm.getelementptr %{{.+}}[48]
+// CHECK: %[[THREADS:.+]] = arith.select
+// CHECK: %[[MIN:.+]] = arith.muli %[[THREADS]], %c131072
+// CHECK: %[[WORTH:.+]] = arith.cmpi uge, %{{.+}}, %[[MIN]]
+// CHECK: %[[TILES:.+]] = arith.ceildivui %[[O:.+]], %c4
+// CHECK: %[[FEW:.+]] = arith.minui %[[THREADS]], %[[TILES]]
+// CHECK: %[[SHARES:.+]] = arith.select %[[WORTH]], %[[FEW]], %c1
+// CHECK: scf.for %[[S:.+]] = %c0{{(_[0-9]+)?}} to %[[SHARES]] step
+// CHECK: %[[T0:.+]] = arith.divui %{{.+}}, %[[SHARES]]
+// CHECK: %[[C0:.+]] = arith.muli %[[T0]], %c4
+// CHECK: %[[M0:.+]] = arith.minui %[[C0]], %[[O]]
+// CHECK: %[[T1:.+]] = arith.divui %{{.+}}, %[[SHARES]]
+// CHECK: %[[C1:.+]] = arith.muli %[[T1]], %c4
+// CHECK: %[[M1:.+]] = arith.minui %[[C1]], %[[O]]
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: %[[SPAN:.+]] = arith.subi %[[M1]], %[[M0]]
+// CHECK: %[[WHOLE:.+]] = arith.divui %[[SPAN]], %c4
+// CHECK: %[[MAIN:.+]] = arith.addi %[[M0]], %{{.+}}
+// CHECK: scf.for %{{.+}} = %[[M0]] to %[[MAIN]] step %c4
+// CHECK: vector.fma
+// CHECK: scf.for %{{.+}} = %[[MAIN]] to %[[M1]] step %c1
+// CHECK: } {seqc.parallel}
+func.func @threaded_conv(%x: memref<?x?x?xf32>, %w: memref<?x?x3xf32>, %nb: index, %no: index, %nt: index,
+                         %ctx: !llvm.ptr {seqc.model_context}) -> memref<?x1x?x?xf32> {
+  %y = memref.alloc(%nb, %no, %nt) : memref<?x1x?x?xf32>
+  linalg.generic {indexing_maps = [#x, #w, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
+      ins(%x, %w : memref<?x?x?xf32>, memref<?x?x3xf32>) outs(%y : memref<?x1x?x?xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b fastmath<reassoc, contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc, contract> : f32
+    linalg.yield %s : f32
+  }
+  return %y : memref<?x1x?x?xf32>
+}
