@@ -90,6 +90,14 @@ if "OPENBLAS_CORETYPE" not in os.environ:
                                                                _detected)
     elif _detected:
         OPENBLAS_NOTE = "OpenBLAS core %s" % _detected
+else:
+    # Set from outside (some hosts set it for every process): it may name
+    # an older core than this CPU's, which makes the peer slower.
+    OPENBLAS_NOTE = "OpenBLAS core %s, from OPENBLAS_CORETYPE%s" % (
+        os.environ["OPENBLAS_CORETYPE"],
+        "" if os.environ["OPENBLAS_CORETYPE"].lower() ==
+        (openblas_core_type() or "").lower()
+        else "; this CPU could run %s" % openblas_core_type())
 
 import numpy as np  # noqa: E402  (after OPENBLAS_CORETYPE)
 import torch  # noqa: E402
