@@ -61,6 +61,8 @@ STREAMING = {
     "gpt2": ["--stream-dim=T", "--dim=capacity=16"],
     # Sinusoidal positions continue across chunks.
     "sinusoidal": ["--stream-dim=T", "--dim=capacity=16"],
+    # Partial rotary positions continue across chunks too.
+    "gpt_neox": ["--stream-dim=T", "--dim=capacity=16"],
 }
 STREAM_CHUNKS = ["1", "2", "7"]
 

@@ -1664,3 +1664,112 @@ m24   = pow(pos, exponent=0.5)
 math  = concat(m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, m16, m17, m18, m19, m20, m21, m22, m23, m24)
 output y, acts, math
 """, {"x": torch.randn(2, 9, 8)}, math_ops_forward)
+
+
+# --- GPT-NeoX / Pythia: per-head fused qkv, partial rotary, parallel residual -
+class GptNeoXAttention(nn.Module):
+    """Hugging Face GPTNeoXAttention's forward (eager): query_key_value
+    viewed [B, T, heads, 3 * head_size] (each head's q, k, v together),
+    rotary embeddings on the first rotary_ndims = rotary_pct * head_size
+    features of q and k (rotate_half layout), causal softmax, dense."""
+
+    def __init__(self, hidden, heads, rotary_pct, base=10000):
+        super().__init__()
+        self.heads, self.head_size = heads, hidden // heads
+        self.rotary_ndims = int(self.head_size * rotary_pct)
+        self.base = base
+        self.query_key_value = nn.Linear(hidden, 3 * hidden)
+        self.dense = nn.Linear(hidden, hidden)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        qkv = self.query_key_value(x).view(B, T, self.heads,
+                                           3 * self.head_size)
+        d, r = self.head_size, self.rotary_ndims
+        q = qkv[..., :d].permute(0, 2, 1, 3)
+        k = qkv[..., d:2 * d].permute(0, 2, 1, 3)
+        v = qkv[..., 2 * d:].permute(0, 2, 1, 3)
+        inv_freq = 1.0 / (self.base ** (torch.arange(0, r, 2).float() / r))
+        freqs = torch.outer(torch.arange(T).float(), inv_freq)
+        emb = torch.cat((freqs, freqs), dim=-1)
+        cos, sin = emb.cos(), emb.sin()
+
+        def rotate_half(t):
+            return torch.cat((-t[..., r // 2:], t[..., :r // 2]), dim=-1)
+
+        def rope(t):
+            rot, rest = t[..., :r], t[..., r:]
+            return torch.cat((rot * cos + rotate_half(rot) * sin, rest), -1)
+
+        q, k = rope(q), rope(k)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(d)
+        causal = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
+        scores = scores.masked_fill(causal, torch.finfo(scores.dtype).min)
+        out = scores.softmax(-1) @ v
+        return self.dense(out.permute(0, 2, 1, 3).reshape(B, T, E))
+
+
+class GptNeoXLayer(nn.Module):
+    def __init__(self, hidden, heads, rotary_pct):
+        super().__init__()
+        self.input_layernorm = nn.LayerNorm(hidden)
+        self.post_attention_layernorm = nn.LayerNorm(hidden)
+        self.attention = GptNeoXAttention(hidden, heads, rotary_pct)
+        self.mlp = nn.Module()
+        self.mlp.dense_h_to_4h = nn.Linear(hidden, 4 * hidden)
+        self.mlp.dense_4h_to_h = nn.Linear(4 * hidden, hidden)
+
+    def forward(self, x):
+        # use_parallel_residual=True (Pythia): both branches read x.
+        a = self.attention(self.input_layernorm(x))
+        n = self.post_attention_layernorm(x)
+        m = self.mlp.dense_4h_to_h(nn.functional.gelu(
+            self.mlp.dense_h_to_4h(n)))
+        return m + a + x
+
+
+class GptNeoX(nn.Module):
+    """GPTNeoXForCausalLM's names: gpt_neox.embed_in, gpt_neox.layers.N,
+    gpt_neox.final_layer_norm and an untied embed_out."""
+
+    def __init__(self, vocab=40, hidden=48, heads=4, rotary_pct=0.5):
+        super().__init__()
+        self.gpt_neox = nn.Module()
+        self.gpt_neox.embed_in = nn.Embedding(vocab, hidden)
+        self.gpt_neox.layers = nn.ModuleList(
+            [GptNeoXLayer(hidden, heads, rotary_pct)])
+        self.gpt_neox.final_layer_norm = nn.LayerNorm(hidden)
+        self.embed_out = nn.Linear(hidden, vocab, bias=False)
+
+    def forward(self, input_ids):
+        x = self.gpt_neox.embed_in(input_ids)
+        for layer in self.gpt_neox.layers:
+            x = layer(x)
+        return self.embed_out(self.gpt_neox.final_layer_norm(x))
+
+
+export("gpt_neox", GptNeoX(), """
+# A Pythia / GPT-NeoX layer under Hugging Face's GPTNeoXForCausalLM names:
+# query_key_value holds each head's query, key and value rows together
+# (qkv_layout=per_head), rotary embeddings turn only the first half of each
+# head's 12 features (rotary_pct 0.5: rotary_dim=6), and attention and MLP
+# both read the layer's input (parallel residual).
+model gpt_neox
+weights "gpt_neox.safetensors"
+input input_ids: i64[B, T]
+x      = embedding(input_ids, name=gpt_neox.embed_in)
+n1     = layer_norm(x, name=gpt_neox.layers.0.input_layernorm)
+a      = mha(n1, heads=4, causal=true, batch_first=true, rope=true,
+             rotary_dim=6, weights_from=[query_key_value, dense],
+             qkv_layout=per_head, name=gpt_neox.layers.0.attention)
+n2     = layer_norm(x, name=gpt_neox.layers.0.post_attention_layernorm)
+up     = linear(n2, name=gpt_neox.layers.0.mlp.dense_h_to_4h)
+act    = gelu(up)
+down   = linear(act, name=gpt_neox.layers.0.mlp.dense_4h_to_h)
+h      = add(x, a)
+y      = add(h, down)
+nf     = layer_norm(y, name=gpt_neox.final_layer_norm)
+logits = linear(nf, bias=false, name=embed_out)
+output logits
+""", {"input_ids": torch.randint(0, 40, (2, 13))},
+    lambda m, ids: {"logits": m(ids)})

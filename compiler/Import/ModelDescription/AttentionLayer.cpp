@@ -138,8 +138,10 @@ FailureOr<Emitter::AttentionWeights> Emitter::fusedAttentionWeights(
     llvm::function_ref<FailureOr<WeightTensor>(const std::string &)> vector,
     int64_t e) {
   // One projection of the query input whose rows are the query's, then the
-  // key's, then the value's (GPT-2's c_attn after fan_in_fan_out; not
-  // GPT-NeoX's per-head interleaving): it reads one input.
+  // key's, then the value's (GPT-2's c_attn after fan_in_fan_out;
+  // qkv_layout=stacked), or, head by head, that head's query, key and
+  // value rows (GPT-NeoX's query_key_value and BLOOM's, viewed [heads, 3,
+  // D]; qkv_layout=per_head): it reads one input.
   if (current->operands.size() > 1) {
     error(keyword("weights_from")->value.pos)
         << "a fused query/key/value projection reads one input; "
@@ -176,6 +178,14 @@ FailureOr<Emitter::AttentionWeights> Emitter::fusedAttentionWeights(
     return failure();
   }
   int64_t d = rows / parts;
+  bool perHead = nameKw("qkv_layout", "stacked") == "per_head";
+  if (perHead && kvHeads != heads) {
+    error(keyword("kv_heads")->keyPos)
+        << "qkv_layout=per_head interleaves one query, key and value per "
+           "head: it has no grouped key/value heads (kv_heads=" << kvHeads
+        << ", heads=" << heads << ")";
+    return failure();
+  }
   int64_t sizes[3] = {heads * d, kvHeads * d, kvHeads * d};
   WeightTensor *matrices[3] = {&w.q, &w.k, &w.v};
   std::optional<WeightTensor> *biases[3] = {&w.qBias, &w.kBias, &w.vBias};
@@ -187,17 +197,27 @@ FailureOr<Emitter::AttentionWeights> Emitter::fusedAttentionWeights(
       return failure();
     fusedBias = std::move(*bias);
   }
-  int64_t offset = 0;
+  // Row r of projection i (of sizes[i]) is fused row `source(i, r)`.
+  auto source = [&](int i, int64_t r) -> int64_t {
+    if (perHead) // [heads, 3, D]: head r / D, part i, feature r mod D
+      return (r / d) * 3 * d + i * d + r % d;
+    int64_t offset = 0;
+    for (int j = 0; j < i; ++j)
+      offset += sizes[j];
+    return offset + r;
+  };
   for (int i = 0; i < 3; ++i) {
     *matrices[i] = WeightTensor{fused->name, {sizes[i], e}, {}};
-    matrices[i]->data.assign(fused->data.begin() + offset * e,
-                             fused->data.begin() + (offset + sizes[i]) * e);
-    if (fusedBias) {
+    if (fusedBias)
       *biases[i] = WeightTensor{fusedBias->name, {sizes[i]}, {}};
-      (*biases[i])->data.assign(fusedBias->data.begin() + offset,
-                                fusedBias->data.begin() + offset + sizes[i]);
+    for (int64_t r = 0; r < sizes[i]; ++r) {
+      int64_t from = source(i, r);
+      matrices[i]->data.insert(matrices[i]->data.end(),
+                               fused->data.begin() + from * e,
+                               fused->data.begin() + (from + 1) * e);
+      if (fusedBias)
+        (*biases[i])->data.push_back(fusedBias->data[from]);
     }
-    offset += sizes[i];
   }
   FailureOr<WeightTensor> out = matrix(output);
   if (failed(out))
@@ -218,7 +238,15 @@ FailureOr<Emitter::AttentionWeights> Emitter::attentionWeights(int64_t e,
   bool hasBias = boolKw("bias", true);
   std::string p = prefix();
   bool fanInFanOut = boolKw("fan_in_fan_out", false);
-  if (const Argument *from = keyword("weights_from")) {
+  const Argument *from = keyword("weights_from");
+  if (const Argument *layout = keyword("qkv_layout");
+      layout && (!from || from->value.items.size() != 2)) {
+    error(layout->keyPos) << "qkv_layout describes a fused query/key/value "
+                             "projection: it needs weights_from=[qkv, "
+                             "output]";
+    return failure();
+  }
+  if (from) {
     const std::vector<Literal> &names = from->value.items;
     if ((names.size() != 4 && names.size() != 2) ||
         llvm::any_of(names, [](const Literal &l) {
@@ -512,15 +540,17 @@ FailureOr<Value> Emitter::attentionMask(const Val &query, const Val &keys,
 }
 
 std::pair<Value, Value> Emitter::ropeTables(const Val &positionsOf,
-                                            int64_t timeDim, int64_t d) {
-  int64_t half = d / 2;
-  // inv_freq[i] = 1 / theta^(2i / D) in f32, as Hugging Face's
-  // LlamaRotaryEmbedding computes it, repeated for both halves.
+                                            int64_t timeDim, int64_t d,
+                                            int64_t rotary) {
+  int64_t half = rotary / 2;
+  // inv_freq[i] = 1 / theta^(2i / R) in f32, as Hugging Face's
+  // LlamaRotaryEmbedding (R = D) and GPTNeoXRotaryEmbedding (R =
+  // rotary_ndims) compute it, repeated for both halves; 0 past R.
   float theta = static_cast<float>(floatKw("rope_theta", 10000.0));
-  SmallVector<float> invFreq(d);
-  for (int64_t i = 0; i < d; ++i)
+  SmallVector<float> invFreq(d, 0.0f);
+  for (int64_t i = 0; i < rotary; ++i)
     invFreq[i] = 1.0f / std::pow(theta, static_cast<float>(2 * (i % half)) /
-                                            static_cast<float>(d));
+                                            static_cast<float>(rotary));
   Value freqTable = constant({d}, invFreq);
   // Positions continue across a stream's chunks (seq.positions).
   int64_t steps = positionsOf.type().getDimSize(timeDim);
@@ -555,14 +585,16 @@ std::pair<Value, Value> Emitter::ropeTables(const Val &positionsOf,
   return {tables.getResult(0), tables.getResult(1)};
 }
 
-Value Emitter::applyRope(Value projected, Value cos, Value sin) {
+Value Emitter::applyRope(Value projected, Value cos, Value sin,
+                         int64_t rotary) {
   auto type = cast<RankedTensorType>(projected.getType());
-  int64_t d = type.getDimSize(3), half = d / 2;
-  // The sign rotate_half gives the partner feature: a table rather than
+  int64_t d = type.getDimSize(3), half = rotary / 2;
+  // The sign rotate_half gives the partner feature (0 past the rotary
+  // features, which pass through: their cos is 1): a table rather than
   // the loop index keeps the generic a per-step op a stream can run chunk
   // by chunk.
-  SmallVector<float> sign(d);
-  for (int64_t i = 0; i < d; ++i)
+  SmallVector<float> sign(d, 0.0f);
+  for (int64_t i = 0; i < rotary; ++i)
     sign[i] = i < half ? -1.0f : 1.0f;
   Value signTable = constant({d}, sign);
   SmallVector<Value> dyn;
@@ -574,8 +606,8 @@ Value Emitter::applyRope(Value projected, Value cos, Value sin) {
              td = b.getAffineDimExpr(2), dd = b.getAffineDimExpr(3);
   SmallVector<AffineMap> maps = {
       b.getMultiDimIdentityMap(4),
-      // The partner element rotate_half pairs with: (d + D/2) mod D.
-      AffineMap::get(4, 0, {bd, hd, td, (dd + half) % d}, ctx),
+      // The partner element rotate_half pairs with: (d + R/2) mod R.
+      AffineMap::get(4, 0, {bd, hd, td, (dd + half) % rotary}, ctx),
       AffineMap::get(4, 0, {td, dd}, ctx), AffineMap::get(4, 0, {td, dd}, ctx),
       AffineMap::get(4, 0, {dd}, ctx), b.getMultiDimIdentityMap(4)};
   // out = x * cos(p * f) + rotate_half(x) * sin(p * f), rotate_half(x) =
@@ -720,19 +752,33 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
   Value v = project(kvb, w->v, w->vBias, kvHeads);
   if (boolKw("rope", false)) {
     const Argument *rope = keyword("rope");
-    if (cross || dq % 2 != 0) {
-      error(rope->keyPos) << "rope=true needs self-attention with an even "
-                             "head size; this mha has "
-                          << (cross ? "a key/value input" : "head size ")
-                          << (cross ? "" : std::to_string(dq));
+    // rotary_dim=R rotates the first R features of each head (GPT-NeoX's
+    // rotary_pct * head size, Phi's partial_rotary_factor); all by default.
+    const Argument *rotaryKw = keyword("rotary_dim");
+    int64_t rotary = intKw("rotary_dim", dq);
+    if (cross || rotary % 2 != 0 || rotary < 2 || rotary > dq) {
+      InFlightDiagnostic diag =
+          error(rotaryKw && !cross ? rotaryKw->keyPos : rope->keyPos);
+      if (cross)
+        diag << "rope=true needs self-attention; this mha has a key/value "
+                "input";
+      else if (rotaryKw)
+        diag << "rotary_dim=" << rotary
+             << " must be even and in [2, head size " << dq << "]";
+      else
+        diag << "rope=true needs an even head size; this mha has head size "
+             << dq << " (rotary_dim= can rotate an even part of it)";
       return failure();
     }
-    auto [cos, sin] = ropeTables(xb, 1, dq);
-    q = applyRope(q, cos, sin);
-    k = applyRope(k, cos, sin);
-  } else if (const Argument *theta = keyword("rope_theta")) {
-    error(theta->keyPos) << "rope_theta needs rope=true";
-    return failure();
+    auto [cos, sin] = ropeTables(xb, 1, dq, rotary);
+    q = applyRope(q, cos, sin, rotary);
+    k = applyRope(k, cos, sin, rotary);
+  } else {
+    for (const char *kw : {"rope_theta", "rotary_dim"})
+      if (const Argument *arg = keyword(kw)) {
+        error(arg->keyPos) << kw << " needs rope=true";
+        return failure();
+      }
   }
   FailureOr<Value> mask = attentionMask(xb, kvb, heads);
   if (failed(mask))

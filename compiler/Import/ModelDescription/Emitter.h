@@ -194,12 +194,15 @@ private:
                                  int64_t heads);
   /// The [L, D] cos and sin tables of rotary position embedding for the
   /// steps of dimension `timeDim` of `positionsOf` (rope_theta, head size
-  /// `d`).
+  /// `d`): the first `rotary` (even, <= d) features rotate with the
+  /// frequencies of a `rotary`-feature embedding, the others by angle 0
+  /// (cos 1, sin 0).
   std::pair<Value, Value> ropeTables(const Val &positionsOf, int64_t timeDim,
-                                     int64_t d);
+                                     int64_t d, int64_t rotary);
   /// Rotary position embedding (RoFormer, Su et al. 2021; Hugging Face
-  /// LLaMA's rotate_half form) of a [B, H, L, D] projection.
-  Value applyRope(Value projected, Value cos, Value sin);
+  /// LLaMA's rotate_half form) of a [B, H, L, D] projection, on its first
+  /// `rotary` features (GPT-NeoX's partial rotary); the rest pass through.
+  Value applyRope(Value projected, Value cos, Value sin, int64_t rotary);
   // Scan blocks (ScanBlocks.cpp).
   /// Emits `scan` as one seq.scan and defines its NAME.field values.
   LogicalResult emitScan(const ScanStmt &scan);
