@@ -68,6 +68,7 @@ def detected_openblas_core():
              "        lib = ctypes.CDLL(line.split()[-1])\n"
              "        lib.openblas_get_corename.restype = ctypes.c_char_p\n"
              "        print(lib.openblas_get_corename().decode()); break\n")
+    # The core OpenBLAS picks by itself: without OPENBLAS_CORETYPE.
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
     out = subprocess.run([sys.executable, "-c", probe], env=env,
                          capture_output=True, text=True)
@@ -80,24 +81,21 @@ def detected_openblas_core():
 OPENBLAS_NOTE = ("NOT OpenBLAS: torch's BLAS is the libblas.so.3 alternative "
                  "(the reference BLAS is 10-40x slower; install "
                  "libopenblas0-pthread)")
-if "OPENBLAS_CORETYPE" not in os.environ:
-    _detected = detected_openblas_core()
-    _wanted = openblas_core_type()
-    if _detected and _wanted and _detected.lower() in ("prescott", "core2",
-                                                       "nehalem", "katmai"):
-        os.environ["OPENBLAS_CORETYPE"] = _wanted
-        OPENBLAS_NOTE = "OpenBLAS core %s (it detected %s)" % (_wanted,
-                                                               _detected)
-    elif _detected:
-        OPENBLAS_NOTE = "OpenBLAS core %s" % _detected
-else:
+_preset = os.environ.get("OPENBLAS_CORETYPE")
+_detected = detected_openblas_core()  # None: torch does not load OpenBLAS
+_wanted = openblas_core_type()
+if _detected and _preset:
     # Set from outside (some hosts set it for every process): it may name
     # an older core than this CPU's, which makes the peer slower.
     OPENBLAS_NOTE = "OpenBLAS core %s, from OPENBLAS_CORETYPE%s" % (
-        os.environ["OPENBLAS_CORETYPE"],
-        "" if os.environ["OPENBLAS_CORETYPE"].lower() ==
-        (openblas_core_type() or "").lower()
-        else "; this CPU could run %s" % openblas_core_type())
+        _preset, "; this CPU could run %s" % _wanted
+        if _wanted and _wanted.lower() != _preset.lower() else "")
+elif _detected and _wanted and _detected.lower() in ("prescott", "core2",
+                                                     "nehalem", "katmai"):
+    os.environ["OPENBLAS_CORETYPE"] = _wanted
+    OPENBLAS_NOTE = "OpenBLAS core %s (it detected %s)" % (_wanted, _detected)
+elif _detected:
+    OPENBLAS_NOTE = "OpenBLAS core %s" % _detected
 
 import numpy as np  # noqa: E402  (after OPENBLAS_CORETYPE)
 import torch  # noqa: E402

@@ -21,7 +21,9 @@
 // contiguous shares of whole row tiles, one per thread, when the product
 // has enough multiply-adds to repay a fork (Threads.h): a conv1d's output
 // channels, each share reading its own filters; every output element is
-// still computed by one thread in the same order.
+// still computed by one thread in the same order. (Attention's P V runs
+// inside the tiled attention's own (batch, head) shares, so it splits only
+// in the untiled lowering, attention-tile=0.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -169,6 +171,9 @@ public:
   }
 
   void emit(int64_t rowTile, int64_t vectorTile) {
+    if (seqc::isInsideParallelLoop(p.op) ||
+        !seqc::mayRepayFork(extents, /*perIteration=*/1))
+      return emitOuter(0, cst(0), extents[p.m], rowTile, vectorTile);
     Value threads = seqc::createThreadCount(b, loc, p.op);
     if (isConstantIntValue(threads, 1))
       return emitOuter(0, cst(0), extents[p.m], rowTile, vectorTile);

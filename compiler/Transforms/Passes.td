@@ -325,7 +325,8 @@ def VectorizeRowsPass : Pass<"seqc-vectorize-rows"> {
     marked `seqc.parallel`, see Threads.h), when elements x (body ops +
     operands) reaches 2^17 per thread; a share steps its outer indices from
     row to row. A row is never split, so each output is computed as in the
-    serial loop.
+    serial loop. Not inside a loop that is already split, nor where static
+    extents rule out the threshold.
 
     LLVM leaves many of these scalar: it cannot prove the memrefs disjoint,
     and a reduction into y[i] reloads and stores y[i] for each element.
@@ -367,7 +368,8 @@ def LowerOuterProductContractionsPass
     contiguous shares of whole row tiles, one per thread (a loop marked
     `seqc.parallel`), when the product of all loop extents reaches 2^17
     multiply-adds per thread; each share runs the other parallel loops
-    over its rows of m.
+    over its rows of m. Not inside a loop that is already split (the tiled
+    attention's P V), nor where static extents rule out the threshold.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",

@@ -5,6 +5,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include "seqc/abi.h"
 
@@ -28,6 +30,32 @@ Value createContextLoad(OpBuilder &b, Location loc, Value context,
       IntegerType::get(b.getContext(), 8), context,
       ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
   return LLVM::LoadOp::create(b, loc, type, address);
+}
+
+bool mayRepayFork(ArrayRef<Value> extents, int64_t perIteration) {
+  const int64_t least = 2 * kMinMacsPerThread;
+  int64_t work = perIteration;
+  for (Value extent : extents) {
+    std::optional<int64_t> size = getConstantIntValue(extent);
+    if (!size)
+      return true;
+    if (*size == 0)
+      return false;
+    // Stop before the product can overflow.
+    if (work >= least || *size >= least)
+      work = least;
+    else
+      work *= *size;
+  }
+  return work >= least;
+}
+
+bool isInsideParallelLoop(Operation *op) {
+  for (Operation *parent = op->getParentOp(); parent;
+       parent = parent->getParentOp())
+    if (isa<scf::ForOp>(parent) && parent->hasAttr(kParallelLoopAttr))
+      return true;
+  return false;
 }
 
 Value createThreadCount(OpBuilder &b, Location loc, Operation *at) {

@@ -31,6 +31,18 @@ inline constexpr const char kParallelLoopAttr[] = "seqc.parallel";
 /// lstm_T256_B1_H256), each core keeping its half of W_hh in its L2.
 inline constexpr int64_t kMinMacsPerThread = int64_t(1) << 17;
 
+/// Whether work whose loop extents are `extents` (the static ones) times
+/// `perIteration` could ever reach 2 x kMinMacsPerThread, the least that
+/// splits in two: false only when every extent is static and the product
+/// is smaller, so that the serial form can be emitted outright.
+bool mayRepayFork(llvm::ArrayRef<mlir::Value> extents, int64_t perIteration);
+
+/// Whether `op` already runs inside a loop marked kParallelLoopAttr: a
+/// split there would run its shares one after another on that loop's
+/// thread (seqc-outline-parallel-loops drops nested marks), so a lowering
+/// emits its serial form instead.
+bool isInsideParallelLoop(mlir::Operation *op);
+
 /// Loads the `type` field at byte `offset` (offsetof in seqc/abi.h) of the
 /// seqc_model_context `context` points to.
 mlir::Value createContextLoad(mlir::OpBuilder &b, mlir::Location loc,

@@ -195,6 +195,9 @@ public:
   void emit() {
     if (g.rowDim == 0)
       return emitRow();
+    if (seqc::isInsideParallelLoop(g.op) ||
+        !seqc::mayRepayFork(extents, lanesPerElement()))
+      return emitOuter(0);
     Value threads = seqc::createThreadCount(b, loc, g.op);
     if (isConstantIntValue(threads, 1))
       return emitOuter(0);
@@ -218,6 +221,17 @@ private:
     ivs.pop_back();
   }
 
+  /// Lane operations per element: each element runs the body and moves
+  /// each operand once; vectorized, 2^17 of them take about as long as the
+  /// 2^17 multiply-adds of a GEMM share (Threads.h).
+  int64_t lanesPerElement() {
+    int64_t count = g.op->getNumOperands();
+    for (Operation &inner : g.op.getRegion().front().without_terminator())
+      if (!isa<linalg::IndexOp, arith::ConstantOp>(inner))
+        ++count;
+    return count;
+  }
+
   /// The outer loops as one flat range of rows, split into at most
   /// `threads` contiguous shares (a loop marked kParallelLoopAttr) when the
   /// work repays a fork, else one share: the serial loop.
@@ -225,16 +239,9 @@ private:
     Value rows = extents[0];
     for (unsigned d = 1; d < g.rowDim; ++d)
       rows = arith::MulIOp::create(b, loc, rows, extents[d]);
-    // Lane operations: each element runs the body and moves each operand
-    // once; vectorized, 2^17 of them take about as long as the 2^17
-    // multiply-adds of a GEMM share (Threads.h).
-    int64_t perElement = g.op->getNumOperands();
-    for (Operation &inner : g.op.getRegion().front().without_terminator())
-      if (!isa<linalg::IndexOp, arith::ConstantOp>(inner))
-        ++perElement;
     Value work = arith::MulIOp::create(
         b, loc, arith::MulIOp::create(b, loc, rows, extents[g.rowDim]),
-        cst(perElement));
+        cst(lanesPerElement()));
     Value worthSplitting = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::uge, work,
         arith::MulIOp::create(b, loc, threads,

@@ -301,3 +301,38 @@ func.func @threaded_row_sum(%x: memref<?x?xf32>, %n: index,
   }
   return %y : memref<?xf32>
 }
+
+// No split where none can pay: static extents whose work (4 x 64 elements
+// x 3) is below 2 x 2^17, and a generic inside a loop that is already
+// split (its shares would run one after another on that loop's thread).
+// CHECK-LABEL: func.func @never_split
+// CHECK-NOT: llvm.getelementptr
+// CHECK: scf.for
+// CHECK-NOT: seqc.parallel
+// CHECK: scf.for
+// CHECK: } {seqc.parallel}
+// CHECK-NOT: seqc.parallel
+// CHECK: return
+func.func @never_split(%x: memref<4x64xf32>, %big: memref<?x?xf32>, %n: index,
+                       %ctx: !llvm.ptr {seqc.model_context}) -> (memref<4x64xf32>, memref<?x?xf32>) {
+  %y = memref.alloc() : memref<4x64xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : memref<4x64xf32>) outs(%y : memref<4x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %d0 = memref.dim %big, %c0 : memref<?x?xf32>
+  %d1 = memref.dim %big, %c1 : memref<?x?xf32>
+  %z = memref.alloc(%d0, %d1) : memref<?x?xf32>
+  scf.for %s = %c0 to %c2 step %c1 {
+    linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%big : memref<?x?xf32>) outs(%z : memref<?x?xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %e = math.exp %in : f32
+      linalg.yield %e : f32
+    }
+  } {seqc.parallel}
+  return %y, %z : memref<4x64xf32>, memref<?x?xf32>
+}
