@@ -9,6 +9,7 @@
 #include "compiler/Import/ModelDescription/Emitter.h"
 #include "dialects/Seq/Utils/ActivationUtils.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/FrontEndBuilders.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 
@@ -49,24 +50,14 @@ Value Emitter::mapElements(
     ArrayRef<Value> ins, ArrayRef<SmallVector<int64_t>> dimMaps,
     ArrayRef<int64_t> outShape, ArrayRef<Value> outDyn, Type resultElt,
     function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  Value init = emptyTensor(outShape, outDyn, resultElt);
-  unsigned rank = outShape.size();
-  SmallVector<AffineMap> maps;
-  for (const SmallVector<int64_t> &m : dimMaps) {
-    SmallVector<AffineExpr> exprs;
-    for (int64_t o : m)
-      exprs.push_back(o < 0 ? b.getAffineConstantExpr(0)
-                            : b.getAffineDimExpr(o));
-    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
-  }
-  maps.push_back(b.getMultiDimIdentityMap(rank));
-  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      b, here(), TypeRange{init.getType()}, ins, ValueRange{init}, maps, iters,
-      [&](OpBuilder &nb, Location l, ValueRange args) {
-        linalg::YieldOp::create(nb, l, body(nb, l, args.drop_back()));
-      });
-  return generic.getResult(0);
+  SmallVector<OpFoldResult> sizes;
+  const Value *dyn = outDyn.begin();
+  for (int64_t size : outShape)
+    sizes.push_back(ShapedType::isDynamic(size)
+                        ? OpFoldResult(*dyn++)
+                        : OpFoldResult(b.getIndexAttr(size)));
+  return seq::createMappedGeneric(b, here(), ins, dimMaps, sizes, resultElt,
+                                  body);
 }
 
 FailureOr<Val> Emitter::mapBroadcast(
@@ -100,58 +91,50 @@ Value Emitter::elementwise(StringRef op, ArrayRef<Value> ins,
 
 FailureOr<Emitter::Broadcast> Emitter::broadcast(ArrayRef<Val> operands,
                                                  bool emitSizes) {
-  // numpy broadcasting: shapes aligned on the right; a size-1 dimension
-  // stretches; fixed sizes must agree; a named (dynamic) dimension is never
-  // broadcast and must not meet a different name.
+  // numpy broadcasting (seq::planBroadcast, shared with the ONNX
+  // importer); in addition a named (dynamic) dimension must not meet a
+  // different name, and the result keeps the names.
+  SmallVector<RankedTensorType> types;
+  for (const Val &v : operands)
+    types.push_back(v.type());
+  seq::BroadcastClash clash;
+  FailureOr<seq::BroadcastPlan> plan = seq::planBroadcast(types, clash);
   int64_t rank = 0;
   for (const Val &v : operands)
     rank = std::max(rank, v.rank());
+  auto report = [&](unsigned i, unsigned other, int64_t o) {
+    error(current->operands[i].value.pos)
+        << current->layer << " cannot broadcast "
+        << describe(operands[i], current->operands[i].value.text) << " with "
+        << describe(operands[other], current->operands[other].value.text)
+        << " (numpy rules, shapes aligned on the right): dimension "
+        << o - rank << " differs";
+    return failure();
+  };
+  if (failed(plan))
+    return report(clash.operand, clash.other, clash.resultDim);
   Broadcast out;
-  out.shape.assign(rank, 1);
+  out.shape = plan->shape;
+  out.maps = plan->maps;
   out.dims.resize(rank);
-  SmallVector<int> source(rank, -1);
-  for (auto [i, v] : llvm::enumerate(operands)) {
-    for (int64_t j = 0; j < v.rank(); ++j) {
-      int64_t o = rank - v.rank() + j, size = v.type().getDimSize(j);
-      if (size == 1)
-        continue;
-      if (source[o] < 0) {
-        out.shape[o] = size, out.dims[o] = v.dims[j], source[o] = i;
-        continue;
-      }
-      const Val &s = operands[source[o]];
-      bool clash = !ShapedType::isDynamic(size) &&
-                   !ShapedType::isDynamic(out.shape[o]) && size != out.shape[o];
-      clash |= !v.dims[j].empty() && !out.dims[o].empty() &&
-               v.dims[j] != out.dims[o];
-      if (clash) {
-        error(current->operands[i].value.pos)
-            << current->layer << " cannot broadcast "
-            << describe(v, current->operands[i].value.text) << " with "
-            << describe(s, current->operands[source[o]].value.text)
-            << " (numpy rules, shapes aligned on the right): dimension "
-            << o - rank << " differs";
-        return failure();
-      }
-      if (ShapedType::isDynamic(out.shape[o]) && !ShapedType::isDynamic(size))
-        out.shape[o] = size, source[o] = i;
-      if (out.dims[o].empty())
-        out.dims[o] = v.dims[j];
-    }
-  }
-  for (const Val &v : operands) {
-    SmallVector<int64_t> m;
+  SmallVector<int> named(rank, -1); // the operand that named each dimension
+  for (auto [i, v] : llvm::enumerate(operands))
     for (int64_t j = 0; j < v.rank(); ++j) {
       int64_t o = rank - v.rank() + j;
-      m.push_back(v.type().getDimSize(j) == 1 && out.shape[o] != 1 ? -1 : o);
+      if (v.type().getDimSize(j) == 1 || v.dims[j].empty())
+        continue;
+      if (named[o] < 0) {
+        out.dims[o] = v.dims[j];
+        named[o] = i;
+      } else if (v.dims[j] != out.dims[o]) {
+        return report(i, named[o], o);
+      }
     }
-    out.maps.push_back(m);
-  }
   for (int64_t o = 0; emitSizes && o < rank; ++o) {
     if (!ShapedType::isDynamic(out.shape[o]))
       continue;
-    const Val &s = operands[source[o]];
-    out.dynamicSizes.push_back(dimValue(s.value, o - rank + s.rank()));
+    auto [source, dim] = plan->source[o];
+    out.dynamicSizes.push_back(dimValue(operands[source].value, dim));
   }
   return out;
 }

@@ -9,13 +9,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/Onnx/GraphImporter.h"
-#include "dialects/Seq/Utils/CheckUtils.h"
-
-#include "llvm/Support/MathExtras.h"
-
-#include <limits>
-
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/FrontEndBuilders.h"
 #include "dialects/Seq/Utils/PointwiseMath.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
@@ -26,8 +22,11 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <climits>
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace seqc;
@@ -117,70 +116,34 @@ bool isScalarInt(const OnnxValue *v) {
   return v->tensor && tensorType(v->tensor).getRank() == 0;
 }
 
-namespace {
-
 //===----------------------------------------------------------------------===//
 // Elementwise with broadcasting
 //===----------------------------------------------------------------------===//
 
-} // namespace
-
-/// A linalg.generic over the numpy broadcast of `operands`.
+/// A linalg.generic over the numpy broadcast of `operands`
+/// (seq::planBroadcast, shared with the .seq front end).
 FailureOr<Value> buildElementwise(GraphImporter &g, ValueRange operands,
                                   ElementwiseBody body, Type resultElement) {
-  int64_t rank = 0;
+  SmallVector<RankedTensorType> types;
   for (Value v : operands)
-    rank = std::max(rank, tensorType(v).getRank());
-  SmallVector<OpFoldResult> sizes(rank, g.builder.getIndexAttr(1));
-  SmallVector<bool> known(rank, false);
-  for (Value v : operands) {
-    RankedTensorType t = tensorType(v);
-    int64_t off = rank - t.getRank();
-    for (int64_t j = 0; j < t.getRank(); ++j) {
-      int64_t i = j + off;
-      if (t.getDimSize(j) == 1)
-        continue;
-      std::optional<int64_t> cur = getConstantIntValue(sizes[i]);
-      if (!t.isDynamicDim(j) && cur && *cur != 1 && *cur != t.getDimSize(j)) {
-        g.nodeError() << "operand shapes " << operands.getTypes()
-                      << " do not broadcast";
-        return failure();
-      }
-      // Prefer a static size over a dynamic one.
-      if (!known[i] || (t.isDynamicDim(j) ? false : !cur)) {
-        sizes[i] = g.dimSize(v, j);
-        known[i] = true;
-      }
-    }
+    types.push_back(tensorType(v));
+  seq::BroadcastClash clash;
+  FailureOr<seq::BroadcastPlan> plan = seq::planBroadcast(types, clash);
+  if (failed(plan)) {
+    g.nodeError() << "operand shapes " << operands.getTypes()
+                  << " do not broadcast";
+    return failure();
   }
-  SmallVector<AffineMap> maps;
-  for (Value v : operands) {
-    RankedTensorType t = tensorType(v);
-    int64_t off = rank - t.getRank();
-    SmallVector<AffineExpr> exprs;
-    for (int64_t j = 0; j < t.getRank(); ++j) {
-      std::optional<int64_t> out = getConstantIntValue(sizes[j + off]);
-      if (t.getDimSize(j) == 1 && !(out && *out == 1))
-        exprs.push_back(g.builder.getAffineConstantExpr(0));
-      else
-        exprs.push_back(g.builder.getAffineDimExpr(j + off));
-    }
-    maps.push_back(AffineMap::get(rank, 0, exprs, g.context));
-  }
-  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, g.context));
+  SmallVector<OpFoldResult> sizes;
+  for (auto [o, source] : llvm::enumerate(plan->source))
+    sizes.push_back(source.first < 0
+                        ? OpFoldResult(g.builder.getIndexAttr(1))
+                        : g.dimSize(operands[source.first], source.second));
   Type elementType = resultElement
                          ? resultElement
                          : tensorType(operands.front()).getElementType();
-  Value init = seq::createEmptyTensor(g.builder, g.loc, sizes, elementType);
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      g.builder, g.loc, TypeRange{init.getType()}, operands, ValueRange{init},
-      maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-        Value r = body(b, l, args.drop_back());
-        linalg::YieldOp::create(b, l, r);
-      });
-  return generic.getResult(0);
+  return seq::createMappedGeneric(g.builder, g.loc, operands, plan->maps,
+                                  sizes, elementType, body);
 }
 
 namespace {

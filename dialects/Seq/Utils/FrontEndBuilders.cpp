@@ -16,6 +16,74 @@ using namespace mlir;
 
 namespace seqc::seq {
 
+FailureOr<BroadcastPlan> planBroadcast(ArrayRef<RankedTensorType> types,
+                                       BroadcastClash &clash) {
+  int64_t rank = 0;
+  for (RankedTensorType t : types)
+    rank = std::max(rank, t.getRank());
+  BroadcastPlan plan;
+  plan.shape.assign(rank, 1);
+  plan.source.assign(rank, {-1, -1});
+  for (auto [i, t] : llvm::enumerate(types)) {
+    for (int64_t j = 0; j < t.getRank(); ++j) {
+      int64_t o = rank - t.getRank() + j, size = t.getDimSize(j);
+      if (size == 1)
+        continue;
+      if (plan.source[o].first < 0) {
+        plan.shape[o] = size;
+        plan.source[o] = {static_cast<int>(i), j};
+        continue;
+      }
+      if (!ShapedType::isDynamic(size) &&
+          !ShapedType::isDynamic(plan.shape[o]) && size != plan.shape[o]) {
+        clash = {static_cast<unsigned>(i),
+                 static_cast<unsigned>(plan.source[o].first), o};
+        return failure();
+      }
+      if (ShapedType::isDynamic(plan.shape[o]) && !ShapedType::isDynamic(size)) {
+        plan.shape[o] = size;
+        plan.source[o] = {static_cast<int>(i), j};
+      }
+    }
+  }
+  for (RankedTensorType t : types) {
+    SmallVector<int64_t> m;
+    for (int64_t j = 0; j < t.getRank(); ++j) {
+      int64_t o = rank - t.getRank() + j;
+      m.push_back(t.getDimSize(j) == 1 && plan.shape[o] != 1 ? -1 : o);
+    }
+    plan.maps.push_back(std::move(m));
+  }
+  return plan;
+}
+
+Value createMappedGeneric(
+    OpBuilder &b, Location loc, ValueRange ins,
+    ArrayRef<SmallVector<int64_t>> maps, ArrayRef<OpFoldResult> sizes,
+    Type resultElt, function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  unsigned rank = sizes.size();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> affineMaps;
+  for (const SmallVector<int64_t> &m : maps) {
+    SmallVector<AffineExpr> exprs;
+    for (int64_t o : m)
+      exprs.push_back(o < 0 ? getAffineConstantExpr(0, ctx)
+                            : getAffineDimExpr(o, ctx));
+    affineMaps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+  }
+  affineMaps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  Value init = createEmptyTensor(b, loc, sizes, resultElt);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ins, ValueRange{init},
+             affineMaps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, body(nb, l, args.drop_back()));
+             })
+      .getResult(0);
+}
+
 FailureOr<Value>
 createBroadcastMatmul(OpBuilder &b, Location loc, Value a, Value bv,
                       const std::string &what,

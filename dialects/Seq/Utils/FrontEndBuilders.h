@@ -2,8 +2,9 @@
 //
 // Tensor computations the ONNX importer and the .seq front end express the
 // same way, built in one place so that both get the same IR (and the same
-// run-time checks): numpy.matmul with broadcast batch dimensions, and a
-// cumulative sum as a seq.scan.
+// run-time checks): numpy broadcasting of elementwise operands,
+// numpy.matmul with broadcast batch dimensions, and a cumulative sum as a
+// seq.scan.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +18,46 @@
 #include <string>
 
 namespace seqc::seq {
+
+/// numpy broadcasting (= torch's): shapes aligned on the right, a size-1
+/// dimension stretches, fixed sizes must agree. Two sizes not known until
+/// run time are taken to be equal (seqc-insert-shape-checks compares the
+/// extents a generic reads), and a fixed size wins over one that is not.
+struct BroadcastPlan {
+  /// The result's sizes; ShapedType::kDynamic where none is fixed.
+  llvm::SmallVector<int64_t> shape;
+  /// Per result dimension: the operand whose size it has and that
+  /// operand's dimension; {-1, -1} where every operand has size 1.
+  llvm::SmallVector<std::pair<int, int64_t>> source;
+  /// Per operand, per dimension: the result dimension it walks, or -1
+  /// where it stretches (size 1 against another size).
+  llvm::SmallVector<llvm::SmallVector<int64_t>> maps;
+};
+
+/// Where planBroadcast met fixed sizes that differ: `operand`'s size in
+/// result dimension `resultDim` (counted from the left of the result)
+/// against `other`'s, an earlier operand.
+struct BroadcastClash {
+  unsigned operand = 0, other = 0;
+  int64_t resultDim = 0;
+};
+
+/// The broadcast of `types`; on failure `clash` says where.
+mlir::FailureOr<BroadcastPlan>
+planBroadcast(llvm::ArrayRef<mlir::RankedTensorType> types,
+              BroadcastClash &clash);
+
+/// One linalg.generic over `ins` (operand i walks result dimensions
+/// `maps[i]`, -1 for a stretched size-1 dimension) and a result of extents
+/// `sizes` and element type `resultElt`, whose body maps one element of
+/// each operand to the result's element.
+mlir::Value createMappedGeneric(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange ins,
+    llvm::ArrayRef<llvm::SmallVector<int64_t>> maps,
+    llvm::ArrayRef<mlir::OpFoldResult> sizes, mlir::Type resultElt,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::ValueRange)>
+        body);
 
 /// numpy.matmul (= torch.matmul) of float tensors `a` [..., M, K] and `b`
 /// [..., K, N], both of rank >= 2, the batch dimensions right-aligned and
