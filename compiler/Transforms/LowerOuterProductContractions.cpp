@@ -181,28 +181,17 @@ public:
     Value macs = cst(1);
     for (Value extent : extents)
       macs = arith::MulIOp::create(b, loc, macs, extent);
-    Value worthSplitting = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::uge, macs,
-        arith::MulIOp::create(b, loc, threads, cst(seqc::kMinMacsPerThread)));
     Value tiles = arith::CeilDivUIOp::create(b, loc, extents[p.m],
                                              cst(rowTile));
-    Value shares = arith::SelectOp::create(
-        b, loc, worthSplitting, arith::MinUIOp::create(b, loc, threads, tiles),
-        cst(1));
-    auto shareLoop = scf::ForOp::create(b, loc, cst(0), shares, cst(1));
-    shareLoop->setAttr(seqc::kParallelLoopAttr, b.getUnitAttr());
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(shareLoop.getBody());
-    Value share = shareLoop.getInductionVar();
-    auto bound = [&](Value s) {
-      Value tile = arith::DivUIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, s, tiles), shares);
+    auto [t0, t1] = seqc::createShareLoop(b, loc, threads, macs, tiles);
+    auto row = [&](Value tile) -> Value {
       return arith::MinUIOp::create(
           b, loc, arith::MulIOp::create(b, loc, tile, cst(rowTile)),
           extents[p.m]);
     };
-    Value mBegin = bound(share);
-    Value mEnd = bound(arith::AddIOp::create(b, loc, share, cst(1)));
+    Value mBegin = row(t0);
+    Value mEnd = row(t1);
     emitOuter(0, mBegin, mEnd, rowTile, vectorTile);
   }
 

@@ -149,23 +149,8 @@ public:
     Value threads = createThreadCount(b, loc, c.op);
     Value macs = arith::MulIOp::create(
         b, loc, arith::MulIOp::create(b, loc, rows, cols), cst(c.depth));
-    Value worthSplitting = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::uge, macs,
-        arith::MulIOp::create(b, loc, threads, cst(kMinMacsPerThread)));
-    Value shares = arith::SelectOp::create(
-        b, loc, worthSplitting,
-        arith::MinUIOp::create(b, loc, threads, panels), cst(1));
-    auto shareLoop = scf::ForOp::create(b, loc, cst(0), shares, cst(1));
-    shareLoop->setAttr(kParallelLoopAttr, b.getUnitAttr());
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(shareLoop.getBody());
-    Value share = shareLoop.getInductionVar();
-    auto bound = [&](Value s) {
-      return arith::DivUIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, s, panels), shares);
-    };
-    Value j0 = bound(share);
-    Value j1 = bound(arith::AddIOp::create(b, loc, share, cst(1)));
+    auto [j0, j1] = createShareLoop(b, loc, threads, macs, panels);
     // The partial panel, if any, is the last: it belongs to the last share.
     Value hasPartial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
                                              j1, whole);

@@ -31,6 +31,22 @@ inline constexpr const char kParallelLoopAttr[] = "seqc.parallel";
 /// lstm_T256_B1_H256), each core keeping its half of W_hh in its L2.
 inline constexpr int64_t kMinMacsPerThread = int64_t(1) << 17;
 
+/// A share of a split (createShareLoop): pieces [begin, end).
+struct Share {
+  mlir::Value begin, end;
+};
+
+/// Splits `pieces` independent pieces of work (`work` multiply-adds or
+/// lane operations in all) over the threads: an scf.for marked
+/// kParallelLoopAttr over min(threads, pieces) shares when `work` reaches
+/// threads x kMinMacsPerThread, else over one share (the serial loop).
+/// Leaves `b` at the start of the loop's body (so the caller keeps an
+/// InsertionGuard), where share s covers pieces [s * pieces / shares,
+/// (s + 1) * pieces / shares): contiguous, together all of them.
+Share createShareLoop(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::Value threads, mlir::Value work,
+                      mlir::Value pieces);
+
 /// Whether work whose loop extents are `extents` (the static ones) times
 /// `perIteration` could ever reach 2 x kMinMacsPerThread, the least that
 /// splits in two: false only when every extent is static and the product

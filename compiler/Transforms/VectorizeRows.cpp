@@ -242,24 +242,8 @@ private:
     Value work = arith::MulIOp::create(
         b, loc, arith::MulIOp::create(b, loc, rows, extents[g.rowDim]),
         cst(lanesPerElement()));
-    Value worthSplitting = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::uge, work,
-        arith::MulIOp::create(b, loc, threads,
-                              cst(seqc::kMinMacsPerThread)));
-    Value shares = arith::SelectOp::create(
-        b, loc, worthSplitting, arith::MinUIOp::create(b, loc, threads, rows),
-        cst(1));
-    auto shareLoop = scf::ForOp::create(b, loc, cst(0), shares, cst(1));
-    shareLoop->setAttr(seqc::kParallelLoopAttr, b.getUnitAttr());
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(shareLoop.getBody());
-    Value share = shareLoop.getInductionVar();
-    auto bound = [&](Value s) {
-      return arith::DivUIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, s, rows), shares);
-    };
-    Value r0 = bound(share);
-    Value r1 = bound(arith::AddIOp::create(b, loc, share, cst(1)));
+    auto [r0, r1] = seqc::createShareLoop(b, loc, threads, work, rows);
     if (g.rowDim == 1) {
       auto rowLoop = scf::ForOp::create(b, loc, r0, r1, cst(1));
       b.setInsertionPointToStart(rowLoop.getBody());

@@ -183,16 +183,16 @@ func.func @may_alias(%p: memref<4x8xf32>, %v: memref<8x16xf32>, %o: memref<4x16x
 // CHECK-LABEL: func.func @threaded_conv
 // CHECK: llvm.getelementptr %{{.+}}[48]
 // CHECK: %[[THREADS:.+]] = arith.select
+// CHECK: %[[TILES:.+]] = arith.ceildivui %[[O:.+]], %c4
 // CHECK: %[[MIN:.+]] = arith.muli %[[THREADS]], %c131072
 // CHECK: %[[WORTH:.+]] = arith.cmpi uge, %{{.+}}, %[[MIN]]
-// CHECK: %[[TILES:.+]] = arith.ceildivui %[[O:.+]], %c4
 // CHECK: %[[FEW:.+]] = arith.minui %[[THREADS]], %[[TILES]]
 // CHECK: %[[SHARES:.+]] = arith.select %[[WORTH]], %[[FEW]], %c1
 // CHECK: scf.for %[[S:.+]] = %c0{{(_[0-9]+)?}} to %[[SHARES]] step
 // CHECK: %[[T0:.+]] = arith.divui %{{.+}}, %[[SHARES]]
+// CHECK: %[[T1:.+]] = arith.divui %{{.+}}, %[[SHARES]]
 // CHECK: %[[C0:.+]] = arith.muli %[[T0]], %c4
 // CHECK: %[[M0:.+]] = arith.minui %[[C0]], %[[O]]
-// CHECK: %[[T1:.+]] = arith.divui %{{.+}}, %[[SHARES]]
 // CHECK: %[[C1:.+]] = arith.muli %[[T1]], %c4
 // CHECK: %[[M1:.+]] = arith.minui %[[C1]], %[[O]]
 // CHECK: scf.for
