@@ -10,6 +10,7 @@
 #include "dialects/Seq/Utils/ActivationUtils.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/FrontEndBuilders.h"
+#include "dialects/Seq/Utils/PointwiseMath.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 
@@ -152,19 +153,37 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
   }
   // Floats, or integers (i64 / i32: lengths and positions) for add, sub
   // and mul; torch's `/` of integers is a float division, which `to`
-  // makes explicit.
+  // makes explicit. Operands of different types compute in the type
+  // torch's promotion gives two tensors: a float over an integer, the
+  // wider of two floats or two integers (f16 with bf16: f32).
   StringRef op = current->layer;
-  Type elt = operands[0].type().getElementType();
-  bool integers = isa<IntegerType>(elt) && !elt.isInteger(1);
-  if (!isa<FloatType>(elt) && !(integers && op != "div")) {
+  Type elt;
+  for (auto [i, v] : llvm::enumerate(operands)) {
+    Type t = v.type().getElementType();
+    if (!isa<FloatType>(t) && !(isa<IntegerType>(t) && !t.isInteger(1))) {
+      error(current->operands[i].value.pos)
+          << op << " expects float or integer operands; "
+          << describe(v, current->operands[i].value.text);
+      return failure();
+    }
+    if (!elt || t == elt)
+      elt = elt ? elt : t;
+    else if (isa<FloatType>(t) != isa<FloatType>(elt))
+      elt = isa<FloatType>(t) ? t : elt;
+    else if (t.getIntOrFloatBitWidth() != elt.getIntOrFloatBitWidth())
+      elt = t.getIntOrFloatBitWidth() > elt.getIntOrFloatBitWidth() ? t : elt;
+    else // f16 and bf16
+      elt = b.getF32Type();
+  }
+  if (op == "div" && !isa<FloatType>(elt)) {
     error(current->operands[0].value.pos)
         << op
-        << (op == "div" ? " expects float operands (torch's / of integers "
-                          "gives floats: convert them with to(x, dtype=f32))"
-                        : " expects float or integer operands")
+        << " expects float operands (torch's / of integers gives floats: "
+           "convert them with to(x, dtype=f32))"
         << "; " << describe(operands[0], current->operands[0].value.text);
     return failure();
   }
+  bool integers = isa<IntegerType>(elt);
   if (value) {
     // x op c, c a scalar of x's element type.
     const Val &x = operands[0];
@@ -206,14 +225,19 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
           << describe(operands[i], current->operands[i].value.text);
       return failure();
     }
-    if (operands[i].type().getElementType() !=
-        operands[0].type().getElementType()) {
-      error(current->operands[i].value.pos)
-          << current->layer << " needs operands of one element type; "
-          << describe(operands[0], current->operands[0].value.text) << ", "
-          << describe(operands[i], current->operands[i].value.text);
-      return failure();
-    }
+  }
+  if (llvm::any_of(operands, [&](const Val &v) {
+        return v.type().getElementType() != elt;
+      })) {
+    // Each operand converted to the promoted type (as .to(dtype)), then
+    // combined left to right.
+    return mapBroadcast(
+        operands, elt, [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value acc = seq::emitCast(nb, l, args[0], elt);
+          for (Value a : args.drop_front())
+            acc = combine(nb, l, op, acc, seq::emitCast(nb, l, a, elt));
+          return acc;
+        });
   }
   bool sameShape = llvm::all_of(
       operands, [&](const Val &v) { return v.type() == operands[0].type(); });
