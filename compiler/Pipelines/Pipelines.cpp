@@ -67,6 +67,8 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   seq::DecomposeRecurrencesPassOptions decompose;
   decompose.chunkSteps = options.recurrenceChunkSteps;
   pm.addPass(seq::createDecomposeRecurrencesPass(decompose));
+  // A selective scan's channels are independent: one share per thread.
+  pm.addPass(createSplitSelectiveScanChannelsPass());
   seq::DecomposeSelectiveScanPassOptions selectiveScan;
   selectiveScan.chunkSteps = options.recurrenceChunkSteps;
   pm.addPass(seq::createDecomposeSelectiveScanPass(selectiveScan));

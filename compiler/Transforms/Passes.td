@@ -445,6 +445,30 @@ def LowerPackedContractionsPass : Pass<"seqc-lower-packed-contractions"> {
   ];
 }
 
+def SplitSelectiveScanChannelsPass
+    : Pass<"seqc-split-selective-scan-channels", "::mlir::ModuleOp"> {
+  let summary = "Split a selective scan's independent channels over the "
+                "model context's threads";
+  let description = [{
+    Runs on tensors, before `seq-decompose-selective-scan`, in functions
+    with a model context. A `seq.selective_scan` (Mamba, Gu & Dao 2023)
+    updates each channel's state from that channel's inputs only, so its
+    channels split with no communication between steps: the op becomes an
+    `scf.for` marked `seqc.parallel` over contiguous shares of 16-channel
+    blocks, one share per thread (min(threads, ceil(D / 16))), when B x T x
+    D x N x 6 reaches 2^17 per thread (Threads.h), else one share. Each
+    share runs `seq.selective_scan` on its channels' slices of input,
+    delta, A, D, z, delta_bias and initial_state (B and C are shared) and
+    inserts its y and final state into the loop-carried results. Scans
+    whose static sizes rule out a split, and scans inside a loop that is
+    already split, are left alone.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
 def OutlineParallelLoopsPass
     : Pass<"seqc-outline-parallel-loops", "::mlir::ModuleOp"> {
   let summary = "Run the iterations of seqc.parallel loops on the model "

@@ -53,14 +53,20 @@ func.func @lstm_gru(%x: tensor<?x?x4xf32> {seq.name = "x"}, %len: tensor<?xi32> 
 
 // A selective scan and a linear attention over dynamic B and T: the chunk
 // loop (with the scan's step loop inside) and the remainder's step loop
-// allocate nothing; the states are updated in place.
+// allocate nothing; the states are updated in place. The selective scan
+// runs in per-thread shares of its channels
+// (seqc-split-selective-scan-channels): a share allocates its temporaries
+// once, before its time loops.
 // CHECK-LABEL: func.func @state_space
 // CHECK: scf.for
-// CHECK-NOT: memref.alloc
-// CHECK: {{^    }$}}
 // CHECK: scf.for
 // CHECK-NOT: memref.alloc
-// CHECK: {{^    }$}}
+// CHECK: {{^      }$}}
+// CHECK: memref.alloc
+// CHECK: scf.for
+// CHECK-NOT: memref.alloc
+// CHECK: {{^      }$}}
+// CHECK: } {seqc.parallel}
 // CHECK: scf.for
 // CHECK-NOT: memref.alloc
 // CHECK: {{^    }$}}
