@@ -67,8 +67,9 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   seq::DecomposeRecurrencesPassOptions decompose;
   decompose.chunkSteps = options.recurrenceChunkSteps;
   pm.addPass(seq::createDecomposeRecurrencesPass(decompose));
-  // A selective scan's channels are independent: one share per thread.
-  pm.addPass(createSplitSelectiveScanChannelsPass());
+  // A selective scan's and a WKV's channels are independent: one share
+  // per thread.
+  pm.addPass(createSplitScanChannelsPass());
   seq::DecomposeSelectiveScanPassOptions selectiveScan;
   selectiveScan.chunkSteps = options.recurrenceChunkSteps;
   pm.addPass(seq::createDecomposeSelectiveScanPass(selectiveScan));

@@ -445,23 +445,25 @@ def LowerPackedContractionsPass : Pass<"seqc-lower-packed-contractions"> {
   ];
 }
 
-def SplitSelectiveScanChannelsPass
-    : Pass<"seqc-split-selective-scan-channels", "::mlir::ModuleOp"> {
-  let summary = "Split a selective scan's independent channels over the "
-                "model context's threads";
+def SplitScanChannelsPass
+    : Pass<"seqc-split-scan-channels", "::mlir::ModuleOp"> {
+  let summary = "Split the independent channels of a selective scan or a "
+                "WKV over the model context's threads";
   let description = [{
-    Runs on tensors, before `seq-decompose-selective-scan`, in functions
-    with a model context. A `seq.selective_scan` (Mamba, Gu & Dao 2023)
-    updates each channel's state from that channel's inputs only, so its
+    Runs on tensors, before `seq-decompose-selective-scan` and
+    `seq-decompose-wkv`, in functions with a model context. A
+    `seq.selective_scan` (Mamba, Gu & Dao 2023) and a `seq.wkv` (RWKV-4)
+    update each channel's state from that channel's inputs only, so their
     channels split with no communication between steps: the op becomes an
     `scf.for` marked `seqc.parallel` over contiguous shares of 16-channel
-    blocks, one share per thread (min(threads, ceil(D / 16))), when B x T x
-    D x N x 6 reaches 2^17 per thread (Threads.h), else one share. Each
-    share runs `seq.selective_scan` on its channels' slices of input,
-    delta, A, D, z, delta_bias and initial_state (B and C are shared) and
-    inserts its y and final state into the loop-carried results. Scans
-    whose static sizes rule out a split, and scans inside a loop that is
-    already split, are left alone.
+    blocks, one share per thread (min(threads, ceil(channels / 16))), when
+    its work (selective scan: B x T x D x N x 6; WKV: B x T x C x 24)
+    reaches 2^17 per thread (Threads.h), else one share. Each share runs
+    the op on its channels' slices of the per-channel operands (the
+    selective scan's B and C are read whole) and inserts its slices of
+    the results into the loop-carried results. Ops whose static sizes rule
+    out a split, and ops inside a loop that is already split, are left
+    alone.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",

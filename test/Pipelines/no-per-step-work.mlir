@@ -55,7 +55,7 @@ func.func @lstm_gru(%x: tensor<?x?x4xf32> {seq.name = "x"}, %len: tensor<?xi32> 
 // loop (with the scan's step loop inside) and the remainder's step loop
 // allocate nothing; the states are updated in place. The selective scan
 // runs in per-thread shares of its channels
-// (seqc-split-selective-scan-channels): a share allocates its temporaries
+// (seqc-split-scan-channels): a share allocates its temporaries
 // once, before its time loops.
 // CHECK-LABEL: func.func @state_space
 // CHECK: scf.for

@@ -1,4 +1,4 @@
-// RUN: seq-opt %s --seqc-split-selective-scan-channels --split-input-file | FileCheck %s
+// RUN: seq-opt %s --seqc-split-scan-channels --split-input-file | FileCheck %s
 
 // A selective scan in a function with a model context becomes a loop over
 // shares of 16-channel blocks: work B x T x D x N x 6 against 2^17 per
@@ -55,4 +55,27 @@ func.func @small(%u: tensor<1x4x40xf32>, %a: tensor<40x8xf32>, %b: tensor<1x4x8x
   %y, %h = seq.selective_scan %u, %u, %a, %b, %b
     : (tensor<1x4x40xf32>, tensor<1x4x40xf32>, tensor<40x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> (tensor<1x4x40xf32>, tensor<1x40x8xf32>)
   return %y : tensor<1x4x40xf32>
+}
+
+// -----
+
+// A WKV: key, value and the initial state [B, 3, C] sliced along C, decay
+// and bonus along their only dimension; result and final state inserted
+// along C.
+// CHECK-LABEL: func.func @wkv
+// CHECK-SAME: %[[K:[a-z0-9]+]]: tensor<?x?x40xf32>, %[[W:[a-z0-9]+]]: tensor<40xf32>, %[[S0:[a-z0-9]+]]: tensor<?x3x40xf32>
+// CHECK: %[[RES:.+]]:2 = scf.for {{.+}} iter_args(%[[Y:.+]] = %{{.+}}, %[[S:.+]] = %{{.+}}) -> (tensor<?x?x40xf32>, tensor<?x3x40xf32>)
+// CHECK: %[[C0:.+]] = arith.minui
+// CHECK: %[[KS:.+]] = tensor.extract_slice %[[K]][0, 0, %[[C0]]]
+// CHECK: %[[WS:.+]] = tensor.extract_slice %[[W]][%[[C0]]]
+// CHECK: %[[SS:.+]] = tensor.extract_slice %[[S0]][0, 0, %[[C0]]] [%{{.+}}, 3, %{{.+}}]
+// CHECK: %[[PY:.+]], %[[PS:.+]] = seq.wkv %[[KS]], %[[KS]], %[[WS]], %[[WS]] initial_state(%[[SS]]) : {{.+}} -> (tensor<?x?x?xf32>, tensor<?x3x?xf32>)
+// CHECK: tensor.insert_slice %[[PY]] into %[[Y]][0, 0, %[[C0]]]
+// CHECK: tensor.insert_slice %[[PS]] into %[[S]][0, 0, %[[C0]]]
+// CHECK: } {seqc.parallel}
+func.func @wkv(%k: tensor<?x?x40xf32>, %w: tensor<40xf32>, %s0: tensor<?x3x40xf32>,
+               %ctx: !llvm.ptr {seqc.model_context}) -> (tensor<?x?x40xf32>, tensor<?x3x40xf32>) {
+  %y, %s = seq.wkv %k, %k, %w, %w initial_state(%s0)
+    : (tensor<?x?x40xf32>, tensor<?x?x40xf32>, tensor<40xf32>, tensor<40xf32>, tensor<?x3x40xf32>) -> (tensor<?x?x40xf32>, tensor<?x3x40xf32>)
+  return %y, %s : tensor<?x?x40xf32>, tensor<?x3x40xf32>
 }
