@@ -476,8 +476,9 @@ def main():
           "Debian 12)")
     if onednn is None:
         print("not measured: oneDNN (install libdnnl-dev): %s" % why)
-    print("threads: seqc 1, seqc2 2 (seq-run --threads 2: the packed "
-          "GEMMs split over the runtime's pool), torch1 1 (torch.set_num_threads and OpenBLAS's "
+    print("threads: seqc 1, seqc2 2 (seq-run --threads 2: GEMMs, "
+          "attention heads, convolutions, row-wise layers and scan channels "
+          "split over the runtime's pool), torch1 1 (torch.set_num_threads and OpenBLAS's "
           "openblas_set_num_threads; %s), torch2 2 (the faster of 2 torch x "
           "2 OpenBLAS and 1 x 2), onednn %s" % (OPENBLAS_NOTE,
               "1 (OMP_NUM_THREADS=1; %s)" % onednn_threads(onednn, work)

@@ -86,10 +86,11 @@ Options
                       With --stream-chunk, one run is a whole streamed pass
                       (states reset, every chunk, outputs joined).
   --warmup N          Untimed runs before timing (default 3; needs --bench).
-  --threads N         Threads the model's large contractions (the packed
-                      GEMMs of linear layers and recurrences, attention's
-                      heads) are split over, the calling thread included
-                      (default 1).
+  --threads N         Threads the model's large work (the packed GEMMs of
+                      linear layers and recurrences, attention's heads,
+                      convolutions, elementwise and norm rows, selective
+                      scan and WKV channels) is split over, the
+                      calling thread included (default 1).
   --symbol SYM        The model's api getter in the library (default
                       seqc_default_model_api; each model also exports
                       <name>_api, and a causal one <name>_step_api). Only
