@@ -168,19 +168,12 @@ void split(Operation *op, const ChannelLayout &layout) {
         cast<RankedTensorType>(result.getType()).getElementType()));
   // As createShareLoop (Threads.h), on tensors: the loop carries the
   // results, each share inserting its channels.
-  Value worthSplitting = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::uge, work,
-      arith::MulIOp::create(b, loc, threads,
-                            cst(b, seqc::kMinMacsPerThread)));
-  Value shares = arith::SelectOp::create(
-      b, loc, worthSplitting, arith::MinUIOp::create(b, loc, threads, blocks),
-      cst(b, 1));
+  Value shares = seqc::createShareCount(b, loc, threads, work, blocks);
   auto shareLoop = scf::ForOp::create(
       b, loc, cst(b, 0), shares, cst(b, 1), inits,
       [&](OpBuilder &sb, Location l, Value share, ValueRange carried) {
         auto channel = [&](Value s) -> Value {
-          Value block = arith::DivUIOp::create(
-              sb, l, arith::MulIOp::create(sb, l, s, blocks), shares);
+          Value block = seqc::createShareStart(sb, l, s, blocks, shares);
           return arith::MinUIOp::create(
               sb, l, arith::MulIOp::create(sb, l, block, cst(sb, kChannelBlock)),
               channels);

@@ -32,27 +32,38 @@ Value createContextLoad(OpBuilder &b, Location loc, Value context,
   return LLVM::LoadOp::create(b, loc, type, address);
 }
 
-Share createShareLoop(OpBuilder &b, Location loc, Value threads, Value work,
-                      Value pieces) {
+Value createShareCount(OpBuilder &b, Location loc, Value threads, Value work,
+                       Value pieces) {
   auto cst = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
   Value worthSplitting = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::uge, work,
       arith::MulIOp::create(b, loc, threads, cst(kMinMacsPerThread)));
-  Value shares = arith::SelectOp::create(
+  return arith::SelectOp::create(
       b, loc, worthSplitting, arith::MinUIOp::create(b, loc, threads, pieces),
       cst(1));
+}
+
+Value createShareStart(OpBuilder &b, Location loc, Value share, Value pieces,
+                       Value shares) {
+  return arith::DivUIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, share, pieces), shares);
+}
+
+Share createShareLoop(OpBuilder &b, Location loc, Value threads, Value work,
+                      Value pieces) {
+  auto cst = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value shares = createShareCount(b, loc, threads, work, pieces);
   auto shareLoop = scf::ForOp::create(b, loc, cst(0), shares, cst(1));
   shareLoop->setAttr(kParallelLoopAttr, b.getUnitAttr());
   b.setInsertionPointToStart(shareLoop.getBody());
   Value share = shareLoop.getInductionVar();
-  auto bound = [&](Value s) {
-    return arith::DivUIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, s, pieces), shares);
-  };
-  Value begin = bound(share);
-  Value end = bound(arith::AddIOp::create(b, loc, share, cst(1)));
+  Value begin = createShareStart(b, loc, share, pieces, shares);
+  Value end = createShareStart(
+      b, loc, arith::AddIOp::create(b, loc, share, cst(1)), pieces, shares);
   return {begin, end};
 }
 

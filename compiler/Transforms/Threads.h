@@ -36,6 +36,19 @@ struct Share {
   mlir::Value begin, end;
 };
 
+/// The number of shares a split of `pieces` independent pieces of work
+/// (`work` multiply-adds or lane operations in all) gets: min(threads,
+/// pieces) when `work` reaches threads x kMinMacsPerThread, else 1.
+mlir::Value createShareCount(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value threads, mlir::Value work,
+                             mlir::Value pieces);
+
+/// The first piece of share `share` of `shares`: share * pieces / shares
+/// (contiguous shares that together cover all pieces).
+mlir::Value createShareStart(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value share, mlir::Value pieces,
+                             mlir::Value shares);
+
 /// Splits `pieces` independent pieces of work (`work` multiply-adds or
 /// lane operations in all) over the threads: an scf.for marked
 /// kParallelLoopAttr over min(threads, pieces) shares when `work` reaches
