@@ -807,6 +807,44 @@ class CtcBiGru(nn.Module):
         return self.head(self.gru(x)[0]).log_softmax(-1)
 
 
+class NeoXAttention(nn.Module):
+    """Hugging Face GPTNeoXAttention (Pythia) as torch.onnx exports it:
+    one fused query_key_value Linear viewed [B, T, heads, 3 * head_size]
+    (each head's q, k, v together), rotary embeddings (rotate_half) on only
+    the first rotary_ndims = head_size / 2 features of q and k, a causal
+    bool mask filled with finfo.min, and the dense output Linear."""
+
+    def __init__(self, hidden=8, heads=2):
+        super().__init__()
+        self.heads, self.head_size = heads, hidden // heads
+        self.rotary_ndims = self.head_size // 2
+        self.query_key_value = nn.Linear(hidden, 3 * hidden)
+        self.dense = nn.Linear(hidden, hidden)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        d, r = self.head_size, self.rotary_ndims
+        qkv = self.query_key_value(x).view(B, T, self.heads, 3 * d)
+        q = qkv[..., :d].permute(0, 2, 1, 3)
+        k = qkv[..., d:2 * d].permute(0, 2, 1, 3)
+        v = qkv[..., 2 * d:].permute(0, 2, 1, 3)
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, r, 2).float() / r))
+        freqs = torch.outer(torch.arange(T).float(), inv_freq)
+        emb = torch.cat((freqs, freqs), dim=-1)
+        cos, sin = emb.cos(), emb.sin()
+
+        def rope(t):
+            rot, rest = t[..., :r], t[..., r:]
+            half = torch.cat((-rot[..., r // 2:], rot[..., :r // 2]), -1)
+            return torch.cat((rot * cos + half * sin, rest), -1)
+
+        scores = rope(q) @ rope(k).transpose(-1, -2) / math.sqrt(d)
+        causal = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
+        scores = scores.masked_fill(causal, torch.finfo(scores.dtype).min)
+        out = scores.softmax(-1) @ v
+        return self.dense(out.permute(0, 2, 1, 3).reshape(B, T, E))
+
+
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 2: "B"}, "h": {1: "B"}}),
@@ -906,6 +944,8 @@ MODELS = [
     ("scripted_lookahead", lambda: torch.jit.script(ScriptedLookahead()), 17,
      time_major_inputs, ["y"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
+    ("neox_attn", NeoXAttention, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
