@@ -447,23 +447,23 @@ def LowerPackedContractionsPass : Pass<"seqc-lower-packed-contractions"> {
 
 def SplitScanChannelsPass
     : Pass<"seqc-split-scan-channels", "::mlir::ModuleOp"> {
-  let summary = "Split the independent channels of a selective scan or a "
-                "WKV over the model context's threads";
+  let summary = "Split the independent channels of a scan over time (a "
+                "selective scan, a WKV) over the model context's threads";
   let description = [{
     Runs on tensors, before `seq-decompose-selective-scan` and
-    `seq-decompose-wkv`, in functions with a model context. A
-    `seq.selective_scan` (Mamba, Gu & Dao 2023) and a `seq.wkv` (RWKV-4)
-    update each channel's state from that channel's inputs only, so their
-    channels split with no communication between steps: the op becomes an
-    `scf.for` marked `seqc.parallel` over contiguous shares of 16-channel
-    blocks, one share per thread (min(threads, ceil(channels / 16))), when
-    its work (selective scan: B x T x D x N x 6; WKV: B x T x C x 24)
-    reaches 2^17 per thread (Threads.h), else one share. Each share runs
-    the op on its channels' slices of the per-channel operands (the
-    selective scan's B and C are read whole) and inserts its slices of
-    the results into the loop-carried results. Ops whose static sizes rule
-    out a split, and ops inside a loop that is already split, are left
-    alone.
+    `seq-decompose-wkv`, in functions with a model context. An op with the
+    trait `IndependentChannelScan` (`seq.selective_scan`, Mamba, Gu & Dao
+    2023; `seq.wkv`, RWKV-4) updates each channel's state from that
+    channel's inputs only, so its channels split with no communication
+    between steps: the op becomes an `scf.for` marked `seqc.parallel` over
+    contiguous shares of 16-channel blocks of its innermost parallel loop
+    (upstream `TilingInterface`), one share per thread (min(threads,
+    ceil(channels / 16))), when its work (the product of its iteration
+    domain, times 6) reaches 2^17 per thread (Threads.h), else one share.
+    Each share is the op's tile on its channels (the op slices its operands
+    by their dimension roles: the selective scan's B and C are read whole)
+    inserted into the loop-carried results. Ops whose static sizes rule out
+    a split, and ops inside a loop that is already split, are left alone.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",

@@ -3,8 +3,8 @@
 // A selective scan in a function with a model context becomes a loop over
 // shares of 16-channel blocks: work B x T x D x N x 6 against 2^17 per
 // thread, at most ceil(D / 16) shares; share s runs the scan on channels
-// [c0, c1) of every per-channel operand (B and C whole) and inserts its y
-// and final state.
+// [c0, c1) of every per-channel operand (B and C whole: the scan's tile,
+// TilingInterface) and inserts its y and final state.
 // CHECK-LABEL: func.func @scan
 // CHECK-SAME: %[[U:[a-z0-9]+]]: tensor<?x?x40xf32>, %[[DT:[a-z0-9]+]]: tensor<?x?x40xf32>, %[[A:[a-z0-9]+]]: tensor<40x8xf32>, %[[B:[a-z0-9]+]]: tensor<?x?x8xf32>, %[[D:[a-z0-9]+]]: tensor<40xf32>, %[[H0:[a-z0-9]+]]: tensor<?x40x8xf32>
 // CHECK: %[[BLOCKS:.+]] = arith.ceildivui %{{.+}}, %c16
@@ -19,9 +19,10 @@
 // CHECK: %[[US:.+]] = tensor.extract_slice %[[U]][0, 0, %[[C0]]] [%{{.+}}, %{{.+}}, %[[N]]] [1, 1, 1]
 // CHECK: %[[DTS:.+]] = tensor.extract_slice %[[DT]][0, 0, %[[C0]]]
 // CHECK: %[[AS:.+]] = tensor.extract_slice %[[A]][%[[C0]], 0] [%[[N]], 8] [1, 1]
+// CHECK: %[[BS:.+]] = tensor.extract_slice %[[B]][0, 0, 0] [%{{.+}}, %{{.+}}, 8] [1, 1, 1]
 // CHECK: %[[DS:.+]] = tensor.extract_slice %[[D]][%[[C0]]] [%[[N]]] [1]
 // CHECK: %[[HS:.+]] = tensor.extract_slice %[[H0]][0, %[[C0]], 0]
-// CHECK: %[[PY:.+]], %[[PH:.+]] = seq.selective_scan %[[US]], %[[DTS]], %[[AS]], %[[B]], %[[B]] skip(%[[DS]]) initial_state(%[[HS]]) {delta_softplus}
+// CHECK: %[[PY:.+]], %[[PH:.+]] = seq.selective_scan %[[US]], %[[DTS]], %[[AS]], %[[BS]], %[[BS]] skip(%[[DS]]) initial_state(%[[HS]]) {delta_softplus}
 // CHECK: tensor.insert_slice %[[PY]] into %[[Y]][0, 0, %[[C0]]]
 // CHECK: tensor.insert_slice %[[PH]] into %[[H]][0, %[[C0]], 0]
 // CHECK: } {seqc.parallel}

@@ -44,6 +44,13 @@ def Seq_Dialect : Dialect {
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
+// A recurrence over the time steps whose parallel loops (TilingInterface)
+// are independent recurrences: seq-split-scan-channels splits it over the
+// threads along its innermost parallel loop (SeqTraits.h).
+def Seq_IndependentChannelScan : NativeOpTrait<"IndependentChannelScan"> {
+  let cppNamespace = "::seqc::seq";
+}
+
 class Seq_Op<string mnemonic, list<Trait> traits = []>
     : Op<Seq_Dialect, mnemonic, traits>;
 

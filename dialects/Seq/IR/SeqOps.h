@@ -5,6 +5,7 @@
 
 #include "dialects/Seq/IR/DimensionTiesOpInterface.h"
 #include "dialects/Seq/IR/SeqDialect.h"
+#include "dialects/Seq/IR/SeqTraits.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -13,6 +14,7 @@
 #include "mlir/Interfaces/ControlFlowInterfaces.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/TilingInterface.h"
 
 #define GET_OP_CLASSES
 #include "dialects/Seq/IR/SeqOps.h.inc"

@@ -10,6 +10,7 @@ include "dialects/Seq/IR/DimensionTiesOpInterface.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/TilingInterface.td"
 include "mlir/IR/OpAsmInterface.td"
 
 def Seq_ActivationArrayAttr
@@ -302,7 +303,13 @@ def Seq_YieldOp : Seq_Op<"yield", [Pure, Terminator, ReturnLike,
 
 def Seq_SelectiveScanOp : Seq_Op<"selective_scan",
                                  [Pure, AttrSizedOperandSegments,
-                                  DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
+                                  Seq_IndependentChannelScan,
+                                  DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>,
+                                  DeclareOpInterfaceMethods<TilingInterface,
+                                      ["getLoopIteratorTypes",
+                                       "getIterationDomain",
+                                       "getTiledImplementation",
+                                       "getResultTilePosition"]>]> {
   let summary = "Mamba's selective state-space scan (diagonal, input-dependent)";
   let description = [{
     The selective scan of Mamba (Gu & Dao, "Mamba: Linear-Time Sequence
@@ -335,6 +342,10 @@ def Seq_SelectiveScanOp : Seq_Op<"selective_scan",
 
     Results: `y` `[B, T, D]` and `final_state` `[B, D, N]`, the state after
     the last step (what a stream carries to the next chunk).
+
+    Tiling (`TilingInterface`): loops B, T, D, N, of which B and D are
+    parallel (each (b, d) is an independent recurrence); T and N are
+    reductions a tile must span whole.
 
     ```mlir
     %y, %h = seq.selective_scan %u, %dt, %A, %B, %C skip(%D) gate(%z)
@@ -422,7 +433,13 @@ def Seq_LinearAttentionOp : Seq_Op<"linear_attention",
 // Attention and convolution
 //===----------------------------------------------------------------------===//
 
-def Seq_WkvOp : Seq_Op<"wkv", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
+def Seq_WkvOp : Seq_Op<"wkv", [Pure, Seq_IndependentChannelScan,
+                                DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>,
+                                DeclareOpInterfaceMethods<TilingInterface,
+                                    ["getLoopIteratorTypes",
+                                     "getIterationDomain",
+                                     "getTiledImplementation",
+                                     "getResultTilePosition"]>]> {
   let summary = "RWKV-4's WKV: a decayed, bonus-weighted average of values";
   let description = [{
     The time-mixing recurrence of RWKV-4 (Peng et al., "RWKV: Reinventing
@@ -453,6 +470,10 @@ def Seq_WkvOp : Seq_Op<"wkv", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTies
     is taken as the kernels' `-1e38`, so a zero state (a new stream's) is
     exactly the kernels' start. Results: `result` `[B, T, C]` and
     `final_state` `[B, 3, C]`.
+
+    Tiling (`TilingInterface`): loops B, T, C, of which B and C are
+    parallel (each (b, c) is an independent recurrence); a tile must span
+    T whole.
 
     ```mlir
     %y, %s = seq.wkv %k, %v, %w, %u

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/IR/RoleTiling.h"
 #include "dialects/Seq/IR/SeqVerifyUtils.h"
 
 using namespace mlir;
@@ -82,17 +83,52 @@ LogicalResult SelectiveScanOp::verify() {
   return verifyAllElementTypes(op, inputType);
 }
 
+/// The verifier's rule (B batch, T steps, D channels, N state size).
+static SmallVector<RoleShape> rolesOf(SelectiveScanOp op) {
+  return {{"input", op.getInput(), "BTD"},
+          {"delta", op.getDelta(), "BTD"},
+          {"a", op.getA(), "DN"},
+          {"b", op.getB(), "BTN"},
+          {"c", op.getC(), "BTN"},
+          {"d", op.getD(), "D"},
+          {"z", op.getZ(), "BTD"},
+          {"delta_bias", op.getDeltaBias(), "D"},
+          {"initial_state", op.getInitialState(), "BDN"},
+          {"y", op.getY(), "BTD"},
+          {"final_state", op.getFinalState(), "BDN"}};
+}
+
 void SelectiveScanOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
-  // The verifier's rule (B batch, T steps, D channels, N state size).
-  addRoleTies(ties, {{"input", getInput(), "BTD"},
-                     {"delta", getDelta(), "BTD"},
-                     {"a", getA(), "DN"},
-                     {"b", getB(), "BTN"},
-                     {"c", getC(), "BTN"},
-                     {"d", getD(), "D"},
-                     {"z", getZ(), "BTD"},
-                     {"delta_bias", getDeltaBias(), "D"},
-                     {"initial_state", getInitialState(), "BDN"},
-                     {"y", getY(), "BTD"},
-                     {"final_state", getFinalState(), "BDN"}});
+  addRoleTies(ties, rolesOf(*this));
+}
+
+// Tiling: each (batch, channel) pair is an independent recurrence over the
+// steps; y sums over the state index, so T and N are reductions.
+static constexpr StringLiteral kLoops = "BTDN";
+
+SmallVector<utils::IteratorType> SelectiveScanOp::getLoopIteratorTypes() {
+  using utils::IteratorType;
+  return {IteratorType::parallel, IteratorType::reduction,
+          IteratorType::parallel, IteratorType::reduction};
+}
+
+SmallVector<Range> SelectiveScanOp::getIterationDomain(OpBuilder &b) {
+  return getRoleIterationDomain(b, getLoc(), rolesOf(*this), kLoops);
+}
+
+FailureOr<TilingResult>
+SelectiveScanOp::getTiledImplementation(OpBuilder &b,
+                                        ArrayRef<OpFoldResult> offsets,
+                                        ArrayRef<OpFoldResult> sizes) {
+  return getRoleTiledImplementation(b, *this, rolesOf(*this), kLoops,
+                                    getLoopIteratorTypes(), offsets, sizes);
+}
+
+LogicalResult SelectiveScanOp::getResultTilePosition(
+    OpBuilder &b, unsigned resultNumber, ArrayRef<OpFoldResult> offsets,
+    ArrayRef<OpFoldResult> sizes, SmallVector<OpFoldResult> &resultOffsets,
+    SmallVector<OpFoldResult> &resultSizes) {
+  return getRoleResultTilePosition(b, *this, rolesOf(*this), kLoops,
+                                   resultNumber, offsets, sizes, resultOffsets,
+                                   resultSizes);
 }

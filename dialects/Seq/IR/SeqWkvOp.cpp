@@ -1,6 +1,7 @@
 //===- SeqWkvOp.cpp - seq.wkv (RWKV-4 time mixing) ----------------------===//
 
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/IR/RoleTiling.h"
 #include "dialects/Seq/IR/SeqVerifyUtils.h"
 
 using namespace mlir;
@@ -21,4 +22,34 @@ LogicalResult WkvOp::verify() { return verifyRoles(*this, rolesOf(*this)); }
 
 void WkvOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
   addRoleTies(ties, rolesOf(*this));
+}
+
+// Tiling: each (batch, channel) pair is an independent recurrence over the
+// steps.
+static constexpr StringLiteral kLoops = "BTC";
+
+SmallVector<utils::IteratorType> WkvOp::getLoopIteratorTypes() {
+  using utils::IteratorType;
+  return {IteratorType::parallel, IteratorType::reduction,
+          IteratorType::parallel};
+}
+
+SmallVector<Range> WkvOp::getIterationDomain(OpBuilder &b) {
+  return getRoleIterationDomain(b, getLoc(), rolesOf(*this), kLoops);
+}
+
+FailureOr<TilingResult>
+WkvOp::getTiledImplementation(OpBuilder &b, ArrayRef<OpFoldResult> offsets,
+                              ArrayRef<OpFoldResult> sizes) {
+  return getRoleTiledImplementation(b, *this, rolesOf(*this), kLoops,
+                                    getLoopIteratorTypes(), offsets, sizes);
+}
+
+LogicalResult WkvOp::getResultTilePosition(
+    OpBuilder &b, unsigned resultNumber, ArrayRef<OpFoldResult> offsets,
+    ArrayRef<OpFoldResult> sizes, SmallVector<OpFoldResult> &resultOffsets,
+    SmallVector<OpFoldResult> &resultSizes) {
+  return getRoleResultTilePosition(b, *this, rolesOf(*this), kLoops,
+                                   resultNumber, offsets, sizes, resultOffsets,
+                                   resultSizes);
 }
