@@ -68,6 +68,17 @@ struct Val {
   int64_t rank() const { return type().getRank(); }
 };
 
+/// torch.result_type of two tensors' element types (PyTorch's type
+/// promotion, torch/csrc/.../ScalarType.h promoteTypes): a float over an
+/// integer over bool, the wider of two of one kind, f32 for f16 with bf16.
+mlir::Type promoteTensorTypes(mlir::Builder &b, mlir::Type x, mlir::Type y);
+
+/// torch.result_type of a tensor of element type `tensor` and a Python
+/// number (`floatScalar`: a float literal): the tensor's type, unless the
+/// number is of a higher kind (a float with integer or bool data gives the
+/// default dtype f32; an integer with bool data gives i64).
+mlir::Type promoteWithScalar(mlir::Builder &b, mlir::Type tensor, bool floatScalar);
+
 class Emitter {
 public:
   Emitter(const ModelDescription &md, StringRef path, MLIRContext *ctx,
@@ -264,6 +275,7 @@ private:
   /// none where a generic computes it.
   std::optional<seq::ActivationAttr> activationOf(StringRef kind);
   FailureOr<Val> emitMath(ArrayRef<Val> operands);
+  FailureOr<Val> emitMinMax(ArrayRef<Val> operands);
   FailureOr<Val> emitConcat(ArrayRef<Val> operands);
   FailureOr<Val> emitSoftmax(const Val &x);
   FailureOr<Val> emitLogSoftmax(const Val &x);

@@ -28,9 +28,32 @@ namespace md {
 // Glue
 //===----------------------------------------------------------------------===//
 
+Type promoteTensorTypes(Builder &b, Type x, Type y) {
+  if (x == y)
+    return x;
+  auto kind = [](Type t) { return isa<FloatType>(t) ? 2 : t.isInteger(1) ? 0 : 1; };
+  if (kind(x) != kind(y))
+    return kind(x) > kind(y) ? x : y;
+  if (x.getIntOrFloatBitWidth() != y.getIntOrFloatBitWidth())
+    return x.getIntOrFloatBitWidth() > y.getIntOrFloatBitWidth() ? x : y;
+  return b.getF32Type(); // f16 and bf16
+}
+
+Type promoteWithScalar(Builder &b, Type tensor, bool floatScalar) {
+  if (floatScalar && !isa<FloatType>(tensor))
+    return b.getF32Type();
+  if (tensor.isInteger(1))
+    return b.getI64Type();
+  return tensor;
+}
+
 /// a + b, a * b, a - b or a / b (`op` add, mul, sub, div) of floats, or
-/// the first three of integers (two's complement wrapping, as PyTorch).
+/// the first three of integers (two's complement wrapping, as PyTorch);
+/// of bools, add is `or` and mul is `and` (torch's bool arithmetic).
 static Value combine(OpBuilder &b, Location l, StringRef op, Value x, Value y) {
+  if (getElementTypeOrSelf(x.getType()).isInteger(1))
+    return op == "add" ? arith::OrIOp::create(b, l, x, y).getResult()
+                       : arith::AndIOp::create(b, l, x, y).getResult();
   if (isa<IntegerType>(getElementTypeOrSelf(x.getType()))) {
     if (op == "add")
       return arith::AddIOp::create(b, l, x, y);
@@ -151,30 +174,30 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
         << ", or one operand with value= (the right-hand side)";
     return failure();
   }
-  // Floats, or integers (i64 / i32: lengths and positions) for add, sub
-  // and mul; torch's `/` of integers is a float division, which `to`
-  // makes explicit. Operands of different types compute in the type
-  // torch's promotion gives two tensors: a float over an integer, the
-  // wider of two floats or two integers (f16 with bf16: f32).
+  // Floats, integers (i64 / i32: lengths and positions) or bools (a
+  // mask times a value). Operands of different types compute as torch's
+  // chained operators do: `a + b + c` is `(a + b) + c`, each step in the
+  // type torch's promotion gives its two operands (two integers add
+  // exactly before meeting a float). torch's `/` of integers is a float
+  // division, which `to` makes explicit; `-` of a bool is refused, as by
+  // torch.
   StringRef op = current->layer;
-  Type elt;
+  SmallVector<Type> stepTypes; // the accumulated type after each operand
   for (auto [i, v] : llvm::enumerate(operands)) {
     Type t = v.type().getElementType();
-    if (!isa<FloatType>(t) && !(isa<IntegerType>(t) && !t.isInteger(1))) {
+    if (!isa<FloatType, IntegerType>(t)) {
       error(current->operands[i].value.pos)
-          << op << " expects float or integer operands; "
+          << op << " expects float, integer or bool operands; "
           << describe(v, current->operands[i].value.text);
       return failure();
     }
-    if (!elt || t == elt)
-      elt = elt ? elt : t;
-    else if (isa<FloatType>(t) != isa<FloatType>(elt))
-      elt = isa<FloatType>(t) ? t : elt;
-    else if (t.getIntOrFloatBitWidth() != elt.getIntOrFloatBitWidth())
-      elt = t.getIntOrFloatBitWidth() > elt.getIntOrFloatBitWidth() ? t : elt;
-    else // f16 and bf16
-      elt = b.getF32Type();
+    stepTypes.push_back(i == 0 ? t
+                               : promoteTensorTypes(b, stepTypes.back(), t));
   }
+  if (value)
+    stepTypes.back() = promoteWithScalar(
+        b, stepTypes.back(), value->value.kind != Literal::Kind::Int);
+  Type elt = stepTypes.back();
   if (op == "div" && !isa<FloatType>(elt)) {
     error(current->operands[0].value.pos)
         << op
@@ -183,20 +206,22 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
         << "; " << describe(operands[0], current->operands[0].value.text);
     return failure();
   }
+  for (auto [i, v] : llvm::enumerate(operands))
+    if (op == "sub" && v.type().getElementType().isInteger(1)) {
+      error(current->operands[i].value.pos)
+          << "sub of a bool is refused, as by torch (to invert a mask: "
+             "logical_not); "
+          << describe(v, current->operands[i].value.text);
+      return failure();
+    }
   bool integers = isa<IntegerType>(elt);
   if (value) {
-    // x op c, c a scalar of x's element type.
+    // x op c, both converted to the promoted type.
     const Val &x = operands[0];
     if (x.rank() < 1) {
       error(current->operands[0].value.pos)
           << op << " expects an operand of rank 1 or more; "
           << describe(x, current->operands[0].value.text);
-      return failure();
-    }
-    if (integers && value->value.kind != Literal::Kind::Int) {
-      error(value->value.pos) << op << " of " << elementName(elt)
-                              << " data needs an integer value=, found '"
-                              << value->value.text << "'";
       return failure();
     }
     FailureOr<Broadcast> shape = broadcast(operands);
@@ -213,7 +238,8 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
                              nb, l, nb.getIntegerAttr(elt, ci))
                              .getResult()
                        : seq::emitFloatConstant(nb, l, elt, c);
-          return combine(nb, l, op, args[0], scalar);
+          return combine(nb, l, op, seq::emitCast(nb, l, args[0], elt),
+                         scalar);
         });
     out.dims = shape->dims;
     return out;
@@ -229,13 +255,15 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
   if (llvm::any_of(operands, [&](const Val &v) {
         return v.type().getElementType() != elt;
       })) {
-    // Each operand converted to the promoted type (as .to(dtype)), then
-    // combined left to right.
+    // Left to right, each step's operands converted to that step's type
+    // (as .to(dtype)).
     return mapBroadcast(
         operands, elt, [&](OpBuilder &nb, Location l, ValueRange args) {
-          Value acc = seq::emitCast(nb, l, args[0], elt);
-          for (Value a : args.drop_front())
-            acc = combine(nb, l, op, acc, seq::emitCast(nb, l, a, elt));
+          Value acc = args[0];
+          for (auto [a, t] : llvm::zip(args.drop_front(),
+                                       ArrayRef(stepTypes).drop_front()))
+            acc = combine(nb, l, op, seq::emitCast(nb, l, acc, t),
+                          seq::emitCast(nb, l, a, t));
           return acc;
         });
   }
@@ -461,13 +489,22 @@ Value Emitter::reduceAlong(Value x, int64_t dim, StringRef kind, Value shift) {
       dyn.push_back(dimValue(x, d));
     kept.push_back(b.getAffineDimExpr(d));
   }
-  Type f32 = type.getElementType();
-  double start = kind == "max" ? -std::numeric_limits<double>::infinity() : 0;
+  Type elt = type.getElementType();
+  bool integers = isa<IntegerType>(elt);
+  TypedAttr start =
+      integers ? TypedAttr(b.getIntegerAttr(
+                     elt, kind == "max" ? APInt::getSignedMinValue(
+                                              elt.getIntOrFloatBitWidth())
+                                        : APInt(elt.getIntOrFloatBitWidth(), 0)))
+               : TypedAttr(b.getFloatAttr(
+                     elt, kind == "max"
+                              ? -std::numeric_limits<double>::infinity()
+                              : 0.0));
   Value init =
       linalg::FillOp::create(b, here(),
-                             ValueRange{arith::ConstantOp::create(
-                                 b, here(), b.getFloatAttr(f32, start))},
-                             ValueRange{emptyTensor(shape, dyn, f32)})
+                             ValueRange{arith::ConstantOp::create(b, here(),
+                                                                  start)},
+                             ValueRange{emptyTensor(shape, dyn, elt)})
           .getResult(0);
   AffineMap row = AffineMap::get(rank, 0, kept, ctx);
   SmallVector<Value> ins = {x};
@@ -487,11 +524,16 @@ Value Emitter::reduceAlong(Value x, int64_t dim, StringRef kind, Value shift) {
                if (shift) // sum of exp(x - shift)
                  v = math::ExpOp::create(nb, l,
                                          arith::SubFOp::create(nb, l, v, a[1]));
-               linalg::YieldOp::create(
-                   nb, l,
-                   kind == "max"
-                       ? arith::MaximumFOp::create(nb, l, acc, v).getResult()
-                       : arith::AddFOp::create(nb, l, acc, v).getResult());
+               Value next;
+               if (integers) // wrapping, as torch
+                 next = kind == "max"
+                            ? arith::MaxSIOp::create(nb, l, acc, v).getResult()
+                            : arith::AddIOp::create(nb, l, acc, v).getResult();
+               else
+                 next = kind == "max"
+                            ? arith::MaximumFOp::create(nb, l, acc, v).getResult()
+                            : arith::AddFOp::create(nb, l, acc, v).getResult();
+               linalg::YieldOp::create(nb, l, next);
              })
       .getResult(0);
 }
@@ -539,13 +581,38 @@ FailureOr<Val> Emitter::emitLogSoftmax(const Val &x) {
 }
 
 FailureOr<Val> Emitter::emitReduction(const Val &x) {
-  if (failed(expectFloat(x, -1, "a float input")))
+  // torch.sum of integers or bools sums in i64; torch.amax keeps an
+  // integer type; torch.mean needs floats.
+  StringRef kind = current->layer;
+  Type elt = x.type().getElementType();
+  bool ok = kind == "mean" ? isa<FloatType>(elt)
+            : kind == "max" ? !elt.isInteger(1)
+                            : true;
+  if (!ok || x.rank() < 1) {
+    error(current->operands[0].value.pos)
+        << kind
+        << (kind == "mean" ? " expects a float input (torch.mean of integers "
+                             "is refused: convert with to(x, dtype=f32))"
+            : kind == "max" ? " expects a float or integer input"
+                            : " expects an input")
+        << " of rank 1 or more; " << describe(x, current->operands[0].value.text);
     return failure();
+  }
   FailureOr<int64_t> dim = normalizeDim(intKw("dim", -1), x.rank(), "dim");
   if (failed(dim))
     return failure();
-  StringRef kind = current->layer;
-  Value r = reduceAlong(x.value, *dim, kind == "max" ? "max" : "sum");
+  Value source = x.value;
+  if (kind == "sum" && isa<IntegerType>(elt) && !elt.isInteger(64)) {
+    Type i64 = b.getI64Type();
+    FailureOr<Val> wide = mapBroadcast(
+        {x}, i64, [&](OpBuilder &nb, Location l, ValueRange a) {
+          return seq::emitCast(nb, l, a[0], i64);
+        });
+    if (failed(wide))
+      return failure();
+    source = wide->value;
+  }
+  Value r = reduceAlong(source, *dim, kind == "max" ? "max" : "sum");
   if (kind == "mean") {
     // sum / n; an empty dimension gives NaN, as torch.mean.
     Value n = arith::UIToFPOp::create(

@@ -61,8 +61,38 @@ std::optional<seq::ActivationAttr> Emitter::activationOf(StringRef kind) {
                                   APFloat(static_cast<float>(beta)));
 }
 
+FailureOr<Val> Emitter::emitMinMax(ArrayRef<Val> operands) {
+  // torch.minimum / torch.maximum: float or integer operands, in the type
+  // torch's promotion gives them; NaN propagates.
+  StringRef kind = current->layer;
+  for (auto [i, v] : llvm::enumerate(operands)) {
+    Type t = v.type().getElementType();
+    if (v.rank() >= 1 && !t.isInteger(1))
+      continue;
+    error(current->operands[i].value.pos)
+        << kind << " expects float or integer operands of rank 1 or more; "
+        << describe(v, current->operands[i].value.text);
+    return failure();
+  }
+  Type elt = promoteTensorTypes(b, operands[0].type().getElementType(),
+                                operands[1].type().getElementType());
+  bool max = kind == "maximum";
+  return mapBroadcast(
+      operands, elt, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value x = seq::emitCast(nb, l, a[0], elt);
+        Value y = seq::emitCast(nb, l, a[1], elt);
+        if (isa<FloatType>(elt))
+          return max ? arith::MaximumFOp::create(nb, l, x, y).getResult()
+                     : arith::MinimumFOp::create(nb, l, x, y).getResult();
+        return max ? arith::MaxSIOp::create(nb, l, x, y).getResult()
+                   : arith::MinSIOp::create(nb, l, x, y).getResult();
+      });
+}
+
 FailureOr<Val> Emitter::emitMath(ArrayRef<Val> operands) {
   StringRef kind = current->layer;
+  if (kind == "minimum" || kind == "maximum")
+    return emitMinMax(operands);
   for (auto [i, v] : llvm::enumerate(operands)) {
     if (isa<FloatType>(v.type().getElementType()) && v.rank() >= 1 &&
         v.type().getElementType() == operands[0].type().getElementType())
@@ -96,10 +126,6 @@ FailureOr<Val> Emitter::emitMath(ArrayRef<Val> operands) {
     auto c = [&](double v) {
       return seq::emitFloatConstant(nb, l, x.getType(), v);
     };
-    if (kind == "minimum") // NaN propagates, as torch.minimum
-      return arith::MinimumFOp::create(nb, l, x, a[1]);
-    if (kind == "maximum")
-      return arith::MaximumFOp::create(nb, l, x, a[1]);
     if (kind == "clamp") {
       // min(max(x, min), max): NaN stays NaN, and min > max gives max
       // everywhere (torch.clamp).

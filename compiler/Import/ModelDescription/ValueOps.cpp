@@ -179,59 +179,49 @@ FailureOr<Val> Emitter::emitSelection(ArrayRef<Val> operands) {
         << describe(operands[i], current->operands[i].value.text);
     return failure();
   };
-  auto sameType = [&](unsigned i, unsigned j) -> LogicalResult {
-    if (elt(i) == elt(j))
-      return success();
-    error(current->operands[j].value.pos)
-        << kind << " needs '" << current->operands[i].value.text << "' and '"
-        << current->operands[j].value.text << "' of one element type; they are "
-        << elementName(elt(i)) << " and " << elementName(elt(j));
-    return failure();
-  };
   bool logical = kind.starts_with("logical_");
   bool compare = !logical && kind != "where" && kind != "masked_fill";
   Type i1 = b.getI1Type();
-  Type resultElt;
-  // Which operands must be bool, and which must share an element type.
+  Type resultElt, operandElt = elt(0);
+  // Which operands must be bool, and the type the others are read in.
   if (logical) {
     for (unsigned i = 0; i < operands.size(); ++i)
       if (failed(expect(i, elt(i).isInteger(1), "bool operands")))
         return failure();
     resultElt = i1;
   } else if (compare) {
-    bool ordered = kind != "eq" && kind != "ne";
-    if (failed(expect(0, !ordered || !elt(0).isInteger(1),
-                      "float or integer operands")) ||
-        (operands.size() == 2 && failed(sameType(0, 1))))
-      return failure();
+    // Two operands compare in the type torch's promotion gives them (an
+    // i64 with an f32: as f32), as does an operand with a value= number
+    // (integer data with a float number: as f32); bools as 0 and 1.
     const Argument *value = keyword("value");
     if ((operands.size() == 2) == (value != nullptr)) {
       error(value ? value->keyPos : current->layerPos)
           << kind << " compares two operands, or one operand with value=";
       return failure();
     }
-    if (value && !isa<FloatType>(elt(0)) &&
-        value->value.kind != Literal::Kind::Int) {
-      error(value->value.pos) << kind << " of " << elementName(elt(0))
-                              << " data needs an integer value=, found '"
-                              << value->value.text << "'";
-      return failure();
-    }
+    operandElt = value ? promoteWithScalar(b, elt(0),
+                                           value->value.kind !=
+                                               Literal::Kind::Int)
+                       : promoteTensorTypes(b, elt(0), elt(1));
     resultElt = i1;
   } else if (kind == "where") {
-    if (failed(expect(0, elt(0).isInteger(1), "a bool condition")) ||
-        failed(sameType(1, 2)))
+    // torch.where(cond, a, b) is of a's and b's promoted type.
+    if (failed(expect(0, elt(0).isInteger(1), "a bool condition")))
       return failure();
-    resultElt = elt(1);
+    resultElt = operandElt = promoteTensorTypes(b, elt(1), elt(2));
   } else { // masked_fill
     if (failed(expect(0, isa<FloatType>(elt(0)), "a float input")) ||
         failed(expect(1, elt(1).isInteger(1), "a bool mask")))
       return failure();
-    resultElt = elt(0);
+    resultElt = operandElt = elt(0);
   }
   double fill = floatKw("value", 0);
-  Type operandElt = elt(0);
-  auto body = [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+  auto body = [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+    // Comparisons and where read their operands in operandElt.
+    SmallVector<Value> a(args);
+    if (!logical && kind != "masked_fill")
+      for (unsigned i = kind == "where" ? 1 : 0; i < a.size(); ++i)
+        a[i] = seq::emitCast(nb, l, a[i], operandElt);
     if (kind == "where")
       return arith::SelectOp::create(nb, l, a[0], a[1], a[2]);
     if (kind == "masked_fill") {
@@ -248,6 +238,7 @@ FailureOr<Val> Emitter::emitSelection(ArrayRef<Val> operands) {
           nb, l, a[0], arith::ConstantIntOp::create(nb, l, i1, 1));
     // Comparisons: NaN compares false, except `ne` (as torch and IEEE).
     Value rhs = a.size() > 1 ? a[1] : Value();
+    // (operandElt is f32 when a float value= meets integer data.)
     if (!rhs && isa<FloatType>(operandElt))
       rhs = arith::ConstantOp::create(nb, l, nb.getFloatAttr(operandElt, fill));
     else if (!rhs)
@@ -263,11 +254,16 @@ FailureOr<Val> Emitter::emitSelection(ArrayRef<Val> operands) {
                    .Default(arith::CmpFPredicate::UNE);
       return arith::CmpFOp::create(nb, l, p, a[0], rhs);
     }
+    bool bools = operandElt.isInteger(1); // false < true
     auto p = llvm::StringSwitch<arith::CmpIPredicate>(kind)
-                 .Case("lt", arith::CmpIPredicate::slt)
-                 .Case("le", arith::CmpIPredicate::sle)
-                 .Case("gt", arith::CmpIPredicate::sgt)
-                 .Case("ge", arith::CmpIPredicate::sge)
+                 .Case("lt", bools ? arith::CmpIPredicate::ult
+                                   : arith::CmpIPredicate::slt)
+                 .Case("le", bools ? arith::CmpIPredicate::ule
+                                   : arith::CmpIPredicate::sle)
+                 .Case("gt", bools ? arith::CmpIPredicate::ugt
+                                   : arith::CmpIPredicate::sgt)
+                 .Case("ge", bools ? arith::CmpIPredicate::uge
+                                   : arith::CmpIPredicate::sge)
                  .Case("eq", arith::CmpIPredicate::eq)
                  .Default(arith::CmpIPredicate::ne);
     return arith::CmpIOp::create(nb, l, p, a[0], rhs);
