@@ -6,6 +6,7 @@
 
 #include "compiler/Driver/Driver.h"
 
+#include "compiler/Driver/FileDiagnostics.h"
 #include "compiler/Driver/OutputFiles.h"
 #include "compiler/Import/Import.h"
 #include "compiler/ModelABI/ModelSignature.h"
@@ -117,7 +118,7 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   // Users get the message and the source line, not an IR dump.
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context, errs);
+  FileDiagnosticHandler diagnostics(sourceMgr, &context, errs);
 
   ImportOptions importOptions;
   importOptions.weightsPath = options.weightsPath;

@@ -581,8 +581,14 @@ bool Parser::parseArguments(std::vector<LayerStmt> &into, LayerStmt &layer,
       continue;
     }
     if (tok.kind != Token::Kind::RParen) {
-      if (tok.kind != Token::Kind::Error)
-        error(tok.pos) << "expected ',' or ')', found " << describe(tok);
+      // A missing ')' shows on the next line: point at the open call too.
+      if (tok.kind != Token::Kind::Error) {
+        InFlightDiagnostic diag = error(tok.pos);
+        diag << "expected ',' or ')', found " << describe(tok);
+        diag.attachNote(FileLineColLoc::get(ctx, path, layer.layerPos.line,
+                                            layer.layerPos.col))
+            << "in the call to '" << layer.layer << "' here";
+      }
       return false;
     }
   }
