@@ -1773,3 +1773,109 @@ logits = linear(nf, bias=false, name=embed_out)
 output logits
 """, {"input_ids": torch.randint(0, 40, (2, 13))},
     lambda m, ids: {"logits": m(ids)})
+
+
+# --- GPT-J: rotate_every_two rotary on part of each head, parallel block ----
+class GptJAttention(nn.Module):
+    """Hugging Face GPTJAttention's forward (eager): q_proj, k_proj, v_proj
+    and out_proj without biases, rotary embeddings on the first rotary_dim
+    features of each head with adjacent features paired
+    (rotate_every_two, sin/cos repeat_interleave'd), causal softmax."""
+
+    def __init__(self, hidden, heads, rotary_dim):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.rotary_dim = rotary_dim
+        for n in ("q_proj", "k_proj", "v_proj", "out_proj"):
+            setattr(self, n, nn.Linear(hidden, hidden, bias=False))
+
+    def forward(self, x):
+        B, T, E = x.shape
+        split = lambda t: t.view(B, T, self.heads, self.head_dim)
+        q, k = split(self.q_proj(x)), split(self.k_proj(x))
+        v = split(self.v_proj(x)).permute(0, 2, 1, 3)
+        r = self.rotary_dim
+        # create_sinusoidal_positions: [T, r] = cat(sin, cos) of p * f.
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, r, 2).float() / r))
+        angles = torch.einsum("i,j->ij", torch.arange(T).float(), inv_freq)
+        sin = torch.repeat_interleave(angles.sin()[None, :, None, :], 2, 3)
+        cos = torch.repeat_interleave(angles.cos()[None, :, None, :], 2, 3)
+
+        def rotate_every_two(t):
+            pairs = torch.stack((-t[..., 1::2], t[..., ::2]), dim=-1)
+            return pairs.flatten(-2)
+
+        def rope(t):
+            rot, rest = t[..., :r], t[..., r:]
+            return torch.cat((rot * cos + rotate_every_two(rot) * sin, rest),
+                             -1)
+
+        q, k = rope(q).permute(0, 2, 1, 3), rope(k).permute(0, 2, 1, 3)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim)
+        causal = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
+        scores = scores.masked_fill(causal, torch.finfo(scores.dtype).min)
+        out = scores.softmax(-1) @ v
+        return self.out_proj(out.permute(0, 2, 1, 3).reshape(B, T, E))
+
+
+class GptJBlock(nn.Module):
+    def __init__(self, hidden, heads, rotary_dim):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(hidden)
+        self.attn = GptJAttention(hidden, heads, rotary_dim)
+        self.mlp = nn.Module()
+        self.mlp.fc_in = nn.Linear(hidden, 4 * hidden)
+        self.mlp.fc_out = nn.Linear(4 * hidden, hidden)
+
+    def forward(self, x):
+        # One layer norm feeds both attention and the MLP (gelu_new).
+        h = self.ln_1(x)
+        m = self.mlp.fc_out(nn.functional.gelu(self.mlp.fc_in(h),
+                                               approximate="tanh"))
+        return self.attn(h) + m + x
+
+
+class GptJ(nn.Module):
+    """GPTJForCausalLM's names: transformer.wte, transformer.h.N,
+    transformer.ln_f and lm_head (with a bias)."""
+
+    def __init__(self, vocab=40, hidden=48, heads=4, rotary_dim=8):
+        super().__init__()
+        self.transformer = nn.Module()
+        self.transformer.wte = nn.Embedding(vocab, hidden)
+        self.transformer.h = nn.ModuleList(
+            [GptJBlock(hidden, heads, rotary_dim)])
+        self.transformer.ln_f = nn.LayerNorm(hidden)
+        self.lm_head = nn.Linear(hidden, vocab)
+
+    def forward(self, input_ids):
+        x = self.transformer.wte(input_ids)
+        for block in self.transformer.h:
+            x = block(x)
+        return self.lm_head(self.transformer.ln_f(x))
+
+
+export("gpt_j", GptJ(), """
+# A GPT-J layer under Hugging Face's GPTJForCausalLM names: separate
+# q_proj / k_proj / v_proj / out_proj without biases, rotary embeddings on
+# the first 8 of each head's 12 features with adjacent features paired
+# (rope_layout=rotate_every_two), one layer norm feeding attention and the
+# MLP (gelu_new), whose outputs add to the input.
+model gpt_j
+weights "gpt_j.safetensors"
+input input_ids: i64[B, T]
+x      = embedding(input_ids, name=transformer.wte)
+h      = layer_norm(x, name=transformer.h.0.ln_1)
+a      = mha(h, heads=4, causal=true, batch_first=true, bias=false,
+             rope=true, rotary_dim=8, rope_layout=rotate_every_two,
+             weights_from=[q_proj, k_proj, v_proj, out_proj],
+             name=transformer.h.0.attn)
+up     = linear(h, name=transformer.h.0.mlp.fc_in)
+act    = gelu(up, approximate=tanh)
+m      = linear(act, name=transformer.h.0.mlp.fc_out)
+y      = add(a, m, x)
+nf     = layer_norm(y, name=transformer.ln_f)
+logits = linear(nf, name=lm_head)
+output logits
+""", {"input_ids": torch.randint(0, 40, (2, 13))},
+    lambda m, ids: {"logits": m(ids)})

@@ -541,16 +541,19 @@ FailureOr<Value> Emitter::attentionMask(const Val &query, const Val &keys,
 
 std::pair<Value, Value> Emitter::ropeTables(const Val &positionsOf,
                                             int64_t timeDim, int64_t d,
-                                            int64_t rotary) {
+                                            int64_t rotary, bool everyTwo) {
   int64_t half = rotary / 2;
-  // inv_freq[i] = 1 / theta^(2i / R) in f32, as Hugging Face's
+  // inv_freq[j] = 1 / theta^(2j / R) in f32, as Hugging Face's
   // LlamaRotaryEmbedding (R = D) and GPTNeoXRotaryEmbedding (R =
-  // rotary_ndims) compute it, repeated for both halves; 0 past R.
+  // rotary_ndims) compute it, repeated for both halves (rotate_half) or
+  // for both features of a pair (GPT-J's duplicate_interleave); 0 past R.
   float theta = static_cast<float>(floatKw("rope_theta", 10000.0));
   SmallVector<float> invFreq(d, 0.0f);
-  for (int64_t i = 0; i < rotary; ++i)
-    invFreq[i] = 1.0f / std::pow(theta, static_cast<float>(2 * (i % half)) /
+  for (int64_t i = 0; i < rotary; ++i) {
+    int64_t j = everyTwo ? i / 2 : i % half;
+    invFreq[i] = 1.0f / std::pow(theta, static_cast<float>(2 * j) /
                                             static_cast<float>(rotary));
+  }
   Value freqTable = constant({d}, invFreq);
   // Positions continue across a stream's chunks (seq.positions).
   int64_t steps = positionsOf.type().getDimSize(timeDim);
@@ -586,16 +589,17 @@ std::pair<Value, Value> Emitter::ropeTables(const Val &positionsOf,
 }
 
 Value Emitter::applyRope(Value projected, Value cos, Value sin,
-                         int64_t rotary) {
+                         int64_t rotary, bool everyTwo) {
   auto type = cast<RankedTensorType>(projected.getType());
   int64_t d = type.getDimSize(3), half = rotary / 2;
-  // The sign rotate_half gives the partner feature (0 past the rotary
+  // The sign the rotation gives the partner feature (0 past the rotary
   // features, which pass through: their cos is 1): a table rather than
   // the loop index keeps the generic a per-step op a stream can run chunk
-  // by chunk.
+  // by chunk. rotate_half(x) = [-x2, x1]; rotate_every_two(x)[2j] =
+  // -x[2j + 1], [2j + 1] = x[2j].
   SmallVector<float> sign(d, 0.0f);
   for (int64_t i = 0; i < rotary; ++i)
-    sign[i] = i < half ? -1.0f : 1.0f;
+    sign[i] = (everyTwo ? i % 2 == 0 : i < half) ? -1.0f : 1.0f;
   Value signTable = constant({d}, sign);
   SmallVector<Value> dyn;
   for (int64_t i = 0; i < 4; ++i)
@@ -604,14 +608,18 @@ Value Emitter::applyRope(Value projected, Value cos, Value sin,
   Value init = emptyTensor(type.getShape(), dyn, type.getElementType());
   AffineExpr bd = b.getAffineDimExpr(0), hd = b.getAffineDimExpr(1),
              td = b.getAffineDimExpr(2), dd = b.getAffineDimExpr(3);
+  // The partner element: (d + R/2) mod R for rotate_half, the other of
+  // its pair for rotate_every_two (m + 1 - 2 (m mod 2), m = d mod R, so
+  // that a pass-through feature's partner stays in bounds).
+  AffineExpr m = dd % rotary;
+  AffineExpr partner = everyTwo ? m + 1 - (m % 2) * 2 : (dd + half) % rotary;
   SmallVector<AffineMap> maps = {
       b.getMultiDimIdentityMap(4),
-      // The partner element rotate_half pairs with: (d + R/2) mod R.
-      AffineMap::get(4, 0, {bd, hd, td, (dd + half) % rotary}, ctx),
+      AffineMap::get(4, 0, {bd, hd, td, partner}, ctx),
       AffineMap::get(4, 0, {td, dd}, ctx), AffineMap::get(4, 0, {td, dd}, ctx),
       AffineMap::get(4, 0, {dd}, ctx), b.getMultiDimIdentityMap(4)};
-  // out = x * cos(p * f) + rotate_half(x) * sin(p * f), rotate_half(x) =
-  // [-x2, x1] (RoFormer, Su et al. 2021, eq. 34 in Hugging Face's layout).
+  // out = x * cos(p * f) + rotate(x) * sin(p * f) (RoFormer, Su et al.
+  // 2021, eq. 34, in Hugging Face's two layouts).
   return linalg::GenericOp::create(
              b, here(), TypeRange{type},
              ValueRange{projected, projected, cos, sin, signTable},
@@ -770,11 +778,15 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
              << dq << " (rotary_dim= can rotate an even part of it)";
       return failure();
     }
-    auto [cos, sin] = ropeTables(xb, 1, dq, rotary);
-    q = applyRope(q, cos, sin, rotary);
-    k = applyRope(k, cos, sin, rotary);
+    // rope_layout=rotate_every_two: GPT-J's (and Meta's original LLaMA
+    // checkpoints') pairs of adjacent features.
+    bool everyTwo =
+        nameKw("rope_layout", "rotate_half") == "rotate_every_two";
+    auto [cos, sin] = ropeTables(xb, 1, dq, rotary, everyTwo);
+    q = applyRope(q, cos, sin, rotary, everyTwo);
+    k = applyRope(k, cos, sin, rotary, everyTwo);
   } else {
-    for (const char *kw : {"rope_theta", "rotary_dim"})
+    for (const char *kw : {"rope_theta", "rotary_dim", "rope_layout"})
       if (const Argument *arg = keyword(kw)) {
         error(arg->keyPos) << kw << " needs rope=true";
         return failure();

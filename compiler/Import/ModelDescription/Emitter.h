@@ -206,14 +206,19 @@ private:
   /// The [L, D] cos and sin tables of rotary position embedding for the
   /// steps of dimension `timeDim` of `positionsOf` (rope_theta, head size
   /// `d`): the first `rotary` (even, <= d) features rotate with the
-  /// frequencies of a `rotary`-feature embedding, the others by angle 0
-  /// (cos 1, sin 0).
+  /// frequencies of a `rotary`-feature embedding (feature i with frequency
+  /// i mod R/2 in the rotate_half layout, i / 2 in rotate_every_two), the
+  /// others by angle 0 (cos 1, sin 0).
   std::pair<Value, Value> ropeTables(const Val &positionsOf, int64_t timeDim,
-                                     int64_t d, int64_t rotary);
-  /// Rotary position embedding (RoFormer, Su et al. 2021; Hugging Face
-  /// LLaMA's rotate_half form) of a [B, H, L, D] projection, on its first
-  /// `rotary` features (GPT-NeoX's partial rotary); the rest pass through.
-  Value applyRope(Value projected, Value cos, Value sin, int64_t rotary);
+                                     int64_t d, int64_t rotary,
+                                     bool everyTwo);
+  /// Rotary position embedding (RoFormer, Su et al. 2021) of a [B, H, L,
+  /// D] projection, on its first `rotary` features (GPT-NeoX's partial
+  /// rotary; the rest pass through), with each feature's partner in
+  /// Hugging Face LLaMA's rotate_half layout (i and i + R/2) or, with
+  /// `everyTwo`, GPT-J's rotate_every_two (2j and 2j + 1).
+  Value applyRope(Value projected, Value cos, Value sin, int64_t rotary,
+                  bool everyTwo);
   // Scan blocks (ScanBlocks.cpp).
   /// Emits `scan` as one seq.scan and defines its NAME.field values.
   LogicalResult emitScan(const ScanStmt &scan);

@@ -101,6 +101,8 @@ const std::vector<LayerSpec> &layerSpecs() {
           {"weights_from", KwType::List}, {"key_padding_mask", KwType::Value},
           {"attn_mask", KwType::Value}, {"rope", KwType::Bool},
           {"rope_theta", KwType::Float}, {"rotary_dim", KwType::Int},
+          {"rope_layout", KwType::Name, false,
+           {"rotate_half", "rotate_every_two"}},
           {"qkv_layout", KwType::Name, false, {"stacked", "per_head"}},
           {"scale", KwType::Float},
           {"alibi", KwType::Bool}, {"fan_in_fan_out", KwType::Bool},
