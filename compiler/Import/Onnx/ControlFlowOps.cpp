@@ -908,9 +908,18 @@ LogicalResult importControlFlowOp(GraphImporter &g, StringRef op,
       op == "SequenceConstruct" || op == "SequenceErase" ||
       op == "SplitToSequence") {
     handled = true;
-    g.nodeError() << "sequences are supported only as a Loop's per-step "
-                     "values (SequenceEmpty before it, SequenceInsert in its "
-                     "body, ConcatFromSequence after it)";
+    InFlightDiagnostic diag = g.nodeError();
+    diag << "sequences are supported only as a Loop's per-step values "
+            "(SequenceEmpty before it, SequenceInsert in its body, "
+            "ConcatFromSequence after it)";
+    // torch 1.13 exports repeat_interleave over a dimension whose size the
+    // exporter does not know as SplitToSequence + Loop; the same
+    // computation as expand + reshape exports as plain ops.
+    if (op == "SplitToSequence")
+      diag << "; torch exports repeat_interleave(x, n, dim) this way when "
+              "x's size along dim is unknown to the exporter: "
+              "x.unsqueeze(dim + 1).expand(..., n, ...).flatten(dim, dim + 1) "
+              "computes the same and exports as plain ops";
     return failure();
   }
   return success();

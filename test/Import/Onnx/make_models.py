@@ -845,6 +845,51 @@ class NeoXAttention(nn.Module):
         return self.dense(out.permute(0, 2, 1, 3).reshape(B, T, E))
 
 
+class GptJAttention(nn.Module):
+    """Hugging Face GPTJAttention as torch.onnx exports it: bias-free
+    q/k/v/out projections, rotary embeddings from the embed_positions
+    buffer (create_sinusoidal_positions: sin and cos of p * f side by side,
+    gathered by position) on the first rotary_dim features of each head
+    with adjacent features paired (rotate_every_two: strided Slices, a
+    stack; repeat_interleave'd sin and cos), causal."""
+
+    def __init__(self, hidden=8, heads=2, rotary_dim=2, max_positions=32):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.rotary_dim = rotary_dim
+        for n in ("q_proj", "k_proj", "v_proj", "out_proj"):
+            setattr(self, n, nn.Linear(hidden, hidden, bias=False))
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, rotary_dim, 2).float()
+                                    / rotary_dim))
+        angles = torch.einsum("i,j->ij",
+                              torch.arange(max_positions).float(), inv_freq)
+        self.register_buffer("embed_positions",
+                             torch.cat((angles.sin(), angles.cos()), 1))
+
+    def forward(self, x):
+        B, T, E = x.shape
+        split = lambda t: t.view(B, T, self.heads, self.head_dim)
+        q, k = split(self.q_proj(x)), split(self.k_proj(x))
+        v = split(self.v_proj(x)).permute(0, 2, 1, 3)
+        r = self.rotary_dim
+        sincos = self.embed_positions[torch.arange(T)]
+        sin, cos = torch.split(sincos, r // 2, dim=-1)
+        sin = torch.repeat_interleave(sin[None, :, None, :], 2, 3)
+        cos = torch.repeat_interleave(cos[None, :, None, :], 2, 3)
+
+        def rope(t):
+            rot, rest = t[..., :r], t[..., r:]
+            pairs = torch.stack((-rot[..., 1::2], rot[..., ::2]), dim=-1)
+            return torch.cat((rot * cos + pairs.flatten(-2) * sin, rest), -1)
+
+        q, k = rope(q).permute(0, 2, 1, 3), rope(k).permute(0, 2, 1, 3)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim)
+        causal = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
+        scores = scores.masked_fill(causal, torch.finfo(scores.dtype).min)
+        out = scores.softmax(-1) @ v
+        return self.out_proj(out.permute(0, 2, 1, 3).reshape(B, T, E))
+
+
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 2: "B"}, "h": {1: "B"}}),
@@ -945,6 +990,8 @@ MODELS = [
      time_major_inputs, ["y"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
     ("neox_attn", NeoXAttention, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("gptj_attn", GptJAttention, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
@@ -1354,6 +1401,14 @@ def write_control_flow_inputs(in_dir):
         helper.make_node("ConcatFromSequence", ["seq2"], ["y"], name="join",
                          axis=0, new_axis=1)],
         [f32("x", ["T", "B", 4])], [f32("y", [1, "T", "B", 4])])
+    # What torch 1.13 makes of repeat_interleave along a dimension of
+    # unknown size, reduced to its first node: SplitToSequence.
+    save("split_to_sequence", [
+        helper.make_node("SplitToSequence", ["x"], ["seq"], name="split",
+                         axis=0, keepdims=1),
+        helper.make_node("ConcatFromSequence", ["seq"], ["y"], name="join",
+                         axis=0)],
+        [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])])
 
 
 def write_einsum_inputs(in_dir):
