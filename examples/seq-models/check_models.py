@@ -64,6 +64,7 @@ STREAMING = {
     # Partial rotary positions continue across chunks too.
     "gpt_neox": ["--stream-dim=T", "--dim=capacity=16"],
     "gpt_j": ["--stream-dim=T", "--dim=capacity=16"],
+    "falcon": ["--stream-dim=T", "--dim=capacity=16"],
 }
 STREAM_CHUNKS = ["1", "2", "7"]
 

@@ -1879,3 +1879,107 @@ logits = linear(nf, name=lm_head)
 output logits
 """, {"input_ids": torch.randint(0, 40, (2, 13))},
     lambda m, ids: {"logits": m(ids)})
+
+
+# --- Falcon (new_decoder_architecture): grouped fused qkv, two layer norms --
+class FalconAttention(nn.Module):
+    """Hugging Face FalconAttention's forward with new_decoder_architecture
+    (Falcon-40B/180B): query_key_value viewed [B, T, kv_heads, heads /
+    kv_heads + 2, D] (each key/value head's query heads, then its key and
+    value), keys and values broadcast to their query heads, rotary
+    embeddings (rotate_half) on whole heads, causal, no biases."""
+
+    def __init__(self, hidden, heads, kv_heads):
+        super().__init__()
+        self.heads, self.kv_heads = heads, kv_heads
+        self.head_dim = hidden // heads
+        self.query_key_value = nn.Linear(
+            hidden, (heads + 2 * kv_heads) * self.head_dim, bias=False)
+        self.dense = nn.Linear(hidden, hidden, bias=False)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        d = self.head_dim
+        qkv = self.query_key_value(x).view(
+            B, T, self.kv_heads, self.heads // self.kv_heads + 2, d)
+        q = qkv[:, :, :, :-2]
+        k = torch.broadcast_to(qkv[:, :, :, [-2]], q.shape)
+        v = torch.broadcast_to(qkv[:, :, :, [-1]], q.shape)
+        q, k, v = [t.flatten(2, 3).permute(0, 2, 1, 3) for t in (q, k, v)]
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, d, 2).float() / d))
+        freqs = torch.outer(torch.arange(T).float(), inv_freq)
+        emb = torch.cat((freqs, freqs), dim=-1)
+        cos, sin = emb.cos(), emb.sin()
+
+        def rope(t):
+            half = torch.cat((-t[..., d // 2:], t[..., :d // 2]), -1)
+            return t * cos + half * sin
+
+        scores = rope(q) @ rope(k).transpose(-1, -2) / math.sqrt(d)
+        causal = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
+        scores = scores.masked_fill(causal, torch.finfo(scores.dtype).min)
+        out = scores.softmax(-1) @ v
+        return self.dense(out.permute(0, 2, 1, 3).reshape(B, T, E))
+
+
+class FalconLayer(nn.Module):
+    def __init__(self, hidden, heads, kv_heads):
+        super().__init__()
+        self.ln_attn = nn.LayerNorm(hidden)
+        self.ln_mlp = nn.LayerNorm(hidden)
+        self.self_attention = FalconAttention(hidden, heads, kv_heads)
+        self.mlp = nn.Module()
+        self.mlp.dense_h_to_4h = nn.Linear(hidden, 4 * hidden, bias=False)
+        self.mlp.dense_4h_to_h = nn.Linear(4 * hidden, hidden, bias=False)
+
+    def forward(self, x):
+        a = self.self_attention(self.ln_attn(x))
+        m = self.mlp.dense_4h_to_h(nn.functional.gelu(
+            self.mlp.dense_h_to_4h(self.ln_mlp(x))))
+        return m + a + x
+
+
+class Falcon(nn.Module):
+    """FalconForCausalLM's names: transformer.word_embeddings,
+    transformer.h.N, transformer.ln_f, lm_head (no bias)."""
+
+    def __init__(self, vocab=40, hidden=48, heads=4, kv_heads=2):
+        super().__init__()
+        self.transformer = nn.Module()
+        self.transformer.word_embeddings = nn.Embedding(vocab, hidden)
+        self.transformer.h = nn.ModuleList(
+            [FalconLayer(hidden, heads, kv_heads)])
+        self.transformer.ln_f = nn.LayerNorm(hidden)
+        self.lm_head = nn.Linear(hidden, vocab, bias=False)
+
+    def forward(self, input_ids):
+        x = self.transformer.word_embeddings(input_ids)
+        for layer in self.transformer.h:
+            x = layer(x)
+        return self.lm_head(self.transformer.ln_f(x))
+
+
+export("falcon", Falcon(), """
+# A Falcon-40B-style layer (new_decoder_architecture) under Hugging Face's
+# FalconForCausalLM names: query_key_value holds, for each of the 2
+# key/value heads, its 2 query heads' rows, then its key's and value's
+# (qkv_layout=per_head with kv_heads=2), rotary embeddings on whole heads,
+# separate layer norms for attention and the MLP, no biases.
+model falcon
+weights "falcon.safetensors"
+input input_ids: i64[B, T]
+x      = embedding(input_ids, name=transformer.word_embeddings)
+na     = layer_norm(x, name=transformer.h.0.ln_attn)
+a      = mha(na, heads=4, kv_heads=2, causal=true, batch_first=true,
+             bias=false, rope=true, qkv_layout=per_head,
+             weights_from=[query_key_value, dense],
+             name=transformer.h.0.self_attention)
+nm     = layer_norm(x, name=transformer.h.0.ln_mlp)
+up     = linear(nm, bias=false, name=transformer.h.0.mlp.dense_h_to_4h)
+m      = linear(gelu(up), bias=false, name=transformer.h.0.mlp.dense_4h_to_h)
+y      = add(m, a, x)
+nf     = layer_norm(y, name=transformer.ln_f)
+logits = linear(nf, bias=false, name=lm_head)
+output logits
+""", {"input_ids": torch.randint(0, 40, (2, 13))},
+    lambda m, ids: {"logits": m(ids)})

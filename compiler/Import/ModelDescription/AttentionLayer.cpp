@@ -139,9 +139,11 @@ FailureOr<Emitter::AttentionWeights> Emitter::fusedAttentionWeights(
     int64_t e) {
   // One projection of the query input whose rows are the query's, then the
   // key's, then the value's (GPT-2's c_attn after fan_in_fan_out;
-  // qkv_layout=stacked), or, head by head, that head's query, key and
-  // value rows (GPT-NeoX's query_key_value and BLOOM's, viewed [heads, 3,
-  // D]; qkv_layout=per_head): it reads one input.
+  // qkv_layout=stacked), or, key/value head by key/value head, the rows of
+  // its query heads, then its key's and its value's (qkv_layout=per_head:
+  // GPT-NeoX's query_key_value and BLOOM's, one query per key/value head,
+  // viewed [heads, 3, D]; Falcon's new_decoder_architecture, viewed
+  // [kv_heads, heads / kv_heads + 2, D]): it reads one input.
   if (current->operands.size() > 1) {
     error(keyword("weights_from")->value.pos)
         << "a fused query/key/value projection reads one input; "
@@ -179,13 +181,7 @@ FailureOr<Emitter::AttentionWeights> Emitter::fusedAttentionWeights(
   }
   int64_t d = rows / parts;
   bool perHead = nameKw("qkv_layout", "stacked") == "per_head";
-  if (perHead && kvHeads != heads) {
-    error(keyword("kv_heads")->keyPos)
-        << "qkv_layout=per_head interleaves one query, key and value per "
-           "head: it has no grouped key/value heads (kv_heads=" << kvHeads
-        << ", heads=" << heads << ")";
-    return failure();
-  }
+  int64_t group = heads / kvHeads; // query heads per key/value head
   int64_t sizes[3] = {heads * d, kvHeads * d, kvHeads * d};
   WeightTensor *matrices[3] = {&w.q, &w.k, &w.v};
   std::optional<WeightTensor> *biases[3] = {&w.qBias, &w.kBias, &w.vBias};
@@ -199,8 +195,15 @@ FailureOr<Emitter::AttentionWeights> Emitter::fusedAttentionWeights(
   }
   // Row r of projection i (of sizes[i]) is fused row `source(i, r)`.
   auto source = [&](int i, int64_t r) -> int64_t {
-    if (perHead) // [heads, 3, D]: head r / D, part i, feature r mod D
-      return (r / d) * 3 * d + i * d + r % d;
+    if (perHead) {
+      // [kv_heads, group + 2, D]: query head r / D is number (r / D) mod
+      // group of key/value head (r / D) / group; key and value row r
+      // belong to key/value head r / D, after its queries.
+      int64_t head = r / d;
+      int64_t kv = i == 0 ? head / group : head;
+      int64_t slot = i == 0 ? head % group : group + i - 1;
+      return (kv * (group + 2) + slot) * d + r % d;
+    }
     int64_t offset = 0;
     for (int j = 0; j < i; ++j)
       offset += sizes[j];
