@@ -628,6 +628,8 @@ LogicalResult GraphImporter::importNode() {
     return failure();
   if (!handled && failed(importLayerOp(*this, op, handled)))
     return failure();
+  if (!handled && failed(importConvOp(*this, op, handled)))
+    return failure();
   if (!handled && failed(importMoreOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importLogicalOp(*this, op, handled)))

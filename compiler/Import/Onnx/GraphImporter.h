@@ -241,6 +241,9 @@ mlir::LogicalResult importTensorOp(GraphImporter &g, llvm::StringRef op,
                                    bool &handled);
 mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
+/// Conv (1-D and 2-D) and ConvTranspose (1-D) (ConvOps.cpp).
+mlir::LogicalResult importConvOp(GraphImporter &g, llvm::StringRef op,
+                                 bool &handled);
 /// Pad, Tile, Split, Trilu, Expand, Range and Slice with run-time ends
 /// (MoreOps.cpp).
 mlir::LogicalResult importMoreOp(GraphImporter &g, llvm::StringRef op,

@@ -1,11 +1,10 @@
-//===- LayerOps.cpp - ONNX products, normalization, convolution ---------===//
+//===- LayerOps.cpp - ONNX products and normalization -------------------===//
 //
 // MatMul/Gemm with a constant weight become seq.linear (the weight
 // transposed to PyTorch's [out, in] at import); other MatMuls become
 // linalg.matmul/batch_matmul (4-D [B, H, M, K] operands over B * H);
-// Softmax becomes linalg.softmax, Conv
-// seq.conv1d (ConvTranspose too, on its input spread out with zeros) and
-// LayerNormalization seq.layer_norm.
+// Softmax becomes linalg.softmax and LayerNormalization seq.layer_norm.
+// (Conv and ConvTranspose: ConvOps.cpp.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,7 +34,7 @@ namespace seqc::onnx_import {
 namespace {
 
 //===----------------------------------------------------------------------===//
-// Products, normalization, convolution
+// Products and normalization
 //===----------------------------------------------------------------------===//
 
 /// `w` [K, N] as a constant [N, K] scaled by `alpha`.
@@ -473,252 +472,6 @@ LogicalResult importLayerNorm(GraphImporter &g) {
   return success();
 }
 
-LogicalResult importConv(GraphImporter &g) {
-  if (failed(g.checkAttrs({"auto_pad", "dilations", "group", "kernel_shape",
-                           "pads", "strides"})))
-    return failure();
-  Value x = floatInput(g, 0), w = floatInput(g, 1);
-  if (!x || !w)
-    return failure();
-  if (tensorType(x).getRank() != 3 || tensorType(w).getRank() != 3) {
-    g.nodeError() << "only 1-D convolution ([B, C, T] input) is supported, "
-                  << "found input " << x.getType();
-    return failure();
-  }
-  std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
-  if (autoPad != "NOTSET") {
-    g.nodeError() << "auto_pad '" << autoPad
-                  << "' is not supported (only NOTSET with explicit pads)";
-    return failure();
-  }
-  auto one = [&](StringRef name) -> std::optional<int64_t> {
-    auto v = g.intsAttr(name);
-    if (!v)
-      return 1;
-    if (v->size() != 1) {
-      g.nodeError() << name << " must have one entry for a 1-D convolution";
-      return std::nullopt;
-    }
-    return (*v)[0];
-  };
-  auto dilation = one("dilations"), stride = one("strides");
-  if (!dilation || !stride)
-    return failure();
-  SmallVector<int64_t> pads =
-      g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0});
-  if (pads.size() != 2) {
-    g.nodeError() << "pads must have two entries for a 1-D convolution";
-    return failure();
-  }
-  Value bias = g.hasInput(2) ? floatInput(g, 2) : Value();
-  if (g.hasInput(2) && !bias)
-    return failure();
-  RankedTensorType xt = tensorType(x), wt = tensorType(w);
-  int64_t t = xt.getDimSize(2), k = wt.getDimSize(2),
-          tout = ShapedType::kDynamic;
-  if (!ShapedType::isDynamic(t) && !ShapedType::isDynamic(k))
-    tout = (t + pads[0] + pads[1] - *dilation * (k - 1) - 1) / *stride + 1;
-  auto type = RankedTensorType::get({xt.getDimSize(0), wt.getDimSize(0), tout},
-                                    xt.getElementType());
-  auto op = seq::Conv1dOp::create(
-      g.builder, g.loc, type, x, w, bias, g.builder.getI64IntegerAttr(*stride),
-      g.builder.getI64IntegerAttr(*dilation),
-      g.builder.getI64IntegerAttr(g.intAttr("group", 1)),
-      g.builder.getDenseI64ArrayAttr(pads), UnitAttr());
-  g.setOutput(0, op.getResult());
-  return success();
-}
-
-/// ConvTranspose over time (nn.ConvTranspose1d): x [N, Cin, T], weight
-/// [Cin, Cout / group, K], optional bias [Cout]; the result is [N, Cout,
-/// Tout] with Tout = stride * (T - 1) + output_padding + dilation * (K - 1)
-/// + 1 - pad_l - pad_r (the ONNX operator documentation). It is the
-/// gradient of a convolution, computed as one: x spread `stride` apart
-/// into zeros, padded by dilation * (K - 1) - pad on each side (plus
-/// output_padding on the right), then seq.conv1d with the weight's input
-/// and output channels swapped per group and its taps reversed.
-LogicalResult importConvTranspose(GraphImporter &g) {
-  if (failed(
-          g.checkAttrs({"auto_pad", "dilations", "group", "kernel_shape",
-                        "output_padding", "output_shape", "pads", "strides"})))
-    return failure();
-  Value x = floatInput(g, 0), w = floatInput(g, 1);
-  if (!x || !w)
-    return failure();
-  RankedTensorType xt = tensorType(x), wt = tensorType(w);
-  if (xt.getRank() != 3 || wt.getRank() != 3) {
-    g.nodeError() << "only 1-D transposed convolution ([N, C, T] input, "
-                     "[Cin, Cout / group, K] weight) is supported, found "
-                  << x.getType() << " and " << w.getType();
-    return failure();
-  }
-  if (!wt.hasStaticShape()) {
-    g.nodeError() << "the weight must have a static shape, found "
-                  << w.getType();
-    return failure();
-  }
-  if (g.attr("output_shape")) {
-    g.nodeError() << "output_shape is not supported (give pads and "
-                     "output_padding, as torch.onnx.export does)";
-    return failure();
-  }
-  const char *what = "a 1-D transposed convolution";
-  std::optional<int64_t> stride = oneDimAttr(g, "strides", 1, 1, what),
-                         dilation = oneDimAttr(g, "dilations", 1, 1, what),
-                         outPad = oneDimAttr(g, "output_padding", 0, 0, what);
-  std::optional<std::pair<int64_t, int64_t>> pads = oneDimPads(g, what);
-  if (!stride || !dilation || !outPad || !pads)
-    return failure();
-  int64_t s = *stride, d = *dilation, op = *outPad;
-  if (op >= s && op >= d) {
-    // PyTorch: "output padding must be smaller than either stride or
-    // dilation".
-    g.nodeError() << "output_padding " << op
-                  << " must be smaller than the stride (" << s
-                  << ") or the dilation (" << d << ")";
-    return failure();
-  }
-  int64_t group = g.intAttr("group", 1);
-  int64_t cin = wt.getDimSize(0), coutG = wt.getDimSize(1),
-          k = wt.getDimSize(2);
-  if (group < 1 || cin % group != 0) {
-    g.nodeError() << "group " << group << " must divide the weight's " << cin
-                  << " input channels";
-    return failure();
-  }
-  if (k < 1) {
-    g.nodeError() << "the kernel must have at least one tap";
-    return failure();
-  }
-  if (auto ks = g.intsAttr("kernel_shape");
-      ks && *ks != SmallVector<int64_t>{k}) {
-    g.nodeError() << "kernel_shape does not match the weight's " << k
-                  << " taps";
-    return failure();
-  }
-  if (!xt.isDynamicDim(1) && xt.getDimSize(1) != cin) {
-    g.nodeError() << "the input has " << xt.getDimSize(1)
-                  << " channels, but the weight expects " << cin;
-    return failure();
-  }
-  Value bias = g.hasInput(2) ? floatInput(g, 2) : Value();
-  if (g.hasInput(2) && !bias)
-    return failure();
-  int64_t cinG = cin / group, cout = coutG * group;
-
-  OpBuilder &b = g.builder;
-  Location loc = g.loc;
-  auto cst = [&](OpBuilder &ob, Location l, int64_t v) {
-    return arith::ConstantIndexOp::create(ob, l, v);
-  };
-  // The equivalent convolution's weight [Cout, Cin / group, K]:
-  // w2[gi * CoutG + o, i, j] = w[gi * CinG + i, o, K - 1 - j].
-  Value w2Init = seq::createEmptyTensor(
-      b, loc, {b.getIndexAttr(cout), b.getIndexAttr(cinG), b.getIndexAttr(k)},
-      b.getF32Type());
-  Value w2 =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{w2Init.getType()}, ValueRange{}, ValueRange{w2Init},
-          ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(3, g.context)},
-          SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
-          [&](OpBuilder &ib, Location l, ValueRange) {
-            Value o = linalg::IndexOp::create(ib, l, 0);
-            Value i = linalg::IndexOp::create(ib, l, 1);
-            Value j = linalg::IndexOp::create(ib, l, 2);
-            Value gi = arith::DivUIOp::create(ib, l, o, cst(ib, l, coutG));
-            Value src = arith::AddIOp::create(
-                ib, l, arith::MulIOp::create(ib, l, gi, cst(ib, l, cinG)), i);
-            Value oc = arith::RemUIOp::create(ib, l, o, cst(ib, l, coutG));
-            Value tap = arith::SubIOp::create(ib, l, cst(ib, l, k - 1), j);
-            linalg::YieldOp::create(
-                ib, l,
-                tensor::ExtractOp::create(ib, l, w, ValueRange{src, oc, tap})
-                    .getResult());
-          })
-          .getResult(0);
-
-  // x spread `stride` apart: Ts = (T - 1) * stride + 1, which needs T >= 1.
-  Value t = g.indexValue(g.dimSize(x, 2));
-  std::optional<int64_t> staticT = getConstantIntValue(g.dimSize(x, 2));
-  if (staticT && *staticT < 1) {
-    g.nodeError() << "the input has no time steps";
-    return failure();
-  }
-  if (!staticT)
-    seq::createCheck(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, t,
-                              cst(b, loc, 1)),
-        t,
-        seq::describeLocation(loc) +
-            ": a transposed convolution needs at least one time step, the "
-            "input has {}",
-        seq::CheckKind::shape);
-  int64_t span = d * (k - 1);
-  int64_t padL = span - pads->first, padR = span - pads->second + op;
-  int64_t cropL = std::max<int64_t>(-padL, 0),
-          cropR = std::max<int64_t>(-padR, 0);
-  padL = std::max<int64_t>(padL, 0);
-  padR = std::max<int64_t>(padR, 0);
-  auto add = [&](OpFoldResult a, int64_t c) -> OpFoldResult {
-    if (auto v = getConstantIntValue(a))
-      return b.getIndexAttr(*v + c);
-    return arith::AddIOp::create(b, loc, g.indexValue(a), cst(b, loc, c))
-        .getResult();
-  };
-  auto mul = [&](OpFoldResult a, int64_t c) -> OpFoldResult {
-    if (auto v = getConstantIntValue(a))
-      return b.getIndexAttr(*v * c);
-    return arith::MulIOp::create(b, loc, g.indexValue(a), cst(b, loc, c))
-        .getResult();
-  };
-  if (xt.getDimSize(0) == 0) {
-    // No batch: an empty result (the spread-out copy below would insert
-    // into an empty dimension, which tensor.insert_slice rejects).
-    OpFoldResult tout = add(add(mul(add(g.dimSize(x, 2), -1), s), 1),
-                            padL + padR - span - cropL - cropR);
-    g.setOutput(0, seq::createEmptyTensor(
-                       b, loc, {b.getIndexAttr(0), b.getIndexAttr(cout), tout},
-                       b.getF32Type()));
-    return success();
-  }
-  OpFoldResult spread = add(mul(add(g.dimSize(x, 2), -1), s), 1);
-  OpFoldResult stuffedLength = add(spread, padL + padR);
-  OpFoldResult n = g.dimSize(x, 0), c = g.dimSize(x, 1);
-  Value stuffed = zeroF32Tensor(g, {n, c, stuffedLength});
-  stuffed = tensor::InsertSliceOp::create(
-      b, loc, x, stuffed,
-      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
-                             b.getIndexAttr(padL)},
-      ArrayRef<OpFoldResult>{n, c, g.dimSize(x, 2)},
-      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
-                             b.getIndexAttr(s)});
-
-  // Conv output length: stuffed - span; the wanted Tout lies cropL in.
-  OpFoldResult convLength = add(stuffedLength, -span);
-  std::optional<int64_t> convStatic = getConstantIntValue(convLength);
-  auto convType = RankedTensorType::get(
-      {xt.getDimSize(0), cout, convStatic.value_or(ShapedType::kDynamic)},
-      b.getF32Type());
-  Value y = seq::Conv1dOp::create(
-                b, loc, convType, stuffed, w2, bias, b.getI64IntegerAttr(1),
-                b.getI64IntegerAttr(d), b.getI64IntegerAttr(group),
-                b.getDenseI64ArrayAttr({0, 0}), UnitAttr())
-                .getResult();
-  if (cropL || cropR) {
-    OpFoldResult tout = add(convLength, -cropL - cropR);
-    y = tensor::ExtractSliceOp::create(
-        b, loc, y,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0),
-                               b.getIndexAttr(cropL)},
-        ArrayRef<OpFoldResult>{g.dimSize(y, 0), b.getIndexAttr(cout), tout},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1),
-                               b.getIndexAttr(1)});
-  }
-  g.setOutput(0, y);
-  return success();
-}
-
 } // namespace
 
 LogicalResult importLayerOp(GraphImporter &g, StringRef op, bool &handled) {
@@ -735,10 +488,6 @@ LogicalResult importLayerOp(GraphImporter &g, StringRef op, bool &handled) {
     return importLogSoftmax(g);
   if (op == "LayerNormalization")
     return importLayerNorm(g);
-  if (op == "Conv")
-    return importConv(g);
-  if (op == "ConvTranspose")
-    return importConvTranspose(g);
   handled = false;
   return success();
 }

@@ -890,6 +890,31 @@ class GptJAttention(nn.Module):
         return self.out_proj(out.permute(0, 2, 1, 3).reshape(B, T, E))
 
 
+class ConvSubsampling(nn.Module):
+    """Conformer's Conv2dSubsampling (ESPnet, torchaudio, NeMo): the
+    [B, T, F] features as one input channel, two stride-2 Conv2d + ReLU,
+    then channels and frequencies flattened per step into a Linear; and a
+    second 2-D branch with unequal strides, dilations and pads and a grouped
+    Conv2d."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Sequential(nn.Conv2d(1, 4, 3, 2, padding=1), nn.ReLU(),
+                                  nn.Conv2d(4, 4, 3, 2, padding=1), nn.ReLU())
+        self.out = nn.Linear(4 * 2, 6)
+        self.wide = nn.Conv2d(1, 4, (3, 5), stride=(1, 2), padding=(2, 1),
+                              dilation=(2, 1))
+        self.grouped = nn.Conv2d(4, 6, 3, padding=(1, 0), groups=2,
+                                 bias=False)
+
+    def forward(self, x):
+        x = x.unsqueeze(1)
+        h = self.conv(x)
+        b, c, t, f = h.size()
+        y = self.out(h.transpose(1, 2).reshape(b, t, c * f))
+        return y, self.grouped(self.wide(x))
+
+
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 2: "B"}, "h": {1: "B"}}),
@@ -993,6 +1018,9 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("gptj_attn", GptJAttention, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("conv_subsampling", ConvSubsampling, 14, batch_first_features,
+     ["y", "z"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T4"},
+                  "z": {0: "B", 2: "T"}}),
 ]
 
 
