@@ -140,8 +140,7 @@ private:
         b, loc, cst(b, 0), shares, cst(b, 1), ValueRange{out},
         [&](OpBuilder &sb, Location, Value share, ValueRange shareArgs) {
           auto bound = [&](Value s) {
-            return arith::DivUIOp::create(
-                sb, loc, arith::MulIOp::create(sb, loc, s, pairs), shares);
+            return seqc::createShareStart(sb, loc, s, pairs, shares);
           };
           Value first = bound(share);
           Value last = bound(arith::AddIOp::create(sb, loc, share, cst(sb, 1)));
@@ -177,12 +176,7 @@ private:
                                             seq::getDimSize(b, loc, query, 3)),
             valueDim));
     Value macs = arith::MulIOp::create(b, loc, pairs, perPair);
-    Value worth = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::uge, macs,
-        arith::MulIOp::create(b, loc, threads, cst(b, kMinMacsPerThread)));
-    return arith::SelectOp::create(
-        b, loc, worth, arith::MinUIOp::create(b, loc, threads, pairs),
-        cst(b, 1));
+    return seqc::createShareCount(b, loc, threads, macs, pairs);
   }
 
   using LoopBody =
