@@ -601,6 +601,20 @@ FailureOr<Val> Emitter::emitReduction(const Val &x) {
   FailureOr<int64_t> dim = normalizeDim(intKw("dim", -1), x.rank(), "dim");
   if (failed(dim))
     return failure();
+  if (kind == "max" && x.type().getDimSize(*dim) == ShapedType::kDynamic) {
+    // torch.amax refuses an empty dimension (it has no maximum). (Static
+    // sizes are positive: .seq inputs and weights have no empty ones.)
+    Value n = dimValue(x.value, *dim);
+    seq::createCheck(
+        b, here(),
+        arith::CmpIOp::create(b, here(), arith::CmpIPredicate::sgt, n,
+                              arith::ConstantIndexOp::create(b, here(), 0)),
+        n,
+        seq::describeLocation(here()) + ": max over dimension " +
+            std::to_string(*dim) + " of '" + current->operands[0].value.text +
+            "', which has {} elements (torch.amax refuses an empty one)",
+        seq::CheckKind::shape);
+  }
   Value source = x.value;
   if (kind == "sum" && isa<IntegerType>(elt) && !elt.isInteger(64)) {
     Type i64 = b.getI64Type();

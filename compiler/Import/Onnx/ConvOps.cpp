@@ -83,6 +83,69 @@ LogicalResult importConv2d(GraphImporter &g, Value x, Value w) {
   auto cst = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
+  // The weight against the input and group, in the node's terms (the
+  // seq.conv1d below sees C * KH gathered channels).
+  if (kh < 1 || kw < 1 || cinPerGroup < 1 || cout < 1) {
+    g.nodeError() << "the weight " << w.getType()
+                  << " has an empty dimension";
+    return failure();
+  }
+  if (group < 1 || cout % group != 0) {
+    g.nodeError() << "group must be positive and divide the weight's "
+                  << cout << " output channels, found " << group;
+    return failure();
+  }
+  if (bias && (tensorType(bias).getRank() != 1 ||
+               tensorType(bias).getDimSize(0) != cout)) {
+    g.nodeError() << "the bias must be [" << cout << "] (one per output "
+                  << "channel), found " << bias.getType();
+    return failure();
+  }
+  int64_t weightChannels = cinPerGroup * group;
+  if (std::optional<int64_t> c = getConstantIntValue(g.dimSize(x, 1))) {
+    if (*c != weightChannels) {
+      g.nodeError() << "the input has " << *c
+                    << " channels, but the weight " << w.getType() << " in "
+                    << group << " group(s) takes " << weightChannels << " ("
+                    << cinPerGroup << " per group)";
+      return failure();
+    }
+  } else {
+    Value inputChannels = g.indexValue(g.dimSize(x, 1));
+    seq::createCheck(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, inputChannels,
+                              cst(weightChannels)),
+        inputChannels,
+        seq::describeLocation(loc) + ": the input has {} channels, but the "
+            "weight takes " + std::to_string(weightChannels),
+        seq::CheckKind::shape);
+  }
+  // The width the columns' convolution needs, checked here so that the
+  // message says width (and names the node) as the height's does.
+  int64_t spanW = (*dilation)[1] * (kw - 1);
+  OpFoldResult paddedW = g.dimSize(x, 3);
+  if (std::optional<int64_t> wStatic = getConstantIntValue(paddedW)) {
+    if (*wStatic + pads[1] + pads[3] <= spanW) {
+      g.nodeError() << "the input's width plus pads ("
+                    << *wStatic + pads[1] + pads[3]
+                    << ") is smaller than the dilated kernel (" << spanW + 1
+                    << ")";
+      return failure();
+    }
+  } else {
+    Value wp = arith::AddIOp::create(b, loc, g.indexValue(paddedW),
+                                     cst(pads[1] + pads[3]));
+    seq::createCheck(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, wp,
+                              cst(spanW)),
+        wp,
+        seq::describeLocation(loc) +
+            ": the input's width plus pads is {}, smaller than the dilated "
+            "kernel (" + std::to_string(spanW + 1) + ")",
+        seq::CheckKind::shape);
+  }
 
   // Rows padded with zeros (the columns' pads go to seq.conv1d).
   Type f32 = xt.getElementType();

@@ -225,6 +225,8 @@ LogicalResult Conv1dOp::verify() {
                              << " on each side, found " << side;
   int64_t b = dimOf(input, 0), cin = dimOf(input, 1), t = dimOf(input, 2);
   int64_t cout = dimOf(weight, 0), k = dimOf(weight, 2);
+  if (k == 0) // torch refuses a kernel of size 0 too
+    return emitOpError() << "the kernel has no taps: 'weight' is " << weight;
   if (!ShapedType::isDynamic(cin) && cin % groups != 0)
     return emitOpError() << "input channels (" << cin
                          << ") must be divisible by groups (" << groups << ")";

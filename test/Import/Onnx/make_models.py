@@ -1439,6 +1439,39 @@ def write_control_flow_inputs(in_dir):
         [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])])
 
 
+def write_conv2d_inputs(in_dir):
+    """Malformed Conv nodes over [B, C, H, W] (and one 1-D), each refused
+    with a message in the node's terms: input channels the weight does not
+    take, a group that does not divide the output channels, a width shorter
+    than the kernel, an empty kernel, a bias of the wrong size."""
+    from onnx import TensorProto, helper
+
+    def save(name, x_shape, w_shape, bias=None, **attrs):
+        w = helper.make_tensor("w", TensorProto.FLOAT, w_shape,
+                               [0.5] * int(np.prod(w_shape)))
+        inits, inputs = [w], ["x", "w"]
+        if bias is not None:
+            inits.append(helper.make_tensor("b", TensorProto.FLOAT, [bias],
+                                            [0.0] * bias))
+            inputs.append("b")
+        graph = helper.make_graph(
+            [helper.make_node("Conv", inputs, ["y"], name="conv", **attrs)],
+            name,
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+            initializer=inits)
+        onnx.save(helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 14)]),
+            os.path.join(in_dir, name + ".onnx"))
+
+    save("conv2d_channels", ["B", 4, "H", "W"], [3, 5, 3, 3])
+    save("conv2d_group", ["B", 4, "H", "W"], [3, 2, 3, 3], group=2)
+    save("conv2d_width", ["B", 4, "H", 2], [3, 4, 3, 3])
+    save("conv2d_empty_kernel", ["B", 4, "H", "W"], [3, 4, 0, 3])
+    save("conv2d_bias", ["B", 4, "H", "W"], [3, 4, 3, 3], bias=4)
+    save("conv1d_empty_kernel", ["B", 4, "T"], [3, 4, 0])
+
+
 def write_einsum_inputs(in_dir):
     """Einsum equations the importer refuses, each with its message."""
     from onnx import TensorProto, helper
@@ -1637,6 +1670,9 @@ def main():
         write_pad_modes_model(out_dir)
     if not only or "edge_inputs" in only:
         write_edge_inputs(os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "Inputs"))
+    if not only or "conv2d_inputs" in only:
+        write_conv2d_inputs(os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     if not only or "einsum_inputs" in only:
         write_einsum_inputs(os.path.join(
