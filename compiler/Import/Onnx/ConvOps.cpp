@@ -25,6 +25,16 @@ using namespace seqc;
 namespace seqc::onnx_import {
 namespace {
 
+/// Convolutions take explicit pads: auto_pad SAME_* / VALID is refused.
+LogicalResult checkExplicitPads(GraphImporter &g) {
+  std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
+  if (autoPad == "NOTSET")
+    return success();
+  g.nodeError() << "auto_pad '" << autoPad
+                << "' is not supported (only NOTSET with explicit pads)";
+  return failure();
+}
+
 /// Conv over [B, C, H, W] (nn.Conv2d; the ONNX operator documentation):
 /// weight [Cout, C / group, KH, KW], optional bias [Cout], pads [h_begin,
 /// w_begin, h_end, w_end]; the result is [B, Cout, Hout, Wout] with Hout =
@@ -43,12 +53,8 @@ LogicalResult importConv2d(GraphImporter &g, Value x, Value w) {
                   << w.getType();
     return failure();
   }
-  std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
-  if (autoPad != "NOTSET") {
-    g.nodeError() << "auto_pad '" << autoPad
-                  << "' is not supported (only NOTSET with explicit pads)";
+  if (failed(checkExplicitPads(g)))
     return failure();
-  }
   auto pairAttr = [&](StringRef name) -> std::optional<SmallVector<int64_t>> {
     SmallVector<int64_t> v = g.intsAttr(name).value_or(SmallVector<int64_t>{1, 1});
     if (v.size() != 2 || v[0] < 1 || v[1] < 1) {
@@ -293,12 +299,8 @@ LogicalResult importConv(GraphImporter &g) {
                   << x.getType() << " and weight " << w.getType();
     return failure();
   }
-  std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
-  if (autoPad != "NOTSET") {
-    g.nodeError() << "auto_pad '" << autoPad
-                  << "' is not supported (only NOTSET with explicit pads)";
+  if (failed(checkExplicitPads(g)))
     return failure();
-  }
   auto one = [&](StringRef name) -> std::optional<int64_t> {
     auto v = g.intsAttr(name);
     if (!v)
@@ -349,6 +351,8 @@ LogicalResult importConvTranspose(GraphImporter &g) {
   if (failed(
           g.checkAttrs({"auto_pad", "dilations", "group", "kernel_shape",
                         "output_padding", "output_shape", "pads", "strides"})))
+    return failure();
+  if (failed(checkExplicitPads(g)))
     return failure();
   Value x = floatInput(g, 0), w = floatInput(g, 1);
   if (!x || !w)

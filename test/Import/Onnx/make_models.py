@@ -1470,6 +1470,19 @@ def write_conv2d_inputs(in_dir):
     save("conv2d_empty_kernel", ["B", 4, "H", "W"], [3, 4, 0, 3])
     save("conv2d_bias", ["B", 4, "H", "W"], [3, 4, 3, 3], bias=4)
     save("conv1d_empty_kernel", ["B", 4, "T"], [3, 4, 0])
+    # ConvTranspose used to ignore auto_pad (silently other pads).
+    graph = helper.make_graph(
+        [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up",
+                          auto_pad="SAME_UPPER", strides=[2])],
+        "conv_transpose_auto_pad",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       ["B", 4, "T"])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=[helper.make_tensor("w", TensorProto.FLOAT, [4, 3, 3],
+                                        [0.5] * 36)])
+    onnx.save(helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 14)]),
+        os.path.join(in_dir, "conv_transpose_auto_pad.onnx"))
 
 
 def write_einsum_inputs(in_dir):
