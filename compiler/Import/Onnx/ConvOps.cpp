@@ -222,23 +222,12 @@ LogicalResult importConv2d(GraphImporter &g, Value x, Value w) {
                linalg::YieldOp::create(nb, l, a[0]);
              })
              .getResult(0);
-  auto colsType = cast<RankedTensorType>(cols.getType());
-  auto product = [](int64_t a, int64_t c) {
-    return ShapedType::isDynamic(a) || ShapedType::isDynamic(c)
-               ? ShapedType::kDynamic
-               : a * c;
-  };
+  // (The collapsed types are inferred: [B * Hout, C * KH, W] and [Cout,
+  // C / group * KH, KW].)
   Value rows = tensor::CollapseShapeOp::create(
-      b, loc,
-      RankedTensorType::get({product(colsType.getDimSize(0),
-                                     colsType.getDimSize(1)),
-                             product(colsType.getDimSize(2), kh),
-                             colsType.getDimSize(4)},
-                            f32),
-      cols, ArrayRef<ReassociationIndices>{{0, 1}, {2, 3}, {4}});
+      b, loc, cols, ArrayRef<ReassociationIndices>{{0, 1}, {2, 3}, {4}});
   Value w2 = tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({cout, cinPerGroup * kh, kw}, f32), w,
-      ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
+      b, loc, w, ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
   int64_t wStatic = xt.getDimSize(3), wout = ShapedType::kDynamic;
   if (!ShapedType::isDynamic(wStatic))
     wout = (wStatic + pads[1] + pads[3] - (*dilation)[1] * (kw - 1) - 1) /
