@@ -3,10 +3,13 @@
 #include "compiler/Import/Import.h"
 #include "compiler/Import/ModelDescription/ModelDescription.h"
 #include "compiler/Import/Onnx/OnnxImporter.h"
+#include "dialects/Seq/Transforms/Passes.h"
 
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/Path.h"
@@ -44,9 +47,10 @@ static OwningOpRef<ModuleOp> importMLIR(StringRef path,
   return module;
 }
 
-OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,
-                                  MLIRContext *context,
-                                  const ImportOptions &options) {
+static OwningOpRef<ModuleOp> importFile(StringRef path,
+                                        llvm::SourceMgr &sourceMgr,
+                                        MLIRContext *context,
+                                        const ImportOptions &options) {
   StringRef extension = llvm::sys::path::extension(path);
   if (extension == ".seq")
     return importModelDescription(path, sourceMgr, context,
@@ -61,6 +65,27 @@ OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,
     return importOnnx(path, context);
   }
   return importMLIR(path, sourceMgr, context, options);
+}
+
+OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,
+                                  MLIRContext *context,
+                                  const ImportOptions &options) {
+  OwningOpRef<ModuleOp> module = importFile(path, sourceMgr, context, options);
+  if (!module)
+    return nullptr;
+  // Whatever the front end, what the model spells out with plain ops and
+  // seq has an op for is raised to that op. The raisings read elementwise
+  // ops as linalg.generics: elementwise arith/math on whole tensors (how
+  // the .seq front end writes a same-shape add, and MLIR input may) become
+  // those first, as the CPU pipeline would make them anyway.
+  PassManager pm(context);
+  pm.addPass(createConvertElementwiseToLinalgPass());
+  pm.addPass(seq::createRaiseAttentionPass());
+  pm.addPass(seq::createRaiseGeluPass());
+  pm.addPass(seq::createRaiseLinearBiasPass());
+  if (failed(pm.run(*module)))
+    return nullptr;
+  return module;
 }
 
 } // namespace seqc

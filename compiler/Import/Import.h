@@ -24,7 +24,9 @@ struct ImportOptions {
   std::string weightsPath;
 };
 
-/// Imports the model at `path`. Errors are reported through `context`'s
+/// Imports the model at `path` (.seq, .onnx, else seq-dialect MLIR), then
+/// raises what it spells out with plain ops to seq ops
+/// (`seq-raise-attention`, `seq-raise-gelu`, `seq-raise-linear-bias`). Errors are reported through `context`'s
 /// diagnostic handler (whose source manager is `sourceMgr`, so text front
 /// ends report `file:line:col: error:`); returns null on failure.
 mlir::OwningOpRef<mlir::ModuleOp> importModel(llvm::StringRef path,

@@ -1983,3 +1983,69 @@ logits = linear(nf, bias=false, name=lm_head)
 output logits
 """, {"input_ids": torch.randint(0, 40, (2, 13))},
     lambda m, ids: {"logits": m(ids)})
+
+
+# --- attention spelled out with value ops (raised to seq.attention) ---------
+class SpelledAttention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.q_proj = nn.Linear(16, 16)
+        self.k_proj = nn.Linear(16, 16)
+        self.v_proj = nn.Linear(16, 16)
+        self.out_proj = nn.Linear(16, 16)
+
+
+def spelled_attention_forward(m, x, lens, bias):
+    B, T, _ = x.shape
+
+    def heads(t):
+        return t.reshape(B, T, 4, 4).permute(0, 2, 1, 3)
+
+    q, k, v = heads(m.q_proj(x)), heads(m.k_proj(x)), heads(m.v_proj(x))
+    s = (q @ k.transpose(2, 3)) * 0.5
+    valid = torch.arange(T)[None, :] < lens[:, None]
+    pad = (~valid).reshape(B, 1, 1, T)
+    p = s.masked_fill(pad, float("-inf")).softmax(-1)
+    o = (p @ v).permute(0, 2, 1, 3).reshape(B, T, 16)
+    # An additive [T, T] bias, q scaled before the product.
+    p2 = ((q / 4) @ k.transpose(2, 3) + bias).softmax(-1)
+    o2 = (p2 @ v).permute(0, 2, 1, 3).reshape(B, T, 16)
+    y = m.out_proj(o)
+    # GELU written out, exact and Hugging Face's gelu_new (tanh).
+    g = y * 0.5 * (1 + torch.erf(y / math.sqrt(2.0)))
+    g2 = 0.5 * o2 * (1 + torch.tanh(math.sqrt(2 / math.pi) *
+                                    (o2 + 0.044715 * torch.pow(o2, 3))))
+    return {"y": y, "y2": o2, "g": g, "g2": g2}
+
+
+export("spelled_attention", SpelledAttention(), """
+# Multi-head attention written out with value ops rather than mha: the
+# products, the scale, a key-padding mask (masked_fill with -inf) and an
+# additive bias; then GELU written out, exact (erf) and Hugging Face's
+# gelu_new (tanh). seqc raises each attention to one seq.attention (no
+# [B, H, T, T] scores in memory) and each GELU to one seq.activation.
+model spelled_attention
+weights "spelled_attention.safetensors"
+input x: f32[B, T, 16]
+input lens: i64[B]
+input bias: f32[T, T]
+q   = permute(reshape(linear(x, out=16, name=q_proj), shape=[B, T, 4, 4]), dims=[0, 2, 1, 3])
+k   = permute(reshape(linear(x, out=16, name=k_proj), shape=[B, T, 4, 4]), dims=[0, 2, 1, 3])
+v   = permute(reshape(linear(x, out=16, name=v_proj), shape=[B, T, 4, 4]), dims=[0, 2, 1, 3])
+s   = mul(matmul(q, transpose(k, dim0=2, dim1=3)), value=0.5)
+valid = sequence_mask(lens, x, dim=1)            # [B, T]
+pad = reshape(logical_not(valid), shape=[B, 1, 1, T])
+p   = softmax(masked_fill(s, pad, value=-inf))
+o   = reshape(permute(matmul(p, v), dims=[0, 2, 1, 3]), shape=[B, T, 16])
+y   = linear(o, out=16, name=out_proj)
+qs  = div(q, value=4)
+p2  = softmax(add(matmul(qs, transpose(k, dim0=2, dim1=3)), bias))
+y2  = reshape(permute(matmul(p2, v), dims=[0, 2, 1, 3]), shape=[B, T, 16])
+g   = mul(mul(y, value=0.5), add(erf(div(y, value=1.4142135623730951)), value=1))
+cube = pow(y2, exponent=3)
+w   = mul(add(y2, mul(cube, value=0.044715)), value=0.7978845608028654)
+g2  = mul(mul(y2, add(tanh(w), value=1)), value=0.5)
+output y, y2, g, g2
+""", {"x": torch.randn(3, 7, 16), "lens": torch.tensor([7, 4, 1]),
+      "bias": torch.randn(7, 7)},
+    spelled_attention_forward)

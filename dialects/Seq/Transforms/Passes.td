@@ -5,6 +5,89 @@
 
 include "mlir/Pass/PassBase.td"
 
+def RaiseAttentionPass : Pass<"seq-raise-attention"> {
+  let summary = "Raise attention written as plain ops to seq.attention";
+  let description = [{
+    Finds `matmul(softmax(masks(scale(matmul(q, k^T)))), v)` as the front
+    ends build it from plain ops (an ONNX export of
+    `nn.MultiheadAttention`, `F.scaled_dot_product_attention` or a Hugging
+    Face block; a `.seq` model or MLIR that spells attention out) and
+    replaces it with one `seq.attention`, which never materialises the
+    `[B, H, Lq, Lk]` scores and skips what a causal query cannot see. It
+    raises only when the meaning is the same:
+    - the products are f32 contractions from zero, over the same batch
+      dimensions (rank 3 `[N, L, E]`, taken as N heads, or rank 4
+      `[B, H, L, E]`); the softmax runs along the last dimension;
+    - `k^T` is a transpose of k (folded into any transpose before it) or
+      the contraction reads k transposed;
+    - the scale is a multiplication or division by a finite nonzero
+      constant, of the scores or of q, before any mask;
+    - masks, in any order: `scores + m` (m f32) and `where(c, scores,
+      fill)` / `masked_fill(scores, c, fill)` (c i1, fill <= -1e9), each
+      broadcasting to the scores from the right. A mask that is the causal
+      one — a constant, `tril`/`triu` of ones or of -inf, `== 0`, `~`,
+      casts, broadcasts and top-left slices of such — becomes
+      `causal(top_left)`, with a run-time check that its extents still
+      match the scores'; at most one other mask is kept as the op's mask
+      operand. A non-causal fill must be -inf: a finite one (`finfo.min`)
+      gives a fully masked row the mean of v, which seq.attention (zeros)
+      does not.
+    Anything else is left as written and runs as the plain ops. The ops the
+    raising leaves unused are erased; nothing else is folded.
+
+    Before:
+    ```mlir
+    %kt = linalg.transpose ins(%k : tensor<2x4x?x16xf32>) ... permutation = [0, 1, 3, 2]
+    %s = linalg.generic {...}  // q x kt, the matmul contraction
+    %c = linalg.generic {...}  // %s * 2.500000e-01
+    %p = linalg.softmax dimension(3) ins(%c : ...) outs(...)
+    %o = linalg.generic {...}  // %p x v
+    ```
+    After:
+    ```mlir
+    %o = seq.attention %q, %k, %v {scale = 2.500000e-01 : f32}
+        : (...) -> tensor<2x4x?x16xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::seqc::seq::SeqDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def RaiseGeluPass : Pass<"seq-raise-gelu"> {
+  let summary = "Raise GELU written as elementwise ops to seq.activation";
+  let description = [{
+    Finds `0.5 * x * (1 + erf(x / sqrt(2)))` (exact GELU, as `nn.GELU`
+    exports below opset 20) and `0.5 * x * (1 + tanh(sqrt(2 / pi) * (x +
+    0.044715 * x^3)))` (`approximate='tanh'`, Hugging Face's `gelu_new`)
+    among the elementwise linalg.generics the front ends build, and
+    replaces the last with `seq.activation <gelu>` / `<gelu_tanh>` of x:
+    one pass over memory instead of five to eight. Products and sums are
+    read up to association and operand order (`x * 0.5`, `0.5 * x`, `/ c`
+    as `* (1 / c)`, `x * 0.7071` as `x / sqrt 2`; constants within 1e-4),
+    `x^3` as `pow(x, 3)` or `x * x * x`, tanh as `seq.activation <tanh>` or
+    `math.tanh`; every operand is read elementwise (no broadcast). Anything
+    else is left as written. The ops it leaves unused are erased; nothing
+    else is folded.
+  }];
+  let dependentDialects = ["::seqc::seq::SeqDialect"];
+}
+
+def RaiseLinearBiasPass : Pass<"seq-raise-linear-bias"> {
+  let summary = "Fold a broadcast bias add into the seq.linear before it";
+  let description = [{
+    `add(seq.linear(x, W), b)` (either operand order), where the linear has
+    no bias and nothing else reads it and `b` is a 1-D `[O]` tensor added
+    along the last dimension, becomes `seq.linear(x, W) bias(b)`: the bias
+    is added in the GEMM's epilogue rather than in another pass over the
+    output. PyTorch exports `nn.Linear` on inputs of rank 3 or more (and
+    `x @ W + b`) as MatMul then Add, which the ONNX importer makes a
+    seq.linear and an add; `b` may be a constant or a run-time tensor.
+  }];
+  let dependentDialects = ["::seqc::seq::SeqDialect"];
+}
+
 def DecomposeRecurrencesPass : Pass<"seq-decompose-recurrences"> {
   let summary = "Rewrite seq.rnn/lstm/gru into chunked input GEMMs and "
                 "seq.scans with a fused gate epilogue";

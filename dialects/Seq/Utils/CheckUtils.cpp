@@ -106,8 +106,18 @@ CheckOp createCheck(OpBuilder &b, Location loc, Value condition, Value value,
 void createExtentChecks(OpBuilder &b, Location loc, Value operand,
                         ArrayRef<OpFoldResult> expected, const llvm::Twine &what,
                         const llvm::Twine &basis) {
+  SmallVector<OpFoldResult> extents;
+  for (size_t d = 0; d < expected.size(); ++d)
+    extents.push_back(getDimSize(b, loc, operand, d));
+  createExtentChecks(b, loc, extents, expected, what, basis);
+}
+
+void createExtentChecks(OpBuilder &b, Location loc,
+                        ArrayRef<OpFoldResult> extents,
+                        ArrayRef<OpFoldResult> expected, const llvm::Twine &what,
+                        const llvm::Twine &basis) {
   for (auto [d, want] : llvm::enumerate(expected)) {
-    OpFoldResult extent = getDimSize(b, loc, operand, d);
+    OpFoldResult extent = extents[d];
     std::optional<int64_t> haveSize = getConstantIntValue(extent),
                            wantSize = getConstantIntValue(want);
     if (haveSize && wantSize && *haveSize == *wantSize)

@@ -56,6 +56,12 @@ void createExtentChecks(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::ArrayRef<mlir::OpFoldResult> expected,
                         const llvm::Twine &what, const llvm::Twine &basis);
 
+/// The same for a tensor whose extents are `extents`.
+void createExtentChecks(mlir::OpBuilder &b, mlir::Location loc,
+                        llvm::ArrayRef<mlir::OpFoldResult> extents,
+                        llvm::ArrayRef<mlir::OpFoldResult> expected,
+                        const llvm::Twine &what, const llvm::Twine &basis);
+
 /// createExtentChecks for operand `role` of `op` (nothing when an optional
 /// operand is absent), its messages starting "<op> at <loc>: '<role>'".
 void createOperandExtentChecks(mlir::OpBuilder &b, mlir::Operation *op,

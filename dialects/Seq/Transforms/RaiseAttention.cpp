@@ -1,0 +1,465 @@
+//===- RaiseAttention.cpp - softmax(q k^T) v back to seq.attention -------===//
+//
+// Attention written as plain ops (an ONNX export, a `.seq` model that
+// spells it out with matmul/softmax, hand-written MLIR) becomes one
+// seq.attention, whose lowering never materialises the [B, H, Lq, Lk]
+// scores and skips the keys a causal query cannot see. Raised only when
+// the meaning is provably the same; see Passes.td for the forms.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Seq/Transforms/RaisingMatchers.h"
+#include "dialects/Seq/Transforms/Passes.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <cmath>
+
+namespace seqc::seq {
+#define GEN_PASS_DEF_RAISEATTENTIONPASS
+#include "dialects/Seq/Transforms/Passes.h.inc"
+} // namespace seqc::seq
+
+using namespace mlir;
+using namespace seqc::seq;
+
+namespace {
+
+/// out[b..., m, n] = sum_k lhs[b..., m, k] * rhs[b..., k, n] from zero
+/// (rhs[b..., n, k] when `rhsTransposed`), f32, every batch dimension a
+/// plain loop of both operands: createBroadcastMatmul's generic or
+/// linalg.batch_matmul.
+struct Matmul {
+  Value lhs, rhs;
+  bool rhsTransposed;
+};
+
+std::optional<Matmul> matchMatmul(Value v);
+
+/// Whether `reassociation` groups all dimensions but the last two of a
+/// rank-`rank` tensor into one.
+bool groupsBatchDims(ArrayRef<ReassociationIndices> reassociation,
+                     int64_t rank) {
+  if (reassociation.size() != 3 ||
+      (int64_t)reassociation[0].size() != rank - 2 ||
+      reassociation[1].size() != 1 || reassociation[2].size() != 1)
+    return false;
+  return true;
+}
+
+/// The rank-r (r >= 4) product the ONNX importer builds as a batch_matmul
+/// over the batch dimensions collapsed into one: expand(matmul(collapse(a),
+/// collapse(b))), with a's and b's batch extents compatible (a run-time
+/// disagreement that the product of the extents hides is caught by
+/// seq.attention's own checks on q, k and v).
+std::optional<Matmul> matchCollapsedBatchMatmul(Value v) {
+  auto expand = v.getDefiningOp<tensor::ExpandShapeOp>();
+  if (!expand)
+    return std::nullopt;
+  int64_t rank = expand.getResultType().getRank();
+  if (rank < 4 || !groupsBatchDims(expand.getReassociationIndices(), rank))
+    return std::nullopt;
+  std::optional<Matmul> inner = matchMatmul(expand.getSrc());
+  if (!inner)
+    return std::nullopt;
+  ArrayRef<int64_t> batch =
+      expand.getResultType().getShape().take_front(rank - 2);
+  auto uncollapse = [&](Value x) -> Value {
+    auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>();
+    if (!collapse || collapse.getSrcType().getRank() != rank ||
+        !groupsBatchDims(collapse.getReassociationIndices(), rank))
+      return nullptr;
+    ArrayRef<int64_t> xBatch =
+        collapse.getSrcType().getShape().take_front(rank - 2);
+    for (auto [a, b] : llvm::zip(batch, xBatch))
+      if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b)
+        return nullptr;
+    return collapse.getSrc();
+  };
+  Value lhs = uncollapse(inner->lhs), rhs = uncollapse(inner->rhs);
+  if (!lhs || !rhs)
+    return std::nullopt;
+  return Matmul{lhs, rhs, inner->rhsTransposed};
+}
+
+std::optional<Matmul> matchMatmul(Value v) {
+  if (std::optional<Matmul> m = matchCollapsedBatchMatmul(v))
+    return m;
+  auto op = v.getDefiningOp<linalg::LinalgOp>();
+  if (!op || op->getNumResults() != 1 || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t rank = type.getRank();
+  if (rank < 3 || (int64_t)op.getNumLoops() != rank + 1)
+    return std::nullopt;
+  MLIRContext *ctx = v.getContext();
+  auto loop = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  auto mapOf = [&](AffineExpr a, AffineExpr b) {
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < rank - 2; ++i)
+      exprs.push_back(loop(i));
+    exprs.append({a, b});
+    return AffineMap::get(rank + 1, 0, exprs, ctx);
+  };
+  AffineExpr m = loop(rank - 2), n = loop(rank - 1), k = loop(rank);
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[0] != mapOf(m, k) || maps[2] != mapOf(m, n))
+    return std::nullopt;
+  bool transposed = maps[1] == mapOf(n, k);
+  if (!transposed && maps[1] != mapOf(k, n))
+    return std::nullopt;
+  Value lhs = op.getDpsInputOperand(0)->get(),
+        rhs = op.getDpsInputOperand(1)->get();
+  if (!type.getElementType().isF32() ||
+      !getElementTypeOrSelf(lhs.getType()).isF32() ||
+      !getElementTypeOrSelf(rhs.getType()).isF32() ||
+      splatValue(op.getDpsInitOperand(0)->get()) != 0.0)
+    return std::nullopt;
+  return Matmul{lhs, rhs, transposed};
+}
+
+/// `v` = s * c, c * s or s / c with c a finite nonzero constant: s and the
+/// factor.
+std::optional<std::pair<Value, double>> matchScale(Value v) {
+  std::optional<Elementwise> e = matchElementwise(v);
+  if (!e)
+    return std::nullopt;
+  Operation *op = e->yielded.getDefiningOp();
+  if (!isa_and_nonnull<arith::MulFOp, arith::DivFOp>(op))
+    return std::nullopt;
+  std::optional<BodyLeaf> s = readLeaf(e->op, op->getOperand(0));
+  std::optional<BodyLeaf> c = readLeaf(e->op, op->getOperand(1));
+  bool divide = isa<arith::DivFOp>(op);
+  if (s && c && !divide && !s->tensor)
+    std::swap(s, c);
+  if (!s || !c || !s->tensor || !s->map.isIdentity() || !c->scalar ||
+      *c->scalar == 0.0 || !std::isfinite(*c->scalar) ||
+      s->tensor.getType() != v.getType())
+    return std::nullopt;
+  return std::make_pair(s->tensor, divide ? 1.0 / *c->scalar : *c->scalar);
+}
+
+/// A mask the raised op does not take as an operand (it became `causal`):
+/// its extents still have to broadcast to the scores', as the dropped
+/// elementwise op required.
+struct DroppedMask {
+  Value mask;
+  AffineMap map;
+};
+
+/// What the scores were made of: q k^T (k read as [.., D, Lk] unless
+/// `kTransposed`), times `scale`, then the masks.
+struct Scores {
+  Value q, k;
+  bool kTransposed = false;
+  double scale = 1.0;
+  bool causal = false;
+  Value mask;         // f32 added, or i1 keep-where-true
+  bool negateMask = false; // `mask` is i1 masked-where-true
+  SmallVector<DroppedMask> dropped;
+  SmallVector<Value> chain; // every value from q k^T to the softmax input
+};
+
+FailureOr<Scores> matchScores(Value v);
+
+/// The mask operand `leaf` of an elementwise op over the [.., Lq, Lk]
+/// scores, when it broadcasts to them as seq.attention's mask does.
+bool isAttentionMaskLeaf(const std::optional<BodyLeaf> &leaf, Type element) {
+  if (!leaf || !leaf->tensor)
+    return false;
+  auto type = cast<RankedTensorType>(leaf->tensor.getType());
+  return type.getElementType() == element && type.getRank() <= 4 &&
+         isRightAlignedBroadcast(leaf->map, type);
+}
+
+/// The scores under an additive mask: add(s, m) or add(m, s).
+FailureOr<Scores> matchAdditiveMask(const Elementwise &e, arith::AddFOp add) {
+  for (int i = 0; i < 2; ++i) {
+    std::optional<BodyLeaf> s = readLeaf(e.op, add->getOperand(i));
+    std::optional<BodyLeaf> m = readLeaf(e.op, add->getOperand(1 - i));
+    if (!s || !s->tensor || !s->map.isIdentity() ||
+        !isAttentionMaskLeaf(m, add.getType()))
+      continue;
+    FailureOr<Scores> scores = matchScores(s->tensor);
+    if (failed(scores))
+      continue;
+    if (isCausalAdditiveMask(m->tensor)) {
+      scores->causal = true;
+      scores->dropped.push_back({m->tensor, m->map});
+    } else if (!scores->mask) {
+      scores->mask = m->tensor;
+    } else {
+      return failure(); // two masks that are not causal
+    }
+    return scores;
+  }
+  return failure();
+}
+
+/// The scores under a filled mask: select(c, fill, s) (masked_fill: c true
+/// where masked) or select(c, s, fill) (where: c true where kept), with
+/// fill <= -1e9.
+FailureOr<Scores> matchFilledMask(const Elementwise &e,
+                                  arith::SelectOp select) {
+  std::optional<BodyLeaf> c = readLeaf(e.op, select.getCondition());
+  if (!isAttentionMaskLeaf(c, select.getCondition().getType()))
+    return failure();
+  for (bool fillWhereTrue : {true, false}) {
+    std::optional<BodyLeaf> fill = readLeaf(
+        e.op, fillWhereTrue ? select.getTrueValue() : select.getFalseValue());
+    std::optional<BodyLeaf> s = readLeaf(
+        e.op, fillWhereTrue ? select.getFalseValue() : select.getTrueValue());
+    if (!fill || !fill->scalar || *fill->scalar > kMaskedFill || !s ||
+        !s->tensor || !s->map.isIdentity())
+      continue;
+    FailureOr<Scores> scores = matchScores(s->tensor);
+    if (failed(scores))
+      continue;
+    if (fillWhereTrue ? isCausalMaskedCondition(c->tensor)
+                      : isLowerOnes(c->tensor)) {
+      // The diagonal is always kept, so no row is fully masked and a
+      // finite fill underflows to exactly the weights 0 that causal gives.
+      scores->causal = true;
+      scores->dropped.push_back({c->tensor, c->map});
+      return scores;
+    }
+    // A finite fill (Hugging Face's finfo.min) on a fully masked row is a
+    // softmax over equal fills, the mean of v, which a keep mask (zeros)
+    // does not reproduce: those are left to the ops as written.
+    if (!std::isinf(*fill->scalar) || scores->mask)
+      return failure();
+    scores->mask = c->tensor;
+    scores->negateMask = fillWhereTrue;
+    return scores;
+  }
+  return failure();
+}
+
+FailureOr<Scores> matchScoresStep(Value v);
+
+FailureOr<Scores> matchScores(Value v) {
+  FailureOr<Scores> s = matchScoresStep(v);
+  if (succeeded(s))
+    s->chain.push_back(v);
+  return s;
+}
+
+FailureOr<Scores> matchScoresStep(Value v) {
+  if (std::optional<Matmul> qk = matchMatmul(v)) {
+    Scores s;
+    s.q = qk->lhs;
+    s.k = qk->rhs;
+    s.kTransposed = qk->rhsTransposed;
+    return s;
+  }
+  if (auto scaled = matchScale(v)) {
+    // (q k^T + m) * c is not q k^T * c + m: the scale must come first.
+    FailureOr<Scores> s = matchScores(scaled->first);
+    if (failed(s) || s->causal || s->mask)
+      return failure();
+    s->scale *= scaled->second;
+    return s;
+  }
+  std::optional<Elementwise> e = matchElementwise(v);
+  if (!e)
+    return failure();
+  if (auto add = e->yielded.getDefiningOp<arith::AddFOp>())
+    return matchAdditiveMask(*e, add);
+  if (auto select = e->yielded.getDefiningOp<arith::SelectOp>())
+    return matchFilledMask(*e, select);
+  return failure();
+}
+
+/// The extents of `v`, read where they were decided (the tensor.empty a
+/// chain of linalg ops writes into) rather than off `v`, so the ops that
+/// computed a dropped mask do not stay alive for their sizes.
+SmallVector<OpFoldResult> decidedSizes(OpBuilder &b, Location loc, Value v) {
+  while (auto dps = v.getDefiningOp<DestinationStyleOpInterface>()) {
+    if (dps->getNumResults() != 1 || dps.getNumDpsInits() != 1)
+      break;
+    v = dps.getDpsInitOperand(0)->get();
+  }
+  if (auto empty = v.getDefiningOp<tensor::EmptyOp>())
+    return empty.getMixedSizes();
+  return tensor::getMixedSizes(b, loc, v);
+}
+
+/// Replaces each `tensor.dim` of `v` with the size where it was decided, so
+/// that run-time checks on its sizes (which a front end emits) do not keep
+/// the ops computing `v` alive once nothing else reads it.
+void forgetSizeUses(PatternRewriter &rewriter, Value v) {
+  SmallVector<tensor::DimOp> dims;
+  for (Operation *user : v.getUsers())
+    if (auto dim = dyn_cast<tensor::DimOp>(user))
+      dims.push_back(dim);
+  for (tensor::DimOp dim : dims) {
+    std::optional<int64_t> index = dim.getConstantIndex();
+    if (!index)
+      continue;
+    rewriter.setInsertionPoint(dim);
+    OpFoldResult size = decidedSizes(rewriter, dim.getLoc(), v)[*index];
+    rewriter.replaceOp(dim, getValueOrCreateConstantIndexOp(
+                                rewriter, dim.getLoc(), size));
+  }
+}
+
+/// `x` [N, L, E] as [N, 1, L, E].
+Value addHeadDim(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+  sizes.insert(sizes.begin() + 1, b.getIndexAttr(1));
+  auto expanded = RankedTensorType::get(getStaticShape(sizes),
+                                        type.getElementType());
+  return tensor::ExpandShapeOp::create(
+      b, loc, expanded, x, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}},
+      sizes);
+}
+
+/// `c` with every element negated (i1).
+Value createNot(OpBuilder &b, Location loc, Value c) {
+  auto type = cast<RankedTensorType>(c.getType());
+  Value init = createEmptyTensor(b, loc, tensor::getMixedSizes(b, loc, c),
+                                 type.getElementType());
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{c}, ValueRange{init},
+             ArrayRef<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(type.getRank(),
+                                              utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location l, ValueRange a) {
+               Value one = arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
+               linalg::YieldOp::create(
+                   nb, l, arith::XOrIOp::create(nb, l, a[0], one).getResult());
+             })
+      .getResult(0);
+}
+
+/// k as [.., Lk, D] from the [.., D, Lk] operand of q k^T: undoes the last
+/// transpose, folding it into the one before.
+Value keysFromTransposed(OpBuilder &b, Location loc, Value kt) {
+  int64_t rank = cast<RankedTensorType>(kt.getType()).getRank();
+  SmallVector<int64_t> swap;
+  for (int64_t i = 0; i < rank; ++i)
+    swap.push_back(i);
+  std::swap(swap[rank - 1], swap[rank - 2]);
+  auto t = kt.getDefiningOp<linalg::TransposeOp>();
+  if (!t)
+    return createTranspose(b, loc, kt, swap);
+  SmallVector<int64_t> composed;
+  bool identity = true;
+  for (int64_t i = 0; i < rank; ++i) {
+    composed.push_back(t.getPermutation()[swap[i]]);
+    identity &= composed.back() == i;
+  }
+  return identity ? t.getInput()
+                  : createTranspose(b, loc, t.getInput(), composed);
+}
+
+/// Rooted at the product with v: a linalg contraction, or the
+/// expand_shape of one (matchCollapsedBatchMatmul).
+struct RaiseAttention : RewritePattern {
+  RaiseAttention(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (op->getNumResults() != 1 ||
+        !isa<linalg::LinalgOp, tensor::ExpandShapeOp>(op))
+      return failure();
+    Value out = op->getResult(0);
+    std::optional<Matmul> pv = matchMatmul(out);
+    auto outType = cast<RankedTensorType>(out.getType());
+    int64_t rank = outType.getRank();
+    if (!pv || pv->rhsTransposed || (rank != 3 && rank != 4))
+      return failure();
+    auto softmax = pv->lhs.getDefiningOp<linalg::SoftmaxOp>();
+    if (!softmax || (int64_t)softmax.getDimension() != rank - 1)
+      return failure();
+    FailureOr<Scores> s = matchScores(softmax.getInput());
+    if (failed(s))
+      return failure();
+
+    Location loc = op->getLoc();
+    Value q = s->q, v = pv->rhs;
+    double scale = s->scale;
+    if (auto scaled = matchScale(q)) {
+      // nn.MultiheadAttention scales q before the product.
+      q = scaled->first;
+      scale *= scaled->second;
+    }
+    Value k = s->kTransposed ? s->k : keysFromTransposed(rewriter, loc, s->k);
+    // The dropped masks' extents against the scores' [.., Lq, Lk].
+    SmallVector<OpFoldResult> scoreSizes;
+    for (int64_t d = 0; d < rank - 1; ++d)
+      scoreSizes.push_back(getDimSize(rewriter, loc, q, d));
+    scoreSizes.push_back(getDimSize(rewriter, loc, k, rank - 2));
+    for (const DroppedMask &m : s->dropped) {
+      SmallVector<OpFoldResult> expected;
+      for (AffineExpr e : m.map.getResults())
+        expected.push_back(isa<AffineDimExpr>(e)
+                               ? scoreSizes[cast<AffineDimExpr>(e).getPosition()]
+                               : rewriter.getIndexAttr(1));
+      createExtentChecks(rewriter, loc, decidedSizes(rewriter, loc, m.mask),
+                         expected,
+                         describeOrigin("attention mask", loc),
+                         "the scores make it");
+    }
+    Value mask = s->mask;
+    if (mask && s->negateMask)
+      mask = createNot(rewriter, loc, mask);
+    Type resultType = outType;
+    if (rank == 3) {
+      // [N, L, E] is N heads of one batch row.
+      q = addHeadDim(rewriter, loc, q);
+      k = addHeadDim(rewriter, loc, k);
+      v = addHeadDim(rewriter, loc, v);
+      // A rank-3 mask (the [B*H, 1, S] key-padding mask
+      // nn.MultiheadAttention exports) gets the head dimension at the same
+      // place; lower ranks align on the right either way.
+      if (mask && cast<RankedTensorType>(mask.getType()).getRank() == 3)
+        mask = addHeadDim(rewriter, loc, mask);
+      resultType = RankedTensorType::get(
+          {outType.getDimSize(0), 1, outType.getDimSize(1),
+           outType.getDimSize(2)},
+          outType.getElementType());
+    }
+    CausalAlignmentAttr causal;
+    if (s->causal)
+      causal = CausalAlignmentAttr::get(rewriter.getContext(),
+                                        CausalAlignment::top_left);
+    Value result =
+        AttentionOp::create(rewriter, loc, resultType, q, k, v, mask,
+                            /*relative_bias=*/Value(), causal,
+                            /*window=*/DenseI64ArrayAttr(),
+                            rewriter.getF32FloatAttr(scale),
+                            /*alibi_slopes=*/DenseF32ArrayAttr())
+            .getResult();
+    if (rank == 3)
+      result = tensor::CollapseShapeOp::create(
+          rewriter, loc, outType, result,
+          SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+    rewriter.replaceOp(op, result);
+    for (Value v : s->chain)
+      forgetSizeUses(rewriter, v);
+    forgetSizeUses(rewriter, softmax.getResult()[0]);
+    return success();
+  }
+};
+
+struct RaiseAttentionPass
+    : seqc::seq::impl::RaiseAttentionPassBase<RaiseAttentionPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<RaiseAttention>(&getContext());
+    if (failed(applyRaising(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,82 @@
+//===- RaisingMatchers.h - reading plain ops for the seq-raise-* passes -*- C++ -*-===//
+//
+// What the raisings (`seq-raise-attention`, `seq-raise-gelu`,
+// `seq-raise-linear-bias`) need to read the plain ops the front ends emit
+// (dialects/Seq/Utils/FrontEndBuilders.h): elementwise linalg.generics and
+// their operands, scalar constants, and which masks are the causal one
+// whatever way a model built it (a constant buffer, `tril`/`triu` of ones
+// or of -inf, `== 0`, `~`, casts, broadcasts, top-left slices); and how
+// they apply their patterns.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_DIALECTS_SEQ_TRANSFORMS_RAISINGMATCHERS_H
+#define SEQC_DIALECTS_SEQ_TRANSFORMS_RAISINGMATCHERS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <optional>
+
+namespace seqc::seq {
+
+/// A linalg.generic that maps elements: every loop parallel, one result
+/// written through the identity map and not read. `yielded` is the value
+/// its body yields.
+struct Elementwise {
+  mlir::linalg::GenericOp op;
+  mlir::Value yielded;
+};
+
+/// The elementwise generic producing `v`, if that is what produces it.
+std::optional<Elementwise> matchElementwise(mlir::Value v);
+
+/// What a value in an elementwise generic's body reads: an input tensor
+/// (through `map`), whose elements may all be one constant (`scalar`), or a
+/// constant defined in the body (`tensor` null).
+struct BodyLeaf {
+  mlir::Value tensor;
+  mlir::AffineMap map;
+  std::optional<double> scalar;
+};
+
+/// The leaf `x` is, when it is a block argument of an input or a constant.
+std::optional<BodyLeaf> readLeaf(mlir::linalg::GenericOp op, mlir::Value x);
+
+/// The value every element of `v` has, when `v` is a splat constant, a
+/// linalg.fill of a constant, or a reshape or slice of one.
+std::optional<double> splatValue(mlir::Value v);
+
+/// Whether `map` reads an operand right-aligned against the loops: operand
+/// dimension i is loop `numLoops - rank + i`, or the constant 0 where the
+/// operand's size is 1 (numpy broadcasting, as the front ends build it).
+bool isRightAlignedBroadcast(mlir::AffineMap map, mlir::RankedTensorType type);
+
+/// Whether `v` is `tril(ones)` in its last two dimensions (1 where column
+/// j <= row i, else 0, in any element type): a constant, a Trilu of ones,
+/// or casts, broadcasts and top-left slices of one.
+bool isLowerOnes(mlir::Value v);
+
+/// Whether the i1 `c` is true exactly above the diagonal (the keys a causal
+/// query must not see): `tril(ones) == 0`, `~tril(ones)`, `triu(ones, 1)`
+/// or such a constant.
+bool isCausalMaskedCondition(mlir::Value c);
+
+/// Whether the float `m` is 0 on and below the diagonal and -inf (or
+/// <= -1e9) above it: a constant or
+/// `triu(full(-inf), 1)`.
+bool isCausalAdditiveMask(mlir::Value m);
+
+/// Fills at or below this are "minus infinity" in a mask: exp underflows
+/// to exactly 0 next to any finite score in f32.
+constexpr double kMaskedFill = -1e9;
+
+/// Applies a raising's `patterns` to `op` until none matches, erasing the
+/// ops they leave unused and folding nothing else (the model's other ops
+/// stay as the front end wrote them).
+mlir::LogicalResult applyRaising(mlir::Operation *op,
+                                 mlir::RewritePatternSet &&patterns);
+
+} // namespace seqc::seq
+
+#endif // SEQC_DIALECTS_SEQ_TRANSFORMS_RAISINGMATCHERS_H
