@@ -29,9 +29,17 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       casts, broadcasts and top-left slices of such — becomes
       `causal(top_left)`, with a run-time check that its extents still
       match the scores'; at most one other mask is kept as the op's mask
-      operand. A non-causal fill must be -inf: a finite one (`finfo.min`)
-      gives a fully masked row the mean of v, which seq.attention (zeros)
-      does not.
+      operand (one of rank 0 or 1 gets leading size-1 dimensions). A
+      causal mask must vary along both the query and the key dimension
+      (a size-1 one broadcast there is not causal). A finite causal fill
+      (`finfo.min`, <= -1e9) is taken as -inf only when it is the only
+      mask (with another, a row could hold nothing but filled keys) and
+      assumes scores below 1e9 in magnitude. A non-causal fill must be
+      -inf: a finite one gives a fully masked row the mean of v, which
+      seq.attention does not. A row that -inf masks entirely is zeros
+      after raising where PyTorch's softmax gives NaN (seq.attention's
+      documented choice).
+    - the combined scale is a positive finite f32 (seq.attention's).
     Anything else is left as written and runs as the plain ops. The ops the
     raising leaves unused are erased; nothing else is folded.
 
@@ -65,7 +73,8 @@ def RaiseGeluPass : Pass<"seq-raise-gelu"> {
     replaces the last with `seq.activation <gelu>` / `<gelu_tanh>` of x:
     one pass over memory instead of five to eight. Products and sums are
     read up to association and operand order (`x * 0.5`, `0.5 * x`, `/ c`
-    as `* (1 / c)`, `x * 0.7071` as `x / sqrt 2`; constants within 1e-4),
+    as `* (1 / c)`, `x * 0.70710678` as `x / sqrt 2`; each constant as f32
+    rounds it, within 1e-6 relative),
     `x^3` as `pow(x, 3)` or `x * x * x`, tanh as `seq.activation <tanh>` or
     `math.tanh`; every operand is read elementwise (no broadcast). Anything
     else is left as written. The ops it leaves unused are erased; nothing

@@ -162,6 +162,9 @@ struct Scores {
   bool causal = false;
   Value mask;         // f32 added, or i1 keep-where-true
   bool negateMask = false; // `mask` is i1 masked-where-true
+  // `causal` came from a finite fill (<= -1e9, not -inf): exact only when
+  // no other mask can leave a row with nothing but filled keys.
+  bool finiteCausal = false;
   SmallVector<DroppedMask> dropped;
   SmallVector<Value> chain; // every value from q k^T to the softmax input
 };
@@ -173,10 +176,15 @@ FailureOr<Scores> matchScores(Value v);
 bool isAttentionMaskLeaf(const std::optional<BodyLeaf> &leaf, Type element) {
   if (!leaf || !leaf->tensor)
     return false;
-  auto type = cast<RankedTensorType>(leaf->tensor.getType());
-  return type.getElementType() == element && type.getRank() <= 4 &&
+  auto type = dyn_cast<RankedTensorType>(leaf->tensor.getType());
+  return type && type.getElementType() == element && type.getRank() <= 4 &&
          isRightAlignedBroadcast(leaf->map, type);
 }
+
+/// Whether a mask read through `map` varies along the scores' query and
+/// key loops, as a causal mask must (a size-1 dimension broadcast there
+/// would give every query the same keys).
+bool spansQueriesAndKeys(AffineMap map) { return keepsLastTwoDims(map); }
 
 /// The scores under an additive mask: add(s, m) or add(m, s).
 FailureOr<Scores> matchAdditiveMask(const Elementwise &e, arith::AddFOp add) {
@@ -189,8 +197,11 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, arith::AddFOp add) {
     FailureOr<Scores> scores = matchScores(s->tensor);
     if (failed(scores))
       continue;
-    if (isCausalAdditiveMask(m->tensor)) {
+    bool infinite = false;
+    if (spansQueriesAndKeys(m->map) &&
+        isCausalAdditiveMask(m->tensor, infinite)) {
       scores->causal = true;
+      scores->finiteCausal |= !infinite;
       scores->dropped.push_back({m->tensor, m->map});
     } else if (!scores->mask) {
       scores->mask = m->tensor;
@@ -215,17 +226,22 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
         e.op, fillWhereTrue ? select.getTrueValue() : select.getFalseValue());
     std::optional<BodyLeaf> s = readLeaf(
         e.op, fillWhereTrue ? select.getFalseValue() : select.getTrueValue());
-    if (!fill || !fill->scalar || *fill->scalar > kMaskedFill || !s ||
+    // (NaN is no fill.)
+    if (!fill || !fill->scalar || !(*fill->scalar <= kMaskedFill) || !s ||
         !s->tensor || !s->map.isIdentity())
       continue;
     FailureOr<Scores> scores = matchScores(s->tensor);
     if (failed(scores))
       continue;
-    if (fillWhereTrue ? isCausalMaskedCondition(c->tensor)
-                      : isLowerOnes(c->tensor)) {
+    if (spansQueriesAndKeys(c->map) &&
+        (fillWhereTrue ? isCausalMaskedCondition(c->tensor)
+                       : isLowerOnes(c->tensor))) {
       // The diagonal is always kept, so no row is fully masked and a
-      // finite fill underflows to exactly the weights 0 that causal gives.
+      // finite fill underflows to exactly the weights 0 that causal gives
+      // (scores below 1e9 in magnitude) -- unless another mask hides the
+      // diagonal too (finiteCausal).
       scores->causal = true;
+      scores->finiteCausal |= !std::isinf(*fill->scalar);
       scores->dropped.push_back({c->tensor, c->map});
       return scores;
     }
@@ -300,7 +316,8 @@ void forgetSizeUses(PatternRewriter &rewriter, Value v) {
       dims.push_back(dim);
   for (tensor::DimOp dim : dims) {
     std::optional<int64_t> index = dim.getConstantIndex();
-    if (!index)
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!index || *index < 0 || *index >= type.getRank())
       continue;
     rewriter.setInsertionPoint(dim);
     OpFoldResult size = decidedSizes(rewriter, dim.getLoc(), v)[*index];
@@ -318,6 +335,43 @@ Value addHeadDim(OpBuilder &b, Location loc, Value x) {
                                         type.getElementType());
   return tensor::ExpandShapeOp::create(
       b, loc, expanded, x, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}},
+      sizes);
+}
+
+RankedTensorType tensorType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+/// Whether seq.attention can take `mask` as it is (right-aligned against
+/// the `scores` type): a dynamic extent must not meet a score extent of
+/// static 1, which the op's verifier refuses (the plain ops required that
+/// extent to be 1 at run time).
+bool maskFitsScores(Value mask, RankedTensorType scores) {
+  RankedTensorType type = tensorType(mask);
+  int64_t offset = scores.getRank() - type.getRank();
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    if (type.isDynamicDim(i) && scores.getDimSize(offset + i) == 1)
+      return false;
+  return true;
+}
+
+/// `x` with size-1 dimensions in front up to rank `rank` (right-aligned
+/// broadcasting reads it the same).
+Value prependUnitDims(OpBuilder &b, Location loc, Value x, int64_t rank) {
+  RankedTensorType type = tensorType(x);
+  int64_t added = rank - type.getRank();
+  SmallVector<int64_t> shape(added, 1);
+  llvm::append_range(shape, type.getShape());
+  SmallVector<OpFoldResult> sizes(added, b.getIndexAttr(1));
+  llvm::append_range(sizes, tensor::getMixedSizes(b, loc, x));
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    groups.push_back({i + added});
+  if (!groups.empty())
+    for (int64_t i = added - 1; i >= 0; --i)
+      groups.front().insert(groups.front().begin(), i);
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), x, groups,
       sizes);
 }
 
@@ -385,7 +439,8 @@ struct RaiseAttention : RewritePattern {
     if (failed(s))
       return failure();
 
-    Location loc = op->getLoc();
+    if (s->finiteCausal && s->mask)
+      return failure();
     Value q = s->q, v = pv->rhs;
     double scale = s->scale;
     if (auto scaled = matchScale(q)) {
@@ -393,6 +448,14 @@ struct RaiseAttention : RewritePattern {
       q = scaled->first;
       scale *= scaled->second;
     }
+    // seq.attention's scale is a positive, finite f32.
+    auto scale32 = static_cast<float>(scale);
+    if (!(scale32 > 0.0f) || std::isinf(scale32))
+      return failure();
+    if (s->mask && !maskFitsScores(s->mask, tensorType(softmax.getInput())))
+      return failure();
+
+    Location loc = op->getLoc();
     Value k = s->kTransposed ? s->k : keysFromTransposed(rewriter, loc, s->k);
     // The dropped masks' extents against the scores' [.., Lq, Lk].
     SmallVector<OpFoldResult> scoreSizes;
@@ -413,6 +476,8 @@ struct RaiseAttention : RewritePattern {
     Value mask = s->mask;
     if (mask && s->negateMask)
       mask = createNot(rewriter, loc, mask);
+    if (mask && tensorType(mask).getRank() < 2)
+      mask = prependUnitDims(rewriter, loc, mask, 2);
     Type resultType = outType;
     if (rank == 3) {
       // [N, L, E] is N heads of one batch row.
@@ -437,7 +502,7 @@ struct RaiseAttention : RewritePattern {
         AttentionOp::create(rewriter, loc, resultType, q, k, v, mask,
                             /*relative_bias=*/Value(), causal,
                             /*window=*/DenseI64ArrayAttr(),
-                            rewriter.getF32FloatAttr(scale),
+                            rewriter.getF32FloatAttr(scale32),
                             /*alibi_slopes=*/DenseF32ArrayAttr())
             .getResult();
     if (rank == 3)
@@ -457,8 +522,7 @@ struct RaiseAttentionPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<RaiseAttention>(&getContext());
-    if (failed(applyRaising(getOperation(), std::move(patterns))))
-      signalPassFailure();
+    applyRaising(getOperation(), std::move(patterns));
   }
 };
 

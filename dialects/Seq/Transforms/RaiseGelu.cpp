@@ -104,8 +104,10 @@ Flattened flattenSum(Value v) {
   return f;
 }
 
+/// Whether `v` is `want` up to the rounding of an f32 constant (and of a
+/// product of two).
 bool near(double v, double want) {
-  return std::fabs(v - want) <= 1e-4 * std::max(1.0, std::fabs(want));
+  return std::fabs(v - want) <= 1e-6 * std::fabs(want);
 }
 
 /// The operand of `unary(x)` when `v` is an elementwise generic applying
@@ -129,7 +131,7 @@ bool isScaled(Value v, Value x, double c) {
   return f.terms.size() == 1 && f.terms[0] == x && near(f.scalar, c);
 }
 
-/// Whether `v` is x^3: pow(x, 3) or x * x * x.
+/// Whether `v` is x^3 on its own: pow(x, 3) or x * x * x.
 bool isCube(Value v, Value x) {
   std::optional<Elementwise> e = matchElementwise(v);
   if (auto pow = e ? e->yielded.getDefiningOp<math::PowFOp>() : nullptr) {
@@ -172,9 +174,12 @@ std::optional<ActivationKind> geluKind(Value t, Value x) {
   if (inner.scalar != 0.0 || inner.terms.size() != 2)
     return std::nullopt;
   for (int i = 0; i < 2; ++i) {
+    // 0.044715 * pow(x, 3), or 0.044715 * x * x * x flattened together.
     Flattened cubic = flattenProduct(inner.terms[1 - i]);
-    if (inner.terms[i] == x && cubic.terms.size() == 1 &&
-        near(cubic.scalar, 0.044715) && isCube(cubic.terms[0], x))
+    bool cube = (cubic.terms.size() == 1 && isCube(cubic.terms[0], x)) ||
+                (cubic.terms.size() == 3 &&
+                 llvm::all_of(cubic.terms, [&](Value t) { return t == x; }));
+    if (inner.terms[i] == x && cube && near(cubic.scalar, 0.044715))
       return ActivationKind::gelu_tanh;
   }
   return std::nullopt;
@@ -212,8 +217,7 @@ struct RaiseGeluPass : seqc::seq::impl::RaiseGeluPassBase<RaiseGeluPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<RaiseGelu>(&getContext());
-    if (failed(applyRaising(getOperation(), std::move(patterns))))
-      signalPassFailure();
+    applyRaising(getOperation(), std::move(patterns));
   }
 };
 

@@ -7,6 +7,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace seqc::seq {
@@ -63,8 +65,8 @@ bool constantHasPattern(Value v, Pred want) {
   return true;
 }
 
-/// Whether `map` keeps an operand's last two dimensions on the loops' last
-/// two (so a pattern in them is the same pattern in the result's).
+} // namespace
+
 bool keepsLastTwoDims(AffineMap map) {
   unsigned n = map.getNumResults(), loops = map.getNumDims();
   return n >= 2 && map.getResult(n - 2) == getAffineDimExpr(loops - 2,
@@ -73,12 +75,16 @@ bool keepsLastTwoDims(AffineMap map) {
              getAffineDimExpr(loops - 1, map.getContext());
 }
 
+namespace {
+
 /// Whether `op` converts its operand keeping which elements are 0 and
-/// which are 1 (casts between floats, integers and bools).
+/// which are 1 (casts between floats, integers and bools; a sign-extending
+/// one not from i1, whose true would become -1).
 bool keepsZerosAndOnes(Operation *op) {
-  if (isa<arith::UIToFPOp, arith::SIToFPOp, arith::ExtUIOp, arith::ExtSIOp,
-          arith::TruncIOp, arith::FPToSIOp, arith::FPToUIOp, arith::ExtFOp,
-          arith::TruncFOp>(op))
+  if (isa<arith::SIToFPOp, arith::ExtSIOp>(op))
+    return !op->getOperand(0).getType().isInteger(1);
+  if (isa<arith::UIToFPOp, arith::ExtUIOp, arith::TruncIOp, arith::FPToSIOp,
+          arith::FPToUIOp, arith::ExtFOp, arith::TruncFOp>(op))
     return true;
   // x != 0, the cast to bool.
   auto isZero = [](Value v) {
@@ -267,7 +273,9 @@ bool isCausalMaskedCondition(Value c) {
   c = throughPatternKeepingOps(c, true);
   if (constantHasPattern(c,
                          [](int64_t i, int64_t j, double x) {
-                           return (x != 0.0) == (j > i);
+                           // Exactly 0 and 1: a truncating cast looked
+                           // through could make a 2 false.
+                           return x == (j > i ? 1.0 : 0.0);
                          }))
     return true;
   if (std::optional<Trilu> t = matchTrilu(c))
@@ -301,26 +309,32 @@ bool isCausalMaskedCondition(Value c) {
   return false;
 }
 
-bool isCausalAdditiveMask(Value m) {
+bool isCausalAdditiveMask(Value m, bool &infinite) {
   m = throughPatternKeepingOps(m, false);
-  if (constantHasPattern(m,
-                         [](int64_t i, int64_t j, double x) {
-                           return j <= i ? x == 0.0 : x <= kMaskedFill;
-                         }))
+  infinite = true;
+  if (constantHasPattern(m, [&](int64_t i, int64_t j, double x) {
+        if (j <= i)
+          return x == 0.0;
+        infinite &= std::isinf(x);
+        return x <= kMaskedFill;
+      }))
     return true;
   std::optional<Trilu> t = matchTrilu(m);
   if (!t || !t->upper || t->k != 1)
     return false;
   std::optional<double> fill = splatValue(t->input);
+  infinite = fill && std::isinf(*fill);
   return fill && *fill <= kMaskedFill;
 }
 
-LogicalResult applyRaising(Operation *op, RewritePatternSet &&patterns) {
+void applyRaising(Operation *op, RewritePatternSet &&patterns) {
   GreedyRewriteConfig config;
   config.enableFolding(false);
   config.enableConstantCSE(false);
   config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
-  return applyPatternsGreedily(op, std::move(patterns), config);
+  // Not converging within the driver's iterations leaves some of the model
+  // unraised, which is still correct: not an error.
+  (void)applyPatternsGreedily(op, std::move(patterns), config);
 }
 
 } // namespace seqc::seq

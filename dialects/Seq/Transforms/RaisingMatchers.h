@@ -63,9 +63,13 @@ bool isLowerOnes(mlir::Value v);
 bool isCausalMaskedCondition(mlir::Value c);
 
 /// Whether the float `m` is 0 on and below the diagonal and -inf (or
-/// <= -1e9) above it: a constant or
-/// `triu(full(-inf), 1)`.
-bool isCausalAdditiveMask(mlir::Value m);
+/// <= -1e9) above it: a constant or `triu(full(-inf), 1)`. `infinite`
+/// tells whether every masked entry is -inf.
+bool isCausalAdditiveMask(mlir::Value m, bool &infinite);
+
+/// Whether `map` reads an operand's last two dimensions on the loops' last
+/// two (so a pattern in them is the same pattern in the result's).
+bool keepsLastTwoDims(mlir::AffineMap map);
 
 /// Fills at or below this are "minus infinity" in a mask: exp underflows
 /// to exactly 0 next to any finite score in f32.
@@ -74,8 +78,7 @@ constexpr double kMaskedFill = -1e9;
 /// Applies a raising's `patterns` to `op` until none matches, erasing the
 /// ops they leave unused and folding nothing else (the model's other ops
 /// stay as the front end wrote them).
-mlir::LogicalResult applyRaising(mlir::Operation *op,
-                                 mlir::RewritePatternSet &&patterns);
+void applyRaising(mlir::Operation *op, mlir::RewritePatternSet &&patterns);
 
 } // namespace seqc::seq
 

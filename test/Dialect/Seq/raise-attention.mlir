@@ -119,9 +119,10 @@ func.func @causal_trilu(%q: tensor<8x?x16xf32>, %k: tensor<8x?x16xf32>, %v: tens
 
 // -----
 
-// A Hugging Face GPT-2 block: where(tril buffer sliced to [T, T], scores,
-// finfo.min) is causal, then + an additive [B, 1, 1, T] padding mask kept
-// as the op's mask; the scale a division of the scores.
+// A GPT-2-style block: where(tril buffer sliced to [T, T], scores, -inf)
+// is causal, then + an additive [B, 1, 1, T] padding mask kept as the
+// op's mask; the scale a division of the scores. (Hugging Face's finfo.min
+// fill with a padding mask is left as written: see @left_as_written.)
 #lhs = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
 #rhs = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
 #out = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
@@ -162,8 +163,8 @@ func.func @gpt2(%q: tensor<2x4x6x16xf32>, %k: tensor<2x4x6x16xf32>, %v: tensor<2
   } -> tensor<2x4x6x6xf32>
   %w = linalg.generic {indexing_maps = [#tri, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%causal, %sc : tensor<1x1x6x6xi1>, tensor<2x4x6x6xf32>) outs(%es : tensor<2x4x6x6xf32>) {
   ^bb0(%keep: i1, %a: f32, %o: f32):
-    %min = arith.constant -3.40282347E+38 : f32
-    %r = arith.select %keep, %a, %min : f32
+    %ninf = arith.constant 0xFF800000 : f32
+    %r = arith.select %keep, %a, %ninf : f32
     linalg.yield %r : f32
   } -> tensor<2x4x6x6xf32>
   %x = linalg.generic {indexing_maps = [#id, #pad, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%w, %mask : tensor<2x4x6x6xf32>, tensor<2x1x1x6xf32>) outs(%es : tensor<2x4x6x6xf32>) {
@@ -234,16 +235,19 @@ func.func @padding(%q: tensor<2x4x6x16xf32>, %k: tensor<2x4x6x16xf32>, %v: tenso
 // Left as written: a finite fill on a mask that is not causal (a fully
 // masked row would be the mean of v, not zeros); a scale after the mask
 // ((s + m) * c is not s * c + m); softmax along another dimension; a
-// product that accumulates into something else than zeros.
+// product that accumulates into something else than zeros; a finite
+// causal fill (finfo.min) next to a padding mask (a left-padded row could
+// hold only filled keys, which the plain ops average); a negative scale.
 #lhs = affine_map<(b, m, n, k) -> (b, m, k)>
 #rhs = affine_map<(b, m, n, k) -> (b, k, n)>
 #out = affine_map<(b, m, n, k) -> (b, m, n)>
 #id = affine_map<(b, i, j) -> (b, i, j)>
 #pad = affine_map<(b, i, j) -> (b, 0, j)>
+#tri = affine_map<(b, i, j) -> (0, i, j)>
 // CHECK-LABEL: func.func @left_as_written
 // CHECK-NOT: seq.attention
 // CHECK: return
-func.func @left_as_written(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v: tensor<2x6x16xf32>, %mask: tensor<2x1x6xi1>, %add: tensor<2x1x6xf32>, %acc: tensor<2x6x16xf32>) -> (tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>) {
+func.func @left_as_written(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v: tensor<2x6x16xf32>, %mask: tensor<2x1x6xi1>, %add: tensor<2x1x6xf32>, %acc: tensor<2x6x16xf32>) -> (tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>) {
   %zero = arith.constant 0.0 : f32
   %es = tensor.empty() : tensor<2x6x6xf32>
   %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
@@ -279,5 +283,73 @@ func.func @left_as_written(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v: 
   // accumulating into %acc
   %p4 = linalg.softmax dimension(2) ins(%s : tensor<2x6x6xf32>) outs(%es : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
   %o4 = linalg.batch_matmul ins(%p4, %v : tensor<2x6x6xf32>, tensor<2x6x16xf32>) outs(%acc : tensor<2x6x16xf32>) -> tensor<2x6x16xf32>
-  return %o1, %o2, %o3, %o4 : tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>
+  // where(tril, s + pad, finfo.min)
+  %tril = arith.constant dense<[[[true, false, false, false, false, false],
+                                 [true, true, false, false, false, false],
+                                 [true, true, true, false, false, false],
+                                 [true, true, true, true, false, false],
+                                 [true, true, true, true, true, false],
+                                 [true, true, true, true, true, true]]]> : tensor<1x6x6xi1>
+  %w5 = linalg.generic {indexing_maps = [#tri, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%tril, %x : tensor<1x6x6xi1>, tensor<2x6x6xf32>) outs(%es : tensor<2x6x6xf32>) {
+  ^bb0(%keep: i1, %a: f32, %o: f32):
+    %min = arith.constant -3.40282347E+38 : f32
+    %r = arith.select %keep, %a, %min : f32
+    linalg.yield %r : f32
+  } -> tensor<2x6x6xf32>
+  %p5 = linalg.softmax dimension(2) ins(%w5 : tensor<2x6x6xf32>) outs(%es : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
+  %o5 = linalg.batch_matmul ins(%p5, %v : tensor<2x6x6xf32>, tensor<2x6x16xf32>) outs(%zo : tensor<2x6x16xf32>) -> tensor<2x6x16xf32>
+  // s * -0.25
+  %n6 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s : tensor<2x6x6xf32>) outs(%es : tensor<2x6x6xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %f = arith.constant -0.25 : f32
+    %r = arith.mulf %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x6x6xf32>
+  %p6 = linalg.softmax dimension(2) ins(%n6 : tensor<2x6x6xf32>) outs(%es : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
+  %o6 = linalg.batch_matmul ins(%p6, %v : tensor<2x6x6xf32>, tensor<2x6x16xf32>) outs(%zo : tensor<2x6x16xf32>) -> tensor<2x6x16xf32>
+  return %o1, %o2, %o3, %o4, %o5, %o6 : tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>, tensor<2x6x16xf32>
+}
+
+// -----
+
+// A 1-D additive mask over the keys (a per-key bias) becomes a [1, Lk]
+// mask operand (seq.attention takes rank 2 to 4); a [1, 1] zero mask, 0
+// "on and below the diagonal" but broadcast along both the queries and
+// the keys, is no causal mask: it stays a mask.
+#lhs = affine_map<(b, m, n, k) -> (b, m, k)>
+#rhs = affine_map<(b, m, n, k) -> (b, k, n)>
+#out = affine_map<(b, m, n, k) -> (b, m, n)>
+#id = affine_map<(b, i, j) -> (b, i, j)>
+#keys = affine_map<(b, i, j) -> (j)>
+#one = affine_map<(b, i, j) -> (0, 0)>
+// CHECK-LABEL: func.func @broadcast_masks
+// CHECK-SAME: %[[M:[a-z0-9]+]]: tensor<6xf32>
+// CHECK: %[[M2:.+]] = tensor.expand_shape %[[M]] {{\[\[}}0, 1]] output_shape [1, 6] : tensor<6xf32> into tensor<1x6xf32>
+// CHECK: seq.attention {{.+}} mask(%[[M2]]) {scale = 1.000000e+00 : f32}
+// CHECK: %[[Z:.+]] = arith.constant dense<0.000000e+00> : tensor<1x1xf32>
+// CHECK: seq.attention {{.+}} mask(%[[Z]]) {scale = 1.000000e+00 : f32}
+// CHECK-NOT: causal
+func.func @broadcast_masks(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v: tensor<2x6x16xf32>, %m: tensor<6xf32>) -> (tensor<2x6x16xf32>, tensor<2x6x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x6x6xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x6x16xf32>, tensor<2x16x6xf32>) outs(%zs : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
+  %eo = tensor.empty() : tensor<2x6x16xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x6x16xf32>) -> tensor<2x6x16xf32>
+  %x = linalg.generic {indexing_maps = [#id, #keys, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s, %m : tensor<2x6x6xf32>, tensor<6xf32>) outs(%es : tensor<2x6x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x6x6xf32>
+  %p = linalg.softmax dimension(2) ins(%x : tensor<2x6x6xf32>) outs(%es : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
+  %o1 = linalg.batch_matmul ins(%p, %v : tensor<2x6x6xf32>, tensor<2x6x16xf32>) outs(%zo : tensor<2x6x16xf32>) -> tensor<2x6x16xf32>
+  %z = arith.constant dense<0.0> : tensor<1x1xf32>
+  %y = linalg.generic {indexing_maps = [#id, #one, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s, %z : tensor<2x6x6xf32>, tensor<1x1xf32>) outs(%es : tensor<2x6x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x6x6xf32>
+  %p2 = linalg.softmax dimension(2) ins(%y : tensor<2x6x6xf32>) outs(%es : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
+  %o2 = linalg.batch_matmul ins(%p2, %v : tensor<2x6x6xf32>, tensor<2x6x16xf32>) outs(%zo : tensor<2x6x16xf32>) -> tensor<2x6x16xf32>
+  return %o1, %o2 : tensor<2x6x16xf32>, tensor<2x6x16xf32>
 }
