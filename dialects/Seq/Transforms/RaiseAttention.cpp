@@ -375,6 +375,30 @@ Value prependUnitDims(OpBuilder &b, Location loc, Value x, int64_t rank) {
       sizes);
 }
 
+/// The products required q's, k's and v's leading `batch` extents to agree
+/// at run time, but their types may know different ones (k transposed
+/// with its batch and head dimensions swapped is [2, ?, ..] against q's
+/// [?, 2, ..]); seq.attention needs the head counts static. Each gets the
+/// static extents any of them has, through a tensor.cast (checked at run
+/// time).
+void joinBatchExtents(OpBuilder &b, Location loc, ArrayRef<Value *> values,
+                      int64_t batch) {
+  SmallVector<int64_t> joined(batch, ShapedType::kDynamic);
+  for (Value *v : values)
+    for (int64_t d = 0; d < batch; ++d)
+      if (!tensorType(*v).isDynamicDim(d))
+        joined[d] = tensorType(*v).getDimSize(d);
+  for (Value *v : values) {
+    RankedTensorType type = tensorType(*v);
+    SmallVector<int64_t> shape(type.getShape());
+    for (int64_t d = 0; d < batch; ++d)
+      shape[d] = joined[d];
+    if (ArrayRef<int64_t>(shape) != type.getShape())
+      *v = tensor::CastOp::create(
+          b, loc, RankedTensorType::get(shape, type.getElementType()), *v);
+  }
+}
+
 /// `c` with every element negated (i1).
 Value createNot(OpBuilder &b, Location loc, Value c) {
   auto type = cast<RankedTensorType>(c.getType());
@@ -473,6 +497,7 @@ struct RaiseAttention : RewritePattern {
                          describeOrigin("attention mask", loc),
                          "the scores make it");
     }
+    joinBatchExtents(rewriter, loc, {&q, &k, &v}, rank - 2);
     Value mask = s->mask;
     if (mask && s->negateMask)
       mask = createNot(rewriter, loc, mask);

@@ -353,3 +353,47 @@ func.func @broadcast_masks(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v: 
   %o2 = linalg.batch_matmul ins(%p2, %v : tensor<2x6x6xf32>, tensor<2x6x16xf32>) outs(%zo : tensor<2x6x16xf32>) -> tensor<2x6x16xf32>
   return %o1, %o2 : tensor<2x6x16xf32>, tensor<2x6x16xf32>
 }
+
+// -----
+
+// k transposed with its batch and head dimensions swapped as well: the
+// product is valid where B equals the head count, and the types know the
+// head count from q but not from k. q, k and v are cast to the extents any
+// of them knows (checked at run time); seq.attention needs static heads.
+#lhs = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#rhs = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#out = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+// CHECK-LABEL: func.func @swapped_heads
+// CHECK-SAME: (%[[Q:.+]]: tensor<?x2x?x4xf32>, %[[K:.+]]: tensor<?x2x?x4xf32>, %[[V:.+]]: tensor<2x2x?x4xf32>)
+// CHECK: %[[KT:.+]] = linalg.transpose ins(%[[K]] : tensor<?x2x?x4xf32>) {{.+}} permutation = [1, 0, 2, 3]
+// CHECK: %[[QC:.+]] = tensor.cast %[[Q]] : tensor<?x2x?x4xf32> to tensor<2x2x?x4xf32>
+// CHECK: %[[KC:.+]] = tensor.cast %[[KT]] : tensor<2x?x?x4xf32> to tensor<2x2x?x4xf32>
+// CHECK: seq.attention %[[QC]], %[[KC]], %[[V]]
+func.func @swapped_heads(%q: tensor<?x2x?x4xf32>, %k: tensor<?x2x?x4xf32>, %v: tensor<2x2x?x4xf32>) -> tensor<2x2x?x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %b = tensor.dim %k, %c0 : tensor<?x2x?x4xf32>
+  %t = tensor.dim %k, %c2 : tensor<?x2x?x4xf32>
+  %tq = tensor.dim %q, %c2 : tensor<?x2x?x4xf32>
+  %et = tensor.empty(%b, %t) : tensor<2x?x4x?xf32>
+  %kt = linalg.transpose ins(%k : tensor<?x2x?x4xf32>) outs(%et : tensor<2x?x4x?xf32>) permutation = [1, 0, 3, 2]
+  %es = tensor.empty(%tq, %t) : tensor<2x2x?x?xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x2x?x?xf32>) -> tensor<2x2x?x?xf32>
+  %s = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %kt : tensor<?x2x?x4xf32>, tensor<2x?x4x?xf32>) outs(%zs : tensor<2x2x?x?xf32>) {
+  ^bb0(%a: f32, %bb: f32, %c: f32):
+    %m = arith.mulf %a, %bb : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x2x?x?xf32>
+  %p = linalg.softmax dimension(3) ins(%s : tensor<2x2x?x?xf32>) outs(%es : tensor<2x2x?x?xf32>) -> tensor<2x2x?x?xf32>
+  %eo = tensor.empty(%tq) : tensor<2x2x?x4xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x2x?x4xf32>) -> tensor<2x2x?x4xf32>
+  %o = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<2x2x?x?xf32>, tensor<2x2x?x4xf32>) outs(%zo : tensor<2x2x?x4xf32>) {
+  ^bb0(%a: f32, %bb: f32, %c: f32):
+    %m = arith.mulf %a, %bb : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x2x?x4xf32>
+  return %o : tensor<2x2x?x4xf32>
+}
