@@ -27,21 +27,29 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       constant, of the scores or of q, before any mask;
     - masks, in any order: `scores + m` (m f32) and `where(c, scores,
       fill)` / `masked_fill(scores, c, fill)` (c i1, fill <= -1e9), each
-      broadcasting to the scores from the right. A mask that is the causal
-      one — a constant, `tril`/`triu` of ones or of -inf, `== 0`, `~`,
-      casts, broadcasts and top-left slices of such — becomes
-      `causal(top_left)`, with a run-time check that its extents still
-      match the scores'; at most one other mask is kept as the op's mask
-      operand (one of rank 0 or 1 gets leading size-1 dimensions). A
-      causal mask must vary along both the query and the key dimension
-      (a size-1 one broadcast there is not causal). A finite causal fill
-      (`finfo.min`, <= -1e9) is taken as -inf only when it is the only
-      mask (with another, a row could hold nothing but filled keys) and
-      assumes scores below 1e9 in magnitude. A non-causal fill must be
-      -inf: a finite one gives a fully masked row the mean of v, which
-      seq.attention does not. A row that -inf masks entirely is zeros
-      after raising where PyTorch's softmax gives NaN (seq.attention's
-      documented choice).
+      broadcasting to the scores from the right. A mask that keeps key j
+      for query i exactly when `lo <= j - i <= hi` (a diagonal band,
+      AttentionMasks.h: a constant, `tril`/`triu` of ones or of -inf,
+      `== 0`, `~`, `&`, `|`, casts, broadcasts and slices at constant
+      offsets of such; several are intersected) becomes attributes:
+      `causal(top_left)` when hi = 0, a `window` of -lo keys before and hi
+      after otherwise (`-1` where unbounded), with a run-time check that
+      its extents still match the scores'. A band must vary along both the
+      query and the key dimension (a size-1 one broadcast there is none)
+      and keep each query's own position (lo <= 0 <= hi: a mask hiding the
+      diagonal empties row 0). At most one other mask is kept as the op's
+      mask operand (one of rank 0 or 1 gets leading size-1 dimensions). A
+      finite band fill (`finfo.min`, <= -1e9) is taken as -inf only when no
+      other mask is present and every row keeps a key (lo unbounded, or
+      Lq + lo <= Lk: static extents, or a mask built square), and assumes
+      scores below 1e9 in magnitude. A non-band fill must be -inf: a finite
+      one gives a fully masked row the mean of v, which seq.attention does
+      not. A row that -inf masks entirely is zeros after raising where
+      PyTorch's softmax gives NaN (seq.attention's documented choice).
+    - grouped-query attention with k and v repeated to the query heads
+      (LLaMA's `repeat_kv`: a unit dimension broadcast and merged into the
+      head dimension, through transposes) gives seq.attention the
+      key/value heads themselves, when k and v repeat alike.
     - the combined scale is a positive finite f32 (seq.attention's).
     Anything else is left as written and runs as the plain ops. The ops the
     raising leaves unused are erased; nothing else is folded.

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialects/Seq/Transforms/AttentionMasks.h"
 #include "dialects/Seq/Transforms/RaisingMatchers.h"
 #include "dialects/Seq/Transforms/Passes.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
@@ -159,12 +160,14 @@ struct Scores {
   Value q, k;
   bool kTransposed = false;
   double scale = 1.0;
-  bool causal = false;
+  // The keys each query sees, from the masks that only depend on j - i
+  // (they become `causal` and `window`).
+  std::optional<Band> band;
   Value mask;         // f32 added, or i1 keep-where-true
   bool negateMask = false; // `mask` is i1 masked-where-true
-  // `causal` came from a finite fill (<= -1e9, not -inf): exact only when
-  // no other mask can leave a row with nothing but filled keys.
-  bool finiteCausal = false;
+  // Some band mask had a finite fill (<= -1e9, not -inf): exact only when
+  // no row is left with nothing but filled keys (see bandRowsNeverEmpty).
+  bool finiteBand = false;
   SmallVector<DroppedMask> dropped;
   SmallVector<Value> chain; // every value from q k^T to the softmax input
 };
@@ -182,9 +185,24 @@ bool isAttentionMaskLeaf(const std::optional<BodyLeaf> &leaf, Type element) {
 }
 
 /// Whether a mask read through `map` varies along the scores' query and
-/// key loops, as a causal mask must (a size-1 dimension broadcast there
+/// key loops, as a band mask must (a size-1 dimension broadcast there
 /// would give every query the same keys).
 bool spansQueriesAndKeys(AffineMap map) { return keepsLastTwoDims(map); }
+
+/// Records that `mask`, read through `map`, keeps `band` (and becomes
+/// attributes of the raised op); fails when it cannot be combined with the
+/// bands before (different run-time offsets).
+LogicalResult addBand(Scores &scores, Band band, bool finiteFill, Value mask,
+                      AffineMap map) {
+  std::optional<Band> both =
+      scores.band ? scores.band->intersect(band) : band;
+  if (!both)
+    return failure();
+  scores.band = both;
+  scores.finiteBand |= finiteFill;
+  scores.dropped.push_back({mask, map});
+  return success();
+}
 
 /// The scores under an additive mask: add(s, m) or add(m, s).
 FailureOr<Scores> matchAdditiveMask(const Elementwise &e, arith::AddFOp add) {
@@ -198,16 +216,16 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, arith::AddFOp add) {
     if (failed(scores))
       continue;
     bool infinite = false;
-    if (spansQueriesAndKeys(m->map) &&
-        isCausalAdditiveMask(m->tensor, infinite)) {
-      scores->causal = true;
-      scores->finiteCausal |= !infinite;
-      scores->dropped.push_back({m->tensor, m->map});
-    } else if (!scores->mask) {
+    std::optional<Band> band;
+    if (spansQueriesAndKeys(m->map))
+      band = readAdditiveBand(m->tensor, infinite);
+    if (band) {
+      if (failed(addBand(*scores, *band, !infinite, m->tensor, m->map)))
+        return failure();
+    } else if (!scores->mask)
       scores->mask = m->tensor;
-    } else {
-      return failure(); // two masks that are not causal
-    }
+    else
+      return failure(); // two masks that are not bands
     return scores;
   }
   return failure();
@@ -233,16 +251,17 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
     FailureOr<Scores> scores = matchScores(s->tensor);
     if (failed(scores))
       continue;
-    if (spansQueriesAndKeys(c->map) &&
-        (fillWhereTrue ? isCausalMaskedCondition(c->tensor)
-                       : isLowerOnes(c->tensor))) {
-      // The diagonal is always kept, so no row is fully masked and a
-      // finite fill underflows to exactly the weights 0 that causal gives
-      // (scores below 1e9 in magnitude) -- unless another mask hides the
-      // diagonal too (finiteCausal).
-      scores->causal = true;
-      scores->finiteCausal |= !std::isinf(*fill->scalar);
-      scores->dropped.push_back({c->tensor, c->map});
+    std::optional<Band> band;
+    if (spansQueriesAndKeys(c->map))
+      band = fillWhereTrue ? readMaskedBand(c->tensor)
+                           : readKeptBand(c->tensor);
+    if (band) {
+      // A finite fill underflows to exactly the weights 0 that a skipped
+      // key gives (scores below 1e9 in magnitude), on every row that keeps
+      // a key (checked when raising).
+      if (failed(addBand(*scores, *band, !std::isinf(*fill->scalar),
+                         c->tensor, c->map)))
+        return failure();
       return scores;
     }
     // A finite fill (Hugging Face's finfo.min) on a fully masked row is a
@@ -277,7 +296,7 @@ FailureOr<Scores> matchScoresStep(Value v) {
   if (auto scaled = matchScale(v)) {
     // (q k^T + m) * c is not q k^T * c + m: the scale must come first.
     FailureOr<Scores> s = matchScores(scaled->first);
-    if (failed(s) || s->causal || s->mask)
+    if (failed(s) || s->band || s->mask)
       return failure();
     s->scale *= scaled->second;
     return s;
@@ -439,6 +458,183 @@ Value keysFromTransposed(OpBuilder &b, Location loc, Value kt) {
                   : createTranspose(b, loc, t.getInput(), composed);
 }
 
+/// `x` with dimension `dim` un-repeated, when it is a tensor whose
+/// dimension `dim` holds each slice of a smaller one `repeats` times in a
+/// row (slice h*repeats + r is slice h): LLaMA's `repeat_kv`, a 5-D
+/// expand of [B, Hkv, 1, L, D] to [B, Hkv, repeats, L, D] reshaped to
+/// [B, Hkv*repeats, L, D], through any transposes around it. Both extents
+/// of the merged pair must be static.
+struct Unrepeated {
+  Value value;
+  int64_t repeats;
+};
+
+std::optional<Unrepeated> unrepeat(OpBuilder &b, Location loc, Value x,
+                                   int64_t dim) {
+  if (auto t = x.getDefiningOp<linalg::TransposeOp>()) {
+    ArrayRef<int64_t> perm = t.getPermutation();
+    std::optional<Unrepeated> in = unrepeat(b, loc, t.getInput(), perm[dim]);
+    if (!in)
+      return std::nullopt;
+    return Unrepeated{createTranspose(b, loc, in->value, perm), in->repeats};
+  }
+  auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>();
+  if (!collapse)
+    return std::nullopt;
+  SmallVector<ReassociationIndices> groups =
+      collapse.getReassociationIndices();
+  for (auto [i, group] : llvm::enumerate(groups))
+    if ((int64_t)i != dim ? group.size() != 1 : group.size() != 2)
+      return std::nullopt;
+  int64_t outer = groups[dim][0], inner = groups[dim][1];
+  RankedTensorType wide = collapse.getSrcType();
+  if (wide.isDynamicDim(outer) || wide.isDynamicDim(inner))
+    return std::nullopt;
+  // The repeated tensor is a copy that reads the same element for every
+  // index along `inner`.
+  std::optional<Elementwise> copy = matchElementwise(collapse.getSrc());
+  if (!copy || copy->op.getNumDpsInputs() != 1 ||
+      copy->yielded != copy->op.getBody()->getArgument(0))
+    return std::nullopt;
+  OpOperand *in = copy->op.getDpsInputOperand(0);
+  AffineMap map = copy->op.getMatchingIndexingMap(in);
+  auto inType = cast<RankedTensorType>(in->get().getType());
+  int64_t rank = wide.getRank();
+  bool keepsUnitDim = inType.getRank() == rank;
+  if (!keepsUnitDim && inType.getRank() != rank - 1)
+    return std::nullopt;
+  for (int64_t d = 0, r = 0; d < rank; ++d) {
+    if (d == inner) {
+      if (keepsUnitDim &&
+          (inType.getDimSize(r) != 1 ||
+           map.getResult(r) != getAffineConstantExpr(0, b.getContext())))
+        return std::nullopt;
+      r += keepsUnitDim;
+      continue;
+    }
+    if (map.getResult(r++) != getAffineDimExpr(d, b.getContext()))
+      return std::nullopt;
+  }
+  Value narrow = in->get();
+  if (keepsUnitDim) {
+    // Drop the unit dimension again (the expand_shape that made it, if
+    // that is what it is).
+    auto expand = narrow.getDefiningOp<tensor::ExpandShapeOp>();
+    auto addsOnlyInner = [&](ReassociationIndices g) {
+      return g.size() == 1 || (g.size() == 2 && llvm::is_contained(g, inner));
+    };
+    if (expand && expand.getSrcType().getRank() == rank - 1 &&
+        llvm::all_of(expand.getReassociationIndices(), addsOnlyInner))
+      narrow = expand.getSrc();
+    else
+      narrow = tensor::CollapseShapeOp::create(b, loc, narrow, groups);
+  }
+  return Unrepeated{narrow, wide.getDimSize(inner)};
+}
+
+/// seq.attention's `causal` and `window` for the keys a band keeps.
+struct BandAttributes {
+  bool causal;
+  DenseI64ArrayAttr window;
+};
+
+/// The attributes for `band`, when it keeps each query's own position
+/// (lo <= 0 <= hi): causal when it ends there (hi = 0), with a window of
+/// -lo keys before; else a window of -lo before and hi after (-1 where
+/// unbounded).
+std::optional<BandAttributes> attributesForBand(Builder &b, Band band) {
+  if ((band.lo && *band.lo > 0) || (band.hi && *band.hi < 0))
+    return std::nullopt;
+  int64_t left = band.lo ? -*band.lo : -1, right = band.hi ? *band.hi : -1;
+  // A run-time offset r would be bottom-right alignment only where
+  // r = Lk - Lq, which only a run-time dispatch could know: not raised
+  // (Hugging Face GPT-2's bias[.., Lk - Lq : Lk, :Lk] stays as written).
+  if (band.offset)
+    return std::nullopt;
+  if (right == 0)
+    return BandAttributes{
+        true, left == -1 ? DenseI64ArrayAttr()
+                         : b.getDenseI64ArrayAttr({left, 0})};
+  if (left == -1 && right == -1)
+    return BandAttributes{false, DenseI64ArrayAttr()};
+  return BandAttributes{false, b.getDenseI64ArrayAttr({left, right})};
+}
+
+/// The size dimension `d` of `v` was decided as, found without building
+/// anything: through destination-style ops to their init, tensor.empty's
+/// and extract_slice's sizes, and tensor.dim of those. Null when unknown.
+OpFoldResult decidedSize(Value v, int64_t d) {
+  while (true) {
+    auto type = tensorType(v);
+    if (!type.isDynamicDim(d))
+      return Builder(v.getContext()).getIndexAttr(type.getDimSize(d));
+    if (auto dps = v.getDefiningOp<DestinationStyleOpInterface>();
+        dps && dps->getNumResults() == 1 && dps.getNumDpsInits() == 1) {
+      v = dps.getDpsInitOperand(0)->get();
+      continue;
+    }
+    OpFoldResult size;
+    if (auto empty = v.getDefiningOp<tensor::EmptyOp>())
+      size = empty.getMixedSizes()[d];
+    else if (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
+             slice && slice.getSourceType().getRank() == type.getRank())
+      size = slice.getMixedSizes()[d];
+    else
+      return {};
+    auto dim = dyn_cast_if_present<Value>(size)
+                   ? cast<Value>(size).getDefiningOp<tensor::DimOp>()
+                   : tensor::DimOp();
+    std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+    if (!index)
+      return size;
+    v = dim.getSource();
+    d = *index;
+  }
+}
+
+/// Whether `a` and `b` are the same size: equal constants, or the same
+/// computation (pure ops alike down to the same values).
+bool sameSize(OpFoldResult a, OpFoldResult b, int depth = 0) {
+  if (!a || !b)
+    return false;
+  std::optional<int64_t> ca = getConstantIntValue(a),
+                         cb = getConstantIntValue(b);
+  if (ca || cb)
+    return ca && cb && *ca == *cb;
+  Value va = cast<Value>(a), vb = cast<Value>(b);
+  if (va == vb)
+    return true;
+  Operation *x = va.getDefiningOp(), *y = vb.getDefiningOp();
+  if (!x || !y || depth > 8 || x->getNumRegions() || !isPure(x) ||
+      cast<OpResult>(va).getResultNumber() !=
+          cast<OpResult>(vb).getResultNumber())
+    return false;
+  return OperationEquivalence::isEquivalentTo(
+      x, y,
+      [&](Value l, Value r) {
+        return success(sameSize(l, r, depth + 1));
+      },
+      nullptr, OperationEquivalence::IgnoreLocations);
+}
+
+/// Whether every query row keeps at least one key under `s.band` (with
+/// lo <= 0 <= hi): row i keeps keys max(0, i + lo) .. min(Lk - 1, i + hi),
+/// none only when i + lo > Lk - 1, which no row reaches when lo is
+/// unbounded or Lq + lo <= Lk -- as when a dropped mask is square (its
+/// extents, checked against the scores', are the same size).
+bool rowsNeverEmpty(const Scores &s, RankedTensorType scores) {
+  if (!s.band->lo)
+    return true;
+  int64_t rank = scores.getRank();
+  int64_t lq = scores.getDimSize(rank - 2), lk = scores.getDimSize(rank - 1);
+  if (!ShapedType::isDynamic(lq) && !ShapedType::isDynamic(lk))
+    return lq + *s.band->lo <= lk;
+  return llvm::any_of(s.dropped, [](const DroppedMask &m) {
+    int64_t r = tensorType(m.mask).getRank();
+    return sameSize(decidedSize(m.mask, r - 2), decidedSize(m.mask, r - 1));
+  });
+}
+
 /// Rooted at the product with v: a linalg contraction, or the
 /// expand_shape of one (matchCollapsedBatchMatmul).
 struct RaiseAttention : RewritePattern {
@@ -463,8 +659,14 @@ struct RaiseAttention : RewritePattern {
     if (failed(s))
       return failure();
 
-    if (s->finiteCausal && s->mask)
-      return failure();
+    std::optional<BandAttributes> bandAttrs;
+    if (s->band) {
+      auto scoresType = tensorType(softmax.getInput());
+      bandAttrs = attributesForBand(rewriter, *s->band);
+      if (!bandAttrs ||
+          (s->finiteBand && (s->mask || !rowsNeverEmpty(*s, scoresType))))
+        return failure();
+    }
     Value q = s->q, v = pv->rhs;
     double scale = s->scale;
     if (auto scaled = matchScale(q)) {
@@ -497,7 +699,19 @@ struct RaiseAttention : RewritePattern {
                          describeOrigin("attention mask", loc),
                          "the scores make it");
     }
+    // Grouped-query attention with the key/value heads repeated up to the
+    // query heads' count: seq.attention reads head h / repeats itself.
+    std::optional<Unrepeated> k0, v0;
+    if (rank == 4) {
+      k0 = unrepeat(rewriter, loc, k, 1);
+      v0 = unrepeat(rewriter, loc, v, 1);
+    }
     joinBatchExtents(rewriter, loc, {&q, &k, &v}, rank - 2);
+    if (k0 && v0 && k0->repeats == v0->repeats) {
+      k = k0->value;
+      v = v0->value;
+      joinBatchExtents(rewriter, loc, {&q, &k, &v}, 1);
+    }
     Value mask = s->mask;
     if (mask && s->negateMask)
       mask = createNot(rewriter, loc, mask);
@@ -520,13 +734,16 @@ struct RaiseAttention : RewritePattern {
           outType.getElementType());
     }
     CausalAlignmentAttr causal;
-    if (s->causal)
-      causal = CausalAlignmentAttr::get(rewriter.getContext(),
-                                        CausalAlignment::top_left);
+    DenseI64ArrayAttr window;
+    if (bandAttrs) {
+      if (bandAttrs->causal)
+        causal = CausalAlignmentAttr::get(rewriter.getContext(),
+                                          CausalAlignment::top_left);
+      window = bandAttrs->window;
+    }
     Value result =
         AttentionOp::create(rewriter, loc, resultType, q, k, v, mask,
-                            /*relative_bias=*/Value(), causal,
-                            /*window=*/DenseI64ArrayAttr(),
+                            /*relative_bias=*/Value(), causal, window,
                             rewriter.getF32FloatAttr(scale32),
                             /*alibi_slopes=*/DenseF32ArrayAttr())
             .getResult();

@@ -25,61 +25,8 @@ std::optional<double> scalarOf(Attribute a) {
   return std::nullopt;
 }
 
-/// The elements of a constant `v` (at most 2^20 of them) as doubles.
-std::optional<SmallVector<double>> constantValues(Value v,
-                                                  RankedTensorType &type) {
-  DenseElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) || attr.getNumElements() > (1 << 20))
-    return std::nullopt;
-  type = cast<RankedTensorType>(attr.getType());
-  SmallVector<double> out;
-  out.reserve(attr.getNumElements());
-  if (isa<FloatType>(type.getElementType())) {
-    for (APFloat f : attr.getValues<APFloat>())
-      out.push_back(f.convertToDouble());
-  } else if (type.getElementType().isInteger(1)) {
-    for (bool b : attr.getValues<bool>())
-      out.push_back(b ? 1.0 : 0.0);
-  } else if (isa<IntegerType>(type.getElementType())) {
-    for (APInt i : attr.getValues<APInt>())
-      out.push_back((double)i.getSExtValue());
-  } else {
-    return std::nullopt;
-  }
-  return out;
-}
-
-/// Whether the constant `v` (rank >= 2) has `want(i, j, value)` for every
-/// element, (i, j) its position in the last two dimensions.
-template <typename Pred>
-bool constantHasPattern(Value v, Pred want) {
-  RankedTensorType type;
-  auto values = constantValues(v, type);
-  if (!values || type.getRank() < 2)
-    return false;
-  int64_t rows = type.getDimSize(type.getRank() - 2),
-          cols = type.getDimSize(type.getRank() - 1);
-  for (size_t k = 0; k < values->size(); ++k)
-    if (!want((int64_t)(k / cols) % rows, (int64_t)k % cols, (*values)[k]))
-      return false;
-  return true;
-}
-
 } // namespace
 
-bool keepsLastTwoDims(AffineMap map) {
-  unsigned n = map.getNumResults(), loops = map.getNumDims();
-  return n >= 2 && map.getResult(n - 2) == getAffineDimExpr(loops - 2,
-                                                            map.getContext()) &&
-         map.getResult(n - 1) ==
-             getAffineDimExpr(loops - 1, map.getContext());
-}
-
-namespace {
-
-/// Whether `op` converts its operand keeping which elements are 0 and
-/// which are 1 (casts between floats, integers and bools; a sign-extending
-/// one not from i1, whose true would become -1).
 bool keepsZerosAndOnes(Operation *op) {
   if (isa<arith::SIToFPOp, arith::ExtSIOp>(op))
     return !op->getOperand(0).getType().isInteger(1);
@@ -99,83 +46,6 @@ bool keepsZerosAndOnes(Operation *op) {
     return c.getPredicate() == arith::CmpIPredicate::ne && isZero(c.getRhs());
   return false;
 }
-
-/// `v` with broadcasts, copies and slices that keep a triangular pattern in
-/// the last two dimensions looked through (a top-left corner of tril(ones)
-/// is tril(ones)), and casts: any that keeps 0s and 1s with
-/// `zerosAndOnes`, else only float-to-float ones (which keep -inf).
-Value throughPatternKeepingOps(Value v, bool zerosAndOnes) {
-  while (true) {
-    if (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
-        slice &&
-        slice.getSourceType().getRank() == slice.getType().getRank() &&
-        slice.getType().getRank() >= 2) {
-      int64_t r = slice.getType().getRank();
-      auto offsets = slice.getMixedOffsets(), strides = slice.getMixedStrides();
-      if (!isZeroInteger(offsets[r - 2]) || !isZeroInteger(offsets[r - 1]) ||
-          !isOneInteger(strides[r - 2]) || !isOneInteger(strides[r - 1]))
-        return v;
-      v = slice.getSource();
-      continue;
-    }
-    std::optional<Elementwise> e = matchElementwise(v);
-    if (!e || e->op.getNumDpsInputs() != 1)
-      return v;
-    auto arg = dyn_cast<BlockArgument>(e->yielded);
-    Operation *cast = e->yielded.getDefiningOp();
-    bool keeps = cast && (zerosAndOnes ? keepsZerosAndOnes(cast)
-                                       : isa<arith::ExtFOp, arith::TruncFOp>(cast));
-    if (!arg && !(keeps &&
-                  (arg = dyn_cast<BlockArgument>(cast->getOperand(0)))))
-      return v;
-    if (arg.getOwner() != e->op.getBody() || arg.getArgNumber() != 0)
-      return v;
-    OpOperand *in = e->op.getDpsInputOperand(0);
-    if (!keepsLastTwoDims(e->op.getMatchingIndexingMap(in)))
-      return v;
-    v = in->get();
-  }
-}
-
-/// Trilu as the ONNX importer builds it: `select(j - i <= k, x, 0)` (lower)
-/// or `select(j - i >= k, x, 0)` (upper), i and j the last two loops.
-struct Trilu {
-  Value input;
-  bool upper;
-  int64_t k;
-};
-
-std::optional<Trilu> matchTrilu(Value v) {
-  std::optional<Elementwise> e = matchElementwise(v);
-  if (!e || e->op.getNumDpsInputs() != 1)
-    return std::nullopt;
-  auto select = e->yielded.getDefiningOp<arith::SelectOp>();
-  if (!select)
-    return std::nullopt;
-  std::optional<BodyLeaf> x = readLeaf(e->op, select.getTrueValue());
-  std::optional<BodyLeaf> zero = readLeaf(e->op, select.getFalseValue());
-  if (!x || !x->tensor || !x->map.isIdentity() || !zero ||
-      zero->scalar != 0.0)
-    return std::nullopt;
-  auto cmp = select.getCondition().getDefiningOp<arith::CmpIOp>();
-  if (!cmp || (cmp.getPredicate() != arith::CmpIPredicate::sle &&
-               cmp.getPredicate() != arith::CmpIPredicate::sge))
-    return std::nullopt;
-  auto diff = cmp.getLhs().getDefiningOp<arith::SubIOp>();
-  IntegerAttr k;
-  if (!diff || !matchPattern(cmp.getRhs(), m_Constant(&k)))
-    return std::nullopt;
-  auto j = diff.getLhs().getDefiningOp<linalg::IndexOp>();
-  auto i = diff.getRhs().getDefiningOp<linalg::IndexOp>();
-  int64_t loops = e->op.getNumLoops();
-  if (!i || !j || (int64_t)i.getDim() != loops - 2 ||
-      (int64_t)j.getDim() != loops - 1)
-    return std::nullopt;
-  return Trilu{x->tensor, cmp.getPredicate() == arith::CmpIPredicate::sge,
-               k.getInt()};
-}
-
-} // namespace
 
 std::optional<Elementwise> matchElementwise(Value v) {
   auto op = v.getDefiningOp<linalg::GenericOp>();
@@ -256,75 +126,6 @@ bool isRightAlignedBroadcast(AffineMap map, RankedTensorType type) {
       return false;
   }
   return true;
-}
-
-bool isLowerOnes(Value v) {
-  v = throughPatternKeepingOps(v, true);
-  if (constantHasPattern(v, [](int64_t i, int64_t j,
-                                                   double x) {
-        return x == (j <= i ? 1.0 : 0.0);
-      }))
-    return true;
-  std::optional<Trilu> t = matchTrilu(v);
-  return t && !t->upper && t->k == 0 && splatValue(t->input) == 1.0;
-}
-
-bool isCausalMaskedCondition(Value c) {
-  c = throughPatternKeepingOps(c, true);
-  if (constantHasPattern(c,
-                         [](int64_t i, int64_t j, double x) {
-                           // Exactly 0 and 1: a truncating cast looked
-                           // through could make a 2 false.
-                           return x == (j > i ? 1.0 : 0.0);
-                         }))
-    return true;
-  if (std::optional<Trilu> t = matchTrilu(c))
-    return t->upper && t->k == 1 && splatValue(t->input) == 1.0;
-  std::optional<Elementwise> e = matchElementwise(c);
-  if (!e)
-    return false;
-  Operation *op = e->yielded.getDefiningOp();
-  if (!op || op->getNumOperands() != 2)
-    return false;
-  std::optional<BodyLeaf> lhs = readLeaf(e->op, op->getOperand(0));
-  std::optional<BodyLeaf> rhs = readLeaf(e->op, op->getOperand(1));
-  if (!lhs || !rhs)
-    return false;
-  // The tensor operand is tril(ones), the other a scalar: 0 for == (the
-  // positions tril leaves 0), true for xor (~tril).
-  if (lhs->scalar)
-    std::swap(lhs, rhs);
-  if (lhs->scalar || !rhs->scalar || !keepsLastTwoDims(lhs->map) ||
-      !isLowerOnes(lhs->tensor))
-    return false;
-  if (auto cmp = dyn_cast<arith::CmpFOp>(op))
-    return (cmp.getPredicate() == arith::CmpFPredicate::OEQ ||
-            cmp.getPredicate() == arith::CmpFPredicate::UEQ) &&
-           rhs->scalar == 0.0;
-  if (auto cmp = dyn_cast<arith::CmpIOp>(op))
-    return cmp.getPredicate() == arith::CmpIPredicate::eq &&
-           rhs->scalar == 0.0;
-  if (isa<arith::XOrIOp>(op))
-    return op->getResult(0).getType().isInteger(1) && rhs->scalar == 1.0;
-  return false;
-}
-
-bool isCausalAdditiveMask(Value m, bool &infinite) {
-  m = throughPatternKeepingOps(m, false);
-  infinite = true;
-  if (constantHasPattern(m, [&](int64_t i, int64_t j, double x) {
-        if (j <= i)
-          return x == 0.0;
-        infinite &= std::isinf(x);
-        return x <= kMaskedFill;
-      }))
-    return true;
-  std::optional<Trilu> t = matchTrilu(m);
-  if (!t || !t->upper || t->k != 1)
-    return false;
-  std::optional<double> fill = splatValue(t->input);
-  infinite = fill && std::isinf(*fill);
-  return fill && *fill <= kMaskedFill;
 }
 
 void applyRaising(Operation *op, RewritePatternSet &&patterns) {

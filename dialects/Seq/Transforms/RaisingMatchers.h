@@ -3,10 +3,8 @@
 // What the raisings (`seq-raise-attention`, `seq-raise-gelu`,
 // `seq-raise-linear-bias`) need to read the plain ops the front ends emit
 // (dialects/Seq/Utils/FrontEndBuilders.h): elementwise linalg.generics and
-// their operands, scalar constants, and which masks are the causal one
-// whatever way a model built it (a constant buffer, `tril`/`triu` of ones
-// or of -inf, `== 0`, `~`, casts, broadcasts, top-left slices); and how
-// they apply their patterns.
+// their operands, scalar constants and value-keeping casts; and how they
+// apply their patterns. Attention masks are read in AttentionMasks.h.
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,28 +50,11 @@ std::optional<double> splatValue(mlir::Value v);
 /// operand's size is 1 (numpy broadcasting, as the front ends build it).
 bool isRightAlignedBroadcast(mlir::AffineMap map, mlir::RankedTensorType type);
 
-/// Whether `v` is `tril(ones)` in its last two dimensions (1 where column
-/// j <= row i, else 0, in any element type): a constant, a Trilu of ones,
-/// or casts, broadcasts and top-left slices of one.
-bool isLowerOnes(mlir::Value v);
-
-/// Whether the i1 `c` is true exactly above the diagonal (the keys a causal
-/// query must not see): `tril(ones) == 0`, `~tril(ones)`, `triu(ones, 1)`
-/// or such a constant.
-bool isCausalMaskedCondition(mlir::Value c);
-
-/// Whether the float `m` is 0 on and below the diagonal and -inf (or
-/// <= -1e9) above it: a constant or `triu(full(-inf), 1)`. `infinite`
-/// tells whether every masked entry is -inf.
-bool isCausalAdditiveMask(mlir::Value m, bool &infinite);
-
-/// Whether `map` reads an operand's last two dimensions on the loops' last
-/// two (so a pattern in them is the same pattern in the result's).
-bool keepsLastTwoDims(mlir::AffineMap map);
-
-/// Fills at or below this are "minus infinity" in a mask: exp underflows
-/// to exactly 0 next to any finite score in f32.
-constexpr double kMaskedFill = -1e9;
+/// Whether `op` (one operand, in an elementwise body) converts keeping
+/// which elements are 0 and which are 1: casts between floats, integers
+/// and bools (a sign-extending one not from i1, whose true would become
+/// -1), and `x != 0`.
+bool keepsZerosAndOnes(mlir::Operation *op);
 
 /// Applies a raising's `patterns` to `op` until none matches, erasing the
 /// ops they leave unused and folding nothing else (the model's other ops

@@ -397,3 +397,100 @@ func.func @swapped_heads(%q: tensor<?x2x?x4xf32>, %k: tensor<?x2x?x4xf32>, %v: t
   } -> tensor<2x2x?x4xf32>
   return %o : tensor<2x2x?x4xf32>
 }
+
+// -----
+
+// Grouped-query attention as LLaMA's repeat_kv writes it: k and v
+// [B, 2, L, D] get a unit dimension, are broadcast to [B, 2, 2, L, D] and
+// reshaped to the 4 query heads (head h reads key/value head h / 2).
+// seq.attention takes the 2 key/value heads themselves: nothing is copied.
+#lhs = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#rhs = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#out = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#unit = affine_map<(b, h, r, l, d) -> (b, h, 0, l, d)>
+#id5 = affine_map<(b, h, r, l, d) -> (b, h, r, l, d)>
+// CHECK-LABEL: func.func @repeat_kv
+// CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x2x8x16xf32>, %[[V:.+]]: tensor<2x2x8x16xf32>)
+// CHECK-NEXT: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] {scale = 1.000000e+00 : f32} : (tensor<2x4x8x16xf32>, tensor<2x2x8x16xf32>, tensor<2x2x8x16xf32>) -> tensor<2x4x8x16xf32>
+// CHECK-NEXT: return %[[O]]
+func.func @repeat_kv(%q: tensor<2x4x8x16xf32>, %k: tensor<2x2x8x16xf32>, %v: tensor<2x2x8x16xf32>) -> tensor<2x4x8x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e5 = tensor.empty() : tensor<2x2x2x8x16xf32>
+  %k5 = tensor.expand_shape %k [[0], [1, 2], [3], [4]] output_shape [2, 2, 1, 8, 16] : tensor<2x2x8x16xf32> into tensor<2x2x1x8x16xf32>
+  %kb = linalg.generic {indexing_maps = [#unit, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%k5 : tensor<2x2x1x8x16xf32>) outs(%e5 : tensor<2x2x2x8x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<2x2x2x8x16xf32>
+  %kr = tensor.collapse_shape %kb [[0], [1, 2], [3], [4]] : tensor<2x2x2x8x16xf32> into tensor<2x4x8x16xf32>
+  %v5 = tensor.expand_shape %v [[0], [1, 2], [3], [4]] output_shape [2, 2, 1, 8, 16] : tensor<2x2x8x16xf32> into tensor<2x2x1x8x16xf32>
+  %vb = linalg.generic {indexing_maps = [#unit, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%v5 : tensor<2x2x1x8x16xf32>) outs(%e5 : tensor<2x2x2x8x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<2x2x2x8x16xf32>
+  %vr = tensor.collapse_shape %vb [[0], [1, 2], [3], [4]] : tensor<2x2x2x8x16xf32> into tensor<2x4x8x16xf32>
+  %et = tensor.empty() : tensor<2x4x16x8xf32>
+  %kt = linalg.transpose ins(%kr : tensor<2x4x8x16xf32>) outs(%et : tensor<2x4x16x8xf32>) permutation = [0, 1, 3, 2]
+  %es = tensor.empty() : tensor<2x4x8x8xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %kt : tensor<2x4x8x16xf32>, tensor<2x4x16x8xf32>) outs(%zs : tensor<2x4x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%s : tensor<2x4x8x8xf32>) outs(%es : tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+  %eo = tensor.empty() : tensor<2x4x8x16xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32>
+  %o = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %vr : tensor<2x4x8x8xf32>, tensor<2x4x8x16xf32>) outs(%zo : tensor<2x4x8x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x8x16xf32>
+  return %o : tensor<2x4x8x16xf32>
+}
+
+// -----
+
+// k repeated (2 heads twice) but v read with all 4 of its heads: the
+// key/value heads differ, so both stay as the products read them (k's
+// copy kept).
+#lhs = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#rhs = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#out = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#drop = affine_map<(b, h, r, l, d) -> (b, h, l, d)>
+#id5 = affine_map<(b, h, r, l, d) -> (b, h, r, l, d)>
+// CHECK-LABEL: func.func @only_k_repeated
+// CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x2x8x16xf32>, %[[V:.+]]: tensor<2x4x8x16xf32>)
+// CHECK: %[[KB:.+]] = linalg.generic {{.+}} ins(%[[K]] : tensor<2x2x8x16xf32>)
+// CHECK: %[[KR:.+]] = tensor.collapse_shape %[[KB]]
+// CHECK: seq.attention %[[Q]], %[[KR]], %[[V]] {scale = 1.000000e+00 : f32} : (tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>)
+func.func @only_k_repeated(%q: tensor<2x4x8x16xf32>, %k: tensor<2x2x8x16xf32>, %v: tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e5 = tensor.empty() : tensor<2x2x2x8x16xf32>
+  %kb = linalg.generic {indexing_maps = [#drop, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%k : tensor<2x2x8x16xf32>) outs(%e5 : tensor<2x2x2x8x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<2x2x2x8x16xf32>
+  %kr = tensor.collapse_shape %kb [[0], [1, 2], [3], [4]] : tensor<2x2x2x8x16xf32> into tensor<2x4x8x16xf32>
+  %et = tensor.empty() : tensor<2x4x16x8xf32>
+  %kt = linalg.transpose ins(%kr : tensor<2x4x8x16xf32>) outs(%et : tensor<2x4x16x8xf32>) permutation = [0, 1, 3, 2]
+  %es = tensor.empty() : tensor<2x4x8x8xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %kt : tensor<2x4x8x16xf32>, tensor<2x4x16x8xf32>) outs(%zs : tensor<2x4x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%s : tensor<2x4x8x8xf32>) outs(%es : tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+  %eo = tensor.empty() : tensor<2x4x8x16xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32>
+  %o = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<2x4x8x8xf32>, tensor<2x4x8x16xf32>) outs(%zo : tensor<2x4x8x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x8x16xf32>
+  return %o : tensor<2x4x8x16xf32>
+}

@@ -915,6 +915,80 @@ class ConvSubsampling(nn.Module):
         return y, self.grouped(self.wide(x))
 
 
+class GroupedQueryAttention(nn.Module):
+    """Hugging Face LLaMA/Mistral attention with fewer key/value heads than
+    query heads (GQA): k and v repeated to the query heads by repeat_kv
+    (a 5-D expand of [B, Hkv, 1, T, D] reshaped to [B, Hq, T, D]) or by
+    repeat_interleave, and a causal -inf mask built at run time."""
+
+    def __init__(self, interleave=False, hidden=8, heads=4, kv_heads=2):
+        super().__init__()
+        self.interleave = interleave
+        self.heads, self.kv_heads = heads, kv_heads
+        self.head_dim = hidden // heads
+        self.q_proj = nn.Linear(hidden, heads * self.head_dim, bias=False)
+        self.k_proj = nn.Linear(hidden, kv_heads * self.head_dim, bias=False)
+        self.v_proj = nn.Linear(hidden, kv_heads * self.head_dim, bias=False)
+        self.o_proj = nn.Linear(heads * self.head_dim, hidden, bias=False)
+
+    def repeat(self, t):
+        # t: [B, T, Hkv, D] -> [B, Hq, T, D]
+        B, T, H, D = t.shape
+        n = self.heads // self.kv_heads
+        if self.interleave:
+            # (torch 1.13 exports repeat_interleave on dim 1 of [B, H, T,
+            # D] with a Reshape to [0, -1, 0, D] that is wrong for T != n.)
+            return t.repeat_interleave(n, dim=2).transpose(1, 2)
+        t = t.transpose(1, 2)
+        return t[:, :, None, :, :].expand(B, H, n, T, D).reshape(B, H * n, T, D)
+
+    def forward(self, x):
+        B, T, _ = x.shape
+        d = self.head_dim
+        q = self.q_proj(x).view(B, T, self.heads, d).transpose(1, 2)
+        k = self.repeat(self.k_proj(x).view(B, T, self.kv_heads, d))
+        v = self.repeat(self.v_proj(x).view(B, T, self.kv_heads, d))
+        w = q @ k.transpose(2, 3) / math.sqrt(d)
+        w = w + torch.full((T, T), float("-inf")).triu(1)
+        out = w.softmax(-1) @ v
+        return self.o_proj(out.transpose(1, 2).reshape(B, T, -1))
+
+
+class SlidingWindowAttention(nn.Module):
+    """Attention whose mask is a diagonal band: a stored bool buffer
+    tril().triu(-2) (each query sees itself and the 2 keys before, as
+    Mistral's sliding window) sliced [:T, :T] and filled with finfo.min
+    (`bidirectional`: triu(-2).tril(2), the 2 keys on each side, filled
+    with -inf), or (`additive`) two run-time -inf masks added one after
+    the other, triu(1) and tril(-3)."""
+
+    def __init__(self, mode="buffer", hidden=8, heads=2):
+        super().__init__()
+        self.mode, self.heads, self.head_dim = mode, heads, hidden // heads
+        self.qkv = nn.Linear(hidden, 3 * hidden)
+        self.out = nn.Linear(hidden, hidden)
+        ones = torch.ones(64, 64, dtype=torch.bool)
+        band = ones.triu(-2).tril(2) if mode == "bidirectional" else \
+            ones.tril().triu(-2)
+        self.register_buffer("band", band)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        q, k, v = self.qkv(x).chunk(3, -1)
+        q, k, v = (t.view(B, T, self.heads, self.head_dim).transpose(1, 2)
+                   for t in (q, k, v))
+        w = q @ k.transpose(-1, -2) * self.head_dim ** -0.5
+        if self.mode == "additive":
+            w = w + torch.full((T, T), float("-inf")).triu(1)
+            w = w + torch.full((T, T), float("-inf")).tril(-3)
+        elif self.mode == "bidirectional":
+            w = w.masked_fill(~self.band[:T, :T], float("-inf"))
+        else:
+            w = w.masked_fill(~self.band[:T, :T], torch.finfo(w.dtype).min)
+        out = w.softmax(-1) @ v
+        return self.out(out.transpose(1, 2).reshape(B, T, E))
+
+
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 2: "B"}, "h": {1: "B"}}),
@@ -1021,6 +1095,19 @@ MODELS = [
     ("conv_subsampling", ConvSubsampling, 14, batch_first_features,
      ["y", "z"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T4"},
                   "z": {0: "B", 2: "T"}}),
+    ("gqa_repeat_kv", GroupedQueryAttention, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("gqa_repeat_interleave", lambda: GroupedQueryAttention(interleave=True),
+     14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("sliding_window", SlidingWindowAttention, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("sliding_window_additive", lambda: SlidingWindowAttention("additive"),
+     14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("local_window", lambda: SlidingWindowAttention("bidirectional"), 14,
+     batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

@@ -1,0 +1,365 @@
+//===- AttentionMasks.cpp - which keys a mask lets each query see ---------===//
+
+#include "dialects/Seq/Transforms/AttentionMasks.h"
+#include "dialects/Seq/Transforms/RaisingMatchers.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+
+namespace seqc::seq {
+
+std::optional<Band> Band::intersect(const Band &other) const {
+  if (offset != other.offset)
+    return std::nullopt;
+  Band out = *this;
+  if (other.lo)
+    out.lo = lo ? std::max(*lo, *other.lo) : *other.lo;
+  if (other.hi)
+    out.hi = hi ? std::min(*hi, *other.hi) : *other.hi;
+  return out;
+}
+
+Band Band::shifted(int64_t rowMinusColumn) const {
+  // m[i + r, j + c] is kept iff lo <= (j + c) - (i + r) <= hi.
+  Band out = *this;
+  if (lo)
+    *out.lo += rowMinusColumn;
+  if (hi)
+    *out.hi += rowMinusColumn;
+  return out;
+}
+
+bool keepsLastTwoDims(AffineMap map) {
+  unsigned n = map.getNumResults(), loops = map.getNumDims();
+  return n >= 2 && map.getResult(n - 2) == getAffineDimExpr(loops - 2,
+                                                            map.getContext()) &&
+         map.getResult(n - 1) ==
+             getAffineDimExpr(loops - 1, map.getContext());
+}
+
+namespace {
+
+/// The elements of a constant `v` (at most 2^20 of them) as doubles.
+std::optional<SmallVector<double>> constantValues(Value v,
+                                                  RankedTensorType &type) {
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || attr.getNumElements() > (1 << 20))
+    return std::nullopt;
+  type = cast<RankedTensorType>(attr.getType());
+  SmallVector<double> out;
+  out.reserve(attr.getNumElements());
+  if (isa<FloatType>(type.getElementType())) {
+    for (APFloat f : attr.getValues<APFloat>())
+      out.push_back(f.convertToDouble());
+  } else if (type.getElementType().isInteger(1)) {
+    for (bool b : attr.getValues<bool>())
+      out.push_back(b ? 1.0 : 0.0);
+  } else if (isa<IntegerType>(type.getElementType())) {
+    for (APInt i : attr.getValues<APInt>())
+      out.push_back((double)i.getSExtValue());
+  } else {
+    return std::nullopt;
+  }
+  return out;
+}
+
+/// The band of the constant `v` (rank >= 2) whose elements are `kept(x)`
+/// inside it and `hidden(x)` outside, in every matrix of its last two
+/// dimensions. A bound the matrix never reaches is dropped (no bound), so
+/// the band reads the same on any slice of it.
+template <typename Kept, typename Hidden>
+std::optional<Band> constantBand(Value v, Kept kept, Hidden hidden) {
+  RankedTensorType type;
+  std::optional<SmallVector<double>> values = constantValues(v, type);
+  if (!values || type.getRank() < 2 || values->empty())
+    return std::nullopt;
+  int64_t rows = type.getDimSize(type.getRank() - 2),
+          cols = type.getDimSize(type.getRank() - 1);
+  auto offset = [&](size_t k) {
+    return (int64_t)k % cols - (int64_t)(k / cols) % rows; // j - i
+  };
+  std::optional<int64_t> lo, hi;
+  for (size_t k = 0; k < values->size(); ++k) {
+    double x = (*values)[k];
+    if (kept(x)) {
+      lo = lo ? std::min(*lo, offset(k)) : offset(k);
+      hi = hi ? std::max(*hi, offset(k)) : offset(k);
+    } else if (!hidden(x)) {
+      return std::nullopt;
+    }
+  }
+  if (!lo)
+    return std::nullopt; // nothing is kept
+  for (size_t k = 0; k < values->size(); ++k)
+    if (kept((*values)[k]) != (*lo <= offset(k) && offset(k) <= *hi))
+      return std::nullopt;
+  Band band{lo, hi};
+  if (*lo <= -(rows - 1))
+    band.lo.reset();
+  if (*hi >= cols - 1)
+    band.hi.reset();
+  return band;
+}
+
+/// `v` with broadcasts, copies and slices looked through (adding each
+/// slice's row-minus-column offset to `shift`; one run-time row offset may
+/// be `offset`, the column offsets must be constants), and casts: any that
+/// keeps 0s and 1s with `zerosAndOnes`, else only float-to-float ones
+/// (which keep -inf).
+Value throughPatternKeepingOps(Value v, bool zerosAndOnes, int64_t &shift,
+                               Value &offset) {
+  while (true) {
+    if (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
+        slice &&
+        slice.getSourceType().getRank() == slice.getType().getRank() &&
+        slice.getType().getRank() >= 2) {
+      int64_t r = slice.getType().getRank();
+      auto offsets = slice.getMixedOffsets(), strides = slice.getMixedStrides();
+      std::optional<int64_t> row = getConstantIntValue(offsets[r - 2]),
+                             col = getConstantIntValue(offsets[r - 1]);
+      if (!col || (!row && offset) || !isOneInteger(strides[r - 2]) ||
+          !isOneInteger(strides[r - 1]))
+        return v;
+      if (row)
+        shift += *row;
+      else
+        offset = cast<Value>(offsets[r - 2]);
+      shift -= *col;
+      v = slice.getSource();
+      continue;
+    }
+    std::optional<Elementwise> e = matchElementwise(v);
+    if (!e || e->op.getNumDpsInputs() != 1)
+      return v;
+    auto arg = dyn_cast<BlockArgument>(e->yielded);
+    Operation *cast = e->yielded.getDefiningOp();
+    bool keeps = cast && (zerosAndOnes ? keepsZerosAndOnes(cast)
+                                       : isa<arith::ExtFOp, arith::TruncFOp>(cast));
+    if (!arg && !(keeps &&
+                  (arg = dyn_cast<BlockArgument>(cast->getOperand(0)))))
+      return v;
+    if (arg.getOwner() != e->op.getBody() || arg.getArgNumber() != 0)
+      return v;
+    OpOperand *in = e->op.getDpsInputOperand(0);
+    if (!keepsLastTwoDims(e->op.getMatchingIndexingMap(in)))
+      return v;
+    v = in->get();
+  }
+}
+
+/// Trilu as the ONNX importer builds it: `select(j - i <= k, x, 0)` (lower)
+/// or `select(j - i >= k, x, 0)` (upper), i and j the last two loops.
+struct Trilu {
+  Value input;
+  bool upper;
+  int64_t k;
+};
+
+std::optional<Trilu> matchTrilu(Value v) {
+  std::optional<Elementwise> e = matchElementwise(v);
+  if (!e || e->op.getNumDpsInputs() != 1)
+    return std::nullopt;
+  auto select = e->yielded.getDefiningOp<arith::SelectOp>();
+  if (!select)
+    return std::nullopt;
+  std::optional<BodyLeaf> x = readLeaf(e->op, select.getTrueValue());
+  std::optional<BodyLeaf> zero = readLeaf(e->op, select.getFalseValue());
+  if (!x || !x->tensor || !x->map.isIdentity() || !zero ||
+      zero->scalar != 0.0)
+    return std::nullopt;
+  auto cmp = select.getCondition().getDefiningOp<arith::CmpIOp>();
+  if (!cmp || (cmp.getPredicate() != arith::CmpIPredicate::sle &&
+               cmp.getPredicate() != arith::CmpIPredicate::sge))
+    return std::nullopt;
+  auto diff = cmp.getLhs().getDefiningOp<arith::SubIOp>();
+  IntegerAttr k;
+  if (!diff || !matchPattern(cmp.getRhs(), m_Constant(&k)))
+    return std::nullopt;
+  auto j = diff.getLhs().getDefiningOp<linalg::IndexOp>();
+  auto i = diff.getRhs().getDefiningOp<linalg::IndexOp>();
+  int64_t loops = e->op.getNumLoops();
+  if (!i || !j || (int64_t)i.getDim() != loops - 2 ||
+      (int64_t)j.getDim() != loops - 1)
+    return std::nullopt;
+  return Trilu{x->tensor, cmp.getPredicate() == arith::CmpIPredicate::sge,
+               k.getInt()};
+}
+
+/// Offsets this far from the diagonal are past any tensor's extent: a
+/// bound beyond them is no bound (and a diagonal k from a model's Trilu
+/// cannot overflow the arithmetic on bands).
+constexpr int64_t kFar = int64_t(1) << 40;
+
+/// `band` with bounds past kFar dropped when they bound nothing (a bound
+/// past it on the other side keeps no position and stays).
+Band withoutFarBounds(Band band) {
+  if (band.lo && *band.lo <= -kFar)
+    band.lo.reset();
+  if (band.hi && *band.hi >= kFar)
+    band.hi.reset();
+  return band;
+}
+
+/// The positions a Trilu keeps of its input (zero elsewhere).
+Band triluBand(const Trilu &t) {
+  int64_t k = std::clamp(t.k, -kFar, kFar);
+  return t.upper ? Band{k, std::nullopt} : Band{std::nullopt, k};
+}
+
+/// The positions a Trilu zeroes: the band of the other triangle.
+Band outsideTriluBand(const Trilu &t) {
+  int64_t k = std::clamp(t.k, -kFar, kFar);
+  return t.upper ? Band{std::nullopt, k - 1} : Band{k + 1, std::nullopt};
+}
+
+/// The band a mask of 0s and 1s has where it is nonzero (`nonzero`) or
+/// zero (else).
+std::optional<Band> readBand(Value v, bool nonzero);
+
+/// `a op b`, both tensors read on the loops' last two dimensions, or
+/// `t op scalar` in either order (`b` empty, `scalar` set).
+struct BinaryLeaves {
+  Operation *op;
+  Value a, b;
+  std::optional<double> scalar;
+};
+
+std::optional<BinaryLeaves> readBinary(Value v) {
+  std::optional<Elementwise> e = matchElementwise(v);
+  if (!e)
+    return std::nullopt;
+  Operation *op = e->yielded.getDefiningOp();
+  if (!op || op->getNumOperands() != 2)
+    return std::nullopt;
+  std::optional<BodyLeaf> lhs = readLeaf(e->op, op->getOperand(0));
+  std::optional<BodyLeaf> rhs = readLeaf(e->op, op->getOperand(1));
+  if (!lhs || !rhs)
+    return std::nullopt;
+  // (A splat tensor operand is a scalar too.)
+  if (lhs->scalar)
+    std::swap(lhs, rhs);
+  if (lhs->scalar || !keepsLastTwoDims(lhs->map))
+    return std::nullopt;
+  if (rhs->scalar)
+    return BinaryLeaves{op, lhs->tensor, Value(), rhs->scalar};
+  if (!keepsLastTwoDims(rhs->map))
+    return std::nullopt;
+  return BinaryLeaves{op, lhs->tensor, rhs->tensor, std::nullopt};
+}
+
+/// Whether `op` compares with 0 for equality (`x == 0`, which is `~x` on
+/// 0/1 values).
+bool isEqualZero(Operation *op, std::optional<double> scalar) {
+  if (scalar != 0.0)
+    return false;
+  if (auto cmp = dyn_cast<arith::CmpFOp>(op))
+    return cmp.getPredicate() == arith::CmpFPredicate::OEQ ||
+           cmp.getPredicate() == arith::CmpFPredicate::UEQ;
+  if (auto cmp = dyn_cast<arith::CmpIOp>(op))
+    return cmp.getPredicate() == arith::CmpIPredicate::eq;
+  return false;
+}
+
+std::optional<Band> readBandAt(Value v, bool nonzero) {
+  if (std::optional<double> splat = splatValue(v)) {
+    if (*splat == (nonzero ? 1.0 : 0.0))
+      return Band{};
+    return std::nullopt;
+  }
+  if (nonzero) {
+    if (auto band = constantBand(
+            v, [](double x) { return x == 1.0; },
+            [](double x) { return x == 0.0; }))
+      return band;
+  } else if (auto band = constantBand(
+                 v, [](double x) { return x == 0.0; },
+                 [](double x) { return x == 1.0; })) {
+    return band;
+  }
+  if (std::optional<Trilu> t = matchTrilu(v)) {
+    if (nonzero) {
+      std::optional<Band> in = readBand(t->input, true);
+      return in ? in->intersect(triluBand(*t)) : std::nullopt;
+    }
+    // Zero where the input is or outside the triangle: a band only when
+    // the input is never zero.
+    if (splatValue(t->input) == 1.0)
+      return outsideTriluBand(*t);
+    return std::nullopt;
+  }
+  std::optional<BinaryLeaves> bin = readBinary(v);
+  if (!bin || !bin->op->getResult(0).getType().isInteger(1))
+    return std::nullopt;
+  // ~x and x == 0 swap where a 0/1 mask is zero and nonzero.
+  if ((isa<arith::XOrIOp>(bin->op) && bin->scalar == 1.0) ||
+      isEqualZero(bin->op, bin->scalar))
+    return readBand(bin->a, !nonzero);
+  // Both operands must keep: nonzero where both are (and) or zero where
+  // both are (or).
+  if (bin->b && isa<arith::AndIOp, arith::OrIOp>(bin->op) &&
+      isa<arith::AndIOp>(bin->op) == nonzero) {
+    std::optional<Band> a = readBand(bin->a, nonzero),
+                        b = readBand(bin->b, nonzero);
+    if (a && b)
+      return a->intersect(*b);
+  }
+  return std::nullopt;
+}
+
+/// `band`, read past slices whose offsets were `shift` and `offset`, as
+/// the sliced tensor's band.
+std::optional<Band> throughSlices(std::optional<Band> band, int64_t shift,
+                                  Value offset) {
+  if (!band || band->empty() || (band->offset && offset))
+    return std::nullopt;
+  Band out = withoutFarBounds(band->shifted(shift));
+  if (offset)
+    out.offset = offset;
+  return out;
+}
+
+std::optional<Band> readBand(Value v, bool nonzero) {
+  int64_t shift = 0;
+  Value offset;
+  v = throughPatternKeepingOps(v, /*zerosAndOnes=*/true, shift, offset);
+  return throughSlices(readBandAt(v, nonzero), shift, offset);
+}
+
+} // namespace
+
+std::optional<Band> readKeptBand(Value v) { return readBand(v, true); }
+
+std::optional<Band> readMaskedBand(Value c) { return readBand(c, false); }
+
+std::optional<Band> readAdditiveBand(Value m, bool &infinite) {
+  int64_t shift = 0;
+  Value offset;
+  m = throughPatternKeepingOps(m, /*zerosAndOnes=*/false, shift, offset);
+  infinite = true;
+  std::optional<Band> band;
+  if (splatValue(m) == 0.0) {
+    band = Band{};
+  } else if (std::optional<Trilu> t = matchTrilu(m)) {
+    std::optional<double> fill = splatValue(t->input);
+    if (!fill || !(*fill <= kMaskedFill))
+      return std::nullopt;
+    infinite = std::isinf(*fill);
+    band = outsideTriluBand(*t);
+  } else {
+    band = constantBand(
+        m, [](double x) { return x == 0.0; },
+        [&](double x) {
+          infinite &= std::isinf(x);
+          return x <= kMaskedFill;
+        });
+  }
+  return throughSlices(band, shift, offset);
+}
+
+} // namespace seqc::seq

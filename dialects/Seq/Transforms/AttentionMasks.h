@@ -1,0 +1,69 @@
+//===- AttentionMasks.h - which keys a mask lets each query see -*- C++ -*-===//
+//
+// seq-raise-attention turns the masks that only say "key j is visible from
+// query i when j - i is in a range" into seq.attention's `causal` and
+// `window` attributes, so the lowering skips the hidden keys instead of
+// reading a dense mask. This reads such a range (a diagonal band) off the
+// ways models build those masks: constant buffers, `tril`/`triu` of ones or
+// of -inf (ONNX Trilu), `== 0`, `~`, `&`, `|`, casts, broadcasts, and slices
+// (at constant offsets, or one run-time row offset).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_DIALECTS_SEQ_TRANSFORMS_ATTENTIONMASKS_H
+#define SEQC_DIALECTS_SEQ_TRANSFORMS_ATTENTIONMASKS_H
+
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Value.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace seqc::seq {
+
+/// The (row i, column j) positions of a mask's last two dimensions it keeps
+/// when it keeps exactly those with lo + offset <= j - i <= hi + offset; a
+/// missing bound is no bound, a null `offset` is 0. Causal attention is
+/// hi = 0; a sliding window that also sees the w keys before the query is
+/// lo = -w. `offset` is a run-time row offset a mask was sliced at
+/// (Hugging Face GPT-2's bias[.., Lk - Lq : Lk, :Lk]).
+struct Band {
+  std::optional<int64_t> lo, hi;
+  mlir::Value offset;
+
+  /// The positions both keep, when their offsets are the same.
+  std::optional<Band> intersect(const Band &other) const;
+  /// The band of m[.., i + r, j + c] when this is m's (a slice at row
+  /// offset r, column offset c): shifted by r - c.
+  Band shifted(int64_t rowMinusColumn) const;
+  /// Whether no position is kept.
+  bool empty() const { return lo && hi && *lo > *hi; }
+};
+
+/// The band of positions where `v` is nonzero (true, or 1 in any element
+/// type): a constant, Trilu of one, `a & b`, `~masked`, `masked == 0`.
+std::optional<Band> readKeptBand(mlir::Value v);
+
+/// The band of positions where the i1 `c` is false (c is true where a key
+/// is hidden, as masked_fill takes it): `kept == 0`, `~kept`, `a | b`,
+/// Trilu of ones (triu(ones, 1) hides what causal hides), or a constant.
+std::optional<Band> readMaskedBand(mlir::Value c);
+
+/// The band of positions where the float `m` is 0, when it is <= -1e9
+/// (exp of it next to any finite score is 0 in f32) everywhere else: a
+/// constant or `triu(full(-inf), 1)`. `infinite` tells whether every hidden
+/// position is -inf (a finite fill on a row with no visible key is a
+/// softmax over equal fills, not zeros).
+std::optional<Band> readAdditiveBand(mlir::Value m, bool &infinite);
+
+/// Whether `map` reads an operand's last two dimensions on the loops' last
+/// two (so a pattern in them is the same pattern in the result's).
+bool keepsLastTwoDims(mlir::AffineMap map);
+
+/// Fills at or below this are "minus infinity" in a mask: exp underflows
+/// to exactly 0 next to any finite score in f32.
+constexpr double kMaskedFill = -1e9;
+
+} // namespace seqc::seq
+
+#endif // SEQC_DIALECTS_SEQ_TRANSFORMS_ATTENTIONMASKS_H
