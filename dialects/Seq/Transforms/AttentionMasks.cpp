@@ -121,8 +121,11 @@ Value throughPatternKeepingOps(Value v, bool zerosAndOnes, int64_t &shift,
         slice.getType().getRank() >= 2) {
       int64_t r = slice.getType().getRank();
       auto offsets = slice.getMixedOffsets(), strides = slice.getMixedStrides();
-      std::optional<int64_t> row = getConstantIntValue(offsets[r - 2]),
-                             col = getConstantIntValue(offsets[r - 1]);
+      // (Offsets that are the same on every run count as constants:
+      // Hugging Face GPT-2's Lk - Lq row offset when k and q have one
+      // length.)
+      std::optional<int64_t> row = constantIndex(offsets[r - 2]),
+                             col = constantIndex(offsets[r - 1]);
       if (!col || (!row && offset) || !isOneInteger(strides[r - 2]) ||
           !isOneInteger(strides[r - 1]))
         return v;

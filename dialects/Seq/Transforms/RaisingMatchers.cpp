@@ -3,8 +3,10 @@
 #include "dialects/Seq/Transforms/RaisingMatchers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
@@ -17,6 +19,8 @@ namespace {
 
 /// A constant's value as a double (i1 true is 1).
 std::optional<double> scalarOf(Attribute a) {
+  if (!a)
+    return std::nullopt;
   if (auto f = dyn_cast<FloatAttr>(a))
     return f.getValue().convertToDouble();
   if (auto i = dyn_cast<IntegerAttr>(a))
@@ -75,40 +79,133 @@ std::optional<BodyLeaf> readLeaf(linalg::GenericOp op, Value x) {
   return std::nullopt;
 }
 
-std::optional<double> splatValue(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (isa<tensor::ExtractSliceOp, tensor::ExpandShapeOp,
-            tensor::CollapseShapeOp, tensor::CastOp>(def)) {
-      v = def->getOperand(0);
+namespace {
+
+/// Evaluations deeper than this give up (a constant scale or offset is a
+/// few ops deep; this bounds the work on long chains that are not).
+constexpr int kMaxEvaluationDepth = 32;
+
+Attribute evaluate(Value v, int depth);
+
+/// The scalar `op` folds to when its operands are `operands` (one result;
+/// only arith and math ops, whose folders never rewrite the op in place).
+Attribute foldScalarOp(Operation *op, ArrayRef<Attribute> operands) {
+  if (op->getNumResults() != 1 || op->getNumRegions() != 0 ||
+      !isa<arith::ArithDialect, math::MathDialect>(op->getDialect()))
+    return {};
+  SmallVector<OpFoldResult> results;
+  if (failed(op->fold(operands, results)) || results.size() != 1)
+    return {};
+  if (auto attr = dyn_cast<Attribute>(results[0]))
+    return isa<IntegerAttr, FloatAttr>(attr) ? attr : Attribute();
+  // Folded to one of its operands (select of a constant condition, x * 1).
+  for (auto [operand, attr] : llvm::zip(op->getOperands(), operands))
+    if (operand == cast<Value>(results[0]))
+      return attr;
+  return {};
+}
+
+/// The scalar an elementwise generic whose inputs are all splats yields.
+Attribute evaluateGenericBody(linalg::GenericOp op, int depth) {
+  if (op.getNumDpsInits() != 1 ||
+      op.getNumParallelLoops() != op.getNumLoops())
+    return {};
+  DenseMap<Value, Attribute> known;
+  for (OpOperand &operand : op->getOpOperands()) {
+    BlockArgument arg = op.getMatchingBlockArgument(&operand);
+    if (arg.use_empty())
       continue;
-    }
-    if (std::optional<Elementwise> e = matchElementwise(v);
-        e && e->op.getNumDpsInputs() == 1) {
-      // A broadcast or copy (Expand) keeps the value, and so does any cast
-      // of a 0 or a 1.
-      auto arg = dyn_cast<BlockArgument>(e->yielded);
-      Operation *cast = e->yielded.getDefiningOp();
-      bool isCast = cast && cast->getNumOperands() == 1 &&
-                    keepsZerosAndOnes(cast) &&
-                    (arg = dyn_cast<BlockArgument>(cast->getOperand(0)));
-      if (!arg || arg.getOwner() != e->op.getBody() || arg.getArgNumber() != 0)
-        return std::nullopt;
-      std::optional<double> in = splatValue(e->op.getDpsInputOperand(0)->get());
-      if (isCast && in != 0.0 && in != 1.0)
-        return std::nullopt;
-      return in;
-    }
-    if (auto fill = dyn_cast<linalg::FillOp>(def)) {
-      Attribute a;
-      if (!matchPattern(fill.getInputs()[0], m_Constant(&a)))
-        return std::nullopt;
-      return scalarOf(a);
-    }
-    break;
+    Attribute attr = evaluate(operand.get(), depth + 1);
+    if (!attr)
+      return {};
+    known[arg] = attr;
   }
-  SplatElementsAttr splat;
-  if (matchPattern(v, m_Constant(&splat)))
-    return scalarOf(splat.getSplatValue<Attribute>());
+  for (Operation &bodyOp : op.getBody()->without_terminator()) {
+    SmallVector<Attribute> operands;
+    for (Value operand : bodyOp.getOperands()) {
+      Attribute attr = known.lookup(operand);
+      if (!attr && !matchPattern(operand, m_Constant(&attr)))
+        return {};
+      operands.push_back(attr);
+    }
+    Attribute result = foldScalarOp(&bodyOp, operands);
+    if (!result)
+      return {};
+    known[bodyOp.getResult(0)] = result;
+  }
+  Value yielded = op.getBody()->getTerminator()->getOperand(0);
+  Attribute attr = known.lookup(yielded);
+  if (!attr)
+    matchPattern(yielded, m_Constant(&attr));
+  return attr;
+}
+
+Attribute evaluate(Value v, int depth) {
+  if (depth > kMaxEvaluationDepth)
+    return {};
+  Attribute constant;
+  if (matchPattern(v, m_Constant(&constant))) {
+    if (auto splat = dyn_cast<SplatElementsAttr>(constant))
+      return splat.getSplatValue<Attribute>();
+    return isa<IntegerAttr, FloatAttr>(constant) ? constant : Attribute();
+  }
+  Operation *def = v.getDefiningOp();
+  if (!def) {
+    // A block argument: only an index equal to a constant on every run.
+    return {};
+  }
+  // Ops that keep a splat a splat of the same value.
+  if (isa<tensor::ExtractSliceOp, tensor::ExpandShapeOp,
+          tensor::CollapseShapeOp, tensor::CastOp, tensor::ExtractOp,
+          tensor::SplatOp, linalg::BroadcastOp, linalg::TransposeOp>(def))
+    return evaluate(def->getOperand(0), depth + 1);
+  if (auto fill = dyn_cast<linalg::FillOp>(def))
+    return evaluate(fill.getInputs()[0], depth + 1);
+  if (auto elements = dyn_cast<tensor::FromElementsOp>(def)) {
+    Attribute first;
+    for (Value element : elements.getElements()) {
+      Attribute attr = evaluate(element, depth + 1);
+      if (!attr || (first && attr != first))
+        return {};
+      first = attr;
+    }
+    return first;
+  }
+  if (auto generic = dyn_cast<linalg::GenericOp>(def))
+    return evaluateGenericBody(generic, depth);
+  if (!v.getType().isIntOrIndexOrFloat())
+    return {};
+  SmallVector<Attribute> operands;
+  for (Value operand : def->getOperands())
+    operands.push_back(evaluate(operand, depth + 1));
+  if (llvm::all_of(operands, [](Attribute a) { return bool(a); }))
+    if (Attribute folded = foldScalarOp(def, operands))
+      return folded;
+  // An index the same on every run though not written as a constant:
+  // dim(k, 2) - dim(q, 2) where both are the sequence length.
+  if (v.getType().isIndex()) {
+    FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+        presburger::BoundType::EQ, ValueBoundsConstraintSet::Variable(v));
+    if (succeeded(bound))
+      return Builder(v.getContext()).getIndexAttr(*bound);
+  }
+  return {};
+}
+
+} // namespace
+
+Attribute evaluateConstant(Value v) { return evaluate(v, 0); }
+
+std::optional<double> splatValue(Value v) {
+  return scalarOf(evaluateConstant(v));
+}
+
+std::optional<int64_t> constantIndex(OpFoldResult ofr) {
+  if (std::optional<int64_t> c = getConstantIntValue(ofr))
+    return c;
+  if (auto attr = dyn_cast_if_present<IntegerAttr>(
+          evaluateConstant(cast<Value>(ofr))))
+    return attr.getValue().getSExtValue();
   return std::nullopt;
 }
 

@@ -41,9 +41,21 @@ struct BodyLeaf {
 /// The leaf `x` is, when it is a block argument of an input or a constant.
 std::optional<BodyLeaf> readLeaf(mlir::linalg::GenericOp op, mlir::Value x);
 
-/// The value every element of `v` has, when `v` is a splat constant, a
-/// linalg.fill of a constant, or a reshape or slice of one.
+/// The scalar (IntegerAttr or FloatAttr) every element of `v` is, or `v`
+/// is: a constant or splat; a fill, from_elements, reshape, slice, cast,
+/// broadcast or transpose of one; an elementwise generic or an arith/math
+/// op on such values, evaluated by the ops' own folders (so rounded as
+/// their types round: `w / v.size(-1) ** 0.5` with a static size is
+/// 1/2 exactly as the model computes it); or an index that value-bounds
+/// analysis proves the same on every run (dim(k, 2) - dim(q, 2) when both
+/// are one length). Null otherwise.
+mlir::Attribute evaluateConstant(mlir::Value v);
+
+/// evaluateConstant(v) as a double (i1 true is 1).
 std::optional<double> splatValue(mlir::Value v);
+
+/// The integer `ofr` is on every run (see evaluateConstant).
+std::optional<int64_t> constantIndex(mlir::OpFoldResult ofr);
 
 /// Whether `map` reads an operand right-aligned against the loops: operand
 /// dimension i is loop `numLoops - rank + i`, or the constant 0 where the

@@ -351,3 +351,103 @@ func.func @finite_window_square(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x8xf32>) outs(%zo : tensor<2x?x8xf32>) -> tensor<2x?x8xf32>
   return %o : tensor<2x?x8xf32>
 }
+
+// -----
+
+// Hugging Face GPT-2: the scores divided by v.size(-1) ** 0.5 computed at
+// run time from a static size (from_elements, sitofp, powf: evaluated by
+// the ops' folders, 2), and the stored tril buffer sliced at row offset
+// Lk - Lq, written dim(kt, 2) - dim(q, 1). Both are the length of %x
+// (kt is %x transposed), so the offset is 0 on every run: top-left causal,
+// the finfo.min fill exact (every row keeps key 0), the dropped slice's
+// extents checked at run time against the scores'.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+#s3 = affine_map<(n, i, j) -> ()>
+#s0 = affine_map<() -> ()>
+// CHECK-LABEL: func.func @hf_gpt2_offset
+// CHECK-COUNT-2: seq.check
+// CHECK: seq.attention {{.+}} causal(top_left) {scale = 5.000000e-01 : f32}
+// CHECK-NOT: linalg.softmax
+func.func @hf_gpt2_offset(%x: tensor<2x?x4xf32>, %v: tensor<2x?x4xf32>) -> tensor<2x?x4xf32> {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %len = tensor.dim %x, %c1 : tensor<2x?x4xf32>
+  %et = tensor.empty(%len) : tensor<2x4x?xf32>
+  %kt = linalg.transpose ins(%x : tensor<2x?x4xf32>) outs(%et : tensor<2x4x?xf32>) permutation = [0, 2, 1]
+  %lq = tensor.dim %x, %c1 : tensor<2x?x4xf32>
+  %lk = tensor.dim %kt, %c2 : tensor<2x4x?xf32>
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty(%lq, %lk) : tensor<2x?x?xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %s = linalg.batch_matmul ins(%x, %kt : tensor<2x?x4xf32>, tensor<2x4x?xf32>) outs(%zs : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %c4 = arith.constant 4 : index
+  %i4 = arith.index_cast %c4 : index to i64
+  %size = tensor.from_elements %i4 : tensor<i64>
+  %e0 = tensor.empty() : tensor<f32>
+  %fsize = linalg.generic {indexing_maps = [#s0, #s0], iterator_types = []} ins(%size : tensor<i64>) outs(%e0 : tensor<f32>) {
+  ^bb0(%a: i64, %o: f32):
+    %r = arith.sitofp %a : i64 to f32
+    linalg.yield %r : f32
+  } -> tensor<f32>
+  %half = arith.constant dense<5.000000e-01> : tensor<f32>
+  %root = linalg.generic {indexing_maps = [#s0, #s0, #s0], iterator_types = []} ins(%fsize, %half : tensor<f32>, tensor<f32>) outs(%e0 : tensor<f32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = math.powf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<f32>
+  %scaled = linalg.generic {indexing_maps = [#id3, #s3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s, %root : tensor<2x?x?xf32>, tensor<f32>) outs(%es : tensor<2x?x?xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.divf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x?x?xf32>
+  %tril = arith.constant dense<[[true, false, false, false, false, false], [true, true, false, false, false, false], [true, true, true, false, false, false], [true, true, true, true, false, false], [true, true, true, true, true, false], [true, true, true, true, true, true]]> : tensor<6x6xi1>
+  %offset = arith.subi %lk, %lq : index
+  %rows = tensor.extract_slice %tril[%offset, 0] [%lq, %lk] [1, 1] : tensor<6x6xi1> to tensor<?x?xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%rows, %scaled : tensor<?x?xi1>, tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant -3.40282347E+38 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x?x?xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %eo = tensor.empty(%lq) : tensor<2x?x4xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x4xf32>) outs(%zo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  return %o : tensor<2x?x4xf32>
+}
+
+// -----
+
+// The same slice when the keys are not the queries (a key/value cache:
+// Lk - Lq differs from run to run) would be bottom-right causal only
+// where the offset is Lk - Lq >= 0, which is not known here: not raised.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @kv_cache_offset
+// CHECK-NOT: seq.attention
+// CHECK: linalg.softmax
+func.func @kv_cache_offset(%q: tensor<2x?x4xf32>, %kt: tensor<2x4x?xf32>, %v: tensor<2x?x4xf32>) -> tensor<2x?x4xf32> {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %lq = tensor.dim %q, %c1 : tensor<2x?x4xf32>
+  %lk = tensor.dim %kt, %c2 : tensor<2x4x?xf32>
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty(%lq, %lk) : tensor<2x?x?xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x?x4xf32>, tensor<2x4x?xf32>) outs(%zs : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %tril = arith.constant dense<[[true, false, false, false, false, false], [true, true, false, false, false, false], [true, true, true, false, false, false], [true, true, true, true, false, false], [true, true, true, true, true, false], [true, true, true, true, true, true]]> : tensor<6x6xi1>
+  %offset = arith.subi %lk, %lq : index
+  %rows = tensor.extract_slice %tril[%offset, 0] [%lq, %lk] [1, 1] : tensor<6x6xi1> to tensor<?x?xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%rows, %s : tensor<?x?xi1>, tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x?x?xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %eo = tensor.empty(%lq) : tensor<2x?x4xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x4xf32>) outs(%zo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  return %o : tensor<2x?x4xf32>
+}

@@ -989,6 +989,41 @@ class SlidingWindowAttention(nn.Module):
         return self.out(out.transpose(1, 2).reshape(B, T, E))
 
 
+class HfGpt2Attention(nn.Module):
+    """Hugging Face GPT2Attention (transformers 4.x, eager _attn) as
+    torch.onnx exports it: a fused c_attn projection split in three, the
+    scale `w / torch.full([], v.size(-1) ** 0.5)` (a Pow of a run-time
+    size), the causal mask `bias[:, :, Lk - Lq : Lk, :Lk]` of a stored bool
+    buffer (its row offset is a run-time size) and a finfo.min fill."""
+
+    def __init__(self, hidden=8, heads=2, max_positions=64):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.c_attn = nn.Linear(hidden, 3 * hidden)
+        self.c_proj = nn.Linear(hidden, hidden)
+        self.register_buffer("bias", torch.tril(torch.ones(
+            (max_positions, max_positions), dtype=torch.bool)).view(
+                1, 1, max_positions, max_positions))
+
+    def split_heads(self, t):
+        return t.view(t.size()[:-1] + (self.heads, self.head_dim)).permute(
+            0, 2, 1, 3)
+
+    def forward(self, x):
+        q, k, v = self.c_attn(x).split(self.heads * self.head_dim, dim=2)
+        q, k, v = self.split_heads(q), self.split_heads(k), self.split_heads(v)
+        w = torch.matmul(q, k.transpose(-1, -2))
+        w = w / torch.full([], v.size(-1) ** 0.5, dtype=w.dtype)
+        query_length, key_length = q.size(-2), k.size(-2)
+        causal_mask = self.bias[:, :, key_length - query_length:key_length,
+                                :key_length]
+        mask_value = torch.full([], torch.finfo(w.dtype).min, dtype=w.dtype)
+        w = torch.where(causal_mask, w.to(w.dtype), mask_value)
+        out = torch.matmul(w.softmax(dim=-1), v)
+        out = out.permute(0, 2, 1, 3).contiguous()
+        return self.c_proj(out.view(out.size()[:-2] + (-1,)))
+
+
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 2: "B"}, "h": {1: "B"}}),
@@ -1107,6 +1142,8 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("local_window", lambda: SlidingWindowAttention("bidirectional"), 14,
      batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("hf_gpt2_attn", HfGpt2Attention, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
