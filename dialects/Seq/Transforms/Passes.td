@@ -51,6 +51,12 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       head dimension, through transposes) gives seq.attention the
       key/value heads themselves, when k and v repeat alike.
     - the combined scale is a positive finite f32 (seq.attention's).
+    "Constant" includes what the model computes from constants and static
+    sizes (GPT-2's `w / v.size(-1) ** 0.5`: folded by the ops' own
+    folders, rounded as their types round) and slice offsets value-bounds
+    analysis proves the same on every run (GPT-2's `bias[.., Lk - Lq : Lk,
+    :Lk]` when q and k have one length). A row offset that varies (a
+    key/value cache, where it would be bottom-right causal) is not raised.
     Anything else is left as written and runs as the plain ops. The ops the
     raising leaves unused are erased; nothing else is folded.
 
