@@ -12,7 +12,7 @@
 #include "compiler/Import/Onnx/GraphImporter.h"
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
-
+#include "dialects/Seq/Utils/SizeUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -537,18 +537,30 @@ LogicalResult importRange(GraphImporter &g) {
     g.nodeError() << "delta must be a nonzero constant";
     return failure();
   }
-  Value s = g.indexValue((*start)[0]), l = g.indexValue((*limit)[0]);
-  Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
-  Value n = arith::MaxSIOp::create(
-      g.builder, g.loc,
-      arith::CeilDivSIOp::create(
-          g.builder, g.loc, arith::SubIOp::create(g.builder, g.loc, l, s),
-          arith::ConstantIndexOp::create(g.builder, g.loc, *step)),
-      zero);
+  // max(ceil((limit - start) / delta), 0) elements. arange(T) of a
+  // tensor's length T has exactly T (kept as that size, so that the same
+  // length is seen as the same: Reshape's -1, broadcasting).
+  Value s = g.indexValue((*start)[0]);
+  OpFoldResult length = foldedIndexOp(g, '-', (*limit)[0], (*start)[0]);
+  if (*step != 1)
+    length = arith::CeilDivSIOp::create(
+                 g.builder, g.loc, g.indexValue(length),
+                 arith::ConstantIndexOp::create(g.builder, g.loc, *step))
+                 .getResult();
+  std::optional<int64_t> constantLength = getConstantIntValue(length);
+  auto isSize = [](OpFoldResult size) {
+    auto v = dyn_cast<Value>(seq::getDecidedSize(size));
+    return v && v.getDefiningOp<tensor::DimOp>();
+  };
+  SmallVector<OpFoldResult> size{length};
+  if (constantLength)
+    size[0] = g.builder.getIndexAttr(std::max<int64_t>(*constantLength, 0));
+  else if (!isSize(length))
+    size[0] = arith::MaxSIOp::create(
+                  g.builder, g.loc, g.indexValue(length),
+                  arith::ConstantIndexOp::create(g.builder, g.loc, 0))
+                  .getResult();
   Type i64 = g.builder.getI64Type();
-  SmallVector<OpFoldResult> size{n};
-  if (auto c = getConstantIntValue(OpFoldResult(n)))
-    size[0] = g.builder.getIndexAttr(*c);
   Value init = seq::createEmptyTensor(g.builder, g.loc, size, i64);
   auto map = AffineMap::getMultiDimIdentityMap(1, g.context);
   auto generic = linalg::GenericOp::create(

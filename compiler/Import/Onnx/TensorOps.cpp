@@ -13,6 +13,7 @@
 #include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/FrontEndBuilders.h"
 #include "dialects/Seq/Utils/PointwiseMath.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -61,6 +62,13 @@ OpFoldResult foldedIndexOp(GraphImporter &g, char kind, OpFoldResult a,
       break;
     }
   }
+  // x + 0, x - 0, x * 1, x / 1 (and 0 + x, 1 * x) are x: sizes stay the
+  // values they came from, so that the same length is seen as the same.
+  if ((cb == 0 && (kind == '+' || kind == '-')) ||
+      (cb == 1 && (kind == '*' || kind == '/')))
+    return a;
+  if ((ca == 0 && kind == '+') || (ca == 1 && kind == '*'))
+    return b;
   Value va = g.indexValue(a), vb = g.indexValue(b);
   switch (kind) {
   case '+':
@@ -623,13 +631,16 @@ LogicalResult importReshape(GraphImporter &g) {
   }
   if (inferred >= 0) {
     // -1 is the input's element count over the other target sizes; sizes
-    // that appear on both sides (copied by 0, or the same tensor.dim)
-    // cancel, so [T, B, 2, 6] -> [0, 0, -1] infers a static 12.
+    // that appear on both sides (copied by 0, or the same length however
+    // reached: seq::isSameSize) cancel, so [T, B, 2, 6] -> [0, 0, -1]
+    // infers a static 12, and Hugging Face's arange(T).unsqueeze(0).view(
+    // -1, T) a static 1 (which broadcasts against the batch).
     SmallVector<OpFoldResult> num(in), den;
     for (auto [i, d] : llvm::enumerate(out)) {
       if ((int64_t)i == inferred)
         continue;
-      auto same = llvm::find(num, d);
+      auto same = llvm::find_if(
+          num, [&](OpFoldResult n) { return seq::isSameSize(n, d); });
       if (same != num.end())
         num.erase(same);
       else

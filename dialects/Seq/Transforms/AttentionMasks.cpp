@@ -1,9 +1,11 @@
 //===- AttentionMasks.cpp - which keys a mask lets each query see ---------===//
 
 #include "dialects/Seq/Transforms/AttentionMasks.h"
+#include "dialects/Seq/Transforms/MaskPositions.h"
 #include "dialects/Seq/Transforms/RaisingMatchers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
@@ -107,7 +109,20 @@ std::optional<Band> constantBand(Value v, Kept kept, Hidden hidden) {
   return band;
 }
 
-/// `v` with broadcasts, copies and slices looked through (adding each
+/// Whether a reshape between `wide` and the tensor of `groups.size()`
+/// dimensions keeps the last two dimensions of both (only adds or drops
+/// size-1 dimensions before them).
+bool reshapeKeepsLastTwoDims(ArrayRef<ReassociationIndices> groups,
+                      RankedTensorType wide) {
+  int64_t n = groups.size(), w = wide.getRank();
+  if (n < 2 || groups[n - 1] != ReassociationIndices{w - 1} ||
+      groups[n - 2].back() != w - 2)
+    return false;
+  return llvm::all_of(ArrayRef<int64_t>(groups[n - 2]).drop_back(),
+                      [&](int64_t d) { return wide.getDimSize(d) == 1; });
+}
+
+/// `v` with broadcasts, copies, reshapes and slices looked through (adding each
 /// slice's row-minus-column offset to `shift`; one run-time row offset may
 /// be `offset`, the column offsets must be constants), and casts: any that
 /// keeps 0s and 1s with `zerosAndOnes`, else only float-to-float ones
@@ -135,6 +150,18 @@ Value throughPatternKeepingOps(Value v, bool zerosAndOnes, int64_t &shift,
         offset = cast<Value>(offsets[r - 2]);
       shift -= *col;
       v = slice.getSource();
+      continue;
+    }
+    if (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>();
+        expand && reshapeKeepsLastTwoDims(expand.getReassociationIndices(),
+                                   expand.getResultType())) {
+      v = expand.getSrc(); // mask[None, None, :, :]
+      continue;
+    }
+    if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>();
+        collapse && reshapeKeepsLastTwoDims(collapse.getReassociationIndices(),
+                                     collapse.getSrcType())) {
+      v = collapse.getSrc();
       continue;
     }
     std::optional<Elementwise> e = matchElementwise(v);
@@ -296,6 +323,8 @@ std::optional<Band> readBandAt(Value v, bool nonzero) {
       return outsideTriluBand(*t);
     return std::nullopt;
   }
+  if (std::optional<Band> band = readPositionComparisonBand(v, nonzero))
+    return band;
   std::optional<BinaryLeaves> bin = readBinary(v);
   if (!bin || !bin->op->getResult(0).getType().isInteger(1))
     return std::nullopt;
@@ -340,6 +369,68 @@ std::optional<Band> readKeptBand(Value v) { return readBand(v, true); }
 
 std::optional<Band> readMaskedBand(Value c) { return readBand(c, false); }
 
+/// The band of an additive mask built from a bool one: where(c, 0, fill)
+/// or where(c, fill, 0) with fill <= -1e9 (Hugging Face's
+/// `full(finfo.min).masked_fill_(cond, 0)`).
+std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite) {
+  std::optional<Elementwise> e = matchElementwise(m);
+  auto select = e ? e->yielded.getDefiningOp<arith::SelectOp>()
+                  : arith::SelectOp();
+  if (!select)
+    return std::nullopt;
+  std::optional<BodyLeaf> c = readLeaf(e->op, select.getCondition());
+  std::optional<BodyLeaf> t = readLeaf(e->op, select.getTrueValue());
+  std::optional<BodyLeaf> f = readLeaf(e->op, select.getFalseValue());
+  if (!c || !c->tensor || !keepsLastTwoDims(c->map) || !t || !t->scalar ||
+      !f || !f->scalar)
+    return std::nullopt;
+  double onTrue = *t->scalar, onFalse = *f->scalar; // (NaN is no fill)
+  bool keptWhereTrue;
+  if (onTrue == 0.0 && onFalse <= kMaskedFill)
+    keptWhereTrue = true;
+  else if (onFalse == 0.0 && onTrue <= kMaskedFill)
+    keptWhereTrue = false;
+  else
+    return std::nullopt;
+  std::optional<Band> band = keptWhereTrue ? readKeptBand(c->tensor)
+                                           : readMaskedBand(c->tensor);
+  if (band)
+    infinite = std::isinf(keptWhereTrue ? onFalse : onTrue);
+  return band;
+}
+
+/// The band of `a + b`, two additive masks: where both are 0 (a sum of
+/// two values <= -1e9, or of one and 0, is <= -1e9). A zero tensor (an
+/// all-ones padding mask, `(1 - ones) * finfo.min`) keeps everything.
+std::optional<Band> readSummedAdditiveBand(Value m, bool &infinite) {
+  std::optional<BinaryLeaves> bin = readBinary(m);
+  if (!bin || !isa<arith::AddFOp>(bin->op))
+    return std::nullopt;
+  bool infiniteA = true, infiniteB = true;
+  std::optional<Band> a = readAdditiveBand(bin->a, infiniteA);
+  std::optional<Band> b =
+      bin->b ? readAdditiveBand(bin->b, infiniteB)
+             : (bin->scalar == 0.0 ? std::optional<Band>(Band{})
+                                   : std::nullopt);
+  if (!a || !b)
+    return std::nullopt;
+  infinite = infiniteA && infiniteB;
+  return a->intersect(*b);
+}
+
+/// The band of log(k), k a mask of 0s and 1s (the reference Mistral's
+/// torch.log(tril(ones).triu(-W))): log 1 = 0 where k keeps, log 0 = -inf
+/// elsewhere.
+std::optional<Band> readLogOfKeptBand(Value m) {
+  std::optional<Elementwise> e = matchElementwise(m);
+  auto log = e ? e->yielded.getDefiningOp<math::LogOp>() : math::LogOp();
+  std::optional<BodyLeaf> k = log ? readLeaf(e->op, log.getOperand())
+                                  : std::nullopt;
+  if (!k || !k->tensor || !keepsLastTwoDims(k->map))
+    return std::nullopt;
+  return readKeptBand(k->tensor);
+}
+
 std::optional<Band> readAdditiveBand(Value m, bool &infinite) {
   int64_t shift = 0;
   Value offset;
@@ -348,6 +439,9 @@ std::optional<Band> readAdditiveBand(Value m, bool &infinite) {
   std::optional<Band> band;
   if (splatValue(m) == 0.0) {
     band = Band{};
+  } else if ((band = readSelectedAdditiveBand(m, infinite)) ||
+             (band = readSummedAdditiveBand(m, infinite)) ||
+             (band = readLogOfKeptBand(m))) {
   } else if (std::optional<Trilu> t = matchTrilu(m)) {
     std::optional<double> fill = splatValue(t->input);
     if (!fill || !(*fill <= kMaskedFill))

@@ -30,8 +30,11 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       broadcasting to the scores from the right. A mask that keeps key j
       for query i exactly when `lo <= j - i <= hi` (a diagonal band,
       AttentionMasks.h: a constant, `tril`/`triu` of ones or of -inf,
-      `== 0`, `~`, `&`, `|`, casts, broadcasts and slices at constant
-      offsets of such; several are intersected) becomes attributes:
+      a comparison of positions (`arange(T)[None, :] <= arange(T)[:, None]`,
+      MaskPositions.h), `== 0`, `~`, `&`, `|`, `where(c, 0, fill)`, sums of
+      such additive masks, casts, broadcasts, reshapes adding size-1
+      dimensions and slices at constant offsets of such; several are
+      intersected) becomes attributes:
       `causal(top_left)` when hi = 0, a `window` of -lo keys before and hi
       after otherwise (`-1` where unbounded), with a run-time check that
       its extents still match the scores'. A band must vary along both the
@@ -46,6 +49,10 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       one gives a fully masked row the mean of v, which seq.attention does
       not. A row that -inf masks entirely is zeros after raising where
       PyTorch's softmax gives NaN (seq.attention's documented choice).
+    - after the masks, `max(s, c)` with c <= -1e9 (LLaMA/OPT's
+      `torch.max(w, finfo.min)`) makes a band's fill finite (see above);
+      after a mask operand it is not raised (a fully hidden row would be the
+      mean of v);
     - grouped-query attention with k and v repeated to the query heads
       (LLaMA's `repeat_kv`: a unit dimension broadcast and merged into the
       head dimension, through transposes) gives seq.attention the

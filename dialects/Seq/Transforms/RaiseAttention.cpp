@@ -12,6 +12,7 @@
 #include "dialects/Seq/Transforms/RaisingMatchers.h"
 #include "dialects/Seq/Transforms/Passes.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -276,6 +277,29 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
   return failure();
 }
 
+/// The scores clamped from below, max(s, c) with c <= -1e9 (Hugging Face
+/// LLaMA/OPT's `torch.max(w, finfo.min)` after adding masks that may sum to
+/// -inf): the same for every score above c, while hidden positions become
+/// c, a finite fill. A band is then filled finitely (exact where every row
+/// keeps a key, checked when raising); a mask operand is not (a row it
+/// hides entirely would be the mean of v, not seq.attention's zeros).
+FailureOr<Scores> matchClampedScores(const Elementwise &e, Operation *max) {
+  for (int i = 0; i < 2; ++i) {
+    std::optional<BodyLeaf> s = readLeaf(e.op, max->getOperand(i));
+    std::optional<BodyLeaf> c = readLeaf(e.op, max->getOperand(1 - i));
+    if (!s || !s->tensor || !s->map.isIdentity() || !c || !c->scalar ||
+        !(*c->scalar <= kMaskedFill))
+      continue;
+    FailureOr<Scores> scores = matchScores(s->tensor);
+    if (failed(scores) || scores->mask)
+      return failure();
+    if (scores->band)
+      scores->finiteBand = true;
+    return scores;
+  }
+  return failure();
+}
+
 FailureOr<Scores> matchScoresStep(Value v);
 
 FailureOr<Scores> matchScores(Value v) {
@@ -308,6 +332,9 @@ FailureOr<Scores> matchScoresStep(Value v) {
     return matchAdditiveMask(*e, add);
   if (auto select = e->yielded.getDefiningOp<arith::SelectOp>())
     return matchFilledMask(*e, select);
+  if (isa_and_present<arith::MaximumFOp, arith::MaxNumFOp>(
+          e->yielded.getDefiningOp()))
+    return matchClampedScores(*e, e->yielded.getDefiningOp());
   return failure();
 }
 
@@ -560,63 +587,6 @@ std::optional<BandAttributes> attributesForBand(Builder &b, Band band) {
   return BandAttributes{false, b.getDenseI64ArrayAttr({left, right})};
 }
 
-/// The size dimension `d` of `v` was decided as, found without building
-/// anything: through destination-style ops to their init, tensor.empty's
-/// and extract_slice's sizes, and tensor.dim of those. Null when unknown.
-OpFoldResult decidedSize(Value v, int64_t d) {
-  while (true) {
-    auto type = tensorType(v);
-    if (!type.isDynamicDim(d))
-      return Builder(v.getContext()).getIndexAttr(type.getDimSize(d));
-    if (auto dps = v.getDefiningOp<DestinationStyleOpInterface>();
-        dps && dps->getNumResults() == 1 && dps.getNumDpsInits() == 1) {
-      v = dps.getDpsInitOperand(0)->get();
-      continue;
-    }
-    OpFoldResult size;
-    if (auto empty = v.getDefiningOp<tensor::EmptyOp>())
-      size = empty.getMixedSizes()[d];
-    else if (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
-             slice && slice.getSourceType().getRank() == type.getRank())
-      size = slice.getMixedSizes()[d];
-    else
-      return {};
-    auto dim = dyn_cast_if_present<Value>(size)
-                   ? cast<Value>(size).getDefiningOp<tensor::DimOp>()
-                   : tensor::DimOp();
-    std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
-    if (!index)
-      return size;
-    v = dim.getSource();
-    d = *index;
-  }
-}
-
-/// Whether `a` and `b` are the same size: equal constants, or the same
-/// computation (pure ops alike down to the same values).
-bool sameSize(OpFoldResult a, OpFoldResult b, int depth = 0) {
-  if (!a || !b)
-    return false;
-  std::optional<int64_t> ca = getConstantIntValue(a),
-                         cb = getConstantIntValue(b);
-  if (ca || cb)
-    return ca && cb && *ca == *cb;
-  Value va = cast<Value>(a), vb = cast<Value>(b);
-  if (va == vb)
-    return true;
-  Operation *x = va.getDefiningOp(), *y = vb.getDefiningOp();
-  if (!x || !y || depth > 8 || x->getNumRegions() || !isPure(x) ||
-      cast<OpResult>(va).getResultNumber() !=
-          cast<OpResult>(vb).getResultNumber())
-    return false;
-  return OperationEquivalence::isEquivalentTo(
-      x, y,
-      [&](Value l, Value r) {
-        return success(sameSize(l, r, depth + 1));
-      },
-      nullptr, OperationEquivalence::IgnoreLocations);
-}
-
 /// Whether every query row keeps at least one key under `s.band` (with
 /// lo <= 0 <= hi): row i keeps keys max(0, i + lo) .. min(Lk - 1, i + hi),
 /// none only when i + lo > Lk - 1, which no row reaches when lo is
@@ -631,7 +601,8 @@ bool rowsNeverEmpty(const Scores &s, RankedTensorType scores) {
     return lq + *s.band->lo <= lk;
   return llvm::any_of(s.dropped, [](const DroppedMask &m) {
     int64_t r = tensorType(m.mask).getRank();
-    return sameSize(decidedSize(m.mask, r - 2), decidedSize(m.mask, r - 1));
+    return isSameSize(getDecidedSize(m.mask, r - 2),
+                      getDecidedSize(m.mask, r - 1));
   });
 }
 

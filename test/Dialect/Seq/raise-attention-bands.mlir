@@ -451,3 +451,277 @@ func.func @kv_cache_offset(%q: tensor<2x?x4xf32>, %kt: tensor<2x4x?xf32>, %v: te
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x4xf32>) outs(%zo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
   return %o : tensor<2x?x4xf32>
 }
+
+// -----
+
+// A causal mask built at run time by comparing positions (ONNX Range, a
+// linalg.index generic): keep where pos[j] <= pos[i].
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+#id1 = affine_map<(d) -> (d)>
+#col = affine_map<(i, j) -> (j)>
+#row = affine_map<(i, j) -> (i)>
+#id2 = affine_map<(i, j) -> (i, j)>
+// CHECK-LABEL: func.func @arange_causal
+// CHECK: seq.attention {{.+}} causal(top_left) {scale = 1.000000e+00 : f32}
+// CHECK-NOT: linalg.softmax
+func.func @arange_causal(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %e1 = tensor.empty() : tensor<4xi64>
+  %pos = linalg.generic {indexing_maps = [#id1], iterator_types = ["parallel"]} outs(%e1 : tensor<4xi64>) {
+  ^bb0(%o: i64):
+    %i = linalg.index 0 : index
+    %p = arith.index_cast %i : index to i64
+    linalg.yield %p : i64
+  } -> tensor<4xi64>
+  %eb = tensor.empty() : tensor<4x4xi1>
+  %keep = linalg.generic {indexing_maps = [#col, #row, #id2], iterator_types = ["parallel", "parallel"]} ins(%pos, %pos : tensor<4xi64>, tensor<4xi64>) outs(%eb : tensor<4x4xi1>) {
+  ^bb0(%a: i64, %b: i64, %o: i1):
+    %r = arith.cmpi sle, %a, %b : i64
+    linalg.yield %r : i1
+  } -> tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%keep, %s : tensor<4x4xi1>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+// Hugging Face's _make_causal_mask: full(finfo.min).masked_fill_(
+// pos < (pos + 1).view(T, 1), 0), unsqueezed to [1, T, T] and added; then
+// LLaMA/OPT's torch.max(w, finfo.min). Causal with a finite fill (every
+// row keeps key 0).
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#b3 = affine_map<(n, i, j) -> (0, i, j)>
+#s3 = affine_map<(n, i, j) -> ()>
+#id1 = affine_map<(d) -> (d)>
+#s1 = affine_map<(d) -> ()>
+#col = affine_map<(i, j) -> (j)>
+#row1 = affine_map<(i, j) -> (i, 0)>
+#id2 = affine_map<(i, j) -> (i, j)>
+#s2 = affine_map<(i, j) -> ()>
+// CHECK-LABEL: func.func @make_causal_mask_clamped
+// CHECK: seq.attention {{.+}} causal(top_left) {scale = 1.000000e+00 : f32}
+// CHECK-NOT: linalg.softmax
+// CHECK-NOT: arith.maximumf
+func.func @make_causal_mask_clamped(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %min = arith.constant -3.40282347E+38 : f32
+  %e2 = tensor.empty() : tensor<4x4xf32>
+  %full = linalg.fill ins(%min : f32) outs(%e2 : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %e1 = tensor.empty() : tensor<4xi64>
+  %pos = linalg.generic {indexing_maps = [#id1], iterator_types = ["parallel"]} outs(%e1 : tensor<4xi64>) {
+  ^bb0(%o: i64):
+    %i = linalg.index 0 : index
+    %p = arith.index_cast %i : index to i64
+    linalg.yield %p : i64
+  } -> tensor<4xi64>
+  %one = arith.constant dense<1> : tensor<i64>
+  %next = linalg.generic {indexing_maps = [#id1, #s1, #id1], iterator_types = ["parallel"]} ins(%pos, %one : tensor<4xi64>, tensor<i64>) outs(%e1 : tensor<4xi64>) {
+  ^bb0(%a: i64, %b: i64, %o: i64):
+    %r = arith.addi %a, %b : i64
+    linalg.yield %r : i64
+  } -> tensor<4xi64>
+  %column = tensor.expand_shape %next [[0, 1]] output_shape [4, 1] : tensor<4xi64> into tensor<4x1xi64>
+  %eb = tensor.empty() : tensor<4x4xi1>
+  %cond = linalg.generic {indexing_maps = [#col, #row1, #id2], iterator_types = ["parallel", "parallel"]} ins(%pos, %column : tensor<4xi64>, tensor<4x1xi64>) outs(%eb : tensor<4x4xi1>) {
+  ^bb0(%a: i64, %b: i64, %o: i1):
+    %r = arith.cmpi slt, %a, %b : i64
+    linalg.yield %r : i1
+  } -> tensor<4x4xi1>
+  %zeroT = arith.constant dense<0.0> : tensor<f32>
+  %mask = linalg.generic {indexing_maps = [#id2, #s2, #id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%cond, %zeroT, %full : tensor<4x4xi1>, tensor<f32>, tensor<4x4xf32>) outs(%e2 : tensor<4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %b: f32, %o: f32):
+    %r = arith.select %c, %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<4x4xf32>
+  %mask3 = tensor.expand_shape %mask [[0, 1], [2]] output_shape [1, 4, 4] : tensor<4x4xf32> into tensor<1x4x4xf32>
+  %w = linalg.generic {indexing_maps = [#id3, #b3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s, %mask3 : tensor<2x4x4xf32>, tensor<1x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %r = arith.addf %a, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %minT = arith.constant dense<-3.40282347E+38> : tensor<f32>
+  %clamped = linalg.generic {indexing_maps = [#id3, #s3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%w, %minT : tensor<2x4x4xf32>, tensor<f32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.maximumf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%clamped : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+// Positions compared the other way round, pos[j] + 2 >= pos[i]: the keys
+// from 2 before the query on (j - i >= -2), no causal.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+#id1 = affine_map<(d) -> (d)>
+#col = affine_map<(i, j) -> (j)>
+#row = affine_map<(i, j) -> (i)>
+#id2 = affine_map<(i, j) -> (i, j)>
+// CHECK-LABEL: func.func @arange_window
+// CHECK: seq.attention {{.+}} {scale = 1.000000e+00 : f32, window = array<i64: 2, -1>}
+func.func @arange_window(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %e1 = tensor.empty() : tensor<4xi64>
+  %pos = linalg.generic {indexing_maps = [#id1], iterator_types = ["parallel"]} outs(%e1 : tensor<4xi64>) {
+  ^bb0(%o: i64):
+    %i = linalg.index 0 : index
+    %p = arith.index_cast %i : index to i64
+    linalg.yield %p : i64
+  } -> tensor<4xi64>
+  %eb = tensor.empty() : tensor<4x4xi1>
+  %keep = linalg.generic {indexing_maps = [#col, #row, #id2], iterator_types = ["parallel", "parallel"]} ins(%pos, %pos : tensor<4xi64>, tensor<4xi64>) outs(%eb : tensor<4x4xi1>) {
+  ^bb0(%a: i64, %b: i64, %o: i1):
+    %two = arith.constant 2 : i64
+    %a2 = arith.addi %a, %two : i64
+    %r = arith.cmpi sge, %a2, %b : i64
+    linalg.yield %r : i1
+  } -> tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%keep, %s : tensor<4x4xi1>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+// Positions scaled (2 * pos[j] <= pos[i]) are no band: a dense mask
+// operand, no causal.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+#id1 = affine_map<(d) -> (d)>
+#col = affine_map<(i, j) -> (j)>
+#row = affine_map<(i, j) -> (i)>
+#id2 = affine_map<(i, j) -> (i, j)>
+// CHECK-LABEL: func.func @arange_not_band
+// CHECK-NOT: causal
+// CHECK: seq.attention %{{[^ ]+}}, %{{[^ ]+}}, %{{[^ ]+}} mask(
+func.func @arange_not_band(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %e1 = tensor.empty() : tensor<4xi64>
+  %pos = linalg.generic {indexing_maps = [#id1], iterator_types = ["parallel"]} outs(%e1 : tensor<4xi64>) {
+  ^bb0(%o: i64):
+    %i = linalg.index 0 : index
+    %p = arith.index_cast %i : index to i64
+    linalg.yield %p : i64
+  } -> tensor<4xi64>
+  %eb = tensor.empty() : tensor<4x4xi1>
+  %keep = linalg.generic {indexing_maps = [#col, #row, #id2], iterator_types = ["parallel", "parallel"]} ins(%pos, %pos : tensor<4xi64>, tensor<4xi64>) outs(%eb : tensor<4x4xi1>) {
+  ^bb0(%a: i64, %b: i64, %o: i1):
+    %two = arith.constant 2 : i64
+    %a2 = arith.muli %a, %two : i64
+    %r = arith.cmpi sle, %a2, %b : i64
+    linalg.yield %r : i1
+  } -> tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%keep, %s : tensor<4x4xi1>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+// The clamp after a dense run-time mask: a row the mask hides entirely
+// would be the mean of v (the clamped fills are finite), not
+// seq.attention's zeros: not raised.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#s3 = affine_map<(n, i, j) -> ()>
+// CHECK-LABEL: func.func @clamp_after_dense_mask
+// CHECK-NOT: seq.attention
+// CHECK: linalg.softmax
+func.func @clamp_after_dense_mask(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>, %m: tensor<2x4x4xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %w = linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s, %m : tensor<2x4x4xf32>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %minT = arith.constant dense<-3.40282347E+38> : tensor<f32>
+  %clamped = linalg.generic {indexing_maps = [#id3, #s3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%w, %minT : tensor<2x4x4xf32>, tensor<f32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.maximumf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%clamped : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+// The reference Mistral's torch.log(tril(ones).triu(-1)) added: log 1 = 0
+// where kept, log 0 = -inf elsewhere: causal with a window 1 back.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+#id2 = affine_map<(i, j) -> (i, j)>
+// CHECK-LABEL: func.func @log_of_band
+// CHECK: seq.attention {{.+}} causal(top_left) {scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
+// CHECK-NOT: math.log
+func.func @log_of_band(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %band = arith.constant dense<[[1.0, 0.0, 0.0, 0.0], [1.0, 1.0, 0.0, 0.0], [0.0, 1.0, 1.0, 0.0], [0.0, 0.0, 1.0, 1.0]]> : tensor<4x4xf32>
+  %e2 = tensor.empty() : tensor<4x4xf32>
+  %m = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%band : tensor<4x4xf32>) outs(%e2 : tensor<4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.log %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4x4xf32>
+  %w = linalg.generic {indexing_maps = [#id3, #m2, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s, %m : tensor<2x4x4xf32>, tensor<4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}

@@ -960,7 +960,8 @@ class SlidingWindowAttention(nn.Module):
     Mistral's sliding window) sliced [:T, :T] and filled with finfo.min
     (`bidirectional`: triu(-2).tril(2), the 2 keys on each side, filled
     with -inf), or (`additive`) two run-time -inf masks added one after
-    the other, triu(1) and tril(-3)."""
+    the other, triu(1) and tril(-3), or (`log`, the reference Mistral's)
+    log(tril(ones).triu(-2)) added."""
 
     def __init__(self, mode="buffer", hidden=8, heads=2):
         super().__init__()
@@ -981,6 +982,9 @@ class SlidingWindowAttention(nn.Module):
         if self.mode == "additive":
             w = w + torch.full((T, T), float("-inf")).triu(1)
             w = w + torch.full((T, T), float("-inf")).tril(-3)
+        elif self.mode == "log":
+            mask = torch.tril(torch.ones(T, T, dtype=w.dtype), diagonal=0)
+            w = w + torch.log(torch.triu(mask, diagonal=-2))
         elif self.mode == "bidirectional":
             w = w.masked_fill(~self.band[:T, :T], float("-inf"))
         else:
@@ -1022,6 +1026,59 @@ class HfGpt2Attention(nn.Module):
         out = torch.matmul(w.softmax(dim=-1), v)
         out = out.permute(0, 2, 1, 3).contiguous()
         return self.c_proj(out.view(out.size()[:-2] + (-1,)))
+
+
+class HfMakeCausalMaskAttention(nn.Module):
+    """Hugging Face LLaMA/OPT attention (transformers 4.2x eager path):
+    the causal mask built at run time by _make_causal_mask
+    (full(finfo.min).masked_fill_(arange < (arange + 1).view(T, 1), 0),
+    expanded to [B, 1, T, T]) and added, then torch.max(w, finfo.min) and
+    softmax(dtype=float32)."""
+
+    def __init__(self, hidden=8, heads=2):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.q_proj = nn.Linear(hidden, hidden, bias=False)
+        self.k_proj = nn.Linear(hidden, hidden, bias=False)
+        self.v_proj = nn.Linear(hidden, hidden, bias=False)
+        self.o_proj = nn.Linear(hidden, hidden, bias=False)
+
+    @staticmethod
+    def make_causal_mask(B, T, dtype):
+        mask = torch.full((T, T), torch.finfo(dtype).min)
+        mask_cond = torch.arange(mask.size(-1))
+        mask.masked_fill_(mask_cond < (mask_cond + 1).view(mask.size(-1), 1),
+                          0)
+        return mask.to(dtype)[None, None, :, :].expand(B, 1, T, T)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        q, k, v = (p(x).view(B, T, self.heads, self.head_dim).transpose(1, 2)
+                   for p in (self.q_proj, self.k_proj, self.v_proj))
+        w = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(self.head_dim)
+        w = w + self.make_causal_mask(B, T, w.dtype)
+        w = torch.max(w, torch.tensor(torch.finfo(w.dtype).min))
+        w = nn.functional.softmax(w, dim=-1, dtype=torch.float32).to(q.dtype)
+        out = torch.matmul(w, v).transpose(1, 2).reshape(B, T, E)
+        return self.o_proj(out)
+
+
+class HfPositionIds(nn.Module):
+    """Hugging Face GPT2Model's embeddings: input_ids.view(-1, T) and
+    position_ids = arange(0, T).unsqueeze(0).view(-1, T), a Reshape whose
+    -1 is 1 (it must broadcast against the batch), then wte + wpe."""
+
+    def __init__(self, vocab=11, hidden=8, max_positions=32):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, hidden)
+        self.wpe = nn.Embedding(max_positions, hidden)
+
+    def forward(self, ids):
+        input_shape = ids.size()
+        ids = ids.view(-1, input_shape[-1])
+        position_ids = torch.arange(0, input_shape[-1], dtype=torch.long)
+        position_ids = position_ids.unsqueeze(0).view(-1, input_shape[-1])
+        return self.wte(ids) + self.wpe(position_ids)
 
 
 MODELS = [
@@ -1144,6 +1201,14 @@ MODELS = [
      batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("hf_gpt2_attn", HfGpt2Attention, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("hf_make_causal_mask", HfMakeCausalMaskAttention, 14,
+     batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("hf_position_ids", HfPositionIds, 14, token_inputs, ["y"],
+     {"ids": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("log_window", lambda: SlidingWindowAttention("log"), 14,
+     batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 

@@ -1,0 +1,36 @@
+//===- SizeUtils.h - reasoning about dynamic sizes --------------*- C++ -*-===//
+//
+// Dynamic sizes are SSA values; the same length often reaches two places
+// as two values (tensor.dim of an op's result, and the tensor.dim of the
+// input it was decided from). These read a size back to where it was
+// decided, without building anything, so that the importers and passes can
+// tell two sizes are the same.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_DIALECTS_SEQ_UTILS_SIZEUTILS_H
+#define SEQC_DIALECTS_SEQ_UTILS_SIZEUTILS_H
+
+#include "mlir/IR/OpDefinition.h"
+
+namespace seqc::seq {
+
+/// The size dimension `d` of the ranked tensor `v` was decided as: static
+/// extents as attributes; through destination-style ops to their init,
+/// tensor.cast, tensor.empty's, extract_slice's and expand_shape's sizes,
+/// collapse_shape groups of one dimension that is not size 1, and
+/// tensor.dim of those, to the last tensor.dim found (one of a function
+/// argument, say). Null when unknown.
+mlir::OpFoldResult getDecidedSize(mlir::Value v, int64_t d);
+
+/// `size` read back the same way when it is a tensor.dim (else itself).
+mlir::OpFoldResult getDecidedSize(mlir::OpFoldResult size);
+
+/// Whether `a` and `b` are the same size on every run: equal constants, or
+/// (after getDecidedSize) the same value or the same pure computation of
+/// the same sizes (two tensor.dims of one dimension; T * 2 twice).
+bool isSameSize(mlir::OpFoldResult a, mlir::OpFoldResult b);
+
+} // namespace seqc::seq
+
+#endif // SEQC_DIALECTS_SEQ_UTILS_SIZEUTILS_H
