@@ -64,6 +64,10 @@ bool keepsLastTwoDims(mlir::AffineMap map);
 /// to exactly 0 next to any finite score in f32.
 constexpr double kMaskedFill = -1e9;
 
+/// Fills at or below this (-2^126; finfo.min is -3.4e38) absorb any score
+/// below 2^102 in magnitude: s + fill rounds to fill in f32.
+constexpr double kHugeFill = -8.507059173023462e37;
+
 } // namespace seqc::seq
 
 #endif // SEQC_DIALECTS_SEQ_TRANSFORMS_ATTENTIONMASKS_H

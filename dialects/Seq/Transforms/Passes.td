@@ -45,10 +45,13 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       finite band fill (`finfo.min`, <= -1e9) is taken as -inf only when no
       other mask is present and every row keeps a key (lo unbounded, or
       Lq + lo <= Lk: static extents, or a mask built square), and assumes
-      scores below 1e9 in magnitude. A non-band fill must be -inf: a finite
-      one gives a fully masked row the mean of v, which seq.attention does
-      not. A row that -inf masks entirely is zeros after raising where
-      PyTorch's softmax gives NaN (seq.attention's documented choice).
+      scores below 1e9 in magnitude. A non-band fill must be -inf, or a
+      finite one at most -2^126 (finfo.min), which becomes the additive
+      mask `where(c, fill, 0)` (s + fill rounds to fill for scores below
+      2^102 in magnitude, so a fully masked row is the mean of v as
+      written); other finite fills (-1e9, -1e4) stay as written. A row
+      that -inf masks entirely is zeros after raising where PyTorch's
+      softmax gives NaN (seq.attention's documented choice).
     - after the masks, `max(s, c)` with c <= -1e9 (LLaMA/OPT's
       `torch.max(w, finfo.min)`) makes a band's fill finite (see above);
       after a mask operand it is not raised (a fully hidden row would be the

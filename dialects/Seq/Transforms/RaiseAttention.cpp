@@ -166,6 +166,9 @@ struct Scores {
   std::optional<Band> band;
   Value mask;         // f32 added, or i1 keep-where-true
   bool negateMask = false; // `mask` is i1 masked-where-true
+  // `mask` is i1 and hidden positions take this finite fill (<= kHugeFill):
+  // passed as the additive where(hidden, fill, 0).
+  std::optional<double> maskFill;
   // Some band mask had a finite fill (<= -1e9, not -inf): exact only when
   // no row is left with nothing but filled keys (see bandRowsNeverEmpty).
   bool finiteBand = false;
@@ -267,11 +270,17 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
     }
     // A finite fill (Hugging Face's finfo.min) on a fully masked row is a
     // softmax over equal fills, the mean of v, which a keep mask (zeros)
-    // does not reproduce: those are left to the ops as written.
-    if (!std::isinf(*fill->scalar) || scores->mask)
+    // does not reproduce. A huge one is the additive mask where(c, fill, 0)
+    // instead: s + fill rounds to fill itself (|s| < 2^102), so the softmax
+    // is the same on every row, fully masked ones included. Smaller finite
+    // fills (-1e9: s + fill keeps s) are left to the ops as written.
+    if (scores->mask ||
+        (!std::isinf(*fill->scalar) && !(*fill->scalar <= kHugeFill)))
       return failure();
     scores->mask = c->tensor;
     scores->negateMask = fillWhereTrue;
+    if (!std::isinf(*fill->scalar))
+      scores->maskFill = *fill->scalar;
     return scores;
   }
   return failure();
@@ -460,6 +469,34 @@ Value createNot(OpBuilder &b, Location loc, Value c) {
                Value one = arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
                linalg::YieldOp::create(
                    nb, l, arith::XOrIOp::create(nb, l, a[0], one).getResult());
+             })
+      .getResult(0);
+}
+
+/// The f32 additive mask `where(c, fill, 0)` (`hiddenWhereTrue`) or
+/// `where(c, 0, fill)` of the i1 `c`.
+Value createFilledAdditive(OpBuilder &b, Location loc, Value c,
+                           bool hiddenWhereTrue, double fill) {
+  auto type = cast<RankedTensorType>(c.getType());
+  Type f32 = b.getF32Type();
+  Value init = createEmptyTensor(b, loc, tensor::getMixedSizes(b, loc, c), f32);
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{c},
+             ValueRange{init}, ArrayRef<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(type.getRank(),
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value hidden = arith::ConstantOp::create(
+                   nb, l, nb.getF32FloatAttr(static_cast<float>(fill)));
+               Value kept =
+                   arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0.0f));
+               linalg::YieldOp::create(
+                   nb, l,
+                   arith::SelectOp::create(nb, l, a[0],
+                                           hiddenWhereTrue ? hidden : kept,
+                                           hiddenWhereTrue ? kept : hidden)
+                       .getResult());
              })
       .getResult(0);
 }
@@ -684,7 +721,10 @@ struct RaiseAttention : RewritePattern {
       joinBatchExtents(rewriter, loc, {&q, &k, &v}, 1);
     }
     Value mask = s->mask;
-    if (mask && s->negateMask)
+    if (mask && s->maskFill)
+      mask = createFilledAdditive(rewriter, loc, mask, s->negateMask,
+                                  *s->maskFill);
+    else if (mask && s->negateMask)
       mask = createNot(rewriter, loc, mask);
     if (mask && tensorType(mask).getRank() < 2)
       mask = prependUnitDims(rewriter, loc, mask, 2);

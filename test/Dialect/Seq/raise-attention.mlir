@@ -232,8 +232,9 @@ func.func @padding(%q: tensor<2x4x6x16xf32>, %k: tensor<2x4x6x16xf32>, %v: tenso
 
 // -----
 
-// Left as written: a finite fill on a mask that is not causal (a fully
-// masked row would be the mean of v, not zeros); a scale after the mask
+// Left as written: a finite fill (-1e9) on a mask that is not causal (a
+// fully masked row would be the mean of v, not zeros, and s - 1e9 is not
+// -1e9, so it is no additive mask either); a scale after the mask
 // ((s + m) * c is not s * c + m); softmax along another dimension; a
 // product that accumulates into something else than zeros; a finite
 // causal fill (finfo.min) next to a padding mask (a left-padded row could
@@ -254,10 +255,10 @@ func.func @left_as_written(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v: 
   %s = linalg.batch_matmul ins(%q, %kt : tensor<2x6x16xf32>, tensor<2x16x6xf32>) outs(%zs : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
   %eo = tensor.empty() : tensor<2x6x16xf32>
   %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x6x16xf32>) -> tensor<2x6x16xf32>
-  // finfo.min on a padding mask
+  // -1e9 on a padding mask
   %w = linalg.generic {indexing_maps = [#pad, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%mask, %s : tensor<2x1x6xi1>, tensor<2x6x6xf32>) outs(%es : tensor<2x6x6xf32>) {
   ^bb0(%m: i1, %a: f32, %o: f32):
-    %min = arith.constant -3.40282347E+38 : f32
+    %min = arith.constant -1.0e+09 : f32
     %r = arith.select %m, %min, %a : f32
     linalg.yield %r : f32
   } -> tensor<2x6x6xf32>
@@ -493,4 +494,38 @@ func.func @only_k_repeated(%q: tensor<2x4x8x16xf32>, %k: tensor<2x2x8x16xf32>, %
     linalg.yield %r : f32
   } -> tensor<2x4x8x16xf32>
   return %o : tensor<2x4x8x16xf32>
+}
+
+// -----
+
+// DistilBERT's scores.masked_fill((mask == 0).view(B, 1, L), finfo.min):
+// a finite fill, but so large that s + fill rounds to fill, so it is the
+// additive mask where(c, finfo.min, 0) (a fully masked row stays the mean
+// of v, as written).
+#pad = affine_map<(b, i, j) -> (b, 0, j)>
+#id = affine_map<(b, i, j) -> (b, i, j)>
+// CHECK-LABEL: func.func @finfo_min_padding
+// CHECK: %[[ADD:.+]] = linalg.generic
+// CHECK-NEXT: ^bb0(%[[C:.+]]: i1, %{{.+}}: f32):
+// CHECK-DAG: %[[MIN:.+]] = arith.constant -3.40282347E+38 : f32
+// CHECK-DAG: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: arith.select %[[C]], %[[MIN]], %[[ZERO]] : f32
+// CHECK: seq.attention {{.+}} mask(%{{.+}}) {scale = 1.000000e+00 : f32} : ({{.+}}, tensor<2x1x1x6xf32>)
+// CHECK-NOT: linalg.softmax
+func.func @finfo_min_padding(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v: tensor<2x6x16xf32>, %mask: tensor<2x1x6xi1>) -> tensor<2x6x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x6x6xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x6x16xf32>, tensor<2x16x6xf32>) outs(%zs : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
+  %w = linalg.generic {indexing_maps = [#pad, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%mask, %s : tensor<2x1x6xi1>, tensor<2x6x6xf32>) outs(%es : tensor<2x6x6xf32>) {
+  ^bb0(%m: i1, %a: f32, %o: f32):
+    %min = arith.constant -3.40282347E+38 : f32
+    %r = arith.select %m, %min, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<2x6x6xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x6x6xf32>) outs(%es : tensor<2x6x6xf32>) -> tensor<2x6x6xf32>
+  %eo = tensor.empty() : tensor<2x6x16xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x6x16xf32>) -> tensor<2x6x16xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x6x6xf32>, tensor<2x6x16xf32>) outs(%zo : tensor<2x6x16xf32>) -> tensor<2x6x16xf32>
+  return %o : tensor<2x6x16xf32>
 }

@@ -1081,6 +1081,42 @@ class HfPositionIds(nn.Module):
         return self.wte(ids) + self.wpe(position_ids)
 
 
+class DistilBertMaskedFill(nn.Module):
+    """Hugging Face DistilBERT's MultiHeadSelfAttention: the padding mask
+    (attention_mask == 0).view(B, 1, 1, T).expand_as(scores) filled with
+    torch.finfo.min by masked_fill; the inputs hold a fully padded row
+    (softmax over equal fills: the mean of v)."""
+
+    def __init__(self, hidden=8, heads=2):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.q_lin = nn.Linear(hidden, hidden)
+        self.k_lin = nn.Linear(hidden, hidden)
+        self.v_lin = nn.Linear(hidden, hidden)
+        self.out_lin = nn.Linear(hidden, hidden)
+
+    def forward(self, x, attention_mask):
+        B, T, E = x.shape
+        shape = lambda t: t.view(B, -1, self.heads, self.head_dim).transpose(
+            1, 2)
+        q = shape(self.q_lin(x)) / math.sqrt(self.head_dim)
+        k, v = shape(self.k_lin(x)), shape(self.v_lin(x))
+        scores = torch.matmul(q, k.transpose(2, 3))
+        mask = (attention_mask == 0).view(B, 1, 1, T).expand_as(scores)
+        scores = scores.masked_fill(
+            mask, torch.tensor(torch.finfo(scores.dtype).min))
+        weights = nn.functional.softmax(scores, dim=-1)
+        context = torch.matmul(weights, v).transpose(1, 2).reshape(B, -1, E)
+        return self.out_lin(context)
+
+
+def fully_padded_mask_inputs(T, B, rng):
+    """bert_mask_inputs with the last batch row entirely padding."""
+    inputs = bert_mask_inputs(T, B, rng)
+    inputs["attention_mask"][-1, :] = 0
+    return inputs
+
+
 MODELS = [
     ("rnn_tanh", lambda: Rnn("tanh"), 13, time_major_inputs, ["y", "h"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 2: "B"}, "h": {1: "B"}}),
@@ -1210,6 +1246,10 @@ MODELS = [
     ("log_window", lambda: SlidingWindowAttention("log"), 14,
      batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("distilbert_masked_fill", DistilBertMaskedFill, 14,
+     fully_padded_mask_inputs, ["y"],
+     {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
+      "y": {0: "B", 1: "T"}}),
 ]
 
 
