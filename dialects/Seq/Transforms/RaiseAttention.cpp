@@ -410,6 +410,27 @@ bool maskFitsScores(Value mask, RankedTensorType scores) {
   return true;
 }
 
+/// `m` with broadcast copies looked through (ONNX Expand, expand_as: a
+/// generic copying its one input read with size-1 dimensions broadcast):
+/// seq.attention broadcasts its mask itself, so a [B, 1, 1, Lk] padding
+/// mask need not become [B, H, Lq, Lk]. The copy's extents were checked
+/// against its target's when it was built.
+Value throughBroadcastCopies(Value m) {
+  while (std::optional<Elementwise> e = matchElementwise(m)) {
+    auto arg = dyn_cast<BlockArgument>(e->yielded);
+    if (e->op.getNumDpsInputs() != 1 || !arg ||
+        arg.getOwner() != e->op.getBody() || arg.getArgNumber() != 0)
+      break;
+    OpOperand *in = e->op.getDpsInputOperand(0);
+    RankedTensorType type = tensorType(in->get());
+    if (type.getRank() != tensorType(m).getRank() ||
+        !isRightAlignedBroadcast(e->op.getMatchingIndexingMap(in), type))
+      break;
+    m = in->get();
+  }
+  return m;
+}
+
 /// `x` with size-1 dimensions in front up to rank `rank` (right-aligned
 /// broadcasting reads it the same).
 Value prependUnitDims(OpBuilder &b, Location loc, Value x, int64_t rank) {
@@ -721,6 +742,9 @@ struct RaiseAttention : RewritePattern {
       joinBatchExtents(rewriter, loc, {&q, &k, &v}, 1);
     }
     Value mask = s->mask;
+    if (mask && maskFitsScores(throughBroadcastCopies(mask),
+                               tensorType(softmax.getInput())))
+      mask = throughBroadcastCopies(mask);
     if (mask && s->maskFill)
       mask = createFilledAdditive(rewriter, loc, mask, s->negateMask,
                                   *s->maskFill);
