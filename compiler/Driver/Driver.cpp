@@ -19,8 +19,6 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Threading.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/Path.h"
@@ -30,13 +28,10 @@ using namespace mlir;
 
 namespace seqc {
 
-/// Every upstream dialect and extension (bufferization and the LLVM
-/// conversions need the extensions' external models) and seq's. The passes
-/// are created by C++ factories, so none is registered.
+/// The dialects, interfaces and extensions seqc uses (Registration.h).
+/// The passes are created by C++ factories, so none is registered.
 static DialectRegistry makeRegistry() {
   DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
   seqc::registerAllDialects(registry);
   return registry;
 }

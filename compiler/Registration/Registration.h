@@ -14,11 +14,15 @@ class DialectRegistry;
 
 namespace seqc {
 
-/// Adds `seq` and every upstream dialect the pipelines produce or consume.
+/// Adds `seq` and the upstream dialects the front ends and pipelines
+/// produce or consume (nothing else: an op of another dialect in MLIR input
+/// is an error), with the interface models, LLVM conversions, transform
+/// extensions and LLVM IR translations they need.
 void registerAllDialects(mlir::DialectRegistry &registry);
 
-/// Registers seqc's passes and pipelines and the upstream passes they use,
-/// with the command-line registry (for seq-opt).
+/// Registers seqc's passes and pipelines and the upstream passes of the
+/// dialects above and the conversions, with the command-line registry (for
+/// seq-opt).
 void registerAllPasses();
 
 } // namespace seqc
