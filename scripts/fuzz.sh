@@ -22,7 +22,8 @@
 # executions per second.
 #
 # A finding stops the run with the fuzzer's report and a reproducer
-# (crash-*) in BUILD_DIR/fuzz-findings. CTest runs it as fuzz.smoke with a
+# (crash-*) in BUILD_DIR/fuzz-findings; once fixed, the reproducer goes in
+# test/Fuzz/corpus/ (onnx/, signature/), which seeds every later run. CTest runs it as fuzz.smoke with a
 # few seconds per fuzzer; a real campaign is `scripts/fuzz.sh 600`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

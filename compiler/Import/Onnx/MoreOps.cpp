@@ -542,7 +542,15 @@ LogicalResult importRange(GraphImporter &g) {
   // length is seen as the same: Reshape's -1, broadcasting).
   Value s = g.indexValue((*start)[0]);
   OpFoldResult length = foldedIndexOp(g, '-', (*limit)[0], (*start)[0]);
-  if (*step != 1)
+  // ceil(x * step / step) is x: arange(0, 2 * T, 2) has T elements.
+  auto mul = dyn_cast<Value>(length)
+                 ? cast<Value>(length).getDefiningOp<arith::MulIOp>()
+                 : arith::MulIOp();
+  if (mul && getConstantIntValue(mul.getRhs()) == *step)
+    length = mul.getLhs();
+  else if (mul && getConstantIntValue(mul.getLhs()) == *step)
+    length = mul.getRhs();
+  else if (*step != 1)
     length = arith::CeilDivSIOp::create(
                  g.builder, g.loc, g.indexValue(length),
                  arith::ConstantIndexOp::create(g.builder, g.loc, *step))

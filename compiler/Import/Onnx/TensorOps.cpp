@@ -69,6 +69,16 @@ OpFoldResult foldedIndexOp(GraphImporter &g, char kind, OpFoldResult a,
     return a;
   if ((ca == 0 && kind == '+') || (ca == 1 && kind == '*'))
     return b;
+  // (x + y) - y is x: the length of arange(past, T + past) is T.
+  if (auto add = dyn_cast_if_present<Value>(a)
+                     ? cast<Value>(a).getDefiningOp<arith::AddIOp>()
+                     : arith::AddIOp();
+      add && kind == '-') {
+    if (seq::isSameSize(add.getRhs(), b))
+      return add.getLhs();
+    if (seq::isSameSize(add.getLhs(), b))
+      return add.getRhs();
+  }
   Value va = g.indexValue(a), vb = g.indexValue(b);
   switch (kind) {
   case '+':

@@ -47,12 +47,40 @@ bool isSmall(const Affine &a) {
   return small(a.constant) && llvm::all_of(a.coeff, small);
 }
 
+/// Whether every value of `a` is exact in `type`: index and i64 hold any
+/// small affine function of the indices; i32, f32 and f64 only positions
+/// (coefficients -1, 0 or 1, a constant below 2^20: exact while lengths
+/// stay below 2^23, which an f32 needs to count them); narrower integers
+/// and floats (f16 counts exactly only to 2048) none.
+bool isExactIn(const Affine &a, Type type) {
+  if (type.isIndex() || type.isInteger(64))
+    return isSmall(a);
+  if (!type.isInteger(32) && !type.isF32() && !type.isF64())
+    return false;
+  constexpr int64_t kMaxPositionConstant = int64_t(1) << 20;
+  return a.constant > -kMaxPositionConstant &&
+         a.constant < kMaxPositionConstant &&
+         llvm::all_of(a.coeff, [](int64_t c) { return c >= -1 && c <= 1; });
+}
+
 constexpr int kMaxDepth = 16;
 
 std::optional<Affine> tensorPosition(Value t, int depth);
 
-/// The body value `x` of `op` as a function of op's loops.
+std::optional<Affine> bodyPositionOf(linalg::GenericOp op, Value x,
+                                     int depth);
+
+/// The body value `x` of `op` as a function of op's loops, when `x`'s type
+/// holds it exactly.
 std::optional<Affine> bodyPosition(linalg::GenericOp op, Value x, int depth) {
+  std::optional<Affine> a = bodyPositionOf(op, x, depth);
+  if (!a || !isExactIn(*a, x.getType()))
+    return std::nullopt;
+  return a;
+}
+
+std::optional<Affine> bodyPositionOf(linalg::GenericOp op, Value x,
+                                     int depth) {
   if (depth > kMaxDepth)
     return std::nullopt;
   size_t loops = op.getNumLoops();
@@ -121,8 +149,19 @@ std::optional<Affine> bodyPosition(linalg::GenericOp op, Value x, int depth) {
   return out;
 }
 
-/// The elements of tensor `t` as a function of its indices.
+std::optional<Affine> tensorPositionOf(Value t, int depth);
+
+/// The elements of tensor `t` as a function of its indices, when its
+/// element type holds them exactly.
 std::optional<Affine> tensorPosition(Value t, int depth) {
+  std::optional<Affine> a = tensorPositionOf(t, depth);
+  if (!a || !isExactIn(*a, cast<RankedTensorType>(t.getType())
+                               .getElementType()))
+    return std::nullopt;
+  return a;
+}
+
+std::optional<Affine> tensorPositionOf(Value t, int depth) {
   auto type = dyn_cast<RankedTensorType>(t.getType());
   if (!type || depth > kMaxDepth)
     return std::nullopt;

@@ -20,7 +20,9 @@ namespace seqc::seq {
 /// of two values that are each an integer affine function of the last two
 /// loops (i the query, j the key) whose difference depends on j - i only:
 /// positions made by linalg.index (ONNX Range), added constants, integer
-/// and int-to-float casts, and reshapes adding unit dimensions.
+/// and int-to-float casts, and reshapes adding unit dimensions. Each value
+/// must be exact in its type (MaskPositions.cpp, isExactIn: i32/f32
+/// positions assume lengths below 2^23).
 std::optional<Band> readPositionComparisonBand(mlir::Value v, bool whereTrue);
 
 } // namespace seqc::seq

@@ -12,6 +12,21 @@ using namespace mlir;
 
 namespace seqc::seq {
 
+namespace {
+
+/// The tensor and dimension `size` is the tensor.dim of (a constant
+/// index), if it is one.
+std::optional<std::pair<Value, int64_t>> asDimOf(OpFoldResult size) {
+  auto v = dyn_cast_if_present<Value>(size);
+  auto dim = v ? v.getDefiningOp<tensor::DimOp>() : tensor::DimOp();
+  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+  if (!index)
+    return std::nullopt;
+  return std::make_pair(dim.getSource(), *index);
+}
+
+} // namespace
+
 OpFoldResult getDecidedSize(Value v, int64_t d) {
   // The last size found on the way (a tensor.dim of a function argument
   // ends the walk and is the answer).
@@ -35,7 +50,10 @@ OpFoldResult getDecidedSize(Value v, int64_t d) {
     if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>()) {
       // The one source dimension of the group that is not size 1.
       std::optional<int64_t> only;
-      for (int64_t s : collapse.getReassociationIndices()[d]) {
+      // (Kept: the indices are returned by value.)
+      SmallVector<ReassociationIndices> groups =
+          collapse.getReassociationIndices();
+      for (int64_t s : groups[d]) {
         if (collapse.getSrcType().getDimSize(s) == 1)
           continue;
         if (only)
@@ -58,27 +76,20 @@ OpFoldResult getDecidedSize(Value v, int64_t d) {
       size = expand.getMixedOutputShape()[d];
     else
       return found;
-    auto dim = dyn_cast_if_present<Value>(size)
-                   ? cast<Value>(size).getDefiningOp<tensor::DimOp>()
-                   : tensor::DimOp();
-    std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
-    if (!index)
+    std::optional<std::pair<Value, int64_t>> dim = asDimOf(size);
+    if (!dim)
       return size;
     found = size;
-    v = dim.getSource();
-    d = *index;
+    std::tie(v, d) = *dim;
   }
   return found;
 }
 
 OpFoldResult getDecidedSize(OpFoldResult size) {
-  auto dim = dyn_cast_if_present<Value>(size)
-                 ? cast<Value>(size).getDefiningOp<tensor::DimOp>()
-                 : tensor::DimOp();
-  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
-  if (!index)
+  std::optional<std::pair<Value, int64_t>> dim = asDimOf(size);
+  if (!dim)
     return size;
-  OpFoldResult decided = getDecidedSize(dim.getSource(), *index);
+  OpFoldResult decided = getDecidedSize(dim->first, dim->second);
   return decided ? decided : size;
 }
 

@@ -725,3 +725,49 @@ func.func @log_of_band(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
   return %o : tensor<2x4x8xf32>
 }
+
+// -----
+
+// f32 positions scaled before the comparison (sitofp(5 j) <= sitofp(4 j +
+// i), j <= i in exact arithmetic) are not read: an f32 counts exactly only
+// to 2^24, and 5 j passes it long before j does. A mask operand instead.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+#id2 = affine_map<(i, j) -> (i, j)>
+// CHECK-LABEL: func.func @scaled_f32_positions
+// CHECK-NOT: causal
+// CHECK: seq.attention %{{[^ ]+}}, %{{[^ ]+}}, %{{[^ ]+}} mask(
+func.func @scaled_f32_positions(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eb = tensor.empty() : tensor<4x4xi1>
+  %keep = linalg.generic {indexing_maps = [#id2], iterator_types = ["parallel", "parallel"]} outs(%eb : tensor<4x4xi1>) {
+  ^bb0(%o: i1):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %c5 = arith.constant 5 : index
+    %c4 = arith.constant 4 : index
+    %j5 = arith.muli %j, %c5 : index
+    %j4 = arith.muli %j, %c4 : index
+    %j4i = arith.addi %j4, %i : index
+    %a64 = arith.index_cast %j5 : index to i64
+    %b64 = arith.index_cast %j4i : index to i64
+    %a = arith.sitofp %a64 : i64 to f32
+    %b = arith.sitofp %b64 : i64 to f32
+    %r = arith.cmpf ole, %a, %b : f32
+    linalg.yield %r : i1
+  } -> tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%keep, %s : tensor<4x4xi1>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}

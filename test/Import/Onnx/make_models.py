@@ -1066,7 +1066,9 @@ class HfMakeCausalMaskAttention(nn.Module):
 class HfPositionIds(nn.Module):
     """Hugging Face GPT2Model's embeddings: input_ids.view(-1, T) and
     position_ids = arange(0, T).unsqueeze(0).view(-1, T), a Reshape whose
-    -1 is 1 (it must broadcast against the batch), then wte + wpe."""
+    -1 is 1 (it must broadcast against the batch), then wte + wpe; also
+    positions from arange(1, T + 1) and arange(0, 2 * T, 2), whose lengths
+    are T too."""
 
     def __init__(self, vocab=11, hidden=8, max_positions=32):
         super().__init__()
@@ -1076,9 +1078,13 @@ class HfPositionIds(nn.Module):
     def forward(self, ids):
         input_shape = ids.size()
         ids = ids.view(-1, input_shape[-1])
-        position_ids = torch.arange(0, input_shape[-1], dtype=torch.long)
-        position_ids = position_ids.unsqueeze(0).view(-1, input_shape[-1])
-        return self.wte(ids) + self.wpe(position_ids)
+        T = input_shape[-1]
+        position_ids = torch.arange(0, T, dtype=torch.long)
+        position_ids = position_ids.unsqueeze(0).view(-1, T)
+        shifted = torch.arange(1, T + 1).unsqueeze(0).view(-1, T)
+        even = torch.arange(0, 2 * T, 2).unsqueeze(0).view(-1, T)
+        return (self.wte(ids) + self.wpe(position_ids) + self.wpe(shifted)
+                + self.wpe(even))
 
 
 class DistilBertMaskedFill(nn.Module):
