@@ -113,7 +113,7 @@ std::optional<Band> constantBand(Value v, Kept kept, Hidden hidden) {
 /// dimensions keeps the last two dimensions of both (only adds or drops
 /// size-1 dimensions before them).
 bool reshapeKeepsLastTwoDims(ArrayRef<ReassociationIndices> groups,
-                      RankedTensorType wide) {
+                             RankedTensorType wide) {
   int64_t n = groups.size(), w = wide.getRank();
   if (n < 2 || groups[n - 1] != ReassociationIndices{w - 1} ||
       groups[n - 2].back() != w - 2)
@@ -154,13 +154,13 @@ Value throughPatternKeepingOps(Value v, bool zerosAndOnes, int64_t &shift,
     }
     if (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>();
         expand && reshapeKeepsLastTwoDims(expand.getReassociationIndices(),
-                                   expand.getResultType())) {
+                                          expand.getResultType())) {
       v = expand.getSrc(); // mask[None, None, :, :]
       continue;
     }
     if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>();
         collapse && reshapeKeepsLastTwoDims(collapse.getReassociationIndices(),
-                                     collapse.getSrcType())) {
+                                            collapse.getSrcType())) {
       v = collapse.getSrc();
       continue;
     }
@@ -250,7 +250,11 @@ Band outsideTriluBand(const Trilu &t) {
 
 /// The band a mask of 0s and 1s has where it is nonzero (`nonzero`) or
 /// zero (else).
-std::optional<Band> readBand(Value v, bool nonzero);
+/// Masks combine a few masks at most: deeper `&`/`|`/`+` trees are not
+/// read (each level reads both sides, so the work doubles per level).
+constexpr int kMaxMaskDepth = 8;
+
+std::optional<Band> readBand(Value v, bool nonzero, int depth);
 
 /// `a op b`, both tensors read on the loops' last two dimensions, or
 /// `t op scalar` in either order (`b` empty, `scalar` set).
@@ -296,7 +300,9 @@ bool isEqualZero(Operation *op, std::optional<double> scalar) {
   return false;
 }
 
-std::optional<Band> readBandAt(Value v, bool nonzero) {
+std::optional<Band> readBandAt(Value v, bool nonzero, int depth) {
+  if (depth > kMaxMaskDepth)
+    return std::nullopt;
   if (std::optional<double> splat = splatValue(v)) {
     if (*splat == (nonzero ? 1.0 : 0.0))
       return Band{};
@@ -314,7 +320,7 @@ std::optional<Band> readBandAt(Value v, bool nonzero) {
   }
   if (std::optional<Trilu> t = matchTrilu(v)) {
     if (nonzero) {
-      std::optional<Band> in = readBand(t->input, true);
+      std::optional<Band> in = readBand(t->input, true, depth + 1);
       return in ? in->intersect(triluBand(*t)) : std::nullopt;
     }
     // Zero where the input is or outside the triangle: a band only when
@@ -331,13 +337,13 @@ std::optional<Band> readBandAt(Value v, bool nonzero) {
   // ~x and x == 0 swap where a 0/1 mask is zero and nonzero.
   if ((isa<arith::XOrIOp>(bin->op) && bin->scalar == 1.0) ||
       isEqualZero(bin->op, bin->scalar))
-    return readBand(bin->a, !nonzero);
+    return readBand(bin->a, !nonzero, depth + 1);
   // Both operands must keep: nonzero where both are (and) or zero where
   // both are (or).
   if (bin->b && isa<arith::AndIOp, arith::OrIOp>(bin->op) &&
       isa<arith::AndIOp>(bin->op) == nonzero) {
-    std::optional<Band> a = readBand(bin->a, nonzero),
-                        b = readBand(bin->b, nonzero);
+    std::optional<Band> a = readBand(bin->a, nonzero, depth + 1),
+                        b = readBand(bin->b, nonzero, depth + 1);
     if (a && b)
       return a->intersect(*b);
   }
@@ -356,33 +362,35 @@ std::optional<Band> throughSlices(std::optional<Band> band, int64_t shift,
   return out;
 }
 
-std::optional<Band> readBand(Value v, bool nonzero) {
+std::optional<Band> readBand(Value v, bool nonzero, int depth) {
   int64_t shift = 0;
   Value offset;
   v = throughPatternKeepingOps(v, /*zerosAndOnes=*/true, shift, offset);
-  return throughSlices(readBandAt(v, nonzero), shift, offset);
+  return throughSlices(readBandAt(v, nonzero, depth), shift, offset);
 }
 
 } // namespace
 
-std::optional<Band> readKeptBand(Value v) { return readBand(v, true); }
+std::optional<Band> readKeptBand(Value v) { return readBand(v, true, 0); }
 
-std::optional<Band> readMaskedBand(Value c) { return readBand(c, false); }
+std::optional<Band> readMaskedBand(Value c) { return readBand(c, false, 0); }
+
+namespace {
 
 /// The band of an additive mask built from a bool one: where(c, 0, fill)
 /// or where(c, fill, 0) with fill <= -1e9 (Hugging Face's
 /// `full(finfo.min).masked_fill_(cond, 0)`).
 std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite) {
   std::optional<Elementwise> e = matchElementwise(m);
-  auto select = e ? e->yielded.getDefiningOp<arith::SelectOp>()
-                  : arith::SelectOp();
+  auto select =
+      e ? e->yielded.getDefiningOp<arith::SelectOp>() : arith::SelectOp();
   if (!select)
     return std::nullopt;
   std::optional<BodyLeaf> c = readLeaf(e->op, select.getCondition());
   std::optional<BodyLeaf> t = readLeaf(e->op, select.getTrueValue());
   std::optional<BodyLeaf> f = readLeaf(e->op, select.getFalseValue());
-  if (!c || !c->tensor || !keepsLastTwoDims(c->map) || !t || !t->scalar ||
-      !f || !f->scalar)
+  if (!c || !c->tensor || !keepsLastTwoDims(c->map) || !t || !t->scalar || !f ||
+      !f->scalar)
     return std::nullopt;
   double onTrue = *t->scalar, onFalse = *f->scalar; // (NaN is no fill)
   bool keptWhereTrue;
@@ -392,8 +400,8 @@ std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite) {
     keptWhereTrue = false;
   else
     return std::nullopt;
-  std::optional<Band> band = keptWhereTrue ? readKeptBand(c->tensor)
-                                           : readMaskedBand(c->tensor);
+  std::optional<Band> band =
+      keptWhereTrue ? readKeptBand(c->tensor) : readMaskedBand(c->tensor);
   if (band)
     infinite = std::isinf(keptWhereTrue ? onFalse : onTrue);
   return band;
@@ -402,16 +410,18 @@ std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite) {
 /// The band of `a + b`, two additive masks: where both are 0 (a sum of
 /// two values <= -1e9, or of one and 0, is <= -1e9). A zero tensor (an
 /// all-ones padding mask, `(1 - ones) * finfo.min`) keeps everything.
-std::optional<Band> readSummedAdditiveBand(Value m, bool &infinite) {
+std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth);
+
+std::optional<Band> readSummedAdditiveBand(Value m, bool &infinite, int depth) {
   std::optional<BinaryLeaves> bin = readBinary(m);
   if (!bin || !isa<arith::AddFOp>(bin->op))
     return std::nullopt;
   bool infiniteA = true, infiniteB = true;
-  std::optional<Band> a = readAdditiveBand(bin->a, infiniteA);
+  std::optional<Band> a = readAdditiveBandAt(bin->a, infiniteA, depth + 1);
   std::optional<Band> b =
-      bin->b ? readAdditiveBand(bin->b, infiniteB)
-             : (bin->scalar == 0.0 ? std::optional<Band>(Band{})
-                                   : std::nullopt);
+      bin->b
+          ? readAdditiveBandAt(bin->b, infiniteB, depth + 1)
+          : (bin->scalar == 0.0 ? std::optional<Band>(Band{}) : std::nullopt);
   if (!a || !b)
     return std::nullopt;
   infinite = infiniteA && infiniteB;
@@ -424,14 +434,16 @@ std::optional<Band> readSummedAdditiveBand(Value m, bool &infinite) {
 std::optional<Band> readLogOfKeptBand(Value m) {
   std::optional<Elementwise> e = matchElementwise(m);
   auto log = e ? e->yielded.getDefiningOp<math::LogOp>() : math::LogOp();
-  std::optional<BodyLeaf> k = log ? readLeaf(e->op, log.getOperand())
-                                  : std::nullopt;
+  std::optional<BodyLeaf> k =
+      log ? readLeaf(e->op, log.getOperand()) : std::nullopt;
   if (!k || !k->tensor || !keepsLastTwoDims(k->map))
     return std::nullopt;
   return readKeptBand(k->tensor);
 }
 
-std::optional<Band> readAdditiveBand(Value m, bool &infinite) {
+std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth) {
+  if (depth > kMaxMaskDepth)
+    return std::nullopt;
   int64_t shift = 0;
   Value offset;
   m = throughPatternKeepingOps(m, /*zerosAndOnes=*/false, shift, offset);
@@ -440,7 +452,7 @@ std::optional<Band> readAdditiveBand(Value m, bool &infinite) {
   if (splatValue(m) == 0.0) {
     band = Band{};
   } else if ((band = readSelectedAdditiveBand(m, infinite)) ||
-             (band = readSummedAdditiveBand(m, infinite)) ||
+             (band = readSummedAdditiveBand(m, infinite, depth)) ||
              (band = readLogOfKeptBand(m))) {
   } else if (std::optional<Trilu> t = matchTrilu(m)) {
     std::optional<double> fill = splatValue(t->input);
@@ -457,6 +469,12 @@ std::optional<Band> readAdditiveBand(Value m, bool &infinite) {
         });
   }
   return throughSlices(band, shift, offset);
+}
+
+} // namespace
+
+std::optional<Band> readAdditiveBand(Value m, bool &infinite) {
+  return readAdditiveBandAt(m, infinite, 0);
 }
 
 } // namespace seqc::seq

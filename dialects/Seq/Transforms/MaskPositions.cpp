@@ -49,26 +49,28 @@ bool isSmall(const Affine &a) {
 
 /// Whether every value of `a` is exact in `type`: index and i64 hold any
 /// small affine function of the indices; i32, f32 and f64 only positions
-/// (coefficients -1, 0 or 1, a constant below 2^20: exact while lengths
-/// stay below 2^23, which an f32 needs to count them); narrower integers
-/// and floats (f16 counts exactly only to 2048) none.
+/// and their differences (|coefficients| summing to at most 2, a constant
+/// below 2^20: below 2^24 in magnitude while lengths stay below 2^23, so an
+/// f32 counts them exactly); narrower integers and floats (f16 counts
+/// exactly only to 2048) none.
 bool isExactIn(const Affine &a, Type type) {
   if (type.isIndex() || type.isInteger(64))
     return isSmall(a);
   if (!type.isInteger(32) && !type.isF32() && !type.isF64())
     return false;
   constexpr int64_t kMaxPositionConstant = int64_t(1) << 20;
-  return a.constant > -kMaxPositionConstant &&
-         a.constant < kMaxPositionConstant &&
-         llvm::all_of(a.coeff, [](int64_t c) { return c >= -1 && c <= 1; });
+  int64_t weight = 0;
+  for (int64_t c : a.coeff)
+    weight += c < 0 ? -c : c;
+  return weight <= 2 && a.constant > -kMaxPositionConstant &&
+         a.constant < kMaxPositionConstant;
 }
 
 constexpr int kMaxDepth = 16;
 
 std::optional<Affine> tensorPosition(Value t, int depth);
 
-std::optional<Affine> bodyPositionOf(linalg::GenericOp op, Value x,
-                                     int depth);
+std::optional<Affine> bodyPositionOf(linalg::GenericOp op, Value x, int depth);
 
 /// The body value `x` of `op` as a function of op's loops, when `x`'s type
 /// holds it exactly.
@@ -79,8 +81,7 @@ std::optional<Affine> bodyPosition(linalg::GenericOp op, Value x, int depth) {
   return a;
 }
 
-std::optional<Affine> bodyPositionOf(linalg::GenericOp op, Value x,
-                                     int depth) {
+std::optional<Affine> bodyPositionOf(linalg::GenericOp op, Value x, int depth) {
   if (depth > kMaxDepth)
     return std::nullopt;
   size_t loops = op.getNumLoops();
@@ -155,8 +156,8 @@ std::optional<Affine> tensorPositionOf(Value t, int depth);
 /// element type holds them exactly.
 std::optional<Affine> tensorPosition(Value t, int depth) {
   std::optional<Affine> a = tensorPositionOf(t, depth);
-  if (!a || !isExactIn(*a, cast<RankedTensorType>(t.getType())
-                               .getElementType()))
+  if (!a ||
+      !isExactIn(*a, cast<RankedTensorType>(t.getType()).getElementType()))
     return std::nullopt;
   return a;
 }
@@ -223,7 +224,11 @@ std::optional<arith::CmpIPredicate> signedPredicate(Operation *op) {
   using I = arith::CmpIPredicate;
   if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
     switch (cmp.getPredicate()) {
-    case I::eq: case I::ne: case I::slt: case I::sle: case I::sgt:
+    case I::eq:
+    case I::ne:
+    case I::slt:
+    case I::sle:
+    case I::sgt:
     case I::sge:
       return cmp.getPredicate();
     default:
@@ -233,13 +238,20 @@ std::optional<arith::CmpIPredicate> signedPredicate(Operation *op) {
   if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
     using F = arith::CmpFPredicate;
     switch (cmp.getPredicate()) {
-    case F::OEQ: return I::eq;
-    case F::ONE: return I::ne;
-    case F::OLT: return I::slt;
-    case F::OLE: return I::sle;
-    case F::OGT: return I::sgt;
-    case F::OGE: return I::sge;
-    default: return std::nullopt;
+    case F::OEQ:
+      return I::eq;
+    case F::ONE:
+      return I::ne;
+    case F::OLT:
+      return I::slt;
+    case F::OLE:
+      return I::sle;
+    case F::OGT:
+      return I::sgt;
+    case F::OGE:
+      return I::sge;
+    default:
+      return std::nullopt;
     }
   }
   return std::nullopt;
@@ -249,11 +261,16 @@ std::optional<arith::CmpIPredicate> signedPredicate(Operation *op) {
 arith::CmpIPredicate negatedOperandPredicate(arith::CmpIPredicate pred) {
   using I = arith::CmpIPredicate;
   switch (pred) {
-  case I::slt: return I::sgt;
-  case I::sle: return I::sge;
-  case I::sgt: return I::slt;
-  case I::sge: return I::sle;
-  default: return pred; // eq, ne
+  case I::slt:
+    return I::sgt;
+  case I::sle:
+    return I::sge;
+  case I::sgt:
+    return I::slt;
+  case I::sge:
+    return I::sle;
+  default:
+    return pred; // eq, ne
   }
 }
 
@@ -293,12 +310,18 @@ std::optional<Band> readPositionComparisonBand(Value v, bool whereTrue) {
   }
   // Now pred(d + c, 0).
   switch (*pred) {
-  case I::eq: return Band{-c, -c};
-  case I::slt: return Band{std::nullopt, -c - 1};
-  case I::sle: return Band{std::nullopt, -c};
-  case I::sgt: return Band{1 - c, std::nullopt};
-  case I::sge: return Band{-c, std::nullopt};
-  default: return std::nullopt;
+  case I::eq:
+    return Band{-c, -c};
+  case I::slt:
+    return Band{std::nullopt, -c - 1};
+  case I::sle:
+    return Band{std::nullopt, -c};
+  case I::sgt:
+    return Band{1 - c, std::nullopt};
+  case I::sge:
+    return Band{-c, std::nullopt};
+  default:
+    return std::nullopt;
   }
 }
 

@@ -9,8 +9,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Seq/Transforms/AttentionMasks.h"
-#include "dialects/Seq/Transforms/RaisingMatchers.h"
 #include "dialects/Seq/Transforms/Passes.h"
+#include "dialects/Seq/Transforms/RaisingMatchers.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/SizeUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
@@ -165,6 +165,7 @@ struct Scores {
   // (they become `causal` and `window`).
   std::optional<Band> band;
   Value mask;         // f32 added, or i1 keep-where-true
+  AffineMap maskMap;  // how the masked elementwise op read `mask`
   bool negateMask = false; // `mask` is i1 masked-where-true
   // `mask` is i1 and hidden positions take this finite fill (<= kHugeFill):
   // passed as the additive where(hidden, fill, 0).
@@ -226,9 +227,10 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, arith::AddFOp add) {
     if (band) {
       if (failed(addBand(*scores, *band, !infinite, m->tensor, m->map)))
         return failure();
-    } else if (!scores->mask)
+    } else if (!scores->mask) {
       scores->mask = m->tensor;
-    else
+      scores->maskMap = m->map;
+    } else
       return failure(); // two masks that are not bands
     return scores;
   }
@@ -274,10 +276,13 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
     // instead: s + fill rounds to fill itself (|s| < 2^102), so the softmax
     // is the same on every row, fully masked ones included. Smaller finite
     // fills (-1e9: s + fill keeps s) are left to the ops as written.
-    if (scores->mask ||
-        (!std::isinf(*fill->scalar) && !(*fill->scalar <= kHugeFill)))
+    // (A finite fill also overwrites the -inf of a band masked before it:
+    // a row it hides entirely averages keys the band hid. Not raised.)
+    if (scores->mask || (!std::isinf(*fill->scalar) &&
+                         (!(*fill->scalar <= kHugeFill) || scores->band)))
       return failure();
     scores->mask = c->tensor;
+    scores->maskMap = c->map;
     scores->negateMask = fillWhereTrue;
     if (!std::isinf(*fill->scalar))
       scores->maskFill = *fill->scalar;
@@ -413,8 +418,8 @@ bool maskFitsScores(Value mask, RankedTensorType scores) {
 /// `m` with broadcast copies looked through (ONNX Expand, expand_as: a
 /// generic copying its one input read with size-1 dimensions broadcast):
 /// seq.attention broadcasts its mask itself, so a [B, 1, 1, Lk] padding
-/// mask need not become [B, H, Lq, Lk]. The copy's extents were checked
-/// against its target's when it was built.
+/// mask need not become [B, H, Lq, Lk]. (The input's extents were checked
+/// against the copy's when it was built.)
 Value throughBroadcastCopies(Value m) {
   while (std::optional<Elementwise> e = matchElementwise(m)) {
     auto arg = dyn_cast<BlockArgument>(e->yielded);
@@ -503,8 +508,8 @@ Value createFilledAdditive(OpBuilder &b, Location loc, Value c,
   Value init = createEmptyTensor(b, loc, tensor::getMixedSizes(b, loc, c), f32);
   AffineMap id = b.getMultiDimIdentityMap(type.getRank());
   return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{c},
-             ValueRange{init}, ArrayRef<AffineMap>{id, id},
+             b, loc, TypeRange{init.getType()}, ValueRange{c}, ValueRange{init},
+             ArrayRef<AffineMap>{id, id},
              SmallVector<utils::IteratorType>(type.getRank(),
                                               utils::IteratorType::parallel),
              [&](OpBuilder &nb, Location l, ValueRange a) {
@@ -712,6 +717,17 @@ struct RaiseAttention : RewritePattern {
 
     Location loc = op->getLoc();
     Value k = s->kTransposed ? s->k : keysFromTransposed(rewriter, loc, s->k);
+    // The mask operand before broadcast copies (the copy's extents, which
+    // the masked op required to be the scores', are checked below).
+    Value mask = s->mask;
+    if (mask) {
+      Value source = throughBroadcastCopies(mask);
+      if (source != mask &&
+          maskFitsScores(source, tensorType(softmax.getInput()))) {
+        s->dropped.push_back({mask, s->maskMap});
+        mask = source;
+      }
+    }
     // The dropped masks' extents against the scores' [.., Lq, Lk].
     SmallVector<OpFoldResult> scoreSizes;
     for (int64_t d = 0; d < rank - 1; ++d)
@@ -741,10 +757,6 @@ struct RaiseAttention : RewritePattern {
       v = v0->value;
       joinBatchExtents(rewriter, loc, {&q, &k, &v}, 1);
     }
-    Value mask = s->mask;
-    if (mask && maskFitsScores(throughBroadcastCopies(mask),
-                               tensorType(softmax.getInput())))
-      mask = throughBroadcastCopies(mask);
     if (mask && s->maskFill)
       mask = createFilledAdditive(rewriter, loc, mask, s->negateMask,
                                   *s->maskFill);

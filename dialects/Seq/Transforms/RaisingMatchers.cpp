@@ -85,30 +85,55 @@ namespace {
 /// few ops deep; this bounds the work on long chains that are not).
 constexpr int kMaxEvaluationDepth = 32;
 
-Attribute evaluate(Value v, int depth);
-
 /// The scalar `op` folds to when its operands are `operands` (one result;
-/// only arith and math ops, whose folders never rewrite the op in place).
+/// only arith and math ops). Folded on a detached clone: some folders
+/// rewrite their op in place (extsi of an extsi), which a matcher must not.
 Attribute foldScalarOp(Operation *op, ArrayRef<Attribute> operands) {
   if (op->getNumResults() != 1 || op->getNumRegions() != 0 ||
       !isa<arith::ArithDialect, math::MathDialect>(op->getDialect()))
     return {};
+  Operation *clone = op->clone();
   SmallVector<OpFoldResult> results;
-  if (failed(op->fold(operands, results)) || results.size() != 1)
-    return {};
-  if (auto attr = dyn_cast<Attribute>(results[0]))
-    return isa<IntegerAttr, FloatAttr>(attr) ? attr : Attribute();
-  // Folded to one of its operands (select of a constant condition, x * 1).
-  for (auto [operand, attr] : llvm::zip(op->getOperands(), operands))
-    if (operand == cast<Value>(results[0]))
-      return attr;
-  return {};
+  Attribute folded;
+  if (succeeded(clone->fold(operands, results)) && results.size() == 1) {
+    if (auto attr = dyn_cast<Attribute>(results[0])) {
+      if (isa<IntegerAttr, FloatAttr>(attr))
+        folded = attr;
+    } else {
+      // Folded to one of its operands (select of a constant condition,
+      // x * 1); its own result means it was rewritten, not evaluated.
+      for (auto [operand, attr] : llvm::zip(clone->getOperands(), operands))
+        if (operand == cast<Value>(results[0]))
+          folded = attr;
+    }
+  }
+  clone->destroy();
+  return folded;
 }
 
+/// Evaluates values to constants, each once (a model's graph shares
+/// subexpressions: without the memo, x + x chains take exponential time).
+class ConstantEvaluator {
+public:
+  Attribute evaluate(Value v, int depth) {
+    if (auto known = memo.find(v); known != memo.end())
+      return known->second;
+    Attribute attr = evaluateOnce(v, depth);
+    memo[v] = attr;
+    return attr;
+  }
+
+private:
+  Attribute evaluateOnce(Value v, int depth);
+  Attribute evaluateGenericBody(linalg::GenericOp op, int depth);
+
+  DenseMap<Value, Attribute> memo; // null: not a constant
+};
+
 /// The scalar an elementwise generic whose inputs are all splats yields.
-Attribute evaluateGenericBody(linalg::GenericOp op, int depth) {
-  if (op.getNumDpsInits() != 1 ||
-      op.getNumParallelLoops() != op.getNumLoops())
+Attribute ConstantEvaluator::evaluateGenericBody(linalg::GenericOp op,
+                                                 int depth) {
+  if (op.getNumDpsInits() != 1 || op.getNumParallelLoops() != op.getNumLoops())
     return {};
   DenseMap<Value, Attribute> known;
   for (OpOperand &operand : op->getOpOperands()) {
@@ -140,7 +165,7 @@ Attribute evaluateGenericBody(linalg::GenericOp op, int depth) {
   return attr;
 }
 
-Attribute evaluate(Value v, int depth) {
+Attribute ConstantEvaluator::evaluateOnce(Value v, int depth) {
   if (depth > kMaxEvaluationDepth)
     return {};
   Attribute constant;
@@ -194,7 +219,9 @@ Attribute evaluate(Value v, int depth) {
 
 } // namespace
 
-Attribute evaluateConstant(Value v) { return evaluate(v, 0); }
+Attribute evaluateConstant(Value v) {
+  return ConstantEvaluator().evaluate(v, 0);
+}
 
 std::optional<double> splatValue(Value v) {
   return scalarOf(evaluateConstant(v));
@@ -203,8 +230,8 @@ std::optional<double> splatValue(Value v) {
 std::optional<int64_t> constantIndex(OpFoldResult ofr) {
   if (std::optional<int64_t> c = getConstantIntValue(ofr))
     return c;
-  if (auto attr = dyn_cast_if_present<IntegerAttr>(
-          evaluateConstant(cast<Value>(ofr))))
+  if (auto attr =
+          dyn_cast_if_present<IntegerAttr>(evaluateConstant(cast<Value>(ofr))))
     return attr.getValue().getSExtValue();
   return std::nullopt;
 }

@@ -114,16 +114,12 @@ bool isSameSize(OpFoldResult a, OpFoldResult b, int depth) {
     return false;
   return OperationEquivalence::isEquivalentTo(
       x, y,
-      [&](Value l, Value r) {
-        return success(isSameSize(l, r, depth + 1));
-      },
+      [&](Value l, Value r) { return success(isSameSize(l, r, depth + 1)); },
       nullptr, OperationEquivalence::IgnoreLocations);
 }
 
 } // namespace
 
-bool isSameSize(OpFoldResult a, OpFoldResult b) {
-  return isSameSize(a, b, 0);
-}
+bool isSameSize(OpFoldResult a, OpFoldResult b) { return isSameSize(a, b, 0); }
 
 } // namespace seqc::seq
