@@ -122,11 +122,11 @@ bool reshapeKeepsLastTwoDims(ArrayRef<ReassociationIndices> groups,
                       [&](int64_t d) { return wide.getDimSize(d) == 1; });
 }
 
-/// `v` with broadcasts, copies, reshapes and slices looked through (adding each
-/// slice's row-minus-column offset to `shift`; one run-time row offset may
-/// be `offset`, the column offsets must be constants), and casts: any that
-/// keeps 0s and 1s with `zerosAndOnes`, else only float-to-float ones
-/// (which keep -inf).
+/// `v` with broadcasts, copies, reshapes and slices looked through (adding
+/// each slice's row-minus-column offset to `shift`; one run-time row
+/// offset may be `offset`, the column offsets must be constants), and
+/// casts: any that keeps 0s and 1s with `zerosAndOnes`, else only
+/// float-to-float ones (which keep -inf).
 Value throughPatternKeepingOps(Value v, bool zerosAndOnes, int64_t &shift,
                                Value &offset) {
   while (true) {
@@ -407,11 +407,11 @@ std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite) {
   return band;
 }
 
+std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth);
+
 /// The band of `a + b`, two additive masks: where both are 0 (a sum of
 /// two values <= -1e9, or of one and 0, is <= -1e9). A zero tensor (an
 /// all-ones padding mask, `(1 - ones) * finfo.min`) keeps everything.
-std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth);
-
 std::optional<Band> readSummedAdditiveBand(Value m, bool &infinite, int depth) {
   std::optional<BinaryLeaves> bin = readBinary(m);
   if (!bin || !isa<arith::AddFOp>(bin->op))

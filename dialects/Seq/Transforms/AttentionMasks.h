@@ -5,8 +5,10 @@
 // `window` attributes, so the lowering skips the hidden keys instead of
 // reading a dense mask. This reads such a range (a diagonal band) off the
 // ways models build those masks: constant buffers, `tril`/`triu` of ones or
-// of -inf (ONNX Trilu), `== 0`, `~`, `&`, `|`, casts, broadcasts, and slices
-// (at constant offsets, or one run-time row offset).
+// of -inf (ONNX Trilu), comparisons of positions (MaskPositions.h), `== 0`,
+// `~`, `&`, `|`, `where(c, 0, fill)`, sums and `log` of masks, casts,
+// broadcasts, reshapes adding size-1 dimensions, and slices (at offsets
+// that are constant on every run, or one run-time row offset).
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,9 +53,10 @@ std::optional<Band> readMaskedBand(mlir::Value c);
 
 /// The band of positions where the float `m` is 0, when it is <= -1e9
 /// (exp of it next to any finite score is 0 in f32) everywhere else: a
-/// constant or `triu(full(-inf), 1)`. `infinite` tells whether every hidden
-/// position is -inf (a finite fill on a row with no visible key is a
-/// softmax over equal fills, not zeros).
+/// constant, `triu(full(-inf), 1)`, `where(c, 0, fill)` of a bool band,
+/// the sum of such masks, or `log` of a 0/1 band. `infinite` tells
+/// whether every hidden position is -inf (a finite fill on a row with no
+/// visible key is a softmax over equal fills, not zeros).
 std::optional<Band> readAdditiveBand(mlir::Value m, bool &infinite);
 
 /// Whether `map` reads an operand's last two dimensions on the loops' last
