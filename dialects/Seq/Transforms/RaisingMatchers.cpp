@@ -90,7 +90,8 @@ constexpr int kMaxEvaluationDepth = 32;
 /// rewrite their op in place (extsi of an extsi), which a matcher must not.
 Attribute foldScalarOp(Operation *op, ArrayRef<Attribute> operands) {
   if (op->getNumResults() != 1 || op->getNumRegions() != 0 ||
-      !isa<arith::ArithDialect, math::MathDialect>(op->getDialect()))
+      !isa_and_present<arith::ArithDialect, math::MathDialect>(
+          op->getDialect()))
     return {};
   Operation *clone = op->clone();
   SmallVector<OpFoldResult> results;
