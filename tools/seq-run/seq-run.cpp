@@ -79,6 +79,9 @@ Options
                       time N runs and print
                         latency_ms: min X median Y p90 Z mean W (N runs)
                         page_faults: F per run (minor + major, process-wide)
+                      The timed runs write their outputs into the buffers
+                      of the run before (caller-provided outputs, as an
+                      application that keeps them does).
                         cpu_level: code LEVEL, this CPU LEVEL (the x86-64
                           level of the code run: a model compiled for
                           several runs the highest this CPU supports;
@@ -659,10 +662,16 @@ bool readInputs(const Options &opts, const seqc_model *model,
 // Running and writing
 //===----------------------------------------------------------------------===//
 
+// Runs the model once. With `intoOutputs` the buffers `outputs` already
+// holds (an earlier run's results, kept) are passed as caller-provided
+// outputs: the run then allocates nothing for them, as in an application
+// that reuses its output buffers; otherwise the runtime allocates them.
 bool runOnce(const seqc_model *model, const std::vector<seqc_tensor> &inputs,
-             std::vector<seqc_tensor> &outputs) {
-  freeOutputs(outputs);
-  outputs.assign(seqc_rt_model_num_outputs(model), seqc_tensor{});
+             std::vector<seqc_tensor> &outputs, bool intoOutputs = false) {
+  if (!intoOutputs || outputs.size() != seqc_rt_model_num_outputs(model)) {
+    freeOutputs(outputs);
+    outputs.assign(seqc_rt_model_num_outputs(model), seqc_tensor{});
+  }
   seqc_error err{};
   if (seqc_rt_model_run(model, inputs.data(), inputs.size(), outputs.data(),
                         outputs.size(), &err) != SEQC_OK) {
@@ -737,8 +746,11 @@ double nowMs() {
          static_cast<double>(ts.tv_nsec) * 1e-6;
 }
 
-// Runs the model over the whole inputs once (runOnce or runStreamed).
-using RunFn = std::function<bool(std::vector<seqc_tensor> &outputs)>;
+// Runs the model over the whole inputs once (runOnce or runStreamed);
+// `reuse` as runOnce's intoOutputs (a streamed run joins its chunks' outputs
+// into new buffers either way).
+using RunFn =
+    std::function<bool(std::vector<seqc_tensor> &outputs, bool reuse)>;
 
 // Minor and major page faults of this process so far.
 long pageFaults() {
@@ -749,9 +761,13 @@ long pageFaults() {
 }
 
 bool bench(const Options &opts, const RunFn &run) {
+  // The timed runs write into the buffers of the run before them, as an
+  // application keeping its output buffers does: a buffer handed over
+  // anew each run is the caller's to free, and glibc unmaps and maps such
+  // blocks again (a fault per page, ~200 for an 800 KB output: 2 ms).
   std::vector<seqc_tensor> outputs;
   for (long i = 0; i < opts.warmup; ++i)
-    if (!run(outputs)) {
+    if (!run(outputs, /*reuse=*/true)) {
       freeOutputs(outputs);
       return false;
     }
@@ -759,10 +775,9 @@ bool bench(const Options &opts, const RunFn &run) {
   times.reserve(static_cast<size_t>(opts.bench));
   long faults = 0;
   for (long i = 0; i < opts.bench; ++i) {
-    freeOutputs(outputs); // not timed
     long faultsBefore = pageFaults();
     double start = nowMs();
-    bool ok = run(outputs);
+    bool ok = run(outputs, /*reuse=*/true);
     double end = nowMs();
     faults += pageFaults() - faultsBefore;
     if (!ok) {
@@ -816,14 +831,15 @@ int main(int argc, char **argv) {
                                          opts.streamDim, opts.dims, tensors,
                                          stream))
     return kExitFailure;
-  RunFn run = [&](std::vector<seqc_tensor> &outputs) {
+  RunFn run = [&](std::vector<seqc_tensor> &outputs, bool reuse) {
     return opts.streamChunk > 0
                ? runStreamed(loaded.model, stream, opts.streamChunk, tensors,
                              outputs)
-               : runOnce(loaded.model, tensors, outputs);
+               : runOnce(loaded.model, tensors, outputs, reuse);
   };
   std::vector<seqc_tensor> outputs;
-  bool ok = run(outputs) && writeOutputs(opts, loaded.model, outputs);
+  bool ok = run(outputs, /*reuse=*/false) &&
+            writeOutputs(opts, loaded.model, outputs);
   freeOutputs(outputs);
   if (ok && opts.bench > 0)
     ok = bench(opts, run);
