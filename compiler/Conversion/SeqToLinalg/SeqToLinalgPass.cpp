@@ -62,7 +62,7 @@ std::string whyNotLowered(Operation *op) {
     if (conv.getCausal() && weight.isDynamicDim(2))
       return "a causal convolution needs a static kernel size";
   }
-  if (isa<seq::RnnOp, seq::LstmOp, seq::GruOp>(op))
+  if (isa<seq::RecurrenceOpInterface>(op))
     return "recurrences are lowered by seq-decompose-recurrences, which "
            "must run first";
   return "no lowering applies to this form of the op";

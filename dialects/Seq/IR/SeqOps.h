@@ -4,6 +4,7 @@
 #define SEQC_DIALECTS_SEQ_IR_SEQOPS_H
 
 #include "dialects/Seq/IR/DimensionTiesOpInterface.h"
+#include "dialects/Seq/IR/RecurrenceOpInterface.h"
 #include "dialects/Seq/IR/SeqDialect.h"
 #include "dialects/Seq/IR/SeqTraits.h"
 

@@ -7,6 +7,7 @@ include "dialects/Seq/IR/SeqBase.td"
 include "dialects/Seq/IR/SeqEnums.td"
 include "dialects/Seq/IR/SeqAttrs.td"
 include "dialects/Seq/IR/DimensionTiesOpInterface.td"
+include "dialects/Seq/IR/RecurrenceOpInterface.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -25,12 +26,17 @@ def Seq_MaskTensor : RankedTensorOf<[AnyFloat, I1]>;
 //===----------------------------------------------------------------------===//
 
 // What seq.rnn, seq.lstm and seq.gru share: the ONNX operands, attributes
-// and layouts. G is the number of gates (1, 4, 3), D the number of
-// directions, H the hidden size.
+// and layouts, which RecurrenceOpInterface gives the passes. G is the number
+// of gates (1, 4, 3), D the number of directions, H the hidden size.
 class Seq_RecurrenceOp<string mnemonic, list<Trait> traits = []>
     : Seq_Op<mnemonic, !listconcat(traits, [Pure, AttrSizedOperandSegments,
-        DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>])> {
+        DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>,
+        Seq_RecurrenceOpInterface])> {
   code commonExtraClassDeclaration = [{
+    /// G, the number of gate blocks in W's and R's rows.
+    int64_t getNumGates();
+    /// The initial-state operand of state k (h, then an LSTM's c).
+    ::mlir::MutableOperandRange getInitialStateMutable(unsigned k);
     /// 2 for a bidirectional recurrence, else 1.
     int64_t getNumDirections() {
       return getDirection() == ::seqc::seq::Direction::bidirectional ? 2 : 1;

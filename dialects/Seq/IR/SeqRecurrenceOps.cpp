@@ -60,6 +60,23 @@ ActivationAttr GruOp::getActivation(unsigned dir, unsigned slot) {
   return lookupActivation(getContext(), getActivations(), 2, dir, slot);
 }
 
+int64_t RnnOp::getNumGates() { return 1; }
+int64_t LstmOp::getNumGates() { return 4; }
+int64_t GruOp::getNumGates() { return 3; }
+
+MutableOperandRange RnnOp::getInitialStateMutable(unsigned k) {
+  assert(k == 0 && "an RNN carries h only");
+  return getInitialHMutable();
+}
+MutableOperandRange LstmOp::getInitialStateMutable(unsigned k) {
+  assert(k < 2 && "an LSTM carries h and c");
+  return k == 0 ? getInitialHMutable() : getInitialCMutable();
+}
+MutableOperandRange GruOp::getInitialStateMutable(unsigned k) {
+  assert(k == 0 && "a GRU carries h only");
+  return getInitialHMutable();
+}
+
 /// The largest hidden size a recurrence may declare (2^31 - 1).
 static constexpr int64_t kMaxHiddenSize = (int64_t(1) << 31) - 1;
 
@@ -205,19 +222,19 @@ static RecurrenceValues valuesOf(GruOp op) {
 }
 
 LogicalResult RnnOp::verify() {
-  return verifyRecurrence(*this, {1, 1, "H"}, valuesOf(*this), getHiddenSize(),
-                          getDirection(), getLayout(), getActivations(),
-                          getClipValue(getClip()));
+  return verifyRecurrence(*this, {getNumGates(), 1, "H"}, valuesOf(*this),
+                          getHiddenSize(), getDirection(), getLayout(),
+                          getActivations(), getClipValue(getClip()));
 }
 
 LogicalResult LstmOp::verify() {
-  return verifyRecurrence(*this, {4, 3, "4*H"}, valuesOf(*this),
+  return verifyRecurrence(*this, {getNumGates(), 3, "4*H"}, valuesOf(*this),
                           getHiddenSize(), getDirection(), getLayout(),
                           getActivations(), getClipValue(getClip()));
 }
 
 LogicalResult GruOp::verify() {
-  return verifyRecurrence(*this, {3, 2, "3*H"}, valuesOf(*this),
+  return verifyRecurrence(*this, {getNumGates(), 2, "3*H"}, valuesOf(*this),
                           getHiddenSize(), getDirection(), getLayout(),
                           getActivations(), getClipValue(getClip()));
 }

@@ -20,7 +20,6 @@
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 namespace seqc::seq {
 #define GEN_PASS_DEF_DECOMPOSERECURRENCESPASS
@@ -143,163 +142,147 @@ struct Stage {
   std::function<void(OpBuilder &)> emitChecks;
 };
 
-/// The per-cell facts, shared by the three ops through OpTy.
-template <typename OpTy> struct RecurrenceTraits {
-  /// The operands every cell has, sliced for direction `dir`: W, R, the
-  /// biases (Rb folded into the input GEMM's bias unless
-  /// `keepRecurrentBias`) and initial_h.
-  static DirectionOperands gatherCommon(OpBuilder &b, OpTy op, int64_t dir,
-                                        int64_t gateRows,
-                                        bool keepRecurrentBias) {
-    Location loc = op.getLoc();
-    DirectionOperands d;
-    d.w = sliceDirection(b, loc, op.getW(), dir);
-    d.r = sliceDirection(b, loc, op.getR(), dir);
-    if (Value bias = sliceDirection(b, loc, op.getBias(), dir)) {
-      auto [wb, rb] = splitBias(b, loc, bias, gateRows);
-      if (keepRecurrentBias) {
-        d.inputBias = wb;
-        d.recurrentBias = rb;
-      } else {
-        d.inputBias = arith::AddFOp::create(b, loc, wb, rb);
-      }
-    }
-    d.initialStates = {sliceDirection(b, loc, op.getInitialH(), dir,
-                                      op.isBatchMajor() ? 1 : 0)};
-    return d;
-  }
-
-  /// ONNX Runtime rejects a sequence length outside [0, T]; so does the
-  /// run (a value check per batch row: the masks below treat such a length
-  /// as clamped, so nothing reads out of range meanwhile).
-  static void checkSequenceLengths(OpBuilder &b, OpTy op,
-                                   const RecurrenceContext &ctx) {
-    Location loc = ctx.loc;
-    Value lens = ctx.sequenceLens;
-    Type lenType = cast<RankedTensorType>(lens.getType()).getElementType();
-    Value steps = arith::IndexCastOp::create(
-        b, loc, lenType, getValueOrCreateConstantIndexOp(b, loc, ctx.steps(b)));
-    Value zeroLen =
-        arith::ConstantOp::create(b, loc, b.getIntegerAttr(lenType, 0));
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value one = arith::ConstantIndexOp::create(b, loc, 1);
-    Value rows =
-        getValueOrCreateConstantIndexOp(b, loc, getDimSize(b, loc, lens, 0));
-    std::string message = "sequence_lens holds {}, outside [0, T] (" +
-                          describeOrigin(op->getName().getStringRef(), loc) +
-                          ")";
-    scf::ForOp::create(
-        b, loc, zero, rows, one, ValueRange{},
-        [&](OpBuilder &nb, Location nl, Value row, ValueRange) {
-          Value len = tensor::ExtractOp::create(nb, nl, lens, ValueRange{row});
-          Value ok = arith::AndIOp::create(
-              nb, nl,
-              arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sge, len,
-                                    zeroLen),
-              arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sle, len,
-                                    steps));
-          createCheck(nb, nl, ok, len, message, CheckKind::value);
-          scf::YieldOp::create(nb, nl);
-        });
-  }
-
-  static constexpr int64_t numGates() {
-    if constexpr (std::is_same_v<OpTy, LstmOp>)
-      return 4;
-    else if constexpr (std::is_same_v<OpTy, GruOp>)
-      return 3;
-    else
-      return 1;
-  }
-
-  /// The verifier accepts a dynamic extent against anything; the lowering
-  /// slices W, R, biases and states with the sizes the input and the
-  /// attributes imply. Every extent the types leave open is checked once,
-  /// at the entry, so that a W of the wrong width (an operand that is a
-  /// graph input) or an initial state with the export's batch baked in
-  /// (Expand(zeros[1, 3, H])) is an error instead of a silent slice.
-  static void checkOperandShapes(OpBuilder &b, OpTy op) {
-    Location loc = op.getLoc();
-    std::string opName = describeOrigin(op->getName().getStringRef(), loc);
-    Value x = op.getInput();
-    bool batchMajor = op.isBatchMajor();
-    auto attr = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
-    int64_t D = op.getNumDirections(), H = op.getHiddenSize();
-    int64_t GH = numGates() * H;
-    OpFoldResult I = getDimSize(b, loc, x, 2);
-    OpFoldResult B = getDimSize(b, loc, x, batchMajor ? 0 : 1);
-    OpFoldResult P = attr(H);
-    if constexpr (std::is_same_v<OpTy, LstmOp>)
-      if (Value projection = op.getProjection())
-        P = getDimSize(b, loc, projection, 1);
-    auto stateDims = [&](OpFoldResult width) -> SmallVector<OpFoldResult> {
-      if (batchMajor)
-        return {B, attr(D), width};
-      return {attr(D), B, width};
-    };
-    auto expect = [&](Value operand, ArrayRef<OpFoldResult> dims,
-                      StringRef role) {
-      if (!operand)
-        return;
-      createExtentChecks(b, loc, operand, dims, opName + ": '" + role + "'",
-                         "the input and the attributes make it");
-    };
-    expect(op.getW(), {attr(D), attr(GH), I}, "w");
-    expect(op.getR(), {attr(D), attr(GH), P}, "r");
-    expect(op.getBias(), {attr(D), attr(2 * GH)}, "bias");
-    expect(op.getInitialH(), stateDims(P), "initial_h");
-    expect(op.getSequenceLens(), {B}, "sequence_lens");
-    if constexpr (std::is_same_v<OpTy, LstmOp>) {
-      expect(op.getInitialC(), stateDims(attr(H)), "initial_c");
-      expect(op.getPeepholes(), {attr(D), attr(3 * H)}, "peepholes");
-      expect(op.getProjection(), {attr(D), P, attr(H)}, "projection");
+/// The operands every cell has, sliced for direction `dir`: W, R, the
+/// biases (Rb folded into the input GEMM's bias unless `keepRecurrentBias`)
+/// and initial_h.
+DirectionOperands gatherCommon(OpBuilder &b, RecurrenceOpInterface op,
+                               int64_t dir, bool keepRecurrentBias) {
+  Location loc = op.getLoc();
+  int64_t gateRows = op.getNumGates() * op.getHiddenSize();
+  DirectionOperands d;
+  d.w = sliceDirection(b, loc, op.getW(), dir);
+  d.r = sliceDirection(b, loc, op.getR(), dir);
+  if (Value bias = sliceDirection(b, loc, op.getBias(), dir)) {
+    auto [wb, rb] = splitBias(b, loc, bias, gateRows);
+    if (keepRecurrentBias) {
+      d.inputBias = wb;
+      d.recurrentBias = rb;
+    } else {
+      d.inputBias = arith::AddFOp::create(b, loc, wb, rb);
     }
   }
+  for (unsigned k = 0, e = op.getNumStates(); k < e; ++k)
+    d.initialStates.push_back(sliceDirection(b, loc, op.getInitialState(k), dir,
+                                             op.isBatchMajor() ? 1 : 0));
+  return d;
+}
 
-  static RecurrenceContext context(OpTy op) {
-    return RecurrenceContext{
-        op.getLoc(),
-        op.getInput(),
-        cast<RankedTensorType>(op.getInput().getType()).getElementType(),
-        static_cast<int64_t>(op.getHiddenSize()),
-        op.getClip() ? std::optional<float>(op.getClip()->convertToFloat())
-                     : std::nullopt,
-        op.getSequenceLens(),
-        op.isBatchMajor(),
-        op.getNumDirections(),
-        op.getDirection(),
-        [op](unsigned dir, unsigned slot) mutable {
-          return op.getActivation(dir, slot);
-        }};
-  }
+/// ONNX Runtime rejects a sequence length outside [0, T]; so does the run
+/// (a value check per batch row: the masks below treat such a length as
+/// clamped, so nothing reads out of range meanwhile).
+void checkSequenceLengths(OpBuilder &b, RecurrenceOpInterface op,
+                          const RecurrenceContext &ctx) {
+  Location loc = ctx.loc;
+  Value lens = ctx.sequenceLens;
+  Type lenType = cast<RankedTensorType>(lens.getType()).getElementType();
+  Value steps = arith::IndexCastOp::create(
+      b, loc, lenType, getValueOrCreateConstantIndexOp(b, loc, ctx.steps(b)));
+  Value zeroLen =
+      arith::ConstantOp::create(b, loc, b.getIntegerAttr(lenType, 0));
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value rows =
+      getValueOrCreateConstantIndexOp(b, loc, getDimSize(b, loc, lens, 0));
+  std::string message = "sequence_lens holds {}, outside [0, T] (" +
+                        describeOrigin(op->getName().getStringRef(), loc) + ")";
+  scf::ForOp::create(
+      b, loc, zero, rows, one, ValueRange{},
+      [&](OpBuilder &nb, Location nl, Value row, ValueRange) {
+        Value len = tensor::ExtractOp::create(nb, nl, lens, ValueRange{row});
+        Value ok = arith::AndIOp::create(
+            nb, nl,
+            arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sge, len,
+                                  zeroLen),
+            arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sle, len,
+                                  steps));
+        createCheck(nb, nl, ok, len, message, CheckKind::value);
+        scf::YieldOp::create(nb, nl);
+      });
+}
 
-  static Stage
-  stage(OpTy op, SmallVector<int64_t> stateSizes,
-        std::function<DirectionOperands(OpBuilder &, int64_t)> gather,
-        StepFn stepFn) {
-    Stage s{op,
-            context(op),
-            std::move(stateSizes),
-            std::move(gather),
-            std::move(stepFn),
-            nullptr};
-    s.emitChecks = [op, ctx = s.ctx](OpBuilder &b) mutable {
-      checkOperandShapes(b, op);
-      if (ctx.sequenceLens)
-        checkSequenceLengths(b, op, ctx);
-    };
-    return s;
+/// The verifier accepts a dynamic extent against anything; the lowering
+/// slices W, R, biases and states with the sizes the input and the
+/// attributes imply. Every extent the types leave open is checked once, at
+/// the entry, so that a W of the wrong width (an operand that is a graph
+/// input) or an initial state with the export's batch baked in
+/// (Expand(zeros[1, 3, H])) is an error instead of a silent slice.
+void checkOperandShapes(OpBuilder &b, RecurrenceOpInterface op) {
+  Location loc = op.getLoc();
+  std::string opName = describeOrigin(op->getName().getStringRef(), loc);
+  Value x = op.getInput();
+  bool batchMajor = op.isBatchMajor();
+  auto attr = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  int64_t D = op.getNumDirections(), H = op.getHiddenSize();
+  int64_t GH = op.getNumGates() * H;
+  OpFoldResult I = getDimSize(b, loc, x, 2);
+  OpFoldResult B = getDimSize(b, loc, x, batchMajor ? 0 : 1);
+  OpFoldResult P = attr(H);
+  auto lstm = dyn_cast<LstmOp>(op.getOperation());
+  if (lstm && lstm.getProjection())
+    P = getDimSize(b, loc, lstm.getProjection(), 1);
+  auto stateDims = [&](OpFoldResult width) -> SmallVector<OpFoldResult> {
+    if (batchMajor)
+      return {B, attr(D), width};
+    return {attr(D), B, width};
+  };
+  auto expect = [&](Value operand, ArrayRef<OpFoldResult> dims,
+                    StringRef role) {
+    if (!operand)
+      return;
+    createExtentChecks(b, loc, operand, dims, opName + ": '" + role + "'",
+                       "the input and the attributes make it");
+  };
+  expect(op.getW(), {attr(D), attr(GH), I}, "w");
+  expect(op.getR(), {attr(D), attr(GH), P}, "r");
+  expect(op.getBias(), {attr(D), attr(2 * GH)}, "bias");
+  expect(op.getInitialState(0), stateDims(P), "initial_h");
+  expect(op.getSequenceLens(), {B}, "sequence_lens");
+  if (lstm) {
+    expect(lstm.getInitialC(), stateDims(attr(H)), "initial_c");
+    expect(lstm.getPeepholes(), {attr(D), attr(3 * H)}, "peepholes");
+    expect(lstm.getProjection(), {attr(D), P, attr(H)}, "projection");
   }
-};
+}
+
+RecurrenceContext recurrenceContext(RecurrenceOpInterface op) {
+  return RecurrenceContext{
+      op.getLoc(),
+      op.getInput(),
+      cast<RankedTensorType>(op.getInput().getType()).getElementType(),
+      static_cast<int64_t>(op.getHiddenSize()),
+      op.getClip() ? std::optional<float>(op.getClip()->convertToFloat())
+                   : std::nullopt,
+      op.getSequenceLens(),
+      op.isBatchMajor(),
+      op.getNumDirections(),
+      op.getDirection(),
+      [op](unsigned dir, unsigned slot) mutable {
+        return op.getActivation(dir, slot);
+      }};
+}
+
+Stage makeStage(RecurrenceOpInterface op, SmallVector<int64_t> stateSizes,
+                std::function<DirectionOperands(OpBuilder &, int64_t)> gather,
+                StepFn stepFn) {
+  Stage s{op,
+          recurrenceContext(op),
+          std::move(stateSizes),
+          std::move(gather),
+          std::move(stepFn),
+          nullptr};
+  s.emitChecks = [op, ctx = s.ctx](OpBuilder &b) {
+    checkOperandShapes(b, op);
+    if (ctx.sequenceLens)
+      checkSequenceLengths(b, op, ctx);
+  };
+  return s;
+}
 
 FailureOr<Stage> describeRnn(RnnOp op) {
-  using Traits = RecurrenceTraits<RnnOp>;
-  int64_t hs = op.getHiddenSize();
-  return Traits::stage(
-      op, {hs},
-      [op, hs](OpBuilder &b, int64_t dir) {
-        return Traits::gatherCommon(b, op, dir, hs,
-                                    /*keepRecurrentBias=*/false);
+  return makeStage(
+      op, {static_cast<int64_t>(op.getHiddenSize())},
+      [op](OpBuilder &b, int64_t dir) {
+        return gatherCommon(b, op, dir, /*keepRecurrentBias=*/false);
       },
       [](OpBuilder &b, Location l, const StepEmitter &emit,
          const DirectionOperands &d, Value xw, ValueRange carried) {
@@ -308,7 +291,6 @@ FailureOr<Stage> describeRnn(RnnOp op) {
 }
 
 FailureOr<Stage> describeLstm(LstmOp op) {
-  using Traits = RecurrenceTraits<LstmOp>;
   int64_t hs = op.getHiddenSize();
   int64_t hOut = hs;
   if (Value projection = op.getProjection()) {
@@ -316,16 +298,15 @@ FailureOr<Stage> describeLstm(LstmOp op) {
     if (ShapedType::isDynamic(hOut))
       return failure(); // reported by the pass
   }
-  return Traits::stage(
+  return makeStage(
       op, {hOut, hs},
-      [op, hs](OpBuilder &b, int64_t dir) mutable {
+      [op](OpBuilder &b, int64_t dir) mutable {
         Location loc = op.getLoc();
-        DirectionOperands d = Traits::gatherCommon(b, op, dir, 4 * hs,
-                                                   /*keepRecurrentBias=*/false);
+        // initial_h and initial_c come with the common operands.
+        DirectionOperands d =
+            gatherCommon(b, op, dir, /*keepRecurrentBias=*/false);
         d.peepholes = sliceDirection(b, loc, op.getPeepholes(), dir);
         d.projection = sliceDirection(b, loc, op.getProjection(), dir);
-        d.initialStates.push_back(sliceDirection(b, loc, op.getInitialC(), dir,
-                                                 op.isBatchMajor() ? 1 : 0));
         return d;
       },
       [op](OpBuilder &b, Location l, const StepEmitter &emit,
@@ -336,17 +317,15 @@ FailureOr<Stage> describeLstm(LstmOp op) {
 }
 
 FailureOr<Stage> describeGru(GruOp op) {
-  using Traits = RecurrenceTraits<GruOp>;
-  int64_t hs = op.getHiddenSize();
   bool linearBeforeReset = op.getLinearBeforeReset();
-  return Traits::stage(
-      op, {hs},
-      [op, hs, linearBeforeReset](OpBuilder &b, int64_t dir) {
+  return makeStage(
+      op, {static_cast<int64_t>(op.getHiddenSize())},
+      [op, linearBeforeReset](OpBuilder &b, int64_t dir) {
         // Rb_h must stay inside r * (...) when the reset gate applies after
         // the product; otherwise every recurrent bias folds into the input
         // GEMM.
-        return Traits::gatherCommon(b, op, dir, 3 * hs,
-                                    /*keepRecurrentBias=*/linearBeforeReset);
+        return gatherCommon(b, op, dir,
+                            /*keepRecurrentBias=*/linearBeforeReset);
       },
       [linearBeforeReset](OpBuilder &b, Location l, const StepEmitter &emit,
                           const DirectionOperands &d, Value xw,
@@ -367,7 +346,7 @@ FailureOr<Stage> describeStage(Operation *op) {
 }
 
 bool isRecurrence(Operation *op) {
-  return isa_and_nonnull<RnnOp, LstmOp, GruOp>(op);
+  return isa_and_nonnull<RecurrenceOpInterface>(op);
 }
 
 /// Users of `value` that are not tensor.dim (which the replacement answers).
@@ -384,14 +363,10 @@ bool hasDataUsers(Value value) {
 Operation *getNextLayer(Operation *producer) {
   if (!isRecurrence(producer))
     return nullptr;
-  Value y = producer->getResult(0);
+  auto recurrence = cast<RecurrenceOpInterface>(producer);
+  Value y = recurrence.getY();
   auto yType = cast<RankedTensorType>(y.getType());
-  RecurrenceContext ctx =
-      *llvm::TypeSwitch<Operation *, std::optional<RecurrenceContext>>(producer)
-           .Case<RnnOp, LstmOp, GruOp>([](auto op) {
-             return RecurrenceTraits<decltype(op)>::context(op);
-           })
-           .Default([](Operation *) { return std::nullopt; });
+  RecurrenceContext ctx = recurrenceContext(recurrence);
   if (ctx.numDirections != 1 || ctx.direction != Direction::forward)
     return nullptr;
   tensor::CollapseShapeOp collapse;

@@ -100,17 +100,16 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
     // views.
     SmallVector<View> views;
     Value value = slice.getSource();
-    Operation *recurrence = nullptr;
+    RecurrenceOpInterface recurrence;
     while (true) {
       if (nonDimUsers(value).size() != 1)
         return failure();
       Operation *def = value.getDefiningOp();
       if (!def)
         return failure();
-      if (isa<RnnOp, LstmOp, GruOp>(def)) {
-        if (value != def->getResult(0))
+      if ((recurrence = dyn_cast<RecurrenceOpInterface>(def))) {
+        if (value != recurrence.getY())
           return failure();
-        recurrence = def;
         break;
       }
       if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
@@ -127,18 +126,9 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
     }
     std::reverse(views.begin(), views.end());
 
-    bool batchMajor = false, forward = false, hasLengths = false;
-    auto facts = [&](auto op) {
-      batchMajor = op.isBatchMajor();
-      forward = op.getDirection() == Direction::forward;
-      hasLengths = static_cast<bool>(op.getSequenceLens());
-    };
-    if (auto rnn = dyn_cast<RnnOp>(recurrence))
-      facts(rnn);
-    else if (auto lstm = dyn_cast<LstmOp>(recurrence))
-      facts(lstm);
-    else
-      facts(cast<GruOp>(recurrence));
+    bool batchMajor = recurrence.isBatchMajor();
+    bool forward = recurrence.getDirection() == Direction::forward;
+    bool hasLengths = static_cast<bool>(recurrence.getSequenceLens());
     // With sequence lengths the final state is the last *valid* step's,
     // while y's last step is zero for a shorter row.
     if (!forward || hasLengths)
@@ -166,11 +156,11 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
 
     Location loc = slice.getLoc();
     // The final hidden state [1, B, H] or [B, 1, H] as a one-step y.
-    Value state = recurrence->getResult(1);
+    Value state = recurrence.getFinalState(0);
     SmallVector<ReassociationIndices> expand =
         batchMajor ? SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}}
                    : SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}};
-    auto yType = cast<RankedTensorType>(recurrence->getResult(0).getType());
+    auto yType = cast<RankedTensorType>(recurrence.getY().getType());
     SmallVector<int64_t> oneStepShape(yType.getShape());
     oneStepShape[batchMajor ? 1 : 0] = 1;
     auto stateType = cast<RankedTensorType>(state.getType());
@@ -202,7 +192,7 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
     // before the slice.
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointAfter(recurrence);
-    Value input = recurrence->getOperand(0);
+    Value input = recurrence.getInput();
     OpFoldResult steps =
         tensor::getMixedSize(rewriter, loc, input, batchMajor ? 1 : 0);
     OpFoldResult rows =
@@ -212,7 +202,7 @@ struct LastStepToFinalState : OpRewritePattern<tensor::ExtractSliceOp> {
         batchMajor ? SmallVector<OpFoldResult>{rows, steps, one, width}
                    : SmallVector<OpFoldResult>{steps, one, rows, width};
     SmallVector<std::pair<Value, SmallVector<OpFoldResult>>> chain = {
-        {recurrence->getResult(0), sizes}};
+        {recurrence.getY(), sizes}};
     for (const View &view : views)
       chain.push_back({view.op->getResult(0),
                        mapSizes(rewriter, loc, view, chain.back().second)});

@@ -48,7 +48,6 @@
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 
@@ -79,14 +78,11 @@ traceDimension(Value value, unsigned dim) {
       if (dim + 1 == rank(value))
         return std::nullopt; // the output features
       value = linear.getInput();
-    } else if (isa<RnnOp, LstmOp, GruOp>(op)) {
+    } else if (auto recurrence = dyn_cast<RecurrenceOpInterface>(op)) {
       // y [T, D, B, H] ([B, T, D, H] batch-major) and the states [D, B, H]
       // ([B, D, H]) of an input [T, B, I] ([B, T, I]).
-      bool batchMajor =
-          llvm::TypeSwitch<Operation *, bool>(op)
-              .Case<RnnOp, LstmOp, GruOp>(
-                  [](auto rec) { return rec.isBatchMajor(); });
-      bool isY = value == op->getResult(0);
+      bool batchMajor = recurrence.isBatchMajor();
+      bool isY = value == recurrence.getY();
       std::optional<unsigned> inputDim;
       if (isY && batchMajor && dim <= 1)
         inputDim = dim;
@@ -99,7 +95,7 @@ traceDimension(Value value, unsigned dim) {
       if (!inputDim)
         return std::nullopt;
       dim = *inputDim;
-      value = op->getOperand(0);
+      value = recurrence.getInput();
     } else if (isa<SelectiveScanOp, WkvOp>(op)) {
       // y / result [B, T, D] from input / key [B, T, D].
       if (value != op->getResult(0))

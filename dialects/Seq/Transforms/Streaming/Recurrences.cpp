@@ -20,8 +20,7 @@ using namespace mlir;
 namespace seqc::seq {
 namespace {
 
-template <typename OpTy>
-LogicalResult carryRecurrence(OpTy op, StreamState &s) {
+LogicalResult carryRecurrence(RecurrenceOpInterface op, StreamState &s) {
   if (op.getDirection() != Direction::forward)
     return s.fail(op, "a " + stringifyDirection(op.getDirection()).str() +
                           " recurrence reads future steps");
@@ -36,13 +35,11 @@ LogicalResult carryRecurrence(OpTy op, StreamState &s) {
   if (failed(batchName))
     return failure();
   std::string batch = *batchName;
-  BlockArgument h =
-      s.bindState(op.getInitialHMutable(), op.getYH().getType(), loc);
-  s.carry(h, op.getYH(), s.stateDims(h.getType(), stateBatch, batch));
-  if constexpr (std::is_same_v<OpTy, LstmOp>) {
-    BlockArgument c =
-        s.bindState(op.getInitialCMutable(), op.getYC().getType(), loc);
-    s.carry(c, op.getYC(), s.stateDims(c.getType(), stateBatch, batch));
+  for (unsigned k = 0, e = op.getNumStates(); k < e; ++k) {
+    OpResult final = op.getFinalState(k);
+    BlockArgument state =
+        s.bindState(op.getInitialStateMutable(k), final.getType(), loc);
+    s.carry(state, final, s.stateDims(state.getType(), stateBatch, batch));
   }
   return success();
 }
@@ -175,7 +172,7 @@ struct RecurrenceModel
     else if constexpr (std::is_same_v<OpTy, ScanOp>)
       return carryScan(typed, s);
     else
-      return carryRecurrence(typed, s);
+      return carryRecurrence(cast<RecurrenceOpInterface>(op), s);
   }
 };
 
