@@ -19,7 +19,9 @@ page faults per run (seq-run's getrusage count over the timed runs).
 The torch1 column is one thread in torch and in OpenBLAS (whose own pool
 torch.set_num_threads does not reach); when OpenBLAS does not recognize the
 CPU (it then runs SSE3 kernels) the script sets OPENBLAS_CORETYPE from the
-CPU's vector ISA and says so in the "threads:" line.
+CPU's vector ISA, and an OPENBLAS_CORETYPE in the environment that names
+narrower kernels than the CPU runs is dropped; the "threads:" line says
+which core ran.
 
 Needs Debian's python3-torch (a benchmark tool, not a build or test
 dependency). oneDNN is optional: with Debian's libdnnl-dev installed the
@@ -84,18 +86,38 @@ OPENBLAS_NOTE = ("NOT OpenBLAS: torch's BLAS is the libblas.so.3 alternative "
 _preset = os.environ.get("OPENBLAS_CORETYPE")
 _detected = detected_openblas_core()  # None: torch does not load OpenBLAS
 _wanted = openblas_core_type()
+# How wide a core's kernels are: 0 SSE, 1 AVX, 2 AVX2, 3 AVX-512.
+_ISA_LEVEL = {"prescott": 0, "core2": 0, "nehalem": 0, "katmai": 0,
+              "sandybridge": 1, "bulldozer": 1, "piledriver": 1,
+              "haswell": 2, "zen": 2, "skylakex": 3, "cooperlake": 3,
+              "sapphirerapids": 3}
+
+
+def _isa_level(core):
+    return _ISA_LEVEL.get((core or "").lower(), -1)
+
+
+if _detected and _preset and _isa_level(_preset) < _isa_level(_wanted):
+    # Set from outside (some hosts set it for every process) to an older
+    # core than this CPU's: the peer would run narrower kernels (Haswell's
+    # AVX2 on a Zen 5: half the sgemm speed of its AVX-512 ones). Benchmark
+    # against the strongest peer: drop it, and let OpenBLAS pick (or pick
+    # for it below).
+    del os.environ["OPENBLAS_CORETYPE"]
+    _dropped = "OPENBLAS_CORETYPE=%s from the environment dropped" % _preset
+    _preset = None
+else:
+    _dropped = None
 if _detected and _preset:
-    # Set from outside (some hosts set it for every process): it may name
-    # an older core than this CPU's, which makes the peer slower.
-    OPENBLAS_NOTE = "OpenBLAS core %s, from OPENBLAS_CORETYPE%s" % (
-        _preset, "; this CPU could run %s" % _wanted
-        if _wanted and _wanted.lower() != _preset.lower() else "")
+    OPENBLAS_NOTE = "OpenBLAS core %s, from OPENBLAS_CORETYPE" % _preset
 elif _detected and _wanted and _detected.lower() in ("prescott", "core2",
                                                      "nehalem", "katmai"):
     os.environ["OPENBLAS_CORETYPE"] = _wanted
     OPENBLAS_NOTE = "OpenBLAS core %s (it detected %s)" % (_wanted, _detected)
 elif _detected:
     OPENBLAS_NOTE = "OpenBLAS core %s" % _detected
+if _dropped:
+    OPENBLAS_NOTE += " (%s)" % _dropped
 
 import numpy as np  # noqa: E402  (after OPENBLAS_CORETYPE)
 import torch  # noqa: E402
