@@ -1,17 +1,20 @@
 #!/usr/bin/python3
 """Side-by-side latency of seqc and PyTorch on the same sequence models.
 
-For each recurrent configuration this builds the model in PyTorch (fixed
-seed), writes the equivalent seq-dialect model with the same weights
-embedded; the attention, encoder and TCN workloads (W6-W8) go through
-torch.onnx.export and seqc's ONNX front end instead, and the Mamba block
-(W9), an RWKV-4 block (W10) and a Neural Turing Machine (W11) through a .seq
-description and its safetensors state_dict. seqc compiles it
+W1-W9 are the workloads of the performance issue (W5, one streaming LSTM
+step, is not measured yet). For each recurrent configuration (W1-W4, W9 and
+smaller LSTM/GRU rows) this builds the model in PyTorch (fixed seed),
+writes the equivalent seq-dialect model with the same weights embedded;
+the attention, encoder and TCN workloads (W6-W8) go through
+torch.onnx.export and seqc's ONNX front end instead, and a Mamba block, an
+RWKV-4 block and a Neural Turing Machine through a .seq description and
+its safetensors state_dict. seqc compiles it
 with seqc (--mcpu=native, or --mcpu=CPU: '' for seqc's default, a version
 per x86-64 level), checks both produce the same output, then times
 seq-run --bench (1 and 2 threads) against PyTorch (eager, torch.no_grad, 1
 and 2 threads) and
-oneDNN (bench/onednn_rnn.cpp: lstm_forward / lbr_gru_forward, forward
+oneDNN (bench/onednn_rnn.cpp: lstm_forward / lbr_gru_forward /
+vanilla_rnn_forward, forward
 inference, f32, one thread) on the same weights and input, and prints a table
 with ratios (peer time / seqc time: > 1 means seqc is faster) and seqc's
 page faults per run (seq-run's getrusage count over the timed runs).
@@ -155,49 +158,78 @@ def tensor_type(shape):
 
 # PyTorch gate order -> the seq dialect's (ONNX) order, as row blocks.
 GATE_ORDER = {"lstm": [0, 3, 1, 2],   # i,f,g,o -> i,o,f,c
-              "gru": [1, 0, 2]}       # r,z,n -> z,r,h
+              "gru": [1, 0, 2],       # r,z,n -> z,r,h
+              "rnn": [0]}
 
 
 def recurrent_model(kind, module, input_size, hidden):
-    """seq.lstm / seq.gru (linear_before_reset, PyTorch's GRU) with the
-    module's weights reordered into the dialect's gate order."""
+    """seq.lstm / seq.gru (linear_before_reset, PyTorch's GRU) / seq.rnn
+    (tanh), one op per layer of `module` (its num_layers chained through
+    the collapse of y's directions dimension), with the module's weights
+    reordered into the dialect's gate order."""
     def reorder(w):
         blocks = np.split(w, len(GATE_ORDER[kind]), axis=0)
         return np.concatenate([blocks[i] for i in GATE_ORDER[kind]], axis=0)
-    w = reorder(module.weight_ih_l0.detach().numpy())[None]
-    r = reorder(module.weight_hh_l0.detach().numpy())[None]
-    b = np.concatenate([reorder(module.bias_ih_l0.detach().numpy()),
-                        reorder(module.bias_hh_l0.detach().numpy())])[None]
     out = "tensor<?x1x?x%dxf32>" % hidden
     state = "tensor<1x?x%dxf32>" % hidden
-    if kind == "lstm":
-        results, attrs, types = "%y, %h, %c", "", f"{out}, {state}, {state}"
-    else:
-        results, attrs, types = "%y, %h", ", linear_before_reset", \
-            f"{out}, {state}"
+    lines = []
+    x, size = "%x", input_size
+    for layer in range(module.num_layers):
+        def weight(name):
+            return getattr(module, "%s_l%d" % (name, layer)).detach().numpy()
+        w = reorder(weight("weight_ih"))[None]
+        r = reorder(weight("weight_hh"))[None]
+        b = np.concatenate([reorder(weight("bias_ih")),
+                            reorder(weight("bias_hh"))])[None]
+        if kind == "lstm":
+            results, attrs, types = "%%y%d, %%h%d, %%c%d" % (
+                layer, layer, layer), "", f"{out}, {state}, {state}"
+        else:
+            results, types = "%%y%d, %%h%d" % (layer, layer), f"{out}, {state}"
+            attrs = ", linear_before_reset" if kind == "gru" else ""
+        in_type = f"tensor<?x?x{size}xf32>"
+        lines.append(f"""  %w{layer} = arith.constant {dense(w)} : {tensor_type(w.shape)}
+  %r{layer} = arith.constant {dense(r)} : {tensor_type(r.shape)}
+  %b{layer} = arith.constant {dense(b)} : {tensor_type(b.shape)}
+  {results} = seq.{kind} {x}, %w{layer}, %r{layer} bias(%b{layer}) {{hidden_size = {hidden} : i64{attrs}}}
+    : ({in_type}, {tensor_type(w.shape)}, {tensor_type(r.shape)}, {tensor_type(b.shape)})
+    -> ({types})""")
+        if layer + 1 < module.num_layers:
+            lines.append(f"  %x{layer + 1} = tensor.collapse_shape %y{layer} "
+                         f"[[0, 1], [2], [3]] : {out} into "
+                         f"tensor<?x?x{hidden}xf32>")
+            x, size = "%%x%d" % (layer + 1), hidden
+    body = "\n".join(lines)
     return f"""func.func @model(%x: tensor<?x?x{input_size}xf32> {{seq.name = "x", seq.dims = ["T", "B", ""]}})
     -> ({out} {{seq.name = "y", seq.dims = ["T", "", "B", ""]}}) {{
-  %w = arith.constant {dense(w)} : {tensor_type(w.shape)}
-  %r = arith.constant {dense(r)} : {tensor_type(r.shape)}
-  %b = arith.constant {dense(b)} : {tensor_type(b.shape)}
-  {results} = seq.{kind} %x, %w, %r bias(%b) {{hidden_size = {hidden} : i64{attrs}}}
-    : (tensor<?x?x{input_size}xf32>, {tensor_type(w.shape)}, {tensor_type(r.shape)}, {tensor_type(b.shape)})
-    -> ({types})
-  return %y : {out}
+{body}
+  return %y{module.num_layers - 1} : {out}
 }}
 """
 
 
+def recurrent_module(kind, i, h, layers):
+    """The PyTorch peer of a CONFIGS row: nn.LSTM, nn.GRU or nn.RNN (tanh)."""
+    cls = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU,
+           "rnn": torch.nn.RNN}[kind]
+    return cls(i, h, num_layers=layers).eval()
+
+
 CONFIGS = [
-    # name, kind, T, B, input, hidden
-    ("lstm_T100_B1_H64", "lstm", 100, 1, 32, 64),
-    ("lstm_T100_B8_H256", "lstm", 100, 8, 128, 256),
-    ("gru_T100_B1_H64", "gru", 100, 1, 32, 64),
-    ("gru_T100_B8_H256", "gru", 100, 8, 128, 256),
-    # The performance issue's W1, and a batch-1 recurrence with a wider
-    # step (W2's layer size).
-    ("lstm_T256_B1_H256", "lstm", 256, 1, 128, 256),
-    ("lstm_T128_B1_H512", "lstm", 128, 1, 256, 512),
+    # name, kind, T, B, input, hidden, layers
+    ("lstm_T100_B1_H64", "lstm", 100, 1, 32, 64, 1),
+    ("lstm_T100_B8_H256", "lstm", 100, 8, 128, 256, 1),
+    ("gru_T100_B1_H64", "gru", 100, 1, 32, 64, 1),
+    ("gru_T100_B8_H256", "gru", 100, 8, 128, 256, 1),
+    # The performance issue's recurrent workloads: W1 LSTM, W2 a stacked
+    # LSTM, W3 GRU, W4 LSTM at batch 32, W9 RNN (tanh); and a batch-1
+    # recurrence with a wider step (W2's layer size, one layer).
+    ("W1_lstm_T256_B1_H256", "lstm", 256, 1, 128, 256, 1),
+    ("W2_lstm2_T128_B1_H512", "lstm", 128, 1, 256, 512, 2),
+    ("W3_gru_T256_B1_H256", "gru", 256, 1, 128, 256, 1),
+    ("W4_lstm_T64_B32_H256", "lstm", 64, 32, 256, 256, 1),
+    ("W9_rnn_T512_B1_H256", "rnn", 512, 1, 128, 256, 1),
+    ("lstm_T128_B1_H512", "lstm", 128, 1, 256, 512, 1),
 ]
 
 
@@ -399,8 +431,8 @@ def bench_onnx(name, factory, shape, args, work):
     return compare_and_report(name, module, x, base, args)
 
 
-# .seq workloads: (name, module factory, description, input shape). W9 is
-# one Mamba-1 block (mamba_ssm sizes for d_model 256); the PyTorch peer is
+# .seq workloads: (name, module factory, description, input shape). The
+# first is one Mamba-1 block (mamba_ssm sizes for d_model 256); the PyTorch peer is
 # the reference without the fused CUDA kernel (selective_scan_ref's
 # recurrence), which is what mamba_ssm runs on a CPU.
 class RecurrentTimeMix(TimeMix):
@@ -434,15 +466,15 @@ class RwkvBlock(torch.nn.Module):
 
 
 SEQ_CONFIGS = [
-    ("W9_mamba_d256_T512", lambda: Mamba(256, d_state=16), """
-weights "W9_mamba_d256_T512.safetensors"
+    ("mamba_d256_T512", lambda: Mamba(256, d_state=16), """
+weights "mamba_d256_T512.safetensors"
 input x: f32[B, T, 256]
 y = mamba(x, name=m)
 output y
 """, (1, 512, 256)),
-    # W10: one RWKV-4 block (RWKV-LM v4 weights), d_model 256, T 512.
-    ("W10_rwkv_d256_T512", lambda: RwkvBlock(256), """
-weights "W10_rwkv_d256_T512.safetensors"
+    # One RWKV-4 block (RWKV-LM v4 weights), d_model 256, T 512.
+    ("rwkv4_d256_T512", lambda: RwkvBlock(256), """
+weights "rwkv4_d256_T512.safetensors"
 input x: f32[B, T, 256]
 n1 = layer_norm(x, name=m.ln1)
 a  = rwkv_time_mix(n1, name=m.att)
@@ -452,10 +484,10 @@ f  = rwkv_channel_mix(n2, name=m.ffn)
 y  = add(r, f)
 output y
 """, (1, 512, 256)),
-    # W11: an NTM (LSTM controller 256, a 128 x 32 memory, one read and
+    # An NTM (LSTM controller 256, a 128 x 32 memory, one read and
     # one write head), input 32, T 256: a step-by-step loop in both.
-    ("W11_ntm_h256_T256", lambda: NTM(32, 256, 128, 32), """
-weights "W11_ntm_h256_T256.safetensors"
+    ("ntm_h256_T256", lambda: NTM(32, 256, 128, 32), """
+weights "ntm_h256_T256.safetensors"
 input x: f32[T, B, 32]
 y = ntm(x, name=m)
 output y
@@ -518,12 +550,11 @@ def main():
             continue
         if bench_seq(name, factory, description, shape, args, work):
             return 1
-    for name, kind, t, b, i, h in CONFIGS:
+    for name, kind, t, b, i, h, layers in CONFIGS:
         if args.filter not in name:
             continue
         torch.manual_seed(0)
-        cls = torch.nn.LSTM if kind == "lstm" else torch.nn.GRU
-        module = cls(i, h).eval()
+        module = recurrent_module(kind, i, h, layers)
         text = recurrent_model(kind, module, i, h)
         model = os.path.join(work, name + ".mlir")
         with open(model, "w") as f:
@@ -542,7 +573,9 @@ def main():
         t1 = time_torch(module, x, args.runs, 1)
         t2 = time_torch2(module, x, args.runs)
         dnnl_ms, dnnl_ratio = "-", "-"
-        if onednn:
+        # oneDNN's driver runs one layer (a stack of layers of different
+        # input widths is a chain of primitives it does not build).
+        if onednn and layers == 1:
             directory = base + "_onednn"
             os.makedirs(directory, exist_ok=True)
             write_onednn_inputs(directory, module, x)

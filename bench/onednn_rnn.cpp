@@ -1,12 +1,13 @@
-// oneDNN peer for bench/bench.py: runs one forward-inference LSTM or GRU
-// layer with oneDNN's RNN primitives on weights given in PyTorch's layout,
-// checks the output against PyTorch's, and prints the median latency.
+// oneDNN peer for bench/bench.py: runs one forward-inference LSTM, GRU or
+// tanh RNN layer with oneDNN's RNN primitives on weights given in PyTorch's
+// layout, checks the output against PyTorch's, and prints the median
+// latency.
 //
-//   onednn_rnn lstm|gru T B I H DIR RUNS
+//   onednn_rnn lstm|gru|rnn T B I H DIR RUNS
 //
 // DIR holds raw little-endian float32 files written by bench.py:
 //   x.f32          input, (T, B, I)                    (PyTorch's seq-first)
-//   w_ih.f32       weight_ih_l0, (G*H, I)               G = 4 (LSTM), 3 (GRU)
+//   w_ih.f32       weight_ih_l0, (G*H, I)     G = 4 (LSTM), 3 (GRU), 1 (RNN)
 //   w_hh.f32       weight_hh_l0, (G*H, H)
 //   b_ih.f32       bias_ih_l0, (G*H)
 //   b_hh.f32       bias_hh_l0, (G*H)
@@ -17,6 +18,7 @@
 // (linear-before-reset, PyTorch's GRU form) is u(=z),r,o(=n), with a fourth
 // bias gate u' added to the recurrent part of o inside r*(...):
 //   bias = [b_ih_z + b_hh_z, b_ih_r + b_hh_r, b_ih_n, b_hh_n].
+// An RNN (vanilla_rnn_forward, tanh) has one gate and the bias b_ih + b_hh.
 // Weights go to oneDNN's ldigo layout: (layers, dirs, I, gates, H).
 //
 // Prints one line "median_ms X" (after warmup). Exits 1 on a usage or I/O
@@ -71,7 +73,7 @@ static std::vector<float> toLdigo(const std::vector<float> &w, int gates,
 
 int main(int argc, char **argv) {
   if (argc != 8) {
-    std::fprintf(stderr, "usage: onednn_rnn lstm|gru T B I H DIR RUNS\n");
+    std::fprintf(stderr, "usage: onednn_rnn lstm|gru|rnn T B I H DIR RUNS\n");
     return 1;
   }
   std::string kind = argv[1];
@@ -79,13 +81,13 @@ int main(int argc, char **argv) {
        H = std::atol(argv[5]);
   std::string dir = argv[6];
   int runs = std::atoi(argv[7]);
-  bool lstm = kind == "lstm";
-  if ((!lstm && kind != "gru") || T <= 0 || B <= 0 || I <= 0 || H <= 0 ||
+  bool lstm = kind == "lstm", gru = kind == "gru", rnn = kind == "rnn";
+  if ((!lstm && !gru && !rnn) || T <= 0 || B <= 0 || I <= 0 || H <= 0 ||
       runs <= 0) {
     std::fprintf(stderr, "onednn_rnn: bad arguments\n");
     return 1;
   }
-  int G = lstm ? 4 : 3;
+  int G = lstm ? 4 : gru ? 3 : 1;
 
   auto x = readFile(dir + "/x.f32", T * B * I);
   auto wIh = readFile(dir + "/w_ih.f32", G * H * I);
@@ -96,18 +98,20 @@ int main(int argc, char **argv) {
 
   static const int lstmOrder[] = {0, 1, 2, 3}; // i,f,g,o -> i,f,c~,o
   static const int gruOrder[] = {1, 0, 2};     // r,z,n -> u(z),r,o(n)
-  const int *order = lstm ? lstmOrder : gruOrder;
+  static const int rnnOrder[] = {0};
+  const int *order = lstm ? lstmOrder : gru ? gruOrder : rnnOrder;
   auto wLayer = toLdigo(wIh, G, order, I, H);
   auto wIter = toLdigo(wHh, G, order, H, H);
-  const int biasGates = 4; // LSTM: i,f,c~,o; lbr_gru: u,r,o plus u'
+  // LSTM: i,f,c~,o; lbr_gru: u,r,o plus u'; RNN: one.
+  const int biasGates = rnn ? 1 : 4;
   std::vector<float> bias(biasGates * H);
   for (int g = 0; g < G; ++g)
     for (long o = 0; o < H; ++o) {
       float in = bIh[order[g] * H + o], rec = bHh[order[g] * H + o];
       // lbr_gru: o gets only b_ih_n; b_hh_n is the separate u' gate.
-      bias[g * H + o] = (!lstm && g == 2) ? in : in + rec;
+      bias[g * H + o] = (gru && g == 2) ? in : in + rec;
     }
-  if (!lstm)
+  if (gru)
     for (long o = 0; o < H; ++o)
       bias[3 * H + o] = bHh[2 * H + o];
 
@@ -137,6 +141,17 @@ int main(int argc, char **argv) {
     wIterMd = pd.weights_iter_desc();
     scratchMd = pd.scratchpad_desc();
     prim = lstm_forward(pd);
+  } else if (rnn) {
+    vanilla_rnn_forward::desc d(prop_kind::forward_inference,
+                                algorithm::eltwise_tanh,
+                                rnn_direction::unidirectional_left2right,
+                                srcLayerMd, none, wLayerAnyMd, wIterAnyMd,
+                                biasMd, dstLayerMd, none);
+    vanilla_rnn_forward::primitive_desc pd(d, eng);
+    wLayerMd = pd.weights_layer_desc();
+    wIterMd = pd.weights_iter_desc();
+    scratchMd = pd.scratchpad_desc();
+    prim = vanilla_rnn_forward(pd);
   } else {
     lbr_gru_forward::desc d(prop_kind::forward_inference,
                             rnn_direction::unidirectional_left2right,

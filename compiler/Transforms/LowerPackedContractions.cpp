@@ -150,7 +150,8 @@ public:
     Value macs = arith::MulIOp::create(
         b, loc, arith::MulIOp::create(b, loc, rows, cols), cst(c.depth));
     OpBuilder::InsertionGuard guard(b);
-    auto [j0, j1] = createShareLoop(b, loc, threads, macs, panels);
+    auto [j0, j1] =
+        createShareLoop(b, loc, threads, macs, panels, kMinPackedMacsPerThread);
     // The partial panel, if any, is the last: it belongs to the last share.
     Value hasPartial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
                                              j1, whole);

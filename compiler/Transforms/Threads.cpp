@@ -33,13 +33,13 @@ Value createContextLoad(OpBuilder &b, Location loc, Value context,
 }
 
 Value createShareCount(OpBuilder &b, Location loc, Value threads, Value work,
-                       Value pieces) {
+                       Value pieces, int64_t minWorkPerThread) {
   auto cst = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
   Value worthSplitting = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::uge, work,
-      arith::MulIOp::create(b, loc, threads, cst(kMinMacsPerThread)));
+      arith::MulIOp::create(b, loc, threads, cst(minWorkPerThread)));
   return arith::SelectOp::create(
       b, loc, worthSplitting, arith::MinUIOp::create(b, loc, threads, pieces),
       cst(1));
@@ -52,11 +52,12 @@ Value createShareStart(OpBuilder &b, Location loc, Value share, Value pieces,
 }
 
 Share createShareLoop(OpBuilder &b, Location loc, Value threads, Value work,
-                      Value pieces) {
+                      Value pieces, int64_t minWorkPerThread) {
   auto cst = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  Value shares = createShareCount(b, loc, threads, work, pieces);
+  Value shares =
+      createShareCount(b, loc, threads, work, pieces, minWorkPerThread);
   auto shareLoop = scf::ForOp::create(b, loc, cst(0), shares, cst(1));
   shareLoop->setAttr(kParallelLoopAttr, b.getUnitAttr());
   b.setInsertionPointToStart(shareLoop.getBody());

@@ -36,12 +36,22 @@ struct Share {
   mlir::Value begin, end;
 };
 
+/// Multiply-adds below which a thread's share of a packed GEMM (a linear
+/// layer's or a recurrence step's product on weights packed at compile
+/// time) is not worth a fork: half of kMinMacsPerThread, since each share
+/// also keeps its own panels of W in its core's L2 (a batch-1 GRU step
+/// with H = 256, 3H x H = 196K multiply-adds, splits in two: on the
+/// performance issue's W3 two threads took 1.66-1.69 ms split, 1.98-2.37
+/// unsplit, one thread 1.9-2.0; bench/bench.py W3_gru_T256_B1_H256).
+inline constexpr int64_t kMinPackedMacsPerThread = int64_t(1) << 16;
+
 /// The number of shares a split of `pieces` independent pieces of work
 /// (`work` multiply-adds or lane operations in all) gets: min(threads,
-/// pieces) when `work` reaches threads x kMinMacsPerThread, else 1.
+/// pieces) when `work` reaches threads x `minWorkPerThread`, else 1.
 mlir::Value createShareCount(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value threads, mlir::Value work,
-                             mlir::Value pieces);
+                             mlir::Value pieces,
+                             int64_t minWorkPerThread = kMinMacsPerThread);
 
 /// The first piece of share `share` of `shares`: share * pieces / shares
 /// (contiguous shares that together cover all pieces).
@@ -52,13 +62,13 @@ mlir::Value createShareStart(mlir::OpBuilder &b, mlir::Location loc,
 /// Splits `pieces` independent pieces of work (`work` multiply-adds or
 /// lane operations in all) over the threads: an scf.for marked
 /// kParallelLoopAttr over min(threads, pieces) shares when `work` reaches
-/// threads x kMinMacsPerThread, else over one share (the serial loop).
+/// threads x `minWorkPerThread`, else over one share (the serial loop).
 /// Leaves `b` at the start of the loop's body (so the caller keeps an
 /// InsertionGuard), where share s covers pieces [s * pieces / shares,
 /// (s + 1) * pieces / shares): contiguous, together all of them.
 Share createShareLoop(mlir::OpBuilder &b, mlir::Location loc,
-                      mlir::Value threads, mlir::Value work,
-                      mlir::Value pieces);
+                      mlir::Value threads, mlir::Value work, mlir::Value pieces,
+                      int64_t minWorkPerThread = kMinMacsPerThread);
 
 /// Whether work whose loop extents are `extents` (the static ones) times
 /// `perIteration` could ever reach 2 x kMinMacsPerThread, the least that

@@ -133,7 +133,8 @@ func.func @narrow_panels(%x: memref<13x8xf32>, %w: memref<2x8x4xf32>, %y: memref
 
 // In an entry with a model context, the threads are the context's
 // num_threads (offset 64) when its parallel_for (offset 48) is set, and a
-// product of fewer than 2^17 multiply-adds per thread stays in one share.
+// product of fewer than 2^16 multiply-adds per thread (kMinPackedMacsPerThread)
+// stays in one share.
 #x = affine_map<(d0, d1, d2) -> (d0, d2)>
 #p = affine_map<(d0, d1, d2) -> (d1 floordiv 8, d2, d1 mod 8)>
 #y = affine_map<(d0, d1, d2) -> (d0, d1)>
@@ -147,7 +148,7 @@ func.func @narrow_panels(%x: memref<13x8xf32>, %w: memref<2x8x4xf32>, %y: memref
 // CHECK: %[[ATLEAST1:.+]] = arith.maxsi
 // CHECK: %[[THREADS:.+]] = arith.select %[[SET]], %[[ATLEAST1]], %c1
 // CHECK: %[[MACS:.+]] = arith.muli %{{.+}}, %c64
-// CHECK: %[[MIN:.+]] = arith.muli %[[THREADS]], %c131072
+// CHECK: %[[MIN:.+]] = arith.muli %[[THREADS]], %c65536
 // CHECK: %[[WORTH:.+]] = arith.cmpi uge, %[[MACS]], %[[MIN]]
 // CHECK: %[[FEW:.+]] = arith.minui %[[THREADS]], %{{.+}}
 // CHECK: %[[SHARES:.+]] = arith.select %[[WORTH]], %[[FEW]], %c1
