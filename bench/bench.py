@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Side-by-side latency of seqc and PyTorch on the same sequence models.
 
-W1-W9 are the workloads of the performance issue (W5, one streaming LSTM
-step, is not measured yet). For each recurrent configuration (W1-W4, W9 and
+W1-W9 are the workloads of the performance issue; W5, one streaming LSTM
+step, is timed per step (its row's times are microseconds per step). For each recurrent configuration (W1-W4, W9 and
 smaller LSTM/GRU rows) this builds the model in PyTorch (fixed seed),
 writes the equivalent seq-dialect model with the same weights embedded;
 the attention, encoder and TCN workloads (W6-W8) go through
@@ -359,9 +359,10 @@ def time_onednn(binary, directory, kind, t, b, i, h, runs):
     return float(re.search(r"median_ms ([0-9.]+)", run.stdout).group(1))
 
 
-def run_seqc(base, x, args, threads=1):
-    """Times BASE.so on `x` with seq-run --bench --threads THREADS; returns
-    (median ms, page faults per run, y)."""
+def run_seqc(base, x, args, threads=1, extra=()):
+    """Times BASE.so on `x` with seq-run --bench --threads THREADS (and the
+    `extra` seq-run arguments); returns (median ms, page faults per run,
+    y)."""
     np.save(base + "_x.npy", x.numpy())
     out_dir = base + "_out%d" % threads
     # The worker threads of this process's PyTorch (OpenMP) and OpenBLAS
@@ -372,7 +373,7 @@ def run_seqc(base, x, args, threads=1):
     run = subprocess.run(
         [args.seq_run, base + ".so", "--input", "x=%s_x.npy" % base,
          "--output-dir", out_dir, "--bench", str(args.runs),
-         "--threads", str(threads)],
+         "--threads", str(threads)] + list(extra),
         check=True, capture_output=True, text=True)
     median = float(re.search(r"median ([0-9.]+)", run.stdout).group(1))
     faults = float(re.search(r"page_faults: ([0-9.]+)", run.stdout).group(1))
@@ -589,6 +590,78 @@ def main():
             dnnl_ms, dnnl_ratio = "%.3f" % ms, "%.2f" % (ms / median)
         print(ROW % (name, median, median2, t1, t2, dnnl_ms, t1 / median,
                      t2 / median2, dnnl_ratio, faults))
+    if args.filter in STEP_CONFIG[0] and bench_step(args, work, onednn):
+        return 1
+    return 0
+
+
+# W5: one step of a streaming LSTM at batch 1 (name, input, hidden, steps):
+# what a caller feeding one frame at a time waits for. seqc runs the model's
+# step function through seq-run --stream-chunk 1 (a run is all the steps,
+# the state carried from call to call); PyTorch runs nn.LSTM on one step
+# with the state passed back in; oneDNN one lstm_forward of T = 1.
+STEP_CONFIG = ("W5_lstm_step_I128_H256", 128, 256, 256)
+
+
+def time_torch_steps(module, x, runs, threads, blas_threads=None):
+    """Median ms of feeding `x` [T, 1, I] to `module` one step at a time."""
+    torch.set_num_threads(threads)
+    set_blas_threads(blas_threads or threads)
+
+    def one_pass():
+        state = None
+        for t in range(x.shape[0]):
+            _, state = module(x[t:t + 1], state)
+
+    with torch.no_grad():
+        one_pass()
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            one_pass()
+            samples.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(samples)
+
+
+def bench_step(args, work, onednn):
+    """Prints the W5 row in microseconds per step; nonzero on a mismatch."""
+    name, i, h, steps = STEP_CONFIG
+    torch.manual_seed(0)
+    module = recurrent_module("lstm", i, h, 1)
+    model = os.path.join(work, name + ".mlir")
+    with open(model, "w") as f:
+        f.write(recurrent_model("lstm", module, i, h))
+    base = os.path.join(work, name)
+    subprocess.run([args.seqc, model, "--emit=shared", "--mcpu=" + args.mcpu,
+                    "-o", base], check=True)
+    x = torch.randn(steps, 1, i)
+    stream = ("--stream-chunk", "1")
+    median, faults, got = run_seqc(base, x, args, extra=stream)
+    median2, _, got2 = run_seqc(base, x, args, threads=2, extra=stream)
+    with torch.no_grad():
+        expected = module(x)[0].numpy()
+    if (disagree(name, got[:, 0], expected) or
+            disagree(name, got2[:, 0], expected)):
+        return 1
+    t1 = time_torch_steps(module, x, args.runs, 1)
+    t2 = min(time_torch_steps(module, x, args.runs, 2),
+             time_torch_steps(module, x, args.runs, 1, blas_threads=2))
+    dnnl_us, dnnl_ratio = "-", "-"
+    per_step = 1e3 / steps  # ms per pass -> us per step
+    if onednn:
+        directory = base + "_onednn"
+        os.makedirs(directory, exist_ok=True)
+        write_onednn_inputs(directory, module, x[:1])
+        try:
+            us = 1e3 * time_onednn(onednn, directory, "lstm", 1, 1, i, h,
+                                   args.runs)
+        except RuntimeError as e:
+            print("%s: oneDNN failed or disagrees with PyTorch: %s" % (name, e))
+            return 1
+        dnnl_us, dnnl_ratio = "%.3f" % us, "%.2f" % (us / (median * per_step))
+    print(ROW % (name + " us", median * per_step, median2 * per_step,
+                 t1 * per_step, t2 * per_step, dnnl_us, t1 / median,
+                 t2 / median2, dnnl_ratio, faults / steps))
     return 0
 
 
