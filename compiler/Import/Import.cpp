@@ -82,6 +82,7 @@ OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(seq::createRaiseAttentionPass());
   pm.addPass(seq::createRaiseGeluPass());
+  pm.addPass(seq::createRaiseNormsPass());
   pm.addPass(seq::createRaiseLinearBiasPass());
   if (failed(pm.run(*module)))
     return nullptr;

@@ -26,7 +26,8 @@ struct ImportOptions {
 
 /// Imports the model at `path` (.seq, .onnx, else seq-dialect MLIR), then
 /// raises what it spells out with plain ops to seq ops
-/// (`seq-raise-attention`, `seq-raise-gelu`, `seq-raise-linear-bias`). Errors are reported through `context`'s
+/// (`seq-raise-attention`, `seq-raise-gelu`, `seq-raise-norms`,
+/// `seq-raise-linear-bias`). Errors are reported through `context`'s
 /// diagnostic handler (whose source manager is `sourceMgr`, so text front
 /// ends report `file:line:col: error:`); returns null on failure.
 mlir::OwningOpRef<mlir::ModuleOp> importModel(llvm::StringRef path,

@@ -484,19 +484,17 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
         builder.getStringAttr(n.name().empty() ? n.op_type() : n.name()),
         FileLineColLoc::get(context, path, 0, 0));
   };
-  // Raisings read a node's neighbours: every node is checked against its
-  // schema before any is imported.
+  // Every node is checked against its schema before any is imported (the
+  // shape arithmetic reads a node's producers). Patterns that seq has an op
+  // for are raised on the IR after import (compiler/Import/Import.cpp).
   for (const onnx::NodeProto &n : graph.node()) {
     enter(n);
     if (failed(verifyNodeSchema()))
       return failure();
   }
-  for (auto [i, n] : llvm::enumerate(graph.node())) {
+  for (const onnx::NodeProto &n : graph.node()) {
     enter(n);
-    bool raised = false;
-    if (failed(raisePattern(*this, i, raised)))
-      return failure();
-    if (!raised && failed(importNode()))
+    if (failed(importNode()))
       return failure();
   }
   node = nullptr;
@@ -568,7 +566,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     resultAttrs.push_back(portAttrs(builder, out.name(), type, dims));
   }
   func::ReturnOp::create(builder, loc, results);
-  // Drop what raisings and folded shape arithmetic left unused.
+  // Drop what folded shape arithmetic left unused.
   SmallVector<Operation *> ops;
   for (Operation &op : *body)
     ops.push_back(&op);
@@ -583,9 +581,9 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
 }
 
 LogicalResult GraphImporter::verifyNodeSchema() {
-  // Raisings look at a node's neighbours too: check every node first, so
-  // that no importer or raising meets a node with missing inputs (or extra
-  // ones it would silently ignore).
+  // Importers look at a node's producers too (shape arithmetic): check
+  // every node first, so that none meets a node with missing inputs (or
+  // extra ones it would silently ignore).
   if (!node->domain().empty() && node->domain() != "ai.onnx")
     return success(); // importNode says these are unsupported
   const onnx::OpSchema *schema =

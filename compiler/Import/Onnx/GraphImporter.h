@@ -275,9 +275,6 @@ mlir::LogicalResult importNormPoolOp(GraphImporter &g, llvm::StringRef op,
 /// Evaluates integer ops whose inputs are all known constants (ConstFold.cpp).
 mlir::LogicalResult foldIntegerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
-/// Raises the decomposed patterns that start at node `index` (Raising.cpp):
-/// sets `raised` and the chain's final output when one matches.
-mlir::LogicalResult raisePattern(GraphImporter &g, int index, bool &raised);
 mlir::LogicalResult importRecurrentOp(GraphImporter &g, llvm::StringRef op,
                                       bool &handled);
 /// Loop, If, SequenceEmpty and ConcatFromSequence: the loops PyTorch's

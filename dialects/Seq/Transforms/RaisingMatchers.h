@@ -1,10 +1,12 @@
-//===- RaisingMatchers.h - reading plain ops for the seq-raise-* passes -*- C++ -*-===//
+//===- RaisingMatchers.h - reading plain ops for the seq-raise-* passes -*- C++
+//-*-===//
 //
 // What the raisings (`seq-raise-attention`, `seq-raise-gelu`,
-// `seq-raise-linear-bias`) need to read the plain ops the front ends emit
-// (dialects/Seq/Utils/FrontEndBuilders.h): elementwise linalg.generics and
-// their operands, scalar constants and value-keeping casts; and how they
-// apply their patterns. Attention masks are read in AttentionMasks.h.
+// `seq-raise-norms`, `seq-raise-linear-bias`) need to read the plain ops the
+// front ends emit (dialects/Seq/Utils/FrontEndBuilders.h): elementwise
+// linalg.generics and their operands, scalar constants and value-keeping casts;
+// and how they apply their patterns. Attention masks are read in
+// AttentionMasks.h.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1087,6 +1087,30 @@ class HfPositionIds(nn.Module):
                 + self.wpe(even))
 
 
+class HfRmsNorms(nn.Module):
+    """Hugging Face LlamaRMSNorm (weight * (x * rsqrt(mean(x^2) + eps))),
+    T5LayerNorm (the same, variance from pow), and an RMSNorm written as x
+    / sqrt(...) * weight: ONNX has no RMSNormalization before opset 23, so
+    each exports as Pow/Mul, ReduceMean, Add, Sqrt, Div (rsqrt as 1 /
+    sqrt), Mul. Between them a residual and a linear, as in a block."""
+
+    def __init__(self, d=8):
+        super().__init__()
+        self.w1 = nn.Parameter(torch.rand(d) + 0.5)
+        self.w2 = nn.Parameter(torch.rand(d) + 0.5)
+        self.w3 = nn.Parameter(torch.rand(d) + 0.5)
+        self.proj = nn.Linear(d, d)
+
+    def forward(self, x):
+        variance = x.pow(2).mean(-1, keepdim=True)
+        h = self.w1 * (x * torch.rsqrt(variance + 1e-6))
+        h = self.proj(h) + x
+        variance = (h * h).mean(-1, keepdim=True)
+        h2 = self.w2 * (h * torch.rsqrt(variance + 1e-5))
+        h3 = h2 / torch.sqrt(h2.pow(2).mean(-1, keepdim=True) + 1e-6) * self.w3
+        return h3
+
+
 class DistilBertMaskedFill(nn.Module):
     """Hugging Face DistilBERT's MultiHeadSelfAttention: the padding mask
     (attention_mask == 0).view(B, 1, 1, T).expand_as(scores) filled with
@@ -1256,6 +1280,8 @@ MODELS = [
      fully_padded_mask_inputs, ["y"],
      {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
       "y": {0: "B", 1: "T"}}),
+    ("hf_rms_norms", HfRmsNorms, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
