@@ -98,8 +98,9 @@ AffineMap keptDims(int64_t rank, MLIRContext *ctx) {
 }
 
 /// x when `v` is the mean of x over its last dimension, kept as size 1
-/// ([..., 1], x static along it), as the front ends build ReduceMean and
-/// `mean(-1, keepdim=True)`: a reduction summing x * (1/N) from 0, then an
+/// ([..., 1], x static along it), as the front ends build it: a reduction
+/// summing x * (1/N) from 0 (ONNX ReduceMean), or summing x and then an
+/// elementwise division by N (the .seq front end's `mean`), and an
 /// expand_shape adding the unit dimension back.
 Value readLastAxisMean(Value v) {
   auto expand = v.getDefiningOp<tensor::ExpandShapeOp>();
@@ -110,7 +111,22 @@ Value readLastAxisMean(Value v) {
   if (rank < 1 || result.getShape().back() != 1 ||
       expand.getSrcType().getRank() != rank - 1)
     return nullptr;
-  auto reduction = expand.getSrc().getDefiningOp<linalg::GenericOp>();
+  Value sum = expand.getSrc();
+  std::optional<double> divisor;
+  if (std::optional<Elementwise> e = matchElementwise(sum)) {
+    auto div = e->yielded.getDefiningOp<arith::DivFOp>();
+    std::optional<BodyLeaf> in = div && div->getBlock() == e->op.getBody()
+                                     ? readLeaf(e->op, div.getLhs())
+                                     : std::nullopt;
+    if (!in || !in->tensor || !in->map.isIdentity() ||
+        in->tensor.getType() != sum.getType())
+      return nullptr;
+    divisor = splatValue(div.getRhs());
+    if (!divisor)
+      return nullptr;
+    sum = in->tensor;
+  }
+  auto reduction = sum.getDefiningOp<linalg::GenericOp>();
   if (!reduction || reduction.getNumDpsInputs() != 1 ||
       reduction.getNumDpsInits() != 1 || reduction.getNumLoops() != rank ||
       reduction.getNumReductionLoops() != 1 ||
@@ -126,24 +142,25 @@ Value readLastAxisMean(Value v) {
           keptDims(rank, v.getContext()) ||
       splatValue(init->get()) != 0.0)
     return nullptr;
-  // out + in * (1 / N), either operand order.
+  // out + in * (1 / N), or out + in then / N; either operand order.
   Block *body = reduction.getBody();
   auto add =
       body->getTerminator()->getOperand(0).getDefiningOp<arith::AddFOp>();
   if (!add || add->getBlock() != body)
     return nullptr;
   Value acc = body->getArgument(1), element = body->getArgument(0);
-  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
-  if ((add.getLhs() != acc && add.getRhs() != acc) || product == acc)
+  if (add.getLhs() != acc && add.getRhs() != acc)
     return nullptr;
-  auto mul = product.getDefiningOp<arith::MulFOp>();
-  if (!mul || mul->getBlock() != body)
-    return nullptr;
-  Value factor = mul.getLhs() == element ? mul.getRhs() : mul.getLhs();
-  if (mul.getLhs() != element && mul.getRhs() != element)
-    return nullptr;
-  std::optional<double> c = splatValue(factor);
+  Value term = add.getLhs() == acc ? add.getRhs() : add.getLhs();
   double n = static_cast<double>(xType.getShape().back());
+  if (divisor)
+    return term == element && *divisor == n ? in->get() : nullptr;
+  auto mul = term.getDefiningOp<arith::MulFOp>();
+  if (!mul || mul->getBlock() != body ||
+      (mul.getLhs() != element && mul.getRhs() != element))
+    return nullptr;
+  std::optional<double> c =
+      splatValue(mul.getLhs() == element ? mul.getRhs() : mul.getLhs());
   if (!c || std::fabs(*c * n - 1.0) > 1e-6)
     return nullptr;
   return in->get();
