@@ -739,6 +739,12 @@ LogicalResult importSqueezeUnsqueeze(GraphImporter &g, bool squeeze) {
       auto n = normalizeAxis(g, a, outRank);
       if (!n)
         return failure();
+      // Each axis is a new dimension: a repeated one would leave fewer
+      // than rank + |axes| dimensions to fill.
+      if (inserted[*n]) {
+        g.nodeError() << "axes name dimension " << *n << " twice";
+        return failure();
+      }
       inserted[*n] = true;
     }
     for (int64_t i = 0, j = 0; i < outRank; ++i)
