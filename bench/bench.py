@@ -89,7 +89,8 @@ OPENBLAS_NOTE = ("NOT OpenBLAS: torch's BLAS is the libblas.so.3 alternative "
 _preset = os.environ.get("OPENBLAS_CORETYPE")
 _detected = detected_openblas_core()  # None: torch does not load OpenBLAS
 _wanted = openblas_core_type()
-# How wide a core's kernels are: 0 SSE, 1 AVX, 2 AVX2, 3 AVX-512.
+# How wide a core's kernels are: 0 SSE, 1 AVX, 2 AVX2, 3 AVX-512 (a core
+# this table does not name is kept as set).
 _ISA_LEVEL = {"prescott": 0, "core2": 0, "nehalem": 0, "katmai": 0,
               "sandybridge": 1, "bulldozer": 1, "piledriver": 1,
               "haswell": 2, "zen": 2, "skylakex": 3, "cooperlake": 3,
@@ -100,7 +101,8 @@ def _isa_level(core):
     return _ISA_LEVEL.get((core or "").lower(), -1)
 
 
-if _detected and _preset and _isa_level(_preset) < _isa_level(_wanted):
+if (_detected and _preset and 0 <= _isa_level(_preset) <
+        _isa_level(_wanted)):
     # Set from outside (some hosts set it for every process) to an older
     # core than this CPU's: the peer would run narrower kernels (Haswell's
     # AVX2 on a Zen 5: half the sgemm speed of its AVX-512 ones). Benchmark

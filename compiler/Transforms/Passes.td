@@ -423,8 +423,8 @@ def LowerPackedContractionsPass : Pass<"seqc-lower-packed-contractions"> {
     dimensions flattened; the remainder in at most one tile each of 4, 2
     and 1 rows). Around them, an `scf.for` marked `seqc.parallel` splits
     the panels into contiguous shares, as many as the model context's
-    threads when the product has at least 2^17 multiply-adds per thread,
-    else one (`seqc-outline-parallel-loops` runs the shares on the
+    threads when the product has at least 2^16 multiply-adds per thread
+    (`kMinPackedMacsPerThread` in Threads.h), else one (`seqc-outline-parallel-loops` runs the shares on the
     context's threads). A tile is an
     R x V register tile of `vector<Wxf32>` accumulators (V = NR / W) that
     starts from y, runs over the k block loading V contiguous vectors of

@@ -24,11 +24,10 @@ namespace seqc {
 /// iteration its own.
 inline constexpr const char kParallelLoopAttr[] = "seqc.parallel";
 
-/// Multiply-adds below which a thread's share of a split is not worth a
-/// fork: 2^17 take 1.5-4 us on one core, a few times a handoff to a
-/// spinning worker and back. A batch-1 LSTM step with H = 256 (4H x H)
-/// splits in two: measured 1.2-1.8x faster on two cores (bench/bench.py
-/// lstm_T256_B1_H256), each core keeping its half of W_hh in its L2.
+/// Multiply-adds (or lane operations) below which a thread's share of a
+/// split is not worth a fork: 2^17 take 1.5-4 us on one core, a few times a
+/// handoff to a spinning worker and back. Packed GEMMs split from half of
+/// it (kMinPackedMacsPerThread).
 inline constexpr int64_t kMinMacsPerThread = int64_t(1) << 17;
 
 /// A share of a split (createShareLoop): pieces [begin, end).
@@ -39,10 +38,12 @@ struct Share {
 /// Multiply-adds below which a thread's share of a packed GEMM (a linear
 /// layer's or a recurrence step's product on weights packed at compile
 /// time) is not worth a fork: half of kMinMacsPerThread, since each share
-/// also keeps its own panels of W in its core's L2 (a batch-1 GRU step
-/// with H = 256, 3H x H = 196K multiply-adds, splits in two: on the
-/// performance issue's W3 two threads took 1.66-1.69 ms split, 1.98-2.37
-/// unsplit, one thread 1.9-2.0; bench/bench.py W3_gru_T256_B1_H256).
+/// also keeps its own panels of W in its core's L2. A batch-1 LSTM step
+/// with H = 256 (4H x H) splits in two: 1.2-1.8x faster on two cores
+/// (bench/bench.py W1_lstm_T256_B1_H256); a GRU step with H = 256 (3H x H
+/// = 196K multiply-adds) now too: on W3_gru_T256_B1_H256 two threads took
+/// 1.66-1.69 ms split against 1.98-2.37 unsplit in three interleaved
+/// seq-run rounds (one thread 1.9-2.0), 1.74-1.75 in bench.py's passes.
 inline constexpr int64_t kMinPackedMacsPerThread = int64_t(1) << 16;
 
 /// The number of shares a split of `pieces` independent pieces of work

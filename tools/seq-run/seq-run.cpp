@@ -79,15 +79,16 @@ Options
                       time N runs and print
                         latency_ms: min X median Y p90 Z mean W (N runs)
                         page_faults: F per run (minor + major, process-wide)
-                      The timed runs write their outputs into the buffers
-                      of the run before (caller-provided outputs, as an
-                      application that keeps them does).
                         cpu_level: code LEVEL, this CPU LEVEL (the x86-64
                           level of the code run: a model compiled for
                           several runs the highest this CPU supports;
                           SEQC_MAX_CPU_LEVEL=N lowers it, N in 1-4)
-                      With --stream-chunk, one run is a whole streamed pass
-                      (states reset, every chunk, outputs joined).
+                      Without --stream-chunk the timed runs write their
+                      outputs into the buffers of the run before
+                      (caller-provided outputs, as an application that
+                      keeps them does). With --stream-chunk, one run is a
+                      whole streamed pass (states reset, every chunk,
+                      outputs joined into new buffers).
   --warmup N          Untimed runs before timing (default 3; needs --bench).
   --threads N         Threads the model's large work (the packed GEMMs of
                       linear layers and recurrences, attention's heads,
@@ -775,6 +776,8 @@ bool bench(const Options &opts, const RunFn &run) {
   times.reserve(static_cast<size_t>(opts.bench));
   long faults = 0;
   for (long i = 0; i < opts.bench; ++i) {
+    if (opts.streamChunk > 0)
+      freeOutputs(outputs); // not timed: a streamed run joins new buffers
     long faultsBefore = pageFaults();
     double start = nowMs();
     bool ok = run(outputs, /*reuse=*/true);

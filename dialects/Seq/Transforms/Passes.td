@@ -116,8 +116,10 @@ def RaiseNormsPass : Pass<"seq-raise-norms"> {
     Finds a normalization over the last dimension of an f32 tensor `x`
     (`[..., N]`, N static) spelled out with elementwise linalg.generics and
     means as the front ends build them (ONNX ReduceMean keeping the axis: a
-    reduction summing `x * (1/N)` from 0, then an `expand_shape` adding the
-    unit dimension back), and replaces its last op:
+    reduction summing `x * (1/N)` from 0; the .seq front end's `mean`: a
+    sum from 0, then an elementwise division by N; either followed by an
+    `expand_shape` adding the unit dimension back last), and replaces its
+    last op:
     - `(x - mean(x)) / sqrt(mean(d^2) + eps)`, where `d` is that same
       `x - mean(x)` value and `d^2` is `pow(d, 2)` or `d * d` (nn.LayerNorm
       as exported below opset 17), optionally `* w` and then `+ b` with `w`
@@ -128,9 +130,9 @@ def RaiseNormsPass : Pass<"seq-raise-norms"> {
     The division may also be written as a product with `rsqrt(...)` or with
     `1 / sqrt(...)` (torch.rsqrt exports as the latter); products and sums
     are read in either operand order; `eps` must be a positive finite
-    scalar. A mean multiplies by a constant within 1e-6 of 1/N (it is
-    computed as a sum over N, so the raised op may round differently in the
-    last bit). Anything else (another axis, a mean over a dynamic extent,
+    scalar. A mean multiplies by a constant within 1e-6 of 1/N (the raised
+    op divides the sum by N, so it may round differently in the last bit)
+    or divides by exactly N. x has rank 2 or more. Anything else (another axis, a mean over a dynamic extent,
     a bias without a weight, a bias after an RMSNorm) is left as written or
     raised without the part that does not fit. The ops it leaves unused are
     erased; nothing else is folded.

@@ -6,8 +6,8 @@
 // Add, Sqrt, Div, Mul: six to nine passes over memory that
 // seq.layer_norm / seq.rms_norm do in one. The front ends build each of
 // those ops as one linalg.generic (a mean as a reduction of x * (1/N) and
-// an expand_shape that keeps the axis); this pass reads them back. See
-// Passes.td.
+// an expand_shape that keeps the axis; the .seq front end as a sum divided
+// by N); this pass reads them back. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -108,9 +108,20 @@ Value readLastAxisMean(Value v) {
     return nullptr;
   RankedTensorType result = expand.getResultType();
   int64_t rank = result.getRank();
-  if (rank < 1 || result.getShape().back() != 1 ||
+  if (rank < 2 || result.getShape().back() != 1 ||
       expand.getSrcType().getRank() != rank - 1)
     return nullptr;
+  // The unit dimension is added after the last one: groups {0}, ...,
+  // {rank - 2, rank - 1}.
+  SmallVector<ReassociationIndices> groups = expand.getReassociationIndices();
+  for (auto [g, group] : llvm::enumerate(groups)) {
+    bool last = g + 1 == groups.size();
+    ReassociationIndices want = {static_cast<int64_t>(g)};
+    if (last)
+      want.push_back(static_cast<int64_t>(g) + 1);
+    if (group != want)
+      return nullptr;
+  }
   Value sum = expand.getSrc();
   std::optional<double> divisor;
   if (std::optional<Elementwise> e = matchElementwise(sum)) {
@@ -161,7 +172,7 @@ Value readLastAxisMean(Value v) {
     return nullptr;
   std::optional<double> c =
       splatValue(mul.getLhs() == element ? mul.getRhs() : mul.getLhs());
-  if (!c || std::fabs(*c * n - 1.0) > 1e-6)
+  if (!c || !(std::fabs(*c * n - 1.0) <= 1e-6)) // NaN is no 1/N
     return nullptr;
   return in->get();
 }
@@ -287,16 +298,18 @@ std::optional<Norm> readNorm(Value v) {
     if (!bias)
       return std::nullopt;
   }
+  // core * w, either order (for x of rank 1 both read as [N]: the one
+  // whose other side is a norm's core).
   Value scale;
-  Value core = scaled;
+  std::optional<Norm> norm;
   if (auto mul = matchBinary<arith::MulFOp>(scaled)) {
     for (auto [a, b] : {std::pair(mul->lhs, mul->rhs), {mul->rhs, mul->lhs}})
-      if (isFull(a, type) && isPerFeature(b, type)) {
-        core = a.tensor;
+      if (!norm && isFull(a, type) && isPerFeature(b, type) &&
+          (norm = readNormCore(a.tensor)))
         scale = b.tensor;
-      }
   }
-  std::optional<Norm> norm = readNormCore(core);
+  if (!norm)
+    norm = readNormCore(scaled);
   if (!norm || norm->x.getType() != type || (norm->rms && bias) ||
       (bias && !scale))
     return std::nullopt;
