@@ -121,8 +121,9 @@ def RaiseNormsPass : Pass<"seq-raise-norms"> {
     `expand_shape` adding the unit dimension back last), and replaces its
     last op:
     - `(x - mean(x)) / sqrt(mean(d^2) + eps)`, where `d` is that same
-      `x - mean(x)` value and `d^2` is `pow(d, 2)` or `d * d` (nn.LayerNorm
-      as exported below opset 17), optionally `* w` and then `+ b` with `w`
+      `x - mean(x)` value or `x - mean(x)` computed again (as
+      `x.var(unbiased=False)` exports) and `d^2` is `pow(d, 2)` or `d * d`
+      (nn.LayerNorm as exported below opset 17), optionally `* w` and then `+ b` with `w`
       and `b` `[N]` tensors read along the last dimension, becomes
       `seq.layer_norm %x scale(%w) bias(%b) {epsilon, axis = -1}`;
     - `x / sqrt(mean(x^2) + eps)`, optionally `* w` (LLaMA's and T5's

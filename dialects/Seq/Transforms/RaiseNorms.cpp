@@ -259,6 +259,16 @@ struct Norm {
   double epsilon;
 };
 
+/// x when `d` is x - mean(x), the mean over x's last dimension.
+Value centeredOperand(Value d) {
+  auto type = cast<RankedTensorType>(d.getType());
+  auto sub = matchBinary<arith::SubFOp>(d);
+  if (sub && isFull(sub->lhs, type) && isPerRow(sub->rhs, type) &&
+      readLastAxisMean(sub->rhs.tensor) == sub->lhs.tensor)
+    return sub->lhs.tensor;
+  return nullptr;
+}
+
 /// The LayerNorm or RMSNorm core `v` computes, without weight or bias.
 std::optional<Norm> readNormCore(Value v) {
   std::optional<Core> core = readCore(v);
@@ -266,17 +276,17 @@ std::optional<Norm> readNormCore(Value v) {
     return std::nullopt;
   Value squared = readLastAxisMean(core->variance);
   Value base = squared ? squareOperand(squared) : nullptr;
-  if (!base || base != core->centered)
+  if (!base)
     return std::nullopt;
   auto type = cast<RankedTensorType>(v.getType());
-  // LayerNorm: d = x - mean(x), the variance the mean of d^2.
-  if (auto sub = matchBinary<arith::SubFOp>(core->centered)) {
-    if (isFull(sub->lhs, type) && isPerRow(sub->rhs, type) &&
-        readLastAxisMean(sub->rhs.tensor) == sub->lhs.tensor)
-      return Norm{false, sub->lhs.tensor, nullptr, nullptr, core->epsilon};
-  }
+  // LayerNorm: d = x - mean(x), the variance the mean of d^2 (of that d,
+  // or of x - mean(x) computed again: x.var(unbiased=False) exports its
+  // own).
+  Value x = centeredOperand(core->centered);
+  if (x && (base == core->centered || centeredOperand(base) == x))
+    return Norm{false, x, nullptr, nullptr, core->epsilon};
   // RMSNorm: d = x.
-  if (core->centered.getType() == type)
+  if (base == core->centered && core->centered.getType() == type)
     return Norm{true, core->centered, nullptr, nullptr, core->epsilon};
   return std::nullopt;
 }

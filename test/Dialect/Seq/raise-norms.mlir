@@ -397,3 +397,83 @@ func.func @variance_of_another(%x: tensor<?x8xf32>, %x2: tensor<?x8xf32>) -> ten
   } -> tensor<?x8xf32>
   return %v49 : tensor<?x8xf32>
 }
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+#s = affine_map<(i, j) -> ()>
+#row = affine_map<(i, j) -> (i)>
+#bc = affine_map<(i, j) -> (i, 0)>
+#w = affine_map<(i, j) -> (j)>
+// x.var(unbiased=False) exports its own x - mean(x): the same centering.
+// CHECK-LABEL: func.func @variance_recentered
+// CHECK-SAME: (%[[X:.+]]: tensor<?x8xf32>)
+// CHECK: %[[Y:.+]] = seq.layer_norm %[[X]] : (
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[Y]]
+func.func @variance_recentered(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %e1 = tensor.empty(%n) : tensor<?x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = tensor.empty(%n) : tensor<?xf32>
+  %zr = linalg.fill ins(%zero : f32) outs(%z : tensor<?xf32>) -> tensor<?xf32>
+  %inv = arith.constant 0.125 : f32
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %one = arith.constant dense<1.0> : tensor<f32>
+  %eps = arith.constant dense<1.0e-5> : tensor<f32>
+  %eps6 = arith.constant dense<1.0e-6> : tensor<f32>
+  %v50 = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<?x8xf32>) outs(%zr : tensor<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<?xf32>
+  %v51 = tensor.expand_shape %v50 [[0, 1]] output_shape [%n, 1] : tensor<?xf32> into tensor<?x1xf32>
+  %v52 = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %v51 : tensor<?x8xf32>, tensor<?x1xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.subf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  %v53 = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<?x8xf32>) outs(%zr : tensor<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<?xf32>
+  %v54 = tensor.expand_shape %v53 [[0, 1]] output_shape [%n, 1] : tensor<?xf32> into tensor<?x1xf32>
+  %v55 = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %v54 : tensor<?x8xf32>, tensor<?x1xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.subf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  %v56 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%v55, %v55 : tensor<?x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  %v57 = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%v56 : tensor<?x8xf32>) outs(%zr : tensor<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<?xf32>
+  %v58 = tensor.expand_shape %v57 [[0, 1]] output_shape [%n, 1] : tensor<?xf32> into tensor<?x1xf32>
+  %v59 = linalg.generic {indexing_maps = [#id, #s, #id], iterator_types = ["parallel", "parallel"]} ins(%v58, %eps : tensor<?x1xf32>, tensor<f32>) outs(%e1 : tensor<?x1xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.addf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x1xf32>
+  %v60 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%v59 : tensor<?x1xf32>) outs(%e1 : tensor<?x1xf32>) {
+  ^bb0(%in0: f32, %o: f32):
+    %r = math.sqrt %in0 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x1xf32>
+  %v61 = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%v52, %v60 : tensor<?x8xf32>, tensor<?x1xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.divf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  return %v61 : tensor<?x8xf32>
+}
