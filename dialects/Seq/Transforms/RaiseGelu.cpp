@@ -110,21 +110,6 @@ bool near(double v, double want) {
   return std::fabs(v - want) <= 1e-6 * std::fabs(want);
 }
 
-/// The operand of `unary(x)` when `v` is an elementwise generic applying
-/// one op of type `Op` to an identity-mapped tensor.
-template <typename Op>
-Value unaryOperand(Value v) {
-  std::optional<Elementwise> e = matchElementwise(v);
-  auto op = e ? e->yielded.getDefiningOp<Op>() : Op();
-  if (!op)
-    return nullptr;
-  std::optional<BodyLeaf> in = readLeaf(e->op, op->getOperand(0));
-  if (!in || in->scalar || !in->tensor || !in->map.isIdentity() ||
-      in->tensor.getType() != v.getType())
-    return nullptr;
-  return in->tensor;
-}
-
 /// Whether `v` is exactly `c * x` (one tensor factor, x).
 bool isScaled(Value v, Value x, double c) {
   Flattened f = flattenProduct(v);

@@ -50,20 +50,6 @@ template <typename Op> std::optional<Binary> matchBinary(Value v) {
   return Binary{*lhs, *rhs, cast<RankedTensorType>(v.getType())};
 }
 
-/// The operand of a unary elementwise generic applying Op to a tensor of
-/// the result's type.
-template <typename Op> Value unaryOperand(Value v) {
-  std::optional<Elementwise> e = matchElementwise(v);
-  auto op = e ? e->yielded.getDefiningOp<Op>() : Op();
-  if (!op || op->getBlock() != e->op.getBody())
-    return nullptr;
-  std::optional<BodyLeaf> in = readLeaf(e->op, op->getOperand(0));
-  if (!in || !in->tensor || !in->map.isIdentity() ||
-      in->tensor.getType() != v.getType())
-    return nullptr;
-  return in->tensor;
-}
-
 /// Whether `leaf` reads a whole tensor of `type` element by element.
 bool isFull(const BodyLeaf &leaf, RankedTensorType type) {
   return leaf.tensor && leaf.map.isIdentity() && leaf.tensor.getType() == type;

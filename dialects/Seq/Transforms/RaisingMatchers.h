@@ -31,6 +31,10 @@ struct Elementwise {
 /// The elementwise generic producing `v`, if that is what produces it.
 std::optional<Elementwise> matchElementwise(mlir::Value v);
 
+/// The tensor operand of a unary elementwise generic `v` applying one Op
+/// to a tensor of `v`'s type read element by element; null otherwise.
+template <typename Op> mlir::Value unaryOperand(mlir::Value v);
+
 /// What a value in an elementwise generic's body reads: an input tensor
 /// (through `map`), whose elements may all be one constant (`scalar`), or a
 /// constant defined in the body (`tensor` null).
@@ -74,6 +78,18 @@ bool keepsZerosAndOnes(mlir::Operation *op);
 /// ops they leave unused and folding nothing else (the model's other ops
 /// stay as the front end wrote them).
 void applyRaising(mlir::Operation *op, mlir::RewritePatternSet &&patterns);
+
+template <typename Op> mlir::Value unaryOperand(mlir::Value v) {
+  std::optional<Elementwise> e = matchElementwise(v);
+  auto op = e ? e->yielded.template getDefiningOp<Op>() : Op();
+  if (!op || op->getBlock() != e->op.getBody())
+    return nullptr;
+  std::optional<BodyLeaf> in = readLeaf(e->op, op->getOperand(0));
+  if (!in || in->scalar || !in->tensor || !in->map.isIdentity() ||
+      in->tensor.getType() != v.getType())
+    return nullptr;
+  return in->tensor;
+}
 
 } // namespace seqc::seq
 
