@@ -2,6 +2,9 @@
 
 #include "compiler/Driver/OutputFiles.h"
 
+#include "compiler/Target/HeaderEmission.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -100,6 +103,72 @@ LogicalResult OutputFiles::writeShared(ArrayRef<CodeVersion> versions,
     return failure();
   }
   return success();
+}
+
+/// The PTX of every kernel module, one after the other, each after a line
+/// naming it.
+static std::string collectPtx(ModuleOp module) {
+  std::string text;
+  for (auto binary : module.getOps<gpu::BinaryOp>())
+    for (Attribute attr : binary.getObjectsAttr())
+      if (auto object = dyn_cast<gpu::ObjectAttr>(attr))
+        text += "// seqc kernel module " + binary.getName().str() + "\n" +
+                object.getObject().getValue().str();
+  return text;
+}
+
+/// Each version's module after a line naming its CPU, one after the other
+/// (seq-opt reads one: cut the text at these lines, or pass one --mcpu).
+static std::string printVersions(ArrayRef<CodeVersion> versions) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (const CodeVersion &version : versions) {
+    os << "// seqc code version --mcpu=" << version.cpu << "\n";
+    version.module->print(os);
+    os << "\n";
+  }
+  return text;
+}
+
+LogicalResult OutputFiles::writeRequested(ModuleOp module,
+                                          ArrayRef<CodeVersion> versions,
+                                          llvm::StringRef modelName) {
+  auto header = [&](bool toStdout) {
+    FailureOr<std::string> text = emitHeader(module, options.inputPath);
+    return failed(text) ? failure() : writeText(".h", *text, toStdout);
+  };
+  bool ir = options.emit == EmitKind::LLVMIR;
+  std::string codePath = path(ir ? ".ll" : ".s");
+  if (options.outputBase.empty() || options.outputBase == "-")
+    codePath = "-";
+  switch (options.emit) {
+  case EmitKind::MLIR:
+    return writeModule(".mlir", module);
+  case EmitKind::Header:
+    return header(/*toStdout=*/true);
+  case EmitKind::PTX:
+    return writeText(".ptx", collectPtx(module), /*toStdoutByDefault=*/true);
+  case EmitKind::Lowered:
+    return versions.size() == 1
+               ? writeModule(".lowered.mlir", module)
+               : writeText(".lowered.mlir", printVersions(versions),
+                           /*toStdoutByDefault=*/true);
+  case EmitKind::LLVMIR:
+  case EmitKind::Assembly:
+    return writeCode(versions, ir ? CodeKind::LLVMIR : CodeKind::Assembly,
+                     codePath, /*exportDefaultEntry=*/false);
+  case EmitKind::Object:
+    return writeCode(versions, CodeKind::Object, path(".o"),
+                     /*exportDefaultEntry=*/false);
+  case EmitKind::Shared:
+    return writeShared(versions, modelName);
+  case EmitKind::Default:
+    if (failed(writeCode(versions, CodeKind::Object, path(".o"),
+                         /*exportDefaultEntry=*/false)))
+      return failure();
+    return header(/*toStdout=*/false);
+  }
+  llvm_unreachable("unknown EmitKind");
 }
 
 } // namespace seqc

@@ -41,6 +41,14 @@ public:
   mlir::LogicalResult writeShared(llvm::ArrayRef<CodeVersion> versions,
                                   llvm::StringRef modelName);
 
+  /// Writes what `--emit` asks for: the header of `module` (after the model
+  /// ABI phase), its kernels' PTX, the lowered MLIR of `versions`, or their
+  /// code as LLVM IR, assembly, an object (with the header by default) or
+  /// a shared library.
+  mlir::LogicalResult writeRequested(mlir::ModuleOp module,
+                                     llvm::ArrayRef<CodeVersion> versions,
+                                     llvm::StringRef modelName);
+
   int fail(const llvm::Twine &message);
 
 private:

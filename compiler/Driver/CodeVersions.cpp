@@ -1,0 +1,48 @@
+//===- CodeVersions.cpp - one lowered module per CPU of the object --------===//
+
+#include "compiler/Driver/CodeVersions.h"
+
+#include "compiler/Pipelines/Pipelines.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Threading.h"
+#include "mlir/Pass/PassManager.h"
+
+using namespace mlir;
+
+namespace seqc {
+
+LogicalResult lowerCodeVersions(ModuleOp module, const TargetSelection &target,
+                                const DriverOptions &options,
+                                CodeVersions &out) {
+  MLIRContext *context = module.getContext();
+  size_t count = target.cpus.size();
+  for (size_t i = 0; i < count; ++i) {
+    ModuleOp code = module;
+    if (i + 1 < count) {
+      out.copies.push_back(module.clone());
+      code = *out.copies.back();
+    }
+    out.versions.push_back({code, target.cpus[i]});
+  }
+  // The pipelines are built here and run several at once.
+  std::vector<std::unique_ptr<PassManager>> pms;
+  for (int64_t width : target.vectorWidths) {
+    pms.push_back(std::make_unique<PassManager>(context));
+    CpuPipelineOptions cpu;
+    cpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
+    cpu.attentionTile = options.attentionTile;
+    cpu.vectorWidth = width;
+    buildCpuPipeline(*pms.back(), cpu);
+  }
+  ParallelDiagnosticHandler diagnostics(context);
+  return failableParallelForEachN(
+      context, 0, count, [&](size_t i) -> LogicalResult {
+        diagnostics.setOrderIDForThread(i);
+        LogicalResult result = pms[i]->run(out.versions[i].module);
+        diagnostics.eraseOrderIDForThread();
+        return result;
+      });
+}
+
+} // namespace seqc

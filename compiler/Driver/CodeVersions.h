@@ -1,0 +1,36 @@
+//===- CodeVersions.h - one lowered module per CPU of the object -*- C++
+//-*-===//
+
+#ifndef SEQC_COMPILER_DRIVER_CODEVERSIONS_H
+#define SEQC_COMPILER_DRIVER_CODEVERSIONS_H
+
+#include "compiler/Driver/TargetSelection.h"
+#include "compiler/Target/ObjectEmission.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <vector>
+
+namespace seqc {
+
+/// The code versions of one object, one per CPU of the target selection,
+/// and the module copies they live in (the last version is the module
+/// itself).
+struct CodeVersions {
+  std::vector<mlir::OwningOpRef<mlir::ModuleOp>> copies;
+  std::vector<CodeVersion> versions;
+};
+
+/// Lowers `module` (after the model ABI phase) with the CPU pipeline
+/// (compiler/Pipelines) once per CPU of `target`, each from its own copy
+/// taken before any is lowered, several at once on the context's threads;
+/// diagnostics come in version order. Fails when a pipeline does.
+mlir::LogicalResult lowerCodeVersions(mlir::ModuleOp module,
+                                      const TargetSelection &target,
+                                      const DriverOptions &options,
+                                      CodeVersions &out);
+
+} // namespace seqc
+
+#endif // SEQC_COMPILER_DRIVER_CODEVERSIONS_H
