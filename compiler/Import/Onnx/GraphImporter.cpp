@@ -628,7 +628,9 @@ LogicalResult GraphImporter::importNode() {
     return failure();
   if (!handled && failed(importConvOp(*this, op, handled)))
     return failure();
-  if (!handled && failed(importMoreOp(*this, op, handled)))
+  if (!handled && failed(importReplicationOp(*this, op, handled)))
+    return failure();
+  if (!handled && failed(importPositionMaskOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importLogicalOp(*this, op, handled)))
     return failure();

@@ -244,10 +244,12 @@ mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
 /// Conv (1-D and 2-D) and ConvTranspose (1-D) (ConvOps.cpp).
 mlir::LogicalResult importConvOp(GraphImporter &g, llvm::StringRef op,
                                  bool &handled);
-/// Pad, Tile, Split, Trilu, Expand, Range and Slice with run-time ends
-/// (MoreOps.cpp).
-mlir::LogicalResult importMoreOp(GraphImporter &g, llvm::StringRef op,
-                                 bool &handled);
+/// Pad, Tile and Expand (ReplicationOps.cpp).
+mlir::LogicalResult importReplicationOp(GraphImporter &g, llvm::StringRef op,
+                                        bool &handled);
+/// Range and Trilu (PositionMaskOps.cpp).
+mlir::LogicalResult importPositionMaskOp(GraphImporter &g, llvm::StringRef op,
+                                         bool &handled);
 /// Equal, Greater, Less, GreaterOrEqual, LessOrEqual, And, Or, Xor, Not,
 /// Where and Cast (LogicalOps.cpp).
 mlir::LogicalResult importLogicalOp(GraphImporter &g, llvm::StringRef op,
@@ -265,7 +267,7 @@ mlir::LogicalResult importReductionOp(GraphImporter &g, llvm::StringRef op,
 /// GatherElements, ScatterElements and ScatterND (ScatterOps.cpp).
 mlir::LogicalResult importScatterOp(GraphImporter &g, llvm::StringRef op,
                                     bool &handled);
-/// Slice and Gather (IndexingOps.cpp).
+/// Slice, Split, OneHot and Gather (IndexingOps.cpp).
 mlir::LogicalResult importIndexingOp(GraphImporter &g, llvm::StringRef op,
                                      bool &handled);
 /// BatchNormalization, InstanceNormalization, MaxPool, AveragePool,

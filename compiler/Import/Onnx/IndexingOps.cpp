@@ -1,8 +1,9 @@
-//===- IndexingOps.cpp - ONNX Slice, OneHot and Gather ------------------===//
+//===- IndexingOps.cpp - ONNX Slice, Split, OneHot and Gather -----------===//
 //
 // Slice (constant bounds: forward steps as tensor.extract_slice, negative
 // steps as a gather that reads back to front; bounds computed from shapes
-// at run time: ONNX's clamping in index arithmetic), OneHot, and Gather:
+// at run time: ONNX's clamping in index arithmetic), Split (consecutive
+// slices along one axis), OneHot, and Gather:
 // shape vectors element by element at import time, a constant scalar index as a
 // slice, embedding lookups as seq.embedding and any other index tensor as
 // a generic that reads the data at each index, checked at run time.
@@ -460,6 +461,77 @@ LogicalResult importGather(GraphImporter &g) {
   return success();
 }
 
+LogicalResult importSplit(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  auto axis = normalizeAxis(g, g.intAttr("axis", 0), rank);
+  if (!axis)
+    return failure();
+  unsigned n = g.numOutputs();
+  SmallVector<OpFoldResult> sizes = shapeOf(g, x), lengths;
+  if (g.hasInput(1)) {
+    auto split = g.constIntsInput(1);
+    if (!split || split->size() != n) {
+      g.nodeError() << "split must be a constant with one entry per output";
+      return failure();
+    }
+    int64_t total = 0;
+    for (int64_t s : *split) {
+      if (s < 0) {
+        g.nodeError() << "split sizes must not be negative";
+        return failure();
+      }
+      total += s;
+      lengths.push_back(g.builder.getIndexAttr(s));
+    }
+    std::optional<int64_t> dim = getConstantIntValue(sizes[*axis]);
+    if (dim && *dim != total) {
+      g.nodeError() << "split sizes add up to " << total << ", not " << *dim;
+      return failure();
+    }
+  } else {
+    std::optional<int64_t> dim = getConstantIntValue(sizes[*axis]);
+    OpFoldResult len;
+    if (dim) {
+      if (*dim % n) {
+        g.nodeError() << "dimension " << *dim << " does not split evenly into "
+                      << n << " outputs";
+        return failure();
+      }
+      len = g.builder.getIndexAttr(*dim / n);
+    } else {
+      len = arith::DivUIOp::create(
+                g.builder, g.loc, g.indexValue(sizes[*axis]),
+                arith::ConstantIndexOp::create(g.builder, g.loc, n))
+                .getResult();
+    }
+    lengths.assign(n, len);
+  }
+  OpFoldResult offset = g.builder.getIndexAttr(0);
+  for (unsigned i = 0; i < n; ++i) {
+    SmallVector<OpFoldResult> offsets(rank, g.builder.getIndexAttr(0)),
+        part(sizes), strides(rank, g.builder.getIndexAttr(1));
+    offsets[*axis] = offset;
+    part[*axis] = lengths[i];
+    g.setOutput(i, tensor::ExtractSliceOp::create(g.builder, g.loc, x, offsets,
+                                                  part, strides)
+                       .getResult());
+    std::optional<int64_t> a = getConstantIntValue(offset),
+                           b = getConstantIntValue(lengths[i]);
+    if (a && b)
+      offset = g.builder.getIndexAttr(*a + *b);
+    else
+      offset = arith::AddIOp::create(g.builder, g.loc, g.indexValue(offset),
+                                     g.indexValue(lengths[i]))
+                   .getResult();
+  }
+  return success();
+}
+
 } // namespace
 
 /// ONNX OneHot (torch.nn.functional.one_hot exports it): depth's slots
@@ -565,6 +637,8 @@ LogicalResult importIndexingOp(GraphImporter &g, StringRef op, bool &handled) {
     return importSlice(g);
   if (op == "Gather")
     return importGather(g);
+  if (op == "Split")
+    return importSplit(g);
   handled = false;
   return success();
 }

@@ -1,0 +1,224 @@
+//===- PositionMaskOps.cpp - ONNX Range and Trilu ------------------------===//
+//
+// The ops positions and causal masks are built from: Range (positions for
+// embeddings, integer or f32) and Trilu (the lower or upper triangle of a
+// matrix, the rest zero).
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <climits>
+#include <limits>
+
+using namespace mlir;
+using namespace seqc;
+
+namespace seqc::onnx_import {
+namespace {
+
+LogicalResult importTrilu(GraphImporter &g) {
+  if (failed(g.checkAttrs({"upper"})))
+    return failure();
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  if (rank < 2) {
+    g.nodeError() << "the input must have rank 2 or more";
+    return failure();
+  }
+  int64_t k = 0;
+  if (g.hasInput(1)) {
+    auto kv = g.constIntsInput(1);
+    if (!kv || kv->size() != 1) {
+      g.nodeError() << "k must be a constant scalar";
+      return failure();
+    }
+    k = (*kv)[0];
+  }
+  bool upper = g.intAttr("upper", 1) != 0;
+  Type et = tensorType(x).getElementType();
+  FailureOr<Value> r = buildElementwise(
+      g, {x}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value i = linalg::IndexOp::create(b, l, rank - 2);
+        Value j = linalg::IndexOp::create(b, l, rank - 1);
+        // upper keeps j - i >= k, lower keeps j - i <= k.
+        Value diff = arith::SubIOp::create(b, l, j, i);
+        Value kc = arith::ConstantIndexOp::create(b, l, k);
+        Value keep = arith::CmpIOp::create(
+            b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
+            diff, kc);
+        Value zero =
+            arith::ConstantOp::create(b, l, cast<TypedAttr>(b.getZeroAttr(et)));
+        return arith::SelectOp::create(b, l, keep, a[0], zero);
+      });
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+/// Range(start, limit, delta) of integers: [start, start + delta, ...),
+/// max(ceil((limit - start) / delta), 0) elements (positions for
+/// embeddings; a negative delta counts down: x[:, arange(T - 1, -1, -1)]).
+/// Range of f32 scalars: max(ceil((limit - start) / delta), 0) elements
+/// start + i * delta (the ONNX formula), delta known at run time too; a
+/// zero delta, or a count past 2^31, fails the run.
+LogicalResult importFloatRange(GraphImporter &g) {
+  SmallVector<Value> scalars;
+  for (unsigned i = 0; i < 3; ++i) {
+    Value v = floatInput(g, i);
+    if (!v)
+      return failure();
+    if (tensorType(v).getRank() != 0) {
+      g.nodeError() << "input " << i << " must be a scalar";
+      return failure();
+    }
+    scalars.push_back(
+        tensor::ExtractOp::create(g.builder, g.loc, v, ValueRange{}));
+  }
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  Value s = scalars[0], d = scalars[2];
+  Value count = math::CeilOp::create(
+      b, loc,
+      arith::DivFOp::create(b, loc,
+                            arith::SubFOp::create(b, loc, scalars[1], s), d));
+  count = arith::MaximumFOp::create(
+      b, loc, count, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)));
+  // The count must be finite and in range before it becomes a size.
+  Value ok = arith::AndIOp::create(
+      b, loc,
+      arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::ONE, d,
+          arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))),
+      arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::OLE, count,
+          arith::ConstantOp::create(b, loc, b.getF32FloatAttr(2147483648.0f))));
+  seq::createCheck(b, loc, ok, Value(),
+                   seq::describeLocation(loc) +
+                       ": Range needs a nonzero delta and at most 2^31 "
+                       "elements",
+                   seq::CheckKind::shape);
+  Value safe = arith::SelectOp::create(
+      b, loc, ok, count,
+      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)));
+  Value n = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      arith::FPToSIOp::create(b, loc, b.getI64Type(), safe));
+  Value init =
+      seq::createEmptyTensor(b, loc, {OpFoldResult(n)}, b.getF32Type());
+  auto map = AffineMap::getMultiDimIdentityMap(1, g.context);
+  g.setOutput(
+      0,
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
+          ArrayRef<AffineMap>{map},
+          ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+          [&](OpBuilder &ib, Location l, ValueRange) {
+            Value i = arith::SIToFPOp::create(
+                ib, l, ib.getF32Type(),
+                arith::IndexCastOp::create(ib, l, ib.getI64Type(),
+                                           linalg::IndexOp::create(ib, l, 0)));
+            linalg::YieldOp::create(
+                ib, l,
+                arith::AddFOp::create(ib, l, s,
+                                      arith::MulFOp::create(ib, l, i, d))
+                    .getResult());
+          })
+          .getResult(0));
+  return success();
+}
+
+LogicalResult importRange(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  if (!isIntegerData(g, 0) || !isIntegerData(g, 1) || !isIntegerData(g, 2))
+    return importFloatRange(g);
+  auto start = g.intsInput(0), limit = g.intsInput(1), delta = g.intsInput(2);
+  if (!start || !limit || !delta || start->size() != 1 || limit->size() != 1 ||
+      delta->size() != 1) {
+    g.nodeError() << "start, limit and delta must be scalars";
+    return failure();
+  }
+  std::optional<int64_t> step = getConstantIntValue((*delta)[0]);
+  if (!step || *step == 0) {
+    g.nodeError() << "delta must be a nonzero constant";
+    return failure();
+  }
+  // max(ceil((limit - start) / delta), 0) elements. arange(T) of a
+  // tensor's length T has exactly T (kept as that size, so that the same
+  // length is seen as the same: Reshape's -1, broadcasting).
+  Value s = g.indexValue((*start)[0]);
+  OpFoldResult length = foldedIndexOp(g, '-', (*limit)[0], (*start)[0]);
+  // ceil(x * step / step) is x: arange(0, 2 * T, 2) has T elements.
+  auto mul = dyn_cast<Value>(length)
+                 ? cast<Value>(length).getDefiningOp<arith::MulIOp>()
+                 : arith::MulIOp();
+  if (mul && getConstantIntValue(mul.getRhs()) == *step)
+    length = mul.getLhs();
+  else if (mul && getConstantIntValue(mul.getLhs()) == *step)
+    length = mul.getRhs();
+  else if (*step != 1)
+    length = arith::CeilDivSIOp::create(
+                 g.builder, g.loc, g.indexValue(length),
+                 arith::ConstantIndexOp::create(g.builder, g.loc, *step))
+                 .getResult();
+  std::optional<int64_t> constantLength = getConstantIntValue(length);
+  auto isSize = [](OpFoldResult size) {
+    auto v = dyn_cast<Value>(seq::getDecidedSize(size));
+    return v && v.getDefiningOp<tensor::DimOp>();
+  };
+  SmallVector<OpFoldResult> size{length};
+  if (constantLength)
+    size[0] = g.builder.getIndexAttr(std::max<int64_t>(*constantLength, 0));
+  else if (!isSize(length))
+    size[0] = arith::MaxSIOp::create(
+                  g.builder, g.loc, g.indexValue(length),
+                  arith::ConstantIndexOp::create(g.builder, g.loc, 0))
+                  .getResult();
+  Type i64 = g.builder.getI64Type();
+  Value init = seq::createEmptyTensor(g.builder, g.loc, size, i64);
+  auto map = AffineMap::getMultiDimIdentityMap(1, g.context);
+  auto generic = linalg::GenericOp::create(
+      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{},
+      ValueRange{init}, ArrayRef<AffineMap>{map},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+      [&](OpBuilder &b, Location loc, ValueRange) {
+        Value i = linalg::IndexOp::create(b, loc, 0);
+        Value v = arith::AddIOp::create(
+            b, loc, s,
+            arith::MulIOp::create(
+                b, loc, i, arith::ConstantIndexOp::create(b, loc, *step)));
+        linalg::YieldOp::create(
+            b, loc, arith::IndexCastOp::create(b, loc, i64, v).getResult());
+      });
+  g.setOutput(0, generic.getResult(0));
+  return success();
+}
+
+} // namespace
+
+LogicalResult importPositionMaskOp(GraphImporter &g, StringRef op,
+                                   bool &handled) {
+  handled = true;
+  if (op == "Trilu")
+    return importTrilu(g);
+  if (op == "Range")
+    return importRange(g);
+  handled = false;
+  return success();
+}
+
+} // namespace seqc::onnx_import
