@@ -2,6 +2,8 @@
 
 #include "compiler/GPU/Passes.h"
 
+#define DEBUG_TYPE "seqc-check-kernel-calls"
+
 namespace seqc {
 #define GEN_PASS_DEF_CHECKKERNELCALLSPASS
 #include "compiler/GPU/Passes.h.inc"

@@ -6,6 +6,8 @@
 
 #include <functional>
 
+#define DEBUG_TYPE "seqc-define-device-math"
+
 namespace seqc {
 #define GEN_PASS_DEF_DEFINEDEVICEMATHPASS
 #include "compiler/GPU/Passes.h.inc"

@@ -8,6 +8,8 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 
+#define DEBUG_TYPE "seqc-hoist-kernel-checks"
+
 namespace seqc {
 #define GEN_PASS_DEF_HOISTKERNELCHECKSPASS
 #include "compiler/GPU/Passes.h.inc"

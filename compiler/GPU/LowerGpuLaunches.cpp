@@ -26,6 +26,8 @@
 
 #include <cstddef>
 
+#define DEBUG_TYPE "seqc-lower-gpu-launches"
+
 namespace seqc {
 #define GEN_PASS_DEF_LOWERGPULAUNCHESPASS
 #include "compiler/GPU/Passes.h.inc"

@@ -8,6 +8,8 @@
 
 #include <numeric>
 
+#define DEBUG_TYPE "seqc-tile-loops-for-gpu"
+
 namespace seqc {
 #define GEN_PASS_DEF_TILELOOPSFORGPUPASS
 #include "compiler/GPU/Passes.h.inc"

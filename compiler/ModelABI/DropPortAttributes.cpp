@@ -4,6 +4,8 @@
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
+#define DEBUG_TYPE "seqc-drop-port-attributes"
+
 namespace seqc {
 #define GEN_PASS_DEF_DROPPORTATTRIBUTESPASS
 #include "compiler/ModelABI/Passes.h.inc"

@@ -11,6 +11,8 @@
 #include "compiler/ModelABI/Passes.h"
 #include "dialects/Seq/Transforms/StepFunction.h"
 
+#define DEBUG_TYPE "seqc-export-model"
+
 namespace seqc {
 #define GEN_PASS_DEF_EXPORTMODELPASS
 #include "compiler/ModelABI/Passes.h.inc"

@@ -18,6 +18,8 @@
 
 #include "llvm/Support/Endian.h"
 
+#define DEBUG_TYPE "seqc-externalize-weights"
+
 namespace seqc {
 #define GEN_PASS_DEF_EXTERNALIZEWEIGHTSPASS
 #include "compiler/ModelABI/Passes.h.inc"

@@ -20,6 +20,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/EquivalenceClasses.h"
 
+#define DEBUG_TYPE "seqc-name-tied-dims"
+
 namespace seqc {
 #define GEN_PASS_DEF_NAMETIEDDIMSPASS
 #include "compiler/ModelABI/Passes.h.inc"

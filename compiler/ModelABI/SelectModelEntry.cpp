@@ -3,6 +3,8 @@
 #include "compiler/ModelABI/ModelAbi.h"
 #include "compiler/ModelABI/Passes.h"
 
+#define DEBUG_TYPE "seqc-select-model-entry"
+
 namespace seqc {
 #define GEN_PASS_DEF_SELECTMODELENTRYPASS
 #include "compiler/ModelABI/Passes.h.inc"

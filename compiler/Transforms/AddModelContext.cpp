@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
+#define DEBUG_TYPE "seqc-add-model-context"
+
 namespace seqc {
 #define GEN_PASS_DEF_ADDMODELCONTEXTPASS
 #include "compiler/Transforms/Passes.h.inc"

@@ -18,6 +18,8 @@
 
 #include "seqc/abi.h"
 
+#define DEBUG_TYPE "seqc-allocate-through-context"
+
 namespace seqc {
 #define GEN_PASS_DEF_ALLOCATETHROUGHCONTEXTPASS
 #include "compiler/Transforms/Passes.h.inc"

@@ -9,6 +9,8 @@
 
 #include <cmath>
 
+#define DEBUG_TYPE "seqc-approximate-math"
+
 namespace seqc {
 #define GEN_PASS_DEF_APPROXIMATEMATHPASS
 #include "compiler/Transforms/Passes.h.inc"

@@ -10,6 +10,8 @@
 
 #include "llvm/Support/MathExtras.h"
 
+#define DEBUG_TYPE "seqc-check-allocation-sizes"
+
 namespace seqc {
 #define GEN_PASS_DEF_CHECKALLOCATIONSIZESPASS
 #include "compiler/Transforms/Passes.h.inc"

@@ -8,6 +8,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#define DEBUG_TYPE "seqc-decompose-aggregated-ops"
+
 namespace seqc {
 #define GEN_PASS_DEF_DECOMPOSEAGGREGATEDOPSPASS
 #include "compiler/Transforms/Passes.h.inc"

@@ -23,6 +23,8 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 
+#define DEBUG_TYPE "seqc-hoist-checks"
+
 namespace seqc {
 #define GEN_PASS_DEF_HOISTCHECKSPASS
 #include "compiler/Transforms/Passes.h.inc"

@@ -21,6 +21,8 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#define DEBUG_TYPE "seqc-insert-shape-checks"
+
 namespace seqc {
 #define GEN_PASS_DEF_INSERTSHAPECHECKSPASS
 #include "compiler/Transforms/Passes.h.inc"

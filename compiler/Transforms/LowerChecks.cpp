@@ -20,6 +20,8 @@
 
 #include "llvm/ADT/StringMap.h"
 
+#define DEBUG_TYPE "seqc-lower-checks"
+
 namespace seqc {
 #define GEN_PASS_DEF_LOWERCHECKSPASS
 #include "compiler/Transforms/Passes.h.inc"

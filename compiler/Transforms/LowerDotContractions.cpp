@@ -22,6 +22,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#define DEBUG_TYPE "seqc-lower-dot-contractions"
+
 namespace seqc {
 #define GEN_PASS_DEF_LOWERDOTCONTRACTIONSPASS
 #include "compiler/Transforms/Passes.h.inc"

@@ -40,6 +40,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#define DEBUG_TYPE "seqc-lower-outer-product-contractions"
+
 namespace seqc {
 #define GEN_PASS_DEF_LOWEROUTERPRODUCTCONTRACTIONSPASS
 #include "compiler/Transforms/Passes.h.inc"

@@ -46,6 +46,10 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "seqc-lower-packed-contractions"
+
 namespace seqc {
 #define GEN_PASS_DEF_LOWERPACKEDCONTRACTIONSPASS
 #include "compiler/Transforms/Passes.h.inc"
@@ -334,6 +338,9 @@ struct LowerPackedContractionsPass
       // At most 8 rows: the remainder goes in tiles of 4, 2 and 1.
       int64_t rowTile = std::clamp<int64_t>(
           (registers - vectors - 1) / vectors, 1, 8);
+      LLVM_DEBUG(llvm::dbgs() << "[" DEBUG_TYPE "] " << op.getLoc()
+                              << ": panels of " << c->panelWidth
+                              << " columns, tiles of " << rowTile << " rows\n");
       TileEmitter(b, op.getLoc(), *c, vectorWidth).emit(rowTile);
       op.erase();
     }

@@ -5,6 +5,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#define DEBUG_TYPE "seqc-memref-copy-to-linalg"
+
 namespace seqc {
 #define GEN_PASS_DEF_MEMREFCOPYTOLINALGPASS
 #include "compiler/Transforms/Passes.h.inc"

@@ -11,6 +11,8 @@
 
 #include "llvm/ADT/MapVector.h"
 
+#define DEBUG_TYPE "seqc-order-constant-globals"
+
 namespace seqc {
 #define GEN_PASS_DEF_ORDERCONSTANTGLOBALSPASS
 #include "compiler/Transforms/Passes.h.inc"

@@ -30,6 +30,8 @@
 
 #include "seqc/abi.h"
 
+#define DEBUG_TYPE "seqc-outline-parallel-loops"
+
 namespace seqc {
 #define GEN_PASS_DEF_OUTLINEPARALLELLOOPSPASS
 #include "compiler/Transforms/Passes.h.inc"

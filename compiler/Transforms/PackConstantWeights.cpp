@@ -25,6 +25,10 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include "llvm/Support/Debug.h"
+
+#define DEBUG_TYPE "seqc-pack-constant-weights"
+
 namespace seqc {
 #define GEN_PASS_DEF_PACKCONSTANTWEIGHTSPASS
 #include "compiler/Transforms/Passes.h.inc"
@@ -123,6 +127,10 @@ struct PackConstantWeightsPass
       // kernel does better.
       if (!w || w.getType().getDimSize(0) < panelWidth)
         return;
+      LLVM_DEBUG(llvm::dbgs()
+                 << "[" DEBUG_TYPE "] " << op.getLoc() << ": packing a "
+                 << w.getType() << " weight in panels of " << panelWidth
+                 << " columns\n");
       OpBuilder b(op);
       Value packed =
           arith::ConstantOp::create(b, op.getLoc(), pack(w, panelWidth));

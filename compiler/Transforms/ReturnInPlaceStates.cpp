@@ -10,6 +10,8 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#define DEBUG_TYPE "seqc-return-in-place-states"
+
 namespace seqc {
 #define GEN_PASS_DEF_RETURNINPLACESTATESPASS
 #include "compiler/Transforms/Passes.h.inc"

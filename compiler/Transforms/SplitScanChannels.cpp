@@ -27,6 +27,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
+#define DEBUG_TYPE "seqc-split-scan-channels"
+
 namespace seqc {
 #define GEN_PASS_DEF_SPLITSCANCHANNELSPASS
 #include "compiler/Transforms/Passes.h.inc"

@@ -33,6 +33,8 @@
 
 #include <limits>
 
+#define DEBUG_TYPE "seqc-vectorize-rows"
+
 namespace seqc {
 #define GEN_PASS_DEF_VECTORIZEROWSPASS
 #include "compiler/Transforms/Passes.h.inc"

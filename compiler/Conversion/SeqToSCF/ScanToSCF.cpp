@@ -8,6 +8,8 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#define DEBUG_TYPE "convert-seq-scan-to-scf"
+
 namespace seqc {
 #define GEN_PASS_DEF_CONVERTSEQSCANTOSCFPASS
 #include "compiler/Conversion/Passes.h.inc"

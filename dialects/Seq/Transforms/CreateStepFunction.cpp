@@ -5,6 +5,8 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#define DEBUG_TYPE "seq-create-step-function"
+
 namespace seqc::seq {
 #define GEN_PASS_DEF_CREATESTEPFUNCTIONPASS
 #include "dialects/Seq/Transforms/Passes.h.inc"

@@ -20,6 +20,8 @@
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#define DEBUG_TYPE "seq-decompose-linear-attention"
+
 namespace seqc::seq {
 #define GEN_PASS_DEF_DECOMPOSELINEARATTENTIONPASS
 #include "dialects/Seq/Transforms/Passes.h.inc"

@@ -21,6 +21,8 @@
 #include "mlir/IR/AffineMap.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#define DEBUG_TYPE "seq-decompose-recurrences"
+
 namespace seqc::seq {
 #define GEN_PASS_DEF_DECOMPOSERECURRENCESPASS
 #include "dialects/Seq/Transforms/Passes.h.inc"

@@ -21,6 +21,8 @@
 #include "mlir/IR/AffineMap.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#define DEBUG_TYPE "seq-decompose-selective-scan"
+
 namespace seqc::seq {
 #define GEN_PASS_DEF_DECOMPOSESELECTIVESCANPASS
 #include "dialects/Seq/Transforms/Passes.h.inc"

@@ -21,6 +21,8 @@
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#define DEBUG_TYPE "seq-decompose-wkv"
+
 namespace seqc::seq {
 #define GEN_PASS_DEF_DECOMPOSEWKVPASS
 #include "dialects/Seq/Transforms/Passes.h.inc"

@@ -20,7 +20,11 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include "llvm/Support/Debug.h"
+
 #include <cmath>
+
+#define DEBUG_TYPE "seq-raise-attention"
 
 namespace seqc::seq {
 #define GEN_PASS_DEF_RAISEATTENTIONPASS
@@ -788,6 +792,11 @@ struct RaiseAttention : RewritePattern {
                                           CausalAlignment::top_left);
       window = bandAttrs->window;
     }
+    LLVM_DEBUG(llvm::dbgs()
+               << "[" DEBUG_TYPE "] " << loc << ": attention with scale "
+               << scale32 << (mask ? ", a mask" : "")
+               << (causal ? ", causal" : "") << (window ? ", a window" : "")
+               << "\n");
     Value result =
         AttentionOp::create(rewriter, loc, resultType, q, k, v, mask,
                             /*relative_bias=*/Value(), causal, window,

@@ -18,6 +18,8 @@
 
 #include <cmath>
 
+#define DEBUG_TYPE "seq-raise-gelu"
+
 namespace seqc::seq {
 #define GEN_PASS_DEF_RAISEGELUPASS
 #include "dialects/Seq/Transforms/Passes.h.inc"

@@ -18,6 +18,8 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#define DEBUG_TYPE "seq-raise-linear-bias"
+
 namespace seqc::seq {
 #define GEN_PASS_DEF_RAISELINEARBIASPASS
 #include "dialects/Seq/Transforms/Passes.h.inc"
