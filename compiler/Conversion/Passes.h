@@ -22,6 +22,11 @@ namespace seqc {
 void populateSeqToLinalgPatterns(mlir::RewritePatternSet &patterns,
                                  int64_t attentionTile);
 
+/// Attaches seq.attention's linalg::AggregatedOpInterface: its
+/// decomposition into the reference lowering (a materialized score matrix,
+/// attention-tile=0). convert-seq-to-linalg registers it itself.
+void registerAttentionDecomposition(mlir::DialectRegistry &registry);
+
 /// seq.scan -> scf.for.
 void populateSeqScanToSCFPatterns(mlir::RewritePatternSet &patterns);
 

@@ -150,6 +150,9 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
   vector::registerBufferizableOpInterfaceExternalModels(registry);
   vector::registerSubsetOpInterfaceExternalModels(registry);
   vector::registerValueBoundsOpInterfaceExternalModels(registry);
+  // seq.attention's decomposition (AggregatedOpInterface), which builds
+  // linalg and so lives with its lowering.
+  registerAttentionDecomposition(registry);
 
   // Lowering to LLVM: each dialect's patterns for convert-to-llvm.
   arith::registerConvertArithToLLVMInterface(registry);

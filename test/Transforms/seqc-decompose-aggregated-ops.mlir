@@ -44,3 +44,41 @@ func.func @concat_all_empty(%e: tensor<?x0xf32>, %f: tensor<?x0xf32>) -> tensor<
   %c = tensor.concat dim(1) %e, %f : (tensor<?x0xf32>, tensor<?x0xf32>) -> tensor<?x0xf32>
   return %c : tensor<?x0xf32>
 }
+
+// seq.attention implements AggregatedOpInterface: it decomposes into the
+// reference lowering (convert-seq-to-linalg{attention-tile=0}): q k^T, the
+// masked scores, row max, exp, row sum, P V and the division.
+// CHECK-LABEL: func.func @attention
+// CHECK-NOT: = seq.attention
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]
+// CHECK:   arith.mulf
+// CHECK: linalg.generic
+// CHECK:   arith.cmpi
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK:   arith.maximumf
+// CHECK: linalg.generic
+// CHECK:   math.exp
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK:   arith.addf
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]
+// CHECK: linalg.generic
+// CHECK:   arith.divf
+// The key's extents are checked against the query's at run time.
+// CHECK: seq.check {{.+}} "seq.attention at {{.+}}: 'key' dimension 0 is {}, but 'query' makes it a different size"
+// CHECK-NOT: = seq.attention
+// CHECK: return
+func.func @attention(%q: tensor<?x8x?x64xf32>, %k: tensor<?x2x?x64xf32>, %v: tensor<?x2x?x64xf32>) -> tensor<?x8x?x64xf32> {
+  %o = seq.attention %q, %k, %v causal(top_left)
+    : (tensor<?x8x?x64xf32>, tensor<?x2x?x64xf32>, tensor<?x2x?x64xf32>) -> tensor<?x8x?x64xf32>
+  return %o : tensor<?x8x?x64xf32>
+}
+
+// Dynamic head counts: no head map to build, the op stays (and
+// convert-seq-to-linalg says why).
+// CHECK-LABEL: func.func @attention_dynamic_heads
+// CHECK: seq.attention
+func.func @attention_dynamic_heads(%q: tensor<1x?x4x16xf32>, %k: tensor<1x?x4x16xf32>, %v: tensor<1x?x4x16xf32>) -> tensor<1x?x4x16xf32> {
+  %o = seq.attention %q, %k, %v
+    : (tensor<1x?x4x16xf32>, tensor<1x?x4x16xf32>, tensor<1x?x4x16xf32>) -> tensor<1x?x4x16xf32>
+  return %o : tensor<1x?x4x16xf32>
+}

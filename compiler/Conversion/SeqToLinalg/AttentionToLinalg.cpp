@@ -1,6 +1,7 @@
 //===- AttentionToLinalg.cpp - seq.attention to materialized softmax ----===//
 //
-// The reference lowering (convert-seq-to-linalg{attention-tile=0}): scores
+// The reference lowering (convert-seq-to-linalg{attention-tile=0}), which is
+// also seq.attention's linalg::AggregatedOpInterface decomposition: scores
 // [B, Hq, Lq, Lk] are materialized by a contraction, masked (scale,
 // additive or boolean mask, ALiBi and relative position biases, causal
 // diagonal, sliding window) in one elementwise generic that reads the
@@ -14,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Conversion/Passes.h"
 #include "compiler/Conversion/SeqToLinalg/AttentionParts.h"
 #include "compiler/Conversion/SeqToLinalg/Patterns.h"
 #include "dialects/Seq/IR/SeqOps.h"
@@ -34,179 +36,218 @@ namespace {
 
 using utils::IteratorType;
 
-struct AttentionToGenerics : OpRewritePattern<seq::AttentionOp> {
+/// The reference decomposition: seq.attention's
+/// linalg::AggregatedOpInterface::decomposeOperation. Built at `b`'s
+/// insertion point (before `op`); fails, building nothing, when the head
+/// counts are dynamic (the query-to-key/value head map needs them).
+FailureOr<SmallVector<Value>> decomposeAttention(OpBuilder &builder,
+                                                 seq::AttentionOp op) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = builder.getContext();
+  Value query = op.getQuery(), key = op.getKey(), value = op.getValue();
+  auto queryType = cast<RankedTensorType>(query.getType());
+  auto keyType = cast<RankedTensorType>(key.getType());
+  Type elementType = queryType.getElementType();
+  if (queryType.isDynamicDim(1) || keyType.isDynamicDim(1))
+    return failure();
+  int64_t groupSize = queryType.getDimSize(1) / keyType.getDimSize(1);
+
+  OpFoldResult batch = seq::getDimSize(builder, loc, query, 0);
+  OpFoldResult heads = seq::getDimSize(builder, loc, query, 1);
+  OpFoldResult queryLen = seq::getDimSize(builder, loc, query, 2);
+  OpFoldResult keyLen = seq::getDimSize(builder, loc, key, 2);
+  OpFoldResult valueDim = seq::getDimSize(builder, loc, value, 3);
+  SmallVector<OpFoldResult> scoreSizes = {batch, heads, queryLen, keyLen};
+  SmallVector<OpFoldResult> rowSizes = {batch, heads, queryLen};
+  SmallVector<OpFoldResult> outSizes = {batch, heads, queryLen, valueDim};
+
+  // Query head h reads key/value head h / (Hq / Hkv): k and v are
+  // indexed [b, h / G, d3, d4].
+  AffineExpr h = getAffineDimExpr(1, ctx);
+  AffineExpr kvHead = groupSize == 1 ? h : h.floorDiv(groupSize);
+  SmallVector<AffineExpr> kvIndices = {getAffineDimExpr(0, ctx), kvHead,
+                                       getAffineDimExpr(3, ctx),
+                                       getAffineDimExpr(4, ctx)};
+
+  // scores[b, h, i, j] = sum_d q[b, h, i, d] * k[b, h / G, j, d].
+  Value scores = createContraction(
+      builder, loc, query, key,
+      createFilled(builder, loc, scoreSizes, elementType, 0.0), kvIndices,
+      /*reduceInnermost=*/true);
+  // Register-tiled by seqc-lower-dot-contractions after bufferization.
+  scores.getDefiningOp()->setAttr("seq.contraction", builder.getUnitAttr());
+
+  // Scale, mask, causal diagonal and window; hidden scores become -inf.
+  Value scale = createScale(builder, loc, op);
+  Visibility visibility = Visibility::get(
+      builder, loc, op, getValueOrCreateConstantIndexOp(builder, loc, queryLen),
+      getValueOrCreateConstantIndexOp(builder, loc, keyLen));
+  Value mask = op.getMask();
+  auto scoresType = cast<RankedTensorType>(scores.getType());
+  SmallVector<Value> maskInputs = {scores};
+  AffineMap scoreMap = builder.getMultiDimIdentityMap(4);
+  SmallVector<AffineMap> maskMaps = {scoreMap};
+  if (mask) {
+    maskInputs.push_back(mask);
+    maskMaps.push_back(getMaskMap(ctx, getMaskBroadcast(op)));
+  }
+  // ALiBi: head h's slope, read as (b, h, i, j) -> (h). The relative
+  // bias table is read at (h, clamped distance) in the body.
+  Value slopes = createAlibiSlopes(builder, loc, op);
+  Value table = op.getRelativeBias();
+  if (slopes) {
+    maskInputs.push_back(slopes);
+    maskMaps.push_back(AffineMap::get(4, 0, {h}, ctx));
+  }
+  maskMaps.push_back(scoreMap);
+  Value masked =
+      linalg::GenericOp::create(
+          builder, loc, TypeRange{scoresType}, maskInputs,
+          ValueRange{
+              seq::createEmptyTensor(builder, loc, scoreSizes, elementType)},
+          maskMaps, SmallVector<IteratorType>(4, IteratorType::parallel),
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            Value visible, bias;
+            if (visibility.restricts() || slopes || table) {
+              Value i = linalg::IndexOp::create(b, l, 2);
+              Value j = linalg::IndexOp::create(b, l, 3);
+              visible = visibility.emitVisible(b, l, i, j);
+              bias =
+                  emitPositionBias(b, l, slopes ? args[mask ? 2 : 1] : Value(),
+                                   table, linalg::IndexOp::create(b, l, 1),
+                                   visibility.emitAlignedPosition(b, l, i), j);
+            }
+            linalg::YieldOp::create(b, l,
+                                    emitMaskedScore(b, l, args[0], scale,
+                                                    mask ? args[1] : Value(),
+                                                    visible, bias));
+          })
+          .getResult(0);
+
+  // Row max over j.
+  AffineMap rowMap = AffineMap::get(
+      4, 0, {getAffineDimExpr(0, ctx), h, getAffineDimExpr(2, ctx)}, ctx);
+  SmallVector<IteratorType> rowIterators = {
+      IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
+      IteratorType::reduction};
+  Value rowMax = createFilled(builder, loc, rowSizes, elementType,
+                              -std::numeric_limits<double>::infinity());
+  rowMax =
+      linalg::GenericOp::create(
+          builder, loc, TypeRange{rowMax.getType()}, ValueRange{masked},
+          ValueRange{rowMax}, ArrayRef<AffineMap>{scoreMap, rowMap},
+          rowIterators,
+          [](OpBuilder &b, Location l, ValueRange args) {
+            linalg::YieldOp::create(
+                b, l,
+                arith::MaximumFOp::create(b, l, args[0], args[1]).getResult());
+          })
+          .getResult(0);
+
+  // weights = exp(s - max); a row with no visible key gets zero weights.
+  Value weights =
+      linalg::GenericOp::create(
+          builder, loc, TypeRange{scoresType}, ValueRange{masked, rowMax},
+          ValueRange{
+              seq::createEmptyTensor(builder, loc, scoreSizes, elementType)},
+          ArrayRef<AffineMap>{scoreMap, rowMap, scoreMap},
+          SmallVector<IteratorType>(4, IteratorType::parallel),
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            linalg::YieldOp::create(b, l,
+                                    emitShiftedExp(b, l, args[0], args[1]));
+          })
+          .getResult(0);
+
+  // Row sum over j.
+  Value rowSum = createFilled(builder, loc, rowSizes, elementType, 0.0);
+  rowSum = linalg::GenericOp::create(
+               builder, loc, TypeRange{rowSum.getType()}, ValueRange{weights},
+               ValueRange{rowSum}, ArrayRef<AffineMap>{scoreMap, rowMap},
+               rowIterators,
+               [&](OpBuilder &b, Location l, ValueRange args) {
+                 linalg::YieldOp::create(
+                     b, l,
+                     arith::AddFOp::create(b, l, args[1], args[0],
+                                           arith::FastMathFlags::reassoc)
+                         .getResult());
+               })
+               .getResult(0);
+
+  // out[b, h, i, e] = sum_j weights[b, h, i, j] * v[b, h / G, j, e].
+  Value out = createContraction(
+      builder, loc, weights, value,
+      createFilled(builder, loc, outSizes, elementType, 0.0), kvIndices,
+      /*reduceInnermost=*/false);
+
+  // Divide by the row sum; a zero sum (no visible key) gives zeros.
+  Value result =
+      linalg::GenericOp::create(
+          builder, loc, TypeRange{out.getType()}, ValueRange{out, rowSum},
+          ValueRange{
+              seq::createEmptyTensor(builder, loc, outSizes, elementType)},
+          ArrayRef<AffineMap>{scoreMap, rowMap, scoreMap},
+          SmallVector<IteratorType>(4, IteratorType::parallel),
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            linalg::YieldOp::create(b, l,
+                                    emitNormalized(b, l, args[0], args[1]));
+          })
+          .getResult(0);
+  if (result.getType() != op.getType())
+    result = tensor::CastOp::create(builder, loc, op.getType(), result);
+  // The generics only read within the query's and key's extents: a
+  // larger key/value batch or mask fails the run.
+  createAttentionExtentChecks(builder, op);
+  return SmallVector<Value>{result};
+}
+
+/// seq.attention's linalg::AggregatedOpInterface (as IREE's LinalgExt
+/// attention has): an external model because the decomposition builds
+/// linalg and lives with the lowering, below the dialect.
+struct AttentionAggregatedOpModel
+    : linalg::AggregatedOpInterface::ExternalModel<AttentionAggregatedOpModel,
+                                                   seq::AttentionOp> {
+  FailureOr<SmallVector<Value>> decomposeOperation(Operation *op,
+                                                   OpBuilder &b) const {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(op);
+    return decomposeAttention(b, cast<seq::AttentionOp>(op));
+  }
+};
+
+/// attention-tile=0: the op decomposes itself.
+struct DecomposeAttention : OpRewritePattern<seq::AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(seq::AttentionOp op,
                                 PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    Value query = op.getQuery(), key = op.getKey(), value = op.getValue();
-    auto queryType = cast<RankedTensorType>(query.getType());
-    auto keyType = cast<RankedTensorType>(key.getType());
-    Type elementType = queryType.getElementType();
-    if (queryType.isDynamicDim(1) || keyType.isDynamicDim(1))
+    auto aggregated =
+        dyn_cast<linalg::AggregatedOpInterface>(op.getOperation());
+    if (!aggregated)
+      return rewriter.notifyMatchFailure(
+          op, "seq.attention's AggregatedOpInterface model is not "
+              "registered (seqc::registerAttentionDecomposition)");
+    FailureOr<SmallVector<Value>> results =
+        aggregated.decomposeOperation(rewriter);
+    if (failed(results))
       return rewriter.notifyMatchFailure(
           op, "the query-to-key/value head map needs static head counts");
-    int64_t groupSize = queryType.getDimSize(1) / keyType.getDimSize(1);
-
-    OpFoldResult batch = seq::getDimSize(rewriter, loc, query, 0);
-    OpFoldResult heads = seq::getDimSize(rewriter, loc, query, 1);
-    OpFoldResult queryLen = seq::getDimSize(rewriter, loc, query, 2);
-    OpFoldResult keyLen = seq::getDimSize(rewriter, loc, key, 2);
-    OpFoldResult valueDim = seq::getDimSize(rewriter, loc, value, 3);
-    SmallVector<OpFoldResult> scoreSizes = {batch, heads, queryLen, keyLen};
-    SmallVector<OpFoldResult> rowSizes = {batch, heads, queryLen};
-    SmallVector<OpFoldResult> outSizes = {batch, heads, queryLen, valueDim};
-
-    // Query head h reads key/value head h / (Hq / Hkv): k and v are
-    // indexed [b, h / G, d3, d4].
-    AffineExpr h = getAffineDimExpr(1, ctx);
-    AffineExpr kvHead = groupSize == 1 ? h : h.floorDiv(groupSize);
-    SmallVector<AffineExpr> kvIndices = {getAffineDimExpr(0, ctx), kvHead,
-                                         getAffineDimExpr(3, ctx),
-                                         getAffineDimExpr(4, ctx)};
-
-    // scores[b, h, i, j] = sum_d q[b, h, i, d] * k[b, h / G, j, d].
-    Value scores = createContraction(
-        rewriter, loc, query, key,
-        createFilled(rewriter, loc, scoreSizes, elementType, 0.0),
-        kvIndices, /*reduceInnermost=*/true);
-    // Register-tiled by seqc-lower-dot-contractions after bufferization.
-    scores.getDefiningOp()->setAttr("seq.contraction", rewriter.getUnitAttr());
-
-    // Scale, mask, causal diagonal and window; hidden scores become -inf.
-    Value scale = createScale(rewriter, loc, op);
-    Visibility visibility = Visibility::get(
-        rewriter, loc, op,
-        getValueOrCreateConstantIndexOp(rewriter, loc, queryLen),
-        getValueOrCreateConstantIndexOp(rewriter, loc, keyLen));
-    Value mask = op.getMask();
-    auto scoresType = cast<RankedTensorType>(scores.getType());
-    SmallVector<Value> maskInputs = {scores};
-    AffineMap scoreMap = rewriter.getMultiDimIdentityMap(4);
-    SmallVector<AffineMap> maskMaps = {scoreMap};
-    if (mask) {
-      maskInputs.push_back(mask);
-      maskMaps.push_back(getMaskMap(ctx, getMaskBroadcast(op)));
-    }
-    // ALiBi: head h's slope, read as (b, h, i, j) -> (h). The relative
-    // bias table is read at (h, clamped distance) in the body.
-    Value slopes = createAlibiSlopes(rewriter, loc, op);
-    Value table = op.getRelativeBias();
-    if (slopes) {
-      maskInputs.push_back(slopes);
-      maskMaps.push_back(AffineMap::get(4, 0, {h}, ctx));
-    }
-    maskMaps.push_back(scoreMap);
-    Value masked =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{scoresType}, maskInputs,
-            ValueRange{seq::createEmptyTensor(rewriter, loc, scoreSizes,
-                                              elementType)},
-            maskMaps, SmallVector<IteratorType>(4, IteratorType::parallel),
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value visible, bias;
-              if (visibility.restricts() || slopes || table) {
-                Value i = linalg::IndexOp::create(b, l, 2);
-                Value j = linalg::IndexOp::create(b, l, 3);
-                visible = visibility.emitVisible(b, l, i, j);
-                bias = emitPositionBias(
-                    b, l, slopes ? args[mask ? 2 : 1] : Value(), table,
-                    linalg::IndexOp::create(b, l, 1),
-                    visibility.emitAlignedPosition(b, l, i), j);
-              }
-              linalg::YieldOp::create(
-                  b, l,
-                  emitMaskedScore(b, l, args[0], scale,
-                                  mask ? args[1] : Value(), visible, bias));
-            })
-            .getResult(0);
-
-    // Row max over j.
-    AffineMap rowMap = AffineMap::get(
-        4, 0, {getAffineDimExpr(0, ctx), h, getAffineDimExpr(2, ctx)}, ctx);
-    SmallVector<IteratorType> rowIterators = {
-        IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
-        IteratorType::reduction};
-    Value rowMax = createFilled(rewriter, loc, rowSizes, elementType,
-                                -std::numeric_limits<double>::infinity());
-    rowMax = linalg::GenericOp::create(
-                 rewriter, loc, TypeRange{rowMax.getType()}, ValueRange{masked},
-                 ValueRange{rowMax}, ArrayRef<AffineMap>{scoreMap, rowMap},
-                 rowIterators,
-                 [](OpBuilder &b, Location l, ValueRange args) {
-                   linalg::YieldOp::create(
-                       b, l,
-                       arith::MaximumFOp::create(b, l, args[0], args[1])
-                           .getResult());
-                 })
-                 .getResult(0);
-
-    // weights = exp(s - max); a row with no visible key gets zero weights.
-    Value weights =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{scoresType}, ValueRange{masked, rowMax},
-            ValueRange{seq::createEmptyTensor(rewriter, loc, scoreSizes,
-                                              elementType)},
-            ArrayRef<AffineMap>{scoreMap, rowMap, scoreMap},
-            SmallVector<IteratorType>(4, IteratorType::parallel),
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(b, l,
-                                      emitShiftedExp(b, l, args[0], args[1]));
-            })
-            .getResult(0);
-
-    // Row sum over j.
-    Value rowSum = createFilled(rewriter, loc, rowSizes, elementType, 0.0);
-    rowSum = linalg::GenericOp::create(
-                 rewriter, loc, TypeRange{rowSum.getType()},
-                 ValueRange{weights}, ValueRange{rowSum},
-                 ArrayRef<AffineMap>{scoreMap, rowMap}, rowIterators,
-                 [&](OpBuilder &b, Location l, ValueRange args) {
-                   linalg::YieldOp::create(
-                       b, l,
-                       arith::AddFOp::create(b, l, args[1], args[0],
-                                             arith::FastMathFlags::reassoc)
-                           .getResult());
-                 })
-                 .getResult(0);
-
-    // out[b, h, i, e] = sum_j weights[b, h, i, j] * v[b, h / G, j, e].
-    Value out = createContraction(
-        rewriter, loc, weights, value,
-        createFilled(rewriter, loc, outSizes, elementType, 0.0), kvIndices,
-        /*reduceInnermost=*/false);
-
-    // Divide by the row sum; a zero sum (no visible key) gives zeros.
-    Value result =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{out.getType()}, ValueRange{out, rowSum},
-            ValueRange{
-                seq::createEmptyTensor(rewriter, loc, outSizes, elementType)},
-            ArrayRef<AffineMap>{scoreMap, rowMap, scoreMap},
-            SmallVector<IteratorType>(4, IteratorType::parallel),
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              linalg::YieldOp::create(b, l,
-                                      emitNormalized(b, l, args[0], args[1]));
-            })
-            .getResult(0);
-    if (result.getType() != op.getType())
-      result = tensor::CastOp::create(rewriter, loc, op.getType(), result);
-    // The generics only read within the query's and key's extents: a
-    // larger key/value batch or mask fails the run.
-    createAttentionExtentChecks(rewriter, op);
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, *results);
     return success();
   }
 };
 
 } // namespace
 
+void seqc::registerAttentionDecomposition(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *context, seq::SeqDialect *) {
+    seq::AttentionOp::attachInterface<AttentionAggregatedOpModel>(*context);
+  });
+}
+
 void seqc::populateAttentionToLinalgPatterns(RewritePatternSet &patterns,
                                              int64_t tile) {
   if (tile > 0)
     populateFlashAttentionToLinalgPatterns(patterns, tile);
   else
-    patterns.add<AttentionToGenerics>(patterns.getContext());
+    patterns.add<DecomposeAttention>(patterns.getContext());
 }

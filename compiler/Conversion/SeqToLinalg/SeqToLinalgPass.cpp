@@ -8,6 +8,8 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#define DEBUG_TYPE "convert-seq-to-linalg"
+
 namespace seqc {
 #define GEN_PASS_DEF_CONVERTSEQTOLINALGPASS
 #include "compiler/Conversion/Passes.h.inc"
@@ -71,6 +73,10 @@ std::string whyNotLowered(Operation *op) {
 struct ConvertSeqToLinalgPass
     : seqc::impl::ConvertSeqToLinalgPassBase<ConvertSeqToLinalgPass> {
   using Base::Base;
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    registerAttentionDecomposition(registry);
+  }
   void runOnOperation() override {
     if (attentionTile < 0) {
       getOperation()->emitError()

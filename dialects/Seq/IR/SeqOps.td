@@ -533,6 +533,13 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments, Decla
     A query row that no key may be seen by yields zeros (PyTorch would yield
     NaN); this keeps padded batches finite.
 
+    Implements `linalg::AggregatedOpInterface` (as IREE's LinalgExt
+    attention does): `decomposeOperation` builds the reference lowering,
+    one materialized score matrix with its row max, exp and row sum
+    (`convert-seq-to-linalg{attention-tile=0}`). The model is attached by
+    `seqc::registerAttentionDecomposition` (compiler/Conversion/Passes.h),
+    since it builds linalg.
+
     ```mlir
     %o = seq.attention %q, %k, %v causal(bottom_right)
         {window = array<i64: 16, 0>}
