@@ -5,51 +5,38 @@
 // seqc/model.h (or, with --stream-chunk, chunk by chunk through the step api
 // and seqc/stream.h), writes each output as DIR/NAME.npy and optionally
 // times it.
-// Only the runtime and libdl are linked: no LLVM or MLIR.
+// The work is in seqc_tooling (tools/tooling), shared with seq-run's test;
+// only it, the runtime, seqc_npy and libdl are linked: no LLVM or MLIR.
 //
 //===----------------------------------------------------------------------===//
 
-#include "seqc/model.h"
-#include "seqc/npy.h"
-#include "seqc/stream.h"
-#include "tools/seq-run/Streaming.h"
-#include "tools/seq-run/Util.h"
+#include "tools/tooling/LoadModel.h"
+#include "tools/tooling/Messages.h"
+#include "tools/tooling/NpyTensors.h"
+#include "tools/tooling/RunModel.h"
+#include "tools/tooling/Streaming.h"
+
+#include "seqc/runtime.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <climits>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <dirent.h>
-#include <dlfcn.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-extern char **environ;
-
-using namespace seqrun;
+using namespace seqc::tooling;
 
 namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitUsage = 1;
 constexpr int kExitFailure = 2;
-
-constexpr const char *kDefaultSymbol = "seqc_default_model_api";
-constexpr const char *kDefaultStepSymbol = "seqc_default_model_step_api";
 
 const char *const kHelp =
     R"(usage: seq-run MODEL --input NAME=FILE.npy ... [--output-dir DIR]
@@ -140,7 +127,7 @@ int usageError(const std::string &message) {
 
 struct Options {
   std::string model;
-  std::vector<std::pair<std::string, std::string>> inputs; // name, file
+  NamedFiles inputs;
   std::string outputDir;
   long bench = 0;
   long warmup = 3;
@@ -151,7 +138,7 @@ struct Options {
   long streamChunk = 0; // 0: one run over the whole inputs
   std::string streamDim = "T";
   bool streamDimGiven = false;
-  seqrun::DimBindings dims; // --dim NAME=N
+  DimBindings dims; // --dim NAME=N
 };
 
 bool parseCount(const std::string &text, long min, long &out) {
@@ -268,478 +255,6 @@ int parseArgs(int argc, char **argv, Options &opts) {
   return -1;
 }
 
-bool endsWith(const std::string &s, const std::string &suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool isSharedLibrary(const std::string &path) {
-  std::string base = path.substr(path.find_last_of('/') + 1);
-  return endsWith(base, ".so") || base.find(".so.") != std::string::npos;
-}
-
-//===----------------------------------------------------------------------===//
-// Compiling a model file with seqc
-//===----------------------------------------------------------------------===//
-
-bool isExecutable(const std::string &path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-         access(path.c_str(), X_OK) == 0;
-}
-
-std::string findSeqc() {
-  char self[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (n > 0) {
-    self[n] = '\0';
-    std::string dir(self);
-    dir = dir.substr(0, dir.find_last_of('/'));
-    if (isExecutable(dir + "/seqc"))
-      return dir + "/seqc";
-  }
-  const char *path = std::getenv("PATH");
-  std::string rest = path ? path : "";
-  while (!rest.empty()) {
-    size_t colon = rest.find(':');
-    std::string dir = rest.substr(0, colon);
-    rest = colon == std::string::npos ? "" : rest.substr(colon + 1);
-    if (!dir.empty() && isExecutable(dir + "/seqc"))
-      return dir + "/seqc";
-  }
-  return "";
-}
-
-// A private temporary directory, removed (one level deep) on destruction.
-class TempDir {
-public:
-  bool create() {
-    const char *tmp = std::getenv("TMPDIR");
-    std::string templ =
-        std::string(tmp && *tmp ? tmp : "/tmp") + "/seq-run-XXXXXX";
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    if (!mkdtemp(buf.data()))
-      return false;
-    path_ = buf.data();
-    return true;
-  }
-  const std::string &path() const { return path_; }
-  void remove() {
-    if (path_.empty())
-      return;
-    if (DIR *dir = opendir(path_.c_str())) {
-      while (struct dirent *e = readdir(dir)) {
-        std::string name = e->d_name;
-        if (name != "." && name != "..")
-          unlink((path_ + "/" + name).c_str());
-      }
-      closedir(dir);
-    }
-    rmdir(path_.c_str());
-    path_.clear();
-  }
-  ~TempDir() { remove(); }
-
-private:
-  std::string path_;
-};
-
-std::string readFile(const std::string &path) {
-  std::string text;
-  if (FILE *f = std::fopen(path.c_str(), "rb")) {
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0)
-      text.append(buf, n);
-    std::fclose(f);
-  }
-  return text;
-}
-
-// Runs `seqc MODEL --emit=shared --mcpu=native -o DIR/model`; on success
-// sets `library`. The library only ever runs on this machine: code for its
-// CPU alone compiles in a third of the time of seqc's default (a version per
-// x86-64 level).
-bool compileModel(const std::string &model, const TempDir &dir,
-                  std::string &library) {
-  std::string seqc = findSeqc();
-  if (seqc.empty()) {
-    printError("cannot find the seqc compiler next to seq-run or on PATH to "
-               "compile '%s'; build it, or compile the model with 'seqc %s "
-               "--emit=shared' and pass the .so",
-               model.c_str(), model.c_str());
-    return false;
-  }
-  const std::string base = dir.path() + "/model";
-  const std::string log = dir.path() + "/seqc.log";
-  std::vector<std::string> argv = {seqc,           model, "--emit=shared",
-                                   "--mcpu=native", "-o",  base};
-  std::vector<char *> cargv;
-  for (std::string &a : argv)
-    cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid;
-  int rc =
-      posix_spawn(&pid, seqc.c_str(), &actions, nullptr, cargv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    printError("cannot run %s: %s", seqc.c_str(), std::strerror(rc));
-    return false;
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  std::string output = readFile(log);
-  if (!output.empty() && output.back() != '\n')
-    output += '\n';
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::string how = WIFEXITED(status)
-                          ? "exit status " + std::to_string(WEXITSTATUS(status))
-                          : "signal " + std::to_string(WTERMSIG(status));
-    printError("seqc failed to compile '%s' (%s):", model.c_str(), how.c_str());
-    std::fputs(output.c_str(), stderr);
-    return false;
-  }
-  for (const std::string &candidate : {base + ".so", base}) {
-    if (access(candidate.c_str(), R_OK) == 0) {
-      library = candidate;
-      return true;
-    }
-  }
-  printError("seqc reported success for '%s' but wrote no %s.so", model.c_str(),
-             base.c_str());
-  std::fputs(output.c_str(), stderr);
-  return false;
-}
-
-//===----------------------------------------------------------------------===//
-// Loading
-//===----------------------------------------------------------------------===//
-
-struct Loaded {
-  void *handle = nullptr;
-  const seqc_model_api *api = nullptr;
-  seqc_model *model = nullptr;
-  seqc_thread_pool *pool = nullptr; // --threads > 1
-  ~Loaded() {
-    seqc_rt_model_close(model);
-    seqc_rt_thread_pool_destroy(pool);
-    if (handle)
-      dlclose(handle);
-  }
-};
-
-bool loadModel(const Options &opts, Loaded &loaded) {
-  std::string library = opts.model;
-  TempDir tmp;
-  if (access(opts.model.c_str(), R_OK) != 0) {
-    printError("cannot read model '%s': %s", opts.model.c_str(),
-               std::strerror(errno));
-    return false;
-  }
-  if (!isSharedLibrary(opts.model)) {
-    if (!endsWith(opts.model, ".mlir") && !endsWith(opts.model, ".seq") &&
-        !endsWith(opts.model, ".onnx")) {
-      printError("'%s' is neither a compiled model (.so) nor a model file "
-                 "(.mlir, .seq, .onnx)",
-                 opts.model.c_str());
-      return false;
-    }
-    if (!tmp.create()) {
-      printError("cannot create a temporary directory: %s",
-                 std::strerror(errno));
-      return false;
-    }
-    if (!compileModel(opts.model, tmp, library))
-      return false;
-  }
-  // dlopen searches the library path for a name without a slash.
-  if (library.find('/') == std::string::npos)
-    library = "./" + library;
-  loaded.handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
-  tmp.remove(); // the mapping outlives the file
-  if (!loaded.handle) {
-    const char *why = dlerror();
-    printError("cannot load model '%s': %s", opts.model.c_str(),
-               why ? why : "unknown dlopen error");
-    return false;
-  }
-  dlerror();
-  void *sym = dlsym(loaded.handle, opts.symbol.c_str());
-  if (!sym) {
-    if (opts.symbol == kDefaultSymbol)
-      printError("'%s' has no symbol '%s': is it a model built with 'seqc "
-                 "--emit=shared'? (--symbol NAME_api picks another entry)",
-                 opts.model.c_str(), opts.symbol.c_str());
-    else if (opts.symbol == kDefaultStepSymbol)
-      printError("'%s' has no symbol '%s': only a causal model has a step "
-                 "api to stream (--symbol NAME_step_api picks another entry)",
-                 opts.model.c_str(), opts.symbol.c_str());
-    else
-      printError("'%s' has no symbol '%s'", opts.model.c_str(),
-                 opts.symbol.c_str());
-    return false;
-  }
-  using Getter = const seqc_model_api *(*)();
-  Getter getter;
-  static_assert(sizeof(getter) == sizeof(sym), "function pointer size");
-  std::memcpy(&getter, &sym, sizeof(getter));
-  const seqc_model_api *api = loaded.api = getter();
-  if (!api) {
-    printError("'%s' in '%s' returned no model", opts.symbol.c_str(),
-               opts.model.c_str());
-    return false;
-  }
-  seqc_error err{};
-  if (seqc_rt_model_open(api, &loaded.model, &err) != SEQC_OK) {
-    printError("cannot open model '%s': %s", opts.model.c_str(), err.message);
-    return false;
-  }
-  if (opts.threads > 1) {
-    if (seqc_rt_thread_pool_create(static_cast<int>(opts.threads),
-                                   &loaded.pool, &err) != SEQC_OK) {
-      printError("--threads %ld: %s", opts.threads, err.message);
-      return false;
-    }
-    seqc_rt_model_set_thread_pool(loaded.model, loaded.pool);
-  }
-  if (opts.streamChunk > 0 && seqc_rt_model_num_states(loaded.model) == 0) {
-    printError("'%s' in '%s' is not a step api (it has no states), so it "
-               "cannot be streamed: pass a causal model's NAME_step_api to "
-               "--symbol, or drop --stream-chunk",
-               opts.symbol.c_str(), opts.model.c_str());
-    return false;
-  }
-  if (opts.streamChunk == 0 && seqc_rt_model_num_states(loaded.model) > 0) {
-    printError("'%s' in '%s' is a step api (it has states): stream it with "
-               "--stream-chunk N, or pass NAME_api to --symbol",
-               opts.symbol.c_str(), opts.model.c_str());
-    return false;
-  }
-  return true;
-}
-
-//===----------------------------------------------------------------------===//
-// Inputs
-//===----------------------------------------------------------------------===//
-
-struct Input {
-  std::string file;
-  seqc_npy_array array{};
-  std::vector<uint16_t> bf16; // converted data for a bf16 input
-  Input() = default;
-  Input(const Input &) = delete;
-  Input &operator=(const Input &) = delete;
-  ~Input() { seqc_rt_npy_free(&array); }
-};
-
-bool readInputs(const Options &opts, const seqc_model *model,
-                std::vector<Input> &inputs, std::vector<seqc_tensor> &tensors) {
-  const size_t n = seqc_rt_model_num_inputs(model);
-  inputs = std::vector<Input>(n);
-  std::vector<int> given(n, -1);
-  std::vector<std::string> unknown;
-  for (size_t k = 0; k < opts.inputs.size(); ++k) {
-    const auto &[name, file] = opts.inputs[k];
-    int i = seqc_rt_model_find_input(model, name.c_str());
-    if (i < 0) {
-      unknown.push_back(name);
-      continue;
-    }
-    if (given[i] >= 0) {
-      printError("input '%s' is given twice (%s and %s)", name.c_str(),
-                 opts.inputs[given[i]].second.c_str(), file.c_str());
-      return false;
-    }
-    given[i] = static_cast<int>(k);
-    inputs[i].file = file;
-  }
-  auto listInputs = [&] {
-    std::string s;
-    for (size_t i = 0; i < n; ++i)
-      s += (i ? ", " : "") + describe(seqc_rt_model_input(model, i));
-    return n ? s : std::string("none");
-  };
-  if (!unknown.empty()) {
-    std::string names;
-    for (const std::string &u : unknown)
-      names += (names.empty() ? "'" : ", '") + u + "'";
-    printError("unknown input name%s %s; model '%s' takes: %s",
-               unknown.size() > 1 ? "s" : "", names.c_str(),
-               seqc_rt_model_name(model), listInputs().c_str());
-    return false;
-  }
-  std::string missing;
-  for (size_t i = 0; i < n; ++i)
-    if (given[i] < 0)
-      missing += (missing.empty() ? "" : ", ") +
-                 describe(seqc_rt_model_input(model, i));
-  if (!missing.empty()) {
-    printError("missing input%s: %s (pass each as --input NAME=FILE.npy)",
-               missing.find(", ") != std::string::npos ? "s" : "",
-               missing.c_str());
-    return false;
-  }
-
-  // Extents bound to named dims, and the input that bound each.
-  std::vector<std::pair<std::string, std::pair<int64_t, size_t>>> bound;
-  tensors.assign(n, seqc_tensor{});
-  for (size_t i = 0; i < n; ++i) {
-    const seqc_tensor_info *info = seqc_rt_model_input(model, i);
-    Input &in = inputs[i];
-    const char *name = info->name, *file = in.file.c_str();
-    seqc_error err{};
-    if (seqc_rt_npy_read(file, &in.array, &err) != SEQC_OK) {
-      printError("input '%s': %s", name, err.message);
-      return false;
-    }
-    void *data = in.array.data;
-    int32_t dtype = in.array.dtype;
-    if (info->dtype == SEQC_DTYPE_BF16 && dtype == SEQC_DTYPE_F32) {
-      in.bf16.resize(static_cast<size_t>(in.array.numel));
-      const float *src = static_cast<const float *>(in.array.data);
-      for (size_t e = 0; e < in.bf16.size(); ++e)
-        in.bf16[e] = seqc_rt_f32_to_bf16(src[e]);
-      data = in.bf16.data();
-      dtype = SEQC_DTYPE_BF16;
-    }
-    if (dtype != info->dtype) {
-      printError("input '%s' (%s) has dtype %s, but the model expects %s%s",
-                 name, file, seqc_rt_dtype_name(in.array.dtype),
-                 seqc_rt_dtype_name(info->dtype),
-                 info->dtype == SEQC_DTYPE_BF16 ? " (give bf16 inputs as f32)"
-                                                : "");
-      return false;
-    }
-    const std::string have = shapeText(in.array.rank, in.array.shape);
-    if (in.array.rank != info->rank) {
-      printError("input '%s' (%s) has rank %d %s, but the model expects rank "
-                 "%d %s",
-                 name, file, in.array.rank, have.c_str(), info->rank,
-                 dimsText(info).c_str());
-      return false;
-    }
-    for (int32_t d = 0; d < info->rank; ++d) {
-      const int64_t extent = in.array.shape[d];
-      if (info->shape[d] >= 0 && extent != info->shape[d]) {
-        printError("input '%s' (%s) has shape %s, but the model expects %s "
-                   "(dimension %d must be %lld)",
-                   name, file, have.c_str(), dimsText(info).c_str(), d,
-                   static_cast<long long>(info->shape[d]));
-        return false;
-      }
-      if (info->shape[d] >= 0 || !info->dim_names || !info->dim_names[d])
-        continue;
-      const std::string dim = info->dim_names[d];
-      auto it = std::find_if(bound.begin(), bound.end(),
-                             [&](const auto &b) { return b.first == dim; });
-      if (it == bound.end()) {
-        bound.push_back({dim, {extent, i}});
-      } else if (it->second.first != extent) {
-        const size_t by = it->second.second;
-        printError("input '%s' (%s) dimension %d (%s) is %lld, but input "
-                   "'%s' (%s) set %s = %lld",
-                   name, file, d, dim.c_str(), static_cast<long long>(extent),
-                   seqc_rt_model_input(model, by)->name,
-                   inputs[by].file.c_str(), dim.c_str(),
-                   static_cast<long long>(it->second.first));
-        return false;
-      }
-    }
-    seqc_rt_tensor_init(&tensors[i], data, dtype, in.array.rank,
-                        in.array.shape);
-  }
-  return true;
-}
-
-//===----------------------------------------------------------------------===//
-// Running and writing
-//===----------------------------------------------------------------------===//
-
-// Runs the model once. With `intoOutputs` the buffers `outputs` already
-// holds (an earlier run's results, kept) are passed as caller-provided
-// outputs: the run then allocates nothing for them, as in an application
-// that reuses its output buffers; otherwise the runtime allocates them.
-bool runOnce(const seqc_model *model, const std::vector<seqc_tensor> &inputs,
-             std::vector<seqc_tensor> &outputs, bool intoOutputs = false) {
-  if (!intoOutputs || outputs.size() != seqc_rt_model_num_outputs(model)) {
-    freeOutputs(outputs);
-    outputs.assign(seqc_rt_model_num_outputs(model), seqc_tensor{});
-  }
-  seqc_error err{};
-  if (seqc_rt_model_run(model, inputs.data(), inputs.size(), outputs.data(),
-                        outputs.size(), &err) != SEQC_OK) {
-    printError("running model '%s' failed: %s", seqc_rt_model_name(model),
-               err.message);
-    return false;
-  }
-  return true;
-}
-
-bool makeDirs(const std::string &path) {
-  std::string prefix;
-  size_t pos = 0;
-  while (pos != std::string::npos) {
-    pos = path.find('/', pos + 1);
-    prefix = path.substr(0, pos);
-    if (prefix.empty() || mkdir(prefix.c_str(), 0777) == 0 || errno == EEXIST)
-      continue;
-    printError("cannot create output directory '%s': %s", prefix.c_str(),
-               std::strerror(errno));
-    return false;
-  }
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    printError("output directory '%s' is not a directory", path.c_str());
-    return false;
-  }
-  return true;
-}
-
-bool writeOutputs(const Options &opts, const seqc_model *model,
-                  const std::vector<seqc_tensor> &outputs) {
-  if (!opts.outputDir.empty() && !makeDirs(opts.outputDir))
-    return false;
-  for (size_t o = 0; o < outputs.size(); ++o) {
-    const seqc_tensor &t = outputs[o];
-    const char *name = seqc_rt_model_output(model, o)->name;
-    std::string shape = shapeText(t.rank, t.shape);
-    if (opts.outputDir.empty()) {
-      std::printf("%s: %s %s\n", name, seqc_rt_dtype_name(t.dtype),
-                  shape.c_str());
-      continue;
-    }
-    const std::string path = opts.outputDir + "/" + name + ".npy";
-    const void *data = t.data;
-    int32_t dtype = t.dtype;
-    std::vector<float> widened;
-    if (dtype == SEQC_DTYPE_BF16) { // NumPy has no bf16
-      widened.resize(static_cast<size_t>(seqc_rt_tensor_numel(&t)));
-      for (size_t e = 0; e < widened.size(); ++e)
-        widened[e] =
-            seqc_rt_bf16_to_f32(static_cast<const uint16_t *>(data)[e]);
-      data = widened.data();
-      dtype = SEQC_DTYPE_F32;
-    }
-    seqc_error err{};
-    if (seqc_rt_npy_write(path.c_str(), dtype, static_cast<int32_t>(t.rank),
-                          t.shape, data, &err) != SEQC_OK) {
-      printError("cannot write output '%s': %s", name, err.message);
-      return false;
-    }
-    std::printf("%s: %s %s -> %s\n", name, seqc_rt_dtype_name(t.dtype),
-                shape.c_str(), path.c_str());
-  }
-  return true;
-}
-
 double nowMs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -822,12 +337,17 @@ int main(int argc, char **argv) {
   Options opts;
   if (int rc = parseArgs(argc, argv, opts); rc >= 0)
     return rc;
-  Loaded loaded;
-  if (!loadModel(opts, loaded))
+  LoadOptions load;
+  load.model = opts.model;
+  load.symbol = opts.symbol;
+  load.threads = opts.threads;
+  load.streaming = opts.streamChunk > 0;
+  LoadedModel loaded;
+  if (!loadModel(load, loaded))
     return kExitFailure;
-  std::vector<Input> inputs;
+  std::vector<NpyInput> inputs;
   std::vector<seqc_tensor> tensors;
-  if (!readInputs(opts, loaded.model, inputs, tensors))
+  if (!readInputs(opts.inputs, loaded.model, inputs, tensors))
     return kExitFailure;
   Stream stream;
   if (opts.streamChunk > 0 && !openStream(loaded.api, loaded.model, loaded.pool,
@@ -842,7 +362,7 @@ int main(int argc, char **argv) {
   };
   std::vector<seqc_tensor> outputs;
   bool ok = run(outputs, /*reuse=*/false) &&
-            writeOutputs(opts, loaded.model, outputs);
+            writeOutputs(opts.outputDir, loaded.model, outputs);
   freeOutputs(outputs);
   if (ok && opts.bench > 0)
     ok = bench(opts, run);

@@ -1,6 +1,8 @@
 /*===- seqc/npy.h - NumPy .npy reader and writer --------------------------===*
  *
- * seq-run exchanges inputs and outputs as .npy files. Only what NumPy writes
+ * seq-run exchanges inputs and outputs as .npy files; apps check results
+ * against NumPy/PyTorch with them. The seqc_npy library (seqc::npy), not
+ * part of the runtime a model needs. Only what NumPy writes
  * for little-endian, C-ordered arrays of the seqc dtypes is accepted; anything
  * else is an error naming the file and what was found.
  *

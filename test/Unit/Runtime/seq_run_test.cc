@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "seqc/npy.h"
+#include "tools/tooling/Subprocess.h"
 
 #include <gtest/gtest.h>
 
@@ -14,71 +15,39 @@
 #include <cstdlib>
 #include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 namespace {
 
 const std::string kSeqRun = SEQ_RUN_PATH;
 const std::string kModel = SEQC_FAKE_MODEL_PATH;
 
-std::string Slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 struct Result {
   int code = -1;
   std::string out, err;
 };
 
-// Runs `exe args...` with stdout and stderr captured.
+// Runs `exe args...` with stdout and stderr captured (seqc_tooling's
+// runProgram, which seq-run compiles models with).
 Result SeqRun(const std::vector<std::string> &args,
               const std::string &exe = kSeqRun) {
-  static int counter = 0;
-  const std::string base = ::testing::TempDir() + "/seq_run_capture_" +
-                           std::to_string(getpid()) + "_" +
-                           std::to_string(counter++);
-  const std::string out = base + ".out", err = base + ".err";
   std::vector<std::string> argv = {exe};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char *> cargv;
-  for (std::string &a : argv)
-    cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid;
+  seqc::tooling::ProgramResult run;
+  std::string error;
   Result r;
-  int rc =
-      posix_spawn(&pid, exe.c_str(), &actions, nullptr, cargv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot spawn " << exe;
+  if (!seqc::tooling::runProgram(argv, ::testing::TempDir(),
+                                 /*mergeErrors=*/false, run, error)) {
+    ADD_FAILURE() << error;
     return r;
   }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
+  r.code = run.exited ? run.exitCode : 128 + run.signal;
+  r.out = run.out;
+  r.err = run.err;
   return r;
 }
 

@@ -6,8 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tools/seq-run/Streaming.h"
-#include "tools/seq-run/Util.h"
+#include "tools/tooling/Streaming.h"
+
+#include "tools/tooling/Messages.h"
+#include "tools/tooling/RunModel.h"
 
 #include "seqc/runtime.h"
 
@@ -15,7 +17,7 @@
 #include <cstdio>
 #include <cstring>
 
-namespace seqrun {
+namespace seqc::tooling {
 
 // Index of the dimension of `info` named `name`, or -1.
 int findDim(const seqc_tensor_info *info, const std::string &name) {
@@ -100,17 +102,16 @@ bool openStream(const seqc_model_api *api, const seqc_model *model,
     }
   }
   for (const auto &binding : given)
-    if (std::none_of(dims.begin(), dims.end(), [&](const auto &b) {
-          return binding.first == b.name;
-        })) {
+    if (std::none_of(dims.begin(), dims.end(),
+                     [&](const auto &b) { return binding.first == b.name; })) {
       printError("--dim %s: no state of model '%s' has a dimension named "
                  "'%s'",
                  binding.first.c_str(), modelName, binding.first.c_str());
       return false;
     }
   seqc_error err{};
-  if (seqc_rt_stream_open(api, dims.data(), dims.size(), &s.stream,
-                          &err) != SEQC_OK) {
+  if (seqc_rt_stream_open(api, dims.data(), dims.size(), &s.stream, &err) !=
+      SEQC_OK) {
     printError("cannot open a stream on model '%s': %s", modelName,
                err.message);
     return false;
@@ -215,4 +216,4 @@ bool runStreamed(const seqc_model *model, Stream &s, long chunk,
   return ok;
 }
 
-} // namespace seqrun
+} // namespace seqc::tooling

@@ -1,14 +1,13 @@
-//===- Util.h - seq-run's messages and tensor descriptions -----*- C++ -*-===//
+//===- Messages.h - seq-run's messages and tensor descriptions -*- C++ -*-===//
 
-#ifndef SEQC_TOOLS_SEQ_RUN_UTIL_H
-#define SEQC_TOOLS_SEQ_RUN_UTIL_H
+#ifndef SEQC_TOOLS_TOOLING_MESSAGES_H
+#define SEQC_TOOLS_TOOLING_MESSAGES_H
 
 #include "seqc/model.h"
 
 #include <string>
-#include <vector>
 
-namespace seqrun {
+namespace seqc::tooling {
 
 /// Prints "seq-run: error: " and the formatted message to stderr.
 void printError(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -20,9 +19,6 @@ std::string shapeText(int64_t rank, const int64_t *shape);
 /// "x f32 [T,B,4]".
 std::string describe(const seqc_tensor_info *info);
 
-/// Frees every output buffer the runtime handed over and zeroes them.
-void freeOutputs(std::vector<seqc_tensor> &outputs);
+} // namespace seqc::tooling
 
-} // namespace seqrun
-
-#endif // SEQC_TOOLS_SEQ_RUN_UTIL_H
+#endif // SEQC_TOOLS_TOOLING_MESSAGES_H

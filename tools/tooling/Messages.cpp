@@ -1,13 +1,13 @@
-//===- Util.cpp - seq-run's messages and tensor descriptions -------------===//
+//===- Messages.cpp - seq-run's messages and tensor descriptions ---------===//
 
-#include "tools/seq-run/Util.h"
+#include "tools/tooling/Messages.h"
 
 #include "seqc/runtime.h"
 
 #include <cstdarg>
 #include <cstdio>
 
-namespace seqrun {
+namespace seqc::tooling {
 
 void printError(const char *fmt, ...) {
   std::fputs("seq-run: error: ", stderr);
@@ -45,9 +45,4 @@ std::string describe(const seqc_tensor_info *info) {
          dimsText(info);
 }
 
-void freeOutputs(std::vector<seqc_tensor> &outputs) {
-  for (seqc_tensor &t : outputs)
-    seqc_rt_tensor_free(&t);
-}
-
-} // namespace seqrun
+} // namespace seqc::tooling

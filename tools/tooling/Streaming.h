@@ -1,7 +1,7 @@
 //===- Streaming.h - seq-run --stream-chunk ---------------------*- C++ -*-===//
 
-#ifndef SEQC_TOOLS_SEQ_RUN_STREAMING_H
-#define SEQC_TOOLS_SEQ_RUN_STREAMING_H
+#ifndef SEQC_TOOLS_TOOLING_STREAMING_H
+#define SEQC_TOOLS_TOOLING_STREAMING_H
 
 #include "seqc/model.h"
 #include "seqc/stream.h"
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace seqrun {
+namespace seqc::tooling {
 
 /// --dim NAME=N bindings of state dimensions no input names.
 using DimBindings = std::vector<std::pair<std::string, long>>;
@@ -41,6 +41,6 @@ bool runStreamed(const seqc_model *model, Stream &s, long chunk,
                  const std::vector<seqc_tensor> &inputs,
                  std::vector<seqc_tensor> &outputs);
 
-} // namespace seqrun
+} // namespace seqc::tooling
 
-#endif // SEQC_TOOLS_SEQ_RUN_STREAMING_H
+#endif // SEQC_TOOLS_TOOLING_STREAMING_H

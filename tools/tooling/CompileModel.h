@@ -1,0 +1,27 @@
+//===- CompileModel.h - a model file to a shared library, through seqc -*- C++
+//-*-===//
+
+#ifndef SEQC_TOOLS_TOOLING_COMPILEMODEL_H
+#define SEQC_TOOLS_TOOLING_COMPILEMODEL_H
+
+#include "tools/tooling/Files.h"
+
+#include <string>
+
+namespace seqc::tooling {
+
+/// The seqc executable next to this program's (/proc/self/exe), else the
+/// first on PATH; "" when there is none.
+std::string findSeqc();
+
+/// Runs `seqc MODEL --emit=shared --mcpu=native -o DIR/model`; on success
+/// sets `library`. The library only ever runs on this machine: code for its
+/// CPU alone compiles in a third of the time of seqc's default (a version
+/// per x86-64 level). On failure prints the error with seqc's diagnostics
+/// and returns false.
+bool compileModel(const std::string &model, const TempDir &dir,
+                  std::string &library);
+
+} // namespace seqc::tooling
+
+#endif // SEQC_TOOLS_TOOLING_COMPILEMODEL_H

@@ -1,0 +1,115 @@
+//===- LoadModel.cpp - a compiled model's library, opened -----------------===//
+
+#include "tools/tooling/LoadModel.h"
+
+#include "tools/tooling/CompileModel.h"
+#include "tools/tooling/Files.h"
+#include "tools/tooling/Messages.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+namespace seqc::tooling {
+
+LoadedModel::~LoadedModel() {
+  seqc_rt_model_close(model);
+  seqc_rt_thread_pool_destroy(pool);
+  if (handle)
+    dlclose(handle);
+}
+
+bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
+  std::string library = options.model;
+  TempDir tmp;
+  if (access(options.model.c_str(), R_OK) != 0) {
+    printError("cannot read model '%s': %s", options.model.c_str(),
+               std::strerror(errno));
+    return false;
+  }
+  if (!isSharedLibrary(options.model)) {
+    if (!endsWith(options.model, ".mlir") && !endsWith(options.model, ".seq") &&
+        !endsWith(options.model, ".onnx")) {
+      printError("'%s' is neither a compiled model (.so) nor a model file "
+                 "(.mlir, .seq, .onnx)",
+                 options.model.c_str());
+      return false;
+    }
+    if (!tmp.create()) {
+      printError("cannot create a temporary directory: %s",
+                 std::strerror(errno));
+      return false;
+    }
+    if (!compileModel(options.model, tmp, library))
+      return false;
+  }
+  // dlopen searches the library path for a name without a slash.
+  if (library.find('/') == std::string::npos)
+    library = "./" + library;
+  loaded.handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  tmp.remove(); // the mapping outlives the file
+  if (!loaded.handle) {
+    const char *why = dlerror();
+    printError("cannot load model '%s': %s", options.model.c_str(),
+               why ? why : "unknown dlopen error");
+    return false;
+  }
+  dlerror();
+  void *sym = dlsym(loaded.handle, options.symbol.c_str());
+  if (!sym) {
+    if (options.symbol == kDefaultSymbol)
+      printError("'%s' has no symbol '%s': is it a model built with 'seqc "
+                 "--emit=shared'? (--symbol NAME_api picks another entry)",
+                 options.model.c_str(), options.symbol.c_str());
+    else if (options.symbol == kDefaultStepSymbol)
+      printError("'%s' has no symbol '%s': only a causal model has a step "
+                 "api to stream (--symbol NAME_step_api picks another entry)",
+                 options.model.c_str(), options.symbol.c_str());
+    else
+      printError("'%s' has no symbol '%s'", options.model.c_str(),
+                 options.symbol.c_str());
+    return false;
+  }
+  using Getter = const seqc_model_api *(*)();
+  Getter getter;
+  static_assert(sizeof(getter) == sizeof(sym), "function pointer size");
+  std::memcpy(&getter, &sym, sizeof(getter));
+  const seqc_model_api *api = loaded.api = getter();
+  if (!api) {
+    printError("'%s' in '%s' returned no model", options.symbol.c_str(),
+               options.model.c_str());
+    return false;
+  }
+  seqc_error err{};
+  if (seqc_rt_model_open(api, &loaded.model, &err) != SEQC_OK) {
+    printError("cannot open model '%s': %s", options.model.c_str(),
+               err.message);
+    return false;
+  }
+  if (options.threads > 1) {
+    if (seqc_rt_thread_pool_create(static_cast<int>(options.threads),
+                                   &loaded.pool, &err) != SEQC_OK) {
+      printError("--threads %ld: %s", options.threads, err.message);
+      return false;
+    }
+    seqc_rt_model_set_thread_pool(loaded.model, loaded.pool);
+  }
+  if (options.streaming && seqc_rt_model_num_states(loaded.model) == 0) {
+    printError("'%s' in '%s' is not a step api (it has no states), so it "
+               "cannot be streamed: pass a causal model's NAME_step_api to "
+               "--symbol, or drop --stream-chunk",
+               options.symbol.c_str(), options.model.c_str());
+    return false;
+  }
+  if (!options.streaming && seqc_rt_model_num_states(loaded.model) > 0) {
+    printError("'%s' in '%s' is a step api (it has states): stream it with "
+               "--stream-chunk N, or pass NAME_api to --symbol",
+               options.symbol.c_str(), options.model.c_str());
+    return false;
+  }
+  return true;
+}
+
+} // namespace seqc::tooling
