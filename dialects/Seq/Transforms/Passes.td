@@ -128,10 +128,13 @@ def RaiseNormsPass : Pass<"seq-raise-norms"> {
       `seq.layer_norm %x scale(%w) bias(%b) {epsilon, axis = -1}`;
     - `x / sqrt(mean(x^2) + eps)`, optionally `* w` (LLaMA's and T5's
       RMSNorm), becomes `seq.rms_norm %x scale(%w)`.
-    The division may also be written as a product with `rsqrt(...)` or with
-    `1 / sqrt(...)` (torch.rsqrt exports as the latter); products and sums
-    are read in either operand order; `eps` must be a positive finite
-    scalar. A mean multiplies by a constant within 1e-6 of 1/N (the raised
+    The division may also be written as a product with `rsqrt(...)`,
+    `1 / sqrt(...)` (torch.rsqrt exports as the latter; `1.0 /
+    torch.sqrt(...)` as that times 1.0) or `pow(..., -0.5)`; products and
+    sums are read in either operand order, and the weight may multiply
+    before the normalization (`(w * d) / sqrt(...)`, `(w * x) *
+    rsqrt(...)`: PyTorch evaluates `w * x * r` left to right); `eps` must be
+    a positive finite scalar. A mean multiplies by a constant within 1e-6 of 1/N (the raised
     op divides the sum by N, so it may round differently in the last bit)
     or divides by exactly N. x has rank 2 or more. Anything else (another axis, a mean over a dynamic extent,
     a bias without a weight, a bias after an RMSNorm) is left as written or

@@ -20,7 +20,11 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include "llvm/Support/Debug.h"
+
 #include <cmath>
+
+#define DEBUG_TYPE "seq-raise-norms"
 
 namespace seqc::seq {
 #define GEN_PASS_DEF_RAISENORMSPASS
@@ -197,8 +201,19 @@ struct Core {
   double epsilon;
 };
 
+/// t when `v` is t * 1.0 elementwise (torch exports `1.0 / t` as a
+/// reciprocal times 1.0), else `v`.
+Value skipTimesOne(Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (auto mul = matchBinary<arith::MulFOp>(v))
+    for (auto [a, b] : {std::pair(mul->lhs, mul->rhs), {mul->rhs, mul->lhs}})
+      if (isFull(a, type) && b.scalar == 1.0)
+        return a.tensor;
+  return v;
+}
+
 /// The core when `v` is d / sqrt(w) or d * r with r = rsqrt(w),
-/// 1 / sqrt(w) or 1 / sqrt(w) as a reciprocal; w = variance + epsilon.
+/// 1 / sqrt(w) (also times 1.0) or pow(w, -0.5); w = variance + epsilon.
 std::optional<Core> readCore(Value v) {
   auto type = cast<RankedTensorType>(v.getType());
   Value d, sq, invSq;
@@ -215,7 +230,13 @@ std::optional<Core> readCore(Value v) {
       }
   }
   if (invSq) {
-    if (Value w = unaryOperand<math::RsqrtOp>(invSq)) {
+    invSq = skipTimesOne(invSq);
+    auto rowType = cast<RankedTensorType>(invSq.getType());
+    Value w = unaryOperand<math::RsqrtOp>(invSq);
+    if (auto pow = matchBinary<math::PowFOp>(invSq))
+      if (isFull(pow->lhs, rowType) && pow->rhs.scalar == -0.5)
+        w = pow->lhs.tensor;
+    if (w) {
       std::optional<std::pair<Value, double>> plus = readPlusEpsilon(w);
       if (!plus)
         return std::nullopt;
@@ -223,7 +244,6 @@ std::optional<Core> readCore(Value v) {
     }
     // 1 / sqrt(w)
     auto recip = matchBinary<arith::DivFOp>(invSq);
-    auto rowType = cast<RankedTensorType>(invSq.getType());
     if (!recip || recip->lhs.scalar != 1.0 || !isFull(recip->rhs, rowType))
       return std::nullopt;
     sq = recip->rhs.tensor;
@@ -255,25 +275,51 @@ Value centeredOperand(Value d) {
   return nullptr;
 }
 
-/// The LayerNorm or RMSNorm core `v` computes, without weight or bias.
-std::optional<Norm> readNormCore(Value v) {
-  std::optional<Core> core = readCore(v);
-  if (!core)
-    return std::nullopt;
-  Value squared = readLastAxisMean(core->variance);
+/// The LayerNorm or RMSNorm whose core (of result type `type`) is `core`,
+/// without weight or bias.
+std::optional<Norm> readNormOfCore(const Core &core, RankedTensorType type) {
+  Value squared = readLastAxisMean(core.variance);
   Value base = squared ? squareOperand(squared) : nullptr;
   if (!base)
     return std::nullopt;
-  auto type = cast<RankedTensorType>(v.getType());
   // LayerNorm: d = x - mean(x), the variance the mean of d^2 (of that d,
   // or of x - mean(x) computed again: x.var(unbiased=False) exports its
   // own).
-  Value x = centeredOperand(core->centered);
-  if (x && (base == core->centered || centeredOperand(base) == x))
-    return Norm{false, x, nullptr, nullptr, core->epsilon};
+  Value x = centeredOperand(core.centered);
+  if (x && (base == core.centered || centeredOperand(base) == x))
+    return Norm{false, x, nullptr, nullptr, core.epsilon};
   // RMSNorm: d = x.
-  if (base == core->centered && core->centered.getType() == type)
-    return Norm{true, core->centered, nullptr, nullptr, core->epsilon};
+  if (base == core.centered && core.centered.getType() == type)
+    return Norm{true, core.centered, nullptr, nullptr, core.epsilon};
+  return std::nullopt;
+}
+
+/// The LayerNorm or RMSNorm core `v` computes, without weight or bias.
+std::optional<Norm> readNormCore(Value v) {
+  std::optional<Core> core = readCore(v);
+  return core ? readNormOfCore(*core, cast<RankedTensorType>(v.getType()))
+              : std::nullopt;
+}
+
+/// The norm `v` computes when its weight multiplies before the
+/// normalization: (w * d) * r or (w * d) / s (`weight * x * rsqrt(...)`
+/// in PyTorch, which evaluates left to right), with `scale` set to w.
+std::optional<Norm> readWeightFirstNorm(Value v, Value &scale) {
+  std::optional<Core> core = readCore(v);
+  auto mul = core ? matchBinary<arith::MulFOp>(core->centered) : std::nullopt;
+  if (!mul)
+    return std::nullopt;
+  for (auto [a, b] : {std::pair(mul->lhs, mul->rhs), {mul->rhs, mul->lhs}}) {
+    if (!isFull(a, mul->type) || !isPerFeature(b, mul->type))
+      continue;
+    Core unweighted = *core;
+    unweighted.centered = a.tensor;
+    if (std::optional<Norm> norm =
+            readNormOfCore(unweighted, cast<RankedTensorType>(v.getType()))) {
+      scale = b.tensor;
+      return norm;
+    }
+  }
   return std::nullopt;
 }
 
@@ -306,6 +352,8 @@ std::optional<Norm> readNorm(Value v) {
   }
   if (!norm)
     norm = readNormCore(scaled);
+  if (!norm)
+    norm = readWeightFirstNorm(scaled, scale);
   if (!norm || norm->x.getType() != type || (norm->rms && bias) ||
       (bias && !scale))
     return std::nullopt;
@@ -331,6 +379,11 @@ struct RaiseNorm : OpRewritePattern<linalg::GenericOp> {
       if (auto user = dyn_cast<linalg::GenericOp>(*out.user_begin());
           user && user->getNumResults() == 1 && readNorm(user->getResult(0)))
         return failure();
+    LLVM_DEBUG(llvm::dbgs()
+               << "[" DEBUG_TYPE "] " << op.getLoc() << ": "
+               << (norm->rms ? "rms_norm" : "layer_norm") << " with epsilon "
+               << norm->epsilon << (norm->scale ? ", a weight" : "")
+               << (norm->bias ? ", a bias" : "") << "\n");
     FloatAttr epsilon =
         rewriter.getF32FloatAttr(static_cast<float>(norm->epsilon));
     IntegerAttr axis = rewriter.getI64IntegerAttr(-1);

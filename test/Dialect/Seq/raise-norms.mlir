@@ -477,3 +477,199 @@ func.func @variance_recentered(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   } -> tensor<?x8xf32>
   return %v61 : tensor<?x8xf32>
 }
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+#s = affine_map<(i, j) -> ()>
+#row = affine_map<(i, j) -> (i)>
+#bc = affine_map<(i, j) -> (i, 0)>
+#w = affine_map<(i, j) -> (j)>
+// The weight multiplied first, as PyTorch evaluates `weight * x *
+// (mean(x * x) + eps).pow(-0.5)`: (weight * x) * pow(w, -0.5).
+// CHECK-LABEL: func.func @rms_norm_weight_first_pow
+// CHECK-SAME: (%[[X:.+]]: tensor<?x8xf32>, %[[G:.+]]: tensor<8xf32>)
+// CHECK: %[[Y:.+]] = seq.rms_norm %[[X]] scale(%[[G]]) {epsilon = 9.99999997E-7 : f32}
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[Y]]
+func.func @rms_norm_weight_first_pow(%x: tensor<?x8xf32>, %g: tensor<8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %e1 = tensor.empty(%n) : tensor<?x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = tensor.empty(%n) : tensor<?xf32>
+  %zr = linalg.fill ins(%zero : f32) outs(%z : tensor<?xf32>) -> tensor<?xf32>
+  %inv = arith.constant 0.125 : f32
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %one = arith.constant dense<1.0> : tensor<f32>
+  %eps = arith.constant dense<1.0e-5> : tensor<f32>
+  %eps6 = arith.constant dense<1.0e-6> : tensor<f32>
+  %v12 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %x : tensor<?x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  %v13 = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%v12 : tensor<?x8xf32>) outs(%zr : tensor<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<?xf32>
+  %v14 = tensor.expand_shape %v13 [[0, 1]] output_shape [%n, 1] : tensor<?xf32> into tensor<?x1xf32>
+  %v15 = linalg.generic {indexing_maps = [#s, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%eps6, %v14 : tensor<f32>, tensor<?x1xf32>) outs(%e1 : tensor<?x1xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.addf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x1xf32>
+  %v16 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%v15 : tensor<?x1xf32>) outs(%e1 : tensor<?x1xf32>) {
+  ^bb0(%in0: f32, %o: f32):
+    %mhalf = arith.constant -0.5 : f32
+    %r = math.powf %in0, %mhalf : f32
+    linalg.yield %r : f32
+  } -> tensor<?x1xf32>
+  %v17 = linalg.generic {indexing_maps = [#w, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%g, %x : tensor<8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  %v18 = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%v17, %v16 : tensor<?x8xf32>, tensor<?x1xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  return %v18 : tensor<?x8xf32>
+}
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+#s = affine_map<(i, j) -> ()>
+#row = affine_map<(i, j) -> (i)>
+#bc = affine_map<(i, j) -> (i, 0)>
+#w = affine_map<(i, j) -> (j)>
+// `1.0 / torch.sqrt(w)` exports as a reciprocal times 1.0.
+// CHECK-LABEL: func.func @rms_norm_reciprocal_times_one
+// CHECK-SAME: (%[[X:.+]]: tensor<?x8xf32>, %[[G:.+]]: tensor<8xf32>)
+// CHECK: %[[Y:.+]] = seq.rms_norm %[[X]] scale(%[[G]]) {epsilon = 9.99999997E-7 : f32}
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[Y]]
+func.func @rms_norm_reciprocal_times_one(%x: tensor<?x8xf32>, %g: tensor<8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %e1 = tensor.empty(%n) : tensor<?x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = tensor.empty(%n) : tensor<?xf32>
+  %zr = linalg.fill ins(%zero : f32) outs(%z : tensor<?xf32>) -> tensor<?xf32>
+  %inv = arith.constant 0.125 : f32
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %one = arith.constant dense<1.0> : tensor<f32>
+  %eps = arith.constant dense<1.0e-5> : tensor<f32>
+  %eps6 = arith.constant dense<1.0e-6> : tensor<f32>
+  %v12 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %x : tensor<?x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  %v13 = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%v12 : tensor<?x8xf32>) outs(%zr : tensor<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<?xf32>
+  %v14 = tensor.expand_shape %v13 [[0, 1]] output_shape [%n, 1] : tensor<?xf32> into tensor<?x1xf32>
+  %v15 = linalg.generic {indexing_maps = [#s, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%eps6, %v14 : tensor<f32>, tensor<?x1xf32>) outs(%e1 : tensor<?x1xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.addf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x1xf32>
+  %v16a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%v15 : tensor<?x1xf32>) outs(%e1 : tensor<?x1xf32>) {
+  ^bb0(%in0: f32, %o: f32):
+    %r = math.sqrt %in0 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x1xf32>
+  %v16r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%v16a : tensor<?x1xf32>) outs(%e1 : tensor<?x1xf32>) {
+  ^bb0(%in0: f32, %o: f32):
+    %c1 = arith.constant 1.0 : f32
+    %r = arith.divf %c1, %in0 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x1xf32>
+  %v16b = linalg.generic {indexing_maps = [#id, #s, #id], iterator_types = ["parallel", "parallel"]} ins(%v16r, %one : tensor<?x1xf32>, tensor<f32>) outs(%e1 : tensor<?x1xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x1xf32>
+  %v17 = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %v16b : tensor<?x8xf32>, tensor<?x1xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  %v18 = linalg.generic {indexing_maps = [#w, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%g, %v17 : tensor<8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  return %v18 : tensor<?x8xf32>
+}
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+#s = affine_map<(i, j) -> ()>
+#row = affine_map<(i, j) -> (i)>
+#bc = affine_map<(i, j) -> (i, 0)>
+#w = affine_map<(i, j) -> (j)>
+// Near miss: pow(w, -0.25) is no reciprocal square root.
+// CHECK-LABEL: func.func @pow_not_rsqrt
+// CHECK-NOT: seq.rms_norm
+// CHECK: math.powf
+// CHECK-NOT: seq.rms_norm
+func.func @pow_not_rsqrt(%x: tensor<?x8xf32>, %g: tensor<8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %e1 = tensor.empty(%n) : tensor<?x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = tensor.empty(%n) : tensor<?xf32>
+  %zr = linalg.fill ins(%zero : f32) outs(%z : tensor<?xf32>) -> tensor<?xf32>
+  %inv = arith.constant 0.125 : f32
+  %two = arith.constant dense<2.0> : tensor<f32>
+  %one = arith.constant dense<1.0> : tensor<f32>
+  %eps = arith.constant dense<1.0e-5> : tensor<f32>
+  %eps6 = arith.constant dense<1.0e-6> : tensor<f32>
+  %v12 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %x : tensor<?x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  %v13 = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%v12 : tensor<?x8xf32>) outs(%zr : tensor<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<?xf32>
+  %v14 = tensor.expand_shape %v13 [[0, 1]] output_shape [%n, 1] : tensor<?xf32> into tensor<?x1xf32>
+  %v15 = linalg.generic {indexing_maps = [#s, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%eps6, %v14 : tensor<f32>, tensor<?x1xf32>) outs(%e1 : tensor<?x1xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.addf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x1xf32>
+  %v16 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%v15 : tensor<?x1xf32>) outs(%e1 : tensor<?x1xf32>) {
+  ^bb0(%in0: f32, %o: f32):
+    %mhalf = arith.constant -0.25 : f32
+    %r = math.powf %in0, %mhalf : f32
+    linalg.yield %r : f32
+  } -> tensor<?x1xf32>
+  %v17 = linalg.generic {indexing_maps = [#w, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%g, %x : tensor<8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  %v18 = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%v17, %v16 : tensor<?x8xf32>, tensor<?x1xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8xf32>
+  return %v18 : tensor<?x8xf32>
+}

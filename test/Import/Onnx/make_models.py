@@ -1111,6 +1111,33 @@ class HfRmsNorms(nn.Module):
         return h3
 
 
+class NormSpellings(nn.Module):
+    """Norms as people write them by hand, each a plain chain of ops in the
+    export: weight * x * rsqrt(...) (PyTorch multiplies the weight first),
+    (mean + eps).pow(-0.5), 1.0 / torch.sqrt(...) (a Reciprocal times 1.0),
+    and a LayerNorm written w * (x - mean) / sqrt(var + eps) + b."""
+
+    def __init__(self, d=8):
+        super().__init__()
+        self.w1 = nn.Parameter(torch.rand(d) + 0.5)
+        self.w2 = nn.Parameter(torch.rand(d) + 0.5)
+        self.w3 = nn.Parameter(torch.rand(d) + 0.5)
+        self.w4 = nn.Parameter(torch.rand(d) + 0.5)
+        self.b4 = nn.Parameter(torch.randn(d))
+        self.proj = nn.Linear(d, d)
+
+    def forward(self, x):
+        h = self.w1 * x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6)
+        h = self.proj(h) + x
+        h = self.w2 * h * (h.pow(2).mean(-1, keepdim=True) + 1e-5).pow(-0.5)
+        h = self.proj(h)
+        h = h * (1.0 / torch.sqrt((h * h).mean(-1, keepdim=True) + 1e-6))
+        h = self.w3 * h
+        m = h.mean(-1, keepdim=True)
+        v = ((h - m) ** 2).mean(-1, keepdim=True)
+        return self.w4 * (h - m) / torch.sqrt(v + 1e-5) + self.b4
+
+
 class DistilBertMaskedFill(nn.Module):
     """Hugging Face DistilBERT's MultiHeadSelfAttention: the padding mask
     (attention_mask == 0).view(B, 1, 1, T).expand_as(scores) filled with
@@ -1281,6 +1308,8 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
       "y": {0: "B", 1: "T"}}),
     ("hf_rms_norms", HfRmsNorms, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("norm_spellings", NormSpellings, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
