@@ -64,7 +64,15 @@ static OwningOpRef<ModuleOp> importFile(StringRef path,
     }
     return importOnnx(path, context);
   }
-  return importMLIR(path, sourceMgr, context, options);
+  if (extension == ".mlir" || path == "-")
+    return importMLIR(path, sourceMgr, context, options);
+  // Guessing would parse a .txt or .pt file as MLIR and report a syntax
+  // error in it.
+  emitError(fileLocation(context, path))
+      << "unknown model file extension '" << extension
+      << "': seqc reads a .seq model description, an .onnx file or seq "
+         "dialect .mlir ('-': .mlir from stdin)";
+  return nullptr;
 }
 
 OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,

@@ -61,17 +61,21 @@ createTargetMachine(const TargetOptions &options, std::string &error) {
       list.AddFeature(feature.first(), feature.second);
     features = list.getString();
   }
+  // An unknown CPU name only warns inside LLVM (on stderr, "ignoring
+  // processor", once per subtarget created); check it first, with a
+  // subtarget of the generic CPU, and make it an error.
+  std::unique_ptr<llvm::MCSubtargetInfo> generic(
+      target->createMCSubtargetInfo(triple, "", ""));
+  if (!generic || !generic->isCPUStringValid(cpu)) {
+    error = "unknown CPU '" + options.cpu + "' (try x86-64, x86-64-v3, "
+            "znver4 or native)";
+    return nullptr;
+  }
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
       std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!machine) {
     error = "cannot create a target machine for CPU '" + cpu + "'";
-    return nullptr;
-  }
-  // An unknown CPU name only warns inside LLVM; make it an error here.
-  if (!machine->getMCSubtargetInfo()->isCPUStringValid(cpu)) {
-    error = "unknown CPU '" + options.cpu + "' (try x86-64, x86-64-v3, "
-            "znver4 or native)";
     return nullptr;
   }
   return machine;

@@ -310,6 +310,21 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
   return emitMath(operands);
 }
 
+/// The candidate closest to `name` when a typo is likely: at most 2 edits,
+/// and fewer than `name` has characters (no 'y' for 'z'); "" otherwise.
+/// Ties go to the candidate that sorts first, so the message does not
+/// depend on the order of a hash map.
+static StringRef closestName(StringRef name, ArrayRef<StringRef> candidates) {
+  StringRef closest;
+  unsigned best = std::min<size_t>(3, name.size());
+  for (StringRef candidate : candidates) {
+    unsigned d = candidate.edit_distance(name, true, best);
+    if (d < best || (d == best && !closest.empty() && candidate < closest))
+      best = d, closest = candidate;
+  }
+  return closest;
+}
+
 FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
   auto it = values.find(name);
   if (it != values.end() && state.lookup(name) != 1)
@@ -337,19 +352,18 @@ FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
   if (!spec) {
     InFlightDiagnostic diag = error(layer.layerPos);
     diag << "unknown layer '" << layer.layer << "'; ";
-    // The closest known name, when a typo is likely (at most 2 edits).
-    StringRef closest;
-    unsigned best = 3;
-    for (const LayerSpec &s : layerSpecs()) {
-      unsigned d = StringRef(s.name).edit_distance(layer.layer, true, best);
-      if (d < best)
-        best = d, closest = s.name;
-    }
-    if (!closest.empty())
-      diag << "did you mean '" << closest << "'? ";
-    diag << "known layers:";
+    SmallVector<StringRef> known;
     for (const LayerSpec &s : layerSpecs())
-      diag << " " << s.name;
+      known.push_back(s.name);
+    // A likely typo gets the one name, not the whole list.
+    if (StringRef closest = closestName(layer.layer, known); !closest.empty()) {
+      diag << "did you mean '" << closest
+           << "'? (docs/ModelDescription.md lists the layers)";
+      return failure();
+    }
+    diag << "known layers:";
+    for (StringRef name : known)
+      diag << " " << name;
     return failure();
   }
   current = &layer;
@@ -405,7 +419,15 @@ FailureOr<Val> Emitter::resolveState(const std::string &name, Pos use) {
   std::string base = dot == std::string::npos ? "" : name.substr(0, dot);
   std::string field = dot == std::string::npos ? "" : name.substr(dot + 1);
   if (base.empty() || (!layers.count(base) && !values.count(base))) {
-    error(use) << "undefined name '" << name << "'";
+    InFlightDiagnostic diag = error(use);
+    diag << "undefined name '" << name << "'";
+    SmallVector<StringRef> defined;
+    for (const auto &entry : values)
+      defined.push_back(entry.getKey());
+    for (const auto &entry : layers)
+      defined.push_back(entry.getKey());
+    if (StringRef closest = closestName(name, defined); !closest.empty())
+      diag << "; did you mean '" << closest << "'?";
     return failure();
   }
   if (field == "h_n" || field == "c_n") {
