@@ -64,14 +64,14 @@ static OwningOpRef<ModuleOp> importFile(StringRef path,
     }
     return importOnnx(path, context);
   }
-  if (extension == ".mlir" || path == "-")
+  if (extension == ".mlir" || extension == ".mlirbc" || path == "-")
     return importMLIR(path, sourceMgr, context, options);
   // Guessing would parse a .txt or .pt file as MLIR and report a syntax
   // error in it.
   emitError(fileLocation(context, path))
       << "unknown model file extension '" << extension
       << "': seqc reads a .seq model description, an .onnx file or seq "
-         "dialect .mlir ('-': .mlir from stdin)";
+         "dialect .mlir or .mlirbc ('-': MLIR from stdin)";
   return nullptr;
 }
 

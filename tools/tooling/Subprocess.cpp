@@ -30,6 +30,17 @@ struct CaptureFile {
     fd = mkostemp(buf.data(), O_CLOEXEC);
     if (fd < 0)
       return false;
+    // With this process's stdout or stderr closed, the file may be fd 1
+    // or 2, and dup2 onto itself would leave it close-on-exec: move it.
+    if (fd <= 2) {
+      int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+      close(fd);
+      fd = moved;
+      if (fd < 0) {
+        unlink(buf.data());
+        return false;
+      }
+    }
     path = buf.data();
     return true;
   }

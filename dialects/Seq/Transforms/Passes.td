@@ -123,8 +123,9 @@ def RaiseNormsPass : Pass<"seq-raise-norms"> {
     - `(x - mean(x)) / sqrt(mean(d^2) + eps)`, where `d` is that same
       `x - mean(x)` value or `x - mean(x)` computed again (as
       `x.var(unbiased=False)` exports) and `d^2` is `pow(d, 2)` or `d * d`
-      (nn.LayerNorm as exported below opset 17), optionally `* w` and then `+ b` with `w`
-      and `b` `[N]` tensors read along the last dimension, becomes
+      (nn.LayerNorm as exported below opset 17), optionally `* w` and
+      then `+ b` with `w` and `b` `[N]` tensors read along the last
+      dimension, becomes
       `seq.layer_norm %x scale(%w) bias(%b) {epsilon, axis = -1}`;
     - `x / sqrt(mean(x^2) + eps)`, optionally `* w` (LLaMA's and T5's
       RMSNorm), becomes `seq.rms_norm %x scale(%w)`.
@@ -133,13 +134,14 @@ def RaiseNormsPass : Pass<"seq-raise-norms"> {
     torch.sqrt(...)` as that times 1.0) or `pow(..., -0.5)`; products and
     sums are read in either operand order, and the weight may multiply
     before the normalization (`(w * d) / sqrt(...)`, `(w * x) *
-    rsqrt(...)`: PyTorch evaluates `w * x * r` left to right); `eps` must be
-    a positive finite scalar. A mean multiplies by a constant within 1e-6 of 1/N (the raised
-    op divides the sum by N, so it may round differently in the last bit)
-    or divides by exactly N. x has rank 2 or more. Anything else (another axis, a mean over a dynamic extent,
-    a bias without a weight, a bias after an RMSNorm) is left as written or
-    raised without the part that does not fit. The ops it leaves unused are
-    erased; nothing else is folded.
+    rsqrt(...)`: PyTorch evaluates `w * x * r` left to right); `eps` must
+    be a positive finite scalar. A mean multiplies by a constant within
+    1e-6 of 1/N (the raised op divides the sum by N, so it may round
+    differently in the last bit) or divides by exactly N. x has rank 2 or
+    more. Anything else (another axis, a mean over a dynamic extent, a
+    bias without a weight, a bias after an RMSNorm) is left as written or
+    raised without the part that does not fit. The ops it leaves unused
+    are erased; nothing else is folded.
   }];
   let dependentDialects = ["::seqc::seq::SeqDialect"];
 }

@@ -340,8 +340,7 @@ std::optional<Norm> readNorm(Value v) {
     if (!bias)
       return std::nullopt;
   }
-  // core * w, either order (for x of rank 1 both read as [N]: the one
-  // whose other side is a norm's core).
+  // core * w, either order.
   Value scale;
   std::optional<Norm> norm;
   if (auto mul = matchBinary<arith::MulFOp>(scaled)) {

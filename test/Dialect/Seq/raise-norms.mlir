@@ -673,3 +673,279 @@ func.func @pow_not_rsqrt(%x: tensor<?x8xf32>, %g: tensor<8xf32>) -> tensor<?x8xf
   } -> tensor<?x8xf32>
   return %v18 : tensor<?x8xf32>
 }
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+#s = affine_map<(i, j) -> ()>
+#row = affine_map<(i, j) -> (i)>
+#bc = affine_map<(i, j) -> (i, 0)>
+#w = affine_map<(i, j) -> (j)>
+
+// The weight first, then the normalization: only an [N] weight read along
+// the last dimension, on the x the statistics are of, is a norm's weight.
+// CHECK-LABEL: func.func @layer_norm_weight_first
+// CHECK-SAME: (%[[X:.+]]: tensor<8x8xf32>, %[[G:.+]]: tensor<8xf32>)
+// CHECK: %[[Y:.+]] = seq.layer_norm %[[X]] scale(%[[G]]) {epsilon = 9.99999997E-7 : f32}
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[Y]]
+func.func @layer_norm_weight_first(%x: tensor<8x8xf32>, %g: tensor<8xf32>) -> tensor<8x8xf32> {
+  %e = tensor.empty() : tensor<8x8xf32>
+  %e1 = tensor.empty() : tensor<8x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = tensor.empty() : tensor<8xf32>
+  %zr = linalg.fill ins(%zero : f32) outs(%z : tensor<8xf32>) -> tensor<8xf32>
+  %inv = arith.constant 0.125 : f32
+  %eps6 = arith.constant dense<1.0e-6> : tensor<f32>
+  %mu_s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<8x8xf32>) outs(%zr : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %mu = tensor.expand_shape %mu_s [[0, 1]] output_shape [8, 1] : tensor<8xf32> into tensor<8x1xf32>
+  %d = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %mu : tensor<8x8xf32>, tensor<8x1xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.subf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %sq = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%d, %d : tensor<8x8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %m_s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%sq : tensor<8x8xf32>) outs(%zr : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %m = tensor.expand_shape %m_s [[0, 1]] output_shape [8, 1] : tensor<8xf32> into tensor<8x1xf32>
+  %s_pe = linalg.generic {indexing_maps = [#s, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%eps6, %m : tensor<f32>, tensor<8x1xf32>) outs(%e1 : tensor<8x1xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.addf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x1xf32>
+  %s = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%s_pe : tensor<8x1xf32>) outs(%e1 : tensor<8x1xf32>) {
+  ^bb0(%in0: f32, %o: f32):
+    %r = math.sqrt %in0 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x1xf32>
+  %wd = linalg.generic {indexing_maps = [#w, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%g, %d : tensor<8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%wd, %s : tensor<8x8xf32>, tensor<8x1xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.divf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  return %y : tensor<8x8xf32>
+}
+
+// CHECK-LABEL: func.func @layer_norm_weight_first_bias
+// CHECK-SAME: (%[[X:.+]]: tensor<8x8xf32>, %[[G:.+]]: tensor<8xf32>, %[[B:.+]]: tensor<8xf32>)
+// CHECK: %[[Y:.+]] = seq.layer_norm %[[X]] scale(%[[G]]) bias(%[[B]])
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[Y]]
+func.func @layer_norm_weight_first_bias(%x: tensor<8x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<8x8xf32> {
+  %e = tensor.empty() : tensor<8x8xf32>
+  %e1 = tensor.empty() : tensor<8x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = tensor.empty() : tensor<8xf32>
+  %zr = linalg.fill ins(%zero : f32) outs(%z : tensor<8xf32>) -> tensor<8xf32>
+  %inv = arith.constant 0.125 : f32
+  %eps6 = arith.constant dense<1.0e-6> : tensor<f32>
+  %mu_s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<8x8xf32>) outs(%zr : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %mu = tensor.expand_shape %mu_s [[0, 1]] output_shape [8, 1] : tensor<8xf32> into tensor<8x1xf32>
+  %d = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %mu : tensor<8x8xf32>, tensor<8x1xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.subf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %sq = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%d, %d : tensor<8x8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %m_s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%sq : tensor<8x8xf32>) outs(%zr : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %m = tensor.expand_shape %m_s [[0, 1]] output_shape [8, 1] : tensor<8xf32> into tensor<8x1xf32>
+  %s_pe = linalg.generic {indexing_maps = [#s, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%eps6, %m : tensor<f32>, tensor<8x1xf32>) outs(%e1 : tensor<8x1xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.addf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x1xf32>
+  %s = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%s_pe : tensor<8x1xf32>) outs(%e1 : tensor<8x1xf32>) {
+  ^bb0(%in0: f32, %o: f32):
+    %r = math.sqrt %in0 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x1xf32>
+  %wd = linalg.generic {indexing_maps = [#id, #w, #id], iterator_types = ["parallel", "parallel"]} ins(%d, %g : tensor<8x8xf32>, tensor<8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %y0 = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%wd, %s : tensor<8x8xf32>, tensor<8x1xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.divf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #w, #id], iterator_types = ["parallel", "parallel"]} ins(%y0, %b : tensor<8x8xf32>, tensor<8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.addf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  return %y : tensor<8x8xf32>
+}
+
+// A weight read per row (i) is no norm weight.
+// CHECK-LABEL: func.func @weight_per_row
+// CHECK-NOT: seq.rms_norm
+// CHECK: return
+func.func @weight_per_row(%x: tensor<8x8xf32>, %g: tensor<8xf32>) -> tensor<8x8xf32> {
+  %e = tensor.empty() : tensor<8x8xf32>
+  %e1 = tensor.empty() : tensor<8x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = tensor.empty() : tensor<8xf32>
+  %zr = linalg.fill ins(%zero : f32) outs(%z : tensor<8xf32>) -> tensor<8xf32>
+  %inv = arith.constant 0.125 : f32
+  %eps6 = arith.constant dense<1.0e-6> : tensor<f32>
+  %sq = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %x : tensor<8x8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %m_s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%sq : tensor<8x8xf32>) outs(%zr : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %m = tensor.expand_shape %m_s [[0, 1]] output_shape [8, 1] : tensor<8xf32> into tensor<8x1xf32>
+  %rs_pe = linalg.generic {indexing_maps = [#s, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%eps6, %m : tensor<f32>, tensor<8x1xf32>) outs(%e1 : tensor<8x1xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.addf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x1xf32>
+  %rs = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%rs_pe : tensor<8x1xf32>) outs(%e1 : tensor<8x1xf32>) {
+  ^bb0(%in0: f32, %o: f32):
+    %r = math.rsqrt %in0 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x1xf32>
+  %wx = linalg.generic {indexing_maps = [#row, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%g, %x : tensor<8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%wx, %rs : tensor<8x8xf32>, tensor<8x1xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  return %y : tensor<8x8xf32>
+}
+
+// w * x2 normalized by the statistics of another x.
+// CHECK-LABEL: func.func @weight_times_other_x
+// CHECK-NOT: seq.rms_norm
+// CHECK: return
+func.func @weight_times_other_x(%x: tensor<8x8xf32>, %x2: tensor<8x8xf32>, %g: tensor<8xf32>) -> tensor<8x8xf32> {
+  %e = tensor.empty() : tensor<8x8xf32>
+  %e1 = tensor.empty() : tensor<8x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = tensor.empty() : tensor<8xf32>
+  %zr = linalg.fill ins(%zero : f32) outs(%z : tensor<8xf32>) -> tensor<8xf32>
+  %inv = arith.constant 0.125 : f32
+  %eps6 = arith.constant dense<1.0e-6> : tensor<f32>
+  %sq = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %x : tensor<8x8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %m_s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%sq : tensor<8x8xf32>) outs(%zr : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %m = tensor.expand_shape %m_s [[0, 1]] output_shape [8, 1] : tensor<8xf32> into tensor<8x1xf32>
+  %rs_pe = linalg.generic {indexing_maps = [#s, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%eps6, %m : tensor<f32>, tensor<8x1xf32>) outs(%e1 : tensor<8x1xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.addf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x1xf32>
+  %rs = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%rs_pe : tensor<8x1xf32>) outs(%e1 : tensor<8x1xf32>) {
+  ^bb0(%in0: f32, %o: f32):
+    %r = math.rsqrt %in0 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x1xf32>
+  %wx = linalg.generic {indexing_maps = [#w, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%g, %x2 : tensor<8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%wx, %rs : tensor<8x8xf32>, tensor<8x1xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  return %y : tensor<8x8xf32>
+}
+
+// A full [8, 8] weight is no [N] weight.
+// CHECK-LABEL: func.func @weight_full_tensor
+// CHECK-NOT: seq.rms_norm
+// CHECK: return
+func.func @weight_full_tensor(%x: tensor<8x8xf32>, %g: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %e = tensor.empty() : tensor<8x8xf32>
+  %e1 = tensor.empty() : tensor<8x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = tensor.empty() : tensor<8xf32>
+  %zr = linalg.fill ins(%zero : f32) outs(%z : tensor<8xf32>) -> tensor<8xf32>
+  %inv = arith.constant 0.125 : f32
+  %eps6 = arith.constant dense<1.0e-6> : tensor<f32>
+  %sq = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %x : tensor<8x8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %m_s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%sq : tensor<8x8xf32>) outs(%zr : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %p = arith.mulf %a, %inv : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %m = tensor.expand_shape %m_s [[0, 1]] output_shape [8, 1] : tensor<8xf32> into tensor<8x1xf32>
+  %rs_pe = linalg.generic {indexing_maps = [#s, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%eps6, %m : tensor<f32>, tensor<8x1xf32>) outs(%e1 : tensor<8x1xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.addf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x1xf32>
+  %rs = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%rs_pe : tensor<8x1xf32>) outs(%e1 : tensor<8x1xf32>) {
+  ^bb0(%in0: f32, %o: f32):
+    %r = math.rsqrt %in0 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x1xf32>
+  %wx = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%g, %x : tensor<8x8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #bc, #id], iterator_types = ["parallel", "parallel"]} ins(%wx, %rs : tensor<8x8xf32>, tensor<8x1xf32>) outs(%e : tensor<8x8xf32>) {
+  ^bb0(%in0: f32, %in1: f32, %o: f32):
+    %r = arith.mulf %in0, %in1 : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  return %y : tensor<8x8xf32>
+}
