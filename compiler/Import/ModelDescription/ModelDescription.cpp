@@ -9,6 +9,7 @@
 #include "compiler/Import/ModelDescription/ModelDescription.h"
 
 #include "compiler/Import/ModelDescription/Emitter.h"
+#include "compiler/Import/ModelDescription/Suggestions.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 
@@ -308,21 +309,6 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitSequenceMask(operands[0], operands[1]);
   // Activations and pointwise math.
   return emitMath(operands);
-}
-
-/// The candidate closest to `name` when a typo is likely: at most 2 edits,
-/// and fewer than `name` has characters (no 'y' for 'z'); "" otherwise.
-/// Ties go to the candidate that sorts first, so the message does not
-/// depend on the order of a hash map.
-static StringRef closestName(StringRef name, ArrayRef<StringRef> candidates) {
-  StringRef closest;
-  unsigned best = std::min<size_t>(3, name.size());
-  for (StringRef candidate : candidates) {
-    unsigned d = candidate.edit_distance(name, true, best);
-    if (d < best || (d == best && !closest.empty() && candidate < closest))
-      best = d, closest = candidate;
-  }
-  return closest;
 }
 
 FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {

@@ -652,7 +652,9 @@ std::optional<ModelDescription> Parser::parse() {
       return std::nullopt;
   }
   if (md.outputs.empty()) {
-    error(sawModel ? md.modelPos : Pos{1, 1})
+    // Without a `model` line, about the file as a whole (line 0: no
+    // source line quoted; an empty file has none to quote).
+    error(sawModel ? md.modelPos : Pos{0, 0})
         << "the model has no 'output' statement; add `output NAME, ...`";
     return std::nullopt;
   }

@@ -2,7 +2,11 @@
 
 #include "compiler/Import/ModelDescription/Weights.h"
 
+#include "compiler/Import/ModelDescription/Suggestions.h"
+
 #include "mlir/IR/Diagnostics.h"
+
+#include "llvm/ADT/SetVector.h"
 
 #include "seqc/safetensors.h"
 
@@ -55,6 +59,7 @@ FailureOr<WeightTensor> Weights::read(StringRef name, Location use) {
   if (!t) {
     InFlightDiagnostic diag = emitError(use);
     diag << "missing weight '" << name << "' in '" << path << "'";
+    suggestWeight(diag, name);
     diag.attachNote(*where) << "weights read from '" << path << "'";
     return failure();
   }
@@ -74,6 +79,31 @@ FailureOr<WeightTensor> Weights::read(StringRef name, Location use) {
     return failure();
   }
   return w;
+}
+
+void Weights::suggestWeight(InFlightDiagnostic &diag, StringRef name) const {
+  std::vector<std::string> unusedNames;
+  size_t n = seqc_rt_safetensors_count(file);
+  for (size_t i = 0; i < n; ++i)
+    if (const char *other = seqc_rt_safetensors_at(file, i)->name;
+        !used.contains(other))
+      unusedNames.push_back(other);
+  SmallVector<StringRef> candidates(unusedNames.begin(), unusedNames.end());
+  if (StringRef closest = closestName(name, candidates); !closest.empty()) {
+    diag << "; did you mean '" << closest << "'?";
+    return;
+  }
+  // A wrong layer name (name=, or the statement's) misses every weight of
+  // the layer: say under which prefixes the file's unused weights are.
+  llvm::SetVector<StringRef> prefixes;
+  for (StringRef other : candidates)
+    if (other.contains('.'))
+      prefixes.insert(other.rsplit('.').first);
+  if (prefixes.empty() || prefixes.size() > 8)
+    return;
+  diag << "; the file's unused weights are under ";
+  for (auto [i, prefix] : llvm::enumerate(prefixes))
+    diag << (i ? ", '" : "'") << prefix << ".'";
 }
 
 void Weights::warnUnused() {

@@ -9,6 +9,7 @@
 #ifndef SEQC_COMPILER_IMPORT_MODELDESCRIPTION_WEIGHTS_H
 #define SEQC_COMPILER_IMPORT_MODELDESCRIPTION_WEIGHTS_H
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
 #include "mlir/Support/LLVM.h"
 
@@ -51,6 +52,12 @@ public:
   void warnUnused();
 
 private:
+  /// Appends to `diag` (about the missing `name`) an unused weight of the
+  /// file within 2 edits of it, else the prefixes the unused weights are
+  /// under (when there are 1 to 8).
+  void suggestWeight(mlir::InFlightDiagnostic &diag,
+                     llvm::StringRef name) const;
+
   seqc_safetensors *file = nullptr;
   std::string path;
   std::optional<mlir::Location> where;
