@@ -168,6 +168,11 @@ LogicalResult importRuntimeSlice(GraphImporter &g, ArrayRef<int64_t> axes,
       return failure();
     Value dim = g.indexValue(sizes[*a]);
     auto bound = [&](OpFoldResult v) -> Value {
+      // 0 is within [0, dim] on every run: keep it a constant (a mask's
+      // column offset in mask[Lk - Lq : Lk, :Lk], which seq-raise-attention
+      // needs to see as 0).
+      if (std::optional<int64_t> c = getConstantIntValue(v); c && *c == 0)
+        return cst(0);
       // Huge constants (INT64_MAX: "to the end") stay far from overflow.
       if (std::optional<int64_t> c = getConstantIntValue(v))
         v = b.getIndexAttr(std::clamp<int64_t>(*c, -(int64_t(1) << 62),

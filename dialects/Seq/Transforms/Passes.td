@@ -65,8 +65,14 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
     sizes (GPT-2's `w / v.size(-1) ** 0.5`: folded by the ops' own
     folders, rounded as their types round) and slice offsets value-bounds
     analysis proves the same on every run (GPT-2's `bias[.., Lk - Lq : Lk,
-    :Lk]` when q and k have one length). A row offset that varies (a
-    key/value cache, where it would be bottom-right causal) is not raised.
+    :Lk]` when q and k have one length). A causal band sliced at a row
+    offset that varies is raised only when the offset is Lk - Lq: written
+    so, or ONNX Slice's clamping of it into the sliced mask's rows (a
+    decoder with a key/value cache: GPT-2's `bias[.., L - T : L, :L]` with
+    L cached plus new keys); it becomes `causal(bottom_right)`, the sliced
+    mask's extents checked against the scores at run time (with Lk < Lq
+    that check fails the run, as PyTorch's broadcast fails). Any other
+    varying row offset is not raised.
     Anything else is left as written and runs as the plain ops. The ops the
     raising leaves unused are erased; nothing else is folded.
 

@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include "llvm/Support/Debug.h"
 
@@ -630,21 +631,80 @@ std::optional<Unrepeated> unrepeat(OpBuilder &b, Location loc, Value x,
 struct BandAttributes {
   bool causal;
   DenseI64ArrayAttr window;
+  /// Causal with bottom-right alignment (query i is key position
+  /// i + Lk - Lq), from a band sliced at row offset Lk - Lq.
+  bool bottomRight = false;
 };
+
+/// Whether the row offset `offset` of a slice of a mask is Lk - Lq on
+/// every run whose sliced mask has Lq rows (which the raising checks at
+/// run time): Lk - Lq itself, or ONNX Slice's clamping of it into the
+/// sliced tensor's D rows, min(max(select(a < 0, a + D, a), 0), D) with
+/// a = Lk - Lq, as the ONNX importer builds `mask[Lk - Lq : Lk, :Lk]`.
+/// For 0 <= a <= D that is a. For a > D the slice starts at D and has no
+/// rows (it must end by D), so the run fails the check unless Lq = 0. For
+/// a < 0 it starts at or after a + D and so has at most -a = Lq - Lk rows:
+/// Lq rows only when Lk = 0, where both forms yield zeros.
+bool isKeyMinusQueryLength(Value offset, OpFoldResult lq, OpFoldResult lk) {
+  Value a = offset;
+  if (auto min = a.getDefiningOp<arith::MinSIOp>()) {
+    auto max = min.getLhs().getDefiningOp<arith::MaxSIOp>();
+    if (!max || !isZeroInteger(max.getRhs()))
+      return false;
+    // D must be the row extent of what `offset` slices (a slice ends by
+    // its source's extent): every slice using it as a row offset.
+    Value rows = min.getRhs();
+    bool slicesRows = false;
+    for (Operation *user : offset.getUsers()) {
+      auto slice = dyn_cast<tensor::ExtractSliceOp>(user);
+      int64_t r = slice ? slice.getSourceType().getRank() : 0;
+      if (!slice || r < 2 ||
+          slice.getMixedOffsets()[r - 2] != OpFoldResult(offset))
+        continue;
+      if (!isSameSize(rows, getDecidedSize(slice.getSource(), r - 2)))
+        return false;
+      slicesRows = true;
+    }
+    if (!slicesRows)
+      return false;
+    a = max.getLhs();
+    if (auto select = a.getDefiningOp<arith::SelectOp>()) {
+      Value plain = select.getFalseValue();
+      auto negative = select.getCondition().getDefiningOp<arith::CmpIOp>();
+      auto wrapped = select.getTrueValue().getDefiningOp<arith::AddIOp>();
+      if (!negative || negative.getPredicate() != arith::CmpIPredicate::slt ||
+          negative.getLhs() != plain || !isZeroInteger(negative.getRhs()) ||
+          !wrapped || wrapped.getLhs() != plain ||
+          !isSameSize(wrapped.getRhs(), rows))
+        return false;
+      a = plain;
+    }
+  }
+  auto sub = a.getDefiningOp<arith::SubIOp>();
+  return sub && isSameSize(sub.getLhs(), lk) && isSameSize(sub.getRhs(), lq);
+}
 
 /// The attributes for `band`, when it keeps each query's own position
 /// (lo <= 0 <= hi): causal when it ends there (hi = 0), with a window of
 /// -lo keys before; else a window of -lo before and hi after (-1 where
-/// unbounded).
-std::optional<BandAttributes> attributesForBand(Builder &b, Band band) {
+/// unbounded). A band with a run-time row offset is raised only when the
+/// offset is Lk - Lq (`lq`, `lk`: the scores' extents) and it is causal:
+/// bottom-right alignment (a decoder's cached keys before its queries,
+/// Hugging Face GPT-2's bias[.., Lk - Lq : Lk, :Lk]).
+std::optional<BandAttributes> attributesForBand(Builder &b, Band band,
+                                                OpFoldResult lq,
+                                                OpFoldResult lk) {
   if ((band.lo && *band.lo > 0) || (band.hi && *band.hi < 0))
     return std::nullopt;
   int64_t left = band.lo ? -*band.lo : -1, right = band.hi ? *band.hi : -1;
-  // A run-time offset r would be bottom-right alignment only where
-  // r = Lk - Lq, which only a run-time dispatch could know: not raised
-  // (Hugging Face GPT-2's bias[.., Lk - Lq : Lk, :Lk] stays as written).
-  if (band.offset)
-    return std::nullopt;
+  if (band.offset) {
+    if (right != 0 || !isKeyMinusQueryLength(band.offset, lq, lk))
+      return std::nullopt;
+    return BandAttributes{true,
+                          left == -1 ? DenseI64ArrayAttr()
+                                     : b.getDenseI64ArrayAttr({left, 0}),
+                          /*bottomRight=*/true};
+  }
   if (right == 0)
     return BandAttributes{
         true, left == -1 ? DenseI64ArrayAttr()
@@ -660,7 +720,9 @@ std::optional<BandAttributes> attributesForBand(Builder &b, Band band) {
 /// unbounded or Lq + lo <= Lk -- as when a dropped mask is square (its
 /// extents, checked against the scores', are the same size).
 bool rowsNeverEmpty(const Scores &s, RankedTensorType scores) {
-  if (!s.band->lo)
+  // Bottom-right, query i keeps key i + Lk - Lq, in [0, Lk) when Lk >= Lq
+  // (a mask sliced at Lk - Lq with Lk < Lq fails its extent check).
+  if (!s.band->lo || s.band->offset)
     return true;
   int64_t rank = scores.getRank();
   int64_t lq = scores.getDimSize(rank - 2), lk = scores.getDimSize(rank - 1);
@@ -700,7 +762,12 @@ struct RaiseAttention : RewritePattern {
     std::optional<BandAttributes> bandAttrs;
     if (s->band) {
       auto scoresType = tensorType(softmax.getInput());
-      bandAttrs = attributesForBand(rewriter, *s->band);
+      // The query and key lengths as q and k decide them (the scores'
+      // may be the mask's, checked equal at run time).
+      int64_t r = scoresType.getRank();
+      bandAttrs = attributesForBand(
+          rewriter, *s->band, getDecidedSize(s->q, r - 2),
+          getDecidedSize(s->k, s->kTransposed ? r - 2 : r - 1));
       if (!bandAttrs ||
           (s->finiteBand && (s->mask || !rowsNeverEmpty(*s, scoresType))))
         return failure();
@@ -788,8 +855,10 @@ struct RaiseAttention : RewritePattern {
     DenseI64ArrayAttr window;
     if (bandAttrs) {
       if (bandAttrs->causal)
-        causal = CausalAlignmentAttr::get(rewriter.getContext(),
-                                          CausalAlignment::top_left);
+        causal = CausalAlignmentAttr::get(
+            rewriter.getContext(), bandAttrs->bottomRight
+                                       ? CausalAlignment::bottom_right
+                                       : CausalAlignment::top_left);
       window = bandAttrs->window;
     }
     LLVM_DEBUG(llvm::dbgs()

@@ -1167,6 +1167,53 @@ class DistilBertMaskedFill(nn.Module):
         return self.out_lin(context)
 
 
+class KvCacheAttention(nn.Module):
+    """A GPT-2-style decode step with a key/value cache: past_k/past_v [B,
+    H, P, D] concatenated with this step's keys and values, scores masked
+    by Hugging Face GPT-2's causal buffer slice bias[L - T : L, :L]
+    (bottom-right: query i sees keys up to P + i). With shift=1 the slice
+    is bias[L - T - 1 : L - 1, :L], one key fewer per query: no causal
+    alignment, it stays a mask."""
+
+    def __init__(self, shift=0, embed=16, heads=2, max_positions=64):
+        super().__init__()
+        self.shift = shift
+        self.heads = heads
+        self.head_dim = embed // heads
+        self.qkv = nn.Linear(embed, 3 * embed)
+        self.out = nn.Linear(embed, embed)
+        self.register_buffer("bias", torch.tril(torch.ones(
+            max_positions, max_positions, dtype=torch.bool)))
+
+    def forward(self, x, past_k, past_v):
+        B, T, E = x.shape
+        q, k, v = self.qkv(x).split(E, dim=2)
+        shape = (B, T, self.heads, self.head_dim)
+        q = q.view(shape).transpose(1, 2)
+        k = torch.cat([past_k, k.view(shape).transpose(1, 2)], dim=2)
+        v = torch.cat([past_v, v.view(shape).transpose(1, 2)], dim=2)
+        L = k.shape[2]
+        w = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim)
+        s = self.shift
+        mask = self.bias[L - T - s:L - s, :L]
+        w = w.masked_fill(~mask, float("-inf")).softmax(-1)
+        y = (w @ v).transpose(1, 2).reshape(B, T, E)
+        return self.out(y), k, v
+
+
+def kv_cache_inputs(T, B, rng):
+    """x for T new steps and a cache of T + 2 earlier ones."""
+    P = T + 2
+    return {"x": rng.standard_normal((B, T, 16)).astype(np.float32),
+            "past_k": rng.standard_normal((B, 2, P, 8)).astype(np.float32),
+            "past_v": rng.standard_normal((B, 2, P, 8)).astype(np.float32)}
+
+
+KV_CACHE_AXES = {"x": {0: "B", 1: "T"}, "past_k": {0: "B", 2: "P"},
+                 "past_v": {0: "B", 2: "P"}, "y": {0: "B", 1: "T"},
+                 "k": {0: "B", 2: "L"}, "v": {0: "B", 2: "L"}}
+
+
 def fully_padded_mask_inputs(T, B, rng):
     """bert_mask_inputs with the last batch row entirely padding."""
     inputs = bert_mask_inputs(T, B, rng)
@@ -1311,6 +1358,10 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("norm_spellings", NormSpellings, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("kv_cache_attention", KvCacheAttention, 14, kv_cache_inputs,
+     ["y", "k", "v"], KV_CACHE_AXES),
+    ("kv_cache_shifted_mask", lambda: KvCacheAttention(shift=1), 14,
+     kv_cache_inputs, ["y", "k", "v"], KV_CACHE_AXES),
 ]
 
 
