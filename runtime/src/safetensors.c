@@ -628,7 +628,9 @@ static seqc_status load(seqc_safetensors *f, const char *label,
   if (header_len > f->size - 8)
     return seqc_rt_set_error(err, SEQC_ERR_FORMAT,
                              "safetensors: %s: header length %llu exceeds the "
-                             "%zu bytes that follow it",
+                             "%zu bytes that follow it (not a safetensors "
+                             "file? one starts with its JSON header's length "
+                             "as 8 little-endian bytes)",
                              label, (unsigned long long)header_len,
                              f->size - 8);
   cursor c = {(const char *)f->bytes + 8, (const char *)f->bytes + 8,

@@ -191,6 +191,9 @@ TEST(SafetensorsErrors, HeaderLengthBeyondFile) {
   ExpectRejected(Image("{}", 0, 1000), SEQC_ERR_FORMAT,
                  "header length 1000 exceeds the 2 bytes");
   ExpectRejected(Image("{}", 0, INT64_MAX), SEQC_ERR_FORMAT, "exceeds");
+  // A text file read as weights: the message says what was expected.
+  ExpectRejected(Image("{}", 0, 1000), SEQC_ERR_FORMAT,
+                 "(not a safetensors file?");
 }
 
 TEST(SafetensorsErrors, BadJson) {
