@@ -51,6 +51,14 @@ def Seq_IndependentChannelScan : NativeOpTrait<"IndependentChannelScan"> {
   let cppNamespace = "::seqc::seq";
 }
 
+// An op that computes each time step's results from that step's inputs
+// (and from operands without a time dimension: weights): a stream runs it
+// on each chunk as it runs on the whole sequence, with no state
+// (seq-create-step-function; SeqTraits.h).
+def Seq_ActsPerTimeStep : NativeOpTrait<"ActsPerTimeStep"> {
+  let cppNamespace = "::seqc::seq";
+}
+
 class Seq_Op<string mnemonic, list<Trait> traits = []>
     : Op<Seq_Dialect, mnemonic, traits>;
 

@@ -605,7 +605,8 @@ def Seq_Conv1dOp : Seq_Op<"conv1d", [Pure, DeclareOpInterfaceMethods<Seq_Dimensi
 // Model glue
 //===----------------------------------------------------------------------===//
 
-def Seq_LinearOp : Seq_Op<"linear", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
+def Seq_LinearOp : Seq_Op<"linear", [Pure, Seq_ActsPerTimeStep,
+    DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "y = x W^T + b over the last dimension (PyTorch nn.Linear)";
   let description = [{
     `input` `[..., I]`, `weight` `[O, I]` (PyTorch layout), optional `bias`
@@ -679,7 +680,8 @@ def Seq_RmsNormOp : Seq_Op<"rms_norm", [Pure, DeclareOpInterfaceMethods<Seq_Dime
   let hasVerifier = 1;
 }
 
-def Seq_EmbeddingOp : Seq_Op<"embedding", [Pure, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
+def Seq_EmbeddingOp : Seq_Op<"embedding", [Pure, Seq_ActsPerTimeStep,
+    DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Gathers rows of a table by integer index (nn.Embedding)";
   let description = [{
     `indices` of any shape `S` select rows of `table` `[V, E]`; the result
@@ -730,7 +732,8 @@ def Seq_PositionsOp : Seq_Op<"positions", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Seq_ActivationOp : Seq_Op<"activation", [Pure, SameOperandsAndResultType,
+def Seq_ActivationOp : Seq_Op<"activation", [Pure, Seq_ActsPerTimeStep,
+    SameOperandsAndResultType,
     DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Applies an activation function elementwise";
   let description = [{
@@ -752,7 +755,8 @@ def Seq_ActivationOp : Seq_Op<"activation", [Pure, SameOperandsAndResultType,
 // Run-time checks
 //===----------------------------------------------------------------------===//
 
-def Seq_CheckOp : Seq_Op<"check", [MemoryEffects<[MemWrite]>]> {
+def Seq_CheckOp : Seq_Op<"check", [MemoryEffects<[MemWrite]>,
+    Seq_ActsPerTimeStep]> {
   let summary = "A run-time check whose failure the model returns as a status";
   let description = [{
     Fails the run when `condition` is false. Lowerings and importers emit it

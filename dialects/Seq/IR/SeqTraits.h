@@ -17,6 +17,15 @@ template <typename ConcreteType>
 class IndependentChannelScan
     : public mlir::OpTrait::TraitBase<ConcreteType, IndependentChannelScan> {};
 
+/// An op whose results at each time step are computed from that step's
+/// inputs only (and from operands without a time dimension, its weights):
+/// `seq-create-step-function` runs it unchanged on each chunk of a
+/// stream. nn.Linear over the features, an activation, an embedding
+/// lookup, a run-time check.
+template <typename ConcreteType>
+class ActsPerTimeStep
+    : public mlir::OpTrait::TraitBase<ConcreteType, ActsPerTimeStep> {};
+
 } // namespace seqc::seq
 
 #endif // SEQC_DIALECTS_SEQ_IR_SEQTRAITS_H

@@ -13,9 +13,12 @@ def Seq_StreamableOpInterface : OpInterface<"StreamableOpInterface"> {
     `seq-create-step-function` can derive a model's streaming step function
     without knowing the op: a recurrence binds its initial state to a new
     state argument and hands its final state out, a causal convolution
-    prepends its last inputs, attention keeps a key/value cache. Ops
-    without the interface must act on each time step independently (the
-    transformation checks that), or the model does not stream.
+    prepends its last inputs, attention keeps a key/value cache, a
+    normalization carries nothing but checks that it normalizes over the
+    features only. Ops without the interface must act on each time step
+    independently (seq ops say so with the `ActsPerTimeStep` trait; the
+    transformation checks upstream ops by their form), or the model does
+    not stream.
 
     The implementations are external models (the transformation builds
     tensor, linalg and `seq.check` IR the dialect library does not link),

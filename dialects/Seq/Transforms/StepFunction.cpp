@@ -55,6 +55,31 @@ namespace seqc::seq {
 
 namespace detail {
 
+/// The operand dimension of `op` whose size dimension `dim` of its result
+/// `value` has by the op's shape rule (DimensionTiesOpInterface, followed
+/// through chains of ties), the earliest operand when several do. None
+/// when no operand dimension is tied to it (a linear's output features).
+static std::optional<std::pair<Value, unsigned>>
+tiedOperandDimension(DimensionTiesOpInterface op, Value value, unsigned dim) {
+  SmallVector<DimensionTie> ties;
+  op.getDimensionTies(ties);
+  SmallVector<std::pair<Value, int64_t>> tied = {{value, dim}};
+  for (size_t next = 0; next < tied.size(); ++next) {
+    for (const DimensionTie &tie : ties) {
+      std::pair<Value, int64_t> a = {tie.a, tie.dimA}, b = {tie.b, tie.dimB};
+      if (a == tied[next] && !llvm::is_contained(tied, b))
+        tied.push_back(b);
+      else if (b == tied[next] && !llvm::is_contained(tied, a))
+        tied.push_back(a);
+    }
+  }
+  for (OpOperand &operand : op->getOpOperands())
+    for (auto [tiedValue, tiedDim] : tied)
+      if (tiedValue == operand.get())
+        return std::make_pair(tiedValue, static_cast<unsigned>(tiedDim));
+  return std::nullopt;
+}
+
 /// The function argument dimension that dimension `dim` of `value` is
 /// (the same extent, the same rows): followed back through the ops a model
 /// applies per step. None when it cannot be followed.
@@ -70,49 +95,19 @@ traceDimension(Value value, unsigned dim) {
     auto rank = [](Value v) {
       return cast<RankedTensorType>(v.getType()).getRank();
     };
-    if (isa<ActivationOp, LayerNormOp, RmsNormOp>(op) ||
-        (op->getNumOperands() > 0 && op->hasTrait<OpTrait::Elementwise>() &&
-         op->getOperand(0).getType() == value.getType())) {
+    if (auto tied = dyn_cast<DimensionTiesOpInterface>(op)) {
+      // A seq op's shape rule says which operand dimension a result
+      // dimension has the size of; for the batch dimension a state is
+      // sized by, that is the same batch.
+      std::optional<std::pair<Value, unsigned>> operandDim =
+          tiedOperandDimension(tied, value, dim);
+      if (!operandDim)
+        return std::nullopt;
+      std::tie(value, dim) = *operandDim;
+    } else if (op->getNumOperands() > 0 &&
+               op->hasTrait<OpTrait::Elementwise>() &&
+               op->getOperand(0).getType() == value.getType()) {
       value = op->getOperand(0);
-    } else if (auto linear = dyn_cast<LinearOp>(op)) {
-      if (dim + 1 == rank(value))
-        return std::nullopt; // the output features
-      value = linear.getInput();
-    } else if (auto recurrence = dyn_cast<RecurrenceOpInterface>(op)) {
-      // y [T, D, B, H] ([B, T, D, H] batch-major) and the states [D, B, H]
-      // ([B, D, H]) of an input [T, B, I] ([B, T, I]).
-      bool batchMajor = recurrence.isBatchMajor();
-      bool isY = value == recurrence.getY();
-      std::optional<unsigned> inputDim;
-      if (isY && batchMajor && dim <= 1)
-        inputDim = dim;
-      else if (isY && !batchMajor && (dim == 0 || dim == 2))
-        inputDim = dim == 0 ? 0 : 1;
-      else if (!isY && batchMajor && dim == 0)
-        inputDim = 0;
-      else if (!isY && !batchMajor && dim == 1)
-        inputDim = 1;
-      if (!inputDim)
-        return std::nullopt;
-      dim = *inputDim;
-      value = recurrence.getInput();
-    } else if (isa<SelectiveScanOp, WkvOp>(op)) {
-      // y / result [B, T, D] from input / key [B, T, D].
-      if (value != op->getResult(0))
-        return std::nullopt;
-      value = op->getOperand(0);
-    } else if (auto embedding = dyn_cast<EmbeddingOp>(op)) {
-      if (dim >= rank(embedding.getIndices()))
-        return std::nullopt;
-      value = embedding.getIndices();
-    } else if (auto conv = dyn_cast<Conv1dOp>(op)) {
-      if (dim == 1)
-        return std::nullopt; // the output channels
-      value = conv.getInput();
-    } else if (isa<AttentionOp, LinearAttentionOp>(op)) {
-      if (dim == 3 || value != op->getResult(0))
-        return std::nullopt;
-      value = op->getOperand(0); // the query
     } else if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
       dim = transpose.getPermutation()[dim];
       value = transpose.getInput();
@@ -200,25 +195,12 @@ FailureOr<std::string> StepBuilder::batchDimName(Operation *op, Value value,
 
 /// Ops that act on each time step independently (or are constants).
 LogicalResult StepBuilder::checkPointwise(Operation *op) {
-  // Run-time checks guard every chunk as they guard a whole run.
-  if (isa<LinearOp, ActivationOp, EmbeddingOp, CheckOp, arith::ConstantOp,
-          func::ReturnOp, tensor::EmptyOp, tensor::DimOp>(op))
+  // Seq ops say so by a trait (a run-time check guards every chunk as it
+  // guards a whole run); of the others, constants and sizes.
+  if (op->hasTrait<ActsPerTimeStep>() ||
+      isa<arith::ConstantOp, func::ReturnOp, tensor::EmptyOp, tensor::DimOp>(
+          op))
     return success();
-  if (isa<LayerNormOp, RmsNormOp>(op)) {
-    auto type = cast<RankedTensorType>(op->getResult(0).getType());
-    int64_t rank = type.getRank();
-    int64_t axis = isa<LayerNormOp>(op)
-                       ? static_cast<int64_t>(cast<LayerNormOp>(op).getAxis())
-                       : static_cast<int64_t>(cast<RmsNormOp>(op).getAxis());
-    if (axis != -1 && axis != rank - 1)
-      return fail(op, "normalizing over more than the feature dimension "
-                      "mixes time steps");
-    // A last axis of run-time size may be time (a [B, C, T] layout).
-    if (type.isDynamicDim(rank - 1))
-      return fail(op, "normalizing over a dimension of run-time size may "
-                      "mix time steps");
-    return success();
-  }
   // Reshapes that only add or drop size-1 dimensions move no data between
   // steps (e.g. [T, 1, B, H] -> [T, B, H] after a one-direction LSTM).
   if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op)) {

@@ -3,7 +3,8 @@
 // The StreamableOpInterface external models of the seq ops, one file per
 // family under Streaming/: Recurrences.cpp (rnn, lstm, gru, selective_scan,
 // wkv, linear_attention, scan), Convolution.cpp (conv1d, positions),
-// Attention.cpp (attention's key/value caches).
+// Attention.cpp (attention's key/value caches), Normalization.cpp
+// (layer_norm, rms_norm: no state, but only over the features).
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +23,7 @@ void registerStreamableOpInterfaceExternalModels(
 void attachRecurrenceStreamingModels(mlir::MLIRContext *ctx);
 void attachConvolutionStreamingModels(mlir::MLIRContext *ctx);
 void attachAttentionStreamingModels(mlir::MLIRContext *ctx);
+void attachNormalizationStreamingModels(mlir::MLIRContext *ctx);
 
 } // namespace seqc::seq
 

@@ -11,5 +11,6 @@ void seqc::seq::registerStreamableOpInterfaceExternalModels(
     attachRecurrenceStreamingModels(ctx);
     attachConvolutionStreamingModels(ctx);
     attachAttentionStreamingModels(ctx);
+    attachNormalizationStreamingModels(ctx);
   });
 }
