@@ -39,14 +39,16 @@ std::optional<IntArray> constInts(GraphImporter &g, unsigned i) {
       a.data.push_back(x);
     return a;
   }
-  if (v->elements) {
+  if (v->elements && !v->boolean) {
     for (OpFoldResult e : *v->elements) {
       std::optional<int64_t> c = getConstantIntValue(e);
       if (!c)
         return std::nullopt;
       a.data.push_back(*c);
     }
-    if (!v->scalar)
+    if (!v->shape.empty())
+      a.shape.assign(v->shape.begin(), v->shape.end());
+    else if (!v->scalar)
       a.shape.push_back(a.data.size());
     return a;
   }

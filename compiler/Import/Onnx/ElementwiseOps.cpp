@@ -16,6 +16,7 @@
 
 #include "compiler/Import/Onnx/GraphImporter.h"
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/PointwiseMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -354,6 +355,75 @@ LogicalResult importPRelu(GraphImporter &g) {
 /// Mod(a, b): integers as importIntegerBinary; floats, which ONNX allows
 /// only with fmod = 1, as C's fmod (the result has the dividend's sign),
 /// torch.fmod. (torch.remainder of floats exports as Floor arithmetic.)
+/// Mod of shape arithmetic ((-T) % 4: the padding that rounds a length up
+/// to a block), kept element by element: folded for constants, else index
+/// arithmetic with ONNX's sign rule (fmod = 0: the divisor's; 1: the
+/// dividend's). A zero divisor is an import error when known, else fails
+/// the run.
+LogicalResult importSymbolicMod(GraphImporter &g) {
+  bool cMod = g.intAttr("fmod", 0) != 0;
+  Ints a = *g.intsInput(0), b = *g.intsInput(1);
+  if (a.size() != b.size() && a.size() != 1 && b.size() != 1) {
+    g.nodeError() << "integer operands do not broadcast";
+    return failure();
+  }
+  OpBuilder &bld = g.builder;
+  Location loc = g.loc;
+  Ints out;
+  for (size_t i = 0, e = std::max(a.size(), b.size()); i < e; ++i) {
+    OpFoldResult x = a[a.size() == 1 ? 0 : i], y = b[b.size() == 1 ? 0 : i];
+    std::optional<int64_t> cx = getConstantIntValue(x),
+                           cy = getConstantIntValue(y);
+    if (cy && *cy == 0) {
+      g.nodeError() << "integer Mod by zero";
+      return failure();
+    }
+    if (cx && cy && !(*cx == std::numeric_limits<int64_t>::min() && *cy == -1)) {
+      int64_t r = *cx % *cy;
+      if (!cMod && r != 0 && (r < 0) != (*cy < 0))
+        r += *cy;
+      out.push_back(bld.getIndexAttr(r));
+      continue;
+    }
+    Value vx = g.indexValue(x), vy = g.indexValue(y);
+    Value zero = arith::ConstantIndexOp::create(bld, loc, 0);
+    Value one = arith::ConstantIndexOp::create(bld, loc, 1);
+    Value isZero =
+        arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::eq, vy, zero);
+    seq::createCheck(
+        bld, loc,
+        arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::ne, vy, zero), vy,
+        seq::describeLocation(loc) + ": integer Mod by zero (divisor {})",
+        seq::CheckKind::value);
+    // Divisor 1 where it is 0 (the run fails) or -1 (the same remainder,
+    // 0, without INT_MIN % -1 trapping).
+    Value minusOne = arith::CmpIOp::create(
+        bld, loc, arith::CmpIPredicate::eq, vy,
+        arith::ConstantIndexOp::create(bld, loc, -1));
+    Value divisor = arith::SelectOp::create(
+        bld, loc, arith::OrIOp::create(bld, loc, isZero, minusOne), one, vy);
+    Value r = arith::RemSIOp::create(bld, loc, vx, divisor);
+    if (!cMod) {
+      // A nonzero remainder whose sign differs from the divisor's moves
+      // into the divisor's range.
+      Value rNeg =
+          arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::slt, r, zero);
+      Value yNeg = arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::slt,
+                                         divisor, zero);
+      Value adjust = arith::AndIOp::create(
+          bld, loc,
+          arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::ne, rNeg, yNeg),
+          arith::CmpIOp::create(bld, loc, arith::CmpIPredicate::ne, r, zero));
+      r = arith::SelectOp::create(
+          bld, loc, adjust, arith::AddIOp::create(bld, loc, r, divisor), r);
+    }
+    out.push_back(r);
+  }
+  g.setOutput(0, symbolic(out, isScalarInt(g.input(0)) &&
+                                   isScalarInt(g.input(1))));
+  return success();
+}
+
 LogicalResult importMod(GraphImporter &g) {
   if (failed(g.checkAttrs({"fmod"})))
     return failure();
@@ -361,6 +431,8 @@ LogicalResult importMod(GraphImporter &g) {
     g.nodeError() << "fmod must be 0 or 1, found " << fmod;
     return failure();
   }
+  if (isSymbolicInt(g.input(0)) && isSymbolicInt(g.input(1)))
+    return importSymbolicMod(g);
   if (isIntegerData(g, 0) && isIntegerData(g, 1))
     return importIntegerBinary(g, "Mod");
   FailureOr<SmallVector<Value>> in = floatInputs(g);

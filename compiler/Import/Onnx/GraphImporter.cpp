@@ -252,14 +252,23 @@ Value GraphImporter::materialize(OnnxValue &value) {
     return value.tensor;
   }
   SmallVector<Value> elems;
-  for (OpFoldResult e : *value.elements)
-    elems.push_back(arith::IndexCastOp::create(
-        builder, loc, builder.getI64Type(), indexValue(e)));
-  SmallVector<int64_t> shape;
-  if (!value.scalar)
+  Type elementType = value.boolean ? Type(builder.getI1Type())
+                                   : Type(builder.getI64Type());
+  for (OpFoldResult e : *value.elements) {
+    Value index = indexValue(e);
+    if (value.boolean)
+      elems.push_back(arith::CmpIOp::create(
+          builder, loc, arith::CmpIPredicate::ne, index,
+          arith::ConstantIndexOp::create(builder, loc, 0)));
+    else
+      elems.push_back(
+          arith::IndexCastOp::create(builder, loc, elementType, index));
+  }
+  SmallVector<int64_t> shape(value.shape);
+  if (shape.empty() && !value.scalar)
     shape.push_back(elems.size());
   value.tensor = tensor::FromElementsOp::create(
-      builder, loc, RankedTensorType::get(shape, builder.getI64Type()), elems);
+      builder, loc, RankedTensorType::get(shape, elementType), elems);
   return value.tensor;
 }
 
@@ -295,7 +304,7 @@ std::optional<SmallVector<OpFoldResult>> GraphImporter::intsInput(unsigned i) {
   const OnnxValue *v = input(i);
   if (!v)
     return std::nullopt;
-  if (v->elements)
+  if (v->elements && !v->boolean && v->shape.empty())
     return *v->elements;
   // Shape vectors are short; a long integer constant is data (and turning
   // millions of elements into attributes one by one would take minutes).

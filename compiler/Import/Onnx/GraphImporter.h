@@ -35,6 +35,16 @@ struct OnnxValue {
   std::optional<llvm::SmallVector<mlir::OpFoldResult>> elements;
   /// Rank of a symbolic `elements` value (0 or 1).
   bool scalar = false;
+  /// The `elements` are booleans (0 or 1; an i1 tensor when built): a
+  /// comparison of shape vectors not decided at import time
+  /// (Where(Equal(shape, -1), 1, shape), what `expand` exports, with a size
+  /// computed at run time). Not a symbolic int.
+  bool boolean = false;
+  /// The static shape of symbolic `elements` of rank 2 or more (row-major):
+  /// a shape vector reshaped into pairs, as torch exports F.pad's amounts
+  /// ([-1, 2], reversed, transposed, flattened). Empty for ranks 0 and 1.
+  /// Not a symbolic int: only Reshape, Transpose and Slice read it.
+  llvm::SmallVector<int64_t> shape;
   /// An ONNX sequence: none (a tensor), the empty sequence of a
   /// SequenceEmpty, or the per-step values of a Loop stacked along a new
   /// dimension 0 in `tensor` (what ConcatFromSequence reads).
@@ -197,6 +207,12 @@ OnnxValue symbolic(Ints elems, bool scalar);
 bool isSymbolicInt(const OnnxValue *v);
 /// Whether `v` has rank 0.
 bool isScalarInt(const OnnxValue *v);
+/// Whether `v` is known element by element at any rank (a symbolic int, or
+/// symbolic elements of rank 2 or more).
+bool isSymbolicIntArray(const OnnxValue *v);
+/// A symbolic value holding `elems` (row-major) with static `shape`: a
+/// symbolic int when the rank is 0 or 1.
+OnnxValue symbolicArray(Ints elems, llvm::ArrayRef<int64_t> shape);
 /// The largest stride, dilation, kernel size or pad a 1-D window op takes:
 /// sizes computed from larger ones could overflow 64 bits.
 inline constexpr int64_t kMaxWindowAttr = (int64_t(1) << 31) - 1;

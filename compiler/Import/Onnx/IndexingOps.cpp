@@ -238,6 +238,51 @@ LogicalResult importSlice(GraphImporter &g) {
     g.nodeError() << "starts and ends must be constants of equal length";
     return failure();
   }
+  // A value of rank 2 or more known element by element (F.pad's amounts as
+  // [-1, 2] pairs, reversed): its elements gathered at import time.
+  if (in && in->elements && !in->shape.empty()) {
+    ArrayRef<int64_t> shape = in->shape;
+    int64_t rank = shape.size();
+    SmallVector<SmallVector<int64_t>> picks(rank);
+    for (int64_t d = 0; d < rank; ++d)
+      for (int64_t i = 0; i < shape[d]; ++i)
+        picks[d].push_back(i);
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      std::optional<int64_t> d = normalizeAxis(g, axis, rank);
+      if (!d)
+        return failure();
+      OpFoldResult n = g.builder.getIndexAttr(shape[*d]);
+      auto [start, len] =
+          steps[i] > 0
+              ? sliceBounds(g, n, (*starts)[i], (*ends)[i], steps[i])
+              : reverseSliceBounds(g, n, (*starts)[i], (*ends)[i], steps[i]);
+      int64_t s0 = *getConstantIntValue(start),
+              l0 = *getConstantIntValue(len);
+      picks[*d].clear();
+      for (int64_t k = 0; k < l0; ++k)
+        picks[*d].push_back(s0 + k * steps[i]);
+    }
+    SmallVector<int64_t> outShape;
+    for (const SmallVector<int64_t> &p : picks)
+      outShape.push_back(p.size());
+    Ints out;
+    if (llvm::all_of(outShape, [](int64_t n) { return n > 0; })) {
+      SmallVector<int64_t> at(rank, 0);
+      while (true) {
+        int64_t linear = 0;
+        for (int64_t d = 0; d < rank; ++d)
+          linear = linear * shape[d] + picks[d][at[d]];
+        out.push_back((*in->elements)[linear]);
+        int64_t d = rank - 1;
+        while (d >= 0 && ++at[d] == outShape[d])
+          at[d--] = 0;
+        if (d < 0)
+          break;
+      }
+    }
+    g.setOutput(0, symbolicArray(out, outShape));
+    return success();
+  }
   if (in && isSymbolicInt(in) && !isScalarInt(in)) {
     Ints elems = *g.intsInput(0);
     OpFoldResult n = g.builder.getIndexAttr(elems.size());

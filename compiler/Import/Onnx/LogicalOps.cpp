@@ -41,8 +41,33 @@ Type elementTypeOf(GraphImporter &g, unsigned i) {
   if (v->constant)
     return v->constant.getElementType();
   if (v->elements)
-    return g.builder.getI64Type();
+    return v->boolean ? g.builder.getI1Type() : g.builder.getI64Type();
   return {};
+}
+
+/// Whether `size` is never negative at run time: a constant >= 0, a
+/// tensor.dim, or sums, products, quotients, maxima and selections of such
+/// (`T + past_len`, `B * H`; a size that large would overflow long before
+/// the shape and allocation checks, which reject it).
+bool isNonNegativeSize(OpFoldResult size, int depth = 0) {
+  if (std::optional<int64_t> c = getConstantIntValue(size))
+    return *c >= 0;
+  auto value = dyn_cast<Value>(size);
+  Operation *def = value ? value.getDefiningOp() : nullptr;
+  if (!def || depth > 16)
+    return false;
+  auto nonNegative = [&](Value v) { return isNonNegativeSize(v, depth + 1); };
+  if (isa<tensor::DimOp>(def))
+    return true;
+  if (isa<arith::AddIOp, arith::MulIOp, arith::MinSIOp, arith::DivSIOp,
+          arith::CeilDivSIOp, arith::FloorDivSIOp, arith::RemSIOp>(def))
+    return llvm::all_of(def->getOperands(), nonNegative);
+  if (isa<arith::MaxSIOp>(def))
+    return llvm::any_of(def->getOperands(), nonNegative);
+  if (auto select = dyn_cast<arith::SelectOp>(def))
+    return nonNegative(select.getTrueValue()) &&
+           nonNegative(select.getFalseValue());
+  return false;
 }
 
 /// Input `i` as a tensor; an integer or DOUBLE constant next to f32 data
@@ -83,6 +108,28 @@ Value widenedInt(GraphImporter &g, Value v, Value other) {
   return failed(r) ? Value() : *r;
 }
 
+/// The longest integer vectors whose comparison stays a vector of sizes
+/// element by element when some elements are decided only at run time:
+/// shape vectors (a tensor's rank).
+constexpr size_t kMaxComparedShapeLength = 16;
+
+/// `a OP b` (an ONNX comparison) of two sizes at run time, as an index 0
+/// or 1.
+Value comparedSizes(GraphImporter &g, StringRef op, OpFoldResult a,
+                    OpFoldResult b) {
+  auto predicate = op == "Equal"            ? arith::CmpIPredicate::eq
+                   : op == "Greater"        ? arith::CmpIPredicate::sgt
+                   : op == "Less"           ? arith::CmpIPredicate::slt
+                   : op == "GreaterOrEqual" ? arith::CmpIPredicate::sge
+                                            : arith::CmpIPredicate::sle;
+  Value holds = arith::CmpIOp::create(g.builder, g.loc, predicate,
+                                      g.indexValue(a), g.indexValue(b));
+  return arith::SelectOp::create(
+      g.builder, g.loc, holds,
+      arith::ConstantIndexOp::create(g.builder, g.loc, 1),
+      arith::ConstantIndexOp::create(g.builder, g.loc, 0));
+}
+
 LogicalResult importComparison(GraphImporter &g, StringRef op) {
   if (failed(g.checkAttrs({})))
     return failure();
@@ -100,19 +147,17 @@ LogicalResult importComparison(GraphImporter &g, StringRef op) {
   // Sizes known at import time compare at import time: a scripted
   // `x.squeeze(2)` exports If(Equal(Shape(x)[2], 1)). A run-time size is
   // never negative, so it differs from the -1 of `expand(-1, 1, H)`
-  // (exported as Where(Equal(shape, -1), 1, shape)).
+  // (exported as Where(Equal(shape, -1), 1, shape)) and compares with any
+  // negative constant as 0 does.
   auto decide = [&](OpFoldResult a, OpFoldResult b) -> std::optional<bool> {
     std::optional<int64_t> x = getConstantIntValue(a),
                            y = getConstantIntValue(b);
     if (x && y)
       return compare(*x, *y);
-    auto isSize = [](OpFoldResult v) {
-      auto value = dyn_cast<Value>(v);
-      return value && value.getDefiningOp<tensor::DimOp>();
-    };
-    if (op == "Equal" && ((isSize(a) && y && *y < 0) ||
-                          (isSize(b) && x && *x < 0)))
-      return false;
+    if (y && *y < 0 && isNonNegativeSize(a))
+      return compare(0, *y);
+    if (x && *x < 0 && isNonNegativeSize(b))
+      return compare(*x, 0);
     return std::nullopt;
   };
   std::optional<Ints> ia = isSymbolicInt(g.input(0)) ? g.intsInput(0)
@@ -122,15 +167,35 @@ LogicalResult importComparison(GraphImporter &g, StringRef op) {
   std::optional<SmallVector<bool>> folded;
   if (ia && ib &&
       (ia->size() == ib->size() || ia->size() == 1 || ib->size() == 1)) {
-    folded.emplace();
-    for (size_t i = 0, e = std::max(ia->size(), ib->size()); i < e; ++i) {
-      std::optional<bool> r = decide((*ia)[ia->size() == 1 ? 0 : i],
-                                     (*ib)[ib->size() == 1 ? 0 : i]);
-      if (!r) {
-        folded.reset();
-        break;
+    SmallVector<bool> decided;
+    Ints elements;
+    bool allDecided = true;
+    size_t n = std::max(ia->size(), ib->size());
+    for (size_t i = 0; i < n; ++i) {
+      OpFoldResult x = (*ia)[ia->size() == 1 ? 0 : i],
+                   y = (*ib)[ib->size() == 1 ? 0 : i];
+      if (std::optional<bool> r = decide(x, y)) {
+        decided.push_back(*r);
+        elements.push_back(g.builder.getIndexAttr(*r));
+        continue;
       }
-      folded->push_back(*r);
+      allDecided = false;
+      if (n > kMaxComparedShapeLength)
+        break;
+      elements.push_back(comparedSizes(g, op, x, y));
+    }
+    if (allDecided)
+      folded = std::move(decided);
+    // Not decided for every element (a size computed at run time against
+    // the -1 of `expand`): a shape vector's comparison stays a boolean
+    // vector known element by element, so that a Where choosing between
+    // shape vectors keeps the decided ones; a longer one is data.
+    else if (elements.size() <= kMaxComparedShapeLength) {
+      OnnxValue v = symbolic(std::move(elements),
+                             isScalarInput(g, 0) && isScalarInput(g, 1));
+      v.boolean = true;
+      g.setOutput(0, v);
+      return success();
     }
   }
   if (folded) {
@@ -232,21 +297,43 @@ LogicalResult importWhere(GraphImporter &g) {
     return failure();
   // A known condition choosing between shape vectors stays a shape vector
   // (`expand(-1, 1, H)`: Where(Equal(shape, -1), ones, shape)).
+  // A condition known element by element but not decided for all (a size
+  // computed at run time against that -1) selects at run time where it
+  // must: the sizes it decides stay constants (the 1s of a broadcast).
   const OnnxValue *cond = g.input(0);
+  std::optional<Ints> knownCond;
   if (cond && cond->constant && cond->constant.getElementType().isInteger(1) &&
-      cond->constant.getType().getRank() <= 1 && isSymbolicInt(g.input(1)) &&
-      isSymbolicInt(g.input(2))) {
-    SmallVector<bool> c(cond->constant.getValues<bool>());
+      cond->constant.getType().getRank() <= 1) {
+    knownCond.emplace();
+    for (bool x : cond->constant.getValues<bool>())
+      knownCond->push_back(g.builder.getIndexAttr(x));
+  } else if (cond && cond->boolean) {
+    knownCond = *cond->elements;
+  }
+  if (knownCond && isSymbolicInt(g.input(1)) && isSymbolicInt(g.input(2))) {
     std::optional<Ints> a = g.intsInput(1), b = g.intsInput(2);
-    size_t n = std::max({c.size(), a->size(), b->size()});
+    size_t n = std::max({knownCond->size(), a->size(), b->size()});
     auto fits = [&](size_t size) { return size == n || size == 1; };
-    if (fits(c.size()) && fits(a->size()) && fits(b->size())) {
+    if (fits(knownCond->size()) && fits(a->size()) && fits(b->size())) {
       Ints out;
-      for (size_t i = 0; i < n; ++i)
-        out.push_back(c[c.size() == 1 ? 0 : i] ? (*a)[a->size() == 1 ? 0 : i]
-                                               : (*b)[b->size() == 1 ? 0 : i]);
-      bool scalar = cond->constant.getType().getRank() == 0 &&
-                    isScalarInt(g.input(1)) && isScalarInt(g.input(2));
+      for (size_t i = 0; i < n; ++i) {
+        OpFoldResult ci = (*knownCond)[knownCond->size() == 1 ? 0 : i],
+                     ai = (*a)[a->size() == 1 ? 0 : i],
+                     bi = (*b)[b->size() == 1 ? 0 : i];
+        if (std::optional<int64_t> known = getConstantIntValue(ci)) {
+          out.push_back(*known ? ai : bi);
+          continue;
+        }
+        Value holds = arith::CmpIOp::create(
+            g.builder, g.loc, arith::CmpIPredicate::ne, g.indexValue(ci),
+            arith::ConstantIndexOp::create(g.builder, g.loc, 0));
+        out.push_back(arith::SelectOp::create(g.builder, g.loc, holds,
+                                              g.indexValue(ai),
+                                              g.indexValue(bi))
+                          .getResult());
+      }
+      bool scalar = isScalarInput(g, 0) && isScalarInt(g.input(1)) &&
+                    isScalarInt(g.input(2));
       g.setOutput(0, symbolic(out, scalar));
       return success();
     }

@@ -56,36 +56,36 @@ Value gatherByIndices(
 
 /// Pad with mode reflect (mirrored without repeating the edge: numpy's and
 /// PyTorch's "reflect") or edge (the edge repeated: PyTorch's
-/// "replicate"): each output element reads x at its index mapped back into
-/// range. reflect needs every pad below its dimension's size and edge a
-/// non-empty dimension where it pads; sizes known only at run time are
-/// checked then.
-Value padByIndexing(GraphImporter &g, Value x, ArrayRef<int64_t> pads,
-                    bool reflect) {
+/// "replicate") by `low[d]` / `high[d]` (>= 0, index values or constants):
+/// each output element reads x at its index mapped back into range.
+/// reflect needs every pad below its dimension's size and edge a non-empty
+/// dimension where it pads; what is known only at run time is checked then.
+Value padByIndexing(GraphImporter &g, Value x, ArrayRef<OpFoldResult> low,
+                    ArrayRef<OpFoldResult> high, bool reflect) {
   RankedTensorType xt = tensorType(x);
   int64_t rank = xt.getRank();
   SmallVector<OpFoldResult> in = shapeOf(g, x), out;
   SmallVector<Value> extents;
   for (int64_t d = 0; d < rank; ++d) {
-    int64_t lo = pads[d], hi = pads[d + rank];
     Value n = g.indexValue(in[d]);
     extents.push_back(n);
-    std::optional<int64_t> size = getConstantIntValue(in[d]);
-    out.push_back(size ? OpFoldResult(g.builder.getIndexAttr(*size + lo + hi))
-                       : OpFoldResult(arith::AddIOp::create(
-                                          g.builder, g.loc, n,
-                                          arith::ConstantIndexOp::create(
-                                              g.builder, g.loc, lo + hi))
-                                          .getResult()));
-    if (lo == 0 && hi == 0)
+    out.push_back(foldedIndexOp(g, '+', foldedIndexOp(g, '+', in[d], low[d]),
+                                high[d]));
+    if (isConstantIntValue(low[d], 0) && isConstantIntValue(high[d], 0))
       continue;
     // reflect: max(lo, hi) <= n - 1; edge: n >= 1.
-    int64_t need = reflect ? std::max(lo, hi) + 1 : 1;
-    std::string what = reflect ? "reflect padding by " +
-                                     std::to_string(std::max(lo, hi)) +
-                                     " needs more than that many elements"
-                               : "edge padding needs at least one element";
-    if (size) {
+    std::optional<int64_t> size = getConstantIntValue(in[d]),
+                           lo = getConstantIntValue(low[d]),
+                           hi = getConstantIntValue(high[d]);
+    std::string what =
+        !reflect ? "edge padding needs at least one element"
+        : lo && hi
+            ? "reflect padding by " + std::to_string(std::max(*lo, *hi)) +
+                  " needs more than that many elements"
+            : std::string("reflect padding by a run-time amount needs more "
+                          "elements than that amount");
+    if (size && lo && hi) {
+      int64_t need = reflect ? std::max(*lo, *hi) + 1 : 1;
       if (*size < need) {
         g.nodeError() << what << " in dimension " << d << ", which has "
                       << *size;
@@ -93,29 +93,38 @@ Value padByIndexing(GraphImporter &g, Value x, ArrayRef<int64_t> pads,
       }
       continue;
     }
-    Value ok = arith::CmpIOp::create(
-        g.builder, g.loc, arith::CmpIPredicate::sge, n,
-        arith::ConstantIndexOp::create(g.builder, g.loc, need));
+    Value need = arith::ConstantIndexOp::create(g.builder, g.loc, 1);
+    if (reflect)
+      need = arith::AddIOp::create(
+          g.builder, g.loc,
+          arith::MaxSIOp::create(g.builder, g.loc, g.indexValue(low[d]),
+                                 g.indexValue(high[d])),
+          need);
+    Value ok = arith::CmpIOp::create(g.builder, g.loc,
+                                     arith::CmpIPredicate::sge, n, need);
     seq::createCheck(g.builder, g.loc, ok, n,
                      seq::describeLocation(g.loc) + ": " + what +
                          " in dimension " + std::to_string(d) +
                          ", which has {}",
                      seq::CheckKind::shape);
   }
+  SmallVector<Value> lows;
+  for (OpFoldResult lo : low)
+    lows.push_back(g.indexValue(lo));
   return gatherByIndices(
       g, x, out, [&](OpBuilder &b, Location l, ArrayRef<Value> loops) {
         SmallVector<Value> idx;
         for (int64_t d = 0; d < rank; ++d) {
           Value i = loops[d];
-          int64_t lo = pads[d], hi = pads[d + rank];
-          if (lo == 0 && hi == 0) {
+          if (isConstantIntValue(low[d], 0) &&
+              isConstantIntValue(high[d], 0)) {
             idx.push_back(i);
             continue;
           }
           auto cst = [&](int64_t v) {
             return arith::ConstantIndexOp::create(b, l, v);
           };
-          Value j = arith::SubIOp::create(b, l, i, cst(lo));
+          Value j = arith::SubIOp::create(b, l, i, lows[d]);
           Value last = arith::SubIOp::create(b, l, extents[d], cst(1));
           if (reflect) {
             // |j| folds the front; last - |last - |j|| folds the back.
@@ -135,6 +144,55 @@ Value padByIndexing(GraphImporter &g, Value x, ArrayRef<int64_t> pads,
       });
 }
 
+/// Pad's `pads` input (begins of every padded axis, then ends): known
+/// elements, or read from the tensor at run time (F.pad with amounts
+/// computed from a length: torch exports them through Reshape, Slice and
+/// Transpose of a 2-D tensor). Emits an error and returns none when it is
+/// not an integer vector of `count` elements.
+std::optional<Ints> padAmounts(GraphImporter &g, size_t count) {
+  if (std::optional<Ints> known = g.intsInput(1)) {
+    if (known->size() == count)
+      return known;
+  } else if (Value pads = g.tensorInput(1)) {
+    RankedTensorType type = tensorType(pads);
+    if (type.getRank() == 1 && type.getDimSize(0) == (int64_t)count &&
+        isa<IntegerType>(type.getElementType()) &&
+        !type.getElementType().isInteger(1)) {
+      Ints amounts;
+      for (size_t i = 0; i < count; ++i) {
+        Value index = arith::ConstantIndexOp::create(g.builder, g.loc, i);
+        Value element = tensor::ExtractOp::create(g.builder, g.loc, pads,
+                                                  ValueRange{index});
+        amounts.push_back(arith::IndexCastOp::create(g.builder, g.loc,
+                                                     g.builder.getIndexType(),
+                                                     element)
+                              .getResult());
+      }
+      return amounts;
+    }
+  } else {
+    return std::nullopt;
+  }
+  g.nodeError() << "pads must be an integer vector of " << count
+                << " elements (2 x the number of padded axes)";
+  return std::nullopt;
+}
+
+/// max(v, 0), folded for constants.
+OpFoldResult clampedAtZero(GraphImporter &g, OpFoldResult v) {
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return g.builder.getIndexAttr(std::max<int64_t>(*c, 0));
+  return arith::MaxSIOp::create(
+             g.builder, g.loc, g.indexValue(v),
+             arith::ConstantIndexOp::create(g.builder, g.loc, 0))
+      .getResult();
+}
+
+/// ONNX Pad (opsets 2-21; PyTorch F.pad): constant (tensor.pad), reflect
+/// or edge mode, on every axis or the `axes` input's (opset 18). Amounts
+/// may be computed at run time (padding a length to a block size); a
+/// negative amount removes elements (after the padding, as ONNX Runtime),
+/// and removing more than a dimension has fails the run.
 LogicalResult importPad(GraphImporter &g) {
   if (failed(g.checkAttrs({"mode"})))
     return failure();
@@ -147,56 +205,118 @@ LogicalResult importPad(GraphImporter &g) {
   Value x = g.tensorInput(0);
   if (!x)
     return failure();
-  if (g.node->input_size() > 3 && !g.node->input(3).empty()) {
-    g.nodeError() << "the axes input is not supported";
-    return failure();
-  }
   RankedTensorType xt = tensorType(x);
   int64_t rank = xt.getRank();
-  auto pads = g.constIntsInput(1);
-  if (!pads || (int64_t)pads->size() != 2 * rank) {
-    g.nodeError() << "pads must be a constant of " << 2 * rank
-                  << " integers (2 x the input rank)";
-    return failure();
-  }
-  for (int64_t p : *pads)
-    if (p < 0) {
-      g.nodeError() << "negative pads (cropping) are not supported";
+  SmallVector<int64_t> axes;
+  if (g.hasInput(3)) {
+    std::optional<SmallVector<int64_t>> given = g.constIntsInput(3);
+    if (!given) {
+      g.nodeError() << "axes must be a constant integer vector";
       return failure();
     }
+    for (int64_t axis : *given) {
+      std::optional<int64_t> d = normalizeAxis(g, axis, rank);
+      if (!d)
+        return failure();
+      if (llvm::is_contained(axes, *d)) {
+        g.nodeError() << "axes lists dimension " << *d << " twice";
+        return failure();
+      }
+      axes.push_back(*d);
+    }
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  std::optional<Ints> pads = padAmounts(g, 2 * axes.size());
+  if (!pads)
+    return failure();
+  OpFoldResult zero = g.builder.getIndexAttr(0);
+  SmallVector<OpFoldResult> low(rank, zero), high(rank, zero);
+  for (auto [k, d] : llvm::enumerate(axes)) {
+    low[d] = (*pads)[k];
+    high[d] = (*pads)[k + axes.size()];
+  }
+  // Pad by the positive parts, then remove the negative parts.
+  SmallVector<OpFoldResult> padLow, padHigh, cropLow, cropHigh;
+  for (int64_t d = 0; d < rank; ++d) {
+    padLow.push_back(clampedAtZero(g, low[d]));
+    padHigh.push_back(clampedAtZero(g, high[d]));
+    cropLow.push_back(clampedAtZero(g, foldedIndexOp(g, '-', zero, low[d])));
+    cropHigh.push_back(clampedAtZero(g, foldedIndexOp(g, '-', zero, high[d])));
+  }
+  Value padded;
   if (mode != "constant") {
-    Value padded = padByIndexing(g, x, *pads, mode == "reflect");
+    padded = padByIndexing(g, x, padLow, padHigh, mode == "reflect");
     if (!padded)
       return failure();
+  } else {
+    Attribute fill = g.builder.getZeroAttr(xt.getElementType());
+    if (g.hasInput(2)) {
+      const OnnxValue *c = g.input(2);
+      if (!c->constant || c->constant.getNumElements() != 1 ||
+          c->constant.getElementType() != xt.getElementType()) {
+        g.nodeError() << "constant_value must be a constant scalar of the "
+                         "input's type";
+        return failure();
+      }
+      fill = *c->constant.value_begin<Attribute>();
+    }
+    SmallVector<int64_t> shape;
+    for (int64_t d = 0; d < rank; ++d) {
+      std::optional<int64_t> lo = getConstantIntValue(padLow[d]),
+                             hi = getConstantIntValue(padHigh[d]);
+      shape.push_back(xt.isDynamicDim(d) || !lo || !hi
+                          ? ShapedType::kDynamic
+                          : xt.getDimSize(d) + *lo + *hi);
+    }
+    Value value =
+        arith::ConstantOp::create(g.builder, g.loc, cast<TypedAttr>(fill));
+    padded = tensor::PadOp::create(
+                 g.builder, g.loc,
+                 RankedTensorType::get(shape, xt.getElementType()), x, padLow,
+                 padHigh, value)
+                 .getResult();
+  }
+  auto isZero = [](OpFoldResult c) { return isConstantIntValue(c, 0); };
+  if (llvm::all_of(cropLow, isZero) && llvm::all_of(cropHigh, isZero)) {
     g.setOutput(0, padded);
     return success();
   }
-  Attribute fill = g.builder.getZeroAttr(xt.getElementType());
-  if (g.hasInput(2)) {
-    const OnnxValue *c = g.input(2);
-    if (!c->constant || c->constant.getNumElements() != 1 ||
-        c->constant.getElementType() != xt.getElementType()) {
-      g.nodeError() << "constant_value must be a constant scalar of the "
-                       "input's type";
+  SmallVector<OpFoldResult> paddedSizes = shapeOf(g, padded), sizes;
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    OpFoldResult size = foldedIndexOp(
+        g, '-', foldedIndexOp(g, '-', paddedSizes[d], cropLow[d]),
+        cropHigh[d]);
+    std::optional<int64_t> known = getConstantIntValue(size);
+    if (known && *known < 0) {
+      g.nodeError() << "negative pads leave " << *known
+                    << " elements in dimension " << d;
       return failure();
     }
-    fill = *c->constant.value_begin<Attribute>();
+    if (!known) {
+      Value n = g.indexValue(size);
+      seq::createCheck(
+          g.builder, g.loc,
+          arith::CmpIOp::create(
+              g.builder, g.loc, arith::CmpIPredicate::sge, n,
+              arith::ConstantIndexOp::create(g.builder, g.loc, 0)),
+          n,
+          seq::describeLocation(g.loc) +
+              ": negative pads leave {} elements in dimension " +
+              std::to_string(d),
+          seq::CheckKind::shape);
+    }
+    sizes.push_back(size);
+    shape.push_back(known ? *known : ShapedType::kDynamic);
   }
-  SmallVector<OpFoldResult> low, high;
-  SmallVector<int64_t> shape;
-  for (int64_t i = 0; i < rank; ++i) {
-    low.push_back(g.builder.getIndexAttr((*pads)[i]));
-    high.push_back(g.builder.getIndexAttr((*pads)[i + rank]));
-    shape.push_back(xt.isDynamicDim(i)
-                        ? ShapedType::kDynamic
-                        : xt.getDimSize(i) + (*pads)[i] + (*pads)[i + rank]);
-  }
-  Value value =
-      arith::ConstantOp::create(g.builder, g.loc, cast<TypedAttr>(fill));
-  auto type = RankedTensorType::get(shape, xt.getElementType());
-  g.setOutput(0,
-              tensor::PadOp::create(g.builder, g.loc, type, x, low, high, value)
-                  .getResult());
+  SmallVector<OpFoldResult> strides(rank, g.builder.getIndexAttr(1));
+  g.setOutput(0, tensor::ExtractSliceOp::create(
+                     g.builder, g.loc,
+                     RankedTensorType::get(shape, xt.getElementType()), padded,
+                     cropLow, sizes, strides)
+                     .getResult());
   return success();
 }
 

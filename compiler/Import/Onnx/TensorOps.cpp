@@ -117,13 +117,24 @@ OnnxValue symbolic(Ints elems, bool scalar) {
 }
 
 bool isSymbolicInt(const OnnxValue *v) {
-  if (!v)
+  if (!v || v->boolean || !v->shape.empty())
     return false;
   if (v->elements)
     return true;
   return v->constant && v->constant.getElementType().isInteger(64) &&
          v->constant.getType().getRank() <= 1 &&
          v->constant.getNumElements() <= kMaxShapeVectorLength;
+}
+
+bool isSymbolicIntArray(const OnnxValue *v) {
+  return isSymbolicInt(v) || (v && v->elements && !v->boolean);
+}
+
+OnnxValue symbolicArray(Ints elems, ArrayRef<int64_t> shape) {
+  OnnxValue v = symbolic(std::move(elems), shape.empty());
+  if (shape.size() >= 2)
+    v.shape.assign(shape.begin(), shape.end());
+  return v;
 }
 
 bool isScalarInt(const OnnxValue *v) {
@@ -333,6 +344,14 @@ LogicalResult importBinary(GraphImporter &g, StringRef op) {
 LogicalResult importUnary(GraphImporter &g, StringRef op) {
   if (failed(g.checkAttrs({})))
     return failure();
+  // -size in shape arithmetic stays symbolic ((-T) % 4: padding to a block).
+  if (op == "Neg" && isSymbolicInt(g.input(0))) {
+    Ints in = *g.intsInput(0), out;
+    for (OpFoldResult e : in)
+      out.push_back(foldedIndexOp(g, '-', g.builder.getIndexAttr(0), e));
+    g.setOutput(0, symbolic(out, isScalarInt(g.input(0))));
+    return success();
+  }
   if (op == "Neg" && isIntegerData(g, 0)) {
     // 0 - x, wrapping at the type's minimum as two's complement does.
     Value x = g.tensorInput(0);
@@ -663,10 +682,21 @@ LogicalResult importReshape(GraphImporter &g) {
       known = foldedIndexOp(g, '*', known, d);
     out[inferred] = foldedIndexOp(g, '/', total, known);
   }
-  if (isSymbolicInt(g.input(0)) && g.input(0)->elements) {
-    // Reshaping a shape vector keeps its elements.
-    g.setOutput(0, symbolic(*g.input(0)->elements, out.empty()));
-    return success();
+  // Reshaping a value known element by element keeps its elements (row-
+  // major) in the new shape: [-1, 2] makes F.pad's amounts pairs.
+  if (const OnnxValue *in = g.input(0); in->elements && !in->boolean) {
+    SmallVector<int64_t> shape;
+    int64_t count = 1;
+    for (OpFoldResult d : out)
+      if (std::optional<int64_t> c = getConstantIntValue(d)) {
+        shape.push_back(*c);
+        count *= *c;
+      }
+    if (shape.size() == out.size() &&
+        count == static_cast<int64_t>(in->elements->size())) {
+      g.setOutput(0, symbolicArray(*in->elements, shape));
+      return success();
+    }
   }
   g.setOutput(0, reshapeTo(g, x, out));
   return success();
@@ -776,6 +806,28 @@ LogicalResult importTranspose(GraphImporter &g) {
                     << " dimensions";
       return failure();
     }
+  // A value of rank 2 or more known element by element stays so.
+  if (const OnnxValue *in = g.input(0); in->elements && !in->shape.empty()) {
+    ArrayRef<int64_t> shape = in->shape;
+    SmallVector<int64_t> outShape, inStrides(rank, 1);
+    for (int64_t d = rank - 2; d >= 0; --d)
+      inStrides[d] = inStrides[d + 1] * shape[d + 1];
+    for (int64_t p : perm)
+      outShape.push_back(shape[p]);
+    Ints out;
+    for (int64_t linear = 0, n = in->elements->size(); linear < n; ++linear) {
+      // Output element `linear`: its index in each output dimension d
+      // indexes input dimension perm[d].
+      int64_t rest = linear, source = 0;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        source += (rest % outShape[d]) * inStrides[perm[d]];
+        rest /= outShape[d];
+      }
+      out.push_back((*in->elements)[source]);
+    }
+    g.setOutput(0, symbolicArray(out, outShape));
+    return success();
+  }
   g.setOutput(0, seq::createTranspose(g.builder, g.loc, x, perm));
   return success();
 }

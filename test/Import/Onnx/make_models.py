@@ -1201,6 +1201,59 @@ class KvCacheAttention(nn.Module):
         return self.out(y), k, v
 
 
+class HfCausalMaskKvCache(KvCacheAttention):
+    """The same decode step masked as Hugging Face LLaMA/OPT/Mistral do
+    (transformers 4.2x `_make_causal_mask` with past_key_values_length): a
+    [T, T] finfo.min triangle after a [T, P] block of zeros, expanded to
+    [B, 1, T, P + T]. torch exports the expand's target shape as
+    Where(Equal(shape, -1), 1, shape) with P + T computed at run time."""
+
+    def forward(self, x, past_k, past_v):
+        B, T, E = x.shape
+        q, k, v = self.qkv(x).split(E, dim=2)
+        shape = (B, T, self.heads, self.head_dim)
+        q = q.view(shape).transpose(1, 2)
+        k = torch.cat([past_k, k.view(shape).transpose(1, 2)], dim=2)
+        v = torch.cat([past_v, v.view(shape).transpose(1, 2)], dim=2)
+        P = past_k.shape[2]
+        mask = torch.full((T, T), torch.finfo(torch.float32).min)
+        cond = torch.arange(T)
+        mask.masked_fill_(cond < (cond + 1).view(T, 1), 0)
+        mask = torch.cat([torch.zeros(T, P), mask], dim=-1)
+        mask = mask[None, None, :, :].expand(B, 1, T, T + P)
+        w = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim) + mask
+        y = (w.softmax(-1) @ v).transpose(1, 2).reshape(B, T, E)
+        return self.out(y), k, v
+
+
+class ExpandComputedShape(nn.Module):
+    """Expands to target shapes holding sizes computed at run time (T + 1,
+    which is never negative, and T - 1, which the importer cannot prove
+    so): the target's literal 1s must stay broadcast dimensions."""
+
+    def forward(self, x):
+        B, T, C = x.shape
+        up = torch.zeros(T + 1, C).expand(1, T + 1, C)[:, 1:]
+        down = torch.ones(T - 1, C).expand(1, 1, T - 1, C)[0]
+        return x + up, x[:, 1:] * down
+
+
+class PadRuntimeAmounts(nn.Module):
+    """F.pad by amounts computed from the length: T padded up to a multiple
+    of 4 (chunked attention, Mamba-2) beside a padded feature, a negative
+    amount (the first step dropped), and reflect padding by T % 3. torch
+    exports the amounts as a shape vector reshaped into [-1, 2] pairs,
+    reversed, transposed and flattened."""
+
+    def forward(self, x):
+        B, T, C = x.shape
+        y = F.pad(x, (1, 0, 0, (-T) % 4))
+        blocks = y.reshape(B, -1, 4, C + 1).mean(2)
+        z = F.pad(x, (0, 0, -1, 1))
+        r = F.pad(x.transpose(1, 2), (1, T % 3), mode="reflect")
+        return y, blocks, z, r
+
+
 def kv_cache_inputs(T, B, rng):
     """x for T new steps and a cache of T + 2 earlier ones."""
     P = T + 2
@@ -1362,6 +1415,15 @@ MODELS = [
      ["y", "k", "v"], KV_CACHE_AXES),
     ("kv_cache_shifted_mask", lambda: KvCacheAttention(shift=1), 14,
      kv_cache_inputs, ["y", "k", "v"], KV_CACHE_AXES),
+    ("hf_causal_mask_kv_cache", HfCausalMaskKvCache, 14, kv_cache_inputs,
+     ["y", "k", "v"], KV_CACHE_AXES),
+    ("pad_runtime_amounts", PadRuntimeAmounts, 14, batch_first_features,
+     ["y", "blocks", "z", "r"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T4"}, "blocks": {0: "B", 1: "N"},
+      "z": {0: "B", 1: "T"}, "r": {0: "B", 2: "TR"}}),
+    ("expand_computed_shape", ExpandComputedShape, 14, batch_first_features,
+     ["y", "z"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"},
+                  "z": {0: "B", 1: "T1"}}),
 ]
 
 
@@ -1606,10 +1668,11 @@ def write_more_lit_inputs(save, f32, const, ints):
         "Pad", ["x", "pads"], ["y"], name="Pad_6", mode="reflect")],
         [f32("x", ["B", 2, 2])], [f32("y", ["B", 2, 5])],
         [ints("pads", [0, 0, 2, 0, 0, 1])])
+    # Negative pads remove elements; not more than the dimension has.
     save("bad_pad_negative", [helper.make_node(
         "Pad", ["x", "pads"], ["y"], name="Pad_5")],
-        [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T"])],
-        [ints("pads", [0, 0, -1, 0, 0, 0])])
+        [f32("x", ["B", 2, 2])], [f32("y", ["B", 2, 1])],
+        [ints("pads", [0, 0, -2, 0, 0, -1])])
     save("bad_split", [helper.make_node(
         "Split", ["x", "split"], ["a", "b"], name="Split_2", axis=1)],
         [f32("x", ["B", 5])], [f32("a", ["B", 2]), f32("b", ["B", 2])],
