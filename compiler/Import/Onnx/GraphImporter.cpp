@@ -30,7 +30,24 @@ static std::string sanitizeName(StringRef name) {
   return out;
 }
 
-static StringRef dtypeName(int32_t dtype) {
+std::optional<std::pair<unsigned, bool>> narrowIntegerType(int32_t dtype) {
+  switch (dtype) {
+  case onnx::TensorProto::UINT8:
+    return std::make_pair(8u, false);
+  case onnx::TensorProto::INT8:
+    return std::make_pair(8u, true);
+  case onnx::TensorProto::UINT16:
+    return std::make_pair(16u, false);
+  case onnx::TensorProto::INT16:
+    return std::make_pair(16u, true);
+  case onnx::TensorProto::UINT32:
+    return std::make_pair(32u, false);
+  default:
+    return std::nullopt;
+  }
+}
+
+StringRef onnxDtypeName(int32_t dtype) {
   if (onnx::TensorProto_DataType_IsValid(dtype))
     return onnx::TensorProto_DataType_Name(
         static_cast<onnx::TensorProto_DataType>(dtype));
@@ -162,11 +179,84 @@ GraphImporter::convertTensor(const onnx::TensorProto &tensor, bool inNode) {
     return cast<DenseElementsAttr>(
         DenseElementsAttr::get(type, ArrayRef(data)));
   }
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT16:
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::UINT32: {
+    // Narrow integers (a `.byte()` mask buffer) are held as i64, as INT32
+    // is. Raw data is little-endian; otherwise ONNX keeps them in
+    // int32_data (uint32 in uint64_data).
+    auto [bits, isSigned] = *narrowIntegerType(tensor.data_type());
+    size_t bytes = bits / 8;
+    SmallVector<int64_t> data;
+    auto extend = [&](uint64_t raw64) {
+      APInt v(bits, raw64, /*isSigned=*/false, /*implicitTrunc=*/true);
+      data.push_back(isSigned ? v.getSExtValue()
+                              : static_cast<int64_t>(v.getZExtValue()));
+    };
+    if (hasRaw) {
+      if (raw.size() != size_t(count) * bytes)
+        return sizeError();
+      for (int64_t i = 0; i < count; ++i) {
+        uint64_t v = 0;
+        for (size_t k = 0; k < bytes; ++k)
+          v |= uint64_t(static_cast<uint8_t>(raw[i * bytes + k])) << (8 * k);
+        extend(v);
+      }
+    } else if (tensor.data_type() == onnx::TensorProto::UINT32) {
+      if (tensor.uint64_data_size() != count)
+        return sizeError();
+      for (uint64_t v : tensor.uint64_data())
+        extend(v);
+    } else {
+      if (tensor.int32_data_size() != count)
+        return sizeError();
+      for (int32_t v : tensor.int32_data())
+        extend(static_cast<uint32_t>(v));
+    }
+    auto type = RankedTensorType::get(shape, builder.getI64Type());
+    return cast<DenseElementsAttr>(
+        DenseElementsAttr::get(type, ArrayRef(data)));
+  }
+  case onnx::TensorProto::FLOAT16:
+  case onnx::TensorProto::BFLOAT16: {
+    // Half-precision weights (a model exported after .half()) are computed
+    // in float32: each value converts exactly. Raw data holds the 16-bit
+    // patterns little-endian; otherwise int32_data holds them.
+    const llvm::fltSemantics &semantics =
+        tensor.data_type() == onnx::TensorProto::FLOAT16
+            ? APFloat::IEEEhalf()
+            : APFloat::BFloat();
+    SmallVector<float> data;
+    auto convert = [&](uint16_t bitPattern) {
+      APFloat v(semantics, APInt(16, bitPattern));
+      bool lost = false;
+      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+      data.push_back(v.convertToFloat());
+    };
+    if (hasRaw) {
+      if (raw.size() != size_t(count) * 2)
+        return sizeError();
+      for (int64_t i = 0; i < count; ++i)
+        convert(uint16_t(static_cast<uint8_t>(raw[2 * i])) |
+                uint16_t(static_cast<uint8_t>(raw[2 * i + 1])) << 8);
+    } else {
+      if (tensor.int32_data_size() != count)
+        return sizeError();
+      for (int32_t v : tensor.int32_data())
+        convert(static_cast<uint16_t>(v));
+    }
+    auto type = RankedTensorType::get(shape, builder.getF32Type());
+    return cast<DenseElementsAttr>(
+        DenseElementsAttr::get(type, ArrayRef(data)));
+  }
   default:
     fail() << "tensor '" << tensor.name() << "' has dtype "
-           << dtypeName(tensor.data_type())
-           << ", which is not supported (supported: FLOAT, DOUBLE, INT64, "
-              "INT32, BOOL)";
+           << onnxDtypeName(tensor.data_type())
+           << ", which is not supported (supported: FLOAT, DOUBLE, FLOAT16, "
+              "BFLOAT16, INT64, INT32, INT16, INT8, UINT32, UINT16, UINT8, "
+              "BOOL)";
     return failure();
   }
 }
@@ -389,7 +479,7 @@ convertValueType(GraphImporter &g, const onnx::ValueInfoProto &info,
     break;
   default:
     g.fileError() << "graph input '" << info.name() << "' has dtype "
-                  << dtypeName(t.elem_type())
+                  << onnxDtypeName(t.elem_type())
                   << ", which is not supported (supported: FLOAT, INT64, "
                      "INT32, BOOL)";
     return failure();

@@ -173,6 +173,13 @@ private:
 };
 
 // Helpers the op families share.
+/// The name of an ONNX TensorProto dtype number ("UINT8"), or "an unknown
+/// dtype".
+llvm::StringRef onnxDtypeName(int32_t dtype);
+/// The bit width and signedness of the integer dtypes narrower than INT32
+/// or unsigned (UINT8, INT8, UINT16, INT16, UINT32), which the importer
+/// holds as i64 values in their range; none for any other dtype.
+std::optional<std::pair<unsigned, bool>> narrowIntegerType(int32_t dtype);
 mlir::RankedTensorType tensorType(mlir::Value v);
 /// Normalizes a possibly negative axis; emits an error when out of range.
 std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,

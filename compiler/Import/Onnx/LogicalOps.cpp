@@ -19,6 +19,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace seqc::onnx_import {
@@ -358,6 +360,103 @@ LogicalResult importWhere(GraphImporter &g) {
   return success();
 }
 
+/// Cast to an integer dtype narrower than INT32 or unsigned (`.byte()`,
+/// `.to(torch.int8)`): held as i64 in the target's range, the value
+/// truncated toward zero (a float) and wrapped to the target's width as
+/// PyTorch's conversion does (-1.5 -> 255 for UINT8).
+LogicalResult importNarrowIntegerCast(GraphImporter &g, unsigned bits,
+                                      bool isSigned) {
+  const OnnxValue *in = g.input(0);
+  Type from = elementTypeOf(g, 0);
+  Type i64 = g.builder.getI64Type();
+  auto wrap = [&](int64_t v) {
+    APInt x(bits, static_cast<uint64_t>(v), /*isSigned=*/false,
+            /*implicitTrunc=*/true);
+    return isSigned ? x.getSExtValue() : static_cast<int64_t>(x.getZExtValue());
+  };
+  if (in->constant && !from.isF64()) {
+    SmallVector<int64_t> data;
+    if (from.isF32())
+      for (float v : in->constant.getValues<float>())
+        data.push_back(wrap(std::isfinite(v) && std::fabs(v) < 9.2e18f
+                                ? static_cast<int64_t>(v)
+                                : 0));
+    else if (from.isInteger(1))
+      for (bool v : in->constant.getValues<bool>())
+        data.push_back(v);
+    else
+      for (int64_t v : in->constant.getValues<int64_t>())
+        data.push_back(wrap(v));
+    OnnxValue out;
+    out.constant = DenseElementsAttr::get(
+        RankedTensorType::get(in->constant.getType().getShape(), i64),
+        ArrayRef(data));
+    g.setOutput(0, out);
+    return success();
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  Type narrow = g.builder.getIntegerType(bits);
+  FailureOr<Value> r = buildElementwise(
+      g, {x},
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value wide = seq::emitCast(b, l, a[0], i64);
+        Value truncated = arith::TruncIOp::create(b, l, narrow, wide);
+        return isSigned ? arith::ExtSIOp::create(b, l, i64, truncated)
+                              .getResult()
+                        : arith::ExtUIOp::create(b, l, i64, truncated)
+                              .getResult();
+      },
+      i64);
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
+/// Cast to FLOAT16 or BFLOAT16 (`.half()`, autocast regions): values stay
+/// float32 but rounded to the half type's precision and range (to nearest,
+/// ties to even; overflow to inf), which is what the cast changes.
+LogicalResult importHalfCast(GraphImporter &g, bool bfloat) {
+  const OnnxValue *in = g.input(0);
+  Type from = elementTypeOf(g, 0);
+  Type f32 = g.builder.getF32Type();
+  FloatType half = bfloat ? FloatType(g.builder.getBF16Type())
+                          : FloatType(g.builder.getF16Type());
+  if (in->constant && from.isF32()) {
+    SmallVector<float> data;
+    for (float v : in->constant.getValues<float>()) {
+      APFloat x(v);
+      bool lost = false;
+      x.convert(half.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      x.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+      data.push_back(x.convertToFloat());
+    }
+    OnnxValue out;
+    out.constant = DenseElementsAttr::get(
+        RankedTensorType::get(in->constant.getType().getShape(), f32),
+        ArrayRef(data));
+    g.setOutput(0, out);
+    return success();
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  FailureOr<Value> r = buildElementwise(
+      g, {x},
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value wide = seq::emitCast(b, l, a[0], f32);
+        return arith::ExtFOp::create(
+            b, l, f32, arith::TruncFOp::create(b, l, half, wide).getResult());
+      },
+      f32);
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
 LogicalResult importCast(GraphImporter &g) {
   if (failed(g.checkAttrs({"to", "saturate"})))
     return failure();
@@ -376,10 +475,16 @@ LogicalResult importCast(GraphImporter &g) {
           ? Type(g.builder.getI64Type())
       : to == onnx::TensorProto::BOOL ? Type(g.builder.getI1Type())
                                       : Type();
+  if (std::optional<std::pair<unsigned, bool>> narrow =
+          narrowIntegerType(static_cast<int32_t>(to)))
+    return importNarrowIntegerCast(g, narrow->first, narrow->second);
+  if (to == onnx::TensorProto::FLOAT16 || to == onnx::TensorProto::BFLOAT16)
+    return importHalfCast(g, to == onnx::TensorProto::BFLOAT16);
   if (!target) {
-    g.nodeError() << "Cast to dtype " << to
-                  << " is not supported "
-                     "(supported: FLOAT, DOUBLE, INT64, INT32, BOOL)";
+    g.nodeError() << "Cast to " << onnxDtypeName(static_cast<int32_t>(to))
+                  << " is not supported (supported: FLOAT, DOUBLE, FLOAT16, "
+                     "BFLOAT16, INT64, INT32, INT16, INT8, UINT32, UINT16, "
+                     "UINT8, BOOL)";
     return failure();
   }
   Type from = elementTypeOf(g, 0);

@@ -1254,6 +1254,28 @@ class PadRuntimeAmounts(nn.Module):
         return y, blocks, z, r
 
 
+class NarrowAndHalfCasts(nn.Module):
+    """The dtypes PyTorch code casts masks and mixed-precision values to: a
+    .byte() mask from a comparison and a stored uint8 buffer (UINT8
+    initializer), positions wrapped by .to(torch.uint8), an int8 cast of
+    in-range values, and .half() / .bfloat16() round trips, whose rounding
+    is the point (FLOAT16, BFLOAT16)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("keep", (torch.arange(8) % 3 != 0).byte())
+
+    def forward(self, x):
+        T = x.shape[1]
+        y = x * (x > 0).byte().float() * self.keep.float()
+        wrapped = (torch.arange(T) * 37).to(torch.uint8).float()
+        p = x + wrapped[None, :, None]
+        q = (x * 20).to(torch.int8).float()
+        h = (x * 3).half().float()
+        bf = (x * 1000).bfloat16().float()
+        return y, p, q, h, bf
+
+
 def kv_cache_inputs(T, B, rng):
     """x for T new steps and a cache of T + 2 earlier ones."""
     P = T + 2
@@ -1417,6 +1439,10 @@ MODELS = [
      kv_cache_inputs, ["y", "k", "v"], KV_CACHE_AXES),
     ("hf_causal_mask_kv_cache", HfCausalMaskKvCache, 14, kv_cache_inputs,
      ["y", "k", "v"], KV_CACHE_AXES),
+    ("narrow_and_half_casts", NarrowAndHalfCasts, 14, batch_first_features,
+     ["y", "p", "q", "h", "bf"],
+     {"x": {0: "B", 1: "T"}, **{o: {0: "B", 1: "T"}
+                               for o in ["y", "p", "q", "h", "bf"]}}),
     ("pad_runtime_amounts", PadRuntimeAmounts, 14, batch_first_features,
      ["y", "blocks", "z", "r"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T4"}, "blocks": {0: "B", 1: "N"},
@@ -1562,9 +1588,9 @@ def write_lit_inputs(in_dir):
          [helper.make_tensor_value_info("x", TensorProto.DOUBLE, [2])],
          [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [2])])
     save("bad_cast", [helper.make_node("Cast", ["x"], ["y"], name="Cast_1",
-                                       to=TensorProto.FLOAT16)],
+                                       to=TensorProto.COMPLEX64)],
          [f32("x", [2])],
-         [helper.make_tensor_value_info("y", TensorProto.FLOAT16, [2])])
+         [helper.make_tensor_value_info("y", TensorProto.COMPLEX64, [2])])
     save("old_opset", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
          [f32("x", [2])], [f32("y", [2])], opset=11)
     with open(os.path.join(in_dir, "garbage.onnx"), "wb") as f:
@@ -1946,6 +1972,61 @@ def write_edge_inputs(in_dir):
         [helper.make_tensor("ten", TensorProto.INT64, [], [10])], opset=17)
 
 
+def write_narrow_initializers_model(out_dir):
+    """Initializers of the narrow dtypes a model may store (a uint8 mask
+    buffer, int8 and int16 tables, float16 and bfloat16 weights), in raw
+    data and in int32_data; made with onnx.helper, expected outputs from
+    NumPy (bfloat16 values chosen exactly representable)."""
+    from onnx import TensorProto, helper
+    mask = np.array([1, 0, 1, 255], dtype=np.uint8)
+    table8 = np.array([-3, 5, -128, 127], dtype=np.int8)
+    table16 = np.array([-30000, 2, 300, 32767], dtype=np.int16)
+    half = np.array([0.1, -2.5, 1000.3, 6e-5], dtype=np.float16)
+    bf16 = np.array([0.5, -1.25, 3.0, 1.0 / 128], dtype=np.float32)
+    inits = [
+        helper.make_tensor("mask", TensorProto.UINT8, [4], mask.tobytes(),
+                           raw=True),
+        helper.make_tensor("table8", TensorProto.INT8, [4], table8.tolist()),
+        helper.make_tensor("table16", TensorProto.INT16, [4],
+                           table16.tobytes(), raw=True),
+        helper.make_tensor("half", TensorProto.FLOAT16, [4], half.tobytes(),
+                           raw=True),
+        # onnx.helper rounds float values to bfloat16 bit patterns and
+        # stores them in int32_data.
+        helper.make_tensor("bf16", TensorProto.BFLOAT16, [4], bf16.tolist()),
+    ]
+    f = TensorProto.FLOAT
+    nodes = [
+        helper.make_node("Cast", ["mask"], ["maskf"], to=f),
+        helper.make_node("Cast", ["table8"], ["t8"], to=f),
+        helper.make_node("Cast", ["table16"], ["t16"], to=f),
+        helper.make_node("Cast", ["half"], ["halff"], to=f),
+        helper.make_node("Cast", ["bf16"], ["bf16f"], to=f),
+        helper.make_node("Mul", ["x", "maskf"], ["a"]),
+        helper.make_node("Mul", ["a", "halff"], ["b"]),
+        helper.make_node("Add", ["b", "t8"], ["c"]),
+        helper.make_node("Mul", ["c", "bf16f"], ["d"]),
+        helper.make_node("Add", ["d", "t16"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "narrow_initializers",
+        [helper.make_tensor_value_info("x", f, ["B", "T", 4])],
+        [helper.make_tensor_value_info("y", f, ["B", "T", 4])],
+        initializer=inits)
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(out_dir, "narrow_initializers.onnx"))
+    rng = np.random.default_rng(zlib.crc32(b"narrow_initializers"))
+    for T, B in TEST_SHAPES:
+        x = rng.standard_normal((B, T, 4)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"narrow_initializers.t{T}.in.x.npy"), x)
+        y = ((x * mask.astype(np.float32) * half.astype(np.float32)
+              + table8.astype(np.float32)) * bf16
+             + table16.astype(np.float32))
+        np.save(os.path.join(out_dir, f"narrow_initializers.t{T}.out.y.npy"),
+                y.astype(np.float32))
+
+
 def write_reduce_model(out_dir):
     """ReduceL2, ReduceSumSquare, ReduceMax over every axis, and ArgMax /
     ArgMin with ties, which PyTorch's exporter does not write this way
@@ -2081,6 +2162,8 @@ def main():
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     if not only or "reduce_l2" in only:
         write_reduce_model(out_dir)
+    if not only or "narrow_initializers" in only:
+        write_narrow_initializers_model(out_dir)
     if not only or "cumsum" in only:
         write_cumsum_model(out_dir)
     if not only or "pad_modes" in only:
