@@ -3,6 +3,7 @@
 #include "dialects/Seq/Transforms/AttentionMasks.h"
 #include "dialects/Seq/Transforms/MaskPositions.h"
 #include "dialects/Seq/Transforms/RaisingMatchers.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -17,7 +18,7 @@ using namespace mlir;
 namespace seqc::seq {
 
 std::optional<Band> Band::intersect(const Band &other) const {
-  if (offset != other.offset)
+  if (offset != other.offset || prefixedBlock != other.prefixedBlock)
     return std::nullopt;
   Band out = *this;
   if (other.lo)
@@ -128,7 +129,7 @@ bool reshapeKeepsLastTwoDims(ArrayRef<ReassociationIndices> groups,
 /// casts: any that keeps 0s and 1s with `zerosAndOnes`, else only
 /// float-to-float ones (which keep -inf).
 Value throughPatternKeepingOps(Value v, bool zerosAndOnes, int64_t &shift,
-                               Value &offset) {
+                               Value &offset, bool &sliced) {
   while (true) {
     if (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
         slice &&
@@ -149,6 +150,7 @@ Value throughPatternKeepingOps(Value v, bool zerosAndOnes, int64_t &shift,
       else
         offset = cast<Value>(offsets[r - 2]);
       shift -= *col;
+      sliced = true;
       v = slice.getSource();
       continue;
     }
@@ -256,6 +258,44 @@ constexpr int kMaxMaskDepth = 8;
 
 std::optional<Band> readBand(Value v, bool nonzero, int depth);
 
+/// The band of concat([prefix, block]) along the last dimension, `prefix`
+/// keeping every position (`keepsAll`) and `block` a mask whose band
+/// (`readBlock`) has an upper bound and no lower one: Hugging Face's
+/// `cat([zeros(T, P), causal(T, T)], -1)` before P cached keys (LLaMA,
+/// OPT, Mistral's _make_causal_mask). Position (i, j) is block's
+/// (i, j - P), kept iff j - i <= hi + P; the prefix (j < P) is kept by
+/// that too when hi >= -1. A prefix of static width shifts the band; one
+/// of run-time width becomes its offset when `block` is square (see
+/// Band::prefixedBlock).
+std::optional<Band>
+readPrefixedBand(Value v, function_ref<bool(Value)> keepsAll,
+                 function_ref<std::optional<Band>(Value)> readBlock) {
+  auto concat = v.getDefiningOp<tensor::ConcatOp>();
+  if (!concat || concat.getInputs().size() != 2)
+    return std::nullopt;
+  int64_t r = concat.getResultType().getRank();
+  if (r < 2 || static_cast<int64_t>(concat.getDim()) != r - 1)
+    return std::nullopt;
+  Value prefix = concat.getInputs()[0], block = concat.getInputs()[1];
+  if (!keepsAll(prefix))
+    return std::nullopt;
+  std::optional<Band> inner = readBlock(block);
+  if (!inner || inner->lo || !inner->hi || *inner->hi < -1 || inner->offset)
+    return std::nullopt;
+  OpFoldResult width = getDecidedSize(prefix, r - 1);
+  Band out;
+  if (std::optional<int64_t> w = getConstantIntValue(width)) {
+    out.hi = *inner->hi + *w;
+    return withoutFarBounds(out);
+  }
+  if (!isSameSize(getDecidedSize(block, r - 2), getDecidedSize(block, r - 1)))
+    return std::nullopt;
+  out.hi = inner->hi;
+  out.offset = cast<Value>(width);
+  out.prefixedBlock = block;
+  return out;
+}
+
 /// `a op b`, both tensors read on the loops' last two dimensions, or
 /// `t op scalar` in either order (`b` empty, `scalar` set).
 struct BinaryLeaves {
@@ -308,6 +348,13 @@ std::optional<Band> readBandAt(Value v, bool nonzero, int depth) {
       return Band{};
     return std::nullopt;
   }
+  if (std::optional<Band> band = readPrefixedBand(
+          v,
+          [&](Value prefix) {
+            return splatValue(prefix) == (nonzero ? 1.0 : 0.0);
+          },
+          [&](Value block) { return readBand(block, nonzero, depth + 1); }))
+    return band;
   if (nonzero) {
     if (auto band = constantBand(
             v, [](double x) { return x == 1.0; },
@@ -353,8 +400,10 @@ std::optional<Band> readBandAt(Value v, bool nonzero, int depth) {
 /// `band`, read past slices whose offsets were `shift` and `offset`, as
 /// the sliced tensor's band.
 std::optional<Band> throughSlices(std::optional<Band> band, int64_t shift,
-                                  Value offset) {
-  if (!band || band->empty() || (band->offset && offset))
+                                  Value offset, bool sliced) {
+  // A slice of a prefixed mask changes the extents that prove its offset.
+  if (!band || band->empty() || (band->offset && offset) ||
+      (band->prefixedBlock && sliced))
     return std::nullopt;
   Band out = withoutFarBounds(band->shifted(shift));
   if (offset)
@@ -365,8 +414,9 @@ std::optional<Band> throughSlices(std::optional<Band> band, int64_t shift,
 std::optional<Band> readBand(Value v, bool nonzero, int depth) {
   int64_t shift = 0;
   Value offset;
-  v = throughPatternKeepingOps(v, /*zerosAndOnes=*/true, shift, offset);
-  return throughSlices(readBandAt(v, nonzero, depth), shift, offset);
+  bool sliced = false;
+  v = throughPatternKeepingOps(v, /*zerosAndOnes=*/true, shift, offset, sliced);
+  return throughSlices(readBandAt(v, nonzero, depth), shift, offset, sliced);
 }
 
 } // namespace
@@ -446,12 +496,19 @@ std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth) {
     return std::nullopt;
   int64_t shift = 0;
   Value offset;
-  m = throughPatternKeepingOps(m, /*zerosAndOnes=*/false, shift, offset);
+  bool sliced = false;
+  m = throughPatternKeepingOps(m, /*zerosAndOnes=*/false, shift, offset,
+                               sliced);
   infinite = true;
   std::optional<Band> band;
   if (splatValue(m) == 0.0) {
     band = Band{};
-  } else if ((band = readSelectedAdditiveBand(m, infinite)) ||
+  } else if ((band = readPrefixedBand(
+                  m, [](Value prefix) { return splatValue(prefix) == 0.0; },
+                  [&](Value block) {
+                    return readAdditiveBandAt(block, infinite, depth + 1);
+                  })) ||
+             (band = readSelectedAdditiveBand(m, infinite)) ||
              (band = readSummedAdditiveBand(m, infinite, depth)) ||
              (band = readLogOfKeptBand(m))) {
   } else if (std::optional<Trilu> t = matchTrilu(m)) {
@@ -468,7 +525,7 @@ std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth) {
           return x <= kMaskedFill;
         });
   }
-  return throughSlices(band, shift, offset);
+  return throughSlices(band, shift, offset, sliced);
 }
 
 } // namespace

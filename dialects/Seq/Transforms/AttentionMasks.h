@@ -7,8 +7,9 @@
 // ways models build those masks: constant buffers, `tril`/`triu` of ones or
 // of -inf (ONNX Trilu), comparisons of positions (MaskPositions.h), `== 0`,
 // `~`, `&`, `|`, `where(c, 0, fill)`, sums and `log` of masks, casts,
-// broadcasts, reshapes adding size-1 dimensions, and slices (at offsets
-// that are constant on every run, or one run-time row offset).
+// broadcasts, reshapes adding size-1 dimensions, slices (at offsets that
+// are constant on every run, or one run-time row offset), and a square
+// mask after a prefix of keys every query sees (a key/value cache's).
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,6 +33,12 @@ namespace seqc::seq {
 struct Band {
   std::optional<int64_t> lo, hi;
   mlir::Value offset;
+  /// Set when `offset` is instead the run-time width of an all-kept prefix
+  /// concatenated before this square mask (Hugging Face's
+  /// `cat([zeros(T, P), causal(T, T)], -1)` for P cached keys): the mask's
+  /// extents, which the raised op checks against the scores' [Lq, Lk],
+  /// then make the offset Lk - Lq.
+  mlir::Value prefixedBlock;
 
   /// The positions both keep, when their offsets are the same.
   std::optional<Band> intersect(const Band &other) const;
@@ -43,7 +50,8 @@ struct Band {
 };
 
 /// The band of positions where `v` is nonzero (true, or 1 in any element
-/// type): a constant, Trilu of one, `a & b`, `~masked`, `masked == 0`.
+/// type): a constant, Trilu of one, `a & b`, `~masked`, `masked == 0`, or
+/// such a square mask after an all-kept prefix of columns.
 std::optional<Band> readKeptBand(mlir::Value v);
 
 /// The band of positions where the i1 `c` is false (c is true where a key

@@ -72,7 +72,12 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
     L cached plus new keys); it becomes `causal(bottom_right)`, the sliced
     mask's extents checked against the scores at run time (with Lk < Lq
     that check fails the run, as PyTorch's broadcast fails). Any other
-    varying row offset is not raised.
+    varying row offset is not raised. A square band mask after a prefix of
+    columns every query sees (LLaMA/OPT/Mistral's `cat([zeros(T, P),
+    causal(T, T)], -1)` before P cached keys) is `causal(bottom_right)`
+    when P is a run-time size (the mask's extents, checked to be the
+    scores' [Lq, Lk], make P = Lk - Lq) and a window reaching P keys ahead
+    when P is static; sliced after the concatenation, it is not raised.
     Anything else is left as written and runs as the plain ops. The ops the
     raising leaves unused are erased; nothing else is folded.
 

@@ -690,7 +690,9 @@ bool isKeyMinusQueryLength(Value offset, OpFoldResult lq, OpFoldResult lk) {
 /// unbounded). A band with a run-time row offset is raised only when the
 /// offset is Lk - Lq (`lq`, `lk`: the scores' extents) and it is causal:
 /// bottom-right alignment (a decoder's cached keys before its queries,
-/// Hugging Face GPT-2's bias[.., Lk - Lq : Lk, :Lk]).
+/// Hugging Face GPT-2's bias[.., Lk - Lq : Lk, :Lk], or LLaMA's
+/// cat([zeros(T, P), causal(T, T)], -1), whose dropped mask's extents are
+/// checked to be [Lq, Lk]).
 std::optional<BandAttributes> attributesForBand(Builder &b, Band band,
                                                 OpFoldResult lq,
                                                 OpFoldResult lk) {
@@ -698,7 +700,8 @@ std::optional<BandAttributes> attributesForBand(Builder &b, Band band,
     return std::nullopt;
   int64_t left = band.lo ? -*band.lo : -1, right = band.hi ? *band.hi : -1;
   if (band.offset) {
-    if (right != 0 || !isKeyMinusQueryLength(band.offset, lq, lk))
+    if (right != 0 ||
+        (!band.prefixedBlock && !isKeyMinusQueryLength(band.offset, lq, lk)))
       return std::nullopt;
     return BandAttributes{true,
                           left == -1 ? DenseI64ArrayAttr()

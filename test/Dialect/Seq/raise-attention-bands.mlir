@@ -807,3 +807,149 @@ func.func @band_then_finite_fill(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, 
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
   return %o : tensor<2x4x8xf32>
 }
+
+// -----
+
+// LLaMA/OPT/Mistral's _make_causal_mask with P cached keys: every query
+// sees the P keys of a kept prefix (true [Lq, P]) and then a square causal
+// [Lq, Lq] block. The mask's extents, checked against the scores', make
+// P = Lk - Lq: bottom-right causal, and no mask is left.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+#id1 = affine_map<(d) -> (d)>
+#col = affine_map<(i, j) -> (j)>
+#row = affine_map<(i, j) -> (i)>
+#id2 = affine_map<(i, j) -> (i, j)>
+// CHECK-LABEL: func.func @cache_prefix_causal
+// CHECK: seq.check {{.+}} "attention mask at {{.+}} dimension 1 is {}, but the scores make it
+// CHECK: seq.attention {{.+}} causal(bottom_right) {scale = 1.000000e+00 : f32}
+// CHECK-NOT: linalg.softmax
+func.func @cache_prefix_causal(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %v: tensor<2x?x8xf32>, %past: index) -> tensor<2x?x8xf32> {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %lq = tensor.dim %q, %c1 : tensor<2x?x8xf32>
+  %lk = tensor.dim %kt, %c2 : tensor<2x8x?xf32>
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty(%lq, %lk) : tensor<2x?x?xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x?x8xf32>, tensor<2x8x?xf32>) outs(%zs : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %e1 = tensor.empty(%lq) : tensor<?xi64>
+  %pos = linalg.generic {indexing_maps = [#id1], iterator_types = ["parallel"]} outs(%e1 : tensor<?xi64>) {
+  ^bb0(%o: i64):
+    %i = linalg.index 0 : index
+    %p = arith.index_cast %i : index to i64
+    linalg.yield %p : i64
+  } -> tensor<?xi64>
+  %eb = tensor.empty(%lq, %lq) : tensor<?x?xi1>
+  %block = linalg.generic {indexing_maps = [#col, #row, #id2], iterator_types = ["parallel", "parallel"]} ins(%pos, %pos : tensor<?xi64>, tensor<?xi64>) outs(%eb : tensor<?x?xi1>) {
+  ^bb0(%a: i64, %b: i64, %o: i1):
+    %r = arith.cmpi sle, %a, %b : i64
+    linalg.yield %r : i1
+  } -> tensor<?x?xi1>
+  %true = arith.constant true
+  %ep = tensor.empty(%lq, %past) : tensor<?x?xi1>
+  %prefix = linalg.fill ins(%true : i1) outs(%ep : tensor<?x?xi1>) -> tensor<?x?xi1>
+  %keep = tensor.concat dim(1) %prefix, %block : (tensor<?x?xi1>, tensor<?x?xi1>) -> tensor<?x?xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%keep, %s : tensor<?x?xi1>, tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x?x?xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %eo = tensor.empty(%lq) : tensor<2x?x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x?x8xf32>) -> tensor<2x?x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x8xf32>) outs(%zo : tensor<2x?x8xf32>) -> tensor<2x?x8xf32>
+  return %o : tensor<2x?x8xf32>
+}
+
+// -----
+
+// The same prefix before a causal block whose columns are not its rows
+// (%n of them): nothing ties P to Lk - Lq, so the mask stays an operand.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+#id1 = affine_map<(d) -> (d)>
+#col = affine_map<(i, j) -> (j)>
+#row = affine_map<(i, j) -> (i)>
+#id2 = affine_map<(i, j) -> (i, j)>
+// CHECK-LABEL: func.func @cache_prefix_not_square
+// CHECK-NOT: causal
+// CHECK: seq.attention {{.+}} mask(%{{.+}}) {scale = 1.000000e+00 : f32}
+// CHECK-NOT: causal
+func.func @cache_prefix_not_square(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %v: tensor<2x?x8xf32>, %past: index, %n: index) -> tensor<2x?x8xf32> {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %lq = tensor.dim %q, %c1 : tensor<2x?x8xf32>
+  %lk = tensor.dim %kt, %c2 : tensor<2x8x?xf32>
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty(%lq, %lk) : tensor<2x?x?xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x?x8xf32>, tensor<2x8x?xf32>) outs(%zs : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %e1 = tensor.empty(%lq) : tensor<?xi64>
+  %pos = linalg.generic {indexing_maps = [#id1], iterator_types = ["parallel"]} outs(%e1 : tensor<?xi64>) {
+  ^bb0(%o: i64):
+    %i = linalg.index 0 : index
+    %p = arith.index_cast %i : index to i64
+    linalg.yield %p : i64
+  } -> tensor<?xi64>
+  %e2 = tensor.empty(%n) : tensor<?xi64>
+  %cols = linalg.generic {indexing_maps = [#id1], iterator_types = ["parallel"]} outs(%e2 : tensor<?xi64>) {
+  ^bb0(%o: i64):
+    %i = linalg.index 0 : index
+    %p = arith.index_cast %i : index to i64
+    linalg.yield %p : i64
+  } -> tensor<?xi64>
+  %eb = tensor.empty(%lq, %n) : tensor<?x?xi1>
+  %block = linalg.generic {indexing_maps = [#col, #row, #id2], iterator_types = ["parallel", "parallel"]} ins(%cols, %pos : tensor<?xi64>, tensor<?xi64>) outs(%eb : tensor<?x?xi1>) {
+  ^bb0(%a: i64, %b: i64, %o: i1):
+    %r = arith.cmpi sle, %a, %b : i64
+    linalg.yield %r : i1
+  } -> tensor<?x?xi1>
+  %true = arith.constant true
+  %ep = tensor.empty(%lq, %past) : tensor<?x?xi1>
+  %prefix = linalg.fill ins(%true : i1) outs(%ep : tensor<?x?xi1>) -> tensor<?x?xi1>
+  %keep = tensor.concat dim(1) %prefix, %block : (tensor<?x?xi1>, tensor<?x?xi1>) -> tensor<?x?xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%keep, %s : tensor<?x?xi1>, tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x?x?xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %eo = tensor.empty(%lq) : tensor<2x?x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x?x8xf32>) -> tensor<2x?x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x8xf32>) outs(%zo : tensor<2x?x8xf32>) -> tensor<2x?x8xf32>
+  return %o : tensor<2x?x8xf32>
+}
+
+// -----
+
+// A prefix of static width 2 before a 4x4 causal block (an additive one:
+// finfo.min above the diagonal): query i sees keys j <= i + 2, whatever
+// the lengths, which is a window of no keys before and 2 after.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @static_prefix
+// CHECK: seq.attention {{.+}} {scale = 1.000000e+00 : f32, window = array<i64: -1, 2>}
+// CHECK-NOT: linalg.softmax
+func.func @static_prefix(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x6xf32>, %v: tensor<2x6x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x6xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x6xf32>) -> tensor<2x4x6xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x6xf32>) outs(%zs : tensor<2x4x6xf32>) -> tensor<2x4x6xf32>
+  %block = arith.constant dense<[[0.0, -3.40282347E+38, -3.40282347E+38, -3.40282347E+38], [0.0, 0.0, -3.40282347E+38, -3.40282347E+38], [0.0, 0.0, 0.0, -3.40282347E+38], [0.0, 0.0, 0.0, 0.0]]> : tensor<4x4xf32>
+  %ep = tensor.empty() : tensor<4x2xf32>
+  %prefix = linalg.fill ins(%zero : f32) outs(%ep : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %mask = tensor.concat dim(1) %prefix, %block : (tensor<4x2xf32>, tensor<4x4xf32>) -> tensor<4x6xf32>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%mask, %s : tensor<4x6xf32>, tensor<2x4x6xf32>) outs(%es : tensor<2x4x6xf32>) {
+  ^bb0(%m: f32, %a: f32, %o: f32):
+    %r = arith.addf %a, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x6xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x4x6xf32>) outs(%es : tensor<2x4x6xf32>) -> tensor<2x4x6xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x6xf32>, tensor<2x6x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
