@@ -27,12 +27,17 @@ struct IntArray {
   int64_t rank() const { return shape.size(); }
 };
 
+/// The most elements an integer constant may have to be folded here.
+constexpr int64_t kMaxFoldedElements = int64_t(1) << 16;
+
 std::optional<IntArray> constInts(GraphImporter &g, unsigned i) {
   const OnnxValue *v = g.input(i);
   if (!v)
     return std::nullopt;
   IntArray a;
-  if (v->constant && v->constant.getElementType().isInteger(64)) {
+  // Shape arithmetic is small; a large constant is data, left to the ops.
+  if (v->constant && v->constant.getElementType().isInteger(64) &&
+      v->constant.getNumElements() <= kMaxFoldedElements) {
     auto t = v->constant.getType();
     a.shape.assign(t.getShape().begin(), t.getShape().end());
     for (int64_t x : v->constant.getValues<int64_t>())
@@ -151,9 +156,12 @@ std::optional<IntArray> evaluate(GraphImporter &g, StringRef op) {
     if ((int64_t)perm.size() != x.rank())
       return std::nullopt;
     IntArray out;
+    SmallVector<bool> seen(x.rank(), false);
     for (int64_t p : perm) {
-      if (p < 0 || p >= x.rank())
+      // Not a permutation: left to the op's importer, which says so.
+      if (p < 0 || p >= x.rank() || seen[p])
         return std::nullopt;
+      seen[p] = true;
       out.shape.push_back(x.shape[p]);
     }
     SmallVector<int64_t> st = stridesOf(x.shape);

@@ -689,6 +689,12 @@ FailureOr<const onnx::GraphProto *> GraphImporter::importBranch(bool then) {
   // The branch's initializers and nodes, inline; their names are unique
   // in the model.
   for (const onnx::TensorProto &init : graph.initializer()) {
+    if (values.count(init.name())) {
+      nodeError() << "its " << (then ? "then" : "else")
+                  << " branch's initializer '" << init.name()
+                  << "' is already defined (each ONNX value is defined once)";
+      return failure();
+    }
     FailureOr<DenseElementsAttr> attr = convertTensor(init, true);
     if (failed(attr))
       return failure();

@@ -363,14 +363,15 @@ LogicalResult importPRelu(GraphImporter &g) {
 LogicalResult importSymbolicMod(GraphImporter &g) {
   bool cMod = g.intAttr("fmod", 0) != 0;
   Ints a = *g.intsInput(0), b = *g.intsInput(1);
-  if (a.size() != b.size() && a.size() != 1 && b.size() != 1) {
+  std::optional<size_t> n = broadcastLength(a.size(), b.size());
+  if (!n) {
     g.nodeError() << "integer operands do not broadcast";
     return failure();
   }
   OpBuilder &bld = g.builder;
   Location loc = g.loc;
   Ints out;
-  for (size_t i = 0, e = std::max(a.size(), b.size()); i < e; ++i) {
+  for (size_t i = 0; i < *n; ++i) {
     OpFoldResult x = a[a.size() == 1 ? 0 : i], y = b[b.size() == 1 ? 0 : i];
     std::optional<int64_t> cx = getConstantIntValue(x),
                            cy = getConstantIntValue(y);

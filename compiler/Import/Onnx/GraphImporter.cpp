@@ -715,6 +715,15 @@ LogicalResult GraphImporter::importNode() {
                   << "(unsorted graphs are not supported)";
       return failure();
     }
+  // An ONNX name is defined once in a model (graph input, initializer or
+  // one node's output, subgraphs included): a second definition would
+  // silently change what the nodes after it read.
+  for (const std::string &out : node->output())
+    if (!out.empty() && values.count(out)) {
+      nodeError() << "output '" << out
+                  << "' is already defined (each ONNX value is defined once)";
+      return failure();
+    }
   StringRef op = node->op_type();
   bool handled = false;
   if (failed(foldIntegerOp(*this, op, handled)))

@@ -207,6 +207,15 @@ using Ints = llvm::SmallVector<mlir::OpFoldResult>;
 /// are constants and the result is exact (TensorOps.cpp).
 mlir::OpFoldResult foldedIndexOp(GraphImporter &g, char kind,
                                  mlir::OpFoldResult a, mlir::OpFoldResult b);
+/// The length two integer vectors of lengths `a` and `b` broadcast to
+/// (NumPy's rule: equal, or one of them 1, which may meet 0), or none.
+inline std::optional<size_t> broadcastLength(size_t a, size_t b) {
+  if (a == b || b == 1)
+    return a;
+  if (a == 1)
+    return b;
+  return std::nullopt;
+}
 /// A symbolic integer value holding `elems` (a scalar when `scalar`).
 OnnxValue symbolic(Ints elems, bool scalar);
 /// Whether `v` is a small integer vector or scalar known element by

@@ -167,12 +167,11 @@ LogicalResult importComparison(GraphImporter &g, StringRef op) {
                       ib = isSymbolicInt(g.input(1)) ? g.intsInput(1)
                                                      : std::nullopt;
   std::optional<SmallVector<bool>> folded;
-  if (ia && ib &&
-      (ia->size() == ib->size() || ia->size() == 1 || ib->size() == 1)) {
+  if (ia && ib && broadcastLength(ia->size(), ib->size())) {
     SmallVector<bool> decided;
     Ints elements;
     bool allDecided = true;
-    size_t n = std::max(ia->size(), ib->size());
+    size_t n = *broadcastLength(ia->size(), ib->size());
     for (size_t i = 0; i < n; ++i) {
       OpFoldResult x = (*ia)[ia->size() == 1 ? 0 : i],
                    y = (*ib)[ib->size() == 1 ? 0 : i];
@@ -192,7 +191,7 @@ LogicalResult importComparison(GraphImporter &g, StringRef op) {
     // the -1 of `expand`): a shape vector's comparison stays a boolean
     // vector known element by element, so that a Where choosing between
     // shape vectors keeps the decided ones; a longer one is data.
-    else if (elements.size() <= kMaxComparedShapeLength) {
+    else if (n <= kMaxComparedShapeLength) {
       OnnxValue v = symbolic(std::move(elements),
                              isScalarInput(g, 0) && isScalarInput(g, 1));
       v.boolean = true;
@@ -314,9 +313,11 @@ LogicalResult importWhere(GraphImporter &g) {
   }
   if (knownCond && isSymbolicInt(g.input(1)) && isSymbolicInt(g.input(2))) {
     std::optional<Ints> a = g.intsInput(1), b = g.intsInput(2);
-    size_t n = std::max({knownCond->size(), a->size(), b->size()});
-    auto fits = [&](size_t size) { return size == n || size == 1; };
-    if (fits(knownCond->size()) && fits(a->size()) && fits(b->size())) {
+    std::optional<size_t> ab = broadcastLength(a->size(), b->size());
+    std::optional<size_t> all =
+        ab ? broadcastLength(knownCond->size(), *ab) : std::nullopt;
+    if (all) {
+      size_t n = *all;
       Ints out;
       for (size_t i = 0; i < n; ++i) {
         OpFoldResult ci = (*knownCond)[knownCond->size() == 1 ? 0 : i],

@@ -144,7 +144,7 @@ Value padByIndexing(GraphImporter &g, Value x, ArrayRef<OpFoldResult> low,
       });
 }
 
-/// Pad's `pads` input (begins of every padded axis, then ends): known
+/// Pad's `pads` input (begins of every axis, then ends): known
 /// elements, or read from the tensor at run time (F.pad with amounts
 /// computed from a length: torch exports them through Reshape, Slice and
 /// Transpose of a 2-D tensor). Emits an error and returns none when it is
@@ -174,7 +174,7 @@ std::optional<Ints> padAmounts(GraphImporter &g, size_t count) {
     return std::nullopt;
   }
   g.nodeError() << "pads must be an integer vector of " << count
-                << " elements (2 x the number of padded axes)";
+                << " elements (2 x the input rank)";
   return std::nullopt;
 }
 
@@ -188,11 +188,11 @@ OpFoldResult clampedAtZero(GraphImporter &g, OpFoldResult v) {
       .getResult();
 }
 
-/// ONNX Pad (opsets 2-21; PyTorch F.pad): constant (tensor.pad), reflect
-/// or edge mode, on every axis or the `axes` input's (opset 18). Amounts
-/// may be computed at run time (padding a length to a block size); a
-/// negative amount removes elements (after the padding, as ONNX Runtime),
-/// and removing more than a dimension has fails the run.
+/// ONNX Pad (opsets 13-17; PyTorch F.pad): constant (tensor.pad), reflect
+/// or edge mode. Amounts may be computed at run time (padding a length to
+/// a block size) and are at most 2^40; a negative amount removes elements
+/// (after the padding, as ONNX Runtime), and removing more than a
+/// dimension has fails the run.
 LogicalResult importPad(GraphImporter &g) {
   if (failed(g.checkAttrs({"mode"})))
     return failure();
@@ -207,35 +207,44 @@ LogicalResult importPad(GraphImporter &g) {
     return failure();
   RankedTensorType xt = tensorType(x);
   int64_t rank = xt.getRank();
-  SmallVector<int64_t> axes;
-  if (g.hasInput(3)) {
-    std::optional<SmallVector<int64_t>> given = g.constIntsInput(3);
-    if (!given) {
-      g.nodeError() << "axes must be a constant integer vector";
-      return failure();
-    }
-    for (int64_t axis : *given) {
-      std::optional<int64_t> d = normalizeAxis(g, axis, rank);
-      if (!d)
-        return failure();
-      if (llvm::is_contained(axes, *d)) {
-        g.nodeError() << "axes lists dimension " << *d << " twice";
-        return failure();
-      }
-      axes.push_back(*d);
-    }
-  } else {
-    for (int64_t d = 0; d < rank; ++d)
-      axes.push_back(d);
-  }
-  std::optional<Ints> pads = padAmounts(g, 2 * axes.size());
+  // (Opset 18's `axes` input is past the opsets the importer takes.)
+  std::optional<Ints> pads = padAmounts(g, 2 * rank);
   if (!pads)
     return failure();
+  // Amounts past 2^40 (a size no tensor reaches) are an error: bounded so,
+  // no output size computed from them can wrap.
+  constexpr int64_t kMaxPad = int64_t(1) << 40;
+  for (auto [k, amount] : llvm::enumerate(*pads)) {
+    std::string what = "pads entry " + std::to_string(k);
+    if (std::optional<int64_t> c = getConstantIntValue(amount)) {
+      if (*c > kMaxPad || *c < -kMaxPad) {
+        g.nodeError() << what << " is " << *c
+                      << ", past the 2^40 elements a pad may add or remove";
+        return failure();
+      }
+      continue;
+    }
+    Value v = g.indexValue(amount);
+    auto cmp = [&](arith::CmpIPredicate p, int64_t bound) {
+      return arith::CmpIOp::create(
+          g.builder, g.loc, p, v,
+          arith::ConstantIndexOp::create(g.builder, g.loc, bound));
+    };
+    seq::createCheck(
+        g.builder, g.loc,
+        arith::AndIOp::create(g.builder, g.loc,
+                              cmp(arith::CmpIPredicate::sle, kMaxPad),
+                              cmp(arith::CmpIPredicate::sge, -kMaxPad)),
+        v,
+        seq::describeLocation(g.loc) + ": " + what +
+            " is {}, past the 2^40 elements a pad may add or remove",
+        seq::CheckKind::shape);
+  }
   OpFoldResult zero = g.builder.getIndexAttr(0);
   SmallVector<OpFoldResult> low(rank, zero), high(rank, zero);
-  for (auto [k, d] : llvm::enumerate(axes)) {
-    low[d] = (*pads)[k];
-    high[d] = (*pads)[k + axes.size()];
+  for (int64_t d = 0; d < rank; ++d) {
+    low[d] = (*pads)[d];
+    high[d] = (*pads)[d + rank];
   }
   // Pad by the positive parts, then remove the negative parts.
   SmallVector<OpFoldResult> padLow, padHigh, cropLow, cropHigh;
@@ -352,8 +361,22 @@ LogicalResult importTile(GraphImporter &g) {
       out.push_back(g.builder.getIndexAttr(product));
       continue;
     }
-    out.push_back(arith::MulIOp::create(g.builder, g.loc, g.indexValue(in[d]),
-                                        g.indexValue(r))
+    // At run time the product must not wrap (repeats in the billions
+    // would make a small, wrong output) and a repeat must not be negative.
+    Value one = arith::ConstantOp::create(g.builder, g.loc,
+                                          g.builder.getI64IntegerAttr(1));
+    auto [product64, exact] = seq::createExactProduct(
+        g.builder, g.loc, one,
+        ValueRange{g.indexValue(in[d]), g.indexValue(r)});
+    seq::createCheck(g.builder, g.loc, exact, g.indexValue(r),
+                     seq::describeLocation(g.loc) +
+                         ": repeats entry " + std::to_string(d) +
+                         " is {}, which makes a negative output size or "
+                         "one past 2^63",
+                     seq::CheckKind::shape);
+    out.push_back(arith::IndexCastOp::create(g.builder, g.loc,
+                                             g.builder.getIndexType(),
+                                             product64)
                       .getResult());
   }
   SmallVector<Value> inDims;

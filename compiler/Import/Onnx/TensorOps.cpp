@@ -306,13 +306,14 @@ LogicalResult importBinary(GraphImporter &g, StringRef op) {
   if (isSymbolicInt(g.input(0)) && isSymbolicInt(g.input(1)) && op != "Pow") {
     Ints a = *g.intsInput(0), b = *g.intsInput(1);
     bool scalar = isScalarInt(g.input(0)) && isScalarInt(g.input(1));
-    if (a.size() != b.size() && a.size() != 1 && b.size() != 1) {
+    std::optional<size_t> n = broadcastLength(a.size(), b.size());
+    if (!n) {
       g.nodeError() << "integer operands do not broadcast";
       return failure();
     }
     Ints out;
     char kind = op == "Add" ? '+' : op == "Sub" ? '-' : op == "Mul" ? '*' : '/';
-    for (size_t i = 0, e = std::max(a.size(), b.size()); i < e; ++i)
+    for (size_t i = 0; i < *n; ++i)
       out.push_back(foldedIndexOp(g, kind, a[a.size() == 1 ? 0 : i],
                                   b[b.size() == 1 ? 0 : i]));
     g.setOutput(0, symbolic(out, scalar));
@@ -478,13 +479,19 @@ LogicalResult importConstantOfShape(GraphImporter &g) {
   }
   Type elementType = cast<TypedAttr>(fill).getType();
   SmallVector<int64_t> dims;
+  int64_t count = 1;
   for (OpFoldResult d : *shape)
-    if (std::optional<int64_t> c = getConstantIntValue(d))
+    if (std::optional<int64_t> c = getConstantIntValue(d)) {
       dims.push_back(*c);
-  if (isa<IntegerType>(elementType) && dims.size() == shape->size()) {
-    // Integer fills of a known shape are shape arithmetic: keep them
-    // constant. (With run-time sizes, zeros_like of int64 positions or
-    // scatter indices, they are filled tensors below.)
+      if (count >= 0 && llvm::MulOverflow(count, *c, count))
+        count = -1;
+    }
+  if (isa<IntegerType>(elementType) && dims.size() == shape->size() &&
+      count >= 0 && count <= kMaxShapeVectorLength) {
+    // Small integer fills of a known shape are shape arithmetic: keep them
+    // constant. (With run-time or large sizes, zeros_like of int64
+    // positions or scatter indices, they are filled tensors below, whose
+    // allocation is checked.)
     OnnxValue v;
     v.constant =
         DenseElementsAttr::get(RankedTensorType::get(dims, elementType), fill);
@@ -685,12 +692,16 @@ LogicalResult importReshape(GraphImporter &g) {
   // Reshaping a value known element by element keeps its elements (row-
   // major) in the new shape: [-1, 2] makes F.pad's amounts pairs.
   if (const OnnxValue *in = g.input(0); in->elements && !in->boolean) {
+    // (Every size at most the vector's own length bound: no product can
+    // wrap, and no later loop over a size runs long.)
     SmallVector<int64_t> shape;
     int64_t count = 1;
     for (OpFoldResult d : out)
-      if (std::optional<int64_t> c = getConstantIntValue(d)) {
+      if (std::optional<int64_t> c = getConstantIntValue(d);
+          c && *c >= 0 && *c <= kMaxShapeVectorLength) {
         shape.push_back(*c);
-        count *= *c;
+        if (count >= 0)
+          count = count * *c > kMaxShapeVectorLength ? -1 : count * *c;
       }
     if (shape.size() == out.size() &&
         count == static_cast<int64_t>(in->elements->size())) {

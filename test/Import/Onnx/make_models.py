@@ -1744,6 +1744,55 @@ def write_more_lit_inputs(save, f32, const, ints):
     save("bad_one_hot_indices", [onehot("OneHot_5", ["fids", "seven", "off_on"])],
          [f32("fids", ["B", "T"])], [f32("y", ["B", "T", 7])],
          [ints("seven", [7]), off_on])
+    write_shape_arithmetic_limit_inputs(save, f32, ints)
+
+
+def write_shape_arithmetic_limit_inputs(save, f32, ints):
+    """Shape arithmetic at its edges (shape-limits.test): sizes that would
+    wrap int64, an empty vector broadcast against a one-element one, a
+    comparison of a long vector, a repeated transpose axis, and a name
+    defined twice."""
+    from onnx import TensorProto, helper
+    i64 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.INT64, s)
+    big = (1 << 63) - 1
+    save("bad_pad_huge", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="Pad_6")],
+        [f32("x", ["B", 4])], [f32("y", ["B", 4])],
+        [ints("pads", [0, big - 1000, 0, 0])])
+    save("pad_runtime_amounts", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="Pad_7")],
+        [f32("x", ["B", "T"]), i64("pads", [4])], [f32("y", ["B", "U"])])
+    save("tile_runtime_repeats", [helper.make_node(
+        "Tile", ["x", "repeats"], ["y"], name="Tile_1")],
+        [f32("x", ["B", "T"]), i64("repeats", [2])], [f32("y", ["B", "U"])])
+    # [] + [T]: NumPy broadcasts to an empty vector.
+    save("empty_shape_broadcast", [
+        helper.make_node("Shape", ["x"], ["sh"]),
+        helper.make_node("Slice", ["sh", "one", "two"], ["t"]),
+        helper.make_node("Add", ["empty", "t"], ["y"], name="Add_9")],
+        [f32("x", ["B", "T"])], [i64("y", [0])],
+        [ints("empty", []), ints("one", [1]), ints("two", [2])])
+    # 17 elements, one of them T: more than a shape vector.
+    save("long_shape_comparison", [
+        helper.make_node("Shape", ["x"], ["sh"]),
+        helper.make_node("Slice", ["sh", "one", "two"], ["t"]),
+        helper.make_node("Concat", ["five", "t", "eleven"], ["v"], axis=0),
+        helper.make_node("Equal", ["v", "three"], ["y"], name="Equal_9")],
+        [f32("x", ["B", "T"])],
+        [helper.make_tensor_value_info("y", TensorProto.BOOL, [17])],
+        [ints("one", [1]), ints("two", [2]), ints("five", [1] * 5),
+         ints("eleven", [1] * 11), ints("three", [3])])
+    save("bad_transpose_perm", [
+        helper.make_node("Transpose", ["table"], ["t"], name="Transpose_9",
+                         perm=[0, 0]),
+        helper.make_node("Cast", ["t"], ["y"], to=TensorProto.FLOAT)],
+        [f32("x", [2])], [f32("y", [3, 3])],
+        [helper.make_tensor("table", TensorProto.INT64, [3, 4],
+                            list(range(12)))])
+    save("bad_duplicate_output", [
+        helper.make_node("Relu", ["x"], ["y"], name="Relu_1"),
+        helper.make_node("Neg", ["x"], ["y"], name="Neg_1")],
+        [f32("x", ["B"])], [f32("y", ["B"])])
 
 
 def write_control_flow_inputs(in_dir):
