@@ -223,9 +223,6 @@ OnnxValue symbolic(Ints elems, bool scalar);
 bool isSymbolicInt(const OnnxValue *v);
 /// Whether `v` has rank 0.
 bool isScalarInt(const OnnxValue *v);
-/// Whether `v` is known element by element at any rank (a symbolic int, or
-/// symbolic elements of rank 2 or more).
-bool isSymbolicIntArray(const OnnxValue *v);
 /// A symbolic value holding `elems` (row-major) with static `shape`: a
 /// symbolic int when the rank is 0 or 1.
 OnnxValue symbolicArray(Ints elems, llvm::ArrayRef<int64_t> shape);

@@ -361,6 +361,39 @@ LogicalResult importWhere(GraphImporter &g) {
   return success();
 }
 
+/// Output 0 as the constant `data` of `elementType` in input 0's
+/// (constant) shape.
+template <typename T>
+LogicalResult setConstantLikeInput(GraphImporter &g, Type elementType,
+                                   ArrayRef<T> data) {
+  OnnxValue out;
+  out.constant = DenseElementsAttr::get(
+      RankedTensorType::get(g.input(0)->constant.getType().getShape(),
+                            elementType),
+      data);
+  g.setOutput(0, out);
+  return success();
+}
+
+/// Output 0 as `convert` of each element of input 0, of `elementType`.
+LogicalResult
+setConvertedInput(GraphImporter &g, Type elementType,
+                  function_ref<Value(OpBuilder &, Location, Value)> convert) {
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  FailureOr<Value> r = buildElementwise(
+      g, {x},
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        return convert(b, l, a[0]);
+      },
+      elementType);
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
 /// Cast to an integer dtype narrower than INT32 or unsigned (`.byte()`,
 /// `.to(torch.int8)`): held as i64 in the target's range, the value
 /// truncated toward zero (a float) and wrapped to the target's width as
@@ -388,32 +421,16 @@ LogicalResult importNarrowIntegerCast(GraphImporter &g, unsigned bits,
     else
       for (int64_t v : in->constant.getValues<int64_t>())
         data.push_back(wrap(v));
-    OnnxValue out;
-    out.constant = DenseElementsAttr::get(
-        RankedTensorType::get(in->constant.getType().getShape(), i64),
-        ArrayRef(data));
-    g.setOutput(0, out);
-    return success();
+    return setConstantLikeInput(g, i64, ArrayRef(data));
   }
-  Value x = g.tensorInput(0);
-  if (!x)
-    return failure();
   Type narrow = g.builder.getIntegerType(bits);
-  FailureOr<Value> r = buildElementwise(
-      g, {x},
-      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        Value wide = seq::emitCast(b, l, a[0], i64);
-        Value truncated = arith::TruncIOp::create(b, l, narrow, wide);
-        return isSigned ? arith::ExtSIOp::create(b, l, i64, truncated)
-                              .getResult()
-                        : arith::ExtUIOp::create(b, l, i64, truncated)
-                              .getResult();
-      },
-      i64);
-  if (failed(r))
-    return failure();
-  g.setOutput(0, *r);
-  return success();
+  return setConvertedInput(g, i64, [&](OpBuilder &b, Location l, Value x) {
+    Value truncated =
+        arith::TruncIOp::create(b, l, narrow, seq::emitCast(b, l, x, i64));
+    return isSigned
+               ? arith::ExtSIOp::create(b, l, i64, truncated).getResult()
+               : arith::ExtUIOp::create(b, l, i64, truncated).getResult();
+  });
 }
 
 /// Cast to FLOAT16 or BFLOAT16 (`.half()`, autocast regions): values stay
@@ -434,28 +451,13 @@ LogicalResult importHalfCast(GraphImporter &g, bool bfloat) {
       x.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
       data.push_back(x.convertToFloat());
     }
-    OnnxValue out;
-    out.constant = DenseElementsAttr::get(
-        RankedTensorType::get(in->constant.getType().getShape(), f32),
-        ArrayRef(data));
-    g.setOutput(0, out);
-    return success();
+    return setConstantLikeInput(g, f32, ArrayRef(data));
   }
-  Value x = g.tensorInput(0);
-  if (!x)
-    return failure();
-  FailureOr<Value> r = buildElementwise(
-      g, {x},
-      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        Value wide = seq::emitCast(b, l, a[0], f32);
-        return arith::ExtFOp::create(
-            b, l, f32, arith::TruncFOp::create(b, l, half, wide).getResult());
-      },
-      f32);
-  if (failed(r))
-    return failure();
-  g.setOutput(0, *r);
-  return success();
+  return setConvertedInput(g, f32, [&](OpBuilder &b, Location l, Value x) {
+    Value rounded =
+        arith::TruncFOp::create(b, l, half, seq::emitCast(b, l, x, f32));
+    return arith::ExtFOp::create(b, l, f32, rounded).getResult();
+  });
 }
 
 LogicalResult importCast(GraphImporter &g) {

@@ -126,10 +126,6 @@ bool isSymbolicInt(const OnnxValue *v) {
          v->constant.getNumElements() <= kMaxShapeVectorLength;
 }
 
-bool isSymbolicIntArray(const OnnxValue *v) {
-  return isSymbolicInt(v) || (v && v->elements && !v->boolean);
-}
-
 OnnxValue symbolicArray(Ints elems, ArrayRef<int64_t> shape) {
   OnnxValue v = symbolic(std::move(elems), shape.empty());
   if (shape.size() >= 2)

@@ -1185,13 +1185,20 @@ class KvCacheAttention(nn.Module):
         self.register_buffer("bias", torch.tril(torch.ones(
             max_positions, max_positions, dtype=torch.bool)))
 
-    def forward(self, x, past_k, past_v):
+    def heads_with_cache(self, x, past_k, past_v):
+        """q [B, H, T, D] and the cached keys and values with this step's
+        appended, [B, H, P + T, D]."""
         B, T, E = x.shape
         q, k, v = self.qkv(x).split(E, dim=2)
         shape = (B, T, self.heads, self.head_dim)
         q = q.view(shape).transpose(1, 2)
         k = torch.cat([past_k, k.view(shape).transpose(1, 2)], dim=2)
         v = torch.cat([past_v, v.view(shape).transpose(1, 2)], dim=2)
+        return q, k, v
+
+    def forward(self, x, past_k, past_v):
+        B, T, E = x.shape
+        q, k, v = self.heads_with_cache(x, past_k, past_v)
         L = k.shape[2]
         w = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim)
         s = self.shift
@@ -1210,11 +1217,7 @@ class HfCausalMaskKvCache(KvCacheAttention):
 
     def forward(self, x, past_k, past_v):
         B, T, E = x.shape
-        q, k, v = self.qkv(x).split(E, dim=2)
-        shape = (B, T, self.heads, self.head_dim)
-        q = q.view(shape).transpose(1, 2)
-        k = torch.cat([past_k, k.view(shape).transpose(1, 2)], dim=2)
-        v = torch.cat([past_v, v.view(shape).transpose(1, 2)], dim=2)
+        q, k, v = self.heads_with_cache(x, past_k, past_v)
         P = past_k.shape[2]
         mask = torch.full((T, T), torch.finfo(torch.float32).min)
         cond = torch.arange(T)
