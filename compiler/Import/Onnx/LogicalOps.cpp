@@ -535,19 +535,9 @@ LogicalResult importCast(GraphImporter &g) {
     g.setOutput(0, out);
     return success();
   }
-  Value x = g.tensorInput(0);
-  if (!x)
-    return failure();
-  FailureOr<Value> r = buildElementwise(
-      g, {x},
-      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        return seq::emitCast(b, l, a[0], target);
-      },
-      target);
-  if (failed(r))
-    return failure();
-  g.setOutput(0, *r);
-  return success();
+  return setConvertedInput(g, target, [&](OpBuilder &b, Location l, Value x) {
+    return seq::emitCast(b, l, x, target);
+  });
 }
 
 } // namespace
