@@ -35,9 +35,12 @@ public:
 
 private:
   // Lexer.
+  /// The character `ahead` past the current one, or '\0' past the end (a
+  /// NUL byte inside the text is not the end: see atEnd).
   char peekChar(size_t ahead = 0) const {
     return index + ahead < text.size() ? text[index + ahead] : '\0';
   }
+  bool atEnd() const { return index >= text.size(); }
   char takeChar() {
     char c = text[index++];
     if (c == '\n') {
@@ -126,7 +129,7 @@ Token Parser::lex() {
     if (c == ' ' || c == '\t' || c == '\r') {
       takeChar();
     } else if (c == '#') {
-      while (peekChar() != '\n' && peekChar() != '\0')
+      while (peekChar() != '\n' && !atEnd())
         takeChar();
     } else if (c == '\\' && peekChar(1) == '\n') {
       takeChar();
@@ -138,7 +141,7 @@ Token Parser::lex() {
   Token t;
   t.pos = {line, col};
   char c = peekChar();
-  if (c == '\0') {
+  if (atEnd()) {
     t.kind = Token::Kind::Eof;
     return t;
   }
@@ -204,7 +207,7 @@ Token Parser::lex() {
   if (c == '"') {
     takeChar();
     while (peekChar() != '"') {
-      if (peekChar() == '\n' || peekChar() == '\0') {
+      if (peekChar() == '\n' || atEnd()) {
         error(t.pos) << "unterminated string";
         t.kind = Token::Kind::Error;
         return t;

@@ -506,6 +506,14 @@ LogicalResult GraphImporter::importLoop() {
             continue;
           Value next = tensorOf(body.output(1 + k).name());
           Type carriedType = carried[t++].getType();
+          if (!lookup(body.output(1 + k).name())) {
+            nodeError() << "its body output " << 1 + k << " ('"
+                        << body.output(1 + k).name()
+                        << "', carried value " << k
+                        << ") is not defined in the body";
+            bodyResult = failure();
+            return;
+          }
           if (!next ||
               !tensor::CastOp::areCastCompatible(next.getType(), carriedType)) {
             InFlightDiagnostic diag = nodeError();
@@ -529,8 +537,9 @@ LogicalResult GraphImporter::importLoop() {
         for (const std::string &name : perStepNames) {
           Value v = tensorOf(name);
           if (!v) {
-            nodeError() << "its per-step value '" << name
-                        << "' is not a tensor";
+            nodeError() << "its per-step value '" << name << "' is "
+                        << (lookup(name) ? "not a tensor"
+                                         : "not defined in the body");
             bodyResult = failure();
             return;
           }

@@ -47,11 +47,11 @@ std::optional<std::pair<unsigned, bool>> narrowIntegerType(int32_t dtype) {
   }
 }
 
-StringRef onnxDtypeName(int32_t dtype) {
+std::string onnxDtypeName(int32_t dtype) {
   if (onnx::TensorProto_DataType_IsValid(dtype))
     return onnx::TensorProto_DataType_Name(
         static_cast<onnx::TensorProto_DataType>(dtype));
-  return "an unknown dtype";
+  return std::to_string(dtype) + " (not an ONNX dtype)";
 }
 
 InFlightDiagnostic GraphImporter::fileError() {
@@ -60,8 +60,14 @@ InFlightDiagnostic GraphImporter::fileError() {
 
 InFlightDiagnostic GraphImporter::nodeError() {
   InFlightDiagnostic diag = fileError();
-  diag << "node '" << node->name() << "' (" << node->op_type() << ", opset "
-       << opset << "): ";
+  // Exporters other than torch's (onnx.helper, hand-written graphs) often
+  // leave nodes unnamed: such a node is named by its first output.
+  if (!node->name().empty() || node->output_size() == 0 ||
+      node->output(0).empty())
+    diag << "node '" << node->name() << "'";
+  else
+    diag << "the node writing '" << node->output(0) << "'";
+  diag << " (" << node->op_type() << ", opset " << opset << "): ";
   return diag;
 }
 
@@ -491,7 +497,14 @@ convertValueType(GraphImporter &g, const onnx::ValueInfoProto &info,
   }
   SmallVector<int64_t> shape;
   for (const onnx::TensorShapeProto_Dimension &d : t.shape().dim()) {
-    if (d.has_dim_value() && d.dim_value() >= 0) {
+    if (d.has_dim_value() && d.dim_value() < 0) {
+      g.fileError() << "graph input '" << info.name() << "' dimension "
+                    << shape.size() << " has size " << d.dim_value()
+                    << " (a size is >= 0; a dynamic dimension has a "
+                       "dim_param or no value)";
+      return failure();
+    }
+    if (d.has_dim_value()) {
       shape.push_back(d.dim_value());
       dimNames.push_back("");
     } else {

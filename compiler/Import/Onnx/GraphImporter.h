@@ -173,9 +173,9 @@ private:
 };
 
 // Helpers the op families share.
-/// The name of an ONNX TensorProto dtype number ("UINT8"), or "an unknown
-/// dtype".
-llvm::StringRef onnxDtypeName(int32_t dtype);
+/// The name of an ONNX TensorProto dtype number ("UINT8"), or "N (not an
+/// ONNX dtype)".
+std::string onnxDtypeName(int32_t dtype);
 /// The bit width and signedness of the integer dtypes narrower than INT32
 /// or unsigned (UINT8, INT8, UINT16, INT16, UINT32), which the importer
 /// holds as i64 values in their range; none for any other dtype.

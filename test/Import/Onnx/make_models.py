@@ -1798,6 +1798,50 @@ def write_shape_arithmetic_limit_inputs(save, f32, ints):
         [f32("x", ["B"])], [f32("y", ["B"])])
 
 
+def write_malformed_graph_inputs(in_dir):
+    """Graphs as a hand-written or broken exporter leaves them
+    (malformed-graphs.test): an unnamed node that fails, a graph input with
+    a negative size or a dtype number ONNX does not define, and a Loop
+    whose body output is never computed."""
+    from onnx import TensorProto, helper
+
+    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+
+    def save(name, nodes, inputs, outputs, inits=()):
+        graph = helper.make_graph(nodes, name, inputs, outputs,
+                                  initializer=list(inits))
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 17)])
+        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
+            f.write(model.SerializeToString())
+
+    save("unnamed_node", [
+        helper.make_node("Relu", ["x"], ["r"]),
+        helper.make_node("Flatten", ["r"], ["y"], axis=4)],
+        [f32("x", ["B", 4])], [f32("y", ["B", 4])])
+    save("negative_input_dim", [helper.make_node("Relu", ["x"], ["y"])],
+         [f32("x", ["B", -3])], [f32("y", ["B", 3])])
+    save("unknown_input_dtype", [helper.make_node("Relu", ["x"], ["y"])],
+         [helper.make_tensor_value_info("x", 99, ["B", 3])],
+         [f32("y", ["B", 3])])
+    b1 = helper.make_tensor_value_info("c_in", TensorProto.BOOL, [])
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["c_in"], ["c_out"]),
+         helper.make_node("Tanh", ["h_in"], ["h_next"])],
+        "body", [helper.make_tensor_value_info("t", TensorProto.INT64, []),
+                 b1, f32("h_in", ["B", 4])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []),
+         f32("h_out", ["B", 4])])
+    save("loop_undefined_output", [
+        helper.make_node("Shape", ["x"], ["shape"]),
+        helper.make_node("Gather", ["shape", "zero"], ["steps"], axis=0),
+        helper.make_node("Loop", ["steps", "true", "h0"], ["h"],
+                         name="loop", body=body)],
+        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
+        [helper.make_tensor("true", TensorProto.BOOL, [], [True]),
+         helper.make_tensor("zero", TensorProto.INT64, [], [0])])
+
+
 def write_control_flow_inputs(in_dir):
     """The Loops and Ifs the importer refuses, each with its message: a
     while loop (the body computes the condition), a Loop without a trip
@@ -2228,6 +2272,9 @@ def main():
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     if not only or "einsum_inputs" in only:
         write_einsum_inputs(os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "Inputs"))
+    if not only or "malformed_graphs" in only:
+        write_malformed_graph_inputs(os.path.join(
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     if not only or "control_flow" in only:
         write_control_flow_inputs(os.path.join(
