@@ -29,10 +29,19 @@
 // Every output element sums its products in k order, starting from y, as
 // the loop nest does (a k block continues from the y the previous one
 // stored); product and sum fuse into an FMA only where the op
-// allows contraction.
+// allows contraction. Where the op just before only initialised y (a fill,
+// a bias broadcast over the rows), the first k block's accumulators start
+// from those values instead of loading them, and that op goes: one pass
+// over y in memory fewer, the same sums. Where y was zeroed and is only
+// read by `out = a + y` right after (a recurrence step adding its input
+// projection to the recurrent product), the sums start from a and are
+// stored to out, and the zeroing and the add go: each element is then
+// a + p1 + p2 + ... instead of a + (p1 + p2 + ...), which rounds
+// differently in the last bits (as a GEMM with beta = 1 does).
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Transforms/AccumulatorStart.h"
 #include "compiler/Transforms/BufferViews.h"
 #include "compiler/Transforms/ContractionForms.h"
 #include "compiler/Transforms/Passes.h"
@@ -67,6 +76,9 @@ struct PackedContraction {
   Value x, packed, y;
   int64_t leadingRank, panels, depth, panelWidth;
   bool fuse;
+  /// What the first k block's accumulators start from; results go to
+  /// start.out.
+  AccumulatorStart start;
 };
 
 std::optional<PackedContraction> match(linalg::GenericOp op,
@@ -82,7 +94,8 @@ std::optional<PackedContraction> match(linalg::GenericOp op,
                       0,
                       0,
                       0,
-                      false};
+                      false,
+                      {}};
   if (op.getNumLoops() < 2 || !isMultiplyAccumulate(op, c.fuse))
     return std::nullopt;
   auto packedType = dyn_cast<MemRefType>(c.packed.getType());
@@ -109,6 +122,11 @@ std::optional<PackedContraction> match(linalg::GenericOp op,
   };
   if (!isLinearContraction(op, packed))
     return std::nullopt;
+  // With no k steps the nest stores nothing: y keeps what it holds.
+  if (c.depth > 0)
+    c.start = findAccumulatorStart(op);
+  else
+    c.start.out = c.y;
   return c;
 }
 
@@ -138,6 +156,7 @@ public:
     for (Value extent : leading)
       rows = arith::MulIOp::create(b, loc, rows, extent);
     int64_t kc = std::max<int64_t>(1, kL1Floats / c.panelWidth);
+    oneKBlock = c.depth <= kc;
     int64_t mc = std::max<int64_t>(1, kL2Floats / kc / rowTile) * rowTile;
     // Panels [0, whole) hold NR columns of y each; panel `whole`, if it
     // exists, holds the last N mod NR.
@@ -259,16 +278,63 @@ private:
     };
     Value zeros =
         arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vecType, 0.f));
+    auto load = [&](Value buffer, ValueRange indices, int64_t v) -> Value {
+      if (partial)
+        return vector::MaskedLoadOp::create(b, loc, vecType, buffer, indices,
+                                            masks[v], zeros);
+      return vector::LoadOp::create(b, loc, vecType, buffer, indices);
+    };
+    // The accumulators: what y (or out) holds, or, in the first k block,
+    // what the replaced ops would have put there.
+    auto loadOut = [&]() {
+      SmallVector<Value> acc;
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t v = 0; v < vectors; ++v)
+          acc.push_back(load(c.start.out, yIndices(i, v), v));
+      return acc;
+    };
+    auto startValues = [&]() {
+      SmallVector<Value> acc, bias;
+      if (c.start.kind == AccumulatorStart::Kind::Row)
+        for (int64_t v = 0; v < vectors; ++v)
+          bias.push_back(load(c.start.value, columns[v], v));
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t v = 0; v < vectors; ++v) {
+          switch (c.start.kind) {
+          case AccumulatorStart::Kind::Scalar:
+            acc.push_back(
+                vector::BroadcastOp::create(b, loc, vecType, c.start.value));
+            break;
+          case AccumulatorStart::Kind::Row:
+            acc.push_back(bias[v]);
+            break;
+          case AccumulatorStart::Kind::Sum:
+            acc.push_back(load(c.start.value, yIndices(i, v), v));
+            break;
+          case AccumulatorStart::Kind::Output:
+            llvm_unreachable("y is loaded by loadOut");
+          }
+        }
+      return acc;
+    };
     SmallVector<Value> acc;
-    for (int64_t i = 0; i < rows; ++i)
-      for (int64_t v = 0; v < vectors; ++v)
-        acc.push_back(partial ? vector::MaskedLoadOp::create(
-                                    b, loc, vecType, c.y, yIndices(i, v),
-                                    masks[v], zeros)
-                                    .getResult()
-                              : vector::LoadOp::create(b, loc, vecType, c.y,
-                                                       yIndices(i, v))
-                                    .getResult());
+    if (c.start.kind == AccumulatorStart::Kind::Output) {
+      acc = loadOut();
+    } else if (oneKBlock) {
+      acc = startValues();
+    } else {
+      Value first =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, k0, cst(0));
+      auto ifOp = scf::IfOp::create(
+          b, loc, SmallVector<Type>(rows * vectors, vecType), first,
+          /*addThenBlock=*/true, /*addElseBlock=*/true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      scf::YieldOp::create(b, loc, startValues());
+      b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      scf::YieldOp::create(b, loc, loadOut());
+      acc = SmallVector<Value>(ifOp.getResults());
+    }
     auto kLoop = scf::ForOp::create(
         b, loc, k0, k1, cst(1), acc,
         [&](OpBuilder &nb, Location, Value k, ValueRange in) {
@@ -298,10 +364,10 @@ private:
       for (int64_t v = 0; v < vectors; ++v) {
         Value sum = kLoop.getResult(i * vectors + v);
         if (partial)
-          vector::MaskedStoreOp::create(b, loc, c.y, yIndices(i, v), masks[v],
-                                        sum);
+          vector::MaskedStoreOp::create(b, loc, c.start.out, yIndices(i, v),
+                                        masks[v], sum);
         else
-          vector::StoreOp::create(b, loc, sum, c.y, yIndices(i, v));
+          vector::StoreOp::create(b, loc, sum, c.start.out, yIndices(i, v));
       }
   }
 
@@ -309,6 +375,8 @@ private:
   Location loc;
   const PackedContraction &c;
   int64_t width, vectors;
+  /// Whether the depth is one k block (k0 is always 0).
+  bool oneKBlock = false;
   SmallVector<Value> leading;
   Value cols;
   VectorType vecType, maskType;
@@ -326,7 +394,12 @@ struct LowerPackedContractionsPass
     }
     SmallVector<linalg::GenericOp> ops;
     getOperation()->walk([&](linalg::GenericOp op) { ops.push_back(op); });
+    // The fills, broadcasts and sums a lowering replaces are generics of
+    // the list too: they are skipped once erased.
+    llvm::SmallPtrSet<Operation *, 8> erased;
     for (linalg::GenericOp op : ops) {
+      if (erased.contains(op))
+        continue;
       std::optional<PackedContraction> c = match(op, vectorWidth);
       if (!c)
         continue;
@@ -343,6 +416,10 @@ struct LowerPackedContractionsPass
                               << " columns, tiles of " << rowTile << " rows\n");
       TileEmitter(b, op.getLoc(), *c, vectorWidth).emit(rowTile);
       op.erase();
+      for (Operation *replaced : c->start.replaced) {
+        erased.insert(replaced);
+        replaced->erase();
+      }
     }
   }
 };

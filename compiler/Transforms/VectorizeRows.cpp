@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -225,12 +226,22 @@ private:
 
   /// Lane operations per element: each element runs the body and moves
   /// each operand once; vectorized, 2^17 of them take about as long as the
-  /// 2^17 multiply-adds of a GEMM share (Threads.h).
+  /// 2^17 multiply-adds of a GEMM share (Threads.h). A math op (exp, tanh,
+  /// log, erf, ...) counts as the ~16 operations of the polynomial that
+  /// seqc-approximate-math expands it into: an LSTM cell (three sigmoids,
+  /// two tanh) is ~100 per element, not ~25, and at batch 32 and H = 256
+  /// it splits over two threads (W4 of bench/bench.py).
   int64_t lanesPerElement() {
+    constexpr int64_t kMathOpLanes = 16;
     int64_t count = g.op->getNumOperands();
-    for (Operation &inner : g.op.getRegion().front().without_terminator())
-      if (!isa<linalg::IndexOp, arith::ConstantOp>(inner))
-        ++count;
+    for (Operation &inner : g.op.getRegion().front().without_terminator()) {
+      if (isa<linalg::IndexOp, arith::ConstantOp>(inner))
+        continue;
+      count += isa<math::MathDialect>(inner.getDialect()) &&
+                       !isa<math::FmaOp, math::AbsFOp, math::CopySignOp>(inner)
+                   ? kMathOpLanes
+                   : 1;
+    }
     return count;
   }
 

@@ -166,3 +166,155 @@ func.func @threads(%x: memref<?x64xf32>, %w: memref<4x64x8xf32>, %y: memref<?x32
   }
   return
 }
+
+// -----
+
+// What the sums start from. A bias broadcast over the rows just before the
+// contraction: the accumulators start from the bias row (one load per
+// vector, shared by the tile's rows) instead of y, and the broadcast goes.
+// With 1030 steps of k (two blocks of 512 and one of 6), only the first
+// block starts from the bias; the others continue from y.
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#p = affine_map<(d0, d1, d2) -> (d1 floordiv 8, d2, d1 mod 8)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @bias_start
+// CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?x1030xf32>, %{{.+}}: memref<1x1030x8xf32>, %[[BIAS:[a-z0-9]+]]: memref<8xf32>, %[[Y:[a-z0-9]+]]: memref<?x8xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for %[[K0:.+]] = %c0{{(_[0-9]+)?}} to %c1030
+// CHECK: %[[FIRST:.+]] = arith.cmpi eq, %[[K0]], %c0
+// CHECK: %{{.+}}:12 = scf.if %[[FIRST]] -> (vector<4xf32>
+// CHECK-COUNT-2: vector.load %[[BIAS]]
+// CHECK-NOT: vector.load %[[BIAS]]
+// CHECK: scf.yield
+// CHECK: } else {
+// CHECK-COUNT-12: vector.load %[[Y]]
+// CHECK: scf.yield
+// CHECK-COUNT-12: vector.store %{{.+}}, %[[Y]]
+func.func @bias_start(%x: memref<?x1030xf32>, %w: memref<1x1030x8xf32>, %bias: memref<8xf32>, %y: memref<?x8xf32>) {
+  linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<8xf32>) outs(%y : memref<?x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.generic {indexing_maps = [#x, #p, #y],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x1030xf32>, memref<1x1030x8xf32>) outs(%y : memref<?x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b fastmath<contract> : f32
+    %s = arith.addf %acc, %p fastmath<contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A recurrence step: y zeroed, the product, then z = a + y, and y is read
+// by nothing else. One k block: the accumulators start from a and the sums
+// go to z; the fill and the add go (y stays an unused buffer).
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#p = affine_map<(d0, d1, d2) -> (d1 floordiv 8, d2, d1 mod 8)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @step_sum
+// CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?x16xf32>, %{{.+}}: memref<1x16x8xf32>, %[[A:[a-z0-9]+]]: memref<?x8xf32, strided<[16, 1]>>, %[[Z:[a-z0-9]+]]: memref<?x8xf32>
+// CHECK-NOT: linalg.fill
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: scf.if %{{.+}} -> (vector
+// CHECK-COUNT-12: vector.load %[[A]]
+// CHECK: scf.for
+// CHECK-COUNT-12: vector.store %{{.+}}, %[[Z]]
+// CHECK-NOT: linalg.generic
+// CHECK: memref.dealloc
+func.func @step_sum(%x: memref<?x16xf32>, %w: memref<1x16x8xf32>, %a: memref<?x8xf32, strided<[16, 1]>>, %z: memref<?x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %b = memref.dim %x, %c0 : memref<?x16xf32>
+  %y = memref.alloc(%b) : memref<?x8xf32>
+  linalg.fill ins(%zero : f32) outs(%y : memref<?x8xf32>)
+  linalg.generic {indexing_maps = [#x, #p, #y],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x16xf32>, memref<1x16x8xf32>) outs(%y : memref<?x8xf32>) {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %in, %wt fastmath<contract> : f32
+    %s = arith.addf %acc, %p fastmath<contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %y : memref<?x8xf32, strided<[16, 1]>>, memref<?x8xf32>) outs(%z : memref<?x8xf32>) {
+  ^bb0(%l: f32, %r: f32, %out: f32):
+    %s = arith.addf %l, %r : f32
+    linalg.yield %s : f32
+  }
+  memref.dealloc %y : memref<?x8xf32>
+  return
+}
+
+// -----
+
+// Where y is read elsewhere too, the add stays (the fill still becomes the
+// accumulators' start: zeros); a fill of another buffer, or a broadcast
+// that is not along y's last dimension, is left as it is.
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#p = affine_map<(d0, d1, d2) -> (d1 floordiv 8, d2, d1 mod 8)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @kept_starts
+// CHECK-NOT: linalg.fill
+// CHECK: arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%{{.+}}, %{{.+}} : memref<?x8xf32>, memref<?x8xf32>)
+// CHECK: memref.copy
+// CHECK: linalg.fill
+// CHECK: vector.load
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%{{.+}} : memref<4xf32>)
+// CHECK: vector.load
+func.func @kept_starts(%x: memref<4x16xf32>, %w: memref<1x16x8xf32>, %a: memref<?x8xf32>, %z: memref<?x8xf32>, %other: memref<4x8xf32>, %col: memref<4xf32>, %y2: memref<4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %y = memref.alloc() : memref<4x8xf32>
+  linalg.fill ins(%zero : f32) outs(%y : memref<4x8xf32>)
+  linalg.generic {indexing_maps = [#x, #p, #y],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<4x16xf32>, memref<1x16x8xf32>) outs(%y : memref<4x8xf32>) {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %in, %wt fastmath<contract> : f32
+    %s = arith.addf %acc, %p fastmath<contract> : f32
+    linalg.yield %s : f32
+  }
+  %yd = memref.cast %y : memref<4x8xf32> to memref<?x8xf32>
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %yd : memref<?x8xf32>, memref<?x8xf32>) outs(%z : memref<?x8xf32>) {
+  ^bb0(%l: f32, %r: f32, %out: f32):
+    %s = arith.addf %l, %r : f32
+    linalg.yield %s : f32
+  }
+  memref.copy %y, %other : memref<4x8xf32> to memref<4x8xf32>
+  linalg.fill ins(%zero : f32) outs(%other : memref<4x8xf32>)
+  linalg.generic {indexing_maps = [#x, #p, #y],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<4x16xf32>, memref<1x16x8xf32>) outs(%y2 : memref<4x8xf32>) {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %in, %wt fastmath<contract> : f32
+    %s = arith.addf %acc, %p fastmath<contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%col : memref<4xf32>) outs(%y2 : memref<4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.generic {indexing_maps = [#x, #p, #y],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<4x16xf32>, memref<1x16x8xf32>) outs(%y2 : memref<4x8xf32>) {
+  ^bb0(%in: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %in, %wt fastmath<contract> : f32
+    %s = arith.addf %acc, %p fastmath<contract> : f32
+    linalg.yield %s : f32
+  }
+  memref.dealloc %y : memref<4x8xf32>
+  return
+}

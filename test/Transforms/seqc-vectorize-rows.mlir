@@ -226,7 +226,9 @@ func.func @bool_mask(%m: memref<?xi1>, %n: index) -> memref<?xf32> {
 }
 
 // In a function with a model context, the rows split over its threads:
-// the work (elements x (body ops + operands), here 3 + 2) is compared with
+// the work (elements x (body ops + operands), here mulf, addf, the two
+// operands and math.exp, which counts as the 16 operations of its
+// polynomial: 20) is compared with
 // 2^17 per thread, the rows [B x T] are one flat range in at most `threads`
 // shares, and a share finds its first row's indices once (an empty extent
 // divides as 1), then steps them from row to row (the last index, and the
@@ -241,7 +243,7 @@ func.func @bool_mask(%m: memref<?xi1>, %n: index) -> memref<?xf32> {
 // CHECK: %[[THREADS:.+]] = arith.select
 // CHECK: %[[ROWS:.+]] = arith.muli %[[B]], %[[T]]
 // CHECK: %[[ELEMENTS:.+]] = arith.muli %[[ROWS]], %[[D]]
-// CHECK: %[[WORK:.+]] = arith.muli %[[ELEMENTS]], %c5
+// CHECK: %[[WORK:.+]] = arith.muli %[[ELEMENTS]], %c20
 // CHECK: %[[MIN:.+]] = arith.muli %[[THREADS]], %c131072
 // CHECK: %[[WORTH:.+]] = arith.cmpi uge, %[[WORK]], %[[MIN]]
 // CHECK: %[[FEW:.+]] = arith.minui %[[THREADS]], %[[ROWS]]
