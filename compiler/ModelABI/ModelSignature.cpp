@@ -131,7 +131,9 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
     func.emitError() << "a model must return at least one tensor";
     return failure();
   }
-  llvm::StringSet<> seen;
+  // Tensor names as the header's parameters: distinct, or the header
+  // would not compile.
+  llvm::StringMap<std::string> seen;
   auto add = [&](std::vector<TensorSignature> &list, Type t,
                  DictionaryAttr attrs, const std::string &fallback,
                  StringRef role) -> LogicalResult {
@@ -139,9 +141,19 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
         describeTensor(func, t, attrs, fallback, role);
     if (failed(tensor))
       return failure();
-    if (!seen.insert(tensor->name).second) {
-      func.emitError() << "two model inputs/outputs are named '"
-                       << tensor->name << "'";
+    auto [it, inserted] =
+        seen.try_emplace(cParameterName(tensor->name), tensor->name);
+    if (!inserted) {
+      InFlightDiagnostic diag = func.emitError();
+      if (it->second == tensor->name)
+        diag << "two model inputs/outputs are named '" << tensor->name << "'";
+      else
+        diag << "model inputs/outputs '" << it->second << "' and '"
+             << tensor->name << "' would both be the parameter '" << it->first()
+             << "' of the generated C functions ('"
+             << (cParameterName(it->second) == it->second ? tensor->name
+                                                          : it->second)
+             << "' is a C keyword or a reserved name); rename one";
       return failure();
     }
     list.push_back(std::move(*tensor));
@@ -271,6 +283,35 @@ FailureOr<ModelSignature> ModelSignature::fromText(StringRef modelName,
     list->push_back(std::move(tensor));
   }
   return sig;
+}
+
+std::string cParameterName(llvm::StringRef name) {
+  // C11 and C++17 keywords (and the alternative tokens), which a tensor or
+  // dimension name may well be ("int", "for", "new", "and").
+  static const llvm::StringSet<> keywords = {
+      "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand",
+      "bitor", "bool", "break", "case", "catch", "char", "char16_t",
+      "char32_t", "class", "compl", "const", "const_cast", "constexpr",
+      "continue", "decltype", "default", "delete", "do", "double",
+      "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false",
+      "float", "for", "friend", "goto", "if", "inline", "int", "long",
+      "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr",
+      "operator", "or", "or_eq", "private", "protected", "public", "register",
+      "reinterpret_cast", "restrict", "return", "short", "signed", "sizeof",
+      "static", "static_assert", "static_cast", "struct", "switch",
+      "template", "this", "thread_local", "throw", "true", "try", "typedef",
+      "typeid", "typename", "union", "unsigned", "using", "virtual", "void",
+      "volatile", "wchar_t", "while", "xor", "xor_eq", "_Alignas",
+      "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary",
+      "_Noreturn", "_Static_assert", "_Thread_local",
+      // The wrappers' own parameters.
+      "model", "state", "err", "weights", "dims"};
+  // seqc_ names belong to the runtime and the wrappers' locals.
+  if (keywords.contains(name) || name.starts_with("seqc_") ||
+      name.starts_with("__") ||
+      (name.size() > 1 && name[0] == '_' && llvm::isUpper(name[1])))
+    return name.str() + "_";
+  return name.str();
 }
 
 } // namespace seqc

@@ -59,6 +59,14 @@ mlir::FailureOr<ModelSignature> extractSignature(mlir::func::FuncOp func,
 /// a leading digit gets a '_' prefix).
 std::string sanitizeIdentifier(llvm::StringRef text);
 
+/// `name` as a parameter of the generated wrappers: unchanged, or with a `_`
+/// appended when it is a C or C++ keyword, a reserved identifier, a
+/// `seqc_` name (the runtime's and the wrappers' locals) or one of the
+/// wrappers' own parameters (model, state, err, weights, dims).
+/// extractSignature refuses two tensors of one function that would get the
+/// same parameter name ('int' and 'int_').
+std::string cParameterName(llvm::StringRef name);
+
 } // namespace seqc
 
 #endif // SEQC_COMPILER_MODELABI_MODELSIGNATURE_H

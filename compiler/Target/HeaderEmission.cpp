@@ -35,35 +35,6 @@ static std::vector<std::string> stateDimNames(const ModelSignature &step) {
   return names;
 }
 
-std::string cParameterName(llvm::StringRef name) {
-  // C11 and C++17 keywords (and the alternative tokens), which a tensor or
-  // dimension name may well be ("int", "for", "new", "and").
-  static const llvm::StringSet<> keywords = {
-      "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand",
-      "bitor", "bool", "break", "case", "catch", "char", "char16_t",
-      "char32_t", "class", "compl", "const", "const_cast", "constexpr",
-      "continue", "decltype", "default", "delete", "do", "double",
-      "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false",
-      "float", "for", "friend", "goto", "if", "inline", "int", "long",
-      "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr",
-      "operator", "or", "or_eq", "private", "protected", "public", "register",
-      "reinterpret_cast", "restrict", "return", "short", "signed", "sizeof",
-      "static", "static_assert", "static_cast", "struct", "switch",
-      "template", "this", "thread_local", "throw", "true", "try", "typedef",
-      "typeid", "typename", "union", "unsigned", "using", "virtual", "void",
-      "volatile", "wchar_t", "while", "xor", "xor_eq", "_Alignas",
-      "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary",
-      "_Noreturn", "_Static_assert", "_Thread_local",
-      // The wrappers' own parameters.
-      "model", "state", "err", "weights", "dims"};
-  // seqc_ names belong to the runtime and the wrappers' locals.
-  if (keywords.contains(name) || name.starts_with("seqc_") ||
-      name.starts_with("__") ||
-      (name.size() > 1 && name[0] == '_' && llvm::isUpper(name[1])))
-    return name.str() + "_";
-  return name.str();
-}
-
 /// `<name>_<verb>(handle, inputs..., outputs..., err)` over a generic
 /// runtime call taking input and output arrays.
 static void emitRunWrapper(llvm::raw_ostream &os, const std::string &function,

@@ -22,12 +22,6 @@ std::string emitHeader(const ModelSignature &signature,
 mlir::FailureOr<std::string> emitHeader(mlir::ModuleOp module,
                                         llvm::StringRef source);
 
-/// `name` as a parameter of the generated wrappers: unchanged, or with a `_`
-/// appended when it is a C or C++ keyword, a reserved identifier, a
-/// `seqc_` name (the runtime's and the wrappers' locals) or one of the
-/// wrappers' own parameters (model, state, err, weights, dims).
-std::string cParameterName(llvm::StringRef name);
-
 } // namespace seqc
 
 #endif // SEQC_COMPILER_TARGET_HEADEREMISSION_H

@@ -11,6 +11,10 @@ func.func @noresults(%x: tensor<4xf32>) {
 func.func @dup(%x: tensor<4xf32> {seq.name = "x"}) -> (tensor<4xf32> {seq.name = "x"}) {
   return %x : tensor<4xf32>
 }
+// 'int' is a C keyword: its parameter in the header is 'int_'.
+func.func @keyword_clash(%a: tensor<4xf32> {seq.name = "int"}, %b: tensor<4xf32> {seq.name = "int_"}) -> (tensor<4xf32> {seq.name = "y"}) {
+  return %a : tensor<4xf32>
+}
 func.func @weightfirst(%w: tensor<4xf32> {seq.weight}, %x: tensor<4xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
