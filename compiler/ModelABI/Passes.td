@@ -63,8 +63,11 @@ def NameTiedDimsPass : Pass<"seqc-name-tied-dims", "::mlir::ModuleOp"> {
 def ExternalizeWeightsPass : Pass<"seqc-externalize-weights", "::mlir::ModuleOp"> {
   let summary = "Move the model's weights out of the code into a safetensors file";
   let description = [{
-    Every f32/f64 `arith.constant` of the marked entry with at least
-    `min-elements` elements becomes a new trailing argument named
+    Every f32/f64 tensor `arith.constant` of the marked entry (with at
+    least `min-elements` elements: by default all of them, a `[1]` bias
+    included, so that no value of the model stays behind in the object
+    where a file of retrained weights could not replace it) becomes a new
+    trailing argument named
     `weight<k>` (`seq.name`, `seq.weight`), and, when `weights-file` is
     given, its values are written to that safetensors file under the same
     names with the runtime's writer (`seqc_rt_safetensors_write`), which the
@@ -82,8 +85,9 @@ def ExternalizeWeightsPass : Pass<"seqc-externalize-weights", "::mlir::ModuleOp"
   let options = [
     Option<"weightsFile", "weights-file", "std::string", /*default=*/"\"\"",
            "the safetensors file to write (default: write none)">,
-    Option<"minElements", "min-elements", "int64_t", /*default=*/"16",
-           "smaller constants stay in the code">,
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"1",
+           "smaller constants stay in the code (only to debug: a value "
+           "left in the code is not replaced with the file)">,
   ];
 }
 

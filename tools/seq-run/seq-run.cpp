@@ -41,6 +41,7 @@ constexpr int kExitFailure = 2;
 const char *const kHelp =
     R"(usage: seq-run MODEL --input NAME=FILE.npy ... [--output-dir DIR]
                [--bench N] [--warmup N] [--threads N] [--symbol SYM]
+               [--weights FILE.safetensors]
                [--stream-chunk N [--stream-dim NAME] [--dim NAME=N ...]]
 
 Runs a compiled seqc model on NumPy .npy inputs and writes its outputs.
@@ -82,6 +83,10 @@ Options
                       convolutions, elementwise and norm rows, selective
                       scan and WKV channels) is split over, the
                       calling thread included (default 1).
+  --weights FILE      The safetensors file of a model compiled with
+                      'seqc --external-weights' (seqc writes it beside the
+                      object as BASE.safetensors); the runtime maps it and
+                      checks every weight's name, dtype and shape.
   --symbol SYM        The model's api getter in the library (default
                       seqc_default_model_api; each model also exports
                       <name>_api, and a causal one <name>_step_api). Only
@@ -133,6 +138,7 @@ struct Options {
   long warmup = 3;
   bool warmupGiven = false;
   long threads = 1;
+  std::string weights;
   std::string symbol = kDefaultSymbol;
   bool symbolGiven = false;
   long streamChunk = 0; // 0: one run over the whole inputs
@@ -177,9 +183,8 @@ int parseArgs(int argc, char **argv, Options &opts) {
       inlineValue = true;
     }
     static const char *const kValued[] = {
-        "--input",   "--output-dir", "--bench",        "--warmup",
-        "--threads", "--symbol",     "--stream-chunk", "--stream-dim",
-        "--dim"};
+        "--input",  "--output-dir",   "--bench",      "--warmup", "--threads",
+        "--symbol", "--stream-chunk", "--stream-dim", "--dim",    "--weights"};
     if (std::find_if(std::begin(kValued), std::end(kValued),
                      [&](const char *o) { return name == o; }) ==
         std::end(kValued))
@@ -235,6 +240,10 @@ int parseArgs(int argc, char **argv, Options &opts) {
         return usageError("--dim expects NAME=N with 0 <= N <= 999999999, "
                           "got '" + value + "'");
       opts.dims.emplace_back(value.substr(0, eq), extent);
+    } else if (name == "--weights") {
+      if (value.empty())
+        return usageError("--weights needs a safetensors file");
+      opts.weights = value;
     } else if (name == "--stream-dim") {
       if (value.empty())
         return usageError("--stream-dim needs a dimension name");
@@ -342,6 +351,7 @@ int main(int argc, char **argv) {
   load.symbol = opts.symbol;
   load.threads = opts.threads;
   load.streaming = opts.streamChunk > 0;
+  load.weights = opts.weights;
   LoadedModel loaded;
   if (!loadModel(load, loaded))
     return kExitFailure;
@@ -350,9 +360,9 @@ int main(int argc, char **argv) {
   if (!readInputs(opts.inputs, loaded.model, inputs, tensors))
     return kExitFailure;
   Stream stream;
-  if (opts.streamChunk > 0 && !openStream(loaded.api, loaded.model, loaded.pool,
-                                         opts.streamDim, opts.dims, tensors,
-                                         stream))
+  if (opts.streamChunk > 0 &&
+      !openStream(loaded.api, loaded.model, loaded.pool, opts.streamDim,
+                  opts.dims, tensors, opts.weights, stream))
     return kExitFailure;
   RunFn run = [&](std::vector<seqc_tensor> &outputs, bool reuse) {
     return opts.streamChunk > 0

@@ -83,9 +83,23 @@ bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
     return false;
   }
   seqc_error err{};
-  if (seqc_rt_model_open(api, &loaded.model, &err) != SEQC_OK) {
-    printError("cannot open model '%s': %s", options.model.c_str(),
-               err.message);
+  seqc_status opened =
+      options.weights.empty()
+          ? seqc_rt_model_open(api, &loaded.model, &err)
+          : seqc_rt_model_open_weights(api, options.weights.c_str(),
+                                       &loaded.model, &err);
+  if (opened != SEQC_OK) {
+    // A `weight` line of the signature (seqc/model.h): the model was
+    // compiled with --external-weights.
+    std::string signature = api->signature ? api->signature : "";
+    bool external = signature.rfind("weight ", 0) == 0 ||
+                    signature.find("\nweight ") != std::string::npos;
+    printError("cannot open model '%s': %s%s", options.model.c_str(),
+               err.message,
+               external && options.weights.empty()
+                   ? " (pass the safetensors file seqc wrote beside it with "
+                     "--weights FILE)"
+                   : "");
     return false;
   }
   if (options.threads > 1) {

@@ -27,6 +27,9 @@ struct LoadOptions {
   /// Whether the api must be a step api (with states) to stream, or must
   /// not be one.
   bool streaming = false;
+  /// The safetensors file of a model compiled with --external-weights
+  /// (empty: the model must embed its weights).
+  std::string weights;
 };
 
 /// The library, its api, the opened model and its thread pool, closed in

@@ -30,7 +30,8 @@ int findDim(const seqc_tensor_info *info, const std::string &name) {
 bool openStream(const seqc_model_api *api, const seqc_model *model,
                 seqc_thread_pool *pool, const std::string &streamDim,
                 const DimBindings &given,
-                const std::vector<seqc_tensor> &inputs, Stream &s) {
+                const std::vector<seqc_tensor> &inputs,
+                const std::string &weights, Stream &s) {
   const char *modelName = seqc_rt_model_name(model);
   std::string described;
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -110,8 +111,12 @@ bool openStream(const seqc_model_api *api, const seqc_model *model,
       return false;
     }
   seqc_error err{};
-  if (seqc_rt_stream_open(api, dims.data(), dims.size(), &s.stream, &err) !=
-      SEQC_OK) {
+  seqc_status opened =
+      weights.empty()
+          ? seqc_rt_stream_open(api, dims.data(), dims.size(), &s.stream, &err)
+          : seqc_rt_stream_open_weights(api, weights.c_str(), dims.data(),
+                                        dims.size(), &s.stream, &err);
+  if (opened != SEQC_OK) {
     printError("cannot open a stream on model '%s': %s", modelName,
                err.message);
     return false;

@@ -28,11 +28,14 @@ struct Stream {
 /// `streamDim` in the inputs and outputs and binds every state dimension,
 /// from `given` or the same-named input dimension of `inputs`. Prints the
 /// error and returns false when it cannot. The stream's steps split their
-/// contractions over `pool` (NULL: one thread).
+/// contractions over `pool` (NULL: one thread). `weights` is the
+/// safetensors file of a model compiled with --external-weights (empty:
+/// none).
 bool openStream(const seqc_model_api *api, const seqc_model *model,
                 seqc_thread_pool *pool, const std::string &streamDim,
                 const DimBindings &given,
-                const std::vector<seqc_tensor> &inputs, Stream &s);
+                const std::vector<seqc_tensor> &inputs,
+                const std::string &weights, Stream &s);
 
 /// One pass over the whole `inputs`, `chunk` steps at a time, from zero
 /// states; `outputs` receive the joined outputs. Prints the error and
