@@ -304,6 +304,10 @@ std::string cParameterName(llvm::StringRef name) {
       "volatile", "wchar_t", "while", "xor", "xor_eq", "_Alignas",
       "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary",
       "_Noreturn", "_Static_assert", "_Thread_local",
+      // C++20 and C23.
+      "char8_t", "concept", "consteval", "constinit", "co_await",
+      "co_return", "co_yield", "requires", "typeof", "typeof_unqual",
+      "_BitInt",
       // The wrappers' own parameters.
       "model", "state", "err", "weights", "dims"};
   // seqc_ names belong to the runtime and the wrappers' locals.

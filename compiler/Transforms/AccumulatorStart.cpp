@@ -36,7 +36,8 @@ Value broadcastRow(linalg::GenericOp op, Value y) {
       op.getNumDpsInits() != 1 || op.getDpsInits()[0] != y)
     return {};
   Value row = op.getDpsInputs()[0];
-  if (!isF32Rows(row, 1))
+  // A row of y itself would be read after the tiles overwrote it.
+  if (!isF32Rows(row, 1) || baseBuffer(row) == baseBuffer(y))
     return {};
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   if (maps[0] != AffineMap::get(rank, 0,
@@ -79,6 +80,19 @@ Value addedToY(linalg::GenericOp op, Value y) {
   return {};
 }
 
+/// Whether the sums of `contraction` may be reassociated: its addition
+/// carries the `reassoc` fast-math flag (seq's contractions do). Starting
+/// from a instead of adding a at the end reorders a + (p1 + p2 + ...)
+/// into (a + p1) + p2 + ..., which under cancellation differs by more
+/// than rounding.
+bool reassociates(linalg::GenericOp contraction) {
+  for (Operation &op : contraction.getRegion().front())
+    if (auto add = dyn_cast<arith::AddFOp>(op))
+      return bitEnumContainsAll(add.getFastmath(),
+                                arith::FastMathFlags::reassoc);
+  return false;
+}
+
 } // namespace
 
 AccumulatorStart seqc::findAccumulatorStart(linalg::GenericOp contraction) {
@@ -101,7 +115,7 @@ AccumulatorStart seqc::findAccumulatorStart(linalg::GenericOp contraction) {
     }
   }
   if (start.kind != AccumulatorStart::Kind::Scalar ||
-      !matchPattern(start.value, m_AnyZeroFloat()))
+      !matchPattern(start.value, m_AnyZeroFloat()) || !reassociates(contraction))
     return start;
 
   // A zeroed y read only by out = a + y right after (a recurrence step's

@@ -31,8 +31,9 @@ struct AccumulatorStart {
     /// before (a linear layer's bias broadcast over the rows).
     Row,
     /// `value` (a buffer shaped as y): y was zeroed just before and is only
-    /// read once after, by `out = value + y`; the contraction then writes
-    /// value + x w into `out` and y is not needed.
+    /// read once after, by `out = value + y`; the contraction (whose sums
+    /// may be reassociated: `reassoc`) then writes value + x w into `out`
+    /// and y is not needed.
     Sum,
   };
   Kind kind = Kind::Output;

@@ -36,8 +36,9 @@
 // read by `out = a + y` right after (a recurrence step adding its input
 // projection to the recurrent product), the sums start from a and are
 // stored to out, and the zeroing and the add go: each element is then
-// a + p1 + p2 + ... instead of a + (p1 + p2 + ...), which rounds
-// differently in the last bits (as a GEMM with beta = 1 does).
+// (a + p1) + p2 + ... instead of a + (p1 + p2 + ...), a reassociation
+// (as a GEMM with beta = 1 makes), done only where the contraction's sum
+// carries `reassoc`.
 //
 //===----------------------------------------------------------------------===//
 

@@ -226,9 +226,9 @@ private:
 
   /// Lane operations per element: each element runs the body and moves
   /// each operand once; vectorized, 2^17 of them take about as long as the
-  /// 2^17 multiply-adds of a GEMM share (Threads.h). A math op (exp, tanh,
-  /// log, erf, ...) counts as the ~16 operations of the polynomial that
-  /// seqc-approximate-math expands it into: an LSTM cell (three sigmoids,
+  /// 2^17 multiply-adds of a GEMM share (Threads.h). A transcendental
+  /// (exp, tanh, log, erf, ...) counts as the ~16 operations of the
+  /// polynomial that seqc-approximate-math expands it into: an LSTM cell (three sigmoids,
   /// two tanh) is ~100 per element, not ~25, and at batch 32 and H = 256
   /// it splits over two threads (W4 of bench/bench.py).
   int64_t lanesPerElement() {
@@ -237,8 +237,10 @@ private:
     for (Operation &inner : g.op.getRegion().front().without_terminator()) {
       if (isa<linalg::IndexOp, arith::ConstantOp>(inner))
         continue;
-      count += isa<math::MathDialect>(inner.getDialect()) &&
-                       !isa<math::FmaOp, math::AbsFOp, math::CopySignOp>(inner)
+      count += isa<math::ExpOp, math::Exp2Op, math::ExpM1Op, math::LogOp,
+                   math::Log1pOp, math::Log2Op, math::Log10Op, math::TanhOp,
+                   math::SinOp, math::CosOp, math::TanOp, math::ErfOp,
+                   math::AtanOp, math::Atan2Op, math::PowFOp>(inner)
                    ? kMathOpLanes
                    : 1;
     }

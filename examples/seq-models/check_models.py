@@ -27,11 +27,13 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# The causal models (no input that only sets an initial state) and the
-# seq-run flags that stream them; streamed in chunks, their joined outputs
-# must equal PyTorch's full-sequence outputs.
+# The causal models and the seq-run flags that stream them; streamed in
+# chunks, their joined outputs must equal PyTorch's full-sequence outputs.
 STREAMING = {
     "forecaster": [],
+    # Initial states from the input h0: the first chunk starts from them,
+    # as the full run does.
+    "gru_stack": [],
     "linear_attention": [],
     "mamba": [],
     # The memory, controller state and head weightings start from the

@@ -1,21 +1,29 @@
 // RUN: seq-opt %s --seq-create-step-function --split-input-file --verify-diagnostics | FileCheck %s
 
 // An LSTM and a causal convolution: two recurrent states (h, c) and the
-// convolution's history become state arguments and results; the input that
-// only fed initial_h is dropped.
+// convolution's history become state arguments and results. initial_h
+// comes from the input h0, which stays an input: the first chunk after a
+// stream opens (or resets) reads it, later ones the carried state, by a
+// started flag (a state of its own, set to one by every chunk), as a run
+// starts from h0. initial_c is absent: the state, zeros in a new stream.
 
 // CHECK-LABEL: func.func @m_step(
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x?x4xf32> {seq.dims = ["T", "B", ""], seq.name = "x"}
+// CHECK-SAME: %[[H0:[a-z0-9]+]]: tensor<1x?x8xf32>,
 // CHECK-SAME: %[[CX:[a-z0-9]+]]: tensor<?x8x?xf32> {seq.dims = ["B", "", ""]}
 // CHECK-SAME: %[[S0:[a-z0-9]+]]: tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state0", seq.state}
-// CHECK-SAME: %[[S1:[a-z0-9]+]]: tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state1", seq.state}
-// CHECK-SAME: %[[S2:[a-z0-9]+]]: tensor<?x8x4xf32> {seq.dims = ["B", "", ""], seq.name = "state2", seq.state}
-// CHECK-SAME: -> (tensor<?x1x?x8xf32>, tensor<?x8x?xf32>, tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state0", seq.state}, tensor<1x?x8xf32> {{.+}}, tensor<?x8x4xf32> {{.+}})
-// CHECK: %[[Y:.+]], %[[H:.+]], %[[C:.+]] = seq.lstm %[[X]], %{{.+}}, %{{.+}} initial_h(%[[S0]]) initial_c(%[[S1]])
+// CHECK-SAME: %[[FLAG:[a-z0-9]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state1", seq.state}
+// CHECK-SAME: %[[S1:[a-z0-9]+]]: tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state2", seq.state}
+// CHECK-SAME: %[[S2:[a-z0-9]+]]: tensor<?x8x4xf32> {seq.dims = ["B", "", ""], seq.name = "state3", seq.state}
+// CHECK-SAME: -> (tensor<?x1x?x8xf32>, tensor<?x8x?xf32>, tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state0", seq.state}, tensor<1xi64> {{.+}}, tensor<1x?x8xf32> {{.+}}, tensor<?x8x4xf32> {{.+}})
+// CHECK: %[[ONE:.+]] = arith.constant dense<1> : tensor<1xi64>
+// CHECK: %[[H0OR:.+]] = linalg.generic {{.+}} ins(%[[S0]], %[[H0]], %[[FLAG]] : tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1xi64>)
+// CHECK: arith.select
+// CHECK: %[[Y:.+]], %[[H:.+]], %[[C:.+]] = seq.lstm %[[X]], %{{.+}}, %{{.+}} initial_h(%[[H0OR]]) initial_c(%[[S1]])
 // CHECK: %[[JOIN:.+]] = tensor.concat dim(2) %[[S2]], %[[CX]]
 // CHECK: %[[NEXT:.+]] = tensor.extract_slice %[[JOIN]][0, 0, %{{.+}}] [%{{.+}}, 8, 4] [1, 1, 1]
 // CHECK: %[[Z:.+]] = seq.conv1d %[[JOIN]], %{{.+}} {dilation = 2 : i64}
-// CHECK: return %{{.+}}, %[[Z]], %[[H]], %[[C]], %[[NEXT]]
+// CHECK: return %{{.+}}, %[[Z]], %[[H]], %[[ONE]], %[[C]], %[[NEXT]]
 func.func @m(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}, %h0: tensor<1x?x8xf32>, %cx: tensor<?x8x?xf32>) -> (tensor<?x1x?x8xf32>, tensor<?x8x?xf32>) {
   %w = arith.constant dense<0.5> : tensor<1x32x4xf32>
   %r = arith.constant dense<0.25> : tensor<1x32x8xf32>
@@ -331,13 +339,19 @@ func.func @time_concat(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<
 // -----
 
 // h0 [2, B, 8] feeds the two layers' initial states through slices (sized
-// by tensor.dim): slices and input all go, or the stream would take an h0
-// whose value it silently ignores.
+// by tensor.dim): the step keeps h0 as an input and both layers start from
+// their slice in the first chunk, sharing one started flag.
 // CHECK-LABEL: func.func @sliced_initial_states_step(
-// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?x4xf32> {seq.dims = ["", "B", ""], seq.name = "x"}, %{{[a-z0-9]+}}: tensor<1x8x4xf32>, %{{[a-z0-9]+}}: tensor<1x8x8xf32>,
-// CHECK-SAME: %{{[a-z0-9]+}}: tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state0", seq.state},
-// CHECK-SAME: %{{[a-z0-9]+}}: tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state1", seq.state})
-// CHECK-NOT: tensor.extract_slice
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?x4xf32> {seq.dims = ["", "B", ""], seq.name = "x"}, %[[H0:[a-z0-9]+]]: tensor<2x?x8xf32> {seq.name = "h0"}, %{{[a-z0-9]+}}: tensor<1x8x4xf32>, %{{[a-z0-9]+}}: tensor<1x8x8xf32>,
+// CHECK-SAME: %[[S0:[a-z0-9]+]]: tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state0", seq.state},
+// CHECK-SAME: %[[FLAG:[a-z0-9]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state1", seq.state},
+// CHECK-SAME: %[[S1:[a-z0-9]+]]: tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state2", seq.state})
+// CHECK: %[[L0:.+]] = tensor.extract_slice %[[H0]][0, 0, 0]
+// CHECK: %[[L1:.+]] = tensor.extract_slice %[[H0]][1, 0, 0]
+// CHECK: %[[I0:.+]] = linalg.generic {{.+}} ins(%[[S0]], %[[L0]], %[[FLAG]]
+// CHECK: seq.rnn {{.+}} initial_h(%[[I0]])
+// CHECK: %[[I1:.+]] = linalg.generic {{.+}} ins(%[[S1]], %[[L1]], %[[FLAG]]
+// CHECK: seq.rnn {{.+}} initial_h(%[[I1]])
 // CHECK: return
 func.func @sliced_initial_states(%x: tensor<?x?x4xf32> {seq.name = "x"}, %h0: tensor<2x?x8xf32> {seq.name = "h0"}, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<1x?x8xf32> {
   %c1 = arith.constant 1 : index
@@ -552,15 +566,15 @@ func.func @shared_initial_states(%x: tensor<?x2x4xf32>, %w: tensor<1x32x4xf32>, 
 // batch) is used until the started flag, zero in a new stream, is set.
 // CHECK-LABEL: func.func @scan_step(
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x?x4xf32> {seq.dims = ["T", "B", ""], seq.name = "x"}
-// CHECK-SAME: %[[FLAG:[a-z0-9]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state0", seq.state}
-// CHECK-SAME: %[[H:[a-z0-9]+]]: tensor<?x4xf32> {seq.dims = ["B", ""], seq.name = "state1", seq.state})
-// CHECK: %[[INIT:.+]] = linalg.generic {{.+}} ins(%{{.+}} : tensor<4xf32>)
+// CHECK-SAME: %[[H:[a-z0-9]+]]: tensor<?x4xf32> {seq.dims = ["B", ""], seq.name = "state0", seq.state}
+// CHECK-SAME: %[[FLAG:[a-z0-9]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state1", seq.state})
 // CHECK: %[[ONE:.+]] = arith.constant dense<1> : tensor<1xi64>
+// CHECK: %[[INIT:.+]] = linalg.generic {{.+}} ins(%{{.+}} : tensor<4xf32>)
 // CHECK: %[[CHOSEN:.+]] = linalg.generic {{.+}} ins(%[[H]], %[[INIT]], %[[FLAG]] : tensor<?x4xf32>, tensor<?x4xf32>, tensor<1xi64>)
 // CHECK: arith.cmpi ne
 // CHECK: arith.select
 // CHECK: %[[FINAL:.+]]:2 = seq.scan step(%{{.+}}) carry(%{{.+}} = %[[CHOSEN]] : tensor<?x4xf32>)
-// CHECK: return %[[FINAL]]#1, %[[ONE]], %[[FINAL]]#0
+// CHECK: return %[[FINAL]]#1, %[[FINAL]]#0, %[[ONE]]
 func.func @scan(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}) -> tensor<?x?x4xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -652,4 +666,20 @@ func.func @wkv(%k: tensor<?x?x5xf32> {seq.name = "k", seq.dims = ["B", "T", ""]}
 func.func @biased(%q: tensor<?x2x?x4xf32>, %k: tensor<?x2x?x4xf32>, %v: tensor<?x2x?x4xf32>, %t: tensor<2x7xf32>) -> tensor<?x2x?x4xf32> {
   %o = seq.attention %q, %k, %v relative_bias(%t) causal(top_left) {alibi_slopes = array<f32: 0.5, 0.25>} : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<2x7xf32>) -> tensor<?x2x?x4xf32>
   return %o : tensor<?x2x?x4xf32>
+}
+
+// -----
+
+// A decoder started from an encoder's final state: a stream knows that
+// state only after the last chunk, so the model does not stream (before,
+// the decoder silently started from zeros).
+// expected-error @+1 {{its initial state is computed from the state of 'seq.rnn'}}
+func.func @encoder_decoder(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}) -> tensor<?x1x?x8xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x8x4xf32>
+  %r = arith.constant dense<0.25> : tensor<1x8x8xf32>
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %y2, %h2 = seq.rnn %x, %w, %r initial_h(%h) {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>, tensor<1x?x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  return %y2 : tensor<?x1x?x8xf32>
 }

@@ -211,9 +211,11 @@ func.func @bias_start(%x: memref<?x1030xf32>, %w: memref<1x1030x8xf32>, %bias: m
 
 // -----
 
-// A recurrence step: y zeroed, the product, then z = a + y, and y is read
-// by nothing else. One k block: the accumulators start from a and the sums
-// go to z; the fill and the add go (y stays an unused buffer).
+// A recurrence step: y zeroed, the product (its sum may be reassociated),
+// then z = a + y, and y is read by nothing else. One k block: the
+// accumulators start from a and the sums go to z; the fill and the add go
+// (y stays an unused buffer). (@kept_starts: without `reassoc` the add
+// stays.)
 #x = affine_map<(d0, d1, d2) -> (d0, d2)>
 #p = affine_map<(d0, d1, d2) -> (d1 floordiv 8, d2, d1 mod 8)>
 #y = affine_map<(d0, d1, d2) -> (d0, d1)>
@@ -238,8 +240,8 @@ func.func @step_sum(%x: memref<?x16xf32>, %w: memref<1x16x8xf32>, %a: memref<?x8
                   iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<?x16xf32>, memref<1x16x8xf32>) outs(%y : memref<?x8xf32>) {
   ^bb0(%in: f32, %wt: f32, %acc: f32):
-    %p = arith.mulf %in, %wt fastmath<contract> : f32
-    %s = arith.addf %acc, %p fastmath<contract> : f32
+    %p = arith.mulf %in, %wt fastmath<reassoc, contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc, contract> : f32
     linalg.yield %s : f32
   }
   linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
@@ -254,7 +256,8 @@ func.func @step_sum(%x: memref<?x16xf32>, %w: memref<1x16x8xf32>, %a: memref<?x8
 
 // -----
 
-// Where y is read elsewhere too, the add stays (the fill still becomes the
+// Where y is read elsewhere too (or the sum may not be reassociated: no
+// `reassoc` here), the add stays (the fill still becomes the
 // accumulators' start: zeros); a fill of another buffer, or a broadcast
 // that is not along y's last dimension, is left as it is.
 #x = affine_map<(d0, d1, d2) -> (d0, d2)>

@@ -497,14 +497,17 @@ convertValueType(GraphImporter &g, const onnx::ValueInfoProto &info,
   }
   SmallVector<int64_t> shape;
   for (const onnx::TensorShapeProto_Dimension &d : t.shape().dim()) {
-    if (d.has_dim_value() && d.dim_value() < 0) {
+    // Older exporters (keras2onnx, early tf2onnx) wrote -1 for a dimension
+    // of unknown size: dynamic, as a missing value. Any other negative size
+    // is malformed.
+    if (d.has_dim_value() && d.dim_value() < -1) {
       g.fileError() << "graph input '" << info.name() << "' dimension "
                     << shape.size() << " has size " << d.dim_value()
                     << " (a size is >= 0; a dynamic dimension has a "
                        "dim_param or no value)";
       return failure();
     }
-    if (d.has_dim_value()) {
+    if (d.has_dim_value() && d.dim_value() >= 0) {
       shape.push_back(d.dim_value());
       dimNames.push_back("");
     } else {

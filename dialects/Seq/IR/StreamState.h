@@ -29,12 +29,26 @@ public:
   /// chunk; zeros in a new stream).
   virtual mlir::BlockArgument addState(mlir::Type type, mlir::Location loc) = 0;
 
-  /// Replaces `operand` (an initial state, or absent) with a new state
-  /// argument of `type`; what computed the old value is erased if nothing
-  /// else uses it.
+  /// A new state argument of `type` for `operand` (an initial state, or
+  /// absent). Without an initial value, or with zeros, the op reads the
+  /// state (zeros in a new stream) and what computed the old value is
+  /// erased if nothing else uses it. Any other initial value (an input h0,
+  /// a learned constant) the op keeps reading in the first chunk after the
+  /// stream opens or resets, and the carried state after it
+  /// (initialOrCarried), so that a stream gives a run's numbers. Null, with
+  /// the reason set (fail), when the initial value is computed from
+  /// another op's state, which a stream knows only after the last chunk.
   virtual mlir::BlockArgument bindState(mlir::MutableOperandRange operand,
                                         mlir::Type type,
                                         mlir::Location loc) = 0;
+
+  /// `initial` in the first chunk after the stream opens or resets,
+  /// `state` (of the same type) in every later one: a select on the step
+  /// function's started flag (a state of its own, zero in a new stream and
+  /// one after any chunk), built at the builder's insertion point.
+  virtual mlir::Value initialOrCarried(mlir::BlockArgument state,
+                                       mlir::Value initial,
+                                       mlir::Location loc) = 0;
 
   /// Hands `next`, the state after this chunk, out as the next value of
   /// state argument `state`. `dims` is the state's seq.dims (the batch

@@ -349,8 +349,7 @@ def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"
     carries state says how through its `StreamableOpInterface` model
     (`dialects/Seq/Transforms/Streaming/`): the final hidden and cell states
     of forward recurrences, the final states of selective scans, WKV and
-    linear attention, the carried values of a written-out `seq.scan` (with
-    a started flag when its initial values are not zero), the last
+    linear attention, the carried values of a written-out `seq.scan`, the last
     `dilation * (K - 1)` input frames of causal convolutions (all padding
     on the left), the steps seen by `seq.positions`, and for causal
     attention a key/value cache `[B, Hkv, capacity, D]` plus the number of
@@ -359,10 +358,15 @@ def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"
     bottom-right aligned to the cached steps; with a sliding window the
     cache is a ring of the last `capacity` steps. `capacity` is a named
     state dimension, bound when the stream opens
-    (`<name>_state_create(B, capacity, ...)`). Inputs that only set
-    initial states are dropped (a stream sets its states through
-    `seqc_rt_stream_state`). Running the step function over consecutive
-    chunks from a zero state reproduces the full-sequence outputs.
+    (`<name>_state_create(B, capacity, ...)`). A state whose initial value
+    is not zero (a recurrence's input h0, a learned value, a scan's initial
+    carried values) keeps that value, read in the first chunk after the
+    stream opens or resets, through a started flag (one more `[1]` i64
+    state); an initial value computed from another op's state (an
+    encoder's final state) makes the model non-streamable. Zero initial
+    values, and what only computed them, are dropped. Running the step
+    function over consecutive chunks from a zero state reproduces the
+    full-sequence outputs.
 
     A model with an op that reads future steps (a reverse or bidirectional
     recurrence, a non-causal or strided convolution, sequence lengths,

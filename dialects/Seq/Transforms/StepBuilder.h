@@ -48,13 +48,9 @@ public:
     return step.getArgument(index);
   }
   mlir::BlockArgument bindState(mlir::MutableOperandRange operand,
-                                mlir::Type type, mlir::Location loc) override {
-    if (!operand.empty())
-      replacedInitialStates.push_back(operand[0].get());
-    mlir::BlockArgument state = addState(type, loc);
-    operand.assign(state);
-    return state;
-  }
+                                mlir::Type type, mlir::Location loc) override;
+  mlir::Value initialOrCarried(mlir::BlockArgument state, mlir::Value initial,
+                               mlir::Location loc) override;
   void carry(mlir::BlockArgument state, mlir::Value next, mlir::ArrayAttr dims,
              bool inPlace) override {
     states.push_back({state, next, dims, inPlace});
@@ -99,6 +95,8 @@ private:
   mlir::OpBuilder builder;
   llvm::SmallVector<State> states;
   llvm::SmallVector<mlir::Value> replacedInitialStates;
+  /// The started flag (initialOrCarried), once a state needs it.
+  mlir::BlockArgument started;
 };
 
 } // namespace seqc::seq::detail

@@ -7,7 +7,10 @@
 // says how through its StreamableOpInterface model (Streaming/*.cpp); the
 // step function threads the states through new arguments and results:
 //
-//   recurrence:     initial_h/initial_c <- state in; y_h/y_c -> state out
+//   recurrence:     initial_h/initial_c <- state in (or, when the model
+//                   starts it from an input or a learned value, that
+//                   value before the first chunk: a started flag in the
+//                   state); y_h/y_c -> state out
 //   selective scan, wkv: initial_state <- state in; final_state -> state out
 //   linear attention: initial_state/initial_normalizer <- state in;
 //                   final_state/final_normalizer -> state out
@@ -36,9 +39,12 @@
 #include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -191,6 +197,97 @@ FailureOr<std::string> StepBuilder::batchDimName(Operation *op, Value value,
   names[argDim] = StringAttr::get(ctx, "B");
   step.setArgAttr(index, "seq.dims", ArrayAttr::get(ctx, names));
   return std::string("B");
+}
+
+/// Whether `initial` is zeros, what a new stream's states hold: a zero
+/// constant, or a tensor filled with zero.
+static bool isZeros(Value initial) {
+  if (matchPattern(initial, m_AnyZeroFloat()) || matchPattern(initial, m_Zero()))
+    return true;
+  auto fill = initial.getDefiningOp<linalg::FillOp>();
+  return fill && (matchPattern(fill.getInputs()[0], m_AnyZeroFloat()) ||
+                  matchPattern(fill.getInputs()[0], m_Zero()));
+}
+
+BlockArgument StepBuilder::bindState(MutableOperandRange operand, Type type,
+                                     Location loc) {
+  Value initial = operand.empty() ? Value() : operand[0].get();
+  BlockArgument state = addState(type, loc);
+  if (!initial || isZeros(initial)) {
+    if (initial)
+      replacedInitialStates.push_back(initial);
+    operand.assign(state);
+    return state;
+  }
+  // The model's own initial value (an input h0 [L, B, H], a learned
+  // constant) starts the stream, as it starts a run; one computed from
+  // another op's state (a decoder started from an encoder's final state)
+  // is known only once the whole sequence has been seen.
+  SetVector<Operation *> slice;
+  BackwardSliceOptions options;
+  options.omitBlockArguments = true;
+  (void)getBackwardSlice(initial, &slice, options);
+  if (Operation *def = initial.getDefiningOp())
+    slice.insert(def);
+  for (Operation *op : slice)
+    if (isa<StreamableOpInterface>(op)) {
+      (void)fail(operand.getOwner(),
+                 "its initial state is computed from the state of '" +
+                     op->getName().getStringRef() + "' at " +
+                     locationText(op->getLoc()) +
+                     ", which a stream knows only after the last chunk");
+      return BlockArgument();
+    }
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(operand.getOwner());
+  if (initial.getType() != type)
+    initial = tensor::CastOp::create(builder, loc, type, initial);
+  operand.assign(initialOrCarried(state, initial, loc));
+  return state;
+}
+
+Value StepBuilder::initialOrCarried(BlockArgument state, Value initial,
+                                    Location loc) {
+  MLIRContext *ctx = step.getContext();
+  auto flagType = RankedTensorType::get({1}, builder.getI64Type());
+  if (!started) {
+    // One flag for the whole step function: zero in a new (or reset)
+    // stream, one after its first chunk.
+    started = addState(flagType, loc);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&step.getBody().front());
+    Value one = arith::ConstantOp::create(
+        builder, loc,
+        DenseIntElementsAttr::get(flagType, ArrayRef<int64_t>{1}));
+    carry(started, one, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")}),
+          /*inPlace=*/false);
+  }
+  auto type = cast<RankedTensorType>(state.getType());
+  SmallVector<Value> dynamicSizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dynamicSizes.push_back(tensor::DimOp::create(builder, loc, initial, d));
+  Value empty = tensor::EmptyOp::create(builder, loc, type.getShape(),
+                                        type.getElementType(), dynamicSizes);
+  unsigned rank = type.getRank();
+  AffineMap identity = builder.getMultiDimIdentityMap(rank);
+  AffineMap first = AffineMap::get(rank, 0, builder.getAffineConstantExpr(0));
+  return linalg::GenericOp::create(
+             builder, loc, TypeRange{type}, ValueRange{state, initial, started},
+             ValueRange{empty},
+             ArrayRef<AffineMap>{identity, identity, first, identity},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value zero = arith::ConstantIntOp::create(nb, nl, 0, 64);
+               Value isStarted = arith::CmpIOp::create(
+                   nb, nl, arith::CmpIPredicate::ne, args[2], zero);
+               linalg::YieldOp::create(
+                   nb, nl,
+                   ValueRange{arith::SelectOp::create(nb, nl, isStarted,
+                                                      args[0], args[1])});
+             })
+      .getResult(0);
 }
 
 /// Ops that act on each time step independently (or are constants).
@@ -356,7 +453,13 @@ LogicalResult StepBuilder::run() {
     return failure();
   }
 
-  // States out, after the model's outputs.
+  // States out, after the model's outputs, in the order of their
+  // arguments (the runtime pairs the k-th state argument with the k-th
+  // state result; a started flag is added after the state that first
+  // needs it but carried before).
+  llvm::sort(states, [](const State &a, const State &b) {
+    return a.in.getArgNumber() < b.in.getArgNumber();
+  });
   auto ret = cast<func::ReturnOp>(step.getBody().front().getTerminator());
   SmallVector<Value> results(ret.getOperands());
   for (const State &s : states)
@@ -385,11 +488,10 @@ LogicalResult StepBuilder::run() {
 }
 
 LogicalResult StepBuilder::eraseReplacedInitialStates() {
-  // What computed an initial state (h0[k] sliced out of an input h0 [L, B,
-  // H], and the tensor.dim that sized the slice) is dead now, and an input
-  // that only fed initial states is not an input of a stream: its value
-  // would be silently ignored. A stream sets initial states through
-  // seqc_rt_stream_state.
+  // What computed a zero initial state (a constant, a fill, and the
+  // tensor.dim that sized it) is dead now; an input that only fed such
+  // states is not an input of a stream. (Initial states that are not zero
+  // stay inputs: bindState.)
   llvm::BitVector unused(step.getNumArguments());
   // A value may be listed twice (one constant as both initial_h and
   // initial_c): erase each op once.

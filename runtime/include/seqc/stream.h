@@ -83,7 +83,11 @@ size_t seqc_rt_stream_num_states(const seqc_stream *stream);
  * range. The pointer stays valid until the stream is closed; edits to the
  * descriptor itself (rather than the data) are undone by the next
  * seqc_rt_stream_state call and never reach the model. Its name and dtype are
- * seqc_rt_model_state(...) of the step api. */
+ * seqc_rt_model_state(...) of the step api. A recurrence whose model starts
+ * it from an input (h0) or a learned value reads that value, not its state,
+ * in the first step after open or reset (a started flag, one more state,
+ * tells the step which): set such a state after the first step, or pass
+ * the value as the input. */
 seqc_tensor *seqc_rt_stream_state(seqc_stream *stream, size_t k);
 
 /* Runs one chunk. inputs/outputs exactly as seqc_rt_model_run (the same

@@ -1801,7 +1801,8 @@ def write_shape_arithmetic_limit_inputs(save, f32, ints):
 def write_malformed_graph_inputs(in_dir):
     """Graphs as a hand-written or broken exporter leaves them
     (malformed-graphs.test): an unnamed node that fails, a graph input with
-    a negative size or a dtype number ONNX does not define, and a Loop
+    a negative size (-1, an old exporter's dynamic dimension, aside) or a
+    dtype number ONNX does not define, and a Loop
     whose body output is never computed."""
     from onnx import TensorProto, helper
 
@@ -1821,6 +1822,8 @@ def write_malformed_graph_inputs(in_dir):
         [f32("x", ["B", 4])], [f32("y", ["B", 4])])
     save("negative_input_dim", [helper.make_node("Relu", ["x"], ["y"])],
          [f32("x", ["B", -3])], [f32("y", ["B", 3])])
+    save("legacy_dynamic_dim", [helper.make_node("Relu", ["x"], ["y"])],
+         [f32("x", [-1, 3])], [f32("y", [-1, 3])])
     save("unknown_input_dtype", [helper.make_node("Relu", ["x"], ["y"])],
          [helper.make_tensor_value_info("x", 99, ["B", 3])],
          [f32("y", ["B", 3])])

@@ -39,6 +39,8 @@ LogicalResult carryRecurrence(RecurrenceOpInterface op, StreamState &s) {
     OpResult final = op.getFinalState(k);
     BlockArgument state =
         s.bindState(op.getInitialStateMutable(k), final.getType(), loc);
+    if (!state)
+      return failure();
     s.carry(state, final, s.stateDims(state.getType(), stateBatch, batch));
   }
   return success();
@@ -54,6 +56,8 @@ LogicalResult carryBatchMajorScan(OpTy op, StreamState &s) {
   std::string batch = *batchName;
   BlockArgument h = s.bindState(op.getInitialStateMutable(),
                                 op.getFinalState().getType(), op.getLoc());
+  if (!h)
+    return failure();
   s.carry(h, op.getFinalState(), s.stateDims(h.getType(), 0, batch));
   return success();
 }
@@ -65,11 +69,15 @@ LogicalResult carryLinearAttention(LinearAttentionOp op, StreamState &s) {
     return failure();
   BlockArgument state = s.bindState(op.getInitialStateMutable(),
                                     op.getFinalState().getType(), op.getLoc());
+  if (!state)
+    return failure();
   s.carry(state, op.getFinalState(),
           s.stateDims(state.getType(), 0, *batchName));
   BlockArgument normalizer =
       s.bindState(op.getInitialNormalizerMutable(),
                   op.getFinalNormalizer().getType(), op.getLoc());
+  if (!normalizer)
+    return failure();
   s.carry(normalizer, op.getFinalNormalizer(),
           s.stateDims(normalizer.getType(), 0, *batchName));
   return success();
@@ -111,43 +119,12 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
       batch = *name;
     }
   }
-  auto flagType = RankedTensorType::get({1}, b.getI64Type());
-  BlockArgument started = s.addState(flagType, loc);
   b.setInsertionPoint(op);
-  // States are listed in the order of their arguments: the flag first.
-  Value one = arith::ConstantOp::create(
-      b, loc, DenseIntElementsAttr::get(flagType, ArrayRef<int64_t>{1}));
-  s.carry(started, one, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")}));
   for (auto [k, init] : llvm::enumerate(op.getInits())) {
     auto type = cast<RankedTensorType>(init.getType());
     BlockArgument carried = s.addState(type, loc);
-    // carried if started[0] != 0 else the scan's initial value
-    SmallVector<Value> dynamicSizes;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      if (type.isDynamicDim(d))
-        dynamicSizes.push_back(tensor::DimOp::create(b, loc, init, d));
-    Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                          type.getElementType(), dynamicSizes);
-    unsigned rank = type.getRank();
-    AffineMap identity = b.getMultiDimIdentityMap(rank);
-    AffineMap first = AffineMap::get(rank, 0, b.getAffineConstantExpr(0));
-    SmallVector<utils::IteratorType> parallel(rank,
-                                              utils::IteratorType::parallel);
-    Value chosen =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{type}, ValueRange{carried, init, started},
-            ValueRange{empty},
-            ArrayRef<AffineMap>{identity, identity, first, identity}, parallel,
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value zero = arith::ConstantIntOp::create(nb, nl, 0, 64);
-              Value isStarted = arith::CmpIOp::create(
-                  nb, nl, arith::CmpIPredicate::ne, args[2], zero);
-              linalg::YieldOp::create(
-                  nb, nl,
-                  ValueRange{arith::SelectOp::create(nb, nl, isStarted, args[0],
-                                                     args[1])});
-            })
-            .getResult(0);
+    // carried after the first chunk, else the scan's initial value
+    Value chosen = s.initialOrCarried(carried, init, loc);
     op.getInitsMutable()[k].set(chosen);
     SmallVector<Attribute> names;
     for (int64_t d = 0; d < type.getRank(); ++d)
