@@ -23,6 +23,7 @@ RNN/LSTM/GRU attribute set, the tensor ops) and the malformed models of
 the error tests.
 """
 
+import functools
 import os
 import sys
 import zlib
@@ -1798,6 +1799,17 @@ def write_shape_arithmetic_limit_inputs(save, f32, ints):
         [f32("x", ["B"])], [f32("y", ["B"])])
 
 
+def save_opset17_graph(in_dir, name, nodes, inputs, outputs, inits=()):
+    """Writes IN_DIR/NAME.onnx: a graph of `nodes` importing opset 17."""
+    from onnx import helper
+    graph = helper.make_graph(nodes, name, inputs, outputs,
+                              initializer=list(inits))
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17)])
+    with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+
+
 def write_malformed_graph_inputs(in_dir):
     """Graphs as a hand-written or broken exporter leaves them
     (malformed-graphs.test): an unnamed node that fails, a graph input with
@@ -1808,13 +1820,7 @@ def write_malformed_graph_inputs(in_dir):
 
     f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
 
-    def save(name, nodes, inputs, outputs, inits=()):
-        graph = helper.make_graph(nodes, name, inputs, outputs,
-                                  initializer=list(inits))
-        model = helper.make_model(
-            graph, opset_imports=[helper.make_opsetid("", 17)])
-        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
-            f.write(model.SerializeToString())
+    save = functools.partial(save_opset17_graph, in_dir)
 
     save("unnamed_node", [
         helper.make_node("Relu", ["x"], ["r"]),
@@ -1857,13 +1863,7 @@ def write_control_flow_inputs(in_dir):
     i64 = lambda n: helper.make_tensor_value_info(n, TensorProto.INT64, [])
     true = helper.make_tensor("true", TensorProto.BOOL, [], [True])
 
-    def save(name, nodes, inputs, outputs, inits=()):
-        graph = helper.make_graph(nodes, name, inputs, outputs,
-                                  initializer=list(inits))
-        model = helper.make_model(
-            graph, opset_imports=[helper.make_opsetid("", 17)])
-        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
-            f.write(model.SerializeToString())
+    save = functools.partial(save_opset17_graph, in_dir)
 
     def body(cond_nodes, cond_out):
         # h = tanh(h + x[t]); the condition as given.
