@@ -33,6 +33,19 @@ bool openStream(const seqc_model_api *api, const seqc_model *model,
                 const std::vector<seqc_tensor> &inputs,
                 const std::string &weights, Stream &s) {
   const char *modelName = seqc_rt_model_name(model);
+  // A dimension the states have (the batch B, a cache's capacity) is fixed
+  // for the stream's life: chunks go along time.
+  for (size_t k = 0; k < seqc_rt_model_num_states(model); ++k) {
+    const seqc_tensor_info *state = seqc_rt_model_state(model, k);
+    if (findDim(state, streamDim) < 0)
+      continue;
+    printError("--stream-dim %s: '%s' is a dimension of state '%s' of "
+               "model '%s', fixed when the stream opens; stream along the "
+               "time dimension instead (the one the inputs have and the "
+               "states do not)",
+               streamDim.c_str(), streamDim.c_str(), state->name, modelName);
+    return false;
+  }
   std::string described;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const seqc_tensor_info *info = seqc_rt_model_input(model, i);
