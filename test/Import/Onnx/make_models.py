@@ -74,6 +74,27 @@ class LstmBi(nn.Module):
         return y, h, c
 
 
+class LstmInitialState(nn.Module):
+    """Stacked, forward, time-major, from states given as inputs: a causal
+    model whose stream must start from h0 and c0 as its run does
+    (stream-initial-state.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6, num_layers=2)
+        self.head = nn.Linear(6, 3)
+
+    def forward(self, x, h0, c0):
+        y, (h, c) = self.lstm(x, (h0, c0))
+        return self.head(y), h, c
+
+
+def time_major_state_inputs(T, B, rng):
+    return {"x": rng.standard_normal((T, B, 4)).astype(np.float32),
+            "h0": rng.standard_normal((2, B, 6)).astype(np.float32),
+            "c0": rng.standard_normal((2, B, 6)).astype(np.float32)}
+
+
 class GruHead(nn.Module):
     """Bidirectional GRU with a linear head on the last step."""
 
@@ -1454,6 +1475,10 @@ MODELS = [
     ("expand_computed_shape", ExpandComputedShape, 14, batch_first_features,
      ["y", "z"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"},
                   "z": {0: "B", 1: "T1"}}),
+    ("lstm_initial_state", LstmInitialState, 14, time_major_state_inputs,
+     ["y", "h", "c"],
+     {"x": {0: "T", 1: "B"}, "h0": {1: "B"}, "c0": {1: "B"},
+      "y": {0: "T", 1: "B"}, "h": {1: "B"}, "c": {1: "B"}}),
 ]
 
 
