@@ -115,7 +115,8 @@ AccumulatorStart seqc::findAccumulatorStart(linalg::GenericOp contraction) {
     }
   }
   if (start.kind != AccumulatorStart::Kind::Scalar ||
-      !matchPattern(start.value, m_AnyZeroFloat()) || !reassociates(contraction))
+      !matchPattern(start.value, m_AnyZeroFloat()) ||
+      !reassociates(contraction))
     return start;
 
   // A zeroed y read only by out = a + y right after (a recurrence step's

@@ -228,9 +228,9 @@ private:
   /// each operand once; vectorized, 2^17 of them take about as long as the
   /// 2^17 multiply-adds of a GEMM share (Threads.h). A transcendental
   /// (exp, tanh, log, erf, ...) counts as the ~16 operations of the
-  /// polynomial that seqc-approximate-math expands it into: an LSTM cell (three sigmoids,
-  /// two tanh) is ~100 per element, not ~25, and at batch 32 and H = 256
-  /// it splits over two threads (W4 of bench/bench.py).
+  /// polynomial that seqc-approximate-math expands it into: an LSTM cell
+  /// (three sigmoids, two tanh) is ~100 per element, not ~25, and at batch
+  /// 32 and H = 256 it splits over two threads (W4 of bench/bench.py).
   int64_t lanesPerElement() {
     constexpr int64_t kMathOpLanes = 16;
     int64_t count = g.op->getNumOperands();

@@ -508,8 +508,7 @@ LogicalResult GraphImporter::importLoop() {
           Type carriedType = carried[t++].getType();
           if (!lookup(body.output(1 + k).name())) {
             nodeError() << "its body output " << 1 + k << " ('"
-                        << body.output(1 + k).name()
-                        << "', carried value " << k
+                        << body.output(1 + k).name() << "', carried value " << k
                         << ") is not defined in the body";
             bodyResult = failure();
             return;

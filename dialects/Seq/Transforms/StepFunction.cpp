@@ -202,7 +202,8 @@ FailureOr<std::string> StepBuilder::batchDimName(Operation *op, Value value,
 /// Whether `initial` is zeros, what a new stream's states hold: a zero
 /// constant, or a tensor filled with zero.
 static bool isZeros(Value initial) {
-  if (matchPattern(initial, m_AnyZeroFloat()) || matchPattern(initial, m_Zero()))
+  if (matchPattern(initial, m_AnyZeroFloat()) ||
+      matchPattern(initial, m_Zero()))
     return true;
   auto fill = initial.getDefiningOp<linalg::FillOp>();
   return fill && (matchPattern(fill.getInputs()[0], m_AnyZeroFloat()) ||
