@@ -145,7 +145,8 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
        << " * state the model takes as an input (an h0) or has learned is\n"
        << " * read in the first step instead (later steps ignore the input).\n"
        << " * A state belongs to one stream and one thread at a time. State\n"
-       << " * tensors (seqc_rt_stream_state):\n";
+       << " * tensors (seqc_rt_stream_state; an i64 [1] one counts the steps\n"
+       << " * seen or marks a stream past its first step):\n";
     for (const TensorSignature &t : step->states)
       os << " *   " << t.name << ": " << describe(t) << "\n";
     os << " */\n"
