@@ -211,6 +211,9 @@ LogicalResult GraphImporter::importLoop() {
                 << " and at least " << 1 + numCarried;
     return failure();
   }
+  // The patterns below read body nodes' inputs by position.
+  if (failed(verifyGraphSchemas(body)))
+    return failure();
   // A loop over a length: a trip count, and a condition that stays true.
   std::optional<SmallVector<OpFoldResult>> trip = intsInput(0);
   if (!trip || trip->size() != 1) {
@@ -236,7 +239,8 @@ LogicalResult GraphImporter::importLoop() {
   {
     std::string source = condOut;
     auto it = bodyProducers.find(source);
-    if (it != bodyProducers.end() && it->second->op_type() == "Identity")
+    if (it != bodyProducers.end() && it->second->op_type() == "Identity" &&
+        it->second->input_size() == 1)
       source = it->second->input(0);
     bool constant = source == condIn || (!bodyProducers.count(source) &&
                                          isConstantTrue(*this, source));
@@ -344,7 +348,7 @@ LogicalResult GraphImporter::importLoop() {
   llvm::StringMap<unsigned> gathered;   // Gather output -> sequence index
   for (const onnx::NodeProto &n : body.node()) {
     if (n.op_type() != "Gather" || n.input_size() != 2 ||
-        n.input(1) != iterName || bodyProducers.count(n.input(0)) ||
+        n.output_size() != 1 || n.output(0).empty() || n.input(1) != iterName || bodyProducers.count(n.input(0)) ||
         carriedNames.count(n.input(0)))
       continue;
     int64_t axis = 0;
@@ -479,20 +483,18 @@ LogicalResult GraphImporter::importLoop() {
         for (const auto &entry : gathered)
           values[entry.getKey()].tensor = slices[entry.getValue()];
         for (const onnx::NodeProto &n : body.node()) {
-          if (gathered.count(n.output(0)))
+          if (n.output_size() > 0 && gathered.count(n.output(0)))
             continue;
           if ((n.op_type() == "SequenceInsert" || n.op_type() == "Concat") &&
+              n.output_size() > 0 &&
               llvm::any_of(slots, [&](const CarriedSlot &s) {
                 return s.isSequence && s.insertNode == n.output(0);
               }))
             continue;
           if (n.output_size() == 1 && n.output(0) == condOut)
             continue;
-          node = &n;
-          loc = NameLoc::get(
-              builder.getStringAttr(n.name().empty() ? n.op_type() : n.name()),
-              FileLineColLoc::get(context, path, 0, 0));
-          if (failed(verifyNodeSchema()) || failed(importNode())) {
+          enterNode(n);
+          if (failed(importNode())) {
             bodyResult = failure();
             return;
           }
@@ -710,12 +712,11 @@ FailureOr<const onnx::GraphProto *> GraphImporter::importBranch(bool then) {
   }
   const onnx::NodeProto *ifNode = node;
   Location ifLoc = loc;
+  if (failed(verifyGraphSchemas(graph)))
+    return failure();
   for (const onnx::NodeProto &n : graph.node()) {
-    node = &n;
-    loc = NameLoc::get(
-        builder.getStringAttr(n.name().empty() ? n.op_type() : n.name()),
-        FileLineColLoc::get(context, path, 0, 0));
-    if (failed(verifyNodeSchema()) || failed(importNode()))
+    enterNode(n);
+    if (failed(importNode()))
       return failure();
   }
   node = ifNode;

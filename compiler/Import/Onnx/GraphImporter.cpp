@@ -62,11 +62,12 @@ InFlightDiagnostic GraphImporter::nodeError() {
   InFlightDiagnostic diag = fileError();
   // Exporters other than torch's (onnx.helper, hand-written graphs) often
   // leave nodes unnamed: such a node is named by its first output.
-  if (!node->name().empty() || node->output_size() == 0 ||
-      node->output(0).empty())
+  if (!node->name().empty())
     diag << "node '" << node->name() << "'";
-  else
+  else if (node->output_size() > 0 && !node->output(0).empty())
     diag << "the node writing '" << node->output(0) << "'";
+  else
+    diag << "an unnamed node without outputs";
   diag << " (" << node->op_type() << ", opset " << opset << "): ";
   return diag;
 }
@@ -593,22 +594,13 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   for (const onnx::ValueInfoProto &out : graph.output())
     consumerMap[out.name()].push_back(-1);
 
-  auto enter = [&](const onnx::NodeProto &n) {
-    node = &n;
-    loc = NameLoc::get(
-        builder.getStringAttr(n.name().empty() ? n.op_type() : n.name()),
-        FileLineColLoc::get(context, path, 0, 0));
-  };
   // Every node is checked against its schema before any is imported (the
   // shape arithmetic reads a node's producers). Patterns that seq has an op
   // for are raised on the IR after import (compiler/Import/Import.cpp).
+  if (failed(verifyGraphSchemas(graph)))
+    return failure();
   for (const onnx::NodeProto &n : graph.node()) {
-    enter(n);
-    if (failed(verifyNodeSchema()))
-      return failure();
-  }
-  for (const onnx::NodeProto &n : graph.node()) {
-    enter(n);
+    enterNode(n);
     if (failed(importNode()))
       return failure();
   }
@@ -692,6 +684,26 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
       builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, attrs] : llvm::enumerate(resultAttrs))
     func.setResultAttrs(i, attrs.getDictionary(context));
+  return success();
+}
+
+void GraphImporter::enterNode(const onnx::NodeProto &n) {
+  node = &n;
+  loc = NameLoc::get(
+      builder.getStringAttr(n.name().empty() ? n.op_type() : n.name()),
+      FileLineColLoc::get(context, path, 0, 0));
+}
+
+LogicalResult GraphImporter::verifyGraphSchemas(const onnx::GraphProto &graph) {
+  const onnx::NodeProto *outer = node;
+  Location outerLoc = loc;
+  for (const onnx::NodeProto &n : graph.node()) {
+    enterNode(n);
+    if (failed(verifyNodeSchema()))
+      return failure();
+  }
+  node = outer;
+  loc = outerLoc;
   return success();
 }
 

@@ -75,6 +75,13 @@ public:
   /// Checks the current node against its ONNX operator schema (input and
   /// output counts, attribute types); errors name the node.
   mlir::LogicalResult verifyNodeSchema();
+  /// Checks every node of `graph` (the main graph, a Loop body, an If
+  /// branch) against its schema before any of it is imported or matched
+  /// against a pattern, which reads a node's inputs by position; restores
+  /// the current node.
+  mlir::LogicalResult verifyGraphSchemas(const onnx::GraphProto &graph);
+  /// Makes `n` the current node (errors and locations name it).
+  void enterNode(const onnx::NodeProto &n);
   bool hasInput(unsigned i) { return input(i) != nullptr; }
   /// Input `i` as a ranked f32 (or integer) tensor, built if needed. Emits
   /// an error and returns null if absent.

@@ -1839,8 +1839,8 @@ def write_malformed_graph_inputs(in_dir):
     """Graphs as a hand-written or broken exporter leaves them
     (malformed-graphs.test): an unnamed node that fails, a graph input with
     a negative size (-1, an old exporter's dynamic dimension, aside) or a
-    dtype number ONNX does not define, and a Loop
-    whose body output is never computed."""
+    dtype number ONNX does not define, a Loop whose body output is never
+    computed, and Loop bodies whose nodes break their schema."""
     from onnx import TensorProto, helper
 
     f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
@@ -1866,14 +1866,41 @@ def write_malformed_graph_inputs(in_dir):
                  b1, f32("h_in", ["B", 4])],
         [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []),
          f32("h_out", ["B", 4])])
-    save("loop_undefined_output", [
-        helper.make_node("Shape", ["x"], ["shape"]),
-        helper.make_node("Gather", ["shape", "zero"], ["steps"], axis=0),
-        helper.make_node("Loop", ["steps", "true", "h0"], ["h"],
-                         name="loop", body=body)],
-        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
-        [helper.make_tensor("true", TensorProto.BOOL, [], [True]),
-         helper.make_tensor("zero", TensorProto.INT64, [], [0])])
+    def save_loop(name, body):
+        save(name, [
+            helper.make_node("Shape", ["x"], ["shape"]),
+            helper.make_node("Gather", ["shape", "zero"], ["steps"], axis=0),
+            helper.make_node("Loop", ["steps", "true", "h0"], ["h"],
+                             name="loop", body=body)],
+            [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])],
+            [f32("h", ["B", 4])],
+            [helper.make_tensor("true", TensorProto.BOOL, [], [True]),
+             helper.make_tensor("zero", TensorProto.INT64, [], [0])])
+
+    save_loop("loop_undefined_output", body)
+
+    # Body nodes that break their schema, met by the Loop's pattern
+    # matching (the condition's Identity, a Gather of step t) before they
+    # are imported: a fuzzer's finding (an Identity without an input).
+    def loop_body(nodes):
+        return helper.make_graph(
+            nodes + [helper.make_node("Add", ["h_in", "xt"], ["h_out"])],
+            "body", [helper.make_tensor_value_info("t", TensorProto.INT64, []),
+                     b1, f32("h_in", ["B", 4])],
+            [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []),
+             f32("h_out", ["B", 4])])
+
+    gather_xt = helper.make_node("Gather", ["x", "t"], ["xt"], axis=0)
+    save_loop("loop_identity_without_input", loop_body(
+        [helper.make_node("Identity", [], ["c_out"]), gather_xt]))
+    save_loop("loop_gather_without_output", loop_body(
+        [helper.make_node("Identity", ["c_in"], ["c_out"]),
+         helper.make_node("Gather", ["x", "t"], [], axis=0),
+         helper.make_node("Identity", ["h_in"], ["xt"])]))
+    # An operator of another domain has no schema to check it by.
+    save_loop("loop_custom_identity", loop_body(
+        [helper.make_node("Identity", [], ["c_out"], domain="com.example"),
+         gather_xt]))
 
 
 def write_control_flow_inputs(in_dir):
