@@ -62,9 +62,14 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
 
   ImportOptions importOptions;
   importOptions.weightsPath = options.weightsPath;
+  std::vector<std::string> inputFiles;
+  importOptions.filesRead = &inputFiles;
   OwningOpRef<ModuleOp> module =
       importModel(options.inputPath, sourceMgr, &context, importOptions);
   if (!module)
+    return 1;
+  // Before the model ABI phase, which writes external weights.
+  if (failed(outputs.refuseOverwritingInputs(inputFiles)))
     return 1;
   Phase last = getLastPhase(options.emit);
   if (last == Phase::Import)

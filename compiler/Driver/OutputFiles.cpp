@@ -29,14 +29,74 @@ std::string OutputFiles::path(llvm::StringRef extension) const {
   return base + extension.str();
 }
 
+std::string OutputFiles::textTarget(llvm::StringRef extension,
+                                   bool toStdoutByDefault) const {
+  if (options.outputBase == "-" ||
+      (options.outputBase.empty() && toStdoutByDefault))
+    return "-";
+  return path(extension);
+}
+
+std::string OutputFiles::codeTarget() const {
+  if (options.outputBase.empty() || options.outputBase == "-")
+    return "-";
+  return path(options.emit == EmitKind::LLVMIR ? ".ll" : ".s");
+}
+
+std::vector<std::string> OutputFiles::plannedPaths() const {
+  std::vector<std::string> paths;
+  switch (options.emit) {
+  case EmitKind::MLIR:
+    paths = {textTarget(".mlir", true)};
+    break;
+  case EmitKind::Header:
+    paths = {textTarget(".h", true)};
+    break;
+  case EmitKind::PTX:
+    paths = {textTarget(".ptx", true)};
+    break;
+  case EmitKind::Lowered:
+    paths = {textTarget(".lowered.mlir", true)};
+    break;
+  case EmitKind::LLVMIR:
+  case EmitKind::Assembly:
+    paths = {codeTarget()};
+    break;
+  case EmitKind::Object:
+    paths = {path(".o")};
+    break;
+  case EmitKind::Shared:
+    paths = {path(".so")};
+    break;
+  case EmitKind::Default:
+    paths = {path(".o"), textTarget(".h", false)};
+    break;
+  }
+  if (options.externalWeights && getLastPhase(options.emit) > Phase::ModelABI)
+    paths.push_back(path(".safetensors"));
+  llvm::erase(paths, "-");
+  return paths;
+}
+
+LogicalResult
+OutputFiles::refuseOverwritingInputs(llvm::ArrayRef<std::string> inputs) {
+  for (const std::string &output : plannedPaths())
+    for (const std::string &input : inputs) {
+      bool same = false;
+      // An output that does not exist yet is no input.
+      if (llvm::sys::fs::equivalent(output, input, same) || !same)
+        continue;
+      fail("the output " + output + " would overwrite the input " + input +
+           "; choose another output name with -o");
+      return failure();
+    }
+  return success();
+}
+
 LogicalResult OutputFiles::writeText(llvm::StringRef extension,
                                      llvm::StringRef text,
                                      bool toStdoutByDefault) {
-  std::string target = (options.outputBase.empty() && toStdoutByDefault)
-                           ? std::string("-")
-                           : path(extension);
-  if (options.outputBase == "-")
-    target = "-";
+  std::string target = textTarget(extension, toStdoutByDefault);
   std::string error;
   auto output = openOutputFile(target, &error);
   if (!output) {
@@ -138,9 +198,6 @@ LogicalResult OutputFiles::writeRequested(ModuleOp module,
     return failed(text) ? failure() : writeText(".h", *text, toStdout);
   };
   bool ir = options.emit == EmitKind::LLVMIR;
-  std::string codePath = path(ir ? ".ll" : ".s");
-  if (options.outputBase.empty() || options.outputBase == "-")
-    codePath = "-";
   switch (options.emit) {
   case EmitKind::MLIR:
     return writeModule(".mlir", module);
@@ -156,7 +213,7 @@ LogicalResult OutputFiles::writeRequested(ModuleOp module,
   case EmitKind::LLVMIR:
   case EmitKind::Assembly:
     return writeCode(versions, ir ? CodeKind::LLVMIR : CodeKind::Assembly,
-                     codePath, /*exportDefaultEntry=*/false);
+                     codeTarget(), /*exportDefaultEntry=*/false);
   case EmitKind::Object:
     return writeCode(versions, CodeKind::Object, path(".o"),
                      /*exportDefaultEntry=*/false);

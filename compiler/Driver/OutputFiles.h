@@ -9,6 +9,7 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include <string>
+#include <vector>
 
 namespace seqc {
 
@@ -22,6 +23,16 @@ public:
 
   /// BASE + `extension`.
   std::string path(llvm::StringRef extension) const;
+
+  /// The files the compilation writes for `--emit` (stdout is none): what
+  /// writeRequested writes and, with --external-weights, BASE.safetensors.
+  std::vector<std::string> plannedPaths() const;
+
+  /// Fails, naming both, when a file the compilation writes is one of
+  /// `inputs` (`seqc m.seq -o m --external-weights` next to m.safetensors,
+  /// `seqc m.mlir --emit=mlir -o m`): the input would be lost.
+  mlir::LogicalResult refuseOverwritingInputs(
+      llvm::ArrayRef<std::string> inputs);
 
   /// Writes `text` to BASE + `extension` (stdout when no -o was given and
   /// `toStdoutByDefault`).
@@ -52,6 +63,12 @@ public:
   int fail(const llvm::Twine &message);
 
 private:
+  /// Where writeText writes BASE + `extension`: "-" for stdout.
+  std::string textTarget(llvm::StringRef extension,
+                         bool toStdoutByDefault) const;
+  /// Where --emit=llvm/asm writes: BASE.ll / BASE.s, or "-" without -o.
+  std::string codeTarget() const;
+
   const DriverOptions &options;
   llvm::raw_ostream &errs;
 };

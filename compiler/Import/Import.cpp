@@ -52,9 +52,14 @@ static OwningOpRef<ModuleOp> importFile(StringRef path,
                                         MLIRContext *context,
                                         const ImportOptions &options) {
   StringRef extension = llvm::sys::path::extension(path);
-  if (extension == ".seq")
-    return importModelDescription(path, sourceMgr, context,
-                                  options.weightsPath);
+  if (extension == ".seq") {
+    std::string weightsFile;
+    OwningOpRef<ModuleOp> module = importModelDescription(
+        path, sourceMgr, context, options.weightsPath, &weightsFile);
+    if (options.filesRead && !weightsFile.empty())
+      options.filesRead->push_back(weightsFile);
+    return module;
+  }
   if (extension == ".onnx") {
     if (!options.weightsPath.empty()) {
       emitError(fileLocation(context, path))
@@ -78,6 +83,8 @@ static OwningOpRef<ModuleOp> importFile(StringRef path,
 OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,
                                   MLIRContext *context,
                                   const ImportOptions &options) {
+  if (options.filesRead && path != "-")
+    options.filesRead->push_back(path.str());
   OwningOpRef<ModuleOp> module = importFile(path, sourceMgr, context, options);
   if (!module)
     return nullptr;

@@ -16,12 +16,17 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include <string>
+#include <vector>
 
 namespace seqc {
 
 struct ImportOptions {
   /// Weights file for a model description (overrides the one it names).
   std::string weightsPath;
+  /// When not null, receives the path of every file the import reads: the
+  /// model file and a model description's weights file (the driver refuses
+  /// to write an output over one of them).
+  std::vector<std::string> *filesRead = nullptr;
 };
 
 /// Imports the model at `path` (.seq, .onnx, else seq-dialect MLIR), then

@@ -584,7 +584,8 @@ OwningOpRef<ModuleOp> Emitter::emit() {
 OwningOpRef<ModuleOp> importModelDescription(StringRef path,
                                              llvm::SourceMgr &sourceMgr,
                                              MLIRContext *context,
-                                             StringRef weightsPath) {
+                                             StringRef weightsPath,
+                                             std::string *weightsFileRead) {
   context->loadDialect<arith::ArithDialect, func::FuncDialect,
                        linalg::LinalgDialect, math::MathDialect,
                        tensor::TensorDialect, seq::SeqDialect>();
@@ -603,6 +604,8 @@ OwningOpRef<ModuleOp> importModelDescription(StringRef path,
 
   md::Weights weights;
   if (!weightsPath.empty()) {
+    if (weightsFileRead)
+      *weightsFileRead = weightsPath.str();
     if (failed(weights.open(weightsPath,
                             FileLineColLoc::get(context, weightsPath, 0, 0))))
       return nullptr;
@@ -612,6 +615,8 @@ OwningOpRef<ModuleOp> importModelDescription(StringRef path,
       resolved = llvm::sys::path::parent_path(path);
       llvm::sys::path::append(resolved, *desc->weights);
     }
+    if (weightsFileRead)
+      *weightsFileRead = resolved.str().str();
     if (failed(weights.open(resolved, FileLineColLoc::get(
                                           context, path, desc->weightsPos.line,
                                           desc->weightsPos.col))))

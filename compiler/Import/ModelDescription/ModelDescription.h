@@ -18,11 +18,14 @@ namespace seqc {
 
 /// Imports the description at `path`. `weightsPath`, when not empty,
 /// replaces the weights file the description names. The description is
-/// added to `sourceMgr` so diagnostics show the line and a caret.
+/// added to `sourceMgr` so diagnostics show the line and a caret. When
+/// `weightsFileRead` is not null it receives the path of the weights file
+/// opened (empty if none).
 mlir::OwningOpRef<mlir::ModuleOp>
 importModelDescription(llvm::StringRef path, llvm::SourceMgr &sourceMgr,
                        mlir::MLIRContext *context,
-                       llvm::StringRef weightsPath);
+                       llvm::StringRef weightsPath,
+                       std::string *weightsFileRead = nullptr);
 
 } // namespace seqc
 
