@@ -33,10 +33,13 @@ func.func @linear_no_bias(%x: tensor<3x16xf32>, %w: tensor<4x16xf32>) -> tensor<
 // CHECK-DAG: #[[TRAIL:.+]] = affine_map<(d0, d1, d2) -> (d2)>
 // CHECK-LABEL: func.func @layer_norm
 func.func @layer_norm(%x: tensor<?x?x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<?x?x8xf32> {
+  // The statistics are sums in any order (reassoc: vectorized rows).
   // CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[LEAD]]], iterator_types = ["parallel", "parallel", "reduction"]}
+  // CHECK:   arith.addf %{{.+}}, %{{.+}} fastmath<reassoc> : f32
   // CHECK: %[[MEAN:.+]] = linalg.generic {{.+}} ins(%[[SUM]] : tensor<?x?xf32>)
   // CHECK:   arith.divf
   // CHECK: %[[SQ:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[LEAD]], #[[LEAD]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.+}}, %[[MEAN]] :
+  // CHECK:   arith.addf %{{.+}}, %{{.+}} fastmath<reassoc> : f32
   // CHECK: %[[VAR:.+]] = linalg.generic {{.+}} ins(%[[SQ]] : tensor<?x?xf32>)
   // CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[LEAD]], #[[LEAD]], #[[TRAIL]], #[[TRAIL]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%{{.+}}, %[[VAR]], %[[MEAN]], %{{.+}}, %{{.+}} :
   // CHECK:   math.rsqrt
