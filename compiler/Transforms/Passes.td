@@ -300,7 +300,9 @@ def VectorizeRowsPass : Pass<"seqc-vectorize-rows"> {
                 "vector loops";
   let description = [{
     Rewrites every `linalg.generic` on f32 buffers whose innermost loop
-    walks rows: each operand indexed by loop dimensions and constants, the
+    walks rows (`linalg.transpose`, `linalg.broadcast` and `linalg.copy`
+    are generalized first: a transpose that keeps the innermost dimension
+    in place, such as attention's head split, copies whole rows): each operand indexed by loop dimensions and constants, the
     innermost loop (if at all) as its last index with unit stride; every
     other loop parallel; the body made of ops that apply lane by lane
     (`Vectorizable`), `linalg.index` and constants. It becomes loops over

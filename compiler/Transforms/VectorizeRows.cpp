@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -512,6 +513,22 @@ struct VectorizeRowsPass
       getOperation()->emitError()
           << "seqc-vectorize-rows: vector-width must be >= 1";
       return signalPassFailure();
+    }
+    // The data-movement named ops are row-wise generics too: a transpose
+    // that keeps the innermost dimension in place (attention's head split
+    // [T, H, D] -> [H, T, D]), a broadcast, a copy between buffers. As
+    // named ops they reach LLVM as scalar loops on one thread.
+    SmallVector<linalg::LinalgOp> named;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<linalg::TransposeOp, linalg::BroadcastOp, linalg::CopyOp>(op))
+        named.push_back(cast<linalg::LinalgOp>(op));
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : named) {
+      rewriter.setInsertionPoint(op);
+      // A tensor-semantics op stays as it is (match() skips it anyway).
+      if (op.hasPureBufferSemantics())
+        (void)linalg::generalizeNamedOp(rewriter, op);
     }
     SmallVector<linalg::GenericOp> ops;
     getOperation()->walk([&](linalg::GenericOp op) { ops.push_back(op); });

@@ -338,3 +338,34 @@ func.func @never_split(%x: memref<4x64xf32>, %big: memref<?x?xf32>, %n: index,
   } {seqc.parallel}
   return %y, %z : memref<4x64xf32>, memref<?x?xf32>
 }
+
+// Data-movement named ops are row-wise generics: attention's head split
+// [T, H, D] -> [H, T, D] (the innermost dimension stays in place) copies
+// whole rows, and so does a copy. A transpose of the innermost dimension
+// reads no row and stays a generic (scalar loops).
+// CHECK-LABEL: func.func @head_split
+// CHECK-SAME: %[[X:[^:]+]]: memref<6x4x20xf32>
+// CHECK: %[[Y:.+]] = memref.alloc() : memref<4x6x20xf32>
+// CHECK: scf.for %[[H:.+]] = {{.+}} {
+// CHECK: scf.for %[[T:.+]] = {{.+}} {
+// CHECK: scf.for %[[J:.+]] = {{.+}} {
+// CHECK: %[[V:.+]] = vector.load %[[X]][%[[T]], %[[H]], %[[J]]] : memref<6x4x20xf32>, vector<8xf32>
+// CHECK: vector.store %[[V]], %[[Y]][%[[H]], %[[T]], %[[J]]] : memref<4x6x20xf32>, vector<8xf32>
+// CHECK: vector.maskedload %[[X]]
+// CHECK: vector.maskedstore %[[Y]]
+// CHECK: %[[C:.+]] = memref.alloc() : memref<4x6x20xf32>
+// CHECK: vector.load %[[Y]]
+// CHECK: vector.store %{{.+}}, %[[C]]
+// CHECK: %[[K:.+]] = memref.alloc() : memref<4x20x6xf32>
+// CHECK: linalg.generic {{.+}} ins(%[[C]] : memref<4x6x20xf32>) outs(%[[K]] : memref<4x20x6xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK-NOT: linalg.copy
+func.func @head_split(%x: memref<6x4x20xf32>) -> memref<4x20x6xf32> {
+  %y = memref.alloc() : memref<4x6x20xf32>
+  linalg.transpose ins(%x : memref<6x4x20xf32>) outs(%y : memref<4x6x20xf32>) permutation = [1, 0, 2]
+  %c = memref.alloc() : memref<4x6x20xf32>
+  linalg.copy ins(%y : memref<4x6x20xf32>) outs(%c : memref<4x6x20xf32>)
+  %k = memref.alloc() : memref<4x20x6xf32>
+  linalg.transpose ins(%c : memref<4x6x20xf32>) outs(%k : memref<4x20x6xf32>) permutation = [0, 2, 1]
+  return %k : memref<4x20x6xf32>
+}
