@@ -598,6 +598,38 @@ func.func @scan(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]
 
 // -----
 
+// A scan whose body reads its step index counts from the stream's first
+// step: the steps seen (a [1] i64 state) offset the chunk's index, and
+// grow by the chunk's length.
+// CHECK-LABEL: func.func @scan_step_index_step(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x4xf32> {seq.dims = ["T", ""], seq.name = "x"}
+// CHECK-SAME: %[[SEEN:[a-z0-9]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state0", seq.state})
+// CHECK: %[[S:.+]] = tensor.extract %[[SEEN]][%{{.+}}] : tensor<1xi64>
+// CHECK: %[[OFFSET:.+]] = arith.index_cast %[[S]] : i64 to index
+// CHECK: %[[L:.+]] = tensor.dim %[[X]], %{{.+}} : tensor<?x4xf32>
+// CHECK: %[[LI:.+]] = arith.index_cast %[[L]] : index to i64
+// CHECK: %[[END:.+]] = arith.addi %[[S]], %[[LI]] : i64
+// CHECK: %[[NEXT:.+]] = tensor.from_elements %[[END]] : tensor<1xi64>
+// CHECK: %[[YS:.+]] = seq.scan step(%[[T:.+]]) over(
+// CHECK: %[[GLOBAL:.+]] = arith.addi %[[T]], %[[OFFSET]] : index
+// CHECK: arith.index_cast %[[GLOBAL]] : index to i64
+// CHECK: return %[[YS]], %[[NEXT]]
+func.func @scan_step_index(%x: tensor<?x4xf32> {seq.name = "x", seq.dims = ["T", ""]}) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %outs = tensor.empty(%t) : tensor<?x4xf32>
+  %ys = seq.scan step(%i) over(%xt = %x : tensor<?x4xf32>) outs(%outs : tensor<?x4xf32>) {
+    %ii = arith.index_cast %i : index to i64
+    %f = arith.sitofp %ii : i64 to f32
+    %v = tensor.splat %f : tensor<4xf32>
+    %y = arith.mulf %xt, %v : tensor<4xf32>
+    seq.yield %y : tensor<4xf32>
+  }
+  return %ys : tensor<?x4xf32>
+}
+
+// -----
+
 // expected-error @+1 {{a reverse scan reads future steps}}
 func.func @reverse_scan(%x: tensor<?x2x4xf32>, %h0: tensor<2x4xf32>) -> tensor<?x2x4xf32> {
   %c0 = arith.constant 0 : index

@@ -349,7 +349,8 @@ def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"
     carries state says how through its `StreamableOpInterface` model
     (`dialects/Seq/Transforms/Streaming/`): the final hidden and cell states
     of forward recurrences, the final states of selective scans, WKV and
-    linear attention, the carried values of a written-out `seq.scan`, the last
+    linear attention, the carried values of a written-out `seq.scan` (and
+    the steps seen, when its body reads the step index), the last
     `dilation * (K - 1)` input frames of causal convolutions (all padding
     on the left), the steps seen by `seq.positions`, and for causal
     attention a key/value cache `[B, Hkv, capacity, D]` plus the number of

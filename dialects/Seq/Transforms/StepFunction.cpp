@@ -23,7 +23,9 @@
 //   positions:      offset <- steps seen so far (state in); + L -> state out
 //   scan:           each carried value <- state in, or the scan's own
 //                   initial value before the first chunk (a started flag
-//                   in the state); final carried values -> state out
+//                   in the state); final carried values -> state out; a
+//                   body reading the step index reads it + the steps seen
+//                   (state in; + L -> state out)
 //
 // Pointwise ops (per time step) pass through unchanged. Everything else
 // makes the model non-streamable, with a reason.

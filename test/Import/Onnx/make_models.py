@@ -89,6 +89,32 @@ class LstmInitialState(nn.Module):
         return self.head(y), h, c
 
 
+class ScriptedStepIndex(nn.Module):
+    """A scripted loop whose body reads its step index t: a masked
+    recurrence (`where(lengths > t, ...)`, how a hand-written RNN skips
+    padding) whose update decays with t. A stream must count t from the
+    stream's first step, not each chunk's (stream-step-index.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.Linear(4 + 6, 6)
+
+    def forward(self, x, lengths):  # x [T, B, 4], lengths [B]
+        h = torch.zeros(x.size(1), 6)
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(0)):
+            new = torch.tanh(self.cell(torch.cat([x[t], h], 1)))
+            new = h + new / (1.0 + float(t))
+            h = torch.where((lengths > t).unsqueeze(1), new, h)
+            ys.append(h)
+        return torch.stack(ys, 0), h
+
+
+def step_index_inputs(T, B, rng):
+    return {"x": rng.standard_normal((T, B, 4)).astype(np.float32),
+            "lengths": rng.integers(0, T + 1, B).astype(np.int64)}
+
+
 def time_major_state_inputs(T, B, rng):
     return {"x": rng.standard_normal((T, B, 4)).astype(np.float32),
             "h0": rng.standard_normal((2, B, 6)).astype(np.float32),
@@ -1479,6 +1505,10 @@ MODELS = [
      ["y", "h", "c"],
      {"x": {0: "T", 1: "B"}, "h0": {1: "B"}, "c0": {1: "B"},
       "y": {0: "T", 1: "B"}, "h": {1: "B"}, "c": {1: "B"}}),
+    ("scripted_step_index", lambda: torch.jit.script(ScriptedStepIndex()), 14,
+     step_index_inputs, ["y", "h"],
+     {"x": {0: "T", 1: "B"}, "lengths": {0: "B"}, "y": {0: "T", 1: "B"},
+      "h": {0: "B"}}),
 ]
 
 

@@ -3,7 +3,8 @@
 // A recurrence carries its final state to the next chunk: the named cells
 // (seq.rnn/lstm/gru: y_h, y_c), the linear recurrences (seq.selective_scan,
 // seq.wkv: final_state; seq.linear_attention: final_state and
-// final_normalizer) and a written-out seq.scan (its carried values).
+// final_normalizer) and a written-out seq.scan (its carried values, and
+// the steps seen when its body reads the step index).
 //
 //===----------------------------------------------------------------------===//
 
@@ -97,10 +98,33 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
     if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(0))
       return s.fail(op, "a scan over a fixed number of steps does not step "
                         "with the stream");
-  if (op.getNumCarried() == 0)
-    return success();
   Location loc = op.getLoc();
   MLIRContext *ctx = op->getContext();
+  // A body that reads its step index (a scripted loop's `t`: `x[t] * t`,
+  // `lengths > t`) counts from the stream's first step, not the chunk's:
+  // the steps seen so far, a [1] i64 state, offset the chunk's index.
+  BlockArgument stepIndex = op.getStepIndex();
+  if (!stepIndex.use_empty()) {
+    auto positionType = RankedTensorType::get({1}, b.getI64Type());
+    BlockArgument position = s.addState(positionType, loc);
+    b.setInsertionPoint(op);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value seen = tensor::ExtractOp::create(b, loc, position, ValueRange{zero});
+    Value offset = arith::IndexCastOp::create(b, loc, b.getIndexType(), seen);
+    Value steps = arith::IndexCastOp::create(
+        b, loc, b.getI64Type(),
+        tensor::DimOp::create(b, loc, op.getSequences()[0], 0));
+    Value next = tensor::FromElementsOp::create(
+        b, loc, positionType,
+        ValueRange{arith::AddIOp::create(b, loc, seen, steps)});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&op.getBodyBlock());
+    Value global = arith::AddIOp::create(b, loc, stepIndex, offset);
+    stepIndex.replaceAllUsesExcept(global, global.getDefiningOp());
+    s.carry(position, next, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")}));
+  }
+  if (op.getNumCarried() == 0)
+    return success();
   // A carried value's one dimension of run-time size is the batch of the
   // scanned sequence [T, B, ...].
   std::optional<std::string> batch;
