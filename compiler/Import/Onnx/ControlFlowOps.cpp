@@ -144,6 +144,31 @@ public:
         return failure();
       return a;
     }
+    // A seq op's shape rule ties a result dimension to an operand's (an
+    // embedding's rows to its indices, a recurrence's batch to its
+    // input's).
+    if (auto tied = dyn_cast<seq::DimensionTiesOpInterface>(op)) {
+      SmallVector<seq::DimensionTie> ties;
+      tied.getDimensionTies(ties);
+      for (const seq::DimensionTie &tie : ties) {
+        Value other;
+        int64_t otherDim = 0;
+        if (tie.a == v && tie.dimA == d)
+          std::tie(other, otherDim) = std::make_pair(tie.b, tie.dimB);
+        else if (tie.b == v && tie.dimB == d)
+          std::tie(other, otherDim) = std::make_pair(tie.a, tie.dimA);
+        if (!other || other.getDefiningOp() == op)
+          continue;
+        if (FailureOr<OpFoldResult> size = dim(other, otherDim, depth + 1);
+            succeeded(size))
+          return size;
+      }
+    }
+    // An elementwise op on tensors of one shape.
+    if (op->hasTrait<OpTrait::Elementwise>())
+      for (Value operand : op->getOperands())
+        if (operand.getType() == v.getType())
+          return dim(operand, d, depth + 1);
     return failure();
   }
 

@@ -110,6 +110,38 @@ class ScriptedStepIndex(nn.Module):
         return torch.stack(ys, 0), h
 
 
+class ScriptedGreedyDecoder(nn.Module):
+    """An autoregressive loop, scripted: each step embeds the token the
+    step before chose (argmax fed back as a carried int64); the per-step
+    embeddings are sized only by that Gather by a carried index."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(7, 6)
+        self.cell = nn.Linear(4 + 6 + 6, 6)
+        self.head = nn.Linear(6, 7)
+        # Logits that vary with the input: the chosen tokens change.
+        nn.init.normal_(self.head.weight, std=2.0)
+        nn.init.normal_(self.emb.weight, std=2.0)
+
+    def forward(self, x):  # [T, B, 4]
+        tok = torch.zeros(x.size(1), dtype=torch.long)
+        h = torch.zeros(x.size(1), 6)
+        logits: List[torch.Tensor] = []
+        toks: List[torch.Tensor] = []
+        embedded: List[torch.Tensor] = []
+        for t in range(x.size(0)):
+            e = self.emb(tok)
+            h = torch.tanh(self.cell(torch.cat([x[t], e, h], 1)))
+            step = self.head(h)
+            tok = step.argmax(-1)
+            logits.append(step)
+            toks.append(tok)
+            embedded.append(e)
+        return (torch.stack(logits, 0), torch.stack(toks, 0),
+                torch.stack(embedded, 0))
+
+
 def step_index_inputs(T, B, rng):
     return {"x": rng.standard_normal((T, B, 4)).astype(np.float32),
             "lengths": rng.integers(0, T + 1, B).astype(np.int64)}
@@ -1509,6 +1541,11 @@ MODELS = [
      step_index_inputs, ["y", "h"],
      {"x": {0: "T", 1: "B"}, "lengths": {0: "B"}, "y": {0: "T", 1: "B"},
       "h": {0: "B"}}),
+    ("scripted_greedy_decoder",
+     lambda: torch.jit.script(ScriptedGreedyDecoder()), 14, time_major_inputs,
+     ["logits", "tokens", "embedded"],
+     {"x": {0: "T", 1: "B"}, "logits": {0: "T", 1: "B"},
+      "tokens": {0: "T", 1: "B"}, "embedded": {0: "T", 1: "B"}}),
 ]
 
 
