@@ -65,8 +65,8 @@ struct ExportModelPass : seqc::impl::ExportModelPassBase<ExportModelPass> {
     if (failed(modelName))
       return failure();
 
-    // A causal model also gets a streaming step function; for any other
-    // model the reason it has none is simply not needed.
+    // A causal model also gets a streaming step function; any other model
+    // records why it has none (the header says it).
     std::string notStreamable;
     FailureOr<func::FuncOp> step = seqc::seq::createStepFunction(
         *entry, *modelName + "__step", notStreamable);
@@ -85,6 +85,8 @@ struct ExportModelPass : seqc::impl::ExportModelPassBase<ExportModelPass> {
         return failure();
       abi.step = seqc::ModelEntry{*stepSignature, *modelName + "__step",
                                   *modelName + "_step_api", ""};
+    } else {
+      abi.noStepReason = notStreamable;
     }
 
     // The entry becomes <name>__forward; every other function but the step

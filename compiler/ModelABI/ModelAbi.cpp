@@ -23,6 +23,9 @@ void recordModelAbi(ModuleOp module, const ModelAbi &abi) {
       b.getNamedAttr("forward", describeEntry(b, abi.forward))};
   if (abi.step)
     fields.push_back(b.getNamedAttr("step", describeEntry(b, *abi.step)));
+  else if (!abi.noStepReason.empty())
+    fields.push_back(
+        b.getNamedAttr("no_step", b.getStringAttr(abi.noStepReason)));
   module->setAttr(kModelAbiAttr, b.getDictionaryAttr(fields));
 }
 
@@ -67,6 +70,8 @@ FailureOr<ModelAbi> readModelAbi(ModuleOp module) {
       return failure();
     result.step = std::move(*step);
   }
+  if (auto reason = abi.getAs<StringAttr>("no_step"))
+    result.noStepReason = reason.str();
   return result;
 }
 

@@ -50,6 +50,9 @@ struct ModelEntry {
 struct ModelAbi {
   ModelEntry forward;
   std::optional<ModelEntry> step;
+  /// Without a step: why ("'OP' at LOC: what reads future steps"), for the
+  /// header to tell a user who wants to stream.
+  std::string noStepReason;
 };
 
 /// Records `abi` as `seq.model_abi` on `module`.

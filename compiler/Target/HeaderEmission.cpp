@@ -80,7 +80,7 @@ static void emitRunWrapper(llvm::raw_ostream &os, const std::string &function,
 }
 
 std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
-                       llvm::StringRef source) {
+                       llvm::StringRef source, llvm::StringRef noStepReason) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string guard = "SEQC_MODEL_" + llvm::StringRef(sig.name).upper() + "_H";
@@ -180,6 +180,25 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
                    "seqc_rt_stream_step(state");
   }
 
+  if (!step && !noStepReason.empty()) {
+    // Wrapped at word boundaries, as the rest of the comments.
+    std::string text = "No streaming API (" + n +
+                       "_step): seqc derives one for a causal model, and "
+                       "not here: " +
+                       noStepReason.str() + ".";
+    llvm::SmallVector<llvm::StringRef> words;
+    llvm::StringRef(text).split(words, ' ', -1, /*KeepEmpty=*/false);
+    std::string line = "/*";
+    for (llvm::StringRef word : words) {
+      if (line.size() + 1 + word.size() > 76 && line != "/*" && line != " *") {
+        os << line << "\n";
+        line = " *";
+      }
+      line += " " + word.str();
+    }
+    os << line << " */\n\n";
+  }
+
   os << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"
      << "#endif /* " << guard << " */\n";
   return text;
@@ -191,7 +210,8 @@ mlir::FailureOr<std::string> emitHeader(mlir::ModuleOp module,
   if (mlir::failed(abi))
     return mlir::failure();
   return emitHeader(abi->forward.signature,
-                    abi->step ? &abi->step->signature : nullptr, source);
+                    abi->step ? &abi->step->signature : nullptr, source,
+                    abi->noStepReason);
 }
 
 } // namespace seqc

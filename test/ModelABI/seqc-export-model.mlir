@@ -19,9 +19,10 @@ func.func @model(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""
 
 // -----
 
-// A bidirectional RNN reads future steps: no step entry. Other public
-// functions become private; unnamed dynamic dimensions are "?".
-// CHECK: module attributes {seq.model_abi = {forward = {api = "m_api", function = "m__forward", signature = "in input0 f32 [T,B,4]\0Aout output0 f32 [?,2,?,8]\0A"}, name = "m"}}
+// A bidirectional RNN reads future steps: no step entry, and the reason
+// recorded. Other public functions become private; unnamed dynamic
+// dimensions are "?".
+// CHECK: module attributes {seq.model_abi = {forward = {api = "m_api", function = "m__forward", signature = "in input0 f32 [T,B,4]\0Aout output0 f32 [?,2,?,8]\0A"}, name = "m", no_step = "'seq.rnn' at {{.*}}seqc-export-model.mlir:{{[0-9]+}}:{{[0-9]+}}: a bidirectional recurrence reads future steps"}}
 // CHECK-NOT: m__step
 // CHECK: func.func private @other(
 // CHECK: func.func @m__forward(

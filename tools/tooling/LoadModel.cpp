@@ -65,7 +65,9 @@ bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
                  options.model.c_str(), options.symbol.c_str());
     else if (options.symbol == kDefaultStepSymbol)
       printError("'%s' has no symbol '%s': only a causal model has a step "
-                 "api to stream (--symbol NAME_step_api picks another entry)",
+                 "api to stream (the header of 'seqc MODEL --emit=header' "
+                 "says why this one has none; --symbol NAME_step_api picks "
+                 "another entry)",
                  options.model.c_str(), options.symbol.c_str());
     else
       printError("'%s' has no symbol '%s'", options.model.c_str(),

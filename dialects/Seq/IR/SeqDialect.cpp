@@ -92,9 +92,10 @@ LogicalResult SeqDialect::verifyRegionResultAttribute(Operation *op,
 
 /// `seq.model_abi` (compiler/ModelABI/ModelAbi.h): on the module, a
 /// dictionary with a string `name`, an entry `forward` and optionally an
-/// entry `step`; each entry a dictionary of the strings `api`, `function`
-/// and `signature`, `function` naming a function of the module. The
-/// signature text itself is parsed where it is read (emission).
+/// entry `step` or a string `no_step` (why there is none); each entry a
+/// dictionary of the strings `api`, `function` and `signature`, `function`
+/// naming a function of the module. The signature text itself is parsed
+/// where it is read (emission).
 static LogicalResult verifyModelAbi(Operation *op, Attribute value) {
   auto fail = [&](const Twine &why) {
     return op->emitError() << "'seq.model_abi' " << why;
@@ -104,14 +105,14 @@ static LogicalResult verifyModelAbi(Operation *op, Attribute value) {
     return fail("must be a dictionary on the module");
   for (NamedAttribute field : abi) {
     StringRef key = field.getName().getValue();
-    if (key == "name") {
+    if (key == "name" || key == "no_step") {
       if (!isa<StringAttr>(field.getValue()))
-        return fail("'name' must be a string");
+        return fail("'" + key + "' must be a string");
       continue;
     }
     if (key != "forward" && key != "step")
       return fail("has an unknown field '" + key +
-                  "' (fields: name, forward, step)");
+                  "' (fields: name, forward, step, no_step)");
     auto entry = dyn_cast<DictionaryAttr>(field.getValue());
     if (!entry || entry.size() != 3 || !entry.getAs<StringAttr>("api") ||
         !entry.getAs<StringAttr>("function") ||
@@ -125,6 +126,8 @@ static LogicalResult verifyModelAbi(Operation *op, Attribute value) {
   }
   if (!abi.get("name") || !abi.get("forward"))
     return fail("needs a name and a forward entry");
+  if (abi.get("step") && abi.get("no_step"))
+    return fail("has both a step entry and a reason for none (no_step)");
   return success();
 }
 

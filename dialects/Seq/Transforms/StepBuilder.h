@@ -12,6 +12,7 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/IR/StreamState.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -74,19 +75,15 @@ public:
   }
   mlir::LogicalResult fail(mlir::Operation *op,
                            const llvm::Twine &why) override {
-    reason = ("'" + op->getName().getStringRef() + "' at " +
-              locationText(op->getLoc()) + ": " + why)
+    // "'seq.scan' at node '/Loop'" or "... at m.seq:4:5".
+    reason = (describeOrigin(("'" + op->getName().getStringRef() + "'").str(),
+                             op->getLoc()) +
+              ": " + why)
                  .str();
     return mlir::failure();
   }
 
 private:
-  static std::string locationText(mlir::Location loc) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    loc.print(os);
-    return text;
-  }
   mlir::LogicalResult checkPointwise(mlir::Operation *op);
   mlir::LogicalResult eraseReplacedInitialStates();
 

@@ -235,9 +235,10 @@ BlockArgument StepBuilder::bindState(MutableOperandRange operand, Type type,
   for (Operation *op : slice)
     if (isa<StreamableOpInterface>(op)) {
       (void)fail(operand.getOwner(),
-                 "its initial state is computed from the state of '" +
-                     op->getName().getStringRef() + "' at " +
-                     locationText(op->getLoc()) +
+                 "its initial state is computed from the state of " +
+                     describeOrigin(
+                         ("'" + op->getName().getStringRef() + "'").str(),
+                         op->getLoc()) +
                      ", which a stream knows only after the last chunk");
       return BlockArgument();
     }

@@ -94,8 +94,14 @@ module attributes {seq.model_abi = {name = "m", forward = {api = "m_api", functi
 
 // -----
 
-// expected-error @+1 {{'seq.model_abi' has an unknown field 'backward' (fields: name, forward, step)}}
+// expected-error @+1 {{'seq.model_abi' has an unknown field 'backward' (fields: name, forward, step, no_step)}}
 module attributes {seq.model_abi = {name = "m", backward = {}}} {
+}
+
+// -----
+
+// expected-error @+1 {{'seq.model_abi' 'no_step' must be a string}}
+module attributes {seq.model_abi = {name = "m", no_step = 3}} {
 }
 
 // -----
