@@ -956,10 +956,13 @@ LogicalResult importControlFlowOp(GraphImporter &g, StringRef op,
     // exporter does not know as SplitToSequence + Loop; the same
     // computation as expand + reshape exports as plain ops.
     if (op == "SplitToSequence")
-      diag << "; torch exports repeat_interleave(x, n, dim) this way when "
-              "x's size along dim is unknown to the exporter: "
-              "x.unsqueeze(dim + 1).expand(..., n, ...).flatten(dim, dim + 1) "
-              "computes the same and exports as plain ops";
+      diag << "; torch exports repeat_interleave(x, repeats, dim) this way "
+              "when x's size along dim is unknown to the exporter: with one "
+              "repeat count n, x.unsqueeze(dim + 1).expand(..., n, ...)"
+              ".flatten(dim, dim + 1) computes the same and exports as plain "
+              "ops; a repeat count per element (a length regulator's "
+              "durations), whose output length depends on the data, is not "
+              "supported";
     return failure();
   }
   return success();
