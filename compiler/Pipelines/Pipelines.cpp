@@ -132,6 +132,9 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   // previous one). Canonicalization first resolves their sizes to values
   // defined outside the loop.
   pm.addPass(createCanonicalizerPass());
+  // A tile's temporaries allocated in the branch that skips masked tiles
+  // move before it, so that they leave the tile loops too.
+  pm.addNestedPass<func::FuncOp>(createHoistBranchScratchPass());
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferLoopHoistingPass());
   // No buffer size may wrap (a zero-element input can carry huge extents).
   pm.addNestedPass<func::FuncOp>(createCheckAllocationSizesPass());

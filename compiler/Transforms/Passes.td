@@ -243,6 +243,24 @@ def LowerChecksPass : Pass<"seqc-lower-checks", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def HoistBranchScratchPass
+    : Pass<"seqc-hoist-branch-scratch", "::mlir::func::FuncOp"> {
+  let summary = "Move static-size temporaries of an scf.if branch before it";
+  let description = [{
+    Runs on buffers, after bufferization and before
+    `buffer-loop-hoisting` and the deallocation pipeline. A `memref.alloc`
+    of a static size inside a branch of an `scf.if` whose buffer (and every
+    view of it) only that branch uses, and that no terminator yields, moves
+    before the `scf.if` (out of every such enclosing branch). Its contents
+    are undefined at allocation either way, so the program means the same;
+    the buffer is allocated even when the branch is not taken, once, which
+    buffer-loop-hoisting then takes out of the enclosing loops. Tiled
+    causal attention allocates its per-tile temporaries in the branch that
+    skips fully masked key tiles: without this, once per tile.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def CheckAllocationSizesPass : Pass<"seqc-check-allocation-sizes", "::mlir::func::FuncOp"> {
   let summary = "Guard every buffer size computed from run-time extents";
   let description = [{
