@@ -30,7 +30,7 @@ std::string OutputFiles::path(llvm::StringRef extension) const {
 }
 
 std::string OutputFiles::textTarget(llvm::StringRef extension,
-                                   bool toStdoutByDefault) const {
+                                    bool toStdoutByDefault) const {
   if (options.outputBase == "-" ||
       (options.outputBase.empty() && toStdoutByDefault))
     return "-";

@@ -31,8 +31,8 @@ public:
   /// Fails, naming both, when a file the compilation writes is one of
   /// `inputs` (`seqc m.seq -o m --external-weights` next to m.safetensors,
   /// `seqc m.mlir --emit=mlir -o m`): the input would be lost.
-  mlir::LogicalResult refuseOverwritingInputs(
-      llvm::ArrayRef<std::string> inputs);
+  mlir::LogicalResult
+  refuseOverwritingInputs(llvm::ArrayRef<std::string> inputs);
 
   /// Writes `text` to BASE + `extension` (stdout when no -o was given and
   /// `toStdoutByDefault`).

@@ -60,7 +60,8 @@ struct HoistBranchScratchPass
     getOperation().walk([&](memref::AllocOp op) { allocs.push_back(op); });
     for (memref::AllocOp alloc : allocs) {
       // Sizes defined in the branch would not exist before it.
-      if (!alloc.getDynamicSizes().empty() || !alloc.getSymbolOperands().empty())
+      if (!alloc.getDynamicSizes().empty() ||
+          !alloc.getSymbolOperands().empty())
         continue;
       // Out of every enclosing branch that is the only one to use it.
       while (auto branch = dyn_cast<scf::IfOp>(alloc->getParentOp())) {

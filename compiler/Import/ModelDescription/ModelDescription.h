@@ -23,8 +23,7 @@ namespace seqc {
 /// opened (empty if none).
 mlir::OwningOpRef<mlir::ModuleOp>
 importModelDescription(llvm::StringRef path, llvm::SourceMgr &sourceMgr,
-                       mlir::MLIRContext *context,
-                       llvm::StringRef weightsPath,
+                       mlir::MLIRContext *context, llvm::StringRef weightsPath,
                        std::string *weightsFileRead = nullptr);
 
 } // namespace seqc

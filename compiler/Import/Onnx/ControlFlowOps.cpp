@@ -373,8 +373,8 @@ LogicalResult GraphImporter::importLoop() {
   llvm::StringMap<unsigned> gathered;   // Gather output -> sequence index
   for (const onnx::NodeProto &n : body.node()) {
     if (n.op_type() != "Gather" || n.input_size() != 2 ||
-        n.output_size() != 1 || n.output(0).empty() || n.input(1) != iterName || bodyProducers.count(n.input(0)) ||
-        carriedNames.count(n.input(0)))
+        n.output_size() != 1 || n.output(0).empty() || n.input(1) != iterName ||
+        bodyProducers.count(n.input(0)) || carriedNames.count(n.input(0)))
       continue;
     int64_t axis = 0;
     for (const onnx::AttributeProto &a : n.attribute())

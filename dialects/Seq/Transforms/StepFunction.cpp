@@ -234,12 +234,12 @@ BlockArgument StepBuilder::bindState(MutableOperandRange operand, Type type,
     slice.insert(def);
   for (Operation *op : slice)
     if (isa<StreamableOpInterface>(op)) {
-      (void)fail(operand.getOwner(),
-                 "its initial state is computed from the state of " +
-                     describeOrigin(
-                         ("'" + op->getName().getStringRef() + "'").str(),
-                         op->getLoc()) +
-                     ", which a stream knows only after the last chunk");
+      (void)fail(
+          operand.getOwner(),
+          "its initial state is computed from the state of " +
+              describeOrigin(("'" + op->getName().getStringRef() + "'").str(),
+                             op->getLoc()) +
+              ", which a stream knows only after the last chunk");
       return BlockArgument();
     }
   OpBuilder::InsertionGuard guard(builder);
