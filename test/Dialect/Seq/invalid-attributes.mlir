@@ -106,6 +106,15 @@ module attributes {seq.model_abi = {name = "m", no_step = 3}} {
 
 // -----
 
+// expected-error @+1 {{'seq.model_abi' has both a step entry and a reason for none (no_step)}}
+module attributes {seq.model_abi = {name = "m", forward = {api = "m_api", function = "f", signature = ""}, step = {api = "m_step_api", function = "f", signature = ""}, no_step = "why"}} {
+  func.func @f() {
+    return
+  }
+}
+
+// -----
+
 // expected-error @+1 {{'seq.model_abi' must be a dictionary on the module}}
 func.func @abi() attributes {seq.model_abi = {name = "m"}} {
   return
