@@ -321,8 +321,9 @@ def VectorizeRowsPass : Pass<"seqc-vectorize-rows"> {
     walks rows (`linalg.transpose`, `linalg.broadcast` and `linalg.copy`
     are generalized first: a transpose that keeps the innermost dimension
     in place, such as attention's head split, copies whole rows): each
-    operand indexed by loop dimensions and constants, the innermost loop (if at all) as its last index with unit stride; every
-    other loop parallel; the body made of ops that apply lane by lane
+    operand indexed by loop dimensions and constants, the innermost loop
+    (if at all) as its last index with unit stride; every other loop
+    parallel; the body made of ops that apply lane by lane
     (`Vectorizable`), `linalg.index` and constants. It becomes loops over
     the outer dimensions and, along the row, whole vectors of
     `vector-width` lanes and one masked vector for the rest: operands that
