@@ -14,6 +14,13 @@ FileDiagnosticHandler::FileDiagnosticHandler(llvm::SourceMgr &sourceMgr,
     : SourceMgrDiagnosticHandler(sourceMgr, context, os), os(os) {
   // Registered after the base class's handler, so it runs first.
   setHandler([this](Diagnostic &diag) {
+    // The CPU code versions lower copies of one module: an error that does
+    // not depend on the CPU comes once from each. Print it once.
+    std::string key;
+    llvm::raw_string_ostream keyStream(key);
+    keyStream << diag.getLocation() << '\n' << diag.str();
+    if (!printed.insert(key).second)
+      return success();
     emit(diag.getLocation(), diag.str(), diag.getSeverity());
     for (Diagnostic &note : diag.getNotes())
       emit(note.getLocation(), note.str(), note.getSeverity());
@@ -32,8 +39,15 @@ void FileDiagnosticHandler::emit(Location loc, const llvm::Twine &message,
                      : severity == DiagnosticSeverity::Warning ? "warning"
                      : severity == DiagnosticSeverity::Note    ? "note"
                                                                : "remark";
-  os << file.getFilename().getValue() << ": " << kind << ": " << message
-     << "\n";
+  // An ONNX node's location is its name on the file's: say which node,
+  // unless the message already does.
+  std::string node;
+  if (auto name = loc->findInstanceOf<NameLoc>())
+    node = ("node '" + name.getName().getValue() + "'").str();
+  std::string text = message.str();
+  if (!node.empty() && text.find(node) == std::string::npos)
+    text = node + ": " + text;
+  os << file.getFilename().getValue() << ": " << kind << ": " << text << "\n";
 }
 
 } // namespace seqc

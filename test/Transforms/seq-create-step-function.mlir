@@ -20,6 +20,9 @@
 // CHECK: %[[H0OR:.+]] = linalg.generic {{.+}} ins(%[[S0]], %[[H0]], %[[FLAG]] : tensor<1x?x8xf32>, tensor<1x?x8xf32>, tensor<1xi64>)
 // CHECK: arith.select
 // CHECK: %[[Y:.+]], %[[H:.+]], %[[C:.+]] = seq.lstm %[[X]], %{{.+}}, %{{.+}} initial_h(%[[H0OR]]) initial_c(%[[S1]])
+// An empty chunk would leave the unpadded convolution without a window: a
+// check says so before the lowering's receptive-field check would.
+// CHECK: seq.check %{{.+}}, shape "seq.conv1d at {{.+}}.mlir:[[@LINE+12]]:8: a streamed chunk has {} steps; this causal convolution's step needs at least one"
 // CHECK: %[[JOIN:.+]] = tensor.concat dim(2) %[[S2]], %[[CX]]
 // CHECK: %[[NEXT:.+]] = tensor.extract_slice %[[JOIN]][0, 0, %{{.+}}] [%{{.+}}, 8, 4] [1, 1, 1]
 // CHECK: %[[Z:.+]] = seq.conv1d %[[JOIN]], %{{.+}} {dilation = 2 : i64}

@@ -43,6 +43,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 
+#include <limits>
 #include <set>
 
 #include "llvm/ADT/SmallBitVector.h"
@@ -275,6 +276,15 @@ LogicalResult GraphImporter::importLoop() {
                      "run all M steps";
       return failure();
     }
+  }
+  // torch writes a `while` loop's missing bound as INT64_MAX; with a
+  // condition that stays true the loop would never end.
+  if (std::optional<int64_t> m = getConstantIntValue((*trip)[0]);
+      m && *m == std::numeric_limits<int64_t>::max()) {
+    nodeError() << "has the trip count " << *m
+                << " (INT64_MAX: a while loop without a bound) and a "
+                   "condition that stays true, so it would never end";
+    return failure();
   }
   for (const onnx::NodeProto &n : body.node())
     if (n.op_type() == "Loop" || n.op_type() == "Scan") {

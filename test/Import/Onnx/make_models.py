@@ -2016,6 +2016,27 @@ def write_control_flow_inputs(in_dir):
                   "c_out"))],
         [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
         [true, helper.make_tensor("minus_two", TensorProto.INT64, [], [-2])])
+    # torch's `while` bound (INT64_MAX) with a condition that stays true:
+    # the loop would never end.
+    save("loop_int64_max_trip", [helper.make_node(
+        "Loop", ["int64_max", "true", "h0"], ["h"], name="unbounded",
+        body=body([helper.make_node("Identity", ["c_in"], ["c_out"])],
+                  "c_out"))],
+        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
+        [true, helper.make_tensor("int64_max", TensorProto.INT64, [],
+                                  [2**63 - 1])])
+    # 2^62 steps whose per-step outputs would take 2^67 bytes: refused at
+    # compile time, once, naming the node.
+    save("loop_huge_trip", [helper.make_node(
+        "Loop", ["huge", "true", "h0"], ["h", "hs"], name="huge_trip",
+        body=helper.make_graph(
+            [helper.make_node("Identity", ["c_in"], ["c_out"]),
+             helper.make_node("Tanh", ["h_in"], ["h_out"]),
+             helper.make_node("Identity", ["h_out"], ["h_t"])],
+            "body", [i64("t"), b1("c_in"), f32("h_in", [2, 4])],
+            [b1("c_out"), f32("h_out", [2, 4]), f32("h_t", [2, 4])]))],
+        [f32("h0", [2, 4])], [f32("h", [2, 4]), f32("hs", None)],
+        [true, helper.make_tensor("huge", TensorProto.INT64, [], [2**62])])
     # The starting condition is data: ReduceSum(h0) == 0.
     save("loop_runtime_cond", trip + [
         helper.make_node("ReduceSum", ["h0"], ["total"], keepdims=0),

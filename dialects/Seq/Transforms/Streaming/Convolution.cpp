@@ -10,6 +10,7 @@
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/IR/StreamableOpInterface.h"
 #include "dialects/Seq/Transforms/StreamableOpInterfaceImpl.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -50,6 +51,19 @@ LogicalResult carryConv(Conv1dOp op, StreamState &s) {
   BlockArgument state = s.addState(stateType, loc);
 
   b.setInsertionPoint(op);
+  // Unpadded, the convolution of [state, chunk] needs one step more than
+  // the state; say so instead of the receptive-field error the lowering
+  // would give for an empty chunk.
+  Value chunkSteps = getValueOrCreateConstantIndexOp(
+      b, loc, getDimSize(b, loc, op.getInput(), 2));
+  Value nonEmpty = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::sgt, chunkSteps,
+      arith::ConstantIndexOp::create(b, loc, 0));
+  createCheck(b, loc, nonEmpty, chunkSteps,
+              describeOrigin("seq.conv1d", loc) +
+                  ": a streamed chunk has {} steps; this causal "
+                  "convolution's step needs at least one",
+              CheckKind::shape);
   Value joined = tensor::ConcatOp::create(b, loc, /*dim=*/2,
                                           ValueRange{state, op.getInput()});
   // The last `history` frames of [state, chunk] are the next state.
