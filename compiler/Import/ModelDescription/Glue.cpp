@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 #include <limits>
@@ -820,9 +821,15 @@ FailureOr<Val> Emitter::emitReshape(const Val &x) {
                       << kw->value.text;
       return failure();
     }
+    // Sizes whose product passes 2^63 cannot keep any tensor's elements
+    // (and would wrap in the element-count arithmetic below).
+    if (llvm::MulOverflow(fixedOut, item.intValue, fixedOut)) {
+      error(kw->value.pos) << "reshape to " << kw->value.text
+                           << ": the sizes multiply past 2^63 elements";
+      return failure();
+    }
     shape.push_back(item.intValue);
     dims.push_back("");
-    fixedOut *= item.intValue;
     sizes.push_back(arith::ConstantIndexOp::create(b, here(), item.intValue));
   }
   // The operand's elements not covered by a named dimension: fixed sizes
@@ -834,8 +841,12 @@ FailureOr<Val> Emitter::emitReshape(const Val &x) {
       continue;
     if (x.type().isDynamicDim(d))
       dynamicRest = true;
-    else
-      fixedIn *= x.type().getDimSize(d);
+    else if (llvm::MulOverflow(fixedIn, x.type().getDimSize(d), fixedIn)) {
+      error(kw->value.pos) << "reshape of "
+                           << describe(x, current->operands[0].value.text)
+                           << ": its sizes multiply past 2^63 elements";
+      return failure();
+    }
   }
   bool ok = inferred >= 0 ? dynamicRest || fixedIn % fixedOut == 0
                           : !dynamicRest && fixedIn == fixedOut;

@@ -10,8 +10,11 @@
 
 #include "compiler/Import/ModelDescription/Emitter.h"
 #include "compiler/Import/ModelDescription/Suggestions.h"
+#include "seqc/abi.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -465,11 +468,25 @@ OwningOpRef<ModuleOp> Emitter::emit() {
                          << "'; inputs are f32, i64, i32 or bool";
       return nullptr;
     }
+    if (in.dims.size() > SEQC_MAX_RANK) {
+      error(in.dims[SEQC_MAX_RANK].pos)
+          << "input '" << in.name << "' has rank " << in.dims.size()
+          << "; a model's tensors have at most rank " << SEQC_MAX_RANK;
+      return nullptr;
+    }
     SmallVector<int64_t> shape;
     SmallVector<std::string> dims;
+    // Static sizes multiply to the bytes of every run's input: past 2^63 no
+    // run could pass one (and the element counts of reshapes would wrap).
+    int64_t bytes = 8;
     for (const Dim &d : in.dims) {
       shape.push_back(d.name.empty() ? d.size : ShapedType::kDynamic);
       dims.push_back(d.name);
+      if (d.name.empty() && llvm::MulOverflow(bytes, d.size, bytes)) {
+        error(d.pos) << "input '" << in.name << "': its fixed sizes "
+                     << "multiply past 2^63 bytes";
+        return nullptr;
+      }
     }
     argTypes.push_back(RankedTensorType::get(shape, elt));
     argDims.push_back(dims);

@@ -49,6 +49,10 @@ LogicalResult LinearAttentionOp::verify() {
       {batch, "B"}, {heads, "H"}, {keySize, "Dk"}, {valueSize, "Dv"}};
   SmallVector<ExpectedDim> normalizer = {
       {batch, "B"}, {heads, "H"}, {keySize, "Dk"}};
+  if (failed(verifyNonZeroSizes(op, {{heads, "the head count H"},
+                                     {keySize, "the key size Dk"},
+                                     {valueSize, "the value size Dv"}})))
+    return failure();
   if (failed(verifyShape(op, "query", queryType, keys)) ||
       failed(verifyShape(op, "key", keyType, keys)) ||
       failed(verifyShape(op, "value", valueType, values)) ||

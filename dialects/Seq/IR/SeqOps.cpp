@@ -45,6 +45,11 @@ LogicalResult AttentionOp::verify() {
       failed(verifyShape(op, "result", getResult().getType(),
                          {{b, "B"}, {hq, "Hq"}, {lq, "Lq"}, {dv, "Dv"}})))
     return failure();
+  if (failed(verifyNonZeroSizes(op, {{hq, "the query head count Hq"},
+                                     {hkv, "the key/value head count Hkv"},
+                                     {d, "the head size D"},
+                                     {dv, "the value head size Dv"}})))
+    return failure();
   if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
       hq % hkv != 0)
     return emitOpError() << "query heads (" << hq
@@ -227,6 +232,9 @@ LogicalResult Conv1dOp::verify() {
   int64_t cout = dimOf(weight, 0), k = dimOf(weight, 2);
   if (k == 0) // torch refuses a kernel of size 0 too
     return emitOpError() << "the kernel has no taps: 'weight' is " << weight;
+  if (failed(verifyNonZeroSizes(op, {{cin, "the input channel count Cin"},
+                                     {cout, "the output channel count Cout"}})))
+    return failure();
   if (!ShapedType::isDynamic(cin) && cin % groups != 0)
     return emitOpError() << "input channels (" << cin
                          << ") must be divisible by groups (" << groups << ")";

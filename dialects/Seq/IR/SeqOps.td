@@ -18,7 +18,11 @@ def Seq_ActivationArrayAttr
     : TypedArrayAttrBase<Seq_ActivationAttr, "array of #seq.act">;
 
 def Seq_FloatTensor : RankedTensorOf<[AnyFloat]>;
-def Seq_IntTensor : RankedTensorOf<[AnySignlessInteger]>;
+// Indices and lengths: signless integers of 8 to 64 bits, read as signed
+// (an i1 would read `true` as -1).
+def Seq_IndexInteger
+    : AnyTypeOf<[I8, I16, I32, I64], "signless integer of 8 to 64 bits">;
+def Seq_IntTensor : RankedTensorOf<[Seq_IndexInteger]>;
 def Seq_MaskTensor : RankedTensorOf<[AnyFloat, I1]>;
 
 //===----------------------------------------------------------------------===//

@@ -106,6 +106,8 @@ verifyRecurrence(Operation *op, const RecurrenceSpec &spec,
   int64_t t = inputType.getDimSize(batchMajor ? 1 : 0);
   int64_t b = inputType.getDimSize(batchMajor ? 0 : 1);
   int64_t i = inputType.getDimSize(2);
+  if (failed(verifyNonZeroSizes(op, {{i, "the input size I"}})))
+    return failure();
 
   // A projection changes the size of the hidden output from H to P.
   int64_t hOut = h;
@@ -118,6 +120,8 @@ verifyRecurrence(Operation *op, const RecurrenceSpec &spec,
       return failure();
     hOut = dimOf(v.projection.getType(), 1);
     hOutName = "P";
+    if (failed(verifyNonZeroSizes(op, {{hOut, "the projection size P"}})))
+      return failure();
   }
 
   auto stateDims = [&](int64_t size,

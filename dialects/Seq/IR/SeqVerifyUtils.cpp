@@ -39,6 +39,14 @@ LogicalResult verifyShape(Operation *op, StringRef what, Type type,
   return op->emitOpError(message);
 }
 
+LogicalResult verifyNonZeroSizes(Operation *op, ArrayRef<ExpectedDim> sizes) {
+  for (const ExpectedDim &size : sizes)
+    if (size.size == 0)
+      return op->emitOpError()
+             << size.name << " is 0; it must be at least 1";
+  return success();
+}
+
 int64_t dimOf(Type type, unsigned index) {
   return cast<RankedTensorType>(type).getDimSize(index);
 }

@@ -34,6 +34,13 @@ mlir::LogicalResult verifyShape(mlir::Operation *op, llvm::StringRef what,
                                 mlir::Type type,
                                 llvm::ArrayRef<ExpectedDim> dims);
 
+/// Checks that each size in `sizes` that is static is at least 1 (a
+/// feature, head or channel count: the lowerings slice and divide by them;
+/// a batch or sequence length of 0 is fine). On failure emits "<name> is 0;
+/// it must be at least 1".
+mlir::LogicalResult verifyNonZeroSizes(mlir::Operation *op,
+                                       llvm::ArrayRef<ExpectedDim> sizes);
+
 /// Returns dimension `index` of a ranked tensor type.
 int64_t dimOf(mlir::Type type, unsigned index);
 

@@ -181,3 +181,20 @@ func.func @relative_bias_type(%q: tensor<1x2x4x16xf32>, %t: tensor<2x3xf16>) {
   %o = seq.attention %q, %q, %q relative_bias(%t) : (tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<1x2x4x16xf32>, tensor<2x3xf16>) -> tensor<1x2x4x16xf32>
   return
 }
+
+// -----
+
+// Zero heads or a zero head size: the head map divides by Hkv.
+func.func @no_kv_heads(%q: tensor<1x2x4x8xf32>, %k: tensor<1x0x4x8xf32>, %v: tensor<1x0x4x8xf32>) {
+  // expected-error @+1 {{the key/value head count Hkv is 0; it must be at least 1}}
+  %o = seq.attention %q, %k, %v : (tensor<1x2x4x8xf32>, tensor<1x0x4x8xf32>, tensor<1x0x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @empty_head(%q: tensor<1x2x4x0xf32>, %v: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{the head size D is 0; it must be at least 1}}
+  %o = seq.attention %q, %q, %v : (tensor<1x2x4x0xf32>, tensor<1x2x4x0xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}

@@ -109,3 +109,12 @@ func.func @huge_dilation(%x: tensor<?x2x?xf32>, %w: tensor<4x2x3xf32>) {
   %y = seq.conv1d %x, %w {dilation = 9223372036854775807 : i64} : (tensor<?x2x?xf32>, tensor<4x2x3xf32>) -> tensor<?x4x?xf32>
   return
 }
+
+// -----
+
+// A zero channel count would leave the lowering slicing an empty dimension.
+func.func @no_input_channels(%x: tensor<?x0x?xf32>, %w: tensor<4x0x3xf32>) {
+  // expected-error @+1 {{the input channel count Cin is 0; it must be at least 1}}
+  %y = seq.conv1d %x, %w {causal} : (tensor<?x0x?xf32>, tensor<4x0x3xf32>) -> tensor<?x4x?xf32>
+  return
+}

@@ -121,7 +121,7 @@ func.func @embedding_result_type(%ids: tensor<2xi64>, %t: tensor<100x8xf32>) {
 // -----
 
 func.func @embedding_indices(%ids: tensor<2xf32>, %t: tensor<100x8xf32>) {
-  // expected-error @+1 {{operand #0 must be ranked tensor of signless integer values}}
+  // expected-error @+1 {{operand #0 must be ranked tensor of signless integer of 8 to 64 bits values}}
   %y = seq.embedding %ids, %t : (tensor<2xf32>, tensor<100x8xf32>) -> tensor<2x8xf32>
   return
 }
@@ -147,5 +147,14 @@ func.func @positions_dim(%x: tensor<?x2x8xf32>) {
 func.func @positions_length(%x: tensor<5x2x8xf32>) {
   // expected-error @+1 {{'result' must be [T] = [5], found tensor<2xi64>}}
   %p = seq.positions %x dim(0) : tensor<5x2x8xf32> -> tensor<2xi64>
+  return
+}
+
+// -----
+
+// Bool ids would read `true` as -1.
+func.func @bool_ids(%ids: tensor<?xi1>, %table: tensor<10x1xf32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of signless integer of 8 to 64 bits values, but got 'tensor<?xi1>'}}
+  %e = seq.embedding %ids, %table {wrap_negative} : (tensor<?xi1>, tensor<10x1xf32>) -> tensor<?x1xf32>
   return
 }

@@ -89,3 +89,11 @@ func.func @state_batch(%q: tensor<?x2x?x4xf32>, %v: tensor<3x2x?x3xf32>) {
   %o, %s, %z = seq.linear_attention %q, %q, %v : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<3x2x?x3xf32>) -> (tensor<?x2x?x3xf32>, tensor<2x2x4x3xf32>, tensor<?x2x4xf32>)
   return
 }
+
+// -----
+
+func.func @no_heads(%q: tensor<?x0x?x4xf32>, %v: tensor<?x0x?x3xf32>) {
+  // expected-error @+1 {{the head count H is 0; it must be at least 1}}
+  %o, %s, %z = seq.linear_attention %q, %q, %v : (tensor<?x0x?x4xf32>, tensor<?x0x?x4xf32>, tensor<?x0x?x3xf32>) -> (tensor<?x0x?x3xf32>, tensor<?x0x4x3xf32>, tensor<?x0x4xf32>)
+  return
+}

@@ -79,7 +79,7 @@ func.func @rnn_sequence_lens(%x: tensor<5x2x4xf32>, %w: tensor<1x8x4xf32>, %r: t
 // -----
 
 func.func @rnn_sequence_lens_type(%x: tensor<5x2x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>, %len: tensor<2xf32>) {
-  // expected-error @+1 {{operand #3 must be ranked tensor of signless integer values}}
+  // expected-error @+1 {{operand #3 must be ranked tensor of signless integer of 8 to 64 bits values}}
   %y, %h = "seq.rnn"(%x, %w, %r, %len) <{hidden_size = 8 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 1>}> : (tensor<5x2x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>, tensor<2xf32>) -> (tensor<5x1x2x8xf32>, tensor<1x2x8xf32>)
   return
 }
@@ -205,3 +205,11 @@ func.func @f(%x: tensor<?x1x4xf32>, %w: tensor<1x0x4xf32>, %r: tensor<1x0x461168
   return
 }
 
+
+// -----
+
+func.func @no_input_features(%x: tensor<?x?x0xf32>, %w: tensor<1x8x0xf32>, %r: tensor<1x8x8xf32>) {
+  // expected-error @+1 {{the input size I is 0; it must be at least 1}}
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64} : (tensor<?x?x0xf32>, tensor<1x8x0xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  return
+}
