@@ -78,6 +78,47 @@ struct SaturateBeforeApproximation : OpRewritePattern<OpTy> {
   double threshold;
 };
 
+/// MLIR's log and log2 approximations read the exponent field, so a
+/// subnormal input (below 2^-126) reads as 2^-126: log(1e-40) gave
+/// -87.34 instead of -92.10. A subnormal is scaled by 2^24 first (exact) and
+/// the logarithm of 2^24 taken off again (24 ln 2, or 24 for log2); 0,
+/// negatives and NaN keep their results (-inf, NaN).
+template <typename OpTy>
+struct ScaleSubnormalsBeforeLog : OpRewritePattern<OpTy> {
+  ScaleSubnormalsBeforeLog(MLIRContext *ctx, double logOfScale)
+      : OpRewritePattern<OpTy>(ctx, /*benefit=*/2), logOfScale(logOfScale) {}
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    if (op->hasAttr(kScaled) || !getElementTypeOrSelf(op.getType()).isF32())
+      return failure();
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    Type type = x.getType();
+    auto splat = [&](double v) -> Value {
+      TypedAttr attr = rewriter.getF32FloatAttr(v);
+      if (auto shaped = dyn_cast<ShapedType>(type))
+        attr = SplatElementsAttr::get(shaped, attr);
+      return arith::ConstantOp::create(rewriter, loc, attr);
+    };
+    Value subnormal =
+        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OLT,
+                              math::AbsFOp::create(rewriter, loc, x),
+                              splat(std::ldexp(1.0, -126)));
+    Value scaled = arith::SelectOp::create(
+        rewriter, loc, subnormal,
+        arith::MulFOp::create(rewriter, loc, x, splat(16777216.0)), x);
+    auto inner = OpTy::create(rewriter, loc, scaled);
+    inner->setAttr(kScaled, rewriter.getUnitAttr());
+    Value unscaled =
+        arith::SubFOp::create(rewriter, loc, inner, splat(logOfScale));
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, subnormal, unscaled,
+                                                 inner);
+    return success();
+  }
+  static constexpr const char *kScaled = "seqc.subnormals_scaled";
+  double logOfScale;
+};
+
 /// f32 sin and cos accurate for large arguments (RoPE and sinusoidal
 /// position tables reach angles of thousands of radians). MLIR's
 /// approximation reduces by pi/2 with a single f32 constant, so its error
@@ -202,6 +243,10 @@ void seqc::populateApproximateMathPatterns(RewritePatternSet &patterns) {
   patterns.add<FmaToContractedMulAdd>(patterns.getContext());
   patterns.add<AccurateSinCos<math::SinOp, false>,
                AccurateSinCos<math::CosOp, true>>(patterns.getContext());
+  patterns.add<ScaleSubnormalsBeforeLog<math::LogOp>>(patterns.getContext(),
+                                                      24.0 * M_LN2);
+  patterns.add<ScaleSubnormalsBeforeLog<math::Log2Op>>(patterns.getContext(),
+                                                       24.0);
   // f32: tanh(9) and erf(4) round to exactly 1.
   patterns.add<SaturateBeforeApproximation<math::TanhOp>>(
       patterns.getContext(), 9.0);
