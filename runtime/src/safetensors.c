@@ -673,7 +673,10 @@ seqc_status seqc_rt_safetensors_open(const char *path, seqc_safetensors **out,
     return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
                              "safetensors: NULL argument");
   *out = NULL;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO nobody writes to would block for ever; it
+  // returns at once and fails the regular-file check below (reads of a
+  // regular file ignore the flag, and the file is mapped, not read).
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return seqc_rt_set_error(err, SEQC_ERR_IO,
                              "safetensors: cannot open %s: %s", path,

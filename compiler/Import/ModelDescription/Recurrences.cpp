@@ -41,6 +41,12 @@ FailureOr<Val> Emitter::emitRecurrence(ArrayRef<Val> operands) {
   bool batchFirst = batchFirstFor(x, 0);
   bool hasBias = boolKw("bias", true);
   int64_t projSize = intKw("proj_size", 0);
+  if (projSize < 0) {
+    error(keyword("proj_size")->keyPos)
+        << "proj_size must be at least 0 (0: no projection), found "
+        << projSize;
+    return failure();
+  }
   int64_t numDirs = bidirectional ? 2 : 1;
   if (failed(expectFloat(x, 3,
                          batchFirst ? "a float [B, T, I] input"
@@ -69,7 +75,8 @@ FailureOr<Val> Emitter::emitRecurrence(ArrayRef<Val> operands) {
       if (failed(wih))
         return failure();
       if (hidden < 0) {
-        if (wih->shape.size() != 2 || wih->shape[0] % gates != 0) {
+        if (wih->shape.size() != 2 || wih->shape[0] % gates != 0 ||
+            wih->shape[0] == 0) {
           InFlightDiagnostic diag = error(current->layerPos);
           diag << "weight '" << wih->name << "' is " << formatShape(wih->shape)
                << "; a " << kind << " needs [" << gates << "*hidden, input]";
@@ -81,6 +88,14 @@ FailureOr<Val> Emitter::emitRecurrence(ArrayRef<Val> operands) {
         hidden = wih->shape[0] / gates;
         if (failed(checkKwAgainst("hidden", hidden, *wih, "hidden size")))
           return failure();
+        // torch.nn.LSTM: "proj_size has to be smaller than hidden_size".
+        if (projSize >= hidden) {
+          error(keyword("proj_size")->keyPos)
+              << "proj_size (" << projSize
+              << ") must be smaller than the hidden size (" << hidden
+              << ", from '" << wih->name << "')";
+          return failure();
+        }
       }
       hiddenOut = projSize > 0 ? projSize : hidden;
       std::string layerInput = layer == 0 ? "the input's feature size"

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -313,6 +317,22 @@ TEST(SafetensorsErrors, MissingFileIsIoError) {
 
 std::string TempPath(const char *name) {
   return ::testing::TempDir() + "/seqc_st_" + name;
+}
+
+// A FIFO nobody writes to: the open must not block (it hung seqc for ever
+// on `weights "fifo"`), and the file is refused as not regular.
+TEST(SafetensorsErrors, FifoWithoutWriterIsRefusedAtOnce) {
+  const std::string path = TempPath("fifo");
+  unlink(path.c_str());
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0) << strerror(errno);
+  seqc_safetensors *file = nullptr;
+  seqc_error err;
+  EXPECT_EQ(seqc_rt_safetensors_open(path.c_str(), &file, &err), SEQC_ERR_IO);
+  EXPECT_EQ(file, nullptr);
+  EXPECT_NE(std::string(err.message).find("is not a readable regular file"),
+            std::string::npos)
+      << err.message;
+  unlink(path.c_str());
 }
 
 TEST(SafetensorsWrite, RoundTripsThroughMmap) {
