@@ -41,6 +41,13 @@ struct ExportModelPass : seqc::impl::ExportModelPassBase<ExportModelPass> {
              << "the model has no name: pass name=... (seqc derives one "
                 "from the file name)";
     modelName = seqc::sanitizeIdentifier(modelName);
+    // C reserves names that start with an underscore at file scope (and
+    // two models named "" would both be `__api`).
+    if (StringRef(modelName).starts_with("_"))
+      return entry.emitError()
+             << "the model name '" << modelName
+             << "' starts with an underscore, which C reserves for its "
+                "implementation; choose another with --name";
     // The generated API is <name>_api, <name>_run, ...: a seqc_ prefix
     // would collide with the runtime's own functions (seqc_rt_model_run).
     if (StringRef(modelName).starts_with("seqc_") || modelName == "seqc")

@@ -19,8 +19,10 @@ std::string sanitizeIdentifier(StringRef text) {
   std::string result;
   for (char c : text)
     result.push_back(llvm::isAlnum(c) ? c : '_');
+  // An empty name or one that starts with a digit gets a prefix; not "_",
+  // which would make it one C reserves at file scope.
   if (result.empty() || llvm::isDigit(result.front()))
-    result.insert(result.begin(), '_');
+    result.insert(0, "model_");
   return result;
 }
 
@@ -174,6 +176,12 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
     func.emitError() << "a step function must return each of its "
                      << stateArgs << " state argument(s), found "
                      << stateResults << " state result(s)";
+    return failure();
+  }
+  if (stateResults == numResults) {
+    func.emitError() << "a model must return at least one tensor besides "
+                        "its states (all "
+                     << numResults << " results are marked seq.state)";
     return failure();
   }
   auto isWeight = [](DictionaryAttr attrs) {

@@ -56,7 +56,7 @@ mlir::FailureOr<ModelSignature> extractSignature(mlir::func::FuncOp func,
                                                  llvm::StringRef modelName);
 
 /// Turns `text` into a C identifier (non-identifier characters become '_',
-/// a leading digit gets a '_' prefix).
+/// an empty name or a leading digit gets a "model_" prefix).
 std::string sanitizeIdentifier(llvm::StringRef text);
 
 /// `name` as a parameter of the generated wrappers: unchanged, or with a `_`

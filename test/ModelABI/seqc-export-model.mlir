@@ -59,3 +59,11 @@ func.func @unranked(%x: tensor<*xf32>) -> tensor<*xf32> attributes {seq.model_en
 func.func @nothing(%x: tensor<4xf32>) attributes {seq.model_entry} {
   return
 }
+
+// -----
+
+// States alone are no outputs (the header had `seqc_tensor seqc_out[0]`).
+// expected-error @+1 {{a model must return at least one tensor besides its states (all 1 results are marked seq.state)}}
+func.func @only_states(%x: tensor<?x4xf32> {seq.name = "x", seq.state}) -> (tensor<?x4xf32> {seq.name = "y", seq.state}) attributes {seq.model_entry} {
+  return %x : tensor<?x4xf32>
+}

@@ -135,9 +135,10 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
   if (name == "seq.model_name") {
-    if (!isa<ModuleOp>(op) || !isa<StringAttr>(attr.getValue()))
-      return op->emitError() << "'seq.model_name' must be a string on the "
-                                "module";
+    auto text = dyn_cast<StringAttr>(attr.getValue());
+    if (!isa<ModuleOp>(op) || !text || text.getValue().empty())
+      return op->emitError() << "'seq.model_name' must be a non-empty string "
+                                "on the module";
     return success();
   }
   if (name == "seq.model_entry") {

@@ -44,8 +44,16 @@ func.func @in_place_result(%x: tensor<4xf32>) -> (tensor<4xf32> {seq.in_place}) 
 
 // -----
 
-// expected-error @+1 {{'seq.model_name' must be a string on the module}}
+// expected-error @+1 {{'seq.model_name' must be a non-empty string on the module}}
 module attributes {seq.model_name = 3} {
+}
+
+// -----
+
+// An empty name would make the C API `__api` (reserved, and shared by
+// every such model).
+// expected-error @+1 {{'seq.model_name' must be a non-empty string on the module}}
+module attributes {seq.model_name = ""} {
 }
 
 // -----
