@@ -71,6 +71,18 @@ struct ExportModelPass : seqc::impl::ExportModelPassBase<ExportModelPass> {
     FailureOr<std::string> modelName = getModelName(module, *entry);
     if (failed(modelName))
       return failure();
+    // The model ABI phase inlined every call it could; what is left is
+    // recursion (or a declaration without a body), which the model's one
+    // function cannot express.
+    WalkResult calls = entry->walk([&](func::CallOp call) {
+      call.emitError() << "the model calls @" << call.getCallee()
+                       << ", which cannot be inlined into it (a recursive "
+                          "call, or a function without a body); seqc "
+                          "compiles a model into one function";
+      return WalkResult::interrupt();
+    });
+    if (calls.wasInterrupted())
+      return failure();
 
     // A causal model also gets a streaming step function; any other model
     // records why it has none (the header says it).

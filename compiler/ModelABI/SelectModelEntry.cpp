@@ -23,6 +23,9 @@ struct SelectModelEntryPass
     if (failed(entry))
       return signalPassFailure();
     (*entry)->setAttr(seqc::kModelEntryAttr, UnitAttr::get(&getContext()));
+    // A private function chosen with --entry is what the module exports
+    // now (and the inliner that follows must not drop it as unused).
+    entry->setPublic();
   }
 
   FailureOr<func::FuncOp> select(ModuleOp module) {

@@ -30,6 +30,10 @@ void buildModelAbiPipeline(OpPassManager &pm, const ModelAbiOptions &options) {
   SelectModelEntryPassOptions select;
   select.entry = options.entry;
   pm.addPass(createSelectModelEntryPass(select));
+  // Calls into the model's other functions are inlined: only the entry gets
+  // the model context that run-time checks report through. No cleanup
+  // pipeline: the next phases canonicalize.
+  pm.addPass(createInlinerPass(/*opPipelines=*/{}, [](OpPassManager &) {}));
   // Sizes the model requires to agree get a shared name, which the runtime
   // checks before every run.
   pm.addPass(createNameTiedDimsPass());

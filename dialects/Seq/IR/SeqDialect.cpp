@@ -5,6 +5,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Transforms/InliningUtils.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -13,11 +14,31 @@ using namespace seqc::seq;
 
 #include "dialects/Seq/IR/SeqDialect.cpp.inc"
 
+namespace {
+/// Every seq op may be inlined: a model's private helper functions are
+/// inlined into its entry (seqc-model-abi), since only the entry gets the
+/// model context that run-time checks report through. seq.yield is
+/// handled by its region-holding op (seq.scan), never by a call.
+struct SeqInlinerInterface : DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Operation *, bool) const final {
+    return true;
+  }
+  bool isLegalToInline(Region *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
+
 void SeqDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "dialects/Seq/IR/SeqOps.cpp.inc"
       >();
+  addInterfaces<SeqInlinerInterface>();
   registerAttributes();
 }
 
