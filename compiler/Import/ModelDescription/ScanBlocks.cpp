@@ -259,7 +259,13 @@ LogicalResult Emitter::emitScan(const ScanStmt &scan) {
       unsigned i = llvm::count_if(
           llvm::make_range(scan.bindings.begin(), binding),
           [](const ScanBinding &s) { return !s.scanned; });
-      if (v->type() != argTypes[1 + i]) {
+      // Same type is not enough: a dynamic dimension named B in the state
+      // and T in the yield would change size between steps.
+      const Val &initial = sources[binding - scan.bindings.begin()];
+      bool namesDiffer = false;
+      for (auto [was, is] : llvm::zip(initial.dims, v->dims))
+        namesDiffer |= !was.empty() && !is.empty() && was != is;
+      if (v->type() != argTypes[1 + i] || namesDiffer) {
         error(y.pos) << "scan '" << scan.name << "' carries '" << y.exportName
                      << "' as " << describe(sources[binding - scan.bindings.begin()],
                                             binding->source)
