@@ -136,12 +136,40 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
   // Tensor names as the header's parameters: distinct, or the header
   // would not compile.
   llvm::StringMap<std::string> seen;
+  // A dimension name on static dimensions says they are one size; the
+  // header prints the sizes, so the name is checked, not dropped.
+  llvm::StringMap<std::pair<int64_t, std::string>> staticNames;
+  auto checkStaticNames = [&](const TensorSignature &tensor, Type t,
+                              DictionaryAttr attrs,
+                              StringRef role) -> LogicalResult {
+    ArrayAttr names = attrs ? attrs.getAs<ArrayAttr>("seq.dims") : ArrayAttr();
+    auto shaped = cast<RankedTensorType>(t);
+    for (int64_t d = 0; names && d < shaped.getRank(); ++d) {
+      auto name = dyn_cast<StringAttr>(names[d]);
+      if (!name || name.getValue().empty() || name.getValue() == "?" ||
+          shaped.isDynamicDim(d))
+        continue;
+      std::string where = (role + " '" + tensor.name + "' dimension " +
+                           Twine(d) + " (size " +
+                           Twine(shaped.getDimSize(d)) + ")")
+                              .str();
+      auto [it, inserted] = staticNames.try_emplace(
+          name.getValue(), shaped.getDimSize(d), where);
+      if (!inserted && it->second.first != shaped.getDimSize(d)) {
+        func.emitError() << "dimension name '" << name.getValue()
+                         << "' labels " << it->second.second << " and "
+                         << where << "; one name is one size";
+        return failure();
+      }
+    }
+    return success();
+  };
   auto add = [&](std::vector<TensorSignature> &list, Type t,
                  DictionaryAttr attrs, const std::string &fallback,
                  StringRef role) -> LogicalResult {
     FailureOr<TensorSignature> tensor =
         describeTensor(func, t, attrs, fallback, role);
-    if (failed(tensor))
+    if (failed(tensor) || failed(checkStaticNames(*tensor, t, attrs, role)))
       return failure();
     auto [it, inserted] =
         seen.try_emplace(cParameterName(tensor->name), tensor->name);

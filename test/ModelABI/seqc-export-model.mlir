@@ -67,3 +67,12 @@ func.func @nothing(%x: tensor<4xf32>) attributes {seq.model_entry} {
 func.func @only_states(%x: tensor<?x4xf32> {seq.name = "x", seq.state}) -> (tensor<?x4xf32> {seq.name = "y", seq.state}) attributes {seq.model_entry} {
   return %x : tensor<?x4xf32>
 }
+
+// -----
+
+// One dimension name on static dimensions of two sizes (the name was
+// dropped from the header without a word).
+// expected-error @+1 {{dimension name 'T' labels input 'x' dimension 0 (size 3) and input 'y' dimension 0 (size 5); one name is one size}}
+func.func @static_names(%x: tensor<3x4xf32> {seq.name = "x", seq.dims = ["T", ""]}, %y: tensor<5x4xf32> {seq.name = "y", seq.dims = ["T", ""]}) -> (tensor<3x4xf32> {seq.name = "z"}) attributes {seq.model_entry} {
+  return %x : tensor<3x4xf32>
+}
