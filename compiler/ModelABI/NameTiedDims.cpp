@@ -42,7 +42,31 @@ public:
   void tie(Value x, int64_t a, Value y, int64_t b) {
     if (!x || !y)
       return;
-    classes.unionSets(slot(x, a), slot(y, b));
+    DimSlot sa = slot(x, a), sb = slot(y, b);
+    classes.unionSets(sa, sb);
+    edges[sa].push_back({sb, current});
+    edges[sb].push_back({sa, current});
+  }
+
+  /// The ops whose shape rules tie dimension `a` of `x` to `b` of `y`
+  /// (the first path found, as an error's notes).
+  SmallVector<Operation *> explain(Value x, int64_t a, Value y, int64_t b) {
+    DimSlot from = slot(x, a), to = slot(y, b);
+    llvm::DenseMap<DimSlot, std::pair<DimSlot, Operation *>> cameFrom;
+    SmallVector<DimSlot> queue = {from};
+    cameFrom[from] = {from, nullptr};
+    for (size_t i = 0; i < queue.size() && !cameFrom.count(to); ++i)
+      for (auto [next, op] : edges.lookup(queue[i]))
+        if (cameFrom.try_emplace(next, queue[i], op).second)
+          queue.push_back(next);
+    SmallVector<Operation *> ops;
+    if (!cameFrom.count(to))
+      return ops;
+    for (DimSlot s = to; s != from; s = cameFrom[s].first)
+      if (Operation *op = cameFrom[s].second; op && !llvm::is_contained(ops, op))
+        ops.push_back(op);
+    std::reverse(ops.begin(), ops.end());
+    return ops;
   }
   /// Ties every dimension of `x` to the same dimension of `y`.
   void tieAll(Value x, Value y) {
@@ -94,10 +118,14 @@ private:
   }
 
   llvm::EquivalenceClasses<DimSlot> classes;
+  /// The hard ties, each with the op whose rule made it.
+  llvm::DenseMap<DimSlot, SmallVector<std::pair<DimSlot, Operation *>>> edges;
+  Operation *current = nullptr;
   SmallVector<std::pair<DimSlot, DimSlot>> softTies;
 };
 
 void DimensionTies::visit(Operation *op) {
+  current = op;
   // Each seq op states its shape rule (DimensionTiesOpInterface).
   if (auto tied = dyn_cast<seq::DimensionTiesOpInterface>(op)) {
     SmallVector<seq::DimensionTie> ties;
@@ -233,12 +261,21 @@ LogicalResult nameTiedDimensions(func::FuncOp func) {
         name = given.str();
         namedBy = member;
       } else if (name != given) {
-        return func.emitError()
-               << describe(ports[namedBy.first]) << " dimension "
-               << namedBy.second << " is named '" << name << "' and "
-               << describe(ports[member.first]) << " dimension "
-               << member.second << " is named '" << given
-               << "', but the model requires them to be equal";
+        InFlightDiagnostic diag =
+            func.emitError()
+            << describe(ports[namedBy.first]) << " dimension "
+            << namedBy.second << " is named '" << name << "' and "
+            << describe(ports[member.first]) << " dimension " << member.second
+            << " is named '" << given
+            << "', but the model requires them to be equal";
+        // Say where: the ops whose shape rules tie them (at most three).
+        SmallVector<Operation *> why =
+            ties.explain(ports[namedBy.first].value, namedBy.second,
+                         ports[member.first].value, member.second);
+        for (Operation *op : llvm::ArrayRef(why).take_front(3))
+          diag.attachNote(op->getLoc())
+              << "'" << op->getName() << "' requires them to be equal";
+        return diag;
       }
     }
     if (name.empty() && members.size() >= 2)

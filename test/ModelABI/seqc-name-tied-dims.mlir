@@ -36,6 +36,7 @@ func.func @named(%x: tensor<?x?x4xf32> {seq.dims = ["T", "B", ""]}, %h0: tensor<
 func.func @clash(%x: tensor<?x?x4xf32> {seq.dims = ["T", "B", ""]}, %h0: tensor<1x?x8xf32> {seq.dims = ["", "N", ""]}) -> tensor<?x1x?x8xf32> {
   %w = arith.constant dense<0.5> : tensor<1x8x4xf32>
   %r = arith.constant dense<0.25> : tensor<1x8x8xf32>
+  // expected-note @+1 {{'seq.rnn' requires them to be equal}}
   %y, %h = seq.rnn %x, %w, %r initial_h(%h0) {hidden_size = 8 : i64}
     : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>, tensor<1x?x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
   return %y : tensor<?x1x?x8xf32>
@@ -77,6 +78,7 @@ func.func @ops(%k: tensor<?x?x16xf32>, %v: tensor<?x?x16xf32>, %s: tensor<?x3x16
 // expected-error @+1 {{input #0 dimension 0 is named 'T' and input #1 dimension 0 is named 'S', but the model requires them to be equal}}
 func.func @scan_steps(%x: tensor<?x4xf32> {seq.dims = ["T", ""]}, %u: tensor<?x4xf32> {seq.dims = ["S", ""]}) -> tensor<4xf32> {
   %h0 = arith.constant dense<0.0> : tensor<4xf32>
+  // expected-note @+1 {{'seq.scan' requires them to be equal}}
   %h = seq.scan step(%i) carry(%h_prev = %h0 : tensor<4xf32>)
       over(%a = %x : tensor<?x4xf32>, %b = %u : tensor<?x4xf32>) {
     %s = arith.addf %a, %b : tensor<4xf32>
