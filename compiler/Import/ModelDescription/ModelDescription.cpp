@@ -568,6 +568,19 @@ OwningOpRef<ModuleOp> Emitter::emit() {
           << "`";
       return nullptr;
     }
+    // Inputs and outputs are the generated C functions' parameters: one
+    // name each.
+    if (auto input = llvm::find_if(
+            md.inputs, [&](const InputStmt &in) { return in.name == exported; });
+        input != md.inputs.end()) {
+      InFlightDiagnostic diag =
+          error(out.exportName.empty() ? out.pos : out.exportPos);
+      diag << "output '" << exported << "' has the name of input '"
+           << input->name << "'; name the output: `output NAME=" << out.name
+           << "`";
+      diag.attachNote(loc(input->namePos)) << "the input is declared here";
+      return nullptr;
+    }
     auto [prev, fresh] = exportedAt.try_emplace(
         exported, out.exportName.empty() ? out.pos : out.exportPos);
     if (!fresh) {
