@@ -24,6 +24,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <functional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -160,6 +161,7 @@ bool parseCount(const std::string &text, long min, long &out) {
 // Returns -1 to continue, or an exit status (help printed, usage error).
 int parseArgs(int argc, char **argv, Options &opts) {
   bool haveModel = false;
+  std::set<std::string> givenOptions;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
@@ -194,6 +196,11 @@ int parseArgs(int argc, char **argv, Options &opts) {
         return usageError("option '" + name + "' needs a value");
       value = argv[++i];
     }
+    // An option given twice would silently keep its last value (--input and
+    // --dim repeat, one name each).
+    if (name != "--input" && name != "--dim" &&
+        !givenOptions.insert(name).second)
+      return usageError("option '" + name + "' is given twice");
     if (name == "--input") {
       size_t eq = value.find('=');
       if (eq == std::string::npos || eq == 0 || eq + 1 == value.size())
@@ -239,7 +246,13 @@ int parseArgs(int argc, char **argv, Options &opts) {
           !parseCount(value.substr(eq + 1), 0, extent))
         return usageError("--dim expects NAME=N with 0 <= N <= 999999999, "
                           "got '" + value + "'");
-      opts.dims.emplace_back(value.substr(0, eq), extent);
+      std::string dimName = value.substr(0, eq);
+      for (const auto &[given, extentGiven] : opts.dims)
+        if (given == dimName)
+          return usageError("--dim " + dimName + " is given twice (" +
+                            std::to_string(extentGiven) + " and " +
+                            std::to_string(extent) + ")");
+      opts.dims.emplace_back(dimName, extent);
     } else if (name == "--weights") {
       if (value.empty())
         return usageError("--weights needs a safetensors file");
