@@ -121,6 +121,9 @@ func.func @lengths(%x: tensor<?x?x4xf32>, %w: tensor<1x24x4xf32>, %r: tensor<1x2
 // CHECK: %[[CAP:.+]] = tensor.dim %[[KC]], %{{.+}} : tensor<?x1x?x4xf32>
 // CHECK: %[[NONNEG:.+]] = arith.cmpi sge, %[[START]], %{{.+}} : index
 // CHECK: seq.check %[[NONNEG]], shape "seq.attention at {{.+}}: the key/value cache's position is {}; it must not be negative"
+// A position past the capacity is named before position + steps could wrap.
+// CHECK: %[[INSIDE:.+]] = arith.cmpi ule, %[[START]], %[[CAP]] : index
+// CHECK: seq.check %[[INSIDE]], shape "seq.attention at {{.+}}: the key/value cache's position is {}, past the capacity the stream was opened with"
 // CHECK: %[[FITS:.+]] = arith.cmpi ule, %[[END]], %[[CAP]] : index
 // CHECK: seq.check %[[FITS]], shape "seq.attention at {{.+}}: the key/value cache would hold {} steps, more than the capacity the stream was opened with"
 // CHECK: %[[KN:.+]] = tensor.insert_slice %[[K]] into %[[KC]][0, 0, %[[START]], 0] [%{{.+}}, 1, %[[L]], 4] [1, 1, 1, 1]

@@ -131,6 +131,12 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
   StepSlices slices{builder, loc};
   std::function<std::pair<Value, Value>(Value, Value)> append;
   if (!left) {
+    // First the position alone: past the capacity, position + steps could
+    // wrap (a position set near 2^63) and the next message show it
+    // negative.
+    check(arith::CmpIPredicate::ule, start, capacity, start,
+          "the key/value cache's position is {}, past the capacity the "
+          "stream was opened with");
     check(arith::CmpIPredicate::ule, end, capacity, end,
           "the key/value cache would hold {} steps, more than the capacity "
           "the stream was opened with");
