@@ -965,7 +965,14 @@ LogicalResult importControlFlowOp(GraphImporter &g, StringRef op,
     // torch 1.13 exports repeat_interleave over a dimension whose size the
     // exporter does not know as SplitToSequence + Loop; the same
     // computation as expand + reshape exports as plain ops.
-    if (op == "SplitToSequence")
+    // keepdims = 0: the pieces lose the split dimension, as
+    // x.unbind(dim) (and `for x_t in x` in scripted code) exports.
+    if (op == "SplitToSequence" && g.intAttr("keepdims", 1) == 0)
+      diag << "; torch exports x.unbind(dim) (and `for x_t in x:` in "
+              "scripted code) this way: loop over the steps' indices instead "
+              "(`for t in range(x.size(0)): x_t = x[t]`), which imports as "
+              "a scan over x";
+    else if (op == "SplitToSequence")
       diag << "; torch exports repeat_interleave(x, repeats, dim) this way "
               "when x's size along dim is unknown to the exporter: with one "
               "repeat count n, x.unsqueeze(dim + 1).expand(..., n, ...)"
