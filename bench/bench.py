@@ -2,7 +2,10 @@
 """Side-by-side latency of seqc and PyTorch on the same sequence models.
 
 W1-W9 are the workloads of the performance issue; W5, one streaming LSTM
-step, is timed per step (its row's times are microseconds per step). For each recurrent configuration (W1-W4, W9 and
+step, is timed per step (its row's times are microseconds per step), and
+W10, decoding with a key/value cache (W6's attention block at d 256 fed one
+token at a time: seqc's step function against PyTorch appending to its
+cache with torch.cat), per token. For each recurrent configuration (W1-W4, W9 and
 smaller LSTM/GRU rows) this builds the model in PyTorch (fixed seed),
 writes the equivalent seq-dialect model with the same weights embedded;
 the attention, encoder and TCN workloads (W6-W8) go through
@@ -594,6 +597,8 @@ def main():
                      t2 / median2, dnnl_ratio, faults))
     if args.filter in STEP_CONFIG[0] and bench_step(args, work, onednn):
         return 1
+    if args.filter in DECODE_CONFIG[0] and bench_decode(args, work):
+        return 1
     return 0
 
 
@@ -664,6 +669,99 @@ def bench_step(args, work, onednn):
     print(ROW % (name + " us", median * per_step, median2 * per_step,
                  t1 * per_step, t2 * per_step, dnnl_us, t1 / median,
                  t2 / median2, dnnl_ratio, faults / steps))
+    return 0
+
+
+# W10: decoding with a key/value cache, one token at a time (name, d_model,
+# heads, tokens): W6's attention block at d 256, 4 heads, fed token by token
+# from an empty cache. seqc runs the ONNX export's step function (the cache
+# is a state of `capacity` steps) through seq-run --stream-chunk 1; PyTorch
+# runs the same nn.MultiheadAttention weights the way Hugging Face decoders
+# do in eager mode: project the token, append its key and value to the
+# cache (torch.cat), attend over the cache, project out.
+DECODE_CONFIG = ("W10_kv_decode_d256", 256, 4, 512)
+
+
+class KvDecoder(torch.nn.Module):
+    """One token of CausalMha's attention with a growing key/value cache."""
+
+    def __init__(self, mha):
+        super().__init__()
+        self.mha = mha.attn
+
+    def forward(self, x, cache):
+        m = self.mha
+        d, heads = m.embed_dim, m.num_heads
+        q, k, v = torch.nn.functional.linear(
+            x, m.in_proj_weight, m.in_proj_bias).chunk(3, dim=-1)
+        split = lambda t: t.view(t.shape[0], -1, heads, d // heads).transpose(1, 2)
+        q, k, v = split(q), split(k), split(v)
+        if cache is not None:
+            k = torch.cat([cache[0], k], dim=2)
+            v = torch.cat([cache[1], v], dim=2)
+        scores = torch.matmul(q, k.transpose(-1, -2)) / (d // heads) ** 0.5
+        out = torch.matmul(torch.softmax(scores, dim=-1), v)
+        out = out.transpose(1, 2).reshape(x.shape[0], -1, d)
+        return m.out_proj(out), (k, v)
+
+
+def time_torch_decode(decoder, x, runs, threads, blas_threads=None):
+    """Median ms of decoding `x` [1, T, d] one token at a time."""
+    torch.set_num_threads(threads)
+    set_blas_threads(blas_threads or threads)
+
+    def one_pass():
+        cache, outs = None, []
+        for t in range(x.shape[1]):
+            y, cache = decoder(x[:, t:t + 1], cache)
+            outs.append(y)
+        return torch.cat(outs, dim=1)
+
+    with torch.no_grad():
+        result = one_pass()
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            one_pass()
+            samples.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(samples), result
+
+
+def bench_decode(args, work):
+    """Prints the W10 row in microseconds per token; nonzero on a
+    mismatch."""
+    name, d, heads, tokens = DECODE_CONFIG
+    torch.manual_seed(0)
+    module = CausalMha(d, heads).eval()
+    base = os.path.join(work, name)
+    x = torch.randn(1, tokens, d)
+    torch.onnx.export(module, (x,), base + ".onnx", input_names=["x"],
+                      output_names=["y"], opset_version=14,
+                      dynamic_axes={"x": {1: "T"}, "y": {1: "T"}})
+    compiled = subprocess.run(
+        [args.seqc, base + ".onnx", "--emit=shared", "--mcpu=" + args.mcpu,
+         "-o", base], capture_output=True, text=True)
+    if compiled.returncode != 0:
+        print("%-20s seqc cannot compile it: %s" % (
+            name, compiled.stderr.strip().splitlines()[0]))
+        return 0
+    stream = ("--stream-chunk", "1", "--stream-dim", "T", "--dim",
+              "capacity=%d" % tokens)
+    median, faults, got = run_seqc(base, x, args, extra=stream)
+    median2, _, got2 = run_seqc(base, x, args, threads=2, extra=stream)
+    decoder = KvDecoder(module).eval()
+    t1, decoded = time_torch_decode(decoder, x, args.runs, 1)
+    with torch.no_grad():
+        expected = module(x).numpy()
+    if (disagree(name, got, expected) or disagree(name, got2, expected) or
+            disagree(name + " (PyTorch decode)", decoded.numpy(), expected)):
+        return 1
+    t2 = min(time_torch_decode(decoder, x, args.runs, 2)[0],
+             time_torch_decode(decoder, x, args.runs, 1, blas_threads=2)[0])
+    per_token = 1e3 / tokens  # ms per pass -> us per token
+    print(ROW % (name + " us", median * per_token, median2 * per_token,
+                 t1 * per_token, t2 * per_token, "-", t1 / median,
+                 t2 / median2, "-", faults / tokens))
     return 0
 
 

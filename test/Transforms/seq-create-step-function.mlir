@@ -450,6 +450,47 @@ func.func @iota(%x: tensor<?x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32
 
 // -----
 
+// A reduction over the features and a softmax over them stay within a
+// step (a gated variable selection's weights); only a reduction along a
+// run-time loop (@time_sum below) may combine steps.
+// CHECK-LABEL: func.func @feature_sum_step(
+// CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: linalg.softmax dimension(2)
+func.func @feature_sum(%x: tensor<?x?x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> (tensor<?x?xf32>, tensor<?x?x8xf32>) {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %x, %c0 : tensor<?x?x8xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x8xf32>
+  %init = tensor.empty(%t, %b) : tensor<?x?xf32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x : tensor<?x?x8xf32>) outs(%init : tensor<?x?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?xf32>
+  %e = tensor.empty(%t, %b) : tensor<?x?x8xf32>
+  %p = linalg.softmax dimension(2) ins(%x : tensor<?x?x8xf32>) outs(%e : tensor<?x?x8xf32>) -> tensor<?x?x8xf32>
+  return %sum, %p : tensor<?x?xf32>, tensor<?x?x8xf32>
+}
+
+// -----
+
+// expected-error @+1 {{a softmax along a dimension of run-time size may combine time steps}}
+func.func @time_softmax(%x: tensor<?x?x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x?x8xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %x, %c0 : tensor<?x?x8xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x8xf32>
+  %e = tensor.empty(%t, %b) : tensor<?x?x8xf32>
+  %p = linalg.softmax dimension(0) ins(%x : tensor<?x?x8xf32>) outs(%e : tensor<?x?x8xf32>) -> tensor<?x?x8xf32>
+  return %p : tensor<?x?x8xf32>
+}
+
+// -----
+
 // expected-error @+1 {{a reduction may combine time steps}}
 func.func @time_sum(%x: tensor<?x1x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<8xf32> {
   %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}

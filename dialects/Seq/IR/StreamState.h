@@ -58,8 +58,9 @@ public:
                      mlir::ArrayAttr dims, bool inPlace = false) = 0;
 
   /// The name of the model input dimension that dimension `dim` of
-  /// `value` (the batch of `op`'s state) comes from. Fails, with the
-  /// reason set, when it cannot be followed back to a model input.
+  /// `value` (the batch of `op`'s state) comes from; "" when that
+  /// dimension is static (no name needed). Fails, with the reason set, when
+  /// it cannot be followed back to a model input.
   virtual mlir::FailureOr<std::string>
   batchDimName(mlir::Operation *op, mlir::Value value, unsigned dim) = 0;
 

@@ -123,6 +123,37 @@ bool reshapeKeepsLastTwoDims(ArrayRef<ReassociationIndices> groups,
                       [&](int64_t d) { return wide.getDimSize(d) == 1; });
 }
 
+/// `a op b`, both tensors read on the loops' last two dimensions, or
+/// `t op scalar` in either order (`b` empty, `scalar` set).
+struct BinaryLeaves {
+  Operation *op;
+  Value a, b;
+  std::optional<double> scalar;
+};
+
+std::optional<BinaryLeaves> readBinary(Value v) {
+  std::optional<Elementwise> e = matchElementwise(v);
+  if (!e)
+    return std::nullopt;
+  Operation *op = e->yielded.getDefiningOp();
+  if (!op || op->getNumOperands() != 2)
+    return std::nullopt;
+  std::optional<BodyLeaf> lhs = readLeaf(e->op, op->getOperand(0));
+  std::optional<BodyLeaf> rhs = readLeaf(e->op, op->getOperand(1));
+  if (!lhs || !rhs)
+    return std::nullopt;
+  // (A splat tensor operand is a scalar too.)
+  if (lhs->scalar)
+    std::swap(lhs, rhs);
+  if (lhs->scalar || !keepsLastTwoDims(lhs->map))
+    return std::nullopt;
+  if (rhs->scalar)
+    return BinaryLeaves{op, lhs->tensor, Value(), rhs->scalar};
+  if (!keepsLastTwoDims(rhs->map))
+    return std::nullopt;
+  return BinaryLeaves{op, lhs->tensor, rhs->tensor, std::nullopt};
+}
+
 /// `v` with broadcasts, copies, reshapes and slices looked through (adding
 /// each slice's row-minus-column offset to `shift`; one run-time row
 /// offset may be `offset`, the column offsets must be constants), and
@@ -164,6 +195,15 @@ Value throughPatternKeepingOps(Value v, bool zerosAndOnes, int64_t &shift,
         collapse && reshapeKeepsLastTwoDims(collapse.getReassociationIndices(),
                                             collapse.getSrcType())) {
       v = collapse.getSrc();
+      continue;
+    }
+    // `m * 1.0` and `m + 0.0` keep every value (torch's
+    // multi_head_attention_forward multiplies a float attn_mask by 1.0).
+    if (std::optional<BinaryLeaves> b = readBinary(v);
+        b && b->scalar &&
+        ((isa<arith::MulFOp>(b->op) && *b->scalar == 1.0) ||
+         (isa<arith::AddFOp>(b->op) && *b->scalar == 0.0))) {
+      v = b->a;
       continue;
     }
     std::optional<Elementwise> e = matchElementwise(v);
@@ -294,37 +334,6 @@ readPrefixedBand(Value v, function_ref<bool(Value)> keepsAll,
   out.offset = cast<Value>(width);
   out.prefixedBlock = block;
   return out;
-}
-
-/// `a op b`, both tensors read on the loops' last two dimensions, or
-/// `t op scalar` in either order (`b` empty, `scalar` set).
-struct BinaryLeaves {
-  Operation *op;
-  Value a, b;
-  std::optional<double> scalar;
-};
-
-std::optional<BinaryLeaves> readBinary(Value v) {
-  std::optional<Elementwise> e = matchElementwise(v);
-  if (!e)
-    return std::nullopt;
-  Operation *op = e->yielded.getDefiningOp();
-  if (!op || op->getNumOperands() != 2)
-    return std::nullopt;
-  std::optional<BodyLeaf> lhs = readLeaf(e->op, op->getOperand(0));
-  std::optional<BodyLeaf> rhs = readLeaf(e->op, op->getOperand(1));
-  if (!lhs || !rhs)
-    return std::nullopt;
-  // (A splat tensor operand is a scalar too.)
-  if (lhs->scalar)
-    std::swap(lhs, rhs);
-  if (lhs->scalar || !keepsLastTwoDims(lhs->map))
-    return std::nullopt;
-  if (rhs->scalar)
-    return BinaryLeaves{op, lhs->tensor, Value(), rhs->scalar};
-  if (!keepsLastTwoDims(rhs->map))
-    return std::nullopt;
-  return BinaryLeaves{op, lhs->tensor, rhs->tensor, std::nullopt};
 }
 
 /// Whether `op` compares with 0 for equality (`x == 0`, which is `~x` on

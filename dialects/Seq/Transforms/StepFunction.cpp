@@ -179,6 +179,10 @@ traceDimension(Value value, unsigned dim) {
 
 FailureOr<std::string> StepBuilder::batchDimName(Operation *op, Value value,
                                                  unsigned dim) {
+  // A static batch (an export at batch 1, its heads folded into that
+  // dimension) is the same in every stream: it needs no name.
+  if (!cast<RankedTensorType>(value.getType()).isDynamicDim(dim))
+    return std::string();
   auto traced = traceDimension(value, dim);
   if (!traced || traced->first.getOwner()->getParentOp() != step.getOperation()) {
     (void)fail(op, "cannot tell which model input dimension is the batch "
@@ -313,14 +317,24 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
             ? cast<tensor::CollapseShapeOp>(op).getReassociationIndices()
             : cast<tensor::ExpandShapeOp>(op).getReassociationIndices();
     // Splitting or merging static dimensions (attention heads out of the
-    // features) is per step too: time and batch have run-time sizes.
+    // features) is per step too: time and batch have run-time sizes. So is
+    // merging one run-time dimension, the outermost, with static ones
+    // inside it ([T, 1, 256] <-> [T * 256], how nn.MultiheadAttention
+    // splits heads): each step stays one contiguous block, so chunks
+    // reshape as the whole sequence does.
     for (const ReassociationIndices &group : groups) {
-      int64_t nonUnit = 0;
-      bool dynamic = false;
+      int64_t nonUnit = 0, numDynamic = 0;
+      bool outermostDynamic = false;
       for (int64_t d : group) {
-        nonUnit += expanded.getDimSize(d) != 1;
-        dynamic |= expanded.isDynamicDim(d);
+        if (expanded.getDimSize(d) == 1)
+          continue;
+        outermostDynamic |= nonUnit == 0 && expanded.isDynamicDim(d);
+        ++nonUnit;
+        numDynamic += expanded.isDynamicDim(d);
       }
+      bool dynamic = numDynamic > 0;
+      if (numDynamic == 1 && outermostDynamic)
+        continue;
       if (nonUnit > 1 && dynamic)
         return fail(op, "a reshape that merges or splits dimensions of size "
                         "other than 1 may mix time steps");
@@ -341,8 +355,6 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   // or an operand of fixed size along a run-time (time) loop dimension: a
   // table read at step t, which restarts at every chunk.
   if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
-    if (generic.getNumReductionLoops() != 0)
-      return fail(op, "a reduction may combine time steps");
     if (generic.hasIndexSemantics())
       return fail(op, "reads its own iteration index, which restarts at "
                       "every chunk");
@@ -359,6 +371,11 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
             loop && type.isDynamicDim(d))
           dynamicLoop[loop.getPosition()] = true;
     }
+    // A reduction over loops of fixed size (a sum over the features) stays
+    // within a step; one over a run-time loop may combine steps.
+    for (auto [loop, kind] : llvm::enumerate(generic.getIteratorTypesArray()))
+      if (kind == utils::IteratorType::reduction && dynamicLoop[loop])
+        return fail(op, "a reduction may combine time steps");
     for (OpOperand &operand : generic->getOpOperands()) {
       auto type = dyn_cast<RankedTensorType>(operand.get().getType());
       if (!type)
@@ -391,6 +408,14 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
                           "of run-time size, which restarts at every chunk");
       }
     }
+    return success();
+  }
+  // A softmax along a dimension of fixed size (over the features, a
+  // gated variable selection's weights) normalizes within a step.
+  if (auto softmax = dyn_cast<linalg::SoftmaxOp>(op)) {
+    if (softmax.getInputOperandType().isDynamicDim(softmax.getDimension()))
+      return fail(op, "a softmax along a dimension of run-time size may "
+                      "combine time steps");
     return success();
   }
   // A transpose moves each step's data, never mixes steps; a fill writes
@@ -432,6 +457,27 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   return fail(op, "not known to act on each time step independently");
 }
 
+/// Whether `op` computes values that are read only for their sizes
+/// (tensor.dim, directly or through reshapes): a raised attention mask
+/// stays alive through its extent checks, and its sizes do not depend on
+/// which steps it is computed over.
+static bool isReadOnlyForSizes(Operation *op) {
+  if (op->getNumResults() == 0 || !isMemoryEffectFree(op))
+    return false;
+  bool used = false;
+  for (Value result : op->getResults())
+    for (Operation *user : result.getUsers()) {
+      used = true;
+      if (isa<tensor::DimOp>(user))
+        continue;
+      if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+               tensor::CastOp>(user) ||
+          !isReadOnlyForSizes(user))
+        return false;
+    }
+  return used;
+}
+
 LogicalResult StepBuilder::run() {
   SmallVector<Operation *> ops;
   // The ops of the function body; the body of an op with regions (a
@@ -443,6 +489,8 @@ LogicalResult StepBuilder::run() {
     return op->getNumRegions() ? WalkResult::skip() : WalkResult::advance();
   });
   for (Operation *op : ops) {
+    if (!isa<StreamableOpInterface>(op) && isReadOnlyForSizes(op))
+      continue;
     // An op that carries state says how (its StreamableOpInterface
     // model); any other op must act on each step independently.
     LogicalResult result =

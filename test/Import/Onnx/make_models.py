@@ -222,6 +222,27 @@ class CausalSelfAttention(nn.Module):
         return x + self.out(F.gelu(self.fc(x)))
 
 
+class MhaCausalDecoder(nn.Module):
+    """nn.MultiheadAttention with an additive causal mask built at run time
+    (`full(-inf).triu(1)`, which torch 1.13 exports as Trilu of a filled
+    tensor, times 1.0), exported at batch 1: how a decoder for
+    token-by-token generation is exported. Streamed one token at a time it
+    is a key/value cache decode (stream-mha-decode.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+
+    def forward(self, x):
+        t = x.shape[1]
+        mask = torch.full((t, t), float("-inf")).triu(1)
+        return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
+
+
+def batch_one_features(T, B, rng):
+    return {"x": rng.standard_normal((1, T, 8)).astype(np.float32)}
+
+
 class AddMaskAttention(nn.Module):
     """Separate q/k/v projections, scores divided by sqrt(d), an additive
     causal mask triu(full(-inf), 1); the mean over features as a head."""
@@ -1546,6 +1567,8 @@ MODELS = [
      ["logits", "tokens", "embedded"],
      {"x": {0: "T", 1: "B"}, "logits": {0: "T", 1: "B"},
       "tokens": {0: "T", 1: "B"}, "embedded": {0: "T", 1: "B"}}),
+    ("mha_causal_batch1", MhaCausalDecoder, 14, batch_one_features, ["y"],
+     {"x": {1: "T"}, "y": {1: "T"}}),
 ]
 
 
@@ -2105,6 +2128,13 @@ def write_control_flow_inputs(in_dir):
                          axis=0, keepdims=1),
         helper.make_node("ConcatFromSequence", ["seq"], ["y"], name="join",
                          axis=0)],
+        [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])])
+    # x.unbind(0) (and `for x_t in x` in scripted code): keepdims = 0.
+    save("unbind_to_sequence", [
+        helper.make_node("SplitToSequence", ["x"], ["seq"], name="unbind",
+                         axis=0, keepdims=0),
+        helper.make_node("ConcatFromSequence", ["seq"], ["y"], name="join",
+                         axis=0, new_axis=1)],
         [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])])
 
 
