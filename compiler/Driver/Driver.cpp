@@ -40,8 +40,8 @@ static std::string getModelName(const DriverOptions &options, ModuleOp module) {
   if (!options.modelName.empty())
     return sanitizeIdentifier(options.modelName);
   if (auto named = module->getAttrOfType<StringAttr>("seq.model_name"))
-    return sanitizeIdentifier(named.getValue());
-  return sanitizeIdentifier(llvm::sys::path::stem(
+    return sanitizeModelName(named.getValue());
+  return sanitizeModelName(llvm::sys::path::stem(
       options.outputBase.empty() || options.outputBase == "-"
           ? options.inputPath
           : options.outputBase));

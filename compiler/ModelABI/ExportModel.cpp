@@ -41,8 +41,8 @@ struct ExportModelPass : seqc::impl::ExportModelPassBase<ExportModelPass> {
              << "the model has no name: pass name=... (seqc derives one "
                 "from the file name)";
     modelName = seqc::sanitizeIdentifier(modelName);
-    // C reserves names that start with an underscore at file scope (and
-    // two models named "" would both be `__api`).
+    // C reserves names that start with an underscore at file scope (a
+    // name derived from a file gets "model_" instead; this one was given).
     if (StringRef(modelName).starts_with("_"))
       return entry.emitError()
              << "the model name '" << modelName

@@ -26,6 +26,15 @@ std::string sanitizeIdentifier(StringRef text) {
   return result;
 }
 
+std::string sanitizeModelName(StringRef text) {
+  std::string result = sanitizeIdentifier(text);
+  // A model name derived from a file (`_tmp.onnx`, `-x.onnx`) must not
+  // start with an underscore either.
+  if (result.front() == '_')
+    result.insert(0, "model");
+  return result;
+}
+
 /// The abi.h dtype of an element type, or 0 for none (u8 has no MLIR
 /// element type of its own: a signless i8 is i8).
 static seqc_dtype getAbiDtype(Type type) {
@@ -136,16 +145,20 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
   // Tensor names as the header's parameters: distinct, or the header
   // would not compile.
   llvm::StringMap<std::string> seen;
-  // A dimension name on static dimensions says they are one size; the
-  // header prints the sizes, so the name is checked, not dropped.
-  llvm::StringMap<std::pair<int64_t, std::string>> staticNames;
-  auto checkStaticNames = [&](const TensorSignature &tensor, Type t,
+  // A dimension name says its dimensions are one size. The header prints
+  // static sizes as numbers, so a name on static dimensions of different
+  // sizes is an error here, not dropped.
+  llvm::StringMap<std::pair<int64_t, std::string>> namedSizes;
+  auto checkNamedSizes = [&](const TensorSignature &tensor, Type t,
                               DictionaryAttr attrs,
                               StringRef role) -> LogicalResult {
     ArrayAttr names = attrs ? attrs.getAs<ArrayAttr>("seq.dims") : ArrayAttr();
     auto shaped = cast<RankedTensorType>(t);
     for (int64_t d = 0; names && d < shaped.getRank(); ++d) {
       auto name = dyn_cast<StringAttr>(names[d]);
+      // (A run-time size under a static one's name is allowed: the front
+      // ends name a broadcast [T, 4] + [3, 4] result T, and the model
+      // checks T = 3 before it runs.)
       if (!name || name.getValue().empty() || name.getValue() == "?" ||
           shaped.isDynamicDim(d))
         continue;
@@ -153,7 +166,7 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
                            Twine(d) + " (size " +
                            Twine(shaped.getDimSize(d)) + ")")
                               .str();
-      auto [it, inserted] = staticNames.try_emplace(
+      auto [it, inserted] = namedSizes.try_emplace(
           name.getValue(), shaped.getDimSize(d), where);
       if (!inserted && it->second.first != shaped.getDimSize(d)) {
         func.emitError() << "dimension name '" << name.getValue()
@@ -169,7 +182,7 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
                  StringRef role) -> LogicalResult {
     FailureOr<TensorSignature> tensor =
         describeTensor(func, t, attrs, fallback, role);
-    if (failed(tensor) || failed(checkStaticNames(*tensor, t, attrs, role)))
+    if (failed(tensor) || failed(checkNamedSizes(*tensor, t, attrs, role)))
       return failure();
     auto [it, inserted] =
         seen.try_emplace(cParameterName(tensor->name), tensor->name);

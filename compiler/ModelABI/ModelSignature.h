@@ -59,6 +59,11 @@ mlir::FailureOr<ModelSignature> extractSignature(mlir::func::FuncOp func,
 /// an empty name or a leading digit gets a "model_" prefix).
 std::string sanitizeIdentifier(llvm::StringRef text);
 
+/// sanitizeIdentifier for a model name derived from a file or a .seq
+/// `model` line: also "model" before a leading '_' (C reserves such names
+/// at file scope).
+std::string sanitizeModelName(llvm::StringRef text);
+
 /// `name` as a parameter of the generated wrappers: unchanged, or with a `_`
 /// appended when it is a C or C++ keyword, a reserved identifier, a
 /// `seqc_` name (the runtime's and the wrappers' locals) or one of the

@@ -4,11 +4,12 @@
 // model context through which run-time checks report (a private helper
 // holding a seq op on dynamic sizes failed with "a run-time check in a
 // function without a model context").
+// CHECK-NOT: @helper
 // CHECK-LABEL: func.func @m__forward(
 // CHECK-NOT: func.call
 // CHECK: %[[R:.+]] = seq.activation <relu>
 // CHECK: seq.activation <tanh> %[[R]]
-// CHECK-NOT: func.func private @helper
+// CHECK-NOT: @helper
 func.func private @helper(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   %z = seq.activation <relu> %x : tensor<?x4xf32>
   return %z : tensor<?x4xf32>

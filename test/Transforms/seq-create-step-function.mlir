@@ -476,6 +476,40 @@ func.func @feature_sum(%x: tensor<?x?x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<
 
 // -----
 
+// Heads split as nn.MultiheadAttention exports it: [T, 1, 8] merged to
+// [T * 8] and split back to [T, 2, 4], the same 8 values per step.
+// CHECK-LABEL: func.func @head_split_step(
+// CHECK: tensor.collapse_shape %{{.+}} {{\[\[}}0, 1, 2]] : tensor<?x1x8xf32> into tensor<?xf32>
+// CHECK: tensor.expand_shape %{{.+}} {{\[\[}}0, 1, 2]] output_shape [%{{.+}}, 2, 4] : tensor<?xf32> into tensor<?x2x4xf32>
+func.func @head_split(%x: tensor<?x1x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x2x4xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x1x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x1x8xf32>, tensor<1x1x8xf32>)
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x1x8xf32>
+  %flat = tensor.collapse_shape %x [[0, 1, 2]] : tensor<?x1x8xf32> into tensor<?xf32>
+  %heads = tensor.expand_shape %flat [[0, 1, 2]] output_shape [%t, 2, 4] : tensor<?xf32> into tensor<?x2x4xf32>
+  return %heads : tensor<?x2x4xf32>
+}
+
+// -----
+
+// Framing ([T * 8] split into rows of 16: two steps a row) would put
+// several steps in one row.
+// expected-error @+1 {{a reshape that merges or splits dimensions of size other than 1 may mix time steps}}
+func.func @framing(%x: tensor<?x1x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x16xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x1x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x1x8xf32>, tensor<1x1x8xf32>)
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x1x8xf32>
+  %c2 = arith.constant 2 : index
+  %rows = arith.divui %t, %c2 : index
+  %flat = tensor.collapse_shape %x [[0, 1, 2]] : tensor<?x1x8xf32> into tensor<?xf32>
+  %frames = tensor.expand_shape %flat [[0, 1]] output_shape [%rows, 16] : tensor<?xf32> into tensor<?x16xf32>
+  return %frames : tensor<?x16xf32>
+}
+
+// -----
+
 // expected-error @+1 {{a softmax along a dimension of run-time size may combine time steps}}
 func.func @time_softmax(%x: tensor<?x?x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x?x8xf32> {
   %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}

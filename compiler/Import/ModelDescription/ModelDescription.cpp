@@ -478,7 +478,7 @@ OwningOpRef<ModuleOp> Emitter::emit() {
     SmallVector<std::string> dims;
     // Static sizes multiply to the bytes of every run's input: past 2^63 no
     // run could pass one (and the element counts of reshapes would wrap).
-    int64_t bytes = 8;
+    int64_t bytes = std::max<int64_t>(1, elt.getIntOrFloatBitWidth() / 8);
     for (const Dim &d : in.dims) {
       shape.push_back(d.name.empty() ? d.size : ShapedType::kDynamic);
       dims.push_back(d.name);

@@ -319,10 +319,24 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     // Splitting or merging static dimensions (attention heads out of the
     // features) is per step too: time and batch have run-time sizes. So is
     // merging one run-time dimension, the outermost, with static ones
-    // inside it ([T, 1, 256] <-> [T * 256], how nn.MultiheadAttention
-    // splits heads): each step stays one contiguous block, so chunks
-    // reshape as the whole sequence does.
-    for (const ReassociationIndices &group : groups) {
+    // inside it ([T, 1, 256] -> [T * 256]: each step one contiguous block)
+    // and splitting such a block back out with the same static sizes
+    // ([T * 256] -> [T, 4, 64], how nn.MultiheadAttention splits heads).
+    // Any other split of a run-time dimension ([T] -> [T / 160, 160],
+    // framing) could put several steps in one row.
+    auto collapse = dyn_cast<tensor::CollapseShapeOp>(op);
+    auto expand = dyn_cast<tensor::ExpandShapeOp>(op);
+    auto producer = expand ? expand.getSrc().getDefiningOp<tensor::CollapseShapeOp>()
+                           : tensor::CollapseShapeOp();
+    auto staticProduct = [](RankedTensorType type,
+                            const ReassociationIndices &dims) {
+      int64_t product = 1;
+      for (int64_t d : dims)
+        if (!type.isDynamicDim(d))
+          product *= type.getDimSize(d);
+      return product;
+    };
+    for (auto [index, group] : llvm::enumerate(groups)) {
       int64_t nonUnit = 0, numDynamic = 0;
       bool outermostDynamic = false;
       for (int64_t d : group) {
@@ -333,8 +347,15 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
         numDynamic += expanded.isDynamicDim(d);
       }
       bool dynamic = numDynamic > 0;
-      if (numDynamic == 1 && outermostDynamic)
-        continue;
+      if (numDynamic == 1 && outermostDynamic) {
+        if (collapse)
+          continue;
+        if (producer &&
+            staticProduct(producer.getSrcType(),
+                          producer.getReassociationIndices()[index]) ==
+                staticProduct(expanded, group))
+          continue;
+      }
       if (nonUnit > 1 && dynamic)
         return fail(op, "a reshape that merges or splits dimensions of size "
                         "other than 1 may mix time steps");
@@ -459,10 +480,14 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
 
 /// Whether `op` computes values that are read only for their sizes
 /// (tensor.dim, directly or through reshapes): a raised attention mask
-/// stays alive through its extent checks, and its sizes do not depend on
-/// which steps it is computed over.
+/// stays alive through its extent checks. Only destination-style linalg ops
+/// (whose sizes are their inits', which are checked where they are made)
+/// and reshapes qualify: a concatenation or slice along time would have a
+/// chunk's sizes differ from a share of the full run's.
 static bool isReadOnlyForSizes(Operation *op) {
-  if (op->getNumResults() == 0 || !isMemoryEffectFree(op))
+  if (op->getNumResults() == 0 || !isMemoryEffectFree(op) ||
+      !isa<linalg::LinalgOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+           tensor::CastOp>(op))
     return false;
   bool used = false;
   for (Value result : op->getResults())
