@@ -150,8 +150,8 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
   // sizes is an error here, not dropped.
   llvm::StringMap<std::pair<int64_t, std::string>> namedSizes;
   auto checkNamedSizes = [&](const TensorSignature &tensor, Type t,
-                              DictionaryAttr attrs,
-                              StringRef role) -> LogicalResult {
+                             DictionaryAttr attrs,
+                             StringRef role) -> LogicalResult {
     ArrayAttr names = attrs ? attrs.getAs<ArrayAttr>("seq.dims") : ArrayAttr();
     auto shaped = cast<RankedTensorType>(t);
     for (int64_t d = 0; names && d < shaped.getRank(); ++d) {
@@ -162,16 +162,16 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
       if (!name || name.getValue().empty() || name.getValue() == "?" ||
           shaped.isDynamicDim(d))
         continue;
-      std::string where = (role + " '" + tensor.name + "' dimension " +
-                           Twine(d) + " (size " +
-                           Twine(shaped.getDimSize(d)) + ")")
-                              .str();
-      auto [it, inserted] = namedSizes.try_emplace(
-          name.getValue(), shaped.getDimSize(d), where);
+      std::string where =
+          (role + " '" + tensor.name + "' dimension " + Twine(d) + " (size " +
+           Twine(shaped.getDimSize(d)) + ")")
+              .str();
+      auto [it, inserted] =
+          namedSizes.try_emplace(name.getValue(), shaped.getDimSize(d), where);
       if (!inserted && it->second.first != shaped.getDimSize(d)) {
-        func.emitError() << "dimension name '" << name.getValue()
-                         << "' labels " << it->second.second << " and "
-                         << where << "; one name is one size";
+        func.emitError() << "dimension name '" << name.getValue() << "' labels "
+                         << it->second.second << " and " << where
+                         << "; one name is one size";
         return failure();
       }
     }

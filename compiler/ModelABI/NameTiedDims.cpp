@@ -63,7 +63,8 @@ public:
     if (!cameFrom.count(to))
       return ops;
     for (DimSlot s = to; s != from; s = cameFrom[s].first)
-      if (Operation *op = cameFrom[s].second; op && !llvm::is_contained(ops, op))
+      if (Operation *op = cameFrom[s].second;
+          op && !llvm::is_contained(ops, op))
         ops.push_back(op);
     std::reverse(ops.begin(), ops.end());
     return ops;
@@ -263,8 +264,8 @@ LogicalResult nameTiedDimensions(func::FuncOp func) {
       } else if (name != given) {
         InFlightDiagnostic diag =
             func.emitError()
-            << describe(ports[namedBy.first]) << " dimension "
-            << namedBy.second << " is named '" << name << "' and "
+            << describe(ports[namedBy.first]) << " dimension " << namedBy.second
+            << " is named '" << name << "' and "
             << describe(ports[member.first]) << " dimension " << member.second
             << " is named '" << given
             << "', but the model requires them to be equal";

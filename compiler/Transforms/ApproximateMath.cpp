@@ -42,6 +42,14 @@ struct FmaToContractedMulAdd : OpRewritePattern<math::FmaOp> {
   }
 };
 
+/// An f32 constant `v` of `type` (a scalar, or a splat of a shaped type).
+Value splatF32(OpBuilder &b, Location loc, Type type, double v) {
+  TypedAttr attr = b.getF32FloatAttr(v);
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    attr = SplatElementsAttr::get(shaped, attr);
+  return arith::ConstantOp::create(b, loc, attr);
+}
+
 /// MLIR's tanh and erf approximations clamp their argument and so never
 /// reach +-1: tanh saturates at 1 - 1.8e-7, which turns
 /// gelu(x, approximate='tanh') = 0.5 * x * (1 + tanh(...)) at x = -1e30 into
@@ -59,12 +67,7 @@ struct SaturateBeforeApproximation : OpRewritePattern<OpTy> {
     Location loc = op.getLoc();
     Value x = op.getOperand();
     Type type = x.getType();
-    auto splat = [&](double v) -> Value {
-      TypedAttr attr = rewriter.getF32FloatAttr(v);
-      if (auto shaped = dyn_cast<ShapedType>(type))
-        attr = SplatElementsAttr::get(shaped, attr);
-      return arith::ConstantOp::create(rewriter, loc, attr);
-    };
+    auto splat = [&](double v) { return splatF32(rewriter, loc, type, v); };
     auto inner = OpTy::create(rewriter, loc, x);
     inner->setAttr(kSaturated, rewriter.getUnitAttr());
     Value large = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OGE,
@@ -94,16 +97,10 @@ struct ScaleSubnormalsBeforeLog : OpRewritePattern<OpTy> {
     Location loc = op.getLoc();
     Value x = op.getOperand();
     Type type = x.getType();
-    auto splat = [&](double v) -> Value {
-      TypedAttr attr = rewriter.getF32FloatAttr(v);
-      if (auto shaped = dyn_cast<ShapedType>(type))
-        attr = SplatElementsAttr::get(shaped, attr);
-      return arith::ConstantOp::create(rewriter, loc, attr);
-    };
-    Value subnormal =
-        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OLT,
-                              math::AbsFOp::create(rewriter, loc, x),
-                              splat(std::ldexp(1.0, -126)));
+    auto splat = [&](double v) { return splatF32(rewriter, loc, type, v); };
+    Value subnormal = arith::CmpFOp::create(
+        rewriter, loc, arith::CmpFPredicate::OLT,
+        math::AbsFOp::create(rewriter, loc, x), splat(std::ldexp(1.0, -126)));
     Value scaled = arith::SelectOp::create(
         rewriter, loc, subnormal,
         arith::MulFOp::create(rewriter, loc, x, splat(16777216.0)), x);

@@ -571,7 +571,8 @@ OwningOpRef<ModuleOp> Emitter::emit() {
     // Inputs and outputs are the generated C functions' parameters: one
     // name each.
     if (auto input = llvm::find_if(
-            md.inputs, [&](const InputStmt &in) { return in.name == exported; });
+            md.inputs,
+            [&](const InputStmt &in) { return in.name == exported; });
         input != md.inputs.end()) {
       InFlightDiagnostic diag =
           error(out.exportName.empty() ? out.pos : out.exportPos);

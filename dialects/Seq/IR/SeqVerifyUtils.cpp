@@ -42,8 +42,7 @@ LogicalResult verifyShape(Operation *op, StringRef what, Type type,
 LogicalResult verifyNonZeroSizes(Operation *op, ArrayRef<ExpectedDim> sizes) {
   for (const ExpectedDim &size : sizes)
     if (size.size == 0)
-      return op->emitOpError()
-             << size.name << " is 0; it must be at least 1";
+      return op->emitOpError() << size.name << " is 0; it must be at least 1";
   return success();
 }
 

@@ -326,8 +326,9 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     // framing) could put several steps in one row.
     auto collapse = dyn_cast<tensor::CollapseShapeOp>(op);
     auto expand = dyn_cast<tensor::ExpandShapeOp>(op);
-    auto producer = expand ? expand.getSrc().getDefiningOp<tensor::CollapseShapeOp>()
-                           : tensor::CollapseShapeOp();
+    auto producer =
+        expand ? expand.getSrc().getDefiningOp<tensor::CollapseShapeOp>()
+               : tensor::CollapseShapeOp();
     auto staticProduct = [](RankedTensorType type,
                             const ReassociationIndices &dims) {
       int64_t product = 1;
@@ -495,8 +496,8 @@ static bool isReadOnlyForSizes(Operation *op) {
       used = true;
       if (isa<tensor::DimOp>(user))
         continue;
-      if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-               tensor::CastOp>(user) ||
+      if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(
+              user) ||
           !isReadOnlyForSizes(user))
         return false;
     }

@@ -56,9 +56,9 @@ LogicalResult carryConv(Conv1dOp op, StreamState &s) {
   // would give for an empty chunk.
   Value chunkSteps = getValueOrCreateConstantIndexOp(
       b, loc, getDimSize(b, loc, op.getInput(), 2));
-  Value nonEmpty = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::sgt, chunkSteps,
-      arith::ConstantIndexOp::create(b, loc, 0));
+  Value nonEmpty =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, chunkSteps,
+                            arith::ConstantIndexOp::create(b, loc, 0));
   createCheck(b, loc, nonEmpty, chunkSteps,
               describeOrigin("seq.conv1d", loc) +
                   ": a streamed chunk has {} steps; this causal "
