@@ -99,6 +99,7 @@ OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,
   pm.addPass(seq::createRaiseGeluPass());
   pm.addPass(seq::createRaiseNormsPass());
   pm.addPass(seq::createRaiseLinearBiasPass());
+  pm.addPass(seq::createRaiseConvPaddingPass());
   if (failed(pm.run(*module)))
     return nullptr;
   return module;

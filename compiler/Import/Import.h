@@ -32,9 +32,10 @@ struct ImportOptions {
 /// Imports the model at `path` (.seq, .onnx, else seq-dialect MLIR), then
 /// raises what it spells out with plain ops to seq ops
 /// (`seq-raise-attention`, `seq-raise-gelu`, `seq-raise-norms`,
-/// `seq-raise-linear-bias`). Errors are reported through `context`'s
-/// diagnostic handler (whose source manager is `sourceMgr`, so text front
-/// ends report `file:line:col: error:`); returns null on failure.
+/// `seq-raise-linear-bias`, `seq-raise-conv-padding`). Errors are reported
+/// through `context`'s diagnostic handler (whose source manager is
+/// `sourceMgr`, so text front ends report `file:line:col: error:`); returns
+/// null on failure.
 mlir::OwningOpRef<mlir::ModuleOp> importModel(llvm::StringRef path,
                                               llvm::SourceMgr &sourceMgr,
                                               mlir::MLIRContext *context,

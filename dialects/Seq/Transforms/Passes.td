@@ -171,6 +171,39 @@ def RaiseLinearBiasPass : Pass<"seq-raise-linear-bias"> {
   let dependentDialects = ["::seqc::seq::SeqDialect"];
 }
 
+def RaiseConvPaddingPass : Pass<"seq-raise-conv-padding"> {
+  let summary = "Fold zero pads before, and crops of padding after, a "
+                "seq.conv1d into its padding";
+  let description = [{
+    How PyTorch code writes a causal (or any padded) convolution without
+    seq's `causal` flag, made seq.conv1d's `padding`:
+    - `conv1d(tensor.pad(x, low [0, 0, a], high [0, 0, b], 0.0))`, as
+      `F.pad(x, (a, b))` / `nn.ConstantPad1d` before a convolution export
+      (WaveNet's causal convolution), becomes `conv1d(x)` with `a` and `b`
+      more steps of padding (any stride, dilation and groups; a `causal`
+      convolution's implied padding counts). Only +0.0 pads of the time
+      axis are folded; sizes read from the padded tensor are rewritten to
+      its source's.
+    - `extract_slice(conv1d(x, padding [l, r]), [0, 0, 0], [B, C, Tout - s])`
+      with unit strides, a stride-1 convolution and `0 < s <= r` (the TCN
+      paper's Chomp1d, `conv(x)[:, :, :-s]`, or `[..., :x.size(-1)]`)
+      becomes `conv1d(x, padding [l, r - s])`: the last `s` outputs are
+      exactly the ones that read the last `s` padding steps. The kept
+      length may be a constant (static T) or computed at run time from the
+      convolution's input or output length with `+ - min max` (how the ONNX
+      importer clamps Slice bounds); a min or max is read only where
+      `T >= 0` decides it. The convolution may have no reader but the
+      slice and size queries.
+    A convolution padded `[dilation * (K - 1), 0]` is causal: its step
+    function streams (seq-create-step-function). Anything else (a pad of
+    another axis or value, a crop at the start, a strided convolution's
+    crop) is left as written.
+  }];
+  let dependentDialects = ["::seqc::seq::SeqDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def DecomposeRecurrencesPass : Pass<"seq-decompose-recurrences"> {
   let summary = "Rewrite seq.rnn/lstm/gru into chunked input GEMMs and "
                 "seq.scans with a fused gate epilogue";

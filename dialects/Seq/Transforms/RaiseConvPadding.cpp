@@ -1,0 +1,274 @@
+//===- RaiseConvPadding.cpp - zero pads and chomps into seq.conv1d's padding //
+//
+// The two ways PyTorch code writes a causal convolution without a `causal`
+// flag: WaveNet's `conv(F.pad(x, (left, 0)))` and the TCN paper's Chomp1d,
+// `conv(x, padding=p)[:, :, :-p]`. Both pad or crop only the time axis of a
+// seq.conv1d, so both become its `padding` attribute: one pass less over
+// memory, and the convolution is seen as causal (padding [d*(K-1), 0]),
+// which is what lets the model stream. See Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Seq/Transforms/Passes.h"
+#include "dialects/Seq/Transforms/RaisingMatchers.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+#define DEBUG_TYPE "seq-raise-conv-padding"
+
+namespace seqc::seq {
+#define GEN_PASS_DEF_RAISECONVPADDINGPASS
+#include "dialects/Seq/Transforms/Passes.h.inc"
+} // namespace seqc::seq
+
+using namespace mlir;
+using namespace seqc::seq;
+
+namespace {
+
+constexpr int64_t kTime = 2; // seq.conv1d's [B, C, T]
+
+/// A new seq.conv1d like `conv` reading `input` with `padding` (never
+/// `causal`: the padding says it), its output `shorterBy` steps shorter.
+Conv1dOp cloneWithPadding(PatternRewriter &rewriter, Conv1dOp conv,
+                          Value input, int64_t left, int64_t right,
+                          int64_t shorterBy = 0) {
+  SmallVector<int64_t> shape(conv.getType().getShape());
+  if (!ShapedType::isDynamic(shape[kTime]))
+    shape[kTime] -= shorterBy;
+  return Conv1dOp::create(
+      rewriter, conv.getLoc(), conv.getType().clone(shape), input,
+      conv.getWeight(), conv.getBias(), conv.getStrideAttr(),
+      conv.getDilationAttr(), conv.getGroupsAttr(),
+      rewriter.getDenseI64ArrayAttr({left, right}), UnitAttr());
+}
+
+/// Replaces each `tensor.dim(value, i)` with a constant index by
+/// `size(i)`, built before the dim.
+void replaceDims(PatternRewriter &rewriter, Value value,
+                 llvm::function_ref<Value(Location, int64_t)> size) {
+  for (Operation *user : llvm::make_early_inc_range(value.getUsers())) {
+    auto dim = dyn_cast<tensor::DimOp>(user);
+    std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+    if (!index || *index < 0 || *index >= 3)
+      continue;
+    rewriter.setInsertionPoint(dim);
+    rewriter.replaceOp(dim, size(dim.getLoc(), *index));
+  }
+}
+
+/// conv1d(tensor.pad(x, low [0, 0, a], high [0, 0, b], 0.0)) ->
+/// conv1d(x) with `a` and `b` more steps of padding: padding the input with
+/// zeros is what the convolution's padding does.
+struct FoldZeroPad : OpRewritePattern<Conv1dOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(Conv1dOp conv,
+                                PatternRewriter &rewriter) const override {
+    auto pad = conv.getInput().getDefiningOp<tensor::PadOp>();
+    if (!pad)
+      return failure();
+    // +0.0 only: a -0.0 pad could change the sign of an all-zero sum.
+    Value fill = pad.getConstantPaddingValue();
+    if (!fill || !matchPattern(fill, m_PosZeroFloat()))
+      return failure();
+    SmallVector<OpFoldResult> low = pad.getMixedLowPad(),
+                              high = pad.getMixedHighPad();
+    std::optional<int64_t> before = getConstantIntValue(low[kTime]),
+                           after = getConstantIntValue(high[kTime]);
+    if (!before || !after || *before < 0 || *after < 0)
+      return failure();
+    for (int64_t d = 0; d < kTime; ++d)
+      if (!isConstantIntValue(low[d], 0) || !isConstantIntValue(high[d], 0))
+        return failure();
+    auto [left, right] = conv.getPaddingSizes();
+    rewriter.setInsertionPoint(conv);
+    Conv1dOp raised = cloneWithPadding(rewriter, conv, pad.getSource(),
+                                       left + *before, right + *after);
+    rewriter.replaceOp(conv, raised.getResult());
+    // Sizes read from the padded tensor (run-time checks the front end
+    // wrote) come from its source, so the pad itself can go.
+    Value source = pad.getSource();
+    replaceDims(rewriter, pad.getResult(), [&](Location loc, int64_t d) {
+      Value size = tensor::DimOp::create(rewriter, loc, source, d);
+      if (d != kTime || *before + *after == 0)
+        return size;
+      return arith::AddIOp::create(
+                 rewriter, loc, size,
+                 arith::ConstantIndexOp::create(rewriter, loc,
+                                                *before + *after))
+          .getResult();
+    });
+    return success();
+  }
+};
+
+/// An index value as `T + k` (T the convolution's input length, never
+/// negative) or as the constant `k`.
+struct Length {
+  bool hasT;
+  int64_t k;
+};
+
+/// Reads `v` as a Length: constants, sizes of the convolution's input (T)
+/// and output (T + outputExtra) along time, and the +, -, min and max
+/// (index or i64, through index_cast) the front ends compute slice bounds
+/// with. A min or max of `T + k` and `c` is read only where T >= 0 decides
+/// it (k >= c). Null when `v` is anything else.
+std::optional<Length> readLength(Value v, Conv1dOp conv, int64_t outputExtra,
+                                 int depth = 0) {
+  if (depth > 16)
+    return std::nullopt;
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return Length{false, *c};
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return std::nullopt;
+  auto read = [&](Value operand) {
+    return readLength(operand, conv, outputExtra, depth + 1);
+  };
+  if (auto dim = dyn_cast<tensor::DimOp>(def)) {
+    if (dim.getConstantIndex() != kTime)
+      return std::nullopt;
+    if (dim.getSource() == conv.getInput())
+      return Length{true, 0};
+    if (dim.getSource() == conv.getResult())
+      return Length{true, outputExtra};
+    return std::nullopt;
+  }
+  if (isa<arith::IndexCastOp>(def))
+    return read(def->getOperand(0));
+  if (!isa<arith::AddIOp, arith::SubIOp, arith::MinSIOp, arith::MaxSIOp>(def))
+    return std::nullopt;
+  std::optional<Length> a = read(def->getOperand(0)),
+                        b = read(def->getOperand(1));
+  if (!a || !b)
+    return std::nullopt;
+  if (isa<arith::AddIOp>(def)) {
+    if (a->hasT && b->hasT)
+      return std::nullopt;
+    return Length{a->hasT || b->hasT, a->k + b->k};
+  }
+  if (isa<arith::SubIOp>(def)) {
+    if (b->hasT && !a->hasT)
+      return std::nullopt;
+    return Length{a->hasT && !b->hasT, a->k - b->k};
+  }
+  bool isMin = isa<arith::MinSIOp>(def);
+  if (a->hasT == b->hasT)
+    return Length{a->hasT, isMin ? std::min(a->k, b->k)
+                                 : std::max(a->k, b->k)};
+  Length t = a->hasT ? *a : *b, c = a->hasT ? *b : *a;
+  if (t.k < c.k)
+    return std::nullopt; // depends on T
+  return isMin ? c : t;
+}
+
+/// Whether `size` is the full extent of `conv`'s result along `axis`.
+bool isFullExtent(OpFoldResult size, Conv1dOp conv, int64_t axis) {
+  int64_t extent = conv.getType().getDimSize(axis);
+  if (std::optional<int64_t> c = getConstantIntValue(size))
+    return !ShapedType::isDynamic(extent) && *c == extent;
+  auto dim = dyn_cast<Value>(size).getDefiningOp<tensor::DimOp>();
+  if (!dim || dim.getConstantIndex() != axis)
+    return false;
+  // The output's batch is the input's; its channels are the weight's.
+  return dim.getSource() == conv.getResult() ||
+         (axis == 0 && dim.getSource() == conv.getInput());
+}
+
+/// extract_slice(conv1d(x, padding [l, r]), [0, 0, 0], [B, C, Tout - s])
+/// with stride 1 and 0 < s <= r -> conv1d(x, padding [l, r - s]): the
+/// last s outputs are the ones that read the last s padding steps
+/// (Chomp1d, `conv(x)[:, :, :-s]` or `[..., :x.size(-1)]`).
+struct FoldTrailingCrop : OpRewritePattern<tensor::ExtractSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
+                                PatternRewriter &rewriter) const override {
+    auto conv = slice.getSource().getDefiningOp<Conv1dOp>();
+    if (!conv || conv.getStride() != 1 || slice.getType().getRank() != 3)
+      return failure();
+    // Nothing but this slice and size queries may read the whole output.
+    for (Operation *user : conv->getUsers())
+      if (user != slice && !isa<tensor::DimOp>(user))
+        return failure();
+    auto weightType = cast<RankedTensorType>(conv.getWeight().getType());
+    if (weightType.isDynamicDim(2))
+      return failure();
+    int64_t span = conv.getDilation() * (weightType.getDimSize(2) - 1);
+    auto [left, right] = conv.getPaddingSizes();
+    int64_t outputExtra = left + right - span; // Tout = T + outputExtra
+    for (OpFoldResult stride : slice.getMixedStrides())
+      if (!isConstantIntValue(stride, 1))
+        return failure();
+    for (OpFoldResult offset : slice.getMixedOffsets()) {
+      std::optional<Length> at =
+          isa<Attribute>(offset)
+              ? std::optional<Length>(
+                    Length{false, *getConstantIntValue(offset)})
+              : readLength(cast<Value>(offset), conv, outputExtra);
+      if (!at || at->hasT || at->k != 0)
+        return failure();
+    }
+    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+    if (!isFullExtent(sizes[0], conv, 0) || !isFullExtent(sizes[1], conv, 1))
+      return failure();
+    // The kept length as T + k (or a constant, with T static).
+    std::optional<Length> kept;
+    if (std::optional<int64_t> c = getConstantIntValue(sizes[kTime]))
+      kept = Length{false, *c};
+    else
+      kept = readLength(cast<Value>(sizes[kTime]), conv, outputExtra);
+    if (!kept)
+      return failure();
+    int64_t dropped;
+    if (kept->hasT) {
+      dropped = outputExtra - kept->k;
+    } else {
+      int64_t outputLength = conv.getType().getDimSize(kTime);
+      if (ShapedType::isDynamic(outputLength))
+        return failure();
+      dropped = outputLength - kept->k;
+    }
+    // What stays must not be shorter than the input's own steps can make
+    // (left + right - dropped >= span): the crop only removes padding.
+    if (dropped <= 0 || dropped > right || outputExtra - dropped < 0)
+      return failure();
+    rewriter.setInsertionPoint(slice);
+    Conv1dOp raised = cloneWithPadding(rewriter, conv, conv.getInput(), left,
+                                       right - dropped, dropped);
+    // The slice's type may be more static than the convolution's.
+    Value result = raised.getResult();
+    if (result.getType() != slice.getType())
+      result = tensor::CastOp::create(rewriter, slice.getLoc(),
+                                      slice.getType(), result);
+    rewriter.replaceOp(slice, result);
+    replaceDims(rewriter, conv.getResult(), [&](Location loc, int64_t d) {
+      Value size = tensor::DimOp::create(rewriter, loc, raised.getResult(), d);
+      if (d != kTime)
+        return size;
+      return arith::AddIOp::create(
+                 rewriter, loc, size,
+                 arith::ConstantIndexOp::create(rewriter, loc, dropped))
+          .getResult();
+    });
+    return success();
+  }
+};
+
+struct RaiseConvPaddingPass
+    : seqc::seq::impl::RaiseConvPaddingPassBase<RaiseConvPaddingPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FoldZeroPad, FoldTrailingCrop>(&getContext());
+    applyRaising(getOperation(), std::move(patterns));
+  }
+};
+
+} // namespace
