@@ -484,11 +484,21 @@ convertValueType(GraphImporter &g, const onnx::ValueInfoProto &info,
   case onnx::TensorProto::BOOL:
     elementType = g.builder.getI1Type();
     break;
+  // Computed in f32 (importGraph converts them on entry and exit).
+  case onnx::TensorProto::DOUBLE:
+    elementType = g.builder.getF64Type();
+    break;
+  case onnx::TensorProto::FLOAT16:
+    elementType = g.builder.getF16Type();
+    break;
+  case onnx::TensorProto::BFLOAT16:
+    elementType = g.builder.getBF16Type();
+    break;
   default:
     g.fileError() << "graph input '" << info.name() << "' has dtype "
                   << onnxDtypeName(t.elem_type())
-                  << ", which is not supported (supported: FLOAT, INT64, "
-                     "INT32, BOOL)";
+                  << ", which is not supported (supported: FLOAT, DOUBLE, "
+                     "FLOAT16, BFLOAT16, INT64, INT32, BOOL)";
     return failure();
   }
   if (!t.has_shape()) {
@@ -546,6 +556,22 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     FailureOr<DenseElementsAttr> attr = convertTensor(init, /*inNode=*/false);
     if (failed(attr))
       return failure();
+    // The weights of a `model.double()` export: seq computes in f32.
+    if (attr->getElementType().isF64()) {
+      float64Model = true;
+      if (!warnedF64)
+        mlir::emitWarning(FileLineColLoc::get(context, path, 0, 0))
+            << "initializer '" << init.name()
+            << "' is float64: seqc computes in float32";
+      warnedF64 = true;
+      SmallVector<float> narrowed;
+      for (double x : attr->getValues<double>())
+        narrowed.push_back(static_cast<float>(x));
+      attr = DenseElementsAttr::get(
+          RankedTensorType::get(attr->getType().getShape(),
+                                builder.getF32Type()),
+          ArrayRef(narrowed));
+    }
     values[init.name()].constant = *attr;
   }
 
@@ -581,6 +607,8 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     func.setArgAttrs(i, argAttrs[i].getDictionary(context));
   }
   builder.setInsertionPointToStart(body);
+  if (failed(convertFloatInputsToF32(args, body)))
+    return failure();
 
   this->graph = &graph;
   for (auto [i, n] : llvm::enumerate(graph.node())) {
@@ -656,6 +684,10 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
         return failure();
       v = *narrowed;
     }
+    FailureOr<Value> declared = convertFloatOutput(out, v);
+    if (failed(declared))
+      return failure();
+    v = *declared;
     auto type = cast<RankedTensorType>(v.getType());
     SmallVector<StringRef> dims;
     if (out.type().has_tensor_type() && out.type().tensor_type().has_shape() &&
@@ -685,6 +717,75 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   for (auto [i, attrs] : llvm::enumerate(resultAttrs))
     func.setResultAttrs(i, attrs.getDictionary(context));
   return success();
+}
+
+/// `v` converted to `type`'s element type with extf or truncf, elementwise.
+static FailureOr<Value> convertFloats(GraphImporter &g, Value v,
+                                      FloatType type) {
+  auto from = cast<FloatType>(tensorType(v).getElementType());
+  return buildElementwise(
+      g, {v},
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        if (from.getWidth() < type.getWidth())
+          return arith::ExtFOp::create(b, l, type, a[0]);
+        return arith::TruncFOp::create(b, l, type, a[0]);
+      },
+      type);
+}
+
+LogicalResult GraphImporter::convertFloatInputsToF32(
+    ArrayRef<const onnx::ValueInfoProto *> args, Block *body) {
+  // seq's kernels compute in f32: a DOUBLE, FLOAT16 or BFLOAT16 graph input
+  // keeps its dtype at the C interface and is converted on entry (f16 and
+  // bf16 exactly; f64 rounded, which is said once).
+  loc = FileLineColLoc::get(context, path, 0, 0);
+  for (auto [i, in] : llvm::enumerate(args)) {
+    Value arg = body->getArgument(i);
+    auto element = dyn_cast<FloatType>(tensorType(arg).getElementType());
+    if (!element || element.isF32())
+      continue;
+    float64Model |= element.isF64();
+    if (element.isF64() && !warnedF64) {
+      mlir::emitWarning(loc)
+          << "graph input '" << in->name()
+          << "' is float64: seqc computes in float32, and float64 outputs "
+             "are float32 results widened";
+      warnedF64 = true;
+    }
+    FailureOr<Value> f32 = convertFloats(*this, arg, builder.getF32Type());
+    if (failed(f32))
+      return failure();
+    values[in->name()].tensor = *f32;
+  }
+  return success();
+}
+
+FailureOr<Value>
+GraphImporter::convertFloatOutput(const onnx::ValueInfoProto &out, Value v) {
+  // An output the graph declares DOUBLE, FLOAT16 or BFLOAT16 that seqc
+  // computed in f32 is handed out in the declared dtype. DOUBLE only in a
+  // float64 model: a scripted f32 model's exporter declares DOUBLE for
+  // what PyTorch returns as f32 (a SequenceEmpty's default dtype).
+  if (!out.type().has_tensor_type() ||
+      !tensorType(v).getElementType().isF32())
+    return v;
+  FloatType declared;
+  switch (out.type().tensor_type().elem_type()) {
+  case onnx::TensorProto::DOUBLE:
+    if (!float64Model)
+      return v;
+    declared = builder.getF64Type();
+    break;
+  case onnx::TensorProto::FLOAT16:
+    declared = builder.getF16Type();
+    break;
+  case onnx::TensorProto::BFLOAT16:
+    declared = builder.getBF16Type();
+    break;
+  default:
+    return v;
+  }
+  return convertFloats(*this, v, declared);
 }
 
 void GraphImporter::enterNode(const onnx::NodeProto &n) {

@@ -63,6 +63,14 @@ public:
 
   mlir::LogicalResult importGraph(const onnx::GraphProto &graph,
                                   mlir::ModuleOp module);
+  /// Binds each DOUBLE, FLOAT16 or BFLOAT16 graph input among `args` (the
+  /// arguments of `body`) to its f32 conversion, the dtype seq computes in.
+  mlir::LogicalResult
+  convertFloatInputsToF32(llvm::ArrayRef<const onnx::ValueInfoProto *> args,
+                          mlir::Block *body);
+  /// `v`, an output computed in f32, in the float dtype `out` declares.
+  mlir::FailureOr<mlir::Value>
+  convertFloatOutput(const onnx::ValueInfoProto &out, mlir::Value v);
 
   //===--- used by the op importers ----------------------------------===//
 
@@ -158,6 +166,9 @@ public:
   /// Whether the warning that float64 values are computed in float32 was
   /// given (once per model).
   bool warnedF64 = false;
+  /// A graph input or an initializer is DOUBLE (a `model.double()` export):
+  /// outputs declared DOUBLE are handed out as f64.
+  bool float64Model = false;
   const onnx::NodeProto *node = nullptr;
 
   /// Loop (ControlFlowOps.cpp): a loop over a sequence length becomes a

@@ -158,9 +158,10 @@ resultTypes(Value input, const CommonAttrs &c, int64_t hidden) {
           RankedTensorType::get({c.numDirections, d1, hidden}, f32)};
 }
 
-/// Optional float input `i`, built; null when absent.
+/// Optional float input `i`, built (f64 narrowed, see floatInput); null
+/// when absent.
 Value optionalInput(GraphImporter &g, unsigned i) {
-  return g.hasInput(i) ? g.tensorInput(i) : Value();
+  return g.hasInput(i) ? floatInput(g, i) : Value();
 }
 
 LogicalResult checkFloat(GraphImporter &g, ArrayRef<Value> values) {
@@ -206,9 +207,9 @@ struct RecurrentInputs {
 FailureOr<RecurrentInputs> readRecurrentInputs(GraphImporter &g,
                                                ArrayRef<unsigned> extra) {
   RecurrentInputs in;
-  in.x = g.tensorInput(0);
-  in.w = g.tensorInput(1);
-  in.r = g.tensorInput(2);
+  in.x = floatInput(g, 0);
+  in.w = floatInput(g, 1);
+  in.r = floatInput(g, 2);
   if (!in.x || !in.w || !in.r)
     return failure();
   in.b = optionalInput(g, 3);

@@ -243,6 +243,38 @@ def batch_one_features(T, B, rng):
     return {"x": rng.standard_normal((1, T, 8)).astype(np.float32)}
 
 
+class FloatDtypes(nn.Module):
+    """A model made with `.double()` (float64 weights, inputs and outputs:
+    x [T, B, 4] through a Linear, a GRU and a LayerNorm), or, `half_io`,
+    the same in f32 taking and returning float16 (`x.float()` on entry,
+    `.half()` on exit). seqc computes in f32 behind the declared dtypes
+    (float-dtypes.test)."""
+
+    def __init__(self, half_io=False):
+        super().__init__()
+        self.half_io = half_io
+        self.proj = nn.Linear(4, 6)
+        self.gru = nn.GRU(6, 5)
+        self.norm = nn.LayerNorm(5)
+
+    def forward(self, x):
+        if self.half_io:
+            x = x.float()
+        y, h = self.gru(torch.tanh(self.proj(x)))
+        y = self.norm(y)
+        if self.half_io:
+            return y.half(), h.half()
+        return y, h
+
+
+def time_major_f64(T, B, rng):
+    return {"x": rng.standard_normal((T, B, 4))}
+
+
+def time_major_f16(T, B, rng):
+    return {"x": rng.standard_normal((T, B, 4)).astype(np.float16)}
+
+
 class AddMaskAttention(nn.Module):
     """Separate q/k/v projections, scores divided by sqrt(d), an additive
     causal mask triu(full(-inf), 1); the mean over features as a head."""
@@ -1569,6 +1601,12 @@ MODELS = [
       "tokens": {0: "T", 1: "B"}, "embedded": {0: "T", 1: "B"}}),
     ("mha_causal_batch1", MhaCausalDecoder, 14, batch_one_features, ["y"],
      {"x": {1: "T"}, "y": {1: "T"}}),
+    ("float64_model", lambda: FloatDtypes().double(), 14, time_major_f64,
+     ["y", "h"], {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"},
+                  "h": {1: "B"}}),
+    ("float16_io", lambda: FloatDtypes(half_io=True), 14, time_major_f16,
+     ["y", "h"], {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"},
+                  "h": {1: "B"}}),
 ]
 
 
@@ -1704,8 +1742,8 @@ def write_lit_inputs(in_dir):
         [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T"])],
         [const("Wc", [2, 2, 3])])
     save("bad_dtype", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
-         [helper.make_tensor_value_info("x", TensorProto.DOUBLE, [2])],
-         [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [2])])
+         [helper.make_tensor_value_info("x", TensorProto.COMPLEX64, [2])],
+         [helper.make_tensor_value_info("y", TensorProto.COMPLEX64, [2])])
     save("bad_cast", [helper.make_node("Cast", ["x"], ["y"], name="Cast_1",
                                        to=TensorProto.COMPLEX64)],
          [f32("x", [2])],

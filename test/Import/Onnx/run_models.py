@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Compiles every models/*.onnx with seqc, runs it with seq-run on the
 fixtures that make_models.py wrote (sequence lengths unlike the export's)
-and checks each output against PyTorch's within 1e-4 of the output's scale.
+and checks each output against PyTorch's: the same dtype, and values within
+1e-4 of the output's scale (1e-3 for float16).
 
     run_models.py --seqc build/bin/seqc --seq-run build/bin/seq-run [--models DIR]
 
@@ -73,13 +74,18 @@ def main():
                         continue
                     got = np.load(got_path)
                     scale = max(1.0, float(np.abs(want).max()))
-                    err = (float(np.abs(got - want).max()) / scale
+                    # float16 outputs are rounded to half an ulp of 2^-10.
+                    tolerance = 1e-3 if want.dtype == np.float16 else TOLERANCE
+                    err = (float(np.abs(got.astype(np.float64) -
+                                        want.astype(np.float64)).max()) / scale
                            if got.shape == want.shape else float("inf"))
-                    ok = err <= TOLERANCE
+                    ok = err <= tolerance and got.dtype == want.dtype
                     checked += 1
                     failures += not ok
                     print(f"{'ok  ' if ok else 'FAIL'} {name} T={t} {out} "
-                          f"{list(got.shape)} max error {err:.2e}")
+                          f"{got.dtype}{list(got.shape)} max error {err:.2e}"
+                          + ("" if got.dtype == want.dtype
+                             else f" (PyTorch's dtype is {want.dtype})"))
     print(f"{checked} outputs checked, {failures} failures")
     return 1 if failures else 0
 
