@@ -479,16 +479,31 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   return fail(op, "not known to act on each time step independently");
 }
 
+/// Whether `slice` cuts a constant table (directly or through further
+/// slices): a registered mask buffer cut to the length, nanoGPT's
+/// `self.bias[:, :, :T, :T]`.
+static bool slicesConstant(tensor::ExtractSliceOp slice) {
+  Operation *source = slice.getSource().getDefiningOp();
+  if (auto inner = dyn_cast_or_null<tensor::ExtractSliceOp>(source))
+    return slicesConstant(inner);
+  return isa_and_nonnull<arith::ConstantOp>(source);
+}
+
 /// Whether `op` computes values that are read only for their sizes
 /// (tensor.dim, directly or through reshapes): a raised attention mask
 /// stays alive through its extent checks. Only destination-style linalg ops
-/// (whose sizes are their inits', which are checked where they are made)
-/// and reshapes qualify: a concatenation or slice along time would have a
-/// chunk's sizes differ from a share of the full run's.
+/// (whose sizes are their inits', which are checked where they are made),
+/// reshapes and slices of a constant table qualify: a concatenation or a
+/// slice of a value along time would have a chunk's sizes differ from a
+/// share of the full run's. A table cut to a chunk's length checks the
+/// chunk against the table (a mask buffer of block_size steps: each chunk
+/// within it).
 static bool isReadOnlyForSizes(Operation *op) {
+  auto slice = dyn_cast<tensor::ExtractSliceOp>(op);
   if (op->getNumResults() == 0 || !isMemoryEffectFree(op) ||
-      !isa<linalg::LinalgOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-           tensor::CastOp>(op))
+      (slice && !slicesConstant(slice)) ||
+      (!slice && !isa<linalg::LinalgOp, tensor::ExpandShapeOp,
+                      tensor::CollapseShapeOp, tensor::CastOp>(op)))
     return false;
   bool used = false;
   for (Value result : op->getResults())
@@ -496,8 +511,8 @@ static bool isReadOnlyForSizes(Operation *op) {
       used = true;
       if (isa<tensor::DimOp>(user))
         continue;
-      if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(
-              user) ||
+      if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp,
+               tensor::ExtractSliceOp>(user) ||
           !isReadOnlyForSizes(user))
         return false;
     }
