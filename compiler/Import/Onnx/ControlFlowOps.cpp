@@ -34,6 +34,7 @@
 #include "compiler/Import/Onnx/GraphImporter.h"
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -416,10 +417,16 @@ LogicalResult GraphImporter::importLoop() {
       std::optional<int64_t> tripConst = getConstantIntValue((*trip)[0]);
       int64_t staticLength =
           cast<RankedTensorType>(source.getType()).getDimSize(axis);
+      // Also a sequence whose length is the trip count's source's on every
+      // run: `for t in range(x.size(1))` reading `q[:, t]` of q = Linear(x)
+      // (SizeUtils reads both lengths back to x's).
       bool whole = (tripDim && tripDim.getSource() == original &&
                     tripDim.getConstantIndex() == axis) ||
                    (tripConst && !ShapedType::isDynamic(staticLength) &&
-                    *tripConst == staticLength);
+                    *tripConst == staticLength) ||
+                   (tripDim &&
+                    seq::isSameSize(steps, seq::getDimSize(builder, loc,
+                                                           original, axis)));
       if (axis != 0) {
         SmallVector<int64_t> perm = {axis};
         for (int64_t d = 0; d < rank; ++d)

@@ -562,7 +562,10 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
       if (!warnedF64)
         mlir::emitWarning(FileLineColLoc::get(context, path, 0, 0))
             << "initializer '" << init.name()
-            << "' is float64: seqc computes in float32";
+            << "' is float64 (and maybe more weights, inputs and outputs: a "
+               "model.double() export): seqc computes in float32, rounding "
+               "float64 weights and inputs, and float64 outputs are float32 "
+               "results widened";
       warnedF64 = true;
       SmallVector<float> narrowed;
       for (double x : attr->getValues<double>())
@@ -748,8 +751,8 @@ LogicalResult GraphImporter::convertFloatInputsToF32(
     if (element.isF64() && !warnedF64) {
       mlir::emitWarning(loc)
           << "graph input '" << in->name()
-          << "' is float64: seqc computes in float32, and float64 outputs "
-             "are float32 results widened";
+          << "' is float64: seqc computes in float32, rounding float64 "
+             "inputs, and float64 outputs are float32 results widened";
       warnedF64 = true;
     }
     FailureOr<Value> f32 = convertFloats(*this, arg, builder.getF32Type());

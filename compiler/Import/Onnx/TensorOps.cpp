@@ -205,7 +205,9 @@ bool isIntegerData(GraphImporter &g, unsigned i) {
   const OnnxValue *v = g.input(i);
   if (!v)
     return false;
-  if (isSymbolicInt(v))
+  // Symbolic ints of any rank: a loop index reshaped to [1, 1], as a
+  // scripted `out[:, t, :] = h` builds ScatterND's indices.
+  if (isSymbolicInt(v) || (v->elements && !v->boolean))
     return true;
   Type t = v->tensor     ? tensorType(v->tensor).getElementType()
            : v->constant ? v->constant.getElementType()

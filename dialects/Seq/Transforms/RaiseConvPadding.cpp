@@ -13,6 +13,7 @@
 #include "dialects/Seq/Transforms/RaisingMatchers.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -116,7 +117,8 @@ struct Length {
 };
 
 /// Reads `v` as a Length: constants, sizes of the convolution's input (T)
-/// and output (T + outputExtra) along time, and the +, -, min and max
+/// and output (T + outputExtra) along time, other sizes that are T on
+/// every run (SizeUtils' isSameDimension), and the +, -, min and max
 /// (index or i64, through index_cast) the front ends compute slice bounds
 /// with. A min or max of `T + k` and `c` is read only where T >= 0 decides
 /// it (k >= c). Null when `v` is anything else.
@@ -133,12 +135,17 @@ std::optional<Length> readLength(Value v, Conv1dOp conv, int64_t outputExtra,
     return readLength(operand, conv, outputExtra, depth + 1);
   };
   if (auto dim = dyn_cast<tensor::DimOp>(def)) {
-    if (dim.getConstantIndex() != kTime)
+    std::optional<int64_t> index = dim.getConstantIndex();
+    if (!index)
       return std::nullopt;
-    if (dim.getSource() == conv.getInput())
+    if (*index == kTime && dim.getSource() == conv.getInput())
       return Length{true, 0};
-    if (dim.getSource() == conv.getResult())
+    if (*index == kTime && dim.getSource() == conv.getResult())
       return Length{true, outputExtra};
+    // Another tensor's length that is the input's on every run (mamba's
+    // `conv(x)[:, :, :l]` with l read before x was transposed).
+    if (isSameDimension(dim.getSource(), *index, conv.getInput(), kTime))
+      return Length{true, 0};
     return std::nullopt;
   }
   if (isa<arith::IndexCastOp>(def))

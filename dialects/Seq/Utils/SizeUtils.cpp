@@ -2,6 +2,8 @@
 
 #include "dialects/Seq/Utils/SizeUtils.h"
 
+#include "dialects/Seq/IR/SeqOps.h"
+
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/OperationSupport.h"
@@ -25,14 +27,35 @@ std::optional<std::pair<Value, int64_t>> asDimOf(OpFoldResult size) {
   return std::make_pair(dim.getSource(), *index);
 }
 
-} // namespace
+/// The operand dimension that a seq op's shape rule ties dimension `d` of
+/// its result `v` to (DimensionTiesOpInterface), if any.
+std::optional<std::pair<Value, int64_t>> tiedOperandDim(Value v, int64_t d) {
+  auto tied = v.getDefiningOp<DimensionTiesOpInterface>();
+  if (!tied)
+    return std::nullopt;
+  SmallVector<DimensionTie> ties;
+  tied.getDimensionTies(ties);
+  auto isOperand = [&](Value x) {
+    return llvm::is_contained(tied->getOperands(), x);
+  };
+  for (const DimensionTie &t : ties) {
+    if (t.a == v && t.dimA == d && isOperand(t.b))
+      return std::make_pair(t.b, t.dimB);
+    if (t.b == v && t.dimB == d && isOperand(t.a))
+      return std::make_pair(t.a, t.dimA);
+  }
+  return std::nullopt;
+}
 
-OpFoldResult getDecidedSize(Value v, int64_t d) {
+/// getDecidedSize's walk; `end` is the dimension it stopped at.
+OpFoldResult traceSize(Value v, int64_t d, std::pair<Value, int64_t> &end) {
   // The last size found on the way (a tensor.dim of a function argument
   // ends the walk and is the answer).
   OpFoldResult found;
+  end = {v, d};
   // (Bounded: a chain of reshapes and DPS ops is as long as the model.)
   for (int steps = 0; steps < 1024; ++steps) {
+    end = {v, d};
     auto type = dyn_cast<RankedTensorType>(v.getType());
     if (!type || d < 0 || d >= type.getRank())
       return found;
@@ -41,6 +64,11 @@ OpFoldResult getDecidedSize(Value v, int64_t d) {
     if (auto dps = v.getDefiningOp<DestinationStyleOpInterface>();
         dps && dps->getNumResults() == 1 && dps.getNumDpsInits() == 1) {
       v = dps.getDpsInitOperand(0)->get();
+      continue;
+    }
+    if (std::optional<std::pair<Value, int64_t>> operand =
+            tiedOperandDim(v, d)) {
+      std::tie(v, d) = *operand;
       continue;
     }
     if (auto cast = v.getDefiningOp<tensor::CastOp>()) {
@@ -85,6 +113,13 @@ OpFoldResult getDecidedSize(Value v, int64_t d) {
   return found;
 }
 
+} // namespace
+
+OpFoldResult getDecidedSize(Value v, int64_t d) {
+  std::pair<Value, int64_t> end;
+  return traceSize(v, d, end);
+}
+
 OpFoldResult getDecidedSize(OpFoldResult size) {
   std::optional<std::pair<Value, int64_t>> dim = asDimOf(size);
   if (!dim)
@@ -98,6 +133,16 @@ namespace {
 bool isSameSize(OpFoldResult a, OpFoldResult b, int depth) {
   if (!a || !b)
     return false;
+  // Two tensor.dims whose walks end at one dimension of one value (the
+  // time of an argument, read through a Linear's result and a transpose).
+  std::optional<std::pair<Value, int64_t>> dimA = asDimOf(a), dimB = asDimOf(b);
+  if (dimA && dimB) {
+    std::pair<Value, int64_t> endA, endB;
+    (void)traceSize(dimA->first, dimA->second, endA);
+    (void)traceSize(dimB->first, dimB->second, endB);
+    if (endA == endB)
+      return true;
+  }
   a = getDecidedSize(a);
   b = getDecidedSize(b);
   std::optional<int64_t> ca = getConstantIntValue(a),
@@ -121,5 +166,11 @@ bool isSameSize(OpFoldResult a, OpFoldResult b, int depth) {
 } // namespace
 
 bool isSameSize(OpFoldResult a, OpFoldResult b) { return isSameSize(a, b, 0); }
+
+bool isSameDimension(Value a, int64_t da, Value b, int64_t db) {
+  std::pair<Value, int64_t> endA, endB;
+  OpFoldResult sizeA = traceSize(a, da, endA), sizeB = traceSize(b, db, endB);
+  return endA == endB || (sizeA && sizeB && isSameSize(sizeA, sizeB));
+}
 
 } // namespace seqc::seq

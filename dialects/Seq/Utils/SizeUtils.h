@@ -17,6 +17,8 @@ namespace seqc::seq {
 
 /// The size dimension `d` of the ranked tensor `v` was decided as: static
 /// extents as attributes; through destination-style ops to their init,
+/// seq ops to the operand dimension their shape rule ties it to
+/// (DimensionTiesOpInterface: a Linear's [..., O] result to its input),
 /// tensor.cast, tensor.empty's, extract_slice's and expand_shape's sizes,
 /// collapse_shape groups of one dimension that is not size 1, and
 /// tensor.dim of those, to the last tensor.dim found (one of a function
@@ -26,10 +28,16 @@ mlir::OpFoldResult getDecidedSize(mlir::Value v, int64_t d);
 /// `size` read back the same way when it is a tensor.dim (else itself).
 mlir::OpFoldResult getDecidedSize(mlir::OpFoldResult size);
 
-/// Whether `a` and `b` are the same size on every run: equal constants, or
-/// (after getDecidedSize) the same value or the same pure computation of
-/// the same sizes (two tensor.dims of one dimension; T * 2 twice).
+/// Whether `a` and `b` are the same size on every run: equal constants,
+/// two tensor.dims whose walks (getDecidedSize) end at the same dimension
+/// of one value, or (after getDecidedSize) the same value or the same pure
+/// computation of the same sizes (two tensor.dims of one dimension; T * 2
+/// twice).
 bool isSameSize(mlir::OpFoldResult a, mlir::OpFoldResult b);
+
+/// Whether dimension `da` of `a` and `db` of `b` are the same size on every
+/// run (isSameSize of their tensor.dims, without building them).
+bool isSameDimension(mlir::Value a, int64_t da, mlir::Value b, int64_t db);
 
 } // namespace seqc::seq
 

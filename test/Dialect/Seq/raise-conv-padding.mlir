@@ -152,3 +152,30 @@ func.func @crop_kept(%x: tensor<2x4x10xf32>, %w: tensor<6x4x3xf32>) -> (tensor<2
   %e = tensor.extract_slice %y5[0, 0, 0] [2, 6, 10] [1, 1, 1] : tensor<2x6x12xf32> to tensor<2x6x10xf32>
   return %a, %b, %c, %d, %e, %y5 : tensor<2x6x10xf32>, tensor<2x6x9xf32>, tensor<2x6x5xf32>, tensor<2x3x10xf32>, tensor<2x6x10xf32>, tensor<2x6x12xf32>
 }
+
+// -----
+
+// Mamba's `conv(x.transpose(1, 2))[:, :, :l]` with l = x.size(1) read before
+// the transpose: l is the convolution input's length on every run (read
+// back through the transpose's init), so the crop is the right padding.
+// CHECK-LABEL: func.func @crop_to_length_read_before
+// CHECK: seq.conv1d %{{.+}}, %arg1 {groups = 4 : i64, padding = array<i64: 3, 0>}
+// CHECK-NOT: extract_slice
+func.func @crop_to_length_read_before(%x: tensor<?x?x4xf32>, %w: tensor<4x1x4xf32>) -> tensor<?x4x?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %b = tensor.dim %x, %c0 : tensor<?x?x4xf32>
+  %l = tensor.dim %x, %c1 : tensor<?x?x4xf32>
+  %e = tensor.empty(%b, %l) : tensor<?x4x?xf32>
+  %xt = linalg.transpose ins(%x : tensor<?x?x4xf32>) outs(%e : tensor<?x4x?xf32>) permutation = [0, 2, 1]
+  %y = seq.conv1d %xt, %w {groups = 4 : i64, padding = array<i64: 3, 3>} : (tensor<?x4x?xf32>, tensor<4x1x4xf32>) -> tensor<?x4x?xf32>
+  %yb = tensor.dim %y, %c0 : tensor<?x4x?xf32>
+  %t = tensor.dim %y, %c2 : tensor<?x4x?xf32>
+  %z = arith.constant 0 : index
+  %e0 = arith.maxsi %l, %z : index
+  %e1 = arith.minsi %e0, %t : index
+  %n = arith.maxsi %e1, %z : index
+  %s = tensor.extract_slice %y[0, 0, 0] [%yb, 4, %n] [1, 1, 1] : tensor<?x4x?xf32> to tensor<?x4x?xf32>
+  return %s : tensor<?x4x?xf32>
+}

@@ -243,6 +243,51 @@ def batch_one_features(T, B, rng):
     return {"x": rng.standard_normal((1, T, 8)).astype(np.float32)}
 
 
+class ProjectedLoop(nn.Module):
+    """A scripted loop over `x.size(1)` that reads step t of tensors
+    computed from x (a minLSTM: f = sigmoid(Linear(x)), c = Linear(x)),
+    as mLSTM, minGRU and Mamba loops are written. Those tensors have x's
+    length on every run, so the loop reads them whole, and the model
+    streams (stream-projected-loop.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.gate = nn.Linear(4, 6)
+        self.cand = nn.Linear(4, 6)
+
+    def forward(self, x):  # [B, T, 4]
+        f = torch.sigmoid(self.gate(x))
+        c = self.cand(x)
+        h = torch.zeros(x.size(0), 6)
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(1)):
+            h = f[:, t] * h + (1 - f[:, t]) * c[:, t]
+            ys.append(h)
+        return torch.stack(ys, 1)
+
+
+class PreallocatedBatchFirst(nn.Module):
+    """A diagonal linear recurrence (LRU-style) in a scripted loop that
+    fills a preallocated batch-first output, `out[:, t, :] = h`: torch
+    exports the assignment as ScatterND whose indices it computes from the
+    loop index reshaped to [1, 1] and a Range over the batch (integer data
+    of rank 2 at import time)."""
+
+    def __init__(self):
+        super().__init__()
+        self.inp = nn.Linear(4, 6)
+        self.decay = nn.Parameter(torch.rand(6))
+
+    def forward(self, x):  # [B, T, 4]
+        u = self.inp(x)
+        h = torch.zeros(x.size(0), 6)
+        out = torch.zeros(x.size(0), x.size(1), 6)
+        for t in range(x.size(1)):
+            h = torch.sigmoid(self.decay) * h + u[:, t]
+            out[:, t, :] = h
+        return out
+
+
 class FloatDtypes(nn.Module):
     """A model made with `.double()` (float64 weights, inputs and outputs:
     x [T, B, 4] through a Linear, a GRU and a LayerNorm), or, `half_io`,
@@ -1607,6 +1652,13 @@ MODELS = [
     ("float16_io", lambda: FloatDtypes(half_io=True), 14, time_major_f16,
      ["y", "h"], {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"},
                   "h": {1: "B"}}),
+    ("scripted_projected_loop", lambda: torch.jit.script(ProjectedLoop()),
+     14, batch_first_small, ["y"], {"x": {0: "B", 1: "T"},
+                                    "y": {0: "B", 1: "T"}}),
+    ("scripted_prealloc_batch_first",
+     lambda: torch.jit.script(PreallocatedBatchFirst()), 14,
+     batch_first_small, ["y"], {"x": {0: "B", 1: "T"},
+                                "y": {0: "B", 1: "T"}}),
 ]
 
 
