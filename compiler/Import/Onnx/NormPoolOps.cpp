@@ -3,7 +3,8 @@
 // The layers of convolutional front ends and conformer-style blocks that
 // PyTorch exports as their own ONNX operators: BatchNormalization (inference
 // form, running statistics), InstanceNormalization (also how nn.GroupNorm
-// exports), MaxPool / AveragePool over time ([B, C, T]), GlobalAveragePool
+// exports), MaxPool / AveragePool over time ([B, C, T]) or over [H, W]
+// ([B, C, H, W], as two 1-D passes), GlobalAveragePool
 // / GlobalMaxPool and Resize over time (F.interpolate). Formulas are the
 // ONNX operator documentation's (onnx.ai/onnx/operators); window sizes,
 // ceil_mode and the average's divisor follow PyTorch's pooling kernels,
@@ -295,50 +296,28 @@ LogicalResult importGlobalPool(GraphImporter &g, bool isMax) {
   return success();
 }
 
-/// MaxPool / AveragePool over time: x [N, C, T] -> [N, C, Tout] with
-/// Tout = floor_or_ceil((T + pad_l + pad_r - dilation * (K - 1) - 1) /
-/// stride) + 1; with ceil_mode a window that would start past the input
-/// and its left padding is dropped (PyTorch's rule). Padding never wins a
-/// max; the average divides by the window's elements inside the input, or
-/// (count_include_pad) inside the padded input.
-LogicalResult importPool(GraphImporter &g, bool isMax) {
-  SmallVector<StringRef> known = {"auto_pad", "ceil_mode", "kernel_shape",
-                                  "pads", "strides"};
-  known.push_back(isMax ? "dilations" : "count_include_pad");
-  if (isMax)
-    known.push_back("storage_order");
-  if (failed(g.checkAttrs(known)))
-    return failure();
-  if (g.hasOutput(1)) {
-    g.nodeError() << "the Indices output is not supported";
-    return failure();
-  }
-  Value x = floatInput(g, 0);
-  if (!x)
-    return failure();
-  if (tensorType(x).getRank() != 3) {
-    g.nodeError() << "only 1-D pooling ([N, C, T] input) is supported, found "
-                  << x.getType();
-    return failure();
-  }
-  // kernel_shape is required by the ONNX schema, checked before import.
-  const char *what = "1-D pooling";
-  std::optional<int64_t> k = oneDimAttr(g, "kernel_shape", 1, 1, what),
-                         stride = oneDimAttr(g, "strides", 1, 1, what),
-                         dilation = oneDimAttr(g, "dilations", 1, 1, what);
-  std::optional<std::pair<int64_t, int64_t>> pads = oneDimPads(g, what);
-  if (!k || !stride || !dilation || !pads)
-    return failure();
-  int64_t pl = pads->first, pr = pads->second, s = *stride, d = *dilation;
-  int64_t window = d * (*k - 1) + 1;
+/// One axis of a pooling window (ONNX's kernel_shape, strides, dilations
+/// and pads along it).
+struct PoolWindow {
+  int64_t kernel, stride, dilation, padBegin, padEnd;
+};
+
+/// MaxPool / AveragePool of the last dimension of x [N, C, T] -> [N, C,
+/// Tout] with Tout = floor_or_ceil((T + pad_l + pad_r - dilation * (K - 1)
+/// - 1) / stride) + 1; with ceil_mode a window that would start past the
+/// input and its left padding is dropped (PyTorch's rule). Padding never
+/// wins a max; the average divides by the window's elements inside the
+/// input, or (count_include_pad) inside the padded input.
+FailureOr<Value> poolLastAxis(GraphImporter &g, Value x, PoolWindow w,
+                              bool isMax, bool ceilMode, bool includePad) {
+  int64_t pl = w.padBegin, pr = w.padEnd, s = w.stride, d = w.dilation;
+  int64_t window = d * (w.kernel - 1) + 1;
   if (pl >= window || pr >= window) {
     // PyTorch: "pad should be at most half of effective kernel size".
     g.nodeError() << "pads " << pl << ", " << pr
                   << " must be smaller than the window (" << window << ")";
     return failure();
   }
-  bool ceilMode = g.intAttr("ceil_mode", 0) != 0;
-  bool includePad = g.intAttr("count_include_pad", 0) != 0;
 
   // Tout, folded when T is static.
   OpBuilder &b = g.builder;
@@ -398,7 +377,7 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
   init = linalg::FillOp::create(b, loc, ValueRange{f32Constant(b, loc, start)},
                                 ValueRange{init})
              .getResult(0);
-  Value windowInit = seq::createEmptyTensor(b, loc, {b.getIndexAttr(*k)},
+  Value windowInit = seq::createEmptyTensor(b, loc, {b.getIndexAttr(w.kernel)},
                                             g.builder.getF32Type());
   auto outMap = AffineMap::get(
       4, 0,
@@ -440,17 +419,14 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
                 arith::SelectOp::create(ib, l, inside, next, acc).getResult());
           })
           .getResult(0);
-  if (isMax) {
-    g.setOutput(0, pooled);
-    return success();
-  }
+  if (isMax)
+    return pooled;
   // The divisor of output step t: the window [t * stride - pad_l, ... +
   // K) clipped to the padded input, then (unless count_include_pad) to the
   // input.
   Value out = seq::createEmptyTensor(b, loc, sizes, g.builder.getF32Type());
   AffineMap identity = AffineMap::getMultiDimIdentityMap(3, g.context);
-  g.setOutput(
-      0, linalg::GenericOp::create(
+  return linalg::GenericOp::create(
              b, loc, TypeRange{out.getType()}, ValueRange{pooled},
              ValueRange{out}, ArrayRef<AffineMap>{identity, identity},
              ArrayRef<It>{It::parallel, It::parallel, It::parallel},
@@ -460,7 +436,7 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
                Value first = arith::SubIOp::create(
                    ib, l, arith::MulIOp::create(ib, l, ot, cst(s)), cst(pl));
                Value end = arith::MinSIOp::create(
-                   ib, l, arith::AddIOp::create(ib, l, first, cst(*k)),
+                   ib, l, arith::AddIOp::create(ib, l, first, cst(w.kernel)),
                    arith::AddIOp::create(ib, l, t, cst(pr)));
                if (!includePad) {
                  first = arith::MaxSIOp::create(ib, l, first, cst(0));
@@ -474,7 +450,124 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
                    ib, l,
                    arith::DivFOp::create(ib, l, a[0], countF).getResult());
              })
-             .getResult(0));
+             .getResult(0);
+}
+
+/// Pools the last two dimensions of x [N, C, H, W] as two 1-D poolings,
+/// along W then along H: a max over a rectangle is the max over its rows of
+/// each row's max; an average is the average over rows of each row's
+/// average, since the elements counted (inside the input, or the padded
+/// input) are a rectangle too. Each pass sees [N, C * rows, length].
+FailureOr<Value> pool2d(GraphImporter &g, Value x, PoolWindow h, PoolWindow w,
+                        bool isMax, bool ceilMode, bool includePad) {
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  auto along = [&](Value v, PoolWindow window) -> FailureOr<Value> {
+    SmallVector<ReassociationIndices> groups = {{0}, {1, 2}, {3}};
+    Value rows = tensor::CollapseShapeOp::create(b, loc, v, groups);
+    FailureOr<Value> pooled =
+        poolLastAxis(g, rows, window, isMax, ceilMode, includePad);
+    if (failed(pooled))
+      return failure();
+    SmallVector<OpFoldResult> sizes = shapeOf(g, v);
+    sizes[3] = g.dimSize(*pooled, 2);
+    SmallVector<int64_t> shape;
+    for (OpFoldResult size : sizes)
+      shape.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
+    return tensor::ExpandShapeOp::create(
+               b, loc, RankedTensorType::get(shape, b.getF32Type()), *pooled,
+               groups, sizes)
+        .getResult();
+  };
+  FailureOr<Value> y = along(x, w);
+  if (failed(y))
+    return failure();
+  y = along(seq::createTranspose(b, loc, *y, {0, 1, 3, 2}), h);
+  if (failed(y))
+    return failure();
+  return seq::createTranspose(b, loc, *y, {0, 1, 3, 2});
+}
+
+/// MaxPool / AveragePool over time ([N, C, T], poolLastAxis) or over the
+/// last two dimensions ([N, C, H, W], pool2d: a CRNN's nn.MaxPool2d).
+LogicalResult importPool(GraphImporter &g, bool isMax) {
+  SmallVector<StringRef> known = {"auto_pad", "ceil_mode", "kernel_shape",
+                                  "pads", "strides"};
+  known.push_back(isMax ? "dilations" : "count_include_pad");
+  if (isMax)
+    known.push_back("storage_order");
+  if (failed(g.checkAttrs(known)))
+    return failure();
+  if (g.hasOutput(1)) {
+    g.nodeError() << "the Indices output is not supported";
+    return failure();
+  }
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  if (rank != 3 && rank != 4) {
+    g.nodeError() << "only 1-D and 2-D pooling ([N, C, T] or [N, C, H, W] "
+                     "input) is supported, found "
+                  << x.getType();
+    return failure();
+  }
+  bool ceilMode = g.intAttr("ceil_mode", 0) != 0;
+  bool includePad = g.intAttr("count_include_pad", 0) != 0;
+  FailureOr<Value> y;
+  if (rank == 3) {
+    // kernel_shape is required by the ONNX schema, checked before import.
+    const char *what = "1-D pooling";
+    std::optional<int64_t> k = oneDimAttr(g, "kernel_shape", 1, 1, what),
+                           stride = oneDimAttr(g, "strides", 1, 1, what),
+                           dilation = oneDimAttr(g, "dilations", 1, 1, what);
+    std::optional<std::pair<int64_t, int64_t>> pads = oneDimPads(g, what);
+    if (!k || !stride || !dilation || !pads)
+      return failure();
+    y = poolLastAxis(g, x, {*k, *stride, *dilation, pads->first, pads->second},
+                     isMax, ceilMode, includePad);
+  } else {
+    auto pairAttr = [&](StringRef name, int64_t dflt,
+                        int64_t min) -> std::optional<SmallVector<int64_t>> {
+      SmallVector<int64_t> v =
+          g.intsAttr(name).value_or(SmallVector<int64_t>{dflt, dflt});
+      if (v.size() != 2 || v[0] < min || v[1] < min ||
+          v[0] > kMaxWindowAttr || v[1] > kMaxWindowAttr) {
+        g.nodeError() << name << " must be two entries in [" << min
+                      << ", 2^31) for 2-D pooling";
+        return std::nullopt;
+      }
+      return v;
+    };
+    auto k = pairAttr("kernel_shape", 1, 1), stride = pairAttr("strides", 1, 1),
+         dilation = pairAttr("dilations", 1, 1);
+    if (!k || !stride || !dilation)
+      return failure();
+    std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
+    SmallVector<int64_t> pads =
+        g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+    if (autoPad == "VALID")
+      pads = {0, 0, 0, 0};
+    if (autoPad != "NOTSET" && autoPad != "VALID") {
+      g.nodeError() << "auto_pad '" << autoPad
+                    << "' is not supported (NOTSET with explicit pads, or "
+                       "VALID)";
+      return failure();
+    }
+    if (pads.size() != 4 || llvm::any_of(pads, [](int64_t p) {
+          return p < 0 || p > kMaxWindowAttr;
+        })) {
+      g.nodeError() << "pads must be four entries in [0, 2^31) for 2-D "
+                       "pooling";
+      return failure();
+    }
+    y = pool2d(g, x, {(*k)[0], (*stride)[0], (*dilation)[0], pads[0], pads[2]},
+               {(*k)[1], (*stride)[1], (*dilation)[1], pads[1], pads[3]},
+               isMax, ceilMode, includePad);
+  }
+  if (failed(y))
+    return failure();
+  g.setOutput(0, *y);
   return success();
 }
 

@@ -288,6 +288,24 @@ class PreallocatedBatchFirst(nn.Module):
         return out
 
 
+class Pool2d(nn.Module):
+    """2-D MaxPool / AveragePool over [B, 2, 7, T] (a CRNN's pooling of a
+    spectrogram): (2, 1) windows, strides with padding and ceil_mode,
+    count_include_pad both ways, a dilated max."""
+
+    def forward(self, x):
+        return (F.max_pool2d(x, (2, 1)),
+                F.max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True),
+                F.avg_pool2d(x, (3, 2), stride=(1, 2), padding=(1, 1),
+                             count_include_pad=False),
+                F.avg_pool2d(x, 2, stride=1, padding=1, ceil_mode=True),
+                F.max_pool2d(x, 2, stride=1, dilation=2))
+
+
+def spectrogram_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, 2, 7, T)).astype(np.float32)}
+
+
 class FloatDtypes(nn.Module):
     """A model made with `.double()` (float64 weights, inputs and outputs:
     x [T, B, 4] through a Linear, a GRU and a LayerNorm), or, `half_io`,
@@ -1659,6 +1677,10 @@ MODELS = [
      lambda: torch.jit.script(PreallocatedBatchFirst()), 14,
      batch_first_small, ["y"], {"x": {0: "B", 1: "T"},
                                 "y": {0: "B", 1: "T"}}),
+    ("pool2d", Pool2d, 14, spectrogram_inputs,
+     ["y1", "y2", "y3", "y4", "y5"],
+     {"x": {0: "B", 3: "T"}, **{f"y{i}": {0: "B", 3: f"T{i}"}
+                                for i in range(1, 6)}}),
 ]
 
 
