@@ -138,6 +138,25 @@ public:
     }
     if (auto cast = dyn_cast<tensor::CastOp>(op))
       return dim(cast.getSource(), d, depth + 1);
+    if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+      // Padded by constant amounts (a Conv2d's rows in a ConvLSTM cell).
+      std::optional<int64_t> low = getConstantIntValue(pad.getMixedLowPad()[d]),
+                             high =
+                                 getConstantIntValue(pad.getMixedHighPad()[d]);
+      if (!low || !high)
+        return failure();
+      FailureOr<OpFoldResult> inner = dim(pad.getSource(), d, depth + 1);
+      if (failed(inner) || *low + *high == 0)
+        return inner;
+      if (std::optional<int64_t> c = getConstantIntValue(*inner))
+        return OpFoldResult(outside.getIndexAttr(*c + *low + *high));
+      Location loc = scan.getLoc();
+      return OpFoldResult(
+          arith::AddIOp::create(
+              outside, loc, getValueOrCreateConstantIndexOp(outside, loc, *inner),
+              arith::ConstantIndexOp::create(outside, loc, *low + *high))
+              .getResult());
+    }
     if (auto select = dyn_cast<arith::SelectOp>(op)) {
       // A run-time If: both branches must give the size.
       FailureOr<OpFoldResult> a = dim(select.getTrueValue(), d, depth + 1);

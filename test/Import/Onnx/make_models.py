@@ -306,6 +306,35 @@ def spectrogram_inputs(T, B, rng):
     return {"x": rng.standard_normal((B, 2, 7, T)).astype(np.float32)}
 
 
+class ScriptedConvLstm(nn.Module):
+    """A ConvLSTM (Shi et al. 2015, as ndrplz/ConvLSTM_pytorch writes the
+    cell: Conv2d over [x_t, h] padded to keep H x W, split into gates) in a
+    scripted loop over x [B, T, C, H, W], a 1x1 Conv2d head per step. The
+    per-step outputs' batch is the state's, read back through the
+    convolution's row padding."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2 + 4, 4 * 4, 3, padding=1)
+        self.head = nn.Conv2d(4, 1, 1)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), 4, 5, 5)
+        c = torch.zeros(x.size(0), 4, 5, 5)
+        outs: List[torch.Tensor] = []
+        for t in range(x.size(1)):
+            gates = self.conv(torch.cat([x[:, t], h], dim=1))
+            i, f, o, g = torch.split(gates, 4, dim=1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+            outs.append(self.head(h))
+        return torch.stack(outs, dim=1)
+
+
+def video_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 2, 5, 5)).astype(np.float32)}
+
+
 class FloatDtypes(nn.Module):
     """A model made with `.double()` (float64 weights, inputs and outputs:
     x [T, B, 4] through a Linear, a GRU and a LayerNorm), or, `half_io`,
@@ -1681,6 +1710,8 @@ MODELS = [
      ["y1", "y2", "y3", "y4", "y5"],
      {"x": {0: "B", 3: "T"}, **{f"y{i}": {0: "B", 3: f"T{i}"}
                                 for i in range(1, 6)}}),
+    ("scripted_conv_lstm", lambda: torch.jit.script(ScriptedConvLstm()), 14,
+     video_inputs, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
