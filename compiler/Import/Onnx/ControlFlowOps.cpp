@@ -153,7 +153,8 @@ public:
       Location loc = scan.getLoc();
       return OpFoldResult(
           arith::AddIOp::create(
-              outside, loc, getValueOrCreateConstantIndexOp(outside, loc, *inner),
+              outside, loc,
+              getValueOrCreateConstantIndexOp(outside, loc, *inner),
               arith::ConstantIndexOp::create(outside, loc, *low + *high))
               .getResult());
     }
@@ -439,13 +440,13 @@ LogicalResult GraphImporter::importLoop() {
       // Also a sequence whose length is the trip count's source's on every
       // run: `for t in range(x.size(1))` reading `q[:, t]` of q = Linear(x)
       // (SizeUtils reads both lengths back to x's).
-      bool whole = (tripDim && tripDim.getSource() == original &&
-                    tripDim.getConstantIndex() == axis) ||
-                   (tripConst && !ShapedType::isDynamic(staticLength) &&
-                    *tripConst == staticLength) ||
-                   (tripDim &&
-                    seq::isSameSize(steps, seq::getDimSize(builder, loc,
-                                                           original, axis)));
+      bool whole =
+          (tripDim && tripDim.getSource() == original &&
+           tripDim.getConstantIndex() == axis) ||
+          (tripConst && !ShapedType::isDynamic(staticLength) &&
+           *tripConst == staticLength) ||
+          (tripDim && seq::isSameSize(steps, seq::getDimSize(builder, loc,
+                                                             original, axis)));
       if (axis != 0) {
         SmallVector<int64_t> perm = {axis};
         for (int64_t d = 0; d < rank; ++d)

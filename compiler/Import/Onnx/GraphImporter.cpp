@@ -769,8 +769,7 @@ GraphImporter::convertFloatOutput(const onnx::ValueInfoProto &out, Value v) {
   // computed in f32 is handed out in the declared dtype. DOUBLE only in a
   // float64 model: a scripted f32 model's exporter declares DOUBLE for
   // what PyTorch returns as f32 (a SequenceEmpty's default dtype).
-  if (!out.type().has_tensor_type() ||
-      !tensorType(v).getElementType().isF32())
+  if (!out.type().has_tensor_type() || !tensorType(v).getElementType().isF32())
     return v;
   FloatType declared;
   switch (out.type().tensor_type().elem_type()) {

@@ -450,7 +450,7 @@ FailureOr<Value> poolLastAxis(GraphImporter &g, Value x, PoolWindow w,
                    ib, l,
                    arith::DivFOp::create(ib, l, a[0], countF).getResult());
              })
-             .getResult(0);
+      .getResult(0);
 }
 
 /// Pools the last two dimensions of x [N, C, H, W] as two 1-D poolings,
@@ -531,8 +531,8 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
                         int64_t min) -> std::optional<SmallVector<int64_t>> {
       SmallVector<int64_t> v =
           g.intsAttr(name).value_or(SmallVector<int64_t>{dflt, dflt});
-      if (v.size() != 2 || v[0] < min || v[1] < min ||
-          v[0] > kMaxWindowAttr || v[1] > kMaxWindowAttr) {
+      if (v.size() != 2 || v[0] < min || v[1] < min || v[0] > kMaxWindowAttr ||
+          v[1] > kMaxWindowAttr) {
         g.nodeError() << name << " must be two entries in [" << min
                       << ", 2^31) for 2-D pooling";
         return std::nullopt;
@@ -562,8 +562,8 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
       return failure();
     }
     y = pool2d(g, x, {(*k)[0], (*stride)[0], (*dilation)[0], pads[0], pads[2]},
-               {(*k)[1], (*stride)[1], (*dilation)[1], pads[1], pads[3]},
-               isMax, ceilMode, includePad);
+               {(*k)[1], (*stride)[1], (*dilation)[1], pads[1], pads[3]}, isMax,
+               ceilMode, includePad);
   }
   if (failed(y))
     return failure();

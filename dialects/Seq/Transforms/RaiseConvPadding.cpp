@@ -36,9 +36,8 @@ constexpr int64_t kTime = 2; // seq.conv1d's [B, C, T]
 
 /// A new seq.conv1d like `conv` reading `input` with `padding` (never
 /// `causal`: the padding says it), its output `shorterBy` steps shorter.
-Conv1dOp cloneWithPadding(PatternRewriter &rewriter, Conv1dOp conv,
-                          Value input, int64_t left, int64_t right,
-                          int64_t shorterBy = 0) {
+Conv1dOp cloneWithPadding(PatternRewriter &rewriter, Conv1dOp conv, Value input,
+                          int64_t left, int64_t right, int64_t shorterBy = 0) {
   SmallVector<int64_t> shape(conv.getType().getShape());
   if (!ShapedType::isDynamic(shape[kTime]))
     shape[kTime] -= shorterBy;
@@ -99,10 +98,9 @@ struct FoldZeroPad : OpRewritePattern<Conv1dOp> {
       Value size = tensor::DimOp::create(rewriter, loc, source, d);
       if (d != kTime || *before + *after == 0)
         return size;
-      return arith::AddIOp::create(
-                 rewriter, loc, size,
-                 arith::ConstantIndexOp::create(rewriter, loc,
-                                                *before + *after))
+      return arith::AddIOp::create(rewriter, loc, size,
+                                   arith::ConstantIndexOp::create(
+                                       rewriter, loc, *before + *after))
           .getResult();
     });
     return success();
@@ -168,8 +166,7 @@ std::optional<Length> readLength(Value v, Conv1dOp conv, int64_t outputExtra,
   }
   bool isMin = isa<arith::MinSIOp>(def);
   if (a->hasT == b->hasT)
-    return Length{a->hasT, isMin ? std::min(a->k, b->k)
-                                 : std::max(a->k, b->k)};
+    return Length{a->hasT, isMin ? std::min(a->k, b->k) : std::max(a->k, b->k)};
   Length t = a->hasT ? *a : *b, c = a->hasT ? *b : *a;
   if (t.k < c.k)
     return std::nullopt; // depends on T
@@ -253,8 +250,8 @@ struct FoldTrailingCrop : OpRewritePattern<tensor::ExtractSliceOp> {
     // The slice's type may be more static than the convolution's.
     Value result = raised.getResult();
     if (result.getType() != slice.getType())
-      result = tensor::CastOp::create(rewriter, slice.getLoc(),
-                                      slice.getType(), result);
+      result = tensor::CastOp::create(rewriter, slice.getLoc(), slice.getType(),
+                                      result);
     rewriter.replaceOp(slice, result);
     replaceDims(rewriter, conv.getResult(), [&](Location loc, int64_t d) {
       Value size = tensor::DimOp::create(rewriter, loc, raised.getResult(), d);
