@@ -2,6 +2,7 @@
 
 #include "compiler/Import/Onnx/GraphImporter.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/PointwiseMath.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "onnx/defs/schema.h"
@@ -13,8 +14,6 @@
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
-
-#include <cstring>
 
 using namespace mlir;
 
@@ -28,30 +27,6 @@ static std::string sanitizeName(StringRef name) {
   if (out.empty() || llvm::isDigit(out[0]))
     out.insert(out.begin(), '_');
   return out;
-}
-
-std::optional<std::pair<unsigned, bool>> narrowIntegerType(int32_t dtype) {
-  switch (dtype) {
-  case onnx::TensorProto::UINT8:
-    return std::make_pair(8u, false);
-  case onnx::TensorProto::INT8:
-    return std::make_pair(8u, true);
-  case onnx::TensorProto::UINT16:
-    return std::make_pair(16u, false);
-  case onnx::TensorProto::INT16:
-    return std::make_pair(16u, true);
-  case onnx::TensorProto::UINT32:
-    return std::make_pair(32u, false);
-  default:
-    return std::nullopt;
-  }
-}
-
-std::string onnxDtypeName(int32_t dtype) {
-  if (onnx::TensorProto_DataType_IsValid(dtype))
-    return onnx::TensorProto_DataType_Name(
-        static_cast<onnx::TensorProto_DataType>(dtype));
-  return std::to_string(dtype) + " (not an ONNX dtype)";
 }
 
 InFlightDiagnostic GraphImporter::fileError() {
@@ -73,200 +48,8 @@ InFlightDiagnostic GraphImporter::nodeError() {
 }
 
 //===----------------------------------------------------------------------===//
-// Tensors and attributes
+// Attributes (tensors: TensorProtos.cpp)
 //===----------------------------------------------------------------------===//
-
-FailureOr<DenseElementsAttr>
-GraphImporter::convertTensor(const onnx::TensorProto &tensor, bool inNode) {
-  auto fail = [&]() { return inNode ? nodeError() : fileError(); };
-  SmallVector<int64_t> shape;
-  int64_t count = 1;
-  for (int64_t d : tensor.dims()) {
-    if (d < 0 || (d > 0 && count > (int64_t(1) << 40) / d)) {
-      fail() << "tensor '" << tensor.name() << "' has an invalid shape";
-      return failure();
-    }
-    shape.push_back(d);
-    count *= d;
-  }
-  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    fail() << "tensor '" << tensor.name()
-           << "' keeps its data in an external file, which is not supported; "
-              "re-export without external data";
-    return failure();
-  }
-  const std::string &raw = tensor.raw_data();
-  bool hasRaw = tensor.has_raw_data();
-  auto sizeError = [&]() -> FailureOr<DenseElementsAttr> {
-    fail() << "tensor '" << tensor.name() << "' holds the wrong number of "
-           << "elements for its shape (the file is malformed)";
-    return failure();
-  };
-  switch (tensor.data_type()) {
-  case onnx::TensorProto::FLOAT: {
-    SmallVector<float> data;
-    if (hasRaw) {
-      if (raw.size() != size_t(count) * 4)
-        return sizeError();
-      data.resize(count);
-      std::memcpy(data.data(), raw.data(), raw.size());
-    } else {
-      if (tensor.float_data_size() != count)
-        return sizeError();
-      data.assign(tensor.float_data().begin(), tensor.float_data().end());
-    }
-    auto type = RankedTensorType::get(shape, builder.getF32Type());
-    return cast<DenseElementsAttr>(
-        DenseElementsAttr::get(type, ArrayRef(data)));
-  }
-  case onnx::TensorProto::INT64:
-  case onnx::TensorProto::INT32: {
-    bool is64 = tensor.data_type() == onnx::TensorProto::INT64;
-    SmallVector<int64_t> data;
-    if (hasRaw) {
-      if (raw.size() != size_t(count) * (is64 ? 8 : 4))
-        return sizeError();
-      for (int64_t i = 0; i < count; ++i) {
-        if (is64) {
-          int64_t v;
-          std::memcpy(&v, raw.data() + 8 * i, 8);
-          data.push_back(v);
-        } else {
-          int32_t v;
-          std::memcpy(&v, raw.data() + 4 * i, 4);
-          data.push_back(v);
-        }
-      }
-    } else if (is64) {
-      if (tensor.int64_data_size() != count)
-        return sizeError();
-      data.assign(tensor.int64_data().begin(), tensor.int64_data().end());
-    } else {
-      if (tensor.int32_data_size() != count)
-        return sizeError();
-      data.assign(tensor.int32_data().begin(), tensor.int32_data().end());
-    }
-    auto type = RankedTensorType::get(shape, builder.getI64Type());
-    return cast<DenseElementsAttr>(
-        DenseElementsAttr::get(type, ArrayRef(data)));
-  }
-  case onnx::TensorProto::DOUBLE: {
-    // torch 1.13 exports Python float scalars as DOUBLE constants
-    // (torch.where(c, x, 0.0)); floatInput narrows them next to f32 data.
-    SmallVector<double> data;
-    if (hasRaw) {
-      if (raw.size() != size_t(count) * 8)
-        return sizeError();
-      data.resize(count);
-      std::memcpy(data.data(), raw.data(), raw.size());
-    } else {
-      if (tensor.double_data_size() != count)
-        return sizeError();
-      data.assign(tensor.double_data().begin(), tensor.double_data().end());
-    }
-    auto type = RankedTensorType::get(shape, builder.getF64Type());
-    return cast<DenseElementsAttr>(
-        DenseElementsAttr::get(type, ArrayRef(data)));
-  }
-  case onnx::TensorProto::BOOL: {
-    // One byte per element in raw data, else int32_data.
-    SmallVector<bool> data;
-    if (hasRaw) {
-      if (raw.size() != size_t(count))
-        return sizeError();
-      for (char c : raw)
-        data.push_back(c != 0);
-    } else {
-      if (tensor.int32_data_size() != count)
-        return sizeError();
-      for (int32_t v : tensor.int32_data())
-        data.push_back(v != 0);
-    }
-    auto type = RankedTensorType::get(shape, builder.getI1Type());
-    return cast<DenseElementsAttr>(
-        DenseElementsAttr::get(type, ArrayRef(data)));
-  }
-  case onnx::TensorProto::UINT8:
-  case onnx::TensorProto::INT8:
-  case onnx::TensorProto::UINT16:
-  case onnx::TensorProto::INT16:
-  case onnx::TensorProto::UINT32: {
-    // Narrow integers (a `.byte()` mask buffer) are held as i64, as INT32
-    // is. Raw data is little-endian; otherwise ONNX keeps them in
-    // int32_data (uint32 in uint64_data).
-    auto [bits, isSigned] = *narrowIntegerType(tensor.data_type());
-    size_t bytes = bits / 8;
-    SmallVector<int64_t> data;
-    auto extend = [&](uint64_t raw64) {
-      APInt v(bits, raw64, /*isSigned=*/false, /*implicitTrunc=*/true);
-      data.push_back(isSigned ? v.getSExtValue()
-                              : static_cast<int64_t>(v.getZExtValue()));
-    };
-    if (hasRaw) {
-      if (raw.size() != size_t(count) * bytes)
-        return sizeError();
-      for (int64_t i = 0; i < count; ++i) {
-        uint64_t v = 0;
-        for (size_t k = 0; k < bytes; ++k)
-          v |= uint64_t(static_cast<uint8_t>(raw[i * bytes + k])) << (8 * k);
-        extend(v);
-      }
-    } else if (tensor.data_type() == onnx::TensorProto::UINT32) {
-      if (tensor.uint64_data_size() != count)
-        return sizeError();
-      for (uint64_t v : tensor.uint64_data())
-        extend(v);
-    } else {
-      if (tensor.int32_data_size() != count)
-        return sizeError();
-      for (int32_t v : tensor.int32_data())
-        extend(static_cast<uint32_t>(v));
-    }
-    auto type = RankedTensorType::get(shape, builder.getI64Type());
-    return cast<DenseElementsAttr>(
-        DenseElementsAttr::get(type, ArrayRef(data)));
-  }
-  case onnx::TensorProto::FLOAT16:
-  case onnx::TensorProto::BFLOAT16: {
-    // Half-precision weights (a model exported after .half()) are computed
-    // in float32: each value converts exactly. Raw data holds the 16-bit
-    // patterns little-endian; otherwise int32_data holds them.
-    const llvm::fltSemantics &semantics =
-        tensor.data_type() == onnx::TensorProto::FLOAT16
-            ? APFloat::IEEEhalf()
-            : APFloat::BFloat();
-    SmallVector<float> data;
-    auto convert = [&](uint16_t bitPattern) {
-      APFloat v(semantics, APInt(16, bitPattern));
-      bool lost = false;
-      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-      data.push_back(v.convertToFloat());
-    };
-    if (hasRaw) {
-      if (raw.size() != size_t(count) * 2)
-        return sizeError();
-      for (int64_t i = 0; i < count; ++i)
-        convert(uint16_t(static_cast<uint8_t>(raw[2 * i])) |
-                uint16_t(static_cast<uint8_t>(raw[2 * i + 1])) << 8);
-    } else {
-      if (tensor.int32_data_size() != count)
-        return sizeError();
-      for (int32_t v : tensor.int32_data())
-        convert(static_cast<uint16_t>(v));
-    }
-    auto type = RankedTensorType::get(shape, builder.getF32Type());
-    return cast<DenseElementsAttr>(
-        DenseElementsAttr::get(type, ArrayRef(data)));
-  }
-  default:
-    fail() << "tensor '" << tensor.name() << "' has dtype "
-           << onnxDtypeName(tensor.data_type())
-           << ", which is not supported (supported: FLOAT, DOUBLE, FLOAT16, "
-              "BFLOAT16, INT64, INT32, INT16, INT8, UINT32, UINT16, UINT8, "
-              "BOOL)";
-    return failure();
-  }
-}
 
 const onnx::AttributeProto *GraphImporter::attr(StringRef name) {
   for (const onnx::AttributeProto &a : node->attribute())
@@ -722,16 +505,13 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   return success();
 }
 
-/// `v` converted to `type`'s element type with extf or truncf, elementwise.
+/// `v` converted to `type`'s element type elementwise (PyTorch's `.to`).
 static FailureOr<Value> convertFloats(GraphImporter &g, Value v,
                                       FloatType type) {
-  auto from = cast<FloatType>(tensorType(v).getElementType());
   return buildElementwise(
       g, {v},
-      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        if (from.getWidth() < type.getWidth())
-          return arith::ExtFOp::create(b, l, type, a[0]);
-        return arith::TruncFOp::create(b, l, type, a[0]);
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        return seq::emitCast(b, l, a[0], type);
       },
       type);
 }
