@@ -796,3 +796,33 @@ func.func @encoder_decoder(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T
     : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>, tensor<1x?x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
   return %y2 : tensor<?x1x?x8xf32>
 }
+
+// -----
+
+// A token shift by 2 along time (dim 1 of [B, T, C]) carries its last two
+// inputs: the chunk's shift is the first L steps of [state, chunk], the
+// next state the 2 steps from L on.
+// CHECK-LABEL: func.func @token_shift_step(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x?x8xf32>
+// CHECK-SAME: %[[S:[a-z0-9]+]]: tensor<?x2x8xf32> {seq.dims = ["B", "", ""], seq.name = "state0", seq.state}
+// CHECK: %[[JOIN:.+]] = tensor.concat dim(1) %[[S]], %[[X]]
+// CHECK: %[[B:.+]] = tensor.dim %[[X]], %c0
+// CHECK: %[[L:.+]] = tensor.dim %[[X]], %c1
+// CHECK: %[[SHIFT:.+]] = tensor.extract_slice %[[JOIN]][0, 0, 0] [%[[B]], %[[L]], 8] [1, 1, 1]
+// CHECK: %[[NEXT:.+]] = tensor.extract_slice %[[JOIN]][0, %[[L]], 0] [%[[B]], 2, 8] [1, 1, 1]
+// CHECK-NOT: seq.time_shift
+// CHECK: return %{{.+}}, %[[NEXT]]
+func.func @token_shift(%x: tensor<?x?x8xf32> {seq.name = "x", seq.dims = ["B", "T", ""]}) -> tensor<?x?x8xf32> {
+  %s = seq.time_shift %x dim(1) steps(2) : tensor<?x?x8xf32>
+  %e = arith.addf %x, %s : tensor<?x?x8xf32>
+  return %e : tensor<?x?x8xf32>
+}
+
+// -----
+
+// A shift along a dimension of fixed size is no time axis.
+// expected-error @+1 {{it shifts along a dimension of fixed size, which is not the time axis of a stream}}
+func.func @static_shift(%x: tensor<?x4x8xf32>) -> tensor<?x4x8xf32> {
+  %s = seq.time_shift %x dim(1) steps(1) : tensor<?x4x8xf32>
+  return %s : tensor<?x4x8xf32>
+}

@@ -1,4 +1,4 @@
-//===- ElementwiseToLinalg.cpp - seq.activation, embedding, positions ---===//
+//===- ElementwiseToLinalg.cpp - activation, embedding, positions, shift -===//
 
 #include "compiler/Conversion/SeqToLinalg/Patterns.h"
 #include "dialects/Seq/IR/SeqOps.h"
@@ -169,9 +169,40 @@ struct PositionsToGeneric : OpRewritePattern<seq::PositionsOp> {
   }
 };
 
+/// seq.time_shift: the input padded with `steps` zeros before the first
+/// step along `dim`, its first T steps kept.
+struct TimeShiftToPad : OpRewritePattern<seq::TimeShiftOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(seq::TimeShiftOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = op.getInput();
+    auto type = cast<RankedTensorType>(input.getType());
+    int64_t rank = type.getRank(), dim = op.getDim();
+    SmallVector<OpFoldResult> low(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> high = low;
+    low[dim] = rewriter.getIndexAttr(op.getSteps());
+    SmallVector<int64_t> paddedShape(type.getShape());
+    if (!type.isDynamicDim(dim))
+      paddedShape[dim] += op.getSteps();
+    Value zero = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getZeroAttr(type.getElementType()));
+    Value padded = tensor::PadOp::create(rewriter, loc, type.clone(paddedShape),
+                                         input, low, high, zero);
+    SmallVector<OpFoldResult> offsets = high;
+    SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, type, padded, offsets,
+        tensor::getMixedSizes(rewriter, loc, input), strides);
+    return success();
+  }
+};
+
 } // namespace
 
 void seqc::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ActivationToGeneric, EmbeddingToGeneric, PositionsToGeneric>(
+  patterns.add<ActivationToGeneric, EmbeddingToGeneric, PositionsToGeneric,
+               TimeShiftToPad>(
       patterns.getContext());
 }

@@ -421,6 +421,22 @@ LogicalResult PositionsOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// TimeShiftOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TimeShiftOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  if (static_cast<int64_t>(getDim()) >= input.getRank())
+    return emitOpError() << "dim " << getDim() << " is out of range for "
+                         << input;
+  return success();
+}
+
+void TimeShiftOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  addTiesOfAllDims(ties, getInput(), getResult());
+}
+
+//===----------------------------------------------------------------------===//
 // CheckOp
 //===----------------------------------------------------------------------===//
 

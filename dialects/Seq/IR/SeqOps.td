@@ -605,6 +605,32 @@ def Seq_Conv1dOp : Seq_Op<"conv1d", [Pure, DeclareOpInterfaceMethods<Seq_Dimensi
   }];
 }
 
+def Seq_TimeShiftOp : Seq_Op<"time_shift", [Pure, SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
+  let summary = "Each step's value from `steps` steps earlier (a token shift)";
+  let description = [{
+    `result[..., t, ...] = t >= steps ? input[..., t - steps, ...] : 0`
+    along dimension `dim` (the time axis), the same shape and element type
+    out: the first `steps` steps read zeros. RWKV's token shift
+    (`nn.ZeroPad2d((0, 0, 1, -1))` on `[B, T, C]`, RWKV-LM v4
+    `model.py`), `F.pad(x, (0, 0, 1, 0))[:, :-1]` and `torch.cat([zeros,
+    x[:, :-1]], 1)` all compute it. As an op, a streaming step function carries the last `steps` inputs to
+    the next chunk, which a pad and a slice along time cannot say.
+
+    ```mlir
+    %prev = seq.time_shift %x dim(1) steps(1) : tensor<?x?x64xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, AnySignlessInteger]>:$input,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$dim,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$steps);
+  let results = (outs RankedTensorOf<[AnyFloat, AnySignlessInteger]>:$result);
+  let assemblyFormat = [{
+    $input `dim` `(` $dim `)` `steps` `(` $steps `)` attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Model glue
 //===----------------------------------------------------------------------===//

@@ -20,6 +20,8 @@
 //                   capacity, D] cache at the cached position; the queries
 //                   attend to the cache's first position + L entries
 //                   (causal bottom_right); cache and position -> state out
+//   time shift by k: the chunk's shift <- first L steps of concat(state
+//                   in, chunk); its last k steps -> state out
 //   positions:      offset <- steps seen so far (state in); + L -> state out
 //   scan:           each carried value <- state in, or the scan's own
 //                   initial value before the first chunk (a started flag

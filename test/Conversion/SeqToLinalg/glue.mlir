@@ -113,3 +113,27 @@ func.func @positions(%x: tensor<2x?x8xf32>, %start: i64) -> tensor<?xi64> {
   %p = seq.positions %x dim(1) offset(%start) : tensor<2x?x8xf32> -> tensor<?xi64>
   return %p : tensor<?xi64>
 }
+
+// -----
+
+// A shift by 2 along dimension 1: 2 zeros padded before the first step,
+// the first T steps kept (a static T stays static).
+// CHECK-LABEL: func.func @time_shift
+// CHECK-SAME: (%[[X:.+]]: tensor<?x?x8xf32>, %[[Y:.+]]: tensor<4x6xi32>)
+// CHECK: %[[Z:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[P:.+]] = tensor.pad %[[X]] low[0, 2, 0] high[0, 0, 0]
+// CHECK: tensor.yield %[[Z]] : f32
+// CHECK: } : tensor<?x?x8xf32> to tensor<?x?x8xf32>
+// CHECK: %[[B:.+]] = tensor.dim %[[X]], %c0
+// CHECK: %[[T:.+]] = tensor.dim %[[X]], %c1
+// CHECK: %[[S:.+]] = tensor.extract_slice %[[P]][0, 0, 0] [%[[B]], %[[T]], 8] [1, 1, 1] : tensor<?x?x8xf32> to tensor<?x?x8xf32>
+// CHECK: %[[PI:.+]] = tensor.pad %[[Y]] low[1, 0] high[0, 0]
+// CHECK: tensor.yield %{{.+}} : i32
+// CHECK: } : tensor<4x6xi32> to tensor<5x6xi32>
+// CHECK: %[[SI:.+]] = tensor.extract_slice %[[PI]][0, 0] [4, 6] [1, 1] : tensor<5x6xi32> to tensor<4x6xi32>
+// CHECK: return %[[S]], %[[SI]]
+func.func @time_shift(%x: tensor<?x?x8xf32>, %y: tensor<4x6xi32>) -> (tensor<?x?x8xf32>, tensor<4x6xi32>) {
+  %s = seq.time_shift %x dim(1) steps(2) : tensor<?x?x8xf32>
+  %t = seq.time_shift %y dim(0) steps(1) : tensor<4x6xi32>
+  return %s, %t : tensor<?x?x8xf32>, tensor<4x6xi32>
+}

@@ -152,6 +152,22 @@ func.func @positions_length(%x: tensor<5x2x8xf32>) {
 
 // -----
 
+func.func @time_shift_dim(%x: tensor<?x?x8xf32>) {
+  // expected-error @+1 {{dim 3 is out of range for 'tensor<?x?x8xf32>'}}
+  %y = seq.time_shift %x dim(3) steps(1) : tensor<?x?x8xf32>
+  return
+}
+
+// -----
+
+func.func @time_shift_steps(%x: tensor<?x?x8xf32>) {
+  // expected-error @+1 {{attribute 'steps' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %y = seq.time_shift %x dim(1) steps(0) : tensor<?x?x8xf32>
+  return
+}
+
+// -----
+
 // Bool ids would read `true` as -1.
 func.func @bool_ids(%ids: tensor<?xi1>, %table: tensor<10x1xf32>) {
   // expected-error @+1 {{operand #0 must be ranked tensor of signless integer of 8 to 64 bits values, but got 'tensor<?xi1>'}}

@@ -220,6 +220,15 @@ func.func @positions(%x: tensor<?x2x8xf32>, %start: i64) -> (tensor<?xi64>, tens
   return %p, %q : tensor<?xi64>, tensor<?xi64>
 }
 
+// CHECK-LABEL: func.func @time_shift
+func.func @time_shift(%x: tensor<?x?x8xf32>, %ids: tensor<?x2xi64>) -> (tensor<?x?x8xf32>, tensor<?x2xi64>) {
+  // CHECK: seq.time_shift %{{.+}} dim(1) steps(1) : tensor<?x?x8xf32>
+  %y = seq.time_shift %x dim(1) steps(1) : tensor<?x?x8xf32>
+  // CHECK: seq.time_shift %{{.+}} dim(0) steps(3) : tensor<?x2xi64>
+  %z = seq.time_shift %ids dim(0) steps(3) : tensor<?x2xi64>
+  return %y, %z : tensor<?x?x8xf32>, tensor<?x2xi64>
+}
+
 // CHECK-LABEL: func.func @linear_attention
 func.func @linear_attention(%q: tensor<?x2x?x4xf32>, %v: tensor<?x2x?x3xf32>, %s0: tensor<?x2x4x3xf32>, %z0: tensor<?x2x4xf32>) -> tensor<?x2x?x3xf32> {
   // CHECK: seq.linear_attention %{{.+}}, %{{.+}}, %{{.+}} : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x3xf32>) -> (tensor<?x2x?x3xf32>, tensor<?x2x4x3xf32>, tensor<?x2x4xf32>)

@@ -1,9 +1,10 @@
-//===- Convolution.cpp - how causal convolutions and positions stream ---===//
+//===- Convolution.cpp - how causal convolutions, shifts, positions stream //
 //
 // A causal convolution carries its last dilation * (K - 1) inputs: each
-// chunk is prepended with them and convolved without padding. seq.positions
-// carries the number of steps seen, the offset of the next chunk's first
-// step.
+// chunk is prepended with them and convolved without padding. A time shift
+// by k carries its last k inputs: the chunk's shift is the first L steps of
+// [state, chunk]. seq.positions carries the number of steps seen, the
+// offset of the next chunk's first step.
 //
 //===----------------------------------------------------------------------===//
 
@@ -86,6 +87,59 @@ LogicalResult carryConv(Conv1dOp op, StreamState &s) {
   return success();
 }
 
+LogicalResult carryTimeShift(TimeShiftOp op, StreamState &s) {
+  OpBuilder &b = s.getBuilder();
+  Location loc = op.getLoc();
+  Value input = op.getInput();
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t axis = op.getDim(), steps = op.getSteps();
+  if (!type.isDynamicDim(axis))
+    return s.fail(op, "it shifts along a dimension of fixed size, which is "
+                      "not the time axis of a stream");
+  // The state is the last `steps` inputs: the input's sizes elsewhere, of
+  // which one of run-time size (the batch) at most.
+  std::optional<unsigned> batchDim;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (d == axis || !type.isDynamicDim(d))
+      continue;
+    if (batchDim)
+      return s.fail(op, "its input has more than one dimension of run-time "
+                        "size besides time");
+    batchDim = d;
+  }
+  std::string batch;
+  if (batchDim) {
+    FailureOr<std::string> batchName = s.batchDimName(op, input, *batchDim);
+    if (failed(batchName))
+      return failure();
+    batch = *batchName;
+  }
+  SmallVector<int64_t> stateShape(type.getShape());
+  stateShape[axis] = steps;
+  auto stateType = type.clone(stateShape);
+  BlockArgument state = s.addState(stateType, loc);
+
+  b.setInsertionPoint(op);
+  Value joined =
+      tensor::ConcatOp::create(b, loc, axis, ValueRange{state, input});
+  // The shifted chunk is the first L steps of [state, chunk]; the next
+  // state its last `steps`, from L on.
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
+  Value shifted = tensor::ExtractSliceOp::create(b, loc, type, joined, offsets,
+                                                 sizes, strides);
+  SmallVector<OpFoldResult> nextOffsets = offsets, nextSizes = sizes;
+  nextOffsets[axis] = sizes[axis];
+  nextSizes[axis] = b.getIndexAttr(steps);
+  Value next = tensor::ExtractSliceOp::create(b, loc, stateType, joined,
+                                              nextOffsets, nextSizes, strides);
+  op.getResult().replaceAllUsesWith(shifted);
+  op->erase();
+  s.carry(state, next, s.stateDims(stateType, batchDim.value_or(0), batch));
+  return success();
+}
+
 LogicalResult carryPositions(PositionsOp op, StreamState &s) {
   OpBuilder &b = s.getBuilder();
   // Positions continue across chunks: the steps seen so far are the offset.
@@ -117,6 +171,13 @@ struct ConvModel : StreamableOpInterface::ExternalModel<ConvModel, Conv1dOp> {
   }
 };
 
+struct TimeShiftModel
+    : StreamableOpInterface::ExternalModel<TimeShiftModel, TimeShiftOp> {
+  LogicalResult carryStreamState(Operation *op, StreamState &s) const {
+    return carryTimeShift(cast<TimeShiftOp>(op), s);
+  }
+};
+
 struct PositionsModel
     : StreamableOpInterface::ExternalModel<PositionsModel, PositionsOp> {
   LogicalResult carryStreamState(Operation *op, StreamState &s) const {
@@ -128,6 +189,7 @@ struct PositionsModel
 
 void attachConvolutionStreamingModels(MLIRContext *ctx) {
   Conv1dOp::attachInterface<ConvModel>(*ctx);
+  TimeShiftOp::attachInterface<TimeShiftModel>(*ctx);
   PositionsOp::attachInterface<PositionsModel>(*ctx);
 }
 
