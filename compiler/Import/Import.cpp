@@ -100,6 +100,7 @@ OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,
   pm.addPass(seq::createRaiseNormsPass());
   pm.addPass(seq::createRaiseLinearBiasPass());
   pm.addPass(seq::createRaiseConvPaddingPass());
+  pm.addPass(seq::createRaiseTimeShiftPass());
   if (failed(pm.run(*module)))
     return nullptr;
   return module;

@@ -614,7 +614,8 @@ def Seq_TimeShiftOp : Seq_Op<"time_shift", [Pure, SameOperandsAndResultType,
     out: the first `steps` steps read zeros. RWKV's token shift
     (`nn.ZeroPad2d((0, 0, 1, -1))` on `[B, T, C]`, RWKV-LM v4
     `model.py`), `F.pad(x, (0, 0, 1, 0))[:, :-1]` and `torch.cat([zeros,
-    x[:, :-1]], 1)` all compute it. As an op, a streaming step function carries the last `steps` inputs to
+    x[:, :-1]], 1)` all compute it; `seq-raise-time-shift` finds those forms.
+    As an op, a streaming step function carries the last `steps` inputs to
     the next chunk, which a pad and a slice along time cannot say.
 
     ```mlir

@@ -204,6 +204,32 @@ def RaiseConvPaddingPass : Pass<"seq-raise-conv-padding"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RaiseTimeShiftPass : Pass<"seq-raise-time-shift"> {
+  let summary = "Raise zero-padded shifts along a time axis to seq.time_shift";
+  let description = [{
+    The forms PyTorch code writes "each step's value from k steps earlier"
+    in (RWKV's token shift), made `seq.time_shift %x dim(d) steps(k)`:
+    - `extract_slice(tensor.pad(x, low k, high h, 0.0), offset 0, size T)`
+      along dimension `d` (every other dimension unpadded and taken whole,
+      unit strides, `T` the length of `x` along `d`): `F.pad(x, (0, 0, k,
+      0))[:, :-k]`, and `nn.ZeroPad2d((0, 0, 1, -1))` (ONNX `Pad` with a
+      negative end, imported as a pad and a crop);
+    - `tensor.concat(zeros, extract_slice(x, offset 0, size T - k))` along
+      `d`, `zeros` of size `k` along `d` and of `x`'s sizes elsewhere (a
+      zero constant, a zero `linalg.fill`): `torch.cat([zeros,
+      x[:, :-k]], d)`.
+    Lengths are read as `T + c` through `tensor.dim` of `x`, of the pad or
+    of tensors of the same length (SizeUtils) and the `+ - min max` the ONNX
+    importer clamps slice bounds with. The computation is the same; the op
+    lets a streaming step function carry the last `k` inputs across chunks.
+    Pads with another value or of other dimensions, crops at the start and
+    shorter or longer slices are left as written.
+  }];
+  let dependentDialects = ["::seqc::seq::SeqDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def DecomposeRecurrencesPass : Pass<"seq-decompose-recurrences"> {
   let summary = "Rewrite seq.rnn/lstm/gru into chunked input GEMMs and "
                 "seq.scans with a fused gate epilogue";

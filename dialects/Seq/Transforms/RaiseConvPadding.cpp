@@ -48,20 +48,6 @@ Conv1dOp cloneWithPadding(PatternRewriter &rewriter, Conv1dOp conv, Value input,
       rewriter.getDenseI64ArrayAttr({left, right}), UnitAttr());
 }
 
-/// Replaces each `tensor.dim(value, i)` with a constant index by
-/// `size(i)`, built before the dim.
-void replaceDims(PatternRewriter &rewriter, Value value,
-                 llvm::function_ref<Value(Location, int64_t)> size) {
-  for (Operation *user : llvm::make_early_inc_range(value.getUsers())) {
-    auto dim = dyn_cast<tensor::DimOp>(user);
-    std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
-    if (!index || *index < 0 || *index >= 3)
-      continue;
-    rewriter.setInsertionPoint(dim);
-    rewriter.replaceOp(dim, size(dim.getLoc(), *index));
-  }
-}
-
 /// conv1d(tensor.pad(x, low [0, 0, a], high [0, 0, b], 0.0)) ->
 /// conv1d(x) with `a` and `b` more steps of padding: padding the input with
 /// zeros is what the convolution's padding does.
@@ -107,70 +93,23 @@ struct FoldZeroPad : OpRewritePattern<Conv1dOp> {
   }
 };
 
-/// An index value as `T + k` (T the convolution's input length, never
-/// negative) or as the constant `k`.
-struct Length {
-  bool hasT;
-  int64_t k;
-};
-
-/// Reads `v` as a Length: constants, sizes of the convolution's input (T)
-/// and output (T + outputExtra) along time, other sizes that are T on
-/// every run (SizeUtils' isSameDimension), and the +, -, min and max
-/// (index or i64, through index_cast) the front ends compute slice bounds
-/// with. A min or max of `T + k` and `c` is read only where T >= 0 decides
-/// it (k >= c). Null when `v` is anything else.
-std::optional<Length> readLength(Value v, Conv1dOp conv, int64_t outputExtra,
-                                 int depth = 0) {
-  if (depth > 16)
-    return std::nullopt;
-  if (std::optional<int64_t> c = getConstantIntValue(v))
-    return Length{false, *c};
-  Operation *def = v.getDefiningOp();
-  if (!def)
-    return std::nullopt;
-  auto read = [&](Value operand) {
-    return readLength(operand, conv, outputExtra, depth + 1);
-  };
-  if (auto dim = dyn_cast<tensor::DimOp>(def)) {
-    std::optional<int64_t> index = dim.getConstantIndex();
-    if (!index)
-      return std::nullopt;
-    if (*index == kTime && dim.getSource() == conv.getInput())
+/// Reads `v` as a Length (RaisingMatchers' readLength) with T the
+/// convolution's input length along time: sizes of its input (T) and
+/// output (T + outputExtra) along time, and other sizes that are T on every
+/// run (SizeUtils' isSameDimension: mamba's `conv(x)[:, :, :l]` with l read
+/// before x was transposed).
+std::optional<Length> readConvLength(Value v, Conv1dOp conv,
+                                     int64_t outputExtra) {
+  return readLength(v, [&](Value source,
+                           int64_t index) -> std::optional<Length> {
+    if (index == kTime && source == conv.getInput())
       return Length{true, 0};
-    if (*index == kTime && dim.getSource() == conv.getResult())
+    if (index == kTime && source == conv.getResult())
       return Length{true, outputExtra};
-    // Another tensor's length that is the input's on every run (mamba's
-    // `conv(x)[:, :, :l]` with l read before x was transposed).
-    if (isSameDimension(dim.getSource(), *index, conv.getInput(), kTime))
+    if (isSameDimension(source, index, conv.getInput(), kTime))
       return Length{true, 0};
     return std::nullopt;
-  }
-  if (isa<arith::IndexCastOp>(def))
-    return read(def->getOperand(0));
-  if (!isa<arith::AddIOp, arith::SubIOp, arith::MinSIOp, arith::MaxSIOp>(def))
-    return std::nullopt;
-  std::optional<Length> a = read(def->getOperand(0)),
-                        b = read(def->getOperand(1));
-  if (!a || !b)
-    return std::nullopt;
-  if (isa<arith::AddIOp>(def)) {
-    if (a->hasT && b->hasT)
-      return std::nullopt;
-    return Length{a->hasT || b->hasT, a->k + b->k};
-  }
-  if (isa<arith::SubIOp>(def)) {
-    if (b->hasT && !a->hasT)
-      return std::nullopt;
-    return Length{a->hasT && !b->hasT, a->k - b->k};
-  }
-  bool isMin = isa<arith::MinSIOp>(def);
-  if (a->hasT == b->hasT)
-    return Length{a->hasT, isMin ? std::min(a->k, b->k) : std::max(a->k, b->k)};
-  Length t = a->hasT ? *a : *b, c = a->hasT ? *b : *a;
-  if (t.k < c.k)
-    return std::nullopt; // depends on T
-  return isMin ? c : t;
+  });
 }
 
 /// Whether `size` is the full extent of `conv`'s result along `axis`.
@@ -216,7 +155,7 @@ struct FoldTrailingCrop : OpRewritePattern<tensor::ExtractSliceOp> {
           isa<Attribute>(offset)
               ? std::optional<Length>(
                     Length{false, *getConstantIntValue(offset)})
-              : readLength(cast<Value>(offset), conv, outputExtra);
+              : readConvLength(cast<Value>(offset), conv, outputExtra);
       if (!at || at->hasT || at->k != 0)
         return failure();
     }
@@ -228,7 +167,7 @@ struct FoldTrailingCrop : OpRewritePattern<tensor::ExtractSliceOp> {
     if (std::optional<int64_t> c = getConstantIntValue(sizes[kTime]))
       kept = Length{false, *c};
     else
-      kept = readLength(cast<Value>(sizes[kTime]), conv, outputExtra);
+      kept = readConvLength(cast<Value>(sizes[kTime]), conv, outputExtra);
     if (!kept)
       return failure();
     int64_t dropped;

@@ -253,6 +253,73 @@ bool isRightAlignedBroadcast(AffineMap map, RankedTensorType type) {
   return true;
 }
 
+static std::optional<Length>
+readLength(Value v,
+           llvm::function_ref<std::optional<Length>(Value, int64_t)> readDim,
+           int64_t minT, int depth) {
+  if (depth > 16)
+    return std::nullopt;
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return Length{false, *c};
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return std::nullopt;
+  auto read = [&](Value operand) {
+    return readLength(operand, readDim, minT, depth + 1);
+  };
+  if (auto dim = dyn_cast<tensor::DimOp>(def)) {
+    std::optional<int64_t> index = dim.getConstantIndex();
+    if (!index)
+      return std::nullopt;
+    return readDim(dim.getSource(), *index);
+  }
+  if (isa<arith::IndexCastOp>(def))
+    return read(def->getOperand(0));
+  if (!isa<arith::AddIOp, arith::SubIOp, arith::MinSIOp, arith::MaxSIOp>(def))
+    return std::nullopt;
+  std::optional<Length> a = read(def->getOperand(0)),
+                        b = read(def->getOperand(1));
+  if (!a || !b)
+    return std::nullopt;
+  if (isa<arith::AddIOp>(def)) {
+    if (a->hasT && b->hasT)
+      return std::nullopt;
+    return Length{a->hasT || b->hasT, a->k + b->k};
+  }
+  if (isa<arith::SubIOp>(def)) {
+    if (b->hasT && !a->hasT)
+      return std::nullopt;
+    return Length{a->hasT && !b->hasT, a->k - b->k};
+  }
+  bool isMin = isa<arith::MinSIOp>(def);
+  if (a->hasT == b->hasT)
+    return Length{a->hasT, isMin ? std::min(a->k, b->k) : std::max(a->k, b->k)};
+  Length t = a->hasT ? *a : *b, c = a->hasT ? *b : *a;
+  if (t.k + minT < c.k)
+    return std::nullopt; // depends on T
+  return isMin ? c : t;
+}
+
+std::optional<Length>
+readLength(Value v,
+           llvm::function_ref<std::optional<Length>(Value, int64_t)> readDim,
+           int64_t minT) {
+  return readLength(v, readDim, minT, 0);
+}
+
+void replaceDims(PatternRewriter &rewriter, Value value,
+                 llvm::function_ref<Value(Location, int64_t)> size) {
+  int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
+  for (Operation *user : llvm::make_early_inc_range(value.getUsers())) {
+    auto dim = dyn_cast<tensor::DimOp>(user);
+    std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+    if (!index || *index < 0 || *index >= rank)
+      continue;
+    rewriter.setInsertionPoint(dim);
+    rewriter.replaceOp(dim, size(dim.getLoc(), *index));
+  }
+}
+
 void applyRaising(Operation *op, RewritePatternSet &&patterns) {
   GreedyRewriteConfig config;
   config.enableFolding(false);

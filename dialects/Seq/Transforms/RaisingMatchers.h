@@ -75,6 +75,30 @@ bool isRightAlignedBroadcast(mlir::AffineMap map, mlir::RankedTensorType type);
 /// -1), and `x != 0`.
 bool keepsZerosAndOnes(mlir::Operation *op);
 
+/// A length as `T + k`, T one reference length (never negative) such as
+/// a convolution's input steps, or as the constant `k` (hasT false).
+struct Length {
+  bool hasT;
+  int64_t k;
+};
+
+/// Reads the index (or i64) `v` as a Length: constants, the +, -, min and
+/// max (through index_cast) the front ends compute slice bounds with, and
+/// tensor.dim ops as `readDim(source, index)` says (none: unknown). A min
+/// or max of `T + k` and `c` is read only where T >= minT (0 unless the
+/// caller knows more) decides it (k + minT >= c). None when `v` is
+/// anything else.
+std::optional<Length> readLength(
+    mlir::Value v,
+    llvm::function_ref<std::optional<Length>(mlir::Value, int64_t)> readDim,
+    int64_t minT = 0);
+
+/// Replaces each `tensor.dim(value, i)` with a constant index by
+/// `size(i)`, built before the dim: sizes read from a tensor a raising
+/// removes, read from what replaces it.
+void replaceDims(mlir::PatternRewriter &rewriter, mlir::Value value,
+                 llvm::function_ref<mlir::Value(mlir::Location, int64_t)> size);
+
 /// Applies a raising's `patterns` to `op` until none matches, erasing the
 /// ops they leave unused and folding nothing else (the model's other ops
 /// stay as the front end wrote them).

@@ -306,6 +306,38 @@ def spectrogram_inputs(T, B, rng):
     return {"x": rng.standard_normal((B, 2, 7, T)).astype(np.float32)}
 
 
+class TokenShifts(nn.Module):
+    """Each step mixed with earlier ones, as PyTorch code writes the token
+    shift: RWKV-4's channel mixing with nn.ZeroPad2d((0, 0, 1, -1)) (an
+    ONNX Pad with a negative end; RWKV-LM v4 model.py), F.pad then a crop,
+    RWKV-5/6's F.pad(x, (0, 0, 1, -1)) - x, torch.cat of zeros and a crop,
+    and a shift by 2 steps. On [B, T, 8]; each becomes seq.time_shift and
+    streams."""
+
+    def __init__(self):
+        super().__init__()
+        self.time_shift = nn.ZeroPad2d((0, 0, 1, -1))
+        self.mix_k = nn.Parameter(torch.rand(1, 1, 8))
+        self.mix_r = nn.Parameter(torch.rand(1, 1, 8))
+        self.key = nn.Linear(8, 16, bias=False)
+        self.value = nn.Linear(16, 8, bias=False)
+        self.receptance = nn.Linear(8, 8, bias=False)
+        self.mix = nn.Parameter(torch.rand(4, 1, 1, 8))
+
+    def forward(self, x):
+        xx = self.time_shift(x)
+        xk = x * self.mix_k + xx * (1 - self.mix_k)
+        xr = x * self.mix_r + xx * (1 - self.mix_r)
+        k = torch.square(torch.relu(self.key(xk)))
+        y1 = torch.sigmoid(self.receptance(xr)) * self.value(k)
+        y2 = x + self.mix[0] * F.pad(x, (0, 0, 1, 0))[:, :-1]
+        y3 = x + (F.pad(x, (0, 0, 1, -1)) - x) * self.mix[1]
+        y4 = x * self.mix[2] + torch.cat(
+            [torch.zeros_like(x[:, :1]), x[:, :-1]], dim=1)
+        y5 = x * self.mix[3] + F.pad(x, (0, 0, 2, -2))
+        return y1, y2, y3, y4, y5
+
+
 class ScriptedConvLstm(nn.Module):
     """A ConvLSTM (Shi et al. 2015, as ndrplz/ConvLSTM_pytorch writes the
     cell: Conv2d over [x_t, h] padded to keep H x W, split into gates) in a
@@ -1712,6 +1744,10 @@ MODELS = [
                                 for i in range(1, 6)}}),
     ("scripted_conv_lstm", lambda: torch.jit.script(ScriptedConvLstm()), 14,
      video_inputs, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("token_shift", TokenShifts, 14, batch_first_features,
+     ["y1", "y2", "y3", "y4", "y5"],
+     {"x": {0: "B", 1: "T"}, **{f"y{i}": {0: "B", 1: "T"}
+                                for i in range(1, 6)}}),
 ]
 
 
