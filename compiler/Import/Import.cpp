@@ -101,6 +101,7 @@ OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,
   pm.addPass(seq::createRaiseLinearBiasPass());
   pm.addPass(seq::createRaiseConvPaddingPass());
   pm.addPass(seq::createRaiseTimeShiftPass());
+  pm.addPass(seq::createRaisePositionsPass());
   if (failed(pm.run(*module)))
     return nullptr;
   return module;

@@ -826,3 +826,68 @@ func.func @static_shift(%x: tensor<?x4x8xf32>) -> tensor<?x4x8xf32> {
   %s = seq.time_shift %x dim(1) steps(1) : tensor<?x4x8xf32>
   return %s : tensor<?x4x8xf32>
 }
+
+// -----
+
+// Positions along the batch (an arange over x.size(1) of a time-major x)
+// would count steps on the wrong axis: the LSTM's state says dimension 1
+// of x is its batch.
+// expected-error @+1 {{its time axis is the batch dimension of the state of 'seq.lstm' at}}
+func.func @positions_of_batch(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}) -> (tensor<?x1x?x8xf32>, tensor<?xi64>) {
+  %w = arith.constant dense<0.5> : tensor<1x32x4xf32>
+  %r = arith.constant dense<0.25> : tensor<1x32x8xf32>
+  %y, %h, %c = seq.lstm %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x32x4xf32>, tensor<1x32x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>, tensor<1x?x8xf32>)
+  %p = seq.positions %x dim(1) : tensor<?x?x4xf32> -> tensor<?xi64>
+  return %y, %p : tensor<?x1x?x8xf32>, tensor<?xi64>
+}
+
+// -----
+
+// Two ops counting steps along different input dimensions (a source of
+// length S and a target of length T) cannot both follow one stream.
+// expected-error @+1 {{its time axis is not that of 'seq.positions' at}}
+func.func @two_time_axes(%src: tensor<?x8xf32> {seq.name = "src", seq.dims = ["S", ""]}, %tgt: tensor<?x8xf32> {seq.name = "tgt", seq.dims = ["T", ""]}) -> (tensor<?xi64>, tensor<?xi64>) {
+  %p = seq.positions %src dim(0) : tensor<?x8xf32> -> tensor<?xi64>
+  %q = seq.positions %tgt dim(0) : tensor<?x8xf32> -> tensor<?xi64>
+  return %p, %q : tensor<?xi64>, tensor<?xi64>
+}
+
+// -----
+
+// Relative positions i - j (T5's and DeBERTa's buckets written out) pair
+// steps with steps: a chunk would hold only its own pairs.
+// expected-error @+1 {{pairs time steps with time steps}}
+func.func @relative_positions(%x: tensor<?x8xf32> {seq.name = "x", seq.dims = ["T", ""]}) -> tensor<?x?xi64> {
+  %c0 = arith.constant 0 : index
+  %p = seq.positions %x dim(0) : tensor<?x8xf32> -> tensor<?xi64>
+  %t = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%t, %t) : tensor<?x?xi64>
+  %d = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%p, %p : tensor<?xi64>, tensor<?xi64>) outs(%e : tensor<?x?xi64>) {
+  ^bb0(%a: i64, %b: i64, %out: i64):
+    %s = arith.subi %a, %b : i64
+    linalg.yield %s : i64
+  } -> tensor<?x?xi64>
+  return %d : tensor<?x?xi64>
+}
+
+// -----
+
+// A scripted loop that looks one step ahead (x[t + 1], read from x whole
+// inside the body) reads a step the chunk does not hold.
+// expected-error @+1 {{its body reads a tensor as long as the sequence at steps of its own choosing}}
+func.func @lookahead(%x: tensor<?x4xf32> {seq.name = "x", seq.dims = ["T", ""]}) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %last = arith.subi %t, %c1 : index
+  %outs = tensor.empty(%t) : tensor<?x4xf32>
+  %ys = seq.scan step(%i) over(%xt = %x : tensor<?x4xf32>) outs(%outs : tensor<?x4xf32>) {
+    %n = arith.addi %i, %c1 : index
+    %m = arith.minsi %n, %last : index
+    %next = tensor.extract_slice %x[%m, 0] [1, 4] [1, 1] : tensor<?x4xf32> to tensor<4xf32>
+    %d = arith.subf %next, %xt : tensor<4xf32>
+    seq.yield %d : tensor<4xf32>
+  }
+  return %ys : tensor<?x4xf32>
+}

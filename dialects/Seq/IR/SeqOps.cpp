@@ -410,6 +410,11 @@ LogicalResult EmbeddingOp::verify() {
 // PositionsOp
 //===----------------------------------------------------------------------===//
 
+void PositionsOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
+  // result [T] <- like's dimension `dim`.
+  addTie(ties, getLike(), static_cast<int64_t>(getDim()), getResult(), 0);
+}
+
 LogicalResult PositionsOp::verify() {
   auto like = cast<RankedTensorType>(getLike().getType());
   int64_t dim = getDim();

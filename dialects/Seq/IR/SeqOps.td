@@ -736,7 +736,8 @@ def Seq_EmbeddingOp : Seq_Op<"embedding", [Pure, Seq_ActsPerTimeStep,
   let hasVerifier = 1;
 }
 
-def Seq_PositionsOp : Seq_Op<"positions", [Pure]> {
+def Seq_PositionsOp : Seq_Op<"positions", [Pure,
+    DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "The position of every step along a time dimension";
   let description = [{
     `result[t] = offset + t` for `t` in `[0, T)`, where `T` is dimension

@@ -64,6 +64,17 @@ public:
   virtual mlir::FailureOr<std::string>
   batchDimName(mlir::Operation *op, mlir::Value value, unsigned dim) = 0;
 
+  /// Declares dimension `dim` of `value` the stream's time axis: the steps
+  /// `op` counts or carries across chunks. Fails, with the reason set, when
+  /// it has a fixed size, and (once every op has been seen) when it follows
+  /// back to a model input dimension that is the batch of a state or not
+  /// the one another op's time axis follows back to: an op that carried
+  /// steps along the wrong axis would give wrong numbers without failing
+  /// any check. (One that cannot be followed back is taken on trust.)
+  virtual mlir::LogicalResult claimTimeDim(mlir::Operation *op,
+                                           mlir::Value value,
+                                           unsigned dim) = 0;
+
   /// seq.dims for a state of `type` whose dimension `batchDim` is named
   /// `batchName` (the others unnamed).
   virtual mlir::ArrayAttr stateDims(mlir::Type type, unsigned batchDim,

@@ -204,6 +204,26 @@ def RaiseConvPaddingPass : Pass<"seq-raise-conv-padding"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RaisePositionsPass : Pass<"seq-raise-positions"> {
+  let summary = "Raise torch.arange over a tensor's length to seq.positions";
+  let description = [{
+    `torch.arange(x.size(d))` (ONNX `Range(0, T, 1)`, which the importer
+    makes a linalg.generic yielding its index as i64, sized by the
+    `tensor.dim` of `x`) and `arange(s, s + T)` with `s` a constant become
+    `seq.positions %x dim(d) offset(s)`: the same values, and a streaming
+    step function continues them across chunks (GPT-2's learned position
+    embeddings `wpe(arange(T))`, RoPE's `outer(arange(T), inv_freq)`).
+    Other steps than 1, element types other than i64 and lengths not read
+    from a tensor (a constant `arange(5)`) are left as written. The step
+    function checks that the dimension is the one it streams along (not a
+    state's batch, the same as every other op's time axis), so an arange
+    over the batch (`x[torch.arange(B), i]`) keeps the model from streaming
+    rather than counting the wrong steps.
+  }];
+  let dependentDialects = ["::seqc::seq::SeqDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def RaiseTimeShiftPass : Pass<"seq-raise-time-shift"> {
   let summary = "Raise zero-padded shifts along a time axis to seq.time_shift";
   let description = [{

@@ -2,11 +2,12 @@
 //-*-===//
 //
 // What the raisings (`seq-raise-attention`, `seq-raise-gelu`,
-// `seq-raise-norms`, `seq-raise-linear-bias`, `seq-raise-conv-padding`) need
+// `seq-raise-norms`, `seq-raise-linear-bias`, `seq-raise-conv-padding`,
+// `seq-raise-time-shift`, `seq-raise-positions`) need
 // to read the plain ops the front ends emit
 // (dialects/Seq/Utils/FrontEndBuilders.h): elementwise linalg.generics and
-// their operands, scalar constants and value-keeping casts; and how they
-// apply their patterns. Attention masks are read in
+// their operands, scalar constants and value-keeping casts, lengths as T + k;
+// and how they apply their patterns. Attention masks are read in
 // AttentionMasks.h.
 //
 //===----------------------------------------------------------------------===//

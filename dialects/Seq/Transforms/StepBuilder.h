@@ -63,6 +63,8 @@ public:
   /// give wrong numbers.
   mlir::FailureOr<std::string>
   batchDimName(mlir::Operation *op, mlir::Value value, unsigned dim) override;
+  mlir::LogicalResult claimTimeDim(mlir::Operation *op, mlir::Value value,
+                                   unsigned dim) override;
   mlir::ArrayAttr stateDims(mlir::Type stateType, unsigned batchDim,
                             const std::string &batchName) override {
     mlir::MLIRContext *ctx = step.getContext();
@@ -84,7 +86,20 @@ public:
   }
 
 private:
+  /// A dimension of a step function argument, and the op that read it as a
+  /// state's batch or as its time axis.
+  struct InputDim {
+    unsigned arg;
+    unsigned dim;
+    mlir::Operation *op;
+  };
+
   mlir::LogicalResult checkPointwise(mlir::Operation *op);
+  /// Fails when a claimed time axis is a state's batch or two differ.
+  mlir::LogicalResult checkTimeDims();
+  /// The name seq.dims gives dimension `d` of a step function argument
+  /// ("" when none).
+  llvm::StringRef inputDimName(const InputDim &d);
   mlir::LogicalResult eraseReplacedInitialStates();
 
   mlir::func::FuncOp step;
@@ -94,6 +109,7 @@ private:
   llvm::SmallVector<mlir::Value> replacedInitialStates;
   /// The started flag (initialOrCarried), once a state needs it.
   mlir::BlockArgument started;
+  llvm::SmallVector<InputDim> batchDims, timeDims;
 };
 
 } // namespace seqc::seq::detail

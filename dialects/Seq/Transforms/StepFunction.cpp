@@ -194,6 +194,7 @@ FailureOr<std::string> StepBuilder::batchDimName(Operation *op, Value value,
   auto [arg, argDim] = *traced;
   MLIRContext *ctx = step.getContext();
   unsigned index = arg.getArgNumber();
+  batchDims.push_back({index, argDim, op});
   auto type = cast<RankedTensorType>(arg.getType());
   SmallVector<Attribute> names(type.getRank(), StringAttr::get(ctx, ""));
   if (auto existing = step.getArgAttrOfType<ArrayAttr>(index, "seq.dims"))
@@ -205,6 +206,53 @@ FailureOr<std::string> StepBuilder::batchDimName(Operation *op, Value value,
   names[argDim] = StringAttr::get(ctx, "B");
   step.setArgAttr(index, "seq.dims", ArrayAttr::get(ctx, names));
   return std::string("B");
+}
+
+LogicalResult StepBuilder::claimTimeDim(Operation *op, Value value,
+                                        unsigned dim) {
+  if (!cast<RankedTensorType>(value.getType()).isDynamicDim(dim))
+    return fail(op, "its time axis has a fixed size");
+  // Ops rewritten before this one (a convolution that now reads its
+  // state joined to the chunk) no longer tie their time dimensions, so a
+  // time axis that cannot be followed back is taken on trust.
+  auto traced = traceDimension(value, dim);
+  if (traced && traced->first.getOwner()->getParentOp() == step.getOperation())
+    timeDims.push_back({traced->first.getArgNumber(), traced->second, op});
+  return success();
+}
+
+StringRef StepBuilder::inputDimName(const InputDim &d) {
+  auto names = step.getArgAttrOfType<ArrayAttr>(d.arg, "seq.dims");
+  if (!names || d.dim >= names.size())
+    return "";
+  auto name = dyn_cast<StringAttr>(names[d.dim]);
+  return name && name.getValue() != "?" ? name.getValue() : "";
+}
+
+LogicalResult StepBuilder::checkTimeDims() {
+  auto describe = [](Operation *op) {
+    return describeOrigin(("'" + op->getName().getStringRef() + "'").str(),
+                          op->getLoc());
+  };
+  auto same = [&](const InputDim &a, const InputDim &b) {
+    if (a.arg == b.arg && a.dim == b.dim)
+      return true;
+    // Two inputs' dimensions of one name are one size (the runtime ties
+    // them): x's T and a mask's T.
+    StringRef nameA = inputDimName(a), nameB = inputDimName(b);
+    return !nameA.empty() && nameA == nameB;
+  };
+  for (const InputDim &time : timeDims) {
+    for (const InputDim &batch : batchDims)
+      if (same(time, batch))
+        return fail(time.op, "its time axis is the batch dimension of the "
+                             "state of " +
+                                 describe(batch.op));
+    if (!same(time, timeDims.front()))
+      return fail(time.op, "its time axis is not that of " +
+                               describe(timeDims.front().op));
+  }
+  return success();
 }
 
 /// Whether `initial` is zeros, what a new stream's states hold: a zero
@@ -432,6 +480,25 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
                           "of run-time size, which restarts at every chunk");
       }
     }
+    // Two dimensions of the result that are one model input dimension
+    // pair steps with steps (relative positions i - j, x_i + x_j): a chunk
+    // would see only its own pairs.
+    for (Value result : generic->getResults()) {
+      auto type = cast<RankedTensorType>(result.getType());
+      SmallVector<std::pair<BlockArgument, unsigned>> traced;
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        if (!type.isDynamicDim(d))
+          continue;
+        std::optional<std::pair<BlockArgument, unsigned>> dim =
+            traceDimension(result, d);
+        if (!dim)
+          continue;
+        if (llvm::is_contained(traced, *dim))
+          return fail(op, "pairs time steps with time steps (two dimensions "
+                          "of its result are one input dimension)");
+        traced.push_back(*dim);
+      }
+    }
     return success();
   }
   // A softmax along a dimension of fixed size (over the features, a
@@ -513,8 +580,10 @@ static bool isReadOnlyForSizes(Operation *op) {
       used = true;
       if (isa<tensor::DimOp>(user))
         continue;
+      // A reader that is itself read only for sizes (a mask computed from
+      // a mask, both raised into seq.attention and left for its checks).
       if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp,
-               tensor::ExtractSliceOp>(user) ||
+               tensor::ExtractSliceOp, linalg::LinalgOp>(user) ||
           !isReadOnlyForSizes(user))
         return false;
     }
@@ -547,6 +616,8 @@ LogicalResult StepBuilder::run() {
     reason = "the model carries no state between time steps";
     return failure();
   }
+  if (failed(checkTimeDims()))
+    return failure();
 
   // States out, after the model's outputs, in the order of their
   // arguments (the runtime pairs the k-th state argument with the k-th

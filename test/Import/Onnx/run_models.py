@@ -2,7 +2,10 @@
 """Compiles every models/*.onnx with seqc, runs it with seq-run on the
 fixtures that make_models.py wrote (sequence lengths unlike the export's)
 and checks each output against PyTorch's: the same dtype, and values within
-1e-4 of the output's scale (1e-3 for float16).
+1e-4 of the output's scale (1e-3 for float16). A model that seqc gives a
+streaming step api is also streamed along T in chunks of 1 and 2 steps
+(a key/value cache of 32 steps), and the joined outputs checked the same
+way: a step function is a promise that chunks give the run's numbers.
 
     run_models.py --seqc build/bin/seqc --seq-run build/bin/seq-run [--models DIR]
 
@@ -50,18 +53,27 @@ def main():
             if not lengths:
                 print(f"FAIL {name}: no fixtures")
                 failures += 1
-            for t in lengths:
+            header = subprocess.run([args.seqc, onnx_path, "--emit=header",
+                                     "-o", "-"], capture_output=True,
+                                    text=True).stdout
+            # (extra seq-run arguments, what the run is called)
+            runs = [([], "")]
+            if f"*{name}_step_api(void)" in header:
+                cache = ["--dim", "capacity=32"] if "capacity" in header else []
+                runs += [(["--stream-chunk", str(c)] + cache, f" chunk {c}")
+                         for c in (1, 2)]
+            for t, (extra, how) in ((t, r) for t in lengths for r in runs):
                 prefix = os.path.join(args.models, f"{name}.t{t}.")
                 inputs = sorted(glob.glob(prefix + "in.*.npy"))
                 outputs = sorted(glob.glob(prefix + "out.*.npy"))
-                out_dir = os.path.join(tmp, f"{name}.t{t}")
+                out_dir = os.path.join(tmp, f"{name}.t{t}{how.replace(' ', '')}")
                 os.makedirs(out_dir)
                 cmd = [args.seq_run, base + ".so", "--output-dir", out_dir]
                 for f in inputs:
                     cmd += ["--input", f"{f[len(prefix) + 3:-4]}={f}"]
-                r = subprocess.run(cmd, capture_output=True, text=True)
+                r = subprocess.run(cmd + extra, capture_output=True, text=True)
                 if r.returncode != 0:
-                    print(f"FAIL {name} T={t}: seq-run failed\n{r.stderr}")
+                    print(f"FAIL {name} T={t}{how}: seq-run failed\n{r.stderr}")
                     failures += 1
                     continue
                 for f in outputs:
@@ -82,7 +94,7 @@ def main():
                     ok = err <= tolerance and got.dtype == want.dtype
                     checked += 1
                     failures += not ok
-                    print(f"{'ok  ' if ok else 'FAIL'} {name} T={t} {out} "
+                    print(f"{'ok  ' if ok else 'FAIL'} {name} T={t}{how} {out} "
                           f"{got.dtype}{list(got.shape)} max error {err:.2e}"
                           + ("" if got.dtype == want.dtype
                              else f" (PyTorch's dtype is {want.dtype})"))

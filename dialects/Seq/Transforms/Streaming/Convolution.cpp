@@ -41,6 +41,8 @@ LogicalResult carryConv(Conv1dOp op, StreamState &s) {
     return s.fail(op, "a non-causal convolution reads future steps");
   if (history == 0)
     return success(); // 1-wide kernels need no state
+  if (failed(s.claimTimeDim(op, op.getInput(), 2)))
+    return failure();
   Location loc = op.getLoc();
   auto stateType = RankedTensorType::get(
       {inputType.getDimSize(0), inputType.getDimSize(1), history},
@@ -96,6 +98,8 @@ LogicalResult carryTimeShift(TimeShiftOp op, StreamState &s) {
   if (!type.isDynamicDim(axis))
     return s.fail(op, "it shifts along a dimension of fixed size, which is "
                       "not the time axis of a stream");
+  if (failed(s.claimTimeDim(op, input, axis)))
+    return failure();
   // The state is the last `steps` inputs: the input's sizes elsewhere, of
   // which one of run-time size (the batch) at most.
   std::optional<unsigned> batchDim;
@@ -143,6 +147,8 @@ LogicalResult carryTimeShift(TimeShiftOp op, StreamState &s) {
 LogicalResult carryPositions(PositionsOp op, StreamState &s) {
   OpBuilder &b = s.getBuilder();
   // Positions continue across chunks: the steps seen so far are the offset.
+  if (failed(s.claimTimeDim(op, op.getLike(), op.getDim())))
+    return failure();
   Location loc = op.getLoc();
   MLIRContext *ctx = op->getContext();
   auto positionType = RankedTensorType::get({1}, b.getI64Type());

@@ -11,6 +11,7 @@
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/IR/StreamableOpInterface.h"
 #include "dialects/Seq/Transforms/StreamableOpInterfaceImpl.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -98,6 +99,26 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
     if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(0))
       return s.fail(op, "a scan over a fixed number of steps does not step "
                         "with the stream");
+  // The body may read tensors from outside whole (a memory, an encoder's
+  // output), but not one as long as the sequence: it would read steps the
+  // chunk does not hold (a lookahead x[t + 1]) or index the chunk with the
+  // stream's step.
+  Value sequence = op.getSequences()[0];
+  WalkResult captured = op.getBody().walk([&](Operation *inner) {
+    for (Value operand : inner->getOperands()) {
+      auto type = dyn_cast<RankedTensorType>(operand.getType());
+      if (!type || op.getBody().isAncestor(operand.getParentRegion()))
+        continue;
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        if (type.isDynamicDim(d) && isSameDimension(operand, d, sequence, 0))
+          return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (captured.wasInterrupted())
+    return s.fail(op, "its body reads a tensor as long as the sequence at "
+                      "steps of its own choosing, which a chunk does not "
+                      "hold");
   Location loc = op.getLoc();
   MLIRContext *ctx = op->getContext();
   // A body that reads its step index (a scripted loop's `t`: `x[t] * t`,
