@@ -193,8 +193,8 @@ struct TimeShiftToPad : OpRewritePattern<seq::TimeShiftOp> {
     SmallVector<OpFoldResult> offsets = high;
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
-        op, type, padded, offsets,
-        tensor::getMixedSizes(rewriter, loc, input), strides);
+        op, type, padded, offsets, tensor::getMixedSizes(rewriter, loc, input),
+        strides);
     return success();
   }
 };
@@ -203,6 +203,5 @@ struct TimeShiftToPad : OpRewritePattern<seq::TimeShiftOp> {
 
 void seqc::populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ActivationToGeneric, EmbeddingToGeneric, PositionsToGeneric,
-               TimeShiftToPad>(
-      patterns.getContext());
+               TimeShiftToPad>(patterns.getContext());
 }

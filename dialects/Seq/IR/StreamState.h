@@ -72,8 +72,7 @@ public:
   /// steps along the wrong axis would give wrong numbers without failing
   /// any check. (One that cannot be followed back is taken on trust.)
   virtual mlir::LogicalResult claimTimeDim(mlir::Operation *op,
-                                           mlir::Value value,
-                                           unsigned dim) = 0;
+                                           mlir::Value value, unsigned dim) = 0;
 
   /// seq.dims for a state of `type` whose dimension `batchDim` is named
   /// `batchName` (the others unnamed).

@@ -100,16 +100,16 @@ struct FoldZeroPad : OpRewritePattern<Conv1dOp> {
 /// before x was transposed).
 std::optional<Length> readConvLength(Value v, Conv1dOp conv,
                                      int64_t outputExtra) {
-  return readLength(v, [&](Value source,
-                           int64_t index) -> std::optional<Length> {
-    if (index == kTime && source == conv.getInput())
-      return Length{true, 0};
-    if (index == kTime && source == conv.getResult())
-      return Length{true, outputExtra};
-    if (isSameDimension(source, index, conv.getInput(), kTime))
-      return Length{true, 0};
-    return std::nullopt;
-  });
+  return readLength(
+      v, [&](Value source, int64_t index) -> std::optional<Length> {
+        if (index == kTime && source == conv.getInput())
+          return Length{true, 0};
+        if (index == kTime && source == conv.getResult())
+          return Length{true, outputExtra};
+        if (isSameDimension(source, index, conv.getInput(), kTime))
+          return Length{true, 0};
+        return std::nullopt;
+      });
 }
 
 /// Whether `size` is the full extent of `conv`'s result along `axis`.

@@ -83,8 +83,8 @@ struct RaiseArange : OpRewritePattern<linalg::GenericOp> {
     if (!start)
       return failure();
     // The length: a tensor's dimension, not a constant.
-    auto size = dyn_cast_if_present<Value>(
-        getDecidedSize(generic.getDpsInits()[0], 0));
+    auto size =
+        dyn_cast_if_present<Value>(getDecidedSize(generic.getDpsInits()[0], 0));
     auto dim = size ? size.getDefiningOp<tensor::DimOp>() : tensor::DimOp();
     std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
     if (!index)
@@ -105,11 +105,11 @@ struct RaiseArange : OpRewritePattern<linalg::GenericOp> {
     if (*start)
       offset = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
                                           *start);
-    auto positionsType = RankedTensorType::get(
-        {likeType.getDimSize(*index)}, rewriter.getI64Type());
-    Value positions = PositionsOp::create(rewriter, loc, positionsType, like,
-                                          rewriter.getI64IntegerAttr(*index),
-                                          offset);
+    auto positionsType = RankedTensorType::get({likeType.getDimSize(*index)},
+                                               rewriter.getI64Type());
+    Value positions =
+        PositionsOp::create(rewriter, loc, positionsType, like,
+                            rewriter.getI64IntegerAttr(*index), offset);
     if (positions.getType() != type)
       positions = tensor::CastOp::create(rewriter, loc, type, positions);
     rewriter.replaceOp(generic, positions);

@@ -223,8 +223,8 @@ struct RaiseZeroConcat : OpRewritePattern<tensor::ConcatOp> {
     int64_t steps = zerosType.getDimSize(axis);
     SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
     for (int64_t d = 0; d < zerosType.getRank(); ++d)
-      if (d != axis && (!isWholeDim(sizes[d], x, d) ||
-                        !isSameDimension(zeros, d, x, d)))
+      if (d != axis &&
+          (!isWholeDim(sizes[d], x, d) || !isSameDimension(zeros, d, x, d)))
         return failure();
     // T - k steps kept (a negative size where T < k is no valid program).
     // ONNX's Slice clamps `x[:, :-k]` to max(T - k, 0) steps, which makes
