@@ -178,6 +178,7 @@ static void addHostToLLVM(OpPassManager &pm, bool cleanup, bool cuda) {
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createExpandShapeToReinterpretCastPass()); // LLVM 22's crash
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertMathToLLVMPass());

@@ -26,6 +26,37 @@ def MemrefCopyToLinalgPass : Pass<"seqc-memref-copy-to-linalg"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def ExpandShapeToReinterpretCastPass
+    : Pass<"seqc-expand-shape-to-reinterpret-cast"> {
+  let summary = "Rewrite a memref.expand_shape that splits one dimension "
+                "into several of run-time size as a memref.reinterpret_cast";
+  let description = [{
+    LLVM 22's `expand-strided-metadata` assumes at most one dimension of
+    run-time size per reassociation group of a `memref.expand_shape` and
+    crashes on more (llvm/llvm-project#186830, fixed by #187844 for LLVM
+    23): a [B * T, ...] buffer split back into [B, T, ...] (a 4-D MatMul
+    over run-time batch and time is a batch matmul over B * T). For such an
+    expand of a buffer in row-major identity layout, the view is the same
+    buffer at offset 0 with the output shape's sizes and their row-major
+    strides, which is what this pass writes; every other expand_shape is
+    left to upstream.
+
+    Before:
+    ```mlir
+    %e = memref.expand_shape %a [[0, 1], [2]] output_shape [%b, %t, 12]
+      : memref<?x12xf32> into memref<?x?x12xf32>
+    ```
+    After:
+    ```mlir
+    %s = arith.muli %t, %c12 : index
+    %e = memref.reinterpret_cast %a to offset: [0], sizes: [%b, %t, 12],
+      strides: [%s, 12, 1] : memref<?x12xf32> to memref<?x?x12xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def DecomposeAggregatedOpsPass : Pass<"seqc-decompose-aggregated-ops"> {
   let summary = "Decompose linalg ops that are aggregates (linalg.softmax)";
   let description = [{

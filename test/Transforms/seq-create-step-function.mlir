@@ -891,3 +891,44 @@ func.func @lookahead(%x: tensor<?x4xf32> {seq.name = "x", seq.dims = ["T", ""]})
   }
   return %ys : tensor<?x4xf32>
 }
+
+// -----
+
+// A recurrence's final state added to its per-step outputs (o + h_n): after
+// a chunk h is the state so far, so every chunk would add its own.
+// expected-error @+1 {{it combines the final state of 'seq.rnn' at}}
+func.func @final_state_per_step(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}) -> tensor<?x1x?x8xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x8x4xf32>
+  %r = arith.constant dense<0.25> : tensor<1x8x8xf32>
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %t = tensor.dim %y, %c0 : tensor<?x1x?x8xf32>
+  %b = tensor.dim %y, %c2 : tensor<?x1x?x8xf32>
+  %e = tensor.empty(%t, %b) : tensor<?x1x?x8xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%y, %h : tensor<?x1x?x8xf32>, tensor<1x?x8xf32>) outs(%e : tensor<?x1x?x8xf32>) {
+  ^bb0(%a: f32, %c: f32, %out: f32):
+    %sum = arith.addf %a, %c : f32
+    linalg.yield %sum : f32
+  } -> tensor<?x1x?x8xf32>
+  return %s : tensor<?x1x?x8xf32>
+}
+
+// -----
+
+// A head on the final state alone (h_n through a linear layer, returned)
+// is the run's after the last chunk: it streams.
+// CHECK-LABEL: func.func @final_state_head_step(
+// CHECK: %[[Y:.+]], %[[H:.+]] = seq.rnn
+// CHECK: %[[HEAD:.+]] = seq.linear %[[H]]
+// CHECK: return %[[Y]], %[[HEAD]], %[[H]]
+func.func @final_state_head(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}) -> (tensor<?x1x?x8xf32>, tensor<1x?x3xf32>) {
+  %w = arith.constant dense<0.5> : tensor<1x8x4xf32>
+  %r = arith.constant dense<0.25> : tensor<1x8x8xf32>
+  %lw = arith.constant dense<0.125> : tensor<3x8xf32>
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %head = seq.linear %h, %lw : (tensor<1x?x8xf32>, tensor<3x8xf32>) -> tensor<1x?x3xf32>
+  return %y, %head : tensor<?x1x?x8xf32>, tensor<1x?x3xf32>
+}

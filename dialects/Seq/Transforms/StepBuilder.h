@@ -97,6 +97,10 @@ private:
   mlir::LogicalResult checkPointwise(mlir::Operation *op);
   /// Fails when a claimed time axis is a state's batch or two differ.
   mlir::LogicalResult checkTimeDims();
+  /// Fails when the model computes with ops' states after the chunk (a
+  /// recurrence's final h) together with per-step values.
+  mlir::LogicalResult
+  checkFinalStateUses(llvm::ArrayRef<mlir::Value> finalStates);
   /// The name seq.dims gives dimension `d` of a step function argument
   /// ("" when none).
   llvm::StringRef inputDimName(const InputDim &d);

@@ -255,6 +255,68 @@ LogicalResult StepBuilder::checkTimeDims() {
   return success();
 }
 
+/// Whether the values of tensor `v` are computed from weights and constants
+/// alone: no model input, state or step is in them (sizes may be).
+static bool isTimeFree(Value v, func::FuncOp step,
+                       llvm::DenseMap<Value, bool> &memo, int depth = 0) {
+  if (auto it = memo.find(v); it != memo.end())
+    return it->second;
+  bool timeFree;
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    timeFree = arg.getOwner()->getParentOp() == step.getOperation() &&
+               step.getArgAttr(arg.getArgNumber(), "seq.weight");
+  } else if (isa_and_nonnull<tensor::EmptyOp>(v.getDefiningOp())) {
+    timeFree = true; // sizes only, no values
+  } else if (depth > 64) {
+    timeFree = false;
+  } else {
+    Operation *def = v.getDefiningOp();
+    timeFree = !isa<StreamableOpInterface>(def);
+    for (Value operand : def->getOperands())
+      timeFree = timeFree && (!isa<ShapedType>(operand.getType()) ||
+                              isTimeFree(operand, step, memo, depth + 1));
+  }
+  memo[v] = timeFree;
+  return timeFree;
+}
+
+LogicalResult StepBuilder::checkFinalStateUses(ArrayRef<Value> finalStates) {
+  // After a chunk, a recurrence's final state is the state so far; the
+  // whole sequence's is known only after the last chunk. The model may
+  // return it (the stream's last value is the run's) or compute with it
+  // and weights (a head on h_n), but not combine it with per-step values
+  // (o + h_n): every chunk would use its own.
+  // Final states combined with each other (two layers' h_n stacked) are
+  // known together.
+  llvm::DenseMap<Value, bool> memo;
+  SetVector<Value> tainted(finalStates.begin(), finalStates.end());
+  llvm::DenseMap<Value, Operation *> origin;
+  for (Value v : finalStates)
+    origin[v] = v.getDefiningOp();
+  for (size_t i = 0; i < tainted.size(); ++i) {
+    Operation *source = origin[tainted[i]];
+    for (Operation *user : tainted[i].getUsers()) {
+      if (isa<func::ReturnOp, tensor::DimOp>(user))
+        continue;
+      for (Value operand : user->getOperands())
+        if (isa<ShapedType>(operand.getType()) && !tainted.contains(operand) &&
+            !isTimeFree(operand, step, memo))
+          return fail(
+              user,
+              "it combines the final state of " +
+                  describeOrigin(
+                      ("'" + source->getName().getStringRef() + "'").str(),
+                      source->getLoc()) +
+                  ", which a stream knows only after the last "
+                  "chunk, with the sequence's steps");
+      for (Value result : user->getResults())
+        if (tainted.insert(result))
+          origin[result] = source;
+    }
+  }
+  return success();
+}
+
 /// Whether `initial` is zeros, what a new stream's states hold: a zero
 /// constant, or a tensor filled with zero.
 static bool isZeros(Value initial) {
@@ -617,6 +679,14 @@ LogicalResult StepBuilder::run() {
     return failure();
   }
   if (failed(checkTimeDims()))
+    return failure();
+  // (States the builder computes itself, a cache with the chunk appended,
+  // are read by the ops it built them for.)
+  SmallVector<Value> finalStates;
+  for (const State &state : states)
+    if (isa_and_nonnull<StreamableOpInterface>(state.out.getDefiningOp()))
+      finalStates.push_back(state.out);
+  if (failed(checkFinalStateUses(finalStates)))
     return failure();
 
   // States out, after the model's outputs, in the order of their

@@ -338,6 +338,21 @@ class TokenShifts(nn.Module):
         return y1, y2, y3, y4, y5
 
 
+class MatMul4d(nn.Module):
+    """A MatMul of two 4-D operands over run-time batch and time ([B, T, 1,
+    8] @ [B, T, 8, 8], a per-step linear attention readout): a batch matmul
+    over B * T whose result is split back into [B, T, ...], which crashed
+    LLVM 22's expand-strided-metadata (llvm/llvm-project#186830)."""
+
+    def forward(self, q, s):
+        return q @ s
+
+
+def per_step_matrices(T, B, rng):
+    return {"q": rng.standard_normal((B, T, 1, 8)).astype(np.float32),
+            "s": rng.standard_normal((B, T, 8, 8)).astype(np.float32)}
+
+
 class ScriptedConvLstm(nn.Module):
     """A ConvLSTM (Shi et al. 2015, as ndrplz/ConvLSTM_pytorch writes the
     cell: Conv2d over [x_t, h] padded to keep H x W, split into gates) in a
@@ -1748,6 +1763,8 @@ MODELS = [
      ["y1", "y2", "y3", "y4", "y5"],
      {"x": {0: "B", 1: "T"}, **{f"y{i}": {0: "B", 1: "T"}
                                 for i in range(1, 6)}}),
+    ("matmul_4d", MatMul4d, 14, per_step_matrices, ["y"],
+     {"q": {0: "B", 1: "T"}, "s": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
