@@ -267,7 +267,7 @@ class CausalMha(torch.nn.Module):
 
     def forward(self, x):
         t = x.shape[1]
-        mask = torch.full((t, t), float("-inf")).triu(1)
+        mask = torch.full((t, t), float("-inf"), device=x.device).triu(1)
         return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
 
 

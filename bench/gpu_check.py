@@ -11,22 +11,27 @@ Two steps, so that the GPU machine needs neither LLVM/MLIR nor seqc:
   I128 H256), W6 (causal MHA d512 T512, ONNX) and W7 (post-norm encoder
   layer d256 T256, ONNX) twice, for the GPU (--target=cuda) and the CPU
   (--mcpu=x86-64-v3), with their inputs, PyTorch's outputs (expected_*.npy)
-  and, for the workloads, the PyTorch module as TorchScript (peer.pt);
-  copies build/bin/seq-run (which links only seqc's runtime) into OUT.
+  and the seq-run flags that stream it on the CPU (a model with a step
+  api); copies build/bin/seq-run (which links only seqc's runtime) into OUT.
 
-  run (on the GPU machine, from OUT):
+  run (on the GPU machine, from OUT, in a checkout of this repository):
     python3 gpu-check/gpu_check.py run --dir gpu-check [--runs 30]
-  runs each case with seq-run on the GPU and on the CPU, compares the GPU's
-  outputs with PyTorch's and with the CPU's (max error over the output's
-  scale, max(1, max|expected|)), times the workloads (seq-run --bench,
-  median ms) against PyTorch CUDA (cuDNN RNN, SDPA) when torch with CUDA
-  is importable there, and writes the table to OUT/results.md. Needs only
-  Python 3 (no NumPy); torch is optional (its columns say "-" without it).
+        [--jobs N] [--bench-dir bench]
+  runs each case with seq-run on the GPU and on the CPU, and streamed on
+  the GPU in chunks of 3 steps, compares the GPU's outputs with PyTorch's
+  and with the CPU's (max error over the output's scale, max(1,
+  max|expected|)), times the workloads (seq-run --bench, median ms)
+  against PyTorch CUDA (cuDNN RNN; nn.MultiheadAttention and
+  nn.TransformerEncoderLayer, built there from bench.py) when torch with
+  CUDA is importable there, and writes the table to OUT/results.md and
+  every failure's full message to OUT/failures.log. Needs only Python 3
+  (no NumPy); torch is optional (its columns say "-" without it).
 """
 
 import argparse
 import array
 import ast
+import concurrent.futures
 import glob
 import json
 import os
@@ -34,11 +39,13 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TOLERANCE = 1e-4
+STREAM_CHUNK = 3
 
 
 # ---------------------------------------------------------------- prepare --
@@ -55,6 +62,29 @@ def compile_both(seqc, model, folder, chip, extra=()):
     return ""
 
 
+def stream_flags(args, model, folder):
+    """The seq-run flags that stream `model` on the CPU, or None.
+
+    None where the model has no step api (its header says so). The time
+    dimension is the first of T, L, S with which the CPU library streams;
+    a KV-cache model's capacity is bound to 32 steps (every case is
+    shorter)."""
+    header = subprocess.run([args.seqc, model, "--emit=header", "-o", "-"],
+                            capture_output=True, text=True).stdout
+    if "_step_api" not in header:
+        return None
+    cache = ["--dim", "capacity=32"] if "capacity" in header else []
+    for dim in ("T", "L", "S"):
+        flags = ["--stream-chunk", str(STREAM_CHUNK), "--stream-dim",
+                 dim] + cache
+        if run_model(args.seq_run, os.path.join(folder, "cpu.so"), folder,
+                     os.path.join(folder, "out_stream"),
+                     flags).returncode == 0:
+            shutil.rmtree(os.path.join(folder, "out_stream"))
+            return flags
+    return []  # a step api that seq-run could not stream: a failure
+
+
 def prepare_cases(args, manifest):
     models = os.path.join(ROOT, "examples", "seq-models")
     for folder in sorted(glob.glob(os.path.join(models, "*", ""))):
@@ -67,7 +97,9 @@ def prepare_cases(args, manifest):
         why = compile_both(args.seqc, seq, out, args.mcpu)
         for npy in glob.glob(os.path.join(folder, "*.npy")):
             shutil.copy(npy, out)
-        manifest["cases"].append({"name": name, "compile_error": why})
+        manifest["cases"].append({
+            "name": name, "compile_error": why,
+            "stream": None if why else stream_flags(args, seq, out)})
         print("case %-16s %s" % (name, why or "compiled"))
 
 
@@ -77,17 +109,15 @@ def prepare_workloads(args, manifest):
     import torch
     import bench  # the workloads' definitions
 
-    def save(name, module, x, model_path, expected):
+    def save(name, peer, x, model_path, expected):
         out = os.path.join(args.out, "workloads", name)
         os.makedirs(out, exist_ok=True)
         np.save(os.path.join(out, "x.npy"), x.numpy())
         np.save(os.path.join(out, "expected_y.npy"), expected)
-        # check_trace=False: the encoder layer takes its fused fast path on
-        # one of the checking runs, which the tracer reports as a mismatch.
-        torch.jit.trace(module, (x,), check_trace=False).save(
-            os.path.join(out, "peer.pt"))
         why = compile_both(args.seqc, model_path, out, args.mcpu)
-        manifest["workloads"].append({"name": name, "compile_error": why})
+        manifest["workloads"].append({
+            "name": name, "compile_error": why, "peer": peer,
+            "stream": None if why else stream_flags(args, model_path, out)})
         print("workload %-22s %s" % (name, why or "compiled"))
 
     work = os.path.join(args.out, "sources")
@@ -109,14 +139,7 @@ def prepare_workloads(args, manifest):
             # seqc's y is [T, 1, B, H] (ONNX layout); PyTorch's [T, B, H].
             expected = module(x)[0].numpy()[:, None]
 
-        class Output(torch.nn.Module):
-            def __init__(self, rnn):
-                super().__init__()
-                self.rnn = rnn
-
-            def forward(self, x):
-                return self.rnn(x)[0]
-        save(name, Output(module).eval(), x, path, expected)
+        save(name, [kind, i, h], x, path, expected)
     for name, factory, shape in bench.ONNX_CONFIGS:
         if not name.startswith(("W6", "W7")) or args.filter not in name:
             continue
@@ -128,7 +151,7 @@ def prepare_workloads(args, manifest):
                           output_names=["y"], opset_version=14)
         with torch.no_grad():
             expected = module(x).numpy()
-        save(name, module, x, path, expected)
+        save(name, ["bench", name], x, path, expected)
 
 
 def prepare(args):
@@ -179,13 +202,20 @@ def relative_error(expected_path, got_path):
     return worst / scale
 
 
-def run_model(seq_run, library, folder, out, extra=()):
+def run_model(seq_run, library, folder, out, extra=(), timeout=120):
+    """seq-run's CompletedProcess; a run past `timeout` s fails (rc 124)."""
     cmd = [seq_run, library, "--output-dir", out] + list(extra)
     for npy in sorted(glob.glob(os.path.join(folder, "*.npy"))):
         base = os.path.basename(npy)
         if not base.startswith("expected_"):
             cmd += ["--input", base[:-4] + "=" + npy]
-    return subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(
+            cmd, 124, "", "timed out after %d s: %s" % (timeout,
+                                                         " ".join(cmd)))
 
 
 def compare(folder, gpu_out, cpu_out):
@@ -199,14 +229,36 @@ def compare(folder, gpu_out, cpu_out):
             problems.append("%s: %s" % (name, err))
             continue
         torch_err = max(torch_err, err)
-        cpu = os.path.join(cpu_out, name[len("expected_"):])
-        if os.path.exists(cpu):
+        cpu = os.path.join(cpu_out or "", name[len("expected_"):])
+        if cpu_out and os.path.exists(cpu):
             err = relative_error(cpu, got)
             cpu_err = max(cpu_err, err if not isinstance(err, str) else 1e9)
     return torch_err, cpu_err, problems
 
 
-def torch_cuda_ms(folder, runs):
+def peer_module(spec, bench_dir):
+    """The PyTorch module a workload is timed against, built here (its
+    weights are random: only its time is used): ["lstm" | "gru", I, H] or
+    ["bench", NAME] (bench.py's ONNX_CONFIGS entry NAME)."""
+    import torch
+    if spec[0] in ("lstm", "gru"):
+        cls = torch.nn.LSTM if spec[0] == "lstm" else torch.nn.GRU
+        rnn = cls(spec[1], spec[2])
+
+        class Output(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = rnn
+
+            def forward(self, x):
+                return self.rnn(x)[0]
+        return Output()
+    sys.path.insert(0, bench_dir)
+    import bench
+    return {n: f for n, f, _ in bench.ONNX_CONFIGS}[spec[1]]()
+
+
+def torch_cuda_ms(folder, spec, bench_dir, runs):
     """PyTorch CUDA's median ms on the workload, or None without it."""
     try:
         import torch
@@ -214,10 +266,9 @@ def torch_cuda_ms(folder, runs):
             return None
     except ImportError:
         return None
-    module = torch.jit.load(os.path.join(folder, "peer.pt")).cuda().eval()
-    shape, values = read_npy(os.path.join(folder, "x.npy"))
-    x = torch.tensor(values.tolist(), dtype=torch.float32).reshape(shape)
-    x = x.cuda()
+    module = peer_module(spec, bench_dir).cuda().eval()
+    shape, _ = read_npy(os.path.join(folder, "x.npy"))
+    x = torch.randn(*shape, device="cuda")
     times = []
     with torch.no_grad():
         for i in range(runs + 5):
@@ -238,44 +289,93 @@ def run(args):
     device = "unknown GPU"
     try:
         device = subprocess.run(
-            ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"],
+            ["nvidia-smi", "--query-gpu=name,driver_version",
+             "--format=csv,noheader"],
             capture_output=True, text=True).stdout.strip() or device
     except OSError:
         pass
     lines = ["# seqc --target=cuda on %s (PTX for %s)" % (device,
                                                           manifest["chip"]),
-             "", "| case | GPU vs PyTorch | GPU vs CPU | status |",
-             "|---|---|---|---|"]
-    failures = 0
+             "", "| case | GPU vs PyTorch | GPU vs CPU | streamed on the "
+             "GPU (chunks of %d) | status |" % STREAM_CHUNK,
+             "|---|---|---|---|---|"]
+    # The full messages of what failed, written as they come so that a run
+    # stopped at its time limit still leaves them.
+    log_file = open(os.path.join(folder, "failures.log"), "w")
+    log_lock = threading.Lock()
+
+    def note(message):
+        with log_lock:
+            log_file.write(message + "\n\n")
+            log_file.flush()
 
     def check(kind, entry):
-        nonlocal failures
+        """(row, failed) of one case or workload."""
         where = os.path.join(folder, kind, entry["name"])
         if entry["compile_error"]:
-            failures += 1
-            return "-", "-", "seqc failed: " + entry["compile_error"][:120]
+            note("%s: seqc: %s" % (entry["name"], entry["compile_error"]))
+            return ("-", "-", "-", "seqc failed: " +
+                    entry["compile_error"][:120]), True
         gpu = run_model(seq_run, os.path.join(where, "cuda.so"), where,
                         os.path.join(where, "out_gpu"))
         cpu = run_model(seq_run, os.path.join(where, "cpu.so"), where,
                         os.path.join(where, "out_cpu"))
         if gpu.returncode != 0:
-            failures += 1
-            return "-", "-", "GPU run failed: " + gpu.stderr.strip()[:160]
+            note("%s: GPU run (rc %d): %s" % (entry["name"],
+                                                    gpu.returncode,
+                                                    gpu.stderr.strip()))
+            return ("-", "-", "-", "GPU run failed: " +
+                    gpu.stderr.strip()[:160]), True
         torch_err, cpu_err, problems = compare(
             where, os.path.join(where, "out_gpu"), os.path.join(where,
                                                                 "out_cpu"))
         ok = not problems and torch_err <= TOLERANCE
-        failures += not ok
         status = "ok" if ok else "MISMATCH " + "; ".join(problems)
         if cpu.returncode != 0:
             status += " (CPU run failed)"
-        return "%.2g" % torch_err, "%.2g" % cpu_err, status
+            note("%s: CPU run: %s" % (entry["name"], cpu.stderr.strip()))
+        if entry["stream"] is None:
+            return ("%.2g" % torch_err, "%.2g" % cpu_err, "no step api",
+                    status), not ok
+        if not entry["stream"]:
+            return ("%.2g" % torch_err, "%.2g" % cpu_err,
+                    "the CPU library did not stream either", status), True
+        streamed = run_model(seq_run, os.path.join(where, "cuda.so"), where,
+                             os.path.join(where, "out_stream"),
+                             entry["stream"])
+        if streamed.returncode == 0:
+            s_err, _, s_problems = compare(
+                where, os.path.join(where, "out_stream"), None)
+            s_ok = not s_problems and s_err <= TOLERANCE
+            stream = "%.2g" % s_err if s_ok else "MISMATCH %.2g %s" % (
+                s_err, "; ".join(s_problems))
+            ok = ok and s_ok
+        else:
+            ok = False
+            stream = "failed: " + streamed.stderr.strip()[:100]
+            note("%s: streamed GPU run (rc %d): %s" % (
+                entry["name"], streamed.returncode, streamed.stderr.strip()))
+        return ("%.2g" % torch_err, "%.2g" % cpu_err, stream, status), not ok
 
-    for entry in manifest["cases"] + manifest["workloads"]:
-        kind = "cases" if entry in manifest["cases"] else "workloads"
-        a, b, status = check(kind, entry)
-        lines.append("| %s | %s | %s | %s |" % (entry["name"], a, b, status))
-        print(lines[-1], flush=True)
+    def guarded(check, kind, entry):
+        # One case's surprise (an unreadable output, say) fails that case
+        # and keeps the rest of the table.
+        try:
+            row, failed = check(kind, entry)
+        except Exception as e:  # noqa: BLE001 -- reported, not hidden
+            note("%s: the check itself failed: %r" % (entry["name"], e))
+            row, failed = ("-", "-", "-", "check failed: %r" % e), True
+        print("checked %s: %s" % (entry["name"], " | ".join(row)), flush=True)
+        return row, failed
+
+    entries = [("cases", e) for e in manifest["cases"]] + [
+        ("workloads", e) for e in manifest["workloads"]]
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        results = list(pool.map(lambda ke: guarded(check, *ke), entries))
+    failures = 0
+    for (kind, entry), (row, failed) in zip(entries, results):
+        failures += failed
+        lines.append("| %s | %s |" % (entry["name"], " | ".join(row)))
 
     lines += ["", "| workload | seqc GPU ms | seqc CPU ms (1 thread) | "
               "PyTorch CUDA ms | PyTorch / seqc |", "|---|---|---|---|---|"]
@@ -285,10 +385,16 @@ def run(args):
         for lib in ("cuda.so", "cpu.so"):
             r = run_model(seq_run, os.path.join(where, lib), where,
                           os.path.join(where, "out_bench"),
-                          ["--bench", str(args.runs)])
+                          ["--bench", str(args.runs)], timeout=300)
             m = re.search(r"median ([0-9.]+)", r.stdout)
             times.append(float(m.group(1)) if m else None)
-        peer = torch_cuda_ms(where, args.runs)
+        try:
+            peer = torch_cuda_ms(where, entry["peer"], args.bench_dir,
+                                 args.runs)
+        except Exception as e:  # noqa: BLE001 -- reported, not hidden
+            note("%s: PyTorch CUDA peer failed: %r" % (entry["name"],
+                                                            e))
+            peer = None
         fmt = lambda v: "%.3f" % v if v is not None else "-"
         ratio = ("%.2f" % (peer / times[0]) if peer and times[0] else "-")
         lines.append("| %s | %s | %s | %s | %s |" % (
@@ -296,6 +402,7 @@ def run(args):
         print(lines[-1], flush=True)
     with open(os.path.join(folder, "results.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
+    log_file.close()
     print("%d failed" % failures)
     return 1 if failures else 0
 
@@ -314,6 +421,11 @@ def main():
     r = sub.add_parser("run")
     r.add_argument("--dir", default=HERE)
     r.add_argument("--runs", type=int, default=30)
+    r.add_argument("--bench-dir", default=os.path.join(ROOT, "bench"),
+                   help="the folder of bench.py, whose modules are the "
+                   "PyTorch CUDA peers (a checkout's bench/)")
+    r.add_argument("--jobs", type=int, default=max(1, os.cpu_count() // 2),
+                   help="cases checked at once")
     args = parser.parse_args()
     return prepare(args) if args.step == "prepare" else run(args)
 

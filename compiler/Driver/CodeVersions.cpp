@@ -31,7 +31,7 @@ LogicalResult lowerCodeVersions(ModuleOp module, const TargetSelection &target,
     pms.push_back(std::make_unique<PassManager>(context));
     CpuPipelineOptions cpu;
     cpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
-    cpu.attentionTile = options.attentionTile;
+    cpu.attentionTile = options.attentionTile.value_or(cpu.attentionTile);
     cpu.vectorWidth = width;
     buildCpuPipeline(*pms.back(), cpu);
   }

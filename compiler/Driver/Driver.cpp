@@ -88,7 +88,7 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   if (last > Phase::ModelABI && target->cuda) {
     CudaPipelineOptions gpu;
     gpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
-    gpu.attentionTile = options.attentionTile;
+    gpu.attentionTile = options.attentionTile.value_or(gpu.attentionTile);
     gpu.chip = target->chip;
     buildCudaPipeline(pm, gpu, /*lowerHost=*/last > Phase::Kernels);
   }

@@ -5,6 +5,7 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 
 namespace seqc {
@@ -62,8 +63,9 @@ struct DriverOptions {
   /// Time steps per input-projection GEMM of a recurrence (>= 1).
   int64_t recurrenceChunkSteps = 64;
   /// Query rows and keys per attention tile (>= 0; 0: the whole score
-  /// matrix at once).
-  int64_t attentionTile = 32;
+  /// matrix at once); unset: the target's default (CpuPipelineOptions',
+  /// CudaPipelineOptions').
+  std::optional<int64_t> attentionTile;
 };
 
 /// Parses an --emit value; returns false for an unknown one.

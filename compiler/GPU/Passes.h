@@ -1,6 +1,7 @@
 //===- Passes.h - the CUDA target's passes ----------------------*- C++ -*-===//
 //
-// seqc-hoist-kernel-checks, seqc-tile-loops-for-gpu,
+// seqc-parallel-dims-outermost, seqc-hoist-kernel-checks,
+// seqc-accumulate-in-registers, seqc-tile-loops-for-gpu,
 // seqc-define-device-math, seqc-check-kernel-calls and
 // seqc-lower-gpu-launches (Passes.td says what each does).
 // compiler/Pipelines orders them with upstream's GPU passes.
@@ -27,6 +28,9 @@ namespace seqc {
 /// Module attribute (a string) naming the GPU target a model was compiled
 /// for; object emission sets SEQC_MODEL_FLAG_CUDA when it is "cuda".
 inline constexpr const char kTargetAttr[] = "seqc.target";
+
+/// Threads per warp on every NVIDIA GPU: the unit whose loads coalesce.
+inline constexpr int64_t kWarpSize = 32;
 
 #define GEN_PASS_DECL
 #include "compiler/GPU/Passes.h.inc"

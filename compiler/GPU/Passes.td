@@ -47,6 +47,67 @@ def TileLoopsForGpuPass : Pass<"seqc-tile-loops-for-gpu", "::mlir::func::FuncOp"
                            "::mlir::scf::SCFDialect"];
 }
 
+def ParallelDimsOutermostPass : Pass<"seqc-parallel-dims-outermost", "::mlir::func::FuncOp"> {
+  let summary = "Order a linalg.generic's loops parallel first, reductions last";
+  let description = [{
+    Interchanges the loops of every `linalg.generic` whose iterators have
+    a reduction before a parallel dimension (attention's P V and the
+    convolutions, written for the CPU's outer-product lowering as
+    (..., j, d)) so that its parallel dimensions come first, in their
+    order, and its reductions after them, in theirs. The op computes the
+    same values; `convert-linalg-to-parallel-loops` then makes all its
+    parallel dimensions one `scf.parallel` (one GPU thread per output
+    element) with the reductions as loops inside, instead of threads over
+    the outer parallel dimensions only, each looping over the rest.
+
+    ```mlir
+    // iterator_types = ["parallel", "reduction", "parallel"], (i, j, d)
+    // becomes
+    // iterator_types = ["parallel", "parallel", "reduction"], (i, d, j)
+    ```
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
+def AccumulateInRegistersPass : Pass<"seqc-accumulate-in-registers", "::mlir::func::FuncOp"> {
+  let summary = "Carry a reduction loop's output element in a register";
+  let description = [{
+    In an `scf.for` inside an `scf.parallel` (a reduction dimension of a
+    linalg op, after `convert-linalg-to-parallel-loops`) whose body loads
+    an element the loop does not move, combines it and stores it back, the
+    element becomes an iter_arg: loaded once before the loop and stored
+    once after it. In a GPU thread the store of each iteration otherwise
+    keeps the next iteration's loads waiting (LLVM cannot tell the inputs
+    from the output), so a dot product runs one memory latency per term.
+    Inner loops are rewritten first, so a two-dimensional reduction (a
+    convolution's channels and taps) carries its element through both.
+
+    A loop is left as it is when its body writes anything else, reads an
+    accumulated memref at another element, stores two elements of one
+    memref, or holds an op whose memory effects are unknown. Like the
+    thread-per-element mapping around it, the rewrite takes the inputs not
+    to alias the outputs.
+
+    ```mlir
+    scf.for %k = %c0 to %K step %c1 {
+      %c = memref.load %C[%i] : memref<?xf32>
+      ...
+      memref.store %s, %C[%i] : memref<?xf32>
+    }
+    // becomes
+    %c0v = memref.load %C[%i] : memref<?xf32>
+    %r = scf.for %k = %c0 to %K step %c1 iter_args(%c = %c0v) -> (f32) {
+      ...
+      scf.yield %s : f32
+    }
+    memref.store %r, %C[%i] : memref<?xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def HoistKernelChecksPass : Pass<"seqc-hoist-kernel-checks", "::mlir::func::FuncOp"> {
   let summary = "Report the run-time checks inside a parallel loop after it";
   let description = [{

@@ -110,7 +110,9 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   // time (the canonicalization below drops the unpacked constants).
   if (options.packWeights) {
     PackConstantWeightsPassOptions pack;
-    pack.panelWidth = packedPanelWidth(options.vectorWidth);
+    pack.panelWidth = options.panelWidth != 0
+                          ? options.panelWidth
+                          : packedPanelWidth(options.vectorWidth);
     pm.addPass(createPackConstantWeightsPass(pack));
   }
   // CSE first: checks of the same condition then share it, and
@@ -255,15 +257,25 @@ void buildCudaKernelsPipeline(OpPassManager &pm,
   addScalarMath(pm);
   // Every linalg op is one kernel: its parallel dimensions one grid of
   // blocks, its reduction dimensions a loop in each thread.
+  // Every output element a thread: no parallel dimension stays inside a
+  // reduction loop.
+  pm.addNestedPass<func::FuncOp>(createParallelDimsOutermostPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   // A kernel cannot write the model context: index checks report through
   // a flag buffer the host reads after the launch.
   pm.addNestedPass<func::FuncOp>(createHoistKernelChecksPass());
+  // Reduction loops keep their output element in a register.
+  pm.addNestedPass<func::FuncOp>(createAccumulateInRegistersPass());
   TileLoopsForGpuPassOptions tile;
   tile.blockSize = options.blockSize;
   pm.addNestedPass<func::FuncOp>(createTileLoopsForGpuPass(tile));
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  // Constants (a reduction loop's bounds and step among them) are
+  // recomputed in each kernel rather than passed as its arguments, so LLVM
+  // sees the loops' trip counts: it unrolls them and keeps several loads
+  // in flight instead of one per iteration.
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createLowerAffinePass());
   GpuNVVMAttachTargetOptions nvvm;
@@ -297,7 +309,12 @@ void buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &options,
   loops.cleanup = options.cleanup;
   loops.recurrenceChunkSteps = options.recurrenceChunkSteps;
   loops.attentionTile = options.attentionTile;
-  loops.packWeights = false;
+  // Constant weights in panels of 32 columns: the 32 threads of a warp
+  // take 32 consecutive columns of a linear layer, so each step of their
+  // dot products reads one 128-byte line of the panel instead of 32 rows
+  // of the PyTorch layout.
+  loops.packWeights = true;
+  loops.panelWidth = kWarpSize;
   buildSeqToLoopsPipeline(pm, loops);
   buildCudaKernelsPipeline(pm, options);
   if (lowerHost)
@@ -310,8 +327,10 @@ void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
 }
 
 namespace {
-/// The options both targets' pipelines take, spelled as seqc spells them.
-template <typename Derived>
+/// The options both targets' pipelines take, spelled as seqc spells them;
+/// their defaults are `Options`' (CpuPipelineOptions or
+/// CudaPipelineOptions), which differ per target.
+template <typename Derived, typename Options>
 struct LoopsCLOptions : PassPipelineOptions<Derived> {
   using Base = PassPipelineOptions<Derived>;
   typename Base::template Option<bool> cleanup{
@@ -320,16 +339,15 @@ struct LoopsCLOptions : PassPipelineOptions<Derived> {
   typename Base::template Option<int64_t> recurrenceChunkSteps{
       *this, "recurrence-chunk-steps",
       llvm::cl::desc("Time steps per input-projection GEMM of a recurrence"),
-      llvm::cl::init(64)};
+      llvm::cl::init(Options{}.recurrenceChunkSteps)};
   typename Base::template Option<int64_t> attentionTile{
       *this, "attention-tile",
       llvm::cl::desc("Query rows and keys per attention tile (0: the whole "
                      "score matrix)"),
-      llvm::cl::init(32)};
+      llvm::cl::init(Options{}.attentionTile)};
 
-  /// Copies these options into `options` (a CpuPipelineOptions or a
-  /// CudaPipelineOptions).
-  template <typename Options> Options common() const {
+  /// These options as an `Options`.
+  Options common() const {
     Options options;
     options.cleanup = cleanup;
     options.recurrenceChunkSteps = recurrenceChunkSteps;
@@ -341,7 +359,8 @@ struct LoopsCLOptions : PassPipelineOptions<Derived> {
 /// CpuPipelineOptions on seq-opt's command line, so `seq-opt
 /// --seqc-cpu-pipeline='vector-width=8'` replays what `seqc
 /// --mcpu=x86-64-v3` runs.
-struct CpuPipelineCLOptions : LoopsCLOptions<CpuPipelineCLOptions> {
+struct CpuPipelineCLOptions
+    : LoopsCLOptions<CpuPipelineCLOptions, CpuPipelineOptions> {
   Option<int64_t> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("f32 lanes of the target's vectors (seqc derives it from "
@@ -349,14 +368,19 @@ struct CpuPipelineCLOptions : LoopsCLOptions<CpuPipelineCLOptions> {
       llvm::cl::init(16)};
   Option<bool> packWeights{
       *this, "pack-weights",
-      llvm::cl::desc("Pack constant linear weights for the CPU GEMM "
-                     "microkernel (seqc --target=cuda does not)"),
+      llvm::cl::desc("Pack constant linear weights in panels of columns"),
       llvm::cl::init(true)};
+  Option<int64_t> panelWidth{
+      *this, "panel-width",
+      llvm::cl::desc("Columns per panel (0: the CPU microkernel's, from "
+                     "vector-width; seqc --target=cuda: 32)"),
+      llvm::cl::init(0)};
 
   CpuPipelineOptions get() const {
-    auto options = common<CpuPipelineOptions>();
+    CpuPipelineOptions options = common();
     options.vectorWidth = vectorWidth;
     options.packWeights = packWeights;
+    options.panelWidth = panelWidth;
     return options;
   }
 };
@@ -364,7 +388,8 @@ struct CpuPipelineCLOptions : LoopsCLOptions<CpuPipelineCLOptions> {
 /// CudaPipelineOptions on seq-opt's command line: `seq-opt
 /// --seqc-cuda-pipeline='chip=sm_90'` replays `seqc --target=cuda
 /// --mcpu=sm_90`.
-struct CudaPipelineCLOptions : LoopsCLOptions<CudaPipelineCLOptions> {
+struct CudaPipelineCLOptions
+    : LoopsCLOptions<CudaPipelineCLOptions, CudaPipelineOptions> {
   Option<std::string> chip{
       *this, "chip",
       llvm::cl::desc("The GPU the PTX is for (seqc --mcpu with --target=cuda)"),
@@ -374,7 +399,7 @@ struct CudaPipelineCLOptions : LoopsCLOptions<CudaPipelineCLOptions> {
                             llvm::cl::init(256)};
 
   CudaPipelineOptions get() const {
-    auto options = common<CudaPipelineOptions>();
+    CudaPipelineOptions options = common();
     options.chip = chip;
     options.blockSize = blockSize;
     return options;

@@ -38,17 +38,24 @@ struct CpuPipelineOptions {
   /// f32 lanes of the target's vectors (seqc-lower-dot-contractions):
   /// 16 with AVX-512, 8 with AVX2, 4 otherwise.
   int64_t vectorWidth = 16;
-  /// Pack constant linear weights into the CPU GEMM microkernel's panels
-  /// (seqc-pack-constant-weights); off for the CUDA target, whose kernels
-  /// read weights in their PyTorch layout.
+  /// Pack constant linear weights in panels of columns
+  /// (seqc-pack-constant-weights): the CPU GEMM microkernel's layout, and
+  /// the CUDA kernels' (a warp's threads, consecutive columns, then read
+  /// one contiguous line per step of the reduction).
   bool packWeights = true;
+  /// Columns per panel; 0: the CPU microkernel's, derived from
+  /// vectorWidth. The CUDA pipeline sets the warp size, 32.
+  int64_t panelWidth = 0;
 };
 
 /// Options of the CUDA pipeline (`seqc --target=cuda`).
 struct CudaPipelineOptions {
   bool cleanup = true;
   int64_t recurrenceChunkSteps = 64;
-  int64_t attentionTile = 32;
+  /// 0: the whole [Lq, Lk] score matrix, a few large kernels. A tile
+  /// size makes the tile loop host code, a handful of small launches per
+  /// tile (measured on an H200: docs/Benchmarks.md, GPU section).
+  int64_t attentionTile = 0;
   /// The GPU the PTX is for (nvvm-attach-target's chip): sm_80 runs on
   /// every NVIDIA GPU from the A100 on (the driver compiles PTX for newer
   /// chips).

@@ -68,8 +68,8 @@ int main(int argc, char **argv) {
   cl::opt<int64_t> attentionTile(
       "attention-tile",
       cl::desc("Query rows and keys per attention tile, computed with an "
-               "online softmax (default 32); 0 materializes the whole "
-               "[Lq, Lk] score matrix"),
+               "online softmax (default 32; --target=cuda: 0); 0 "
+               "materializes the whole [Lq, Lk] score matrix"),
       cl::init(32), cl::value_desc("N"), cl::cat(category));
   // MLIR's printing flags, for --emit=mlir/lowered: with
   // --mlir-print-debuginfo the imported module keeps its source locations,
@@ -106,7 +106,8 @@ int main(int argc, char **argv) {
                  << attentionTile << "\n";
     return 1;
   }
-  options.attentionTile = attentionTile;
+  if (attentionTile.getNumOccurrences())
+    options.attentionTile = attentionTile;
   if (!emit.empty() && !seqc::parseEmitKind(emit, options.emit)) {
     llvm::errs() << "seqc: error: unknown --emit kind '" << emit
                  << "' (mlir, lowered, llvm, asm, obj, header, shared, ptx)\n";
