@@ -66,17 +66,18 @@ def stream_flags(args, model, folder):
     """The seq-run flags that stream `model` on the CPU, or None.
 
     None where the model has no step api (its header says so). The time
-    dimension is the first of T, L, S with which the CPU library streams;
-    a KV-cache model's capacity is bound to 32 steps (every case is
-    shorter)."""
+    dimension is seq-run's default (the one the step api's signature
+    names, else T), else the first of L, S with which the CPU library
+    streams; a KV-cache model's capacity is bound to 32 steps (every case
+    is shorter)."""
     header = subprocess.run([args.seqc, model, "--emit=header", "-o", "-"],
                             capture_output=True, text=True).stdout
     if "_step_api" not in header:
         return None
     cache = ["--dim", "capacity=32"] if "capacity" in header else []
-    for dim in ("T", "L", "S"):
-        flags = ["--stream-chunk", str(STREAM_CHUNK), "--stream-dim",
-                 dim] + cache
+    for dim in (None, "L", "S"):
+        flags = ["--stream-chunk", str(STREAM_CHUNK)] + (
+            ["--stream-dim", dim] if dim else []) + cache
         if run_model(args.seq_run, os.path.join(folder, "cpu.so"), folder,
                      os.path.join(folder, "out_stream"),
                      flags).returncode == 0:

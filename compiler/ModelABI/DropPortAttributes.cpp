@@ -1,6 +1,7 @@
 //===- DropPortAttributes.cpp - drop seq.* argument/result attributes ----===//
 
 #include "compiler/ModelABI/Passes.h"
+#include "dialects/Seq/Transforms/StepFunction.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
@@ -34,6 +35,8 @@ struct DropPortAttributesPass
         func.setArgAttrs(i, strip(func.getArgAttrDict(i)));
       for (unsigned i = 0; i < func.getNumResults(); ++i)
         func.setResultAttrs(i, strip(func.getResultAttrDict(i)));
+      // The step signature's time line has it; it names a port's dim.
+      func->removeAttr(seqc::seq::kStreamDimAttr);
     });
   }
 };

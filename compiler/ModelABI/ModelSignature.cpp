@@ -2,6 +2,7 @@
 
 #include "compiler/ModelABI/ModelSignature.h"
 
+#include "dialects/Seq/Transforms/StepFunction.h"
 #include "seqc/abi.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -137,6 +138,8 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
                                            StringRef modelName) {
   ModelSignature sig;
   sig.name = modelName.str();
+  if (auto time = func->getAttrOfType<StringAttr>(seqc::seq::kStreamDimAttr))
+    sig.streamDim = time.getValue().str();
   FunctionType type = func.getFunctionType();
   if (type.getNumResults() == 0) {
     func.emitError() << "a model must return at least one tensor";
@@ -275,6 +278,8 @@ std::string ModelSignature::toText() const {
     llvm::interleave(t.dims, os, ",");
     os << "]\n";
   };
+  if (!streamDim.empty())
+    os << "time " << streamDim << "\n";
   for (const TensorSignature &t : inputs)
     print("in", t);
   for (const TensorSignature &t : weights)
@@ -302,6 +307,10 @@ FailureOr<ModelSignature> ModelSignature::fromText(StringRef modelName,
     };
     SmallVector<StringRef> words;
     line.split(words, ' ', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+    if (words.size() == 2 && words[0] == "time") {
+      sig.streamDim = words[1].str();
+      continue;
+    }
     if (words.size() != 4 || !words[3].starts_with("[") ||
         !words[3].ends_with("]"))
       return fail("expected 'in|weight|state|out NAME DTYPE [DIMS]'");

@@ -33,9 +33,13 @@ struct ModelSignature {
   /// Streaming state (step functions only): passed after the inputs and
   /// weights and returned after the outputs, in this order.
   std::vector<TensorSignature> states;
+  /// Step functions: the input dimension chunks split ("T"), where the
+  /// compiler knows it; empty otherwise.
+  std::string streamDim;
 
-  /// The abi.h signature text: one line per tensor, inputs, then weights,
-  /// then states, then outputs.
+  /// The abi.h signature text: a `time NAME` line when streamDim is set,
+  /// then one line per tensor, inputs, then weights, then states, then
+  /// outputs.
   std::string toText() const;
 
   /// The signature `toText` wrote, for model `modelName`; on malformed text

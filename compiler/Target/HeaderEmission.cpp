@@ -139,8 +139,11 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
     std::vector<std::string> dims = stateDimNames(*step);
     os << "/* Streaming. The model is causal: feeding it a sequence in chunks\n"
        << " * (of one or more steps) through " << n << "_step gives the\n"
-       << " * same outputs as one " << n << "_run over the whole sequence.\n"
-       << " * A fresh (or reset) stream starts from the model's own initial\n"
+       << " * same outputs as one " << n << "_run over the whole sequence.\n";
+    if (!step->streamDim.empty())
+      os << " * A chunk is the inputs' steps along their dimension "
+         << step->streamDim << ".\n";
+    os << " * A fresh (or reset) stream starts from the model's own initial\n"
        << " * values, as a run does: its states are zero, and an initial\n"
        << " * state the model takes as an input (an h0) or has learned is\n"
        << " * read in the first step instead (later steps ignore the input).\n"

@@ -108,6 +108,10 @@ size_t seqc_rt_model_num_outputs(const seqc_model *model) {
   return model ? model->num_outputs : 0;
 }
 
+const char *seqc_rt_model_stream_dim(const seqc_model *model) {
+  return model ? model->stream_dim : NULL;
+}
+
 const seqc_tensor_info *seqc_rt_model_input(const seqc_model *model, size_t i) {
   if (!model || i >= model->num_inputs)
     return NULL;

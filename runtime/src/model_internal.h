@@ -42,6 +42,9 @@ struct seqc_model {
   model_tensor *tensors;
   size_t num_dim_names;
   const char *dim_names[SEQC_RT_MODEL_MAX_DIM_NAMES];
+  // A step api's `time NAME` line: the input dimension chunks split (into
+  // text); NULL when its signature has none.
+  const char *stream_dim;
   // Weights (num_weights > 0 only): the mapped file, and one dense tensor per
   // weight line, pointing into the mapping or into weight_buffers[k] (a
   // converted or realigned copy, else NULL). Set by open_weights.

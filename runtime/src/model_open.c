@@ -397,14 +397,32 @@ seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
   parse_state ps = {name, NULL, NULL, 0, err};
   size_t counts[NUM_ROLES] = {0, 0, 0, 0}; // by role
   size_t offset = 0;
-  for (size_t line = 0; line < num_lines; ++line) {
+  // A step api's first line may name its time dimension: "time T".
+  size_t first = 0;
+  if (sig_len >= 5 && memcmp(sig, "time ", 5) == 0) {
+    const char *nl = memchr(sig, '\n', sig_len);
+    size_t line_len = nl ? (size_t)(nl - sig) : sig_len;
+    ps.line = 1;
+    ps.line_begin = sig;
+    ps.line_end = sig + line_len;
+    if (!is_ident(m->text + 5, m->text + line_len)) {
+      seqc_rt_model_close(m);
+      return line_error(&ps, "expected 'time NAME', NAME the dimension a "
+                             "stream's chunks split");
+    }
+    m->text[line_len] = '\0';
+    m->stream_dim = m->text + 5;
+    offset = line_len + 1;
+    first = 1;
+  }
+  for (size_t line = first; line < num_lines; ++line) {
     const char *nl = memchr(sig + offset, '\n', sig_len - offset);
     size_t line_len = nl ? (size_t)(nl - (sig + offset)) : sig_len - offset;
     ps.line = line + 1;
     ps.line_begin = sig + offset;
     ps.line_end = sig + offset + line_len;
     m->text[offset + line_len] = '\0';
-    model_tensor *t = &m->tensors[line];
+    model_tensor *t = &m->tensors[line - first];
     int role = ROLE_INPUT;
     seqc_status status = parse_line(m, &ps, m->text + offset, t, &role);
     if (status != SEQC_OK) {
@@ -422,7 +440,7 @@ seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
         return line_error(&ps, what);
       }
     }
-    for (size_t j = 0; j < line; ++j) {
+    for (size_t j = 0; j < line - first; ++j) {
       if (strcmp(m->tensors[j].info.name, t->info.name) == 0) {
         char what[160];
         snprintf(what, sizeof(what),
@@ -448,6 +466,24 @@ seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
   }
   m->num_weights = num_weights;
   m->num_states = num_states;
+  if (m->stream_dim) {
+    int named = 0;
+    for (size_t i = 0; i < num_in && !named; ++i) {
+      const model_tensor *t = model_input_tensor(m, i);
+      for (int32_t d = 0; d < t->info.rank; ++d)
+        named |= t->dim_names[d] && strcmp(t->dim_names[d], m->stream_dim) == 0;
+    }
+    if (num_states == 0 || !named) {
+      // (The name lives in m's text: report before closing m.)
+      seqc_status status = seqc_rt_set_error(
+          err, SEQC_ERR_FORMAT, "model '%s': its signature's 'time %s' line %s",
+          name, m->stream_dim,
+          num_states == 0 ? "belongs to a step api, and it has no states"
+                          : "names a dimension no input has");
+      seqc_rt_model_close(m);
+      return status;
+    }
+  }
   // Weights are arguments after the inputs. States travel both ways: after
   // the weights as arguments, after the outputs in the results record.
   if (num_in + num_weights + num_states > SEQC_RT_MODEL_MAX_INPUTS ||

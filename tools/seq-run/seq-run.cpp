@@ -106,8 +106,11 @@ Options
                       without it keeps the last chunk's value). Outputs are
                       written as without this option, so the two can be
                       compared file by file.
-  --stream-dim NAME   The named dimension to stream along (default T; needs
-                      --stream-chunk).
+  --stream-dim NAME   The named dimension to stream along (needs
+                      --stream-chunk). Default: the one the step api's
+                      signature names (its `time` line, the dimension the
+                      compiler traced the model's stateful ops to), else T;
+                      a NAME other than the signature's is refused.
   --dim NAME=N        Binds state dimension NAME to N when streaming: the
                       dimensions no input has, such as a key/value cache's
                       `capacity` (in steps; a chunk that would overflow it
@@ -374,7 +377,8 @@ int main(int argc, char **argv) {
     return kExitFailure;
   Stream stream;
   if (opts.streamChunk > 0 &&
-      !openStream(loaded.api, loaded.model, loaded.pool, opts.streamDim,
+      !openStream(loaded.api, loaded.model, loaded.pool,
+                  opts.streamDimGiven ? opts.streamDim : std::string(),
                   opts.dims, tensors, opts.weights, stream))
     return kExitFailure;
   RunFn run = [&](std::vector<seqc_tensor> &outputs, bool reuse) {

@@ -28,7 +28,7 @@ int findDim(const seqc_tensor_info *info, const std::string &name) {
 }
 
 bool openStream(const seqc_model_api *api, const seqc_model *model,
-                seqc_thread_pool *pool, const std::string &streamDim,
+                seqc_thread_pool *pool, const std::string &requestedDim,
                 const DimBindings &given,
                 const std::vector<seqc_tensor> &inputs,
                 const std::string &weights, Stream &s) {
@@ -37,14 +37,28 @@ bool openStream(const seqc_model_api *api, const seqc_model *model,
   // for the stream's life: chunks go along time.
   for (size_t k = 0; k < seqc_rt_model_num_states(model); ++k) {
     const seqc_tensor_info *state = seqc_rt_model_state(model, k);
-    if (findDim(state, streamDim) < 0)
+    if (requestedDim.empty() || findDim(state, requestedDim) < 0)
       continue;
     printError("--stream-dim %s: '%s' is a dimension of state '%s' of "
                "model '%s', fixed when the stream opens; stream along the "
                "time dimension instead (the one the inputs have and the "
                "states do not)",
-               streamDim.c_str(), streamDim.c_str(), state->name, modelName);
+               requestedDim.c_str(), requestedDim.c_str(), state->name,
+               modelName);
     return false;
+  }
+  // The step api says which dimension its chunks split where the compiler
+  // knows; another one would give wrong numbers, not an error.
+  std::string streamDim = requestedDim.empty() ? "T" : requestedDim;
+  if (const char *time = seqc_rt_model_stream_dim(model)) {
+    if (!requestedDim.empty() && requestedDim != time) {
+      printError("--stream-dim %s: model '%s' streams along its inputs' "
+                 "dimension '%s' (its step api's time dimension); chunks "
+                 "along '%s' would not be its time steps",
+                 requestedDim.c_str(), modelName, time, requestedDim.c_str());
+      return false;
+    }
+    streamDim = time;
   }
   std::string described;
   for (size_t i = 0; i < inputs.size(); ++i) {

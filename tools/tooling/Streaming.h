@@ -24,15 +24,17 @@ struct Stream {
   ~Stream() { seqc_rt_stream_close(stream); }
 };
 
-/// Opens a stream on `api` (whose opened model is `model`): finds
-/// `streamDim` in the inputs and outputs and binds every state dimension,
+/// Opens a stream on `api` (whose opened model is `model`): finds the
+/// stream dimension in the inputs and outputs (`requestedDim`, which must
+/// be the step api's own time dimension where its signature names one;
+/// empty: that one, else "T") and binds every state dimension,
 /// from `given` or the same-named input dimension of `inputs`. Prints the
 /// error and returns false when it cannot. The stream's steps split their
 /// contractions over `pool` (NULL: one thread). `weights` is the
 /// safetensors file of a model compiled with --external-weights (empty:
 /// none).
 bool openStream(const seqc_model_api *api, const seqc_model *model,
-                seqc_thread_pool *pool, const std::string &streamDim,
+                seqc_thread_pool *pool, const std::string &requestedDim,
                 const DimBindings &given,
                 const std::vector<seqc_tensor> &inputs,
                 const std::string &weights, Stream &s);

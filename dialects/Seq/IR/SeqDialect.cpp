@@ -171,6 +171,27 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
   }
   if (name == "seq.model_abi")
     return verifyModelAbi(op, attr.getValue());
+  if (name == "seq.stream_dim") {
+    // A step function's time dimension: one its arguments' seq.dims name.
+    auto function = dyn_cast<FunctionOpInterface>(op);
+    auto text = dyn_cast<StringAttr>(attr.getValue());
+    if (!function || !text || text.getValue().empty())
+      return op->emitError() << "'seq.stream_dim' must be a non-empty string "
+                                "on a function";
+    // While the arguments are named (seqc-drop-port-attributes drops both).
+    bool named = false;
+    for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
+      if (auto dims = function.getArgAttrOfType<ArrayAttr>(i, "seq.dims")) {
+        named = true;
+        if (llvm::is_contained(dims.getValue(), text))
+          return success();
+      }
+    if (!named)
+      return success();
+    return op->emitError() << "'seq.stream_dim' names '" << text.getValue()
+                           << "', a dimension none of the function's "
+                              "arguments has (seq.dims)";
+  }
   if (name == "seq.contraction") {
     if (!isa<UnitAttr>(attr.getValue()))
       return op->emitError() << "'seq.contraction' must be a unit attribute";
@@ -178,6 +199,6 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
   }
   return op->emitError() << "unknown attribute '" << name
                          << "' (the seq dialect's operation attributes are "
-                            "seq.model_name, seq.model_entry, seq.model_abi "
-                            "and seq.contraction)";
+                            "seq.model_name, seq.model_entry, seq.model_abi, "
+                            "seq.stream_dim and seq.contraction)";
 }

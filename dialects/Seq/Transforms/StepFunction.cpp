@@ -680,6 +680,12 @@ LogicalResult StepBuilder::run() {
   }
   if (failed(checkTimeDims()))
     return failure();
+  // The name of the input dimension the ops stream along, for the ABI: a
+  // caller (seq-run) then splits the chunks along it, not along a "T" that
+  // may be another axis (arange(x.size(0)) streams along x's first).
+  if (!timeDims.empty())
+    if (StringRef name = inputDimName(timeDims.front()); !name.empty())
+      step->setAttr(kStreamDimAttr, StringAttr::get(step.getContext(), name));
   // (States the builder computes itself, a cache with the chunk appended,
   // are read by the ops it built them for.)
   SmallVector<Value> finalStates;

@@ -14,6 +14,11 @@ namespace seqc::seq {
 /// the step returns that same buffer as the next state.
 inline constexpr const char kInPlaceAttr[] = "seq.in_place";
 
+/// On a step function: the name of the input dimension its chunks split
+/// (a string), where the ops that carry state traced it to a named one.
+/// The model ABI records it as the step signature's `time` line.
+inline constexpr const char kStreamDimAttr[] = "seq.stream_dim";
+
 /// Creates `stepName`, the streaming form of model `entry`: it takes the
 /// model's inputs for one chunk of time steps followed by the carried state
 /// and returns the model's outputs followed by the next state. State

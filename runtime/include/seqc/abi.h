@@ -91,11 +91,11 @@ typedef struct seqc_tensor_info {
  * `invoke` is a packed entry: args[0] points to the results record, args[1+i]
  * to the memref descriptor of input i, and the last entry (after the inputs
  * and any weights and states) to a zeroed `seqc_model_context`. The entry
- * only reads the buffers of its inputs, weights and states. A descriptor of rank r is 3 + 2r
- * intptr-sized words: allocated pointer, aligned pointer, offset (elements),
- * sizes[r], strides[r] (elements). The results record is the outputs'
- * descriptors back to back; the model allocates every output, and every
- * temporary, through the context's allocator (below), by default
+ * only reads the buffers of its inputs, weights and states. A descriptor of
+ * rank r is 3 + 2r intptr-sized words: allocated pointer, aligned pointer,
+ * offset (elements), sizes[r], strides[r] (elements). The results record is the
+ * outputs' descriptors back to back; the model allocates every output, and
+ * every temporary, through the context's allocator (below), by default
  * aligned_alloc() (64-byte aligned, so the allocated and aligned pointers are
  * equal), and the caller releases each output with the matching free
  * (free(allocated pointer) by default).
@@ -115,7 +115,10 @@ typedef struct seqc_tensor_info {
  * its results record is the outputs' then the next states' descriptors, each
  * allocated like an output, or the state's own buffer when the step updated
  * that state in place (a key/value cache), which the caller then keeps as
- * it is. seqc/stream.h drives it.
+ * it is. seqc/stream.h drives it. Its signature may start with a line
+ * "time T": the input dimension whose steps the chunks split, which the
+ * compiler traced the model's stateful ops to (added within ABI version 5:
+ * an older runtime refuses such a signature).
  *
  * A model compiled with `seqc --external-weights` keeps its weight constants
  * in a safetensors file instead of its code. Its signatures (plain and step)

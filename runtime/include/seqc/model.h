@@ -124,6 +124,12 @@ size_t seqc_rt_model_num_inputs(const seqc_model *model);
 size_t seqc_rt_model_num_outputs(const seqc_model *model);
 /* Number of `state` lines: 0 for a plain model, > 0 for a step api. */
 size_t seqc_rt_model_num_states(const seqc_model *model);
+/* A step api's time dimension: the name of the input dimension whose
+ * steps a stream's chunks split (its signature's `time NAME` line), e.g.
+ * "T"; NULL when the signature does not say (a plain model, or a step api
+ * whose ops did not trace it to a named input dimension). Valid until
+ * seqc_rt_model_close. */
+const char *seqc_rt_model_stream_dim(const seqc_model *model);
 /* Number of `weight` lines: > 0 only for a model opened with
  * seqc_rt_model_open_weights (or a stream's step api). */
 size_t seqc_rt_model_num_weights(const seqc_model *model);

@@ -67,9 +67,23 @@ func.func @contraction(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
 // -----
 
 func.func @unknown_op_attr(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
-  // expected-error @+1 {{unknown attribute 'seq.fast' (the seq dialect's operation attributes are seq.model_name, seq.model_entry, seq.model_abi and seq.contraction)}}
+  // expected-error @+1 {{unknown attribute 'seq.fast' (the seq dialect's operation attributes are seq.model_name, seq.model_entry, seq.model_abi, seq.stream_dim and seq.contraction)}}
   %0 = linalg.matmul {seq.fast} ins(%a, %a : tensor<2x2xf32>, tensor<2x2xf32>) outs(%a : tensor<2x2xf32>) -> tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'seq.stream_dim' names 'T', a dimension none of the function's arguments has (seq.dims)}}
+func.func @stream_dim_unknown(%a: tensor<?xf32> {seq.dims = ["B"]}) -> tensor<?xf32> attributes {seq.stream_dim = "T"} {
+  return %a : tensor<?xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'seq.stream_dim' must be a non-empty string on a function}}
+func.func @stream_dim_not_string(%a: tensor<?xf32> {seq.dims = ["T"]}) -> tensor<?xf32> attributes {seq.stream_dim = 1 : i32} {
+  return %a : tensor<?xf32>
 }
 
 // -----

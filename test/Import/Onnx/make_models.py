@@ -534,6 +534,21 @@ def channels_first_inputs(T, B, rng):
     return {"x": rng.standard_normal((B, 4, T)).astype(np.float32)}
 
 
+class BatchPositions(nn.Module):
+    """Learned positions indexed by torch.arange(x.size(0)) on a
+    batch-first [B, T, 8] input: a time-major habit applied to batch-first
+    data. The model is causal along x's first axis (B), not along T: its
+    step api streams along B, and a caller that chunked along T would get
+    other numbers."""
+
+    def __init__(self):
+        super().__init__()
+        self.pos = nn.Embedding(16, 8)
+
+    def forward(self, x):
+        return x + self.pos(torch.arange(x.size(0)))[:, None, :]
+
+
 def batch_first_features(T, B, rng):
     return {"x": rng.standard_normal((B, T, 8)).astype(np.float32)}
 
@@ -1765,6 +1780,8 @@ MODELS = [
                                 for i in range(1, 6)}}),
     ("matmul_4d", MatMul4d, 14, per_step_matrices, ["y"],
      {"q": {0: "B", 1: "T"}, "s": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("batch_positions", BatchPositions, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

@@ -226,6 +226,30 @@ TEST(Stream, ModelDescribesStates) {
   EXPECT_EQ(seqc_rt_model_state(nullptr, 0), nullptr);
 }
 
+TEST(Stream, ModelNamesItsTimeDimension) {
+  // kRunningSum's signature has no time line: the caller decides.
+  seqc_model *m = nullptr;
+  seqc_error err{};
+  ASSERT_EQ(seqc_rt_model_open(&kRunningSum, &m, &err), SEQC_OK) << err.message;
+  EXPECT_EQ(seqc_rt_model_stream_dim(m), nullptr);
+  seqc_rt_model_close(m);
+  EXPECT_EQ(seqc_rt_model_stream_dim(nullptr), nullptr);
+
+  // A compiled step api whose positions run along x's first axis says so,
+  // and its tensors are read as without the line.
+  seqc_model_api api = kRunningSum;
+  api.signature = "time B\nin x f32 [T,B,4]\nstate s f32 [B,4]\n"
+                  "state n i64 []\nout y f32 [T,B,4]\nout last f32 [B,4]\n";
+  ASSERT_EQ(seqc_rt_model_open(&api, &m, &err), SEQC_OK) << err.message;
+  EXPECT_STREQ(seqc_rt_model_stream_dim(m), "B");
+  EXPECT_EQ(seqc_rt_model_num_inputs(m), 1u);
+  EXPECT_EQ(seqc_rt_model_num_states(m), 2u);
+  EXPECT_STREQ(seqc_rt_model_input(m, 0)->name, "x");
+  EXPECT_STREQ(seqc_rt_model_state(m, 1)->name, "n");
+  EXPECT_STREQ(seqc_rt_model_output(m, 1)->name, "last");
+  seqc_rt_model_close(m);
+}
+
 TEST(Stream, RejectsMalformedStateLines) {
   struct Case {
     const char *signature;
@@ -258,6 +282,19 @@ TEST(Stream, RejectsMalformedStateLines) {
       {"in x f32 [T,B]\nstate s f32 B\nout y f32 [T,B]",
        "model 'bad': signature line 2 \"state s f32 B\": expected the "
        "dimensions as '[d0,d1,...]' after the dtype, found 'B'"},
+      // The time line: first, a named input dimension, a step api's.
+      {"time 7\nin x f32 [T,B]\nstate s f32 [B]\nout y f32 [T,B]",
+       "model 'bad': signature line 1 \"time 7\": expected 'time NAME', NAME "
+       "the dimension a stream's chunks split"},
+      {"time T\nin x f32 [N,B]\nstate s f32 [B]\nout y f32 [N,B]",
+       "model 'bad': its signature's 'time T' line names a dimension no "
+       "input has"},
+      {"time T\nin x f32 [T,B]\nout y f32 [T,B]",
+       "model 'bad': its signature's 'time T' line belongs to a step api, and "
+       "it has no states"},
+      {"in x f32 [T,B]\ntime T\nstate s f32 [B]\nout y f32 [T,B]",
+       "model 'bad': signature line 2 \"time T\": expected 'in', 'weight', "
+       "'state' or 'out', a space, then 'NAME DTYPE [DIMS]'"},
       // States are not counted in num_inputs / num_outputs.
       {"in x f32 [T,B]\nin z f32 [B]\nstate s f32 [B]\nout y f32 [T,B]",
        "model 'bad': signature lists 2 input(s) and 1 output(s), but the api "
