@@ -256,9 +256,9 @@ void buildCudaKernelsPipeline(OpPassManager &pm,
   pm.addPass(math::createMathExpandOpsPass(pow));
   addScalarMath(pm);
   // Every linalg op is one kernel: its parallel dimensions one grid of
-  // blocks, its reduction dimensions a loop in each thread.
-  // Every output element a thread: no parallel dimension stays inside a
-  // reduction loop.
+  // blocks, its reduction dimensions a loop in each thread. Parallel
+  // dimensions first, so that none stays inside a reduction loop (every
+  // output element a thread).
   pm.addNestedPass<func::FuncOp>(createParallelDimsOutermostPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   // A kernel cannot write the model context: index checks report through
