@@ -10,7 +10,7 @@
 // CHECK-LABEL: func.func @m_step(
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x?x4xf32> {seq.dims = ["T", "B", ""], seq.name = "x"}
 // CHECK-SAME: %[[H0:[a-z0-9]+]]: tensor<1x?x8xf32>,
-// CHECK-SAME: %[[CX:[a-z0-9]+]]: tensor<?x8x?xf32> {seq.dims = ["B", "", ""]}
+// CHECK-SAME: %[[CX:[a-z0-9]+]]: tensor<?x8x?xf32> {seq.dims = ["B", "", "T"]}
 // CHECK-SAME: %[[S0:[a-z0-9]+]]: tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state0", seq.state}
 // CHECK-SAME: %[[FLAG:[a-z0-9]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state1", seq.state}
 // CHECK-SAME: %[[S1:[a-z0-9]+]]: tensor<1x?x8xf32> {seq.dims = ["", "B", ""], seq.name = "state2", seq.state}
@@ -27,7 +27,7 @@
 // CHECK: %[[NEXT:.+]] = tensor.extract_slice %[[JOIN]][0, 0, %{{.+}}] [%{{.+}}, 8, 4] [1, 1, 1]
 // CHECK: %[[Z:.+]] = seq.conv1d %[[JOIN]], %{{.+}} {dilation = 2 : i64}
 // CHECK: return %{{.+}}, %[[Z]], %[[H]], %[[ONE]], %[[C]], %[[NEXT]]
-func.func @m(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}, %h0: tensor<1x?x8xf32>, %cx: tensor<?x8x?xf32>) -> (tensor<?x1x?x8xf32>, tensor<?x8x?xf32>) {
+func.func @m(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}, %h0: tensor<1x?x8xf32>, %cx: tensor<?x8x?xf32> {seq.dims = ["B", "", "T"]}) -> (tensor<?x1x?x8xf32>, tensor<?x8x?xf32>) {
   %w = arith.constant dense<0.5> : tensor<1x32x4xf32>
   %r = arith.constant dense<0.25> : tensor<1x32x8xf32>
   %cw = arith.constant dense<1.0> : tensor<8x8x3xf32>
@@ -108,7 +108,7 @@ func.func @lengths(%x: tensor<?x?x4xf32>, %w: tensor<1x24x4xf32>, %r: tensor<1x2
 // queries attend to the first position + L cached steps, bottom-right
 // aligned; the window stays.
 // CHECK-LABEL: func.func @attention_step(
-// CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<?x2x?x4xf32>, %[[K:[a-z0-9]+]]: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "", ""]}, %[[V:[a-z0-9]+]]: tensor<?x1x?x8xf32>,
+// CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]}, %[[K:[a-z0-9]+]]: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "T", ""]}, %[[V:[a-z0-9]+]]: tensor<?x1x?x8xf32>,
 // CHECK-SAME: %[[KC:[a-z0-9]+]]: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "capacity", ""], seq.in_place, seq.name = "state0", seq.state},
 // CHECK-SAME: %[[VC:[a-z0-9]+]]: tensor<?x1x?x8xf32> {seq.dims = ["B", "", "capacity", ""], seq.in_place, seq.name = "state1", seq.state},
 // CHECK-SAME: %[[POS:[a-z0-9]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state2", seq.state})
@@ -133,7 +133,7 @@ func.func @lengths(%x: tensor<?x?x4xf32>, %w: tensor<1x24x4xf32>, %r: tensor<1x2
 // CHECK: %[[NEXT:.+]] = tensor.from_elements %{{.+}} : tensor<1xi64>
 // CHECK: %[[O:.+]] = seq.attention %[[Q]], %[[KS]], %[[VS]] causal(bottom_right)
 // CHECK: return %[[O]], %[[KN]], %[[VN]], %[[NEXT]]
-func.func @attention(%q: tensor<?x2x?x4xf32>, %k: tensor<?x1x?x4xf32>, %v: tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32> {
+func.func @attention(%q: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]}, %k: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "T", ""]}, %v: tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32> {
   %o = seq.attention %q, %k, %v causal(top_left) : (tensor<?x2x?x4xf32>, tensor<?x1x?x4xf32>, tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32>
   return %o : tensor<?x2x?x8xf32>
 }
@@ -167,7 +167,7 @@ func.func @attention(%q: tensor<?x2x?x4xf32>, %k: tensor<?x1x?x4xf32>, %v: tenso
 // CHECK: %[[KS:.+]] = tensor.concat dim(2)
 // CHECK: seq.attention %{{.+}}, %[[KS]], %{{.+}} causal(bottom_right) {window = array<i64: 3, 0>}
 // CHECK: return %{{.+}}, %[[KN]]
-func.func @sliding_window(%q: tensor<?x2x?x4xf32>, %k: tensor<?x1x?x4xf32>, %v: tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32> {
+func.func @sliding_window(%q: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]}, %k: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "T", ""]}, %v: tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32> {
   %o = seq.attention %q, %k, %v causal(top_left) {window = array<i64: 3, 0>} : (tensor<?x2x?x4xf32>, tensor<?x1x?x4xf32>, tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32>
   return %o : tensor<?x2x?x8xf32>
 }
@@ -774,9 +774,9 @@ func.func @wkv(%k: tensor<?x?x5xf32> {seq.name = "k", seq.dims = ["B", "T", ""]}
 // only on distances, which the bottom-right alignment over the cached keys
 // keeps (query i of the chunk is step position + i of the stream).
 // CHECK-LABEL: func.func @biased_step(
-// CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<?x2x?x4xf32>, %{{[a-z0-9]+}}: tensor<?x2x?x4xf32> {{.*}}, %[[T:[a-z0-9]+]]: tensor<2x7xf32>,
+// CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<?x2x?x4xf32> {{.*}}, %{{[a-z0-9]+}}: tensor<?x2x?x4xf32> {{.*}}, %[[T:[a-z0-9]+]]: tensor<2x7xf32>,
 // CHECK: seq.attention %[[Q]], %{{.+}}, %{{.+}} relative_bias(%[[T]]) causal(bottom_right) {alibi_slopes = array<f32: 5.000000e-01, 2.500000e-01>}
-func.func @biased(%q: tensor<?x2x?x4xf32>, %k: tensor<?x2x?x4xf32>, %v: tensor<?x2x?x4xf32>, %t: tensor<2x7xf32>) -> tensor<?x2x?x4xf32> {
+func.func @biased(%q: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]}, %k: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]}, %v: tensor<?x2x?x4xf32>, %t: tensor<2x7xf32>) -> tensor<?x2x?x4xf32> {
   %o = seq.attention %q, %k, %v relative_bias(%t) causal(top_left) {alibi_slopes = array<f32: 0.5, 0.25>} : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<2x7xf32>) -> tensor<?x2x?x4xf32>
   return %o : tensor<?x2x?x4xf32>
 }

@@ -79,6 +79,9 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
       !cast<RankedTensorType>(op.getQuery().getType()).isDynamicDim(2))
     return s.fail(op, "the query and key lengths must be the stream's "
                       "run-time number of steps");
+  if (failed(s.claimTimeDim(op, op.getQuery(), 2)) ||
+      failed(s.claimTimeDim(op, op.getKey(), 2)))
+    return failure();
   // A window bounded on the left needs only the last `left` steps.
   std::optional<int64_t> left;
   if (std::optional<ArrayRef<int64_t>> window = op.getWindow();

@@ -22,6 +22,18 @@ using namespace mlir;
 namespace seqc::seq {
 namespace {
 
+/// Claims dimension `dim` of `sequence`, the axis `op` steps along, as the
+/// stream's time axis, so that the step api names it and ops stepping
+/// along different input axes (a recurrence over T and a cumsum over B)
+/// are refused instead of streamed along one of them. A fixed-size axis is
+/// left to the chunk's size checks at run time.
+LogicalResult claimSteps(Operation *op, Value sequence, unsigned dim,
+                         StreamState &s) {
+  if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(dim))
+    return success();
+  return s.claimTimeDim(op, sequence, dim);
+}
+
 LogicalResult carryRecurrence(RecurrenceOpInterface op, StreamState &s) {
   if (op.getDirection() != Direction::forward)
     return s.fail(op, "a " + stringifyDirection(op.getDirection()).str() +
@@ -29,6 +41,8 @@ LogicalResult carryRecurrence(RecurrenceOpInterface op, StreamState &s) {
   if (op.getSequenceLens())
     return s.fail(op, "sequence_lens masks whole sequences; a stream has no "
                       "known length");
+  if (failed(claimSteps(op, op.getInput(), op.isBatchMajor() ? 1 : 0, s)))
+    return failure();
   Location loc = op.getLoc();
   // States are [D, B, H] time-major and [B, D, H] batch-major.
   unsigned stateBatch = op.isBatchMajor() ? 0 : 1;
@@ -52,6 +66,8 @@ template <typename OpTy>
 LogicalResult carryBatchMajorScan(OpTy op, StreamState &s) {
   // A selective scan's [B, D, N] and a WKV's [B, 3, C] state is all they
   // carry between steps; their first operand is [B, T, ...].
+  if (failed(claimSteps(op, op->getOperand(0), 1, s)))
+    return failure();
   FailureOr<std::string> batchName = s.batchDimName(op, op->getOperand(0), 0);
   if (failed(batchName))
     return failure();
@@ -66,6 +82,9 @@ LogicalResult carryBatchMajorScan(OpTy op, StreamState &s) {
 
 LogicalResult carryLinearAttention(LinearAttentionOp op, StreamState &s) {
   // The state S [B, H, Dk, Dv] and the normaliser z [B, H, Dk] carry over.
+  for (Value steps : {op.getQuery(), op.getKey(), op.getValue()})
+    if (failed(claimSteps(op, steps, 2, s)))
+      return failure();
   FailureOr<std::string> batchName = s.batchDimName(op, op.getQuery(), 0);
   if (failed(batchName))
     return failure();
@@ -99,6 +118,9 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
     if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(0))
       return s.fail(op, "a scan over a fixed number of steps does not step "
                         "with the stream");
+  for (Value sequence : op.getSequences())
+    if (failed(s.claimTimeDim(op, sequence, 0)))
+      return failure();
   // The body may read tensors from outside whole (a memory, an encoder's
   // output), but not one as long as the sequence: it would read steps the
   // chunk does not hold (a lookahead x[t + 1]) or index the chunk with the
