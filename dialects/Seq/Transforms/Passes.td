@@ -205,7 +205,8 @@ def RaiseConvPaddingPass : Pass<"seq-raise-conv-padding"> {
 }
 
 def RaisePositionsPass : Pass<"seq-raise-positions"> {
-  let summary = "Raise torch.arange over a tensor's length to seq.positions";
+  let summary = "Raise torch.arange over a tensor's length, and a table "
+                "sliced to it, to seq.positions";
   let description = [{
     `torch.arange(x.size(d))` (ONNX `Range(0, T, 1)`, which the importer
     makes a linalg.generic yielding its index as i64, sized by the
@@ -219,9 +220,22 @@ def RaisePositionsPass : Pass<"seq-raise-positions"> {
     state's batch, the same as every other op's time axis), so an arange
     over the batch (`x[torch.arange(B), i]`) keeps the model from streaming
     rather than counting the wrong steps.
+
+    A constant table sliced from row 0 to a tensor's length along one axis,
+    `pe[:, :x.size(1)]` (the sinusoidal table of PyTorch's transformer
+    tutorial, a learned `pos_embedding[:, :T]`; ONNX `Slice` with its end
+    clamped to the table's rows), becomes `seq.embedding` of the table, as
+    `[rows, features]`, at `seq.positions %x dim(d)`, expanded back to the
+    slice's shape: the same rows, and a stream reads those of its steps,
+    not rows `[0, chunk)` again. Only where the dimensions before the
+    sliced one are 1 and every reader of the slice is a linalg op that
+    reads it beside a tensor of that length, so a length past the table's
+    rows fails the run either way (an out-of-range index of the embedding
+    instead of the reader's size check).
   }];
   let dependentDialects = ["::seqc::seq::SeqDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def RaiseTimeShiftPass : Pass<"seq-raise-time-shift"> {

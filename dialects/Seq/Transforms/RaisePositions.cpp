@@ -1,8 +1,10 @@
 //===- RaisePositions.cpp - torch.arange(T) into seq.positions ----------===//
 //
-// `torch.arange(x.size(d))` numbers the steps of a time axis; as
-// seq.positions it names that axis, which is what lets a stream continue
-// the numbering across chunks instead of restarting it. See Passes.td.
+// `torch.arange(x.size(d))` numbers the steps of a time axis, and
+// `pe[:, :x.size(1)]` takes a table's rows for them; as seq.positions (and
+// seq.embedding of the table at those positions) they name that axis,
+// which is what lets a stream continue the numbering across chunks instead
+// of restarting it. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,9 +13,12 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/SizeUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 
 #define DEBUG_TYPE "seq-raise-positions"
@@ -117,11 +122,155 @@ struct RaiseArange : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// `size` with the clamps of an ONNX Slice's end peeled off: max(s, 0) and
+/// min(s, `extent`), the table's length, in any order and nesting.
+Value peelEndClamps(Value size, int64_t extent) {
+  while (true) {
+    auto max = size.getDefiningOp<arith::MaxSIOp>();
+    auto min = size.getDefiningOp<arith::MinSIOp>();
+    Operation *clamp = max ? max.getOperation() : min.getOperation();
+    if (!clamp)
+      return size;
+    std::optional<int64_t> bound;
+    Value other;
+    for (auto [a, b] : {std::pair(clamp->getOperand(0), clamp->getOperand(1)),
+                        std::pair(clamp->getOperand(1), clamp->getOperand(0))})
+      if ((bound = getConstantIntValue(a))) {
+        other = b;
+        break;
+      }
+    if (!bound || *bound != (max ? 0 : extent))
+      return size;
+    size = other;
+  }
+}
+
+/// Whether every user of `slice` reads it in a linalg op beside an operand
+/// whose dimension on the same loop is dimension `index` of `like`: the
+/// run-time check of that op's operand sizes then fails a run whose
+/// length is not the slice's, so a table read at positions past its end
+/// (which a slice would have cut short) fails either way.
+bool isReadBesideLength(tensor::ExtractSliceOp slice, unsigned axis, Value like,
+                        int64_t index) {
+  for (OpOperand &use : slice->getUses()) {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!linalgOp)
+      return false;
+    auto loop = dyn_cast<AffineDimExpr>(
+        linalgOp.getMatchingIndexingMap(&use).getResult(axis));
+    if (!loop)
+      return false;
+    bool tied = false;
+    for (OpOperand &other : linalgOp->getOpOperands()) {
+      if (&other == &use || !isa<RankedTensorType>(other.get().getType()))
+        continue;
+      AffineMap map = linalgOp.getMatchingIndexingMap(&other);
+      for (auto [d, expr] : llvm::enumerate(map.getResults()))
+        tied |= expr == loop && isSameDimension(other.get(), d, like, index);
+    }
+    if (!tied)
+      return false;
+  }
+  return !slice->use_empty();
+}
+
+/// tensor.extract_slice of a constant table from row 0 to dim(x, d)
+/// (`pe[:, :x.size(1)]`, a sinusoidal or learned position table; ONNX
+/// Slice with its end clamped to the table's length) ->
+/// seq.embedding(seq.positions %x dim(d), table as [rows, features]),
+/// expanded back to the slice's shape. Only where the dimensions before
+/// the sliced one are all 1 (the table is then already [rows, features] in
+/// memory) and the slice is read beside a tensor of that length.
+struct RaiseTableSlice : OpRewritePattern<tensor::ExtractSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr table;
+    if (!matchPattern(slice.getSource(), m_Constant(&table)) ||
+        !isa<FloatType>(table.getElementType()))
+      return failure();
+    RankedTensorType sourceType = slice.getSourceType();
+    RankedTensorType resultType = slice.getResultType();
+    int64_t rank = sourceType.getRank();
+    if (resultType.getRank() != rank || rank < 2)
+      return failure();
+    SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
+    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+    SmallVector<OpFoldResult> strides = slice.getMixedStrides();
+    std::optional<unsigned> axis;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!isConstantIntValue(offsets[d], 0) ||
+          !isConstantIntValue(strides[d], 1))
+        return failure();
+      if (isConstantIntValue(sizes[d], sourceType.getDimSize(d)))
+        continue;
+      if (axis || !isa<Value>(sizes[d]))
+        return failure();
+      axis = d;
+    }
+    // The rows come first in memory, and some features follow them.
+    if (!axis || *axis + 1 == rank)
+      return failure();
+    for (unsigned d = 0; d < *axis; ++d)
+      if (sourceType.getDimSize(d) != 1)
+        return failure();
+    int64_t rows = sourceType.getDimSize(*axis);
+    auto dim = peelEndClamps(cast<Value>(sizes[*axis]), rows)
+                   .getDefiningOp<tensor::DimOp>();
+    std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+    if (!index)
+      return failure();
+    Value like = dim.getSource();
+    auto likeType = dyn_cast<RankedTensorType>(like.getType());
+    if (!likeType || !isReadBesideLength(slice, *axis, like, *index))
+      return failure();
+    if (auto def = like.getDefiningOp(); def &&
+                                         def->getBlock() == slice->getBlock() &&
+                                         slice->isBeforeInBlock(def))
+      return failure();
+
+    Location loc = slice.getLoc();
+    rewriter.setInsertionPoint(slice);
+    int64_t features = sourceType.getNumElements() / rows;
+    auto tableType =
+        RankedTensorType::get({rows, features}, sourceType.getElementType());
+    Value table2d =
+        arith::ConstantOp::create(rewriter, loc, table.reshape(tableType));
+    auto positionsType = RankedTensorType::get({likeType.getDimSize(*index)},
+                                               rewriter.getI64Type());
+    Value positions =
+        PositionsOp::create(rewriter, loc, positionsType, like,
+                            rewriter.getI64IntegerAttr(*index), Value());
+    auto rowsType = RankedTensorType::get(
+        {positionsType.getDimSize(0), features}, sourceType.getElementType());
+    Value gathered =
+        EmbeddingOp::create(rewriter, loc, rowsType, positions, table2d);
+    // [T, features] -> the slice's [1, .., T, ...]
+    SmallVector<ReassociationIndices> groups(2);
+    for (int64_t d = 0; d < rank; ++d)
+      groups[d <= *axis ? 0 : 1].push_back(d);
+    SmallVector<int64_t> shape(sourceType.getShape());
+    shape[*axis] = positionsType.getDimSize(0);
+    SmallVector<OpFoldResult> outputShape;
+    for (int64_t d = 0; d < rank; ++d)
+      outputShape.push_back(
+          d == *axis ? getDimSize(rewriter, loc, gathered, 0)
+                     : OpFoldResult(rewriter.getIndexAttr(shape[d])));
+    Value expanded = tensor::ExpandShapeOp::create(
+        rewriter, loc, sourceType.clone(shape), gathered, groups, outputShape);
+    if (expanded.getType() != resultType)
+      expanded = tensor::CastOp::create(rewriter, loc, resultType, expanded);
+    rewriter.replaceOp(slice, expanded);
+    return success();
+  }
+};
+
 struct RaisePositionsPass
     : seqc::seq::impl::RaisePositionsPassBase<RaisePositionsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<RaiseArange>(&getContext());
+    patterns.add<RaiseArange, RaiseTableSlice>(&getContext());
     applyRaising(getOperation(), std::move(patterns));
   }
 };

@@ -93,7 +93,8 @@ bool isLeadingSlice(tensor::ExtractSliceOp slice, Value x, int64_t axis,
         return false;
       continue;
     }
-    std::pair<Value, int64_t> sized = {padded, d == axis ? extra : 0};
+    std::pair<Value, int64_t> sized = {
+        padded, static_cast<int64_t>(d) == axis ? extra : 0};
     std::optional<Length> at = readShiftLength(
         offset, x, d,
         padded ? ArrayRef(sized) : ArrayRef<std::pair<Value, int64_t>>());

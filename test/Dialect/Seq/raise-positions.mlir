@@ -81,3 +81,106 @@ func.func @kept(%x: tensor<?x?xi64>) -> (tensor<?xi64>, tensor<5xi64>, tensor<?x
   } -> tensor<?xi64>
   return %a, %b, %c, %d : tensor<?xi64>, tensor<5xi64>, tensor<?xi32>, tensor<?xi64>
 }
+
+// -----
+
+// pe[:, :x.size(1)] as the ONNX importer writes Slice(pe, 0, T, axis 1):
+// the end clamped to [0, 6], the table's rows; added to x. The table's
+// rows at seq.positions, [T, 4], expanded back to [1, T, 4].
+// CHECK-LABEL: func.func @table_slice
+// CHECK-SAME: (%[[X:.+]]: tensor<1x?x4xf32>)
+// CHECK-DAG: %[[TABLE:.+]] = arith.constant dense<{{.+}}> : tensor<6x4xf32>
+// CHECK-DAG: %[[P:.+]] = seq.positions %[[X]] dim(1) : tensor<1x?x4xf32> -> tensor<?xi64>
+// CHECK: %[[ROWS:.+]] = seq.embedding %[[P]], %[[TABLE]] : (tensor<?xi64>, tensor<6x4xf32>) -> tensor<?x4xf32>
+// CHECK: %[[PE:.+]] = tensor.expand_shape %[[ROWS]] {{\[\[}}0, 1], [2]] output_shape [1, %{{.+}}, 4] : tensor<?x4xf32> into tensor<1x?x4xf32>
+// CHECK-NOT: tensor.extract_slice
+// CHECK: linalg.generic {{.+}} ins(%[[X]], %[[PE]] :
+func.func @table_slice(%x: tensor<1x?x4xf32>) -> tensor<1x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c6 = arith.constant 6 : index
+  %pe = arith.constant dense<[[[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0], [8.0, 9.0, 10.0, 11.0], [12.0, 13.0, 14.0, 15.0], [16.0, 17.0, 18.0, 19.0], [20.0, 21.0, 22.0, 23.0]]]> : tensor<1x6x4xf32>
+  %t = tensor.dim %x, %c1 : tensor<1x?x4xf32>
+  %a = arith.maxsi %t, %c0 : index
+  %b = arith.minsi %a, %c6 : index
+  %end = arith.maxsi %b, %c0 : index
+  %slice = tensor.extract_slice %pe[0, %c0, 0] [1, %end, 4] [1, 1, 1] : tensor<1x6x4xf32> to tensor<1x?x4xf32>
+  %t2 = tensor.dim %x, %c1 : tensor<1x?x4xf32>
+  %e = tensor.empty(%t2) : tensor<1x?x4xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %slice : tensor<1x?x4xf32>, tensor<1x?x4xf32>) outs(%e : tensor<1x?x4xf32>) {
+  ^bb0(%in: f32, %p: f32, %out: f32):
+    %s = arith.addf %in, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x?x4xf32>
+  return %y : tensor<1x?x4xf32>
+}
+
+// -----
+
+// The tutorial's time-major table [rows, 1, features] sliced pe[:T],
+// added to a [T, B, features] x with the batch broadcast.
+// CHECK-LABEL: func.func @time_major_table
+// CHECK-SAME: (%[[X:.+]]: tensor<?x?x2xf32>)
+// CHECK-DAG: %[[TABLE:.+]] = arith.constant dense<{{.+}}> : tensor<3x2xf32>
+// CHECK-DAG: %[[P:.+]] = seq.positions %[[X]] dim(0) : tensor<?x?x2xf32> -> tensor<?xi64>
+// CHECK: %[[ROWS:.+]] = seq.embedding %[[P]], %[[TABLE]]
+// CHECK: tensor.expand_shape %[[ROWS]] {{\[\[}}0], [1, 2]] output_shape [%{{.+}}, 1, 2] : tensor<?x2xf32> into tensor<?x1x2xf32>
+// CHECK-NOT: tensor.extract_slice
+func.func @time_major_table(%x: tensor<?x?x2xf32>) -> tensor<?x?x2xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %pe = arith.constant dense<[[[0.5, 1.5]], [[2.5, 3.5]], [[4.5, 5.5]]]> : tensor<3x1x2xf32>
+  %t = tensor.dim %x, %c0 : tensor<?x?x2xf32>
+  %slice = tensor.extract_slice %pe[0, 0, 0] [%t, 1, 2] [1, 1, 1] : tensor<3x1x2xf32> to tensor<?x1x2xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x2xf32>
+  %e = tensor.empty(%t, %b) : tensor<?x?x2xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, 0, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %slice : tensor<?x?x2xf32>, tensor<?x1x2xf32>) outs(%e : tensor<?x?x2xf32>) {
+  ^bb0(%in: f32, %p: f32, %out: f32):
+    %s = arith.addf %in, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?x2xf32>
+  return %y : tensor<?x?x2xf32>
+}
+
+// -----
+
+// Left as written: a slice returned as it is (for T past the table's 6
+// rows it is the 6 rows, not an error); and, each read beside x, one from
+// row 1, one clamped to 5 rows (not the table's length), and a table with
+// 2 tables before the sliced axis (its rows are not contiguous).
+// CHECK-LABEL: func.func @table_slice_kept
+// CHECK-NOT: seq.positions
+// CHECK-NOT: seq.embedding
+// CHECK-COUNT-4: tensor.extract_slice
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#first = affine_map<(d0, d1, d2) -> (0, d1, d2)>
+func.func @table_slice_kept(%x: tensor<1x?x4xf32>) -> (tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<2x?x4xf32>) {
+  %c1 = arith.constant 1 : index
+  %c5 = arith.constant 5 : index
+  %table = arith.constant dense<1.0> : tensor<1x6x4xf32>
+  %tables = arith.constant dense<1.0> : tensor<2x6x4xf32>
+  %t = tensor.dim %x, %c1 : tensor<1x?x4xf32>
+  %whole = tensor.extract_slice %table[0, 0, 0] [1, %t, 4] [1, 1, 1] : tensor<1x6x4xf32> to tensor<1x?x4xf32>
+  %from1 = tensor.extract_slice %table[0, 1, 0] [1, %t, 4] [1, 1, 1] : tensor<1x6x4xf32> to tensor<1x?x4xf32>
+  %t5 = arith.minsi %t, %c5 : index
+  %short = tensor.extract_slice %table[0, 0, 0] [1, %t5, 4] [1, 1, 1] : tensor<1x6x4xf32> to tensor<1x?x4xf32>
+  %two = tensor.extract_slice %tables[0, 0, 0] [2, %t, 4] [1, 1, 1] : tensor<2x6x4xf32> to tensor<2x?x4xf32>
+  %e = tensor.empty(%t) : tensor<1x?x4xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %from1 : tensor<1x?x4xf32>, tensor<1x?x4xf32>) outs(%e : tensor<1x?x4xf32>) {
+  ^bb0(%in: f32, %p: f32, %out: f32):
+    %s = arith.addf %in, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x?x4xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %short : tensor<1x?x4xf32>, tensor<1x?x4xf32>) outs(%e : tensor<1x?x4xf32>) {
+  ^bb0(%in: f32, %p: f32, %out: f32):
+    %s = arith.addf %in, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x?x4xf32>
+  %e2 = tensor.empty(%t) : tensor<2x?x4xf32>
+  %c = linalg.generic {indexing_maps = [#first, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %two : tensor<1x?x4xf32>, tensor<2x?x4xf32>) outs(%e2 : tensor<2x?x4xf32>) {
+  ^bb0(%in: f32, %p: f32, %out: f32):
+    %s = arith.addf %in, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x?x4xf32>
+  return %whole, %a, %b, %c : tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<2x?x4xf32>
+}

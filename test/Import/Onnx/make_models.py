@@ -239,6 +239,46 @@ class MhaCausalDecoder(nn.Module):
         return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
 
 
+def sinusoidal_table(max_len, d):
+    """The sinusoidal position table of PyTorch's transformer tutorial
+    ("Language Modeling with nn.Transformer"): [max_len, d]."""
+    position = torch.arange(max_len).unsqueeze(1)
+    div_term = torch.exp(torch.arange(0, d, 2) * (-math.log(10000.0) / d))
+    pe = torch.zeros(max_len, d)
+    pe[:, 0::2] = torch.sin(position * div_term)
+    pe[:, 1::2] = torch.cos(position * div_term)
+    return pe
+
+
+class TablePositionsDecoder(MhaCausalDecoder):
+    """The tutorial's PositionalEncoding batch-first, a registered
+    [1, max_len, d] buffer sliced `pe[:, :x.size(1)]` (ONNX Slice with the
+    end clamped to 32), before causal self-attention at batch 1. Streamed,
+    each chunk must read the table's rows at its own steps, not rows
+    [0, chunk) again (stream-table-positions.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("pe", sinusoidal_table(32, 8)[None])
+
+    def forward(self, x):
+        return super().forward(x + self.pe[:, :x.size(1)])
+
+
+class TimeMajorTablePositions(nn.Module):
+    """The tutorial's PositionalEncoding as written there: a [max_len, 1,
+    d] buffer sliced `pe[:x.size(0)]` and added to a time-major [T, B, d]
+    x, then a Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("pe", sinusoidal_table(32, 8)[:, None])
+        self.proj = nn.Linear(8, 8)
+
+    def forward(self, x):
+        return self.proj(x + self.pe[:x.size(0)])
+
+
 def batch_one_features(T, B, rng):
     return {"x": rng.standard_normal((1, T, 8)).astype(np.float32)}
 
@@ -1782,6 +1822,12 @@ MODELS = [
      {"q": {0: "B", 1: "T"}, "s": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("batch_positions", BatchPositions, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("table_positions", TablePositionsDecoder, 14, batch_one_features, ["y"],
+     {"x": {1: "T"}, "y": {1: "T"}}),
+    ("time_major_table_positions", TimeMajorTablePositions, 14,
+     lambda T, B, rng: {"x": rng.standard_normal((T, B, 8)).astype(
+         np.float32)},
+     ["y"], {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
 ]
 
 
