@@ -1,0 +1,772 @@
+#!/usr/bin/python3
+"""The attention fixtures of make_models.py: nn.MultiheadAttention and
+Transformer layers, GPT/BERT/T5/NeoX/GPT-J/GQA-style blocks as Hugging Face
+writes them, masks, position tables and key/value caches, and the input
+makers they share. make_models.MODELS lists them.
+"""
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class CausalSelfAttention(nn.Module):
+    """Hand-written causal self-attention (a fused qkv projection split in
+    three, head reshapes, a tril(ones) mask via masked_fill) and a GELU
+    MLP, with residuals."""
+
+    def __init__(self, c=8, heads=2):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(c, 3 * c)
+        self.proj = nn.Linear(c, c)
+        self.fc = nn.Linear(c, 16)
+        self.out = nn.Linear(16, c)
+
+    def forward(self, x):
+        b, t, c = x.shape
+        q, k, v = self.qkv(x).split(c, dim=2)
+        q = q.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        k = k.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        v = v.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(c // self.heads))
+        mask = torch.tril(torch.ones(t, t))
+        att = att.masked_fill(mask == 0, float("-inf"))
+        y = (F.softmax(att, dim=-1) @ v).transpose(1, 2).reshape(b, t, c)
+        x = x + self.proj(y)
+        return x + self.out(F.gelu(self.fc(x)))
+
+
+class MhaCausalDecoder(nn.Module):
+    """nn.MultiheadAttention with an additive causal mask built at run time
+    (`full(-inf).triu(1)`, which torch 1.13 exports as Trilu of a filled
+    tensor, times 1.0), exported at batch 1: how a decoder for
+    token-by-token generation is exported. Streamed one token at a time it
+    is a key/value cache decode (stream-mha-decode.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+
+    def forward(self, x):
+        t = x.shape[1]
+        mask = torch.full((t, t), float("-inf")).triu(1)
+        return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
+
+
+def sinusoidal_table(max_len, d):
+    """The sinusoidal position table of PyTorch's transformer tutorial
+    ("Language Modeling with nn.Transformer"): [max_len, d]."""
+    position = torch.arange(max_len).unsqueeze(1)
+    div_term = torch.exp(torch.arange(0, d, 2) * (-math.log(10000.0) / d))
+    pe = torch.zeros(max_len, d)
+    pe[:, 0::2] = torch.sin(position * div_term)
+    pe[:, 1::2] = torch.cos(position * div_term)
+    return pe
+
+
+class TablePositionsDecoder(MhaCausalDecoder):
+    """The tutorial's PositionalEncoding batch-first, a registered
+    [1, max_len, d] buffer sliced `pe[:, :x.size(1)]` (ONNX Slice with the
+    end clamped to 32), before causal self-attention at batch 1. Streamed,
+    each chunk must read the table's rows at its own steps, not rows
+    [0, chunk) again (stream-table-positions.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("pe", sinusoidal_table(32, 8)[None])
+
+    def forward(self, x):
+        return super().forward(x + self.pe[:, :x.size(1)])
+
+
+class TimeMajorTablePositions(nn.Module):
+    """The tutorial's PositionalEncoding as written there: a [max_len, 1,
+    d] buffer sliced `pe[:x.size(0)]` and added to a time-major [T, B, d]
+    x, then a Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("pe", sinusoidal_table(32, 8)[:, None])
+        self.proj = nn.Linear(8, 8)
+
+    def forward(self, x):
+        return self.proj(x + self.pe[:x.size(0)])
+
+
+def batch_one_features(T, B, rng):
+    return {"x": rng.standard_normal((1, T, 8)).astype(np.float32)}
+
+
+class AddMaskAttention(nn.Module):
+    """Separate q/k/v projections, scores divided by sqrt(d), an additive
+    causal mask triu(full(-inf), 1); the mean over features as a head."""
+
+    def __init__(self, c=8, heads=2):
+        super().__init__()
+        self.heads = heads
+        self.q = nn.Linear(c, c)
+        self.k = nn.Linear(c, c)
+        self.v = nn.Linear(c, c)
+
+    def forward(self, x):
+        b, t, c = x.shape
+        d = c // self.heads
+        q = self.q(x).view(b, t, self.heads, d).transpose(1, 2)
+        k = self.k(x).view(b, t, self.heads, d).transpose(1, 2)
+        v = self.v(x).view(b, t, self.heads, d).transpose(1, 2)
+        mask = torch.triu(torch.full((t, t), float("-inf")), diagonal=1)
+        att = F.softmax(q @ k.transpose(-2, -1) / math.sqrt(d) + mask, dim=-1)
+        y = (att @ v).transpose(1, 2).reshape(b, t, c)
+        return y, y.mean(-1, keepdim=True)
+
+
+class KeyMaskAttention(nn.Module):
+    """Multi-head self-attention with an additive key mask input."""
+
+    def __init__(self, c=8, heads=2):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(c, 3 * c)
+
+    def forward(self, x, m):
+        b, t, c = x.shape
+        d = c // self.heads
+        q, k, v = self.qkv(x).view(b, t, 3, self.heads, d).permute(
+            2, 0, 3, 1, 4)
+        att = F.softmax((q @ k.transpose(-2, -1)) / math.sqrt(d) + m, dim=-1)
+        return (att @ v).transpose(1, 2).reshape(b, t, c)
+
+
+def key_mask_inputs(T, B, rng):
+    m = np.where(rng.random((B, 1, 1, T)) < 0.3, -1e9, 0.0)
+    m[..., 0] = 0.0
+    return {"x": rng.standard_normal((B, T, 8)).astype(np.float32),
+            "m": m.astype(np.float32)}
+
+
+class Gpt(nn.Module):
+    """A GPT-style block: token and position embeddings (positions from
+    torch.arange, a Range node), pre-LayerNorm causal attention with a GELU
+    MLP, a final LayerNorm and a vocabulary head."""
+
+    def __init__(self):
+        super().__init__()
+        self.tok = nn.Embedding(11, 8)
+        self.pos = nn.Embedding(32, 8)
+        self.ln1 = nn.LayerNorm(8)
+        self.block = CausalSelfAttention()
+        self.ln2 = nn.LayerNorm(8)
+        self.head = nn.Linear(8, 11)
+
+    def forward(self, ids):
+        x = self.tok(ids) + self.pos(torch.arange(ids.shape[1]))
+        return self.head(self.ln2(self.block(self.ln1(x))))
+
+
+class LstmAttention(nn.Module):
+    """An LSTM + causal self-attention hybrid with a linear head."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 8, batch_first=True)
+        self.block = CausalSelfAttention()
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        return self.head(self.block(y))
+
+
+def batch_first_small(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 4)).astype(np.float32)}
+
+
+class BufferMaskAttention(nn.Module):
+    """nanoGPT-style: a registered tril(ones) buffer sliced to [:T, :T]
+    (Slice with run-time ends) as the causal mask."""
+
+    def __init__(self, c=8, heads=2):
+        super().__init__()
+        self.heads = heads
+        self.attn = nn.Linear(c, 3 * c)
+        self.register_buffer("bias", torch.tril(torch.ones(16, 16))
+                             .view(1, 1, 16, 16))
+
+    def forward(self, x):
+        b, t, c = x.shape
+        q, k, v = self.attn(x).split(c, dim=2)
+        q = q.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        k = k.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        v = v.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+        att = att.masked_fill(self.bias[:, :, :t, :t] == 0, float("-inf"))
+        y = F.softmax(att, dim=-1) @ v
+        return y.transpose(1, 2).contiguous().view(b, t, c)
+
+
+def encoder_layer():
+    return nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0,
+                                      batch_first=True)
+
+
+class CrossAttention(nn.Module):
+    """nn.MultiheadAttention with key/value from a second input (an
+    encoder's memory of another length): torch 1.13 exports the key/value
+    projections as MatMul by Transpose(Slice(in_proj_weight)), a weight
+    computed from a weight."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+
+    def forward(self, x, memory):
+        return self.attn(x, memory, memory, need_weights=False)[0]
+
+
+def cross_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 8)).astype(np.float32),
+            "memory": rng.standard_normal((B, T + 2, 8)).astype(np.float32)}
+
+
+class HfCausalSlice(nn.Module):
+    """Hugging Face GPT-2's causal mask with a key/value cache: the queries
+    x are the last T of the S keys (memory), and the mask is
+    bias[:, :, S - T : S, :S] of a stored lower-triangular buffer, a Slice
+    whose start is a run-time size (S - T)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("bias", torch.tril(
+            torch.ones(64, 64, dtype=torch.bool)).view(1, 1, 64, 64))
+        self.q = nn.Linear(8, 8)
+
+    def forward(self, x, memory):
+        T, S = x.size(1), memory.size(1)
+        mask = self.bias[:, :, S - T:S, :S]
+        scores = torch.matmul(self.q(x), memory.transpose(1, 2))[:, None]
+        scores = torch.where(mask, scores, torch.tensor(-1e4))
+        return torch.matmul(scores.softmax(-1), memory[:, None])[:, 0]
+
+
+class DebertaBuckets(nn.Module):
+    """DeBERTa-v2's relative position embedding: make_log_bucket_position
+    (Hugging Face modeling_deberta_v2) buckets the integer relative
+    positions on a log scale using torch.sign of integers, then looks the
+    buckets up in an embedding added to every (query, key) pair."""
+
+    def __init__(self):
+        super().__init__()
+        self.rel_embeddings = nn.Embedding(16, 8)
+
+    @staticmethod
+    def log_buckets(relative_pos, bucket_size, max_position):
+        sign = torch.sign(relative_pos)
+        mid = bucket_size // 2
+        abs_pos = torch.where(
+            (relative_pos < mid) & (relative_pos > -mid),
+            torch.tensor(mid - 1).type_as(relative_pos),
+            torch.abs(relative_pos))
+        log_pos = torch.ceil(
+            torch.log(abs_pos / mid)
+            / torch.log(torch.tensor((max_position - 1) / mid))
+            * (mid - 1)) + mid
+        return torch.where(abs_pos <= mid, relative_pos.type_as(log_pos),
+                           log_pos * sign)
+
+    def forward(self, x):
+        T = x.size(1)
+        q = torch.arange(T)
+        rel = q[:, None] - q[None, :]
+        buckets = self.log_buckets(rel, 8, 32).long() + 8
+        return x.unsqueeze(2) + self.rel_embeddings(buckets)[None]
+
+
+class TransformerDecoder(nn.Module):
+    """nn.TransformerDecoder (2 post-norm layers: causal self-attention
+    under a float tgt_mask, cross-attention over `memory` with a bool
+    memory_key_padding_mask input)."""
+
+    def __init__(self):
+        super().__init__()
+        self.decoder = nn.TransformerDecoder(
+            nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0), 2)
+
+    def forward(self, tgt, memory, memory_pad):
+        L = tgt.shape[0]
+        causal = torch.triu(torch.full((L, L), float("-inf")), 1)
+        return self.decoder(tgt, memory, tgt_mask=causal,
+                            memory_key_padding_mask=memory_pad)
+
+
+def decoder_inputs(T, B, rng):
+    pad = np.zeros((B, T + 2), dtype=bool)
+    for b in range(B):
+        pad[b, T + 2 - b % 3:] = True      # the last 0, 1 or 2 steps
+    return {"tgt": rng.standard_normal((T, B, 8), dtype=np.float32),
+            "memory": rng.standard_normal((T + 2, B, 8), dtype=np.float32),
+            "memory_pad": pad}
+
+
+class BertMask(nn.Module):
+    """Hugging Face BertSelfAttention's arithmetic: an int64
+    attention_mask (1: a real token) cast to float, (1 - mask) * finfo.min
+    added to the scores."""
+
+    def __init__(self):
+        super().__init__()
+        self.query, self.key, self.value = (nn.Linear(8, 8) for _ in range(3))
+        self.dense = nn.Linear(8, 8)
+
+    def forward(self, x, attention_mask):
+        B, T, _ = x.shape
+
+        def heads(t):
+            return t.view(B, T, 2, 4).transpose(1, 2)
+
+        scores = heads(self.query(x)) @ heads(self.key(x)).transpose(-1, -2)
+        scores = scores / math.sqrt(4)
+        extended = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) \
+            * torch.finfo(torch.float32).min
+        ctx = (scores + extended).softmax(-1) @ heads(self.value(x))
+        return self.dense(ctx.transpose(1, 2).reshape(B, T, 8))
+
+
+def bert_mask_inputs(T, B, rng):
+    mask = np.ones((B, T), dtype=np.int64)
+    for b in range(B):
+        padded = b % T                      # 0, 1, 2, ... padded tokens
+        if padded:
+            mask[b, T - padded:] = 0
+    return {"x": rng.standard_normal((B, T, 8), dtype=np.float32),
+            "attention_mask": mask}
+
+
+class T5RelativeBias(nn.Module):
+    """T5's self-attention: no score scaling, a learned bias per head and
+    relative-position bucket (T5Attention._relative_position_bucket,
+    bidirectional, 32 buckets, max distance 128) added to the scores."""
+
+    def __init__(self):
+        super().__init__()
+        self.q, self.k, self.v, self.o = (nn.Linear(8, 8, bias=False)
+                                          for _ in range(4))
+        self.relative_attention_bias = nn.Embedding(32, 2)
+
+    @staticmethod
+    def bucket(relative, buckets=32, max_distance=128):
+        buckets //= 2
+        out = (relative > 0).to(torch.long) * buckets
+        n = torch.abs(relative)
+        exact = buckets // 2
+        large = exact + (torch.log(n.float() / exact) /
+                         math.log(max_distance / exact) *
+                         (buckets - exact)).to(torch.long)
+        large = torch.min(large, torch.full_like(large, buckets - 1))
+        return out + torch.where(n < exact, n, large)
+
+    def forward(self, x):
+        B, T, _ = x.shape
+        relative = torch.arange(T)[None, :] - torch.arange(T)[:, None]
+        bias = self.relative_attention_bias(self.bucket(relative))
+        bias = bias.permute(2, 0, 1)[None]               # [1, H, T, T]
+
+        def heads(t):
+            return t.view(B, T, 2, 4).transpose(1, 2)
+
+        scores = heads(self.q(x)) @ heads(self.k(x)).transpose(-1, -2) + bias
+        ctx = scores.softmax(-1) @ heads(self.v(x))
+        return self.o(ctx.transpose(1, 2).reshape(B, T, 8))
+
+
+class NeoXAttention(nn.Module):
+    """Hugging Face GPTNeoXAttention (Pythia) as torch.onnx exports it:
+    one fused query_key_value Linear viewed [B, T, heads, 3 * head_size]
+    (each head's q, k, v together), rotary embeddings (rotate_half) on only
+    the first rotary_ndims = head_size / 2 features of q and k, a causal
+    bool mask filled with finfo.min, and the dense output Linear."""
+
+    def __init__(self, hidden=8, heads=2):
+        super().__init__()
+        self.heads, self.head_size = heads, hidden // heads
+        self.rotary_ndims = self.head_size // 2
+        self.query_key_value = nn.Linear(hidden, 3 * hidden)
+        self.dense = nn.Linear(hidden, hidden)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        d, r = self.head_size, self.rotary_ndims
+        qkv = self.query_key_value(x).view(B, T, self.heads, 3 * d)
+        q = qkv[..., :d].permute(0, 2, 1, 3)
+        k = qkv[..., d:2 * d].permute(0, 2, 1, 3)
+        v = qkv[..., 2 * d:].permute(0, 2, 1, 3)
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, r, 2).float() / r))
+        freqs = torch.outer(torch.arange(T).float(), inv_freq)
+        emb = torch.cat((freqs, freqs), dim=-1)
+        cos, sin = emb.cos(), emb.sin()
+
+        def rope(t):
+            rot, rest = t[..., :r], t[..., r:]
+            half = torch.cat((-rot[..., r // 2:], rot[..., :r // 2]), -1)
+            return torch.cat((rot * cos + half * sin, rest), -1)
+
+        scores = rope(q) @ rope(k).transpose(-1, -2) / math.sqrt(d)
+        causal = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
+        scores = scores.masked_fill(causal, torch.finfo(scores.dtype).min)
+        out = scores.softmax(-1) @ v
+        return self.dense(out.permute(0, 2, 1, 3).reshape(B, T, E))
+
+
+class GptJAttention(nn.Module):
+    """Hugging Face GPTJAttention as torch.onnx exports it: bias-free
+    q/k/v/out projections, rotary embeddings from the embed_positions
+    buffer (create_sinusoidal_positions: sin and cos of p * f side by side,
+    gathered by position) on the first rotary_dim features of each head
+    with adjacent features paired (rotate_every_two: strided Slices, a
+    stack; repeat_interleave'd sin and cos), causal."""
+
+    def __init__(self, hidden=8, heads=2, rotary_dim=2, max_positions=32):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.rotary_dim = rotary_dim
+        for n in ("q_proj", "k_proj", "v_proj", "out_proj"):
+            setattr(self, n, nn.Linear(hidden, hidden, bias=False))
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, rotary_dim, 2).float()
+                                    / rotary_dim))
+        angles = torch.einsum("i,j->ij",
+                              torch.arange(max_positions).float(), inv_freq)
+        self.register_buffer("embed_positions",
+                             torch.cat((angles.sin(), angles.cos()), 1))
+
+    def forward(self, x):
+        B, T, E = x.shape
+        split = lambda t: t.view(B, T, self.heads, self.head_dim)
+        q, k = split(self.q_proj(x)), split(self.k_proj(x))
+        v = split(self.v_proj(x)).permute(0, 2, 1, 3)
+        r = self.rotary_dim
+        sincos = self.embed_positions[torch.arange(T)]
+        sin, cos = torch.split(sincos, r // 2, dim=-1)
+        sin = torch.repeat_interleave(sin[None, :, None, :], 2, 3)
+        cos = torch.repeat_interleave(cos[None, :, None, :], 2, 3)
+
+        def rope(t):
+            rot, rest = t[..., :r], t[..., r:]
+            pairs = torch.stack((-rot[..., 1::2], rot[..., ::2]), dim=-1)
+            return torch.cat((rot * cos + pairs.flatten(-2) * sin, rest), -1)
+
+        q, k = rope(q).permute(0, 2, 1, 3), rope(k).permute(0, 2, 1, 3)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim)
+        causal = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
+        scores = scores.masked_fill(causal, torch.finfo(scores.dtype).min)
+        out = scores.softmax(-1) @ v
+        return self.out_proj(out.permute(0, 2, 1, 3).reshape(B, T, E))
+
+
+class GroupedQueryAttention(nn.Module):
+    """Hugging Face LLaMA/Mistral attention with fewer key/value heads than
+    query heads (GQA): k and v repeated to the query heads by repeat_kv
+    (a 5-D expand of [B, Hkv, 1, T, D] reshaped to [B, Hq, T, D]) or by
+    repeat_interleave, and a causal -inf mask built at run time."""
+
+    def __init__(self, interleave=False, hidden=8, heads=4, kv_heads=2):
+        super().__init__()
+        self.interleave = interleave
+        self.heads, self.kv_heads = heads, kv_heads
+        self.head_dim = hidden // heads
+        self.q_proj = nn.Linear(hidden, heads * self.head_dim, bias=False)
+        self.k_proj = nn.Linear(hidden, kv_heads * self.head_dim, bias=False)
+        self.v_proj = nn.Linear(hidden, kv_heads * self.head_dim, bias=False)
+        self.o_proj = nn.Linear(heads * self.head_dim, hidden, bias=False)
+
+    def repeat(self, t):
+        # t: [B, T, Hkv, D] -> [B, Hq, T, D]
+        B, T, H, D = t.shape
+        n = self.heads // self.kv_heads
+        if self.interleave:
+            # (torch 1.13 exports repeat_interleave on dim 1 of [B, H, T,
+            # D] with a Reshape to [0, -1, 0, D] that is wrong for T != n.)
+            return t.repeat_interleave(n, dim=2).transpose(1, 2)
+        t = t.transpose(1, 2)
+        return t[:, :, None, :, :].expand(B, H, n, T, D).reshape(B, H * n, T, D)
+
+    def forward(self, x):
+        B, T, _ = x.shape
+        d = self.head_dim
+        q = self.q_proj(x).view(B, T, self.heads, d).transpose(1, 2)
+        k = self.repeat(self.k_proj(x).view(B, T, self.kv_heads, d))
+        v = self.repeat(self.v_proj(x).view(B, T, self.kv_heads, d))
+        w = q @ k.transpose(2, 3) / math.sqrt(d)
+        w = w + torch.full((T, T), float("-inf")).triu(1)
+        out = w.softmax(-1) @ v
+        return self.o_proj(out.transpose(1, 2).reshape(B, T, -1))
+
+
+class SlidingWindowAttention(nn.Module):
+    """Attention whose mask is a diagonal band: a stored bool buffer
+    tril().triu(-2) (each query sees itself and the 2 keys before, as
+    Mistral's sliding window) sliced [:T, :T] and filled with finfo.min
+    (`bidirectional`: triu(-2).tril(2), the 2 keys on each side, filled
+    with -inf), or (`additive`) two run-time -inf masks added one after
+    the other, triu(1) and tril(-3), or (`log`, the reference Mistral's)
+    log(tril(ones).triu(-2)) added."""
+
+    def __init__(self, mode="buffer", hidden=8, heads=2):
+        super().__init__()
+        self.mode, self.heads, self.head_dim = mode, heads, hidden // heads
+        self.qkv = nn.Linear(hidden, 3 * hidden)
+        self.out = nn.Linear(hidden, hidden)
+        ones = torch.ones(64, 64, dtype=torch.bool)
+        band = ones.triu(-2).tril(2) if mode == "bidirectional" else \
+            ones.tril().triu(-2)
+        self.register_buffer("band", band)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        q, k, v = self.qkv(x).chunk(3, -1)
+        q, k, v = (t.view(B, T, self.heads, self.head_dim).transpose(1, 2)
+                   for t in (q, k, v))
+        w = q @ k.transpose(-1, -2) * self.head_dim ** -0.5
+        if self.mode == "additive":
+            w = w + torch.full((T, T), float("-inf")).triu(1)
+            w = w + torch.full((T, T), float("-inf")).tril(-3)
+        elif self.mode == "log":
+            mask = torch.tril(torch.ones(T, T, dtype=w.dtype), diagonal=0)
+            w = w + torch.log(torch.triu(mask, diagonal=-2))
+        elif self.mode == "bidirectional":
+            w = w.masked_fill(~self.band[:T, :T], float("-inf"))
+        else:
+            w = w.masked_fill(~self.band[:T, :T], torch.finfo(w.dtype).min)
+        out = w.softmax(-1) @ v
+        return self.out(out.transpose(1, 2).reshape(B, T, E))
+
+
+class HfGpt2Attention(nn.Module):
+    """Hugging Face GPT2Attention (transformers 4.x, eager _attn) as
+    torch.onnx exports it: a fused c_attn projection split in three, the
+    scale `w / torch.full([], v.size(-1) ** 0.5)` (a Pow of a run-time
+    size), the causal mask `bias[:, :, Lk - Lq : Lk, :Lk]` of a stored bool
+    buffer (its row offset is a run-time size) and a finfo.min fill."""
+
+    def __init__(self, hidden=8, heads=2, max_positions=64):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.c_attn = nn.Linear(hidden, 3 * hidden)
+        self.c_proj = nn.Linear(hidden, hidden)
+        self.register_buffer("bias", torch.tril(torch.ones(
+            (max_positions, max_positions), dtype=torch.bool)).view(
+                1, 1, max_positions, max_positions))
+
+    def split_heads(self, t):
+        return t.view(t.size()[:-1] + (self.heads, self.head_dim)).permute(
+            0, 2, 1, 3)
+
+    def forward(self, x):
+        q, k, v = self.c_attn(x).split(self.heads * self.head_dim, dim=2)
+        q, k, v = self.split_heads(q), self.split_heads(k), self.split_heads(v)
+        w = torch.matmul(q, k.transpose(-1, -2))
+        w = w / torch.full([], v.size(-1) ** 0.5, dtype=w.dtype)
+        query_length, key_length = q.size(-2), k.size(-2)
+        causal_mask = self.bias[:, :, key_length - query_length:key_length,
+                                :key_length]
+        mask_value = torch.full([], torch.finfo(w.dtype).min, dtype=w.dtype)
+        w = torch.where(causal_mask, w.to(w.dtype), mask_value)
+        out = torch.matmul(w.softmax(dim=-1), v)
+        out = out.permute(0, 2, 1, 3).contiguous()
+        return self.c_proj(out.view(out.size()[:-2] + (-1,)))
+
+
+class HfMakeCausalMaskAttention(nn.Module):
+    """Hugging Face LLaMA/OPT attention (transformers 4.2x eager path):
+    the causal mask built at run time by _make_causal_mask
+    (full(finfo.min).masked_fill_(arange < (arange + 1).view(T, 1), 0),
+    expanded to [B, 1, T, T]) and added, then torch.max(w, finfo.min) and
+    softmax(dtype=float32)."""
+
+    def __init__(self, hidden=8, heads=2):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.q_proj = nn.Linear(hidden, hidden, bias=False)
+        self.k_proj = nn.Linear(hidden, hidden, bias=False)
+        self.v_proj = nn.Linear(hidden, hidden, bias=False)
+        self.o_proj = nn.Linear(hidden, hidden, bias=False)
+
+    @staticmethod
+    def make_causal_mask(B, T, dtype):
+        mask = torch.full((T, T), torch.finfo(dtype).min)
+        mask_cond = torch.arange(mask.size(-1))
+        mask.masked_fill_(mask_cond < (mask_cond + 1).view(mask.size(-1), 1),
+                          0)
+        return mask.to(dtype)[None, None, :, :].expand(B, 1, T, T)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        q, k, v = (p(x).view(B, T, self.heads, self.head_dim).transpose(1, 2)
+                   for p in (self.q_proj, self.k_proj, self.v_proj))
+        w = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(self.head_dim)
+        w = w + self.make_causal_mask(B, T, w.dtype)
+        w = torch.max(w, torch.tensor(torch.finfo(w.dtype).min))
+        w = nn.functional.softmax(w, dim=-1, dtype=torch.float32).to(q.dtype)
+        out = torch.matmul(w, v).transpose(1, 2).reshape(B, T, E)
+        return self.o_proj(out)
+
+
+class HfPositionIds(nn.Module):
+    """Hugging Face GPT2Model's embeddings: input_ids.view(-1, T) and
+    position_ids = arange(0, T).unsqueeze(0).view(-1, T), a Reshape whose
+    -1 is 1 (it must broadcast against the batch), then wte + wpe; also
+    positions from arange(1, T + 1) and arange(0, 2 * T, 2), whose lengths
+    are T too."""
+
+    def __init__(self, vocab=11, hidden=8, max_positions=32):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, hidden)
+        self.wpe = nn.Embedding(max_positions, hidden)
+
+    def forward(self, ids):
+        input_shape = ids.size()
+        ids = ids.view(-1, input_shape[-1])
+        T = input_shape[-1]
+        position_ids = torch.arange(0, T, dtype=torch.long)
+        position_ids = position_ids.unsqueeze(0).view(-1, T)
+        shifted = torch.arange(1, T + 1).unsqueeze(0).view(-1, T)
+        even = torch.arange(0, 2 * T, 2).unsqueeze(0).view(-1, T)
+        return (self.wte(ids) + self.wpe(position_ids) + self.wpe(shifted)
+                + self.wpe(even))
+
+
+class HfRmsNorms(nn.Module):
+    """Hugging Face LlamaRMSNorm (weight * (x * rsqrt(mean(x^2) + eps))),
+    T5LayerNorm (the same, variance from pow), and an RMSNorm written as x
+    / sqrt(...) * weight: ONNX has no RMSNormalization before opset 23, so
+    each exports as Pow/Mul, ReduceMean, Add, Sqrt, Div (rsqrt as 1 /
+    sqrt), Mul. Between them a residual and a linear, as in a block."""
+
+    def __init__(self, d=8):
+        super().__init__()
+        self.w1 = nn.Parameter(torch.rand(d) + 0.5)
+        self.w2 = nn.Parameter(torch.rand(d) + 0.5)
+        self.w3 = nn.Parameter(torch.rand(d) + 0.5)
+        self.proj = nn.Linear(d, d)
+
+    def forward(self, x):
+        variance = x.pow(2).mean(-1, keepdim=True)
+        h = self.w1 * (x * torch.rsqrt(variance + 1e-6))
+        h = self.proj(h) + x
+        variance = (h * h).mean(-1, keepdim=True)
+        h2 = self.w2 * (h * torch.rsqrt(variance + 1e-5))
+        h3 = h2 / torch.sqrt(h2.pow(2).mean(-1, keepdim=True) + 1e-6) * self.w3
+        return h3
+
+
+class DistilBertMaskedFill(nn.Module):
+    """Hugging Face DistilBERT's MultiHeadSelfAttention: the padding mask
+    (attention_mask == 0).view(B, 1, 1, T).expand_as(scores) filled with
+    torch.finfo.min by masked_fill; the inputs hold a fully padded row
+    (softmax over equal fills: the mean of v)."""
+
+    def __init__(self, hidden=8, heads=2):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.q_lin = nn.Linear(hidden, hidden)
+        self.k_lin = nn.Linear(hidden, hidden)
+        self.v_lin = nn.Linear(hidden, hidden)
+        self.out_lin = nn.Linear(hidden, hidden)
+
+    def forward(self, x, attention_mask):
+        B, T, E = x.shape
+        shape = lambda t: t.view(B, -1, self.heads, self.head_dim).transpose(
+            1, 2)
+        q = shape(self.q_lin(x)) / math.sqrt(self.head_dim)
+        k, v = shape(self.k_lin(x)), shape(self.v_lin(x))
+        scores = torch.matmul(q, k.transpose(2, 3))
+        mask = (attention_mask == 0).view(B, 1, 1, T).expand_as(scores)
+        scores = scores.masked_fill(
+            mask, torch.tensor(torch.finfo(scores.dtype).min))
+        weights = nn.functional.softmax(scores, dim=-1)
+        context = torch.matmul(weights, v).transpose(1, 2).reshape(B, -1, E)
+        return self.out_lin(context)
+
+
+class KvCacheAttention(nn.Module):
+    """A GPT-2-style decode step with a key/value cache: past_k/past_v [B,
+    H, P, D] concatenated with this step's keys and values, scores masked
+    by Hugging Face GPT-2's causal buffer slice bias[L - T : L, :L]
+    (bottom-right: query i sees keys up to P + i). With shift=1 the slice
+    is bias[L - T - 1 : L - 1, :L], one key fewer per query: no causal
+    alignment, it stays a mask."""
+
+    def __init__(self, shift=0, embed=16, heads=2, max_positions=64):
+        super().__init__()
+        self.shift = shift
+        self.heads = heads
+        self.head_dim = embed // heads
+        self.qkv = nn.Linear(embed, 3 * embed)
+        self.out = nn.Linear(embed, embed)
+        self.register_buffer("bias", torch.tril(torch.ones(
+            max_positions, max_positions, dtype=torch.bool)))
+
+    def heads_with_cache(self, x, past_k, past_v):
+        """q [B, H, T, D] and the cached keys and values with this step's
+        appended, [B, H, P + T, D]."""
+        B, T, E = x.shape
+        q, k, v = self.qkv(x).split(E, dim=2)
+        shape = (B, T, self.heads, self.head_dim)
+        q = q.view(shape).transpose(1, 2)
+        k = torch.cat([past_k, k.view(shape).transpose(1, 2)], dim=2)
+        v = torch.cat([past_v, v.view(shape).transpose(1, 2)], dim=2)
+        return q, k, v
+
+    def forward(self, x, past_k, past_v):
+        B, T, E = x.shape
+        q, k, v = self.heads_with_cache(x, past_k, past_v)
+        L = k.shape[2]
+        w = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim)
+        s = self.shift
+        mask = self.bias[L - T - s:L - s, :L]
+        w = w.masked_fill(~mask, float("-inf")).softmax(-1)
+        y = (w @ v).transpose(1, 2).reshape(B, T, E)
+        return self.out(y), k, v
+
+
+class HfCausalMaskKvCache(KvCacheAttention):
+    """The same decode step masked as Hugging Face LLaMA/OPT/Mistral do
+    (transformers 4.2x `_make_causal_mask` with past_key_values_length): a
+    [T, T] finfo.min triangle after a [T, P] block of zeros, expanded to
+    [B, 1, T, P + T]. torch exports the expand's target shape as
+    Where(Equal(shape, -1), 1, shape) with P + T computed at run time."""
+
+    def forward(self, x, past_k, past_v):
+        B, T, E = x.shape
+        q, k, v = self.heads_with_cache(x, past_k, past_v)
+        P = past_k.shape[2]
+        mask = torch.full((T, T), torch.finfo(torch.float32).min)
+        cond = torch.arange(T)
+        mask.masked_fill_(cond < (cond + 1).view(T, 1), 0)
+        mask = torch.cat([torch.zeros(T, P), mask], dim=-1)
+        mask = mask[None, None, :, :].expand(B, 1, T, T + P)
+        w = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim) + mask
+        y = (w.softmax(-1) @ v).transpose(1, 2).reshape(B, T, E)
+        return self.out(y), k, v
+
+
+def kv_cache_inputs(T, B, rng):
+    """x for T new steps and a cache of T + 2 earlier ones."""
+    P = T + 2
+    return {"x": rng.standard_normal((B, T, 16)).astype(np.float32),
+            "past_k": rng.standard_normal((B, 2, P, 8)).astype(np.float32),
+            "past_v": rng.standard_normal((B, 2, P, 8)).astype(np.float32)}
+
+
+KV_CACHE_AXES = {"x": {0: "B", 1: "T"}, "past_k": {0: "B", 2: "P"},
+                 "past_v": {0: "B", 2: "P"}, "y": {0: "B", 1: "T"},
+                 "k": {0: "B", 2: "L"}, "v": {0: "B", 2: "L"}}
+
+
+def fully_padded_mask_inputs(T, B, rng):
+    """bert_mask_inputs with the last batch row entirely padding."""
+    inputs = bert_mask_inputs(T, B, rng)
+    inputs["attention_mask"][-1, :] = 0
+    return inputs

@@ -1,0 +1,859 @@
+#!/usr/bin/python3
+"""The fixtures of make_models.py written with onnx.helper rather than
+exported from PyTorch: the small graphs of the lit tests (Inputs/: each ONNX
+feature the importer maps, the malformed models of the error tests) and
+the models PyTorch cannot export (ReduceL2, pad modes, narrow initializers,
+CumSum attributes) with NumPy's results.
+"""
+
+import functools
+import math
+import os
+import zlib
+
+import numpy as np
+import onnx
+
+from fixture_shapes import TEST_SHAPES
+
+
+def write_lit_inputs(in_dir):
+    from onnx import TensorProto, helper
+
+    os.makedirs(in_dir, exist_ok=True)
+    rng = np.random.default_rng(7)
+
+    def const(name, shape, dtype=np.float32):
+        data = rng.standard_normal(shape).astype(dtype)
+        return helper.make_tensor(name, TensorProto.FLOAT, shape,
+                                  data.flatten().tolist())
+
+    def ints(name, values):
+        return helper.make_tensor(name, TensorProto.INT64, [len(values)],
+                                  values)
+
+    def save(name, nodes, inputs, outputs, inits=(), opset=14):
+        graph = helper.make_graph(nodes, name, inputs, outputs,
+                                  initializer=list(inits))
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", opset)])
+        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
+            f.write(model.SerializeToString())
+
+    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+
+    # LSTM: every optional input, bidirectional, clip, input_forget,
+    # parameterised activations, only Y_h requested.
+    save("lstm_full", [helper.make_node(
+        "LSTM", ["x", "W", "R", "B", "lens", "h0", "c0", "P"], ["", "y_h"],
+        name="lstm0", hidden_size=2, direction="bidirectional", clip=3.0,
+        input_forget=1,
+        activations=["HardSigmoid", "Tanh", "ScaledTanh"] * 2,
+        activation_alpha=[0.3, 0.7, 0.25, 0.6], activation_beta=[0.4, 1.5])],
+        [f32("x", ["T", "B", 3]),
+         helper.make_tensor_value_info("lens", TensorProto.INT32, ["B"]),
+         f32("h0", [2, "B", 2]), f32("c0", [2, "B", 2])],
+        [f32("y_h", [2, "B", 2])],
+        [const("W", [2, 8, 3]), const("R", [2, 8, 2]), const("B", [2, 16]),
+         const("P", [2, 6])])
+    # GRU: batch-major layout, reverse, linear_before_reset = 0.
+    save("gru_layout", [helper.make_node(
+        "GRU", ["x", "W", "R"], ["y", "y_h"], name="gru0", hidden_size=2,
+        direction="reverse", layout=1, activations=["LeakyRelu", "Softsign"],
+        activation_alpha=[0.2])],
+        [f32("x", ["B", "T", 3])],
+        [f32("y", ["B", "T", 1, 2]), f32("y_h", ["B", 1, 2])],
+        [const("W", [1, 6, 3]), const("R", [1, 6, 2])], opset=15)
+    # RNN: no hidden_size attribute is needed with W given; Affine.
+    save("rnn_affine", [helper.make_node(
+        "RNN", ["x", "W", "R", "", "", "h0"], ["y"], name="rnn0",
+        hidden_size=2, activations=["Affine"], activation_alpha=[0.5],
+        activation_beta=[0.1])],
+        [f32("x", ["T", "B", 3]), f32("h0", [1, "B", 2])],
+        [f32("y", ["T", 1, "B", 2])],
+        [const("W", [1, 2, 3]), const("R", [1, 2, 2])], opset=13)
+    # Elementwise ops with broadcasting, MatMul/Gemm into seq.linear.
+    save("elementwise", [
+        helper.make_node("MatMul", ["x", "Wm"], ["m"], name="mm"),
+        helper.make_node("Add", ["m", "bias"], ["a"], name="add"),
+        helper.make_node("Relu", ["a"], ["r"], name="relu"),
+        helper.make_node("Mul", ["r", "half"], ["s"], name="mul"),
+        helper.make_node("Sub", ["s", "x2"], ["d"], name="sub"),
+        helper.make_node("Div", ["d", "two"], ["q"], name="div"),
+        helper.make_node("Pow", ["q", "two"], ["p"], name="pow"),
+        helper.make_node("Sqrt", ["p"], ["sq"], name="sqrt"),
+        helper.make_node("Erf", ["sq"], ["e"], name="erf"),
+        helper.make_node("Sigmoid", ["e"], ["sg"], name="sigmoid"),
+        helper.make_node("Tanh", ["sg"], ["t"], name="tanh"),
+        helper.make_node("Softmax", ["t"], ["y"], name="softmax", axis=-1),
+        helper.make_node("Gemm", ["flat", "Wg", "bg"], ["z"], name="gemm",
+                         transB=1, alpha=2.0, beta=0.5)],
+        [f32("x", ["B", "T", 3]), f32("x2", ["B", 1, 4]),
+         f32("flat", ["N", 3])],
+        [f32("y", ["B", "T", 4]), f32("z", ["N", 2])],
+        [const("Wm", [3, 4]), const("bias", [4]),
+         helper.make_tensor("half", TensorProto.FLOAT, [], [0.5]),
+         helper.make_tensor("two", TensorProto.FLOAT, [], [2.0]),
+         const("Wg", [2, 3]), const("bg", [2])])
+    # Conv (1-D, dilated, grouped, padded) and LayerNormalization.
+    save("conv_norm", [
+        helper.make_node("Conv", ["x", "Wc", "bc"], ["c"], name="conv",
+                         dilations=[2], group=2, pads=[4, 0], strides=[1],
+                         kernel_shape=[3]),
+        helper.make_node("Transpose", ["c"], ["ct"], name="tr",
+                         perm=[0, 2, 1]),
+        helper.make_node("LayerNormalization", ["ct", "g", "b"], ["y"],
+                         name="ln", axis=-1, epsilon=1e-3)],
+        [f32("x", ["B", 4, "T"])], [f32("y", ["B", "T", 6])],
+        [const("Wc", [6, 2, 3]), const("bc", [6]), const("g", [6]),
+         const("b", [6])], opset=17)
+    # A shape subgraph: zeros of [2, B, 3] from Shape/Gather/Unsqueeze/
+    # Concat/ConstantOfShape, a Reshape with 0 and -1, Slice, Squeeze.
+    save("shape_ops", [
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Constant", [], ["one"], name="c1",
+                         value=helper.make_tensor("v", TensorProto.INT64, [], [1])),
+        helper.make_node("Gather", ["s", "one"], ["b"], name="gather", axis=0),
+        helper.make_node("Unsqueeze", ["b", "axes0"], ["b1"], name="unsq"),
+        helper.make_node("Concat", ["two", "b1", "three"], ["zs"],
+                         name="concat", axis=0),
+        helper.make_node("ConstantOfShape", ["zs"], ["zeros"], name="cos",
+                         value=helper.make_tensor("v", TensorProto.FLOAT,
+                                                  [1], [0.0])),
+        helper.make_node("Cast", ["x"], ["xc"], name="cast", to=1),
+        helper.make_node("Identity", ["xc"], ["xi"], name="id"),
+        helper.make_node("Dropout", ["xi"], ["xd"], name="drop"),
+        helper.make_node("Reshape", ["xd", "shape"], ["r"], name="reshape"),
+        helper.make_node("Slice", ["r", "st", "en", "ax"], ["sl"],
+                         name="slice"),
+        helper.make_node("Unsqueeze", ["sl", "axes0"], ["u"], name="unsq2"),
+        helper.make_node("Squeeze", ["u", "axes0"], ["y"], name="squeeze")],
+        [f32("x", ["T", "B", 2, 3])],
+        [f32("zeros", [2, "B", 3]), f32("y", ["T", "B", 5])],
+        [ints("axes0", [0]), ints("two", [2]), ints("three", [3]),
+         ints("shape", [0, 0, -1]), ints("st", [1]), ints("en", [6]),
+         ints("ax", [-1])])
+
+    # Errors.
+    save("unsupported_op", [helper.make_node(
+        "NonZero", ["x"], ["y"], name="NonZero_3")],
+        [f32("x", [2, 2])], [helper.make_tensor_value_info(
+            "y", TensorProto.INT64, [2, "N"])])
+    save("bad_activation", [helper.make_node(
+        "RNN", ["x", "W", "R"], ["y"], name="RNN_7", hidden_size=2,
+        activations=["Mish"])],
+        [f32("x", ["T", "B", 3])], [f32("y", ["T", 1, "B", 2])],
+        [const("W", [1, 2, 3]), const("R", [1, 2, 2])])
+    save("bad_auto_pad", [helper.make_node(
+        "Conv", ["x", "Wc"], ["y"], name="Conv_3", auto_pad="SAME_UPPER")],
+        [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T"])],
+        [const("Wc", [2, 2, 3])])
+    save("bad_dtype", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+         [helper.make_tensor_value_info("x", TensorProto.COMPLEX64, [2])],
+         [helper.make_tensor_value_info("y", TensorProto.COMPLEX64, [2])])
+    save("bad_cast", [helper.make_node("Cast", ["x"], ["y"], name="Cast_1",
+                                       to=TensorProto.COMPLEX64)],
+         [f32("x", [2])],
+         [helper.make_tensor_value_info("y", TensorProto.COMPLEX64, [2])])
+    save("old_opset", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+         [f32("x", [2])], [f32("y", [2])], opset=11)
+    with open(os.path.join(in_dir, "garbage.onnx"), "wb") as f:
+        f.write(np.random.default_rng(1).bytes(512))
+    write_more_lit_inputs(save, f32, const, ints)
+
+
+def write_more_lit_inputs(save, f32, const, ints):
+    """The ops of convolutional and attention models (Pad, ReduceMean,
+    Split, Where, Not, Equal, Trilu, Expand), raisings that must not
+    fire, and their errors."""
+    from onnx import TensorProto, helper
+
+    scalar = lambda n, v: helper.make_tensor(n, TensorProto.FLOAT, [], [v])
+    i64 = lambda n, v: helper.make_tensor(n, TensorProto.INT64, [], [v])
+    # Pad (time, left 2 and right 1, value 0.5) -> ReduceMean over channels
+    # (keepdims) -> Split of the time axis [2, rest]... with a static split
+    # of the channels instead: [1, 2].
+    save("more_ops", [
+        helper.make_node("Pad", ["x", "pads", "pv"], ["p"], name="pad",
+                         mode="constant"),
+        helper.make_node("ReduceMean", ["p"], ["m"], name="mean", axes=[1],
+                         keepdims=1),
+        helper.make_node("ReduceMean", ["p"], ["m2"], name="mean2",
+                         axes=[-1], keepdims=0),
+        helper.make_node("Split", ["x", "split"], ["s0", "s1"], name="split",
+                         axis=1),
+        helper.make_node("Split", ["x"], ["h0", "h1", "h2"], name="split3",
+                         axis=1),
+        helper.make_node("ConstantOfShape", ["tt"], ["ones"], name="ones",
+                         value=helper.make_tensor("v", TensorProto.FLOAT, [1],
+                                                  [1.0])),
+        helper.make_node("Trilu", ["ones", "k0"], ["tri"], name="tril",
+                         upper=0),
+        helper.make_node("Equal", ["tri", "zero"], ["eq"], name="eq"),
+        helper.make_node("Not", ["eq"], ["keep"], name="not"),
+        helper.make_node("Where", ["keep", "sq", "ninf"], ["w"], name="where"),
+        helper.make_node("Expand", ["w", "eshape"], ["e"], name="expand")],
+        [f32("x", ["B", 3, "T"]), f32("sq", [4, 4])],
+        [f32("m", ["B", 1, "T2"]), f32("m2", ["B", 3]),
+         f32("s0", ["B", 1, "T"]), f32("s1", ["B", 2, "T"]),
+         f32("h2", ["B", 1, "T"]), f32("e", [2, 4, 4])],
+        [ints("pads", [0, 0, 2, 0, 0, 1]), scalar("pv", 0.5),
+         ints("split", [1, 2]), ints("tt", [4, 4]), i64("k0", 0),
+         scalar("zero", 0.0), scalar("ninf", float("-inf")),
+         ints("eshape", [2, 1, 4])])
+    # Near misses that must stay decomposed: 0.6 x (1 + erf(x / sqrt 2)),
+    # and MatMul + Add of a runtime bias.
+    save("no_raise", [
+        helper.make_node("Div", ["x", "sqrt2"], ["d"], name="div"),
+        helper.make_node("Erf", ["d"], ["e"], name="erf"),
+        helper.make_node("Add", ["e", "one"], ["a"], name="add"),
+        helper.make_node("Mul", ["x", "a"], ["xm"], name="mul"),
+        helper.make_node("Mul", ["xm", "c06"], ["g"], name="mul2"),
+        helper.make_node("MatMul", ["g", "W"], ["mm"], name="mm"),
+        helper.make_node("Add", ["mm", "b"], ["y"], name="bias")],
+        [f32("x", ["B", 3]), f32("b", [4])], [f32("y", ["B", 4])],
+        [scalar("sqrt2", math.sqrt(2.0)), scalar("one", 1.0),
+         scalar("c06", 0.6), const("W", [3, 4])])
+    # Attention with masks that are not causal: Where with a runtime
+    # boolean (true = masked; raised as the keep mask "not c"), and an
+    # added runtime float mask; no scale node (scale 1).
+    bool_ = lambda n, sh: helper.make_tensor_value_info(n, TensorProto.BOOL, sh)
+    save("attn_masks", [
+        helper.make_node("Transpose", ["k"], ["kt"], name="kt",
+                         perm=[0, 1, 3, 2]),
+        helper.make_node("MatMul", ["q", "kt"], ["s"], name="qk"),
+        helper.make_node("Mul", ["s", "half"], ["ss"], name="scale"),
+        helper.make_node("Where", ["c", "ninf", "ss"], ["sm"], name="mask"),
+        helper.make_node("Softmax", ["sm"], ["p"], name="softmax", axis=3),
+        helper.make_node("MatMul", ["p", "v"], ["y1"], name="pv"),
+        helper.make_node("MatMul", ["q", "kt"], ["s2"], name="qk2"),
+        helper.make_node("Add", ["m", "s2"], ["sm2"], name="add_mask"),
+        helper.make_node("Softmax", ["sm2"], ["p2"], name="softmax2",
+                         axis=-1),
+        helper.make_node("MatMul", ["p2", "v"], ["y2"], name="pv2")],
+        [f32("q", ["B", 2, "T", 4]), f32("k", ["B", 2, "S", 4]),
+         f32("v", ["B", 2, "S", 4]), bool_("c", ["B", 1, 1, "S"]),
+         f32("m", ["T", "S"])],
+        [f32("y1", ["B", 2, "T", 4]), f32("y2", ["B", 2, "T", 4])],
+        [scalar("half", 0.5), scalar("ninf", float("-inf"))])
+    # Slice with a run-time end (from Shape -> Gather), and a 4-D MatMul
+    # that is not attention (a batch_matmul over B * H).
+    save("dyn_slice_matmul", [
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "i2"], ["t"], name="gather", axis=0),
+        helper.make_node("Unsqueeze", ["t", "ax0"], ["t1"], name="unsq"),
+        helper.make_node("Slice", ["buf", "st", "t1", "ax3"], ["sl"],
+                         name="slice"),
+        helper.make_node("MatMul", ["x", "y"], ["p"], name="mm4")],
+        [f32("x", ["B", 2, "T", 4]), f32("y", ["B", 2, 4, 3])],
+        [f32("sl", [1, 1, 6, "T"]), f32("p", ["B", 2, "T", 3])],
+        [const("buf", [1, 1, 6, 6]), i64("i2", 2), ints("ax0", [0]),
+         ints("st", [0]), ints("ax3", [3])])
+    # Errors.
+    save("bad_pad_mode", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="Pad_4", mode="wrap")],
+        [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T"])],
+        [ints("pads", [0, 0, 2, 0, 0, 0])])
+    save("bad_pad_reflect", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="Pad_6", mode="reflect")],
+        [f32("x", ["B", 2, 2])], [f32("y", ["B", 2, 5])],
+        [ints("pads", [0, 0, 2, 0, 0, 1])])
+    # Negative pads remove elements; not more than the dimension has.
+    save("bad_pad_negative", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="Pad_5")],
+        [f32("x", ["B", 2, 2])], [f32("y", ["B", 2, 1])],
+        [ints("pads", [0, 0, -2, 0, 0, -1])])
+    save("bad_split", [helper.make_node(
+        "Split", ["x", "split"], ["a", "b"], name="Split_2", axis=1)],
+        [f32("x", ["B", 5])], [f32("a", ["B", 2]), f32("b", ["B", 2])],
+        [ints("split", [2, 2])])
+    save("bad_where", [helper.make_node(
+        "Where", ["c", "x", "x"], ["y"], name="Where_9")],
+        [f32("c", [2]), f32("x", [2])], [f32("y", [2])])
+    save("bad_trilu", [helper.make_node(
+        "Trilu", ["x"], ["y"], name="Trilu_1")],
+        [f32("x", [4])], [f32("y", [4])])
+    save("bad_range", [helper.make_node(
+        "Range", ["s", "l", "d"], ["y"], name="Range_6")],
+        [f32("l", [])], [f32("y", ["N"])],
+        [scalar("s", 0.0), scalar("d", 1.0)])
+    save("bad_expand", [helper.make_node(
+        "Expand", ["x", "shape"], ["y"], name="Expand_3")],
+        [f32("x", [2, 3])], [f32("y", [2, 4])], [ints("shape", [2, 4])])
+    save("bad_slice_axes", [helper.make_node(
+        "Slice", ["x", "st", "en", "ax"], ["y"], name="Slice_7")],
+        [f32("x", [4, 6])], [f32("y", [2, 6])],
+        [ints("st", [0]), ints("en", [2]), ints("ax", [0, 1])])
+    save("bad_slice_steps", [helper.make_node(
+        "Slice", ["x", "st", "en", "ax", "sp"], ["y"], name="Slice_8")],
+        [f32("x", [4, 6])], [f32("y", [2, 6])],
+        [ints("st", [0]), ints("en", [2]), ints("ax", [0]), ints("sp", [1, 1])])
+    # OneHot (F.one_hot): a depth below 1, values that are not [off, on],
+    # indices that are not integers; and a depth given at run time (checked
+    # then).
+    ids = helper.make_tensor_value_info("ids", TensorProto.INT64, ["B", "T"])
+    onehot = lambda name, ins: helper.make_node("OneHot", ins, ["y"],
+                                                name=name, axis=-1)
+    off_on = helper.make_tensor("off_on", TensorProto.FLOAT, [2], [0.0, 1.0])
+    save("bad_one_hot_depth", [onehot("OneHot_2", ["ids", "zero", "off_on"])],
+         [ids], [f32("y", ["B", "T", 0])], [ints("zero", [0]), off_on])
+    save("one_hot_runtime_depth",
+         [onehot("OneHot_3", ["ids", "depth", "off_on"])],
+         [ids, helper.make_tensor_value_info("depth", TensorProto.INT64, [1])],
+         [f32("y", ["B", "T", "D"])], [off_on])
+    save("bad_one_hot_values", [onehot("OneHot_4", ["ids", "seven", "v3"])],
+         [ids], [f32("y", ["B", "T", 7])],
+         [ints("seven", [7]), helper.make_tensor(
+             "v3", TensorProto.FLOAT, [3], [0.0, 1.0, 2.0])])
+    save("bad_one_hot_indices", [onehot("OneHot_5", ["fids", "seven", "off_on"])],
+         [f32("fids", ["B", "T"])], [f32("y", ["B", "T", 7])],
+         [ints("seven", [7]), off_on])
+    write_shape_arithmetic_limit_inputs(save, f32, ints)
+
+
+def write_shape_arithmetic_limit_inputs(save, f32, ints):
+    """Shape arithmetic at its edges (shape-limits.test): sizes that would
+    wrap int64, an empty vector broadcast against a one-element one, a
+    comparison of a long vector, a repeated transpose axis, and a name
+    defined twice."""
+    from onnx import TensorProto, helper
+    i64 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.INT64, s)
+    big = (1 << 63) - 1
+    save("bad_pad_huge", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="Pad_6")],
+        [f32("x", ["B", 4])], [f32("y", ["B", 4])],
+        [ints("pads", [0, big - 1000, 0, 0])])
+    save("pad_runtime_amounts", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="Pad_7")],
+        [f32("x", ["B", "T"]), i64("pads", [4])], [f32("y", ["B", "U"])])
+    save("tile_runtime_repeats", [helper.make_node(
+        "Tile", ["x", "repeats"], ["y"], name="Tile_1")],
+        [f32("x", ["B", "T"]), i64("repeats", [2])], [f32("y", ["B", "U"])])
+    # [] + [T]: NumPy broadcasts to an empty vector.
+    save("empty_shape_broadcast", [
+        helper.make_node("Shape", ["x"], ["sh"]),
+        helper.make_node("Slice", ["sh", "one", "two"], ["t"]),
+        helper.make_node("Add", ["empty", "t"], ["y"], name="Add_9")],
+        [f32("x", ["B", "T"])], [i64("y", [0])],
+        [ints("empty", []), ints("one", [1]), ints("two", [2])])
+    # 17 elements, one of them T: more than a shape vector.
+    save("long_shape_comparison", [
+        helper.make_node("Shape", ["x"], ["sh"]),
+        helper.make_node("Slice", ["sh", "one", "two"], ["t"]),
+        helper.make_node("Concat", ["five", "t", "eleven"], ["v"], axis=0),
+        helper.make_node("Equal", ["v", "three"], ["y"], name="Equal_9")],
+        [f32("x", ["B", "T"])],
+        [helper.make_tensor_value_info("y", TensorProto.BOOL, [17])],
+        [ints("one", [1]), ints("two", [2]), ints("five", [1] * 5),
+         ints("eleven", [1] * 11), ints("three", [3])])
+    save("bad_transpose_perm", [
+        helper.make_node("Transpose", ["table"], ["t"], name="Transpose_9",
+                         perm=[0, 0]),
+        helper.make_node("Cast", ["t"], ["y"], to=TensorProto.FLOAT)],
+        [f32("x", [2])], [f32("y", [3, 3])],
+        [helper.make_tensor("table", TensorProto.INT64, [3, 4],
+                            list(range(12)))])
+    save("bad_duplicate_output", [
+        helper.make_node("Relu", ["x"], ["y"], name="Relu_1"),
+        helper.make_node("Neg", ["x"], ["y"], name="Neg_1")],
+        [f32("x", ["B"])], [f32("y", ["B"])])
+
+
+def save_opset17_graph(in_dir, name, nodes, inputs, outputs, inits=()):
+    """Writes IN_DIR/NAME.onnx: a graph of `nodes` importing opset 17."""
+    from onnx import helper
+    graph = helper.make_graph(nodes, name, inputs, outputs,
+                              initializer=list(inits))
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17)])
+    with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+
+
+def write_malformed_graph_inputs(in_dir):
+    """Graphs as a hand-written or broken exporter leaves them
+    (malformed-graphs.test): an unnamed node that fails, a graph input with
+    a negative size (-1, an old exporter's dynamic dimension, aside) or a
+    dtype number ONNX does not define, a Loop whose body output is never
+    computed, and Loop bodies whose nodes break their schema."""
+    from onnx import TensorProto, helper
+
+    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+
+    save = functools.partial(save_opset17_graph, in_dir)
+
+    save("unnamed_node", [
+        helper.make_node("Relu", ["x"], ["r"]),
+        helper.make_node("Flatten", ["r"], ["y"], axis=4)],
+        [f32("x", ["B", 4])], [f32("y", ["B", 4])])
+    save("negative_input_dim", [helper.make_node("Relu", ["x"], ["y"])],
+         [f32("x", ["B", -3])], [f32("y", ["B", 3])])
+    save("legacy_dynamic_dim", [helper.make_node("Relu", ["x"], ["y"])],
+         [f32("x", [-1, 3])], [f32("y", [-1, 3])])
+    save("unknown_input_dtype", [helper.make_node("Relu", ["x"], ["y"])],
+         [helper.make_tensor_value_info("x", 99, ["B", 3])],
+         [f32("y", ["B", 3])])
+    b1 = helper.make_tensor_value_info("c_in", TensorProto.BOOL, [])
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["c_in"], ["c_out"]),
+         helper.make_node("Tanh", ["h_in"], ["h_next"])],
+        "body", [helper.make_tensor_value_info("t", TensorProto.INT64, []),
+                 b1, f32("h_in", ["B", 4])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []),
+         f32("h_out", ["B", 4])])
+    def save_loop(name, body):
+        save(name, [
+            helper.make_node("Shape", ["x"], ["shape"]),
+            helper.make_node("Gather", ["shape", "zero"], ["steps"], axis=0),
+            helper.make_node("Loop", ["steps", "true", "h0"], ["h"],
+                             name="loop", body=body)],
+            [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])],
+            [f32("h", ["B", 4])],
+            [helper.make_tensor("true", TensorProto.BOOL, [], [True]),
+             helper.make_tensor("zero", TensorProto.INT64, [], [0])])
+
+    save_loop("loop_undefined_output", body)
+
+    # Body nodes that break their schema, met by the Loop's pattern
+    # matching (the condition's Identity, a Gather of step t) before they
+    # are imported: a fuzzer's finding (an Identity without an input).
+    def loop_body(nodes):
+        return helper.make_graph(
+            nodes + [helper.make_node("Add", ["h_in", "xt"], ["h_out"])],
+            "body", [helper.make_tensor_value_info("t", TensorProto.INT64, []),
+                     b1, f32("h_in", ["B", 4])],
+            [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []),
+             f32("h_out", ["B", 4])])
+
+    gather_xt = helper.make_node("Gather", ["x", "t"], ["xt"], axis=0)
+    save_loop("loop_identity_without_input", loop_body(
+        [helper.make_node("Identity", [], ["c_out"]), gather_xt]))
+    save_loop("loop_gather_without_output", loop_body(
+        [helper.make_node("Identity", ["c_in"], ["c_out"]),
+         helper.make_node("Gather", ["x", "t"], [], axis=0),
+         helper.make_node("Identity", ["h_in"], ["xt"])]))
+    # An operator of another domain has no schema to check it by.
+    save_loop("loop_custom_identity", loop_body(
+        [helper.make_node("Identity", [], ["c_out"], domain="com.example"),
+         gather_xt]))
+
+
+def write_control_flow_inputs(in_dir):
+    """The Loops and Ifs the importer refuses, each with its message: a
+    while loop (the body computes the condition), a Loop without a trip
+    count, a condition computed at run time, an If on run-time data, and a
+    sequence used outside a Loop."""
+    from onnx import TensorProto, helper
+
+    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+    b1 = lambda n: helper.make_tensor_value_info(n, TensorProto.BOOL, [])
+    i64 = lambda n: helper.make_tensor_value_info(n, TensorProto.INT64, [])
+    true = helper.make_tensor("true", TensorProto.BOOL, [], [True])
+
+    save = functools.partial(save_opset17_graph, in_dir)
+
+    def body(cond_nodes, cond_out):
+        # h = tanh(h + x[t]); the condition as given.
+        return helper.make_graph(
+            [helper.make_node("Gather", ["x", "t"], ["xt"], axis=0),
+             helper.make_node("Add", ["h_in", "xt"], ["s"]),
+             helper.make_node("Tanh", ["s"], ["h_out"])] + cond_nodes,
+            "body", [i64("t"), b1("c_in"), f32("h_in", ["B", 4])],
+            [b1(cond_out), f32("h_out", ["B", 4])])
+
+    trip = [helper.make_node("Shape", ["x"], ["shape"]),
+            helper.make_node("Gather", ["shape", "zero"], ["steps"], axis=0)]
+    zero = helper.make_tensor("zero", TensorProto.INT64, [], [0])
+    three = helper.make_tensor("three", TensorProto.INT64, [], [3])
+    # The body stops after 3 steps: Less(t, 3).
+    save("loop_while", trip + [helper.make_node(
+        "Loop", ["steps", "true", "h0"], ["h"], name="while_loop",
+        body=body([helper.make_node("Less", ["t", "three"], ["c_out"])],
+                  "c_out"))],
+        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
+        [true, zero, three])
+    save("loop_no_trip", [helper.make_node(
+        "Loop", ["", "true", "h0"], ["h"], name="no_trip",
+        body=body([helper.make_node("Identity", ["c_in"], ["c_out"])],
+                  "c_out"))],
+        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
+        [true])
+    save("loop_negative_trip", [helper.make_node(
+        "Loop", ["minus_two", "true", "h0"], ["h"], name="negative_trip",
+        body=body([helper.make_node("Identity", ["c_in"], ["c_out"])],
+                  "c_out"))],
+        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
+        [true, helper.make_tensor("minus_two", TensorProto.INT64, [], [-2])])
+    # torch's `while` bound (INT64_MAX) with a condition that stays true:
+    # the loop would never end.
+    save("loop_int64_max_trip", [helper.make_node(
+        "Loop", ["int64_max", "true", "h0"], ["h"], name="unbounded",
+        body=body([helper.make_node("Identity", ["c_in"], ["c_out"])],
+                  "c_out"))],
+        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
+        [true, helper.make_tensor("int64_max", TensorProto.INT64, [],
+                                  [2**63 - 1])])
+    # 2^62 steps whose per-step outputs would take 2^67 bytes: refused at
+    # compile time, once, naming the node.
+    save("loop_huge_trip", [helper.make_node(
+        "Loop", ["huge", "true", "h0"], ["h", "hs"], name="huge_trip",
+        body=helper.make_graph(
+            [helper.make_node("Identity", ["c_in"], ["c_out"]),
+             helper.make_node("Tanh", ["h_in"], ["h_out"]),
+             helper.make_node("Identity", ["h_out"], ["h_t"])],
+            "body", [i64("t"), b1("c_in"), f32("h_in", [2, 4])],
+            [b1("c_out"), f32("h_out", [2, 4]), f32("h_t", [2, 4])]))],
+        [f32("h0", [2, 4])], [f32("h", [2, 4]), f32("hs", None)],
+        [true, helper.make_tensor("huge", TensorProto.INT64, [], [2**62])])
+    # The starting condition is data: ReduceSum(h0) == 0.
+    save("loop_runtime_cond", trip + [
+        helper.make_node("ReduceSum", ["h0"], ["total"], keepdims=0),
+        helper.make_node("Equal", ["total", "fzero"], ["go"]),
+        helper.make_node(
+            "Loop", ["steps", "go", "h0"], ["h"], name="data_cond",
+            body=body([helper.make_node("Identity", ["c_in"], ["c_out"])],
+                      "c_out"))],
+        [f32("x", ["T", "B", 4]), f32("h0", ["B", 4])], [f32("h", ["B", 4])],
+        [zero, helper.make_tensor("fzero", TensorProto.FLOAT, [], [0.0])])
+    branch = lambda op, out: helper.make_graph(
+        [helper.make_node(op, ["x"], [out])], op, [], [f32(out, ["T", "B", 4])])
+    save("if_runtime", [
+        helper.make_node("ReduceSum", ["x"], ["total"], keepdims=0),
+        helper.make_node("Equal", ["total", "fzero"], ["positive"]),
+        helper.make_node("If", ["positive"], ["y"], name="data_if",
+                         then_branch=branch("Relu", "yt"),
+                         else_branch=branch("Tanh", "ye"))],
+        [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])],
+        [helper.make_tensor("fzero", TensorProto.FLOAT, [], [0.0])])
+    # A run-time If whose branches give different ranks.
+    save("if_runtime_ranks", [
+        helper.make_node("ReduceSum", ["x"], ["total"], keepdims=0),
+        helper.make_node("Equal", ["total", "fzero"], ["positive"]),
+        helper.make_node("If", ["positive"], ["y"], name="rank_if",
+                         then_branch=helper.make_graph(
+                             [helper.make_node("ReduceSum", ["x"], ["yt"],
+                                               keepdims=0)],
+                             "sum", [], [f32("yt", [])]),
+                         else_branch=branch("Tanh", "ye"))],
+        [f32("x", ["T", "B", 4])], [f32("y", None)],
+        [helper.make_tensor("fzero", TensorProto.FLOAT, [], [0.0])])
+    # Logic on float data: And needs bools.
+    save("and_float", [helper.make_node("And", ["x", "x"], ["y"],
+                                        name="and_float")],
+         [f32("x", ["T", "B", 4])], [helper.make_tensor_value_info(
+             "y", TensorProto.BOOL, ["T", "B", 4])])
+    # A carried tensor grown at the front (`out = torch.cat([y, out])`):
+    # not the supported growth (appended at the end), so its type changes
+    # from step to step, and the message says which growth is supported.
+    save("loop_cat_prepend", trip + [helper.make_node(
+        "Loop", ["steps", "", "empty"], ["out"], name="prepend",
+        body=helper.make_graph(
+            [helper.make_node("Identity", ["c_in"], ["c_out"]),
+             helper.make_node("Gather", ["x", "t"], ["xt"], axis=0),
+             helper.make_node("Unsqueeze", ["xt", "axis0"], ["y"]),
+             helper.make_node("Concat", ["y", "out_in"], ["out_out"],
+                              axis=0)],
+            "body", [i64("t"), b1("c_in"), f32("out_in", [0, 2, 4])],
+            [b1("c_out"), f32("out_out", [1, 2, 4])],
+            initializer=[helper.make_tensor("axis0", TensorProto.INT64, [1],
+                                            [0])]))],
+        [f32("x", ["T", 2, 4])], [f32("out", ["T", 2, 4])],
+        [zero, helper.make_tensor("empty", TensorProto.FLOAT, [0, 2, 4], [])])
+    save("sequence_outside_loop", [
+        helper.make_node("SequenceEmpty", [], ["seq"], name="empty"),
+        helper.make_node("SequenceInsert", ["seq", "x"], ["seq2"],
+                         name="insert"),
+        helper.make_node("ConcatFromSequence", ["seq2"], ["y"], name="join",
+                         axis=0, new_axis=1)],
+        [f32("x", ["T", "B", 4])], [f32("y", [1, "T", "B", 4])])
+    # What torch 1.13 makes of repeat_interleave along a dimension of
+    # unknown size, reduced to its first node: SplitToSequence.
+    save("split_to_sequence", [
+        helper.make_node("SplitToSequence", ["x"], ["seq"], name="split",
+                         axis=0, keepdims=1),
+        helper.make_node("ConcatFromSequence", ["seq"], ["y"], name="join",
+                         axis=0)],
+        [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])])
+    # x.unbind(0) (and `for x_t in x` in scripted code): keepdims = 0.
+    save("unbind_to_sequence", [
+        helper.make_node("SplitToSequence", ["x"], ["seq"], name="unbind",
+                         axis=0, keepdims=0),
+        helper.make_node("ConcatFromSequence", ["seq"], ["y"], name="join",
+                         axis=0, new_axis=1)],
+        [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])])
+
+
+def write_conv2d_inputs(in_dir):
+    """Malformed Conv nodes over [B, C, H, W] (and one 1-D), each refused
+    with a message in the node's terms: input channels the weight does not
+    take, a group that does not divide the output channels, a width shorter
+    than the kernel, an empty kernel, a bias of the wrong size."""
+    from onnx import TensorProto, helper
+
+    def save(name, x_shape, w_shape, bias=None, **attrs):
+        w = helper.make_tensor("w", TensorProto.FLOAT, w_shape,
+                               [0.5] * int(np.prod(w_shape)))
+        inits, inputs = [w], ["x", "w"]
+        if bias is not None:
+            inits.append(helper.make_tensor("b", TensorProto.FLOAT, [bias],
+                                            [0.0] * bias))
+            inputs.append("b")
+        graph = helper.make_graph(
+            [helper.make_node("Conv", inputs, ["y"], name="conv", **attrs)],
+            name,
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+            initializer=inits)
+        onnx.save(helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 14)]),
+            os.path.join(in_dir, name + ".onnx"))
+
+    save("conv2d_channels", ["B", 4, "H", "W"], [3, 5, 3, 3])
+    save("conv2d_group", ["B", 4, "H", "W"], [3, 2, 3, 3], group=2)
+    save("conv2d_width", ["B", 4, "H", 2], [3, 4, 3, 3])
+    save("conv2d_empty_kernel", ["B", 4, "H", "W"], [3, 4, 0, 3])
+    save("conv2d_bias", ["B", 4, "H", "W"], [3, 4, 3, 3], bias=4)
+    save("conv1d_empty_kernel", ["B", 4, "T"], [3, 4, 0])
+    # ConvTranspose used to ignore auto_pad (silently other pads).
+    graph = helper.make_graph(
+        [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up",
+                          auto_pad="SAME_UPPER", strides=[2])],
+        "conv_transpose_auto_pad",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       ["B", 4, "T"])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=[helper.make_tensor("w", TensorProto.FLOAT, [4, 3, 3],
+                                        [0.5] * 36)])
+    onnx.save(helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 14)]),
+        os.path.join(in_dir, "conv_transpose_auto_pad.onnx"))
+
+
+def write_einsum_inputs(in_dir):
+    """Einsum equations the importer refuses, each with its message."""
+    from onnx import TensorProto, helper
+    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+    for name, equation, shapes in [
+            ("einsum_operands", "ij,jk,kl->il", [[2, 3], [3, 4]]),
+            ("einsum_rank", "ijk,jk->i", [[2, 3], [3, 4]]),
+            ("einsum_sizes", "ij,jk->ik", [[2, 3], [5, 4]]),
+            ("einsum_output", "ij,jk->iz", [[2, 3], [3, 4]])]:
+        inputs = [f32("a%d" % i, shape) for i, shape in enumerate(shapes)]
+        graph = helper.make_graph(
+            [helper.make_node("Einsum", [i.name for i in inputs], ["y"],
+                              name=name, equation=equation)],
+            name, inputs, [f32("y", None)])
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 14)])
+        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
+            f.write(model.SerializeToString())
+
+
+def write_edge_inputs(in_dir):
+    """Edge cases of the importer: a MatMul whose batch dimension
+    broadcasts (a [1, K, N] right operand), Equal of an INT32 input and an
+    INT32 constant, and a Loop that would read past a static input."""
+    from onnx import TensorProto, helper
+    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+
+    def save(name, nodes, inputs, outputs, inits=(), opset=14):
+        graph = helper.make_graph(nodes, name, inputs, outputs,
+                                  initializer=list(inits))
+        model = helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", opset)])
+        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
+            f.write(model.SerializeToString())
+
+    save("matmul_batch_broadcast",
+         [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+         [f32("x", ["B", 3, 4]), f32("w", [1, 4, 5])], [f32("y", ["B", 3, 5])])
+    save("equal_int32",
+         [helper.make_node("Equal", ["ids", "zero"], ["y"], name="eq")],
+         [helper.make_tensor_value_info("ids", TensorProto.INT32, ["B", "T"])],
+         [helper.make_tensor_value_info("y", TensorProto.BOOL, ["B", "T"])],
+         [helper.make_tensor("zero", TensorProto.INT32, [], [0])])
+    i64 = lambda n: helper.make_tensor_value_info(n, TensorProto.INT64, [])
+    b1 = lambda n: helper.make_tensor_value_info(n, TensorProto.BOOL, [])
+    body = helper.make_graph(
+        [helper.make_node("Gather", ["x", "t"], ["xt"], axis=0),
+         helper.make_node("Add", ["h_in", "xt"], ["h_out"]),
+         helper.make_node("Identity", ["c_in"], ["c_out"])],
+        "body", [i64("t"), b1("c_in"), f32("h_in", [2, 4])],
+        [b1("c_out"), f32("h_out", [2, 4])])
+    save("loop_too_long", [helper.make_node(
+        "Loop", ["ten", "", "h0"], ["h"], name="too_long", body=body)],
+        [f32("x", [5, 2, 4]), f32("h0", [2, 4])], [f32("h", [2, 4])],
+        [helper.make_tensor("ten", TensorProto.INT64, [], [10])], opset=17)
+
+
+def write_narrow_initializers_model(out_dir):
+    """Initializers of the narrow dtypes a model may store (a uint8 mask
+    buffer, int8 and int16 tables, float16 and bfloat16 weights), in raw
+    data and in int32_data; made with onnx.helper, expected outputs from
+    NumPy (bfloat16 values chosen exactly representable)."""
+    from onnx import TensorProto, helper
+    mask = np.array([1, 0, 1, 255], dtype=np.uint8)
+    table8 = np.array([-3, 5, -128, 127], dtype=np.int8)
+    table16 = np.array([-30000, 2, 300, 32767], dtype=np.int16)
+    half = np.array([0.1, -2.5, 1000.3, 6e-5], dtype=np.float16)
+    bf16 = np.array([0.5, -1.25, 3.0, 1.0 / 128], dtype=np.float32)
+    inits = [
+        helper.make_tensor("mask", TensorProto.UINT8, [4], mask.tobytes(),
+                           raw=True),
+        helper.make_tensor("table8", TensorProto.INT8, [4], table8.tolist()),
+        helper.make_tensor("table16", TensorProto.INT16, [4],
+                           table16.tobytes(), raw=True),
+        helper.make_tensor("half", TensorProto.FLOAT16, [4], half.tobytes(),
+                           raw=True),
+        # onnx.helper rounds float values to bfloat16 bit patterns and
+        # stores them in int32_data.
+        helper.make_tensor("bf16", TensorProto.BFLOAT16, [4], bf16.tolist()),
+    ]
+    f = TensorProto.FLOAT
+    nodes = [
+        helper.make_node("Cast", ["mask"], ["maskf"], to=f),
+        helper.make_node("Cast", ["table8"], ["t8"], to=f),
+        helper.make_node("Cast", ["table16"], ["t16"], to=f),
+        helper.make_node("Cast", ["half"], ["halff"], to=f),
+        helper.make_node("Cast", ["bf16"], ["bf16f"], to=f),
+        helper.make_node("Mul", ["x", "maskf"], ["a"]),
+        helper.make_node("Mul", ["a", "halff"], ["b"]),
+        helper.make_node("Add", ["b", "t8"], ["c"]),
+        helper.make_node("Mul", ["c", "bf16f"], ["d"]),
+        helper.make_node("Add", ["d", "t16"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "narrow_initializers",
+        [helper.make_tensor_value_info("x", f, ["B", "T", 4])],
+        [helper.make_tensor_value_info("y", f, ["B", "T", 4])],
+        initializer=inits)
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(out_dir, "narrow_initializers.onnx"))
+    rng = np.random.default_rng(zlib.crc32(b"narrow_initializers"))
+    for T, B in TEST_SHAPES:
+        x = rng.standard_normal((B, T, 4)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"narrow_initializers.t{T}.in.x.npy"), x)
+        y = ((x * mask.astype(np.float32) * half.astype(np.float32)
+              + table8.astype(np.float32)) * bf16
+             + table16.astype(np.float32))
+        np.save(os.path.join(out_dir, f"narrow_initializers.t{T}.out.y.npy"),
+                y.astype(np.float32))
+
+
+def write_reduce_model(out_dir):
+    """ReduceL2, ReduceSumSquare, ReduceMax over every axis, and ArgMax /
+    ArgMin with ties, which PyTorch's exporter does not write this way
+    (torch.norm becomes ReduceSum + Sqrt; no select_last_index); made with
+    onnx.helper, expected outputs from NumPy."""
+    from onnx import TensorProto, helper
+    nodes = [
+        helper.make_node("ReduceL2", ["x"], ["l2"], axes=[2], keepdims=1),
+        helper.make_node("ReduceSumSquare", ["x"], ["ss"], axes=[1],
+                         keepdims=0),
+        helper.make_node("ReduceMax", ["x"], ["mx"], keepdims=0),
+        helper.make_node("ArgMax", ["x"], ["am"], axis=2, keepdims=0),
+        helper.make_node("ArgMin", ["x"], ["an"], axis=1,
+                         select_last_index=1),
+    ]
+    graph = helper.make_graph(
+        nodes, "reduce_l2",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", "T", 4])],
+        [helper.make_tensor_value_info("l2", TensorProto.FLOAT, ["B", "T", 1]),
+         helper.make_tensor_value_info("ss", TensorProto.FLOAT, ["B", 4]),
+         helper.make_tensor_value_info("mx", TensorProto.FLOAT, []),
+         helper.make_tensor_value_info("am", TensorProto.INT64, ["B", "T"]),
+         helper.make_tensor_value_info("an", TensorProto.INT64, ["B", 1, 4])])
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(out_dir, "reduce_l2.onnx"))
+    rng = np.random.default_rng(zlib.crc32(b"reduce_l2"))
+    for T, B in TEST_SHAPES:
+        # Small integers: many ties for ArgMax (first index) and ArgMin
+        # (select_last_index: the last).
+        x = rng.integers(-2, 3, size=(B, T, 4)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"reduce_l2.t{T}.in.x.npy"), x)
+        x64 = x.astype(np.float64)
+        last_min = T - 1 - np.argmin(x64[:, ::-1, :], axis=1)[:, None, :]
+        for key, value in [
+                ("l2", np.sqrt((x64 * x64).sum(axis=2, keepdims=True))),
+                ("ss", (x64 * x64).sum(axis=1)), ("mx", x64.max())]:
+            np.save(os.path.join(out_dir, f"reduce_l2.t{T}.out.{key}.npy"),
+                    np.asarray(value, dtype=np.float32))
+        np.save(os.path.join(out_dir, f"reduce_l2.t{T}.out.am.npy"),
+                np.argmax(x64, axis=2).astype(np.int64))
+        np.save(os.path.join(out_dir, f"reduce_l2.t{T}.out.an.npy"),
+                last_min.astype(np.int64))
+
+
+def write_cumsum_model(out_dir):
+    """CumSum along time (axis 1, plain), features reversed (axis -1,
+    reverse=1) and time exclusive (exclusive=1), and an int64 running count
+    of a mask (HF position ids); made with onnx.helper because PyTorch
+    never writes reverse or exclusive, expected outputs from NumPy."""
+    from onnx import TensorProto, helper
+    axis = lambda n, v: helper.make_tensor(n, TensorProto.INT64, [], [v])
+    nodes = [
+        helper.make_node("CumSum", ["x", "one"], ["c"]),
+        helper.make_node("CumSum", ["x", "minus_one"], ["r"], reverse=1),
+        helper.make_node("CumSum", ["x", "one"], ["e"], exclusive=1),
+        helper.make_node("Cast", ["x"], ["xi"], to=TensorProto.INT64),
+        helper.make_node("CumSum", ["xi", "one"], ["n"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "cumsum",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", "T", 4])],
+        [helper.make_tensor_value_info(name, TensorProto.FLOAT, ["B", "T", 4])
+         for name in ("c", "r", "e")] +
+        [helper.make_tensor_value_info("n", TensorProto.INT64, ["B", "T", 4])],
+        initializer=[axis("one", 1), axis("minus_one", -1)])
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(out_dir, "cumsum.onnx"))
+    rng = np.random.default_rng(zlib.crc32(b"cumsum"))
+    for T, B in TEST_SHAPES:
+        x = rng.integers(-3, 4, size=(B, T, 4)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"cumsum.t{T}.in.x.npy"), x)
+        x64 = x.astype(np.float64)
+        outputs = {
+            "c": np.cumsum(x64, axis=1),
+            "r": np.cumsum(x64[:, :, ::-1], axis=2)[:, :, ::-1],
+            "e": np.cumsum(x64, axis=1) - x64,
+        }
+        for key, value in outputs.items():
+            np.save(os.path.join(out_dir, f"cumsum.t{T}.out.{key}.npy"),
+                    value.astype(np.float32))
+        np.save(os.path.join(out_dir, f"cumsum.t{T}.out.n.npy"),
+                np.cumsum(x.astype(np.int64), axis=1))
+
+
+def write_pad_modes_model(out_dir):
+    """Pad with mode reflect (time: 2 before, 1 after) and edge (channels: 1
+    before; time: 1 before, 2 after), as PyTorch exports F.pad(...,
+    mode="reflect" / "replicate"); made with onnx.helper so the pads are
+    exactly these, expected outputs from numpy.pad."""
+    from onnx import TensorProto, helper
+    pads = lambda n, v: helper.make_tensor(n, TensorProto.INT64, [len(v)], v)
+    nodes = [
+        helper.make_node("Pad", ["x", "reflect_pads"], ["r"], mode="reflect"),
+        helper.make_node("Pad", ["x", "edge_pads"], ["e"], mode="edge"),
+    ]
+    graph = helper.make_graph(
+        nodes, "pad_modes",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", 3, "T"])],
+        [helper.make_tensor_value_info("r", TensorProto.FLOAT, ["B", 3, None]),
+         helper.make_tensor_value_info("e", TensorProto.FLOAT,
+                                       ["B", 4, None])],
+        initializer=[pads("reflect_pads", [0, 0, 2, 0, 0, 1]),
+                     pads("edge_pads", [0, 1, 1, 0, 0, 2])])
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(out_dir, "pad_modes.onnx"))
+    rng = np.random.default_rng(zlib.crc32(b"pad_modes"))
+    for T, B in TEST_SHAPES:
+        x = rng.standard_normal((B, 3, T)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"pad_modes.t{T}.in.x.npy"), x)
+        np.save(os.path.join(out_dir, f"pad_modes.t{T}.out.r.npy"),
+                np.pad(x, ((0, 0), (0, 0), (2, 1)), mode="reflect"))
+        np.save(os.path.join(out_dir, f"pad_modes.t{T}.out.e.npy"),
+                np.pad(x, ((0, 0), (1, 0), (1, 2)), mode="edge"))

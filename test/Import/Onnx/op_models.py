@@ -1,0 +1,290 @@
+#!/usr/bin/python3
+"""The op-coverage fixtures of make_models.py: activations, reductions,
+pads, einsum, dtypes, shape arithmetic and the other tensor ops PyTorch
+exports, and the input makers they share. make_models.MODELS lists them.
+"""
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class Pool2d(nn.Module):
+    """2-D MaxPool / AveragePool over [B, 2, 7, T] (a CRNN's pooling of a
+    spectrogram): (2, 1) windows, strides with padding and ceil_mode,
+    count_include_pad both ways, a dilated max."""
+
+    def forward(self, x):
+        return (F.max_pool2d(x, (2, 1)),
+                F.max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True),
+                F.avg_pool2d(x, (3, 2), stride=(1, 2), padding=(1, 1),
+                             count_include_pad=False),
+                F.avg_pool2d(x, 2, stride=1, padding=1, ceil_mode=True),
+                F.max_pool2d(x, 2, stride=1, dilation=2))
+
+
+def spectrogram_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, 2, 7, T)).astype(np.float32)}
+
+
+class MatMul4d(nn.Module):
+    """A MatMul of two 4-D operands over run-time batch and time ([B, T, 1,
+    8] @ [B, T, 8, 8], a per-step linear attention readout): a batch matmul
+    over B * T whose result is split back into [B, T, ...], which crashed
+    LLVM 22's expand-strided-metadata (llvm/llvm-project#186830)."""
+
+    def forward(self, q, s):
+        return q @ s
+
+
+def per_step_matrices(T, B, rng):
+    return {"q": rng.standard_normal((B, T, 1, 8)).astype(np.float32),
+            "s": rng.standard_normal((B, T, 8, 8)).astype(np.float32)}
+
+
+class FloatDtypes(nn.Module):
+    """A model made with `.double()` (float64 weights, inputs and outputs:
+    x [T, B, 4] through a Linear, a GRU and a LayerNorm), or, `half_io`,
+    the same in f32 taking and returning float16 (`x.float()` on entry,
+    `.half()` on exit). seqc computes in f32 behind the declared dtypes
+    (float-dtypes.test)."""
+
+    def __init__(self, half_io=False):
+        super().__init__()
+        self.half_io = half_io
+        self.proj = nn.Linear(4, 6)
+        self.gru = nn.GRU(6, 5)
+        self.norm = nn.LayerNorm(5)
+
+    def forward(self, x):
+        if self.half_io:
+            x = x.float()
+        y, h = self.gru(torch.tanh(self.proj(x)))
+        y = self.norm(y)
+        if self.half_io:
+            return y.half(), h.half()
+        return y, h
+
+
+def time_major_f64(T, B, rng):
+    return {"x": rng.standard_normal((T, B, 4))}
+
+
+def time_major_f16(T, B, rng):
+    return {"x": rng.standard_normal((T, B, 4)).astype(np.float16)}
+
+
+def channels_first_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, 4, T)).astype(np.float32)}
+
+
+class Activations(nn.Module):
+    """The activations and elementwise math PyTorch exports as single ONNX
+    nodes: LeakyRelu, Elu, Softplus, Softsign, HardSigmoid, HardSwish, Selu,
+    Abs, Log, Reciprocal, Clip (two bounds, one bound), Max and Min."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x):
+        a = F.leaky_relu(x, 0.1) + F.elu(x, 0.5) + F.softplus(x) + F.softsign(x)
+        b = F.hardsigmoid(x) + F.hardswish(x) + F.selu(x)
+        c = torch.log(torch.abs(x) + 1.0) + torch.reciprocal(torch.abs(x) + 2.0)
+        d = torch.clamp(x, -0.5, 0.5) + torch.clamp(x, min=0.1)
+        return self.fc(torch.maximum(a, b) - torch.minimum(c, d))
+
+
+class Reductions(nn.Module):
+    """ReduceSum (axes as an input), ReduceMax, ReduceMin, ReduceProd,
+    ReduceL2 with and without keepdims, and a CTC/LM-style LogSoftmax head."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x):
+        h = self.fc(x)
+        s = h.sum(dim=-1, keepdim=True) + h.amax(dim=-1).unsqueeze(-1)
+        m = h.amin(dim=1, keepdim=True)
+        p = torch.tanh(h).prod(dim=-1, keepdim=True) + torch.norm(h, dim=-1,
+                                                                   keepdim=True)
+        return F.log_softmax(h + s - m + p, dim=-1)
+
+
+class GreedyHead(nn.Module):
+    """A greedy decoding head: a GRU's logits, their log-probabilities and
+    the argmax token per step (int64), plus the argmin over time."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 6, batch_first=True)
+        self.head = nn.Linear(6, 5)
+
+    def forward(self, x):
+        logits = self.head(self.gru(x)[0])
+        return (F.log_softmax(logits, dim=-1), logits.argmax(dim=-1),
+                logits.argmin(dim=1, keepdim=True))
+
+
+class TileRepeat(nn.Module):
+    """Tensor.repeat (ONNX Tile) along time and features."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        return self.fc(x).repeat(1, 2, 3)
+
+
+class TorchPads(nn.Module):
+    """F.pad with mode "reflect" and "replicate" as torch 1.13 exports them
+    (Pad reflect / edge, pads computed by a Concat-Reshape-Slice chain),
+    two outputs whose time extents differ although the exporter names both
+    after the first ("Padr_dim_2")."""
+
+    def forward(self, x):  # [B, T, 8]
+        c = x.transpose(1, 2)
+        return (nn.functional.pad(c, (2, 1), mode="reflect"),
+                nn.functional.pad(c, (1, 3), mode="replicate"))
+
+
+class MaskOps(nn.Module):
+    """Comparisons, logic and casts as masks are built from: Greater,
+    GreaterOrEqual, Less, LessOrEqual, Not, And, Or, Xor, Where with a
+    scalar, and Cast bool -> float, bool -> int64 -> float, float -> int64
+    (toward zero) -> float; and the unary math of positional encodings and
+    quantisation: Sin, Cos, Floor, Ceil, Round (halves to even), Sign."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x):  # [B, T, 8]
+        h = self.fc(x)
+        keep = ((h > 0.1) & ~(h >= 0.9)) | ((h < -0.5) ^ (h <= -0.8))
+        w = torch.where(keep, h, torch.zeros_like(h) - 1.0)
+        return (w + keep.float() * 0.5 + (h > 0).long().float()
+                + (h * 3.0).long().float() + torch.sin(h) * torch.cos(2 * h)
+                + torch.floor(h * 2) + torch.ceil(h * 2) + torch.round(h * 4)
+                + torch.sign(h))
+
+
+class OneHotInput(nn.Module):
+    """Tokens as one-hot vectors into a linear layer (F.one_hot exports
+    ONNX OneHot, then a Cast to float), plus each sequence's token counts
+    (the one-hot vectors summed over time)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(7, 4)
+
+    def forward(self, ids):
+        one_hot = F.one_hot(ids, 7).float()              # [B, T, 7]
+        return self.fc(one_hot) + one_hot.sum(1, keepdim=True)[..., :4]
+
+
+def token_inputs(T, B, rng):
+    return {"ids": rng.integers(0, 7, size=(B, T)).astype(np.int64)}
+
+
+class EinsumOps(nn.Module):
+    """torch.einsum as ONNX Einsum: attention scores and weighted values
+    over heads, a weight contraction, a diagonal ("bhii->bhi"), an
+    ellipsis ("...d,d->...") and a three-operand contraction."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+        self.w = nn.Parameter(torch.randn(8, 8) * 0.3)
+        self.v = nn.Parameter(torch.randn(8))
+
+    def forward(self, x):  # [B, T, 8]
+        h = self.fc(x)
+        q = h.reshape(h.shape[0], h.shape[1], 2, 4)
+        s = torch.einsum("bihd,bjhd->bhij", q, q) * 0.5
+        o = torch.einsum("bhij,bjhd->bihd", torch.softmax(s, -1), q)
+        t = torch.einsum("bid,de->bie", h, self.w)
+        diag = torch.einsum("bhii->bhi", s).sum(1)
+        e = torch.einsum("...d,d->...", h, self.v)
+        three = torch.einsum("bid,de,e->bi", h, self.w, self.v)
+        return (o.reshape(h.shape) + t + (diag + e + three).unsqueeze(-1))
+
+
+class NormSpellings(nn.Module):
+    """Norms as people write them by hand, each a plain chain of ops in the
+    export: weight * x * rsqrt(...) (PyTorch multiplies the weight first),
+    (mean + eps).pow(-0.5), 1.0 / torch.sqrt(...) (a Reciprocal times 1.0),
+    and a LayerNorm written w * (x - mean) / sqrt(var + eps) + b."""
+
+    def __init__(self, d=8):
+        super().__init__()
+        self.w1 = nn.Parameter(torch.rand(d) + 0.5)
+        self.w2 = nn.Parameter(torch.rand(d) + 0.5)
+        self.w3 = nn.Parameter(torch.rand(d) + 0.5)
+        self.w4 = nn.Parameter(torch.rand(d) + 0.5)
+        self.b4 = nn.Parameter(torch.randn(d))
+        self.proj = nn.Linear(d, d)
+
+    def forward(self, x):
+        h = self.w1 * x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6)
+        h = self.proj(h) + x
+        h = self.w2 * h * (h.pow(2).mean(-1, keepdim=True) + 1e-5).pow(-0.5)
+        h = self.proj(h)
+        h = h * (1.0 / torch.sqrt((h * h).mean(-1, keepdim=True) + 1e-6))
+        h = self.w3 * h
+        m = h.mean(-1, keepdim=True)
+        v = ((h - m) ** 2).mean(-1, keepdim=True)
+        return self.w4 * (h - m) / torch.sqrt(v + 1e-5) + self.b4
+
+
+class ExpandComputedShape(nn.Module):
+    """Expands to target shapes holding sizes computed at run time (T + 1,
+    which is never negative, and T - 1, which the importer cannot prove
+    so): the target's literal 1s must stay broadcast dimensions."""
+
+    def forward(self, x):
+        B, T, C = x.shape
+        up = torch.zeros(T + 1, C).expand(1, T + 1, C)[:, 1:]
+        down = torch.ones(T - 1, C).expand(1, 1, T - 1, C)[0]
+        return x + up, x[:, 1:] * down
+
+
+class PadRuntimeAmounts(nn.Module):
+    """F.pad by amounts computed from the length: T padded up to a multiple
+    of 4 (chunked attention, Mamba-2) beside a padded feature, a negative
+    amount (the first step dropped), and reflect padding by T % 3. torch
+    exports the amounts as a shape vector reshaped into [-1, 2] pairs,
+    reversed, transposed and flattened."""
+
+    def forward(self, x):
+        B, T, C = x.shape
+        y = F.pad(x, (1, 0, 0, (-T) % 4))
+        blocks = y.reshape(B, -1, 4, C + 1).mean(2)
+        z = F.pad(x, (0, 0, -1, 1))
+        r = F.pad(x.transpose(1, 2), (1, T % 3), mode="reflect")
+        return y, blocks, z, r
+
+
+class NarrowAndHalfCasts(nn.Module):
+    """The dtypes PyTorch code casts masks and mixed-precision values to: a
+    .byte() mask from a comparison and a stored uint8 buffer (UINT8
+    initializer), positions wrapped by .to(torch.uint8), an int8 cast of
+    in-range values, and .half() / .bfloat16() round trips, whose rounding
+    is the point (FLOAT16, BFLOAT16)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("keep", (torch.arange(8) % 3 != 0).byte())
+
+    def forward(self, x):
+        T = x.shape[1]
+        y = x * (x > 0).byte().float() * self.keep.float()
+        wrapped = (torch.arange(T) * 37).to(torch.uint8).float()
+        p = x + wrapped[None, :, None]
+        q = (x * 20).to(torch.int8).float()
+        h = (x * 3).half().float()
+        bf = (x * 1000).bfloat16().float()
+        return y, p, q, h, bf

@@ -1,0 +1,556 @@
+#!/usr/bin/python3
+"""The recurrent fixtures of make_models.py: nn.RNN/LSTM/GRU in their
+export forms, torch.jit.script loops (ONNX Loop), temporal convolutions and
+shifts, and the input makers they share. make_models.MODELS lists them.
+"""
+
+from typing import List
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class Rnn(nn.Module):
+    def __init__(self, nonlinearity):
+        super().__init__()
+        self.rnn = nn.RNN(4, 8, num_layers=2, nonlinearity=nonlinearity)
+
+    def forward(self, x):
+        y, h = self.rnn(x)
+        return y, h
+
+
+class LstmUni(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 8)
+
+    def forward(self, x):
+        y, (h, c) = self.lstm(x)
+        return y, h, c
+
+
+class LstmBi(nn.Module):
+    """Stacked, bidirectional, batch-first; states in and out."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6, num_layers=2, bidirectional=True,
+                            batch_first=True)
+
+    def forward(self, x, h0, c0):
+        y, (h, c) = self.lstm(x, (h0, c0))
+        return y, h, c
+
+
+class LstmInitialState(nn.Module):
+    """Stacked, forward, time-major, from states given as inputs: a causal
+    model whose stream must start from h0 and c0 as its run does
+    (stream-initial-state.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6, num_layers=2)
+        self.head = nn.Linear(6, 3)
+
+    def forward(self, x, h0, c0):
+        y, (h, c) = self.lstm(x, (h0, c0))
+        return self.head(y), h, c
+
+
+class ScriptedStepIndex(nn.Module):
+    """A scripted loop whose body reads its step index t: a masked
+    recurrence (`where(lengths > t, ...)`, how a hand-written RNN skips
+    padding) whose update decays with t. A stream must count t from the
+    stream's first step, not each chunk's (stream-step-index.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.Linear(4 + 6, 6)
+
+    def forward(self, x, lengths):  # x [T, B, 4], lengths [B]
+        h = torch.zeros(x.size(1), 6)
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(0)):
+            new = torch.tanh(self.cell(torch.cat([x[t], h], 1)))
+            new = h + new / (1.0 + float(t))
+            h = torch.where((lengths > t).unsqueeze(1), new, h)
+            ys.append(h)
+        return torch.stack(ys, 0), h
+
+
+class ScriptedGreedyDecoder(nn.Module):
+    """An autoregressive loop, scripted: each step embeds the token the
+    step before chose (argmax fed back as a carried int64); the per-step
+    embeddings are sized only by that Gather by a carried index."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(7, 6)
+        self.cell = nn.Linear(4 + 6 + 6, 6)
+        self.head = nn.Linear(6, 7)
+        # Logits that vary with the input: the chosen tokens change.
+        nn.init.normal_(self.head.weight, std=2.0)
+        nn.init.normal_(self.emb.weight, std=2.0)
+
+    def forward(self, x):  # [T, B, 4]
+        tok = torch.zeros(x.size(1), dtype=torch.long)
+        h = torch.zeros(x.size(1), 6)
+        logits: List[torch.Tensor] = []
+        toks: List[torch.Tensor] = []
+        embedded: List[torch.Tensor] = []
+        for t in range(x.size(0)):
+            e = self.emb(tok)
+            h = torch.tanh(self.cell(torch.cat([x[t], e, h], 1)))
+            step = self.head(h)
+            tok = step.argmax(-1)
+            logits.append(step)
+            toks.append(tok)
+            embedded.append(e)
+        return (torch.stack(logits, 0), torch.stack(toks, 0),
+                torch.stack(embedded, 0))
+
+
+def step_index_inputs(T, B, rng):
+    return {"x": rng.standard_normal((T, B, 4)).astype(np.float32),
+            "lengths": rng.integers(0, T + 1, B).astype(np.int64)}
+
+
+def time_major_state_inputs(T, B, rng):
+    return {"x": rng.standard_normal((T, B, 4)).astype(np.float32),
+            "h0": rng.standard_normal((2, B, 6)).astype(np.float32),
+            "c0": rng.standard_normal((2, B, 6)).astype(np.float32)}
+
+
+class GruHead(nn.Module):
+    """Bidirectional GRU with a linear head on the last step."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 6, bidirectional=True)
+        self.head = nn.Linear(12, 3)
+
+    def forward(self, x):
+        y, h = self.gru(x)
+        return self.head(y[-1]), h
+
+
+class GruUni(nn.Module):
+    """Unidirectional two-layer GRU returning every step and the final state."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 6, num_layers=2)
+
+    def forward(self, x):
+        y, h = self.gru(x)
+        return y, h
+
+
+class Tcn(nn.Module):
+    """Dilated causal TCN with residuals: F.pad on the left, then a conv
+    padded on both sides and sliced back to causal."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv1d(4, 6, 3, dilation=1)
+        self.down = nn.Conv1d(4, 6, 1)
+        self.c2 = nn.Conv1d(6, 6, 3, dilation=2, padding=4)
+        self.c3 = nn.Conv1d(6, 6, 2, dilation=4, groups=2)
+
+    def forward(self, x):
+        y = F.relu(self.c1(F.pad(x, (2, 0)))) + self.down(x)
+        z = F.relu(self.c2(y)[:, :, :-4]) + y
+        return F.relu(self.c3(F.pad(z, (4, 0)))) + z
+
+
+class ProjectedLoop(nn.Module):
+    """A scripted loop over `x.size(1)` that reads step t of tensors
+    computed from x (a minLSTM: f = sigmoid(Linear(x)), c = Linear(x)),
+    as mLSTM, minGRU and Mamba loops are written. Those tensors have x's
+    length on every run, so the loop reads them whole, and the model
+    streams (stream-projected-loop.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.gate = nn.Linear(4, 6)
+        self.cand = nn.Linear(4, 6)
+
+    def forward(self, x):  # [B, T, 4]
+        f = torch.sigmoid(self.gate(x))
+        c = self.cand(x)
+        h = torch.zeros(x.size(0), 6)
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(1)):
+            h = f[:, t] * h + (1 - f[:, t]) * c[:, t]
+            ys.append(h)
+        return torch.stack(ys, 1)
+
+
+class PreallocatedBatchFirst(nn.Module):
+    """A diagonal linear recurrence (LRU-style) in a scripted loop that
+    fills a preallocated batch-first output, `out[:, t, :] = h`: torch
+    exports the assignment as ScatterND whose indices it computes from the
+    loop index reshaped to [1, 1] and a Range over the batch (integer data
+    of rank 2 at import time)."""
+
+    def __init__(self):
+        super().__init__()
+        self.inp = nn.Linear(4, 6)
+        self.decay = nn.Parameter(torch.rand(6))
+
+    def forward(self, x):  # [B, T, 4]
+        u = self.inp(x)
+        h = torch.zeros(x.size(0), 6)
+        out = torch.zeros(x.size(0), x.size(1), 6)
+        for t in range(x.size(1)):
+            h = torch.sigmoid(self.decay) * h + u[:, t]
+            out[:, t, :] = h
+        return out
+
+
+class TokenShifts(nn.Module):
+    """Each step mixed with earlier ones, as PyTorch code writes the token
+    shift: RWKV-4's channel mixing with nn.ZeroPad2d((0, 0, 1, -1)) (an
+    ONNX Pad with a negative end; RWKV-LM v4 model.py), F.pad then a crop,
+    RWKV-5/6's F.pad(x, (0, 0, 1, -1)) - x, torch.cat of zeros and a crop,
+    and a shift by 2 steps. On [B, T, 8]; each becomes seq.time_shift and
+    streams."""
+
+    def __init__(self):
+        super().__init__()
+        self.time_shift = nn.ZeroPad2d((0, 0, 1, -1))
+        self.mix_k = nn.Parameter(torch.rand(1, 1, 8))
+        self.mix_r = nn.Parameter(torch.rand(1, 1, 8))
+        self.key = nn.Linear(8, 16, bias=False)
+        self.value = nn.Linear(16, 8, bias=False)
+        self.receptance = nn.Linear(8, 8, bias=False)
+        self.mix = nn.Parameter(torch.rand(4, 1, 1, 8))
+
+    def forward(self, x):
+        xx = self.time_shift(x)
+        xk = x * self.mix_k + xx * (1 - self.mix_k)
+        xr = x * self.mix_r + xx * (1 - self.mix_r)
+        k = torch.square(torch.relu(self.key(xk)))
+        y1 = torch.sigmoid(self.receptance(xr)) * self.value(k)
+        y2 = x + self.mix[0] * F.pad(x, (0, 0, 1, 0))[:, :-1]
+        y3 = x + (F.pad(x, (0, 0, 1, -1)) - x) * self.mix[1]
+        y4 = x * self.mix[2] + torch.cat(
+            [torch.zeros_like(x[:, :1]), x[:, :-1]], dim=1)
+        y5 = x * self.mix[3] + F.pad(x, (0, 0, 2, -2))
+        return y1, y2, y3, y4, y5
+
+
+class ScriptedConvLstm(nn.Module):
+    """A ConvLSTM (Shi et al. 2015, as ndrplz/ConvLSTM_pytorch writes the
+    cell: Conv2d over [x_t, h] padded to keep H x W, split into gates) in a
+    scripted loop over x [B, T, C, H, W], a 1x1 Conv2d head per step. The
+    per-step outputs' batch is the state's, read back through the
+    convolution's row padding."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2 + 4, 4 * 4, 3, padding=1)
+        self.head = nn.Conv2d(4, 1, 1)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), 4, 5, 5)
+        c = torch.zeros(x.size(0), 4, 5, 5)
+        outs: List[torch.Tensor] = []
+        for t in range(x.size(1)):
+            gates = self.conv(torch.cat([x[:, t], h], dim=1))
+            i, f, o, g = torch.split(gates, 4, dim=1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+            outs.append(self.head(h))
+        return torch.stack(outs, dim=1)
+
+
+def video_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 2, 5, 5)).astype(np.float32)}
+
+
+class BatchPositions(nn.Module):
+    """Learned positions indexed by torch.arange(x.size(0)) on a
+    batch-first [B, T, 8] input: a time-major habit applied to batch-first
+    data. The model is causal along x's first axis (B), not along T: its
+    step api streams along B, and a caller that chunked along T would get
+    other numbers."""
+
+    def __init__(self):
+        super().__init__()
+        self.pos = nn.Embedding(16, 8)
+
+    def forward(self, x):
+        return x + self.pos(torch.arange(x.size(0)))[:, None, :]
+
+
+def batch_first_features(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 8)).astype(np.float32)}
+
+
+def batch_first_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 4)).astype(np.float32),
+            "h0": rng.standard_normal((4, B, 6)).astype(np.float32),
+            "c0": rng.standard_normal((4, B, 6)).astype(np.float32)}
+
+
+def time_major_inputs(T, B, rng):
+    return {"x": rng.standard_normal((T, B, 4)).astype(np.float32)}
+
+
+class ScriptedRnn(nn.Module):
+    """A custom cell in a scripted Python loop: torch.onnx.export writes a
+    Loop over x.size(0) with Gather(x, t), a carried h and a sequence of
+    outputs (SequenceInsert, ConcatFromSequence)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(4 + 8, 8)
+
+    def forward(self, x):  # [T, B, 4]
+        h = torch.zeros(x.shape[1], 8)
+        ys = []
+        for t in range(x.shape[0]):
+            h = torch.tanh(self.lin(torch.cat([x[t], h], -1)))
+            ys.append(h)
+        return torch.stack(ys), h
+
+
+class ScriptedMemory(nn.Module):
+    """An NTM-style memory written once per step in a scripted loop:
+    content weights over the rows, erase then add, a read of the new
+    memory (a learned initial memory broadcast over the batch)."""
+
+    def __init__(self):
+        super().__init__()
+        self.key = nn.Linear(4, 5)
+        self.erase = nn.Linear(4, 5)
+        self.add = nn.Linear(4, 5)
+        self.m0 = nn.Parameter(0.3 * torch.randn(6, 5))
+
+    def forward(self, x):  # [T, B, 4]
+        memory = torch.zeros(x.shape[1], 6, 5) + self.m0
+        reads = []
+        for t in range(x.shape[0]):
+            k = self.key(x[t])
+            w = torch.softmax(torch.bmm(memory, k.unsqueeze(2)).squeeze(2), -1)
+            e = torch.sigmoid(self.erase(x[t]))
+            a = torch.tanh(self.add(x[t]))
+            memory = (memory * (1 - w.unsqueeze(2) * e.unsqueeze(1))
+                      + w.unsqueeze(2) * a.unsqueeze(1))
+            reads.append(torch.bmm(w.unsqueeze(1), memory).squeeze(1))
+        return torch.stack(reads)
+
+
+class ScriptedSsm(nn.Module):
+    """A Mamba-style selective scan as a scripted loop (input-dependent
+    delta, B, C; exp(delta A) discretisation; D skip), stacked batch-first
+    (ConcatFromSequence along axis 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.dt = nn.Linear(4, 4)
+        self.b = nn.Linear(4, 3)
+        self.c = nn.Linear(4, 3)
+        self.A = nn.Parameter(-torch.rand(4, 3) - 0.5)
+        self.D = nn.Parameter(torch.randn(4))
+
+    def forward(self, x):  # [T, B, 4]
+        h = torch.zeros(x.shape[1], 4, 3)
+        ys = []
+        for t in range(x.shape[0]):
+            u = x[t]
+            dt = F.softplus(self.dt(u))
+            dA = torch.exp(dt.unsqueeze(-1) * self.A)
+            h = dA * h + (dt * u).unsqueeze(-1) * self.b(u).unsqueeze(1)
+            ys.append((h * self.c(u).unsqueeze(1)).sum(-1) + self.D * u)
+        return torch.stack(ys, 1)
+
+
+class LastValidStep(nn.Module):
+    """A GRU encoder's output at each sequence's last valid step, gathered
+    as people write it: gather(1, (lengths - 1).view(-1, 1, 1).expand(-1,
+    1, H)).squeeze(1). torch 1.13 cannot see the gathered dimension is 1
+    and exports the squeeze as If(Equal(Shape(g)[1], 1)); the expand's
+    shape is Where(Equal(shape, -1), ones, shape)."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 6, batch_first=True)
+
+    def forward(self, x, lengths):
+        y, _ = self.gru(x)
+        idx = (lengths - 1).view(-1, 1, 1).expand(-1, 1, y.size(2))
+        return torch.gather(y, 1, idx).squeeze(1)
+
+
+def lengths_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 8)).astype(np.float32),
+            "lengths": rng.integers(1, T + 1, size=B).astype(np.int64)}
+
+
+class ScriptedLocationAttention(nn.Module):
+    """Tacotron-2's location-sensitive attention loop, scripted: each
+    decoder step scores the memory with v(tanh(memory + query + cumulative
+    weights)).squeeze(-1) and masks padding with masked_fill(mask, -1e9).
+    torch 1.13 exports the squeeze as a run-time If and, from the Python
+    float, the masked scores and the carried cumulative weights as
+    float64 (a Cast to DOUBLE in the Loop body)."""
+
+    def __init__(self):
+        super().__init__()
+        self.v = nn.Linear(8, 1, bias=False)
+
+    def forward(self, memory, lengths, q):
+        mask = torch.arange(memory.size(1))[None, :] >= lengths[:, None]
+        cum = torch.zeros(memory.size(0), memory.size(1), dtype=torch.float32)
+        outs: List[torch.Tensor] = []
+        for t in range(q.size(1)):
+            e = self.v(torch.tanh(memory + q[:, t].unsqueeze(1)
+                                  + cum.unsqueeze(-1))).squeeze(-1)
+            w = torch.softmax(e.masked_fill(mask, -1e9), dim=1)
+            cum = cum + w
+            outs.append(w)
+        return torch.stack(outs, 1)
+
+
+def location_attention_inputs(T, B, rng):
+    S = T + 3
+    return {"memory": rng.standard_normal((B, S, 8)).astype(np.float32),
+            "lengths": rng.integers(1, S + 1, size=B).astype(np.int64),
+            "q": rng.standard_normal((B, T, 8)).astype(np.float32)}
+
+
+class ScriptedIndexedOut(nn.Module):
+    """A scripted recurrence writing each step into a preallocated output,
+    out[t] = h (the PyTorch seq2seq tutorial's style): the Loop carries
+    `out` and updates row t with ScatterND, reading Gather(out, t) for its
+    shape."""
+
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.Linear(4 + 6, 6)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(1), 6)
+        out = torch.zeros(x.size(0), x.size(1), 6)
+        for t in range(x.size(0)):
+            h = torch.tanh(self.cell(torch.cat([x[t], h], -1)))
+            out[t] = h
+        return out
+
+
+class ScriptedCatGrow(nn.Module):
+    """A scripted batch-first recurrence growing its output with
+    torch.cat([out, h.unsqueeze(1)], 1) from an empty [B, 0, H] tensor."""
+
+    def __init__(self):
+        super().__init__()
+        self.ih = nn.Linear(8, 6)
+        self.hh = nn.Linear(6, 6, bias=False)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), 6)
+        out = torch.zeros(x.size(0), 0, 6)
+        for t in range(x.size(1)):
+            h = torch.tanh(self.ih(x[:, t]) + self.hh(h))
+            out = torch.cat([out, h.unsqueeze(1)], 1)
+        return out
+
+
+class ScriptedFirstStep(nn.Module):
+    """A scripted recurrence whose first step differs (`if t == 0:`): an If
+    on the loop counter, a condition known only at run time."""
+
+    def __init__(self):
+        super().__init__()
+        self.ih = nn.Linear(4, 6)
+        self.hh = nn.Linear(6, 6, bias=False)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(1), 6)
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(0)):
+            if t == 0:
+                h = torch.tanh(self.ih(x[t]))
+            else:
+                h = torch.tanh(self.ih(x[t]) + self.hh(h))
+            ys.append(h)
+        return torch.stack(ys, 0)
+
+
+class ScriptedLookahead(nn.Module):
+    """A scripted loop that reads one step ahead where there is one: `if
+    t + 1 < T: x[t + 1]`. Both branches of the run-time If are computed; the
+    out-of-range index of the branch not taken must not fail the run."""
+
+    def forward(self, x):
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(0)):
+            if t + 1 < x.size(0):
+                n = x[t + 1]
+            else:
+                n = x[t]
+            ys.append(torch.tanh(n - x[t]))
+        return torch.stack(ys, 0)
+
+
+class ScriptedBatchFirst(nn.Module):
+    """A batch-first scripted loop: x[:, t] (Gather along axis 1) and the
+    outputs stacked along axis 1."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(8 + 6, 6)
+
+    def forward(self, x):  # [B, T, 8]
+        h = torch.zeros(x.shape[0], 6)
+        ys = []
+        for t in range(x.shape[1]):
+            h = torch.tanh(self.lin(torch.cat([x[:, t], h], -1))) + 0.5 * h
+            ys.append(h)
+        return torch.stack(ys, 1)
+
+
+# name, module, opset, input maker, output names, dynamic axes
+
+
+class CtcBiGru(nn.Module):
+    """A CTC speech head: a bidirectional batch-first GRU and
+    log_softmax over the labels."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 6, bidirectional=True, batch_first=True)
+        self.head = nn.Linear(12, 5)
+
+    def forward(self, x):
+        return self.head(self.gru(x)[0]).log_softmax(-1)
+
+
+class ConvSubsampling(nn.Module):
+    """Conformer's Conv2dSubsampling (ESPnet, torchaudio, NeMo): the
+    [B, T, F] features as one input channel, two stride-2 Conv2d + ReLU,
+    then channels and frequencies flattened per step into a Linear; and a
+    second 2-D branch with unequal strides, dilations and pads and a grouped
+    Conv2d."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Sequential(nn.Conv2d(1, 4, 3, 2, padding=1), nn.ReLU(),
+                                  nn.Conv2d(4, 4, 3, 2, padding=1), nn.ReLU())
+        self.out = nn.Linear(4 * 2, 6)
+        self.wide = nn.Conv2d(1, 4, (3, 5), stride=(1, 2), padding=(2, 1),
+                              dilation=(2, 1))
+        self.grouped = nn.Conv2d(4, 6, 3, padding=(1, 0), groups=2,
+                                 bias=False)
+
+    def forward(self, x):
+        x = x.unsqueeze(1)
+        h = self.conv(x)
+        b, c, t, f = h.size()
+        y = self.out(h.transpose(1, 2).reshape(b, t, c * f))
+        return y, self.grouped(self.wide(x))
