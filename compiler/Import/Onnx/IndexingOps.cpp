@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
 
 #include <climits>
 
@@ -194,8 +195,24 @@ LogicalResult importRuntimeSlice(GraphImporter &g, ArrayRef<int64_t> axes,
     if (steps[i] != 1)
       len = b.createOrFold<arith::CeilDivSIOp>(loc, len, cst(steps[i]));
     offsets[*a] = start;
-    sizes[*a] = len;
     strides[*a] = b.getIndexAttr(steps[i]);
+    if (isConstantIntValue(sizes[*a], 1) && matchPattern(start, m_Zero())) {
+      // A dimension of one element sliced from 0 (a one-row table's
+      // pe[:, :T]) keeps its one element: typed as a static 1 so that it
+      // broadcasts, as in PyTorch; an empty slice (T = 0) is refused at
+      // run time.
+      seq::createCheck(b, loc,
+                       b.createOrFold<arith::CmpIOp>(
+                           loc, arith::CmpIPredicate::sge, len, cst(1)),
+                       len,
+                       seq::describeLocation(loc) +
+                           ": the slice of dimension " + std::to_string(*a) +
+                           " (size 1) from 0 holds {} elements; an empty "
+                           "slice is not supported",
+                       seq::CheckKind::shape);
+      continue;
+    }
+    sizes[*a] = len;
   }
   g.setOutput(
       0, tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides)

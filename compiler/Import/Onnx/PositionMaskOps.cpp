@@ -9,6 +9,7 @@
 #include "compiler/Import/Onnx/GraphImporter.h"
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/PointwiseMath.h"
 #include "dialects/Seq/Utils/SizeUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
@@ -19,6 +20,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <climits>
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -69,6 +71,101 @@ LogicalResult importTrilu(GraphImporter &g) {
   return success();
 }
 
+/// The integer Range [start, start + step, ...) of max(ceil((limit -
+/// start) / step), 0) elements, as i64.
+Value buildIntegerRange(GraphImporter &g, OpFoldResult start,
+                        OpFoldResult limit, int64_t step) {
+  // max(ceil((limit - start) / delta), 0) elements. arange(T) of a
+  // tensor's length T has exactly T (kept as that size, so that the same
+  // length is seen as the same: Reshape's -1, broadcasting).
+  Value s = g.indexValue(start);
+  OpFoldResult length = foldedIndexOp(g, '-', limit, start);
+  // ceil(x * step / step) is x: arange(0, 2 * T, 2) has T elements.
+  auto mul = dyn_cast<Value>(length)
+                 ? cast<Value>(length).getDefiningOp<arith::MulIOp>()
+                 : arith::MulIOp();
+  if (mul && getConstantIntValue(mul.getRhs()) == step)
+    length = mul.getLhs();
+  else if (mul && getConstantIntValue(mul.getLhs()) == step)
+    length = mul.getRhs();
+  else if (step != 1)
+    length = arith::CeilDivSIOp::create(
+                 g.builder, g.loc, g.indexValue(length),
+                 arith::ConstantIndexOp::create(g.builder, g.loc, step))
+                 .getResult();
+  std::optional<int64_t> constantLength = getConstantIntValue(length);
+  auto isSize = [](OpFoldResult size) {
+    auto v = dyn_cast<Value>(seq::getDecidedSize(size));
+    return v && v.getDefiningOp<tensor::DimOp>();
+  };
+  SmallVector<OpFoldResult> size{length};
+  if (constantLength)
+    size[0] = g.builder.getIndexAttr(std::max<int64_t>(*constantLength, 0));
+  else if (!isSize(length))
+    size[0] = arith::MaxSIOp::create(
+                  g.builder, g.loc, g.indexValue(length),
+                  arith::ConstantIndexOp::create(g.builder, g.loc, 0))
+                  .getResult();
+  Type i64 = g.builder.getI64Type();
+  Value init = seq::createEmptyTensor(g.builder, g.loc, size, i64);
+  auto map = AffineMap::getMultiDimIdentityMap(1, g.context);
+  auto generic = linalg::GenericOp::create(
+      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{},
+      ValueRange{init}, ArrayRef<AffineMap>{map},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+      [&](OpBuilder &b, Location loc, ValueRange) {
+        Value i = linalg::IndexOp::create(b, loc, 0);
+        Value v = arith::AddIOp::create(
+            b, loc, s,
+            arith::MulIOp::create(
+                b, loc, i, arith::ConstantIndexOp::create(b, loc, step)));
+        linalg::YieldOp::create(
+            b, loc, arith::IndexCastOp::create(b, loc, i64, v).getResult());
+      });
+  return generic.getResult(0);
+}
+
+/// The constant integral value of the f32 scalar input `i` (0.0, 1.0),
+/// if it is one.
+std::optional<int64_t> integralFloatScalar(GraphImporter &g, unsigned i) {
+  const OnnxValue *v = g.input(i);
+  if (!v || !v->constant || v->constant.getNumElements() != 1 ||
+      !v->constant.getElementType().isF32())
+    return std::nullopt;
+  float f = *v->constant.getValues<float>().begin();
+  if (!(std::fabs(f) < 2147483648.0f) || std::trunc(f) != f)
+    return std::nullopt;
+  return static_cast<int64_t>(f);
+}
+
+/// The integer scalar input `i` was Cast to float from, when the importer
+/// knows it (a size read from a Shape): torch.arange(x.size(1),
+/// dtype=torch.float) exports Range(0.0, Cast(T), 1.0).
+std::optional<OpFoldResult> castFromInteger(GraphImporter &g, unsigned i) {
+  if (!g.graph || static_cast<int>(i) >= g.node->input_size())
+    return std::nullopt;
+  const std::string &name = g.node->input(i);
+  int p = g.producer(name);
+  if (p < 0 || p >= g.graph->node_size())
+    return std::nullopt;
+  const onnx::NodeProto &cast = g.graph->node(p);
+  if (cast.op_type() != "Cast" || cast.input_size() != 1 ||
+      cast.output_size() != 1 || cast.output(0) != name)
+    return std::nullopt;
+  // To FLOAT or DOUBLE only: a FLOAT16 Cast rounds a T past 2048, and the
+  // Range's count with it.
+  bool wide = false;
+  for (const onnx::AttributeProto &a : cast.attribute())
+    wide |= a.name() == "to" && (a.i() == onnx::TensorProto::FLOAT ||
+                                 a.i() == onnx::TensorProto::DOUBLE);
+  if (!wide)
+    return std::nullopt;
+  const OnnxValue *in = g.lookup(cast.input(0));
+  if (!in || !in->elements || in->elements->size() != 1 || in->boolean)
+    return std::nullopt;
+  return (*in->elements)[0];
+}
+
 /// Range(start, limit, delta) of integers: [start, start + delta, ...),
 /// max(ceil((limit - start) / delta), 0) elements (positions for
 /// embeddings; a negative delta counts down: x[:, arange(T - 1, -1, -1)]).
@@ -76,6 +173,28 @@ LogicalResult importTrilu(GraphImporter &g) {
 /// start + i * delta (the ONNX formula), delta known at run time too; a
 /// zero delta, or a count past 2^31, fails the run.
 LogicalResult importFloatRange(GraphImporter &g) {
+  // A float arange over a size (torch.arange(T, dtype=torch.float):
+  // Range(0.0, Cast(T), 1.0)) with integral start and delta is the integer
+  // Range converted: exactly its count (the float ceil(float(T)) would not
+  // be seen as T, nor equal it past 2^24), and arange(T) that
+  // seq-raise-positions names the time axis of, so a stream continues it.
+  std::optional<int64_t> start = integralFloatScalar(g, 0),
+                         step = integralFloatScalar(g, 2);
+  if (std::optional<OpFoldResult> limit = castFromInteger(g, 1);
+      limit && start && step && *step != 0) {
+    Value positions =
+        buildIntegerRange(g, g.builder.getIndexAttr(*start), *limit, *step);
+    FailureOr<Value> values = buildElementwise(
+        g, {positions},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          return seq::emitCast(b, l, a[0], b.getF32Type());
+        },
+        g.builder.getF32Type());
+    if (failed(values))
+      return failure();
+    g.setOutput(0, *values);
+    return success();
+  }
   SmallVector<Value> scalars;
   for (unsigned i = 0; i < 3; ++i) {
     Value v = floatInput(g, i);
@@ -157,54 +276,7 @@ LogicalResult importRange(GraphImporter &g) {
     g.nodeError() << "delta must be a nonzero constant";
     return failure();
   }
-  // max(ceil((limit - start) / delta), 0) elements. arange(T) of a
-  // tensor's length T has exactly T (kept as that size, so that the same
-  // length is seen as the same: Reshape's -1, broadcasting).
-  Value s = g.indexValue((*start)[0]);
-  OpFoldResult length = foldedIndexOp(g, '-', (*limit)[0], (*start)[0]);
-  // ceil(x * step / step) is x: arange(0, 2 * T, 2) has T elements.
-  auto mul = dyn_cast<Value>(length)
-                 ? cast<Value>(length).getDefiningOp<arith::MulIOp>()
-                 : arith::MulIOp();
-  if (mul && getConstantIntValue(mul.getRhs()) == *step)
-    length = mul.getLhs();
-  else if (mul && getConstantIntValue(mul.getLhs()) == *step)
-    length = mul.getRhs();
-  else if (*step != 1)
-    length = arith::CeilDivSIOp::create(
-                 g.builder, g.loc, g.indexValue(length),
-                 arith::ConstantIndexOp::create(g.builder, g.loc, *step))
-                 .getResult();
-  std::optional<int64_t> constantLength = getConstantIntValue(length);
-  auto isSize = [](OpFoldResult size) {
-    auto v = dyn_cast<Value>(seq::getDecidedSize(size));
-    return v && v.getDefiningOp<tensor::DimOp>();
-  };
-  SmallVector<OpFoldResult> size{length};
-  if (constantLength)
-    size[0] = g.builder.getIndexAttr(std::max<int64_t>(*constantLength, 0));
-  else if (!isSize(length))
-    size[0] = arith::MaxSIOp::create(
-                  g.builder, g.loc, g.indexValue(length),
-                  arith::ConstantIndexOp::create(g.builder, g.loc, 0))
-                  .getResult();
-  Type i64 = g.builder.getI64Type();
-  Value init = seq::createEmptyTensor(g.builder, g.loc, size, i64);
-  auto map = AffineMap::getMultiDimIdentityMap(1, g.context);
-  auto generic = linalg::GenericOp::create(
-      g.builder, g.loc, TypeRange{init.getType()}, ValueRange{},
-      ValueRange{init}, ArrayRef<AffineMap>{map},
-      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
-      [&](OpBuilder &b, Location loc, ValueRange) {
-        Value i = linalg::IndexOp::create(b, loc, 0);
-        Value v = arith::AddIOp::create(
-            b, loc, s,
-            arith::MulIOp::create(
-                b, loc, i, arith::ConstantIndexOp::create(b, loc, *step)));
-        linalg::YieldOp::create(
-            b, loc, arith::IndexCastOp::create(b, loc, i64, v).getResult());
-      });
-  g.setOutput(0, generic.getResult(0));
+  g.setOutput(0, buildIntegerRange(g, (*start)[0], (*limit)[0], *step));
   return success();
 }
 

@@ -228,10 +228,11 @@ def RaisePositionsPass : Pass<"seq-raise-positions"> {
     `[rows, features]`, at `seq.positions %x dim(d)`, expanded back to the
     slice's shape: the same rows, and a stream reads those of its steps,
     not rows `[0, chunk)` again. Only where the dimensions before the
-    sliced one are 1 and every reader of the slice is a linalg op that
-    reads it beside a tensor of that length, so a length past the table's
-    rows fails the run either way (an out-of-range index of the embedding
-    instead of the reader's size check).
+    sliced one are 1, the table has more than one row (one row is
+    broadcast), and every reader of the slice is a linalg op that reads it
+    beside a tensor of that length (or a `tensor.dim`), so a length past
+    the table's rows fails the run either way (an out-of-range index of
+    the embedding instead of the reader's size check).
   }];
   let dependentDialects = ["::seqc::seq::SeqDialect",
                            "::mlir::arith::ArithDialect",

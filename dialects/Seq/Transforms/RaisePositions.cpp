@@ -146,13 +146,18 @@ Value peelEndClamps(Value size, int64_t extent) {
 }
 
 /// Whether every user of `slice` reads it in a linalg op beside an operand
-/// whose dimension on the same loop is dimension `index` of `like`: the
+/// whose dimension on the same loop is dimension `index` of `like` (or
+/// reads only its size: `pe[:, :T] + x` sizes the sum by the slice): the
 /// run-time check of that op's operand sizes then fails a run whose
 /// length is not the slice's, so a table read at positions past its end
 /// (which a slice would have cut short) fails either way.
 bool isReadBesideLength(tensor::ExtractSliceOp slice, unsigned axis, Value like,
                         int64_t index) {
+  bool read = false;
   for (OpOperand &use : slice->getUses()) {
+    if (isa<tensor::DimOp>(use.getOwner()))
+      continue;
+    read = true;
     auto linalgOp = dyn_cast<linalg::LinalgOp>(use.getOwner());
     if (!linalgOp)
       return false;
@@ -171,7 +176,7 @@ bool isReadBesideLength(tensor::ExtractSliceOp slice, unsigned axis, Value like,
     if (!tied)
       return false;
   }
-  return !slice->use_empty();
+  return read;
 }
 
 /// tensor.extract_slice of a constant table from row 0 to dim(x, d)
@@ -215,7 +220,10 @@ struct RaiseTableSlice : OpRewritePattern<tensor::ExtractSliceOp> {
     for (unsigned d = 0; d < *axis; ++d)
       if (sourceType.getDimSize(d) != 1)
         return failure();
+    // A table of one row is broadcast, not read at positions.
     int64_t rows = sourceType.getDimSize(*axis);
+    if (rows == 1)
+      return failure();
     auto dim = peelEndClamps(cast<Value>(sizes[*axis]), rows)
                    .getDefiningOp<tensor::DimOp>();
     std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;

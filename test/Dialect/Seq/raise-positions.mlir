@@ -144,17 +144,44 @@ func.func @time_major_table(%x: tensor<?x?x2xf32>) -> tensor<?x?x2xf32> {
 
 // -----
 
+// pe[:, :T] + x, the slice first: the importer sizes the sum by the
+// slice's dimension, a tensor.dim that reads only its size.
+// CHECK-LABEL: func.func @table_slice_first
+// CHECK: %[[ROWS:.+]] = seq.embedding
+// CHECK: %[[PE:.+]] = tensor.expand_shape %[[ROWS]]
+// CHECK-NOT: tensor.extract_slice
+// CHECK: %[[T:.+]] = tensor.dim %[[PE]], %{{.+}} : tensor<1x?x4xf32>
+// CHECK: tensor.empty(%[[T]])
+func.func @table_slice_first(%x: tensor<1x?x4xf32>) -> tensor<1x?x4xf32> {
+  %c1 = arith.constant 1 : index
+  %pe = arith.constant dense<1.0> : tensor<1x6x4xf32>
+  %t = tensor.dim %x, %c1 : tensor<1x?x4xf32>
+  %slice = tensor.extract_slice %pe[0, 0, 0] [1, %t, 4] [1, 1, 1] : tensor<1x6x4xf32> to tensor<1x?x4xf32>
+  %n = tensor.dim %slice, %c1 : tensor<1x?x4xf32>
+  %e = tensor.empty(%n) : tensor<1x?x4xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%slice, %x : tensor<1x?x4xf32>, tensor<1x?x4xf32>) outs(%e : tensor<1x?x4xf32>) {
+  ^bb0(%p: f32, %in: f32, %out: f32):
+    %s = arith.addf %p, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<1x?x4xf32>
+  return %y : tensor<1x?x4xf32>
+}
+
+// -----
+
 // Left as written: a slice returned as it is (for T past the table's 6
 // rows it is the 6 rows, not an error); and, each read beside x, one from
 // row 1, one clamped to 5 rows (not the table's length), and a table with
-// 2 tables before the sliced axis (its rows are not contiguous).
+// 2 tables before the sliced axis (its rows are not contiguous); and a
+// table of one row, which PyTorch broadcasts rather than reads at
+// positions.
 // CHECK-LABEL: func.func @table_slice_kept
 // CHECK-NOT: seq.positions
 // CHECK-NOT: seq.embedding
-// CHECK-COUNT-4: tensor.extract_slice
+// CHECK-COUNT-5: tensor.extract_slice
 #id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #first = affine_map<(d0, d1, d2) -> (0, d1, d2)>
-func.func @table_slice_kept(%x: tensor<1x?x4xf32>) -> (tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<2x?x4xf32>) {
+func.func @table_slice_kept(%x: tensor<1x?x4xf32>) -> (tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<2x?x4xf32>, tensor<1x?x4xf32>) {
   %c1 = arith.constant 1 : index
   %c5 = arith.constant 5 : index
   %table = arith.constant dense<1.0> : tensor<1x6x4xf32>
@@ -182,5 +209,12 @@ func.func @table_slice_kept(%x: tensor<1x?x4xf32>) -> (tensor<1x?x4xf32>, tensor
     %s = arith.addf %in, %p : f32
     linalg.yield %s : f32
   } -> tensor<2x?x4xf32>
-  return %whole, %a, %b, %c : tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<2x?x4xf32>
+  %one = arith.constant dense<1.0> : tensor<1x1x4xf32>
+  %row = tensor.extract_slice %one[0, 0, 0] [1, %t, 4] [1, 1, 1] : tensor<1x1x4xf32> to tensor<1x?x4xf32>
+  %d = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %row : tensor<1x?x4xf32>, tensor<1x?x4xf32>) outs(%e : tensor<1x?x4xf32>) {
+  ^bb0(%in: f32, %p: f32, %out: f32):
+    %s = arith.addf %in, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x?x4xf32>
+  return %whole, %a, %b, %c, %d : tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<2x?x4xf32>, tensor<1x?x4xf32>
 }

@@ -83,6 +83,42 @@ class TablePositionsDecoder(MhaCausalDecoder):
         return super().forward(x + self.pe[:, :x.size(1)])
 
 
+class OneRowTable(nn.Module):
+    """A learned table of one row sliced to the input's length,
+    `x + pe[:, :x.size(1)]` with pe [1, 1, d]: PyTorch's slice keeps the
+    one row, which broadcasts over T (ONNX Slice with the end clamped to
+    1). Before, the slice was typed as T long and the sum refused every
+    T > 1 at run time."""
+
+    def __init__(self):
+        super().__init__()
+        self.pe = nn.Parameter(torch.randn(1, 1, 8))
+        self.proj = nn.Linear(8, 8)
+
+    def forward(self, x):
+        return self.proj(x + self.pe[:, :x.size(1)])
+
+
+class FloatArangeRotary(MhaCausalDecoder):
+    """Rotary position angles computed in forward from a float arange,
+    `torch.arange(x.size(1), dtype=torch.float32)` (ONNX Range(0.0, Cast(T),
+    1.0)), as many RoPE implementations write them, applied to x before
+    causal self-attention at batch 1. Streamed, the angles continue from
+    the stream's steps (stream-float-arange.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer(
+            "inv_freq", 1.0 / (10000 ** (torch.arange(0, 8, 2).float() / 8)))
+
+    def forward(self, x):
+        t = torch.arange(x.size(1), dtype=torch.float32)
+        angles = torch.outer(t, self.inv_freq)
+        angles = torch.cat((angles, angles), dim=-1)
+        half = torch.cat((-x[..., 4:], x[..., :4]), dim=-1)
+        return super().forward(x * angles.cos() + half * angles.sin())
+
+
 class TimeMajorTablePositions(nn.Module):
     """The tutorial's PositionalEncoding as written there: a [max_len, 1,
     d] buffer sliced `pe[:x.size(0)]` and added to a time-major [T, B, d]

@@ -36,7 +36,7 @@ import numpy as np
 import torch
 
 from attention_models import (  # noqa: F401
-    AddMaskAttention, BertMask, BufferMaskAttention, CausalSelfAttention,
+    AddMaskAttention, FloatArangeRotary, OneRowTable, BertMask, BufferMaskAttention, CausalSelfAttention,
     CrossAttention, DebertaBuckets, DistilBertMaskedFill, Gpt, GptJAttention,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
@@ -273,6 +273,10 @@ MODELS = [
      lambda T, B, rng: {"x": rng.standard_normal((T, B, 8)).astype(
          np.float32)},
      ["y"], {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
+    ("float_arange_rotary", FloatArangeRotary, 14, batch_one_features, ["y"],
+     {"x": {1: "T"}, "y": {1: "T"}}),
+    ("one_row_table", OneRowTable, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
