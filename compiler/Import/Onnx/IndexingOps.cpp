@@ -196,11 +196,12 @@ LogicalResult importRuntimeSlice(GraphImporter &g, ArrayRef<int64_t> axes,
       len = b.createOrFold<arith::CeilDivSIOp>(loc, len, cst(steps[i]));
     offsets[*a] = start;
     strides[*a] = b.getIndexAttr(steps[i]);
-    if (isConstantIntValue(sizes[*a], 1) && matchPattern(start, m_Zero())) {
-      // A dimension of one element sliced from 0 (a one-row table's
-      // pe[:, :T]) keeps its one element: typed as a static 1 so that it
-      // broadcasts, as in PyTorch; an empty slice (T = 0) is refused at
-      // run time.
+    if (isConstantIntValue(sizes[*a], 1) && matchPattern(start, m_Zero()) &&
+        !getConstantIntValue(len)) {
+      // A dimension of one element sliced from 0 to a run-time end (a
+      // one-row table's pe[:, :T]) keeps its one element: typed as a static
+      // 1 so that it broadcasts, as in PyTorch; an empty slice (T = 0) is
+      // refused at run time.
       seq::createCheck(b, loc,
                        b.createOrFold<arith::CmpIOp>(
                            loc, arith::CmpIPredicate::sge, len, cst(1)),

@@ -75,7 +75,7 @@ LogicalResult importTrilu(GraphImporter &g) {
 /// start) / step), 0) elements, as i64.
 Value buildIntegerRange(GraphImporter &g, OpFoldResult start,
                         OpFoldResult limit, int64_t step) {
-  // max(ceil((limit - start) / delta), 0) elements. arange(T) of a
+  // max(ceil((limit - start) / step), 0) elements. arange(T) of a
   // tensor's length T has exactly T (kept as that size, so that the same
   // length is seen as the same: Reshape's -1, broadcasting).
   Value s = g.indexValue(start);
@@ -166,12 +166,11 @@ std::optional<OpFoldResult> castFromInteger(GraphImporter &g, unsigned i) {
   return (*in->elements)[0];
 }
 
-/// Range(start, limit, delta) of integers: [start, start + delta, ...),
-/// max(ceil((limit - start) / delta), 0) elements (positions for
-/// embeddings; a negative delta counts down: x[:, arange(T - 1, -1, -1)]).
 /// Range of f32 scalars: max(ceil((limit - start) / delta), 0) elements
 /// start + i * delta (the ONNX formula), delta known at run time too; a
-/// zero delta, or a count past 2^31, fails the run.
+/// zero delta, or a count past 2^31, fails the run. With integral constant
+/// start and delta and a limit Cast from a size, the integer Range of
+/// that size converted (below).
 LogicalResult importFloatRange(GraphImporter &g) {
   // A float arange over a size (torch.arange(T, dtype=torch.float):
   // Range(0.0, Cast(T), 1.0)) with integral start and delta is the integer
@@ -260,6 +259,9 @@ LogicalResult importFloatRange(GraphImporter &g) {
   return success();
 }
 
+/// Range(start, limit, delta) of integers: [start, start + delta, ...),
+/// max(ceil((limit - start) / delta), 0) elements (positions for
+/// embeddings; a negative delta counts down: x[:, arange(T - 1, -1, -1)]).
 LogicalResult importRange(GraphImporter &g) {
   if (failed(g.checkAttrs({})))
     return failure();

@@ -233,6 +233,19 @@ def RaisePositionsPass : Pass<"seq-raise-positions"> {
     beside a tensor of that length (or a `tensor.dim`), so a length past
     the table's rows fails the run either way (an out-of-range index of
     the embedding instead of the reader's size check).
+
+    ```mlir
+    // before: pe [1, 64, 8] sliced to x's T (ONNX clamps the end to 64)
+    %end = arith.minsi %t, %c64 : index
+    %pe_t = tensor.extract_slice %pe[0, 0, 0] [1, %end, 8] [1, 1, 1]
+      : tensor<1x64x8xf32> to tensor<1x?x8xf32>
+    // after
+    %p = seq.positions %x dim(1) : tensor<1x?x8xf32> -> tensor<?xi64>
+    %rows = seq.embedding %p, %pe_rows
+      : (tensor<?xi64>, tensor<64x8xf32>) -> tensor<?x8xf32>
+    %pe_t = tensor.expand_shape %rows [[0, 1], [2]] output_shape [1, %t, 8]
+      : tensor<?x8xf32> into tensor<1x?x8xf32>
+    ```
   }];
   let dependentDialects = ["::seqc::seq::SeqDialect",
                            "::mlir::arith::ArithDialect",

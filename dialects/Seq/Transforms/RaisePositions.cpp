@@ -229,13 +229,11 @@ struct RaiseTableSlice : OpRewritePattern<tensor::ExtractSliceOp> {
     std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
     if (!index)
       return failure();
+    // (`like` dominates the slice, whose size is read from it.)
     Value like = dim.getSource();
     auto likeType = dyn_cast<RankedTensorType>(like.getType());
-    if (!likeType || !isReadBesideLength(slice, *axis, like, *index))
-      return failure();
-    if (auto def = like.getDefiningOp(); def &&
-                                         def->getBlock() == slice->getBlock() &&
-                                         slice->isBeforeInBlock(def))
+    if (!likeType || *index < 0 || *index >= likeType.getRank() ||
+        !isReadBesideLength(slice, *axis, like, *index))
       return failure();
 
     Location loc = slice.getLoc();

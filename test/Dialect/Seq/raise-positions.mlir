@@ -172,16 +172,17 @@ func.func @table_slice_first(%x: tensor<1x?x4xf32>) -> tensor<1x?x4xf32> {
 // Left as written: a slice returned as it is (for T past the table's 6
 // rows it is the 6 rows, not an error); and, each read beside x, one from
 // row 1, one clamped to 5 rows (not the table's length), and a table with
-// 2 tables before the sliced axis (its rows are not contiguous); and a
-// table of one row, which PyTorch broadcasts rather than reads at
-// positions.
+// stack of 2 tables before the sliced axis (its rows are not
+// contiguous), a table of one row (PyTorch broadcasts it rather than
+// reads it at positions), and one read beside a tensor of another length
+// (its reader's size check would not fail a run past the table).
 // CHECK-LABEL: func.func @table_slice_kept
 // CHECK-NOT: seq.positions
 // CHECK-NOT: seq.embedding
-// CHECK-COUNT-5: tensor.extract_slice
+// CHECK-COUNT-6: tensor.extract_slice
 #id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #first = affine_map<(d0, d1, d2) -> (0, d1, d2)>
-func.func @table_slice_kept(%x: tensor<1x?x4xf32>) -> (tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<2x?x4xf32>, tensor<1x?x4xf32>) {
+func.func @table_slice_kept(%x: tensor<1x?x4xf32>, %z: tensor<1x?x4xf32>) -> (tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<2x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>) {
   %c1 = arith.constant 1 : index
   %c5 = arith.constant 5 : index
   %table = arith.constant dense<1.0> : tensor<1x6x4xf32>
@@ -216,5 +217,13 @@ func.func @table_slice_kept(%x: tensor<1x?x4xf32>) -> (tensor<1x?x4xf32>, tensor
     %s = arith.addf %in, %p : f32
     linalg.yield %s : f32
   } -> tensor<1x?x4xf32>
-  return %whole, %a, %b, %c, %d : tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<2x?x4xf32>, tensor<1x?x4xf32>
+  %zt = tensor.dim %z, %c1 : tensor<1x?x4xf32>
+  %ez = tensor.empty(%zt) : tensor<1x?x4xf32>
+  %other = tensor.extract_slice %table[0, 0, 0] [1, %t, 4] [1, 1, 1] : tensor<1x6x4xf32> to tensor<1x?x4xf32>
+  %f = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%z, %other : tensor<1x?x4xf32>, tensor<1x?x4xf32>) outs(%ez : tensor<1x?x4xf32>) {
+  ^bb0(%in: f32, %p: f32, %out: f32):
+    %s = arith.addf %in, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x?x4xf32>
+  return %whole, %a, %b, %c, %d, %f : tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<2x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>
 }

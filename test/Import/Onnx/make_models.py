@@ -36,12 +36,13 @@ import numpy as np
 import torch
 
 from attention_models import (  # noqa: F401
-    AddMaskAttention, FloatArangeRotary, OneRowTable, BertMask, BufferMaskAttention, CausalSelfAttention,
-    CrossAttention, DebertaBuckets, DistilBertMaskedFill, Gpt, GptJAttention,
+    AddMaskAttention, BertMask, BufferMaskAttention, CausalSelfAttention,
+    CrossAttention, DebertaBuckets, DistilBertMaskedFill, FloatArangeRotary,
+    Gpt, GptJAttention,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
     KeyMaskAttention, KvCacheAttention, LstmAttention, MhaCausalDecoder,
-    NeoXAttention, SlidingWindowAttention, T5RelativeBias,
+    NeoXAttention, OneRowTable, SlidingWindowAttention, T5RelativeBias,
     TablePositionsDecoder, TimeMajorTablePositions, TransformerDecoder,
     batch_first_small, batch_one_features, bert_mask_inputs, cross_inputs,
     decoder_inputs, encoder_layer, fully_padded_mask_inputs, key_mask_inputs,

@@ -26,7 +26,9 @@ namespace {
 /// stream's time axis, so that the step api names it and ops stepping
 /// along different input axes (a recurrence over T and a cumsum over B)
 /// are refused instead of streamed along one of them. A fixed-size axis is
-/// left to the chunk's size checks at run time.
+/// left to the chunk's size checks at run time: a recurrence carries only
+/// its final state and streams chunks of that size (unlike a shift or a
+/// convolution, whose state is cut from a chunk of run-time length).
 LogicalResult claimSteps(Operation *op, Value sequence, unsigned dim,
                          StreamState &s) {
   if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(dim))
