@@ -116,13 +116,13 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
     return s.fail(op, "a reverse scan reads future steps");
   if (op.getSequences().empty())
     return s.fail(op, "a scan over no sequences does not step with the stream");
-  for (Value sequence : op.getSequences())
+  for (Value sequence : op.getSequences()) {
     if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(0))
       return s.fail(op, "a scan over a fixed number of steps does not step "
                         "with the stream");
-  for (Value sequence : op.getSequences())
     if (failed(s.claimTimeDim(op, sequence, 0)))
       return failure();
+  }
   // The body may read tensors from outside whole (a memory, an encoder's
   // output), but not one as long as the sequence: it would read steps the
   // chunk does not hold (a lookahead x[t + 1]) or index the chunk with the
