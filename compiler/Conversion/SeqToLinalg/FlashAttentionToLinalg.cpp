@@ -342,7 +342,8 @@ private:
       kvHead = arith::DivUIOp::create(b, loc, head, cst(b, groupSize));
     Value rows = tileSize(b, row, queryLen, tile);
     Value queryTile = slice(b, query, batchIndex, head, row, rows);
-    auto [lo, hi] = keyRange(b, row, rows);
+    Value lo, hi; // not a binding: the loop body captures hi (C++20 only)
+    std::tie(lo, hi) = keyRange(b, row, rows);
 
     SmallVector<OpFoldResult> rowSizes = {b.getIndexAttr(1), b.getIndexAttr(1),
                                           rows};

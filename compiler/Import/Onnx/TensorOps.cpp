@@ -670,9 +670,10 @@ LogicalResult importReshape(GraphImporter &g) {
     // infers a static 12, and Hugging Face's arange(T).unsqueeze(0).view(
     // -1, T) a static 1 (which broadcasts against the batch).
     SmallVector<OpFoldResult> num(in), den;
-    for (auto [i, d] : llvm::enumerate(out)) {
+    for (auto [i, outSize] : llvm::enumerate(out)) {
       if ((int64_t)i == inferred)
         continue;
+      OpFoldResult d = outSize; // captured below (a binding is not, in C++17)
       auto same = llvm::find_if(
           num, [&](OpFoldResult n) { return seq::isSameSize(n, d); });
       if (same != num.end())

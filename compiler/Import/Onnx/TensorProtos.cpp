@@ -160,7 +160,10 @@ GraphImporter::convertTensor(const onnx::TensorProto &tensor, bool inNode) {
     // Narrow integers (a `.byte()` mask buffer) are held as i64, as INT32
     // is. Raw data is little-endian; otherwise ONNX keeps them in
     // int32_data (uint32 in uint64_data).
-    auto [bits, isSigned] = *narrowIntegerType(tensor.data_type());
+    // Not a structured binding: `extend` captures both (C++20 only).
+    unsigned bits;
+    bool isSigned;
+    std::tie(bits, isSigned) = *narrowIntegerType(tensor.data_type());
     size_t bytes = bits / 8;
     SmallVector<int64_t> data;
     auto extend = [&](uint64_t raw64) {

@@ -541,7 +541,10 @@ struct DecomposeRecurrenceChain : RewritePattern {
         Value input = extractInputChunk(b, loc, first.ctx, t0, length);
         SmallVector<Value> next;
         unsigned stateOffset = 0;
-        for (auto [index, stage] : llvm::enumerate(stages)) {
+        // Indexed, not a structured binding: the step lambda captures the
+        // stage (capturing a binding needs C++20).
+        for (size_t index = 0; index < stages.size(); ++index) {
+          const Stage &stage = stages[index];
           const DirectionOperands &ops = operands[index];
           unsigned n = stage.stateSizes.size();
           Location l = stage.op->getLoc();

@@ -8,7 +8,8 @@ writes (compiler/Pipelines/README.md):
 
 A .seq model is named by its `model NAME` (no name= option); other inputs
 take the file's stem, as seqc does. Extra `--variant SEQC_FLAGS|ABI|CPU`
-triples check seqc flags against the pipeline options they map to.
+triples check seqc flags against the pipeline options they map to, on the
+first model or on the one a fourth field `|MODEL` names.
 
     replay.py --seqc seqc --seq-opt seq-opt [--variant ...] MODEL...
 """
@@ -50,14 +51,16 @@ def main():
     parser.add_argument("--seqc", required=True)
     parser.add_argument("--seq-opt", required=True)
     parser.add_argument("--variant", action="append", default=[],
-                        help="'SEQC FLAGS|ABI OPTIONS|CPU OPTIONS' for the "
-                             "first model")
+                        help="'SEQC FLAGS|ABI OPTIONS|CPU OPTIONS[|MODEL]' "
+                             "(default MODEL: the first)")
     parser.add_argument("models", nargs="+")
     args = parser.parse_args()
     runs = [(m, [], [], []) for m in args.models]
     for v in args.variant:
-        flags, abi, cpu = (shlex.split(part) for part in v.split("|"))
-        runs.append((args.models[0], flags, abi, cpu))
+        parts = v.split("|")
+        model = parts[3] if len(parts) > 3 else args.models[0]
+        flags, abi, cpu = (shlex.split(part) for part in parts[:3])
+        runs.append((model, flags, abi, cpu))
     differ = 0
     with tempfile.TemporaryDirectory() as work:
         for model, flags, abi, cpu in runs:
