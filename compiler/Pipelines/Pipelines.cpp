@@ -120,6 +120,9 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
 
+  // After the last CSE: CSE ties the empty tensors of one shape together,
+  // which makes bufferization's analysis quadratic.
+  pm.addPass(createUntieEmptyTensorsPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   // The model entry takes and returns plain contiguous memrefs: that is the

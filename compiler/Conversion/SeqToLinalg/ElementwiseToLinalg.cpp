@@ -37,9 +37,26 @@ struct ActivationToGeneric : OpRewritePattern<seq::ActivationOp> {
   }
 };
 
-/// How an index operand is named in check messages: "input 'ids'" when it
-/// is an argument of the model, else "an index".
+/// Whether `indices` are seq.positions (through reshapes): a position
+/// table's rows read at the steps' positions.
+static bool arePositions(Value indices) {
+  while (Operation *def = indices.getDefiningOp()) {
+    if (isa<seq::PositionsOp>(def))
+      return true;
+    if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(
+            def))
+      return false;
+    indices = def->getOperand(0);
+  }
+  return false;
+}
+
+/// How an index operand is named in check messages: "input 'ids': index"
+/// when it is an argument of the model, "position" for seq.positions, else
+/// "index".
 static std::string describeIndices(Value indices) {
+  if (arePositions(indices))
+    return "position";
   auto arg = dyn_cast<BlockArgument>(indices);
   auto func = arg ? dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp())
                   : FunctionOpInterface();
@@ -89,6 +106,11 @@ struct EmbeddingToGeneric : OpRewritePattern<seq::EmbeddingOp> {
                           seq::describeOrigin(op->getName().getStringRef(),
                                               loc) +
                           ")";
+    // Positions run past a table only by the sequence's length (in a
+    // stream, the steps of every chunk so far).
+    if (arePositions(indices))
+      message += ": the sequence, or the stream so far, is longer than the "
+                 "position table";
     SmallVector<AffineExpr> indexExprs;
     for (int64_t i = 0; i < rank; ++i)
       indexExprs.push_back(getAffineDimExpr(i, ctx));

@@ -370,10 +370,11 @@ FailureOr<Val> Emitter::emitPosEncoding(const Val &x) {
         Value odd = arith::CmpFOp::create(
             nb, l, arith::CmpFPredicate::ONE, a[2],
             arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0)));
-        return arith::SelectOp::create(nb, l, odd,
-                                       math::CosOp::create(nb, l, angle),
-                                       math::SinOp::create(nb, l, angle))
-            .getResult();
+        // Named, not created as arguments: the order of evaluating those is
+        // the compiler's, and with it the IR's.
+        Value sin = math::SinOp::create(nb, l, angle);
+        Value cos = math::CosOp::create(nb, l, angle);
+        return arith::SelectOp::create(nb, l, odd, cos, sin).getResult();
       });
   return addPerStep(x, table, timeDim);
 }
@@ -413,9 +414,9 @@ FailureOr<Val> Emitter::emitPosEmbedding(const Val &x) {
         arith::ConstantIndexOp::create(b, here(), maxLen));
     seq::createCheck(b, here(), fits, t,
                      "pos_embedding at " + seq::describeLocation(here()) +
-                         " has " + std::to_string(maxLen) + " positions, but " +
-                         describe(x, current->operands[0].value.text) +
-                         " has {} steps",
+                         " has " + std::to_string(maxLen) +
+                         " positions, but {} steps are given; " +
+                         describe(x, current->operands[0].value.text),
                      seq::CheckKind::shape);
   }
   // Row t of the table for step t: an embedding of the steps' positions,

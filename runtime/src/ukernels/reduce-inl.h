@@ -24,8 +24,16 @@ template <class D, class V> HWY_INLINE float ReduceSum(D d, V v) {
   return hn::GetLane(hn::SumOfLanes(d, v));
 }
 
+// Lane by lane, not MaxOfLanes: Highway 1.0.3's emulated targets (EMU128,
+// SCALAR) start that maximum at the lowest finite value, so lanes that are
+// all -inf (an empty reduction's start) came out as -FLT_MAX.
 template <class D, class V> HWY_INLINE float ReduceMax(D d, V v) {
-  return hn::GetLane(hn::MaxOfLanes(d, v));
+  HWY_ALIGN float lanes[hn::MaxLanes(d)];
+  hn::Store(v, d, lanes);
+  float m = lanes[0];
+  for (size_t i = 1; i < hn::Lanes(d); ++i)
+    m = lanes[i] > m ? lanes[i] : m;
+  return m;
 }
 
 } // namespace HWY_NAMESPACE
