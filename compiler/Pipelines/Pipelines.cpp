@@ -106,6 +106,9 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createHoistChecksPass());
+  // After the shapes are resolved: a tensor.dim of an intermediate result
+  // would be a second use that keeps its producer apart.
+  pm.addPass(createFuseElementwiseChainsPass());
   // Constant linear weights in the GEMM microkernel's panels, at compile
   // time (the canonicalization below drops the unpacked constants).
   if (options.packWeights) {

@@ -174,8 +174,10 @@ public:
     Value macs = arith::MulIOp::create(
         b, loc, arith::MulIOp::create(b, loc, rows, cols), cst(c.depth));
     OpBuilder::InsertionGuard guard(b);
-    auto [j0, j1] =
+    // Not a binding: the loops below capture j0 (C++20 only).
+    Share share =
         createShareLoop(b, loc, threads, macs, panels, kMinPackedMacsPerThread);
+    Value j0 = share.begin, j1 = share.end;
     // The partial panel, if any, is the last: it belongs to the last share.
     Value hasPartial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
                                              j1, whole);

@@ -292,6 +292,32 @@ def HoistBranchScratchPass
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def FuseElementwiseChainsPass : Pass<"seqc-fuse-elementwise-chains"> {
+  let summary = "Fuse chains of elementwise linalg.generics into one";
+  let description = [{
+    A bias add, an activation, a scale and a residual add each become an
+    elementwise `linalg.generic` (every loop parallel); in sequence, each
+    writes a temporary the next reads back. This pass folds a producer into
+    its consumer (linalg's elementwise fusion) when both are elementwise,
+    the producer's one result has no other use and the consumer reads it
+    element for element (a permutation map: a broadcast would repeat the
+    producer's work for every element it is broadcast to). The chain
+    becomes one loop nest: one pass over memory, no temporaries, and fewer
+    loops for LLVM to compile (a chain of 500 ReLUs: one generic).
+    Contractions, reductions and generics whose results have several users
+    stay as they are, as do unread `outs` operands (in-place state updates).
+
+    ```mlir
+    %a = linalg.generic {iterator_types = ["parallel"]} ins(%x) outs(%e0) {
+      %r = arith.addf %in, %b : f32 ... }
+    %y = linalg.generic {iterator_types = ["parallel"]} ins(%a) outs(%e1) {
+      %r = arith.maximumf %in, %zero : f32 ... }
+    ```
+    becomes one generic whose body adds, then takes the maximum.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def UntieEmptyTensorsPass : Pass<"seqc-untie-empty-tensors"> {
   let summary = "Give every use of a tensor.empty its own tensor.empty";
   let description = [{

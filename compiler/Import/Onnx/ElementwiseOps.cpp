@@ -197,6 +197,38 @@ LogicalResult importMaxMin(GraphImporter &g, bool isMax) {
   return success();
 }
 
+/// Sum / Mean of one or more float inputs, broadcast (ONNX's variadic Sum
+/// and Mean: tf2onnx and hand-built graphs write them; PyTorch writes Add
+/// chains). Added left to right, as onnxruntime does; Mean divides the sum
+/// by the number of inputs.
+LogicalResult importSumMean(GraphImporter &g, bool isMean) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  FailureOr<SmallVector<Value>> inputs = floatInputs(g);
+  if (failed(inputs))
+    return failure();
+  if (inputs->empty()) {
+    g.nodeError() << "needs at least one input";
+    return failure();
+  }
+  int64_t count = inputs->size();
+  FailureOr<Value> r = buildElementwise(
+      g, *inputs, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value acc = a[0];
+        for (Value v : a.drop_front())
+          acc = arith::AddFOp::create(b, l, acc, v);
+        if (!isMean || count == 1)
+          return acc;
+        Value n = arith::ConstantOp::create(
+            b, l, b.getFloatAttr(acc.getType(), double(count)));
+        return arith::DivFOp::create(b, l, acc, n);
+      });
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
 /// Clip(x, min, max): bounds as inputs (opset >= 11, each optional) or as
 /// attributes (opset < 11). min(max(x, lo), hi), NaN propagating. Integer
 /// data (torch.clamp on index arithmetic, an embedding id clamped into
@@ -486,6 +518,8 @@ LogicalResult importElementwiseOp(GraphImporter &g, StringRef op,
     return importMod(g);
   if (op == "Max" || op == "Min")
     return importMaxMin(g, op == "Max");
+  if (op == "Sum" || op == "Mean")
+    return importSumMean(g, op == "Mean");
   if (op == "Clip")
     return importClip(g);
   handled = false;

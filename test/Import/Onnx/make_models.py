@@ -13,8 +13,8 @@ order, so their weights do not change).
 For every model it writes OUT_DIR/NAME.onnx (exported at T=5, B=3 with
 dynamic sequence and batch axes) and, for two other sequence lengths L,
 OUT_DIR/NAME.tL.in.INPUT.npy and OUT_DIR/NAME.tL.out.OUTPUT.npy (PyTorch's
-results; for reduce_l2, made with onnx.helper because PyTorch never
-exports ReduceL2, NumPy's). run_models.py compiles each .onnx with seqc and
+results; for reduce_l2 and variadic, made with onnx.helper because
+PyTorch never exports ReduceL2 or a three-input Max, NumPy's). run_models.py compiles each .onnx with seqc and
 compares.
 
 It also writes, with onnx.helper, the small graphs of the lit tests into
@@ -53,7 +53,7 @@ from onnx_graphs import (  # noqa: F401
     write_control_flow_inputs, write_conv2d_inputs, write_cumsum_model,
     write_edge_inputs, write_einsum_inputs, write_lit_inputs,
     write_malformed_graph_inputs, write_narrow_initializers_model,
-    write_pad_modes_model, write_reduce_model)
+    write_pad_modes_model, write_reduce_model, write_variadic_model)
 from op_models import (  # noqa: F401
     Activations, EinsumOps, ExpandComputedShape, FloatDtypes, GreedyHead,
     MaskOps, MatMul4d, NarrowAndHalfCasts, NormSpellings, OneHotInput,
@@ -298,6 +298,8 @@ def main():
             os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     if not only or "reduce_l2" in only:
         write_reduce_model(out_dir)
+    if not only or "variadic" in only:
+        write_variadic_model(out_dir)
     if not only or "narrow_initializers" in only:
         write_narrow_initializers_model(out_dir)
     if not only or "cumsum" in only:

@@ -786,6 +786,51 @@ def write_reduce_model(out_dir):
                 last_min.astype(np.int64))
 
 
+def write_variadic_model(out_dir):
+    """ONNX's variadic elementwise ops with three and four inputs, broadcast
+    (x [B, T, 4], a weight [4], y [B, T, 1] and a scalar): Max, Min, Sum
+    and Mean, which PyTorch's exporter writes with two inputs or as Add
+    chains and tf2onnx and hand-built graphs with more; made with
+    onnx.helper, expected outputs from NumPy."""
+    from onnx import TensorProto, helper, numpy_helper
+    w = np.array([0.5, -1.0, 2.0, 0.0], np.float32)
+    s = np.array(0.25, np.float32)
+    nodes = [
+        helper.make_node("Max", ["x", "w", "y"], ["mx"]),
+        helper.make_node("Min", ["x", "w", "y", "s"], ["mn"]),
+        helper.make_node("Sum", ["x", "w", "y"], ["sm"]),
+        helper.make_node("Mean", ["x", "w", "y", "s"], ["me"]),
+        helper.make_node("Sum", ["x"], ["one"]),
+    ]
+    dims = ["B", "T", 4]
+    graph = helper.make_graph(
+        nodes, "variadic",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, dims),
+         helper.make_tensor_value_info("y", TensorProto.FLOAT, ["B", "T", 1])],
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, dims)
+         for n in ("mx", "mn", "sm", "me", "one")],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(s, "s")])
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(out_dir, "variadic.onnx"))
+    rng = np.random.default_rng(zlib.crc32(b"variadic"))
+    for T, B in TEST_SHAPES:
+        x = rng.standard_normal((B, T, 4)).astype(np.float32)
+        y = rng.standard_normal((B, T, 1)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"variadic.t{T}.in.x.npy"), x)
+        np.save(os.path.join(out_dir, f"variadic.t{T}.in.y.npy"), y)
+        x64, y64 = x.astype(np.float64), y.astype(np.float64)
+        w64, s64 = w.astype(np.float64), np.float64(s)
+        for key, value in [
+                ("mx", np.maximum(np.maximum(x64, w64), y64)),
+                ("mn", np.minimum(np.minimum(np.minimum(x64, w64), y64), s64)),
+                ("sm", x64 + w64 + y64),
+                ("me", (x64 + w64 + y64 + s64) / 4),
+                ("one", x64)]:
+            np.save(os.path.join(out_dir, f"variadic.t{T}.out.{key}.npy"),
+                    value.astype(np.float32))
+
+
 def write_cumsum_model(out_dir):
     """CumSum along time (axis 1, plain), features reversed (axis -1,
     reverse=1) and time exclusive (exclusive=1), and an int64 running count

@@ -1,0 +1,83 @@
+//===- FuseElementwiseChains.cpp - one loop nest per elementwise chain ---===//
+//
+// Fewer loops to compile and fewer passes over memory: see the pass
+// description in Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#define DEBUG_TYPE "seqc-fuse-elementwise-chains"
+
+namespace seqc {
+#define GEN_PASS_DEF_FUSEELEMENTWISECHAINSPASS
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace seqc
+
+using namespace mlir;
+
+namespace {
+
+bool isAllParallel(linalg::GenericOp op) {
+  return op.getNumLoops() == op.getNumParallelLoops();
+}
+
+/// Whether the producer of `operand` (an input of `consumer`) folds into
+/// it without computing anything twice or changing what other passes see:
+/// both are elementwise (every loop parallel), the producer's one result
+/// has no other use, and the consumer reads it element for element (a
+/// permutation, no broadcast that would repeat the producer's work).
+bool isFusibleChainLink(OpOperand *operand) {
+  auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
+  auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+  if (!consumer || !producer || !consumer.isDpsInput(operand))
+    return false;
+  if (!isAllParallel(consumer) || !isAllParallel(producer) ||
+      producer->getNumResults() != 1 || !producer->hasOneUse())
+    return false;
+  if (!consumer.getMatchingIndexingMap(operand).isPermutation())
+    return false;
+  return linalg::areElementwiseOpsFusable(operand);
+}
+
+/// Folds one fusible producer into a generic (linalg's elementwise fusion,
+/// under isFusibleChainLink instead of its own patterns, which would also
+/// replace unread outs operands, in-place state updates among them).
+struct FuseChainLink : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp consumer,
+                                PatternRewriter &rewriter) const override {
+    for (OpOperand *operand : consumer.getDpsInputOperands()) {
+      if (!isFusibleChainLink(operand))
+        continue;
+      FailureOr<linalg::ElementwiseOpFusionResult> fused =
+          linalg::fuseElementwiseOps(rewriter, operand);
+      if (failed(fused))
+        continue;
+      // The producer's only use was the consumer: only the consumer's
+      // results have replacements, and the producer is left dead.
+      for (auto [original, replacement] : fused->replacements)
+        rewriter.replaceAllUsesWith(original, replacement);
+      rewriter.eraseOp(consumer);
+      return success();
+    }
+    return failure();
+  }
+};
+
+struct FuseElementwiseChainsPass
+    : seqc::impl::FuseElementwiseChainsPassBase<FuseElementwiseChainsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FuseChainLink>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
