@@ -26,18 +26,34 @@ bool isAllParallel(linalg::GenericOp op) {
   return op.getNumLoops() == op.getNumParallelLoops();
 }
 
+/// Whether `op` reads the result of a contraction (a linalg op with a
+/// reduction loop): such an op is its epilogue (a recurrence step's
+/// `xw + h R`), which seqc-lower-packed-contractions folds into the
+/// contraction's accumulators (AccumulatorStart) only while it is an op of
+/// its own.
+bool readsContraction(linalg::GenericOp op) {
+  return llvm::any_of(op.getDpsInputs(), [](Value v) {
+    auto producer = v.getDefiningOp<linalg::LinalgOp>();
+    return producer && producer.getNumReductionLoops() > 0;
+  });
+}
+
 /// Whether the producer of `operand` (an input of `consumer`) folds into
 /// it without computing anything twice or changing what other passes see:
-/// both are elementwise (every loop parallel), the producer's one result
-/// has no other use, and the consumer reads it element for element (a
-/// permutation, no broadcast that would repeat the producer's work).
+/// both are elementwise (every loop parallel) and in one block (a producer
+/// moved into a loop would run every iteration; into a branch, its checks
+/// might not run), the producer's one result has no other use and is not
+/// a contraction's epilogue, and the consumer reads it element for element
+/// (a permutation, no broadcast that would repeat the producer's work).
 bool isFusibleChainLink(OpOperand *operand) {
   auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
   auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
   if (!consumer || !producer || !consumer.isDpsInput(operand))
     return false;
   if (!isAllParallel(consumer) || !isAllParallel(producer) ||
-      producer->getNumResults() != 1 || !producer->hasOneUse())
+      producer->getBlock() != consumer->getBlock() ||
+      producer->getNumResults() != 1 || !producer->hasOneUse() ||
+      readsContraction(producer))
     return false;
   if (!consumer.getMatchingIndexingMap(operand).isPermutation())
     return false;
@@ -58,8 +74,9 @@ struct FuseChainLink : OpRewritePattern<linalg::GenericOp> {
           linalg::fuseElementwiseOps(rewriter, operand);
       if (failed(fused))
         continue;
-      // The producer's only use was the consumer: only the consumer's
-      // results have replacements, and the producer is left dead.
+      // The producer's only use was the consumer: it is left dead (a
+      // producer that reads its own outs keeps its result in the fused op,
+      // unused). Its and the consumer's results take their replacements.
       for (auto [original, replacement] : fused->replacements)
         rewriter.replaceAllUsesWith(original, replacement);
       rewriter.eraseOp(consumer);
@@ -75,8 +92,16 @@ struct FuseElementwiseChainsPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseChainLink>(&getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    // Fusion only: no folding of other ops, no region simplification.
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
+    config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     config))) {
+      getOperation()->emitError(
+          "seqc-fuse-elementwise-chains did not converge");
       return signalPassFailure();
+    }
   }
 };
 

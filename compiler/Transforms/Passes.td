@@ -301,48 +301,58 @@ def FuseElementwiseChainsPass : Pass<"seqc-fuse-elementwise-chains"> {
     its consumer (linalg's elementwise fusion) when both are elementwise,
     the producer's one result has no other use and the consumer reads it
     element for element (a permutation map: a broadcast would repeat the
-    producer's work for every element it is broadcast to). The chain
-    becomes one loop nest: one pass over memory, no temporaries, and fewer
-    loops for LLVM to compile (a chain of 500 ReLUs: one generic).
-    Contractions, reductions and generics whose results have several users
-    stay as they are, as do unread `outs` operands (in-place state updates).
+    producer's work for every element it is broadcast to), in the same
+    block (not into a loop, where it would run every iteration, nor into a
+    branch). The chain becomes one loop nest: one pass over memory, no
+    temporaries, and fewer loops for LLVM to compile (a chain of 500 ReLUs:
+    one generic). Contractions, reductions, generics whose results have
+    several users and a contraction's epilogue (the op reading its result,
+    which seqc-lower-packed-contractions folds into the accumulators) stay
+    as they are, as do unread `outs` operands (in-place state updates).
 
     ```mlir
     %a = linalg.generic {iterator_types = ["parallel"]} ins(%x) outs(%e0) {
-      %r = arith.addf %in, %b : f32 ... }
+      %r = arith.addf %in, %in : f32 ... }
     %y = linalg.generic {iterator_types = ["parallel"]} ins(%a) outs(%e1) {
       %r = arith.maximumf %in, %zero : f32 ... }
     ```
-    becomes one generic whose body adds, then takes the maximum.
+    becomes
+    ```mlir
+    %y = linalg.generic {iterator_types = ["parallel"]} ins(%x) outs(%e1) {
+      %r = arith.addf %in, %in : f32
+      %m = arith.maximumf %r, %zero : f32 ... }
+    ```
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
 def UntieEmptyTensorsPass : Pass<"seqc-untie-empty-tensors"> {
-  let summary = "Give every use of a tensor.empty its own tensor.empty";
+  let summary = "Give each group of 8 uses of a tensor.empty its own";
   let description = [{
     CSE merges the `tensor.empty` ops of one shape into one, so that a
     chain of elementwise generics all write into the same empty tensor.
     One-shot bufferization then puts every one of those results in one
     alias set and checks each write against every other use of the set:
-    quadratic in the number of ops (a chain of 500 ReLUs spent 12.6 of
-    18.7 s there, 1,000 over a minute). An empty tensor has no contents to
-    share, so this pass, run just before bufferization, gives each use but
-    the first a copy of the op (placed after the original, with the same
-    sizes): each result is then its own alias set, and the analysis is
-    linear. Bufferization allocates for each use either way.
+    quadratic in the number of uses (a chain of 500 ReLUs spent 12.6 of
+    18.7 s there, 1,000 over a minute). This pass, run just before
+    bufferization, keeps the first 8 uses (in use order) on the original
+    and gives each next 8 a copy of the op (placed after the original,
+    with the same sizes): the analysis is then linear, and a short chain
+    may still be written into one buffer, each op in place on the last.
 
     ```mlir
     %e = tensor.empty(%n) : tensor<?xf32>
-    %a = linalg.generic ... outs(%e : tensor<?xf32>)
-    %b = linalg.generic ... ins(%a : ...) outs(%e : tensor<?xf32>)
+    %a = linalg.generic ... outs(%e : tensor<?xf32>)  // use 1 of 10
+    ...
+    %j = linalg.generic ... outs(%e : tensor<?xf32>)  // use 10
     ```
     becomes
     ```mlir
     %e = tensor.empty(%n) : tensor<?xf32>
     %e_0 = tensor.empty(%n) : tensor<?xf32>
-    %a = linalg.generic ... outs(%e : tensor<?xf32>)
-    %b = linalg.generic ... ins(%a : ...) outs(%e_0 : tensor<?xf32>)
+    %a = linalg.generic ... outs(%e : tensor<?xf32>)    // uses 1-8
+    ...
+    %j = linalg.generic ... outs(%e_0 : tensor<?xf32>)  // uses 9-10
     ```
   }];
 }

@@ -20,27 +20,39 @@ using namespace mlir;
 
 namespace {
 
+/// Uses one tensor.empty keeps: bufferization may still write a chain of
+/// them into one buffer (each op in place on the last), while its analysis
+/// of one alias set costs at most kUsesPerEmpty^2 per group, linear overall.
+constexpr size_t kUsesPerEmpty = 8;
+
 struct UntieEmptyTensorsPass
     : seqc::impl::UntieEmptyTensorsPassBase<UntieEmptyTensorsPass> {
   using Base::Base;
   void runOnOperation() override {
     SmallVector<tensor::EmptyOp> shared;
     getOperation()->walk([&](tensor::EmptyOp op) {
-      if (!op->hasOneUse() && !op->use_empty())
-        shared.push_back(op);
+      if (!op.getResult().hasNUsesOrMore(kUsesPerEmpty + 1))
+        return;
+      shared.push_back(op);
     });
     OpBuilder b(&getContext());
     for (tensor::EmptyOp op : shared) {
-      // Every use but one gets a copy placed right after the original (its
-      // sizes are defined there), so it dominates the use as the original
-      // does. A use list runs from the newest use to the oldest: the
-      // original stays with the oldest, usually the first in the block.
+      // A use list runs from the newest use to the oldest: reversed, the
+      // uses in order (usually program order in a block). The first
+      // kUsesPerEmpty keep the original; each next group of kUsesPerEmpty
+      // gets a copy placed right after it (its sizes are defined there), so
+      // that the copy dominates its uses as the original does.
       SmallVector<OpOperand *> uses;
       for (OpOperand &use : op->getUses())
         uses.push_back(&use);
+      std::reverse(uses.begin(), uses.end());
       b.setInsertionPointAfter(op);
-      for (OpOperand *use : llvm::reverse(llvm::drop_end(uses)))
-        use->set(b.clone(*op)->getResult(0));
+      Value copy;
+      for (size_t i = kUsesPerEmpty; i < uses.size(); ++i) {
+        if (i % kUsesPerEmpty == 0)
+          copy = b.clone(*op)->getResult(0);
+        uses[i]->set(copy);
+      }
     }
   }
 };

@@ -1,7 +1,8 @@
 //===- reduce-inl.h - Per-target horizontal reductions --------------------===//
 //
-// Highway 1.0.3 has SumOfLanes/MaxOfLanes returning a broadcast vector; these
-// wrap them to scalars. Used by matmul tiles and the reduce kernels.
+// A vector's lanes reduced to one float: the sum through Highway 1.0.3's
+// SumOfLanes (a broadcast vector), the maximum lane by lane (see below).
+// Used by matmul tiles and the reduce kernels.
 //
 //===----------------------------------------------------------------------===//
 
