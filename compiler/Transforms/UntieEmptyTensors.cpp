@@ -1,4 +1,4 @@
-//===- UntieEmptyTensors.cpp - one tensor.empty per use ------------------===//
+//===- UntieEmptyTensors.cpp - a tensor.empty per group of uses ----------===//
 //
 // Linear bufferization time: see the pass description in Passes.td.
 //
