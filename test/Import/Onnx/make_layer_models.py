@@ -456,6 +456,10 @@ def write_error_inputs(in_dir):
          [f32("x", [2, 3]), i64("idx", [2])])
     save("max_int_types", node("Max", ["a", "b"], ["y"], name="Max_1"),
          [i32("a", [2]), i64("b", [2])], outputs=[i64("y", [2])])
+    save("sum_int", node("Sum", ["a", "b"], ["y"], name="Sum_1"),
+         [i64("a", [2]), i64("b", [2])], outputs=[i64("y", [2])])
+    save("mean_no_inputs", node("Mean", [], ["y"], name="Mean_1"), [],
+         outputs=[f32("y", [2])])
     save("resize_no_scales", node("Resize", ["x"], ["y"], name="Resize_3"),
          [f32("x", ["B", 4, "T"])])
     save("convt_dynamic_weight", node("ConvTranspose", ["x", "w"], ["y"],
