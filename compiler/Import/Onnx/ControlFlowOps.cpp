@@ -30,6 +30,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/Onnx/GraphImporter.h"
+#include "compiler/Import/Onnx/ScanBodies.h"
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/SizeUtils.h"
@@ -238,6 +239,75 @@ bool isConstantTrue(GraphImporter &g, llvm::StringRef name) {
 }
 
 } // namespace
+
+/// Per-step outputs of a loop body: see ScanBodies.h.
+FailureOr<seq::ScanOp> addScanOutputs(GraphImporter &g, seq::ScanOp draft,
+                                      ArrayRef<std::string> names,
+                                      ValueRange perStep, Value steps) {
+  OpBuilder &b = g.builder;
+  OuterSizes outer(draft, b);
+  SmallVector<Value> outs;
+  for (auto [name, v] : llvm::zip(names, perStep)) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<OpFoldResult> sizes = {steps};
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      FailureOr<OpFoldResult> size = outer.dim(v, d);
+      if (failed(size)) {
+        g.nodeError() << "cannot tell the size of dimension " << d
+                      << " of its per-step value '" << name
+                      << "' before the loop runs (it is not traced to a "
+                         "carried value, a scanned input or an outer value)";
+        draft.erase();
+        return failure();
+      }
+      // The yielded type decides static or dynamic: a traced size that is
+      // a constant for a dimension the body leaves dynamic stays a value.
+      if (type.isDynamicDim(d) && isa<Attribute>(*size))
+        size = OpFoldResult(getValueOrCreateConstantIndexOp(b, g.loc, *size));
+      sizes.push_back(*size);
+    }
+    outs.push_back(
+        seq::createEmptyTensor(b, g.loc, sizes, type.getElementType()));
+  }
+  auto full = seq::ScanOp::create(
+      b, g.loc, draft.getInits(), draft.getSequences(), outs,
+      draft.getReverse(),
+      [](OpBuilder &, Location, Value, ValueRange, ValueRange) {});
+  full.getBody().getBlocks().clear();
+  full.getBody().takeBody(draft.getBody());
+  draft.erase();
+  return full;
+}
+
+llvm::StringSet<> GraphImporter::namesInScope() {
+  llvm::StringSet<> names;
+  for (const auto &entry : values)
+    names.insert(entry.getKey());
+  return names;
+}
+
+LogicalResult GraphImporter::endBodyScope(Operation *scan,
+                                          const llvm::StringSet<> &namesBefore,
+                                          LogicalResult bodyResult) {
+  // Outer values first built inside the body (a weight constant) must be
+  // built again outside it; the body's own names go out of scope.
+  for (auto &entry : values) {
+    OnnxValue &v = entry.getValue();
+    if (v.tensor && namesBefore.contains(entry.getKey()) &&
+        scan->getRegion(0).isAncestor(v.tensor.getParentRegion()) &&
+        (v.constant || v.elements))
+      v.tensor = nullptr;
+  }
+  SmallVector<std::string> bodyNames;
+  for (const auto &entry : values)
+    if (!namesBefore.contains(entry.getKey()))
+      bodyNames.push_back(entry.getKey().str());
+  for (const std::string &name : bodyNames)
+    values.erase(name);
+  if (failed(bodyResult))
+    scan->erase();
+  return bodyResult;
+}
 
 LogicalResult GraphImporter::importLoop() {
   const onnx::AttributeProto *bodyAttr = attr("body");
@@ -496,9 +566,7 @@ LogicalResult GraphImporter::importLoop() {
 
   // The body, imported into a first scan without per-step outputs: their
   // types (and sizes) are known only once it is.
-  llvm::StringSet<> namesBefore;
-  for (const auto &entry : values)
-    namesBefore.insert(entry.getKey());
+  llvm::StringSet<> namesBefore = namesInScope();
   const onnx::NodeProto *loopNode = node;
   Location loopLoc = loc;
   SmallVector<std::string> perStepNames;
@@ -611,58 +679,12 @@ LogicalResult GraphImporter::importLoop() {
       });
   node = loopNode;
   loc = loopLoc;
-  // Outer values first built inside the body (a weight constant) must be
-  // built again outside it; the body's own names go out of scope.
-  for (auto &entry : values) {
-    OnnxValue &v = entry.getValue();
-    if (v.tensor && namesBefore.contains(entry.getKey()) &&
-        scan.getBody().isAncestor(v.tensor.getParentRegion()) &&
-        (v.constant || v.elements))
-      v.tensor = nullptr;
-  }
-  SmallVector<std::string> bodyNames;
-  for (const auto &entry : values)
-    if (!namesBefore.contains(entry.getKey()))
-      bodyNames.push_back(entry.getKey().str());
-  for (const std::string &name : bodyNames)
-    values.erase(name);
-  if (failed(bodyResult)) {
-    scan.erase();
+  if (failed(endBodyScope(scan, namesBefore, bodyResult)))
     return failure();
-  }
-
-  // The per-step outputs [M, ...], sized from values outside the scan.
-  OuterSizes outer(scan, builder);
-  SmallVector<Value> outs;
-  for (auto [name, v] : llvm::zip(perStepNames, perStep)) {
-    auto type = cast<RankedTensorType>(v.getType());
-    SmallVector<OpFoldResult> sizes = {steps};
-    for (int64_t d = 0; d < type.getRank(); ++d) {
-      FailureOr<OpFoldResult> size = outer.dim(v, d);
-      if (failed(size)) {
-        nodeError() << "cannot tell the size of dimension " << d
-                    << " of its per-step value '" << name
-                    << "' before the loop runs (it is not traced to a "
-                       "carried value, a scanned input or an outer value)";
-        scan.erase();
-        return failure();
-      }
-      // The yielded type decides static or dynamic: a traced size that is
-      // a constant for a dimension the body leaves dynamic stays a value.
-      if (type.isDynamicDim(d) && isa<Attribute>(*size))
-        size =
-            OpFoldResult(getValueOrCreateConstantIndexOp(builder, loc, *size));
-      sizes.push_back(*size);
-    }
-    outs.push_back(
-        seq::createEmptyTensor(builder, loc, sizes, type.getElementType()));
-  }
-  auto full = seq::ScanOp::create(
-      builder, loc, inits, sequences, outs, /*reverse=*/false,
-      [](OpBuilder &, Location, Value, ValueRange, ValueRange) {});
-  full.getBody().getBlocks().clear();
-  full.getBody().takeBody(scan.getBody());
-  scan.erase();
+  FailureOr<seq::ScanOp> full =
+      addScanOutputs(*this, scan, perStepNames, perStep, steps);
+  if (failed(full))
+    return failure();
 
   // A grown tensor: the steps stacked as [T, ..., 1, ...] (size 1 at
   // `axis`, checked) joined along `axis`.
@@ -701,21 +723,21 @@ LogicalResult GraphImporter::importLoop() {
     if (slots[k].isSequence && slots[k].concatAxis >= 0) {
       // [T, ..., 1 (the axis), ...] -> [..., T, ...].
       FailureOr<Value> joined =
-          joinAlong(full.getOutputs()[outIndex++], slots[k].concatAxis,
+          joinAlong(full->getOutputs()[outIndex++], slots[k].concatAxis,
                     slots[k].inserted);
       if (failed(joined))
         return failure();
       v.tensor = *joined;
     } else if (slots[k].isSequence) {
-      v.tensor = full.getOutputs()[outIndex++];
+      v.tensor = full->getOutputs()[outIndex++];
       v.sequence = OnnxValue::Sequence::stacked;
     } else {
-      v.tensor = full.getFinalStates()[finalIndex++];
+      v.tensor = full->getFinalStates()[finalIndex++];
     }
     setOutput(k, v);
   }
   for (int j = 0; j < numScanOutputs; ++j)
-    setOutput(numCarried + j, full.getOutputs()[outIndex++]);
+    setOutput(numCarried + j, full->getOutputs()[outIndex++]);
   return success();
 }
 
@@ -782,6 +804,10 @@ LogicalResult importControlFlowOp(GraphImporter &g, StringRef op,
   if (op == "Loop") {
     handled = true;
     return g.importLoop();
+  }
+  if (op == "Scan") {
+    handled = true;
+    return g.importScan();
   }
   if (op == "SequenceEmpty") {
     handled = true;

@@ -19,6 +19,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <optional>
 
@@ -174,6 +175,17 @@ public:
   /// Loop (ControlFlowOps.cpp): a loop over a sequence length becomes a
   /// seq.scan; its body is imported into the scan's region.
   mlir::LogicalResult importLoop();
+  /// Scan (ScanOps.cpp): ONNX Scan as a seq.scan.
+  mlir::LogicalResult importScan();
+  /// The names known before a Loop's or Scan's body is imported.
+  llvm::StringSet<> namesInScope();
+  /// After a Loop's or Scan's body was imported into the region of `scan`
+  /// (with `bodyResult`): the names the body defined go out of scope, and
+  /// outer values first built inside it (a weight constant) are built
+  /// again when next used. A failed body's `scan` is erased.
+  mlir::LogicalResult endBodyScope(mlir::Operation *scan,
+                                   const llvm::StringSet<> &namesBefore,
+                                   mlir::LogicalResult bodyResult);
   /// If whose condition is known at import time: the taken branch, inline.
   mlir::LogicalResult importIf();
   /// Imports the then (or else) branch of the current If inline; the graph
@@ -326,9 +338,10 @@ mlir::LogicalResult foldIntegerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
 mlir::LogicalResult importRecurrentOp(GraphImporter &g, llvm::StringRef op,
                                       bool &handled);
-/// Loop, If, SequenceEmpty and ConcatFromSequence: the loops PyTorch's
-/// exporter writes for a scripted `for t in range(x.size(0))`, and the
-/// shape tests it writes as If (ControlFlowOps.cpp).
+/// Loop, Scan, If, SequenceEmpty and ConcatFromSequence: the loops
+/// PyTorch's exporter writes for a scripted `for t in range(x.size(0))`,
+/// ONNX's Scan, and the shape tests the exporter writes as If
+/// (ControlFlowOps.cpp, ScanOps.cpp, IfOps.cpp).
 mlir::LogicalResult importControlFlowOp(GraphImporter &g, llvm::StringRef op,
                                         bool &handled);
 

@@ -338,6 +338,34 @@ class TransformerDecoder(nn.Module):
                             memory_key_padding_mask=memory_pad)
 
 
+class PaddedTransformerEncoder(nn.Module):
+    """nn.TransformerEncoder (2 batch-first post-norm layers, the defaults)
+    with a bool src_key_padding_mask input (True: a padded step). In eval
+    mode without autograd, eager PyTorch 1.13 takes its fast path here:
+    nested tensors, which write zeros at the padded steps. The exported
+    graph is the plain path (what every ONNX runtime runs), whose padded
+    steps hold the layers' values; the reference is that path too,
+    computed with autograd on, which turns the fast path off."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.TransformerEncoder(
+            nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0,
+                                       batch_first=True), 2)
+
+    def forward(self, x, pad):
+        with torch.enable_grad():
+            return self.encoder(x, src_key_padding_mask=pad)
+
+
+def padded_encoder_inputs(T, B, rng):
+    pad = np.zeros((B, T), dtype=bool)
+    for b in range(B):
+        pad[b, T - b % 3:] = True          # the last 0, 1 or 2 steps
+    return {"x": rng.standard_normal((B, T, 8), dtype=np.float32),
+            "pad": pad}
+
+
 def decoder_inputs(T, B, rng):
     pad = np.zeros((B, T + 2), dtype=bool)
     for b in range(B):

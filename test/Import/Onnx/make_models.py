@@ -13,9 +13,9 @@ order, so their weights do not change).
 For every model it writes OUT_DIR/NAME.onnx (exported at T=5, B=3 with
 dynamic sequence and batch axes) and, for two other sequence lengths L,
 OUT_DIR/NAME.tL.in.INPUT.npy and OUT_DIR/NAME.tL.out.OUTPUT.npy (PyTorch's
-results; for reduce_l2 and variadic, made with onnx.helper because
-PyTorch never exports ReduceL2 or a three-input Max, NumPy's). run_models.py compiles each .onnx with seqc and
-compares.
+results; for the models made with onnx.helper because PyTorch never
+exports what they test, such as reduce_l2, variadic and scan_*, NumPy's).
+run_models.py compiles each .onnx with seqc and compares.
 
 It also writes, with onnx.helper, the small graphs of the lit tests into
 Inputs/ next to this script: each ONNX feature the importer maps (the full
@@ -24,7 +24,7 @@ the error tests.
 
 The PyTorch modules live by family in recurrent_models.py,
 attention_models.py and op_models.py, the onnx.helper graphs in
-onnx_graphs.py; MODELS below lists what is exported, in the order that
+onnx_graphs.py and scan_graphs.py; MODELS below lists what is exported, in the order that
 fixes every model's weights.
 """
 
@@ -42,11 +42,12 @@ from attention_models import (  # noqa: F401
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
     KeyMaskAttention, KvCacheAttention, LstmAttention, MhaCausalDecoder,
-    NeoXAttention, OneRowTable, SlidingWindowAttention, T5RelativeBias,
+    NeoXAttention, OneRowTable, PaddedTransformerEncoder,
+    SlidingWindowAttention, T5RelativeBias,
     TablePositionsDecoder, TimeMajorTablePositions, TransformerDecoder,
     batch_first_small, batch_one_features, bert_mask_inputs, cross_inputs,
     decoder_inputs, encoder_layer, fully_padded_mask_inputs, key_mask_inputs,
-    kv_cache_inputs, sinusoidal_table)
+    kv_cache_inputs, padded_encoder_inputs, sinusoidal_table)
 from fixture_shapes import (  # noqa: F401
     EXPORT_B, EXPORT_T, TEST_SHAPES)
 from onnx_graphs import (  # noqa: F401
@@ -70,6 +71,7 @@ from recurrent_models import (  # noqa: F401
     batch_first_inputs, lengths_inputs, location_attention_inputs,
     step_index_inputs, time_major_inputs, time_major_state_inputs,
     video_inputs)
+from scan_graphs import write_scan_error_inputs, write_scan_models
 
 
 MODELS = [
@@ -278,6 +280,9 @@ MODELS = [
      {"x": {1: "T"}, "y": {1: "T"}}),
     ("one_row_table", OneRowTable, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("padded_encoder", PaddedTransformerEncoder, 14, padded_encoder_inputs,
+     ["y"], {"x": {0: "B", 1: "T"}, "pad": {0: "B", 1: "T"},
+             "y": {0: "B", 1: "T"}}),
 ]
 
 
@@ -304,6 +309,10 @@ def main():
         write_narrow_initializers_model(out_dir)
     if not only or "cumsum" in only:
         write_cumsum_model(out_dir)
+    if not only or "scan" in only:
+        write_scan_models(out_dir)
+        write_scan_error_inputs(os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "Inputs"))
     if not only or "pad_modes" in only:
         write_pad_modes_model(out_dir)
     if not only or "edge_inputs" in only:
