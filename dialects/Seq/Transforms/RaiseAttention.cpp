@@ -775,11 +775,18 @@ struct RaiseAttention : RewritePattern {
           (s->finiteBand && (s->mask || !rowsNeverEmpty(*s, scoresType))))
         return failure();
     }
-    Value q = s->q, v = pv->rhs;
+    Value q = s->q, kOperand = s->k, v = pv->rhs;
     double scale = s->scale;
     if (auto scaled = matchScale(q)) {
       // nn.MultiheadAttention scales q before the product.
       q = scaled->first;
+      scale *= scaled->second;
+    }
+    if (auto scaled = matchScale(kOperand)) {
+      // torch 2.x exports scaled_dot_product_attention as (q * sqrt(c)) @
+      // (k^T * sqrt(c)) (symbolic_opset14.py), k's factor after the
+      // transpose.
+      kOperand = scaled->first;
       scale *= scaled->second;
     }
     // seq.attention's scale is a positive, finite f32.
@@ -790,7 +797,8 @@ struct RaiseAttention : RewritePattern {
       return failure();
 
     Location loc = op->getLoc();
-    Value k = s->kTransposed ? s->k : keysFromTransposed(rewriter, loc, s->k);
+    Value k =
+        s->kTransposed ? kOperand : keysFromTransposed(rewriter, loc, kOperand);
     // The mask operand before broadcast copies (the copy's extents, which
     // the masked op required to be the scores', are checked below).
     Value mask = s->mask;

@@ -529,3 +529,53 @@ func.func @finfo_min_padding(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x6x6xf32>, tensor<2x6x16xf32>) outs(%zo : tensor<2x6x16xf32>) -> tensor<2x6x16xf32>
   return %o : tensor<2x6x16xf32>
 }
+
+// -----
+
+// torch 2.x's export of scaled_dot_product_attention: q and k^T each
+// scaled by sqrt(scale) (0.5 * 0.5 here) before the product: both factors
+// join the op's scale, and k is read untransposed, unscaled.
+#lhs = affine_map<(b, h, m, n, k) -> (b, h, m, k)>
+#rhs = affine_map<(b, h, m, n, k) -> (b, h, k, n)>
+#out = affine_map<(b, h, m, n, k) -> (b, h, m, n)>
+#id = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#scalar = affine_map<(b, h, i, j) -> ()>
+// CHECK-LABEL: func.func @sdpa_export
+// CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x4x8x16xf32>, %[[V:.+]]: tensor<2x4x8x16xf32>)
+// CHECK-NEXT: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] {scale = 2.500000e-01 : f32}
+// CHECK-NEXT: return %[[O]]
+func.func @sdpa_export(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %half = arith.constant dense<0.5> : tensor<f32>
+  %eq = tensor.empty() : tensor<2x4x8x16xf32>
+  %qs = linalg.generic {indexing_maps = [#id, #scalar, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%q, %half : tensor<2x4x8x16xf32>, tensor<f32>) outs(%eq : tensor<2x4x8x16xf32>) {
+  ^bb0(%a: f32, %f: f32, %o: f32):
+    %m = arith.mulf %a, %f : f32
+    linalg.yield %m : f32
+  } -> tensor<2x4x8x16xf32>
+  %et = tensor.empty() : tensor<2x4x16x8xf32>
+  %kt = linalg.transpose ins(%k : tensor<2x4x8x16xf32>) outs(%et : tensor<2x4x16x8xf32>) permutation = [0, 1, 3, 2]
+  %kts = linalg.generic {indexing_maps = [#id, #scalar, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%kt, %half : tensor<2x4x16x8xf32>, tensor<f32>) outs(%et : tensor<2x4x16x8xf32>) {
+  ^bb0(%a: f32, %f: f32, %o: f32):
+    %m = arith.mulf %a, %f : f32
+    linalg.yield %m : f32
+  } -> tensor<2x4x16x8xf32>
+  %es = tensor.empty() : tensor<2x4x8x8xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%qs, %kts : tensor<2x4x8x16xf32>, tensor<2x4x16x8xf32>) outs(%zs : tensor<2x4x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x8x8xf32>
+  %p = linalg.softmax dimension(3) ins(%s : tensor<2x4x8x8xf32>) outs(%es : tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+  %eo = tensor.empty() : tensor<2x4x8x16xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32>
+  %o = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%p, %v : tensor<2x4x8x8xf32>, tensor<2x4x8x16xf32>) outs(%zo : tensor<2x4x8x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x8x16xf32>
+  return %o : tensor<2x4x8x16xf32>
+}

@@ -14,7 +14,8 @@ For every model it writes OUT_DIR/NAME.onnx (exported at T=5, B=3 with
 dynamic sequence and batch axes) and, for two other sequence lengths L,
 OUT_DIR/NAME.tL.in.INPUT.npy and OUT_DIR/NAME.tL.out.OUTPUT.npy (PyTorch's
 results; for the models made with onnx.helper because PyTorch never
-exports what they test, such as reduce_l2, variadic and scan_*, NumPy's).
+exports what they test, such as reduce_l2, variadic, scan_* and sdpa (torch
+2.x's export), NumPy's).
 run_models.py compiles each .onnx with seqc and compares.
 
 It also writes, with onnx.helper, the small graphs of the lit tests into
@@ -24,7 +25,7 @@ the error tests.
 
 The PyTorch modules live by family in recurrent_models.py,
 attention_models.py and op_models.py, the onnx.helper graphs in
-onnx_graphs.py and scan_graphs.py; MODELS below lists what is exported, in the order that
+onnx_graphs.py, scan_graphs.py and sdpa_graphs.py; MODELS below lists what is exported, in the order that
 fixes every model's weights.
 """
 
@@ -72,6 +73,7 @@ from recurrent_models import (  # noqa: F401
     step_index_inputs, time_major_inputs, time_major_state_inputs,
     video_inputs)
 from scan_graphs import write_scan_error_inputs, write_scan_models
+from sdpa_graphs import write_sdpa_model
 
 
 MODELS = [
@@ -309,6 +311,8 @@ def main():
         write_narrow_initializers_model(out_dir)
     if not only or "cumsum" in only:
         write_cumsum_model(out_dir)
+    if not only or "sdpa" in only:
+        write_sdpa_model(out_dir)
     if not only or "scan" in only:
         write_scan_models(out_dir)
         write_scan_error_inputs(os.path.join(
