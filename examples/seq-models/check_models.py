@@ -67,6 +67,8 @@ STREAMING = {
     "gpt_neox": ["--stream-dim=T", "--dim=capacity=16"],
     "gpt_j": ["--stream-dim=T", "--dim=capacity=16"],
     "falcon": ["--stream-dim=T", "--dim=capacity=16"],
+    # Multi-query attention: one cached key/value head for 4 query heads.
+    "gpt_bigcode": ["--stream-dim=T", "--dim=capacity=16"],
 }
 STREAM_CHUNKS = ["1", "2", "7"]
 

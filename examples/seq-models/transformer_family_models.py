@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The last group make_models.py builds, in its order: the Hugging Face
 transformer families (GPT-2, T5, GPT-NeoX, GPT-J, Falcon), the tutorial's
-sinusoidal language model, the math ops and spelled-out attention.
+sinusoidal language model, the math ops, spelled-out attention and, last,
+GPT-BigCode (multi-query attention).
 Importing it builds and exports them.
 """
 
@@ -883,3 +884,89 @@ output y, y2, g, g2
 """, {"x": torch.randn(3, 7, 16), "lens": torch.tensor([7, 4, 1]),
       "bias": torch.randn(7, 7)},
     spelled_attention_forward)
+
+
+# --- GPT-BigCode (SantaCoder / StarCoder): multi-query attention ------------
+class GPTBigCodeAttention(nn.Module):
+    """Hugging Face GPTBigCodeAttention with multi_query=True: c_attn gives
+    the query (heads * D) then one key and one value head (D each), which
+    every query head reads; causal (the bool `bias` buffer, masked with
+    finfo.min), biases on both projections."""
+
+    def __init__(self, hidden, heads):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.c_attn = nn.Linear(hidden, hidden + 2 * self.head_dim)
+        self.c_proj = nn.Linear(hidden, hidden)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        d = self.head_dim
+        query, key, value = self.c_attn(x).split((E, d, d), dim=2)
+        q = query.view(B, T, self.heads, d).transpose(1, 2)   # [B, H, T, D]
+        k, v = key.unsqueeze(1), value.unsqueeze(1)           # [B, 1, T, D]
+        scores = q @ k.transpose(-1, -2) / math.sqrt(d)
+        causal = torch.tril(torch.ones(T, T, dtype=torch.bool))
+        scores = torch.where(causal, scores,
+                             torch.tensor(torch.finfo(scores.dtype).min))
+        out = scores.softmax(-1) @ v
+        return self.c_proj(out.transpose(1, 2).reshape(B, T, E))
+
+
+class GPTBigCode(nn.Module):
+    """GPTBigCodeForCausalLM's names: transformer.wte / wpe (learned
+    positions), transformer.h.N.{ln_1, attn, ln_2, mlp.c_fc, mlp.c_proj},
+    transformer.ln_f, lm_head (no bias). nn.Linear layers ([out, in]
+    weights), unlike GPT-2's Conv1D."""
+
+    def __init__(self, vocab=40, hidden=32, heads=4, positions=32):
+        super().__init__()
+        self.transformer = nn.Module()
+        self.transformer.wte = nn.Embedding(vocab, hidden)
+        self.transformer.wpe = nn.Embedding(positions, hidden)
+        layer = nn.Module()
+        layer.ln_1 = nn.LayerNorm(hidden)
+        layer.attn = GPTBigCodeAttention(hidden, heads)
+        layer.ln_2 = nn.LayerNorm(hidden)
+        layer.mlp = nn.Module()
+        layer.mlp.c_fc = nn.Linear(hidden, 4 * hidden)
+        layer.mlp.c_proj = nn.Linear(4 * hidden, hidden)
+        self.transformer.h = nn.ModuleList([layer])
+        self.transformer.ln_f = nn.LayerNorm(hidden)
+        self.lm_head = nn.Linear(hidden, vocab, bias=False)
+
+    def forward(self, input_ids):
+        T = input_ids.shape[1]
+        x = self.transformer.wte(input_ids) + self.transformer.wpe(
+            torch.arange(T))
+        for layer in self.transformer.h:
+            x = x + layer.attn(layer.ln_1(x))
+            up = nn.functional.gelu(layer.mlp.c_fc(layer.ln_2(x)),
+                                    approximate="tanh")
+            x = x + layer.mlp.c_proj(up)
+        return self.lm_head(self.transformer.ln_f(x))
+
+
+export("gpt_bigcode", GPTBigCode(), """
+# A GPT-BigCode (SantaCoder / StarCoder) layer under Hugging Face's
+# GPTBigCodeForCausalLM names: multi-query attention, c_attn holding the 4
+# query heads' rows, then the one key head's and the one value head's
+# (kv_heads=1), learned positions, nn.Linear weights.
+model gpt_bigcode
+weights "gpt_bigcode.safetensors"
+input input_ids: i64[B, T]
+x      = embedding(input_ids, name=transformer.wte)
+xp     = pos_embedding(x, batch_first=true, name=transformer.wpe)
+h1     = layer_norm(xp, name=transformer.h.0.ln_1)
+a      = mha(h1, heads=4, kv_heads=1, causal=true, batch_first=true,
+             weights_from=[c_attn, c_proj], name=transformer.h.0.attn)
+x1     = add(xp, a)
+h2     = layer_norm(x1, name=transformer.h.0.ln_2)
+fc     = linear(h2, name=transformer.h.0.mlp.c_fc)
+p      = linear(gelu(fc, approximate=tanh), name=transformer.h.0.mlp.c_proj)
+x2     = add(x1, p)
+hf     = layer_norm(x2, name=transformer.ln_f)
+logits = linear(hf, bias=false, name=lm_head)
+output logits
+""", {"input_ids": torch.randint(0, 40, (2, 13))},
+    lambda m, ids: {"logits": m(ids)})
