@@ -103,7 +103,7 @@ public:
   /// it then stays a plain loop on the calling thread (any scratch buffers
   /// already moved are its iterations' own, which keeps it correct).
   bool outline(func::FuncOp func, Value context, scf::ForOp loop) {
-    if (loop.getNumResults() != 0 || !privatizeScratch(func, loop))
+    if (loop.getNumResults() != 0 || !privatizeScratch(loop))
       return false;
     // A failed check or allocation returns from its chunk at once (the
     // other chunks guard their own accesses); the entry then stops after
@@ -209,12 +209,22 @@ private:
   /// loop then stays on one thread. A buffer with any other use outside
   /// (one the body reads, or fills for what follows) stays shared: the
   /// loop's mark promises that its iterations write it disjointly.
-  bool privatizeScratch(func::FuncOp func, scf::ForOp loop) {
+  bool privatizeScratch(scf::ForOp loop) {
+    // The allocations the body uses: the roots, through views, of the
+    // buffers it reads from above. (Walking every allocation of the
+    // function for every loop made the pass quadratic in model depth.)
+    llvm::SetVector<Value> above;
+    getUsedValuesDefinedAbove(loop.getRegion(), above);
+    llvm::SetVector<memref::AllocOp> used;
+    for (Value v : above) {
+      while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+        v = view.getViewSource();
+      if (auto alloc = v.getDefiningOp<memref::AllocOp>())
+        used.insert(alloc);
+    }
     SmallVector<memref::AllocOp> scratch;
     bool unsure = false;
-    func.walk([&](memref::AllocOp alloc) {
-      if (loop->isAncestor(alloc))
-        return;
+    for (memref::AllocOp alloc : used) {
       bool inside = false, elsewhere = false, throughViews = false;
       SmallVector<Value> work{alloc.getResult()};
       while (!work.empty()) {
@@ -231,7 +241,7 @@ private:
         }
       }
       if (!inside || elsewhere)
-        return;
+        continue;
       bool sameBlock = !throughViews && alloc->getBlock() == loop->getBlock() &&
                        llvm::all_of(alloc->getUsers(), [&](Operation *user) {
                          return loop->isAncestor(user) ||
@@ -241,9 +251,13 @@ private:
         scratch.push_back(alloc);
       else
         unsure = true;
-    });
+    }
     if (unsure)
       return false;
+    // In the order they were allocated (each moves to the body's front).
+    llvm::sort(scratch, [](memref::AllocOp a, memref::AllocOp b) {
+      return a->isBeforeInBlock(b);
+    });
     for (memref::AllocOp alloc : scratch) {
       for (Operation *user : llvm::to_vector(alloc->getUsers()))
         if (isa<memref::DeallocOp>(user))
