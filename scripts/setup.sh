@@ -41,6 +41,7 @@ fi
 # a whole build; GCC's 1 GB precompiled header is read, page by page, into
 # every compile, where clang's loads what a file uses).
 if [[ ! -f "$build/build.ninja" ]]; then
+  echo "setup: configuring $build; the first build takes 4 to 5 minutes on 2 cores"
   CC="${CC:-clang-22}" CXX="${CXX:-clang++-22}" cmake -S "$root" -B "$build" -G Ninja \
     -DCMAKE_BUILD_TYPE=Release \
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit >/dev/null

@@ -801,9 +801,11 @@ Value floatInput(GraphImporter &g, unsigned i) {
     return failed(narrowed) ? nullptr : *narrowed;
   }
   if (v && !tensorType(v).getElementType().isF32()) {
-    g.nodeError() << "input " << i << " has element type "
-                  << tensorType(v).getElementType()
-                  << "; only float32 data is supported";
+    g.nodeError() << "input " << i << " ('" << g.node->input(i)
+                  << "') has element type " << tensorType(v).getElementType()
+                  << "; seqc computes this op on floating-point data "
+                     "(float16, bfloat16 and float64 as float32): Cast the "
+                     "input to float first";
     return nullptr;
   }
   return v;
