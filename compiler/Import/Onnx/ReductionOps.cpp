@@ -275,13 +275,21 @@ LogicalResult importReduce(GraphImporter &g, StringRef op) {
 
 /// ArgMax / ArgMin along `axis` (default 0) as int64 indices, keepdims
 /// (default 1); ties give the first index, or the last with
-/// select_last_index. A NaN counts as the extreme (numpy and PyTorch
-/// return the first NaN's index).
+/// select_last_index. Float data (a NaN counts as the extreme: numpy and
+/// PyTorch return the first NaN's index) or integer data (signed).
 LogicalResult importArgExtreme(GraphImporter &g, bool isMax) {
   if (failed(g.checkAttrs({"axis", "keepdims", "select_last_index"})))
     return failure();
-  Value x = floatInput(g, 0);
+  Value x = g.tensorInput(0);
   if (!x)
+    return failure();
+  auto intType = dyn_cast<IntegerType>(tensorType(x).getElementType());
+  if (intType && intType.getWidth() == 1) {
+    g.nodeError() << "input 0 ('" << g.node->input(0)
+                  << "') is bool data; ArgMax and ArgMin take numbers";
+    return failure();
+  }
+  if (!intType && !(x = floatInput(g, 0)))
     return failure();
   int64_t rank = tensorType(x).getRank();
   auto axis = normalizeAxis(g, g.intAttr("axis", 0), rank);
@@ -298,9 +306,16 @@ LogicalResult importArgExtreme(GraphImporter &g, bool isMax) {
   SmallVector<AffineExpr> &outExprs = shape.outExprs;
   SmallVector<utils::IteratorType> &iters = shape.iterators;
   SmallVector<bool> &kept = shape.kept;
-  Type f32 = g.builder.getF32Type(), i64 = g.builder.getI64Type();
-  double start = isMax ? -std::numeric_limits<double>::infinity()
-                       : std::numeric_limits<double>::infinity();
+  Type element = tensorType(x).getElementType(), i64 = g.builder.getI64Type();
+  // The running extreme starts below (above) every value.
+  TypedAttr start =
+      intType
+          ? TypedAttr(g.builder.getIntegerAttr(
+                intType, isMax ? APInt::getSignedMinValue(intType.getWidth())
+                               : APInt::getSignedMaxValue(intType.getWidth())))
+          : TypedAttr(g.builder.getF32FloatAttr(
+                isMax ? -std::numeric_limits<float>::infinity()
+                      : std::numeric_limits<float>::infinity()));
   auto filled = [&](Type type, TypedAttr value) {
     Value init = seq::createEmptyTensor(g.builder, g.loc, outSizes, type);
     Value c = arith::ConstantOp::create(g.builder, g.loc, value);
@@ -308,7 +323,7 @@ LogicalResult importArgExtreme(GraphImporter &g, bool isMax) {
                                   ValueRange{init})
         .getResult(0);
   };
-  Value bestInit = filled(f32, g.builder.getF32FloatAttr(start));
+  Value bestInit = filled(element, start);
   Value indexInit = filled(i64, g.builder.getI64IntegerAttr(0));
   AffineMap row = AffineMap::get(rank, 0, outExprs, g.context);
   auto generic = linalg::GenericOp::create(
@@ -318,17 +333,28 @@ LogicalResult importArgExtreme(GraphImporter &g, bool isMax) {
                           row, row},
       iters, [&](OpBuilder &b, Location l, ValueRange a) {
         Value v = a[0], best = a[1], bestIndex = a[2];
-        using P = arith::CmpFPredicate;
-        P better = isMax ? (last ? P::OGE : P::OGT) : (last ? P::OLE : P::OLT);
-        Value take = arith::CmpFOp::create(b, l, better, v, best);
-        Value newNaN = arith::CmpFOp::create(b, l, P::UNO, v, v);
-        Value bestNaN = arith::CmpFOp::create(b, l, P::UNO, best, best);
-        Value firstNaN = arith::AndIOp::create(
-            b, l, newNaN,
-            arith::XOrIOp::create(
-                b, l, bestNaN,
-                arith::ConstantOp::create(b, l, b.getBoolAttr(true))));
-        take = arith::OrIOp::create(b, l, take, firstNaN);
+        Value take;
+        if (intType) {
+          using P = arith::CmpIPredicate;
+          P better =
+              isMax ? (last ? P::sge : P::sgt) : (last ? P::sle : P::slt);
+          // Values equal to the start keep index 0 (the first), or the
+          // last with select_last_index, as the rule asks.
+          take = arith::CmpIOp::create(b, l, better, v, best);
+        } else {
+          using P = arith::CmpFPredicate;
+          P better =
+              isMax ? (last ? P::OGE : P::OGT) : (last ? P::OLE : P::OLT);
+          take = arith::CmpFOp::create(b, l, better, v, best);
+          Value newNaN = arith::CmpFOp::create(b, l, P::UNO, v, v);
+          Value bestNaN = arith::CmpFOp::create(b, l, P::UNO, best, best);
+          Value firstNaN = arith::AndIOp::create(
+              b, l, newNaN,
+              arith::XOrIOp::create(
+                  b, l, bestNaN,
+                  arith::ConstantOp::create(b, l, b.getBoolAttr(true))));
+          take = arith::OrIOp::create(b, l, take, firstNaN);
+        }
         Value index = arith::IndexCastOp::create(
             b, l, b.getI64Type(), linalg::IndexOp::create(b, l, *axis));
         linalg::YieldOp::create(

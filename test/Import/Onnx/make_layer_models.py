@@ -458,6 +458,9 @@ def write_error_inputs(in_dir):
          [i32("a", [2]), i64("b", [2])], outputs=[i64("y", [2])])
     save("sum_int", node("Sum", ["a", "b"], ["y"], name="Sum_1"),
          [i64("a", [2]), i64("b", [2])], outputs=[i64("y", [2])])
+    save("argmax_bool", node("ArgMax", ["a"], ["y"], name="ArgMax_1"),
+         [helper.make_tensor_value_info("a", TensorProto.BOOL, [2, 3])],
+         outputs=[i64("y", [1, 3])])
     save("mean_no_inputs", node("Mean", [], ["y"], name="Mean_1"), [],
          outputs=[f32("y", [2])])
     save("resize_no_scales", node("Resize", ["x"], ["y"], name="Resize_3"),
