@@ -84,28 +84,8 @@ FailureOr<Val> Emitter::emitMatmul(const Val &a, const Val &bv) {
         << describe(bv, current->operands[1].value.text);
     return failure();
   }
-  // torch.matmul: a 1-D left operand is a row [1, K], a 1-D right operand
-  // a column [K, 1]; the added dimension is dropped from the result.
-  auto asMatrix = [&](const Val &v, bool row) {
-    if (v.rank() >= 2)
-      return v;
-    int64_t k = v.type().getDimSize(0);
-    SmallVector<int64_t> shape =
-        row ? SmallVector<int64_t>{1, k} : SmallVector<int64_t>{k, 1};
-    SmallVector<OpFoldResult> sizes =
-        row ? SmallVector<OpFoldResult>{b.getIndexAttr(1), dimFold(v.value, 0)}
-            : SmallVector<OpFoldResult>{dimFold(v.value, 0), b.getIndexAttr(1)};
-    Value expanded = tensor::ExpandShapeOp::create(
-        b, here(), RankedTensorType::get(shape, v.type().getElementType()),
-        v.value, SmallVector<ReassociationIndices>{{0, 1}}, sizes);
-    Val out{expanded, row ? SmallVector<std::string>{"", v.dims[0]}
-                          : SmallVector<std::string>{v.dims[0], ""}};
-    return out;
-  };
-  Val am = asMatrix(a, /*row=*/true), bm = asMatrix(bv, /*row=*/false);
-  FailureOr<Value> product = seq::createBroadcastMatmul(
-      b, here(), am.value, bm.value, seq::describeOrigin("matmul", here()),
-      [&] {
+  FailureOr<Value> product = seq::createTorchMatmul(
+      b, here(), a.value, bv.value, seq::describeOrigin("matmul", here()), [&] {
         return error(current->layerPos)
                << "matmul of " << describe(a, current->operands[0].value.text)
                << " and " << describe(bv, current->operands[1].value.text)
@@ -113,40 +93,24 @@ FailureOr<Val> Emitter::emitMatmul(const Val &a, const Val &bv) {
       });
   if (failed(product))
     return failure();
-  auto type = cast<RankedTensorType>(product->getType());
-  int64_t rank = type.getRank();
-  // Dimension names: batch dimensions from either operand (right-aligned),
-  // M from a, N from b.
-  Val out{*product, SmallVector<std::string>(rank, "")};
-  for (int64_t o = 0; o + 2 < rank; ++o)
-    for (const Val *v : {&am, &bm}) {
-      int64_t j = o - (rank - v->rank());
-      if (j >= 0 && out.dims[o].empty() && v->type().getDimSize(j) != 1)
-        out.dims[o] = v->dims[j];
+  // Dimension names, as torch.matmul lays the result out: the batch
+  // dimensions from either operand (right-aligned), then M from a (unless
+  // a is 1-D) and N from bv (unless bv is 1-D).
+  int64_t batch = std::max(a.rank(), bv.rank()) - 2;
+  Val out{*product, {}};
+  for (int64_t o = 0; o < batch; ++o) {
+    std::string name;
+    for (const Val *v : {&a, &bv}) {
+      int64_t j = o - (batch - (v->rank() - 2));
+      if (j >= 0 && name.empty() && v->type().getDimSize(j) != 1)
+        name = v->dims[j];
     }
-  out.dims[rank - 2] = am.dims[am.rank() - 2];
-  out.dims[rank - 1] = bm.dims[bm.rank() - 1];
-  if (a.rank() >= 2 && bv.rank() >= 2)
-    return out;
-  // Drop the unit dimensions a 1-D operand added (a rank-reducing slice).
-  SmallVector<int64_t> kept;
-  for (int64_t d = 0; d < rank; ++d)
-    if (!(d == rank - 2 && a.rank() == 1) && !(d == rank - 1 && bv.rank() == 1))
-      kept.push_back(d);
-  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
-      strides(rank, b.getIndexAttr(1)), sizes;
-  SmallVector<int64_t> shape;
-  SmallVector<std::string> dims;
-  for (int64_t d = 0; d < rank; ++d)
-    sizes.push_back(dimFold(*product, d));
-  for (int64_t d : kept) {
-    shape.push_back(type.getDimSize(d));
-    dims.push_back(out.dims[d]);
+    out.dims.push_back(name);
   }
-  out.value = tensor::ExtractSliceOp::create(
-      b, here(), RankedTensorType::get(shape, type.getElementType()), *product,
-      offsets, sizes, strides);
-  out.dims = dims;
+  if (a.rank() >= 2)
+    out.dims.push_back(a.dims[a.rank() - 2]);
+  if (bv.rank() >= 2)
+    out.dims.push_back(bv.dims[bv.rank() - 1]);
   return out;
 }
 

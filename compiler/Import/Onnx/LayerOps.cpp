@@ -231,15 +231,12 @@ LogicalResult importMatMul(GraphImporter &g) {
   if (!bv)
     return failure();
   RankedTensorType at = tensorType(a), bt = tensorType(bv);
-  if (at.getRank() < 2 || bt.getRank() < 2) {
-    g.nodeError() << "MatMul of " << a.getType() << " and " << bv.getType()
-                  << " is not supported (1-D operands)";
-    return failure();
-  }
   // Batch dimensions that may broadcast (a static 1 against another size,
-  // different ranks) take the general contraction; equal ones the batched
-  // product below.
-  bool broadcast = at.getRank() != bt.getRank() || at.getRank() > 4;
+  // different ranks) and 1-D operands (numpy.matmul's row and column:
+  // attention pooling's `scores = h @ v`) take the general contraction;
+  // equal batch dimensions the batched product below.
+  bool broadcast =
+      at.getRank() != bt.getRank() || at.getRank() > 4 || at.getRank() < 2;
   for (int64_t d = 0; !broadcast && d + 2 < at.getRank(); ++d) {
     int64_t sa = at.getDimSize(d), sb = bt.getDimSize(d);
     broadcast =
@@ -250,7 +247,7 @@ LogicalResult importMatMul(GraphImporter &g) {
     // numpy.matmul of [..., M, K] and [..., K, N] with broadcast batch
     // dimensions (a weight computed from a weight, x [B, T, K] by W [K, N]
     // that is not a stored constant, [B, H, M, K] by [H, K, N]).
-    FailureOr<Value> out = seq::createBroadcastMatmul(
+    FailureOr<Value> out = seq::createTorchMatmul(
         g.builder, g.loc, a, bv, seq::describeOrigin("MatMul", g.loc),
         [&] { return g.nodeError() << "MatMul: "; });
     if (failed(out))

@@ -84,6 +84,55 @@ Value createMappedGeneric(
       .getResult(0);
 }
 
+FailureOr<Value> createTorchMatmul(OpBuilder &b, Location loc, Value a,
+                                   Value bv, const std::string &what,
+                                   function_ref<InFlightDiagnostic()> error) {
+  // A 1-D operand as a matrix: [1, K] on the left, [K, 1] on the right.
+  auto asMatrix = [&](Value v, bool row) -> Value {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getRank() >= 2)
+      return v;
+    int64_t k = type.getDimSize(0);
+    OpFoldResult one = b.getIndexAttr(1), size = getDimSize(b, loc, v, 0);
+    return tensor::ExpandShapeOp::create(
+        b, loc,
+        RankedTensorType::get(row ? SmallVector<int64_t>{1, k}
+                                  : SmallVector<int64_t>{k, 1},
+                              type.getElementType()),
+        v, SmallVector<ReassociationIndices>{{0, 1}},
+        row ? SmallVector<OpFoldResult>{one, size}
+            : SmallVector<OpFoldResult>{size, one});
+  };
+  int64_t rankA = cast<RankedTensorType>(a.getType()).getRank(),
+          rankB = cast<RankedTensorType>(bv.getType()).getRank();
+  if (rankA == 0 || rankB == 0) {
+    error() << "a 0-d operand has no dimension to contract (torch.matmul "
+               "takes tensors of rank >= 1)";
+    return failure();
+  }
+  bool rowA = rankA == 1, columnB = rankB == 1;
+  FailureOr<Value> product = createBroadcastMatmul(
+      b, loc, asMatrix(a, true), asMatrix(bv, false), what, error);
+  if (failed(product) || (!rowA && !columnB))
+    return product;
+  // Drop the unit dimensions the 1-D operands added (a rank-reducing
+  // slice).
+  auto type = cast<RankedTensorType>(product->getType());
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
+      strides(rank, b.getIndexAttr(1)), sizes;
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    sizes.push_back(getDimSize(b, loc, *product, d));
+    if (!(d == rank - 2 && rowA) && !(d == rank - 1 && columnB))
+      shape.push_back(type.getDimSize(d));
+  }
+  return tensor::ExtractSliceOp::create(
+             b, loc, RankedTensorType::get(shape, type.getElementType()),
+             *product, offsets, sizes, strides)
+      .getResult();
+}
+
 FailureOr<Value>
 createBroadcastMatmul(OpBuilder &b, Location loc, Value a, Value bv,
                       const std::string &what,

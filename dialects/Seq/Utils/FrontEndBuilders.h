@@ -75,6 +75,16 @@ createBroadcastMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
                       mlir::Value bv, const std::string &what,
                       llvm::function_ref<mlir::InFlightDiagnostic()> error);
 
+/// torch.matmul (= numpy.matmul) of float tensors of rank >= 1: a 1-D `a`
+/// [K] is the row [1, K] and a 1-D `bv` [K] the column [K, 1], whose added
+/// dimension is dropped from the result; otherwise createBroadcastMatmul
+/// (same errors and checks). [K] @ [K] is a 0-d tensor. A 0-d operand is
+/// an error.
+mlir::FailureOr<mlir::Value>
+createTorchMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
+                  mlir::Value bv, const std::string &what,
+                  llvm::function_ref<mlir::InFlightDiagnostic()> error);
+
 /// The cumulative sum of `x` (float or integer, rank >= 1) along `axis`
 /// (ONNX CumSum, torch.cumsum): a seq.scan over that axis carrying the
 /// running sum, so the work is linear in the length. `reverse` sums from

@@ -458,6 +458,8 @@ def write_error_inputs(in_dir):
          [i32("a", [2]), i64("b", [2])], outputs=[i64("y", [2])])
     save("sum_int", node("Sum", ["a", "b"], ["y"], name="Sum_1"),
          [i64("a", [2]), i64("b", [2])], outputs=[i64("y", [2])])
+    save("matmul_scalar", node("MatMul", ["a", "b"], ["y"], name="MatMul_0d"),
+         [f32("a", []), f32("b", [3])], outputs=[f32("y", [3])])
     save("argmax_bool", node("ArgMax", ["a"], ["y"], name="ArgMax_1"),
          [helper.make_tensor_value_info("a", TensorProto.BOOL, [2, 3])],
          outputs=[i64("y", [1, 3])])

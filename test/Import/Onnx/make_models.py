@@ -14,8 +14,8 @@ For every model it writes OUT_DIR/NAME.onnx (exported at T=5, B=3 with
 dynamic sequence and batch axes) and, for two other sequence lengths L,
 OUT_DIR/NAME.tL.in.INPUT.npy and OUT_DIR/NAME.tL.out.OUTPUT.npy (PyTorch's
 results; for the models made with onnx.helper because PyTorch never
-exports what they test, such as reduce_l2, variadic, int32_ops, scan_* and
-sdpa (torch 2.x's export), NumPy's).
+exports what they test, such as reduce_l2, variadic, int32_ops,
+matmul_ranks, scan_* and sdpa (torch 2.x's export), NumPy's).
 run_models.py compiles each .onnx with seqc and compares.
 
 It also writes, with onnx.helper, the small graphs of the lit tests into
@@ -25,7 +25,8 @@ the error tests.
 
 The PyTorch modules live by family in recurrent_models.py,
 attention_models.py and op_models.py, the onnx.helper graphs in
-onnx_graphs.py, integer_graphs.py, scan_graphs.py and sdpa_graphs.py; MODELS below lists what is exported, in the order that
+onnx_graphs.py, integer_graphs.py, matmul_graphs.py, scan_graphs.py and
+sdpa_graphs.py; MODELS below lists what is exported, in the order that
 fixes every model's weights.
 """
 
@@ -52,6 +53,7 @@ from attention_models import (  # noqa: F401
 from fixture_shapes import (  # noqa: F401
     EXPORT_B, EXPORT_T, TEST_SHAPES)
 from integer_graphs import write_int32_model
+from matmul_graphs import write_matmul_ranks_model
 from onnx_graphs import (  # noqa: F401
     write_control_flow_inputs, write_conv2d_inputs, write_cumsum_model,
     write_edge_inputs, write_einsum_inputs, write_lit_inputs,
@@ -312,6 +314,8 @@ def main():
         write_narrow_initializers_model(out_dir)
     if not only or "cumsum" in only:
         write_cumsum_model(out_dir)
+    if not only or "matmul_ranks" in only:
+        write_matmul_ranks_model(out_dir)
     if not only or "int32_ops" in only:
         write_int32_model(out_dir)
     if not only or "sdpa" in only:
