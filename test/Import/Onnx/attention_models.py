@@ -834,3 +834,165 @@ def fully_padded_mask_inputs(T, B, rng):
     inputs = bert_mask_inputs(T, B, rng)
     inputs["attention_mask"][-1, :] = 0
     return inputs
+
+
+class BertEncoder(nn.Module):
+    """A 2-layer BERT encoder as Hugging Face's BertModel computes it
+    (embeddings: word + learned position + token type 0, LayerNorm; each
+    layer: self-attention under an int64 attention_mask turned into
+    (1 - mask) * finfo.min, BertSelfOutput's dense + residual LayerNorm,
+    BertIntermediate's exact GELU, BertOutput's dense + residual
+    LayerNorm), eps 1e-12 as BERT's config."""
+
+    def __init__(self, vocab=30, hidden=16, heads=2, ffn=32, positions=32,
+                 layers=2):
+        super().__init__()
+        self.heads = heads
+        self.word = nn.Embedding(vocab, hidden)
+        self.position = nn.Embedding(positions, hidden)
+        self.token_type = nn.Embedding(2, hidden)
+        self.embed_norm = nn.LayerNorm(hidden, eps=1e-12)
+        self.layers = nn.ModuleList()
+        for _ in range(layers):
+            layer = nn.Module()
+            layer.query, layer.key, layer.value, layer.dense = (
+                nn.Linear(hidden, hidden) for _ in range(4))
+            layer.attn_norm = nn.LayerNorm(hidden, eps=1e-12)
+            layer.intermediate = nn.Linear(hidden, ffn)
+            layer.output = nn.Linear(ffn, hidden)
+            layer.out_norm = nn.LayerNorm(hidden, eps=1e-12)
+            self.layers.append(layer)
+
+    def forward(self, input_ids, attention_mask):
+        B, T = input_ids.shape
+        x = (self.word(input_ids) + self.position(torch.arange(T))[None]
+             + self.token_type(torch.zeros_like(input_ids)))
+        x = self.embed_norm(x)
+        extended = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) \
+            * torch.finfo(torch.float32).min
+        d = x.shape[-1] // self.heads
+
+        def heads(t):
+            return t.view(B, T, self.heads, d).transpose(1, 2)
+
+        for layer in self.layers:
+            scores = heads(layer.query(x)) @ heads(layer.key(x)).transpose(
+                -1, -2) / math.sqrt(d)
+            ctx = (scores + extended).softmax(-1) @ heads(layer.value(x))
+            ctx = ctx.transpose(1, 2).reshape(B, T, -1)
+            x = layer.attn_norm(layer.dense(ctx) + x)
+            up = F.gelu(layer.intermediate(x))
+            x = layer.out_norm(layer.output(up) + x)
+        return x
+
+
+def bert_encoder_inputs(T, B, rng):
+    mask = bert_mask_inputs(T, B, rng)["attention_mask"]
+    return {"input_ids": rng.integers(0, 30, (B, T)).astype(np.int64),
+            "attention_mask": mask}
+
+
+def t5_bucket(relative, bidirectional, buckets=8, max_distance=20):
+    """Hugging Face T5Attention._relative_position_bucket."""
+    out = torch.zeros_like(relative)
+    if bidirectional:
+        buckets //= 2
+        out = out + (relative > 0).to(torch.long) * buckets
+        relative = torch.abs(relative)
+    else:
+        relative = -torch.min(relative, torch.zeros_like(relative))
+    exact = buckets // 2
+    large = exact + (torch.log(relative.float() / exact)
+                     / math.log(max_distance / exact)
+                     * (buckets - exact)).to(torch.long)
+    large = torch.min(large, torch.full_like(large, buckets - 1))
+    return out + torch.where(relative < exact, relative, large)
+
+
+class T5Norm(nn.Module):
+    """T5LayerNorm: weight * x / sqrt(mean(x^2) + eps), no mean, no bias."""
+
+    def __init__(self, hidden):
+        super().__init__()
+        self.weight = nn.Parameter(1 + 0.1 * torch.randn(hidden))
+
+    def forward(self, x):
+        return self.weight * x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True)
+                                             + 1e-6)
+
+
+class T5Attention(nn.Module):
+    def __init__(self, hidden, heads, bias_buckets=None):
+        super().__init__()
+        self.heads = heads
+        self.q, self.k, self.v, self.o = (nn.Linear(hidden, hidden,
+                                                    bias=False)
+                                          for _ in range(4))
+        self.relative_attention_bias = (nn.Embedding(bias_buckets, heads)
+                                        if bias_buckets else None)
+
+    def forward(self, x, kv, bidirectional=True, causal=False):
+        B, L, E = x.shape
+        S, d = kv.shape[1], E // self.heads
+
+        def heads(t, n):
+            return t.view(B, n, self.heads, d).transpose(1, 2)
+
+        scores = heads(self.q(x), L) @ heads(self.k(kv), S).transpose(-1, -2)
+        if self.relative_attention_bias is not None:
+            relative = torch.arange(S)[None, :] - torch.arange(L)[:, None]
+            bias = self.relative_attention_bias(
+                t5_bucket(relative, bidirectional)).permute(2, 0, 1)[None]
+            if causal:
+                keep = torch.tril(torch.ones(L, S))
+                bias = bias + (1.0 - keep) * torch.finfo(torch.float32).min
+            scores = scores + bias
+        ctx = scores.softmax(-1) @ heads(self.v(kv), S)
+        return self.o(ctx.transpose(1, 2).reshape(B, L, E))
+
+
+class T5EncoderDecoder(nn.Module):
+    """A T5 encoder-decoder as Hugging Face's T5ForConditionalGeneration
+    computes it, one block per stack: shared embeddings, pre-RMS-norm
+    residual blocks, unscaled attention with relative position buckets
+    (bidirectional in the encoder, one-sided under a causal mask in the
+    decoder; 8 buckets, max distance 20, so the lengths reach the
+    logarithmic buckets), cross-attention without a bias, ReLU feed
+    forward, the tied LM head scaled by d_model^-0.5. The decoder's length
+    S differs from the encoder's T."""
+
+    def __init__(self, vocab=24, hidden=16, heads=2, ffn=32):
+        super().__init__()
+        self.shared = nn.Embedding(vocab, hidden)
+        self.enc_norm1, self.enc_norm2, self.enc_final = (
+            T5Norm(hidden) for _ in range(3))
+        self.enc_attn = T5Attention(hidden, heads, bias_buckets=8)
+        self.enc_wi, self.enc_wo = (nn.Linear(hidden, ffn, bias=False),
+                                    nn.Linear(ffn, hidden, bias=False))
+        self.dec_norm1, self.dec_norm2, self.dec_norm3, self.dec_final = (
+            T5Norm(hidden) for _ in range(4))
+        self.dec_self = T5Attention(hidden, heads, bias_buckets=8)
+        self.dec_cross = T5Attention(hidden, heads)
+        self.dec_wi, self.dec_wo = (nn.Linear(hidden, ffn, bias=False),
+                                    nn.Linear(ffn, hidden, bias=False))
+        self.hidden = hidden
+
+    def forward(self, input_ids, decoder_input_ids):
+        h = self.shared(input_ids)
+        n = self.enc_norm1(h)
+        h = h + self.enc_attn(n, n)
+        h = h + self.enc_wo(torch.relu(self.enc_wi(self.enc_norm2(h))))
+        memory = self.enc_final(h)
+        y = self.shared(decoder_input_ids)
+        n = self.dec_norm1(y)
+        y = y + self.dec_self(n, n, bidirectional=False, causal=True)
+        y = y + self.dec_cross(self.dec_norm2(y), memory)
+        y = y + self.dec_wo(torch.relu(self.dec_wi(self.dec_norm3(y))))
+        y = self.dec_final(y) * self.hidden ** -0.5
+        return y @ self.shared.weight.t()
+
+
+def t5_inputs(T, B, rng):
+    return {"input_ids": rng.integers(0, 24, (B, T)).astype(np.int64),
+            "decoder_input_ids": rng.integers(0, 24, (B, T + 2)).astype(
+                np.int64)}

@@ -38,18 +38,20 @@ import numpy as np
 import torch
 
 from attention_models import (  # noqa: F401
-    AddMaskAttention, BertMask, BufferMaskAttention, CausalSelfAttention,
+    AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
+    CausalSelfAttention,
     CrossAttention, DebertaBuckets, DistilBertMaskedFill, FloatArangeRotary,
     Gpt, GptJAttention,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
     KeyMaskAttention, KvCacheAttention, LstmAttention, MhaCausalDecoder,
     NeoXAttention, OneRowTable, PaddedTransformerEncoder,
-    SlidingWindowAttention, T5RelativeBias,
+    SlidingWindowAttention, T5EncoderDecoder, T5RelativeBias,
     TablePositionsDecoder, TimeMajorTablePositions, TransformerDecoder,
-    batch_first_small, batch_one_features, bert_mask_inputs, cross_inputs,
+    batch_first_small, batch_one_features, bert_encoder_inputs,
+    bert_mask_inputs, cross_inputs,
     decoder_inputs, encoder_layer, fully_padded_mask_inputs, key_mask_inputs,
-    kv_cache_inputs, padded_encoder_inputs, sinusoidal_table)
+    kv_cache_inputs, padded_encoder_inputs, sinusoidal_table, t5_inputs)
 from fixture_shapes import (  # noqa: F401
     EXPORT_B, EXPORT_T, TEST_SHAPES)
 from integer_graphs import write_int32_model
@@ -288,6 +290,12 @@ MODELS = [
     ("padded_encoder", PaddedTransformerEncoder, 14, padded_encoder_inputs,
      ["y"], {"x": {0: "B", 1: "T"}, "pad": {0: "B", 1: "T"},
              "y": {0: "B", 1: "T"}}),
+    ("bert_encoder", BertEncoder, 14, bert_encoder_inputs, ["y"],
+     {"input_ids": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
+      "y": {0: "B", 1: "T"}}),
+    ("t5_encoder_decoder", T5EncoderDecoder, 14, t5_inputs, ["logits"],
+     {"input_ids": {0: "B", 1: "T"}, "decoder_input_ids": {0: "B", 1: "S"},
+      "logits": {0: "B", 1: "S"}}),
 ]
 
 
