@@ -240,6 +240,53 @@ bool isConstantTrue(GraphImporter &g, llvm::StringRef name) {
 
 } // namespace
 
+/// A state that keeps its shape: see ScanBodies.h.
+void checkStateKeepsShape(GraphImporter &g, Value next, Value carried,
+                          const std::string &what) {
+  // Every size either type leaves open (a yielded dynamic size cast to a
+  // static carried one would be an unchecked promise).
+  auto type = cast<RankedTensorType>(carried.getType());
+  auto nextType = cast<RankedTensorType>(next.getType());
+  auto sizeOf = [&](Value v, RankedTensorType t, int64_t d) -> Value {
+    if (t.isDynamicDim(d))
+      return tensor::DimOp::create(g.builder, g.loc, v, d);
+    return arith::ConstantIndexOp::create(g.builder, g.loc, t.getDimSize(d));
+  };
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d) && !nextType.isDynamicDim(d))
+      continue;
+    Value size = sizeOf(next, nextType, d), had = sizeOf(carried, type, d);
+    seq::createCheck(
+        g.builder, g.loc,
+        arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq, size,
+                              had),
+        size,
+        seq::describeLocation(g.loc) + ": " + what + " {} elements along " +
+            "dimension " + std::to_string(d) +
+            ", not as many as it had: a state keeps its shape from step to "
+            "step",
+        seq::CheckKind::shape);
+  }
+}
+
+/// A Loop or Scan node in `graph`, or in a subgraph of one of its nodes
+/// (an If's branches): see ScanBodies.h.
+const onnx::NodeProto *findNestedLoop(const onnx::GraphProto &graph) {
+  for (const onnx::NodeProto &n : graph.node()) {
+    if (n.op_type() == "Loop" || n.op_type() == "Scan")
+      return &n;
+    for (const onnx::AttributeProto &a : n.attribute()) {
+      if (a.has_g())
+        if (const onnx::NodeProto *inner = findNestedLoop(a.g()))
+          return inner;
+      for (const onnx::GraphProto &g : a.graphs())
+        if (const onnx::NodeProto *inner = findNestedLoop(g))
+          return inner;
+    }
+  }
+  return nullptr;
+}
+
 /// Per-step outputs of a loop body: see ScanBodies.h.
 FailureOr<seq::ScanOp> addScanOutputs(GraphImporter &g, seq::ScanOp draft,
                                       ArrayRef<std::string> names,
@@ -279,16 +326,25 @@ FailureOr<seq::ScanOp> addScanOutputs(GraphImporter &g, seq::ScanOp draft,
   return full;
 }
 
-llvm::StringSet<> GraphImporter::namesInScope() {
-  llvm::StringSet<> names;
+GraphImporter::BodyScope GraphImporter::beginBodyScope() {
+  BodyScope scope;
   for (const auto &entry : values)
-    names.insert(entry.getKey());
-  return names;
+    scope.namesBefore.insert(entry.getKey());
+  return scope;
+}
+
+void GraphImporter::bindInBody(BodyScope &scope, StringRef name,
+                               OnnxValue value) {
+  auto outer = values.find(name);
+  if (outer != values.end() && scope.namesBefore.contains(name))
+    scope.shadowed.try_emplace(name, outer->second);
+  values[name] = value;
 }
 
 LogicalResult GraphImporter::endBodyScope(Operation *scan,
-                                          const llvm::StringSet<> &namesBefore,
+                                          const BodyScope &scope,
                                           LogicalResult bodyResult) {
+  const llvm::StringSet<> &namesBefore = scope.namesBefore;
   // Outer values first built inside the body (a weight constant) must be
   // built again outside it; the body's own names go out of scope.
   for (auto &entry : values) {
@@ -304,6 +360,8 @@ LogicalResult GraphImporter::endBodyScope(Operation *scan,
       bodyNames.push_back(entry.getKey().str());
   for (const std::string &name : bodyNames)
     values.erase(name);
+  for (const auto &entry : scope.shadowed)
+    values[entry.getKey()] = entry.getValue();
   if (failed(bodyResult))
     scan->erase();
   return bodyResult;
@@ -375,12 +433,11 @@ LogicalResult GraphImporter::importLoop() {
                    "condition that stays true, so it would never end";
     return failure();
   }
-  for (const onnx::NodeProto &n : body.node())
-    if (n.op_type() == "Loop" || n.op_type() == "Scan") {
-      nodeError() << "its body holds a nested " << n.op_type() << " node '"
-                  << n.name() << "', which is not supported";
-      return failure();
-    }
+  if (const onnx::NodeProto *nested = findNestedLoop(body)) {
+    nodeError() << "its body holds a nested " << nested->op_type() << " node '"
+                << nested->name() << "', which is not supported";
+    return failure();
+  }
 
   // Carried values: tensors stay carried; a sequence started empty and
   // appended to once per step is a per-step output.
@@ -566,7 +623,7 @@ LogicalResult GraphImporter::importLoop() {
 
   // The body, imported into a first scan without per-step outputs: their
   // types (and sizes) are known only once it is.
-  llvm::StringSet<> namesBefore = namesInScope();
+  BodyScope scope = beginBodyScope();
   const onnx::NodeProto *loopNode = node;
   Location loopLoc = loc;
   SmallVector<std::string> perStepNames;
@@ -587,7 +644,7 @@ LogicalResult GraphImporter::importLoop() {
         OnnxValue iter;
         iter.elements = SmallVector<OpFoldResult>{step};
         iter.scalar = true;
-        values[iterName] = iter;
+        bindInBody(scope, iterName, iter);
         // The body's own initializers (constants of the subgraph).
         for (const onnx::TensorProto &init : body.initializer()) {
           FailureOr<DenseElementsAttr> attr = convertTensor(init, true);
@@ -595,10 +652,14 @@ LogicalResult GraphImporter::importLoop() {
             bodyResult = failure();
             return;
           }
-          values[init.name()].constant = *attr;
+          OnnxValue constant;
+          constant.constant = *attr;
+          bindInBody(scope, init.name(), constant);
         }
-        values[condIn].constant = DenseElementsAttr::get(
+        OnnxValue alwaysTrue;
+        alwaysTrue.constant = DenseElementsAttr::get(
             RankedTensorType::get({}, builder.getI1Type()), true);
+        bindInBody(scope, condIn, alwaysTrue);
         unsigned c = 0;
         for (int k = 0; k < numCarried; ++k) {
           OnnxValue v;
@@ -606,10 +667,13 @@ LogicalResult GraphImporter::importLoop() {
             v.sequence = OnnxValue::Sequence::empty;
           else
             v.tensor = carried[c++];
-          values[body.input(2 + k).name()] = v;
+          bindInBody(scope, body.input(2 + k).name(), v);
         }
-        for (const auto &entry : gathered)
-          values[entry.getKey()].tensor = slices[entry.getValue()];
+        for (const auto &entry : gathered) {
+          OnnxValue slice;
+          slice.tensor = slices[entry.getValue()];
+          bindInBody(scope, entry.getKey(), slice);
+        }
         for (const onnx::NodeProto &n : body.node()) {
           if (n.output_size() > 0 && gathered.count(n.output(0)))
             continue;
@@ -659,6 +723,10 @@ LogicalResult GraphImporter::importLoop() {
             bodyResult = failure();
             return;
           }
+          checkStateKeepsShape(*this, next, carried[t - 1],
+                               "the Loop's body gives carried value " +
+                                   std::to_string(k) + " ('" +
+                                   body.output(1 + k).name() + "')");
           if (next.getType() != carriedType)
             next = tensor::CastOp::create(builder, loc, carriedType, next);
           yields.push_back(next);
@@ -679,7 +747,7 @@ LogicalResult GraphImporter::importLoop() {
       });
   node = loopNode;
   loc = loopLoc;
-  if (failed(endBodyScope(scan, namesBefore, bodyResult)))
+  if (failed(endBodyScope(scan, scope, bodyResult)))
     return failure();
   FailureOr<seq::ScanOp> full =
       addScanOutputs(*this, scan, perStepNames, perStep, steps);

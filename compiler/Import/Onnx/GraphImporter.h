@@ -177,14 +177,24 @@ public:
   mlir::LogicalResult importLoop();
   /// Scan (ScanOps.cpp): ONNX Scan as a seq.scan.
   mlir::LogicalResult importScan();
-  /// The names known before a Loop's or Scan's body is imported.
-  llvm::StringSet<> namesInScope();
+  /// The scope of a Loop's or Scan's body: the names known before it, and
+  /// the outer values that body inputs or initializers of the same name
+  /// hide while it is imported (ONNX lets a subgraph reuse those names).
+  struct BodyScope {
+    llvm::StringSet<> namesBefore;
+    llvm::StringMap<OnnxValue> shadowed;
+  };
+  BodyScope beginBodyScope();
+  /// Binds `name` to `value` inside the body of `scope`, hiding an outer
+  /// value of that name until the scope ends.
+  void bindInBody(BodyScope &scope, llvm::StringRef name, OnnxValue value);
   /// After a Loop's or Scan's body was imported into the region of `scan`
-  /// (with `bodyResult`): the names the body defined go out of scope, and
-  /// outer values first built inside it (a weight constant) are built
-  /// again when next used. A failed body's `scan` is erased.
+  /// (with `bodyResult`): the names the body defined go out of scope, the
+  /// outer values it hid come back, and outer values first built inside it
+  /// (a weight constant) are built again when next used. A failed body's
+  /// `scan` is erased.
   mlir::LogicalResult endBodyScope(mlir::Operation *scan,
-                                   const llvm::StringSet<> &namesBefore,
+                                   const BodyScope &scope,
                                    mlir::LogicalResult bodyResult);
   /// If whose condition is known at import time: the taken branch, inline.
   mlir::LogicalResult importIf();

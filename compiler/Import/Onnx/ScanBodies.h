@@ -15,6 +15,18 @@
 
 namespace seqc::onnx_import {
 
+/// The first Loop or Scan node in `graph` or, at any depth, in the
+/// subgraphs of its nodes (an If's branches), or null: loops nested in a
+/// loop body are not supported.
+const onnx::NodeProto *findNestedLoop(const onnx::GraphProto &graph);
+
+/// Checks at run time that `next`, the value a body yields for the carried
+/// `carried`, has its dynamic sizes (seq.scan's carried values keep their
+/// type; ONNX lets a state grow): the message says "NODE: WHAT N elements
+/// along dimension D, not as many as it had ...".
+void checkStateKeepsShape(GraphImporter &g, mlir::Value next,
+                          mlir::Value carried, const std::string &what);
+
 /// Rebuilds `draft`, a seq.scan whose body yields the next carried values
 /// and then `perStep` (named `names` in messages), with `outs` tensors
 /// [steps, ...] whose sizes are traced to values outside the scan, and

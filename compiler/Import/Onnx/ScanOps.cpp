@@ -18,8 +18,10 @@
 // The seq.scan runs backwards (`reverse`) when every scanned input is read
 // back to front (a backward RNN) and forwards otherwise; a scanned input
 // or an output whose direction differs from the scan's is reversed
-// outside the loop. (Scan-8, with a batch dimension and sequence_lens, is
-// older than the opsets the importer reads.)
+// outside the loop. A state keeps its shape from step to step (ONNX lets
+// one grow; seqc checks a dynamic size at run time). (Scan-8, with a batch
+// dimension and sequence_lens, is older than the opsets the importer
+// reads.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -137,12 +139,11 @@ LogicalResult GraphImporter::importScan() {
                 << "gives " << n + k;
     return failure();
   }
-  for (const onnx::NodeProto &inner : body.node())
-    if (inner.op_type() == "Loop" || inner.op_type() == "Scan") {
-      nodeError() << "its body holds a nested " << inner.op_type() << " node '"
-                  << inner.name() << "', which is not supported";
-      return failure();
-    }
+  if (const onnx::NodeProto *nested = findNestedLoop(body)) {
+    nodeError() << "its body holds a nested " << nested->op_type() << " node '"
+                << nested->name() << "', which is not supported";
+    return failure();
+  }
   FailureOr<SmallVector<int64_t>> inAxes =
                                       scanList(*this, "scan_input_axes", m),
                                   inDirs = scanList(*this,
@@ -191,18 +192,25 @@ LogicalResult GraphImporter::importScan() {
       return failure();
     sequences.push_back(moveDim(*this, tensor, *axis, 0));
   }
-  // One length for all scanned inputs: a static mismatch is refused here;
-  // seq.scan ties its sequences' lengths, so dynamic ones are checked
-  // where the model's inputs are (seq-insert-shape-checks).
+  // One length for all scanned inputs: a static mismatch is refused here
+  // (against the first static length); seq.scan ties its sequences'
+  // lengths, so dynamic ones are checked where the model's inputs are
+  // (seq-insert-shape-checks).
   Value steps = tensor::DimOp::create(builder, loc, sequences[0], 0);
-  for (int j = 1; j < m; ++j) {
-    int64_t first = tensorType(sequences[0]).getDimSize(0),
-            other = tensorType(sequences[j]).getDimSize(0);
-    if (!ShapedType::isDynamic(first) && !ShapedType::isDynamic(other) &&
-        first != other) {
-      nodeError() << "scans '" << node->input(n) << "' (" << first
-                  << " steps) and '" << node->input(n + j) << "' (" << other
-                  << " steps); scanned inputs must be equally long";
+  std::optional<int> firstStatic;
+  for (int j = 0; j < m; ++j) {
+    int64_t length = tensorType(sequences[j]).getDimSize(0);
+    if (ShapedType::isDynamic(length))
+      continue;
+    if (!firstStatic) {
+      firstStatic = j;
+      continue;
+    }
+    int64_t first = tensorType(sequences[*firstStatic]).getDimSize(0);
+    if (first != length) {
+      nodeError() << "scans '" << node->input(n + *firstStatic) << "' ("
+                  << first << " steps) and '" << node->input(n + j) << "' ("
+                  << length << " steps); scanned inputs must be equally long";
       return failure();
     }
   }
@@ -212,7 +220,7 @@ LogicalResult GraphImporter::importScan() {
       sequences[j] = reverseDim0(*this, sequences[j]);
 
   // The body, imported into a first scan without per-step outputs.
-  llvm::StringSet<> namesBefore = namesInScope();
+  BodyScope scope = beginBodyScope();
   const onnx::NodeProto *scanNode = node;
   Location scanLoc = loc;
   SmallVector<std::string> perStepNames;
@@ -233,12 +241,14 @@ LogicalResult GraphImporter::importScan() {
             bodyResult = failure();
             return;
           }
-          values[init.name()].constant = *attr;
+          OnnxValue constant;
+          constant.constant = *attr;
+          bindInBody(scope, init.name(), constant);
         }
         for (int i = 0; i < n + m; ++i) {
           OnnxValue v;
           v.tensor = i < n ? carried[i] : slices[i - n];
-          values[body.input(i).name()] = v;
+          bindInBody(scope, body.input(i).name(), v);
         }
         for (const onnx::NodeProto &inner : body.node()) {
           enterNode(inner);
@@ -273,6 +283,9 @@ LogicalResult GraphImporter::importScan() {
             bodyResult = failure();
             return;
           }
+          checkStateKeepsShape(*this, v, carried[i],
+                               "the Scan's body gives state value " +
+                                   std::to_string(i) + " ('" + name + "')");
           if (v.getType() != carriedType)
             v = tensor::CastOp::create(builder, loc, carriedType, v);
           yields.push_back(v);
@@ -281,7 +294,7 @@ LogicalResult GraphImporter::importScan() {
       });
   node = scanNode;
   loc = scanLoc;
-  if (failed(endBodyScope(draft, namesBefore, bodyResult)))
+  if (failed(endBodyScope(draft, scope, bodyResult)))
     return failure();
   FailureOr<seq::ScanOp> scan =
       addScanOutputs(*this, draft, perStepNames, perStep, steps);

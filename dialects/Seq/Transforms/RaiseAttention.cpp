@@ -782,10 +782,12 @@ struct RaiseAttention : RewritePattern {
       q = scaled->first;
       scale *= scaled->second;
     }
-    if (auto scaled = matchScale(kOperand)) {
+    if (auto scaled = matchScale(kOperand);
+        scaled && scale * scaled->second > 0.0) {
       // torch 2.x exports scaled_dot_product_attention as (q * sqrt(c)) @
       // (k^T * sqrt(c)) (symbolic_opset14.py), k's factor after the
-      // transpose.
+      // transpose. (A negative factor stays on k: the op's scale is
+      // positive.)
       kOperand = scaled->first;
       scale *= scaled->second;
     }

@@ -559,6 +559,17 @@ def write_control_flow_inputs(in_dir):
                                             [0])]))],
         [f32("x", ["T", 2, 4])], [f32("out", ["T", 2, 4])],
         [zero, helper.make_tensor("empty", TensorProto.FLOAT, [0, 2, 4], [])])
+    # A carried tensor of dynamic size that the body grows: its type is the
+    # same each step, its size not; the run fails naming the value.
+    save("loop_growing_state", trip + [helper.make_node(
+        "Loop", ["steps", "", "h0"], ["h"], name="grows",
+        body=helper.make_graph(
+            [helper.make_node("Identity", ["c_in"], ["c_out"]),
+             helper.make_node("Gather", ["x", "t"], ["xt"], axis=0),
+             helper.make_node("Concat", ["h_in", "xt"], ["h_out"], axis=0)],
+            "body", [i64("t"), b1("c_in"), f32("h_in", ["N"])],
+            [b1("c_out"), f32("h_out", ["M"])]))],
+        [f32("x", ["T", 1]), f32("h0", ["N"])], [f32("h", ["M"])], [zero])
     save("sequence_outside_loop", [
         helper.make_node("SequenceEmpty", [], ["seq"], name="empty"),
         helper.make_node("SequenceInsert", ["seq", "x"], ["seq2"],

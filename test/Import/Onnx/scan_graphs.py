@@ -206,6 +206,49 @@ def write_scan_min_gru(out_dir, rng):
                   {"h": h, "y": y})
 
 
+def write_scan_names(out_dir, rng):
+    """Names ONNX lets a subgraph reuse: the body's state input is named
+    s0 and its scanned input x, like the graph's inputs, and its own
+    initializer b hides the graph's b; the graph's b and x are read before
+    and after the Scan. Per-step outputs pass the slice and the previous
+    state straight through. Expected outputs from NumPy."""
+    outer_b = np.ones(4, np.float32)
+    inner_b = np.full(4, 5.0, np.float32)
+    body = helper.make_graph(
+        [helper.make_node("Add", ["s0", "x"], ["sum"]),
+         helper.make_node("Add", ["sum", "b"], ["s_next"]),
+         helper.make_node("Identity", ["x"], ["slice"]),
+         helper.make_node("Identity", ["s0"], ["previous"])],
+        "shadowing", [f32("s0", ["B", 4]), f32("x", ["B", 4])],
+        [f32("s_next", ["B", 4]), f32("slice", ["B", 4]),
+         f32("previous", ["B", 4])],
+        initializer=[numpy_helper.from_array(inner_b, "b")])
+    save_model(os.path.join(out_dir, "scan_names.onnx"),
+               [helper.make_node("Add", ["s0", "b"], ["start"]),
+                helper.make_node("Scan", ["start", "x"],
+                                 ["s", "slices", "previous"], name="names",
+                                 num_scan_inputs=1, body=body),
+                helper.make_node("Add", ["s", "b"], ["after"]),
+                helper.make_node("Add", ["x", "x"], ["twice"])],
+               [f32("s0", ["B", 4]), f32("x", ["T", "B", 4])],
+               [f32("s", ["B", 4]), f32("slices", ["T", "B", 4]),
+                f32("previous", ["T", "B", 4]), f32("after", ["B", 4]),
+                f32("twice", ["T", "B", 4])],
+               [numpy_helper.from_array(outer_b, "b")])
+
+    def cell(s, x):
+        return s + x + inner_b, x, s
+
+    for T, B in TEST_SHAPES:
+        s0 = rng.standard_normal((B, 4)).astype(np.float32)
+        x = rng.standard_normal((T, B, 4)).astype(np.float32)
+        s, slices, previous = onnx_scan(cell, [s0 + outer_b], [x], [0], [0],
+                                        [0, 0], [0, 0])
+        save_case(out_dir, "scan_names", T, {"s0": s0, "x": x},
+                  {"s": s, "slices": slices, "previous": previous,
+                   "after": s + outer_b, "twice": x + x})
+
+
 def save_case(out_dir, name, T, inputs, outputs):
     for key, value in inputs.items():
         np.save(os.path.join(out_dir, f"{name}.t{T}.in.{key}.npy"), value)
@@ -219,6 +262,7 @@ def write_scan_models(out_dir):
     write_scan_axes(out_dir, np.random.default_rng(zlib.crc32(b"scan_axes")))
     write_scan_min_gru(out_dir,
                        np.random.default_rng(zlib.crc32(b"scan_min_gru")))
+    write_scan_names(out_dir, np.random.default_rng(zlib.crc32(b"scan_names")))
 
 
 def write_scan_error_inputs(in_dir):
@@ -279,6 +323,35 @@ def write_scan_error_inputs(in_dir):
                           name="inner", num_scan_inputs=1, body=add)],
         "outer", [f32("s", [2, 4]), f32("x_t", [2, 2, 4])],
         [f32("s_next", [2, 4]), f32("y_t", [2, 2, 4])])
+    # A Scan inside an If inside the body is nested too.
+    then = helper.make_graph(
+        [helper.make_node("Scan", ["s", "x_t"], ["s_in", "y_in"],
+                          name="inner", num_scan_inputs=1, body=add)],
+        "then", [], [f32("s_in", [2, 4])])
+    otherwise = helper.make_graph(
+        [helper.make_node("Identity", ["s"], ["s_same"])], "else", [],
+        [f32("s_same", [2, 4])])
+    in_if = helper.make_graph(
+        [helper.make_node("If", ["flag"], ["s_next"], name="branch",
+                          then_branch=then, else_branch=otherwise),
+         helper.make_node("Identity", ["s_next"], ["y_t"])],
+        "in_if", [f32("s", [2, 4]), f32("x_t", [2, 2, 4])],
+        [f32("s_next", [2, 4]), f32("y_t", [2, 4])])
+    save("scan_nested_if", helper.make_node(
+        "Scan", ["s0", "xx"], ["s", "y"], name="outer_if",
+        num_scan_inputs=1, body=in_if),
+        [state, f32("xx", [5, 2, 2, 4]),
+         helper.make_tensor_value_info("flag", TensorProto.BOOL, [])],
+        [f32("s", [2, 4]), f32("y", [5, 2, 4])], check=False)
+    # A state of dynamic size that the body grows (ONNX allows it; seqc's
+    # states keep their shape): refused when the model runs.
+    grows = helper.make_graph(
+        [helper.make_node("Concat", ["s", "x_t"], ["s_next"], axis=0)],
+        "grows", [f32("s", ["N"]), f32("x_t", [1])], [f32("s_next", ["M"])])
+    save("scan_growing_state", helper.make_node(
+        "Scan", ["s0", "x"], ["s"], name="grows", num_scan_inputs=1,
+        body=grows), [f32("s0", ["N"]), f32("x", ["T", 1])],
+        [f32("s", ["M"])], check=False)
     save("scan_nested", helper.make_node(
         "Scan", ["s0", "xx"], ["s", "y"], name="outer", num_scan_inputs=1,
         body=outer), [state, f32("xx", [5, 2, 2, 4])],
