@@ -62,7 +62,8 @@ from onnx_graphs import (  # noqa: F401
     write_malformed_graph_inputs, write_narrow_initializers_model,
     write_pad_modes_model, write_reduce_model, write_variadic_model)
 from op_models import (  # noqa: F401
-    Activations, EinsumOps, ExpandComputedShape, FloatDtypes, GreedyHead,
+    ACTIVATION_OUTPUTS, Activations, ActivationsEach, EinsumOps,
+    ExpandComputedShape, FloatDtypes, GreedyHead,
     MaskOps, MatMul4d, NarrowAndHalfCasts, NormSpellings, OneHotInput,
     PadRuntimeAmounts, Pool2d, Reductions, TileRepeat, TorchPads,
     channels_first_inputs, per_step_matrices, spectrogram_inputs,
@@ -296,6 +297,12 @@ MODELS = [
     ("t5_encoder_decoder", T5EncoderDecoder, 14, t5_inputs, ["logits"],
      {"input_ids": {0: "B", 1: "T"}, "decoder_input_ids": {0: "B", 1: "S"},
       "logits": {0: "B", 1: "S"}}),
+    ("activations_each", ActivationsEach, 14,
+     lambda T, B, rng: {"x": (3 * rng.standard_normal((B, T, 8))).astype(
+         np.float32)},
+     ACTIVATION_OUTPUTS,
+     dict({"x": {0: "B", 1: "T"}},
+          **{name: {0: "B", 1: "T"} for name in ACTIVATION_OUTPUTS})),
 ]
 
 

@@ -288,3 +288,24 @@ class NarrowAndHalfCasts(nn.Module):
         h = (x * 3).half().float()
         bf = (x * 1000).bfloat16().float()
         return y, p, q, h, bf
+
+
+ACTIVATION_OUTPUTS = ["leaky_relu", "elu", "softplus", "softsign",
+                      "hardsigmoid", "hardswish", "selu", "abs", "log",
+                      "reciprocal", "clamp", "clamp_min", "maximum",
+                      "minimum", "log_softmax"]
+
+
+class ActivationsEach(nn.Module):
+    """Each activation of Activations as its own output (no sum, max or min
+    that could hide one op's error behind another's), on inputs that
+    cross every kink (x in about [-3, 3])."""
+
+    def forward(self, x):
+        y = x.flip(-1)
+        return (F.leaky_relu(x, 0.1), F.elu(x, 0.5), F.softplus(x),
+                F.softsign(x), F.hardsigmoid(x), F.hardswish(x), F.selu(x),
+                torch.abs(x), torch.log(torch.abs(x) + 0.5),
+                torch.reciprocal(x + 4.0), torch.clamp(x, -0.5, 0.5),
+                torch.clamp(x, min=0.1), torch.maximum(x, y),
+                torch.minimum(x, y), F.log_softmax(x, dim=-1))
