@@ -289,6 +289,8 @@ mlir::Value checkedIndex(mlir::OpBuilder &b, mlir::Location l, mlir::Value raw,
 /// Whether input `i` holds integer data (not bool): a tensor, a constant or
 /// symbolic shape elements.
 bool isIntegerData(GraphImporter &g, unsigned i);
+/// ReverseSequence (ReverseSequenceOp.cpp).
+mlir::LogicalResult importReverseSequence(GraphImporter &g);
 /// Add, Sub, Mul, Div and Mod (the node's fmod) of two integer inputs
 /// (TensorOps.cpp).
 mlir::LogicalResult importIntegerBinary(GraphImporter &g, llvm::StringRef op);

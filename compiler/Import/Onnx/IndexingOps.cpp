@@ -707,6 +707,8 @@ LogicalResult importIndexingOp(GraphImporter &g, StringRef op, bool &handled) {
     return importGather(g);
   if (op == "Split")
     return importSplit(g);
+  if (op == "ReverseSequence")
+    return importReverseSequence(g);
   handled = false;
   return success();
 }

@@ -49,6 +49,22 @@ def onnx_scan(body, states, scans, in_axes, in_dirs, out_axes, out_dirs):
     return list(states) + outputs
 
 
+def rnn_weights(rng):
+    """Wx [4, 6], Wh [6, 6], b [6] of the tanh RNN cell."""
+    wx = (rng.standard_normal((I, H)) * 0.5).astype(np.float32)
+    wh = (rng.standard_normal((H, H)) * 0.5).astype(np.float32)
+    b = (rng.standard_normal(H) * 0.1).astype(np.float32)
+    return wx, wh, b
+
+
+def rnn_cell(wx, wh, b):
+    """The NumPy step of rnn_body_graph: (h, x_t) -> (h', h')."""
+    def cell(h, x):
+        h = np.tanh(x @ wx + h @ wh + b)
+        return h, h
+    return cell
+
+
 def rnn_body_graph(name, wx, wh, b):
     """h' = tanh(x_t Wx + h Wh + b); outputs h' (state) and h' (per step).
     Wx and Wh are the outer graph's initializers (ONNX's outer scope); b is
@@ -69,9 +85,7 @@ def write_scan_rnn(out_dir, rng):
     """A bidirectional tanh RNN over time-major x [T, B, 4] as two Scans
     from h0 [B, 6]: forward, and backward (the input read back to front,
     the outputs prepended, so y_bw[t] is the state after reading x[t])."""
-    wx = (rng.standard_normal((I, H)) * 0.5).astype(np.float32)
-    wh = (rng.standard_normal((H, H)) * 0.5).astype(np.float32)
-    b = (rng.standard_normal(H) * 0.1).astype(np.float32)
+    wx, wh, b = rnn_weights(rng)
     nodes = [
         helper.make_node("Scan", ["h0", "x"], ["h_fw", "y_fw"],
                          name="forward", num_scan_inputs=1,
@@ -89,10 +103,7 @@ def write_scan_rnn(out_dir, rng):
                [numpy_helper.from_array(wx, "Wx"),
                 numpy_helper.from_array(wh, "Wh")])
 
-    def cell(h, x):
-        h = np.tanh(x @ wx + h @ wh + b)
-        return h, h
-
+    cell = rnn_cell(wx, wh, b)
     for T, B in TEST_SHAPES:
         x = rng.standard_normal((T, B, I)).astype(np.float32)
         h0 = rng.standard_normal((B, H)).astype(np.float32)
@@ -249,6 +260,58 @@ def write_scan_names(out_dir, rng):
                    "after": s + outer_b, "twice": x + x})
 
 
+def reverse_sequence(x, lens, time_axis):
+    """ONNX ReverseSequence: each row's first lens[b] steps reversed."""
+    out = x.copy()
+    for b, n in enumerate(lens):
+        index = [slice(None)] * x.ndim
+        index[1 - time_axis], index[time_axis] = b, slice(0, n)
+        out[tuple(index)] = np.flip(x[tuple(index)], axis=0)  # [n, ...]
+    return out
+
+
+def write_scan_padded_backward(out_dir, rng):
+    """How tf2onnx writes the backward half of a bidirectional RNN over a
+    padded batch: ReverseSequence(x, lens) (time-major), a forward Scan,
+    ReverseSequence of its outputs; and a batch-first ReverseSequence
+    (batch_axis 0, time_axis 1) on its own."""
+    wx, wh, b = rnn_weights(rng)
+    nodes = [
+        helper.make_node("ReverseSequence", ["x", "lens"], ["x_rev"],
+                         name="reverse_in", batch_axis=1, time_axis=0),
+        helper.make_node("Scan", ["h0", "x_rev"], ["h", "y_rev"],
+                         name="backward", num_scan_inputs=1,
+                         body=rnn_body_graph("bw", wx, wh, b)),
+        helper.make_node("ReverseSequence", ["y_rev", "lens"], ["y"],
+                         name="reverse_out"),
+        helper.make_node("Transpose", ["x"], ["x_bf"], perm=[1, 0, 2]),
+        helper.make_node("ReverseSequence", ["x_bf", "lens"], ["x_bf_rev"],
+                         name="reverse_batch_first", batch_axis=0,
+                         time_axis=1),
+    ]
+    save_model(os.path.join(out_dir, "scan_padded_backward.onnx"), nodes,
+               [f32("x", ["T", "B", I]), f32("h0", ["B", H]),
+                helper.make_tensor_value_info("lens", TensorProto.INT64,
+                                              ["B"])],
+               [f32("y", ["T", "B", H]), f32("x_bf_rev", ["B", "T", I])],
+               [numpy_helper.from_array(wx, "Wx"),
+                numpy_helper.from_array(wh, "Wh")])
+
+    cell = rnn_cell(wx, wh, b)
+    for T, B in TEST_SHAPES:
+        x = rng.standard_normal((T, B, I)).astype(np.float32)
+        h0 = rng.standard_normal((B, H)).astype(np.float32)
+        lens = np.array([T - (k % T) for k in range(B)], np.int64)
+        lens[-1] = 0 if B > 2 else lens[-1]    # an empty row
+        x_rev = reverse_sequence(x, lens, 0)
+        _, y_rev = onnx_scan(cell, [h0], [x_rev], [0], [0], [0], [0])
+        save_case(out_dir, "scan_padded_backward", T,
+                  {"x": x, "h0": h0, "lens": lens},
+                  {"y": reverse_sequence(y_rev, lens, 0),
+                   "x_bf_rev": reverse_sequence(x.transpose(1, 0, 2), lens,
+                                                1)})
+
+
 def save_case(out_dir, name, T, inputs, outputs):
     for key, value in inputs.items():
         np.save(os.path.join(out_dir, f"{name}.t{T}.in.{key}.npy"), value)
@@ -263,6 +326,8 @@ def write_scan_models(out_dir):
     write_scan_min_gru(out_dir,
                        np.random.default_rng(zlib.crc32(b"scan_min_gru")))
     write_scan_names(out_dir, np.random.default_rng(zlib.crc32(b"scan_names")))
+    write_scan_padded_backward(
+        out_dir, np.random.default_rng(zlib.crc32(b"scan_padded_backward")))
 
 
 def write_scan_error_inputs(in_dir):
