@@ -240,12 +240,19 @@ bool isConstantTrue(GraphImporter &g, llvm::StringRef name) {
 
 } // namespace
 
-/// A state that keeps its shape: see ScanBodies.h.
-void checkStateKeepsShape(GraphImporter &g, Value next, Value carried,
-                          const std::string &what) {
-  // Every size either type leaves open (a yielded dynamic size cast to a
-  // static carried one would be an unchecked promise).
+/// The value a body yields for a carried one: see ScanBodies.h.
+FailureOr<Value> yieldCarried(GraphImporter &g, Value next, Value carried,
+                              const std::string &what, StringRef hint) {
   auto type = cast<RankedTensorType>(carried.getType());
+  if (!next || !tensor::CastOp::areCastCompatible(next.getType(), type)) {
+    g.nodeError() << "its body gives " << what << " as "
+                  << (next ? next.getType() : Type())
+                  << ", not the type it starts with, " << type << hint;
+    return failure();
+  }
+  // Every size either type leaves open (a yielded dynamic size cast to a
+  // static carried one would be an unchecked promise), unless the IR shows
+  // it is the carried size: the check then costs nothing per step.
   auto nextType = cast<RankedTensorType>(next.getType());
   auto sizeOf = [&](Value v, RankedTensorType t, int64_t d) -> Value {
     if (t.isDynamicDim(d))
@@ -253,7 +260,8 @@ void checkStateKeepsShape(GraphImporter &g, Value next, Value carried,
     return arith::ConstantIndexOp::create(g.builder, g.loc, t.getDimSize(d));
   };
   for (int64_t d = 0; d < type.getRank(); ++d) {
-    if (!type.isDynamicDim(d) && !nextType.isDynamicDim(d))
+    if ((!type.isDynamicDim(d) && !nextType.isDynamicDim(d)) ||
+        seq::isSameDimension(next, d, carried, d))
       continue;
     Value size = sizeOf(next, nextType, d), had = sizeOf(carried, type, d);
     seq::createCheck(
@@ -261,12 +269,16 @@ void checkStateKeepsShape(GraphImporter &g, Value next, Value carried,
         arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq, size,
                               had),
         size,
-        seq::describeLocation(g.loc) + ": " + what + " {} elements along " +
-            "dimension " + std::to_string(d) +
+        seq::describeLocation(g.loc) + ": the " + g.node->op_type() +
+            "'s body gives " + what + " {} elements along dimension " +
+            std::to_string(d) +
             ", not as many as it had: a state keeps its shape from step to "
             "step",
         seq::CheckKind::shape);
   }
+  if (next.getType() != type)
+    next = tensor::CastOp::create(g.builder, g.loc, type, next);
+  return next;
 }
 
 /// A Loop or Scan node in `graph`, or in a subgraph of one of its nodes
@@ -699,7 +711,7 @@ LogicalResult GraphImporter::importLoop() {
           if (slots[k].isSequence)
             continue;
           Value next = tensorOf(body.output(1 + k).name());
-          Type carriedType = carried[t++].getType();
+          ++t;
           if (!lookup(body.output(1 + k).name())) {
             nodeError() << "its body output " << 1 + k << " ('"
                         << body.output(1 + k).name() << "', carried value " << k
@@ -707,28 +719,22 @@ LogicalResult GraphImporter::importLoop() {
             bodyResult = failure();
             return;
           }
-          if (!next ||
-              !tensor::CastOp::areCastCompatible(next.getType(), carriedType)) {
-            InFlightDiagnostic diag = nodeError();
-            diag << "its body gives carried value " << k << " ('"
-                 << body.output(1 + k).name() << "') as "
-                 << (next ? next.getType() : Type())
-                 << ", not the type it starts with, " << carriedType;
-            auto grown = bodyProducers.find(body.output(1 + k).name());
-            if (grown != bodyProducers.end() &&
-                grown->second->op_type() == "Concat")
-              diag << " (a tensor grown with torch.cat is a per-step output "
-                      "only when it starts empty along the axis it grows by "
-                      "one step, appended at the end)";
+          const std::string &name = body.output(1 + k).name();
+          auto grown = bodyProducers.find(name);
+          FailureOr<Value> yielded = yieldCarried(
+              *this, next, carried[t - 1],
+              "carried value " + std::to_string(k) + " ('" + name + "')",
+              grown != bodyProducers.end() &&
+                      grown->second->op_type() == "Concat"
+                  ? " (a tensor grown with torch.cat is a per-step output "
+                    "only when it starts empty along the axis it grows by "
+                    "one step, appended at the end)"
+                  : "");
+          if (failed(yielded)) {
             bodyResult = failure();
             return;
           }
-          checkStateKeepsShape(*this, next, carried[t - 1],
-                               "the Loop's body gives carried value " +
-                                   std::to_string(k) + " ('" +
-                                   body.output(1 + k).name() + "')");
-          if (next.getType() != carriedType)
-            next = tensor::CastOp::create(builder, loc, carriedType, next);
+          next = *yielded;
           yields.push_back(next);
         }
         for (const std::string &name : perStepNames) {

@@ -20,12 +20,17 @@ namespace seqc::onnx_import {
 /// loop body are not supported.
 const onnx::NodeProto *findNestedLoop(const onnx::GraphProto &graph);
 
-/// Checks at run time that `next`, the value a body yields for the carried
-/// `carried`, has its dynamic sizes (seq.scan's carried values keep their
-/// type; ONNX lets a state grow): the message says "NODE: WHAT N elements
-/// along dimension D, not as many as it had ...".
-void checkStateKeepsShape(GraphImporter &g, mlir::Value next,
-                          mlir::Value carried, const std::string &what);
+/// `next`, the value a Loop's or Scan's body yields for the carried
+/// `carried` (`what`: "state value 0 ('h')"), as the carried type: an error
+/// ("its body gives WHAT as T, not the type it starts with, T0" + `hint`)
+/// when the types cannot match; a run-time check for each size that may
+/// differ and the IR does not show equal (seq.scan's carried values keep
+/// their shape; ONNX lets a state grow): "NODE: the OP's body gives WHAT N
+/// elements along dimension D, not as many as it had ...".
+mlir::FailureOr<mlir::Value> yieldCarried(GraphImporter &g, mlir::Value next,
+                                          mlir::Value carried,
+                                          const std::string &what,
+                                          llvm::StringRef hint);
 
 /// Rebuilds `draft`, a seq.scan whose body yields the next carried values
 /// and then `perStep` (named `names` in messages), with `outs` tensors

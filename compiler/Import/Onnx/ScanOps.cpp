@@ -275,19 +275,14 @@ LogicalResult GraphImporter::importScan() {
             yields.push_back(v);
             continue;
           }
-          Type carriedType = carried[i].getType();
-          if (!tensor::CastOp::areCastCompatible(v.getType(), carriedType)) {
-            nodeError() << "its body gives state value " << i << " ('" << name
-                        << "') as " << v.getType()
-                        << ", not the type it starts with, " << carriedType;
+          FailureOr<Value> yielded = yieldCarried(
+              *this, v, carried[i],
+              "state value " + std::to_string(i) + " ('" + name + "')", "");
+          if (failed(yielded)) {
             bodyResult = failure();
             return;
           }
-          checkStateKeepsShape(*this, v, carried[i],
-                               "the Scan's body gives state value " +
-                                   std::to_string(i) + " ('" + name + "')");
-          if (v.getType() != carriedType)
-            v = tensor::CastOp::create(builder, loc, carriedType, v);
+          v = *yielded;
           yields.push_back(v);
         }
         seq::YieldOp::create(builder, loc, yields);
