@@ -99,8 +99,9 @@ struct HoistKernelChecksPass
                               ValueRange{slot(after, 2 * k + 1)})
                               .getResult()
                         : Value();
-      CheckOp::create(after, check.getLoc(), ok, value,
-                      check.getMessageAttr(), check.getKindAttr());
+      CheckOp::create(after, check.getLoc(), ok, value, check.getSelector(),
+                      check.getMessageAttr(), check.getAlternativesAttr(),
+                      check.getKindAttr());
       check.erase();
     }
     // After the checks, or after the outermost loop around them.

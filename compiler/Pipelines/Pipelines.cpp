@@ -123,6 +123,13 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
 
+  // Layers repeated N times: one function, so that everything below (and
+  // LLVM) compiles a layer once. After the checks are hoisted and the
+  // weights packed (the layer function takes packed weights); before the
+  // empty tensors are untied, which splits their uses into groups that
+  // do not follow layer boundaries.
+  if (options.outlineRepeatedLayers)
+    pm.addPass(createOutlineRepeatedLayersPass());
   // After the last CSE: CSE ties the empty tensors of one shape together,
   // which makes bufferization's analysis quadratic.
   pm.addPass(createUntieEmptyTensorsPass());
@@ -321,6 +328,7 @@ void buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &options,
   // of the PyTorch layout.
   loops.packWeights = true;
   loops.panelWidth = kWarpSize;
+  loops.outlineRepeatedLayers = false;
   buildSeqToLoopsPipeline(pm, loops);
   buildCudaKernelsPipeline(pm, options);
   if (lowerHost)
@@ -376,6 +384,11 @@ struct CpuPipelineCLOptions
       *this, "pack-weights",
       llvm::cl::desc("Pack constant linear weights in panels of columns"),
       llvm::cl::init(true)};
+  Option<bool> outlineRepeatedLayers{
+      *this, "outline-repeated-layers",
+      llvm::cl::desc("Compile repeated layers as one function called per "
+                     "layer"),
+      llvm::cl::init(true)};
   Option<int64_t> panelWidth{
       *this, "panel-width",
       llvm::cl::desc("Columns per panel (0: the CPU microkernel's, from "
@@ -387,6 +400,7 @@ struct CpuPipelineCLOptions
     options.vectorWidth = vectorWidth;
     options.packWeights = packWeights;
     options.panelWidth = panelWidth;
+    options.outlineRepeatedLayers = outlineRepeatedLayers;
     return options;
   }
 };

@@ -46,6 +46,11 @@ struct CpuPipelineOptions {
   /// Columns per panel; 0: the CPU microkernel's, derived from
   /// vectorWidth. The CUDA pipeline sets the warp size, 32.
   int64_t panelWidth = 0;
+  /// Compile a stack of identical layers as one function called per layer
+  /// (seqc-outline-repeated-layers): compile time stays flat in depth. The
+  /// CUDA pipeline keeps the layers inline (its host code is not checked
+  /// with calls yet).
+  bool outlineRepeatedLayers = true;
 };
 
 /// Options of the CUDA pipeline (`seqc --target=cuda`).

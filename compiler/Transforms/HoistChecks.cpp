@@ -101,6 +101,10 @@ static void nameTensors(func::FuncOp func, CheckOp check, OpBuilder &b) {
   static constexpr const char kNamed[] = "seqc.named";
   if (check->hasAttr(kNamed))
     return;
+  // A repeated layer's function (seqc-outline-repeated-layers) has no
+  // port names, and its check one message per layer.
+  if (!func.isPublic() || check.getSelector())
+    return;
   auto cmp = check.getCondition().getDefiningOp<arith::CmpIOp>();
   if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::eq)
     return;

@@ -39,8 +39,11 @@ public:
 
   /// Splits the block at `at` (which starts the continuation) and branches
   /// to a failure path when `ok` is false. `stop`: return at once.
+  /// `alternatives` and `selector`: the message recorded is
+  /// alternatives[selector], `message` when the selector is outside them.
   void emit(LLVM::LLVMFuncOp func, Value contextPtr, Operation *at, Value ok,
-            seqc_status status, StringRef message, Value value, bool stop) {
+            seqc_status status, StringRef message, Value value, bool stop,
+            ArrayAttr alternatives = {}, Value selector = {}) {
     Location loc = at->getLoc();
     MLIRContext *ctx = module.getContext();
     Block *head = at->getBlock();
@@ -77,7 +80,17 @@ public:
     LLVM::StoreOp::create(b, loc,
                           LLVM::ConstantOp::create(b, loc, i32, value ? 1 : 0),
                           field(offsetof(seqc_model_context, has_value)));
-    LLVM::StoreOp::create(b, loc, globalString(b, loc, message),
+    Value text = globalString(b, loc, message);
+    if (alternatives)
+      for (auto [i, alternative] :
+           llvm::enumerate(alternatives.getAsValueRange<StringAttr>())) {
+        Value chosen = LLVM::ICmpOp::create(
+            b, loc, LLVM::ICmpPredicate::eq, selector,
+            LLVM::ConstantOp::create(b, loc, i64, static_cast<int64_t>(i)));
+        text = LLVM::SelectOp::create(b, loc, chosen,
+                                      globalString(b, loc, alternative), text);
+      }
+    LLVM::StoreOp::create(b, loc, text,
                           field(offsetof(seqc_model_context, message)));
     Value stored = value ? value : LLVM::ConstantOp::create(b, loc, i64, 0);
     LLVM::StoreOp::create(b, loc, stored,
@@ -172,7 +185,8 @@ struct LowerChecksPass : seqc::impl::LowerChecksPassBase<LowerChecksPass> {
                                  ? SEQC_ERR_DEVICE
                                  : SEQC_ERR_INVALID_ARGUMENT;
         writer.emit(func, contextPtr, check, check.getCondition(), status,
-                    check.getMessage(), check.getValue(), stop);
+                    check.getMessage(), check.getValue(), stop,
+                    check.getAlternativesAttr(), check.getSelector());
         check.erase();
       }
       for (LLVM::CallOp call : allocations) {

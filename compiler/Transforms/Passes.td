@@ -625,4 +625,51 @@ def OutlineParallelLoopsPass
   ];
 }
 
+def OutlineRepeatedLayersPass
+    : Pass<"seqc-outline-repeated-layers", "::mlir::ModuleOp"> {
+  let summary = "Compile a stack of identical layers once: one function, "
+                "called per layer";
+  let description = [{
+    Runs on tensors, after the run-time checks are inserted and hoisted and
+    the constant weights packed, before bufferization. A deep model repeats
+    one layer N times, differing only in its weights: compiled inline, every
+    later pass and LLVM work N times over (a 16-layer encoder took 40 s, in
+    proportion to its depth). In each public function with a model context,
+    the longest run of top-level ops that repeats back to back (N >= 2
+    copies of at least 8 ops, identical up to the values of constants; the
+    copies are compared op by op, regions included, and their data flow
+    must correspond) becomes one private function `@<fn>_layer<k>`: its
+    arguments are the values a copy reads from outside (the previous
+    layer's output, sizes, and every constant whose value differs between
+    copies: the weights), its results the values used after the copy, and
+    the model context last. Constants equal in every copy, and empty
+    tensors (with their sizes as arguments), are rematerialized inside.
+    Each copy becomes a `func.call`, followed by a check that stops the
+    caller when the layer stopped on a failed shape check or allocation
+    (the layer's own message is recorded already). A check whose message
+    differs between copies (it names its op's place in the model) keeps
+    every copy's message, selected by a layer-index argument. Repeats
+    continue to be outlined until none is left. Functions with a state
+    updated in place (a key/value cache) are left alone.
+
+    Before (3 copies):
+    ```mlir
+    %1 = linalg.generic ... ins(%x, %w0 ...)
+    %2 = linalg.generic ... ins(%1, %w1 ...)
+    %3 = linalg.generic ... ins(%2, %w2 ...)
+    ```
+    After:
+    ```mlir
+    %1 = func.call @model_layer0(%x, %w0, %c0_i64, %context)
+    %2 = func.call @model_layer0(%1, %w1, %c1_i64, %context)
+    %3 = func.call @model_layer0(%2, %w2, %c2_i64, %context)
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::tensor::TensorDialect",
+    "::seqc::seq::SeqDialect"
+  ];
+}
+
 #endif // SEQC_COMPILER_TRANSFORMS_PASSES_TD

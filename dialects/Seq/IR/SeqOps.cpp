@@ -445,6 +445,13 @@ void TimeShiftOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
 // CheckOp
 //===----------------------------------------------------------------------===//
 
+LogicalResult CheckOp::verify() {
+  if (static_cast<bool>(getSelector()) != static_cast<bool>(getAlternatives()))
+    return emitOpError("takes a selector and its alternative messages "
+                       "together, or neither");
+  return success();
+}
+
 LogicalResult CheckOp::canonicalize(CheckOp op, PatternRewriter &rewriter) {
   // A check that holds by construction costs nothing at run time.
   if (matchPattern(op.getCondition(), m_One())) {

@@ -788,7 +788,7 @@ def Seq_ActivationOp : Seq_Op<"activation", [Pure, Seq_ActsPerTimeStep,
 //===----------------------------------------------------------------------===//
 
 def Seq_CheckOp : Seq_Op<"check", [MemoryEffects<[MemWrite]>,
-    Seq_ActsPerTimeStep]> {
+    Seq_ActsPerTimeStep, AttrSizedOperandSegments]> {
   let summary = "A run-time check whose failure the model returns as a status";
   let description = [{
     Fails the run when `condition` is false. Lowerings and importers emit it
@@ -809,16 +809,34 @@ def Seq_CheckOp : Seq_Op<"check", [MemoryEffects<[MemWrite]>,
     its own access safe (it clamps the index); the run finishes and its
     results are discarded.
 
+    A check shared by several places (the function of a repeated layer,
+    which `seqc-outline-repeated-layers` calls once per layer) names the
+    place that failed: with `selector`, the message is
+    `alternatives[selector]` (`message` when the selector is outside the
+    list).
+
     ```mlir
     seq.check %ok, shape "input 'x' dimension 1 is {}, but must be 16" found %t
+    seq.check %ok, shape "m.onnx:3" found %t selected by %layer from ["m.onnx:3", "m.onnx:9"]
     ```
   }];
   let arguments = (ins I1:$condition, Optional<I64>:$value,
-                       StrAttr:$message, Seq_CheckKind:$kind);
+                       Optional<I64>:$selector, StrAttr:$message,
+                       OptionalAttr<StrArrayAttr>:$alternatives,
+                       Seq_CheckKind:$kind);
   let assemblyFormat = [{
-    $condition `,` $kind $message (`found` $value^)? attr-dict
+    $condition `,` $kind $message (`found` $value^)?
+    (`selected` `by` $selector^ `from` $alternatives)? attr-dict
   }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$condition, "::mlir::Value":$value,
+                   "::llvm::StringRef":$message, "CheckKind":$kind), [{
+      build($_builder, $_state, condition, value, /*selector=*/nullptr,
+            message, /*alternatives=*/nullptr, kind);
+    }]>
+  ];
   let hasCanonicalizeMethod = 1;
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

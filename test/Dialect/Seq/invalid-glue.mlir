@@ -174,3 +174,11 @@ func.func @bool_ids(%ids: tensor<?xi1>, %table: tensor<10x1xf32>) {
   %e = seq.embedding %ids, %table {wrap_negative} : (tensor<?xi1>, tensor<10x1xf32>) -> tensor<?x1xf32>
   return
 }
+
+// -----
+
+func.func @check_selector_without_messages(%ok: i1, %i: i64) {
+  // expected-error @+1 {{takes a selector and its alternative messages together, or neither}}
+  "seq.check"(%ok, %i) <{kind = 0 : i32, message = "m", operandSegmentSizes = array<i32: 1, 0, 1>}> : (i1, i64) -> ()
+  return
+}

@@ -192,6 +192,8 @@ func.func @checks(%ok: i1, %n: i64) {
   seq.check %ok, shape "input 'x' dimension 0 is {}, but the model requires 3" found %n
   // CHECK: seq.check %{{.+}}, value "index out of range"
   seq.check %ok, value "index out of range"
+  // CHECK: seq.check %{{.+}}, shape "at m:1" found %{{.+}} selected by %{{.+}} from ["at m:1", "at m:2"]
+  seq.check %ok, shape "at m:1" found %n selected by %n from ["at m:1", "at m:2"]
   return
 }
 

@@ -358,6 +358,37 @@ class PaddedTransformerEncoder(nn.Module):
             return self.encoder(x, src_key_padding_mask=pad)
 
 
+class DeepEncoder(nn.Module):
+    """Two stacks of identical layers, as deep transformer models repeat
+    them: a post-norm nn.TransformerEncoder of 4 layers, then a pre-norm
+    causal one of 3 (a GPT-style stack) with a final LayerNorm. Each layer
+    gets weights of its own (nn.TransformerEncoder deep-copies one layer,
+    so its layers would otherwise start out equal), so that a layer
+    function reading one layer's weights for another's fails the check.
+    seqc compiles each stack as one function called per layer
+    (seqc-outline-repeated-layers); the reference is autograd-on PyTorch
+    (the plain path, as PaddedTransformerEncoder's)."""
+
+    def __init__(self):
+        super().__init__()
+        self.post = nn.TransformerEncoder(
+            nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0,
+                                       batch_first=True), 4)
+        self.pre = nn.TransformerEncoder(
+            nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0,
+                                       batch_first=True, norm_first=True),
+            3, norm=nn.LayerNorm(8))
+        with torch.no_grad():
+            for p in self.parameters():
+                p.copy_(torch.randn_like(p) * 0.3)
+
+    def forward(self, x):
+        with torch.enable_grad():
+            T = x.shape[1]
+            causal = torch.triu(torch.full((T, T), float("-inf")), 1)
+            return self.pre(self.post(x), mask=causal)
+
+
 def padded_encoder_inputs(T, B, rng):
     pad = np.zeros((B, T), dtype=bool)
     for b in range(B):

@@ -1,0 +1,200 @@
+// RUN: seq-opt %s --split-input-file --seqc-outline-repeated-layers | FileCheck %s
+
+// Three copies of a layer (its weights w and b differ, its constant 0.5
+// does not) become three calls of one function. The layer reads the
+// previous layer's output, the size %n, its two weights and the context;
+// the constant and the empty tensor (of size %n) are rematerialized
+// inside. Arguments come in the order the first layer reads them. The check (on a size the layer computes, so that it stayed in
+// the layer) names its layer's place: the function keeps each layer's
+// message, selected by the layer index. After each call, a check
+// of the context's status stops the caller when the layer stopped.
+// CHECK-LABEL: func.func @stack(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<4x?xf32>, %[[N:[a-z0-9]+]]: index, %[[CTX:[a-z0-9]+]]: !llvm.ptr
+// CHECK-DAG: %[[W0:.+]] = arith.constant dense<1.000000e+00> : tensor<4xf32>
+// CHECK-DAG: %[[W1:.+]] = arith.constant dense<2.000000e+00> : tensor<4xf32>
+// CHECK-DAG: %[[W2:.+]] = arith.constant dense<3.000000e+00> : tensor<4xf32>
+// CHECK: %[[I0:.+]] = arith.constant 0 : i64
+// CHECK-NEXT: %[[Y0:.+]] = call @stack_layer0(%[[X]], %[[W0]], %{{.+}}, %[[N]], %[[I0]], %[[CTX]])
+// CHECK-NEXT: %[[STATUS:.+]] = llvm.getelementptr %[[CTX]][0]
+// CHECK-NEXT: llvm.load %[[STATUS]] : !llvm.ptr -> i32
+// CHECK: seq.check %{{.+}}, shape "a repeated layer of the model failed"
+// CHECK: %[[I1:.+]] = arith.constant 1 : i64
+// CHECK-NEXT: %[[Y1:.+]] = call @stack_layer0(%[[Y0]], %[[W1]], %{{.+}}, %[[N]], %[[I1]], %[[CTX]])
+// CHECK: seq.check %{{.+}}, shape "a repeated layer of the model failed"
+// CHECK: %[[I2:.+]] = arith.constant 2 : i64
+// CHECK-NEXT: %[[Y2:.+]] = call @stack_layer0(%[[Y1]], %[[W2]], %{{.+}}, %[[N]], %[[I2]], %[[CTX]])
+// CHECK: seq.check %{{.+}}, shape "a repeated layer of the model failed"
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[Y2]]
+
+// CHECK-LABEL: func.func private @stack_layer0(
+// CHECK-SAME: %[[LX:[a-z0-9]+]]: tensor<4x?xf32>, %[[LW:[a-z0-9]+]]: tensor<4xf32>, %[[LB:[a-z0-9]+]]: tensor<4xf32>, %[[LN:[a-z0-9]+]]: index, %[[LI:[a-z0-9]+]]: i64, %[[LCTX:[a-z0-9]+]]: !llvm.ptr {seqc.model_context}) -> tensor<4x?xf32>
+// CHECK-SAME: llvm.linkage = #llvm.linkage<internal>
+// CHECK-DAG: arith.constant dense<5.000000e-01> : tensor<4xf32>
+// CHECK-DAG: tensor.empty(%[[LN]]) : tensor<4x?xf32>
+// CHECK: linalg.generic
+// CHECK: seq.check %{{.+}}, shape "layer at m.onnx:1" found %{{.+}} selected by %[[LI]] from ["layer at m.onnx:1", "layer at m.onnx:2", "layer at m.onnx:3"]
+// CHECK: linalg.generic
+// CHECK: return
+#col = affine_map<(d0, d1) -> (d0)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @stack(%x: tensor<4x?xf32>, %n: index, %ctx: !llvm.ptr {seqc.model_context}) -> tensor<4x?xf32> {
+  %c1 = arith.constant 1 : index
+  %w0 = arith.constant dense<1.0> : tensor<4xf32>
+  %w1 = arith.constant dense<2.0> : tensor<4xf32>
+  %w2 = arith.constant dense<3.0> : tensor<4xf32>
+  %b0 = arith.constant dense<0.1> : tensor<4xf32>
+  %b1 = arith.constant dense<0.2> : tensor<4xf32>
+  %b2 = arith.constant dense<0.3> : tensor<4xf32>
+  %half = arith.constant dense<0.5> : tensor<4xf32>
+  %e = tensor.empty(%n) : tensor<4x?xf32>
+
+  %a0 = linalg.generic {indexing_maps = [#id, #col, #col, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %w0, %b0, %half : tensor<4x?xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4x?xf32>) {
+  ^bb0(%v: f32, %w: f32, %b: f32, %h: f32, %o: f32):
+    %m = arith.mulf %v, %w : f32
+    %s = arith.addf %m, %b : f32
+    %t = arith.mulf %s, %h : f32
+    linalg.yield %t : f32
+  } -> tensor<4x?xf32>
+  %d0 = tensor.dim %a0, %c1 : tensor<4x?xf32>
+  %ok0 = arith.cmpi eq, %d0, %n : index
+  %f0 = arith.index_cast %d0 : index to i64
+  seq.check %ok0, shape "layer at m.onnx:1" found %f0
+  %t0 = math.tanh %a0 : tensor<4x?xf32>
+  %u0 = arith.addf %t0, %x : tensor<4x?xf32>
+  %v0 = arith.mulf %u0, %u0 : tensor<4x?xf32>
+  %y0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%v0 : tensor<4x?xf32>) outs(%e : tensor<4x?xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.negf %v : f32
+    linalg.yield %r : f32
+  } -> tensor<4x?xf32>
+
+  %a1 = linalg.generic {indexing_maps = [#id, #col, #col, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%y0, %w1, %b1, %half : tensor<4x?xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4x?xf32>) {
+  ^bb0(%v: f32, %w: f32, %b: f32, %h: f32, %o: f32):
+    %m = arith.mulf %v, %w : f32
+    %s = arith.addf %m, %b : f32
+    %t = arith.mulf %s, %h : f32
+    linalg.yield %t : f32
+  } -> tensor<4x?xf32>
+  %d1 = tensor.dim %a1, %c1 : tensor<4x?xf32>
+  %ok1 = arith.cmpi eq, %d1, %n : index
+  %f1 = arith.index_cast %d1 : index to i64
+  seq.check %ok1, shape "layer at m.onnx:2" found %f1
+  %t1 = math.tanh %a1 : tensor<4x?xf32>
+  %u1 = arith.addf %t1, %y0 : tensor<4x?xf32>
+  %v1 = arith.mulf %u1, %u1 : tensor<4x?xf32>
+  %y1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%v1 : tensor<4x?xf32>) outs(%e : tensor<4x?xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.negf %v : f32
+    linalg.yield %r : f32
+  } -> tensor<4x?xf32>
+
+  %a2 = linalg.generic {indexing_maps = [#id, #col, #col, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%y1, %w2, %b2, %half : tensor<4x?xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4x?xf32>) {
+  ^bb0(%v: f32, %w: f32, %b: f32, %h: f32, %o: f32):
+    %m = arith.mulf %v, %w : f32
+    %s = arith.addf %m, %b : f32
+    %t = arith.mulf %s, %h : f32
+    linalg.yield %t : f32
+  } -> tensor<4x?xf32>
+  %d2 = tensor.dim %a2, %c1 : tensor<4x?xf32>
+  %ok2 = arith.cmpi eq, %d2, %n : index
+  %f2 = arith.index_cast %d2 : index to i64
+  seq.check %ok2, shape "layer at m.onnx:3" found %f2
+  %t2 = math.tanh %a2 : tensor<4x?xf32>
+  %u2 = arith.addf %t2, %y1 : tensor<4x?xf32>
+  %v2 = arith.mulf %u2, %u2 : tensor<4x?xf32>
+  %y2 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%v2 : tensor<4x?xf32>) outs(%e : tensor<4x?xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.negf %v : f32
+    linalg.yield %r : f32
+  } -> tensor<4x?xf32>
+  return %y2 : tensor<4x?xf32>
+}
+
+// -----
+
+// The same three layers, but the second one computes something else
+// (subf for addf): the first and third are not back to back, so nothing
+// is outlined. Neither is a
+// function with a state updated in place (the same layers, repeated).
+// CHECK-LABEL: func.func @different
+// CHECK-NOT: call
+// CHECK-LABEL: func.func @in_place
+// CHECK-NOT: call
+// CHECK-NOT: func.func private
+#col = affine_map<(d0, d1) -> (d0)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @different(%x: tensor<4x8xf32>, %ctx: !llvm.ptr {seqc.model_context}) -> tensor<4x8xf32> {
+  %w0 = arith.constant dense<1.0> : tensor<4xf32>
+  %w1 = arith.constant dense<2.0> : tensor<4xf32>
+  %w2 = arith.constant dense<3.0> : tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %a0 = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %w0 : tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %m = arith.addf %v, %w : f32
+    linalg.yield %m : f32
+  } -> tensor<4x8xf32>
+  %t0 = math.tanh %a0 : tensor<4x8xf32>
+  %p0 = arith.addf %t0, %x : tensor<4x8xf32>
+  %q0 = arith.mulf %p0, %p0 : tensor<4x8xf32>
+  %r0 = arith.addf %q0, %x : tensor<4x8xf32>
+  %s0 = arith.mulf %r0, %r0 : tensor<4x8xf32>
+  %u0 = arith.addf %s0, %x : tensor<4x8xf32>
+  %y0 = arith.mulf %u0, %u0 : tensor<4x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%y0, %w1 : tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %m = arith.subf %v, %w : f32
+    linalg.yield %m : f32
+  } -> tensor<4x8xf32>
+  %t1 = math.tanh %a1 : tensor<4x8xf32>
+  %p1 = arith.subf %t1, %y0 : tensor<4x8xf32>
+  %q1 = arith.mulf %p1, %p1 : tensor<4x8xf32>
+  %r1 = arith.addf %q1, %y0 : tensor<4x8xf32>
+  %s1 = arith.mulf %r1, %r1 : tensor<4x8xf32>
+  %u1 = arith.addf %s1, %y0 : tensor<4x8xf32>
+  %y1 = arith.mulf %u1, %u1 : tensor<4x8xf32>
+  %a2 = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%y1, %w2 : tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %m = arith.addf %v, %w : f32
+    linalg.yield %m : f32
+  } -> tensor<4x8xf32>
+  %t2 = math.tanh %a2 : tensor<4x8xf32>
+  %p2 = arith.addf %t2, %y1 : tensor<4x8xf32>
+  %q2 = arith.mulf %p2, %p2 : tensor<4x8xf32>
+  %r2 = arith.addf %q2, %y1 : tensor<4x8xf32>
+  %s2 = arith.mulf %r2, %r2 : tensor<4x8xf32>
+  %u2 = arith.addf %s2, %y1 : tensor<4x8xf32>
+  %y2 = arith.mulf %u2, %u2 : tensor<4x8xf32>
+  return %y2 : tensor<4x8xf32>
+}
+
+func.func @in_place(%x: tensor<4x8xf32>, %cache: tensor<4x8xf32> {seq.in_place}, %ctx: !llvm.ptr {seqc.model_context}) -> tensor<4x8xf32> {
+  %w0 = arith.constant dense<1.0> : tensor<4xf32>
+  %w1 = arith.constant dense<2.0> : tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %a0 = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %w0 : tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %m = arith.addf %v, %w : f32
+    linalg.yield %m : f32
+  } -> tensor<4x8xf32>
+  %t0 = math.tanh %a0 : tensor<4x8xf32>
+  %p0 = arith.addf %t0, %x : tensor<4x8xf32>
+  %q0 = arith.mulf %p0, %p0 : tensor<4x8xf32>
+  %r0 = arith.addf %q0, %x : tensor<4x8xf32>
+  %s0 = arith.mulf %r0, %r0 : tensor<4x8xf32>
+  %u0 = arith.addf %s0, %x : tensor<4x8xf32>
+  %y0 = arith.mulf %u0, %u0 : tensor<4x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%y0, %w1 : tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %m = arith.addf %v, %w : f32
+    linalg.yield %m : f32
+  } -> tensor<4x8xf32>
+  %t1 = math.tanh %a1 : tensor<4x8xf32>
+  %p1 = arith.addf %t1, %y0 : tensor<4x8xf32>
+  %q1 = arith.mulf %p1, %p1 : tensor<4x8xf32>
+  %r1 = arith.addf %q1, %y0 : tensor<4x8xf32>
+  %s1 = arith.mulf %r1, %r1 : tensor<4x8xf32>
+  %u1 = arith.addf %s1, %y0 : tensor<4x8xf32>
+  %y1 = arith.mulf %u1, %u1 : tensor<4x8xf32>
+  return %y1 : tensor<4x8xf32>
+}
