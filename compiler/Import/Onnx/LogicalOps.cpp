@@ -460,10 +460,9 @@ LogicalResult importHalfCast(GraphImporter &g, bool bfloat) {
   });
 }
 
-LogicalResult importCast(GraphImporter &g) {
-  if (failed(g.checkAttrs({"to", "saturate"})))
-    return failure();
-  int64_t to = g.intAttr("to", 0);
+/// Cast to ONNX dtype `to` (Cast's attribute, or CastLike's second
+/// input's dtype).
+LogicalResult importCastTo(GraphImporter &g, int64_t to) {
   const OnnxValue *in = g.input(0);
   if (!in) {
     g.nodeError() << "input 0 is required";
@@ -540,6 +539,41 @@ LogicalResult importCast(GraphImporter &g) {
   });
 }
 
+LogicalResult importCast(GraphImporter &g) {
+  if (failed(g.checkAttrs({"to", "saturate"})))
+    return failure();
+  return importCastTo(g, g.intAttr("to", 0));
+}
+
+/// CastLike (opset 15): Cast to the dtype of input 1, whose values are
+/// not read. The importer holds tensors as f32, f64, f16, bf16, i64, i32
+/// or i1; an integer narrower than INT32 (the result of a Cast to INT8 or
+/// UINT8) is held as i64, so a CastLike to it casts to INT64.
+LogicalResult importCastLike(GraphImporter &g) {
+  if (failed(g.checkAttrs({"saturate"})))
+    return failure();
+  if (!g.input(0) || !g.input(1)) {
+    g.nodeError() << "inputs 0 (the values) and 1 (the dtype to cast to) "
+                     "are required";
+    return failure();
+  }
+  Type like = elementTypeOf(g, 1);
+  int64_t to = !like                ? onnx::TensorProto::UNDEFINED
+               : like.isF32()       ? onnx::TensorProto::FLOAT
+               : like.isF64()       ? onnx::TensorProto::DOUBLE
+               : like.isF16()       ? onnx::TensorProto::FLOAT16
+               : like.isBF16()      ? onnx::TensorProto::BFLOAT16
+               : like.isInteger(1)  ? onnx::TensorProto::BOOL
+               : like.isInteger(32) ? onnx::TensorProto::INT32
+               : like.isInteger(64) ? onnx::TensorProto::INT64
+                                    : onnx::TensorProto::UNDEFINED;
+  if (to == onnx::TensorProto::UNDEFINED) {
+    g.nodeError() << "input 1 has no dtype seqc can cast to";
+    return failure();
+  }
+  return importCastTo(g, to);
+}
+
 } // namespace
 
 LogicalResult importLogicalOp(GraphImporter &g, StringRef op, bool &handled) {
@@ -553,6 +587,8 @@ LogicalResult importLogicalOp(GraphImporter &g, StringRef op, bool &handled) {
     return importWhere(g);
   if (op == "Cast")
     return importCast(g);
+  if (op == "CastLike")
+    return importCastLike(g);
   handled = false;
   return success();
 }

@@ -448,6 +448,21 @@ LogicalResult importShape(GraphImporter &g) {
   return success();
 }
 
+/// Size: the number of elements of input 0, an int64 scalar (torch's
+/// `x.numel()`), symbolic like Shape's dimensions.
+LogicalResult importSize(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  OpFoldResult count = g.builder.getIndexAttr(1);
+  for (int64_t i = 0, rank = tensorType(x).getRank(); i < rank; ++i)
+    count = foldedIndexOp(g, '*', count, g.dimSize(x, i));
+  g.setOutput(0, symbolic({count}, /*scalar=*/true));
+  return success();
+}
+
 LogicalResult importConstantOfShape(GraphImporter &g) {
   if (failed(g.checkAttrs({"value"})))
     return failure();
@@ -925,6 +940,8 @@ LogicalResult importTensorOp(GraphImporter &g, StringRef op, bool &handled) {
     return importConstant(g);
   if (op == "Shape")
     return importShape(g);
+  if (op == "Size")
+    return importSize(g);
   if (op == "ConstantOfShape")
     return importConstantOfShape(g);
   if (op == "Reshape")

@@ -111,3 +111,56 @@ def example(T, rng):
     b = (rng.integers(1, 7, (T, 4)) * rng.choice([-1, 1], (T, 4))).astype(
         np.int32)
     return a, b, rng.random((T, 4)) < 0.5
+
+
+def write_size_cast_like_model(out_dir):
+    """Size (torch's x.numel(): the element count as an int64 scalar, here
+    dividing x) and CastLike (opset 15: Cast to another tensor's dtype)
+    from int64 to float, float to int64 (truncating toward zero), float to
+    bool and bool to float. Made with onnx.helper, expected outputs from
+    NumPy."""
+    nodes = [
+        helper.make_node("Size", ["x"], ["numel"]),
+        helper.make_node("CastLike", ["numel", "x"], ["numel_f"]),
+        helper.make_node("Div", ["x", "numel_f"], ["scaled"]),
+        helper.make_node("CastLike", ["ids", "x"], ["ids_f"]),
+        helper.make_node("CastLike", ["x", "ids"], ["x_i"]),
+        helper.make_node("Greater", ["ids", "zero"], ["positive"]),
+        helper.make_node("CastLike", ["x", "positive"], ["nonzero"]),
+        helper.make_node("CastLike", ["nonzero", "x"], ["nonzero_f"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "size_cast_like",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", "T", 4]),
+         helper.make_tensor_value_info("ids", TensorProto.INT64,
+                                       ["B", "T", 4])],
+        [helper.make_tensor_value_info("numel", TensorProto.INT64, []),
+         helper.make_tensor_value_info("scaled", TensorProto.FLOAT,
+                                       ["B", "T", 4]),
+         helper.make_tensor_value_info("ids_f", TensorProto.FLOAT,
+                                       ["B", "T", 4]),
+         helper.make_tensor_value_info("x_i", TensorProto.INT64,
+                                       ["B", "T", 4]),
+         helper.make_tensor_value_info("nonzero_f", TensorProto.FLOAT,
+                                       ["B", "T", 4])],
+        initializer=[helper.make_tensor("zero", TensorProto.INT64, [], [0])])
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 15)]),
+              os.path.join(out_dir, "size_cast_like.onnx"))
+    rng = np.random.default_rng(zlib.crc32(b"size_cast_like"))
+    for T, B in TEST_SHAPES:
+        x = (4 * rng.standard_normal((B, T, 4))).astype(np.float32)
+        x[0, 0, :2] = 0.0                       # CastLike to bool: False
+        ids = rng.integers(-5, 50, size=(B, T, 4)).astype(np.int64)
+        outputs = {
+            "numel": np.array(x.size, dtype=np.int64),
+            "scaled": (x / np.float32(x.size)).astype(np.float32),
+            "ids_f": ids.astype(np.float32),
+            "x_i": np.trunc(x).astype(np.int64),
+            "nonzero_f": (x != 0).astype(np.float32),
+        }
+        prefix = os.path.join(out_dir, f"size_cast_like.t{T}")
+        np.save(prefix + ".in.x.npy", x)
+        np.save(prefix + ".in.ids.npy", ids)
+        for name, value in outputs.items():
+            np.save(prefix + f".out.{name}.npy", value)

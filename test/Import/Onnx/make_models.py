@@ -54,7 +54,7 @@ from attention_models import (  # noqa: F401
     kv_cache_inputs, padded_encoder_inputs, sinusoidal_table, t5_inputs)
 from fixture_shapes import (  # noqa: F401
     EXPORT_B, EXPORT_T, TEST_SHAPES)
-from integer_graphs import write_int32_model
+from integer_graphs import write_int32_model, write_size_cast_like_model
 from matmul_graphs import write_matmul_ranks_model
 from onnx_graphs import (  # noqa: F401
     write_control_flow_inputs, write_conv2d_inputs, write_cumsum_model,
@@ -335,6 +335,8 @@ def main():
         write_matmul_ranks_model(out_dir)
     if not only or "int32_ops" in only:
         write_int32_model(out_dir)
+    if not only or "size_cast_like" in only:
+        write_size_cast_like_model(out_dir)
     if not only or "sdpa" in only:
         write_sdpa_model(out_dir)
     if not only or "scan" in only:

@@ -155,6 +155,10 @@ def write_lit_inputs(in_dir):
                                        to=TensorProto.COMPLEX64)],
          [f32("x", [2])],
          [helper.make_tensor_value_info("y", TensorProto.COMPLEX64, [2])])
+    # CastLike's input 1 (the dtype to cast to) left out.
+    save("cast_like_no_dtype", [helper.make_node(
+        "CastLike", ["x", ""], ["y"], name="cast_like")],
+         [f32("x", [2])], [f32("y", [2])], opset=15)
     save("old_opset", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
          [f32("x", [2])], [f32("y", [2])], opset=11)
     with open(os.path.join(in_dir, "garbage.onnx"), "wb") as f:
