@@ -18,7 +18,10 @@
 // (OperationEquivalence), with the data flow required to correspond: a
 // value defined inside one copy must be the corresponding value inside
 // the other; a value from outside is a slot, the same slot always the
-// same value within a copy. A copy that fails the comparison stays inline.
+// same value within a copy (every read is compared: the first layer of an
+// input-injection stack reads the input x both as its state and as x,
+// the later ones read h and x). A copy that fails the comparison stays
+// inline; when the first one does, the next is the reference.
 //
 // Slots whose value is the same constant in every copy, and empty tensors
 // (their sizes become slots), are rematerialized in the function; the
@@ -72,6 +75,8 @@ constexpr int kMaxRounds = 8;
 /// Stretches tried per round, the most promising first: one whose copies
 /// do not match costs a comparison of all of them.
 constexpr size_t kMaxAttempts = 16;
+/// Copies tried as the one the others are compared with.
+constexpr size_t kMaxReferences = 3;
 
 bool isLeafConstant(Operation *op) {
   return op->hasTrait<OpTrait::ConstantLike>() && op->getNumOperands() == 0 &&
@@ -214,12 +219,20 @@ std::optional<Match> matchCopy(const Copy &ref, const Copy &other,
     // isEquivalentTo marks the results of nested ops only.
     for (auto [x, y] : llvm::zip_equal(a->getResults(), b->getResults()))
       inside[x] = y;
+    // It also skips the callback for an operand that is the same value on
+    // both sides, which would let a slot the first copy reads twice (an
+    // input x read as the state and as the injected input, two equal
+    // constants merged into one) bind to two different values here. So
+    // every operand pair is checked again, op by op (the walks pair up:
+    // the ops are equivalent, regions included).
+    SmallVector<Operation *> nestedA, nestedB;
+    a->walk([&](Operation *op) { nestedA.push_back(op); });
+    b->walk([&](Operation *op) { nestedB.push_back(op); });
+    for (auto [x, y] : llvm::zip_equal(nestedA, nestedB))
+      for (auto [u, v] : llvm::zip_equal(x->getOperands(), y->getOperands()))
+        if (failed(check(u, v)))
+          return std::nullopt;
   }
-  // isEquivalentTo skips the callback for an operand that is the same
-  // value on both sides: that slot reads the first copy's value.
-  for (auto [value, index] : slots.index)
-    if (!match.slotValues[index])
-      match.slotValues[index] = value;
   return match;
 }
 
@@ -405,22 +418,30 @@ private:
         bestCost = cost;
       }
     }
+    // The first copy may be the odd one (it reads the model's input in
+    // two places, or two of its weights are equal constants and merged):
+    // then the next one is tried as the reference.
     Plan plan;
-    plan.copies.emplace_back(ops, *best, k);
-    plan.slots = collectSlots(plan.copies.front());
-    // The first copy reads each slot's own value (isEquivalentTo of an op
-    // with itself returns at once, without the callbacks).
-    Match self;
-    for (auto &[value, index] : plan.slots.index)
-      self.slotValues.push_back(value);
-    plan.matches.push_back(std::move(self));
-    for (size_t c = 1; c < most; ++c) {
-      Copy other(ops, *best + c * k, k);
-      if (std::optional<Match> m =
-              matchCopy(plan.copies.front(), other, plan.slots)) {
-        plan.copies.push_back(std::move(other));
-        plan.matches.push_back(std::move(*m));
+    for (size_t r = 0; r + 1 < most && r < kMaxReferences; ++r) {
+      plan = Plan();
+      plan.copies.emplace_back(ops, *best + r * k, k);
+      plan.slots = collectSlots(plan.copies.front());
+      // The reference reads each slot's own value (isEquivalentTo of an
+      // op with itself returns at once, without the callbacks).
+      Match self;
+      for (auto &[value, index] : plan.slots.index)
+        self.slotValues.push_back(value);
+      plan.matches.push_back(std::move(self));
+      for (size_t c = r + 1; c < most; ++c) {
+        Copy other(ops, *best + c * k, k);
+        if (std::optional<Match> m =
+                matchCopy(plan.copies.front(), other, plan.slots)) {
+          plan.copies.push_back(std::move(other));
+          plan.matches.push_back(std::move(*m));
+        }
       }
+      if (plan.copies.size() >= 2)
+        break;
     }
     // Worth a function: some copy op computes on tensors (has a region:
     // a linalg op, a loop), not only sizes and checks.

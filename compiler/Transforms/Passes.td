@@ -638,7 +638,10 @@ def OutlineRepeatedLayersPass
     the longest run of top-level ops that repeats back to back (N >= 2
     copies of at least 8 ops, identical up to the values of constants; the
     copies are compared op by op, regions included, and their data flow
-    must correspond) becomes one private function `@<fn>_layer<k>`: its
+    must correspond: a value a copy reads in two places is one value in
+    every copy, else that copy stays inline, and when it is the first, the
+    second is the one compared with) becomes one private function
+    `@<fn>_layer<k>`: its
     arguments are the values a copy reads from outside (the previous
     layer's output, sizes, and every constant whose value differs between
     copies: the weights), its results the values used after the copy, and

@@ -198,3 +198,82 @@ func.func @in_place(%x: tensor<4x8xf32>, %cache: tensor<4x8xf32> {seq.in_place},
   %y1 = arith.mulf %u1, %u1 : tensor<4x8xf32>
   return %y1 : tensor<4x8xf32>
 }
+
+// -----
+
+// Input injection: every layer reads the model's input x besides the
+// previous layer's output, so the first layer reads x in both places. A
+// layer function made from the first layer would take one argument for
+// both and compute layer_i(h, h) in the others: every read is compared,
+// the first layer stays inline and the other three become calls that
+// pass h and x apart.
+// CHECK-LABEL: func.func @injection(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<4x8xf32>
+// CHECK: linalg.generic {{.+}} ins(%[[X]], %[[X]], %{{.+}} :
+// CHECK-COUNT-3: call @injection_layer0(%{{.+}}, %[[X]], %{{.+}}, %{{.+}}) :
+// CHECK-NOT: call
+// CHECK: return
+// CHECK-LABEL: func.func private @injection_layer0(
+// CHECK-SAME: tensor<4x8xf32>, %{{.+}}: tensor<4x8xf32>, %{{.+}}: tensor<4xf32>, %{{.+}}: !llvm.ptr
+#col = affine_map<(d0, d1) -> (d0)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @injection(%x: tensor<4x8xf32>, %ctx: !llvm.ptr {seqc.model_context}) -> tensor<4x8xf32> {
+  %w0 = arith.constant dense<1.0> : tensor<4xf32>
+  %w1 = arith.constant dense<2.0> : tensor<4xf32>
+  %w2 = arith.constant dense<3.0> : tensor<4xf32>
+  %w3 = arith.constant dense<4.0> : tensor<4xf32>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %a0 = linalg.generic {indexing_maps = [#id, #id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%x, %x, %w0 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%v: f32, %u: f32, %w: f32, %o: f32):
+    %m = arith.mulf %v, %w : f32
+    %s = arith.addf %m, %u : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %t0 = math.tanh %a0 : tensor<4x8xf32>
+  %p0 = arith.addf %t0, %x : tensor<4x8xf32>
+  %q0 = arith.mulf %p0, %p0 : tensor<4x8xf32>
+  %r0 = arith.addf %q0, %x : tensor<4x8xf32>
+  %s0 = arith.mulf %r0, %r0 : tensor<4x8xf32>
+  %u0 = arith.addf %s0, %x : tensor<4x8xf32>
+  %y0 = arith.mulf %u0, %u0 : tensor<4x8xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, #id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%y0, %x, %w1 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%v: f32, %u: f32, %w: f32, %o: f32):
+    %m = arith.mulf %v, %w : f32
+    %s = arith.addf %m, %u : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %t1 = math.tanh %a1 : tensor<4x8xf32>
+  %p1 = arith.addf %t1, %y0 : tensor<4x8xf32>
+  %q1 = arith.mulf %p1, %p1 : tensor<4x8xf32>
+  %r1 = arith.addf %q1, %y0 : tensor<4x8xf32>
+  %s1 = arith.mulf %r1, %r1 : tensor<4x8xf32>
+  %u1 = arith.addf %s1, %y0 : tensor<4x8xf32>
+  %y1 = arith.mulf %u1, %u1 : tensor<4x8xf32>
+  %a2 = linalg.generic {indexing_maps = [#id, #id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%y1, %x, %w2 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%v: f32, %u: f32, %w: f32, %o: f32):
+    %m = arith.mulf %v, %w : f32
+    %s = arith.addf %m, %u : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %t2 = math.tanh %a2 : tensor<4x8xf32>
+  %p2 = arith.addf %t2, %y1 : tensor<4x8xf32>
+  %q2 = arith.mulf %p2, %p2 : tensor<4x8xf32>
+  %r2 = arith.addf %q2, %y1 : tensor<4x8xf32>
+  %s2 = arith.mulf %r2, %r2 : tensor<4x8xf32>
+  %u2 = arith.addf %s2, %y1 : tensor<4x8xf32>
+  %y2 = arith.mulf %u2, %u2 : tensor<4x8xf32>
+  %a3 = linalg.generic {indexing_maps = [#id, #id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%y2, %x, %w3 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%v: f32, %u: f32, %w: f32, %o: f32):
+    %m = arith.mulf %v, %w : f32
+    %s = arith.addf %m, %u : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %t3 = math.tanh %a3 : tensor<4x8xf32>
+  %p3 = arith.addf %t3, %y2 : tensor<4x8xf32>
+  %q3 = arith.mulf %p3, %p3 : tensor<4x8xf32>
+  %r3 = arith.addf %q3, %y2 : tensor<4x8xf32>
+  %s3 = arith.mulf %r3, %r3 : tensor<4x8xf32>
+  %u3 = arith.addf %s3, %y2 : tensor<4x8xf32>
+  %y3 = arith.mulf %u3, %u3 : tensor<4x8xf32>
+  return %y3 : tensor<4x8xf32>
+}

@@ -389,6 +389,40 @@ class DeepEncoder(nn.Module):
             return self.pre(self.post(x), mask=causal)
 
 
+class OddFirstLayers(nn.Module):
+    """Two stacks whose first layer reads one value in two places where
+    the later layers read two: 4 input-injection layers (h = h +
+    tanh(A_i(LN_i(h)) + U_i(x)), h_0 = x: the first layer reads x twice),
+    then a 3-layer post-norm nn.TransformerEncoder whose first layer keeps
+    LayerNorm's initial weights (norm1 and norm2 both ones: equal
+    constants, one value after import) while the later layers' differ.
+    A layer function that took the first layer's reads for the others'
+    computed layer_i(h, h) (found by a stress test of
+    seqc-outline-repeated-layers); seqc compares every read and keeps such
+    a first layer inline."""
+
+    def __init__(self, d=8):
+        super().__init__()
+        self.a = nn.ModuleList(nn.Linear(d, d) for _ in range(4))
+        self.u = nn.ModuleList(nn.Linear(d, d) for _ in range(4))
+        self.n = nn.ModuleList(nn.LayerNorm(d) for _ in range(4))
+        self.encoder = nn.TransformerEncoder(
+            nn.TransformerEncoderLayer(d, 2, 16, dropout=0.0,
+                                       batch_first=True), 3)
+        with torch.no_grad():
+            for i, layer in enumerate(self.encoder.layers):
+                for name, p in layer.named_parameters():
+                    if i > 0 or "norm" not in name:
+                        p.copy_(torch.randn_like(p) * 0.3)
+
+    def forward(self, x):
+        with torch.enable_grad():
+            h = x
+            for a, u, n in zip(self.a, self.u, self.n):
+                h = h + torch.tanh(a(n(h)) + u(x))
+            return self.encoder(h)
+
+
 def padded_encoder_inputs(T, B, rng):
     pad = np.zeros((B, T), dtype=bool)
     for b in range(B):
