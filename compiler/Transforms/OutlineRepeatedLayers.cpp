@@ -14,7 +14,7 @@
 // hash[i + k] for k*(N-1) consecutive i. The run worth most (k*(N-1)
 // ops saved) is taken; of its phases, the one whose copy exchanges the
 // fewest values with the rest of the function (layer boundaries do). Then
-// each copy is compared with the first op by op, regions included
+// each copy is compared with a reference op by op, regions included
 // (OperationEquivalence), with the data flow required to correspond: a
 // value defined inside one copy must be the corresponding value inside
 // the other; a value from outside is a slot, the same slot always the
@@ -44,13 +44,10 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/OperationSupport.h"
 
-#include "seqc/abi.h"
-
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/Support/Debug.h"
 
-#include <cstddef>
 #include <functional>
 
 #define DEBUG_TYPE "seqc-outline-repeated-layers"
@@ -77,6 +74,9 @@ constexpr int kMaxRounds = 8;
 constexpr size_t kMaxAttempts = 16;
 /// Copies tried as the one the others are compared with.
 constexpr size_t kMaxReferences = 3;
+/// Phases of a stretch whose boundary traffic is compared (each costs a
+/// walk of one copy).
+constexpr size_t kMaxPhases = 256;
 
 bool isLeafConstant(Operation *op) {
   return op->hasTrait<OpTrait::ConstantLike>() && op->getNumOperands() == 0 &&
@@ -146,10 +146,8 @@ struct Copy {
     Operation *owner = isa<BlockArgument>(v)
                            ? cast<BlockArgument>(v).getOwner()->getParentOp()
                            : v.getDefiningOp();
-    return owner && owner->getBlock() && contains(owner) &&
-           // A block argument of the function's own block is outside.
-           !(isa<BlockArgument>(v) &&
-             cast<BlockArgument>(v).getOwner() == ops.front()->getBlock());
+    // The function's own arguments have the function as owner: outside.
+    return owner && owner->getBlock() && contains(owner);
   }
   Operation *last() const { return ops.back(); }
 };
@@ -216,7 +214,7 @@ std::optional<Match> matchCopy(const Copy &ref, const Copy &other,
     if (!OperationEquivalence::isEquivalentTo(
             a, b, check, mark, OperationEquivalence::IgnoreLocations))
       return std::nullopt;
-    // isEquivalentTo marks the results of nested ops only.
+    // The walk below reads these (isEquivalentTo marks them too).
     for (auto [x, y] : llvm::zip_equal(a->getResults(), b->getResults()))
       inside[x] = y;
     // It also skips the callback for an operand that is the same value on
@@ -306,9 +304,18 @@ SlotKind classify(Plan &plan, unsigned s, Value context) {
   Operation *first = plan.matches.front().slotValues[s].getDefiningOp();
   if (!isRematerializable(first))
     return SlotKind::argument;
+  // A producer inside a copy (a layer's empty tensor sized by the previous
+  // layer's output, where the copies' boundary falls between them) is
+  // erased with that copy: its result is passed on as an output instead,
+  // and so is one whose operands a copy computes.
+  auto insideACopy = [&](Value v) {
+    return llvm::any_of(plan.copies,
+                        [&](const Copy &copy) { return copy.defines(v); });
+  };
   for (const Match &m : plan.matches) {
     Operation *op = m.slotValues[s].getDefiningOp();
-    if (!op ||
+    if (!op || insideACopy(m.slotValues[s]) ||
+        llvm::any_of(op->getOperands(), insideACopy) ||
         !OperationEquivalence::isEquivalentTo(
             first, op, OperationEquivalence::ignoreValueEquivalence,
             /*markEquivalent=*/nullptr, OperationEquivalence::IgnoreLocations))
@@ -400,15 +407,16 @@ private:
     return false;
   }
 
-  /// The copies of `stretch` that match its first one, at the phase whose
-  /// copy exchanges the fewest values with the rest of the function.
+  /// The copies of `stretch` that match a reference copy, at the phase
+  /// whose copy exchanges the fewest values with the rest of the function.
   std::optional<Plan> planStretch(ArrayRef<Operation *> ops,
                                   const Stretch &stretch) {
     size_t k = stretch.period;
     size_t most = (stretch.end - stretch.begin) / k;
     std::optional<size_t> best;
     size_t bestCost = 0;
-    for (size_t p = stretch.begin; p + most * k <= stretch.end; ++p) {
+    for (size_t p = stretch.begin;
+         p + most * k <= stretch.end && p < stretch.begin + kMaxPhases; ++p) {
       Copy ref(ops, p, k);
       llvm::SetVector<Output> outputs;
       collectOutputs(ref, outputs);
@@ -492,8 +500,10 @@ private:
       argTypes.push_back(i64);
     argTypes.push_back(context.getType());
     SmallVector<Type> resultTypes;
-    for (auto [i, r] : plan.outputs)
-      resultTypes.push_back(ref.ops[i]->getResult(r).getType());
+    for (auto [op, result] : plan.outputs)
+      resultTypes.push_back(ref.ops[op]->getResult(result).getType());
+    // Last: whether the layer ran to its end.
+    resultTypes.push_back(IntegerType::get(ctx, 1));
 
     std::string name;
     do
@@ -537,22 +547,23 @@ private:
     SmallVector<Operation *> clones;
     for (Operation *op : ref.ops)
       clones.push_back(b.clone(*op, map));
-    size_t i = 0;
+    size_t number = 0;
     for (Operation *clone : clones)
       clone->walk([&](CheckOp check) {
-        check.setMessageAttr(messages.front()[i]);
-        if (differs(i)) {
+        check.setMessageAttr(messages.front()[number]);
+        if (differs(number)) {
           SmallVector<Attribute> alternatives;
           for (ArrayRef<StringAttr> own : messages)
-            alternatives.push_back(own[i]);
+            alternatives.push_back(own[number]);
           check.getSelectorMutable().assign(layerIndex);
           check.setAlternativesAttr(ArrayAttr::get(ctx, alternatives));
         }
-        ++i;
+        ++number;
       });
     SmallVector<Value> returned;
-    for (auto [i, r] : plan.outputs)
-      returned.push_back(map.lookup(ref.ops[i]->getResult(r)));
+    for (auto [op, result] : plan.outputs)
+      returned.push_back(map.lookup(ref.ops[op]->getResult(result)));
+    returned.push_back(arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));
     func::ReturnOp::create(b, loc, returned);
 
     // Each copy becomes a call, and stops its caller when the layer
@@ -560,7 +571,8 @@ private:
     // A copy's output that the next copy reads is the call's result once
     // the copy is replaced.
     DenseMap<Value, Value> replaced;
-    for (auto [c, copy] : llvm::enumerate(plan.copies)) {
+    for (size_t c = 0; c < plan.copies.size(); ++c) {
+      const Copy &copy = plan.copies[c];
       const Match &m = plan.matches[c];
       b.setInsertionPointAfter(copy.last());
       Location at = copy.ops.front()->getLoc();
@@ -581,18 +593,11 @@ private:
           return !copy.contains(use.getOwner());
         });
       }
-      Value status = seqc::createContextLoad(
-          b, at, context, offsetof(seqc_model_context, status), b.getI32Type());
-      Value ok;
-      for (int32_t stop :
-           {SEQC_ERR_SHAPE, SEQC_ERR_OUT_OF_MEMORY, SEQC_ERR_DEVICE}) {
-        Value differs = arith::CmpIOp::create(
-            b, at, arith::CmpIPredicate::ne, status,
-            arith::ConstantIntOp::create(b, at, b.getI32Type(), stop));
-        ok = ok ? arith::AndIOp::create(b, at, ok, differs).getResult()
-                : differs;
-      }
-      CheckOp::create(b, at, ok, Value(),
+      // The layer's last result is true when it returns normally; a
+      // layer that stopped (a failed shape check or allocation) returns
+      // all zeros (seqc-lower-checks), so the flag is false, whatever
+      // the context's status (a value failure recorded earlier keeps it).
+      CheckOp::create(b, at, call.getResults().back(), Value(),
                       "a repeated layer of the model failed",
                       seqc::seq::CheckKind::shape);
       stash.forget(copy.ops);

@@ -635,7 +635,7 @@ def OutlineRepeatedLayersPass
     one layer N times, differing only in its weights: compiled inline, every
     later pass and LLVM work N times over (a 16-layer encoder took 40 s, in
     proportion to its depth). In each public function with a model context,
-    the longest run of top-level ops that repeats back to back (N >= 2
+    the run of top-level ops that repeats back to back saving most (N >= 2
     copies of at least 8 ops, identical up to the values of constants; the
     copies are compared op by op, regions included, and their data flow
     must correspond: a value a copy reads in two places is one value in
@@ -644,12 +644,14 @@ def OutlineRepeatedLayersPass
     `@<fn>_layer<k>`: its
     arguments are the values a copy reads from outside (the previous
     layer's output, sizes, and every constant whose value differs between
-    copies: the weights), its results the values used after the copy, and
-    the model context last. Constants equal in every copy, and empty
+    copies: the weights) and the model context last, its results the
+    values used after the copy and a flag, last. Constants equal in every copy, and empty
     tensors (with their sizes as arguments), are rematerialized inside.
     Each copy becomes a `func.call`, followed by a check that stops the
-    caller when the layer stopped on a failed shape check or allocation
-    (the layer's own message is recorded already). A check whose message
+    caller when the layer stopped: the function's last result is true
+    when it returns normally, false (all zeros) when a failed shape check
+    or allocation made it return early (the layer's own message is
+    recorded already). A check whose message
     differs between copies (it names its op's place in the model) keeps
     every copy's message, selected by a layer-index argument. Repeats
     continue to be outlined until none is left. Functions with a state
@@ -663,9 +665,12 @@ def OutlineRepeatedLayersPass
     ```
     After:
     ```mlir
-    %1 = func.call @model_layer0(%x, %w0, %c0_i64, %context)
-    %2 = func.call @model_layer0(%1, %w1, %c1_i64, %context)
-    %3 = func.call @model_layer0(%2, %w2, %c2_i64, %context)
+    %1, %done0 = func.call @model_layer0(%x, %w0, %context)
+    seq.check %done0, shape "a repeated layer of the model failed"
+    %2, %done1 = func.call @model_layer0(%1, %w1, %context)
+    seq.check %done1, shape "a repeated layer of the model failed"
+    %3, %done2 = func.call @model_layer0(%2, %w2, %context)
+    seq.check %done2, shape "a repeated layer of the model failed"
     ```
   }];
   let dependentDialects = [

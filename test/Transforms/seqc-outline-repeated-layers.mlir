@@ -4,38 +4,39 @@
 // does not) become three calls of one function. The layer reads the
 // previous layer's output, the size %n, its two weights and the context;
 // the constant and the empty tensor (of size %n) are rematerialized
-// inside. Arguments come in the order the first layer reads them. The check (on a size the layer computes, so that it stayed in
+// inside. Arguments come in the order the first layer reads them. The
+// check (on a size the layer computes, so that it stayed in
 // the layer) names its layer's place: the function keeps each layer's
-// message, selected by the layer index. After each call, a check
-// of the context's status stops the caller when the layer stopped.
+// message, selected by the layer index. The function also returns a
+// flag, true when it ran to its end (false when it stopped on a failed
+// check or allocation); after each call a check of it stops the caller.
 // CHECK-LABEL: func.func @stack(
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<4x?xf32>, %[[N:[a-z0-9]+]]: index, %[[CTX:[a-z0-9]+]]: !llvm.ptr
 // CHECK-DAG: %[[W0:.+]] = arith.constant dense<1.000000e+00> : tensor<4xf32>
 // CHECK-DAG: %[[W1:.+]] = arith.constant dense<2.000000e+00> : tensor<4xf32>
 // CHECK-DAG: %[[W2:.+]] = arith.constant dense<3.000000e+00> : tensor<4xf32>
 // CHECK: %[[I0:.+]] = arith.constant 0 : i64
-// CHECK-NEXT: %[[Y0:.+]] = call @stack_layer0(%[[X]], %[[W0]], %{{.+}}, %[[N]], %[[I0]], %[[CTX]])
-// CHECK-NEXT: %[[STATUS:.+]] = llvm.getelementptr %[[CTX]][0]
-// CHECK-NEXT: llvm.load %[[STATUS]] : !llvm.ptr -> i32
-// CHECK: seq.check %{{.+}}, shape "a repeated layer of the model failed"
+// CHECK-NEXT: %[[Y0:.+]]:2 = call @stack_layer0(%[[X]], %[[W0]], %{{.+}}, %[[N]], %[[I0]], %[[CTX]])
+// CHECK-NEXT: seq.check %[[Y0]]#1, shape "a repeated layer of the model failed"
 // CHECK: %[[I1:.+]] = arith.constant 1 : i64
-// CHECK-NEXT: %[[Y1:.+]] = call @stack_layer0(%[[Y0]], %[[W1]], %{{.+}}, %[[N]], %[[I1]], %[[CTX]])
-// CHECK: seq.check %{{.+}}, shape "a repeated layer of the model failed"
+// CHECK-NEXT: %[[Y1:.+]]:2 = call @stack_layer0(%[[Y0]]#0, %[[W1]], %{{.+}}, %[[N]], %[[I1]], %[[CTX]])
+// CHECK-NEXT: seq.check %[[Y1]]#1, shape "a repeated layer of the model failed"
 // CHECK: %[[I2:.+]] = arith.constant 2 : i64
-// CHECK-NEXT: %[[Y2:.+]] = call @stack_layer0(%[[Y1]], %[[W2]], %{{.+}}, %[[N]], %[[I2]], %[[CTX]])
-// CHECK: seq.check %{{.+}}, shape "a repeated layer of the model failed"
+// CHECK-NEXT: %[[Y2:.+]]:2 = call @stack_layer0(%[[Y1]]#0, %[[W2]], %{{.+}}, %[[N]], %[[I2]], %[[CTX]])
+// CHECK-NEXT: seq.check %[[Y2]]#1, shape "a repeated layer of the model failed"
 // CHECK-NOT: linalg.generic
-// CHECK: return %[[Y2]]
+// CHECK: return %[[Y2]]#0
 
 // CHECK-LABEL: func.func private @stack_layer0(
-// CHECK-SAME: %[[LX:[a-z0-9]+]]: tensor<4x?xf32>, %[[LW:[a-z0-9]+]]: tensor<4xf32>, %[[LB:[a-z0-9]+]]: tensor<4xf32>, %[[LN:[a-z0-9]+]]: index, %[[LI:[a-z0-9]+]]: i64, %[[LCTX:[a-z0-9]+]]: !llvm.ptr {seqc.model_context}) -> tensor<4x?xf32>
+// CHECK-SAME: %[[LX:[a-z0-9]+]]: tensor<4x?xf32>, %[[LW:[a-z0-9]+]]: tensor<4xf32>, %[[LB:[a-z0-9]+]]: tensor<4xf32>, %[[LN:[a-z0-9]+]]: index, %[[LI:[a-z0-9]+]]: i64, %[[LCTX:[a-z0-9]+]]: !llvm.ptr {seqc.model_context}) -> (tensor<4x?xf32>, i1)
 // CHECK-SAME: llvm.linkage = #llvm.linkage<internal>
 // CHECK-DAG: arith.constant dense<5.000000e-01> : tensor<4xf32>
 // CHECK-DAG: tensor.empty(%[[LN]]) : tensor<4x?xf32>
 // CHECK: linalg.generic
 // CHECK: seq.check %{{.+}}, shape "layer at m.onnx:1" found %{{.+}} selected by %[[LI]] from ["layer at m.onnx:1", "layer at m.onnx:2", "layer at m.onnx:3"]
 // CHECK: linalg.generic
-// CHECK: return
+// CHECK: %[[TRUE:.+]] = arith.constant true
+// CHECK: return %{{.+}}, %[[TRUE]] : tensor<4x?xf32>, i1
 #col = affine_map<(d0, d1) -> (d0)>
 #id = affine_map<(d0, d1) -> (d0, d1)>
 func.func @stack(%x: tensor<4x?xf32>, %n: index, %ctx: !llvm.ptr {seqc.model_context}) -> tensor<4x?xf32> {
@@ -276,4 +277,64 @@ func.func @injection(%x: tensor<4x8xf32>, %ctx: !llvm.ptr {seqc.model_context}) 
   %u3 = arith.addf %s3, %y2 : tensor<4x8xf32>
   %y3 = arith.mulf %u3, %u3 : tensor<4x8xf32>
   return %y3 : tensor<4x8xf32>
+}
+
+// -----
+
+// Each layer writes into an empty tensor sized by the previous layer's
+// output, and the copies' boundary falls between the size and the layer
+// reading it: the empty tensor of the next layer is made inside this copy.
+// It is passed on as an output, not rematerialized from a size the
+// erased copy computed (that read freed memory).
+// CHECK-LABEL: func.func @sized_by_previous(
+// CHECK: %[[E:.+]] = tensor.empty
+// CHECK-NEXT: %[[A:.+]]:3 = call @sized_by_previous_layer0(%{{.+}}, %[[E]], %{{.+}})
+// CHECK: %[[B:.+]]:3 = call @sized_by_previous_layer0(%[[A]]#0, %[[A]]#1, %{{.+}})
+// CHECK: call @sized_by_previous_layer0(%[[B]]#0, %[[B]]#1, %{{.+}})
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @sized_by_previous(%x: tensor<4x?xf32>, %n: index, %ctx: !llvm.ptr {seqc.model_context}) -> tensor<4x?xf32> {
+  %c1 = arith.constant 1 : index
+  %e0 = tensor.empty(%n) : tensor<4x?xf32>
+  %a0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<4x?xf32>) outs(%e0 : tensor<4x?xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.negf %v : f32
+    linalg.yield %r : f32
+  } -> tensor<4x?xf32>
+  %t0 = math.tanh %a0 : tensor<4x?xf32>
+  %p0 = arith.addf %t0, %x : tensor<4x?xf32>
+  %q0 = arith.mulf %p0, %p0 : tensor<4x?xf32>
+  %r0 = arith.addf %q0, %x : tensor<4x?xf32>
+  %h0 = arith.mulf %r0, %r0 : tensor<4x?xf32>
+  %d1 = tensor.dim %h0, %c1 : tensor<4x?xf32>
+  %e1 = tensor.empty(%d1) : tensor<4x?xf32>
+  %a1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%h0 : tensor<4x?xf32>) outs(%e1 : tensor<4x?xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.negf %v : f32
+    linalg.yield %r : f32
+  } -> tensor<4x?xf32>
+  %t1 = math.tanh %a1 : tensor<4x?xf32>
+  %p1 = arith.addf %t1, %h0 : tensor<4x?xf32>
+  %q1 = arith.mulf %p1, %p1 : tensor<4x?xf32>
+  %r1 = arith.addf %q1, %h0 : tensor<4x?xf32>
+  %h1 = arith.mulf %r1, %r1 : tensor<4x?xf32>
+  %d2 = tensor.dim %h1, %c1 : tensor<4x?xf32>
+  %e2 = tensor.empty(%d2) : tensor<4x?xf32>
+  %a2 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%h1 : tensor<4x?xf32>) outs(%e2 : tensor<4x?xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.negf %v : f32
+    linalg.yield %r : f32
+  } -> tensor<4x?xf32>
+  %t2 = math.tanh %a2 : tensor<4x?xf32>
+  %p2 = arith.addf %t2, %h1 : tensor<4x?xf32>
+  %q2 = arith.mulf %p2, %p2 : tensor<4x?xf32>
+  %r2 = arith.addf %q2, %h1 : tensor<4x?xf32>
+  %h2 = arith.mulf %r2, %r2 : tensor<4x?xf32>
+  %d3 = tensor.dim %h2, %c1 : tensor<4x?xf32>
+  %e3 = tensor.empty(%d3) : tensor<4x?xf32>
+  %z = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%h2, %x : tensor<4x?xf32>, tensor<4x?xf32>) outs(%e3 : tensor<4x?xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %r = arith.addf %v, %w : f32
+    linalg.yield %r : f32
+  } -> tensor<4x?xf32>
+  return %z : tensor<4x?xf32>
 }
