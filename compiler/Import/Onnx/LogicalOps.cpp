@@ -545,10 +545,62 @@ LogicalResult importCast(GraphImporter &g) {
   return importCastTo(g, g.intAttr("to", 0));
 }
 
+/// The ONNX dtype the current graph declares for value `name`: a graph
+/// input's, an initializer's, a value_info's, or the `to` of the Cast that
+/// makes it; 0 when the graph says nothing.
+static int32_t declaredDtype(GraphImporter &g, const std::string &name) {
+  if (!g.graph)
+    return 0;
+  for (const onnx::ValueInfoProto &v : g.graph->input())
+    if (v.name() == name && v.type().has_tensor_type())
+      return v.type().tensor_type().elem_type();
+  for (const onnx::TensorProto &t : g.graph->initializer())
+    if (t.name() == name)
+      return t.data_type();
+  for (const onnx::ValueInfoProto &v : g.graph->value_info())
+    if (v.name() == name && v.type().has_tensor_type())
+      return v.type().tensor_type().elem_type();
+  for (const onnx::NodeProto &n : g.graph->node())
+    if (n.op_type() == "Cast")
+      for (const std::string &out : n.output())
+        if (out == name)
+          for (const onnx::AttributeProto &a : n.attribute())
+            if (a.name() == "to")
+              return static_cast<int32_t>(a.i());
+  return 0;
+}
+
+/// Whether the graph declares or casts to a dtype the importer holds
+/// widened (FLOAT16, BFLOAT16 and DOUBLE as f32; integers narrower than
+/// INT32 as i64): then an element type alone does not say a value's dtype.
+static bool holdsWidenedDtypes(GraphImporter &g) {
+  auto widened = [](int64_t t) {
+    return t == onnx::TensorProto::FLOAT16 ||
+           t == onnx::TensorProto::BFLOAT16 || t == onnx::TensorProto::DOUBLE ||
+           narrowIntegerType(static_cast<int32_t>(t));
+  };
+  if (!g.graph)
+    return false;
+  for (const onnx::ValueInfoProto &v : g.graph->input())
+    if (v.type().has_tensor_type() &&
+        widened(v.type().tensor_type().elem_type()))
+      return true;
+  for (const onnx::TensorProto &t : g.graph->initializer())
+    if (widened(t.data_type()))
+      return true;
+  for (const onnx::NodeProto &n : g.graph->node())
+    for (const onnx::AttributeProto &a : n.attribute())
+      if (n.op_type() == "Cast" && a.name() == "to" && widened(a.i()))
+        return true;
+  return false;
+}
+
 /// CastLike (opset 15): Cast to the dtype of input 1, whose values are
-/// not read. The importer holds tensors as f32, f64, f16, bf16, i64, i32
-/// or i1; an integer narrower than INT32 (the result of a Cast to INT8 or
-/// UINT8) is held as i64, so a CastLike to it casts to INT64.
+/// not read. The dtype is the one the graph declares for input 1 (a graph
+/// input, an initializer, a value_info, a Cast's `to`); else the one its
+/// element type says, which is exact unless the graph holds FLOAT16,
+/// BFLOAT16, DOUBLE or narrow integers widened (f32, i64): then CastLike
+/// is refused rather than cast to the wrong dtype.
 LogicalResult importCastLike(GraphImporter &g) {
   if (failed(g.checkAttrs({"saturate"})))
     return failure();
@@ -557,18 +609,25 @@ LogicalResult importCastLike(GraphImporter &g) {
                      "are required";
     return failure();
   }
+  const std::string &likeName = g.node->input(1);
+  if (int32_t declared = declaredDtype(g, likeName))
+    return importCastTo(g, declared);
   Type like = elementTypeOf(g, 1);
   int64_t to = !like                ? onnx::TensorProto::UNDEFINED
                : like.isF32()       ? onnx::TensorProto::FLOAT
                : like.isF64()       ? onnx::TensorProto::DOUBLE
-               : like.isF16()       ? onnx::TensorProto::FLOAT16
-               : like.isBF16()      ? onnx::TensorProto::BFLOAT16
                : like.isInteger(1)  ? onnx::TensorProto::BOOL
                : like.isInteger(32) ? onnx::TensorProto::INT32
                : like.isInteger(64) ? onnx::TensorProto::INT64
                                     : onnx::TensorProto::UNDEFINED;
-  if (to == onnx::TensorProto::UNDEFINED) {
-    g.nodeError() << "input 1 has no dtype seqc can cast to";
+  if (to == onnx::TensorProto::UNDEFINED ||
+      ((to == onnx::TensorProto::FLOAT || to == onnx::TensorProto::INT64) &&
+       holdsWidenedDtypes(g))) {
+    g.nodeError() << "the dtype of input 1 ('" << likeName
+                  << "') is not declared in the graph and cannot be told "
+                     "from the values seqc holds (the graph has FLOAT16, "
+                     "BFLOAT16, DOUBLE or narrow integer values, held "
+                     "widened); declare it in a value_info or use Cast";
     return failure();
   }
   return importCastTo(g, to);

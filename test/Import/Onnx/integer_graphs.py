@@ -117,7 +117,7 @@ def write_size_cast_like_model(out_dir):
     """Size (torch's x.numel(): the element count as an int64 scalar, here
     dividing x) and CastLike (opset 15: Cast to another tensor's dtype)
     from int64 to float, float to int64 (truncating toward zero), float to
-    bool and bool to float. Made with onnx.helper, expected outputs from
+    bool, bool to float, and float to a FLOAT16 value (rounding to half). Made with onnx.helper, expected outputs from
     NumPy."""
     nodes = [
         helper.make_node("Size", ["x"], ["numel"]),
@@ -128,6 +128,13 @@ def write_size_cast_like_model(out_dir):
         helper.make_node("Greater", ["ids", "zero"], ["positive"]),
         helper.make_node("CastLike", ["x", "positive"], ["nonzero"]),
         helper.make_node("CastLike", ["nonzero", "x"], ["nonzero_f"]),
+        # To a FLOAT16 value (held as f32 by seqc): the dtype comes from
+        # the Cast that makes it, and the values are rounded to half.
+        helper.make_node("Cast", ["x"], ["half"], to=TensorProto.FLOAT16),
+        helper.make_node("Mul", ["x", "thousand"], ["big"]),
+        helper.make_node("CastLike", ["big", "half"], ["big_half"]),
+        helper.make_node("Cast", ["big_half"], ["rounded"],
+                         to=TensorProto.FLOAT),
     ]
     graph = helper.make_graph(
         nodes, "size_cast_like",
@@ -142,8 +149,12 @@ def write_size_cast_like_model(out_dir):
          helper.make_tensor_value_info("x_i", TensorProto.INT64,
                                        ["B", "T", 4]),
          helper.make_tensor_value_info("nonzero_f", TensorProto.FLOAT,
+                                       ["B", "T", 4]),
+         helper.make_tensor_value_info("rounded", TensorProto.FLOAT,
                                        ["B", "T", 4])],
-        initializer=[helper.make_tensor("zero", TensorProto.INT64, [], [0])])
+        initializer=[helper.make_tensor("zero", TensorProto.INT64, [], [0]),
+                     helper.make_tensor("thousand", TensorProto.FLOAT, [],
+                                        [1000.0])])
     onnx.save(helper.make_model(graph,
                                 opset_imports=[helper.make_opsetid("", 15)]),
               os.path.join(out_dir, "size_cast_like.onnx"))
@@ -158,6 +169,8 @@ def write_size_cast_like_model(out_dir):
             "ids_f": ids.astype(np.float32),
             "x_i": np.trunc(x).astype(np.int64),
             "nonzero_f": (x != 0).astype(np.float32),
+            "rounded": (x * np.float32(1000)).astype(np.float16).astype(
+                np.float32),
         }
         prefix = os.path.join(out_dir, f"size_cast_like.t{T}")
         np.save(prefix + ".in.x.npy", x)

@@ -159,6 +159,15 @@ def write_lit_inputs(in_dir):
     save("cast_like_no_dtype", [helper.make_node(
         "CastLike", ["x", ""], ["y"], name="cast_like")],
          [f32("x", [2])], [f32("y", [2])], opset=15)
+    # CastLike to a value whose dtype the graph does not declare, in a
+    # graph with FLOAT16 values (held as f32): refused, not guessed.
+    save("cast_like_undeclared", [
+        helper.make_node("Add", ["h", "h"], ["hh"], name="add"),
+        helper.make_node("CastLike", ["x", "hh"], ["y"], name="cast_like")],
+         [f32("x", [2]),
+          helper.make_tensor_value_info("h", TensorProto.FLOAT16, [2])],
+         [helper.make_tensor_value_info("y", TensorProto.FLOAT16, [2])],
+         opset=15)
     save("old_opset", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
          [f32("x", [2])], [f32("y", [2])], opset=11)
     with open(os.path.join(in_dir, "garbage.onnx"), "wb") as f:
