@@ -1,8 +1,9 @@
 //===- IndexingOps.cpp - ONNX Slice, Split, OneHot and Gather -----------===//
 //
-// Slice (constant bounds: forward steps as tensor.extract_slice, negative
-// steps as a gather that reads back to front; bounds computed from shapes
-// at run time: ONNX's clamping in index arithmetic), Split (consecutive
+// Slice (bounds constant or computed from shapes, ONNX's clamping folded
+// or in run-time index arithmetic: forward steps as tensor.extract_slice,
+// negative steps, constant bounds only, as a gather that reads back to
+// front), Split (consecutive
 // slices along one axis), OneHot, and Gather:
 // shape vectors element by element at import time, a constant scalar index as a
 // slice, embedding lookups as seq.embedding and any other index tensor as
@@ -29,48 +30,67 @@ using namespace seqc;
 namespace seqc::onnx_import {
 namespace {
 
-/// start, size along a dimension of `dim` elements for ONNX Slice bounds.
-std::pair<OpFoldResult, OpFoldResult> sliceBounds(GraphImporter &g,
-                                                  OpFoldResult dim,
-                                                  int64_t start, int64_t end,
-                                                  int64_t step) {
-  auto clampBound = [&](int64_t v) -> OpFoldResult {
-    std::optional<int64_t> c = getConstantIntValue(dim);
-    if (c) {
-      // v + *c without overflow: a v below -*c clamps to 0 anyway.
-      if (v < 0)
-        v = v < -*c ? 0 : v + *c;
-      return g.builder.getIndexAttr(std::clamp<int64_t>(v, 0, *c));
+/// The first index and the length of the slice [start:end:step] of a
+/// dimension of size `dim` with step > 0 (ONNX Slice: a bound v < 0 counts
+/// from the end, v + dim; both are clamped to [0, dim]; the length is
+/// ceil((end - start) / step), or 0). Bounds and `dim` may be constants or
+/// run-time sizes (a decoder's `pe[:, :T]`, Hugging Face GPT-2's
+/// `bias[:, :, Tk - Tq : Tk, :Tk]`); constants fold.
+std::pair<OpFoldResult, OpFoldResult>
+sliceBounds(GraphImporter &g, OpFoldResult dim, OpFoldResult start,
+            OpFoldResult end, int64_t step) {
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  auto cst = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  };
+  std::optional<int64_t> staticDim = getConstantIntValue(dim);
+  auto clampBound = [&](OpFoldResult v) -> OpFoldResult {
+    std::optional<int64_t> c = getConstantIntValue(v);
+    // 0 is within [0, dim] on every run: kept a constant (a mask's column
+    // offset in mask[Lk - Lq : Lk, :Lk], which seq-raise-attention needs to
+    // see as 0).
+    if (c && (*c == 0 || staticDim)) {
+      int64_t r = *c;
+      // r + dim without overflow: an r below -dim clamps to 0 anyway.
+      if (staticDim && r < 0)
+        r = r < -*staticDim ? 0 : r + *staticDim;
+      return b.getIndexAttr(std::clamp<int64_t>(r, 0, staticDim.value_or(0)));
     }
     Value d = g.indexValue(dim);
     Value r;
-    if (v < 0)
-      r = arith::AddIOp::create(
-          g.builder, g.loc, d,
-          arith::ConstantIndexOp::create(g.builder, g.loc, v));
-    else
-      r = arith::ConstantIndexOp::create(g.builder, g.loc,
-                                         std::min<int64_t>(v, INT32_MAX));
-    Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
-    r = arith::MaxSIOp::create(g.builder, g.loc, r, zero);
-    return arith::MinSIOp::create(g.builder, g.loc, r, d).getResult();
+    if (c) {
+      // Huge constants (INT64_MAX: "to the end") stay far from overflow.
+      int64_t bounded =
+          std::clamp<int64_t>(*c, -(int64_t(1) << 62), int64_t(1) << 62);
+      r = bounded < 0
+              ? arith::AddIOp::create(b, loc, d, cst(bounded)).getResult()
+              : cst(bounded);
+    } else {
+      r = g.indexValue(v);
+      // A size (tensor.dim) is never negative; anything else may be.
+      if (!r.getDefiningOp<tensor::DimOp>()) {
+        Value negative = b.createOrFold<arith::CmpIOp>(
+            loc, arith::CmpIPredicate::slt, r, cst(0));
+        r = b.createOrFold<arith::SelectOp>(
+            loc, negative, b.createOrFold<arith::AddIOp>(loc, r, d), r);
+      }
+    }
+    r = b.createOrFold<arith::MaxSIOp>(loc, r, cst(0));
+    return b.createOrFold<arith::MinSIOp>(loc, r, d);
   };
   OpFoldResult s = clampBound(start), e = clampBound(end);
   OpFoldResult len = foldedIndexOp(g, '-', e, s);
-  if (auto c = getConstantIntValue(len))
+  if (std::optional<int64_t> c = getConstantIntValue(len))
     // ceil(c / step) for c > 0, without forming c + step - 1.
-    len = g.builder.getIndexAttr(*c <= 0 ? 0 : (*c - 1) / step + 1);
-  else {
-    Value l = g.indexValue(len);
-    Value zero = arith::ConstantIndexOp::create(g.builder, g.loc, 0);
-    l = arith::MaxSIOp::create(g.builder, g.loc, l, zero);
-    if (step != 1)
-      l = arith::CeilDivSIOp::create(
-          g.builder, g.loc, l,
-          arith::ConstantIndexOp::create(g.builder, g.loc, step));
-    len = l;
-  }
-  return {s, len};
+    return {s, b.getIndexAttr(*c <= 0 ? 0 : (*c - 1) / step + 1)};
+  // end - start < 0 is an empty slice; from 0 the clamped end is >= 0.
+  Value l = g.indexValue(len);
+  if (!isConstantIntValue(s, 0))
+    l = b.createOrFold<arith::MaxSIOp>(loc, l, cst(0));
+  if (step != 1)
+    l = b.createOrFold<arith::CeilDivSIOp>(loc, l, cst(step));
+  return {s, l};
 }
 
 /// The first index and the length of the slice [start:end:step] of a
@@ -134,100 +154,16 @@ std::optional<int64_t> oneElementSliceNeed(int64_t start, int64_t end,
   return std::nullopt;
 }
 
-/// Slice whose starts or ends are run-time sizes (Hugging Face GPT-2's
-/// `bias[:, :, Tk - Tq : Tk, :Tk]`, a decoder's `pe[:, :T]`): the ONNX rule
-/// at run time, for positive constant steps. A bound v < 0 counts from
-/// the end (v + dim); both are clamped to [0, dim]; the length is
-/// ceil((end - start) / step), or 0.
-LogicalResult importRuntimeSlice(GraphImporter &g, ArrayRef<int64_t> axes,
-                                 ArrayRef<int64_t> steps) {
-  auto starts = g.intsInput(1), ends = g.intsInput(2);
-  if (!starts || !ends || starts->size() != ends->size() ||
-      starts->size() != axes.size()) {
+LogicalResult importSlice(GraphImporter &g) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  std::optional<Ints> starts = g.intsInput(1), ends = g.intsInput(2);
+  if (!starts || !ends || starts->size() != ends->size()) {
     g.nodeError() << "starts and ends must be constants or sizes computed "
                      "from shapes (Shape, Gather, Sub, ...), of equal length";
     return failure();
   }
-  if (llvm::any_of(steps, [](int64_t s) { return s < 0; })) {
-    g.nodeError() << "a negative step needs constant starts and ends";
-    return failure();
-  }
-  Value x = g.tensorInput(0);
-  if (!x)
-    return failure();
-  OpBuilder &b = g.builder;
-  Location loc = g.loc;
-  auto cst = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v).getResult();
-  };
-  int64_t rank = tensorType(x).getRank();
-  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
-      sizes = shapeOf(g, x), strides(rank, b.getIndexAttr(1));
-  for (size_t i = 0; i < axes.size(); ++i) {
-    auto a = normalizeAxis(g, axes[i], rank);
-    if (!a)
-      return failure();
-    Value dim = g.indexValue(sizes[*a]);
-    auto bound = [&](OpFoldResult v) -> Value {
-      // 0 is within [0, dim] on every run: keep it a constant (a mask's
-      // column offset in mask[Lk - Lq : Lk, :Lk], which seq-raise-attention
-      // needs to see as 0).
-      if (std::optional<int64_t> c = getConstantIntValue(v); c && *c == 0)
-        return cst(0);
-      // Huge constants (INT64_MAX: "to the end") stay far from overflow.
-      if (std::optional<int64_t> c = getConstantIntValue(v))
-        v = b.getIndexAttr(std::clamp<int64_t>(*c, -(int64_t(1) << 62),
-                                               int64_t(1) << 62));
-      Value r = g.indexValue(v);
-      // A size (tensor.dim) is never negative; anything else may be.
-      if (!r.getDefiningOp<tensor::DimOp>()) {
-        Value negative = b.createOrFold<arith::CmpIOp>(
-            loc, arith::CmpIPredicate::slt, r, cst(0));
-        r = b.createOrFold<arith::SelectOp>(
-            loc, negative, b.createOrFold<arith::AddIOp>(loc, r, dim), r);
-      }
-      r = b.createOrFold<arith::MaxSIOp>(loc, r, cst(0));
-      return b.createOrFold<arith::MinSIOp>(loc, r, dim);
-    };
-    Value start = bound((*starts)[i]), end = bound((*ends)[i]);
-    Value len = b.createOrFold<arith::MaxSIOp>(
-        loc, b.createOrFold<arith::SubIOp>(loc, end, start), cst(0));
-    if (steps[i] != 1)
-      len = b.createOrFold<arith::CeilDivSIOp>(loc, len, cst(steps[i]));
-    offsets[*a] = start;
-    strides[*a] = b.getIndexAttr(steps[i]);
-    if (isConstantIntValue(sizes[*a], 1) && matchPattern(start, m_Zero()) &&
-        !getConstantIntValue(len)) {
-      // A dimension of one element sliced from 0 to a run-time end (a
-      // one-row table's pe[:, :T]) keeps its one element: typed as a static
-      // 1 so that it broadcasts, as in PyTorch; an empty slice (T = 0) is
-      // refused at run time.
-      seq::createCheck(b, loc,
-                       b.createOrFold<arith::CmpIOp>(
-                           loc, arith::CmpIPredicate::sge, len, cst(1)),
-                       len,
-                       seq::describeLocation(loc) +
-                           ": the slice of dimension " + std::to_string(*a) +
-                           " (size 1) from 0 holds {} elements; an empty "
-                           "slice is not supported",
-                       seq::CheckKind::shape);
-      continue;
-    }
-    sizes[*a] = len;
-  }
-  g.setOutput(
-      0, tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides)
-             .getResult());
-  return success();
-}
-
-LogicalResult importSlice(GraphImporter &g) {
-  if (failed(g.checkAttrs({})))
-    return failure();
-  auto starts = g.constIntsInput(1), ends = g.constIntsInput(2);
-  size_t count = starts ? starts->size()
-                 : g.intsInput(1) ? g.intsInput(1)->size()
-                                  : 0;
+  size_t count = starts->size();
   FailureOr<SmallVector<int64_t>> axesOr = sliceAxes(g, count);
   if (failed(axesOr))
     return failure();
@@ -249,13 +185,35 @@ LogicalResult importSlice(GraphImporter &g) {
       g.nodeError() << "step 0 is not allowed";
       return failure();
     }
+  // The bounds of axis i as constants (a negative step, a shape vector and
+  // the one-element rule need them), or none.
+  auto constantBounds =
+      [&](size_t i) -> std::optional<std::pair<int64_t, int64_t>> {
+    std::optional<int64_t> s = getConstantIntValue((*starts)[i]),
+                           e = getConstantIntValue((*ends)[i]);
+    if (!s || !e)
+      return std::nullopt;
+    return std::make_pair(*s, *e);
+  };
+  auto boundsOf = [&](size_t i, OpFoldResult dim) {
+    return steps[i] > 0
+               ? sliceBounds(g, dim, (*starts)[i], (*ends)[i], steps[i])
+               : reverseSliceBounds(g, dim, *getConstantIntValue((*starts)[i]),
+                                    *getConstantIntValue((*ends)[i]), steps[i]);
+  };
+  for (size_t i = 0; i < count; ++i)
+    if (steps[i] < 0 && !constantBounds(i)) {
+      g.nodeError() << "a negative step needs constant starts and ends";
+      return failure();
+    }
   const OnnxValue *in = g.input(0);
-  if ((!starts || !ends) && !(in && isSymbolicInt(in)))
-    return importRuntimeSlice(g, axes, steps);
-  if (!starts || !ends || starts->size() != ends->size()) {
-    g.nodeError() << "starts and ends must be constants of equal length";
-    return failure();
-  }
+  if (in && isSymbolicInt(in))
+    for (size_t i = 0; i < count; ++i)
+      if (!constantBounds(i)) {
+        g.nodeError() << "slicing a shape vector needs constant starts and "
+                         "ends";
+        return failure();
+      }
   // A value of rank 2 or more known element by element (F.pad's amounts as
   // [-1, 2] pairs, reversed): its elements gathered at import time.
   if (in && in->elements && !in->shape.empty()) {
@@ -269,11 +227,7 @@ LogicalResult importSlice(GraphImporter &g) {
       std::optional<int64_t> d = normalizeAxis(g, axis, rank);
       if (!d)
         return failure();
-      OpFoldResult n = g.builder.getIndexAttr(shape[*d]);
-      auto [start, len] =
-          steps[i] > 0
-              ? sliceBounds(g, n, (*starts)[i], (*ends)[i], steps[i])
-              : reverseSliceBounds(g, n, (*starts)[i], (*ends)[i], steps[i]);
+      auto [start, len] = boundsOf(i, g.builder.getIndexAttr(shape[*d]));
       int64_t s0 = *getConstantIntValue(start),
               l0 = *getConstantIntValue(len);
       picks[*d].clear();
@@ -303,11 +257,7 @@ LogicalResult importSlice(GraphImporter &g) {
   }
   if (in && isSymbolicInt(in) && !isScalarInt(in)) {
     Ints elems = *g.intsInput(0);
-    OpFoldResult n = g.builder.getIndexAttr(elems.size());
-    auto [s, len] =
-        steps[0] > 0
-            ? sliceBounds(g, n, (*starts)[0], (*ends)[0], steps[0])
-            : reverseSliceBounds(g, n, (*starts)[0], (*ends)[0], steps[0]);
+    auto [s, len] = boundsOf(0, g.builder.getIndexAttr(elems.size()));
     Ints out;
     int64_t s0 = *getConstantIntValue(s), l0 = *getConstantIntValue(len);
     for (int64_t i = 0; i < l0; ++i)
@@ -332,40 +282,62 @@ LogicalResult importSlice(GraphImporter &g) {
     if (!a)
       return failure();
     OpFoldResult dim = sizes[*a];
+    auto [s, len] = boundsOf(i, dim);
     if (steps[i] < 0) {
       // Read back to front below, after the forward slices.
-      auto [s, len] =
-          reverseSliceBounds(g, dim, (*starts)[i], (*ends)[i], steps[i]);
       reversed.push_back({*a, s, len, steps[i]});
       continue;
     }
-    auto [s, len] = sliceBounds(g, dim, (*starts)[i], (*ends)[i], steps[i]);
     offsets[*a] = s;
     sizes[*a] = len;
     strides[*a] = g.builder.getIndexAttr(steps[i]);
+    if (getConstantIntValue(len))
+      continue;
+    OpBuilder &b = g.builder;
+    Location loc = g.loc;
+    std::optional<std::pair<int64_t, int64_t>> bounds = constantBounds(i);
     if (std::optional<int64_t> need =
-            oneElementSliceNeed((*starts)[i], (*ends)[i], steps[i]);
-        need && !getConstantIntValue(len)) {
+            bounds
+                ? oneElementSliceNeed(bounds->first, bounds->second, steps[i])
+                : std::nullopt) {
       // x[:, :1], x[:, -1:]: one element whenever the dimension is long
       // enough. Typed as a static 1 so that it broadcasts (x - x[:, :1]);
       // with a dynamic size, broadcasting would assume it equals the other
       // operand's and fail the run. A shorter dimension (an empty slice)
       // is refused at run time.
       Value n = g.indexValue(dim);
-      Value ok = arith::CmpIOp::create(
-          g.builder, g.loc, arith::CmpIPredicate::sge, n,
-          arith::ConstantIndexOp::create(g.builder, g.loc, *need));
+      Value ok =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, n,
+                                arith::ConstantIndexOp::create(b, loc, *need));
       seq::createCheck(
-          g.builder, g.loc, ok, n,
-          seq::describeLocation(g.loc) + ": the one-element slice [" +
-              std::to_string((*starts)[i]) + ":" +
-              ((*ends)[i] >= INT32_MAX ? std::string()
-                                       : std::to_string((*ends)[i])) +
+          b, loc, ok, n,
+          seq::describeLocation(loc) + ": the one-element slice [" +
+              std::to_string(bounds->first) + ":" +
+              (bounds->second >= INT32_MAX ? std::string()
+                                           : std::to_string(bounds->second)) +
               "] of dimension " + std::to_string(*a) + " needs at least " +
               std::to_string(*need) +
               " element(s) (an empty slice is not supported), which has {}",
           seq::CheckKind::shape);
-      sizes[*a] = g.builder.getIndexAttr(1);
+      sizes[*a] = b.getIndexAttr(1);
+    } else if (isConstantIntValue(dim, 1) && isConstantIntValue(s, 0)) {
+      // A dimension of one element sliced from 0 to a run-time end (a
+      // one-row table's pe[:, :T]) keeps its one element: typed as a static
+      // 1 so that it broadcasts, as in PyTorch; an empty slice (T = 0) is
+      // refused at run time.
+      Value l = g.indexValue(len);
+      seq::createCheck(
+          b, loc,
+          b.createOrFold<arith::CmpIOp>(
+              loc, arith::CmpIPredicate::sge, l,
+              arith::ConstantIndexOp::create(b, loc, 1)),
+          l,
+          seq::describeLocation(loc) + ": the slice of dimension " +
+              std::to_string(*a) +
+              " (size 1) from 0 holds {} elements; an empty slice is not "
+              "supported",
+          seq::CheckKind::shape);
+      sizes[*a] = b.getIndexAttr(1);
     }
   }
   // A slice known to be empty is an empty tensor: tensor.extract_slice

@@ -56,6 +56,7 @@ from attention_models import (  # noqa: F401
 from fixture_shapes import (  # noqa: F401
     EXPORT_B, EXPORT_T, TEST_SHAPES)
 from integer_graphs import write_int32_model, write_size_cast_like_model
+from slice_graphs import write_runtime_slices_model
 from matmul_graphs import write_matmul_ranks_model
 from onnx_graphs import (  # noqa: F401
     write_control_flow_inputs, write_conv2d_inputs, write_cumsum_model,
@@ -340,6 +341,8 @@ def main():
         write_int32_model(out_dir)
     if not only or "size_cast_like" in only:
         write_size_cast_like_model(out_dir)
+    if not only or "runtime_slices" in only:
+        write_runtime_slices_model(out_dir)
     if not only or "sdpa" in only:
         write_sdpa_model(out_dir)
     if not only or "scan" in only:
