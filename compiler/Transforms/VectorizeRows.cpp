@@ -56,6 +56,10 @@ struct Combiner {
   double neutral;
 };
 
+/// Lane operations an operand read or written element by element counts
+/// for (RowEmitter::lanesPerElement).
+constexpr int64_t kElementOperandLanes = 4;
+
 /// A generic this pass rewrites.
 struct RowGeneric {
   linalg::GenericOp op;
@@ -227,14 +231,24 @@ private:
 
   /// Lane operations per element: each element runs the body and moves
   /// each operand once; vectorized, 2^17 of them take about as long as the
-  /// 2^17 multiply-adds of a GEMM share (Threads.h). A transcendental
+  /// 2^17 multiply-adds of a GEMM share (Threads.h). An operand read or
+  /// written element by element counts as kElementOperandLanes: 4 bytes
+  /// through the caches take about as long as 4 lane operations (L2 moves
+  /// ~32 bytes a cycle; a core does two 16-lane operations a cycle), so a
+  /// copy or a bias broadcast of 2^16 elements (a TCN layer's [64, 1024])
+  /// splits over two threads instead of running on one while the other
+  /// waits; one read per row (a bias) counts as 1. A transcendental
   /// (exp, tanh, log, erf, ...) counts as the ~16 operations of the
   /// polynomial that seqc-approximate-math expands it into: an LSTM cell
   /// (three sigmoids, two tanh) is ~100 per element, not ~25, and at batch
   /// 32 and H = 256 it splits over two threads (W4 of bench/bench.py).
   int64_t lanesPerElement() {
     constexpr int64_t kMathOpLanes = 16;
-    int64_t count = g.op->getNumOperands();
+    int64_t count = 0;
+    for (OpOperand &operand : g.op->getOpOperands())
+      count += g.op.getMatchingIndexingMap(&operand).isFunctionOfDim(g.rowDim)
+                   ? kElementOperandLanes
+                   : 1;
     for (Operation &inner : g.op.getRegion().front().without_terminator()) {
       if (isa<linalg::IndexOp, arith::ConstantOp>(inner))
         continue;

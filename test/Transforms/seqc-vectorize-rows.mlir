@@ -226,9 +226,10 @@ func.func @bool_mask(%m: memref<?xi1>, %n: index) -> memref<?xf32> {
 }
 
 // In a function with a model context, the rows split over its threads:
-// the work (elements x (body ops + operands), here mulf, addf, the two
-// operands and math.exp, which counts as the 16 operations of its
-// polynomial: 20) is compared with
+// the work (elements x (body ops + operands), here mulf, addf, math.exp,
+// which counts as the 16 operations of its polynomial, and the two
+// operands read and written element by element, 4 each: 26) is compared
+// with
 // 2^17 per thread, the rows [B x T] are one flat range in at most `threads`
 // shares, and a share finds its first row's indices once (an empty extent
 // divides as 1), then steps them from row to row (the last index, and the
@@ -243,7 +244,7 @@ func.func @bool_mask(%m: memref<?xi1>, %n: index) -> memref<?xf32> {
 // CHECK: %[[THREADS:.+]] = arith.select
 // CHECK: %[[ROWS:.+]] = arith.muli %[[B]], %[[T]]
 // CHECK: %[[ELEMENTS:.+]] = arith.muli %[[ROWS]], %[[D]]
-// CHECK: %[[WORK:.+]] = arith.muli %[[ELEMENTS]], %c20
+// CHECK: %[[WORK:.+]] = arith.muli %[[ELEMENTS]], %c26
 // CHECK: %[[MIN:.+]] = arith.muli %[[THREADS]], %c131072
 // CHECK: %[[WORTH:.+]] = arith.cmpi uge, %[[WORK]], %[[MIN]]
 // CHECK: %[[FEW:.+]] = arith.minui %[[THREADS]], %[[ROWS]]
@@ -305,7 +306,7 @@ func.func @threaded_row_sum(%x: memref<?x?xf32>, %n: index,
 }
 
 // No split where none can pay: static extents whose work (4 x 64 elements
-// x 3) is below 2 x 2^17, and a generic inside a loop that is already
+// x 24) is below 2 x 2^17, and a generic inside a loop that is already
 // split (its shares would run one after another on that loop's thread).
 // CHECK-LABEL: func.func @never_split
 // CHECK-NOT: llvm.getelementptr
@@ -337,6 +338,24 @@ func.func @never_split(%x: memref<4x64xf32>, %big: memref<?x?xf32>, %n: index,
     }
   } {seqc.parallel}
   return %y, %z : memref<4x64xf32>, memref<?x?xf32>
+}
+
+// Memory-bound rows split too: a bias broadcast into a TCN layer's
+// [64, 1024] output has no body op, yet its 2^16 writes take longer than
+// a fork. Per element, the output written element by element counts 4
+// and the bias read once per row 1: 2^16 x 5 reaches 2 x 2^17.
+// CHECK-LABEL: func.func @memory_bound_split
+// CHECK: %[[WORK:.+]] = arith.muli %{{.+}}, %c5
+// CHECK: arith.cmpi uge, %[[WORK]]
+// CHECK: } {seqc.parallel}
+func.func @memory_bound_split(%bias: memref<64xf32>,
+                              %ctx: !llvm.ptr {seqc.model_context}) -> memref<64x1024xf32> {
+  %y = memref.alloc() : memref<64x1024xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%bias : memref<64xf32>) outs(%y : memref<64x1024xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return %y : memref<64x1024xf32>
 }
 
 // Data-movement named ops are row-wise generics: attention's head split

@@ -164,6 +164,33 @@ TEST(ThreadPool, BackToBackJobsOfEverySize) {
   seqc_rt_thread_pool_destroy(pool);
 }
 
+// Both sleeping paths, many times: workers idle long enough to sleep
+// before a job (woken because they said they sleep), and a job whose
+// workers' chunks outlast the caller's spinning (the caller sleeps and is
+// woken by the last worker). A lost wakeup hangs here.
+void SlowWorkerChunk(void *raw, int64_t begin, int64_t end) {
+  if (begin != 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  SumChunk(raw, begin, end);
+}
+
+TEST(ThreadPool, SleepingWorkersAndCallerAreWoken) {
+  seqc_thread_pool *pool = nullptr;
+  ASSERT_EQ(seqc_rt_thread_pool_create(3, &pool, nullptr), SEQC_OK);
+  std::vector<int64_t> values(6, 1);
+  for (int job = 0; job < 12; ++job) {
+    if (job % 3 == 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    SumContext ctx;
+    ctx.values = &values;
+    seqc_rt_thread_pool_parallel_for(
+        pool, 6, job % 2 ? SlowWorkerChunk : SumChunk, &ctx);
+    ASSERT_EQ(ctx.sum.load(), 6) << "job " << job;
+    ASSERT_EQ(ctx.calls.load(), 3) << "job " << job;
+  }
+  seqc_rt_thread_pool_destroy(pool);
+}
+
 // What a compiled model's context gets: a pool of several threads sets
 // parallel_for, pool and num_threads (and parallel_for runs the job on the
 // pool); a 1-thread or NULL pool leaves the model on the calling thread.
