@@ -12,14 +12,8 @@
 // much shorter) before it sleeps on the condition variable, and the caller
 // spins on the pending count before it sleeps. With more threads than
 // cores the spinning takes time from the thread being waited for: size the
-// pool to the cores. A party that sleeps says so first (a count of sleeping
-// workers, a flag for the caller), and the other side takes the mutex and
-// signals only then: a handoff between spinning threads touches no mutex
-// (each took a mutex line from the other core, 2-3% of a GRU step's time at
-// two threads). No wakeup is lost: the sleeper's announcement and the
-// waker's publication are sequentially consistent, so at least one side
-// sees the other's (Dekker's argument), and the signal is sent under the
-// mutex the sleeper checks under.
+// pool to the cores. A sleeping party is always woken under the mutex,
+// so no wakeup is lost.
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,10 +41,8 @@ struct seqc_thread_pool {
   pthread_mutex_t mutex;  // guards everything below
   pthread_cond_t work_cv;
   pthread_cond_t done_cv;
-  uint64_t generation; // atomic; bumped (seq_cst) once a job is published
+  uint64_t generation; // atomic; bumped (release) once a job is published
   int stop;            // atomic
-  int sleeping_workers; // atomic; workers in (or entering) the work_cv wait
-  int caller_sleeping;  // atomic; the caller is in (or entering) done_cv
   seqc_parallel_fn fn;
   void *ctx;
   int64_t n;
@@ -94,11 +86,8 @@ static void *worker_main(void *arg) {
       cpu_relax();
     if (load_generation(pool) == seen && !load_stop(pool)) {
       pthread_mutex_lock(&pool->mutex);
-      __atomic_add_fetch(&pool->sleeping_workers, 1, __ATOMIC_SEQ_CST);
-      while (!load_stop(pool) &&
-             __atomic_load_n(&pool->generation, __ATOMIC_SEQ_CST) == seen)
+      while (!load_stop(pool) && load_generation(pool) == seen)
         pthread_cond_wait(&pool->work_cv, &pool->mutex);
-      __atomic_sub_fetch(&pool->sleeping_workers, 1, __ATOMIC_SEQ_CST);
       pthread_mutex_unlock(&pool->mutex);
     }
     if (load_stop(pool))
@@ -118,10 +107,8 @@ static void *worker_main(void *arg) {
       fn(ctx, begin, end);
     }
 
-    if (__atomic_sub_fetch(&pool->pending, 1, __ATOMIC_SEQ_CST) == 0 &&
-        __atomic_load_n(&pool->caller_sleeping, __ATOMIC_SEQ_CST)) {
-      // The caller is asleep or about to be: signal under the mutex it
-      // checks under.
+    if (__atomic_sub_fetch(&pool->pending, 1, __ATOMIC_ACQ_REL) == 0) {
+      // The caller may be asleep: signal under the mutex it checks under.
       pthread_mutex_lock(&pool->mutex);
       pthread_cond_signal(&pool->done_cv);
       pthread_mutex_unlock(&pool->mutex);
@@ -220,12 +207,10 @@ void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
   __atomic_store_n(&pool->pending, pool->size - 1, __ATOMIC_RELAXED);
   // Publishes the job to spinning workers; sleeping ones are woken under
   // the mutex they check the generation under.
-  __atomic_add_fetch(&pool->generation, 1, __ATOMIC_SEQ_CST);
-  if (__atomic_load_n(&pool->sleeping_workers, __ATOMIC_SEQ_CST) > 0) {
-    pthread_mutex_lock(&pool->mutex);
-    pthread_cond_broadcast(&pool->work_cv);
-    pthread_mutex_unlock(&pool->mutex);
-  }
+  __atomic_add_fetch(&pool->generation, 1, __ATOMIC_RELEASE);
+  pthread_mutex_lock(&pool->mutex);
+  pthread_cond_broadcast(&pool->work_cv);
+  pthread_mutex_unlock(&pool->mutex);
 
   int64_t begin, end;
   chunk_bounds(n, chunks, 0, &begin, &end);
@@ -237,10 +222,8 @@ void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
     cpu_relax();
   if (__atomic_load_n(&pool->pending, __ATOMIC_ACQUIRE) > 0) {
     pthread_mutex_lock(&pool->mutex);
-    __atomic_store_n(&pool->caller_sleeping, 1, __ATOMIC_SEQ_CST);
-    while (__atomic_load_n(&pool->pending, __ATOMIC_SEQ_CST) > 0)
+    while (__atomic_load_n(&pool->pending, __ATOMIC_ACQUIRE) > 0)
       pthread_cond_wait(&pool->done_cv, &pool->mutex);
-    __atomic_store_n(&pool->caller_sleeping, 0, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&pool->mutex);
   }
   pthread_mutex_unlock(&pool->submit);
