@@ -30,6 +30,11 @@ using namespace seqc;
 namespace seqc::onnx_import {
 namespace {
 
+/// Beyond every size: Slice's starts, ends and steps are clamped to
+/// [-kFar, kFar], which keeps their arithmetic (v + dim, end - start,
+/// -step) from overflowing without changing any slice.
+constexpr int64_t kFar = int64_t(1) << 62;
+
 /// The first index and the length of the slice [start:end:step] of a
 /// dimension of size `dim` with step > 0 (ONNX Slice: a bound v < 0 counts
 /// from the end, v + dim; both are clamped to [0, dim]; the length is
@@ -61,8 +66,7 @@ sliceBounds(GraphImporter &g, OpFoldResult dim, OpFoldResult start,
     Value r;
     if (c) {
       // Huge constants (INT64_MAX: "to the end") stay far from overflow.
-      int64_t bounded =
-          std::clamp<int64_t>(*c, -(int64_t(1) << 62), int64_t(1) << 62);
+      int64_t bounded = std::clamp<int64_t>(*c, -kFar, kFar);
       r = bounded < 0
               ? arith::AddIOp::create(b, loc, d, cst(bounded)).getResult()
               : cst(bounded);
@@ -80,6 +84,10 @@ sliceBounds(GraphImporter &g, OpFoldResult dim, OpFoldResult start,
     return b.createOrFold<arith::MinSIOp>(loc, r, d);
   };
   OpFoldResult s = clampBound(start), e = clampBound(end);
+  // A start clamped to the end of a static dimension: empty whatever the
+  // end (tensor.extract_slice rejects that offset even for no elements).
+  if (staticDim && isConstantIntValue(s, *staticDim))
+    return {s, b.getIndexAttr(0)};
   OpFoldResult len = foldedIndexOp(g, '-', e, s);
   if (std::optional<int64_t> c = getConstantIntValue(len))
     // ceil(c / step) for c > 0, without forming c + step - 1.
@@ -96,35 +104,44 @@ sliceBounds(GraphImporter &g, OpFoldResult dim, OpFoldResult start,
 /// The first index and the length of the slice [start:end:step] of a
 /// dimension of size `dim` with step < 0 (ONNX: start clamped to [0, dim -
 /// 1] and end to [-1, dim - 1] after adding dim to negative ones; length
-/// ceil((start - end) / -step), or 0).
+/// ceil((start - end) / -step), or 0). Bounds and `dim` may be constants or
+/// run-time sizes; constant bounds are within +-2^62 (importSlice).
 std::pair<OpFoldResult, OpFoldResult>
-reverseSliceBounds(GraphImporter &g, OpFoldResult dim, int64_t start,
-                   int64_t end, int64_t step) {
-  if (std::optional<int64_t> c = getConstantIntValue(dim)) {
+reverseSliceBounds(GraphImporter &g, OpFoldResult dim, OpFoldResult start,
+                   OpFoldResult end, int64_t step) {
+  std::optional<int64_t> c = getConstantIntValue(dim),
+                         cs = getConstantIntValue(start),
+                         ce = getConstantIntValue(end);
+  if (c && cs && ce) {
     auto bound = [&](int64_t v, int64_t lo) {
       if (v < 0)
         v = v < -*c - 1 ? -1 : v + *c;
       return std::clamp<int64_t>(v, lo, *c - 1);
     };
-    int64_t s = *c == 0 ? 0 : bound(start, 0), e = bound(end, -1);
+    int64_t s = *c == 0 ? 0 : bound(*cs, 0), e = bound(*ce, -1);
     int64_t len = *c == 0 || s <= e ? 0 : (s - e - 1) / -step + 1;
     return {g.builder.getIndexAttr(s), g.builder.getIndexAttr(len)};
   }
   OpBuilder &b = g.builder;
   Location loc = g.loc;
   auto cst = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v);
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
   };
   Value d = g.indexValue(dim);
   Value last = arith::SubIOp::create(b, loc, d, cst(1));
-  auto bound = [&](int64_t v, int64_t lo) -> Value {
-    // v + dim for a negative v; INT64_MIN-like ends (to the front) stay
-    // below any -dim - 1 and clamp to lo.
-    Value r =
-        v < 0 ? arith::AddIOp::create(
-                    b, loc, d, cst(std::max<int64_t>(v, -(int64_t(1) << 62))))
-                    .getResult()
-              : cst(std::min<int64_t>(v, int64_t(1) << 62)).getResult();
+  auto bound = [&](OpFoldResult v, int64_t lo) -> Value {
+    // v + dim for a negative v (no overflow: |v| <= 2^62 or dim >= 0).
+    Value r;
+    if (std::optional<int64_t> k = getConstantIntValue(v))
+      r = *k < 0 ? arith::AddIOp::create(b, loc, d, cst(*k)).getResult()
+                 : cst(*k);
+    else {
+      r = g.indexValue(v);
+      Value negative = b.createOrFold<arith::CmpIOp>(
+          loc, arith::CmpIPredicate::slt, r, cst(0));
+      r = b.createOrFold<arith::SelectOp>(
+          loc, negative, b.createOrFold<arith::AddIOp>(loc, r, d), r);
+    }
     r = arith::MaxSIOp::create(b, loc, r, cst(lo));
     return arith::MinSIOp::create(b, loc, r, last);
   };
@@ -140,17 +157,24 @@ reverseSliceBounds(GraphImporter &g, OpFoldResult dim, int64_t start,
   return {s, len};
 }
 
-/// For a slice [start:end:step] that holds at most one element of any
-/// dimension (x[:, :1], x[:, -1:], x[:, 2:3]), the dimension size from
-/// which it holds exactly one; else nullopt.
+/// For a slice [start:end:step] (step > 0, bounds within +-2^62) that
+/// holds one element of every dimension of at least some size and none of
+/// a shorter one (x[:, :1], x[:, -1:], x[:, 2:3], x[:, -3:-1:5]), that
+/// size; else nullopt. With a run-time size d, ONNX clamps
+/// start and end into [0, d] (after adding d to a negative one):
+///  - 0 <= start < end, end - start <= step: one element iff d > start;
+///  - start < 0, end past any size, -start <= step: the last -start
+///    elements, or all d of a shorter dimension, one step's worth: one
+///    element iff d >= 1;
+///  - start < end < 0, end - start <= step: one element iff d > -end.
 std::optional<int64_t> oneElementSliceNeed(int64_t start, int64_t end,
                                            int64_t step) {
-  if (start >= 0 && end >= 0 && end > start && end - start <= step)
+  if (start >= 0 && end > start && end - start <= step)
     return start + 1;
   if (start < 0 && end >= INT32_MAX && -start <= step)
-    return -start;
+    return 1;
   if (start < 0 && end < 0 && end > start && end - start <= step)
-    return -start;
+    return 1 - end;
   return std::nullopt;
 }
 
@@ -180,13 +204,31 @@ LogicalResult importSlice(GraphImporter &g) {
     g.nodeError() << "starts, ends and steps differ in length";
     return failure();
   }
-  for (int64_t s : steps)
-    if (s == 0) {
+  for (int64_t &step : steps) {
+    if (step == 0) {
       g.nodeError() << "step 0 is not allowed";
       return failure();
     }
-  // The bounds of axis i as constants (a negative step, a shape vector and
-  // the one-element rule need them), or none.
+    // No size reaches 2^62: a larger step (or bound) means the same, and
+    // the arithmetic below (-step, end - start) cannot overflow.
+    step = std::clamp<int64_t>(step, -kFar, kFar);
+  }
+  for (Ints *bounds : {&*starts, &*ends})
+    for (OpFoldResult &bound : *bounds)
+      if (std::optional<int64_t> c = getConstantIntValue(bound))
+        bound = g.builder.getIndexAttr(std::clamp<int64_t>(*c, -kFar, kFar));
+  const OnnxValue *in = g.input(0);
+  if (!in) {
+    g.nodeError() << "input 0 (data) is missing";
+    return failure();
+  }
+  if (count == 0) {
+    // Nothing to slice (ONNX allows empty starts and ends).
+    g.setOutput(0, *in);
+    return success();
+  }
+  // The bounds of axis i as constants (a shape vector and the one-element
+  // rule need them), or none.
   auto constantBounds =
       [&](size_t i) -> std::optional<std::pair<int64_t, int64_t>> {
     std::optional<int64_t> s = getConstantIntValue((*starts)[i]),
@@ -198,16 +240,26 @@ LogicalResult importSlice(GraphImporter &g) {
   auto boundsOf = [&](size_t i, OpFoldResult dim) {
     return steps[i] > 0
                ? sliceBounds(g, dim, (*starts)[i], (*ends)[i], steps[i])
-               : reverseSliceBounds(g, dim, *getConstantIntValue((*starts)[i]),
-                                    *getConstantIntValue((*ends)[i]), steps[i]);
+               : reverseSliceBounds(g, dim, (*starts)[i], (*ends)[i], steps[i]);
   };
-  for (size_t i = 0; i < count; ++i)
-    if (steps[i] < 0 && !constantBounds(i)) {
-      g.nodeError() << "a negative step needs constant starts and ends";
-      return failure();
+  // Axes in [0, rank), each once (ONNX: "behavior is undefined if an axis
+  // is repeated"; 1 and -2 of a rank-3 input are the same axis).
+  auto normalizedAxes = [&](int64_t rank) -> FailureOr<SmallVector<int64_t>> {
+    SmallVector<int64_t> out;
+    for (int64_t axis : axes) {
+      std::optional<int64_t> a = normalizeAxis(g, axis, rank);
+      if (!a)
+        return failure();
+      if (llvm::is_contained(out, *a)) {
+        g.nodeError() << "axis " << axis << " names axis " << *a
+                      << ", which another entry of axes names too";
+        return failure();
+      }
+      out.push_back(*a);
     }
-  const OnnxValue *in = g.input(0);
-  if (in && isSymbolicInt(in))
+    return out;
+  };
+  if (isSymbolicInt(in))
     for (size_t i = 0; i < count; ++i)
       if (!constantBounds(i)) {
         g.nodeError() << "slicing a shape vector needs constant starts and "
@@ -216,23 +268,23 @@ LogicalResult importSlice(GraphImporter &g) {
       }
   // A value of rank 2 or more known element by element (F.pad's amounts as
   // [-1, 2] pairs, reversed): its elements gathered at import time.
-  if (in && in->elements && !in->shape.empty()) {
+  if (in->elements && !in->shape.empty()) {
     ArrayRef<int64_t> shape = in->shape;
     int64_t rank = shape.size();
     SmallVector<SmallVector<int64_t>> picks(rank);
     for (int64_t d = 0; d < rank; ++d)
       for (int64_t i = 0; i < shape[d]; ++i)
         picks[d].push_back(i);
-    for (auto [i, axis] : llvm::enumerate(axes)) {
-      std::optional<int64_t> d = normalizeAxis(g, axis, rank);
-      if (!d)
-        return failure();
-      auto [start, len] = boundsOf(i, g.builder.getIndexAttr(shape[*d]));
+    FailureOr<SmallVector<int64_t>> normalized = normalizedAxes(rank);
+    if (failed(normalized))
+      return failure();
+    for (auto [i, d] : llvm::enumerate(*normalized)) {
+      auto [start, len] = boundsOf(i, g.builder.getIndexAttr(shape[d]));
       int64_t s0 = *getConstantIntValue(start),
               l0 = *getConstantIntValue(len);
-      picks[*d].clear();
+      picks[d].clear();
       for (int64_t k = 0; k < l0; ++k)
-        picks[*d].push_back(s0 + k * steps[i]);
+        picks[d].push_back(s0 + k * steps[i]);
     }
     SmallVector<int64_t> outShape;
     for (const SmallVector<int64_t> &p : picks)
@@ -255,7 +307,10 @@ LogicalResult importSlice(GraphImporter &g) {
     g.setOutput(0, symbolicArray(out, outShape));
     return success();
   }
-  if (in && isSymbolicInt(in) && !isScalarInt(in)) {
+  if (isSymbolicInt(in) && !isScalarInt(in)) {
+    // A vector: one axis, 0 or -1.
+    if (failed(normalizedAxes(1)))
+      return failure();
     Ints elems = *g.intsInput(0);
     auto [s, len] = boundsOf(0, g.builder.getIndexAttr(elems.size()));
     Ints out;
@@ -277,20 +332,20 @@ LogicalResult importSlice(GraphImporter &g) {
     int64_t step;
   };
   SmallVector<Reversed> reversed;
-  for (size_t i = 0; i < axes.size(); ++i) {
-    auto a = normalizeAxis(g, axes[i], rank);
-    if (!a)
-      return failure();
-    OpFoldResult dim = sizes[*a];
+  FailureOr<SmallVector<int64_t>> normalized = normalizedAxes(rank);
+  if (failed(normalized))
+    return failure();
+  for (auto [i, a] : llvm::enumerate(*normalized)) {
+    OpFoldResult dim = sizes[a];
     auto [s, len] = boundsOf(i, dim);
     if (steps[i] < 0) {
       // Read back to front below, after the forward slices.
-      reversed.push_back({*a, s, len, steps[i]});
+      reversed.push_back({a, s, len, steps[i]});
       continue;
     }
-    offsets[*a] = s;
-    sizes[*a] = len;
-    strides[*a] = g.builder.getIndexAttr(steps[i]);
+    offsets[a] = s;
+    sizes[a] = len;
+    strides[a] = g.builder.getIndexAttr(steps[i]);
     if (getConstantIntValue(len))
       continue;
     OpBuilder &b = g.builder;
@@ -315,11 +370,11 @@ LogicalResult importSlice(GraphImporter &g) {
               std::to_string(bounds->first) + ":" +
               (bounds->second >= INT32_MAX ? std::string()
                                            : std::to_string(bounds->second)) +
-              "] of dimension " + std::to_string(*a) + " needs at least " +
+              "] of dimension " + std::to_string(a) + " needs at least " +
               std::to_string(*need) +
               " element(s) (an empty slice is not supported), which has {}",
           seq::CheckKind::shape);
-      sizes[*a] = b.getIndexAttr(1);
+      sizes[a] = b.getIndexAttr(1);
     } else if (isConstantIntValue(dim, 1) && isConstantIntValue(s, 0)) {
       // A dimension of one element sliced from 0 to a run-time end (a
       // one-row table's pe[:, :T]) keeps its one element: typed as a static
@@ -333,11 +388,11 @@ LogicalResult importSlice(GraphImporter &g) {
               arith::ConstantIndexOp::create(b, loc, 1)),
           l,
           seq::describeLocation(loc) + ": the slice of dimension " +
-              std::to_string(*a) +
+              std::to_string(a) +
               " (size 1) from 0 holds {} elements; an empty slice is not "
               "supported",
           seq::CheckKind::shape);
-      sizes[*a] = b.getIndexAttr(1);
+      sizes[a] = b.getIndexAttr(1);
     }
   }
   // A slice known to be empty is an empty tensor: tensor.extract_slice

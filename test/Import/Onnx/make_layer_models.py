@@ -470,6 +470,10 @@ def write_error_inputs(in_dir):
     save("convt_dynamic_weight", node("ConvTranspose", ["x", "w"], ["y"],
                                       name="ConvT_5"),
          [f32("x", ["B", 4, "T"]), f32("w", [4, "O", 3])])
+    save("slice_same_axis", node("Slice", ["x", "st", "en", "ax"], ["y"],
+                                 name="Slice_9"),
+         [f32("x", ["B", "T", 4])],
+         [ints("st", [2, 1]), ints("en", [5, 2]), ints("ax", [1, -2])])
 
 
 def main():
