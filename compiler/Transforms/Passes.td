@@ -439,8 +439,10 @@ def VectorizeRowsPass : Pass<"seqc-vectorize-rows"> {
 
     In a function with a model context, the outer loops become one flat
     range of rows split into contiguous shares, one per thread (a loop
-    marked `seqc.parallel`, see Threads.h), when elements x (body ops +
-    operands) reaches 2^17 per thread; a share steps its outer indices from
+    marked `seqc.parallel`, see Threads.h), when elements x lane operations
+    per element reaches 2^17 per thread (a body op 1, a transcendental 16,
+    an operand read or written element by element 4, one read once per row
+    1); a share steps its outer indices from
     row to row. A row is never split, so each output is computed as in the
     serial loop. Not inside a loop that is already split, nor where static
     extents rule out the threshold.
@@ -479,7 +481,9 @@ def LowerOuterProductContractionsPass
     once. The m remainder goes one row at a time, the n remainder one
     vector at a time and then one masked vector. The product and sum fuse
     into an FMA only when both ops carry `contract`. R = 6, V = 4 for 16
-    lanes (32 registers), R = 4, V = 3 otherwise (16 registers).
+    lanes (32 registers), or R = 4, V = 4 when m is static and a multiple
+    of 4 but not of 6 (no one-row remainder, tiles that split evenly);
+    R = 4, V = 3 otherwise (16 registers).
 
     In a function with a model context, the m extent is split into
     contiguous shares of whole row tiles, one per thread (a loop marked

@@ -2,7 +2,7 @@
 
 // With 16-lane vectors (AVX-512) a conv1d takes tiles of 6 output
 // channels by 4 vectors (24 accumulators), unless its channel count is
-// known to be a multiple of 4 but not of 6: then tiles of 4 by 5 (20
+// known to be a multiple of 4 but not of 6: then tiles of 4 by 4 (16
 // accumulators), so that no channel is left for the one-row tail and the
 // tiles split evenly over two threads (64 channels: 16 tiles, not 10 and
 // 4 single rows).
@@ -11,8 +11,10 @@
 #y = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
 // CHECK-LABEL: func.func @conv64
 // CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c4
-// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c80
-// CHECK-COUNT-20: vector.load %{{.+}} : memref<1x1x64x1024xf32>, vector<16xf32>
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %c64
+// CHECK-COUNT-16: vector.load %{{.+}} : memref<1x1x64x1024xf32>, vector<16xf32>
+// CHECK-NOT: vector.load %{{.+}} : memref<1x1x64x1024xf32>, vector<16xf32>
+// CHECK: %{{.+}}:16 = scf.for
 func.func @conv64(%x: memref<1x64x1028xf32>, %w: memref<64x64x3xf32>) -> memref<1x1x64x1024xf32> {
   %y = memref.alloc() : memref<1x1x64x1024xf32>
   linalg.generic {indexing_maps = [#x, #w, #y],

@@ -1,10 +1,10 @@
 //===- IndexingOps.cpp - ONNX Slice, Split, OneHot and Gather -----------===//
 //
-// Slice (bounds constant or computed from shapes, ONNX's clamping folded
-// or in run-time index arithmetic: forward steps as tensor.extract_slice,
-// negative steps, constant bounds only, as a gather that reads back to
-// front), Split (consecutive
-// slices along one axis), OneHot, and Gather:
+// Slice (bounds constant or computed at run time, ONNX's clamping folded
+// or in index arithmetic: forward steps as tensor.extract_slice, negative
+// steps as a gather that reads back to front; values known element by
+// element sliced at import time), Split (consecutive slices along one
+// axis), OneHot, and Gather:
 // shape vectors element by element at import time, a constant scalar index as a
 // slice, embedding lookups as seq.embedding and any other index tensor as
 // a generic that reads the data at each index, checked at run time.
@@ -259,16 +259,15 @@ LogicalResult importSlice(GraphImporter &g) {
     }
     return out;
   };
-  if (isSymbolicInt(in))
-    for (size_t i = 0; i < count; ++i)
-      if (!constantBounds(i)) {
-        g.nodeError() << "slicing a shape vector needs constant starts and "
-                         "ends";
-        return failure();
-      }
+  // Values known element by element (shape vectors, small integer
+  // constants) are sliced at import time when the bounds are constants;
+  // with run-time bounds they are sliced as tensors below.
+  bool constantSlice = true;
+  for (size_t i = 0; i < count; ++i)
+    constantSlice &= constantBounds(i).has_value();
   // A value of rank 2 or more known element by element (F.pad's amounts as
   // [-1, 2] pairs, reversed): its elements gathered at import time.
-  if (in->elements && !in->shape.empty()) {
+  if (constantSlice && in->elements && !in->shape.empty()) {
     ArrayRef<int64_t> shape = in->shape;
     int64_t rank = shape.size();
     SmallVector<SmallVector<int64_t>> picks(rank);
@@ -307,7 +306,7 @@ LogicalResult importSlice(GraphImporter &g) {
     g.setOutput(0, symbolicArray(out, outShape));
     return success();
   }
-  if (isSymbolicInt(in) && !isScalarInt(in)) {
+  if (constantSlice && isSymbolicInt(in) && !isScalarInt(in)) {
     // A vector: one axis, 0 or -1.
     if (failed(normalizedAxes(1)))
       return failure();

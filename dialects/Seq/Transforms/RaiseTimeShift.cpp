@@ -80,8 +80,9 @@ bool isWholeDim(OpFoldResult size, Value x, int64_t d) {
 
 /// Whether `slice` of `x` (or of `padded`, `x` with `extra` more steps
 /// along `axis`) starts at 0 in every dimension with unit strides and keeps
-/// the rank. The ONNX importer clamps even constant starts into [0, T]:
-/// min(max(0, 0), T) is 0.
+/// the rank. An offset may also be a computation that is 0 on every run
+/// (min(max(0, 0), T), a clamped constant start as front ends may write
+/// it; the ONNX importer now keeps a 0 start a constant).
 bool isLeadingSlice(tensor::ExtractSliceOp slice, Value x, int64_t axis,
                     Value padded = Value(), int64_t extra = 0) {
   if (slice.getSourceType().getRank() != slice.getType().getRank() ||

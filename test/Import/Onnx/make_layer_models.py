@@ -474,6 +474,9 @@ def write_error_inputs(in_dir):
                                  name="Slice_9"),
          [f32("x", ["B", "T", 4])],
          [ints("st", [2, 1]), ints("en", [5, 2]), ints("ax", [1, -2])])
+    save("slice_no_data", node("Slice", ["", "st", "en"], ["y"],
+                               name="Slice_10"),
+         [], [ints("st", [0]), ints("en", [1])])
 
 
 def main():
