@@ -455,6 +455,22 @@ static int strides_overlap(const seqc_tensor *t) {
   return 0;
 }
 
+/* The bytes [*lo, *hi) that the elements of `t` (a checked output view:
+ * no dimension 0, spans within int64 elements) lie in. */
+static void byte_range(const seqc_tensor *t, uintptr_t *lo, uintptr_t *hi) {
+  __int128 first = 0, last = 0; /* element offsets of the extremes */
+  for (int64_t d = 0; d < t->rank; ++d) {
+    __int128 span = (__int128)t->strides[d] * (t->shape[d] - 1);
+    if (span < 0)
+      first += span;
+    else
+      last += span;
+  }
+  __int128 esize = (__int128)seqc_rt_dtype_size(t->dtype);
+  *lo = (uintptr_t)((__int128)(uintptr_t)t->data + first * esize);
+  *hi = (uintptr_t)((__int128)(uintptr_t)t->data + (last + 1) * esize);
+}
+
 /* "model 'm': <message>", with the context's value in place of "{}". */
 static seqc_status report_check_failure(const seqc_model *m,
                                         const seqc_model_context *context,
@@ -642,6 +658,29 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
             "these inputs",
             tname, have, expected);
       }
+    }
+  }
+
+  // Two outputs in one stretch of memory would overwrite each other (y and
+  // h_n given the same buffer): each needs its own. Conservative: views
+  // that interleave without sharing an element are refused too.
+  for (size_t o = 0; o < num_outputs; ++o) {
+    if (!outputs[o].data || seqc_rt_tensor_numel(&outputs[o]) <= 0)
+      continue;
+    uintptr_t lo, hi;
+    byte_range(&outputs[o], &lo, &hi);
+    for (size_t p = 0; p < o; ++p) {
+      if (!outputs[p].data || seqc_rt_tensor_numel(&outputs[p]) <= 0)
+        continue;
+      uintptr_t plo, phi;
+      byte_range(&outputs[p], &plo, &phi);
+      if (lo < phi && plo < hi)
+        return seqc_rt_set_error(
+            err, SEQC_ERR_INVALID_ARGUMENT,
+            "output buffers '%s' and '%s' share memory (each output needs "
+            "its own)",
+            model_output_tensor(m, p)->info.name,
+            model_output_tensor(m, o)->info.name);
     }
   }
 

@@ -682,12 +682,24 @@ seqc_status seqc_rt_safetensors_open(const char *path, seqc_safetensors **out,
                              "safetensors: cannot open %s: %s", path,
                              strerror(errno));
   struct stat info;
-  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+  if (fstat(fd, &info) != 0) {
     int saved = errno;
     close(fd);
+    return seqc_rt_set_error(err, SEQC_ERR_IO,
+                             "safetensors: cannot stat %s: %s", path,
+                             strerror(saved));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    // (errno is stale here: fstat succeeded.)
+    close(fd);
     return seqc_rt_set_error(
-        err, SEQC_ERR_IO, "safetensors: %s is not a readable regular file%s%s",
-        path, saved ? ": " : "", saved ? strerror(saved) : "");
+        err, SEQC_ERR_IO, "safetensors: %s is not a regular file (a %s)", path,
+        S_ISDIR(info.st_mode)    ? "directory"
+        : S_ISCHR(info.st_mode)  ? "character device"
+        : S_ISBLK(info.st_mode)  ? "block device"
+        : S_ISFIFO(info.st_mode) ? "FIFO"
+        : S_ISSOCK(info.st_mode) ? "socket"
+                                 : "special file");
   }
   seqc_safetensors *f = calloc(1, sizeof(*f));
   if (!f) {

@@ -524,6 +524,12 @@ LogicalResult importGather(GraphImporter &g) {
     // x[..., i, ...]: a slice that drops the axis.
     int64_t i = (*indices)[0];
     OpFoldResult dim = g.dimSize(x, *a);
+    if (std::optional<int64_t> n = getConstantIntValue(dim);
+        n && (i < -*n || i >= *n)) {
+      g.nodeError() << "index " << i << " is out of range for axis " << *a
+                    << " of size " << *n;
+      return failure();
+    }
     OpFoldResult index = g.builder.getIndexAttr(i);
     if (i < 0)
       index = foldedIndexOp(g, '+', dim, g.builder.getIndexAttr(i));
@@ -579,13 +585,32 @@ LogicalResult importSplit(GraphImporter &g) {
         g.nodeError() << "split sizes must not be negative";
         return failure();
       }
-      total += s;
+      if (llvm::AddOverflow(total, s, total)) {
+        g.nodeError() << "split sizes add up past 2^63";
+        return failure();
+      }
       lengths.push_back(g.builder.getIndexAttr(s));
     }
     std::optional<int64_t> dim = getConstantIntValue(sizes[*axis]);
     if (dim && *dim != total) {
       g.nodeError() << "split sizes add up to " << total << ", not " << *dim;
       return failure();
+    }
+    if (!dim) {
+      // ONNX: the sizes add up to the dimension. A dimension that is longer
+      // at run time (x.unbind(1) exported at T = 4, run at T = 6) would
+      // otherwise silently lose its tail.
+      Value d = g.indexValue(sizes[*axis]);
+      seq::createCheck(
+          g.builder, g.loc,
+          arith::CmpIOp::create(
+              g.builder, g.loc, arith::CmpIPredicate::eq, d,
+              arith::ConstantIndexOp::create(g.builder, g.loc, total)),
+          d,
+          seq::describeLocation(g.loc) + ": the split sizes add up to " +
+              std::to_string(total) + ", but dimension " +
+              std::to_string(*axis) + " has {} elements",
+          seq::CheckKind::shape);
     }
   } else {
     std::optional<int64_t> dim = getConstantIntValue(sizes[*axis]);
@@ -598,10 +623,22 @@ LogicalResult importSplit(GraphImporter &g) {
       }
       len = g.builder.getIndexAttr(*dim / n);
     } else {
-      len = arith::DivUIOp::create(
-                g.builder, g.loc, g.indexValue(sizes[*axis]),
-                arith::ConstantIndexOp::create(g.builder, g.loc, n))
-                .getResult();
+      // Equal parts (ONNX before opset 18: the dimension must divide).
+      Value d = g.indexValue(sizes[*axis]);
+      Value parts = arith::ConstantIndexOp::create(g.builder, g.loc, n);
+      Value rest = arith::RemUIOp::create(g.builder, g.loc, d, parts);
+      seq::createCheck(g.builder, g.loc,
+                       arith::CmpIOp::create(
+                           g.builder, g.loc, arith::CmpIPredicate::eq, rest,
+                           arith::ConstantIndexOp::create(g.builder, g.loc, 0)),
+                       d,
+                       seq::describeLocation(g.loc) + ": dimension " +
+                           std::to_string(*axis) +
+                           " has {} elements, which do not split "
+                           "evenly into " +
+                           std::to_string(n) + " outputs",
+                       seq::CheckKind::shape);
+      len = arith::DivUIOp::create(g.builder, g.loc, d, parts).getResult();
     }
     lengths.assign(n, len);
   }

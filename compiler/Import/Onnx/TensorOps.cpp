@@ -549,6 +549,70 @@ Value expandTo(GraphImporter &g, RankedTensorType type, Value x,
                                        sizes);
 }
 
+/// A size as a product: a constant times sizes that are not products of
+/// others (arith.muli chains taken apart), so that B * T and T * B, or
+/// [B * T, 8] against [B, T, 8], compare factor by factor.
+struct SizeFactors {
+  int64_t constant = 1;
+  SmallVector<OpFoldResult> values;
+  bool overflowed = false;
+};
+
+void addFactors(OpFoldResult size, SizeFactors &f) {
+  if (std::optional<int64_t> c = getConstantIntValue(size)) {
+    f.overflowed |= llvm::MulOverflow(f.constant, *c, f.constant);
+    return;
+  }
+  if (auto mul = cast<Value>(size).getDefiningOp<arith::MulIOp>()) {
+    addFactors(mul.getLhs(), f);
+    addFactors(mul.getRhs(), f);
+    return;
+  }
+  f.values.push_back(size);
+}
+
+/// Whether the product of `a` and that of `b` are the same on every run:
+/// equal constants and the same dynamic factors (seq::isSameSize), in any
+/// order.
+bool isSameProduct(ArrayRef<OpFoldResult> a, ArrayRef<OpFoldResult> b) {
+  SizeFactors fa, fb;
+  for (OpFoldResult s : a)
+    addFactors(s, fa);
+  for (OpFoldResult s : b)
+    addFactors(s, fb);
+  if (fa.overflowed || fb.overflowed || fa.constant != fb.constant ||
+      fa.values.size() != fb.values.size())
+    return false;
+  SmallVector<OpFoldResult> rest(fb.values);
+  for (OpFoldResult v : fa.values) {
+    auto same = llvm::find_if(
+        rest, [&](OpFoldResult r) { return seq::isSameSize(v, r); });
+    if (same == rest.end())
+      return false;
+    rest.erase(same);
+  }
+  return true;
+}
+
+/// Whether `groups` (of the longer shape) regroups sizes `longer` into
+/// sizes `shorter` on every run: each size of the shorter is the product
+/// of its group's. The reassociation that static extents suggest is only a
+/// guess when sizes are dynamic ([B, T, 8] to [B * T, ?] is not
+/// [B, T * 8]), and a collapse_shape derives its sizes from its groups, so
+/// nothing would notice a wrong guess.
+bool isProvenRegrouping(ArrayRef<ReassociationIndices> groups,
+                        ArrayRef<OpFoldResult> longer,
+                        ArrayRef<OpFoldResult> shorter) {
+  for (auto [i, group] : llvm::enumerate(groups)) {
+    SmallVector<OpFoldResult> parts;
+    for (int64_t d : group)
+      parts.push_back(longer[d]);
+    if (!isSameProduct(parts, {shorter[i]}))
+      return false;
+  }
+  return true;
+}
+
 /// Reshapes `x` to `sizes`: one collapse_shape or expand_shape where the
 /// shapes allow it, else a collapse to 1-D and an expand to the target.
 Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
@@ -578,16 +642,51 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
                  : tensor::CastOp::create(g.builder, g.loc, resultType, x)
                        .getResult();
   }
+  Ints in = shapeOf(g, x);
   if (outRank == t.getRank()) {
     // Same rank, other sizes: through 1-D below.
   } else if (outRank < t.getRank()) {
-    if (auto re = getReassociationIndicesForCollapse(t.getShape(), staticShape))
+    if (auto re =
+            getReassociationIndicesForCollapse(t.getShape(), staticShape)) {
+      // A group whose product is not provably its target size is checked
+      // on each run: a collapse derives its sizes from its groups, so a
+      // wrong guess would otherwise go unnoticed. (A reshape that moves
+      // dynamic sizes across the guessed groups is refused then, not
+      // computed.)
+      for (auto [i, group] : llvm::enumerate(*re)) {
+        SmallVector<OpFoldResult> parts;
+        for (int64_t d : group)
+          parts.push_back(in[d]);
+        if (isProvenRegrouping({group}, in, {sizes[i]}))
+          continue;
+        OpFoldResult product = g.builder.getIndexAttr(1);
+        for (OpFoldResult part : parts)
+          product = foldedIndexOp(g, '*', product, part);
+        Value have = g.indexValue(product);
+        seq::createCheck(
+            g.builder, g.loc,
+            arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq,
+                                  have, g.indexValue(sizes[i])),
+            have,
+            seq::describeLocation(g.loc) + ": dimension " + std::to_string(i) +
+                " of the new shape would hold input dimension(s) " +
+                std::to_string(group.front()) + ".." +
+                std::to_string(group.back()) +
+                " ({} elements), but the target shape asks for another size",
+            seq::CheckKind::shape);
+      }
       return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, x,
                                              *re);
+    }
   } else if (auto re = getReassociationIndicesForCollapse(staticShape,
                                                           t.getShape())) {
+    // An expand names every target size, and each group is checked against
+    // its source dimension when it runs (seqc-insert-shape-checks).
     return expandTo(g, resultType, x, *re, sizes);
   }
+  // Through 1-D: the element counts are compared when the expand runs (a
+  // static target of a dynamic input is a cast to its count first, also
+  // checked).
   Value flat = x;
   if (t.getRank() != 1) {
     SmallVector<ReassociationIndices> all(1);
@@ -603,6 +702,12 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
   }
   if (sizes.size() == 1)
     return tensor::CastOp::create(g.builder, g.loc, resultType, flat);
+  if (resultType.hasStaticShape() && tensorType(flat).isDynamicDim(0))
+    flat = tensor::CastOp::create(
+        g.builder, g.loc,
+        RankedTensorType::get({resultType.getNumElements()},
+                              t.getElementType()),
+        flat);
   if (sizes.empty())
     return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, flat,
                                            SmallVector<ReassociationIndices>{});
@@ -679,27 +784,47 @@ LogicalResult importReshape(GraphImporter &g) {
     }
   }
   if (inferred >= 0) {
-    // -1 is the input's element count over the other target sizes; sizes
-    // that appear on both sides (copied by 0, or the same length however
-    // reached: seq::isSameSize) cancel, so [T, B, 2, 6] -> [0, 0, -1]
-    // infers a static 12, and Hugging Face's arange(T).unsqueeze(0).view(
-    // -1, T) a static 1 (which broadcasts against the batch).
-    SmallVector<OpFoldResult> num(in), den;
-    for (auto [i, outSize] : llvm::enumerate(out)) {
-      if ((int64_t)i == inferred)
-        continue;
-      OpFoldResult d = outSize; // captured below (a binding is not, in C++17)
-      auto same = llvm::find_if(
-          num, [&](OpFoldResult n) { return seq::isSameSize(n, d); });
-      if (same != num.end())
-        num.erase(same);
-      else
-        den.push_back(d);
+    // -1 is the input's element count over the other target sizes, factor
+    // by factor: sizes that appear on both sides (copied by 0, or the same
+    // length however reached: seq::isSameSize) cancel, also inside
+    // products, so [T, B, 2, 6] -> [0, 0, -1] infers a static 12,
+    // x.reshape(B * T, -1) of [B, T, 8] a static 8, and Hugging Face's
+    // arange(T).unsqueeze(0).view(-1, T) a static 1 (which broadcasts
+    // against the batch).
+    SizeFactors num, den;
+    for (OpFoldResult d : in)
+      addFactors(d, num);
+    for (auto [i, outSize] : llvm::enumerate(out))
+      if ((int64_t)i != inferred)
+        addFactors(outSize, den);
+    if (den.constant == 0) {
+      // ONNX: with allowzero, a 0 and a -1 in one shape are invalid (any
+      // size would do).
+      g.nodeError() << "the target shape has a -1 and a size of 0";
+      return failure();
     }
-    OpFoldResult total = g.builder.getIndexAttr(1), known = total;
-    for (OpFoldResult d : num)
+    SmallVector<OpFoldResult> unmatched;
+    for (OpFoldResult d : den.values) {
+      auto same = llvm::find_if(
+          num.values, [&](OpFoldResult n) { return seq::isSameSize(n, d); });
+      if (same != num.values.end())
+        num.values.erase(same);
+      else
+        unmatched.push_back(d);
+    }
+    OpFoldResult total = g.builder.getIndexAttr(1),
+                 known = g.builder.getIndexAttr(1);
+    bool exact =
+        !num.overflowed && !den.overflowed && num.constant % den.constant == 0;
+    if (exact)
+      total = g.builder.getIndexAttr(num.constant / den.constant);
+    else {
+      total = g.builder.getIndexAttr(num.constant);
+      known = g.builder.getIndexAttr(den.constant);
+    }
+    for (OpFoldResult d : num.values)
       total = foldedIndexOp(g, '*', total, d);
-    for (OpFoldResult d : den)
+    for (OpFoldResult d : unmatched)
       known = foldedIndexOp(g, '*', known, d);
     out[inferred] = foldedIndexOp(g, '/', total, known);
   }
@@ -774,15 +899,62 @@ LogicalResult importSqueezeUnsqueeze(GraphImporter &g, bool squeeze) {
                         << x.getType();
           return failure();
         }
+        if (tensorType(x).isDynamicDim(*n)) {
+          // ONNX: a squeezed dimension is 1; checked on each run, then
+          // typed so (the reshape below merges nothing else into it).
+          Value d = g.indexValue(shape[*n]);
+          seq::createCheck(
+              g.builder, g.loc,
+              arith::CmpIOp::create(
+                  g.builder, g.loc, arith::CmpIPredicate::eq, d,
+                  arith::ConstantIndexOp::create(g.builder, g.loc, 1)),
+              d,
+              seq::describeLocation(g.loc) + ": squeezing dimension " +
+                  std::to_string(*n) +
+                  ", which has {} elements (it must "
+                  "have 1)",
+              seq::CheckKind::shape);
+          shape[*n] = g.builder.getIndexAttr(1);
+        }
         drop[*n] = true;
       }
     } else {
-      for (int64_t i = 0; i < rank; ++i)
+      // Without axes ONNX removes every dimension of size 1, so the rank
+      // of the result would depend on the input: static 1s are removed,
+      // and a dynamic dimension must not be 1 on any run (checked).
+      for (int64_t i = 0; i < rank; ++i) {
         drop[i] = tensorType(x).getDimSize(i) == 1;
+        if (!tensorType(x).isDynamicDim(i))
+          continue;
+        Value d = g.indexValue(shape[i]);
+        seq::createCheck(
+            g.builder, g.loc,
+            arith::CmpIOp::create(
+                g.builder, g.loc, arith::CmpIPredicate::ne, d,
+                arith::ConstantIndexOp::create(g.builder, g.loc, 1)),
+            d,
+            seq::describeLocation(g.loc) +
+                ": Squeeze without axes removes every dimension of size 1, "
+                "and dimension " +
+                std::to_string(i) +
+                " (dynamic) has {} in this run: the result's rank would "
+                "depend on the input (export with explicit axes)",
+            seq::CheckKind::shape);
+      }
     }
     for (int64_t i = 0; i < rank; ++i)
       if (!drop[i])
         out.push_back(shape[i]);
+    // The checked dimensions typed as 1, so that the reshape provably
+    // drops only them.
+    SmallVector<int64_t> checked(tensorType(x).getShape());
+    for (int64_t i = 0; i < rank; ++i)
+      if (drop[i])
+        checked[i] = 1;
+    if (checked != SmallVector<int64_t>(tensorType(x).getShape()))
+      x = tensor::CastOp::create(
+          g.builder, g.loc,
+          RankedTensorType::get(checked, tensorType(x).getElementType()), x);
   } else {
     if (!axes) {
       g.nodeError() << "axes are required";

@@ -170,17 +170,18 @@ int seqc_rt_model_find_output(const seqc_model *model, const char *name);
  *  - data == NULL: the runtime fills in data, rank, shape, dense strides and
  *    dtype; the buffer is the caller's, to release with seqc_rt_tensor_free.
  *  - data != NULL: a caller-provided buffer with the output's dtype and rank
- *    and strides under which no two elements share memory (else
- *    SEQC_ERR_INVALID_ARGUMENT); its shape must equal the produced shape
- *    (checked against the signature before the model runs where the inputs
+ *    and strides under which no two elements share memory, in bytes no
+ *    other caller-provided output's elements span (else
+ *    SEQC_ERR_INVALID_ARGUMENT naming them); its shape must equal the produced
+ * shape (checked against the signature before the model runs where the inputs
  *    determine it, and against the result afterwards), else SEQC_ERR_SHAPE
  *    naming both.
  * A check inside the model (a size it relies on, an index out of range) fails
  * the run with SEQC_ERR_SHAPE / SEQC_ERR_INVALID_ARGUMENT and its message; an
  * allocation inside it that fails gives SEQC_ERR_OUT_OF_MEMORY; a GPU kernel
- * of a CUDA model that fails gives SEQC_ERR_DEVICE with the driver's error. Inputs are
- * never written. On failure the outputs the runtime allocated are released
- * and reset to data == NULL, and nothing the model returned is leaked
+ * of a CUDA model that fails gives SEQC_ERR_DEVICE with the driver's error.
+ * Inputs are never written. On failure the outputs the runtime allocated are
+ * released and reset to data == NULL, and nothing the model returned is leaked
  * (temporaries the model allocated before a failed allocation are the one
  * exception); caller buffers may have been written. */
 seqc_status seqc_rt_model_run(const seqc_model *model,

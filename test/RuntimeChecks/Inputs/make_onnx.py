@@ -130,3 +130,35 @@ save("expand_runtime",
      [f32("x", [3, 1]),
       helper.make_tensor_value_info("s", TensorProto.INT64, [2])],
      [f32("y", [3, "N"])])
+# Shape ops whose sizes only the run decides (found by an attack helper):
+# y = x.reshape(B * T, -1) and back, the row mean taken out in between
+# (the -1 is C: the grouping was guessed as [B, T * C]); Reshape to the
+# shape of another input; a Squeeze of a dynamic dimension; a Split with
+# constant sizes of a dynamic one, and one into equal parts.
+i64 = lambda name, values: helper.make_tensor(
+    name, TensorProto.INT64, [len(values)], values)
+save("reshape_rows", [
+    helper.make_node("Shape", ["x"], ["shape"]),
+    helper.make_node("Gather", ["shape", "zero"], ["b"], axis=0),
+    helper.make_node("Gather", ["shape", "one"], ["t"], axis=0),
+    helper.make_node("Mul", ["b", "t"], ["bt"]),
+    helper.make_node("Concat", ["bt", "minus_one"], ["rows"], axis=0),
+    helper.make_node("Reshape", ["x", "rows"], ["r"], name="Reshape_0"),
+    helper.make_node("ReduceMean", ["r"], ["m"], axes=[-1]),
+    helper.make_node("Sub", ["r", "m"], ["c"]),
+    helper.make_node("Reshape", ["c", "shape"], ["y"], name="Reshape_1"),
+    helper.make_node("Shape", ["z"], ["zshape"]),
+    helper.make_node("Reshape", ["x", "zshape"], ["w"], name="Reshape_2"),
+], [f32("x", ["B", "T", 4]), f32("z", ["N", "M"])],
+    [f32("y", ["B", "T", 4]), f32("w", ["N", "M"])],
+    [i64("zero", [0]), i64("one", [1]), i64("minus_one", [-1])])
+save("squeeze_split", [
+    helper.make_node("Squeeze", ["x", "axis1"], ["s"], name="Squeeze_0"),
+    helper.make_node("Split", ["v", "sizes"], ["a", "b"], axis=1,
+                     name="Split_0"),
+    helper.make_node("Split", ["u"], ["c", "d"], axis=1, name="Split_1"),
+], [f32("x", ["B", "T", 4]), f32("v", ["B", "L", 4]),
+    f32("u", ["B", "K", 4])],
+    [f32("s", ["B", 4]), f32("a", ["B", 1, 4]), f32("b", ["B", 3, 4]),
+     f32("c", ["B", "H", 4]), f32("d", ["B", "H", 4])],
+    [i64("axis1", [1]), i64("sizes", [1, 3])])

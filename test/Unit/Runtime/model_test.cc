@@ -712,6 +712,31 @@ TEST(Model, RunValidatesInputs) {
   EXPECT_EQ(out.data, nullptr);
 }
 
+// Two caller buffers in one stretch of memory (y and s given the same
+// buffer): refused, naming both; before, the later output silently
+// overwrote the earlier one. Adjacent buffers are fine.
+TEST(Model, RunRefusesOutputBuffersThatShareMemory) {
+  std::vector<float> x(16, 1.0f), h(8, 0.5f);
+  std::vector<double> shared(16);
+  seqc_tensor in[2] = {Dense(x.data(), SEQC_DTYPE_F32, {2, 2, 4}),
+                       Dense(h.data(), SEQC_DTYPE_F32, {2, 4})};
+  ExpectRunError(&kTwoOut, {in[0], in[1]},
+                 {Dense(shared.data(), SEQC_DTYPE_F32, {2, 2, 4}),
+                  Dense(shared.data() + 3, SEQC_DTYPE_F64, {})},
+                 SEQC_ERR_INVALID_ARGUMENT,
+                 "output buffers 'y' and 's' share memory (each output needs "
+                 "its own)");
+  // y spans 64 bytes (8 doubles); s right after it.
+  Model model(&kTwoOut);
+  seqc_tensor out[2] = {Dense(shared.data(), SEQC_DTYPE_F32, {2, 2, 4}),
+                        Dense(shared.data() + 8, SEQC_DTYPE_F64, {})};
+  seqc_error err{};
+  EXPECT_EQ(seqc_rt_model_run(model.m, in, 2, out, 2, &err), SEQC_OK)
+      << err.message;
+  EXPECT_EQ(shared[8], 16.0);
+  EXPECT_EQ(reinterpret_cast<float *>(shared.data())[0], 1.5f);
+}
+
 TEST(Model, RunValidatesCallerOutputBuffers) {
   std::vector<float> x(64), y(64);
   seqc_tensor in = Dense(x.data(), SEQC_DTYPE_F32, {2, 2, 4});

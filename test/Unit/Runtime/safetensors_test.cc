@@ -329,10 +329,22 @@ TEST(SafetensorsErrors, FifoWithoutWriterIsRefusedAtOnce) {
   seqc_error err;
   EXPECT_EQ(seqc_rt_safetensors_open(path.c_str(), &file, &err), SEQC_ERR_IO);
   EXPECT_EQ(file, nullptr);
-  EXPECT_NE(std::string(err.message).find("is not a readable regular file"),
+  EXPECT_NE(std::string(err.message).find("is not a regular file (a FIFO)"),
             std::string::npos)
       << err.message;
   unlink(path.c_str());
+}
+
+// A directory: named as one, whatever errno held before the call (the
+// message ended with a stale "No such file or directory").
+TEST(SafetensorsErrors, DirectoryIsNamedAsOne) {
+  errno = ENOENT;
+  seqc_safetensors *file = nullptr;
+  seqc_error err;
+  EXPECT_EQ(seqc_rt_safetensors_open("/tmp", &file, &err), SEQC_ERR_IO);
+  EXPECT_EQ(file, nullptr);
+  EXPECT_EQ(std::string(err.message),
+            "safetensors: /tmp is not a regular file (a directory)");
 }
 
 TEST(SafetensorsWrite, RoundTripsThroughMmap) {
