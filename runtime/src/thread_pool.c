@@ -131,9 +131,16 @@ seqc_status seqc_rt_thread_pool_create(int num_threads, seqc_thread_pool **out,
     return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
                              "thread pool: NULL output pointer");
   *out = NULL;
+  if (num_threads > SEQC_THREAD_POOL_MAX_THREADS)
+    return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                             "thread pool: %d threads requested; at most %d",
+                             num_threads, SEQC_THREAD_POOL_MAX_THREADS);
   if (num_threads <= 0) {
     long online = sysconf(_SC_NPROCESSORS_ONLN);
-    num_threads = online > 0 ? (int)(online < 1024 ? online : 1024) : 1;
+    num_threads = online > 0 ? (int)(online < SEQC_THREAD_POOL_MAX_THREADS
+                                         ? online
+                                         : SEQC_THREAD_POOL_MAX_THREADS)
+                             : 1;
   }
   seqc_thread_pool *pool = calloc(1, sizeof(*pool));
   if (!pool)
@@ -168,6 +175,7 @@ seqc_status seqc_rt_thread_pool_create(int num_threads, seqc_thread_pool **out,
     pool->started = i + 1;
   }
   *out = pool;
+  seqc_rt_clear_error(err);
   return SEQC_OK;
 }
 

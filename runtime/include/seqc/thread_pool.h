@@ -21,7 +21,12 @@ typedef struct seqc_thread_pool seqc_thread_pool;
 typedef void (*seqc_parallel_fn)(void *ctx, int64_t begin, int64_t end);
 
 /* num_threads counts the calling thread, so 1 starts no threads and
- * parallel_for runs inline. num_threads <= 0 means one per online CPU. */
+ * parallel_for runs inline. num_threads <= 0 means one per online CPU (at
+ * most SEQC_THREAD_POOL_MAX_THREADS). Errors: SEQC_ERR_INVALID_ARGUMENT
+ * for a NULL `out` or more than SEQC_THREAD_POOL_MAX_THREADS threads,
+ * SEQC_ERR_OUT_OF_MEMORY, SEQC_ERR_INTERNAL when the system refuses a
+ * thread (the message says which); on success `err` is cleared. */
+#define SEQC_THREAD_POOL_MAX_THREADS 1024
 seqc_status seqc_rt_thread_pool_create(int num_threads, seqc_thread_pool **out,
                                        seqc_error *err);
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -116,6 +117,24 @@ TEST(ThreadPool, NullPoolRunsInline) {
   EXPECT_EQ(ctx.calls.load(), 1);
   EXPECT_EQ(seqc_rt_thread_pool_size(nullptr), 1);
   seqc_rt_thread_pool_destroy(nullptr);
+}
+
+// An explicit count past the cap is refused before any thread starts (a
+// typo of 100000 started hundreds of threads before failing); a success
+// clears err as the model functions do.
+TEST(ThreadPool, CountPastTheCapIsRefusedAndSuccessClearsErr) {
+  seqc_thread_pool *pool = nullptr;
+  seqc_error err{};
+  EXPECT_EQ(
+      seqc_rt_thread_pool_create(SEQC_THREAD_POOL_MAX_THREADS + 1, &pool, &err),
+      SEQC_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(pool, nullptr);
+  EXPECT_EQ(std::string(err.message),
+            "thread pool: 1025 threads requested; at most 1024");
+  ASSERT_EQ(seqc_rt_thread_pool_create(2, &pool, &err), SEQC_OK);
+  EXPECT_EQ(err.code, SEQC_OK);
+  EXPECT_STREQ(err.message, "");
+  seqc_rt_thread_pool_destroy(pool);
 }
 
 TEST(ThreadPool, DefaultSizeIsPositive) {
