@@ -229,14 +229,15 @@ static seqc_status read_all(const char *path, unsigned char **bytes,
     buf = grown;
     cap *= 2;
   }
-  int failed = ferror(in);
+  int failed = ferror(in), why = errno;
   fclose(in);
   if (!buf)
     return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
                              "npy: out of memory reading %s", path);
   if (failed) {
     free(buf);
-    return seqc_rt_set_error(err, SEQC_ERR_IO, "npy: error reading %s", path);
+    return seqc_rt_set_error(err, SEQC_ERR_IO, "npy: error reading %s: %s",
+                             path, strerror(why));
   }
   *bytes = buf;
   *size = len;

@@ -174,9 +174,9 @@ static seqc_status alloc_states(seqc_stream *s, seqc_error *err) {
     st->data = seqc_rt_alloc((size_t)bytes);
     if (!st->data)
       return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
-                               "out of memory allocating state '%s' (%lld "
-                               "bytes)",
-                               t->info.name, (long long)bytes);
+                               "model '%s': out of memory allocating state "
+                               "'%s' (%lld bytes)",
+                               m->api->name, t->info.name, (long long)bytes);
     memset(st->data, 0, (size_t)bytes);
     s->views[k] = *st;
   }

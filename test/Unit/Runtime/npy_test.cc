@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -287,6 +288,10 @@ TEST(Npy, IoErrors) {
                               shape, &v, &err),
             SEQC_ERR_UNSUPPORTED);
   EXPECT_NE(std::string(err.message).find("bf16"), std::string::npos);
+  // A directory opens but does not read: the reason is given.
+  EXPECT_EQ(seqc_rt_npy_read("/tmp", &a, &err), SEQC_ERR_IO);
+  EXPECT_EQ(std::string(err.message),
+            "npy: error reading /tmp: " + std::string(strerror(EISDIR)));
 }
 
 } // namespace
