@@ -594,6 +594,28 @@ bool isSameProduct(ArrayRef<OpFoldResult> a, ArrayRef<OpFoldResult> b) {
   return true;
 }
 
+/// Whether the product of `a` and that of `b` have as many dynamic factors
+/// once the provably equal ones cancel: [T'] against [T] may be one size
+/// (a conv that keeps the length), [B] against [B * T] cannot be.
+bool mayBeSameProduct(ArrayRef<OpFoldResult> a, ArrayRef<OpFoldResult> b) {
+  SizeFactors fa, fb;
+  for (OpFoldResult s : a)
+    addFactors(s, fa);
+  for (OpFoldResult s : b)
+    addFactors(s, fb);
+  SmallVector<OpFoldResult> rest(fb.values);
+  size_t unmatched = 0;
+  for (OpFoldResult v : fa.values) {
+    auto same = llvm::find_if(
+        rest, [&](OpFoldResult r) { return seq::isSameSize(v, r); });
+    if (same == rest.end())
+      ++unmatched;
+    else
+      rest.erase(same);
+  }
+  return unmatched == rest.size();
+}
+
 /// Whether `groups` (of the longer shape) regroups sizes `longer` into
 /// sizes `shorter` on every run: each size of the shorter is the product
 /// of its group's. The reassociation that static extents suggest is only a
@@ -646,8 +668,19 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
   if (outRank == t.getRank()) {
     // Same rank, other sizes: through 1-D below.
   } else if (outRank < t.getRank()) {
-    if (auto re =
-            getReassociationIndicesForCollapse(t.getShape(), staticShape)) {
+    auto re = getReassociationIndicesForCollapse(t.getShape(), staticShape);
+    // A guess that pairs a group with a target size of another number of
+    // dynamic factors ([B] with B * T, after a conv whose length is not
+    // provably T) is wrong: through 1-D below, which computes any valid
+    // reshape.
+    for (size_t i = 0; re && i < re->size(); ++i) {
+      SmallVector<OpFoldResult> parts;
+      for (int64_t d : (*re)[i])
+        parts.push_back(in[d]);
+      if (!mayBeSameProduct(parts, {sizes[i]}))
+        re.reset();
+    }
+    if (re) {
       // A group whose product is not provably its target size is checked
       // on each run: a collapse derives its sizes from its groups, so a
       // wrong guess would otherwise go unnoticed. (A reshape that moves

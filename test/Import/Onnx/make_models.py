@@ -76,7 +76,8 @@ from recurrent_models import (  # noqa: F401
     Rnn, ScriptedBatchFirst, ScriptedCatGrow, ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
-    ScriptedSsm, ScriptedStepIndex, Tcn, TokenShifts, batch_first_features,
+    ScriptedSsm, ScriptedStepIndex, Tcn, TcnTagger, TokenShifts,
+    batch_first_features,
     batch_first_inputs, lengths_inputs, location_attention_inputs,
     step_index_inputs, time_major_inputs, time_major_state_inputs,
     video_inputs)
@@ -309,6 +310,8 @@ MODELS = [
      ACTIVATION_OUTPUTS,
      dict({"x": {0: "B", 1: "T"}},
           **{name: {0: "B", 1: "T"} for name in ACTIVATION_OUTPUTS})),
+    ("tcn_tagger", TcnTagger, 14, channels_first_inputs, ["y"],
+     {"x": {0: "B", 2: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

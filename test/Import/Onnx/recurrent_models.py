@@ -166,6 +166,25 @@ class Tcn(nn.Module):
         return F.relu(self.c3(F.pad(z, (4, 0)))) + z
 
 
+class TcnTagger(nn.Module):
+    """A causal conv (F.pad on the left) whose [B, C, T] output is turned
+    into rows for a Linear head with `reshape(b * t, -1)`, b and t read
+    from the input's shape (a tagger as people write it). The conv keeps
+    the length, but nothing tells the importer so: the reshape's grouping
+    cannot be proven and goes through 1-D (before, it was guessed as
+    [B, T * C] and failed every run)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 6, 3)
+        self.head = nn.Linear(6, 3)
+
+    def forward(self, x):
+        b, _, t = x.shape
+        h = F.relu(self.conv(F.pad(x, (2, 0))))
+        return self.head(h.transpose(1, 2).reshape(b * t, -1)).reshape(b, t, -1)
+
+
 class ProjectedLoop(nn.Module):
     """A scripted loop over `x.size(1)` that reads step t of tensors
     computed from x (a minLSTM: f = sigmoid(Linear(x)), c = Linear(x)),
