@@ -665,6 +665,8 @@ LogicalResult GraphImporter::importNode() {
     return failure();
   if (!handled && failed(importTensorOp(*this, op, handled)))
     return failure();
+  if (!handled && failed(importReshapeOp(*this, op, handled)))
+    return failure();
   if (!handled) {
     nodeError() << "operator " << op << " is not supported";
     return failure();

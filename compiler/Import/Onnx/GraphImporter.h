@@ -310,6 +310,9 @@ mlir::FailureOr<mlir::Value> buildElementwise(GraphImporter &g,
 // one of its ops.
 mlir::LogicalResult importTensorOp(GraphImporter &g, llvm::StringRef op,
                                    bool &handled);
+/// Reshape, Flatten, Squeeze and Unsqueeze (ReshapeOps.cpp).
+mlir::LogicalResult importReshapeOp(GraphImporter &g, llvm::StringRef op,
+                                    bool &handled);
 mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
 /// Conv (1-D and 2-D) and ConvTranspose (1-D) (ConvOps.cpp).

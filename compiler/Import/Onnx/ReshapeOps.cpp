@@ -1,0 +1,533 @@
+//===- ReshapeOps.cpp - ONNX Reshape, Flatten, Squeeze, Unsqueeze ---------===//
+//
+// One collapse_shape or expand_shape where the sizes provably regroup
+// (compared factor by factor: [B * T, 8] against [B, T, 8]), a collapse
+// whose guessed groups are checked on each run otherwise, and a collapse
+// to 1-D and an expand to the target where no grouping fits. A -1 in a
+// Reshape target is inferred factor by factor; Squeeze checks a dynamic
+// dimension it removes is 1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Import/Onnx/GraphImporter.h"
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/FrontEndBuilders.h"
+#include "dialects/Seq/Utils/PointwiseMath.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <climits>
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace seqc;
+
+namespace seqc::onnx_import {
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Layout ops
+//===----------------------------------------------------------------------===//
+
+/// An expand_shape of `x`, or a tensor.reshape where a group would have
+/// more than one dynamic size (which memref lowering cannot expand).
+Value expandTo(GraphImporter &g, RankedTensorType type, Value x,
+               ArrayRef<ReassociationIndices> groups,
+               ArrayRef<OpFoldResult> sizes) {
+  for (const ReassociationIndices &group : groups) {
+    int dynamic = 0;
+    for (int64_t d : group)
+      dynamic += type.isDynamicDim(d);
+    if (dynamic > 1) {
+      SmallVector<Value> elems;
+      for (OpFoldResult s : sizes)
+        elems.push_back(g.indexValue(s));
+      Value shape = tensor::FromElementsOp::create(
+          g.builder, g.loc,
+          RankedTensorType::get({(int64_t)elems.size()},
+                                g.builder.getIndexType()),
+          elems);
+      return tensor::ReshapeOp::create(g.builder, g.loc, type, x, shape);
+    }
+  }
+  return tensor::ExpandShapeOp::create(g.builder, g.loc, type, x, groups,
+                                       sizes);
+}
+
+/// A size as a product: a constant times sizes that are not products of
+/// others (arith.muli chains taken apart), so that B * T and T * B, or
+/// [B * T, 8] against [B, T, 8], compare factor by factor.
+struct SizeFactors {
+  int64_t constant = 1;
+  SmallVector<OpFoldResult> values;
+  bool overflowed = false;
+};
+
+void addFactors(OpFoldResult size, SizeFactors &f) {
+  if (std::optional<int64_t> c = getConstantIntValue(size)) {
+    f.overflowed |= llvm::MulOverflow(f.constant, *c, f.constant);
+    return;
+  }
+  if (auto mul = cast<Value>(size).getDefiningOp<arith::MulIOp>()) {
+    addFactors(mul.getLhs(), f);
+    addFactors(mul.getRhs(), f);
+    return;
+  }
+  f.values.push_back(size);
+}
+
+/// The product of `a` against that of `b`: their constants and how many
+/// dynamic factors of each side the other lacks once the provably equal
+/// ones (seq::isSameSize) cancel in pairs.
+struct ProductBalance {
+  SizeFactors a, b;
+  size_t onlyA = 0, onlyB = 0;
+};
+
+ProductBalance balanceProducts(ArrayRef<OpFoldResult> a,
+                               ArrayRef<OpFoldResult> b) {
+  ProductBalance p;
+  for (OpFoldResult s : a)
+    addFactors(s, p.a);
+  for (OpFoldResult s : b)
+    addFactors(s, p.b);
+  SmallVector<OpFoldResult> rest(p.b.values);
+  for (OpFoldResult v : p.a.values) {
+    auto same = llvm::find_if(
+        rest, [&](OpFoldResult r) { return seq::isSameSize(v, r); });
+    if (same == rest.end())
+      ++p.onlyA;
+    else
+      rest.erase(same);
+  }
+  p.onlyB = rest.size();
+  return p;
+}
+
+/// Whether the product of `a` and that of `b` are the same on every run:
+/// equal constants and the same dynamic factors, in any order.
+bool isSameProduct(ArrayRef<OpFoldResult> a, ArrayRef<OpFoldResult> b) {
+  ProductBalance p = balanceProducts(a, b);
+  return !p.a.overflowed && !p.b.overflowed && p.a.constant == p.b.constant &&
+         p.onlyA == 0 && p.onlyB == 0;
+}
+
+/// Whether the products of `a` and `b` have as many dynamic factors once
+/// the provably equal ones cancel: [T'] against [T] may be one size (a
+/// conv that keeps the length), [B] against [B * T] cannot be.
+bool mayBeSameProduct(ArrayRef<OpFoldResult> a, ArrayRef<OpFoldResult> b) {
+  ProductBalance p = balanceProducts(a, b);
+  return p.onlyA == p.onlyB;
+}
+
+/// Reshapes `x` to `sizes`: one collapse_shape or expand_shape where the
+/// shapes allow it, else a collapse to 1-D and an expand to the target.
+Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
+  RankedTensorType t = tensorType(x);
+  SmallVector<int64_t> staticShape = seq::getStaticShape(sizes);
+  auto resultType = RankedTensorType::get(staticShape, t.getElementType());
+  int64_t outRank = sizes.size();
+  // Size `i` of the target is size `i` of `x`: the same constant, or a
+  // tensor.dim of `x` at `i`.
+  auto sameDim = [&](int64_t i) {
+    std::optional<int64_t> c = getConstantIntValue(sizes[i]);
+    if (c)
+      return !t.isDynamicDim(i) && t.getDimSize(i) == *c;
+    auto dim = dyn_cast<Value>(sizes[i]).getDefiningOp<tensor::DimOp>();
+    if (!dim || dim.getSource() != x)
+      return false;
+    std::optional<int64_t> index = dim.getConstantIndex();
+    return index && *index == i;
+  };
+  if (outRank == t.getRank()) {
+    bool same = true;
+    for (int64_t i = 0; i < outRank; ++i)
+      same &= sameDim(i);
+    if (same)
+      return resultType == t
+                 ? x
+                 : tensor::CastOp::create(g.builder, g.loc, resultType, x)
+                       .getResult();
+  }
+  Ints in = shapeOf(g, x);
+  if (outRank == t.getRank()) {
+    // Same rank, other sizes: through 1-D below.
+  } else if (outRank < t.getRank()) {
+    auto re = getReassociationIndicesForCollapse(t.getShape(), staticShape);
+    // A guess that pairs a group with a target size of another number of
+    // dynamic factors ([B] with B * T, after a conv whose length is not
+    // provably T) is wrong: through 1-D below, which computes any valid
+    // reshape.
+    for (size_t i = 0; re && i < re->size(); ++i) {
+      SmallVector<OpFoldResult> parts;
+      for (int64_t d : (*re)[i])
+        parts.push_back(in[d]);
+      if (!mayBeSameProduct(parts, {sizes[i]}))
+        re.reset();
+    }
+    if (re) {
+      // A group whose product is not provably its target size is checked
+      // on each run: a collapse derives its sizes from its groups, so a
+      // wrong guess would otherwise go unnoticed. (A reshape that moves
+      // dynamic sizes across the guessed groups is refused then, not
+      // computed.)
+      for (auto [i, group] : llvm::enumerate(*re)) {
+        SmallVector<OpFoldResult> parts;
+        for (int64_t d : group)
+          parts.push_back(in[d]);
+        // A collapse derives its sizes from its groups, so a wrong guess
+        // ([B, T, 8] to [B * T, ?] is not [B, T * 8]) would otherwise go
+        // unnoticed.
+        if (isSameProduct(parts, {sizes[i]}))
+          continue;
+        OpFoldResult product = g.builder.getIndexAttr(1);
+        for (OpFoldResult part : parts)
+          product = foldedIndexOp(g, '*', product, part);
+        Value have = g.indexValue(product);
+        seq::createCheck(
+            g.builder, g.loc,
+            arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq,
+                                  have, g.indexValue(sizes[i])),
+            have,
+            seq::describeLocation(g.loc) + ": dimension " + std::to_string(i) +
+                " of the new shape would hold input dimension(s) " +
+                std::to_string(group.front()) + ".." +
+                std::to_string(group.back()) +
+                " ({} elements), but the target shape asks for another size",
+            seq::CheckKind::shape);
+      }
+      return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, x,
+                                             *re);
+    }
+  } else if (auto re = getReassociationIndicesForCollapse(staticShape,
+                                                          t.getShape())) {
+    // An expand names every target size, and each group is checked against
+    // its source dimension when it runs (seqc-insert-shape-checks).
+    return expandTo(g, resultType, x, *re, sizes);
+  }
+  // Through 1-D: the element counts are compared when the expand runs (a
+  // static target of a dynamic input is a cast to its count first, also
+  // checked).
+  Value flat = x;
+  if (t.getRank() != 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t i = 0; i < t.getRank(); ++i)
+      all[0].push_back(i);
+    if (t.getRank() == 0)
+      all.clear();
+    flat = tensor::CollapseShapeOp::create(g.builder, g.loc, x, all);
+    if (t.getRank() == 0)
+      flat = tensor::ExpandShapeOp::create(
+          g.builder, g.loc, RankedTensorType::get({1}, t.getElementType()),
+          flat, SmallVector<ReassociationIndices>{});
+  }
+  if (sizes.size() == 1)
+    return tensor::CastOp::create(g.builder, g.loc, resultType, flat);
+  if (resultType.hasStaticShape() && tensorType(flat).isDynamicDim(0))
+    flat = tensor::CastOp::create(
+        g.builder, g.loc,
+        RankedTensorType::get({resultType.getNumElements()},
+                              t.getElementType()),
+        flat);
+  if (sizes.empty())
+    return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, flat,
+                                           SmallVector<ReassociationIndices>{});
+  ReassociationIndices group;
+  for (size_t i = 0; i < sizes.size(); ++i)
+    group.push_back(i);
+  return expandTo(g, resultType, flat, SmallVector<ReassociationIndices>{group},
+                  sizes);
+}
+
+/// Flatten(x, axis = 1): [prod(dims before axis), prod(dims from axis)];
+/// axis may be 0 or the rank (a unit dimension on that side) or negative.
+LogicalResult importFlatten(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  int64_t rank = tensorType(x).getRank();
+  int64_t axis = g.intAttr("axis", 1);
+  if (axis < -rank || axis > rank) {
+    g.nodeError() << "axis " << axis << " is out of range for rank " << rank;
+    return failure();
+  }
+  if (axis < 0)
+    axis += rank;
+  Ints in = shapeOf(g, x);
+  OpFoldResult outer = g.builder.getIndexAttr(1), inner = outer;
+  for (int64_t d = 0; d < rank; ++d) {
+    OpFoldResult &side = d < axis ? outer : inner;
+    side = foldedIndexOp(g, '*', side, in[d]);
+  }
+  g.setOutput(0, reshapeTo(g, x, {outer, inner}));
+  return success();
+}
+
+LogicalResult importReshape(GraphImporter &g) {
+  if (failed(g.checkAttrs({"allowzero"})))
+    return failure();
+  Value x = g.tensorInput(0);
+  auto target = g.intsInput(1);
+  if (!x)
+    return failure();
+  if (!target) {
+    g.nodeError() << "the target shape must be a known integer vector";
+    return failure();
+  }
+  bool allowZero = g.intAttr("allowzero", 0) != 0;
+  Ints in = shapeOf(g, x), out;
+  int64_t inferred = -1;
+  for (auto [i, d] : llvm::enumerate(*target)) {
+    std::optional<int64_t> c = getConstantIntValue(d);
+    if (c && *c == 0 && !allowZero) {
+      if (i >= in.size()) {
+        g.nodeError() << "a 0 in the target shape copies a dimension the "
+                         "input lacks";
+        return failure();
+      }
+      out.push_back(in[i]);
+    } else if (c && *c < -1) {
+      // ONNX: -1 (inferred) and 0 (copied) are the only special values.
+      g.nodeError() << "target shape entry " << i << " is " << *c
+                    << "; sizes must be >= -1";
+      return failure();
+    } else if (c && *c == -1) {
+      if (inferred >= 0) {
+        g.nodeError() << "the target shape has two -1 entries";
+        return failure();
+      }
+      inferred = i;
+      out.push_back(g.builder.getIndexAttr(1));
+    } else {
+      out.push_back(d);
+    }
+  }
+  if (inferred >= 0) {
+    // -1 is the input's element count over the other target sizes, factor
+    // by factor: sizes that appear on both sides (copied by 0, or the same
+    // length however reached: seq::isSameSize) cancel, also inside
+    // products, so [T, B, 2, 6] -> [0, 0, -1] infers a static 12,
+    // x.reshape(B * T, -1) of [B, T, 8] a static 8, and Hugging Face's
+    // arange(T).unsqueeze(0).view(-1, T) a static 1 (which broadcasts
+    // against the batch).
+    SizeFactors num, den;
+    for (OpFoldResult d : in)
+      addFactors(d, num);
+    for (auto [i, outSize] : llvm::enumerate(out))
+      if ((int64_t)i != inferred)
+        addFactors(outSize, den);
+    if (den.constant == 0) {
+      // ONNX: with allowzero, a 0 and a -1 in one shape are invalid (any
+      // size would do).
+      g.nodeError() << "the target shape has a -1 and a size of 0";
+      return failure();
+    }
+    SmallVector<OpFoldResult> unmatched;
+    for (OpFoldResult d : den.values) {
+      auto same = llvm::find_if(
+          num.values, [&](OpFoldResult n) { return seq::isSameSize(n, d); });
+      if (same != num.values.end())
+        num.values.erase(same);
+      else
+        unmatched.push_back(d);
+    }
+    OpFoldResult total = g.builder.getIndexAttr(1),
+                 known = g.builder.getIndexAttr(1);
+    bool exact =
+        !num.overflowed && !den.overflowed && num.constant % den.constant == 0;
+    if (exact)
+      total = g.builder.getIndexAttr(num.constant / den.constant);
+    else {
+      total = g.builder.getIndexAttr(num.constant);
+      known = g.builder.getIndexAttr(den.constant);
+    }
+    for (OpFoldResult d : num.values)
+      total = foldedIndexOp(g, '*', total, d);
+    for (OpFoldResult d : unmatched)
+      known = foldedIndexOp(g, '*', known, d);
+    out[inferred] = foldedIndexOp(g, '/', total, known);
+  }
+  // Reshaping a value known element by element keeps its elements (row-
+  // major) in the new shape: [-1, 2] makes F.pad's amounts pairs.
+  if (const OnnxValue *in = g.input(0); in->elements && !in->boolean) {
+    // (Every size at most the vector's own length bound: no product can
+    // wrap, and no later loop over a size runs long.)
+    SmallVector<int64_t> shape;
+    int64_t count = 1;
+    for (OpFoldResult d : out)
+      if (std::optional<int64_t> c = getConstantIntValue(d);
+          c && *c >= 0 && *c <= kMaxShapeVectorLength) {
+        shape.push_back(*c);
+        if (count >= 0)
+          count = count * *c > kMaxShapeVectorLength ? -1 : count * *c;
+      }
+    if (shape.size() == out.size() &&
+        count == static_cast<int64_t>(in->elements->size())) {
+      g.setOutput(0, symbolicArray(*in->elements, shape));
+      return success();
+    }
+  }
+  g.setOutput(0, reshapeTo(g, x, out));
+  return success();
+}
+
+LogicalResult importSqueezeUnsqueeze(GraphImporter &g, bool squeeze) {
+  if (failed(g.checkAttrs({})))
+    return failure();
+  const OnnxValue *in = g.input(0);
+  if (!in) {
+    g.nodeError() << "input 0 is required";
+    return failure();
+  }
+  std::optional<SmallVector<int64_t>> axes;
+  if (g.hasInput(1)) {
+    axes = g.constIntsInput(1);
+    if (!axes) {
+      g.nodeError() << "axes must be a constant";
+      return failure();
+    }
+  }
+  if (isSymbolicInt(in) &&
+      (in->elements || in->constant.getNumElements() <= 16)) {
+    Ints elems = *g.intsInput(0);
+    bool scalar = isScalarInt(in);
+    if (!squeeze && scalar && axes && axes->size() == 1) {
+      g.setOutput(0, symbolic(elems, false));
+      return success();
+    }
+    if (squeeze && !scalar && elems.size() == 1) {
+      g.setOutput(0, symbolic(elems, true));
+      return success();
+    }
+  }
+  Value x = g.tensorInput(0);
+  if (!x)
+    return failure();
+  Ints shape = shapeOf(g, x), out;
+  int64_t rank = tensorType(x).getRank();
+  if (squeeze) {
+    SmallVector<bool> drop(rank, false);
+    if (axes) {
+      for (int64_t a : *axes) {
+        auto n = normalizeAxis(g, a, rank);
+        if (!n)
+          return failure();
+        if (tensorType(x).isDynamicDim(*n) == false &&
+            tensorType(x).getDimSize(*n) != 1) {
+          g.nodeError() << "cannot squeeze dimension " << *n << " of "
+                        << x.getType();
+          return failure();
+        }
+        if (tensorType(x).isDynamicDim(*n)) {
+          // ONNX: a squeezed dimension is 1; checked on each run, then
+          // typed so (the reshape below merges nothing else into it).
+          Value d = g.indexValue(shape[*n]);
+          seq::createCheck(
+              g.builder, g.loc,
+              arith::CmpIOp::create(
+                  g.builder, g.loc, arith::CmpIPredicate::eq, d,
+                  arith::ConstantIndexOp::create(g.builder, g.loc, 1)),
+              d,
+              seq::describeLocation(g.loc) + ": squeezing dimension " +
+                  std::to_string(*n) +
+                  ", which has {} elements (it must "
+                  "have 1)",
+              seq::CheckKind::shape);
+          shape[*n] = g.builder.getIndexAttr(1);
+        }
+        drop[*n] = true;
+      }
+    } else {
+      // Without axes ONNX removes every dimension of size 1, so the rank
+      // of the result would depend on the input: static 1s are removed,
+      // and a dynamic dimension must not be 1 on any run (checked).
+      for (int64_t i = 0; i < rank; ++i) {
+        drop[i] = tensorType(x).getDimSize(i) == 1;
+        if (!tensorType(x).isDynamicDim(i))
+          continue;
+        Value d = g.indexValue(shape[i]);
+        seq::createCheck(
+            g.builder, g.loc,
+            arith::CmpIOp::create(
+                g.builder, g.loc, arith::CmpIPredicate::ne, d,
+                arith::ConstantIndexOp::create(g.builder, g.loc, 1)),
+            d,
+            seq::describeLocation(g.loc) +
+                ": Squeeze without axes removes every dimension of size 1, "
+                "and dimension " +
+                std::to_string(i) +
+                " (dynamic) has {} in this run: the result's rank would "
+                "depend on the input (export with explicit axes)",
+            seq::CheckKind::shape);
+      }
+    }
+    for (int64_t i = 0; i < rank; ++i)
+      if (!drop[i])
+        out.push_back(shape[i]);
+    // The checked dimensions typed as 1, so that the reshape provably
+    // drops only them.
+    SmallVector<int64_t> checked(tensorType(x).getShape());
+    for (int64_t i = 0; i < rank; ++i)
+      if (drop[i])
+        checked[i] = 1;
+    if (checked != SmallVector<int64_t>(tensorType(x).getShape()))
+      x = tensor::CastOp::create(
+          g.builder, g.loc,
+          RankedTensorType::get(checked, tensorType(x).getElementType()), x);
+  } else {
+    if (!axes) {
+      g.nodeError() << "axes are required";
+      return failure();
+    }
+    int64_t outRank = rank + axes->size();
+    SmallVector<bool> inserted(outRank, false);
+    for (int64_t a : *axes) {
+      auto n = normalizeAxis(g, a, outRank);
+      if (!n)
+        return failure();
+      // Each axis is a new dimension: a repeated one would leave fewer
+      // than rank + |axes| dimensions to fill.
+      if (inserted[*n]) {
+        g.nodeError() << "axes name dimension " << *n << " twice";
+        return failure();
+      }
+      inserted[*n] = true;
+    }
+    for (int64_t i = 0, j = 0; i < outRank; ++i)
+      out.push_back(inserted[i] ? OpFoldResult(g.builder.getIndexAttr(1))
+                                : shape[j++]);
+  }
+  g.setOutput(0, reshapeTo(g, x, out));
+  return success();
+}
+
+} // namespace
+
+LogicalResult importReshapeOp(GraphImporter &g, StringRef op, bool &handled) {
+  handled = true;
+  if (op == "Reshape")
+    return importReshape(g);
+  if (op == "Flatten")
+    return importFlatten(g);
+  if (op == "Squeeze")
+    return importSqueezeUnsqueeze(g, /*squeeze=*/true);
+  if (op == "Unsqueeze")
+    return importSqueezeUnsqueeze(g, /*squeeze=*/false);
+  handled = false;
+  return success();
+}
+
+} // namespace seqc::onnx_import
