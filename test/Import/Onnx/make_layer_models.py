@@ -477,6 +477,17 @@ def write_error_inputs(in_dir):
     save("slice_no_data", node("Slice", ["", "st", "en"], ["y"],
                                name="Slice_10"),
          [], [ints("st", [0]), ints("en", [1])])
+    save("gather_past_axis", node("Gather", ["x", "i"], ["y"],
+                                  name="Gather_9", axis=2),
+         [f32("x", ["B", "T", 4])],
+         [helper.make_tensor("i", TensorProto.INT64, [], [4])])
+    save("reshape_zero_and_infer", node("Reshape", ["x", "s"], ["y"],
+                                        name="Reshape_9", allowzero=1),
+         [f32("x", ["B", "T", 4])], [ints("s", [0, -1])])
+    save("split_sizes_overflow", node("Split", ["x", "s"], ["a", "b"],
+                                      name="Split_9", axis=1),
+         [f32("x", ["B", "T", 4])], [ints("s", [2**62, 2**62])],
+         outputs=[f32("a", None), f32("b", None)])
 
 
 def main():

@@ -162,3 +162,14 @@ save("squeeze_split", [
     [f32("s", ["B", 4]), f32("a", ["B", 1, 4]), f32("b", ["B", 3, 4]),
      f32("c", ["B", "H", 4]), f32("d", ["B", "H", 4])],
     [i64("axis1", [1]), i64("sizes", [1, 3])])
+# Squeeze without axes (only static 1s can go), and a Reshape to a shape
+# given at run time whose sizes the input's guessed groups are checked
+# against.
+save("squeeze_all", [
+    helper.make_node("Squeeze", ["x"], ["y"], name="Squeeze_1"),
+], [f32("x", ["B", 1, 4])], [f32("y", ["B", 4])])
+save("reshape_given", [
+    helper.make_node("Reshape", ["x", "s"], ["y"], name="Reshape_3"),
+], [f32("x", ["B", "T", 4]),
+    helper.make_tensor_value_info("s", TensorProto.INT64, [2])],
+    [f32("y", ["N", "M"])])
