@@ -122,6 +122,40 @@ Value GraphImporter::indexValue(OpFoldResult ofr) {
       builder, loc, cast<IntegerAttr>(cast<Attribute>(ofr)).getInt());
 }
 
+/// Whether `v` is a tensor's size, or sums and products of such sizes and
+/// non-negative constants (a wrapped product is the allocation check's).
+static bool isSizeArithmetic(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return false;
+  if (isa<tensor::DimOp>(def))
+    return true;
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return *c >= 0;
+  if (isa<arith::AddIOp, arith::MulIOp, arith::MaxSIOp>(def))
+    return llvm::all_of(def->getOperands(), isSizeArithmetic);
+  return false;
+}
+
+void GraphImporter::checkSizesNotNegative(ArrayRef<OpFoldResult> shape,
+                                          StringRef what) {
+  for (auto [i, size] : llvm::enumerate(shape)) {
+    auto v = dyn_cast<Value>(size);
+    // (A tensor's own size needs no check; that also keeps the sizes a
+    // streamed time axis is traced through free of checks.)
+    if (!v || isSizeArithmetic(v))
+      continue;
+    Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+    seq::createCheck(
+        builder, loc,
+        arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sge, v, zero),
+        v,
+        seq::describeLocation(loc) + ": " + what.str() + " " +
+            std::to_string(i) + " is {}; it must be >= 0",
+        seq::CheckKind::shape);
+  }
+}
+
 Value GraphImporter::materialize(OnnxValue &value) {
   if (value.tensor)
     return value.tensor;

@@ -134,6 +134,10 @@ public:
   mlir::OpFoldResult dimSize(mlir::Value tensor, int64_t dim);
   /// An index value for `ofr`.
   mlir::Value indexValue(mlir::OpFoldResult ofr);
+  /// Checks on each run that the sizes of `shape` known only then are
+  /// >= 0; the error names the node and `what` (e.g. "shape value").
+  void checkSizesNotNegative(llvm::ArrayRef<mlir::OpFoldResult> shape,
+                             llvm::StringRef what);
 
   //===--- used by the raising patterns ------------------------------===//
 

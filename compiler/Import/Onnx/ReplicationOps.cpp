@@ -413,6 +413,7 @@ LogicalResult importExpand(GraphImporter &g) {
                     << "; sizes must be >= 0";
       return failure();
     }
+  g.checkSizesNotNegative(*shape, "shape entry");
   RankedTensorType xt = tensorType(x);
   int64_t rank = std::max<int64_t>(xt.getRank(), shape->size());
   int64_t xoff = rank - xt.getRank(), soff = rank - shape->size();

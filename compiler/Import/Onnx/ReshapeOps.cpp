@@ -4,8 +4,9 @@
 // (compared factor by factor: [B * T, 8] against [B, T, 8]), a collapse
 // whose guessed groups are checked on each run otherwise, and a collapse
 // to 1-D and an expand to the target where no grouping fits. A -1 in a
-// Reshape target is inferred factor by factor; Squeeze checks a dynamic
-// dimension it removes is 1.
+// Reshape target is inferred factor by factor; a target read from a tensor
+// on each run (a graph input) has its 0 and -1 decided then, and goes
+// through 1-D. Squeeze checks a dynamic dimension it removes is 1.
 //
 //===----------------------------------------------------------------------===//
 
@@ -131,6 +132,46 @@ bool mayBeSameProduct(ArrayRef<OpFoldResult> a, ArrayRef<OpFoldResult> b) {
   return p.onlyA == p.onlyB;
 }
 
+/// `x` collapsed to 1-D and expanded to `sizes`, which computes any valid
+/// reshape: the element counts are compared when the expand runs (a
+/// static target of a dynamic input is a cast to its count first, also
+/// checked).
+Value reshapeThroughFlat(GraphImporter &g, Value x,
+                         ArrayRef<OpFoldResult> sizes) {
+  RankedTensorType t = tensorType(x);
+  auto resultType =
+      RankedTensorType::get(seq::getStaticShape(sizes), t.getElementType());
+  Value flat = x;
+  if (t.getRank() != 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t i = 0; i < t.getRank(); ++i)
+      all[0].push_back(i);
+    if (t.getRank() == 0)
+      all.clear();
+    flat = tensor::CollapseShapeOp::create(g.builder, g.loc, x, all);
+    if (t.getRank() == 0)
+      flat = tensor::ExpandShapeOp::create(
+          g.builder, g.loc, RankedTensorType::get({1}, t.getElementType()),
+          flat, SmallVector<ReassociationIndices>{});
+  }
+  if (sizes.size() == 1)
+    return tensor::CastOp::create(g.builder, g.loc, resultType, flat);
+  if (resultType.hasStaticShape() && tensorType(flat).isDynamicDim(0))
+    flat = tensor::CastOp::create(
+        g.builder, g.loc,
+        RankedTensorType::get({resultType.getNumElements()},
+                              t.getElementType()),
+        flat);
+  if (sizes.empty())
+    return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, flat,
+                                           SmallVector<ReassociationIndices>{});
+  ReassociationIndices group;
+  for (size_t i = 0; i < sizes.size(); ++i)
+    group.push_back(i);
+  return expandTo(g, resultType, flat, SmallVector<ReassociationIndices>{group},
+                  sizes);
+}
+
 /// Reshapes `x` to `sizes`: one collapse_shape or expand_shape where the
 /// shapes allow it, else a collapse to 1-D and an expand to the target.
 Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
@@ -216,38 +257,7 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
     // its source dimension when it runs (seqc-insert-shape-checks).
     return expandTo(g, resultType, x, *re, sizes);
   }
-  // Through 1-D: the element counts are compared when the expand runs (a
-  // static target of a dynamic input is a cast to its count first, also
-  // checked).
-  Value flat = x;
-  if (t.getRank() != 1) {
-    SmallVector<ReassociationIndices> all(1);
-    for (int64_t i = 0; i < t.getRank(); ++i)
-      all[0].push_back(i);
-    if (t.getRank() == 0)
-      all.clear();
-    flat = tensor::CollapseShapeOp::create(g.builder, g.loc, x, all);
-    if (t.getRank() == 0)
-      flat = tensor::ExpandShapeOp::create(
-          g.builder, g.loc, RankedTensorType::get({1}, t.getElementType()),
-          flat, SmallVector<ReassociationIndices>{});
-  }
-  if (sizes.size() == 1)
-    return tensor::CastOp::create(g.builder, g.loc, resultType, flat);
-  if (resultType.hasStaticShape() && tensorType(flat).isDynamicDim(0))
-    flat = tensor::CastOp::create(
-        g.builder, g.loc,
-        RankedTensorType::get({resultType.getNumElements()},
-                              t.getElementType()),
-        flat);
-  if (sizes.empty())
-    return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, flat,
-                                           SmallVector<ReassociationIndices>{});
-  ReassociationIndices group;
-  for (size_t i = 0; i < sizes.size(); ++i)
-    group.push_back(i);
-  return expandTo(g, resultType, flat, SmallVector<ReassociationIndices>{group},
-                  sizes);
+  return reshapeThroughFlat(g, x, sizes);
 }
 
 /// Flatten(x, axis = 1): [prod(dims before axis), prod(dims from axis)];
@@ -276,6 +286,63 @@ LogicalResult importFlatten(GraphImporter &g) {
   return success();
 }
 
+/// The sizes of a Reshape whose target shape is read from a tensor on each
+/// run (a graph input, a vector the importer cannot follow): ONNX's special
+/// values are then decided on each run too. Without allowzero a 0 copies
+/// the input's size at that position; one -1 takes the input's element
+/// count over the product of the other sizes (two are refused on the run;
+/// a count that does not divide is left to the reshape's own element
+/// check, as are negative sizes).
+SmallVector<OpFoldResult>
+targetSizesReadAtRunTime(GraphImporter &g, ArrayRef<OpFoldResult> in,
+                         ArrayRef<OpFoldResult> target, bool allowZero) {
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  auto cst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto eq = [&](Value a, Value c) -> Value {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, c);
+  };
+  Value one = cst(1), minusOne = cst(-1);
+  Value count = one, others = one, inferred = cst(0);
+  for (OpFoldResult d : in)
+    count = arith::MulIOp::create(b, loc, count, g.indexValue(d));
+  SmallVector<Value> sizes;
+  for (auto [i, d] : llvm::enumerate(target)) {
+    Value size = g.indexValue(d);
+    if (!allowZero && i < in.size())
+      size = arith::SelectOp::create(b, loc, eq(size, cst(0)),
+                                     g.indexValue(in[i]), size);
+    Value isInferred = eq(size, minusOne);
+    others = arith::MulIOp::create(
+        b, loc, others, arith::SelectOp::create(b, loc, isInferred, one, size));
+    inferred = arith::AddIOp::create(
+        b, loc, inferred,
+        arith::SelectOp::create(b, loc, isInferred, one, cst(0)));
+    sizes.push_back(size);
+  }
+  seq::createCheck(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, inferred, one),
+      inferred,
+      seq::describeLocation(loc) +
+          ": the target shape read on this run has {} entries of -1; at most "
+          "one may be inferred",
+      seq::CheckKind::shape);
+  // Other sizes multiplying to 0 infer nothing sensible (ONNX: invalid);
+  // dividing by 1 instead leaves the mismatch to the element check.
+  Value divisor =
+      arith::SelectOp::create(b, loc, eq(others, cst(0)), one, others);
+  Value inferredSize = arith::DivSIOp::create(b, loc, count, divisor);
+  SmallVector<OpFoldResult> out;
+  for (Value size : sizes)
+    out.push_back(
+        arith::SelectOp::create(b, loc, eq(size, minusOne), inferredSize, size)
+            .getResult());
+  return out;
+}
+
 LogicalResult importReshape(GraphImporter &g) {
   if (failed(g.checkAttrs({"allowzero"})))
     return failure();
@@ -289,6 +356,16 @@ LogicalResult importReshape(GraphImporter &g) {
   }
   bool allowZero = g.intAttr("allowzero", 0) != 0;
   Ints in = shapeOf(g, x), out;
+  if (const OnnxValue *shape = g.input(1);
+      !shape->elements && !shape->constant) {
+    // Sizes that are data, not lengths the importer follows: through 1-D,
+    // which is right for any valid target (a guessed grouping of x's
+    // dimensions would refuse [2, 3, 4] to [3, 8]).
+    g.setOutput(0,
+                reshapeThroughFlat(
+                    g, x, targetSizesReadAtRunTime(g, in, *target, allowZero)));
+    return success();
+  }
   int64_t inferred = -1;
   for (auto [i, d] : llvm::enumerate(*target)) {
     std::optional<int64_t> c = getConstantIntValue(d);

@@ -472,14 +472,14 @@ LogicalResult importConstantOfShape(GraphImporter &g) {
     g.nodeError() << "the shape operand must be a known integer vector";
     return failure();
   }
-  // ONNX: every value of the shape is >= 0 (a negative one at run time is
-  // caught by the allocation-size check).
+  // ONNX: every value of the shape is >= 0.
   for (auto [index, d] : llvm::enumerate(*shape))
     if (std::optional<int64_t> c = getConstantIntValue(d); c && *c < 0) {
       g.nodeError() << "shape value " << index << " is " << *c
                     << "; every value must be >= 0";
       return failure();
     }
+  g.checkSizesNotNegative(*shape, "shape value");
   Attribute fill = g.builder.getF32FloatAttr(0.0f);
   if (const auto *a = g.attr("value")) {
     FailureOr<DenseElementsAttr> attr = g.convertTensor(a->t(), true);

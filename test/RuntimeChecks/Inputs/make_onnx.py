@@ -173,3 +173,25 @@ save("reshape_given", [
 ], [f32("x", ["B", "T", 4]),
     helper.make_tensor_value_info("s", TensorProto.INT64, [2])],
     [f32("y", ["N", "M"])])
+# A three-entry target read on each run: ONNX's 0 (copy) and -1 (infer)
+# are decided then.
+save("reshape_given3", [
+    helper.make_node("Reshape", ["x", "s"], ["y"], name="Reshape_4"),
+], [f32("x", ["B", "T", 4]),
+    helper.make_tensor_value_info("s", TensorProto.INT64, [3])],
+    [f32("y", ["N", "M", "K"])])
+# zeros(T - 5, 4): a negative size on a run with T < 5.
+save("zeros_short", [
+    helper.make_node("Shape", ["x"], ["s"], name="Shape_0"),
+    helper.make_node("Gather", ["s", "one"], ["t"], name="Gather_1", axis=0),
+    helper.make_node("Add", ["t", "minus5"], ["n"], name="Add_2"),
+    helper.make_node("Concat", ["n", "four"], ["shape"], name="Concat_3",
+                     axis=0),
+    helper.make_node("ConstantOfShape", ["shape"], ["y"],
+                     name="ConstantOfShape_4",
+                     value=numpy_helper.from_array(
+                         np.array([1.0], np.float32))),
+], [f32("x", ["B", "T", 4])], [f32("y", ["N", 4])],
+    [numpy_helper.from_array(np.array([1], np.int64), "one"),
+     numpy_helper.from_array(np.array([-5], np.int64), "minus5"),
+     numpy_helper.from_array(np.array([4], np.int64), "four")])
