@@ -253,7 +253,10 @@ Value emitShiftedExp(OpBuilder &b, Location loc, Value score, Value rowMax) {
   return arith::SelectOp::create(b, loc, empty, zero, e);
 }
 
-Value emitNormalized(OpBuilder &b, Location loc, Value x, Value sum) {
+Value emitNormalized(OpBuilder &b, Location loc, Value x, Value sum,
+                     bool emptyRowNaN) {
+  if (emptyRowNaN)
+    return arith::DivFOp::create(b, loc, x, sum);
   Value zero = seq::emitFloatConstant(b, loc, x.getType(), 0.0);
   Value empty =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, sum, zero);

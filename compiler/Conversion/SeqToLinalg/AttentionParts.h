@@ -123,9 +123,10 @@ mlir::Value emitShiftedExp(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value score, mlir::Value rowMax);
 
 /// x / sum, and 0 when sum is 0 (a query that sees no key yields zeros
-/// rather than NaN).
+/// rather than NaN) unless `emptyRowNaN` (the op's `empty_row_nan`: x is
+/// then 0 too, and 0 / 0 the NaN a softmax over -inf scores gives).
 mlir::Value emitNormalized(mlir::OpBuilder &b, mlir::Location loc,
-                           mlir::Value x, mlir::Value sum);
+                           mlir::Value x, mlir::Value sum, bool emptyRowNaN);
 
 } // namespace seqc::attention
 

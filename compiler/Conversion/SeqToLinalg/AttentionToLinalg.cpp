@@ -9,9 +9,9 @@
 // contracted with V and divided by the row sum. Masked scores are -inf; a
 // row whose max is -inf gets all-zero weights and a zero sum, and the final
 // division maps 0 / 0 to 0, so a query that sees no key yields zeros rather
-// than NaN. The tiled lowering (FlashAttentionToLinalg.cpp) computes the same
-// function. The contractions and the row sum may be reassociated
-// (vectorized).
+// than NaN (unless the op has empty_row_nan: a raised softmax's NaN). The tiled
+// lowering (FlashAttentionToLinalg.cpp) computes the same function. The
+// contractions and the row sum may be reassociated (vectorized).
 //
 //===----------------------------------------------------------------------===//
 
@@ -179,7 +179,8 @@ FailureOr<SmallVector<Value>> decomposeAttention(OpBuilder &builder,
       createFilled(builder, loc, outSizes, elementType, 0.0), kvIndices,
       /*reduceInnermost=*/false);
 
-  // Divide by the row sum; a zero sum (no visible key) gives zeros.
+  // Divide by the row sum; a zero sum (no visible key) gives zeros, or
+  // NaN with empty_row_nan.
   Value result =
       linalg::GenericOp::create(
           builder, loc, TypeRange{out.getType()}, ValueRange{out, rowSum},
@@ -188,8 +189,9 @@ FailureOr<SmallVector<Value>> decomposeAttention(OpBuilder &builder,
           ArrayRef<AffineMap>{scoreMap, rowMap, scoreMap},
           SmallVector<IteratorType>(4, IteratorType::parallel),
           [&](OpBuilder &b, Location l, ValueRange args) {
-            linalg::YieldOp::create(b, l,
-                                    emitNormalized(b, l, args[0], args[1]));
+            linalg::YieldOp::create(
+                b, l,
+                emitNormalized(b, l, args[0], args[1], op.getEmptyRowNan()));
           })
           .getResult(0);
   if (result.getType() != op.getType())

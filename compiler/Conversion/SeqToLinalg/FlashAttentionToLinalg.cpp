@@ -17,16 +17,16 @@
 //       m'   = max(m, rowmax(s));  alpha = exp(m - m')
 //       p    = exp(s - m');        l = l * alpha + rowsum(p)
 //       acc  = acc * alpha + p v_tile
-//     out[b, h, i0 : i0 + bq] = acc / l                 (0 where l = 0)
+//     out[b, h, i0 : i0 + bq] = acc / l (0 where l = 0, NaN with empty_row_nan)
 //
 // No [Lq, Lk] score matrix exists: the tiles' working set stays in the
 // first cache levels. Key tiles wholly outside the causal diagonal or the
 // sliding window are not visited (the key loop's bounds are those of the
 // tile's first and last rows), so causal attention does about half the
-// work. A row that sees no key keeps m = -inf and l = 0 and yields zeros,
-// as in the reference lowering. The contractions are the ones
-// seqc-lower-outer-product-contractions (p v into a fresh tile, and q k^T
-// against packed k) and seqc-lower-dot-contractions (q k^T against k as it
+// work. A row that sees no key keeps m = -inf and l = 0 and yields zeros
+// (NaN with empty_row_nan), as in the reference lowering. The contractions are
+// the ones seqc-lower-outer-product-contractions (p v into a fresh tile, and q
+// k^T against packed k) and seqc-lower-dot-contractions (q k^T against k as it
 // is, marked seq.contraction) turn into register tiles.
 //
 //===----------------------------------------------------------------------===//
@@ -361,7 +361,8 @@ private:
                                   args[2]);
              });
 
-    // out[b, h, rows] = acc / l, 0 where no key was visible.
+    // out[b, h, rows] = acc / l, 0 where no key was visible (NaN with
+    // empty_row_nan).
     SmallVector<OpFoldResult> offsets = {batchIndex, head, row,
                                          b.getIndexAttr(0)};
     SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
@@ -374,8 +375,9 @@ private:
             ArrayRef<AffineMap>{identity(b, 4), rowMap(b), identity(b, 4)},
             SmallVector<IteratorType>(4, IteratorType::parallel),
             [&](OpBuilder &nb, Location l, ValueRange args) {
-              linalg::YieldOp::create(nb, l,
-                                      emitNormalized(nb, l, args[0], args[1]));
+              linalg::YieldOp::create(
+                  nb, l,
+                  emitNormalized(nb, l, args[0], args[1], op.getEmptyRowNan()));
             })
             .getResult(0);
     return tensor::InsertSliceOp::create(b, loc, normalized, out, offsets,

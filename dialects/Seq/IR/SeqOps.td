@@ -535,7 +535,10 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments, Decla
       et al. 2018).
 
     A query row that no key may be seen by yields zeros (PyTorch would yield
-    NaN); this keeps padded batches finite.
+    NaN); this keeps padded batches finite. With `empty_row_nan` it yields
+    NaN, as `softmax` over scores that are all -inf does: seq-raise-attention
+    sets it on the attention it raises from such a softmax, so that raising
+    never changes a result.
 
     Implements `linalg::AggregatedOpInterface` (as IREE's LinalgExt
     attention does): `decomposeOperation` builds the reference lowering,
@@ -558,7 +561,8 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments, Decla
                        OptionalAttr<Seq_CausalAlignment>:$causal,
                        OptionalAttr<DenseI64ArrayAttr>:$window,
                        OptionalAttr<F32Attr>:$scale,
-                       OptionalAttr<DenseF32ArrayAttr>:$alibi_slopes);
+                       OptionalAttr<DenseF32ArrayAttr>:$alibi_slopes,
+                       UnitAttr:$empty_row_nan);
   let results = (outs Seq_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` `(` $mask^ `)`)?

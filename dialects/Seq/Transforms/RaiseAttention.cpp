@@ -883,7 +883,10 @@ struct RaiseAttention : RewritePattern {
         AttentionOp::create(rewriter, loc, resultType, q, k, v, mask,
                             /*relative_bias=*/Value(), causal, window,
                             rewriter.getF32FloatAttr(scale32),
-                            /*alibi_slopes=*/DenseF32ArrayAttr())
+                            /*alibi_slopes=*/DenseF32ArrayAttr(),
+                            // The softmax gives NaN on a row whose scores
+                            // are all -inf; so does the attention.
+                            /*empty_row_nan=*/rewriter.getUnitAttr())
             .getResult();
     if (rank == 3)
       result = tensor::CollapseShapeOp::create(

@@ -13,7 +13,7 @@
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @window_buffer
 // CHECK-NOT: seq.check
-// CHECK: seq.attention {{.+}} causal(top_left) {scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
 // CHECK-NOT: linalg.softmax
 func.func @window_buffer(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
   %zero = arith.constant 0.0 : f32
@@ -43,7 +43,7 @@ func.func @window_buffer(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tens
 #m2 = affine_map<(n, i, j) -> (i, j)>
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @local_trilu
-// CHECK: seq.attention {{.+}} {scale = 1.000000e+00 : f32, window = array<i64: 1, 1>}
+// CHECK: seq.attention {{.+}} {empty_row_nan, scale = 1.000000e+00 : f32, window = array<i64: 1, 1>}
 // CHECK-NOT: linalg.softmax
 func.func @local_trilu(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
   %zero = arith.constant 0.0 : f32
@@ -96,7 +96,7 @@ func.func @local_trilu(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor
 #m2 = affine_map<(n, i, j) -> (i, j)>
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @shifted_slice
-// CHECK: seq.attention {{.+}} {scale = 1.000000e+00 : f32, window = array<i64: -1, 2>}
+// CHECK: seq.attention {{.+}} {empty_row_nan, scale = 1.000000e+00 : f32, window = array<i64: -1, 2>}
 func.func @shifted_slice(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
   %zero = arith.constant 0.0 : f32
   %es = tensor.empty() : tensor<2x4x4xf32>
@@ -125,7 +125,7 @@ func.func @shifted_slice(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tens
 #m2 = affine_map<(n, i, j) -> (i, j)>
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @two_additive
-// CHECK: seq.attention {{.+}} causal(top_left) {scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
 func.func @two_additive(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
   %zero = arith.constant 0.0 : f32
   %es = tensor.empty() : tensor<2x4x4xf32>
@@ -158,7 +158,7 @@ func.func @two_additive(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tenso
 #m2 = affine_map<(n, i, j) -> (i, j)>
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @or_masked
-// CHECK: seq.attention {{.+}} causal(top_left) {scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
 func.func @or_masked(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
   %zero = arith.constant 0.0 : f32
   %es = tensor.empty() : tensor<2x4x4xf32>
@@ -224,7 +224,7 @@ func.func @strict_causal(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tens
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @not_a_band
 // CHECK: %[[M:.+]] = arith.constant dense<{{.+}}> : tensor<4x4xi1>
-// CHECK: seq.attention {{.+}} mask(%[[M]]) {scale = 1.000000e+00 : f32}
+// CHECK: seq.attention {{.+}} mask(%[[M]]) {empty_row_nan, scale = 1.000000e+00 : f32}
 func.func @not_a_band(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
   %zero = arith.constant 0.0 : f32
   %es = tensor.empty() : tensor<2x4x4xf32>
@@ -308,7 +308,7 @@ func.func @finite_window_unknown_lengths(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @finite_window_square
 // CHECK: seq.check {{.+}} "attention mask at {{.+}} dimension 0 is {}, but the scores make it a different size"
-// CHECK: seq.attention {{.+}} causal(top_left) {scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
 func.func @finite_window_square(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %v: tensor<2x?x8xf32>, %l: index) -> tensor<2x?x8xf32> {
   %zero = arith.constant 0.0 : f32
   %true = arith.constant true
@@ -367,7 +367,7 @@ func.func @finite_window_square(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %
 #s0 = affine_map<() -> ()>
 // CHECK-LABEL: func.func @hf_gpt2_offset
 // CHECK-COUNT-2: seq.check
-// CHECK: seq.attention {{.+}} causal(top_left) {scale = 5.000000e-01 : f32}
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, scale = 5.000000e-01 : f32}
 // CHECK-NOT: linalg.softmax
 func.func @hf_gpt2_offset(%x: tensor<2x?x4xf32>, %v: tensor<2x?x4xf32>) -> tensor<2x?x4xf32> {
   %c1 = arith.constant 1 : index
@@ -463,7 +463,7 @@ func.func @kv_cache_offset(%q: tensor<2x?x4xf32>, %kt: tensor<2x4x?xf32>, %v: te
 #row = affine_map<(i, j) -> (i)>
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @arange_causal
-// CHECK: seq.attention {{.+}} causal(top_left) {scale = 1.000000e+00 : f32}
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, scale = 1.000000e+00 : f32}
 // CHECK-NOT: linalg.softmax
 func.func @arange_causal(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
   %zero = arith.constant 0.0 : f32
@@ -512,7 +512,7 @@ func.func @arange_causal(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tens
 #id2 = affine_map<(i, j) -> (i, j)>
 #s2 = affine_map<(i, j) -> ()>
 // CHECK-LABEL: func.func @make_causal_mask_clamped
-// CHECK: seq.attention {{.+}} causal(top_left) {scale = 1.000000e+00 : f32}
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, scale = 1.000000e+00 : f32}
 // CHECK-NOT: linalg.softmax
 // CHECK-NOT: arith.maximumf
 func.func @make_causal_mask_clamped(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
@@ -579,7 +579,7 @@ func.func @make_causal_mask_clamped(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32
 #row = affine_map<(i, j) -> (i)>
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @arange_window
-// CHECK: seq.attention {{.+}} {scale = 1.000000e+00 : f32, window = array<i64: 2, -1>}
+// CHECK: seq.attention {{.+}} {empty_row_nan, scale = 1.000000e+00 : f32, window = array<i64: 2, -1>}
 func.func @arange_window(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
   %zero = arith.constant 0.0 : f32
   %es = tensor.empty() : tensor<2x4x4xf32>
@@ -700,7 +700,7 @@ func.func @clamp_after_dense_mask(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>,
 #m2 = affine_map<(n, i, j) -> (i, j)>
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @log_of_band
-// CHECK: seq.attention {{.+}} causal(top_left) {scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
 // CHECK-NOT: math.log
 func.func @log_of_band(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
   %zero = arith.constant 0.0 : f32
@@ -822,7 +822,7 @@ func.func @band_then_finite_fill(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, 
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @cache_prefix_causal
 // CHECK: seq.check {{.+}} "attention mask at {{.+}} dimension 1 is {}, but the scores make it
-// CHECK: seq.attention {{.+}} causal(bottom_right) {scale = 1.000000e+00 : f32}
+// CHECK: seq.attention {{.+}} causal(bottom_right) {empty_row_nan, scale = 1.000000e+00 : f32}
 // CHECK-NOT: linalg.softmax
 func.func @cache_prefix_causal(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %v: tensor<2x?x8xf32>, %past: index) -> tensor<2x?x8xf32> {
   %c1 = arith.constant 1 : index
@@ -875,7 +875,7 @@ func.func @cache_prefix_causal(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %v
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @cache_prefix_not_square
 // CHECK-NOT: causal
-// CHECK: seq.attention {{.+}} mask(%{{.+}}) {scale = 1.000000e+00 : f32}
+// CHECK: seq.attention {{.+}} mask(%{{.+}}) {empty_row_nan, scale = 1.000000e+00 : f32}
 // CHECK-NOT: causal
 func.func @cache_prefix_not_square(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %v: tensor<2x?x8xf32>, %past: index, %n: index) -> tensor<2x?x8xf32> {
   %c1 = arith.constant 1 : index
@@ -931,7 +931,7 @@ func.func @cache_prefix_not_square(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>
 #id3 = affine_map<(n, i, j) -> (n, i, j)>
 #m2 = affine_map<(n, i, j) -> (i, j)>
 // CHECK-LABEL: func.func @static_prefix
-// CHECK: seq.attention {{.+}} {scale = 1.000000e+00 : f32, window = array<i64: -1, 2>}
+// CHECK: seq.attention {{.+}} {empty_row_nan, scale = 1.000000e+00 : f32, window = array<i64: -1, 2>}
 // CHECK-NOT: linalg.softmax
 func.func @static_prefix(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x6xf32>, %v: tensor<2x6x8xf32>) -> tensor<2x4x8xf32> {
   %zero = arith.constant 0.0 : f32

@@ -9,7 +9,7 @@
 #id = affine_map<(b, h, i, j) -> (b, h, i, j)>
 // CHECK-LABEL: func.func @scaled
 // CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x4x8x16xf32>, %[[V:.+]]: tensor<2x4x8x16xf32>)
-// CHECK-NEXT: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] {scale = 2.500000e-01 : f32}
+// CHECK-NEXT: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] {empty_row_nan, scale = 2.500000e-01 : f32}
 // CHECK-NEXT: return %[[O]]
 func.func @scaled(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32> {
   %zero = arith.constant 0.0 : f32
@@ -63,7 +63,7 @@ func.func @scaled(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor
 // CHECK: %[[Q4:.+]] = tensor.expand_shape %[[Q]] {{\[}}[0, 1], [2], [3]]
 // CHECK: %[[K4:.+]] = tensor.expand_shape %[[K]] {{\[}}[0, 1], [2], [3]]
 // CHECK: %[[V4:.+]] = tensor.expand_shape %[[V]] {{\[}}[0, 1], [2], [3]]
-// CHECK: %[[O:.+]] = seq.attention %[[Q4]], %[[K4]], %[[V4]] causal(top_left) {scale = 2.500000e-01 : f32} : (tensor<8x1x?x16xf32>, tensor<8x1x?x16xf32>, tensor<8x1x?x16xf32>) -> tensor<8x1x?x16xf32>
+// CHECK: %[[O:.+]] = seq.attention %[[Q4]], %[[K4]], %[[V4]] causal(top_left) {empty_row_nan, scale = 2.500000e-01 : f32} : (tensor<8x1x?x16xf32>, tensor<8x1x?x16xf32>, tensor<8x1x?x16xf32>) -> tensor<8x1x?x16xf32>
 // CHECK: %[[R:.+]] = tensor.collapse_shape %[[O]] {{\[}}[0, 1], [2], [3]] : tensor<8x1x?x16xf32> into tensor<8x?x16xf32>
 // CHECK-NOT: linalg
 // CHECK: return %[[R]]
@@ -132,7 +132,7 @@ func.func @causal_trilu(%q: tensor<8x?x16xf32>, %k: tensor<8x?x16xf32>, %v: tens
 // CHECK-LABEL: func.func @gpt2
 // CHECK-SAME: (%[[Q:.+]]: tensor<2x4x6x16xf32>, %[[K:.+]]: tensor<2x4x6x16xf32>, %[[V:.+]]: tensor<2x4x6x16xf32>, %[[M:.+]]: tensor<2x1x1x6xf32>)
 // CHECK-NOT: seq.check
-// CHECK: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] mask(%[[M]]) causal(top_left) {scale = 2.500000e-01 : f32}
+// CHECK: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] mask(%[[M]]) causal(top_left) {empty_row_nan, scale = 2.500000e-01 : f32}
 // CHECK-NEXT: return %[[O]]
 func.func @gpt2(%q: tensor<2x4x6x16xf32>, %k: tensor<2x4x6x16xf32>, %v: tensor<2x4x6x16xf32>, %mask: tensor<2x1x1x6xf32>) -> tensor<2x4x6x16xf32> {
   %zero = arith.constant 0.0 : f32
@@ -199,7 +199,7 @@ func.func @gpt2(%q: tensor<2x4x6x16xf32>, %k: tensor<2x4x6x16xf32>, %v: tensor<2
 // CHECK-SAME: (%[[Q:.+]]: tensor<2x4x6x16xf32>, %[[K:.+]]: tensor<2x4x6x16xf32>, %[[V:.+]]: tensor<2x4x6x16xf32>, %[[M:.+]]: tensor<2x1x1x6xi1>)
 // CHECK: %[[KEEP:.+]] = linalg.generic {{.+}} ins(%[[M]] : tensor<2x1x1x6xi1>)
 // CHECK: arith.xori
-// CHECK: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] mask(%[[KEEP]]) {scale = 1.000000e+00 : f32}
+// CHECK: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] mask(%[[KEEP]]) {empty_row_nan, scale = 1.000000e+00 : f32}
 // CHECK-NEXT: return %[[O]]
 func.func @padding(%q: tensor<2x4x6x16xf32>, %k: tensor<2x4x6x16xf32>, %v: tensor<2x4x6x16xf32>, %mask: tensor<2x1x1x6xi1>) -> tensor<2x4x6x16xf32> {
   %zero = arith.constant 0.0 : f32
@@ -326,9 +326,9 @@ func.func @left_as_written(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v: 
 // CHECK-LABEL: func.func @broadcast_masks
 // CHECK-SAME: %[[M:[a-z0-9]+]]: tensor<6xf32>
 // CHECK: %[[M2:.+]] = tensor.expand_shape %[[M]] {{\[\[}}0, 1]] output_shape [1, 6] : tensor<6xf32> into tensor<1x6xf32>
-// CHECK: seq.attention {{.+}} mask(%[[M2]]) {scale = 1.000000e+00 : f32}
+// CHECK: seq.attention {{.+}} mask(%[[M2]]) {empty_row_nan, scale = 1.000000e+00 : f32}
 // CHECK: %[[Z:.+]] = arith.constant dense<0.000000e+00> : tensor<1x1xf32>
-// CHECK: seq.attention {{.+}} mask(%[[Z]]) {scale = 1.000000e+00 : f32}
+// CHECK: seq.attention {{.+}} mask(%[[Z]]) {empty_row_nan, scale = 1.000000e+00 : f32}
 // CHECK-NOT: causal
 func.func @broadcast_masks(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v: tensor<2x6x16xf32>, %m: tensor<6xf32>) -> (tensor<2x6x16xf32>, tensor<2x6x16xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -412,7 +412,7 @@ func.func @swapped_heads(%q: tensor<?x2x?x4xf32>, %k: tensor<?x2x?x4xf32>, %v: t
 #id5 = affine_map<(b, h, r, l, d) -> (b, h, r, l, d)>
 // CHECK-LABEL: func.func @repeat_kv
 // CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x2x8x16xf32>, %[[V:.+]]: tensor<2x2x8x16xf32>)
-// CHECK-NEXT: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] {scale = 1.000000e+00 : f32} : (tensor<2x4x8x16xf32>, tensor<2x2x8x16xf32>, tensor<2x2x8x16xf32>) -> tensor<2x4x8x16xf32>
+// CHECK-NEXT: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] {empty_row_nan, scale = 1.000000e+00 : f32} : (tensor<2x4x8x16xf32>, tensor<2x2x8x16xf32>, tensor<2x2x8x16xf32>) -> tensor<2x4x8x16xf32>
 // CHECK-NEXT: return %[[O]]
 func.func @repeat_kv(%q: tensor<2x4x8x16xf32>, %k: tensor<2x2x8x16xf32>, %v: tensor<2x2x8x16xf32>) -> tensor<2x4x8x16xf32> {
   %zero = arith.constant 0.0 : f32
@@ -465,7 +465,7 @@ func.func @repeat_kv(%q: tensor<2x4x8x16xf32>, %k: tensor<2x2x8x16xf32>, %v: ten
 // CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x2x8x16xf32>, %[[V:.+]]: tensor<2x4x8x16xf32>)
 // CHECK: %[[KB:.+]] = linalg.generic {{.+}} ins(%[[K]] : tensor<2x2x8x16xf32>)
 // CHECK: %[[KR:.+]] = tensor.collapse_shape %[[KB]]
-// CHECK: seq.attention %[[Q]], %[[KR]], %[[V]] {scale = 1.000000e+00 : f32} : (tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>)
+// CHECK: seq.attention %[[Q]], %[[KR]], %[[V]] {empty_row_nan, scale = 1.000000e+00 : f32} : (tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>)
 func.func @only_k_repeated(%q: tensor<2x4x8x16xf32>, %k: tensor<2x2x8x16xf32>, %v: tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32> {
   %zero = arith.constant 0.0 : f32
   %e5 = tensor.empty() : tensor<2x2x2x8x16xf32>
@@ -510,7 +510,7 @@ func.func @only_k_repeated(%q: tensor<2x4x8x16xf32>, %k: tensor<2x2x8x16xf32>, %
 // CHECK-DAG: %[[MIN:.+]] = arith.constant -3.40282347E+38 : f32
 // CHECK-DAG: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK: arith.select %[[C]], %[[MIN]], %[[ZERO]] : f32
-// CHECK: seq.attention {{.+}} mask(%{{.+}}) {scale = 1.000000e+00 : f32} : ({{.+}}, tensor<2x1x1x6xf32>)
+// CHECK: seq.attention {{.+}} mask(%{{.+}}) {empty_row_nan, scale = 1.000000e+00 : f32} : ({{.+}}, tensor<2x1x1x6xf32>)
 // CHECK-NOT: linalg.softmax
 func.func @finfo_min_padding(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v: tensor<2x6x16xf32>, %mask: tensor<2x1x6xi1>) -> tensor<2x6x16xf32> {
   %zero = arith.constant 0.0 : f32
@@ -542,7 +542,7 @@ func.func @finfo_min_padding(%q: tensor<2x6x16xf32>, %kt: tensor<2x16x6xf32>, %v
 #scalar = affine_map<(b, h, i, j) -> ()>
 // CHECK-LABEL: func.func @sdpa_export
 // CHECK-SAME: (%[[Q:.+]]: tensor<2x4x8x16xf32>, %[[K:.+]]: tensor<2x4x8x16xf32>, %[[V:.+]]: tensor<2x4x8x16xf32>)
-// CHECK-NEXT: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] {scale = 2.500000e-01 : f32}
+// CHECK-NEXT: %[[O:.+]] = seq.attention %[[Q]], %[[K]], %[[V]] {empty_row_nan, scale = 2.500000e-01 : f32}
 // CHECK-NEXT: return %[[O]]
 func.func @sdpa_export(%q: tensor<2x4x8x16xf32>, %k: tensor<2x4x8x16xf32>, %v: tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32> {
   %zero = arith.constant 0.0 : f32
