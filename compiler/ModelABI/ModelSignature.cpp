@@ -4,6 +4,7 @@
 
 #include "dialects/Seq/Transforms/StepFunction.h"
 #include "seqc/abi.h"
+#include "seqc/model.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -132,6 +133,56 @@ describeTensor(func::FuncOp func, Type type, DictionaryAttr attrs,
     sig.dims.push_back(dimName.empty() ? "?" : dimName.str());
   }
   return sig;
+}
+
+/// The limits seqc_rt_model_open enforces (seqc/model.h), checked here so
+/// that a model beyond them fails to compile, naming what to change,
+/// instead of compiling and then failing to open.
+static LogicalResult checkRuntimeLimits(func::FuncOp func,
+                                        const ModelSignature &sig) {
+  auto words = [](const std::vector<TensorSignature> &list) {
+    size_t total = 0;
+    for (const TensorSignature &t : list)
+      total += 3 + 2 * t.dims.size();
+    return total;
+  };
+  size_t inCount = sig.inputs.size() + sig.weights.size() + sig.states.size();
+  size_t outCount = sig.outputs.size() + sig.states.size();
+  if (inCount > SEQC_RT_MODEL_MAX_INPUTS ||
+      outCount > SEQC_RT_MODEL_MAX_OUTPUTS)
+    return func.emitError()
+           << "the model has " << sig.inputs.size() << " inputs, "
+           << sig.weights.size() << " external weights, " << sig.states.size()
+           << " states and " << sig.outputs.size()
+           << " outputs; the runtime opens at most " << SEQC_RT_MODEL_MAX_INPUTS
+           << " inputs plus weights plus states and "
+           << SEQC_RT_MODEL_MAX_OUTPUTS
+           << " outputs plus states (seqc/model.h): concatenate some";
+  size_t stateWords = words(sig.states);
+  size_t inWords = words(sig.inputs) + words(sig.weights) + stateWords;
+  size_t outWords = words(sig.outputs) + stateWords;
+  if (inWords > SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS ||
+      outWords > SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS)
+    return func.emitError()
+           << "the model's tensor descriptors (3 + 2 x rank words each, "
+              "states counted on both sides) take "
+           << inWords << " words for its inputs and " << outWords
+           << " for its outputs; the runtime holds at most "
+           << SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS
+           << " each (seqc/model.h): return fewer or concatenated tensors";
+  llvm::StringSet<> names;
+  for (const auto *list :
+       {&sig.inputs, &sig.weights, &sig.states, &sig.outputs})
+    for (const TensorSignature &t : *list)
+      for (const std::string &d : t.dims)
+        if (d != "?" && !llvm::all_of(d, llvm::isDigit))
+          names.insert(d);
+  if (names.size() > SEQC_RT_MODEL_MAX_DIM_NAMES)
+    return func.emitError()
+           << "the model names " << names.size()
+           << " distinct dimensions; the runtime tracks at most "
+           << SEQC_RT_MODEL_MAX_DIM_NAMES << " (seqc/model.h)";
+  return success();
 }
 
 FailureOr<ModelSignature> extractSignature(func::FuncOp func,
@@ -267,6 +318,8 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
                    "state" + std::to_string(k), "state")))
       return failure();
   }
+  if (failed(checkRuntimeLimits(func, sig)))
+    return failure();
   return sig;
 }
 
