@@ -581,7 +581,10 @@ struct DecomposeRecurrenceChain : RewritePattern {
         return next;
       };
 
-      if (reverse)
+      // No remainder chunk when T is a static multiple of chunkSteps: its
+      // slice would start at T, past a static axis.
+      bool hasRemainder = !isConstantIntValue(remainder, 0);
+      if (reverse && hasRemainder)
         carried = emitChunk(rewriter, remainderStart, remainder, carried);
       // The body is built once the loop exists: affine builders look at
       // the induction variable's parent op.
@@ -604,7 +607,7 @@ struct DecomposeRecurrenceChain : RewritePattern {
                                        loop.getRegionIterArgs()));
       }
       carried = loop.getResults();
-      if (!reverse)
+      if (!reverse && hasRemainder)
         carried = emitChunk(rewriter, remainderStart, remainder, carried);
 
       unsigned result = 0;

@@ -62,6 +62,10 @@ SmallVector<Value> seqc::seq::emitChunkLoop(OpBuilder &b, Location loc,
                          emitChunk(b, t0, b.getIndexAttr(k),
                                    loop.getRegionIterArgs()));
   }
+  // No remainder chunk when T is a static multiple of the chunk: its slice
+  // would start at T, past a static axis (an invalid extract_slice).
+  if (isConstantIntValue(remainder, 0))
+    return loop.getResults();
   return emitChunk(b, remainderStart, remainder, loop.getResults());
 }
 
