@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -155,6 +156,47 @@ void DimensionTies::visit(Operation *op) {
     for (const auto &dims : byLoop)
       for (const auto &[v, d] : llvm::drop_begin(dims))
         softTie(dims.front().first, dims.front().second, v, d);
+    return;
+  }
+  // Reshapes, concatenations and casts name an unnamed dimension after
+  // the one they keep (soft ties: a guessed reshape group is checked on
+  // the run, and an exporter may name an output's dimensions apart from
+  // the input's). A reshape that only adds or drops unit dimensions (a
+  // recurrence's [T, 1, B, H] output collapsed to [T, B, H]): in each
+  // group, the one dimension that is not a static 1 is the collapsed one.
+  auto tieGroups = [&](Value expanded, Value collapsed,
+                       ArrayRef<ReassociationIndices> groups) {
+    auto type = cast<RankedTensorType>(expanded.getType());
+    for (auto [i, group] : llvm::enumerate(groups)) {
+      SmallVector<int64_t> nonUnit;
+      for (int64_t d : group)
+        if (type.getDimSize(d) != 1)
+          nonUnit.push_back(d);
+      if (nonUnit.size() == 1)
+        softTie(expanded, nonUnit.front(), collapsed, i);
+    }
+  };
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+    tieGroups(collapse.getSrc(), collapse.getResult(),
+              collapse.getReassociationIndices());
+    return;
+  }
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+    tieGroups(expand.getResult(), expand.getSrc(),
+              expand.getReassociationIndices());
+    return;
+  }
+  // A concatenation: the dimensions other than the concatenated one.
+  if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+    for (Value input : concat.getInputs())
+      for (int64_t d = 0; d < rankOf(input); ++d)
+        if (d != static_cast<int64_t>(concat.getDim()))
+          softTie(input, d, concat.getResult(), d);
+    return;
+  }
+  if (auto castOp = dyn_cast<tensor::CastOp>(op)) {
+    for (int64_t d = 0; d < rankOf(castOp.getResult()); ++d)
+      softTie(castOp.getSource(), d, castOp.getResult(), d);
     return;
   }
   // Elementwise arithmetic on tensors: all shapes are equal.

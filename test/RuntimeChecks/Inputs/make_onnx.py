@@ -195,3 +195,25 @@ save("zeros_short", [
     [numpy_helper.from_array(np.array([1], np.int64), "one"),
      numpy_helper.from_array(np.array([-5], np.int64), "minus5"),
      numpy_helper.from_array(np.array([4], np.int64), "four")])
+# torch.onnx.export of a batch-first GRU with dynamic axes given for the
+# input only: the exporter names the output's dimensions apart
+# ("Transposey_dim_0"), which the importer drops.
+rng = np.random.default_rng(0)
+save("gru_unnamed_out", [
+    helper.make_node("Transpose", ["x"], ["xt"], name="Transpose_0",
+                     perm=[1, 0, 2]),
+    helper.make_node("GRU", ["xt", "W", "R", "B"], ["yt", "hn"], name="GRU_1",
+                     hidden_size=7, linear_before_reset=1),
+    helper.make_node("Squeeze", ["yt", "axis1"], ["ys"], name="Squeeze_2"),
+    helper.make_node("Transpose", ["ys"], ["y"], name="Transpose_3",
+                     perm=[1, 0, 2]),
+], [f32("x", ["B", "T", 5])],
+    [f32("y", ["Transposey_dim_0", "Transposey_dim_1", 7]),
+     f32("hn", [1, "GRUhn_dim_1", 7])],
+    [numpy_helper.from_array(
+        (rng.standard_normal((1, 21, 5)) * 0.4).astype(np.float32), "W"),
+     numpy_helper.from_array(
+         (rng.standard_normal((1, 21, 7)) * 0.4).astype(np.float32), "R"),
+     numpy_helper.from_array(
+         (rng.standard_normal((1, 42)) * 0.4).astype(np.float32), "B"),
+     numpy_helper.from_array(np.array([1], np.int64), "axis1")])
