@@ -396,6 +396,111 @@ FailureOr<ModelSignature> ModelSignature::fromText(StringRef modelName,
   return sig;
 }
 
+/// Whether `name` may be an object-like macro of the C library headers
+/// that the generated header includes (stddef.h, stdint.h) or that an
+/// application commonly includes before it (stdio.h, stdlib.h, errno.h,
+/// limits.h, float.h, math.h, signal.h, time.h): as a parameter name it
+/// would expand (`const seqc_tensor *NULL`). The runtime's own macros are
+/// SEQC_ names.
+static bool mayBeLibraryMacro(llvm::StringRef name) {
+  static const llvm::StringSet<> macros = {"NULL",
+                                           "EOF",
+                                           "BUFSIZ",
+                                           "FILENAME_MAX",
+                                           "FOPEN_MAX",
+                                           "TMP_MAX",
+                                           "L_tmpnam",
+                                           "SEEK_SET",
+                                           "SEEK_CUR",
+                                           "SEEK_END",
+                                           "stdin",
+                                           "stdout",
+                                           "stderr",
+                                           "errno",
+                                           "EXIT_SUCCESS",
+                                           "EXIT_FAILURE",
+                                           "RAND_MAX",
+                                           "MB_CUR_MAX",
+                                           "MB_LEN_MAX",
+                                           "CHAR_BIT",
+                                           "CHAR_MIN",
+                                           "CHAR_MAX",
+                                           "SCHAR_MIN",
+                                           "SCHAR_MAX",
+                                           "UCHAR_MAX",
+                                           "SHRT_MIN",
+                                           "SHRT_MAX",
+                                           "USHRT_MAX",
+                                           "INT_MIN",
+                                           "INT_MAX",
+                                           "UINT_MAX",
+                                           "LONG_MIN",
+                                           "LONG_MAX",
+                                           "ULONG_MAX",
+                                           "LLONG_MIN",
+                                           "LLONG_MAX",
+                                           "ULLONG_MAX",
+                                           "SIZE_MAX",
+                                           "PTRDIFF_MIN",
+                                           "PTRDIFF_MAX",
+                                           "SIG_ATOMIC_MIN",
+                                           "SIG_ATOMIC_MAX",
+                                           "WCHAR_MIN",
+                                           "WCHAR_MAX",
+                                           "WINT_MIN",
+                                           "WINT_MAX",
+                                           "INTPTR_MIN",
+                                           "INTPTR_MAX",
+                                           "UINTPTR_MAX",
+                                           "INTMAX_MIN",
+                                           "INTMAX_MAX",
+                                           "UINTMAX_MAX",
+                                           "INFINITY",
+                                           "NAN",
+                                           "HUGE_VAL",
+                                           "HUGE_VALF",
+                                           "HUGE_VALL",
+                                           "FP_NAN",
+                                           "FP_INFINITE",
+                                           "FP_ZERO",
+                                           "FP_SUBNORMAL",
+                                           "FP_NORMAL",
+                                           "MATH_ERRNO",
+                                           "MATH_ERREXCEPT",
+                                           "math_errhandling",
+                                           "CLOCKS_PER_SEC",
+                                           "TIME_UTC",
+                                           "SIG_DFL",
+                                           "SIG_IGN",
+                                           "SIG_ERR",
+                                           "SIGINT",
+                                           "SIGTERM",
+                                           "SIGSEGV",
+                                           "SIGABRT",
+                                           "SIGFPE",
+                                           "SIGILL",
+                                           "NDEBUG",
+                                           "DECIMAL_DIG"};
+  if (macros.contains(name) || name.starts_with("SEQC_"))
+    return true;
+  // [U]INT{N,_LEASTN,_FASTN}_{MIN,MAX}; FLT_, DBL_, LDBL_ limits; M_PI and
+  // the other math.h constants; errno's codes (E2BIG, EDOM, ERANGE, ...).
+  llvm::StringRef rest = name;
+  rest.consume_front("U");
+  if (rest.starts_with("INT") &&
+      (rest.ends_with("_MIN") || rest.ends_with("_MAX")))
+    return true;
+  auto upperTail = [](llvm::StringRef tail) {
+    return !tail.empty() && llvm::all_of(tail, [](char c) {
+      return llvm::isUpper(c) || llvm::isDigit(c) || c == '_';
+    });
+  };
+  for (llvm::StringRef prefix : {"FLT_", "DBL_", "LDBL_", "M_"})
+    if (name.starts_with(prefix) && upperTail(name.drop_front(prefix.size())))
+      return true;
+  return name.size() >= 3 && name[0] == 'E' && upperTail(name.drop_front());
+}
+
 std::string cParameterName(llvm::StringRef name) {
   // C11 and C++17 keywords (and the alternative tokens), which a tensor or
   // dimension name may well be ("int", "for", "new", "and").
@@ -422,8 +527,8 @@ std::string cParameterName(llvm::StringRef name) {
       // The wrappers' own parameters.
       "model", "state", "err", "weights", "dims"};
   // seqc_ names belong to the runtime and the wrappers' locals.
-  if (keywords.contains(name) || name.starts_with("seqc_") ||
-      name.starts_with("__") ||
+  if (keywords.contains(name) || mayBeLibraryMacro(name) ||
+      name.starts_with("seqc_") || name.starts_with("__") ||
       (name.size() > 1 && name[0] == '_' && llvm::isUpper(name[1])))
     return name.str() + "_";
   return name.str();

@@ -70,8 +70,10 @@ std::string sanitizeModelName(llvm::StringRef text);
 
 /// `name` as a parameter of the generated wrappers: unchanged, or with a `_`
 /// appended when it is a C or C++ keyword, a reserved identifier, a
-/// `seqc_` name (the runtime's and the wrappers' locals) or one of the
-/// wrappers' own parameters (model, state, err, weights, dims).
+/// `seqc_` name (the runtime's and the wrappers' locals), one of the
+/// wrappers' own parameters (model, state, err, weights, dims), or a name
+/// the C library headers may define as a macro (NULL, UINT64_MAX, errno,
+/// EOF, M_PI, ERANGE, SEQC_ names, ...).
 /// extractSignature refuses two tensors of one function that would get the
 /// same parameter name ('int' and 'int_').
 std::string cParameterName(llvm::StringRef name);
