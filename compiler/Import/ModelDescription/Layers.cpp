@@ -176,8 +176,10 @@ LogicalResult checkArguments(const LayerStmt &layer, const LayerSpec &spec,
            << (spec.minOperands == 1 ? "" : "s");
     else if (spec.maxOperands < 64)
       diag << spec.minOperands << " to " << spec.maxOperands << " operands";
-    else
+    else if (n < spec.minOperands)
       diag << "at least " << spec.minOperands << " operands";
+    else
+      diag << "at most " << spec.maxOperands << " operands";
     diag << ", found " << n;
     return failure();
   }
