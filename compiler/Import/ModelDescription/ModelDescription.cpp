@@ -321,7 +321,12 @@ FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
   auto layerIt = layers.find(name);
   if (layerIt == layers.end()) {
     if (const ScanStmt *scan = scanFields.lookup(name)) {
-      if (failed(emitScan(*scan)))
+      // On the stack while its body is emitted: a cycle through the body
+      // names the field (q -> c.y -> q).
+      stack.push_back(name);
+      LogicalResult emitted = emitScan(*scan);
+      stack.pop_back();
+      if (failed(emitted))
         return failure();
       return values.find(name)->second;
     }
