@@ -145,6 +145,18 @@ FailureOr<Val> Emitter::emitConv1d(const Val &x) {
       return failure();
     }
   }
+  if (padding < 0) {
+    error(keyword("padding")->keyPos) << "padding must be at least 0";
+    return failure();
+  }
+  // (The op takes sizes up to 2^31 - 1, which keeps T + 2 * padding and
+  // dilation * (kernel - 1) from overflowing.)
+  for (StringRef kw : {"stride", "dilation", "padding"}) {
+    if (intKw(kw, 0) > INT32_MAX) {
+      error(keyword(kw)->keyPos) << kw << " must be at most " << INT32_MAX;
+      return failure();
+    }
+  }
   bool causal = boolKw("causal", false);
   if (causal && padding) {
     error(keyword("padding")->keyPos)
