@@ -97,7 +97,7 @@ struct CommonAttrs {
   FloatAttr clip;
 };
 
-FailureOr<CommonAttrs> convertCommon(GraphImporter &g, Value w,
+FailureOr<CommonAttrs> convertCommon(GraphImporter &g, Value w, Value r,
                                      unsigned numGates,
                                      unsigned activationsPerDirection) {
   CommonAttrs c;
@@ -121,11 +121,47 @@ FailureOr<CommonAttrs> convertCommon(GraphImporter &g, Value w,
   }
   c.layout = layout ? seq::Layout::batch_major : seq::Layout::time_major;
   auto wType = cast<RankedTensorType>(w.getType());
+  auto rType = cast<RankedTensorType>(r.getType());
   std::optional<int64_t> hidden = g.intAttr("hidden_size");
-  if (!hidden && wType.getRank() == 3 && !wType.isDynamicDim(1))
+  if (!hidden) {
+    if (wType.getRank() != 3 || wType.isDynamicDim(1)) {
+      g.nodeError() << "hidden_size is not given, and W's dimension 1 (its "
+                    << numGates << " gates' rows) is not a fixed size to "
+                    << "infer it from";
+      return failure();
+    }
+    if (wType.getDimSize(1) % numGates != 0) {
+      g.nodeError() << "hidden_size is not given, and W's "
+                    << wType.getDimSize(1) << " rows (dimension 1) are not "
+                    << numGates << " gates of equal size";
+      return failure();
+    }
     hidden = wType.getDimSize(1) / numGates;
-  if (!hidden || *hidden <= 0) {
-    g.nodeError() << "hidden_size must be a positive integer";
+  }
+  if (*hidden <= 0) {
+    g.nodeError() << "hidden_size must be a positive integer, found "
+                  << *hidden;
+    return failure();
+  }
+  // W [D, G*H, I] and R [D, G*H, H] against hidden_size, named here (the
+  // op's verifier would say it in its own terms).
+  int64_t rows = numGates * *hidden;
+  for (auto [name, type] :
+       {std::pair<StringRef, RankedTensorType>{"W", wType}, {"R", rType}}) {
+    if (type.getRank() != 3)
+      continue;
+    if (!type.isDynamicDim(1) && type.getDimSize(1) != rows) {
+      g.nodeError() << name << " has " << type.getDimSize(1)
+                    << " rows (dimension 1), but hidden_size=" << *hidden
+                    << " needs " << numGates << " x " << *hidden << " = "
+                    << rows;
+      return failure();
+    }
+  }
+  if (rType.getRank() == 3 && !rType.isDynamicDim(2) &&
+      rType.getDimSize(2) != *hidden) {
+    g.nodeError() << "R has " << rType.getDimSize(2)
+                  << " columns (dimension 2), but hidden_size is " << *hidden;
     return failure();
   }
   c.hiddenSize = *hidden;
@@ -235,7 +271,7 @@ LogicalResult importRnn(GraphImporter &g) {
   if (failed(in))
     return failure();
   auto [x, w, r, b, lens, h0, extra] = *in;
-  FailureOr<CommonAttrs> c = convertCommon(g, w, 1, 1);
+  FailureOr<CommonAttrs> c = convertCommon(g, w, r, 1, 1);
   if (failed(c))
     return failure();
   auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
@@ -257,7 +293,7 @@ LogicalResult importLstm(GraphImporter &g) {
     return failure();
   auto [x, w, r, b, lens, h0, extra] = *in;
   Value c0 = extra[0], p = extra[1];
-  FailureOr<CommonAttrs> c = convertCommon(g, w, 4, 3);
+  FailureOr<CommonAttrs> c = convertCommon(g, w, r, 4, 3);
   if (failed(c))
     return failure();
   int64_t inputForget = g.intAttr("input_forget", 0);
@@ -281,7 +317,7 @@ LogicalResult importGru(GraphImporter &g) {
   if (failed(in))
     return failure();
   auto [x, w, r, b, lens, h0, extra] = *in;
-  FailureOr<CommonAttrs> c = convertCommon(g, w, 3, 2);
+  FailureOr<CommonAttrs> c = convertCommon(g, w, r, 3, 2);
   if (failed(c))
     return failure();
   int64_t lbr = g.intAttr("linear_before_reset", 0);

@@ -676,7 +676,8 @@ def write_einsum_inputs(in_dir):
 def write_edge_inputs(in_dir):
     """Edge cases of the importer: a MatMul whose batch dimension
     broadcasts (a [1, K, N] right operand), Equal of an INT32 input and an
-    INT32 constant, and a Loop that would read past a static input."""
+    INT32 constant, a Loop that would read past a static input, and
+    recurrences whose hidden_size disagrees with W or cannot be inferred."""
     from onnx import TensorProto, helper
     f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
 
@@ -708,6 +709,20 @@ def write_edge_inputs(in_dir):
         "Loop", ["ten", "", "h0"], ["h"], name="too_long", body=body)],
         [f32("x", [5, 2, 4]), f32("h0", [2, 4])], [f32("h", [2, 4])],
         [helper.make_tensor("ten", TensorProto.INT64, [], [10])], opset=17)
+    weights = np.random.default_rng(3)
+    weight = lambda n, s: helper.make_tensor(
+        n, TensorProto.FLOAT, s,
+        weights.standard_normal(s).astype(np.float32).ravel().tolist())
+    # hidden_size against W and R: an LSTM's W of 8 rows is 4 gates of 2,
+    # not of 3; a GRU without hidden_size whose W has a run-time row count.
+    save("bad_hidden_size", [helper.make_node(
+        "LSTM", ["x", "W", "R"], ["y"], name="LSTM_2", hidden_size=3)],
+        [f32("x", ["T", "B", 3])], [f32("y", ["T", 1, "B", 3])],
+        [weight("W", [1, 8, 3]), weight("R", [1, 8, 2])])
+    save("no_hidden_size", [helper.make_node(
+        "GRU", ["x", "W", "R"], ["y"], name="GRU_4")],
+        [f32("x", ["T", "B", 3]), f32("W", [1, "G", 3]),
+         f32("R", [1, "G", 2])], [f32("y", ["T", 1, "B", 2])])
 
 
 def write_narrow_initializers_model(out_dir):
