@@ -95,13 +95,29 @@ struct ExportModelPass : seqc::impl::ExportModelPassBase<ExportModelPass> {
         seqc::extractSignature(*entry, *modelName);
     if (failed(signature))
       return failure();
+    // A model the runtime could not open is an error now, not when it is
+    // loaded; a step function past the limits (its states count on both
+    // sides) is dropped, and the header says why.
+    if (std::string past = signature->pastRuntimeLimits(); !past.empty())
+      return entry->emitError() << past;
     abi.forward = {*signature, *modelName + "__forward", *modelName + "_api",
                    ""};
+    std::optional<seqc::ModelSignature> stepSignature;
     if (succeeded(step)) {
-      FailureOr<seqc::ModelSignature> stepSignature =
+      FailureOr<seqc::ModelSignature> sig =
           seqc::extractSignature(*step, *modelName);
-      if (failed(stepSignature))
+      if (failed(sig))
         return failure();
+      if (std::string past = sig->pastRuntimeLimits(); !past.empty()) {
+        notStreamable =
+            "its step function is past the runtime's limits: " + past;
+        (*step)->erase();
+        step = failure();
+      } else {
+        stepSignature = std::move(*sig);
+      }
+    }
+    if (stepSignature) {
       abi.step = seqc::ModelEntry{*stepSignature, *modelName + "__step",
                                   *modelName + "_step_api", ""};
     } else {

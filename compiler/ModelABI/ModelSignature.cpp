@@ -135,54 +135,51 @@ describeTensor(func::FuncOp func, Type type, DictionaryAttr attrs,
   return sig;
 }
 
-/// The limits seqc_rt_model_open enforces (seqc/model.h), checked here so
-/// that a model beyond them fails to compile, naming what to change,
-/// instead of compiling and then failing to open.
-static LogicalResult checkRuntimeLimits(func::FuncOp func,
-                                        const ModelSignature &sig) {
+std::string ModelSignature::pastRuntimeLimits() const {
   auto words = [](const std::vector<TensorSignature> &list) {
     size_t total = 0;
     for (const TensorSignature &t : list)
-      total += 3 + 2 * t.dims.size();
+      total += seqc_descriptor_words(t.dims.size());
     return total;
   };
-  size_t inCount = sig.inputs.size() + sig.weights.size() + sig.states.size();
-  size_t outCount = sig.outputs.size() + sig.states.size();
+  std::string reason;
+  llvm::raw_string_ostream os(reason);
+  size_t inCount = inputs.size() + weights.size() + states.size();
+  size_t outCount = outputs.size() + states.size();
   if (inCount > SEQC_RT_MODEL_MAX_INPUTS ||
-      outCount > SEQC_RT_MODEL_MAX_OUTPUTS)
-    return func.emitError()
-           << "the model has " << sig.inputs.size() << " inputs, "
-           << sig.weights.size() << " external weights, " << sig.states.size()
-           << " states and " << sig.outputs.size()
-           << " outputs; the runtime opens at most " << SEQC_RT_MODEL_MAX_INPUTS
-           << " inputs plus weights plus states and "
-           << SEQC_RT_MODEL_MAX_OUTPUTS
-           << " outputs plus states (seqc/model.h): concatenate some";
-  size_t stateWords = words(sig.states);
-  size_t inWords = words(sig.inputs) + words(sig.weights) + stateWords;
-  size_t outWords = words(sig.outputs) + stateWords;
+      outCount > SEQC_RT_MODEL_MAX_OUTPUTS) {
+    os << "the model has " << inputs.size() << " inputs, " << weights.size()
+       << " external weights, " << states.size() << " states and "
+       << outputs.size() << " outputs; the runtime opens at most "
+       << SEQC_RT_MODEL_MAX_INPUTS << " inputs plus weights plus states and "
+       << SEQC_RT_MODEL_MAX_OUTPUTS
+       << " outputs plus states (seqc/model.h): concatenate some";
+    return reason;
+  }
+  size_t stateWords = words(states);
+  size_t inWords = words(inputs) + words(weights) + stateWords;
+  size_t outWords = words(outputs) + stateWords;
   if (inWords > SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS ||
-      outWords > SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS)
-    return func.emitError()
-           << "the model's tensor descriptors (3 + 2 x rank words each, "
-              "states counted on both sides) take "
-           << inWords << " words for its inputs and " << outWords
-           << " for its outputs; the runtime holds at most "
-           << SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS
-           << " each (seqc/model.h): return fewer or concatenated tensors";
+      outWords > SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS) {
+    os << "the model's tensor descriptors (3 + 2 x rank words each, states "
+          "counted on both sides) take "
+       << inWords << " words for its inputs and " << outWords
+       << " for its outputs; the runtime holds at most "
+       << SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS
+       << " each (seqc/model.h): return fewer or concatenated tensors";
+    return reason;
+  }
   llvm::StringSet<> names;
-  for (const auto *list :
-       {&sig.inputs, &sig.weights, &sig.states, &sig.outputs})
+  for (const auto *list : {&inputs, &weights, &states, &outputs})
     for (const TensorSignature &t : *list)
       for (const std::string &d : t.dims)
         if (d != "?" && !llvm::all_of(d, llvm::isDigit))
           names.insert(d);
   if (names.size() > SEQC_RT_MODEL_MAX_DIM_NAMES)
-    return func.emitError()
-           << "the model names " << names.size()
-           << " distinct dimensions; the runtime tracks at most "
-           << SEQC_RT_MODEL_MAX_DIM_NAMES << " (seqc/model.h)";
-  return success();
+    os << "the model names " << names.size()
+       << " distinct dimensions; the runtime tracks at most "
+       << SEQC_RT_MODEL_MAX_DIM_NAMES << " (seqc/model.h)";
+  return reason;
 }
 
 FailureOr<ModelSignature> extractSignature(func::FuncOp func,
@@ -250,7 +247,8 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
              << "' of the generated C functions ('"
              << (cParameterName(it->second) == it->second ? tensor->name
                                                           : it->second)
-             << "' is a C keyword or a reserved name); rename one";
+             << "' is a C keyword, a reserved name or a C library macro); "
+                "rename one";
       return failure();
     }
     list.push_back(std::move(*tensor));
@@ -318,8 +316,6 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
                    "state" + std::to_string(k), "state")))
       return failure();
   }
-  if (failed(checkRuntimeLimits(func, sig)))
-    return failure();
   return sig;
 }
 
@@ -403,84 +399,26 @@ FailureOr<ModelSignature> ModelSignature::fromText(StringRef modelName,
 /// would expand (`const seqc_tensor *NULL`). The runtime's own macros are
 /// SEQC_ names.
 static bool mayBeLibraryMacro(llvm::StringRef name) {
-  static const llvm::StringSet<> macros = {"NULL",
-                                           "EOF",
-                                           "BUFSIZ",
-                                           "FILENAME_MAX",
-                                           "FOPEN_MAX",
-                                           "TMP_MAX",
-                                           "L_tmpnam",
-                                           "SEEK_SET",
-                                           "SEEK_CUR",
-                                           "SEEK_END",
-                                           "stdin",
-                                           "stdout",
-                                           "stderr",
-                                           "errno",
-                                           "EXIT_SUCCESS",
-                                           "EXIT_FAILURE",
-                                           "RAND_MAX",
-                                           "MB_CUR_MAX",
-                                           "MB_LEN_MAX",
-                                           "CHAR_BIT",
-                                           "CHAR_MIN",
-                                           "CHAR_MAX",
-                                           "SCHAR_MIN",
-                                           "SCHAR_MAX",
-                                           "UCHAR_MAX",
-                                           "SHRT_MIN",
-                                           "SHRT_MAX",
-                                           "USHRT_MAX",
-                                           "INT_MIN",
-                                           "INT_MAX",
-                                           "UINT_MAX",
-                                           "LONG_MIN",
-                                           "LONG_MAX",
-                                           "ULONG_MAX",
-                                           "LLONG_MIN",
-                                           "LLONG_MAX",
-                                           "ULLONG_MAX",
-                                           "SIZE_MAX",
-                                           "PTRDIFF_MIN",
-                                           "PTRDIFF_MAX",
-                                           "SIG_ATOMIC_MIN",
-                                           "SIG_ATOMIC_MAX",
-                                           "WCHAR_MIN",
-                                           "WCHAR_MAX",
-                                           "WINT_MIN",
-                                           "WINT_MAX",
-                                           "INTPTR_MIN",
-                                           "INTPTR_MAX",
-                                           "UINTPTR_MAX",
-                                           "INTMAX_MIN",
-                                           "INTMAX_MAX",
-                                           "UINTMAX_MAX",
-                                           "INFINITY",
-                                           "NAN",
-                                           "HUGE_VAL",
-                                           "HUGE_VALF",
-                                           "HUGE_VALL",
-                                           "FP_NAN",
-                                           "FP_INFINITE",
-                                           "FP_ZERO",
-                                           "FP_SUBNORMAL",
-                                           "FP_NORMAL",
-                                           "MATH_ERRNO",
-                                           "MATH_ERREXCEPT",
-                                           "math_errhandling",
-                                           "CLOCKS_PER_SEC",
-                                           "TIME_UTC",
-                                           "SIG_DFL",
-                                           "SIG_IGN",
-                                           "SIG_ERR",
-                                           "SIGINT",
-                                           "SIGTERM",
-                                           "SIGSEGV",
-                                           "SIGABRT",
-                                           "SIGFPE",
-                                           "SIGILL",
-                                           "NDEBUG",
-                                           "DECIMAL_DIG"};
+  static const llvm::StringSet<> macros = {
+      "NULL", "EOF", "BUFSIZ", "FILENAME_MAX", "FOPEN_MAX", "TMP_MAX",
+      "L_tmpnam", "SEEK_SET", "SEEK_CUR", "SEEK_END", "stdin", "stdout",
+      "stderr", "errno", "EXIT_SUCCESS", "EXIT_FAILURE", "RAND_MAX",
+      "MB_CUR_MAX", "MB_LEN_MAX", "CHAR_BIT", "CHAR_MIN", "CHAR_MAX",
+      "SCHAR_MIN", "SCHAR_MAX", "UCHAR_MAX", "SHRT_MIN", "SHRT_MAX",
+      "USHRT_MAX", "INT_MIN", "INT_MAX", "UINT_MAX", "LONG_MIN", "LONG_MAX",
+      "ULONG_MAX", "LLONG_MIN", "LLONG_MAX", "ULLONG_MAX", "SIZE_MAX",
+      "PTRDIFF_MIN", "PTRDIFF_MAX", "SIG_ATOMIC_MIN", "SIG_ATOMIC_MAX",
+      "WCHAR_MIN", "WCHAR_MAX", "WINT_MIN", "WINT_MAX", "INTPTR_MIN",
+      "INTPTR_MAX", "UINTPTR_MAX", "INTMAX_MIN", "INTMAX_MAX", "UINTMAX_MAX",
+      "INFINITY", "NAN", "HUGE_VAL", "HUGE_VALF", "HUGE_VALL", "FP_NAN",
+      "FP_INFINITE", "FP_ZERO", "FP_SUBNORMAL", "FP_NORMAL", "MATH_ERRNO",
+      "MATH_ERREXCEPT", "math_errhandling", "CLOCKS_PER_SEC", "TIME_UTC",
+      "SIG_DFL", "SIG_IGN", "SIG_ERR", "SIGINT", "SIGTERM", "SIGSEGV",
+      "SIGABRT", "SIGFPE", "SIGILL", "NDEBUG", "DECIMAL_DIG", "PATH_MAX",
+      // complex.h's imaginary unit; GNU C
+      // predefines the others without
+      // any include.
+      "I", "linux", "unix", "i386"};
   if (macros.contains(name) || name.starts_with("SEQC_"))
     return true;
   // [U]INT{N,_LEASTN,_FASTN}_{MIN,MAX}; FLT_, DBL_, LDBL_ limits; M_PI and

@@ -42,6 +42,11 @@ struct ModelSignature {
   /// outputs.
   std::string toText() const;
 
+  /// Why seqc_rt_model_open would refuse this signature (the limits of
+  /// seqc/model.h: tensors and descriptor words a side, states counted on
+  /// both, and distinct dimension names), or "" when it fits.
+  std::string pastRuntimeLimits() const;
+
   /// The signature `toText` wrote, for model `modelName`; on malformed text
   /// sets `error` (naming the line) and fails.
   static mlir::FailureOr<ModelSignature>

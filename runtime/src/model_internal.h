@@ -128,7 +128,7 @@ int seqc_cpu_detected_level(void);
 
 /* Intptr words of a memref descriptor of rank `rank`. */
 static inline size_t descriptor_words(int64_t rank) {
-  return 3 + 2 * (size_t)rank;
+  return seqc_descriptor_words(rank);
 }
 
 #endif // SEQC_RUNTIME_MODEL_INTERNAL_H

@@ -128,3 +128,27 @@ func.func @kept_lengths(%x: tensor<?x8x?xf32> {seq.dims = ["B", "", "T"]}, %a: t
   %p = linalg.matmul ins(%a, %b : tensor<?x?xf32>, tensor<?x?xf32>) outs(%init3 : tensor<?x?xf32>) -> tensor<?x?xf32>
   return %pointwise, %same, %valid, %biased, %p : tensor<?x8x?xf32>, tensor<?x8x?xf32>, tensor<?x8x?xf32>, tensor<?x?x8xf32>, tensor<?x?xf32>
 }
+
+// -----
+
+// Reshapes that add or drop unit dimensions carry a name to the dimension
+// they keep ([T, 1, B] to [T, B], [B] to [1, B]); a group of two dynamic
+// dimensions ties neither; a concatenation ties the dimensions it does not
+// concatenate, and never joins two different names (B1 and B2, which an
+// exporter may give one batch; the run checks them).
+// CHECK-LABEL: func.func @reshapes(
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x1x?xf32> {seq.dims = ["T", "", "B"]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<?x?xf32> {seq.dims = ["M", "N"]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<2x?xf32> {seq.dims = ["", "B1"]}
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<3x?xf32> {seq.dims = ["", "B2"]}
+// CHECK-SAME: -> (tensor<?x?xf32> {seq.dims = ["T", "B"]}, tensor<?xf32>, tensor<5x?xf32> {seq.dims = ["", "B1"]})
+func.func @reshapes(%x: tensor<?x1x?xf32> {seq.dims = ["T", "", "B"]},
+                    %z: tensor<?x?xf32> {seq.dims = ["M", "N"]},
+                    %a: tensor<2x?xf32> {seq.dims = ["", "B1"]},
+                    %b: tensor<3x?xf32> {seq.dims = ["", "B2"]})
+    -> (tensor<?x?xf32>, tensor<?xf32>, tensor<5x?xf32>) {
+  %c = tensor.collapse_shape %x [[0], [1, 2]] : tensor<?x1x?xf32> into tensor<?x?xf32>
+  %f = tensor.collapse_shape %z [[0, 1]] : tensor<?x?xf32> into tensor<?xf32>
+  %j = tensor.concat dim(0) %a, %b : (tensor<2x?xf32>, tensor<3x?xf32>) -> tensor<5x?xf32>
+  return %c, %f, %j : tensor<?x?xf32>, tensor<?xf32>, tensor<5x?xf32>
+}

@@ -123,11 +123,13 @@ FailureOr<CommonAttrs> convertCommon(GraphImporter &g, Value w, Value r,
   auto wType = cast<RankedTensorType>(w.getType());
   auto rType = cast<RankedTensorType>(r.getType());
   std::optional<int64_t> hidden = g.intAttr("hidden_size");
+  if (!hidden && rType.getRank() == 3 && !rType.isDynamicDim(2))
+    hidden = rType.getDimSize(2); // R is [D, G*H, H]
   if (!hidden) {
     if (wType.getRank() != 3 || wType.isDynamicDim(1)) {
-      g.nodeError() << "hidden_size is not given, and W's dimension 1 (its "
-                    << numGates << " gates' rows) is not a fixed size to "
-                    << "infer it from";
+      g.nodeError() << "hidden_size is not given, and neither W's dimension "
+                    << "1 (its " << numGates << " gates' rows) nor R's "
+                    << "dimension 2 is a fixed size to infer it from";
       return failure();
     }
     if (wType.getDimSize(1) % numGates != 0) {
@@ -138,9 +140,11 @@ FailureOr<CommonAttrs> convertCommon(GraphImporter &g, Value w, Value r,
     }
     hidden = wType.getDimSize(1) / numGates;
   }
-  if (*hidden <= 0) {
-    g.nodeError() << "hidden_size must be a positive integer, found "
-                  << *hidden;
+  // (At most 2^31 - 1, the op's bound, which also keeps G * H from
+  // overflowing.)
+  if (*hidden <= 0 || *hidden > INT32_MAX) {
+    g.nodeError() << "hidden_size must be a positive integer below 2^31, "
+                  << "found " << *hidden;
     return failure();
   }
   // W [D, G*H, I] and R [D, G*H, H] against hidden_size, named here (the

@@ -288,11 +288,12 @@ LogicalResult importFlatten(GraphImporter &g) {
 
 /// The sizes of a Reshape whose target shape is read from a tensor on each
 /// run (a graph input, a vector the importer cannot follow): ONNX's special
-/// values are then decided on each run too. Without allowzero a 0 copies
-/// the input's size at that position; one -1 takes the input's element
-/// count over the product of the other sizes (two are refused on the run;
-/// a count that does not divide is left to the reshape's own element
-/// check, as are negative sizes).
+/// values are then decided on each run too, and what ONNX calls invalid is
+/// refused on it. Without allowzero a 0 copies the input's size at that
+/// position (a 0 past the input's rank is refused); one -1 takes the
+/// input's element count over the product of the other sizes (two are
+/// refused, as is a -1 beside sizes that multiply to 0). The element count
+/// itself is compared where the sizes are used (reshapeThroughFlat).
 SmallVector<OpFoldResult>
 targetSizesReadAtRunTime(GraphImporter &g, ArrayRef<OpFoldResult> in,
                          ArrayRef<OpFoldResult> target, bool allowZero) {
@@ -301,45 +302,61 @@ targetSizesReadAtRunTime(GraphImporter &g, ArrayRef<OpFoldResult> in,
   auto cst = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  auto eq = [&](Value a, Value c) -> Value {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, c);
+  auto cmp = [&](arith::CmpIPredicate p, Value a, Value c) -> Value {
+    return arith::CmpIOp::create(b, loc, p, a, c);
   };
-  Value one = cst(1), minusOne = cst(-1);
-  Value count = one, others = one, inferred = cst(0);
+  auto eq = [&](Value a, Value c) {
+    return cmp(arith::CmpIPredicate::eq, a, c);
+  };
+  auto check = [&](Value ok, Value shown, const std::string &message) {
+    seq::createCheck(b, loc, ok, shown,
+                     seq::describeLocation(loc) + ": " + message,
+                     seq::CheckKind::shape);
+  };
+  Value zero = cst(0), one = cst(1), minusOne = cst(-1);
+  Value count = one, others = one, inferred = zero;
   for (OpFoldResult d : in)
     count = arith::MulIOp::create(b, loc, count, g.indexValue(d));
   SmallVector<Value> sizes;
   for (auto [i, d] : llvm::enumerate(target)) {
     Value size = g.indexValue(d);
     if (!allowZero && i < in.size())
-      size = arith::SelectOp::create(b, loc, eq(size, cst(0)),
+      size = arith::SelectOp::create(b, loc, eq(size, zero),
                                      g.indexValue(in[i]), size);
+    else if (!allowZero)
+      check(cmp(arith::CmpIPredicate::ne, size, zero), size,
+            "target entry " + std::to_string(i) +
+                " is {}, which copies an input dimension the input (rank " +
+                std::to_string(in.size()) + ") lacks");
     Value isInferred = eq(size, minusOne);
     others = arith::MulIOp::create(
         b, loc, others, arith::SelectOp::create(b, loc, isInferred, one, size));
     inferred = arith::AddIOp::create(
         b, loc, inferred,
-        arith::SelectOp::create(b, loc, isInferred, one, cst(0)));
+        arith::SelectOp::create(b, loc, isInferred, one, zero));
     sizes.push_back(size);
   }
-  seq::createCheck(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, inferred, one),
-      inferred,
-      seq::describeLocation(loc) +
-          ": the target shape read on this run has {} entries of -1; at most "
-          "one may be inferred",
-      seq::CheckKind::shape);
-  // Other sizes multiplying to 0 infer nothing sensible (ONNX: invalid);
-  // dividing by 1 instead leaves the mismatch to the element check.
+  check(cmp(arith::CmpIPredicate::ule, inferred, one), inferred,
+        "the target shape read on this run has {} entries of -1; at most one "
+        "may be inferred");
+  check(arith::OrIOp::create(b, loc, eq(inferred, zero),
+                             cmp(arith::CmpIPredicate::ne, others, zero)),
+        others,
+        "the target shape read on this run has a -1 beside sizes that "
+        "multiply to {}: it cannot be inferred");
   Value divisor =
-      arith::SelectOp::create(b, loc, eq(others, cst(0)), one, others);
+      arith::SelectOp::create(b, loc, eq(others, zero), one, others);
   Value inferredSize = arith::DivSIOp::create(b, loc, count, divisor);
   SmallVector<OpFoldResult> out;
   for (Value size : sizes)
     out.push_back(
         arith::SelectOp::create(b, loc, eq(size, minusOne), inferredSize, size)
             .getResult());
+  // A one-entry target goes through a cast, which compares nothing.
+  if (out.size() == 1)
+    check(eq(cast<Value>(out.front()), count), cast<Value>(out.front()),
+          "the target shape read on this run holds {} elements, but the "
+          "input has another number");
   return out;
 }
 

@@ -129,6 +129,12 @@ typedef struct seqc_tensor_info {
  * lines: in, weight, state, out; num_inputs/num_outputs count only `in`/`out`
  * lines. seqc_rt_model_open_weights / seqc_rt_stream_open_weights bind the
  * file. */
+
+/* Intptr-sized words of a memref descriptor of rank `rank` (above). */
+static inline size_t seqc_descriptor_words(int64_t rank) {
+  return 3 + 2 * (size_t)rank;
+}
+
 typedef void (*seqc_model_invoke_fn)(void **args);
 
 /* What a compiled entry reports besides its results (ABI version 2). The

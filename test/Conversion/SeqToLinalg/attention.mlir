@@ -150,3 +150,15 @@ func.func @relative_bias(%q: tensor<1x4x3x4xf32>, %k: tensor<1x2x5x4xf32>, %v: t
   %o = seq.attention %q, %k, %v relative_bias(%t) : (tensor<1x4x3x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<4x3xf32>) -> tensor<1x4x3x4xf32>
   return %o : tensor<1x4x3x4xf32>
 }
+
+// With empty_row_nan (an attention raised from a softmax) the division is
+// left alone: 0 / 0 is the NaN that softmax gives a row of -inf scores.
+// CHECK-LABEL: func.func @empty_row_nan
+// CHECK: linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<1x2x3x4xf32>, tensor<1x2x3xf32>)
+// CHECK-NEXT: ^bb0(%[[X:.+]]: f32, %[[L:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: %[[Q:.+]] = arith.divf %[[X]], %[[L]] : f32
+// CHECK-NEXT: linalg.yield %[[Q]] : f32
+func.func @empty_row_nan(%q: tensor<1x2x3x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tensor<1x2x5x4xf32>, %m: tensor<1x1x1x5xi1>) -> tensor<1x2x3x4xf32> {
+  %o = seq.attention %q, %k, %v mask(%m) {empty_row_nan} : (tensor<1x2x3x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<1x1x1x5xi1>) -> tensor<1x2x3x4xf32>
+  return %o : tensor<1x2x3x4xf32>
+}

@@ -123,6 +123,9 @@ func.func @attention(%q: tensor<?x8x?x64xf32>, %k: tensor<?x8x?x64xf32>, %v: ten
   // CHECK: seq.attention {{.+}} mask(%{{.+}}) causal(top_left)
   %mqa = seq.attention %q, %k1, %v1 mask(%bmask) causal(top_left)
     : (tensor<?x8x?x64xf32>, tensor<?x1x?x64xf32>, tensor<?x1x?x32xf32>, tensor<?x1x?x?xi1>) -> tensor<?x8x?x32xf32>
+  // CHECK: seq.attention {{.+}} mask(%{{.+}}) {empty_row_nan}
+  %nan = seq.attention %q, %k, %v mask(%bmask) {empty_row_nan}
+    : (tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x32xf32>, tensor<?x1x?x?xi1>) -> tensor<?x8x?x32xf32>
   // CHECK: seq.attention {{.+}} causal(bottom_right) {window = array<i64: 16, 0>}
   %win = seq.attention %q, %k, %v causal(bottom_right) {window = array<i64: 16, 0>}
     : (tensor<?x8x?x64xf32>, tensor<?x8x?x64xf32>, tensor<?x8x?x32xf32>) -> tensor<?x8x?x32xf32>

@@ -714,7 +714,8 @@ def write_edge_inputs(in_dir):
         n, TensorProto.FLOAT, s,
         weights.standard_normal(s).astype(np.float32).ravel().tolist())
     # hidden_size against W and R: an LSTM's W of 8 rows is 4 gates of 2,
-    # not of 3; a GRU without hidden_size whose W has a run-time row count.
+    # not of 3; a GRU without hidden_size whose W and R have run-time sizes,
+    # and one whose R gives it.
     save("bad_hidden_size", [helper.make_node(
         "LSTM", ["x", "W", "R"], ["y"], name="LSTM_2", hidden_size=3)],
         [f32("x", ["T", "B", 3])], [f32("y", ["T", 1, "B", 3])],
@@ -722,7 +723,11 @@ def write_edge_inputs(in_dir):
     save("no_hidden_size", [helper.make_node(
         "GRU", ["x", "W", "R"], ["y"], name="GRU_4")],
         [f32("x", ["T", "B", 3]), f32("W", [1, "G", 3]),
-         f32("R", [1, "G", 2])], [f32("y", ["T", 1, "B", 2])])
+         f32("R", [1, "G", "H"])], [f32("y", ["T", 1, "B", 2])])
+    save("hidden_size_from_r", [helper.make_node(
+        "GRU", ["x", "W", "R"], ["y"], name="GRU_5")],
+        [f32("x", ["T", "B", 3]), f32("W", [1, "G", 3])],
+        [f32("y", ["T", 1, "B", 2])], [weight("R", [1, 6, 2])])
 
 
 def write_narrow_initializers_model(out_dir):

@@ -217,3 +217,49 @@ save("gru_unnamed_out", [
      numpy_helper.from_array(
          (rng.standard_normal((1, 42)) * 0.4).astype(np.float32), "B"),
      numpy_helper.from_array(np.array([1], np.int64), "axis1")])
+# Run-time targets of one entry, and with allowzero.
+save("reshape_given1", [
+    helper.make_node("Reshape", ["x", "s"], ["y"], name="Reshape_5"),
+], [f32("x", ["B", "T", 4]),
+    helper.make_tensor_value_info("s", TensorProto.INT64, [1])],
+    [f32("y", ["N"])])
+save("reshape_given_allowzero", [
+    helper.make_node("Reshape", ["x", "s"], ["y"], name="Reshape_6",
+                     allowzero=1),
+], [f32("x", ["B", "T", 4]),
+    helper.make_tensor_value_info("s", TensorProto.INT64, [2])],
+    [f32("y", ["N", "M"])])
+# reshape(x, [z[1:].shape[0], -1]): the target follows a size computed
+# from z, which the import guesses is x's first dimension and checks on
+# each run.
+save("reshape_to_z_rows", [
+    helper.make_node("Slice", ["z", "one", "big"], ["zc"], name="Slice_0"),
+    helper.make_node("Shape", ["zc"], ["zs"], name="Shape_0"),
+    helper.make_node("Gather", ["zs", "zero"], ["n"], name="Gather_1",
+                     axis=0),
+    helper.make_node("Concat", ["n", "minus1"], ["shape"], name="Concat_2",
+                     axis=0),
+    helper.make_node("Reshape", ["x", "shape"], ["y"], name="Reshape_3"),
+], [f32("x", ["B", "T", 4]), f32("z", ["N", 2])], [f32("y", ["R", "M"])],
+    [numpy_helper.from_array(np.array([0], np.int64), "zero"),
+     numpy_helper.from_array(np.array([-1], np.int64), "minus1"),
+     numpy_helper.from_array(np.array([1], np.int64), "one"),
+     numpy_helper.from_array(np.array([2 ** 62], np.int64), "big")])
+save("reshape_given4", [
+    helper.make_node("Reshape", ["x", "s"], ["y"], name="Reshape_7"),
+], [f32("x", ["B", "T", 4]),
+    helper.make_tensor_value_info("s", TensorProto.INT64, [4])],
+    [f32("y", ["N", "M", "K", "L"])])
+# A row expanded to [T - 5, 4]: a negative size on a run with T < 5.
+save("expand_short", [
+    helper.make_node("Shape", ["x"], ["s"], name="Shape_0"),
+    helper.make_node("Gather", ["s", "zero"], ["t"], name="Gather_1", axis=0),
+    helper.make_node("Add", ["t", "minus5"], ["n"], name="Add_2"),
+    helper.make_node("Concat", ["n", "four"], ["shape"], name="Concat_3",
+                     axis=0),
+    helper.make_node("Expand", ["row", "shape"], ["y"], name="Expand_4"),
+], [f32("x", ["T", 4])], [f32("y", ["N", 4])],
+    [numpy_helper.from_array(np.array([0], np.int64), "zero"),
+     numpy_helper.from_array(np.array([-5], np.int64), "minus5"),
+     numpy_helper.from_array(np.array([4], np.int64), "four"),
+     numpy_helper.from_array(np.arange(4, dtype=np.float32), "row")])
