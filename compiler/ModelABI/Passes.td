@@ -48,7 +48,10 @@ def NameTiedDimsPass : Pass<"seqc-name-tied-dims", "::mlir::ModuleOp"> {
     arguments and results: a name the user gave is kept and spread to the
     dimensions it must equal; an unnamed group of two or more gets `d0`,
     `d1`, ... Two different user names that the model requires to be equal
-    are an error naming both.
+    are an error naming both. Linalg loops, reshapes that add or drop unit
+    dimensions, concatenations and casts tie softly: they name an unnamed
+    dimension after its equal but never join two names (an exporter may
+    name one batch B1 and B2; the run checks them).
 
     ```mlir
     func.func @m(%x: tensor<?x?x4xf32> {seq.dims = ["T", "B", ""]},
