@@ -326,10 +326,16 @@ FailureOr<Value> poolLastAxis(GraphImporter &g, Value x, PoolWindow w,
   Value span = arith::SubIOp::create(
       b, loc, arith::AddIOp::create(b, loc, t, indexConstant(b, loc, pl + pr)),
       indexConstant(b, loc, window));
-  Value spanOk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, span,
-                                       indexConstant(b, loc, 0));
+  // With ceil_mode a last window that only starts inside the padded input
+  // counts (ONNX and PyTorch: ceil(span / stride) + 1 outputs), so a window
+  // up to stride - 1 longer than it still gives one output.
+  int64_t slack = ceilMode ? s - 1 : 0;
+  Value spanOk = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::sge,
+      arith::AddIOp::create(b, loc, span, indexConstant(b, loc, slack)),
+      indexConstant(b, loc, 0));
   std::optional<int64_t> staticT = getConstantIntValue(g.dimSize(x, 2));
-  if (staticT && *staticT + pl + pr < window) {
+  if (staticT && *staticT + pl + pr + slack < window) {
     g.nodeError() << "the window (" << window << ") is longer than the "
                   << "padded input (" << *staticT + pl + pr << ")";
     return failure();

@@ -263,3 +263,16 @@ save("expand_short", [
      numpy_helper.from_array(np.array([-5], np.int64), "minus5"),
      numpy_helper.from_array(np.array([4], np.int64), "four"),
      numpy_helper.from_array(np.arange(4, dtype=np.float32), "row")])
+# ceil_mode pooling whose last window starts inside the input but runs
+# past it, down to an input shorter than the window (T = 1, window 2).
+save("pool_ceil", [
+    helper.make_node("MaxPool", ["x"], ["mx"], name="MaxPool_0",
+                     kernel_shape=[2], strides=[2], ceil_mode=1),
+    helper.make_node("AveragePool", ["x"], ["av"], name="AveragePool_1",
+                     kernel_shape=[2], strides=[2], ceil_mode=1),
+], [f32("x", ["B", 2, "T"])], [f32("mx", ["B", 2, "U"]),
+                               f32("av", ["B", 2, "U"])])
+save("pool_ceil_static", [
+    helper.make_node("MaxPool", ["x"], ["mx"], name="MaxPool_0",
+                     kernel_shape=[2], strides=[2], ceil_mode=1),
+], [f32("x", [1, 2, 1])], [f32("mx", [1, 2, 1])])

@@ -25,15 +25,21 @@ namespace {
 /// Claims dimension `dim` of `sequence`, the axis `op` steps along, as the
 /// stream's time axis, so that the step api names it and ops stepping
 /// along different input axes (a recurrence over T and a cumsum over B)
-/// are refused instead of streamed along one of them. A fixed-size axis is
-/// left to the chunk's size checks at run time: a recurrence carries only
-/// its final state and streams chunks of that size (unlike a shift or a
-/// convolution, whose state is cut from a chunk of run-time length).
+/// are refused instead of streamed along one of them. A time axis of fixed
+/// size 1 (a model exported on one frame to be fed frame by frame) streams
+/// one step a call. A longer fixed one does not: the ops' checks tell time
+/// from features by its run-time size, so a mean over a fixed T would
+/// pass as per-step, and no chunk but the whole sequence could be fed.
 LogicalResult claimSteps(Operation *op, Value sequence, unsigned dim,
                          StreamState &s) {
-  if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(dim))
+  auto type = cast<RankedTensorType>(sequence.getType());
+  if (type.isDynamicDim(dim))
+    return s.claimTimeDim(op, sequence, dim);
+  if (type.getDimSize(dim) == 1)
     return success();
-  return s.claimTimeDim(op, sequence, dim);
+  return s.fail(op, "its time axis has a fixed size (" +
+                        std::to_string(type.getDimSize(dim)) +
+                        "): export it with a dynamic time axis to stream it");
 }
 
 LogicalResult carryRecurrence(RecurrenceOpInterface op, StreamState &s) {
