@@ -46,7 +46,14 @@ bool compileModel(const std::string &model, const TempDir &dir,
                model.c_str(), model.c_str());
     return false;
   }
-  const std::string base = dir.path() + "/model";
+  // Named after the file, as `seqc FILE` names it (messages say 'gru', not
+  // 'model').
+  std::string stem = model.substr(model.find_last_of('/') + 1);
+  stem = stem.substr(0, stem.find('.'));
+  // (seqc_ names are the runtime's.)
+  if (stem.empty() || stem.rfind("seqc_", 0) == 0)
+    stem = "model";
+  const std::string base = dir.path() + "/" + stem;
   ProgramResult result;
   std::string error;
   if (!runProgram({seqc, model, "--emit=shared", "--mcpu=native", "-o", base},
