@@ -62,18 +62,24 @@ bool openStream(const seqc_model_api *api, const seqc_model *model,
   } else if (requestedDim.empty()) {
     // Where the compiler could not trace the time axis to an input: the one
     // dimension name the inputs have and no state has (the states keep
-    // the batch and a cache's capacity), if there is exactly one and no
-    // input names a "T".
+    // the batch and a cache's capacity), if there is exactly one, no input
+    // names a "T" and none has an unnamed dynamic dimension (which might
+    // be time).
     std::vector<std::string> candidates;
-    bool hasT = false;
+    bool hasT = false, unnamed = false;
     for (size_t i = 0; i < inputs.size(); ++i) {
       const seqc_tensor_info *info = seqc_rt_model_input(model, i);
       hasT |= findDim(info, "T") >= 0;
-      for (int32_t d = 0; info->dim_names && d < info->rank; ++d) {
-        const char *name = info->dim_names[d];
-        if (!name || !*name || info->shape[d] != SEQC_DIM_DYNAMIC ||
-            std::find(candidates.begin(), candidates.end(), name) !=
-                candidates.end())
+      for (int32_t d = 0; d < info->rank; ++d) {
+        if (info->shape[d] != SEQC_DIM_DYNAMIC)
+          continue;
+        const char *name = info->dim_names ? info->dim_names[d] : nullptr;
+        if (!name || !*name || std::string(name) == "?") {
+          unnamed = true;
+          continue;
+        }
+        if (std::find(candidates.begin(), candidates.end(), name) !=
+            candidates.end())
           continue;
         bool inState = false;
         for (size_t k = 0; k < seqc_rt_model_num_states(model); ++k)
@@ -82,7 +88,7 @@ bool openStream(const seqc_model_api *api, const seqc_model *model,
           candidates.push_back(name);
       }
     }
-    if (!hasT && candidates.size() == 1) {
+    if (!hasT && !unnamed && candidates.size() == 1) {
       streamDim = candidates.front();
       std::fprintf(stderr,
                    "seq-run: note: streaming along '%s', the one input "
