@@ -415,8 +415,7 @@ static bool mayBeLibraryMacro(llvm::StringRef name) {
       "MATH_ERREXCEPT", "math_errhandling", "CLOCKS_PER_SEC", "TIME_UTC",
       "SIG_DFL", "SIG_IGN", "SIG_ERR", "SIGINT", "SIGTERM", "SIGSEGV",
       "SIGABRT", "SIGFPE", "SIGILL", "NDEBUG", "DECIMAL_DIG", "PATH_MAX",
-      // complex.h's imaginary unit; GNU C
-      // predefines the others without
+      // complex.h's imaginary unit; GNU C predefines the others without
       // any include.
       "I", "linux", "unix", "i386"};
   if (macros.contains(name) || name.starts_with("SEQC_"))
