@@ -728,6 +728,18 @@ def write_edge_inputs(in_dir):
         "GRU", ["x", "W", "R"], ["y"], name="GRU_5")],
         [f32("x", ["T", "B", 3]), f32("W", [1, "G", 3])],
         [f32("y", ["T", 1, "B", 2])], [weight("R", [1, 6, 2])])
+    save("bad_r_columns", [helper.make_node(
+        "GRU", ["x", "W", "R"], ["y"], name="GRU_6", hidden_size=2)],
+        [f32("x", ["T", "B", 3])], [f32("y", ["T", 1, "B", 2])],
+        [weight("W", [1, 6, 3]), weight("R", [1, 6, 3])])
+    save("uneven_gate_rows", [helper.make_node(
+        "GRU", ["x", "W", "R"], ["y"], name="GRU_7")],
+        [f32("x", ["T", "B", 3]), f32("R", [1, "G", "H"])],
+        [f32("y", ["T", 1, "B", 2])], [weight("W", [1, 7, 3])])
+    save("huge_hidden_size", [helper.make_node(
+        "RNN", ["x", "W", "R"], ["y"], name="RNN_8", hidden_size=2 ** 31)],
+        [f32("x", ["T", "B", 3]), f32("W", [1, "G", 3]),
+         f32("R", [1, "G", "H"])], [f32("y", ["T", 1, "B", 2])])
 
 
 def write_narrow_initializers_model(out_dir):
