@@ -12,8 +12,14 @@
 // much shorter) before it sleeps on the condition variable, and the caller
 // spins on the pending count before it sleeps. With more threads than
 // cores the spinning takes time from the thread being waited for: size the
-// pool to the cores. A sleeping party is always woken under the mutex,
-// so no wakeup is lost.
+// pool to the cores. A sleeping party is woken under the mutex it sleeps
+// on, and only when it announced its sleep (sleeping_workers,
+// caller_sleeping): the announcement and the waker's check are sequentially
+// consistent against the counter each side then reads, so either the
+// sleeper sees the new value or the waker sees the announcement, and no
+// wakeup is lost. A handoff between spinning parties then touches no mutex
+// (an empty parallel_for on two threads: ~0.15 us against ~0.4 us when
+// every handoff took the mutex to signal).
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,6 +54,8 @@ struct seqc_thread_pool {
   int64_t n;
   int chunks;
   int pending; // atomic; workers yet to finish the current job
+  int sleeping_workers; // atomic; workers asleep on work_cv
+  int caller_sleeping;  // atomic; the caller asleep on done_cv
 };
 
 /* Spin iterations before sleeping: a worker between jobs, the caller
@@ -86,8 +94,11 @@ static void *worker_main(void *arg) {
       cpu_relax();
     if (load_generation(pool) == seen && !load_stop(pool)) {
       pthread_mutex_lock(&pool->mutex);
-      while (!load_stop(pool) && load_generation(pool) == seen)
+      __atomic_add_fetch(&pool->sleeping_workers, 1, __ATOMIC_SEQ_CST);
+      while (!load_stop(pool) &&
+             __atomic_load_n(&pool->generation, __ATOMIC_SEQ_CST) == seen)
         pthread_cond_wait(&pool->work_cv, &pool->mutex);
+      __atomic_sub_fetch(&pool->sleeping_workers, 1, __ATOMIC_RELAXED);
       pthread_mutex_unlock(&pool->mutex);
     }
     if (load_stop(pool))
@@ -107,7 +118,8 @@ static void *worker_main(void *arg) {
       fn(ctx, begin, end);
     }
 
-    if (__atomic_sub_fetch(&pool->pending, 1, __ATOMIC_ACQ_REL) == 0) {
+    if (__atomic_sub_fetch(&pool->pending, 1, __ATOMIC_SEQ_CST) == 0 &&
+        __atomic_load_n(&pool->caller_sleeping, __ATOMIC_SEQ_CST)) {
       // The caller may be asleep: signal under the mutex it checks under.
       pthread_mutex_lock(&pool->mutex);
       pthread_cond_signal(&pool->done_cv);
@@ -215,10 +227,12 @@ void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
   __atomic_store_n(&pool->pending, pool->size - 1, __ATOMIC_RELAXED);
   // Publishes the job to spinning workers; sleeping ones are woken under
   // the mutex they check the generation under.
-  __atomic_add_fetch(&pool->generation, 1, __ATOMIC_RELEASE);
-  pthread_mutex_lock(&pool->mutex);
-  pthread_cond_broadcast(&pool->work_cv);
-  pthread_mutex_unlock(&pool->mutex);
+  __atomic_add_fetch(&pool->generation, 1, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&pool->sleeping_workers, __ATOMIC_SEQ_CST) > 0) {
+    pthread_mutex_lock(&pool->mutex);
+    pthread_cond_broadcast(&pool->work_cv);
+    pthread_mutex_unlock(&pool->mutex);
+  }
 
   int64_t begin, end;
   chunk_bounds(n, chunks, 0, &begin, &end);
@@ -230,8 +244,10 @@ void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
     cpu_relax();
   if (__atomic_load_n(&pool->pending, __ATOMIC_ACQUIRE) > 0) {
     pthread_mutex_lock(&pool->mutex);
-    while (__atomic_load_n(&pool->pending, __ATOMIC_ACQUIRE) > 0)
+    __atomic_store_n(&pool->caller_sleeping, 1, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&pool->pending, __ATOMIC_SEQ_CST) > 0)
       pthread_cond_wait(&pool->done_cv, &pool->mutex);
+    __atomic_store_n(&pool->caller_sleeping, 0, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&pool->mutex);
   }
   pthread_mutex_unlock(&pool->submit);
