@@ -855,14 +855,31 @@ static LogicalResult importConcatFromSequence(GraphImporter &g) {
   std::optional<int64_t> axis = normalizeAxis(g, *axisAttr, type.getRank() - 1);
   if (!axis)
     return failure();
-  if (*axis != 0 || type.getRank() < 2) {
-    g.nodeError() << "joins the elements along axis " << *axisAttr
-                  << "; only axis 0 (or new_axis = 1) is supported";
+  if (type.getRank() < 2) {
+    g.nodeError() << "joins rank-0 elements; Concat needs elements of rank "
+                     "1 or more (new_axis = 1 stacks scalars)";
     return failure();
   }
-  SmallVector<ReassociationIndices> groups = {{0, 1}};
-  for (int64_t d = 2; d < type.getRank(); ++d)
-    groups.push_back({d});
+  // Joining along element axis a: the step dimension moves just before a
+  // (a transpose, when a > 0) and merges with it, steps outer, as Concat
+  // of the elements in order lays them out (`torch.cat(outs, dim=1)` of a
+  // scripted batch-first loop).
+  if (*axis != 0) {
+    SmallVector<int64_t> perm;
+    for (int64_t d = 1; d <= *axis; ++d)
+      perm.push_back(d);
+    perm.push_back(0);
+    for (int64_t d = *axis + 1; d < type.getRank(); ++d)
+      perm.push_back(d);
+    stacked = seq::createTranspose(g.builder, g.loc, stacked, perm);
+  }
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (d == *axis + 1)
+      groups.back().push_back(d);
+    else
+      groups.push_back({d});
+  }
   g.setOutput(0,
               tensor::CollapseShapeOp::create(g.builder, g.loc, stacked, groups)
                   .getResult());

@@ -73,7 +73,8 @@ from op_models import (  # noqa: F401
 from recurrent_models import (  # noqa: F401
     BatchPositions, ConvSubsampling, CtcBiGru, GruHead, GruUni, LastValidStep,
     LstmBi, LstmInitialState, LstmUni, PreallocatedBatchFirst, ProjectedLoop,
-    Rnn, ScriptedBatchFirst, ScriptedCatGrow, ScriptedConvLstm,
+    Rnn, ScriptedBatchFirst, ScriptedCatGrow, ScriptedCatSteps,
+    ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
     ScriptedSsm, ScriptedStepIndex, Tcn, TcnTagger, TokenShifts,
@@ -312,6 +313,9 @@ MODELS = [
           **{name: {0: "B", 1: "T"} for name in ACTIVATION_OUTPUTS})),
     ("tcn_tagger", TcnTagger, 14, channels_first_inputs, ["y"],
      {"x": {0: "B", 2: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_cat_steps", lambda: torch.jit.script(ScriptedCatSteps()), 17,
+     batch_first_features, ["y", "z"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "z": {0: "B", 3: "T"}}),
 ]
 
 

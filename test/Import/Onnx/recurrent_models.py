@@ -534,6 +534,26 @@ class ScriptedBatchFirst(nn.Module):
         return torch.stack(ys, 1)
 
 
+class ScriptedCatSteps(nn.Module):
+    """A batch-first scripted loop joining its steps with torch.cat along
+    an axis the step keeps (ConcatFromSequence with axis 1 and axis -1):
+    y as [B, T, 6], z as [B, 2, 3, T]."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(8 + 6, 6)
+
+    def forward(self, x):  # [B, T, 8]
+        h = torch.zeros(x.shape[0], 6)
+        ys: List[torch.Tensor] = []
+        zs: List[torch.Tensor] = []
+        for t in range(x.shape[1]):
+            h = torch.tanh(self.lin(torch.cat([x[:, t], h], -1))) + 0.5 * h
+            ys.append(h.unsqueeze(1))
+            zs.append(h.reshape(h.shape[0], 2, 3, 1))
+        return torch.cat(ys, 1), torch.cat(zs, -1)
+
+
 # name, module, opset, input maker, output names, dynamic axes
 
 
