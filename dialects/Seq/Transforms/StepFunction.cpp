@@ -575,7 +575,8 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   // the same value everywhere (a zero initial state).
   if (isa<linalg::TransposeOp, linalg::FillOp>(op))
     return success();
-  // A slice of features (Mamba's in_proj output split into x and z): every
+  // A slice of features (Mamba's in_proj output split into x and z, the
+  // even and odd features of interleaved rotary embeddings): every
   // dimension of unknown size (time, batch) taken whole.
   if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
     RankedTensorType source = slice.getSourceType();
@@ -585,7 +586,8 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
         // A range whose bounds depend on run-time sizes (a position table
         // sliced to T) would restart at every chunk.
         if (!getConstantIntValue(size) ||
-            !getConstantIntValue(slice.getMixedOffsets()[d]))
+            !getConstantIntValue(slice.getMixedOffsets()[d]) ||
+            !getConstantIntValue(slice.getMixedStrides()[d]))
           return fail(op, "a slice whose bounds are run-time sizes may "
                           "select time steps");
         continue;
@@ -599,9 +601,9 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
           dim.getSource() != slice.getSource() || index != d)
         return fail(op, "a slice of a dimension of unknown size may select "
                         "time steps");
+      if (!isConstantIntValue(slice.getMixedStrides()[d], 1))
+        return fail(op, "a strided slice may select time steps");
     }
-    if (!slice.hasUnitStride())
-      return fail(op, "a strided slice may select time steps");
     return success();
   }
   if ((isa<arith::ArithDialect, math::MathDialect>(op->getDialect())) &&

@@ -594,6 +594,36 @@ class GptJAttention(nn.Module):
         return self.out_proj(out.permute(0, 2, 1, 3).reshape(B, T, E))
 
 
+class InterleavedRope(nn.Module):
+    """Causal one-head attention with rotary embeddings on adjacent feature
+    pairs, as Meta's LLaMA and GPT-J write them: x[..., 0::2] and
+    x[..., 1::2] (strided Slices of the features), rotated, stacked and
+    flattened back; the angles from torch.arange(T)."""
+
+    def __init__(self, d=8):
+        super().__init__()
+        self.qkv = nn.Linear(d, 3 * d)
+        self.scale = 1 / math.sqrt(d)
+        self.register_buffer(
+            "inv_freq", 1.0 / (10000 ** (torch.arange(0, d, 2).float() / d)))
+
+    def forward(self, x):  # [1, T, d]
+        T = x.shape[1]
+        q, k, v = self.qkv(x).chunk(3, -1)
+        angles = torch.outer(torch.arange(T).float(), self.inv_freq)
+        cos, sin = angles.cos(), angles.sin()
+
+        def rope(t):
+            even, odd = t[..., 0::2], t[..., 1::2]
+            return torch.stack((even * cos - odd * sin,
+                                even * sin + odd * cos), -1).flatten(-2)
+
+        q, k = rope(q), rope(k)
+        scores = q @ k.transpose(-1, -2) * self.scale
+        causal = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
+        return scores.masked_fill(causal, float("-inf")).softmax(-1) @ v
+
+
 class GroupedQueryAttention(nn.Module):
     """Hugging Face LLaMA/Mistral attention with fewer key/value heads than
     query heads (GQA): k and v repeated to the query heads by repeat_kv

@@ -41,7 +41,7 @@ from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
     CausalSelfAttention,
     CrossAttention, DebertaBuckets, DistilBertMaskedFill, FloatArangeRotary,
-    Gpt, GptJAttention,
+    Gpt, GptJAttention, InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
     KeyMaskAttention, KvCacheAttention, LstmAttention, MhaCausalDecoder,
@@ -77,7 +77,7 @@ from recurrent_models import (  # noqa: F401
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
-    ScriptedSsm, ScriptedStepIndex, Tcn, TcnTagger, TokenShifts,
+    ScriptedSsm, ScriptedStepIndex, StridedTimeGru, Tcn, TcnTagger, TokenShifts,
     batch_first_features,
     batch_first_inputs, lengths_inputs, location_attention_inputs,
     step_index_inputs, time_major_inputs, time_major_state_inputs,
@@ -316,6 +316,10 @@ MODELS = [
     ("scripted_cat_steps", lambda: torch.jit.script(ScriptedCatSteps()), 17,
      batch_first_features, ["y", "z"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "z": {0: "B", 3: "T"}}),
+    ("interleaved_rope", InterleavedRope, 14, batch_one_features, ["y"],
+     {"x": {1: "T"}, "y": {1: "T"}}),
+    ("strided_time_gru", StridedTimeGru, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T2"}}),
 ]
 
 

@@ -149,6 +149,18 @@ class GruUni(nn.Module):
         return y, h
 
 
+class StridedTimeGru(nn.Module):
+    """A GRU over every other step (x[:, ::2], a strided Slice of the
+    time axis): no step api, since a chunk's steps are not the model's."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 6, batch_first=True)
+
+    def forward(self, x):  # [B, T, 8]
+        return self.gru(x[:, ::2])[0]
+
+
 class Tcn(nn.Module):
     """Dilated causal TCN with residuals: F.pad on the left, then a conv
     padded on both sides and sliced back to causal."""
