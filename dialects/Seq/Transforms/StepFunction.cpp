@@ -50,6 +50,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -318,8 +319,18 @@ LogicalResult StepBuilder::checkFinalStateUses(ArrayRef<Value> finalStates) {
 }
 
 /// Whether `initial` is zeros, what a new stream's states hold: a zero
-/// constant, or a tensor filled with zero.
+/// constant, or a tensor filled with zero, or a slice, cast or reshape of
+/// one (a stacked recurrence's layer of h0 = zeros[L, B, H]).
 static bool isZeros(Value initial) {
+  while (Operation *def = initial.getDefiningOp()) {
+    if (auto slice = dyn_cast<tensor::ExtractSliceOp>(def))
+      initial = slice.getSource();
+    else if (isa<tensor::CastOp, tensor::CollapseShapeOp,
+                 tensor::ExpandShapeOp>(def))
+      initial = def->getOperand(0);
+    else
+      break;
+  }
   if (matchPattern(initial, m_AnyZeroFloat()) ||
       matchPattern(initial, m_Zero()))
     return true;
@@ -341,13 +352,25 @@ BlockArgument StepBuilder::bindState(MutableOperandRange operand, Type type,
   // The model's own initial value (an input h0 [L, B, H], a learned
   // constant) starts the stream, as it starts a run; one computed from
   // another op's state (a decoder started from an encoder's final state)
-  // is known only once the whole sequence has been seen.
+  // is known only once the whole sequence has been seen. Only values
+  // count: a size read from another op's result (h0's batch taken from a
+  // convolution's output) is known from the first chunk.
   SetVector<Operation *> slice;
-  BackwardSliceOptions options;
-  options.omitBlockArguments = true;
-  (void)getBackwardSlice(initial, &slice, options);
-  if (Operation *def = initial.getDefiningOp())
-    slice.insert(def);
+  SmallVector<Value> work{initial};
+  while (!work.empty()) {
+    Operation *def = work.pop_back_val().getDefiningOp();
+    if (!def || !slice.insert(def))
+      continue;
+    if (auto dim = dyn_cast<tensor::DimOp>(def)) {
+      work.push_back(dim.getIndex());
+      continue;
+    }
+    llvm::append_range(work, def->getOperands());
+    SetVector<Value> above;
+    for (Region &region : def->getRegions())
+      getUsedValuesDefinedAbove(region, above);
+    llvm::append_range(work, above);
+  }
   for (Operation *op : slice)
     if (isa<StreamableOpInterface>(op)) {
       (void)fail(

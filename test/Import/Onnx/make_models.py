@@ -71,7 +71,7 @@ from op_models import (  # noqa: F401
     channels_first_inputs, per_step_matrices, spectrogram_inputs,
     time_major_f16, time_major_f64, token_inputs)
 from recurrent_models import (  # noqa: F401
-    BatchPositions, ConvSubsampling, CtcBiGru, GruHead, GruUni, LastValidStep,
+    BatchPositions, ConvGruStack, ConvSubsampling, CtcBiGru, GruHead, GruUni, LastValidStep,
     LstmBi, LstmInitialState, LstmUni, PreallocatedBatchFirst, ProjectedLoop,
     Rnn, ScriptedBatchFirst, ScriptedCatGrow, ScriptedCatSteps,
     ScriptedConvLstm,
@@ -320,6 +320,8 @@ MODELS = [
      {"x": {1: "T"}, "y": {1: "T"}}),
     ("strided_time_gru", StridedTimeGru, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T2"}}),
+    ("conv_gru_stack", ConvGruStack, 14, batch_first_features, ["y", "z"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "z": {0: "B", 1: "T"}}),
 ]
 
 

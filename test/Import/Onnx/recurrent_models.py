@@ -161,6 +161,25 @@ class StridedTimeGru(nn.Module):
         return self.gru(x[:, ::2])[0]
 
 
+class ConvGruStack(nn.Module):
+    """A causal conv1d front end and two GRUs after it: a two-layer one
+    from zeros (the export slices its h0 = zeros[2, B, 16] per layer) and
+    one from a learned h0 expanded to the conv output's batch (a size
+    read from the conv's result, not its values)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(8, 12, 3)
+        self.stack = nn.GRU(12, 16, num_layers=2, batch_first=True)
+        self.single = nn.GRU(12, 5, batch_first=True)
+        self.h0 = nn.Parameter(torch.randn(1, 1, 5))
+
+    def forward(self, x):  # [B, T, 8]
+        y = self.conv(F.pad(x.transpose(1, 2), (2, 0))).transpose(1, 2)
+        h0 = self.h0.expand(1, y.shape[0], 5).contiguous()
+        return self.stack(y)[0], self.single(y, h0)[0]
+
+
 class Tcn(nn.Module):
     """Dilated causal TCN with residuals: F.pad on the left, then a conv
     padded on both sides and sliced back to causal."""
