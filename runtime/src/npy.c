@@ -80,8 +80,9 @@ static seqc_status parse_quoted(cursor *c, char *buf, size_t cap) {
   char quote = *c->p++;
   size_t n = 0;
   while (c->p < c->end && *c->p != quote) {
-    if (*c->p == '\\' || n + 1 >= cap)
-      return bad_header(c, "a short string without escapes");
+    // A NUL would cut the string short ('<f4\0x' read as '<f4').
+    if (*c->p == '\\' || (unsigned char)*c->p < 0x20 || n + 1 >= cap)
+      return bad_header(c, "a short string of printable characters");
     buf[n++] = *c->p++;
   }
   if (c->p >= c->end)
@@ -188,9 +189,14 @@ static seqc_status parse_dict(cursor *c, seqc_npy_array *out) {
     if (strcmp(descr, kDescrs[i].descr) == 0 ||
         (kDescrs[i].alt && strcmp(descr, kDescrs[i].alt) == 0))
       out->dtype = kDescrs[i].dtype;
+  // A dtype numpy writes ('>f4', '<u2', '|V8', '<M8[ns]') is a valid file
+  // seqc does not read; anything else is a malformed header.
+  int numpy_dtype = descr[0] && strchr("<>|=", descr[0]) &&
+                    ((descr[1] >= 'a' && descr[1] <= 'z') ||
+                     (descr[1] >= 'A' && descr[1] <= 'Z'));
   if (!out->dtype)
     return seqc_rt_set_error(
-        c->err, descr[0] == '>' ? SEQC_ERR_UNSUPPORTED : SEQC_ERR_FORMAT,
+        c->err, numpy_dtype ? SEQC_ERR_UNSUPPORTED : SEQC_ERR_FORMAT,
         "npy: %s: unsupported descr '%s' (expected one of <f4 <f8 <f2 <i4 "
         "<i8 |i1 |u1 |b1, little-endian)",
         c->path, descr);
@@ -206,6 +212,11 @@ static seqc_status parse_dict(cursor *c, seqc_npy_array *out) {
 // Reader
 //===----------------------------------------------------------------------===//
 
+static const unsigned char kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+/* Reads the whole file, or stops after its first block when that does not
+ * start like a .npy file (parse_file then says so): a device or pipe that
+ * never ends (--input x=/dev/zero) must not be read into memory. */
 static seqc_status read_all(const char *path, unsigned char **bytes,
                             size_t *size, seqc_error *err) {
   *bytes = NULL;
@@ -218,7 +229,7 @@ static seqc_status read_all(const char *path, unsigned char **bytes,
   unsigned char *buf = malloc(cap);
   while (buf) {
     len += fread(buf + len, 1, cap - len, in);
-    if (len < cap)
+    if (len < cap || memcmp(buf, kMagic, sizeof(kMagic)) != 0)
       break;
     unsigned char *grown = realloc(buf, cap * 2);
     if (!grown) {
@@ -247,7 +258,6 @@ static seqc_status read_all(const char *path, unsigned char **bytes,
 static seqc_status parse_file(const char *path, const unsigned char *bytes,
                               size_t size, seqc_npy_array *out,
                               seqc_error *err) {
-  static const unsigned char kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
   if (size < 10 || memcmp(bytes, kMagic, 6) != 0)
     return seqc_rt_set_error(err, SEQC_ERR_FORMAT,
                              "npy: %s: not a .npy file (bad magic)", path);
@@ -335,6 +345,8 @@ seqc_status seqc_rt_npy_read(const char *path, seqc_npy_array *out,
   free(bytes);
   if (st)
     seqc_rt_npy_free(out);
+  else
+    seqc_rt_clear_error(err);
   return st;
 }
 
@@ -348,6 +360,8 @@ seqc_status seqc_rt_npy_read_memory(const void *data, size_t size,
   seqc_status st = parse_file(name, (const unsigned char *)data, size, out, err);
   if (st)
     seqc_rt_npy_free(out);
+  else
+    seqc_rt_clear_error(err);
   return st;
 }
 
@@ -431,5 +445,6 @@ seqc_status seqc_rt_npy_write(const char *path, int32_t dtype, int32_t rank,
   if (!ok)
     return seqc_rt_set_error(err, SEQC_ERR_IO, "npy: writing %s failed: %s",
                              path, strerror(saved));
+  seqc_rt_clear_error(err);
   return SEQC_OK;
 }

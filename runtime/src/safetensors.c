@@ -128,6 +128,36 @@ static size_t put_utf8(char *dst, uint32_t cp) {
   return 4;
 }
 
+int seqc_st_utf8_valid(const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s, *end = p + n;
+  while (p < end) {
+    unsigned char b = *p++;
+    if (b < 0x80)
+      continue;
+    int more;
+    uint32_t cp, least;
+    if ((b & 0xE0) == 0xC0)
+      more = 1, cp = b & 0x1F, least = 0x80;
+    else if ((b & 0xF0) == 0xE0)
+      more = 2, cp = b & 0x0F, least = 0x800;
+    else if ((b & 0xF8) == 0xF0)
+      more = 3, cp = b & 0x07, least = 0x10000;
+    else
+      return 0;
+    if (end - p < more)
+      return 0;
+    for (int i = 0; i < more; ++i) {
+      if ((p[i] & 0xC0) != 0x80)
+        return 0;
+      cp = cp << 6 | (p[i] & 0x3F);
+    }
+    p += more;
+    if (cp < least || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return 0;
+  }
+  return 1;
+}
+
 // Parses a JSON string into a fresh NUL-terminated UTF-8 buffer. \u0000 is
 // rejected because names are handed out as C strings.
 static seqc_status parse_string(cursor *c, char **out) {
@@ -216,6 +246,11 @@ static seqc_status parse_string(cursor *c, char **out) {
       free(buf);
       return syntax_error(c, "a valid escape character");
     }
+  }
+  if (!seqc_st_utf8_valid(buf, n)) {
+    free(buf);
+    c->p = start;
+    return syntax_error(c, "a string of UTF-8 text");
   }
   c->p = limit + 1; // past the closing quote
   buf[n] = '\0';
@@ -664,6 +699,7 @@ seqc_status seqc_rt_safetensors_open_memory(const void *data, size_t size,
     return st;
   }
   *out = f;
+  seqc_rt_clear_error(err);
   return SEQC_OK;
 }
 
@@ -728,6 +764,7 @@ seqc_status seqc_rt_safetensors_open(const char *path, seqc_safetensors **out,
     return st;
   }
   *out = f;
+  seqc_rt_clear_error(err);
   return SEQC_OK;
 }
 
@@ -801,6 +838,7 @@ seqc_status seqc_rt_safetensors_read_f32(const seqc_safetensors_tensor *t,
                              "safetensors: tensor '%s' has %lld elements, "
                              "destination holds %zu",
                              t->name, (long long)t->numel, count);
+  seqc_rt_clear_error(err);
   // Data may sit at any byte offset, so every element goes through memcpy.
   const unsigned char *src = t->data;
   switch (t->dtype) {

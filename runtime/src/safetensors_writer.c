@@ -71,6 +71,11 @@ static seqc_status check_inputs(size_t n, const char *const *names,
     if (!names[i] || !names[i][0])
       return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
                                "safetensors: tensor #%zu has an empty name", i);
+    if (!seqc_st_utf8_valid(names[i], strlen(names[i])))
+      return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                               "safetensors: tensor #%zu's name is not UTF-8 "
+                               "text (a safetensors header is UTF-8 JSON)",
+                               i);
     if (strcmp(names[i], "__metadata__") == 0)
       return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
                                "safetensors: '__metadata__' is reserved");
@@ -176,5 +181,6 @@ seqc_status seqc_rt_safetensors_write(const char *path, size_t n,
     return seqc_rt_set_error(err, SEQC_ERR_IO,
                              "safetensors: writing %s failed: %s", path,
                              strerror(saved));
+  seqc_rt_clear_error(err);
   return SEQC_OK;
 }

@@ -38,7 +38,9 @@ const char *seqc_rt_status_string(seqc_status status);
 seqc_status seqc_rt_set_error(seqc_error *err, seqc_status code,
                               const char *fmt, ...) SEQC_PRINTF_FORMAT(3, 4);
 
-/* Resets *err to SEQC_OK with an empty message. err may be NULL. */
+/* Resets *err to SEQC_OK with an empty message. err may be NULL. Every
+ * seqc_rt_* call that takes an `err` and returns SEQC_OK leaves it cleared
+ * (an earlier failure's message does not survive a success). */
 void seqc_rt_clear_error(seqc_error *err);
 
 /* Bytes per element; 0 for an unknown dtype. */
@@ -56,7 +58,10 @@ uint16_t seqc_rt_f32_to_bf16(float value);
 
 /* Fills a descriptor for a dense row-major tensor (strides computed, reserved
  * zeroed). Returns SEQC_ERR_INVALID_ARGUMENT for a rank outside
- * [0, SEQC_MAX_RANK], a negative extent or an unknown dtype. */
+ * [0, SEQC_MAX_RANK], a negative extent or an unknown dtype. Extents whose
+ * product overflows int64_t are stored (strides saturate at INT64_MAX):
+ * seqc_rt_tensor_numel then returns -1 and seqc_rt_model_run refuses the
+ * tensor. */
 seqc_status seqc_rt_tensor_init(seqc_tensor *tensor, void *data, int32_t dtype,
                                 int64_t rank, const int64_t *shape);
 

@@ -196,6 +196,36 @@ TEST(Npy, FortranOrderIsUnsupported) {
                  SEQC_ERR_UNSUPPORTED, "fortran_order True is not supported");
 }
 
+// A stream that never ends (a device, a pipe) is not read into memory:
+// the reader stops at a first block that is not a .npy file's start.
+TEST(Npy, EndlessNonNpyInputStopsAtTheMagic) {
+  seqc_npy_array array{};
+  seqc_error err{};
+  EXPECT_EQ(seqc_rt_npy_read("/dev/zero", &array, &err), SEQC_ERR_FORMAT);
+  EXPECT_NE(std::strstr(err.message, "not a .npy file (bad magic)"), nullptr)
+      << err.message;
+}
+
+// A success clears an earlier failure left in `err`.
+TEST(Npy, SuccessClearsAnEarlierError) {
+  seqc_error err{};
+  seqc_npy_array array{};
+  ASSERT_EQ(seqc_rt_npy_read("/nonexistent/x.npy", &array, &err), SEQC_ERR_IO);
+  const std::string path = TempPath("clears.npy");
+  const float values[2] = {1, 2};
+  const int64_t shape[1] = {2};
+  ASSERT_EQ(
+      seqc_rt_npy_write(path.c_str(), SEQC_DTYPE_F32, 1, shape, values, &err),
+      SEQC_OK);
+  EXPECT_EQ(err.code, SEQC_OK);
+  EXPECT_STREQ(err.message, "");
+  ASSERT_EQ(seqc_rt_npy_read("/nonexistent/x.npy", &array, &err), SEQC_ERR_IO);
+  ASSERT_EQ(seqc_rt_npy_read(path.c_str(), &array, &err), SEQC_OK);
+  EXPECT_EQ(err.code, SEQC_OK);
+  EXPECT_STREQ(err.message, "");
+  seqc_rt_npy_free(&array);
+}
+
 TEST(Npy, BadMagicAndVersion) {
   ExpectRejected("magic.npy", "\x93NUMPZ\x01\x00\x10\x00{}", SEQC_ERR_FORMAT,
                  "not a .npy file (bad magic)");
@@ -233,7 +263,23 @@ TEST(Npy, BadHeaders) {
                  NpyImage("{'descr': '<c8', 'fortran_order': False, 'shape': "
                           "(1,)}",
                           d4),
-                 SEQC_ERR_FORMAT, "unsupported descr '<c8'");
+                 SEQC_ERR_UNSUPPORTED, "unsupported descr '<c8'");
+  ExpectRejected("h_descr_u2.npy",
+                 NpyImage("{'descr': '<u2', 'fortran_order': False, 'shape': "
+                          "(2,)}",
+                          d4),
+                 SEQC_ERR_UNSUPPORTED, "unsupported descr '<u2'");
+  ExpectRejected("h_descr_junk.npy",
+                 NpyImage("{'descr': 'f4', 'fortran_order': False, 'shape': "
+                          "(1,)}",
+                          d4),
+                 SEQC_ERR_FORMAT, "unsupported descr 'f4'");
+  // A NUL inside the string used to end it: '<f4\0x' was read as '<f4'.
+  static const char kNulDescr[] =
+      "{'descr': '<f4\0x', 'fortran_order': False, 'shape': (1,)}";
+  ExpectRejected("h_descr_nul.npy",
+                 NpyImage(std::string(kNulDescr, sizeof(kNulDescr) - 1), d4),
+                 SEQC_ERR_FORMAT, "a short string of printable characters");
   ExpectRejected("h_bigendian.npy",
                  NpyImage("{'descr': '>f4', 'fortran_order': False, 'shape': "
                           "(1,)}",

@@ -125,6 +125,30 @@ TEST(SafetensorsRead, UnicodeEscapesInNames) {
                "w\xc3\xa9\xf0\x9f\x98\x80/\n");
 }
 
+// The header is UTF-8 JSON: raw UTF-8 in a name is read as it is; bytes
+// that are not UTF-8 (a Latin-1 name, a truncated or overlong sequence, an
+// encoded surrogate) are refused (Python's json refuses such files).
+TEST(SafetensorsRead, NamesMustBeUtf8) {
+  Opened o;
+  OpenImage(Image("{\"gr\xc3\xb6\xc3\x9f"
+                  "e\":{\"dtype\":\"U8\",\"shape\":[1],"
+                  "\"data_offsets\":[0,1]}}",
+                  1),
+            o);
+  ASSERT_EQ(o.status, SEQC_OK) << o.err.message;
+  EXPECT_STREQ(seqc_rt_safetensors_at(o.file, 0)->name, "gr\xc3\xb6\xc3\x9f"
+                                                        "e");
+  for (const char *name :
+       {"gr\xf6\xdf"
+        "e",
+        "x\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"})
+    ExpectRejected(Image(std::string("{\"") + name +
+                             "\":{\"dtype\":\"U8\",\"shape\":[1],"
+                             "\"data_offsets\":[0,1]}}",
+                         1),
+                   SEQC_ERR_FORMAT, "expected a string of UTF-8 text");
+}
+
 TEST(SafetensorsRead, ConvertsHalfTypesToF32IncludingSpecials) {
   // f16: 1, -2, min subnormal, inf, NaN, 65504; bf16: 1, -inf; f64: 0.1.
   const uint16_t f16[6] = {0x3C00, 0xC000, 0x0001, 0x7C00, 0x7E00, 0x7BFF};
@@ -421,6 +445,18 @@ TEST(SafetensorsWrite, RejectsBadInputs) {
   EXPECT_EQ(seqc_rt_safetensors_write("/nonexistent/dir/x.safetensors", 1,
                                       names, t, &err),
             SEQC_ERR_IO);
+  const char *latin1[1] = {"gr\xf6\xdf"
+                           "e"};
+  EXPECT_EQ(seqc_rt_safetensors_write(path.c_str(), 1, latin1, t, &err),
+            SEQC_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(err.message).find("tensor #0's name is not UTF-8"),
+            std::string::npos)
+      << err.message;
+  // A success clears the failure before it.
+  EXPECT_EQ(seqc_rt_safetensors_write(path.c_str(), 1, names, t, &err),
+            SEQC_OK);
+  EXPECT_EQ(err.code, SEQC_OK);
+  EXPECT_STREQ(err.message, "");
 }
 
 TEST(SafetensorsWrite, OutputIsReadableByStrictParserFromDisk) {
