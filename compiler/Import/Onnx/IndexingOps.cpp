@@ -465,8 +465,10 @@ Value gatherAlong(GraphImporter &g, Value x, Value ids, int64_t axis) {
       "dimension " +
       std::to_string(axis) + " of size " +
       (getConstantIntValue(xSizes[axis])
-           ? std::to_string(*getConstantIntValue(xSizes[axis]))
-           : std::string("known at run time"));
+           ? std::to_string(*getConstantIntValue(xSizes[axis])) + " (valid: -" +
+                 std::to_string(*getConstantIntValue(xSizes[axis])) + " to " +
+                 std::to_string(*getConstantIntValue(xSizes[axis]) - 1) + ")"
+           : std::string("set at run time (valid: -size to size - 1)"));
   SmallVector<AffineExpr> idExprs;
   for (int64_t d = 0; d < idsRank; ++d)
     idExprs.push_back(g.builder.getAffineDimExpr(axis + d));
