@@ -16,6 +16,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -139,8 +140,11 @@ struct HoistChecksPass : seqc::impl::HoistChecksPassBase<HoistChecksPass> {
       return;
     Block &entry = func.getBody().front();
     SmallVector<CheckOp> checks;
+    // A check in a branch (an ONNX If on a run-time value) holds only when
+    // the branch runs: it stays there.
     func.walk([&](CheckOp check) {
-      if (check.getKind() == CheckKind::shape)
+      if (check.getKind() == CheckKind::shape &&
+          !check->getParentOfType<scf::IfOp>())
         checks.push_back(check);
     });
 

@@ -362,7 +362,10 @@ LogicalResult GraphImporter::endBodyScope(Operation *scan,
   for (auto &entry : values) {
     OnnxValue &v = entry.getValue();
     if (v.tensor && namesBefore.contains(entry.getKey()) &&
-        scan->getRegion(0).isAncestor(v.tensor.getParentRegion()) &&
+        llvm::any_of(scan->getRegions(),
+                     [&](Region &region) {
+                       return region.isAncestor(v.tensor.getParentRegion());
+                     }) &&
         (v.constant || v.elements))
       v.tensor = nullptr;
   }

@@ -205,7 +205,11 @@ public:
   /// Imports the then (or else) branch of the current If inline; the graph
   /// whose outputs name its results.
   mlir::FailureOr<const onnx::GraphProto *> importBranch(bool then);
+  /// If on a condition computed at run time (IfOps.cpp): an scf.if, or
+  /// inside a loop body both branches and a select.
   mlir::LogicalResult importRuntimeIf();
+  mlir::LogicalResult importBranchingIf(mlir::Value taken);
+  mlir::LogicalResult importSelectingIf(mlir::Value taken);
 
 private:
   mlir::LogicalResult importNode();

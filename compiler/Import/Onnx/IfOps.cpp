@@ -1,9 +1,12 @@
 //===- IfOps.cpp - ONNX If ------------------------------------------------===//
 //
-// An If on a size known at import time takes its branch; one on a value
-// computed at run time (`if t == 0:` in a scripted loop body) computes both
+// An If on a size known at import time takes its branch. One on a value
+// computed at run time becomes an scf.if (only the taken branch runs, so a
+// check of the other, `x[:, 1]` under `if x.size(1) > 1:`, cannot fail the
+// run); inside a Loop's or Scan's body (`if t == 0:` in a scripted loop),
+// where a seq.scan's body stays straight-line code, it computes both
 // branches and selects each output. Run-time Ifs whose branches give
-// different types are refused with a message.
+// different element types or ranks are refused with a message.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,7 +17,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -95,14 +100,6 @@ FailureOr<const onnx::GraphProto *> GraphImporter::importBranch(bool then) {
   return &graph;
 }
 
-/// If on a condition computed at run time (a scripted loop's `if t == 0:`,
-/// `if t + 1 < T: x[t + 1]`): both branches are computed (they are pure
-/// tensor code) and each output selects the taken branch's value. A value
-/// check (an index out of range: the read is clamped, so it is safe) in
-/// the branch not taken does not fail the run; a shape check does (a slice
-/// past the end is not safe to compute). The branches' outputs must agree
-/// in element type, rank and static sizes; dynamic sizes are checked equal
-/// at run time.
 LogicalResult GraphImporter::importRuntimeIf() {
   Value condition = tensorInput(0);
   if (!condition)
@@ -117,6 +114,117 @@ LogicalResult GraphImporter::importRuntimeIf() {
   SmallVector<Value> zeros(condType.getRank(),
                            arith::ConstantIndexOp::create(builder, loc, 0));
   Value taken = tensor::ExtractOp::create(builder, loc, condition, zeros);
+  // A Loop's or Scan's body is built in a block not yet attached to its
+  // seq.scan (no parent op) or, later, inside it.
+  Operation *parent = builder.getInsertionBlock()->getParentOp();
+  while (parent && !isa<func::FuncOp, seq::ScanOp>(parent))
+    parent = parent->getParentOp();
+  if (!isa_and_nonnull<func::FuncOp>(parent))
+    return importSelectingIf(taken);
+  return importBranchingIf(taken);
+}
+
+/// The type both branches' output `i` can take (what they agree on), or
+/// null after an error: one element type and rank.
+static RankedTensorType joinBranchTypes(GraphImporter &g, int i, Value a,
+                                        Value b) {
+  auto at = a ? dyn_cast<RankedTensorType>(a.getType()) : nullptr;
+  auto bt = b ? dyn_cast<RankedTensorType>(b.getType()) : nullptr;
+  if (!at || !bt || at.getElementType() != bt.getElementType() ||
+      at.getRank() != bt.getRank()) {
+    g.nodeError() << "branches on a condition computed at run time, and its "
+                     "branches give output "
+                  << i << " as " << (a ? a.getType() : Type()) << " and "
+                  << (b ? b.getType() : Type())
+                  << "; seqc joins branches only when they give tensors of "
+                     "one element type and rank";
+    return nullptr;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < at.getRank(); ++d)
+    shape.push_back(at.getDimSize(d) == bt.getDimSize(d)
+                        ? at.getDimSize(d)
+                        : ShapedType::kDynamic);
+  return RankedTensorType::get(shape, at.getElementType());
+}
+
+/// If on a condition computed at run time, outside any loop body: an
+/// scf.if whose regions hold the branches, so that only the taken one
+/// runs (its checks are the run's; the other's never fire) and the
+/// branches may give outputs of different sizes.
+LogicalResult GraphImporter::importBranchingIf(Value taken) {
+  // The branches go into a shell first; the scf.if with result types is
+  // made once both are imported and their outputs' types known.
+  auto shell = scf::IfOp::create(builder, loc, TypeRange{}, taken,
+                                 /*withElseRegion=*/true);
+  SmallVector<Value> outputs[2];
+  for (bool then : {true, false}) {
+    OpBuilder::InsertionGuard guard(builder);
+    Block *block = then ? shell.thenBlock() : shell.elseBlock();
+    builder.setInsertionPoint(block->getTerminator());
+    BodyScope scope = beginBodyScope();
+    FailureOr<const onnx::GraphProto *> graph = importBranch(then);
+    LogicalResult result = success(succeeded(graph));
+    for (int i = 0; succeeded(result) && i < (*graph)->output_size(); ++i) {
+      OnnxValue *v = lookup((*graph)->output(i).name());
+      Value t =
+          v->sequence == OnnxValue::Sequence::none ? materialize(*v) : Value();
+      if (!t) {
+        nodeError() << "branches on a condition computed at run time, and "
+                       "its "
+                    << (then ? "then" : "else") << " branch gives output " << i
+                    << " as a sequence; seqc joins branches only when "
+                    << "they give tensors";
+        result = failure();
+      }
+      outputs[then ? 0 : 1].push_back(t);
+    }
+    if (failed(endBodyScope(shell, scope, result)))
+      return failure();
+  }
+  SmallVector<Type> types;
+  for (int i = 0; i < node->output_size(); ++i) {
+    RankedTensorType joined =
+        joinBranchTypes(*this, i, outputs[0][i], outputs[1][i]);
+    if (!joined) {
+      shell.erase();
+      return failure();
+    }
+    types.push_back(joined);
+  }
+  auto ifOp = scf::IfOp::create(builder, loc, types, taken,
+                                /*withElseRegion=*/true);
+  for (bool then : {true, false}) {
+    Block *from = then ? shell.thenBlock() : shell.elseBlock();
+    Block *to = then ? ifOp.thenBlock() : ifOp.elseBlock();
+    from->getTerminator()->erase();
+    to->getOperations().splice(to->end(), from->getOperations());
+    OpBuilder b = OpBuilder::atBlockEnd(to);
+    SmallVector<Value> yielded;
+    for (auto [value, type] : llvm::zip(outputs[then ? 0 : 1], types))
+      yielded.push_back(value.getType() == type
+                            ? value
+                            : tensor::CastOp::create(b, loc, type, value));
+    scf::YieldOp::create(b, loc, yielded);
+  }
+  shell.erase();
+  for (int i = 0; i < node->output_size(); ++i) {
+    OnnxValue out;
+    out.tensor = ifOp.getResult(i);
+    setOutput(i, out);
+  }
+  return success();
+}
+
+/// If on a condition computed at run time inside a Loop's or Scan's body (a
+/// scripted loop's `if t == 0:`, `if t + 1 < T: x[t + 1]`): both branches
+/// are computed (they are pure tensor code) and each output selects the
+/// taken branch's value. A value check (an index out of range: the read is
+/// clamped, so it is safe) in the branch not taken does not fail the run; a
+/// shape check does (a slice past the end is not safe to compute). The
+/// branches' outputs must agree in element type, rank and static sizes;
+/// dynamic sizes are checked equal at run time.
+LogicalResult GraphImporter::importSelectingIf(Value taken) {
   Value notTaken = arith::XOrIOp::create(
       builder, loc, taken,
       arith::ConstantIntOp::create(builder, loc, builder.getI1Type(), 1));
@@ -154,21 +262,13 @@ LogicalResult GraphImporter::importRuntimeIf() {
         tv->sequence == OnnxValue::Sequence::none ? materialize(*tv) : Value();
     Value b =
         ev->sequence == OnnxValue::Sequence::none ? materialize(*ev) : Value();
-    auto at = a ? dyn_cast<RankedTensorType>(a.getType()) : nullptr;
-    auto bt = b ? dyn_cast<RankedTensorType>(b.getType()) : nullptr;
-    if (!at || !bt || at.getElementType() != bt.getElementType() ||
-        at.getRank() != bt.getRank()) {
-      nodeError() << "branches on a condition computed at run time, and its "
-                     "branches give output "
-                  << i << " as " << (a ? a.getType() : Type()) << " and "
-                  << (b ? b.getType() : Type())
-                  << "; seqc selects between branches only when they give "
-                     "tensors of one element type and rank";
-      return failure();
-    }
     // Both as the type that keeps what they agree on; the select needs
     // equal sizes.
-    SmallVector<int64_t> shape;
+    RankedTensorType joined = joinBranchTypes(*this, i, a, b);
+    if (!joined)
+      return failure();
+    auto at = cast<RankedTensorType>(a.getType());
+    auto bt = cast<RankedTensorType>(b.getType());
     for (int64_t d = 0; d < at.getRank(); ++d) {
       int64_t sa = at.getDimSize(d), sb = bt.getDimSize(d);
       if (!ShapedType::isDynamic(sa) && !ShapedType::isDynamic(sb) &&
@@ -180,8 +280,7 @@ LogicalResult GraphImporter::importRuntimeIf() {
                        "equal sizes";
         return failure();
       }
-      shape.push_back(sa == sb ? sa : ShapedType::kDynamic);
-      if (sa == sb && !ShapedType::isDynamic(sa))
+      if (!joined.isDynamicDim(d))
         continue;
       Value na = tensor::DimOp::create(builder, loc, a, d);
       Value nb = tensor::DimOp::create(builder, loc, b, d);
@@ -195,7 +294,6 @@ LogicalResult GraphImporter::importRuntimeIf() {
               "both branches and selects, which needs equal sizes",
           seq::CheckKind::shape);
     }
-    auto joined = RankedTensorType::get(shape, at.getElementType());
     if (at != joined)
       a = tensor::CastOp::create(builder, loc, joined, a);
     if (bt != joined)

@@ -77,8 +77,8 @@ from recurrent_models import (  # noqa: F401
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
-    ScriptedSsm, ScriptedStepIndex, StridedTimeGru, Tcn, TcnTagger, TokenShifts,
-    batch_first_features,
+    ScriptedBranches, ScriptedSsm, ScriptedStepIndex, StridedTimeGru, Tcn, TcnTagger, TokenShifts,
+    batch_first_features, branch_inputs,
     batch_first_inputs, lengths_inputs, location_attention_inputs,
     step_index_inputs, time_major_inputs, time_major_state_inputs,
     video_inputs)
@@ -322,6 +322,10 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T2"}}),
     ("conv_gru_stack", ConvGruStack, 14, batch_first_features, ["y", "z"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "z": {0: "B", 1: "T"}}),
+    ("scripted_branches", lambda: torch.jit.script(ScriptedBranches()), 14,
+     branch_inputs, ["d", "e", "y"],
+     {"x": {0: "B", 1: "T"}, "ids": {0: "B", 1: "T"}, "d": {0: "B"},
+      "e": {0: "B", 1: "T"}, "y": {0: "B"}}),
 ]
 
 

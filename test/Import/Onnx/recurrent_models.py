@@ -180,6 +180,40 @@ class ConvGruStack(nn.Module):
         return self.stack(y)[0], self.single(y, h0)[0]
 
 
+class ScriptedBranches(nn.Module):
+    """Scripted ifs on run-time values whose untaken branch would fail:
+    x[:, 5] read only when T > 5 (T = 3 takes the else branch), and an
+    embedding looked up at ids - 10 only when some id is past the table
+    (t3's ids are 10..19, t9's 0..9); the branches' outputs differ in
+    size (y: [B, 8] or [B, 2, 8])."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(8, 8)
+        self.table = nn.Embedding(10, 8)
+
+    def forward(self, x, ids):  # [B, T, 8], [B, T]
+        if x.size(1) > 5:
+            d = x[:, 5] - x[:, 0]
+        else:
+            d = torch.zeros_like(x[:, 0])
+        if bool(ids.max() < 10):
+            e = self.table(ids)
+        else:
+            e = self.table(ids - 10)
+        if x.size(1) > 5:
+            y = x[:, :2] * 2.0
+        else:
+            y = x[:, :1]
+        return self.lin(d), e, y.sum(-1)
+
+
+def branch_inputs(T, B, rng):
+    low = 0 if T > 5 else 10
+    return {"x": rng.standard_normal((B, T, 8)).astype(np.float32),
+            "ids": rng.integers(low, low + 10, (B, T)).astype(np.int64)}
+
+
 class Tcn(nn.Module):
     """Dilated causal TCN with residuals: F.pad on the left, then a conv
     padded on both sides and sliced back to causal."""
