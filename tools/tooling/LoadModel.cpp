@@ -10,7 +10,11 @@
 #include <cstring>
 
 #include <dlfcn.h>
+#include <elf.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <fstream>
 
 namespace seqc::tooling {
 
@@ -19,6 +23,44 @@ LoadedModel::~LoadedModel() {
   seqc_rt_thread_pool_destroy(pool);
   if (handle)
     dlclose(handle);
+}
+
+/// Whether every segment dlopen maps lies inside the file: glibc maps a
+/// truncated library's segments past the end of the file, and the first
+/// touch of them is a SIGBUS instead of an error. Files that are not 64-bit
+/// ELF are left to dlopen's own message.
+static bool segmentsInsideFile(const std::string &path, std::string &why) {
+  struct stat info;
+  std::ifstream in(path, std::ios::binary);
+  Elf64_Ehdr header;
+  if (stat(path.c_str(), &info) != 0 || !in ||
+      !in.read(reinterpret_cast<char *>(&header), sizeof(header)) ||
+      std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
+      header.e_ident[EI_CLASS] != ELFCLASS64)
+    return true;
+  const uint64_t size = static_cast<uint64_t>(info.st_size);
+  if (header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phoff > size ||
+      header.e_phnum > (size - header.e_phoff) / sizeof(Elf64_Phdr)) {
+    why = "its program headers lie past the end of the file (" +
+          std::to_string(size) + " bytes): is it truncated?";
+    return false;
+  }
+  in.seekg(static_cast<std::streamoff>(header.e_phoff));
+  for (unsigned i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment;
+    if (!in.read(reinterpret_cast<char *>(&segment), sizeof(segment)))
+      return true;
+    if (segment.p_type == PT_LOAD &&
+        (segment.p_offset > size ||
+         segment.p_filesz > size - segment.p_offset)) {
+      why = "its segment " + std::to_string(i) + " ends at byte " +
+            std::to_string(segment.p_offset + segment.p_filesz) +
+            ", past the end of the file (" + std::to_string(size) +
+            " bytes): is it truncated?";
+      return false;
+    }
+  }
+  return true;
 }
 
 bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
@@ -48,6 +90,11 @@ bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
   // dlopen searches the library path for a name without a slash.
   if (library.find('/') == std::string::npos)
     library = "./" + library;
+  if (std::string why; !segmentsInsideFile(library, why)) {
+    printError("cannot load model '%s': %s", options.model.c_str(),
+               why.c_str());
+    return false;
+  }
   loaded.handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
   tmp.remove(); // the mapping outlives the file
   if (!loaded.handle) {

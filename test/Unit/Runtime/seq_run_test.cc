@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <string>
 #include <vector>
@@ -263,6 +264,15 @@ TEST(SeqRun, ReportsModelErrors) {
   const std::string notlib = dir + "/broken.so";
   std::ofstream(notlib) << "not an ELF file";
   ExpectError(SeqRun({notlib}), 2, "cannot load model '" + notlib + "'");
+  // A truncated library: glibc would map its segments past the end of the
+  // file and the first touch would be a SIGBUS.
+  std::ifstream whole(kModel, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(whole)),
+                    std::istreambuf_iterator<char>());
+  const std::string truncated = dir + "/truncated.so";
+  std::ofstream(truncated, std::ios::binary) << bytes.substr(0, 3000);
+  ExpectError(SeqRun({truncated}), 2,
+              "past the end of the file (3000 bytes): is it truncated?");
 }
 
 TEST(SeqRun, ReportsUsageErrors) {
