@@ -456,7 +456,10 @@ LogicalResult importExpand(GraphImporter &g) {
         seq::createCheck(g.builder, g.loc, ok, target,
                          seq::describeLocation(g.loc) +
                              ": cannot expand dimension " + std::to_string(d) +
-                             " to {} (it must be 1 or the input's size)",
+                             " to {}: it must be 1 or the input's size there "
+                             "(seqc broadcasts an input dimension only where "
+                             "it is 1 in the model's types, not where it "
+                             "turns out 1 at run time)",
                          seq::CheckKind::shape);
       }
     }
