@@ -564,7 +564,10 @@ LogicalResult importGather(GraphImporter &g) {
 }
 
 LogicalResult importSplit(GraphImporter &g) {
-  if (failed(g.checkAttrs({"axis"})))
+  // Before opset 13 the sizes are the attribute `split`, not input 1.
+  bool attributeSizes = g.opset < 13;
+  if (failed(attributeSizes ? g.checkAttrs({"axis", "split"})
+                            : g.checkAttrs({"axis"})))
     return failure();
   Value x = g.tensorInput(0);
   if (!x)
@@ -575,8 +578,8 @@ LogicalResult importSplit(GraphImporter &g) {
     return failure();
   unsigned n = g.numOutputs();
   SmallVector<OpFoldResult> sizes = shapeOf(g, x), lengths;
-  if (g.hasInput(1)) {
-    auto split = g.constIntsInput(1);
+  if (attributeSizes ? g.intsAttr("split").has_value() : g.hasInput(1)) {
+    auto split = attributeSizes ? g.intsAttr("split") : g.constIntsInput(1);
     if (!split || split->size() != n) {
       g.nodeError() << "split must be a constant with one entry per output";
       return failure();

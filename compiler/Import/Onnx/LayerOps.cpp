@@ -342,41 +342,79 @@ LogicalResult importGemm(GraphImporter &g) {
   return success();
 }
 
+/// The axis Softmax and LogSoftmax normalize along, with `x` reshaped for
+/// it: before opset 13 (default axis 1) they coerce the input to 2-D,
+/// normalizing over all dimensions from `axis` on as one, which here merge
+/// into the last (undone by restoreNormalizedDims).
+static std::optional<int64_t> normalizedAxis(GraphImporter &g, Value &x) {
+  int64_t rank = tensorType(x).getRank();
+  std::optional<int64_t> axis =
+      normalizeAxis(g, g.intAttr("axis", g.opset < 13 ? 1 : -1), rank);
+  if (!axis || g.opset >= 13 || *axis >= rank - 1)
+    return axis;
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < *axis; ++d)
+    groups.push_back({d});
+  groups.emplace_back();
+  for (int64_t d = *axis; d < rank; ++d)
+    groups.back().push_back(d);
+  x = tensor::CollapseShapeOp::create(g.builder, g.loc, x, groups);
+  return axis;
+}
+
+/// `y` (normalized along the merged dimensions of normalizedAxis) in the
+/// shape of the input `original`.
+static Value restoreNormalizedDims(GraphImporter &g, Value y, Value original,
+                                   int64_t axis) {
+  int64_t rank = tensorType(original).getRank();
+  if (tensorType(y).getRank() == rank)
+    return y;
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < axis; ++d)
+    groups.push_back({d});
+  groups.emplace_back();
+  for (int64_t d = axis; d < rank; ++d)
+    groups.back().push_back(d);
+  auto type = RankedTensorType::get(tensorType(original).getShape(),
+                                    tensorType(y).getElementType());
+  return tensor::ExpandShapeOp::create(g.builder, g.loc, type, y, groups,
+                                       shapeOf(g, original));
+}
+
 LogicalResult importSoftmax(GraphImporter &g) {
   if (failed(g.checkAttrs({"axis"})))
     return failure();
   Value x = floatInput(g, 0);
   if (!x)
     return failure();
-  auto axis = normalizeAxis(g, g.intAttr("axis", -1), tensorType(x).getRank());
+  Value original = x;
+  auto axis = normalizedAxis(g, x);
   if (!axis)
     return failure();
   Value init = seq::createEmptyTensor(g.builder, g.loc, shapeOf(g, x),
                                       g.builder.getF32Type());
-  g.setOutput(0, linalg::SoftmaxOp::create(g.builder, g.loc, x.getType(), x,
-                                           init, *axis)
-                     .getResult()[0]);
+  Value y =
+      linalg::SoftmaxOp::create(g.builder, g.loc, x.getType(), x, init, *axis)
+          .getResult()[0];
+  g.setOutput(0, restoreNormalizedDims(g, y, original, *axis));
   return success();
 }
 
-/// LogSoftmax(x) = x - max - log(sum(exp(x - max))) along `axis` (opset 13
-/// semantics: one axis), computed so, not as log(softmax): a probability
-/// that underflows to 0 would give -inf where PyTorch gives a finite value.
+/// LogSoftmax(x) = x - max - log(sum(exp(x - max))) along `axis` (before
+/// opset 13, the dimensions from `axis` on as one), computed so, not as
+/// log(softmax): a probability that underflows to 0 would give -inf where
+/// PyTorch gives a finite value.
 LogicalResult importLogSoftmax(GraphImporter &g) {
   if (failed(g.checkAttrs({"axis"})))
     return failure();
   Value x = floatInput(g, 0);
   if (!x)
     return failure();
-  int64_t rank = tensorType(x).getRank();
-  auto axis = normalizeAxis(g, g.intAttr("axis", -1), rank);
+  Value original = x;
+  auto axis = normalizedAxis(g, x);
   if (!axis)
     return failure();
-  if (g.opset < 13 && *axis != rank - 1) {
-    g.nodeError() << "before opset 13 LogSoftmax flattens the input from "
-                     "axis; only the last axis is supported";
-    return failure();
-  }
+  int64_t rank = tensorType(x).getRank();
   Type f32 = g.builder.getF32Type();
   SmallVector<OpFoldResult> sizes = shapeOf(g, x), rowSizes;
   SmallVector<AffineExpr> rowExprs;
@@ -425,20 +463,20 @@ LogicalResult importLogSoftmax(GraphImporter &g) {
   Value init = seq::createEmptyTensor(g.builder, g.loc, sizes, f32);
   SmallVector<utils::IteratorType> parallel(rank,
                                             utils::IteratorType::parallel);
-  g.setOutput(0,
-              linalg::GenericOp::create(
-                  g.builder, g.loc, TypeRange{init.getType()},
-                  ValueRange{x, max, sum}, ValueRange{init},
-                  ArrayRef<AffineMap>{identity, row, row, identity}, parallel,
-                  [](OpBuilder &b, Location l, ValueRange a) {
-                    Value shifted = arith::SubFOp::create(b, l, a[0], a[1]);
-                    linalg::YieldOp::create(
-                        b, l,
-                        arith::SubFOp::create(b, l, shifted,
-                                              math::LogOp::create(b, l, a[2]))
-                            .getResult());
-                  })
-                  .getResult(0));
+  Value y = linalg::GenericOp::create(
+                g.builder, g.loc, TypeRange{init.getType()},
+                ValueRange{x, max, sum}, ValueRange{init},
+                ArrayRef<AffineMap>{identity, row, row, identity}, parallel,
+                [](OpBuilder &b, Location l, ValueRange a) {
+                  Value shifted = arith::SubFOp::create(b, l, a[0], a[1]);
+                  linalg::YieldOp::create(
+                      b, l,
+                      arith::SubFOp::create(b, l, shifted,
+                                            math::LogOp::create(b, l, a[2]))
+                          .getResult());
+                })
+                .getResult(0);
+  g.setOutput(0, restoreNormalizedDims(g, y, original, *axis));
   return success();
 }
 

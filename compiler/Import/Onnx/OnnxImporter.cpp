@@ -13,7 +13,7 @@ using namespace mlir;
 namespace seqc {
 
 /// The opsets whose operator definitions this importer implements.
-static constexpr int64_t kMinOpset = 13, kMaxOpset = 17;
+static constexpr int64_t kMinOpset = 11, kMaxOpset = 17;
 
 OwningOpRef<ModuleOp> importOnnx(StringRef path, MLIRContext *context) {
   Location fileLoc = FileLineColLoc::get(context, path, 0, 0);

@@ -479,7 +479,9 @@ LogicalResult importReshape(GraphImporter &g) {
 }
 
 LogicalResult importSqueezeUnsqueeze(GraphImporter &g, bool squeeze) {
-  if (failed(g.checkAttrs({})))
+  // Before opset 13 the axes are an attribute, not input 1.
+  bool attributeAxes = g.opset < 13;
+  if (failed(attributeAxes ? g.checkAttrs({"axes"}) : g.checkAttrs({})))
     return failure();
   const OnnxValue *in = g.input(0);
   if (!in) {
@@ -487,7 +489,13 @@ LogicalResult importSqueezeUnsqueeze(GraphImporter &g, bool squeeze) {
     return failure();
   }
   std::optional<SmallVector<int64_t>> axes;
-  if (g.hasInput(1)) {
+  if (attributeAxes) {
+    axes = g.intsAttr("axes");
+    if (!axes && !squeeze) {
+      g.nodeError() << "needs the attribute 'axes'";
+      return failure();
+    }
+  } else if (g.hasInput(1)) {
     axes = g.constIntsInput(1);
     if (!axes) {
       g.nodeError() << "axes must be a constant";

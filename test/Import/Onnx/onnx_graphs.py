@@ -169,7 +169,29 @@ def write_lit_inputs(in_dir):
          [helper.make_tensor_value_info("y", TensorProto.FLOAT16, [2])],
          opset=15)
     save("old_opset", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
-         [f32("x", [2])], [f32("y", [2])], opset=11)
+         [f32("x", [2])], [f32("y", [2])], opset=10)
+    # Opset 11 forms (tf2onnx's and older exporters'): Squeeze, Unsqueeze
+    # and Split with attributes, Softmax's default axis 1 and LogSoftmax
+    # normalizing over every dimension from their axis, ReduceSum's axes
+    # attribute.
+    save("opset11_ops", [
+        helper.make_node("Unsqueeze", ["x"], ["u"], name="unsqueeze",
+                         axes=[0]),
+        helper.make_node("Squeeze", ["u"], ["sq"], name="squeeze", axes=[0]),
+        helper.make_node("Split", ["x"], ["p1", "p2"], name="split", axis=2,
+                         split=[1, 3]),
+        helper.make_node("Softmax", ["x"], ["sm"], name="softmax"),
+        helper.make_node("LogSoftmax", ["x"], ["lsm"], name="log_softmax",
+                         axis=1),
+        helper.make_node("Softmax", ["x"], ["sml"], name="softmax_last",
+                         axis=-1),
+        helper.make_node("ReduceSum", ["x"], ["rs"], name="reduce_sum",
+                         axes=[1], keepdims=0)],
+         [f32("x", ["B", 3, 4])],
+         [f32("sq", ["B", 3, 4]), f32("p1", ["B", 3, 1]),
+          f32("p2", ["B", 3, 3]), f32("sm", ["B", 3, 4]),
+          f32("lsm", ["B", 3, 4]), f32("sml", ["B", 3, 4]),
+          f32("rs", ["B", 4])], opset=11)
     with open(os.path.join(in_dir, "garbage.onnx"), "wb") as f:
         f.write(np.random.default_rng(1).bytes(512))
     write_more_lit_inputs(save, f32, const, ints)
