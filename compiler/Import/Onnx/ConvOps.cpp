@@ -25,16 +25,6 @@ using namespace seqc;
 namespace seqc::onnx_import {
 namespace {
 
-/// Convolutions take explicit pads: auto_pad SAME_* / VALID is refused.
-LogicalResult checkExplicitPads(GraphImporter &g) {
-  std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
-  if (autoPad == "NOTSET")
-    return success();
-  g.nodeError() << "auto_pad '" << autoPad
-                << "' is not supported (only NOTSET with explicit pads)";
-  return failure();
-}
-
 /// Conv over [B, C, H, W] (nn.Conv2d; the ONNX operator documentation):
 /// weight [Cout, C / group, KH, KW], optional bias [Cout], pads [h_begin,
 /// w_begin, h_end, w_end]; the result is [B, Cout, Hout, Wout] with Hout =
@@ -53,8 +43,6 @@ LogicalResult importConv2d(GraphImporter &g, Value x, Value w) {
                   << w.getType();
     return failure();
   }
-  if (failed(checkExplicitPads(g)))
-    return failure();
   auto pairAttr = [&](StringRef name) -> std::optional<SmallVector<int64_t>> {
     SmallVector<int64_t> v = g.intsAttr(name).value_or(SmallVector<int64_t>{1, 1});
     if (v.size() != 2 || v[0] < 1 || v[1] < 1) {
@@ -67,13 +55,13 @@ LogicalResult importConv2d(GraphImporter &g, Value x, Value w) {
   auto stride = pairAttr("strides"), dilation = pairAttr("dilations");
   if (!stride || !dilation)
     return failure();
-  SmallVector<int64_t> pads =
-      g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
-  if (pads.size() != 4 || llvm::any_of(pads, [](int64_t p) { return p < 0; })) {
-    g.nodeError() << "pads must have four non-negative entries for a 2-D "
-                     "convolution";
+  std::optional<SmallVector<int64_t>> resolvedPads =
+      windowPads(g, "a 2-D convolution", {xt.getDimSize(2), xt.getDimSize(3)},
+                 {wt.getDimSize(2), wt.getDimSize(3)}, *stride, *dilation,
+                 /*allowSame=*/true);
+  if (!resolvedPads)
     return failure();
-  }
+  SmallVector<int64_t> pads = *resolvedPads;
   if (auto kernel = g.intsAttr("kernel_shape");
       kernel && (kernel->size() != 2 || (*kernel)[0] != wt.getDimSize(2) ||
                  (*kernel)[1] != wt.getDimSize(3))) {
@@ -288,8 +276,6 @@ LogicalResult importConv(GraphImporter &g) {
                   << x.getType() << " and weight " << w.getType();
     return failure();
   }
-  if (failed(checkExplicitPads(g)))
-    return failure();
   auto one = [&](StringRef name) -> std::optional<int64_t> {
     auto v = g.intsAttr(name);
     if (!v)
@@ -303,12 +289,12 @@ LogicalResult importConv(GraphImporter &g) {
   auto dilation = one("dilations"), stride = one("strides");
   if (!dilation || !stride)
     return failure();
-  SmallVector<int64_t> pads =
-      g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0});
-  if (pads.size() != 2) {
-    g.nodeError() << "pads must have two entries for a 1-D convolution";
+  std::optional<std::pair<int64_t, int64_t>> padPair = oneDimPads(
+      g, "a 1-D convolution", tensorType(x).getDimSize(2),
+      tensorType(w).getDimSize(2), *stride, *dilation, /*allowSame=*/true);
+  if (!padPair)
     return failure();
-  }
+  SmallVector<int64_t> pads = {padPair->first, padPair->second};
   Value bias = g.hasInput(2) ? floatInput(g, 2) : Value();
   if (g.hasInput(2) && !bias)
     return failure();
@@ -341,8 +327,6 @@ LogicalResult importConvTranspose(GraphImporter &g) {
           g.checkAttrs({"auto_pad", "dilations", "group", "kernel_shape",
                         "output_padding", "output_shape", "pads", "strides"})))
     return failure();
-  if (failed(checkExplicitPads(g)))
-    return failure();
   Value x = floatInput(g, 0), w = floatInput(g, 1);
   if (!x || !w)
     return failure();
@@ -367,8 +351,14 @@ LogicalResult importConvTranspose(GraphImporter &g) {
   std::optional<int64_t> stride = oneDimAttr(g, "strides", 1, 1, what),
                          dilation = oneDimAttr(g, "dilations", 1, 1, what),
                          outPad = oneDimAttr(g, "output_padding", 0, 0, what);
-  std::optional<std::pair<int64_t, int64_t>> pads = oneDimPads(g, what);
-  if (!stride || !dilation || !outPad || !pads)
+  if (!stride || !dilation || !outPad)
+    return failure();
+  // SAME for a transposed convolution sizes its output stride * T, a
+  // different rule, not implemented: refused by name.
+  std::optional<std::pair<int64_t, int64_t>> pads =
+      oneDimPads(g, what, tensorType(x).getDimSize(2), /*kernel=*/1, *stride,
+                 *dilation, /*allowSame=*/false);
+  if (!pads)
     return failure();
   int64_t s = *stride, d = *dilation, op = *outPad;
   if (op >= s && op >= d) {

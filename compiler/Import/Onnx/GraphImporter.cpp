@@ -760,25 +760,64 @@ std::optional<int64_t> oneDimAttr(GraphImporter &g, StringRef name,
   return (*v)[0];
 }
 
-std::optional<std::pair<int64_t, int64_t>> oneDimPads(GraphImporter &g,
-                                                      StringRef what) {
+std::optional<SmallVector<int64_t>>
+windowPads(GraphImporter &g, StringRef what, ArrayRef<int64_t> sizes,
+           ArrayRef<int64_t> kernels, ArrayRef<int64_t> strides,
+           ArrayRef<int64_t> dilations, bool allowSame) {
+  const size_t n = sizes.size();
   std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
-  if (autoPad != "NOTSET" && autoPad != "VALID") {
-    g.nodeError() << "auto_pad '" << autoPad
-                  << "' is not supported (NOTSET with explicit pads, or "
-                     "VALID)";
-    return std::nullopt;
+  SmallVector<int64_t> pads(2 * n, 0);
+  if (autoPad == "NOTSET") {
+    pads = g.intsAttr("pads").value_or(pads);
+    if (pads.size() != 2 * n || llvm::any_of(pads, [](int64_t p) {
+          return p < 0 || p > kMaxWindowAttr;
+        })) {
+      g.nodeError() << "pads must be " << 2 * n << " entries in [0, 2^31) for "
+                    << what;
+      return std::nullopt;
+    }
+    return pads;
   }
-  SmallVector<int64_t> pads =
-      g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0});
   if (autoPad == "VALID")
-    pads = {0, 0};
-  if (pads.size() != 2 || pads[0] < 0 || pads[1] < 0 ||
-      pads[0] > kMaxWindowAttr || pads[1] > kMaxWindowAttr) {
-    g.nodeError() << "pads must be two entries in [0, 2^31) for " << what;
+    return pads;
+  if ((autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER") || !allowSame) {
+    g.nodeError() << "auto_pad '" << autoPad << "' is not supported for "
+                  << what << " (NOTSET with explicit pads, VALID"
+                  << (allowSame ? ", SAME_UPPER or SAME_LOWER)" : ")");
     return std::nullopt;
   }
-  return std::make_pair(pads[0], pads[1]);
+  // The output is ceil(size / stride) long; the padding that takes, odd
+  // totals with the extra step at the end (SAME_UPPER) or the start
+  // (SAME_LOWER), as the ONNX operator documentation says.
+  for (size_t i = 0; i < n; ++i) {
+    int64_t extent = dilations[i] * (kernels[i] - 1) + 1, total;
+    if (ShapedType::isDynamic(sizes[i])) {
+      if (strides[i] != 1) {
+        g.nodeError() << "auto_pad '" << autoPad << "' with stride "
+                      << strides[i] << " over a dimension of run-time size: "
+                      << "the padding would depend on the size (export with "
+                         "explicit pads)";
+        return std::nullopt;
+      }
+      total = extent - 1;
+    } else {
+      int64_t out = (sizes[i] + strides[i] - 1) / strides[i];
+      total = std::max<int64_t>((out - 1) * strides[i] + extent - sizes[i], 0);
+    }
+    pads[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+    pads[i + n] = total - pads[i];
+  }
+  return pads;
+}
+
+std::optional<std::pair<int64_t, int64_t>>
+oneDimPads(GraphImporter &g, StringRef what, int64_t size, int64_t kernel,
+           int64_t stride, int64_t dilation, bool allowSame) {
+  std::optional<SmallVector<int64_t>> pads =
+      windowPads(g, what, {size}, {kernel}, {stride}, {dilation}, allowSame);
+  if (!pads)
+    return std::nullopt;
+  return std::make_pair((*pads)[0], (*pads)[1]);
 }
 
 Value checkedIndex(OpBuilder &b, Location l, Value raw, Value extent,

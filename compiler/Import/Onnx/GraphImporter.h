@@ -283,11 +283,22 @@ inline constexpr int64_t kMaxWindowAttr = (int64_t(1) << 31) - 1;
 std::optional<int64_t> oneDimAttr(GraphImporter &g, llvm::StringRef name,
                                   int64_t dflt, int64_t min,
                                   llvm::StringRef what);
-/// The [left, right] pads of a 1-D window op: auto_pad NOTSET (explicit
-/// pads, default 0) or VALID (none); SAME_* and pads outside [0, 2^31)
-/// are errors naming `what`.
-std::optional<std::pair<int64_t, int64_t>> oneDimPads(GraphImporter &g,
-                                                      llvm::StringRef what);
+/// The pads of a window op over the spatial dimensions of `sizes`
+/// (kDynamic: a run-time size), in ONNX order [begins..., ends...]:
+/// auto_pad NOTSET (explicit pads, default 0), VALID (none) or, with
+/// `allowSame`, SAME_UPPER / SAME_LOWER (the output ceil(size / stride)
+/// long: over a run-time size only with stride 1, where the padding does
+/// not depend on the size). Pads outside [0, 2^31) and other auto_pad
+/// values are errors naming `what`.
+std::optional<llvm::SmallVector<int64_t>>
+windowPads(GraphImporter &g, llvm::StringRef what,
+           llvm::ArrayRef<int64_t> sizes, llvm::ArrayRef<int64_t> kernels,
+           llvm::ArrayRef<int64_t> strides, llvm::ArrayRef<int64_t> dilations,
+           bool allowSame);
+/// windowPads of a 1-D window op: [left, right].
+std::optional<std::pair<int64_t, int64_t>>
+oneDimPads(GraphImporter &g, llvm::StringRef what, int64_t size, int64_t kernel,
+           int64_t stride, int64_t dilation, bool allowSame);
 /// `raw` (an integer index, inside a linalg body or loop) as an index into
 /// a dimension of `extent`: negative values count from the end; one out of
 /// range fails the run (a value check with `message`, "{}" the index) and

@@ -527,8 +527,12 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
     std::optional<int64_t> k = oneDimAttr(g, "kernel_shape", 1, 1, what),
                            stride = oneDimAttr(g, "strides", 1, 1, what),
                            dilation = oneDimAttr(g, "dilations", 1, 1, what);
-    std::optional<std::pair<int64_t, int64_t>> pads = oneDimPads(g, what);
-    if (!k || !stride || !dilation || !pads)
+    if (!k || !stride || !dilation)
+      return failure();
+    std::optional<std::pair<int64_t, int64_t>> pads =
+        oneDimPads(g, what, tensorType(x).getDimSize(2), *k, *stride, *dilation,
+                   /*allowSame=*/true);
+    if (!pads)
       return failure();
     y = poolLastAxis(g, x, {*k, *stride, *dilation, pads->first, pads->second},
                      isMax, ceilMode, includePad);
@@ -549,27 +553,16 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
          dilation = pairAttr("dilations", 1, 1);
     if (!k || !stride || !dilation)
       return failure();
-    std::string autoPad = g.stringAttr("auto_pad").value_or("NOTSET");
-    SmallVector<int64_t> pads =
-        g.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
-    if (autoPad == "VALID")
-      pads = {0, 0, 0, 0};
-    if (autoPad != "NOTSET" && autoPad != "VALID") {
-      g.nodeError() << "auto_pad '" << autoPad
-                    << "' is not supported (NOTSET with explicit pads, or "
-                       "VALID)";
+    RankedTensorType xt = tensorType(x);
+    std::optional<SmallVector<int64_t>> pads =
+        windowPads(g, "2-D pooling", {xt.getDimSize(2), xt.getDimSize(3)}, *k,
+                   *stride, *dilation, /*allowSame=*/true);
+    if (!pads)
       return failure();
-    }
-    if (pads.size() != 4 || llvm::any_of(pads, [](int64_t p) {
-          return p < 0 || p > kMaxWindowAttr;
-        })) {
-      g.nodeError() << "pads must be four entries in [0, 2^31) for 2-D "
-                       "pooling";
-      return failure();
-    }
-    y = pool2d(g, x, {(*k)[0], (*stride)[0], (*dilation)[0], pads[0], pads[2]},
-               {(*k)[1], (*stride)[1], (*dilation)[1], pads[1], pads[3]}, isMax,
-               ceilMode, includePad);
+    y = pool2d(g, x,
+               {(*k)[0], (*stride)[0], (*dilation)[0], (*pads)[0], (*pads)[2]},
+               {(*k)[1], (*stride)[1], (*dilation)[1], (*pads)[1], (*pads)[3]},
+               isMax, ceilMode, includePad);
   }
   if (failed(y))
     return failure();

@@ -144,10 +144,42 @@ def write_lit_inputs(in_dir):
         activations=["Mish"])],
         [f32("x", ["T", "B", 3])], [f32("y", ["T", 1, "B", 2])],
         [const("W", [1, 2, 3]), const("R", [1, 2, 2])])
+    # SAME padding with a stride over a run-time length depends on the
+    # length: refused.
     save("bad_auto_pad", [helper.make_node(
-        "Conv", ["x", "Wc"], ["y"], name="Conv_3", auto_pad="SAME_UPPER")],
-        [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T"])],
+        "Conv", ["x", "Wc"], ["y"], name="Conv_3", auto_pad="SAME_UPPER",
+        strides=[2])],
+        [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T2"])],
         [const("Wc", [2, 2, 3])])
+
+    def local_const(name, shape, seed):
+        # Its own generator: the graphs after keep their weights.
+        data = np.random.default_rng(seed).standard_normal(shape)
+        return helper.make_tensor(name, TensorProto.FLOAT, shape,
+                                  data.astype(np.float32).flatten().tolist())
+
+    # auto_pad as tf2onnx writes Keras padding="same"/"valid" (reference:
+    # Inputs/auto_pad_reference.py): even kernels, where UPPER and LOWER
+    # differ, over a run-time T (stride 1) and a static 7 x 6 (stride 2).
+    save("auto_pad_ops", [
+        helper.make_node("Conv", ["x", "Wa"], ["c_upper"], name="c_upper",
+                         auto_pad="SAME_UPPER"),
+        helper.make_node("Conv", ["x", "Wa"], ["c_lower"], name="c_lower",
+                         auto_pad="SAME_LOWER", dilations=[2]),
+        helper.make_node("Conv", ["x", "Wa"], ["c_valid"], name="c_valid",
+                         auto_pad="VALID"),
+        helper.make_node("MaxPool", ["x"], ["p_upper"], name="p_upper",
+                         auto_pad="SAME_UPPER", kernel_shape=[2]),
+        helper.make_node("Conv", ["xs", "Wb"], ["c2"], name="c2",
+                         auto_pad="SAME_LOWER", strides=[2, 2]),
+        helper.make_node("MaxPool", ["xs"], ["p2"], name="p2",
+                         auto_pad="SAME_UPPER", kernel_shape=[2, 3],
+                         strides=[2, 2])],
+        [f32("x", ["B", 2, "T"]), f32("xs", [1, 2, 7, 6])],
+        [f32("c_upper", ["B", 3, "T"]), f32("c_lower", ["B", 3, "T"]),
+         f32("c_valid", ["B", 3, "TV"]), f32("p_upper", ["B", 2, "T"]),
+         f32("c2", [1, 3, 4, 3]), f32("p2", [1, 2, 4, 3])],
+        [local_const("Wa", [3, 2, 4], 1), local_const("Wb", [3, 2, 3, 2], 2)])
     save("bad_dtype", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
          [helper.make_tensor_value_info("x", TensorProto.COMPLEX64, [2])],
          [helper.make_tensor_value_info("y", TensorProto.COMPLEX64, [2])])
