@@ -517,8 +517,18 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
                            ? StringRef(d.dim_param())
                            : "");
     if (!portNames.insert(sanitizeName(out.name())).second) {
-      fileError() << "graph output '" << out.name()
-                  << "' has the C name of another input or output";
+      bool isInput = llvm::any_of(graph.input(), [&](const auto &in) {
+        return in.name() == out.name();
+      });
+      if (isInput)
+        fileError() << "graph output '" << out.name()
+                    << "' is the graph input of that name itself; the C API "
+                       "gives every input and output its own name (return "
+                       "an Identity of it under another name)";
+      else
+        fileError() << "graph output '" << out.name() << "' has the C name '"
+                    << sanitizeName(out.name())
+                    << "' of another input or output";
       return failure();
     }
     results.push_back(v);

@@ -202,6 +202,15 @@ def write_lit_inputs(in_dir):
          opset=15)
     save("old_opset", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
          [f32("x", [2])], [f32("y", [2])], opset=10)
+    # A graph input returned as a graph output, and two outputs whose C
+    # names collide.
+    save("output_is_input", [helper.make_node("Relu", ["x"], ["y"],
+                                              name="relu")],
+         [f32("x", [2])], [f32("y", [2]), f32("x", [2])])
+    save("output_c_names", [
+        helper.make_node("Relu", ["x"], ["a.b"], name="relu"),
+        helper.make_node("Neg", ["x"], ["a_b"], name="neg")],
+         [f32("x", [2])], [f32("a.b", [2]), f32("a_b", [2])])
     # Opset 11 forms (tf2onnx's and older exporters'): Squeeze, Unsqueeze
     # and Split with attributes, Softmax's default axis 1 and LogSoftmax
     # normalizing over every dimension from their axis, ReduceSum's axes
