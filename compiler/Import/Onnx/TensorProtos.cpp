@@ -11,6 +11,9 @@
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include <cstring>
 
@@ -55,14 +58,72 @@ GraphImporter::convertTensor(const onnx::TensorProto &tensor, bool inNode) {
     shape.push_back(d);
     count *= d;
   }
-  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    fail() << "tensor '" << tensor.name()
-           << "' keeps its data in an external file, which is not supported; "
-              "re-export without external data";
-    return failure();
-  }
-  const std::string &raw = tensor.raw_data();
+  // External data (onnx.save(..., save_as_external_data=True), every
+  // model past protobuf's 2 GiB): `length` bytes at `offset` of the file
+  // `location`, relative to the model's folder (the ONNX IR
+  // documentation), read as raw_data.
+  std::string external;
+  const std::string *rawData = &tensor.raw_data();
   bool hasRaw = tensor.has_raw_data();
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    std::string location;
+    std::optional<uint64_t> offset = 0, length;
+    bool malformed = false;
+    for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
+      auto number = [&]() -> std::optional<uint64_t> {
+        uint64_t v;
+        if (StringRef(entry.value()).getAsInteger(10, v))
+          return std::nullopt;
+        return v;
+      };
+      if (entry.key() == "location") {
+        location = entry.value();
+      } else if (entry.key() == "offset") {
+        offset = number();
+        malformed |= !offset;
+      } else if (entry.key() == "length") {
+        length = number();
+        malformed |= !length;
+      }
+    }
+    if (malformed) {
+      fail() << "tensor '" << tensor.name()
+             << "': its external data's offset or length is not a "
+                "non-negative integer";
+      return failure();
+    }
+    if (location.empty() || llvm::sys::path::is_absolute(location) ||
+        llvm::is_contained(llvm::make_range(llvm::sys::path::begin(location),
+                                            llvm::sys::path::end(location)),
+                           "..")) {
+      fail() << "tensor '" << tensor.name() << "' keeps its data in the "
+             << "external file '" << location
+             << "'; ONNX wants a path relative to the model's folder, "
+                "inside it";
+      return failure();
+    }
+    SmallString<256> file(llvm::sys::path::parent_path(path));
+    llvm::sys::path::append(file, location);
+    auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer) {
+      fail() << "tensor '" << tensor.name() << "': cannot read its external "
+             << "data file '" << file << "': " << buffer.getError().message();
+      return failure();
+    }
+    uint64_t size = (*buffer)->getBufferSize();
+    uint64_t want = length ? *length : (*offset <= size ? size - *offset : 0);
+    if (*offset > size || want > size - *offset) {
+      fail() << "tensor '" << tensor.name() << "': its external data (" << want
+             << " bytes at offset " << *offset << ") lies past the "
+             << "end of '" << file << "' (" << size << " bytes)";
+      return failure();
+    }
+    external.assign((*buffer)->getBufferStart() + *offset, want);
+    rawData = &external;
+    hasRaw = true;
+  }
+  const std::string &raw = *rawData;
   auto sizeError = [&]() -> FailureOr<DenseElementsAttr> {
     fail() << "tensor '" << tensor.name() << "' holds the wrong number of "
            << "elements for its shape (the file is malformed)";

@@ -236,6 +236,48 @@ def write_lit_inputs(in_dir):
     with open(os.path.join(in_dir, "garbage.onnx"), "wb") as f:
         f.write(np.random.default_rng(1).bytes(512))
     write_more_lit_inputs(save, f32, const, ints)
+    write_external_data_inputs(in_dir)
+
+
+def write_external_data_inputs(in_dir):
+    """y = x W + b with W and b in external data (onnx.save's
+    save_as_external_data): external_data.onnx + external_data.bin, and
+    copies whose tensors point past the file's end, at a missing file and
+    out of the model's folder."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    g = np.random.default_rng(5)
+    w = numpy_helper.from_array(g.standard_normal((4, 3)).astype(np.float32),
+                                "W")
+    b = numpy_helper.from_array(g.standard_normal(3).astype(np.float32), "b")
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "W"], ["xw"], name="matmul"),
+         helper.make_node("Add", ["xw", "b"], ["y"], name="add")],
+        "external_data",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["B", 3])],
+        initializer=[w, b])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 14)])
+    onnx.save(model, os.path.join(in_dir, "external_data.onnx"),
+              save_as_external_data=True, all_tensors_to_one_file=True,
+              location="external_data.bin", size_threshold=0)
+    saved = onnx.load(os.path.join(in_dir, "external_data.onnx"),
+                      load_external_data=False)
+
+    def variant(name, key, value):
+        bad = onnx.ModelProto()
+        bad.CopyFrom(saved)
+        for entry in bad.graph.initializer[0].external_data:
+            if entry.key == key:
+                entry.value = value
+        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
+            f.write(bad.SerializeToString())
+
+    variant("external_data_short", "length", "4096")
+    variant("external_data_missing", "location", "missing.bin")
+    variant("external_data_outside", "location", "../external_data.bin")
 
 
 def write_more_lit_inputs(save, f32, const, ints):
