@@ -301,33 +301,89 @@ LogicalResult importMatMul(GraphImporter &g) {
   return success();
 }
 
+/// Gemm in any form the linear layer below does not take (transA, B or C
+/// computed at run time, C of [M, N] or [M, 1]): alpha * A' B' + beta * C,
+/// C broadcast to [M, N] (the ONNX operator documentation).
+static LogicalResult importGeneralGemm(GraphImporter &g, Value a, float alpha,
+                                       float beta) {
+  Value b = floatInput(g, 1);
+  if (!b)
+    return failure();
+  if (tensorType(a).getRank() != 2 || tensorType(b).getRank() != 2) {
+    g.nodeError() << "Gemm takes a 2-D A and B, found " << a.getType()
+                  << " and " << b.getType();
+    return failure();
+  }
+  if (g.intAttr("transA", 0) != 0)
+    a = seq::createTranspose(g.builder, g.loc, a, {1, 0});
+  if (g.intAttr("transB", 0) != 0)
+    b = seq::createTranspose(g.builder, g.loc, b, {1, 0});
+  FailureOr<Value> product = seq::createTorchMatmul(
+      g.builder, g.loc, a, b, seq::describeOrigin("Gemm", g.loc),
+      [&] { return g.nodeError() << "Gemm: "; });
+  if (failed(product))
+    return failure();
+  SmallVector<Value> operands{*product};
+  if (g.hasInput(2)) {
+    Value c = floatInput(g, 2);
+    if (!c)
+      return failure();
+    if (tensorType(c).getRank() > 2) {
+      g.nodeError() << "C must broadcast to [M, N], found " << c.getType();
+      return failure();
+    }
+    operands.push_back(c);
+  }
+  FailureOr<Value> y = buildElementwise(
+      g, operands, [&](OpBuilder &ob, Location l, ValueRange v) -> Value {
+        auto scaled = [&](Value x, float by) -> Value {
+          if (by == 1.0f)
+            return x;
+          return arith::MulFOp::create(
+              ob, l, x,
+              arith::ConstantOp::create(ob, l, ob.getF32FloatAttr(by)));
+        };
+        Value r = scaled(v[0], alpha);
+        if (v.size() > 1)
+          r = arith::AddFOp::create(ob, l, r, scaled(v[1], beta));
+        return r;
+      });
+  if (failed(y))
+    return failure();
+  g.setOutput(0, *y);
+  return success();
+}
+
 LogicalResult importGemm(GraphImporter &g) {
   if (failed(g.checkAttrs({"alpha", "beta", "transA", "transB"})))
     return failure();
   Value a = floatInput(g, 0);
   if (!a)
     return failure();
-  const OnnxValue *b = g.input(1);
-  if (g.intAttr("transA", 0) != 0 || !b || !b->constant ||
-      !b->constant.getElementType().isF32() ||
-      b->constant.getType().getRank() != 2 || tensorType(a).getRank() != 2) {
-    g.nodeError() << "only Gemm with transA = 0, a 2-D A and a constant 2-D B "
-                     "is supported";
-    return failure();
-  }
   float alpha = g.floatAttr("alpha").value_or(1.0f);
   float beta = g.floatAttr("beta").value_or(1.0f);
-  DenseElementsAttr w =
-      transposeConstant(b->constant, g.intAttr("transB", 0) == 0, alpha);
-  int64_t n = w.getType().getDimSize(0);
+  // nn.Linear's form (a constant B, C of N or 1 elements) is a linear
+  // layer with its weight packed at compile time.
+  const OnnxValue *b = g.input(1);
+  const OnnxValue *c = g.input(2);
+  bool transB = g.intAttr("transB", 0) != 0;
+  bool linearForm = g.intAttr("transA", 0) == 0 && b && b->constant &&
+                    b->constant.getElementType().isF32() &&
+                    b->constant.getType().getRank() == 2 &&
+                    tensorType(a).getRank() == 2;
+  int64_t n = linearForm ? b->constant.getType().getDimSize(transB ? 0 : 1) : 0;
+  // C as one bias row: [N], [1, N] or a single element.
+  if (linearForm && c)
+    linearForm = c->constant && c->constant.getElementType().isF32() &&
+                 (c->constant.getNumElements() == 1 ||
+                  (c->constant.getNumElements() == n &&
+                   (c->constant.getType().getRank() == 1 ||
+                    c->constant.getType().getDimSize(0) == 1)));
+  if (!linearForm)
+    return importGeneralGemm(g, a, alpha, beta);
+  DenseElementsAttr w = transposeConstant(b->constant, !transB, alpha);
   Value bias;
-  if (const OnnxValue *c = g.input(2)) {
-    if (!c->constant || !c->constant.getElementType().isF32() ||
-        !(c->constant.getNumElements() == n ||
-          c->constant.getNumElements() == 1)) {
-      g.nodeError() << "only a constant C of N or 1 elements is supported";
-      return failure();
-    }
+  if (c) {
     SmallVector<float> vals(c->constant.getValues<float>());
     SmallVector<float> full;
     for (int64_t i = 0; i < n; ++i)

@@ -180,6 +180,23 @@ def write_lit_inputs(in_dir):
          f32("c_valid", ["B", 3, "TV"]), f32("p_upper", ["B", 2, "T"]),
          f32("c2", [1, 3, 4, 3]), f32("p2", [1, 2, 4, 3])],
         [local_const("Wa", [3, 2, 4], 1), local_const("Wb", [3, 2, 3, 2], 2)])
+    # Gemm in every form (reference: Inputs/gemm_reference.py): transA,
+    # B a graph input with transB, C of [M, 1] and of [M, N], alpha and
+    # beta, and nn.Linear's form (constant B, C of [N]).
+    save("gemm_forms", [
+        helper.make_node("Gemm", ["at", "Bc"], ["y_trans_a"], name="trans_a",
+                         transA=1, alpha=0.5),
+        helper.make_node("Gemm", ["a", "b", "Cm1"], ["y_input_b"],
+                         name="input_b", transB=1, beta=2.0),
+        helper.make_node("Gemm", ["a", "Bc", "Cmn"], ["y_c_mn"], name="c_mn",
+                         alpha=1.5, beta=-1.0),
+        helper.make_node("Gemm", ["a", "Bc", "Cn"], ["y_linear"],
+                         name="linear")],
+        [f32("a", [3, 5]), f32("at", [5, 3]), f32("b", [4, 5])],
+        [f32("y_trans_a", [3, 4]), f32("y_input_b", [3, 4]),
+         f32("y_c_mn", [3, 4]), f32("y_linear", [3, 4])],
+        [local_const("Bc", [5, 4], 3), local_const("Cm1", [3, 1], 4),
+         local_const("Cmn", [3, 4], 5), local_const("Cn", [4], 6)])
     save("bad_dtype", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
          [helper.make_tensor_value_info("x", TensorProto.COMPLEX64, [2])],
          [helper.make_tensor_value_info("y", TensorProto.COMPLEX64, [2])])
@@ -260,6 +277,10 @@ def write_external_data_inputs(in_dir):
         initializer=[w, b])
     model = helper.make_model(graph,
                               opset_imports=[helper.make_opsetid("", 14)])
+    # onnx.save appends to an existing data file.
+    data_file = os.path.join(in_dir, "external_data.bin")
+    if os.path.exists(data_file):
+        os.remove(data_file)
     onnx.save(model, os.path.join(in_dir, "external_data.onnx"),
               save_as_external_data=True, all_tensors_to_one_file=True,
               location="external_data.bin", size_threshold=0)
