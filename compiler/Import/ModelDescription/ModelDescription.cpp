@@ -447,12 +447,17 @@ FailureOr<Val> Emitter::resolveState(const std::string &name, Pos use) {
 OwningOpRef<ModuleOp> Emitter::emit() {
   // Names: inputs and layers share one namespace.
   llvm::StringMap<Pos> defined;
+  // NAME.h_n and NAME.c_n: the recurrence statement that defines each.
+  llvm::StringMap<const LayerStmt *> finalStateOf;
   auto define = [&](const std::string &name, Pos pos) {
     auto [it, inserted] = defined.try_emplace(name, pos);
     if (inserted)
       return true;
     InFlightDiagnostic diag = error(pos);
     diag << "'" << name << "' is defined twice";
+    if (const LayerStmt *owner = finalStateOf.lookup(name))
+      diag << ": the " << owner->layer << " '" << owner->name
+           << "' defines it as its final state";
     diag.attachNote(loc(it->second)) << "first defined here";
     return false;
   };
@@ -500,6 +505,28 @@ OwningOpRef<ModuleOp> Emitter::emit() {
     if (!define(layer.name, layer.namePos))
       return nullptr;
     layers[layer.name] = &layer;
+    // A recurrence also defines its final states' values (NAME.h_n, and
+    // NAME.c_n for an lstm): a statement of that name elsewhere is a
+    // second definition, not a value that silently wins.
+    SmallVector<StringRef, 2> states;
+    if (layer.layer == "lstm")
+      states = {"h_n", "c_n"};
+    else if (layer.layer == "gru" || layer.layer == "rnn")
+      states = {"h_n"};
+    for (StringRef field : states) {
+      std::string value = layer.name + "." + field.str();
+      auto [it, inserted] = defined.try_emplace(value, layer.namePos);
+      if (inserted) {
+        finalStateOf[value] = &layer;
+        continue;
+      }
+      // Statements are defined in order: the other one came first.
+      InFlightDiagnostic diag = error(layer.namePos);
+      diag << "'" << value << "' is defined twice: the " << layer.layer << " '"
+           << layer.name << "' defines it as its final state";
+      diag.attachNote(loc(it->second)) << "first defined here";
+      return nullptr;
+    }
   }
   // A scan defines NAME.state for each carried state and NAME.output for
   // each output it yields.
