@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Import/ModelDescription/Emitter.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 
 using namespace mlir;
 
@@ -248,8 +249,28 @@ LogicalResult Emitter::checkInitialState(const Val &s, unsigned operand,
   // A named batch dimension must be the input's.
   if (ok && !s.dims[1].empty() && !x.dims[batchDim].empty())
     ok = s.dims[1] == x.dims[batchDim];
-  if (ok)
+  if (ok) {
+    // A run-time row count or size must be the layers' (PyTorch refuses
+    // others; slicing the layers' rows would ignore extra ones).
+    for (int64_t d : {int64_t(0), int64_t(2)}) {
+      if (!s.type().isDynamicDim(d))
+        continue;
+      Value size = dimValue(s.value, d);
+      Value equal = arith::CmpIOp::create(
+          b, here(), arith::CmpIPredicate::eq, size,
+          arith::ConstantIndexOp::create(b, here(), want[d]));
+      seq::createCheck(b, here(), equal, size,
+                       current->layer + " '" + current->name + "' at " +
+                           seq::describeLocation(here()) + ": its initial " +
+                           (operand == 1 ? "h0" : "c0") + " has {} " +
+                           (d == 0 ? "rows" : "features") + "; it must have " +
+                           std::to_string(want[d]) +
+                           (d == 0 ? " (num_layers*D)"
+                                   : (operand == 1 ? " (Hout)" : " (H)")),
+                       seq::CheckKind::shape);
+    }
     return success();
+  }
   std::string batch = !x.dims[batchDim].empty() ? x.dims[batchDim]
                       : ShapedType::isDynamic(want[1])
                           ? std::string("?")
