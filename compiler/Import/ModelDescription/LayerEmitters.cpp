@@ -103,7 +103,9 @@ FailureOr<Val> Emitter::emitRmsNorm(const Val &x) {
 }
 
 FailureOr<Val> Emitter::emitEmbedding(const Val &x) {
-  if (!isa<IntegerType>(x.type().getElementType())) {
+  // seq.embedding takes i8 to i64 indices: bool (i1) ones are not.
+  auto index = dyn_cast<IntegerType>(x.type().getElementType());
+  if (!index || index.getWidth() < 8) {
     error(current->operands[0].value.pos)
         << "embedding expects integer indices (i64 or i32); "
         << describe(x, current->operands[0].value.text);
