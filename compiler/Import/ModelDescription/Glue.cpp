@@ -785,6 +785,76 @@ FailureOr<Val> Emitter::emitPermute(const Val &x) {
   return transpose(x, perm);
 }
 
+/// A reshape that keeps the operand's run-time dimensions, in order, each
+/// as one output dimension, and only regroups the fixed sizes between them
+/// (heads split off the features: [T, B, 6] -> [T, B, 2, 3]), as a
+/// collapse_shape of each run of fixed sizes into one and an expand_shape
+/// into the output's: ops a step function follows per time step, where
+/// tensor.reshape is opaque. Null for any other reshape. `sourceDims[i]`:
+/// the operand dimension output dimension i names, or -1.
+static Value regroupFixedDims(OpBuilder &b, Location loc, Value x,
+                              RankedTensorType outType,
+                              ArrayRef<int64_t> sourceDims,
+                              ArrayRef<Value> sizes) {
+  auto inType = cast<RankedTensorType>(x.getType());
+  // Groups: each run-time dimension alone, each run of fixed ones together;
+  // keys: the operand dimension of a run-time group (-1 - product for a
+  // fixed run, distinct from any dimension).
+  auto groupsOf = [](RankedTensorType type, auto sourceOf,
+                     SmallVector<ReassociationIndices> &groups,
+                     SmallVector<int64_t> &keys) {
+    bool inFixedRun = false;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (type.isDynamicDim(d)) {
+        int64_t source = sourceOf(d);
+        if (source < 0)
+          return false;
+        groups.push_back({d});
+        keys.push_back(source);
+        inFixedRun = false;
+        continue;
+      }
+      if (!inFixedRun) {
+        groups.emplace_back();
+        keys.push_back(-1);
+        inFixedRun = true;
+      }
+      groups.back().push_back(d);
+      keys.back() *= type.getDimSize(d);
+      if (keys.back() >= 0 || keys.back() < -(int64_t(1) << 62))
+        return false; // a size of 0, or one past any tensor
+    }
+    return true;
+  };
+  SmallVector<ReassociationIndices> inGroups, outGroups;
+  SmallVector<int64_t> inKeys, outKeys;
+  if (inType.getRank() == 0 || outType.getRank() == 0 ||
+      !groupsOf(
+          inType, [](int64_t d) { return d; }, inGroups, inKeys) ||
+      !groupsOf(
+          outType, [&](int64_t d) { return sourceDims[d]; }, outGroups,
+          outKeys) ||
+      inKeys != outKeys)
+    return Value();
+  SmallVector<int64_t> common;
+  for (int64_t key : inKeys)
+    common.push_back(key >= 0 ? ShapedType::kDynamic : -key);
+  Value v = x;
+  if (inGroups.size() != static_cast<size_t>(inType.getRank()))
+    v = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get(common, inType.getElementType()), v,
+        inGroups);
+  if (outGroups.size() != static_cast<size_t>(outType.getRank())) {
+    SmallVector<OpFoldResult> outSizes;
+    for (auto [d, size] : llvm::enumerate(sizes))
+      outSizes.push_back(outType.isDynamicDim(d) ? OpFoldResult(size)
+                                                 : OpFoldResult(b.getIndexAttr(
+                                                       outType.getDimSize(d))));
+    v = tensor::ExpandShapeOp::create(b, loc, outType, v, outGroups, outSizes);
+  }
+  return v;
+}
+
 FailureOr<Val> Emitter::emitReshape(const Val &x) {
   // shape=[...]: a fixed size, a dimension name of the operand (its size,
   // kept dynamic and named) or -1 (the rest, at most once).
@@ -792,6 +862,8 @@ FailureOr<Val> Emitter::emitReshape(const Val &x) {
   SmallVector<int64_t> shape;
   SmallVector<std::string> dims;
   SmallVector<Value> sizes;
+  // The operand dimension each output dimension names, -1 for the others.
+  SmallVector<int64_t> sourceDims;
   int64_t inferred = -1, fixedOut = 1;
   llvm::StringSet<> usedNames;
   for (const Literal &item : kw->value.items) {
@@ -807,6 +879,7 @@ FailureOr<Val> Emitter::emitReshape(const Val &x) {
       shape.push_back(x.type().getDimSize(d));
       dims.push_back(item.text);
       sizes.push_back(dimValue(x.value, d));
+      sourceDims.push_back(d);
       continue;
     }
     if (item.intValue == -1 && inferred < 0) {
@@ -814,6 +887,7 @@ FailureOr<Val> Emitter::emitReshape(const Val &x) {
       shape.push_back(ShapedType::kDynamic);
       dims.push_back("");
       sizes.push_back(Value());
+      sourceDims.push_back(-1);
       continue;
     }
     if (item.intValue < 1) {
@@ -832,6 +906,7 @@ FailureOr<Val> Emitter::emitReshape(const Val &x) {
     shape.push_back(item.intValue);
     dims.push_back("");
     sizes.push_back(arith::ConstantIndexOp::create(b, here(), item.intValue));
+    sourceDims.push_back(-1);
   }
   // The operand's elements not covered by a named dimension: fixed sizes
   // and unnamed dynamic ones.
@@ -900,16 +975,21 @@ FailureOr<Val> Emitter::emitReshape(const Val &x) {
       sizes[inferred] = arith::DivUIOp::create(b, here(), total, divisor);
     }
   }
+  Val out;
+  out.dims = dims;
+  auto outType = RankedTensorType::get(shape, x.type().getElementType());
+  if (Value regrouped =
+          regroupFixedDims(b, here(), x.value, outType, sourceDims, sizes)) {
+    out.value = regrouped;
+    return out;
+  }
   // An explicit type: with no sizes (a reshape to a scalar) there is no
   // element to infer it from.
   Value shapeTensor = tensor::FromElementsOp::create(
       b, here(),
       RankedTensorType::get({(int64_t)sizes.size()}, b.getIndexType()), sizes);
-  Val out;
-  out.value = tensor::ReshapeOp::create(
-      b, here(), RankedTensorType::get(shape, x.type().getElementType()),
-      x.value, shapeTensor);
-  out.dims = dims;
+  out.value =
+      tensor::ReshapeOp::create(b, here(), outType, x.value, shapeTensor);
   return out;
 }
 
