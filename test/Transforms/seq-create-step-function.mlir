@@ -411,7 +411,7 @@ func.func @positions(%x: tensor<?x?x8xf32>, %w: tensor<1x32x8xf32>, %r: tensor<1
 
 // A fixed-size table read along the run-time time dimension would restart
 // at row 0 in every chunk.
-// expected-error @+1 {{reads an operand of fixed size along a dimension of run-time size, which restarts at every chunk}}
+// expected-error @+1 {{reads an operand of fixed size (16) along a dimension of run-time size: along time it would restart at every chunk, and a stream's batch has no fixed size}}
 func.func @fixed_table(%x: tensor<?x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x8xf32> {
   %table = arith.constant dense<1.0> : tensor<16x8xf32>
   %c0 = arith.constant 0 : index
@@ -594,7 +594,7 @@ func.func @linear_attention(%q: tensor<?x2x?x4xf32> {seq.name = "q", seq.dims = 
 
 // The fixed-size table read along the run-time loop is refused whatever the
 // operand order (the table first: the loop's static range comes from it).
-// expected-error @+1 {{reads an operand of fixed size along a dimension of run-time size, which restarts at every chunk}}
+// expected-error @+1 {{reads an operand of fixed size (16) along a dimension of run-time size: along time it would restart at every chunk, and a stream's batch has no fixed size}}
 func.func @fixed_table_first(%x: tensor<?x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x8xf32> {
   %table = arith.constant dense<1.0> : tensor<16x8xf32>
   %c0 = arith.constant 0 : index

@@ -561,8 +561,11 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
         }
         if (!type.isDynamicDim(d) && type.getDimSize(d) != 1 &&
             dynamicLoop[loop.getPosition()])
-          return fail(op, "reads an operand of fixed size along a dimension "
-                          "of run-time size, which restarts at every chunk");
+          return fail(op, "reads an operand of fixed size (" +
+                              Twine(type.getDimSize(d)) +
+                              ") along a dimension of run-time size: along "
+                              "time it would restart at every chunk, and a "
+                              "stream's batch has no fixed size");
       }
     }
     // Two dimensions of the result that are one model input dimension
