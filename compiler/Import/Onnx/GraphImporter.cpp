@@ -782,8 +782,10 @@ windowPads(GraphImporter &g, StringRef what, ArrayRef<int64_t> sizes,
     if (pads.size() != 2 * n || llvm::any_of(pads, [](int64_t p) {
           return p < 0 || p > kMaxWindowAttr;
         })) {
-      g.nodeError() << "pads must be " << 2 * n << " entries in [0, 2^31) for "
-                    << what;
+      g.nodeError() << "pads must be "
+                    << (n == 1 ? "two" : n == 2 ? "four"
+                                                : std::to_string(2 * n))
+                    << " entries in [0, 2^31) for " << what;
       return std::nullopt;
     }
     return pads;
@@ -800,6 +802,11 @@ windowPads(GraphImporter &g, StringRef what, ArrayRef<int64_t> sizes,
   // totals with the extra step at the end (SAME_UPPER) or the start
   // (SAME_LOWER), as the ONNX operator documentation says.
   for (size_t i = 0; i < n; ++i) {
+    if (ShapedType::isDynamic(kernels[i])) {
+      g.nodeError() << "auto_pad '" << autoPad
+                    << "' needs a kernel of fixed size";
+      return std::nullopt;
+    }
     int64_t extent = dilations[i] * (kernels[i] - 1) + 1, total;
     if (ShapedType::isDynamic(sizes[i])) {
       if (strides[i] != 1) {
