@@ -5,7 +5,11 @@
 // not cost a comparison per step. Sizes in a sequence model are functions of
 // the input sizes, so after shape resolution almost every check reads only
 // tensor.dim of the entry's arguments: such a check and the index arithmetic
-// it needs are cloned to the start of the function.
+// it needs are cloned to the start of the function. Checks in a model's
+// own branch (an scf.if of an ONNX If on a run-time value) hold only when
+// the branch runs and stay there: a failure then returns after some
+// allocations, which the runtime's allocator (its buffer cache) takes
+// back.
 //
 //===----------------------------------------------------------------------===//
 
@@ -141,10 +145,16 @@ struct HoistChecksPass : seqc::impl::HoistChecksPassBase<HoistChecksPass> {
     Block &entry = func.getBody().front();
     SmallVector<CheckOp> checks;
     // A check in a branch (an ONNX If on a run-time value) holds only when
-    // the branch runs: it stays there.
+    // the branch runs: it stays there (kAlternativeBranchesAttr).
+    auto inBranch = [](Operation *op) {
+      for (auto ifOp = op->getParentOfType<scf::IfOp>(); ifOp;
+           ifOp = ifOp->getParentOfType<scf::IfOp>())
+        if (!ifOp->hasAttr(seqc::seq::kAlternativeBranchesAttr))
+          return true;
+      return false;
+    };
     func.walk([&](CheckOp check) {
-      if (check.getKind() == CheckKind::shape &&
-          !check->getParentOfType<scf::IfOp>())
+      if (check.getKind() == CheckKind::shape && !inBranch(check))
         checks.push_back(check);
     });
 

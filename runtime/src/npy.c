@@ -81,7 +81,8 @@ static seqc_status parse_quoted(cursor *c, char *buf, size_t cap) {
   size_t n = 0;
   while (c->p < c->end && *c->p != quote) {
     // A NUL would cut the string short ('<f4\0x' read as '<f4').
-    if (*c->p == '\\' || (unsigned char)*c->p < 0x20 || n + 1 >= cap)
+    if (*c->p == '\\' || (unsigned char)*c->p < 0x20 ||
+        (unsigned char)*c->p >= 0x7f || n + 1 >= cap)
       return bad_header(c, "a short string of printable characters");
     buf[n++] = *c->p++;
   }
@@ -156,6 +157,12 @@ static seqc_status parse_dict(cursor *c, seqc_npy_array *out) {
       return bad_header(c, "':' after a key");
     if (strcmp(key, "descr") == 0 && !have_descr) {
       have_descr = 1;
+      skip_ws(c);
+      if (c->p < c->end && *c->p == '[')
+        return seqc_rt_set_error(c->err, SEQC_ERR_UNSUPPORTED,
+                                 "npy: %s: a structured dtype (a list descr) "
+                                 "is not supported",
+                                 c->path);
       if ((st = parse_quoted(c, descr, sizeof(descr))))
         return st;
     } else if (strcmp(key, "fortran_order") == 0 && !have_order) {
@@ -214,9 +221,40 @@ static seqc_status parse_dict(cursor *c, seqc_npy_array *out) {
 
 static const unsigned char kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
 
+/* The bytes a .npy file whose first `len` bytes are `buf` has in all
+ * (magic, header and the data its header describes); 0 while the header is
+ * incomplete or malformed (parse_file then says why). */
+static size_t file_size_from_header(const unsigned char *buf, size_t len) {
+  if (len < 12 || memcmp(buf, kMagic, sizeof(kMagic)) != 0)
+    return 0;
+  size_t prefix = buf[6] == 1 ? 10 : 12;
+  size_t header_len = buf[6] == 1
+                          ? ((size_t)buf[8] | (size_t)buf[9] << 8)
+                          : ((size_t)buf[8] | (size_t)buf[9] << 8 |
+                             (size_t)buf[10] << 16 | (size_t)buf[11] << 24);
+  if (header_len > len - prefix)
+    return 0;
+  seqc_npy_array array;
+  memset(&array, 0, sizeof(array));
+  seqc_error ignored;
+  const char *header = (const char *)buf + prefix;
+  cursor c = {header, header, header + header_len, "", &ignored};
+  if (parse_dict(&c, &array) != SEQC_OK)
+    return 0;
+  uint64_t bytes = seqc_rt_dtype_size(array.dtype);
+  for (int32_t d = 0; d < array.rank; ++d) {
+    uint64_t extent = (uint64_t)array.shape[d];
+    if (extent && bytes > (uint64_t)INT64_MAX / extent)
+      return 0;
+    bytes *= extent;
+  }
+  return prefix + header_len + (size_t)bytes;
+}
+
 /* Reads the whole file, or stops after its first block when that does not
- * start like a .npy file (parse_file then says so): a device or pipe that
- * never ends (--input x=/dev/zero) must not be read into memory. */
+ * start like a .npy file, or once past the size its header gives (parse_file
+ * then says why): a device or pipe that never ends (--input x=/dev/zero)
+ * must not be read into memory. */
 static seqc_status read_all(const char *path, unsigned char **bytes,
                             size_t *size, seqc_error *err) {
   *bytes = NULL;
@@ -225,12 +263,16 @@ static seqc_status read_all(const char *path, unsigned char **bytes,
   if (!in)
     return seqc_rt_set_error(err, SEQC_ERR_IO, "npy: cannot open %s: %s", path,
                              strerror(errno));
-  size_t cap = 4096, len = 0;
+  size_t cap = 4096, len = 0, whole = 0;
   unsigned char *buf = malloc(cap);
   while (buf) {
     len += fread(buf + len, 1, cap - len, in);
     if (len < cap || memcmp(buf, kMagic, sizeof(kMagic)) != 0)
       break;
+    if (!whole)
+      whole = file_size_from_header(buf, len);
+    if (whole && len > whole)
+      break; // trailing data: enough read to say so
     unsigned char *grown = realloc(buf, cap * 2);
     if (!grown) {
       free(buf);

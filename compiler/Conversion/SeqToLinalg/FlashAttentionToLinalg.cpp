@@ -36,6 +36,7 @@
 #include "compiler/Transforms/Threads.h"
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/ActivationUtils.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -97,15 +98,16 @@ public:
     Value many =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, queryLen,
                               cst(b, kMinRowsToTranspose));
-    return scf::IfOp::create(
-               b, loc, many,
-               [&](OpBuilder &tb, Location) {
-                 scf::YieldOp::create(tb, loc, emitLoops(tb, true));
-               },
-               [&](OpBuilder &eb, Location) {
-                 scf::YieldOp::create(eb, loc, emitLoops(eb, false));
-               })
-        .getResult(0);
+    auto ifOp = scf::IfOp::create(
+        b, loc, many,
+        [&](OpBuilder &tb, Location) {
+          scf::YieldOp::create(tb, loc, emitLoops(tb, true));
+        },
+        [&](OpBuilder &eb, Location) {
+          scf::YieldOp::create(eb, loc, emitLoops(eb, false));
+        });
+    ifOp->setAttr(seq::kAlternativeBranchesAttr, b.getUnitAttr());
+    return ifOp.getResult(0);
   }
 
 private:

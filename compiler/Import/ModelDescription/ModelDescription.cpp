@@ -407,6 +407,15 @@ FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
   return result;
 }
 
+/// The final-state values a layer of kind `layer` defines (NAME.h_n, ...).
+static SmallVector<StringRef, 2> finalStatesOf(StringRef layer) {
+  if (layer == "lstm")
+    return {"h_n", "c_n"};
+  if (layer == "gru" || layer == "rnn")
+    return {"h_n"};
+  return {};
+}
+
 /// `NAME.h_n` / `NAME.c_n`: the final states of the recurrence NAME.
 FailureOr<Val> Emitter::resolveState(const std::string &name, Pos use) {
   size_t dot = name.rfind('.');
@@ -435,10 +444,9 @@ FailureOr<Val> Emitter::resolveState(const std::string &name, Pos use) {
   StringRef kind = layerIt == layers.end() ? "input" : StringRef(layerIt->second->layer);
   InFlightDiagnostic diag = error(use);
   diag << "'" << base << "' (" << kind << ") has no value '" << field << "'; ";
-  if (kind == "lstm")
-    diag << "an lstm has h_n and c_n";
-  else if (kind == "gru" || kind == "rnn")
-    diag << "a " << kind << " has h_n";
+  if (SmallVector<StringRef, 2> states = finalStatesOf(kind); !states.empty())
+    diag << (kind == "lstm" ? "an " : "a ") << kind << " has "
+         << llvm::join(states, " and ");
   else
     diag << "only lstm (h_n, c_n), gru and rnn (h_n) have final states";
   return failure();
@@ -508,12 +516,7 @@ OwningOpRef<ModuleOp> Emitter::emit() {
     // A recurrence also defines its final states' values (NAME.h_n, and
     // NAME.c_n for an lstm): a statement of that name elsewhere is a
     // second definition, not a value that silently wins.
-    SmallVector<StringRef, 2> states;
-    if (layer.layer == "lstm")
-      states = {"h_n", "c_n"};
-    else if (layer.layer == "gru" || layer.layer == "rnn")
-      states = {"h_n"};
-    for (StringRef field : states) {
+    for (StringRef field : finalStatesOf(layer.layer)) {
       std::string value = layer.name + "." + field.str();
       auto [it, inserted] = defined.try_emplace(value, layer.namePos);
       if (inserted) {

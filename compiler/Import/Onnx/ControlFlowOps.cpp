@@ -819,7 +819,8 @@ LogicalResult GraphImporter::importLoop() {
 }
 
 /// ConcatFromSequence of a Loop's per-step values [M, ...]: stacked along
-/// `axis` (new_axis = 1), or joined along axis 0 (new_axis = 0).
+/// `axis` (new_axis = 1), or joined along the elements' `axis` (new_axis =
+/// 0).
 static LogicalResult importConcatFromSequence(GraphImporter &g) {
   const OnnxValue *in = g.input(0);
   if (!in || in->sequence != OnnxValue::Sequence::stacked) {
@@ -855,14 +856,14 @@ static LogicalResult importConcatFromSequence(GraphImporter &g) {
     g.setOutput(0, seq::createTranspose(g.builder, g.loc, stacked, perm));
     return success();
   }
-  std::optional<int64_t> axis = normalizeAxis(g, *axisAttr, type.getRank() - 1);
-  if (!axis)
-    return failure();
   if (type.getRank() < 2) {
     g.nodeError() << "joins rank-0 elements; Concat needs elements of rank "
                      "1 or more (new_axis = 1 stacks scalars)";
     return failure();
   }
+  std::optional<int64_t> axis = normalizeAxis(g, *axisAttr, type.getRank() - 1);
+  if (!axis)
+    return failure();
   // Joining along element axis a: the step dimension moves just before a
   // (a transpose, when a > 0) and merges with it, steps outer, as Concat
   // of the elements in order lays them out (`torch.cat(outs, dim=1)` of a

@@ -464,11 +464,13 @@ Value gatherAlong(GraphImporter &g, Value x, Value ids, int64_t axis) {
       ": index {} is out of range for "
       "dimension " +
       std::to_string(axis) + " of size " +
-      (getConstantIntValue(xSizes[axis])
-           ? std::to_string(*getConstantIntValue(xSizes[axis])) + " (valid: -" +
+      (!getConstantIntValue(xSizes[axis])
+           ? std::string("set at run time (valid: -size to size - 1)")
+       : *getConstantIntValue(xSizes[axis]) == 0
+           ? std::string("0 (no index is valid)")
+           : std::to_string(*getConstantIntValue(xSizes[axis])) + " (valid: -" +
                  std::to_string(*getConstantIntValue(xSizes[axis])) + " to " +
-                 std::to_string(*getConstantIntValue(xSizes[axis]) - 1) + ")"
-           : std::string("set at run time (valid: -size to size - 1)"));
+                 std::to_string(*getConstantIntValue(xSizes[axis]) - 1) + ")");
   SmallVector<AffineExpr> idExprs;
   for (int64_t d = 0; d < idsRank; ++d)
     idExprs.push_back(g.builder.getAffineDimExpr(axis + d));

@@ -328,8 +328,18 @@ static LogicalResult importGeneralGemm(GraphImporter &g, Value a, float alpha,
     Value c = floatInput(g, 2);
     if (!c)
       return failure();
-    if (tensorType(c).getRank() > 2) {
-      g.nodeError() << "C must broadcast to [M, N], found " << c.getType();
+    // Unidirectional: C's sizes are 1 or the product's, never the other
+    // way round (a C of [2, N] does not stretch a product of [1, N]).
+    RankedTensorType ct = tensorType(c), pt = tensorType(*product);
+    bool broadcasts = ct.getRank() <= 2;
+    for (int64_t d = 0; broadcasts && d < ct.getRank(); ++d) {
+      int64_t cs = ct.getDimSize(d), ps = pt.getDimSize(d + 2 - ct.getRank());
+      broadcasts = ShapedType::isDynamic(cs) || cs == 1 ||
+                   ShapedType::isDynamic(ps) || cs == ps;
+    }
+    if (!broadcasts) {
+      g.nodeError() << "C must broadcast to the product's [M, N] = " << pt
+                    << ", found " << c.getType();
       return failure();
     }
     operands.push_back(c);

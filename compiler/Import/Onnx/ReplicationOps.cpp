@@ -188,7 +188,7 @@ OpFoldResult clampedAtZero(GraphImporter &g, OpFoldResult v) {
       .getResult();
 }
 
-/// ONNX Pad (opsets 13-17; PyTorch F.pad): constant (tensor.pad), reflect
+/// ONNX Pad (opsets 11-17; PyTorch F.pad): constant (tensor.pad), reflect
 /// or edge mode. Amounts may be computed at run time (padding a length to
 /// a block size) and are at most 2^40; a negative amount removes elements
 /// (after the padding, as ONNX Runtime), and removing more than a
@@ -453,14 +453,17 @@ LogicalResult importExpand(GraphImporter &g) {
                                   target, one),
             arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq,
                                   target, own));
-        seq::createCheck(g.builder, g.loc, ok, target,
-                         seq::describeLocation(g.loc) +
-                             ": cannot expand dimension " + std::to_string(d) +
-                             " to {}: it must be 1 or the input's size there "
-                             "(seqc broadcasts an input dimension only where "
-                             "it is 1 in the model's types, not where it "
-                             "turns out 1 at run time)",
-                         seq::CheckKind::shape);
+        seq::createCheck(
+            g.builder, g.loc, ok, target,
+            seq::describeLocation(g.loc) + ": cannot expand dimension " +
+                std::to_string(d) +
+                " to {}: it must be 1 or the input's size there" +
+                (xd == ShapedType::kDynamic
+                     ? " (seqc broadcasts an input dimension only where it "
+                       "is 1 in the model's types, not where it turns out 1 "
+                       "at run time)"
+                     : ""),
+            seq::CheckKind::shape);
       }
     }
   }

@@ -17,6 +17,15 @@
 
 namespace seqc::seq {
 
+/// On an scf.if whose branches compute the same values two ways (the
+/// attention loops with k transposed or as it is): a check in either branch
+/// holds whichever runs, so seqc-hoist-checks may move it to the entry. A
+/// check under any other scf.if (a model's own branch, an ONNX If on a
+/// run-time value) holds only when its branch runs and stays there; losing
+/// this mark only keeps checks in place.
+inline constexpr const char kAlternativeBranchesAttr[] =
+    "seqc.alternative_branches";
+
 /// Where `loc` points in the model, as a message fragment: "m.seq:4:5",
 /// "node 'Add_3'" (ONNX node locations, which carry no line), or "" when the
 /// location says nothing useful.

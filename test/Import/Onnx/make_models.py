@@ -323,9 +323,9 @@ MODELS = [
     ("conv_gru_stack", ConvGruStack, 14, batch_first_features, ["y", "z"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "z": {0: "B", 1: "T"}}),
     ("scripted_branches", lambda: torch.jit.script(ScriptedBranches()), 14,
-     branch_inputs, ["d", "e", "y"],
+     branch_inputs, ["d", "e", "y", "r"],
      {"x": {0: "B", 1: "T"}, "ids": {0: "B", 1: "T"}, "d": {0: "B"},
-      "e": {0: "B", 1: "T"}, "y": {0: "B"}}),
+      "e": {0: "B", 1: "T"}, "y": {0: "B"}, "r": {0: "B"}}),
 ]
 
 

@@ -197,6 +197,13 @@ def write_lit_inputs(in_dir):
          f32("y_c_mn", [3, 4]), f32("y_linear", [3, 4])],
         [local_const("Bc", [5, 4], 3), local_const("Cm1", [3, 1], 4),
          local_const("Cmn", [3, 4], 5), local_const("Cn", [4], 6)])
+    # A C that broadcasts only the other way ([2, 4] against A'B' of
+    # [1, 4]): ONNX's Gemm broadcasts C one way.
+    save("gemm_bad_c", [
+        helper.make_node("Gemm", ["at", "Bc", "C2"], ["y"], name="bad_c",
+                         transA=1)],
+        [f32("at", [5, 1])], [f32("y", [2, 4])],
+        [local_const("Bc", [5, 4], 3), local_const("C2", [2, 4], 7)])
     save("bad_dtype", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
          [helper.make_tensor_value_info("x", TensorProto.COMPLEX64, [2])],
          [helper.make_tensor_value_info("y", TensorProto.COMPLEX64, [2])])

@@ -182,10 +182,12 @@ class ConvGruStack(nn.Module):
 
 class ScriptedBranches(nn.Module):
     """Scripted ifs on run-time values whose untaken branch would fail:
-    x[:, 5] read only when T > 5 (T = 3 takes the else branch), and an
-    embedding looked up at ids - 10 only when some id is past the table
-    (t3's ids are 10..19, t9's 0..9); the branches' outputs differ in
-    size (y: [B, 8] or [B, 2, 8])."""
+    x[:, 5] read only when T > 5 (T = 3 takes the else branch: an index
+    check), x[:, :6] reshaped to 48 features only when T > 5 (a shape
+    check: at T = 3 the slice has 24), and an embedding looked up at
+    ids - 10 only when some id is past the table (t3's ids are 10..19,
+    t9's 0..9); y's branches differ in size ([B, 2, 8] or [B, 1, 8],
+    summed over the features)."""
 
     def __init__(self):
         super().__init__()
@@ -205,7 +207,11 @@ class ScriptedBranches(nn.Module):
             y = x[:, :2] * 2.0
         else:
             y = x[:, :1]
-        return self.lin(d), e, y.sum(-1)
+        if x.size(1) > 5:
+            r = x[:, :6].reshape(x.size(0), 48).sum(-1)
+        else:
+            r = x.sum((1, 2))
+        return self.lin(d), e, y.sum(-1), r
 
 
 def branch_inputs(T, B, rng):

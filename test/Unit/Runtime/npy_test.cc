@@ -280,6 +280,18 @@ TEST(Npy, BadHeaders) {
   ExpectRejected("h_descr_nul.npy",
                  NpyImage(std::string(kNulDescr, sizeof(kNulDescr) - 1), d4),
                  SEQC_ERR_FORMAT, "a short string of printable characters");
+  ExpectRejected("h_descr_latin1.npy",
+                 NpyImage("{'descr': '<f\xe9"
+                          "4', 'fortran_order': False, "
+                          "'shape': (1,)}",
+                          d4),
+                 SEQC_ERR_FORMAT, "a short string of printable characters");
+  ExpectRejected("h_structured.npy",
+                 NpyImage("{'descr': [('a', '<f4')], 'fortran_order': False, "
+                          "'shape': (1,)}",
+                          d4),
+                 SEQC_ERR_UNSUPPORTED,
+                 "a structured dtype (a list descr) is not supported");
   ExpectRejected("h_bigendian.npy",
                  NpyImage("{'descr': '>f4', 'fortran_order': False, 'shape': "
                           "(1,)}",
