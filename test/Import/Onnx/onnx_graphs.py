@@ -152,58 +152,6 @@ def write_lit_inputs(in_dir):
         [f32("x", ["B", 2, "T"])], [f32("y", ["B", 2, "T2"])],
         [const("Wc", [2, 2, 3])])
 
-    def local_const(name, shape, seed):
-        # Its own generator: the graphs after keep their weights.
-        data = np.random.default_rng(seed).standard_normal(shape)
-        return helper.make_tensor(name, TensorProto.FLOAT, shape,
-                                  data.astype(np.float32).flatten().tolist())
-
-    # auto_pad as tf2onnx writes Keras padding="same"/"valid" (reference:
-    # Inputs/auto_pad_reference.py): even kernels, where UPPER and LOWER
-    # differ, over a run-time T (stride 1) and a static 7 x 6 (stride 2).
-    save("auto_pad_ops", [
-        helper.make_node("Conv", ["x", "Wa"], ["c_upper"], name="c_upper",
-                         auto_pad="SAME_UPPER"),
-        helper.make_node("Conv", ["x", "Wa"], ["c_lower"], name="c_lower",
-                         auto_pad="SAME_LOWER", dilations=[2]),
-        helper.make_node("Conv", ["x", "Wa"], ["c_valid"], name="c_valid",
-                         auto_pad="VALID"),
-        helper.make_node("MaxPool", ["x"], ["p_upper"], name="p_upper",
-                         auto_pad="SAME_UPPER", kernel_shape=[2]),
-        helper.make_node("Conv", ["xs", "Wb"], ["c2"], name="c2",
-                         auto_pad="SAME_LOWER", strides=[2, 2]),
-        helper.make_node("MaxPool", ["xs"], ["p2"], name="p2",
-                         auto_pad="SAME_UPPER", kernel_shape=[2, 3],
-                         strides=[2, 2])],
-        [f32("x", ["B", 2, "T"]), f32("xs", [1, 2, 7, 6])],
-        [f32("c_upper", ["B", 3, "T"]), f32("c_lower", ["B", 3, "T"]),
-         f32("c_valid", ["B", 3, "TV"]), f32("p_upper", ["B", 2, "T"]),
-         f32("c2", [1, 3, 4, 3]), f32("p2", [1, 2, 4, 3])],
-        [local_const("Wa", [3, 2, 4], 1), local_const("Wb", [3, 2, 3, 2], 2)])
-    # Gemm in every form (reference: Inputs/gemm_reference.py): transA,
-    # B a graph input with transB, C of [M, 1] and of [M, N], alpha and
-    # beta, and nn.Linear's form (constant B, C of [N]).
-    save("gemm_forms", [
-        helper.make_node("Gemm", ["at", "Bc"], ["y_trans_a"], name="trans_a",
-                         transA=1, alpha=0.5),
-        helper.make_node("Gemm", ["a", "b", "Cm1"], ["y_input_b"],
-                         name="input_b", transB=1, beta=2.0),
-        helper.make_node("Gemm", ["a", "Bc", "Cmn"], ["y_c_mn"], name="c_mn",
-                         alpha=1.5, beta=-1.0),
-        helper.make_node("Gemm", ["a", "Bc", "Cn"], ["y_linear"],
-                         name="linear")],
-        [f32("a", [3, 5]), f32("at", [5, 3]), f32("b", [4, 5])],
-        [f32("y_trans_a", [3, 4]), f32("y_input_b", [3, 4]),
-         f32("y_c_mn", [3, 4]), f32("y_linear", [3, 4])],
-        [local_const("Bc", [5, 4], 3), local_const("Cm1", [3, 1], 4),
-         local_const("Cmn", [3, 4], 5), local_const("Cn", [4], 6)])
-    # A C that broadcasts only the other way ([2, 4] against A'B' of
-    # [1, 4]): ONNX's Gemm broadcasts C one way.
-    save("gemm_bad_c", [
-        helper.make_node("Gemm", ["at", "Bc", "C2"], ["y"], name="bad_c",
-                         transA=1)],
-        [f32("at", [5, 1])], [f32("y", [2, 4])],
-        [local_const("Bc", [5, 4], 3), local_const("C2", [2, 4], 7)])
     save("bad_dtype", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
          [helper.make_tensor_value_info("x", TensorProto.COMPLEX64, [2])],
          [helper.make_tensor_value_info("y", TensorProto.COMPLEX64, [2])])
@@ -226,86 +174,12 @@ def write_lit_inputs(in_dir):
          opset=15)
     save("old_opset", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
          [f32("x", [2])], [f32("y", [2])], opset=10)
-    # A graph input returned as a graph output, and two outputs whose C
-    # names collide.
-    save("output_is_input", [helper.make_node("Relu", ["x"], ["y"],
-                                              name="relu")],
-         [f32("x", [2])], [f32("y", [2]), f32("x", [2])])
-    save("output_c_names", [
-        helper.make_node("Relu", ["x"], ["a.b"], name="relu"),
-        helper.make_node("Neg", ["x"], ["a_b"], name="neg")],
-         [f32("x", [2])], [f32("a.b", [2]), f32("a_b", [2])])
-    # Opset 11 forms (tf2onnx's and older exporters'): Squeeze, Unsqueeze
-    # and Split with attributes, Softmax's default axis 1 and LogSoftmax
-    # normalizing over every dimension from their axis, ReduceSum's axes
-    # attribute.
-    save("opset11_ops", [
-        helper.make_node("Unsqueeze", ["x"], ["u"], name="unsqueeze",
-                         axes=[0]),
-        helper.make_node("Squeeze", ["u"], ["sq"], name="squeeze", axes=[0]),
-        helper.make_node("Split", ["x"], ["p1", "p2"], name="split", axis=2,
-                         split=[1, 3]),
-        helper.make_node("Softmax", ["x"], ["sm"], name="softmax"),
-        helper.make_node("LogSoftmax", ["x"], ["lsm"], name="log_softmax",
-                         axis=1),
-        helper.make_node("Softmax", ["x"], ["sml"], name="softmax_last",
-                         axis=-1),
-        helper.make_node("ReduceSum", ["x"], ["rs"], name="reduce_sum",
-                         axes=[1], keepdims=0)],
-         [f32("x", ["B", 3, 4])],
-         [f32("sq", ["B", 3, 4]), f32("p1", ["B", 3, 1]),
-          f32("p2", ["B", 3, 3]), f32("sm", ["B", 3, 4]),
-          f32("lsm", ["B", 3, 4]), f32("sml", ["B", 3, 4]),
-          f32("rs", ["B", 4])], opset=11)
     with open(os.path.join(in_dir, "garbage.onnx"), "wb") as f:
         f.write(np.random.default_rng(1).bytes(512))
     write_more_lit_inputs(save, f32, const, ints)
+    from interop_graphs import write_external_data_inputs, write_interop_inputs
+    write_interop_inputs(in_dir)
     write_external_data_inputs(in_dir)
-
-
-def write_external_data_inputs(in_dir):
-    """y = x W + b with W and b in external data (onnx.save's
-    save_as_external_data): external_data.onnx + external_data.bin, and
-    copies whose tensors point past the file's end, at a missing file and
-    out of the model's folder."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
-    g = np.random.default_rng(5)
-    w = numpy_helper.from_array(g.standard_normal((4, 3)).astype(np.float32),
-                                "W")
-    b = numpy_helper.from_array(g.standard_normal(3).astype(np.float32), "b")
-    graph = helper.make_graph(
-        [helper.make_node("MatMul", ["x", "W"], ["xw"], name="matmul"),
-         helper.make_node("Add", ["xw", "b"], ["y"], name="add")],
-        "external_data",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["B", 4])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["B", 3])],
-        initializer=[w, b])
-    model = helper.make_model(graph,
-                              opset_imports=[helper.make_opsetid("", 14)])
-    # onnx.save appends to an existing data file.
-    data_file = os.path.join(in_dir, "external_data.bin")
-    if os.path.exists(data_file):
-        os.remove(data_file)
-    onnx.save(model, os.path.join(in_dir, "external_data.onnx"),
-              save_as_external_data=True, all_tensors_to_one_file=True,
-              location="external_data.bin", size_threshold=0)
-    saved = onnx.load(os.path.join(in_dir, "external_data.onnx"),
-                      load_external_data=False)
-
-    def variant(name, key, value):
-        bad = onnx.ModelProto()
-        bad.CopyFrom(saved)
-        for entry in bad.graph.initializer[0].external_data:
-            if entry.key == key:
-                entry.value = value
-        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
-            f.write(bad.SerializeToString())
-
-    variant("external_data_short", "length", "4096")
-    variant("external_data_missing", "location", "missing.bin")
-    variant("external_data_outside", "location", "../external_data.bin")
 
 
 def write_more_lit_inputs(save, f32, const, ints):

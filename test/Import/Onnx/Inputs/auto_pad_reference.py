@@ -8,7 +8,7 @@ import sys
 import numpy as np
 
 x, xs, out = np.load(sys.argv[1]), np.load(sys.argv[2]), sys.argv[3]
-# The graph's weights, drawn as onnx_graphs.py's local_const draws them.
+# The graph's weights, drawn as interop_graphs.py's local_const draws them.
 weights = {
     name: np.random.default_rng(seed).standard_normal(shape).astype(
         np.float32).astype(np.float64)

@@ -11,7 +11,7 @@ a, at, b = (np.load(f"{inputs}/{n}.npy").astype(np.float64)
 
 
 def weight(shape, seed):
-    # Drawn as onnx_graphs.py's local_const draws them.
+    # Drawn as interop_graphs.py's local_const draws them.
     return np.random.default_rng(seed).standard_normal(shape).astype(
         np.float32).astype(np.float64)
 
