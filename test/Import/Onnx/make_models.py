@@ -25,7 +25,8 @@ the error tests.
 
 The PyTorch modules live by family in recurrent_models.py,
 attention_models.py and op_models.py, the onnx.helper graphs in
-onnx_graphs.py, integer_graphs.py, matmul_graphs.py, scan_graphs.py and
+onnx_graphs.py, interop_graphs.py (as tf2onnx and hand-builders write
+them), integer_graphs.py, matmul_graphs.py, scan_graphs.py and
 sdpa_graphs.py; MODELS below lists what is exported, in the order that
 fixes every model's weights.
 """
