@@ -9,18 +9,10 @@ import os
 import numpy as np
 
 
-def write_interop_inputs(in_dir):
+def write_interop_inputs(save, f32):
+    """The graphs, written with onnx_graphs.write_lit_inputs's `save` and
+    `f32`."""
     from onnx import TensorProto, helper
-
-    def save(name, nodes, inputs, outputs, inits=(), opset=14):
-        graph = helper.make_graph(nodes, name, inputs, outputs,
-                                  initializer=list(inits))
-        model = helper.make_model(
-            graph, opset_imports=[helper.make_opsetid("", opset)])
-        with open(os.path.join(in_dir, name + ".onnx"), "wb") as f:
-            f.write(model.SerializeToString())
-
-    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
 
     def local_const(name, shape, seed):
         # Its own generator, which the test's NumPy reference draws again.

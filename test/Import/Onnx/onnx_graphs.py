@@ -178,7 +178,7 @@ def write_lit_inputs(in_dir):
         f.write(np.random.default_rng(1).bytes(512))
     write_more_lit_inputs(save, f32, const, ints)
     from interop_graphs import write_external_data_inputs, write_interop_inputs
-    write_interop_inputs(in_dir)
+    write_interop_inputs(save, f32)
     write_external_data_inputs(in_dir)
 
 
