@@ -49,7 +49,7 @@ struct seqc_thread_pool {
   pthread_mutex_t mutex;  // guards everything below
   pthread_cond_t work_cv;
   pthread_cond_t done_cv;
-  uint64_t generation; // atomic; bumped (release) once a job is published
+  uint64_t generation; // atomic; bumped (seq_cst) once a job is published
   int stop;            // atomic
   seqc_parallel_fn fn;
   void *ctx;

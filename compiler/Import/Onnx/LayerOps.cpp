@@ -408,6 +408,18 @@ LogicalResult importGemm(GraphImporter &g) {
   return success();
 }
 
+/// Dimensions [0, axis) alone, [axis, rank) merged.
+static SmallVector<ReassociationIndices> mergedFromAxis(int64_t rank,
+                                                        int64_t axis) {
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < axis; ++d)
+    groups.push_back({d});
+  groups.emplace_back();
+  for (int64_t d = axis; d < rank; ++d)
+    groups.back().push_back(d);
+  return groups;
+}
+
 /// The axis Softmax and LogSoftmax normalize along, with `x` reshaped for
 /// it: before opset 13 (default axis 1) they coerce the input to 2-D,
 /// normalizing over all dimensions from `axis` on as one, which here merge
@@ -418,13 +430,8 @@ static std::optional<int64_t> normalizedAxis(GraphImporter &g, Value &x) {
       normalizeAxis(g, g.intAttr("axis", g.opset < 13 ? 1 : -1), rank);
   if (!axis || g.opset >= 13 || *axis >= rank - 1)
     return axis;
-  SmallVector<ReassociationIndices> groups;
-  for (int64_t d = 0; d < *axis; ++d)
-    groups.push_back({d});
-  groups.emplace_back();
-  for (int64_t d = *axis; d < rank; ++d)
-    groups.back().push_back(d);
-  x = tensor::CollapseShapeOp::create(g.builder, g.loc, x, groups);
+  x = tensor::CollapseShapeOp::create(g.builder, g.loc, x,
+                                      mergedFromAxis(rank, *axis));
   return axis;
 }
 
@@ -435,15 +442,10 @@ static Value restoreNormalizedDims(GraphImporter &g, Value y, Value original,
   int64_t rank = tensorType(original).getRank();
   if (tensorType(y).getRank() == rank)
     return y;
-  SmallVector<ReassociationIndices> groups;
-  for (int64_t d = 0; d < axis; ++d)
-    groups.push_back({d});
-  groups.emplace_back();
-  for (int64_t d = axis; d < rank; ++d)
-    groups.back().push_back(d);
   auto type = RankedTensorType::get(tensorType(original).getShape(),
                                     tensorType(y).getElementType());
-  return tensor::ExpandShapeOp::create(g.builder, g.loc, type, y, groups,
+  return tensor::ExpandShapeOp::create(g.builder, g.loc, type, y,
+                                       mergedFromAxis(rank, axis),
                                        shapeOf(g, original));
 }
 
