@@ -353,8 +353,9 @@ LogicalResult importConvTranspose(GraphImporter &g) {
                          outPad = oneDimAttr(g, "output_padding", 0, 0, what);
   if (!stride || !dilation || !outPad)
     return failure();
-  // SAME for a transposed convolution sizes its output stride * T, a
-  // different rule, not implemented: refused by name.
+  // A transposed convolution takes explicit pads or VALID. Its SAME sizes
+  // the output stride * T, a rule of its own that seqc does not take: it
+  // is refused by name (the issue note lists it).
   std::optional<std::pair<int64_t, int64_t>> pads =
       oneDimPads(g, what, tensorType(x).getDimSize(2), /*kernel=*/1, *stride,
                  *dilation, /*allowSame=*/false);
