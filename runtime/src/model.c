@@ -12,6 +12,8 @@
 #include "model_internal.h"
 
 #include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,9 +457,10 @@ static int strides_overlap(const seqc_tensor *t) {
   return 0;
 }
 
-/* The bytes [*lo, *hi) that the elements of `t` (a checked output view:
- * no dimension 0, spans within int64 elements) lie in. */
-static void byte_range(const seqc_tensor *t, uintptr_t *lo, uintptr_t *hi) {
+/* The byte addresses [*lo, *hi) that the elements of `t` (a valid shape
+ * with no dimension 0) lie in, exactly: rank <= 16 products of two int64
+ * fit in __int128 with room to spare. */
+static void exact_byte_range(const seqc_tensor *t, __int128 *lo, __int128 *hi) {
   __int128 first = 0, last = 0; /* element offsets of the extremes */
   for (int64_t d = 0; d < t->rank; ++d) {
     __int128 span = (__int128)t->strides[d] * (t->shape[d] - 1);
@@ -467,8 +470,49 @@ static void byte_range(const seqc_tensor *t, uintptr_t *lo, uintptr_t *hi) {
       last += span;
   }
   __int128 esize = (__int128)seqc_rt_dtype_size(t->dtype);
-  *lo = (uintptr_t)((__int128)(uintptr_t)t->data + first * esize);
-  *hi = (uintptr_t)((__int128)(uintptr_t)t->data + (last + 1) * esize);
+  *lo = (__int128)(uintptr_t)t->data + first * esize;
+  *hi = (__int128)(uintptr_t)t->data + (last + 1) * esize;
+}
+
+/* Whether the elements of `t` (a valid, non-empty shape) lie in one
+ * addressable buffer: their byte range neither wraps around the address
+ * space nor spans more than PTRDIFF_MAX bytes. Strides that fail this
+ * (1 << 61 elements) are no real buffer, and offsets computed from them
+ * would overflow. */
+static int addressable(const seqc_tensor *t) {
+  __int128 lo, hi;
+  exact_byte_range(t, &lo, &hi);
+  return lo >= 0 && hi <= (__int128)UINTPTR_MAX &&
+         hi - lo <= (__int128)PTRDIFF_MAX;
+}
+
+/* The bytes [*lo, *hi) that the elements of an addressable, non-empty `t`
+ * lie in. */
+static void byte_range(const seqc_tensor *t, uintptr_t *lo, uintptr_t *hi) {
+  __int128 first, last;
+  exact_byte_range(t, &first, &last);
+  *lo = (uintptr_t)first;
+  *hi = (uintptr_t)last;
+}
+
+/* Whether two non-empty, addressable tensors' byte ranges meet. */
+static int ranges_meet(const seqc_tensor *a, const seqc_tensor *b) {
+  uintptr_t alo, ahi, blo, bhi;
+  byte_range(a, &alo, &ahi);
+  byte_range(b, &blo, &bhi);
+  return alo < bhi && blo < ahi;
+}
+
+/* "input 'x' has strides [...] ...", for a tensor that is not addressable. */
+static seqc_status refuse_strides(const char *role, const char *tname,
+                                  const seqc_tensor *t, seqc_error *err) {
+  char strides[SHAPE_TEXT_SIZE];
+  seqc_model_format_shape(strides, sizeof(strides), t->rank, t->strides);
+  return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                           "%s '%s' has strides %s, under which its elements "
+                           "would lie outside any addressable buffer (their "
+                           "offsets overflow)",
+                           role, tname, strides);
 }
 
 /* "model 'm': <message>", with the context's value in place of "{}". */
@@ -605,6 +649,17 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
           err, SEQC_ERR_INVALID_ARGUMENT,
           "input '%s' has %lld element(s) but its data pointer is NULL", tname,
           (long long)numel);
+    if (numel > 0 && !addressable(t))
+      return refuse_strides("input", tname, t, err);
+    // A step updates its states in place (a cache the step appends to):
+    // an input read from a state's buffer would change under the model.
+    for (size_t k = 0; k < num_states && numel > 0; ++k)
+      if (seqc_rt_tensor_numel(&states[k]) > 0 && ranges_meet(t, &states[k]))
+        return seqc_rt_set_error(
+            err, SEQC_ERR_INVALID_ARGUMENT,
+            "input '%s' shares memory with the stream's state '%s', which "
+            "the step updates (pass a copy)",
+            tname, model_state_tensor(m, k)->info.name);
   }
 
   // Caller-provided output buffers, as far as the inputs (and a stream's
@@ -629,11 +684,21 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
           err, SEQC_ERR_SHAPE,
           "output '%s' buffer has rank %lld, but the model produces rank %d",
           tname, (long long)t->rank, mt->info.rank);
-    if (seqc_rt_tensor_numel(t) < 0)
+    int64_t numel = seqc_rt_tensor_numel(t);
+    if (numel < 0)
       return seqc_rt_set_error(err, SEQC_ERR_SHAPE,
                                "output '%s' buffer has an invalid shape "
                                "(negative or overflowing)",
                                tname);
+    if (numel > 0 && !addressable(t))
+      return refuse_strides("output", tname, t, err);
+    for (size_t k = 0; k < num_states && numel > 0; ++k)
+      if (seqc_rt_tensor_numel(&states[k]) > 0 && ranges_meet(t, &states[k]))
+        return seqc_rt_set_error(
+            err, SEQC_ERR_INVALID_ARGUMENT,
+            "output '%s' buffer shares memory with the stream's state '%s' "
+            "(each output needs its own)",
+            tname, model_state_tensor(m, k)->info.name);
     if (strides_overlap(t)) {
       char strides[SHAPE_TEXT_SIZE];
       seqc_model_format_shape(strides, sizeof(strides), t->rank, t->strides);
@@ -667,14 +732,10 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
   for (size_t o = 0; o < num_outputs; ++o) {
     if (!outputs[o].data || seqc_rt_tensor_numel(&outputs[o]) <= 0)
       continue;
-    uintptr_t lo, hi;
-    byte_range(&outputs[o], &lo, &hi);
     for (size_t p = 0; p < o; ++p) {
       if (!outputs[p].data || seqc_rt_tensor_numel(&outputs[p]) <= 0)
         continue;
-      uintptr_t plo, phi;
-      byte_range(&outputs[p], &plo, &phi);
-      if (lo < phi && plo < hi)
+      if (ranges_meet(&outputs[o], &outputs[p]))
         return seqc_rt_set_error(
             err, SEQC_ERR_INVALID_ARGUMENT,
             "output buffers '%s' and '%s' share memory (each output needs "

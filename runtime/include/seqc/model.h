@@ -163,8 +163,10 @@ int seqc_rt_model_find_output(const seqc_model *model, const char *name);
  * memory for the call: the model itself always sees dense row-major
  * descriptors with offset 0). Checked before the
  * model runs: the counts, reserved == 0, dtype, rank, every static extent,
- * that each named dim has one extent across all inputs, and that data is
- * non-NULL unless the tensor is empty.
+ * that each named dim has one extent across all inputs, that data is
+ * non-NULL unless the tensor is empty, and that the strides keep every
+ * element's byte offset within the address space (SEQC_ERR_INVALID_ARGUMENT
+ * otherwise; outputs too).
  *
  * outputs[i] receives output i, in one of two modes chosen per output:
  *  - data == NULL: the runtime fills in data, rank, shape, dense strides and

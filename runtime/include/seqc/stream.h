@@ -94,7 +94,10 @@ seqc_tensor *seqc_rt_stream_state(seqc_stream *stream, size_t k);
  * validation, including named dims, which must also agree with the dims the
  * stream was opened with; the same two output modes); the current states are
  * passed after the inputs (and any weights), and on success each state is
- * replaced by the model's next state. On any failure the states are
+ * replaced by the model's next state. An input or caller-provided output
+ * whose bytes meet a state's buffer (seqc_rt_stream_state's data) is
+ * refused with SEQC_ERR_INVALID_ARGUMENT naming both: the step updates the
+ * states. On any failure the states are
  * unchanged and no buffer is leaked. (A key/value cache is appended to in
  * place rather than copied: a failed step may have written cache entries
  * past the cached position, which its position state, unchanged, keeps

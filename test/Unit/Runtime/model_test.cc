@@ -700,6 +700,29 @@ TEST(Model, RunValidatesInputs) {
                  "input 'x' has an invalid shape [1152921504606846975,2,4] "
                  "(negative or overflowing)");
 
+  // Strides whose offsets overflow address no real buffer: refused before
+  // anything reads through them (an input used to crash in the copy that
+  // packs it).
+  seqc_tensor far = X({2, 2, 4});
+  far.strides[0] = int64_t{1} << 61;
+  ExpectRunError(&kAddOne, {far}, {Empty()}, SEQC_ERR_INVALID_ARGUMENT,
+                 "input 'x' has strides [2305843009213693952,4,1], under "
+                 "which its elements would lie outside any addressable "
+                 "buffer (their offsets overflow)");
+  // In elements the span fits int64, in bytes it does not.
+  seqc_tensor bytes_far = X({2, 2, 4});
+  bytes_far.strides[0] = INT64_MAX / 2;
+  ExpectRunError(&kAddOne, {bytes_far}, {Empty()}, SEQC_ERR_INVALID_ARGUMENT,
+                 "input 'x' has strides [4611686018427387903,4,1], under "
+                 "which its elements would lie outside any addressable "
+                 "buffer (their offsets overflow)");
+  seqc_tensor below = X({2, 2, 4});
+  below.strides[0] = -(int64_t{1} << 60);
+  ExpectRunError(&kAddOne, {below}, {Empty()}, SEQC_ERR_INVALID_ARGUMENT,
+                 "input 'x' has strides [-1152921504606846976,4,1], under "
+                 "which its elements would lie outside any addressable "
+                 "buffer (their offsets overflow)");
+
   Model model(&kAddOne);
   seqc_error err{};
   seqc_tensor in = X({2, 2, 4}), out = Empty();
@@ -768,6 +791,16 @@ TEST(Model, RunValidatesCallerOutputBuffers) {
   ExpectRunError(&kAddOne, {in}, {rows}, SEQC_ERR_INVALID_ARGUMENT,
                  "output 'y' buffer has strides [4,4,1], under which elements "
                  "may share memory (an output needs one slot per element)");
+  for (int64_t stride : {int64_t{1} << 61, INT64_MAX / 3}) {
+    // Disjoint, but past any address (the second only in bytes).
+    seqc_tensor far = Dense(y.data(), SEQC_DTYPE_F32, {2, 2, 4});
+    far.strides[0] = stride;
+    std::string strides = "[" + std::to_string(stride) + ",4,1]";
+    ExpectRunError(&kAddOne, {in}, {far}, SEQC_ERR_INVALID_ARGUMENT,
+                   "output 'y' has strides " + strides +
+                       ", under which its elements would lie outside any "
+                       "addressable buffer (their offsets overflow)");
+  }
   {
     // A permuted but disjoint view is fine.
     Model model(&kAddOne);

@@ -606,6 +606,18 @@ TEST(Stream, StepValidatesAgainstTheStream) {
                   SEQC_ERR_SHAPE,
                   "output 'last' buffer has shape [3,4], but the model "
                   "produces [2,4] for these inputs");
+  // The stream's own state buffers are neither outputs (the output would
+  // receive the next state) nor inputs (the step updates them).
+  float *state = static_cast<float *>(seqc_rt_stream_state(st.s, 0)->data);
+  ExpectStepError(st.s, {Dense(x.data(), SEQC_DTYPE_F32, {3, 2, 4})},
+                  {Empty(), Dense(state, SEQC_DTYPE_F32, {2, 4})},
+                  SEQC_ERR_INVALID_ARGUMENT,
+                  "output 'last' buffer shares memory with the stream's state "
+                  "'s' (each output needs its own)");
+  ExpectStepError(st.s, {Dense(state, SEQC_DTYPE_F32, {1, 2, 4})},
+                  {Empty(), Empty()}, SEQC_ERR_INVALID_ARGUMENT,
+                  "input 'x' shares memory with the stream's state 's', which "
+                  "the step updates (pass a copy)");
   EXPECT_EQ(StepCount(st.s), 1);
 
   seqc_error err{};
