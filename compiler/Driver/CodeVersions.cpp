@@ -16,6 +16,15 @@ LogicalResult lowerCodeVersions(ModuleOp module, const TargetSelection &target,
                                 const DriverOptions &options,
                                 CodeVersions &out) {
   MLIRContext *context = module.getContext();
+  CpuPipelineOptions common;
+  common.recurrenceChunkSteps = options.recurrenceChunkSteps;
+  common.attentionTile = options.attentionTile.value_or(common.attentionTile);
+  // What no CPU level changes runs once, before the copies (a third of a
+  // 16-layer encoder's MLIR time, most of it proving shapes equal).
+  PassManager shared(context);
+  buildSharedLoopsPipeline(shared, common);
+  if (failed(shared.run(module)))
+    return failure();
   size_t count = target.cpus.size();
   for (size_t i = 0; i < count; ++i) {
     ModuleOp code = module;
@@ -29,11 +38,10 @@ LogicalResult lowerCodeVersions(ModuleOp module, const TargetSelection &target,
   std::vector<std::unique_ptr<PassManager>> pms;
   for (int64_t width : target.vectorWidths) {
     pms.push_back(std::make_unique<PassManager>(context));
-    CpuPipelineOptions cpu;
-    cpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
-    cpu.attentionTile = options.attentionTile.value_or(cpu.attentionTile);
+    CpuPipelineOptions cpu = common;
     cpu.vectorWidth = width;
-    buildCpuPipeline(*pms.back(), cpu);
+    buildVectorLoopsPipeline(*pms.back(), cpu);
+    buildLowerToLLVMPipeline(*pms.back(), cpu);
   }
   ParallelDiagnosticHandler diagnostics(context);
   return failableParallelForEachN(

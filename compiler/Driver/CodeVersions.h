@@ -23,9 +23,10 @@ struct CodeVersions {
 };
 
 /// Lowers `module` (after the model ABI phase) with the CPU pipeline
-/// (compiler/Pipelines) once per CPU of `target`, each from its own copy
-/// taken before any is lowered, several at once on the context's threads;
-/// diagnostics come in version order. Fails when a pipeline does.
+/// (compiler/Pipelines): its shared half once, then the rest once per CPU
+/// of `target`, each from its own copy taken before any is lowered further,
+/// several at once on the context's threads; diagnostics come in version
+/// order. Fails when a pipeline does.
 mlir::LogicalResult lowerCodeVersions(mlir::ModuleOp module,
                                       const TargetSelection &target,
                                       const DriverOptions &options,

@@ -61,8 +61,8 @@ static int64_t packedPanelWidth(int64_t vectorWidth) {
   return (vectorWidth >= 16 ? 4 : 3) * vectorWidth;
 }
 
-void buildSeqToLoopsPipeline(OpPassManager &pm,
-                             const CpuPipelineOptions &options) {
+void buildSharedLoopsPipeline(OpPassManager &pm,
+                              const CpuPipelineOptions &options) {
   // Every public function reports failed checks through a model context.
   pm.addPass(createAddModelContextPass());
   // Recurrences, selective scans, linear attention and WKV first: their
@@ -109,6 +109,10 @@ void buildSeqToLoopsPipeline(OpPassManager &pm,
   // After the shapes are resolved: a tensor.dim of an intermediate result
   // would be a second use that keeps its producer apart.
   pm.addPass(createFuseElementwiseChainsPass());
+}
+
+void buildVectorLoopsPipeline(OpPassManager &pm,
+                              const CpuPipelineOptions &options) {
   // Constant linear weights in the GEMM microkernel's panels, at compile
   // time (the canonicalization below drops the unpacked constants).
   if (options.packWeights) {
@@ -333,6 +337,12 @@ void buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &options,
   buildCudaKernelsPipeline(pm, options);
   if (lowerHost)
     buildCudaHostPipeline(pm, options);
+}
+
+void buildSeqToLoopsPipeline(OpPassManager &pm,
+                             const CpuPipelineOptions &options) {
+  buildSharedLoopsPipeline(pm, options);
+  buildVectorLoopsPipeline(pm, options);
 }
 
 void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {

@@ -90,8 +90,20 @@ void buildModelAbiPipeline(mlir::OpPassManager &pm,
 
 /// seq ops on tensors -> linalg and scf on memrefs: decomposes recurrences,
 /// converts seq to linalg/scf, bufferizes and places deallocations.
+/// buildSharedLoopsPipeline followed by buildVectorLoopsPipeline.
 void buildSeqToLoopsPipeline(mlir::OpPassManager &pm,
                              const CpuPipelineOptions &options);
+/// The first half of buildSeqToLoopsPipeline, which no option that differs
+/// between CPU levels (vectorWidth, panelWidth) changes: decompositions,
+/// seq to linalg/scf on tensors, shape checks (inserted, resolved, hoisted)
+/// and fused elementwise chains. seqc runs it once before copying the
+/// module for each CPU level of the object.
+void buildSharedLoopsPipeline(mlir::OpPassManager &pm,
+                              const CpuPipelineOptions &options);
+/// The second half: weights packed for the vector width, repeated layers
+/// outlined, bufferization, deallocation.
+void buildVectorLoopsPipeline(mlir::OpPassManager &pm,
+                              const CpuPipelineOptions &options);
 
 /// Bufferized linalg/scf/math -> the LLVM dialect.
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
