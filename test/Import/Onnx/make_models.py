@@ -78,7 +78,8 @@ from recurrent_models import (  # noqa: F401
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
-    ScriptedBranches, ScriptedSsm, ScriptedStepIndex, StridedTimeGru, Tcn, TcnTagger, TokenShifts,
+    ScriptedBranches, ScriptedLengthInLoop, ScriptedSsm, ScriptedStepIndex,
+    StridedTimeGru, Tcn, TcnTagger, TokenShifts,
     batch_first_features, branch_inputs,
     batch_first_inputs, lengths_inputs, location_attention_inputs,
     step_index_inputs, time_major_inputs, time_major_state_inputs,
@@ -327,6 +328,9 @@ MODELS = [
      branch_inputs, ["d", "e", "y", "r"],
      {"x": {0: "B", 1: "T"}, "ids": {0: "B", 1: "T"}, "d": {0: "B"},
       "e": {0: "B", 1: "T"}, "y": {0: "B"}, "r": {0: "B"}}),
+    ("scripted_length_in_loop",
+     lambda: torch.jit.script(ScriptedLengthInLoop()), 14, batch_first_features,
+     ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

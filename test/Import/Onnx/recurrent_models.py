@@ -81,6 +81,27 @@ class ScriptedStepIndex(nn.Module):
         return torch.stack(ys, 0), h
 
 
+class ScriptedLengthInLoop(nn.Module):
+    """A scripted loop whose body reads the sequence's length T: each step
+    scaled by its position's share of T, the last step marked. Not
+    streamable (a chunk does not know T): before, the step function read
+    the chunk's length instead (wrong numbers, no error;
+    stream-length-in-loop.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.f = nn.Linear(8, 6)
+
+    def forward(self, x):  # x [B, T, 8]
+        T = x.size(1)
+        h = torch.zeros(x.size(0), 6)
+        ys: List[torch.Tensor] = []
+        for t in range(T):
+            h = torch.tanh(self.f(x[:, t]) + h)
+            ys.append(h * (t + 1) / T + float(t == T - 1))
+        return torch.stack(ys, 1)
+
+
 class ScriptedGreedyDecoder(nn.Module):
     """An autoregressive loop, scripted: each step embeds the token the
     step before chose (argmax fed back as a carried int64); the per-step

@@ -13,6 +13,7 @@
 #include "dialects/Seq/Transforms/StreamableOpInterfaceImpl.h"
 #include "dialects/Seq/Utils/SizeUtils.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -112,6 +113,24 @@ LogicalResult carryLinearAttention(LinearAttentionOp op, StreamState &s) {
   return success();
 }
 
+/// Whether `value` (defined outside a scan over `sequence`) is computed
+/// from the size of `sequence`'s dimension 0 (its length T), through any
+/// ops: a tensor.dim of it, or of another tensor's dimension of the same
+/// size.
+static bool dependsOnLength(Value value, Value sequence) {
+  SetVector<Operation *> slice;
+  BackwardSliceOptions options;
+  options.omitBlockArguments = true;
+  options.omitUsesFromAbove = false;
+  options.inclusive = true;
+  (void)getBackwardSlice(value, &slice, options);
+  return llvm::any_of(slice, [&](Operation *op) {
+    auto dim = dyn_cast<tensor::DimOp>(op);
+    std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+    return index && isSameDimension(dim.getSource(), *index, sequence, 0);
+  });
+}
+
 LogicalResult carryScan(ScanOp op, StreamState &s) {
   OpBuilder &b = s.getBuilder();
   // A scan written out (a memory-augmented network's step) carries its
@@ -149,6 +168,18 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
     return s.fail(op, "its body reads a tensor as long as the sequence at "
                       "steps of its own choosing, which a chunk does not "
                       "hold");
+  // Nor a value computed from the sequence's length (a scripted loop's
+  // `h * (t + 1) / T`, `t == T - 1`): a step would read its chunk's length.
+  SetVector<Value> outerValues;
+  op.getBody().walk([&](Operation *inner) {
+    for (Value operand : inner->getOperands())
+      if (!op.getBody().isAncestor(operand.getParentRegion()))
+        outerValues.insert(operand);
+  });
+  if (llvm::any_of(outerValues,
+                   [&](Value v) { return dependsOnLength(v, sequence); }))
+    return s.fail(op, "its body reads the sequence's length, which a chunk "
+                      "does not know");
   Location loc = op.getLoc();
   MLIRContext *ctx = op->getContext();
   // A body that reads its step index (a scripted loop's `t`: `x[t] * t`,
