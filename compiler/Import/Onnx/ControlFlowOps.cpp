@@ -78,8 +78,24 @@ public:
     auto type = cast<RankedTensorType>(v.getType());
     if (!type.isDynamicDim(d))
       return OpFoldResult(outside.getIndexAttr(type.getDimSize(d)));
-    if (depth > 64)
+    // Each (value, dimension) is followed once: a deep body (stacked cells
+    // in a time loop) is a long chain, and a run-time If's select forks
+    // it. The depth bounds only the recursion (a chain of 1024 ops).
+    auto key = std::make_pair(v, d);
+    if (auto known = traced.find(key); known != traced.end())
+      return known->second;
+    if (depth > kMaxDepth)
       return failure();
+    FailureOr<OpFoldResult> result = trace(v, d, depth);
+    traced.try_emplace(key, result);
+    return result;
+  }
+
+private:
+  static constexpr int kMaxDepth = 1024;
+
+  FailureOr<OpFoldResult> trace(Value v, int64_t d, int depth) {
+    auto type = cast<RankedTensorType>(v.getType());
     if (!scan.getBody().isAncestor(v.getParentRegion()))
       return OpFoldResult(
           tensor::DimOp::create(outside, scan.getLoc(), v, d).getResult());
@@ -185,15 +201,17 @@ public:
           return size;
       }
     }
-    // An elementwise op on tensors of one shape.
+    // An elementwise op on tensors of one shape: any operand of the
+    // result's type that can be followed.
     if (op->hasTrait<OpTrait::Elementwise>())
       for (Value operand : op->getOperands())
         if (operand.getType() == v.getType())
-          return dim(operand, d, depth + 1);
+          if (FailureOr<OpFoldResult> size = dim(operand, d, depth + 1);
+              succeeded(size))
+            return size;
     return failure();
   }
 
-private:
   /// Whether two traced sizes are provably equal: one constant, one value,
   /// or tensor.dim of one tensor's one dimension.
   static bool sameSize(OpFoldResult a, OpFoldResult b) {
@@ -223,6 +241,7 @@ private:
 
   seq::ScanOp scan;
   OpBuilder &outside;
+  llvm::DenseMap<std::pair<Value, int64_t>, FailureOr<OpFoldResult>> traced;
 };
 
 /// True when `name` is a known constant whose elements are all true

@@ -78,7 +78,7 @@ from recurrent_models import (  # noqa: F401
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
-    ScriptedBranches, ScriptedLengthInLoop, ScriptedSsm, ScriptedStepIndex,
+    ScriptedBranches, ScriptedDeepCells, ScriptedLengthInLoop, ScriptedSsm, ScriptedStepIndex,
     StridedTimeGru, Tcn, TcnTagger, TokenShifts,
     batch_first_features, branch_inputs,
     batch_first_inputs, lengths_inputs, location_attention_inputs,
@@ -331,6 +331,9 @@ MODELS = [
     ("scripted_length_in_loop",
      lambda: torch.jit.script(ScriptedLengthInLoop()), 14, batch_first_features,
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_deep_cells", lambda: torch.jit.script(ScriptedDeepCells()), 14,
+     batch_first_features, ["y", "h"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "h": {1: "B"}}),
 ]
 
 

@@ -102,6 +102,46 @@ class ScriptedLengthInLoop(nn.Module):
         return torch.stack(ys, 1)
 
 
+class ScriptedDeepCells(nn.Module):
+    """Six hand-written GRU cells stacked inside a scripted time loop, the
+    layers' states one [L, B, H] tensor: a body hundreds of ops deep. The
+    sizes of its per-step output are followed back through all of it
+    (before: refused from five cells on, "cannot tell the size of
+    dimension 0 of its per-step value")."""
+
+    class Cell(nn.Module):
+        def __init__(self, i: int, h: int):
+            super().__init__()
+            self.wx = nn.Linear(i, 3 * h)
+            self.wh = nn.Linear(h, 3 * h)
+
+        def forward(self, x, h):
+            xr, xz, xn = self.wx(x).chunk(3, -1)
+            hr, hz, hn = self.wh(h).chunk(3, -1)
+            r = torch.sigmoid(xr + hr)
+            z = torch.sigmoid(xz + hz)
+            n = torch.tanh(xn + r * hn)
+            return (1 - z) * n + z * h
+
+    def __init__(self):
+        super().__init__()
+        self.cells = nn.ModuleList(
+            [ScriptedDeepCells.Cell(8 if l == 0 else 6, 6) for l in range(6)])
+
+    def forward(self, x):  # x [B, T, 8]
+        h = torch.zeros(6, x.size(0), 6)
+        outs: List[torch.Tensor] = []
+        for t in range(x.size(1)):
+            inp = x[:, t]
+            new: List[torch.Tensor] = []
+            for l, cell in enumerate(self.cells):
+                inp = cell(inp, h[l])
+                new.append(inp)
+            h = torch.stack(new, 0)
+            outs.append(inp)
+        return torch.stack(outs, 1), h
+
+
 class ScriptedGreedyDecoder(nn.Module):
     """An autoregressive loop, scripted: each step embeds the token the
     step before chose (argmax fed back as a carried int64); the per-step
