@@ -499,11 +499,16 @@ LogicalResult GraphImporter::importLoop() {
     if (!axis || *axis < 0 || *axis >= type.getRank() ||
         type.getDimSize(*axis) != 0)
       return std::nullopt;
-    // The body reads the carried value only to grow it.
+    // The body reads the carried value only to grow it, and the grown
+    // value not at all (it becomes the loop's output, not a body value).
     for (const onnx::NodeProto &n : body.node())
       for (const std::string &in : n.input())
-        if (in == body.input(2 + k).name() && &n != it->second)
+        if ((in == body.input(2 + k).name() && &n != it->second) ||
+            in == it->second->output(0))
           return std::nullopt;
+    for (int o = 0; o < body.output_size(); ++o)
+      if (o != 1 + k && body.output(o).name() == it->second->output(0))
+        return std::nullopt;
     return axis;
   };
   SmallVector<CarriedSlot> slots(numCarried);
@@ -750,7 +755,10 @@ LogicalResult GraphImporter::importLoop() {
                       grown->second->op_type() == "Concat"
                   ? " (a tensor grown with torch.cat is a per-step output "
                     "only when it starts empty along the axis it grows by "
-                    "one step, appended at the end)"
+                    "one step, appended at the end, and the body reads "
+                    "neither it nor the grown tensor otherwise: a tensor "
+                    "read while it grows, attention over the steps so "
+                    "far, is not supported)"
                   : "");
           if (failed(yielded)) {
             bodyResult = failure();

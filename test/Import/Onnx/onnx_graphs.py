@@ -579,6 +579,26 @@ def write_control_flow_inputs(in_dir):
                                             [0])]))],
         [f32("x", ["T", 2, 4])], [f32("out", ["T", 2, 4])],
         [zero, helper.make_tensor("empty", TensorProto.FLOAT, [0, 2, 4], [])])
+    # Appended at the end, but read while it grows (attention over the
+    # steps so far): before, the Concat was dropped as a per-step output
+    # while the body still read it ("not defined before the node").
+    save("loop_cat_read", trip + [helper.make_node(
+        "Loop", ["steps", "", "empty"], ["out", "sums"], name="cat_read",
+        body=helper.make_graph(
+            [helper.make_node("Identity", ["c_in"], ["c_out"]),
+             helper.make_node("Gather", ["x", "t"], ["xt"], axis=0),
+             helper.make_node("Unsqueeze", ["xt", "axis0"], ["y"]),
+             helper.make_node("Concat", ["out_in", "y"], ["out_out"],
+                              axis=0),
+             helper.make_node("ReduceSum", ["out_out", "axis0"], ["sum_t"],
+                              keepdims=0)],
+            "body", [i64("t"), b1("c_in"), f32("out_in", [0, 2, 4])],
+            [b1("c_out"), f32("out_out", [1, 2, 4]), f32("sum_t", [2, 4])],
+            initializer=[helper.make_tensor("axis0", TensorProto.INT64, [1],
+                                            [0])]))],
+        [f32("x", ["T", 2, 4])],
+        [f32("out", ["T", 2, 4]), f32("sums", ["T", 2, 4])],
+        [zero, helper.make_tensor("empty", TensorProto.FLOAT, [0, 2, 4], [])])
     # A carried tensor of dynamic size that the body grows: its type is the
     # same each step, its size not; the run fails naming the value.
     save("loop_growing_state", trip + [helper.make_node(
