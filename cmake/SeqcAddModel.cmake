@@ -6,7 +6,9 @@
 #                  [MCPU <cpu>]      # seqc --mcpu (default: seqc's, a version per x86-64 level)
 #                  [SEQC <path>])    # the seqc executable to use
 #
-# Runs `seqc <model> -o <dir>/<name> --name=<name> [--mcpu=<cpu>]` into
+# Runs `seqc <model> -o <dir>/<name> --name=<name> [--mcpu=<cpu>]
+# --depfile=<dir>/<name>.d` (the model is rebuilt when any file it reads
+# changes: a .seq model's weights, ONNX external data) into
 # <dir> = ${CMAKE_CURRENT_BINARY_DIR}/<target>.seqc, which then holds
 # <name>.o and <name>.h. <target> is a STATIC library made of <name>.o; it
 # puts <dir> on its users' include path (`#include "<name>.h"`) and links the
@@ -18,6 +20,14 @@
 # `seqc` on PATH. Which runtime: the imported `seqc::runtime` of an installed
 # package, else the in-tree `seqc_runtime`.
 include_guard(GLOBAL)
+# DEPFILE paths as CMake 3.20 reads them (absolute ones, which seqc
+# writes, are then fine with every generator), whatever the caller's
+# policy version: a function runs with the policies of its definition.
+if(CMAKE_VERSION VERSION_LESS 3.20)
+  message(FATAL_ERROR "seqc_add_model needs CMake 3.20 or newer (DEPFILE)")
+endif()
+cmake_policy(PUSH)
+cmake_policy(SET CMP0116 NEW)
 
 function(seqc_add_model target model)
   cmake_parse_arguments(PARSE_ARGV 2 arg "" "NAME;MCPU;SEQC" "")
@@ -71,10 +81,14 @@ function(seqc_add_model target model)
   endif()
   file(MAKE_DIRECTORY "${dir}")
   file(RELATIVE_PATH shown "${CMAKE_BINARY_DIR}" "${object}")
+  # seqc's depfile names every file the model reads (a .seq model's
+  # weights, an ONNX model's external data): editing one rebuilds the model.
   add_custom_command(
     OUTPUT "${object}" "${header}"
     COMMAND "${seqc}" "${model}" -o "${dir}/${name}" ${flags}
+            "--depfile=${dir}/${name}.d"
     DEPENDS "${model}" ${seqc_depends}
+    DEPFILE "${dir}/${name}.d"
     COMMENT "Compiling model ${shown} with seqc"
     VERBATIM)
 
@@ -85,3 +99,4 @@ function(seqc_add_model target model)
   target_include_directories(${target} INTERFACE "${dir}")
   target_link_libraries(${target} INTERFACE ${runtime} m)
 endfunction()
+cmake_policy(POP)

@@ -38,7 +38,7 @@ static DialectRegistry makeRegistry() {
 /// model).
 static std::string getModelName(const DriverOptions &options, ModuleOp module) {
   if (!options.modelName.empty())
-    return sanitizeIdentifier(options.modelName);
+    return options.modelName; // a C identifier: runDriver checks
   if (auto named = module->getAttrOfType<StringAttr>("seq.model_name"))
     return sanitizeModelName(named.getValue());
   return sanitizeModelName(llvm::sys::path::stem(
@@ -49,6 +49,18 @@ static std::string getModelName(const DriverOptions &options, ModuleOp module) {
 
 int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   OutputFiles outputs(options, errs);
+  // A name given is used as given or refused: one silently rewritten
+  // (foo-bar as foo_bar) would leave the caller's #includes and calls
+  // pointing at functions that do not exist.
+  if (!options.modelName.empty() &&
+      sanitizeIdentifier(options.modelName) != options.modelName)
+    return outputs.fail("--name '" + options.modelName +
+                        "' is not a C identifier (letters, digits and '_', "
+                        "not starting with a digit); '" +
+                        sanitizeIdentifier(options.modelName) + "' would be");
+  if (!options.depfilePath.empty() && outputs.plannedPaths().empty())
+    return outputs.fail("--depfile needs an output file to name: give -o "
+                        "BASE");
   std::string targetError;
   std::optional<TargetSelection> target = selectTarget(options, targetError);
   if (!target)
@@ -73,7 +85,10 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
     return 1;
   Phase last = getLastPhase(options.emit);
   if (last == Phase::Import)
-    return failed(outputs.writeModule(".mlir", *module)) ? 1 : 0;
+    return failed(outputs.writeModule(".mlir", *module)) ||
+                   failed(outputs.writeDepfile(inputFiles))
+               ? 1
+               : 0;
 
   std::string name = getModelName(options, *module);
   PassManager pm(&context);
@@ -102,7 +117,10 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   } else {
     code.versions.push_back({*module, target->cpus.front()});
   }
-  return failed(outputs.writeRequested(*module, code.versions, name)) ? 1 : 0;
+  return failed(outputs.writeRequested(*module, code.versions, name)) ||
+                 failed(outputs.writeDepfile(inputFiles))
+             ? 1
+             : 0;
 }
 
 } // namespace seqc

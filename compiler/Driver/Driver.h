@@ -66,6 +66,10 @@ struct DriverOptions {
   /// matrix at once); unset: the target's default (CpuPipelineOptions',
   /// CudaPipelineOptions').
   std::optional<int64_t> attentionTile;
+  /// Where to write a Makefile rule naming every file the compilation read
+  /// (the model, its weights, ONNX external data) as prerequisites of the
+  /// first file it wrote (for build systems: CMake's DEPFILE); empty: none.
+  std::string depfilePath;
 };
 
 /// Parses an --emit value; returns false for an unknown one.

@@ -43,6 +43,43 @@ std::string OutputFiles::codeTarget() const {
   return path(options.emit == EmitKind::LLVMIR ? ".ll" : ".s");
 }
 
+/// `path` as Makefile syntax (and Ninja's depfile reader) writes a file
+/// name: a space or '#' escaped with a backslash, '$' doubled.
+static std::string makeEscaped(llvm::StringRef path) {
+  std::string escaped;
+  for (char c : path) {
+    if (c == ' ' || c == '#')
+      escaped += '\\';
+    if (c == '$')
+      escaped += '$';
+    escaped += c;
+  }
+  return escaped;
+}
+
+LogicalResult OutputFiles::writeDepfile(ArrayRef<std::string> inputs) {
+  if (options.depfilePath.empty())
+    return success();
+  // (runDriver refuses a depfile when everything goes to stdout.)
+  std::vector<std::string> outputs = plannedPaths();
+  std::string rule = makeEscaped(outputs.front()) + ":";
+  for (const std::string &input : inputs)
+    rule += " " + makeEscaped(input);
+  rule += "\n";
+  std::error_code error;
+  llvm::raw_fd_ostream os(options.depfilePath, error);
+  if (!error) {
+    os << rule;
+    os.close();
+    error = os.error();
+  }
+  if (error) {
+    fail("cannot write " + options.depfilePath + ": " + error.message());
+    return failure();
+  }
+  return success();
+}
+
 std::vector<std::string> OutputFiles::plannedPaths() const {
   std::vector<std::string> paths;
   switch (options.emit) {

@@ -60,6 +60,10 @@ public:
                                      llvm::ArrayRef<CodeVersion> versions,
                                      llvm::StringRef modelName);
 
+  /// With --depfile, writes `first: inputs...` (Makefile syntax, spaces
+  /// and `$` escaped) where `first` is plannedPaths()'s first file (there
+  /// must be one: runDriver checks). Fails when it cannot be written.
+  mlir::LogicalResult writeDepfile(llvm::ArrayRef<std::string> inputs);
   int fail(const llvm::Twine &message);
 
 private:

@@ -67,7 +67,7 @@ static OwningOpRef<ModuleOp> importFile(StringRef path,
              "weights as initializers";
       return nullptr;
     }
-    return importOnnx(path, context);
+    return importOnnx(path, context, options.filesRead);
   }
   if (extension == ".mlir" || extension == ".mlirbc" || path == "-")
     return importMLIR(path, sourceMgr, context, options);

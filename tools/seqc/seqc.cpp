@@ -71,6 +71,12 @@ int main(int argc, char **argv) {
                "online softmax (default 32; --target=cuda: 0); 0 "
                "materializes the whole [Lq, Lk] score matrix"),
       cl::init(32), cl::value_desc("N"), cl::cat(category));
+  cl::opt<std::string> depfile(
+      "depfile",
+      cl::desc("Also write a Makefile rule to FILE: the first output "
+               "depends on every file the compilation read (the model, its "
+               "weights, ONNX external data), for build systems"),
+      cl::value_desc("FILE"), cl::cat(category));
   // MLIR's printing flags, for --emit=mlir/lowered: with
   // --mlir-print-debuginfo the imported module keeps its source locations,
   // so `seq-opt` replays the pipeline with the same check messages.
@@ -94,6 +100,7 @@ int main(int argc, char **argv) {
   options.externalWeights = externalWeights;
   options.modelName = name;
   options.entry = entry;
+  options.depfilePath = depfile;
   if (recurrenceChunkSteps < 1) {
     llvm::errs() << "seqc: error: --recurrence-chunk-steps must be at least "
                     "1, got "

@@ -7,6 +7,7 @@
 #include "mlir/IR/Verifier.h"
 
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 using namespace mlir;
 
@@ -15,7 +16,38 @@ namespace seqc {
 /// The opsets whose operator definitions this importer implements.
 static constexpr int64_t kMinOpset = 11, kMaxOpset = 17;
 
-OwningOpRef<ModuleOp> importOnnx(StringRef path, MLIRContext *context) {
+/// Appends to `files` the external data file of every tensor in `graph`
+/// and its subgraphs (initializers and Constant nodes' values), each once,
+/// as a path from the model's folder.
+static void collectExternalFiles(const onnx::GraphProto &graph,
+                                 StringRef modelPath,
+                                 std::vector<std::string> &files) {
+  auto add = [&](const onnx::TensorProto &tensor) {
+    if (tensor.data_location() != onnx::TensorProto::EXTERNAL)
+      return;
+    for (const onnx::StringStringEntryProto &entry : tensor.external_data())
+      if (entry.key() == "location" && !entry.value().empty()) {
+        SmallString<256> file(llvm::sys::path::parent_path(modelPath));
+        llvm::sys::path::append(file, entry.value());
+        if (!llvm::is_contained(files, file.str()))
+          files.push_back(file.str().str());
+      }
+  };
+  for (const onnx::TensorProto &tensor : graph.initializer())
+    add(tensor);
+  for (const onnx::NodeProto &node : graph.node())
+    for (const onnx::AttributeProto &attribute : node.attribute()) {
+      if (attribute.has_t())
+        add(attribute.t());
+      if (attribute.has_g())
+        collectExternalFiles(attribute.g(), modelPath, files);
+      for (const onnx::GraphProto &g : attribute.graphs())
+        collectExternalFiles(g, modelPath, files);
+    }
+}
+
+OwningOpRef<ModuleOp> importOnnx(StringRef path, MLIRContext *context,
+                                 std::vector<std::string> *externalFiles) {
   Location fileLoc = FileLineColLoc::get(context, path, 0, 0);
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
@@ -57,6 +89,8 @@ OwningOpRef<ModuleOp> importOnnx(StringRef path, MLIRContext *context) {
     return nullptr;
   if (failed(verify(*module)))
     return nullptr;
+  if (externalFiles)
+    collectExternalFiles(model.graph(), path, *externalFiles);
   return module;
 }
 

@@ -12,13 +12,18 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <string>
+#include <vector>
+
 namespace seqc {
 
 /// Imports the ONNX model at `path`; errors (naming the node, its op type
 /// and the opset) go to `context`'s diagnostic handler. Returns null on
-/// failure.
-mlir::OwningOpRef<mlir::ModuleOp> importOnnx(llvm::StringRef path,
-                                             mlir::MLIRContext *context);
+/// failure. With `externalFiles`, appends the external data files its
+/// tensors name (ONNX's `location`, relative to the model's folder).
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnx(llvm::StringRef path, mlir::MLIRContext *context,
+           std::vector<std::string> *externalFiles = nullptr);
 
 } // namespace seqc
 
