@@ -10,6 +10,9 @@
 
 #include "seqc/safetensors.h"
 
+#include <cmath>
+#include <cstring>
+
 using namespace mlir;
 
 namespace seqc::md {
@@ -78,6 +81,21 @@ FailureOr<WeightTensor> Weights::read(StringRef name, Location use) {
     diag.attachNote(*where) << "in the weights file '" << path << "'";
     return failure();
   }
+  // F64 values past f32's range become +-inf, as torch's .float() makes
+  // them: say so, naming the first (an inf weight is rarely meant).
+  if (t->dtype == SEQC_DTYPE_F64)
+    for (int64_t i = 0; i < t->numel; ++i) {
+      double v;
+      std::memcpy(&v, static_cast<const char *>(t->data) + i * sizeof v,
+                  sizeof v);
+      if (std::isfinite(v) && std::isinf(w.data[i])) {
+        emitWarning(use) << "weight '" << name << "' (F64) holds " << v
+                         << " at flat index " << i
+                         << ", beyond f32's range: it is computed as "
+                         << (v > 0 ? "+inf" : "-inf");
+        break;
+      }
+    }
   return w;
 }
 
