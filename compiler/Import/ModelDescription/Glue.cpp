@@ -446,9 +446,11 @@ FailureOr<Val> Emitter::emitConcat(ArrayRef<Val> operands) {
            v.type().getDimSize(d) == operands[0].type().getDimSize(d);
     if (!ok) {
       error(current->operands[i].value.pos)
-          << "concat needs operands that agree except in dimension " << *dim
-          << "; " << describe(operands[0], current->operands[0].value.text)
-          << ", " << describe(v, current->operands[i].value.text);
+          << "concat needs operands of one dtype that agree except in "
+             "dimension "
+          << *dim << "; "
+          << describe(operands[0], current->operands[0].value.text) << ", "
+          << describe(v, current->operands[i].value.text);
       return failure();
     }
     vals.push_back(v.value);

@@ -38,6 +38,20 @@ FailureOr<Val> Emitter::emitLinear(const Val &x) {
     if (failed(expectShape(*w, {*in, out}, why + " (fan_in_fan_out: [in, out])")))
       return failure();
     *w = transposeFanInFanOut(*w);
+  } else if (w->shape.size() == 2 && w->shape[1] != *in) {
+    // The out features come from the weight, so its [out, in] would only
+    // echo the weight's first size back: name the layout instead, and the
+    // likely mistake.
+    InFlightDiagnostic diag = error(current->layerPos);
+    diag << "weight '" << w->name << "' is " << formatShape(w->shape) << " but "
+         << why << " needs [out_features, " << *in
+         << "] (PyTorch's nn.Linear layout)";
+    if (w->shape[0] == *in)
+      diag << "; a weight stored [in, out] (Keras, GPT-2's Conv1D) takes "
+              "fan_in_fan_out=true";
+    diag.attachNote(weights.getLocation())
+        << "'" << w->name << "' is read from '" << weights.getPath() << "'";
+    return failure();
   } else if (failed(expectShape(*w, {out, *in}, why))) {
     return failure();
   }

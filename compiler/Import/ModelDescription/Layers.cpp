@@ -3,6 +3,8 @@
 #include "compiler/Import/ModelDescription/Layers.h"
 #include "dialects/Seq/Utils/PointwiseMath.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace seqc::md {
@@ -212,6 +214,21 @@ LogicalResult checkArguments(const LayerStmt &layer, const LayerSpec &spec,
       error(arg.value.pos) << "keyword '" << arg.key << "' of " << layer.layer
                            << " expects " << kindName(kw->type) << ", found '"
                            << arg.value.text << "'";
+      return failure();
+    }
+    // A norm's epsilon (every layer's `eps`) keeps a square root of a
+    // variance off zero: positive and finite, as PyTorch needs it.
+    if (arg.key == "eps" &&
+        !(std::isfinite(arg.value.floatValue) && arg.value.floatValue > 0)) {
+      error(arg.value.pos) << "keyword 'eps' of " << layer.layer
+                           << " must be a positive, finite number, found '"
+                           << arg.value.text << "'";
+      return failure();
+    }
+    if (arg.key == "name" && arg.value.text.empty()) {
+      error(arg.value.pos) << "keyword 'name' of " << layer.layer
+                           << " is empty: it is the prefix of the layer's "
+                              "weights ('enc' for enc.weight)";
       return failure();
     }
     if (!kw->choices.empty() &&

@@ -429,6 +429,19 @@ FailureOr<Val> Emitter::resolveState(const std::string &name, Pos use) {
       defined.push_back(entry.getKey());
     for (const auto &entry : layers)
       defined.push_back(entry.getKey());
+    // `out = gru(x, name=enc)` read as `enc.h_n`: the final state is the
+    // statement's (out.h_n); name= only picks the weights.
+    auto namedBase = [&](const Argument &a) {
+      return a.key == "name" && a.value.text == base;
+    };
+    for (const auto &entry : layers)
+      if (llvm::is_contained(finalStatesOf(entry.second->layer), field) &&
+          llvm::any_of(entry.second->keywords, namedBase)) {
+        diag << "; did you mean '" << entry.getKey() << "." << field
+             << "'? (a recurrence's final state is named after its "
+                "statement; name= only picks its weights)";
+        return failure();
+      }
     if (StringRef closest = closestName(name, defined); !closest.empty())
       diag << "; did you mean '" << closest << "'?";
     return failure();

@@ -29,7 +29,12 @@ struct Token {
 class Parser {
 public:
   Parser(StringRef text, StringRef path, MLIRContext *ctx)
-      : text(text), path(path), ctx(ctx) {}
+      : text(text), path(path), ctx(ctx) {
+    // A UTF-8 byte-order mark (what some Windows editors write first) is
+    // not part of the text.
+    if (this->text.starts_with("\xEF\xBB\xBF"))
+      index = 3;
+  }
 
   std::optional<ModelDescription> parse();
 
@@ -233,6 +238,10 @@ Token Parser::lex() {
   }
   if (std::isprint((unsigned char)c))
     error(t.pos) << "unexpected character '" << c << "'";
+  else if ((unsigned char)c >= 0x80)
+    error(t.pos) << "non-ASCII byte 0x" << llvm::utohexstr((unsigned char)c)
+                 << ": outside strings and comments a .seq file is ASCII "
+                    "(names are letters, digits and '_')";
   else
     error(t.pos) << "unexpected byte 0x" << llvm::utohexstr((unsigned char)c);
   t.kind = Token::Kind::Error;
@@ -631,6 +640,18 @@ std::optional<ModelDescription> Parser::parse() {
       md.modelPos = first.pos;
       md.modelName = tok.text;
       md.namedModel = true;
+      // `model my-model`: say what a name is before the '-' lexes as a
+      // malformed number.
+      if (tok.kind == Token::Kind::Ident &&
+          (peekChar() == '-' || peekChar() == '.')) {
+        std::string whole = tok.text;
+        for (size_t i = 0; std::isgraph((unsigned char)peekChar(i)); ++i)
+          whole += peekChar(i);
+        error(tok.pos) << "the model's name '" << whole
+                       << "' is not a name (letters, digits and '_', not "
+                          "starting with a digit)";
+        return std::nullopt;
+      }
       ok = expect(Token::Kind::Ident, "the model's name") && endLine();
     } else if (first.text == "weights") {
       if (md.weights) {
