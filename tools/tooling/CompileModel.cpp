@@ -82,4 +82,38 @@ bool compileModel(const std::string &model, const TempDir &dir,
   return false;
 }
 
+std::string noStepReason(const std::string &model) {
+  std::string seqc = findSeqc();
+  ProgramResult result;
+  std::string error;
+  if (seqc.empty() ||
+      !runProgram({seqc, model, "--emit=header", "-o", "-"}, ".",
+                  /*mergeErrors=*/false, result, error) ||
+      !result.exited || result.exitCode != 0)
+    return "";
+  // The header's "/* No streaming API (NAME_step): seqc derives one for a
+  // causal model, and not\n * here: REASON */", its lines joined.
+  const std::string &header = result.out;
+  size_t start = header.find("/* No streaming API (");
+  size_t end = start == std::string::npos ? start : header.find("*/", start);
+  if (end == std::string::npos)
+    return "";
+  std::string text;
+  for (size_t i = start + 3; i < end; ++i) {
+    if (header[i] == '\n') {
+      while (i + 1 < end && (header[i + 1] == ' ' || header[i + 1] == '*'))
+        ++i;
+      text += ' ';
+      continue;
+    }
+    text += header[i];
+  }
+  const std::string lead = "and not here: ";
+  size_t reason = text.find(lead);
+  text = reason == std::string::npos ? text : text.substr(reason + lead.size());
+  while (!text.empty() && text.back() == ' ')
+    text.pop_back();
+  return text;
+}
+
 } // namespace seqc::tooling

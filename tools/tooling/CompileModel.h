@@ -22,6 +22,11 @@ std::string findSeqc();
 bool compileModel(const std::string &model, const TempDir &dir,
                   std::string &library);
 
+/// Why seqc derives no streaming step for the model file `model` (the
+/// reason its header states, `seqc MODEL --emit=header`); "" when it has
+/// one or seqc cannot say.
+std::string noStepReason(const std::string &model);
+
 } // namespace seqc::tooling
 
 #endif // SEQC_TOOLS_TOOLING_COMPILEMODEL_H

@@ -106,10 +106,18 @@ bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
   dlerror();
   void *sym = dlsym(loaded.handle, options.symbol.c_str());
   if (!sym) {
+    // A model file (not a .so) can say why it has no step: its header.
+    std::string whyNoStep =
+        options.symbol == kDefaultStepSymbol && !isSharedLibrary(options.model)
+            ? noStepReason(options.model)
+            : "";
     if (options.symbol == kDefaultSymbol)
       printError("'%s' has no symbol '%s': is it a model built with 'seqc "
                  "--emit=shared'? (--symbol NAME_api picks another entry)",
                  options.model.c_str(), options.symbol.c_str());
+    else if (!whyNoStep.empty())
+      printError("'%s' has no step api to stream: %s", options.model.c_str(),
+                 whyNoStep.c_str());
     else if (options.symbol == kDefaultStepSymbol)
       printError("'%s' has no symbol '%s': only a causal model has a step "
                  "api to stream (the header of 'seqc MODEL --emit=header' "
