@@ -111,6 +111,17 @@ void Weights::suggestWeight(InFlightDiagnostic &diag, StringRef name) const {
     diag << "; did you mean '" << closest << "'?";
     return;
   }
+  // The layer's other weights are in the file: one of its weights is
+  // missing, not its name wrong (a bias the layer was saved without).
+  StringRef layer = name.rsplit('.').first;
+  for (size_t i = 0; i < n && name.contains('.'); ++i)
+    if (StringRef(seqc_rt_safetensors_at(file, i)->name)
+            .starts_with((layer + ".").str())) {
+      if (name.contains("bias"))
+        diag << "; the file has other '" << layer
+             << ".' weights: a layer saved without biases takes bias=false";
+      return;
+    }
   // A wrong layer name (name=, or the statement's) misses every weight of
   // the layer: say under which prefixes the file's unused weights are.
   llvm::SetVector<StringRef> prefixes;
