@@ -244,6 +244,24 @@ private:
   llvm::DenseMap<std::pair<Value, int64_t>, FailureOr<OpFoldResult>> traced;
 };
 
+/// `v` with a dimension of size 1 inserted at `axis` (a split's piece).
+Value insertUnitDim(OpBuilder &b, Location loc, Value v, int64_t axis) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.begin() + axis, 1);
+  // The unit dimension joins a neighbour's group (a rank-0 value expands
+  // with no groups).
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    groups.push_back({d + (d >= axis)});
+  if (axis < type.getRank())
+    groups[axis].insert(groups[axis].begin(), axis);
+  else if (!groups.empty())
+    groups.back().push_back(axis);
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), v, groups);
+}
+
 /// True when `name` is a known constant whose elements are all true
 /// (nonzero).
 bool isConstantTrue(GraphImporter &g, llvm::StringRef name) {
@@ -566,8 +584,13 @@ LogicalResult GraphImporter::importLoop() {
   SmallVector<Value> sequences;
   llvm::StringMap<unsigned> sequenceOf; // "X@axis" -> index in `sequences`
   llvm::StringMap<unsigned> gathered;   // Gather output -> sequence index
+  // SequenceAt(pieces, t) of x split into single steps (`for x_t in
+  // x.unbind(1)`, SequenceOps.cpp) reads step t of x too; a piece that
+  // keeps the split axis gets it back as a size-1 dimension.
+  llvm::StringMap<int64_t> keptAxis; // SequenceAt output -> axis
   for (const onnx::NodeProto &n : body.node()) {
-    if (n.op_type() != "Gather" || n.input_size() != 2 ||
+    bool pieceAt = n.op_type() == "SequenceAt";
+    if ((n.op_type() != "Gather" && !pieceAt) || n.input_size() != 2 ||
         n.output_size() != 1 || n.output(0).empty() || n.input(1) != iterName ||
         bodyProducers.count(n.input(0)) || carriedNames.count(n.input(0)))
       continue;
@@ -576,7 +599,15 @@ LogicalResult GraphImporter::importLoop() {
       if (a.name() == "axis")
         axis = a.i();
     OnnxValue *x = lookup(n.input(0));
-    Value source = x && x->sequence == OnnxValue::Sequence::none
+    if (pieceAt) {
+      if (!x || x->sequence != OnnxValue::Sequence::split)
+        continue; // refused as any other SequenceAt
+      axis = x->splitAxis;
+      if (x->splitKeepsDims)
+        keptAxis[n.output(0)] = axis;
+    }
+    Value source = x && (x->sequence == OnnxValue::Sequence::none ||
+                         x->sequence == OnnxValue::Sequence::split)
                        ? materialize(*x)
                        : Value();
     int64_t rank =
@@ -711,6 +742,9 @@ LogicalResult GraphImporter::importLoop() {
         for (const auto &entry : gathered) {
           OnnxValue slice;
           slice.tensor = slices[entry.getValue()];
+          if (auto kept = keptAxis.find(entry.getKey()); kept != keptAxis.end())
+            slice.tensor =
+                insertUnitDim(builder, loc, slice.tensor, kept->getValue());
           bindInBody(scope, entry.getKey(), slice);
         }
         for (const onnx::NodeProto &n : body.node()) {
@@ -845,78 +879,6 @@ LogicalResult GraphImporter::importLoop() {
   return success();
 }
 
-/// ConcatFromSequence of a Loop's per-step values [M, ...]: stacked along
-/// `axis` (new_axis = 1), or joined along the elements' `axis` (new_axis =
-/// 0).
-static LogicalResult importConcatFromSequence(GraphImporter &g) {
-  const OnnxValue *in = g.input(0);
-  if (!in || in->sequence != OnnxValue::Sequence::stacked) {
-    g.nodeError() << "reads a sequence that is not the per-step values of a "
-                     "Loop; other sequences are not supported";
-    return failure();
-  }
-  Value stacked = in->tensor;
-  auto type = tensorType(stacked);
-  int64_t newAxis = g.intAttr("new_axis", 0);
-  std::optional<int64_t> axisAttr = g.intAttr("axis");
-  if (!axisAttr) {
-    g.nodeError() << "needs the attribute 'axis'";
-    return failure();
-  }
-  if (newAxis == 1) {
-    std::optional<int64_t> axis = normalizeAxis(g, *axisAttr, type.getRank());
-    if (!axis)
-      return failure();
-    if (*axis == 0) {
-      g.setOutput(0, stacked);
-      return success();
-    }
-    // Move the step dimension to `axis`.
-    SmallVector<int64_t> perm;
-    for (int64_t d = 1; d < type.getRank(); ++d) {
-      if (d - 1 == *axis)
-        perm.push_back(0);
-      perm.push_back(d);
-    }
-    if (static_cast<int64_t>(perm.size()) < type.getRank())
-      perm.push_back(0);
-    g.setOutput(0, seq::createTranspose(g.builder, g.loc, stacked, perm));
-    return success();
-  }
-  if (type.getRank() < 2) {
-    g.nodeError() << "joins rank-0 elements; Concat needs elements of rank "
-                     "1 or more (new_axis = 1 stacks scalars)";
-    return failure();
-  }
-  std::optional<int64_t> axis = normalizeAxis(g, *axisAttr, type.getRank() - 1);
-  if (!axis)
-    return failure();
-  // Joining along element axis a: the step dimension moves just before a
-  // (a transpose, when a > 0) and merges with it, steps outer, as Concat
-  // of the elements in order lays them out (`torch.cat(outs, dim=1)` of a
-  // scripted batch-first loop).
-  if (*axis != 0) {
-    SmallVector<int64_t> perm;
-    for (int64_t d = 1; d <= *axis; ++d)
-      perm.push_back(d);
-    perm.push_back(0);
-    for (int64_t d = *axis + 1; d < type.getRank(); ++d)
-      perm.push_back(d);
-    stacked = seq::createTranspose(g.builder, g.loc, stacked, perm);
-  }
-  SmallVector<ReassociationIndices> groups;
-  for (int64_t d = 0; d < type.getRank(); ++d) {
-    if (d == *axis + 1)
-      groups.back().push_back(d);
-    else
-      groups.push_back({d});
-  }
-  g.setOutput(0,
-              tensor::CollapseShapeOp::create(g.builder, g.loc, stacked, groups)
-                  .getResult());
-  return success();
-}
-
 LogicalResult importControlFlowOp(GraphImporter &g, StringRef op,
                                   bool &handled) {
   if (op == "If") {
@@ -930,45 +892,6 @@ LogicalResult importControlFlowOp(GraphImporter &g, StringRef op,
   if (op == "Scan") {
     handled = true;
     return g.importScan();
-  }
-  if (op == "SequenceEmpty") {
-    handled = true;
-    OnnxValue v;
-    v.sequence = OnnxValue::Sequence::empty;
-    g.setOutput(0, v);
-    return success();
-  }
-  if (op == "ConcatFromSequence") {
-    handled = true;
-    return importConcatFromSequence(g);
-  }
-  if (op == "SequenceInsert" || op == "SequenceAt" || op == "SequenceLength" ||
-      op == "SequenceConstruct" || op == "SequenceErase" ||
-      op == "SplitToSequence") {
-    handled = true;
-    InFlightDiagnostic diag = g.nodeError();
-    diag << "sequences are supported only as a Loop's per-step values "
-            "(SequenceEmpty before it, SequenceInsert in its body, "
-            "ConcatFromSequence after it)";
-    // torch 1.13 exports repeat_interleave over a dimension whose size the
-    // exporter does not know as SplitToSequence + Loop; the same
-    // computation as expand + reshape exports as plain ops.
-    // keepdims = 0: the pieces lose the split dimension, as
-    // x.unbind(dim) (and `for x_t in x` in scripted code) exports.
-    if (op == "SplitToSequence" && g.intAttr("keepdims", 1) == 0)
-      diag << "; torch exports x.unbind(dim) (and `for x_t in x:` in "
-              "scripted code) this way: loop over the steps' indices instead "
-              "(`for t in range(x.size(0)): x_t = x[t]`), which imports as "
-              "a scan over x";
-    else if (op == "SplitToSequence")
-      diag << "; torch exports repeat_interleave(x, repeats, dim) this way "
-              "when x's size along dim is unknown to the exporter: with one "
-              "repeat count n, x.unsqueeze(dim + 1).expand(..., n, ...)"
-              ".flatten(dim, dim + 1) computes the same and exports as plain "
-              "ops; a repeat count per element (a length regulator's "
-              "durations), whose output length depends on the data, is not "
-              "supported";
-    return failure();
   }
   return success();
 }

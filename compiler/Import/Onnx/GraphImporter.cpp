@@ -687,6 +687,8 @@ LogicalResult GraphImporter::importNode() {
     return failure();
   if (!handled && failed(importControlFlowOp(*this, op, handled)))
     return failure();
+  if (!handled && failed(importSequenceOp(*this, op, handled)))
+    return failure();
   if (!handled && failed(importLayerOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importConvOp(*this, op, handled)))

@@ -47,9 +47,13 @@ struct OnnxValue {
   /// Not a symbolic int: only Reshape, Transpose and Slice read it.
   llvm::SmallVector<int64_t> shape;
   /// An ONNX sequence: none (a tensor), the empty sequence of a
-  /// SequenceEmpty, or the per-step values of a Loop stacked along a new
-  /// dimension 0 in `tensor` (what ConcatFromSequence reads).
-  enum class Sequence { none, empty, stacked } sequence = Sequence::none;
+  /// SequenceEmpty, the per-step values of a Loop stacked along a new
+  /// dimension 0 in `tensor` (what ConcatFromSequence reads), or `tensor`
+  /// split into single steps along `splitAxis` (SplitToSequence: each
+  /// piece keeps that axis, of size 1, when `splitKeepsDims`).
+  enum class Sequence { none, empty, stacked, split } sequence = Sequence::none;
+  int64_t splitAxis = 0;
+  bool splitKeepsDims = true;
 };
 
 /// The longest integer vector the importer evaluates element by element
@@ -372,12 +376,17 @@ mlir::LogicalResult foldIntegerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
 mlir::LogicalResult importRecurrentOp(GraphImporter &g, llvm::StringRef op,
                                       bool &handled);
-/// Loop, Scan, If, SequenceEmpty and ConcatFromSequence: the loops
+/// Loop, Scan and If: the loops
 /// PyTorch's exporter writes for a scripted `for t in range(x.size(0))`,
 /// ONNX's Scan, and the shape tests the exporter writes as If
 /// (ControlFlowOps.cpp, ScanOps.cpp, IfOps.cpp).
 mlir::LogicalResult importControlFlowOp(GraphImporter &g, llvm::StringRef op,
                                         bool &handled);
+/// SequenceEmpty, ConcatFromSequence, SplitToSequence into single steps
+/// and its SequenceLength; other sequence ops are refused
+/// (SequenceOps.cpp).
+mlir::LogicalResult importSequenceOp(GraphImporter &g, llvm::StringRef op,
+                                     bool &handled);
 
 } // namespace seqc::onnx_import
 

@@ -88,9 +88,37 @@ ReductionShape getReductionShape(GraphImporter &g, Value x,
 /// maximum first, as torch.logsumexp does (no overflow; a maximum of +-inf
 /// is not subtracted). ReduceSum, ReduceProd, ReduceMax and ReduceMin also
 /// take integer data (element counts of shape arithmetic: torch.std).
+/// ReduceMin / ReduceMax of a short vector of sizes (symbolic elements),
+/// kept symbolic: torch exports a scripted `enumerate(xs)`'s trip count as
+/// ReduceMin([INT64_MAX, len(xs)]), which must stay len(xs) for the Loop
+/// to read xs whole. Identity constants drop out; one size left is the
+/// result. Fails (leaving the op to importReduce) otherwise.
+static LogicalResult foldSizeExtreme(GraphImporter &g, bool isMin) {
+  const OnnxValue *in = g.input(0);
+  if (!in || !in->elements || in->boolean || in->scalar || !in->shape.empty() ||
+      g.hasInput(1))
+    return failure();
+  const int64_t identity = isMin ? std::numeric_limits<int64_t>::max()
+                                 : std::numeric_limits<int64_t>::min();
+  SmallVector<OpFoldResult> kept;
+  for (OpFoldResult e : *in->elements)
+    if (getConstantIntValue(e) != identity)
+      kept.push_back(e);
+  if (kept.size() != 1)
+    return failure();
+  OnnxValue out;
+  out.elements = kept;
+  out.scalar = g.intAttr("keepdims", 1) == 0;
+  g.setOutput(0, out);
+  return success();
+}
+
 LogicalResult importReduce(GraphImporter &g, StringRef op) {
   if (failed(g.checkAttrs({"axes", "keepdims", "noop_with_empty_axes"})))
     return failure();
+  if ((op == "ReduceMin" || op == "ReduceMax") &&
+      succeeded(foldSizeExtreme(g, op == "ReduceMin")))
+    return success();
   Value x = g.tensorInput(0);
   if (!x)
     return failure();

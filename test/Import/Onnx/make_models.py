@@ -78,7 +78,8 @@ from recurrent_models import (  # noqa: F401
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
-    ScriptedBranches, ScriptedDeepCells, ScriptedLengthInLoop, ScriptedSsm, ScriptedStepIndex,
+    ScriptedBranches, ScriptedDeepCells, ScriptedLengthInLoop,
+    ScriptedUnbindLoops, ScriptedSsm, ScriptedStepIndex,
     StridedTimeGru, Tcn, TcnTagger, TokenShifts,
     batch_first_features, branch_inputs,
     batch_first_inputs, lengths_inputs, location_attention_inputs,
@@ -334,6 +335,9 @@ MODELS = [
     ("scripted_deep_cells", lambda: torch.jit.script(ScriptedDeepCells()), 14,
      batch_first_features, ["y", "h"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "h": {1: "B"}}),
+    ("scripted_unbind_loops", lambda: torch.jit.script(ScriptedUnbindLoops()),
+     14, batch_first_features, ["y", "z"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "z": {0: "B", 1: "T"}}),
 ]
 
 

@@ -617,15 +617,23 @@ def write_control_flow_inputs(in_dir):
         helper.make_node("ConcatFromSequence", ["seq2"], ["y"], name="join",
                          axis=0, new_axis=1)],
         [f32("x", ["T", "B", 4])], [f32("y", [1, "T", "B", 4])])
-    # What torch 1.13 makes of repeat_interleave along a dimension of
-    # unknown size, reduced to its first node: SplitToSequence.
+    # x split into single steps (keepdims = 1) and concatenated back.
     save("split_to_sequence", [
         helper.make_node("SplitToSequence", ["x"], ["seq"], name="split",
                          axis=0, keepdims=1),
         helper.make_node("ConcatFromSequence", ["seq"], ["y"], name="join",
                          axis=0)],
         [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])])
-    # x.unbind(0) (and `for x_t in x` in scripted code): keepdims = 0.
+    # Pieces of given sizes (what torch makes of repeat_interleave over a
+    # size it does not know): refused, with the rewrite that exports.
+    save("split_sizes_to_sequence", [
+        helper.make_node("SplitToSequence", ["x", "sizes"], ["seq"],
+                         name="sizes", axis=0),
+        helper.make_node("ConcatFromSequence", ["seq"], ["y"], name="join",
+                         axis=0)],
+        [f32("x", [3, "B", 4])], [f32("y", [3, "B", 4])],
+        [helper.make_tensor("sizes", TensorProto.INT64, [2], [1, 2])])
+    # x.unbind(0) (keepdims = 0) stacked back.
     save("unbind_to_sequence", [
         helper.make_node("SplitToSequence", ["x"], ["seq"], name="unbind",
                          axis=0, keepdims=0),

@@ -142,6 +142,33 @@ class ScriptedDeepCells(nn.Module):
         return torch.stack(outs, 1), h
 
 
+class ScriptedUnbindLoops(nn.Module):
+    """Scripted loops over a tensor's steps as people write them:
+    `for x_t in x.unbind(1)`, `for t, x_t in enumerate(...)` and
+    `for x_t in torch.split(x, 1, dim=1)`, which torch exports as
+    SplitToSequence + a Loop over its SequenceLength reading
+    SequenceAt(pieces, t) (before: refused, "sequences are supported only
+    as a Loop's per-step values")."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(8 + 6, 6)
+        self.b = nn.Linear(8 + 6, 6)
+
+    def forward(self, x):  # x [B, T, 8]
+        h = torch.zeros(x.size(0), 6)
+        ys: List[torch.Tensor] = []
+        for t, x_t in enumerate(x.unbind(1)):
+            h = torch.tanh(self.a(torch.cat([x_t, h], 1))) + 0.1 * t
+            ys.append(h)
+        g = torch.zeros(x.size(0), 6)
+        zs: List[torch.Tensor] = []
+        for piece in torch.split(x, 1, dim=1):
+            g = torch.tanh(self.b(torch.cat([piece.squeeze(1), g], 1)))
+            zs.append(g)
+        return torch.stack(ys, 1), torch.stack(zs, 1)
+
+
 class ScriptedGreedyDecoder(nn.Module):
     """An autoregressive loop, scripted: each step embeds the token the
     step before chose (argmax fed back as a carried int64); the per-step
