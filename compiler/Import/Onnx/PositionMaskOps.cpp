@@ -40,15 +40,20 @@ LogicalResult importTrilu(GraphImporter &g) {
     g.nodeError() << "the input must have rank 2 or more";
     return failure();
   }
-  int64_t k = 0;
+  // k: a constant, or a size known only at run time (Transformer-XL's
+  // triu(ones, diagonal=1 + M) over a memory of M steps).
+  OpFoldResult k = g.builder.getIndexAttr(0);
   if (g.hasInput(1)) {
-    auto kv = g.constIntsInput(1);
+    auto kv = g.intsInput(1);
     if (!kv || kv->size() != 1) {
-      g.nodeError() << "k must be a constant scalar";
+      g.nodeError() << "k must be a scalar integer";
       return failure();
     }
     k = (*kv)[0];
   }
+  // A constant k stays in the body, where the mask raisings read it.
+  std::optional<int64_t> constantK = getConstantIntValue(k);
+  Value kValue = constantK ? Value() : g.indexValue(k);
   bool upper = g.intAttr("upper", 1) != 0;
   Type et = tensorType(x).getElementType();
   FailureOr<Value> r = buildElementwise(
@@ -57,7 +62,8 @@ LogicalResult importTrilu(GraphImporter &g) {
         Value j = linalg::IndexOp::create(b, l, rank - 1);
         // upper keeps j - i >= k, lower keeps j - i <= k.
         Value diff = arith::SubIOp::create(b, l, j, i);
-        Value kc = arith::ConstantIndexOp::create(b, l, k);
+        Value kc = constantK ? arith::ConstantIndexOp::create(b, l, *constantK)
+                             : kValue;
         Value keep = arith::CmpIOp::create(
             b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
             diff, kc);

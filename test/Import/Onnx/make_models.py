@@ -59,6 +59,7 @@ from fixture_shapes import (  # noqa: F401
 from integer_graphs import write_int32_model, write_size_cast_like_model
 from slice_graphs import write_runtime_slices_model
 from matmul_graphs import write_matmul_ranks_model
+from memory_attention_models import TransformerXlMemory, memory_inputs
 from onnx_graphs import (  # noqa: F401
     write_control_flow_inputs, write_conv2d_inputs, write_cumsum_model,
     write_edge_inputs, write_einsum_inputs, write_lit_inputs,
@@ -338,6 +339,9 @@ MODELS = [
     ("scripted_unbind_loops", lambda: torch.jit.script(ScriptedUnbindLoops()),
      14, batch_first_features, ["y", "z"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "z": {0: "B", 1: "T"}}),
+    ("transformer_xl_memory", TransformerXlMemory, 14, memory_inputs, ["y"],
+     {"x": {0: "B", 1: "T"}, "mem": {0: "B", 1: "M"},
+      "y": {0: "B", 1: "T"}}),
 ]
 
 
