@@ -69,6 +69,34 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
     known = {"alpha"};
   if (failed(g.checkAttrs(known)))
     return failure();
+  // log(sigmoid(x)), how torch exports F.logsigmoid: as -softplus(-x),
+  // which PyTorch's own logsigmoid computes (log of a sigmoid that
+  // underflowed to 0 is -inf from x = -88 on, where logsigmoid(x) = x).
+  if (op == "Log")
+    if (Value in = g.tensorInput(0))
+      if (auto sigmoid = in.getDefiningOp<seq::ActivationOp>();
+          sigmoid &&
+          sigmoid.getKind().getKind() == seq::ActivationKind::sigmoid) {
+        FailureOr<Value> negated = buildElementwise(
+            g, {sigmoid.getInput()},
+            [](OpBuilder &b, Location l, ValueRange a) -> Value {
+              return arith::NegFOp::create(b, l, a[0]);
+            });
+        if (failed(negated))
+          return failure();
+        Value softplus = seq::ActivationOp::create(
+            g.builder, g.loc,
+            seq::ActivationAttr::get(g.context, seq::ActivationKind::softplus),
+            *negated);
+        FailureOr<Value> result = buildElementwise(
+            g, {softplus}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+              return arith::NegFOp::create(b, l, a[0]);
+            });
+        if (failed(result))
+          return failure();
+        g.setOutput(0, *result);
+        return success();
+      }
   if ((op == "Abs" || op == "Sign") && isIntegerData(g, 0)) {
     // |x| of integers (relative positions; |INT_MIN| wraps to itself) and
     // their sign -1, 0, 1 (DeBERTa's log buckets).

@@ -775,6 +775,11 @@ def write_edge_inputs(in_dir):
         "RNN", ["x", "W", "R"], ["y"], name="RNN_8", hidden_size=2 ** 31)],
         [f32("x", ["T", "B", 3]), f32("W", [1, "G", 3]),
          f32("R", [1, "G", "H"])], [f32("y", ["T", 1, "B", 2])])
+    # F.logsigmoid as torch 1.13 exports it: Log(Sigmoid(x)).
+    save("log_sigmoid", [
+        helper.make_node("Sigmoid", ["x"], ["s"], name="sigmoid"),
+        helper.make_node("Log", ["s"], ["y"], name="log")],
+        [f32("x", ["N"])], [f32("y", ["N"])])
 
 
 def write_narrow_initializers_model(out_dir):
