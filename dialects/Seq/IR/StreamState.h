@@ -74,6 +74,13 @@ public:
   virtual mlir::LogicalResult claimTimeDim(mlir::Operation *op,
                                            mlir::Value value, unsigned dim) = 0;
 
+  /// Whether dimension `da` of `a` and `db` of `b` follow back to one
+  /// model input dimension, or to input dimensions of one name (which the
+  /// runtime ties and a stream chunks together). False when either cannot
+  /// be followed back.
+  virtual bool isSameInputDimension(mlir::Value a, unsigned da, mlir::Value b,
+                                    unsigned db) = 0;
+
   /// seq.dims for a state of `type` whose dimension `batchDim` is named
   /// `batchName` (the others unnamed).
   virtual mlir::ArrayAttr stateDims(mlir::Type type, unsigned batchDim,

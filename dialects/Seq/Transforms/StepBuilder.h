@@ -65,6 +65,8 @@ public:
   batchDimName(mlir::Operation *op, mlir::Value value, unsigned dim) override;
   mlir::LogicalResult claimTimeDim(mlir::Operation *op, mlir::Value value,
                                    unsigned dim) override;
+  bool isSameInputDimension(mlir::Value a, unsigned da, mlir::Value b,
+                            unsigned db) override;
   mlir::ArrayAttr stateDims(mlir::Type stateType, unsigned batchDim,
                             const std::string &batchName) override {
     mlir::MLIRContext *ctx = step.getContext();
@@ -97,6 +99,9 @@ private:
   mlir::LogicalResult checkPointwise(mlir::Operation *op);
   /// Fails when a claimed time axis is a state's batch or two differ.
   mlir::LogicalResult checkTimeDims();
+  /// Fails when an output has a dimension of run-time size that no input
+  /// dimension names: its chunks could not be joined.
+  mlir::LogicalResult checkOutputDims();
   /// Fails when the model computes with ops' states after the chunk (a
   /// recurrence's final h) together with per-step values.
   mlir::LogicalResult

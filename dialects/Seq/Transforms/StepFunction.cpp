@@ -256,6 +256,56 @@ LogicalResult StepBuilder::checkTimeDims() {
   return success();
 }
 
+bool StepBuilder::isSameInputDimension(Value a, unsigned da, Value b,
+                                       unsigned db) {
+  auto ta = traceDimension(a, da), tb = traceDimension(b, db);
+  auto isInput = [&](const auto &t) {
+    return t && t->first.getOwner()->getParentOp() == step.getOperation();
+  };
+  if (!isInput(ta) || !isInput(tb))
+    return false;
+  InputDim x{ta->first.getArgNumber(), ta->second, nullptr},
+      y{tb->first.getArgNumber(), tb->second, nullptr};
+  if (x.arg == y.arg && x.dim == y.dim)
+    return true;
+  // Two inputs' dimensions of one name are one size, chunked together.
+  StringRef nameX = inputDimName(x), nameY = inputDimName(y);
+  return !nameX.empty() && nameX == nameY;
+}
+
+LogicalResult StepBuilder::checkOutputDims() {
+  // A chunk's outputs are joined along their named dimensions (the time
+  // axis) or taken from the last chunk; one of run-time size without a
+  // name, time merged with features ([B, T * H] of torch.cat(outs, -1)),
+  // could be neither.
+  for (unsigned r = 0; r < step.getNumResults(); ++r) {
+    auto type = dyn_cast<RankedTensorType>(step.getResultTypes()[r]);
+    auto names = step.getResultAttrOfType<ArrayAttr>(r, "seq.dims");
+    if (!type)
+      continue;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      auto name = names && d < static_cast<int64_t>(names.size())
+                      ? dyn_cast<StringAttr>(names[d])
+                      : StringAttr();
+      // (Results without seq.dims have not been through
+      // seqc-name-tied-dims: a test of this pass alone.)
+      if (!names || !type.isDynamicDim(d) ||
+          (name && !name.getValue().empty() && name.getValue() != "?"))
+        continue;
+      auto ret = cast<func::ReturnOp>(step.getBody().front().getTerminator());
+      Operation *producer = ret.getOperand(r).getDefiningOp();
+      return fail(producer ? producer : ret.getOperation(),
+                  "output " + std::to_string(r) +
+                      " has a dimension of "
+                      "run-time size (" +
+                      std::to_string(d) +
+                      ") that no input dimension names (time merged with "
+                      "features?), so chunks of it cannot be joined");
+    }
+  }
+  return success();
+}
+
 /// Whether the values of tensor `v` are computed from weights and constants
 /// alone: no model input, state or step is in them (sizes may be).
 static bool isTimeFree(Value v, func::FuncOp step,
@@ -707,6 +757,8 @@ LogicalResult StepBuilder::run() {
     return failure();
   }
   if (failed(checkTimeDims()))
+    return failure();
+  if (failed(checkOutputDims()))
     return failure();
   // The name of the input dimension the ops stream along, for the ABI: a
   // caller (seq-run) then splits the chunks along it, not along a "T" that

@@ -80,7 +80,8 @@ from recurrent_models import (  # noqa: F401
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
     ScriptedBranches, ScriptedDeepCells, ScriptedLengthInLoop,
-    ScriptedUnbindLoops, ScriptedSsm, ScriptedStepIndex,
+    ScriptedUnbindLoops, ScriptedOtherLength, GruFlattenTime,
+    other_length_inputs, ScriptedSsm, ScriptedStepIndex,
     StridedTimeGru, Tcn, TcnTagger, TokenShifts,
     batch_first_features, branch_inputs,
     batch_first_inputs, lengths_inputs, location_attention_inputs,
@@ -342,6 +343,11 @@ MODELS = [
     ("transformer_xl_memory", TransformerXlMemory, 14, memory_inputs, ["y"],
      {"x": {0: "B", 1: "T"}, "mem": {0: "B", 1: "M"},
       "y": {0: "B", 1: "T"}}),
+    ("scripted_other_length", lambda: torch.jit.script(ScriptedOtherLength()),
+     14, other_length_inputs, ["z"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "z": {0: "B", 1: "T"}}),
+    ("gru_flatten_time", GruFlattenTime, 14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "TH"}}),
 ]
 
 

@@ -169,6 +169,43 @@ class ScriptedUnbindLoops(nn.Module):
         return torch.stack(ys, 1), torch.stack(zs, 1)
 
 
+class ScriptedOtherLength(nn.Module):
+    """A scripted loop over x's steps whose body reads the length of a
+    second input y, named T like x's (so the same size, chunked alike):
+    not streamable either (before: the step read the chunk's length)."""
+
+    def __init__(self):
+        super().__init__()
+        self.f = nn.Linear(8, 6)
+
+    def forward(self, x, y):  # x [B, T, 8], y [B, T]
+        n = y.size(1)
+        h = torch.zeros(x.size(0), 6)
+        ys: List[torch.Tensor] = []
+        for t, x_t in enumerate(x.unbind(1)):
+            h = torch.tanh(self.f(x_t) + h) * float(n - t)
+            ys.append(h)
+        return torch.stack(ys, 1)
+
+
+class GruFlattenTime(nn.Module):
+    """A GRU's outputs flattened over time and features, [B, T * H]: its
+    chunks cannot be joined, so no step function (before: one whose
+    output seq-run took from the last chunk)."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 4, batch_first=True)
+
+    def forward(self, x):  # x [B, T, 8]
+        return self.gru(x)[0].flatten(1)
+
+
+def other_length_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 8)).astype(np.float32),
+            "y": rng.standard_normal((B, T)).astype(np.float32)}
+
+
 class ScriptedGreedyDecoder(nn.Module):
     """An autoregressive loop, scripted: each step embeds the token the
     step before chose (argmax fed back as a carried int64); the per-step

@@ -113,22 +113,35 @@ LogicalResult carryLinearAttention(LinearAttentionOp op, StreamState &s) {
   return success();
 }
 
-/// Whether `value` (defined outside a scan over `sequence`) is computed
-/// from the size of `sequence`'s dimension 0 (its length T), through any
-/// ops: a tensor.dim of it, or of another tensor's dimension of the same
-/// size.
-static bool dependsOnLength(Value value, Value sequence) {
-  SetVector<Operation *> slice;
+/// Whether the scan `op`'s body reads the length T of `sequence` (its
+/// dimension 0): a tensor.dim, in the body or behind a value it captures
+/// (through any ops), of that dimension, of another tensor's dimension of
+/// the same size, or of another input's dimension of T's name (chunked
+/// alike). A slice that cannot be computed counts as reading it.
+static bool readsLength(ScanOp op, Value sequence, StreamState &s) {
+  SetVector<Operation *> slice; // shared: each op is visited once
   BackwardSliceOptions options;
   options.omitBlockArguments = true;
   options.omitUsesFromAbove = false;
   options.inclusive = true;
-  (void)getBackwardSlice(value, &slice, options);
-  return llvm::any_of(slice, [&](Operation *op) {
-    auto dim = dyn_cast<tensor::DimOp>(op);
-    std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
-    return index && isSameDimension(dim.getSource(), *index, sequence, 0);
+  bool unknown = false;
+  op.getBody().walk([&](Operation *inner) {
+    if (isa<tensor::DimOp>(inner))
+      slice.insert(inner);
+    for (Value operand : inner->getOperands())
+      if (!op.getBody().isAncestor(operand.getParentRegion()) &&
+          operand.getDefiningOp() && !slice.contains(operand.getDefiningOp()))
+        unknown |= failed(getBackwardSlice(operand, &slice, options));
   });
+  return unknown || llvm::any_of(slice, [&](Operation *inner) {
+           auto dim = dyn_cast<tensor::DimOp>(inner);
+           std::optional<int64_t> index =
+               dim ? dim.getConstantIndex() : std::nullopt;
+           return index &&
+                  (isSameDimension(dim.getSource(), *index, sequence, 0) ||
+                   s.isSameInputDimension(dim.getSource(), *index, sequence,
+                                          0));
+         });
 }
 
 LogicalResult carryScan(ScanOp op, StreamState &s) {
@@ -154,6 +167,9 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
   // stream's step.
   Value sequence = op.getSequences()[0];
   WalkResult captured = op.getBody().walk([&](Operation *inner) {
+    // (A tensor.dim reads a size, not steps: readsLength below.)
+    if (isa<tensor::DimOp>(inner))
+      return WalkResult::advance();
     for (Value operand : inner->getOperands()) {
       auto type = dyn_cast<RankedTensorType>(operand.getType());
       if (!type || op.getBody().isAncestor(operand.getParentRegion()))
@@ -170,14 +186,7 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
                       "hold");
   // Nor a value computed from the sequence's length (a scripted loop's
   // `h * (t + 1) / T`, `t == T - 1`): a step would read its chunk's length.
-  SetVector<Value> outerValues;
-  op.getBody().walk([&](Operation *inner) {
-    for (Value operand : inner->getOperands())
-      if (!op.getBody().isAncestor(operand.getParentRegion()))
-        outerValues.insert(operand);
-  });
-  if (llvm::any_of(outerValues,
-                   [&](Value v) { return dependsOnLength(v, sequence); }))
+  if (readsLength(op, sequence, s))
     return s.fail(op, "its body reads the sequence's length, which a chunk "
                       "does not know");
   Location loc = op.getLoc();
