@@ -457,9 +457,10 @@ static int strides_overlap(const seqc_tensor *t) {
   return 0;
 }
 
-/* The byte addresses [*lo, *hi) that the elements of `t` (a valid shape
- * with no dimension 0) lie in, exactly: rank <= 16 products of two int64
- * fit in __int128 with room to spare. */
+/* The byte addresses [*lo, *hi) that the elements of `t` lie in, exactly:
+ * `t` has no dimension 0 and numel * element size below 2^63 (its caller
+ * checks), so esize * sum(size - 1) < 2^63 and esize * sum(|stride| *
+ * (size - 1)) < 2^126, within __int128. */
 static void exact_byte_range(const seqc_tensor *t, __int128 *lo, __int128 *hi) {
   __int128 first = 0, last = 0; /* element offsets of the extremes */
   for (int64_t d = 0; d < t->rank; ++d) {
@@ -685,7 +686,8 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
           "output '%s' buffer has rank %lld, but the model produces rank %d",
           tname, (long long)t->rank, mt->info.rank);
     int64_t numel = seqc_rt_tensor_numel(t);
-    if (numel < 0)
+    if (numel < 0 ||
+        seqc_model_byte_size(numel, seqc_rt_dtype_size(t->dtype)) < 0)
       return seqc_rt_set_error(err, SEQC_ERR_SHAPE,
                                "output '%s' buffer has an invalid shape "
                                "(negative or overflowing)",

@@ -216,12 +216,12 @@ LogicalResult checkArguments(const LayerStmt &layer, const LayerSpec &spec,
                            << arg.value.text << "'";
       return failure();
     }
-    // A norm's epsilon (every layer's `eps`) keeps a square root of a
-    // variance off zero: positive and finite, as PyTorch needs it.
-    if (arg.key == "eps" &&
-        !(std::isfinite(arg.value.floatValue) && arg.value.floatValue > 0)) {
+    // A norm's epsilon (every layer's `eps`) keeps the square root of a
+    // variance off zero: positive and finite as the f32 it is used as.
+    if (float eps = static_cast<float>(arg.value.floatValue);
+        arg.key == "eps" && !(std::isfinite(eps) && eps > 0)) {
       error(arg.value.pos) << "keyword 'eps' of " << layer.layer
-                           << " must be a positive, finite number, found '"
+                           << " must be a positive, finite f32 number, found '"
                            << arg.value.text << "'";
       return failure();
     }

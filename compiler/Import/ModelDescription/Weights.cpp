@@ -112,16 +112,29 @@ void Weights::suggestWeight(InFlightDiagnostic &diag, StringRef name) const {
     return;
   }
   // The layer's other weights are in the file: one of its weights is
-  // missing, not its name wrong (a bias the layer was saved without).
-  StringRef layer = name.rsplit('.').first;
+  // missing, not its name wrong. Say which it has; a layer saved without
+  // any bias takes bias=false.
+  std::string layer = (name.rsplit('.').first + ".").str();
+  SmallVector<StringRef> siblings;
   for (size_t i = 0; i < n && name.contains('.'); ++i)
-    if (StringRef(seqc_rt_safetensors_at(file, i)->name)
-            .starts_with((layer + ".").str())) {
-      if (name.contains("bias"))
-        diag << "; the file has other '" << layer
-             << ".' weights: a layer saved without biases takes bias=false";
+    if (StringRef other = seqc_rt_safetensors_at(file, i)->name;
+        other.starts_with(layer))
+      siblings.push_back(other);
+  if (!siblings.empty()) {
+    if (name.contains("bias") && llvm::none_of(siblings, [](StringRef w) {
+          return w.contains("bias");
+        })) {
+      diag << "; the file has no '" << layer
+           << "' biases: a layer saved without them takes bias=false";
       return;
     }
+    diag << "; the file's '" << layer << "' weights are ";
+    for (auto [i, w] : llvm::enumerate(llvm::ArrayRef(siblings).take_front(8)))
+      diag << (i ? ", '" : "'") << w << "'";
+    if (siblings.size() > 8)
+      diag << ", ...";
+    return;
+  }
   // A wrong layer name (name=, or the statement's) misses every weight of
   // the layer: say under which prefixes the file's unused weights are.
   llvm::SetVector<StringRef> prefixes;

@@ -72,8 +72,9 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
   // log(sigmoid(x)), how torch exports F.logsigmoid: as -softplus(-x),
   // which PyTorch's own logsigmoid computes (log of a sigmoid that
   // underflowed to 0 is -inf from x = -88 on, where logsigmoid(x) = x).
-  if (op == "Log")
-    if (Value in = g.tensorInput(0))
+  const OnnxValue *logOf = op == "Log" ? g.input(0) : nullptr;
+  if (logOf && logOf->tensor && logOf->sequence == OnnxValue::Sequence::none)
+    if (Value in = logOf->tensor)
       if (auto sigmoid = in.getDefiningOp<seq::ActivationOp>();
           sigmoid &&
           sigmoid.getKind().getKind() == seq::ActivationKind::sigmoid) {

@@ -206,9 +206,7 @@ Value GraphImporter::tensorInput(unsigned i) {
   }
   if (it->second.sequence != OnnxValue::Sequence::none) {
     nodeError() << "input '" << node->input(i) << "' is an ONNX sequence; "
-                << "sequences are supported only as a Loop's per-step values "
-                   "(SequenceEmpty before it, SequenceInsert in its body, "
-                   "ConcatFromSequence after it)";
+                << kSupportedSequences;
     return nullptr;
   }
   return materialize(it->second);

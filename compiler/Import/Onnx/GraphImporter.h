@@ -56,6 +56,14 @@ struct OnnxValue {
   bool splitKeepsDims = true;
 };
 
+/// How seqc reads ONNX sequences, for the messages that refuse others
+/// (SequenceOps.cpp).
+inline constexpr const char *kSupportedSequences =
+    "sequences are supported only as a Loop's per-step values "
+    "(SequenceEmpty before it, SequenceInsert in its body, "
+    "ConcatFromSequence after it) and as a tensor split into single steps "
+    "that a Loop reads at its step index (SplitToSequence, SequenceAt)";
+
 /// The longest integer vector the importer evaluates element by element
 /// as a list of sizes (shape arithmetic); longer ones are data.
 inline constexpr int64_t kMaxShapeVectorLength = 1024;

@@ -78,16 +78,6 @@ ReductionShape getReductionShape(GraphImporter &g, Value x,
   return r;
 }
 
-/// ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd, ReduceL1,
-/// ReduceL2, ReduceSumSquare, ReduceLogSum and ReduceLogSumExp over `axes`
-/// (an attribute, or ReduceSum's input 1 from opset 13 and every
-/// reduction's from opset 18; none: every axis, or the identity with
-/// noop_with_empty_axes), keeping unit dimensions with keepdims (default
-/// 1). An empty reduction gives the operator's identity (0, 1, -inf for
-/// Max, +inf for Min), as in ONNX Runtime. ReduceLogSumExp subtracts the
-/// maximum first, as torch.logsumexp does (no overflow; a maximum of +-inf
-/// is not subtracted). ReduceSum, ReduceProd, ReduceMax and ReduceMin also
-/// take integer data (element counts of shape arithmetic: torch.std).
 /// ReduceMin / ReduceMax of a short vector of sizes (symbolic elements),
 /// kept symbolic: torch exports a scripted `enumerate(xs)`'s trip count as
 /// ReduceMin([INT64_MAX, len(xs)]), which must stay len(xs) for the Loop
@@ -95,8 +85,15 @@ ReductionShape getReductionShape(GraphImporter &g, Value x,
 /// result. Fails (leaving the op to importReduce) otherwise.
 static LogicalResult foldSizeExtreme(GraphImporter &g, bool isMin) {
   const OnnxValue *in = g.input(0);
+  // Over the vector's one axis (ONNX's default, unless
+  // noop_with_empty_axes makes no axes the identity).
+  std::optional<SmallVector<int64_t>> axes = g.intsAttr("axes");
+  bool overAll =
+      !axes || axes->empty()
+          ? g.intAttr("noop_with_empty_axes", 0) == 0
+          : axes->size() == 1 && ((*axes)[0] == 0 || (*axes)[0] == -1);
   if (!in || !in->elements || in->boolean || in->scalar || !in->shape.empty() ||
-      g.hasInput(1))
+      g.hasInput(1) || !overAll)
     return failure();
   const int64_t identity = isMin ? std::numeric_limits<int64_t>::max()
                                  : std::numeric_limits<int64_t>::min();
@@ -113,6 +110,16 @@ static LogicalResult foldSizeExtreme(GraphImporter &g, bool isMin) {
   return success();
 }
 
+/// ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceProd, ReduceL1,
+/// ReduceL2, ReduceSumSquare, ReduceLogSum and ReduceLogSumExp over `axes`
+/// (an attribute, or ReduceSum's input 1 from opset 13 and every
+/// reduction's from opset 18; none: every axis, or the identity with
+/// noop_with_empty_axes), keeping unit dimensions with keepdims (default
+/// 1). An empty reduction gives the operator's identity (0, 1, -inf for
+/// Max, +inf for Min), as in ONNX Runtime. ReduceLogSumExp subtracts the
+/// maximum first, as torch.logsumexp does (no overflow; a maximum of +-inf
+/// is not subtracted). ReduceSum, ReduceProd, ReduceMax and ReduceMin also
+/// take integer data (element counts of shape arithmetic: torch.std).
 LogicalResult importReduce(GraphImporter &g, StringRef op) {
   if (failed(g.checkAttrs({"axes", "keepdims", "noop_with_empty_axes"})))
     return failure();

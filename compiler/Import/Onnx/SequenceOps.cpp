@@ -144,15 +144,18 @@ static LogicalResult importSplitToSequence(GraphImporter &g) {
               "sequence split into steps of one (x.unbind(dim), "
               "torch.split(x, 1, dim)) in a Loop over its length";
       // torch 1.13 exports repeat_interleave over a dimension whose size
-      // the exporter does not know as SplitToSequence + Loop; the same
-      // computation as expand + reshape exports as plain ops.
-      diag << "; torch exports repeat_interleave(x, repeats, dim) this way "
-              "when x's size along dim is unknown to the exporter: with one "
-              "repeat count n, x.unsqueeze(dim + 1).expand(..., n, ...)"
-              ".flatten(dim, dim + 1) computes the same and exports as plain "
-              "ops; a repeat count per element (a length regulator's "
-              "durations), whose output length depends on the data, is not "
-              "supported";
+      // the exporter does not know as SplitToSequence (of the repeat
+      // counts) + Loop; the same computation as expand + reshape exports
+      // as plain ops.
+      if (!split || !split->constant ||
+          split->constant.getType().getRank() != 0)
+        diag << "; torch exports repeat_interleave(x, repeats, dim) this way "
+                "when x's size along dim is unknown to the exporter: with one "
+                "repeat count n, x.unsqueeze(dim + 1).expand(..., n, ...)"
+                ".flatten(dim, dim + 1) computes the same and exports as plain "
+                "ops; a repeat count per element (a length regulator's "
+                "durations), whose output length depends on the data, is not "
+                "supported";
       return failure();
     }
     // The ONNX text ignores keepdims with a `split`; ONNX Runtime applies
@@ -205,9 +208,7 @@ LogicalResult importSequenceOp(GraphImporter &g, StringRef op, bool &handled) {
       op == "SequenceConstruct" || op == "SequenceErase") {
     handled = true;
     InFlightDiagnostic diag = g.nodeError();
-    diag << "sequences are supported only as a Loop's per-step values "
-            "(SequenceEmpty before it, SequenceInsert in its body, "
-            "ConcatFromSequence after it)";
+    diag << kSupportedSequences;
     if (op == "SequenceAt")
       diag << "; a sequence split into single steps (x.unbind(dim), "
               "torch.split(x, 1, dim)) is read by SequenceAt at a Loop's "
