@@ -504,6 +504,16 @@ static int ranges_meet(const seqc_tensor *a, const seqc_tensor *b) {
   return alo < bhi && blo < ahi;
 }
 
+/* The first of the `num_states` stream states whose bytes the non-empty,
+ * addressable `t` meets, or -1. */
+static ptrdiff_t state_meeting(const seqc_tensor *states, size_t num_states,
+                               const seqc_tensor *t) {
+  for (size_t k = 0; k < num_states; ++k)
+    if (seqc_rt_tensor_numel(&states[k]) > 0 && ranges_meet(t, &states[k]))
+      return (ptrdiff_t)k;
+  return -1;
+}
+
 /* "input 'x' has strides [...] ...", for a tensor that is not addressable. */
 static seqc_status refuse_strides(const char *role, const char *tname,
                                   const seqc_tensor *t, seqc_error *err) {
@@ -597,6 +607,7 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
                               model_dim_bindings *b, seqc_error *err) {
   const char *name = m->api->name;
   const size_t num_states = m->num_states;
+  ptrdiff_t k; /* a state an input or output buffer meets */
   if (num_inputs != m->num_inputs || num_outputs != m->num_outputs)
     return seqc_rt_set_error(
         err, SEQC_ERR_INVALID_ARGUMENT,
@@ -654,13 +665,12 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
       return refuse_strides("input", tname, t, err);
     // A step updates its states in place (a cache the step appends to):
     // an input read from a state's buffer would change under the model.
-    for (size_t k = 0; k < num_states && numel > 0; ++k)
-      if (seqc_rt_tensor_numel(&states[k]) > 0 && ranges_meet(t, &states[k]))
-        return seqc_rt_set_error(
-            err, SEQC_ERR_INVALID_ARGUMENT,
-            "input '%s' shares memory with the stream's state '%s', which "
-            "the step updates (pass a copy)",
-            tname, model_state_tensor(m, k)->info.name);
+    if (numel > 0 && (k = state_meeting(states, num_states, t)) >= 0)
+      return seqc_rt_set_error(
+          err, SEQC_ERR_INVALID_ARGUMENT,
+          "input '%s' shares memory with the stream's state '%s', which "
+          "the step updates (pass a copy)",
+          tname, model_state_tensor(m, (size_t)k)->info.name);
   }
 
   // Caller-provided output buffers, as far as the inputs (and a stream's
@@ -694,13 +704,12 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
                                tname);
     if (numel > 0 && !addressable(t))
       return refuse_strides("output", tname, t, err);
-    for (size_t k = 0; k < num_states && numel > 0; ++k)
-      if (seqc_rt_tensor_numel(&states[k]) > 0 && ranges_meet(t, &states[k]))
-        return seqc_rt_set_error(
-            err, SEQC_ERR_INVALID_ARGUMENT,
-            "output '%s' buffer shares memory with the stream's state '%s' "
-            "(each output needs its own)",
-            tname, model_state_tensor(m, k)->info.name);
+    if (numel > 0 && (k = state_meeting(states, num_states, t)) >= 0)
+      return seqc_rt_set_error(
+          err, SEQC_ERR_INVALID_ARGUMENT,
+          "output '%s' buffer shares memory with the stream's state '%s' "
+          "(each output needs its own)",
+          tname, model_state_tensor(m, (size_t)k)->info.name);
     if (strides_overlap(t)) {
       char strides[SHAPE_TEXT_SIZE];
       seqc_model_format_shape(strides, sizeof(strides), t->rank, t->strides);
