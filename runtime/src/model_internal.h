@@ -19,6 +19,8 @@
 #include "buffer_cache.h"
 #include "seqc/cuda.h"
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -118,6 +120,23 @@ void seqc_model_format_shape(char *buf, size_t size, int64_t rank,
 
 // Bytes of `numel` elements of `esize`, or -1 on overflow.
 int64_t seqc_model_byte_size(int64_t numel, size_t esize);
+
+/* Caller buffers (buffer_checks.c). Whether elements of `t` may share
+ * memory (an output view that would lose results). */
+int seqc_model_strides_overlap(const seqc_tensor *t);
+/* Whether the elements of the non-empty `t`, whose numel times element
+ * size fits int64, lie in one addressable buffer (no offset overflows). */
+int seqc_model_addressable(const seqc_tensor *t);
+/* Whether two non-empty, addressable tensors' bytes meet. */
+int seqc_model_ranges_meet(const seqc_tensor *a, const seqc_tensor *b);
+/* The first of the `num_states` stream states whose bytes the non-empty,
+ * addressable `t` meets, or -1. */
+ptrdiff_t seqc_model_state_meeting(const seqc_tensor *states, size_t num_states,
+                                   const seqc_tensor *t);
+/* SEQC_ERR_INVALID_ARGUMENT: "ROLE 'NAME' has strides [...], under which
+ * its elements would lie outside any addressable buffer ...". */
+seqc_status seqc_model_refuse_strides(const char *role, const char *tname,
+                                      const seqc_tensor *t, seqc_error *err);
 
 /* seqc_rt_cpu_level before SEQC_MAX_CPU_LEVEL lowers it (cpu_level.c). */
 int seqc_cpu_detected_level(void);
