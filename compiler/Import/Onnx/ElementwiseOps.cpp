@@ -60,6 +60,39 @@ LogicalResult importActivation(GraphImporter &g, seq::ActivationKind kind) {
   return success();
 }
 
+/// The sigmoid node 0's input is, if it is one (Log's operand).
+static seq::ActivationOp sigmoidInput(GraphImporter &g) {
+  const OnnxValue *in = g.input(0);
+  auto sigmoid = in && in->sequence == OnnxValue::Sequence::none && in->tensor
+                     ? in->tensor.getDefiningOp<seq::ActivationOp>()
+                     : seq::ActivationOp();
+  return sigmoid && sigmoid.getKind().getKind() == seq::ActivationKind::sigmoid
+             ? sigmoid
+             : seq::ActivationOp();
+}
+
+/// log(sigmoid(x)), how torch exports F.logsigmoid, as -softplus(-x), which
+/// PyTorch's own logsigmoid computes (log of a sigmoid that underflowed to
+/// 0 is -inf from x = -88 on, where logsigmoid(x) = x).
+static LogicalResult importLogSigmoid(GraphImporter &g,
+                                      seq::ActivationOp sigmoid) {
+  auto negate = [](OpBuilder &b, Location l, ValueRange a) -> Value {
+    return arith::NegFOp::create(b, l, a[0]);
+  };
+  FailureOr<Value> negated = buildElementwise(g, {sigmoid.getInput()}, negate);
+  if (failed(negated))
+    return failure();
+  Value softplus = seq::ActivationOp::create(
+      g.builder, g.loc,
+      seq::ActivationAttr::get(g.context, seq::ActivationKind::softplus),
+      *negated);
+  FailureOr<Value> result = buildElementwise(g, {softplus}, negate);
+  if (failed(result))
+    return failure();
+  g.setOutput(0, *result);
+  return success();
+}
+
 /// Unary math as one elementwise generic.
 LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
   SmallVector<StringRef> known;
@@ -69,35 +102,9 @@ LogicalResult importUnaryMath(GraphImporter &g, StringRef op) {
     known = {"alpha"};
   if (failed(g.checkAttrs(known)))
     return failure();
-  // log(sigmoid(x)), how torch exports F.logsigmoid: as -softplus(-x),
-  // which PyTorch's own logsigmoid computes (log of a sigmoid that
-  // underflowed to 0 is -inf from x = -88 on, where logsigmoid(x) = x).
-  const OnnxValue *logOf = op == "Log" ? g.input(0) : nullptr;
-  if (logOf && logOf->tensor && logOf->sequence == OnnxValue::Sequence::none)
-    if (Value in = logOf->tensor)
-      if (auto sigmoid = in.getDefiningOp<seq::ActivationOp>();
-          sigmoid &&
-          sigmoid.getKind().getKind() == seq::ActivationKind::sigmoid) {
-        FailureOr<Value> negated = buildElementwise(
-            g, {sigmoid.getInput()},
-            [](OpBuilder &b, Location l, ValueRange a) -> Value {
-              return arith::NegFOp::create(b, l, a[0]);
-            });
-        if (failed(negated))
-          return failure();
-        Value softplus = seq::ActivationOp::create(
-            g.builder, g.loc,
-            seq::ActivationAttr::get(g.context, seq::ActivationKind::softplus),
-            *negated);
-        FailureOr<Value> result = buildElementwise(
-            g, {softplus}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
-              return arith::NegFOp::create(b, l, a[0]);
-            });
-        if (failed(result))
-          return failure();
-        g.setOutput(0, *result);
-        return success();
-      }
+  if (op == "Log")
+    if (seq::ActivationOp sigmoid = sigmoidInput(g))
+      return importLogSigmoid(g, sigmoid);
   if ((op == "Abs" || op == "Sign") && isIntegerData(g, 0)) {
     // |x| of integers (relative positions; |INT_MIN| wraps to itself) and
     // their sign -1, 0, 1 (DeBERTa's log buckets).
