@@ -3,6 +3,7 @@
 #include "compiler/Target/ObjectEmission.h"
 
 #include "compiler/Target/CpuDispatch.h"
+#include "compiler/Target/DetachedConstants.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
@@ -224,6 +225,10 @@ struct OptimizedVersion {
   int level = 0;
   /// Its `seqc_model_api` records, one per entry, in entry order.
   SmallVector<std::string> recordNames;
+  /// Its large constants, declared in `module` under their symbol followed
+  /// by `suffix`.
+  SmallVector<DetachedConstant> detached;
+  std::string suffix;
 };
 
 } // namespace
@@ -246,8 +251,11 @@ optimizeVersion(const CodeVersion &version, ArrayRef<ModelEntry> entries,
     return mlirModule.emitError() << error;
   OptimizedVersion result;
   result.level = getCpuLevel(*machine);
-  result.module = translateModuleToLLVMIR(mlirModule, ctx,
-                                          entries.front().signature.name);
+  result.suffix = suffix;
+  OwningOpRef<ModuleOp> code =
+      detachLargeConstants(mlirModule, result.detached);
+  result.module =
+      translateModuleToLLVMIR(*code, ctx, entries.front().signature.name);
   llvm::Module *llvmModule = result.module.get();
   if (!llvmModule)
     return mlirModule.emitError() << "translation to LLVM IR failed";
@@ -290,6 +298,10 @@ optimizeVersion(const CodeVersion &version, ArrayRef<ModelEntry> entries,
       value.setName(value.getName() + suffix);
       value.setLinkage(llvm::GlobalValue::InternalLinkage);
     }
+  for (const DetachedConstant &constant : result.detached)
+    if (llvm::GlobalVariable *declaration =
+            llvmModule->getNamedGlobal(constant.symbol))
+      declaration->setName(constant.symbol + suffix);
   for (llvm::GlobalVariable *record : records)
     result.recordNames.push_back(record->getName().str());
   llvm::appendToUsed(*llvmModule, SmallVector<llvm::GlobalValue *>(
@@ -348,6 +360,8 @@ optimizeVersions(ArrayRef<CodeVersion> versions, ArrayRef<ModelEntry> entries,
         llvm::WriteBitcodeToFile(*version->module, os);
         results[i].level = version->level;
         results[i].recordNames = std::move(version->recordNames);
+        results[i].detached = std::move(version->detached);
+        results[i].suffix = std::move(version->suffix);
         return success();
       });
   if (failed(optimized))
@@ -409,6 +423,8 @@ LogicalResult emitCode(ArrayRef<CodeVersion> versions, CodeKind kind,
       return first.emitError() << "linking the CPU versions failed";
   llvmModule->setTargetTriple(machine->getTargetTriple());
   llvmModule->setDataLayout(machine->createDataLayout());
+  for (const OptimizedVersion &version : *optimized)
+    attachConstants(*llvmModule, version.detached, version.suffix);
   if (versions.size() > 1) {
     // Weights no version packs, and the signatures, once.
     llvm::ModuleAnalysisManager unused;
