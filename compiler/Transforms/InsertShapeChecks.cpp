@@ -141,6 +141,37 @@ static std::pair<Value, int64_t> sourceExtent(Value tensor, int64_t dim) {
   }
 }
 
+/// Makes every tensor.dim read its extent where sourceExtent traces it to:
+/// another tensor's dimension (a function argument's, often) or an index
+/// value. A tile loop's bound and the tensor it slices then name the same
+/// value, which ValueBounds relates without walking the chain of layers
+/// between them. (Each layer lengthens that chain: in a 16-layer encoder
+/// the attention slices of layers 5 to 16 ran out of proof budget and kept
+/// run-time checks that the first four did not, so the layers were no
+/// longer copies of one another and were compiled twice.) Exact: the
+/// chains follow only ops whose result sizes are their operands'.
+static void readExtentsAtSources(Operation *root) {
+  SmallVector<tensor::DimOp> dims;
+  root->walk([&](tensor::DimOp op) { dims.push_back(op); });
+  for (tensor::DimOp op : dims) {
+    std::optional<int64_t> index = op.getConstantIndex();
+    auto type = dyn_cast<RankedTensorType>(op.getSource().getType());
+    if (!index || !type || *index < 0 || *index >= type.getRank())
+      continue;
+    auto [source, dim] = sourceExtent(op.getSource(), *index);
+    if (!source || source == op.getResult() ||
+        (source == op.getSource() && dim == *index))
+      continue;
+    Value extent = source;
+    if (dim >= 0) {
+      OpBuilder b(op);
+      extent = tensor::DimOp::create(b, op.getLoc(), source, dim);
+    }
+    op.replaceAllUsesWith(extent);
+    op.erase();
+  }
+}
+
 /// Whether the IR proves that two extents are equal. The chains of
 /// sourceExtent first: they settle most extents (a chain of elementwise ops
 /// passes one size along) and cost a walk each; then a bounded ValueBounds
@@ -428,6 +459,7 @@ struct InsertShapeChecksPass
     : seqc::impl::InsertShapeChecksPassBase<InsertShapeChecksPass> {
   using Base::Base;
   void runOnOperation() override {
+    readExtentsAtSources(getOperation());
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
       // Ops in a linalg body work on scalars.

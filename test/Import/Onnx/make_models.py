@@ -59,6 +59,7 @@ from fixture_shapes import (  # noqa: F401
 from integer_graphs import write_int32_model, write_size_cast_like_model
 from slice_graphs import write_runtime_slices_model
 from matmul_graphs import write_matmul_ranks_model
+from layer_stack_models import EncoderStackBatchOne
 from memory_attention_models import TransformerXlMemory, memory_inputs
 from onnx_graphs import (  # noqa: F401
     write_control_flow_inputs, write_conv2d_inputs, write_cumsum_model,
@@ -348,6 +349,8 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "z": {0: "B", 1: "T"}}),
     ("gru_flatten_time", GruFlattenTime, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "TH"}}),
+    ("encoder_stack_batch_one", EncoderStackBatchOne, 14, batch_one_features,
+     ["y"], {"x": {1: "T"}, "y": {1: "T"}}),
 ]
 
 
