@@ -18,6 +18,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -100,6 +101,9 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   if (options.externalWeights && last > Phase::ModelABI)
     abi.weightsFile = outputs.path(".safetensors");
   buildModelAbiPipeline(pm, abi);
+  // The model ABI phase writes the weights file; a compilation that fails
+  // (there or later) leaves none behind.
+  llvm::FileRemover weightsRemover(abi.weightsFile, !abi.weightsFile.empty());
   if (last > Phase::ModelABI && target->cuda) {
     CudaPipelineOptions gpu;
     gpu.recurrenceChunkSteps = options.recurrenceChunkSteps;
@@ -117,10 +121,11 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   } else {
     code.versions.push_back({*module, target->cpus.front()});
   }
-  return failed(outputs.writeRequested(*module, code.versions, name)) ||
-                 failed(outputs.writeDepfile(inputFiles))
-             ? 1
-             : 0;
+  if (failed(outputs.writeRequested(*module, code.versions, name)) ||
+      failed(outputs.writeDepfile(inputFiles)))
+    return 1;
+  weightsRemover.releaseFile();
+  return 0;
 }
 
 } // namespace seqc

@@ -24,7 +24,9 @@ int OutputFiles::fail(const llvm::Twine &message) {
 
 std::string OutputFiles::path(llvm::StringRef extension) const {
   std::string base = options.outputBase;
-  if (base.empty())
+  // `-o -` sends text to stdout; files (the weights of --external-weights)
+  // are named after the input then, as without -o (not "-.safetensors").
+  if (base.empty() || base == "-")
     base = llvm::sys::path::stem(options.inputPath).str();
   return base + extension.str();
 }

@@ -144,20 +144,23 @@ std::string ModelSignature::pastRuntimeLimits() const {
   };
   std::string reason;
   llvm::raw_string_ostream os(reason);
-  size_t inCount = inputs.size() + weights.size() + states.size();
+  size_t inCount = inputs.size() + states.size();
   size_t outCount = outputs.size() + states.size();
   if (inCount > SEQC_RT_MODEL_MAX_INPUTS ||
-      outCount > SEQC_RT_MODEL_MAX_OUTPUTS) {
+      outCount > SEQC_RT_MODEL_MAX_OUTPUTS ||
+      weights.size() > SEQC_RT_MODEL_MAX_WEIGHTS) {
     os << "the model has " << inputs.size() << " inputs, " << weights.size()
        << " external weights, " << states.size() << " states and "
        << outputs.size() << " outputs; the runtime opens at most "
-       << SEQC_RT_MODEL_MAX_INPUTS << " inputs plus weights plus states and "
-       << SEQC_RT_MODEL_MAX_OUTPUTS
-       << " outputs plus states (seqc/model.h): concatenate some";
+       << SEQC_RT_MODEL_MAX_INPUTS << " inputs plus states, "
+       << SEQC_RT_MODEL_MAX_OUTPUTS << " outputs plus states and "
+       << SEQC_RT_MODEL_MAX_WEIGHTS
+       << " external weights (seqc/model.h): concatenate some";
     return reason;
   }
+  // External weights' descriptors are built when the model opens.
   size_t stateWords = words(states);
-  size_t inWords = words(inputs) + words(weights) + stateWords;
+  size_t inWords = words(inputs) + stateWords;
   size_t outWords = words(outputs) + stateWords;
   if (inWords > SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS ||
       outWords > SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS) {

@@ -51,9 +51,15 @@ void seqc_rt_tensor_free(seqc_tensor *tensor) {
 void seqc_rt_model_close(seqc_model *model) {
   if (!model)
     return;
-  for (size_t k = 0; model->weight_buffers && k < model->num_weights; ++k)
-    seqc_rt_free(model->weight_buffers[k]);
+  for (size_t k = 0; model->weight_buffers && k < model->num_weights; ++k) {
+    if (model->weight_buffers_managed)
+      seqc_rt_cuda_free(model->cuda, model->weight_buffers[k]);
+    else
+      seqc_rt_free(model->weight_buffers[k]);
+  }
   free(model->weight_buffers);
+  free(model->weight_words);
+  free(model->weight_descriptors);
   free(model->weights);
   seqc_rt_safetensors_close(model->weights_file);
   free(model->text);
@@ -372,6 +378,19 @@ static size_t num_args(const seqc_model *m) {
   return m->num_inputs + m->num_weights + m->num_states;
 }
 
+// Whether `p` is an argument's buffer: an input's or a state's as the model
+// got it (arg_buffers: the inputs, then the states), or a weight's.
+static int is_argument_buffer(const seqc_model *m, void *const *arg_buffers,
+                              const void *p) {
+  for (size_t a = 0; a < m->num_inputs + m->num_states; ++a)
+    if (arg_buffers[a] == p)
+      return 1;
+  for (size_t k = 0; k < m->num_weights; ++k)
+    if (m->weights[k].data == p)
+      return 1;
+  return 0;
+}
+
 // Whether result r's allocation is also another result's or an argument's.
 static int result_is_shared(const seqc_model *m, const intptr_t *out, size_t r,
                             void *const *arg_buffers) {
@@ -385,10 +404,7 @@ static int result_is_shared(const seqc_model *m, const intptr_t *out, size_t r,
       return 1;
     poff += descriptor_words(m->tensors[result_tensor(m, p)].info.rank);
   }
-  for (size_t a = 0; a < num_args(m); ++a)
-    if (arg_buffers[a] == allocated)
-      return 1;
-  return 0;
+  return is_argument_buffer(m, arg_buffers, allocated);
 }
 
 // Releases every model buffer that was not handed to the caller, once each,
@@ -410,9 +426,7 @@ static void release_model_buffers(const seqc_model *m, const intptr_t *out,
       seen = (void *)out[poff] == allocated;
       poff += descriptor_words(m->tensors[result_tensor(m, p)].info.rank);
     }
-    for (size_t a = 0; a < num_args(m) && !seen; ++a)
-      seen = arg_buffers[a] == allocated;
-    if (!seen)
+    if (!seen && !is_argument_buffer(m, arg_buffers, allocated))
       run_allocations_free(run, allocated);
   }
 }
@@ -649,34 +663,41 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
 
   // Descriptors: the inputs, then the states. Non-contiguous inputs are
   // packed: the model is compiled for identity layouts and ignores
-  // descriptor strides. States are the stream's dense buffers.
+  // descriptor strides. States are the stream's dense buffers. The
+  // weights' descriptors were built when the model opened.
   intptr_t in_words[SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS];
   intptr_t out_words[SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS];
-  void *args[1 + SEQC_RT_MODEL_MAX_INPUTS + 1];
+  const size_t nargs = num_args(m), nresults = num_results(m);
+  // The results, one descriptor per argument, the context: at most
+  // 2 + MAX_INPUTS + MAX_WEIGHTS pointers (34 KiB), sized to the model.
+  void *args[2 + nargs];
+  // The inputs' and states' buffers as the model gets them, and the copies
+  // made for it (packed or staged), in argument order.
   void *arg_buffers[SEQC_RT_MODEL_MAX_INPUTS];
   void *packed[SEQC_RT_MODEL_MAX_INPUTS];
-  const size_t nargs = num_args(m), nresults = num_results(m);
-  size_t off = 0;
+  size_t off = 0, n = 0;
   args[0] = out_words;
   const size_t first_state = model_state_index(m, 0);
   for (size_t a = 0; a < nargs; ++a) {
-    // Weights are dense and aligned (bind_weights saw to it).
-    const seqc_tensor *t = a < num_inputs    ? &inputs[a]
-                           : a < first_state ? &m->weights[a - num_inputs]
-                                             : &states[a - first_state];
+    if (a >= num_inputs && a < first_state) {
+      args[1 + a] = m->weight_descriptors[a - num_inputs];
+      continue;
+    }
+    const seqc_tensor *t =
+        a < num_inputs ? &inputs[a] : &states[a - first_state];
     void *data = t->data;
-    packed[a] = NULL;
+    packed[n] = NULL;
     const size_t esize = seqc_rt_dtype_size(t->dtype);
     const int64_t bytes =
         seqc_model_byte_size(seqc_rt_tensor_numel(t), esize);
-    // A CUDA model's kernels read only managed memory: every argument is
-    // staged there (weights and states included; see the note on issue 13).
+    // A CUDA model's kernels read only managed memory: every input and
+    // state is staged there (the weights were when the model opened).
     const int stage = m->cuda && bytes > 0;
     if (stage || !seqc_rt_tensor_is_contiguous(t)) {
-      packed[a] = stage ? seqc_rt_cuda_alloc(m->cuda, (size_t)bytes)
+      packed[n] = stage ? seqc_rt_cuda_alloc(m->cuda, (size_t)bytes)
                         : seqc_rt_alloc((size_t)bytes);
-      if (!packed[a]) {
-        free_staged(m, packed, a);
+      if (!packed[n]) {
+        free_staged(m, packed, n);
         return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
                                  "out of memory %s %s '%s'",
                                  stage ? "copying to GPU memory" : "packing",
@@ -684,11 +705,11 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
       }
       int64_t strides[SEQC_MAX_RANK];
       dense_strides(t->rank, t->shape, strides);
-      copy_strided(packed[a], strides, t->data, t->strides, t->rank, t->shape,
+      copy_strided(packed[n], strides, t->data, t->strides, t->rank, t->shape,
                    esize);
-      data = packed[a];
+      data = packed[n];
     }
-    arg_buffers[a] = data;
+    arg_buffers[n++] = data;
     intptr_t *w = in_words + off;
     args[1 + a] = w;
     w[0] = (intptr_t)data;
@@ -725,7 +746,7 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
   seqc_status status =
       deliver_results(m, outputs, states, b, out_words, arg_buffers, &context,
                       &run, err);
-  free_staged(m, packed, nargs);
+  free_staged(m, packed, n);
   // Whatever the model left allocated (an early return) goes back too.
   run_allocations_finish(&run);
   return status;
@@ -743,7 +764,7 @@ static seqc_status deliver_results(const seqc_model *m, seqc_tensor *outputs,
                                    run_allocations *run, seqc_error *err) {
   const char *name = m->api->name;
   const size_t num_states = m->num_states, num_outputs = m->num_outputs;
-  const size_t nargs = num_args(m), nresults = num_results(m);
+  const size_t nresults = num_results(m);
   size_t off;
   if (context->status != SEQC_OK) {
     // A check in the generated code failed: nothing is delivered.
@@ -801,10 +822,7 @@ static seqc_status deliver_results(const seqc_model *m, seqc_tensor *outputs,
       const size_t k = r - num_outputs;
       if (updated_in_place(&v, &states[k]))
         continue;
-      int aliases_arg = 0;
-      for (size_t a = 0; a < nargs; ++a)
-        aliases_arg |= arg_buffers[a] == v.allocated;
-      if (aliases_arg && numel > 0) {
+      if (is_argument_buffer(m, arg_buffers, v.allocated) && numel > 0) {
         snapshots[k] =
             seqc_rt_alloc((size_t)seqc_model_byte_size(numel, esize));
         if (!snapshots[k]) {

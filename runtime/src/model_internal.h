@@ -49,10 +49,18 @@ struct seqc_model {
   const char *stream_dim;
   // Weights (num_weights > 0 only): the mapped file, and one dense tensor per
   // weight line, pointing into the mapping or into weight_buffers[k] (a
-  // converted or realigned copy, else NULL). Set by open_weights.
+  // converted or realigned copy, else NULL). Set by bind_weights.
   seqc_safetensors *weights_file;
   seqc_tensor *weights;
   void **weight_buffers;
+  // The weights' memref descriptors as the model's entry takes them, built
+  // once by bind_weights: descriptor_words(rank) each, in weight order;
+  // weight_descriptors[k] points at weight k's.
+  intptr_t *weight_words;
+  intptr_t **weight_descriptors;
+  // A CUDA model's weights are copied to managed memory when it opens: then
+  // every weight_buffers[k] is a managed block (seqc_rt_cuda_free).
+  int weight_buffers_managed;
   // The blocks the runs' temporaries and results come from.
   buffer_cache *buffers;
   // Where runs split their large contractions (not owned); NULL: one thread.

@@ -216,6 +216,8 @@ static seqc_status parse_line(seqc_model *m, parse_state *ps, char *line,
 
 static seqc_status bind_weights(seqc_model *m, const char *path,
                                 seqc_error *err);
+static seqc_status stage_weights(seqc_model *m, seqc_error *err);
+static seqc_status describe_weights(seqc_model *m, seqc_error *err);
 
 seqc_status seqc_rt_model_open(const seqc_model_api *api, seqc_model **out,
                                seqc_error *err) {
@@ -484,24 +486,24 @@ seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
       return status;
     }
   }
-  // Weights are arguments after the inputs. States travel both ways: after
-  // the weights as arguments, after the outputs in the results record.
-  if (num_in + num_weights + num_states > SEQC_RT_MODEL_MAX_INPUTS ||
-      num_out + num_states > SEQC_RT_MODEL_MAX_OUTPUTS) {
+  // States travel both ways: after the inputs and weights as arguments,
+  // after the outputs in the results record.
+  if (num_in + num_states > SEQC_RT_MODEL_MAX_INPUTS ||
+      num_out + num_states > SEQC_RT_MODEL_MAX_OUTPUTS ||
+      num_weights > SEQC_RT_MODEL_MAX_WEIGHTS) {
     seqc_rt_model_close(m);
     return seqc_rt_set_error(
         err, SEQC_ERR_UNSUPPORTED,
         "model '%s' has %zu inputs, %zu weights, %zu states and %zu outputs; "
-        "this runtime supports at most %d inputs plus weights plus states and "
-        "%d outputs plus states",
+        "this runtime supports at most %d inputs plus states, %d outputs "
+        "plus states and %d weights",
         name, num_in, num_weights, num_states, num_out,
-        SEQC_RT_MODEL_MAX_INPUTS, SEQC_RT_MODEL_MAX_OUTPUTS);
+        SEQC_RT_MODEL_MAX_INPUTS, SEQC_RT_MODEL_MAX_OUTPUTS,
+        SEQC_RT_MODEL_MAX_WEIGHTS);
   }
   size_t in_words = 0, out_words = 0, state_words = 0;
   for (size_t i = 0; i < num_in; ++i)
     in_words += descriptor_words(model_input_tensor(m, i)->info.rank);
-  for (size_t k = 0; k < num_weights; ++k)
-    in_words += descriptor_words(model_weight_tensor(m, k)->info.rank);
   for (size_t k = 0; k < num_states; ++k)
     state_words += descriptor_words(model_state_tensor(m, k)->info.rank);
   for (size_t o = 0; o < num_out; ++o)
@@ -641,6 +643,73 @@ static seqc_status bind_weights(seqc_model *m, const char *path,
       t->data = buf;
     }
   }
+  if (m->cuda) {
+    status = stage_weights(m, err);
+    if (status != SEQC_OK)
+      return status;
+  }
+  return describe_weights(m, err);
+}
+
+// A CUDA model's kernels read only managed memory: each weight is copied
+// there once. All or nothing, so that weight_buffers stays of one kind.
+static seqc_status stage_weights(seqc_model *m, seqc_error *err) {
+  const size_t nw = m->num_weights;
+  void **staged = calloc(nw, sizeof(void *));
+  if (!staged)
+    return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
+  for (size_t k = 0; k < nw; ++k) {
+    seqc_tensor *t = &m->weights[k];
+    const size_t bytes =
+        (size_t)seqc_rt_tensor_numel(t) * seqc_rt_dtype_size(t->dtype);
+    if (bytes == 0)
+      continue;
+    staged[k] = seqc_rt_cuda_alloc(m->cuda, bytes);
+    if (!staged[k]) {
+      for (size_t j = 0; j < k; ++j)
+        seqc_rt_cuda_free(m->cuda, staged[j]);
+      free(staged);
+      return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
+                               "out of GPU memory copying weight '%s'",
+                               model_weight_tensor(m, k)->info.name);
+    }
+    memcpy(staged[k], t->data, bytes);
+  }
+  for (size_t k = 0; k < nw; ++k) {
+    seqc_rt_free(m->weight_buffers[k]);
+    m->weight_buffers[k] = staged[k];
+    if (staged[k])
+      m->weights[k].data = staged[k];
+  }
+  free(staged);
+  m->weight_buffers_managed = 1;
   return SEQC_OK;
 }
 
+// The weights' memref descriptors, as seqc_rt_model_run passes them: the
+// data (allocated and aligned), offset 0, the shape, dense strides.
+static seqc_status describe_weights(seqc_model *m, seqc_error *err) {
+  const size_t nw = m->num_weights;
+  size_t words = 0;
+  for (size_t k = 0; k < nw; ++k)
+    words += descriptor_words(m->weights[k].rank);
+  m->weight_words = calloc(words, sizeof(intptr_t));
+  m->weight_descriptors = calloc(nw, sizeof(intptr_t *));
+  if (!m->weight_words || !m->weight_descriptors)
+    return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
+  intptr_t *w = m->weight_words;
+  for (size_t k = 0; k < nw; ++k) {
+    const seqc_tensor *t = &m->weights[k];
+    m->weight_descriptors[k] = w;
+    w[0] = w[1] = (intptr_t)t->data;
+    w[2] = 0;
+    int64_t stride = 1;
+    for (int64_t d = t->rank - 1; d >= 0; --d) {
+      w[3 + d] = (intptr_t)t->shape[d];
+      w[3 + t->rank + d] = (intptr_t)stride;
+      stride *= t->shape[d];
+    }
+    w += descriptor_words(t->rank);
+  }
+  return SEQC_OK;
+}

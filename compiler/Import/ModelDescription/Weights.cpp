@@ -166,8 +166,13 @@ void Weights::warnUnused() {
   InFlightDiagnostic diag = emitWarning(*where);
   diag << unused.size() << (unused.size() == 1 ? " weight" : " weights")
        << " in '" << path << "' not used by any layer: ";
-  for (size_t i = 0; i < unused.size(); ++i)
+  // The first ones name the case (a spare head, another model's file);
+  // hundreds would fill the terminal.
+  constexpr size_t kListed = 32;
+  for (size_t i = 0; i < unused.size() && i < kListed; ++i)
     diag << (i ? ", " : "") << unused[i];
+  if (unused.size() > kListed)
+    diag << " and " << unused.size() - kListed << " more";
 }
 
 } // namespace seqc::md

@@ -45,15 +45,18 @@
 extern "C" {
 #endif
 
-/* Limits that keep seqc_rt_model_run free of allocation: its descriptors and
- * argument array live in fixed-size stack arrays (about 12 KiB). A model
- * beyond them is rejected by seqc_rt_model_open with SEQC_ERR_UNSUPPORTED.
- * Weights and states count towards the limits: inputs + weights + states <=
- * MAX_INPUTS, outputs + states <= MAX_OUTPUTS. */
+/* Limits that keep seqc_rt_model_run free of allocation: its descriptors live
+ * in fixed-size stack arrays (about 12 KiB) and its argument array takes one
+ * pointer per input, weight and state. A model beyond them is rejected by
+ * seqc_rt_model_open with SEQC_ERR_UNSUPPORTED. States count on both sides:
+ * inputs + states <= MAX_INPUTS, outputs + states <= MAX_OUTPUTS. External
+ * weights (seqc_rt_model_open_weights) have their own limit: their
+ * descriptors are built once, when the model opens. */
 #define SEQC_RT_MODEL_MAX_INPUTS 128
 #define SEQC_RT_MODEL_MAX_OUTPUTS 128
-/* Total descriptor words (3 + 2 * rank per tensor) of all inputs, weights and
- * states, and separately of all outputs and states. */
+#define SEQC_RT_MODEL_MAX_WEIGHTS 4096
+/* Total descriptor words (3 + 2 * rank per tensor) of all inputs and states,
+ * and separately of all outputs and states. */
 #define SEQC_RT_MODEL_MAX_DESCRIPTOR_WORDS 512
 /* Distinct dimension names in one signature. */
 #define SEQC_RT_MODEL_MAX_DIM_NAMES 64

@@ -331,7 +331,7 @@ TEST(Stream, StatesCountTowardsTheLimits) {
   EXPECT_STREQ(err.message,
                "model 'many' has 1 inputs, 0 weights, 128 states and 1 "
                "outputs; this runtime supports at most 128 inputs plus "
-               "weights plus states and 128 outputs plus states");
+               "states, 128 outputs plus states and 4096 weights");
 }
 
 //===----------------------------------------------------------------------===//

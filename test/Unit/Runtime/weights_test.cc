@@ -556,21 +556,75 @@ TEST(WeightsErrors, MalformedWeightLines) {
   }
 }
 
-TEST(WeightsErrors, WeightsCountTowardsTheLimits) {
-  std::string sig = "in x f32 [4]\n";
-  for (int k = 0; k < SEQC_RT_MODEL_MAX_INPUTS; ++k)
-    sig += "weight w" + std::to_string(k) + " f32 []\n";
-  sig += "out y f32 [4]\n";
+// ---- many: in x f32 [2], weights w0..w{kManyWeights-1} f32 [1],
+// y = x * sum_k wk: more weights than SEQC_RT_MODEL_MAX_INPUTS (a 16-layer
+// encoder has 192). A weight whose descriptor is not its own turns y into
+// NaN.
+constexpr int kManyWeights = 300;
+
+void ManyWeightsInvoke(void **args) {
+  Desc x = ArgDesc(args, 0, 1);
+  float sum = 0;
+  for (int k = 0; k < kManyWeights; ++k) {
+    Desc w = ArgDesc(args, 1 + k, 1);
+    const float *v = static_cast<const float *>(w.aligned());
+    sum += w.size(0) == 1 && w.dense(4) && *v == float(k) ? *v : NAN;
+  }
+  auto *out = static_cast<intptr_t *>(args[0]);
+  const int64_t sizes[1] = {2};
+  auto *y = static_cast<float *>(NewDense(out, 1, sizes, sizeof(float)));
+  const float *xs = static_cast<const float *>(x.aligned());
+  for (int i = 0; i < 2; ++i)
+    y[i] = xs[i] * sum;
+}
+
+std::string ManyWeightsSignature(int count) {
+  std::string sig = "in x f32 [2]\n";
+  for (int k = 0; k < count; ++k)
+    sig += "weight w" + std::to_string(k) + " f32 [1]\n";
+  return sig + "out y f32 [2]\n";
+}
+
+TEST(Weights, MoreWeightsThanInputs) {
+  std::vector<float> values(kManyWeights);
+  std::vector<Named> tensors;
+  for (int k = 0; k < kManyWeights; ++k) {
+    values[k] = float(k);
+    tensors.push_back(
+        {"w" + std::to_string(k), Dense(&values[k], SEQC_DTYPE_F32, {1})});
+  }
+  const std::string path = WriteWeights("many.safetensors", tensors);
+  const std::string sig = ManyWeightsSignature(kManyWeights);
   seqc_model_api api = {SEQC_ABI_VERSION, 1, 1, 0, "many", sig.c_str(),
-                        Scale64Invoke};
+                        ManyWeightsInvoke};
+  seqc_model *m = nullptr;
+  seqc_error err{};
+  ASSERT_EQ(seqc_rt_model_open_weights(&api, path.c_str(), &m, &err), SEQC_OK)
+      << err.message;
+  EXPECT_EQ(seqc_rt_model_num_weights(m), size_t(kManyWeights));
+  const float x[2] = {1, -2};
+  seqc_tensor in = Dense(x, SEQC_DTYPE_F32, {2});
+  seqc_tensor out = Empty();
+  ASSERT_EQ(seqc_rt_model_run(m, &in, 1, &out, 1, &err), SEQC_OK)
+      << err.message;
+  const float sum = kManyWeights * (kManyWeights - 1) / 2;
+  EXPECT_EQ(Values(out), (std::vector<float>{sum, -2 * sum}));
+  seqc_rt_tensor_free(&out);
+  seqc_rt_model_close(m);
+}
+
+TEST(WeightsErrors, WeightsHaveTheirOwnLimit) {
+  const std::string sig = ManyWeightsSignature(SEQC_RT_MODEL_MAX_WEIGHTS + 1);
+  seqc_model_api api = {SEQC_ABI_VERSION, 1, 1, 0, "many", sig.c_str(),
+                        ManyWeightsInvoke};
   seqc_model *m = nullptr;
   seqc_error err{};
   EXPECT_EQ(seqc_rt_model_open_weights(&api, "unused.safetensors", &m, &err),
             SEQC_ERR_UNSUPPORTED);
   EXPECT_STREQ(err.message,
-               "model 'many' has 1 inputs, 128 weights, 0 states and 1 "
+               "model 'many' has 1 inputs, 4097 weights, 0 states and 1 "
                "outputs; this runtime supports at most 128 inputs plus "
-               "weights plus states and 128 outputs plus states");
+               "states, 128 outputs plus states and 4096 weights");
 }
 
 } // namespace
