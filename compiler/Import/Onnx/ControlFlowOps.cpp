@@ -318,6 +318,25 @@ FailureOr<Value> yieldCarried(GraphImporter &g, Value next, Value carried,
   return next;
 }
 
+/// Whether a node of `graph` other than `except`, or of a subgraph of one
+/// (an If's branches read the enclosing body's values by name), reads
+/// `name`.
+static bool graphReads(const onnx::GraphProto &graph, const std::string &name,
+                       const onnx::NodeProto *except) {
+  for (const onnx::NodeProto &n : graph.node()) {
+    if (&n != except && llvm::is_contained(n.input(), name))
+      return true;
+    for (const onnx::AttributeProto &a : n.attribute()) {
+      if (a.has_g() && graphReads(a.g(), name, except))
+        return true;
+      for (const onnx::GraphProto &g : a.graphs())
+        if (graphReads(g, name, except))
+          return true;
+    }
+  }
+  return false;
+}
+
 /// A Loop or Scan node in `graph`, or in a subgraph of one of its nodes
 /// (an If's branches): see ScanBodies.h.
 const onnx::NodeProto *findNestedLoop(const onnx::GraphProto &graph) {
@@ -518,12 +537,11 @@ LogicalResult GraphImporter::importLoop() {
         type.getDimSize(*axis) != 0)
       return std::nullopt;
     // The body reads the carried value only to grow it, and the grown
-    // value not at all (it becomes the loop's output, not a body value).
-    for (const onnx::NodeProto &n : body.node())
-      for (const std::string &in : n.input())
-        if ((in == body.input(2 + k).name() && &n != it->second) ||
-            in == it->second->output(0))
-          return std::nullopt;
+    // value not at all (it becomes the loop's output, not a body value),
+    // not even in an If's branch.
+    if (graphReads(body, body.input(2 + k).name(), it->second) ||
+        graphReads(body, it->second->output(0), nullptr))
+      return std::nullopt;
     for (int o = 0; o < body.output_size(); ++o)
       if (o != 1 + k && body.output(o).name() == it->second->output(0))
         return std::nullopt;

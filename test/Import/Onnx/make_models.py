@@ -54,6 +54,7 @@ from attention_models import (  # noqa: F401
     bert_mask_inputs, cross_inputs,
     decoder_inputs, encoder_layer, fully_padded_mask_inputs, key_mask_inputs,
     kv_cache_inputs, padded_encoder_inputs, sinusoidal_table, t5_inputs)
+from control_flow_graphs import write_control_flow_inputs
 from fixture_shapes import (  # noqa: F401
     EXPORT_B, EXPORT_T, TEST_SHAPES)
 from integer_graphs import write_int32_model, write_size_cast_like_model
@@ -62,7 +63,7 @@ from matmul_graphs import write_matmul_ranks_model
 from layer_stack_models import EncoderStackBatchOne
 from memory_attention_models import TransformerXlMemory, memory_inputs
 from onnx_graphs import (  # noqa: F401
-    write_control_flow_inputs, write_conv2d_inputs, write_cumsum_model,
+    write_conv2d_inputs, write_cumsum_model,
     write_edge_inputs, write_einsum_inputs, write_lit_inputs,
     write_malformed_graph_inputs, write_narrow_initializers_model,
     write_pad_modes_model, write_reduce_model, write_variadic_model)
