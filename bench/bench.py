@@ -20,7 +20,8 @@ oneDNN (bench/onednn_rnn.cpp: lstm_forward / lbr_gru_forward /
 vanilla_rnn_forward, forward
 inference, f32, one thread) on the same weights and input, and prints a table
 with ratios (peer time / seqc time: > 1 means seqc is faster) and seqc's
-page faults per run (seq-run's getrusage count over the timed runs).
+page faults per run (seq-run's getrusage count over the timed runs) and
+its compile time (seconds, wall clock, `--emit=shared`).
 
 The torch1 column is one thread in torch and in OpenBLAS (whose own pool
 torch.set_num_threads does not reach); when OpenBLAS does not recognize the
@@ -40,8 +41,10 @@ onnx-mlir are not packaged for Debian 12 and are listed as not measured.
 """
 
 import argparse
+import atexit
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -386,8 +389,23 @@ def run_seqc(base, x, args, threads=1, extra=()):
 
 
 # One table row: the times, then the ratios (peer / seqc at the same
-# number of threads; oneDNN runs one thread), then seqc's page faults.
-ROW = "%-20s %10.3f %10.3f %10.3f %10.3f %10s %8.2f %9.2f %11s %8.1f"
+# number of threads; oneDNN runs one thread), then seqc's page faults and
+# its compile time.
+ROW = "%-20s %10.3f %10.3f %10.3f %10.3f %10s %8.2f %9.2f %11s %8.1f %9.2f"
+
+
+def compile_seqc(args, model, base, check=True):
+    """Compiles `model` to BASE.so; returns seqc's wall time in seconds and
+    its completed process (with `check`, a failure raises, with seqc's
+    message)."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [args.seqc, model, "--emit=shared", "--mcpu=" + args.mcpu, "-o",
+         base], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if check and done.returncode != 0:
+        raise RuntimeError("seqc failed on %s: %s" % (model, done.stderr))
+    return seconds, done
 
 
 def disagree(name, got, expected):
@@ -400,10 +418,10 @@ def disagree(name, got, expected):
     return False
 
 
-def compare_and_report(name, module, x, base, args):
+def compare_and_report(name, module, x, base, args, compile_s):
     """Times BASE.so against `module` on `x` (eager PyTorch, 1 and 2
-    threads), checks both outputs agree and prints one table row. Returns
-    nonzero on a mismatch."""
+    threads), checks both outputs agree and prints one table row (with
+    `compile_s`, seqc's compile time). Returns nonzero on a mismatch."""
     median, faults, got = run_seqc(base, x, args)
     median2, _, got2 = run_seqc(base, x, args, threads=2)
     with torch.no_grad():
@@ -413,7 +431,7 @@ def compare_and_report(name, module, x, base, args):
     t1 = time_torch(module, x, args.runs, 1)
     t2 = time_torch2(module, x, args.runs)
     print(ROW % (name, median, median2, t1, t2, "-", t1 / median,
-                 t2 / median2, "-", faults))
+                 t2 / median2, "-", faults, compile_s))
     return 0
 
 
@@ -427,14 +445,13 @@ def bench_onnx(name, factory, shape, args, work):
     base = os.path.join(work, name)
     torch.onnx.export(module, (x,), base + ".onnx", input_names=["x"],
                       output_names=["y"], opset_version=14)
-    compiled = subprocess.run(
-        [args.seqc, base + ".onnx", "--emit=shared", "--mcpu=" + args.mcpu, "-o",
-         base], capture_output=True, text=True)
+    compile_s, compiled = compile_seqc(args, base + ".onnx", base,
+                                       check=False)
     if compiled.returncode != 0:
         print("%-20s seqc cannot compile it: %s" % (
             name, compiled.stderr.strip().splitlines()[0]))
         return 0
-    return compare_and_report(name, module, x, base, args)
+    return compare_and_report(name, module, x, base, args, compile_s)
 
 
 # .seq workloads: (name, module factory, description, input shape). The
@@ -512,10 +529,9 @@ def bench_seq(name, factory, description, shape, args, work):
                      {"m." + k: v for k, v in module.state_dict().items()})
     with open(base + ".seq", "w") as f:
         f.write(description.lstrip())
-    subprocess.run([args.seqc, base + ".seq", "--emit=shared",
-                    "--mcpu=" + args.mcpu, "-o", base], check=True)
+    compile_s, _ = compile_seqc(args, base + ".seq", base)
     x = torch.randn(*shape)
-    return compare_and_report(name, module, x, base, args)
+    return compare_and_report(name, module, x, base, args, compile_s)
 
 
 def main():
@@ -531,6 +547,8 @@ def main():
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="seqc-bench-")
+    # The compiled models and their outputs (100+ MB a run) go with it.
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     onednn, why = build_onednn(work)
     print("not measured: ONNX Runtime, IREE, onnx-mlir (not packaged for "
           "Debian 12)")
@@ -543,9 +561,9 @@ def main():
           "2 OpenBLAS and 1 x 2), onednn %s" % (OPENBLAS_NOTE,
               "1 (OMP_NUM_THREADS=1; %s)" % onednn_threads(onednn, work)
               if onednn else "-"))
-    print("%-20s %10s %10s %10s %10s %10s %8s %9s %11s %8s" % (
+    print("%-20s %10s %10s %10s %10s %10s %8s %9s %11s %8s %9s" % (
         "model", "seqc ms", "seqc2 ms", "torch1 ms", "torch2 ms", "onednn ms",
-        "t1/seqc", "t2/seqc2", "onednn/seqc", "faults"))
+        "t1/seqc", "t2/seqc2", "onednn/seqc", "faults", "compile s"))
     for name, factory, shape in ONNX_CONFIGS:
         if args.filter not in name:
             continue
@@ -566,8 +584,7 @@ def main():
         with open(model, "w") as f:
             f.write(text)
         base = os.path.join(work, name)
-        subprocess.run([args.seqc, model, "--emit=shared", "--mcpu=" + args.mcpu,
-                        "-o", base], check=True)
+        compile_s, _ = compile_seqc(args, model, base)
         x = torch.randn(t, b, i)
         median, faults, got = run_seqc(base, x, args)
         median2, _, got2 = run_seqc(base, x, args, threads=2)
@@ -594,7 +611,7 @@ def main():
                 return 1
             dnnl_ms, dnnl_ratio = "%.3f" % ms, "%.2f" % (ms / median)
         print(ROW % (name, median, median2, t1, t2, dnnl_ms, t1 / median,
-                     t2 / median2, dnnl_ratio, faults))
+                     t2 / median2, dnnl_ratio, faults, compile_s))
     if args.filter in STEP_CONFIG[0] and bench_step(args, work, onednn):
         return 1
     if args.filter in DECODE_CONFIG[0] and bench_decode(args, work):
@@ -639,8 +656,7 @@ def bench_step(args, work, onednn):
     with open(model, "w") as f:
         f.write(recurrent_model("lstm", module, i, h))
     base = os.path.join(work, name)
-    subprocess.run([args.seqc, model, "--emit=shared", "--mcpu=" + args.mcpu,
-                    "-o", base], check=True)
+    compile_s, _ = compile_seqc(args, model, base)
     x = torch.randn(steps, 1, i)
     stream = ("--stream-chunk", "1")
     median, faults, got = run_seqc(base, x, args, extra=stream)
@@ -668,7 +684,7 @@ def bench_step(args, work, onednn):
         dnnl_us, dnnl_ratio = "%.3f" % us, "%.2f" % (us / (median * per_step))
     print(ROW % (name + " us", median * per_step, median2 * per_step,
                  t1 * per_step, t2 * per_step, dnnl_us, t1 / median,
-                 t2 / median2, dnnl_ratio, faults / steps))
+                 t2 / median2, dnnl_ratio, faults / steps, compile_s))
     return 0
 
 
@@ -738,9 +754,8 @@ def bench_decode(args, work):
     torch.onnx.export(module, (x,), base + ".onnx", input_names=["x"],
                       output_names=["y"], opset_version=14,
                       dynamic_axes={"x": {1: "T"}, "y": {1: "T"}})
-    compiled = subprocess.run(
-        [args.seqc, base + ".onnx", "--emit=shared", "--mcpu=" + args.mcpu,
-         "-o", base], capture_output=True, text=True)
+    compile_s, compiled = compile_seqc(args, base + ".onnx", base,
+                                       check=False)
     if compiled.returncode != 0:
         print("%-20s seqc cannot compile it: %s" % (
             name, compiled.stderr.strip().splitlines()[0]))
@@ -761,7 +776,7 @@ def bench_decode(args, work):
     per_token = 1e3 / tokens  # ms per pass -> us per token
     print(ROW % (name + " us", median * per_token, median2 * per_token,
                  t1 * per_token, t2 * per_token, "-", t1 / median,
-                 t2 / median2, "-", faults / tokens))
+                 t2 / median2, "-", faults / tokens, compile_s))
     return 0
 
 
