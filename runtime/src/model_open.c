@@ -570,24 +570,36 @@ static seqc_status bind_weights(seqc_model *m, const char *path,
   if (!m->weights || !m->weight_buffers)
     return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
 
-  // Every missing tensor at once, so that one message says what to fix.
+  // Every missing tensor at once, so that one message says what to fix:
+  // as many whole names as fit, then how many more.
   char missing[256];
-  size_t used = 0, num_missing = 0;
+  size_t used = 0, num_missing = 0, listed = 0;
   missing[0] = '\0';
   for (size_t k = 0; k < nw; ++k) {
     const char *wname = model_weight_tensor(m, k)->info.name;
     if (seqc_rt_safetensors_find(m->weights_file, wname))
       continue;
     ++num_missing;
-    if (used < sizeof(missing))
+    // Room for this name and for " and N more" after it.
+    if (listed == num_missing - 1 &&
+        used + strlen(wname) + 4 + 32 < sizeof(missing)) {
       used += (size_t)snprintf(missing + used, sizeof(missing) - used,
                                "%s'%s'", used ? ", " : "", wname);
+      ++listed;
+    }
   }
+  if (num_missing > listed)
+    snprintf(missing + used, sizeof(missing) - used, " and %zu more",
+             num_missing - listed);
   if (num_missing > 0)
     return seqc_rt_set_error(
         err, SEQC_ERR_FORMAT,
-        "weights '%s': %zu tensor(s) that model '%s' expects are missing: %s",
-        path, num_missing, m->api->name, missing);
+        "weights '%s': %zu tensor(s) that model '%s' expects are missing: "
+        "%s%s",
+        path, num_missing, m->api->name, missing,
+        num_missing == nw
+            ? " (none of its weights is in the file: is it another model's?)"
+            : "");
 
   for (size_t k = 0; k < nw; ++k) {
     const model_tensor *mt = model_weight_tensor(m, k);

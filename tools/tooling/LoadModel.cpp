@@ -151,12 +151,16 @@ bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
     std::string signature = api->signature ? api->signature : "";
     bool external = signature.rfind("weight ", 0) == 0 ||
                     signature.find("\nweight ") != std::string::npos;
+    // The runtime's message names the C API; say what to do here.
+    const char *hint = "";
+    if (external && options.weights.empty())
+      hint = " (pass the safetensors file seqc wrote beside it with "
+             "--weights FILE)";
+    else if (!external && !options.weights.empty())
+      hint = " (drop --weights: seqc compiled its weights in, which it does "
+             "unless given --external-weights)";
     printError("cannot open model '%s': %s%s", options.model.c_str(),
-               err.message,
-               external && options.weights.empty()
-                   ? " (pass the safetensors file seqc wrote beside it with "
-                     "--weights FILE)"
-                   : "");
+               err.message, hint);
     return false;
   }
   if (options.threads > 1) {

@@ -475,7 +475,8 @@ TEST(WeightsErrors, MissingTensorsAreAllListed) {
   ExpectAffineRefused(none, SEQC_ERR_FORMAT,
                       "weights '" + none +
                           "': 2 tensor(s) that model 'affine' expects are "
-                          "missing: 'w', 'b'");
+                          "missing: 'w', 'b' (none of its weights is in the "
+                          "file: is it another model's?)");
   const std::string only_w = WriteWeights(
       "only-w.safetensors", {{"w", Dense(kW, SEQC_DTYPE_F32, {3, 4})}});
   ExpectAffineRefused(only_w, SEQC_ERR_FORMAT,
@@ -611,6 +612,29 @@ TEST(Weights, MoreWeightsThanInputs) {
   EXPECT_EQ(Values(out), (std::vector<float>{sum, -2 * sum}));
   seqc_rt_tensor_free(&out);
   seqc_rt_model_close(m);
+}
+
+TEST(WeightsErrors, ManyMissingTensorsAreCounted) {
+  // Another model's file: the names that fit, whole, then a count.
+  const std::string other = AffineFile();
+  const std::string sig = ManyWeightsSignature(kManyWeights);
+  seqc_model_api api = {SEQC_ABI_VERSION, 1, 1, 0, "many", sig.c_str(),
+                        ManyWeightsInvoke};
+  seqc_model *m = nullptr;
+  seqc_error err{};
+  EXPECT_EQ(seqc_rt_model_open_weights(&api, other.c_str(), &m, &err),
+            SEQC_ERR_FORMAT);
+  const std::string message = err.message;
+  const std::string head = "weights '" + other +
+                           "': 300 tensor(s) that model 'many' expects are "
+                           "missing: 'w0', 'w1', ";
+  const std::string tail = "' and 2"; // "..., 'wN' and 2NN more (none of ...)"
+  EXPECT_EQ(message.rfind(head, 0), 0u) << message;
+  EXPECT_NE(message.find(tail), std::string::npos) << message;
+  EXPECT_NE(message.find(" more (none of its weights is in the file: is it "
+                         "another model's?)"),
+            std::string::npos)
+      << message;
 }
 
 TEST(WeightsErrors, WeightsHaveTheirOwnLimit) {
