@@ -4,7 +4,13 @@
 #   seqc_add_model(<target> <model>
 #                  [NAME <name>]     # C prefix of the API (default: <target>)
 #                  [MCPU <cpu>]      # seqc --mcpu (default: seqc's, a version per x86-64 level)
-#                  [SEQC <path>])    # the seqc executable to use
+#                  [SEQC <path>]     # the seqc executable to use
+#                  [EXTERNAL_WEIGHTS])
+#
+# EXTERNAL_WEIGHTS compiles with --external-weights: the weights go to
+# <dir>/<name>.safetensors, which the target's SEQC_WEIGHTS_FILE property
+# names (for install() or a compile definition), and the app opens the model
+# with <name>_create(path, &model, &err).
 #
 # Runs `seqc <model> -o <dir>/<name> --name=<name> [--mcpu=<cpu>]
 # --depfile=<dir>/<name>.d` (the model is rebuilt when any file it reads
@@ -30,7 +36,8 @@ cmake_policy(PUSH)
 cmake_policy(SET CMP0116 NEW)
 
 function(seqc_add_model target model)
-  cmake_parse_arguments(PARSE_ARGV 2 arg "" "NAME;MCPU;SEQC" "")
+  cmake_parse_arguments(PARSE_ARGV 2 arg "EXTERNAL_WEIGHTS" "NAME;MCPU;SEQC"
+    "")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR
       "seqc_add_model(${target}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
@@ -79,12 +86,17 @@ function(seqc_add_model target model)
   if(arg_MCPU)
     list(APPEND flags "--mcpu=${arg_MCPU}")
   endif()
+  set(weights "")
+  if(arg_EXTERNAL_WEIGHTS)
+    set(weights "${dir}/${name}.safetensors")
+    list(APPEND flags "--external-weights")
+  endif()
   file(MAKE_DIRECTORY "${dir}")
   file(RELATIVE_PATH shown "${CMAKE_BINARY_DIR}" "${object}")
   # seqc's depfile names every file the model reads (a .seq model's
   # weights, an ONNX model's external data): editing one rebuilds the model.
   add_custom_command(
-    OUTPUT "${object}" "${header}"
+    OUTPUT "${object}" "${header}" ${weights}
     COMMAND "${seqc}" "${model}" -o "${dir}/${name}" ${flags}
             "--depfile=${dir}/${name}.d"
     DEPENDS "${model}" ${seqc_depends}
@@ -98,5 +110,8 @@ function(seqc_add_model target model)
   set_target_properties(${target} PROPERTIES LINKER_LANGUAGE C)
   target_include_directories(${target} INTERFACE "${dir}")
   target_link_libraries(${target} INTERFACE ${runtime} m)
+  if(weights)
+    set_target_properties(${target} PROPERTIES SEQC_WEIGHTS_FILE "${weights}")
+  endif()
 endfunction()
 cmake_policy(POP)

@@ -1,17 +1,57 @@
 /* Opens the model compiled by seqc_add_model through its generated header
- * and runs it on DIR/x.npy when a directory is given. */
+ * (built with MODEL_WEIGHTS, the path of its external weights file) and
+ * runs it on DIR/x.npy when a directory is given, comparing the output
+ * with DIR/expected_y.npy. */
 #include "model.h"
 
 #include <seqc/npy.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+/* 0 when `out` (f32) has DIR/expected_y.npy's shape and values, to 1e-4
+ * of its largest magnitude. */
+static int compare(const char *dir, const seqc_tensor *out) {
+  char path[4096];
+  seqc_npy_array want;
+  seqc_error err;
+  memset(&err, 0, sizeof err);
+  snprintf(path, sizeof path, "%s/expected_y.npy", dir);
+  if (seqc_rt_npy_read(path, &want, &err) != SEQC_OK) {
+    fprintf(stderr, "consumer: %s\n", err.message);
+    return 1;
+  }
+  int same = want.rank == out->rank && want.dtype == SEQC_DTYPE_F32 &&
+             out->dtype == SEQC_DTYPE_F32;
+  for (int64_t d = 0; same && d < out->rank; ++d)
+    same = want.shape[d] == out->shape[d];
+  float scale = 1, error = 0;
+  const float *a = same ? (const float *)want.data : NULL;
+  const float *b = (const float *)out->data;
+  for (int64_t i = 0; same && i < seqc_rt_tensor_numel(out); ++i) {
+    scale = fmaxf(scale, fabsf(a[i]));
+    error = fmaxf(error, fabsf(a[i] - b[i]));
+  }
+  seqc_rt_npy_free(&want);
+  if (!same || error > 1e-4f * scale) {
+    fprintf(stderr, "consumer: the output differs from %s (%s)\n", path,
+            same ? "values" : "shape or dtype");
+    return 1;
+  }
+  printf("consumer: matches %s (max error %g)\n", path, error);
+  return 0;
+}
 
 int main(int argc, char **argv) {
   seqc_error err;
   seqc_model *model;
   memset(&err, 0, sizeof err);
+#ifdef MODEL_WEIGHTS
+  if (model_create(MODEL_WEIGHTS, &model, &err) != SEQC_OK) {
+#else
   if (model_create(&model, &err) != SEQC_OK) {
+#endif
     fprintf(stderr, "consumer: %s\n", err.message);
     return 1;
   }
@@ -37,6 +77,7 @@ int main(int argc, char **argv) {
     } else {
       printf("consumer: ran on %s, output rank %lld\n", path,
              (long long)out.rank);
+      rc = compare(argv[1], &out);
       seqc_rt_tensor_free(&out);
     }
     seqc_rt_npy_free(&x);

@@ -17,3 +17,4 @@ cmake -S "$src" -B "$work/build" "${generator[@]}" \
   -DCMAKE_PREFIX_PATH="$work/prefix" -DSEQC_MODEL="$model"
 cmake --build "$work/build"
 "$work/build/consumer" ${data:+"$data"}
+"$work/build/consumer_external" ${data:+"$data"}
