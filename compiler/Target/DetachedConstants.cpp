@@ -7,13 +7,16 @@
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalVariable.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
 namespace seqc {
 
 /// The bytes of `global`'s data if it is a large constant whose elements
-/// are whole bytes each (not i1, whose dense storage packs bits).
+/// are stored as LLVM lays them out: 1, 2, 4 or 8 bytes each. Not i1
+/// (dense storage packs bits), nor i24, i48 or f80, which MLIR packs but
+/// LLVM pads to 4, 8 or 16 bytes.
 static std::optional<ArrayRef<char>> largeConstantBytes(LLVM::GlobalOp global) {
   if (!global.getConstant() || !global.getInitializerRegion().empty())
     return std::nullopt;
@@ -22,7 +25,10 @@ static std::optional<ArrayRef<char>> largeConstantBytes(LLVM::GlobalOp global) {
   if (!dense || dense.isSplat())
     return std::nullopt;
   Type element = dense.getElementType();
-  if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8 != 0)
+  if (!element.isIntOrFloat())
+    return std::nullopt;
+  unsigned bits = element.getIntOrFloatBitWidth();
+  if (bits < 8 || bits > 64 || !llvm::isPowerOf2_32(bits))
     return std::nullopt;
   ArrayRef<char> bytes = dense.getRawData();
   if (bytes.size() < kMinDetachedConstantBytes)
