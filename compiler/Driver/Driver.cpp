@@ -18,8 +18,10 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
@@ -59,6 +61,12 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
                         "' is not a C identifier (letters, digits and '_', "
                         "not starting with a digit); '" +
                         sanitizeIdentifier(options.modelName) + "' would be");
+  // Files are named after the input without -o; stdin has no name.
+  if (options.inputPath == "-" &&
+      (options.outputBase.empty() || options.outputBase == "-") &&
+      !outputs.plannedPaths().empty())
+    return outputs.fail("the model comes from stdin, so its output files "
+                        "need a name: give -o BASE");
   if (!options.depfilePath.empty() && outputs.plannedPaths().empty())
     return outputs.fail("--depfile needs an output file to name: give -o "
                         "BASE");
@@ -98,11 +106,17 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   abi.name = name;
   abi.externalWeights = options.externalWeights;
   // The header describes the external-weights API without writing them.
-  if (options.externalWeights && last > Phase::ModelABI)
-    abi.weightsFile = outputs.path(".safetensors");
+  // The model ABI phase writes them beside their final name, which they
+  // take once everything else is written: a compilation that fails (or is
+  // interrupted) neither leaves a weights file nor removes one it did not
+  // write.
+  std::string weightsFile;
+  if (options.externalWeights && last > Phase::ModelABI) {
+    weightsFile = outputs.path(".safetensors");
+    abi.weightsFile = weightsFile + ".partial";
+    llvm::sys::RemoveFileOnSignal(abi.weightsFile);
+  }
   buildModelAbiPipeline(pm, abi);
-  // The model ABI phase writes the weights file; a compilation that fails
-  // (there or later) leaves none behind.
   llvm::FileRemover weightsRemover(abi.weightsFile, !abi.weightsFile.empty());
   if (last > Phase::ModelABI && target->cuda) {
     CudaPipelineOptions gpu;
@@ -124,7 +138,13 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   if (failed(outputs.writeRequested(*module, code.versions, name)) ||
       failed(outputs.writeDepfile(inputFiles)))
     return 1;
-  weightsRemover.releaseFile();
+  if (!weightsFile.empty() && llvm::sys::fs::exists(abi.weightsFile)) {
+    if (std::error_code ec =
+            llvm::sys::fs::rename(abi.weightsFile, weightsFile))
+      return outputs.fail("cannot write '" + weightsFile +
+                          "': " + ec.message());
+    llvm::sys::DontRemoveFileOnSignal(abi.weightsFile);
+  }
   return 0;
 }
 

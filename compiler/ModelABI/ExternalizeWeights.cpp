@@ -127,6 +127,15 @@ LogicalResult externalizeWeights(func::FuncOp func, StringRef path,
     weights.push_back(std::move(w));
   }
 
+  // No weights: no file (the runtime would refuse it, and the header's
+  // create takes no path).
+  if (weights.empty()) {
+    if (!path.empty())
+      func.emitWarning() << "--external-weights: the model has no f32 or f64 "
+                            "constant to move to a file, so no weights file "
+                            "is written and the model opens without one";
+    return success();
+  }
   std::string error;
   if (!path.empty() && failed(writeSafetensors(path, weights, error)))
     return func.emitError() << error;

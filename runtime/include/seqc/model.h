@@ -51,7 +51,11 @@ extern "C" {
  * seqc_rt_model_open with SEQC_ERR_UNSUPPORTED. States count on both sides:
  * inputs + states <= MAX_INPUTS, outputs + states <= MAX_OUTPUTS. External
  * weights (seqc_rt_model_open_weights) have their own limit: their
- * descriptors are built once, when the model opens. */
+ * descriptors are built once, when the model opens. The compiled entry
+ * takes each weight's descriptor as separate arguments, though: a run
+ * needs about 100 bytes of the calling thread's stack per weight (60 KiB
+ * for 600 weights, 400 KiB for 4096; glibc's threads get 8 MiB, musl's
+ * 128 KiB), besides what the model itself uses. */
 #define SEQC_RT_MODEL_MAX_INPUTS 128
 #define SEQC_RT_MODEL_MAX_OUTPUTS 128
 #define SEQC_RT_MODEL_MAX_WEIGHTS 4096
