@@ -145,6 +145,7 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
                           "': " + ec.message());
     llvm::sys::DontRemoveFileOnSignal(abi.weightsFile);
   }
+  weightsRemover.releaseFile();
   return 0;
 }
 

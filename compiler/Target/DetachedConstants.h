@@ -1,5 +1,4 @@
-//===- DetachedConstants.h - weights kept out of LLVM's middle end -*- C++
-//-*-===//
+//===- DetachedConstants.h - weights kept out of LLVM IR --------*- C++ -*-===//
 //
 // A model's weights are most of its object (50 MB for a 16-layer d256
 // encoder, once per CPU level), and LLVM handles constant data slowly: it
