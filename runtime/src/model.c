@@ -317,6 +317,19 @@ static void dense_strides(int64_t rank, const int64_t *shape,
   }
 }
 
+void seqc_model_write_descriptor(intptr_t *w, void *data, int64_t rank,
+                                 const int64_t *shape) {
+  w[0] = (intptr_t)data;
+  w[1] = (intptr_t)data;
+  w[2] = 0;
+  int64_t strides[SEQC_MAX_RANK];
+  dense_strides(rank, shape, strides);
+  for (int64_t d = 0; d < rank; ++d) {
+    w[3 + d] = (intptr_t)shape[d];
+    w[3 + rank + d] = (intptr_t)strides[d];
+  }
+}
+
 int64_t seqc_model_byte_size(int64_t numel, size_t esize) {
   if (numel < 0 || (numel > 0 && (uint64_t)numel > (uint64_t)INT64_MAX / esize))
     return -1;
@@ -710,17 +723,8 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
       data = packed[n];
     }
     arg_buffers[n++] = data;
-    intptr_t *w = in_words + off;
-    args[1 + a] = w;
-    w[0] = (intptr_t)data;
-    w[1] = (intptr_t)data;
-    w[2] = 0;
-    for (int64_t d = 0; d < t->rank; ++d)
-      w[3 + d] = (intptr_t)t->shape[d];
-    int64_t strides[SEQC_MAX_RANK];
-    dense_strides(t->rank, t->shape, strides);
-    for (int64_t d = 0; d < t->rank; ++d)
-      w[3 + t->rank + d] = (intptr_t)strides[d];
+    args[1 + a] = in_words + off;
+    seqc_model_write_descriptor(in_words + off, data, t->rank, t->shape);
     off += descriptor_words(t->rank);
   }
   size_t total_out_words = 0;

@@ -146,6 +146,13 @@ ptrdiff_t seqc_model_state_meeting(const seqc_tensor *states, size_t num_states,
 seqc_status seqc_model_refuse_strides(const char *role, const char *tname,
                                       const seqc_tensor *t, seqc_error *err);
 
+/* Writes at `w` the memref descriptor the compiled entry reads for a dense
+ * tensor: allocated and aligned pointer `data`, offset 0, `shape`, dense
+ * row-major strides (model.c; seqc_model_invoke's inputs and states, and
+ * external weights once at open). */
+void seqc_model_write_descriptor(intptr_t *w, void *data, int64_t rank,
+                                 const int64_t *shape);
+
 /* seqc_rt_cpu_level before SEQC_MAX_CPU_LEVEL lowers it (cpu_level.c). */
 int seqc_cpu_detected_level(void);
 

@@ -713,14 +713,7 @@ static seqc_status describe_weights(seqc_model *m, seqc_error *err) {
   for (size_t k = 0; k < nw; ++k) {
     const seqc_tensor *t = &m->weights[k];
     m->weight_descriptors[k] = w;
-    w[0] = w[1] = (intptr_t)t->data;
-    w[2] = 0;
-    int64_t stride = 1;
-    for (int64_t d = t->rank - 1; d >= 0; --d) {
-      w[3 + d] = (intptr_t)t->shape[d];
-      w[3 + t->rank + d] = (intptr_t)stride;
-      stride *= t->shape[d];
-    }
+    seqc_model_write_descriptor(w, t->data, t->rank, t->shape);
     w += descriptor_words(t->rank);
   }
   return SEQC_OK;
