@@ -5,8 +5,9 @@
 // already recorded there (the status is claimed with a compare-and-swap, so
 // that of two chunks failing at once one records). A shape or device check
 // or a null allocation then returns at once with all-zero result
-// descriptors (the runtime frees nothing it did not get); a value check
-// goes on, its op having made its access safe.
+// descriptors (the runtime frees nothing it did not get), through one exit
+// block per function that takes the record as block arguments; a value
+// check goes on, its op having made its access safe.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,73 +46,130 @@ public:
             seqc_status status, StringRef message, Value value, bool stop,
             ArrayAttr alternatives = {}, Value selector = {}) {
     Location loc = at->getLoc();
-    MLIRContext *ctx = module.getContext();
     Block *head = at->getBlock();
     Block *cont = head->splitBlock(at);
-    Region &region = *head->getParent();
-    auto *fail = new Block(), *record = new Block(), *done = new Block();
-    region.getBlocks().insertAfter(Region::iterator(head), fail);
-    region.getBlocks().insertAfter(Region::iterator(fail), record);
-    region.getBlocks().insertAfter(Region::iterator(record), done);
-
     OpBuilder b = OpBuilder::atBlockEnd(head);
-    LLVM::CondBrOp::create(b, loc, ok, cont, fail);
+    SmallVector<Value, 4> record = {
+        LLVM::ConstantOp::create(b, loc, b.getI32Type(), status),
+        /*message=*/Value(),
+        LLVM::ConstantOp::create(b, loc, b.getI32Type(), value ? 1 : 0),
+        value ? value : LLVM::ConstantOp::create(b, loc, b.getI64Type(), 0)};
+    Block *failed = head;
+    if (alternatives || !stop) {
+      // The message is chosen on the failure path, off the checked one.
+      failed = new Block();
+      head->getParent()->getBlocks().insertAfter(Region::iterator(head),
+                                                 failed);
+      b.setInsertionPointToEnd(failed);
+    }
+    record[1] = selectMessage(b, loc, message, alternatives, selector);
+    if (stop) {
+      // Every stopping check of the function shares one exit: a hundred
+      // checks that each returned a model's worth of zero descriptors made
+      // LLVM's code generation for a 10-layer step function take seconds
+      // (a phi of every descriptor field with an operand per check).
+      Block *exit = stopBlock(func, contextPtr);
+      if (failed == head) {
+        LLVM::CondBrOp::create(b, loc, ok, cont, ValueRange{}, exit, record);
+      } else {
+        LLVM::BrOp::create(b, loc, record, exit);
+        b.setInsertionPointToEnd(head);
+        LLVM::CondBrOp::create(b, loc, ok, cont, failed);
+      }
+      return;
+    }
+    Block *done = writeRecord(b, loc, contextPtr, record);
+    b.setInsertionPointToEnd(done);
+    LLVM::BrOp::create(b, loc, cont);
+    b.setInsertionPointToEnd(head);
+    LLVM::CondBrOp::create(b, loc, ok, cont, failed);
+  }
 
-    auto i32 = IntegerType::get(ctx, 32), i64 = IntegerType::get(ctx, 64);
-    auto ptr = LLVM::LLVMPointerType::get(ctx);
-    b.setInsertionPointToEnd(fail);
-    // The first failure claims the context atomically: the chunks of a
-    // parallel loop (seqc-outline-parallel-loops) may fail at once. The
-    // runtime reads the record after the entry returns, past the pool's
-    // join.
-    auto claim = LLVM::AtomicCmpXchgOp::create(
-        b, loc, contextPtr, LLVM::ConstantOp::create(b, loc, i32, 0),
-        LLVM::ConstantOp::create(b, loc, i32, status),
-        LLVM::AtomicOrdering::monotonic, LLVM::AtomicOrdering::monotonic);
-    Value first = LLVM::ExtractValueOp::create(b, loc, claim, 1);
-    LLVM::CondBrOp::create(b, loc, first, record, done);
-
-    b.setInsertionPointToEnd(record);
-    auto field = [&](size_t offset) -> Value {
-      return LLVM::GEPOp::create(
-          b, loc, ptr, IntegerType::get(ctx, 8), contextPtr,
-          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
-    };
-    LLVM::StoreOp::create(b, loc,
-                          LLVM::ConstantOp::create(b, loc, i32, value ? 1 : 0),
-                          field(offsetof(seqc_model_context, has_value)));
+private:
+  /// `message`, or alternatives[selector] when the selector picks one.
+  Value selectMessage(OpBuilder &b, Location loc, StringRef message,
+                      ArrayAttr alternatives, Value selector) {
     Value text = globalString(b, loc, message);
     if (alternatives)
       for (auto [i, alternative] :
            llvm::enumerate(alternatives.getAsValueRange<StringAttr>())) {
         Value chosen = LLVM::ICmpOp::create(
             b, loc, LLVM::ICmpPredicate::eq, selector,
-            LLVM::ConstantOp::create(b, loc, i64, static_cast<int64_t>(i)));
+            LLVM::ConstantOp::create(b, loc, b.getI64Type(),
+                                     static_cast<int64_t>(i)));
         text = LLVM::SelectOp::create(b, loc, chosen,
                                       globalString(b, loc, alternative), text);
       }
-    LLVM::StoreOp::create(b, loc, text,
-                          field(offsetof(seqc_model_context, message)));
-    Value stored = value ? value : LLVM::ConstantOp::create(b, loc, i64, 0);
-    LLVM::StoreOp::create(b, loc, stored,
-                          field(offsetof(seqc_model_context, value)));
-    LLVM::BrOp::create(b, loc, done);
-
-    b.setInsertionPointToEnd(done);
-    if (!stop) {
-      LLVM::BrOp::create(b, loc, cont);
-      return;
-    }
-    Type resultType = func.getFunctionType().getReturnType();
-    if (isa<LLVM::LLVMVoidType>(resultType)) {
-      LLVM::ReturnOp::create(b, loc, ValueRange{});
-      return;
-    }
-    Value zeros = LLVM::ZeroOp::create(b, loc, resultType);
-    LLVM::ReturnOp::create(b, loc, zeros);
+    return text;
   }
 
-private:
+  /// At the builder's block end: the record (status i32, message ptr,
+  /// has_value i32, value i64) written into the context unless a failure
+  /// is recorded already. Returns the block where that path joins.
+  Block *writeRecord(OpBuilder &b, Location loc, Value contextPtr,
+                     ValueRange record) {
+    MLIRContext *ctx = b.getContext();
+    Region &region = *b.getInsertionBlock()->getParent();
+    auto *write = new Block(), *done = new Block();
+    region.getBlocks().insertAfter(Region::iterator(b.getInsertionBlock()),
+                                   write);
+    region.getBlocks().insertAfter(Region::iterator(write), done);
+    // The first failure claims the context atomically: the chunks of a
+    // parallel loop (seqc-outline-parallel-loops) may fail at once. The
+    // runtime reads the record after the entry returns, past the pool's
+    // join.
+    auto claim = LLVM::AtomicCmpXchgOp::create(
+        b, loc, contextPtr, LLVM::ConstantOp::create(b, loc, b.getI32Type(), 0),
+        record[0], LLVM::AtomicOrdering::monotonic,
+        LLVM::AtomicOrdering::monotonic);
+    Value first = LLVM::ExtractValueOp::create(b, loc, claim, 1);
+    LLVM::CondBrOp::create(b, loc, first, write, done);
+
+    b.setInsertionPointToEnd(write);
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto field = [&](size_t offset) -> Value {
+      return LLVM::GEPOp::create(
+          b, loc, ptr, IntegerType::get(ctx, 8), contextPtr,
+          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
+    };
+    LLVM::StoreOp::create(b, loc, record[2],
+                          field(offsetof(seqc_model_context, has_value)));
+    LLVM::StoreOp::create(b, loc, record[1],
+                          field(offsetof(seqc_model_context, message)));
+    LLVM::StoreOp::create(b, loc, record[3],
+                          field(offsetof(seqc_model_context, value)));
+    LLVM::BrOp::create(b, loc, done);
+    return done;
+  }
+
+  /// The function's one exit for stopping checks, made on first use: it
+  /// takes the record as block arguments, writes it and returns all-zero
+  /// result descriptors.
+  Block *stopBlock(LLVM::LLVMFuncOp func, Value contextPtr) {
+    Block *&exit = stopBlocks[func.getOperation()];
+    if (exit)
+      return exit;
+    MLIRContext *ctx = func.getContext();
+    Location loc = func.getLoc();
+    exit = new Block();
+    func.getBody().push_back(exit);
+    auto i32 = IntegerType::get(ctx, 32);
+    SmallVector<Value, 4> record = {
+        exit->addArgument(i32, loc),
+        exit->addArgument(LLVM::LLVMPointerType::get(ctx), loc),
+        exit->addArgument(i32, loc),
+        exit->addArgument(IntegerType::get(ctx, 64), loc)};
+    OpBuilder b = OpBuilder::atBlockEnd(exit);
+    Block *done = writeRecord(b, loc, contextPtr, record);
+    b.setInsertionPointToEnd(done);
+    Type resultType = func.getFunctionType().getReturnType();
+    if (isa<LLVM::LLVMVoidType>(resultType))
+      LLVM::ReturnOp::create(b, loc, ValueRange{});
+    else
+      LLVM::ReturnOp::create(b, loc, LLVM::ZeroOp::create(b, loc, resultType));
+    return exit;
+  }
+
   /// The address of a NUL-terminated copy of `text`, one global per text.
   Value globalString(OpBuilder &b, Location loc, StringRef text) {
     auto [it, inserted] = names.try_emplace(text, "");
@@ -136,6 +194,7 @@ private:
 
   ModuleOp module;
   llvm::StringMap<std::string> names;
+  DenseMap<Operation *, Block *> stopBlocks;
 };
 
 static std::optional<unsigned> contextArgument(LLVM::LLVMFuncOp func) {
