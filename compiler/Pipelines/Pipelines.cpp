@@ -147,6 +147,10 @@ void buildVectorLoopsPipeline(OpPassManager &pm,
   // written by hand; the named recurrences update theirs in place).
   bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // A repeated layer's function returns the key/value cache it wrote
+  // through its argument: dropped, or the deallocation pipeline would make
+  // it a copy the caller owns (a whole cache per layer per step).
+  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
   // Its constants' globals in an order that does not depend on pointers.
   pm.addPass(createOrderConstantGlobalsPass());
   // Temporaries of a loop-invariant size are allocated once, before the

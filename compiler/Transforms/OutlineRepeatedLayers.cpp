@@ -26,7 +26,10 @@
 // Slots whose value is the same constant in every copy, and empty tensors
 // (their sizes become slots), are rematerialized in the function; the
 // model context is passed as its context argument; every other slot
-// (the previous layer's output, sizes, the weights) is an argument.
+// (the previous layer's output, sizes, the weights, a step's key/value
+// cache) is an argument. A cache the layer updates comes back as a result,
+// which bufferization writes through the argument in place and the
+// pipeline then drops (drop-equivalent-buffer-results): no cache is copied.
 //
 //===----------------------------------------------------------------------===//
 
@@ -619,14 +622,7 @@ struct OutlineRepeatedLayersPass
     for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (!func.isPublic() || func.isExternal())
         continue;
-      // A state updated in place (a key/value cache) must stay the
-      // caller's buffer: through a call, bufferization would copy it.
-      bool inPlace = false;
-      for (unsigned i = 0; i < func.getNumArguments(); ++i)
-        inPlace |=
-            static_cast<bool>(func.getArgAttr(i, seqc::seq::kInPlaceAttr));
-      if (!inPlace)
-        outliner.run(func);
+      outliner.run(func);
     }
   }
 };

@@ -215,7 +215,11 @@ def ReturnInPlaceStatesPass
     appended to) that clone would copy the whole cache every step, and the
     stream keeps the state's buffer anyway: a `bufferization.clone` of such
     an argument whose only users are `func.return`s is replaced by the
-    argument. The runtime recognises a next state that is the state's own
+    argument. So is one whose other users read its address for the lowered
+    deallocation's alias test (when the function still frees buffers at its
+    end, as a step that calls a repeated layer's function does): neither a
+    fresh clone nor an argument is among the buffers the function frees,
+    so the test answers the same. The runtime recognises a next state that is the state's own
     buffer and neither copies nor frees it (seqc/abi.h).
   }];
 }
@@ -658,8 +662,11 @@ def OutlineRepeatedLayersPass
     recorded already). A check whose message
     differs between copies (it names its op's place in the model) keeps
     every copy's message, selected by a layer-index argument. Repeats
-    continue to be outlined until none is left. Functions with a state
-    updated in place (a key/value cache) are left alone.
+    continue to be outlined until none is left. A step's key/value cache
+    (a state updated in place) is an argument like any other: the layer
+    function returns the updated cache, which bufferization writes through
+    the argument, and `drop-equivalent-buffer-results` then removes from
+    the layer function's results, so no cache is copied per call.
 
     Before (3 copies):
     ```mlir

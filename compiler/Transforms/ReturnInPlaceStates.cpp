@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 #define DEBUG_TYPE "seqc-return-in-place-states"
 
@@ -32,7 +33,8 @@ struct ReturnInPlaceStatesPass
           !func.getArgAttr(arg.getArgNumber(), seqc::seq::kInPlaceAttr))
         return;
       if (llvm::all_of(clone->getUsers(), [](Operation *user) {
-            return isa<func::ReturnOp>(user);
+            return isa<func::ReturnOp, memref::ExtractAlignedPointerAsIndexOp>(
+                user);
           }))
         clones.push_back(clone);
     });

@@ -116,13 +116,23 @@ func.func @stack(%x: tensor<4x?xf32>, %n: index, %ctx: !llvm.ptr {seqc.model_con
 
 // The same three layers, but the second one computes something else
 // (subf for addf): the first and third are not back to back, so nothing
-// is outlined. Neither is a
-// function with a state updated in place (the same layers, repeated).
+// is outlined.
 // CHECK-LABEL: func.func @different
 // CHECK-NOT: call
 // CHECK-LABEL: func.func @in_place
-// CHECK-NOT: call
-// CHECK-NOT: func.func private
+
+// A step's key/value caches (states updated in place), one per layer: each
+// layer writes its output into its own cache. The cache is an argument of
+// the layer function and the updated cache one of its results
+// (bufferization then writes through the argument and drops the result,
+// test/Import/Onnx/repeated-layers.test).
+// CHECK-SAME: %[[X:.+]]: tensor<4x8xf32>, %[[K0:.+]]: tensor<4x8xf32> {seq.in_place}, %[[K1:.+]]: tensor<4x8xf32> {seq.in_place}
+// CHECK: %[[L0:.+]]:3 = call @in_place_layer0(%[[X]], %{{.+}}, %[[K0]],
+// CHECK: %[[L1:.+]]:3 = call @in_place_layer0(%[[L0]]#0, %{{.+}}, %[[K1]],
+// CHECK: return %[[L1]]#0, %[[L0]]#1, %[[L1]]#1
+// CHECK: func.func private @in_place_layer0(
+// CHECK-SAME: -> (tensor<4x8xf32>, tensor<4x8xf32>, i1)
+// CHECK: tensor.insert_slice
 #col = affine_map<(d0, d1) -> (d0)>
 #id = affine_map<(d0, d1) -> (d0, d1)>
 func.func @different(%x: tensor<4x8xf32>, %ctx: !llvm.ptr {seqc.model_context}) -> tensor<4x8xf32> {
@@ -169,7 +179,7 @@ func.func @different(%x: tensor<4x8xf32>, %ctx: !llvm.ptr {seqc.model_context}) 
   return %y2 : tensor<4x8xf32>
 }
 
-func.func @in_place(%x: tensor<4x8xf32>, %cache: tensor<4x8xf32> {seq.in_place}, %ctx: !llvm.ptr {seqc.model_context}) -> tensor<4x8xf32> {
+func.func @in_place(%x: tensor<4x8xf32>, %k0: tensor<4x8xf32> {seq.in_place}, %k1: tensor<4x8xf32> {seq.in_place}, %ctx: !llvm.ptr {seqc.model_context}) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>) {
   %w0 = arith.constant dense<1.0> : tensor<4xf32>
   %w1 = arith.constant dense<2.0> : tensor<4xf32>
   %e = tensor.empty() : tensor<4x8xf32>
@@ -185,6 +195,7 @@ func.func @in_place(%x: tensor<4x8xf32>, %cache: tensor<4x8xf32> {seq.in_place},
   %s0 = arith.mulf %r0, %r0 : tensor<4x8xf32>
   %u0 = arith.addf %s0, %x : tensor<4x8xf32>
   %y0 = arith.mulf %u0, %u0 : tensor<4x8xf32>
+  %k0n = tensor.insert_slice %y0 into %k0[0, 0] [4, 8] [1, 1] : tensor<4x8xf32> into tensor<4x8xf32>
   %a1 = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%y0, %w1 : tensor<4x8xf32>, tensor<4xf32>) outs(%e : tensor<4x8xf32>) {
   ^bb0(%v: f32, %w: f32, %o: f32):
     %m = arith.addf %v, %w : f32
@@ -197,7 +208,8 @@ func.func @in_place(%x: tensor<4x8xf32>, %cache: tensor<4x8xf32> {seq.in_place},
   %s1 = arith.mulf %r1, %r1 : tensor<4x8xf32>
   %u1 = arith.addf %s1, %y0 : tensor<4x8xf32>
   %y1 = arith.mulf %u1, %u1 : tensor<4x8xf32>
-  return %y1 : tensor<4x8xf32>
+  %k1n = tensor.insert_slice %y1 into %k1[0, 0] [4, 8] [1, 1] : tensor<4x8xf32> into tensor<4x8xf32>
+  return %y1, %k0n, %k1n : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>
 }
 
 // -----

@@ -60,7 +60,7 @@ from fixture_shapes import (  # noqa: F401
 from integer_graphs import write_int32_model, write_size_cast_like_model
 from slice_graphs import write_runtime_slices_model
 from matmul_graphs import write_matmul_ranks_model
-from layer_stack_models import EncoderStackBatchOne
+from layer_stack_models import CausalDecoderStack, EncoderStackBatchOne
 from memory_attention_models import TransformerXlMemory, memory_inputs
 from onnx_graphs import (  # noqa: F401
     write_conv2d_inputs, write_cumsum_model,
@@ -351,6 +351,8 @@ MODELS = [
     ("gru_flatten_time", GruFlattenTime, 14, batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "TH"}}),
     ("encoder_stack_batch_one", EncoderStackBatchOne, 14, batch_one_features,
+     ["y"], {"x": {1: "T"}, "y": {1: "T"}}),
+    ("causal_decoder_stack", CausalDecoderStack, 14, batch_one_features,
      ["y"], {"x": {1: "T"}, "y": {1: "T"}}),
 ]
 
