@@ -94,11 +94,31 @@ tiedOperandDimension(DimensionTiesOpInterface op, Value value, unsigned dim) {
 /// The function argument dimension that dimension `dim` of `value` is
 /// (the same extent, the same rows): followed back through the ops a model
 /// applies per step. None when it cannot be followed.
+///
+/// A flatten and a split between (torch's head split at batch 1 exports
+/// [T, 1, E] -> [T*E] -> [T, H, E/H]) are followed through the leading
+/// dimension of the groups: the split's leading T has the flat dimension's
+/// rows of E = H * E/H elements (`inner`), which the flatten's group, led
+/// by T with static trailing extents of product E, takes back.
 static std::optional<std::pair<BlockArgument, unsigned>>
 traceDimension(Value value, unsigned dim) {
+  int64_t inner = 1;
+  // The product of a group's extents after its first; none if one is
+  // dynamic.
+  auto trailing =
+      [](RankedTensorType type,
+         const ReassociationIndices &group) -> std::optional<int64_t> {
+    int64_t product = 1;
+    for (int64_t d : llvm::drop_begin(group)) {
+      if (type.isDynamicDim(d))
+        return std::nullopt;
+      product *= type.getDimSize(d);
+    }
+    return product;
+  };
   while (true) {
     if (auto arg = dyn_cast<BlockArgument>(value)) {
-      if (!isa<func::FuncOp>(arg.getOwner()->getParentOp()))
+      if (!isa<func::FuncOp>(arg.getOwner()->getParentOp()) || inner != 1)
         return std::nullopt;
       return std::make_pair(arg, dim);
     }
@@ -106,6 +126,13 @@ traceDimension(Value value, unsigned dim) {
     auto rank = [](Value v) {
       return cast<RankedTensorType>(v.getType()).getRank();
     };
+    bool reshape = isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op);
+    bool flatElementwise = op->getNumOperands() > 0 &&
+                           op->hasTrait<OpTrait::Elementwise>() &&
+                           op->getOperand(0).getType() == value.getType();
+    // Inside a flattened stretch only the flat layout's own ops.
+    if (inner != 1 && !reshape && !flatElementwise)
+      return std::nullopt;
     if (auto tied = dyn_cast<DimensionTiesOpInterface>(op)) {
       // A seq op's shape rule says which operand dimension a result
       // dimension has the size of; for the batch dimension a state is
@@ -115,9 +142,7 @@ traceDimension(Value value, unsigned dim) {
       if (!operandDim)
         return std::nullopt;
       std::tie(value, dim) = *operandDim;
-    } else if (op->getNumOperands() > 0 &&
-               op->hasTrait<OpTrait::Elementwise>() &&
-               op->getOperand(0).getType() == value.getType()) {
+    } else if (flatElementwise) {
       value = op->getOperand(0);
     } else if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
       dim = transpose.getPermutation()[dim];
@@ -129,8 +154,9 @@ traceDimension(Value value, unsigned dim) {
     } else if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
       // The last operand: a convolution's history state comes first.
       value = concat.getInputs().back();
-    } else if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op)) {
-      // Through a group that holds one dimension of size other than 1.
+    } else if (reshape) {
+      // Through a group that holds one dimension of size other than 1, or
+      // through its leading dimension (above).
       bool collapse = isa<tensor::CollapseShapeOp>(op);
       Value source = op->getOperand(0);
       auto expanded = cast<RankedTensorType>(
@@ -147,11 +173,22 @@ traceDimension(Value value, unsigned dim) {
         for (int64_t d : group)
           if (expanded.getDimSize(d) != 1)
             nonUnit.push_back(d);
-        if (nonUnit.size() != 1)
+        std::optional<int64_t> rest = trailing(expanded, group);
+        if (nonUnit.size() == 1 && inner == 1) {
+          next = collapse ? nonUnit[0] : g;
+          if (!collapse && nonUnit[0] != static_cast<int64_t>(dim))
+            return std::nullopt;
+        } else if (!collapse && group.front() == dim && rest) {
+          // A split: its leading dimension's rows of `rest` elements.
+          next = g;
+          inner *= *rest;
+        } else if (collapse && rest && *rest != 0 && inner % *rest == 0) {
+          // A flatten of rows of `rest` elements, led by the traced one.
+          next = group.front();
+          inner /= *rest;
+        } else {
           return std::nullopt;
-        next = collapse ? nonUnit[0] : g;
-        if (!collapse && nonUnit[0] != static_cast<int64_t>(dim))
-          return std::nullopt;
+        }
       }
       if (!next)
         return std::nullopt;
