@@ -66,6 +66,35 @@ func.func @symmetric_padding(%x: tensor<?x8x?xf32>, %w: tensor<8x8x3xf32>) -> te
 
 // -----
 
+// Padding past the kernel's reach reads no future step but delays the
+// outputs (T + 1 of them): no stream either, for that reason.
+// expected-error @+1 {{padding other than [2, 0] (dilation x (kernel - 1) on the left) does not make one output per input step}}
+func.func @delayed_padding(%x: tensor<?x8x?xf32>, %w: tensor<8x8x3xf32>) -> tensor<?x8x?xf32> {
+  %z = seq.conv1d %x, %w {padding = array<i64: 3, 0>} : (tensor<?x8x?xf32>, tensor<8x8x3xf32>) -> tensor<?x8x?xf32>
+  return %z : tensor<?x8x?xf32>
+}
+
+// -----
+
+// A model that is not causal is told so, even when an op before the one
+// that reads future steps would stop the stream first (here a reshape
+// that merges the batch with the heads and time, as torch's MHA exports
+// at a dynamic batch merge batch and heads); the reason was "a reshape that merges or splits
+// dimensions of size other than 1 may mix time steps".
+// expected-error @+1 {{attention without a causal mask reads future steps}}
+func.func @merged_heads_bidirectional(%q: tensor<?x2x?x4xf32>) -> tensor<?x2x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %b = tensor.dim %q, %c0 : tensor<?x2x?x4xf32>
+  %t = tensor.dim %q, %c2 : tensor<?x2x?x4xf32>
+  %m = tensor.collapse_shape %q [[0, 1, 2], [3]] : tensor<?x2x?x4xf32> into tensor<?x4xf32>
+  %e = tensor.expand_shape %m [[0, 1, 2], [3]] output_shape [%b, 2, %t, 4] : tensor<?x4xf32> into tensor<?x2x?x4xf32>
+  %o = seq.attention %e, %e, %e : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>) -> tensor<?x2x?x4xf32>
+  return %o : tensor<?x2x?x4xf32>
+}
+
+// -----
+
 // All the padding on the left is causal without the attribute (an ONNX
 // Conv with pads [2, 0]); a 1-wide kernel without padding is per step and
 // needs no state (a TCN's residual projection).

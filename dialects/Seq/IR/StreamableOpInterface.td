@@ -34,7 +34,18 @@ def Seq_StreamableOpInterface : OpInterface<"StreamableOpInterface"> {
         user sees) when the op cannot stream in its current form.
       }],
       "::mlir::LogicalResult", "carryStreamState",
-      (ins "::seqc::seq::StreamState &":$stream)>
+      (ins "::seqc::seq::StreamState &":$stream)>,
+    InterfaceMethod<[{
+        Why the op reads time steps after the one it computes (a reverse
+        recurrence, attention without a causal mask, a convolution padded
+        on the right), or an empty string when it does not. Asked of every
+        op before any is rewritten: a model that is not causal has no
+        step function whatever else it does, and that is the reason its
+        user reads, not an op before it (a reshape of the heads) that
+        would also have stopped the stream.
+      }],
+      "std::string", "futureStepsReason", (ins), [{}],
+      /*defaultImplementation=*/[{ return ""; }]>
   ];
 }
 

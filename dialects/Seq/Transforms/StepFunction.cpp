@@ -777,6 +777,13 @@ LogicalResult StepBuilder::run() {
     ops.push_back(op);
     return op->getNumRegions() ? WalkResult::skip() : WalkResult::advance();
   });
+  // A model that is not causal has no step function, whatever else it
+  // does: that reason first, before an op ahead of it (a reshape of the
+  // heads at a dynamic batch) stops the stream for a reason of its own.
+  for (Operation *op : ops)
+    if (auto streamable = dyn_cast<StreamableOpInterface>(op))
+      if (std::string why = streamable.futureStepsReason(); !why.empty())
+        return fail(op, why);
   for (Operation *op : ops) {
     if (!isa<StreamableOpInterface>(op) && isReadOnlyForSizes(op))
       continue;

@@ -62,10 +62,15 @@ struct StepSlices {
   }
 };
 
+std::string futureSteps(AttentionOp op) {
+  return op.getCausal() ? ""
+                        : "attention without a causal mask reads future steps";
+}
+
 LogicalResult carryAttention(AttentionOp op, StreamState &s) {
   OpBuilder &builder = s.getBuilder();
-  if (!op.getCausal())
-    return s.fail(op, "attention without a causal mask reads future steps");
+  if (std::string why = futureSteps(op); !why.empty())
+    return s.fail(op, why);
   if (op.getMask())
     return s.fail(op, "an explicit mask spans the whole sequence and cannot be "
                       "cut into chunks; streaming attention supports `causal` "
@@ -210,6 +215,9 @@ struct AttentionModel
     : StreamableOpInterface::ExternalModel<AttentionModel, AttentionOp> {
   LogicalResult carryStreamState(Operation *op, StreamState &s) const {
     return carryAttention(cast<AttentionOp>(op), s);
+  }
+  std::string futureStepsReason(Operation *op) const {
+    return futureSteps(cast<AttentionOp>(op));
   }
 };
 

@@ -23,8 +23,22 @@ using namespace mlir;
 namespace seqc::seq {
 namespace {
 
+/// Output t reads inputs [t - left, t - left + history], history the
+/// dilated kernel's reach: a step after t when left < history.
+std::string futureSteps(Conv1dOp op) {
+  auto weightType = cast<RankedTensorType>(op.getWeight().getType());
+  if (weightType.isDynamicDim(2))
+    return "";
+  int64_t history = op.getDilation() * (weightType.getDimSize(2) - 1);
+  return op.getPaddingSizes().first < history
+             ? "a non-causal convolution reads future steps"
+             : "";
+}
+
 LogicalResult carryConv(Conv1dOp op, StreamState &s) {
   OpBuilder &b = s.getBuilder();
+  if (std::string why = futureSteps(op); !why.empty())
+    return s.fail(op, why);
   if (op.getStride() != 1)
     return s.fail(op, "a strided convolution does not produce one output per "
                       "input step");
@@ -33,12 +47,15 @@ LogicalResult carryConv(Conv1dOp op, StreamState &s) {
   if (weightType.isDynamicDim(2) || inputType.isDynamicDim(1))
     return s.fail(op, "the kernel size and input channels must be static");
   int64_t history = op.getDilation() * (weightType.getDimSize(2) - 1);
-  // Output t reads inputs [t - left, t - left + history]: causal exactly
-  // when all the padding is on the left (the `causal` attribute, explicit
-  // padding [history, 0], or a 1-wide kernel without padding).
+  // One output per input step, each reading only steps up to its own:
+  // all the padding on the left, as much as the kernel reaches (the
+  // `causal` attribute, explicit padding [history, 0], or a 1-wide kernel
+  // without padding).
   auto [left, right] = op.getPaddingSizes();
   if (right != 0 || left != history)
-    return s.fail(op, "a non-causal convolution reads future steps");
+    return s.fail(op, "padding other than [" + std::to_string(history) +
+                          ", 0] (dilation x (kernel - 1) on the left) does "
+                          "not make one output per input step");
   if (history == 0)
     return success(); // 1-wide kernels need no state
   if (failed(s.claimTimeDim(op, op.getInput(), 2)))
@@ -174,6 +191,9 @@ LogicalResult carryPositions(PositionsOp op, StreamState &s) {
 struct ConvModel : StreamableOpInterface::ExternalModel<ConvModel, Conv1dOp> {
   LogicalResult carryStreamState(Operation *op, StreamState &s) const {
     return carryConv(cast<Conv1dOp>(op), s);
+  }
+  std::string futureStepsReason(Operation *op) const {
+    return futureSteps(cast<Conv1dOp>(op));
   }
 };
 

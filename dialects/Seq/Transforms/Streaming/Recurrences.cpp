@@ -43,10 +43,20 @@ LogicalResult claimSteps(Operation *op, Value sequence, unsigned dim,
                         "): export it with a dynamic time axis to stream it");
 }
 
+std::string futureSteps(RecurrenceOpInterface op) {
+  if (op.getDirection() == Direction::forward)
+    return "";
+  return "a " + stringifyDirection(op.getDirection()).str() +
+         " recurrence reads future steps";
+}
+
+std::string futureSteps(ScanOp op) {
+  return op.getReverse() ? "a reverse scan reads future steps" : "";
+}
+
 LogicalResult carryRecurrence(RecurrenceOpInterface op, StreamState &s) {
-  if (op.getDirection() != Direction::forward)
-    return s.fail(op, "a " + stringifyDirection(op.getDirection()).str() +
-                          " recurrence reads future steps");
+  if (std::string why = futureSteps(op); !why.empty())
+    return s.fail(op, why);
   if (op.getSequenceLens())
     return s.fail(op, "sequence_lens masks whole sequences; a stream has no "
                       "known length");
@@ -150,8 +160,8 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
   // values from chunk to chunk. Its initial values are often the model's
   // own (a learned initial memory), not zeros: the stream uses them until
   // a started flag, zero in a new stream, is set after the first chunk.
-  if (op.getReverse())
-    return s.fail(op, "a reverse scan reads future steps");
+  if (std::string why = futureSteps(op); !why.empty())
+    return s.fail(op, why);
   if (op.getSequences().empty())
     return s.fail(op, "a scan over no sequences does not step with the stream");
   for (Value sequence : op.getSequences()) {
@@ -265,6 +275,16 @@ struct RecurrenceModel
       return carryScan(typed, s);
     else
       return carryRecurrence(cast<RecurrenceOpInterface>(op), s);
+  }
+  std::string futureStepsReason(Operation *op) const {
+    if constexpr (std::is_same_v<OpTy, ScanOp>)
+      return futureSteps(cast<ScanOp>(op));
+    else if constexpr (std::is_same_v<OpTy, SelectiveScanOp> ||
+                       std::is_same_v<OpTy, WkvOp> ||
+                       std::is_same_v<OpTy, LinearAttentionOp>)
+      return ""; // forward only
+    else
+      return futureSteps(cast<RecurrenceOpInterface>(op));
   }
 };
 
