@@ -203,6 +203,17 @@ func.func @sliding_window(%q: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]
 
 // -----
 
+// Cross-attention to another input (a decoder's memory, its length a
+// dimension of its own) reads no future step of the stream; it was told
+// it did.
+// expected-error @+1 {{attention without a causal mask over another input's steps (cross-attention to a decoder's memory, say) cannot stream: only causal self-attention keeps a key/value cache}}
+func.func @cross_attention(%q: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]}, %mem: tensor<1x2x?x4xf32> {seq.dims = ["", "", "S", ""]}) -> tensor<1x2x?x4xf32> {
+  %o = seq.attention %q, %mem, %mem : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  return %o : tensor<1x2x?x4xf32>
+}
+
+// -----
+
 // expected-error @+1 {{attention without a causal mask reads future steps}}
 func.func @bidirectional_attention(%q: tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32> {
   %o = seq.attention %q, %q, %q : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>

@@ -81,6 +81,12 @@ public:
   virtual bool isSameInputDimension(mlir::Value a, unsigned da, mlir::Value b,
                                     unsigned db) = 0;
 
+  /// Whether dimension `db` of `b` is known not to be `da` of `a`: it has
+  /// a fixed size while `da` has none, or both follow back to model input
+  /// dimensions that are not one. False when either cannot be followed.
+  virtual bool isOtherInputDimension(mlir::Value a, unsigned da, mlir::Value b,
+                                     unsigned db) = 0;
+
   /// seq.dims for a state of `type` whose dimension `batchDim` is named
   /// `batchName` (the others unnamed).
   virtual mlir::ArrayAttr stateDims(mlir::Type type, unsigned batchDim,

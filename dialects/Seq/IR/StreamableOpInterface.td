@@ -37,14 +37,17 @@ def Seq_StreamableOpInterface : OpInterface<"StreamableOpInterface"> {
       (ins "::seqc::seq::StreamState &":$stream)>,
     InterfaceMethod<[{
         Why the op reads time steps after the one it computes (a reverse
-        recurrence, attention without a causal mask, a convolution padded
-        on the right), or an empty string when it does not. Asked of every
+        recurrence, self-attention without a causal mask, a convolution
+        padded short of its reach on the left), or an empty string when it
+        does not or cannot tell (`stream` answers which input dimensions
+        are one; nothing is rewritten yet). Asked of every
         op before any is rewritten: a model that is not causal has no
         step function whatever else it does, and that is the reason its
         user reads, not an op before it (a reshape of the heads) that
         would also have stopped the stream.
       }],
-      "std::string", "futureStepsReason", (ins), [{}],
+      "std::string", "futureStepsReason",
+      (ins "::seqc::seq::StreamState &":$stream), [{}],
       /*defaultImplementation=*/[{ return ""; }]>
   ];
 }

@@ -67,6 +67,8 @@ public:
                                    unsigned dim) override;
   bool isSameInputDimension(mlir::Value a, unsigned da, mlir::Value b,
                             unsigned db) override;
+  bool isOtherInputDimension(mlir::Value a, unsigned da, mlir::Value b,
+                             unsigned db) override;
   mlir::ArrayAttr stateDims(mlir::Type stateType, unsigned batchDim,
                             const std::string &batchName) override {
     mlir::MLIRContext *ctx = step.getContext();

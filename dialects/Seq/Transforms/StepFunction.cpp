@@ -293,6 +293,19 @@ LogicalResult StepBuilder::checkTimeDims() {
   return success();
 }
 
+bool StepBuilder::isOtherInputDimension(Value a, unsigned da, Value b,
+                                        unsigned db) {
+  auto typeA = cast<RankedTensorType>(a.getType());
+  auto typeB = cast<RankedTensorType>(b.getType());
+  if (typeA.isDynamicDim(da) && !typeB.isDynamicDim(db))
+    return true;
+  auto ta = traceDimension(a, da), tb = traceDimension(b, db);
+  auto isInput = [&](const auto &t) {
+    return t && t->first.getOwner()->getParentOp() == step.getOperation();
+  };
+  return isInput(ta) && isInput(tb) && !isSameInputDimension(a, da, b, db);
+}
+
 bool StepBuilder::isSameInputDimension(Value a, unsigned da, Value b,
                                        unsigned db) {
   auto ta = traceDimension(a, da), tb = traceDimension(b, db);
@@ -782,7 +795,7 @@ LogicalResult StepBuilder::run() {
   // heads at a dynamic batch) stops the stream for a reason of its own.
   for (Operation *op : ops)
     if (auto streamable = dyn_cast<StreamableOpInterface>(op))
-      if (std::string why = streamable.futureStepsReason(); !why.empty())
+      if (std::string why = streamable.futureStepsReason(*this); !why.empty())
         return fail(op, why);
   for (Operation *op : ops) {
     if (!isa<StreamableOpInterface>(op) && isReadOnlyForSizes(op))

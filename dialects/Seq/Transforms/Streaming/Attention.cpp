@@ -62,15 +62,27 @@ struct StepSlices {
   }
 };
 
-std::string futureSteps(AttentionOp op) {
-  return op.getCausal() ? ""
-                        : "attention without a causal mask reads future steps";
+/// Attention without a causal mask whose keys are not known to be another
+/// input's (a decoder's memory): self-attention, every step read by every
+/// query. (Torch's head reshapes at a dynamic batch lose the trace of
+/// self-attention's keys; that is still the likely form.)
+bool readsFutureSteps(AttentionOp op, StreamState &s) {
+  return !op.getCausal() &&
+         !s.isOtherInputDimension(op.getQuery(), 2, op.getKey(), 2);
 }
+
+constexpr const char *kFutureSteps =
+    "attention without a causal mask reads future steps";
 
 LogicalResult carryAttention(AttentionOp op, StreamState &s) {
   OpBuilder &builder = s.getBuilder();
-  if (std::string why = futureSteps(op); !why.empty())
-    return s.fail(op, why);
+  if (readsFutureSteps(op, s))
+    return s.fail(op, kFutureSteps);
+  if (!op.getCausal())
+    return s.fail(op, "attention without a causal mask over another input's "
+                      "steps (cross-attention to a decoder's memory, say) "
+                      "cannot stream: only causal self-attention keeps a "
+                      "key/value cache");
   if (op.getMask())
     return s.fail(op, "an explicit mask spans the whole sequence and cannot be "
                       "cut into chunks; streaming attention supports `causal` "
@@ -216,8 +228,8 @@ struct AttentionModel
   LogicalResult carryStreamState(Operation *op, StreamState &s) const {
     return carryAttention(cast<AttentionOp>(op), s);
   }
-  std::string futureStepsReason(Operation *op) const {
-    return futureSteps(cast<AttentionOp>(op));
+  std::string futureStepsReason(Operation *op, StreamState &s) const {
+    return readsFutureSteps(cast<AttentionOp>(op), s) ? kFutureSteps : "";
   }
 };
 

@@ -192,7 +192,7 @@ struct ConvModel : StreamableOpInterface::ExternalModel<ConvModel, Conv1dOp> {
   LogicalResult carryStreamState(Operation *op, StreamState &s) const {
     return carryConv(cast<Conv1dOp>(op), s);
   }
-  std::string futureStepsReason(Operation *op) const {
+  std::string futureStepsReason(Operation *op, StreamState &) const {
     return futureSteps(cast<Conv1dOp>(op));
   }
 };

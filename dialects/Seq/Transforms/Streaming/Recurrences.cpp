@@ -276,7 +276,7 @@ struct RecurrenceModel
     else
       return carryRecurrence(cast<RecurrenceOpInterface>(op), s);
   }
-  std::string futureStepsReason(Operation *op) const {
+  std::string futureStepsReason(Operation *op, StreamState &) const {
     if constexpr (std::is_same_v<OpTy, ScanOp>)
       return futureSteps(cast<ScanOp>(op));
     else if constexpr (std::is_same_v<OpTy, SelectiveScanOp> ||
