@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 // "[" + 8 * (20 digits + ",") + "]" + NUL, with room to spare.
 #define SHAPE_TEXT_SIZE 192
@@ -146,13 +147,25 @@ static seqc_status bind_dims(seqc_stream *s, const seqc_dim_binding *dims,
   return SEQC_OK;
 }
 
-// Allocates and zeroes the state buffers at their bound shapes.
+// The machine's physical memory in bytes; 0 when the system does not say.
+static uint64_t physical_memory(void) {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || size <= 0)
+    return 0;
+  return (uint64_t)pages * (uint64_t)size;
+}
+
+// Allocates and zeroes the state buffers at their bound shapes. States
+// that together exceed the machine's memory fail here: Linux would grant
+// the allocations (overcommit) and the zeroing would get the process
+// killed, with no error to report.
 static seqc_status alloc_states(seqc_stream *s, seqc_error *err) {
   const seqc_model *m = s->model;
   s->states = calloc(2 * s->num_states, sizeof(seqc_tensor));
   if (!s->states)
     return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY, "out of memory");
   s->views = s->states + s->num_states;
+  uint64_t total = 0;
   for (size_t k = 0; k < s->num_states; ++k) {
     const model_tensor *t = model_state_tensor(m, k);
     int64_t shape[SEQC_MAX_RANK];
@@ -171,13 +184,28 @@ static seqc_status alloc_states(seqc_stream *s, seqc_error *err) {
                                "which is too large",
                                m->api->name, t->info.name, text);
     }
-    st->data = seqc_rt_alloc((size_t)bytes);
+    total += (uint64_t)bytes;
+  }
+  const uint64_t memory = physical_memory();
+  if (memory && total > memory)
+    return seqc_rt_set_error(
+        err, SEQC_ERR_OUT_OF_MEMORY,
+        "model '%s': its states need %llu bytes at these sizes (a key/value "
+        "cache holds `capacity` steps), more than this machine's %llu bytes "
+        "of memory",
+        m->api->name, (unsigned long long)total, (unsigned long long)memory);
+  for (size_t k = 0; k < s->num_states; ++k) {
+    const model_tensor *t = model_state_tensor(m, k);
+    seqc_tensor *st = &s->states[k];
+    const size_t bytes = (size_t)seqc_model_byte_size(
+        seqc_rt_tensor_numel(st), seqc_rt_dtype_size(t->info.dtype));
+    st->data = seqc_rt_alloc(bytes);
     if (!st->data)
       return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
                                "model '%s': out of memory allocating state "
                                "'%s' (%lld bytes)",
                                m->api->name, t->info.name, (long long)bytes);
-    memset(st->data, 0, (size_t)bytes);
+    memset(st->data, 0, bytes);
     s->views[k] = *st;
   }
   return SEQC_OK;

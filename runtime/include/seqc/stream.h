@@ -38,8 +38,11 @@ typedef struct seqc_dim_binding {
  * states use, each once; an unbound state dim, an unknown name or one no
  * state uses, a repeated name or a negative extent is
  * SEQC_ERR_INVALID_ARGUMENT naming it, as is an api without states (pass
- * <name>_step_api, not <name>_api). *out is NULL on failure. The api record
- * and the code behind it must outlive the stream. */
+ * <name>_step_api, not <name>_api). States that together need more bytes
+ * than the machine's physical memory (a key/value cache's `capacity` set
+ * too large), or a failed allocation, are SEQC_ERR_OUT_OF_MEMORY, before
+ * any state is zeroed. *out is NULL on failure. The api record and the
+ * code behind it must outlive the stream. */
 seqc_status seqc_rt_stream_open(const seqc_model_api *step_api,
                                 const seqc_dim_binding *dims, size_t num_dims,
                                 seqc_stream **out, seqc_error *err);

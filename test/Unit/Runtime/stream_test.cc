@@ -440,6 +440,23 @@ TEST(Stream, OpenRejectsBadBindings) {
       << err.message;
 }
 
+// States that together exceed the machine's memory fail at open, before
+// any is allocated: Linux grants allocations past it (overcommit) and
+// zeroing them got the process killed (a KV cache at capacity 1e8).
+TEST(Stream, OpenRefusesStatesLargerThanTheMachine) {
+  Stream st(&kRunningSum, {{"B", int64_t(1) << 40}});
+  EXPECT_EQ(st.status, SEQC_ERR_OUT_OF_MEMORY);
+  EXPECT_EQ(st.s, nullptr);
+  EXPECT_NE(std::string(st.err.message)
+                .find("model 'running_sum': its states need 17592186044424 "
+                      "bytes at these sizes"),
+            std::string::npos)
+      << st.err.message;
+  EXPECT_NE(std::string(st.err.message).find("more than this machine's"),
+            std::string::npos)
+      << st.err.message;
+}
+
 //===----------------------------------------------------------------------===//
 // Stepping
 //===----------------------------------------------------------------------===//
