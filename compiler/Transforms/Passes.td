@@ -219,8 +219,9 @@ def ReturnInPlaceStatesPass
     deallocation's alias test (when the function still frees buffers at its
     end, as a step that calls a repeated layer's function does): neither a
     fresh clone nor an argument is among the buffers the function frees,
-    so the test answers the same. The runtime recognises a next state that is the state's own
-    buffer and neither copies nor frees it (seqc/abi.h).
+    so the test answers the same. The runtime recognises a next state that
+    is the state's own buffer and neither copies nor frees it
+    (seqc/abi.h).
   }];
 }
 

@@ -40,11 +40,11 @@ def Seq_StreamableOpInterface : OpInterface<"StreamableOpInterface"> {
         recurrence, self-attention without a causal mask, a convolution
         padded short of its reach on the left), or an empty string when it
         does not or cannot tell (`stream` answers which input dimensions
-        are one; nothing is rewritten yet). Asked of every
-        op before any is rewritten: a model that is not causal has no
-        step function whatever else it does, and that is the reason its
-        user reads, not an op before it (a reshape of the heads) that
-        would also have stopped the stream.
+        are one; nothing is rewritten yet). Asked of every op before any
+        is rewritten: a model that is not causal has no step function
+        whatever else it does, and that is the reason its user reads, not
+        an op before it (a reshape of the heads) that would also have
+        stopped the stream.
       }],
       "std::string", "futureStepsReason",
       (ins "::seqc::seq::StreamState &":$stream), [{}],
