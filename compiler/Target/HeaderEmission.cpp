@@ -152,6 +152,12 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
        << " * seen or marks a stream past its first step):\n";
     for (const TensorSignature &t : step->states)
       os << " *   " << t.name << ": " << describe(t) << "\n";
+    if (llvm::is_contained(dims, "capacity"))
+      os << " * capacity (a " << n << "_state_create argument) is the steps\n"
+         << " * a key/value cache holds: a chunk that would take the stream\n"
+         << " * past it fails with SEQC_ERR_SHAPE, the state left as it was\n"
+         << " * (a sliding window's cache is a ring that must hold the chunk\n"
+         << " * and the window's earlier steps).\n";
     os << " */\n"
        << "const seqc_model_api *" << n << "_step_api(void);\n\n"
        << "static inline seqc_status " << n << "_state_create(";
