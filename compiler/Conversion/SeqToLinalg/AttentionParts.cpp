@@ -65,6 +65,26 @@ void createAttentionExtentChecks(OpBuilder &b, seq::AttentionOp op) {
   Location loc = op.getLoc();
   Value query = op.getQuery(), key = op.getKey(), value = op.getValue();
   auto size = [&](Value v, int64_t d) { return seq::getDimSize(b, loc, v, d); };
+  // First the lengths past the model's own limit, whose message says why
+  // (the operands' extents then match whatever the limit: checked next).
+  if (std::optional<uint64_t> limit = op.getMaxPositions()) {
+    for (auto [v, what] :
+         {std::pair(query, "queries"), std::pair(key, "keys")}) {
+      auto type = cast<RankedTensorType>(v.getType());
+      if (!type.isDynamicDim(2) && type.getDimSize(2) <= int64_t(*limit))
+        continue;
+      Value length = tensor::DimOp::create(b, loc, v, 2);
+      Value fits = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ule, length,
+          arith::ConstantIndexOp::create(b, loc, int64_t(*limit)));
+      seq::createCheck(b, loc, fits, length,
+                       seq::describeOrigin("seq.attention", loc) + ": {} " +
+                           what + ", more than its max_positions, " +
+                           std::to_string(*limit) +
+                           " (the longest sequence the model defines it for)",
+                       seq::CheckKind::shape);
+    }
+  }
   seq::createOperandExtentChecks(
       b, op, key, "key",
       {size(query, 0), size(key, 1), size(key, 2), size(query, 3)},

@@ -856,7 +856,8 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
       {qType.getDimSize(0), heads, qType.getDimSize(2), dv}, b.getF32Type());
   Value attn = seq::AttentionOp::create(b, here(), resultType, q, k, v, *mask,
                                         relativeBias, causal, window, scale,
-                                        alibi);
+                                        alibi, /*empty_row_nan=*/UnitAttr(),
+                                        /*max_positions=*/IntegerAttr());
   Val out = linearOp(mergeHeads(attn, xb), w->out,
                      w->outBias ? &*w->outBias : nullptr);
   out.dims = xb.dims;

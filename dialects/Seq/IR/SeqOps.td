@@ -534,6 +534,15 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments, Decla
       per distance, or any learned scalar bias per clipped distance (Shaw
       et al. 2018).
 
+    - `max_positions` (optional, positive): the model defines the attention
+      for at most this many positions. A run with `Lq` or `Lk` above it
+      fails with an error, and so does a stream whose steps would pass it
+      (a streaming step function checks the key/value cache's position
+      plus the chunk). seq-raise-attention sets it from a causal mask
+      sliced out of a stored buffer, nanoGPT's `bias[:, :, :T, :T]` of
+      `block_size` rows (GPT-2's `n_positions`): a slice that cannot cover
+      a longer sequence.
+
     A query row that no key may be seen by yields zeros (PyTorch would yield
     NaN); this keeps padded batches finite. With `empty_row_nan` it yields
     NaN, as `softmax` over scores that are all -inf does: seq-raise-attention
@@ -562,7 +571,8 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments, Decla
                        OptionalAttr<DenseI64ArrayAttr>:$window,
                        OptionalAttr<F32Attr>:$scale,
                        OptionalAttr<DenseF32ArrayAttr>:$alibi_slopes,
-                       UnitAttr:$empty_row_nan);
+                       UnitAttr:$empty_row_nan,
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$max_positions);
   let results = (outs Seq_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` `(` $mask^ `)`)?

@@ -738,6 +738,34 @@ bool rowsNeverEmpty(const Scores &s, RankedTensorType scores) {
   });
 }
 
+/// The longest sequence the dropped masks can cover, as the raised op's
+/// max_positions: each mask's extents along the query and key loops must
+/// equal Lq and Lk (checked), so a constant upper bound on them bounds Lq
+/// and Lk -- a slice of a stored buffer, nanoGPT's `bias[:, :, :T, :T]`
+/// (ONNX Slice clamps its end to the buffer's rows). Then max(query bound,
+/// key bound), which refuses no run the checks let through; none unless
+/// both are bounded. A streaming step function checks the whole stream's
+/// steps against it, where the chunk's slice alone would let a stream run
+/// past the buffer.
+std::optional<int64_t> maxPositions(ArrayRef<DroppedMask> dropped,
+                                    int64_t rank) {
+  std::optional<int64_t> bound[2];
+  for (const DroppedMask &m : dropped)
+    for (auto [i, e] : llvm::enumerate(m.map.getResults())) {
+      auto loop = dyn_cast<AffineDimExpr>(e);
+      if (!loop || loop.getPosition() < rank - 2)
+        continue;
+      std::optional<int64_t> upper = getUpperBound(getDecidedSize(m.mask, i));
+      if (!upper || *upper < 1)
+        continue;
+      std::optional<int64_t> &b = bound[loop.getPosition() - (rank - 2)];
+      b = b ? std::min(*b, *upper) : *upper;
+    }
+  if (!bound[0] || !bound[1])
+    return std::nullopt;
+  return std::max(*bound[0], *bound[1]);
+}
+
 /// Rooted at the product with v: a linalg contraction, or the
 /// expand_shape of one (matchCollapsedBatchMatmul).
 struct RaiseAttention : RewritePattern {
@@ -812,22 +840,18 @@ struct RaiseAttention : RewritePattern {
         mask = source;
       }
     }
-    // The dropped masks' extents against the scores' [.., Lq, Lk].
+    // The scores' [.., Lq, Lk], which the dropped masks' extents are
+    // checked against once the op exists (after its own max_positions
+    // check, whose message says why a long sequence fails).
     SmallVector<OpFoldResult> scoreSizes;
     for (int64_t d = 0; d < rank - 1; ++d)
       scoreSizes.push_back(getDimSize(rewriter, loc, q, d));
     scoreSizes.push_back(getDimSize(rewriter, loc, k, rank - 2));
-    for (const DroppedMask &m : s->dropped) {
-      SmallVector<OpFoldResult> expected;
-      for (AffineExpr e : m.map.getResults())
-        expected.push_back(isa<AffineDimExpr>(e)
-                               ? scoreSizes[cast<AffineDimExpr>(e).getPosition()]
-                               : rewriter.getIndexAttr(1));
-      createExtentChecks(rewriter, loc, decidedSizes(rewriter, loc, m.mask),
-                         expected,
-                         describeOrigin("attention mask", loc),
-                         "the scores make it");
-    }
+    // (Static lengths need no limit: the checks decide every run alike.)
+    std::optional<int64_t> positions;
+    if (ShapedType::isDynamic(tensorType(q).getDimSize(rank - 2)) ||
+        ShapedType::isDynamic(tensorType(k).getDimSize(rank - 2)))
+      positions = maxPositions(s->dropped, rank);
     // Grouped-query attention with the key/value heads repeated up to the
     // query heads' count: seq.attention reads head h / repeats itself.
     std::optional<Unrepeated> k0, v0;
@@ -879,15 +903,31 @@ struct RaiseAttention : RewritePattern {
                << scale32 << (mask ? ", a mask" : "")
                << (causal ? ", causal" : "") << (window ? ", a window" : "")
                << "\n");
-    Value result =
-        AttentionOp::create(rewriter, loc, resultType, q, k, v, mask,
-                            /*relative_bias=*/Value(), causal, window,
-                            rewriter.getF32FloatAttr(scale32),
-                            /*alibi_slopes=*/DenseF32ArrayAttr(),
-                            // The softmax gives NaN on a row whose scores
-                            // are all -inf; so does the attention.
-                            /*empty_row_nan=*/rewriter.getUnitAttr())
-            .getResult();
+    auto attention = AttentionOp::create(
+        rewriter, loc, resultType, q, k, v, mask,
+        /*relative_bias=*/Value(), causal, window,
+        rewriter.getF32FloatAttr(scale32),
+        /*alibi_slopes=*/DenseF32ArrayAttr(),
+        // The softmax gives NaN on a row whose scores are all -inf; so does
+        // the attention.
+        /*empty_row_nan=*/rewriter.getUnitAttr(),
+        positions ? rewriter.getI64IntegerAttr(*positions) : IntegerAttr());
+    Value result = attention.getResult();
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointAfter(attention);
+      for (const DroppedMask &m : s->dropped) {
+        SmallVector<OpFoldResult> expected;
+        for (AffineExpr e : m.map.getResults())
+          expected.push_back(
+              isa<AffineDimExpr>(e)
+                  ? scoreSizes[cast<AffineDimExpr>(e).getPosition()]
+                  : rewriter.getIndexAttr(1));
+        createExtentChecks(rewriter, loc, decidedSizes(rewriter, loc, m.mask),
+                           expected, describeOrigin("attention mask", loc),
+                           "the scores make it");
+      }
+    }
     if (rank == 3)
       result = tensor::CollapseShapeOp::create(
           rewriter, loc, outType, result,

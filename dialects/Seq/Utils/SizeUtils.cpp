@@ -4,6 +4,7 @@
 
 #include "dialects/Seq/IR/SeqOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/OperationSupport.h"
@@ -163,9 +164,62 @@ bool isSameSize(OpFoldResult a, OpFoldResult b, int depth) {
       nullptr, OperationEquivalence::IgnoreLocations);
 }
 
+/// A constant bound of `size` on every run: the largest value it can take
+/// (`upper`) or the smallest. Signed index arithmetic on values far from
+/// overflow (sizes, offsets into them).
+std::optional<int64_t> getBound(OpFoldResult size, bool upper, int depth) {
+  size = getDecidedSize(size);
+  if (!size || depth > 8)
+    return std::nullopt;
+  if (std::optional<int64_t> c = getConstantIntValue(size))
+    return c;
+  Operation *op = cast<Value>(size).getDefiningOp();
+  if (!op)
+    return std::nullopt;
+  auto bound = [&](Value v, bool up) { return getBound(v, up, depth + 1); };
+  // The side of a min or max that decides the bound: either operand's
+  // (min's upper, max's lower: ONNX Slice clamping into [0, rows]) or
+  // both (min's lower, max's upper; a select's either way).
+  auto either = [&](bool takeMin) -> std::optional<int64_t> {
+    std::optional<int64_t> a = bound(op->getOperand(0), upper),
+                           b = bound(op->getOperand(1), upper);
+    if (a && b)
+      return takeMin ? std::min(*a, *b) : std::max(*a, *b);
+    return a ? a : b;
+  };
+  auto both = [&](Value x, Value y, bool takeMin) -> std::optional<int64_t> {
+    std::optional<int64_t> a = bound(x, upper), b = bound(y, upper);
+    if (!a || !b)
+      return std::nullopt;
+    return takeMin ? std::min(*a, *b) : std::max(*a, *b);
+  };
+  if (isa<arith::MinSIOp>(op))
+    return upper ? either(true)
+                 : both(op->getOperand(0), op->getOperand(1), true);
+  if (isa<arith::MaxSIOp>(op))
+    return upper ? both(op->getOperand(0), op->getOperand(1), false)
+                 : either(false);
+  if (auto select = dyn_cast<arith::SelectOp>(op))
+    return both(select.getTrueValue(), select.getFalseValue(), !upper);
+  if (isa<arith::AddIOp, arith::SubIOp>(op)) {
+    bool sub = isa<arith::SubIOp>(op);
+    std::optional<int64_t> a = bound(op->getOperand(0), upper),
+                           b = bound(op->getOperand(1), sub ? !upper : upper);
+    if (!a || !b || std::abs(*a) > (int64_t(1) << 40) ||
+        std::abs(*b) > (int64_t(1) << 40))
+      return std::nullopt;
+    return sub ? *a - *b : *a + *b;
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 bool isSameSize(OpFoldResult a, OpFoldResult b) { return isSameSize(a, b, 0); }
+
+std::optional<int64_t> getUpperBound(OpFoldResult size) {
+  return getBound(size, /*upper=*/true, 0);
+}
 
 bool isSameDimension(Value a, int64_t da, Value b, int64_t db) {
   std::pair<Value, int64_t> endA, endB;

@@ -39,6 +39,14 @@ bool isSameSize(mlir::OpFoldResult a, mlir::OpFoldResult b);
 /// run (isSameSize of their tensor.dims, without building them).
 bool isSameDimension(mlir::Value a, int64_t da, mlir::Value b, int64_t db);
 
+/// A constant that `size` never exceeds on a run, read from where it was
+/// decided (getDecidedSize): a static size, or a min / max / select / sum
+/// / difference of values bounded this way (a slice of a stored buffer
+/// clamped to its rows, min(max(T, 0), 16); Hugging Face GPT-2's rows
+/// [Lk - Lq, Lk) of it, end minus clamped start). Unsigned min/max are not
+/// read. None when nothing bounds it.
+std::optional<int64_t> getUpperBound(mlir::OpFoldResult size);
+
 } // namespace seqc::seq
 
 #endif // SEQC_DIALECTS_SEQ_UTILS_SIZEUTILS_H

@@ -162,3 +162,17 @@ func.func @empty_row_nan(%q: tensor<1x2x3x4xf32>, %k: tensor<1x2x5x4xf32>, %v: t
   %o = seq.attention %q, %k, %v mask(%m) {empty_row_nan} : (tensor<1x2x3x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<1x1x1x5xi1>) -> tensor<1x2x3x4xf32>
   return %o : tensor<1x2x3x4xf32>
 }
+
+// max_positions (a causal mask buffer's length): a run-time query or key
+// length above it fails first, with a message that names the limit; a
+// static length within it needs no check.
+// CHECK-LABEL: func.func @max_positions
+// CHECK-SAME: %[[Q:[^:]+]]: tensor<1x2x?x8xf32>, %[[K:[^:]+]]: tensor<1x2x4x8xf32>
+// CHECK: %[[FITS:.+]] = arith.cmpi ule, %{{.+}}, %c16
+// CHECK: seq.check %[[FITS]], shape "seq.attention at {{.+}}: {} queries, more than its max_positions, 16 (the longest sequence the model defines it for)"
+// CHECK-NOT: keys, more than
+// CHECK: return
+func.func @max_positions(%q: tensor<1x2x?x8xf32>, %k: tensor<1x2x4x8xf32>) -> tensor<1x2x?x8xf32> {
+  %o = seq.attention %q, %k, %k causal(bottom_right) {max_positions = 16 : i64} : (tensor<1x2x?x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x?x8xf32>
+  return %o : tensor<1x2x?x8xf32>
+}

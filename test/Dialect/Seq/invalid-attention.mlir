@@ -198,3 +198,11 @@ func.func @empty_head(%q: tensor<1x2x4x0xf32>, %v: tensor<1x2x4x8xf32>) {
   %o = seq.attention %q, %q, %v : (tensor<1x2x4x0xf32>, tensor<1x2x4x0xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
   return
 }
+
+// -----
+
+func.func @no_positions(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{attribute 'max_positions' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %o = seq.attention %q, %q, %q {max_positions = 0 : i64} : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}

@@ -307,8 +307,8 @@ func.func @finite_window_unknown_lengths(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x
 #m2 = affine_map<(n, i, j) -> (i, j)>
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @finite_window_square
-// CHECK: seq.check {{.+}} "attention mask at {{.+}} dimension 0 is {}, but the scores make it a different size"
 // CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
+// CHECK: seq.check {{.+}} "attention mask at {{.+}} dimension 0 is {}, but the scores make it a different size"
 func.func @finite_window_square(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %v: tensor<2x?x8xf32>, %l: index) -> tensor<2x?x8xf32> {
   %zero = arith.constant 0.0 : f32
   %true = arith.constant true
@@ -366,8 +366,8 @@ func.func @finite_window_square(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %
 #s3 = affine_map<(n, i, j) -> ()>
 #s0 = affine_map<() -> ()>
 // CHECK-LABEL: func.func @hf_gpt2_offset
-// CHECK-COUNT-2: seq.check
 // CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, scale = 5.000000e-01 : f32}
+// CHECK-COUNT-2: seq.check
 // CHECK-NOT: linalg.softmax
 func.func @hf_gpt2_offset(%x: tensor<2x?x4xf32>, %v: tensor<2x?x4xf32>) -> tensor<2x?x4xf32> {
   %c1 = arith.constant 1 : index
@@ -821,8 +821,8 @@ func.func @band_then_finite_fill(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, 
 #row = affine_map<(i, j) -> (i)>
 #id2 = affine_map<(i, j) -> (i, j)>
 // CHECK-LABEL: func.func @cache_prefix_causal
-// CHECK: seq.check {{.+}} "attention mask at {{.+}} dimension 1 is {}, but the scores make it
 // CHECK: seq.attention {{.+}} causal(bottom_right) {empty_row_nan, scale = 1.000000e+00 : f32}
+// CHECK: seq.check {{.+}} "attention mask at {{.+}} dimension 1 is {}, but the scores make it
 // CHECK-NOT: linalg.softmax
 func.func @cache_prefix_causal(%q: tensor<2x?x8xf32>, %kt: tensor<2x8x?xf32>, %v: tensor<2x?x8xf32>, %past: index) -> tensor<2x?x8xf32> {
   %c1 = arith.constant 1 : index
@@ -952,4 +952,43 @@ func.func @static_prefix(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x6xf32>, %v: tens
   %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x6xf32>, tensor<2x6x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
   return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+// nanoGPT's bias[:, :, :T, :T]: a stored tril buffer sliced to the run's
+// length with ONNX Slice's clamping, min(max(T, 0), 8). Causal, and the
+// buffer's 8 rows, the longest sequence the slice can cover, become
+// max_positions (a stream is checked against it, not each chunk); the
+// slice's extents are still checked against the scores', after the op.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @buffer_slice_positions
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, max_positions = 8 : i64, scale = 1.000000e+00 : f32}
+// CHECK-COUNT-2: seq.check {{.+}} "attention mask at
+// CHECK-NOT: linalg.softmax
+func.func @buffer_slice_positions(%q: tensor<2x?x4xf32>, %kt: tensor<2x4x?xf32>, %v: tensor<2x?x4xf32>) -> tensor<2x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %l = tensor.dim %q, %c1 : tensor<2x?x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty(%l, %l) : tensor<2x?x?xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x?x4xf32>, tensor<2x4x?xf32>) outs(%zs : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %tril = arith.constant dense<[[true, false, false, false, false, false, false, false], [true, true, false, false, false, false, false, false], [true, true, true, false, false, false, false, false], [true, true, true, true, false, false, false, false], [true, true, true, true, true, false, false, false], [true, true, true, true, true, true, false, false], [true, true, true, true, true, true, true, false], [true, true, true, true, true, true, true, true]]> : tensor<8x8xi1>
+  %pos = arith.maxsi %l, %c0 : index
+  %n = arith.minsi %pos, %c8 : index
+  %rows = tensor.extract_slice %tril[0, 0] [%n, %n] [1, 1] : tensor<8x8xi1> to tensor<?x?xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%rows, %s : tensor<?x?xi1>, tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x?x?xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %eo = tensor.empty(%l) : tensor<2x?x4xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x4xf32>) outs(%zo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  return %o : tensor<2x?x4xf32>
 }

@@ -148,6 +148,20 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
   // does a position a caller set below 0 through seqc_rt_stream_state.
   check(arith::CmpIPredicate::sge, start, zero, start,
         "the key/value cache's position is {}; it must not be negative");
+  // The whole sequence so far is what a model's limit bounds (nanoGPT's
+  // causal mask buffer), not the chunk: the ring of a sliding window
+  // would otherwise run past it for ever. The position first: past the
+  // limit, position + steps could wrap.
+  if (std::optional<uint64_t> limit = op.getMaxPositions()) {
+    std::string past = ", more than its max_positions, " +
+                       std::to_string(*limit) +
+                       " (the longest sequence the model defines it for)";
+    Value limitValue = index(int64_t(*limit));
+    check(arith::CmpIPredicate::ule, start, limitValue, start,
+          "the stream's position is {}" + past);
+    check(arith::CmpIPredicate::ule, end, limitValue, end,
+          "the stream would reach {} steps" + past);
+  }
   StepSlices slices{builder, loc};
   std::function<std::pair<Value, Value>(Value, Value)> append;
   if (!left) {
