@@ -170,18 +170,15 @@ LogicalResult importReduce(GraphImporter &g, StringRef op) {
       count = arith::MulIOp::create(g.builder, g.loc, count,
                                     g.indexValue(g.dimSize(x, d)));
   Type f32 = g.builder.getF32Type();
-  auto f32Constant = [&](double v) -> Value {
-    return arith::ConstantOp::create(g.builder, g.loc,
-                                     g.builder.getF32FloatAttr(v));
-  };
-  Value inv;
-  if (op == "ReduceMean") {
-    Value countF = arith::UIToFPOp::create(
+  // The mean is the sum divided by the count afterwards, as torch.mean
+  // computes it: over no elements 0 / 0, NaN (a sum of x / count would
+  // give 0 there, a number PyTorch does not return).
+  Value countF;
+  if (op == "ReduceMean")
+    countF = arith::UIToFPOp::create(
         g.builder, g.loc, f32,
         arith::IndexCastOp::create(g.builder, g.loc, g.builder.getI64Type(),
                                    count));
-    inv = arith::DivFOp::create(g.builder, g.loc, f32Constant(1), countF);
-  }
   AffineMap identityMap = AffineMap::getMultiDimIdentityMap(rank, g.context);
   AffineMap rowMap = AffineMap::get(rank, 0, outExprs, g.context);
   // One reduction of x into a tensor filled with `identity` (a double for
@@ -264,9 +261,6 @@ LogicalResult importReduce(GraphImporter &g, StringRef op) {
             return arith::MinSIOp::create(b, l, acc, v);
           return arith::AddIOp::create(b, l, acc, v);
         }
-        if (op == "ReduceMean")
-          return arith::AddFOp::create(b, l, acc,
-                                       arith::MulFOp::create(b, l, v, inv));
         if (op == "ReduceProd")
           return arith::MulFOp::create(b, l, acc, v);
         if (op == "ReduceMax")
@@ -285,12 +279,15 @@ LogicalResult importReduce(GraphImporter &g, StringRef op) {
               math::ExpOp::create(b, l, arith::SubFOp::create(b, l, v, shift)));
         return arith::AddFOp::create(b, l, acc, v);
       });
-  if (op == "ReduceL2" || op == "ReduceLogSum" || op == "ReduceLogSumExp") {
+  if (op == "ReduceL2" || op == "ReduceLogSum" || op == "ReduceLogSumExp" ||
+      op == "ReduceMean") {
     SmallVector<Value> operands = {out};
     if (maximum)
       operands.push_back(maximum);
     FailureOr<Value> finished = buildElementwise(
         g, operands, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          if (op == "ReduceMean")
+            return arith::DivFOp::create(b, l, a[0], countF);
           if (op == "ReduceL2")
             return math::SqrtOp::create(b, l, a[0]);
           Value log = math::LogOp::create(b, l, a[0]);

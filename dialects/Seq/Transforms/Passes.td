@@ -126,10 +126,11 @@ def RaiseNormsPass : Pass<"seq-raise-norms"> {
   let description = [{
     Finds a normalization over the last dimension of an f32 tensor `x`
     (`[..., N]`, N static) spelled out with elementwise linalg.generics and
-    means as the front ends build them (ONNX ReduceMean keeping the axis: a
-    reduction summing `x * (1/N)` from 0; the .seq front end's `mean`: a
-    sum from 0, then an elementwise division by N; either followed by an
-    `expand_shape` adding the unit dimension back last), and replaces its
+    means as the front ends build them (ONNX ReduceMean keeping the axis
+    and the .seq front end's `mean`: a sum from 0, then an elementwise
+    division by N; or a reduction summing `x * (1/N)` from 0; either
+    followed by an `expand_shape` adding the unit dimension back last),
+    and replaces its
     last op:
     - `(x - mean(x)) / sqrt(mean(d^2) + eps)`, where `d` is that same
       `x - mean(x)` value or `x - mean(x)` computed again (as

@@ -5,9 +5,9 @@
 // (LLaMA's, T5's; ONNX has no such op before opset 23) as Pow, ReduceMean,
 // Add, Sqrt, Div, Mul: six to nine passes over memory that
 // seq.layer_norm / seq.rms_norm do in one. The front ends build each of
-// those ops as one linalg.generic (a mean as a reduction of x * (1/N) and
-// an expand_shape that keeps the axis; the .seq front end as a sum divided
-// by N); this pass reads them back. See Passes.td.
+// those ops as one linalg.generic (a mean as a sum divided by N and an
+// expand_shape that keeps the axis; a reduction of x * (1/N) is read too,
+// as MLIR input may write it); this pass reads them back. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -89,8 +89,8 @@ AffineMap keptDims(int64_t rank, MLIRContext *ctx) {
 
 /// x when `v` is the mean of x over its last dimension, kept as size 1
 /// ([..., 1], x static along it), as the front ends build it: a reduction
-/// summing x * (1/N) from 0 (ONNX ReduceMean), or summing x and then an
-/// elementwise division by N (the .seq front end's `mean`), and an
+/// summing x and then an elementwise division by N (ONNX ReduceMean, the
+/// .seq front end's `mean`), or summing x * (1/N) from 0, and an
 /// expand_shape adding the unit dimension back.
 Value readLastAxisMean(Value v) {
   auto expand = v.getDefiningOp<tensor::ExpandShapeOp>();

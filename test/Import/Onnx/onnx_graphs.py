@@ -221,6 +221,12 @@ def write_more_lit_inputs(save, f32, const, ints):
          ints("split", [1, 2]), ints("tt", [4, 4]), i64("k0", 0),
          scalar("zero", 0.0), scalar("ninf", float("-inf")),
          ints("eshape", [2, 1, 4])])
+    # ReduceMean over a time axis that may be empty: torch.mean and
+    # np.mean give NaN there (0 / 0), not 0.
+    save("mean_over_time", [
+        helper.make_node("ReduceMean", ["x"], ["m"], name="mean_t", axes=[1],
+                         keepdims=0)],
+        [f32("x", ["B", "T", 4])], [f32("m", ["B", 4])])
     # Near misses that must stay decomposed: 0.6 x (1 + erf(x / sqrt 2)),
     # and MatMul + Add of a runtime bias.
     save("no_raise", [
