@@ -20,11 +20,22 @@ struct buffer_cache {
   buffer_source source;
   run_block *idle;
   size_t count, capacity;
-  size_t idle_bytes;
+  // Bytes of the idle blocks larger than kSmallBlock (held to the peak)
+  // and of the small ones (held to kSmallIdleBytes).
+  size_t idle_bytes, small_idle_bytes;
   // The most bytes one run had live: what the cache may keep idle.
   size_t peak_run_bytes;
   uint64_t system_allocations, reused_allocations;
 };
+
+// Blocks of at most a page stay idle apart from the peak's cap: a run's
+// blocks can sum to more than its live peak (blocks live at different
+// times, sizes matched within 2x), and evicting the smallest first made
+// every warm run take its scalars and rows from the system again (15 of a
+// small Llama's 118 blocks a run). Up to kSmallIdleBytes of them stay.
+enum { kSmallBlock = 4096, kSmallIdleBytes = 1 << 20 };
+
+static int is_small(size_t size) { return size <= kSmallBlock; }
 
 static void *system_alloc(void *state, size_t alignment, size_t size) {
   (void)state;
@@ -76,7 +87,7 @@ static void release_idle(buffer_cache *cache) {
   for (size_t i = 0; i < cache->count; ++i)
     source_free(cache, cache->idle[i].block);
   cache->count = 0;
-  cache->idle_bytes = 0;
+  cache->idle_bytes = cache->small_idle_bytes = 0;
 }
 
 void buffer_cache_destroy(buffer_cache *cache) {
@@ -103,7 +114,7 @@ void buffer_cache_stats(buffer_cache *cache, seqc_memory_stats *stats) {
   pthread_mutex_lock(&cache->lock);
   stats->system_allocations = cache->system_allocations;
   stats->reused_allocations = cache->reused_allocations;
-  stats->cached_bytes = cache->idle_bytes;
+  stats->cached_bytes = cache->idle_bytes + cache->small_idle_bytes;
   stats->peak_run_bytes = cache->peak_run_bytes;
   pthread_mutex_unlock(&cache->lock);
 }
@@ -124,31 +135,44 @@ static void *take_idle(buffer_cache *cache, size_t size, size_t *got) {
   void *block = cache->idle[best].block;
   *got = cache->idle[best].size;
   cache->idle[best] = cache->idle[--cache->count];
-  cache->idle_bytes -= *got;
+  if (is_small(*got))
+    cache->small_idle_bytes -= *got;
+  else
+    cache->idle_bytes -= *got;
   return block;
 }
 
 // Keeps `block` idle, or frees it when the cache would hold more than a
 // run's peak, the current run's included (evicting smaller idle blocks
-// first so the big ones, whose mapping is what costs, stay).
+// first so the big ones, whose mapping is what costs, stay); a small block
+// when the small ones would pass kSmallIdleBytes.
 static void put_idle(buffer_cache *cache, const run_allocations *run,
                      void *block, size_t size) {
   if (run->peak_bytes > cache->peak_run_bytes)
     cache->peak_run_bytes = run->peak_bytes;
-  while (cache->idle_bytes + size > cache->peak_run_bytes && cache->count) {
-    size_t smallest = 0;
-    for (size_t i = 1; i < cache->count; ++i)
-      if (cache->idle[i].size < cache->idle[smallest].size)
-        smallest = i;
-    if (cache->idle[smallest].size >= size)
-      break;
-    cache->idle_bytes -= cache->idle[smallest].size;
-    source_free(cache, cache->idle[smallest].block);
-    cache->idle[smallest] = cache->idle[--cache->count];
-  }
-  if (cache->idle_bytes + size > cache->peak_run_bytes) {
-    source_free(cache, block);
-    return;
+  if (is_small(size)) {
+    if (cache->small_idle_bytes + size > kSmallIdleBytes) {
+      source_free(cache, block);
+      return;
+    }
+  } else {
+    while (cache->idle_bytes + size > cache->peak_run_bytes) {
+      size_t smallest = SIZE_MAX;
+      for (size_t i = 0; i < cache->count; ++i)
+        if (!is_small(cache->idle[i].size) &&
+            (smallest == SIZE_MAX ||
+             cache->idle[i].size < cache->idle[smallest].size))
+          smallest = i;
+      if (smallest == SIZE_MAX || cache->idle[smallest].size >= size)
+        break;
+      cache->idle_bytes -= cache->idle[smallest].size;
+      source_free(cache, cache->idle[smallest].block);
+      cache->idle[smallest] = cache->idle[--cache->count];
+    }
+    if (cache->idle_bytes + size > cache->peak_run_bytes) {
+      source_free(cache, block);
+      return;
+    }
   }
   if (cache->count == cache->capacity) {
     size_t capacity = cache->capacity ? 2 * cache->capacity : 16;
@@ -161,7 +185,10 @@ static void put_idle(buffer_cache *cache, const run_allocations *run,
     cache->capacity = capacity;
   }
   cache->idle[cache->count++] = (run_block){block, size, 1};
-  cache->idle_bytes += size;
+  if (is_small(size))
+    cache->small_idle_bytes += size;
+  else
+    cache->idle_bytes += size;
 }
 
 void run_allocations_init(run_allocations *run, buffer_cache *cache) {

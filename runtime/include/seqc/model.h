@@ -217,7 +217,8 @@ void seqc_rt_tensor_free(seqc_tensor *tensor);
  * temporaries and results through the runtime, which keeps the blocks a run
  * frees mapped and reuses them (this run or the next): a warm run takes no
  * page faults and makes no system allocation for its temporaries. The cache
- * holds at most as many idle bytes as the largest run had live at once. */
+ * holds at most as many idle bytes as the largest run had live at once, and
+ * besides them up to 1 MiB of blocks of at most 4 KiB. */
 typedef struct seqc_memory_stats {
   uint64_t system_allocations; /* blocks obtained from aligned_alloc */
   uint64_t reused_allocations; /* allocations served from the cache */
