@@ -160,11 +160,36 @@ FailureOr<Value> buildElementwise(GraphImporter &g, ValueRange operands,
                   << " do not broadcast";
     return failure();
   }
+  // Operands whose sizes meet in a result dimension are equal on every
+  // run (checked); the result takes the one that is plainly a length, an
+  // input's extent (read through ops that keep it), over one computed by
+  // arithmetic: a mask cut from a stored buffer, min(max(T, 0), 32) rows,
+  // would make the masked scores' length not T, and a later Reshape's -1
+  // (numel / T) could no longer cancel to a fixed size.
+  auto isComputed = [](OpFoldResult size) {
+    auto v = dyn_cast_if_present<Value>(seq::getDecidedSize(size));
+    return v && v.getDefiningOp() && !isa<tensor::DimOp>(v.getDefiningOp());
+  };
   SmallVector<OpFoldResult> sizes;
-  for (auto [o, source] : llvm::enumerate(plan->source))
-    sizes.push_back(source.first < 0
-                        ? OpFoldResult(g.builder.getIndexAttr(1))
-                        : g.dimSize(operands[source.first], source.second));
+  for (auto [r, source] : llvm::enumerate(plan->source)) {
+    if (source.first < 0) {
+      sizes.push_back(g.builder.getIndexAttr(1));
+      continue;
+    }
+    OpFoldResult size = g.dimSize(operands[source.first], source.second);
+    for (auto [i, map] : llvm::enumerate(plan->maps)) {
+      if (!isComputed(size))
+        break;
+      for (auto [d, walked] : llvm::enumerate(map))
+        if (walked == int64_t(r) && types[i].isDynamicDim(d))
+          if (OpFoldResult other = g.dimSize(operands[i], d);
+              !isComputed(other)) {
+            size = other;
+            break;
+          }
+    }
+    sizes.push_back(size);
+  }
   Type elementType = resultElement
                          ? resultElement
                          : tensorType(operands.front()).getElementType();

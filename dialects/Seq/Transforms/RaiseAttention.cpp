@@ -720,14 +720,16 @@ std::optional<BandAttributes> attributesForBand(Builder &b, Band band,
 /// Whether every query row keeps at least one key under `s.band` (with
 /// lo <= 0 <= hi): row i keeps keys max(0, i + lo) .. min(Lk - 1, i + hi),
 /// none only when i + lo > Lk - 1, which no row reaches when lo is
-/// unbounded or Lq + lo <= Lk -- as when a dropped mask is square (its
-/// extents, checked against the scores', are the same size).
+/// unbounded or Lq + lo <= Lk -- as when q and k have one length
+/// (self-attention) or a dropped mask is square (its extents, checked
+/// against the scores', are the same size).
 bool rowsNeverEmpty(const Scores &s, RankedTensorType scores) {
   // Bottom-right, query i keeps key i + Lk - Lq, in [0, Lk) when Lk >= Lq
   // (a mask sliced at Lk - Lq with Lk < Lq fails its extent check).
-  if (!s.band->lo || s.band->offset)
-    return true;
   int64_t rank = scores.getRank();
+  if (!s.band->lo || s.band->offset ||
+      isSameDimension(s.q, rank - 2, s.k, s.kTransposed ? rank - 2 : rank - 1))
+    return true;
   int64_t lq = scores.getDimSize(rank - 2), lk = scores.getDimSize(rank - 1);
   if (!ShapedType::isDynamic(lq) && !ShapedType::isDynamic(lk))
     return lq + *s.band->lo <= lk;
@@ -796,9 +798,9 @@ struct RaiseAttention : RewritePattern {
       // The query and key lengths as q and k decide them (the scores'
       // may be the mask's, checked equal at run time).
       int64_t r = scoresType.getRank();
-      bandAttrs = attributesForBand(
-          rewriter, *s->band, getDecidedSize(s->q, r - 2),
-          getDecidedSize(s->k, s->kTransposed ? r - 2 : r - 1));
+      OpFoldResult lq = getDecidedSize(s->q, r - 2),
+                   lk = getDecidedSize(s->k, s->kTransposed ? r - 2 : r - 1);
+      bandAttrs = attributesForBand(rewriter, *s->band, lq, lk);
       if (!bandAttrs ||
           (s->finiteBand && (s->mask || !rowsNeverEmpty(*s, scoresType))))
         return failure();

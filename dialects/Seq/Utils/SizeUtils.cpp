@@ -76,6 +76,13 @@ OpFoldResult traceSize(Value v, int64_t d, std::pair<Value, int64_t> &end) {
       v = cast.getSource();
       continue;
     }
+    // A dimension a concat does not join has its inputs' (equal) extent:
+    // rotate_half(q) = cat(-q[..., h:], q[..., :h]) keeps q's length.
+    if (auto concat = v.getDefiningOp<tensor::ConcatOp>();
+        concat && int64_t(concat.getDim()) != d) {
+      v = concat.getInputs().front();
+      continue;
+    }
     if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>()) {
       // The one source dimension of the group that is not size 1.
       std::optional<int64_t> only;

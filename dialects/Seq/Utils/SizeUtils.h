@@ -19,7 +19,8 @@ namespace seqc::seq {
 /// extents as attributes; through destination-style ops to their init,
 /// seq ops to the operand dimension their shape rule ties it to
 /// (DimensionTiesOpInterface: a Linear's [..., O] result to its input),
-/// tensor.cast, tensor.empty's, extract_slice's and expand_shape's sizes,
+/// tensor.cast, a tensor.concat's first input (along the dimensions it
+/// does not join), tensor.empty's, extract_slice's and expand_shape's sizes,
 /// collapse_shape groups of one dimension that is not size 1, and
 /// tensor.dim of those, to the last tensor.dim found (one of a function
 /// argument, say). Null when unknown.

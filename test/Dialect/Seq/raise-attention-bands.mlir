@@ -992,3 +992,61 @@ func.func @buffer_slice_positions(%q: tensor<2x?x4xf32>, %kt: tensor<2x4x?xf32>,
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x4xf32>) outs(%zo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
   return %o : tensor<2x?x4xf32>
 }
+
+// -----
+
+// GPT-Neo's local attention: a stored band buffer (tril ^ tril(-2), each
+// query sees itself and the key before) sliced bias[:, :, Lk - Lq : Lk,
+// :Lk] with ONNX Slice's clamps, kept by where() with finfo.min. q and k
+// have one length (kt is %x transposed), so no query row is left without
+// a key and the finite fill is exact: causal with a window. Before, the
+// slice's rows (end minus clamped start) and keys (a clamp of their own)
+// were not seen to be one size, and the attention stayed decomposed.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @neo_local_slice
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, max_positions = 6 : i64, scale = 1.000000e+00 : f32, window = array<i64: 1, 0>}
+// CHECK-NOT: linalg.softmax
+func.func @neo_local_slice(%x: tensor<2x?x4xf32>, %v: tensor<2x?x4xf32>) -> tensor<2x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c6 = arith.constant 6 : index
+  %len = tensor.dim %x, %c1 : tensor<2x?x4xf32>
+  %et = tensor.empty(%len) : tensor<2x4x?xf32>
+  %kt = linalg.transpose ins(%x : tensor<2x?x4xf32>) outs(%et : tensor<2x4x?xf32>) permutation = [0, 2, 1]
+  %lq = tensor.dim %x, %c1 : tensor<2x?x4xf32>
+  %lk = tensor.dim %kt, %c2 : tensor<2x4x?xf32>
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty(%lq, %lk) : tensor<2x?x?xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %s = linalg.batch_matmul ins(%x, %kt : tensor<2x?x4xf32>, tensor<2x4x?xf32>) outs(%zs : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %band = arith.constant dense<[[true, false, false, false, false, false], [true, true, false, false, false, false], [false, true, true, false, false, false], [false, false, true, true, false, false], [false, false, false, true, true, false], [false, false, false, false, true, true]]> : tensor<6x6xi1>
+  %offset = arith.subi %lk, %lq : index
+  %neg = arith.cmpi slt, %offset, %c0 : index
+  %wrapped = arith.addi %offset, %c6 : index
+  %sel = arith.select %neg, %wrapped, %offset : index
+  %smax = arith.maxsi %sel, %c0 : index
+  %start = arith.minsi %smax, %c6 : index
+  %emax = arith.maxsi %lk, %c0 : index
+  %end = arith.minsi %emax, %c6 : index
+  %nrows = arith.subi %end, %start : index
+  %rows = tensor.extract_slice %band[%start, 0] [%nrows, 6] [1, 1] : tensor<6x6xi1> to tensor<?x6xi1>
+  %c0b = arith.constant 0 : index
+  %kmax = arith.maxsi %lk, %c0b : index
+  %ncols = arith.minsi %kmax, %c6 : index
+  %c0r = arith.constant 0 : index
+  %nr = tensor.dim %rows, %c0r : tensor<?x6xi1>
+  %mask = tensor.extract_slice %rows[0, 0] [%nr, %ncols] [1, 1] : tensor<?x6xi1> to tensor<?x?xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%mask, %s : tensor<?x?xi1>, tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant -3.40282347E+38 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x?x?xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %eo = tensor.empty(%lq) : tensor<2x?x4xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x4xf32>) outs(%zo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  return %o : tensor<2x?x4xf32>
+}

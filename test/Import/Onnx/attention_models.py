@@ -119,6 +119,28 @@ class FloatArangeRotary(MhaCausalDecoder):
         return super().forward(x * angles.cos() + half * angles.sin())
 
 
+class CachedRotary(MhaCausalDecoder):
+    """Hugging Face LLaMA / GPT-NeoX rotary embeddings as they were written
+    (transformers 4.2x LlamaRotaryEmbedding): cos and sin tables of 32
+    positions registered as buffers and sliced `[:T]`, applied as
+    x * cos + rotate_half(x) * sin with rotate_half = cat(-x2, x1), before
+    causal self-attention."""
+
+    def __init__(self):
+        super().__init__()
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, 8, 2).float() / 8))
+        angles = torch.outer(torch.arange(32).float(), inv_freq)
+        angles = torch.cat((angles, angles), dim=-1)
+        self.register_buffer("cos_cached", angles.cos())
+        self.register_buffer("sin_cached", angles.sin())
+
+    def forward(self, x):
+        t = x.shape[1]
+        cos, sin = self.cos_cached[:t], self.sin_cached[:t]
+        half = torch.cat((-x[..., 4:], x[..., :4]), dim=-1)
+        return super().forward(x * cos + half * sin)
+
+
 class TimeMajorTablePositions(nn.Module):
     """The tutorial's PositionalEncoding as written there: a [max_len, 1,
     d] buffer sliced `pe[:x.size(0)]` and added to a time-major [T, B, d]
@@ -223,11 +245,13 @@ def batch_first_small(T, B, rng):
 
 class BufferMaskAttention(nn.Module):
     """nanoGPT-style: a registered tril(ones) buffer sliced to [:T, :T]
-    (Slice with run-time ends) as the causal mask."""
+    (Slice with run-time ends) as the causal mask. With `inferred`, the
+    heads are merged by reshape(B, T, -1), whose -1 is numel / (B * T)."""
 
-    def __init__(self, c=8, heads=2):
+    def __init__(self, c=8, heads=2, inferred=False):
         super().__init__()
         self.heads = heads
+        self.inferred = inferred
         self.attn = nn.Linear(c, 3 * c)
         self.register_buffer("bias", torch.tril(torch.ones(16, 16))
                              .view(1, 1, 16, 16))
@@ -241,6 +265,8 @@ class BufferMaskAttention(nn.Module):
         att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
         att = att.masked_fill(self.bias[:, :, :t, :t] == 0, float("-inf"))
         y = F.softmax(att, dim=-1) @ v
+        if self.inferred:
+            return y.transpose(1, 2).reshape(b, t, -1)
         return y.transpose(1, 2).contiguous().view(b, t, c)
 
 

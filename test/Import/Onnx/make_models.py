@@ -42,6 +42,7 @@ from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
     CausalSelfAttention,
     CrossAttention, DebertaBuckets, DistilBertMaskedFill, FloatArangeRotary,
+    CachedRotary,
     Gpt, GptJAttention, InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
@@ -354,6 +355,10 @@ MODELS = [
      ["y"], {"x": {1: "T"}, "y": {1: "T"}}),
     ("causal_decoder_stack", CausalDecoderStack, 14, batch_one_features,
      ["y"], {"x": {1: "T"}, "y": {1: "T"}}),
+    ("buffer_attn_inferred", lambda: BufferMaskAttention(inferred=True), 14,
+     batch_first_features, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("cached_rotary", CachedRotary, 14, batch_one_features, ["y"],
+     {"x": {1: "T"}, "y": {1: "T"}}),
 ]
 
 
