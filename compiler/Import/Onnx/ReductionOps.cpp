@@ -116,7 +116,8 @@ static LogicalResult foldSizeExtreme(GraphImporter &g, bool isMin) {
 /// reduction's from opset 18; none: every axis, or the identity with
 /// noop_with_empty_axes), keeping unit dimensions with keepdims (default
 /// 1). An empty reduction gives the operator's identity (0, 1, -inf for
-/// Max, +inf for Min), as in ONNX Runtime. ReduceLogSumExp subtracts the
+/// Max, +inf for Min), as in ONNX Runtime; ReduceMean NaN (the sum divided
+/// by the count, 0 / 0, as torch.mean). ReduceLogSumExp subtracts the
 /// maximum first, as torch.logsumexp does (no overflow; a maximum of +-inf
 /// is not subtracted). ReduceSum, ReduceProd, ReduceMax and ReduceMin also
 /// take integer data (element counts of shape arithmetic: torch.std).

@@ -212,8 +212,9 @@ std::optional<int64_t> getBound(OpFoldResult size, bool upper, int depth) {
     bool sub = isa<arith::SubIOp>(op);
     std::optional<int64_t> a = bound(op->getOperand(0), upper),
                            b = bound(op->getOperand(1), sub ? !upper : upper);
-    if (!a || !b || std::abs(*a) > (int64_t(1) << 40) ||
-        std::abs(*b) > (int64_t(1) << 40))
+    constexpr int64_t kFar = int64_t(1) << 40; // no overflow below it
+    auto near = [&](int64_t x) { return -kFar <= x && x <= kFar; };
+    if (!a || !b || !near(*a) || !near(*b))
       return std::nullopt;
     return sub ? *a - *b : *a + *b;
   }

@@ -184,7 +184,9 @@ int seqc_rt_model_find_output(const seqc_model *model, const char *name);
  *    SEQC_ERR_INVALID_ARGUMENT naming them); its shape must equal the produced
  * shape (checked against the signature before the model runs where the inputs
  *    determine it, and against the result afterwards), else SEQC_ERR_SHAPE
- *    naming both.
+ *    naming both. It may share memory with an input: outputs are written
+ *    only after the model has run (the runtime copies each result into its
+ *    buffer), when the inputs are no longer read.
  * A check inside the model (a size it relies on, an index out of range) fails
  * the run with SEQC_ERR_SHAPE / SEQC_ERR_INVALID_ARGUMENT and its message; an
  * allocation inside it that fails gives SEQC_ERR_OUT_OF_MEMORY; a GPU kernel

@@ -1050,3 +1050,103 @@ func.func @neo_local_slice(%x: tensor<2x?x4xf32>, %v: tensor<2x?x4xf32>) -> tens
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x4xf32>) outs(%zo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
   return %o : tensor<2x?x4xf32>
 }
+
+// -----
+
+// A buffer of 4 rows and 8 columns (tril(ones(4, 8))) sliced [:T, :T]:
+// the slice covers at most 4 queries and 8 keys, and q and k have one
+// length, so max_positions is 4, the smaller (before, the larger: a stream
+// ran on to 8 steps where PyTorch refuses 5).
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @tall_buffer_positions
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, max_positions = 4 : i64, scale = 1.000000e+00 : f32}
+func.func @tall_buffer_positions(%x: tensor<2x?x4xf32>, %v: tensor<2x?x4xf32>) -> tensor<2x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %l = tensor.dim %x, %c1 : tensor<2x?x4xf32>
+  %et = tensor.empty(%l) : tensor<2x4x?xf32>
+  %kt = linalg.transpose ins(%x : tensor<2x?x4xf32>) outs(%et : tensor<2x4x?xf32>) permutation = [0, 2, 1]
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty(%l, %l) : tensor<2x?x?xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %s = linalg.batch_matmul ins(%x, %kt : tensor<2x?x4xf32>, tensor<2x4x?xf32>) outs(%zs : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %tril = arith.constant dense<[[true, false, false, false, false, false, false, false], [true, true, false, false, false, false, false, false], [true, true, true, false, false, false, false, false], [true, true, true, true, false, false, false, false]]> : tensor<4x8xi1>
+  %pos = arith.maxsi %l, %c0 : index
+  %nr = arith.minsi %pos, %c4 : index
+  %nc = arith.minsi %pos, %c8 : index
+  %rows = tensor.extract_slice %tril[0, 0] [%nr, %nc] [1, 1] : tensor<4x8xi1> to tensor<?x?xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%rows, %s : tensor<?x?xi1>, tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x?x?xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %eo = tensor.empty(%l) : tensor<2x?x4xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x4xf32>) outs(%zo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  return %o : tensor<2x?x4xf32>
+}
+
+// -----
+
+// The buffer slice combined with a window computed from the positions
+// (`bias[:T, :T] & ones(T, T).triu(-3)`) into a mask the size of the
+// scores (the ONNX importer's And takes the plain length T): its
+// bound comes from the operands the combination reads (checked equal to
+// it), so max_positions is the buffer's 8 (before, none: a stream ran past
+// the buffer).
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+#id2 = affine_map<(i, j) -> (i, j)>
+// CHECK-LABEL: func.func @combined_buffer_positions
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, max_positions = 8 : i64, scale = 1.000000e+00 : f32, window = array<i64: 3, 0>}
+func.func @combined_buffer_positions(%x: tensor<2x?x4xf32>, %v: tensor<2x?x4xf32>) -> tensor<2x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %l = tensor.dim %x, %c1 : tensor<2x?x4xf32>
+  %et = tensor.empty(%l) : tensor<2x4x?xf32>
+  %kt = linalg.transpose ins(%x : tensor<2x?x4xf32>) outs(%et : tensor<2x4x?xf32>) permutation = [0, 2, 1]
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty(%l, %l) : tensor<2x?x?xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %s = linalg.batch_matmul ins(%x, %kt : tensor<2x?x4xf32>, tensor<2x4x?xf32>) outs(%zs : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %tril = arith.constant dense<[[true, false, false, false, false, false, false, false], [true, true, false, false, false, false, false, false], [true, true, true, false, false, false, false, false], [true, true, true, true, false, false, false, false], [true, true, true, true, true, false, false, false], [true, true, true, true, true, true, false, false], [true, true, true, true, true, true, true, false], [true, true, true, true, true, true, true, true]]> : tensor<8x8xi1>
+  %pos = arith.maxsi %l, %c0 : index
+  %n = arith.minsi %pos, %c8 : index
+  %rows = tensor.extract_slice %tril[0, 0] [%n, %n] [1, 1] : tensor<8x8xi1> to tensor<?x?xi1>
+  %eb = tensor.empty(%l, %l) : tensor<?x?xi1>
+  %true = arith.constant true
+  %ones = linalg.fill ins(%true : i1) outs(%eb : tensor<?x?xi1>) -> tensor<?x?xi1>
+  %win = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%ones : tensor<?x?xi1>) outs(%eb : tensor<?x?xi1>) {
+  ^bb0(%b: i1, %o: i1):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %d = arith.subi %j, %i : index
+    %cm3 = arith.constant -3 : index
+    %near = arith.cmpi sge, %d, %cm3 : index
+    %false = arith.constant false
+    %r = arith.select %near, %b, %false : i1
+    linalg.yield %r : i1
+  } -> tensor<?x?xi1>
+  %both = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%rows, %win : tensor<?x?xi1>, tensor<?x?xi1>) outs(%eb : tensor<?x?xi1>) {
+  ^bb0(%a: i1, %b: i1, %o: i1):
+    %r = arith.andi %a, %b : i1
+    linalg.yield %r : i1
+  } -> tensor<?x?xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%both, %s : tensor<?x?xi1>, tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x?x?xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x?x?xf32>) outs(%es : tensor<2x?x?xf32>) -> tensor<2x?x?xf32>
+  %eo = tensor.empty(%l) : tensor<2x?x4xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x4xf32>) outs(%zo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  return %o : tensor<2x?x4xf32>
+}
