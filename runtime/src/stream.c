@@ -184,7 +184,9 @@ static seqc_status alloc_states(seqc_stream *s, seqc_error *err) {
                                "which is too large",
                                m->api->name, t->info.name, text);
     }
-    total += (uint64_t)bytes;
+    // (Saturating: states near SIZE_MAX each could wrap the sum.)
+    total = (uint64_t)bytes > UINT64_MAX - total ? UINT64_MAX
+                                                 : total + (uint64_t)bytes;
   }
   const uint64_t memory = physical_memory();
   if (memory && total > memory)

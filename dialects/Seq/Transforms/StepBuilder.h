@@ -111,6 +111,13 @@ private:
   /// The name seq.dims gives dimension `d` of a step function argument
   /// ("" when none).
   llvm::StringRef inputDimName(const InputDim &d);
+  /// The step function argument dimensions that dimension `da` of `a` and
+  /// `db` of `b` follow back to, when both do (traceDimension).
+  std::optional<std::pair<InputDim, InputDim>>
+  traceInputDimensions(mlir::Value a, unsigned da, mlir::Value b, unsigned db);
+  /// Whether two argument dimensions are one size, chunked together: the
+  /// same, or of one name.
+  bool isSameSize(const InputDim &x, const InputDim &y);
   mlir::LogicalResult eraseReplacedInitialStates();
 
   mlir::func::FuncOp step;

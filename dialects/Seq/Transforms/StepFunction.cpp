@@ -293,34 +293,41 @@ LogicalResult StepBuilder::checkTimeDims() {
   return success();
 }
 
+std::optional<std::pair<StepBuilder::InputDim, StepBuilder::InputDim>>
+StepBuilder::traceInputDimensions(Value a, unsigned da, Value b, unsigned db) {
+  auto ta = traceDimension(a, da), tb = traceDimension(b, db);
+  auto isInput = [&](const auto &t) {
+    return t && t->first.getOwner()->getParentOp() == step.getOperation();
+  };
+  if (!isInput(ta) || !isInput(tb))
+    return std::nullopt;
+  return std::make_pair(
+      InputDim{ta->first.getArgNumber(), ta->second, nullptr},
+      InputDim{tb->first.getArgNumber(), tb->second, nullptr});
+}
+
+bool StepBuilder::isSameSize(const InputDim &x, const InputDim &y) {
+  if (x.arg == y.arg && x.dim == y.dim)
+    return true;
+  // Two inputs' dimensions of one name are one size, chunked together.
+  StringRef nameX = inputDimName(x), nameY = inputDimName(y);
+  return !nameX.empty() && nameX == nameY;
+}
+
 bool StepBuilder::isOtherInputDimension(Value a, unsigned da, Value b,
                                         unsigned db) {
   auto typeA = cast<RankedTensorType>(a.getType());
   auto typeB = cast<RankedTensorType>(b.getType());
   if (typeA.isDynamicDim(da) && !typeB.isDynamicDim(db))
     return true;
-  auto ta = traceDimension(a, da), tb = traceDimension(b, db);
-  auto isInput = [&](const auto &t) {
-    return t && t->first.getOwner()->getParentOp() == step.getOperation();
-  };
-  return isInput(ta) && isInput(tb) && !isSameInputDimension(a, da, b, db);
+  auto dims = traceInputDimensions(a, da, b, db);
+  return dims && !isSameSize(dims->first, dims->second);
 }
 
 bool StepBuilder::isSameInputDimension(Value a, unsigned da, Value b,
                                        unsigned db) {
-  auto ta = traceDimension(a, da), tb = traceDimension(b, db);
-  auto isInput = [&](const auto &t) {
-    return t && t->first.getOwner()->getParentOp() == step.getOperation();
-  };
-  if (!isInput(ta) || !isInput(tb))
-    return false;
-  InputDim x{ta->first.getArgNumber(), ta->second, nullptr},
-      y{tb->first.getArgNumber(), tb->second, nullptr};
-  if (x.arg == y.arg && x.dim == y.dim)
-    return true;
-  // Two inputs' dimensions of one name are one size, chunked together.
-  StringRef nameX = inputDimName(x), nameY = inputDimName(y);
-  return !nameX.empty() && nameX == nameY;
+  auto dims = traceInputDimensions(a, da, b, db);
+  return dims && isSameSize(dims->first, dims->second);
 }
 
 LogicalResult StepBuilder::checkOutputDims() {
