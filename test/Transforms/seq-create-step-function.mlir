@@ -169,6 +169,25 @@ func.func @attention(%q: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]}, %k
 
 // -----
 
+// max_positions (a causal mask buffer's length) bounds the whole stream:
+// the position, then position + steps, against it (not the chunk's
+// length alone), beside the capacity checks.
+// CHECK-LABEL: func.func @attention_max_positions
+// CHECK: %[[START:.+]] = arith.index_cast %{{.+}} : i64 to index
+// CHECK: %[[END:.+]] = arith.addi %[[START]], %{{.+}} : index
+// CHECK: %[[LIMIT:.+]] = arith.constant 16 : index
+// CHECK: %[[OK:.+]] = arith.cmpi ule, %[[START]], %[[LIMIT]] : index
+// CHECK: seq.check %[[OK]], shape "seq.attention at {{.+}}: the stream's position is {}, more than its max_positions, 16 (the longest sequence the model defines it for)"
+// CHECK: %[[REACH:.+]] = arith.cmpi ule, %[[END]], %[[LIMIT]] : index
+// CHECK: seq.check %[[REACH]], shape "seq.attention at {{.+}}: the stream would reach {} steps, more than its max_positions, 16 (the longest sequence the model defines it for)"
+// CHECK: seq.attention {{.+}} causal(bottom_right) {max_positions = 16 : i64}
+func.func @attention_max_positions(%q: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]}, %k: tensor<?x1x?x4xf32> {seq.dims = ["B", "", "T", ""]}, %v: tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32> {
+  %o = seq.attention %q, %k, %v causal(top_left) {max_positions = 16 : i64} : (tensor<?x2x?x4xf32>, tensor<?x1x?x4xf32>, tensor<?x1x?x8xf32>) -> tensor<?x2x?x8xf32>
+  return %o : tensor<?x2x?x8xf32>
+}
+
+// -----
+
 // Sliding-window attention (3 earlier steps) keeps a ring of the last
 // `capacity` steps: the chunk of L steps is written at position mod
 // capacity (in two parts when it wraps), and the queries read the last
