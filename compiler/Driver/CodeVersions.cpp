@@ -13,8 +13,8 @@ using namespace mlir;
 namespace seqc {
 
 LogicalResult lowerCodeVersions(ModuleOp module, const TargetSelection &target,
-                                const DriverOptions &options,
-                                CodeVersions &out) {
+                                const DriverOptions &options, CodeVersions &out,
+                                TimingScope &timing) {
   MLIRContext *context = module.getContext();
   CpuPipelineOptions common;
   common.recurrenceChunkSteps = options.recurrenceChunkSteps;
@@ -23,8 +23,11 @@ LogicalResult lowerCodeVersions(ModuleOp module, const TargetSelection &target,
   // 16-layer encoder's MLIR time, most of it proving shapes equal).
   PassManager shared(context);
   buildSharedLoopsPipeline(shared, common);
+  TimingScope sharedTiming = timing.nest("seq to loops, shared by every CPU");
+  shared.enableTiming(sharedTiming);
   if (failed(shared.run(module)))
     return failure();
+  sharedTiming.stop();
   size_t count = target.cpus.size();
   for (size_t i = 0; i < count; ++i) {
     ModuleOp code = module;
@@ -47,6 +50,9 @@ LogicalResult lowerCodeVersions(ModuleOp module, const TargetSelection &target,
   return failableParallelForEachN(
       context, 0, count, [&](size_t i) -> LogicalResult {
         diagnostics.setOrderIDForThread(i);
+        TimingScope cpuTiming = timing.nest("seq to loops and lower to LLVM (" +
+                                            target.cpus[i] + ")");
+        pms[i]->enableTiming(cpuTiming);
         LogicalResult result = pms[i]->run(out.versions[i].module);
         diagnostics.eraseOrderIDForThread();
         return result;

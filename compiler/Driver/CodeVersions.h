@@ -9,6 +9,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/Timing.h"
 
 #include <vector>
 
@@ -26,11 +27,13 @@ struct CodeVersions {
 /// (compiler/Pipelines): its shared half once, then the rest once per CPU
 /// of `target`, each from its own copy taken before any is lowered further,
 /// several at once on the context's threads; diagnostics come in version
-/// order. Fails when a pipeline does.
+/// order. Each pipeline's passes are timed under `timing` (seqc
+/// --mlir-timing). Fails when a pipeline does.
 mlir::LogicalResult lowerCodeVersions(mlir::ModuleOp module,
                                       const TargetSelection &target,
                                       const DriverOptions &options,
-                                      CodeVersions &out);
+                                      CodeVersions &out,
+                                      mlir::TimingScope &timing);
 
 } // namespace seqc
 

@@ -17,6 +17,7 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -81,6 +82,12 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
   llvm::SourceMgr sourceMgr;
   FileDiagnosticHandler diagnostics(sourceMgr, &context, errs);
 
+  // --mlir-timing (registered by tools/seqc): wall clock per phase and
+  // per pass, printed to stderr when the compilation ends.
+  DefaultTimingManager timingManager;
+  applyDefaultTimingManagerCLOptions(timingManager);
+  TimingScope timing = timingManager.getRootScope();
+  TimingScope importTiming = timing.nest("import");
   ImportOptions importOptions;
   importOptions.weightsPath = options.weightsPath;
   std::vector<std::string> inputFiles;
@@ -89,6 +96,7 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
       importModel(options.inputPath, sourceMgr, &context, importOptions);
   if (!module)
     return 1;
+  importTiming.stop();
   // Before the model ABI phase, which writes external weights.
   if (failed(outputs.refuseOverwritingInputs(inputFiles)))
     return 1;
@@ -125,17 +133,24 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
     gpu.chip = target->chip;
     buildCudaPipeline(pm, gpu, /*lowerHost=*/last > Phase::Kernels);
   }
+  TimingScope abiTiming = timing.nest(target->cuda && last > Phase::ModelABI
+                                          ? "model ABI, CUDA kernels and host"
+                                          : "model ABI");
+  pm.enableTiming(abiTiming);
   if (failed(pm.run(*module)))
     return 1;
+  abiTiming.stop();
 
   CodeVersions code;
   if (last > Phase::ModelABI && !target->cuda) {
-    if (failed(lowerCodeVersions(*module, *target, options, code)))
+    if (failed(lowerCodeVersions(*module, *target, options, code, timing)))
       return 1;
   } else {
     code.versions.push_back({*module, target->cpus.front()});
   }
-  if (failed(outputs.writeRequested(*module, code.versions, name)) ||
+  TimingScope emitTiming = timing.nest("emit");
+  if (failed(
+          outputs.writeRequested(*module, code.versions, name, emitTiming)) ||
       failed(outputs.writeDepfile(inputFiles)))
     return 1;
   if (!weightsFile.empty() && llvm::sys::fs::exists(abi.weightsFile)) {

@@ -158,21 +158,24 @@ LogicalResult OutputFiles::writeModule(llvm::StringRef extension,
 
 LogicalResult OutputFiles::writeCode(ArrayRef<CodeVersion> versions,
                                      CodeKind kind, const std::string &target,
-                                     bool exportDefaultEntry) {
+                                     bool exportDefaultEntry,
+                                     TimingScope &timing) {
   std::string error;
   auto output = openOutputFile(target, &error);
   if (!output) {
     fail(error);
     return failure();
   }
-  if (failed(emitCode(versions, kind, exportDefaultEntry, output->os())))
+  if (failed(
+          emitCode(versions, kind, exportDefaultEntry, output->os(), timing)))
     return failure();
   output->keep();
   return success();
 }
 
 LogicalResult OutputFiles::writeShared(ArrayRef<CodeVersion> versions,
-                                       llvm::StringRef modelName) {
+                                       llvm::StringRef modelName,
+                                       TimingScope &timing) {
   llvm::SmallString<128> objectPath;
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
           "seqc-" + modelName, "o", objectPath)) {
@@ -181,8 +184,9 @@ LogicalResult OutputFiles::writeShared(ArrayRef<CodeVersion> versions,
   }
   llvm::FileRemover remover(objectPath);
   if (failed(writeCode(versions, CodeKind::Object, objectPath.str().str(),
-                       /*exportDefaultEntry=*/true)))
+                       /*exportDefaultEntry=*/true, timing)))
     return failure();
+  TimingScope linking = timing.nest("link (cc -shared)");
   // The system compiler driver knows this platform's linker and libc.
   std::string sharedPath = path(".so");
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
@@ -231,7 +235,8 @@ static std::string printVersions(ArrayRef<CodeVersion> versions) {
 
 LogicalResult OutputFiles::writeRequested(ModuleOp module,
                                           ArrayRef<CodeVersion> versions,
-                                          llvm::StringRef modelName) {
+                                          llvm::StringRef modelName,
+                                          TimingScope &timing) {
   auto header = [&](bool toStdout) {
     FailureOr<std::string> text = emitHeader(module, options.inputPath);
     return failed(text) ? failure() : writeText(".h", *text, toStdout);
@@ -252,15 +257,15 @@ LogicalResult OutputFiles::writeRequested(ModuleOp module,
   case EmitKind::LLVMIR:
   case EmitKind::Assembly:
     return writeCode(versions, ir ? CodeKind::LLVMIR : CodeKind::Assembly,
-                     codeTarget(), /*exportDefaultEntry=*/false);
+                     codeTarget(), /*exportDefaultEntry=*/false, timing);
   case EmitKind::Object:
     return writeCode(versions, CodeKind::Object, path(".o"),
-                     /*exportDefaultEntry=*/false);
+                     /*exportDefaultEntry=*/false, timing);
   case EmitKind::Shared:
-    return writeShared(versions, modelName);
+    return writeShared(versions, modelName, timing);
   case EmitKind::Default:
     if (failed(writeCode(versions, CodeKind::Object, path(".o"),
-                         /*exportDefaultEntry=*/false)))
+                         /*exportDefaultEntry=*/false, timing)))
       return failure();
     return header(/*toStdout=*/false);
   }

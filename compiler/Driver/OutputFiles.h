@@ -43,22 +43,27 @@ public:
   mlir::LogicalResult writeModule(llvm::StringRef extension,
                                   mlir::ModuleOp module);
 
-  /// Emits the lowered code `versions` as `kind` to `path` ("-": stdout).
+  /// Emits the lowered code `versions` as `kind` to `path` ("-": stdout),
+  /// its steps timed under `timing`.
   mlir::LogicalResult writeCode(llvm::ArrayRef<CodeVersion> versions,
                                 CodeKind kind, const std::string &path,
-                                bool exportDefaultEntry);
+                                bool exportDefaultEntry,
+                                mlir::TimingScope &timing);
 
   /// BASE.so: the object linked by the system C compiler driver (`cc`).
   mlir::LogicalResult writeShared(llvm::ArrayRef<CodeVersion> versions,
-                                  llvm::StringRef modelName);
+                                  llvm::StringRef modelName,
+                                  mlir::TimingScope &timing);
 
   /// Writes what `--emit` asks for: the header of `module` (after the model
   /// ABI phase), its kernels' PTX, the lowered MLIR of `versions`, or their
   /// code as LLVM IR, assembly, an object (with the header by default) or
-  /// a shared library.
+  /// a shared library. Code generation and linking are timed under
+  /// `timing` (seqc --mlir-timing).
   mlir::LogicalResult writeRequested(mlir::ModuleOp module,
                                      llvm::ArrayRef<CodeVersion> versions,
-                                     llvm::StringRef modelName);
+                                     llvm::StringRef modelName,
+                                     mlir::TimingScope &timing);
 
   /// With --depfile, writes `first: inputs...` (Makefile syntax, spaces
   /// and `$` escaped) where `first` is plannedPaths()'s first file (there

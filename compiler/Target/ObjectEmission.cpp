@@ -240,8 +240,10 @@ struct OptimizedVersion {
 static FailureOr<OptimizedVersion>
 optimizeVersion(const CodeVersion &version, ArrayRef<ModelEntry> entries,
                 uint32_t targetFlags, const std::string &suffix,
-                llvm::LLVMContext &ctx) {
+                llvm::LLVMContext &ctx, TimingScope &timing) {
   ModuleOp mlirModule = version.module;
+  TimingScope translating =
+      timing.nest("translate to LLVM IR (" + version.cpu + ")");
   std::string error;
   TargetOptions options;
   options.cpu = version.cpu;
@@ -319,7 +321,11 @@ optimizeVersion(const CodeVersion &version, ArrayRef<ModelEntry> entries,
   // spares O3 and code generation the copies: for the KV-cache GPT block
   // of examples/seq-models, a fifth of the compile time and a third of the
   // shared library's size.
+  translating.stop();
+  TimingScope merging = timing.nest("LLVM mergefunc (" + version.cpu + ")");
   llvm::MergeFunctionsPass::runOnModule(*llvmModule);
+  merging.stop();
+  TimingScope optimizing = timing.nest("LLVM O3 (" + version.cpu + ")");
   auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
                                             machine.get());
   if (llvm::Error err = optimize(llvmModule))
@@ -332,11 +338,12 @@ optimizeVersion(const CodeVersion &version, ArrayRef<ModelEntry> entries,
 /// each in its own LLVM context, handed to `ctx` as bitcode.
 static FailureOr<SmallVector<OptimizedVersion>>
 optimizeVersions(ArrayRef<CodeVersion> versions, ArrayRef<ModelEntry> entries,
-                 uint32_t targetFlags, llvm::LLVMContext &ctx) {
+                 uint32_t targetFlags, llvm::LLVMContext &ctx,
+                 TimingScope &timing) {
   SmallVector<OptimizedVersion> results(versions.size());
   if (versions.size() == 1) {
-    FailureOr<OptimizedVersion> only =
-        optimizeVersion(versions.front(), entries, targetFlags, "", ctx);
+    FailureOr<OptimizedVersion> only = optimizeVersion(
+        versions.front(), entries, targetFlags, "", ctx, timing);
     if (failed(only))
       return failure();
     results.front() = std::move(*only);
@@ -352,7 +359,7 @@ optimizeVersions(ArrayRef<CodeVersion> versions, ArrayRef<ModelEntry> entries,
         llvm::LLVMContext threadContext;
         FailureOr<OptimizedVersion> version =
             optimizeVersion(versions[i], entries, targetFlags,
-                            "." + std::to_string(i), threadContext);
+                            "." + std::to_string(i), threadContext, timing);
         diagnostics.eraseOrderIDForThread();
         if (failed(version))
           return failure();
@@ -381,7 +388,8 @@ optimizeVersions(ArrayRef<CodeVersion> versions, ArrayRef<ModelEntry> entries,
 }
 
 LogicalResult emitCode(ArrayRef<CodeVersion> versions, CodeKind kind,
-                       bool exportDefaultEntry, llvm::raw_pwrite_stream &os) {
+                       bool exportDefaultEntry, llvm::raw_pwrite_stream &os,
+                       TimingScope &timing) {
   ModuleOp first = versions.front().module; // a handle: copying is cheap
   FailureOr<ModelAbi> abi = readModelAbi(first);
   if (failed(abi))
@@ -414,7 +422,7 @@ LogicalResult emitCode(ArrayRef<CodeVersion> versions, CodeKind kind,
                              : 0;
   llvm::LLVMContext llvmContext;
   FailureOr<SmallVector<OptimizedVersion>> optimized =
-      optimizeVersions(versions, entries, targetFlags, llvmContext);
+      optimizeVersions(versions, entries, targetFlags, llvmContext, timing);
   if (failed(optimized))
     return failure();
   std::unique_ptr<llvm::Module> llvmModule = std::move(optimized->front().module);
@@ -454,6 +462,8 @@ LogicalResult emitCode(ArrayRef<CodeVersion> versions, CodeKind kind,
     return first.emitError()
            << "the generated LLVM IR does not verify: " << broken;
 
+  TimingScope writing = timing.nest(
+      kind == CodeKind::LLVMIR ? "print LLVM IR" : "LLVM code generation");
   if (kind == CodeKind::LLVMIR) {
     llvmModule->print(os, nullptr);
     return success();

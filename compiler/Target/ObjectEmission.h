@@ -13,6 +13,7 @@
 #include "compiler/ModelABI/ModelAbi.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
 
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/Support/raw_ostream.h"
@@ -57,10 +58,12 @@ struct CodeVersion {
 /// version's x86-64 level. With `exportDefaultEntry` the getters are also
 /// exported under the fixed names `seqc_default_model_api` /
 /// `seqc_default_model_step_api`, which seq-run looks up in a shared
-/// library.
+/// library. The steps (translation and optimization per version, code
+/// generation) are timed under `timing` (seqc --mlir-timing).
 mlir::LogicalResult emitCode(llvm::ArrayRef<CodeVersion> versions,
                              CodeKind kind, bool exportDefaultEntry,
-                             llvm::raw_pwrite_stream &os);
+                             llvm::raw_pwrite_stream &os,
+                             mlir::TimingScope &timing);
 
 } // namespace seqc
 

@@ -8,6 +8,7 @@
 #include "compiler/Driver/Driver.h"
 
 #include "mlir/IR/AsmState.h"
+#include "mlir/Support/Timing.h"
 
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
@@ -81,7 +82,15 @@ int main(int argc, char **argv) {
   // --mlir-print-debuginfo the imported module keeps its source locations,
   // so `seq-opt` replays the pipeline with the same check messages.
   mlir::registerAsmPrinterCLOptions();
+  // --mlir-timing[-display=list|tree]: where the compile time went, per
+  // phase and per pass (and LLVM's optimization and code generation).
+  mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(category);
+  for (const char *timingOption : {"mlir-timing", "mlir-timing-display"})
+    if (cl::Option *option = cl::getRegisteredOptions().lookup(timingOption)) {
+      option->addCategory(category);
+      option->setHiddenFlag(cl::NotHidden);
+    }
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "seqc " << SEQC_VERSION
        << ": compiles sequence models (.seq, ONNX, seq-dialect MLIR) to "
