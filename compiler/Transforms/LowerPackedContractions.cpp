@@ -7,7 +7,8 @@
 //
 //   for each thread's contiguous share of the panels (seqc.parallel; one
 //   share, the whole nest, when the product is small or one thread runs):
-//     for each block of kc steps of k (a panel's kc x NR slice fits in L1):
+//     for each block of kc steps of k (a panel's kc x NR slice, 64 KiB,
+//     stays in L2):
 //       for each block of mc rows of x (mc x kc fits in L2):
 //         for each panel j of the share (NR = V vectors of W columns):
 //           for each tile of R rows of the block (x's leading dims
@@ -18,8 +19,9 @@
 //               k] for each of the R rows, R * V FMAs;
 //             store the accumulators to y.
 //
-// The panel's slice is read from L1 by every row tile of the block, the
-// rows of x come from L2 one scalar per FMA row, and each FMA needs
+// The panel's slice is read from L2 (the first row tile brings it; the
+// others find it) by every row tile of the block, the rows of x come from
+// L2 one scalar per FMA row, and each FMA needs
 // (V + R) / (R * V) loads (7 per 12 with R = 4, V = 3 on AVX2; 10 per 24
 // with R = 6, V = 4 on AVX-512) against 2 per FMA for a dot product: the
 // kernel is bound by the FMA units. y makes one round trip per k block.
@@ -131,12 +133,18 @@ std::optional<PackedContraction> match(linalg::GenericOp op,
   return c;
 }
 
-/// f32 elements of a panel's k block (kc x NR): 24 KiB, which stays in the
-/// L1 data cache (32-48 KiB on the x86 cores seqc targets) next to the
-/// rows of x and y passing through.
-constexpr int64_t kL1Floats = 6 * 1024;
+/// f32 elements of a panel's k block (kc x NR): 64 KiB (kc = 256 with 64
+/// columns), read from the L2 by every row tile of the block. Each k block
+/// makes one round trip of the whole y block through the caches, so fewer,
+/// deeper blocks pay off more than keeping the slice in the L1 does: the
+/// kernel streams the slice at (V vectors per R * V FMAs) a third of the
+/// L2's bandwidth. Measured against 24 KiB (kc = 96, an L1-sized slice) on
+/// a Xeon (Emerald Rapids; 48 KiB L1, 2 MiB L2), one thread: 5-6% less
+/// time for W4's and W6's GEMMs (K = 256 and 512: 1-2 k blocks instead of
+/// 3-6), 3% for W7's; 128 KiB was no faster.
+constexpr int64_t kPanelBlockFloats = 16 * 1024;
 /// f32 elements of x's row block (mc x kc): 256 KiB, a quarter to an eighth
-/// of the L2 (1-2 MiB), read once per panel.
+/// of the L2 (1-2 MiB), read once per panel (512 KiB measured no faster).
 constexpr int64_t kL2Floats = 64 * 1024;
 
 class TileEmitter {
@@ -156,7 +164,7 @@ public:
     Value rows = cst(1);
     for (Value extent : leading)
       rows = arith::MulIOp::create(b, loc, rows, extent);
-    int64_t kc = std::max<int64_t>(1, kL1Floats / c.panelWidth);
+    int64_t kc = std::max<int64_t>(1, kPanelBlockFloats / c.panelWidth);
     oneKBlock = c.depth <= kc;
     int64_t mc = std::max<int64_t>(1, kL2Floats / kc / rowTile) * rowTile;
     // Panels [0, whole) hold NR columns of y each; panel `whole`, if it
