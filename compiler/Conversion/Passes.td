@@ -48,7 +48,7 @@ def ConvertSeqToLinalgPass : Pass<"convert-seq-to-linalg"> {
     them), else one.
   }];
   let options = [
-    Option<"attentionTile", "attention-tile", "int64_t", /*default=*/"32",
+    Option<"attentionTile", "attention-tile", "int64_t", /*default=*/"64",
            "Query rows and keys per seq.attention tile (0: materialize "
            "the whole [Lq, Lk] score matrix)">
   ];

@@ -134,6 +134,8 @@ void buildVectorLoopsPipeline(OpPassManager &pm,
   // do not follow layer boundaries.
   if (options.outlineRepeatedLayers)
     pm.addPass(createOutlineRepeatedLayersPass());
+  // Pads written once per element, not filled whole and then copied into.
+  pm.addPass(createFillPadBordersPass());
   // After the last CSE: CSE ties the empty tensors of one shape together,
   // which makes bufferization's analysis quadratic.
   pm.addPass(createUntieEmptyTensorsPass());

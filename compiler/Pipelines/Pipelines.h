@@ -33,8 +33,11 @@ struct CpuPipelineOptions {
   /// this many steps, whatever T is.
   int64_t recurrenceChunkSteps = 64;
   /// Query rows and keys per seq.attention tile (convert-seq-to-linalg's
-  /// attention-tile; 0: the whole score matrix at once).
-  int64_t attentionTile = 32;
+  /// attention-tile; 0: the whole score matrix at once). 64: a row of a
+  /// score tile is the four AVX-512 vectors of the outer-product
+  /// microkernel's widest tile; against 32, 5-7% less time for W6 and W7
+  /// of bench/bench.py (Xeon, 1 and 2 threads), no difference with AVX2.
+  int64_t attentionTile = 64;
   /// f32 lanes of the target's vectors (seqc-lower-dot-contractions):
   /// 16 with AVX-512, 8 with AVX2, 4 otherwise.
   int64_t vectorWidth = 16;

@@ -69,9 +69,9 @@ int main(int argc, char **argv) {
   cl::opt<int64_t> attentionTile(
       "attention-tile",
       cl::desc("Query rows and keys per attention tile, computed with an "
-               "online softmax (default 32; --target=cuda: 0); 0 "
+               "online softmax (default 64; --target=cuda: 0); 0 "
                "materializes the whole [Lq, Lk] score matrix"),
-      cl::init(32), cl::value_desc("N"), cl::cat(category));
+      cl::init(64), cl::value_desc("N"), cl::cat(category));
   cl::opt<std::string> depfile(
       "depfile",
       cl::desc("Also write a Makefile rule to FILE: the first output "
