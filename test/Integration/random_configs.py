@@ -247,9 +247,11 @@ def compile_flags(seed, op, tiles=False):
     if op == "attention":
         # Attention tiles of a few rows and keys (then several tiles per
         # query row, partial last tiles, tiles wholly outside the causal
-        # diagonal or the window), the default, and 0: the materialized
+        # diagonal or the window), 32 (several tiles for the longest
+        # --tiles cases), the default (64), and 0: the materialized
         # reference lowering.
-        tile = int(np.random.default_rng([seed, 2]).choice([0, 1, 3, 8, 32]))
+        tile = int(np.random.default_rng([seed, 2]).choice(
+            [0, 1, 3, 8, 32, 64]))
         flags.append("--attention-tile=%d" % tile)
     if tiles:
         levels = cpu_levels()
