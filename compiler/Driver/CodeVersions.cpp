@@ -47,10 +47,17 @@ LogicalResult lowerCodeVersions(ModuleOp module, const TargetSelection &target,
     buildLowerToLLVMPipeline(*pms.back(), cpu);
   }
   ParallelDiagnosticHandler diagnostics(context);
+  // Each level's time is its own thread's: with several, they overlap
+  // inside this scope.
+  TimingScope levels =
+      count > 1 ? timing.nest("seq to loops and lower to LLVM, every CPU "
+                              "level at once")
+                : TimingScope();
+  TimingScope &parent = count > 1 ? levels : timing;
   return failableParallelForEachN(
       context, 0, count, [&](size_t i) -> LogicalResult {
         diagnostics.setOrderIDForThread(i);
-        TimingScope cpuTiming = timing.nest("seq to loops and lower to LLVM (" +
+        TimingScope cpuTiming = parent.nest("seq to loops and lower to LLVM (" +
                                             target.cpus[i] + ")");
         pms[i]->enableTiming(cpuTiming);
         LogicalResult result = pms[i]->run(out.versions[i].module);

@@ -353,13 +353,18 @@ optimizeVersions(ArrayRef<CodeVersion> versions, ArrayRef<ModelEntry> entries,
   SmallVector<std::string> bitcode(versions.size());
   // Diagnostics of the threads reach the handler in version order.
   ParallelDiagnosticHandler diagnostics(mlirContext);
+  // Each version's time is its own thread's: they overlap inside this
+  // scope.
+  TimingScope parallel =
+      timing.nest("LLVM translation and optimization, every CPU level at "
+                  "once");
   LogicalResult optimized = failableParallelForEachN(
       mlirContext, 0, versions.size(), [&](size_t i) -> LogicalResult {
         diagnostics.setOrderIDForThread(i);
         llvm::LLVMContext threadContext;
         FailureOr<OptimizedVersion> version =
             optimizeVersion(versions[i], entries, targetFlags,
-                            "." + std::to_string(i), threadContext, timing);
+                            "." + std::to_string(i), threadContext, parallel);
         diagnostics.eraseOrderIDForThread();
         if (failed(version))
           return failure();
