@@ -21,9 +21,10 @@ LogicalResult lowerCodeVersions(ModuleOp module, const TargetSelection &target,
   common.attentionTile = options.attentionTile.value_or(common.attentionTile);
   // What no CPU level changes runs once, before the copies (a third of a
   // 16-layer encoder's MLIR time, most of it proving shapes equal).
+  // The scope outlives the pass manager, whose timing refers to it.
+  TimingScope sharedTiming = timing.nest("seq to loops, shared by every CPU");
   PassManager shared(context);
   buildSharedLoopsPipeline(shared, common);
-  TimingScope sharedTiming = timing.nest("seq to loops, shared by every CPU");
   shared.enableTiming(sharedTiming);
   if (failed(shared.run(module)))
     return failure();
@@ -61,6 +62,8 @@ LogicalResult lowerCodeVersions(ModuleOp module, const TargetSelection &target,
                                             target.cpus[i] + ")");
         pms[i]->enableTiming(cpuTiming);
         LogicalResult result = pms[i]->run(out.versions[i].module);
+        // Gone with its scope, whose timer it refers to.
+        pms[i].reset();
         diagnostics.eraseOrderIDForThread();
         return result;
       });

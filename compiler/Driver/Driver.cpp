@@ -108,6 +108,10 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
                : 0;
 
   std::string name = getModelName(options, *module);
+  // Declared first: the pass manager's timing refers to the scope.
+  TimingScope abiTiming = timing.nest(target->cuda && last > Phase::ModelABI
+                                          ? "model ABI, CUDA kernels and host"
+                                          : "model ABI");
   PassManager pm(&context);
   ModelAbiOptions abi;
   abi.entry = options.entry;
@@ -133,9 +137,6 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
     gpu.chip = target->chip;
     buildCudaPipeline(pm, gpu, /*lowerHost=*/last > Phase::Kernels);
   }
-  TimingScope abiTiming = timing.nest(target->cuda && last > Phase::ModelABI
-                                          ? "model ABI, CUDA kernels and host"
-                                          : "model ABI");
   pm.enableTiming(abiTiming);
   if (failed(pm.run(*module)))
     return 1;

@@ -7,9 +7,6 @@
 #include "compiler/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-
-#define DEBUG_TYPE "seqc-fill-pad-borders"
 
 namespace seqc {
 #define GEN_PASS_DEF_FILLPADBORDERSPASS
@@ -42,66 +39,75 @@ OpFoldResult add(OpBuilder &b, Location loc, OpFoldResult x, OpFoldResult y) {
 ///      %r = tensor.insert_slice %src into the rest.
 /// The slabs of one dimension span every other dimension whole, so the
 /// corners are filled once per padded dimension they touch.
-void fillBorders(tensor::PadOp pad, Value padValue, OpBuilder &b) {
+void fillBorders(tensor::PadOp pad, Value padValue, IRRewriter &rewriter) {
   Location loc = pad.getLoc();
+  rewriter.setInsertionPoint(pad);
+  // A constant defined in the pad's body goes with it: the fills get a
+  // copy of it.
+  if (pad.getRegion().isAncestor(padValue.getParentRegion()))
+    padValue = rewriter.clone(*padValue.getDefiningOp())->getResult(0);
   Value source = pad.getSource();
   RankedTensorType type = pad.getResultType();
   int64_t rank = type.getRank();
   SmallVector<OpFoldResult> low = pad.getMixedLowPad();
   SmallVector<OpFoldResult> high = pad.getMixedHighPad();
-  SmallVector<OpFoldResult> sourceSizes = tensor::getMixedSizes(b, loc, source);
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t d = 0; d < rank; ++d)
-    sizes.push_back(
-        type.isDynamicDim(d)
-            ? add(b, loc, add(b, loc, low[d], sourceSizes[d]), high[d])
-            : b.getIndexAttr(type.getDimSize(d)));
-  Value result = tensor::EmptyOp::create(b, loc, sizes, type.getElementType());
-  SmallVector<OpFoldResult> unitStrides(rank, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sourceSizes =
+      tensor::getMixedSizes(rewriter, loc, source);
+  // Where each dimension's high slab starts, and the result's sizes (low +
+  // source + high; static ones from the type).
+  SmallVector<OpFoldResult> highStarts, sizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    highStarts.push_back(add(rewriter, loc, low[d], sourceSizes[d]));
+    sizes.push_back(type.isDynamicDim(d)
+                        ? add(rewriter, loc, highStarts.back(), high[d])
+                        : rewriter.getIndexAttr(type.getDimSize(d)));
+  }
+  Value result =
+      tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
+  SmallVector<OpFoldResult> unitStrides(rank, rewriter.getIndexAttr(1));
   auto fillSlab = [&](int64_t d, OpFoldResult offset, OpFoldResult extent) {
-    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
     SmallVector<OpFoldResult> slabSizes(sizes);
     offsets[d] = offset;
     slabSizes[d] = extent;
-    Value slab = tensor::ExtractSliceOp::create(b, loc, result, offsets,
+    Value slab = tensor::ExtractSliceOp::create(rewriter, loc, result, offsets,
                                                 slabSizes, unitStrides);
-    Value filled =
-        linalg::FillOp::create(b, loc, ValueRange{padValue}, ValueRange{slab})
-            .getResult(0);
-    result = tensor::InsertSliceOp::create(b, loc, filled, result, offsets,
-                                           slabSizes, unitStrides);
+    Value filled = linalg::FillOp::create(rewriter, loc, ValueRange{padValue},
+                                          ValueRange{slab})
+                       .getResult(0);
+    result = tensor::InsertSliceOp::create(rewriter, loc, filled, result,
+                                           offsets, slabSizes, unitStrides);
   };
   for (int64_t d = 0; d < rank; ++d) {
     if (!isZeroInteger(low[d]))
-      fillSlab(d, b.getIndexAttr(0), low[d]);
-    // The high slab starts past the low padding and the source.
+      fillSlab(d, rewriter.getIndexAttr(0), low[d]);
     if (!isZeroInteger(high[d]))
-      fillSlab(d, add(b, loc, low[d], sourceSizes[d]), high[d]);
+      fillSlab(d, highStarts[d], high[d]);
   }
-  result = tensor::InsertSliceOp::create(b, loc, source, result, low,
+  result = tensor::InsertSliceOp::create(rewriter, loc, source, result, low,
                                          sourceSizes, unitStrides);
   if (result.getType() != type)
-    result = tensor::CastOp::create(b, loc, type, result);
-  pad.replaceAllUsesWith(result);
-  pad.erase();
+    result = tensor::CastOp::create(rewriter, loc, type, result);
+  rewriter.replaceOp(pad, result);
 }
 
 struct FillPadBordersPass
     : seqc::impl::FillPadBordersPassBase<FillPadBordersPass> {
   using Base::Base;
   void runOnOperation() override {
-    SmallVector<tensor::PadOp> pads;
+    SmallVector<std::pair<tensor::PadOp, Value>> pads;
     getOperation()->walk([&](tensor::PadOp pad) {
       // A padding value that depends on the position (a region computing
-      // it) is left to bufferization's own lowering.
-      if (pad.getConstantPaddingValue())
-        pads.push_back(pad);
+      // it) is left to bufferization's own lowering, and a `nofold` pad
+      // (a copy asked for) as it is.
+      if (pad.getNofold())
+        return;
+      if (Value value = pad.getConstantPaddingValue())
+        pads.push_back({pad, value});
     });
-    OpBuilder b(&getContext());
-    for (tensor::PadOp pad : pads) {
-      b.setInsertionPoint(pad);
-      fillBorders(pad, pad.getConstantPaddingValue(), b);
-    }
+    IRRewriter rewriter(&getContext());
+    for (auto [pad, value] : pads)
+      fillBorders(pad, value, rewriter);
   }
 };
 

@@ -1,4 +1,5 @@
-//===- LowerPackedContractions.cpp - the GEMM microkernel on packed weights ===//
+//===- LowerPackedContractions.cpp - the GEMM microkernel on packed weights
+//===//
 //
 // The linear contractions whose weights seqc-pack-constant-weights packed,
 // y[l..., n] += x[l..., k] * packed[n floordiv NR, k, n mod NR], become
@@ -7,8 +8,8 @@
 //
 //   for each thread's contiguous share of the panels (seqc.parallel; one
 //   share, the whole nest, when the product is small or one thread runs):
-//     for each block of kc steps of k (a panel's kc x NR slice, 64 KiB,
-//     stays in L2):
+//     for each block of kc = 256 steps of k (a panel's kc x NR slice, 64
+//     KiB with AVX-512, read from L2):
 //       for each block of mc rows of x (mc x kc fits in L2):
 //         for each panel j of the share (NR = V vectors of W columns):
 //           for each tile of R rows of the block (x's leading dims
@@ -133,16 +134,18 @@ std::optional<PackedContraction> match(linalg::GenericOp op,
   return c;
 }
 
-/// f32 elements of a panel's k block (kc x NR): 64 KiB (kc = 256 with 64
-/// columns), read from the L2 by every row tile of the block. Each k block
-/// makes one round trip of the whole y block through the caches, so fewer,
-/// deeper blocks pay off more than keeping the slice in the L1 does: the
-/// kernel streams the slice at (V vectors per R * V FMAs) a third of the
-/// L2's bandwidth. Measured against 24 KiB (kc = 96, an L1-sized slice) on
-/// a Xeon (Emerald Rapids; 48 KiB L1, 2 MiB L2), one thread: 5-6% less
-/// time for W4's and W6's GEMMs (K = 256 and 512: 1-2 k blocks instead of
-/// 3-6), 3% for W7's; 128 KiB was no faster.
-constexpr int64_t kPanelBlockFloats = 16 * 1024;
+/// Steps of k per k block (BLIS's kc): a panel's slice of kc x NR is
+/// read from the L2 by every row tile of the block (64 KiB with AVX-512's
+/// 64 columns, 24 KiB with AVX2's 24). Each k block makes one round trip
+/// of the y block through the caches, so fewer, deeper blocks pay off
+/// more than keeping the slice in the L1 does: the kernel streams the
+/// slice at V vectors per R * V FMAs, a third of the L2's bandwidth.
+/// Measured against an L1-sized 24 KiB slice (kc = 96 with AVX-512) on a
+/// Xeon (Emerald Rapids; 48 KiB L1, 2 MiB L2), one thread: 5-6% less time
+/// for W4's and W6's GEMMs (K = 256 and 512: 1-2 k blocks instead of
+/// 3-6), 3% for W7's; kc = 512 was no faster. AVX2's blocks were 256
+/// steps already.
+constexpr int64_t kDepthBlock = 256;
 /// f32 elements of x's row block (mc x kc): 256 KiB, a quarter to an eighth
 /// of the L2 (1-2 MiB), read once per panel (512 KiB measured no faster).
 constexpr int64_t kL2Floats = 64 * 1024;
@@ -164,7 +167,7 @@ public:
     Value rows = cst(1);
     for (Value extent : leading)
       rows = arith::MulIOp::create(b, loc, rows, extent);
-    int64_t kc = std::max<int64_t>(1, kPanelBlockFloats / c.panelWidth);
+    int64_t kc = kDepthBlock;
     oneKBlock = c.depth <= kc;
     int64_t mc = std::max<int64_t>(1, kL2Floats / kc / rowTile) * rowTile;
     // Panels [0, whole) hold NR columns of y each; panel `whole`, if it

@@ -577,8 +577,9 @@ def LowerPackedContractionsPass : Pass<"seqc-lower-packed-contractions"> {
     body `y + x * packed` (what `seqc-pack-constant-weights` makes;
     `packed` [panels, K, NR] static, identity layout; x and y with unit
     inner stride and not views of one buffer; NR a multiple of
-    `vector-width`) into BLIS's loops: blocks of kc steps of k (a panel's
-    kc x NR slice is 24 KiB, kept in L1), blocks of rows of x of 256 KiB
+    `vector-width`) into BLIS's loops: blocks of kc = 256 steps of k (a
+    panel's kc x NR slice, 64 KiB with AVX-512's 64 columns, read from
+    L2), blocks of rows of x of 256 KiB
     (kept in L2), each panel, then tiles of R rows of x (x's leading
     dimensions flattened; the remainder in at most one tile each of 4, 2
     and 1 rows). Around them, an `scf.for` marked `seqc.parallel` splits

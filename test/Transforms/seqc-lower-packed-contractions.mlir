@@ -2,8 +2,8 @@
 
 // y[t, b, n] += x[t, b, k] * packed[n floordiv 12, k, n mod 12] with 4
 // lanes: panels of V = 3 vectors, so tiles of (16 - 3 - 1) / 3 = 4 rows
-// (t, b flattened). k in blocks of 16384 / 12 = 1365 steps (here one),
-// rows in blocks of 65536 / 1365 = 48; per panel and row tile 12 accumulators
+// (t, b flattened). k in blocks of 256 steps (here one), rows in blocks
+// of 65536 / 256 = 256; per panel and row tile 12 accumulators
 // start from y, each k loads the panel's 3 vectors and broadcasts 4
 // scalars of x, and the sums are stored once. The last panel (N = 20:
 // columns 12..19, 8 of 12) is masked.
@@ -16,9 +16,9 @@
 // CHECK-NOT: linalg.generic
 // CHECK: %[[SHARES:.+]] = arith.select %{{.+}}, %{{.+}}, %c1{{(_[0-9]+)?}} : index
 // CHECK: scf.for %[[S:.+]] = %c0{{(_[0-9]+)?}} to %[[SHARES]] step %c1{{(_[0-9]+)?}} {
-// CHECK: scf.for %[[K0:.+]] = %c0{{(_[0-9]+)?}} to %c37{{(_[0-9]+)?}} step %c1365 {
+// CHECK: scf.for %[[K0:.+]] = %c0{{(_[0-9]+)?}} to %c37{{(_[0-9]+)?}} step %c256{{(_[0-9]+)?}} {
 // CHECK:   %[[K1:.+]] = arith.minui %c37{{(_[0-9]+)?}}, %{{.+}} : index
-// CHECK:   scf.for %[[M0:.+]] = %c0{{(_[0-9]+)?}} to %{{.+}} step %c48 {
+// CHECK:   scf.for %[[M0:.+]] = %c0{{(_[0-9]+)?}} to %{{.+}} step %c256{{(_[0-9]+)?}} {
 // CHECK:     scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %c1{{(_[0-9]+)?}} {
 // CHECK:       scf.for %[[M:.+]] = %[[M0]] to %{{.+}} step %c4{{(_[0-9]+)?}} {
 // CHECK-COUNT-4: affine.delinearize_index
@@ -172,18 +172,17 @@ func.func @threads(%x: memref<?x64xf32>, %w: memref<4x64x8xf32>, %y: memref<?x32
 // What the sums start from. A bias broadcast over the rows just before the
 // contraction: the accumulators start from the bias row (one load per
 // vector, shared by the tile's rows) instead of y, and the broadcast goes.
-// With 4102 steps of k (two blocks of 2048, 64 KiB of an 8-column panel,
-// and one of 6), only the first block starts from the bias; the others
-// continue from y.
+// With 1030 steps of k (four blocks of 256 and one of 6), only the first
+// block starts from the bias; the others continue from y.
 #x = affine_map<(d0, d1, d2) -> (d0, d2)>
 #p = affine_map<(d0, d1, d2) -> (d1 floordiv 8, d2, d1 mod 8)>
 #y = affine_map<(d0, d1, d2) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
 #id = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-LABEL: func.func @bias_start
-// CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?x4102xf32>, %{{.+}}: memref<1x4102x8xf32>, %[[BIAS:[a-z0-9]+]]: memref<8xf32>, %[[Y:[a-z0-9]+]]: memref<?x8xf32>
+// CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?x1030xf32>, %{{.+}}: memref<1x1030x8xf32>, %[[BIAS:[a-z0-9]+]]: memref<8xf32>, %[[Y:[a-z0-9]+]]: memref<?x8xf32>
 // CHECK-NOT: linalg.generic
-// CHECK: scf.for %[[K0:.+]] = %c0{{(_[0-9]+)?}} to %c4102
+// CHECK: scf.for %[[K0:.+]] = %c0{{(_[0-9]+)?}} to %c1030{{(_[0-9]+)?}} step %c256
 // CHECK: %[[FIRST:.+]] = arith.cmpi eq, %[[K0]], %c0
 // CHECK: %{{.+}}:12 = scf.if %[[FIRST]] -> (vector<4xf32>
 // CHECK-COUNT-2: vector.load %[[BIAS]]
@@ -193,7 +192,7 @@ func.func @threads(%x: memref<?x64xf32>, %w: memref<4x64x8xf32>, %y: memref<?x32
 // CHECK-COUNT-12: vector.load %[[Y]]
 // CHECK: scf.yield
 // CHECK-COUNT-12: vector.store %{{.+}}, %[[Y]]
-func.func @bias_start(%x: memref<?x4102xf32>, %w: memref<1x4102x8xf32>, %bias: memref<8xf32>, %y: memref<?x8xf32>) {
+func.func @bias_start(%x: memref<?x1030xf32>, %w: memref<1x1030x8xf32>, %bias: memref<8xf32>, %y: memref<?x8xf32>) {
   linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]}
       ins(%bias : memref<8xf32>) outs(%y : memref<?x8xf32>) {
   ^bb0(%in: f32, %out: f32):
@@ -201,7 +200,7 @@ func.func @bias_start(%x: memref<?x4102xf32>, %w: memref<1x4102x8xf32>, %bias: m
   }
   linalg.generic {indexing_maps = [#x, #p, #y],
                   iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%x, %w : memref<?x4102xf32>, memref<1x4102x8xf32>) outs(%y : memref<?x8xf32>) {
+      ins(%x, %w : memref<?x1030xf32>, memref<1x1030x8xf32>) outs(%y : memref<?x8xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %p = arith.mulf %a, %b fastmath<contract> : f32
     %s = arith.addf %acc, %p fastmath<contract> : f32
