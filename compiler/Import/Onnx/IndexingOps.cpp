@@ -568,7 +568,11 @@ LogicalResult importGather(GraphImporter &g) {
 LogicalResult importSplit(GraphImporter &g) {
   // Before opset 13 the sizes are the attribute `split`, not input 1.
   bool attributeSizes = g.opset < 13;
+  // From opset 18, without sizes, num_outputs parts of ceil(d / n)
+  // elements, the last one smaller.
+  bool numOutputs = g.opset >= 18;
   if (failed(attributeSizes ? g.checkAttrs({"axis", "split"})
+             : numOutputs   ? g.checkAttrs({"axis", "num_outputs"})
                             : g.checkAttrs({"axis"})))
     return failure();
   Value x = g.tensorInput(0);
@@ -619,6 +623,36 @@ LogicalResult importSplit(GraphImporter &g) {
               std::to_string(*axis) + " has {} elements",
           seq::CheckKind::shape);
     }
+  } else if (numOutputs) {
+    std::optional<int64_t> parts = g.intAttr("num_outputs");
+    if (!parts || *parts != static_cast<int64_t>(n)) {
+      g.nodeError() << "without split sizes, num_outputs must be given and "
+                       "equal the number of outputs ("
+                    << n << ")";
+      return failure();
+    }
+    // Parts of ceil(d / n) elements; the last takes what is left, which
+    // must not be negative (d = 5 does not make 4 parts of 2).
+    Value d = g.indexValue(sizes[*axis]);
+    Value len = arith::CeilDivUIOp::create(
+        g.builder, g.loc, d,
+        arith::ConstantIndexOp::create(g.builder, g.loc, n));
+    Value before = arith::MulIOp::create(
+        g.builder, g.loc, len,
+        arith::ConstantIndexOp::create(g.builder, g.loc, n - 1));
+    seq::createCheck(
+        g.builder, g.loc,
+        arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::ule,
+                              before, d),
+        d,
+        seq::describeLocation(g.loc) + ": dimension " + std::to_string(*axis) +
+            " has {} elements, too few for " + std::to_string(n) +
+            " parts of its size divided by " + std::to_string(n) +
+            ", rounded up",
+        seq::CheckKind::shape);
+    lengths.assign(n - 1, len);
+    lengths.push_back(
+        arith::SubIOp::create(g.builder, g.loc, d, before).getResult());
   } else {
     std::optional<int64_t> dim = getConstantIntValue(sizes[*axis]);
     OpFoldResult len;

@@ -174,7 +174,8 @@ std::optional<Ints> padAmounts(GraphImporter &g, size_t count) {
     return std::nullopt;
   }
   g.nodeError() << "pads must be an integer vector of " << count
-                << " elements (2 x the input rank)";
+                << " elements (2 x the padded dimensions: the input rank, "
+                   "or from opset 18 the length of axes)";
   return std::nullopt;
 }
 
@@ -188,11 +189,12 @@ OpFoldResult clampedAtZero(GraphImporter &g, OpFoldResult v) {
       .getResult();
 }
 
-/// ONNX Pad (opsets 11-17; PyTorch F.pad): constant (tensor.pad), reflect
+/// ONNX Pad (opsets 11-18; PyTorch F.pad): constant (tensor.pad), reflect
 /// or edge mode. Amounts may be computed at run time (padding a length to
 /// a block size) and are at most 2^40; a negative amount removes elements
 /// (after the padding, as ONNX Runtime), and removing more than a
-/// dimension has fails the run.
+/// dimension has fails the run. From opset 18 an `axes` input selects the
+/// padded dimensions.
 LogicalResult importPad(GraphImporter &g) {
   if (failed(g.checkAttrs({"mode"})))
     return failure();
@@ -207,8 +209,35 @@ LogicalResult importPad(GraphImporter &g) {
     return failure();
   RankedTensorType xt = tensorType(x);
   int64_t rank = xt.getRank();
-  // (Opset 18's `axes` input is past the opsets the importer takes.)
-  std::optional<Ints> pads = padAmounts(g, 2 * rank);
+  // From opset 18, `axes` (input 3) names the padded dimensions: `pads`
+  // then has their begins and ends, the others are not padded.
+  std::optional<Ints> pads;
+  if (g.opset >= 18 && g.hasInput(3)) {
+    std::optional<SmallVector<int64_t>> axes = g.constIntsInput(3);
+    if (!axes) {
+      g.nodeError() << "axes must be a constant";
+      return failure();
+    }
+    std::optional<Ints> given = padAmounts(g, 2 * axes->size());
+    if (!given)
+      return failure();
+    pads = Ints(2 * rank, g.builder.getIndexAttr(0));
+    SmallVector<bool> seen(rank, false);
+    for (auto [i, a] : llvm::enumerate(*axes)) {
+      std::optional<int64_t> axis = normalizeAxis(g, a, rank);
+      if (!axis)
+        return failure();
+      if (seen[*axis]) {
+        g.nodeError() << "axes names dimension " << *axis << " twice";
+        return failure();
+      }
+      seen[*axis] = true;
+      (*pads)[*axis] = (*given)[i];
+      (*pads)[*axis + rank] = (*given)[i + axes->size()];
+    }
+  } else {
+    pads = padAmounts(g, 2 * rank);
+  }
   if (!pads)
     return failure();
   // Amounts past 2^40 (a size no tensor reaches) are an error: bounded so,

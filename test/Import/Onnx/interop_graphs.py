@@ -1,5 +1,5 @@
 """ONNX graphs as other exporters and hand-builders write them (tf2onnx's
-auto_pad and Gemm forms, opsets 11 and 12, external data), and output
+auto_pad and Gemm forms, opsets 11, 12 and 18, external data), and output
 naming errors: the lit inputs onnx_graphs.write_lit_inputs writes through
 write_interop_inputs and write_external_data_inputs. Each graph draws its
 weights from its own generator (local_const), which the tests' NumPy
@@ -97,6 +97,65 @@ def write_interop_inputs(save, f32):
           f32("p2", ["B", 3, 3]), f32("sm", ["B", 3, 4]),
           f32("lsm", ["B", 3, 4]), f32("sml", ["B", 3, 4]),
           f32("rs", ["B", 4])], opset=11)
+    # Opset 18 forms (torch.onnx.export(dynamo=True) and onnxscript
+    # write opset 18): Pad's `axes` input (a negative axis; constant and
+    # reflect), Split's num_outputs (5 steps in parts of 2, 2 and 1), and
+    # the reductions' axes as an input. Reference:
+    # Inputs/opset18_reference.py.
+    save("opset18_ops", [
+        helper.make_node("Pad", ["x", "pads", "half", "last"], ["pc"],
+                         name="pad_constant"),
+        helper.make_node("Pad", ["x", "pads", "", "middle"], ["pr"],
+                         name="pad_reflect", mode="reflect"),
+        helper.make_node("Split", ["x"], ["s0", "s1", "s2"], name="split",
+                         axis=2, num_outputs=3),
+        helper.make_node("ReduceMean", ["x", "middle"], ["rm"],
+                         name="reduce_mean", keepdims=0),
+        helper.make_node("ReduceMax", ["x", "last"], ["rx"],
+                         name="reduce_max"),
+        helper.make_node("ReduceLogSumExp", ["x", "both"], ["rl"],
+                         name="reduce_log_sum_exp", keepdims=0)],
+        [f32("x", ["B", 3, 5])],
+        [f32("pc", ["B", 3, 8]), f32("pr", ["B", 6, 5]),
+         f32("s0", ["B", 3, 2]), f32("s1", ["B", 3, 2]),
+         f32("s2", ["B", 3, 1]), f32("rm", ["B", 5]),
+         f32("rx", ["B", 3, 1]), f32("rl", ["B"])],
+        [helper.make_tensor("pads", TensorProto.INT64, [2], [1, 2]),
+         helper.make_tensor("half", TensorProto.FLOAT, [], [0.5]),
+         helper.make_tensor("last", TensorProto.INT64, [1], [-1]),
+         helper.make_tensor("middle", TensorProto.INT64, [1], [1]),
+         helper.make_tensor("both", TensorProto.INT64, [2], [1, 2])],
+        opset=18)
+    # Opset 18 nodes the importer refuses, naming the node: Split's
+    # num_outputs that is not its number of outputs, Pad's axes naming one
+    # dimension twice, a Pad with a fifth input (its schema's count is
+    # checked by seqc: onnx 1.12 has none for opset 18).
+    save("opset18_bad_split", [
+        helper.make_node("Split", ["x"], ["s0", "s1", "s2"], name="split",
+                         axis=2, num_outputs=2)],
+        [f32("x", ["B", 3, 5])],
+        [f32("s0", ["B", 3, 2]), f32("s1", ["B", 3, 2]),
+         f32("s2", ["B", 3, 1])], opset=18)
+    save("opset18_split_short", [
+        helper.make_node("Split", ["x"], ["s0", "s1", "s2", "s3"],
+                         name="split", axis=2, num_outputs=4)],
+        [f32("x", [1, 3, "T"])],
+        [f32("s0", [1, 3, "P"]), f32("s1", [1, 3, "P"]),
+         f32("s2", [1, 3, "P"]), f32("s3", [1, 3, "L"])], opset=18)
+    save("opset18_pad_axes_twice", [
+        helper.make_node("Pad", ["x", "pads", "", "twice"], ["y"],
+                         name="pad")],
+        [f32("x", ["B", 3, 5])], [f32("y", ["B", 3, 11])],
+        [helper.make_tensor("pads", TensorProto.INT64, [4], [1, 1, 2, 2]),
+         helper.make_tensor("twice", TensorProto.INT64, [2], [2, -1])],
+        opset=18)
+    save("opset18_pad_five_inputs", [
+        helper.make_node("Pad", ["x", "pads", "", "last", "x"], ["y"],
+                         name="pad")],
+        [f32("x", ["B", 3, 5])], [f32("y", ["B", 3, 8])],
+        [helper.make_tensor("pads", TensorProto.INT64, [2], [1, 2]),
+         helper.make_tensor("last", TensorProto.INT64, [1], [-1])],
+        opset=18)
 
 
 def write_external_data_inputs(in_dir):
