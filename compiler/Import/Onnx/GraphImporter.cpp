@@ -5,8 +5,6 @@
 #include "dialects/Seq/Utils/PointwiseMath.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
-#include "onnx/defs/schema.h"
-
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
@@ -14,8 +12,6 @@
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
-
-#include <limits>
 
 using namespace mlir;
 
@@ -621,94 +617,6 @@ void GraphImporter::enterNode(const onnx::NodeProto &n) {
       FileLineColLoc::get(context, path, 0, 0));
 }
 
-LogicalResult GraphImporter::verifyGraphSchemas(const onnx::GraphProto &graph) {
-  const onnx::NodeProto *outer = node;
-  Location outerLoc = loc;
-  for (const onnx::NodeProto &n : graph.node()) {
-    enterNode(n);
-    if (failed(verifyNodeSchema()))
-      return failure();
-  }
-  node = outer;
-  loc = outerLoc;
-  return success();
-}
-
-namespace {
-/// The operators of opset 18 that changed their inputs (axes and pads as
-/// inputs; Split's num_outputs) and that seqc imports: libonnx's schemas
-/// (ONNX 1.12) stop at opset 17, so these nodes' input and output counts
-/// are checked here instead (their attributes by each importer).
-struct Arity {
-  llvm::StringLiteral op;
-  int minInputs, maxInputs, minOutputs, maxOutputs;
-};
-constexpr int kAny = std::numeric_limits<int>::max();
-constexpr Arity kOpset18Arities[] = {
-    {"Pad", 2, 4, 1, 1},
-    {"Split", 1, 2, 1, kAny},
-    {"ReduceL1", 1, 2, 1, 1},
-    {"ReduceL2", 1, 2, 1, 1},
-    {"ReduceLogSum", 1, 2, 1, 1},
-    {"ReduceLogSumExp", 1, 2, 1, 1},
-    {"ReduceMax", 1, 2, 1, 1},
-    {"ReduceMean", 1, 2, 1, 1},
-    {"ReduceMin", 1, 2, 1, 1},
-    {"ReduceProd", 1, 2, 1, 1},
-    {"ReduceSumSquare", 1, 2, 1, 1},
-    {"ScatterElements", 3, 3, 1, 1},
-    {"ScatterND", 3, 3, 1, 1},
-};
-} // namespace
-
-LogicalResult GraphImporter::verifyNodeSchema() {
-  // Importers look at a node's producers too (shape arithmetic): check
-  // every node first, so that none meets a node with missing inputs (or
-  // extra ones it would silently ignore).
-  if (!node->domain().empty() && node->domain() != "ai.onnx")
-    return success(); // importNode says these are unsupported
-  if (opset >= 18)
-    for (const Arity &arity : kOpset18Arities) {
-      if (node->op_type() != arity.op)
-        continue;
-      auto count = [](const auto &names) {
-        // Trailing optional inputs and outputs may be given as "".
-        int n = names.size();
-        while (n > 0 && names[n - 1].empty())
-          --n;
-        return n;
-      };
-      int inputs = count(node->input()), outputs = count(node->output());
-      if (inputs < arity.minInputs || inputs > arity.maxInputs ||
-          outputs < arity.minOutputs || outputs > arity.maxOutputs) {
-        nodeError() << "does not match the ONNX schema of " << arity.op
-                    << " (opset 18): " << inputs << " inputs and " << outputs
-                    << " outputs, where it takes " << arity.minInputs << " to "
-                    << arity.maxInputs << " inputs and "
-                    << (arity.maxOutputs == kAny ? "any number of outputs"
-                                                 : "one output");
-        return failure();
-      }
-      return success();
-    }
-  const onnx::OpSchema *schema =
-      onnx::OpSchemaRegistry::Schema(node->op_type(), static_cast<int>(opset));
-  if (!schema)
-    return success(); // importNode names the unsupported operator
-  try {
-    schema->Verify(*node);
-  } catch (const std::exception &e) {
-    // onnx's message starts with the schema's own context line.
-    std::string message = e.what();
-    if (size_t end = message.find("\n==>"); end != std::string::npos)
-      message = message.substr(0, end);
-    nodeError() << "does not match the ONNX schema of " << node->op_type()
-                << ": " << message;
-    return failure();
-  }
-  return success();
-}
-
 LogicalResult GraphImporter::importNode() {
   if (!node->domain().empty() && node->domain() != "ai.onnx") {
     nodeError() << "operators of domain '" << node->domain()
@@ -807,6 +715,24 @@ std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
     return std::nullopt;
   }
   return axis < 0 ? axis + rank : axis;
+}
+
+std::optional<SmallVector<int64_t>>
+normalizeDistinctAxes(GraphImporter &g, ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<int64_t> normalized;
+  SmallVector<bool> seen(rank, false);
+  for (int64_t a : axes) {
+    std::optional<int64_t> n = normalizeAxis(g, a, rank);
+    if (!n)
+      return std::nullopt;
+    if (seen[*n]) {
+      g.nodeError() << "axes name dimension " << *n << " twice";
+      return std::nullopt;
+    }
+    seen[*n] = true;
+    normalized.push_back(*n);
+  }
+  return normalized;
 }
 
 /// A float input, with an error when it is not f32.

@@ -244,6 +244,11 @@ mlir::RankedTensorType tensorType(mlir::Value v);
 /// Normalizes a possibly negative axis; emits an error when out of range.
 std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,
                                      int64_t rank);
+/// Normalizes `axes`, which must name distinct dimensions of a rank-`rank`
+/// tensor; emits an error for one out of range or named twice.
+std::optional<llvm::SmallVector<int64_t>>
+normalizeDistinctAxes(GraphImporter &g, llvm::ArrayRef<int64_t> axes,
+                      int64_t rank);
 /// Input `i`, a DOUBLE constant, as an f32 constant (PyTorch's rule for a
 /// Python float next to f32 data); null when it is anything else.
 mlir::Value narrowedF64Constant(GraphImporter &g, unsigned i);

@@ -221,19 +221,14 @@ LogicalResult importPad(GraphImporter &g) {
     std::optional<Ints> given = padAmounts(g, 2 * axes->size());
     if (!given)
       return failure();
+    std::optional<SmallVector<int64_t>> dims =
+        normalizeDistinctAxes(g, *axes, rank);
+    if (!dims)
+      return failure();
     pads = Ints(2 * rank, g.builder.getIndexAttr(0));
-    SmallVector<bool> seen(rank, false);
-    for (auto [i, a] : llvm::enumerate(*axes)) {
-      std::optional<int64_t> axis = normalizeAxis(g, a, rank);
-      if (!axis)
-        return failure();
-      if (seen[*axis]) {
-        g.nodeError() << "axes names dimension " << *axis << " twice";
-        return failure();
-      }
-      seen[*axis] = true;
-      (*pads)[*axis] = (*given)[i];
-      (*pads)[*axis + rank] = (*given)[i + axes->size()];
+    for (auto [i, d] : llvm::enumerate(*dims)) {
+      (*pads)[d] = (*given)[i];
+      (*pads)[d + rank] = (*given)[i + dims->size()];
     }
   } else {
     pads = padAmounts(g, 2 * rank);

@@ -595,19 +595,15 @@ LogicalResult importSqueezeUnsqueeze(GraphImporter &g, bool squeeze) {
       return failure();
     }
     int64_t outRank = rank + axes->size();
+    // Each axis is a new dimension: a repeated one would leave fewer than
+    // rank + |axes| dimensions to fill.
+    std::optional<SmallVector<int64_t>> newDims =
+        normalizeDistinctAxes(g, *axes, outRank);
+    if (!newDims)
+      return failure();
     SmallVector<bool> inserted(outRank, false);
-    for (int64_t a : *axes) {
-      auto n = normalizeAxis(g, a, outRank);
-      if (!n)
-        return failure();
-      // Each axis is a new dimension: a repeated one would leave fewer
-      // than rank + |axes| dimensions to fill.
-      if (inserted[*n]) {
-        g.nodeError() << "axes name dimension " << *n << " twice";
-        return failure();
-      }
-      inserted[*n] = true;
-    }
+    for (int64_t n : *newDims)
+      inserted[n] = true;
     for (int64_t i = 0, j = 0; i < outRank; ++i)
       out.push_back(inserted[i] ? OpFoldResult(g.builder.getIndexAttr(1))
                                 : shape[j++]);
