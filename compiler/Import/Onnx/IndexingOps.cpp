@@ -584,6 +584,10 @@ LogicalResult importSplit(GraphImporter &g) {
     return failure();
   unsigned n = g.numOutputs();
   SmallVector<OpFoldResult> sizes = shapeOf(g, x), lengths;
+  if (numOutputs && g.hasInput(1) && g.intAttr("num_outputs")) {
+    g.nodeError() << "takes split sizes or num_outputs, not both";
+    return failure();
+  }
   if (attributeSizes ? g.intsAttr("split").has_value() : g.hasInput(1)) {
     auto split = attributeSizes ? g.intsAttr("split") : g.constIntsInput(1);
     if (!split || split->size() != n) {

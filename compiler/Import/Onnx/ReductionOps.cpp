@@ -122,7 +122,17 @@ static LogicalResult foldSizeExtreme(GraphImporter &g, bool isMin) {
 /// is not subtracted). ReduceSum, ReduceProd, ReduceMax and ReduceMin also
 /// take integer data (element counts of shape arithmetic: torch.std).
 LogicalResult importReduce(GraphImporter &g, StringRef op) {
-  if (failed(g.checkAttrs({"axes", "keepdims", "noop_with_empty_axes"})))
+  // The axes are input 1 from ReduceSum's opset 13 and every other
+  // reduction's opset 18 on: the attribute of the older versions is gone.
+  bool axesInput = g.opset >= (op == "ReduceSum" ? 13 : 18);
+  if (axesInput && g.intsAttr("axes")) {
+    g.nodeError() << "axes is input 1 from opset "
+                  << (op == "ReduceSum" ? 13 : 18) << " on, not an attribute";
+    return failure();
+  }
+  if (failed(axesInput
+                 ? g.checkAttrs({"keepdims", "noop_with_empty_axes"})
+                 : g.checkAttrs({"axes", "keepdims", "noop_with_empty_axes"})))
     return failure();
   if ((op == "ReduceMin" || op == "ReduceMax") &&
       succeeded(foldSizeExtreme(g, op == "ReduceMin")))

@@ -77,8 +77,10 @@ LogicalResult GraphImporter::verifyNodeSchema() {
       if (inputs < arity.minInputs || inputs > arity.maxInputs ||
           outputs < arity.minOutputs || outputs > arity.maxOutputs) {
         nodeError() << "does not match the ONNX schema of " << arity.op
-                    << " (opset 18): " << inputs << " inputs and " << outputs
-                    << " outputs, where it takes " << arity.minInputs << " to "
+                    << " (opset 18): " << inputs
+                    << (inputs == 1 ? " input and " : " inputs and ") << outputs
+                    << (outputs == 1 ? " output" : " outputs")
+                    << ", where it takes " << arity.minInputs << " to "
                     << arity.maxInputs << " inputs and "
                     << (arity.maxOutputs == kAny ? "any number of outputs"
                                                  : "one output");

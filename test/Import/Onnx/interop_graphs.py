@@ -136,6 +136,17 @@ def write_interop_inputs(save, f32):
         [f32("x", ["B", 3, 5])],
         [f32("s0", ["B", 3, 2]), f32("s1", ["B", 3, 2]),
          f32("s2", ["B", 3, 1])], opset=18)
+    save("opset18_split_both", [
+        helper.make_node("Split", ["x", "sizes"], ["s0", "s1"], name="split",
+                         axis=2, num_outputs=2)],
+        [f32("x", ["B", 3, 5])],
+        [f32("s0", ["B", 3, 2]), f32("s1", ["B", 3, 3])],
+        [helper.make_tensor("sizes", TensorProto.INT64, [2], [2, 3])],
+        opset=18)
+    save("opset18_reduce_axes_attribute", [
+        helper.make_node("ReduceMean", ["x"], ["y"], name="reduce_mean",
+                         axes=[2])],
+        [f32("x", ["B", 3, 5])], [f32("y", ["B", 3, 1])], opset=18)
     save("opset18_split_short", [
         helper.make_node("Split", ["x"], ["s0", "s1", "s2", "s3"],
                          name="split", axis=2, num_outputs=4)],
