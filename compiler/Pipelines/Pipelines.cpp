@@ -264,6 +264,9 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
   // Loops the lowerings above split into per-thread shares run on the
   // model context's threads.
   pm.addPass(createOutlineParallelLoopsPass());
+  // The copies of one loop (a recurrence's chunks, layers of one shape,
+  // the step entry's) lowered once.
+  pm.addPass(createMergeEquivalentFunctionsPass());
   addScalarMath(pm);
   addHostToLLVM(pm, options.cleanup, /*cuda=*/false);
 }

@@ -172,6 +172,10 @@ public:
     int64_t mc = std::max<int64_t>(1, kL2Floats / kc / rowTile) * rowTile;
     // Panels [0, whole) hold NR columns of y each; panel `whole`, if it
     // exists, holds the last N mod NR.
+    int64_t staticCols =
+        cast<MemRefType>(c.y.getType()).getDimSize(c.leadingRank);
+    bool mayBePartial =
+        ShapedType::isDynamic(staticCols) || staticCols % c.panelWidth != 0;
     Value whole = arith::DivUIOp::create(b, loc, cols, cst(c.panelWidth));
     Value partial = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                           whole, cst(c.panels));
@@ -205,6 +209,11 @@ public:
           });
         };
         loop(j0, wholeEnd, 1, [&](Value j) { panelTiles(j, false); });
+        // N a static multiple of NR: no partial panel, and no code for one
+        // (the share's end is not static, so hasPartial would not fold;
+        // its masked tiles were half of a model's GEMM code).
+        if (!mayBePartial)
+          return;
         auto ifOp = scf::IfOp::create(b, loc, hasPartial, false);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(&ifOp.getThenRegion().front());

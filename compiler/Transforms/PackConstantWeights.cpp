@@ -39,75 +39,105 @@ using seqc::isLinearContraction;
 
 namespace {
 
-/// The f32 value of `v` if it is a constant of static shape, or a static
-/// slice of one (a recurrence's per-direction weights: slices of the
-/// [D, G*H, I] constant).
-DenseElementsAttr constantValue(Value v) {
+/// A constant's f32 elements in row-major order, with its static shape:
+/// the attribute's own storage, or a copy (a slice, a splat).
+struct ConstantFloats {
+  SmallVector<int64_t> shape;
+  ArrayRef<float> storage;
+  std::vector<float> copy;
+  const float *data() const {
+    return copy.empty() ? storage.data() : copy.data();
+  }
+};
+
+/// The elements of `v` if it is an f32 constant of static shape, or a
+/// static slice of one (a recurrence's per-direction weights: slices of
+/// the [D, G*H, I] constant). Copied from the attribute's raw storage in
+/// contiguous runs: element-wise access through getValues costs more than
+/// the rest of the pass on a model's megabytes of weights.
+std::optional<ConstantFloats> constantValue(Value v) {
   DenseElementsAttr whole;
   if (matchPattern(v, m_Constant(&whole))) {
     auto type = cast<ShapedType>(whole.getType());
-    return type.getElementType().isF32() && type.hasStaticShape()
-               ? whole
-               : DenseElementsAttr();
+    if (!type.getElementType().isF32() || !type.hasStaticShape())
+      return std::nullopt;
+    ConstantFloats result{SmallVector<int64_t>(type.getShape()), {}, {}};
+    if (whole.isSplat()) {
+      result.copy.assign(type.getNumElements(), whole.getSplatValue<float>());
+    } else {
+      ArrayRef<char> raw = whole.getRawData();
+      result.storage = ArrayRef<float>(
+          reinterpret_cast<const float *>(raw.data()), type.getNumElements());
+    }
+    return result;
   }
   auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
   if (!slice || !slice.hasUnitStride() ||
       ShapedType::isDynamicShape(slice.getStaticOffsets()) ||
       ShapedType::isDynamicShape(slice.getStaticSizes()) ||
       !slice.getType().hasStaticShape())
-    return {};
-  DenseElementsAttr source = constantValue(slice.getSource());
+    return std::nullopt;
+  std::optional<ConstantFloats> source = constantValue(slice.getSource());
   if (!source)
-    return {};
-  // The slice's elements in row-major order of its (unreduced) sizes.
-  ArrayRef<int64_t> shape = source.getType().getShape();
+    return std::nullopt;
+  // The slice's elements in row-major order of its (unreduced) sizes: one
+  // copy per run along the innermost dim.
+  ArrayRef<int64_t> shape = source->shape;
   ArrayRef<int64_t> offsets = slice.getStaticOffsets(),
                     sizes = slice.getStaticSizes();
-  auto values = source.getValues<float>();
-  std::vector<float> result;
-  result.reserve(slice.getType().getNumElements());
-  SmallVector<int64_t> index(sizes.size(), 0);
-  for (int64_t i = 0, e = slice.getType().getNumElements(); i < e; ++i) {
+  ConstantFloats result{
+      SmallVector<int64_t>(slice.getType().getShape()), {}, {}};
+  result.copy.reserve(slice.getType().getNumElements());
+  if (slice.getType().getNumElements() == 0)
+    return result;
+  size_t rank = sizes.size();
+  int64_t run = sizes.back();
+  SmallVector<int64_t> index(rank, 0);
+  while (true) {
     int64_t flat = 0;
-    for (size_t d = 0; d < sizes.size(); ++d)
+    for (size_t d = 0; d < rank; ++d)
       flat = flat * shape[d] + offsets[d] + index[d];
-    result.push_back(values[flat]);
-    for (int64_t d = sizes.size() - 1; d >= 0; --d) {
+    const float *begin = source->data() + flat;
+    result.copy.insert(result.copy.end(), begin, begin + run);
+    int64_t d = static_cast<int64_t>(rank) - 2;
+    for (; d >= 0; --d) {
       if (++index[d] < sizes[d])
         break;
       index[d] = 0;
     }
+    if (d < 0)
+      return result;
   }
-  return DenseElementsAttr::get(slice.getType(), ArrayRef<float>(result));
 }
 
 /// The constant w of a marked linear contraction on tensors, with loops
-/// (l..., n, k), x (l..., k), w (n, k), y (l..., n); null if `op` is not
+/// (l..., n, k), x (l..., k), w (n, k), y (l..., n); none if `op` is not
 /// one (attention's q k^T, a run-time or external weight, another dtype).
 /// The weight may be a static slice of a constant.
-DenseElementsAttr linearWeight(linalg::GenericOp op) {
+std::optional<ConstantFloats> linearWeight(linalg::GenericOp op) {
   auto rowMajor = [](unsigned loops, AffineExpr n, AffineExpr k) {
     return AffineMap::get(loops, 0, {n, k}, n.getContext());
   };
   if (!op->hasAttr("seq.contraction") || !op.hasPureTensorSemantics() ||
       !isLinearContraction(op, rowMajor))
-    return {};
+    return std::nullopt;
   return constantValue(op.getDpsInputs()[1]);
 }
 
 /// w [N, K] as [ceil(N / NR), K, NR], zero-padded.
-DenseElementsAttr pack(DenseElementsAttr w, int64_t panelWidth) {
-  ArrayRef<int64_t> shape = cast<RankedTensorType>(w.getType()).getShape();
-  int64_t cols = shape[0], depth = shape[1];
+DenseElementsAttr pack(const ConstantFloats &w, int64_t panelWidth,
+                       Type elementType) {
+  int64_t cols = w.shape[0], depth = w.shape[1];
   int64_t panels = llvm::divideCeil(cols, panelWidth);
   std::vector<float> packed(panels * depth * panelWidth, 0.0f);
-  auto values = w.getValues<float>();
-  for (int64_t n = 0; n < cols; ++n)
+  for (int64_t n = 0; n < cols; ++n) {
+    const float *row = w.data() + n * depth;
+    float *column =
+        packed.data() + (n / panelWidth) * depth * panelWidth + n % panelWidth;
     for (int64_t k = 0; k < depth; ++k)
-      packed[((n / panelWidth) * depth + k) * panelWidth + n % panelWidth] =
-          values[n * depth + k];
-  auto type = RankedTensorType::get({panels, depth, panelWidth},
-                                    w.getElementType());
+      column[k * panelWidth] = row[k];
+  }
+  auto type = RankedTensorType::get({panels, depth, panelWidth}, elementType);
   return DenseElementsAttr::get(type, ArrayRef<float>(packed));
 }
 
@@ -121,19 +151,19 @@ struct PackConstantWeightsPass
       return signalPassFailure();
     }
     getOperation()->walk([&](linalg::GenericOp op) {
-      DenseElementsAttr w = linearWeight(op);
+      std::optional<ConstantFloats> w = linearWeight(op);
       // Fewer columns than a panel (a classifier head, a gate of width 1)
       // would be mostly padding, in memory and in FMAs: the dot-product
       // kernel does better.
-      if (!w || w.getType().getDimSize(0) < panelWidth)
+      if (!w || w->shape[0] < panelWidth)
         return;
       LLVM_DEBUG(llvm::dbgs()
                  << "[" DEBUG_TYPE "] " << op.getLoc() << ": packing a "
-                 << w.getType() << " weight in panels of " << panelWidth
-                 << " columns\n");
+                 << w->shape[0] << "x" << w->shape[1] << " weight in panels of "
+                 << panelWidth << " columns\n");
       OpBuilder b(op);
-      Value packed =
-          arith::ConstantOp::create(b, op.getLoc(), pack(w, panelWidth));
+      Value packed = arith::ConstantOp::create(
+          b, op.getLoc(), pack(*w, panelWidth, b.getF32Type()));
       unsigned loops = op.getNumLoops();
       AffineExpr n = b.getAffineDimExpr(loops - 2),
                  k = b.getAffineDimExpr(loops - 1);

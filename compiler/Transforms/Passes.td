@@ -669,6 +669,44 @@ def OutlineParallelLoopsPass
   ];
 }
 
+def MergeEquivalentFunctionsPass
+    : Pass<"seqc-merge-equivalent-functions", "::mlir::ModuleOp"> {
+  let summary = "Keep one of each set of identical private functions";
+  let description = [{
+    A model's parallel loops are outlined once per place they occur
+    (`seqc-outline-parallel-loops`): the same GEMM in each chunk of a
+    recurrence's steps, in each layer of one shape, in the full-sequence
+    entry and again in the step entry. The copies have the same body and
+    differ only in what their callers pass them. This pass keeps the first
+    of each set of private `func.func`s with the same type, the same
+    attributes (the name aside) and equivalent bodies (the same ops,
+    operands, attributes and types, locations aside), points every use of
+    the others' names at it, and erases them; it repeats until nothing
+    changes, since two callers become equal once their callees are merged.
+    LLVM's mergefunc does the same later, but every lowering pass in
+    between would otherwise convert each copy: for a two-layer LSTM with a
+    step entry, 16 GEMM functions are 3 distinct ones.
+
+    Before:
+    ```mlir
+    func.func private @f_parallel0_loop(%a: memref<?xf32>) { ... }
+    func.func private @f_parallel1_loop(%a: memref<?xf32>) { ... same ... }
+    func.func @f(...) {
+      call @f_parallel0_loop(%x) : (memref<?xf32>) -> ()
+      call @f_parallel1_loop(%y) : (memref<?xf32>) -> ()
+    }
+    ```
+    After:
+    ```mlir
+    func.func private @f_parallel0_loop(%a: memref<?xf32>) { ... }
+    func.func @f(...) {
+      call @f_parallel0_loop(%x) : (memref<?xf32>) -> ()
+      call @f_parallel0_loop(%y) : (memref<?xf32>) -> ()
+    }
+    ```
+  }];
+}
+
 def OutlineRepeatedLayersPass
     : Pass<"seqc-outline-repeated-layers", "::mlir::ModuleOp"> {
   let summary = "Compile a stack of identical layers once: one function, "

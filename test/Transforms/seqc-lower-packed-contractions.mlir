@@ -153,6 +153,9 @@ func.func @narrow_panels(%x: memref<13x8xf32>, %w: memref<2x8x4xf32>, %y: memref
 // CHECK: %[[FEW:.+]] = arith.minui %[[THREADS]], %{{.+}}
 // CHECK: %[[SHARES:.+]] = arith.select %[[WORTH]], %[[FEW]], %c1
 // CHECK: scf.for %{{.+}} = %c0{{(_[0-9]+)?}} to %[[SHARES]]
+// N = 32 is 4 whole panels: no code for a partial one.
+// CHECK-NOT: vector.create_mask
+// CHECK-NOT: vector.maskedload
 // CHECK: } {seqc.parallel}
 func.func @threads(%x: memref<?x64xf32>, %w: memref<4x64x8xf32>, %y: memref<?x32xf32>,
                    %ctx: !llvm.ptr {seqc.model_context}) {
