@@ -122,3 +122,40 @@ func.func @direction_slice(%x: tensor<?x2xf32>, %y: tensor<?x4xf32>, %z: tensor<
   } -> tensor<?x3xf32>
   return %r, %q : tensor<?x4xf32>, tensor<?x3xf32>
 }
+
+// -----
+
+// A slice that starts inside the innermost dim (columns 1..2 of each row
+// of a [4, 4] constant: w[n] = [4n + 2, 4n + 3]) is copied row by row; a
+// splat weight packs to a splat (N = 4, K = 3: one full panel).
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#w = affine_map<(d0, d1, d2) -> (d1, d2)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @inner_slice_and_splat
+// CHECK: arith.constant dense<{{\[}}{{\[}}[2.000000e+00, 6.000000e+00, 1.000000e+01, 1.400000e+01], [3.000000e+00, 7.000000e+00, 1.100000e+01, 1.500000e+01]]]> : tensor<1x2x4xf32>
+// CHECK: arith.constant dense<5.000000e-01> : tensor<1x3x4xf32>
+func.func @inner_slice_and_splat(%x: tensor<?x2xf32>, %y: tensor<?x4xf32>, %x3: tensor<?x3xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>) {
+  %all = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0],
+                               [9.0, 10.0, 11.0, 12.0], [13.0, 14.0, 15.0, 16.0]]> : tensor<4x4xf32>
+  %w = tensor.extract_slice %all[0, 1] [4, 2] [1, 1] : tensor<4x4xf32> to tensor<4x2xf32>
+  %r = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<?x2xf32>, tensor<4x2xf32>) outs(%y : tensor<?x4xf32>)
+      attrs = {seq.contraction} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b fastmath<reassoc, contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc, contract> : f32
+    linalg.yield %s : f32
+  } -> tensor<?x4xf32>
+  %half = arith.constant dense<0.5> : tensor<4x3xf32>
+  %q = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x3, %half : tensor<?x3xf32>, tensor<4x3xf32>) outs(%y : tensor<?x4xf32>)
+      attrs = {seq.contraction} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b fastmath<reassoc, contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc, contract> : f32
+    linalg.yield %s : f32
+  } -> tensor<?x4xf32>
+  return %r, %q : tensor<?x4xf32>, tensor<?x4xf32>
+}
