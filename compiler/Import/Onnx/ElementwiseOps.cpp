@@ -522,11 +522,44 @@ LogicalResult importMod(GraphImporter &g) {
   return success();
 }
 
+/// Gelu (opset 20): x * Phi(x) with Phi the standard normal CDF, or with
+/// approximate = "tanh" 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
+/// (Hendrycks and Gimpel 2016; PyTorch's nn.GELU(approximate=...)), as
+/// seq.activation gelu / gelu_tanh.
+LogicalResult importGelu(GraphImporter &g) {
+  if (g.opset < 20) {
+    g.nodeError() << "Gelu is an operator of opset 20 and later (the "
+                     "model imports opset "
+                  << g.opset << ")";
+    return failure();
+  }
+  if (failed(g.checkAttrs({"approximate"})))
+    return failure();
+  std::string approximate = g.stringAttr("approximate").value_or("none");
+  if (approximate != "none" && approximate != "tanh") {
+    g.nodeError() << "approximate must be 'none' or 'tanh', found '"
+                  << approximate << "'";
+    return failure();
+  }
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  auto kind = approximate == "tanh" ? seq::ActivationKind::gelu_tanh
+                                    : seq::ActivationKind::gelu;
+  g.setOutput(
+      0, seq::ActivationOp::create(g.builder, g.loc,
+                                   seq::ActivationAttr::get(g.context, kind), x)
+             .getResult());
+  return success();
+}
+
 } // namespace
 
 LogicalResult importElementwiseOp(GraphImporter &g, StringRef op,
                                   bool &handled) {
   handled = true;
+  if (op == "Gelu")
+    return importGelu(g);
   if (op == "LeakyRelu")
     return importActivation(g, seq::ActivationKind::leaky_relu);
   if (op == "Elu")

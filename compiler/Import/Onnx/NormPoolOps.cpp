@@ -427,9 +427,10 @@ FailureOr<Value> poolLastAxis(GraphImporter &g, Value x, PoolWindow w,
           .getResult(0);
   if (isMax)
     return pooled;
-  // The divisor of output step t: the window [t * stride - pad_l, ... +
-  // K) clipped to the padded input, then (unless count_include_pad) to the
-  // input.
+  // The divisor of output step t: the window's taps first + j * dilation
+  // (j in [0, K), first = t * stride - pad_l) inside the padded input, or
+  // (unless count_include_pad) inside the input: j from ceil((lo - first) /
+  // dilation) to ceil((hi - first) / dilation), clipped to [0, K).
   Value out = seq::createEmptyTensor(b, loc, sizes, g.builder.getF32Type());
   AffineMap identity = AffineMap::getMultiDimIdentityMap(3, g.context);
   return linalg::GenericOp::create(
@@ -441,14 +442,20 @@ FailureOr<Value> poolLastAxis(GraphImporter &g, Value x, PoolWindow w,
                Value ot = linalg::IndexOp::create(ib, l, 2);
                Value first = arith::SubIOp::create(
                    ib, l, arith::MulIOp::create(ib, l, ot, cst(s)), cst(pl));
-               Value end = arith::MinSIOp::create(
-                   ib, l, arith::AddIOp::create(ib, l, first, cst(w.kernel)),
-                   arith::AddIOp::create(ib, l, t, cst(pr)));
-               if (!includePad) {
-                 first = arith::MaxSIOp::create(ib, l, first, cst(0));
-                 end = arith::MinSIOp::create(ib, l, end, t);
-               }
-               Value count = arith::SubIOp::create(ib, l, end, first);
+               Value lo = includePad ? cst(-pl) : cst(0);
+               Value hi =
+                   includePad
+                       ? arith::AddIOp::create(ib, l, t, cst(pr)).getResult()
+                       : t;
+               auto taps = [&](Value bound) -> Value {
+                 return arith::CeilDivSIOp::create(
+                     ib, l, arith::SubIOp::create(ib, l, bound, first), cst(d));
+               };
+               Value jBegin = arith::MaxSIOp::create(ib, l, taps(lo), cst(0));
+               Value jEnd =
+                   arith::MinSIOp::create(ib, l, taps(hi), cst(w.kernel));
+               Value count = arith::MaxSIOp::create(
+                   ib, l, arith::SubIOp::create(ib, l, jEnd, jBegin), cst(0));
                Value countF = arith::SIToFPOp::create(
                    ib, l, ib.getF32Type(),
                    arith::IndexCastOp::create(ib, l, ib.getI64Type(), count));
@@ -500,6 +507,10 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
   SmallVector<StringRef> known = {"auto_pad", "ceil_mode", "kernel_shape",
                                   "pads", "strides"};
   known.push_back(isMax ? "dilations" : "count_include_pad");
+  // AveragePool has dilations from opset 19 (the window's elements
+  // averaged are the dilated ones, as MaxPool's maximum is over them).
+  if (!isMax && g.opset >= 19)
+    known.push_back("dilations");
   if (isMax)
     known.push_back("storage_order");
   if (failed(g.checkAttrs(known)))

@@ -14,7 +14,7 @@ using namespace mlir;
 namespace seqc {
 
 /// The opsets whose operator definitions this importer implements.
-static constexpr int64_t kMinOpset = 11, kMaxOpset = 18;
+static constexpr int64_t kMinOpset = 11, kMaxOpset = 22;
 
 /// Appends to `files` the external data file of every tensor in `graph`
 /// and its subgraphs (initializers and Constant nodes' values), each once,

@@ -54,14 +54,23 @@ Value gatherByIndices(
   return generic.getResult(0);
 }
 
-/// Pad with mode reflect (mirrored without repeating the edge: numpy's and
-/// PyTorch's "reflect") or edge (the edge repeated: PyTorch's
-/// "replicate") by `low[d]` / `high[d]` (>= 0, index values or constants):
-/// each output element reads x at its index mapped back into range.
-/// reflect needs every pad below its dimension's size and edge a non-empty
-/// dimension where it pads; what is known only at run time is checked then.
+/// How Pad fills: mirrored without repeating the edge (numpy's and
+/// PyTorch's "reflect"), the edge repeated (PyTorch's "replicate"), or
+/// wrapped around (opset 19; numpy's "wrap", PyTorch's "circular").
+enum class PadFill { reflect, edge, wrap };
+
+/// Pad with mode reflect, edge or wrap by `low[d]` / `high[d]` (>= 0,
+/// index values or constants): each output element reads x at its index
+/// mapped back into range (wrap: modulo the dimension). reflect needs
+/// every pad below its dimension's size, edge a non-empty dimension where
+/// it pads, wrap a non-empty one at least as large as each pad (torch's
+/// circular padding's rule; wrapping more than once, numpy's np.pad,
+/// which ONNX's reference implementation calls, is not periodic: its
+/// result for pads past the size is refused rather than guessed); what is
+/// known only at run time is checked then.
 Value padByIndexing(GraphImporter &g, Value x, ArrayRef<OpFoldResult> low,
-                    ArrayRef<OpFoldResult> high, bool reflect) {
+                    ArrayRef<OpFoldResult> high, PadFill fill) {
+  bool reflect = fill == PadFill::reflect;
   RankedTensorType xt = tensorType(x);
   int64_t rank = xt.getRank();
   SmallVector<OpFoldResult> in = shapeOf(g, x), out;
@@ -77,15 +86,26 @@ Value padByIndexing(GraphImporter &g, Value x, ArrayRef<OpFoldResult> low,
     std::optional<int64_t> size = getConstantIntValue(in[d]),
                            lo = getConstantIntValue(low[d]),
                            hi = getConstantIntValue(high[d]);
+    bool wrap = fill == PadFill::wrap;
     std::string what =
-        !reflect ? "edge padding needs at least one element"
+        fill == PadFill::edge ? "edge padding needs at least one element"
+        : wrap && lo && hi
+            ? "wrap padding by " + std::to_string(std::max(*lo, *hi)) +
+                  " needs at least " +
+                  std::to_string(std::max<int64_t>({*lo, *hi, 1})) +
+                  " elements (it wraps around once at most)"
+        : wrap ? std::string("wrap padding by a run-time amount needs at "
+                             "least that many elements, and one (it wraps "
+                             "around once at most)")
         : lo && hi
             ? "reflect padding by " + std::to_string(std::max(*lo, *hi)) +
                   " needs more than that many elements"
             : std::string("reflect padding by a run-time amount needs more "
                           "elements than that amount");
     if (size && lo && hi) {
-      int64_t need = reflect ? std::max(*lo, *hi) + 1 : 1;
+      int64_t need = reflect ? std::max(*lo, *hi) + 1
+                     : wrap  ? std::max<int64_t>({*lo, *hi, 1})
+                             : 1;
       if (*size < need) {
         g.nodeError() << what << " in dimension " << d << ", which has "
                       << *size;
@@ -94,12 +114,12 @@ Value padByIndexing(GraphImporter &g, Value x, ArrayRef<OpFoldResult> low,
       continue;
     }
     Value need = arith::ConstantIndexOp::create(g.builder, g.loc, 1);
+    Value widest = arith::MaxSIOp::create(
+        g.builder, g.loc, g.indexValue(low[d]), g.indexValue(high[d]));
     if (reflect)
-      need = arith::AddIOp::create(
-          g.builder, g.loc,
-          arith::MaxSIOp::create(g.builder, g.loc, g.indexValue(low[d]),
-                                 g.indexValue(high[d])),
-          need);
+      need = arith::AddIOp::create(g.builder, g.loc, widest, need);
+    else if (wrap)
+      need = arith::MaxSIOp::create(g.builder, g.loc, widest, need);
     Value ok = arith::CmpIOp::create(g.builder, g.loc,
                                      arith::CmpIPredicate::sge, n, need);
     seq::createCheck(g.builder, g.loc, ok, n,
@@ -134,6 +154,17 @@ Value padByIndexing(GraphImporter &g, Value x, ArrayRef<OpFoldResult> low,
             Value backAbs = arith::MaxSIOp::create(
                 b, l, back, arith::SubIOp::create(b, l, cst(0), back));
             j = arith::SubIOp::create(b, l, last, backAbs);
+          } else if (fill == PadFill::wrap) {
+            // j in [-n, 2n) (no pad exceeds n): j + n before, j - n after.
+            Value before = arith::CmpIOp::create(
+                b, l, arith::CmpIPredicate::slt, j, cst(0));
+            Value after = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
+                                                j, extents[d]);
+            j = arith::SelectOp::create(
+                b, l, before, arith::AddIOp::create(b, l, j, extents[d]),
+                arith::SelectOp::create(
+                    b, l, after, arith::SubIOp::create(b, l, j, extents[d]),
+                    j));
           } else {
             j = arith::MinSIOp::create(
                 b, l, arith::MaxSIOp::create(b, l, j, cst(0)), last);
@@ -189,19 +220,27 @@ OpFoldResult clampedAtZero(GraphImporter &g, OpFoldResult v) {
       .getResult();
 }
 
-/// ONNX Pad (opsets 11-18; PyTorch F.pad): constant (tensor.pad), reflect
-/// or edge mode. Amounts may be computed at run time (padding a length to
-/// a block size) and are at most 2^40; a negative amount removes elements
-/// (after the padding, as ONNX Runtime), and removing more than a
-/// dimension has fails the run. From opset 18 an `axes` input selects the
-/// padded dimensions.
+/// ONNX Pad (opsets 11-22; PyTorch F.pad): constant (tensor.pad), reflect,
+/// edge or (from opset 19) wrap mode. Amounts may be computed at run time
+/// (padding a length to a block size) and are at most 2^40; a negative amount
+/// removes elements (after the padding, as ONNX Runtime), and removing more
+/// than a dimension has fails the run. From opset 18 an `axes` input selects
+/// the padded dimensions.
 LogicalResult importPad(GraphImporter &g) {
   if (failed(g.checkAttrs({"mode"})))
     return failure();
   std::string mode = g.stringAttr("mode").value_or("constant");
-  if (mode != "constant" && mode != "reflect" && mode != "edge") {
+  if (mode == "wrap" && g.opset < 19) {
+    g.nodeError() << "mode 'wrap' is a mode of opset 19 and later (the "
+                     "model imports opset "
+                  << g.opset << ")";
+    return failure();
+  }
+  if (mode != "constant" && mode != "reflect" && mode != "edge" &&
+      mode != "wrap") {
     g.nodeError() << "mode '" << mode
-                  << "' is not supported (constant, reflect and edge are)";
+                  << "' is not supported (constant, reflect, edge and, from "
+                     "opset 19, wrap are)";
     return failure();
   }
   Value x = g.tensorInput(0);
@@ -280,7 +319,10 @@ LogicalResult importPad(GraphImporter &g) {
   }
   Value padded;
   if (mode != "constant") {
-    padded = padByIndexing(g, x, padLow, padHigh, mode == "reflect");
+    padded = padByIndexing(g, x, padLow, padHigh,
+                           mode == "reflect" ? PadFill::reflect
+                           : mode == "edge"  ? PadFill::edge
+                                             : PadFill::wrap);
     if (!padded)
       return failure();
   } else {

@@ -30,29 +30,38 @@ LogicalResult GraphImporter::verifyGraphSchemas(const onnx::GraphProto &graph) {
 }
 
 namespace {
-/// The operators of opset 18 that changed their inputs (axes and pads as
-/// inputs; Split's num_outputs) and that seqc imports: libonnx's schemas
-/// (ONNX 1.12) stop at opset 17, so these nodes' input and output counts
-/// are checked here instead (their attributes by each importer).
+/// The operators seqc imports whose inputs or attributes changed after
+/// opset 17, from the opset of the change on: libonnx's schemas (ONNX
+/// 1.12) stop at opset 17, and an opset-17 schema would refuse the new
+/// forms, so these nodes' input and output counts are checked here
+/// instead (their attributes by each importer). Opset 18: axes and pads
+/// as inputs, Split's num_outputs; opset 19: AveragePool's dilations, Cast's
+/// and CastLike's saturate. Every other change up to opset 22 only widens
+/// type constraints (float8, int4, bfloat16; each importer checks the
+/// types it accepts) or adds operators (Gelu-20, no schema in ONNX 1.12:
+/// its importer checks it), so the latest schema up to 17 still holds.
 struct Arity {
   llvm::StringLiteral op;
-  int minInputs, maxInputs, minOutputs, maxOutputs;
+  int since, minInputs, maxInputs, minOutputs, maxOutputs;
 };
 constexpr int kAny = std::numeric_limits<int>::max();
-constexpr Arity kOpset18Arities[] = {
-    {"Pad", 2, 4, 1, 1},
-    {"Split", 1, 2, 1, kAny},
-    {"ReduceL1", 1, 2, 1, 1},
-    {"ReduceL2", 1, 2, 1, 1},
-    {"ReduceLogSum", 1, 2, 1, 1},
-    {"ReduceLogSumExp", 1, 2, 1, 1},
-    {"ReduceMax", 1, 2, 1, 1},
-    {"ReduceMean", 1, 2, 1, 1},
-    {"ReduceMin", 1, 2, 1, 1},
-    {"ReduceProd", 1, 2, 1, 1},
-    {"ReduceSumSquare", 1, 2, 1, 1},
-    {"ScatterElements", 3, 3, 1, 1},
-    {"ScatterND", 3, 3, 1, 1},
+constexpr Arity kChangedArities[] = {
+    {"Pad", 18, 2, 4, 1, 1},
+    {"Split", 18, 1, 2, 1, kAny},
+    {"ReduceL1", 18, 1, 2, 1, 1},
+    {"ReduceL2", 18, 1, 2, 1, 1},
+    {"ReduceLogSum", 18, 1, 2, 1, 1},
+    {"ReduceLogSumExp", 18, 1, 2, 1, 1},
+    {"ReduceMax", 18, 1, 2, 1, 1},
+    {"ReduceMean", 18, 1, 2, 1, 1},
+    {"ReduceMin", 18, 1, 2, 1, 1},
+    {"ReduceProd", 18, 1, 2, 1, 1},
+    {"ReduceSumSquare", 18, 1, 2, 1, 1},
+    {"ScatterElements", 18, 3, 3, 1, 1},
+    {"ScatterND", 18, 3, 3, 1, 1},
+    {"AveragePool", 19, 1, 1, 1, 1},
+    {"Cast", 19, 1, 1, 1, 1},
+    {"CastLike", 19, 2, 2, 1, 1},
 };
 } // namespace
 
@@ -62,32 +71,34 @@ LogicalResult GraphImporter::verifyNodeSchema() {
   // extra ones it would silently ignore).
   if (!node->domain().empty() && node->domain() != "ai.onnx")
     return success(); // importNode says these are unsupported
-  if (opset >= 18)
-    for (const Arity &arity : kOpset18Arities) {
-      if (node->op_type() != arity.op)
-        continue;
-      auto count = [](const auto &names) {
-        // Trailing optional inputs and outputs may be given as "".
-        int n = names.size();
-        while (n > 0 && names[n - 1].empty())
-          --n;
-        return n;
-      };
-      int inputs = count(node->input()), outputs = count(node->output());
-      if (inputs < arity.minInputs || inputs > arity.maxInputs ||
-          outputs < arity.minOutputs || outputs > arity.maxOutputs) {
-        nodeError() << "does not match the ONNX schema of " << arity.op
-                    << " (opset 18): " << inputs
-                    << (inputs == 1 ? " input and " : " inputs and ") << outputs
-                    << (outputs == 1 ? " output" : " outputs")
-                    << ", where it takes " << arity.minInputs << " to "
-                    << arity.maxInputs << " inputs and "
-                    << (arity.maxOutputs == kAny ? "any number of outputs"
-                                                 : "one output");
-        return failure();
-      }
-      return success();
+  for (const Arity &arity : kChangedArities) {
+    if (node->op_type() != arity.op || opset < arity.since)
+      continue;
+    auto count = [](const auto &names) {
+      // Trailing optional inputs and outputs may be given as "".
+      int n = names.size();
+      while (n > 0 && names[n - 1].empty())
+        --n;
+      return n;
+    };
+    int inputs = count(node->input()), outputs = count(node->output());
+    if (inputs < arity.minInputs || inputs > arity.maxInputs ||
+        outputs < arity.minOutputs || outputs > arity.maxOutputs) {
+      std::string takes = std::to_string(arity.minInputs);
+      if (arity.maxInputs != arity.minInputs)
+        takes += " to " + std::to_string(arity.maxInputs);
+      takes += arity.maxInputs == 1 ? " input" : " inputs";
+      nodeError() << "does not match the ONNX schema of " << arity.op
+                  << " (opset " << opset << "): " << inputs
+                  << (inputs == 1 ? " input and " : " inputs and ") << outputs
+                  << (outputs == 1 ? " output" : " outputs")
+                  << ", where it takes " << takes << " and "
+                  << (arity.maxOutputs == kAny ? "any number of outputs"
+                                               : "one output");
+      return failure();
     }
+    return success();
+  }
   const onnx::OpSchema *schema =
       onnx::OpSchemaRegistry::Schema(node->op_type(), static_cast<int>(opset));
   if (!schema)

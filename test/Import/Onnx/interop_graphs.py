@@ -1,5 +1,5 @@
 """ONNX graphs as other exporters and hand-builders write them (tf2onnx's
-auto_pad and Gemm forms, opsets 11, 12 and 18, external data), and output
+auto_pad and Gemm forms, opsets 11, 12 and 18 to 23, external data), and output
 naming errors: the lit inputs onnx_graphs.write_lit_inputs writes through
 write_interop_inputs and write_external_data_inputs. Each graph draws its
 weights from its own generator (local_const), which the tests' NumPy
@@ -167,6 +167,84 @@ def write_interop_inputs(save, f32):
         [helper.make_tensor("pads", TensorProto.INT64, [2], [1, 2]),
          helper.make_tensor("last", TensorProto.INT64, [1], [-1])],
         opset=18)
+
+    # Opsets 19 and 20 (ONNX 1.14, 1.15): Gelu, exact and tanh; Pad's wrap
+    # mode (numpy's "wrap", torch's "circular"), on the last axis by full
+    # pads and on axis 1 by an axes input, pads up to the dimension's size; AveragePool's dilations (no pads, pads without and with
+    # count_include_pad); Cast with saturate (only float8 targets
+    # saturate: a round trip through float16 rounds). Reference:
+    # Inputs/opset19_20_reference.py.
+    save("opset19_20_ops", [
+        helper.make_node("Gelu", ["x"], ["g"], name="gelu"),
+        helper.make_node("Gelu", ["x"], ["gt"], name="gelu_tanh",
+                         approximate="tanh"),
+        helper.make_node("Pad", ["x", "pads_last"], ["pw"], name="pad_wrap",
+                         mode="wrap"),
+        helper.make_node("Pad", ["x", "pads_axis1", "", "axis1"], ["pw1"],
+                         name="pad_wrap_axis1", mode="wrap"),
+        helper.make_node("AveragePool", ["x"], ["ap"], name="avg_dilated",
+                         kernel_shape=[2], dilations=[2]),
+        helper.make_node("AveragePool", ["x"], ["apd"],
+                         name="avg_dilated_padded", kernel_shape=[2],
+                         dilations=[2], pads=[1, 1]),
+        helper.make_node("AveragePool", ["x"], ["apc"],
+                         name="avg_dilated_count_pad", kernel_shape=[2],
+                         dilations=[2], pads=[1, 1], count_include_pad=1),
+        helper.make_node("Cast", ["x"], ["h"], name="to_half",
+                         to=TensorProto.FLOAT16, saturate=1),
+        helper.make_node("Cast", ["h"], ["cs"], name="to_float",
+                         to=TensorProto.FLOAT, saturate=0)],
+        [f32("x", ["B", 3, 5])],
+        [f32("g", ["B", 3, 5]), f32("gt", ["B", 3, 5]),
+         f32("pw", ["B", 3, 11]), f32("pw1", ["B", 6, 5]),
+         f32("ap", ["B", 3, 3]), f32("apd", ["B", 3, 5]),
+         f32("apc", ["B", 3, 5]), f32("cs", ["B", 3, 5])],
+        [helper.make_tensor("pads_last", TensorProto.INT64, [6],
+                            [0, 0, 2, 0, 0, 4]),
+         helper.make_tensor("pads_axis1", TensorProto.INT64, [2], [1, 2]),
+         helper.make_tensor("axis1", TensorProto.INT64, [1], [1])],
+        opset=20)
+    # Refused, naming the node or the file: Gelu before opset 20, an
+    # unknown approximation, wrap before opset 19, wrap by more than the
+    # dimension's size, AveragePool's dilations
+    # before opset 19, a Cast of opset 19 with two inputs (counted by seqc:
+    # onnx 1.12 has no opset-19 schema), an operator of opset 21 seqc does
+    # not import, and opset 23.
+    save("opset19_gelu", [helper.make_node("Gelu", ["x"], ["y"], name="gelu")],
+         [f32("x", ["B", 3])], [f32("y", ["B", 3])], opset=19)
+    save("opset20_gelu_fast", [helper.make_node(
+        "Gelu", ["x"], ["y"], name="gelu", approximate="fast")],
+         [f32("x", ["B", 3])], [f32("y", ["B", 3])], opset=20)
+    save("opset18_pad_wrap", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="pad", mode="wrap")],
+         [f32("x", ["B", 3])], [f32("y", ["B", 5])],
+         [helper.make_tensor("pads", TensorProto.INT64, [4], [0, 1, 0, 1])],
+         opset=18)
+    save("opset19_pad_wrap_short", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="pad", mode="wrap")],
+         [f32("x", ["B", 3])], [f32("y", ["B", 7])],
+         [helper.make_tensor("pads", TensorProto.INT64, [4], [0, 0, 0, 4])],
+         opset=19)
+    # The same over a run-time length: checked when the model runs.
+    save("opset19_pad_wrap_runtime", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="pad", mode="wrap")],
+         [f32("x", ["B", "T"])], [f32("y", ["B", "P"])],
+         [helper.make_tensor("pads", TensorProto.INT64, [4], [0, 1, 0, 4])],
+         opset=19)
+    save("opset18_avg_dilated", [helper.make_node(
+        "AveragePool", ["x"], ["y"], name="avg", kernel_shape=[2],
+        dilations=[2])],
+         [f32("x", ["B", 3, 5])], [f32("y", ["B", 3, 3])], opset=18)
+    save("opset19_cast_two_inputs", [helper.make_node(
+        "Cast", ["x", "x"], ["y"], name="cast", to=TensorProto.FLOAT)],
+         [f32("x", ["B", 3])], [f32("y", ["B", 3])], opset=19)
+    save("opset21_group_norm", [helper.make_node(
+        "GroupNormalization", ["x", "scale", "bias"], ["y"], name="gn",
+        num_groups=1)],
+         [f32("x", ["B", 2, 3]), f32("scale", [2]), f32("bias", [2])],
+         [f32("y", ["B", 2, 3])], opset=21)
+    save("opset23_relu", [helper.make_node("Relu", ["x"], ["y"], name="r")],
+         [f32("x", ["B", 3])], [f32("y", ["B", 3])], opset=23)
 
 
 def write_external_data_inputs(in_dir):
