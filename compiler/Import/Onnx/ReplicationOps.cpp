@@ -181,9 +181,11 @@ Value padByIndexing(GraphImporter &g, Value x, ArrayRef<OpFoldResult> low,
 /// Transpose of a 2-D tensor). Emits an error and returns none when it is
 /// not an integer vector of `count` elements.
 std::optional<Ints> padAmounts(GraphImporter &g, size_t count) {
+  std::string found;
   if (std::optional<Ints> known = g.intsInput(1)) {
     if (known->size() == count)
       return known;
+    found = std::to_string(known->size()) + " elements";
   } else if (Value pads = g.tensorInput(1)) {
     RankedTensorType type = tensorType(pads);
     if (type.getRank() == 1 && type.getDimSize(0) == (int64_t)count &&
@@ -201,12 +203,15 @@ std::optional<Ints> padAmounts(GraphImporter &g, size_t count) {
       }
       return amounts;
     }
+    llvm::raw_string_ostream os(found);
+    os << "a " << type;
   } else {
     return std::nullopt;
   }
   g.nodeError() << "pads must be an integer vector of " << count
                 << " elements (2 x the padded dimensions: the input rank, "
-                   "or from opset 18 the length of axes)";
+                   "or from opset 18 the length of axes), found "
+                << found;
   return std::nullopt;
 }
 

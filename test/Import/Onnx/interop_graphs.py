@@ -160,6 +160,11 @@ def write_interop_inputs(save, f32):
         [helper.make_tensor("pads", TensorProto.INT64, [4], [1, 1, 2, 2]),
          helper.make_tensor("twice", TensorProto.INT64, [2], [2, -1])],
         opset=18)
+    save("opset18_pad_bad_length", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="pad")],
+        [f32("x", ["B", 3, 5])], [f32("y", ["B", 3, 8])],
+        [helper.make_tensor("pads", TensorProto.INT64, [3], [0, 1, 2])],
+        opset=18)
     save("opset18_pad_five_inputs", [
         helper.make_node("Pad", ["x", "pads", "", "last", "x"], ["y"],
                          name="pad")],
