@@ -233,18 +233,25 @@ struct OptimizedVersion {
 
 } // namespace
 
-/// LLVM's O3 pipeline for `machine`, less its loop unrollers. The loops
-/// that matter are already shaped by seqc's passes (register tiles of R x V
-/// accumulators, vector steps); unrolling them again multiplied the code
-/// that the rest of O3 and code generation go through: without it, the
-/// benchmark models compile 10-25% faster (a KV-cache decoder 3.0 -> 2.3
-/// s) and ran as fast or faster on a Zen 5, in an interleaved A/B of all
-/// ten (W1 -5%, W9 -7%, W4/W6/W7 +1-3%, the rest the same; outputs
-/// bit-identical). On a Xeon (Emerald Rapids) the batch-1 LSTM step was 6%
-/// slower (its 1 x 4-vector GEMV tile lost LLVM's unroll).
+/// LLVM's O3 pipeline for `machine` with the options of MLIR's
+/// makeOptimizingTransformer (loop and SLP vectorizers on), less the loop
+/// unrollers. The loops that matter are already shaped by seqc's passes
+/// (register tiles of R x V accumulators, vector steps); unrolling them
+/// again multiplied the code that the rest of O3 and code generation go
+/// through: without it the benchmark models compile 10-25% faster (a
+/// KV-cache decoder 3.0 -> 2.3 s, its code generation halved). Run time,
+/// interleaved A/Bs of all ten on a Zen 5 (outputs bit-identical): W1 and
+/// W9 5-7% faster, W4, W6, W7 and W8 1-4% slower (this host's noise is
+/// larger), the rest the same. On a Xeon (Emerald Rapids) the batch-1 LSTM
+/// step was 6% slower (its 1 x 4-vector GEMV tile lost LLVM's unroll).
 static void optimizeWithoutUnrolling(llvm::Module &module,
                                      llvm::TargetMachine &machine) {
+  // MLIR's makeOptimizingTransformer's options (PipelineTuningOptions'
+  // defaults leave the SLP vectorizer off), less unrolling.
   llvm::PipelineTuningOptions tuning;
+  tuning.LoopInterleaving = true;
+  tuning.LoopVectorization = true;
+  tuning.SLPVectorization = true;
   tuning.LoopUnrolling = false;
   llvm::PassBuilder builder(&machine, tuning);
   llvm::LoopAnalysisManager loops;

@@ -85,3 +85,20 @@ func.func private @f64(%m: memref<?xf64>, %i: index) {
   memref.store %c, %m[%i] : memref<?xf64>
   return
 }
+
+// -----
+
+// Same body, different argument attributes (llvm.noalias): not merged.
+// CHECK-LABEL: func.func private @plain(
+// CHECK: func.func private @noalias(
+func.func private @plain(%m: memref<?xf32>, %i: index) {
+  %c = arith.constant 1.0 : f32
+  memref.store %c, %m[%i] : memref<?xf32>
+  return
+}
+func.func private @noalias(%m: memref<?xf32> {llvm.noalias}, %i: index) {
+  %c = arith.constant 1.0 : f32
+  memref.store %c, %m[%i] : memref<?xf32>
+  return
+}
+

@@ -430,7 +430,9 @@ FailureOr<Value> poolLastAxis(GraphImporter &g, Value x, PoolWindow w,
   // The divisor of output step t: the window's taps first + j * dilation
   // (j in [0, K), first = t * stride - pad_l) inside the padded input, or
   // (unless count_include_pad) inside the input: j from ceil((lo - first) /
-  // dilation) to ceil((hi - first) / dilation), clipped to [0, K).
+  // dilation) to ceil((hi - first) / dilation), clipped to [0, K). A
+  // dilated window whose taps all fall in the padding (count_include_pad
+  // off) averages nothing: NaN, as in ONNX's reference implementation.
   Value out = seq::createEmptyTensor(b, loc, sizes, g.builder.getF32Type());
   AffineMap identity = AffineMap::getMultiDimIdentityMap(3, g.context);
   return linalg::GenericOp::create(

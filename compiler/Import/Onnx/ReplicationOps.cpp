@@ -94,9 +94,9 @@ Value padByIndexing(GraphImporter &g, Value x, ArrayRef<OpFoldResult> low,
                   " needs at least " +
                   std::to_string(std::max<int64_t>({*lo, *hi, 1})) +
                   " elements (it wraps around once at most)"
-        : wrap ? std::string("wrap padding by a run-time amount needs at "
-                             "least that many elements, and one (it wraps "
-                             "around once at most)")
+        : wrap ? std::string("wrap padding by a run-time amount needs a "
+                             "non-empty dimension at least that large (it "
+                             "wraps around once at most)")
         : lo && hi
             ? "reflect padding by " + std::to_string(std::max(*lo, *hi)) +
                   " needs more than that many elements"
@@ -314,6 +314,31 @@ LogicalResult importPad(GraphImporter &g) {
     low[d] = (*pads)[d];
     high[d] = (*pads)[d + rank];
   }
+  // A negative pad with wrap: ONNX Runtime and PyTorch's circular padding
+  // crop first and wrap what is left, where the pads below pad first (for
+  // constant, edge and reflect the orders agree): refused, not guessed.
+  if (mode == "wrap")
+    for (int64_t d = 0; d < rank; ++d)
+      for (OpFoldResult amount : {low[d], high[d]}) {
+        std::string what = "wrap padding with a negative pad (cropping) in "
+                           "dimension " +
+                           std::to_string(d) + " is not supported";
+        if (std::optional<int64_t> c = getConstantIntValue(amount)) {
+          if (*c < 0) {
+            g.nodeError() << what << " (pad " << *c << ")";
+            return failure();
+          }
+          continue;
+        }
+        Value v = g.indexValue(amount);
+        seq::createCheck(
+            g.builder, g.loc,
+            arith::CmpIOp::create(
+                g.builder, g.loc, arith::CmpIPredicate::sge, v,
+                arith::ConstantIndexOp::create(g.builder, g.loc, 0)),
+            v, seq::describeLocation(g.loc) + ": " + what + " (pad {})",
+            seq::CheckKind::shape);
+      }
   // Pad by the positive parts, then remove the negative parts.
   SmallVector<OpFoldResult> padLow, padHigh, cropLow, cropHigh;
   for (int64_t d = 0; d < rank; ++d) {

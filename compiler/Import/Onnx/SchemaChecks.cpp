@@ -30,19 +30,24 @@ LogicalResult GraphImporter::verifyGraphSchemas(const onnx::GraphProto &graph) {
 }
 
 namespace {
-/// The operators seqc imports whose inputs or attributes changed after
-/// opset 17, from the opset of the change on: libonnx's schemas (ONNX
-/// 1.12) stop at opset 17, and an opset-17 schema would refuse the new
-/// forms, so these nodes' input and output counts are checked here
-/// instead (their attributes by each importer). Opset 18: axes and pads
-/// as inputs, Split's num_outputs; opset 19: AveragePool's dilations, Cast's
-/// and CastLike's saturate. Every other change up to opset 22 only widens
-/// type constraints (float8, int4, bfloat16; each importer checks the
-/// types it accepts) or adds operators (Gelu-20, no schema in ONNX 1.12:
-/// its importer checks it), so the latest schema up to 17 still holds.
+/// The operators seqc imports that are new after opset 17 or whose inputs
+/// or attributes changed after it, from the opset of the change on:
+/// libonnx's schemas (ONNX 1.12) stop at opset 17, and an opset-17 schema
+/// would refuse the new forms, so these nodes' input and output counts
+/// and required attribute are checked here instead (the other attributes
+/// by each importer). Opset 18: axes and pads as inputs, Split's
+/// num_outputs, Resize's antialias, axes and keep_aspect_ratio_policy;
+/// opset 19: AveragePool's dilations, Cast's and CastLike's saturate;
+/// opset 20: Gelu. The other changes up to opset 22 widen type
+/// constraints (float8, int4, bfloat16; each importer checks the types it
+/// accepts), change operators seqc does not import (GroupNormalization,
+/// DFT, QuantizeLinear, ...) or add them, so for what seqc imports the
+/// latest schema up to 17 still holds.
 struct Arity {
   llvm::StringLiteral op;
   int since, minInputs, maxInputs, minOutputs, maxOutputs;
+  /// The attribute the schema requires, if any.
+  const char *required = nullptr;
 };
 constexpr int kAny = std::numeric_limits<int>::max();
 constexpr Arity kChangedArities[] = {
@@ -59,9 +64,11 @@ constexpr Arity kChangedArities[] = {
     {"ReduceSumSquare", 18, 1, 2, 1, 1},
     {"ScatterElements", 18, 3, 3, 1, 1},
     {"ScatterND", 18, 3, 3, 1, 1},
-    {"AveragePool", 19, 1, 1, 1, 1},
-    {"Cast", 19, 1, 1, 1, 1},
+    {"Resize", 18, 1, 4, 1, 1},
+    {"AveragePool", 19, 1, 1, 1, 1, "kernel_shape"},
+    {"Cast", 19, 1, 1, 1, 1, "to"},
     {"CastLike", 19, 2, 2, 1, 1},
+    {"Gelu", 20, 1, 1, 1, 1},
 };
 } // namespace
 
@@ -95,6 +102,15 @@ LogicalResult GraphImporter::verifyNodeSchema() {
                   << ", where it takes " << takes << " and "
                   << (arity.maxOutputs == kAny ? "any number of outputs"
                                                : "one output");
+      return failure();
+    }
+    if (arity.required &&
+        llvm::none_of(node->attribute(), [&](const onnx::AttributeProto &a) {
+          return a.name() == arity.required;
+        })) {
+      nodeError() << "does not match the ONNX schema of " << arity.op
+                  << " (opset " << opset << "): required attribute '"
+                  << arity.required << "' is missing";
       return failure();
     }
     return success();

@@ -42,7 +42,23 @@ std::string onnxDtypeName(int32_t dtype) {
   if (onnx::TensorProto_DataType_IsValid(dtype))
     return onnx::TensorProto_DataType_Name(
         static_cast<onnx::TensorProto_DataType>(dtype));
-  return std::to_string(dtype) + " (not an ONNX dtype)";
+  // The dtypes of later ONNX versions than Debian's 1.12 (opsets 19-22).
+  switch (dtype) {
+  case 17:
+    return "FLOAT8E4M3FN";
+  case 18:
+    return "FLOAT8E4M3FNUZ";
+  case 19:
+    return "FLOAT8E5M2";
+  case 20:
+    return "FLOAT8E5M2FNUZ";
+  case 21:
+    return "UINT4";
+  case 22:
+    return "INT4";
+  default:
+    return std::to_string(dtype) + " (not an ONNX dtype)";
+  }
 }
 
 FailureOr<DenseElementsAttr>

@@ -175,7 +175,8 @@ def write_interop_inputs(save, f32):
 
     # Opsets 19 and 20 (ONNX 1.14, 1.15): Gelu, exact and tanh; Pad's wrap
     # mode (numpy's "wrap", torch's "circular"), on the last axis by full
-    # pads and on axis 1 by an axes input, pads up to the dimension's size; AveragePool's dilations (no pads, pads without and with
+    # pads and on axis 1 by an axes input, pads up to the dimension's size;
+    # AveragePool's dilations (no pads, pads without and with
     # count_include_pad); Cast with saturate (only float8 targets
     # saturate: a round trip through float16 rounds). Reference:
     # Inputs/opset19_20_reference.py.
@@ -215,7 +216,8 @@ def write_interop_inputs(save, f32):
     # before opset 19, a Cast of opset 19 with two inputs (counted by seqc:
     # onnx 1.12 has no opset-19 schema), an operator of opset 21 seqc does
     # not import, and opset 23.
-    save("opset19_gelu", [helper.make_node("Gelu", ["x"], ["y"], name="gelu")],
+    save("opset19_gelu", [
+        helper.make_node("Gelu", ["x"], ["y"], name="gelu")],
          [f32("x", ["B", 3])], [f32("y", ["B", 3])], opset=19)
     save("opset20_gelu_fast", [helper.make_node(
         "Gelu", ["x"], ["y"], name="gelu", approximate="fast")],
@@ -230,6 +232,25 @@ def write_interop_inputs(save, f32):
          [f32("x", ["B", 3])], [f32("y", ["B", 7])],
          [helper.make_tensor("pads", TensorProto.INT64, [4], [0, 0, 0, 4])],
          opset=19)
+    save("opset19_pad_wrap_negative", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="pad", mode="wrap")],
+         [f32("x", ["B", 4])], [f32("y", ["B", 5])],
+         [helper.make_tensor("pads", TensorProto.INT64, [4], [0, -1, 0, 2])],
+         opset=19)
+    save("opset20_gelu_two_inputs", [helper.make_node(
+        "Gelu", ["x", "x"], ["y"], name="gelu")],
+         [f32("x", ["B", 3])], [f32("y", ["B", 3])], opset=20)
+    save("opset19_avg_no_kernel", [helper.make_node(
+        "AveragePool", ["x"], ["y"], name="avg")],
+         [f32("x", ["B", 3, 5])], [f32("y", ["B", 3, 5])], opset=19)
+    # Resize's opset-18 attributes (antialias off, keep_aspect_ratio_policy)
+    # on a nearest 2x upsampling of the last axis.
+    save("opset19_resize", [helper.make_node(
+        "Resize", ["x", "", "scales"], ["y"], name="resize", mode="nearest",
+        antialias=0, keep_aspect_ratio_policy="stretch")],
+         [f32("x", [1, 2, "T"])], [f32("y", [1, 2, "U"])],
+         [helper.make_tensor("scales", TensorProto.FLOAT, [3],
+                             [1.0, 1.0, 2.0])], opset=19)
     # The same over a run-time length: checked when the model runs.
     save("opset19_pad_wrap_runtime", [helper.make_node(
         "Pad", ["x", "pads"], ["y"], name="pad", mode="wrap")],
@@ -242,6 +263,9 @@ def write_interop_inputs(save, f32):
          [f32("x", ["B", 3, 5])], [f32("y", ["B", 3, 3])], opset=18)
     save("opset19_cast_two_inputs", [helper.make_node(
         "Cast", ["x", "x"], ["y"], name="cast", to=TensorProto.FLOAT)],
+         [f32("x", ["B", 3])], [f32("y", ["B", 3])], opset=19)
+    save("opset19_cast_float8", [helper.make_node(
+        "Cast", ["x"], ["y"], name="cast", to=17, saturate=1)],
          [f32("x", ["B", 3])], [f32("y", ["B", 3])], opset=19)
     save("opset21_group_norm", [helper.make_node(
         "GroupNormalization", ["x", "scale", "bias"], ["y"], name="gn",
