@@ -228,8 +228,9 @@ OpFoldResult clampedAtZero(GraphImporter &g, OpFoldResult v) {
 /// ONNX Pad (opsets 11-22; PyTorch F.pad): constant (tensor.pad), reflect,
 /// edge or (from opset 19) wrap mode. Amounts may be computed at run time
 /// (padding a length to a block size) and are at most 2^40; a negative amount
-/// removes elements (after the padding, as ONNX Runtime), and removing more
-/// than a dimension has fails the run. From opset 18 an `axes` input selects
+/// removes elements (after the padding: for constant, edge and reflect the
+/// same as ONNX Runtime's removing first; wrap takes none), and removing
+/// more than a dimension has fails the run. From opset 18 an `axes` input selects
 /// the padded dimensions.
 LogicalResult importPad(GraphImporter &g) {
   if (failed(g.checkAttrs({"mode"})))
