@@ -99,8 +99,8 @@ def write_interop_inputs(save, f32):
           f32("rs", ["B", 4])], opset=11)
     # Opset 18 forms (torch.onnx.export(dynamo=True) and onnxscript
     # write opset 18): Pad's `axes` input (a negative axis; constant and
-    # reflect), Split's num_outputs (5 steps in parts of 2, 2 and 1), and
-    # the reductions' axes as an input. Reference:
+    # reflect), Split's num_outputs (5 steps in parts of 2, 2 and 1), the
+    # reductions' axes as an input, and Mish (new in opset 18). Reference:
     # Inputs/opset18_reference.py.
     save("opset18_ops", [
         helper.make_node("Pad", ["x", "pads", "half", "last"], ["pc"],
@@ -114,12 +114,14 @@ def write_interop_inputs(save, f32):
         helper.make_node("ReduceMax", ["x", "last"], ["rx"],
                          name="reduce_max"),
         helper.make_node("ReduceLogSumExp", ["x", "both"], ["rl"],
-                         name="reduce_log_sum_exp", keepdims=0)],
+                         name="reduce_log_sum_exp", keepdims=0),
+        helper.make_node("Mish", ["x"], ["mi"], name="mish")],
         [f32("x", ["B", 3, 5])],
         [f32("pc", ["B", 3, 8]), f32("pr", ["B", 6, 5]),
          f32("s0", ["B", 3, 2]), f32("s1", ["B", 3, 2]),
          f32("s2", ["B", 3, 1]), f32("rm", ["B", 5]),
-         f32("rx", ["B", 3, 1]), f32("rl", ["B"])],
+         f32("rx", ["B", 3, 1]), f32("rl", ["B"]),
+         f32("mi", ["B", 3, 5])],
         [helper.make_tensor("pads", TensorProto.INT64, [2], [1, 2]),
          helper.make_tensor("half", TensorProto.FLOAT, [], [0.5]),
          helper.make_tensor("last", TensorProto.INT64, [1], [-1]),

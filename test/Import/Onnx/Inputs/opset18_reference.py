@@ -1,5 +1,5 @@
 """NumPy references of Inputs/opset18_ops.onnx's outputs (ONNX opset 18:
-Pad's axes input, Split's num_outputs, reductions' axes input): prints
+Pad's axes input, Split's num_outputs, reductions' axes input, Mish): prints
 'NAME ok' or 'NAME differ ERR' for each output in OUT_DIR."""
 import sys
 
@@ -22,6 +22,8 @@ expected = {
     "rx": x.max(axis=2, keepdims=True),
     "rl": (np.log(np.exp(x - m).sum(axis=(1, 2), keepdims=True)) + m)
     .reshape(x.shape[0]),
+    # Mish: x * tanh(softplus(x)) (Misra 2019; the ONNX operator).
+    "mi": x * np.tanh(np.log1p(np.exp(x))),
 }
 for name, want in expected.items():
     got = np.load(f"{out}/{name}.npy")
