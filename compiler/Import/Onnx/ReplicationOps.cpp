@@ -215,6 +215,28 @@ std::optional<Ints> padAmounts(GraphImporter &g, size_t count) {
   return std::nullopt;
 }
 
+/// v >= 0: an error naming the node when v is a constant, else a run-time
+/// check that fails the run. `message` has a {} where v's value goes.
+LogicalResult checkNonNegative(GraphImporter &g, OpFoldResult v,
+                               const std::string &message) {
+  if (std::optional<int64_t> c = getConstantIntValue(v)) {
+    if (*c >= 0)
+      return success();
+    std::string text = message;
+    text.replace(text.find("{}"), 2, std::to_string(*c));
+    g.nodeError() << text;
+    return failure();
+  }
+  Value n = g.indexValue(v);
+  seq::createCheck(g.builder, g.loc,
+                   arith::CmpIOp::create(
+                       g.builder, g.loc, arith::CmpIPredicate::sge, n,
+                       arith::ConstantIndexOp::create(g.builder, g.loc, 0)),
+                   n, seq::describeLocation(g.loc) + ": " + message,
+                   seq::CheckKind::shape);
+  return success();
+}
+
 /// max(v, 0), folded for constants.
 OpFoldResult clampedAtZero(GraphImporter &g, OpFoldResult v) {
   if (std::optional<int64_t> c = getConstantIntValue(v))
@@ -320,26 +342,12 @@ LogicalResult importPad(GraphImporter &g) {
   // constant, edge and reflect the orders agree): refused, not guessed.
   if (mode == "wrap")
     for (int64_t d = 0; d < rank; ++d)
-      for (OpFoldResult amount : {low[d], high[d]}) {
-        std::string what = "wrap padding with a negative pad (cropping) in "
-                           "dimension " +
-                           std::to_string(d) + " is not supported";
-        if (std::optional<int64_t> c = getConstantIntValue(amount)) {
-          if (*c < 0) {
-            g.nodeError() << what << " (pad " << *c << ")";
-            return failure();
-          }
-          continue;
-        }
-        Value v = g.indexValue(amount);
-        seq::createCheck(
-            g.builder, g.loc,
-            arith::CmpIOp::create(
-                g.builder, g.loc, arith::CmpIPredicate::sge, v,
-                arith::ConstantIndexOp::create(g.builder, g.loc, 0)),
-            v, seq::describeLocation(g.loc) + ": " + what + " (pad {})",
-            seq::CheckKind::shape);
-      }
+      for (OpFoldResult amount : {low[d], high[d]})
+        if (failed(checkNonNegative(
+                g, amount,
+                "wrap padding with a negative pad (cropping) in dimension " +
+                    std::to_string(d) + " is not supported (pad {})")))
+          return failure();
   // Pad by the positive parts, then remove the negative parts.
   SmallVector<OpFoldResult> padLow, padHigh, cropLow, cropHigh;
   for (int64_t d = 0; d < rank; ++d) {
@@ -395,25 +403,12 @@ LogicalResult importPad(GraphImporter &g) {
     OpFoldResult size = foldedIndexOp(
         g, '-', foldedIndexOp(g, '-', paddedSizes[d], cropLow[d]),
         cropHigh[d]);
-    std::optional<int64_t> known = getConstantIntValue(size);
-    if (known && *known < 0) {
-      g.nodeError() << "negative pads leave " << *known
-                    << " elements in dimension " << d;
+    if (failed(checkNonNegative(g, size,
+                                "negative pads leave {} elements in "
+                                "dimension " +
+                                    std::to_string(d))))
       return failure();
-    }
-    if (!known) {
-      Value n = g.indexValue(size);
-      seq::createCheck(
-          g.builder, g.loc,
-          arith::CmpIOp::create(
-              g.builder, g.loc, arith::CmpIPredicate::sge, n,
-              arith::ConstantIndexOp::create(g.builder, g.loc, 0)),
-          n,
-          seq::describeLocation(g.loc) +
-              ": negative pads leave {} elements in dimension " +
-              std::to_string(d),
-          seq::CheckKind::shape);
-    }
+    std::optional<int64_t> known = getConstantIntValue(size);
     sizes.push_back(size);
     shape.push_back(known ? *known : ShapedType::kDynamic);
   }
