@@ -253,6 +253,13 @@ def write_interop_inputs(save, f32):
          [f32("x", [1, 2, "T"])], [f32("y", [1, 2, "U"])],
          [helper.make_tensor("scales", TensorProto.FLOAT, [3],
                              [1.0, 1.0, 2.0])], opset=19)
+    # Pads a graph input (known only when the model runs): a negative one
+    # and one past the length fail the run.
+    save("opset19_pad_wrap_runtime_pads", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="pad", mode="wrap")],
+         [f32("x", ["B", "T"]),
+          helper.make_tensor_value_info("pads", TensorProto.INT64, [4])],
+         [f32("y", ["B", "P"])], opset=19)
     # The same over a run-time length: checked when the model runs.
     save("opset19_pad_wrap_runtime", [helper.make_node(
         "Pad", ["x", "pads"], ["y"], name="pad", mode="wrap")],
