@@ -83,6 +83,11 @@ void buildSharedLoopsPipeline(OpPassManager &pm,
   seq::DecomposeWkvPassOptions wkv;
   wkv.chunkSteps = options.recurrenceChunkSteps;
   pm.addPass(seq::createDecomposeWkvPass(wkv));
+  // Each distinct attention once, called from every entry and layer that
+  // has it (a step entry's attention over a key/value cache is its
+  // full-sequence entry's): lowered in place, each copy was its own loops.
+  if (options.outlineAttentionKernels)
+    pm.addPass(createOutlineAttentionKernelsPass());
   ConvertSeqToLinalgPassOptions toLinalg;
   toLinalg.attentionTile = options.attentionTile;
   pm.addPass(createConvertSeqToLinalgPass(toLinalg));
@@ -139,16 +144,8 @@ void buildVectorLoopsPipeline(OpPassManager &pm,
   // After the last CSE: CSE ties the empty tensors of one shape together,
   // which makes bufferization's analysis quadratic.
   pm.addPass(createUntieEmptyTensorsPass());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  // The model entry takes and returns plain contiguous memrefs: that is the
-  // descriptor layout the runtime builds.
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  // A time loop may still yield a state that is new each step (a seq.scan
-  // written by hand; the named recurrences update theirs in place).
-  bufferize.allowReturnAllocsFromLoops = true;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Contiguous buffers at the model entries, views into attention kernels.
+  pm.addPass(createOneShotBufferizeModelPass());
   // A repeated layer's function returns the key/value cache it wrote
   // through its argument: dropped, or the deallocation pipeline would make
   // it a copy the caller owns (a whole cache per layer per step).
@@ -342,6 +339,7 @@ void buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &options,
   loops.packWeights = true;
   loops.panelWidth = kWarpSize;
   loops.outlineRepeatedLayers = false;
+  loops.outlineAttentionKernels = false;
   buildSeqToLoopsPipeline(pm, loops);
   buildCudaKernelsPipeline(pm, options);
   if (lowerHost)
@@ -408,6 +406,11 @@ struct CpuPipelineCLOptions
       llvm::cl::desc("Compile repeated layers as one function called per "
                      "layer"),
       llvm::cl::init(true)};
+  Option<bool> outlineAttentionKernels{
+      *this, "outline-attention-kernels",
+      llvm::cl::desc("Compile each distinct seq.attention as one function "
+                     "called where it occurs"),
+      llvm::cl::init(true)};
   Option<int64_t> panelWidth{
       *this, "panel-width",
       llvm::cl::desc("Columns per panel (0: the CPU microkernel's, from "
@@ -420,6 +423,7 @@ struct CpuPipelineCLOptions
     options.packWeights = packWeights;
     options.panelWidth = panelWidth;
     options.outlineRepeatedLayers = outlineRepeatedLayers;
+    options.outlineAttentionKernels = outlineAttentionKernels;
     return options;
   }
 };

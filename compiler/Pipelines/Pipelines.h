@@ -54,6 +54,11 @@ struct CpuPipelineOptions {
   /// CUDA pipeline keeps the layers inline (its host code is not checked
   /// with calls yet).
   bool outlineRepeatedLayers = true;
+  /// Compile each distinct seq.attention as one function called where it
+  /// occurs (seqc-outline-attention-kernels): a streaming model's entries
+  /// share their attention's code. The CUDA pipeline keeps the attention
+  /// inline (its kernels are outlined from the host code's loops).
+  bool outlineAttentionKernels = true;
 };
 
 /// Options of the CUDA pipeline (`seqc --target=cuda`).

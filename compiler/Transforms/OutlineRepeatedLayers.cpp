@@ -87,12 +87,16 @@ bool isLeafConstant(Operation *op) {
 }
 
 /// Equal for ops that may be copies of each other: what
-/// OperationEquivalence compares, operands by type only.
-llvm::hash_code structuralHash(Operation *op) {
-  // A call (of a layer outlined before) is a boundary: layers of layers
-  // would only nest calls.
-  if (isa<func::CallOp>(op))
-    return hash_value(op);
+/// OperationEquivalence compares, operands by type only. `layers`: the
+/// functions outlined here before.
+llvm::hash_code structuralHash(Operation *op,
+                               const llvm::DenseSet<StringAttr> &layers) {
+  // A call of a layer outlined before is a boundary: layers of layers
+  // would only nest calls. (A call of another function, an attention
+  // kernel's, is part of a layer like any op.)
+  if (auto call = dyn_cast<func::CallOp>(op))
+    if (layers.contains(call.getCalleeAttr().getAttr()))
+      return hash_value(op);
   return OperationEquivalence::computeHash(
       op, [](Value v) { return hash_value(v.getType()); },
       OperationEquivalence::ignoreHashValue,
@@ -396,7 +400,7 @@ private:
         continue;
       }
       ops.push_back(&op);
-      hashes.push_back(structuralHash(&op));
+      hashes.push_back(structuralHash(&op, layers));
     }
     SmallVector<Stretch> stretches = findStretches(hashes);
     for (const Stretch &stretch : ArrayRef<Stretch>(stretches).take_front(
@@ -517,6 +521,7 @@ private:
     auto callee = func::FuncOp::create(
         b, loc, name, FunctionType::get(ctx, argTypes, resultTypes));
     callee.setPrivate();
+    layers.insert(callee.getSymNameAttr());
     callee->setAttr("llvm.linkage",
                     LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
     callee.setArgAttr(argTypes.size() - 1, seqc::kModelContextAttr,
@@ -611,6 +616,8 @@ private:
 
   ModuleOp module;
   unsigned counter = 0;
+  /// The functions outlined so far.
+  llvm::DenseSet<StringAttr> layers;
 };
 
 struct OutlineRepeatedLayersPass

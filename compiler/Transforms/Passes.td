@@ -765,4 +765,78 @@ def OutlineRepeatedLayersPass
   ];
 }
 
+def OutlineAttentionKernelsPass
+    : Pass<"seqc-outline-attention-kernels", "::mlir::ModuleOp"> {
+  let summary = "One function per distinct seq.attention, called where each "
+                "occurs";
+  let description = [{
+    Runs on seq ops, before `convert-seq-to-linalg`. A streaming model has
+    the same attention in its full-sequence entry and in its step entry
+    (and in each layer); lowered in place, each copy became its own
+    flash-attention loops, a few thousand lines of LLVM IR apiece, which no
+    later pass can merge: the copies differ in what is constant (a causal
+    offset of 0, a key length equal to the query length) and in the
+    layouts of the buffers they read (a key/value cache's first rows are a
+    view). Here every `seq.attention` in a function with a model context
+    whose kind (its attributes and operand types) occurs twice or more
+    becomes a `func.call` of a private function that holds the op, one
+    function per kind; an attention of its own kind stays inline (a call
+    would save nothing, and the loops would see less of their operands:
+    static strides, the shapes that prove the slices in bounds). The
+    function
+    takes the op's operands and the model context (its threads, its
+    allocations, its failure record) and returns the result and a flag
+    that is false when a failed check or allocation made it return early;
+    a check after the call then stops the caller, the kernel's own message
+    recorded already. The operands' extent checks (those the lowering
+    emits: key and value against the query, the mask against the scores,
+    `max_positions`) are emitted before the call as well, where they can be
+    proven or read back to the model's inputs. It is marked `seqc.strided_arguments`, so that
+    `seqc-one-shot-bufferize` passes views to it without copying them.
+
+    `causal(top_left)` becomes `causal(bottom_right)` when the query and key
+    lengths are provably the same (self-attention over one sequence: the
+    two alignments are then one attention), so that a full-sequence
+    entry's attention and its step entry's, which attends over a
+    key/value cache bottom-right aligned, share a kernel.
+
+    Before:
+    ```mlir
+    %o = seq.attention %q, %k, %v causal(bottom_right) : (...) -> tensor<...>
+    ```
+    After:
+    ```mlir
+    %o, %ran = call @f_attention0(%q, %k, %v, %ctx) : (...) -> (tensor<...>, i1)
+    seq.check %ran, shape "an attention kernel of the model failed"
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::seqc::seq::SeqDialect"];
+}
+
+def OneShotBufferizeModelPass
+    : Pass<"seqc-one-shot-bufferize", "::mlir::ModuleOp"> {
+  let summary = "One-shot bufferization with seqc's function boundary "
+                "layouts";
+  let description = [{
+    Upstream `one-shot-bufferize` with function boundaries, whose options
+    give every function the same boundary layout. Here function arguments
+    and results have the identity layout (the model entries take and return
+    the contiguous buffers the runtime's descriptors describe; a repeated
+    layer's function the same), except the tensor arguments of a function
+    marked `seqc.strided_arguments` (an attention kernel:
+    `seqc-outline-attention-kernels`), which take any strided layout whose
+    innermost stride is 1: `memref<4x1x?x64xf32, strided<[?, ?, ?, 1],
+    offset: ?>>`. A caller then passes a view (a key/value cache's first
+    rows, a slice of a fused QKV projection) with a `memref.cast` instead
+    of a copy; an operand whose innermost dimension is not contiguous is
+    copied, the vector code needing it so. Function results take the
+    layout of what the function returns (`inferFunctionResultLayout`): a
+    kernel's fresh result buffer keeps its identity layout. Loops may yield
+    buffers they allocate (a hand-written seq.scan's state).
+  }];
+}
+
 #endif // SEQC_COMPILER_TRANSFORMS_PASSES_TD
