@@ -1,9 +1,10 @@
 //===- OneShotBufferizeModel.cpp - one-shot bufferization, seqc's boundaries =//
 //
 // See the pass description in Passes.td: upstream one-shot-bufferize with
-// function boundaries, whose options cannot give functions different
-// boundary layouts; this pass runs the same module bufferization with a
-// type converter that does.
+// function boundaries and identity layouts there, with two of its defaults
+// changed, which its pass options cannot: the guessed layout of a buffer
+// whose producer is not bufferized yet, and how a buffer of a strided type
+// is allocated.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,18 +29,6 @@ using namespace mlir::bufferization;
 
 namespace {
 
-/// memref<[shape], strided<[?, ..., ?, 1], offset: ?>>: any view whose
-/// innermost dimension is contiguous, what the vector code needs.
-MemRefType getUnitInnerStrideType(RankedTensorType type,
-                                  Attribute memorySpace) {
-  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
-  strides.back() = 1;
-  auto layout =
-      StridedLayoutAttr::get(type.getContext(), ShapedType::kDynamic, strides);
-  return MemRefType::get(type.getShape(), type.getElementType(), layout,
-                         memorySpace);
-}
-
 struct OneShotBufferizeModelPass
     : seqc::impl::OneShotBufferizeModelPassBase<OneShotBufferizeModelPass> {
   using Base::Base;
@@ -55,33 +44,24 @@ struct OneShotBufferizeModelPass
     // seq.scan written by hand; the named recurrences update theirs in
     // place).
     options.allowReturnAllocsFromLoops = true;
-    // The model entries take and return plain contiguous memrefs: that is
-    // the descriptor layout the runtime builds. A function marked
-    // kStridedArgumentsAttr takes views as they are (a cast, no copy);
-    // its results get the layout of what it returns (a fresh buffer's
-    // identity layout), which the casts to the converter's type are folded
-    // back to.
-    options.functionArgTypeConverterFn =
-        [](TensorLikeType type, Attribute memorySpace, func::FuncOp func,
-           const BufferizationOptions &) -> BufferLikeType {
-      auto ranked = dyn_cast<RankedTensorType>(type);
-      if (ranked && ranked.getRank() > 0 &&
-          func->hasAttr(seqc::kStridedArgumentsAttr))
-        return cast<BufferLikeType>(
-            getUnitInnerStrideType(ranked, memorySpace));
-      return cast<BufferLikeType>(getMemRefTypeWithStaticIdentityLayout(
-          cast<TensorType>(type), memorySpace));
-    };
-    options.inferFunctionResultLayout = true;
+    // Function arguments and results have the identity layout: the model
+    // entries take and return the contiguous buffers the runtime's
+    // descriptors describe. An argument's bufferization.buffer_layout
+    // overrides it (an attention kernel's operands take views:
+    // seqc-outline-attention-kernels).
+    options.setFunctionBoundaryTypeConversion(
+        LayoutMapOption::IdentityLayoutMap);
     // The layout of a buffer asked for before its producer is bufferized,
     // when the analysis cannot tell (upstream's default is fully dynamic).
     // The flash attention's scf.if over its two loop nests is asked for by
     // its first branch's yield before the second branch exists, and both
     // yield the identity layout of their fresh buffers: with a fully dynamic
-    // guess, its result was such a view, and a function returning it copied
-    // it into a contiguous buffer. A guess that turns out wrong costs a
-    // copy there, never a wrong result (a view is cast to a more general
-    // layout only).
+    // guess its result was such a view, which a function returning it
+    // copied into a contiguous buffer. In seqc's IR the buffers guessed are
+    // fresh allocations (tensor.empty), whose layout is the identity; a
+    // view guessed contiguous where upstream then casts without a check (a
+    // loop's carried buffer) would be misread, so this holds only while no
+    // view reaches such a guess (every numerics test passes through it).
     options.unknownTypeConverterFn = [](TensorType type, Attribute memorySpace,
                                         const BufferizationOptions &) {
       return getMemRefTypeWithStaticIdentityLayout(type, memorySpace);

@@ -19,6 +19,7 @@
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/SizeUtils.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/IRMapping.h"
@@ -115,10 +116,19 @@ private:
     kernel.setPrivate();
     kernel->setAttr("llvm.linkage",
                     LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
-    // Its buffers may be views (a key/value cache's first rows): they pass
-    // as they are, not copied (seqc-one-shot-bufferize).
-    kernel->setAttr(seqc::kStridedArgumentsAttr, UnitAttr::get(ctx));
     last = kernel;
+    // Its operands may be views (a key/value cache's first rows, a slice of
+    // a fused QKV projection): bufferized, they pass as they are, cast to
+    // any strided layout whose innermost stride is 1 (what the vector code
+    // needs), not copied into contiguous buffers.
+    for (auto [i, type] : llvm::enumerate(op->getOperandTypes())) {
+      auto tensor = cast<RankedTensorType>(type);
+      SmallVector<int64_t> strides(tensor.getRank(), ShapedType::kDynamic);
+      strides.back() = 1;
+      kernel.setArgAttr(
+          i, bufferization::BufferizationDialect::kBufferLayoutAttrName,
+          StridedLayoutAttr::get(ctx, ShapedType::kDynamic, strides));
+    }
     kernel.setArgAttr(argTypes.size() - 1, seqc::kModelContextAttr,
                       UnitAttr::get(ctx));
     Block *body = kernel.addEntryBlock();
@@ -153,13 +163,16 @@ struct OutlineAttentionKernelsPass
       // A function without a model context has no way to report a failed
       // kernel (nor a kernel a way to reach the threads): left inline.
       Value context = seqc::modelContextArgument(func);
-      if (!context || func->hasAttr(seqc::kStridedArgumentsAttr))
+      if (!context)
         continue;
-      func.walk([&](AttentionOp op) {
+      // Only the function body's own attentions: one in a loop (a
+      // hand-written seq.scan's step) stays inline, where the loop's
+      // temporaries are allocated once before it, not on every call.
+      for (auto op : func.getBody().front().getOps<AttentionOp>()) {
         normalizeAlignment(op);
         uses.push_back({op, context, kernelKey(op)});
         ++counts[uses.back().key];
-      });
+      }
     }
     // An attention of its own kind stays inline: a call would save nothing
     // and its kernel would see less (its operands' static strides, the

@@ -23,12 +23,6 @@ namespace seqc {
 /// (seqc-add-model-context adds it, seqc-lower-checks writes through it).
 inline constexpr const char kModelContextAttr[] = "seqc.model_context";
 
-/// The function attribute that gives a function's tensor arguments any
-/// strided layout with a contiguous innermost dimension when
-/// seqc-one-shot-bufferize bufferizes them (seqc-outline-attention-kernels'
-/// kernels: a caller's view passes without a copy).
-inline constexpr const char kStridedArgumentsAttr[] = "seqc.strided_arguments";
-
 /// The internal functions through which seqc-allocate-through-context routes
 /// an entry's allocations: (context, alignment, size) -> block and
 /// (context, block).

@@ -783,16 +783,20 @@ def OutlineAttentionKernelsPass
     function per kind; an attention of its own kind stays inline (a call
     would save nothing, and the loops would see less of their operands:
     static strides, the shapes that prove the slices in bounds). The
-    function
-    takes the op's operands and the model context (its threads, its
+    function takes the op's operands and the model context (its threads, its
     allocations, its failure record) and returns the result and a flag
     that is false when a failed check or allocation made it return early;
     a check after the call then stops the caller, the kernel's own message
     recorded already. The operands' extent checks (those the lowering
     emits: key and value against the query, the mask against the scores,
     `max_positions`) are emitted before the call as well, where they can be
-    proven or read back to the model's inputs. It is marked `seqc.strided_arguments`, so that
-    `seqc-one-shot-bufferize` passes views to it without copying them.
+    proven or read back to the model's inputs. Its tensor arguments carry
+    `bufferization.buffer_layout = strided<[?, ..., ?, 1], offset: ?>`, so
+    that bufferization passes views (a key/value cache's first rows, a
+    slice of a fused QKV projection) without copying them. Only the
+    function body's own attentions are outlined: one in a loop (a
+    hand-written `seq.scan`'s step) stays inline, where the loop's
+    temporaries are allocated once before it.
 
     `causal(top_left)` becomes `causal(bottom_right)` when the query and key
     lengths are provably the same (self-attention over one sequence: the
@@ -821,21 +825,28 @@ def OneShotBufferizeModelPass
   let summary = "One-shot bufferization with seqc's function boundary "
                 "layouts";
   let description = [{
-    Upstream `one-shot-bufferize` with function boundaries, whose options
-    give every function the same boundary layout. Here function arguments
-    and results have the identity layout (the model entries take and return
-    the contiguous buffers the runtime's descriptors describe; a repeated
-    layer's function the same), except the tensor arguments of a function
-    marked `seqc.strided_arguments` (an attention kernel:
-    `seqc-outline-attention-kernels`), which take any strided layout whose
-    innermost stride is 1: `memref<4x1x?x64xf32, strided<[?, ?, ?, 1],
-    offset: ?>>`. A caller then passes a view (a key/value cache's first
-    rows, a slice of a fused QKV projection) with a `memref.cast` instead
-    of a copy; an operand whose innermost dimension is not contiguous is
-    copied, the vector code needing it so. Function results take the
-    layout of what the function returns (`inferFunctionResultLayout`): a
-    kernel's fresh result buffer keeps its identity layout. Loops may yield
-    buffers they allocate (a hand-written seq.scan's state).
+    Upstream `one-shot-bufferize` with function boundaries and identity
+    layouts there (`function-boundary-type-conversion=identity-layout-map`:
+    the model entries take and return the contiguous buffers the runtime's
+    descriptors describe), loops allowed to yield buffers they allocate (a
+    hand-written seq.scan's state), and two defaults its options cannot
+    change:
+
+    - A buffer whose layout is asked for before its producer is
+      bufferized, and which the analysis cannot tell, is guessed
+      contiguous (upstream: fully dynamic). The flash attention's `scf.if`
+      over its two loop nests (packed or unpacked keys) is asked for by its
+      first branch before the second is bufferized; both yield fresh
+      buffers, but the fully dynamic guess made the result a view, and a
+      function returning it (an attention kernel) copied it.
+    - A buffer of a strided type is allocated contiguous and cast to it:
+      upstream allocates the strided type itself (invalid IR) when it copies
+      a view that cannot be cast to a function argument's layout.
+
+    An argument's `bufferization.buffer_layout` sets its layout (an
+    attention kernel's operands: any strided layout whose innermost stride
+    is 1, so that a key/value cache's view is passed with a `memref.cast`,
+    and only a view whose innermost dimension is not contiguous is copied).
   }];
 }
 

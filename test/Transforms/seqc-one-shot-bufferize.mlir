@@ -1,10 +1,10 @@
 // RUN: seq-opt %s --seqc-one-shot-bufferize | FileCheck %s
 
-// A function marked seqc.strided_arguments takes views whose innermost
-// stride is 1 as they are (a cast, no copy); a view that is not contiguous
-// in its innermost dimension is copied into a new contiguous buffer (cast
-// to the argument's type). Its result keeps the identity layout of the
-// buffer it returns. Other functions take and return identity layouts.
+// An argument whose bufferization.buffer_layout is strided with a unit
+// innermost stride (an attention kernel's) takes such views as they are (a
+// cast, no copy); a view that is not contiguous in its innermost dimension
+// is copied into a new contiguous buffer (cast to the argument's type).
+// Everything else at a function boundary has the identity layout.
 // CHECK-LABEL: func.func private @kernel(
 // CHECK-SAME: %arg0: memref<4x?x8xf32, strided<[?, ?, 1], offset: ?>>, %arg1: index) -> memref<4x?x8xf32>
 // CHECK-LABEL: func.func @caller(
@@ -18,8 +18,7 @@
 // CHECK-NEXT: memref.copy %[[ODD]], %[[NEWCAST]]
 // CHECK-NEXT: %[[S:.+]] = call @kernel(%[[NEWCAST]], %arg1)
 // CHECK-NEXT: return %[[R]], %[[S]] : memref<4x?x8xf32>, memref<4x?x8xf32>
-func.func private @kernel(%a: tensor<4x?x8xf32>, %n: index) -> tensor<4x?x8xf32> attributes {seqc.strided_arguments} {
-  %c1 = arith.constant 1 : index
+func.func private @kernel(%a: tensor<4x?x8xf32> {bufferization.buffer_layout = strided<[?, ?, 1], offset: ?>}, %n: index) -> tensor<4x?x8xf32> {
   %e = tensor.empty(%n) : tensor<4x?x8xf32>
   %r = linalg.copy ins(%a : tensor<4x?x8xf32>) outs(%e : tensor<4x?x8xf32>) -> tensor<4x?x8xf32>
   return %r : tensor<4x?x8xf32>

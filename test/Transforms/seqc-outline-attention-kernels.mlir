@@ -13,12 +13,15 @@
 // CHECK: %[[C:.+]] = seq.attention %arg0, %arg3, %arg2 causal(top_left)
 // CHECK: %[[D:.+]] = seq.attention %arg0, %arg1, %arg2 {scale = 5.000000e-01 : f32}
 // CHECK: return %[[A]]#0, %[[B]]#0, %[[C]], %[[D]]
-// CHECK: func.func private @f_attention0(%arg0: tensor<1x4x?x8xf32>, %arg1: tensor<1x4x?x8xf32>, %arg2: tensor<1x4x?x8xf32>, %arg3: !llvm.ptr {seqc.model_context}) -> (tensor<1x4x?x8xf32>, i1) attributes {llvm.linkage = #llvm.linkage<internal>, seqc.strided_arguments} {
+// CHECK: func.func private @f_attention0(%arg0: tensor<1x4x?x8xf32> {bufferization.buffer_layout = strided<[?, ?, ?, 1], offset: ?>}, %arg1: tensor<1x4x?x8xf32> {bufferization.buffer_layout = strided<[?, ?, ?, 1], offset: ?>}, %arg2: tensor<1x4x?x8xf32> {bufferization.buffer_layout = strided<[?, ?, ?, 1], offset: ?>}, %arg3: !llvm.ptr {seqc.model_context}) -> (tensor<1x4x?x8xf32>, i1) attributes {llvm.linkage = #llvm.linkage<internal>} {
 // CHECK-NEXT: %[[R:.+]] = seq.attention %arg0, %arg1, %arg2 causal(bottom_right)
 // CHECK-NEXT: %[[TRUE:.+]] = arith.constant true
 // CHECK-NEXT: return %[[R]], %[[TRUE]]
 // CHECK-LABEL: func.func @step(
 // CHECK: call @f_attention0(
+// CHECK-LABEL: func.func @in_loop(
+// CHECK: scf.for
+// CHECK-COUNT-2: seq.attention
 // CHECK-LABEL: func.func @no_context(
 // CHECK-NOT: call
 // CHECK-COUNT-2: seq.attention
@@ -45,6 +48,21 @@ func.func @step(%q: tensor<1x4x?x8xf32>, %k: tensor<1x4x?x8xf32>,
   %a = seq.attention %q, %k, %v causal(bottom_right)
     : (tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>) -> tensor<1x4x?x8xf32>
   return %a : tensor<1x4x?x8xf32>
+}
+// An attention inside a loop (a hand-written scan's step) stays inline.
+func.func @in_loop(%q: tensor<1x4x?x8xf32>, %k: tensor<1x4x?x8xf32>,
+                   %v: tensor<1x4x?x8xf32>, %n: index,
+                   %ctx: !llvm.ptr {seqc.model_context}) -> tensor<1x4x?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%h = %q) -> tensor<1x4x?x8xf32> {
+    %a = seq.attention %h, %k, %v causal(bottom_right)
+      : (tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>) -> tensor<1x4x?x8xf32>
+    %b = seq.attention %a, %k, %v causal(bottom_right)
+      : (tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>) -> tensor<1x4x?x8xf32>
+    scf.yield %b : tensor<1x4x?x8xf32>
+  }
+  return %r : tensor<1x4x?x8xf32>
 }
 // Without a model context a kernel could not report a failure: inline.
 func.func @no_context(%q: tensor<1x4x?x8xf32>, %k: tensor<1x4x?x8xf32>,
