@@ -146,6 +146,10 @@ void buildVectorLoopsPipeline(OpPassManager &pm,
   pm.addPass(createUntieEmptyTensorsPass());
   // Contiguous buffers at the model entries, views into attention kernels.
   pm.addPass(createOneShotBufferizeModelPass());
+  // Loops and branches that only pass a buffer through fold away first:
+  // an attention kernel writes its result into the caller's buffer
+  // through both branches of its loop nests, and returns it.
+  pm.addPass(createCanonicalizerPass());
   // A repeated layer's function returns the key/value cache it wrote
   // through its argument: dropped, or the deallocation pipeline would make
   // it a copy the caller owns (a whole cache per layer per step).

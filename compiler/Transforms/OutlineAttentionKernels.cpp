@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -80,7 +81,19 @@ public:
     // proven where the caller's shapes tie them. Inside the kernel they are
     // only its arguments' (its own copy of these checks then never fails).
     seqc::attention::createAttentionExtentChecks(b, op);
+    // The result [B, Hq, Lq, Dv] is a buffer of the caller's, which the
+    // kernel fills: a buffer the kernel allocated and returned would be
+    // one the caller's deallocation cannot tell from those it keeps (a
+    // run-time check per call).
+    auto resultType = cast<RankedTensorType>(op.getType());
+    SmallVector<Value> dynamicSizes;
+    for (int64_t d = 0; d < resultType.getRank(); ++d)
+      if (resultType.isDynamicDim(d))
+        dynamicSizes.push_back(tensor::DimOp::create(
+            b, loc, d < 3 ? op.getQuery() : op.getValue(), d));
     SmallVector<Value> operands(op->getOperands());
+    operands.push_back(
+        tensor::EmptyOp::create(b, loc, resultType, dynamicSizes));
     operands.push_back(context);
     auto call = func::CallOp::create(b, loc, kernel, operands);
     // The kernel's last result is false when it stopped (a failed shape
@@ -94,8 +107,8 @@ public:
   }
 
 private:
-  /// A private function (operands..., context) -> (result, ran to its
-  /// end) around a copy of `op`.
+  /// A private function (operands..., result buffer, context) -> (result,
+  /// ran to its end) around a copy of `op`.
   func::FuncOp createKernel(AttentionOp op) {
     MLIRContext *ctx = op.getContext();
     auto func = op->getParentOfType<func::FuncOp>();
@@ -104,6 +117,7 @@ private:
       name = (func.getSymName() + "_attention" + Twine(counter++)).str();
     while (module.lookupSymbol(name));
     SmallVector<Type> argTypes(op->getOperandTypes());
+    argTypes.push_back(op.getType());
     argTypes.push_back(LLVM::LLVMPointerType::get(ctx));
     Type resultTypes[] = {op.getType(), IntegerType::get(ctx, 1)};
     OpBuilder b(ctx);
@@ -134,10 +148,16 @@ private:
     Block *body = kernel.addEntryBlock();
     b.setInsertionPointToStart(body);
     IRMapping map;
-    map.map(op->getOperands(), body->getArguments().drop_back());
+    map.map(op->getOperands(), body->getArguments().drop_back(2));
     Operation *copy = b.clone(*op, map);
+    // Written into the caller's result buffer (convert-seq-to-linalg's
+    // flash lowering fills that destination instead of a new tensor).
+    Value written = bufferization::MaterializeInDestinationOp::create(
+                        b, op.getLoc(), copy->getResult(0),
+                        body->getArgument(body->getNumArguments() - 2))
+                        ->getResult(0);
     Value ran = arith::ConstantIntOp::create(b, op.getLoc(), b.getI1Type(), 1);
-    func::ReturnOp::create(b, op.getLoc(), ValueRange{copy->getResult(0), ran});
+    func::ReturnOp::create(b, op.getLoc(), ValueRange{written, ran});
     return kernel;
   }
 

@@ -783,9 +783,15 @@ def OutlineAttentionKernelsPass
     function per kind; an attention of its own kind stays inline (a call
     would save nothing, and the loops would see less of their operands:
     static strides, the shapes that prove the slices in bounds). The
-    function takes the op's operands and the model context (its threads, its
-    allocations, its failure record) and returns the result and a flag
-    that is false when a failed check or allocation made it return early;
+    function takes the op's operands, a result buffer and the model
+    context (its threads, its allocations, its failure record); it writes
+    the result into that buffer (`bufferization.materialize_in_destination`,
+    which the flash lowering consumes: its loops fill the destination) and
+    returns it and a flag that is false when a failed check or allocation
+    made it return early (the result, the argument itself, is dropped after
+    bufferization: a buffer the kernel allocated and returned would be one
+    the caller's deallocation cannot tell from those it keeps, a run-time
+    check per call);
     a check after the call then stops the caller, the kernel's own message
     recorded already. The operands' extent checks (those the lowering
     emits: key and value against the query, the mask against the scores,
@@ -810,13 +816,16 @@ def OutlineAttentionKernelsPass
     ```
     After:
     ```mlir
-    %o, %ran = call @f_attention0(%q, %k, %v, %ctx) : (...) -> (tensor<...>, i1)
+    %out = tensor.empty(...) : tensor<...>
+    %o, %ran = call @f_attention0(%q, %k, %v, %out, %ctx) : (...) -> (tensor<...>, i1)
     seq.check %ran, shape "an attention kernel of the model failed"
     ```
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::LLVM::LLVMDialect",
+                           "::mlir::tensor::TensorDialect",
                            "::seqc::seq::SeqDialect"];
 }
 

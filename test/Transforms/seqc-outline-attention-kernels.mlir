@@ -7,16 +7,19 @@
 // each call, with the attention's place in their messages.
 // CHECK-LABEL: func.func @f(
 // CHECK: seq.check %{{.+}}, shape "seq.attention at {{.+}}: 'value' dimension 2 is {}, but 'query' and 'key' make it a different size"
-// CHECK: %[[A:.+]]:2 = call @f_attention0(%arg0, %arg1, %arg2, %arg4) : (tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>, !llvm.ptr) -> (tensor<1x4x?x8xf32>, i1)
+// CHECK: %[[L:.+]] = tensor.dim %arg0, %c2{{.*}} : tensor<1x4x?x8xf32>
+// CHECK-NEXT: %[[OUT:.+]] = tensor.empty(%[[L]]) : tensor<1x4x?x8xf32>
+// CHECK-NEXT: %[[A:.+]]:2 = call @f_attention0(%arg0, %arg1, %arg2, %[[OUT]], %arg4) : (tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>, !llvm.ptr) -> (tensor<1x4x?x8xf32>, i1)
 // CHECK-NEXT: seq.check %[[A]]#1, shape "an attention kernel of the model failed"
-// CHECK: %[[B:.+]]:2 = call @f_attention0(%arg0, %arg0, %arg2, %arg4)
+// CHECK: %[[B:.+]]:2 = call @f_attention0(%arg0, %arg0, %arg2, %{{.+}}, %arg4)
 // CHECK: %[[C:.+]] = seq.attention %arg0, %arg3, %arg2 causal(top_left)
 // CHECK: %[[D:.+]] = seq.attention %arg0, %arg1, %arg2 {scale = 5.000000e-01 : f32}
 // CHECK: return %[[A]]#0, %[[B]]#0, %[[C]], %[[D]]
-// CHECK: func.func private @f_attention0(%arg0: tensor<1x4x?x8xf32> {bufferization.buffer_layout = strided<[?, ?, ?, 1], offset: ?>}, %arg1: tensor<1x4x?x8xf32> {bufferization.buffer_layout = strided<[?, ?, ?, 1], offset: ?>}, %arg2: tensor<1x4x?x8xf32> {bufferization.buffer_layout = strided<[?, ?, ?, 1], offset: ?>}, %arg3: !llvm.ptr {seqc.model_context}) -> (tensor<1x4x?x8xf32>, i1) attributes {llvm.linkage = #llvm.linkage<internal>} {
+// CHECK: func.func private @f_attention0(%arg0: tensor<1x4x?x8xf32> {bufferization.buffer_layout = strided<[?, ?, ?, 1], offset: ?>}, %arg1: tensor<1x4x?x8xf32> {bufferization.buffer_layout = strided<[?, ?, ?, 1], offset: ?>}, %arg2: tensor<1x4x?x8xf32> {bufferization.buffer_layout = strided<[?, ?, ?, 1], offset: ?>}, %arg3: tensor<1x4x?x8xf32>, %arg4: !llvm.ptr {seqc.model_context}) -> (tensor<1x4x?x8xf32>, i1) attributes {llvm.linkage = #llvm.linkage<internal>} {
 // CHECK-NEXT: %[[R:.+]] = seq.attention %arg0, %arg1, %arg2 causal(bottom_right)
+// CHECK-NEXT: %[[W:.+]] = bufferization.materialize_in_destination %[[R]] in %arg3
 // CHECK-NEXT: %[[TRUE:.+]] = arith.constant true
-// CHECK-NEXT: return %[[R]], %[[TRUE]]
+// CHECK-NEXT: return %[[W]], %[[TRUE]]
 // CHECK-LABEL: func.func @step(
 // CHECK: call @f_attention0(
 // CHECK-LABEL: func.func @in_loop(

@@ -42,6 +42,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -62,8 +63,11 @@ constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
 /// loops (sizes, scale, the visibility offset) are built once, before them.
 class FlashEmitter {
 public:
-  FlashEmitter(OpBuilder &b, seq::AttentionOp op, int64_t tile)
-      : op(op), loc(op.getLoc()), tile(tile) {
+  /// `destination`: the tensor the result is written into (null: a new
+  /// one).
+  FlashEmitter(OpBuilder &b, seq::AttentionOp op, int64_t tile,
+               Value destination)
+      : op(op), loc(op.getLoc()), tile(tile), destination(destination) {
     query = op.getQuery();
     key = op.getKey();
     value = op.getValue();
@@ -92,19 +96,27 @@ public:
   /// are enough query rows to repay transposing k, else with k as it is
   /// (decoding one or a few tokens against a long key/value cache).
   Value emit(OpBuilder &b) {
+    // One result tensor, which either loop nest fills.
+    Value out =
+        destination
+            ? destination
+            : seq::createEmptyTensor(b, loc,
+                                     getAsOpFoldResult(ValueRange{
+                                         batch, heads, queryLen, valueDim}),
+                                     elementType);
     auto queryType = cast<RankedTensorType>(query.getType());
     if (!queryType.isDynamicDim(2))
-      return emitLoops(b, queryType.getDimSize(2) >= kMinRowsToTranspose);
+      return emitLoops(b, queryType.getDimSize(2) >= kMinRowsToTranspose, out);
     Value many =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, queryLen,
                               cst(b, kMinRowsToTranspose));
     auto ifOp = scf::IfOp::create(
         b, loc, many,
         [&](OpBuilder &tb, Location) {
-          scf::YieldOp::create(tb, loc, emitLoops(tb, true));
+          scf::YieldOp::create(tb, loc, emitLoops(tb, true, out));
         },
         [&](OpBuilder &eb, Location) {
-          scf::YieldOp::create(eb, loc, emitLoops(eb, false));
+          scf::YieldOp::create(eb, loc, emitLoops(eb, false, out));
         });
     ifOp->setAttr(seq::kAlternativeBranchesAttr, b.getUnitAttr());
     return ifOp.getResult(0);
@@ -122,15 +134,11 @@ private:
   /// Key tiles per query tile's worth of keys when k is read unpacked.
   static constexpr int64_t kFewRowsKeyTiles = 4;
 
-  Value emitLoops(OpBuilder &b, bool packKeys) {
+  Value emitLoops(OpBuilder &b, bool packKeys, Value out) {
     keysPacked = packKeys ? emitPackedKeys(b) : Value();
     // Packed keys come in tiles of `tile`; with few query rows a key tile
     // is mostly loop and allocation overhead, so it spans more keys.
     keyTile = packKeys ? tile : kFewRowsKeyTiles * tile;
-    Value out = seq::createEmptyTensor(
-        b, loc,
-        getAsOpFoldResult(ValueRange{batch, heads, queryLen, valueDim}),
-        elementType);
     // Loops over the (b, h) pairs and the query tiles, each carrying the
     // result. The pairs come in contiguous shares, one per thread when the
     // attention is large enough to repay a fork (seqc.parallel:
@@ -627,6 +635,7 @@ private:
   Location loc;
   /// Query rows per tile; keys per tile of the loops being emitted.
   int64_t tile, keyTile = 0;
+  Value destination;
   Value query, key, value, mask;
   Type elementType;
   Value batch, heads, queryLen, keyLen, valueDim;
@@ -653,13 +662,26 @@ struct AttentionToFlashLoops : OpRewritePattern<seq::AttentionOp> {
     if (queryType.isDynamicDim(1) || keyType.isDynamicDim(1))
       return rewriter.notifyMatchFailure(
           op, "the query-to-key/value head map needs static head counts");
-    Value result = FlashEmitter(rewriter, op, tile).emit(rewriter);
+    // Written into the destination of a materialize_in_destination that is
+    // its only use (an attention kernel's result argument:
+    // seqc-outline-attention-kernels), else into a new tensor.
+    bufferization::MaterializeInDestinationOp materialize;
+    if (op->hasOneUse())
+      materialize = dyn_cast<bufferization::MaterializeInDestinationOp>(
+          *op->getUsers().begin());
+    if (materialize && (materialize.getSource() != op.getResult() ||
+                        materialize.getDest().getType() != op.getType()))
+      materialize = {};
+    Value destination = materialize ? materialize.getDest() : Value();
+    Value result = FlashEmitter(rewriter, op, tile, destination).emit(rewriter);
     // After the loops (which only read within the query's and key's
     // extents): a larger key/value batch or mask fails the run.
     createAttentionExtentChecks(rewriter, op);
     if (result.getType() != op.getType())
       result = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(),
                                       result);
+    if (materialize)
+      rewriter.replaceOp(materialize, result);
     rewriter.replaceOp(op, result);
     return success();
   }
