@@ -83,9 +83,10 @@ void buildSharedLoopsPipeline(OpPassManager &pm,
   seq::DecomposeWkvPassOptions wkv;
   wkv.chunkSteps = options.recurrenceChunkSteps;
   pm.addPass(seq::createDecomposeWkvPass(wkv));
-  // Each distinct attention once, called from every entry and layer that
-  // has it (a step entry's attention over a key/value cache is its
-  // full-sequence entry's): lowered in place, each copy was its own loops.
+  // Each kind of attention that occurs twice or more compiled once, called
+  // from every entry and layer that has it (a step entry's attention over
+  // a key/value cache is its full-sequence entry's): lowered in place,
+  // each copy was its own loops.
   if (options.outlineAttentionKernels)
     pm.addPass(createOutlineAttentionKernelsPass());
   ConvertSeqToLinalgPassOptions toLinalg;

@@ -1,8 +1,9 @@
 //===- OutlineAttentionKernels.cpp - seq.attention as calls of kernels ----===//
 //
-// See the pass description in Passes.td. Each distinct attention (the op's
-// attributes and operand types) becomes one private function holding the
-// op; every seq.attention of that kind becomes a call of it. A streaming
+// See the pass description in Passes.td. Each kind of attention (the op's
+// attributes and operand types) that occurs twice or more becomes one
+// private function holding the op; every seq.attention of that kind
+// becomes a call of it. A streaming
 // model has the same attention in its full-sequence entry and its step
 // entry, and in every layer: lowered in place, each copy became its own
 // flash-attention loops (a few thousand lines of LLVM IR apiece), which no
