@@ -147,22 +147,22 @@ void buildVectorLoopsPipeline(OpPassManager &pm,
   pm.addPass(createUntieEmptyTensorsPass());
   // Contiguous buffers at the model entries, views into attention kernels.
   pm.addPass(createOneShotBufferizeModelPass());
-  // Loops and branches that only pass a buffer through fold away first:
-  // an attention kernel writes its result into the caller's buffer
-  // through both branches of its loop nests, and returns it.
-  pm.addPass(createCanonicalizerPass());
-  // A repeated layer's function returns the key/value cache it wrote
-  // through its argument: dropped, or the deallocation pipeline would make
-  // it a copy the caller owns (a whole cache per layer per step).
-  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
   // Its constants' globals in an order that does not depend on pointers.
   pm.addPass(createOrderConstantGlobalsPass());
   // Temporaries of a loop-invariant size are allocated once, before the
   // time loop, instead of once per step (carried states are updated in
   // place: seq-decompose-recurrences writes each step's state into the
   // previous one). Canonicalization first resolves their sizes to values
-  // defined outside the loop.
+  // defined outside the loop; it also folds the loops and branches that
+  // only pass a buffer through (an attention kernel writes its result into
+  // the caller's buffer through both of its loop nests, and returns it),
+  // so that the next pass sees the argument returned.
   pm.addPass(createCanonicalizerPass());
+  // A repeated layer's function returns the key/value cache it wrote
+  // through its argument, an attention kernel its result buffer: dropped,
+  // or the deallocation pipeline would make them copies the caller owns (a
+  // whole cache per layer per step).
+  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
   // A tile's temporaries allocated in the branch that skips masked tiles
   // move before it, so that they leave the tile loops too.
   pm.addNestedPass<func::FuncOp>(createHoistBranchScratchPass());
