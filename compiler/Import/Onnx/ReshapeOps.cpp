@@ -2,11 +2,16 @@
 //
 // One collapse_shape or expand_shape where the sizes provably regroup
 // (compared factor by factor: [B * T, 8] against [B, T, 8]), a collapse
-// whose guessed groups are checked on each run otherwise, and a collapse
-// to 1-D and an expand to the target where no grouping fits. A -1 in a
-// Reshape target is inferred factor by factor; a target read from a tensor
-// on each run (a graph input) has its 0 and -1 decided then, and goes
-// through 1-D. Squeeze checks a dynamic dimension it removes is 1.
+// whose guessed groups are checked on each run otherwise, an expand_shape
+// and a collapse_shape through the shapes' common refinement where one
+// dimension splits and others merge ([T, B, 64] -> [T, B, 4, 16] -> [T,
+// B * 4, 16], nn.MultiheadAttention's heads), and a collapse to 1-D and an
+// expand to the target where nothing fits. A linear of rows flattened for
+// it and reshaped back ([T * B, E] -> [T, B, E]) is the linear of the
+// rows. A -1 in a Reshape target is inferred factor by factor; a target
+// read from a tensor on each run (a graph input) has its 0 and -1 decided
+// then, and goes through 1-D. Squeeze checks a dynamic dimension it
+// removes is 1.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +35,7 @@
 #include <climits>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 using namespace mlir;
 using namespace seqc;
@@ -41,26 +47,31 @@ namespace {
 // Layout ops
 //===----------------------------------------------------------------------===//
 
+/// Whether each group of the expanded `type` has at most one dynamic size
+/// (memref lowering cannot expand a group of two).
+bool oneDynamicPerGroup(RankedTensorType type,
+                        ArrayRef<ReassociationIndices> groups) {
+  return llvm::all_of(groups, [&](const ReassociationIndices &group) {
+    return llvm::count_if(group,
+                          [&](int64_t d) { return type.isDynamicDim(d); }) <= 1;
+  });
+}
+
 /// An expand_shape of `x`, or a tensor.reshape where a group would have
-/// more than one dynamic size (which memref lowering cannot expand).
+/// more than one dynamic size.
 Value expandTo(GraphImporter &g, RankedTensorType type, Value x,
                ArrayRef<ReassociationIndices> groups,
                ArrayRef<OpFoldResult> sizes) {
-  for (const ReassociationIndices &group : groups) {
-    int dynamic = 0;
-    for (int64_t d : group)
-      dynamic += type.isDynamicDim(d);
-    if (dynamic > 1) {
-      SmallVector<Value> elems;
-      for (OpFoldResult s : sizes)
-        elems.push_back(g.indexValue(s));
-      Value shape = tensor::FromElementsOp::create(
-          g.builder, g.loc,
-          RankedTensorType::get({(int64_t)elems.size()},
-                                g.builder.getIndexType()),
-          elems);
-      return tensor::ReshapeOp::create(g.builder, g.loc, type, x, shape);
-    }
+  if (!oneDynamicPerGroup(type, groups)) {
+    SmallVector<Value> elems;
+    for (OpFoldResult s : sizes)
+      elems.push_back(g.indexValue(s));
+    Value shape = tensor::FromElementsOp::create(
+        g.builder, g.loc,
+        RankedTensorType::get({(int64_t)elems.size()},
+                              g.builder.getIndexType()),
+        elems);
+    return tensor::ReshapeOp::create(g.builder, g.loc, type, x, shape);
   }
   return tensor::ExpandShapeOp::create(g.builder, g.loc, type, x, groups,
                                        sizes);
@@ -132,6 +143,158 @@ bool mayBeSameProduct(ArrayRef<OpFoldResult> a, ArrayRef<OpFoldResult> b) {
   return p.onlyA == p.onlyB;
 }
 
+/// The shapes `in` and `out` as groups of one list of sizes (`pieces`):
+/// each size of `in` is the product of its group's pieces, and so is each
+/// size of `out`. A reshape between them is then an expand_shape of `in`
+/// to the pieces and a collapse_shape to `out`, with no data moved and no
+/// dimension merged into another that it was not beside.
+struct Refinement {
+  SmallVector<OpFoldResult> pieces;
+  SmallVector<ReassociationIndices> inGroups, outGroups;
+};
+
+/// The common refinement of `in` and `out` ([T, B, 64] and [T, B * 4, 16]:
+/// [T, B, 4, 16], nn.MultiheadAttention's head split at a run-time batch;
+/// [T, B * 4, 16] and [T * B, 64]: [T, B, 4, 16], its heads joined again),
+/// taken factor by factor from the front of both: each piece is what the
+/// current sizes of both sides have in common (the provably equal dynamic
+/// factors, the greatest common divisor of the constants), and one of the
+/// two must be used up by it. None when they have no such refinement (a
+/// dynamic factor of one side only, [B, T] against [T, B], a group that
+/// would hold two dynamic pieces), which the caller reshapes through 1-D.
+std::optional<Refinement> refine(GraphImporter &g, ArrayRef<OpFoldResult> in,
+                                 ArrayRef<OpFoldResult> out) {
+  if (in.empty() || out.empty())
+    return std::nullopt;
+  // A size's factors, a collapsed group's size ([T, B * 4, 16] after the
+  // heads were joined: B * 4) taken apart into its dimensions' sizes.
+  auto factorsOf = [&](OpFoldResult size) {
+    SizeFactors f;
+    addFactors(size, f);
+    for (size_t k = 0; k < f.values.size();) {
+      SmallVector<std::pair<Value, int64_t>> parts =
+          seq::getCollapsedFactors(f.values[k]);
+      if (parts.empty()) {
+        ++k;
+        continue;
+      }
+      f.values.erase(f.values.begin() + k);
+      for (auto [source, d] : parts)
+        addFactors(g.dimSize(source, d), f);
+    }
+    return f;
+  };
+  auto isUnit = [](const SizeFactors &f) {
+    return f.constant == 1 && f.values.empty();
+  };
+  auto invalid = [](const SizeFactors &f) {
+    return f.overflowed || f.constant <= 0;
+  };
+  Refinement r;
+  r.inGroups.resize(in.size());
+  r.outGroups.resize(out.size());
+  size_t i = 0, j = 0;
+  SizeFactors a = factorsOf(in[0]), b = factorsOf(out[0]);
+  auto addPiece = [&](OpFoldResult size, size_t inDim, size_t outDim) {
+    r.inGroups[inDim].push_back(r.pieces.size());
+    r.outGroups[outDim].push_back(r.pieces.size());
+    r.pieces.push_back(size);
+  };
+  while (true) {
+    if ((i < in.size() && invalid(a)) || (j < out.size() && invalid(b)))
+      return std::nullopt;
+    // Past sizes used up, on both sides first: a size 1 then goes with the
+    // sizes after it ([T, 1, 256] -> [T, 4, 64]: the 1 with the 4).
+    bool advanced = false;
+    if (i < in.size() && isUnit(a) && !r.inGroups[i].empty()) {
+      if (++i < in.size())
+        a = factorsOf(in[i]);
+      advanced = true;
+    }
+    if (j < out.size() && isUnit(b) && !r.outGroups[j].empty()) {
+      if (++j < out.size())
+        b = factorsOf(out[j]);
+      advanced = true;
+    }
+    if (advanced)
+      continue;
+    if (i == in.size() && j == out.size())
+      break;
+    // A size 1 from the start: a piece of its own, in the other side's
+    // current group (the last one, past its end).
+    if (i < in.size() && isUnit(a)) {
+      addPiece(g.builder.getIndexAttr(1), i, std::min(j, out.size() - 1));
+      continue;
+    }
+    if (j < out.size() && isUnit(b)) {
+      addPiece(g.builder.getIndexAttr(1), std::min(i, in.size() - 1), j);
+      continue;
+    }
+    if (i == in.size() || j == out.size())
+      return std::nullopt;
+    // What the two sizes have in common.
+    OpFoldResult piece = g.builder.getIndexAttr(1);
+    int64_t common = std::gcd(a.constant, b.constant);
+    if (common != 1)
+      piece = g.builder.getIndexAttr(common);
+    a.constant /= common;
+    b.constant /= common;
+    for (auto it = a.values.begin(); it != a.values.end();) {
+      auto same = llvm::find_if(
+          b.values, [&](OpFoldResult v) { return seq::isSameSize(*it, v); });
+      if (same == b.values.end()) {
+        ++it;
+        continue;
+      }
+      piece = foldedIndexOp(g, '*', piece, *it);
+      b.values.erase(same);
+      it = a.values.erase(it);
+    }
+    if (isConstantIntValue(piece, 1) || (!isUnit(a) && !isUnit(b)))
+      return std::nullopt;
+    addPiece(piece, i, j);
+  }
+  auto refined = RankedTensorType::get(seq::getStaticShape(r.pieces),
+                                       g.builder.getF32Type());
+  if (!oneDynamicPerGroup(refined, r.inGroups))
+    return std::nullopt;
+  return r;
+}
+
+/// A seq.linear applied to rows flattened for it ([T, B, H, D] collapsed
+/// to [T * B, H * D], how nn.MultiheadAttention exports its output
+/// projection) computes the same on the rows as they were: the input
+/// with only its features collapsed, [T, B, H * D], and that input's sizes
+/// for the linear's result, [T, B, O]. None unless `x` is such a linear.
+std::optional<std::pair<Value, Ints>> unflattenedLinearInput(GraphImporter &g,
+                                                             Value x) {
+  auto linear = x.getDefiningOp<seq::LinearOp>();
+  auto collapse =
+      linear ? linear.getInput().getDefiningOp<tensor::CollapseShapeOp>()
+             : tensor::CollapseShapeOp();
+  if (!collapse)
+    return std::nullopt;
+  SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
+  if (llvm::all_of(ArrayRef(groups).drop_back(),
+                   [](const ReassociationIndices &g) { return g.size() == 1; }))
+    return std::nullopt;
+  Value source = collapse.getSrc();
+  SmallVector<ReassociationIndices> features;
+  Ints sizes;
+  for (int64_t d = 0; d < groups.back().front(); ++d) {
+    features.push_back({d});
+    sizes.push_back(g.dimSize(source, d));
+  }
+  features.push_back(groups.back());
+  sizes.push_back(g.dimSize(x, tensorType(x).getRank() - 1));
+  Value input =
+      groups.back().size() == 1
+          ? source
+          : tensor::CollapseShapeOp::create(g.builder, g.loc, source, features)
+                .getResult();
+  return std::make_pair(input, sizes);
+}
+
 /// `x` collapsed to 1-D and expanded to `sizes`, which computes any valid
 /// reshape: the element counts are compared when the expand runs (a
 /// static target of a dynamic input is a cast to its count first, also
@@ -173,7 +336,8 @@ Value reshapeThroughFlat(GraphImporter &g, Value x,
 }
 
 /// Reshapes `x` to `sizes`: one collapse_shape or expand_shape where the
-/// shapes allow it, else a collapse to 1-D and an expand to the target.
+/// shapes allow it, an expand_shape and a collapse_shape through their
+/// common refinement, else a collapse to 1-D and an expand to the target.
 Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
   RankedTensorType t = tensorType(x);
   SmallVector<int64_t> staticShape = seq::getStaticShape(sizes);
@@ -251,11 +415,44 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
       return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, x,
                                              *re);
     }
-  } else if (auto re = getReassociationIndicesForCollapse(staticShape,
-                                                          t.getShape())) {
+  } else if (auto re =
+                 getReassociationIndicesForCollapse(staticShape, t.getShape());
+             re && oneDynamicPerGroup(resultType, *re)) {
     // An expand names every target size, and each group is checked against
     // its source dimension when it runs (seqc-insert-shape-checks).
     return expandTo(g, resultType, x, *re, sizes);
+  }
+  // The linear of flattened rows, reshaped to rows again: the linear of the
+  // rows ([T * B, E] -> [T, B, E] after nn.MultiheadAttention's output
+  // projection; the rows of one step stay apart, so a stream can run it).
+  if (auto unflattened = unflattenedLinearInput(g, x);
+      unflattened && refine(g, unflattened->second, sizes)) {
+    auto linear = x.getDefiningOp<seq::LinearOp>();
+    Value rows = seq::LinearOp::create(
+        g.builder, g.loc,
+        RankedTensorType::get(seq::getStaticShape(unflattened->second),
+                              t.getElementType()),
+        unflattened->first, linear.getWeight(), linear.getBias());
+    return reshapeTo(g, rows, sizes);
+  }
+  if (std::optional<Refinement> r = refine(g, in, sizes)) {
+    auto refined = RankedTensorType::get(seq::getStaticShape(r->pieces),
+                                         t.getElementType());
+    auto regroups = [](ArrayRef<ReassociationIndices> groups) {
+      return llvm::any_of(groups, [](const ReassociationIndices &group) {
+        return group.size() != 1;
+      });
+    };
+    Value pieces = x;
+    if (regroups(r->inGroups))
+      pieces = tensor::ExpandShapeOp::create(g.builder, g.loc, refined, x,
+                                             r->inGroups, r->pieces);
+    if (regroups(r->outGroups))
+      return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType,
+                                             pieces, r->outGroups);
+    if (pieces.getType() != resultType)
+      pieces = tensor::CastOp::create(g.builder, g.loc, resultType, pieces);
+    return pieces;
   }
   return reshapeThroughFlat(g, x, sizes);
 }

@@ -60,6 +60,16 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       (LLaMA's `repeat_kv`: a unit dimension broadcast and merged into the
       head dimension, through transposes) gives seq.attention the
       key/value heads themselves, when k and v repeat alike.
+    - rank-3 q, k and v that are each, through transposes, a
+      `tensor.collapse_shape` merging a batch and a static head count into
+      N (`nn.MultiheadAttention`'s `[L, B, H, D] -> [L, B * H, D] ->
+      [B * H, L, D]`, or `[B, H, L, D] -> [B * H, L, D]`), all with one
+      head count, give seq.attention `[B, H, L, D]` (the result collapsed
+      back to `[B * H, L, D]`): its batch is the model's batch, which a
+      stream's key/value cache is sized by. A rank-3 mask other than one
+      for every row (`[1, Lq, Lk]`) must have been merged the same way
+      (the key-padding mask `[B, H, 1, Lk] -> [B * H, 1, Lk]`), else the
+      heads stay merged.
     - the combined scale is a positive finite f32 (seq.attention's).
     "Constant" includes what the model computes from constants and static
     sizes (GPT-2's `w / v.size(-1) ** 0.5`: folded by the ops' own

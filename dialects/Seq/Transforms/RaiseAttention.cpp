@@ -800,6 +800,90 @@ std::optional<int64_t> maxPositions(ArrayRef<DroppedMask> dropped, int64_t rank,
   return std::max(*bound[0], *bound[1]);
 }
 
+/// A rank-3 attention operand [N, L, D] whose N is a batch and heads
+/// merged, batch outer: the rank-4 value the merge was collapsed from and
+/// the permutation that makes it [B, H, L, D]. nn.MultiheadAttention
+/// exports its heads this way ([L, B, E] -> [L, B, H, D] -> [L, B * H, D]
+/// -> [B * H, L, D]); so does `x.view(B, L, H, D).transpose(1, 2)
+/// .reshape(B * H, L, D)`.
+struct MergedHeads {
+  Value source;
+  SmallVector<int64_t> permutation;
+};
+
+std::optional<MergedHeads> matchMergedHeads(Value x) {
+  if (tensorType(x).getRank() != 3)
+    return std::nullopt;
+  // Dimension i of x is dimension perm[i] of w, through transposes and
+  // casts.
+  SmallVector<int64_t> perm = {0, 1, 2};
+  Value w = x;
+  while (true) {
+    if (auto cast = w.getDefiningOp<tensor::CastOp>()) {
+      w = cast.getSource();
+    } else if (auto t = w.getDefiningOp<linalg::TransposeOp>()) {
+      for (int64_t &p : perm)
+        p = t.getPermutation()[p];
+      w = t.getInput();
+    } else {
+      break;
+    }
+  }
+  auto collapse = w.getDefiningOp<tensor::CollapseShapeOp>();
+  if (!collapse || collapse.getSrcType().getRank() != 4)
+    return std::nullopt;
+  SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
+  const ReassociationIndices &merged = groups[perm[0]];
+  if (merged.size() != 2 || collapse.getSrcType().isDynamicDim(merged[1]))
+    return std::nullopt;
+  return MergedHeads{
+      collapse.getSrc(),
+      {merged[0], merged[1], groups[perm[1]].front(), groups[perm[2]].front()}};
+}
+
+/// `m` as [B, H, L, D].
+Value splitHeads(OpBuilder &b, Location loc, const MergedHeads &m) {
+  if (llvm::equal(m.permutation, llvm::seq<int64_t>(0, 4)))
+    return m.source;
+  return createTranspose(b, loc, m.source, m.permutation);
+}
+
+/// Heads of q, k and v (and of a rank-3 mask that is not one for every
+/// head) that were merged into the batch, as [B, H, L, D] operands: the
+/// attention then has the heads the model has, and a key/value cache of
+/// a stream is sized by the model's batch (a merged one has no input
+/// dimension to be sized by). None unless all merged the same static
+/// head count.
+std::optional<SmallVector<Value>> splitMergedHeads(OpBuilder &b, Location loc,
+                                                   Value q, Value k, Value v,
+                                                   Value mask) {
+  SmallVector<MergedHeads> merged;
+  for (Value x : {q, k, v}) {
+    std::optional<MergedHeads> m = matchMergedHeads(x);
+    if (!m)
+      return std::nullopt;
+    merged.push_back(*m);
+  }
+  auto heads = [](const MergedHeads &m) {
+    return tensorType(m.source).getDimSize(m.permutation[1]);
+  };
+  if (heads(merged[1]) != heads(merged[0]) ||
+      heads(merged[2]) != heads(merged[0]))
+    return std::nullopt;
+  std::optional<MergedHeads> maskHeads;
+  if (mask && tensorType(mask).getRank() == 3 &&
+      tensorType(mask).getDimSize(0) != 1) {
+    maskHeads = matchMergedHeads(mask);
+    if (!maskHeads || heads(*maskHeads) != heads(merged[0]))
+      return std::nullopt;
+  }
+  SmallVector<Value> split;
+  for (const MergedHeads &m : merged)
+    split.push_back(splitHeads(b, loc, m));
+  split.push_back(maskHeads ? splitHeads(b, loc, *maskHeads) : mask);
+  return split;
+}
+
 /// Rooted at the product with v: a linalg contraction, or the
 /// expand_shape of one (matchCollapsedBatchMatmul).
 struct RaiseAttention : RewritePattern {
@@ -887,6 +971,18 @@ struct RaiseAttention : RewritePattern {
         ShapedType::isDynamic(tensorType(k).getDimSize(rank - 2)))
       positions = maxPositions(s->dropped, rank,
                                isSameDimension(q, rank - 2, k, rank - 2));
+    // Heads merged into the batch (rank 3) split out again.
+    bool headsSplit = false;
+    if (rank == 3) {
+      if (std::optional<SmallVector<Value>> split =
+              splitMergedHeads(rewriter, loc, q, k, v, mask)) {
+        q = (*split)[0];
+        k = (*split)[1];
+        v = (*split)[2];
+        mask = (*split)[3];
+        headsSplit = true;
+      }
+    }
     // Grouped-query attention with the key/value heads repeated up to the
     // query heads' count: seq.attention reads head h / repeats itself.
     std::optional<Unrepeated> k0, v0;
@@ -894,7 +990,7 @@ struct RaiseAttention : RewritePattern {
       k0 = unrepeat(rewriter, loc, k, 1);
       v0 = unrepeat(rewriter, loc, v, 1);
     }
-    joinBatchExtents(rewriter, loc, {&q, &k, &v}, rank - 2);
+    joinBatchExtents(rewriter, loc, {&q, &k, &v}, headsSplit ? 2 : rank - 2);
     if (k0 && v0 && k0->repeats == v0->repeats) {
       k = k0->value;
       v = v0->value;
@@ -908,7 +1004,12 @@ struct RaiseAttention : RewritePattern {
     if (mask && tensorType(mask).getRank() < 2)
       mask = prependUnitDims(rewriter, loc, mask, 2);
     Type resultType = outType;
-    if (rank == 3) {
+    if (headsSplit) {
+      resultType = RankedTensorType::get(
+          {tensorType(q).getDimSize(0), tensorType(q).getDimSize(1),
+           outType.getDimSize(1), outType.getDimSize(2)},
+          outType.getElementType());
+    } else if (rank == 3) {
       // [N, L, E] is N heads of one batch row.
       q = addHeadDim(rewriter, loc, q);
       k = addHeadDim(rewriter, loc, k);
@@ -963,10 +1064,15 @@ struct RaiseAttention : RewritePattern {
                            "the scores make it");
       }
     }
-    if (rank == 3)
+    if (rank == 3) {
+      // (Heads split out of a batch of static size: [1, 4, ..] collapses
+      // to a static [4, ..] where the product may have been dynamic.)
       result = tensor::CollapseShapeOp::create(
-          rewriter, loc, outType, result,
+          rewriter, loc, result,
           SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+      if (result.getType() != outType)
+        result = tensor::CastOp::create(rewriter, loc, outType, result);
+    }
     rewriter.replaceOp(op, result);
     for (Value v : s->chain)
       forgetSizeUses(rewriter, v);

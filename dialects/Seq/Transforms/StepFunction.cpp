@@ -566,11 +566,29 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     // ([T * 256] -> [T, 4, 64], how nn.MultiheadAttention splits heads).
     // Any other split of a run-time dimension ([T] -> [T / 160, 160],
     // framing) could put several steps in one row.
+    // (Or split back out after transposes: nn.MultiheadAttention's heads,
+    // merged into the batch for the attention, [B, H, T, D] -> [B * H, T,
+    // D] -> [T, B * H, D] -> [T, B, H, D].)
     auto collapse = dyn_cast<tensor::CollapseShapeOp>(op);
     auto expand = dyn_cast<tensor::ExpandShapeOp>(op);
-    auto producer =
-        expand ? expand.getSrc().getDefiningOp<tensor::CollapseShapeOp>()
-               : tensor::CollapseShapeOp();
+    // The collapse that made dimension `d` of `v`, and its group.
+    auto mergedBy = [](Value v, int64_t d)
+        -> std::pair<tensor::CollapseShapeOp, ReassociationIndices> {
+      while (true) {
+        if (auto transpose = v.getDefiningOp<linalg::TransposeOp>()) {
+          d = transpose.getPermutation()[d];
+          v = transpose.getInput();
+        } else if (auto cast = v.getDefiningOp<tensor::CastOp>()) {
+          v = cast.getSource();
+        } else {
+          break;
+        }
+      }
+      auto producer = v.getDefiningOp<tensor::CollapseShapeOp>();
+      if (!producer)
+        return {};
+      return {producer, producer.getReassociationIndices()[d]};
+    };
     auto staticProduct = [](RankedTensorType type,
                             const ReassociationIndices &dims) {
       int64_t product = 1;
@@ -593,10 +611,9 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
       if (numDynamic == 1 && outermostDynamic) {
         if (collapse)
           continue;
-        if (producer &&
-            staticProduct(producer.getSrcType(),
-                          producer.getReassociationIndices()[index]) ==
-                staticProduct(expanded, group))
+        auto [producer, merged] = mergedBy(expand.getSrc(), index);
+        if (producer && staticProduct(producer.getSrcType(), merged) ==
+                            staticProduct(expanded, group))
           continue;
       }
       if (nonUnit > 1 && dynamic)

@@ -136,6 +136,26 @@ OpFoldResult getDecidedSize(OpFoldResult size) {
   return decided ? decided : size;
 }
 
+SmallVector<std::pair<Value, int64_t>> getCollapsedFactors(OpFoldResult size) {
+  SmallVector<std::pair<Value, int64_t>> factors;
+  std::optional<std::pair<Value, int64_t>> dim = asDimOf(size);
+  if (!dim)
+    return factors;
+  std::pair<Value, int64_t> end;
+  (void)traceSize(dim->first, dim->second, end);
+  auto collapse = end.first.getDefiningOp<tensor::CollapseShapeOp>();
+  if (!collapse)
+    return factors;
+  // (Kept: the indices are returned by value.)
+  SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
+  for (int64_t s : groups[end.second])
+    if (collapse.getSrcType().getDimSize(s) != 1)
+      factors.push_back({collapse.getSrc(), s});
+  if (factors.size() < 2)
+    factors.clear();
+  return factors;
+}
+
 namespace {
 
 bool isSameSize(OpFoldResult a, OpFoldResult b, int depth) {

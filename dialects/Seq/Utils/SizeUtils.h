@@ -29,6 +29,14 @@ mlir::OpFoldResult getDecidedSize(mlir::Value v, int64_t d);
 /// `size` read back the same way when it is a tensor.dim (else itself).
 mlir::OpFoldResult getDecidedSize(mlir::OpFoldResult size);
 
+/// The dimensions whose sizes multiply to `size` when its walk
+/// (getDecidedSize, from a tensor.dim) ends at a collapse_shape group of
+/// several dimensions not of size 1 ([T, B, 4, 16] -> [T, B * 4, 16]: B
+/// and 4 of the source, for dimension 1): that group's dimensions of size
+/// other than 1. Empty otherwise.
+llvm::SmallVector<std::pair<mlir::Value, int64_t>>
+getCollapsedFactors(mlir::OpFoldResult size);
+
 /// Whether `a` and `b` are the same size on every run: equal constants,
 /// two tensor.dims whose walks (getDecidedSize) end at the same dimension
 /// of one value, or (after getDecidedSize) the same value or the same pure

@@ -57,6 +57,28 @@ class MhaCausalDecoder(nn.Module):
         return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
 
 
+class MhaCausalSeqFirst(nn.Module):
+    """nn.MultiheadAttention in its default sequence-first layout, [T, B,
+    E], under a bool causal mask (`ones(t, t).triu(1)`, True: not
+    attended), exported with a run-time batch: the heads are merged into
+    the batch ([T, B, E] -> [T, B * H, D]) and the output projection runs
+    on [T * B, E]. seqc splits the heads out again, so it streams with a
+    key/value cache per batch row (stream-mha-batched.test)."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(8, 2)
+
+    def forward(self, x):
+        t = x.shape[0]
+        mask = torch.ones(t, t, dtype=torch.bool).triu(1)
+        return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
+
+
+def time_major_features(T, B, rng):
+    return {"x": rng.standard_normal((T, B, 8)).astype(np.float32)}
+
+
 def sinusoidal_table(max_len, d):
     """The sinusoidal position table of PyTorch's transformer tutorial
     ("Language Modeling with nn.Transformer"): [max_len, d]."""

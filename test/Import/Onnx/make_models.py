@@ -47,6 +47,7 @@ from attention_models import (  # noqa: F401
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
     KeyMaskAttention, KvCacheAttention, LstmAttention, MhaCausalDecoder,
+    MhaCausalSeqFirst,
     DeepEncoder, NeoXAttention, OddFirstLayers, OneRowTable,
     PaddedTransformerEncoder,
     SlidingWindowAttention, T5EncoderDecoder, T5RelativeBias,
@@ -54,7 +55,8 @@ from attention_models import (  # noqa: F401
     batch_first_small, batch_one_features, bert_encoder_inputs,
     bert_mask_inputs, cross_inputs,
     decoder_inputs, encoder_layer, fully_padded_mask_inputs, key_mask_inputs,
-    kv_cache_inputs, padded_encoder_inputs, sinusoidal_table, t5_inputs)
+    kv_cache_inputs, padded_encoder_inputs, sinusoidal_table, t5_inputs,
+    time_major_features)
 from control_flow_graphs import write_control_flow_inputs
 from fixture_shapes import (  # noqa: F401
     EXPORT_B, EXPORT_T, TEST_SHAPES)
@@ -67,7 +69,8 @@ from onnx_graphs import (  # noqa: F401
     write_conv2d_inputs, write_cumsum_model,
     write_edge_inputs, write_einsum_inputs, write_lit_inputs,
     write_malformed_graph_inputs, write_narrow_initializers_model,
-    write_pad_modes_model, write_reduce_model, write_variadic_model)
+    write_pad_modes_model, write_reduce_model, write_reshape_regroup_model,
+    write_variadic_model)
 from op_models import (  # noqa: F401
     ACTIVATION_OUTPUTS, Activations, ActivationsEach, EinsumOps,
     ExpandComputedShape, FloatDtypes, GreedyHead,
@@ -359,6 +362,10 @@ MODELS = [
      batch_first_features, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("cached_rotary", CachedRotary, 14, batch_one_features, ["y"],
      {"x": {1: "T"}, "y": {1: "T"}}),
+    ("causal_decoder_stack_batched", CausalDecoderStack, 14,
+     batch_first_features, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("mha_causal_seq_first", MhaCausalSeqFirst, 14, time_major_features, ["y"],
+     {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
 ]
 
 
@@ -381,6 +388,8 @@ def main():
         write_reduce_model(out_dir)
     if not only or "variadic" in only:
         write_variadic_model(out_dir)
+    if not only or "reshape_regroup" in only:
+        write_reshape_regroup_model(out_dir)
     if not only or "narrow_initializers" in only:
         write_narrow_initializers_model(out_dir)
     if not only or "cumsum" in only:

@@ -749,6 +749,72 @@ def write_variadic_model(out_dir):
                     value.astype(np.float32))
 
 
+def write_reshape_regroup_model(out_dir):
+    """Reshapes whose target sizes are computed from Shape at run time, as
+    PyTorch exports `view`: x [T, B, 12] to [T, B * 3, 4] (a split of the
+    features and a merge with the batch: nn.MultiheadAttention's heads),
+    that to [T * B, 12] and back to [T, B, 12], a Gemm (how PyTorch exports
+    a 2-D Linear) on [T * B, 12] reshaped to [T, B, 5], and x to [B, T, 12]
+    (sizes swapped: no
+    regrouping, a row-major reshape of the flat data). Made with
+    onnx.helper, expected outputs from NumPy."""
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(zlib.crc32(b"reshape_regroup"))
+    w = rng.standard_normal((5, 12)).astype(np.float32)
+    b = rng.standard_normal(5).astype(np.float32)
+    i64 = lambda n, v: numpy_helper.from_array(np.array(v, np.int64), n)
+    nodes = [
+        helper.make_node("Shape", ["x"], ["s"]),
+        helper.make_node("Slice", ["s", "zero", "one"], ["t"]),
+        helper.make_node("Slice", ["s", "one", "two"], ["b"]),
+        helper.make_node("Mul", ["b", "three"], ["b3"]),
+        helper.make_node("Mul", ["t", "b"], ["tb"]),
+        helper.make_node("Concat", ["t", "b3", "four"], ["heads_shape"],
+                         axis=0),
+        helper.make_node("Reshape", ["x", "heads_shape"], ["heads"]),
+        helper.make_node("Concat", ["tb", "twelve"], ["rows_shape"], axis=0),
+        helper.make_node("Reshape", ["heads", "rows_shape"], ["rows"]),
+        helper.make_node("Concat", ["t", "b", "twelve"], ["back_shape"],
+                         axis=0),
+        helper.make_node("Reshape", ["heads", "back_shape"], ["back"]),
+        helper.make_node("Gemm", ["rows", "w", "bias"], ["pb"], transB=1),
+        helper.make_node("Concat", ["t", "b", "five"], ["y_shape"], axis=0),
+        helper.make_node("Reshape", ["pb", "y_shape"], ["y"]),
+        helper.make_node("Concat", ["b", "t", "twelve"], ["swap_shape"],
+                         axis=0),
+        helper.make_node("Reshape", ["x", "swap_shape"], ["swapped"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "reshape_regroup",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["T", "B", 12])],
+        [helper.make_tensor_value_info("heads", TensorProto.FLOAT,
+                                       ["T", "BH", 4]),
+         helper.make_tensor_value_info("rows", TensorProto.FLOAT, ["TB", 12]),
+         helper.make_tensor_value_info("back", TensorProto.FLOAT,
+                                       ["T", "B", 12]),
+         helper.make_tensor_value_info("y", TensorProto.FLOAT, ["T", "B", 5]),
+         helper.make_tensor_value_info("swapped", TensorProto.FLOAT,
+                                       ["B", "T", 12])],
+        [i64("zero", [0]), i64("one", [1]), i64("two", [2]),
+         i64("three", [3]), i64("four", [4]), i64("five", [5]),
+         i64("twelve", [12]), numpy_helper.from_array(w, "w"),
+         numpy_helper.from_array(b, "bias")])
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(out_dir, "reshape_regroup.onnx"))
+    for T, B in TEST_SHAPES:
+        x = rng.standard_normal((T, B, 12)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"reshape_regroup.t{T}.in.x.npy"), x)
+        y = (x.reshape(T * B, 12).astype(np.float64) @ w.T.astype(np.float64)
+             + b.astype(np.float64)).reshape(T, B, 5)
+        for key, value in [("heads", x.reshape(T, B * 3, 4)),
+                           ("rows", x.reshape(T * B, 12)),
+                           ("back", x), ("y", y),
+                           ("swapped", x.reshape(B, T, 12))]:
+            np.save(os.path.join(out_dir, f"reshape_regroup.t{T}.out.{key}.npy"),
+                    value.astype(np.float32))
+
+
 def write_cumsum_model(out_dir):
     """CumSum along time (axis 1, plain), features reversed (axis -1,
     reverse=1) and time exclusive (exclusive=1), and an int64 running count
