@@ -129,6 +129,13 @@ static seqc_status bind_dims(seqc_stream *s, const seqc_dim_binding *dims,
                                "model '%s': dimension '%s' has a negative "
                                "extent %lld",
                                name, dim, (long long)dims[j].extent);
+    // A key/value cache of no steps could take no chunk: refused here
+    // rather than at the first step.
+    if (dims[j].extent == 0 && strcmp(dim, "capacity") == 0)
+      return seqc_rt_set_error(err, SEQC_ERR_INVALID_ARGUMENT,
+                               "model '%s': capacity is 0, but the key/value "
+                               "cache must hold at least 1 step",
+                               name);
     s->bindings.value[id] = dims[j].extent;
     s->bindings.bound_by[id] = (int16_t)first_state[id];
   }

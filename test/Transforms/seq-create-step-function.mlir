@@ -78,9 +78,9 @@ func.func @delayed_padding(%x: tensor<?x8x?xf32>, %w: tensor<8x8x3xf32>) -> tens
 
 // A model that is not causal is told so, even when an op before the one
 // that reads future steps would stop the stream first (here a reshape
-// that merges the batch with the heads and time, as torch's MHA exports
-// at a dynamic batch merge batch and heads); the reason was "a reshape that merges or splits
-// dimensions of size other than 1 may mix time steps".
+// that merges the batch with the heads and time); the reason was "a
+// reshape that merges or splits dimensions of size other than 1 may mix
+// time steps".
 // expected-error @+1 {{attention without a causal mask reads future steps}}
 func.func @merged_heads_bidirectional(%q: tensor<?x2x?x4xf32>) -> tensor<?x2x?x4xf32> {
   %c0 = arith.constant 0 : index
@@ -244,6 +244,18 @@ func.func @bidirectional_attention(%q: tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf3
 // expected-error @+1 {{an explicit mask spans the whole sequence and cannot be cut into chunks; streaming attention supports `causal` (and `window`) only}}
 func.func @masked_attention(%q: tensor<1x2x?x4xf32>, %m: tensor<?x?xf32>) -> tensor<1x2x?x4xf32> {
   %o = seq.attention %q, %q, %q mask(%m) causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<?x?xf32>) -> tensor<1x2x?x4xf32>
+  return %o : tensor<1x2x?x4xf32>
+}
+
+// -----
+
+// A mask operand without `causal` is what was left once no causal band
+// could be read off the model's masks (a causal mask combined with a key
+// padding mask, say): the reason says so instead of calling the model
+// one without a causal mask.
+// expected-error @+1 {{attention whose mask is not a causal band alone reads future steps: its mask, kept whole (a causal mask combined with a key padding mask, or one seqc does not read as causal), spans the whole sequence; only a causal (or sliding-window) mask streams}}
+func.func @mask_without_causal(%q: tensor<1x2x?x4xf32>, %m: tensor<?x?xf32>) -> tensor<1x2x?x4xf32> {
+  %o = seq.attention %q, %q, %q mask(%m) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<?x?xf32>) -> tensor<1x2x?x4xf32>
   return %o : tensor<1x2x?x4xf32>
 }
 

@@ -290,6 +290,40 @@ Band outsideTriluBand(const Trilu &t) {
   return t.upper ? Band{std::nullopt, k - 1} : Band{k + 1, std::nullopt};
 }
 
+/// The input of `v` when `v` is a linalg.transpose that swaps its last two
+/// dimensions only (`mask.transpose(0, 1)`), else null.
+Value transposedLastTwo(Value v) {
+  auto t = v.getDefiningOp<linalg::TransposeOp>();
+  if (!t)
+    return Value();
+  ArrayRef<int64_t> perm = t.getPermutation();
+  int64_t r = perm.size();
+  for (int64_t d = 0; d < r; ++d)
+    if (perm[d] != (d == r - 2 ? r - 1 : d == r - 1 ? r - 2 : d))
+      return Value();
+  return r >= 2 ? t.getInput() : Value();
+}
+
+/// The band of m^T (last two dimensions swapped) when `band` is m's: m^T
+/// keeps (i, j) iff m keeps (j, i), iff lo <= i - j <= hi. (None for a
+/// band with a run-time offset: its sign would flip.)
+std::optional<Band> transposedBand(std::optional<Band> band) {
+  if (!band || band->offset || band->prefixedBlock)
+    return std::nullopt;
+  Band out;
+  if (band->hi)
+    out.lo = -*band->hi;
+  if (band->lo)
+    out.hi = -*band->lo;
+  return out;
+}
+
+/// Whether two bands keep the same positions on every run.
+bool isSameBand(const Band &a, const Band &b) {
+  return a.lo == b.lo && a.hi == b.hi && a.offset == b.offset &&
+         a.prefixedBlock == b.prefixedBlock;
+}
+
 /// The band a mask of 0s and 1s has where it is nonzero (`nonzero`) or
 /// zero (else).
 /// Masks combine a few masks at most: deeper `&`/`|`/`+` trees are not
@@ -336,17 +370,20 @@ readPrefixedBand(Value v, function_ref<bool(Value)> keepsAll,
   return out;
 }
 
-/// Whether `op` compares with 0 for equality (`x == 0`, which is `~x` on
-/// 0/1 values).
-bool isEqualZero(Operation *op, std::optional<double> scalar) {
-  if (scalar != 0.0)
-    return false;
+/// Whether `op` compares for equality (with the scalar `x == c` reads).
+bool isEquality(Operation *op) {
   if (auto cmp = dyn_cast<arith::CmpFOp>(op))
     return cmp.getPredicate() == arith::CmpFPredicate::OEQ ||
            cmp.getPredicate() == arith::CmpFPredicate::UEQ;
   if (auto cmp = dyn_cast<arith::CmpIOp>(op))
     return cmp.getPredicate() == arith::CmpIPredicate::eq;
   return false;
+}
+
+/// Whether `op` compares with 0 for equality (`x == 0`, which is `~x` on
+/// 0/1 values).
+bool isEqualZero(Operation *op, std::optional<double> scalar) {
+  return scalar == 0.0 && isEquality(op);
 }
 
 std::optional<Band> readBandAt(Value v, bool nonzero, int depth) {
@@ -387,13 +424,19 @@ std::optional<Band> readBandAt(Value v, bool nonzero, int depth) {
   }
   if (std::optional<Band> band = readPositionComparisonBand(v, nonzero))
     return band;
+  // The transposed mask (PyTorch <= 1.12's generate_square_subsequent_mask:
+  // `(triu(ones) == 1).transpose(0, 1)`).
+  if (Value m = transposedLastTwo(v))
+    return transposedBand(readBand(m, nonzero, depth + 1));
   std::optional<BinaryLeaves> bin = readBinary(v);
   if (!bin || !bin->op->getResult(0).getType().isInteger(1))
     return std::nullopt;
-  // ~x and x == 0 swap where a 0/1 mask is zero and nonzero.
+  // ~x and x == 0 swap where a 0/1 mask is zero and nonzero; x == 1 is x.
   if ((isa<arith::XOrIOp>(bin->op) && bin->scalar == 1.0) ||
       isEqualZero(bin->op, bin->scalar))
     return readBand(bin->a, !nonzero, depth + 1);
+  if (bin->scalar == 1.0 && isEquality(bin->op))
+    return readBand(bin->a, nonzero, depth + 1);
   // Both operands must keep: nonzero where both are (and) or zero where
   // both are (or).
   if (bin->b && isa<arith::AndIOp, arith::OrIOp>(bin->op) &&
@@ -436,10 +479,59 @@ std::optional<Band> readMaskedBand(Value c) { return readBand(c, false, 0); }
 
 namespace {
 
+std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth);
+
+/// Whether `x` is <= -1e9 at every position outside `band` (what it holds
+/// inside does not matter): a splat fill, an additive mask of that band,
+/// or where(c, fill, y) with c true outside it (where(c, y, fill) with c
+/// false outside it). `infinite` is cleared when such a fill is finite.
+bool isHiddenOutside(Value x, const Band &band, bool &infinite, int depth) {
+  if (depth > kMaxMaskDepth)
+    return false;
+  if (std::optional<double> fill = splatValue(x)) {
+    infinite &= std::isinf(*fill);
+    return *fill <= kMaskedFill;
+  }
+  bool additiveInfinite = true;
+  if (std::optional<Band> own = readAdditiveBandAt(x, additiveInfinite, depth);
+      own && isSameBand(*own, band)) {
+    infinite &= additiveInfinite;
+    return true;
+  }
+  std::optional<Elementwise> e = matchElementwise(x);
+  auto select =
+      e ? e->yielded.getDefiningOp<arith::SelectOp>() : arith::SelectOp();
+  if (!select)
+    return false;
+  std::optional<BodyLeaf> c = readLeaf(e->op, select.getCondition());
+  std::optional<BodyLeaf> t = readLeaf(e->op, select.getTrueValue());
+  std::optional<BodyLeaf> f = readLeaf(e->op, select.getFalseValue());
+  if (!c || !c->tensor || !keepsLastTwoDims(c->map) || !t || !f)
+    return false;
+  auto hidden = [&](const BodyLeaf &leaf) {
+    if (leaf.scalar) {
+      infinite &= std::isinf(*leaf.scalar);
+      return *leaf.scalar <= kMaskedFill;
+    }
+    return leaf.tensor && keepsLastTwoDims(leaf.map) &&
+           isHiddenOutside(leaf.tensor, band, infinite, depth + 1);
+  };
+  // Outside the band c is true (the masked band is the band) and the true
+  // value is hidden, or c is false there and the false value is.
+  if (std::optional<Band> masked = readMaskedBand(c->tensor);
+      masked && isSameBand(*masked, band) && hidden(*t))
+    return true;
+  if (std::optional<Band> kept = readKeptBand(c->tensor);
+      kept && isSameBand(*kept, band) && hidden(*f))
+    return true;
+  return false;
+}
+
 /// The band of an additive mask built from a bool one: where(c, 0, fill)
 /// or where(c, fill, 0) with fill <= -1e9 (Hugging Face's
 /// `full(finfo.min).masked_fill_(cond, 0)`).
-std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite) {
+std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite,
+                                             int depth) {
   std::optional<Elementwise> e = matchElementwise(m);
   auto select =
       e ? e->yielded.getDefiningOp<arith::SelectOp>() : arith::SelectOp();
@@ -448,8 +540,21 @@ std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite) {
   std::optional<BodyLeaf> c = readLeaf(e->op, select.getCondition());
   std::optional<BodyLeaf> t = readLeaf(e->op, select.getTrueValue());
   std::optional<BodyLeaf> f = readLeaf(e->op, select.getFalseValue());
-  if (!c || !c->tensor || !keepsLastTwoDims(c->map) || !t || !t->scalar || !f ||
-      !f->scalar)
+  if (!c || !c->tensor || !keepsLastTwoDims(c->map) || !t || !f)
+    return std::nullopt;
+  // where(c, 0, x) with x hidden wherever c is false, or where(c, x, 0)
+  // with x hidden wherever c is true: PyTorch <= 1.12's
+  // `m.float().masked_fill(m == 0, -inf).masked_fill(m == 1, 0.0)`.
+  if (t->scalar != f->scalar && (t->scalar == 0.0 || f->scalar == 0.0)) {
+    bool keptWhereTrue = t->scalar == 0.0;
+    std::optional<BodyLeaf> x = keptWhereTrue ? f : t;
+    std::optional<Band> band =
+        keptWhereTrue ? readKeptBand(c->tensor) : readMaskedBand(c->tensor);
+    if (x->tensor && band && keepsLastTwoDims(x->map) &&
+        isHiddenOutside(x->tensor, *band, infinite, depth + 1))
+      return band;
+  }
+  if (!t->scalar || !f->scalar)
     return std::nullopt;
   double onTrue = *t->scalar, onFalse = *f->scalar; // (NaN is no fill)
   bool keptWhereTrue;
@@ -465,8 +570,6 @@ std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite) {
     infinite = std::isinf(keptWhereTrue ? onFalse : onTrue);
   return band;
 }
-
-std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth);
 
 /// The band of `a + b`, two additive masks: where both are 0 (a sum of
 /// two values <= -1e9, or of one and 0, is <= -1e9). A zero tensor (an
@@ -517,9 +620,11 @@ std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth) {
                   [&](Value block) {
                     return readAdditiveBandAt(block, infinite, depth + 1);
                   })) ||
-             (band = readSelectedAdditiveBand(m, infinite)) ||
+             (band = readSelectedAdditiveBand(m, infinite, depth)) ||
              (band = readSummedAdditiveBand(m, infinite, depth)) ||
              (band = readLogOfKeptBand(m))) {
+  } else if (Value mt = transposedLastTwo(m)) {
+    band = transposedBand(readAdditiveBandAt(mt, infinite, depth + 1));
   } else if (std::optional<Trilu> t = matchTrilu(m)) {
     std::optional<double> fill = splatValue(t->input);
     if (!fill || !(*fill <= kMaskedFill))

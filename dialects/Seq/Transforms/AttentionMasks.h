@@ -6,10 +6,12 @@
 // reading a dense mask. This reads such a range (a diagonal band) off the
 // ways models build those masks: constant buffers, `tril`/`triu` of ones or
 // of -inf (ONNX Trilu), comparisons of positions (MaskPositions.h), `== 0`,
-// `~`, `&`, `|`, `where(c, 0, fill)`, sums and `log` of masks, casts,
-// broadcasts, reshapes adding size-1 dimensions, slices (at offsets that
-// are constant on every run, or one run-time row offset), and a square
-// mask after a prefix of keys every query sees (a key/value cache's).
+// `== 1`, `~`, `&`, `|`, `where(c, 0, fill)`, `where(c, 0, x)` with x a fill
+// wherever c is false, sums and `log` of masks, casts, transposes of the
+// last two dimensions, broadcasts, reshapes adding size-1 dimensions,
+// slices (at offsets that are constant on every run, or one run-time row
+// offset), and a square mask after a prefix of keys every query sees (a
+// key/value cache's).
 //
 //===----------------------------------------------------------------------===//
 
@@ -62,7 +64,8 @@ std::optional<Band> readMaskedBand(mlir::Value c);
 /// The band of positions where the float `m` is 0, when it is <= -1e9
 /// (exp of it next to any finite score is 0 in f32) everywhere else: a
 /// constant, `triu(full(-inf), 1)`, `where(c, 0, fill)` of a bool band,
-/// the sum of such masks, or `log` of a 0/1 band. `infinite` tells
+/// `where(c, 0, x)` with x <= -1e9 wherever c is false, the sum of such
+/// masks, `log` of a 0/1 band, or a transpose of one. `infinite` tells
 /// whether every hidden position is -inf (a finite fill on a row with no
 /// visible key is a softmax over equal fills, not zeros).
 std::optional<Band> readAdditiveBand(mlir::Value m, bool &infinite);

@@ -31,10 +31,13 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       for query i exactly when `lo <= j - i <= hi` (a diagonal band,
       AttentionMasks.h: a constant, `tril`/`triu` of ones or of -inf,
       a comparison of positions (`arange(T)[None, :] <= arange(T)[:, None]`,
-      MaskPositions.h), `== 0`, `~`, `&`, `|`, `where(c, 0, fill)`, sums of
-      such additive masks, casts, broadcasts, reshapes adding size-1
-      dimensions and slices at constant offsets of such; several are
-      intersected) becomes attributes:
+      MaskPositions.h), `== 0`, `== 1`, `~`, `&`, `|`, `where(c, 0,
+      fill)`, `where(c, 0, x)` with x a fill wherever c is false (PyTorch
+      <= 1.12's generate_square_subsequent_mask: `m.float().masked_fill(m
+      == 0, -inf).masked_fill(m == 1, 0.0)`), sums of such additive masks,
+      casts, transposes of the last two dimensions, broadcasts, reshapes
+      adding size-1 dimensions and slices at constant offsets of such;
+      several are intersected) becomes attributes:
       `causal(top_left)` when hi = 0, a `window` of -lo keys before and hi
       after otherwise (`-1` where unbounded), with a run-time check that
       its extents still match the scores'. A band must vary along both the

@@ -36,7 +36,8 @@ typedef struct seqc_dim_binding {
  * does, binds the named dims used by the states and allocates the state
  * buffers (64-byte aligned, zeroed). `dims` binds exactly the names the
  * states use, each once; an unbound state dim, an unknown name or one no
- * state uses, a repeated name or a negative extent is
+ * state uses, a repeated name, a negative extent or a `capacity` of 0 (a
+ * key/value cache that could take no step) is
  * SEQC_ERR_INVALID_ARGUMENT naming it, as is an api without states (pass
  * <name>_step_api, not <name>_api). States that together need more bytes
  * than the machine's physical memory (a key/value cache's `capacity` set

@@ -75,6 +75,30 @@ class MhaCausalSeqFirst(nn.Module):
         return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
 
 
+class OldTutorialMask(nn.Module):
+    """nn.MultiheadAttention (sequence first) under the float causal mask of
+    PyTorch <= 1.12's nn.Transformer.generate_square_subsequent_mask, which
+    its language-modeling tutorial copied: `m = (triu(ones) == 1)
+    .transpose(0, 1)`, then `m.float().masked_fill(m == 0, -inf)
+    .masked_fill(m == 1, 0.0)`. `variant` "future" leaves out the
+    transpose (each query sees itself and the keys after it) and "soft"
+    fills -1.0 instead of -inf (no key hidden: a plain additive mask)."""
+
+    def __init__(self, variant="causal"):
+        super().__init__()
+        self.variant = variant
+        self.attn = nn.MultiheadAttention(8, 2)
+
+    def forward(self, x):
+        t = x.shape[0]
+        m = torch.triu(torch.ones(t, t)) == 1
+        if self.variant != "future":
+            m = m.transpose(0, 1)
+        fill = -1.0 if self.variant == "soft" else float("-inf")
+        mask = m.float().masked_fill(m == 0, fill).masked_fill(m == 1, 0.0)
+        return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
+
+
 def time_major_features(T, B, rng):
     return {"x": rng.standard_normal((T, B, 8)).astype(np.float32)}
 

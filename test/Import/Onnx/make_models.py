@@ -47,7 +47,7 @@ from attention_models import (  # noqa: F401
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
     KeyMaskAttention, KvCacheAttention, LstmAttention, MhaCausalDecoder,
-    MhaCausalSeqFirst,
+    MhaCausalSeqFirst, OldTutorialMask,
     DeepEncoder, NeoXAttention, OddFirstLayers, OneRowTable,
     PaddedTransformerEncoder,
     SlidingWindowAttention, T5EncoderDecoder, T5RelativeBias,
@@ -366,6 +366,12 @@ MODELS = [
      batch_first_features, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("mha_causal_seq_first", MhaCausalSeqFirst, 14, time_major_features, ["y"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
+    ("old_tutorial_mask", OldTutorialMask, 14, time_major_features, ["y"],
+     {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
+    ("old_tutorial_mask_future", lambda: OldTutorialMask("future"), 14,
+     time_major_features, ["y"], {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
+    ("old_tutorial_mask_soft", lambda: OldTutorialMask("soft"), 14,
+     time_major_features, ["y"], {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
 ]
 
 

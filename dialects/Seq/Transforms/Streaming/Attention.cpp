@@ -64,20 +64,31 @@ struct StepSlices {
 
 /// Attention without a causal mask whose keys are not known to be another
 /// input's (a decoder's memory): self-attention, every step read by every
-/// query. (Torch's head reshapes at a dynamic batch lose the trace of
-/// self-attention's keys; that is still the likely form.)
+/// query. (Keys whose length cannot be traced are taken as the likely
+/// form, self-attention's.)
 bool readsFutureSteps(AttentionOp op, StreamState &s) {
   return !op.getCausal() &&
          !s.isOtherInputDimension(op.getQuery(), 2, op.getKey(), 2);
 }
 
-constexpr const char *kFutureSteps =
-    "attention without a causal mask reads future steps";
+/// Why such an attention cannot stream. A mask operand is what was left of
+/// the model's masks once no causal band could be read off them: often a
+/// causal mask combined with a key padding mask (nn.MultiheadAttention's
+/// attn_mask.masked_fill(key_padding_mask, -inf)), which hides keys of
+/// steps to come as well as the padded ones.
+std::string whyFutureSteps(AttentionOp op) {
+  if (!op.getMask())
+    return "attention without a causal mask reads future steps";
+  return "attention whose mask is not a causal band alone reads future "
+         "steps: its mask, kept whole (a causal mask combined with a key "
+         "padding mask, or one seqc does not read as causal), spans the "
+         "whole sequence; only a causal (or sliding-window) mask streams";
+}
 
 LogicalResult carryAttention(AttentionOp op, StreamState &s) {
   OpBuilder &builder = s.getBuilder();
   if (readsFutureSteps(op, s))
-    return s.fail(op, kFutureSteps);
+    return s.fail(op, whyFutureSteps(op));
   if (!op.getCausal())
     return s.fail(op, "attention without a causal mask over another input's "
                       "steps (cross-attention to a decoder's memory, say) "
@@ -243,7 +254,9 @@ struct AttentionModel
     return carryAttention(cast<AttentionOp>(op), s);
   }
   std::string futureStepsReason(Operation *op, StreamState &s) const {
-    return readsFutureSteps(cast<AttentionOp>(op), s) ? kFutureSteps : "";
+    return readsFutureSteps(cast<AttentionOp>(op), s)
+               ? whyFutureSteps(cast<AttentionOp>(op))
+               : "";
   }
 };
 
