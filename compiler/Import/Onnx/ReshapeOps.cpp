@@ -258,6 +258,22 @@ std::optional<Refinement> refine(GraphImporter &g, ArrayRef<OpFoldResult> in,
                                        g.builder.getF32Type());
   if (!oneDynamicPerGroup(refined, r.inGroups))
     return std::nullopt;
+  // A size of run-time type whose pieces are all constants (one read back
+  // through a cast from a static type) would make the reshapes' types
+  // disagree with their operands'.
+  auto agrees = [&](ArrayRef<OpFoldResult> sizes,
+                    ArrayRef<ReassociationIndices> groups) {
+    for (auto [size, group] : llvm::zip_equal(sizes, groups)) {
+      bool dynamic = !getConstantIntValue(size);
+      if (dynamic != llvm::any_of(group, [&](int64_t p) {
+            return refined.isDynamicDim(p);
+          }))
+        return false;
+    }
+    return true;
+  };
+  if (!agrees(in, r.inGroups) || !agrees(out, r.outGroups))
+    return std::nullopt;
   return r;
 }
 

@@ -70,9 +70,11 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       head count, give seq.attention `[B, H, L, D]` (the result collapsed
       back to `[B * H, L, D]`): its batch is the model's batch, which a
       stream's key/value cache is sized by. A rank-3 mask other than one
-      for every row (`[1, Lq, Lk]`) must have been merged the same way
-      (the key-padding mask `[B, H, 1, Lk] -> [B * H, 1, Lk]`), else the
-      heads stay merged.
+      for every row (`[1, Lq, Lk]`) must itself be such a collapse of
+      `[B, H, .., Lk]`, else the heads stay merged (as they do under
+      `nn.MultiheadAttention`'s key padding mask, which reaches the
+      scores through a `masked_fill` after its merge: correct, but not
+      streamable anyway).
     - the combined scale is a positive finite f32 (seq.attention's).
     "Constant" includes what the model computes from constants and static
     sizes (GPT-2's `w / v.size(-1) ** 0.5`: folded by the ops' own

@@ -69,7 +69,8 @@ from onnx_graphs import (  # noqa: F401
     write_conv2d_inputs, write_cumsum_model,
     write_edge_inputs, write_einsum_inputs, write_lit_inputs,
     write_malformed_graph_inputs, write_narrow_initializers_model,
-    write_pad_modes_model, write_reduce_model, write_reshape_regroup_model,
+    write_pad_modes_model, write_reduce_model, write_reshape_cast_model,
+    write_reshape_regroup_model,
     write_variadic_model)
 from op_models import (  # noqa: F401
     ACTIVATION_OUTPUTS, Activations, ActivationsEach, EinsumOps,
@@ -396,6 +397,8 @@ def main():
         write_variadic_model(out_dir)
     if not only or "reshape_regroup" in only:
         write_reshape_regroup_model(out_dir)
+    if not only or "reshape_cast" in only:
+        write_reshape_cast_model(out_dir)
     if not only or "narrow_initializers" in only:
         write_narrow_initializers_model(out_dir)
     if not only or "cumsum" in only:

@@ -815,6 +815,47 @@ def write_reshape_regroup_model(out_dir):
                     value.astype(np.float32))
 
 
+def write_reshape_cast_model(out_dir):
+    """A static x [2, 3, 4] reshaped by a shape read at run time (the
+    input `s`, [24]: a dynamic [?] the importer casts from the static
+    count) and reshaped again: after an Unsqueeze to [4, 6] ("cast_unsq"),
+    and to Shape(r) from [4, 6] ("cast_like"). The sizes read back through
+    that cast are constants, the types dynamic; the refinement that split
+    them built ops whose types disagreed (the verifier refused the model).
+    Made with onnx.helper, expected outputs from NumPy."""
+    from onnx import TensorProto, helper, numpy_helper
+    nodes = [
+        helper.make_node("Reshape", ["x", "s"], ["r"]),
+        helper.make_node("Unsqueeze", ["r", "axis1"], ["u"]),
+        helper.make_node("Reshape", ["u", "shape46"], ["cast_unsq"]),
+        helper.make_node("Reshape", ["x", "shape46"], ["x46"]),
+        helper.make_node("Shape", ["r"], ["rs"]),
+        helper.make_node("Reshape", ["x46", "rs"], ["cast_like"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "reshape_cast",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 4]),
+         helper.make_tensor_value_info("s", TensorProto.INT64, [1])],
+        [helper.make_tensor_value_info("cast_unsq", TensorProto.FLOAT, [4, 6]),
+         helper.make_tensor_value_info("cast_like", TensorProto.FLOAT,
+                                       ["N"])],
+        [numpy_helper.from_array(np.array([1], np.int64), "axis1"),
+         numpy_helper.from_array(np.array([4, 6], np.int64), "shape46")])
+    onnx.save(helper.make_model(graph,
+                                opset_imports=[helper.make_opsetid("", 14)]),
+              os.path.join(out_dir, "reshape_cast.onnx"))
+    rng = np.random.default_rng(zlib.crc32(b"reshape_cast"))
+    for T, _ in TEST_SHAPES:
+        x = rng.standard_normal((2, 3, 4)).astype(np.float32)
+        np.save(os.path.join(out_dir, f"reshape_cast.t{T}.in.x.npy"), x)
+        np.save(os.path.join(out_dir, f"reshape_cast.t{T}.in.s.npy"),
+                np.array([24], np.int64))
+        np.save(os.path.join(out_dir, f"reshape_cast.t{T}.out.cast_unsq.npy"),
+                x.reshape(4, 6))
+        np.save(os.path.join(out_dir, f"reshape_cast.t{T}.out.cast_like.npy"),
+                x.reshape(24))
+
+
 def write_cumsum_model(out_dir):
     """CumSum along time (axis 1, plain), features reversed (axis -1,
     reverse=1) and time exclusive (exclusive=1), and an int64 running count
