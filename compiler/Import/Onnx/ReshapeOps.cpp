@@ -386,57 +386,36 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
     // Same rank, other sizes: through 1-D below.
   } else if (outRank < t.getRank()) {
     auto re = getReassociationIndicesForCollapse(t.getShape(), staticShape);
-    // A guess that pairs a group with a target size of another number of
-    // dynamic factors ([B] with B * T, after a conv whose length is not
-    // provably T) is wrong: through 1-D below, which computes any valid
-    // reshape.
+    // Groups whose products are not provably the target sizes are a guess
+    // ([x, y, z] to [z', -1] grouped as [[0], [1, 2]] when z' may not be
+    // x), which a reshape moving sizes across them would prove wrong on a
+    // run: such a reshape is still valid, so it goes through the common
+    // refinement or 1-D below, which compute any valid reshape.
     for (size_t i = 0; re && i < re->size(); ++i) {
       SmallVector<OpFoldResult> parts;
       for (int64_t d : (*re)[i])
         parts.push_back(in[d]);
-      if (!mayBeSameProduct(parts, {sizes[i]}))
+      if (!isSameProduct(parts, {sizes[i]}))
         re.reset();
     }
-    if (re) {
-      // A group whose product is not provably its target size is checked
-      // on each run: a collapse derives its sizes from its groups, so a
-      // wrong guess would otherwise go unnoticed. (A reshape that moves
-      // dynamic sizes across the guessed groups is refused then, not
-      // computed.)
-      for (auto [i, group] : llvm::enumerate(*re)) {
-        SmallVector<OpFoldResult> parts;
-        for (int64_t d : group)
-          parts.push_back(in[d]);
-        // A collapse derives its sizes from its groups, so a wrong guess
-        // ([B, T, 8] to [B * T, ?] is not [B, T * 8]) would otherwise go
-        // unnoticed.
-        if (isSameProduct(parts, {sizes[i]}))
-          continue;
-        OpFoldResult product = g.builder.getIndexAttr(1);
-        for (OpFoldResult part : parts)
-          product = foldedIndexOp(g, '*', product, part);
-        Value have = g.indexValue(product);
-        seq::createCheck(
-            g.builder, g.loc,
-            arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::eq,
-                                  have, g.indexValue(sizes[i])),
-            have,
-            seq::describeLocation(g.loc) + ": dimension " + std::to_string(i) +
-                " of the new shape would hold input dimension(s) " +
-                std::to_string(group.front()) + ".." +
-                std::to_string(group.back()) +
-                " ({} elements), but the target shape asks for another size",
-            seq::CheckKind::shape);
-      }
+    if (re)
       return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, x,
                                              *re);
-    }
   } else if (auto re =
                  getReassociationIndicesForCollapse(staticShape, t.getShape());
              re && oneDynamicPerGroup(resultType, *re)) {
-    // An expand names every target size, and each group is checked against
-    // its source dimension when it runs (seqc-insert-shape-checks).
-    return expandTo(g, resultType, x, *re, sizes);
+    // Likewise an expand: only where each group's sizes provably multiply
+    // to its source dimension ([x, y] to [y', x', 1] is no split of x).
+    bool proven = true;
+    for (auto [i, group] : llvm::enumerate(*re)) {
+      SmallVector<OpFoldResult> parts;
+      for (int64_t d : group)
+        parts.push_back(sizes[d]);
+      proven &= isSameProduct(parts, {in[i]});
+    }
+    if (proven)
+      return tensor::ExpandShapeOp::create(g.builder, g.loc, resultType, x, *re,
+                                           sizes);
   }
   // The linear of flattened rows, reshaped to rows again: the linear of the
   // rows ([T * B, E] -> [T, B, E] after nn.MultiheadAttention's output
