@@ -1,12 +1,12 @@
 //===- ReshapeOps.cpp - ONNX Reshape, Flatten, Squeeze, Unsqueeze ---------===//
 //
 // One collapse_shape or expand_shape where the sizes provably regroup
-// (compared factor by factor: [B * T, 8] against [B, T, 8]), a collapse
-// whose guessed groups are checked on each run otherwise, an expand_shape
-// and a collapse_shape through the shapes' common refinement where one
-// dimension splits and others merge ([T, B, 64] -> [T, B, 4, 16] -> [T,
-// B * 4, 16], nn.MultiheadAttention's heads), and a collapse to 1-D and an
-// expand to the target where nothing fits. A linear of rows flattened for
+// (compared factor by factor: [B * T, 8] against [B, T, 8]), an
+// expand_shape and a collapse_shape through the shapes' common refinement
+// where one dimension splits and others merge ([T, B, 64] -> [T, B, 4, 16]
+// -> [T, B * 4, 16], nn.MultiheadAttention's heads), and a collapse to 1-D
+// and an expand to the target where nothing provably fits (which computes
+// any valid reshape: sizes that only the run tells apart included). A linear of rows flattened for
 // it and reshaped back ([T * B, E] -> [T, B, E]) is the linear of the
 // rows. A -1 in a Reshape target is inferred factor by factor; a target
 // read from a tensor on each run (a graph input) has its 0 and -1 decided
