@@ -563,7 +563,7 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     // merging one run-time dimension, the outermost, with static ones
     // inside it ([T, 1, 256] -> [T * 256]: each step one contiguous block)
     // and splitting such a block back out with the same static sizes
-    // ([T * 256] -> [T, 4, 64], how nn.MultiheadAttention splits heads).
+    // ([T * 256] -> [T, 4, 64], a head split written through 1-D).
     // Any other split of a run-time dimension ([T] -> [T / 160, 160],
     // framing) could put several steps in one row.
     // (Or split back out after transposes: nn.MultiheadAttention's heads,
