@@ -508,13 +508,19 @@ bool isHiddenOutside(Value x, const Band &band, bool &infinite, int depth) {
   std::optional<BodyLeaf> f = readLeaf(e->op, select.getFalseValue());
   if (!c || !c->tensor || !keepsLastTwoDims(c->map) || !t || !f)
     return false;
+  // (`infinite` is updated only by the branch that proves it.)
   auto hidden = [&](const BodyLeaf &leaf) {
+    bool leafInfinite = true, isHidden;
     if (leaf.scalar) {
-      infinite &= std::isinf(*leaf.scalar);
-      return *leaf.scalar <= kMaskedFill;
+      leafInfinite = std::isinf(*leaf.scalar);
+      isHidden = *leaf.scalar <= kMaskedFill;
+    } else {
+      isHidden = leaf.tensor && keepsLastTwoDims(leaf.map) &&
+                 isHiddenOutside(leaf.tensor, band, leafInfinite, depth + 1);
     }
-    return leaf.tensor && keepsLastTwoDims(leaf.map) &&
-           isHiddenOutside(leaf.tensor, band, infinite, depth + 1);
+    if (isHidden)
+      infinite &= leafInfinite;
+    return isHidden;
   };
   // Outside the band c is true (the masked band is the band) and the true
   // value is hidden, or c is false there and the false value is.
@@ -550,9 +556,13 @@ std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite,
     std::optional<BodyLeaf> x = keptWhereTrue ? f : t;
     std::optional<Band> band =
         keptWhereTrue ? readKeptBand(c->tensor) : readMaskedBand(c->tensor);
+    // (Whether every fill is -inf is told only when it is a band.)
+    bool hiddenInfinite = true;
     if (x->tensor && band && keepsLastTwoDims(x->map) &&
-        isHiddenOutside(x->tensor, *band, infinite, depth + 1))
+        isHiddenOutside(x->tensor, *band, hiddenInfinite, depth + 1)) {
+      infinite = hiddenInfinite;
       return band;
+    }
   }
   if (!t->scalar || !f->scalar)
     return std::nullopt;
