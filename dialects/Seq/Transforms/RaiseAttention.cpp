@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialects/Seq/Transforms/AttentionHeads.h"
 #include "dialects/Seq/Transforms/AttentionMasks.h"
 #include "dialects/Seq/Transforms/Passes.h"
 #include "dialects/Seq/Transforms/RaisingMatchers.h"
@@ -553,80 +554,6 @@ Value keysFromTransposed(OpBuilder &b, Location loc, Value kt) {
                   : createTranspose(b, loc, t.getInput(), composed);
 }
 
-/// `x` with dimension `dim` un-repeated, when it is a tensor whose
-/// dimension `dim` holds each slice of a smaller one `repeats` times in a
-/// row (slice h*repeats + r is slice h): LLaMA's `repeat_kv`, a 5-D
-/// expand of [B, Hkv, 1, L, D] to [B, Hkv, repeats, L, D] reshaped to
-/// [B, Hkv*repeats, L, D], through any transposes around it. Both extents
-/// of the merged pair must be static.
-struct Unrepeated {
-  Value value;
-  int64_t repeats;
-};
-
-std::optional<Unrepeated> unrepeat(OpBuilder &b, Location loc, Value x,
-                                   int64_t dim) {
-  if (auto t = x.getDefiningOp<linalg::TransposeOp>()) {
-    ArrayRef<int64_t> perm = t.getPermutation();
-    std::optional<Unrepeated> in = unrepeat(b, loc, t.getInput(), perm[dim]);
-    if (!in)
-      return std::nullopt;
-    return Unrepeated{createTranspose(b, loc, in->value, perm), in->repeats};
-  }
-  auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>();
-  if (!collapse)
-    return std::nullopt;
-  SmallVector<ReassociationIndices> groups =
-      collapse.getReassociationIndices();
-  for (auto [i, group] : llvm::enumerate(groups))
-    if ((int64_t)i != dim ? group.size() != 1 : group.size() != 2)
-      return std::nullopt;
-  int64_t outer = groups[dim][0], inner = groups[dim][1];
-  RankedTensorType wide = collapse.getSrcType();
-  if (wide.isDynamicDim(outer) || wide.isDynamicDim(inner))
-    return std::nullopt;
-  // The repeated tensor is a copy that reads the same element for every
-  // index along `inner`.
-  std::optional<Elementwise> copy = matchElementwise(collapse.getSrc());
-  if (!copy || copy->op.getNumDpsInputs() != 1 ||
-      copy->yielded != copy->op.getBody()->getArgument(0))
-    return std::nullopt;
-  OpOperand *in = copy->op.getDpsInputOperand(0);
-  AffineMap map = copy->op.getMatchingIndexingMap(in);
-  auto inType = cast<RankedTensorType>(in->get().getType());
-  int64_t rank = wide.getRank();
-  bool keepsUnitDim = inType.getRank() == rank;
-  if (!keepsUnitDim && inType.getRank() != rank - 1)
-    return std::nullopt;
-  for (int64_t d = 0, r = 0; d < rank; ++d) {
-    if (d == inner) {
-      if (keepsUnitDim &&
-          (inType.getDimSize(r) != 1 ||
-           map.getResult(r) != getAffineConstantExpr(0, b.getContext())))
-        return std::nullopt;
-      r += keepsUnitDim;
-      continue;
-    }
-    if (map.getResult(r++) != getAffineDimExpr(d, b.getContext()))
-      return std::nullopt;
-  }
-  Value narrow = in->get();
-  if (keepsUnitDim) {
-    // Drop the unit dimension again (the expand_shape that made it, if
-    // that is what it is).
-    auto expand = narrow.getDefiningOp<tensor::ExpandShapeOp>();
-    auto addsOnlyInner = [&](ReassociationIndices g) {
-      return g.size() == 1 || (g.size() == 2 && llvm::is_contained(g, inner));
-    };
-    if (expand && expand.getSrcType().getRank() == rank - 1 &&
-        llvm::all_of(expand.getReassociationIndices(), addsOnlyInner))
-      narrow = expand.getSrc();
-    else
-      narrow = tensor::CollapseShapeOp::create(b, loc, narrow, groups);
-  }
-  return Unrepeated{narrow, wide.getDimSize(inner)};
-}
-
 /// seq.attention's `causal` and `window` for the keys a band keeps.
 struct BandAttributes {
   bool causal;
@@ -798,90 +725,6 @@ std::optional<int64_t> maxPositions(ArrayRef<DroppedMask> dropped, int64_t rank,
   if (!bound[0] || !bound[1])
     return std::nullopt;
   return std::max(*bound[0], *bound[1]);
-}
-
-/// A rank-3 attention operand [N, L, D] whose N is a batch and heads
-/// merged, batch outer: the rank-4 value the merge was collapsed from and
-/// the permutation that makes it [B, H, L, D]. nn.MultiheadAttention
-/// exports its heads this way ([L, B, E] -> [L, B, H, D] -> [L, B * H, D]
-/// -> [B * H, L, D]); so does `x.view(B, L, H, D).transpose(1, 2)
-/// .reshape(B * H, L, D)`.
-struct MergedHeads {
-  Value source;
-  SmallVector<int64_t> permutation;
-};
-
-std::optional<MergedHeads> matchMergedHeads(Value x) {
-  if (tensorType(x).getRank() != 3)
-    return std::nullopt;
-  // Dimension i of x is dimension perm[i] of w, through transposes and
-  // casts.
-  SmallVector<int64_t> perm = {0, 1, 2};
-  Value w = x;
-  while (true) {
-    if (auto cast = w.getDefiningOp<tensor::CastOp>()) {
-      w = cast.getSource();
-    } else if (auto t = w.getDefiningOp<linalg::TransposeOp>()) {
-      for (int64_t &p : perm)
-        p = t.getPermutation()[p];
-      w = t.getInput();
-    } else {
-      break;
-    }
-  }
-  auto collapse = w.getDefiningOp<tensor::CollapseShapeOp>();
-  if (!collapse || collapse.getSrcType().getRank() != 4)
-    return std::nullopt;
-  SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
-  const ReassociationIndices &merged = groups[perm[0]];
-  if (merged.size() != 2 || collapse.getSrcType().isDynamicDim(merged[1]))
-    return std::nullopt;
-  return MergedHeads{
-      collapse.getSrc(),
-      {merged[0], merged[1], groups[perm[1]].front(), groups[perm[2]].front()}};
-}
-
-/// `m` as [B, H, L, D].
-Value splitHeads(OpBuilder &b, Location loc, const MergedHeads &m) {
-  if (llvm::equal(m.permutation, llvm::seq<int64_t>(0, 4)))
-    return m.source;
-  return createTranspose(b, loc, m.source, m.permutation);
-}
-
-/// Heads of q, k and v (and of a rank-3 mask that is not one for every
-/// head) that were merged into the batch, as [B, H, L, D] operands: the
-/// attention then has the heads the model has, and a key/value cache of
-/// a stream is sized by the model's batch (a merged one has no input
-/// dimension to be sized by). None unless all merged the same static
-/// head count.
-std::optional<SmallVector<Value>> splitMergedHeads(OpBuilder &b, Location loc,
-                                                   Value q, Value k, Value v,
-                                                   Value mask) {
-  SmallVector<MergedHeads> merged;
-  for (Value x : {q, k, v}) {
-    std::optional<MergedHeads> m = matchMergedHeads(x);
-    if (!m)
-      return std::nullopt;
-    merged.push_back(*m);
-  }
-  auto heads = [](const MergedHeads &m) {
-    return tensorType(m.source).getDimSize(m.permutation[1]);
-  };
-  if (heads(merged[1]) != heads(merged[0]) ||
-      heads(merged[2]) != heads(merged[0]))
-    return std::nullopt;
-  std::optional<MergedHeads> maskHeads;
-  if (mask && tensorType(mask).getRank() == 3 &&
-      tensorType(mask).getDimSize(0) != 1) {
-    maskHeads = matchMergedHeads(mask);
-    if (!maskHeads || heads(*maskHeads) != heads(merged[0]))
-      return std::nullopt;
-  }
-  SmallVector<Value> split;
-  for (const MergedHeads &m : merged)
-    split.push_back(splitHeads(b, loc, m));
-  split.push_back(maskHeads ? splitHeads(b, loc, *maskHeads) : mask);
-  return split;
 }
 
 /// Rooted at the product with v: a linalg contraction, or the
