@@ -135,14 +135,6 @@ bool isSameProduct(ArrayRef<OpFoldResult> a, ArrayRef<OpFoldResult> b) {
          p.onlyA == 0 && p.onlyB == 0;
 }
 
-/// Whether the products of `a` and `b` have as many dynamic factors once
-/// the provably equal ones cancel: [T'] against [T] may be one size (a
-/// conv that keeps the length), [B] against [B * T] cannot be.
-bool mayBeSameProduct(ArrayRef<OpFoldResult> a, ArrayRef<OpFoldResult> b) {
-  ProductBalance p = balanceProducts(a, b);
-  return p.onlyA == p.onlyB;
-}
-
 /// The shapes `in` and `out` as groups of one list of sizes (`pieces`):
 /// each size of `in` is the product of its group's pieces, and so is each
 /// size of `out`. A reshape between them is then an expand_shape of `in`
@@ -384,6 +376,18 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
   Ints in = shapeOf(g, x);
   if (outRank == t.getRank()) {
     // Same rank, other sizes: through 1-D below.
+  } else if (outRank == 0) {
+    // A scalar: every dimension is 1. A dynamic one is cast to 1 first
+    // (checked on each run), since a collapse to rank 0 takes unit sizes.
+    Value ones = x;
+    if (!t.hasStaticShape())
+      ones = tensor::CastOp::create(
+          g.builder, g.loc,
+          RankedTensorType::get(SmallVector<int64_t>(t.getRank(), 1),
+                                t.getElementType()),
+          x);
+    return tensor::CollapseShapeOp::create(g.builder, g.loc, resultType, ones,
+                                           SmallVector<ReassociationIndices>{});
   } else if (outRank < t.getRank()) {
     auto re = getReassociationIndicesForCollapse(t.getShape(), staticShape);
     // Groups whose products are not provably the target sizes are a guess
@@ -645,6 +649,43 @@ LogicalResult importReshape(GraphImporter &g) {
     for (OpFoldResult d : unmatched)
       known = foldedIndexOp(g, '*', known, d);
     out[inferred] = foldedIndexOp(g, '/', total, known);
+  }
+  // Element counts that differ on every run ([2, 3] to [5], [T, 6] to
+  // [T, 4]) are refused here, where the shapes can be named; counts that
+  // may be equal are compared on each run where they are not provably so.
+  if (ProductBalance p = balanceProducts(in, out);
+      !p.a.overflowed && !p.b.overflowed && p.onlyA == 0 && p.onlyB == 0 &&
+      p.a.constant != p.b.constant) {
+    auto print = [](InFlightDiagnostic &d, ArrayRef<OpFoldResult> shape) {
+      d << "[";
+      for (auto [i, size] : llvm::enumerate(shape)) {
+        std::optional<int64_t> c = getConstantIntValue(size);
+        d << (i ? ", " : "");
+        if (c)
+          d << *c;
+        else
+          d << "?";
+      }
+      d << "]";
+    };
+    InFlightDiagnostic d = g.nodeError();
+    d << "the input of shape ";
+    print(d, in);
+    d << " cannot be reshaped to ";
+    print(d, *target);
+    const char *sameSizes =
+        p.a.values.empty() ? "" : " (times run-time sizes both share)";
+    if (inferred < 0) {
+      d << ": they hold " << p.a.constant << " and " << p.b.constant
+        << " elements" << sameSizes;
+    } else {
+      SmallVector<OpFoldResult> others(out);
+      others.erase(others.begin() + inferred);
+      d << ": its " << p.a.constant << " elements" << sameSizes
+        << " are no multiple of the other sizes' product "
+        << balanceProducts(in, others).b.constant;
+    }
+    return failure();
   }
   // Reshaping a value known element by element keeps its elements (row-
   // major) in the new shape: [-1, 2] makes F.pad's amounts pairs.

@@ -276,3 +276,10 @@ save("pool_ceil_static", [
     helper.make_node("MaxPool", ["x"], ["mx"], name="MaxPool_0",
                      kernel_shape=[2], strides=[2], ceil_mode=1),
 ], [f32("x", [1, 2, 1])], [f32("mx", [1, 2, 1])])
+# A loss-style scalar: x[T, 1] reshaped to rank 0, valid on runs with
+# T = 1 only (the collapse to rank 0 took the dynamic size as it was and
+# failed to verify).
+save("reshape_scalar", [
+    helper.make_node("Reshape", ["x", "empty"], ["y"], name="Reshape_0"),
+], [f32("x", ["T", 1])], [f32("y", [])],
+    [numpy_helper.from_array(np.zeros(0, np.int64), "empty")])

@@ -12,10 +12,10 @@ from onnx import TensorProto, helper
 here = os.path.dirname(os.path.abspath(__file__))
 
 
-def save(name, nodes, inputs):
+def save(name, nodes, inputs, shape=("T", 4)):
     graph = helper.make_graph(
         nodes, name,
-        [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["T", 4])
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, list(shape))
          for n in inputs],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["T", 4])])
     model = helper.make_model(graph,
@@ -73,3 +73,24 @@ save("bad_expand_negative", [
                                               [-3, 1, 1])),
     helper.make_node("Expand", ["x", "s"], ["y"], name="Expand_1"),
 ], ["x"])
+# Reshapes whose element counts differ on every run: x[T, 4] to [0, 3]
+# and to [0, -1, 3] (T * 4 over T * 3), and x[2, 1] to a scalar (these
+# reached MLIR's verifier: "'tensor.cast' op operand type ... are cast
+# incompatible", "rank 0 memrefs can only be ... collapsed with/from ones").
+i64 = lambda name, values: helper.make_tensor(
+    name, TensorProto.INT64, [len(values)], values)
+save("bad_reshape_count", [
+    helper.make_node("Constant", [], ["s"], name="Constant_0",
+                     value=i64("v", [0, 3])),
+    helper.make_node("Reshape", ["x", "s"], ["y"], name="Reshape_1"),
+], ["x"])
+save("bad_reshape_infer", [
+    helper.make_node("Constant", [], ["s"], name="Constant_0",
+                     value=i64("v", [0, -1, 3])),
+    helper.make_node("Reshape", ["x", "s"], ["y"], name="Reshape_1"),
+], ["x"])
+save("bad_reshape_scalar", [
+    helper.make_node("Constant", [], ["s"], name="Constant_0",
+                     value=i64("v", [])),
+    helper.make_node("Reshape", ["x", "s"], ["y"], name="Reshape_1"),
+], ["x"], shape=(2, 1))
