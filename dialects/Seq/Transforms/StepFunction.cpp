@@ -772,19 +772,50 @@ static bool slicesConstant(tensor::ExtractSliceOp slice) {
   return isa_and_nonnull<arith::ConstantOp>(source);
 }
 
+/// Whether `slice` has the same sizes in a chunk as in the full run, and
+/// is in bounds in any chunk: each dimension of run-time size is taken
+/// whole or at its first step (`zeros_like(x[:, 0])` reads x[:, 0] for its
+/// shape), the others at constant positions.
+static bool slicesChunkInvariantShape(tensor::ExtractSliceOp slice) {
+  RankedTensorType source = slice.getSourceType();
+  if (!slice.hasUnitStride())
+    return false;
+  for (int64_t d = 0; d < source.getRank(); ++d) {
+    std::optional<int64_t> offset =
+        getConstantIntValue(slice.getMixedOffsets()[d]);
+    OpFoldResult size = slice.getMixedSizes()[d];
+    if (!offset)
+      return false;
+    if (!source.isDynamicDim(d)) {
+      if (!getConstantIntValue(size))
+        return false;
+      continue;
+    }
+    std::optional<int64_t> constantSize = getConstantIntValue(size);
+    auto dim = dyn_cast_if_present<Value>(size)
+                   ? cast<Value>(size).getDefiningOp<tensor::DimOp>()
+                   : tensor::DimOp();
+    bool whole = dim && dim.getSource() == slice.getSource() &&
+                 dim.getConstantIndex() == d;
+    if (*offset != 0 || !(whole || constantSize == 1))
+      return false;
+  }
+  return true;
+}
+
 /// Whether `op` computes values that are read only for their sizes
 /// (tensor.dim, directly or through reshapes): a raised attention mask
 /// stays alive through its extent checks. Only destination-style linalg ops
 /// (whose sizes are their inits', which are checked where they are made),
-/// reshapes and slices of a constant table qualify: a concatenation or a
-/// slice of a value along time would have a chunk's sizes differ from a
-/// share of the full run's. A table cut to a chunk's length checks the
-/// chunk against the table (a mask buffer of block_size steps: each chunk
-/// within it).
+/// reshapes, slices of a constant table and slices whose sizes no chunk
+/// changes qualify: a concatenation or a slice of a value along time
+/// would have a chunk's sizes differ from a share of the full run's. A table
+/// cut to a chunk's length checks the chunk against the table (a mask buffer of
+/// block_size steps: each chunk within it).
 static bool isReadOnlyForSizes(Operation *op) {
   auto slice = dyn_cast<tensor::ExtractSliceOp>(op);
   if (op->getNumResults() == 0 || !isMemoryEffectFree(op) ||
-      (slice && !slicesConstant(slice)) ||
+      (slice && !slicesConstant(slice) && !slicesChunkInvariantShape(slice)) ||
       (!slice && !isa<linalg::LinalgOp, tensor::ExpandShapeOp,
                       tensor::CollapseShapeOp, tensor::CastOp>(op)))
     return false;

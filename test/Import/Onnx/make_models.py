@@ -82,7 +82,7 @@ from op_models import (  # noqa: F401
 from recurrent_models import (  # noqa: F401
     BatchPositions, ConvGruStack, ConvSubsampling, CtcBiGru, GruHead, GruUni, LastValidStep,
     LstmBi, LstmInitialState, LstmUni, PreallocatedBatchFirst, ProjectedLoop,
-    Rnn, ScriptedBatchFirst, ScriptedCatGrow, ScriptedCatSteps,
+    Rnn, ScriptedBatchFirst, ScriptedCatGrow, ScriptedFeedback, ScriptedCatSteps,
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
@@ -373,6 +373,8 @@ MODELS = [
      time_major_features, ["y"], {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
     ("old_tutorial_mask_soft", lambda: OldTutorialMask("soft"), 14,
      time_major_features, ["y"], {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
+    ("scripted_feedback", lambda: torch.jit.script(ScriptedFeedback()), 14,
+     batch_first_features, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

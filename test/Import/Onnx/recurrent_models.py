@@ -730,6 +730,28 @@ class ScriptedBatchFirst(nn.Module):
         return torch.stack(ys, 1)
 
 
+class ScriptedFeedback(nn.Module):
+    """An autoregressive scripted loop whose feedback starts as
+    `zeros_like(x[:, 0])`: the slice is read only for its shape (it stopped
+    the step function: "a slice of a dimension of unknown size may select
+    time steps")."""
+
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.Linear(8 + 6, 6)
+        self.out = nn.Linear(6, 8)
+
+    def forward(self, x):  # [B, T, 8]
+        y = torch.zeros_like(x[:, 0])
+        h = torch.zeros(x.shape[0], 6)
+        ys: List[torch.Tensor] = []
+        for t in range(x.shape[1]):
+            h = torch.tanh(self.cell(torch.cat([x[:, t] + y, h], -1)))
+            y = self.out(h)
+            ys.append(y)
+        return torch.stack(ys, 1)
+
+
 class ScriptedCatSteps(nn.Module):
     """A batch-first scripted loop joining its steps with torch.cat along
     an axis the step keeps (ConcatFromSequence with axis 1 and axis -1):
