@@ -4,8 +4,10 @@
 #include "compiler/Import/ModelDescription/ModelDescription.h"
 #include "compiler/Import/Onnx/OnnxImporter.h"
 #include "dialects/Seq/Transforms/Passes.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
@@ -44,6 +46,12 @@ static OwningOpRef<ModuleOp> importMLIR(StringRef path,
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(context));
   if (!module || failed(verify(*module)))
     return nullptr;
+  // Element accesses written by hand may index with data (a gather in a
+  // linalg body): they get run-time checks (seq::kCheckBoundsAttr).
+  module->walk([&](Operation *op) {
+    if (isa<tensor::ExtractOp, tensor::InsertOp, tensor::PadOp>(op))
+      op->setAttr(seq::kCheckBoundsAttr, UnitAttr::get(context));
+  });
   return module;
 }
 

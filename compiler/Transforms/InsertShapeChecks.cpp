@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Affine/Utils.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
@@ -376,6 +377,139 @@ static void checkInsertSlice(tensor::InsertSliceOp op) {
   }
 }
 
+/// Whether `cond` holds only where `index` lies in [0, extent): a
+/// conjunction that includes `index >= 0` and `index < e` with e provably
+/// at most `extent`.
+static bool boundsIndex(Value cond, Value index, Value extent) {
+  bool lower = false, upper = false;
+  SmallVector<Value> terms = {cond};
+  while (!terms.empty()) {
+    Value term = terms.pop_back_val();
+    if (auto both = term.getDefiningOp<arith::AndIOp>()) {
+      terms.append({both.getLhs(), both.getRhs()});
+      continue;
+    }
+    auto cmp = term.getDefiningOp<arith::CmpIOp>();
+    if (!cmp || cmp.getLhs() != index)
+      continue;
+    std::optional<int64_t> rhs = getConstantIntValue(cmp.getRhs());
+    lower |= cmp.getPredicate() == arith::CmpIPredicate::sge && rhs == 0;
+    upper |= cmp.getPredicate() == arith::CmpIPredicate::slt &&
+             (isStaticallyEqual(cmp.getRhs(), extent) ||
+              proves(Variable(cmp.getRhs()),
+                     ValueBoundsConstraintSet::ComparisonOperator::LE,
+                     Variable(extent)));
+  }
+  return lower && upper;
+}
+
+/// Whether the IR keeps `index` inside [0, extent) on every run: proven by
+/// value bounds (loop indices, sizes), or clamped where a check already
+/// guards it (ONNX Gather's select of an in-range index, seq.embedding's
+/// max(min(...)) of a checked one).
+static bool isIndexInBounds(Value index, Value extent) {
+  using Cmp = ValueBoundsConstraintSet::ComparisonOperator;
+  MLIRContext *ctx = index.getContext();
+  Variable zero(OpFoldResult(IntegerAttr::get(IndexType::get(ctx), 0)));
+  auto inBounds = [&](Value v) {
+    return proves(Variable(v), Cmp::GE, zero) &&
+           proves(Variable(v), Cmp::LT, Variable(extent));
+  };
+  if (auto select = index.getDefiningOp<arith::SelectOp>())
+    return boundsIndex(select.getCondition(), select.getTrueValue(), extent) &&
+           inBounds(select.getFalseValue());
+  if (auto min = index.getDefiningOp<arith::MinSIOp>()) {
+    for (auto [inner, upper] : {std::pair(min.getLhs(), min.getRhs()),
+                                std::pair(min.getRhs(), min.getLhs())}) {
+      auto max = inner.getDefiningOp<arith::MaxSIOp>();
+      if (max &&
+          (matchPattern(max.getRhs(), m_Zero()) ||
+           matchPattern(max.getLhs(), m_Zero())) &&
+          inBounds(upper))
+        return true;
+    }
+  }
+  return inBounds(index);
+}
+
+/// tensor.extract / tensor.insert at `indices` of `tensor`: each index that
+/// the IR does not keep in bounds (one read from data: a gather written in
+/// a linalg body) gets a value check, and the access runs only when all are
+/// in range (else the extract yields 0, the insert its destination), so
+/// nothing outside the buffer is touched while the run fails.
+static void checkElementIndices(Operation *op, Value tensor,
+                                ValueRange indices) {
+  CheckBuilder cb(op);
+  // The extents of a tensor defined outside the linalg body the access is
+  // in are read outside it.
+  OpBuilder outside(op);
+  Operation *body = op->getParentOfType<linalg::LinalgOp>();
+  while (body && body->getParentOfType<linalg::LinalgOp>())
+    body = body->getParentOfType<linalg::LinalgOp>();
+  if (body && !body->isAncestor(tensor.getParentBlock()->getParentOp()))
+    outside.setInsertionPoint(body);
+  auto type = cast<RankedTensorType>(tensor.getType());
+  Value all;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    Value index = indices[d];
+    Value extent =
+        type.isDynamicDim(d)
+            ? tensor::DimOp::create(outside, cb.loc, tensor, d).getResult()
+            : arith::ConstantIndexOp::create(outside, cb.loc,
+                                             type.getDimSize(d))
+                  .getResult();
+    if (isIndexInBounds(index, extent))
+      continue;
+    Value inRange = arith::AndIOp::create(
+        cb.b, cb.loc, cb.cmp(arith::CmpIPredicate::sge, index, cb.constant(0)),
+        cb.cmp(arith::CmpIPredicate::slt, index, extent));
+    std::optional<int64_t> size = getConstantIntValue(extent);
+    createCheck(cb.b, cb.loc, inRange, index,
+                cb.where + ": index {} is out of range for dimension " +
+                    std::to_string(d) + " of size " +
+                    (size ? std::to_string(*size) : "set at run time"),
+                CheckKind::value);
+    all = all ? arith::AndIOp::create(cb.b, cb.loc, all, inRange).getResult()
+              : inRange;
+  }
+  if (!all)
+    return;
+  Value otherwise;
+  if (auto insert = dyn_cast<tensor::InsertOp>(op)) {
+    otherwise = insert.getDest();
+  } else {
+    auto zero = dyn_cast<TypedAttr>(cb.b.getZeroAttr(type.getElementType()));
+    if (!zero)
+      return; // (an element type without a zero: the check still fails the run)
+    otherwise = arith::ConstantOp::create(cb.b, cb.loc, zero);
+  }
+  auto guarded = scf::IfOp::create(cb.b, cb.loc, op->getResultTypes(), all,
+                                   /*addThenBlock=*/true,
+                                   /*addElseBlock=*/true);
+  op->replaceAllUsesWith(guarded.getResults());
+  op->moveBefore(guarded.thenBlock(), guarded.thenBlock()->end());
+  OpBuilder thenBuilder = OpBuilder::atBlockEnd(guarded.thenBlock());
+  scf::YieldOp::create(thenBuilder, cb.loc, op->getResults());
+  OpBuilder elseBuilder = OpBuilder::atBlockEnd(guarded.elseBlock());
+  scf::YieldOp::create(elseBuilder, cb.loc, otherwise);
+}
+
+/// tensor.pad: each amount read at run time is non-negative (a negative
+/// one would crop, which the lowering does not do).
+static void checkPad(tensor::PadOp op) {
+  CheckBuilder cb(op);
+  for (auto [side, amounts] : {std::pair("low", op.getMixedLowPad()),
+                               std::pair("high", op.getMixedHighPad())})
+    for (auto [d, amount] : llvm::enumerate(amounts)) {
+      if (getConstantIntValue(amount))
+        continue;
+      Value value = cb.index(amount);
+      cb.check(cb.cmp(arith::CmpIPredicate::sge, value, cb.constant(0)), value,
+               std::string(side) + " padding of dimension " +
+                   std::to_string(d) + " is {}; it must be >= 0");
+    }
+}
+
 /// The product of `sizes` (index values) as an index, and whether it is
 /// exact (see createExactProduct).
 static std::pair<Value, Value> exactProduct(CheckBuilder &cb,
@@ -462,7 +596,15 @@ struct InsertShapeChecksPass
     readExtentsAtSources(getOperation());
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
-      // Ops in a linalg body work on scalars.
+      // Ops in a linalg body work on scalars; only their element accesses
+      // can leave a buffer.
+      // (Only hand-written ones: the lowerings keep their own accesses in
+      // bounds by construction, or check and clamp them.)
+      if (isa<tensor::ExtractOp, tensor::InsertOp, tensor::PadOp>(op)) {
+        if (op->removeAttr(seqc::seq::kCheckBoundsAttr))
+          ops.push_back(op);
+        return;
+      }
       if (op->getParentOfType<linalg::LinalgOp>())
         return;
       if (isa<linalg::LinalgOp, tensor::CastOp, tensor::ExtractSliceOp,
@@ -478,7 +620,14 @@ struct InsertShapeChecksPass
           .Case([](tensor::InsertSliceOp o) { checkInsertSlice(o); })
           .Case([](tensor::ExpandShapeOp o) { checkExpandShape(o); })
           .Case([](tensor::ConcatOp o) { checkConcat(o); })
-          .Case([](tensor::ReshapeOp o) { checkReshape(o); });
+          .Case([](tensor::ReshapeOp o) { checkReshape(o); })
+          .Case([](tensor::PadOp o) { checkPad(o); })
+          .Case([](tensor::ExtractOp o) {
+            checkElementIndices(o, o.getTensor(), o.getIndices());
+          })
+          .Case([](tensor::InsertOp o) {
+            checkElementIndices(o, o.getDest(), o.getIndices());
+          });
   }
 };
 

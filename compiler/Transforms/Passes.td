@@ -132,7 +132,17 @@ def InsertShapeChecksPass : Pass<"seqc-insert-shape-checks"> {
     - `tensor.expand_shape` / `tensor.reshape`: sizes non-negative, and their
       exact (non-wrapping) product equals the source's extent or element
       count;
-    - `tensor.concat`: the extents off the concatenation axis agree.
+    - `tensor.concat`: the extents off the concatenation axis agree;
+    - `tensor.extract` / `tensor.insert` / `tensor.pad` that a `.mlir` model
+      wrote itself (marked `seqc.check_bounds` by the importer; the front
+      ends' and lowerings' own accesses are in bounds by construction or
+      check and clamp their indices): each index the IR does not keep in
+      bounds (value bounds, or a clamp of a checked index) gets a `value`
+      check, also inside a linalg body (a gather written by hand), and the
+      access runs under an `scf.if` of the checks (an extract yields 0, an
+      insert its destination, otherwise), so a failing run touches nothing
+      outside the buffer; a pad amount not known at compile time is checked
+      to be non-negative.
     Checks that hold by construction fold away; `seqc-hoist-checks` then
     moves the rest to the function entry.
 
@@ -150,6 +160,7 @@ def InsertShapeChecksPass : Pass<"seqc-insert-shape-checks"> {
   }];
   let dependentDialects = ["::seqc::seq::SeqDialect",
                            "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 

@@ -107,3 +107,40 @@ func.func @dim_out_of_range(%a: tensor<?x?xf32>, %b: tensor<?xf32>) -> tensor<?x
   } -> tensor<?xf32>
   return %r : tensor<?xf32>
 }
+
+// Element accesses a .mlir model wrote (marked seqc.check_bounds by the
+// importer): an index read from data is checked and the access guarded;
+// one the loop bounds keep in range (linalg.index over the tensor's own
+// extent) is not; unmarked accesses (the lowerings' own) are left alone.
+// CHECK-LABEL: func.func @element_indices
+// CHECK: %[[I:.*]] = arith.index_cast
+// CHECK: %[[OK:.*]] = arith.andi
+// CHECK: seq.check %[[OK]], value "tensor.extract{{.*}}: index {} is out of range for dimension 0 of size 8" found
+// CHECK: %[[Z:.*]] = arith.constant 0.0
+// CHECK-NEXT: %[[V:.*]] = scf.if %[[OK]] -> (f32) {
+// CHECK-NEXT: %[[E:.*]] = tensor.extract %{{.*}}[%[[I]]] : tensor<8xf32>
+// CHECK-NEXT: scf.yield %[[E]]
+// CHECK-NEXT: } else {
+// CHECK-NEXT: scf.yield %[[Z]]
+// CHECK: linalg.generic
+// CHECK-NOT: seq.check
+// CHECK: tensor.extract
+// CHECK-NOT: seq.check
+// CHECK: linalg.yield
+// CHECK: tensor.extract %{{.*}}[%[[I]]] : tensor<8xf32>
+// CHECK-NEXT: return
+// CHECK-NOT: seqc.check_bounds
+func.func @element_indices(%x: tensor<8xf32>, %i: i64) -> (f32, tensor<8xf32>, f32) {
+  %idx = arith.index_cast %i : i64 to index
+  %v = tensor.extract %x[%idx] {seqc.check_bounds} : tensor<8xf32>
+  %e = tensor.empty() : tensor<8xf32>
+  %r = linalg.generic {indexing_maps = [#row], iterator_types = ["parallel"]}
+      outs(%e : tensor<8xf32>) {
+  ^bb0(%o: f32):
+    %j = linalg.index 0 : index
+    %g = tensor.extract %x[%j] {seqc.check_bounds} : tensor<8xf32>
+    linalg.yield %g : f32
+  } -> tensor<8xf32>
+  %w = tensor.extract %x[%idx] : tensor<8xf32>
+  return %v, %r, %w : f32, tensor<8xf32>, f32
+}
