@@ -64,9 +64,15 @@ OpFoldResult computeOutputLength(OpBuilder &b, Location loc, Value padded,
   // PyTorch: "Kernel size can't be greater than actual input size".
   Value fits = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, t,
                                      span);
+  // The receptive field's length where the kernel's is known.
+  std::string field =
+      staticKernel ? std::to_string(dilation * (*staticKernel - 1) + 1) + " "
+                   : std::string();
   seq::createCheck(b, loc, fits, t,
-                   seq::describeOrigin("seq.conv1d", loc) + ": the (padded) input has {} steps, fewer than the "
-                       "kernel's receptive field (dilation * (kernel - 1) + 1)",
+                   seq::describeOrigin("seq.conv1d", loc) +
+                       ": the (padded) input has {} steps, fewer than the "
+                       "kernel's receptive field of " +
+                       field + "(dilation * (kernel - 1) + 1)",
                    seq::CheckKind::shape);
   Value last = arith::SubIOp::create(
       b, loc, arith::SubIOp::create(b, loc, t, span), one);

@@ -468,6 +468,17 @@ LogicalResult GraphImporter::importLoop() {
   if (std::optional<int64_t> m = getConstantIntValue((*trip)[0]); m && *m < 0) {
     nodeError() << "has the trip count " << *m << "; it must not be negative";
     return failure();
+  } else if (!m) {
+    // Read on each run: checked there, before anything is sized by it.
+    Value count = indexValue((*trip)[0]);
+    seq::createCheck(
+        builder, loc,
+        arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sge, count,
+                              arith::ConstantIndexOp::create(builder, loc, 0)),
+        count,
+        seq::describeOrigin("Loop", loc) +
+            ": the trip count M is {}; it must not be negative",
+        seq::CheckKind::shape);
   }
   if (hasInput(1) && !isConstantTrue(*this, node->input(1))) {
     nodeError() << "starts on a condition computed at run time; seqc imports "

@@ -625,8 +625,17 @@ LogicalResult GraphImporter::importNode() {
   }
   for (const std::string &in : node->input())
     if (!in.empty() && !values.count(in)) {
-      nodeError() << "input '" << in << "' is not defined before the node "
-                  << "(unsorted graphs are not supported)";
+      bool definedLater =
+          graph && llvm::any_of(graph->node(), [&](const onnx::NodeProto &n) {
+            return llvm::is_contained(n.output(), in);
+          });
+      if (definedLater)
+        nodeError() << "input '" << in << "' is not defined before the node "
+                    << "(unsorted graphs are not supported)";
+      else
+        nodeError() << "input '" << in
+                    << "' is not defined: no graph input, initializer or "
+                       "node output has that name (a missing initializer?)";
       return failure();
     }
   // An ONNX name is defined once in a model (graph input, initializer or

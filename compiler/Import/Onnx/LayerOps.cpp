@@ -56,7 +56,17 @@ DenseElementsAttr transposeConstant(DenseElementsAttr w, bool transpose,
       RankedTensorType::get({cols, rows}, t.getElementType()), ArrayRef(out));
 }
 
+/// `x` [..., K] times a constant `weight` [N, K] (plus `bias` [N]); null
+/// after an error when x's K is static and another.
 Value linear(GraphImporter &g, Value x, DenseElementsAttr weight, Value bias) {
+  int64_t k = tensorType(x).getShape().back(),
+          rows = weight.getType().getDimSize(1);
+  if (!ShapedType::isDynamic(k) && k != rows) {
+    g.nodeError() << "contracts input A's last dimension, " << k
+                  << ", with the weight's dimension of " << rows
+                  << "; the two must agree";
+    return Value();
+  }
   SmallVector<int64_t> shape(tensorType(x).getShape());
   shape.back() = weight.getType().getDimSize(0);
   auto type = RankedTensorType::get(shape, g.builder.getF32Type());
@@ -223,8 +233,11 @@ LogicalResult importMatMul(GraphImporter &g) {
   const OnnxValue *b = g.input(1);
   if (b && b->constant && b->constant.getType().getRank() == 2 &&
       tensorType(a).getRank() >= 1 && b->constant.getElementType().isF32()) {
-    g.setOutput(
-        0, linear(g, a, transposeConstant(b->constant, true, 1.0f), Value()));
+    Value product =
+        linear(g, a, transposeConstant(b->constant, true, 1.0f), Value());
+    if (!product)
+      return failure();
+    g.setOutput(0, product);
     return success();
   }
   Value bv = floatInput(g, 1);
@@ -404,7 +417,10 @@ LogicalResult importGemm(GraphImporter &g) {
             RankedTensorType::get({n}, g.builder.getF32Type()),
             ArrayRef(full)));
   }
-  g.setOutput(0, linear(g, a, w, bias));
+  Value product = linear(g, a, w, bias);
+  if (!product)
+    return failure();
+  g.setOutput(0, product);
   return success();
 }
 

@@ -865,7 +865,12 @@ LogicalResult StepBuilder::run() {
       return failure();
   }
   if (states.empty()) {
-    reason = "the model carries no state between time steps";
+    // (Also what a Python loop traced by torch.onnx.export comes to: its
+    // steps unrolled, nothing carried.)
+    reason = "the model carries no state between time steps (no "
+             "recurrence, scan, causal convolution or attention; a Python "
+             "loop traced by torch.onnx.export is unrolled at its export "
+             "length, torch.jit.script keeps it a loop)";
     return failure();
   }
   if (failed(checkTimeDims()))

@@ -283,3 +283,23 @@ save("reshape_scalar", [
     helper.make_node("Reshape", ["x", "empty"], ["y"], name="Reshape_0"),
 ], [f32("x", ["T", 1])], [f32("y", [])],
     [numpy_helper.from_array(np.zeros(0, np.int64), "empty")])
+# A Loop whose trip count M is a graph input: v + 1 M times, each step's v
+# collected. A negative M (read on the run) is refused naming the Loop.
+body = helper.make_graph([
+    helper.make_node("Identity", ["cond"], ["cond_out"]),
+    helper.make_node("Add", ["v", "one"], ["v_out"]),
+    helper.make_node("Identity", ["v_out"], ["step"]),
+], "body", [
+    helper.make_tensor_value_info("i", TensorProto.INT64, []),
+    helper.make_tensor_value_info("cond", TensorProto.BOOL, []),
+    f32("v", [2]),
+], [
+    helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+    f32("v_out", [2]), f32("step", [2]),
+], [numpy_helper.from_array(np.ones(2, np.float32), "one")])
+save("loop_trip_input", [
+    helper.make_node("Loop", ["m", "true", "v0"], ["v", "steps"], body=body,
+                     name="counted"),
+], [helper.make_tensor_value_info("m", TensorProto.INT64, []), f32("v0", [2])],
+    [f32("v", [2]), f32("steps", ["M", 2])],
+    [numpy_helper.from_array(np.array(True), "true")])

@@ -12,12 +12,13 @@ from onnx import TensorProto, helper
 here = os.path.dirname(os.path.abspath(__file__))
 
 
-def save(name, nodes, inputs, shape=("T", 4)):
+def save(name, nodes, inputs, shape=("T", 4), initializers=()):
     graph = helper.make_graph(
         nodes, name,
         [helper.make_tensor_value_info(n, TensorProto.FLOAT, list(shape))
          for n in inputs],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["T", 4])])
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["T", 4])],
+        list(initializers))
     model = helper.make_model(graph,
                               opset_imports=[helper.make_opsetid("", 14)])
     onnx.save(model, os.path.join(here, name + ".onnx"))
@@ -94,3 +95,17 @@ save("bad_reshape_scalar", [
                      value=i64("v", [])),
     helper.make_node("Reshape", ["x", "s"], ["y"], name="Reshape_1"),
 ], ["x"], shape=(2, 1))
+# A MatMul whose weight is defined nowhere (an initializer dropped when the
+# graph was edited), and an Add that reads a value a later node writes.
+save("missing_initializer",
+     [helper.make_node("MatMul", ["x", "W"], ["y"], name="MatMul_0")], ["x"])
+save("unsorted_nodes", [
+    helper.make_node("Add", ["x", "r"], ["y"], name="Add_0"),
+    helper.make_node("Relu", ["x"], ["r"], name="Relu_1"),
+], ["x"])
+# x[T, 4] times a weight of 3 rows (the seq.linear verifier's message,
+# "'weight' must be [O, I] = [4, 4], found tensor<4x3xf32>", before).
+save("matmul_k_mismatch",
+     [helper.make_node("MatMul", ["x", "W"], ["y"], name="MatMul_0")], ["x"],
+     initializers=[helper.make_tensor("W", TensorProto.FLOAT, [3, 4],
+                                      [0.5] * 12)])
