@@ -468,8 +468,10 @@ LogicalResult GraphImporter::importLoop() {
   if (std::optional<int64_t> m = getConstantIntValue((*trip)[0]); m && *m < 0) {
     nodeError() << "has the trip count " << *m << "; it must not be negative";
     return failure();
-  } else if (!m) {
-    // Read on each run: checked there, before anything is sized by it.
+  } else if (auto size = dyn_cast<Value>(seq::getDecidedSize((*trip)[0]));
+             !m && !(size && size.getDefiningOp<tensor::DimOp>())) {
+    // Read from data on each run (not a tensor's length, which cannot be
+    // negative): checked there, before anything is sized by it.
     Value count = indexValue((*trip)[0]);
     seq::createCheck(
         builder, loc,

@@ -79,6 +79,53 @@ LogicalResult importTrilu(GraphImporter &g) {
 
 /// The integer Range [start, start + step, ...) of max(ceil((limit -
 /// start) / step), 0) elements, as i64.
+/// `size` as `coef * var + constant` in one run-time index value `var`
+/// (none when coef is 0), read through addi / subi and muli by constants;
+/// none for anything else or on overflow.
+struct LinearSize {
+  Value var;
+  int64_t coef = 0, constant = 0;
+};
+std::optional<LinearSize> readLinear(OpFoldResult size, int depth = 0) {
+  if (std::optional<int64_t> c = getConstantIntValue(size))
+    return LinearSize{Value(), 0, *c};
+  Value v = cast<Value>(size);
+  Operation *def = v.getDefiningOp();
+  bool add = isa_and_nonnull<arith::AddIOp>(def),
+       sub = isa_and_nonnull<arith::SubIOp>(def),
+       mul = isa_and_nonnull<arith::MulIOp>(def);
+  if (depth > 8 || !(add || sub || mul))
+    return LinearSize{v, 1, 0};
+  std::optional<LinearSize> a = readLinear(def->getOperand(0), depth + 1),
+                            b = readLinear(def->getOperand(1), depth + 1);
+  if (!a || !b)
+    return LinearSize{v, 1, 0};
+  LinearSize r;
+  bool overflow = false;
+  if (mul) {
+    if (a->coef != 0 && b->coef != 0)
+      return LinearSize{v, 1, 0};
+    const LinearSize &term = a->coef != 0 ? *a : *b;
+    int64_t factor = a->coef != 0 ? b->constant : a->constant;
+    r.var = term.var;
+    overflow |= llvm::MulOverflow(term.coef, factor, r.coef);
+    overflow |= llvm::MulOverflow(term.constant, factor, r.constant);
+  } else {
+    if (a->coef != 0 && b->coef != 0 && a->var != b->var)
+      return LinearSize{v, 1, 0};
+    r.var = a->coef != 0 ? a->var : b->var;
+    overflow |= add ? llvm::AddOverflow(a->coef, b->coef, r.coef)
+                    : llvm::SubOverflow(a->coef, b->coef, r.coef);
+    overflow |= add ? llvm::AddOverflow(a->constant, b->constant, r.constant)
+                    : llvm::SubOverflow(a->constant, b->constant, r.constant);
+  }
+  if (overflow)
+    return std::nullopt;
+  if (r.coef == 0)
+    r.var = Value();
+  return r;
+}
+
 Value buildIntegerRange(GraphImporter &g, OpFoldResult start,
                         OpFoldResult limit, int64_t step) {
   // max(ceil((limit - start) / step), 0) elements. arange(T) of a
@@ -86,14 +133,23 @@ Value buildIntegerRange(GraphImporter &g, OpFoldResult start,
   // length is seen as the same: Reshape's -1, broadcasting).
   Value s = g.indexValue(start);
   OpFoldResult length = foldedIndexOp(g, '-', limit, start);
-  // ceil(x * step / step) is x: arange(0, 2 * T, 2) has T elements.
-  auto mul = dyn_cast<Value>(length)
-                 ? cast<Value>(length).getDefiningOp<arith::MulIOp>()
-                 : arith::MulIOp();
-  if (mul && getConstantIntValue(mul.getRhs()) == step)
-    length = mul.getLhs();
-  else if (mul && getConstantIntValue(mul.getLhs()) == step)
-    length = mul.getRhs();
+  // ceil((a * step * x + b) / step) is a * x + ceil(b / step) for an
+  // integer x: arange(0, 2 * T, 2), arange(1, 2 * T, 2) and Conv-TasNet's
+  // arange(N, N * (T + 1), N) have T elements, as do arange(1, T + 1) and
+  // arange(T - 1, -1, -1).
+  std::optional<LinearSize> lo = readLinear(start), hi = readLinear(limit);
+  int64_t coef = 0, constant = 0;
+  bool exact = lo && hi &&
+               (lo->coef == 0 || hi->coef == 0 || lo->var == hi->var) &&
+               !llvm::SubOverflow(hi->coef, lo->coef, coef) &&
+               !llvm::SubOverflow(hi->constant, lo->constant, constant) &&
+               coef != 0 && coef % step == 0;
+  if (exact)
+    length = foldedIndexOp(
+        g, '+',
+        foldedIndexOp(g, '*', hi->coef != 0 ? hi->var : lo->var,
+                      g.builder.getIndexAttr(coef / step)),
+        g.builder.getIndexAttr(llvm::divideCeilSigned(constant, step)));
   else if (step != 1)
     length = arith::CeilDivSIOp::create(
                  g.builder, g.loc, g.indexValue(length),
@@ -183,8 +239,16 @@ LogicalResult importFloatRange(GraphImporter &g) {
   // Range converted: exactly its count (the float ceil(float(T)) would not
   // be seen as T, nor equal it past 2^24), and arange(T) that
   // seq-raise-positions names the time axis of, so a stream continues it.
-  std::optional<int64_t> start = integralFloatScalar(g, 0),
-                         step = integralFloatScalar(g, 2);
+  // (A start or delta Cast from a static size counts as integral too:
+  // Conv-TasNet's arange(N, N * (T + 1), N) of `B, N, T = y.size()`.)
+  auto integral = [&](unsigned i) -> std::optional<int64_t> {
+    if (std::optional<int64_t> v = integralFloatScalar(g, i))
+      return v;
+    if (std::optional<OpFoldResult> size = castFromInteger(g, i))
+      return getConstantIntValue(*size);
+    return std::nullopt;
+  };
+  std::optional<int64_t> start = integral(0), step = integral(2);
   if (std::optional<OpFoldResult> limit = castFromInteger(g, 1);
       limit && start && step && *step != 0) {
     Value positions =

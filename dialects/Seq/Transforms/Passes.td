@@ -226,11 +226,16 @@ def RaisePositionsPass : Pass<"seq-raise-positions"> {
   let description = [{
     `torch.arange(x.size(d))` (ONNX `Range(0, T, 1)`, which the importer
     makes a linalg.generic yielding its index as i64, sized by the
-    `tensor.dim` of `x`) and `arange(s, s + T)` with `s` a constant become
+    `tensor.dim` of `x`) and `arange(s, s + T)` with `s` defined before
+    it (a constant, a cache's past length) become
     `seq.positions %x dim(d) offset(s)`: the same values, and a streaming
     step function continues them across chunks (GPT-2's learned position
     embeddings `wpe(arange(T))`, RoPE's `outer(arange(T), inv_freq)`).
-    Other steps than 1, element types other than i64 and lengths not read
+    Another constant step c, `arange(s, s + c * T, c)` (Conv-TasNet's
+    entry counts `arange(N, N * (T + 1), N)`), is `s + c * t` of the
+    positions t, elementwise. A start computed from a run-time size
+    (`arange(T - 1, -1, -1)`, a reversal: a chunk's T is not the
+    sequence's), element types other than i64 and lengths not read
     from a tensor (a constant `arange(5)`) are left as written. The step
     function checks that the dimension is the one it streams along (not a
     state's batch, the same as every other op's time axis), so an arange

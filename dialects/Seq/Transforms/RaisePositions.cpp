@@ -33,38 +33,64 @@ using namespace seqc::seq;
 
 namespace {
 
-/// The start `s` of a body value `v` that is `s + index * 1` (in any of the
-/// importer's spellings: index, s + index, s + index * 1, index * 1 + s)
-/// with `s` a zero or defined outside `generic`; a null Value for a start
-/// of 0.
-/// None for anything else.
-std::optional<Value> readStart(linalg::GenericOp generic, Value v) {
-  auto isIndex = [&](Value x) {
+/// A body value `v` that is `start + index * step` (in any of the
+/// importer's spellings: index, s + index, s + index * c, index * c + s),
+/// with `start` a zero or defined outside `generic` (null for 0) and
+/// `step` a constant.
+struct ArangeForm {
+  Value start;
+  int64_t step = 1;
+};
+std::optional<ArangeForm> readArange(linalg::GenericOp generic, Value v) {
+  // The step of `x` = index * step, if it is that.
+  auto readIndex = [&](Value x) -> std::optional<int64_t> {
+    int64_t step = 1;
     if (auto mul = x.getDefiningOp<arith::MulIOp>()) {
-      if (matchPattern(mul.getRhs(), m_One()))
-        x = mul.getLhs();
-      else if (matchPattern(mul.getLhs(), m_One()))
-        x = mul.getRhs();
+      for (auto [a, b] : {std::pair(mul.getLhs(), mul.getRhs()),
+                          std::pair(mul.getRhs(), mul.getLhs())})
+        if (std::optional<int64_t> c = getConstantIntValue(b)) {
+          step = *c;
+          x = a;
+          break;
+        }
     }
     auto index = x.getDefiningOp<linalg::IndexOp>();
-    return index && index.getDim() == 0;
+    if (!index || index.getDim() != 0)
+      return std::nullopt;
+    return step;
   };
-  if (isIndex(v))
-    return Value();
+  if (std::optional<int64_t> step = readIndex(v))
+    return ArangeForm{Value(), *step};
   auto add = v.getDefiningOp<arith::AddIOp>();
   if (!add)
     return std::nullopt;
   for (auto [a, b] : {std::pair(add.getLhs(), add.getRhs()),
                       std::pair(add.getRhs(), add.getLhs())}) {
-    if (!isIndex(b))
+    std::optional<int64_t> step = readIndex(b);
+    if (!step)
       continue;
     if (matchPattern(a, m_Zero()))
-      return Value();
+      return ArangeForm{Value(), *step};
     if (generic->isAncestor(a.getParentRegion()->getParentOp()))
       continue;
-    return a;
+    return ArangeForm{a, *step};
   }
   return std::nullopt;
+}
+
+/// Whether scalar `v` is computed from the length `size` (as far as a few
+/// ops back): a start `T - 1` is a chunk's in a stream, not the sequence's.
+bool readsLength(Value v, Value size, int depth = 0) {
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 16)
+    return false;
+  if (isa<tensor::DimOp>(def))
+    return isSameSize(v, size);
+  if (def->getNumRegions() || !isa<arith::ArithDialect>(def->getDialect()))
+    return false;
+  return llvm::any_of(def->getOperands(), [&](Value operand) {
+    return readsLength(operand, size, depth + 1);
+  });
 }
 
 /// linalg.generic outs(tensor.empty(dim(x, d)) : tensor<?xi64>) yielding
@@ -84,8 +110,8 @@ struct RaiseArange : OpRewritePattern<linalg::GenericOp> {
     auto toI64 = yield.getValues()[0].getDefiningOp<arith::IndexCastOp>();
     if (!toI64 || !toI64.getIn().getType().isIndex())
       return failure();
-    std::optional<Value> start = readStart(generic, toI64.getIn());
-    if (!start)
+    std::optional<ArangeForm> form = readArange(generic, toI64.getIn());
+    if (!form)
       return failure();
     // The length: a tensor's dimension, not a constant.
     auto size =
@@ -93,6 +119,10 @@ struct RaiseArange : OpRewritePattern<linalg::GenericOp> {
     auto dim = size ? size.getDefiningOp<tensor::DimOp>() : tensor::DimOp();
     std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
     if (!index)
+      return failure();
+    // A start computed from the length itself (arange(T - 1, -1, -1), a
+    // reversal) would be a chunk's in a stream, not the sequence's.
+    if (form->start && readsLength(form->start, size))
       return failure();
     Value like = dim.getSource();
     if (!isa<RankedTensorType>(like.getType()))
@@ -106,15 +136,37 @@ struct RaiseArange : OpRewritePattern<linalg::GenericOp> {
       return failure();
     rewriter.setInsertionPoint(generic);
     Location loc = generic.getLoc();
-    Value offset;
-    if (*start)
-      offset = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
-                                          *start);
-    auto positionsType = RankedTensorType::get({likeType.getDimSize(*index)},
-                                               rewriter.getI64Type());
-    Value positions =
-        PositionsOp::create(rewriter, loc, positionsType, like,
-                            rewriter.getI64IntegerAttr(*index), offset);
+    Type i64 = rewriter.getI64Type();
+    Value start;
+    if (form->start)
+      start = arith::IndexCastOp::create(rewriter, loc, i64, form->start);
+    auto positionsType =
+        RankedTensorType::get({likeType.getDimSize(*index)}, i64);
+    Value positions = PositionsOp::create(rewriter, loc, positionsType, like,
+                                          rewriter.getI64IntegerAttr(*index),
+                                          form->step == 1 ? start : Value());
+    if (form->step != 1) {
+      // start + t * step of the positions t: elementwise, so a stream's
+      // positions carry it on.
+      auto map = rewriter.getMultiDimIdentityMap(1);
+      positions =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{positionsType}, ValueRange{positions},
+              ValueRange{createEmptyTensor(
+                  rewriter, loc,
+                  tensor::getMixedSizes(rewriter, loc, positions), i64)},
+              ArrayRef<AffineMap>{map, map},
+              ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+              [&](OpBuilder &b, Location l, ValueRange args) {
+                Value v = arith::MulIOp::create(
+                    b, l, args[0],
+                    arith::ConstantIntOp::create(b, l, i64, form->step));
+                if (start)
+                  v = arith::AddIOp::create(b, l, v, start);
+                linalg::YieldOp::create(b, l, v);
+              })
+              .getResult(0);
+    }
     if (positions.getType() != type)
       positions = tensor::CastOp::create(rewriter, loc, type, positions);
     rewriter.replaceOp(generic, positions);

@@ -540,6 +540,26 @@ Value StepBuilder::initialOrCarried(BlockArgument state, Value initial,
       .getResult(0);
 }
 
+/// Whether scalar `v` is the same on every run and in every chunk: a
+/// constant, a static size, or arith of those (N of `B, N, T = y.size()`
+/// cast to a tensor), not yet folded when the step function is made.
+static bool isFixedScalar(Value v, int depth = 0) {
+  if (matchPattern(v, m_Constant()))
+    return true;
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 8)
+    return false;
+  if (auto dim = dyn_cast<tensor::DimOp>(def)) {
+    std::optional<int64_t> index = dim.getConstantIndex();
+    auto type = dyn_cast<RankedTensorType>(dim.getSource().getType());
+    return index && type && !type.isDynamicDim(*index);
+  }
+  return isa<arith::ArithDialect>(def->getDialect()) && isPure(def) &&
+         llvm::all_of(def->getOperands(), [&](Value operand) {
+           return isFixedScalar(operand, depth + 1);
+         });
+}
+
 /// Ops that act on each time step independently (or are constants).
 LogicalResult StepBuilder::checkPointwise(Operation *op) {
   // Seq ops say so by a trait (a run-time check guards every chunk as it
@@ -547,6 +567,11 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   if (op->hasTrait<ActsPerTimeStep>() ||
       isa<arith::ConstantOp, func::ReturnOp, tensor::EmptyOp, tensor::DimOp>(
           op))
+    return success();
+  // A tensor made of fixed scalars is a constant.
+  if (isa<tensor::FromElementsOp>(op) &&
+      llvm::all_of(op->getOperands(),
+                   [](Value operand) { return isFixedScalar(operand); }))
     return success();
   // Reshapes that only add or drop size-1 dimensions move no data between
   // steps (e.g. [T, 1, B, H] -> [T, B, H] after a one-direction LSTM).

@@ -39,12 +39,19 @@ func.func @arange(%x: tensor<?x?xi64>) -> (tensor<?xi64>, tensor<?xi64>) {
 
 // -----
 
-// Left as written: a step of 2, a constant length (arange(5)), i32
-// elements, and a start computed inside the body.
-// CHECK-LABEL: func.func @kept
-// CHECK-NOT: seq.positions
-// CHECK-COUNT-4: linalg.generic
-func.func @kept(%x: tensor<?x?xi64>) -> (tensor<?xi64>, tensor<5xi64>, tensor<?xi32>, tensor<?xi64>) {
+// Another constant step: arange(1, 2 * T + 1, 2) is 1 + 2 * t of the
+// positions t (Conv-TasNet's entry counts arange(N, N * (T + 1), N)).
+// CHECK-LABEL: func.func @stepped
+// CHECK-SAME: (%[[X:.+]]: tensor<?x?xi64>)
+// CHECK: %[[P:.+]] = seq.positions %[[X]] dim(1) : tensor<?x?xi64> -> tensor<?xi64>
+// CHECK: linalg.generic {{.*}} ins(%[[P]] : tensor<?xi64>)
+// CHECK-NEXT: ^bb0(%[[T:.+]]: i64,
+// CHECK-NEXT: %[[TWO:.+]] = arith.constant 2 : i64
+// CHECK-NEXT: %[[M:.+]] = arith.muli %[[T]], %[[TWO]] : i64
+// CHECK-NEXT: %[[V:.+]] = arith.addi %[[M]], %{{.+}} : i64
+// CHECK-NEXT: linalg.yield %[[V]]
+// CHECK-NOT: linalg.index
+func.func @stepped(%x: tensor<?x?xi64>) -> tensor<?xi64> {
   %c1 = arith.constant 1 : index
   %t = tensor.dim %x, %c1 : tensor<?x?xi64>
   %e = tensor.empty(%t) : tensor<?xi64>
@@ -53,7 +60,33 @@ func.func @kept(%x: tensor<?x?xi64>) -> (tensor<?xi64>, tensor<5xi64>, tensor<?x
     %i = linalg.index 0 : index
     %two = arith.constant 2 : index
     %m = arith.muli %i, %two : index
-    %r = arith.index_cast %m : index to i64
+    %v = arith.addi %c1, %m : index
+    %r = arith.index_cast %v : index to i64
+    linalg.yield %r : i64
+  } -> tensor<?xi64>
+  return %a : tensor<?xi64>
+}
+
+// -----
+
+// Left as written: a reversal arange(T - 1, -1, -1) (its start is the
+// length: a chunk's in a stream), a constant length (arange(5)), i32
+// elements, and a start computed inside the body.
+// CHECK-LABEL: func.func @kept
+// CHECK-NOT: seq.positions
+// CHECK-COUNT-4: linalg.generic
+func.func @kept(%x: tensor<?x?xi64>) -> (tensor<?xi64>, tensor<5xi64>, tensor<?xi32>, tensor<?xi64>) {
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %x, %c1 : tensor<?x?xi64>
+  %e = tensor.empty(%t) : tensor<?xi64>
+  %last = arith.subi %t, %c1 : index
+  %a = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} outs(%e : tensor<?xi64>) {
+  ^bb0(%out: i64):
+    %i = linalg.index 0 : index
+    %minus = arith.constant -1 : index
+    %m = arith.muli %i, %minus : index
+    %v = arith.addi %last, %m : index
+    %r = arith.index_cast %v : index to i64
     linalg.yield %r : i64
   } -> tensor<?xi64>
   %e5 = tensor.empty() : tensor<5xi64>

@@ -82,7 +82,8 @@ from op_models import (  # noqa: F401
 from recurrent_models import (  # noqa: F401
     BatchPositions, ConvGruStack, ConvSubsampling, CtcBiGru, GruHead, GruUni, LastValidStep,
     LstmBi, LstmInitialState, LstmUni, PreallocatedBatchFirst, ProjectedLoop,
-    Rnn, ScriptedBatchFirst, ScriptedCatGrow, ScriptedFeedback, ScriptedCatSteps,
+    CumulativeLayerNorm, Rnn, ScriptedBatchFirst, ScriptedCatGrow,
+    ScriptedFeedback, ScriptedCatSteps,
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
@@ -375,6 +376,12 @@ MODELS = [
      time_major_features, ["y"], {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
     ("scripted_feedback", lambda: torch.jit.script(ScriptedFeedback()), 14,
      batch_first_features, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("cumulative_layer_norm", CumulativeLayerNorm, 14, channels_first_inputs,
+     ["norm", "scaled", "odd"],
+     {"x": {0: "B", 2: "T"}, "norm": {0: "B", 2: "T"}, "scaled": {0: "B", 1: "T"},
+      "odd": {0: "B", 1: "T"}}),
+    ("flipped_positions", lambda: CumulativeLayerNorm(flipped=True), 14,
+     channels_first_inputs, ["y"], {"x": {0: "B", 2: "T"}, "y": {0: "B", 2: "T"}}),
 ]
 
 

@@ -730,6 +730,35 @@ class ScriptedBatchFirst(nn.Module):
         return torch.stack(ys, 1)
 
 
+class CumulativeLayerNorm(nn.Module):
+    """Conv-TasNet's cumulative layer norm (Luo & Mesgarani, 2019; their
+    code's cLN): statistics over the channels of every step so far, the
+    entry count torch.arange(N, N * (T + 1), N) with N from y.size(). Also
+    the count written arange(1, T + 1) * N, and odd numbers
+    arange(1, 2 * T, 2) (a start the step does not divide). Causal: it
+    streams. A reversal arange(T - 1, -1, -1) does not (flipped)."""
+
+    def __init__(self, flipped=False):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 5, 1)
+        self.flipped = flipped
+
+    def forward(self, x):  # [B, 4, T]
+        y = self.conv(x)
+        _, n, t = y.size()
+        if self.flipped:
+            return y[:, :, torch.arange(t - 1, -1, -1)]
+        cum_sum = torch.cumsum(y.sum(1), dim=1)
+        cum_pow = torch.cumsum(y.pow(2).sum(1), dim=1)
+        count = torch.arange(n, n * (t + 1), n, dtype=y.dtype).view(1, -1)
+        mean = cum_sum / count
+        var = cum_pow / count - mean.pow(2)
+        norm = (y - mean.unsqueeze(1)) / (var.unsqueeze(1) + 1e-8).sqrt()
+        scaled = cum_sum / (torch.arange(1, t + 1, dtype=y.dtype) * n)
+        odd = cum_sum / torch.arange(1, 2 * t, 2).to(y.dtype)
+        return norm, scaled, odd
+
+
 class ScriptedFeedback(nn.Module):
     """An autoregressive scripted loop whose feedback starts as
     `zeros_like(x[:, 0])`: the slice is read only for its shape (it stopped
