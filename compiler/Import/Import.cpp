@@ -14,6 +14,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
@@ -45,6 +46,26 @@ static OwningOpRef<ModuleOp> importMLIR(StringRef path,
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(context));
   if (!module || failed(verify(*module)))
+    return nullptr;
+  // A model computes on tensors; memory, vectors and target code are the
+  // compiler's to make (a memref.load or vector.load at an index read from
+  // data would be a raw access that no check guards).
+  static const llvm::StringSet<> accepted = {
+      "builtin", "func", "seq",    "arith", "math", "tensor",
+      "linalg",  "scf",  "affine", "index", "cf",   "ub"};
+  WalkResult unaccepted = module->walk([&](Operation *op) {
+    StringRef dialect = op->getName().getDialectNamespace();
+    if (accepted.contains(dialect))
+      return WalkResult::advance();
+    op->emitError() << "'" << op->getName()
+                    << "' is not accepted in a .mlir model: seqc reads the "
+                       "seq dialect with upstream func, arith, math, tensor, "
+                       "linalg, scf, affine, index and cf ops on tensors "
+                       "(memref, bufferization, vector, llvm and gpu ops are "
+                       "what it generates)";
+    return WalkResult::interrupt();
+  });
+  if (unaccepted.wasInterrupted())
     return nullptr;
   // Element accesses written by hand may index with data (a gather in a
   // linalg body): they get run-time checks (seq::kCheckBoundsAttr).
