@@ -6,6 +6,7 @@
 #include "dialects/Seq/Transforms/Passes.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
@@ -68,9 +69,12 @@ static OwningOpRef<ModuleOp> importMLIR(StringRef path,
   if (unaccepted.wasInterrupted())
     return nullptr;
   // Element accesses written by hand may index with data (a gather in a
-  // linalg body): they get run-time checks (seq::kCheckBoundsAttr).
+  // linalg body), and integer divisions divide by it: they get run-time
+  // checks (seq::kCheckBoundsAttr).
   module->walk([&](Operation *op) {
-    if (isa<tensor::ExtractOp, tensor::InsertOp, tensor::PadOp>(op))
+    if (isa<tensor::ExtractOp, tensor::InsertOp, tensor::PadOp, arith::DivSIOp,
+            arith::DivUIOp, arith::RemSIOp, arith::RemUIOp, arith::CeilDivSIOp,
+            arith::CeilDivUIOp, arith::FloorDivSIOp>(op))
       op->setAttr(seq::kCheckBoundsAttr, UnitAttr::get(context));
   });
   return module;

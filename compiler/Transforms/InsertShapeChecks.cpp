@@ -494,6 +494,46 @@ static void checkElementIndices(Operation *op, Value tensor,
   scf::YieldOp::create(elseBuilder, cb.loc, otherwise);
 }
 
+/// An integer division or remainder a .mlir model wrote: a divisor of 0
+/// (and INT_MIN / -1, signed) traps on the CPU, so each gets a value check
+/// and the op divides by 1 instead while the run fails.
+static void checkDivision(Operation *op) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  Type type = rhs.getType();
+  if (!type.isIntOrIndex())
+    return; // (on whole tensors: made elementwise before this pass runs)
+  CheckBuilder cb(op);
+  auto cst = [&](const APInt &v) -> Value {
+    return arith::ConstantOp::create(cb.b, cb.loc, type,
+                                     cb.b.getIntegerAttr(type, v));
+  };
+  unsigned width = type.isIndex() ? IndexType::kInternalStorageBitWidth
+                                  : type.getIntOrFloatBitWidth();
+  Value zero = cst(APInt(width, 0)), one = cst(APInt(width, 1));
+  Value ok = cb.cmp(arith::CmpIPredicate::ne, rhs, zero);
+  createCheck(cb.b, cb.loc, ok, rhs,
+              cb.where + ": integer division or remainder by zero (divisor "
+                         "{})",
+              CheckKind::value);
+  if (isa<arith::DivSIOp, arith::RemSIOp, arith::CeilDivSIOp,
+          arith::FloorDivSIOp>(op)) {
+    Value overflow = arith::AndIOp::create(
+        cb.b, cb.loc,
+        cb.cmp(arith::CmpIPredicate::eq, lhs,
+               cst(APInt::getSignedMinValue(width))),
+        cb.cmp(arith::CmpIPredicate::eq, rhs, cst(APInt::getAllOnes(width))));
+    Value fits = arith::XOrIOp::create(
+        cb.b, cb.loc, overflow,
+        arith::ConstantOp::create(cb.b, cb.loc, cb.b.getBoolAttr(true)));
+    createCheck(cb.b, cb.loc, fits, lhs,
+                cb.where + ": signed integer division of {} by -1 "
+                           "overflows",
+                CheckKind::value);
+    ok = arith::AndIOp::create(cb.b, cb.loc, ok, fits);
+  }
+  op->setOperand(1, arith::SelectOp::create(cb.b, cb.loc, ok, rhs, one));
+}
+
 /// tensor.pad: each amount read at run time is non-negative (a negative
 /// one would crop, which the lowering does not do).
 static void checkPad(tensor::PadOp op) {
@@ -600,7 +640,10 @@ struct InsertShapeChecksPass
       // can leave a buffer.
       // (Only hand-written ones: the lowerings keep their own accesses in
       // bounds by construction, or check and clamp them.)
-      if (isa<tensor::ExtractOp, tensor::InsertOp, tensor::PadOp>(op)) {
+      if (isa<tensor::ExtractOp, tensor::InsertOp, tensor::PadOp,
+              arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+              arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(
+              op)) {
         if (op->removeAttr(seqc::seq::kCheckBoundsAttr))
           ops.push_back(op);
         return;
@@ -622,6 +665,9 @@ struct InsertShapeChecksPass
           .Case([](tensor::ConcatOp o) { checkConcat(o); })
           .Case([](tensor::ReshapeOp o) { checkReshape(o); })
           .Case([](tensor::PadOp o) { checkPad(o); })
+          .Case<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+                arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(
+              [](Operation *o) { checkDivision(o); })
           .Case([](tensor::ExtractOp o) {
             checkElementIndices(o, o.getTensor(), o.getIndices());
           })

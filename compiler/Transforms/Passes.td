@@ -142,7 +142,9 @@ def InsertShapeChecksPass : Pass<"seqc-insert-shape-checks"> {
       access runs under an `scf.if` of the checks (an extract yields 0, an
       insert its destination, otherwise), so a failing run touches nothing
       outside the buffer; a pad amount not known at compile time is checked
-      to be non-negative.
+      to be non-negative; an integer division or remainder (also marked)
+      checks its divisor is not 0, and a signed one that it is not
+      INT_MIN / -1 (both trap), dividing by 1 instead while the run fails.
     Checks that hold by construction fold away; `seqc-hoist-checks` then
     moves the rest to the function entry.
 

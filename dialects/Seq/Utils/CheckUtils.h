@@ -26,11 +26,12 @@ namespace seqc::seq {
 inline constexpr const char kAlternativeBranchesAttr[] =
     "seqc.alternative_branches";
 
-/// On a tensor.extract, tensor.insert or tensor.pad that a .mlir model
-/// wrote by hand: its indices (pad amounts) may come from data, so
-/// seqc-insert-shape-checks checks each one that the IR does not keep in
-/// bounds. The ops the front ends and lowerings write are in bounds by
-/// construction (or check and clamp their indices) and carry no mark.
+/// On a tensor.extract, tensor.insert, tensor.pad or integer division
+/// that a .mlir model wrote by hand: its indices (pad amounts, divisor)
+/// may come from data, so seqc-insert-shape-checks checks each one that
+/// the IR does not keep in bounds (nonzero). The ops the front ends and
+/// lowerings write are safe by construction (or check and clamp their
+/// operands) and carry no mark.
 inline constexpr const char kCheckBoundsAttr[] = "seqc.check_bounds";
 
 /// Where `loc` points in the model, as a message fragment: "m.seq:4:5",
