@@ -201,6 +201,77 @@ static bool isMonotone(AffineExpr expr) {
   return isa<AffineDimExpr>(expr);
 }
 
+/// The least and largest values of `expr` over the loops l in
+/// [0, last[l]], by interval arithmetic: exact for sums of loop multiples
+/// (of either sign) and floordiv / ceildiv by constants; a mod by c is its
+/// operand's range where that lies in [0, c), else [0, c - 1]. None for a
+/// symbol or a non-constant divisor.
+static std::optional<std::pair<Value, Value>>
+valueRange(CheckBuilder &cb, AffineExpr expr, ArrayRef<Value> last) {
+  OpBuilder &b = cb.b;
+  Location loc = cb.loc;
+  if (auto c = dyn_cast<AffineConstantExpr>(expr)) {
+    Value v = cb.constant(c.getValue());
+    return std::make_pair(v, v);
+  }
+  if (auto d = dyn_cast<AffineDimExpr>(expr))
+    return std::make_pair(cb.constant(0), last[d.getPosition()]);
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return std::nullopt;
+  std::optional<std::pair<Value, Value>> lhs =
+      valueRange(cb, bin.getLHS(), last);
+  if (!lhs)
+    return std::nullopt;
+  auto [lo, hi] = *lhs;
+  if (expr.getKind() == AffineExprKind::Add) {
+    std::optional<std::pair<Value, Value>> rhs =
+        valueRange(cb, bin.getRHS(), last);
+    if (!rhs)
+      return std::nullopt;
+    return std::make_pair(
+        arith::AddIOp::create(b, loc, lo, rhs->first).getResult(),
+        arith::AddIOp::create(b, loc, hi, rhs->second).getResult());
+  }
+  auto constant = dyn_cast<AffineConstantExpr>(bin.getRHS());
+  if (!constant)
+    return std::nullopt;
+  int64_t c = constant.getValue();
+  Value cv = cb.constant(c);
+  switch (expr.getKind()) {
+  case AffineExprKind::Mul: {
+    Value a = arith::MulIOp::create(b, loc, lo, cv),
+          z = arith::MulIOp::create(b, loc, hi, cv);
+    return c >= 0 ? std::make_pair(a, z) : std::make_pair(z, a);
+  }
+  case AffineExprKind::FloorDiv:
+  case AffineExprKind::CeilDiv: {
+    if (c == 0)
+      return std::nullopt;
+    auto div = [&](Value v) -> Value {
+      if (expr.getKind() == AffineExprKind::FloorDiv)
+        return arith::FloorDivSIOp::create(b, loc, v, cv);
+      return arith::CeilDivSIOp::create(b, loc, v, cv);
+    };
+    Value a = div(lo), z = div(hi);
+    return c > 0 ? std::make_pair(a, z) : std::make_pair(z, a);
+  }
+  case AffineExprKind::Mod: {
+    if (c <= 0)
+      return std::nullopt;
+    Value within = arith::AndIOp::create(
+        b, loc, cb.cmp(arith::CmpIPredicate::sge, lo, cb.constant(0)),
+        cb.cmp(arith::CmpIPredicate::slt, hi, cv));
+    return std::make_pair(
+        arith::SelectOp::create(b, loc, within, lo, cb.constant(0)).getResult(),
+        arith::SelectOp::create(b, loc, within, hi, cb.constant(c - 1))
+            .getResult());
+  }
+  default:
+    return std::nullopt;
+  }
+}
+
 static void checkLinalgOp(linalg::LinalgOp op) {
   if (!op.hasPureTensorSemantics())
     return;
@@ -254,9 +325,8 @@ static void checkLinalgOp(linalg::LinalgOp op) {
         continue;
       }
       // A compound index: its largest value must be inside the extent
-      // whenever the loops run at all.
-      if (!isMonotone(expr))
-        continue;
+      // whenever the loops run at all (and, unless it only grows with the
+      // loops, its least value too).
       SmallVector<unsigned> used;
       for (unsigned l = 0; l < numLoops; ++l)
         if (expr.isFunctionOfDim(l))
@@ -277,14 +347,34 @@ static void checkLinalgOp(linalg::LinalgOp op) {
               cb.b, cb.loc, someEmpty,
               cb.cmp(arith::CmpIPredicate::eq, range[l], zero));
       }
-      Value largest =
-          affine::expandAffineExpr(cb.b, cb.loc, expr, last, ValueRange{});
       Value extent = cb.dim(operand.get(), pos);
-      Value inside = cb.cmp(arith::CmpIPredicate::slt, largest, extent);
+      if (isMonotone(expr)) {
+        Value largest =
+            affine::expandAffineExpr(cb.b, cb.loc, expr, last, ValueRange{});
+        Value inside = cb.cmp(arith::CmpIPredicate::slt, largest, extent);
+        cb.check(arith::OrIOp::create(cb.b, cb.loc, someEmpty, inside), extent,
+                 dimText + " is {}, too short for the window the op reads "
+                           "(the input is shorter than the op's receptive "
+                           "field)");
+        continue;
+      }
+      // Any other map (d floordiv 2, d mod 3, 5 - d: one written by hand):
+      // its range over the loops, by intervals.
+      std::optional<std::pair<Value, Value>> bounds =
+          valueRange(cb, expr, last);
+      // (linalg's verifier admits no symbols in indexing maps, so every
+      // divisor is a constant and the range is known.)
+      if (!bounds)
+        continue;
+      std::string exprText;
+      llvm::raw_string_ostream(exprText) << expr;
+      Value inside = arith::AndIOp::create(
+          cb.b, cb.loc,
+          cb.cmp(arith::CmpIPredicate::sge, bounds->first, cb.constant(0)),
+          cb.cmp(arith::CmpIPredicate::slt, bounds->second, extent));
       cb.check(arith::OrIOp::create(cb.b, cb.loc, someEmpty, inside), extent,
-               dimText + " is {}, too short for the window the op reads "
-                         "(the input is shorter than the op's receptive "
-                         "field)");
+               dimText + " is {}, but the op reads it at " + exprText +
+                   " over its loops, outside [0, that size)");
     }
   }
 }

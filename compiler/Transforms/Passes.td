@@ -122,9 +122,11 @@ def InsertShapeChecksPass : Pass<"seqc-insert-shape-checks"> {
       equals that loop's range; an extent indexed by a compound expression
       that only grows with the loops (`c + sum(c_i * d_i)`, c_i >= 0, e.g. a
       convolution window `t * stride + k * dilation`) covers the
-      expression's largest value, unless some loop is empty (other
-      expressions, such as GQA's `h floordiv g`, are not checked: such ops
-      need static sizes there);
+      expression's largest value, unless some loop is empty; any other
+      expression (GQA's `h floordiv g`, a hand-written `d mod 3` or
+      `3 - d`) lies in the extent over the loops' box, by interval
+      arithmetic (exact but for a mod whose operand leaves [0, c): then
+      [0, c - 1]);
     - `tensor.cast`: each dynamic source extent equals the static one;
     - `tensor.extract_slice` / `tensor.insert_slice`: the window lies inside
       the tensor (and, when no dimension is dropped, the inserted tensor has
