@@ -465,23 +465,17 @@ LogicalResult GraphImporter::importLoop() {
                    "that run a given number of steps (a sequence length)";
     return failure();
   }
-  if (std::optional<int64_t> m = getConstantIntValue((*trip)[0]); m && *m < 0) {
-    nodeError() << "has the trip count " << *m << "; it must not be negative";
-    return failure();
-  } else if (auto size = dyn_cast<Value>(seq::getDecidedSize((*trip)[0]));
-             !m && !(size && size.getDefiningOp<tensor::DimOp>())) {
-    // Read from data on each run (not a tensor's length, which cannot be
-    // negative): checked there, before anything is sized by it.
-    Value count = indexValue((*trip)[0]);
-    seq::createCheck(
-        builder, loc,
-        arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::sge, count,
-                              arith::ConstantIndexOp::create(builder, loc, 0)),
-        count,
-        seq::describeOrigin("Loop", loc) +
-            ": the trip count M is {}; it must not be negative",
-        seq::CheckKind::shape);
-  }
+  // A negative M runs no step (ONNX's `for (i = 0; i < M && cond; ++i)`,
+  // as ONNX Runtime and PyTorch's `range(n)` do); a tensor's length cannot
+  // be negative, other trip counts read on the run are clamped to 0.
+  if (std::optional<int64_t> m = getConstantIntValue((*trip)[0]); m && *m < 0)
+    (*trip)[0] = builder.getIndexAttr(0);
+  else if (auto size = dyn_cast<Value>(seq::getDecidedSize((*trip)[0]));
+           !m && !(size && size.getDefiningOp<tensor::DimOp>()))
+    (*trip)[0] =
+        arith::MaxSIOp::create(builder, loc, indexValue((*trip)[0]),
+                               arith::ConstantIndexOp::create(builder, loc, 0))
+            .getResult();
   if (hasInput(1) && !isConstantTrue(*this, node->input(1))) {
     nodeError() << "starts on a condition computed at run time; seqc imports "
                    "Loops whose condition is the constant true";
