@@ -125,8 +125,10 @@ def InsertShapeChecksPass : Pass<"seqc-insert-shape-checks"> {
       expression's largest value, unless some loop is empty; any other
       expression (GQA's `h floordiv g`, a hand-written `d mod 3` or
       `3 - d`) lies in the extent over the loops' box, by interval
-      arithmetic (exact but for a mod whose operand leaves [0, c): then
-      [0, c - 1]);
+      arithmetic where that gives its exact range (each loop once, a mod
+      of consecutive values); others, which intervals would over-estimate
+      and so refuse valid models (GPT-J's rotate-every-two partner
+      `d mod 8 - (d mod 2) * 2 + 1`), are not checked;
     - `tensor.cast`: each dynamic source extent equals the static one;
     - `tensor.extract_slice` / `tensor.insert_slice`: the window lies inside
       the tensor (and, when no dimension is dropped, the inserted tensor has
