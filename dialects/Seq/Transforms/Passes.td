@@ -17,7 +17,8 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
     raises only when the meaning is the same:
     - the products are f32 contractions from zero, over the same batch
       dimensions (rank 3 `[N, L, E]`, taken as N heads, or rank 4
-      `[B, H, L, E]`, also as the ONNX importer builds it: a batch_matmul
+      `[B, H, L, E]` with a static head count H (seq.attention is lowered
+      for static head counts), also as the ONNX importer builds it: a batch_matmul
       over the collapsed batch dimensions, expanded back); q, k and v get
       the batch extents any of their types knows (`tensor.cast`, checked at
       run time); the softmax runs along the last dimension;
