@@ -410,6 +410,15 @@ FailureOr<Value> Emitter::attentionMask(const Val &query, const Val &keys,
     if (!isMaskType(*padding) || padding->rank() != 2)
       return refuse("key_padding_mask", *padding,
                     "a bool or f32 [B, S] mask (true: the key is padding)");
+    // Declared [S, B] (time first, as the input may be): with T == B it
+    // would run and mask the wrong keys.
+    StringRef batch = keys.dims[0], length = keys.dims[1];
+    if (!batch.empty() && !length.empty() && batch != length &&
+        padding->dims[0] == length && padding->dims[1] == batch)
+      return refuse("key_padding_mask", *padding,
+                    ("[B, S] = [" + batch + ", " + length +
+                     "], batch first whatever the input's layout")
+                        .str());
     parts.push_back(expandTo4d(
         b, here(), padding->value, {{0, 1, 2}, {3}},
         {dimFold(padding->value, 0), one, one, dimFold(padding->value, 1)}));

@@ -246,9 +246,13 @@ LogicalResult Emitter::checkInitialState(const Val &s, unsigned operand,
   for (int64_t d = 0; ok && d < 3; ++d)
     ok = s.type().isDynamicDim(d) || ShapedType::isDynamic(want[d]) ||
          s.type().getDimSize(d) == want[d];
-  // A named batch dimension must be the input's.
+  // A named batch dimension must be the input's, and the input's batch
+  // may not name the rows or the features (a state passed batch first,
+  // [B, num_layers*D, H], as PyTorch never takes it).
   if (ok && !s.dims[1].empty() && !x.dims[batchDim].empty())
     ok = s.dims[1] == x.dims[batchDim];
+  if (ok && !x.dims[batchDim].empty())
+    ok = s.dims[0] != x.dims[batchDim] && s.dims[2] != x.dims[batchDim];
   if (ok) {
     // A run-time row count or size must be the layers' (PyTorch refuses
     // others; slicing the layers' rows would ignore extra ones).
@@ -279,8 +283,11 @@ LogicalResult Emitter::checkInitialState(const Val &s, unsigned operand,
                        << " of " << current->layer << " '" << current->name
                        << "' must be f32[num_layers*D, B, "
                        << (operand == 1 ? "Hout" : "H") << "] = f32[" << rows
-                       << ", " << batch << ", " << size << "]; "
-                       << describe(s, arg.value.text);
+                       << ", " << batch << ", " << size << "]"
+                       << (batchDim == 0 ? " (batch second, also with "
+                                           "batch_first, as in PyTorch)"
+                                         : "")
+                       << "; " << describe(s, arg.value.text);
   return failure();
 }
 
