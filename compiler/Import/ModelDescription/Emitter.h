@@ -128,7 +128,7 @@ private:
   FailureOr<WeightTensor> weightOfRank(StringRef suffix, int64_t rank,
                                        StringRef owner, StringRef what);
   LogicalResult expectShape(const WeightTensor &w, ArrayRef<int64_t> expected,
-                            StringRef why);
+                            StringRef why, StringRef hint = "");
   LogicalResult checkKwAgainst(StringRef kw, int64_t fromWeights,
                                const WeightTensor &w, StringRef what);
   LogicalResult expectFloat(const Val &v, int64_t rank, StringRef what);

@@ -211,9 +211,15 @@ LogicalResult checkArguments(const LayerStmt &layer, const LayerSpec &spec,
               : kw->type == KwType::Value ? kind == LK::Ident
                                           : kind == LK::Ident || kind == LK::String;
     if (!ok) {
-      error(arg.value.pos) << "keyword '" << arg.key << "' of " << layer.layer
-                           << " expects " << kindName(kw->type) << ", found '"
-                           << arg.value.text << "'";
+      InFlightDiagnostic diag = error(arg.value.pos);
+      diag << "keyword '" << arg.key << "' of " << layer.layer << " expects "
+           << kindName(kw->type) << ", found '" << arg.value.text << "'";
+      // nn.Sequential's weights are '0.weight', '2.weight': a name that is
+      // a number is written as a string.
+      if (kw->type == KwType::Name && kind != LK::Ident)
+        diag << " (a name that is not an identifier, such as nn.Sequential's "
+                "'0', is written quoted: "
+             << arg.key << "=\"" << arg.value.text << "\")";
       return failure();
     }
     // A norm's epsilon (every layer's `eps`) keeps the square root of a

@@ -146,12 +146,15 @@ FailureOr<WeightTensor> Emitter::weightOfRank(StringRef suffix, int64_t rank,
 }
 
 LogicalResult Emitter::expectShape(const WeightTensor &w,
-                                   ArrayRef<int64_t> expected, StringRef why) {
+                                   ArrayRef<int64_t> expected, StringRef why,
+                                   StringRef hint) {
   if (ArrayRef<int64_t>(w.shape) == expected)
     return success();
   InFlightDiagnostic diag = error(current->layerPos);
   diag << "weight '" << w.name << "' is " << formatShape(w.shape) << " but "
        << why << " needs " << formatShape(expected);
+  if (!hint.empty())
+    diag << " (" << hint << ")";
   diag.attachNote(weights.getLocation())
       << "'" << w.name << "' is read from '" << weights.getPath() << "'";
   return failure();

@@ -25,6 +25,32 @@ static void appendReordered(std::vector<float> &out, const WeightTensor &w,
   }
 }
 
+/// What a W_hh of the wrong shape usually means, in the user's terms: an
+/// nn.LSTM(proj_size=P) read without proj_size (the file has weight_hr),
+/// or another recurrence's weights (a GRU's 3 gates under `lstm`).
+static std::string recurrentWeightHint(const WeightTensor &whh, int64_t gates,
+                                       int64_t projSize,
+                                       const Weights &weights) {
+  if (whh.shape.size() != 2 || whh.shape[1] <= 0)
+    return "";
+  int64_t rows = whh.shape[0], cols = whh.shape[1];
+  std::string hr = whh.name;
+  if (size_t at = hr.rfind("weight_hh"); at != std::string::npos)
+    hr.replace(at, 9, "weight_hr");
+  if (projSize == 0 && hr != whh.name && weights.contains(hr))
+    return "the file has '" + hr +
+           "': an nn.LSTM with proj_size=" + std::to_string(cols) +
+           "; add proj_size=" + std::to_string(cols);
+  for (auto [other, layer] : {std::pair<int64_t, const char *>(4, "lstm"),
+                              std::pair<int64_t, const char *>(3, "gru"),
+                              std::pair<int64_t, const char *>(1, "rnn")})
+    if (other != gates && rows == other * cols)
+      return "its " + std::to_string(rows) + " rows are " +
+             std::to_string(other) + " gate(s) of " + std::to_string(cols) +
+             ": the weights of a " + layer + "?";
+  return "";
+}
+
 FailureOr<Val> Emitter::emitRecurrence(ArrayRef<Val> operands) {
   const Val &x = operands[0];
   StringRef kind = current->layer;
@@ -108,11 +134,12 @@ FailureOr<Val> Emitter::emitRecurrence(ArrayRef<Val> operands) {
         return failure();
       FailureOr<WeightTensor> whh = weight("weight_hh" + suffix);
       if (failed(whh) ||
-          failed(expectShape(*whh, {gates * hidden, hiddenOut},
-                             "hidden=" + std::to_string(hidden) +
-                                 (projSize
-                                      ? " proj_size=" + std::to_string(projSize)
-                                      : std::string()))))
+          failed(expectShape(
+              *whh, {gates * hidden, hiddenOut},
+              "hidden=" + std::to_string(hidden) +
+                  (projSize ? " proj_size=" + std::to_string(projSize)
+                            : std::string()),
+              recurrentWeightHint(*whh, gates, projSize, weights))))
         return failure();
       appendReordered(w, *wih, order, hidden);
       appendReordered(r, *whh, order, hidden);
