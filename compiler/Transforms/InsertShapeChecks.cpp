@@ -205,8 +205,9 @@ static bool isMonotone(AffineExpr expr) {
 /// The least and largest values of `expr` over the loops l in
 /// [0, last[l]], by interval arithmetic: sums of loop multiples (of either
 /// sign) and floordiv / ceildiv by constants; a mod by c is its operand's
-/// range where that lies in [0, c), else [0, c - 1]. Exact where each loop
-/// occurs once (isExactlyBounded). None for a symbol or a non-constant
+/// residues where the operand stays in one block of c, else [0, c - 1].
+/// Exact where each loop occurs once and a mod's operand takes consecutive
+/// values (isExactlyBounded). None for a symbol or a non-constant
 /// divisor.
 static std::optional<std::pair<Value, Value>>
 valueRange(CheckBuilder &cb, AffineExpr expr, ArrayRef<Value> last) {
@@ -261,12 +262,21 @@ valueRange(CheckBuilder &cb, AffineExpr expr, ArrayRef<Value> last) {
   case AffineExprKind::Mod: {
     if (c <= 0)
       return std::nullopt;
-    Value within = arith::AndIOp::create(
-        b, loc, cb.cmp(arith::CmpIPredicate::sge, lo, cb.constant(0)),
-        cb.cmp(arith::CmpIPredicate::slt, hi, cv));
+    // Within one block [k * c, (k + 1) * c) the residues of lo and hi;
+    // across a block boundary, consecutive values reach both 0 and c - 1.
+    Value loBlock = arith::FloorDivSIOp::create(b, loc, lo, cv),
+          hiBlock = arith::FloorDivSIOp::create(b, loc, hi, cv);
+    auto residue = [&](Value v, Value block) -> Value {
+      return arith::SubIOp::create(b, loc, v,
+                                   arith::MulIOp::create(b, loc, block, cv));
+    };
+    Value sameBlock = cb.cmp(arith::CmpIPredicate::eq, loBlock, hiBlock);
     return std::make_pair(
-        arith::SelectOp::create(b, loc, within, lo, cb.constant(0)).getResult(),
-        arith::SelectOp::create(b, loc, within, hi, cb.constant(c - 1))
+        arith::SelectOp::create(b, loc, sameBlock, residue(lo, loBlock),
+                                cb.constant(0))
+            .getResult(),
+        arith::SelectOp::create(b, loc, sameBlock, residue(hi, hiBlock),
+                                cb.constant(c - 1))
             .getResult());
   }
   default:

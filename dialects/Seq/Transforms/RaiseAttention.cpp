@@ -787,11 +787,11 @@ struct RaiseAttention : RewritePattern {
     if (s->mask && !maskFitsScores(s->mask, tensorType(softmax.getInput())))
       return failure();
     // seq.attention is lowered for static head counts (its key/value head
-    // read is h / group); a run-time count stays the plain ops, which
-    // compute the same.
-    if (rank == 4 &&
-        (tensorType(q).isDynamicDim(1) ||
-         tensorType(kOperand).isDynamicDim(1) || tensorType(v).isDynamicDim(1)))
+    // read is h / group); where none of q, k and v has one (their batch
+    // extents are joined below), the plain ops stay, which compute the
+    // same.
+    if (rank == 4 && tensorType(q).isDynamicDim(1) &&
+        tensorType(kOperand).isDynamicDim(1) && tensorType(v).isDynamicDim(1))
       return failure();
 
     Location loc = op->getLoc();
