@@ -50,10 +50,11 @@ static OwningOpRef<ModuleOp> importMLIR(StringRef path,
     return nullptr;
   // A model computes on tensors; memory, vectors and target code are the
   // compiler's to make (a memref.load or vector.load at an index read from
-  // data would be a raw access that no check guards).
+  // data would be a raw access that no check guards), and failures are
+  // the runtime's to report (a cf.assert would abort the caller).
   static const llvm::StringSet<> accepted = {
-      "builtin", "func", "seq",    "arith", "math", "tensor",
-      "linalg",  "scf",  "affine", "index", "cf",   "ub"};
+      "builtin", "func", "seq", "arith",  "math", "tensor",
+      "linalg",  "scf",  "ub",  "affine", "index"};
   WalkResult unaccepted = module->walk([&](Operation *op) {
     StringRef dialect = op->getName().getDialectNamespace();
     if (accepted.contains(dialect))
@@ -61,9 +62,9 @@ static OwningOpRef<ModuleOp> importMLIR(StringRef path,
     op->emitError() << "'" << op->getName()
                     << "' is not accepted in a .mlir model: seqc reads the "
                        "seq dialect with upstream func, arith, math, tensor, "
-                       "linalg, scf, affine, index and cf ops on tensors "
+                       "linalg, scf, affine and index ops on tensors "
                        "(memref, bufferization, vector, llvm and gpu ops are "
-                       "what it generates)";
+                       "what it generates; cf.assert would abort the caller)";
     return WalkResult::interrupt();
   });
   if (unaccepted.wasInterrupted())

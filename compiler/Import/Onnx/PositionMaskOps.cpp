@@ -77,8 +77,6 @@ LogicalResult importTrilu(GraphImporter &g) {
   return success();
 }
 
-/// The integer Range [start, start + step, ...) of max(ceil((limit -
-/// start) / step), 0) elements, as i64.
 /// `size` as `coef * var + constant` in one run-time index value `var`
 /// (none when coef is 0), read through addi / subi and muli by constants;
 /// none for anything else or on overflow.
@@ -126,6 +124,8 @@ std::optional<LinearSize> readLinear(OpFoldResult size, int depth = 0) {
   return r;
 }
 
+/// The integer Range [start, start + step, ...) of max(ceil((limit -
+/// start) / step), 0) elements, as i64.
 Value buildIntegerRange(GraphImporter &g, OpFoldResult start,
                         OpFoldResult limit, int64_t step) {
   // max(ceil((limit - start) / step), 0) elements. arange(T) of a
