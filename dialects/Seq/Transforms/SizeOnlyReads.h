@@ -1,0 +1,33 @@
+//===- SizeOnlyReads.h - values a step function may leave per chunk -*- C++
+//-*-===//
+//
+// A streaming step function runs the model's ops on a chunk of steps. Ops
+// that are not per-step may still stay as they are where nothing of them
+// is read but sizes that no chunk changes, or where they compute fixed
+// values: these predicates say so (StepFunction.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQC_DIALECTS_SEQ_TRANSFORMS_SIZEONLYREADS_H
+#define SEQC_DIALECTS_SEQ_TRANSFORMS_SIZEONLYREADS_H
+
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/Value.h"
+
+namespace seqc::seq {
+
+/// Whether scalar `v` is the same on every run and in every chunk: a
+/// constant, a static size, or arith of those (N of `B, N, T = y.size()`
+/// cast to a tensor), not yet folded when the step function is made.
+bool isFixedScalar(mlir::Value v);
+
+/// Whether `op` computes values that are read only for their sizes
+/// (tensor.dim, directly or through reshapes), sizes a chunk has as the
+/// full run does: destination-style linalg ops, reshapes, slices of a
+/// constant table, and slices that take each run-time dimension whole or
+/// at its first step (`zeros_like(x[:, 0])`).
+bool isReadOnlyForSizes(mlir::Operation *op);
+
+} // namespace seqc::seq
+
+#endif // SEQC_DIALECTS_SEQ_TRANSFORMS_SIZEONLYREADS_H
