@@ -363,6 +363,11 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
     std::optional<int64_t> index = dim.getConstantIndex();
     return index && *index == i;
   };
+  // An input with a static 0 is empty on every run, and so is a target
+  // with one: no element to move (the collapses below cannot take a 0
+  // beside a run-time size in one group: [T, 0] to [0]).
+  if (llvm::is_contained(t.getShape(), 0) && llvm::is_contained(staticShape, 0))
+    return seq::createEmptyTensor(g.builder, g.loc, sizes, t.getElementType());
   if (outRank == t.getRank()) {
     bool same = true;
     for (int64_t i = 0; i < outRank; ++i)
@@ -648,7 +653,11 @@ LogicalResult importReshape(GraphImporter &g) {
       total = foldedIndexOp(g, '*', total, d);
     for (OpFoldResult d : unmatched)
       known = foldedIndexOp(g, '*', known, d);
-    out[inferred] = foldedIndexOp(g, '/', total, known);
+    // An input with a static 0 has no element: the -1 is 0 ([T, 0] to
+    // [-1]), whatever the run-time sizes beside it.
+    out[inferred] = !num.overflowed && num.constant == 0
+                        ? OpFoldResult(g.builder.getIndexAttr(0))
+                        : foldedIndexOp(g, '/', total, known);
   }
   // Element counts that differ on every run ([2, 3] to [5], [T, 6] to
   // [T, 4]) are refused here, where the shapes can be named; counts that

@@ -303,3 +303,13 @@ save("loop_trip_input", [
 ], [helper.make_tensor_value_info("m", TensorProto.INT64, []), f32("v0", [2])],
     [f32("v", [2]), f32("steps", ["M", 2])],
     [numpy_helper.from_array(np.array(True), "true")])
+# Reshapes of inputs empty on every run (a static 0): [T, 0] to [-1] (the
+# -1 is 0) and, with allowzero, [0, T] to [0, 5]. Both failed in MLIR's
+# verifier (a collapse of a 0 beside a run-time size).
+save("reshape_empty", [
+    helper.make_node("Reshape", ["a", "flat"], ["y"], name="Reshape_0"),
+    helper.make_node("Reshape", ["b", "zero_five"], ["z"], name="Reshape_1",
+                     allowzero=1),
+], [f32("a", ["T", 0]), f32("b", [0, "T"])], [f32("y", [0]), f32("z", [0, 5])],
+    [numpy_helper.from_array(np.array([-1], np.int64), "flat"),
+     numpy_helper.from_array(np.array([0, 5], np.int64), "zero_five")])
