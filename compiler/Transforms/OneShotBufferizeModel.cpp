@@ -29,6 +29,31 @@ using namespace mlir::bufferization;
 
 namespace {
 
+static bool hasTensorOperandOrResult(Operation *op) {
+  auto isTensor = [](Type type) { return isa<TensorType>(type); };
+  return llvm::any_of(op->getOperandTypes(), isTensor) ||
+         llvm::any_of(op->getResultTypes(), isTensor);
+}
+
+/// Refuses, naming the op, what no bufferization model covers. Such an op
+/// is one seqc's front ends never make and nothing before this pass lowers
+/// (tensor.gather / scatter / bitcast, linalg.pack / unpack in a .mlir
+/// model); upstream's own error says only "op was not bufferized".
+static LogicalResult refuseUnbufferizable(ModuleOp module,
+                                          const BufferizationOptions &options) {
+  WalkResult result = module.walk([&](Operation *op) {
+    if (!hasTensorOperandOrResult(op) || options.dynCastBufferizableOp(op))
+      return WalkResult::advance();
+    op->emitError() << "seqc cannot compile '" << op->getName()
+                    << "': it has no lowering of this op to loops over "
+                       "buffers; write it as a linalg.generic (an element "
+                       "read at a computed index is a tensor.extract in the "
+                       "body) or with tensor.extract_slice / insert_slice";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
+
 struct OneShotBufferizeModelPass
     : seqc::impl::OneShotBufferizeModelPassBase<OneShotBufferizeModelPass> {
   using Base::Base;
@@ -85,6 +110,8 @@ struct OneShotBufferizeModelPass
         return buffer;
       return memref::CastOp::create(b, loc, type, buffer).getResult();
     };
+    if (failed(refuseUnbufferizable(getOperation(), options)))
+      return signalPassFailure();
     BufferizationState state;
     if (failed(runOneShotModuleBufferize(getOperation(), options, state)))
       signalPassFailure();
