@@ -453,20 +453,23 @@ static void checkCast(tensor::CastOp op) {
   }
 }
 
-/// offset >= 0 and (size == 0 or offset + (size - 1) * stride < extent).
+/// size >= 0, offset >= 0, and unless the window is empty both its ends
+/// (offset and offset + (size - 1) * stride, the second below the first
+/// when the stride is negative) inside [0, extent).
 static void checkWindow(CheckBuilder &cb, Value tensor,
                         ArrayRef<OpFoldResult> offsets,
                         ArrayRef<OpFoldResult> sizes,
                         ArrayRef<OpFoldResult> strides, StringRef role) {
   using Cmp = ValueBoundsConstraintSet::ComparisonOperator;
   MLIRContext *ctx = tensor.getContext();
+  Variable zeroIndex(OpFoldResult(IntegerAttr::get(IndexType::get(ctx), 0)));
   for (unsigned d = 0; d < offsets.size(); ++d) {
     // offset + (size - 1) * stride < extent, as an affine map when the
     // stride is static.
     std::optional<int64_t> staticStride = getConstantIntValue(strides[d]);
     if (staticStride && *staticStride >= 0 &&
-        proves(Variable(offsets[d]), Cmp::GE,
-               Variable(OpFoldResult(IntegerAttr::get(IndexType::get(ctx), 0)))) &&
+        proves(Variable(sizes[d]), Cmp::GE, zeroIndex) &&
+        proves(Variable(offsets[d]), Cmp::GE, zeroIndex) &&
         proves(Variable(AffineMap::get(2, 0,
                                        getAffineDimExpr(0, ctx) +
                                            (getAffineDimExpr(1, ctx) - 1) *
@@ -479,20 +482,39 @@ static void checkWindow(CheckBuilder &cb, Value tensor,
           stride = cb.index(strides[d]);
     Value extent = cb.dim(tensor, d);
     Value zero = cb.constant(0), one = cb.constant(1);
+    std::string dim = std::to_string(d);
+    if (!proves(Variable(sizes[d]), Cmp::GE, zeroIndex))
+      cb.check(cb.cmp(arith::CmpIPredicate::sge, size, zero), size,
+               "the slice's size along dimension " + dim +
+                   " is {}; it must be >= 0");
+    if (!proves(Variable(offsets[d]), Cmp::GE, zeroIndex))
+      cb.check(cb.cmp(arith::CmpIPredicate::sge, offset, zero), offset,
+               "the slice's offset along dimension " + dim +
+                   " is {}; it must be >= 0");
+    Value empty = cb.cmp(arith::CmpIPredicate::sle, size, zero);
     Value lastIndex = arith::AddIOp::create(
         cb.b, cb.loc, offset,
         arith::MulIOp::create(cb.b, cb.loc,
                               arith::SubIOp::create(cb.b, cb.loc, size, one),
                               stride));
-    Value ok = arith::AndIOp::create(
-        cb.b, cb.loc, cb.cmp(arith::CmpIPredicate::sge, offset, zero),
-        arith::OrIOp::create(cb.b, cb.loc,
-                             cb.cmp(arith::CmpIPredicate::eq, size, zero),
-                             cb.cmp(arith::CmpIPredicate::slt, lastIndex,
-                                    extent)));
-    cb.check(ok, extent,
-             "dimension " + std::to_string(d) + " of the " + role.str() +
-                 " is {}, too short for the slice taken from it");
+    Value high = arith::MaxSIOp::create(cb.b, cb.loc, offset, lastIndex);
+    cb.check(
+        arith::OrIOp::create(cb.b, cb.loc, empty,
+                             cb.cmp(arith::CmpIPredicate::slt, high, extent)),
+        extent,
+        "dimension " + dim + " of the " + role.str() +
+            " is {}, too short for the slice taken from it");
+    if (staticStride && *staticStride >= 0)
+      continue;
+    // A negative stride walks down from the offset.
+    cb.check(arith::OrIOp::create(
+                 cb.b, cb.loc, empty,
+                 cb.cmp(arith::CmpIPredicate::sge, lastIndex, zero)),
+             lastIndex,
+             "the slice along dimension " + dim +
+                 " steps (by a negative stride) to index {}, before the "
+                 "start of the " +
+                 role.str());
   }
 }
 
