@@ -150,6 +150,10 @@ Value buildIntegerRange(GraphImporter &g, OpFoldResult start,
         foldedIndexOp(g, '*', hi->coef != 0 ? hi->var : lo->var,
                       g.builder.getIndexAttr(coef / step)),
         g.builder.getIndexAttr(llvm::divideCeilSigned(constant, step)));
+  else if (std::optional<int64_t> span = getConstantIntValue(length))
+    // Constant bounds (arange(0, 8, 2) over a static feature size) give
+    // a static length: a tensor<?xi64> would look like a run-time axis.
+    length = g.builder.getIndexAttr(llvm::divideCeilSigned(*span, step));
   else if (step != 1)
     length = arith::CeilDivSIOp::create(
                  g.builder, g.loc, g.indexValue(length),

@@ -438,7 +438,7 @@ LogicalResult importTile(GraphImporter &g) {
                   << " entries (the input's rank)";
     return failure();
   }
-  SmallVector<OpFoldResult> in = shapeOf(g, x), out;
+  SmallVector<OpFoldResult> in = shapeOf(g, x);
   for (int64_t d = 0; d < rank; ++d) {
     OpFoldResult r = (*repeats)[d];
     std::optional<int64_t> cr = getConstantIntValue(r),
@@ -449,10 +449,9 @@ LogicalResult importTile(GraphImporter &g) {
                     << "; repeats must be >= 0";
       return failure();
     }
-    if (cr && cin && !llvm::MulOverflow(*cr, *cin, product)) {
-      out.push_back(g.builder.getIndexAttr(product));
+    if ((cr && cin && !llvm::MulOverflow(*cr, *cin, product)) ||
+        (cr && *cr <= 1))
       continue;
-    }
     // At run time the product must not wrap (repeats in the billions
     // would make a small, wrong output) and a repeat must not be negative.
     Value one = arith::ConstantOp::create(g.builder, g.loc,
@@ -461,30 +460,53 @@ LogicalResult importTile(GraphImporter &g) {
         g.builder, g.loc, one,
         ValueRange{g.indexValue(in[d]), g.indexValue(r)});
     seq::createCheck(g.builder, g.loc, exact, g.indexValue(r),
-                     seq::describeLocation(g.loc) +
-                         ": repeats entry " + std::to_string(d) +
+                     seq::describeLocation(g.loc) + ": repeats entry " +
+                         std::to_string(d) +
                          " is {}, which makes a negative output size or "
                          "one past 2^63",
                      seq::CheckKind::shape);
-    out.push_back(arith::IndexCastOp::create(g.builder, g.loc,
-                                             g.builder.getIndexType(),
-                                             product64)
-                      .getResult());
   }
-  SmallVector<Value> inDims;
-  for (OpFoldResult d : in)
-    inDims.push_back(g.indexValue(d));
-  g.setOutput(
-      0,
-      gatherByIndices(
-          g, x, out, [&](OpBuilder &b, Location l, ArrayRef<Value> loops) {
-            // An empty input dimension makes the output empty:
-            // no iteration divides by it.
-            SmallVector<Value> idx;
-            for (int64_t d = 0; d < rank; ++d)
-              idx.push_back(arith::RemUIOp::create(b, l, loops[d], inDims[d]));
-            return idx;
-          }));
+  if (rank == 0) {
+    g.setOutput(0, x);
+    return success();
+  }
+  // Tile is a broadcast to [r0, d0, r1, d1, ...] (a dimension repeated
+  // once keeps only d) collapsed pairwise: output[i] = x[i mod d] is
+  // x[b] at i = a * d + b. No element is read at a computed index, so the
+  // copy vectorizes, and a dimension repeated once stays a plain loop
+  // (along time, a model that tiles only its features streams).
+  SmallVector<OpFoldResult> sizes;
+  SmallVector<AffineExpr> exprs;
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < rank; ++d) {
+    ReassociationIndices group;
+    std::optional<int64_t> cr = getConstantIntValue((*repeats)[d]);
+    if (!cr || *cr != 1) {
+      group.push_back(sizes.size());
+      sizes.push_back((*repeats)[d]);
+    }
+    group.push_back(sizes.size());
+    exprs.push_back(g.builder.getAffineDimExpr(sizes.size()));
+    sizes.push_back(in[d]);
+    groups.push_back(group);
+  }
+  int64_t loops = sizes.size();
+  Value init = seq::createEmptyTensor(g.builder, g.loc, sizes,
+                                      tensorType(x).getElementType());
+  SmallVector<AffineMap> maps{
+      AffineMap::get(loops, 0, exprs, g.context),
+      AffineMap::getMultiDimIdentityMap(loops, g.context)};
+  SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
+  auto broadcast =
+      linalg::GenericOp::create(g.builder, g.loc, TypeRange{init.getType()},
+                                ValueRange{x}, ValueRange{init}, maps, iters,
+                                [&](OpBuilder &b, Location l, ValueRange args) {
+                                  linalg::YieldOp::create(b, l, args[0]);
+                                });
+  Value tiled = broadcast.getResult(0);
+  if (loops != rank)
+    tiled = tensor::CollapseShapeOp::create(g.builder, g.loc, tiled, groups);
+  g.setOutput(0, tiled);
   return success();
 }
 

@@ -86,14 +86,23 @@ struct SizeFactors {
   bool overflowed = false;
 };
 
-void addFactors(OpFoldResult size, SizeFactors &f) {
+void addFactors(GraphImporter &g, OpFoldResult size, SizeFactors &f) {
   if (std::optional<int64_t> c = getConstantIntValue(size)) {
     f.overflowed |= llvm::MulOverflow(f.constant, *c, f.constant);
     return;
   }
   if (auto mul = cast<Value>(size).getDefiningOp<arith::MulIOp>()) {
-    addFactors(mul.getLhs(), f);
-    addFactors(mul.getRhs(), f);
+    addFactors(g, mul.getLhs(), f);
+    addFactors(g, mul.getRhs(), f);
+    return;
+  }
+  // A collapsed group's size ([T, B * 4, 16] after the heads were joined:
+  // B * 4; [T * 4, 2] from a view(-1, 1) of [T, 4]) taken apart into its
+  // dimensions' sizes.
+  SmallVector<std::pair<Value, int64_t>> parts = seq::getCollapsedFactors(size);
+  if (!parts.empty()) {
+    for (auto [source, d] : parts)
+      addFactors(g, g.dimSize(source, d), f);
     return;
   }
   f.values.push_back(size);
@@ -107,13 +116,13 @@ struct ProductBalance {
   size_t onlyA = 0, onlyB = 0;
 };
 
-ProductBalance balanceProducts(ArrayRef<OpFoldResult> a,
+ProductBalance balanceProducts(GraphImporter &g, ArrayRef<OpFoldResult> a,
                                ArrayRef<OpFoldResult> b) {
   ProductBalance p;
   for (OpFoldResult s : a)
-    addFactors(s, p.a);
+    addFactors(g, s, p.a);
   for (OpFoldResult s : b)
-    addFactors(s, p.b);
+    addFactors(g, s, p.b);
   SmallVector<OpFoldResult> rest(p.b.values);
   for (OpFoldResult v : p.a.values) {
     auto same = llvm::find_if(
@@ -129,8 +138,9 @@ ProductBalance balanceProducts(ArrayRef<OpFoldResult> a,
 
 /// Whether the product of `a` and that of `b` are the same on every run:
 /// equal constants and the same dynamic factors, in any order.
-bool isSameProduct(ArrayRef<OpFoldResult> a, ArrayRef<OpFoldResult> b) {
-  ProductBalance p = balanceProducts(a, b);
+bool isSameProduct(GraphImporter &g, ArrayRef<OpFoldResult> a,
+                   ArrayRef<OpFoldResult> b) {
+  ProductBalance p = balanceProducts(g, a, b);
   return !p.a.overflowed && !p.b.overflowed && p.a.constant == p.b.constant &&
          p.onlyA == 0 && p.onlyB == 0;
 }
@@ -158,22 +168,9 @@ std::optional<Refinement> refine(GraphImporter &g, ArrayRef<OpFoldResult> in,
                                  ArrayRef<OpFoldResult> out) {
   if (in.empty() || out.empty())
     return std::nullopt;
-  // A size's factors, a collapsed group's size ([T, B * 4, 16] after the
-  // heads were joined: B * 4) taken apart into its dimensions' sizes.
   auto factorsOf = [&](OpFoldResult size) {
     SizeFactors f;
-    addFactors(size, f);
-    for (size_t k = 0; k < f.values.size();) {
-      SmallVector<std::pair<Value, int64_t>> parts =
-          seq::getCollapsedFactors(f.values[k]);
-      if (parts.empty()) {
-        ++k;
-        continue;
-      }
-      f.values.erase(f.values.begin() + k);
-      for (auto [source, d] : parts)
-        addFactors(g.dimSize(source, d), f);
-    }
+    addFactors(g, size, f);
     return f;
   };
   auto isUnit = [](const SizeFactors &f) {
@@ -404,7 +401,7 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
       SmallVector<OpFoldResult> parts;
       for (int64_t d : (*re)[i])
         parts.push_back(in[d]);
-      if (!isSameProduct(parts, {sizes[i]}))
+      if (!isSameProduct(g, parts, {sizes[i]}))
         re.reset();
     }
     if (re)
@@ -420,7 +417,7 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
       SmallVector<OpFoldResult> parts;
       for (int64_t d : group)
         parts.push_back(sizes[d]);
-      proven &= isSameProduct(parts, {in[i]});
+      proven &= isSameProduct(g, parts, {in[i]});
     }
     if (proven)
       return tensor::ExpandShapeOp::create(g.builder, g.loc, resultType, x, *re,
@@ -620,10 +617,10 @@ LogicalResult importReshape(GraphImporter &g) {
     // against the batch).
     SizeFactors num, den;
     for (OpFoldResult d : in)
-      addFactors(d, num);
+      addFactors(g, d, num);
     for (auto [i, outSize] : llvm::enumerate(out))
       if ((int64_t)i != inferred)
-        addFactors(outSize, den);
+        addFactors(g, outSize, den);
     if (den.constant == 0) {
       // ONNX: with allowzero, a 0 and a -1 in one shape are invalid (any
       // size would do).
@@ -662,7 +659,7 @@ LogicalResult importReshape(GraphImporter &g) {
   // Element counts that differ on every run ([2, 3] to [5], [T, 6] to
   // [T, 4]) are refused here, where the shapes can be named; counts that
   // may be equal are compared on each run where they are not provably so.
-  if (ProductBalance p = balanceProducts(in, out);
+  if (ProductBalance p = balanceProducts(g, in, out);
       !p.a.overflowed && !p.b.overflowed && p.onlyA == 0 && p.onlyB == 0 &&
       p.a.constant != p.b.constant) {
     auto print = [](InFlightDiagnostic &d, ArrayRef<OpFoldResult> shape) {
@@ -692,7 +689,7 @@ LogicalResult importReshape(GraphImporter &g) {
       others.erase(others.begin() + inferred);
       d << ": its " << p.a.constant << " elements" << sameSizes
         << " are no multiple of the other sizes' product "
-        << balanceProducts(in, others).b.constant;
+        << balanceProducts(g, in, others).b.constant;
     }
     return failure();
   }

@@ -99,6 +99,11 @@ private:
   };
 
   mlir::LogicalResult checkPointwise(mlir::Operation *op);
+  /// Whether `size` is always dimension `d` of `source` (a slice taking it
+  /// whole): its tensor.dim, one of another tensor that is the same input
+  /// dimension, or the clamps an ONNX Slice puts around such a size.
+  bool isWholeDimension(mlir::OpFoldResult size, mlir::Value source,
+                        unsigned d);
   /// Fails when a claimed time axis is a state's batch or two differ.
   mlir::LogicalResult checkTimeDims();
   /// Fails when an output has a dimension of run-time size that no input

@@ -42,6 +42,7 @@
 #include "dialects/Seq/IR/StreamableOpInterface.h"
 #include "dialects/Seq/Transforms/StreamableOpInterfaceImpl.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Analysis/SliceAnalysis.h"
@@ -541,6 +542,124 @@ Value StepBuilder::initialOrCarried(BlockArgument state, Value initial,
       .getResult(0);
 }
 
+/// How many consecutive entries of run-time dimension `d` of `v` belong to
+/// one step of the run-time size it carries: 64 after [T, 4, 16] -> [T *
+/// 64], followed back through the collapses that merged static sizes into
+/// it (also a chain of them: view(-1, 1) then a Tile and a view(T, -1)),
+/// the splits of such blocks, transposes, casts and elementwise
+/// generics. 1 for a dimension as an op other than those made it (a model
+/// input's time); none when a group holds another run-time size or does
+/// not split evenly. Every op on the way is checked per step on its own,
+/// so an entry of the dimension stays within its step.
+static std::optional<int64_t> elementsPerStep(Value v, int64_t d) {
+  int64_t block = 1;
+  // (Bounded: the chain is as long as the model.)
+  for (int steps = 0; steps < 1024; ++steps) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!type.isDynamicDim(d))
+      return std::nullopt;
+    // The group of `d` in `groups`, whose first dimension of size other
+    // than 1 must be the run-time one and the rest static: their product.
+    auto staticRest = [&](RankedTensorType expanded,
+                          const ReassociationIndices &group,
+                          int64_t &outer) -> std::optional<int64_t> {
+      int64_t product = 1;
+      outer = -1;
+      for (int64_t e : group) {
+        if (expanded.getDimSize(e) == 1)
+          continue;
+        if (outer < 0 && expanded.isDynamicDim(e)) {
+          outer = e;
+          continue;
+        }
+        if (outer < 0 || expanded.isDynamicDim(e) ||
+            llvm::MulOverflow(product, expanded.getDimSize(e), product))
+          return std::nullopt;
+      }
+      if (outer < 0)
+        return std::nullopt;
+      return product;
+    };
+    if (auto transpose = v.getDefiningOp<linalg::TransposeOp>()) {
+      d = transpose.getPermutation()[d];
+      v = transpose.getInput();
+    } else if (auto cast = v.getDefiningOp<tensor::CastOp>()) {
+      v = cast.getSource();
+    } else if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>()) {
+      int64_t outer;
+      std::optional<int64_t> rest = staticRest(
+          collapse.getSrcType(), collapse.getReassociationIndices()[d], outer);
+      if (!rest || llvm::MulOverflow(block, *rest, block))
+        return std::nullopt;
+      v = collapse.getSrc();
+      d = outer;
+    } else if (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>()) {
+      SmallVector<ReassociationIndices> groups =
+          expand.getReassociationIndices();
+      auto group = llvm::find_if(groups, [&](const ReassociationIndices &g) {
+        return llvm::is_contained(g, d);
+      });
+      int64_t outer;
+      std::optional<int64_t> rest =
+          staticRest(expand.getResultType(), *group, outer);
+      if (!rest || outer != d)
+        return std::nullopt;
+      std::optional<int64_t> source =
+          elementsPerStep(expand.getSrc(), group - groups.begin());
+      if (!source || *source % *rest != 0)
+        return std::nullopt;
+      return block * (*source / *rest);
+    } else if (auto generic = v.getDefiningOp<linalg::GenericOp>();
+               generic && generic->getNumResults() == 1 &&
+               generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+                   .isIdentity()) {
+      // Entry i of the result is computed from entry i of an input that
+      // reads this loop straight along a run-time dimension.
+      Value next;
+      int64_t nextDim = -1;
+      for (OpOperand *input : generic.getDpsInputOperands()) {
+        auto inputType = dyn_cast<RankedTensorType>(input->get().getType());
+        AffineMap map = generic.getMatchingIndexingMap(input);
+        for (auto [e, expr] : llvm::enumerate(map.getResults()))
+          if (inputType && inputType.isDynamicDim(e) &&
+              expr == getAffineDimExpr(d, v.getContext()) && !next) {
+            next = input->get();
+            nextDim = e;
+          }
+      }
+      if (!next)
+        return block;
+      v = next;
+      d = nextDim;
+    } else {
+      return block;
+    }
+  }
+  return std::nullopt;
+}
+
+bool StepBuilder::isWholeDimension(OpFoldResult size, Value source,
+                                   unsigned d) {
+  auto v = dyn_cast_if_present<Value>(size);
+  if (!v)
+    return false;
+  // x[:, :T] of a table of T rows: min(max(T, 0), rows), T >= 0.
+  if (auto max = v.getDefiningOp<arith::MaxSIOp>()) {
+    std::optional<int64_t> low = getConstantIntValue(max.getRhs());
+    return low && *low <= 0 && isWholeDimension(max.getLhs(), source, d);
+  }
+  if (auto min = v.getDefiningOp<arith::MinSIOp>())
+    return isWholeDimension(min.getLhs(), source, d) &&
+           isWholeDimension(min.getRhs(), source, d);
+  auto dim = v.getDefiningOp<tensor::DimOp>();
+  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+  if (!index)
+    return false;
+  return (dim.getSource() == source && *index == d) ||
+         isSameDimension(dim.getSource(), *index, source, d) ||
+         isSameInputDimension(dim.getSource(), *index, source, d);
+}
+
 /// Ops that act on each time step independently (or are constants).
 LogicalResult StepBuilder::checkPointwise(Operation *op) {
   // Seq ops say so by a trait (a run-time check guards every chunk as it
@@ -577,24 +696,6 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     // D] -> [T, B * H, D] -> [T, B, H, D].)
     auto collapse = dyn_cast<tensor::CollapseShapeOp>(op);
     auto expand = dyn_cast<tensor::ExpandShapeOp>(op);
-    // The collapse that made dimension `d` of `v`, and its group.
-    auto mergedBy = [](Value v, int64_t d)
-        -> std::pair<tensor::CollapseShapeOp, ReassociationIndices> {
-      while (true) {
-        if (auto transpose = v.getDefiningOp<linalg::TransposeOp>()) {
-          d = transpose.getPermutation()[d];
-          v = transpose.getInput();
-        } else if (auto cast = v.getDefiningOp<tensor::CastOp>()) {
-          v = cast.getSource();
-        } else {
-          break;
-        }
-      }
-      auto producer = v.getDefiningOp<tensor::CollapseShapeOp>();
-      if (!producer)
-        return {};
-      return {producer, producer.getReassociationIndices()[d]};
-    };
     auto staticProduct = [](RankedTensorType type,
                             const ReassociationIndices &dims) {
       int64_t product = 1;
@@ -617,9 +718,8 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
       if (numDynamic == 1 && outermostDynamic) {
         if (collapse)
           continue;
-        auto [producer, merged] = mergedBy(expand.getSrc(), index);
-        if (producer && staticProduct(producer.getSrcType(), merged) ==
-                            staticProduct(expanded, group))
+        std::optional<int64_t> block = elementsPerStep(expand.getSrc(), index);
+        if (block && *block == staticProduct(expanded, group))
           continue;
       }
       if (nonUnit > 1 && dynamic)
@@ -639,12 +739,10 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   // An elementwise generic (what front ends emit for broadcasting adds and
   // multiplies) computes each output element from inputs at the same loop
   // indices. It mixes steps only if it reads its own index (linalg.index)
-  // or an operand of fixed size along a run-time (time) loop dimension: a
-  // table read at step t, which restarts at every chunk.
+  // along a run-time loop or an operand of fixed size along a run-time
+  // (time) loop dimension: a table read at step t, which restarts at every
+  // chunk.
   if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
-    if (generic.hasIndexSemantics())
-      return fail(op, "reads its own iteration index, which restarts at "
-                      "every chunk");
     // A loop is of run-time size if any operand reads a dimension of
     // run-time size along it (getStaticLoopRanges takes the first one).
     SmallVector<bool> dynamicLoop(generic.getNumLoops(), false);
@@ -658,6 +756,17 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
             loop && type.isDynamicDim(d))
           dynamicLoop[loop.getPosition()] = true;
     }
+    // An index along a loop of run-time size (time) restarts at every
+    // chunk; one along a fixed-size loop (arange(0, 8, 2) over RoPE's
+    // features) is the same in each.
+    WalkResult readsRunTimeIndex =
+        generic.getBody()->walk([&](linalg::IndexOp index) {
+          return dynamicLoop[index.getDim()] ? WalkResult::interrupt()
+                                             : WalkResult::advance();
+        });
+    if (readsRunTimeIndex.wasInterrupted())
+      return fail(op, "reads its own iteration index, which restarts at "
+                      "every chunk");
     // A reduction over loops of fixed size (a sum over the features) stays
     // within a step; one over a run-time loop may combine steps.
     for (auto [loop, kind] : llvm::enumerate(generic.getIteratorTypesArray()))
@@ -748,13 +857,8 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
                           "select time steps");
         continue;
       }
-      auto dim = dyn_cast_if_present<Value>(size)
-                     ? cast<Value>(size).getDefiningOp<tensor::DimOp>()
-                     : tensor::DimOp();
-      std::optional<int64_t> index =
-          dim ? dim.getConstantIndex() : std::nullopt;
-      if (!isConstantIntValue(slice.getMixedOffsets()[d], 0) || !dim ||
-          dim.getSource() != slice.getSource() || index != d)
+      if (!isConstantIntValue(slice.getMixedOffsets()[d], 0) ||
+          !isWholeDimension(size, slice.getSource(), d))
         return fail(op, "a slice of a dimension of unknown size may select "
                         "time steps");
       if (!isConstantIntValue(slice.getMixedStrides()[d], 1))

@@ -79,6 +79,7 @@ from op_models import (  # noqa: F401
     PadRuntimeAmounts, Pool2d, Reductions, TileRepeat, TorchPads,
     channels_first_inputs, per_step_matrices, spectrogram_inputs,
     time_major_f16, time_major_f64, token_inputs)
+from rotary_models import GptJComputedRotary
 from recurrent_models import (  # noqa: F401
     BatchPositions, ConvGruStack, ConvSubsampling, CtcBiGru, GruHead, GruUni, LastValidStep,
     LstmBi, LstmInitialState, LstmUni, PreallocatedBatchFirst, ProjectedLoop,
@@ -382,6 +383,8 @@ MODELS = [
       "odd": {0: "B", 1: "T"}}),
     ("flipped_positions", lambda: CumulativeLayerNorm(flipped=True), 14,
      channels_first_inputs, ["y"], {"x": {0: "B", 2: "T"}, "y": {0: "B", 2: "T"}}),
+    ("gptj_computed_rotary", GptJComputedRotary, 16, batch_first_features,
+     ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

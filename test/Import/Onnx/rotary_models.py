@@ -1,0 +1,69 @@
+"""Rotary position embeddings as older model code computes them in forward
+(Su et al. 2021, "RoFormer"): no position buffer, the angles made from
+torch.arange on every call."""
+import math
+
+import torch
+from torch import nn
+
+
+class GptJComputedRotary(nn.Module):
+    """Hugging Face GPT-J attention as transformers 4.1x wrote it
+    (modeling_gptj.py fixed_pos_embedding / duplicate_interleave /
+    apply_rotary_pos_emb): inv_freq from arange(0, dim, 2) over the rotary
+    features, angles from arange(seq_len, dtype=torch.float), sin and cos
+    interleaved by view(-1, 1).repeat(1, 2).view(T, -1) (a Tile of
+    time-merged rows), sliced [None, offset:T + offset, None, :], rotary on
+    the first rotary_dim features of each head (rotate_every_two), causal.
+    Before, each of these stopped its step api: the Range over the features
+    ("reads its own iteration index"), the Tile, the Reshape back to [T, 8]
+    and the slice to T."""
+
+    def __init__(self, hidden=8, heads=2, rotary_dim=2):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.rotary_dim = rotary_dim
+        for n in ("q_proj", "k_proj", "v_proj", "out_proj"):
+            setattr(self, n, nn.Linear(hidden, hidden, bias=False))
+
+    @staticmethod
+    def fixed_pos_embedding(x, seq_len):
+        dim = x.shape[-1]
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, dim, 2) / dim))
+        angles = torch.einsum("i , j -> i j",
+                              torch.arange(seq_len, dtype=torch.float),
+                              inv_freq).float()
+        return torch.sin(angles), torch.cos(angles)
+
+    @staticmethod
+    def rotate_every_two(x):
+        x1, x2 = x[:, :, :, ::2], x[:, :, :, 1::2]
+        return torch.stack((-x2, x1), dim=-1).flatten(-2)
+
+    @staticmethod
+    def duplicate_interleave(m):
+        dim0 = m.shape[0]
+        return m.view(-1, 1).repeat(1, 2).view(dim0, -1)
+
+    def apply_rotary_pos_emb(self, x, sincos, offset=0):
+        sin, cos = (self.duplicate_interleave(t)[None, offset:x.shape[1] +
+                                                 offset, None, :]
+                    for t in sincos)
+        return x * cos + self.rotate_every_two(x) * sin
+
+    def forward(self, x):  # [B, T, hidden]
+        B, T, E = x.shape
+        split = lambda t: t.view(B, T, self.heads, self.head_dim)
+        q, k = split(self.q_proj(x)), split(self.k_proj(x))
+        v = split(self.v_proj(x)).permute(0, 2, 1, 3)
+        r = self.rotary_dim
+        sincos = self.fixed_pos_embedding(k[:, :, :, :r], seq_len=T)
+        q = torch.cat([self.apply_rotary_pos_emb(q[..., :r], sincos),
+                       q[..., r:]], -1).permute(0, 2, 1, 3)
+        k = torch.cat([self.apply_rotary_pos_emb(k[..., :r], sincos),
+                       k[..., r:]], -1).permute(0, 2, 1, 3)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim)
+        causal = torch.ones(T, T).tril().bool()
+        scores = torch.where(causal, scores, torch.tensor(-1e9))
+        y = (scores.softmax(-1) @ v).permute(0, 2, 1, 3).reshape(B, T, E)
+        return self.out_proj(y)
