@@ -900,10 +900,15 @@ func.func @static_shift(%x: tensor<?x4x8xf32>) -> tensor<?x4x8xf32> {
 
 // -----
 
-// Positions along the batch (an arange over x.size(1) of a time-major x)
-// would count steps on the wrong axis: the LSTM's state says dimension 1
-// of x is its batch.
-// expected-error @+1 {{its time axis is the batch dimension of the state of 'seq.lstm' at}}
+// Positions along the batch (an arange over x.size(1) of a time-major x,
+// which the LSTM's state says is its batch) are the same in every chunk:
+// they stay as they are, counting no steps (before: refused, "its time
+// axis is the batch dimension of the state of 'seq.lstm'", when positions
+// always counted steps).
+// CHECK-LABEL: func.func @positions_of_batch_step(
+// CHECK-SAME: seq.name = "state1", seq.state})
+// CHECK: seq.positions %arg0 dim(1) : tensor<?x?x4xf32> -> tensor<?xi64>
+// CHECK-NEXT: return
 func.func @positions_of_batch(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}) -> (tensor<?x1x?x8xf32>, tensor<?xi64>) {
   %w = arith.constant dense<0.5> : tensor<1x32x4xf32>
   %r = arith.constant dense<0.25> : tensor<1x32x8xf32>

@@ -7,12 +7,16 @@
 
 #include "dialects/Seq/Transforms/SizeOnlyReads.h"
 
+#include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/IR/StreamableOpInterface.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 using namespace mlir;
 
@@ -111,6 +115,78 @@ bool isReadOnlyForSizes(Operation *op) {
         return false;
     }
   return used;
+}
+
+namespace {
+
+/// isComputedFromSizes's walk, remembering each op's answer.
+struct FromSizes {
+  FromSizes(func::FuncOp step,
+            SmallVectorImpl<std::pair<Value, int64_t>> &sizes)
+      : step(step), sizes(sizes) {}
+
+  func::FuncOp step;
+  SmallVectorImpl<std::pair<Value, int64_t>> &sizes;
+  llvm::DenseMap<Operation *, bool> known;
+
+  bool value(Value v, int depth) {
+    if (matchPattern(v, m_Constant()))
+      return true;
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return arg.getOwner()->getParentOp() == step.getOperation() &&
+             step.getArgAttr(arg.getArgNumber(), "seq.weight");
+    if (auto dim = v.getDefiningOp<tensor::DimOp>()) {
+      std::optional<int64_t> index = dim.getConstantIndex();
+      auto type = dyn_cast<RankedTensorType>(dim.getSource().getType());
+      if (!index || !type)
+        return false;
+      if (type.isDynamicDim(*index))
+        sizes.push_back({dim.getSource(), *index});
+      return true;
+    }
+    return op(v.getDefiningOp(), depth + 1);
+  }
+
+  bool op(Operation *op, int depth) {
+    if (auto it = known.find(op); it != known.end())
+      return it->second;
+    // (Bounded: past this depth the answer is no.)
+    if (depth > 64)
+      return false;
+    // Positions are arange(size) + offset: the size is read.
+    if (auto positions = dyn_cast<PositionsOp>(op)) {
+      auto like = cast<RankedTensorType>(positions.getLike().getType());
+      if (like.isDynamicDim(positions.getDim()))
+        sizes.push_back({positions.getLike(), (int64_t)positions.getDim()});
+      return known[op] =
+                 !positions.getOffset() || value(positions.getOffset(), depth);
+    }
+    if (isa<StreamableOpInterface>(op))
+      return false;
+    // No effect but a run-time check, here or nested.
+    WalkResult effects = op->walk([](Operation *inner) {
+      return isa<CheckOp>(inner) ||
+                     inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
+                     isMemoryEffectFree(inner)
+                 ? WalkResult::advance()
+                 : WalkResult::interrupt();
+    });
+    bool result = !effects.wasInterrupted();
+    llvm::SetVector<Value> captured;
+    getUsedValuesDefinedAbove(op->getRegions(), captured);
+    for (Value operand : llvm::concat<Value>(op->getOperands(), captured))
+      result = result && value(operand, depth);
+    known[op] = result;
+    return result;
+  }
+};
+
+} // namespace
+
+bool isComputedFromSizes(Operation *op, func::FuncOp step,
+                         SmallVectorImpl<std::pair<Value, int64_t>> &sizes) {
+  FromSizes walk(step, sizes);
+  return walk.op(op, 0);
 }
 
 } // namespace seqc::seq

@@ -11,6 +11,7 @@
 #ifndef SEQC_DIALECTS_SEQ_TRANSFORMS_SIZEONLYREADS_H
 #define SEQC_DIALECTS_SEQ_TRANSFORMS_SIZEONLYREADS_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
 
@@ -27,6 +28,17 @@ bool isFixedScalar(mlir::Value v);
 /// constant table, and slices that take each run-time dimension whole or
 /// at its first step (`zeros_like(x[:, 0])`).
 bool isReadOnlyForSizes(mlir::Operation *op);
+
+/// Whether the values `op` computes are the same in each chunk as in the
+/// full run: computed (inside its regions too) from constants, weights
+/// (`seq.weight` arguments of `step`) and sizes alone, with no effect but
+/// run-time checks. A scripted model's initial state `w = zeros(B, N);
+/// w[:, 0] = 1` (an ONNX ScatterND, a loop of inserts) is. The run-time
+/// sizes read are added to `sizes` (a tensor and a dimension of it): the
+/// caller must check that none is a chunk's length.
+bool isComputedFromSizes(
+    mlir::Operation *op, mlir::func::FuncOp step,
+    llvm::SmallVectorImpl<std::pair<mlir::Value, int64_t>> &sizes);
 
 } // namespace seqc::seq
 

@@ -32,6 +32,9 @@ struct State {
   // The step writes into the state's buffer (seq.in_place): a key/value
   // cache appended to, which would otherwise be copied whole every step.
   bool inPlace = false;
+  // Where the op that carries it is in the model (its states are numbered
+  // in that order, whichever order the ops were taken in).
+  unsigned order = 0;
 };
 
 class StepBuilder : public StreamState {
@@ -54,7 +57,7 @@ public:
                                mlir::Location loc) override;
   void carry(mlir::BlockArgument state, mlir::Value next, mlir::ArrayAttr dims,
              bool inPlace) override {
-    states.push_back({state, next, dims, inPlace});
+    states.push_back({state, next, dims, inPlace, currentOrder});
   }
   /// Followed back through per-step ops; when that input dimension has no
   /// name it is named "B" (so the runtime ties the state's batch to the
@@ -106,6 +109,16 @@ private:
                         unsigned d);
   /// Fails when a claimed time axis is a state's batch or two differ.
   mlir::LogicalResult checkTimeDims();
+  /// Fails, for the reason it was kept for, when a value kept per chunk
+  /// because it is computed from sizes alone reads a size that may be a
+  /// chunk's length (one of the time axes, or one it cannot trace).
+  mlir::LogicalResult checkSizesRead();
+  /// The input dimension whose size dimension `d` of `value` is, followed
+  /// through per-step ops or from where the size was decided.
+  std::optional<InputDim> traceSize(mlir::Value value, int64_t d);
+  /// Whether dimension `d` of `value` is the batch of a state claimed so
+  /// far (batchDimName): a size no chunk changes.
+  bool isBatchSize(mlir::Value value, int64_t d);
   /// Fails when an output has a dimension of run-time size that no input
   /// dimension names: its chunks could not be joined.
   mlir::LogicalResult checkOutputDims();
@@ -133,6 +146,21 @@ private:
   /// The started flag (initialOrCarried), once a state needs it.
   mlir::BlockArgument started;
   llvm::SmallVector<InputDim> batchDims, timeDims;
+  /// The slices' dimensions of run-time size that they take whole
+  /// (isWholeDimension), read before any op was rewritten.
+  llvm::DenseSet<std::pair<mlir::Operation *, int64_t>> wholeSliceDims;
+  /// Ops kept because they compute from sizes alone (isComputedFromSizes):
+  /// the reason each would have failed for, and the run-time sizes it reads.
+  struct FromSizes {
+    std::string reason;
+    llvm::SmallVector<std::pair<mlir::Value, int64_t>> sizes;
+  };
+  llvm::SmallVector<FromSizes> fromSizes;
+  /// The place in the model of the op whose states are being carried.
+  unsigned currentOrder = 0;
+  /// Renumbers the state arguments in the order of the ops that carry them
+  /// (positions are taken last, once the time axis is known).
+  void orderStateArguments();
 };
 
 } // namespace seqc::seq::detail

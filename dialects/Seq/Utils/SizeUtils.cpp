@@ -48,6 +48,16 @@ std::optional<std::pair<Value, int64_t>> tiedOperandDim(Value v, int64_t d) {
   return std::nullopt;
 }
 
+/// The source dimension that dimension `d` of `slice`'s result is: the
+/// d-th one a rank-reducing slice keeps.
+int64_t keptDim(tensor::ExtractSliceOp slice, int64_t d) {
+  llvm::SmallBitVector dropped = slice.getDroppedDims();
+  for (int64_t s = 0, kept = 0; s < slice.getSourceType().getRank(); ++s)
+    if (!dropped.test(s) && kept++ == d)
+      return s;
+  return d;
+}
+
 /// getDecidedSize's walk; `end` is the dimension it stopped at.
 OpFoldResult traceSize(Value v, int64_t d, std::pair<Value, int64_t> &end) {
   // The last size found on the way (a tensor.dim of a function argument
@@ -105,9 +115,10 @@ OpFoldResult traceSize(Value v, int64_t d, std::pair<Value, int64_t> &end) {
     OpFoldResult size;
     if (auto empty = v.getDefiningOp<tensor::EmptyOp>())
       size = empty.getMixedSizes()[d];
-    else if (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>();
-             slice && slice.getSourceType().getRank() == type.getRank())
-      size = slice.getMixedSizes()[d];
+    else if (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>())
+      // (A rank-reducing slice, w[:, 0], drops unit dimensions: the d-th
+      // kept one.)
+      size = slice.getMixedSizes()[keptDim(slice, d)];
     else if (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>())
       size = expand.getMixedOutputShape()[d];
     else

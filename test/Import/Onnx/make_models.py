@@ -84,7 +84,8 @@ from recurrent_models import (  # noqa: F401
     BatchPositions, ConvGruStack, ConvSubsampling, CtcBiGru, GruHead, GruUni, LastValidStep,
     LstmBi, LstmInitialState, LstmUni, PreallocatedBatchFirst, ProjectedLoop,
     CumulativeLayerNorm, Rnn, ScriptedBatchFirst, ScriptedCatGrow,
-    ScriptedFeedback, ScriptedCatSteps,
+    ScriptedFeedback, ScriptedCatSteps, ScriptedWrittenInitialState,
+    ScriptedTrimmedConvScan,
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
@@ -385,6 +386,12 @@ MODELS = [
      channels_first_inputs, ["y"], {"x": {0: "B", 2: "T"}, "y": {0: "B", 2: "T"}}),
     ("gptj_computed_rotary", GptJComputedRotary, 16, batch_first_features,
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_written_state",
+     lambda: torch.jit.script(ScriptedWrittenInitialState()), 14,
+     batch_first_features, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_trimmed_conv",
+     lambda: torch.jit.script(ScriptedTrimmedConvScan()), 14,
+     batch_first_features, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

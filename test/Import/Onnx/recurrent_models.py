@@ -840,3 +840,50 @@ class ConvSubsampling(nn.Module):
         b, c, t, f = h.size()
         y = self.out(h.transpose(1, 2).reshape(b, t, c * f))
         return y, self.grouped(self.wide(x))
+
+
+class ScriptedWrittenInitialState(nn.Module):
+    """A scripted NTM-style loop whose attention weights start as a one-hot
+    written in place, `w = zeros(B, N); w[:, 0] = 1` (an ONNX ScatterND:
+    a loop of inserts at indices from arange(B)). That value is computed
+    from the batch size alone, the same in every chunk (it stopped the step
+    function: "'scf.for' at node '/ScatterND': not known to act on each
+    time step independently")."""
+
+    def __init__(self):
+        super().__init__()
+        self.key = nn.Linear(8 + 4, 4)
+        self.register_buffer("memory", torch.randn(4, 6))
+
+    def forward(self, x):  # [B, T, 8]
+        w = torch.zeros(x.shape[0], 4)
+        w[:, 0] = 1.0
+        ys: List[torch.Tensor] = []
+        for t in range(x.shape[1]):
+            w = torch.softmax(self.key(torch.cat([x[:, t], w], -1)), -1)
+            ys.append(w @ self.memory)
+        return torch.stack(ys, 1)
+
+
+class ScriptedTrimmedConvScan(nn.Module):
+    """Mamba's block as its reference code writes it: a depthwise conv
+    padded by its reach on both sides and trimmed to the input's length,
+    `conv(x)[..., :x.size(1)]`, feeding a scripted scan. The trim takes the
+    conv's whole length (it stopped the step function once the conv read
+    its state: "a slice of a dimension of unknown size may select time
+    steps")."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(8, 8, 4, groups=8, padding=3)
+        self.gate = nn.Linear(8, 8)
+
+    def forward(self, x):  # [B, T, 8]
+        u = self.conv(x.transpose(1, 2))[:, :, :x.size(1)].transpose(1, 2)
+        f = torch.sigmoid(self.gate(u))
+        h = torch.zeros(x.shape[0], 8)
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(1)):
+            h = f[:, t] * h + u[:, t]
+            ys.append(h)
+        return torch.stack(ys, 1)

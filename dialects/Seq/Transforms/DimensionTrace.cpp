@@ -1,0 +1,266 @@
+//===- DimensionTrace.cpp - following a dimension through per-step ops ---===//
+//
+// See DimensionTrace.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Seq/Transforms/DimensionTrace.h"
+
+#include "dialects/Seq/IR/SeqOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace seqc::seq::detail {
+
+/// The operand dimension of `op` whose size dimension `dim` of its result
+/// `value` has by the op's shape rule (DimensionTiesOpInterface, followed
+/// through chains of ties), the earliest operand when several do. None
+/// when no operand dimension is tied to it (a linear's output features).
+std::optional<std::pair<Value, unsigned>>
+tiedOperandDimension(DimensionTiesOpInterface op, Value value, unsigned dim) {
+  SmallVector<DimensionTie> ties;
+  op.getDimensionTies(ties);
+  SmallVector<std::pair<Value, int64_t>> tied = {{value, dim}};
+  for (size_t next = 0; next < tied.size(); ++next) {
+    for (const DimensionTie &tie : ties) {
+      std::pair<Value, int64_t> a = {tie.a, tie.dimA}, b = {tie.b, tie.dimB};
+      if (a == tied[next] && !llvm::is_contained(tied, b))
+        tied.push_back(b);
+      else if (b == tied[next] && !llvm::is_contained(tied, a))
+        tied.push_back(a);
+    }
+  }
+  for (OpOperand &operand : op->getOpOperands())
+    for (auto [tiedValue, tiedDim] : tied)
+      if (tiedValue == operand.get())
+        return std::make_pair(tiedValue, static_cast<unsigned>(tiedDim));
+  return std::nullopt;
+}
+
+/// The function argument dimension that dimension `dim` of `value` is
+/// (the same extent, the same rows): followed back through the ops a model
+/// applies per step. None when it cannot be followed.
+///
+/// A flatten and a split between (torch's head split at batch 1 exports
+/// [T, 1, E] -> [T*E] -> [T, H, E/H]) are followed through the leading
+/// dimension of the groups: the split's leading T has the flat dimension's
+/// rows of E = H * E/H elements (`inner`), which the flatten's group, led
+/// by T with static trailing extents of product E, takes back.
+std::optional<std::pair<BlockArgument, unsigned>> traceDimension(Value value,
+                                                                 unsigned dim) {
+  int64_t inner = 1;
+  // The product of a group's extents after its first; none if one is
+  // dynamic.
+  auto trailing =
+      [](RankedTensorType type,
+         const ReassociationIndices &group) -> std::optional<int64_t> {
+    int64_t product = 1;
+    for (int64_t d : llvm::drop_begin(group)) {
+      if (type.isDynamicDim(d))
+        return std::nullopt;
+      product *= type.getDimSize(d);
+    }
+    return product;
+  };
+  while (true) {
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      if (!isa<func::FuncOp>(arg.getOwner()->getParentOp()) || inner != 1)
+        return std::nullopt;
+      return std::make_pair(arg, dim);
+    }
+    Operation *op = value.getDefiningOp();
+    auto rank = [](Value v) {
+      return cast<RankedTensorType>(v.getType()).getRank();
+    };
+    bool reshape = isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op);
+    bool flatElementwise = op->getNumOperands() > 0 &&
+                           op->hasTrait<OpTrait::Elementwise>() &&
+                           op->getOperand(0).getType() == value.getType();
+    // Inside a flattened stretch only the flat layout's own ops.
+    if (inner != 1 && !reshape && !flatElementwise)
+      return std::nullopt;
+    if (auto tied = dyn_cast<DimensionTiesOpInterface>(op)) {
+      // A seq op's shape rule says which operand dimension a result
+      // dimension has the size of; for the batch dimension a state is
+      // sized by, that is the same batch.
+      std::optional<std::pair<Value, unsigned>> operandDim =
+          tiedOperandDimension(tied, value, dim);
+      if (!operandDim)
+        return std::nullopt;
+      std::tie(value, dim) = *operandDim;
+    } else if (flatElementwise) {
+      value = op->getOperand(0);
+    } else if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
+      dim = transpose.getPermutation()[dim];
+      value = transpose.getInput();
+    } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+      if (slice.getSourceType().getRank() != rank(value))
+        return std::nullopt;
+      value = slice.getSource();
+    } else if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+      // The last operand: a convolution's history state comes first.
+      value = concat.getInputs().back();
+    } else if (reshape) {
+      // Through a group that holds one dimension of size other than 1, or
+      // through its leading dimension (above).
+      bool collapse = isa<tensor::CollapseShapeOp>(op);
+      Value source = op->getOperand(0);
+      auto expanded =
+          cast<RankedTensorType>((collapse ? source : value).getType());
+      SmallVector<ReassociationIndices> groups =
+          collapse ? cast<tensor::CollapseShapeOp>(op).getReassociationIndices()
+                   : cast<tensor::ExpandShapeOp>(op).getReassociationIndices();
+      std::optional<unsigned> next;
+      for (auto [g, group] : llvm::enumerate(groups)) {
+        bool holds = collapse ? g == dim : llvm::is_contained(group, dim);
+        if (!holds)
+          continue;
+        SmallVector<int64_t> nonUnit;
+        for (int64_t d : group)
+          if (expanded.getDimSize(d) != 1)
+            nonUnit.push_back(d);
+        std::optional<int64_t> rest = trailing(expanded, group);
+        if (nonUnit.size() == 1 && inner == 1) {
+          next = collapse ? nonUnit[0] : g;
+          if (!collapse && nonUnit[0] != static_cast<int64_t>(dim))
+            return std::nullopt;
+        } else if (!collapse && group.front() == dim && rest) {
+          // A split: its leading dimension's rows of `rest` elements.
+          next = g;
+          inner *= *rest;
+        } else if (collapse && rest && *rest != 0 && inner % *rest == 0) {
+          // A flatten of rows of `rest` elements, led by the traced one.
+          next = group.front();
+          inner /= *rest;
+        } else {
+          return std::nullopt;
+        }
+      }
+      if (!next)
+        return std::nullopt;
+      dim = *next;
+      value = source;
+    } else if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+      // An elementwise generic: the loop of output `dim`, read by an input.
+      auto result = cast<OpResult>(value);
+      AffineMap outMap = generic.getIndexingMapMatchingResult(result);
+      auto loop = dyn_cast<AffineDimExpr>(outMap.getResult(dim));
+      if (!loop)
+        return std::nullopt;
+      std::optional<std::pair<Value, unsigned>> found;
+      for (OpOperand *input : generic.getDpsInputOperands()) {
+        AffineMap map = generic.getMatchingIndexingMap(input);
+        for (auto [d, expr] : llvm::enumerate(map.getResults()))
+          if (expr == loop && !found)
+            found = {input->get(), static_cast<unsigned>(d)};
+      }
+      if (!found)
+        return std::nullopt;
+      std::tie(value, dim) = *found;
+    } else {
+      return std::nullopt;
+    }
+  }
+}
+
+/// How many consecutive entries of run-time dimension `d` of `v` belong to
+/// one step of the run-time size it carries: 64 after [T, 4, 16] -> [T *
+/// 64], followed back through the collapses that merged static sizes into
+/// it (also a chain of them: view(-1, 1) then a Tile and a view(T, -1)),
+/// the splits of such blocks, transposes, casts and elementwise
+/// generics. 1 for a dimension as an op other than those made it (a model
+/// input's time); none when a group holds another run-time size or does
+/// not split evenly. Every op on the way is checked per step on its own,
+/// so an entry of the dimension stays within its step.
+std::optional<int64_t> elementsPerStep(Value v, int64_t d) {
+  int64_t block = 1;
+  // (Bounded: the chain is as long as the model.)
+  for (int steps = 0; steps < 1024; ++steps) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!type.isDynamicDim(d))
+      return std::nullopt;
+    // The group of `d` in `groups`, whose first dimension of size other
+    // than 1 must be the run-time one and the rest static: their product.
+    auto staticRest = [&](RankedTensorType expanded,
+                          const ReassociationIndices &group,
+                          int64_t &outer) -> std::optional<int64_t> {
+      int64_t product = 1;
+      outer = -1;
+      for (int64_t e : group) {
+        if (expanded.getDimSize(e) == 1)
+          continue;
+        if (outer < 0 && expanded.isDynamicDim(e)) {
+          outer = e;
+          continue;
+        }
+        if (outer < 0 || expanded.isDynamicDim(e) ||
+            llvm::MulOverflow(product, expanded.getDimSize(e), product))
+          return std::nullopt;
+      }
+      if (outer < 0)
+        return std::nullopt;
+      return product;
+    };
+    if (auto transpose = v.getDefiningOp<linalg::TransposeOp>()) {
+      d = transpose.getPermutation()[d];
+      v = transpose.getInput();
+    } else if (auto cast = v.getDefiningOp<tensor::CastOp>()) {
+      v = cast.getSource();
+    } else if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>()) {
+      int64_t outer;
+      std::optional<int64_t> rest = staticRest(
+          collapse.getSrcType(), collapse.getReassociationIndices()[d], outer);
+      if (!rest || llvm::MulOverflow(block, *rest, block))
+        return std::nullopt;
+      v = collapse.getSrc();
+      d = outer;
+    } else if (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>()) {
+      SmallVector<ReassociationIndices> groups =
+          expand.getReassociationIndices();
+      auto group = llvm::find_if(groups, [&](const ReassociationIndices &g) {
+        return llvm::is_contained(g, d);
+      });
+      int64_t outer;
+      std::optional<int64_t> rest =
+          staticRest(expand.getResultType(), *group, outer);
+      if (!rest || outer != d)
+        return std::nullopt;
+      std::optional<int64_t> source =
+          elementsPerStep(expand.getSrc(), group - groups.begin());
+      if (!source || *source % *rest != 0)
+        return std::nullopt;
+      return block * (*source / *rest);
+    } else if (auto generic = v.getDefiningOp<linalg::GenericOp>();
+               generic && generic->getNumResults() == 1 &&
+               generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+                   .isIdentity()) {
+      // Entry i of the result is computed from entry i of an input that
+      // reads this loop straight along a run-time dimension.
+      Value next;
+      int64_t nextDim = -1;
+      for (OpOperand *input : generic.getDpsInputOperands()) {
+        auto inputType = dyn_cast<RankedTensorType>(input->get().getType());
+        AffineMap map = generic.getMatchingIndexingMap(input);
+        for (auto [e, expr] : llvm::enumerate(map.getResults()))
+          if (inputType && inputType.isDynamicDim(e) &&
+              expr == getAffineDimExpr(d, v.getContext()) && !next) {
+            next = input->get();
+            nextDim = e;
+          }
+      }
+      if (!next)
+        return block;
+      v = next;
+      d = nextDim;
+    } else {
+      return block;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace seqc::seq::detail
