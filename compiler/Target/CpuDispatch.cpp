@@ -203,46 +203,47 @@ llvm::Function *getOrCreateCpuLevelFunction(llvm::Module &module) {
       llvm::ConstantInt::get(i32, 0), "seqc_cpu_level.cache");
 
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", f));
-  // 0 until detected; threads racing to fill it store the same value.
+  // 0 until detected; threads racing to fill it store the same value (a
+  // relaxed atomic: plain moves on x86-64, which valgrind's race tools
+  // cannot tell from a race). The environment is read with the CPU, once:
+  // not at every model creation, where a setenv on another thread would
+  // race with getenv.
   llvm::LoadInst *cached = b.CreateAlignedLoad(i32, cache, llvm::Align(4));
   cached->setAtomic(llvm::AtomicOrdering::Monotonic);
   CpuidReader reader(b);
   llvm::Value *level = reader.conditional(
       b.CreateICmpEQ(cached, b.getInt32(0)), [&] {
         llvm::Value *detected = reader.detectLevel();
-        b.CreateAlignedStore(detected, cache, llvm::Align(4))
+        // SEQC_MAX_CPU_LEVEL=N, N a single digit 1-4, lowers the level.
+        // p[1] is read only once p[0] is known not to be the terminator.
+        llvm::FunctionCallee getenv = module.getOrInsertFunction(
+            "getenv", llvm::FunctionType::get(ptr, {ptr}, false));
+        llvm::Value *env = b.CreateCall(
+            getenv, {b.CreateGlobalString("SEQC_MAX_CPU_LEVEL",
+                                          "seqc_cpu_level.env", 0, &module)});
+        llvm::Value *capOr0 = reader.conditional(b.CreateIsNotNull(env), [&] {
+          llvm::Value *first = b.CreateLoad(b.getInt8Ty(), env);
+          llvm::Value *digit =
+              b.CreateSub(b.CreateZExt(first, i32), b.getInt32('0'));
+          llvm::Value *isLevel =
+              b.CreateICmpULT(b.CreateSub(digit, b.getInt32(1)), b.getInt32(4));
+          return reader.conditional(isLevel, [&] {
+            llvm::Value *second = b.CreateLoad(
+                b.getInt8Ty(), b.CreateConstGEP1_64(b.getInt8Ty(), env, 1));
+            return b.CreateSelect(b.CreateICmpEQ(second, b.getInt8(0)), digit,
+                                  b.getInt32(0));
+          });
+        });
+        llvm::Value *capped =
+            b.CreateSelect(b.CreateAnd(b.CreateICmpNE(capOr0, b.getInt32(0)),
+                                       b.CreateICmpULT(capOr0, detected)),
+                           capOr0, detected);
+        b.CreateAlignedStore(capped, cache, llvm::Align(4))
             ->setAtomic(llvm::AtomicOrdering::Monotonic);
-        return detected;
+        return capped;
       });
   level = b.CreateSelect(b.CreateICmpEQ(level, b.getInt32(0)), cached, level);
-
-  // SEQC_MAX_CPU_LEVEL=N, N a single digit 1-4, lowers the level. p[1] is
-  // read only once p[0] is known not to be the terminator.
-  llvm::FunctionCallee getenv = module.getOrInsertFunction(
-      "getenv", llvm::FunctionType::get(ptr, {ptr}, false));
-  llvm::Value *env =
-      b.CreateCall(getenv, {b.CreateGlobalString("SEQC_MAX_CPU_LEVEL",
-                                                  "seqc_cpu_level.env", 0,
-                                                  &module)});
-  llvm::Value *capOr0 = reader.conditional(
-      b.CreateIsNotNull(env), [&] {
-        llvm::Value *first = b.CreateLoad(b.getInt8Ty(), env);
-        llvm::Value *digit = b.CreateSub(b.CreateZExt(first, i32),
-                                         b.getInt32('0'));
-        llvm::Value *isLevel = b.CreateICmpULT(b.CreateSub(digit, b.getInt32(1)),
-                                               b.getInt32(4));
-        return reader.conditional(isLevel, [&] {
-          llvm::Value *second =
-              b.CreateLoad(b.getInt8Ty(), b.CreateConstGEP1_64(b.getInt8Ty(), env, 1));
-          return b.CreateSelect(b.CreateICmpEQ(second, b.getInt8(0)), digit,
-                                b.getInt32(0));
-        });
-      });
-  llvm::Value *capped = b.CreateSelect(
-      b.CreateAnd(b.CreateICmpNE(capOr0, b.getInt32(0)),
-                  b.CreateICmpULT(capOr0, level)),
-      capOr0, level);
-  b.CreateRet(capped);
+  b.CreateRet(level);
   return f;
 }
 

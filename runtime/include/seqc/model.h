@@ -117,7 +117,9 @@ int seqc_rt_model_cpu_level(const seqc_model *model);
  * saved register state; 0 on other architectures. SEQC_MAX_CPU_LEVEL=N
  * (N in 1-4) in the environment lowers it to at most N, to run or compare
  * a model's lower code versions; compiled models' api getters read the same
- * variable when they pick a version. Unset or empty, it lowers nothing.
+ * variable when they pick a version (each model object once, at its first
+ * getter call; this function at every call). Unset or empty, it lowers
+ * nothing.
  * Returns -1 when it is set to anything else (seqc_rt_model_open then fails
  * with SEQC_ERR_INVALID_ARGUMENT for a record that names a level; the api
  * getters ignore such a value). */
