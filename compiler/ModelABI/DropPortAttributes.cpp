@@ -35,8 +35,10 @@ struct DropPortAttributesPass
         func.setArgAttrs(i, strip(func.getArgAttrDict(i)));
       for (unsigned i = 0; i < func.getNumResults(); ++i)
         func.setResultAttrs(i, strip(func.getResultAttrDict(i)));
-      // The step signature's time line has it; it names a port's dim.
+      // The step signature's time line has it; it names a port's dim. The
+      // states' descriptions are in the ABI record (state_docs).
       func->removeAttr(seqc::seq::kStreamDimAttr);
+      func->removeAttr(seqc::seq::kStateDocsAttr);
     });
   }
 };

@@ -9,11 +9,18 @@ using namespace mlir;
 namespace seqc {
 
 static DictionaryAttr describeEntry(Builder &b, const ModelEntry &entry) {
-  return b.getDictionaryAttr(
-      {b.getNamedAttr("api", b.getStringAttr(entry.apiSymbol)),
-       b.getNamedAttr("function", b.getStringAttr(entry.function)),
-       b.getNamedAttr("signature",
-                      b.getStringAttr(entry.signature.toText()))});
+  SmallVector<NamedAttribute> fields = {
+      b.getNamedAttr("api", b.getStringAttr(entry.apiSymbol)),
+      b.getNamedAttr("function", b.getStringAttr(entry.function)),
+      b.getNamedAttr("signature", b.getStringAttr(entry.signature.toText()))};
+  // What each state holds, for the header only (the signature text is
+  // the object's, which the runtime reads).
+  SmallVector<Attribute> docs;
+  for (const TensorSignature &state : entry.signature.states)
+    docs.push_back(b.getStringAttr(state.doc));
+  if (!docs.empty())
+    fields.push_back(b.getNamedAttr("state_docs", b.getArrayAttr(docs)));
+  return b.getDictionaryAttr(fields);
 }
 
 void recordModelAbi(ModuleOp module, const ModelAbi &abi) {
@@ -57,6 +64,10 @@ FailureOr<ModelAbi> readModelAbi(ModuleOp module) {
       return module.emitError() << "'" << kModelAbiAttr << "' entry '" << key
                                 << "': " << error;
     entry.signature = std::move(*signature);
+    if (auto docs = fields.getAs<ArrayAttr>("state_docs"))
+      for (auto [state, doc] : llvm::zip(entry.signature.states, docs))
+        if (auto text = dyn_cast<StringAttr>(doc))
+          state.doc = text.str();
     return entry;
   };
   ModelAbi result;

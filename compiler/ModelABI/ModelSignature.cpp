@@ -318,6 +318,10 @@ FailureOr<ModelSignature> extractSignature(func::FuncOp func,
     if (failed(add(sig.states, type.getInput(arg), func.getArgAttrDict(arg),
                    "state" + std::to_string(k), "state")))
       return failure();
+    if (auto docs = func->getAttrOfType<ArrayAttr>(seqc::seq::kStateDocsAttr);
+        docs && k < docs.size())
+      if (auto doc = dyn_cast<StringAttr>(docs[k]))
+        sig.states.back().doc = doc.str();
   }
   return sig;
 }

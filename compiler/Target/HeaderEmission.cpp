@@ -23,6 +23,31 @@ static std::string describe(const TensorSignature &t) {
   return text + "]";
 }
 
+/// `text` in comment lines of at most 76 columns, wrapped at word
+/// boundaries: the first line starts with `first`, the others with `rest`;
+/// no newline after the last. A "*/" in it (a node name) would end the
+/// comment: it is written "* /".
+static void writeWrapped(llvm::raw_ostream &os, llvm::StringRef text,
+                         llvm::StringRef first, llvm::StringRef rest) {
+  std::string safe = text.str();
+  for (size_t at = safe.find("*/"); at != std::string::npos;
+       at = safe.find("*/", at))
+    safe.insert(at + 1, " ");
+  llvm::SmallVector<llvm::StringRef> words;
+  llvm::StringRef(safe).split(words, ' ', -1, /*KeepEmpty=*/false);
+  std::string line = first.str();
+  bool empty = true;
+  for (llvm::StringRef word : words) {
+    if (line.size() + 1 + word.size() > 76 && !empty) {
+      os << line << "\n";
+      line = rest.str();
+    }
+    line += " " + word.str();
+    empty = false;
+  }
+  os << line;
+}
+
 /// The distinct names of dynamic state dimensions, in order of appearance:
 /// the extents a stream is created with.
 static std::vector<std::string> stateDimNames(const ModelSignature &step) {
@@ -138,7 +163,7 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
   if (step) {
     std::vector<std::string> dims = stateDimNames(*step);
     os << "/* Streaming. The model is causal: feeding it a sequence in chunks\n"
-       << " * (of one or more steps) through " << n << "_step gives the\n"
+       << " * (of any number of steps) through " << n << "_step gives the\n"
        << " * same outputs as one " << n << "_run over the whole sequence.\n";
     if (!step->streamDim.empty())
       os << " * A chunk is the inputs' steps along their dimension "
@@ -147,11 +172,18 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
        << " * values, as a run does: its states are zero, and an initial\n"
        << " * state the model takes as an input (an h0) or has learned is\n"
        << " * read in the first step instead (later steps ignore the input).\n"
-       << " * A state belongs to one stream and one thread at a time. State\n"
-       << " * tensors (seqc_rt_stream_state; an i64 [1] one counts the steps\n"
-       << " * seen or marks a stream past its first step):\n";
-    for (const TensorSignature &t : step->states)
-      os << " *   " << t.name << ": " << describe(t) << "\n";
+       << " * A chunk of 0 steps gives empty outputs and leaves the state as\n"
+       << " * it was, except in a model with a causal convolution, which\n"
+       << " * refuses it (SEQC_ERR_SHAPE). A state belongs to one stream and\n"
+       << " * one thread at a time. State tensors (seqc_rt_stream_state):\n";
+    for (const TensorSignature &t : step->states) {
+      os << " *   " << t.name << ": " << describe(t);
+      if (!t.doc.empty()) {
+        os << "\n";
+        writeWrapped(os, t.doc, " *    ", " *    ");
+      }
+      os << "\n";
+    }
     if (llvm::is_contained(dims, "capacity"))
       os << " * capacity (a " << n << "_state_create argument) is the steps\n"
          << " * a key/value cache holds: a chunk that would take the stream\n"
@@ -190,22 +222,13 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
   }
 
   if (!step && !noStepReason.empty()) {
-    // Wrapped at word boundaries, as the rest of the comments.
-    std::string text = "No streaming API (" + n +
-                       "_step): seqc derives one for a causal model, and "
-                       "not here: " +
-                       noStepReason.str() + ".";
-    llvm::SmallVector<llvm::StringRef> words;
-    llvm::StringRef(text).split(words, ' ', -1, /*KeepEmpty=*/false);
-    std::string line = "/*";
-    for (llvm::StringRef word : words) {
-      if (line.size() + 1 + word.size() > 76 && line != "/*" && line != " *") {
-        os << line << "\n";
-        line = " *";
-      }
-      line += " " + word.str();
-    }
-    os << line << " */\n\n";
+    writeWrapped(os,
+                 "No streaming API (" + n +
+                     "_step): seqc derives one for a causal model, and "
+                     "not here: " +
+                     noStepReason.str() + ".",
+                 "/*", " *");
+    os << " */\n\n";
   }
 
   os << "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n"

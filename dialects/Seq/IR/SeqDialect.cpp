@@ -115,7 +115,8 @@ LogicalResult SeqDialect::verifyRegionResultAttribute(Operation *op,
 /// dictionary with a string `name`, an entry `forward` and optionally an
 /// entry `step` or a string `no_step` (why there is none); each entry a
 /// dictionary of the strings `api`, `function` and `signature`, `function`
-/// naming a function of the module. The signature text itself is parsed
+/// naming a function of the module, and optionally `state_docs` (what each
+/// state holds, for the header). The signature text itself is parsed
 /// where it is read (emission).
 static LogicalResult verifyModelAbi(Operation *op, Attribute value) {
   auto fail = [&](const Twine &why) {
@@ -135,12 +136,19 @@ static LogicalResult verifyModelAbi(Operation *op, Attribute value) {
       return fail("has an unknown field '" + key +
                   "' (fields: name, forward, step, no_step)");
     auto entry = dyn_cast<DictionaryAttr>(field.getValue());
-    if (!entry || entry.size() != 3 || !entry.getAs<StringAttr>("api") ||
+    auto docs = entry ? entry.get("state_docs") : Attribute();
+    auto docList = dyn_cast_if_present<ArrayAttr>(docs);
+    if (!entry || entry.size() != (docs ? 4u : 3u) ||
+        !entry.getAs<StringAttr>("api") ||
         !entry.getAs<StringAttr>("function") ||
-        !entry.getAs<StringAttr>("signature"))
+        !entry.getAs<StringAttr>("signature") ||
+        (docs && (!docList || !llvm::all_of(docList, [](Attribute doc) {
+           return isa<StringAttr>(doc);
+         }))))
       return fail("entry '" + key +
                   "' must be a dictionary of the strings api, function and "
-                  "signature");
+                  "signature (and optionally state_docs, an array of "
+                  "strings)");
     StringRef function = entry.getAs<StringAttr>("function").getValue();
     if (!SymbolTable::lookupSymbolIn(op, function))
       return fail("entry '" + key + "' names no function '" + function + "'");
@@ -191,6 +199,15 @@ LogicalResult SeqDialect::verifyOperationAttribute(Operation *op,
     return op->emitError() << "'seq.stream_dim' names '" << text.getValue()
                            << "', a dimension none of the function's "
                               "arguments has (seq.dims)";
+  }
+  if (name == "seq.state_docs") {
+    // A step function's states, described for the header: one string each.
+    auto docs = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!isa<FunctionOpInterface>(op) || !docs ||
+        !llvm::all_of(docs, [](Attribute doc) { return isa<StringAttr>(doc); }))
+      return op->emitError() << "'seq.state_docs' must be an array of "
+                                "strings on a function";
+    return success();
   }
   if (name == "seq.contraction") {
     if (!isa<UnitAttr>(attr.getValue()))

@@ -57,6 +57,13 @@ public:
   virtual void carry(mlir::BlockArgument state, mlir::Value next,
                      mlir::ArrayAttr dims, bool inPlace = false) = 0;
 
+  /// Says what carried `state` holds, for the model's header ("the key
+  /// cache", "the last 2 input frames"; the op is named after it). A state
+  /// that is a result of the op (an LSTM's y_h) is named after that result
+  /// without it.
+  virtual void explainState(mlir::BlockArgument state,
+                            const llvm::Twine &what) = 0;
+
   /// The name of the model input dimension that dimension `dim` of
   /// `value` (the batch of `op`'s state) comes from; "" when that
   /// dimension is static (no name needed). Fails, with the reason set, when

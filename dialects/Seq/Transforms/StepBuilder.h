@@ -35,6 +35,9 @@ struct State {
   // Where the op that carries it is in the model (its states are numbered
   // in that order, whichever order the ops were taken in).
   unsigned order = 0;
+  // What it holds, for the model's header: "y_h of 'seq.lstm' at node
+  // '/LSTM'".
+  std::string doc;
 };
 
 class StepBuilder : public StreamState {
@@ -57,7 +60,14 @@ public:
                                mlir::Location loc) override;
   void carry(mlir::BlockArgument state, mlir::Value next, mlir::ArrayAttr dims,
              bool inPlace) override {
-    states.push_back({state, next, dims, inPlace, currentOrder});
+    states.push_back(
+        {state, next, dims, inPlace, currentOrder, describeState(state, next)});
+  }
+  void explainState(mlir::BlockArgument state,
+                    const llvm::Twine &what) override {
+    for (State &s : states)
+      if (s.in == state)
+        s.doc = (what + " of " + currentOrigin).str();
   }
   /// Followed back through per-step ops; when that input dimension has no
   /// name it is named "B" (so the runtime ties the state's batch to the
@@ -156,8 +166,15 @@ private:
     llvm::SmallVector<std::pair<mlir::Value, int64_t>> sizes;
   };
   llvm::SmallVector<FromSizes> fromSizes;
-  /// The place in the model of the op whose states are being carried.
+  /// The place in the model of the op whose states are being carried, and
+  /// that op.
   unsigned currentOrder = 0;
+  mlir::Operation *currentOp = nullptr;
+  /// That op as messages name it ("'seq.lstm' at node '/LSTM'"), read
+  /// before it is rewritten (a time shift is erased).
+  std::string currentOrigin;
+  /// What `state` holds, its value after a chunk being `next`.
+  std::string describeState(mlir::BlockArgument state, mlir::Value next);
   /// Renumbers the state arguments in the order of the ops that carry them
   /// (positions are taken last, once the time axis is known).
   void orderStateArguments();

@@ -414,6 +414,28 @@ std::optional<StepBuilder::InputDim> StepBuilder::traceSize(Value value,
   return InputDim{traced->first.getArgNumber(), traced->second, nullptr};
 }
 
+std::string StepBuilder::describeState(BlockArgument state, Value next) {
+  if (state == started)
+    return "1 once the stream is past its first chunk (before it, the "
+           "model's own initial states are read)";
+  if (!currentOp)
+    return "";
+  const std::string &origin = currentOrigin;
+  // (The op may be gone, rewritten; then `next` is not its result.)
+  auto result = dyn_cast<OpResult>(next);
+  if (!result || result.getOwner() != currentOp)
+    return "kept between chunks by " + origin;
+  // (A scan's first results are its carried values, ONNX Loop's v_final.)
+  std::string name = (isa<ScanOp>(currentOp) ? "carried value " : "result ") +
+                     std::to_string(result.getResultNumber());
+  if (auto asmOp = dyn_cast<OpAsmOpInterface>(currentOp))
+    asmOp.getAsmResultNames([&](Value v, StringRef asmName) {
+      if (v == next && !asmName.empty())
+        name = asmName.str();
+    });
+  return name + " of " + origin;
+}
+
 void StepBuilder::orderStateArguments() {
   SmallVector<State *> byOrder;
   for (State &state : states)
@@ -721,6 +743,9 @@ LogicalResult StepBuilder::run() {
   SmallVector<std::pair<PositionsOp, unsigned>> positionsOps;
   for (auto [order, op] : llvm::enumerate(ops)) {
     currentOrder = order;
+    currentOp = op;
+    currentOrigin = describeOrigin(
+        ("'" + op->getName().getStringRef() + "'").str(), op->getLoc());
     if (!isa<StreamableOpInterface>(op) && isReadOnlyForSizes(op))
       continue;
     // Positions along an axis other than time (arange(B) indexing the
@@ -761,6 +786,8 @@ LogicalResult StepBuilder::run() {
   }
   for (auto [positions, order] : positionsOps) {
     currentOrder = order;
+    currentOp = positions;
+    currentOrigin = describeOrigin("'seq.positions'", positions.getLoc());
     if (!isBatchSize(positions.getLike(), positions.getDim()) &&
         failed(cast<StreamableOpInterface>(*positions).carryStreamState(*this)))
       return failure();
@@ -826,6 +853,10 @@ LogicalResult StepBuilder::run() {
     if (failed(step.insertResult(step.getNumResults(), s.out.getType(), dict)))
       return failure();
   }
+  SmallVector<Attribute> docs;
+  for (const State &s : states)
+    docs.push_back(StringAttr::get(ctx, s.doc));
+  step->setAttr(kStateDocsAttr, ArrayAttr::get(ctx, docs));
 
   return eraseReplacedInitialStates();
 }

@@ -14,6 +14,11 @@ namespace seqc::seq {
 /// the step returns that same buffer as the next state.
 inline constexpr const char kInPlaceAttr[] = "seq.in_place";
 
+/// On a step function: what each of its states holds, in words for the
+/// model's header (an array of strings, state k's at k: "y_h of 'seq.lstm'
+/// at node '/LSTM'").
+inline constexpr const char kStateDocsAttr[] = "seq.state_docs";
+
 /// On a step function: the name of the input dimension its chunks split
 /// (a string), where the ops that carry state traced it to a named one.
 /// The model ABI records it as the step signature's `time` line.

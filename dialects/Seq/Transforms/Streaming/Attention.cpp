@@ -245,6 +245,9 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
   s.carry(valueCache, valueNext, cacheDims(4), /*inPlace=*/true);
   s.carry(position, positionNext,
           ArrayAttr::get(ctx, {StringAttr::get(ctx, "")}));
+  s.explainState(keyCache, "the key cache");
+  s.explainState(valueCache, "the value cache");
+  s.explainState(position, "the steps seen so far");
   return success();
 }
 

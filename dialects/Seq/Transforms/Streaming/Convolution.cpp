@@ -103,6 +103,9 @@ LogicalResult carryConv(Conv1dOp op, StreamState &s) {
   op.setCausal(false);
   op.removePaddingAttr();
   s.carry(state, next, s.stateDims(stateType, 0, batch));
+  s.explainState(state, history == 1
+                            ? Twine("the last input frame")
+                            : "the last " + Twine(history) + " input frames");
   return success();
 }
 
@@ -158,6 +161,9 @@ LogicalResult carryTimeShift(TimeShiftOp op, StreamState &s) {
   op.getResult().replaceAllUsesWith(shifted);
   op->erase();
   s.carry(state, next, s.stateDims(stateType, batchDim.value_or(0), batch));
+  s.explainState(state, steps == 1
+                            ? Twine("the last input step")
+                            : "the last " + Twine(steps) + " input steps");
   return success();
 }
 
@@ -185,6 +191,7 @@ LogicalResult carryPositions(PositionsOp op, StreamState &s) {
       b, loc, positionType,
       ValueRange{arith::AddIOp::create(b, loc, seen, steps)});
   s.carry(position, next, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")}));
+  s.explainState(position, "the steps seen so far");
   return success();
 }
 

@@ -223,6 +223,7 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
     Value global = arith::AddIOp::create(b, loc, stepIndex, offset);
     stepIndex.replaceAllUsesExcept(global, global.getDefiningOp());
     s.carry(position, next, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")}));
+    s.explainState(position, "the steps seen so far (the step index's start)");
   }
   if (op.getNumCarried() == 0)
     return success();
