@@ -143,15 +143,15 @@ static LogicalResult importSplitToSequence(GraphImporter &g) {
       diag << "splits into pieces other than single steps; seqc reads a "
               "sequence split into steps of one (x.unbind(dim), "
               "torch.split(x, 1, dim)) in a Loop over its length";
-      // torch 1.13 exports repeat_interleave over a dimension whose size
-      // the exporter does not know as SplitToSequence (of the repeat
-      // counts) + Loop; the same computation as expand + reshape exports
+      // torch 1.13 exports repeat_interleave of a tensor with a dynamic
+      // axis as SplitToSequence (of the repeat counts) + Loop, also over a
+      // static dim (GQA's repeat_kv over the heads); the same computation as expand + reshape exports
       // as plain ops.
       if (!split || !split->constant ||
           split->constant.getType().getRank() != 0)
-        diag << "; torch exports repeat_interleave(x, repeats, dim) this way "
-                "when x's size along dim is unknown to the exporter: with one "
-                "repeat count n, x.unsqueeze(dim + 1).expand(..., n, ...)"
+        diag << "; torch 1.13 exports repeat_interleave(x, repeats, dim) "
+                "this way (with a dynamic axis anywhere in x, even a static "
+                "dim): with one repeat count n, x.unsqueeze(dim + 1).expand(..., n, ...)"
                 ".flatten(dim, dim + 1) computes the same and exports as plain "
                 "ops; a repeat count per element (a length regulator's "
                 "durations), whose output length depends on the data, is not "
