@@ -253,7 +253,7 @@ func.func @masked_attention(%q: tensor<1x2x?x4xf32>, %m: tensor<?x?xf32>) -> ten
 // could be read off the model's masks (a causal mask combined with a key
 // padding mask, say): the reason says so instead of calling the model
 // one without a causal mask.
-// expected-error @+1 {{attention whose mask is not a causal band alone reads future steps: its mask, kept whole (a causal mask combined with a key padding mask, or one seqc does not read as causal), spans the whole sequence; only a causal (or sliding-window) mask streams}}
+// expected-error @+1 {{attention whose mask is not a causal band alone reads future steps: its mask, kept whole (a causal mask combined with a key padding mask, or one seqc does not read as causal), spans the whole sequence; only a causal (or sliding-window) mask streams (cross-attention to another input, a decoder's memory, does not stream either)}}
 func.func @mask_without_causal(%q: tensor<1x2x?x4xf32>, %m: tensor<?x?xf32>) -> tensor<1x2x?x4xf32> {
   %o = seq.attention %q, %q, %q mask(%m) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<?x?xf32>) -> tensor<1x2x?x4xf32>
   return %o : tensor<1x2x?x4xf32>

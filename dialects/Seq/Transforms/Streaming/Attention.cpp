@@ -77,12 +77,21 @@ bool readsFutureSteps(AttentionOp op, StreamState &s) {
 /// attn_mask.masked_fill(key_padding_mask, -inf)), which hides keys of
 /// steps to come as well as the padded ones.
 std::string whyFutureSteps(AttentionOp op) {
+  // Cross-attention whose keys could not be followed to another input
+  // (nn.TransformerDecoder's memory, its heads merged into the batch)
+  // looks like self-attention here; it would not stream either.
+  const char *cross = " (cross-attention to another input, a decoder's "
+                      "memory, does not stream either)";
   if (!op.getMask())
-    return "attention without a causal mask reads future steps";
-  return "attention whose mask is not a causal band alone reads future "
-         "steps: its mask, kept whole (a causal mask combined with a key "
-         "padding mask, or one seqc does not read as causal), spans the "
-         "whole sequence; only a causal (or sliding-window) mask streams";
+    return std::string("attention without a causal mask reads future "
+                       "steps") +
+           cross;
+  return std::string("attention whose mask is not a causal band alone reads "
+                     "future steps: its mask, kept whole (a causal mask "
+                     "combined with a key padding mask, or one seqc does not "
+                     "read as causal), spans the whole sequence; only a "
+                     "causal (or sliding-window) mask streams") +
+         cross;
 }
 
 LogicalResult carryAttention(AttentionOp op, StreamState &s) {
