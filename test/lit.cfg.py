@@ -17,6 +17,10 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.seqc_obj_root, "test")
 
 config.substitutions.append(("%seqc_src_root", config.seqc_src_root))
+# The static runtime an application links (test/seqc/static-link.test).
+config.substitutions.append(
+    ("%seqc_runtime_a",
+     os.path.join(config.seqc_obj_root, "lib", "libseqc_runtime.a")))
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 # A stand-in for libcuda.so.1 (test/Unit/Runtime/fake_cuda_driver.c): CUDA
 # models' host side runs against it through SEQC_CUDA_DRIVER.

@@ -492,6 +492,24 @@ LogicalResult emitCode(ArrayRef<CodeVersion> versions, CodeKind kind,
   llvm::removeFromUsedLists(*llvmModule, [&](llvm::Constant *c) {
     return allRecords.contains(c);
   });
+  // A GPU model's object references the runtime's CUDA loader, so that
+  // linking it against the static runtime takes the loader along; the
+  // runtime's own references are weak (a CPU-only program links no
+  // dlopen). Not a shared library's (--emit=shared): the program that
+  // loads it brings the runtime, and seq-run links the loader.
+  if ((targetFlags & SEQC_MODEL_FLAG_CUDA) && !exportDefaultEntry) {
+    llvm::Type *ptr = llvm::PointerType::getUnqual(llvmContext);
+    llvm::FunctionCallee loader = llvmModule->getOrInsertFunction(
+        "seqc_rt_cuda_open",
+        llvm::FunctionType::get(llvm::Type::getInt32Ty(llvmContext),
+                                {llvm::Type::getInt32Ty(llvmContext), ptr, ptr},
+                                false));
+    auto *anchor = new llvm::GlobalVariable(
+        *llvmModule, ptr, /*isConstant=*/true,
+        llvm::GlobalValue::InternalLinkage,
+        llvm::cast<llvm::Constant>(loader.getCallee()), "seqc.cuda_loader");
+    llvm::appendToUsed(*llvmModule, {anchor});
+  }
   std::string broken;
   llvm::raw_string_ostream brokenOs(broken);
   if (llvm::verifyModule(*llvmModule, &brokenOs))

@@ -65,7 +65,8 @@ void seqc_rt_model_close(seqc_model *model) {
   free(model->text);
   free(model->tensors);
   buffer_cache_destroy(model->buffers);
-  seqc_rt_cuda_close(model->cuda);
+  if (model->cuda) /* (the loader may not be linked: model_internal.h) */
+    seqc_rt_cuda_close(model->cuda);
   free(model);
 }
 
@@ -739,7 +740,8 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
   run_allocations_init(&run, m->buffers);
   // The GPU first: the run's allocator below replaces its plain managed
   // allocations with the model's cache of managed blocks.
-  seqc_rt_cuda_attach(m->cuda, &context);
+  if (m->cuda)
+    seqc_rt_cuda_attach(m->cuda, &context);
   run_allocations_attach(&run, &context);
   seqc_rt_thread_pool_attach(m->pool, &context);
   args[1 + nargs] = &context;

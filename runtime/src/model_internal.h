@@ -21,6 +21,19 @@
 
 #include <stddef.h>
 
+/* The CUDA loader (cuda.c, which calls dlopen) is linked only where a
+ * program needs it: a model object compiled with --target=cuda references
+ * seqc_rt_cuda_open, which pulls cuda.o out of the static runtime, and
+ * seq-run does the same. The model code's own references are weak, so that
+ * a CPU-only program statically linked has no dlopen (glibc warns about
+ * it, and before 2.34 it needs -ldl). open_gpu checks that it is there. */
+#pragma weak seqc_rt_cuda_open
+#pragma weak seqc_rt_cuda_close
+#pragma weak seqc_rt_cuda_alloc
+#pragma weak seqc_rt_cuda_free
+#pragma weak seqc_rt_cuda_attach
+#pragma weak seqc_rt_cuda_error_text
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -259,6 +259,15 @@ static seqc_status open_gpu(seqc_model *m, seqc_error *err) {
                                env);
     device = (int)parsed;
   }
+  if (!seqc_rt_cuda_open)
+    return seqc_rt_set_error(
+        err, SEQC_ERR_INVALID_ARGUMENT,
+        "model '%s' was compiled with --target=cuda, but this program was "
+        "linked without the runtime's CUDA loader (a model object compiled "
+        "with --target=cuda links it from libseqc_runtime.a; a model loaded "
+        "at run time needs the program to link it: reference "
+        "seqc_rt_cuda_open, or use libseqc_runtime.so)",
+        name);
   seqc_error why;
   seqc_rt_clear_error(&why);
   seqc_status status = seqc_rt_cuda_open(device, &m->cuda, &why);

@@ -6,6 +6,8 @@
 #include "tools/tooling/Files.h"
 #include "tools/tooling/Messages.h"
 
+#include "seqc/cuda.h"
+
 #include <cerrno>
 #include <cstring>
 
@@ -13,6 +15,12 @@
 #include <elf.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+// A model loaded at run time may have been compiled with --target=cuda:
+// the tools link the runtime's CUDA loader, which the runtime's own model
+// code references only weakly (runtime/src/model_internal.h).
+__attribute__((used)) static seqc_status (*const kCudaLoader)(
+    int, seqc_cuda **, seqc_error *) = &seqc_rt_cuda_open;
 
 #include <fstream>
 
