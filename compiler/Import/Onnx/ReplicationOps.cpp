@@ -425,6 +425,27 @@ LogicalResult importPad(GraphImporter &g) {
 /// element [i...] is input[i_d mod input_d ...]: one generic that gathers
 /// from the input (any element type). Repeats must be >= 0 (a negative
 /// one known only at run time fails the allocation-size check).
+/// `x` copied to a tensor of `sizes`, element (i0, i1, ...) read at
+/// `exprs` of those indices (a broadcast: each of x's dimensions at one
+/// of the result's, or at 0).
+Value broadcastTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes,
+                  ArrayRef<AffineExpr> exprs) {
+  int64_t loops = sizes.size();
+  Value init = seq::createEmptyTensor(g.builder, g.loc, sizes,
+                                      tensorType(x).getElementType());
+  SmallVector<AffineMap> maps{
+      AffineMap::get(loops, 0, exprs, g.context),
+      AffineMap::getMultiDimIdentityMap(loops, g.context)};
+  SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
+  auto generic =
+      linalg::GenericOp::create(g.builder, g.loc, TypeRange{init.getType()},
+                                ValueRange{x}, ValueRange{init}, maps, iters,
+                                [&](OpBuilder &b, Location l, ValueRange args) {
+                                  linalg::YieldOp::create(b, l, args[0]);
+                                });
+  return generic.getResult(0);
+}
+
 LogicalResult importTile(GraphImporter &g) {
   if (failed(g.checkAttrs({})))
     return failure();
@@ -490,21 +511,8 @@ LogicalResult importTile(GraphImporter &g) {
     sizes.push_back(in[d]);
     groups.push_back(group);
   }
-  int64_t loops = sizes.size();
-  Value init = seq::createEmptyTensor(g.builder, g.loc, sizes,
-                                      tensorType(x).getElementType());
-  SmallVector<AffineMap> maps{
-      AffineMap::get(loops, 0, exprs, g.context),
-      AffineMap::getMultiDimIdentityMap(loops, g.context)};
-  SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
-  auto broadcast =
-      linalg::GenericOp::create(g.builder, g.loc, TypeRange{init.getType()},
-                                ValueRange{x}, ValueRange{init}, maps, iters,
-                                [&](OpBuilder &b, Location l, ValueRange args) {
-                                  linalg::YieldOp::create(b, l, args[0]);
-                                });
-  Value tiled = broadcast.getResult(0);
-  if (loops != rank)
+  Value tiled = broadcastTo(g, x, sizes, exprs);
+  if ((int64_t)sizes.size() != rank)
     tiled = tensor::CollapseShapeOp::create(g.builder, g.loc, tiled, groups);
   g.setOutput(0, tiled);
   return success();
@@ -581,19 +589,7 @@ LogicalResult importExpand(GraphImporter &g) {
       }
     }
   }
-  Value init =
-      seq::createEmptyTensor(g.builder, g.loc, sizes, xt.getElementType());
-  SmallVector<AffineMap> maps{
-      AffineMap::get(rank, 0, exprs, g.context),
-      AffineMap::getMultiDimIdentityMap(rank, g.context)};
-  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  auto generic =
-      linalg::GenericOp::create(g.builder, g.loc, TypeRange{init.getType()},
-                                ValueRange{x}, ValueRange{init}, maps, iters,
-                                [&](OpBuilder &b, Location l, ValueRange args) {
-                                  linalg::YieldOp::create(b, l, args[0]);
-                                });
-  g.setOutput(0, generic.getResult(0));
+  g.setOutput(0, broadcastTo(g, x, sizes, exprs));
   return success();
 }
 
