@@ -1008,3 +1008,83 @@ func.func @final_state_head(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["
   %head = seq.linear %h, %lw : (tensor<1x?x8xf32>, tensor<3x8xf32>) -> tensor<1x?x3xf32>
   return %y, %head : tensor<?x1x?x8xf32>, tensor<1x?x3xf32>
 }
+
+// -----
+
+// Positions along the batch whose start is the time length (arange(T, T +
+// B)) would restart at every chunk's length: refused (before, the batch's
+// positions were kept per chunk with their start, and streamed wrong
+// numbers; an adversarial trial's finding).
+// expected-error @+1 {{its first position is computed from a length a chunk changes}}
+func.func @batch_positions_from_length(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}) -> (tensor<?x1x?x8xf32>, tensor<?xi64>) {
+  %w = arith.constant dense<0.5> : tensor<1x8x4xf32>
+  %r = arith.constant dense<0.25> : tensor<1x8x8xf32>
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x?x4xf32>
+  %start = arith.index_cast %t : index to i64
+  %p = seq.positions %x dim(1) offset(%start) : tensor<?x?x4xf32> -> tensor<?xi64>
+  return %y, %p : tensor<?x1x?x8xf32>, tensor<?xi64>
+}
+
+// -----
+
+// Time positions starting at the length of another input of the time
+// axis's name (arange(m.size(0), m.size(0) + T)): m is chunked with x, so
+// the start would be each chunk's length.
+// expected-error @+1 {{its first position is computed from a length a chunk changes (arange(T, T + n), or the length of another input of the stream's time axis)}}
+func.func @time_positions_from_other_length(%x: tensor<?x8xf32> {seq.name = "x", seq.dims = ["T", ""]}, %m: tensor<?xf32> {seq.name = "m", seq.dims = ["T"]}) -> tensor<?xi64> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %m, %c0 : tensor<?xf32>
+  %start = arith.index_cast %n : index to i64
+  %p = seq.positions %x dim(0) offset(%start) : tensor<?x8xf32> -> tensor<?xi64>
+  return %p : tensor<?xi64>
+}
+
+// -----
+
+// A scan reading a fixed step of another input of the time axis's name
+// (m[0] of an m chunked with x) would read each chunk's first step
+// (before: a step api, with wrong numbers from the second chunk on).
+// expected-error @+1 {{its body reads a tensor as long as the sequence at steps of its own choosing}}
+func.func @scan_reads_other_input_step(%x: tensor<?x4xf32> {seq.name = "x", seq.dims = ["T", ""]}, %m: tensor<?x4xf32> {seq.name = "m", seq.dims = ["T", ""]}) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %outs = tensor.empty(%t) : tensor<?x4xf32>
+  %h0 = arith.constant dense<0.0> : tensor<4xf32>
+  %h, %ys = seq.scan step(%i) carry(%h_prev = %h0 : tensor<4xf32>)
+      over(%xt = %x : tensor<?x4xf32>) outs(%outs : tensor<?x4xf32>) {
+    %first = tensor.extract_slice %m[0, 0] [1, 4] [1, 1] : tensor<?x4xf32> to tensor<4xf32>
+    %d = arith.mulf %first, %xt : tensor<4xf32>
+    %next = arith.addf %h_prev, %d : tensor<4xf32>
+    seq.yield %next, %next : tensor<4xf32>, tensor<4xf32>
+  }
+  return %ys : tensor<?x4xf32>
+}
+
+// -----
+
+// Steps paired with steps behind a rank-reducing slice (a = y[:, :, 0];
+// |a[:, :, None] - a[:, None, :]|): the slice's kept dimensions are
+// followed, so the pairing is seen (before: a step api whose chunks gave
+// only their own diagonal blocks).
+// expected-error @+1 {{pairs time steps with time steps}}
+func.func @pairs_behind_rank_reducing_slice(%x: tensor<?x8xf32> {seq.name = "x", seq.dims = ["T", ""]}) -> tensor<?x?xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x8x8xf32>
+  %r = arith.constant dense<0.25> : tensor<1x8x8xf32>
+  %c0 = arith.constant 0 : index
+  %t0 = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %x3 = tensor.expand_shape %x [[0, 1], [2]] output_shape [%t0, 1, 8] : tensor<?x8xf32> into tensor<?x1x8xf32>
+  %y, %h = seq.rnn %x3, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x1x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x1x8xf32>, tensor<1x1x8xf32>)
+  %t = tensor.dim %y, %c0 : tensor<?x1x1x8xf32>
+  %a = tensor.extract_slice %y[0, 0, 0, 0] [%t, 1, 1, 1] [1, 1, 1, 1] : tensor<?x1x1x8xf32> to tensor<?xf32>
+  %e = tensor.empty(%t, %t) : tensor<?x?xf32>
+  %d = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%a, %a : tensor<?xf32>, tensor<?xf32>) outs(%e : tensor<?x?xf32>) {
+  ^bb0(%p: f32, %q: f32, %out: f32):
+    %s = arith.subf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?xf32>
+  return %d : tensor<?x?xf32>
+}

@@ -98,8 +98,14 @@ std::optional<std::pair<BlockArgument, unsigned>> traceDimension(Value value,
       dim = transpose.getPermutation()[dim];
       value = transpose.getInput();
     } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
-      if (slice.getSourceType().getRank() != rank(value))
-        return std::nullopt;
+      // (A rank-reducing slice, a[:, :, 0], drops unit dimensions: `dim`
+      // is the source's dim-th kept one.)
+      llvm::SmallBitVector dropped = slice.getDroppedDims();
+      for (unsigned s = 0, kept = 0; s < slice.getSourceType().getRank(); ++s)
+        if (!dropped.test(s) && kept++ == dim) {
+          dim = s;
+          break;
+        }
       value = slice.getSource();
     } else if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
       // The last operand: a convolution's history state comes first.

@@ -123,6 +123,9 @@ private:
   /// because it is computed from sizes alone reads a size that may be a
   /// chunk's length (one of the time axes, or one it cannot trace).
   mlir::LogicalResult checkSizesRead();
+  /// Fails when positions start at a value computed from a length a chunk
+  /// changes (the time axis's, the positions' own).
+  mlir::LogicalResult checkPositionsStart(PositionsOp positions);
   /// The input dimension whose size dimension `d` of `value` is, followed
   /// through per-step ops or from where the size was decided.
   std::optional<InputDim> traceSize(mlir::Value value, int64_t d);

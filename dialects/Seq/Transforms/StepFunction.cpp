@@ -465,6 +465,35 @@ void StepBuilder::orderStateArguments() {
   (void)step.eraseArguments(old);
 }
 
+LogicalResult StepBuilder::checkPositionsStart(PositionsOp positions) {
+  Value offset = positions.getOffset();
+  if (!offset || matchPattern(offset, m_Constant()))
+    return success();
+  // The first position must be the same in every chunk: computed from
+  // sizes no chunk changes (arange(B, B + T), a past's length P passed
+  // whole), not from the stream's length (arange(T, T + B), or another
+  // input's length of the time axis's name).
+  SmallVector<std::pair<Value, int64_t>> sizes;
+  std::optional<InputDim> own =
+      traceSize(positions.getLike(), positions.getDim());
+  bool fixed =
+      offset.getDefiningOp() &&
+      isComputedFromSizes(offset.getDefiningOp(), step, sizes) &&
+      llvm::all_of(sizes, [&](const std::pair<Value, int64_t> &size) {
+        std::optional<InputDim> read = traceSize(size.first, size.second);
+        auto same = [&](const InputDim &axis) {
+          return isSameSize(*read, axis);
+        };
+        return read && !(own && same(*own)) && llvm::none_of(timeDims, same);
+      });
+  if (fixed)
+    return success();
+  return fail(positions, "its first position is computed from a length a "
+                         "chunk changes (arange(T, T + n), or the length of "
+                         "another input of the stream's time axis), which "
+                         "would restart at every chunk");
+}
+
 LogicalResult StepBuilder::checkSizesRead() {
   // Each size read must be followed back to an input dimension that a
   // state has as its batch: no chunk changes it. (Not being a time axis
@@ -788,6 +817,8 @@ LogicalResult StepBuilder::run() {
     currentOrder = order;
     currentOp = positions;
     currentOrigin = describeOrigin("'seq.positions'", positions.getLoc());
+    if (failed(checkPositionsStart(positions)))
+      return failure();
     if (!isBatchSize(positions.getLike(), positions.getDim()) &&
         failed(cast<StreamableOpInterface>(*positions).carryStreamState(*this)))
       return failure();

@@ -172,7 +172,9 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
       return failure();
   }
   // The body may read tensors from outside whole (a memory, an encoder's
-  // output), but not one as long as the sequence: it would read steps the
+  // output), but not one as long as the sequence (also another input of
+  // the time axis's name, chunked alike: m[:, 0] would read each chunk's
+  // first step): it would read steps the
   // chunk does not hold (a lookahead x[t + 1]) or index the chunk with the
   // stream's step.
   Value sequence = op.getSequences()[0];
@@ -185,7 +187,9 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
       if (!type || op.getBody().isAncestor(operand.getParentRegion()))
         continue;
       for (int64_t d = 0; d < type.getRank(); ++d)
-        if (type.isDynamicDim(d) && isSameDimension(operand, d, sequence, 0))
+        if (type.isDynamicDim(d) &&
+            (isSameDimension(operand, d, sequence, 0) ||
+             s.isSameInputDimension(operand, d, sequence, 0)))
           return WalkResult::interrupt();
     }
     return WalkResult::advance();
