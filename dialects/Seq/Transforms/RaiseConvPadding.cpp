@@ -183,11 +183,15 @@ struct FoldTrailingCrop : OpRewritePattern<tensor::ExtractSliceOp> {
     // (left + right - dropped >= span): the crop only removes padding.
     if (dropped <= 0 || dropped > right || outputExtra - dropped < 0)
       return failure();
-    rewriter.setInsertionPoint(slice);
+    // Where the convolution was: its sizes may be read before the slice
+    // (`arange(c.size(2))[:T] + c[..., :T]`), and they become the new
+    // convolution's.
+    rewriter.setInsertionPointAfter(conv);
     Conv1dOp raised = cloneWithPadding(rewriter, conv, conv.getInput(), left,
                                        right - dropped, dropped);
     // The slice's type may be more static than the convolution's.
     Value result = raised.getResult();
+    rewriter.setInsertionPoint(slice);
     if (result.getType() != slice.getType())
       result = tensor::CastOp::create(rewriter, slice.getLoc(), slice.getType(),
                                       result);

@@ -179,3 +179,27 @@ func.func @crop_to_length_read_before(%x: tensor<?x?x4xf32>, %w: tensor<4x1x4xf3
   %s = tensor.extract_slice %y[0, 0, 0] [%yb, 4, %n] [1, 1, 1] : tensor<?x4x?xf32> to tensor<?x4x?xf32>
   return %s : tensor<?x4x?xf32>
 }
+
+// -----
+
+// The output's length read before the crop, for something else
+// (`arange(c.size(2))[:T] + c[..., :T]`): the new convolution takes the old
+// one's place, so that length, now its length + 2, is still defined where
+// it is read (before: "operand #0 does not dominate this use", an
+// adversarial trial's finding).
+// CHECK-LABEL: func.func @length_read_before_crop
+// CHECK-SAME: (%[[X:.+]]: tensor<?x4x?xf32>
+// CHECK: %[[Y:.+]] = seq.conv1d %[[X]], %{{.+}} {padding = array<i64: 2, 0>}
+// CHECK: %[[T:.+]] = tensor.dim %[[Y]], %c2
+// CHECK: %[[FULL:.+]] = arith.addi %[[T]], %c2
+// CHECK: return %[[Y]], %[[FULL]]
+func.func @length_read_before_crop(%x: tensor<?x4x?xf32>, %w: tensor<6x4x3xf32>) -> (tensor<?x6x?xf32>, index) {
+  %y = seq.conv1d %x, %w {padding = array<i64: 2, 2>} : (tensor<?x4x?xf32>, tensor<6x4x3xf32>) -> tensor<?x6x?xf32>
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %full = tensor.dim %y, %c2 : tensor<?x6x?xf32>
+  %b = tensor.dim %x, %c0 : tensor<?x4x?xf32>
+  %t = tensor.dim %x, %c2 : tensor<?x4x?xf32>
+  %s = tensor.extract_slice %y[0, 0, 0] [%b, 6, %t] [1, 1, 1] : tensor<?x6x?xf32> to tensor<?x6x?xf32>
+  return %s, %full : tensor<?x6x?xf32>, index
+}
