@@ -492,6 +492,15 @@ LogicalResult emitCode(ArrayRef<CodeVersion> versions, CodeKind kind,
   llvm::removeFromUsedLists(*llvmModule, [&](llvm::Constant *c) {
     return allRecords.contains(c);
   });
+  // A shared library of a model with no step function says why, for the
+  // tool that loads it (seq-run --stream-chunk) to print.
+  if (exportDefaultEntry && !abi->step && !abi->noStepReason.empty()) {
+    llvm::Constant *text =
+        llvm::ConstantDataArray::getString(llvmContext, abi->noStepReason);
+    new llvm::GlobalVariable(*llvmModule, text->getType(), /*isConstant=*/true,
+                             llvm::GlobalValue::ExternalLinkage, text,
+                             "seqc_default_model_no_step_reason");
+  }
   // A GPU model's object references the runtime's CUDA loader, so that
   // linking it against the static runtime takes the loader along; the
   // runtime's own references are weak (a CPU-only program links no

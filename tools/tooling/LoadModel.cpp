@@ -114,11 +114,15 @@ bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
   dlerror();
   void *sym = dlsym(loaded.handle, options.symbol.c_str());
   if (!sym) {
-    // A model file (not a .so) can say why it has no step: its header.
-    std::string whyNoStep =
-        options.symbol == kDefaultStepSymbol && !isSharedLibrary(options.model)
-            ? noStepReason(options.model)
-            : "";
+    // A model file (not a .so) can say why it has no step: its header; a
+    // shared library says it in seqc_default_model_no_step_reason.
+    std::string whyNoStep;
+    if (options.symbol == kDefaultStepSymbol && !isSharedLibrary(options.model))
+      whyNoStep = noStepReason(options.model);
+    else if (options.symbol == kDefaultStepSymbol)
+      if (auto *text = static_cast<const char *>(
+              dlsym(loaded.handle, "seqc_default_model_no_step_reason")))
+        whyNoStep = text;
     if (options.symbol == kDefaultSymbol)
       printError("'%s' has no symbol '%s': is it a model built with 'seqc "
                  "--emit=shared'? (--symbol NAME_api picks another entry)",
