@@ -22,7 +22,7 @@ struct TensorSignature {
   std::string dtype;              // abi.h dtype word: f32, i64, bool, ...
   std::string cType;              // the C element type: float, int64_t, ...
   std::vector<std::string> dims;  // "4", "T", or "?"
-  std::string doc; // a state's: what it holds (seq.doc), for the header
+  std::string doc; // a state's: what it holds (seq.state_docs), for the header
 };
 
 struct ModelSignature {
