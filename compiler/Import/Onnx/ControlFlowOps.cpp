@@ -127,12 +127,7 @@ private:
     }
     if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
       // Result dimension d is the d-th source dimension not dropped.
-      llvm::SmallBitVector dropped = slice.getDroppedDims();
-      int64_t kept = -1;
-      for (int64_t s = 0; s < slice.getSourceType().getRank(); ++s)
-        if (!dropped.test(s) && ++kept == d)
-          return size(slice.getMixedSizes()[s], depth);
-      return failure();
+      return size(slice.getMixedSizes()[seq::sliceSourceDim(slice, d)], depth);
     }
     if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
       return size(expand.getMixedOutputShape()[d], depth);

@@ -7,6 +7,7 @@
 #include "dialects/Seq/Transforms/DimensionTrace.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -98,14 +99,8 @@ std::optional<std::pair<BlockArgument, unsigned>> traceDimension(Value value,
       dim = transpose.getPermutation()[dim];
       value = transpose.getInput();
     } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
-      // (A rank-reducing slice, a[:, :, 0], drops unit dimensions: `dim`
-      // is the source's dim-th kept one.)
-      llvm::SmallBitVector dropped = slice.getDroppedDims();
-      for (unsigned s = 0, kept = 0; s < slice.getSourceType().getRank(); ++s)
-        if (!dropped.test(s) && kept++ == dim) {
-          dim = s;
-          break;
-        }
+      // (A rank-reducing slice, a[:, :, 0], drops unit dimensions.)
+      dim = sliceSourceDim(slice, dim);
       value = slice.getSource();
     } else if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
       // The last operand: a convolution's history state comes first.

@@ -48,16 +48,6 @@ std::optional<std::pair<Value, int64_t>> tiedOperandDim(Value v, int64_t d) {
   return std::nullopt;
 }
 
-/// The source dimension that dimension `d` of `slice`'s result is: the
-/// d-th one a rank-reducing slice keeps.
-int64_t keptDim(tensor::ExtractSliceOp slice, int64_t d) {
-  llvm::SmallBitVector dropped = slice.getDroppedDims();
-  for (int64_t s = 0, kept = 0; s < slice.getSourceType().getRank(); ++s)
-    if (!dropped.test(s) && kept++ == d)
-      return s;
-  return d;
-}
-
 /// getDecidedSize's walk; `end` is the dimension it stopped at.
 OpFoldResult traceSize(Value v, int64_t d, std::pair<Value, int64_t> &end) {
   // The last size found on the way (a tensor.dim of a function argument
@@ -118,7 +108,7 @@ OpFoldResult traceSize(Value v, int64_t d, std::pair<Value, int64_t> &end) {
     else if (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>())
       // (A rank-reducing slice, w[:, 0], drops unit dimensions: the d-th
       // kept one.)
-      size = slice.getMixedSizes()[keptDim(slice, d)];
+      size = slice.getMixedSizes()[sliceSourceDim(slice, d)];
     else if (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>())
       size = expand.getMixedOutputShape()[d];
     else
@@ -133,6 +123,14 @@ OpFoldResult traceSize(Value v, int64_t d, std::pair<Value, int64_t> &end) {
 }
 
 } // namespace
+
+int64_t sliceSourceDim(tensor::ExtractSliceOp slice, int64_t d) {
+  llvm::SmallBitVector dropped = slice.getDroppedDims();
+  for (int64_t s = 0, kept = 0; s < slice.getSourceType().getRank(); ++s)
+    if (!dropped.test(s) && kept++ == d)
+      return s;
+  return d;
+}
 
 OpFoldResult getDecidedSize(Value v, int64_t d) {
   std::pair<Value, int64_t> end;

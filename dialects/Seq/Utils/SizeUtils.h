@@ -11,6 +11,7 @@
 #ifndef SEQC_DIALECTS_SEQ_UTILS_SIZEUTILS_H
 #define SEQC_DIALECTS_SEQ_UTILS_SIZEUTILS_H
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/OpDefinition.h"
 
 namespace seqc::seq {
@@ -36,6 +37,10 @@ mlir::OpFoldResult getDecidedSize(mlir::OpFoldResult size);
 /// other than 1. Empty otherwise.
 llvm::SmallVector<std::pair<mlir::Value, int64_t>>
 getCollapsedFactors(mlir::OpFoldResult size);
+
+/// The source dimension that dimension `d` of `slice`'s result is: the d-th
+/// one a rank-reducing slice keeps (a[:, :, 0] drops the last).
+int64_t sliceSourceDim(mlir::tensor::ExtractSliceOp slice, int64_t d);
 
 /// Whether `a` and `b` are the same size on every run: equal constants,
 /// two tensor.dims whose walks (getDecidedSize) end at the same dimension
