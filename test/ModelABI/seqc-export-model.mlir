@@ -5,10 +5,10 @@
 // A causal RNN: the entry becomes @m__forward, a streaming step @m__step
 // is derived, both get C interfaces, and seq.model_abi records both
 // signatures (the step's with its state).
-// CHECK: module attributes {seq.model_abi = {forward = {api = "m_api", function = "m__forward", signature = "in x f32 [T,B,4]\0Aout y f32 [T,1,B,8]\0A"}, name = "m", step = {api = "m_step_api", function = "m__step", signature = "time T\0Ain x f32 [T,B,4]\0Astate state0 f32 [1,B,8]\0Aout y f32 [T,1,B,8]\0A", state_docs = ["y_h of 'seq.rnn' at {{.*}}seqc-export-model.mlir:15:12"]}}}
+// CHECK: module attributes {seq.model_abi = {forward = {api = "m_api", function = "m__forward", signature = "in x f32 [T,B,4]\0Aout y f32 [T,1,B,8]\0A"}, name = "m", step = {api = "m_step_api", function = "m__step", signature = "time T\0Ain x f32 [T,B,4]\0Astate state0 f32 [1,B,8]\0Aout y f32 [T,1,B,8]\0A", state_docs = ["h (y_h) of 'seq.rnn' at {{.*}}seqc-export-model.mlir:15:12"]}}}
 // CHECK-NOT: seq.model_entry
 // CHECK: func.func @m__forward({{.*}}) -> ({{.*}}) attributes {llvm.emit_c_interface} {
-// CHECK: func.func @m__step({{.*}}) attributes {llvm.emit_c_interface, seq.state_docs = ["y_h of {{.*}}"], seq.stream_dim = "T"} {
+// CHECK: func.func @m__step({{.*}}) attributes {llvm.emit_c_interface, seq.state_docs = ["h (y_h) of {{.*}}"], seq.stream_dim = "T"} {
 func.func @model(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}) -> (tensor<?x1x?x8xf32> {seq.name = "y", seq.dims = ["T", "", "B", ""]}) attributes {seq.model_entry} {
   %w = arith.constant dense<0.5> : tensor<1x8x4xf32>
   %r = arith.constant dense<0.25> : tensor<1x8x8xf32>

@@ -122,7 +122,7 @@ bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
     else if (options.symbol == kDefaultStepSymbol)
       if (auto *text = static_cast<const char *>(
               dlsym(loaded.handle, "seqc_default_model_no_step_reason")))
-        whyNoStep = text;
+        whyNoStep = std::string(text) + "."; // as the header ends it
     if (options.symbol == kDefaultSymbol)
       printError("'%s' has no symbol '%s': is it a model built with 'seqc "
                  "--emit=shared'? (--symbol NAME_api picks another entry)",

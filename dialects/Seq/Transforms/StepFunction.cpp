@@ -433,6 +433,12 @@ std::string StepBuilder::describeState(BlockArgument state, Value next) {
       if (v == next && !asmName.empty())
         name = asmName.str();
     });
+  // A recurrence's final states in PyTorch's words too (h_n / c_n of the
+  // layer this op is; ONNX's Y_h / Y_c).
+  if (name == "y_h")
+    name = "h (y_h)";
+  else if (name == "y_c")
+    name = "c (y_c)";
   return name + " of " + origin;
 }
 
