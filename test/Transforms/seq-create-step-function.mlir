@@ -628,9 +628,32 @@ func.func @scan_over_b(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "
 
 // -----
 
-// A batch that comes out of an op the step function cannot see through.
+// A batch of a size no input dimension has (B + 1, computed).
 // expected-error @+1 {{cannot tell which model input dimension is the batch dimension of its state}}
 func.func @untraceable_batch(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<1x?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %x, %c0 : tensor<?x?x4xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x4xf32>
+  %b1 = arith.addi %b, %c1 : index
+  %e = tensor.empty(%t, %b1) : tensor<?x?x4xf32>
+  %ones = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%e : tensor<?x?x4xf32>) {
+  ^bb0(%o: f32):
+    %one = arith.constant 1.0 : f32
+    linalg.yield %one : f32
+  } -> tensor<?x?x4xf32>
+  %y, %h = seq.rnn %ones, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  return %h : tensor<1x?x8xf32>
+}
+
+// -----
+
+// A sequence computed from the loop indices alone (ones, an iota) streams
+// along the input dimension its size is read from: x's T.
+// CHECK-LABEL: func.func @ones_rnn_step(
+// CHECK-SAME: seq.stream_dim = "T"
+func.func @ones_rnn(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x1x?x8xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %t = tensor.dim %x, %c0 : tensor<?x?x4xf32>
@@ -641,6 +664,66 @@ func.func @untraceable_batch(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: t
     %one = arith.constant 1.0 : f32
     linalg.yield %one : f32
   } -> tensor<?x?x4xf32>
+  %y, %h = seq.rnn %ones, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  return %y : tensor<?x1x?x8xf32>
+}
+
+// -----
+
+// cumsum(ones(B, 1, 1) * x, 0): the scan's time axis is followed back
+// through the fill's size to x's B, so the stream is along B (the caller
+// cuts chunks along it) and the carried sum is sized by T. (Before, the
+// axis was taken on trust, unnamed, and a caller cut chunks along T.)
+// CHECK-LABEL: func.func @cumsum_over_batch_step(
+// CHECK-SAME: tensor<?x4xf32> {seq.dims = ["T", ""], seq.name = "state0", seq.state}
+// CHECK-SAME: seq.stream_dim = "B"
+func.func @cumsum_over_batch(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["B", "T", ""]}) -> tensor<?x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %b = tensor.dim %x, %c0 : tensor<?x?x4xf32>
+  %t = tensor.dim %x, %c1 : tensor<?x?x4xf32>
+  %e = tensor.empty(%b) : tensor<?x1x1xf32>
+  %one = arith.constant 1.0 : f32
+  %ones = linalg.fill ins(%one : f32) outs(%e : tensor<?x1x1xf32>) -> tensor<?x1x1xf32>
+  %b2 = tensor.dim %ones, %c0 : tensor<?x1x1xf32>
+  %pe = tensor.empty(%b2, %t) : tensor<?x?x4xf32>
+  %prod = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, 0, 0)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%ones, %x : tensor<?x1x1xf32>, tensor<?x?x4xf32>) outs(%pe : tensor<?x?x4xf32>) {
+  ^bb0(%a: f32, %v: f32, %o: f32):
+    %m = arith.mulf %a, %v : f32
+    linalg.yield %m : f32
+  } -> tensor<?x?x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %s0 = tensor.empty(%t) : tensor<?x4xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%s0 : tensor<?x4xf32>) -> tensor<?x4xf32>
+  %out = tensor.empty(%b2, %t) : tensor<?x?x4xf32>
+  %sum, %ys = seq.scan step(%i) carry(%acc = %init : tensor<?x4xf32>) over(%xt = %prod : tensor<?x?x4xf32>) outs(%out : tensor<?x?x4xf32>) {
+    %n = tensor.dim %acc, %c0 : tensor<?x4xf32>
+    %ne = tensor.empty(%n) : tensor<?x4xf32>
+    %next = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%acc, %xt : tensor<?x4xf32>, tensor<?x4xf32>) outs(%ne : tensor<?x4xf32>) {
+    ^bb0(%p: f32, %q: f32, %o: f32):
+      %a = arith.addf %p, %q : f32
+      linalg.yield %a : f32
+    } -> tensor<?x4xf32>
+    seq.yield %next, %next : tensor<?x4xf32>, tensor<?x4xf32>
+  }
+  return %ys : tensor<?x?x4xf32>
+}
+
+// -----
+
+// A time axis of a size no input dimension has (T + 1, computed): the
+// caller could not tell along which input dimension to cut the chunks.
+// expected-error @+1 {{cannot tell which model input dimension is its time axis}}
+func.func @untraceable_time(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["T", "B", ""]}, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<1x?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %x, %c0 : tensor<?x?x4xf32>
+  %t1 = arith.addi %t, %c1 : index
+  %b = tensor.dim %x, %c1 : tensor<?x?x4xf32>
+  %e = tensor.empty(%t1, %b) : tensor<?x?x4xf32>
+  %one = arith.constant 1.0 : f32
+  %ones = linalg.fill ins(%one : f32) outs(%e : tensor<?x?x4xf32>) -> tensor<?x?x4xf32>
   %y, %h = seq.rnn %ones, %w, %r {hidden_size = 8 : i64}
     : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
   return %h : tensor<1x?x8xf32>

@@ -74,9 +74,6 @@ std::optional<std::pair<BlockArgument, unsigned>> traceDimension(Value value,
       return std::make_pair(arg, dim);
     }
     Operation *op = value.getDefiningOp();
-    auto rank = [](Value v) {
-      return cast<RankedTensorType>(v.getType()).getRank();
-    };
     bool reshape = isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op);
     bool flatElementwise = op->getNumOperands() > 0 &&
                            op->hasTrait<OpTrait::Elementwise>() &&
@@ -146,22 +143,43 @@ std::optional<std::pair<BlockArgument, unsigned>> traceDimension(Value value,
       dim = *next;
       value = source;
     } else if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
-      // An elementwise generic: the loop of output `dim`, read by an input.
+      // A generic: the loop of output `dim`, read by an input.
       auto result = cast<OpResult>(value);
       AffineMap outMap = generic.getIndexingMapMatchingResult(result);
       auto loop = dyn_cast<AffineDimExpr>(outMap.getResult(dim));
       if (!loop)
         return std::nullopt;
-      std::optional<std::pair<Value, unsigned>> found;
+      // Every input that reads the loop has its extent and its rows; the
+      // first one that leads back to an argument does (`ones(B, 1, 1) *
+      // x` reads B from x, not from the constant-filled operand, when
+      // that one is not followed).
       for (OpOperand *input : generic.getDpsInputOperands()) {
         AffineMap map = generic.getMatchingIndexingMap(input);
         for (auto [d, expr] : llvm::enumerate(map.getResults()))
-          if (expr == loop && !found)
-            found = {input->get(), static_cast<unsigned>(d)};
+          if (expr == loop)
+            if (auto traced =
+                    traceDimension(input->get(), static_cast<unsigned>(d)))
+              return traced;
       }
-      if (!found)
+      // None does (an iota, computed from the loop's index alone): the
+      // extent is the init's, of the result's type.
+      value = generic.getDpsInitOperand(result.getResultNumber())->get();
+    } else if (auto fill = dyn_cast<linalg::FillOp>(op)) {
+      // One value in every row: the extent is the filled tensor's.
+      value = fill.getOutputs().front();
+    } else if (auto empty = dyn_cast<tensor::EmptyOp>(op)) {
+      // A run-time extent read from another tensor, `tensor.empty(dim x,
+      // 0)`: that tensor's dimension (no rows to follow; the extent is
+      // what a caller of this needs).
+      if (!empty.getType().isDynamicDim(dim))
         return std::nullopt;
-      std::tie(value, dim) = *found;
+      auto size = empty.getDynamicSize(dim).getDefiningOp<tensor::DimOp>();
+      std::optional<int64_t> index =
+          size ? size.getConstantIndex() : std::nullopt;
+      if (!index)
+        return std::nullopt;
+      value = size.getSource();
+      dim = static_cast<unsigned>(*index);
     } else {
       return std::nullopt;
     }

@@ -159,6 +159,9 @@ private:
   /// The started flag (initialOrCarried), once a state needs it.
   mlir::BlockArgument started;
   llvm::SmallVector<InputDim> batchDims, timeDims;
+  /// The first op whose time axis claimTimeDim could not follow back to an
+  /// input (taken on trust when another op's is followed).
+  mlir::Operation *untracedTimeOp = nullptr;
   /// The slices' dimensions of run-time size that they take whole
   /// (isWholeDimension), read before any op was rewritten.
   llvm::DenseSet<std::pair<mlir::Operation *, int64_t>> wholeSliceDims;

@@ -108,6 +108,8 @@ LogicalResult StepBuilder::claimTimeDim(Operation *op, Value value,
   auto traced = traceDimension(value, dim);
   if (traced && traced->first.getOwner()->getParentOp() == step.getOperation())
     timeDims.push_back({traced->first.getArgNumber(), traced->second, op});
+  else if (!untracedTimeOp)
+    untracedTimeOp = op;
   return success();
 }
 
@@ -840,6 +842,13 @@ LogicalResult StepBuilder::run() {
   }
   if (failed(checkTimeDims()))
     return failure();
+  // The caller splits chunks along the input dimension named here; with
+  // none followed back it would split along a guess ("T"), and a state
+  // sized by the dimension really chunked fails every chunk after the
+  // first (or, sized alike, streams the wrong axis).
+  if (timeDims.empty() && untracedTimeOp)
+    return fail(untracedTimeOp, "cannot tell which model input dimension is "
+                                "its time axis");
   if (failed(checkSizesRead()))
     return failure();
   if (failed(checkOutputDims()))
