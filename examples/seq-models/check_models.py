@@ -69,6 +69,8 @@ STREAMING = {
     "falcon": ["--stream-dim=T", "--dim=capacity=16"],
     # Multi-query attention: one cached key/value head for 4 query heads.
     "gpt_bigcode": ["--stream-dim=T", "--dim=capacity=16"],
+    # Positions from an nn.Parameter table continue across chunks.
+    "param_pos": ["--stream-dim=T"],
 }
 STREAM_CHUNKS = ["1", "2", "7"]
 

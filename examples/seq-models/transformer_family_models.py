@@ -970,3 +970,30 @@ logits = linear(hf, bias=false, name=lm_head)
 output logits
 """, {"input_ids": torch.randint(0, 40, (2, 13))},
     lambda m, ids: {"logits": m(ids)})
+
+
+# --- minGPT / ViT learned positions: an nn.Parameter, not an nn.Embedding ---
+class ParameterPositions(nn.Module):
+    def __init__(self, block_size=16, hidden=8):
+        super().__init__()
+        # minGPT's `self.pos_emb = nn.Parameter(torch.zeros(1, block_size,
+        # n_embd))` (random here, so the check sees every row).
+        self.pos_emb = nn.Parameter(torch.randn(1, block_size, hidden))
+        self.head = nn.Linear(hidden, 4)
+
+    def forward(self, x):
+        T = x.shape[1]
+        return self.head(x + self.pos_emb[:, :T, :])
+
+
+export("param_pos", ParameterPositions(), """
+# Learned positions kept as an nn.Parameter [1, block_size, E] (minGPT's
+# and ViT's pos_emb, added as x + pos_emb[:, :T]): pos_embedding reads the
+# tensor pos_emb itself when the file has no pos_emb.weight.
+model param_pos
+weights "param_pos.safetensors"
+input x: f32[B, T, 8]
+h = pos_embedding(x, batch_first=true, name=pos_emb)
+y = linear(h, out=4, name=head)
+output y
+""", {"x": torch.randn(3, 11, 8)}, lambda m, x: {"y": m(x)})

@@ -138,6 +138,8 @@ private:
   /// it reads batch): the layer would silently mix the batch into the
   /// sequence.
   bool batchFirstFor(const Val &x, unsigned operand);
+  /// Whether x's first two dimension names say [batch, time, ...].
+  static bool namesBatchFirst(const Val &x);
   FailureOr<int64_t> staticDim(const Val &v, int64_t dim, StringRef what);
 
   // Builders.

@@ -384,9 +384,18 @@ FailureOr<Val> Emitter::emitPosEmbedding(const Val &x) {
   FailureOr<int64_t> embed = positionalEmbedSize(x, batchFirst);
   if (failed(embed))
     return failure();
-  FailureOr<WeightTensor> w = weight("weight");
+  // An nn.Embedding's table is P.weight; an nn.Parameter's is P itself,
+  // [max_len, E] or, added to a [B, T, E] input, [1, max_len, E] (minGPT's
+  // and ViT's pos_emb).
+  std::string own = prefix();
+  bool parameter = weights.isOpen() && !weights.contains(own + ".weight") &&
+                   weights.contains(own);
+  FailureOr<WeightTensor> w =
+      parameter ? weightNamed(own) : weight("weight");
   if (failed(w))
     return failure();
+  if (parameter && w->shape.size() == 3 && w->shape[0] == 1)
+    w->shape.erase(w->shape.begin());
   if (w->shape.size() == 2 &&
       (failed(checkKwAgainst("max_len", w->shape[0], *w, "max_len")) ||
        failed(checkKwAgainst("dim", w->shape[1], *w, "embedding size"))))
@@ -698,6 +707,15 @@ FailureOr<Val> Emitter::emitLast(const Val &x) {
   FailureOr<int64_t> dim = normalizeDim(intKw("dim", 0), x.rank(), "dim");
   if (failed(dim))
     return failure();
+  // The default follows PyTorch's [time, batch, ...] layout; on a
+  // batch-first value it would take the last sequence of the batch.
+  if (!keyword("dim") && namesBatchFirst(x))
+    mlir::emitWarning(loc(current->operands[0].value.pos))
+        << "last takes the last entry of dimension 0 (x[-1], the last step "
+           "of a [time, batch, ...] value), but "
+        << describe(x, current->operands[0].value.text)
+        << " names dimension 0 its batch: add dim=1 for the last time step "
+           "(x[:, -1]), or dim=0 to keep this";
   SmallVector<OpFoldResult> offsets, sizes, strides;
   SmallVector<int64_t> shape;
   Val out;

@@ -46,6 +46,10 @@ static bool isTimeName(StringRef n) {
                             n.lower());
 }
 
+bool Emitter::namesBatchFirst(const Val &x) {
+  return x.rank() >= 2 && isBatchName(x.dims[0]) && isTimeName(x.dims[1]);
+}
+
 bool Emitter::batchFirstFor(const Val &x, unsigned operand) {
   bool batchFirst = boolKw("batch_first", false);
   if (x.rank() < 2)
