@@ -997,3 +997,34 @@ h = pos_embedding(x, batch_first=true, name=pos_emb)
 y = linear(h, out=4, name=head)
 output y
 """, {"x": torch.randn(3, 11, 8)}, lambda m, x: {"y": m(x)})
+
+
+# --- learned scalars: 0-d nn.Parameters (ReZero's alpha, CLIP's logit_scale) --
+class LearnedScalars(nn.Module):
+    def __init__(self, hidden=8):
+        super().__init__()
+        self.fc = nn.Linear(hidden, hidden)
+        # ReZero (Bachlechner et al. 2020) starts alpha at 0; CLIP's
+        # logit_scale at log(1 / 0.07). Nonzero here so both matter.
+        self.alpha = nn.Parameter(torch.tensor(0.3))
+        self.logit_scale = nn.Parameter(torch.tensor(2.6593))
+
+    def forward(self, x):
+        h = x + self.alpha * torch.relu(self.fc(x))
+        scale = self.logit_scale.exp()
+        return {"y": h * scale, "scale": scale}
+
+
+export("learned_scalars", LearnedScalars(), """
+# 0-d learned scalars broadcast as in torch: a ReZero residual x + alpha *
+# f(x) and CLIP's logit_scale.exp(), which is also an output of its own.
+model learned_scalars
+weights "learned_scalars.safetensors"
+input x: f32[B, T, 8]
+alpha = parameter(name=alpha)
+s     = parameter(name=logit_scale)
+h     = add(x, mul(alpha, relu(linear(x, name=fc))))
+scale = exp(s)
+y     = mul(h, scale)
+output y, scale
+""", {"x": torch.randn(2, 5, 8)}, LearnedScalars.forward)

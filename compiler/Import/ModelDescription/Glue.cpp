@@ -219,12 +219,6 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
   if (value) {
     // x op c, both converted to the promoted type.
     const Val &x = operands[0];
-    if (x.rank() < 1) {
-      error(current->operands[0].value.pos)
-          << op << " expects an operand of rank 1 or more; "
-          << describe(x, current->operands[0].value.text);
-      return failure();
-    }
     FailureOr<Broadcast> shape = broadcast(operands);
     if (failed(shape))
       return failure();
@@ -244,14 +238,6 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
         });
     out.dims = shape->dims;
     return out;
-  }
-  for (size_t i = 0; i < operands.size(); ++i) {
-    if (operands[i].rank() < 1) {
-      error(current->operands[i].value.pos)
-          << op << " expects operands of rank 1 or more; "
-          << describe(operands[i], current->operands[i].value.text);
-      return failure();
-    }
   }
   if (llvm::any_of(operands, [&](const Val &v) {
         return v.type().getElementType() != elt;

@@ -67,10 +67,10 @@ FailureOr<Val> Emitter::emitMinMax(ArrayRef<Val> operands) {
   StringRef kind = current->layer;
   for (auto [i, v] : llvm::enumerate(operands)) {
     Type t = v.type().getElementType();
-    if (v.rank() >= 1 && !t.isInteger(1))
+    if (!t.isInteger(1))
       continue;
     error(current->operands[i].value.pos)
-        << kind << " expects float or integer operands of rank 1 or more; "
+        << kind << " expects float or integer operands; "
         << describe(v, current->operands[i].value.text);
     return failure();
   }
@@ -94,7 +94,7 @@ FailureOr<Val> Emitter::emitMath(ArrayRef<Val> operands) {
   if (kind == "minimum" || kind == "maximum")
     return emitMinMax(operands);
   for (auto [i, v] : llvm::enumerate(operands)) {
-    if (isa<FloatType>(v.type().getElementType()) && v.rank() >= 1 &&
+    if (isa<FloatType>(v.type().getElementType()) &&
         v.type().getElementType() == operands[0].type().getElementType())
       continue;
     error(current->operands[i].value.pos)
