@@ -328,6 +328,33 @@ FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
   auto layerIt = layers.find(name);
   if (layerIt == layers.end()) {
     if (const ScanStmt *scan = scanFields.lookup(name)) {
+      // A field read inside the scan's own body (or by a layer the body
+      // reads): the cycle from the field that started the scan, at this
+      // use (s.y -> hn -> last(...) at 4:15 -> s.y).
+      auto start = llvm::find_if(stack, [&](const std::string &s) {
+        return scanFields.lookup(s) == scan;
+      });
+      if (scanProgress.lookup(scan) == 1) {
+        InFlightDiagnostic diag = error(use);
+        diag << "'" << name << "' depends on itself: ";
+        if (start == stack.end()) {
+          // Read in the scan's own body (the scan emitted in file order).
+          diag << "scan '" << scan->name
+               << "' reads its own result in its body";
+          for (const ScanBinding &bind : scan->bindings)
+            if (!bind.scanned) {
+              diag << " (there, '" << bind.name << "' of `" << bind.name
+                   << " = " << bind.source << "` is the state the step before "
+                   << "left)";
+              break;
+            }
+          return failure();
+        }
+        for (auto s = start; s != stack.end(); ++s)
+          diag << *s << " -> ";
+        diag << name;
+        return failure();
+      }
       // On the stack while its body is emitted: a cycle through the body
       // names the field (q -> c.y -> q).
       stack.push_back(name);

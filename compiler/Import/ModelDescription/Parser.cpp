@@ -46,6 +46,22 @@ private:
     return index + ahead < text.size() ? text[index + ahead] : '\0';
   }
   bool atEnd() const { return index >= text.size(); }
+  /// Whether the next token (the one after `tok`) is a '('.
+  bool nextIsLParen() const {
+    size_t i = index;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
+      ++i;
+    return i < text.size() && text[i] == '(';
+  }
+  /// Whether the '\\' at the current character ends its line (spaces may
+  /// follow it, as editors leave them; a comment may not).
+  bool continuesLine() const {
+    size_t i = index + 1;
+    while (i < text.size() &&
+           (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+      ++i;
+    return i < text.size() && text[i] == '\n';
+  }
   char takeChar() {
     char c = text[index++];
     if (c == '\n') {
@@ -136,9 +152,9 @@ Token Parser::lex() {
     } else if (c == '#') {
       while (peekChar() != '\n' && !atEnd())
         takeChar();
-    } else if (c == '\\' && peekChar(1) == '\n') {
-      takeChar();
-      takeChar();
+    } else if (c == '\\' && continuesLine()) {
+      while (takeChar() != '\n') {
+      }
     } else {
       break;
     }
@@ -192,6 +208,10 @@ Token Parser::lex() {
         break;
       }
     }
+    // A number runs into letters or '_' (1_000, 0x10, 2k): one malformed
+    // number, not a number and a stray name.
+    while (isIdentChar(peekChar()))
+      t.text += takeChar();
     t.kind = isFloat ? Token::Kind::Float : Token::Kind::Int;
     char *end = nullptr;
     errno = 0;
@@ -236,7 +256,10 @@ Token Parser::lex() {
   default:
     break;
   }
-  if (std::isprint((unsigned char)c))
+  if (c == '\\')
+    error(t.pos) << "a '\\' continues a line only as the last character on "
+                    "it (a comment may not follow it)";
+  else if (std::isprint((unsigned char)c))
     error(t.pos) << "unexpected character '" << c << "'";
   else if ((unsigned char)c >= 0x80)
     error(t.pos) << "non-ASCII byte 0x" << llvm::utohexstr((unsigned char)c)
@@ -518,6 +541,32 @@ bool Parser::parseLayer(std::vector<LayerStmt> &into, Token name) {
 
 bool Parser::parseArguments(std::vector<LayerStmt> &into, LayerStmt &layer,
                             unsigned depth) {
+  // A call as a value (an operand, relu(linear(x, out=4, name=fc)), or a
+  // keyword's, key_padding_mask=logical_not(m)): a layer of its own, named
+  // after its place, emitted before this one. `tok` is its '('.
+  auto parseInnerCall = [&](const Token &callee, Literal &value) {
+    constexpr unsigned kMaxNesting = 32;
+    if (depth + 1 >= kMaxNesting) {
+      error(callee.pos) << "calls nest more than " << kMaxNesting
+                        << " deep; name the inner values";
+      return false;
+    }
+    advance();
+    LayerStmt inner;
+    inner.name = callee.text + "(...) at " + std::to_string(callee.pos.line) +
+                 ":" + std::to_string(callee.pos.col);
+    inner.namePos = callee.pos;
+    inner.layer = callee.text;
+    inner.layerPos = callee.pos;
+    inner.nested = true;
+    if (!parseArguments(into, inner, depth + 1))
+      return false;
+    value.kind = Literal::Kind::Ident;
+    value.text = inner.name;
+    value.pos = callee.pos;
+    into.push_back(std::move(inner));
+    return true;
+  };
   // Newlines inside the parentheses continue the statement.
   skipNewlines();
   while (tok.kind != Token::Kind::RParen) {
@@ -526,41 +575,27 @@ bool Parser::parseArguments(std::vector<LayerStmt> &into, LayerStmt &layer,
       Token first = tok;
       advance();
       if (tok.kind == Token::Kind::LParen) {
-        // A call as an operand, relu(linear(x, out=4, name=fc)): a layer
-        // of its own, named after its place, emitted before this one.
         if (!layer.keywords.empty()) {
           error(first.pos) << "operand '" << first.text
                            << "(...)' follows a keyword; operands come first";
           return false;
         }
-        constexpr unsigned kMaxNesting = 32;
-        if (depth + 1 >= kMaxNesting) {
-          error(first.pos) << "calls nest more than " << kMaxNesting
-                           << " deep; name the inner values";
-          return false;
-        }
-        advance();
-        LayerStmt inner;
-        inner.name = first.text + "(...) at " + std::to_string(first.pos.line) +
-                     ":" + std::to_string(first.pos.col);
-        inner.namePos = first.pos;
-        inner.layer = first.text;
-        inner.layerPos = first.pos;
-        inner.nested = true;
-        if (!parseArguments(into, inner, depth + 1))
-          return false;
         arg.keyPos = first.pos;
-        arg.value.kind = Literal::Kind::Ident;
-        arg.value.text = inner.name;
-        arg.value.pos = first.pos;
-        into.push_back(std::move(inner));
+        if (!parseInnerCall(first, arg.value))
+          return false;
         layer.operands.push_back(std::move(arg));
       } else if (tok.kind == Token::Kind::Equal) {
         advance();
         arg.key = first.text;
         arg.keyPos = first.pos;
-        if (!parseLiteral(arg.value))
+        if (tok.kind == Token::Kind::Ident && nextIsLParen()) {
+          Token callee = tok;
+          advance();
+          if (!parseInnerCall(callee, arg.value))
+            return false;
+        } else if (!parseLiteral(arg.value)) {
           return false;
+        }
         for (const Argument &other : layer.keywords) {
           if (other.key == arg.key) {
             error(arg.keyPos) << "keyword '" << arg.key << "' given twice";

@@ -153,9 +153,12 @@ LogicalResult Emitter::emitScan(const ScanStmt &scan) {
   const Val *firstSequence = nullptr;
   std::string timeName;
   SmallVector<Val> outerSequences;
-  for (auto [binding, v] : llvm::zip(scan.bindings, sources)) {
+  size_t firstScanned = 0;
+  for (auto [i, binding, v] : llvm::enumerate(scan.bindings, sources)) {
     if (!binding.scanned)
       continue;
+    if (outerSequences.empty())
+      firstScanned = i;
     if (v.rank() < 1 || dim < -v.rank() || dim >= v.rank()) {
       error(binding.sourcePos)
           << "scan '" << scan.name << "' slices '" << binding.source
@@ -169,6 +172,29 @@ LogicalResult Emitter::emitScan(const ScanStmt &scan) {
       if (i != d)
         perm.push_back(i);
     outerSequences.push_back(d == 0 ? v : transpose(v, perm));
+    // Sequences stepped through together have one length: two fixed sizes
+    // or two names that differ say they do not (the runtime would refuse
+    // every call).
+    const Val &seq = outerSequences.back(), &first = outerSequences.front();
+    StringRef name = seq.dims[0], firstName = first.dims[0];
+    int64_t size = seq.type().getDimSize(0),
+            firstSize = first.type().getDimSize(0);
+    bool namesDiffer = !name.empty() && !firstName.empty() && name != firstName;
+    bool sizesDiffer = !ShapedType::isDynamic(size) &&
+                       !ShapedType::isDynamic(firstSize) && size != firstSize;
+    if (namesDiffer || sizesDiffer) {
+      auto extent = [](StringRef n, int64_t sz) {
+        return n.empty() ? std::to_string(sz) : "'" + n.str() + "'";
+      };
+      error(binding.sourcePos)
+          << "scan '" << scan.name << "' steps through '" << binding.source
+          << "' and '" << scan.bindings[firstScanned].source
+          << "' together, but their scanned dimensions are "
+          << extent(name, size) << " and " << extent(firstName, firstSize)
+          << ": sequences of one scan have one length (name the dimensions "
+             "alike if they are)";
+      return failure();
+    }
   }
   if (outerSequences.empty()) {
     error(scan.namePos) << "scan '" << scan.name
