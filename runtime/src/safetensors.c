@@ -128,9 +128,11 @@ static size_t put_utf8(char *dst, uint32_t cp) {
   return 4;
 }
 
-int seqc_st_utf8_valid(const char *s, size_t n) {
-  const unsigned char *p = (const unsigned char *)s, *end = p + n;
+size_t seqc_st_utf8_invalid_at(const char *s, size_t n) {
+  const unsigned char *begin = (const unsigned char *)s, *p = begin,
+                      *end = p + n;
   while (p < end) {
+    const unsigned char *at = p;
     unsigned char b = *p++;
     if (b < 0x80)
       continue;
@@ -143,19 +145,23 @@ int seqc_st_utf8_valid(const char *s, size_t n) {
     else if ((b & 0xF8) == 0xF0)
       more = 3, cp = b & 0x07, least = 0x10000;
     else
-      return 0;
+      return (size_t)(at - begin);
     if (end - p < more)
-      return 0;
+      return (size_t)(at - begin);
     for (int i = 0; i < more; ++i) {
       if ((p[i] & 0xC0) != 0x80)
-        return 0;
+        return (size_t)(at - begin);
       cp = cp << 6 | (p[i] & 0x3F);
     }
     p += more;
     if (cp < least || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return 0;
+      return (size_t)(at - begin);
   }
-  return 1;
+  return n;
+}
+
+int seqc_st_utf8_valid(const char *s, size_t n) {
+  return seqc_st_utf8_invalid_at(s, n) == n;
 }
 
 // Parses a JSON string into a fresh NUL-terminated UTF-8 buffer. \u0000 is
@@ -176,6 +182,13 @@ static seqc_status parse_string(cursor *c, char **out) {
   if (c->p >= c->end)
     return syntax_error(c, "a closing '\"'");
   size_t raw_len = (size_t)(c->p - start);
+  // Escapes are ASCII and decode to valid UTF-8 (lone surrogates are
+  // refused below), so the raw bytes say where text is not UTF-8.
+  size_t bad = seqc_st_utf8_invalid_at(start, raw_len);
+  if (bad < raw_len) {
+    c->p = start + bad;
+    return syntax_error(c, "UTF-8 text in a string");
+  }
   char *buf = malloc(raw_len + 1);
   if (!buf)
     return seqc_rt_set_error(c->err, SEQC_ERR_OUT_OF_MEMORY,
@@ -246,11 +259,6 @@ static seqc_status parse_string(cursor *c, char **out) {
       free(buf);
       return syntax_error(c, "a valid escape character");
     }
-  }
-  if (!seqc_st_utf8_valid(buf, n)) {
-    free(buf);
-    c->p = start;
-    return syntax_error(c, "a string of UTF-8 text");
   }
   c->p = limit + 1; // past the closing quote
   buf[n] = '\0';

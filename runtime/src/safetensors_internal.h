@@ -17,5 +17,9 @@ const char *seqc_st_dtype_word(int32_t dtype);
  * overlong forms, no surrogates, nothing past U+10FFFF), as the JSON
  * header of a safetensors file must be. */
 int seqc_st_utf8_valid(const char *s, size_t n);
+/* The offset of the first byte of the `n` bytes at `s` that starts no
+ * well-formed UTF-8 sequence (as above; also one cut short); n when all
+ * are. */
+size_t seqc_st_utf8_invalid_at(const char *s, size_t n);
 
 #endif /* SEQC_RUNTIME_SAFETENSORS_INTERNAL_H */

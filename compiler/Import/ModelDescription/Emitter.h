@@ -138,6 +138,9 @@ private:
   /// it reads batch): the layer would silently mix the batch into the
   /// sequence.
   bool batchFirstFor(const Val &x, unsigned operand);
+  /// Warns when the weights file has a recurrence's reverse direction or
+  /// deeper layers that its keywords leave unread.
+  void warnIfMoreRecurrence(bool bidirectional, int64_t numLayers);
   /// Whether x's first two dimension names say [batch, time, ...].
   static bool namesBatchFirst(const Val &x);
   FailureOr<int64_t> staticDim(const Val &v, int64_t dim, StringRef what);

@@ -26,6 +26,44 @@ static void appendReordered(std::vector<float> &out, const WeightTensor &w,
 }
 
 /// What a W_hh of the wrong shape usually means, in the user's terms: an
+/// A checkpoint of a bidirectional or deeper recurrence read as a one-way
+/// or shallower one compiles (its weights are there) into another model:
+/// only the generic "weights not used" warning would say so.
+void Emitter::warnIfMoreRecurrence(bool bidirectional, int64_t numLayers) {
+  if (!weights.isOpen())
+    return;
+  std::string own = prefix() + ".weight_ih_l";
+  bool reverse = !bidirectional && weights.contains(own + "0_reverse");
+  int64_t layers = numLayers;
+  while (weights.contains(own + std::to_string(layers)))
+    ++layers;
+  if (!reverse && layers == numLayers)
+    return;
+  InFlightDiagnostic diag = mlir::emitWarning(loc(current->layerPos));
+  diag << "the weights file also has ";
+  if (reverse)
+    diag << "'" << own << "0_reverse'";
+  if (reverse && layers > numLayers)
+    diag << " and ";
+  if (layers > numLayers)
+    diag << "'" << own << numLayers << "'";
+  diag << ", which this " << current->layer << " does not read: the "
+       << "checkpoint's nn."
+       << (current->layer == "lstm"  ? "LSTM"
+           : current->layer == "gru" ? "GRU"
+                                     : "RNN");
+  if (reverse)
+    diag << " is bidirectional";
+  if (layers > numLayers)
+    diag << (reverse ? " with " : " has ") << layers << " layers";
+  diag << "; add";
+  if (reverse)
+    diag << " bidirectional=true";
+  if (layers > numLayers)
+    diag << (reverse ? "," : "") << " num_layers=" << layers;
+  diag << " to compute it";
+}
+
 /// nn.LSTM(proj_size=P) read without proj_size (the file has weight_hr),
 /// or another recurrence's weights (a GRU's 3 gates under `lstm`).
 static std::string recurrentWeightHint(const WeightTensor &whh, int64_t gates,
@@ -86,6 +124,8 @@ FailureOr<Val> Emitter::emitRecurrence(ArrayRef<Val> operands) {
   const Val *c0 = operands.size() > 2 ? &operands[2] : nullptr;
   int64_t batchDim = batchFirst ? 0 : 1;
   SmallVector<Value> finalH, finalC;
+
+  warnIfMoreRecurrence(bidirectional, numLayers);
 
   Val cur = x;
   int64_t hidden = -1;

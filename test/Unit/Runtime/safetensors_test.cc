@@ -138,15 +138,24 @@ TEST(SafetensorsRead, NamesMustBeUtf8) {
   ASSERT_EQ(o.status, SEQC_OK) << o.err.message;
   EXPECT_STREQ(seqc_rt_safetensors_at(o.file, 0)->name, "gr\xc3\xb6\xc3\x9f"
                                                         "e");
-  for (const char *name :
-       {"gr\xf6\xdf"
-        "e",
-        "x\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"})
+  // The message names the first byte that is not UTF-8 (the name starts
+  // at header byte 2): Latin-1, cut short, overlong, a surrogate, past
+  // U+10FFFF.
+  const std::pair<const char *, const char *> bad[] = {
+      {"gr\xf6\xdf"
+       "e",
+       "header byte 4, found '?' (0xf6)"},
+      {"x\xc3", "header byte 3, found '?' (0xc3)"},
+      {"\xc0\xaf", "header byte 2, found '?' (0xc0)"},
+      {"\xed\xa0\x80", "header byte 2, found '?' (0xed)"},
+      {"\xf4\x90\x80\x80", "header byte 2, found '?' (0xf4)"}};
+  for (auto [name, where] : bad)
     ExpectRejected(Image(std::string("{\"") + name +
                              "\":{\"dtype\":\"U8\",\"shape\":[1],"
                              "\"data_offsets\":[0,1]}}",
                          1),
-                   SEQC_ERR_FORMAT, "expected a string of UTF-8 text");
+                   SEQC_ERR_FORMAT,
+                   std::string("expected UTF-8 text in a string at ") + where);
 }
 
 TEST(SafetensorsRead, ConvertsHalfTypesToF32IncludingSpecials) {
