@@ -458,12 +458,14 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   // its tie to an input dimension where the compiler proves one. Names of
   // input dimensions stay (they tie an output to an input the user
   // declared).
-  llvm::StringSet<> inputDimNames;
+  // (Each with the first input dimension of that name, for messages.)
+  llvm::StringMap<std::pair<std::string, int>> inputDimNames;
   for (const onnx::ValueInfoProto &in : graph.input())
     if (in.type().has_tensor_type() && in.type().tensor_type().has_shape())
-      for (const auto &d : in.type().tensor_type().shape().dim())
+      for (auto [i, d] : llvm::enumerate(in.type().tensor_type().shape().dim()))
         if (d.has_dim_param())
-          inputDimNames.insert(d.dim_param());
+          inputDimNames.try_emplace(d.dim_param(), in.name(),
+                                    static_cast<int>(i));
 
   SmallVector<Value> results;
   SmallVector<NamedAttrList> resultAttrs;
@@ -507,11 +509,35 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     auto type = cast<RankedTensorType>(v.getType());
     SmallVector<StringRef> dims;
     if (out.type().has_tensor_type() && out.type().tensor_type().has_shape() &&
-        out.type().tensor_type().shape().dim_size() == type.getRank())
-      for (const auto &d : out.type().tensor_type().shape().dim())
-        dims.push_back(d.has_dim_param() && inputDimNames.count(d.dim_param())
-                           ? StringRef(d.dim_param())
-                           : "");
+        out.type().tensor_type().shape().dim_size() == type.getRank()) {
+      const auto &declared = out.type().tensor_type().shape().dim();
+      // torch 1.13 declares some outputs with made-up shapes (a scripted
+      // loop's ConcatFromSequence: [B, T, ..., T] for [B, 2, 3, T]); one
+      // name twice marks those.
+      llvm::StringSet<> seen;
+      bool madeUp = false;
+      for (const auto &d : declared)
+        madeUp |= d.has_dim_param() && !seen.insert(d.dim_param()).second;
+      for (auto [i, d] : llvm::enumerate(declared)) {
+        auto named = d.has_dim_param() ? inputDimNames.find(d.dim_param())
+                                       : inputDimNames.end();
+        dims.push_back(named != inputDimNames.end() ? StringRef(d.dim_param())
+                                                    : "");
+        // Declared as an input's length but computed as a constant: most
+        // often the export length of a traced loop, whose model returns
+        // that many steps whatever the input's length (onnxruntime too).
+        if (named != inputDimNames.end() && !type.isDynamicDim(i) && !madeUp)
+          mlir::emitWarning(FileLineColLoc::get(context, path, 0, 0))
+              << "graph output '" << out.name() << "' dimension " << i
+              << " is declared '" << d.dim_param() << "', the length of input '"
+              << named->second.first << "' dimension " << named->second.second
+              << ", but the graph computes it as the constant "
+              << type.getDimSize(i) << ", whatever '" << d.dim_param()
+              << "' is: a Python loop traced by torch.onnx.export is unrolled "
+                 "at its export length (torch.jit.script keeps it a loop), or "
+                 "the export's dynamic_axes names another dimension";
+      }
+    }
     if (!portNames.insert(sanitizeName(out.name())).second) {
       bool isInput = llvm::any_of(graph.input(), [&](const auto &in) {
         return in.name() == out.name();

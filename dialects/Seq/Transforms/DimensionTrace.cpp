@@ -51,8 +51,21 @@ tiedOperandDimension(DimensionTiesOpInterface op, Value value, unsigned dim) {
 /// dimension of the groups: the split's leading T has the flat dimension's
 /// rows of E = H * E/H elements (`inner`), which the flatten's group, led
 /// by T with static trailing extents of product E, takes back.
+using TracedDim = std::optional<std::pair<BlockArgument, unsigned>>;
+/// Where a generic's inputs led, each followed once per traceDimension
+/// call: a chain of generics each reading several traced values would be
+/// followed along every path (exponential in its depth) otherwise.
+using TraceMemo = llvm::DenseMap<std::pair<Value, unsigned>, TracedDim>;
+
+static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo);
+
 std::optional<std::pair<BlockArgument, unsigned>> traceDimension(Value value,
                                                                  unsigned dim) {
+  TraceMemo memo;
+  return traceDimension(value, dim, memo);
+}
+
+static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo) {
   int64_t inner = 1;
   // The product of a group's extents after its first; none if one is
   // dynamic.
@@ -155,11 +168,18 @@ std::optional<std::pair<BlockArgument, unsigned>> traceDimension(Value value,
       // that one is not followed).
       for (OpOperand *input : generic.getDpsInputOperands()) {
         AffineMap map = generic.getMatchingIndexingMap(input);
-        for (auto [d, expr] : llvm::enumerate(map.getResults()))
-          if (expr == loop)
-            if (auto traced =
-                    traceDimension(input->get(), static_cast<unsigned>(d)))
-              return traced;
+        for (auto [d, expr] : llvm::enumerate(map.getResults())) {
+          if (expr != loop)
+            continue;
+          std::pair<Value, unsigned> key = {input->get(),
+                                            static_cast<unsigned>(d)};
+          if (memo.try_emplace(key, std::nullopt).second) {
+            TracedDim traced = traceDimension(key.first, key.second, memo);
+            memo[key] = traced; // (the map may have grown meanwhile)
+          }
+          if (TracedDim traced = memo.lookup(key))
+            return traced;
+        }
       }
       // None does (an iota, computed from the loop's index alone): the
       // extent is the init's, of the result's type.

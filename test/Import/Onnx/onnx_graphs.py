@@ -602,6 +602,20 @@ def write_edge_inputs(in_dir):
         helper.make_node("Sigmoid", ["x"], ["s"], name="sigmoid"),
         helper.make_node("Log", ["s"], ["y"], name="log")],
         [f32("x", ["N"])], [f32("y", ["N"])])
+    # A Python loop over time traced by torch.onnx.export: its 3 export
+    # steps unrolled (Gather, Unsqueeze, Concat), the output still declared
+    # with the input's dynamic T.
+    steps = [f"t{i}" for i in range(3)]
+    save("unrolled_steps",
+         [helper.make_node("Gather", ["x", f"i{i}"], [f"g{i}"], axis=1,
+                           name=f"Gather_{i}") for i in range(3)] +
+         [helper.make_node("Unsqueeze", [f"g{i}", "one"], [t],
+                           name=f"Unsqueeze_{i}") for i, t in enumerate(steps)] +
+         [helper.make_node("Concat", steps, ["y"], axis=1, name="Concat_9")],
+         [f32("x", ["B", "T", 4])], [f32("y", ["B", "T", 4])],
+         [helper.make_tensor(f"i{i}", TensorProto.INT64, [], [i])
+          for i in range(3)] +
+         [helper.make_tensor("one", TensorProto.INT64, [1], [1])])
 
 
 def write_narrow_initializers_model(out_dir):
