@@ -151,6 +151,9 @@ void DimensionTies::visit(Operation *op) {
     };
     for (OpOperand *input : linalgOp.getDpsInputOperands())
       collect(input->get(), linalgOp.getMatchingIndexingMap(input));
+    // (The inits too: a fill's or an iota's extent is its init's.)
+    for (OpOperand &init : linalgOp.getDpsInitsMutable())
+      collect(init.get(), linalgOp.getMatchingIndexingMap(&init));
     for (OpResult result : op->getResults())
       collect(result, linalgOp.getIndexingMapMatchingResult(result));
     for (const auto &dims : byLoop)
@@ -192,6 +195,19 @@ void DimensionTies::visit(Operation *op) {
       for (int64_t d = 0; d < rankOf(input); ++d)
         if (d != static_cast<int64_t>(concat.getDim()))
           softTie(input, d, concat.getResult(), d);
+    return;
+  }
+  // A tensor sized by another's dimension (`tensor.empty(dim x, 0)`: a
+  // scripted loop's zeros(x.size(0), H) state) has that extent.
+  if (auto empty = dyn_cast<tensor::EmptyOp>(op)) {
+    for (int64_t d = 0; d < rankOf(empty.getResult()); ++d) {
+      if (!empty.getType().isDynamicDim(d))
+        continue;
+      auto size = empty.getDynamicSize(d).getDefiningOp<tensor::DimOp>();
+      if (std::optional<int64_t> index =
+              size ? size.getConstantIndex() : std::nullopt)
+        softTie(size.getSource(), *index, empty.getResult(), d);
+    }
     return;
   }
   if (auto castOp = dyn_cast<tensor::CastOp>(op)) {

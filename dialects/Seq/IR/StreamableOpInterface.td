@@ -48,7 +48,16 @@ def Seq_StreamableOpInterface : OpInterface<"StreamableOpInterface"> {
       }],
       "std::string", "futureStepsReason",
       (ins "::seqc::seq::StreamState &":$stream), [{}],
-      /*defaultImplementation=*/[{ return ""; }]>
+      /*defaultImplementation=*/[{ return ""; }]>,
+    InterfaceMethod<[{
+        Whether the op carries anything from one chunk to the next (a
+        recurrence's state, a convolution's last inputs, attention's cache):
+        its results then depend on earlier chunks. False for an op that
+        only checks that it acts within each step (a normalization over the
+        features), whose results are as time-free as its operands.
+      }],
+      "bool", "carriesStreamState", (ins), [{}],
+      /*defaultImplementation=*/[{ return true; }]>
   ];
 }
 

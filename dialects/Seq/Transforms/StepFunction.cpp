@@ -233,7 +233,8 @@ static bool isTimeFree(Value v, func::FuncOp step,
     timeFree = false;
   } else {
     Operation *def = v.getDefiningOp();
-    timeFree = !isa<StreamableOpInterface>(def);
+    auto streamable = dyn_cast<StreamableOpInterface>(def);
+    timeFree = !streamable || !streamable.carriesStreamState();
     for (Value operand : def->getOperands())
       timeFree = timeFree && (!isa<ShapedType>(operand.getType()) ||
                               isTimeFree(operand, step, memo, depth + 1));
@@ -333,7 +334,8 @@ BlockArgument StepBuilder::bindState(MutableOperandRange operand, Type type,
     llvm::append_range(work, above);
   }
   for (Operation *op : slice)
-    if (isa<StreamableOpInterface>(op)) {
+    if (auto streamable = dyn_cast<StreamableOpInterface>(op);
+        streamable && streamable.carriesStreamState()) {
       (void)fail(
           operand.getOwner(),
           "its initial state is computed from the state of " +

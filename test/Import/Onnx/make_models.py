@@ -85,7 +85,8 @@ from recurrent_models import (  # noqa: F401
     LstmBi, LstmInitialState, LstmUni, PreallocatedBatchFirst, ProjectedLoop,
     CumulativeLayerNorm, Rnn, ScriptedBatchFirst, ScriptedCatGrow,
     ScriptedFeedback, ScriptedCatSteps, ScriptedWrittenInitialState,
-    ScriptedTrimmedConvScan,
+    ScriptedTrimmedConvScan, ScriptedUnbindCell, StaticContextLstm,
+    static_context_inputs, QrnnConvStack,
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
@@ -392,6 +393,14 @@ MODELS = [
     ("scripted_trimmed_conv",
      lambda: torch.jit.script(ScriptedTrimmedConvScan()), 14,
      batch_first_features, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_unbind_cell", lambda: torch.jit.script(ScriptedUnbindCell()),
+     14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("static_context_lstm", StaticContextLstm, 14, static_context_inputs,
+     ["y"], {"x": {0: "B", 1: "T"}, "static": {0: "B"},
+             "y": {0: "B", 1: "T"}}),
+    ("qrnn_conv_stack", QrnnConvStack, 14, time_major_inputs, ["y"],
+     {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
 ]
 
 

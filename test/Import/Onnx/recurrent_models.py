@@ -887,3 +887,82 @@ class ScriptedTrimmedConvScan(nn.Module):
             h = f[:, t] * h + u[:, t]
             ys.append(h)
         return torch.stack(ys, 1)
+
+
+class ScriptedUnbindCell(nn.Module):
+    """A GRU-style cell scripted over `for x_t in x.unbind(1)` with one
+    output: torch 1.13 declares the stacked output with a made-up rank
+    ([B, T, ..., ...] for [B, T, 9]), so no dimension name came from the
+    declaration, and the state zeros(x.size(0), 9) named none either (no
+    step api: "output 0 has a dimension of run-time size (0) that no input
+    dimension names")."""
+
+    def __init__(self):
+        super().__init__()
+        self.ih = nn.Linear(8, 27)
+        self.hh = nn.Linear(9, 27)
+
+    def forward(self, x):  # [B, T, 8]
+        h = torch.zeros(x.size(0), 9)
+        outs: List[torch.Tensor] = []
+        for x_t in x.unbind(1):
+            i_r, i_z, i_n = self.ih(x_t).chunk(3, 1)
+            h_r, h_z, h_n = self.hh(h).chunk(3, 1)
+            r = torch.sigmoid(i_r + h_r)
+            z = torch.sigmoid(i_z + h_z)
+            n = torch.tanh(i_n + r * h_n)
+            h = (1 - z) * n + z * h
+            outs.append(h)
+        return torch.stack(outs, 1)
+
+
+class StaticContextLstm(nn.Module):
+    """The Temporal Fusion Transformer's static enrichment: an LSTM started
+    from LayerNorm(Linear(static)) of a time-less input (before: no step
+    api, "its initial state is computed from the state of
+    'seq.layer_norm'", as if a norm carried state across chunks)."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Linear(4, 6)
+        self.norm = nn.LayerNorm(6)
+        self.lstm = nn.LSTM(8, 6, batch_first=True)
+
+    def forward(self, x, static):  # [B, T, 8], [B, 4]
+        c = self.norm(self.enc(static)).unsqueeze(0)
+        y, _ = self.lstm(x, (c, torch.zeros_like(c)))
+        return y
+
+
+def static_context_inputs(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 8)).astype(np.float32),
+            "static": rng.standard_normal((B, 4)).astype(np.float32)}
+
+
+@torch.jit.script
+def _fo_pool(f: torch.Tensor, z: torch.Tensor,
+             o: torch.Tensor) -> torch.Tensor:
+    c = torch.zeros(z.size(1), z.size(2))
+    hs: List[torch.Tensor] = []
+    for t in range(z.size(0)):
+        c = f[t] * c + (1 - f[t]) * z[t]
+        hs.append(o[t] * c)
+    return torch.stack(hs, 0)
+
+
+class QrnnConvStack(nn.Module):
+    """A QRNN layer (Bradbury et al. 2016: causal conv gates, fo-pooling
+    in a scripted loop appending o_t * c_t) feeding a causal conv (before:
+    no step api, "cannot tell which model input dimension is the batch
+    dimension of its state" of the second conv)."""
+
+    def __init__(self):
+        super().__init__()
+        self.gates = nn.Conv1d(4, 18, 2)
+        self.out = nn.Conv1d(6, 6, 2)
+
+    def forward(self, x):  # [T, B, 4]
+        g = self.gates(F.pad(x.permute(1, 2, 0), (1, 0))).permute(2, 0, 1)
+        z, f, o = g.chunk(3, 2)
+        h = _fo_pool(torch.sigmoid(f), torch.tanh(z), torch.sigmoid(o))
+        return self.out(F.pad(h.permute(1, 2, 0), (1, 0))).permute(2, 0, 1)

@@ -36,6 +36,7 @@ struct NormModel
     return checkFeatureNormalization(
         op, static_cast<int64_t>(cast<NormOp>(op).getAxis()), s);
   }
+  bool carriesStreamState(Operation *) const { return false; }
 };
 
 } // namespace
