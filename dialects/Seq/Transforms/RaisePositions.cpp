@@ -113,9 +113,20 @@ struct RaiseArange : OpRewritePattern<linalg::GenericOp> {
     std::optional<ArangeForm> form = readArange(generic, toI64.getIn());
     if (!form)
       return failure();
-    // The length: a tensor's dimension, not a constant.
+    // The length: a tensor's dimension, not a constant; Range's count
+    // clamp max(n, 0) is the dimension itself (a trimmed length's Range,
+    // arange(C, C * (T + 1), C) after a Chomp1d, keeps it once the trim
+    // is folded into the conv).
     auto size =
         dyn_cast_if_present<Value>(getDecidedSize(generic.getDpsInits()[0], 0));
+    if (auto clamp =
+            size ? size.getDefiningOp<arith::MaxSIOp>() : arith::MaxSIOp())
+      for (auto [a, b] : {std::pair(clamp.getLhs(), clamp.getRhs()),
+                          std::pair(clamp.getRhs(), clamp.getLhs())})
+        if (matchPattern(b, m_Zero()) && a.getDefiningOp<tensor::DimOp>()) {
+          size = a;
+          break;
+        }
     auto dim = size ? size.getDefiningOp<tensor::DimOp>() : tensor::DimOp();
     std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
     if (!index)

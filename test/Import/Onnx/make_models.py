@@ -86,7 +86,7 @@ from recurrent_models import (  # noqa: F401
     CumulativeLayerNorm, Rnn, ScriptedBatchFirst, ScriptedCatGrow,
     ScriptedFeedback, ScriptedCatSteps, ScriptedWrittenInitialState,
     ScriptedTrimmedConvScan, ScriptedUnbindCell, StaticContextLstm,
-    static_context_inputs, QrnnConvStack,
+    static_context_inputs, QrnnConvStack, ChompedCumulativeNorm,
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
@@ -401,6 +401,9 @@ MODELS = [
              "y": {0: "B", 1: "T"}}),
     ("qrnn_conv_stack", QrnnConvStack, 14, time_major_inputs, ["y"],
      {"x": {0: "T", 1: "B"}, "y": {0: "T", 1: "B"}}),
+    ("chomped_cumulative_norm", ChompedCumulativeNorm, 13,
+     channels_first_inputs, ["y"],
+     {"x": {0: "B", 2: "T"}, "y": {0: "B", 2: "T"}}),
 ]
 
 

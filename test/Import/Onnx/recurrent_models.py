@@ -966,3 +966,26 @@ class QrnnConvStack(nn.Module):
         z, f, o = g.chunk(3, 2)
         h = _fo_pool(torch.sigmoid(f), torch.tanh(z), torch.sigmoid(o))
         return self.out(F.pad(h.permute(1, 2, 0), (1, 0))).permute(2, 0, 1)
+
+
+class ChompedCumulativeNorm(nn.Module):
+    """Conv-TasNet's causal configuration: a conv padded on both sides and
+    chomped on the right (Chomp1d), then the cumulative layer norm, whose
+    entry count arange(N, N * (T + 1), N) reads the chomped length (before:
+    no step api, "'/Range': reads its own iteration index": the count's
+    clamp max(T, 0) hid the length once the chomp was folded into the
+    conv)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 5, 3, padding=2)
+
+    def forward(self, x):  # [B, 4, T]
+        y = self.conv(x)[:, :, :-2].contiguous()
+        _, n, t = y.size()
+        cum_sum = torch.cumsum(y.sum(1, keepdim=True), dim=-1)
+        cum_pow = torch.cumsum(y.pow(2).sum(1, keepdim=True), dim=-1)
+        count = torch.arange(n, n * (t + 1), n, dtype=y.dtype).view(1, 1, -1)
+        mean = cum_sum / count
+        var = cum_pow / count - mean.pow(2)
+        return (y - mean) / (var + 1e-8).sqrt()
