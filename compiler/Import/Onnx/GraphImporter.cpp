@@ -27,6 +27,24 @@ static std::string sanitizeName(StringRef name) {
   return out;
 }
 
+/// What to write instead of an operator seqc does not compile by design,
+/// in PyTorch's terms ("" for others).
+static StringRef unsupportedOpHint(StringRef op) {
+  if (llvm::is_contained({"NonZero", "Compress", "Unique"}, op))
+    return "its output's length depends on the data (h[mask], "
+           "torch.nonzero, torch.unique); seqc compiles shapes that follow "
+           "from the inputs' sizes: write it as a masked computation, "
+           "(h * mask).sum(1) / mask.sum(1) for masked pooling, torch.where "
+           "for a selection";
+  if (llvm::is_contained({"RandomNormal", "RandomNormalLike", "RandomUniform",
+                          "RandomUniformLike", "Bernoulli", "Multinomial"},
+                         op))
+    return "a compiled model is deterministic (torch.randn_like, "
+           "torch.bernoulli, sampling): pass the noise or the uniform draws "
+           "in as a model input";
+  return "";
+}
+
 InFlightDiagnostic GraphImporter::fileError() {
   return emitError(FileLineColLoc::get(context, path, 0, 0));
 }
@@ -708,7 +726,10 @@ LogicalResult GraphImporter::importNode() {
   if (!handled && failed(importReshapeOp(*this, op, handled)))
     return failure();
   if (!handled) {
-    nodeError() << "operator " << op << " is not supported";
+    InFlightDiagnostic diag = nodeError();
+    diag << "operator " << op << " is not supported";
+    if (StringRef hint = unsupportedOpHint(op); !hint.empty())
+      diag << ": " << hint;
     return failure();
   }
   // A size that is a constant but negative (a Reshape to [-5, 2], a Tile

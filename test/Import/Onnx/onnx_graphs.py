@@ -602,6 +602,10 @@ def write_edge_inputs(in_dir):
         helper.make_node("Sigmoid", ["x"], ["s"], name="sigmoid"),
         helper.make_node("Log", ["s"], ["y"], name="log")],
         [f32("x", ["N"])], [f32("y", ["N"])])
+    # torch.randn_like(x) (a VAE's reparameterization).
+    save("random_like", [helper.make_node(
+        "RandomNormalLike", ["x"], ["y"], name="/RandomNormalLike")],
+        [f32("x", ["B", 4])], [f32("y", ["B", 4])])
     # A Python loop over time traced by torch.onnx.export: its 3 export
     # steps unrolled (Gather, Unsqueeze, Concat), the output still declared
     # with the input's dynamic T.
