@@ -503,6 +503,39 @@ FailureOr<Value> pool2d(GraphImporter &g, Value x, PoolWindow h, PoolWindow w,
   return seq::createTranspose(b, loc, *y, {0, 1, 3, 2});
 }
 
+/// AveragePool of x [N, C, T] with stride 1, dilation 1 and its padding
+/// counted (or none): seq.conv1d of C groups, each a [1, 1, k] filter of
+/// 1/k, padded as the pool is: y[n, c, t] = sum_j x[n, c, t + j - pad_l] /
+/// k (the ONNX AveragePool formula with count_include_pad, which is also
+/// the average with no padding).
+static FailureOr<Value> averageAsConvolution(GraphImporter &g, Value x,
+                                             int64_t k, int64_t channels,
+                                             std::pair<int64_t, int64_t> pads) {
+  OpBuilder &b = g.builder;
+  auto weightType = RankedTensorType::get({channels, 1, k}, b.getF32Type());
+  Value weight = arith::ConstantOp::create(
+      b, g.loc,
+      DenseElementsAttr::get(weightType, b.getF32FloatAttr(1.0f / k)));
+  RankedTensorType xt = tensorType(x);
+  int64_t t = xt.getDimSize(2), tout = ShapedType::kDynamic;
+  if (!ShapedType::isDynamic(t)) {
+    tout = t + pads.first + pads.second - k + 1;
+    if (tout < 1) {
+      g.nodeError() << "the window (" << k << ") is longer than the "
+                    << "padded input (" << t + pads.first + pads.second << ")";
+      return failure();
+    }
+  }
+  auto type = RankedTensorType::get({xt.getDimSize(0), channels, tout},
+                                    xt.getElementType());
+  return seq::Conv1dOp::create(
+             b, g.loc, type, x, weight, /*bias=*/Value(),
+             b.getI64IntegerAttr(1), b.getI64IntegerAttr(1),
+             b.getI64IntegerAttr(channels),
+             b.getDenseI64ArrayAttr({pads.first, pads.second}), UnitAttr())
+      .getResult();
+}
+
 /// MaxPool / AveragePool over time ([N, C, T], poolLastAxis) or over the
 /// last two dimensions ([N, C, H, W], pool2d: a CRNN's nn.MaxPool2d).
 LogicalResult importPool(GraphImporter &g, bool isMax) {
@@ -547,8 +580,20 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
                    /*allowSame=*/true);
     if (!pads)
       return failure();
-    y = poolLastAxis(g, x, {*k, *stride, *dilation, pads->first, pads->second},
-                     isMax, ceilMode, includePad);
+    int64_t channels = tensorType(x).getDimSize(1);
+    bool padded = pads->first != 0 || pads->second != 0;
+    if (!isMax && *stride == 1 && *dilation == 1 && (!padded || includePad) &&
+        !ShapedType::isDynamic(channels)) {
+      // A moving average (stride 1, zeros counted) is a depthwise
+      // convolution of 1/k taps (the same sums): as seq.conv1d it is
+      // vectorized as one, and a left-padded one (a causal moving average,
+      // AvgPool1d after F.pad(x, (k - 1, 0))) streams as a causal conv.
+      y = averageAsConvolution(g, x, *k, channels, *pads);
+    } else {
+      y = poolLastAxis(g, x,
+                       {*k, *stride, *dilation, pads->first, pads->second},
+                       isMax, ceilMode, includePad);
+    }
   } else {
     auto pairAttr = [&](StringRef name, int64_t dflt,
                         int64_t min) -> std::optional<SmallVector<int64_t>> {

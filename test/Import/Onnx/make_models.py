@@ -87,6 +87,7 @@ from recurrent_models import (  # noqa: F401
     ScriptedFeedback, ScriptedCatSteps, ScriptedWrittenInitialState,
     ScriptedTrimmedConvScan, ScriptedUnbindCell, StaticContextLstm,
     static_context_inputs, QrnnConvStack, ChompedCumulativeNorm,
+    MovingAverages,
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
@@ -404,6 +405,12 @@ MODELS = [
     ("chomped_cumulative_norm", ChompedCumulativeNorm, 13,
      channels_first_inputs, ["y"],
      {"x": {0: "B", 2: "T"}, "y": {0: "B", 2: "T"}}),
+    ("causal_moving_average", MovingAverages, 13, channels_first_inputs,
+     ["y"], {"x": {0: "B", 2: "T"}, "y": {0: "B", 2: "T"}}),
+    ("moving_averages", lambda: MovingAverages(causal=False), 13,
+     channels_first_inputs, ["same", "shorter"],
+     {"x": {0: "B", 2: "T"}, "same": {0: "B", 2: "T"},
+      "shorter": {0: "B", 2: "T1"}}),
 ]
 
 

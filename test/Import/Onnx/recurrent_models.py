@@ -989,3 +989,22 @@ class ChompedCumulativeNorm(nn.Module):
         mean = cum_sum / count
         var = cum_pow / count - mean.pow(2)
         return (y - mean) / (var + 1e-8).sqrt()
+
+
+class MovingAverages(nn.Module):
+    """Moving averages (AvgPool1d, stride 1): a causal one after a left
+    F.pad (causal=True; before: no step api, "'tensor.pad' ... not known
+    to act on each time step independently"), or one padded on both sides
+    counting the padding, and one unpadded. Each is a depthwise conv of
+    1/k taps."""
+
+    def __init__(self, causal=True):
+        super().__init__()
+        self.causal = causal
+        self.proj = nn.Conv1d(4, 5, 1)
+
+    def forward(self, x):  # [B, 4, T]
+        if self.causal:
+            return self.proj(F.avg_pool1d(F.pad(x, (3, 0)), 4, stride=1))
+        return (F.avg_pool1d(x, 3, stride=1, padding=1),
+                F.avg_pool1d(x, 2, stride=1))
