@@ -364,8 +364,9 @@ func.func @mamba(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = ["B", "T", ""
 
 // -----
 
-// A slice of the time dimension (here its first step) selects steps.
-// expected-error @+1 {{a slice of a dimension of unknown size may select time steps}}
+// A slice of the time dimension (here its first step) selects steps; the
+// first step's slice says how a time shift streams.
+// expected-error @+1 {{a slice of a dimension of unknown size may select time steps (x[:1] is each chunk's first step; a time shift streams written torch.cat([torch.zeros_like(x[:1]), x[:-1]]) or with F.pad)}}
 func.func @time_slice(%x: tensor<?x?x4xf32>, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<1x1x2x8xf32> {
   %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
     : (tensor<?x?x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)

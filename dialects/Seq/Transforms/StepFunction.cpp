@@ -738,9 +738,20 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
         continue;
       }
       if (!isConstantIntValue(slice.getMixedOffsets()[d], 0) ||
-          !wholeSliceDims.contains({op, d}))
-        return fail(op, "a slice of a dimension of unknown size may select "
-                        "time steps");
+          !wholeSliceDims.contains({op, d})) {
+        // x[:1] read for its values (Salesforce QRNN's shift, cat([x[:1] *
+        // 0, x[:-1]])) is each chunk's first step, not the stream's.
+        bool firstStep = isConstantIntValue(slice.getMixedOffsets()[d], 0) &&
+                         isConstantIntValue(slice.getMixedSizes()[d], 1);
+        return fail(op,
+                    std::string("a slice of a dimension of unknown size "
+                                "may select time steps") +
+                        (firstStep ? " (x[:1] is each chunk's first step; a "
+                                     "time shift streams written "
+                                     "torch.cat([torch.zeros_like(x[:1]), "
+                                     "x[:-1]]) or with F.pad)"
+                                   : ""));
+      }
       if (!isConstantIntValue(slice.getMixedStrides()[d], 1))
         return fail(op, "a strided slice may select time steps");
     }
