@@ -73,6 +73,14 @@ struct Val {
 /// integer over bool, the wider of two of one kind, f32 for f16 with bf16.
 mlir::Type promoteTensorTypes(mlir::Builder &b, mlir::Type x, mlir::Type y);
 
+/// torch.result_type of two tensors, one of them maybe 0-d (`xZeroDim`,
+/// `yZeroDim`): a 0-d tensor decides only when its kind (float over
+/// integer over bool) is above the other's (an i32 [T] plus an i64 0-d is
+/// i32, plus an f32 0-d is f32), as c10's ResultTypeState ranks
+/// dimensioned over zero-dim tensors.
+mlir::Type promoteTensorTypes(mlir::Builder &b, mlir::Type x, bool xZeroDim,
+                              mlir::Type y, bool yZeroDim);
+
 /// torch.result_type of a tensor of element type `tensor` and a Python
 /// number (`floatScalar`: a float literal): the tensor's type, unless the
 /// number is of a higher kind (a float with integer or bool data gives the

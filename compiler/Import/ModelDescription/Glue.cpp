@@ -29,10 +29,23 @@ namespace md {
 // Glue
 //===----------------------------------------------------------------------===//
 
+/// bool 0, integers 1, floats 2: torch's categories of types.
+static int typeKind(Type t) {
+  return isa<FloatType>(t) ? 2 : t.isInteger(1) ? 0 : 1;
+}
+
+Type promoteTensorTypes(Builder &b, Type x, bool xZeroDim, Type y,
+                        bool yZeroDim) {
+  if (xZeroDim == yZeroDim)
+    return promoteTensorTypes(b, x, y);
+  Type zeroDim = xZeroDim ? x : y, other = xZeroDim ? y : x;
+  return typeKind(zeroDim) > typeKind(other) ? zeroDim : other;
+}
+
 Type promoteTensorTypes(Builder &b, Type x, Type y) {
   if (x == y)
     return x;
-  auto kind = [](Type t) { return isa<FloatType>(t) ? 2 : t.isInteger(1) ? 0 : 1; };
+  auto kind = typeKind;
   if (kind(x) != kind(y))
     return kind(x) > kind(y) ? x : y;
   if (x.getIntOrFloatBitWidth() != y.getIntOrFloatBitWidth())
@@ -184,6 +197,7 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
   // torch.
   StringRef op = current->layer;
   SmallVector<Type> stepTypes; // the accumulated type after each operand
+  bool accZeroDim = true;      // whether the operands so far are all 0-d
   for (auto [i, v] : llvm::enumerate(operands)) {
     Type t = v.type().getElementType();
     if (!isa<FloatType, IntegerType>(t)) {
@@ -192,8 +206,11 @@ FailureOr<Val> Emitter::emitElementwise(ArrayRef<Val> operands) {
           << describe(v, current->operands[i].value.text);
       return failure();
     }
-    stepTypes.push_back(i == 0 ? t
-                               : promoteTensorTypes(b, stepTypes.back(), t));
+    stepTypes.push_back(i == 0
+                            ? t
+                            : promoteTensorTypes(b, stepTypes.back(),
+                                                 accZeroDim, t, v.rank() == 0));
+    accZeroDim = accZeroDim && v.rank() == 0;
   }
   if (value)
     stepTypes.back() = promoteWithScalar(

@@ -74,8 +74,9 @@ FailureOr<Val> Emitter::emitMinMax(ArrayRef<Val> operands) {
         << describe(v, current->operands[i].value.text);
     return failure();
   }
-  Type elt = promoteTensorTypes(b, operands[0].type().getElementType(),
-                                operands[1].type().getElementType());
+  Type elt = promoteTensorTypes(
+      b, operands[0].type().getElementType(), operands[0].rank() == 0,
+      operands[1].type().getElementType(), operands[1].rank() == 0);
   bool max = kind == "maximum";
   return mapBroadcast(
       operands, elt, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {

@@ -135,6 +135,7 @@ FailureOr<Val> Emitter::emitCumSum(const Val &x) {
 FailureOr<Val> Emitter::emitSelection(ArrayRef<Val> operands) {
   StringRef kind = current->layer;
   auto elt = [&](unsigned i) { return operands[i].type().getElementType(); };
+  auto zeroDim = [&](unsigned i) { return operands[i].rank() == 0; };
   auto expect = [&](unsigned i, bool ok, StringRef what) -> LogicalResult {
     if (ok)
       return success();
@@ -163,16 +164,17 @@ FailureOr<Val> Emitter::emitSelection(ArrayRef<Val> operands) {
           << kind << " compares two operands, or one operand with value=";
       return failure();
     }
-    operandElt = value ? promoteWithScalar(b, elt(0),
-                                           value->value.kind !=
-                                               Literal::Kind::Int)
-                       : promoteTensorTypes(b, elt(0), elt(1));
+    operandElt =
+        value ? promoteWithScalar(b, elt(0),
+                                  value->value.kind != Literal::Kind::Int)
+              : promoteTensorTypes(b, elt(0), zeroDim(0), elt(1), zeroDim(1));
     resultElt = i1;
   } else if (kind == "where") {
     // torch.where(cond, a, b) is of a's and b's promoted type.
     if (failed(expect(0, elt(0).isInteger(1), "a bool condition")))
       return failure();
-    resultElt = operandElt = promoteTensorTypes(b, elt(1), elt(2));
+    resultElt = operandElt =
+        promoteTensorTypes(b, elt(1), zeroDim(1), elt(2), zeroDim(2));
   } else { // masked_fill
     if (failed(expect(0, isa<FloatType>(elt(0)), "a float input")) ||
         failed(expect(1, elt(1).isInteger(1), "a bool mask")))
