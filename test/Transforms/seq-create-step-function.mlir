@@ -713,6 +713,24 @@ func.func @cumsum_over_batch(%x: tensor<?x?x4xf32> {seq.name = "x", seq.dims = [
 
 // -----
 
+// A feature softmax before a recurrence over a batch of fixed size 1 (the
+// usual batch-1 export): the time axis is followed through the softmax
+// (before, it was not, and the model was refused: "cannot tell which
+// model input dimension is its time axis").
+// CHECK-LABEL: func.func @softmax_rnn_step(
+// CHECK-SAME: seq.stream_dim = "T"
+func.func @softmax_rnn(%x: tensor<?x1x4xf32> {seq.name = "x", seq.dims = ["T", "", ""]}, %w: tensor<1x8x4xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x1x1x8xf32> {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x1x4xf32>
+  %e = tensor.empty(%t) : tensor<?x1x4xf32>
+  %s = linalg.softmax dimension(2) ins(%x : tensor<?x1x4xf32>) outs(%e : tensor<?x1x4xf32>) -> tensor<?x1x4xf32>
+  %y, %h = seq.rnn %s, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x1x4xf32>, tensor<1x8x4xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x1x8xf32>, tensor<1x1x8xf32>)
+  return %y : tensor<?x1x1x8xf32>
+}
+
+// -----
+
 // A time axis of a size no input dimension has (T + 1, computed): the
 // caller could not tell along which input dimension to cut the chunks.
 // expected-error @+1 {{cannot tell which model input dimension is its time axis}}

@@ -204,6 +204,13 @@ LogicalResult checkArguments(const LayerStmt &layer, const LayerSpec &spec,
     }
     using LK = Literal::Kind;
     LK kind = arg.value.kind;
+    if (arg.value.call && kw->type != KwType::Value) {
+      error(arg.value.pos) << "keyword '" << arg.key << "' of " << layer.layer
+                           << " expects " << kindName(kw->type)
+                           << ", not a call (only keywords that take a "
+                              "value, such as mha's key_padding_mask, do)";
+      return failure();
+    }
     bool ok = kw->type == KwType::Int    ? kind == LK::Int
               : kw->type == KwType::Float ? kind == LK::Int || kind == LK::Float
               : kw->type == KwType::Bool  ? kind == LK::Bool

@@ -60,7 +60,7 @@ private:
     while (i < text.size() &&
            (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
       ++i;
-    return i < text.size() && text[i] == '\n';
+    return i == text.size() || text[i] == '\n';
   }
   char takeChar() {
     char c = text[index++];
@@ -153,7 +153,7 @@ Token Parser::lex() {
       while (peekChar() != '\n' && !atEnd())
         takeChar();
     } else if (c == '\\' && continuesLine()) {
-      while (takeChar() != '\n') {
+      while (!atEnd() && takeChar() != '\n') {
       }
     } else {
       break;
@@ -564,6 +564,7 @@ bool Parser::parseArguments(std::vector<LayerStmt> &into, LayerStmt &layer,
     value.kind = Literal::Kind::Ident;
     value.text = inner.name;
     value.pos = callee.pos;
+    value.call = true;
     into.push_back(std::move(inner));
     return true;
   };

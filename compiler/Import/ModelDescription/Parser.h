@@ -45,6 +45,9 @@ struct Literal {
   std::string text; // String and Ident; the spelling for the others
   Pos pos;
   std::vector<Literal> items; // List: `[INT | IDENT, ...]`
+  /// An Ident naming a call written in place (`key_padding_mask=eq(m,
+  /// value=0)`): only keywords that take a value's name take one.
+  bool call = false;
 };
 
 /// `KEY=LITERAL`, or a positional operand (empty key, `value.kind` Ident).

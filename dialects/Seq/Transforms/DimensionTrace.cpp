@@ -43,8 +43,9 @@ tiedOperandDimension(DimensionTiesOpInterface op, Value value, unsigned dim) {
 }
 
 /// The function argument dimension that dimension `dim` of `value` is
-/// (the same extent, the same rows): followed back through the ops a model
-/// applies per step. None when it cannot be followed.
+/// (the same extent; the same rows where the ops carry rows): followed back
+/// through the ops a model applies per step. None when it cannot be
+/// followed.
 ///
 /// A flatten and a split between (torch's head split at batch 1 exports
 /// [T, 1, E] -> [T*E] -> [T, H, E/H]) are followed through the leading
@@ -88,9 +89,15 @@ static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo) {
     }
     Operation *op = value.getDefiningOp();
     bool reshape = isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op);
+    // (A cast or a comparison keeps the shape, not the element type.)
+    auto sameShape = [&](Value operand) {
+      auto type = dyn_cast<RankedTensorType>(operand.getType());
+      return type && type.getShape() ==
+                         cast<RankedTensorType>(value.getType()).getShape();
+    };
     bool flatElementwise = op->getNumOperands() > 0 &&
                            op->hasTrait<OpTrait::Elementwise>() &&
-                           op->getOperand(0).getType() == value.getType();
+                           sameShape(op->getOperand(0));
     // Inside a flattened stretch only the flat layout's own ops.
     if (inner != 1 && !reshape && !flatElementwise)
       return std::nullopt;
@@ -105,6 +112,8 @@ static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo) {
       std::tie(value, dim) = *operandDim;
     } else if (flatElementwise) {
       value = op->getOperand(0);
+    } else if (auto softmax = dyn_cast<linalg::SoftmaxOp>(op)) {
+      value = softmax.getInput();
     } else if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
       dim = transpose.getPermutation()[dim];
       value = transpose.getInput();

@@ -28,8 +28,10 @@ std::optional<std::pair<mlir::Value, unsigned>>
 tiedOperandDimension(DimensionTiesOpInterface op, mlir::Value value,
                      unsigned dim);
 
-/// The function argument dimension that dimension `dim` of `value` is (the
-/// same extent, the same rows); none when it cannot be followed.
+/// The function argument dimension that dimension `dim` of `value` is: the
+/// same extent, and the same rows where the ops on the way carry rows (a
+/// tensor made from that extent alone, zeros(x.size(0), H) or an iota,
+/// has only the extent); none when it cannot be followed.
 std::optional<std::pair<mlir::BlockArgument, unsigned>>
 traceDimension(mlir::Value value, unsigned dim);
 
