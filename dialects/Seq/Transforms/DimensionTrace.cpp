@@ -42,6 +42,14 @@ tiedOperandDimension(DimensionTiesOpInterface op, Value value, unsigned dim) {
   return std::nullopt;
 }
 
+using TracedDim = std::optional<std::pair<BlockArgument, unsigned>>;
+/// Where a generic's inputs led, each followed once per traceDimension
+/// call: a chain of generics each reading several traced values would be
+/// followed along every path (exponential in its depth) otherwise.
+using TraceMemo = llvm::DenseMap<std::pair<Value, unsigned>, TracedDim>;
+
+static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo);
+
 /// The function argument dimension that dimension `dim` of `value` is
 /// (the same extent; the same rows where the ops carry rows): followed back
 /// through the ops a model applies per step. None when it cannot be
@@ -52,14 +60,6 @@ tiedOperandDimension(DimensionTiesOpInterface op, Value value, unsigned dim) {
 /// dimension of the groups: the split's leading T has the flat dimension's
 /// rows of E = H * E/H elements (`inner`), which the flatten's group, led
 /// by T with static trailing extents of product E, takes back.
-using TracedDim = std::optional<std::pair<BlockArgument, unsigned>>;
-/// Where a generic's inputs led, each followed once per traceDimension
-/// call: a chain of generics each reading several traced values would be
-/// followed along every path (exponential in its depth) otherwise.
-using TraceMemo = llvm::DenseMap<std::pair<Value, unsigned>, TracedDim>;
-
-static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo);
-
 std::optional<std::pair<BlockArgument, unsigned>> traceDimension(Value value,
                                                                  unsigned dim) {
   TraceMemo memo;
