@@ -107,17 +107,19 @@ FailureOr<Val> Emitter::emitPosEmbedding(const Val &x) {
   FailureOr<int64_t> embed = positionalEmbedSize(x, batchFirst);
   if (failed(embed))
     return failure();
-  // An nn.Embedding's table is P.weight; an nn.Parameter's is P itself,
-  // [max_len, E] or, added to a [B, T, E] input, [1, max_len, E] (minGPT's
-  // and ViT's pos_emb).
+  // An nn.Embedding's table is P.weight; an nn.Parameter's (or a
+  // buffer's) is P itself, [max_len, E] or with the batch's unit
+  // dimension where the input has it (minGPT's and ViT's pos_emb).
   std::string own = prefix();
   bool parameter = weights.isOpen() && !weights.contains(own + ".weight") &&
                    weights.contains(own);
   FailureOr<WeightTensor> w = parameter ? weightNamed(own) : weight("weight");
   if (failed(w))
     return failure();
-  if (parameter && w->shape.size() == 3 && w->shape[0] == 1)
-    w->shape.erase(w->shape.begin());
+  // ([1, max_len, E] batch-first; [max_len, 1, E] time-major, the
+  // PyTorch tutorial's `pe` buffer: the unit dimension is the batch's.)
+  if (parameter && w->shape.size() == 3 && w->shape[batchFirst ? 0 : 1] == 1)
+    w->shape.erase(w->shape.begin() + (batchFirst ? 0 : 1));
   if (w->shape.size() == 2 &&
       (failed(checkKwAgainst("max_len", w->shape[0], *w, "max_len")) ||
        failed(checkKwAgainst("dim", w->shape[1], *w, "embedding size"))))
