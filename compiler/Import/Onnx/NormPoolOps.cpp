@@ -508,9 +508,10 @@ FailureOr<Value> pool2d(GraphImporter &g, Value x, PoolWindow h, PoolWindow w,
 /// 1/k, padded as the pool is: y[n, c, t] = sum_j x[n, c, t + j - pad_l] /
 /// k (the ONNX AveragePool formula with count_include_pad, which is also
 /// the average with no padding).
-static FailureOr<Value> averageAsConvolution(GraphImporter &g, Value x,
-                                             int64_t k, int64_t channels,
-                                             std::pair<int64_t, int64_t> pads) {
+/// A fixed T shorter than the window is left to poolLastAxis's message.
+static Value averageAsConvolution(GraphImporter &g, Value x, int64_t k,
+                                  int64_t channels,
+                                  std::pair<int64_t, int64_t> pads) {
   OpBuilder &b = g.builder;
   auto weightType = RankedTensorType::get({channels, 1, k}, b.getF32Type());
   Value weight = arith::ConstantOp::create(
@@ -518,14 +519,8 @@ static FailureOr<Value> averageAsConvolution(GraphImporter &g, Value x,
       DenseElementsAttr::get(weightType, b.getF32FloatAttr(1.0f / k)));
   RankedTensorType xt = tensorType(x);
   int64_t t = xt.getDimSize(2), tout = ShapedType::kDynamic;
-  if (!ShapedType::isDynamic(t)) {
+  if (!ShapedType::isDynamic(t))
     tout = t + pads.first + pads.second - k + 1;
-    if (tout < 1) {
-      g.nodeError() << "the window (" << k << ") is longer than the "
-                    << "padded input (" << t + pads.first + pads.second << ")";
-      return failure();
-    }
-  }
   auto type = RankedTensorType::get({xt.getDimSize(0), channels, tout},
                                     xt.getElementType());
   return seq::Conv1dOp::create(
@@ -580,10 +575,13 @@ LogicalResult importPool(GraphImporter &g, bool isMax) {
                    /*allowSame=*/true);
     if (!pads)
       return failure();
-    int64_t channels = tensorType(x).getDimSize(1);
+    int64_t channels = tensorType(x).getDimSize(1),
+            t = tensorType(x).getDimSize(2);
     bool padded = pads->first != 0 || pads->second != 0;
+    bool fits =
+        ShapedType::isDynamic(t) || t + pads->first + pads->second >= *k;
     if (!isMax && *stride == 1 && *dilation == 1 && (!padded || includePad) &&
-        !ShapedType::isDynamic(channels)) {
+        !ShapedType::isDynamic(channels) && fits) {
       // A moving average (stride 1, zeros counted) is a depthwise
       // convolution of 1/k taps (the same sums): as seq.conv1d it is
       // vectorized as one, and a left-padded one (a causal moving average,
