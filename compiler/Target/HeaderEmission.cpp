@@ -165,9 +165,23 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
     os << "/* Streaming. The model is causal: feeding it a sequence in chunks\n"
        << " * (of any number of steps) through " << n << "_step gives the\n"
        << " * same outputs as one " << n << "_run over the whole sequence.\n";
-    if (!step->streamDim.empty())
+    if (!step->streamDim.empty()) {
       os << " * A chunk is the inputs' steps along their dimension "
          << step->streamDim << ".\n";
+      // (A decoder's memory, read by cross-attention in every chunk.)
+      std::string whole;
+      for (const TensorSignature &t : step->inputs)
+        if (!llvm::is_contained(t.dims, step->streamDim))
+          whole += (whole.empty() ? "" : ", ") + t.name;
+      if (!whole.empty()) {
+        writeWrapped(os,
+                     "Inputs without it (" + whole +
+                         ") are given whole to every chunk: a stream gives a "
+                         "run's numbers when every chunk gets the same ones.",
+                     " *", " *");
+        os << "\n";
+      }
+    }
     os << " * A fresh (or reset) stream starts from the model's own initial\n"
        << " * values, as a run does: its states are zero, and an initial\n"
        << " * state the model takes as an input (an h0) or has learned is\n"

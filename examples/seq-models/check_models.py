@@ -71,6 +71,10 @@ STREAMING = {
     "gpt_bigcode": ["--stream-dim=T", "--dim=capacity=16"],
     # Positions from an nn.Parameter table continue across chunks.
     "param_pos": ["--stream-dim=T"],
+    # A decoder layer: the self-attention's key/value cache carries over;
+    # the cross-attention reads all of `memory` (given whole) in every
+    # chunk.
+    "seq2seq": ["--stream-dim=T", "--dim=capacity=16"],
 }
 STREAM_CHUNKS = ["1", "2", "7"]
 

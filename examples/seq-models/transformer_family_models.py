@@ -1028,3 +1028,51 @@ scale = exp(s)
 y     = mul(h, scale)
 output y, scale
 """, {"x": torch.randn(2, 5, 8)}, LearnedScalars.forward)
+
+
+# --- a seq2seq decoder layer that streams: cross-attention to memory --------
+class Seq2SeqDecoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        # A pre-norm, batch-first nn.TransformerDecoderLayer (as in
+        # Whisper's and BART-style decoders, one layer).
+        self.layer = nn.TransformerDecoderLayer(16, 4, dim_feedforward=32,
+                                                dropout=0.0, batch_first=True,
+                                                norm_first=True)
+        self.head = nn.Linear(16, 5)
+
+
+def seq2seq_forward(m, tgt, memory, mem_len):
+    T, S = tgt.shape[1], memory.shape[1]
+    causal = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
+    pad = torch.arange(S)[None, :] >= mem_len[:, None]   # [B, S]: padding
+    x = m.layer(tgt, memory, tgt_mask=causal, memory_key_padding_mask=pad)
+    return {"y": m.head(x)}
+
+
+export("seq2seq", Seq2SeqDecoder(), """
+# A decoder layer of an encoder-decoder model (pre-norm, batch-first
+# nn.TransformerDecoderLayer): causal self-attention, then cross-attention
+# to the encoder's `memory`, whose padded steps a key_padding_mask built
+# from lengths hides. It streams along T: the self-attention keeps a
+# key/value cache, and every chunk reads all of memory (given whole).
+model seq2seq
+weights "seq2seq.safetensors"
+input tgt: f32[B, T, 16]
+input memory: f32[B, S, 16]
+input mem_len: i64[B]
+pad = logical_not(sequence_mask(mem_len, memory, dim=1))   # [B, S]
+n1  = layer_norm(tgt, name=layer.norm1)
+sa  = mha(n1, heads=4, causal=true, batch_first=true, name=layer.self_attn)
+x1  = add(tgt, sa)
+n2  = layer_norm(x1, name=layer.norm2)
+ca  = mha(n2, memory, heads=4, batch_first=true, key_padding_mask=pad,
+          name=layer.multihead_attn)
+x2  = add(x1, ca)
+n3  = layer_norm(x2, name=layer.norm3)
+f   = linear(relu(linear(n3, name=layer.linear1)), name=layer.linear2)
+x3  = add(x2, f)
+y   = linear(x3, out=5, name=head)
+output y
+""", {"tgt": torch.randn(3, 11, 16), "memory": torch.randn(3, 6, 16),
+      "mem_len": torch.tensor([6, 2, 4])}, seq2seq_forward)

@@ -223,11 +223,39 @@ func.func @sliding_window(%q: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]
 // -----
 
 // Cross-attention to another input (a decoder's memory, its length a
-// dimension of its own) reads no future step of the stream; it was told
-// it did.
-// expected-error @+1 {{attention without a causal mask over another input's steps (cross-attention to a decoder's memory, say) cannot stream: only causal self-attention keeps a key/value cache}}
+// dimension of its own) reads no future step of the stream and carries
+// nothing: each chunk's queries read all of the memory, which every chunk
+// is given whole. The causal self-attention before it keeps the cache.
+// CHECK-LABEL: func.func @cross_attention_step
+// CHECK-SAME: %[[Q:[^:]+]]: tensor<1x2x?x4xf32>
+// CHECK-SAME: %[[MEM:[^:]+]]: tensor<1x2x?x4xf32>
+// CHECK: %[[SA:.+]] = seq.attention {{.+}} causal(bottom_right)
+// CHECK: seq.attention %[[SA]], %[[MEM]], %[[MEM]] :
 func.func @cross_attention(%q: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]}, %mem: tensor<1x2x?x4xf32> {seq.dims = ["", "", "S", ""]}) -> tensor<1x2x?x4xf32> {
-  %o = seq.attention %q, %mem, %mem : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %s = seq.attention %q, %q, %q causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %o = seq.attention %s, %mem, %mem : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  return %o : tensor<1x2x?x4xf32>
+}
+
+// -----
+
+// A memory whose length has the time axis's name is chunked with the
+// stream: attention over it is self-attention reading future steps.
+// expected-error @+1 {{attention without a causal mask reads future steps (cross-attention to a decoder's memory streams when its keys follow back to an input dimension named other than the time axis, S of memory [S, B, E])}}
+func.func @cross_attention_same_name(%q: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]}, %mem: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]}) -> tensor<1x2x?x4xf32> {
+  %s = seq.attention %q, %q, %q causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %o = seq.attention %s, %mem, %mem : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  return %o : tensor<1x2x?x4xf32>
+}
+
+// -----
+
+// Keys that are another attention's output over the memory's steps carry
+// that attention's cache: they would differ from chunk to chunk.
+// expected-error @+1 {{cross-attention reads the same keys and values in every chunk: they (and a mask of one query row) must be computed from weights and inputs without the stream's time axis (a decoder's memory), given whole to every chunk}}
+func.func @cross_attention_stateful_keys(%q: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]}, %mem: tensor<1x2x?x4xf32> {seq.dims = ["", "", "S", ""]}) -> tensor<1x2x?x4xf32> {
+  %k = seq.attention %mem, %mem, %mem causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %o = seq.attention %q, %k, %k : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
   return %o : tensor<1x2x?x4xf32>
 }
 
@@ -253,7 +281,7 @@ func.func @masked_attention(%q: tensor<1x2x?x4xf32>, %m: tensor<?x?xf32>) -> ten
 // could be read off the model's masks (a causal mask combined with a key
 // padding mask, say): the reason says so instead of calling the model
 // one without a causal mask.
-// expected-error @+1 {{attention whose mask is not a causal band alone reads future steps: its mask, kept whole (a causal mask combined with a key padding mask, or one seqc does not read as causal), spans the whole sequence; only a causal (or sliding-window) mask streams (cross-attention to another input, a decoder's memory, does not stream either)}}
+// expected-error @+1 {{attention whose mask is not a causal band alone reads future steps: its mask, kept whole (a causal mask combined with a key padding mask, or one seqc does not read as causal), spans the whole sequence; only a causal (or sliding-window) mask streams (cross-attention to a decoder's memory streams when its keys follow back to an input dimension named other than the time axis, S of memory [S, B, E])}}
 func.func @mask_without_causal(%q: tensor<1x2x?x4xf32>, %m: tensor<?x?xf32>) -> tensor<1x2x?x4xf32> {
   %o = seq.attention %q, %q, %q mask(%m) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<?x?xf32>) -> tensor<1x2x?x4xf32>
   return %o : tensor<1x2x?x4xf32>
@@ -593,6 +621,64 @@ func.func @time_softmax(%x: tensor<?x?x8xf32>, %w: tensor<1x8x8xf32>, %r: tensor
   %e = tensor.empty(%t, %b) : tensor<?x?x8xf32>
   %p = linalg.softmax dimension(0) ins(%x : tensor<?x?x8xf32>) outs(%e : tensor<?x?x8xf32>) -> tensor<?x?x8xf32>
   return %p : tensor<?x?x8xf32>
+}
+
+// -----
+
+// A softmax over the named time axis (of the recurrence's output, followed
+// back to x's T) is refused once that axis is known to be the stream's.
+// expected-error @+1 {{a softmax along a dimension of run-time size may combine time steps}}
+func.func @named_time_softmax(%x: tensor<?x?x8xf32> {seq.dims = ["T", "B", ""]}, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x?x8xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %y3 = tensor.collapse_shape %y [[0, 1], [2], [3]] : tensor<?x1x?x8xf32> into tensor<?x?x8xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %x, %c0 : tensor<?x?x8xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x8xf32>
+  %e = tensor.empty(%t, %b) : tensor<?x?x8xf32>
+  %p = linalg.softmax dimension(0) ins(%y3 : tensor<?x?x8xf32>) outs(%e : tensor<?x?x8xf32>) -> tensor<?x?x8xf32>
+  return %p : tensor<?x?x8xf32>
+}
+
+// -----
+
+// Attention weights over an encoder's steps (Luong's dot score): the
+// scores' product over the features, the softmax over S and the context's
+// product over S combine steps of `enc`, an input no chunk splits (its S
+// is not the stream's T): each chunk computes them as the run does.
+// CHECK-LABEL: func.func @encoder_attention_step
+// CHECK: seq.rnn
+// CHECK: linalg.softmax dimension(2)
+// CHECK: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+func.func @encoder_attention(%x: tensor<?x?x8xf32> {seq.dims = ["T", "B", ""]}, %enc: tensor<?x?x8xf32> {seq.dims = ["S", "B", ""]}, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x?x8xf32> {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %y3 = tensor.collapse_shape %y [[0, 1], [2], [3]] : tensor<?x1x?x8xf32> into tensor<?x?x8xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %t = tensor.dim %x, %c0 : tensor<?x?x8xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x8xf32>
+  %s = tensor.dim %enc, %c0 : tensor<?x?x8xf32>
+  %e = tensor.empty(%t, %b, %s) : tensor<?x?x?xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<?x?x?xf32>) -> tensor<?x?x?xf32>
+  %scores = linalg.generic {indexing_maps = [affine_map<(t, b, s, f) -> (t, b, f)>, affine_map<(t, b, s, f) -> (s, b, f)>, affine_map<(t, b, s, f) -> (t, b, s)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%y3, %enc : tensor<?x?x8xf32>, tensor<?x?x8xf32>) outs(%z : tensor<?x?x?xf32>) {
+  ^bb0(%a: f32, %k: f32, %o: f32):
+    %m = arith.mulf %a, %k : f32
+    %sum = arith.addf %o, %m : f32
+    linalg.yield %sum : f32
+  } -> tensor<?x?x?xf32>
+  %p = linalg.softmax dimension(2) ins(%scores : tensor<?x?x?xf32>) outs(%e : tensor<?x?x?xf32>) -> tensor<?x?x?xf32>
+  %e2 = tensor.empty(%t, %b) : tensor<?x?x8xf32>
+  %z2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x?x8xf32>) -> tensor<?x?x8xf32>
+  %ctx = linalg.generic {indexing_maps = [affine_map<(t, b, f, s) -> (t, b, s)>, affine_map<(t, b, f, s) -> (s, b, f)>, affine_map<(t, b, f, s) -> (t, b, f)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%p, %enc : tensor<?x?x?xf32>, tensor<?x?x8xf32>) outs(%z2 : tensor<?x?x8xf32>) {
+  ^bb0(%a: f32, %v: f32, %o: f32):
+    %m = arith.mulf %a, %v : f32
+    %sum = arith.addf %o, %m : f32
+    linalg.yield %sum : f32
+  } -> tensor<?x?x8xf32>
+  return %ctx : tensor<?x?x8xf32>
 }
 
 // -----

@@ -94,6 +94,16 @@ public:
   virtual bool isOtherInputDimension(mlir::Value a, unsigned da, mlir::Value b,
                                      unsigned db) = 0;
 
+  /// Declares that `value`, which `op` reads in each chunk, must be the
+  /// same in every chunk as in a run: computed from weights, constants and
+  /// model inputs that the stream gives whole to every chunk (a decoder's
+  /// memory, the keys of cross-attention). Fails with `why` when it reads a
+  /// state or an op that carries one; once the time axis is known, when
+  /// one of those inputs is chunked or a size it reads is a chunk's length.
+  virtual mlir::LogicalResult requireWholeInputs(mlir::Operation *op,
+                                                 mlir::Value value,
+                                                 const llvm::Twine &why) = 0;
+
   /// seq.dims for a state of `type` whose dimension `batchDim` is named
   /// `batchName` (the others unnamed).
   virtual mlir::ArrayAttr stateDims(mlir::Type type, unsigned batchDim,

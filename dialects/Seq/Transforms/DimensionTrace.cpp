@@ -164,6 +164,24 @@ static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo) {
         return std::nullopt;
       dim = *next;
       value = source;
+    } else if (auto shaped = dyn_cast<tensor::ReshapeOp>(op)) {
+      // A view whose leading extent is its source's leading one
+      // (`memory.view(S, B * H, D)` of a [S, B, E] memory, flattened
+      // first): in row-major order each leading index is a contiguous
+      // block of the same elements on both sides, since the element
+      // counts agree (checked when it runs).
+      auto shape = shaped.getShape().getDefiningOp<tensor::FromElementsOp>();
+      auto size = shape ? shape.getElements()[0].getDefiningOp<tensor::DimOp>()
+                        : tensor::DimOp();
+      if (dim != 0 || inner != 1 || !size || size.getConstantIndex() != 0)
+        return std::nullopt;
+      Value source = shaped.getSource();
+      auto flatten = source.getDefiningOp<tensor::CollapseShapeOp>();
+      if (size.getSource() != source &&
+          !(flatten && flatten.getResultType().getRank() == 1 &&
+            size.getSource() == flatten.getSrc()))
+        return std::nullopt;
+      value = size.getSource();
     } else if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
       // A generic: the loop of output `dim`, read by an input.
       auto result = cast<OpResult>(value);
@@ -220,7 +238,8 @@ static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo) {
 /// 64], followed back through the collapses that merged static sizes into
 /// it (also a chain of them: view(-1, 1) then a Tile and a view(T, -1)),
 /// the splits of such blocks, transposes, casts and elementwise
-/// generics. 1 for a dimension as an op other than those made it (a model
+/// generics, and seq ops' shape rules. 1 for a dimension as an op other
+/// than those made it (a model
 /// input's time); none when a group holds another run-time size or does
 /// not split evenly. Every op on the way is checked per step on its own,
 /// so an entry of the dimension stays within its step.
@@ -256,6 +275,15 @@ std::optional<int64_t> elementsPerStep(Value v, int64_t d) {
     if (auto transpose = v.getDefiningOp<linalg::TransposeOp>()) {
       d = transpose.getPermutation()[d];
       v = transpose.getInput();
+    } else if (auto tied = v.getDefiningOp<DimensionTiesOpInterface>()) {
+      // A seq op's result dimension that its shape rule ties to an
+      // operand's (attention's batch, the heads merged into it, is its
+      // query's).
+      std::optional<std::pair<Value, unsigned>> operandDim =
+          tiedOperandDimension(tied, v, d);
+      if (!operandDim)
+        return block;
+      std::tie(v, d) = *operandDim;
     } else if (auto cast = v.getDefiningOp<tensor::CastOp>()) {
       v = cast.getSource();
     } else if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>()) {

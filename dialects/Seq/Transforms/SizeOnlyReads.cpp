@@ -119,22 +119,36 @@ bool isReadOnlyForSizes(Operation *op) {
 
 namespace {
 
-/// isComputedFromSizes's walk, remembering each op's answer.
+/// isComputedFromSizes's and isComputedFromContext's walk, remembering
+/// each op's answer. With `inputs`, the model's inputs (the first
+/// `numInputs` arguments) are read too and listed there.
 struct FromSizes {
   FromSizes(func::FuncOp step,
-            SmallVectorImpl<std::pair<Value, int64_t>> &sizes)
-      : step(step), sizes(sizes) {}
+            SmallVectorImpl<std::pair<Value, int64_t>> &sizes,
+            SmallVectorImpl<BlockArgument> *inputs = nullptr,
+            unsigned numInputs = 0)
+      : step(step), sizes(sizes), inputs(inputs), numInputs(numInputs) {}
 
   func::FuncOp step;
   SmallVectorImpl<std::pair<Value, int64_t>> &sizes;
+  SmallVectorImpl<BlockArgument> *inputs;
+  unsigned numInputs;
   llvm::DenseMap<Operation *, bool> known;
 
   bool value(Value v, int depth) {
     if (matchPattern(v, m_Constant()))
       return true;
-    if (auto arg = dyn_cast<BlockArgument>(v))
-      return arg.getOwner()->getParentOp() == step.getOperation() &&
-             step.getArgAttr(arg.getArgNumber(), "seq.weight");
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (arg.getOwner()->getParentOp() != step.getOperation())
+        return false;
+      if (step.getArgAttr(arg.getArgNumber(), "seq.weight"))
+        return true;
+      if (!inputs || arg.getArgNumber() >= numInputs)
+        return false;
+      if (!llvm::is_contained(*inputs, arg))
+        inputs->push_back(arg);
+      return true;
+    }
     if (auto dim = v.getDefiningOp<tensor::DimOp>()) {
       std::optional<int64_t> index = dim.getConstantIndex();
       auto type = dyn_cast<RankedTensorType>(dim.getSource().getType());
@@ -161,7 +175,10 @@ struct FromSizes {
       return known[op] =
                  !positions.getOffset() || value(positions.getOffset(), depth);
     }
-    if (isa<StreamableOpInterface>(op))
+    // (An op that carries nothing between chunks, a normalization over
+    // the features, computes from its operands alone.)
+    if (auto streamable = dyn_cast<StreamableOpInterface>(op);
+        streamable && (!inputs || streamable.carriesStreamState()))
       return false;
     // No effect but a run-time check, here or nested.
     WalkResult effects = op->walk([](Operation *inner) {
@@ -186,6 +203,13 @@ struct FromSizes {
 bool isComputedFromSizes(Operation *op, func::FuncOp step,
                          SmallVectorImpl<std::pair<Value, int64_t>> &sizes) {
   FromSizes walk(step, sizes);
+  return walk.op(op, 0);
+}
+
+bool isComputedFromContext(Operation *op, func::FuncOp step, unsigned numInputs,
+                           SmallVectorImpl<std::pair<Value, int64_t>> &sizes,
+                           SmallVectorImpl<BlockArgument> &inputs) {
+  FromSizes walk(step, sizes, &inputs, numInputs);
   return walk.op(op, 0);
 }
 

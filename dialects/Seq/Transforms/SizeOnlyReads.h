@@ -40,6 +40,18 @@ bool isComputedFromSizes(
     mlir::Operation *op, mlir::func::FuncOp step,
     llvm::SmallVectorImpl<std::pair<mlir::Value, int64_t>> &sizes);
 
+/// Whether the values `op` computes are those of the full run in each
+/// chunk as long as each chunk is given the same model inputs that the
+/// stream does not split (a decoder's `memory`, its padding mask): as
+/// isComputedFromSizes, and reading those inputs (the step function's
+/// first `numInputs` arguments, added to `inputs`) too, but no state and
+/// no op that carries one. The caller must check that no input listed
+/// has the stream's time axis and that no size read is a chunk's length.
+bool isComputedFromContext(
+    mlir::Operation *op, mlir::func::FuncOp step, unsigned numInputs,
+    llvm::SmallVectorImpl<std::pair<mlir::Value, int64_t>> &sizes,
+    llvm::SmallVectorImpl<mlir::BlockArgument> &inputs);
+
 } // namespace seqc::seq
 
 #endif // SEQC_DIALECTS_SEQ_TRANSFORMS_SIZEONLYREADS_H

@@ -43,7 +43,8 @@ struct State {
 class StepBuilder : public StreamState {
 public:
   StepBuilder(mlir::func::FuncOp step, std::string &reason)
-      : step(step), reason(reason), builder(step.getContext()) {}
+      : step(step), reason(reason), builder(step.getContext()),
+        numInputs(step.getNumArguments()) {}
 
   mlir::LogicalResult run();
 
@@ -82,6 +83,8 @@ public:
                             unsigned db) override;
   bool isOtherInputDimension(mlir::Value a, unsigned da, mlir::Value b,
                              unsigned db) override;
+  mlir::LogicalResult requireWholeInputs(mlir::Operation *op, mlir::Value value,
+                                         const llvm::Twine &why) override;
   mlir::ArrayAttr stateDims(mlir::Type stateType, unsigned batchDim,
                             const std::string &batchName) override {
     mlir::MLIRContext *ctx = step.getContext();
@@ -94,12 +97,15 @@ public:
   }
   mlir::LogicalResult fail(mlir::Operation *op,
                            const llvm::Twine &why) override {
-    // "'seq.scan' at node '/Loop'" or "... at m.seq:4:5".
-    reason = (describeOrigin(("'" + op->getName().getStringRef() + "'").str(),
-                             op->getLoc()) +
-              ": " + why)
-                 .str();
+    reason = failureText(op, why);
     return mlir::failure();
+  }
+  /// "'seq.scan' at node '/Loop': why" or "... at m.seq:4:5: why".
+  static std::string failureText(mlir::Operation *op, const llvm::Twine &why) {
+    return (describeOrigin(("'" + op->getName().getStringRef() + "'").str(),
+                           op->getLoc()) +
+            ": " + why)
+        .str();
   }
 
 private:
@@ -121,8 +127,41 @@ private:
   mlir::LogicalResult checkTimeDims();
   /// Fails, for the reason it was kept for, when a value kept per chunk
   /// because it is computed from sizes alone reads a size that may be a
-  /// chunk's length (one of the time axes, or one it cannot trace).
+  /// chunk's length (one of the time axes, or one it cannot trace)
+  /// (WholeInputs.cpp).
   mlir::LogicalResult checkSizesRead();
+  /// Fails, for the reason it was kept for, when a value kept per chunk
+  /// because it is computed from inputs given whole to every chunk (a
+  /// decoder's memory) reads an input the stream chunks, or a size that
+  /// may be a chunk's length (StreamContext.cpp).
+  mlir::LogicalResult checkWholeInputReads();
+  /// When an op fails: the reason of a value kept before it that may read
+  /// a chunk, the earliest (a size that is not a batch a state has claimed
+  /// so far, unless `sizes` is false; an input with a time axis claimed so
+  /// far, or any input before one is), which stopped the stream first.
+  std::optional<std::string> earlierKeptReason(bool sizes = true);
+  /// Declares that `op` combines the entries of each dimension `reads`
+  /// lists (an operand and a dimension of it): fine when they are one
+  /// input dimension that no chunk splits (an encoder's S), which is known
+  /// once the time axis is; fails with `why` when one cannot be followed
+  /// back to an input (WholeInputs.cpp).
+  mlir::LogicalResult
+  requireUnchunked(mlir::Operation *op,
+                   llvm::ArrayRef<std::pair<mlir::Value, unsigned>> reads,
+                   const llvm::Twine &why);
+  /// Whether the time axis is followed back to an input dimension with a
+  /// name: the stream splits the inputs' dimensions of that name alone.
+  bool isTimeAxisNamed();
+  /// Whether dimension `d` of `value` is a size no chunk changes: the batch
+  /// of a state, or (the time axis named) an input dimension other than
+  /// the time axis (the length of a decoder's memory), or a product of
+  /// such sizes.
+  bool isSizeOfEveryChunk(mlir::Value value, int64_t d, int depth = 0);
+  /// Whether input dimension `d` is (or has the name of) a claimed time
+  /// axis: the stream splits it into chunks.
+  bool isChunked(const InputDim &d);
+  /// Whether model input `input` has such a dimension.
+  bool hasChunkedDimension(mlir::BlockArgument input);
   /// Fails when positions start at a value computed from a length a chunk
   /// changes (the time axis's, the positions' own).
   mlir::LogicalResult checkPositionsStart(PositionsOp positions);
@@ -170,8 +209,32 @@ private:
   struct FromSizes {
     std::string reason;
     llvm::SmallVector<std::pair<mlir::Value, int64_t>> sizes;
+    unsigned order;
   };
   llvm::SmallVector<FromSizes> fromSizes;
+  /// The model's inputs and weights: the step function's first arguments
+  /// (the states come after them).
+  unsigned numInputs;
+  /// Ops kept because they compute from inputs that every chunk is given
+  /// whole (isComputedFromContext), and values required to be so
+  /// (requireWholeInputs): the reason each fails for if one of those
+  /// inputs is chunked, the inputs and the run-time sizes read, and the
+  /// op's place in the model.
+  struct WholeInputRead {
+    std::string reason;
+    llvm::SmallVector<std::pair<mlir::Value, int64_t>> sizes;
+    llvm::SmallVector<mlir::BlockArgument> inputs;
+    unsigned order;
+  };
+  llvm::SmallVector<WholeInputRead> wholeInputReads;
+  /// Input dimensions that an op combines entries of (requireUnchunked):
+  /// the reason it fails for if one is chunked, and its place.
+  struct UnchunkedDim {
+    InputDim dim;
+    std::string reason;
+    unsigned order;
+  };
+  llvm::SmallVector<UnchunkedDim> unchunkedDims;
   /// The place in the model of the op whose states are being carried, and
   /// that op.
   unsigned currentOrder = 0;

@@ -504,20 +504,6 @@ LogicalResult StepBuilder::checkPositionsStart(PositionsOp positions) {
                          "would restart at every chunk");
 }
 
-LogicalResult StepBuilder::checkSizesRead() {
-  // Each size read must be followed back to an input dimension that a
-  // state has as its batch: no chunk changes it. (Not being a time axis
-  // is not enough: an axis no op could trace may be the one chunked.)
-  for (const auto &[why, sizes] : fromSizes)
-    for (auto [value, d] : sizes) {
-      if (!isBatchSize(value, d)) {
-        reason = why;
-        return failure();
-      }
-    }
-  return success();
-}
-
 bool StepBuilder::isWholeDimension(OpFoldResult size, Value source,
                                    unsigned d) {
   auto v = dyn_cast_if_present<Value>(size);
@@ -616,13 +602,19 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
                       "may join time steps");
     return success();
   }
+  // A transpose moves each step's data, never mixes steps; a fill writes
+  // the same value everywhere (a zero initial state).
+  if (isa<linalg::TransposeOp, linalg::FillOp>(op))
+    return success();
   // An elementwise generic (what front ends emit for broadcasting adds and
   // multiplies) computes each output element from inputs at the same loop
   // indices. It mixes steps only if it reads its own index (linalg.index)
   // along a run-time loop or an operand of fixed size along a run-time
   // (time) loop dimension: a table read at step t, which restarts at every
   // chunk.
-  if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+  // (Also a named contraction: a batch_matmul of attention weights over an
+  // encoder's steps and its outputs, Bahdanau's context.)
+  if (auto generic = dyn_cast<linalg::LinalgOp>(op)) {
     // A loop is of run-time size if any operand reads a dimension of
     // run-time size along it (getStaticLoopRanges takes the first one).
     SmallVector<bool> dynamicLoop(generic.getNumLoops(), false);
@@ -640,7 +632,7 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     // chunk; one along a fixed-size loop (arange(0, 8, 2) over RoPE's
     // features) is the same in each.
     WalkResult readsRunTimeIndex =
-        generic.getBody()->walk([&](linalg::IndexOp index) {
+        generic.getBlock()->walk([&](linalg::IndexOp index) {
           return dynamicLoop[index.getDim()] ? WalkResult::interrupt()
                                              : WalkResult::advance();
         });
@@ -648,10 +640,23 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
       return fail(op, "reads its own iteration index, which restarts at "
                       "every chunk");
     // A reduction over loops of fixed size (a sum over the features) stays
-    // within a step; one over a run-time loop may combine steps.
-    for (auto [loop, kind] : llvm::enumerate(generic.getIteratorTypesArray()))
-      if (kind == utils::IteratorType::reduction && dynamicLoop[loop])
-        return fail(op, "a reduction may combine time steps");
+    // within a step; one over a run-time loop may combine steps, unless
+    // it is an input's axis that no chunk splits (attention scores over
+    // an encoder's steps).
+    for (auto [loop, kind] : llvm::enumerate(generic.getIteratorTypesArray())) {
+      if (kind != utils::IteratorType::reduction || !dynamicLoop[loop])
+        continue;
+      SmallVector<std::pair<Value, unsigned>> reads;
+      for (OpOperand *input : generic.getDpsInputOperands())
+        for (auto [d, expr] : llvm::enumerate(
+                 generic.getMatchingIndexingMap(input).getResults()))
+          if (expr == getAffineDimExpr(loop, op->getContext()) &&
+              cast<ShapedType>(input->get().getType()).isDynamicDim(d))
+            reads.push_back({input->get(), static_cast<unsigned>(d)});
+      if (failed(requireUnchunked(op, reads,
+                                  "a reduction may combine time steps")))
+        return failure();
+    }
     for (OpOperand &operand : generic->getOpOperands()) {
       auto type = dyn_cast<RankedTensorType>(operand.get().getType());
       if (!type)
@@ -712,14 +717,12 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   // gated variable selection's weights) normalizes within a step.
   if (auto softmax = dyn_cast<linalg::SoftmaxOp>(op)) {
     if (softmax.getInputOperandType().isDynamicDim(softmax.getDimension()))
-      return fail(op, "a softmax along a dimension of run-time size may "
-                      "combine time steps");
+      return requireUnchunked(op,
+                              {{softmax.getInput(), softmax.getDimension()}},
+                              "a softmax along a dimension of run-time size "
+                              "may combine time steps");
     return success();
   }
-  // A transpose moves each step's data, never mixes steps; a fill writes
-  // the same value everywhere (a zero initial state).
-  if (isa<linalg::TransposeOp, linalg::FillOp>(op))
-    return success();
   // A slice of features (Mamba's in_proj output split into x and z, the
   // even and odd features of interleaved rotary embeddings): every
   // dimension of unknown size (time, batch) taken whole.
@@ -817,20 +820,23 @@ LogicalResult StepBuilder::run() {
     SmallVector<std::pair<Value, int64_t>> sizes;
     if (failed(result) && !isa<StreamableOpInterface>(op) &&
         isComputedFromSizes(op, step, sizes)) {
-      fromSizes.push_back({reason, std::move(sizes)});
+      fromSizes.push_back(
+          {reason, std::move(sizes), static_cast<unsigned>(order)});
+      continue;
+    }
+    // So are values computed from inputs that every chunk is given whole
+    // (a decoder's memory), if none of those is chunked.
+    SmallVector<BlockArgument> inputs;
+    sizes.clear();
+    if (failed(result) && !isa<StreamableOpInterface>(op) &&
+        isComputedFromContext(op, step, numInputs, sizes, inputs)) {
+      wholeInputReads.push_back({reason, std::move(sizes), std::move(inputs),
+                                 static_cast<unsigned>(order)});
       continue;
     }
     if (failed(result)) {
-      // A value kept before it for being computed from sizes is the first
-      // reason if a size it reads may be the time axis (not a batch that
-      // a state has claimed so far).
-      for (const auto &[why, sizes] : fromSizes)
-        if (llvm::any_of(sizes, [&](const std::pair<Value, int64_t> &size) {
-              return !isBatchSize(size.first, size.second);
-            })) {
-          reason = why;
-          break;
-        }
+      if (std::optional<std::string> earlier = earlierKeptReason())
+        reason = *earlier;
       return failure();
     }
   }
@@ -844,6 +850,13 @@ LogicalResult StepBuilder::run() {
         failed(cast<StreamableOpInterface>(*positions).carryStreamState(*this)))
       return failure();
   }
+  // A value kept for being computed from inputs that may be chunked
+  // stopped the stream first.
+  auto failFirst = [&]() {
+    if (std::optional<std::string> earlier = earlierKeptReason(/*sizes=*/false))
+      reason = *earlier;
+    return failure();
+  };
   if (states.empty()) {
     // (Also what a Python loop traced by torch.onnx.export comes to: its
     // steps unrolled, nothing carried.)
@@ -851,18 +864,20 @@ LogicalResult StepBuilder::run() {
              "recurrence, scan, causal convolution or attention; a Python "
              "loop traced by torch.onnx.export is unrolled at its export "
              "length, torch.jit.script keeps it a loop)";
-    return failure();
+    return failFirst();
   }
   if (failed(checkTimeDims()))
-    return failure();
+    return failFirst();
   // The caller splits chunks along the input dimension named here; with
   // none followed back it would split along a guess ("T"), and a state
   // sized by the dimension really chunked fails every chunk after the
   // first (or, sized alike, streams the wrong axis).
-  if (timeDims.empty() && untracedTimeOp)
-    return fail(untracedTimeOp, "cannot tell which model input dimension is "
-                                "its time axis");
-  if (failed(checkSizesRead()))
+  if (timeDims.empty() && untracedTimeOp) {
+    (void)fail(untracedTimeOp, "cannot tell which model input dimension is "
+                               "its time axis");
+    return failFirst();
+  }
+  if (failed(checkSizesRead()) || failed(checkWholeInputReads()))
     return failure();
   if (failed(checkOutputDims()))
     return failure();

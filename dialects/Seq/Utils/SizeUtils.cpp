@@ -111,6 +111,13 @@ OpFoldResult traceSize(Value v, int64_t d, std::pair<Value, int64_t> &end) {
       size = slice.getMixedSizes()[sliceSourceDim(slice, d)];
     else if (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>())
       size = expand.getMixedOutputShape()[d];
+    else if (auto reshape = v.getDefiningOp<tensor::ReshapeOp>();
+             reshape &&
+             reshape.getShape().getDefiningOp<tensor::FromElementsOp>())
+      // A view to sizes listed at run time (ONNX Reshape's computed shape).
+      size = reshape.getShape()
+                 .getDefiningOp<tensor::FromElementsOp>()
+                 .getElements()[d];
     else
       return found;
     std::optional<std::pair<Value, int64_t>> dim = asDimOf(size);
@@ -146,12 +153,16 @@ OpFoldResult getDecidedSize(OpFoldResult size) {
 }
 
 SmallVector<std::pair<Value, int64_t>> getCollapsedFactors(OpFoldResult size) {
-  SmallVector<std::pair<Value, int64_t>> factors;
   std::optional<std::pair<Value, int64_t>> dim = asDimOf(size);
   if (!dim)
-    return factors;
+    return {};
+  return getCollapsedFactors(dim->first, dim->second);
+}
+
+SmallVector<std::pair<Value, int64_t>> getCollapsedFactors(Value v, int64_t d) {
+  SmallVector<std::pair<Value, int64_t>> factors;
   std::pair<Value, int64_t> end;
-  (void)traceSize(dim->first, dim->second, end);
+  (void)traceSize(v, d, end);
   auto collapse = end.first.getDefiningOp<tensor::CollapseShapeOp>();
   if (!collapse)
     return factors;

@@ -38,6 +38,10 @@ mlir::OpFoldResult getDecidedSize(mlir::OpFoldResult size);
 llvm::SmallVector<std::pair<mlir::Value, int64_t>>
 getCollapsedFactors(mlir::OpFoldResult size);
 
+/// The same for dimension `d` of `v`.
+llvm::SmallVector<std::pair<mlir::Value, int64_t>>
+getCollapsedFactors(mlir::Value v, int64_t d);
+
 /// The source dimension that dimension `d` of `slice`'s result is: the d-th
 /// one a rank-reducing slice keeps (a[:, :, 0] drops the last).
 int64_t sliceSourceDim(mlir::tensor::ExtractSliceOp slice, int64_t d);

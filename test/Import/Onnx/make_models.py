@@ -87,7 +87,7 @@ from recurrent_models import (  # noqa: F401
     ScriptedFeedback, ScriptedCatSteps, ScriptedWrittenInitialState,
     ScriptedTrimmedConvScan, ScriptedUnbindCell, StaticContextLstm,
     static_context_inputs, QrnnConvStack, ChompedCumulativeNorm,
-    MovingAverages,
+    MovingAverages, LuongDecoder, BahdanauDecoder, encoder_output_inputs,
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
@@ -411,6 +411,15 @@ MODELS = [
      channels_first_inputs, ["same", "shorter"],
      {"x": {0: "B", 2: "T"}, "same": {0: "B", 2: "T"},
       "shorter": {0: "B", 2: "T1"}}),
+    ("luong_decoder", LuongDecoder,
+     14, lambda T, B, rng: {k: v for k, v in
+                            encoder_output_inputs(T, B, rng).items()
+                            if k != "enc_pad"},
+     ["out"], {"y": {0: "B", 1: "T"}, "enc": {0: "B", 1: "S"},
+               "out": {0: "B", 1: "T"}}),
+    ("bahdanau_decoder", BahdanauDecoder, 14, encoder_output_inputs, ["out"],
+     {"y": {0: "B", 1: "T"}, "enc": {0: "B", 1: "S"},
+      "enc_pad": {0: "B", 1: "S"}, "out": {0: "B", 1: "T"}}),
 ]
 
 

@@ -1008,3 +1008,63 @@ class MovingAverages(nn.Module):
             return self.proj(F.avg_pool1d(F.pad(x, (3, 0)), 4, stride=1))
         return (F.avg_pool1d(x, 3, stride=1, padding=1),
                 F.avg_pool1d(x, 2, stride=1))
+
+
+class LuongDecoder(nn.Module):
+    """An LSTM decoder with Luong's "general" attention over encoder
+    outputs `enc` [B, S, H] (Luong et al. 2015): scores h W enc^T, softmax
+    over S, context, tanh(W_c [h; ctx]). Raised to cross-attention; before,
+    no step api ("attention without a causal mask over another input's
+    steps ... cannot stream")."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+        self.score = nn.Linear(16, 16, bias=False)
+        self.combine = nn.Linear(32, 16)
+        self.out = nn.Linear(16, 5)
+
+    def forward(self, y, enc):  # y [B, T, 8], enc [B, S, 16]
+        h, _ = self.lstm(y)
+        scores = torch.bmm(self.score(h), enc.transpose(1, 2))  # [B, T, S]
+        context = torch.bmm(torch.softmax(scores, dim=-1), enc)
+        return self.out(torch.tanh(self.combine(torch.cat([h, context], -1))))
+
+
+class BahdanauDecoder(nn.Module):
+    """A GRU decoder with Bahdanau's additive attention over encoder
+    outputs (Bahdanau et al. 2015): v^T tanh(W_q h + W_k enc) per (t, s),
+    masked where the encoder step is padding (`enc_pad` [B, S], True: a
+    padded step), softmax over S. A softmax and a product over the
+    encoder's steps, which no chunk splits (before, no step api: "a
+    softmax along a dimension of run-time size may combine time
+    steps")."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, batch_first=True)
+        self.query = nn.Linear(16, 12)
+        self.key = nn.Linear(16, 12)
+        self.v = nn.Linear(12, 1, bias=False)
+        self.out = nn.Linear(32, 5)
+
+    def forward(self, y, enc, enc_pad):
+        h, _ = self.gru(y)
+        energy = self.v(torch.tanh(self.query(h)[:, :, None, :]
+                                   + self.key(enc)[:, None, :, :]))
+        energy = energy.squeeze(-1).masked_fill(enc_pad[:, None, :],
+                                                float("-inf"))
+        context = torch.softmax(energy, dim=-1) @ enc       # [B, T, 16]
+        return self.out(torch.cat([h, context], -1))
+
+
+def encoder_output_inputs(T, B, rng):
+    """Decoder steps y [B, T, 8] and encoder outputs enc [B, T + 3, 16]
+    with the last b % 3 steps of row b padding."""
+    S = T + 3
+    pad = np.zeros((B, S), dtype=bool)
+    for b in range(B):
+        pad[b, S - b % 3:] = True
+    return {"y": rng.standard_normal((B, T, 8)).astype(np.float32),
+            "enc": rng.standard_normal((B, S, 16)).astype(np.float32),
+            "enc_pad": pad}

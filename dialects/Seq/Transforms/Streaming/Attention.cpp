@@ -17,6 +17,10 @@
 // Writes update the cache in place (seq.in_place): a step costs O(keys
 // read), not O(capacity).
 //
+// Cross-attention to another input's steps (a decoder's memory, which every
+// chunk is given whole) carries nothing: each chunk's queries read all of
+// its keys, computed from that input in every chunk.
+//
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Seq/IR/SeqOps.h"
@@ -78,10 +82,11 @@ bool readsFutureSteps(AttentionOp op, StreamState &s) {
 /// steps to come as well as the padded ones.
 std::string whyFutureSteps(AttentionOp op) {
   // Cross-attention whose keys could not be followed to another input
-  // (nn.TransformerDecoder's memory, its heads merged into the batch)
-  // looks like self-attention here; it would not stream either.
-  const char *cross = " (cross-attention to another input, a decoder's "
-                      "memory, does not stream either)";
+  // (nor to a dimension of a name of its own) looks like self-attention.
+  const char *cross = " (cross-attention to a decoder's memory streams "
+                      "when its keys follow back to an input dimension "
+                      "named other than the time axis, S of memory [S, B, "
+                      "E])";
   if (!op.getMask())
     return std::string("attention without a causal mask reads future "
                        "steps") +
@@ -94,15 +99,34 @@ std::string whyFutureSteps(AttentionOp op) {
          cross;
 }
 
+/// Attention over another input's steps (a decoder's cross-attention to
+/// the encoder's memory): each of the chunk's queries reads every key, as
+/// in the run, and nothing is carried, as long as every chunk is given
+/// the same keys and values. So they, and a mask without a query axis,
+/// must be computed from inputs the stream gives whole to each chunk.
+LogicalResult carryCrossAttention(AttentionOp op, StreamState &s) {
+  if (failed(s.claimTimeDim(op, op.getQuery(), 2)))
+    return failure();
+  const char *why = "cross-attention reads the same keys and values in "
+                    "every chunk: they (and a mask of one query row) must "
+                    "be computed from weights and inputs without the "
+                    "stream's time axis (a decoder's memory), given whole "
+                    "to every chunk";
+  Value mask = op.getMask();
+  if (failed(s.requireWholeInputs(op, op.getKey(), why)) ||
+      failed(s.requireWholeInputs(op, op.getValue(), why)) ||
+      (mask && cast<RankedTensorType>(mask.getType()).getDimSize(2) == 1 &&
+       failed(s.requireWholeInputs(op, mask, why))))
+    return failure();
+  return success();
+}
+
 LogicalResult carryAttention(AttentionOp op, StreamState &s) {
   OpBuilder &builder = s.getBuilder();
   if (readsFutureSteps(op, s))
     return s.fail(op, whyFutureSteps(op));
   if (!op.getCausal())
-    return s.fail(op, "attention without a causal mask over another input's "
-                      "steps (cross-attention to a decoder's memory, say) "
-                      "cannot stream: only causal self-attention keeps a "
-                      "key/value cache");
+    return carryCrossAttention(op, s);
   if (op.getMask())
     return s.fail(op, "an explicit mask spans the whole sequence and cannot be "
                       "cut into chunks; streaming attention supports `causal` "

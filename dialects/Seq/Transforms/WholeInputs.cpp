@@ -1,0 +1,165 @@
+//===- WholeInputs.cpp - values computed from inputs no chunk splits -----===//
+//
+// A stream splits the inputs that have its time axis into chunks and gives
+// every other input whole to each chunk: a decoder's `memory` and its
+// padding mask, what cross-attention reads its keys and values from. A
+// value computed from such inputs (with weights and constants) is the
+// run's in every chunk, whatever the ops that compute it do along their
+// own axes (merging memory's S and B to split the heads, reducing over S).
+// Which inputs are chunked is known only once every op has claimed its
+// time axis, so the step function builder keeps such values with the
+// reason they would have failed for and checks them at the end.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Seq/Transforms/DimensionTrace.h"
+#include "dialects/Seq/Transforms/SizeOnlyReads.h"
+#include "dialects/Seq/Transforms/StepBuilder.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
+
+#include "llvm/ADT/Sequence.h"
+
+using namespace mlir;
+
+namespace seqc::seq::detail {
+
+bool StepBuilder::isChunked(const InputDim &d) {
+  return llvm::any_of(
+      timeDims, [&](const InputDim &time) { return isSameSize(d, time); });
+}
+
+bool StepBuilder::hasChunkedDimension(BlockArgument input) {
+  auto type = cast<ShapedType>(input.getType());
+  return llvm::any_of(llvm::seq<unsigned>(type.getRank()), [&](unsigned d) {
+    return isChunked({input.getArgNumber(), d, nullptr});
+  });
+}
+
+std::optional<std::string> StepBuilder::earlierKeptReason(bool sizes) {
+  std::optional<std::pair<unsigned, std::string>> first;
+  auto consider = [&](unsigned at, const std::string &why) {
+    if (!first || at < first->first)
+      first = {at, why};
+  };
+  for (const FromSizes &kept : fromSizes)
+    if (sizes &&
+        llvm::any_of(kept.sizes, [&](const std::pair<Value, int64_t> &size) {
+          return !isBatchSize(size.first, size.second);
+        }))
+      consider(kept.order, kept.reason);
+  for (const UnchunkedDim &combined : unchunkedDims)
+    if (timeDims.empty() || isChunked(combined.dim))
+      consider(combined.order, combined.reason);
+  for (const WholeInputRead &read : wholeInputReads)
+    if (timeDims.empty() || llvm::any_of(read.inputs, [&](BlockArgument in) {
+          return hasChunkedDimension(in);
+        }))
+      consider(read.order, read.reason);
+  if (!first)
+    return std::nullopt;
+  return first->second;
+}
+
+LogicalResult StepBuilder::requireWholeInputs(Operation *op, Value value,
+                                              const Twine &why) {
+  SmallVector<std::pair<Value, int64_t>> sizes;
+  SmallVector<BlockArgument> inputs;
+  bool whole;
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    whole = arg.getOwner()->getParentOp() == step.getOperation() &&
+            arg.getArgNumber() < numInputs;
+    if (whole && !step.getArgAttr(arg.getArgNumber(), "seq.weight"))
+      inputs.push_back(arg);
+  } else {
+    whole = isComputedFromContext(value.getDefiningOp(), step, numInputs, sizes,
+                                  inputs);
+  }
+  if (!whole)
+    return fail(op, why);
+  wholeInputReads.push_back({failureText(op, why), std::move(sizes),
+                             std::move(inputs), currentOrder});
+  return success();
+}
+
+bool StepBuilder::isTimeAxisNamed() {
+  // The stream chunks the inputs along the time axis's name; without a
+  // name (or a traced axis) no input dimension is known to stay whole.
+  return !timeDims.empty() && !inputDimName(timeDims.front()).empty();
+}
+
+bool StepBuilder::isSizeOfEveryChunk(Value value, int64_t d, int depth) {
+  if (!cast<ShapedType>(value.getType()).isDynamicDim(d) ||
+      isBatchSize(value, d))
+    return true;
+  if (std::optional<InputDim> size = traceSize(value, d))
+    return isTimeAxisNamed() && !isChunked(*size);
+  if (depth > 8)
+    return false;
+  auto ofEveryChunk = [&](const std::pair<Value, int64_t> &size) {
+    return isSizeOfEveryChunk(size.first, size.second, depth + 1);
+  };
+  // A product of sizes: merged by a reshape ([B, H, ...] -> [B * H, ...],
+  // the heads merged into the batch) or computed (B * H).
+  SmallVector<std::pair<Value, int64_t>> sizes = getCollapsedFactors(value, d);
+  if (!sizes.empty())
+    return llvm::all_of(sizes, ofEveryChunk);
+  auto decided = dyn_cast_if_present<Value>(getDecidedSize(value, d));
+  Operation *op = decided ? decided.getDefiningOp() : nullptr;
+  return op && isComputedFromSizes(op, step, sizes) &&
+         llvm::all_of(sizes, ofEveryChunk);
+}
+
+LogicalResult StepBuilder::checkSizesRead() {
+  for (const FromSizes &kept : fromSizes)
+    for (auto [value, d] : kept.sizes)
+      if (!isSizeOfEveryChunk(value, d)) {
+        reason = kept.reason;
+        return failure();
+      }
+  return success();
+}
+
+LogicalResult
+StepBuilder::requireUnchunked(Operation *op,
+                              ArrayRef<std::pair<Value, unsigned>> reads,
+                              const Twine &why) {
+  SmallVector<InputDim> dims;
+  for (auto [value, d] : reads) {
+    auto traced = traceDimension(value, d);
+    if (!traced ||
+        traced->first.getOwner()->getParentOp() != step.getOperation() ||
+        traced->first.getArgNumber() >= numInputs)
+      return fail(op, why);
+    dims.push_back({traced->first.getArgNumber(), traced->second, op});
+  }
+  if (dims.empty())
+    return fail(op, why);
+  for (const InputDim &dim : dims)
+    unchunkedDims.push_back({dim, failureText(op, why), currentOrder});
+  return success();
+}
+
+LogicalResult StepBuilder::checkWholeInputReads() {
+  for (const UnchunkedDim &combined : unchunkedDims)
+    if (!isTimeAxisNamed() || isChunked(combined.dim)) {
+      reason = combined.reason;
+      return failure();
+    }
+  for (const WholeInputRead &read : wholeInputReads) {
+    bool chunked =
+        !isTimeAxisNamed() ||
+        llvm::any_of(
+            read.inputs,
+            [&](BlockArgument in) { return hasChunkedDimension(in); }) ||
+        llvm::any_of(read.sizes, [&](const std::pair<Value, int64_t> &size) {
+          return !isSizeOfEveryChunk(size.first, size.second);
+        });
+    if (chunked) {
+      reason = read.reason;
+      return failure();
+    }
+  }
+  return success();
+}
+
+} // namespace seqc::seq::detail
