@@ -161,6 +161,15 @@ void DimensionTies::visit(Operation *op) {
         softTie(dims.front().first, dims.front().second, v, d);
     return;
   }
+  // A softmax keeps its input's shape (attention weights over an
+  // encoder's steps, an output of their own).
+  if (auto softmax = dyn_cast<linalg::SoftmaxOp>(op)) {
+    for (int64_t d = 0; d < rankOf(softmax.getInput()); ++d) {
+      softTie(softmax.getInput(), d, softmax.getOutput(), d);
+      softTie(softmax.getInput(), d, op->getResult(0), d);
+    }
+    return;
+  }
   // Reshapes, concatenations and casts name an unnamed dimension after
   // the one they keep (soft ties: a guessed reshape group is checked on
   // the run, and an exporter may name an output's dimensions apart from

@@ -170,15 +170,34 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
          << step->streamDim << ".\n";
       // (A decoder's memory, read by cross-attention in every chunk.)
       std::string whole;
+      std::vector<std::string> chunkedNames, fixedNames;
       for (const TensorSignature &t : step->inputs)
-        if (!llvm::is_contained(t.dims, step->streamDim))
-          whole += (whole.empty() ? "" : ", ") + t.name;
+        if (llvm::is_contained(t.dims, step->streamDim))
+          chunkedNames.insert(chunkedNames.end(), t.dims.begin(), t.dims.end());
+      for (const TensorSignature &t : step->inputs) {
+        if (llvm::is_contained(t.dims, step->streamDim))
+          continue;
+        whole += (whole.empty() ? "" : ", ") + t.name;
+        // Their own extents that states have (memory's S): values
+        // computed from them are kept after the first chunk.
+        for (const std::string &d : t.dims)
+          if (llvm::is_contained(dims, d) &&
+              !llvm::is_contained(chunkedNames, d) &&
+              !llvm::is_contained(fixedNames, d))
+            fixedNames.push_back(d);
+      }
       if (!whole.empty()) {
-        writeWrapped(os,
-                     "Inputs without it (" + whole +
-                         ") are given whole to every chunk: a stream gives a "
-                         "run's numbers when every chunk gets the same ones.",
-                     " *", " *");
+        std::string text = "Inputs without it (" + whole +
+                           ") are given whole to every chunk: a stream gives "
+                           "a run's numbers when every chunk gets the same "
+                           "ones.";
+        if (!fixedNames.empty())
+          text += " Their projections (what the model computes from them "
+                  "with weights) are computed by the first chunk and kept "
+                  "in the states, which later chunks read instead: " +
+                  llvm::join(fixedNames, ", ") +
+                  " is fixed when the stream opens.";
+        writeWrapped(os, text, " *", " *");
         os << "\n";
       }
     }

@@ -1055,7 +1055,8 @@ export("seq2seq", Seq2SeqDecoder(), """
 # nn.TransformerDecoderLayer): causal self-attention, then cross-attention
 # to the encoder's `memory`, whose padded steps a key_padding_mask built
 # from lengths hides. It streams along T: the self-attention keeps a
-# key/value cache, and every chunk reads all of memory (given whole).
+# key/value cache, and every chunk reads all of memory (given whole; its
+# key and value projections are computed by the first chunk and kept).
 model seq2seq
 weights "seq2seq.safetensors"
 input tgt: f32[B, T, 16]

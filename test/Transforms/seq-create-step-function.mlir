@@ -239,6 +239,67 @@ func.func @cross_attention(%q: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]
 
 // -----
 
+// Keys projected from the memory (a contraction over its features) are
+// the same in every chunk: the first chunk after the stream opens or
+// resets computes them, a state keeps them ([1, 2, S, 4]: S is bound
+// when the stream opens), and later chunks read the state instead.
+// CHECK-LABEL: func.func @cross_attention_cached_step
+// CHECK-SAME: %[[MEM:[^:]+]]: tensor<1x2x?x4xf32> {seq.dims = ["", "", "S", ""]}
+// CHECK-SAME: %[[FLAG:[^:]+]]: tensor<1xi64> {seq.dims = [""], seq.name = "state3", seq.state}
+// CHECK-SAME: %[[KEPT:[^:]+]]: tensor<1x2x?x4xf32> {seq.dims = ["", "", "S", ""], seq.name = "state4", seq.state}
+// CHECK-SAME: "computed from inputs given whole in the first chunk after the stream opens or resets and read by later chunks ('linalg.generic' at
+// CHECK: %[[STARTED:.+]] = tensor.extract %[[FLAG]]
+// CHECK: %[[AFTER:.+]] = arith.cmpi ne, %[[STARTED]]
+// CHECK: %[[K:.+]] = scf.if %[[AFTER]] -> (tensor<1x2x?x4xf32>) {
+// CHECK-NEXT: scf.yield %[[KEPT]]
+// CHECK-NEXT: } else {
+// CHECK: %[[NEW:.+]] = linalg.generic {{.+}} ins(%[[MEM]]
+// CHECK: scf.yield %[[NEW]]
+// CHECK-NOT: linalg.generic
+// CHECK: seq.attention %{{.+}}, %[[K]], %[[K]] :
+// CHECK: return {{.+}}, %[[K]] :
+func.func @cross_attention_cached(%q: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]}, %mem: tensor<1x2x?x4xf32> {seq.dims = ["", "", "S", ""]}) -> tensor<1x2x?x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x4xf32>
+  %c2 = arith.constant 2 : index
+  %s = tensor.dim %mem, %c2 : tensor<1x2x?x4xf32>
+  %e = tensor.empty(%s) : tensor<1x2x?x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %k = linalg.generic {indexing_maps = [affine_map<(a, b, s, f, g) -> (a, b, s, g)>, affine_map<(a, b, s, f, g) -> (g, f)>, affine_map<(a, b, s, f, g) -> (a, b, s, f)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%mem, %w : tensor<1x2x?x4xf32>, tensor<4x4xf32>) outs(%z : tensor<1x2x?x4xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %a = arith.addf %o, %m : f32
+    linalg.yield %a : f32
+  } -> tensor<1x2x?x4xf32>
+  %sa = seq.attention %q, %q, %q causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %o = seq.attention %sa, %k, %k : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  return %o : tensor<1x2x?x4xf32>
+}
+
+// -----
+
+// Another input read along the time loop (x + other, other [T2, B, 8]) is
+// as long as x at run time; a stream would chunk x and give other whole,
+// failing every chunk shorter than the sequence.
+// expected-error @+1 {{it reads input 'x' dimension 0 (T) and input 'other' dimension 0 (T2) along one loop, so they are one size, but a stream splits only the first into chunks: give them one name}}
+func.func @other_length_on_time_loop(%x: tensor<?x?x8xf32> {seq.dims = ["T", "B", ""], seq.name = "x"}, %other: tensor<?x?x8xf32> {seq.dims = ["T2", "B", ""], seq.name = "other"}, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x1x?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = tensor.dim %x, %c0 : tensor<?x?x8xf32>
+  %b = tensor.dim %x, %c1 : tensor<?x?x8xf32>
+  %e = tensor.empty(%t, %b) : tensor<?x?x8xf32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %other : tensor<?x?x8xf32>, tensor<?x?x8xf32>) outs(%e : tensor<?x?x8xf32>) {
+  ^bb0(%a: f32, %o: f32, %out: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?x8xf32>
+  %y, %h = seq.rnn %sum, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  return %y : tensor<?x1x?x8xf32>
+}
+
+// -----
+
 // A memory whose length has the time axis's name is chunked with the
 // stream: attention over it is self-attention reading future steps.
 // expected-error @+1 {{attention without a causal mask reads future steps (cross-attention to a decoder's memory streams when its keys follow back to an input dimension named other than the time axis, S of memory [S, B, E])}}

@@ -182,8 +182,9 @@ static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo) {
             size.getSource() == flatten.getSrc()))
         return std::nullopt;
       value = size.getSource();
-    } else if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
-      // A generic: the loop of output `dim`, read by an input.
+    } else if (auto generic = dyn_cast<linalg::LinalgOp>(op)) {
+      // A generic (or a named op, a batch_matmul of scores): the loop of
+      // output `dim`, read by an input.
       auto result = cast<OpResult>(value);
       AffineMap outMap = generic.getIndexingMapMatchingResult(result);
       auto loop = dyn_cast<AffineDimExpr>(outMap.getResult(dim));

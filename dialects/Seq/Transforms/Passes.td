@@ -218,6 +218,7 @@ def RaiseConvPaddingPass : Pass<"seq-raise-conv-padding"> {
   }];
   let dependentDialects = ["::seqc::seq::SeqDialect",
                            "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 

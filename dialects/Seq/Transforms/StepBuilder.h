@@ -15,8 +15,10 @@
 #include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 
+#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -149,6 +151,27 @@ private:
   requireUnchunked(mlir::Operation *op,
                    llvm::ArrayRef<std::pair<mlir::Value, unsigned>> reads,
                    const llvm::Twine &why);
+  /// Computes values that every chunk would compute alike from inputs
+  /// given whole (cross-attention's keys and values of a decoder's
+  /// memory) in the first chunk only, kept as states (CacheWholeInputs.cpp).
+  void cacheWholeInputValues();
+  /// Whether `op` computes tensors from weights, constants and inputs that
+  /// no chunk splits alone, its tensor operands made by ops in `whole`.
+  bool isWholeInputOp(mlir::Operation *op,
+                      const llvm::SetVector<mlir::Operation *> &whole);
+  /// seq.dims for a state holding `value`: each run-time extent named after
+  /// the input dimension it is (not the time axis); none when one has no
+  /// name.
+  std::optional<mlir::ArrayAttr> cachedStateDims(mlir::Value value);
+  /// The started flag (zero in a new or reset stream, one after a chunk),
+  /// a state of its own, made when first asked for.
+  mlir::BlockArgument startedFlag(mlir::Location loc);
+  /// Records the input dimensions that the operands of `op` read along
+  /// its loop `loop` follow back to, when they are not one (x's T and
+  /// another input's T2, added): equal at run time, so the stream must
+  /// chunk all of them or none (WholeInputs.cpp).
+  void recordEqualInputDims(mlir::Operation *op,
+                            mlir::linalg::LinalgOp linalgOp, unsigned loop);
   /// Whether the time axis is followed back to an input dimension with a
   /// name: the stream splits the inputs' dimensions of that name alone.
   bool isTimeAxisNamed();
@@ -235,6 +258,13 @@ private:
     unsigned order;
   };
   llvm::SmallVector<UnchunkedDim> unchunkedDims;
+  /// Input dimensions an op reads along one loop (recordEqualInputDims),
+  /// and that op.
+  struct EqualDims {
+    InputDim a, b;
+    mlir::Operation *op;
+  };
+  llvm::SmallVector<EqualDims> equalDims;
   /// The place in the model of the op whose states are being carried, and
   /// that op.
   unsigned currentOrder = 0;

@@ -352,22 +352,26 @@ BlockArgument StepBuilder::bindState(MutableOperandRange operand, Type type,
   return state;
 }
 
-Value StepBuilder::initialOrCarried(BlockArgument state, Value initial,
-                                    Location loc) {
+BlockArgument StepBuilder::startedFlag(Location loc) {
+  if (started)
+    return started;
+  // One flag for the whole step function: zero in a new (or reset)
+  // stream, one after its first chunk.
   MLIRContext *ctx = step.getContext();
   auto flagType = RankedTensorType::get({1}, builder.getI64Type());
-  if (!started) {
-    // One flag for the whole step function: zero in a new (or reset)
-    // stream, one after its first chunk.
-    started = addState(flagType, loc);
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToStart(&step.getBody().front());
-    Value one = arith::ConstantOp::create(
-        builder, loc,
-        DenseIntElementsAttr::get(flagType, ArrayRef<int64_t>{1}));
-    carry(started, one, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")}),
-          /*inPlace=*/false);
-  }
+  started = addState(flagType, loc);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(&step.getBody().front());
+  Value one = arith::ConstantOp::create(
+      builder, loc, DenseIntElementsAttr::get(flagType, ArrayRef<int64_t>{1}));
+  carry(started, one, ArrayAttr::get(ctx, {StringAttr::get(ctx, "")}),
+        /*inPlace=*/false);
+  return started;
+}
+
+Value StepBuilder::initialOrCarried(BlockArgument state, Value initial,
+                                    Location loc) {
+  BlockArgument started = startedFlag(loc);
   auto type = cast<RankedTensorType>(state.getType());
   SmallVector<Value> dynamicSizes;
   for (int64_t d = 0; d < type.getRank(); ++d)
@@ -628,6 +632,12 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
             loop && type.isDynamicDim(d))
           dynamicLoop[loop.getPosition()] = true;
     }
+    // Operands read along one run-time loop are one size; a stream that
+    // chunked one of them and gave the other whole would fail every chunk
+    // (checked once the time axis is known).
+    for (unsigned loop = 0; loop < generic.getNumLoops(); ++loop)
+      if (dynamicLoop[loop])
+        recordEqualInputDims(op, generic, loop);
     // An index along a loop of run-time size (time) restarts at every
     // chunk; one along a fixed-size loop (arange(0, 8, 2) over RoPE's
     // features) is the same in each.
@@ -840,13 +850,19 @@ LogicalResult StepBuilder::run() {
       return failure();
     }
   }
+  // (Positions along an axis no chunk splits, arange(S) of a decoder's
+  // memory, are the same in each chunk too, once the stateful ops have
+  // said which axis is time; positions alone do not choose among axes.)
+  bool timeClaimed = !timeDims.empty();
   for (auto [positions, order] : positionsOps) {
     currentOrder = order;
     currentOp = positions;
     currentOrigin = describeOrigin("'seq.positions'", positions.getLoc());
     if (failed(checkPositionsStart(positions)))
       return failure();
-    if (!isBatchSize(positions.getLike(), positions.getDim()) &&
+    if (!(timeClaimed
+              ? isSizeOfEveryChunk(positions.getLike(), positions.getDim())
+              : isBatchSize(positions.getLike(), positions.getDim())) &&
         failed(cast<StreamableOpInterface>(*positions).carryStreamState(*this)))
       return failure();
   }
@@ -895,6 +911,7 @@ LogicalResult StepBuilder::run() {
       finalStates.push_back(state.out);
   if (failed(checkFinalStateUses(finalStates)))
     return failure();
+  cacheWholeInputValues();
 
   // States out, after the model's outputs, in the order of their
   // arguments (the runtime pairs the k-th state argument with the k-th

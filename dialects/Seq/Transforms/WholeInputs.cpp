@@ -139,7 +139,51 @@ StepBuilder::requireUnchunked(Operation *op,
   return success();
 }
 
+void StepBuilder::recordEqualInputDims(Operation *op, linalg::LinalgOp linalgOp,
+                                       unsigned loop) {
+  std::optional<InputDim> first;
+  for (OpOperand &operand : linalgOp->getOpOperands()) {
+    auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+    if (!type)
+      continue;
+    AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
+    for (auto [d, expr] : llvm::enumerate(map.getResults())) {
+      if (expr != getAffineDimExpr(loop, op->getContext()) ||
+          !type.isDynamicDim(d))
+        continue;
+      auto traced = traceDimension(operand.get(), d);
+      if (!traced ||
+          traced->first.getOwner()->getParentOp() != step.getOperation() ||
+          traced->first.getArgNumber() >= numInputs)
+        continue;
+      InputDim dim{traced->first.getArgNumber(), traced->second, op};
+      if (!first)
+        first = dim;
+      else if (!isSameSize(*first, dim))
+        equalDims.push_back({*first, dim, op});
+    }
+  }
+}
+
 LogicalResult StepBuilder::checkWholeInputReads() {
+  for (const EqualDims &pair : equalDims) {
+    if (isChunked(pair.a) == isChunked(pair.b))
+      continue;
+    auto describe = [&](const InputDim &d) {
+      auto name = step.getArgAttrOfType<StringAttr>(d.arg, "seq.name");
+      std::string dimName = inputDimName(d).str();
+      return "input '" + (name ? name.getValue().str() : "?") + "' dimension " +
+             std::to_string(d.dim) +
+             (dimName.empty() ? "" : " (" + dimName + ")");
+    };
+    const InputDim &chunked = isChunked(pair.a) ? pair.a : pair.b;
+    const InputDim &whole = isChunked(pair.a) ? pair.b : pair.a;
+    return fail(pair.op, "it reads " + describe(chunked) + " and " +
+                             describe(whole) +
+                             " along one loop, so they are one size, but a "
+                             "stream splits only the first into chunks: give "
+                             "them one name");
+  }
   for (const UnchunkedDim &combined : unchunkedDims)
     if (!isTimeAxisNamed() || isChunked(combined.dim)) {
       reason = combined.reason;

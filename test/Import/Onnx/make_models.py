@@ -88,6 +88,7 @@ from recurrent_models import (  # noqa: F401
     ScriptedTrimmedConvScan, ScriptedUnbindCell, StaticContextLstm,
     static_context_inputs, QrnnConvStack, ChompedCumulativeNorm,
     MovingAverages, LuongDecoder, BahdanauDecoder, encoder_output_inputs,
+    BahdanauLengthMask, encoder_length_inputs, LuongDotWeights,
     ScriptedConvLstm,
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
@@ -420,6 +421,16 @@ MODELS = [
     ("bahdanau_decoder", BahdanauDecoder, 14, encoder_output_inputs, ["out"],
      {"y": {0: "B", 1: "T"}, "enc": {0: "B", 1: "S"},
       "enc_pad": {0: "B", 1: "S"}, "out": {0: "B", 1: "T"}}),
+    ("bahdanau_length_mask", BahdanauLengthMask, 14, encoder_length_inputs,
+     ["out"], {"y": {0: "B", 1: "T"}, "enc": {0: "B", 1: "S"},
+               "enc_len": {0: "B"}, "out": {0: "B", 1: "T"}}),
+    # (The weights' dimensions are left unnamed, as users export them.)
+    ("luong_dot_weights", LuongDotWeights,
+     14, lambda T, B, rng: {k: v for k, v in
+                            encoder_output_inputs(T, B, rng).items()
+                            if k != "enc_pad"},
+     ["out", "weights"], {"y": {0: "B", 1: "T"}, "enc": {0: "B", 1: "S"},
+                          "out": {0: "B", 1: "T"}}),
 ]
 
 

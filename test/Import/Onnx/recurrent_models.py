@@ -1068,3 +1068,39 @@ def encoder_output_inputs(T, B, rng):
     return {"y": rng.standard_normal((B, T, 8)).astype(np.float32),
             "enc": rng.standard_normal((B, S, 16)).astype(np.float32),
             "enc_pad": pad}
+
+
+class BahdanauLengthMask(BahdanauDecoder):
+    """BahdanauDecoder whose padding mask is built from lengths in the
+    model, `arange(S) >= enc_len[:, None]` (positions along the encoder's
+    S, which no chunk splits: before, they were taken for the stream's
+    positions and the model had no step api)."""
+
+    def forward(self, y, enc, enc_len):
+        steps = torch.arange(enc.shape[1])[None, :]
+        return super().forward(y, enc, steps >= enc_len[:, None])
+
+
+def encoder_length_inputs(T, B, rng):
+    """encoder_output_inputs with lengths (S - b % 3) instead of a mask."""
+    inputs = encoder_output_inputs(T, B, rng)
+    S = inputs["enc"].shape[1]
+    return {"y": inputs["y"], "enc": inputs["enc"],
+            "enc_len": np.array([S - b % 3 for b in range(B)], dtype=np.int64)}
+
+
+class LuongDotWeights(LuongDecoder):
+    """LuongDecoder with the dot score, returning its attention weights
+    [B, T, S] too (as attention visualizations do). Not raised to
+    cross-attention: the scores' batch_matmul and the softmax over S stay
+    linalg ops, which no chunk splits along S; the weights' dimensions,
+    which the export leaves unnamed, are named through the softmax (before:
+    no step api, "a softmax along a dimension of run-time size may combine
+    time steps")."""
+
+    def forward(self, y, enc):
+        h, _ = self.lstm(y)
+        weights = torch.softmax(torch.bmm(h, enc.transpose(1, 2)), dim=-1)
+        context = torch.bmm(weights, enc)
+        out = self.out(torch.tanh(self.combine(torch.cat([h, context], -1))))
+        return out, weights
