@@ -132,7 +132,7 @@ def ExportModelPass : Pass<"seqc-export-model", "::mlir::ModuleOp"> {
   // What the streaming transformation builds.
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 

@@ -174,14 +174,18 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
       for (const TensorSignature &t : step->inputs)
         if (llvm::is_contained(t.dims, step->streamDim))
           chunkedNames.insert(chunkedNames.end(), t.dims.begin(), t.dims.end());
+      // States the first chunk computes from them (seq-create-step-
+      // function's docs say so): their extents (memory's S) are bound.
+      std::vector<std::string> keptNames;
+      for (const TensorSignature &t : step->states)
+        if (llvm::StringRef(t.doc).starts_with("computed from "))
+          keptNames.insert(keptNames.end(), t.dims.begin(), t.dims.end());
       for (const TensorSignature &t : step->inputs) {
         if (llvm::is_contained(t.dims, step->streamDim))
           continue;
         whole += (whole.empty() ? "" : ", ") + t.name;
-        // Their own extents that states have (memory's S): values
-        // computed from them are kept after the first chunk.
         for (const std::string &d : t.dims)
-          if (llvm::is_contained(dims, d) &&
+          if (llvm::is_contained(keptNames, d) &&
               !llvm::is_contained(chunkedNames, d) &&
               !llvm::is_contained(fixedNames, d))
             fixedNames.push_back(d);

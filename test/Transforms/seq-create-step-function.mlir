@@ -311,6 +311,18 @@ func.func @cross_attention_same_name(%q: tensor<1x2x?x4xf32> {seq.dims = ["", ""
 
 // -----
 
+// A window without `causal` pairs query i with keys near i, the query's
+// index in the op (Luong's local attention |t - s| <= D, raised as a
+// band): in a chunk that index restarts at 0.
+// expected-error @+1 {{cross-attention with a window, a position bias or max_positions pairs each query's position with the keys', which restarts at every chunk}}
+func.func @cross_attention_window(%q: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]}, %mem: tensor<1x2x?x4xf32> {seq.dims = ["", "", "S", ""]}) -> tensor<1x2x?x4xf32> {
+  %s = seq.attention %q, %q, %q causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %o = seq.attention %s, %mem, %mem {window = array<i64: 1, 1>} : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  return %o : tensor<1x2x?x4xf32>
+}
+
+// -----
+
 // Keys that are another attention's output over the memory's steps carry
 // that attention's cache: they would differ from chunk to chunk.
 // expected-error @+1 {{cross-attention reads the same keys and values in every chunk: they (and a mask of one query row) must be computed from weights and inputs without the stream's time axis (a decoder's memory), given whole to every chunk}}

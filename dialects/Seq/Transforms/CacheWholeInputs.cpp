@@ -1,5 +1,4 @@
-//===- CacheWholeInputs.cpp - compute once what every chunk computes alike
-//-===//
+//===- CacheWholeInputs.cpp - compute once what chunks compute alike ----===//
 //
 // Values computed from inputs that every chunk is given whole (a decoder's
 // memory: cross-attention's keys and values, projections of all of it)
@@ -141,32 +140,35 @@ void StepBuilder::cacheWholeInputValues() {
       if (value)
         cached.insert(value);
     }
+  // What computes `value` among the whole ops, in order, `value`'s op last.
+  auto sliceOf = [&](Value value) {
+    SetVector<Operation *> slice;
+    BackwardSliceOptions options;
+    options.filter = [&](Operation *op) { return whole.contains(op); };
+    (void)getBackwardSlice(value, &slice, options);
+    slice.insert(value.getDefiningOp());
+    return slice;
+  };
   // Only what saves work: a value computed from an input, with a
   // contraction on the way.
   SmallVector<Value> worthy;
   for (Value value : cached) {
     SmallVector<std::pair<Value, int64_t>> sizes;
     SmallVector<BlockArgument> inputs;
-    if (!isComputedFromContext(value.getDefiningOp(), step, numInputs, sizes,
-                               inputs) ||
-        inputs.empty())
-      continue;
-    SetVector<Operation *> slice;
-    BackwardSliceOptions options;
-    options.filter = [&](Operation *op) { return whole.contains(op); };
-    (void)getBackwardSlice(value, &slice, options);
-    slice.insert(value.getDefiningOp());
-    if (llvm::any_of(slice, isCostly))
+    if (isComputedFromContext(value.getDefiningOp(), step, numInputs, sizes,
+                              inputs) &&
+        !inputs.empty() && llvm::any_of(sliceOf(value), isCostly))
       worthy.push_back(value);
   }
   Location loc = step.getLoc();
+  // The ops the first chunk now computes under scf.if; those no longer
+  // read are erased. (Only those: other whole ops left unread, a zero
+  // initial state a recurrence no longer reads, are someone else's.)
+  llvm::SetVector<Operation *> moved;
   for (Value value : worthy) {
     Operation *def = value.getDefiningOp();
-    SetVector<Operation *> slice;
-    BackwardSliceOptions options;
-    options.filter = [&](Operation *op) { return whole.contains(op); };
-    (void)getBackwardSlice(value, &slice, options);
-    slice.insert(def);
+    SetVector<Operation *> slice = sliceOf(value);
+    moved.insert(slice.begin(), slice.end());
     BlockArgument state = addState(value.getType(), def->getLoc());
     BlockArgument flag = startedFlag(loc);
     builder.setInsertionPointAfter(def);
@@ -217,8 +219,12 @@ void StepBuilder::cacheWholeInputValues() {
                 "model's own initial states are read and the values kept "
                 "from inputs given whole are computed)";
   // What the cached values were computed from, now read by nothing.
+  // (Not a value eraseReplacedInitialStates still looks at.)
   for (Operation *op : llvm::reverse(body))
-    if (whole.contains(op) && isOpTriviallyDead(op))
+    if (moved.contains(op) && isOpTriviallyDead(op) &&
+        llvm::none_of(op->getResults(), [&](Value v) {
+          return llvm::is_contained(replacedInitialStates, v);
+        }))
       op->erase();
 }
 

@@ -209,12 +209,10 @@ static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo) {
             return traced;
         }
       }
-      // None does (an iota, computed from the loop's index alone): the
-      // extent is the init's, of the result's type.
+      // None does (an iota, computed from the loop's index alone; a fill,
+      // one value in every row): the extent is the init's, of the
+      // result's type.
       value = generic.getDpsInitOperand(result.getResultNumber())->get();
-    } else if (auto fill = dyn_cast<linalg::FillOp>(op)) {
-      // One value in every row: the extent is the filled tensor's.
-      value = fill.getOutputs().front();
     } else if (auto empty = dyn_cast<tensor::EmptyOp>(op)) {
       // A run-time extent read from another tensor, `tensor.empty(dim x,
       // 0)`: that tensor's dimension (no rows to follow; the extent is

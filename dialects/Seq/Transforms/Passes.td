@@ -218,7 +218,6 @@ def RaiseConvPaddingPass : Pass<"seq-raise-conv-padding"> {
   }];
   let dependentDialects = ["::seqc::seq::SeqDialect",
                            "::mlir::arith::ArithDialect",
-                           "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 
@@ -530,7 +529,7 @@ def CreateStepFunctionPass : Pass<"seq-create-step-function", "::mlir::ModuleOp"
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 

@@ -135,7 +135,7 @@ private:
   /// Fails, for the reason it was kept for, when a value kept per chunk
   /// because it is computed from inputs given whole to every chunk (a
   /// decoder's memory) reads an input the stream chunks, or a size that
-  /// may be a chunk's length (StreamContext.cpp).
+  /// may be a chunk's length (WholeInputs.cpp).
   mlir::LogicalResult checkWholeInputReads();
   /// When an op fails: the reason of a value kept before it that may read
   /// a chunk, the earliest (a size that is not a batch a state has claimed
@@ -173,7 +173,8 @@ private:
   void recordEqualInputDims(mlir::Operation *op,
                             mlir::linalg::LinalgOp linalgOp, unsigned loop);
   /// Whether the time axis is followed back to an input dimension with a
-  /// name: the stream splits the inputs' dimensions of that name alone.
+  /// name (and every op's is): the stream splits the inputs' dimensions
+  /// of that name alone.
   bool isTimeAxisNamed();
   /// Whether dimension `d` of `value` is a size no chunk changes: the batch
   /// of a state, or (the time axis named) an input dimension other than

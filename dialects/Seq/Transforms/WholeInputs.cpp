@@ -84,7 +84,11 @@ LogicalResult StepBuilder::requireWholeInputs(Operation *op, Value value,
 bool StepBuilder::isTimeAxisNamed() {
   // The stream chunks the inputs along the time axis's name; without a
   // name (or a traced axis) no input dimension is known to stay whole.
-  return !timeDims.empty() && !inputDimName(timeDims.front()).empty();
+  // Nor with an op whose time axis was taken on trust: it may run along
+  // an input given whole (an LSTM over a reshaped memory), carrying its
+  // state into chunks that each hold all of that input.
+  return !timeDims.empty() && !inputDimName(timeDims.front()).empty() &&
+         !untracedTimeOp;
 }
 
 bool StepBuilder::isSizeOfEveryChunk(Value value, int64_t d, int depth) {

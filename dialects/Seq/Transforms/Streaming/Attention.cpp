@@ -105,6 +105,13 @@ std::string whyFutureSteps(AttentionOp op) {
 /// the same keys and values. So they, and a mask without a query axis,
 /// must be computed from inputs the stream gives whole to each chunk.
 LogicalResult carryCrossAttention(AttentionOp op, StreamState &s) {
+  // Without `causal`, a window or a position bias pairs query i with key
+  // i, the query's index within the op, which restarts at every chunk.
+  if (op.getWindow() || op.getAlibiSlopes() || op.getRelativeBias() ||
+      op.getMaxPositions())
+    return s.fail(op, "cross-attention with a window, a position bias or "
+                      "max_positions pairs each query's position with the "
+                      "keys', which restarts at every chunk");
   if (failed(s.claimTimeDim(op, op.getQuery(), 2)))
     return failure();
   const char *why = "cross-attention reads the same keys and values in "
@@ -112,10 +119,14 @@ LogicalResult carryCrossAttention(AttentionOp op, StreamState &s) {
                     "be computed from weights and inputs without the "
                     "stream's time axis (a decoder's memory), given whole "
                     "to every chunk";
+  // (The mask's query dimension is its second to last: masks of rank 2
+  // to 4 broadcast from the right.)
   Value mask = op.getMask();
+  auto maskType =
+      mask ? cast<RankedTensorType>(mask.getType()) : RankedTensorType();
   if (failed(s.requireWholeInputs(op, op.getKey(), why)) ||
       failed(s.requireWholeInputs(op, op.getValue(), why)) ||
-      (mask && cast<RankedTensorType>(mask.getType()).getDimSize(2) == 1 &&
+      (mask && maskType.getDimSize(maskType.getRank() - 2) == 1 &&
        failed(s.requireWholeInputs(op, mask, why))))
     return failure();
   return success();
