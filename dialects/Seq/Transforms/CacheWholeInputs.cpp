@@ -4,7 +4,8 @@
 // memory: cross-attention's keys and values, projections of all of it)
 // are the same in every chunk of a stream. A decoder streamed one token at
 // a time would project all of memory again for every token: at S = 300,
-// d = 256 and two layers, 2 ms per token against 0.1 for the rest. So the
+// d = 256 and two layers, 2 ms per token, 0.33 with the projections kept
+// (README, streaming). So the
 // step function computes them in the first chunk after the stream opens
 // or resets, keeps them as states, and reads the states afterwards:
 //
