@@ -42,6 +42,11 @@ struct State {
   std::string doc;
 };
 
+/// The operands of `linalgOp`, and their dimensions of run-time size, that
+/// its loop `loop` runs along (WholeInputs.cpp).
+llvm::SmallVector<std::pair<mlir::Value, unsigned>>
+dynamicReadsAlongLoop(mlir::linalg::LinalgOp linalgOp, unsigned loop);
+
 class StepBuilder : public StreamState {
 public:
   StepBuilder(mlir::func::FuncOp step, std::string &reason)
@@ -166,6 +171,11 @@ private:
   /// The started flag (zero in a new or reset stream, one after a chunk),
   /// a state of its own, made when first asked for.
   mlir::BlockArgument startedFlag(mlir::Location loc);
+  /// The model input dimension (not a weight's, not a state's) that
+  /// dimension `d` of `value` follows back to (traceDimension), `op`
+  /// reading it; none when it does not.
+  std::optional<InputDim> traceToModelInput(mlir::Value value, unsigned d,
+                                            mlir::Operation *op);
   /// Records the input dimensions that the operands of `op` read along
   /// its loop `loop` follow back to, when they are not one (x's T and
   /// another input's T2, added): equal at run time, so the stream must

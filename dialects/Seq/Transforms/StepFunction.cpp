@@ -608,14 +608,7 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     for (auto [loop, kind] : llvm::enumerate(generic.getIteratorTypesArray())) {
       if (kind != utils::IteratorType::reduction || !dynamicLoop[loop])
         continue;
-      SmallVector<std::pair<Value, unsigned>> reads;
-      for (OpOperand *input : generic.getDpsInputOperands())
-        for (auto [d, expr] : llvm::enumerate(
-                 generic.getMatchingIndexingMap(input).getResults()))
-          if (expr == getAffineDimExpr(loop, op->getContext()) &&
-              cast<ShapedType>(input->get().getType()).isDynamicDim(d))
-            reads.push_back({input->get(), static_cast<unsigned>(d)});
-      if (failed(requireUnchunked(op, reads,
+      if (failed(requireUnchunked(op, dynamicReadsAlongLoop(generic, loop),
                                   "a reduction may combine time steps")))
         return failure();
     }

@@ -123,18 +123,42 @@ LogicalResult StepBuilder::checkSizesRead() {
   return success();
 }
 
+std::optional<StepBuilder::InputDim>
+StepBuilder::traceToModelInput(Value value, unsigned d, Operation *op) {
+  auto traced = traceDimension(value, d);
+  if (!traced ||
+      traced->first.getOwner()->getParentOp() != step.getOperation() ||
+      traced->first.getArgNumber() >= numInputs)
+    return std::nullopt;
+  return InputDim{traced->first.getArgNumber(), traced->second, op};
+}
+
+SmallVector<std::pair<Value, unsigned>>
+dynamicReadsAlongLoop(linalg::LinalgOp linalgOp, unsigned loop) {
+  SmallVector<std::pair<Value, unsigned>> reads;
+  AffineExpr loopExpr = getAffineDimExpr(loop, linalgOp->getContext());
+  for (OpOperand &operand : linalgOp->getOpOperands()) {
+    auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+    if (!type)
+      continue;
+    for (auto [d, expr] : llvm::enumerate(
+             linalgOp.getMatchingIndexingMap(&operand).getResults()))
+      if (expr == loopExpr && type.isDynamicDim(d))
+        reads.push_back({operand.get(), static_cast<unsigned>(d)});
+  }
+  return reads;
+}
+
 LogicalResult
 StepBuilder::requireUnchunked(Operation *op,
                               ArrayRef<std::pair<Value, unsigned>> reads,
                               const Twine &why) {
   SmallVector<InputDim> dims;
   for (auto [value, d] : reads) {
-    auto traced = traceDimension(value, d);
-    if (!traced ||
-        traced->first.getOwner()->getParentOp() != step.getOperation() ||
-        traced->first.getArgNumber() >= numInputs)
+    std::optional<InputDim> dim = traceToModelInput(value, d, op);
+    if (!dim)
       return fail(op, why);
-    dims.push_back({traced->first.getArgNumber(), traced->second, op});
+    dims.push_back(*dim);
   }
   if (dims.empty())
     return fail(op, why);
@@ -146,26 +170,14 @@ StepBuilder::requireUnchunked(Operation *op,
 void StepBuilder::recordEqualInputDims(Operation *op, linalg::LinalgOp linalgOp,
                                        unsigned loop) {
   std::optional<InputDim> first;
-  for (OpOperand &operand : linalgOp->getOpOperands()) {
-    auto type = dyn_cast<RankedTensorType>(operand.get().getType());
-    if (!type)
+  for (auto [value, d] : dynamicReadsAlongLoop(linalgOp, loop)) {
+    std::optional<InputDim> dim = traceToModelInput(value, d, op);
+    if (!dim)
       continue;
-    AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
-    for (auto [d, expr] : llvm::enumerate(map.getResults())) {
-      if (expr != getAffineDimExpr(loop, op->getContext()) ||
-          !type.isDynamicDim(d))
-        continue;
-      auto traced = traceDimension(operand.get(), d);
-      if (!traced ||
-          traced->first.getOwner()->getParentOp() != step.getOperation() ||
-          traced->first.getArgNumber() >= numInputs)
-        continue;
-      InputDim dim{traced->first.getArgNumber(), traced->second, op};
-      if (!first)
-        first = dim;
-      else if (!isSameSize(*first, dim))
-        equalDims.push_back({*first, dim, op});
-    }
+    if (!first)
+      first = dim;
+    else if (!isSameSize(*first, *dim))
+      equalDims.push_back({*first, *dim, op});
   }
 }
 
