@@ -75,6 +75,9 @@ STREAMING = {
     # the cross-attention reads all of `memory` (given whole) in every
     # chunk.
     "seq2seq": ["--stream-dim=T", "--dim=capacity=16"],
+    # An encoder and a decoder layer: the encoder reads the source alone,
+    # given whole to every chunk and encoded by the first.
+    "translator": ["--stream-dim=T", "--dim=capacity=16"],
 }
 STREAM_CHUNKS = ["1", "2", "7"]
 

@@ -12,7 +12,7 @@ The generated files are committed; building and testing need neither torch
 nor this script. check_models.py compiles each description with seqc and
 compares seq-run's output with PyTorch's.
 
-The models live in three files imported below in a fixed order (the
+The models live in four files imported below in a fixed order (the
 random weights of each depend on every model built before it); the
 export step is export_model.py.
 """
@@ -25,3 +25,4 @@ torch.manual_seed(0)
 import recurrent_and_hybrid_models  # noqa: E402,F401
 import attention_and_memory_models  # noqa: E402,F401
 import transformer_family_models  # noqa: E402,F401
+import encoder_decoder_models  # noqa: E402,F401

@@ -323,12 +323,52 @@ func.func @cross_attention_window(%q: tensor<1x2x?x4xf32> {seq.dims = ["", "", "
 
 // -----
 
-// Keys that are another attention's output over the memory's steps carry
-// that attention's cache: they would differ from chunk to chunk.
-// expected-error @+1 {{cross-attention reads the same keys and values in every chunk: they (and a mask of one query row) must be computed from weights and inputs without the stream's time axis (a decoder's memory), given whole to every chunk}}
+// Keys that are another attention's output over the memory's steps (an
+// encoder in the same graph: attention over its source, reading its future
+// steps) are computed from memory alone, which each chunk is given whole:
+// the first chunk computes them, that attention with them, carrying
+// nothing (no cache for it), and a state keeps them for later chunks.
+// CHECK-LABEL: func.func @cross_attention_encoder_keys_step
+// CHECK-SAME: %[[MEM:[^:]+]]: tensor<1x2x?x4xf32> {seq.dims = ["", "", "S", ""]}
+// CHECK-SAME: %[[KEPT:[^:]+]]: tensor<1x2x?x4xf32> {seq.dims = ["", "", "S", ""], seq.name = "state4", seq.state}
+// CHECK-NOT: state5
+// CHECK: %[[K:.+]] = scf.if %{{.+}} -> (tensor<1x2x?x4xf32>) {
+// CHECK-NEXT: scf.yield %[[KEPT]]
+// CHECK-NEXT: } else {
+// CHECK-NEXT: %[[ENC:.+]] = seq.attention %[[MEM]], %[[MEM]], %[[MEM]] :
+// CHECK-NEXT: scf.yield %[[ENC]]
+// CHECK: seq.attention %{{.+}}, %[[K]], %[[K]] :
+func.func @cross_attention_encoder_keys(%q: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]}, %mem: tensor<1x2x?x4xf32> {seq.dims = ["", "", "S", ""]}) -> tensor<1x2x?x4xf32> {
+  %k = seq.attention %mem, %mem, %mem : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %s = seq.attention %q, %q, %q causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %o = seq.attention %s, %k, %k : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  return %o : tensor<1x2x?x4xf32>
+}
+
+// -----
+
+// The same encoder over an input that shares the time axis's name is
+// chunked with it: its attention would read a chunk's future steps alone.
+// expected-error @+1 {{attention without a causal mask reads future steps}}
+func.func @encoder_same_name(%q: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]}, %mem: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]}) -> tensor<1x2x?x4xf32> {
+  %k = seq.attention %mem, %mem, %mem : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %s = seq.attention %q, %q, %q causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %o = seq.attention %s, %k, %k : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  return %o : tensor<1x2x?x4xf32>
+}
+
+// -----
+
+// An encoder's causal attention over memory (feeding cross-attention's
+// keys) carries nothing either: memory is whole in every chunk.
+// CHECK-LABEL: func.func @cross_attention_stateful_keys_step
+// CHECK: scf.if
+// CHECK: seq.attention {{.+}} causal(top_left)
+// CHECK: scf.yield
 func.func @cross_attention_stateful_keys(%q: tensor<1x2x?x4xf32> {seq.dims = ["", "", "T", ""]}, %mem: tensor<1x2x?x4xf32> {seq.dims = ["", "", "S", ""]}) -> tensor<1x2x?x4xf32> {
   %k = seq.attention %mem, %mem, %mem causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
-  %o = seq.attention %q, %k, %k : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %s = seq.attention %q, %q, %q causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %o = seq.attention %s, %k, %k : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
   return %o : tensor<1x2x?x4xf32>
 }
 

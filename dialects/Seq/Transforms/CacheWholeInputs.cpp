@@ -81,7 +81,7 @@ bool StepBuilder::isWholeInputOp(Operation *op,
       return false;
   SmallVector<std::pair<Value, int64_t>> sizes;
   SmallVector<BlockArgument> inputs;
-  if (!isComputedFromContext(op, step, numInputs, sizes, inputs))
+  if (!computedFromContext(op, sizes, inputs))
     return false;
   return llvm::none_of(
              inputs,
@@ -156,8 +156,7 @@ void StepBuilder::cacheWholeInputValues() {
   for (Value value : cached) {
     SmallVector<std::pair<Value, int64_t>> sizes;
     SmallVector<BlockArgument> inputs;
-    if (isComputedFromContext(value.getDefiningOp(), step, numInputs, sizes,
-                              inputs) &&
+    if (computedFromContext(value.getDefiningOp(), sizes, inputs) &&
         !inputs.empty() && llvm::any_of(sliceOf(value), isCostly))
       worthy.push_back(value);
   }
@@ -194,7 +193,7 @@ void StepBuilder::cacheWholeInputValues() {
     SmallVector<std::string> names;
     SmallVector<std::pair<Value, int64_t>> sizes;
     SmallVector<BlockArgument> inputs;
-    (void)isComputedFromContext(def, step, numInputs, sizes, inputs);
+    (void)computedFromContext(def, sizes, inputs);
     for (BlockArgument in : inputs)
       if (auto name =
               step.getArgAttrOfType<StringAttr>(in.getArgNumber(), "seq.name"))

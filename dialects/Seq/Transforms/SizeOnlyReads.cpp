@@ -123,17 +123,25 @@ namespace {
 /// each op's answer. With `inputs`, the model's inputs (the first
 /// `numInputs` arguments) are read too and listed there.
 struct FromSizes {
-  FromSizes(func::FuncOp step,
-            SmallVectorImpl<std::pair<Value, int64_t>> &sizes,
-            SmallVectorImpl<BlockArgument> *inputs = nullptr,
-            unsigned numInputs = 0)
-      : step(step), sizes(sizes), inputs(inputs), numInputs(numInputs) {}
+  FromSizes(
+      func::FuncOp step, SmallVectorImpl<std::pair<Value, int64_t>> &sizes,
+      SmallVectorImpl<BlockArgument> *inputs = nullptr, unsigned numInputs = 0,
+      const DenseMap<Operation *, SmallVector<BlockArgument, 2>> *wholeOps =
+          nullptr)
+      : step(step), sizes(sizes), inputs(inputs), numInputs(numInputs),
+        wholeOps(wholeOps) {}
 
   func::FuncOp step;
   SmallVectorImpl<std::pair<Value, int64_t>> &sizes;
   SmallVectorImpl<BlockArgument> *inputs;
   unsigned numInputs;
+  const DenseMap<Operation *, SmallVector<BlockArgument, 2>> *wholeOps;
   llvm::DenseMap<Operation *, bool> known;
+
+  void addInput(BlockArgument arg) {
+    if (!llvm::is_contained(*inputs, arg))
+      inputs->push_back(arg);
+  }
 
   bool value(Value v, int depth) {
     if (matchPattern(v, m_Constant()))
@@ -145,8 +153,7 @@ struct FromSizes {
         return true;
       if (!inputs || arg.getArgNumber() >= numInputs)
         return false;
-      if (!llvm::is_contained(*inputs, arg))
-        inputs->push_back(arg);
+      addInput(arg);
       return true;
     }
     if (auto dim = v.getDefiningOp<tensor::DimOp>()) {
@@ -164,6 +171,12 @@ struct FromSizes {
   bool op(Operation *op, int depth) {
     if (auto it = known.find(op); it != known.end())
       return it->second;
+    if (inputs && wholeOps)
+      if (auto it = wholeOps->find(op); it != wholeOps->end()) {
+        for (BlockArgument arg : it->second)
+          addInput(arg);
+        return known[op] = true;
+      }
     // (Bounded: past this depth the answer is no.)
     if (depth > 64)
       return false;
@@ -206,10 +219,12 @@ bool isComputedFromSizes(Operation *op, func::FuncOp step,
   return walk.op(op, 0);
 }
 
-bool isComputedFromContext(Operation *op, func::FuncOp step, unsigned numInputs,
-                           SmallVectorImpl<std::pair<Value, int64_t>> &sizes,
-                           SmallVectorImpl<BlockArgument> &inputs) {
-  FromSizes walk(step, sizes, &inputs, numInputs);
+bool isComputedFromContext(
+    Operation *op, func::FuncOp step, unsigned numInputs,
+    SmallVectorImpl<std::pair<Value, int64_t>> &sizes,
+    SmallVectorImpl<BlockArgument> &inputs,
+    const DenseMap<Operation *, SmallVector<BlockArgument, 2>> *known) {
+  FromSizes walk(step, sizes, &inputs, numInputs, known);
   return walk.op(op, 0);
 }
 

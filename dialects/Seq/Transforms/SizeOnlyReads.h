@@ -15,6 +15,8 @@
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
 
+#include "llvm/ADT/DenseMap.h"
+
 namespace seqc::seq {
 
 /// Whether scalar `v` is the same on every run and in every chunk: a
@@ -47,10 +49,16 @@ bool isComputedFromSizes(
 /// first `numInputs` arguments, added to `inputs`) too, but no state and
 /// no op that carries one. The caller must check that no input listed
 /// has the stream's time axis and that no size read is a chunk's length.
+/// Ops in `known` (with the inputs they read) count as computed so, even
+/// ones that carry state along an input the caller knows is given whole
+/// (an encoder's attention over its source).
 bool isComputedFromContext(
     mlir::Operation *op, mlir::func::FuncOp step, unsigned numInputs,
     llvm::SmallVectorImpl<std::pair<mlir::Value, int64_t>> &sizes,
-    llvm::SmallVectorImpl<mlir::BlockArgument> &inputs);
+    llvm::SmallVectorImpl<mlir::BlockArgument> &inputs,
+    const llvm::DenseMap<mlir::Operation *,
+                         llvm::SmallVector<mlir::BlockArgument, 2>> *known =
+        nullptr);
 
 } // namespace seqc::seq
 

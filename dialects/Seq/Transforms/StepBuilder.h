@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -49,11 +50,17 @@ dynamicReadsAlongLoop(mlir::linalg::LinalgOp linalgOp, unsigned loop);
 
 class StepBuilder : public StreamState {
 public:
-  StepBuilder(mlir::func::FuncOp step, std::string &reason)
+  /// With `wholeEncoder`, the inputs of an encoder in the model
+  /// (findEncoderInputs) are given whole to every chunk.
+  StepBuilder(mlir::func::FuncOp step, std::string &reason,
+              bool wholeEncoder = false)
       : step(step), reason(reason), builder(step.getContext()),
-        numInputs(step.getNumArguments()) {}
+        numInputs(step.getNumArguments()), wholeEncoder(wholeEncoder) {}
 
   mlir::LogicalResult run();
+  /// Whether the model has an encoder whose inputs the stream could give
+  /// whole (known once run() has started).
+  bool foundEncoder() const { return encoderInputs.any(); }
 
   // StreamState.
   mlir::OpBuilder &getBuilder() override { return builder; }
@@ -182,6 +189,24 @@ private:
   /// chunk all of them or none (WholeInputs.cpp).
   void recordEqualInputDims(mlir::Operation *op,
                             mlir::linalg::LinalgOp linalgOp, unsigned loop);
+  /// Finds the inputs an encoder in the model reads: those the ops that
+  /// read future steps (attention without a causal mask, a bidirectional
+  /// recurrence) are computed from, and those of stateful ops that start
+  /// a recurrence over other inputs or give attention its keys, when the
+  /// model has another input (a decoder's tokens) the stream may split
+  /// instead (WholeInputs.cpp).
+  void findEncoderInputs(llvm::ArrayRef<mlir::Operation *> ops);
+  /// Whether `op` computes from the encoder's inputs alone.
+  bool readsEncoderInputsOnly(mlir::Operation *op);
+  /// Keeps stateful op `op` of the encoder as it is, for the end checks:
+  /// it runs along inputs given whole to every chunk, or the stream fails
+  /// for the op's reason (its future steps, first).
+  void keepEncoderOp(mlir::Operation *op);
+  /// isComputedFromContext, the encoder's ops counting as so computed.
+  bool computedFromContext(
+      mlir::Operation *op,
+      llvm::SmallVectorImpl<std::pair<mlir::Value, int64_t>> &sizes,
+      llvm::SmallVectorImpl<mlir::BlockArgument> &inputs);
   /// Whether the time axis is followed back to an input dimension with a
   /// name (and every op's is): the stream splits the inputs' dimensions
   /// of that name alone.
@@ -259,8 +284,27 @@ private:
     llvm::SmallVector<std::pair<mlir::Value, int64_t>> sizes;
     llvm::SmallVector<mlir::BlockArgument> inputs;
     unsigned order;
+    // An op that reads future steps (an encoder's attention): a model
+    // that streams along its input is not causal, the reason to give
+    // first.
+    bool readsFutureSteps = false;
   };
   llvm::SmallVector<WholeInputRead> wholeInputReads;
+  /// Whether `read` reads an input the stream chunks, or a size that may
+  /// be a chunk's length (or the time axis has no name).
+  bool isChunkedRead(const WholeInputRead &read);
+  /// The model inputs (a bit per argument) each op's results are computed
+  /// from, and those that the ops reading future steps read
+  /// (findEncoderInputs).
+  llvm::DenseMap<mlir::Operation *, llvm::BitVector> inputsRead;
+  llvm::BitVector encoderInputs;
+  /// Whether ops computed from those alone are kept whole.
+  bool wholeEncoder;
+  /// Ops computed from encoder inputs alone, with the inputs they read
+  /// (isComputedFromContext's `known`): the stateful ones among them run
+  /// along an axis no chunk splits, and carry nothing.
+  llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::BlockArgument, 2>>
+      encoderOps;
   /// Input dimensions that an op combines entries of (requireUnchunked):
   /// the reason it fails for if one is chunked, and its place.
   struct UnchunkedDim {

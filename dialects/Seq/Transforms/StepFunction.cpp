@@ -322,8 +322,10 @@ BlockArgument StepBuilder::bindState(MutableOperandRange operand, Type type,
   }
   // The model's own initial value (an input h0 [L, B, H], a learned
   // constant) starts the stream, as it starts a run; one computed from
-  // another op's state (a decoder started from an encoder's final state)
-  // is known only once the whole sequence has been seen. Only values
+  // another op's state along the time axis is known only once the whole
+  // sequence has been seen (a decoder started from an encoder's final
+  // state over the same input; over an input given whole, the encoder
+  // runs in each chunk and is known from the first). Only values
   // count: a size read from another op's result (h0's batch taken from a
   // convolution's output) is known from the first chunk.
   SetVector<Operation *> slice;
@@ -342,9 +344,12 @@ BlockArgument StepBuilder::bindState(MutableOperandRange operand, Type type,
       getUsedValuesDefinedAbove(region, above);
     llvm::append_range(work, above);
   }
+  // (An encoder's state is known from the first chunk: it runs along an
+  // input given whole.)
   for (Operation *op : slice)
     if (auto streamable = dyn_cast<StreamableOpInterface>(op);
-        streamable && streamable.carriesStreamState()) {
+        streamable && streamable.carriesStreamState() &&
+        !encoderOps.contains(op)) {
       (void)fail(
           operand.getOwner(),
           "its initial state is computed from the state of " +
@@ -734,9 +739,13 @@ LogicalResult StepBuilder::run() {
   // A model that is not causal has no step function, whatever else it
   // does: that reason first, before an op ahead of it (a reshape of the
   // heads at a dynamic batch) stops the stream for a reason of its own.
+  // (Unless the ops reading future steps are an encoder's, reading inputs
+  // the stream gives whole, when the builder is asked to.)
+  findEncoderInputs(ops);
   for (Operation *op : ops)
     if (auto streamable = dyn_cast<StreamableOpInterface>(op))
-      if (std::string why = streamable.futureStepsReason(*this); !why.empty())
+      if (std::string why = streamable.futureStepsReason(*this);
+          !why.empty() && !readsEncoderInputsOnly(op))
         return fail(op, why);
   // Which slices take a run-time dimension whole is read before the
   // stateful ops are rewritten: a causal conv over T (padded by its reach)
@@ -763,6 +772,11 @@ LogicalResult StepBuilder::run() {
       positionsOps.push_back({positions, order});
       continue;
     }
+    // An encoder's stateful op runs along its whole input in every chunk.
+    if (isa<StreamableOpInterface>(op) && readsEncoderInputsOnly(op)) {
+      keepEncoderOp(op);
+      continue;
+    }
     // An op that carries state says how (its StreamableOpInterface
     // model); any other op must act on each step independently.
     LogicalResult result =
@@ -783,8 +797,13 @@ LogicalResult StepBuilder::run() {
     // (a decoder's memory), if none of those is chunked.
     SmallVector<BlockArgument> inputs;
     sizes.clear();
-    if (failed(result) && !isa<StreamableOpInterface>(op) &&
-        isComputedFromContext(op, step, numInputs, sizes, inputs)) {
+    bool fromContext = (failed(result) || readsEncoderInputsOnly(op)) &&
+                       !isa<StreamableOpInterface>(op) &&
+                       computedFromContext(op, sizes, inputs);
+    // (The encoder's ops are remembered, for the walks of later ones.)
+    if (fromContext && readsEncoderInputsOnly(op))
+      encoderOps[op].assign(inputs.begin(), inputs.end());
+    if (failed(result) && fromContext) {
       wholeInputReads.push_back({reason, std::move(sizes), std::move(inputs),
                                  static_cast<unsigned>(order)});
       continue;
@@ -942,16 +961,26 @@ FailureOr<func::FuncOp> createStepFunction(func::FuncOp entry,
   DialectRegistry registry;
   registerStreamableOpInterfaceExternalModels(registry);
   entry.getContext()->appendDialectRegistry(registry);
-  func::FuncOp step = entry.clone();
-  step.setSymName(stepName);
-  detail::StepBuilder builder(step, reason);
-  if (failed(builder.run())) {
+  // First as a model whose every input may be chunked; then, if that
+  // fails and the model has an encoder (inputs only ops reading future
+  // steps or starting the decoder read), with those inputs given whole:
+  // a model that streamed before streams as it did.
+  bool foundEncoder = false;
+  for (bool wholeEncoder : {false, true}) {
+    if (wholeEncoder && !foundEncoder)
+      break;
+    func::FuncOp step = entry.clone();
+    step.setSymName(stepName);
+    detail::StepBuilder builder(step, reason, wholeEncoder);
+    if (succeeded(builder.run())) {
+      OpBuilder(entry).insert(step);
+      step->moveAfter(entry);
+      return step;
+    }
+    foundEncoder = builder.foundEncoder();
     step.erase();
-    return failure();
   }
-  OpBuilder(entry).insert(step);
-  step->moveAfter(entry);
-  return step;
+  return failure();
 }
 
 } // namespace seqc::seq

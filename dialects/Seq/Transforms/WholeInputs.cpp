@@ -10,12 +10,26 @@
 // time axis, so the step function builder keeps such values with the
 // reason they would have failed for and checks them at the end.
 //
+// An encoder in the same graph (nn.Transformer, a bidirectional GRU over
+// the source feeding a decoder's attention) reads future steps of its
+// input: the model is causal along the decoder's tokens alone. When the
+// ops that read future steps read only some of the model's inputs, their
+// stateful ops are kept so too, carrying nothing, and the stream must
+// give those inputs whole; if it splits one, their reason comes first.
+// So are the inputs of stateful ops that start another recurrence (a
+// decoder's initial state from its encoder's final one) or give attention
+// its keys, when that recurrence or the queries read other inputs.
+//
 //===----------------------------------------------------------------------===//
 
+#include "dialects/Seq/IR/StreamableOpInterface.h"
 #include "dialects/Seq/Transforms/DimensionTrace.h"
 #include "dialects/Seq/Transforms/SizeOnlyReads.h"
 #include "dialects/Seq/Transforms/StepBuilder.h"
 #include "dialects/Seq/Utils/SizeUtils.h"
+
+#include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 #include "llvm/ADT/Sequence.h"
 
@@ -35,11 +49,119 @@ bool StepBuilder::hasChunkedDimension(BlockArgument input) {
   });
 }
 
+void StepBuilder::findEncoderInputs(ArrayRef<Operation *> ops) {
+  encoderInputs = llvm::BitVector(numInputs);
+  auto readOf = [&](Value v) {
+    llvm::BitVector bits(numInputs);
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (arg.getOwner()->getParentOp() == step.getOperation() &&
+          arg.getArgNumber() < numInputs &&
+          !step.getArgAttr(arg.getArgNumber(), "seq.weight"))
+        bits.set(arg.getArgNumber());
+    } else if (auto it = inputsRead.find(v.getDefiningOp());
+               it != inputsRead.end()) {
+      bits = it->second;
+    }
+    return bits;
+  };
+  for (Operation *op : ops) {
+    llvm::BitVector bits(numInputs);
+    llvm::SetVector<Value> captured;
+    getUsedValuesDefinedAbove(op->getRegions(), captured);
+    for (Value operand : llvm::concat<Value>(op->getOperands(), captured))
+      bits |= readOf(operand);
+    inputsRead[op] = bits;
+    if (auto streamable = dyn_cast<StreamableOpInterface>(op))
+      if (!streamable.futureStepsReason(*this).empty())
+        encoderInputs |= bits;
+  }
+  // So are the inputs of stateful ops that start a recurrence (a decoder
+  // from its encoder's final state, Sutskever et al. 2014) or give
+  // attention its keys and values (Bahdanau et al. 2015), running along
+  // inputs the recurrence's sequence or the queries do not read.
+  auto addSeeds = [&](Value seeded, const llvm::BitVector &own) {
+    if (!seeded)
+      return;
+    SetVector<Operation *> slice;
+    BackwardSliceOptions options;
+    options.omitBlockArguments = true;
+    (void)getBackwardSlice(seeded, &slice, options);
+    if (Operation *def = seeded.getDefiningOp())
+      slice.insert(def);
+    for (Operation *op : slice)
+      if (auto streamable = dyn_cast<StreamableOpInterface>(op);
+          streamable && streamable.carriesStreamState() &&
+          inputsRead.contains(op) && !inputsRead[op].anyCommon(own))
+        encoderInputs |= inputsRead[op];
+  };
+  for (Operation *op : ops) {
+    if (auto recurrence = dyn_cast<RecurrenceOpInterface>(op))
+      for (unsigned k = 0, e = recurrence.getNumStates(); k < e; ++k)
+        addSeeds(recurrence.getInitialState(k), readOf(recurrence.getInput()));
+    if (auto attention = dyn_cast<AttentionOp>(op)) {
+      llvm::BitVector own = readOf(attention.getQuery());
+      addSeeds(attention.getKey(), own);
+      addSeeds(attention.getValue(), own);
+    }
+  }
+  // (With no input left for the stream to split, none is an encoder's:
+  // the model is not causal, and its first such op says why.)
+  bool otherInput =
+      llvm::any_of(llvm::seq<unsigned>(numInputs), [&](unsigned i) {
+        return !encoderInputs.test(i) && !step.getArgAttr(i, "seq.weight");
+      });
+  if (!otherInput)
+    encoderInputs.reset();
+}
+
+bool StepBuilder::readsEncoderInputsOnly(Operation *op) {
+  auto it = inputsRead.find(op);
+  if (!wholeEncoder || it == inputsRead.end() || it->second.none() ||
+      encoderInputs.none())
+    return false;
+  llvm::BitVector outside = it->second;
+  outside.reset(encoderInputs);
+  return outside.none();
+}
+
+void StepBuilder::keepEncoderOp(Operation *op) {
+  std::string why = cast<StreamableOpInterface>(op).futureStepsReason(*this);
+  bool future = !why.empty();
+  if (!future)
+    why = "it runs along an encoder's input (one that starts a recurrence "
+          "or gives attention its keys), which a stream must give whole to "
+          "every chunk: export its steps with a dimension name of their "
+          "own (S, not the decoder's T)";
+  SmallVector<BlockArgument, 2> inputs;
+  for (unsigned i : inputsRead[op].set_bits())
+    inputs.push_back(step.getArgument(i));
+  encoderOps[op] = inputs;
+  wholeInputReads.push_back(
+      {failureText(op, why),
+       {},
+       SmallVector<BlockArgument>(inputs.begin(), inputs.end()),
+       currentOrder,
+       future});
+}
+
+bool StepBuilder::computedFromContext(
+    Operation *op, SmallVectorImpl<std::pair<Value, int64_t>> &sizes,
+    SmallVectorImpl<BlockArgument> &inputs) {
+  return isComputedFromContext(op, step, numInputs, sizes, inputs, &encoderOps);
+}
+
 std::optional<std::string> StepBuilder::earlierKeptReason(bool sizes) {
   std::optional<std::pair<unsigned, std::string>> first;
-  auto consider = [&](unsigned at, const std::string &why) {
-    if (!first || at < first->first)
+  bool firstReadsFuture = false;
+  auto consider = [&](unsigned at, const std::string &why,
+                      bool future = false) {
+    // (An op reading future steps is the reason a model is not causal,
+    // before any other kept.)
+    if (!first || (future && !firstReadsFuture) ||
+        (future == firstReadsFuture && at < first->first)) {
       first = {at, why};
+      firstReadsFuture = future;
+    }
   };
   for (const FromSizes &kept : fromSizes)
     if (sizes &&
@@ -54,7 +176,7 @@ std::optional<std::string> StepBuilder::earlierKeptReason(bool sizes) {
     if (timeDims.empty() || llvm::any_of(read.inputs, [&](BlockArgument in) {
           return hasChunkedDimension(in);
         }))
-      consider(read.order, read.reason);
+      consider(read.order, read.reason, read.readsFutureSteps);
   if (!first)
     return std::nullopt;
   return first->second;
@@ -71,8 +193,7 @@ LogicalResult StepBuilder::requireWholeInputs(Operation *op, Value value,
     if (whole && !step.getArgAttr(arg.getArgNumber(), "seq.weight"))
       inputs.push_back(arg);
   } else {
-    whole = isComputedFromContext(value.getDefiningOp(), step, numInputs, sizes,
-                                  inputs);
+    whole = computedFromContext(value.getDefiningOp(), sizes, inputs);
   }
   if (!whole)
     return fail(op, why);
@@ -181,7 +302,22 @@ void StepBuilder::recordEqualInputDims(Operation *op, linalg::LinalgOp linalgOp,
   }
 }
 
+bool StepBuilder::isChunkedRead(const WholeInputRead &read) {
+  return !isTimeAxisNamed() || llvm::any_of(read.inputs, [&](BlockArgument in) {
+    return hasChunkedDimension(in);
+  }) || llvm::any_of(read.sizes, [&](const std::pair<Value, int64_t> &size) {
+    return !isSizeOfEveryChunk(size.first, size.second);
+  });
+}
+
 LogicalResult StepBuilder::checkWholeInputReads() {
+  // (An op reading future steps first: the model is not causal along the
+  // axis chunked, whatever else fails.)
+  for (const WholeInputRead &read : wholeInputReads)
+    if (read.readsFutureSteps && isChunkedRead(read)) {
+      reason = read.reason;
+      return failure();
+    }
   for (const EqualDims &pair : equalDims) {
     if (isChunked(pair.a) == isChunked(pair.b))
       continue;
@@ -205,20 +341,11 @@ LogicalResult StepBuilder::checkWholeInputReads() {
       reason = combined.reason;
       return failure();
     }
-  for (const WholeInputRead &read : wholeInputReads) {
-    bool chunked =
-        !isTimeAxisNamed() ||
-        llvm::any_of(
-            read.inputs,
-            [&](BlockArgument in) { return hasChunkedDimension(in); }) ||
-        llvm::any_of(read.sizes, [&](const std::pair<Value, int64_t> &size) {
-          return !isSizeOfEveryChunk(size.first, size.second);
-        });
-    if (chunked) {
+  for (const WholeInputRead &read : wholeInputReads)
+    if (!read.readsFutureSteps && isChunkedRead(read)) {
       reason = read.reason;
       return failure();
     }
-  }
   return success();
 }
 

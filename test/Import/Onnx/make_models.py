@@ -102,6 +102,9 @@ from recurrent_models import (  # noqa: F401
     video_inputs)
 from scan_graphs import write_scan_error_inputs, write_scan_models
 from sdpa_graphs import write_sdpa_model
+from seq2seq_models import (BiGruAttentionSeq2Seq, LstmSeq2Seq,
+                            TransformerSeq2Seq, token_seq2seq_inputs,
+                            transformer_seq2seq_inputs)
 
 
 MODELS = [
@@ -431,6 +434,17 @@ MODELS = [
                             if k != "enc_pad"},
      ["out", "weights"], {"y": {0: "B", 1: "T"}, "enc": {0: "B", 1: "S"},
                           "out": {0: "B", 1: "T"}}),
+    ("transformer_seq2seq", TransformerSeq2Seq, 14,
+     transformer_seq2seq_inputs, ["y"],
+     {"src": {0: "B", 1: "S"}, "src_pad": {0: "B", 1: "S"},
+      "tgt": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("bigru_attention_seq2seq", BiGruAttentionSeq2Seq, 14,
+     token_seq2seq_inputs, ["y"],
+     {"src": {0: "B", 1: "S"}, "tgt": {0: "B", 1: "T"},
+      "y": {0: "B", 1: "T"}}),
+    ("lstm_seq2seq", LstmSeq2Seq, 14, token_seq2seq_inputs, ["y"],
+     {"src": {0: "B", 1: "S"}, "tgt": {0: "B", 1: "T"},
+      "y": {0: "B", 1: "T"}}),
 ]
 
 

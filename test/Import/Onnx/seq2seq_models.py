@@ -1,0 +1,87 @@
+"""Encoder-decoder models exported as one graph: the encoder over the
+source `src` [B, S, ...], the decoder over the target `tgt` [B, T, ...].
+Their step functions stream along T, the encoder computed from src (given
+whole to every chunk) by the first chunk (stream-encoder-decoder.test)."""
+
+import numpy as np
+import torch
+from torch import nn
+
+
+class TransformerSeq2Seq(nn.Module):
+    """nn.Transformer (1 encoder and 1 decoder post-norm layer, d 16, 2
+    heads, batch-first) with a causal target mask and the source's padding
+    hidden from both the encoder and the cross-attention."""
+
+    def __init__(self):
+        super().__init__()
+        self.transformer = nn.Transformer(
+            16, 2, num_encoder_layers=1, num_decoder_layers=1,
+            dim_feedforward=32, dropout=0.0, batch_first=True)
+        self.out = nn.Linear(16, 7)
+
+    def forward(self, src, src_pad, tgt):
+        T = tgt.shape[1]
+        causal = self.transformer.generate_square_subsequent_mask(T)
+        y = self.transformer(src, tgt, tgt_mask=causal,
+                             src_key_padding_mask=src_pad,
+                             memory_key_padding_mask=src_pad)
+        return self.out(y)
+
+
+def transformer_seq2seq_inputs(T, B, rng):
+    """src [B, T + 2, 16] with the last b % 2 steps of row b padding
+    (src_pad True), tgt [B, T, 16]."""
+    S = T + 2
+    pad = np.zeros((B, S), dtype=bool)
+    for b in range(B):
+        pad[b, S - b % 2:] = True
+    return {"src": rng.standard_normal((B, S, 16)).astype(np.float32),
+            "src_pad": pad,
+            "tgt": rng.standard_normal((B, T, 16)).astype(np.float32)}
+
+
+class BiGruAttentionSeq2Seq(nn.Module):
+    """A bidirectional GRU encoder over source tokens; a GRU decoder started
+    from tanh(W [h_fwd; h_bwd]) of the encoder's final states, with dot
+    attention (Luong et al. 2015) over the projected encoder outputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(20, 8)
+        self.encoder = nn.GRU(8, 12, batch_first=True, bidirectional=True)
+        self.bridge = nn.Linear(24, 12)
+        self.memory = nn.Linear(24, 12, bias=False)
+        self.decoder = nn.GRU(8, 12, batch_first=True)
+        self.out = nn.Linear(24, 20)
+
+    def forward(self, src, tgt):
+        enc, h = self.encoder(self.embed(src))  # [B, S, 24], [2, B, 12]
+        h0 = torch.tanh(self.bridge(torch.cat([h[0], h[1]], -1)))[None]
+        y, _ = self.decoder(self.embed(tgt), h0)  # [B, T, 12]
+        memory = self.memory(enc)  # [B, S, 12]
+        weights = torch.softmax(torch.bmm(y, memory.transpose(1, 2)), -1)
+        return self.out(torch.cat([y, torch.bmm(weights, memory)], -1))
+
+
+class LstmSeq2Seq(nn.Module):
+    """Sutskever et al. (2014): a 2-layer LSTM encoder over source tokens
+    whose final (h, c) start a 2-layer LSTM decoder over target tokens."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(20, 8)
+        self.encoder = nn.LSTM(8, 12, num_layers=2, batch_first=True)
+        self.decoder = nn.LSTM(8, 12, num_layers=2, batch_first=True)
+        self.out = nn.Linear(12, 20)
+
+    def forward(self, src, tgt):
+        _, state = self.encoder(self.embed(src))
+        y, _ = self.decoder(self.embed(tgt), state)
+        return self.out(y)
+
+
+def token_seq2seq_inputs(T, B, rng):
+    """Source tokens src [B, T + 3] and target tokens tgt [B, T], int64."""
+    return {"src": rng.integers(0, 20, (B, T + 3)).astype(np.int64),
+            "tgt": rng.integers(0, 20, (B, T)).astype(np.int64)}
