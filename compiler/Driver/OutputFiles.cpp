@@ -22,12 +22,49 @@ int OutputFiles::fail(const llvm::Twine &message) {
   return 1;
 }
 
+/// The extensions of the file --emit=KIND writes first, as a user may
+/// write it after -o (the first is the one seqc gives it).
+static llvm::SmallVector<llvm::StringRef, 2> firstExtensions(EmitKind emit) {
+  switch (emit) {
+  case EmitKind::MLIR:
+    return {".mlir"};
+  case EmitKind::Lowered:
+    return {".lowered.mlir", ".mlir"};
+  case EmitKind::Header:
+    return {".h"};
+  case EmitKind::PTX:
+    return {".ptx"};
+  case EmitKind::LLVMIR:
+    return {".ll"};
+  case EmitKind::Assembly:
+    return {".s"};
+  case EmitKind::Shared:
+    return {".so"};
+  case EmitKind::Object:
+  case EmitKind::Default:
+    return {".o"};
+  }
+  return {};
+}
+
 std::string OutputFiles::path(llvm::StringRef extension) const {
   std::string base = options.outputBase;
   // `-o -` sends text to stdout; files (the weights of --external-weights)
   // are named after the input then, as without -o (not "-.safetensors").
   if (base.empty() || base == "-")
-    base = llvm::sys::path::stem(options.inputPath).str();
+    return llvm::sys::path::stem(options.inputPath).str() + extension.str();
+  // -o BASE names files BASE.so, BASE.h, ...; one given with the file's
+  // extension (`-o m.so --emit=shared`) is that file, not m.so.so, and
+  // the others are named after it (m.o: m.h).
+  llvm::SmallVector<llvm::StringRef, 2> given = firstExtensions(options.emit);
+  for (llvm::StringRef written : given)
+    if (llvm::StringRef(base).ends_with(written) &&
+        base.size() > written.size()) {
+      if (extension == given.front())
+        return base;
+      base.resize(base.size() - written.size());
+      break;
+    }
   return base + extension.str();
 }
 

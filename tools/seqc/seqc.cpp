@@ -23,7 +23,10 @@ int main(int argc, char **argv) {
                              cl::desc("<model.seq | model.onnx | model.mlir>"),
                              cl::Required, cl::cat(category));
   cl::opt<std::string> output(
-      "o", cl::desc("Output path without extension (BASE); '-' for stdout"),
+      "o",
+      cl::desc("Output path without extension (BASE; one ending with the "
+               "emitted file's extension, m.so with --emit=shared, names "
+               "that file); '-' for stdout"),
       cl::value_desc("BASE"), cl::cat(category));
   cl::opt<std::string> emit(
       "emit",
