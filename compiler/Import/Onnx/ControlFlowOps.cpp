@@ -608,12 +608,34 @@ LogicalResult GraphImporter::importLoop() {
   // x.unbind(1)`, SequenceOps.cpp) reads step t of x too; a piece that
   // keeps the split axis gets it back as a size-1 dimension.
   llvm::StringMap<int64_t> keptAxis; // SequenceAt output -> axis
-  for (const onnx::NodeProto &n : body.node()) {
+  // The reads: in the body, and in the branches of its Ifs (`if t == 0:
+  // inp = x[:, t] else: ...`), of a value defined outside the loop.
+  SmallVector<const onnx::NodeProto *> reads;
+  llvm::StringSet<> branchReads;
+  std::function<void(const onnx::GraphProto &, std::set<std::string>, bool)>
+      collectReads = [&](const onnx::GraphProto &graph,
+                         std::set<std::string> produced, bool inBranch) {
+        for (const onnx::NodeProto &n : graph.node())
+          produced.insert(n.output().begin(), n.output().end());
+        for (const onnx::NodeProto &n : graph.node()) {
+          if (n.op_type() == "If")
+            for (const onnx::AttributeProto &a : n.attribute())
+              if (a.has_g())
+                collectReads(a.g(), produced, /*inBranch=*/true);
+          if ((n.op_type() != "Gather" && n.op_type() != "SequenceAt") ||
+              n.input_size() != 2 || n.output_size() != 1 ||
+              n.output(0).empty() || n.input(1) != iterName ||
+              produced.count(n.input(0)) || carriedNames.count(n.input(0)))
+            continue;
+          reads.push_back(&n);
+          if (inBranch)
+            branchReads.insert(n.output(0));
+        }
+      };
+  collectReads(body, {}, /*inBranch=*/false);
+  for (const onnx::NodeProto *read : reads) {
+    const onnx::NodeProto &n = *read;
     bool pieceAt = n.op_type() == "SequenceAt";
-    if ((n.op_type() != "Gather" && !pieceAt) || n.input_size() != 2 ||
-        n.output_size() != 1 || n.output(0).empty() || n.input(1) != iterName ||
-        bodyProducers.count(n.input(0)) || carriedNames.count(n.input(0)))
-      continue;
     int64_t axis = 0;
     for (const onnx::AttributeProto &a : n.attribute())
       if (a.name() == "axis")
@@ -714,6 +736,10 @@ LogicalResult GraphImporter::importLoop() {
   // The body, imported into a first scan without per-step outputs: their
   // types (and sizes) are known only once it is.
   BodyScope scope = beginBodyScope();
+  // (The branches read the steps bound below, not Gather(X, t) of all of
+  // X: a scan reading X whole would not stream.)
+  llvm::StringSet<> outerStepReads = std::move(stepReadsInBranches);
+  stepReadsInBranches = std::move(branchReads);
   const onnx::NodeProto *loopNode = node;
   Location loopLoc = loc;
   SmallVector<std::string> perStepNames;
@@ -837,6 +863,7 @@ LogicalResult GraphImporter::importLoop() {
       });
   node = loopNode;
   loc = loopLoc;
+  stepReadsInBranches = std::move(outerStepReads);
   if (failed(endBodyScope(scan, scope, bodyResult)))
     return failure();
   FailureOr<seq::ScanOp> full =

@@ -222,6 +222,10 @@ public:
   mlir::LogicalResult importRuntimeIf();
   mlir::LogicalResult importBranchingIf(mlir::Value taken);
   mlir::LogicalResult importSelectingIf(mlir::Value taken);
+  /// Outputs of Gather(X, t) in the branches of an If in the Loop body
+  /// being imported: bound to the scan's step of X, their nodes are
+  /// skipped (ControlFlowOps.cpp).
+  llvm::StringSet<> stepReadsInBranches;
 
 private:
   mlir::LogicalResult importNode();

@@ -85,6 +85,9 @@ FailureOr<const onnx::GraphProto *> GraphImporter::importBranch(bool then) {
   if (failed(verifyGraphSchemas(graph)))
     return failure();
   for (const onnx::NodeProto &n : graph.node()) {
+    // (A Loop's step t of an outer X, bound by the Loop.)
+    if (n.output_size() == 1 && stepReadsInBranches.contains(n.output(0)))
+      continue;
     enterNode(n);
     if (failed(importNode()))
       return failure();

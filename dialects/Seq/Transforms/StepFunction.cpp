@@ -840,10 +840,11 @@ LogicalResult StepBuilder::run() {
   if (states.empty()) {
     // (Also what a Python loop traced by torch.onnx.export comes to: its
     // steps unrolled, nothing carried.)
+    // (Cross-attention to inputs given whole carries nothing either.)
     reason = "the model carries no state between time steps (no "
-             "recurrence, scan, causal convolution or attention; a Python "
-             "loop traced by torch.onnx.export is unrolled at its export "
-             "length, torch.jit.script keeps it a loop)";
+             "recurrence, scan, causal convolution or attention over its own "
+             "steps; a Python loop traced by torch.onnx.export is unrolled "
+             "at its export length, torch.jit.script keeps it a loop)";
     return failFirst();
   }
   if (failed(checkTimeDims()))

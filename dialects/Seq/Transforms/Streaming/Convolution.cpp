@@ -31,7 +31,10 @@ std::string futureSteps(Conv1dOp op) {
     return "";
   int64_t history = op.getDilation() * (weightType.getDimSize(2) - 1);
   return op.getPaddingSizes().first < history
-             ? "a non-causal convolution reads future steps"
+             ? "a non-causal convolution reads future steps (a causal one "
+               "is zero-padded on the left by its reach: Conv1d(padding=k-1) "
+               "with the last k-1 outputs cut, or F.pad(x, (k-1, 0)); "
+               "replicate or reflect padding is not read as padding)"
              : "";
 }
 
