@@ -37,6 +37,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 #include "llvm/ADT/SetVector.h"
 
@@ -160,36 +161,104 @@ void StepBuilder::cacheWholeInputValues() {
         !inputs.empty() && llvm::any_of(sliceOf(value), isCostly))
       worthy.push_back(value);
   }
-  Location loc = step.getLoc();
-  // The ops the first chunk now computes under scf.if; those no longer
-  // read are erased. (Only those: other whole ops left unread, a zero
-  // initial state a recurrence no longer reads, are someone else's.)
+  if (worthy.empty())
+    return;
+  // One scf.if at the top of the step computes them all in the first
+  // chunk: an encoder they share (cross-attention's keys and values of
+  // every layer) runs once.
   llvm::SetVector<Operation *> moved;
   for (Value value : worthy) {
-    Operation *def = value.getDefiningOp();
     SetVector<Operation *> slice = sliceOf(value);
     moved.insert(slice.begin(), slice.end());
-    BlockArgument state = addState(value.getType(), def->getLoc());
-    BlockArgument flag = startedFlag(loc);
-    builder.setInsertionPointAfter(def);
-    Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
-    Value afterFirst = arith::CmpIOp::create(
-        builder, loc, arith::CmpIPredicate::ne,
-        tensor::ExtractOp::create(builder, loc, flag, ValueRange{zero}),
-        arith::ConstantIntOp::create(builder, loc, 0, 64));
-    auto ifOp = scf::IfOp::create(
-        builder, loc, afterFirst,
-        [&](OpBuilder &b, Location l) { scf::YieldOp::create(b, l, state); },
-        [&](OpBuilder &b, Location l) {
-          IRMapping mapping;
-          for (Operation *op : slice)
+  }
+  Block &entry = step.getBody().front();
+  // What those ops read besides each other and the arguments: constants,
+  // moved to the top; sizes and their arithmetic, computed again inside
+  // (a size of a value computed later, from the input dimension it is).
+  SmallVector<Operation *> constants;
+  llvm::SetVector<Operation *> scalars;
+  llvm::DenseMap<Operation *, InputDim> sizesOfInputs;
+  SmallVector<Operation *> work(moved.begin(), moved.end());
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    llvm::SetVector<Value> read(op->operand_begin(), op->operand_end());
+    getUsedValuesDefinedAbove(op->getRegions(), read);
+    for (Value v : read) {
+      Operation *def = v.getDefiningOp();
+      if (!def || def->getBlock() != &entry || moved.contains(def) ||
+          scalars.contains(def) || llvm::is_contained(constants, def))
+        continue;
+      if (def->hasTrait<OpTrait::ConstantLike>()) {
+        constants.push_back(def);
+        continue;
+      }
+      auto dim = dyn_cast<tensor::DimOp>(def);
+      if (dim && dim.getConstantIndex() && !isa<BlockArgument>(dim.getSource()))
+        if (Operation *source = dim.getSource().getDefiningOp();
+            !moved.contains(source))
+          if (std::optional<InputDim> size =
+                  traceSize(dim.getSource(), *dim.getConstantIndex())) {
+            sizesOfInputs[def] = *size;
+            scalars.insert(def);
+            continue;
+          }
+      // (Anything else, a tensor no chunk computes alike or an effect:
+      // nothing is cached.)
+      if (!isMemoryEffectFree(def) || def->getNumRegions() ||
+          llvm::any_of(def->getResultTypes(),
+                       [](Type t) { return isa<ShapedType>(t); }))
+        return;
+      scalars.insert(def);
+      work.push_back(def);
+    }
+  }
+  SmallVector<Operation *> cloned(moved.begin(), moved.end());
+  llvm::append_range(cloned, scalars);
+  llvm::sort(cloned,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  Location loc = step.getLoc();
+  SmallVector<BlockArgument> kept;
+  for (Value value : worthy)
+    kept.push_back(addState(value.getType(), value.getLoc()));
+  BlockArgument flag = startedFlag(loc);
+  builder.setInsertionPointToStart(&entry);
+  Value zero = arith::ConstantIndexOp::create(builder, loc, 0);
+  for (Operation *constant : constants)
+    constant->moveBefore(zero.getDefiningOp());
+  Value afterFirst = arith::CmpIOp::create(
+      builder, loc, arith::CmpIPredicate::ne,
+      tensor::ExtractOp::create(builder, loc, flag, ValueRange{zero}),
+      arith::ConstantIntOp::create(builder, loc, 0, 64));
+  auto ifOp = scf::IfOp::create(
+      builder, loc, afterFirst,
+      [&](OpBuilder &b, Location l) {
+        scf::YieldOp::create(b, l,
+                             SmallVector<Value>(kept.begin(), kept.end()));
+      },
+      [&](OpBuilder &b, Location l) {
+        IRMapping mapping;
+        for (Operation *op : cloned) {
+          auto size = sizesOfInputs.find(op);
+          if (size == sizesOfInputs.end()) {
             b.clone(*op, mapping);
-          scf::YieldOp::create(b, l, mapping.lookup(value));
-        });
-    Value kept = ifOp.getResult(0);
-    value.replaceUsesWithIf(kept, [&](OpOperand &use) {
+            continue;
+          }
+          mapping.map(op->getResult(0),
+                      tensor::DimOp::create(b, op->getLoc(),
+                                            step.getArgument(size->second.arg),
+                                            size->second.dim));
+        }
+        SmallVector<Value> yields;
+        for (Value value : worthy)
+          yields.push_back(mapping.lookup(value));
+        scf::YieldOp::create(b, l, yields);
+      });
+  for (auto [k, value] : llvm::enumerate(worthy)) {
+    Value result = ifOp.getResult(k);
+    value.replaceUsesWithIf(result, [&](OpOperand &use) {
       return !ifOp->isProperAncestor(use.getOwner());
     });
+    Operation *def = value.getDefiningOp();
     SmallVector<std::string> names;
     SmallVector<std::pair<Value, int64_t>> sizes;
     SmallVector<BlockArgument> inputs;
@@ -203,7 +272,7 @@ void StepBuilder::cacheWholeInputValues() {
                            ? "input " + names.front()
                            : "inputs " + llvm::join(names, ", ");
     states.push_back(
-        {state, kept, *cachedStateDims(value), /*inPlace=*/false,
+        {kept[k], result, *cachedStateDims(value), /*inPlace=*/false,
          /*order=*/~0u,
          "computed from " + from +
              " in the first chunk after the stream opens or resets and "
@@ -212,17 +281,31 @@ void StepBuilder::cacheWholeInputValues() {
                             def->getLoc()) +
              ")"});
   }
-  if (!worthy.empty())
-    for (State &s : states)
-      if (s.in == started)
-        s.doc = "1 once the stream is past its first chunk (before it, the "
-                "model's own initial states are read and the values kept "
-                "from inputs given whole are computed)";
+  // A size read of what moved is that of the input dimension it is, so
+  // that nothing keeps the moved ops computing in every chunk.
+  for (Operation *op : body)
+    if (auto dim = dyn_cast<tensor::DimOp>(op);
+        dim && dim.getConstantIndex() && dim.getSource().getDefiningOp() &&
+        moved.contains(dim.getSource().getDefiningOp()))
+      if (std::optional<InputDim> size =
+              traceSize(dim.getSource(), *dim.getConstantIndex())) {
+        builder.setInsertionPoint(dim);
+        dim.replaceAllUsesWith(
+            tensor::DimOp::create(builder, dim.getLoc(),
+                                  step.getArgument(size->arg), size->dim)
+                .getResult());
+      }
+  for (State &s : states)
+    if (s.in == started)
+      s.doc = "1 once the stream is past its first chunk (before it, the "
+              "model's own initial states are read and the values kept "
+              "from inputs given whole are computed)";
   // What the cached values were computed from, now read by nothing.
   // (Not a value eraseReplacedInitialStates still looks at.)
   for (Operation *op : llvm::reverse(body))
-    if (moved.contains(op) && isOpTriviallyDead(op) &&
-        llvm::none_of(op->getResults(), [&](Value v) {
+    if ((moved.contains(op) || scalars.contains(op) ||
+         isa<tensor::DimOp>(op)) &&
+        isOpTriviallyDead(op) && llvm::none_of(op->getResults(), [&](Value v) {
           return llvm::is_contained(replacedInitialStates, v);
         }))
       op->erase();
