@@ -148,9 +148,12 @@ private:
                       UnitAttr::get(ctx));
     Block *body = kernel.addEntryBlock();
     b.setInsertionPointToStart(body);
-    IRMapping map;
-    map.map(op->getOperands(), body->getArguments().drop_back(2));
-    Operation *copy = b.clone(*op, map);
+    // Operand k is argument k, also when one value is several operands
+    // (q and k of self-attention, k and v of a cache): a value mapping
+    // would keep the last argument for all of them, and calls whose
+    // operands differ would all compute with that one.
+    Operation *copy = b.clone(*op);
+    copy->setOperands(body->getArguments().drop_back(2));
     // Written into the caller's result buffer (convert-seq-to-linalg's
     // flash lowering fills that destination instead of a new tensor).
     Value written = bufferization::MaterializeInDestinationOp::create(

@@ -109,3 +109,24 @@ func.func @kinds(%q: tensor<1x4x?x8xf32>, %k: tensor<1x4x?x8xf32>,
     : (tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>, tensor<1x4x?x8xf32>, tensor<?x?xi1>) -> tensor<1x4x?x8xf32>
   return
 }
+
+// -----
+
+// One value as two operands of the first attention of a kind (keys that
+// are the values) is still two arguments of the kernel: the second call,
+// with other values, computes with its own (before, the kernel read its
+// keys twice: softmax(q k^T) k for the second attention's P v).
+// CHECK-LABEL: func.func @aliased(
+// CHECK: call @aliased_attention0(%arg0, %arg1, %arg1,
+// CHECK: call @aliased_attention0(%arg0, %arg1, %arg2,
+// CHECK: func.func private @aliased_attention0(
+// CHECK-NEXT: seq.attention %arg0, %arg1, %arg2 :
+func.func @aliased(%q: tensor<1x2x?x4xf32>, %k: tensor<1x2x?x4xf32>,
+                   %v: tensor<1x2x?x4xf32>, %ctx: !llvm.ptr {seqc.model_context})
+    -> (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) {
+  %a = seq.attention %q, %k, %k
+    : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  %b = seq.attention %q, %k, %v
+    : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  return %a, %b : tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>
+}
