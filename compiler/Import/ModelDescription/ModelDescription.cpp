@@ -321,6 +321,62 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
   return emitMath(operands);
 }
 
+FailureOr<std::vector<const LayerStmt *>>
+Emitter::orderLayers(const std::vector<LayerStmt> &all) {
+  std::vector<const LayerStmt *> order;
+  llvm::StringMap<int> mark; // 1: on the path, 2: ordered
+  // The path from the statement the walk started at: each statement and
+  // the next of its arguments to visit.
+  SmallVector<std::pair<const LayerStmt *, size_t>> path;
+  for (const LayerStmt &start : all) {
+    if (mark.lookup(start.name))
+      continue;
+    mark[start.name] = 1;
+    path.push_back({&start, 0});
+    while (!path.empty()) {
+      auto &[layer, next] = path.back();
+      size_t numArgs = layer->operands.size() + layer->keywords.size();
+      if (next == numArgs) {
+        mark[layer->name] = 2;
+        order.push_back(layer);
+        path.pop_back();
+        continue;
+      }
+      const Argument &arg =
+          next < layer->operands.size()
+              ? layer->operands[next]
+              : layer->keywords[next - layer->operands.size()];
+      bool keyword = next >= layer->operands.size();
+      ++next;
+      // (Keywords read values only where the layer says so: `name=fc`
+      // names weights, whatever statement is called fc.)
+      if (keyword) {
+        const LayerSpec *spec = findSpec(layer->layer);
+        if (!spec || llvm::none_of(spec->keywords, [&](const KwSpec &k) {
+              return arg.key == k.name && k.type == KwType::Value;
+            }))
+          continue;
+      }
+      const LayerStmt *read = layers.lookup(arg.value.text);
+      if (!read || mark.lookup(read->name) == 2)
+        continue;
+      if (mark.lookup(read->name) == 1) {
+        InFlightDiagnostic diag = error(arg.value.pos);
+        diag << "'" << read->name << "' depends on itself: ";
+        auto first = llvm::find_if(
+            path, [&](const auto &entry) { return entry.first == read; });
+        for (auto it = first; it != path.end(); ++it)
+          diag << it->first->name << " -> ";
+        diag << read->name;
+        return failure();
+      }
+      mark[read->name] = 1;
+      path.push_back({read, 0});
+    }
+  }
+  return order;
+}
+
 FailureOr<Val> Emitter::resolve(const std::string &name, Pos use) {
   auto it = values.find(name);
   if (it != values.end() && state.lookup(name) != 1)
@@ -624,8 +680,11 @@ OwningOpRef<ModuleOp> Emitter::emit() {
   b.setInsertionPointToEnd(entry);
 
   // Every layer and scan is emitted (and its weights checked), used or not.
-  for (const LayerStmt &layer : md.layers)
-    if (failed(resolve(layer.name, layer.namePos)))
+  FailureOr<std::vector<const LayerStmt *>> order = orderLayers(md.layers);
+  if (failed(order))
+    return nullptr;
+  for (const LayerStmt *layer : *order)
+    if (failed(resolve(layer->name, layer->namePos)))
       return nullptr;
   for (const ScanStmt &scan : md.scans)
     if (failed(emitScan(scan)))
