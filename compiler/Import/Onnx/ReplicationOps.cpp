@@ -411,6 +411,9 @@ LogicalResult importPad(GraphImporter &g) {
     std::optional<int64_t> known = getConstantIntValue(size);
     sizes.push_back(size);
     shape.push_back(known ? *known : ShapedType::kDynamic);
+    // (Nothing left: the slice starts at 0, not past the end.)
+    if (known && *known == 0)
+      cropLow[d] = g.builder.getIndexAttr(0);
   }
   SmallVector<OpFoldResult> strides(rank, g.builder.getIndexAttr(1));
   g.setOutput(0, tensor::ExtractSliceOp::create(
@@ -489,6 +492,20 @@ LogicalResult importTile(GraphImporter &g) {
   }
   if (rank == 0) {
     g.setOutput(0, x);
+    return success();
+  }
+  // A repeat of 0 leaves nothing to copy: an empty tensor of the output's
+  // shape (the broadcast below would collapse a 0 with a run-time size).
+  if (llvm::any_of(*repeats,
+                   [](OpFoldResult r) { return isConstantIntValue(r, 0); })) {
+    SmallVector<OpFoldResult> outSizes;
+    for (int64_t d = 0; d < rank; ++d)
+      outSizes.push_back(isConstantIntValue((*repeats)[d], 0)
+                             ? g.builder.getIndexAttr(0)
+                             : foldedIndexOp(g, '*', in[d], (*repeats)[d]));
+    g.setOutput(0, tensor::EmptyOp::create(g.builder, g.loc, outSizes,
+                                           tensorType(x).getElementType())
+                       .getResult());
     return success();
   }
   // Tile is a broadcast to [r0, d0, r1, d1, ...] (a dimension repeated

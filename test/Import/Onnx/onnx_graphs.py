@@ -355,6 +355,16 @@ def write_shape_arithmetic_limit_inputs(save, f32, ints):
     save("tile_runtime_repeats", [helper.make_node(
         "Tile", ["x", "repeats"], ["y"], name="Tile_1")],
         [f32("x", ["B", "T"]), i64("repeats", [2])], [f32("y", ["B", "U"])])
+    # A zero repeat of a run-time dimension and pads that crop a whole
+    # dimension: empty outputs ([B, 0, 8] and [B, T, 0]).
+    save("tile_zero_repeat", [helper.make_node(
+        "Tile", ["x", "repeats"], ["y"], name="Tile_2")],
+        [f32("x", ["B", "T", 4])], [f32("y", ["B", 0, 8])],
+        [ints("repeats", [1, 0, 2])])
+    save("pad_crop_all", [helper.make_node(
+        "Pad", ["x", "pads"], ["y"], name="Pad_8")],
+        [f32("x", ["B", "T", 4])], [f32("y", ["B", "T", 0])],
+        [ints("pads", [0, 0, -5, 0, 0, 1])])
     # [] + [T]: NumPy broadcasts to an empty vector.
     save("empty_shape_broadcast", [
         helper.make_node("Shape", ["x"], ["sh"]),
