@@ -78,6 +78,10 @@ STREAMING = {
     # An encoder and a decoder layer: the encoder reads the source alone,
     # given whole to every chunk and encoded by the first.
     "translator": ["--stream-dim=T", "--dim=capacity=16"],
+    # T5: the encoder over input_ids (given whole, encoded by the first
+    # chunk); the decoder's relative position buckets count through its
+    # cache.
+    "t5": ["--stream-dim=T", "--dim=capacity=16"],
 }
 STREAM_CHUNKS = ["1", "2", "7"]
 
