@@ -609,30 +609,107 @@ LogicalResult GraphImporter::importLoop() {
   // keeps the split axis gets it back as a size-1 dimension.
   llvm::StringMap<int64_t> keptAxis; // SequenceAt output -> axis
   // The reads: in the body, and in the branches of its Ifs (`if t == 0:
-  // inp = x[:, t] else: ...`), of a value defined outside the loop.
-  SmallVector<const onnx::NodeProto *> reads;
-  llvm::StringSet<> branchReads;
-  std::function<void(const onnx::GraphProto &, std::set<std::string>, bool)>
-      collectReads = [&](const onnx::GraphProto &graph,
-                         std::set<std::string> produced, bool inBranch) {
-        for (const onnx::NodeProto &n : graph.node())
-          produced.insert(n.output().begin(), n.output().end());
-        for (const onnx::NodeProto &n : graph.node()) {
-          if (n.op_type() == "If")
-            for (const onnx::AttributeProto &a : n.attribute())
-              if (a.has_g())
-                collectReads(a.g(), produced, /*inBranch=*/true);
-          if ((n.op_type() != "Gather" && n.op_type() != "SequenceAt") ||
-              n.input_size() != 2 || n.output_size() != 1 ||
-              n.output(0).empty() || n.input(1) != iterName ||
-              produced.count(n.input(0)) || carriedNames.count(n.input(0)))
+  // inp = x[:, t] else: ...`) of a value defined outside the loop.
+  auto isStepRead = [&](const onnx::NodeProto &n) {
+    return (n.op_type() == "Gather" || n.op_type() == "SequenceAt") &&
+           n.input_size() == 2 && n.output_size() == 1 &&
+           !n.output(0).empty() && n.input(1) == iterName;
+  };
+  auto producedIn = [](const onnx::GraphProto &graph,
+                       std::set<std::string> &produced) {
+    for (const onnx::NodeProto &n : graph.node())
+      produced.insert(n.output().begin(), n.output().end());
+    for (const onnx::TensorProto &init : graph.initializer())
+      produced.insert(init.name());
+  };
+  std::set<std::string> bodyProduced;
+  producedIn(body, bodyProduced);
+  // An If's branches (nested Ifs too): its step reads, or false when one
+  // reads a value the loop makes (a branch's own, a carried one).
+  std::function<bool(const onnx::NodeProto &, std::set<std::string>,
+                     SmallVectorImpl<const onnx::NodeProto *> &)>
+      branchReadsOf = [&](const onnx::NodeProto &ifNode,
+                          std::set<std::string> produced,
+                          SmallVectorImpl<const onnx::NodeProto *> &out) {
+        for (const onnx::AttributeProto &a : ifNode.attribute()) {
+          if (!a.has_g())
             continue;
-          reads.push_back(&n);
-          if (inBranch)
-            branchReads.insert(n.output(0));
+          std::set<std::string> inBranch = produced;
+          producedIn(a.g(), inBranch);
+          for (const onnx::NodeProto &n : a.g().node()) {
+            if (n.op_type() == "If" && !branchReadsOf(n, inBranch, out))
+              return false;
+            if (!isStepRead(n))
+              continue;
+            if (inBranch.count(n.input(0)) || carriedNames.count(n.input(0)))
+              return false;
+            out.push_back(&n);
+          }
         }
+        return true;
       };
-  collectReads(body, {}, /*inBranch=*/false);
+  SmallVector<const onnx::NodeProto *> reads;
+  SmallVector<SmallVector<const onnx::NodeProto *>> branchGroups;
+  for (const onnx::NodeProto &n : body.node()) {
+    if (n.op_type() == "If") {
+      SmallVector<const onnx::NodeProto *> group;
+      if (branchReadsOf(n, bodyProduced, group) && !group.empty())
+        branchGroups.push_back(std::move(group));
+    }
+    if (isStepRead(n) && !bodyProduced.count(n.input(0)) &&
+        !carriedNames.count(n.input(0)))
+      reads.push_back(&n);
+  }
+  // X holds every step the loop runs: the sequence is all of X.
+  auto isWholeSequence = [&](Value original, int64_t axis) {
+    // The usual loop runs over all of X (M = Shape(X)[axis]); also a
+    // sequence whose length is the trip count's source's on every run:
+    // `for t in range(x.size(1))` reading `q[:, t]` of q = Linear(x)
+    // (SizeUtils reads both lengths back to x's).
+    auto tripDim = steps.getDefiningOp<tensor::DimOp>();
+    std::optional<int64_t> tripConst = getConstantIntValue((*trip)[0]);
+    int64_t staticLength =
+        cast<RankedTensorType>(original.getType()).getDimSize(axis);
+    return (tripDim && tripDim.getSource() == original &&
+            tripDim.getConstantIndex() == axis) ||
+           (tripConst && !ShapedType::isDynamic(staticLength) &&
+            *tripConst == staticLength) ||
+           (tripDim && seq::isSameSize(steps, seq::getDimSize(builder, loc,
+                                                              original, axis)));
+  };
+  // A branch's reads bind to the scan's steps only where X holds every
+  // step (no length check: the branch may be guarded, `if t < e.size(1):
+  // e[:, t]`), and all of one If's or none (a branch reading a value it
+  // makes, z[:, t], keeps its Gather, and so do the others).
+  auto readsWholeSequence = [&](const onnx::NodeProto &n) {
+    int64_t axis = 0;
+    for (const onnx::AttributeProto &a : n.attribute())
+      if (a.name() == "axis")
+        axis = a.i();
+    OnnxValue *x = lookup(n.input(0));
+    if (!x || (x->sequence != OnnxValue::Sequence::none &&
+               x->sequence != OnnxValue::Sequence::split))
+      return false;
+    if (n.op_type() == "SequenceAt") {
+      if (x->sequence != OnnxValue::Sequence::split)
+        return false;
+      axis = x->splitAxis;
+    }
+    Value source = materialize(*x);
+    int64_t rank = cast<RankedTensorType>(source.getType()).getRank();
+    if (rank < 1 || axis < -rank || axis >= rank)
+      return false;
+    return isWholeSequence(source, axis < 0 ? axis + rank : axis);
+  };
+  llvm::StringSet<> branchReads;
+  for (const SmallVector<const onnx::NodeProto *> &group : branchGroups)
+    if (llvm::all_of(group, [&](const onnx::NodeProto *n) {
+          return readsWholeSequence(*n);
+        }))
+      for (const onnx::NodeProto *n : group) {
+        reads.push_back(n);
+        branchReads.insert(n->output(0));
+      }
   for (const onnx::NodeProto *read : reads) {
     const onnx::NodeProto &n = *read;
     bool pieceAt = n.op_type() == "SequenceAt";
@@ -667,23 +744,8 @@ LogicalResult GraphImporter::importLoop() {
     std::string key = n.input(0) + "@" + std::to_string(axis);
     auto [it, inserted] = sequenceOf.try_emplace(key, sequences.size());
     if (inserted) {
-      // The usual loop runs over all of X (M = Shape(X)[axis]): X is the
-      // sequence, without a slice or a check.
-      Value original = source;
-      auto tripDim = steps.getDefiningOp<tensor::DimOp>();
-      std::optional<int64_t> tripConst = getConstantIntValue((*trip)[0]);
-      int64_t staticLength =
-          cast<RankedTensorType>(source.getType()).getDimSize(axis);
-      // Also a sequence whose length is the trip count's source's on every
-      // run: `for t in range(x.size(1))` reading `q[:, t]` of q = Linear(x)
-      // (SizeUtils reads both lengths back to x's).
-      bool whole =
-          (tripDim && tripDim.getSource() == original &&
-           tripDim.getConstantIndex() == axis) ||
-          (tripConst && !ShapedType::isDynamic(staticLength) &&
-           *tripConst == staticLength) ||
-          (tripDim && seq::isSameSize(steps, seq::getDimSize(builder, loc,
-                                                             original, axis)));
+      // All of X: the sequence, without a slice or a check.
+      bool whole = isWholeSequence(source, axis);
       if (axis != 0) {
         SmallVector<int64_t> perm = {axis};
         for (int64_t d = 0; d < rank; ++d)

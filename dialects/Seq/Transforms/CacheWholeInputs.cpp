@@ -29,6 +29,7 @@
 
 #include "dialects/Seq/Transforms/SizeOnlyReads.h"
 #include "dialects/Seq/Transforms/StepBuilder.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 
 #include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -92,6 +93,23 @@ bool StepBuilder::isWholeInputOp(Operation *op,
          });
 }
 
+std::optional<StepBuilder::InputDim> StepBuilder::inputDimOfSize(Value value,
+                                                                 int64_t d) {
+  // (The same size on every run, read from where it was decided: not the
+  // axis a value indexes, as traceSize reads it, which a concat along S
+  // or a strided slice of memory keeps while its length differs.)
+  for (unsigned arg = 0; arg < numInputs; ++arg) {
+    auto type = dyn_cast<RankedTensorType>(step.getArgument(arg).getType());
+    if (!type || step.getArgAttr(arg, "seq.weight"))
+      continue;
+    for (int64_t k = 0; k < type.getRank(); ++k)
+      if (type.isDynamicDim(k) &&
+          isSameDimension(value, d, step.getArgument(arg), k))
+        return InputDim{arg, static_cast<unsigned>(k), nullptr};
+  }
+  return std::nullopt;
+}
+
 std::optional<ArrayAttr> StepBuilder::cachedStateDims(Value value) {
   MLIRContext *ctx = step.getContext();
   auto type = cast<RankedTensorType>(value.getType());
@@ -101,7 +119,7 @@ std::optional<ArrayAttr> StepBuilder::cachedStateDims(Value value) {
       names.push_back(StringAttr::get(ctx, ""));
       continue;
     }
-    std::optional<InputDim> size = traceSize(value, d);
+    std::optional<InputDim> size = inputDimOfSize(value, d);
     StringRef name = size ? inputDimName(*size) : "";
     if (name.empty() || isChunked(*size))
       return std::nullopt;
@@ -197,7 +215,7 @@ void StepBuilder::cacheWholeInputValues() {
         if (Operation *source = dim.getSource().getDefiningOp();
             !moved.contains(source))
           if (std::optional<InputDim> size =
-                  traceSize(dim.getSource(), *dim.getConstantIndex())) {
+                  inputDimOfSize(dim.getSource(), *dim.getConstantIndex())) {
             sizesOfInputs[def] = *size;
             scalars.insert(def);
             continue;
@@ -217,6 +235,11 @@ void StepBuilder::cacheWholeInputValues() {
   llvm::sort(cloned,
              [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   Location loc = step.getLoc();
+  // (Their dims before any use is replaced: a value computed from an
+  // earlier one traces its sizes through it.)
+  SmallVector<ArrayAttr> keptDims;
+  for (Value value : worthy)
+    keptDims.push_back(*cachedStateDims(value));
   SmallVector<BlockArgument> kept;
   for (Value value : worthy)
     kept.push_back(addState(value.getType(), value.getLoc()));
@@ -272,7 +295,7 @@ void StepBuilder::cacheWholeInputValues() {
                            ? "input " + names.front()
                            : "inputs " + llvm::join(names, ", ");
     states.push_back(
-        {kept[k], result, *cachedStateDims(value), /*inPlace=*/false,
+        {kept[k], result, keptDims[k], /*inPlace=*/false,
          /*order=*/~0u,
          "computed from " + from +
              " in the first chunk after the stream opens or resets and "
@@ -288,7 +311,7 @@ void StepBuilder::cacheWholeInputValues() {
         dim && dim.getConstantIndex() && dim.getSource().getDefiningOp() &&
         moved.contains(dim.getSource().getDefiningOp()))
       if (std::optional<InputDim> size =
-              traceSize(dim.getSource(), *dim.getConstantIndex())) {
+              inputDimOfSize(dim.getSource(), *dim.getConstantIndex())) {
         builder.setInsertionPoint(dim);
         dim.replaceAllUsesWith(
             tensor::DimOp::create(builder, dim.getLoc(),

@@ -171,6 +171,9 @@ private:
   /// no chunk splits alone, its tensor operands made by ops in `whole`.
   bool isWholeInputOp(mlir::Operation *op,
                       const llvm::SetVector<mlir::Operation *> &whole);
+  /// A model input dimension that dimension `d` of `value` is as long as
+  /// on every run (isSameDimension); none when it is not one.
+  std::optional<InputDim> inputDimOfSize(mlir::Value value, int64_t d);
   /// seq.dims for a state holding `value`: each run-time extent named after
   /// the input dimension it is (not the time axis); none when one has no
   /// name.

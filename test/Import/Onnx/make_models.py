@@ -102,9 +102,11 @@ from recurrent_models import (  # noqa: F401
     video_inputs)
 from scan_graphs import write_scan_error_inputs, write_scan_models
 from sdpa_graphs import write_sdpa_model
-from seq2seq_models import (BiGruAttentionSeq2Seq, LstmSeq2Seq,
-                            TransformerSeq2Seq, token_seq2seq_inputs,
-                            transformer_seq2seq_inputs)
+from seq2seq_models import (  # noqa: F401
+    BiGruAttentionSeq2Seq, EncoderOutputReturned, LstmSeq2Seq,
+    PrefixedMemoryLength, ScriptedBranchMadeRead, ScriptedGuardedAlignment,
+    TransformerSeq2Seq, feature_seq2seq_inputs, short_source_inputs,
+    token_seq2seq_inputs, transformer_seq2seq_inputs)
 
 
 MODELS = [
@@ -445,6 +447,24 @@ MODELS = [
     ("lstm_seq2seq", LstmSeq2Seq, 14, token_seq2seq_inputs, ["y"],
      {"src": {0: "B", 1: "S"}, "tgt": {0: "B", 1: "T"},
       "y": {0: "B", 1: "T"}}),
+    ("encoder_output_returned", EncoderOutputReturned, 14,
+     feature_seq2seq_inputs, ["y", "enc"],
+     {"src": {0: "B", 1: "S"}, "tgt": {0: "B", 1: "T"},
+      "y": {0: "B", 1: "T"}, "enc": {0: "B", 1: "S"}}),
+    ("prefixed_memory_length", PrefixedMemoryLength, 14,
+     feature_seq2seq_inputs, ["y"],
+     {"src": {0: "B", 1: "S"}, "tgt": {0: "B", 1: "T"},
+      "y": {0: "B", 1: "T"}}),
+    ("scripted_guarded_alignment",
+     lambda: torch.jit.script(ScriptedGuardedAlignment()), 17,
+     short_source_inputs, ["y"],
+     {"src": {0: "B", 1: "S"}, "tgt": {0: "B", 1: "T"},
+      "y": {0: "B", 1: "T"}}),
+    ("scripted_branch_made_read",
+     lambda: torch.jit.script(ScriptedBranchMadeRead()), 17,
+     lambda T, B, rng: {"x": rng.standard_normal((B, T, 8)).astype(
+         np.float32)}, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

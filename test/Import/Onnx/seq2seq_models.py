@@ -3,6 +3,8 @@ source `src` [B, S, ...], the decoder over the target `tgt` [B, T, ...].
 Their step functions stream along T, the encoder computed from src (given
 whole to every chunk) by the first chunk (stream-encoder-decoder.test)."""
 
+from typing import List
+
 import numpy as np
 import torch
 from torch import nn
@@ -85,3 +87,109 @@ def token_seq2seq_inputs(T, B, rng):
     """Source tokens src [B, T + 3] and target tokens tgt [B, T], int64."""
     return {"src": rng.integers(0, 20, (B, T + 3)).astype(np.int64),
             "tgt": rng.integers(0, 20, (B, T)).astype(np.int64)}
+
+
+class EncoderOutputReturned(nn.Module):
+    """A bidirectional GRU encoder whose outputs are an output of the model
+    and, projected, the memory of the decoder's dot attention: a kept
+    value computed from another (before, seqc crashed naming the states)."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.GRU(8, 6, batch_first=True, bidirectional=True)
+        self.memory = nn.Linear(12, 6)
+        self.decoder = nn.GRU(8, 6, batch_first=True)
+        self.out = nn.Linear(12, 5)
+
+    def forward(self, src, tgt):
+        enc, _ = self.encoder(src)
+        memory = self.memory(enc)
+        y, _ = self.decoder(tgt)
+        weights = torch.softmax(torch.bmm(y, memory.transpose(1, 2)), -1)
+        return self.out(torch.cat([y, torch.bmm(weights, memory)], -1)), enc
+
+
+class PrefixedMemoryLength(nn.Module):
+    """Memory with two learned steps in front, cat(prefix, W src) [B, S + 2,
+    8]: its length is S + 2, not S, and the output is scaled by it (before,
+    a stream read it as S: every output off by S / (S + 2))."""
+
+    def __init__(self):
+        super().__init__()
+        self.prefix = nn.Parameter(torch.randn(1, 2, 8))
+        self.project = nn.Linear(8, 8)
+        self.keys = nn.Linear(8, 8)
+        self.decoder = nn.GRU(8, 8, batch_first=True)
+        self.out = nn.Linear(16, 5)
+
+    def forward(self, src, tgt):
+        prefixed = torch.cat(
+            [self.prefix.expand(src.shape[0], 2, 8), self.project(src)], 1)
+        memory = self.keys(prefixed[:, 2:])
+        y, _ = self.decoder(tgt)
+        weights = torch.softmax(torch.bmm(y, memory.transpose(1, 2)), -1)
+        out = self.out(torch.cat([y, torch.bmm(weights, memory)], -1))
+        return out * prefixed.shape[1]
+
+
+def feature_seq2seq_inputs(T, B, rng):
+    """src [B, T + 3, 8] and tgt [B, T, 8]."""
+    return {"src": rng.standard_normal((B, T + 3, 8)).astype(np.float32),
+            "tgt": rng.standard_normal((B, T, 8)).astype(np.float32)}
+
+
+class ScriptedGuardedAlignment(nn.Module):
+    """A scripted decoder loop reading the encoder's step t only where
+    there is one (`if t < enc.size(1)`), S shorter than T: that read is not
+    the loop's sequence (before, the full run failed, "runs 9 steps but
+    reads them from ..., which is shorter")."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.GRU(8, 4, batch_first=True, bidirectional=True)
+        self.ih = nn.Linear(16, 6)
+        self.hh = nn.Linear(6, 6, bias=False)
+
+    def forward(self, src, tgt):
+        enc, _ = self.encoder(src)
+        h = torch.zeros(tgt.size(0), 6)
+        ys: List[torch.Tensor] = []
+        for t in range(tgt.size(1)):
+            if t < enc.size(1):
+                c = enc[:, t]
+            else:
+                c = torch.zeros(tgt.size(0), 8)
+            h = torch.tanh(self.ih(torch.cat([tgt[:, t], c], -1)) + self.hh(h))
+            ys.append(h)
+        return torch.stack(ys, 1)
+
+
+def short_source_inputs(T, B, rng):
+    """src [B, T - 1, 8] (one step shorter than tgt) and tgt [B, T, 8]."""
+    return {"src": rng.standard_normal((B, T - 1, 8)).astype(np.float32),
+            "tgt": rng.standard_normal((B, T, 8)).astype(np.float32)}
+
+
+class ScriptedBranchMadeRead(nn.Module):
+    """A scripted loop whose If reads step t of a value one branch makes
+    (`z = x * 2; z[:, t]`) and of x in the other: the branches keep their
+    Gathers (before, seqc refused the model, "cannot tell the size of
+    dimension 0 of its per-step value")."""
+
+    def __init__(self):
+        super().__init__()
+        self.ih = nn.Linear(8, 6)
+        self.hh = nn.Linear(6, 6, bias=False)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), 6)
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(1)):
+            if t > 0:
+                z = x * 2.0
+                inp = z[:, t]
+            else:
+                inp = x[:, t]
+            h = torch.tanh(self.ih(inp) + self.hh(h))
+            ys.append(h)
+        return torch.stack(ys, 1)
