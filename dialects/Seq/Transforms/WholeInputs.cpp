@@ -77,8 +77,10 @@ void StepBuilder::findEncoderInputs(ArrayRef<Operation *> ops) {
   }
   // So are the inputs of stateful ops that start a recurrence (a decoder
   // from its encoder's final state, Sutskever et al. 2014) or give
-  // attention its keys and values (Bahdanau et al. 2015), running along
-  // inputs the recurrence's sequence or the queries do not read.
+  // attention its keys and values (Bahdanau et al. 2015), when the
+  // recurrence's sequence or the queries read another input too (the
+  // decoder's tokens; also with the encoder's summary added to every step,
+  // Cho et al. 2014).
   auto addSeeds = [&](Value seeded, const llvm::BitVector &own) {
     if (!seeded)
       return;
@@ -91,8 +93,12 @@ void StepBuilder::findEncoderInputs(ArrayRef<Operation *> ops) {
     for (Operation *op : slice)
       if (auto streamable = dyn_cast<StreamableOpInterface>(op);
           streamable && streamable.carriesStreamState() &&
-          inputsRead.contains(op) && !inputsRead[op].anyCommon(own))
-        encoderInputs |= inputsRead[op];
+          inputsRead.contains(op)) {
+        llvm::BitVector other = own;
+        other.reset(inputsRead[op]);
+        if (other.any())
+          encoderInputs |= inputsRead[op];
+      }
   };
   for (Operation *op : ops) {
     if (auto recurrence = dyn_cast<RecurrenceOpInterface>(op))

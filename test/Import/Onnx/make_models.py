@@ -103,7 +103,7 @@ from recurrent_models import (  # noqa: F401
 from scan_graphs import write_scan_error_inputs, write_scan_models
 from sdpa_graphs import write_sdpa_model
 from seq2seq_models import (  # noqa: F401
-    BiGruAttentionSeq2Seq, EncoderOutputReturned, LstmSeq2Seq,
+    BiGruAttentionSeq2Seq, ContextEveryStep, EncoderOutputReturned, LstmSeq2Seq,
     PrefixedMemoryLength, ScriptedBranchMadeRead, ScriptedGuardedAlignment,
     TransformerSeq2Seq, feature_seq2seq_inputs, short_source_inputs,
     token_seq2seq_inputs, transformer_seq2seq_inputs)
@@ -465,6 +465,9 @@ MODELS = [
      lambda T, B, rng: {"x": rng.standard_normal((B, T, 8)).astype(
          np.float32)}, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("context_every_step", ContextEveryStep, 14, feature_seq2seq_inputs,
+     ["y"], {"src": {0: "B", 1: "S"}, "tgt": {0: "B", 1: "T"},
+             "y": {0: "B", 1: "T"}}),
 ]
 
 

@@ -193,3 +193,22 @@ class ScriptedBranchMadeRead(nn.Module):
             h = torch.tanh(self.ih(inp) + self.hh(h))
             ys.append(h)
         return torch.stack(ys, 1)
+
+
+class ContextEveryStep(nn.Module):
+    """Cho et al. (2014): a GRU encoder whose final state starts the GRU
+    decoder and whose mean output, projected, is added to every decoder
+    input: the decoder's sequence reads src too (before, no step api: "a
+    reduction may combine time steps")."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.GRU(8, 6, batch_first=True)
+        self.context = nn.Linear(6, 8)
+        self.decoder = nn.GRU(8, 6, batch_first=True)
+        self.out = nn.Linear(6, 5)
+
+    def forward(self, src, tgt):
+        enc, h = self.encoder(src)
+        y, _ = self.decoder(tgt + self.context(enc.mean(1))[:, None], h)
+        return self.out(y)
