@@ -77,37 +77,51 @@ void StepBuilder::findEncoderInputs(ArrayRef<Operation *> ops) {
   }
   // So are the inputs of stateful ops that start a recurrence (a decoder
   // from its encoder's final state, Sutskever et al. 2014) or give
-  // attention its keys and values (Bahdanau et al. 2015), when the
-  // recurrence's sequence or the queries read another input too (the
-  // decoder's tokens; also with the encoder's summary added to every step,
-  // Cho et al. 2014).
-  auto addSeeds = [&](Value seeded, const llvm::BitVector &own) {
+  // attention its keys and values (Bahdanau et al. 2015), when they run
+  // along other inputs than the recurrence's sequence or the queries, or
+  // along another input dimension (a decoder reading the encoder's summary
+  // at every step, Cho et al. 2014: both read src, the decoder steps along
+  // tgt's T, the encoder along src's S; a decoder's earlier layers step
+  // along T as it does, and are no encoder).
+  auto stepsAlong =
+      [](Operation *op) -> std::optional<std::pair<Value, unsigned>> {
+    if (auto recurrence = dyn_cast<RecurrenceOpInterface>(op))
+      return std::make_pair(recurrence.getInput(),
+                            recurrence.isBatchMajor() ? 1u : 0u);
+    if (auto attention = dyn_cast<AttentionOp>(op))
+      return std::make_pair(attention.getQuery(), 2u);
+    return std::nullopt;
+  };
+  auto addSeeds = [&](Value seeded, Operation *reader) {
     if (!seeded)
       return;
+    auto [steps, stepDim] = *stepsAlong(reader);
+    llvm::BitVector own = readOf(steps);
     SetVector<Operation *> slice;
     BackwardSliceOptions options;
     options.omitBlockArguments = true;
     (void)getBackwardSlice(seeded, &slice, options);
     if (Operation *def = seeded.getDefiningOp())
       slice.insert(def);
-    for (Operation *op : slice)
-      if (auto streamable = dyn_cast<StreamableOpInterface>(op);
-          streamable && streamable.carriesStreamState() &&
-          inputsRead.contains(op)) {
-        llvm::BitVector other = own;
-        other.reset(inputsRead[op]);
-        if (other.any())
-          encoderInputs |= inputsRead[op];
-      }
+    for (Operation *op : slice) {
+      auto streamable = dyn_cast<StreamableOpInterface>(op);
+      if (!streamable || !streamable.carriesStreamState() ||
+          !inputsRead.contains(op))
+        continue;
+      std::optional<std::pair<Value, unsigned>> its = stepsAlong(op);
+      if (!inputsRead[op].anyCommon(own) ||
+          (its &&
+           isOtherInputDimension(its->first, its->second, steps, stepDim)))
+        encoderInputs |= inputsRead[op];
+    }
   };
   for (Operation *op : ops) {
     if (auto recurrence = dyn_cast<RecurrenceOpInterface>(op))
       for (unsigned k = 0, e = recurrence.getNumStates(); k < e; ++k)
-        addSeeds(recurrence.getInitialState(k), readOf(recurrence.getInput()));
+        addSeeds(recurrence.getInitialState(k), op);
     if (auto attention = dyn_cast<AttentionOp>(op)) {
-      llvm::BitVector own = readOf(attention.getQuery());
-      addSeeds(attention.getKey(), own);
-      addSeeds(attention.getValue(), own);
+      addSeeds(attention.getKey(), op);
+      addSeeds(attention.getValue(), op);
     }
   }
   // (With no input left for the stream to split, none is an encoder's:

@@ -11,14 +11,14 @@ from torch import nn
 
 
 class TransformerSeq2Seq(nn.Module):
-    """nn.Transformer (1 encoder and 1 decoder post-norm layer, d 16, 2
+    """nn.Transformer (2 encoder and 2 decoder post-norm layers, d 16, 2
     heads, batch-first) with a causal target mask and the source's padding
     hidden from both the encoder and the cross-attention."""
 
     def __init__(self):
         super().__init__()
         self.transformer = nn.Transformer(
-            16, 2, num_encoder_layers=1, num_decoder_layers=1,
+            16, 2, num_encoder_layers=2, num_decoder_layers=2,
             dim_feedforward=32, dropout=0.0, batch_first=True)
         self.out = nn.Linear(16, 7)
 
