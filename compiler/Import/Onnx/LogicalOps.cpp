@@ -490,6 +490,13 @@ LogicalResult importCastTo(GraphImporter &g, int64_t to) {
     return failure();
   }
   Type from = elementTypeOf(g, 0);
+  // INT32 is held as i64: a value past int32's range wraps, as PyTorch's
+  // and ONNX Runtime's int32 does (2^32 + 3 -> 3), so that the ops after
+  // it read what an INT32 output shows. (Sizes held symbolically, a shape
+  // cast to INT32, stay as they are: no size reaches 2^31.)
+  if (to == onnx::TensorProto::INT32 && from && !from.isInteger(32) &&
+      !from.isInteger(1) && !in->elements)
+    return importNarrowIntegerCast(g, 32, /*isSigned=*/true);
   // Integers stay what they are (shape arithmetic stays symbolic); the
   // same type is the identity.
   // (A narrower integer tensor, an INT32 graph input, is widened below.)

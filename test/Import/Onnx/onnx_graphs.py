@@ -355,6 +355,20 @@ def write_shape_arithmetic_limit_inputs(save, f32, ints):
     save("tile_runtime_repeats", [helper.make_node(
         "Tile", ["x", "repeats"], ["y"], name="Tile_1")],
         [f32("x", ["B", "T"]), i64("repeats", [2])], [f32("y", ["B", "U"])])
+    # Cast of int64 values past int32's range to INT32 (they wrap), read
+    # back as INT64 and as Gather indices (cast-int32-wrap.test).
+    save("cast_int32_wrap", [
+        helper.make_node("Cast", ["ids"], ["i32"], name="narrow",
+                         to=TensorProto.INT32),
+        helper.make_node("Cast", ["i32"], ["back"], name="widen",
+                         to=TensorProto.INT64),
+        helper.make_node("Gather", ["table", "i32"], ["rows"],
+                         name="lookup", axis=0)],
+        [i64("ids", ["N"])],
+        [helper.make_tensor_value_info("i32", TensorProto.INT32, ["N"]),
+         i64("back", ["N"]), f32("rows", ["N", 4])],
+        [helper.make_tensor("table", TensorProto.FLOAT, [10, 4],
+                            [float(v) for v in range(40)])])
     # A zero repeat of a run-time dimension and pads that crop a whole
     # dimension: empty outputs ([B, 0, 8] and [B, T, 0]).
     save("tile_zero_repeat", [helper.make_node(
