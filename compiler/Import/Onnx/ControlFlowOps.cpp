@@ -313,43 +313,6 @@ FailureOr<Value> yieldCarried(GraphImporter &g, Value next, Value carried,
   return next;
 }
 
-/// Whether a node of `graph` other than `except`, or of a subgraph of one
-/// (an If's branches read the enclosing body's values by name), reads
-/// `name`.
-static bool graphReads(const onnx::GraphProto &graph, const std::string &name,
-                       const onnx::NodeProto *except) {
-  for (const onnx::NodeProto &n : graph.node()) {
-    if (&n != except && llvm::is_contained(n.input(), name))
-      return true;
-    for (const onnx::AttributeProto &a : n.attribute()) {
-      if (a.has_g() && graphReads(a.g(), name, except))
-        return true;
-      for (const onnx::GraphProto &g : a.graphs())
-        if (graphReads(g, name, except))
-          return true;
-    }
-  }
-  return false;
-}
-
-/// A Loop or Scan node in `graph`, or in a subgraph of one of its nodes
-/// (an If's branches): see ScanBodies.h.
-const onnx::NodeProto *findNestedLoop(const onnx::GraphProto &graph) {
-  for (const onnx::NodeProto &n : graph.node()) {
-    if (n.op_type() == "Loop" || n.op_type() == "Scan")
-      return &n;
-    for (const onnx::AttributeProto &a : n.attribute()) {
-      if (a.has_g())
-        if (const onnx::NodeProto *inner = findNestedLoop(a.g()))
-          return inner;
-      for (const onnx::GraphProto &g : a.graphs())
-        if (const onnx::NodeProto *inner = findNestedLoop(g))
-          return inner;
-    }
-  }
-  return nullptr;
-}
-
 /// Per-step outputs of a loop body: see ScanBodies.h.
 FailureOr<seq::ScanOp> addScanOutputs(GraphImporter &g, seq::ScanOp draft,
                                       ArrayRef<std::string> names,
@@ -608,58 +571,11 @@ LogicalResult GraphImporter::importLoop() {
   // x.unbind(1)`, SequenceOps.cpp) reads step t of x too; a piece that
   // keeps the split axis gets it back as a size-1 dimension.
   llvm::StringMap<int64_t> keptAxis; // SequenceAt output -> axis
-  // The reads: in the body, and in the branches of its Ifs (`if t == 0:
-  // inp = x[:, t] else: ...`) of a value defined outside the loop.
-  auto isStepRead = [&](const onnx::NodeProto &n) {
-    return (n.op_type() == "Gather" || n.op_type() == "SequenceAt") &&
-           n.input_size() == 2 && n.output_size() == 1 &&
-           !n.output(0).empty() && n.input(1) == iterName;
-  };
-  auto producedIn = [](const onnx::GraphProto &graph,
-                       std::set<std::string> &produced) {
-    for (const onnx::NodeProto &n : graph.node())
-      produced.insert(n.output().begin(), n.output().end());
-    for (const onnx::TensorProto &init : graph.initializer())
-      produced.insert(init.name());
-  };
-  std::set<std::string> bodyProduced;
-  producedIn(body, bodyProduced);
-  // An If's branches (nested Ifs too): its step reads, or false when one
-  // reads a value the loop makes (a branch's own, a carried one).
-  std::function<bool(const onnx::NodeProto &, std::set<std::string>,
-                     SmallVectorImpl<const onnx::NodeProto *> &)>
-      branchReadsOf = [&](const onnx::NodeProto &ifNode,
-                          std::set<std::string> produced,
-                          SmallVectorImpl<const onnx::NodeProto *> &out) {
-        for (const onnx::AttributeProto &a : ifNode.attribute()) {
-          if (!a.has_g())
-            continue;
-          std::set<std::string> inBranch = produced;
-          producedIn(a.g(), inBranch);
-          for (const onnx::NodeProto &n : a.g().node()) {
-            if (n.op_type() == "If" && !branchReadsOf(n, inBranch, out))
-              return false;
-            if (!isStepRead(n))
-              continue;
-            if (inBranch.count(n.input(0)) || carriedNames.count(n.input(0)))
-              return false;
-            out.push_back(&n);
-          }
-        }
-        return true;
-      };
+  // The reads of step t of values defined outside the loop: at the
+  // body's top level, and a group per If of the body (LoopGraphs.cpp).
   SmallVector<const onnx::NodeProto *> reads;
   SmallVector<SmallVector<const onnx::NodeProto *>> branchGroups;
-  for (const onnx::NodeProto &n : body.node()) {
-    if (n.op_type() == "If") {
-      SmallVector<const onnx::NodeProto *> group;
-      if (branchReadsOf(n, bodyProduced, group) && !group.empty())
-        branchGroups.push_back(std::move(group));
-    }
-    if (isStepRead(n) && !bodyProduced.count(n.input(0)) &&
-        !carriedNames.count(n.input(0)))
-      reads.push_back(&n);
-  }
+  collectLoopStepReads(body, iterName, carriedNames, reads, branchGroups);
   // X holds every step the loop runs: the sequence is all of X.
   auto isWholeSequence = [&](Value original, int64_t axis) {
     // The usual loop runs over all of X (M = Shape(X)[axis]); also a

@@ -13,7 +13,28 @@
 #include "compiler/Import/Onnx/GraphImporter.h"
 #include "dialects/Seq/IR/SeqOps.h"
 
+#include <set>
+
 namespace seqc::onnx_import {
+
+/// Whether a node of `graph` other than `except`, or of a subgraph of one
+/// (an If's branches read the enclosing body's values by name), reads
+/// `name` (LoopGraphs.cpp).
+bool graphReads(const onnx::GraphProto &graph, const std::string &name,
+                const onnx::NodeProto *except);
+
+/// The nodes of Loop body `body` that read step `iterName` (the loop
+/// counter) of a value defined outside the loop, not one of the `carried`
+/// names: Gather(X, t) and SequenceAt(X, t). `reads`: those at the body's
+/// top level; `branchGroups`: those in the branches of each If of the body
+/// (`if t == 0: inp = x[:, t]`), a group per If, only when no step read
+/// of that If reads a value the loop makes (LoopGraphs.cpp).
+void collectLoopStepReads(
+    const onnx::GraphProto &body, const std::string &iterName,
+    const std::set<std::string> &carried,
+    llvm::SmallVectorImpl<const onnx::NodeProto *> &reads,
+    llvm::SmallVectorImpl<llvm::SmallVector<const onnx::NodeProto *>>
+        &branchGroups);
 
 /// The first Loop or Scan node in `graph` or, at any depth, in the
 /// subgraphs of its nodes (an If's branches), or null: loops nested in a
