@@ -300,6 +300,9 @@ private:
   /// from, and those that the ops reading future steps read
   /// (findEncoderInputs).
   llvm::DenseMap<mlir::Operation *, llvm::BitVector> inputsRead;
+  /// Why each op that reads future steps does (futureStepsReason, asked
+  /// once, before any op is rewritten).
+  llvm::DenseMap<mlir::Operation *, std::string> futureStepsReasons;
   llvm::BitVector encoderInputs;
   /// Whether ops computed from those alone are kept whole.
   bool wholeEncoder;

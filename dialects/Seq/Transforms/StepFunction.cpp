@@ -743,10 +743,9 @@ LogicalResult StepBuilder::run() {
   // the stream gives whole, when the builder is asked to.)
   findEncoderInputs(ops);
   for (Operation *op : ops)
-    if (auto streamable = dyn_cast<StreamableOpInterface>(op))
-      if (std::string why = streamable.futureStepsReason(*this);
-          !why.empty() && !readsEncoderInputsOnly(op))
-        return fail(op, why);
+    if (auto it = futureStepsReasons.find(op);
+        it != futureStepsReasons.end() && !readsEncoderInputsOnly(op))
+      return fail(op, it->second);
   // Which slices take a run-time dimension whole is read before the
   // stateful ops are rewritten: a causal conv over T (padded by its reach)
   // then reads the state and the chunk unpadded, whose length no shape

@@ -72,8 +72,10 @@ void StepBuilder::findEncoderInputs(ArrayRef<Operation *> ops) {
       bits |= readOf(operand);
     inputsRead[op] = bits;
     if (auto streamable = dyn_cast<StreamableOpInterface>(op))
-      if (!streamable.futureStepsReason(*this).empty())
+      if (std::string why = streamable.futureStepsReason(*this); !why.empty()) {
+        futureStepsReasons[op] = why;
         encoderInputs |= bits;
+      }
   }
   // So are the inputs of stateful ops that start a recurrence (a decoder
   // from its encoder's final state, Sutskever et al. 2014) or give
@@ -145,7 +147,7 @@ bool StepBuilder::readsEncoderInputsOnly(Operation *op) {
 }
 
 void StepBuilder::keepEncoderOp(Operation *op) {
-  std::string why = cast<StreamableOpInterface>(op).futureStepsReason(*this);
+  std::string why = futureStepsReasons.lookup(op);
   bool future = !why.empty();
   if (!future)
     why = "it runs along an encoder's input (one that starts a recurrence "
