@@ -1389,3 +1389,35 @@ func.func @pairs_behind_rank_reducing_slice(%x: tensor<?x8xf32> {seq.name = "x",
   } -> tensor<?x?xf32>
   return %d : tensor<?x?xf32>
 }
+
+// -----
+
+// An encoder whose final state starts the decoder, over an input that
+// shares the decoder's time axis name: the stream would chunk it, so its
+// state would be the chunk's, not the source's.
+// expected-error @+1 {{it runs along an encoder's input (one that starts a recurrence or gives attention its keys), which a stream must give whole to every chunk: export its steps with a dimension name of their own (S, not the decoder's T)}}
+func.func @encoder_state_same_name(%src: tensor<?x?x8xf32> {seq.dims = ["T", "B", ""], seq.name = "src"}, %tgt: tensor<?x?x8xf32> {seq.dims = ["T", "B", ""], seq.name = "tgt"}, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x1x?x8xf32> {
+  %y, %h = seq.rnn %src, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %y2, %h2 = seq.rnn %tgt, %w, %r initial_h(%h) {hidden_size = 8 : i64}
+    : (tensor<?x?x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>, tensor<1x?x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  return %y2 : tensor<?x1x?x8xf32>
+}
+
+// -----
+
+// The same with the source's steps named S: the encoder runs whole in the
+// first chunk, its final state starting the decoder, kept for later chunks.
+// CHECK-LABEL: func.func @encoder_state_step
+// CHECK: scf.if
+// CHECK: } else {
+// CHECK: seq.rnn %{{[^,]+}}, %{{[^,]+}}, %{{[^ ]+}} {hidden_size
+// CHECK: scf.yield
+// CHECK: seq.rnn {{.+}} initial_h(
+func.func @encoder_state(%src: tensor<?x?x8xf32> {seq.dims = ["S", "B", ""], seq.name = "src"}, %tgt: tensor<?x?x8xf32> {seq.dims = ["T", "B", ""], seq.name = "tgt"}, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> tensor<?x1x?x8xf32> {
+  %y, %h = seq.rnn %src, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %y2, %h2 = seq.rnn %tgt, %w, %r initial_h(%h) {hidden_size = 8 : i64}
+    : (tensor<?x?x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>, tensor<1x?x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  return %y2 : tensor<?x1x?x8xf32>
+}
