@@ -498,6 +498,20 @@ Value gatherAlong(GraphImporter &g, Value x, Value ids, int64_t axis) {
       .getResult(0);
 }
 
+/// Whether `x` is a constant's rows from the first on: the constant, or a
+/// slice of it from row 0 whose unit dimensions were squeezed away
+/// (`cos_cached[:T]`, HF LLaMA's `cos_cached[:, :, :T].squeeze(1)
+/// .squeeze(0)`). Gathered by index it is a seq.embedding, whose table
+/// seq-raise-positions reads whole where the indices are the positions of
+/// those T steps (`cos[:T][position_ids]` with `position_ids = arange(T)`).
+bool isConstantRows(Value x) {
+  while (auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>())
+    x = collapse.getSrc();
+  if (auto slice = x.getDefiningOp<tensor::ExtractSliceOp>())
+    x = slice.getSource();
+  return matchPattern(x, m_Constant());
+}
+
 LogicalResult importGather(GraphImporter &g) {
   if (failed(g.checkAttrs({"axis"})))
     return failure();
@@ -544,7 +558,7 @@ LogicalResult importGather(GraphImporter &g) {
   Value ids = g.tensorInput(1);
   if (!ids)
     return failure();
-  if (*a == 0 && rank == 2 && table->constant &&
+  if (*a == 0 && rank == 2 && (table->constant || isConstantRows(x)) &&
       isa<IntegerType>(tensorType(ids).getElementType())) {
     SmallVector<int64_t> shape(tensorType(ids).getShape());
     shape.push_back(tensorType(x).getDimSize(1));

@@ -254,7 +254,18 @@ def RaisePositionsPass : Pass<"seq-raise-positions"> {
     broadcast), and every reader of the slice is a linalg op that reads it
     beside a tensor of that length (or a `tensor.dim`), so a length past
     the table's rows fails the run either way (an out-of-range index of
-    the embedding instead of the reader's size check).
+    the embedding instead of the reader's size check). A reader may also
+    first squeeze the slice's unit dimensions (`pe[:, :, :T][0]`, a
+    collapse or an index of them).
+
+    Where such a slice (squeezed to `[T, features]`) is itself gathered at
+    the positions of those `T` steps, HF LLaMA's `cos_cached[:, :,
+    :seq_len].squeeze(1).squeeze(0)[position_ids]` with `position_ids =
+    arange(seq_len)` (a `seq.embedding` of the slice, as the ONNX importer
+    makes a Gather of a constant's rows), the embedding reads the whole
+    table: every position is below `T`, so the slice only decided whether
+    a position past the table's rows fails, which the whole table's lookup
+    does too.
 
     ```mlir
     // before: pe [1, 64, 8] sliced to x's T (ONNX clamps the end to 64)

@@ -208,19 +208,72 @@ Value peelEndClamps(Value size, int64_t extent) {
   }
 }
 
-/// Whether every user of `slice` reads it in a linalg op beside an operand
-/// whose dimension on the same loop is dimension `index` of `like` (or
-/// reads only its size: `pe[:, :T] + x` sizes the sum by the slice): the
-/// run-time check of that op's operand sizes then fails a run whose
-/// length is not the slice's, so a table read at positions past its end
-/// (which a slice would have cut short) fails either way.
-bool isReadBesideLength(tensor::ExtractSliceOp slice, unsigned axis, Value like,
-                        int64_t index) {
+/// Dimension `axis` of `squeezed`'s source as a dimension of `squeezed`, a
+/// tensor.collapse_shape or a rank-reducing tensor.extract_slice that only
+/// drops unit dimensions (`pe[:, :T][0]`, `.squeeze(0)`); none for any
+/// other op.
+std::optional<unsigned> squeezedDim(Operation *squeezed, unsigned axis) {
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(squeezed)) {
+    RankedTensorType source = collapse.getSrcType();
+    for (auto [g, group] :
+         llvm::enumerate(collapse.getReassociationIndices())) {
+      if (!llvm::is_contained(group, static_cast<int64_t>(axis)))
+        continue;
+      for (int64_t d : group)
+        if (d != axis && source.getDimSize(d) != 1)
+          return std::nullopt;
+      return g;
+    }
+    return std::nullopt;
+  }
+  auto slice = dyn_cast<tensor::ExtractSliceOp>(squeezed);
+  if (!slice ||
+      !llvm::all_of(slice.getMixedOffsets(),
+                    [](OpFoldResult o) { return isConstantIntValue(o, 0); }) ||
+      !llvm::all_of(slice.getMixedStrides(),
+                    [](OpFoldResult o) { return isConstantIntValue(o, 1); }))
+    return std::nullopt;
+  RankedTensorType source = slice.getSourceType();
+  SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+  llvm::SmallBitVector dropped = slice.getDroppedDims();
+  unsigned kept = 0;
+  for (int64_t d = 0; d < source.getRank(); ++d) {
+    // (The whole of it: its static extent, or its tensor.dim.)
+    auto dim = dyn_cast_if_present<Value>(sizes[d])
+                   ? cast<Value>(sizes[d]).getDefiningOp<tensor::DimOp>()
+                   : tensor::DimOp();
+    bool whole = isConstantIntValue(sizes[d], source.getDimSize(d)) ||
+                 (dim && dim.getSource() == slice.getSource() &&
+                  dim.getConstantIndex() == d);
+    if (!whole)
+      return std::nullopt;
+    if (d == axis)
+      return dropped.test(d) ? std::nullopt : std::optional<unsigned>(kept);
+    kept += !dropped.test(d);
+  }
+  return std::nullopt;
+}
+
+/// Whether every user of `value` (a table's slice, or that slice squeezed)
+/// reads it in a linalg op beside an operand whose dimension on the same
+/// loop is dimension `index` of `like` (or reads only its size: `pe[:,
+/// :T] + x` sizes the sum by the slice): the run-time check of that op's
+/// operand sizes then fails a run whose length is not the slice's, so a
+/// table read at positions past its end (which a slice would have cut
+/// short) fails either way.
+bool isReadBesideLength(Value value, unsigned axis, Value like, int64_t index,
+                        int depth = 0) {
   bool read = false;
-  for (OpOperand &use : slice->getUses()) {
+  for (OpOperand &use : value.getUses()) {
     if (isa<tensor::DimOp>(use.getOwner()))
       continue;
     read = true;
+    if (std::optional<unsigned> kept = squeezedDim(use.getOwner(), axis)) {
+      if (depth > 4 || !isReadBesideLength(use.getOwner()->getResult(0), *kept,
+                                           like, index, depth + 1))
+        return false;
+      continue;
+    }
     auto linalgOp = dyn_cast<linalg::LinalgOp>(use.getOwner());
     if (!linalgOp)
       return false;
@@ -242,95 +295,158 @@ bool isReadBesideLength(tensor::ExtractSliceOp slice, unsigned axis, Value like,
   return read;
 }
 
+/// A constant table's first rows: tensor.extract_slice of the constant
+/// from row 0 to `dim(like, index)` along `axis` (ONNX Slice with its end
+/// clamped to the table's length), whole along every other dimension, the
+/// dimensions before `axis` all 1 (the rows are then [rows, features] in
+/// memory) and some features after it.
+struct TableRows {
+  DenseElementsAttr table;
+  unsigned axis;
+  int64_t rows, features;
+  Value like;
+  int64_t index;
+};
+std::optional<TableRows> matchTableRows(tensor::ExtractSliceOp slice) {
+  DenseElementsAttr table;
+  if (!matchPattern(slice.getSource(), m_Constant(&table)) ||
+      !isa<FloatType>(table.getElementType()))
+    return std::nullopt;
+  RankedTensorType sourceType = slice.getSourceType();
+  int64_t rank = sourceType.getRank();
+  if (slice.getResultType().getRank() != rank || rank < 2)
+    return std::nullopt;
+  SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
+  SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+  SmallVector<OpFoldResult> strides = slice.getMixedStrides();
+  std::optional<unsigned> axis;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!isConstantIntValue(offsets[d], 0) ||
+        !isConstantIntValue(strides[d], 1))
+      return std::nullopt;
+    if (isConstantIntValue(sizes[d], sourceType.getDimSize(d)))
+      continue;
+    if (axis || !isa<Value>(sizes[d]))
+      return std::nullopt;
+    axis = d;
+  }
+  if (!axis || *axis + 1 == rank)
+    return std::nullopt;
+  for (unsigned d = 0; d < *axis; ++d)
+    if (sourceType.getDimSize(d) != 1)
+      return std::nullopt;
+  // A table of one row is broadcast, not read at positions.
+  int64_t rows = sourceType.getDimSize(*axis);
+  if (rows == 1)
+    return std::nullopt;
+  auto dim = peelEndClamps(cast<Value>(sizes[*axis]), rows)
+                 .getDefiningOp<tensor::DimOp>();
+  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+  auto likeType =
+      dim ? dyn_cast<RankedTensorType>(dim.getSource().getType()) : nullptr;
+  if (!index || !likeType || *index < 0 || *index >= likeType.getRank())
+    return std::nullopt;
+  return TableRows{
+      table,           *axis, rows, sourceType.getNumElements() / rows,
+      dim.getSource(), *index};
+}
+
+/// The table of `rows` as a [rows, features] constant.
+Value createTable2d(PatternRewriter &rewriter, Location loc, TableRows rows) {
+  auto type = RankedTensorType::get({rows.rows, rows.features},
+                                    rows.table.getElementType());
+  return arith::ConstantOp::create(rewriter, loc, rows.table.reshape(type));
+}
+
 /// tensor.extract_slice of a constant table from row 0 to dim(x, d)
 /// (`pe[:, :x.size(1)]`, a sinusoidal or learned position table; ONNX
 /// Slice with its end clamped to the table's length) ->
 /// seq.embedding(seq.positions %x dim(d), table as [rows, features]),
-/// expanded back to the slice's shape. Only where the dimensions before
-/// the sliced one are all 1 (the table is then already [rows, features] in
-/// memory) and the slice is read beside a tensor of that length.
+/// expanded back to the slice's shape. Only where the slice is read beside
+/// a tensor of that length (see matchTableRows for the table's form).
 struct RaiseTableSlice : OpRewritePattern<tensor::ExtractSliceOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
                                 PatternRewriter &rewriter) const override {
-    DenseElementsAttr table;
-    if (!matchPattern(slice.getSource(), m_Constant(&table)) ||
-        !isa<FloatType>(table.getElementType()))
+    std::optional<TableRows> rows = matchTableRows(slice);
+    // (`like` dominates the slice, whose size is read from it.)
+    if (!rows ||
+        !isReadBesideLength(slice, rows->axis, rows->like, rows->index))
       return failure();
     RankedTensorType sourceType = slice.getSourceType();
-    RankedTensorType resultType = slice.getResultType();
     int64_t rank = sourceType.getRank();
-    if (resultType.getRank() != rank || rank < 2)
-      return failure();
-    SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
-    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
-    SmallVector<OpFoldResult> strides = slice.getMixedStrides();
-    std::optional<unsigned> axis;
-    for (int64_t d = 0; d < rank; ++d) {
-      if (!isConstantIntValue(offsets[d], 0) ||
-          !isConstantIntValue(strides[d], 1))
-        return failure();
-      if (isConstantIntValue(sizes[d], sourceType.getDimSize(d)))
-        continue;
-      if (axis || !isa<Value>(sizes[d]))
-        return failure();
-      axis = d;
-    }
-    // The rows come first in memory, and some features follow them.
-    if (!axis || *axis + 1 == rank)
-      return failure();
-    for (unsigned d = 0; d < *axis; ++d)
-      if (sourceType.getDimSize(d) != 1)
-        return failure();
-    // A table of one row is broadcast, not read at positions.
-    int64_t rows = sourceType.getDimSize(*axis);
-    if (rows == 1)
-      return failure();
-    auto dim = peelEndClamps(cast<Value>(sizes[*axis]), rows)
-                   .getDefiningOp<tensor::DimOp>();
-    std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
-    if (!index)
-      return failure();
-    // (`like` dominates the slice, whose size is read from it.)
-    Value like = dim.getSource();
-    auto likeType = dyn_cast<RankedTensorType>(like.getType());
-    if (!likeType || *index < 0 || *index >= likeType.getRank() ||
-        !isReadBesideLength(slice, *axis, like, *index))
-      return failure();
-
     Location loc = slice.getLoc();
     rewriter.setInsertionPoint(slice);
-    int64_t features = sourceType.getNumElements() / rows;
-    auto tableType =
-        RankedTensorType::get({rows, features}, sourceType.getElementType());
-    Value table2d =
-        arith::ConstantOp::create(rewriter, loc, table.reshape(tableType));
-    auto positionsType = RankedTensorType::get({likeType.getDimSize(*index)},
-                                               rewriter.getI64Type());
+    Value table2d = createTable2d(rewriter, loc, *rows);
+    auto likeType = cast<RankedTensorType>(rows->like.getType());
+    auto positionsType = RankedTensorType::get(
+        {likeType.getDimSize(rows->index)}, rewriter.getI64Type());
     Value positions =
-        PositionsOp::create(rewriter, loc, positionsType, like,
-                            rewriter.getI64IntegerAttr(*index), Value());
-    auto rowsType = RankedTensorType::get(
-        {positionsType.getDimSize(0), features}, sourceType.getElementType());
+        PositionsOp::create(rewriter, loc, positionsType, rows->like,
+                            rewriter.getI64IntegerAttr(rows->index), Value());
+    auto rowsType =
+        RankedTensorType::get({positionsType.getDimSize(0), rows->features},
+                              sourceType.getElementType());
     Value gathered =
         EmbeddingOp::create(rewriter, loc, rowsType, positions, table2d);
     // [T, features] -> the slice's [1, .., T, ...]
     SmallVector<ReassociationIndices> groups(2);
     for (int64_t d = 0; d < rank; ++d)
-      groups[d <= *axis ? 0 : 1].push_back(d);
+      groups[d <= rows->axis ? 0 : 1].push_back(d);
     SmallVector<int64_t> shape(sourceType.getShape());
-    shape[*axis] = positionsType.getDimSize(0);
+    shape[rows->axis] = positionsType.getDimSize(0);
     SmallVector<OpFoldResult> outputShape;
     for (int64_t d = 0; d < rank; ++d)
       outputShape.push_back(
-          d == *axis ? getDimSize(rewriter, loc, gathered, 0)
-                     : OpFoldResult(rewriter.getIndexAttr(shape[d])));
+          d == rows->axis ? getDimSize(rewriter, loc, gathered, 0)
+                          : OpFoldResult(rewriter.getIndexAttr(shape[d])));
     Value expanded = tensor::ExpandShapeOp::create(
         rewriter, loc, sourceType.clone(shape), gathered, groups, outputShape);
-    if (expanded.getType() != resultType)
-      expanded = tensor::CastOp::create(rewriter, loc, resultType, expanded);
+    if (expanded.getType() != slice.getResultType())
+      expanded = tensor::CastOp::create(rewriter, loc, slice.getResultType(),
+                                        expanded);
     rewriter.replaceOp(slice, expanded);
+    return success();
+  }
+};
+
+/// seq.embedding of a constant table's first T rows at positions of those
+/// T steps (HF LLaMA's rotary `cos_cached[:seq_len][position_ids]` with
+/// `position_ids = arange(seq_len)`, also of a [1, 1, L, D] table squeezed
+/// to [T, D]) -> seq.embedding of the whole table, as [rows, features]:
+/// every position is below T, so the slice only decided whether a position
+/// past the table's rows fails, which the whole table's lookup fails too;
+/// a stream then reads the rows of its steps, not rows [0, chunk) again.
+struct RaiseGatheredTableRows : OpRewritePattern<EmbeddingOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(EmbeddingOp embedding,
+                                PatternRewriter &rewriter) const override {
+    Value indices = embedding.getIndices();
+    while (isa_and_present<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+                           tensor::CastOp>(indices.getDefiningOp()))
+      indices = indices.getDefiningOp()->getOperand(0);
+    auto positions = indices.getDefiningOp<PositionsOp>();
+    if (!positions || (positions.getOffset() &&
+                       !matchPattern(positions.getOffset(), m_Zero())))
+      return failure();
+    // The table squeezed from the slice: its unit dimensions dropped.
+    Value table = embedding.getTable();
+    while (auto collapse = table.getDefiningOp<tensor::CollapseShapeOp>())
+      table = collapse.getSrc();
+    auto slice = table.getDefiningOp<tensor::ExtractSliceOp>();
+    std::optional<TableRows> rows =
+        slice ? matchTableRows(slice) : std::nullopt;
+    auto tableType = cast<RankedTensorType>(embedding.getTable().getType());
+    if (!rows || tableType.getDimSize(1) != rows->features ||
+        !isSameDimension(rows->like, rows->index, positions.getLike(),
+                         positions.getDim()))
+      return failure();
+    rewriter.setInsertionPoint(embedding);
+    Value table2d = createTable2d(rewriter, embedding.getLoc(), *rows);
+    rewriter.modifyOpInPlace(
+        embedding, [&] { embedding.getTableMutable().assign(table2d); });
     return success();
   }
 };
@@ -339,7 +455,8 @@ struct RaisePositionsPass
     : seqc::seq::impl::RaisePositionsPassBase<RaisePositionsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<RaiseArange, RaiseTableSlice>(&getContext());
+    patterns.add<RaiseArange, RaiseTableSlice, RaiseGatheredTableRows>(
+        &getContext());
     applyRaising(getOperation(), std::move(patterns));
   }
 };

@@ -260,3 +260,65 @@ func.func @table_slice_kept(%x: tensor<1x?x4xf32>, %z: tensor<1x?x4xf32>) -> (te
   } -> tensor<1x?x4xf32>
   return %whole, %a, %b, %c, %d, %f : tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>, tensor<2x?x4xf32>, tensor<1x?x4xf32>, tensor<1x?x4xf32>
 }
+
+// -----
+
+// HF LLaMA's `cos_cached[:, :, :T].squeeze(1).squeeze(0)[arange(T)]`: the
+// gather (a seq.embedding of the squeezed slice) at positions of x's T
+// reads the whole table (every position is below T). Left as written: a
+// gather at token ids (not positions), at positions of another tensor's
+// length (z's), and of a slice from row 1.
+// CHECK-LABEL: func.func @gathered_table_rows
+// CHECK-DAG: %[[T:.+]] = arith.constant dense<{{.+}}> : tensor<6x4xf32>
+// CHECK-DAG: %[[P:.+]] = seq.positions %arg0 dim(1)
+// CHECK: seq.embedding %[[P]], %[[T]] : (tensor<?xi64>, tensor<6x4xf32>)
+// CHECK: seq.embedding %arg2, %{{.+}} {wrap_negative} : (tensor<?xi64>, tensor<?x4xf32>)
+// CHECK: seq.embedding %{{.+}}, %{{.+}} : (tensor<?xi64>, tensor<?x4xf32>)
+// CHECK: seq.embedding %[[P]], %{{.+}} : (tensor<?xi64>, tensor<?x4xf32>)
+func.func @gathered_table_rows(%x: tensor<1x?x4xf32>, %z: tensor<1x?x4xf32>, %ids: tensor<?xi64>) -> (tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>) {
+  %c1 = arith.constant 1 : index
+  %c0 = arith.constant 0 : index
+  %c6 = arith.constant 6 : index
+  %table = arith.constant dense<[[[[0.0, 0.1, 0.2, 0.3], [1.0, 1.1, 1.2, 1.3], [2.0, 2.1, 2.2, 2.3], [3.0, 3.1, 3.2, 3.3], [4.0, 4.1, 4.2, 4.3], [5.0, 5.1, 5.2, 5.3]]]]> : tensor<1x1x6x4xf32>
+  %t = tensor.dim %x, %c1 : tensor<1x?x4xf32>
+  %t0 = arith.maxsi %t, %c0 : index
+  %end = arith.minsi %t0, %c6 : index
+  %slice = tensor.extract_slice %table[0, 0, 0, 0] [1, 1, %end, 4] [1, 1, 1, 1] : tensor<1x1x6x4xf32> to tensor<1x1x?x4xf32>
+  %rows = tensor.collapse_shape %slice [[0, 1, 2], [3]] : tensor<1x1x?x4xf32> into tensor<?x4xf32>
+  %pos = seq.positions %x dim(1) : tensor<1x?x4xf32> -> tensor<?xi64>
+  %a = seq.embedding %pos, %rows : (tensor<?xi64>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  %b = seq.embedding %ids, %rows {wrap_negative} : (tensor<?xi64>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  %zpos = seq.positions %z dim(1) : tensor<1x?x4xf32> -> tensor<?xi64>
+  %c = seq.embedding %zpos, %rows : (tensor<?xi64>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  %from1 = tensor.extract_slice %table[0, 0, 1, 0] [1, 1, %end, 4] [1, 1, 1, 1] : tensor<1x1x6x4xf32> to tensor<1x1x?x4xf32>
+  %rows1 = tensor.collapse_shape %from1 [[0, 1, 2], [3]] : tensor<1x1x?x4xf32> into tensor<?x4xf32>
+  %d = seq.embedding %pos, %rows1 : (tensor<?xi64>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %a, %b, %c, %d : tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>
+}
+
+// -----
+
+// `pe[:, :, :T][0]`: a slice squeezed by an index of its unit dimensions
+// (a rank-reducing tensor.extract_slice) and then read beside x's length
+// is the table's rows at x's positions, as the slice read directly is.
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @squeezed_table_slice
+// CHECK: %[[P:.+]] = seq.positions %arg0 dim(1)
+// CHECK: seq.embedding %[[P]], %{{.+}} : (tensor<?xi64>, tensor<6x4xf32>)
+// CHECK-NOT: seq.positions
+func.func @squeezed_table_slice(%x: tensor<1x?x4xf32>) -> tensor<1x?x4xf32> {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %table = arith.constant dense<1.5> : tensor<1x1x6x4xf32>
+  %t = tensor.dim %x, %c1 : tensor<1x?x4xf32>
+  %slice = tensor.extract_slice %table[0, 0, 0, 0] [1, 1, %t, 4] [1, 1, 1, 1] : tensor<1x1x6x4xf32> to tensor<1x1x?x4xf32>
+  %n = tensor.dim %slice, %c2 : tensor<1x1x?x4xf32>
+  %rows = tensor.extract_slice %slice[0, 0, 0, 0] [1, 1, %n, 4] [1, 1, 1, 1] : tensor<1x1x?x4xf32> to tensor<1x?x4xf32>
+  %e = tensor.empty(%t) : tensor<1x?x4xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x, %rows : tensor<1x?x4xf32>, tensor<1x?x4xf32>) outs(%e : tensor<1x?x4xf32>) {
+  ^bb0(%in: f32, %p: f32, %out: f32):
+    %s = arith.addf %in, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x?x4xf32>
+  return %y : tensor<1x?x4xf32>
+}

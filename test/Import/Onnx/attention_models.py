@@ -187,6 +187,35 @@ class CachedRotary(MhaCausalDecoder):
         return super().forward(x * cos + half * sin)
 
 
+class GatheredRotary(MhaCausalDecoder):
+    """Hugging Face LLaMA's rotary embeddings exactly as transformers 4.30
+    wrote them: cos and sin buffers of 32 positions as [1, 1, 32, 8],
+    sliced `[:, :, :seq_len, ...]`, squeezed to [T, 8] and gathered at
+    `position_ids = arange(seq_len)[None]` (apply_rotary_pos_emb); the sin
+    table instead indexed `[0][0]` after its slice (GPT-NeoX-style code),
+    then x * cos + rotate_half(x) * sin before causal self-attention.
+    Before, the gather of the sliced table (and the index of the 4-D
+    slice) had no step api: "a slice whose bounds are run-time sizes may
+    select time steps"."""
+
+    def __init__(self):
+        super().__init__()
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, 8, 2).float() / 8))
+        angles = torch.outer(torch.arange(32).float(), inv_freq)
+        angles = torch.cat((angles, angles), dim=-1)
+        self.register_buffer("cos_cached", angles.cos()[None, None])
+        self.register_buffer("sin_cached", angles.sin()[None, None])
+
+    def forward(self, x):
+        seq_len = x.shape[1]
+        position_ids = torch.arange(0, seq_len, dtype=torch.long)[None]
+        cos = self.cos_cached[:, :, :seq_len, ...].squeeze(1).squeeze(0)
+        cos = cos[position_ids]
+        sin = self.sin_cached[:, :, :seq_len, ...][0][0]
+        half = torch.cat((-x[..., 4:], x[..., :4]), dim=-1)
+        return super().forward(x * cos + half * sin)
+
+
 class TimeMajorTablePositions(nn.Module):
     """The tutorial's PositionalEncoding as written there: a [max_len, 1,
     d] buffer sliced `pe[:x.size(0)]` and added to a time-major [T, B, d]

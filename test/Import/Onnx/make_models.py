@@ -42,7 +42,7 @@ from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
     CausalSelfAttention,
     CrossAttention, DebertaBuckets, DistilBertMaskedFill, FloatArangeRotary,
-    CachedRotary,
+    CachedRotary, GatheredRotary,
     Gpt, GptJAttention, InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
@@ -468,6 +468,8 @@ MODELS = [
     ("context_every_step", ContextEveryStep, 14, feature_seq2seq_inputs,
      ["y"], {"src": {0: "B", 1: "S"}, "tgt": {0: "B", 1: "T"},
              "y": {0: "B", 1: "T"}}),
+    ("gathered_rotary", GatheredRotary, 16, batch_one_features, ["y"],
+     {"x": {1: "T"}, "y": {1: "T"}}),
 ]
 
 
