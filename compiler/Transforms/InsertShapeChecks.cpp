@@ -22,6 +22,9 @@
 
 #include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <functional>
 
 #define DEBUG_TYPE "seqc-insert-shape-checks"
 
@@ -323,6 +326,117 @@ static bool isExactlyBounded(AffineExpr expr, llvm::SmallBitVector &seen) {
          isExactlyBounded(bin.getRHS(), seen);
 }
 
+/// `expr` at the loop values `at` (affine semantics: floordiv and mod
+/// round towards -inf, a mod's result is in [0, c)); none for a symbol or
+/// a non-positive divisor.
+static std::optional<int64_t> evaluate(AffineExpr expr, ArrayRef<int64_t> at) {
+  if (auto c = dyn_cast<AffineConstantExpr>(expr))
+    return c.getValue();
+  if (auto d = dyn_cast<AffineDimExpr>(expr))
+    return at[d.getPosition()];
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return std::nullopt;
+  std::optional<int64_t> a = evaluate(bin.getLHS(), at),
+                         z = evaluate(bin.getRHS(), at);
+  if (!a || !z)
+    return std::nullopt;
+  switch (expr.getKind()) {
+  case AffineExprKind::Add:
+    return *a + *z;
+  case AffineExprKind::Mul:
+    return *a * *z;
+  case AffineExprKind::FloorDiv:
+    return *z > 0 ? std::optional<int64_t>(llvm::divideFloorSigned(*a, *z))
+                  : std::nullopt;
+  case AffineExprKind::CeilDiv:
+    return *z > 0 ? std::optional<int64_t>(llvm::divideCeilSigned(*a, *z))
+                  : std::nullopt;
+  case AffineExprKind::Mod:
+    return *z > 0 ? std::optional<int64_t>(llvm::mod(*a, *z)) : std::nullopt;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// Iterations an enumerated range is computed over at compile time, at
+/// most (static extents: a rotary partner over a head's 64 features).
+constexpr int64_t kMaxFoldedIterations = int64_t(1) << 20;
+
+/// The least and largest value of `expr` over every combination of the
+/// loops it reads (`used`, each over [0, extent)), computed here when the
+/// extents are static and the combinations few (a rotary partner over a
+/// head's 64 features); none otherwise, or when a loop runs no iteration.
+static std::optional<std::pair<int64_t, int64_t>>
+foldedRange(AffineExpr expr, ArrayRef<unsigned> used, ArrayRef<Value> range,
+            unsigned numLoops) {
+  SmallVector<int64_t> extents;
+  int64_t iterations = 1;
+  for (unsigned l : used) {
+    std::optional<int64_t> n = getConstantIntValue(range[l]);
+    if (!n || *n <= 0 || iterations > kMaxFoldedIterations / *n)
+      return std::nullopt;
+    extents.push_back(*n);
+    iterations *= *n;
+  }
+  SmallVector<int64_t> at(numLoops, 0);
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (int64_t i = 0; i < iterations; ++i) {
+    int64_t rest = i;
+    for (auto [k, l] : llvm::enumerate(used)) {
+      at[l] = rest % extents[k];
+      rest /= extents[k];
+    }
+    std::optional<int64_t> v = evaluate(expr, at);
+    if (!v)
+      return std::nullopt;
+    lo = std::min(lo, *v);
+    hi = std::max(hi, *v);
+  }
+  return std::make_pair(lo, hi);
+}
+
+/// The same range computed when the op runs, by a loop nest over the loops
+/// `expr` reads (a pass over them: never more than the op's own
+/// iterations), inside an scf.if that skips it when a loop runs none
+/// (`someEmpty`; the check passes then, and the range is [0, 0]).
+static std::pair<Value, Value> loopRange(CheckBuilder &cb, AffineExpr expr,
+                                         ArrayRef<unsigned> used,
+                                         ArrayRef<Value> range,
+                                         unsigned numLoops, Value someEmpty) {
+  OpBuilder &b = cb.b;
+  Location loc = cb.loc;
+  Type index = b.getIndexType();
+  auto ifOp = scf::IfOp::create(b, loc, TypeRange{index, index}, someEmpty,
+                                /*withElse=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  scf::YieldOp::create(b, loc, ValueRange{cb.constant(0), cb.constant(0)});
+  b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+  // for each used loop ...: lo = min(lo, expr), hi = max(hi, expr).
+  SmallVector<Value> at(numLoops, cb.constant(0));
+  std::function<std::pair<Value, Value>(size_t, Value, Value)> nest =
+      [&](size_t k, Value lo, Value hi) -> std::pair<Value, Value> {
+    if (k == used.size()) {
+      Value v = affine::expandAffineExpr(b, loc, expr, at, ValueRange{});
+      return {arith::MinSIOp::create(b, loc, lo, v),
+              arith::MaxSIOp::create(b, loc, hi, v)};
+    }
+    auto loop = scf::ForOp::create(b, loc, cb.constant(0), range[used[k]],
+                                   cb.constant(1), ValueRange{lo, hi});
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(loop.getBody());
+    at[used[k]] = loop.getInductionVar();
+    auto [newLo, newHi] =
+        nest(k + 1, loop.getRegionIterArgs()[0], loop.getRegionIterArgs()[1]);
+    scf::YieldOp::create(b, loc, ValueRange{newLo, newHi});
+    return {loop.getResult(0), loop.getResult(1)};
+  };
+  auto [lo, hi] = nest(0, cb.constant(INT64_MAX), cb.constant(INT64_MIN));
+  scf::YieldOp::create(b, loc, ValueRange{lo, hi});
+  return {ifOp.getResult(0), ifOp.getResult(1)};
+}
+
 static void checkLinalgOp(linalg::LinalgOp op) {
   if (!op.hasPureTensorSemantics())
     return;
@@ -410,14 +524,31 @@ static void checkLinalgOp(linalg::LinalgOp op) {
         continue;
       }
       // Any other map (d floordiv 2, d mod 3, 5 - d: one written by hand):
-      // its range over the loops, by intervals, where they give it exactly
-      // (an over-estimate would refuse a valid model; such maps stay
-      // unchecked, as the lowerings' partner-feature reads are).
+      // its range over the loops, by intervals where they give it exactly,
+      // else by enumerating the loops it reads (an over-estimate would
+      // refuse a valid model: the rotate-every-two partner d + 1 - (d mod
+      // 2) * 2 stays inside an even extent, not an odd one).
       llvm::SmallBitVector seen(numLoops);
-      if (!isExactlyBounded(expr, seen))
-        continue;
-      std::optional<std::pair<Value, Value>> bounds =
-          valueRange(cb, expr, last);
+      std::optional<std::pair<Value, Value>> bounds;
+      if (isExactlyBounded(expr, seen)) {
+        bounds = valueRange(cb, expr, last);
+      } else if (!evaluate(expr, SmallVector<int64_t>(numLoops, 0))) {
+        continue; // (a symbol, a divisor not above 0: nothing to bound)
+      } else if (llvm::all_of(used, [&](unsigned l) {
+                   return getConstantIntValue(range[l]).has_value();
+                 })) {
+        // (A static loop of no iteration: the op reads nothing.)
+        if (llvm::any_of(used, [&](unsigned l) {
+              return *getConstantIntValue(range[l]) <= 0;
+            }))
+          continue;
+        if (auto folded = foldedRange(expr, used, range, numLoops))
+          bounds = {cb.constant(folded->first), cb.constant(folded->second)};
+        else
+          bounds = loopRange(cb, expr, used, range, numLoops, someEmpty);
+      } else {
+        bounds = loopRange(cb, expr, used, range, numLoops, someEmpty);
+      }
       // (linalg's verifier admits no symbols in indexing maps, so every
       // divisor is a constant and the range is known.)
       if (!bounds)
@@ -429,8 +560,9 @@ static void checkLinalgOp(linalg::LinalgOp op) {
           cb.cmp(arith::CmpIPredicate::sge, bounds->first, cb.constant(0)),
           cb.cmp(arith::CmpIPredicate::slt, bounds->second, extent));
       cb.check(arith::OrIOp::create(cb.b, cb.loc, someEmpty, inside), extent,
-               dimText + " is {}, but the op reads it at " + exprText +
-                   " over its loops, outside [0, that size)");
+               dimText + " is {}, but the op " +
+                   (op.isDpsInit(&operand) ? "writes" : "reads") + " it at " +
+                   exprText + " over its loops, outside [0, that size)");
     }
   }
 }

@@ -128,7 +128,11 @@ def InsertShapeChecksPass : Pass<"seqc-insert-shape-checks"> {
       arithmetic where that gives its exact range (each loop once, a mod
       of consecutive values); others, which intervals would over-estimate
       and so refuse valid models (GPT-J's rotate-every-two partner
-      `d mod 8 - (d mod 2) * 2 + 1`), are not checked;
+      `d mod 8 - (d mod 2) * 2 + 1`, in an even extent and not an odd one),
+      by their exact range over the loops they read, enumerated: at compile
+      time for static extents (up to 2^20 combinations), else by a loop nest
+      before the op (no more iterations than the op's own), skipped when a
+      loop is empty;
     - `tensor.cast`: each dynamic source extent equals the static one;
     - `tensor.extract_slice` / `tensor.insert_slice`: the window lies inside
       the tensor (and, when no dimension is dropped, the inserted tensor has

@@ -2,8 +2,8 @@
 // multiples give: an upsampling d floordiv 2, a cyclic d mod 3, and a
 // reversal 3 - d over the output's run-time length M. Each read must lie in
 // its operand on every run. GPT-J's rotate-every-two partner d mod 4 -
-// (d mod 2) * 2 + 1 (one loop twice: intervals would over-estimate it, and
-// refused the valid model) is left unchecked, as it was.
+// (d mod 2) * 2 + 1 reads one loop twice (intervals would over-estimate it
+// and refuse the valid model): its range is found by enumerating the loop.
 #up = affine_map<(d0) -> (d0 floordiv 2)>
 #cyc = affine_map<(d0) -> (d0 mod 3)>
 #rev = affine_map<(d0) -> (3 - d0)>
