@@ -748,6 +748,7 @@ LogicalResult GraphImporter::importLoop() {
           }
           OnnxValue constant;
           constant.constant = *attr;
+          constant.heldDtype = heldIntegerDtype(init.data_type());
           bindInBody(scope, init.name(), constant);
         }
         OnnxValue alwaysTrue;

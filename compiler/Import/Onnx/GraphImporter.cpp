@@ -407,6 +407,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
           ArrayRef(narrowed));
     }
     values[init.name()].constant = *attr;
+    values[init.name()].heldDtype = heldIntegerDtype(init.data_type());
   }
 
   SmallVector<Type> argTypes;
@@ -441,7 +442,8 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     func.setArgAttrs(i, argAttrs[i].getDictionary(context));
   }
   builder.setInsertionPointToStart(body);
-  if (failed(convertFloatInputsToF32(args, body)))
+  if (failed(convertFloatInputsToF32(args, body)) ||
+      failed(widenInt32Inputs(*this, args, body)))
     return failure();
 
   this->graph = &graph;
@@ -693,6 +695,8 @@ LogicalResult GraphImporter::importNode() {
     }
   StringRef op = node->op_type();
   bool handled = false;
+  if (failed(checkIntegerDtypesAgree(*this, op)))
+    return failure();
   if (failed(foldIntegerOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importRecurrentOp(*this, op, handled)))
@@ -752,7 +756,7 @@ LogicalResult GraphImporter::importNode() {
         return failure();
       }
   }
-  return success();
+  return wrapHeldIntegerOutputs(*this, op);
 }
 
 //===----------------------------------------------------------------------===//

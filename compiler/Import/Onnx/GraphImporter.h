@@ -54,6 +54,11 @@ struct OnnxValue {
   enum class Sequence { none, empty, stacked, split } sequence = Sequence::none;
   int64_t splitAxis = 0;
   bool splitKeepsDims = true;
+  /// The ONNX integer dtype narrower than INT64 (INT32, INT16, INT8,
+  /// UINT32, UINT16, UINT8) that this i64 value holds: its elements are in
+  /// that dtype's range, and arithmetic on it wraps to it
+  /// (NarrowIntegers.cpp). 0 for any other value.
+  int32_t heldDtype = 0;
 };
 
 /// How seqc reads ONNX sequences, for the messages that refuse others
@@ -244,6 +249,26 @@ std::string onnxDtypeName(int32_t dtype);
 /// or unsigned (UINT8, INT8, UINT16, INT16, UINT32), which the importer
 /// holds as i64 values in their range; none for any other dtype.
 std::optional<std::pair<unsigned, bool>> narrowIntegerType(int32_t dtype);
+/// `dtype` when seqc holds it as i64 values in its range (INT32 and the
+/// dtypes of narrowIntegerType), else 0 (NarrowIntegers.cpp).
+int32_t heldIntegerDtype(int32_t dtype);
+/// After a node is imported: gives its integer outputs the held dtype their
+/// ONNX type constraint ties them to, and wraps to that dtype the outputs
+/// of an op that can leave its range (Add, Mul, Neg, CumSum, ReduceSum,
+/// MatMul, ...), as ONNX Runtime's two's complement arithmetic does.
+mlir::LogicalResult wrapHeldIntegerOutputs(GraphImporter &g,
+                                           llvm::StringRef op);
+/// Before a node is imported: the integer inputs its ONNX type constraint
+/// gives one dtype (Add's, Max's, Concat's, Where's X and Y) have one
+/// (an INT32 and an INT64 input are refused, naming both).
+mlir::LogicalResult checkIntegerDtypesAgree(GraphImporter &g,
+                                            llvm::StringRef op);
+/// INT32 graph inputs (i32 at the C interface) widened to i64 on entry,
+/// holding INT32.
+mlir::LogicalResult
+widenInt32Inputs(GraphImporter &g,
+                 llvm::ArrayRef<const onnx::ValueInfoProto *> args,
+                 mlir::Block *body);
 mlir::RankedTensorType tensorType(mlir::Value v);
 /// Normalizes a possibly negative axis; emits an error when out of range.
 std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,

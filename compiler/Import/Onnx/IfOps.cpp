@@ -79,6 +79,7 @@ FailureOr<const onnx::GraphProto *> GraphImporter::importBranch(bool then) {
     if (failed(attr))
       return failure();
     values[init.name()].constant = *attr;
+    values[init.name()].heldDtype = heldIntegerDtype(init.data_type());
   }
   const onnx::NodeProto *ifNode = node;
   Location ifLoc = loc;

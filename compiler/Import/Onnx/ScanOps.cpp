@@ -243,6 +243,7 @@ LogicalResult GraphImporter::importScan() {
           }
           OnnxValue constant;
           constant.constant = *attr;
+          constant.heldDtype = heldIntegerDtype(init.data_type());
           bindInBody(scope, init.name(), constant);
         }
         for (int i = 0; i < n + m; ++i) {

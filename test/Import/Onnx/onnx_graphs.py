@@ -407,6 +407,47 @@ def write_shape_arithmetic_limit_inputs(save, f32, ints):
         helper.make_node("Relu", ["x"], ["y"], name="Relu_1"),
         helper.make_node("Neg", ["x"], ["y"], name="Neg_1")],
         [f32("x", ["B"])], [f32("y", ["B"])])
+    # Arithmetic in dtypes narrower than INT64 wraps to them
+    # (narrow-int-wrap.test): uint8 (b + 10) * 2, int8 negation, int16
+    # CumSum, an int32 hash of an INT32 input with INT32 constants read by
+    # Mod, Less and a Cast to FLOAT, and Max / Where of the INT32 input with
+    # INT32 constants (which were refused: "different types 'i32' and
+    # 'i64'").
+    i32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.INT32, s)
+    const = lambda n, t, v: helper.make_tensor(n, t, [], [v])
+    cast = lambda a, o, t: helper.make_node("Cast", [a], [o], to=t)
+    save("narrow_int_wrap", [
+        cast("x", "b", TensorProto.UINT8),
+        helper.make_node("Add", ["b", "ten"], ["b10"], name="u8_add"),
+        helper.make_node("Mul", ["b10", "two"], ["b20"], name="u8_mul"),
+        cast("b20", "u8", TensorProto.INT64),
+        cast("x", "c", TensorProto.INT8),
+        helper.make_node("Neg", ["c"], ["nc"], name="i8_neg"),
+        cast("nc", "i8", TensorProto.INT64),
+        cast("x", "d", TensorProto.INT16),
+        helper.make_node("CumSum", ["d", "axis"], ["cd"], name="i16_cumsum"),
+        cast("cd", "i16", TensorProto.INT64),
+        helper.make_node("Mul", ["h", "prime"], ["hp"], name="i32_mul"),
+        helper.make_node("Add", ["hp", "one32"], ["hash"], name="i32_add"),
+        helper.make_node("Mod", ["hash", "thousand"], ["bucket"]),
+        helper.make_node("Less", ["hash", "zero32"], ["negative"]),
+        cast("hash", "hashf", TensorProto.FLOAT),
+        helper.make_node("Max", ["h", "one32"], ["hmax"], name="i32_max"),
+        helper.make_node("Greater", ["h", "two32"], ["big"]),
+        helper.make_node("Where", ["big", "h", "seven32"], ["hwhere"])],
+        [i64("x", ["N"]), i32("h", ["N"])],
+        [i64("u8", ["N"]), i64("i8", ["N"]), i64("i16", ["N"]),
+         i32("bucket", ["N"]),
+         helper.make_tensor_value_info("negative", TensorProto.BOOL, ["N"]),
+         f32("hashf", ["N"]), i32("hmax", ["N"]), i32("hwhere", ["N"])],
+        [const("ten", TensorProto.UINT8, 10), const("two", TensorProto.UINT8, 2),
+         helper.make_tensor("axis", TensorProto.INT64, [], [0]),
+         const("prime", TensorProto.INT32, 16777619),
+         const("one32", TensorProto.INT32, 1),
+         const("thousand", TensorProto.INT32, 1000),
+         const("zero32", TensorProto.INT32, 0),
+         const("two32", TensorProto.INT32, 2),
+         const("seven32", TensorProto.INT32, 7)])
 
 
 def save_opset17_graph(in_dir, name, nodes, inputs, outputs, inits=()):
