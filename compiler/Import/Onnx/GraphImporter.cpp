@@ -505,23 +505,10 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
                      "(stack it with ConcatFromSequence)";
       return failure();
     }
-    // The importer holds INT32 constants and arithmetic as i64; an output
-    // the graph declares INT32 is narrowed back (as ONNX Runtime computes
-    // it in int32, wrapping).
-    if (out.type().has_tensor_type() &&
-        out.type().tensor_type().elem_type() == onnx::TensorProto::INT32 &&
-        cast<RankedTensorType>(v.getType()).getElementType().isInteger(64)) {
-      Type i32 = builder.getI32Type();
-      FailureOr<Value> narrowed = buildElementwise(
-          *this, {v},
-          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-            return arith::TruncIOp::create(b, l, i32, a[0]);
-          },
-          i32);
-      if (failed(narrowed))
-        return failure();
-      v = *narrowed;
-    }
+    FailureOr<Value> narrowed = narrowInt32Output(*this, out, v);
+    if (failed(narrowed))
+      return failure();
+    v = *narrowed;
     FailureOr<Value> declared = convertFloatOutput(out, v);
     if (failed(declared))
       return failure();

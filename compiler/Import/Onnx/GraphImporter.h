@@ -263,6 +263,10 @@ mlir::LogicalResult wrapHeldIntegerOutputs(GraphImporter &g,
 /// (an INT32 and an INT64 input are refused, naming both).
 mlir::LogicalResult checkIntegerDtypesAgree(GraphImporter &g,
                                             llvm::StringRef op);
+/// A graph output declared INT32, held as i64, as i32 for the C interface.
+mlir::FailureOr<mlir::Value> narrowInt32Output(GraphImporter &g,
+                                               const onnx::ValueInfoProto &out,
+                                               mlir::Value v);
 /// INT32 graph inputs (i32 at the C interface) widened to i64 on entry,
 /// holding INT32.
 mlir::LogicalResult

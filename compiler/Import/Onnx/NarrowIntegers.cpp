@@ -272,4 +272,21 @@ LogicalResult widenInt32Inputs(GraphImporter &g,
   return success();
 }
 
+FailureOr<Value> narrowInt32Output(GraphImporter &g,
+                                   const onnx::ValueInfoProto &out, Value v) {
+  // An output the graph declares INT32, held as i64, is narrowed back (its
+  // values are in range).
+  if (!out.type().has_tensor_type() ||
+      out.type().tensor_type().elem_type() != onnx::TensorProto::INT32 ||
+      !tensorType(v).getElementType().isInteger(64))
+    return v;
+  Type i32 = g.builder.getI32Type();
+  return buildElementwise(
+      g, {v},
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        return arith::TruncIOp::create(b, l, i32, a[0]);
+      },
+      i32);
+}
+
 } // namespace seqc::onnx_import
