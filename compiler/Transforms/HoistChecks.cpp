@@ -126,8 +126,16 @@ static void nameTensors(func::FuncOp func, CheckOp check, OpBuilder &b) {
     expected = "it must equal " + *second;
   else
     return;
-  // Keep where the assumption comes from: "linalg.generic at m.seq:4:5".
+  // Keep where the assumption comes from: "linalg.generic at m.seq:4:5",
+  // or, in a message without "origin: ", its words up to the extent
+  // ("attention mask at node 'MatMul' dimension 0").
   std::string origin = check.getMessage().split(": ").first.str();
+  if (size_t at = origin.find("{}"); at != std::string::npos) {
+    size_t is = origin.find(" is {}");
+    if (is == std::string::npos)
+      return;
+    origin.resize(is);
+  }
   b.setInsertionPoint(check);
   auto value = arith::IndexCastOp::create(b, check.getLoc(),
                                           b.getI64Type(), lhs);

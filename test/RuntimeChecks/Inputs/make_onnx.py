@@ -37,7 +37,7 @@ onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]),
           os.path.join(here, "gather.onnx"))
 
 
-def attention(name, mask_nodes, mask_inputs, scores_name):
+def attention(name, mask_nodes, mask_inputs, scores_name, initializers=()):
     """softmax(q k^T * 0.5 [masked]) v over q, k, v [N, L, 4], as
     nn.MultiheadAttention exports it per (batch * head)."""
     nodes = [
@@ -55,7 +55,8 @@ def attention(name, mask_nodes, mask_inputs, scores_name):
     graph = helper.make_graph(
         nodes, name, inputs,
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", "L", 4])],
-        [numpy_helper.from_array(np.array(0.5, dtype=np.float32), "half")])
+        [numpy_helper.from_array(np.array(0.5, dtype=np.float32), "half")] +
+        list(initializers))
     onnx.save(helper.make_model(graph,
                                 opset_imports=[helper.make_opsetid("", 14)]),
               os.path.join(here, name + ".onnx"))
@@ -313,3 +314,11 @@ save("reshape_empty", [
 ], [f32("a", ["T", 0]), f32("b", [0, "T"])], [f32("y", [0]), f32("z", [0, 5])],
     [numpy_helper.from_array(np.array([-1], np.int64), "flat"),
      numpy_helper.from_array(np.array([0, 5], np.int64), "zero_five")])
+# A fixed 7 x 7 causal mask (a constant) added to the scores of a run-time
+# L (onnx-attention.test): a run at L = 5 fails naming the input's length,
+# the mask's 7 and where the mask is read.
+attention("attn_fixed_mask",
+          [helper.make_node("Add", ["s", "causal7"], ["sm"], name="Add_3")],
+          [], "sm", [numpy_helper.from_array(np.where(
+              np.tril(np.ones((7, 7), bool)), 0, -np.inf).astype(np.float32),
+              "causal7")])
