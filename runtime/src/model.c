@@ -817,11 +817,18 @@ static seqc_status deliver_results(const seqc_model *m, seqc_tensor *outputs,
       seqc_model_format_shape(have, sizeof(have), rank, v.sizes);
       char detail[SEQC_ERROR_MESSAGE_SIZE];
       snprintf(detail, sizeof(detail), "%s", err ? err->message : "");
+      // (An output whose axis an export named after an input's, with
+      // another length, is the usual cause: torch.onnx.export's
+      // dynamic_axes giving y = x[:, ::2] the name of x's T.)
       status = seqc_rt_set_error(
           err, SEQC_ERR_INTERNAL,
           "model '%s' broke its signature: it produced %s '%s' with "
-          "shape %s (%s)",
-          name, what, mt->info.name, have, detail);
+          "shape %s (%s)%s",
+          name, what, mt->info.name, have, detail,
+          r < num_outputs
+              ? "; a model whose export named this output's axis after an "
+                "input's while their lengths differ does this: name it apart"
+              : "");
       break;
     }
     if (r >= num_outputs) {

@@ -856,7 +856,9 @@ TEST(Model, RunReportsModelsThatBreakTheirSignature) {
   ExpectRunError(&kLiar, {in}, {Empty()}, SEQC_ERR_INTERNAL,
                  "model 'liar' broke its signature: it produced output 'y' "
                  "with shape [5] (output 'y' dimension 0 (N) is 5, but input "
-                 "'x' set N = 4)");
+                 "'x' set N = 4); a model whose export named this output's "
+                 "axis after an input's while their lengths differ does "
+                 "this: name it apart");
 }
 
 TEST(Model, RunFromManyThreads) {
