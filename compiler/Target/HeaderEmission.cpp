@@ -210,9 +210,10 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
        << " * state the model takes as an input (an h0) or has learned is\n"
        << " * read in the first step instead (later steps ignore the input).\n"
        << " * A chunk of 0 steps gives empty outputs and leaves the state as\n"
-       << " * it was, except in a model with a causal convolution, which\n"
-       << " * refuses it (SEQC_ERR_SHAPE). A state belongs to one stream and\n"
-       << " * one thread at a time. State tensors (seqc_rt_stream_state):\n";
+       << " * it was, except in a model with a causal convolution or one\n"
+       << " * that reads the last step (y[:, -1]), which refuses it\n"
+       << " * (SEQC_ERR_SHAPE). A state belongs to one stream and one\n"
+       << " * thread at a time. State tensors (seqc_rt_stream_state):\n";
     for (const TensorSignature &t : step->states) {
       os << " *   " << t.name << ": " << describe(t);
       if (!t.doc.empty()) {

@@ -1421,3 +1421,45 @@ func.func @encoder_state(%src: tensor<?x?x8xf32> {seq.dims = ["S", "B", ""], seq
     : (tensor<?x?x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>, tensor<1x?x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
   return %y2 : tensor<?x1x?x8xf32>
 }
+
+// -----
+
+// A classifier's head on the last step of a causal convolution, y[:, :, -1]:
+// in a chunk, the chunk's last step (the stream's so far). A chunk of no
+// steps has none, which a check says before the slice's offset would.
+// CHECK-LABEL: func.func @last_step_step
+// CHECK: seq.check %{{.+}}, shape "tensor.extract_slice at {{.+}}.mlir:[[@LINE+10]]:8: a streamed chunk has {} steps; the model reads the last step of each (y[:, -1]), which needs at least one"
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, %{{.+}}] [%{{.+}}, 8, 1] [1, 1, 1] : tensor<?x8x?xf32> to tensor<?x8xf32>
+func.func @last_step(%x: tensor<?x4x?xf32> {seq.dims = ["B", "", "T"], seq.name = "x"}, %w: tensor<8x4x3xf32>) -> (tensor<?x8xf32> {seq.dims = ["B", ""], seq.name = "y"}) {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %cm1 = arith.constant -1 : index
+  %y = seq.conv1d %x, %w {causal} : (tensor<?x4x?xf32>, tensor<8x4x3xf32>) -> tensor<?x8x?xf32>
+  %t = tensor.dim %y, %c2 : tensor<?x8x?xf32>
+  %last = arith.addi %t, %cm1 : index
+  %b = tensor.dim %y, %c0 : tensor<?x8x?xf32>
+  %s = tensor.extract_slice %y[0, 0, %last] [%b, 8, 1] [1, 1, 1] : tensor<?x8x?xf32> to tensor<?x8xf32>
+  return %s : tensor<?x8xf32>
+}
+
+// -----
+
+// The last step added to every step reads the sequence's end at each.
+// expected-error @+1 {{it combines the last step taken by 'tensor.extract_slice'}}
+func.func @last_step_every_step(%x: tensor<?x4x?xf32> {seq.dims = ["B", "", "T"], seq.name = "x"}, %w: tensor<8x4x3xf32>) -> (tensor<?x8x?xf32> {seq.dims = ["B", "", "T"], seq.name = "y"}) {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %cm1 = arith.constant -1 : index
+  %y = seq.conv1d %x, %w {causal} : (tensor<?x4x?xf32>, tensor<8x4x3xf32>) -> tensor<?x8x?xf32>
+  %t = tensor.dim %y, %c2 : tensor<?x8x?xf32>
+  %last = arith.addi %t, %cm1 : index
+  %b = tensor.dim %y, %c0 : tensor<?x8x?xf32>
+  %s = tensor.extract_slice %y[0, 0, %last] [%b, 8, 1] [1, 1, 1] : tensor<?x8x?xf32> to tensor<?x8x1xf32>
+  %e = tensor.empty(%b, %t) : tensor<?x8x?xf32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, 0)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%y, %s : tensor<?x8x?xf32>, tensor<?x8x1xf32>) outs(%e : tensor<?x8x?xf32>) {
+  ^bb0(%a: f32, %l: f32, %o: f32):
+    %r = arith.addf %a, %l : f32
+    linalg.yield %r : f32
+  } -> tensor<?x8x?xf32>
+  return %sum : tensor<?x8x?xf32>
+}

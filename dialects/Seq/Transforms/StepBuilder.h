@@ -236,8 +236,22 @@ private:
   /// Fails when an output has a dimension of run-time size that no input
   /// dimension names: its chunks could not be joined.
   mlir::LogicalResult checkOutputDims();
+  /// Records the slices of `ops` that take the last step of their source
+  /// along a dimension of run-time size (`y[:, -1]`, `y[:, -1:]`), with
+  /// the input dimension it follows back to, read before any stateful op
+  /// is rewritten (LastStepReads.cpp).
+  void recordLastStepReads(llvm::ArrayRef<mlir::Operation *> ops);
+  /// Whether dimension `d` of slice `op` is such a read.
+  bool isLastStepRead(mlir::Operation *op, int64_t d);
+  /// The last-step slices along the time axis (a chunk's last step is the
+  /// stream's so far, known whole after the last chunk, as a final state
+  /// is); those along an unchunked dimension are plain slices; fails for
+  /// one whose dimension is not followed back to an input.
+  mlir::LogicalResult
+  takeLastStepReads(llvm::SmallVectorImpl<mlir::Value> &taken);
   /// Fails when the model computes with ops' states after the chunk (a
-  /// recurrence's final h) together with per-step values.
+  /// recurrence's final h, a chunk's last step) together with per-step
+  /// values.
   mlir::LogicalResult
   checkFinalStateUses(llvm::ArrayRef<mlir::Value> finalStates);
   /// The name seq.dims gives dimension `d` of a step function argument
@@ -274,6 +288,14 @@ private:
     unsigned order;
   };
   llvm::SmallVector<FromSizes> fromSizes;
+  /// Slices of a source's last step along a dimension of run-time size
+  /// (isLastStepRead).
+  struct LastStepRead {
+    mlir::tensor::ExtractSliceOp slice;
+    int64_t dim;
+    std::optional<InputDim> input;
+  };
+  llvm::SmallVector<LastStepRead> lastStepReads;
   /// The model's inputs and weights: the step function's first arguments
   /// (the states come after them).
   unsigned numInputs;

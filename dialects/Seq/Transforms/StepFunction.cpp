@@ -275,7 +275,10 @@ LogicalResult StepBuilder::checkFinalStateUses(ArrayRef<Value> finalStates) {
             !isTimeFree(operand, step, memo))
           return fail(
               user,
-              "it combines the final state of " +
+              "it combines " +
+                  Twine(isa<tensor::ExtractSliceOp>(source)
+                            ? "the last step taken by "
+                            : "the final state of ") +
                   describeOrigin(
                       ("'" + source->getName().getStringRef() + "'").str(),
                       source->getLoc()) +
@@ -700,8 +703,9 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
                           "select time steps");
         continue;
       }
-      if (!isConstantIntValue(slice.getMixedOffsets()[d], 0) ||
-          !wholeSliceDims.contains({op, d})) {
+      if ((!isConstantIntValue(slice.getMixedOffsets()[d], 0) ||
+           !wholeSliceDims.contains({op, d})) &&
+          !isLastStepRead(op, d)) {
         // x[:1] read for its values (Salesforce QRNN's shift, cat([x[:1] *
         // 0, x[:-1]])) is each chunk's first step, not the stream's.
         bool firstStep = isConstantIntValue(slice.getMixedOffsets()[d], 0) &&
@@ -756,6 +760,7 @@ LogicalResult StepBuilder::run() {
         if (slice.getSourceType().isDynamicDim(d) &&
             isWholeDimension(slice.getMixedSizes()[d], slice.getSource(), d))
           wholeSliceDims.insert({op, d});
+  recordLastStepReads(ops);
   SmallVector<std::pair<PositionsOp, unsigned>> positionsOps;
   for (auto [order, op] : llvm::enumerate(ops)) {
     currentOrder = order;
@@ -873,7 +878,8 @@ LogicalResult StepBuilder::run() {
   for (const State &state : states)
     if (isa_and_nonnull<StreamableOpInterface>(state.out.getDefiningOp()))
       finalStates.push_back(state.out);
-  if (failed(checkFinalStateUses(finalStates)))
+  if (failed(takeLastStepReads(finalStates)) ||
+      failed(checkFinalStateUses(finalStates)))
     return failure();
   cacheWholeInputValues();
 

@@ -105,9 +105,10 @@ seqc_tensor *seqc_rt_stream_state(seqc_stream *stream, size_t k);
  * unchanged and no buffer is leaked. (A key/value cache is appended to in
  * place rather than copied: a failed step may have written cache entries
  * past the cached position, which its position state, unchanged, keeps
- * out of every later step.) A model with a causal convolution refuses a
- * chunk of 0 steps (SEQC_ERR_SHAPE, "a streamed chunk has 0 steps"): its
- * step reads at least one new step. */
+ * out of every later step.) A model with a causal convolution, or one
+ * that reads the last step of its sequence (a classifier's y[:, -1]),
+ * refuses a chunk of 0 steps (SEQC_ERR_SHAPE, "a streamed chunk has 0
+ * steps"): its step reads at least one new step. */
 seqc_status seqc_rt_stream_step(seqc_stream *stream, const seqc_tensor *inputs,
                                 size_t num_inputs, seqc_tensor *outputs,
                                 size_t num_outputs, seqc_error *err);

@@ -38,6 +38,8 @@ import zlib
 import numpy as np
 import torch
 
+from last_step_models import (  # noqa: F401
+    LastStepEveryStep, NextTokenLogits, TcnLastStep, features4, tokens11)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
     CausalSelfAttention,
@@ -470,6 +472,12 @@ MODELS = [
              "y": {0: "B", 1: "T"}}),
     ("gathered_rotary", GatheredRotary, 16, batch_one_features, ["y"],
      {"x": {1: "T"}, "y": {1: "T"}}),
+    ("tcn_last_step", TcnLastStep, 14, features4, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B"}}),
+    ("next_token_logits", NextTokenLogits, 14, tokens11, ["logits"],
+     {"ids": {0: "B", 1: "T"}, "logits": {0: "B"}}),
+    ("last_step_every_step", LastStepEveryStep, 14, features4, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

@@ -1,0 +1,112 @@
+//===- LastStepReads.cpp - y[:, -1] of a stream: its last step so far -----===//
+//
+// A sequence classifier reads the last step of a causal model's output
+// (`head(lstm(x)[:, -1])`, a TCN's `y[:, :, -1]`). In a chunk that slice is
+// the chunk's last step, which is the stream's last step so far: the
+// model's value on the stream so far, and after the last chunk the full
+// run's. Like a recurrence's final state, it may be returned or computed
+// with weights (the head), but not combined with the sequence's steps
+// (checkFinalStateUses).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Seq/Transforms/StepBuilder.h"
+
+#include "dialects/Seq/Utils/SizeUtils.h"
+#include "dialects/Seq/Utils/TensorUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+namespace seqc::seq::detail {
+
+/// Whether `size` is dimension `d` of `source` (a tensor.dim of a value of
+/// the same extent there).
+static bool isExtentOf(Value size, Value source, int64_t d) {
+  auto dim = size ? size.getDefiningOp<tensor::DimOp>() : tensor::DimOp();
+  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+  return index && isSameDimension(dim.getSource(), *index, source, d);
+}
+
+/// Whether `offset` is the last index of dimension `d` of `source`,
+/// `dim - 1`: torch's `y[:, -1]` (an ONNX Gather at -1), and `y[:, -1:]`
+/// (an ONNX Slice, its start clamped to [0, dim]).
+static bool isLastIndex(OpFoldResult offset, Value source, int64_t d) {
+  auto v = dyn_cast_if_present<Value>(offset);
+  while (v) {
+    if (auto max = v.getDefiningOp<arith::MaxSIOp>();
+        max && matchPattern(max.getRhs(), m_Zero()))
+      v = max.getLhs();
+    else if (auto min = v.getDefiningOp<arith::MinSIOp>();
+             min && isExtentOf(min.getRhs(), source, d))
+      v = min.getLhs();
+    else
+      break;
+  }
+  if (!v)
+    return false;
+  if (auto add = v.getDefiningOp<arith::AddIOp>())
+    for (auto [a, b] : {std::pair(add.getLhs(), add.getRhs()),
+                        std::pair(add.getRhs(), add.getLhs())})
+      if (getConstantIntValue(b) == -1 && isExtentOf(a, source, d))
+        return true;
+  if (auto sub = v.getDefiningOp<arith::SubIOp>())
+    return matchPattern(sub.getRhs(), m_One()) &&
+           isExtentOf(sub.getLhs(), source, d);
+  return false;
+}
+
+void StepBuilder::recordLastStepReads(ArrayRef<Operation *> ops) {
+  for (Operation *op : ops) {
+    auto slice = dyn_cast<tensor::ExtractSliceOp>(op);
+    if (!slice)
+      continue;
+    for (int64_t d = 0; d < slice.getSourceType().getRank(); ++d)
+      if (slice.getSourceType().isDynamicDim(d) &&
+          isConstantIntValue(slice.getMixedSizes()[d], 1) &&
+          isConstantIntValue(slice.getMixedStrides()[d], 1) &&
+          isLastIndex(slice.getMixedOffsets()[d], slice.getSource(), d))
+        lastStepReads.push_back(
+            {slice, d, traceToModelInput(slice.getSource(), d, op)});
+  }
+}
+
+bool StepBuilder::isLastStepRead(Operation *op, int64_t d) {
+  return llvm::any_of(lastStepReads, [&](LastStepRead &read) {
+    return read.slice.getOperation() == op && read.dim == d;
+  });
+}
+
+LogicalResult StepBuilder::takeLastStepReads(SmallVectorImpl<Value> &taken) {
+  for (LastStepRead &read : lastStepReads) {
+    // Along a dimension no chunk splits (a batch), the same step as the
+    // whole sequence's; along one not followed back to an input, unknown.
+    if (read.input && !isChunked(*read.input))
+      continue;
+    if (!read.input)
+      return fail(read.slice, "a slice of a dimension of unknown size may "
+                              "select time steps");
+    taken.push_back(read.slice.getResult());
+    // A chunk of no steps has no last step: say so, not that the slice's
+    // offset is -1.
+    OpBuilder b(read.slice);
+    Location loc = read.slice.getLoc();
+    Value chunkSteps = getValueOrCreateConstantIndexOp(
+        b, loc, getDimSize(b, loc, read.slice.getSource(), read.dim));
+    Value nonEmpty =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, chunkSteps,
+                              arith::ConstantIndexOp::create(b, loc, 0));
+    createCheck(b, loc, nonEmpty, chunkSteps,
+                describeOrigin("tensor.extract_slice", loc) +
+                    ": a streamed chunk has {} steps; the model reads the "
+                    "last step of each (y[:, -1]), which needs at least one",
+                CheckKind::shape);
+  }
+  return success();
+}
+
+} // namespace seqc::seq::detail

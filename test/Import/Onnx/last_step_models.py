@@ -1,0 +1,65 @@
+"""Models that read the last step of a causal sequence (stream-last-step.test):
+a sequence classifier's head on a TCN's last step, a decoder exported for
+generation that returns only the next token's logits, and one that adds
+the last step to every step (not causal: its stream would use each chunk's
+last step)."""
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class TcnLastStep(nn.Module):
+    """Two dilated causal convolutions (left-padded by their reach) with a
+    residual, and a classifier head on the last step, `y[:, :, -1]`, as a
+    keyword spotter is written."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv1d(4, 8, 3)
+        self.conv2 = nn.Conv1d(8, 8, 3, dilation=2)
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):  # [B, T, 4]
+        h = torch.relu(self.conv1(F.pad(x.transpose(1, 2), (2, 0))))
+        h = h + torch.relu(self.conv2(F.pad(h, (4, 0))))
+        return self.head(h[:, :, -1])
+
+
+class NextTokenLogits(nn.Module):
+    """A one-layer causal decoder exported for generation: the logits of
+    the next token only, `logits[:, -1, :]`."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(11, 8)
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+        self.out = nn.Linear(8, 11)
+
+    def forward(self, ids):  # [B, T]
+        x = self.embed(ids)
+        t = ids.shape[1]
+        mask = torch.full((t, t), float("-inf")).triu(1)
+        y = self.attn(x, x, x, attn_mask=mask, need_weights=False)[0] + x
+        return self.out(y[:, -1, :])
+
+
+class LastStepEveryStep(nn.Module):
+    """An LSTM's output plus its last step at every step, `y + y[:, -1:]`:
+    each step reads the sequence's end."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 8, batch_first=True)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        return y + y[:, -1:]
+
+
+def features4(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 4)).astype(np.float32)}
+
+
+def tokens11(T, B, rng):
+    return {"ids": rng.integers(0, 11, size=(B, T)).astype(np.int64)}
