@@ -1463,3 +1463,28 @@ func.func @last_step_every_step(%x: tensor<?x4x?xf32> {seq.dims = ["B", "", "T"]
   } -> tensor<?x8x?xf32>
   return %sum : tensor<?x8x?xf32>
 }
+
+// -----
+
+// A [T, T] mask over pairs of steps outside an attention (a parallel form's
+// decay matrix) reads two run-time iteration indices: refused, saying what
+// streams instead.
+// expected-error @+1 {{reads its own iteration index, which restarts at every chunk (a [T, T] mask over pairs of steps is read as causal only in an attention's scores; a recurrence's parallel form, GLA's or mLSTM's decay matrix, streams written as its recurrence)}}
+func.func @pairs_of_steps(%x: tensor<?x?x8xf32> {seq.dims = ["T", "B", ""], seq.name = "x"}, %w: tensor<1x8x8xf32>, %r: tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<?x?xf32> {seq.dims = ["T", "T"], seq.name = "m"}) {
+  %y, %h = seq.rnn %x, %w, %r {hidden_size = 8 : i64}
+    : (tensor<?x?x8xf32>, tensor<1x8x8xf32>, tensor<1x8x8xf32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x?x8xf32>
+  %e = tensor.empty(%t, %t) : tensor<?x?xf32>
+  %m = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%e : tensor<?x?xf32>) {
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %keep = arith.cmpi sge, %i, %j : index
+    %one = arith.constant 1.0 : f32
+    %zero = arith.constant 0.0 : f32
+    %v = arith.select %keep, %one, %zero : f32
+    linalg.yield %v : f32
+  } -> tensor<?x?xf32>
+  return %y, %m : tensor<?x1x?x8xf32>, tensor<?x?xf32>
+}

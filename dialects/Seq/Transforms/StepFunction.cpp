@@ -601,14 +601,24 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     // An index along a loop of run-time size (time) restarts at every
     // chunk; one along a fixed-size loop (arange(0, 8, 2) over RoPE's
     // features) is the same in each.
-    WalkResult readsRunTimeIndex =
-        generic.getBlock()->walk([&](linalg::IndexOp index) {
-          return dynamicLoop[index.getDim()] ? WalkResult::interrupt()
-                                             : WalkResult::advance();
-        });
-    if (readsRunTimeIndex.wasInterrupted())
-      return fail(op, "reads its own iteration index, which restarts at "
-                      "every chunk");
+    llvm::SmallSetVector<uint64_t, 2> runTimeIndices;
+    generic.getBlock()->walk([&](linalg::IndexOp index) {
+      if (dynamicLoop[index.getDim()])
+        runTimeIndices.insert(index.getDim());
+    });
+    // (Two of them pair steps with steps: a tril(ones(T, T)) mask outside
+    // an attention's scores, the decay matrix of a recurrence's parallel
+    // form.)
+    if (!runTimeIndices.empty())
+      return fail(op, Twine("reads its own iteration index, which restarts "
+                            "at every chunk") +
+                          (runTimeIndices.size() > 1
+                               ? " (a [T, T] mask over pairs of steps is "
+                                 "read as causal only in an attention's "
+                                 "scores; a recurrence's parallel form, "
+                                 "GLA's or mLSTM's decay matrix, streams "
+                                 "written as its recurrence)"
+                               : ""));
     // A reduction over loops of fixed size (a sum over the features) stays
     // within a step; one over a run-time loop may combine steps, unless
     // it is an input's axis that no chunk splits (attention scores over
