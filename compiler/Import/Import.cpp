@@ -136,6 +136,8 @@ OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,
   pm.addPass(seq::createRaiseConvPaddingPass());
   pm.addPass(seq::createRaiseTimeShiftPass());
   pm.addPass(seq::createRaisePositionsPass());
+  // (After the positions: ALiBi's bias is made from them.)
+  pm.addPass(seq::createRaiseAlibiPass());
   if (failed(pm.run(*module)))
     return nullptr;
   return module;

@@ -221,6 +221,34 @@ def RaiseConvPaddingPass : Pass<"seq-raise-conv-padding"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def RaiseAlibiPass : Pass<"seq-raise-alibi"> {
+  let summary = "Raise a causal attention's per-head key-position bias to "
+                "ALiBi slopes";
+  let description = [{
+    ALiBi (Press et al. 2022) as BLOOM's and MPT's model code writes it:
+    `att + slopes[:, None, None] * arange(T)[None, None, :].float()` added
+    to the scaled scores of a causal attention, which the importers raise
+    to `seq.attention` with that bias as its float mask. When the mask is
+    a product (a `linalg.generic` yielding `mulf`) of a constant that
+    varies along the heads at most (the mask's dimensions align with
+    `[B, H, Lq, Lk]` from the right) and the float conversion of
+    `seq.positions` (no offset) of the keys' length, broadcast along the
+    key axis, the mask goes and the attention takes `alibi_slopes`, the
+    constant per head: under the causal mask `m_h * j` differs from
+    ALiBi's `m_h * (j - i)` by a constant per row, which softmax cancels.
+    The paper's form itself, the float conversion of the keys' positions
+    minus the queries' (`(arange(T)[None, :] - arange(T)[:, None])
+    .float()`, broadcast along the key and query axes, reshaped to unit
+    dimensions around them), is ALiBi under a top-left causal mask (the
+    slopes negated for `i - j`).
+    No [H, T] bias is then computed, and a streaming step function adds
+    the bias of its keys' positions instead of refusing an explicit mask.
+    Masks of other forms, attentions without `causal`, with a window, a
+    relative bias or slopes already, are left as they are.
+  }];
+  let dependentDialects = ["::seqc::seq::SeqDialect"];
+}
+
 def RaisePositionsPass : Pass<"seq-raise-positions"> {
   let summary = "Raise torch.arange over a tensor's length, and a table "
                 "sliced to it, to seq.positions";

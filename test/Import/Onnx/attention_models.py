@@ -216,6 +216,40 @@ class GatheredRotary(MhaCausalDecoder):
         return super().forward(x * cos + half * sin)
 
 
+class AlibiCausal(nn.Module):
+    """ALiBi (Press et al. 2022) as model code writes it: per-head slopes
+    (the paper's geometric 2^(-8 h / H)) times the key positions added to
+    the scaled scores, BLOOM's and MPT's `slopes * arange(T)` (or, with
+    `relative`, the paper's `slopes * (j - i)`), under a causal mask from
+    `tril(ones(T, T)).bool()` filled with -inf; 4 heads of 4 features.
+    Before, it had no step api ("an explicit mask spans the whole
+    sequence"; the relative form "pairs time steps with time steps")."""
+
+    def __init__(self, relative=False):
+        super().__init__()
+        self.relative = relative
+        self.qkv = nn.Linear(16, 48)
+        self.proj = nn.Linear(16, 16)
+        self.register_buffer("slopes", torch.tensor(
+            [2 ** (-8 * (h + 1) / 4) for h in range(4)]))
+
+    def forward(self, x):
+        b, t, c = x.shape
+        q, k, v = (z.view(b, t, 4, 4).transpose(1, 2)
+                   for z in self.qkv(x).split(c, dim=2))
+        att = (q @ k.transpose(-2, -1)) * 0.5
+        pos = torch.arange(t)
+        if self.relative:
+            bias = (pos[None, :] - pos[:, None]).float()[None]
+        else:
+            bias = pos[None, None, :].float()
+        att = att + self.slopes[:, None, None] * bias
+        causal = torch.tril(torch.ones(t, t, dtype=torch.bool))
+        att = att.masked_fill(~causal, float("-inf"))
+        y = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, c)
+        return self.proj(y)
+
+
 class TimeMajorTablePositions(nn.Module):
     """The tutorial's PositionalEncoding as written there: a [max_len, 1,
     d] buffer sliced `pe[:x.size(0)]` and added to a time-major [T, B, d]

@@ -61,5 +61,9 @@ def features4(T, B, rng):
     return {"x": rng.standard_normal((B, T, 4)).astype(np.float32)}
 
 
+def features16(T, B, rng):
+    return {"x": rng.standard_normal((B, T, 16)).astype(np.float32)}
+
+
 def tokens11(T, B, rng):
     return {"ids": rng.integers(0, 11, size=(B, T)).astype(np.int64)}

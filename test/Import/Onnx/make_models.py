@@ -39,12 +39,13 @@ import numpy as np
 import torch
 
 from last_step_models import (  # noqa: F401
-    LastStepEveryStep, NextTokenLogits, TcnLastStep, features4, tokens11)
+    LastStepEveryStep, NextTokenLogits, TcnLastStep, features4, features16,
+    tokens11)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
     CausalSelfAttention,
     CrossAttention, DebertaBuckets, DistilBertMaskedFill, FloatArangeRotary,
-    CachedRotary, GatheredRotary,
+    AlibiCausal, CachedRotary, GatheredRotary,
     Gpt, GptJAttention, InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
@@ -478,6 +479,10 @@ MODELS = [
      {"ids": {0: "B", 1: "T"}, "logits": {0: "B"}}),
     ("last_step_every_step", LastStepEveryStep, 14, features4, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("alibi_causal", AlibiCausal, 14, features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("alibi_relative", lambda: AlibiCausal(relative=True), 14, features16,
+     ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
