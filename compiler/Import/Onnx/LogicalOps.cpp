@@ -269,8 +269,30 @@ Value boolInput(GraphImporter &g, unsigned i) {
 LogicalResult importLogical(GraphImporter &g, StringRef op) {
   if (failed(g.checkAttrs({})))
     return failure();
+  // Known bools (a shape test's Equal, a scripted LSTMCell's `not
+  // is_batched`) stay known, so that an If on them takes its branch.
+  unsigned arity = op == "Not" ? 1u : 2u;
+  SmallVector<DenseElementsAttr> known;
+  for (unsigned i = 0; i < arity; ++i)
+    if (const OnnxValue *in = g.input(i);
+        in && in->constant && in->constant.getElementType().isInteger(1) &&
+        in->constant.isSplat() && in->constant.getType().getRank() == 0)
+      known.push_back(in->constant);
+  if (known.size() == arity) {
+    bool a = known[0].getSplatValue<bool>();
+    bool b = arity == 2 && known[1].getSplatValue<bool>();
+    bool r = op == "Not"   ? !a
+             : op == "And" ? (a && b)
+             : op == "Or"  ? (a || b)
+                           : a != b;
+    OnnxValue v;
+    v.constant = DenseElementsAttr::get(
+        RankedTensorType::get({}, g.builder.getI1Type()), r);
+    g.setOutput(0, v);
+    return success();
+  }
   SmallVector<Value> operands;
-  for (unsigned i = 0; i < (op == "Not" ? 1u : 2u); ++i) {
+  for (unsigned i = 0; i < arity; ++i) {
     Value v = boolInput(g, i);
     if (!v)
       return failure();

@@ -3,6 +3,8 @@ a sequence classifier's head on a TCN's last step, a decoder exported for
 generation that returns only the next token's logits, and one that adds
 the last step to every step (not causal: its stream would use each chunk's
 last step)."""
+from typing import List
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -67,3 +69,25 @@ def features16(T, B, rng):
 
 def tokens11(T, B, rng):
     return {"ids": rng.integers(0, 11, size=(B, T)).astype(np.int64)}
+
+
+class ScriptedLstmCellCat(torch.nn.Module):
+    """A scripted nn.LSTMCell fed cat([x_t, h]) over x.unbind(1), as an NTM
+    or DNC controller is written. torch exports the cell's `input.dim() ==
+    1` test as If(Not(Equal(Size(Shape(x)), 1))); seqc knows the rank, so
+    the If takes its branch (stream-scripted-cell.test). Before, the Not
+    of the known Equal was computed at run time and the If refused
+    ("branches on a condition computed at run time")."""
+
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.LSTMCell(4 + 5, 5)
+
+    def forward(self, x):
+        h = torch.zeros(x.shape[0], 5)
+        c = torch.zeros(x.shape[0], 5)
+        ys: List[torch.Tensor] = []
+        for x_t in x.unbind(1):
+            h, c = self.cell(torch.cat([x_t, h], -1), (h, c))
+            ys.append(h)
+        return torch.stack(ys, 1)

@@ -39,8 +39,8 @@ import numpy as np
 import torch
 
 from last_step_models import (  # noqa: F401
-    LastStepEveryStep, NextTokenLogits, TcnLastStep, features4, features16,
-    tokens11)
+    LastStepEveryStep, NextTokenLogits, ScriptedLstmCellCat, TcnLastStep,
+    features4, features16, tokens11)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
     CausalSelfAttention,
@@ -483,6 +483,8 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("alibi_relative", lambda: AlibiCausal(relative=True), 14, features16,
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_lstm_cell_cat", lambda: torch.jit.script(ScriptedLstmCellCat()),
+     17, features4, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
