@@ -62,6 +62,16 @@ int runDriver(const DriverOptions &options, llvm::raw_ostream &errs) {
                         "' is not a C identifier (letters, digits and '_', "
                         "not starting with a digit); '" +
                         sanitizeIdentifier(options.modelName) + "' would be");
+  // `-o -` is stdout, for the text kinds; an object or a library is a
+  // file (writing it elsewhere under another name would surprise).
+  if (options.outputBase == "-" &&
+      (options.emit == EmitKind::Default || options.emit == EmitKind::Object ||
+       options.emit == EmitKind::Shared))
+    return outputs.fail("-o - writes a text kind to stdout (--emit=mlir, "
+                        "lowered, llvm, asm, header or ptx); an object, a "
+                        "shared library and the default object and header "
+                        "are files: give -o BASE, or leave -o out to name "
+                        "them after the model file");
   // Files are named after the input without -o; stdin has no name.
   if (options.inputPath == "-" &&
       (options.outputBase.empty() || options.outputBase == "-") &&

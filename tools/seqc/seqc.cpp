@@ -26,7 +26,7 @@ int main(int argc, char **argv) {
       "o",
       cl::desc("Output path without extension (BASE; one ending with the "
                "emitted file's extension, m.so with --emit=shared, names "
-               "that file); '-' for stdout"),
+               "that file); '-' for stdout (text kinds only)"),
       cl::value_desc("BASE"), cl::cat(category));
   cl::opt<std::string> emit(
       "emit",

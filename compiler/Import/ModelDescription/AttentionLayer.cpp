@@ -807,10 +807,22 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
   FailureOr<Value> mask = attentionMask(xb, kvb, heads);
   if (failed(mask))
     return failure();
-  auto causal = boolKw("causal", false)
-                    ? seq::CausalAlignmentAttr::get(
-                          ctx, seq::CausalAlignment::top_left)
-                    : seq::CausalAlignmentAttr();
+  // With kv longer than the queries (a cache or memory of M earlier
+  // steps before them), causal=true aligns query i with key i, as torch's
+  // scaled_dot_product_attention(is_causal=True) does; causal_align=
+  // bottom_right with key i + M, as Transformer-XL and a prefix cache do.
+  if (const Argument *align = keyword("causal_align");
+      align && !boolKw("causal", false)) {
+    error(align->keyPos) << "causal_align needs causal=true";
+    return failure();
+  }
+  auto causal =
+      boolKw("causal", false)
+          ? seq::CausalAlignmentAttr::get(
+                ctx, nameKw("causal_align", "top_left") == "bottom_right"
+                         ? seq::CausalAlignment::bottom_right
+                         : seq::CausalAlignment::top_left)
+          : seq::CausalAlignmentAttr();
   // window=W: each step sees itself and the W - 1 before it (a decoder's
   // sliding window, as Mistral's `sliding_window`).
   DenseI64ArrayAttr window;

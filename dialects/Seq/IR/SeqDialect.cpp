@@ -72,8 +72,10 @@ static LogicalResult verifyPortAttribute(Operation *op, Type type,
                              << attr.getValue();
     if (auto ranked = dyn_cast<RankedTensorType>(type);
         ranked && static_cast<int64_t>(dims.size()) != ranked.getRank())
-      return op->emitError() << "'seq.dims' of " << where << " names "
-                             << dims.size() << " dimensions of " << type;
+      return op->emitError()
+             << "'seq.dims' of " << where << " names " << dims.size()
+             << " dimension(s) of " << type << ", which has "
+             << ranked.getRank() << " (one name per dimension, \"\" for none)";
     return success();
   }
   if (llvm::is_contained(flags, name)) {

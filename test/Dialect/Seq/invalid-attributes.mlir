@@ -16,7 +16,7 @@ func.func @dims_not_strings(%x: tensor<?x4xf32> {seq.dims = [1, 2]}) {
 
 // -----
 
-// expected-error @+1 {{'seq.dims' of argument 0 names 3 dimensions of 'tensor<?x4xf32>'}}
+// expected-error @+1 {{'seq.dims' of argument 0 names 3 dimension(s) of 'tensor<?x4xf32>', which has 2 (one name per dimension, "" for none)}}
 func.func @dims_count(%x: tensor<?x4xf32> {seq.dims = ["T", "", ""]}) {
   return
 }
