@@ -151,6 +151,11 @@ private:
   /// batch-like name where the layer reads time, and a time-like one where
   /// it reads batch): the layer would silently mix the batch into the
   /// sequence.
+  /// Warns when operand `operand`, `x`, names its first two dimensions
+  /// the other way round from the layout the layer reads (B, T against
+  /// T, B): `hasOption` says whether batch_first can change it.
+  void warnIfLayoutSwapped(const Val &x, unsigned operand, bool batchFirst,
+                           bool hasOption);
   bool batchFirstFor(const Val &x, unsigned operand);
   /// Warns when the weights file has a recurrence's reverse direction or
   /// deeper layers that its keywords leave unread.

@@ -52,24 +52,36 @@ bool Emitter::namesBatchFirst(const Val &x) {
 
 bool Emitter::batchFirstFor(const Val &x, unsigned operand) {
   bool batchFirst = boolKw("batch_first", false);
+  warnIfLayoutSwapped(x, operand, batchFirst, /*hasOption=*/true);
+  return batchFirst;
+}
+
+void Emitter::warnIfLayoutSwapped(const Val &x, unsigned operand,
+                                  bool batchFirst, bool hasOption) {
   if (x.rank() < 2)
-    return batchFirst;
+    return;
   StringRef first = x.dims[0], second = x.dims[1];
   bool looksBatchFirst = isBatchName(first) && isTimeName(second);
   bool looksTimeFirst = isTimeName(first) && isBatchName(second);
-  if (batchFirst ? looksTimeFirst : looksBatchFirst) {
-    const Argument &arg = current->operands[operand];
-    mlir::emitWarning(loc(arg.value.pos))
-        << current->layer << " reads its input as "
-        << (batchFirst ? "[batch, time, ...] (batch_first=true)"
-                       : "[time, batch, ...] (PyTorch's default "
-                         "batch_first=false)")
-        << ", but " << describe(x, arg.value.text)
-        << " names its dimensions the other way: "
-        << (batchFirst ? "drop batch_first=true" : "add batch_first=true")
-        << " if they are, or permute the input";
-  }
-  return batchFirst;
+  if (!(batchFirst ? looksTimeFirst : looksBatchFirst))
+    return;
+  const Argument &arg = current->operands[operand];
+  InFlightDiagnostic diag = mlir::emitWarning(loc(arg.value.pos));
+  diag << current->layer << " reads its input as ";
+  if (hasOption)
+    diag << (batchFirst ? "[batch, time, ...] (batch_first=true)"
+                        : "[time, batch, ...] (PyTorch's default "
+                          "batch_first=false)");
+  else
+    diag << (batchFirst ? "[batch, time, ...]" : "[time, batch, ...]");
+  diag << ", but " << describe(x, arg.value.text)
+       << " names its dimensions the other way: ";
+  if (hasOption)
+    diag << (batchFirst ? "drop batch_first=true" : "add batch_first=true")
+         << " if they are, or permute the input";
+  else
+    diag << "permute the input if they are (" << current->layer
+         << " has no other layout)";
 }
 
 std::string Emitter::describe(const Val &v, StringRef name) const {
@@ -270,6 +282,13 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitConv1d(operands[0]);
   if (kind == "mha")
     return emitAttention(operands);
+  // (Layers of one layout: Mamba, linear attention and RWKV read [B, T,
+  // ...], the NTM [T, B, ...]; an input named the other way is most often
+  // a mistake that would compute another model.)
+  if (kind == "mamba" || kind == "linear_attention" ||
+      kind == "rwkv_time_mix" || kind == "rwkv_channel_mix" || kind == "ntm")
+    warnIfLayoutSwapped(operands[0], 0, /*batchFirst=*/kind != "ntm",
+                        /*hasOption=*/false);
   if (kind == "mamba")
     return emitMamba(operands[0]);
   if (kind == "ntm")

@@ -100,6 +100,17 @@ FailureOr<Val> Emitter::emitMamba(const Val &x) {
       return failure();
     inBias = std::move(*in);
     outBias = std::move(*out);
+  } else if (weights.isOpen() &&
+             (weights.contains(prefix() + ".in_proj.bias") ||
+              weights.contains(prefix() + ".out_proj.bias"))) {
+    // A checkpoint of Mamba(bias=True) read without its biases computes
+    // another model; the generic "not used" warning would not say why.
+    mlir::emitWarning(loc(current->layerPos))
+        << "the weights file has '" << prefix()
+        << (weights.contains(prefix() + ".in_proj.bias") ? ".in_proj.bias"
+                                                         : ".out_proj.bias")
+        << "', which this mamba does not read: add bias=true (the "
+           "checkpoint's Mamba(bias=True)) to compute it";
   }
 
   Location l = here();
