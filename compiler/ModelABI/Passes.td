@@ -21,8 +21,10 @@ def SelectModelEntryPass : Pass<"seqc-select-model-entry", "::mlir::ModuleOp"> {
     `entry`, or else the module's only public function with a body. Fails
     with an error when `entry` names no defined function, when the module
     has no public function with a body, or when it has several and `entry`
-    is not given (the error lists them). The later passes of the phase
-    work on the marked function.
+    is not given (the error lists them). The other public functions become
+    private (the model ABI pipeline's symbol DCE drops those the entry
+    does not call). The later passes of the phase work on the marked
+    function.
 
     ```mlir
     func.func @lstm(%x: tensor<?x?x4xf32>) -> tensor<?x1x?x8xf32>

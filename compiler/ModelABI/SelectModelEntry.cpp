@@ -24,8 +24,14 @@ struct SelectModelEntryPass
       return signalPassFailure();
     (*entry)->setAttr(seqc::kModelEntryAttr, UnitAttr::get(&getContext()));
     // A private function chosen with --entry is what the module exports
-    // now (and the inliner that follows must not drop it as unused).
+    // now (and the inliner that follows must not drop it as unused); the
+    // other public functions are not the model: private, they go unless
+    // it calls them (symbol DCE after the inliner), and nothing compiles
+    // them as models (their checks would have no model context).
     entry->setPublic();
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (func != *entry && func.isPublic() && !func.isExternal())
+        func.setPrivate();
   }
 
   FailureOr<func::FuncOp> select(ModuleOp module) {

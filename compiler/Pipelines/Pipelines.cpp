@@ -34,6 +34,8 @@ void buildModelAbiPipeline(OpPassManager &pm, const ModelAbiOptions &options) {
   // the model context that run-time checks report through. No cleanup
   // pipeline: the next phases canonicalize.
   pm.addPass(createInlinerPass(/*opPipelines=*/{}, [](OpPassManager &) {}));
+  // The functions that are not the model, and that it no longer calls.
+  pm.addPass(createSymbolDCEPass());
   // Sizes the model requires to agree get a shared name, which the runtime
   // checks before every run.
   pm.addPass(createNameTiedDimsPass());

@@ -36,6 +36,6 @@ module {
 }
 
 // entry= picks one of several.
-// NAMED: func.func @first(
+// NAMED: func.func private @first(
 // NAMED-NOT: seq.model_entry
 // NAMED: func.func @second({{.*}}) -> tensor<4xf32> attributes {seq.model_entry}
