@@ -108,7 +108,9 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
                        llvm::StringRef source, llvm::StringRef noStepReason) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  std::string guard = "SEQC_MODEL_" + llvm::StringRef(sig.name).upper() + "_H";
+  // The name as it is: C names are case-sensitive, so models `conv` and
+  // `Conv` are two headers (an upper-cased guard made the second skip).
+  std::string guard = "SEQC_MODEL_" + sig.name + "_H";
   const std::string &n = sig.name;
 
   // The model's name, not the file's: -o picks the file name.
