@@ -11,6 +11,7 @@
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/FrontEndBuilders.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -78,11 +79,32 @@ ReductionShape getReductionShape(GraphImporter &g, Value x,
   return r;
 }
 
+/// The `seq.dims` name of the model input dimension that `size` reads
+/// (a tensor.dim of a graph input), or "" when it reads none or it has no
+/// name. The runtime checks that the dimensions of one name agree.
+static StringRef inputDimName(OpFoldResult size) {
+  auto v = dyn_cast_if_present<Value>(size);
+  auto dim = v ? v.getDefiningOp<tensor::DimOp>() : tensor::DimOp();
+  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+  auto arg = dim ? dyn_cast<BlockArgument>(dim.getSource()) : BlockArgument();
+  auto func = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp())
+                  : func::FuncOp();
+  auto names =
+      func ? func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "seq.dims")
+           : ArrayAttr();
+  if (!index || !names || *index >= static_cast<int64_t>(names.size()))
+    return "";
+  auto name = dyn_cast<StringAttr>(names[*index]);
+  return name ? name.getValue() : "";
+}
+
 /// ReduceMin / ReduceMax of a short vector of sizes (symbolic elements),
 /// kept symbolic: torch exports a scripted `enumerate(xs)`'s trip count as
 /// ReduceMin([INT64_MAX, len(xs)]), which must stay len(xs) for the Loop
-/// to read xs whole. Identity constants drop out; one size left is the
-/// result. Fails (leaving the op to importReduce) otherwise.
+/// to read xs whole. Identity constants drop out, and sizes equal to one
+/// kept (isSameSize, or input dimensions of one name, which the runtime
+/// checks agree); one size left is the result. Fails (leaving the op to
+/// importReduce) otherwise.
 static LogicalResult foldSizeExtreme(GraphImporter &g, bool isMin) {
   const OnnxValue *in = g.input(0);
   // Over the vector's one axis (ONNX's default, unless
@@ -97,9 +119,15 @@ static LogicalResult foldSizeExtreme(GraphImporter &g, bool isMin) {
     return failure();
   const int64_t identity = isMin ? std::numeric_limits<int64_t>::max()
                                  : std::numeric_limits<int64_t>::min();
+  // (Sizes equal on every run count once: a scripted `zip(a.unbind(1),
+  // b.unbind(1))` is min(len(a), len(b)) over two inputs of one T.)
   SmallVector<OpFoldResult> kept;
   for (OpFoldResult e : *in->elements)
-    if (getConstantIntValue(e) != identity)
+    if (getConstantIntValue(e) != identity &&
+        llvm::none_of(kept, [&](OpFoldResult k) {
+          return seq::isSameSize(k, e) || (!inputDimName(k).empty() &&
+                                           inputDimName(k) == inputDimName(e));
+        }))
       kept.push_back(e);
   if (kept.size() != 1)
     return failure();

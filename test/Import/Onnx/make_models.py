@@ -38,9 +38,9 @@ import zlib
 import numpy as np
 import torch
 
-from last_step_models import (  # noqa: F401
-    LastStepEveryStep, NextTokenLogits, ScriptedLstmCellCat, TcnLastStep,
-    features4, features16, tokens11)
+from stream_models import (  # noqa: F401
+    LastStepEveryStep, NextTokenLogits, ScriptedLstmCellCat, ScriptedZipLoop,
+    TcnLastStep, features4, features16, tokens11, two_features4)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
     CausalSelfAttention,
@@ -485,6 +485,9 @@ MODELS = [
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("scripted_lstm_cell_cat", lambda: torch.jit.script(ScriptedLstmCellCat()),
      17, features4, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_zip_loop", lambda: torch.jit.script(ScriptedZipLoop()), 17,
+     two_features4, ["y"], {"a": {0: "B", 1: "T"}, "b": {0: "B", 1: "T"},
+                            "y": {0: "B", 1: "T"}}),
 ]
 
 

@@ -1,8 +1,9 @@
-"""Models that read the last step of a causal sequence (stream-last-step.test):
-a sequence classifier's head on a TCN's last step, a decoder exported for
-generation that returns only the next token's logits, and one that adds
-the last step to every step (not causal: its stream would use each chunk's
-last step)."""
+"""Models of the streaming tests: ones that read the last step of a causal
+sequence (stream-last-step.test: a sequence classifier's head on a TCN's
+last step, a decoder exported for generation that returns only the next
+token's logits, and one that adds the last step to every step, which is
+not causal), and scripted loops as controllers and recurrent blocks are
+written (stream-scripted-cell.test)."""
 from typing import List
 
 import numpy as np
@@ -91,3 +92,25 @@ class ScriptedLstmCellCat(torch.nn.Module):
             h, c = self.cell(torch.cat([x_t, h], -1), (h, c))
             ys.append(h)
         return torch.stack(ys, 1)
+
+
+class ScriptedZipLoop(torch.nn.Module):
+    """A scripted loop over zip(a.unbind(1), b.unbind(1)), two inputs of
+    one time axis T: torch exports its trip count as ReduceMin([len(a),
+    len(b)]), which seqc reads as T (the runtime checks that inputs of one
+    name agree), so the loop streams. Before, the ReduceMin was computed at
+    run time and the model had no step api ("'tensor.from_elements' at node
+    '/ReduceMin': not known to act on each time step independently")."""
+
+    def forward(self, a, b):
+        h = torch.zeros(a.shape[0], a.shape[2])
+        ys: List[torch.Tensor] = []
+        for a_t, b_t in zip(a.unbind(1), b.unbind(1)):
+            h = 0.9 * h + a_t
+            ys.append(h + b_t)
+        return torch.stack(ys, 1)
+
+
+def two_features4(T, B, rng):
+    return {"a": rng.standard_normal((B, T, 4)).astype(np.float32),
+            "b": rng.standard_normal((B, T, 4)).astype(np.float32)}
