@@ -97,14 +97,10 @@ LogicalResult StepBuilder::takeLastStepReads(SmallVectorImpl<Value> &taken) {
     Location loc = read.slice.getLoc();
     Value chunkSteps = getValueOrCreateConstantIndexOp(
         b, loc, getDimSize(b, loc, read.slice.getSource(), read.dim));
-    Value nonEmpty =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, chunkSteps,
-                              arith::ConstantIndexOp::create(b, loc, 0));
-    createCheck(b, loc, nonEmpty, chunkSteps,
-                describeOrigin("tensor.extract_slice", loc) +
-                    ": a streamed chunk has {} steps; the model reads the "
-                    "last step of each (y[:, -1]), which needs at least one",
-                CheckKind::shape);
+    createNonEmptyChunkCheck(b, loc, chunkSteps,
+                             describeOrigin("tensor.extract_slice", loc),
+                             "the model reads the last step of each (y[:, "
+                             "-1]), which needs at least one");
   }
   return success();
 }

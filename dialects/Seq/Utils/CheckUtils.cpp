@@ -103,6 +103,17 @@ CheckOp createCheck(OpBuilder &b, Location loc, Value condition, Value value,
   return CheckOp::create(b, loc, condition, value, message.str(), kind);
 }
 
+void createNonEmptyChunkCheck(OpBuilder &b, Location loc, Value steps,
+                              const llvm::Twine &origin,
+                              const llvm::Twine &why) {
+  Value nonEmpty =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, steps,
+                            arith::ConstantIndexOp::create(b, loc, 0));
+  createCheck(b, loc, nonEmpty, steps,
+              origin + ": a streamed chunk has {} steps; " + why,
+              CheckKind::shape);
+}
+
 void createExtentChecks(OpBuilder &b, Location loc, Value operand,
                         ArrayRef<OpFoldResult> expected, const llvm::Twine &what,
                         const llvm::Twine &basis) {

@@ -63,6 +63,13 @@ CheckOp createCheck(mlir::OpBuilder &b, mlir::Location loc,
                     mlir::Value condition, mlir::Value value,
                     const llvm::Twine &message, CheckKind kind);
 
+/// A shape check that a streamed chunk, `steps` long (index), is not empty:
+/// "<origin>: a streamed chunk has {} steps; <why>" (a causal
+/// convolution's step, a read of the last step, needs one).
+void createNonEmptyChunkCheck(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value steps, const llvm::Twine &origin,
+                              const llvm::Twine &why);
+
 /// For each dimension d of `operand` whose extent is not statically equal
 /// to `expected[d]`, a shape check "<what> dimension d is {}, but <basis>
 /// <expected size>" (e.g. what = "seq.lstm at m.seq:3:1: 'w'", basis =

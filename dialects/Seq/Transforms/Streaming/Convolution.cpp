@@ -79,14 +79,9 @@ LogicalResult carryConv(Conv1dOp op, StreamState &s) {
   // would give for an empty chunk.
   Value chunkSteps = getValueOrCreateConstantIndexOp(
       b, loc, getDimSize(b, loc, op.getInput(), 2));
-  Value nonEmpty =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, chunkSteps,
-                            arith::ConstantIndexOp::create(b, loc, 0));
-  createCheck(b, loc, nonEmpty, chunkSteps,
-              describeOrigin("seq.conv1d", loc) +
-                  ": a streamed chunk has {} steps; this causal "
-                  "convolution's step needs at least one",
-              CheckKind::shape);
+  createNonEmptyChunkCheck(b, loc, chunkSteps,
+                           describeOrigin("seq.conv1d", loc),
+                           "this causal convolution's step needs at least one");
   Value joined = tensor::ConcatOp::create(b, loc, /*dim=*/2,
                                           ValueRange{state, op.getInput()});
   // The last `history` frames of [state, chunk] are the next state.
