@@ -238,21 +238,45 @@ LogicalResult importInstanceNorm(GraphImporter &g) {
     return failure();
   double epsilon = g.floatAttr("epsilon").value_or(1e-5f);
   Value count = spatialCount(g, x);
-  Value sum = reduceSpatial(g, x, /*isMax=*/false);
-  Value mean =
-      perInstance(g, sum, {}, {}, [&](OpBuilder &b, Location l, ValueRange a) {
-        return arith::DivFOp::create(b, l, a[0], count).getResult();
+  // The corrected two-pass algorithm (Chan, Golub and LeVeque 1983): a
+  // first mean m1, then the sums of d = x - m1 and of d^2, mean = m1 +
+  // sum(d) / n and var = (sum(d^2) - sum(d)^2 / n) / n. Data far from 0
+  // (a sensor's raw values, 1e4 +- 1) lose m1's rounding error in f32's
+  // plain sum (four times PyTorch's error at 1e4); the residuals' sums do
+  // not.
+  auto divide = [&](OpBuilder &b, Location l, ValueRange a) {
+    return arith::DivFOp::create(b, l, a[0], count).getResult();
+  };
+  Value first =
+      perInstance(g, reduceSpatial(g, x, /*isMax=*/false), {}, {}, divide);
+  Value residuals = reduceSpatial(
+      g, x, /*isMax=*/false, {first},
+      [](OpBuilder &b, Location l, ValueRange a) {
+        return arith::SubFOp::create(b, l, a[0], a[1]).getResult();
       });
   Value squares =
-      reduceSpatial(g, x, /*isMax=*/false, {mean},
+      reduceSpatial(g, x, /*isMax=*/false, {first},
                     [](OpBuilder &b, Location l, ValueRange a) {
                       Value d = arith::SubFOp::create(b, l, a[0], a[1]);
                       return arith::MulFOp::create(b, l, d, d).getResult();
                     });
+  Value shift = perInstance(g, residuals, {}, {}, divide);
+  Value mean = perInstance(
+      g, first, {shift}, {}, [](OpBuilder &b, Location l, ValueRange a) {
+        return arith::AddFOp::create(b, l, a[0], a[1]).getResult();
+      });
+  // sum(d^2) - sum(d) * shift: the squares about the corrected mean.
+  Value centered = perInstance(
+      g, squares, {residuals, shift}, {},
+      [](OpBuilder &b, Location l, ValueRange a) {
+        return arith::SubFOp::create(b, l, a[0],
+                                     arith::MulFOp::create(b, l, a[1], a[2]))
+            .getResult();
+      });
   g.setOutput(
       0,
       perInstance(
-          g, x, {mean, squares}, {scale, bias},
+          g, x, {mean, centered}, {scale, bias},
           [&](OpBuilder &b, Location l, ValueRange a) {
             Value var = arith::DivFOp::create(b, l, a[2], count);
             Value invStd = math::RsqrtOp::create(

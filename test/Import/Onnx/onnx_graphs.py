@@ -407,6 +407,14 @@ def write_shape_arithmetic_limit_inputs(save, f32, ints):
         helper.make_node("Relu", ["x"], ["y"], name="Relu_1"),
         helper.make_node("Neg", ["x"], ["y"], name="Neg_1")],
         [f32("x", ["B"])], [f32("y", ["B"])])
+    # InstanceNormalization (how nn.GroupNorm exports) of data far from 0
+    # (norm-offset.test).
+    save("instance_norm_offset", [helper.make_node(
+        "InstanceNormalization", ["x", "scale", "bias"], ["y"],
+        name="InstanceNorm_0", epsilon=1e-5)],
+        [f32("x", ["B", 3, "T"])], [f32("y", ["B", 3, "T"])],
+        [helper.make_tensor("scale", TensorProto.FLOAT, [3], [1.0, 0.5, 2.0]),
+         helper.make_tensor("bias", TensorProto.FLOAT, [3], [0.0, 1.0, -1.0])])
     # Arithmetic in dtypes narrower than INT64 wraps to them
     # (narrow-int-wrap.test): uint8 (b + 10) * 2, int8 negation, int16
     # CumSum, an int32 hash of an INT32 input with INT32 constants read by
