@@ -341,11 +341,14 @@ static std::optional<int64_t> evaluate(AffineExpr expr, ArrayRef<int64_t> at) {
                          z = evaluate(bin.getRHS(), at);
   if (!a || !z)
     return std::nullopt;
+  int64_t r;
   switch (expr.getKind()) {
   case AffineExprKind::Add:
-    return *a + *z;
+    return llvm::AddOverflow(*a, *z, r) ? std::nullopt
+                                        : std::optional<int64_t>(r);
   case AffineExprKind::Mul:
-    return *a * *z;
+    return llvm::MulOverflow(*a, *z, r) ? std::nullopt
+                                        : std::optional<int64_t>(r);
   case AffineExprKind::FloorDiv:
     return *z > 0 ? std::optional<int64_t>(llvm::divideFloorSigned(*a, *z))
                   : std::nullopt;
@@ -507,10 +510,10 @@ static void checkLinalgOp(linalg::LinalgOp op) {
           continue;
         }
         last[l] = arith::SubIOp::create(cb.b, cb.loc, range[l], one);
-        if (expr.isFunctionOfDim(l))
-          someEmpty = arith::OrIOp::create(
-              cb.b, cb.loc, someEmpty,
-              cb.cmp(arith::CmpIPredicate::eq, range[l], zero));
+        // (Any empty loop: the op then reads nothing, whatever the map.)
+        someEmpty = arith::OrIOp::create(
+            cb.b, cb.loc, someEmpty,
+            cb.cmp(arith::CmpIPredicate::eq, range[l], zero));
       }
       Value extent = cb.dim(operand.get(), pos);
       if (isMonotone(expr)) {
@@ -542,6 +545,8 @@ static void checkLinalgOp(linalg::LinalgOp op) {
               return *getConstantIntValue(range[l]) <= 0;
             }))
           continue;
+        // (Folded to constants, the check still waits for the op's other
+        // loops: one of run-time size may be empty.)
         if (auto folded = foldedRange(expr, used, range, numLoops))
           bounds = {cb.constant(folded->first), cb.constant(folded->second)};
         else
@@ -549,8 +554,7 @@ static void checkLinalgOp(linalg::LinalgOp op) {
       } else {
         bounds = loopRange(cb, expr, used, range, numLoops, someEmpty);
       }
-      // (linalg's verifier admits no symbols in indexing maps, so every
-      // divisor is a constant and the range is known.)
+      // (No range for a map evaluate() refused: none to check against.)
       if (!bounds)
         continue;
       std::string exprText;

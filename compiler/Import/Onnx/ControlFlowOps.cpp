@@ -567,6 +567,7 @@ LogicalResult GraphImporter::importLoop() {
   SmallVector<Value> sequences;
   llvm::StringMap<unsigned> sequenceOf; // "X@axis" -> index in `sequences`
   llvm::StringMap<unsigned> gathered;   // Gather output -> sequence index
+  llvm::StringMap<int32_t> gatheredDtype; // ... -> the held dtype of X
   // SequenceAt(pieces, t) of x split into single steps (`for x_t in
   // x.unbind(1)`, SequenceOps.cpp) reads step t of x too; a piece that
   // keeps the split axis gets it back as a size-1 dimension.
@@ -672,6 +673,8 @@ LogicalResult GraphImporter::importLoop() {
       if (whole) {
         sequences.push_back(source);
         gathered[n.output(0)] = it->second;
+        if (const OnnxValue *x = lookup(n.input(0)))
+          gatheredDtype[n.output(0)] = x->heldDtype;
         continue;
       }
       // Step t < M of X: X must hold M steps; the scan reads X[0:M].
@@ -705,6 +708,8 @@ LogicalResult GraphImporter::importLoop() {
           builder, loc, source, offsets, sizes, strides));
     }
     gathered[n.output(0)] = it->second;
+    if (const OnnxValue *x = lookup(n.input(0)))
+      gatheredDtype[n.output(0)] = x->heldDtype;
   }
   // A loop that reads no sequence still runs M steps.
   if (sequences.empty())
@@ -762,11 +767,16 @@ LogicalResult GraphImporter::importLoop() {
             v.sequence = OnnxValue::Sequence::empty;
           else
             v.tensor = carried[c++];
+          // (A carried int32 counter holds INT32 as the body declares it.)
+          if (body.input(2 + k).type().has_tensor_type())
+            v.heldDtype = heldIntegerDtype(
+                body.input(2 + k).type().tensor_type().elem_type());
           bindInBody(scope, body.input(2 + k).name(), v);
         }
         for (const auto &entry : gathered) {
           OnnxValue slice;
           slice.tensor = slices[entry.getValue()];
+          slice.heldDtype = gatheredDtype.lookup(entry.getKey());
           if (auto kept = keptAxis.find(entry.getKey()); kept != keptAxis.end())
             slice.tensor =
                 insertUnitDim(builder, loc, slice.tensor, kept->getValue());

@@ -115,18 +115,8 @@ static int32_t outputDtype(GraphImporter &g, StringRef op, unsigned i) {
   }
   if (op == "Loop" || op == "If" || op == "Scan")
     return heldIntegerDtype(declaredSubgraphDtype(g, op, i));
-  // (EyeLike's dtype defaults to its input's; Multinomial's to INT32.)
-  if ((op == "EyeLike" && g.intAttr("dtype")) || op == "Multinomial")
-    return heldIntegerDtype(
-        static_cast<int32_t>(g.intAttr("dtype", onnx::TensorProto::INT32)));
-  static const llvm::StringSet<> indexOutputs = {"Shape",
-                                                 "Size",
-                                                 "ArgMax",
-                                                 "ArgMin",
-                                                 "NonZero",
-                                                 "RandomUniformLike",
-                                                 "RandomNormalLike",
-                                                 "SequenceLength"};
+  static const llvm::StringSet<> indexOutputs = {
+      "Shape", "Size", "ArgMax", "ArgMin", "NonZero", "SequenceLength"};
   if (indexOutputs.contains(op) || ((op == "TopK" || op == "Unique") && i > 0))
     return 0;
   // (A sequence's elements take the dtype of the tensor inserted.)
@@ -199,13 +189,18 @@ LogicalResult wrapHeldIntegerOutputs(GraphImporter &g, StringRef op) {
               op != "ConstantOfShape" && op != "Loop" && op != "If" &&
               op != "Scan";
   for (unsigned i = 0; i < g.numOutputs(); ++i) {
-    int32_t dtype = outputDtype(g, op, i);
-    if (!dtype || !g.hasOutput(i))
+    if (!g.hasOutput(i))
       continue;
-    auto [bits, isSigned] = heldWidth(dtype);
     OnnxValue *v = g.lookup(g.node->output(i));
     if (!v)
       continue;
+    // (An op that passes its input through, a Cast to INT64 of i64 data,
+    // copied the input's dtype: the output's is its own.)
+    int32_t dtype = outputDtype(g, op, i);
+    v->heldDtype = 0;
+    if (!dtype)
+      continue;
+    auto [bits, isSigned] = heldWidth(dtype);
     Type element = v->tensor     ? tensorType(v->tensor).getElementType()
                    : v->constant ? v->constant.getElementType()
                                  : Type();

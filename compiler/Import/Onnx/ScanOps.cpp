@@ -249,6 +249,9 @@ LogicalResult GraphImporter::importScan() {
         for (int i = 0; i < n + m; ++i) {
           OnnxValue v;
           v.tensor = i < n ? carried[i] : slices[i - n];
+          if (body.input(i).type().has_tensor_type())
+            v.heldDtype = heldIntegerDtype(
+                body.input(i).type().tensor_type().elem_type());
           bindInBody(scope, body.input(i).name(), v);
         }
         for (const onnx::NodeProto &inner : body.node()) {

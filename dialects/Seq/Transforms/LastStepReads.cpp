@@ -1,16 +1,18 @@
-//===- LastStepReads.cpp - y[:, -1] of a stream: its last step so far -----===//
+//===- LastStepReads.cpp - values a stream knows after its last chunk ----===//
 //
 // A sequence classifier reads the last step of a causal model's output
 // (`head(lstm(x)[:, -1])`, a TCN's `y[:, :, -1]`). In a chunk that slice is
 // the chunk's last step, which is the stream's last step so far: the
 // model's value on the stream so far, and after the last chunk the full
 // run's. Like a recurrence's final state, it may be returned or computed
-// with weights (the head), but not combined with the sequence's steps
-// (checkFinalStateUses).
+// with weights (the head), but not combined with the sequence's steps nor
+// spread back over them (checkFinalStateUses, here too).
 //
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Seq/Transforms/StepBuilder.h"
+
+#include "dialects/Seq/IR/StreamableOpInterface.h"
 
 #include "dialects/Seq/Utils/SizeUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
@@ -101,6 +103,93 @@ LogicalResult StepBuilder::takeLastStepReads(SmallVectorImpl<Value> &taken) {
                              describeOrigin("tensor.extract_slice", loc),
                              "the model reads the last step of each (y[:, "
                              "-1]), which needs at least one");
+  }
+  return success();
+}
+
+/// "the final state of 'seq.lstm' at node '/LSTM'", or "the last step
+/// taken by 'tensor.extract_slice' at ..." for a last-step read.
+static std::string describeFinal(Operation *source) {
+  return (isa<tensor::ExtractSliceOp>(source) ? "the last step taken by "
+                                              : "the final state of ") +
+         describeOrigin(("'" + source->getName().getStringRef() + "'").str(),
+                        source->getLoc());
+}
+
+bool StepBuilder::spreadsOverTime(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type)
+    return false;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d) &&
+        llvm::any_of(timeDims, [&](const InputDim &time) {
+          return isSameDimension(v, d, step.getArgument(time.arg), time.dim);
+        }))
+      return true;
+  return false;
+}
+
+/// Whether the values of tensor `v` are computed from weights and constants
+/// alone: no model input, state or step is in them (sizes may be).
+static bool isTimeFree(Value v, func::FuncOp step,
+                       llvm::DenseMap<Value, bool> &memo, int depth = 0) {
+  if (auto it = memo.find(v); it != memo.end())
+    return it->second;
+  bool timeFree;
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    timeFree = arg.getOwner()->getParentOp() == step.getOperation() &&
+               step.getArgAttr(arg.getArgNumber(), "seq.weight");
+  } else if (isa_and_nonnull<tensor::EmptyOp>(v.getDefiningOp())) {
+    timeFree = true; // sizes only, no values
+  } else if (depth > 64) {
+    timeFree = false;
+  } else {
+    Operation *def = v.getDefiningOp();
+    auto streamable = dyn_cast<seqc::seq::StreamableOpInterface>(def);
+    timeFree = !streamable || !streamable.carriesStreamState();
+    for (Value operand : def->getOperands())
+      timeFree = timeFree && (!isa<ShapedType>(operand.getType()) ||
+                              isTimeFree(operand, step, memo, depth + 1));
+  }
+  memo[v] = timeFree;
+  return timeFree;
+}
+
+LogicalResult StepBuilder::checkFinalStateUses(ArrayRef<Value> finalStates) {
+  // After a chunk, a recurrence's final state is the state so far; the
+  // whole sequence's is known only after the last chunk. The model may
+  // return it (the stream's last value is the run's) or compute with it
+  // and weights (a head on h_n), but not combine it with per-step values
+  // (o + h_n): every chunk would use its own.
+  // Final states combined with each other (two layers' h_n stacked) are
+  // known together.
+  llvm::DenseMap<Value, bool> memo;
+  SetVector<Value> tainted(finalStates.begin(), finalStates.end());
+  llvm::DenseMap<Value, Operation *> origin;
+  for (Value v : finalStates)
+    origin[v] = v.getDefiningOp();
+  for (size_t i = 0; i < tainted.size(); ++i) {
+    Operation *source = origin[tainted[i]];
+    for (Operation *user : tainted[i].getUsers()) {
+      if (isa<func::ReturnOp, tensor::DimOp>(user))
+        continue;
+      for (Value operand : user->getOperands())
+        if (isa<ShapedType>(operand.getType()) && !tainted.contains(operand) &&
+            !isTimeFree(operand, step, memo))
+          return fail(user, "it combines " + describeFinal(source) +
+                                ", which a stream knows only after the "
+                                "last chunk, with the sequence's steps");
+      for (Value result : user->getResults()) {
+        // Spread back over the steps (`y[:, -1:].expand(-1, T, -1)`),
+        // every step of a chunk would read the chunk's own.
+        if (spreadsOverTime(result))
+          return fail(user, "it spreads " + describeFinal(source) +
+                                ", which a stream knows only after the "
+                                "last chunk, over the sequence's steps");
+        if (tainted.insert(result))
+          origin[result] = source;
+      }
+    }
   }
   return success();
 }

@@ -239,8 +239,8 @@ def RaiseAlibiPass : Pass<"seq-raise-alibi"> {
     The paper's form itself, the float conversion of the keys' positions
     minus the queries' (`(arange(T)[None, :] - arange(T)[:, None])
     .float()`, broadcast along the key and query axes, reshaped to unit
-    dimensions around them), is ALiBi under a top-left causal mask (the
-    slopes negated for `i - j`).
+    dimensions around them), is ALiBi too (a constant per row apart under
+    a bottom-right mask; the slopes negated for `i - j`).
     No [H, T] bias is then computed, and a streaming step function adds
     the bias of its keys' positions instead of refusing an explicit mask.
     Masks of other forms, attentions without `causal`, with a window, a

@@ -7,7 +7,7 @@
 // the causal mask `m_h * j` differs from the paper's `m_h * (j - i)` by a
 // constant per row, which softmax cancels, so the attention is
 // seq.attention's `alibi_slopes = m` (so is the paper's `m_h * (j - i)`
-// itself, under a top-left causal mask): no [H, T] bias in memory, and a
+// itself): no [H, T] bias in memory, and a
 // stream reads the bias of its steps' positions instead of refusing an
 // explicit mask. See Passes.td.
 //
@@ -174,7 +174,8 @@ int readPositions(linalg::GenericOp product, unsigned posIn,
 
 /// seq.attention under a causal mask whose float mask is `c * float(p)`:
 /// `c` a constant varying along the heads at most, `p` the key positions
-/// (broadcast along the key axis) -> alibi_slopes = c per head.
+/// (broadcast along the key axis) or the keys' minus the queries'
+/// (readPositions) -> alibi_slopes = c per head (negated for i - j).
 struct RaiseAlibiMask : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -215,11 +216,9 @@ struct RaiseAlibiMask : OpRewritePattern<AttentionOp> {
       if (!matchPattern(slopeValue, m_Constant(&slopes)) || !form ||
           !slopes.getElementType().isF32())
         continue;
-      // m (j - i) is ALiBi's with the queries' positions top-left aligned
-      // (p(i) = i); m j differs from it by a constant per row, whatever
-      // p(i) is.
-      if (form != 1 && attention.getCausal() != CausalAlignment::top_left)
-        continue;
+      // Under the causal mask ALiBi adds m (j - p(i)): m j and m (j - i)
+      // differ from it by a constant per row (p(i) - i = Lk - Lq when
+      // bottom-right aligned), which softmax cancels.
       float sign = form == -2 ? -1.0f : 1.0f;
       // The slopes vary along the heads at most.
       SmallVector<float> perHead;

@@ -241,6 +241,9 @@ private:
   /// the input dimension it follows back to, read before any stateful op
   /// is rewritten (LastStepReads.cpp).
   void recordLastStepReads(llvm::ArrayRef<mlir::Operation *> ops);
+  /// Whether `v` has a dimension as long as the time axis (a chunk's
+  /// length in the step function).
+  bool spreadsOverTime(mlir::Value v);
   /// Whether dimension `d` of slice `op` is such a read.
   bool isLastStepRead(mlir::Operation *op, int64_t d);
   /// The last-step slices along the time axis (a chunk's last step is the
@@ -251,7 +254,7 @@ private:
   takeLastStepReads(llvm::SmallVectorImpl<mlir::Value> &taken);
   /// Fails when the model computes with ops' states after the chunk (a
   /// recurrence's final h, a chunk's last step) together with per-step
-  /// values.
+  /// values, or spreads them over the steps (LastStepReads.cpp).
   mlir::LogicalResult
   checkFinalStateUses(llvm::ArrayRef<mlir::Value> finalStates);
   /// The name seq.dims gives dimension `d` of a step function argument

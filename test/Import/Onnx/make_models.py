@@ -39,7 +39,8 @@ import numpy as np
 import torch
 
 from stream_models import (  # noqa: F401
-    LastStepEveryStep, NextTokenLogits, ScriptedLstmCellCat, ScriptedZipLoop,
+    LastStepEveryStep, LastStepSpread, NextTokenLogits, ScriptedLstmCellCat,
+    ScriptedZipLoop,
     TcnLastStep, features4, features16, tokens11, two_features4)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
@@ -487,7 +488,8 @@ MODELS = [
      17, features4, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("scripted_zip_loop", lambda: torch.jit.script(ScriptedZipLoop()), 17,
      two_features4, ["y"], {"a": {0: "B", 1: "T"}, "b": {0: "B", 1: "T"},
-                            "y": {0: "B", 1: "T"}}),
+                            "y": {0: "B", 1: "T"}}),    ("last_step_spread", LastStepSpread, 14, features4, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

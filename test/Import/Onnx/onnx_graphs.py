@@ -456,6 +456,38 @@ def write_shape_arithmetic_limit_inputs(save, f32, ints):
          const("zero32", TensorProto.INT32, 0),
          const("two32", TensorProto.INT32, 2),
          const("seven32", TensorProto.INT32, 7)])
+    # INT32 through control flow and back to INT64 (narrow-int-wrap.test):
+    # a Loop-carried INT32 plus an INT32 constant, a Scan's INT32 running
+    # sum, and a Cast to INT64 of an INT32 value squared (int64: no wrap).
+    loop_body = helper.make_graph([
+        helper.make_node("Add", ["c_in", "one"], ["c_out"]),
+        helper.make_node("Identity", ["cond_in"], ["cond_out"])],
+        "body", [i64("i", []),
+                 helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+                 i32("c_in", [1])],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+         i32("c_out", [1])],
+        [helper.make_tensor("one", TensorProto.INT32, [], [1])])
+    scan_body = helper.make_graph([
+        helper.make_node("Add", ["s_in", "xt"], ["s_out"]),
+        helper.make_node("Identity", ["s_out"], ["o"])],
+        "sbody", [i32("s_in", [1]), i32("xt", [1])],
+        [i32("s_out", [1]), i32("o", [1])])
+    save("narrow_int_control_flow", [
+        cast("c", "ci", TensorProto.INT32),
+        helper.make_node("Loop", ["trips", "", "ci"], ["carried"],
+                         body=loop_body, name="counted"),
+        cast("carried", "loop_y", TensorProto.INT64),
+        cast("x", "xi", TensorProto.INT32),
+        cast("s0", "s0i", TensorProto.INT32),
+        helper.make_node("Scan", ["s0i", "xi"], ["sf", "ys"], body=scan_body,
+                         num_scan_inputs=1, name="running"),
+        cast("ys", "scan_y", TensorProto.INT64),
+        cast("xi", "wide", TensorProto.INT64),
+        helper.make_node("Mul", ["wide", "wide"], ["square"], name="i64_mul")],
+        [i64("c", [1]), i64("x", ["T", 1]), i64("s0", [1])],
+        [i64("loop_y", [1]), i64("scan_y", ["T", 1]), i64("square", ["T", 1])],
+        [helper.make_tensor("trips", TensorProto.INT64, [], [3])])
 
 
 def save_opset17_graph(in_dir, name, nodes, inputs, outputs, inits=()):

@@ -114,3 +114,17 @@ class ScriptedZipLoop(torch.nn.Module):
 def two_features4(T, B, rng):
     return {"a": rng.standard_normal((B, T, 4)).astype(np.float32),
             "b": rng.standard_normal((B, T, 4)).astype(np.float32)}
+
+
+class LastStepSpread(nn.Module):
+    """An LSTM's last step spread back over the steps,
+    `y[:, -1:].expand(-1, T, -1)`: each step reads the sequence's end (a
+    reviewer found its stream repeating each chunk's last step)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 8, batch_first=True)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        return y[:, -1:].expand(-1, x.shape[1], -1)
