@@ -146,16 +146,15 @@ private:
   LogicalResult checkKwAgainst(StringRef kw, int64_t fromWeights,
                                const WeightTensor &w, StringRef what);
   LogicalResult expectFloat(const Val &v, int64_t rank, StringRef what);
-  /// The current layer's batch_first keyword for operand `operand` (`x`).
-  /// Warns when x's first two dimension names say the opposite layout (a
-  /// batch-like name where the layer reads time, and a time-like one where
-  /// it reads batch): the layer would silently mix the batch into the
-  /// sequence.
   /// Warns when operand `operand`, `x`, names its first two dimensions
-  /// the other way round from the layout the layer reads (B, T against
-  /// T, B): `hasOption` says whether batch_first can change it.
+  /// the other way round from the layout the layer reads (a batch-like
+  /// name where the layer reads time, and a time-like one where it reads
+  /// batch): the layer would silently mix the batch into the sequence.
+  /// `hasOption` says whether batch_first can change the layout.
   void warnIfLayoutSwapped(const Val &x, unsigned operand, bool batchFirst,
                            bool hasOption);
+  /// The current layer's batch_first keyword for operand `operand` (`x`),
+  /// with warnIfLayoutSwapped's warning.
   bool batchFirstFor(const Val &x, unsigned operand);
   /// Warns when the weights file has a recurrence's reverse direction or
   /// deeper layers that its keywords leave unread.
