@@ -501,12 +501,19 @@ Value gatherAlong(GraphImporter &g, Value x, Value ids, int64_t axis) {
 /// Whether `x` is a constant's rows from the first on: the constant, or a
 /// slice of it from row 0 whose unit dimensions were squeezed away
 /// (`cos_cached[:T]`, HF LLaMA's `cos_cached[:, :, :T].squeeze(1)
-/// .squeeze(0)`). Gathered by index it is a seq.embedding, whose table
-/// seq-raise-positions reads whole where the indices are the positions of
-/// those T steps (`cos[:T][position_ids]` with `position_ids = arange(T)`).
+/// .squeeze(0)`, or indexed `[0, 0]`). Gathered by index it is a seq.embedding,
+/// whose table seq-raise-positions reads whole where the indices are the
+/// positions of those T steps (`cos[:T][position_ids]` with `position_ids =
+/// arange(T)`).
 bool isConstantRows(Value x) {
-  while (auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>())
-    x = collapse.getSrc();
+  // (Squeezes: a collapse, or an index of unit dimensions, `[0, 0]`.)
+  while (Operation *def = x.getDefiningOp()) {
+    auto slice = dyn_cast<tensor::ExtractSliceOp>(def);
+    if (!isa<tensor::CollapseShapeOp>(def) &&
+        !(slice && slice.getDroppedDims().any()))
+      break;
+    x = def->getOperand(0);
+  }
   if (auto slice = x.getDefiningOp<tensor::ExtractSliceOp>())
     x = slice.getSource();
   return matchPattern(x, m_Constant());

@@ -431,10 +431,27 @@ struct RaiseGatheredTableRows : OpRewritePattern<EmbeddingOp> {
     if (!positions || (positions.getOffset() &&
                        !matchPattern(positions.getOffset(), m_Zero())))
       return failure();
-    // The table squeezed from the slice: its unit dimensions dropped.
+    // The table squeezed from the slice: its unit dimensions dropped, by
+    // a collapse (`.squeeze(1)`) or an index of them (`[0, 0]`, a
+    // rank-reducing slice taking the rest whole).
     Value table = embedding.getTable();
-    while (auto collapse = table.getDefiningOp<tensor::CollapseShapeOp>())
-      table = collapse.getSrc();
+    while (Operation *def = table.getDefiningOp()) {
+      auto squeeze = dyn_cast<tensor::ExtractSliceOp>(def);
+      if (!isa<tensor::CollapseShapeOp>(def) &&
+          !(squeeze && squeeze.getDroppedDims().any() &&
+            llvm::all_of(llvm::seq<int64_t>(squeeze.getSourceType().getRank()),
+                         [&](int64_t d) {
+                           return squeeze.getDroppedDims().test(d) ||
+                                  squeezedDim(squeeze, d).has_value();
+                         }) &&
+            llvm::all_of(llvm::seq<int64_t>(squeeze.getSourceType().getRank()),
+                         [&](int64_t d) {
+                           return !squeeze.getDroppedDims().test(d) ||
+                                  squeeze.getSourceType().getDimSize(d) == 1;
+                         })))
+        break;
+      table = def->getOperand(0);
+    }
     auto slice = table.getDefiningOp<tensor::ExtractSliceOp>();
     std::optional<TableRows> rows =
         slice ? matchTableRows(slice) : std::nullopt;

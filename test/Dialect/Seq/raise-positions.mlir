@@ -322,3 +322,22 @@ func.func @squeezed_table_slice(%x: tensor<1x?x4xf32>) -> tensor<1x?x4xf32> {
   } -> tensor<1x?x4xf32>
   return %y : tensor<1x?x4xf32>
 }
+
+// -----
+
+// The same table indexed `[:, :, :T][0, 0]` (a rank-reducing slice that
+// takes the rest whole) before the gather at positions: the whole table.
+// CHECK-LABEL: func.func @indexed_table_rows
+// CHECK: seq.embedding %{{.+}}, %{{.+}} : (tensor<?xi64>, tensor<6x4xf32>)
+func.func @indexed_table_rows(%x: tensor<1x?x4xf32>) -> tensor<?x4xf32> {
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %table = arith.constant dense<1.5> : tensor<1x1x6x4xf32>
+  %t = tensor.dim %x, %c1 : tensor<1x?x4xf32>
+  %slice = tensor.extract_slice %table[0, 0, 0, 0] [1, 1, %t, 4] [1, 1, 1, 1] : tensor<1x1x6x4xf32> to tensor<1x1x?x4xf32>
+  %n = tensor.dim %slice, %c2 : tensor<1x1x?x4xf32>
+  %rows = tensor.extract_slice %slice[0, 0, 0, 0] [1, 1, %n, 4] [1, 1, 1, 1] : tensor<1x1x?x4xf32> to tensor<?x4xf32>
+  %pos = seq.positions %x dim(1) : tensor<1x?x4xf32> -> tensor<?xi64>
+  %a = seq.embedding %pos, %rows : (tensor<?xi64>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %a : tensor<?x4xf32>
+}
