@@ -55,19 +55,6 @@ std::optional<unsigned> onlyDimRead(linalg::GenericOp generic,
   return read;
 }
 
-/// The seq.positions (no offset) that `v` is, through reshapes to unit
-/// dimensions around them; null when it is not.
-PositionsOp positionsOf(Value v) {
-  while (isa_and_present<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-                         tensor::CastOp>(v.getDefiningOp()))
-    v = v.getDefiningOp()->getOperand(0);
-  auto positions = v.getDefiningOp<PositionsOp>();
-  if (!positions ||
-      (positions.getOffset() && !matchPattern(positions.getOffset(), m_Zero())))
-    return PositionsOp();
-  return positions;
-}
-
 /// The single-input generic yielding `cast(its input)` that defines `v`,
 /// its output indexed like its input; null otherwise.
 template <typename CastOp> linalg::GenericOp castOf(Value v) {
@@ -121,7 +108,7 @@ int readPositions(linalg::GenericOp product, unsigned posIn,
   auto isKeys = [&](PositionsOp p) {
     return p && isSameDimension(p.getLike(), p.getDim(), attention.getKey(), 2);
   };
-  if (PositionsOp keys = positionsOf(ints)) {
+  if (PositionsOp keys = positionsFromZero(ints)) {
     std::optional<unsigned> along = onlyDimRead(product, posIn);
     return isKeys(keys) && along && static_cast<int64_t>(*along) == keyDim ? 1
                                                                            : 0;
@@ -150,7 +137,7 @@ int readPositions(linalg::GenericOp product, unsigned posIn,
     auto arg = dyn_cast<BlockArgument>(operand);
     if (!arg || arg.getOwner() != body || arg.getArgNumber() > 1)
       return {PositionsOp(), -1};
-    PositionsOp p = positionsOf(diff.getDpsInputs()[arg.getArgNumber()]);
+    PositionsOp p = positionsFromZero(diff.getDpsInputs()[arg.getArgNumber()]);
     std::optional<unsigned> loop = onlyDimRead(diff, arg.getArgNumber());
     std::optional<int64_t> at = loop ? productLoop(*loop) : std::nullopt;
     return {p, at ? *at : -1};

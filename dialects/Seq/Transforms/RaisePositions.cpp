@@ -254,6 +254,21 @@ std::optional<unsigned> squeezedDim(Operation *squeezed, unsigned axis) {
   return std::nullopt;
 }
 
+/// Whether `op` is a rank-reducing tensor.extract_slice that only drops
+/// unit dimensions (`t[0, 0]` of a [1, 1, T, D] table), taking the rest
+/// whole.
+bool isIndexedSqueeze(Operation *op) {
+  auto slice = dyn_cast<tensor::ExtractSliceOp>(op);
+  if (!slice || !slice.getDroppedDims().any())
+    return false;
+  llvm::SmallBitVector dropped = slice.getDroppedDims();
+  return llvm::all_of(
+      llvm::seq<int64_t>(slice.getSourceType().getRank()), [&](int64_t d) {
+        return dropped.test(d) ? slice.getSourceType().getDimSize(d) == 1
+                               : squeezedDim(slice, d).has_value();
+      });
+}
+
 /// Whether every user of `value` (a table's slice, or that slice squeezed)
 /// reads it in a linalg op beside an operand whose dimension on the same
 /// loop is dimension `index` of `like` (or reads only its size: `pe[:,
@@ -423,32 +438,15 @@ struct RaiseGatheredTableRows : OpRewritePattern<EmbeddingOp> {
 
   LogicalResult matchAndRewrite(EmbeddingOp embedding,
                                 PatternRewriter &rewriter) const override {
-    Value indices = embedding.getIndices();
-    while (isa_and_present<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-                           tensor::CastOp>(indices.getDefiningOp()))
-      indices = indices.getDefiningOp()->getOperand(0);
-    auto positions = indices.getDefiningOp<PositionsOp>();
-    if (!positions || (positions.getOffset() &&
-                       !matchPattern(positions.getOffset(), m_Zero())))
+    PositionsOp positions = positionsFromZero(embedding.getIndices());
+    if (!positions)
       return failure();
     // The table squeezed from the slice: its unit dimensions dropped, by
     // a collapse (`.squeeze(1)`) or an index of them (`[0, 0]`, a
     // rank-reducing slice taking the rest whole).
     Value table = embedding.getTable();
     while (Operation *def = table.getDefiningOp()) {
-      auto squeeze = dyn_cast<tensor::ExtractSliceOp>(def);
-      if (!isa<tensor::CollapseShapeOp>(def) &&
-          !(squeeze && squeeze.getDroppedDims().any() &&
-            llvm::all_of(llvm::seq<int64_t>(squeeze.getSourceType().getRank()),
-                         [&](int64_t d) {
-                           return squeeze.getDroppedDims().test(d) ||
-                                  squeezedDim(squeeze, d).has_value();
-                         }) &&
-            llvm::all_of(llvm::seq<int64_t>(squeeze.getSourceType().getRank()),
-                         [&](int64_t d) {
-                           return !squeeze.getDroppedDims().test(d) ||
-                                  squeeze.getSourceType().getDimSize(d) == 1;
-                         })))
+      if (!isa<tensor::CollapseShapeOp>(def) && !isIndexedSqueeze(def))
         break;
       table = def->getOperand(0);
     }

@@ -330,4 +330,15 @@ void applyRaising(Operation *op, RewritePatternSet &&patterns) {
   (void)applyPatternsGreedily(op, std::move(patterns), config);
 }
 
+PositionsOp positionsFromZero(Value v) {
+  while (isa_and_present<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+                         tensor::CastOp>(v.getDefiningOp()))
+    v = v.getDefiningOp()->getOperand(0);
+  auto positions = v.getDefiningOp<PositionsOp>();
+  if (!positions ||
+      (positions.getOffset() && !matchPattern(positions.getOffset(), m_Zero())))
+    return PositionsOp();
+  return positions;
+}
+
 } // namespace seqc::seq

@@ -15,6 +15,8 @@
 #ifndef SEQC_DIALECTS_SEQ_TRANSFORMS_RAISINGMATCHERS_H
 #define SEQC_DIALECTS_SEQ_TRANSFORMS_RAISINGMATCHERS_H
 
+#include "dialects/Seq/IR/SeqOps.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -99,6 +101,11 @@ std::optional<Length> readLength(
 /// removes, read from what replaces it.
 void replaceDims(mlir::PatternRewriter &rewriter, mlir::Value value,
                  llvm::function_ref<mlir::Value(mlir::Location, int64_t)> size);
+
+/// The seq.positions starting at 0 (no offset, or a zero one) that `v` is,
+/// through reshapes and casts to unit dimensions around them (`arange(T)
+/// [None, :]`); null when it is not.
+PositionsOp positionsFromZero(mlir::Value v);
 
 /// Applies a raising's `patterns` to `op` until none matches, erasing the
 /// ops they leave unused and folding nothing else (the model's other ops
