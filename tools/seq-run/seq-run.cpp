@@ -87,7 +87,10 @@ Options
   --weights FILE      The safetensors file of a model compiled with
                       'seqc --external-weights' (seqc writes it beside the
                       object as BASE.safetensors); the runtime maps it and
-                      checks every weight's name, dtype and shape.
+                      checks every weight's name, dtype and shape. With a
+                      model file, the weights seqc compiles in ('seqc
+                      --weights': a .seq's safetensors, instead of the
+                      file its weights line names).
   --symbol SYM        The model's api getter in the library (default
                       seqc_default_model_api; each model also exports
                       <name>_api, and a causal one <name>_step_api). Only
@@ -379,7 +382,7 @@ int main(int argc, char **argv) {
   if (opts.streamChunk > 0 &&
       !openStream(loaded.api, loaded.model, loaded.pool,
                   opts.streamDimGiven ? opts.streamDim : std::string(),
-                  opts.dims, tensors, opts.weights, stream))
+                  opts.dims, tensors, loaded.weights, stream))
     return kExitFailure;
   RunFn run = [&](std::vector<seqc_tensor> &outputs, bool reuse) {
     return opts.streamChunk > 0

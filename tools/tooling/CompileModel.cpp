@@ -36,8 +36,8 @@ std::string findSeqc() {
   return "";
 }
 
-bool compileModel(const std::string &model, const TempDir &dir,
-                  std::string &library) {
+bool compileModel(const std::string &model, const std::string &weights,
+                  const TempDir &dir, std::string &library) {
   std::string seqc = findSeqc();
   if (seqc.empty()) {
     printError("cannot find the seqc compiler next to seq-run or on PATH to "
@@ -56,8 +56,11 @@ bool compileModel(const std::string &model, const TempDir &dir,
   const std::string base = dir.path() + "/" + stem;
   ProgramResult result;
   std::string error;
-  if (!runProgram({seqc, model, "--emit=shared", "--mcpu=native", "-o", base},
-                  dir.path(), /*mergeErrors=*/true, result, error)) {
+  std::vector<std::string> args = {
+      seqc, model, "--emit=shared", "--mcpu=native", "-o", base};
+  if (!weights.empty())
+    args.insert(args.end(), {"--weights", weights});
+  if (!runProgram(args, dir.path(), /*mergeErrors=*/true, result, error)) {
     printError("%s", error.c_str());
     return false;
   }
@@ -82,13 +85,15 @@ bool compileModel(const std::string &model, const TempDir &dir,
   return false;
 }
 
-std::string noStepReason(const std::string &model) {
+std::string noStepReason(const std::string &model, const std::string &weights) {
   std::string seqc = findSeqc();
   ProgramResult result;
   std::string error;
+  std::vector<std::string> args = {seqc, model, "--emit=header", "-o", "-"};
+  if (!weights.empty())
+    args.insert(args.end(), {"--weights", weights});
   if (seqc.empty() ||
-      !runProgram({seqc, model, "--emit=header", "-o", "-"}, ".",
-                  /*mergeErrors=*/false, result, error) ||
+      !runProgram(args, ".", /*mergeErrors=*/false, result, error) ||
       !result.exited || result.exitCode != 0)
     return "";
   // The header's "/* No streaming API (NAME_step): seqc derives one for a

@@ -74,6 +74,8 @@ static bool segmentsInsideFile(const std::string &path, std::string &why) {
 bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
   std::string library = options.model;
   TempDir tmp;
+  // Whether seqc compiled options.weights into the library.
+  bool compiledWeights = false;
   if (access(options.model.c_str(), R_OK) != 0) {
     printError("cannot read model '%s': %s", options.model.c_str(),
                std::strerror(errno));
@@ -92,8 +94,11 @@ bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
                  std::strerror(errno));
       return false;
     }
-    if (!compileModel(options.model, tmp, library))
+    // A model file's --weights are the ones seqc compiles in (a .seq's
+    // safetensors), not an --external-weights file to open it with.
+    if (!compileModel(options.model, options.weights, tmp, library))
       return false;
+    compiledWeights = !options.weights.empty();
   }
   // dlopen searches the library path for a name without a slash.
   if (library.find('/') == std::string::npos)
@@ -118,7 +123,7 @@ bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
     // shared library says it in seqc_default_model_no_step_reason.
     std::string whyNoStep;
     if (options.symbol == kDefaultStepSymbol && !isSharedLibrary(options.model))
-      whyNoStep = noStepReason(options.model);
+      whyNoStep = noStepReason(options.model, options.weights);
     else if (options.symbol == kDefaultStepSymbol)
       if (auto *text = static_cast<const char *>(
               dlsym(loaded.handle, "seqc_default_model_no_step_reason")))
@@ -152,10 +157,12 @@ bool loadModel(const LoadOptions &options, LoadedModel &loaded) {
     return false;
   }
   seqc_error err{};
+  if (!compiledWeights)
+    loaded.weights = options.weights;
   seqc_status opened =
-      options.weights.empty()
+      loaded.weights.empty()
           ? seqc_rt_model_open(api, &loaded.model, &err)
-          : seqc_rt_model_open_weights(api, options.weights.c_str(),
+          : seqc_rt_model_open_weights(api, loaded.weights.c_str(),
                                        &loaded.model, &err);
   if (opened != SEQC_OK) {
     // A `weight` line of the signature (seqc/model.h): the model was

@@ -27,8 +27,9 @@ struct LoadOptions {
   /// Whether the api must be a step api (with states) to stream, or must
   /// not be one.
   bool streaming = false;
-  /// The safetensors file of a model compiled with --external-weights
-  /// (empty: the model must embed its weights).
+  /// The safetensors file of a library compiled with --external-weights
+  /// (empty: the model must embed its weights); for a model file, the
+  /// weights seqc compiles in (`seqc --weights`: a .seq's safetensors).
   std::string weights;
 };
 
@@ -39,6 +40,9 @@ struct LoadedModel {
   const seqc_model_api *api = nullptr;
   seqc_model *model = nullptr;
   seqc_thread_pool *pool = nullptr; // threads > 1
+  /// The --external-weights file the model was opened with ("" when its
+  /// weights are compiled in); a stream opens with it too.
+  std::string weights;
   LoadedModel() = default;
   LoadedModel(const LoadedModel &) = delete;
   LoadedModel &operator=(const LoadedModel &) = delete;

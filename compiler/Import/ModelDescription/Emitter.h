@@ -317,6 +317,15 @@ private:
   FailureOr<Val> emitTranspose(const Val &x);
   FailureOr<Val> emitPermute(const Val &x);
   FailureOr<Val> emitReshape(const Val &x);
+  // Parts of values (Slicing.cpp).
+  /// x[..., start:end:step] along `dim` (step >= 1; no `end`: to the end),
+  /// with Python's clamping of the bounds; a fixed extent's empty slice is
+  /// an error.
+  FailureOr<Val> sliceAlong(const Val &x, int64_t dim, int64_t start,
+                            std::optional<int64_t> end, int64_t step);
+  FailureOr<Val> emitSlice(const Val &x);
+  FailureOr<Val> emitFlip(const Val &x);
+  FailureOr<Val> emitGlu(const Val &x);
   FailureOr<int64_t> normalizeDim(int64_t dim, int64_t rank, StringRef kw);
 
   const ModelDescription &md;

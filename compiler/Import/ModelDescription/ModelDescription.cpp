@@ -317,6 +317,12 @@ FailureOr<Val> Emitter::emitLayer(const LayerStmt &layer,
     return emitPermute(operands[0]);
   if (kind == "reshape")
     return emitReshape(operands[0]);
+  if (kind == "slice")
+    return emitSlice(operands[0]);
+  if (kind == "flip")
+    return emitFlip(operands[0]);
+  if (kind == "glu")
+    return emitGlu(operands[0]);
   if (kind == "dropout")
     return operands[0];
   if (kind == "parameter")
