@@ -41,6 +41,7 @@ import torch
 from stream_models import (  # noqa: F401
     LastStepEveryStep, LastStepSpread, NextTokenLogits, ScriptedLstmCellCat,
     ScriptedZipLoop,
+    ScriptedHeadsLoop,
     TcnLastStep, features4, features16, tokens11, two_features4)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
@@ -488,8 +489,11 @@ MODELS = [
      17, features4, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("scripted_zip_loop", lambda: torch.jit.script(ScriptedZipLoop()), 17,
      two_features4, ["y"], {"a": {0: "B", 1: "T"}, "b": {0: "B", 1: "T"},
-                            "y": {0: "B", 1: "T"}}),    ("last_step_spread", LastStepSpread, 14, features4, ["y"],
+                            "y": {0: "B", 1: "T"}}),
+    ("last_step_spread", LastStepSpread, 14, features4, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_heads_loop", lambda: torch.jit.script(ScriptedHeadsLoop()), 17,
+     features4, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

@@ -111,6 +111,31 @@ class ScriptedZipLoop(torch.nn.Module):
         return torch.stack(ys, 1)
 
 
+class ScriptedHeadsLoop(torch.nn.Module):
+    """A scripted loop whose state is split into heads with the batch size
+    read before the loop, `h.view(B, 2, 4)` (xLSTM's sLSTM, a per-head
+    block-diagonal recurrence): the projection the body reads was reshaped
+    with x.size(0) and x.size(1), so its sizes computed from T shape it,
+    but the body reads only B. Before, the loop was refused a step api
+    ("its body reads the sequence's length")."""
+
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(4, 8)
+        self.r = nn.Parameter(torch.linspace(-0.4, 0.4, 32).reshape(2, 4, 4))
+
+    def forward(self, x):
+        B, T = x.size(0), x.size(1)
+        wx = self.proj(x).view(B, T, 2, 4)
+        h = torch.zeros(B, 8)
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(1)):
+            rh = torch.einsum("bhd,hde->bhe", h.view(B, 2, 4), self.r)
+            h = torch.tanh(wx[:, t] + rh).reshape(B, 8)
+            ys.append(h)
+        return torch.stack(ys, 1)
+
+
 def two_features4(T, B, rng):
     return {"a": rng.standard_normal((B, T, 4)).astype(np.float32),
             "b": rng.standard_normal((B, T, 4)).astype(np.float32)}

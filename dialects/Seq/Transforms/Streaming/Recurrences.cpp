@@ -13,10 +13,10 @@
 #include "dialects/Seq/Transforms/StreamableOpInterfaceImpl.h"
 #include "dialects/Seq/Utils/SizeUtils.h"
 
-#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 
@@ -125,33 +125,73 @@ LogicalResult carryLinearAttention(LinearAttentionOp op, StreamState &s) {
 
 /// Whether the scan `op`'s body reads the length T of `sequence` (its
 /// dimension 0): a tensor.dim, in the body or behind a value it captures
-/// (through any ops), of that dimension, of another tensor's dimension of
-/// the same size, or of another input's dimension of T's name (chunked
-/// alike). A slice that cannot be computed counts as reading it.
+/// (through the ops that compute it), of that dimension, of another
+/// tensor's dimension of the same size, or of another input's dimension of
+/// T's name (chunked alike). Sizes that only shape a tensor are not read
+/// by it: a tensor.empty's sizes and a reshape's output_shape (the batch
+/// and the time steps of the projection `x.view(B, T, 4, H)` a body reads
+/// [B, ...] of do not make the body read T); the size a body needs is
+/// read by a tensor.dim, which is checked. A value the walk cannot follow
+/// (an enclosing loop's argument) counts as reading it.
 static bool readsLength(ScanOp op, Value sequence, StreamState &s) {
-  SetVector<Operation *> slice; // shared: each op is visited once
-  BackwardSliceOptions options;
-  options.omitBlockArguments = true;
-  options.omitUsesFromAbove = false;
-  options.inclusive = true;
+  llvm::SmallPtrSet<Operation *, 32> seen;
+  SmallVector<Operation *> work;
   bool unknown = false;
+  // The ops whose results, or whose nested regions' reads from above,
+  // the body's values depend on.
+  auto follow = [&](Value v) {
+    if (Operation *def = v.getDefiningOp()) {
+      if (seen.insert(def).second)
+        work.push_back(def);
+      return;
+    }
+    // A block argument outside the body: the function's inputs are
+    // tensors (the captured-tensor check covers them); any other (an
+    // enclosing loop's) is not followed.
+    auto arg = cast<BlockArgument>(v);
+    if (!isa<FunctionOpInterface>(arg.getOwner()->getParentOp()))
+      unknown = true;
+  };
+  auto readsFromAbove = [&](Operation *holder, Region &region) {
+    region.walk([&](Operation *inner) {
+      for (Value operand : inner->getOperands())
+        if (!holder->isAncestor(operand.getParentRegion()->getParentOp()))
+          follow(operand);
+    });
+  };
+  // The body's own tensor.dims, and the values it captures.
   op.getBody().walk([&](Operation *inner) {
-    if (isa<tensor::DimOp>(inner))
-      slice.insert(inner);
+    if (isa<tensor::DimOp>(inner) && seen.insert(inner).second)
+      work.push_back(inner);
     for (Value operand : inner->getOperands())
-      if (!op.getBody().isAncestor(operand.getParentRegion()) &&
-          operand.getDefiningOp() && !slice.contains(operand.getDefiningOp()))
-        unknown |= failed(getBackwardSlice(operand, &slice, options));
+      if (!op.getBody().isAncestor(operand.getParentRegion()))
+        follow(operand);
   });
-  return unknown || llvm::any_of(slice, [&](Operation *inner) {
-           auto dim = dyn_cast<tensor::DimOp>(inner);
-           std::optional<int64_t> index =
-               dim ? dim.getConstantIndex() : std::nullopt;
-           return index &&
-                  (isSameDimension(dim.getSource(), *index, sequence, 0) ||
-                   s.isSameInputDimension(dim.getSource(), *index, sequence,
-                                          0));
-         });
+  bool length = false;
+  while (!work.empty() && !length && !unknown) {
+    Operation *def = work.pop_back_val();
+    if (auto dim = dyn_cast<tensor::DimOp>(def)) {
+      // A size: T's (or one equal to it) is the length; another (the
+      // batch) is not, whatever the tensor's other sizes.
+      std::optional<int64_t> index = dim.getConstantIndex();
+      length = !index ||
+               isSameDimension(dim.getSource(), *index, sequence, 0) ||
+               s.isSameInputDimension(dim.getSource(), *index, sequence, 0);
+      continue;
+    }
+    // Only a tensor's shape: no element depends on these sizes.
+    if (isa<tensor::EmptyOp>(def))
+      continue;
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
+      follow(expand.getSrc());
+      continue;
+    }
+    for (Value operand : def->getOperands())
+      follow(operand);
+    for (Region &region : def->getRegions())
+      readsFromAbove(def, region);
+  }
+  return length || unknown;
 }
 
 LogicalResult carryScan(ScanOp op, StreamState &s) {
