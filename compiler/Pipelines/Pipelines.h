@@ -59,6 +59,11 @@ struct CpuPipelineOptions {
   /// share their attention's code. The CUDA pipeline keeps the attention
   /// inline (its kernels are outlined from the host code's loops).
   bool outlineAttentionKernels = true;
+  /// Float32 sums over the time steps (or 2048 elements or more)
+  /// accumulate in float64 (seqc-accumulate-long-sums). The CUDA pipeline
+  /// keeps float32: there a sum is one thread's loop, and the conversions
+  /// would be kernels of their own (one more launch per softmax).
+  bool accumulateLongSums = true;
 };
 
 /// Options of the CUDA pipeline (`seqc --target=cuda`).
