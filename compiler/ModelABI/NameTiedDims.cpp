@@ -219,6 +219,24 @@ void DimensionTies::visit(Operation *op) {
     }
     return;
   }
+  // A slice that keeps a whole dimension (its size is the source's
+  // tensor.dim: `h[:, -1]` keeps the batch) has the source's extent there;
+  // dimensions a rank-reducing slice drops are skipped.
+  if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    llvm::SmallBitVector dropped = slice.getDroppedDims();
+    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+    for (int64_t d = 0, r = 0; d < static_cast<int64_t>(sizes.size()); ++d) {
+      if (dropped.test(d))
+        continue;
+      auto size = dyn_cast_if_present<Value>(sizes[d]);
+      auto dim = size ? size.getDefiningOp<tensor::DimOp>() : tensor::DimOp();
+      if (dim && dim.getSource() == slice.getSource() &&
+          dim.getConstantIndex() == d)
+        softTie(slice.getSource(), d, slice.getResult(), r);
+      ++r;
+    }
+    return;
+  }
   if (auto castOp = dyn_cast<tensor::CastOp>(op)) {
     for (int64_t d = 0; d < rankOf(castOp.getResult()); ++d)
       softTie(castOp.getSource(), d, castOp.getResult(), d);

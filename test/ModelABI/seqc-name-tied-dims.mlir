@@ -152,3 +152,23 @@ func.func @reshapes(%x: tensor<?x1x?xf32> {seq.dims = ["T", "", "B"]},
   %j = tensor.concat dim(0) %a, %b : (tensor<2x?xf32>, tensor<3x?xf32>) -> tensor<5x?xf32>
   return %c, %f, %j : tensor<?x?xf32>, tensor<?xf32>, tensor<5x?xf32>
 }
+
+// -----
+
+// A slice that keeps a dimension whole (its size is the source's
+// tensor.dim) names it after the source's: the last step of a batch-first
+// [B, T, 8] keeps B, also through a rank-reducing slice; a slice of a
+// run-time length (the first n steps) names nothing.
+// CHECK-LABEL: func.func @slices(
+// CHECK-SAME: -> (tensor<?x8xf32> {seq.dims = ["B", ""]}, tensor<?x?x8xf32> {seq.dims = ["B", "", ""]})
+func.func @slices(%x: tensor<?x?x8xf32> {seq.dims = ["B", "T", ""]}, %n: index)
+    -> (tensor<?x8xf32>, tensor<?x?x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %b = tensor.dim %x, %c0 : tensor<?x?x8xf32>
+  %t = tensor.dim %x, %c1 : tensor<?x?x8xf32>
+  %last = arith.subi %t, %c1 : index
+  %y = tensor.extract_slice %x[0, %last, 0] [%b, 1, 8] [1, 1, 1] : tensor<?x?x8xf32> to tensor<?x8xf32>
+  %z = tensor.extract_slice %x[0, 0, 0] [%b, %n, 8] [1, 1, 1] : tensor<?x?x8xf32> to tensor<?x?x8xf32>
+  return %y, %z : tensor<?x8xf32>, tensor<?x?x8xf32>
+}

@@ -215,12 +215,11 @@ LogicalResult StepBuilder::checkOutputDims() {
       auto ret = cast<func::ReturnOp>(step.getBody().front().getTerminator());
       Operation *producer = ret.getOperand(r).getDefiningOp();
       return fail(producer ? producer : ret.getOperation(),
-                  "output " + std::to_string(r) +
-                      " has a dimension of "
-                      "run-time size (" +
-                      std::to_string(d) +
-                      ") that no input dimension names (time merged with "
-                      "features?), so chunks of it cannot be joined");
+                  "dimension " + std::to_string(d) + " of output " +
+                      std::to_string(r) +
+                      " has a run-time size that no input dimension names "
+                      "(time merged with features?), so chunks of it cannot "
+                      "be joined");
     }
   }
   return success();

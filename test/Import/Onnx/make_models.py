@@ -42,6 +42,7 @@ from stream_models import (  # noqa: F401
     LastStepEveryStep, LastStepSpread, NextTokenLogits, ScriptedLstmCellCat,
     ScriptedZipLoop,
     ScriptedHeadsLoop,
+    ScriptedUnbindLastStep,
     TcnLastStep, features4, features16, tokens11, two_features4)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
@@ -494,6 +495,8 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("scripted_heads_loop", lambda: torch.jit.script(ScriptedHeadsLoop()), 17,
      features4, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_unbind_last_step", ScriptedUnbindLastStep, 17, features4,
+     ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B"}}),
 ]
 
 

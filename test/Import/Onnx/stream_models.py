@@ -136,6 +136,35 @@ class ScriptedHeadsLoop(torch.nn.Module):
         return torch.stack(ys, 1)
 
 
+class ScriptedUnbindLastStep(torch.nn.Module):
+    """An IndRNN-style scripted loop over x.unbind(1) read at its last step,
+    `head(h[:, -1])`: torch's shape inference declares the output rank 4
+    ([B, ?, ?, 5]), so seqc names its batch from the ops. The slice keeping
+    the batch whole (h[:, -1]'s size is tensor.dim of h) had no tie: the
+    output's batch was '?' and the model had no step api ("output 0 has a
+    dimension of run-time size (0) that no input dimension names")."""
+
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(4, 8)
+        self.u = nn.Parameter(torch.linspace(0.1, 0.9, 8))
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.head(_indrnn_scan(self.proj(x), self.u)[:, -1])
+
+
+@torch.jit.script
+def _indrnn_scan(wx, u):
+    """IndRNN (Li et al. 2018): h_t = relu(wx_t + u * h_{t-1})."""
+    h = torch.zeros_like(wx[:, 0])
+    hs: List[torch.Tensor] = []
+    for x_t in wx.unbind(1):
+        h = torch.relu(x_t + u * h)
+        hs.append(h)
+    return torch.stack(hs, 1)
+
+
 def two_features4(T, B, rng):
     return {"a": rng.standard_normal((B, T, 4)).astype(np.float32),
             "b": rng.standard_normal((B, T, 4)).astype(np.float32)}
