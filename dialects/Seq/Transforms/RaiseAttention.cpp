@@ -45,9 +45,13 @@ namespace {
 struct Matmul {
   Value lhs, rhs;
   bool rhsTransposed;
+  /// A constant factor applied to the product before its batch dimensions
+  /// were expanded (torch.baddbmm's alpha on [B * H, L, S] scores).
+  double scale = 1.0;
 };
 
 std::optional<Matmul> matchMatmul(Value v);
+std::optional<std::pair<Value, double>> matchScale(Value v);
 
 /// Whether `reassociation` groups all dimensions but the last two of a
 /// rank-`rank` tensor into one.
@@ -72,7 +76,21 @@ std::optional<Matmul> matchCollapsedBatchMatmul(Value v) {
   int64_t rank = expand.getResultType().getRank();
   if (rank < 4 || !groupsBatchDims(expand.getReassociationIndices(), rank))
     return std::nullopt;
-  std::optional<Matmul> inner = matchMatmul(expand.getSrc());
+  // A constant scale and an added zero in the collapsed space (GPT-NeoX's
+  // baddbmm(zeros, q, k^T, beta=1, alpha=1/norm) on [B * H, L, D] views).
+  Value product = expand.getSrc();
+  double scale = 1.0;
+  while (true) {
+    if (Value x = plusZeroOperand(product)) {
+      product = x;
+    } else if (auto scaled = matchScale(product)) {
+      product = scaled->first;
+      scale *= scaled->second;
+    } else {
+      break;
+    }
+  }
+  std::optional<Matmul> inner = matchMatmul(product);
   if (!inner)
     return std::nullopt;
   ArrayRef<int64_t> batch =
@@ -90,9 +108,17 @@ std::optional<Matmul> matchCollapsedBatchMatmul(Value v) {
     return collapse.getSrc();
   };
   Value lhs = uncollapse(inner->lhs), rhs = uncollapse(inner->rhs);
+  bool rhsTransposed = inner->rhsTransposed;
+  // k.transpose(1, 2) of the [B * H, S, D] view: the uncollapsed k read
+  // the other way round.
+  auto swap = inner->rhs.getDefiningOp<linalg::TransposeOp>();
+  if (!rhs && swap && swap.getPermutation() == ArrayRef<int64_t>{0, 2, 1}) {
+    rhs = uncollapse(swap.getInput());
+    rhsTransposed = !rhsTransposed;
+  }
   if (!lhs || !rhs)
     return std::nullopt;
-  return Matmul{lhs, rhs, inner->rhsTransposed};
+  return Matmul{lhs, rhs, rhsTransposed, inner->scale * scale};
 }
 
 std::optional<Matmul> matchMatmul(Value v) {
@@ -335,8 +361,12 @@ FailureOr<Scores> matchScoresStep(Value v) {
     s.q = qk->lhs;
     s.k = qk->rhs;
     s.kTransposed = qk->rhsTransposed;
+    s.scale = qk->scale;
     return s;
   }
+  // q k^T + 0: the scores (GPT-2's `+ 0.0`).
+  if (Value x = plusZeroOperand(v))
+    return matchScores(x);
   if (auto scaled = matchScale(v)) {
     // (q k^T + m) * c is not q k^T * c + m: the scale must come first.
     FailureOr<Scores> s = matchScores(scaled->first);
@@ -742,7 +772,8 @@ struct RaiseAttention : RewritePattern {
     std::optional<Matmul> pv = matchMatmul(out);
     auto outType = cast<RankedTensorType>(out.getType());
     int64_t rank = outType.getRank();
-    if (!pv || pv->rhsTransposed || (rank != 3 && rank != 4))
+    if (!pv || pv->rhsTransposed || pv->scale != 1.0 ||
+        (rank != 3 && rank != 4))
       return failure();
     auto softmax = pv->lhs.getDefiningOp<linalg::SoftmaxOp>();
     if (!softmax || (int64_t)softmax.getDimension() != rank - 1)

@@ -63,6 +63,21 @@ std::optional<Elementwise> matchElementwise(Value v) {
   return Elementwise{op, op.getBody()->getTerminator()->getOperand(0)};
 }
 
+Value plusZeroOperand(Value v) {
+  std::optional<Elementwise> e = matchElementwise(v);
+  auto add = e ? e->yielded.getDefiningOp<arith::AddFOp>() : arith::AddFOp();
+  if (!add)
+    return {};
+  std::optional<BodyLeaf> a = readLeaf(e->op, add.getLhs()),
+                          b = readLeaf(e->op, add.getRhs());
+  if (a && a->scalar == 0.0)
+    std::swap(a, b);
+  if (!a || !b || b->scalar != 0.0 || !a->tensor || !a->map.isIdentity() ||
+      a->tensor.getType() != v.getType())
+    return {};
+  return a->tensor;
+}
+
 std::optional<BodyLeaf> readLeaf(linalg::GenericOp op, Value x) {
   if (auto arg = dyn_cast<BlockArgument>(x)) {
     if (arg.getOwner() != op.getBody() ||

@@ -35,6 +35,13 @@ struct Elementwise {
 /// The elementwise generic producing `v`, if that is what produces it.
 std::optional<Elementwise> matchElementwise(mlir::Value v);
 
+/// `x` where `v` = x + z (or z + x), an elementwise generic reading x
+/// element for element with `v`'s type and z all zeros (a fill, or
+/// ConstantOfShape(0) times a constant: torch.baddbmm's `beta * zeros`
+/// before GPT-NeoX's scores, GPT-2's `+ 0.0`); null otherwise. (x + 0 is
+/// x, but for -0, which becomes +0.)
+mlir::Value plusZeroOperand(mlir::Value v);
+
 /// The tensor operand of a unary elementwise generic `v` applying one Op
 /// to a tensor of `v`'s type read element by element; null otherwise.
 template <typename Op> mlir::Value unaryOperand(mlir::Value v);

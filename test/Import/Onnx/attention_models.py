@@ -1226,3 +1226,42 @@ def t5_inputs(T, B, rng):
     return {"input_ids": rng.integers(0, 24, (B, T)).astype(np.int64),
             "decoder_input_ids": rng.integers(0, 24, (B, T + 2)).astype(
                 np.int64)}
+
+
+class BaddbmmAttention(nn.Module):
+    """GPT-NeoX's attention as Hugging Face transformers 4.30 writes _attn:
+    q and k viewed as [B * H, T, D], the scores torch.baddbmm(zeros, q,
+    k^T, beta=1, alpha=1/sqrt(D)) (ONNX: a MatMul scaled and added to
+    ConstantOfShape(0) times 1 before the view back to [B, H, T, T]), the
+    causal mask a slice of a registered tril buffer applied with
+    torch.where(mask, scores, finfo.min). Before, it was not raised to
+    seq.attention: no step api ("a slice whose bounds are run-time sizes
+    may select time steps")."""
+
+    def __init__(self, e=8, heads=2, max_positions=32):
+        super().__init__()
+        self.heads, self.d = heads, e // heads
+        self.qkv = nn.Linear(e, 3 * e)
+        self.dense = nn.Linear(e, e)
+        self.register_buffer("bias", torch.tril(torch.ones(
+            max_positions, max_positions, dtype=torch.bool)).view(
+                1, 1, max_positions, max_positions))
+        self.norm_factor = math.sqrt(self.d)
+
+    def forward(self, x):
+        b, t, e = x.shape
+        qkv = self.qkv(x).view(b, t, self.heads, 3 * self.d).permute(0, 2, 1, 3)
+        q, k, v = qkv.chunk(3, dim=-1)
+        ql, kl = q.size(-2), k.size(-2)
+        causal = self.bias[:, :, kl - ql:kl, :kl]
+        q = q.reshape(b * self.heads, ql, self.d)
+        k = k.reshape(b * self.heads, kl, self.d)
+        scores = torch.zeros(b * self.heads, ql, kl, dtype=q.dtype)
+        scores = torch.baddbmm(scores, q, k.transpose(1, 2), beta=1.0,
+                               alpha=1.0 / self.norm_factor)
+        scores = scores.view(b, self.heads, ql, kl)
+        fill = torch.tensor(torch.finfo(scores.dtype).min, dtype=scores.dtype)
+        scores = torch.where(causal, scores, fill)
+        weights = F.softmax(scores, dim=-1)
+        out = torch.matmul(weights, v).transpose(1, 2).reshape(b, t, e)
+        return self.dense(out)

@@ -48,7 +48,7 @@ from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
     CausalSelfAttention,
     CrossAttention, DebertaBuckets, DistilBertMaskedFill, FloatArangeRotary,
-    AlibiCausal, CachedRotary, GatheredRotary,
+    AlibiCausal, BaddbmmAttention, CachedRotary, GatheredRotary,
     Gpt, GptJAttention, InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
@@ -497,6 +497,8 @@ MODELS = [
      features4, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("scripted_unbind_last_step", ScriptedUnbindLastStep, 17, features4,
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B"}}),
+    ("baddbmm_attention", BaddbmmAttention, 14, batch_one_features, ["y"],
+     {"x": {1: "T"}, "y": {1: "T"}}),
 ]
 
 
