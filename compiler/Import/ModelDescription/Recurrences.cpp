@@ -240,14 +240,22 @@ FailureOr<Val> Emitter::emitRecurrence(ArrayRef<Val> operands) {
     Value ic =
         c0 ? initialState(*c0, layer, numDirs, cType, batchFirst) : Value();
     Value y, yh, yc;
+    // Each layer of a stack is one op: named by its layer, so that the
+    // states a stream carries (the header's list) and any message tell the
+    // layers apart.
+    Location opLoc =
+        numLayers > 1
+            ? Location(NameLoc::get(
+                  b.getStringAttr("layer " + std::to_string(layer)), here()))
+            : here();
     if (kind == "lstm") {
-      auto op = seq::LstmOp::create(b, here(), yType, hType, cType, cur.value,
+      auto op = seq::LstmOp::create(b, opLoc, yType, hType, cType, cur.value,
                                     wc, rc, bc, ih, ic, Value(), pc, Value(),
                                     (uint64_t)hidden, direction, layout,
                                     ArrayAttr(), FloatAttr(), false);
       y = op.getY(), yh = op.getYH(), yc = op.getYC();
     } else if (kind == "gru") {
-      auto op = seq::GruOp::create(b, here(), yType, hType, cur.value, wc, rc,
+      auto op = seq::GruOp::create(b, opLoc, yType, hType, cur.value, wc, rc,
                                    bc, ih, Value(), (uint64_t)hidden, direction,
                                    layout, ArrayAttr(), FloatAttr(), true);
       y = op.getY(), yh = op.getYH();
@@ -258,7 +266,7 @@ FailureOr<Val> Emitter::emitRecurrence(ArrayRef<Val> operands) {
             seq::ActivationAttr::get(ctx, seq::ActivationKind::relu);
         acts = b.getArrayAttr(SmallVector<Attribute>(numDirs, relu));
       }
-      auto op = seq::RnnOp::create(b, here(), yType, hType, cur.value, wc, rc,
+      auto op = seq::RnnOp::create(b, opLoc, yType, hType, cur.value, wc, rc,
                                    bc, ih, Value(), (uint64_t)hidden, direction,
                                    layout, acts, FloatAttr());
       y = op.getY(), yh = op.getYH();

@@ -31,7 +31,12 @@ std::string describeLocation(Location loc) {
 
 static std::string describeLocationImpl(Location loc) {
   return llvm::TypeSwitch<Location, std::string>(loc)
-      .Case([](NameLoc l) {
+      .Case([](NameLoc l) -> std::string {
+        // A name on a place in a source file (a layer of a .seq stack):
+        // both. An ONNX node's has no line: its name.
+        std::string where = describeLocationImpl(l.getChildLoc());
+        if (isa<FileLineColLoc>(l.getChildLoc()) && !where.empty())
+          return where + " (" + l.getName().getValue().str() + ")";
         return "node '" + l.getName().getValue().str() + "'";
       })
       .Case([](FileLineColLoc l) -> std::string {
