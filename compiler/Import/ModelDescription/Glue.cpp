@@ -306,9 +306,13 @@ FailureOr<Val> Emitter::emitConcat(ArrayRef<Val> operands) {
     const Val &v = operands[i];
     bool ok = v.rank() == rank &&
               v.type().getElementType() == operands[0].type().getElementType();
+    // Sizes agree, and run-time ones are not named apart ([B, T, 6] with
+    // [B, S, 6]: T and S are different inputs' lengths).
     for (int64_t d = 0; ok && d < rank; ++d)
       ok = d == *dim ||
-           v.type().getDimSize(d) == operands[0].type().getDimSize(d);
+           (v.type().getDimSize(d) == operands[0].type().getDimSize(d) &&
+            (v.dims[d].empty() || operands[0].dims[d].empty() ||
+             v.dims[d] == operands[0].dims[d]));
     if (!ok) {
       error(current->operands[i].value.pos)
           << "concat needs operands of one dtype that agree except in "
