@@ -89,7 +89,9 @@ createTorchMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
 /// (ONNX CumSum, torch.cumsum): a seq.scan over that axis carrying the
 /// running sum, so the work is linear in the length. `reverse` sums from
 /// the end; `exclusive` leaves each element out of its own sum (the first
-/// output is 0).
+/// output is 0). A float sum accumulates in float64 and each output is
+/// rounded to x's type, as PyTorch's CPU cumsum (whose accumulator type for
+/// float is double); the stream's carried sum is then f64.
 mlir::Value createCumSum(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                          int64_t axis, bool exclusive, bool reverse);
 
