@@ -144,6 +144,11 @@ OpFoldResult getDecidedSize(Value v, int64_t d) {
   return traceSize(v, d, end);
 }
 
+OpFoldResult getDecidedSize(Value v, int64_t d,
+                            std::pair<Value, int64_t> &end) {
+  return traceSize(v, d, end);
+}
+
 OpFoldResult getDecidedSize(OpFoldResult size) {
   std::optional<std::pair<Value, int64_t>> dim = asDimOf(size);
   if (!dim)

@@ -27,6 +27,11 @@ namespace seqc::seq {
 /// argument, say). Null when unknown.
 mlir::OpFoldResult getDecidedSize(mlir::Value v, int64_t d);
 
+/// The same, with the (value, dimension) where the walk stopped in `end`
+/// (a block argument, an op it does not see through).
+mlir::OpFoldResult getDecidedSize(mlir::Value v, int64_t d,
+                                  std::pair<mlir::Value, int64_t> &end);
+
 /// `size` read back the same way when it is a tensor.dim (else itself).
 mlir::OpFoldResult getDecidedSize(mlir::OpFoldResult size);
 

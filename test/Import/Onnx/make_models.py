@@ -99,7 +99,8 @@ from recurrent_models import (  # noqa: F401
     ScriptedFirstStep, ScriptedGreedyDecoder, ScriptedIndexedOut,
     ScriptedLocationAttention, ScriptedLookahead, ScriptedMemory, ScriptedRnn,
     ScriptedBranches, ScriptedDeepCells, ScriptedLengthInLoop,
-    ScriptedUnbindLoops, ScriptedOtherLength, GruFlattenTime,
+    ScriptedUnbindLoops, ScriptedOtherLength, ScriptedReshapedLength,
+    GruFlattenTime,
     other_length_inputs, ScriptedSsm, ScriptedStepIndex,
     StridedTimeGru, Tcn, TcnTagger, TokenShifts,
     batch_first_features, branch_inputs,
@@ -499,6 +500,12 @@ MODELS = [
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B"}}),
     ("baddbmm_attention", BaddbmmAttention, 14, batch_one_features, ["y"],
      {"x": {1: "T"}, "y": {1: "T"}}),
+    ("scripted_reshaped_length",
+     lambda: torch.jit.script(ScriptedReshapedLength(False)), 17, features4,
+     ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("scripted_flattened_length",
+     lambda: torch.jit.script(ScriptedReshapedLength(True)), 17, features4,
+     ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

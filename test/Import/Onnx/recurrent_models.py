@@ -188,6 +188,31 @@ class ScriptedOtherLength(nn.Module):
         return torch.stack(ys, 1)
 
 
+class ScriptedReshapedLength(nn.Module):
+    """A scripted loop whose body reads a size computed from T through a
+    reshape: x.view(B, -1, 2).size(1) is 2 * T, x.flatten(1).size(1) is
+    T * F. Not streamable (a chunk knows only its own length); a reviewer
+    found the step read each chunk's (wrong numbers, no error), the
+    flatten's also before the reshape rule was narrowed."""
+
+    def __init__(self, flatten: bool):
+        super().__init__()
+        self.flatten = flatten
+        self.f = nn.Linear(4, 6)
+
+    def forward(self, x):  # x [B, T, 4]
+        if self.flatten:
+            n = x.flatten(1).size(1) // 4
+        else:
+            n = x.view(x.size(0), -1, 2).size(1)
+        h = torch.zeros(x.size(0), 6)
+        ys: List[torch.Tensor] = []
+        for t in range(x.size(1)):
+            h = torch.tanh(self.f(x[:, t]) + 0.5 * h) * (t + 1) / n
+            ys.append(h)
+        return torch.stack(ys, 1)
+
+
 class GruFlattenTime(nn.Module):
     """A GRU's outputs flattened over time and features, [B, T * H]: its
     chunks cannot be joined, so no step function (before: one whose

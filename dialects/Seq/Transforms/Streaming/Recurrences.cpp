@@ -123,17 +123,142 @@ LogicalResult carryLinearAttention(LinearAttentionOp op, StreamState &s) {
   return success();
 }
 
+/// Whether a size is, or is computed from, the length T of a scan's
+/// `sequence` (its dimension 0): a chunk knows only its own length.
+class LengthDependence {
+public:
+  enum Answer { No, Yes, Unknown };
+
+  LengthDependence(ScanOp op, Value sequence, StreamState &s)
+      : op(op), sequence(sequence), s(s) {}
+
+  /// Whether dimension `d` of `v` is T or computed from it: T itself (or
+  /// an input dimension of T's name), a product a collapse formed with it
+  /// (B * T of a flatten), or a size computed by arithmetic from it (T * 2
+  /// in a reshape's output_shape). No for a static size or an input's
+  /// other dimension (the batch). Unknown where the size cannot be traced
+  /// to where it was decided; `stuck` is then the value whose defining op
+  /// decided it (null: an enclosing loop's argument).
+  Answer dimension(Value v, int64_t d, Value &stuck) {
+    for (int steps = 0; steps < 256; ++steps) {
+      if (isSameDimension(v, d, sequence, 0) ||
+          s.isSameInputDimension(v, d, sequence, 0))
+        return Yes;
+      if (auto arg = dyn_cast<BlockArgument>(v)) {
+        // The scan's own: a step's slice of a sequence has the sequence's
+        // other dimensions, a carried value its initial value's.
+        if (arg.getOwner() == &op.getBodyBlock()) {
+          for (auto [k, slice] : llvm::enumerate(op.getSliceArgs()))
+            if (slice == arg) {
+              v = op.getSequences()[k];
+              d += 1;
+              break;
+            }
+          for (auto [k, carried] : llvm::enumerate(op.getCarriedArgs()))
+            if (carried == arg)
+              v = op.getInits()[k];
+          if (v != arg)
+            continue;
+        }
+        // A model input's dimension other than T; another block's
+        // argument (an enclosing loop's) is not followed.
+        stuck = Value();
+        return isa<FunctionOpInterface>(arg.getOwner()->getParentOp())
+                   ? No
+                   : Unknown;
+      }
+      std::pair<Value, int64_t> end;
+      OpFoldResult size = getDecidedSize(v, d, end);
+      if (!size) {
+        // A collapse's product: T if one of its factors is.
+        SmallVector<std::pair<Value, int64_t>> factors =
+            getCollapsedFactors(v, d);
+        if (!factors.empty()) {
+          Answer answer = No;
+          for (auto [fv, fd] : factors) {
+            Answer a = dimension(fv, fd, stuck);
+            if (a == Yes)
+              return Yes;
+            if (a == Unknown)
+              answer = Unknown;
+          }
+          return answer;
+        }
+        // Traced to a block argument (the scan's own, a model input): on
+        // from there; else the op that decided it.
+        if (isa<BlockArgument>(end.first) && end != std::make_pair(v, d)) {
+          std::tie(v, d) = end;
+          continue;
+        }
+        stuck = end.first;
+        return Unknown;
+      }
+      auto value = dyn_cast<Value>(size);
+      if (!value)
+        return No; // static
+      auto dim = value.getDefiningOp<tensor::DimOp>();
+      std::optional<int64_t> index =
+          dim ? dim.getConstantIndex() : std::nullopt;
+      if (!dim || !index)
+        return computed(value, stuck);
+      if (dim.getSource() == v && *index == d) {
+        stuck = v;
+        return Unknown;
+      }
+      v = dim.getSource();
+      d = *index;
+    }
+    stuck = Value();
+    return Unknown;
+  }
+
+  /// Whether the index value `size` is computed from T: the sizes
+  /// (tensor.dims) its arithmetic reads.
+  Answer computed(Value size, Value &stuck) {
+    SmallVector<Value> work = {size};
+    llvm::SmallPtrSet<Operation *, 16> seen;
+    Answer answer = No;
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      Operation *def = v.getDefiningOp();
+      if (!def || def->getNumRegions() != 0) {
+        stuck = Value();
+        answer = Unknown;
+        continue;
+      }
+      if (!seen.insert(def).second)
+        continue;
+      if (auto dim = dyn_cast<tensor::DimOp>(def)) {
+        std::optional<int64_t> index = dim.getConstantIndex();
+        Answer a = index ? dimension(dim.getSource(), *index, stuck) : Unknown;
+        if (a == Yes)
+          return Yes;
+        if (a == Unknown)
+          answer = Unknown;
+        continue;
+      }
+      llvm::append_range(work, def->getOperands());
+    }
+    return answer;
+  }
+
+private:
+  ScanOp op;
+  Value sequence;
+  StreamState &s;
+};
+
 /// Whether the scan `op`'s body reads the length T of `sequence` (its
-/// dimension 0): a tensor.dim, in the body or behind a value it captures
-/// (through the ops that compute it), of that dimension, of another
-/// tensor's dimension of the same size, or of another input's dimension of
-/// T's name (chunked alike). Sizes that only shape a tensor are not read
-/// by it: a tensor.empty's sizes and a reshape's output_shape (the batch
-/// and the time steps of the projection `x.view(B, T, 4, H)` a body reads
-/// [B, ...] of do not make the body read T); the size a body needs is
-/// read by a tensor.dim, which is checked. A value the walk cannot follow
-/// (an enclosing loop's argument) counts as reading it.
+/// dimension 0): a size, in the body or behind a value it captures
+/// (through the ops that compute it), that is T or computed from it
+/// (LengthDependence: T * 2 of a reshape, B * T of a flatten). A size a
+/// reshape only shapes its result with is read where a tensor.dim reads
+/// the result (the batch and time steps of the projection `x.view(B, T,
+/// 4, H)` a body reads [B, ...] of do not make the body read T). A value
+/// the walk cannot follow (an enclosing loop's argument) counts as reading
+/// it.
 static bool readsLength(ScanOp op, Value sequence, StreamState &s) {
+  LengthDependence lengths(op, sequence, s);
   llvm::SmallPtrSet<Operation *, 32> seen;
   SmallVector<Operation *> work;
   bool unknown = false;
@@ -171,17 +296,23 @@ static bool readsLength(ScanOp op, Value sequence, StreamState &s) {
   while (!work.empty() && !length && !unknown) {
     Operation *def = work.pop_back_val();
     if (auto dim = dyn_cast<tensor::DimOp>(def)) {
-      // A size: T's (or one equal to it) is the length; another (the
-      // batch) is not, whatever the tensor's other sizes.
       std::optional<int64_t> index = dim.getConstantIndex();
-      length = !index ||
-               isSameDimension(dim.getSource(), *index, sequence, 0) ||
-               s.isSameInputDimension(dim.getSource(), *index, sequence, 0);
+      Value stuck;
+      auto answer = index ? lengths.dimension(dim.getSource(), *index, stuck)
+                          : LengthDependence::Unknown;
+      length = answer == LengthDependence::Yes;
+      // A size decided by an op the trace does not see through (a loop's
+      // result): whatever that op reads decides it.
+      if (answer == LengthDependence::Unknown) {
+        if (stuck)
+          follow(stuck);
+        else
+          unknown = true;
+      }
       continue;
     }
-    // Only a tensor's shape: no element depends on these sizes.
-    if (isa<tensor::EmptyOp>(def))
-      continue;
+    // A reshape's output_shape only shapes its result (read above when a
+    // tensor.dim reads it).
     if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
       follow(expand.getSrc());
       continue;
@@ -192,6 +323,30 @@ static bool readsLength(ScanOp op, Value sequence, StreamState &s) {
       readsFromAbove(def, region);
   }
   return length || unknown;
+}
+
+/// Whether the body of `op` captures a tensor with a dimension that may be
+/// T or computed from it (x.view(B, 2 * T, 2) read whole): it would read
+/// steps the chunk does not hold.
+static bool capturesSequenceLong(ScanOp op, Value sequence, StreamState &s) {
+  LengthDependence lengths(op, sequence, s);
+  WalkResult captured = op.getBody().walk([&](Operation *inner) {
+    // (A tensor.dim reads a size, not steps: readsLength.)
+    if (isa<tensor::DimOp>(inner))
+      return WalkResult::advance();
+    for (Value operand : inner->getOperands()) {
+      auto type = dyn_cast<RankedTensorType>(operand.getType());
+      if (!type || op.getBody().isAncestor(operand.getParentRegion()))
+        continue;
+      Value stuck;
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        if (type.isDynamicDim(d) &&
+            lengths.dimension(operand, d, stuck) == LengthDependence::Yes)
+          return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return captured.wasInterrupted();
 }
 
 LogicalResult carryScan(ScanOp op, StreamState &s) {
@@ -214,27 +369,11 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
   // The body may read tensors from outside whole (a memory, an encoder's
   // output), but not one as long as the sequence (also another input of
   // the time axis's name, chunked alike: m[:, 0] would read each chunk's
-  // first step): it would read steps the
+  // first step), or of a length computed from it: it would read steps the
   // chunk does not hold (a lookahead x[t + 1]) or index the chunk with the
   // stream's step.
   Value sequence = op.getSequences()[0];
-  WalkResult captured = op.getBody().walk([&](Operation *inner) {
-    // (A tensor.dim reads a size, not steps: readsLength below.)
-    if (isa<tensor::DimOp>(inner))
-      return WalkResult::advance();
-    for (Value operand : inner->getOperands()) {
-      auto type = dyn_cast<RankedTensorType>(operand.getType());
-      if (!type || op.getBody().isAncestor(operand.getParentRegion()))
-        continue;
-      for (int64_t d = 0; d < type.getRank(); ++d)
-        if (type.isDynamicDim(d) &&
-            (isSameDimension(operand, d, sequence, 0) ||
-             s.isSameInputDimension(operand, d, sequence, 0)))
-          return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  if (captured.wasInterrupted())
+  if (capturesSequenceLong(op, sequence, s))
     return s.fail(op, "its body reads a tensor as long as the sequence at "
                       "steps of its own choosing, which a chunk does not "
                       "hold");
