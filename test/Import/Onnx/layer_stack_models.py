@@ -1,5 +1,7 @@
 """Deep stacks of identical layers, which seqc compiles as one function
 called per layer (seqc-outline-repeated-layers)."""
+import math
+
 import torch
 from torch import nn
 
@@ -52,3 +54,78 @@ class CausalDecoderStack(nn.Module):
         mask = torch.full((t, t), float("-inf")).triu(1)
         with torch.enable_grad():
             return self.layers(x, mask=mask)
+
+
+class Gpt2Stack(nn.Module):
+    """A 3-layer GPT-2 as Hugging Face transformers 4.30 writes it (Conv1D
+    projections, a tril buffer sliced and applied with torch.where(...,
+    finfo.min), gelu_new), exported without a key/value cache. The copies
+    of its repeated layer begin inside one layer, so a copy hands the next
+    its empty buffer for the residual sum beside the sum written into it:
+    the outlined layer function returned both, bufferization took them for
+    two buffers, and the next layer's fill overwrote its own input (logits
+    off by 10 on a scale of 10; a user's 6-layer model by 36)."""
+
+    def __init__(self, vocab=11, e=16, heads=2, layers=3, positions=32):
+        super().__init__()
+        self.heads, self.e = heads, e
+        self.wte = nn.Embedding(vocab, e)
+        self.wpe = nn.Embedding(positions, e)
+        self.blocks = nn.ModuleList([_Gpt2Block(e, heads, positions)
+                                     for _ in range(layers)])
+        self.ln_f = nn.LayerNorm(e)
+        with torch.no_grad():
+            for p in self.parameters():
+                p.copy_(torch.randn_like(p) * 0.3)
+
+    def forward(self, ids):
+        positions = torch.arange(ids.size(1)).unsqueeze(0)
+        h = self.wte(ids) + self.wpe(positions)
+        for block in self.blocks:
+            h = block(h)
+        return torch.matmul(self.ln_f(h), self.wte.weight.t())
+
+
+class _Conv1D(nn.Module):
+    """Hugging Face's Conv1D: a linear layer with the weight [in, out]."""
+
+    def __init__(self, nf, nx):
+        super().__init__()
+        self.nf = nf
+        self.weight = nn.Parameter(torch.empty(nx, nf))
+        self.bias = nn.Parameter(torch.empty(nf))
+
+    def forward(self, x):
+        size_out = x.size()[:-1] + (self.nf,)
+        x = torch.addmm(self.bias, x.view(-1, x.size(-1)), self.weight)
+        return x.view(size_out)
+
+
+class _Gpt2Block(nn.Module):
+    def __init__(self, e, heads, positions):
+        super().__init__()
+        self.heads, self.d = heads, e // heads
+        self.ln_1, self.ln_2 = nn.LayerNorm(e), nn.LayerNorm(e)
+        self.c_attn, self.c_proj = _Conv1D(3 * e, e), _Conv1D(e, e)
+        self.c_fc, self.mlp_proj = _Conv1D(4 * e, e), _Conv1D(e, 4 * e)
+        self.register_buffer("bias", torch.tril(torch.ones(
+            positions, positions, dtype=torch.bool)).view(
+                1, 1, positions, positions), persistent=False)
+
+    def split(self, t):
+        return t.view(t.size()[:-1] + (self.heads, self.d)).permute(0, 2, 1, 3)
+
+    def forward(self, h):
+        q, k, v = self.c_attn(self.ln_1(h)).split(self.heads * self.d, dim=2)
+        q, k, v = self.split(q), self.split(k), self.split(v)
+        w = torch.matmul(q, k.transpose(-1, -2)) / (v.size(-1) ** 0.5)
+        ql, kl = q.size(-2), k.size(-2)
+        mask = self.bias[:, :, kl - ql:kl, :kl]
+        w = torch.where(mask, w, torch.tensor(torch.finfo(w.dtype).min))
+        a = torch.matmul(torch.softmax(w, dim=-1), v).permute(0, 2, 1, 3)
+        a = a.contiguous().view(a.size()[:-2] + (self.heads * self.d,))
+        h = self.c_proj(a) + h
+        x = self.c_fc(self.ln_2(h))
+        x = 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) *
+                                        (x + 0.044715 * torch.pow(x, 3.0))))
+        return h + self.mlp_proj(x)

@@ -69,7 +69,8 @@ from fixture_shapes import (  # noqa: F401
 from integer_graphs import write_int32_model, write_size_cast_like_model
 from slice_graphs import write_runtime_slices_model
 from matmul_graphs import write_matmul_ranks_model
-from layer_stack_models import CausalDecoderStack, EncoderStackBatchOne
+from layer_stack_models import (CausalDecoderStack, EncoderStackBatchOne,
+                                Gpt2Stack)
 from memory_attention_models import TransformerXlMemory, memory_inputs
 from onnx_graphs import (  # noqa: F401
     write_conv2d_inputs, write_cumsum_model,
@@ -506,6 +507,8 @@ MODELS = [
     ("scripted_flattened_length",
      lambda: torch.jit.script(ScriptedReshapedLength(True)), 17, features4,
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("gpt2_stack", Gpt2Stack, 14, tokens11, ["logits"],
+     {"ids": {0: "B", 1: "T"}, "logits": {0: "B", 1: "T"}}),
 ]
 
 
