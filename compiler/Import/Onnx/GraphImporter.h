@@ -300,6 +300,16 @@ mlir::FailureOr<llvm::SmallVector<int64_t>> sliceAxes(GraphImporter &g,
 /// The sizes of every dimension of `x` (constants where static).
 llvm::SmallVector<mlir::OpFoldResult> shapeOf(GraphImporter &g, mlir::Value x);
 
+/// The `seq.dims` name of the model input dimension that `size` reads (a
+/// tensor.dim of a graph input, where seq::getDecidedSize finds it), or ""
+/// when it reads none or that has no name (TensorOps.cpp).
+llvm::StringRef inputDimName(mlir::OpFoldResult size);
+/// Whether `a` and `b` are the same size on every run: seq::isSameSize, or
+/// two model input dimensions of one name (the runtime checks that those
+/// agree before every run and step: a decoder's batch and its encoder
+/// output's, both B).
+bool isSameRunSize(mlir::OpFoldResult a, mlir::OpFoldResult b);
+
 using Ints = llvm::SmallVector<mlir::OpFoldResult>;
 /// a + b, a - b, a * b or a / b (`kind`) of index sizes, folded when both
 /// are constants and the result is exact (TensorOps.cpp).

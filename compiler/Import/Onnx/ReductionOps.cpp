@@ -79,25 +79,6 @@ ReductionShape getReductionShape(GraphImporter &g, Value x,
   return r;
 }
 
-/// The `seq.dims` name of the model input dimension that `size` reads
-/// (a tensor.dim of a graph input), or "" when it reads none or it has no
-/// name. The runtime checks that the dimensions of one name agree.
-static StringRef inputDimName(OpFoldResult size) {
-  auto v = dyn_cast_if_present<Value>(size);
-  auto dim = v ? v.getDefiningOp<tensor::DimOp>() : tensor::DimOp();
-  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
-  auto arg = dim ? dyn_cast<BlockArgument>(dim.getSource()) : BlockArgument();
-  auto func = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp())
-                  : func::FuncOp();
-  auto names =
-      func ? func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "seq.dims")
-           : ArrayAttr();
-  if (!index || !names || *index >= static_cast<int64_t>(names.size()))
-    return "";
-  auto name = dyn_cast<StringAttr>(names[*index]);
-  return name ? name.getValue() : "";
-}
-
 /// ReduceMin / ReduceMax of a short vector of sizes (symbolic elements),
 /// kept symbolic: torch exports a scripted `enumerate(xs)`'s trip count as
 /// ReduceMin([INT64_MAX, len(xs)]), which must stay len(xs) for the Loop
@@ -124,10 +105,8 @@ static LogicalResult foldSizeExtreme(GraphImporter &g, bool isMin) {
   SmallVector<OpFoldResult> kept;
   for (OpFoldResult e : *in->elements)
     if (getConstantIntValue(e) != identity &&
-        llvm::none_of(kept, [&](OpFoldResult k) {
-          return seq::isSameSize(k, e) || (!inputDimName(k).empty() &&
-                                           inputDimName(k) == inputDimName(e));
-        }))
+        llvm::none_of(kept,
+                      [&](OpFoldResult k) { return isSameRunSize(k, e); }))
       kept.push_back(e);
   if (kept.size() != 1)
     return failure();

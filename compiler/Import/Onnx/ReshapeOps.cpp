@@ -110,7 +110,7 @@ void addFactors(GraphImporter &g, OpFoldResult size, SizeFactors &f) {
 
 /// The product of `a` against that of `b`: their constants and how many
 /// dynamic factors of each side the other lacks once the provably equal
-/// ones (seq::isSameSize) cancel in pairs.
+/// ones (isSameRunSize) cancel in pairs.
 struct ProductBalance {
   SizeFactors a, b;
   size_t onlyA = 0, onlyB = 0;
@@ -126,7 +126,7 @@ ProductBalance balanceProducts(GraphImporter &g, ArrayRef<OpFoldResult> a,
   SmallVector<OpFoldResult> rest(p.b.values);
   for (OpFoldResult v : p.a.values) {
     auto same = llvm::find_if(
-        rest, [&](OpFoldResult r) { return seq::isSameSize(v, r); });
+        rest, [&](OpFoldResult r) { return isSameRunSize(v, r); });
     if (same == rest.end())
       ++p.onlyA;
     else
@@ -230,7 +230,7 @@ std::optional<Refinement> refine(GraphImporter &g, ArrayRef<OpFoldResult> in,
     b.constant /= common;
     for (auto it = a.values.begin(); it != a.values.end();) {
       auto same = llvm::find_if(
-          b.values, [&](OpFoldResult v) { return seq::isSameSize(*it, v); });
+          b.values, [&](OpFoldResult v) { return isSameRunSize(*it, v); });
       if (same == b.values.end()) {
         ++it;
         continue;
@@ -610,7 +610,8 @@ LogicalResult importReshape(GraphImporter &g) {
   if (inferred >= 0) {
     // -1 is the input's element count over the other target sizes, factor
     // by factor: sizes that appear on both sides (copied by 0, or the same
-    // length however reached: seq::isSameSize) cancel, also inside
+    // length however reached, or input dimensions of one name:
+    // isSameRunSize) cancel, also inside
     // products, so [T, B, 2, 6] -> [0, 0, -1] infers a static 12,
     // x.reshape(B * T, -1) of [B, T, 8] a static 8, and Hugging Face's
     // arange(T).unsqueeze(0).view(-1, T) a static 1 (which broadcasts
@@ -630,7 +631,7 @@ LogicalResult importReshape(GraphImporter &g) {
     SmallVector<OpFoldResult> unmatched;
     for (OpFoldResult d : den.values) {
       auto same = llvm::find_if(
-          num.values, [&](OpFoldResult n) { return seq::isSameSize(n, d); });
+          num.values, [&](OpFoldResult n) { return isSameRunSize(n, d); });
       if (same != num.values.end())
         num.values.erase(same);
       else

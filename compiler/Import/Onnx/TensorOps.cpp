@@ -35,6 +35,37 @@ using namespace seqc;
 
 namespace seqc::onnx_import {
 
+StringRef inputDimName(OpFoldResult size) {
+  auto v = dyn_cast_if_present<Value>(size);
+  auto dim = v ? v.getDefiningOp<tensor::DimOp>() : tensor::DimOp();
+  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+  if (!index)
+    return "";
+  // Where the size was decided: the walk ends at a model input's dimension
+  // (a Linear's batch is its input's).
+  std::pair<Value, int64_t> end;
+  (void)seq::getDecidedSize(dim.getSource(), *index, end);
+  auto arg = dyn_cast<BlockArgument>(end.first);
+  // (A block being built, a Loop body's, has no parent op yet.)
+  auto func =
+      arg ? dyn_cast_if_present<func::FuncOp>(arg.getOwner()->getParentOp())
+          : func::FuncOp();
+  auto names =
+      func ? func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "seq.dims")
+           : ArrayAttr();
+  if (!names || end.second >= static_cast<int64_t>(names.size()))
+    return "";
+  auto name = dyn_cast<StringAttr>(names[end.second]);
+  return name ? name.getValue() : "";
+}
+
+bool isSameRunSize(OpFoldResult a, OpFoldResult b) {
+  if (seq::isSameSize(a, b))
+    return true;
+  StringRef name = inputDimName(a);
+  return !name.empty() && name == inputDimName(b);
+}
+
 OpFoldResult foldedIndexOp(GraphImporter &g, char kind, OpFoldResult a,
                            OpFoldResult b) {
   std::optional<int64_t> ca = getConstantIntValue(a),

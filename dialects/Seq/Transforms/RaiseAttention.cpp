@@ -38,147 +38,6 @@ using namespace seqc::seq;
 
 namespace {
 
-/// out[b..., m, n] = sum_k lhs[b..., m, k] * rhs[b..., k, n] from zero
-/// (rhs[b..., n, k] when `rhsTransposed`), f32, every batch dimension a
-/// plain loop of both operands: createBroadcastMatmul's generic or
-/// linalg.batch_matmul.
-struct Matmul {
-  Value lhs, rhs;
-  bool rhsTransposed;
-  /// A constant factor applied to the product before its batch dimensions
-  /// were expanded (torch.baddbmm's alpha on [B * H, L, S] scores).
-  double scale = 1.0;
-};
-
-std::optional<Matmul> matchMatmul(Value v);
-std::optional<std::pair<Value, double>> matchScale(Value v);
-
-/// Whether `reassociation` groups all dimensions but the last two of a
-/// rank-`rank` tensor into one.
-bool groupsBatchDims(ArrayRef<ReassociationIndices> reassociation,
-                     int64_t rank) {
-  if (reassociation.size() != 3 ||
-      (int64_t)reassociation[0].size() != rank - 2 ||
-      reassociation[1].size() != 1 || reassociation[2].size() != 1)
-    return false;
-  return true;
-}
-
-/// The rank-r (r >= 4) product the ONNX importer builds as a batch_matmul
-/// over the batch dimensions collapsed into one: expand(matmul(collapse(a),
-/// collapse(b))), with a's and b's batch extents compatible (a run-time
-/// disagreement that the product of the extents hides is caught by
-/// seq.attention's own checks on q, k and v).
-std::optional<Matmul> matchCollapsedBatchMatmul(Value v) {
-  auto expand = v.getDefiningOp<tensor::ExpandShapeOp>();
-  if (!expand)
-    return std::nullopt;
-  int64_t rank = expand.getResultType().getRank();
-  if (rank < 4 || !groupsBatchDims(expand.getReassociationIndices(), rank))
-    return std::nullopt;
-  // A constant scale and an added zero in the collapsed space (GPT-NeoX's
-  // baddbmm(zeros, q, k^T, beta=1, alpha=1/norm) on [B * H, L, D] views).
-  Value product = expand.getSrc();
-  double scale = 1.0;
-  while (true) {
-    if (Value x = plusZeroOperand(product)) {
-      product = x;
-    } else if (auto scaled = matchScale(product)) {
-      product = scaled->first;
-      scale *= scaled->second;
-    } else {
-      break;
-    }
-  }
-  std::optional<Matmul> inner = matchMatmul(product);
-  if (!inner)
-    return std::nullopt;
-  ArrayRef<int64_t> batch =
-      expand.getResultType().getShape().take_front(rank - 2);
-  auto uncollapse = [&](Value x) -> Value {
-    auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>();
-    if (!collapse || collapse.getSrcType().getRank() != rank ||
-        !groupsBatchDims(collapse.getReassociationIndices(), rank))
-      return nullptr;
-    ArrayRef<int64_t> xBatch =
-        collapse.getSrcType().getShape().take_front(rank - 2);
-    for (auto [a, b] : llvm::zip(batch, xBatch))
-      if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b)
-        return nullptr;
-    return collapse.getSrc();
-  };
-  Value lhs = uncollapse(inner->lhs), rhs = uncollapse(inner->rhs);
-  bool rhsTransposed = inner->rhsTransposed;
-  // k.transpose(1, 2) of the [B * H, S, D] view: the uncollapsed k read
-  // the other way round.
-  auto swap = inner->rhs.getDefiningOp<linalg::TransposeOp>();
-  if (!rhs && swap && swap.getPermutation() == ArrayRef<int64_t>{0, 2, 1}) {
-    rhs = uncollapse(swap.getInput());
-    rhsTransposed = !rhsTransposed;
-  }
-  if (!lhs || !rhs)
-    return std::nullopt;
-  return Matmul{lhs, rhs, rhsTransposed, inner->scale * scale};
-}
-
-std::optional<Matmul> matchMatmul(Value v) {
-  if (std::optional<Matmul> m = matchCollapsedBatchMatmul(v))
-    return m;
-  auto op = v.getDefiningOp<linalg::LinalgOp>();
-  if (!op || op->getNumResults() != 1 || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
-    return std::nullopt;
-  auto type = cast<RankedTensorType>(v.getType());
-  int64_t rank = type.getRank();
-  if (rank < 3 || (int64_t)op.getNumLoops() != rank + 1)
-    return std::nullopt;
-  MLIRContext *ctx = v.getContext();
-  auto loop = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  auto mapOf = [&](AffineExpr a, AffineExpr b) {
-    SmallVector<AffineExpr> exprs;
-    for (int64_t i = 0; i < rank - 2; ++i)
-      exprs.push_back(loop(i));
-    exprs.append({a, b});
-    return AffineMap::get(rank + 1, 0, exprs, ctx);
-  };
-  AffineExpr m = loop(rank - 2), n = loop(rank - 1), k = loop(rank);
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (maps[0] != mapOf(m, k) || maps[2] != mapOf(m, n))
-    return std::nullopt;
-  bool transposed = maps[1] == mapOf(n, k);
-  if (!transposed && maps[1] != mapOf(k, n))
-    return std::nullopt;
-  Value lhs = op.getDpsInputOperand(0)->get(),
-        rhs = op.getDpsInputOperand(1)->get();
-  if (!type.getElementType().isF32() ||
-      !getElementTypeOrSelf(lhs.getType()).isF32() ||
-      !getElementTypeOrSelf(rhs.getType()).isF32() ||
-      splatValue(op.getDpsInitOperand(0)->get()) != 0.0)
-    return std::nullopt;
-  return Matmul{lhs, rhs, transposed};
-}
-
-/// `v` = s * c, c * s or s / c with c a finite nonzero constant: s and the
-/// factor.
-std::optional<std::pair<Value, double>> matchScale(Value v) {
-  std::optional<Elementwise> e = matchElementwise(v);
-  if (!e)
-    return std::nullopt;
-  Operation *op = e->yielded.getDefiningOp();
-  if (!isa_and_nonnull<arith::MulFOp, arith::DivFOp>(op))
-    return std::nullopt;
-  std::optional<BodyLeaf> s = readLeaf(e->op, op->getOperand(0));
-  std::optional<BodyLeaf> c = readLeaf(e->op, op->getOperand(1));
-  bool divide = isa<arith::DivFOp>(op);
-  if (s && c && !divide && !s->tensor)
-    std::swap(s, c);
-  if (!s || !c || !s->tensor || !s->map.isIdentity() || !c->scalar ||
-      *c->scalar == 0.0 || !std::isfinite(*c->scalar) ||
-      s->tensor.getType() != v.getType())
-    return std::nullopt;
-  return std::make_pair(s->tensor, divide ? 1.0 / *c->scalar : *c->scalar);
-}
-
 /// A mask the raised op does not take as an operand (it became `causal`):
 /// its extents still have to broadcast to the scores', as the dropped
 /// elementwise op required.
@@ -207,6 +66,10 @@ struct Scores {
   bool finiteBand = false;
   SmallVector<DroppedMask> dropped;
   SmallVector<Value> chain; // every value from q k^T to the softmax input
+  // The [B * H, Lq, Lk] scores are a collapse of 4-D ones (BART's and
+  // Whisper's view(B, H, T, S) + mask, viewed back): q, k and the mask
+  // are the 4-D ones, of scores type `lifted`.
+  RankedTensorType lifted;
 };
 
 FailureOr<Scores> matchScores(Value v);
@@ -367,6 +230,16 @@ FailureOr<Scores> matchScoresStep(Value v) {
   // q k^T + 0: the scores (GPT-2's `+ 0.0`).
   if (Value x = plusZeroOperand(v))
     return matchScores(x);
+  if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>();
+      collapse && collapse.getSrcType().getRank() == 4 &&
+      groupsBatchDims(collapse.getReassociationIndices(), 4)) {
+    FailureOr<Scores> s = matchScores(collapse.getSrc());
+    if (failed(s) || cast<RankedTensorType>(s->q.getType()).getRank() != 4 ||
+        s->lifted)
+      return failure();
+    s->lifted = collapse.getSrcType();
+    return s;
+  }
   if (auto scaled = matchScale(v)) {
     // (q k^T + m) * c is not q k^T * c + m: the scale must come first.
     FailureOr<Scores> s = matchScores(scaled->first);
@@ -781,10 +654,22 @@ struct RaiseAttention : RewritePattern {
     FailureOr<Scores> s = matchScores(softmax.getInput());
     if (failed(s))
       return failure();
+    // Scores of collapsed heads from 4-D ones: the attention is the 4-D
+    // one (v uncollapsed too), its result collapsed back below.
+    Value v = pv->rhs;
+    RankedTensorType scoresType = tensorType(softmax.getInput());
+    if (s->lifted) {
+      auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>();
+      if (!collapse || collapse.getSrcType().getRank() != 4 ||
+          !groupsBatchDims(collapse.getReassociationIndices(), 4))
+        return failure();
+      v = collapse.getSrc();
+      scoresType = s->lifted;
+      rank = 4;
+    }
 
     std::optional<BandAttributes> bandAttrs;
     if (s->band) {
-      auto scoresType = tensorType(softmax.getInput());
       // The query and key lengths as q and k decide them (the scores'
       // may be the mask's, checked equal at run time).
       int64_t r = scoresType.getRank();
@@ -795,7 +680,7 @@ struct RaiseAttention : RewritePattern {
           (s->finiteBand && (s->mask || !rowsNeverEmpty(*s, scoresType))))
         return failure();
     }
-    Value q = s->q, kOperand = s->k, v = pv->rhs;
+    Value q = s->q, kOperand = s->k;
     double scale = s->scale;
     if (auto scaled = matchScale(q)) {
       // nn.MultiheadAttention scales q before the product.
@@ -815,7 +700,7 @@ struct RaiseAttention : RewritePattern {
     auto scale32 = static_cast<float>(scale);
     if (!(scale32 > 0.0f) || std::isinf(scale32))
       return failure();
-    if (s->mask && !maskFitsScores(s->mask, tensorType(softmax.getInput())))
+    if (s->mask && !maskFitsScores(s->mask, scoresType))
       return failure();
     // seq.attention is lowered for static head counts (its key/value head
     // read is h / group); where none of q, k and v has one (their batch
@@ -833,8 +718,7 @@ struct RaiseAttention : RewritePattern {
     Value mask = s->mask;
     if (mask) {
       Value source = throughBroadcastCopies(mask);
-      if (source != mask &&
-          maskFitsScores(source, tensorType(softmax.getInput()))) {
+      if (source != mask && maskFitsScores(source, scoresType)) {
         s->dropped.push_back({mask, s->maskMap});
         mask = source;
       }
@@ -885,7 +769,12 @@ struct RaiseAttention : RewritePattern {
     if (mask && tensorType(mask).getRank() < 2)
       mask = prependUnitDims(rewriter, loc, mask, 2);
     Type resultType = outType;
-    if (headsSplit) {
+    if (s->lifted) {
+      resultType = RankedTensorType::get(
+          {tensorType(q).getDimSize(0), tensorType(q).getDimSize(1),
+           tensorType(q).getDimSize(2), tensorType(v).getDimSize(3)},
+          outType.getElementType());
+    } else if (headsSplit) {
       resultType = RankedTensorType::get(
           {tensorType(q).getDimSize(0), tensorType(q).getDimSize(1),
            outType.getDimSize(1), outType.getDimSize(2)},
@@ -945,7 +834,7 @@ struct RaiseAttention : RewritePattern {
                            "the scores make it");
       }
     }
-    if (rank == 3) {
+    if (outType.getRank() == 3) {
       // (Heads split out of a batch of static size: [1, 4, ..] collapses
       // to a static [4, ..] where the product may have been dynamic.)
       result = tensor::CollapseShapeOp::create(

@@ -356,4 +356,130 @@ PositionsOp positionsFromZero(Value v) {
   return positions;
 }
 
+/// Whether `reassociation` groups all dimensions but the last two of a
+/// rank-`rank` tensor into one.
+bool groupsBatchDims(ArrayRef<ReassociationIndices> reassociation,
+                     int64_t rank) {
+  if (reassociation.size() != 3 ||
+      (int64_t)reassociation[0].size() != rank - 2 ||
+      reassociation[1].size() != 1 || reassociation[2].size() != 1)
+    return false;
+  return true;
+}
+
+/// The rank-r (r >= 4) product the ONNX importer builds as a batch_matmul
+/// over the batch dimensions collapsed into one: expand(matmul(collapse(a),
+/// collapse(b))), with a's and b's batch extents compatible (a run-time
+/// disagreement that the product of the extents hides is caught by
+/// seq.attention's own checks on q, k and v).
+static std::optional<Matmul> matchCollapsedBatchMatmul(Value v) {
+  auto expand = v.getDefiningOp<tensor::ExpandShapeOp>();
+  if (!expand)
+    return std::nullopt;
+  int64_t rank = expand.getResultType().getRank();
+  if (rank < 4 || !groupsBatchDims(expand.getReassociationIndices(), rank))
+    return std::nullopt;
+  // A constant scale and an added zero in the collapsed space (GPT-NeoX's
+  // baddbmm(zeros, q, k^T, beta=1, alpha=1/norm) on [B * H, L, D] views).
+  Value product = expand.getSrc();
+  double scale = 1.0;
+  while (true) {
+    if (Value x = plusZeroOperand(product)) {
+      product = x;
+    } else if (auto scaled = matchScale(product)) {
+      product = scaled->first;
+      scale *= scaled->second;
+    } else {
+      break;
+    }
+  }
+  std::optional<Matmul> inner = matchMatmul(product);
+  if (!inner)
+    return std::nullopt;
+  ArrayRef<int64_t> batch =
+      expand.getResultType().getShape().take_front(rank - 2);
+  auto uncollapse = [&](Value x) -> Value {
+    auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>();
+    if (!collapse || collapse.getSrcType().getRank() != rank ||
+        !groupsBatchDims(collapse.getReassociationIndices(), rank))
+      return nullptr;
+    ArrayRef<int64_t> xBatch =
+        collapse.getSrcType().getShape().take_front(rank - 2);
+    for (auto [a, b] : llvm::zip(batch, xBatch))
+      if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b)
+        return nullptr;
+    return collapse.getSrc();
+  };
+  Value lhs = uncollapse(inner->lhs), rhs = uncollapse(inner->rhs);
+  bool rhsTransposed = inner->rhsTransposed;
+  // k.transpose(1, 2) of the [B * H, S, D] view: the uncollapsed k read
+  // the other way round.
+  auto swap = inner->rhs.getDefiningOp<linalg::TransposeOp>();
+  if (!rhs && swap && swap.getPermutation() == ArrayRef<int64_t>{0, 2, 1}) {
+    rhs = uncollapse(swap.getInput());
+    rhsTransposed = !rhsTransposed;
+  }
+  if (!lhs || !rhs)
+    return std::nullopt;
+  return Matmul{lhs, rhs, rhsTransposed, inner->scale * scale};
+}
+
+std::optional<Matmul> matchMatmul(Value v) {
+  if (std::optional<Matmul> m = matchCollapsedBatchMatmul(v))
+    return m;
+  auto op = v.getDefiningOp<linalg::LinalgOp>();
+  if (!op || op->getNumResults() != 1 || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t rank = type.getRank();
+  if (rank < 3 || (int64_t)op.getNumLoops() != rank + 1)
+    return std::nullopt;
+  MLIRContext *ctx = v.getContext();
+  auto loop = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  auto mapOf = [&](AffineExpr a, AffineExpr b) {
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < rank - 2; ++i)
+      exprs.push_back(loop(i));
+    exprs.append({a, b});
+    return AffineMap::get(rank + 1, 0, exprs, ctx);
+  };
+  AffineExpr m = loop(rank - 2), n = loop(rank - 1), k = loop(rank);
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[0] != mapOf(m, k) || maps[2] != mapOf(m, n))
+    return std::nullopt;
+  bool transposed = maps[1] == mapOf(n, k);
+  if (!transposed && maps[1] != mapOf(k, n))
+    return std::nullopt;
+  Value lhs = op.getDpsInputOperand(0)->get(),
+        rhs = op.getDpsInputOperand(1)->get();
+  if (!type.getElementType().isF32() ||
+      !getElementTypeOrSelf(lhs.getType()).isF32() ||
+      !getElementTypeOrSelf(rhs.getType()).isF32() ||
+      splatValue(op.getDpsInitOperand(0)->get()) != 0.0)
+    return std::nullopt;
+  return Matmul{lhs, rhs, transposed};
+}
+
+/// `v` = s * c, c * s or s / c with c a finite nonzero constant: s and the
+/// factor.
+std::optional<std::pair<Value, double>> matchScale(Value v) {
+  std::optional<Elementwise> e = matchElementwise(v);
+  if (!e)
+    return std::nullopt;
+  Operation *op = e->yielded.getDefiningOp();
+  if (!isa_and_nonnull<arith::MulFOp, arith::DivFOp>(op))
+    return std::nullopt;
+  std::optional<BodyLeaf> s = readLeaf(e->op, op->getOperand(0));
+  std::optional<BodyLeaf> c = readLeaf(e->op, op->getOperand(1));
+  bool divide = isa<arith::DivFOp>(op);
+  if (s && c && !divide && !s->tensor)
+    std::swap(s, c);
+  if (!s || !c || !s->tensor || !s->map.isIdentity() || !c->scalar ||
+      *c->scalar == 0.0 || !std::isfinite(*c->scalar) ||
+      s->tensor.getType() != v.getType())
+    return std::nullopt;
+  return std::make_pair(s->tensor, divide ? 1.0 / *c->scalar : *c->scalar);
+}
+
 } // namespace seqc::seq

@@ -35,6 +35,34 @@ struct Elementwise {
 /// The elementwise generic producing `v`, if that is what produces it.
 std::optional<Elementwise> matchElementwise(mlir::Value v);
 
+/// out[b..., m, n] = sum_k lhs[b..., m, k] * rhs[b..., k, n] from zero
+/// (rhs[b..., n, k] when `rhsTransposed`), f32, every batch dimension a
+/// plain loop of both operands: createBroadcastMatmul's generic or
+/// linalg.batch_matmul.
+struct Matmul {
+  mlir::Value lhs, rhs;
+  bool rhsTransposed;
+  /// A constant factor applied to the product before its batch dimensions
+  /// were expanded (torch.baddbmm's alpha on [B * H, L, S] scores).
+  double scale = 1.0;
+};
+
+/// The product `v` is, if it is one: a contraction generic or
+/// linalg.batch_matmul, or the rank-r (r >= 4) product the ONNX importer
+/// builds over the batch dimensions collapsed into one, expand(matmul(
+/// collapse(a), collapse(b))) (a constant scale, an added zero and k^T of
+/// the collapsed view looked through).
+std::optional<Matmul> matchMatmul(mlir::Value v);
+
+/// `v` = s * c, c * s or s / c with c a finite nonzero constant: s and the
+/// factor.
+std::optional<std::pair<mlir::Value, double>> matchScale(mlir::Value v);
+
+/// Whether `reassociation` groups all dimensions but the last two of a
+/// rank-`rank` tensor into one.
+bool groupsBatchDims(llvm::ArrayRef<mlir::ReassociationIndices> reassociation,
+                     int64_t rank);
+
 /// `x` where `v` = x + z (or z + x), an elementwise generic reading x
 /// element for element with `v`'s type and z all zeros (a fill, or
 /// ConstantOfShape(0) times a constant: torch.baddbmm's `beta * zeros`

@@ -1265,3 +1265,56 @@ class BaddbmmAttention(nn.Module):
         weights = F.softmax(scores, dim=-1)
         out = torch.matmul(weights, v).transpose(1, 2).reshape(b, t, e)
         return self.dense(out)
+
+
+class HfBartDecoderLayer(nn.Module):
+    """A decoder layer as Hugging Face BART/Whisper/Marian write it
+    (transformers 4.30): q, k, v as [B * H, T, D] views
+    (`_shape(proj, -1, bsz).view(B * H, -1, D)`, the cross-attention's keys
+    reshaped with the decoder's bsz), scores by torch.bmm, the causal mask
+    of _make_causal_mask added in a [B, H, T, S] view and viewed back,
+    softmax and bmm on the [B * H] views. Before: the self-attention was
+    not raised (its scores a collapse of the masked 4-D ones) and the
+    cross-attention's keys were an opaque reshape (the decoder's batch is
+    the memory's only by their common name, B): no step api."""
+
+    def __init__(self, e=8, heads=2):
+        super().__init__()
+        self.heads, self.d = heads, e // heads
+        self.self_q, self.self_k = nn.Linear(e, e), nn.Linear(e, e)
+        self.self_v, self.self_o = nn.Linear(e, e), nn.Linear(e, e)
+        self.cross_q, self.cross_k = nn.Linear(e, e), nn.Linear(e, e)
+        self.cross_v, self.cross_o = nn.Linear(e, e), nn.Linear(e, e)
+        self.norm1, self.norm2 = nn.LayerNorm(e), nn.LayerNorm(e)
+
+    def shape(self, t, seq_len: int, bsz: int):
+        return t.view(bsz, seq_len, self.heads, self.d).transpose(
+            1, 2).contiguous()
+
+    def attend(self, h, kv, q_proj, k_proj, v_proj, o_proj, mask):
+        bsz, tgt_len, e = h.size()
+        proj_shape = (bsz * self.heads, -1, self.d)
+        q = self.shape(q_proj(h) * self.d ** -0.5, tgt_len, bsz)
+        q = q.view(*proj_shape)
+        k = self.shape(k_proj(kv), -1, bsz).reshape(*proj_shape)
+        v = self.shape(v_proj(kv), -1, bsz).reshape(*proj_shape)
+        src_len = k.size(1)
+        w = torch.bmm(q, k.transpose(1, 2))
+        if mask is not None:
+            w = w.view(bsz, self.heads, tgt_len, src_len) + mask
+            w = w.view(bsz * self.heads, tgt_len, src_len)
+        out = torch.bmm(F.softmax(w, dim=-1), v)
+        out = out.view(bsz, self.heads, tgt_len, self.d).transpose(1, 2)
+        return o_proj(out.reshape(bsz, tgt_len, e))
+
+    def forward(self, x, memory):
+        bsz, tgt_len = x.size(0), x.size(1)
+        mask = torch.full((tgt_len, tgt_len),
+                          torch.tensor(torch.finfo(x.dtype).min))
+        cond = torch.arange(mask.size(-1))
+        mask.masked_fill_(cond < (cond + 1).view(mask.size(-1), 1), 0)
+        mask = mask[None, None, :, :].expand(bsz, 1, tgt_len, tgt_len)
+        h = x + self.attend(self.norm1(x), self.norm1(x), self.self_q,
+                            self.self_k, self.self_v, self.self_o, mask)
+        return h + self.attend(self.norm2(h), memory, self.cross_q,
+                               self.cross_k, self.cross_v, self.cross_o, None)

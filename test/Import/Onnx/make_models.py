@@ -49,6 +49,7 @@ from attention_models import (  # noqa: F401
     CausalSelfAttention,
     CrossAttention, DebertaBuckets, DistilBertMaskedFill, FloatArangeRotary,
     AlibiCausal, BaddbmmAttention, CachedRotary, GatheredRotary,
+    HfBartDecoderLayer,
     Gpt, GptJAttention, InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
@@ -509,6 +510,9 @@ MODELS = [
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("gpt2_stack", Gpt2Stack, 14, tokens11, ["logits"],
      {"ids": {0: "B", 1: "T"}, "logits": {0: "B", 1: "T"}}),
+    ("hf_bart_decoder_layer", HfBartDecoderLayer, 14, cross_inputs, ["y"],
+     {"x": {0: "B", 1: "T"}, "memory": {0: "B", 1: "S"},
+      "y": {0: "B", 1: "T"}}),
 ]
 
 

@@ -163,7 +163,8 @@ public:
         // A model input's dimension other than T; another block's
         // argument (an enclosing loop's) is not followed.
         stuck = Value();
-        return isa<FunctionOpInterface>(arg.getOwner()->getParentOp())
+        return isa_and_present<FunctionOpInterface>(
+                   arg.getOwner()->getParentOp())
                    ? No
                    : Unknown;
       }
@@ -274,7 +275,7 @@ static bool readsLength(ScanOp op, Value sequence, StreamState &s) {
     // tensors (the captured-tensor check covers them); any other (an
     // enclosing loop's) is not followed.
     auto arg = cast<BlockArgument>(v);
-    if (!isa<FunctionOpInterface>(arg.getOwner()->getParentOp()))
+    if (!isa_and_present<FunctionOpInterface>(arg.getOwner()->getParentOp()))
       unknown = true;
   };
   auto readsFromAbove = [&](Operation *holder, Region &region) {
