@@ -355,19 +355,14 @@ SlotKind classify(Plan &plan, unsigned s, Value context) {
   return SlotKind::rematerialized;
 }
 
-/// The value a call's result `result` stands for after the call: itself,
-/// or, when the layer's op `producer` that gives it is a tensor.empty
-/// (a layer's output buffer that the next layer writes into, where the
-/// copies' boundary falls between them), a fresh empty tensor of its
-/// sizes. The callee writes into that empty tensor's buffer the value it
-/// returns beside it (the residual sum written into the empty), and
-/// bufferization does not know two results of a call alias: the next
-/// layer, filling "its" empty buffer, would overwrite its input (a
-/// 3-layer GPT-2 gave wrong logits).
-Value freshIfPlaceholder(OpBuilder &b, Location loc, Operation *producer,
-                         Value result) {
-  if (!isa<tensor::EmptyOp>(producer))
-    return result;
+/// A fresh empty tensor of `result`'s sizes, for a call's result that a
+/// layer's tensor.empty gives (a layer's output buffer that the next layer
+/// writes into, where the copies' boundary falls between them). The callee
+/// writes into that empty tensor's buffer the value it returns beside it
+/// (the residual sum written into the empty), and bufferization does not
+/// know two results of a call alias: the next layer, filling "its" empty
+/// buffer, would overwrite its input (a 3-layer GPT-2 gave wrong logits).
+Value freshEmptyLike(OpBuilder &b, Location loc, Value result) {
   auto type = cast<RankedTensorType>(result.getType());
   SmallVector<Value> sizes;
   for (int64_t d = 0; d < type.getRank(); ++d)
@@ -601,6 +596,10 @@ private:
     // A copy's output that the next copy reads is the call's result once
     // the copy is replaced.
     DenseMap<Value, Value> replaced;
+    // (Read before the first copy, the reference, is erased.)
+    SmallVector<bool> placeholders;
+    for (auto [op, result] : plan.outputs)
+      placeholders.push_back(isa<tensor::EmptyOp>(ref.ops[op]));
     for (size_t c = 0; c < plan.copies.size(); ++c) {
       const Copy &copy = plan.copies[c];
       const Match &m = plan.matches[c];
@@ -618,8 +617,8 @@ private:
       auto call = func::CallOp::create(b, at, callee, operands);
       for (auto [n, output] : llvm::enumerate(plan.outputs)) {
         Value result = copy.ops[output.first]->getResult(output.second);
-        Value now =
-            freshIfPlaceholder(b, at, ref.ops[output.first], call.getResult(n));
+        Value now = placeholders[n] ? freshEmptyLike(b, at, call.getResult(n))
+                                    : call.getResult(n);
         replaced[result] = now;
         result.replaceUsesWithIf(now, [&](OpOperand &use) {
           return !copy.contains(use.getOwner());
