@@ -27,8 +27,9 @@ namespace {
 
 /// Sums of fixed extent shorter than this keep float32 accumulation: the
 /// error of n float32 additions grows as n * 2^-24 at worst, 1.2e-4 here,
-/// and such sums (a LayerNorm's features, a tile of attention scores) are
-/// on the hot paths that vector code sums in several lanes anyway.
+/// and such sums (a LayerNorm over up to 2047 features, a tile of
+/// attention scores) are on the hot paths that vector code sums in several
+/// lanes anyway.
 constexpr int64_t kLongSum = 2048;
 
 /// The addf that accumulates `op`'s one result (the body yields addf(term,
