@@ -337,9 +337,10 @@ def AccumulateLongSumsPass : Pass<"seqc-accumulate-long-sums"> {
     sums of fixed extent (a LayerNorm over up to 2047 features, a tile of
     attention's keys, bounded by ValueBounds) are left as they are; a
     LayerNorm over 4096 features accumulates in float64 too (its statistics
-    took about 10% longer in a reviewer's measurement). Sums computed
-    inside a loop (a scan body's) are each short and left. The CUDA
-    pipeline does not run this pass yet.
+    took about 10% longer in a reviewer's measurement). A sum carried
+    across a loop's iterations (a scripted loop's running total) stays
+    float32 (cumsum's own scan carries float64). The CUDA pipeline does
+    not run this pass yet.
 
     ```mlir
     %s = linalg.generic {iterator_types = ["parallel", "reduction"]}
