@@ -98,9 +98,80 @@ static std::optional<std::string> describeArgumentDim(func::FuncOp func,
   return role + " '" + name + "' dimension " + std::to_string(*index);
 }
 
-/// For `dim(arg, i) == C` or `dim(arg, i) == dim(arg2, j)`, a message that
-/// names the tensors, with `{}` for the first one's extent. The check's
-/// found value is rebuilt to match.
+/// "input 'past' dimension 2 + input 'ids' dimension 1" when `v` is a sum,
+/// difference or product of argument dimensions and constants (a key/value
+/// cache's length and the new steps'), or one of them; none otherwise.
+static std::optional<std::string> describeSizeExpr(func::FuncOp func, Value v,
+                                                   int depth = 0) {
+  if (std::optional<std::string> dim = describeArgumentDim(func, v))
+    return dim;
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return std::to_string(*c);
+  Operation *op = v.getDefiningOp();
+  // An affine.apply of one result (a cache's length plus the new steps,
+  // s0 + s1): its expression over the operands' descriptions.
+  if (auto apply = dyn_cast_if_present<affine::AffineApplyOp>(op)) {
+    if (depth >= 3)
+      return std::nullopt;
+    AffineMap map = apply.getAffineMap();
+    SmallVector<std::string> names;
+    for (Value operand : apply.getMapOperands()) {
+      std::optional<std::string> name =
+          describeSizeExpr(func, operand, depth + 1);
+      if (!name)
+        return std::nullopt;
+      names.push_back(*name);
+    }
+    std::function<std::optional<std::string>(AffineExpr, bool)> render =
+        [&](AffineExpr e, bool nested) -> std::optional<std::string> {
+      if (auto c = dyn_cast<AffineConstantExpr>(e))
+        return std::to_string(c.getValue());
+      if (auto d = dyn_cast<AffineDimExpr>(e))
+        return names[d.getPosition()];
+      if (auto sym = dyn_cast<AffineSymbolExpr>(e))
+        return names[map.getNumDims() + sym.getPosition()];
+      auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+      if (!bin || (e.getKind() != AffineExprKind::Add &&
+                   e.getKind() != AffineExprKind::Mul))
+        return std::nullopt;
+      std::optional<std::string> l = render(bin.getLHS(), true);
+      std::string symbol = e.getKind() == AffineExprKind::Add ? " + " : " * ";
+      std::optional<std::string> r;
+      auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+      if (c && c.getValue() < 0 && e.getKind() == AffineExprKind::Add) {
+        symbol = " - ";
+        r = std::to_string(-c.getValue());
+      } else {
+        r = render(bin.getRHS(), true);
+      }
+      if (!l || !r)
+        return std::nullopt;
+      std::string text = *l + symbol + *r;
+      return nested ? "(" + text + ")" : text;
+    };
+    if (map.getNumResults() != 1)
+      return std::nullopt;
+    return render(map.getResult(0), depth != 0);
+  }
+  const char *symbol = isa_and_present<arith::AddIOp>(op)   ? " + "
+                       : isa_and_present<arith::SubIOp>(op) ? " - "
+                       : isa_and_present<arith::MulIOp>(op) ? " * "
+                                                            : nullptr;
+  if (!symbol || depth >= 3)
+    return std::nullopt;
+  std::optional<std::string> a =
+      describeSizeExpr(func, op->getOperand(0), depth + 1);
+  std::optional<std::string> b =
+      describeSizeExpr(func, op->getOperand(1), depth + 1);
+  if (!a || !b)
+    return std::nullopt;
+  std::string text = *a + symbol + *b;
+  return depth == 0 ? text : "(" + text + ")";
+}
+
+/// For `dim(arg, i) == C` or `dim(arg, i) == dim(arg2, j)` (or a sum of
+/// such: describeSizeExpr), a message that names the tensors, with `{}` for the
+/// first one's extent. The check's found value is rebuilt to match.
 static void nameTensors(func::FuncOp func, CheckOp check, OpBuilder &b) {
   // Once only (the pipeline hoists twice).
   static constexpr const char kNamed[] = "seqc.named";
@@ -122,7 +193,7 @@ static void nameTensors(func::FuncOp func, CheckOp check, OpBuilder &b) {
   std::string expected;
   if (std::optional<int64_t> c = getConstantIntValue(rhs))
     expected = "the model requires " + std::to_string(*c);
-  else if (std::optional<std::string> second = describeArgumentDim(func, rhs))
+  else if (std::optional<std::string> second = describeSizeExpr(func, rhs))
     expected = "it must equal " + *second;
   else
     return;

@@ -185,8 +185,11 @@ def HoistChecksPass : Pass<"seqc-hoist-checks", "::mlir::func::FuncOp"> {
     and canonicalization leave) is cloned, with that computation, to the start
     of the function, and the original erased; an identical earlier check makes
     a later one redundant. When the condition compares an argument's extent
-    with a constant or with another argument's extent, the message is
-    rewritten to name them (`input 'x' dimension 1`, from `seq.name`). A
+    with a constant, with another argument's extent or with a sum or
+    product of those (a mask's length against a cache's plus the new
+    steps': `input 'past' dimension 2 + input 'ids' dimension 1`), the
+    message is rewritten to name them (`input 'x' dimension 1`, from
+    `seq.name`). A
     check whose condition can never hold is a compile-time error: the model
     cannot run on any input. Checks that read run-time data stay where they
     are. The pipeline runs it twice: on tensors, and again after

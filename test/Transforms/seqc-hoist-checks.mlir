@@ -22,6 +22,35 @@ func.func @names(%a: tensor<?x4xf32> {seq.name = "a"}) -> tensor<?x4xf32> {
 
 // -----
 
+// An extent that must equal a sum of argument dimensions (an attention
+// mask over a key/value cache's steps and the new ones, an affine.apply
+// after shape resolution) is named as that sum; a user read "dimension 3
+// of operand 1 is 4, but must equal dimension 3 of operand 0" before.
+// CHECK-LABEL: func.func @sum_of_dims
+// CHECK: seq.check %{{.+}}, shape "input 'mask' dimension 1 is {}, but it must equal input 'past' dimension 2 + input 'ids' dimension 1 (linalg.generic at node '/h.0/attn/Add_1')"
+// CHECK: seq.check %{{.+}}, shape "input 'mask' dimension 0 is {}, but it must equal (input 'ids' dimension 1 * 2) - 1 (linalg.generic at node '/Mul')"
+func.func @sum_of_dims(%ids: tensor<?x?xi64> {seq.name = "ids"}, %mask: tensor<?x?xi64> {seq.name = "mask"},
+                       %past: tensor<?x4x?x16xf32> {seq.name = "past"}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %t = tensor.dim %ids, %c1 : tensor<?x?xi64>
+  %p = tensor.dim %past, %c2 : tensor<?x4x?x16xf32>
+  %m = tensor.dim %mask, %c1 : tensor<?x?xi64>
+  %pt = affine.apply affine_map<()[s0, s1] -> (s0 + s1)>()[%p, %t]
+  %ok = arith.cmpi eq, %m, %pt : index
+  %n = arith.index_cast %m : index to i64
+  seq.check %ok, shape "linalg.generic at node '/h.0/attn/Add_1': dimension 3 of operand 1 is {}, but must equal dimension 3 of operand 0" found %n
+  %m0 = tensor.dim %mask, %c0 : tensor<?x?xi64>
+  %twice = affine.apply affine_map<()[s0] -> (s0 * 2 - 1)>()[%t]
+  %ok2 = arith.cmpi eq, %m0, %twice : index
+  %n2 = arith.index_cast %m0 : index to i64
+  seq.check %ok2, shape "linalg.generic at node '/Mul': dimension 0 of operand 1 is {}, but must equal dimension 0 of operand 0" found %n2
+  return
+}
+
+// -----
+
 // A check that reads a loop's data stays where it is.
 // CHECK-LABEL: func.func @data
 // CHECK: scf.for
