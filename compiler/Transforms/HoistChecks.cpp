@@ -193,8 +193,14 @@ static void nameTensors(func::FuncOp func, CheckOp check, OpBuilder &b) {
   std::string expected;
   if (std::optional<int64_t> c = getConstantIntValue(rhs))
     expected = "the model requires " + std::to_string(*c);
-  else if (std::optional<std::string> second = describeSizeExpr(func, rhs))
+  else if (std::optional<std::string> second = describeArgumentDim(func, rhs))
     expected = "it must equal " + *second;
+  // A computed size only replaces a message in operand numbers (a
+  // linalg op's); a front end's own words ("attn_mask has {} rows, not B *
+  // heads") say more.
+  else if (std::optional<std::string> sum = describeSizeExpr(func, rhs);
+           sum && check.getMessage().contains(" of operand "))
+    expected = "it must equal " + *sum;
   else
     return;
   // Keep where the assumption comes from: "linalg.generic at m.seq:4:5",
