@@ -9,6 +9,7 @@
 
 #include "compiler/Import/ModelDescription/Emitter.h"
 #include "dialects/Seq/Utils/ActivationUtils.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -60,6 +61,25 @@ FailureOr<Val> Emitter::sliceAlong(const Val &x, int64_t dim, int64_t start,
       return x;
     offsets[dim] = b.getIndexAttr(s);
     sizes[dim] = b.getIndexAttr((e - s - 1) / step + 1);
+  } else if (start == -1 && !end) {
+    // x[:, -1:] of a run-time length: the last step, kept as a dimension
+    // of size 1 (as `last` reads it, so a stream's chunk reads its last
+    // step); an empty dimension has none, refused at run time as PyTorch
+    // would give an empty tensor no later layer reads usefully.
+    Location l = here();
+    Value extent = dimValue(x.value, dim);
+    Value one = arith::ConstantIndexOp::create(b, l, 1);
+    seq::createCheck(
+        b, l,
+        arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, extent, one),
+        extent,
+        "slice at " + seq::describeLocation(l) + ": " +
+            describe(x, current->operands[0].value.text) + " has {} " +
+            "entries in dimension " + std::to_string(dim) +
+            "; its last one ([-1:]) needs at least one",
+        seq::CheckKind::shape);
+    offsets[dim] = arith::SubIOp::create(b, l, extent, one).getResult();
+    sizes[dim] = b.getIndexAttr(1);
   } else {
     // A run-time extent: the same clamping in index arithmetic. The
     // offset and the length stay within [0, extent], so the slice never
@@ -210,18 +230,26 @@ FailureOr<Val> Emitter::emitGlu(const Val &x) {
   FailureOr<int64_t> dim = normalizeDim(intKw("dim", -1), x.rank(), "dim");
   if (failed(dim))
     return failure();
-  FailureOr<int64_t> size = staticDim(x, *dim, "size to halve");
-  if (failed(size))
+  if (x.type().isDynamicDim(*dim)) {
+    error(current->operands[0].value.pos)
+        << "glu needs a fixed size to halve (dimension " << *dim << "); "
+        << describe(x, current->operands[0].value.text)
+        << (keyword("dim")
+                ? ""
+                : " (glu halves dim=-1 unless told: name the "
+                  "channel dimension, dim=1 for a conv's [B, C, T])");
     return failure();
-  if (*size % 2 != 0) {
+  }
+  int64_t size = x.type().getDimSize(*dim);
+  if (size % 2 != 0) {
     error(current->operands[0].value.pos)
         << "glu halves dimension " << *dim << ", which needs an even size (as "
         << "F.glu); " << describe(x, current->operands[0].value.text);
     return failure();
   }
   // F.glu(x, dim) = a * sigmoid(g) with a, g = x.chunk(2, dim).
-  FailureOr<Val> a = sliceAlong(x, *dim, 0, *size / 2, 1);
-  FailureOr<Val> gate = sliceAlong(x, *dim, *size / 2, std::nullopt, 1);
+  FailureOr<Val> a = sliceAlong(x, *dim, 0, size / 2, 1);
+  FailureOr<Val> gate = sliceAlong(x, *dim, size / 2, std::nullopt, 1);
   if (failed(a) || failed(gate))
     return failure();
   auto sigmoid = seq::ActivationAttr::get(ctx, seq::ActivationKind::sigmoid);

@@ -63,10 +63,13 @@ def check(d):
         print(f"T={t} " + ("match" if worst < 1e-6 else f"differ by {worst}"))
     z = np.load(f"{d}/z.npy").astype(np.float64)
     want = glu(np.cumsum(np.flip(z, axis=1) * scale(), axis=2), 1)
-    for run in ("whole", "chunks"):
-        got = np.load(f"{d}/{run}/y.npy")
-        worst = np.abs(got - want).max() if got.shape == want.shape else 1
-        print(f"{run} " + ("match" if worst < 1e-6 else f"differ by {worst}"))
+    for name, ref in (("y", want), ("last", want[..., -1:])):
+        for run in ("whole", "chunks"):
+            got = np.load(f"{d}/{run}/{name}.npy")
+            worst = np.abs(got - ref).max() if got.shape == ref.shape else 1
+            label = run if name == "y" else f"{run} last"
+            print(f"{label} " +
+                  ("match" if worst < 1e-6 else f"differ by {worst}"))
 
 
 if __name__ == "__main__":
