@@ -363,13 +363,8 @@ SlotKind classify(Plan &plan, unsigned s, Value context) {
 /// know two results of a call alias: the next layer, filling "its" empty
 /// buffer, would overwrite its input (a 3-layer GPT-2 gave wrong logits).
 Value freshEmptyLike(OpBuilder &b, Location loc, Value result) {
-  auto type = cast<RankedTensorType>(result.getType());
-  SmallVector<Value> sizes;
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    if (type.isDynamicDim(d))
-      sizes.push_back(tensor::DimOp::create(b, loc, result, d));
-  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(),
-                                 sizes);
+  return tensor::EmptyOp::create(b, loc, tensor::getMixedSizes(b, loc, result),
+                                 getElementTypeOrSelf(result.getType()));
 }
 
 class Outliner {
@@ -596,10 +591,11 @@ private:
     // A copy's output that the next copy reads is the call's result once
     // the copy is replaced.
     DenseMap<Value, Value> replaced;
-    // (Read before the first copy, the reference, is erased.)
-    SmallVector<bool> placeholders;
+    // Which outputs are a layer's empty buffer (freshEmptyLike), read
+    // before the first copy, the reference, is erased.
+    SmallVector<bool> emptyBuffer;
     for (auto [op, result] : plan.outputs)
-      placeholders.push_back(isa<tensor::EmptyOp>(ref.ops[op]));
+      emptyBuffer.push_back(isa<tensor::EmptyOp>(ref.ops[op]));
     for (size_t c = 0; c < plan.copies.size(); ++c) {
       const Copy &copy = plan.copies[c];
       const Match &m = plan.matches[c];
@@ -617,8 +613,8 @@ private:
       auto call = func::CallOp::create(b, at, callee, operands);
       for (auto [n, output] : llvm::enumerate(plan.outputs)) {
         Value result = copy.ops[output.first]->getResult(output.second);
-        Value now = placeholders[n] ? freshEmptyLike(b, at, call.getResult(n))
-                                    : call.getResult(n);
+        Value now = emptyBuffer[n] ? freshEmptyLike(b, at, call.getResult(n))
+                                   : call.getResult(n);
         replaced[result] = now;
         result.replaceUsesWithIf(now, [&](OpOperand &use) {
           return !copy.contains(use.getOwner());

@@ -314,6 +314,10 @@ private:
   Value reduceAlong(Value x, int64_t dim, StringRef kind,
                     Value shift = Value());
   FailureOr<Val> emitLast(const Val &x);
+  /// The last entry of dimension `dim` of `x` (x[-1] along it; with
+  /// `keepDim`, x[-1:], a dimension of size 1); a run-time extent of 0 is
+  /// refused at run time, a static one at compile time.
+  FailureOr<Val> lastAlong(const Val &x, int64_t dim, bool keepDim);
   FailureOr<Val> emitTranspose(const Val &x);
   FailureOr<Val> emitPermute(const Val &x);
   FailureOr<Val> emitReshape(const Val &x);

@@ -576,25 +576,34 @@ FailureOr<Val> Emitter::emitLast(const Val &x) {
         << describe(x, current->operands[0].value.text)
         << " names dimension 0 its batch: add dim=1 for the last time step "
            "(x[:, -1]), or dim=0 to keep this";
+  return lastAlong(x, *dim, /*keepDim=*/false);
+}
+
+FailureOr<Val> Emitter::lastAlong(const Val &x, int64_t dim, bool keepDim) {
   SmallVector<OpFoldResult> offsets, sizes, strides;
   SmallVector<int64_t> shape;
   Val out;
   for (int64_t d = 0; d < x.rank(); ++d) {
     strides.push_back(b.getIndexAttr(1));
-    if (d == *dim && !x.type().isDynamicDim(d)) {
+    if (d == dim && !x.type().isDynamicDim(d)) {
       // A static extent needs neither a check nor a computed offset.
       int64_t extent = x.type().getDimSize(d);
       if (extent < 1) {
         error(current->operands[0].value.pos)
-            << "last of " << describe(x, current->operands[0].value.text)
-            << ": dimension " << d << " is empty";
+            << current->layer << " of "
+            << describe(x, current->operands[0].value.text) << ": dimension "
+            << d << " is empty";
         return failure();
       }
       offsets.push_back(b.getIndexAttr(extent - 1));
       sizes.push_back(b.getIndexAttr(1));
+      if (keepDim) {
+        shape.push_back(1);
+        out.dims.push_back("");
+      }
       continue;
     }
-    if (d == *dim) {
+    if (d == dim) {
       Value size = dimValue(x.value, d);
       Value one = arith::ConstantIndexOp::create(b, here(), 1);
       // PyTorch's x[-1] on an empty dimension is an IndexError.
@@ -602,14 +611,18 @@ FailureOr<Val> Emitter::emitLast(const Val &x) {
                        arith::CmpIOp::create(
                            b, here(), arith::CmpIPredicate::sge, size, one),
                        size,
-                       "last at " + seq::describeLocation(here()) + ": " +
-                           describe(x, current->operands[0].value.text) +
-                           " has {} " + "entries in dimension " +
-                           std::to_string(d) + "; it needs at least one",
+                       current->layer + " at " + seq::describeLocation(here()) +
+                           ": " + describe(x, current->operands[0].value.text) +
+                           ", whose dimension " + std::to_string(d) +
+                           " has {} entries; the last one needs at least one",
                        seq::CheckKind::shape);
       offsets.push_back(
           arith::SubIOp::create(b, here(), size, one).getResult());
       sizes.push_back(b.getIndexAttr(1));
+      if (keepDim) {
+        shape.push_back(1);
+        out.dims.push_back("");
+      }
       continue;
     }
     offsets.push_back(b.getIndexAttr(0));

@@ -9,7 +9,6 @@
 
 #include "compiler/Import/ModelDescription/Emitter.h"
 #include "dialects/Seq/Utils/ActivationUtils.h"
-#include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -34,6 +33,11 @@ FailureOr<Val> Emitter::sliceAlong(const Val &x, int64_t dim, int64_t start,
   // The whole dimension (x[:, 0:], x[:, :]) is x itself.
   if (start == 0 && !end && step == 1)
     return x;
+  // x[:, -1:] of a run-time length: the last step, kept as a dimension of
+  // size 1, read as `last` reads it (a stream's chunk reads the stream's
+  // last step so far); a length of 0 is refused at run time.
+  if (start == -1 && !end && type.isDynamicDim(dim))
+    return lastAlong(x, dim, /*keepDim=*/true);
   SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes,
       strides(rank, b.getIndexAttr(1));
   for (int64_t d = 0; d < rank; ++d)
@@ -61,25 +65,6 @@ FailureOr<Val> Emitter::sliceAlong(const Val &x, int64_t dim, int64_t start,
       return x;
     offsets[dim] = b.getIndexAttr(s);
     sizes[dim] = b.getIndexAttr((e - s - 1) / step + 1);
-  } else if (start == -1 && !end) {
-    // x[:, -1:] of a run-time length: the last step, kept as a dimension
-    // of size 1 (as `last` reads it, so a stream's chunk reads its last
-    // step); an empty dimension has none, refused at run time as PyTorch
-    // would give an empty tensor no later layer reads usefully.
-    Location l = here();
-    Value extent = dimValue(x.value, dim);
-    Value one = arith::ConstantIndexOp::create(b, l, 1);
-    seq::createCheck(
-        b, l,
-        arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, extent, one),
-        extent,
-        "slice at " + seq::describeLocation(l) + ": " +
-            describe(x, current->operands[0].value.text) + " has {} " +
-            "entries in dimension " + std::to_string(dim) +
-            "; its last one ([-1:]) needs at least one",
-        seq::CheckKind::shape);
-    offsets[dim] = arith::SubIOp::create(b, l, extent, one).getResult();
-    sizes[dim] = b.getIndexAttr(1);
   } else {
     // A run-time extent: the same clamping in index arithmetic. The
     // offset and the length stay within [0, extent], so the slice never

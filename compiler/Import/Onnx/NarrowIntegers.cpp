@@ -200,7 +200,11 @@ LogicalResult wrapHeldIntegerOutputs(GraphImporter &g, StringRef op) {
     v->heldDtype = 0;
     if (!dtype)
       continue;
-    auto [bits, isSigned] = heldWidth(dtype);
+    // (Plain locals: a lambda below captures them; C++17 cannot capture
+    // structured bindings.)
+    auto [heldBits, heldSigned] = heldWidth(dtype);
+    unsigned bits = heldBits;
+    bool isSigned = heldSigned;
     Type element = v->tensor     ? tensorType(v->tensor).getElementType()
                    : v->constant ? v->constant.getElementType()
                                  : Type();

@@ -189,7 +189,7 @@ struct RaiseAlibiMask : OpRewritePattern<AttentionOp> {
       return failure();
     int64_t rank = cast<RankedTensorType>(mask.getType()).getRank();
     // The mask's dimensions align with [B, H, Lq, Lk] from the right.
-    int64_t headDim = rank - 3, keyDim = rank - 1;
+    int64_t headDim = rank - 3;
     for (auto [slopeIn, posIn] :
          {std::pair<unsigned, unsigned>{0, 1}, {1, 0}}) {
       if (!((mul.getLhs() == body->getArgument(slopeIn) &&
