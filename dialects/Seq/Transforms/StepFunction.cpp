@@ -542,6 +542,31 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     // (Two of them pair steps with steps: a tril(ones(T, T)) mask outside
     // an attention's scores, the decay matrix of a recurrence's parallel
     // form.)
+    // An element read at an index computed from a run-time loop's index
+    // (torch.flip of the time steps, a gather along time) is another
+    // step's input, not one that restarts.
+    bool readsOtherSteps = false;
+    generic.getBlock()->walk([&](tensor::ExtractOp extract) {
+      for (Value index : extract.getIndices()) {
+        if (index.getDefiningOp<linalg::IndexOp>())
+          continue;
+        SetVector<Operation *> slice;
+        BackwardSliceOptions options;
+        options.filter = [&](Operation *o) {
+          return o->getBlock() == generic.getBlock();
+        };
+        (void)getBackwardSlice(index, &slice, options);
+        for (Operation *o : slice)
+          if (auto i = dyn_cast<linalg::IndexOp>(o);
+              i && dynamicLoop[i.getDim()])
+            readsOtherSteps = true;
+      }
+    });
+    if (readsOtherSteps)
+      return fail(op, "reads an operand at an index computed from its own "
+                      "step along a run-time dimension (torch.flip of the "
+                      "time steps, a gather along time): a step's output "
+                      "needs other steps' inputs");
     if (!runTimeIndices.empty())
       return fail(op, Twine("reads its own iteration index, which restarts "
                             "at every chunk") +
