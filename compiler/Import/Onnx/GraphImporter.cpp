@@ -27,6 +27,17 @@ static std::string sanitizeName(StringRef name) {
   return out;
 }
 
+/// A dimension's symbolic name, or "" where it has none. Placeholders
+/// without a letter or digit ("?", "*") are some converters' word for
+/// "unknown", each dimension its own: taken as names they would tie every
+/// unknown dimension to every other.
+static StringRef dimParamName(const onnx::TensorShapeProto_Dimension &d) {
+  if (!d.has_dim_param() ||
+      llvm::none_of(d.dim_param(), [](char c) { return llvm::isAlnum(c); }))
+    return "";
+  return d.dim_param();
+}
+
 /// What to write instead of an operator seqc does not compile by design,
 /// in PyTorch's terms ("" for others).
 static StringRef unsupportedOpHint(StringRef op) {
@@ -354,7 +365,7 @@ convertValueType(GraphImporter &g, const onnx::ValueInfoProto &info,
       dimNames.push_back("");
     } else {
       shape.push_back(ShapedType::kDynamic);
-      dimNames.push_back(d.has_dim_param() ? StringRef(d.dim_param()) : "");
+      dimNames.push_back(dimParamName(d));
     }
   }
   return RankedTensorType::get(shape, elementType);
@@ -483,8 +494,8 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   for (const onnx::ValueInfoProto &in : graph.input())
     if (in.type().has_tensor_type() && in.type().tensor_type().has_shape())
       for (auto [i, d] : llvm::enumerate(in.type().tensor_type().shape().dim()))
-        if (d.has_dim_param())
-          inputDimNames.try_emplace(d.dim_param(), in.name(),
+        if (!dimParamName(d).empty())
+          inputDimNames.try_emplace(dimParamName(d), in.name(),
                                     static_cast<int>(i));
 
   SmallVector<Value> results;
@@ -524,12 +535,13 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
       llvm::StringSet<> seen;
       bool madeUp = false;
       for (const auto &d : declared)
-        madeUp |= d.has_dim_param() && !seen.insert(d.dim_param()).second;
+        madeUp |=
+            !dimParamName(d).empty() && !seen.insert(dimParamName(d)).second;
       for (auto [i, d] : llvm::enumerate(declared)) {
-        auto named = d.has_dim_param() ? inputDimNames.find(d.dim_param())
-                                       : inputDimNames.end();
-        dims.push_back(named != inputDimNames.end() ? StringRef(d.dim_param())
-                                                    : "");
+        auto named = !dimParamName(d).empty()
+                         ? inputDimNames.find(dimParamName(d))
+                         : inputDimNames.end();
+        dims.push_back(named != inputDimNames.end() ? dimParamName(d) : "");
         // Declared as an input's length but computed as a constant: most
         // often the export length of a traced loop, whose model returns
         // that many steps whatever the input's length (onnxruntime too).

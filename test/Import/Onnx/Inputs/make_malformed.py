@@ -109,3 +109,15 @@ save("matmul_k_mismatch",
      [helper.make_node("MatMul", ["x", "W"], ["y"], name="MatMul_0")], ["x"],
      initializers=[helper.make_tensor("W", TensorProto.FLOAT, [3, 4],
                                       [0.5] * 12)])
+# Not malformed: converters that write "?" for each unknown dimension mean
+# each its own (taken as a name, x[?, 3] and y[?, 3] had to be one length).
+unknown = lambda name: helper.make_tensor_value_info(
+    name, TensorProto.FLOAT, ["?", 3])
+onnx.save(
+    helper.make_model(
+        helper.make_graph(
+            [helper.make_node("Concat", ["x", "y"], ["z"], name="Concat_0",
+                              axis=0)],
+            "unknown_dims", [unknown("x"), unknown("y")], [unknown("z")]),
+        opset_imports=[helper.make_opsetid("", 14)]),
+    os.path.join(here, "unknown_dims.onnx"))
