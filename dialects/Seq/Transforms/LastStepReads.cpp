@@ -163,14 +163,24 @@ LogicalResult StepBuilder::checkFinalStateUses(ArrayRef<Value> finalStates) {
   // (o + h_n): every chunk would use its own.
   // Final states combined with each other (two layers' h_n stacked) are
   // known together.
+  // Everything computed from them first, then each use: a use reading a
+  // value computed from the same final state along another path (log
+  // softmax's z - max(z)) must see it as one known with the final state,
+  // whichever path the walk took first.
   llvm::DenseMap<Value, bool> memo;
   SetVector<Value> tainted(finalStates.begin(), finalStates.end());
   llvm::DenseMap<Value, Operation *> origin;
   for (Value v : finalStates)
     origin[v] = v.getDefiningOp();
-  for (size_t i = 0; i < tainted.size(); ++i) {
-    Operation *source = origin[tainted[i]];
-    for (Operation *user : tainted[i].getUsers()) {
+  for (size_t i = 0; i < tainted.size(); ++i)
+    for (Operation *user : tainted[i].getUsers())
+      if (!isa<func::ReturnOp, tensor::DimOp>(user))
+        for (Value result : user->getResults())
+          if (tainted.insert(result))
+            origin[result] = origin[tainted[i]];
+  for (Value value : tainted) {
+    Operation *source = origin[value];
+    for (Operation *user : value.getUsers()) {
       if (isa<func::ReturnOp, tensor::DimOp>(user))
         continue;
       for (Value operand : user->getOperands())
@@ -179,16 +189,13 @@ LogicalResult StepBuilder::checkFinalStateUses(ArrayRef<Value> finalStates) {
           return fail(user, "it combines " + describeFinal(source) +
                                 ", which a stream knows only after the "
                                 "last chunk, with the sequence's steps");
-      for (Value result : user->getResults()) {
-        // Spread back over the steps (`y[:, -1:].expand(-1, T, -1)`),
-        // every step of a chunk would read the chunk's own.
+      // Spread back over the steps (`y[:, -1:].expand(-1, T, -1)`), every
+      // step of a chunk would read the chunk's own.
+      for (Value result : user->getResults())
         if (spreadsOverTime(result))
           return fail(user, "it spreads " + describeFinal(source) +
                                 ", which a stream knows only after the "
                                 "last chunk, over the sequence's steps");
-        if (tainted.insert(result))
-          origin[result] = source;
-      }
     }
   }
   return success();

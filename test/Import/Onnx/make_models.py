@@ -42,7 +42,7 @@ from stream_models import (  # noqa: F401
     LastStepEveryStep, LastStepSpread, NextTokenLogits, ScriptedLstmCellCat,
     ScriptedZipLoop,
     ScriptedHeadsLoop,
-    ScriptedUnbindLastStep,
+    ScriptedUnbindLastStep, LastStepNormalizedHeads,
     TcnLastStep, features4, features16, tokens11, two_features4)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
@@ -513,6 +513,9 @@ MODELS = [
     ("hf_bart_decoder_layer", HfBartDecoderLayer, 14, cross_inputs, ["y"],
      {"x": {0: "B", 1: "T"}, "memory": {0: "B", 1: "S"},
       "y": {0: "B", 1: "T"}}),
+    ("last_step_normalized_heads", LastStepNormalizedHeads, 14, features4,
+     ["log_probs", "embedding"],
+     {"x": {0: "B", 1: "T"}, "log_probs": {0: "B"}, "embedding": {0: "B"}}),
 ]
 
 

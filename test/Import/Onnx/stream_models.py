@@ -182,3 +182,21 @@ class LastStepSpread(nn.Module):
     def forward(self, x):
         y, _ = self.lstm(x)
         return y[:, -1:].expand(-1, x.shape[1], -1)
+
+
+class LastStepNormalizedHeads(nn.Module):
+    """A sequence classifier's log_softmax over its head on the last step,
+    and an embedding's F.normalize of it: each reduces over the features
+    of the last step alone (log_softmax's z - max(z) reads z twice, which
+    the stream check took for the last step combined with the sequence's
+    steps: no step function)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 8, batch_first=True)
+        self.head = nn.Linear(8, 5)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        z = self.head(y[:, -1])
+        return F.log_softmax(z, dim=-1), F.normalize(z, dim=-1)
