@@ -44,6 +44,34 @@ static bool isFixedScalarAt(Value v, int depth) {
 
 bool isFixedScalar(Value v) { return isFixedScalarAt(v, 0); }
 
+static std::optional<std::pair<Value, int64_t>> runTimeSizeIn(Value v,
+                                                              int depth) {
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 8)
+    return std::nullopt;
+  if (auto dim = dyn_cast<tensor::DimOp>(def)) {
+    std::optional<int64_t> index = dim.getConstantIndex();
+    auto type = dyn_cast<RankedTensorType>(dim.getSource().getType());
+    if (index && type && type.isDynamicDim(*index))
+      return std::pair(dim.getSource(), *index);
+    return std::nullopt;
+  }
+  if (!isa<arith::ArithDialect>(def->getDialect()))
+    return std::nullopt;
+  for (Value operand : def->getOperands())
+    if (auto size = runTimeSizeIn(operand, depth + 1))
+      return size;
+  return std::nullopt;
+}
+
+std::optional<std::pair<Value, int64_t>> findRunTimeSizeOperand(Operation *op) {
+  for (Value operand : op->getOperands())
+    if (!isa<ShapedType>(operand.getType()))
+      if (auto size = runTimeSizeIn(operand, 0))
+        return size;
+  return std::nullopt;
+}
+
 /// Whether `slice` cuts a constant table (directly or through further
 /// slices): a registered mask buffer cut to the length, nanoGPT's
 /// `self.bias[:, :, :T, :T]`.

@@ -24,6 +24,12 @@ namespace seqc::seq {
 /// cast to a tensor), not yet folded when the step function is made.
 bool isFixedScalar(mlir::Value v);
 
+/// A run-time size that a scalar operand of `op` is computed from by
+/// arith (a branch on `x.size(1) > 1`, a value made of T): the tensor and
+/// its dimension, or none.
+std::optional<std::pair<mlir::Value, int64_t>>
+findRunTimeSizeOperand(mlir::Operation *op);
+
 /// Whether `op` computes values that are read only for their sizes
 /// (tensor.dim, directly or through reshapes), sizes a chunk has as the
 /// full run does: destination-style linalg ops, reshapes, slices of a

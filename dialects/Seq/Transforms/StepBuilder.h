@@ -260,6 +260,8 @@ private:
   /// The name seq.dims gives dimension `d` of a step function argument
   /// ("" when none).
   llvm::StringRef inputDimName(const InputDim &d);
+  /// "input 'x' dimension 1 (T)".
+  std::string describeInputDim(const InputDim &d);
   /// The step function argument dimensions that dimension `da` of `a` and
   /// `db` of `b` follow back to, when both do (traceDimension).
   std::optional<std::pair<InputDim, InputDim>>

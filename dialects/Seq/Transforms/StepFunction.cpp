@@ -130,6 +130,13 @@ StringRef StepBuilder::inputDimName(const InputDim &d) {
   return name && name.getValue() != "?" ? name.getValue() : "";
 }
 
+std::string StepBuilder::describeInputDim(const InputDim &d) {
+  auto name = step.getArgAttrOfType<StringAttr>(d.arg, "seq.name");
+  std::string dimName = inputDimName(d).str();
+  return "input '" + (name ? name.getValue().str() : "?") + "' dimension " +
+         std::to_string(d.dim) + (dimName.empty() ? "" : " (" + dimName + ")");
+}
+
 LogicalResult StepBuilder::checkTimeDims() {
   auto describe = [](Operation *op) {
     return describeOrigin(("'" + op->getName().getStringRef() + "'").str(),
@@ -695,6 +702,13 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   if ((isa<arith::ArithDialect, math::MathDialect>(op->getDialect())) &&
       op->hasTrait<OpTrait::Elementwise>())
     return success();
+  // (A scripted `if x.size(1) > 1:`, a size made a tensor.)
+  if (auto size = findRunTimeSizeOperand(op))
+    if (auto dim = traceToModelInput(size->first, size->second, op))
+      return fail(op, "computes with the run-time size of " +
+                          describeInputDim(*dim) +
+                          " as a value (a branch on x.size(1)): along time, "
+                          "a chunk's size is its own, not the stream's");
   return fail(op, "not known to act on each time step independently");
 }
 

@@ -343,17 +343,10 @@ LogicalResult StepBuilder::checkWholeInputReads() {
   for (const EqualDims &pair : equalDims) {
     if (isChunked(pair.a) == isChunked(pair.b))
       continue;
-    auto describe = [&](const InputDim &d) {
-      auto name = step.getArgAttrOfType<StringAttr>(d.arg, "seq.name");
-      std::string dimName = inputDimName(d).str();
-      return "input '" + (name ? name.getValue().str() : "?") + "' dimension " +
-             std::to_string(d.dim) +
-             (dimName.empty() ? "" : " (" + dimName + ")");
-    };
     const InputDim &chunked = isChunked(pair.a) ? pair.a : pair.b;
     const InputDim &whole = isChunked(pair.a) ? pair.b : pair.a;
-    return fail(pair.op, "it reads " + describe(chunked) + " and " +
-                             describe(whole) +
+    return fail(pair.op, "it reads " + describeInputDim(chunked) + " and " +
+                             describeInputDim(whole) +
                              " along one loop, so they are one size, but a "
                              "stream splits only the first into chunks: give "
                              "them one name");

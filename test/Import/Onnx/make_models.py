@@ -42,7 +42,8 @@ from stream_models import (  # noqa: F401
     LastStepEveryStep, LastStepSpread, NextTokenLogits, ScriptedLstmCellCat,
     ScriptedZipLoop,
     ScriptedHeadsLoop,
-    ScriptedUnbindLastStep, LastStepNormalizedHeads,
+    ScriptedUnbindLastStep, LastStepNormalizedHeads, ScriptedLengthBranch,
+    FlippedGru,
     TcnLastStep, features4, features16, tokens11, two_features4)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
@@ -516,6 +517,10 @@ MODELS = [
     ("last_step_normalized_heads", LastStepNormalizedHeads, 14, features4,
      ["log_probs", "embedding"],
      {"x": {0: "B", 1: "T"}, "log_probs": {0: "B"}, "embedding": {0: "B"}}),
+    ("scripted_length_branch", lambda: torch.jit.script(ScriptedLengthBranch()),
+     14, features4, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("flipped_gru", FlippedGru, 14, features4, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

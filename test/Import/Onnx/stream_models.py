@@ -200,3 +200,32 @@ class LastStepNormalizedHeads(nn.Module):
         y, _ = self.lstm(x)
         z = self.head(y[:, -1])
         return F.log_softmax(z, dim=-1), F.normalize(z, dim=-1)
+
+
+class ScriptedLengthBranch(nn.Module):
+    """A scripted branch on the sequence's length, `if x.size(1) > 1`: a
+    chunk's length is its own (the refusal named a tensor.from_elements,
+    'not known to act on each time step')."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 5, batch_first=True)
+
+    def forward(self, x):
+        y = self.gru(x)[0]
+        if x.size(1) > 1:
+            y = y * 2.0
+        return y
+
+
+class FlippedGru(nn.Module):
+    """A GRU over the reversed steps, `gru(x.flip(1))[0].flip(1)`: each step
+    reads the later ones (the refusal spoke of a [T, T] mask and GLA's
+    decay matrix)."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 5, batch_first=True)
+
+    def forward(self, x):
+        return self.gru(x.flip(1))[0].flip(1)
