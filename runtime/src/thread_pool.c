@@ -1,27 +1,38 @@
 //===- thread_pool.c - A small fork-join pthread pool ---------------------===//
 //
-// Workers wait for a generation counter to move, so a parallel_for needs no
-// allocation and no queue: the job lives in the pool itself and each worker
-// derives its chunk from its fixed index. The caller always runs chunk 0,
-// which keeps a 1-thread pool free of any synchronization.
+// Workers wait for a job word to move, so a parallel_for needs no
+// allocation and no queue: the job lives in the pool itself. The job word
+// packs the job's generation, its chunk count and the next unclaimed chunk;
+// every thread claims chunks from it with a compare-and-swap, the caller
+// chunk 0 first (kept for it, so a 2-thread pool's worker keeps chunk 1,
+// and its half of the weights in its own cache, from job to job) and then
+// whatever no worker has claimed yet. A caller never waits for a worker
+// that has not started: on a loaded machine, where a worker may wait
+// milliseconds for a core, the caller runs its chunk instead (a model with
+// --threads 2 beside two busy processes ran 10x slower than on one thread
+// when each chunk was bound to its thread). A claim is of the job whose
+// generation the word holds, so a worker late by a job or more claims in
+// the current one or none, and reads the job's fields only after its claim
+// (the job cannot end before the claimed chunk does). A 1-thread pool
+// takes no synchronization at all.
 //
 // Compiled models fork once per large contraction, many times per run, so
 // a handoff must cost microseconds, not a scheduler round trip: a worker
-// spins on the counter for 2^14 pauses after its last job (0.1-0.7 ms,
+// spins on the job word for 2^14 pauses after its last job (0.1-0.7 ms,
 // depending on the CPU's pause latency; without x86's pause the loop is
 // much shorter) before it sleeps on the condition variable, and the caller
-// spins on the pending count before it sleeps. With more threads than
-// cores the spinning takes time from the thread being waited for: size the
-// pool to the cores. A sleeping party is woken under the mutex it sleeps
-// on, and only when it announced its sleep (sleeping_workers,
-// caller_sleeping): the announcement and the waker's check are sequentially
-// consistent against the counter each side then reads, so either the
-// sleeper sees the new value or the waker sees the announcement, and no
-// wakeup is lost. A handoff between spinning parties then touches no mutex:
-// an empty parallel_for on two threads took ~0.15 us against ~0.4 us when
-// every handoff took the mutex to signal, on a VM whose two vCPUs shared a
-// cache; where they do not (~0.7 us, the cache line's round trip), the
-// same either way.
+// spins on the pending count before it sleeps; both yield the core now and
+// then while spinning, so that a thread waiting for that core (the one
+// being waited for, on a machine with more threads than cores) runs. A
+// sleeping party is woken under the mutex it sleeps on, and only when it
+// announced its sleep (sleeping_workers, caller_sleeping): the announcement
+// and the waker's check are sequentially consistent against the word each
+// side then reads, so either the sleeper sees the new value or the waker
+// sees the announcement, and no wakeup is lost. A handoff between spinning
+// parties then touches no mutex: an empty parallel_for on two threads took
+// ~0.15 us against ~0.4 us when every handoff took the mutex to signal, on
+// a VM whose two vCPUs shared a cache; where they do not (~0.7 us, the
+// cache line's round trip), the same either way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,48 +41,61 @@
 #include "seqc/thread_pool.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-typedef struct worker {
-  struct seqc_thread_pool *pool;
-  int index; // 1..size-1; chunk index it runs
-} worker;
-
 struct seqc_thread_pool {
   int size; // threads including the caller
   pthread_t *threads;
-  worker *workers;
   int started; // threads actually created
 
   pthread_mutex_t submit; // one parallel_for at a time
   pthread_mutex_t mutex;  // guards everything below
   pthread_cond_t work_cv;
   pthread_cond_t done_cv;
-  uint64_t generation; // atomic; bumped (seq_cst) once a job is published
+  uint64_t job;        // atomic; job_word(generation, chunks, next chunk)
+  uint32_t generation; // the caller's count of jobs (under submit)
   int stop;            // atomic
   seqc_parallel_fn fn;
   void *ctx;
   int64_t n;
-  int chunks;
-  int pending; // atomic; workers yet to finish the current job
+  int pending;          // atomic; chunks of the current job not yet finished
   int sleeping_workers; // atomic; workers asleep on work_cv
   int caller_sleeping;  // atomic; the caller asleep on done_cv
 };
 
-/* Spin iterations before sleeping: a worker between jobs, the caller
- * waiting for the workers. */
-enum { kWorkerSpins = 1 << 14, kCallerSpins = 1 << 16 };
+/* The job word: generation in bits 32-63, chunk count in 16-31, the next
+ * unclaimed chunk in 0-15 (chunks <= SEQC_THREAD_POOL_MAX_THREADS < 2^16).
+ * A claim adds one to the word. */
+_Static_assert(SEQC_THREAD_POOL_MAX_THREADS < 1 << 16,
+               "a job's chunks and next chunk take 16 bits of the job word");
+static inline uint64_t job_word(uint32_t generation, int chunks, int next) {
+  return (uint64_t)generation << 32 | (uint64_t)chunks << 16 | (uint64_t)next;
+}
+static inline uint32_t job_generation(uint64_t word) {
+  return (uint32_t)(word >> 32);
+}
+static inline int job_chunks(uint64_t word) {
+  return (int)(word >> 16 & 0xffff);
+}
+static inline int job_next(uint64_t word) { return (int)(word & 0xffff); }
 
-static inline void cpu_relax(void) {
+/* Spin iterations before sleeping: a worker between jobs, the caller
+ * waiting for the workers; every kYieldEvery of them yields the core. */
+enum { kWorkerSpins = 1 << 14, kCallerSpins = 1 << 16, kYieldEvery = 1 << 8 };
+
+static inline void cpu_relax(int spin) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif
+  if (spin % kYieldEvery == kYieldEvery - 1)
+    sched_yield();
 }
 
-static inline uint64_t load_generation(seqc_thread_pool *pool) {
-  return __atomic_load_n(&pool->generation, __ATOMIC_ACQUIRE);
+static inline uint64_t load_job(seqc_thread_pool *pool) {
+  return __atomic_load_n(&pool->job, __ATOMIC_ACQUIRE);
 }
 
 static inline int load_stop(seqc_thread_pool *pool) {
@@ -85,41 +109,25 @@ static void chunk_bounds(int64_t n, int chunks, int index, int64_t *begin,
   *end = *begin + base + (index < extra ? 1 : 0);
 }
 
-static void *worker_main(void *arg) {
-  worker *self = arg;
-  seqc_thread_pool *pool = self->pool;
-  uint64_t seen = 0;
+/* Claims and runs chunks of job `generation` until none is left (none at
+ * all once a later job is published). The caller's last chunk is counted
+ * by the thread that finishes it; the one that finishes the job's last
+ * chunk wakes the caller if it sleeps. */
+static void run_chunks(seqc_thread_pool *pool, uint32_t generation) {
+  uint64_t word = load_job(pool);
   for (;;) {
-    for (int spin = 0; spin < kWorkerSpins && load_generation(pool) == seen &&
-                       !load_stop(pool);
-         ++spin)
-      cpu_relax();
-    if (load_generation(pool) == seen && !load_stop(pool)) {
-      pthread_mutex_lock(&pool->mutex);
-      __atomic_add_fetch(&pool->sleeping_workers, 1, __ATOMIC_SEQ_CST);
-      while (!load_stop(pool) &&
-             __atomic_load_n(&pool->generation, __ATOMIC_SEQ_CST) == seen)
-        pthread_cond_wait(&pool->work_cv, &pool->mutex);
-      __atomic_sub_fetch(&pool->sleeping_workers, 1, __ATOMIC_RELAXED);
-      pthread_mutex_unlock(&pool->mutex);
-    }
-    if (load_stop(pool))
-      return NULL;
-    // The job fields were written before the generation's release store.
-    seen = load_generation(pool);
-    seqc_parallel_fn fn = pool->fn;
-    void *ctx = pool->ctx;
-    int64_t n = pool->n;
-    int chunks = pool->chunks;
-
-    // A worker without a chunk still reports, so that no worker can lag a
-    // job behind and read the fields of the next one as they are written.
-    if (self->index < chunks) {
-      int64_t begin, end;
-      chunk_bounds(n, chunks, self->index, &begin, &end);
-      fn(ctx, begin, end);
-    }
-
+    if (job_generation(word) != generation ||
+        job_next(word) >= job_chunks(word))
+      return;
+    if (!__atomic_compare_exchange_n(&pool->job, &word, word + 1,
+                                     /*weak=*/0, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
+      continue; // `word` now holds the current value
+    // The job's fields were written before its word's release store, and
+    // the job cannot end while this chunk is unfinished.
+    int64_t begin, end;
+    chunk_bounds(pool->n, job_chunks(word), job_next(word), &begin, &end);
+    pool->fn(pool->ctx, begin, end);
     if (__atomic_sub_fetch(&pool->pending, 1, __ATOMIC_SEQ_CST) == 0 &&
         __atomic_load_n(&pool->caller_sleeping, __ATOMIC_SEQ_CST)) {
       // The caller may be asleep: signal under the mutex it checks under.
@@ -127,6 +135,32 @@ static void *worker_main(void *arg) {
       pthread_cond_signal(&pool->done_cv);
       pthread_mutex_unlock(&pool->mutex);
     }
+    word = load_job(pool);
+  }
+}
+
+static void *worker_main(void *arg) {
+  seqc_thread_pool *pool = arg;
+  uint32_t seen = 0;
+  for (;;) {
+    for (int spin = 0;
+         spin < kWorkerSpins && job_generation(load_job(pool)) == seen &&
+         !load_stop(pool);
+         ++spin)
+      cpu_relax(spin);
+    if (job_generation(load_job(pool)) == seen && !load_stop(pool)) {
+      pthread_mutex_lock(&pool->mutex);
+      __atomic_add_fetch(&pool->sleeping_workers, 1, __ATOMIC_SEQ_CST);
+      while (!load_stop(pool) && job_generation(__atomic_load_n(
+                                     &pool->job, __ATOMIC_SEQ_CST)) == seen)
+        pthread_cond_wait(&pool->work_cv, &pool->mutex);
+      __atomic_sub_fetch(&pool->sleeping_workers, 1, __ATOMIC_RELAXED);
+      pthread_mutex_unlock(&pool->mutex);
+    }
+    if (load_stop(pool))
+      return NULL;
+    seen = job_generation(load_job(pool));
+    run_chunks(pool, seen);
   }
 }
 
@@ -168,18 +202,14 @@ seqc_status seqc_rt_thread_pool_create(int num_threads, seqc_thread_pool **out,
   int workers = num_threads - 1;
   if (workers > 0) {
     pool->threads = calloc((size_t)workers, sizeof(pthread_t));
-    pool->workers = calloc((size_t)workers, sizeof(worker));
-    if (!pool->threads || !pool->workers) {
+    if (!pool->threads) {
       seqc_rt_thread_pool_destroy(pool);
       return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
                                "thread pool: out of memory");
     }
   }
   for (int i = 0; i < workers; ++i) {
-    pool->workers[i].pool = pool;
-    pool->workers[i].index = i + 1;
-    int rc =
-        pthread_create(&pool->threads[i], NULL, worker_main, &pool->workers[i]);
+    int rc = pthread_create(&pool->threads[i], NULL, worker_main, pool);
     if (rc != 0) {
       seqc_rt_thread_pool_destroy(pool);
       return seqc_rt_set_error(err, SEQC_ERR_INTERNAL,
@@ -202,7 +232,6 @@ void seqc_rt_thread_pool_destroy(seqc_thread_pool *pool) {
   pthread_mutex_destroy(&pool->mutex);
   pthread_mutex_destroy(&pool->submit);
   free(pool->threads);
-  free(pool->workers);
   free(pool);
 }
 
@@ -225,11 +254,12 @@ void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
   pool->fn = fn;
   pool->ctx = ctx;
   pool->n = n;
-  pool->chunks = chunks;
-  __atomic_store_n(&pool->pending, pool->size - 1, __ATOMIC_RELAXED);
-  // Publishes the job to spinning workers; sleeping ones are woken under
-  // the mutex they check the generation under.
-  __atomic_add_fetch(&pool->generation, 1, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&pool->pending, chunks, __ATOMIC_RELAXED);
+  // Publishes the job, chunk 0 kept for the caller, to spinning workers;
+  // sleeping ones are woken under the mutex they check the word under.
+  uint32_t generation = ++pool->generation;
+  __atomic_store_n(&pool->job, job_word(generation, chunks, 1),
+                   __ATOMIC_SEQ_CST);
   if (__atomic_load_n(&pool->sleeping_workers, __ATOMIC_SEQ_CST) > 0) {
     pthread_mutex_lock(&pool->mutex);
     pthread_cond_broadcast(&pool->work_cv);
@@ -239,11 +269,14 @@ void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
   int64_t begin, end;
   chunk_bounds(n, chunks, 0, &begin, &end);
   fn(ctx, begin, end);
+  __atomic_sub_fetch(&pool->pending, 1, __ATOMIC_SEQ_CST);
+  // The chunks no worker has claimed yet.
+  run_chunks(pool, generation);
 
   for (int spin = 0; spin < kCallerSpins &&
                      __atomic_load_n(&pool->pending, __ATOMIC_ACQUIRE) > 0;
        ++spin)
-    cpu_relax();
+    cpu_relax(spin);
   if (__atomic_load_n(&pool->pending, __ATOMIC_ACQUIRE) > 0) {
     pthread_mutex_lock(&pool->mutex);
     __atomic_store_n(&pool->caller_sleeping, 1, __ATOMIC_SEQ_CST);

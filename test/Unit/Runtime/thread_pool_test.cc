@@ -77,16 +77,54 @@ TEST_P(ThreadPoolTest, SumOverChunksEqualsSerialSum) {
   seqc_rt_thread_pool_destroy(pool);
 }
 
-TEST_P(ThreadPoolTest, FirstChunkRunsOnCaller) {
+// Chunk 0 runs on the caller and the other chunks on the workers, each on
+// its own thread: every chunk waits until all have started (a barrier), so
+// all run at once, and no thread can take two.
+struct MeetContext : SumContext {
+  int chunks = 0;
+  std::atomic<int> started{0};
+};
+
+void MeetChunk(void *raw, int64_t begin, int64_t end) {
+  auto *ctx = static_cast<MeetContext *>(raw);
+  ++ctx->started;
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (ctx->started.load() < ctx->chunks &&
+         std::chrono::steady_clock::now() < give_up)
+    std::this_thread::yield();
+  SumChunk(raw, begin, end);
+}
+
+TEST_P(ThreadPoolTest, FirstChunkRunsOnCallerOthersOnWorkers) {
   const int threads = GetParam();
   seqc_thread_pool *pool = nullptr;
   ASSERT_EQ(seqc_rt_thread_pool_create(threads, &pool, nullptr), SEQC_OK);
   std::vector<int64_t> values(64, 1);
-  SumContext ctx;
+  MeetContext ctx;
   ctx.values = &values;
-  seqc_rt_thread_pool_parallel_for(pool, 64, SumChunk, &ctx);
+  ctx.chunks = threads;
+  seqc_rt_thread_pool_parallel_for(pool, 64, MeetChunk, &ctx);
+  EXPECT_EQ(ctx.sum.load(), 64);
   EXPECT_EQ(ctx.threads.count(std::this_thread::get_id()), 1u);
   EXPECT_EQ(ctx.threads.size(), static_cast<size_t>(threads));
+  seqc_rt_thread_pool_destroy(pool);
+}
+
+// With far more threads than the machine's cores, workers start late and
+// the caller takes the chunks none has claimed yet: every chunk still runs
+// exactly once.
+TEST(ThreadPool, OversubscribedJobsCountEachChunkOnce) {
+  seqc_thread_pool *pool = nullptr;
+  ASSERT_EQ(seqc_rt_thread_pool_create(16, &pool, nullptr), SEQC_OK);
+  std::vector<int64_t> values(1000, 1);
+  for (int job = 0; job < 500; ++job) {
+    SumContext ctx;
+    ctx.values = &values;
+    int64_t n = 1 + job % 1000;
+    seqc_rt_thread_pool_parallel_for(pool, n, SumChunk, &ctx);
+    ASSERT_EQ(ctx.sum.load(), n) << "job " << job;
+    ASSERT_EQ(ctx.calls.load(), std::min<int64_t>(n, 16)) << "job " << job;
+  }
   seqc_rt_thread_pool_destroy(pool);
 }
 
@@ -162,9 +200,9 @@ TEST(ThreadPool, ConcurrentCallersAreSerialized) {
   seqc_rt_thread_pool_destroy(pool);
 }
 
-// Jobs back to back with varying sizes, some below the pool's size (its
-// idle workers must still report, or a lagging one would read the next
-// job's fields half-written), and a pause long enough for the workers to
+// Jobs back to back with varying sizes, some below the pool's size (a
+// worker late for one job must claim in the next or not at all, never read
+// its fields half-written), and a pause long enough for the workers to
 // stop spinning and sleep: every element counted once per job.
 TEST(ThreadPool, BackToBackJobsOfEverySize) {
   seqc_thread_pool *pool = nullptr;
@@ -226,7 +264,7 @@ TEST(ThreadPool, AttachFillsTheModelContext) {
   ctx.values = &values;
   context.parallel_for(context.pool, 100, SumChunk, &ctx);
   EXPECT_EQ(ctx.sum.load(), 300);
-  EXPECT_EQ(ctx.threads.size(), 2u);
+  EXPECT_EQ(ctx.calls.load(), 2);
   seqc_rt_thread_pool_destroy(pool);
 
   ASSERT_EQ(seqc_rt_thread_pool_create(1, &pool, nullptr), SEQC_OK);
