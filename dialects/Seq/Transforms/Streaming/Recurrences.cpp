@@ -380,9 +380,26 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
                       "hold");
   // Nor a value computed from the sequence's length (a scripted loop's
   // `h * (t + 1) / T`, `t == T - 1`): a step would read its chunk's length.
-  if (readsLength(op, sequence, s))
-    return s.fail(op, "its body reads the sequence's length, which a chunk "
-                      "does not know");
+  if (readsLength(op, sequence, s)) {
+    // Most often a preallocated output filled step by step (`out[:, t] =
+    // h`): a carried value as long as the sequence.
+    bool carriesSequenceLong = llvm::any_of(op.getInits(), [&](Value init) {
+      auto type = cast<RankedTensorType>(init.getType());
+      return llvm::any_of(llvm::seq<int64_t>(type.getRank()), [&](int64_t d) {
+        return type.isDynamicDim(d) &&
+               (isSameDimension(init, d, sequence, 0) ||
+                s.isSameInputDimension(init, d, sequence, 0));
+      });
+    });
+    return s.fail(op, Twine("its body reads the sequence's length, which a "
+                            "chunk does not know") +
+                          (carriesSequenceLong
+                               ? " (it carries a tensor as long as the "
+                                 "sequence, a preallocated out[:, t] = h "
+                                 "filled step by step: append the steps to "
+                                 "a list and torch.stack it)"
+                               : ""));
+  }
   Location loc = op.getLoc();
   MLIRContext *ctx = op->getContext();
   // A body that reads its step index (a scripted loop's `t`: `x[t] * t`,
