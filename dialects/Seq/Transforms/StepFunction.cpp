@@ -685,14 +685,28 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
         // 0, x[:-1]])) is each chunk's first step, not the stream's.
         bool firstStep = isConstantIntValue(slice.getMixedOffsets()[d], 0) &&
                          isConstantIntValue(slice.getMixedSizes()[d], 1);
-        return fail(op,
-                    std::string("a slice of a dimension of unknown size "
-                                "may select time steps") +
-                        (firstStep ? " (x[:1] is each chunk's first step; a "
-                                     "time shift streams written "
-                                     "torch.cat([torch.zeros_like(x[:1]), "
-                                     "x[:-1]]) or with F.pad)"
-                                   : ""));
+        // x[:, 0], x[:, 1], ... one step each at fixed positions: a Python
+        // loop that torch.onnx.export traced and unrolled.
+        bool unrolled =
+            llvm::any_of(slice.getSource().getUsers(), [&](Operation *user) {
+              auto other = dyn_cast<tensor::ExtractSliceOp>(user);
+              return other && other != slice &&
+                     isConstantIntValue(other.getMixedSizes()[d], 1) &&
+                     getConstantIntValue(other.getMixedOffsets()[d])
+                             .value_or(0) > 0;
+            });
+        return fail(
+            op, std::string("a slice of a dimension of unknown size "
+                            "may select time steps") +
+                    (unrolled ? " (one step each at fixed positions: a Python "
+                                "loop traced by torch.onnx.export is unrolled "
+                                "at its export length; torch.jit.script keeps "
+                                "it a loop)"
+                     : firstStep ? " (x[:1] is each chunk's first step; a "
+                                   "time shift streams written "
+                                   "torch.cat([torch.zeros_like(x[:1]), "
+                                   "x[:-1]]) or with F.pad)"
+                                 : ""));
       }
       if (!isConstantIntValue(slice.getMixedStrides()[d], 1))
         return fail(op, "a strided slice may select time steps");
