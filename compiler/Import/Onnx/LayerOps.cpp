@@ -74,6 +74,65 @@ Value linear(GraphImporter &g, Value x, DenseElementsAttr weight, Value bias) {
   return seq::LinearOp::create(g.builder, g.loc, type, x, w, bias).getResult();
 }
 
+/// The positions in `from` of the letters of `to`: the permutation that
+/// transposes an operand with letters `from` to `to`.
+static SmallVector<int64_t> permutation(StringRef from, StringRef to) {
+  SmallVector<int64_t> perm;
+  for (char c : to)
+    perm.push_back(from.find(c));
+  return perm;
+}
+
+/// The operands' and result's letters of a two-operand Einsum in the layout
+/// of a batched matrix product: lhs [batch..., m, k], rhs [batch..., n, k]
+/// or [batch..., k, n] (whichever keeps the rhs's last letter last), result
+/// [batch..., m, n], the batch letters in the result's order.
+struct BatchedMatmulLayout {
+  std::string lhs, rhs, out;
+};
+
+/// The layout of `terms` -> `out` when it is a batched matrix product (one
+/// letter each for m, n and k; each other letter in both operands and the
+/// result) whose letters are in another order ('bqhd,bkhd->bhqk',
+/// Transformer-XL's 'ibnd,jbnd->ijbn'); none otherwise, and for one already
+/// in that layout ('bhid,bhjd->bhij').
+static std::optional<BatchedMatmulLayout>
+batchedMatmulLayout(ArrayRef<std::string> terms, StringRef out) {
+  if (terms.size() != 2)
+    return std::nullopt;
+  StringRef lhs = terms[0], rhs = terms[1];
+  std::string batch, m, n, k;
+  std::string letters = (lhs + rhs + out).str();
+  for (char c : letters) {
+    if (batch.find(c) != std::string::npos || m.find(c) != std::string::npos ||
+        n.find(c) != std::string::npos || k.find(c) != std::string::npos)
+      continue;
+    bool inL = lhs.contains(c), inR = rhs.contains(c), inO = out.contains(c);
+    if (lhs.count(c) > 1 || rhs.count(c) > 1)
+      return std::nullopt; // a diagonal
+    if (inL && inR && inO)
+      continue; // batch letters are taken in the result's order below
+    std::string &role = inL && inR   ? k
+                        : inL && inO ? m
+                        : inR && inO ? n
+                                     : batch;
+    if (&role == &batch)
+      return std::nullopt; // summed over one operand alone
+    role += c;
+  }
+  for (char c : out)
+    if (lhs.contains(c) && rhs.contains(c))
+      batch += c;
+  if (m.size() != 1 || n.size() != 1 || k.size() != 1)
+    return std::nullopt;
+  BatchedMatmulLayout layout{batch + m + k,
+                             rhs.back() == n[0] ? batch + k + n : batch + n + k,
+                             batch + m + n};
+  if (layout.lhs == lhs && layout.rhs == rhs && layout.out == out)
+    return std::nullopt;
+  return layout;
+}
+
 /// Einsum of any number of float inputs: one generic whose loops are the
 /// equation's letters (the output's parallel, the rest summed), each input
 /// read through its letters (a repeated letter reads a diagonal). "..."
@@ -155,12 +214,6 @@ LogicalResult importEinsum(GraphImporter &g) {
       if (n == 1 || isdigit(c))
         out += c;
   }
-  // Loops: the output's letters, then the summed ones.
-  std::string loops = out;
-  for (const std::string &term : terms)
-    for (char c : term)
-      if (loops.find(c) == std::string::npos)
-        loops += c;
   for (char c : out)
     if (std::count(out.begin(), out.end(), c) != 1 ||
         llvm::none_of(terms, [&](const std::string &term) {
@@ -190,6 +243,29 @@ LogicalResult importEinsum(GraphImporter &g) {
                             "Einsum operand '" + term + "'",
                             "an earlier operand's letter makes it");
   }
+  // A batched matrix product with its dimensions in another order is
+  // computed as the one torch.matmul gives: operands and result transposed
+  // around a contraction in batch matmul layout, which the attention raise
+  // and the GEMM lowering see.
+  std::optional<std::string> resultOrder;
+  if (std::optional<BatchedMatmulLayout> layout =
+          batchedMatmulLayout(terms, out)) {
+    SmallVector<std::string> canonicalTerms = {layout->lhs, layout->rhs};
+    for (auto [term, v, canonical] : llvm::zip(terms, inputs, canonicalTerms)) {
+      if (term != canonical)
+        v = seq::createTranspose(g.builder, g.loc, v,
+                                 permutation(term, canonical));
+      term = canonical;
+    }
+    resultOrder = out;
+    out = layout->out;
+  }
+  // Loops: the output's letters, then the summed ones.
+  std::string loops = out;
+  for (const std::string &term : terms)
+    for (char c : term)
+      if (loops.find(c) == std::string::npos)
+        loops += c;
   MLIRContext *ctx = g.context;
   auto map = [&](StringRef letters) {
     SmallVector<AffineExpr> exprs;
@@ -209,18 +285,23 @@ LogicalResult importEinsum(GraphImporter &g) {
                                              utils::IteratorType::reduction);
   for (size_t i = 0; i < out.size(); ++i)
     iterators[i] = utils::IteratorType::parallel;
-  g.setOutput(0, linalg::GenericOp::create(
-                     g.builder, g.loc, TypeRange{init.getType()}, inputs,
-                     ValueRange{init}, maps, iterators,
-                     [](OpBuilder &nb, Location l, ValueRange x) {
-                       Value product = x[0];
-                       for (Value v : x.drop_front().drop_back())
-                         product = arith::MulFOp::create(nb, l, product, v);
-                       linalg::YieldOp::create(nb, l,
-                                               ValueRange{arith::AddFOp::create(
-                                                   nb, l, x.back(), product)});
-                     })
-                     .getResult(0));
+  Value result =
+      linalg::GenericOp::create(
+          g.builder, g.loc, TypeRange{init.getType()}, inputs, ValueRange{init},
+          maps, iterators,
+          [](OpBuilder &nb, Location l, ValueRange x) {
+            Value product = x[0];
+            for (Value v : x.drop_front().drop_back())
+              product = arith::MulFOp::create(nb, l, product, v);
+            linalg::YieldOp::create(
+                nb, l,
+                ValueRange{arith::AddFOp::create(nb, l, x.back(), product)});
+          })
+          .getResult(0);
+  if (resultOrder && *resultOrder != out)
+    result = seq::createTranspose(g.builder, g.loc, result,
+                                  permutation(out, *resultOrder));
+  g.setOutput(0, result);
   return success();
 }
 

@@ -1318,3 +1318,24 @@ class HfBartDecoderLayer(nn.Module):
                             self.self_k, self.self_v, self.self_o, mask)
         return h + self.attend(self.norm2(h), memory, self.cross_q,
                                self.cross_k, self.cross_v, self.cross_o, None)
+
+
+class EinsumLayoutAttention(nn.Module):
+    """Causal attention written with torch.einsum in the [B, T, H, D]
+    layout of the projections ('bqhd,bkhd->bhqk', 'bhqk,bkhd->bqhd'): the
+    products are batched matmuls with their dimensions in another order
+    (no step api before: the raise saw no matmul)."""
+
+    def __init__(self):
+        super().__init__()
+        self.qkv = nn.Linear(16, 48)
+        self.out = nn.Linear(16, 16)
+
+    def forward(self, x):
+        b, t, _ = x.shape
+        q, k, v = self.qkv(x).view(b, t, 3, 2, 8).unbind(2)
+        s = torch.einsum("bqhd,bkhd->bhqk", q, k) / math.sqrt(8)
+        s = s.masked_fill(torch.ones(t, t, dtype=torch.bool).triu(1),
+                          float("-inf"))
+        o = torch.einsum("bhqk,bkhd->bqhd", s.softmax(-1), v)
+        return self.out(o.reshape(b, t, 16))

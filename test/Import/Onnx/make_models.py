@@ -49,6 +49,7 @@ from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
     CausalSelfAttention,
     CrossAttention, DebertaBuckets, DistilBertMaskedFill, FloatArangeRotary,
+    EinsumLayoutAttention,
     AlibiCausal, BaddbmmAttention, CachedRotary, GatheredRotary,
     HfBartDecoderLayer,
     Gpt, GptJAttention, InterleavedRope,
@@ -520,6 +521,8 @@ MODELS = [
     ("scripted_length_branch", lambda: torch.jit.script(ScriptedLengthBranch()),
      14, features4, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("flipped_gru", FlippedGru, 14, features4, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("einsum_layout_attention", EinsumLayoutAttention, 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
