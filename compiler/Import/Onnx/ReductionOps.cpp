@@ -346,6 +346,28 @@ LogicalResult importArgExtreme(GraphImporter &g, bool isMax) {
   if (!axis)
     return failure();
   bool last = g.intAttr("select_last_index", 0) != 0;
+  // An empty axis has no extreme (PyTorch: "Expected reduction dim to have
+  // non-zero size"); index 0 would read a value that is not there.
+  std::optional<int64_t> axisSize = getConstantIntValue(g.dimSize(x, *axis));
+  if (axisSize == 0) {
+    g.nodeError() << "axis " << *axis << " of " << x.getType()
+                  << " is empty: there is no "
+                  << (isMax ? "largest" : "smallest") << " element to index";
+    return failure();
+  }
+  if (!axisSize) {
+    Value size = g.indexValue(g.dimSize(x, *axis));
+    seq::createCheck(g.builder, g.loc,
+                     arith::CmpIOp::create(
+                         g.builder, g.loc, arith::CmpIPredicate::sgt, size,
+                         arith::ConstantIndexOp::create(g.builder, g.loc, 0)),
+                     size,
+                     seq::describeLocation(g.loc) + ": axis " +
+                         std::to_string(*axis) +
+                         " has {} entries: there is no " +
+                         (isMax ? "largest" : "smallest") + " element to index",
+                     seq::CheckKind::shape);
+  }
   SmallVector<bool> reduced(rank, false);
   reduced[*axis] = true;
   // Plain references: structured bindings cannot be captured by lambdas

@@ -488,6 +488,20 @@ def write_shape_arithmetic_limit_inputs(save, f32, ints):
         [i64("c", [1]), i64("x", ["T", 1]), i64("s0", [1])],
         [i64("loop_y", [1]), i64("scan_y", ["T", 1]), i64("square", ["T", 1])],
         [helper.make_tensor("trips", TensorProto.INT64, [], [3])])
+    # ArgMax over an axis that is empty at run time (an index 0 came out
+    # and a Gather read row 0 of a table; PyTorch refuses), and ArgMin over
+    # one empty at compile time (shape-limits.test).
+    save("argmax_empty_axis", [
+        helper.make_node("ArgMax", ["x"], ["i"], name="ArgMax_3", axis=1,
+                         keepdims=0),
+        helper.make_node("Gather", ["table", "i"], ["y"], name="Gather_3",
+                         axis=0)],
+        [f32("x", ["B", "T"])], [f32("y", ["B", 2])],
+        [helper.make_tensor("table", TensorProto.FLOAT, [4, 2],
+                            [float(v) for v in range(8)])])
+    save("argmin_static_empty", [
+        helper.make_node("ArgMin", ["x"], ["y"], name="ArgMin_3", axis=-1)],
+        [f32("x", [2, 0])], [i64("y", [2, 1])])
 
 
 def save_opset17_graph(in_dir, name, nodes, inputs, outputs, inits=()):
