@@ -416,9 +416,11 @@ setConvertedInput(GraphImporter &g, Type elementType,
   return success();
 }
 
-/// Cast to an integer dtype narrower than INT32 or unsigned (`.byte()`,
+/// Cast to an integer dtype narrower than INT64 (`.byte()`, `.int()`,
 /// `.to(torch.int8)`): held as i64 in the target's range, the value
-/// truncated toward zero (a float) and wrapped to the target's width as
+/// truncated toward zero (a float, as x86-64 converts it: NaN and values
+/// past int32's range are INT32_MIN, whose low bits are kept,
+/// seq::floatToIntegerLikeX86) and wrapped to the target's width as
 /// PyTorch's conversion does (-1.5 -> 255 for UINT8).
 LogicalResult importNarrowIntegerCast(GraphImporter &g, unsigned bits,
                                       bool isSigned) {
@@ -434,9 +436,7 @@ LogicalResult importNarrowIntegerCast(GraphImporter &g, unsigned bits,
     SmallVector<int64_t> data;
     if (from.isF32())
       for (float v : in->constant.getValues<float>())
-        data.push_back(wrap(std::isfinite(v) && std::fabs(v) < 9.2e18f
-                                ? static_cast<int64_t>(v)
-                                : 0));
+        data.push_back(seq::floatToIntegerLikeX86(v, bits, isSigned));
     else if (from.isInteger(1))
       for (bool v : in->constant.getValues<bool>())
         data.push_back(v);
@@ -446,9 +446,14 @@ LogicalResult importNarrowIntegerCast(GraphImporter &g, unsigned bits,
     return setConstantLikeInput(g, i64, ArrayRef(data));
   }
   Type narrow = g.builder.getIntegerType(bits);
+  // (An unsigned 32-bit target converts through 64 bits on x86-64.)
+  bool through64 = bits == 32 && !isSigned && isa<FloatType>(from);
   return setConvertedInput(g, i64, [&](OpBuilder &b, Location l, Value x) {
     Value truncated =
-        arith::TruncIOp::create(b, l, narrow, seq::emitCast(b, l, x, i64));
+        isa<FloatType>(x.getType()) && !through64
+            ? seq::emitCast(b, l, x, narrow)
+            : arith::TruncIOp::create(b, l, narrow, seq::emitCast(b, l, x, i64))
+                  .getResult();
     return isSigned
                ? arith::ExtSIOp::create(b, l, i64, truncated).getResult()
                : arith::ExtUIOp::create(b, l, i64, truncated).getResult();
@@ -548,7 +553,10 @@ LogicalResult importCastTo(GraphImporter &g, int64_t to) {
       }
       SmallVector<int64_t> data;
       for (auto v : values)
-        data.push_back(static_cast<int64_t>(v));
+        data.push_back(
+            std::is_floating_point_v<decltype(v)>
+                ? seq::floatToIntegerLikeX86(static_cast<double>(v), 64)
+                : static_cast<int64_t>(v));
       return DenseElementsAttr::get(type, ArrayRef(data));
     };
     OnnxValue out;

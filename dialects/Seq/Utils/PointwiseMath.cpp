@@ -10,6 +10,7 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 
@@ -130,19 +131,45 @@ Value emitCast(OpBuilder &b, Location loc, Value x, Type to) {
                : arith::SIToFPOp::create(b, loc, to, x).getResult();
   unsigned bits = to.getIntOrFloatBitWidth();
   if (isa<FloatType>(from)) {
-    // maxnumf first: it turns NaN into the minimum.
-    double lo = -std::ldexp(1.0, bits - 1);
-    double hi = static_cast<double>(
-        std::nextafter(static_cast<float>(-lo), 0.0f));
-    x = arith::MaxNumFOp::create(b, loc, x, emitFloatConstant(b, loc, from, lo));
-    x = arith::MinNumFOp::create(b, loc, x, emitFloatConstant(b, loc, from, hi));
-    return arith::FPToSIOp::create(b, loc, to, x);
+    // Through a 32-bit conversion for targets of 32 bits or fewer (the
+    // low bits kept), a 64-bit one for wider: NaN and values outside it
+    // give its minimum.
+    unsigned via = bits <= 32 ? 32 : 64;
+    double limit = std::ldexp(1.0, via - 1);
+    Value inRange = arith::AndIOp::create(
+        b, loc,
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, x,
+                              emitFloatConstant(b, loc, from, -limit)),
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                              emitFloatConstant(b, loc, from, limit)));
+    Value safe = arith::SelectOp::create(b, loc, inRange, x,
+                                         emitFloatConstant(b, loc, from, 0.0));
+    Type viaType = b.getIntegerType(via);
+    Value converted = arith::SelectOp::create(
+        b, loc, inRange, arith::FPToSIOp::create(b, loc, viaType, safe),
+        arith::ConstantOp::create(
+            b, loc, b.getIntegerAttr(viaType, APInt::getSignedMinValue(via))));
+    return via > bits
+               ? arith::TruncIOp::create(b, loc, to, converted).getResult()
+               : converted;
   }
   unsigned fromBits = from.getIntOrFloatBitWidth();
   if (fromBits > bits)
     return arith::TruncIOp::create(b, loc, to, x);
   return from.isInteger(1) ? arith::ExtUIOp::create(b, loc, to, x).getResult()
                            : arith::ExtSIOp::create(b, loc, to, x).getResult();
+}
+
+int64_t floatToIntegerLikeX86(double v, unsigned bits, bool isSigned) {
+  unsigned via = bits < 32 || (bits == 32 && isSigned) ? 32 : 64;
+  double limit = std::ldexp(1.0, via - 1);
+  int64_t converted = v >= -limit && v < limit
+                          ? static_cast<int64_t>(v)
+                          : std::numeric_limits<int64_t>::min() >> (64 - via);
+  APInt low(bits, static_cast<uint64_t>(converted), /*isSigned=*/true,
+            /*implicitTrunc=*/true);
+  return isSigned ? low.getSExtValue()
+                  : static_cast<int64_t>(low.getZExtValue());
 }
 
 } // namespace seqc::seq

@@ -30,13 +30,21 @@ mlir::Value emitUnaryMath(mlir::OpBuilder &b, mlir::Location loc,
 
 /// Emits scalar `x` converted to `to` (a float, integer or i1 type) as
 /// PyTorch's `.to(dtype)` and ONNX Cast do: integers and bools to floats
-/// exactly (true is 1); floats to integers toward zero, saturating at the
-/// type's range (the largest float below 2^(bits-1) above it) with NaN
-/// giving the minimum (what both do on x86), never LLVM's poison; wider
-/// integers wrap to narrower ones; anything to bool is `x != 0` (NaN is
-/// true); floats widen or round to the nearest.
+/// exactly (true is 1); floats to integers as C's conversion compiles on
+/// x86-64, which PyTorch and ONNX Runtime run (floatToIntegerLikeX86);
+/// never LLVM's poison; wider integers wrap to narrower ones; anything to
+/// bool is `x != 0` (NaN is true); floats widen or round to the nearest.
 mlir::Value emitCast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                      mlir::Type to);
+
+/// Float `v` converted to a `bits`-wide integer (the low `bits` bits of
+/// the result, sign-extended) as x86-64's truncating conversions do it:
+/// toward zero through a 64-bit conversion for 64-bit targets (and
+/// unsigned 32-bit ones), else through a 32-bit one; NaN and a value
+/// outside that conversion's range give its minimum (the "integer
+/// indefinite": PyTorch's `torch.tensor([nan, 3e9]).int()` is INT32_MIN
+/// twice, `.byte()` of it 0). The compile-time twin of emitCast.
+int64_t floatToIntegerLikeX86(double v, unsigned bits, bool isSigned = true);
 
 } // namespace seqc::seq
 

@@ -499,6 +499,23 @@ def write_shape_arithmetic_limit_inputs(save, f32, ints):
         [f32("x", ["B", "T"])], [f32("y", ["B", 2])],
         [helper.make_tensor("table", TensorProto.FLOAT, [4, 2],
                             [float(v) for v in range(8)])])
+    # Float -> integer Casts of NaN, infinities and values past the
+    # target's conversion, at run time and folded (cast-out-of-range.test).
+    edge = [float("nan"), float("inf"), -float("inf"), 3e9, 1e19, 300.0,
+            -1.0, -3e9, 2.5e9, -2.7, 2.0 ** 31, -2.0 ** 31]
+    targets = [("i64", TensorProto.INT64), ("i32", TensorProto.INT32),
+               ("i16", TensorProto.INT16), ("i8", TensorProto.INT8),
+               ("u8", TensorProto.UINT8)]
+    save("cast_out_of_range",
+         [helper.make_node("Cast", ["x"], [n], name="Cast_" + n, to=t)
+          for n, t in targets] +
+         [helper.make_node("Cast", ["c"], ["c" + n], name="Cast_c" + n, to=t)
+          for n, t in targets],
+         [f32("x", ["N"])],
+         [helper.make_tensor_value_info(n, t, ["N"]) for n, t in targets] +
+         [helper.make_tensor_value_info("c" + n, t, [len(edge)])
+          for n, t in targets],
+         [helper.make_tensor("c", TensorProto.FLOAT, [len(edge)], edge)])
     save("argmin_static_empty", [
         helper.make_node("ArgMin", ["x"], ["y"], name="ArgMin_3", axis=-1)],
         [f32("x", [2, 0])], [i64("y", [2, 1])])
