@@ -138,8 +138,9 @@ batchedMatmulLayout(ArrayRef<std::string> terms, StringRef out) {
 /// read through its letters (a repeated letter reads a diagonal). "..."
 /// stands for the same leading dimensions in every operand that has it;
 /// without "->" the output is the letters used once, in alphabetical order
-/// (numpy.einsum's implicit mode). Sizes the types do not prove equal are
-/// checked at run time.
+/// (numpy.einsum's implicit mode). A letter's fixed 1 in one operand
+/// broadcasts against its size elsewhere, as in numpy.einsum; other sizes
+/// the types do not prove equal are checked at run time.
 LogicalResult importEinsum(GraphImporter &g) {
   if (failed(g.checkAttrs({"equation"})))
     return failure();
@@ -221,14 +222,21 @@ LogicalResult importEinsum(GraphImporter &g) {
         }))
       return bad("output letter '" + Twine(c) +
                  "' must appear once, and in an operand");
-  // Each letter's size, from its first occurrence; the others must agree.
+  // Each letter's size, from its first occurrence other than a fixed 1
+  // (which broadcasts, as in NumPy's einsum: [B, 2, 3] by [1, 3, 4]); the
+  // others must agree.
   llvm::DenseMap<char, OpFoldResult> sizes;
+  auto isOne = [](OpFoldResult size) { return isConstantIntValue(size, 1); };
   for (auto [term, v] : llvm::zip(terms, inputs))
     for (auto [d, c] : llvm::enumerate(term)) {
       OpFoldResult size = g.dimSize(v, d);
       auto [it, inserted] = sizes.try_emplace(c, size);
-      if (inserted)
+      if (inserted || isOne(size))
         continue;
+      if (isOne(it->second)) {
+        it->second = size;
+        continue;
+      }
       std::optional<int64_t> a = getConstantIntValue(it->second),
                              b = getConstantIntValue(size);
       if (a && b && *a != *b)
@@ -237,8 +245,8 @@ LogicalResult importEinsum(GraphImporter &g) {
     }
   for (auto [term, v] : llvm::zip(terms, inputs)) {
     SmallVector<OpFoldResult> expected;
-    for (char c : term)
-      expected.push_back(sizes[c]);
+    for (auto [d, c] : llvm::enumerate(term))
+      expected.push_back(isOne(g.dimSize(v, d)) ? g.dimSize(v, d) : sizes[c]);
     seq::createExtentChecks(g.builder, g.loc, v, expected,
                             "Einsum operand '" + term + "'",
                             "an earlier operand's letter makes it");
@@ -267,16 +275,20 @@ LogicalResult importEinsum(GraphImporter &g) {
       if (loops.find(c) == std::string::npos)
         loops += c;
   MLIRContext *ctx = g.context;
-  auto map = [&](StringRef letters) {
+  // (An operand's fixed 1 where the letter is longer reads element 0.)
+  auto map = [&](StringRef letters, Value operand) {
     SmallVector<AffineExpr> exprs;
-    for (char c : letters)
-      exprs.push_back(getAffineDimExpr(loops.find(c), ctx));
+    for (auto [d, c] : llvm::enumerate(letters))
+      exprs.push_back(operand && isOne(g.dimSize(operand, d)) &&
+                              !isOne(sizes[c])
+                          ? getAffineConstantExpr(0, ctx)
+                          : getAffineDimExpr(loops.find(c), ctx));
     return AffineMap::get(loops.size(), 0, exprs, ctx);
   };
   SmallVector<AffineMap> maps;
-  for (const std::string &term : terms)
-    maps.push_back(map(term));
-  maps.push_back(map(out));
+  for (auto [term, v] : llvm::zip(terms, inputs))
+    maps.push_back(map(term, v));
+  maps.push_back(map(out, Value()));
   SmallVector<OpFoldResult> outSizes;
   for (char c : out)
     outSizes.push_back(sizes[c]);

@@ -647,14 +647,21 @@ def write_conv2d_inputs(in_dir):
 
 
 def write_einsum_inputs(in_dir):
-    """Einsum equations the importer refuses, each with its message."""
+    """Einsum equations the importer refuses, each with its message, and
+    ones whose letters broadcast a fixed 1 (einsum_broadcast*: NumPy's
+    einsum does; they were refused)."""
     from onnx import TensorProto, helper
     f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
     for name, equation, shapes in [
             ("einsum_operands", "ij,jk,kl->il", [[2, 3], [3, 4]]),
             ("einsum_rank", "ijk,jk->i", [[2, 3], [3, 4]]),
             ("einsum_sizes", "ij,jk->ik", [[2, 3], [5, 4]]),
-            ("einsum_output", "ij,jk->iz", [[2, 3], [3, 4]])]:
+            ("einsum_output", "ij,jk->iz", [[2, 3], [3, 4]]),
+            ("einsum_broadcast", "bij,bjk->bik", [["B", 2, 3], [1, 3, 4]]),
+            ("einsum_broadcast_dots", "...ij,...jk->...ik",
+             [["B", 2, 3], [1, 3, 4]]),
+            ("einsum_broadcast_heads", "bqhd,bkhd->bhqk",
+             [["B", "T", 2, 4], [1, "S", 1, 4]])]:
         inputs = [f32("a%d" % i, shape) for i, shape in enumerate(shapes)]
         graph = helper.make_graph(
             [helper.make_node("Einsum", [i.name for i in inputs], ["y"],
