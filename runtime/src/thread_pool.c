@@ -22,7 +22,8 @@
 // depending on the CPU's pause latency; without x86's pause the loop is
 // much shorter) before it sleeps on the condition variable, and the caller
 // spins on the pending count before it sleeps; both yield the core now and
-// then while spinning, so that a thread waiting for that core (the one
+// then once a wait has lasted longer than a handoff between running
+// threads takes, so that a thread waiting for that core (the one
 // being waited for, on a machine with more threads than cores) runs. A
 // sleeping party is woken under the mutex it sleeps on, and only when it
 // announced its sleep (sleeping_workers, caller_sleeping): the announcement
@@ -83,14 +84,21 @@ static inline int job_chunks(uint64_t word) {
 static inline int job_next(uint64_t word) { return (int)(word & 0xffff); }
 
 /* Spin iterations before sleeping: a worker between jobs, the caller
- * waiting for the workers; every kYieldEvery of them yields the core. */
-enum { kWorkerSpins = 1 << 14, kCallerSpins = 1 << 16, kYieldEvery = 1 << 8 };
+ * waiting for the workers. Past kSpinsBeforeYield (a wait of 10-40 us,
+ * longer than a handoff between running threads takes, so that one makes
+ * no system call), every kYieldEvery-th yields the core. */
+enum {
+  kWorkerSpins = 1 << 14,
+  kCallerSpins = 1 << 16,
+  kSpinsBeforeYield = 1 << 10,
+  kYieldEvery = 1 << 8
+};
 
 static inline void cpu_relax(int spin) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif
-  if (spin % kYieldEvery == kYieldEvery - 1)
+  if (spin >= kSpinsBeforeYield && spin % kYieldEvery == kYieldEvery - 1)
     sched_yield();
 }
 
@@ -110,9 +118,9 @@ static void chunk_bounds(int64_t n, int chunks, int index, int64_t *begin,
 }
 
 /* Claims and runs chunks of job `generation` until none is left (none at
- * all once a later job is published). The caller's last chunk is counted
- * by the thread that finishes it; the one that finishes the job's last
- * chunk wakes the caller if it sleeps. */
+ * all once a later job is published), counting each in `pending`; the
+ * thread that finishes the job's last chunk wakes the caller if it
+ * sleeps. */
 static void run_chunks(seqc_thread_pool *pool, uint32_t generation) {
   uint64_t word = load_job(pool);
   for (;;) {

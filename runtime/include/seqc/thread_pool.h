@@ -39,8 +39,9 @@ int seqc_rt_thread_pool_size(const seqc_thread_pool *pool);
 /* Splits [0, n) into min(size, n) contiguous chunks whose lengths differ by
  * at most one, runs chunk 0 on the calling thread and the others on the
  * workers, and returns once all are done. A chunk no worker has claimed by
- * the time the caller's is done runs on the caller (a worker waiting for a
- * core on a busy machine is not waited for). n <= 0 does nothing; a NULL pool
+ * the time the caller's is done runs on the caller (a worker still waiting
+ * for a core on a busy machine is not waited for; one that claimed a chunk
+ * is). n <= 0 does nothing; a NULL pool
  * runs fn(ctx, 0, n) inline. Calls from several threads are serialized; fn must
  * not call parallel_for on the same pool. */
 void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
