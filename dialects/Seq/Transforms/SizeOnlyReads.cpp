@@ -44,32 +44,30 @@ static bool isFixedScalarAt(Value v, int depth) {
 
 bool isFixedScalar(Value v) { return isFixedScalarAt(v, 0); }
 
-static std::optional<std::pair<Value, int64_t>> runTimeSizeIn(Value v,
-                                                              int depth) {
+static void
+collectRunTimeSizes(Value v, int depth,
+                    SmallVectorImpl<std::pair<Value, int64_t>> &out) {
   Operation *def = v.getDefiningOp();
   if (!def || depth > 8)
-    return std::nullopt;
+    return;
   if (auto dim = dyn_cast<tensor::DimOp>(def)) {
     std::optional<int64_t> index = dim.getConstantIndex();
     auto type = dyn_cast<RankedTensorType>(dim.getSource().getType());
     if (index && type && type.isDynamicDim(*index))
-      return std::pair(dim.getSource(), *index);
-    return std::nullopt;
+      out.push_back({dim.getSource(), *index});
+    return;
   }
-  if (!isa<arith::ArithDialect>(def->getDialect()))
-    return std::nullopt;
-  for (Value operand : def->getOperands())
-    if (auto size = runTimeSizeIn(operand, depth + 1))
-      return size;
-  return std::nullopt;
+  if (isa<arith::ArithDialect>(def->getDialect()))
+    for (Value operand : def->getOperands())
+      collectRunTimeSizes(operand, depth + 1, out);
 }
 
-std::optional<std::pair<Value, int64_t>> findRunTimeSizeOperand(Operation *op) {
+SmallVector<std::pair<Value, int64_t>> findRunTimeSizeOperands(Operation *op) {
+  SmallVector<std::pair<Value, int64_t>> sizes;
   for (Value operand : op->getOperands())
     if (!isa<ShapedType>(operand.getType()))
-      if (auto size = runTimeSizeIn(operand, 0))
-        return size;
-  return std::nullopt;
+      collectRunTimeSizes(operand, 0, sizes);
+  return sizes;
 }
 
 /// Whether `slice` cuts a constant table (directly or through further

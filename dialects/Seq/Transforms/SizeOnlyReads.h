@@ -24,11 +24,11 @@ namespace seqc::seq {
 /// cast to a tensor), not yet folded when the step function is made.
 bool isFixedScalar(mlir::Value v);
 
-/// A run-time size that a scalar operand of `op` is computed from by
-/// arith (a branch on `x.size(1) > 1`, a value made of T): the tensor and
-/// its dimension, or none.
-std::optional<std::pair<mlir::Value, int64_t>>
-findRunTimeSizeOperand(mlir::Operation *op);
+/// The run-time sizes that the scalar operands of `op` are computed from
+/// by arith (a branch on `x.size(1) > 1`, a value made of T): each a
+/// tensor and its dimension.
+llvm::SmallVector<std::pair<mlir::Value, int64_t>>
+findRunTimeSizeOperands(mlir::Operation *op);
 
 /// Whether `op` computes values that are read only for their sizes
 /// (tensor.dim, directly or through reshapes), sizes a chunk has as the

@@ -552,10 +552,13 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
     // An element read at an index computed from a run-time loop's index
     // (torch.flip of the time steps, a gather along time) is another
     // step's input, not one that restarts.
+    // (A fixed-size table read at a computed position, a position
+    // embedding, is not another step's input.)
     bool readsOtherSteps = false;
     generic.getBlock()->walk([&](tensor::ExtractOp extract) {
-      for (Value index : extract.getIndices()) {
-        if (index.getDefiningOp<linalg::IndexOp>())
+      for (auto [d, index] : llvm::enumerate(extract.getIndices())) {
+        if (index.getDefiningOp<linalg::IndexOp>() ||
+            !extract.getTensor().getType().isDynamicDim(d))
           continue;
         SetVector<Operation *> slice;
         BackwardSliceOptions options;
@@ -691,6 +694,7 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
             llvm::any_of(slice.getSource().getUsers(), [&](Operation *user) {
               auto other = dyn_cast<tensor::ExtractSliceOp>(user);
               return other && other != slice &&
+                     isConstantIntValue(slice.getMixedSizes()[d], 1) &&
                      isConstantIntValue(other.getMixedSizes()[d], 1) &&
                      getConstantIntValue(other.getMixedOffsets()[d])
                              .value_or(0) > 0;
@@ -717,12 +721,17 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
       op->hasTrait<OpTrait::Elementwise>())
     return success();
   // (A scripted `if x.size(1) > 1:`, a size made a tensor.)
-  if (auto size = findRunTimeSizeOperand(op))
-    if (auto dim = traceToModelInput(size->first, size->second, op))
-      return fail(op, "computes with the run-time size of " +
-                          describeInputDim(*dim) +
-                          " as a value (a branch on x.size(1)): along time, "
-                          "a chunk's size is its own, not the stream's");
+  SmallVector<std::string> sizesRead;
+  for (auto [value, d] : findRunTimeSizeOperands(op))
+    if (auto dim = traceToModelInput(value, d, op))
+      if (!llvm::is_contained(sizesRead, describeInputDim(*dim)))
+        sizesRead.push_back(describeInputDim(*dim));
+  if (!sizesRead.empty())
+    return fail(op, "computes with the run-time size of " +
+                        llvm::join(sizesRead, " and ") +
+                        " as a value (a branch on x.size(1), a number made "
+                        "of it): along time, a chunk's size is its own, not "
+                        "the stream's");
   return fail(op, "not known to act on each time step independently");
 }
 
