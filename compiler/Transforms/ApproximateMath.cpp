@@ -8,6 +8,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
+#include <limits>
 
 #define DEBUG_TYPE "seqc-approximate-math"
 
@@ -123,8 +124,9 @@ struct ScaleSubnormalsBeforeLog : OpRewritePattern<OpTy> {
 /// f64 (Cody-Waite with three parts of pi/2 in fused multiply-adds, each
 /// product exact): k = rint(x * 2/pi), r = ((x - k C1) - k C2) - k C3 is
 /// exact to about 1e-16 while k is an exact integer and k C1 cancels
-/// (|x| < 2^50, 1e15 radians); beyond that the result is NaN rather than a
-/// plausible wrong value. sin and cos of r (|r| <= pi/4, in f32) are
+/// (|x| < 2^50, 1e15 radians); beyond that by Payne and Hanek's method
+/// (below: sin of an f32 timestamp in nanoseconds, 1.7e18, was NaN). sin
+/// and cos of r (|r| <= pi/4, in f32) are
 /// Cephes' sinf / cosf minimax polynomials (Moshier, Cephes Math Library, 1
 /// ulp); the quadrant k mod 4, computed in floats (exact for every such
 /// k), picks and signs one of them. sin(-0) is -0; NaN and +-inf give NaN.
@@ -179,6 +181,41 @@ struct AccurateSinCos : OpRewritePattern<OpTy> {
     Value rd = exactFma(negK, d(c1), xd);
     rd = exactFma(negK, d(c2), rd);
     rd = exactFma(negK, d(c3), rd);
+    // Past 2^50 (k no longer exact) the reduction of Payne and Hanek, with
+    // no table: x (24 bits) times 2/pi = P1 + P2 + P3 + P4 (the f64
+    // nearest to what remains; fdlibm's ipio2 bits, 212 of them, enough
+    // for x up to f32's 2^128) as exact products hi + lo (fused
+    // multiply-adds), each taken mod 4 exactly (v - 4 floor(v / 4): a
+    // multiple of an ulp >= 4 is 0), summed, and split into the quadrant
+    // and r = (s - k) pi/2, correct to about 1e-15.
+    auto mod4 = [&](Value v) {
+      return arith::SubFOp::create(
+                 rewriter, loc, v,
+                 mul(d(4.0),
+                     math::FloorOp::create(rewriter, loc, mul(v, d(0.25)))))
+          .getResult();
+    };
+    const double twoOverPi[] = {0x1.45f306dc9c883p-1, -0x1.6b01ec5417056p-55,
+                                -0x1.6447e493ad4cep-109,
+                                0x1.e21c820ff28b2p-163};
+    Value turns = d(0.0);
+    for (double part : twoOverPi) {
+      Value hi = mul(xd, d(part));
+      Value lo =
+          exactFma(xd, d(part), arith::NegFOp::create(rewriter, loc, hi));
+      turns = arith::AddFOp::create(
+          rewriter, loc, turns,
+          arith::AddFOp::create(rewriter, loc, mod4(hi), mod4(lo)));
+    }
+    turns = mod4(turns);
+    Value kLarge = math::RoundEvenOp::create(rewriter, loc, turns);
+    Value rLarge =
+        mul(arith::SubFOp::create(rewriter, loc, turns, kLarge), d(c1));
+    Value small =
+        cmp(arith::CmpFPredicate::OLT, math::AbsFOp::create(rewriter, loc, x),
+            c(1125899906842624.0));
+    k = select(small, k, kLarge);
+    rd = select(small, rd, rLarge);
     Value r = arith::TruncFOp::create(rewriter, loc, type, rd);
     Value z = mul(r, r);
     // sin r = r + r z (s0 z^2 + s1 z + s2); cos r = 1 - z/2 + z^2 (...).
@@ -206,11 +243,11 @@ struct AccurateSinCos : OpRewritePattern<OpTy> {
               : cmp(arith::CmpFPredicate::OGE, quadrant, d(2.0));
     Value result =
         select(negate, arith::NegFOp::create(rewriter, loc, picked), picked);
-    // Past 2^50 the reduction is not exact: NaN, as for inf.
-    Value inRange = cmp(arith::CmpFPredicate::OLT,
-                        math::AbsFOp::create(rewriter, loc, x),
-                        c(1125899906842624.0));
-    result = select(inRange, result, c(std::nan("")));
+    // +-inf (and NaN) give NaN.
+    Value finite =
+        cmp(arith::CmpFPredicate::OLT, math::AbsFOp::create(rewriter, loc, x),
+            c(std::numeric_limits<double>::infinity()));
+    result = select(finite, result, c(std::nan("")));
     if (!isCos) // sin(+-0) = +-0
       result = select(cmp(arith::CmpFPredicate::OEQ, x, c(0.0)), x, result);
     rewriter.replaceOp(op, result);
