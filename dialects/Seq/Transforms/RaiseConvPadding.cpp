@@ -128,7 +128,8 @@ bool isFullExtent(OpFoldResult size, Conv1dOp conv, int64_t axis) {
 /// extract_slice(conv1d(x, padding [l, r]), [0, 0, 0], [B, C, Tout - s])
 /// with stride 1 and 0 < s <= r -> conv1d(x, padding [l, r - s]): the
 /// last s outputs are the ones that read the last s padding steps
-/// (Chomp1d, `conv(x)[:, :, :-s]` or `[..., :x.size(-1)]`).
+/// (Chomp1d, `conv(x)[:, :, :-s]` or `[..., :x.size(-1)]`); with s > r,
+/// conv1d(time_shift(x, s - r), padding [l - (s - r), 0]).
 struct FoldTrailingCrop : OpRewritePattern<tensor::ExtractSliceOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -181,14 +182,23 @@ struct FoldTrailingCrop : OpRewritePattern<tensor::ExtractSliceOp> {
     }
     // What stays must not be shorter than the input's own steps can make
     // (left + right - dropped >= span): the crop only removes padding.
-    if (dropped <= 0 || dropped > right || outputExtra - dropped < 0)
+    if (dropped <= 0 || outputExtra - dropped < 0)
       return failure();
+    // Cropping past the right padding delays the convolution: output t
+    // reads x[t - left .. t - left + span], the causal convolution (left
+    // padding left - shift >= span) of x shifted by `shift` steps (a conv
+    // after F.pad(x, (k, 0)) with kernel k, then [..., :-1]: each output
+    // sees only earlier steps).
+    int64_t shift = std::max<int64_t>(dropped - right, 0);
     // Where the convolution was: its sizes may be read before the slice
     // (`arange(c.size(2))[:T] + c[..., :T]`), and they become the new
     // convolution's.
     rewriter.setInsertionPointAfter(conv);
-    Conv1dOp raised = cloneWithPadding(rewriter, conv, conv.getInput(), left,
-                                       right - dropped, dropped);
+    Value input = conv.getInput();
+    if (shift > 0)
+      input = TimeShiftOp::create(rewriter, conv.getLoc(), input, kTime, shift);
+    Conv1dOp raised = cloneWithPadding(rewriter, conv, input, left - shift,
+                                       right + shift - dropped, dropped);
     // The slice's type may be more static than the convolution's.
     Value result = raised.getResult();
     rewriter.setInsertionPoint(slice);

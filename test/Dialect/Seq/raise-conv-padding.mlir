@@ -133,24 +133,53 @@ func.func @crop_to_input(%x: tensor<?x4x?xf32>, %w: tensor<6x4x3xf32>, %s: tenso
 
 // -----
 
-// Left as written: a crop at the start, a crop of more than the right
-// padding, a strided convolution's crop, a crop of some channels, and a
-// crop of a convolution something else reads whole.
+// Left as written: a crop at the start, a strided convolution's crop, a
+// crop of some channels, and a crop of a convolution something else reads
+// whole.
 // CHECK-LABEL: func.func @crop_kept
-// CHECK-COUNT-5: tensor.extract_slice
+// CHECK-COUNT-4: tensor.extract_slice
 // CHECK-NOT: padding = array<i64: 2, 0>
-func.func @crop_kept(%x: tensor<2x4x10xf32>, %w: tensor<6x4x3xf32>) -> (tensor<2x6x10xf32>, tensor<2x6x9xf32>, tensor<2x6x5xf32>, tensor<2x3x10xf32>, tensor<2x6x10xf32>, tensor<2x6x12xf32>) {
+func.func @crop_kept(%x: tensor<2x4x10xf32>, %w: tensor<6x4x3xf32>) -> (tensor<2x6x10xf32>, tensor<2x6x5xf32>, tensor<2x3x10xf32>, tensor<2x6x10xf32>, tensor<2x6x12xf32>) {
   %y1 = seq.conv1d %x, %w {padding = array<i64: 2, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x12xf32>
   %a = tensor.extract_slice %y1[0, 0, 2] [2, 6, 10] [1, 1, 1] : tensor<2x6x12xf32> to tensor<2x6x10xf32>
-  %y2 = seq.conv1d %x, %w {padding = array<i64: 2, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x12xf32>
-  %b = tensor.extract_slice %y2[0, 0, 0] [2, 6, 9] [1, 1, 1] : tensor<2x6x12xf32> to tensor<2x6x9xf32>
   %y3 = seq.conv1d %x, %w {stride = 2 : i64, padding = array<i64: 2, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x6xf32>
   %c = tensor.extract_slice %y3[0, 0, 0] [2, 6, 5] [1, 1, 1] : tensor<2x6x6xf32> to tensor<2x6x5xf32>
   %y4 = seq.conv1d %x, %w {padding = array<i64: 2, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x12xf32>
   %d = tensor.extract_slice %y4[0, 0, 0] [2, 3, 10] [1, 1, 1] : tensor<2x6x12xf32> to tensor<2x3x10xf32>
   %y5 = seq.conv1d %x, %w {padding = array<i64: 2, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x12xf32>
   %e = tensor.extract_slice %y5[0, 0, 0] [2, 6, 10] [1, 1, 1] : tensor<2x6x12xf32> to tensor<2x6x10xf32>
-  return %a, %b, %c, %d, %e, %y5 : tensor<2x6x10xf32>, tensor<2x6x9xf32>, tensor<2x6x5xf32>, tensor<2x3x10xf32>, tensor<2x6x10xf32>, tensor<2x6x12xf32>
+  return %a, %c, %d, %e, %y5 : tensor<2x6x10xf32>, tensor<2x6x5xf32>, tensor<2x3x10xf32>, tensor<2x6x10xf32>, tensor<2x6x12xf32>
+}
+
+// -----
+
+// A crop past the right padding delays the convolution: `conv(F.pad(x,
+// (3, 0)))[..., :-1]` with kernel 3 (padding [3, 0], one step cut) reads
+// x[t - 3 .. t - 1], the causal convolution of x shifted by one step,
+// with T run-time or fixed. A crop shorter than the input (padding [2, 2]
+// cut by 3: T - 1 outputs) stays as written. (Before: left as written, and
+// the model did not stream: "padding other than [2, 0]".)
+// CHECK-LABEL: func.func @crop_past_padding
+// CHECK: %[[S1:.+]] = seq.time_shift %arg0 dim(2) steps(1)
+// CHECK: seq.conv1d %[[S1]], %arg1 {padding = array<i64: 2, 0>} : (tensor<?x4x?xf32>, tensor<6x4x3xf32>) -> tensor<?x6x?xf32>
+// CHECK: %[[S2:.+]] = seq.time_shift %arg2 dim(2) steps(1)
+// CHECK: seq.conv1d %[[S2]], %arg1 {padding = array<i64: 2, 0>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x10xf32>
+// CHECK: seq.conv1d %arg2, %arg1 {padding = array<i64: 2, 2>}
+// CHECK-NEXT: tensor.extract_slice
+func.func @crop_past_padding(%x: tensor<?x4x?xf32>, %w: tensor<6x4x3xf32>, %s: tensor<2x4x10xf32>) -> (tensor<?x6x?xf32>, tensor<2x6x10xf32>, tensor<2x6x9xf32>) {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c1 = arith.constant 1 : index
+  %y = seq.conv1d %x, %w {padding = array<i64: 3, 0>} : (tensor<?x4x?xf32>, tensor<6x4x3xf32>) -> tensor<?x6x?xf32>
+  %b = tensor.dim %y, %c0 : tensor<?x6x?xf32>
+  %t = tensor.dim %y, %c2 : tensor<?x6x?xf32>
+  %kept = arith.subi %t, %c1 : index
+  %a = tensor.extract_slice %y[0, 0, 0] [%b, 6, %kept] [1, 1, 1] : tensor<?x6x?xf32> to tensor<?x6x?xf32>
+  %y1 = seq.conv1d %s, %w {padding = array<i64: 3, 0>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x11xf32>
+  %d = tensor.extract_slice %y1[0, 0, 0] [2, 6, 10] [1, 1, 1] : tensor<2x6x11xf32> to tensor<2x6x10xf32>
+  %y2 = seq.conv1d %s, %w {padding = array<i64: 2, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x12xf32>
+  %c = tensor.extract_slice %y2[0, 0, 0] [2, 6, 9] [1, 1, 1] : tensor<2x6x12xf32> to tensor<2x6x9xf32>
+  return %a, %d, %c : tensor<?x6x?xf32>, tensor<2x6x10xf32>, tensor<2x6x9xf32>
 }
 
 // -----

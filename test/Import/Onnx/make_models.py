@@ -43,7 +43,7 @@ from stream_models import (  # noqa: F401
     ScriptedZipLoop,
     ScriptedHeadsLoop,
     ScriptedUnbindLastStep, LastStepNormalizedHeads, ScriptedLengthBranch,
-    FlippedGru,
+    FlippedGru, DelayedCausalConv,
     TcnLastStep, features4, features16, tokens11, two_features4)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
@@ -523,6 +523,8 @@ MODELS = [
     ("flipped_gru", FlippedGru, 14, features4, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("einsum_layout_attention", EinsumLayoutAttention, 14, features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("delayed_causal_conv", DelayedCausalConv, 14, features4, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 

@@ -229,3 +229,18 @@ class FlippedGru(nn.Module):
 
     def forward(self, x):
         return self.gru(x.flip(1))[0].flip(1)
+
+
+class DelayedCausalConv(nn.Module):
+    """A causal convolution delayed by one step, `conv(F.pad(x, (3, 0)))`
+    with kernel 3 and the last output cut: each output reads only earlier
+    steps (x[t - 3 .. t - 1]; no step function before: "padding other than
+    [2, 0]")."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 6, 3)
+
+    def forward(self, x):  # [B, T, 4]
+        h = self.conv(F.pad(x.transpose(1, 2), (3, 0)))[:, :, :-1]
+        return h.transpose(1, 2)
