@@ -23,6 +23,7 @@
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
@@ -38,6 +39,15 @@ using namespace mlir;
 namespace seqc {
 
 static constexpr uint32_t kAbiVersion = SEQC_ABI_VERSION;
+/// Constants past this many bytes put an object's large ones in large-data
+/// sections (emitModule; hidden, for tests to reach with a small model),
+/// and what counts as large there.
+static llvm::cl::opt<uint64_t> largeDataModelBytes(
+    "seqc-large-data-model-bytes", llvm::cl::Hidden,
+    llvm::cl::desc("constant bytes past which an x86-64 object keeps its "
+                   "large constants in .lrodata (the medium code model)"),
+    llvm::cl::init(uint64_t(1) << 30));
+static constexpr uint64_t kLargeDataThreshold = uint64_t(1) << 16;
 
 static std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const TargetOptions &options, std::string &error) {
@@ -524,6 +534,27 @@ LogicalResult emitCode(ArrayRef<CodeVersion> versions, CodeKind kind,
   if (llvm::verifyModule(*llvmModule, &brokenOs))
     return first.emitError()
            << "the generated LLVM IR does not verify: " << broken;
+
+  // x86-64's small code model reaches data with 32-bit offsets from the
+  // code: an object whose constants (weights, packed once per CPU level)
+  // come near 2 GiB would not link ("relocation truncated to fit"; a
+  // 24-layer d768 GPT-2 at the three default levels was 2.66 GB). Past
+  // 1 GiB the constants of 64 KiB or more go to large-data sections
+  // (.lrodata, the medium code model), which the linker places after the
+  // rest and the code reaches with 64-bit addresses; other models' code
+  // is unchanged.
+  uint64_t constantBytes = 0;
+  const llvm::DataLayout &layout = llvmModule->getDataLayout();
+  for (const llvm::GlobalVariable &global : llvmModule->globals())
+    if (global.hasInitializer())
+      constantBytes += layout.getTypeAllocSize(global.getValueType());
+  if (constantBytes > largeDataModelBytes &&
+      machine->getTargetTriple().getArch() == llvm::Triple::x86_64) {
+    machine->setCodeModel(llvm::CodeModel::Medium);
+    machine->setLargeDataThreshold(kLargeDataThreshold);
+    llvmModule->setCodeModel(llvm::CodeModel::Medium);
+    llvmModule->setLargeDataThreshold(kLargeDataThreshold);
+  }
 
   TimingScope writing = timing.nest(
       kind == CodeKind::LLVMIR ? "print LLVM IR" : "LLVM code generation");
