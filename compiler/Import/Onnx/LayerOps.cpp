@@ -169,26 +169,32 @@ LogicalResult importEinsum(GraphImporter &g) {
   if (terms.size() != inputs.size())
     return bad("it names " + Twine(terms.size()) + " operands for " +
                Twine(inputs.size()) + " inputs");
-  // "..." becomes the letters '0', '1', ... (leading dimensions).
+  // "..." becomes the letters '0', '1', ... (leading dimensions), right
+  // aligned as NumPy broadcasts them: an operand whose "..." stands for
+  // fewer dimensions takes the last of them ('...ij,...jk' of [B, H, T, J]
+  // and [J, K]: '01ij' and 'jk').
   int64_t ellipsisRank = -1;
-  auto expand = [&](std::string &term, int64_t rank) -> LogicalResult {
-    size_t dots = term.find("...");
-    if (dots == std::string::npos)
-      return success();
-    int64_t n = rank - static_cast<int64_t>(term.size() - 3);
-    if (n < 0 || (ellipsisRank >= 0 && n != ellipsisRank))
-      return failure();
-    ellipsisRank = n;
-    std::string letters;
-    for (int64_t i = 0; i < n; ++i)
-      letters += static_cast<char>('0' + i);
-    term.replace(dots, 3, letters);
-    return success();
-  };
+  SmallVector<int64_t> ellipsisDims;
   for (auto [term, v] : llvm::zip(terms, inputs)) {
-    if (failed(expand(term, tensorType(v).getRank())))
-      return bad("'...' must stand for the same number of dimensions in "
-                 "every operand");
+    int64_t n = -1;
+    if (term.find("...") != std::string::npos) {
+      n = tensorType(v).getRank() - static_cast<int64_t>(term.size() - 3);
+      if (n < 0)
+        return bad("operand '" + term + "' has more letters than its rank-" +
+                   Twine(tensorType(v).getRank()) + " input has dimensions");
+    }
+    ellipsisDims.push_back(n);
+    ellipsisRank = std::max(ellipsisRank, n);
+  }
+  auto digits = [&](int64_t n) {
+    std::string letters;
+    for (int64_t i = ellipsisRank - n; i < ellipsisRank; ++i)
+      letters += static_cast<char>('0' + i);
+    return letters;
+  };
+  for (auto [term, v, n] : llvm::zip(terms, inputs, ellipsisDims)) {
+    if (n >= 0)
+      term.replace(term.find("..."), 3, digits(n));
     if (static_cast<int64_t>(term.size()) != tensorType(v).getRank())
       return bad("operand '" + term + "' has " + Twine(term.size()) +
                  " letters for a rank-" + Twine(tensorType(v).getRank()) +

@@ -649,7 +649,8 @@ def write_conv2d_inputs(in_dir):
 def write_einsum_inputs(in_dir):
     """Einsum equations the importer refuses, each with its message, and
     ones whose letters broadcast a fixed 1 (einsum_broadcast*: NumPy's
-    einsum does; they were refused)."""
+    einsum does; they were refused) or whose "..." stands for fewer
+    dimensions in one operand (einsum_ellipsis_ranks, right-aligned)."""
     from onnx import TensorProto, helper
     f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
     for name, equation, shapes in [
@@ -661,7 +662,9 @@ def write_einsum_inputs(in_dir):
             ("einsum_broadcast_dots", "...ij,...jk->...ik",
              [["B", 2, 3], [1, 3, 4]]),
             ("einsum_broadcast_heads", "bqhd,bkhd->bhqk",
-             [["B", "T", 2, 4], [1, "S", 1, 4]])]:
+             [["B", "T", 2, 4], [1, "S", 1, 4]]),
+            ("einsum_ellipsis_ranks", "...ij,...jk->...ik",
+             [["B", 1, "T", 3], [2, 3, 4]])]:
         inputs = [f32("a%d" % i, shape) for i, shape in enumerate(shapes)]
         graph = helper.make_graph(
             [helper.make_node("Einsum", [i.name for i in inputs], ["y"],
