@@ -230,6 +230,13 @@ FailureOr<Scores> matchScoresStep(Value v) {
   // q k^T + 0: the scores (GPT-2's `+ 0.0`).
   if (Value x = plusZeroOperand(v))
     return matchScores(x);
+  // Scores rounded to f16 or bf16 and back: torch's bf16 and fp16 exports
+  // divide by the scale in f32 and Cast back before the mask. seqc
+  // computes such a model in f32 and keeps the scores so, as it keeps
+  // every other op's result (within the half type's rounding of the
+  // export's).
+  if (Value x = halfRoundingOperand(v))
+    return matchScores(x);
   if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>();
       collapse && collapse.getSrcType().getRank() == 4 &&
       groupsBatchDims(collapse.getReassociationIndices(), 4)) {

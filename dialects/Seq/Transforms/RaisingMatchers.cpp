@@ -235,6 +235,20 @@ Attribute ConstantEvaluator::evaluateOnce(Value v, int depth) {
 
 } // namespace
 
+Value halfRoundingOperand(Value v) {
+  std::optional<Elementwise> e = matchElementwise(v);
+  auto extend = e ? e->yielded.getDefiningOp<arith::ExtFOp>() : nullptr;
+  auto round =
+      extend ? extend.getIn().getDefiningOp<arith::TruncFOp>() : nullptr;
+  if (!round || round->getBlock() != e->op.getBody())
+    return nullptr;
+  std::optional<BodyLeaf> in = readLeaf(e->op, round.getIn());
+  if (!in || in->scalar || !in->tensor || !in->map.isIdentity() ||
+      in->tensor.getType() != v.getType())
+    return nullptr;
+  return in->tensor;
+}
+
 Attribute evaluateConstant(Value v) {
   return ConstantEvaluator().evaluate(v, 0);
 }
