@@ -185,32 +185,38 @@ struct AccurateSinCos : OpRewritePattern<OpTy> {
     // no table: x (24 bits) times 2/pi = P1 + P2 + P3 + P4 (the f64
     // nearest to what remains; fdlibm's ipio2 bits, 212 of them, enough
     // for x up to f32's 2^128) as exact products hi + lo (fused
-    // multiply-adds), each taken mod 4 exactly (v - 4 floor(v / 4): a
-    // multiple of an ulp >= 4 is 0), summed, and split into the quadrant
-    // and r = (s - k) pi/2, correct to about 1e-15.
-    auto mod4 = [&](Value v) {
-      return arith::SubFOp::create(
-                 rewriter, loc, v,
-                 mul(d(4.0),
-                     math::FloorOp::create(rewriter, loc, mul(v, d(0.25)))))
-          .getResult();
+    // multiply-adds). Each is reduced to [-2, 2] exactly (v - 4 rint(v / 4):
+    // a multiple of an ulp >= 4 is 0 mod 4, a small v stays itself) and
+    // added to a fraction in [-1/2, 1/2] whose whole part goes to a count
+    // of quarter turns (t - rint(t) is exact), so that r = fraction * pi/2
+    // keeps its relative accuracy near a zero of sin or cos (about 1e-15
+    // absolute).
+    auto rint = [&](Value v) {
+      return math::RoundEvenOp::create(rewriter, loc, v).getResult();
+    };
+    auto sub = [&](Value a, Value b) {
+      return arith::SubFOp::create(rewriter, loc, a, b).getResult();
+    };
+    auto add = [&](Value a, Value b) {
+      return arith::AddFOp::create(rewriter, loc, a, b).getResult();
     };
     const double twoOverPi[] = {0x1.45f306dc9c883p-1, -0x1.6b01ec5417056p-55,
                                 -0x1.6447e493ad4cep-109,
                                 0x1.e21c820ff28b2p-163};
-    Value turns = d(0.0);
+    Value fraction = d(0.0), quarters = d(0.0);
+    auto addTurns = [&](Value v) {
+      Value t = add(fraction, sub(v, mul(d(4.0), rint(mul(v, d(0.25))))));
+      Value whole = rint(t);
+      quarters = add(quarters, whole);
+      fraction = sub(t, whole);
+    };
     for (double part : twoOverPi) {
       Value hi = mul(xd, d(part));
-      Value lo =
-          exactFma(xd, d(part), arith::NegFOp::create(rewriter, loc, hi));
-      turns = arith::AddFOp::create(
-          rewriter, loc, turns,
-          arith::AddFOp::create(rewriter, loc, mod4(hi), mod4(lo)));
+      addTurns(hi);
+      addTurns(exactFma(xd, d(part), arith::NegFOp::create(rewriter, loc, hi)));
     }
-    turns = mod4(turns);
-    Value kLarge = math::RoundEvenOp::create(rewriter, loc, turns);
-    Value rLarge =
-        mul(arith::SubFOp::create(rewriter, loc, turns, kLarge), d(c1));
+    Value kLarge = quarters;
+    Value rLarge = mul(fraction, d(c1));
     Value small =
         cmp(arith::CmpFPredicate::OLT, math::AbsFOp::create(rewriter, loc, x),
             c(1125899906842624.0));

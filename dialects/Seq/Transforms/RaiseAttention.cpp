@@ -235,8 +235,14 @@ FailureOr<Scores> matchScoresStep(Value v) {
   // computes such a model in f32 and keeps the scores so, as it keeps
   // every other op's result (within the half type's rounding of the
   // export's).
-  if (Value x = halfRoundingOperand(v))
-    return matchScores(x);
+  // (Below the mask only: a fill rounded to f16 is -inf, which the
+  // export's softmax reads as such.)
+  if (Value x = halfRoundingOperand(v)) {
+    FailureOr<Scores> s = matchScores(x);
+    if (failed(s) || s->band || s->mask)
+      return failure();
+    return s;
+  }
   if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>();
       collapse && collapse.getSrcType().getRank() == 4 &&
       groupsBatchDims(collapse.getReassociationIndices(), 4)) {

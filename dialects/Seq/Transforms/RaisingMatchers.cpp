@@ -240,7 +240,8 @@ Value halfRoundingOperand(Value v) {
   auto extend = e ? e->yielded.getDefiningOp<arith::ExtFOp>() : nullptr;
   auto round =
       extend ? extend.getIn().getDefiningOp<arith::TruncFOp>() : nullptr;
-  if (!round || round->getBlock() != e->op.getBody())
+  if (!round || round->getBlock() != e->op.getBody() ||
+      !isa<Float16Type, BFloat16Type>(round.getType()))
     return nullptr;
   std::optional<BodyLeaf> in = readLeaf(e->op, round.getIn());
   if (!in || in->scalar || !in->tensor || !in->map.isIdentity() ||

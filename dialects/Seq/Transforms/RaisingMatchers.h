@@ -74,9 +74,9 @@ mlir::Value plusZeroOperand(mlir::Value v);
 /// to a tensor of `v`'s type read element by element; null otherwise.
 template <typename Op> mlir::Value unaryOperand(mlir::Value v);
 
-/// `x` where `v` rounds x to a narrower float type and back, extf(truncf(x))
-/// element for element (an fp16 or bf16 export's Cast of f32 data held as
-/// f32); null otherwise.
+/// `x` where `v` rounds x to f16 or bf16 and back, extf(truncf(x)) element
+/// for element (an fp16 or bf16 export's Cast of f32 data held as f32);
+/// null otherwise (also for narrower types: a float8 fake quantization).
 mlir::Value halfRoundingOperand(mlir::Value v);
 
 /// What a value in an elementwise generic's body reads: an input tensor

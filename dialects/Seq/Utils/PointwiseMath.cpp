@@ -131,6 +131,11 @@ Value emitCast(OpBuilder &b, Location loc, Value x, Type to) {
                : arith::SIToFPOp::create(b, loc, to, x).getResult();
   unsigned bits = to.getIntOrFloatBitWidth();
   if (isa<FloatType>(from)) {
+    // (f16 and bf16 through f32: +-2^31 and 2^63 are not f16 values.)
+    if (from.getIntOrFloatBitWidth() < 32) {
+      x = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+      from = x.getType();
+    }
     // Through a 32-bit conversion for targets of 32 bits or fewer (the
     // low bits kept), a 64-bit one for wider: NaN and values outside it
     // give its minimum.

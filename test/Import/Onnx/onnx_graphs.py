@@ -658,6 +658,7 @@ def write_einsum_inputs(in_dir):
             ("einsum_rank", "ijk,jk->i", [[2, 3], [3, 4]]),
             ("einsum_sizes", "ij,jk->ik", [[2, 3], [5, 4]]),
             ("einsum_output", "ij,jk->iz", [[2, 3], [3, 4]]),
+            ("einsum_ellipsis_letters", "...ijk,kl->...il", [[2, 3], [3, 4]]),
             ("einsum_broadcast", "bij,bjk->bik", [["B", 2, 3], [1, 3, 4]]),
             ("einsum_broadcast_dots", "...ij,...jk->...ik",
              [["B", 2, 3], [1, 3, 4]]),

@@ -1,8 +1,9 @@
 """Compares the .npy files of the same names in two folders.
 
-Prints 'match: NAME ...' when every pair has the same shape, NaN in the
-same places and max |a - b| <= 1e-5 * max(1, max |a|) elsewhere, else
-'MISMATCH: NAME ...' (exit 1).
+Prints 'match: NAME ...' when every pair has the same shape, the same
+NaN and infinities in the same places, and max |a - b| <= 1e-5 *
+max(1, max |a|) over the finite elements, else 'MISMATCH: NAME ...'
+(exit 1).
 """
 import sys
 
@@ -13,10 +14,12 @@ bad = []
 for name in names:
     a = np.load(f"{a_dir}/{name}.npy")
     b = np.load(f"{b_dir}/{name}.npy")
-    if a.shape != b.shape or (np.isnan(a) != np.isnan(b)).any():
+    if (a.shape != b.shape or (np.isnan(a) != np.isnan(b)).any() or
+            (np.isinf(a) != np.isinf(b)).any() or
+            (a[np.isinf(a)] != b[np.isinf(b)]).any()):
         bad.append(name)
         continue
-    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
     scale = max(1.0, float(np.abs(a).max(initial=0)))
     if not np.abs(a - b).max(initial=0) <= 1e-5 * scale:
         bad.append(name)
