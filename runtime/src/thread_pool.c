@@ -84,9 +84,10 @@ static inline int job_chunks(uint64_t word) {
 static inline int job_next(uint64_t word) { return (int)(word & 0xffff); }
 
 /* Spin iterations before sleeping: a worker between jobs, the caller
- * waiting for the workers. Past kSpinsBeforeYield (a wait of 10-40 us,
- * longer than a handoff between running threads takes, so that one makes
- * no system call), every kYieldEvery-th yields the core. */
+ * waiting for the workers. Past kSpinsBeforeYield (a wait of some tens of
+ * microseconds, by the CPU's pause latency: longer than a handoff between
+ * running threads takes, so that one makes no system call), every
+ * kYieldEvery-th yields the core. */
 enum {
   kWorkerSpins = 1 << 14,
   kCallerSpins = 1 << 16,

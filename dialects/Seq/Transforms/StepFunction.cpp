@@ -546,9 +546,6 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
       if (dynamicLoop[index.getDim()])
         runTimeIndices.insert(index.getDim());
     });
-    // (Two of them pair steps with steps: a tril(ones(T, T)) mask outside
-    // an attention's scores, the decay matrix of a recurrence's parallel
-    // form.)
     // An element read at an index computed from a run-time loop's index
     // (torch.flip of the time steps, a gather along time) is another
     // step's input, not one that restarts.
@@ -577,6 +574,9 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
                       "step along a run-time dimension (torch.flip of the "
                       "time steps, a gather along time): a step's output "
                       "needs other steps' inputs");
+    // (Two of them pair steps with steps: a tril(ones(T, T)) mask outside
+    // an attention's scores, the decay matrix of a recurrence's parallel
+    // form.)
     if (!runTimeIndices.empty())
       return fail(op, Twine("reads its own iteration index, which restarts "
                             "at every chunk") +
