@@ -5,6 +5,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
@@ -203,25 +205,55 @@ struct AccurateSinCos : OpRewritePattern<OpTy> {
     const double twoOverPi[] = {0x1.45f306dc9c883p-1, -0x1.6b01ec5417056p-55,
                                 -0x1.6447e493ad4cep-109,
                                 0x1.e21c820ff28b2p-163};
-    Value fraction = d(0.0), quarters = d(0.0);
-    auto addTurns = [&](Value v) {
-      Value t = add(fraction, sub(v, mul(d(4.0), rint(mul(v, d(0.25))))));
-      Value whole = rint(t);
-      quarters = add(quarters, whole);
-      fraction = sub(t, whole);
+    // (At the rewriter's insertion point: the quarter turns and r.)
+    auto reduceLarge = [&]() -> std::pair<Value, Value> {
+      Value fraction = d(0.0), quarters = d(0.0);
+      auto addTurns = [&](Value v) {
+        Value t = add(fraction, sub(v, mul(d(4.0), rint(mul(v, d(0.25))))));
+        Value whole = rint(t);
+        quarters = add(quarters, whole);
+        fraction = sub(t, whole);
+      };
+      for (double part : twoOverPi) {
+        Value hi = mul(xd, d(part));
+        addTurns(hi);
+        addTurns(
+            exactFma(xd, d(part), arith::NegFOp::create(rewriter, loc, hi)));
+      }
+      return {quarters, mul(fraction, d(c1))};
     };
-    for (double part : twoOverPi) {
-      Value hi = mul(xd, d(part));
-      addTurns(hi);
-      addTurns(exactFma(xd, d(part), arith::NegFOp::create(rewriter, loc, hi)));
-    }
-    Value kLarge = quarters;
-    Value rLarge = mul(fraction, d(c1));
     Value small =
         cmp(arith::CmpFPredicate::OLT, math::AbsFOp::create(rewriter, loc, x),
             c(1125899906842624.0));
-    k = select(small, k, kLarge);
-    rd = select(small, rd, rLarge);
+    if (isa<VectorType>(type)) {
+      // A vector (seqc-vectorize-rows' rows) takes the long reduction only
+      // when a lane needs it: sin and cos of ordinary angles cost what
+      // they did (the reduction tripled their time).
+      Value needed = vector::ReductionOp::create(
+          rewriter, loc, vector::CombiningKind::OR,
+          cmp(arith::CmpFPredicate::UGE, math::AbsFOp::create(rewriter, loc, x),
+              c(1125899906842624.0)));
+      auto branch = scf::IfOp::create(
+          rewriter, loc, TypeRange{k.getType(), rd.getType()}, needed,
+          /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPointToStart(branch.thenBlock());
+        auto [kLarge, rLarge] = reduceLarge();
+        scf::YieldOp::create(
+            rewriter, loc,
+            ValueRange{select(small, k, kLarge), select(small, rd, rLarge)});
+        rewriter.setInsertionPointToStart(branch.elseBlock());
+        scf::YieldOp::create(rewriter, loc, ValueRange{k, rd});
+      }
+      k = branch.getResult(0);
+      rd = branch.getResult(1);
+    } else {
+      // (A scalar, in a loop LLVM vectorizes: both, selected per lane.)
+      auto [kLarge, rLarge] = reduceLarge();
+      k = select(small, k, kLarge);
+      rd = select(small, rd, rLarge);
+    }
     Value r = arith::TruncFOp::create(rewriter, loc, type, rd);
     Value z = mul(r, r);
     // sin r = r + r z (s0 z^2 + s1 z + s2); cos r = 1 - z/2 + z^2 (...).
