@@ -102,6 +102,17 @@ int main(int argc, char **argv) {
   });
   cl::ParseCommandLineOptions(argc, argv,
                               "seqc: compile sequence models to native code\n");
+  // A library linked in registers an integer --threads that HideUnrelated
+  // hides but still accepts: a user passing it believes the model will use
+  // threads. They are chosen when it runs.
+  if (cl::Option *threads = cl::getRegisteredOptions().lookup("threads");
+      threads && threads->getNumOccurrences() > 0) {
+    llvm::errs() << "seqc: error: --threads is not a seqc option: a model's "
+                    "threads are chosen when it runs (seq-run --threads N; "
+                    "seqc_rt_thread_pool_create and "
+                    "seqc_rt_model_set_thread_pool in seqc/thread_pool.h)\n";
+    return 1;
+  }
 
   seqc::DriverOptions options;
   options.inputPath = input;
