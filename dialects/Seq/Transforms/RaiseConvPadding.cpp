@@ -151,14 +151,18 @@ struct FoldTrailingCrop : OpRewritePattern<tensor::ExtractSliceOp> {
     for (OpFoldResult stride : slice.getMixedStrides())
       if (!isConstantIntValue(stride, 1))
         return failure();
-    for (OpFoldResult offset : slice.getMixedOffsets()) {
+    // (Along time a fixed start may cut leading outputs too.)
+    int64_t leading = 0;
+    for (auto [d, offset] : llvm::enumerate(slice.getMixedOffsets())) {
       std::optional<Length> at =
           isa<Attribute>(offset)
               ? std::optional<Length>(
                     Length{false, *getConstantIntValue(offset)})
               : readConvLength(cast<Value>(offset), conv, outputExtra);
-      if (!at || at->hasT || at->k != 0)
+      if (!at || at->hasT || at->k < 0 || (at->k != 0 && d != kTime))
         return failure();
+      if (d == kTime)
+        leading = at->k;
     }
     SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
     if (!isFullExtent(sizes[0], conv, 0) || !isFullExtent(sizes[1], conv, 1))
@@ -181,15 +185,22 @@ struct FoldTrailingCrop : OpRewritePattern<tensor::ExtractSliceOp> {
       dropped = outputLength - kept->k;
     }
     // What stays must not be shorter than the input's own steps can make
-    // (left + right - dropped >= span): the crop only removes padding.
-    if (dropped <= 0 || outputExtra - dropped < 0)
+    // (left + right - dropped >= span): the crop only removes padding. The
+    // first `leading` outputs cut are the ones that read the first
+    // `leading` steps of left padding (`conv(F.pad(x, (k, 0)))[..., 1:]`
+    // with kernel k is the causal convolution).
+    int64_t trailing = dropped - leading;
+    if (dropped <= 0 || outputExtra - dropped < 0 || trailing < 0 ||
+        leading > left)
       return failure();
     // Cropping past the right padding delays the convolution: output t
     // reads x[t - left .. t - left + span], the causal convolution (left
     // padding left - shift >= span) of x shifted by `shift` steps (a conv
     // after F.pad(x, (k, 0)) with kernel k, then [..., :-1]: each output
     // sees only earlier steps).
-    int64_t shift = std::max<int64_t>(dropped - right, 0);
+    int64_t shift = std::max<int64_t>(trailing - right, 0);
+    if (left - leading - shift < 0)
+      return failure();
     // Where the convolution was: its sizes may be read before the slice
     // (`arange(c.size(2))[:T] + c[..., :T]`), and they become the new
     // convolution's.
@@ -197,8 +208,9 @@ struct FoldTrailingCrop : OpRewritePattern<tensor::ExtractSliceOp> {
     Value input = conv.getInput();
     if (shift > 0)
       input = TimeShiftOp::create(rewriter, conv.getLoc(), input, kTime, shift);
-    Conv1dOp raised = cloneWithPadding(rewriter, conv, input, left - shift,
-                                       right + shift - dropped, dropped);
+    Conv1dOp raised =
+        cloneWithPadding(rewriter, conv, input, left - leading - shift,
+                         right + shift - trailing, dropped);
     // The slice's type may be more static than the convolution's.
     Value result = raised.getResult();
     rewriter.setInsertionPoint(slice);

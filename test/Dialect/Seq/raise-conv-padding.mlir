@@ -133,22 +133,36 @@ func.func @crop_to_input(%x: tensor<?x4x?xf32>, %w: tensor<6x4x3xf32>, %s: tenso
 
 // -----
 
-// Left as written: a crop at the start, a strided convolution's crop, a
-// crop of some channels, and a crop of a convolution something else reads
-// whole.
+// Left as written: a strided convolution's crop, a crop of some channels,
+// and a crop of a convolution something else reads whole.
 // CHECK-LABEL: func.func @crop_kept
-// CHECK-COUNT-4: tensor.extract_slice
+// CHECK-COUNT-3: tensor.extract_slice
 // CHECK-NOT: padding = array<i64: 2, 0>
-func.func @crop_kept(%x: tensor<2x4x10xf32>, %w: tensor<6x4x3xf32>) -> (tensor<2x6x10xf32>, tensor<2x6x5xf32>, tensor<2x3x10xf32>, tensor<2x6x10xf32>, tensor<2x6x12xf32>) {
-  %y1 = seq.conv1d %x, %w {padding = array<i64: 2, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x12xf32>
-  %a = tensor.extract_slice %y1[0, 0, 2] [2, 6, 10] [1, 1, 1] : tensor<2x6x12xf32> to tensor<2x6x10xf32>
+func.func @crop_kept(%x: tensor<2x4x10xf32>, %w: tensor<6x4x3xf32>) -> (tensor<2x6x5xf32>, tensor<2x3x10xf32>, tensor<2x6x10xf32>, tensor<2x6x12xf32>) {
   %y3 = seq.conv1d %x, %w {stride = 2 : i64, padding = array<i64: 2, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x6xf32>
   %c = tensor.extract_slice %y3[0, 0, 0] [2, 6, 5] [1, 1, 1] : tensor<2x6x6xf32> to tensor<2x6x5xf32>
   %y4 = seq.conv1d %x, %w {padding = array<i64: 2, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x12xf32>
   %d = tensor.extract_slice %y4[0, 0, 0] [2, 3, 10] [1, 1, 1] : tensor<2x6x12xf32> to tensor<2x3x10xf32>
   %y5 = seq.conv1d %x, %w {padding = array<i64: 2, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x12xf32>
   %e = tensor.extract_slice %y5[0, 0, 0] [2, 6, 10] [1, 1, 1] : tensor<2x6x12xf32> to tensor<2x6x10xf32>
-  return %a, %c, %d, %e, %y5 : tensor<2x6x10xf32>, tensor<2x6x5xf32>, tensor<2x3x10xf32>, tensor<2x6x10xf32>, tensor<2x6x12xf32>
+  return %c, %d, %e, %y5 : tensor<2x6x5xf32>, tensor<2x3x10xf32>, tensor<2x6x10xf32>, tensor<2x6x12xf32>
+}
+
+// -----
+
+// A crop at the start removes left padding: `conv(F.pad(x, (3, 0)))[...,
+// 1:]` with kernel 3 is the causal convolution, and padding [2, 2] cut to
+// its last 10 of 12 outputs reads x[t .. t + 2] (padding [0, 2]).
+// CHECK-LABEL: func.func @crop_start
+// CHECK: seq.conv1d %arg0, %arg1 {padding = array<i64: 2, 0>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x10xf32>
+// CHECK: seq.conv1d %arg0, %arg1 {padding = array<i64: 0, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x10xf32>
+// CHECK-NOT: tensor.extract_slice
+func.func @crop_start(%x: tensor<2x4x10xf32>, %w: tensor<6x4x3xf32>) -> (tensor<2x6x10xf32>, tensor<2x6x10xf32>) {
+  %y1 = seq.conv1d %x, %w {padding = array<i64: 3, 0>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x11xf32>
+  %a = tensor.extract_slice %y1[0, 0, 1] [2, 6, 10] [1, 1, 1] : tensor<2x6x11xf32> to tensor<2x6x10xf32>
+  %y2 = seq.conv1d %x, %w {padding = array<i64: 2, 2>} : (tensor<2x4x10xf32>, tensor<6x4x3xf32>) -> tensor<2x6x12xf32>
+  %b = tensor.extract_slice %y2[0, 0, 2] [2, 6, 10] [1, 1, 1] : tensor<2x6x12xf32> to tensor<2x6x10xf32>
+  return %a, %b : tensor<2x6x10xf32>, tensor<2x6x10xf32>
 }
 
 // -----
