@@ -43,7 +43,7 @@ from stream_models import (  # noqa: F401
     ScriptedZipLoop,
     ScriptedHeadsLoop,
     ScriptedUnbindLastStep, LastStepNormalizedHeads, ScriptedLengthBranch,
-    FlippedGru, DelayedCausalConv,
+    FlippedGru, DelayedCausalConv, OnePaddedConv,
     TcnLastStep, features4, features16, tokens11, two_features4)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
@@ -525,6 +525,8 @@ MODELS = [
     ("einsum_layout_attention", EinsumLayoutAttention, 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("delayed_causal_conv", DelayedCausalConv, 14, features4, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("one_padded_conv", OnePaddedConv, 14, features4, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 

@@ -244,3 +244,17 @@ class DelayedCausalConv(nn.Module):
     def forward(self, x):  # [B, T, 4]
         h = self.conv(F.pad(x.transpose(1, 2), (3, 0)))[:, :, :-1]
         return h.transpose(1, 2)
+
+
+class OnePaddedConv(nn.Module):
+    """A convolution after `F.pad(x, (2, 0), value=1.0)`: causal in reach,
+    but its padding is ones, which a stream's first chunk cannot be given
+    (the refusal said "a non-causal convolution reads future steps")."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 6, 3)
+
+    def forward(self, x):  # [B, T, 4]
+        h = self.conv(F.pad(x.transpose(1, 2), (2, 0), value=1.0))
+        return h.transpose(1, 2)

@@ -30,12 +30,23 @@ std::string futureSteps(Conv1dOp op) {
   if (weightType.isDynamicDim(2))
     return "";
   int64_t history = op.getDilation() * (weightType.getDimSize(2) - 1);
-  return op.getPaddingSizes().first < history
-             ? "a non-causal convolution reads future steps (a causal one "
-               "is zero-padded on the left by its reach: Conv1d(padding=k-1) "
-               "with the last k-1 outputs cut, or F.pad(x, (k-1, 0)); "
-               "replicate or reflect padding is not read as padding)"
-             : "";
+  if (op.getPaddingSizes().first >= history)
+    return "";
+  // Padded on the left with something other than +0 (F.pad(x, (k - 1, 0),
+  // value=1.0)): the pad is part of the input the convolution reads.
+  auto pad = op.getInput().getDefiningOp<tensor::PadOp>();
+  Value fill = pad ? pad.getConstantPaddingValue() : Value();
+  std::optional<int64_t> before =
+      pad ? getConstantIntValue(pad.getMixedLowPad()[2]) : std::nullopt;
+  if (fill && before && *before > 0)
+    return "its input is padded on the left with a value other than zeros "
+           "(F.pad(x, (k-1, 0), value=v)): a causal convolution streams "
+           "when zero-padded by its reach (the padding a stream's first "
+           "chunk gets is zeros)";
+  return "a non-causal convolution reads future steps (a causal one "
+         "is zero-padded on the left by its reach: Conv1d(padding=k-1) "
+         "with the last k-1 outputs cut, or F.pad(x, (k-1, 0)); "
+         "replicate or reflect padding is not read as padding)";
 }
 
 LogicalResult carryConv(Conv1dOp op, StreamState &s) {
