@@ -27,9 +27,9 @@ static std::string sanitizeName(StringRef name) {
   return out;
 }
 
-/// A dimension's symbolic name, or "" where it has none. Placeholders
-/// without a letter or digit ("?", "*") are some converters' word for
-/// "unknown", each dimension its own: taken as names they would tie every
+/// A dimension's symbolic name, or "" where it has none. A dim_param
+/// without a letter or digit ("?", "*") is some converters' word for
+/// "unknown", each dimension its own: taken as a name it would tie every
 /// unknown dimension to every other.
 static StringRef dimParamName(const onnx::TensorShapeProto_Dimension &d) {
   if (!d.has_dim_param() ||

@@ -383,12 +383,13 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
   if (readsLength(op, sequence, s)) {
     // Most often a preallocated output filled step by step (`out[:, t] =
     // h`): a carried value as long as the sequence.
+    LengthDependence lengths(op, sequence, s);
     bool carriesSequenceLong = llvm::any_of(op.getInits(), [&](Value init) {
       auto type = cast<RankedTensorType>(init.getType());
       return llvm::any_of(llvm::seq<int64_t>(type.getRank()), [&](int64_t d) {
+        Value stuck;
         return type.isDynamicDim(d) &&
-               (isSameDimension(init, d, sequence, 0) ||
-                s.isSameInputDimension(init, d, sequence, 0));
+               lengths.dimension(init, d, stuck) == LengthDependence::Yes;
       });
     });
     return s.fail(op, Twine("its body reads the sequence's length, which a "
