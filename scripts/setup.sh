@@ -40,6 +40,15 @@ fi
 # MLIR-facing code in a third of GCC 12's CPU time (636 against 2,037 s for
 # a whole build; GCC's 1 GB precompiled header is read, page by page, into
 # every compile, where clang's loads what a file uses).
+# A build tree copied or moved from another checkout names that one's
+# sources: building it would build (and test) the other tree. Start over.
+if [[ -f "$build/CMakeCache.txt" ]]; then
+  cached="$(sed -n 's/^CMAKE_CACHEFILE_DIR:INTERNAL=//p' "$build/CMakeCache.txt")"
+  if [[ "$(cd "$cached" 2>/dev/null && pwd -P)" != "$(cd "$build" && pwd -P)" ]]; then
+    echo "setup: $build was configured for $cached; configuring it again"
+    rm -rf "$build"
+  fi
+fi
 if [[ ! -f "$build/build.ninja" ]]; then
   echo "setup: configuring $build; the first build takes 4 to 5 minutes on 2 cores"
   CC="${CC:-clang-22}" CXX="${CXX:-clang++-22}" cmake -S "$root" -B "$build" -G Ninja \
