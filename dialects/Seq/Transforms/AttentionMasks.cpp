@@ -28,6 +28,11 @@ std::optional<Band> Band::intersect(const Band &other) const {
   return out;
 }
 
+bool Band::sameAs(const Band &other) const {
+  return lo == other.lo && hi == other.hi && offset == other.offset &&
+         prefixedBlock == other.prefixedBlock;
+}
+
 Band Band::shifted(int64_t rowMinusColumn) const {
   // m[i + r, j + c] is kept iff lo <= (j + c) - (i + r) <= hi.
   Band out = *this;
@@ -129,6 +134,7 @@ struct BinaryLeaves {
   Operation *op;
   Value a, b;
   std::optional<double> scalar;
+  bool scalarFirst = false; // `scalar op a` (1 - x), not `a op scalar`
 };
 
 std::optional<BinaryLeaves> readBinary(Value v) {
@@ -143,12 +149,13 @@ std::optional<BinaryLeaves> readBinary(Value v) {
   if (!lhs || !rhs)
     return std::nullopt;
   // (A splat tensor operand is a scalar too.)
-  if (lhs->scalar)
+  bool scalarFirst = lhs->scalar.has_value();
+  if (scalarFirst)
     std::swap(lhs, rhs);
   if (lhs->scalar || !keepsLastTwoDims(lhs->map))
     return std::nullopt;
   if (rhs->scalar)
-    return BinaryLeaves{op, lhs->tensor, Value(), rhs->scalar};
+    return BinaryLeaves{op, lhs->tensor, Value(), rhs->scalar, scalarFirst};
   if (!keepsLastTwoDims(rhs->map))
     return std::nullopt;
   return BinaryLeaves{op, lhs->tensor, rhs->tensor, std::nullopt};
@@ -319,10 +326,7 @@ std::optional<Band> transposedBand(std::optional<Band> band) {
 }
 
 /// Whether two bands keep the same positions on every run.
-bool isSameBand(const Band &a, const Band &b) {
-  return a.lo == b.lo && a.hi == b.hi && a.offset == b.offset &&
-         a.prefixedBlock == b.prefixedBlock;
-}
+bool isSameBand(const Band &a, const Band &b) { return a.sameAs(b); }
 
 /// The band a mask of 0s and 1s has where it is nonzero (`nonzero`) or
 /// zero (else).
@@ -429,6 +433,11 @@ std::optional<Band> readBandAt(Value v, bool nonzero, int depth) {
   if (Value m = transposedLastTwo(v))
     return transposedBand(readBand(m, nonzero, depth + 1));
   std::optional<BinaryLeaves> bin = readBinary(v);
+  // 1 - x swaps where a float mask of 0s and 1s is zero and nonzero
+  // (OpenAI GPT's and BERT's `1 - b`).
+  if (bin && isa<arith::SubFOp>(bin->op) && bin->scalar == 1.0 &&
+      bin->scalarFirst)
+    return readBand(bin->a, !nonzero, depth + 1);
   if (!bin || !bin->op->getResult(0).getType().isInteger(1))
     return std::nullopt;
   // ~x and x == 0 swap where a 0/1 mask is zero and nonzero; x == 1 is x.
@@ -481,9 +490,9 @@ namespace {
 
 std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth);
 
-/// Whether `x` is <= -1e9 at every position outside `band` (what it holds
-/// inside does not matter): a splat fill, an additive mask of that band,
-/// or where(c, fill, y) with c true outside it (where(c, y, fill) with c
+/// Whether `x` is <= -1e4 (kMaskedFill) at every position outside `band` (what
+/// it holds inside does not matter): a splat fill, an additive mask of that
+/// band, or where(c, fill, y) with c true outside it (where(c, y, fill) with c
 /// false outside it). `infinite` is cleared when such a fill is finite.
 bool isHiddenOutside(Value x, const Band &band, bool &infinite, int depth) {
   if (depth > kMaxMaskDepth)
@@ -534,7 +543,7 @@ bool isHiddenOutside(Value x, const Band &band, bool &infinite, int depth) {
 }
 
 /// The band of an additive mask built from a bool one: where(c, 0, fill)
-/// or where(c, fill, 0) with fill <= -1e9 (Hugging Face's
+/// or where(c, fill, 0) with fill <= -1e4 (Hugging Face's
 /// `full(finfo.min).masked_fill_(cond, 0)`).
 std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite,
                                              int depth) {
@@ -582,7 +591,7 @@ std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite,
 }
 
 /// The band of `a + b`, two additive masks: where both are 0 (a sum of
-/// two values <= -1e9, or of one and 0, is <= -1e9). A zero tensor (an
+/// two values <= -1e4, or of one and 0, is <= -1e4). A zero tensor (an
 /// all-ones padding mask, `(1 - ones) * finfo.min`) keeps everything.
 std::optional<Band> readSummedAdditiveBand(Value m, bool &infinite, int depth) {
   std::optional<BinaryLeaves> bin = readBinary(m);
@@ -598,6 +607,18 @@ std::optional<Band> readSummedAdditiveBand(Value m, bool &infinite, int depth) {
     return std::nullopt;
   infinite = infiniteA && infiniteB;
   return a->intersect(*b);
+}
+
+/// The band of `x * c` (or `c * x`) as a mask added with `sign` (+1, or
+/// -1 for `s - x * c`), x of 0s and 1s and `sign * c` a finite fill: kept
+/// where x is 0 (CTRL's `mask * -1e4`, OpenAI GPT's `-1e4 * (1 - b)`,
+/// XLNet's `s - 1e30 * mask`). An infinite c is none: inf * 0 is NaN.
+std::optional<Band> readScaledBand(Value m, double sign) {
+  std::optional<BinaryLeaves> bin = readBinary(m);
+  if (!bin || !isa<arith::MulFOp>(bin->op) || !bin->scalar ||
+      !std::isfinite(*bin->scalar) || !(sign * *bin->scalar <= kMaskedFill))
+    return std::nullopt;
+  return readMaskedBand(bin->a);
 }
 
 /// The band of log(k), k a mask of 0s and 1s (the reference Mistral's
@@ -633,6 +654,8 @@ std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth) {
              (band = readSelectedAdditiveBand(m, infinite, depth)) ||
              (band = readSummedAdditiveBand(m, infinite, depth)) ||
              (band = readLogOfKeptBand(m))) {
+  } else if ((band = readScaledBand(m, 1.0))) {
+    infinite = false;
   } else if (Value mt = transposedLastTwo(m)) {
     band = transposedBand(readAdditiveBandAt(mt, infinite, depth + 1));
   } else if (std::optional<Trilu> t = matchTrilu(m)) {
@@ -656,6 +679,15 @@ std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth) {
 
 std::optional<Band> readAdditiveBand(Value m, bool &infinite) {
   return readAdditiveBandAt(m, infinite, 0);
+}
+
+std::optional<Band> readSubtractedBand(Value m) {
+  int64_t shift = 0;
+  Value offset;
+  bool sliced = false;
+  m = throughPatternKeepingOps(m, /*zerosAndOnes=*/false, shift, offset,
+                               sliced);
+  return throughSlices(readScaledBand(m, -1.0), shift, offset, sliced);
 }
 
 } // namespace seqc::seq

@@ -61,7 +61,7 @@ struct Scores {
   // `mask` is i1 and hidden positions take this finite fill (<= kHugeFill):
   // passed as the additive where(hidden, fill, 0).
   std::optional<double> maskFill;
-  // Some band mask had a finite fill (<= -1e9, not -inf): exact only when
+  // Some band mask had a finite fill (<= -1e4, not -inf): exact only when
   // no row is left with nothing but filled keys (see bandRowsNeverEmpty).
   bool finiteBand = false;
   SmallVector<DroppedMask> dropped;
@@ -104,21 +104,62 @@ LogicalResult addBand(Scores &scores, Band band, bool finiteFill, Value mask,
   return success();
 }
 
-/// The scores under an additive mask: add(s, m) or add(m, s).
-FailureOr<Scores> matchAdditiveMask(const Elementwise &e, arith::AddFOp add) {
+/// The scores under `s * k` with k a 0/1 mask (OpenAI GPT's and GPT-2 <=
+/// 2.x's `w * b`): 0 where k hides, which the additive mask after it
+/// fills. `band` is k's.
+FailureOr<Scores> matchKeptProduct(Value v, std::optional<Band> &band) {
+  std::optional<Elementwise> e = matchElementwise(v);
+  auto mul = e ? e->yielded.getDefiningOp<arith::MulFOp>() : arith::MulFOp();
+  if (!mul)
+    return failure();
   for (int i = 0; i < 2; ++i) {
-    std::optional<BodyLeaf> s = readLeaf(e.op, add->getOperand(i));
-    std::optional<BodyLeaf> m = readLeaf(e.op, add->getOperand(1 - i));
+    std::optional<BodyLeaf> s = readLeaf(e->op, mul->getOperand(i));
+    std::optional<BodyLeaf> k = readLeaf(e->op, mul->getOperand(1 - i));
     if (!s || !s->tensor || !s->map.isIdentity() ||
-        !isAttentionMaskLeaf(m, add.getType()))
+        !isAttentionMaskLeaf(k, mul.getType()) || !spansQueriesAndKeys(k->map))
       continue;
+    band = readKeptBand(k->tensor);
+    if (!band)
+      return failure();
     FailureOr<Scores> scores = matchScores(s->tensor);
-    if (failed(scores))
+    if (failed(scores) ||
+        failed(addBand(*scores, *band, /*finiteFill=*/true, k->tensor, k->map)))
+      return failure();
+    scores->chain.push_back(v);
+    return scores;
+  }
+  return failure();
+}
+
+/// The scores under an additive mask: add(s, m), add(m, s), or sub(s, m)
+/// with m a positive multiple of a 0/1 mask (readSubtractedBand). s may be
+/// `q k^T * k` with k a 0/1 mask whose hidden positions the band of m
+/// hides exactly (`w * b - 1e4 * (1 - b)`): they are 0 + fill there and
+/// the scores where m keeps.
+FailureOr<Scores> matchAdditiveMask(const Elementwise &e, Operation *op) {
+  bool subtract = isa<arith::SubFOp>(op);
+  for (int i = 0; i < (subtract ? 1 : 2); ++i) {
+    std::optional<BodyLeaf> s = readLeaf(e.op, op->getOperand(i));
+    std::optional<BodyLeaf> m = readLeaf(e.op, op->getOperand(1 - i));
+    if (!s || !s->tensor || !s->map.isIdentity() ||
+        !isAttentionMaskLeaf(m, op->getResult(0).getType()))
       continue;
     bool infinite = false;
     std::optional<Band> band;
     if (spansQueriesAndKeys(m->map))
-      band = readAdditiveBand(m->tensor, infinite);
+      band = subtract ? readSubtractedBand(m->tensor)
+                      : readAdditiveBand(m->tensor, infinite);
+    if (subtract && !band)
+      return failure();
+    FailureOr<Scores> scores = matchScores(s->tensor);
+    if (failed(scores) && band) {
+      std::optional<Band> kept;
+      scores = matchKeptProduct(s->tensor, kept);
+      if (succeeded(scores) && !kept->sameAs(*band))
+        return failure();
+    }
+    if (failed(scores))
+      continue;
     if (band) {
       if (failed(addBand(*scores, *band, !infinite, m->tensor, m->map)))
         return failure();
@@ -134,7 +175,7 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, arith::AddFOp add) {
 
 /// The scores under a filled mask: select(c, fill, s) (masked_fill: c true
 /// where masked) or select(c, s, fill) (where: c true where kept), with
-/// fill <= -1e9.
+/// fill <= -1e4.
 FailureOr<Scores> matchFilledMask(const Elementwise &e,
                                   arith::SelectOp select) {
   std::optional<BodyLeaf> c = readLeaf(e.op, select.getCondition());
@@ -158,8 +199,8 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
                            : readKeptBand(c->tensor);
     if (band) {
       // A finite fill underflows to exactly the weights 0 that a skipped
-      // key gives (scores below 1e9 in magnitude), on every row that keeps
-      // a key (checked when raising).
+      // key gives (the largest visible score above fill + 104), on every row
+      // that keeps a key (checked when raising).
       if (failed(addBand(*scores, *band, !std::isinf(*fill->scalar),
                          c->tensor, c->map)))
         return failure();
@@ -186,7 +227,7 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
   return failure();
 }
 
-/// The scores clamped from below, max(s, c) with c <= -1e9 (Hugging Face
+/// The scores clamped from below, max(s, c) with c <= -1e4 (Hugging Face
 /// LLaMA/OPT's `torch.max(w, finfo.min)` after adding masks that may sum to
 /// -inf): the same for every score above c, while hidden positions become
 /// c, a finite fill. A band is then filled finitely (exact where every row
@@ -264,8 +305,8 @@ FailureOr<Scores> matchScoresStep(Value v) {
   std::optional<Elementwise> e = matchElementwise(v);
   if (!e)
     return failure();
-  if (auto add = e->yielded.getDefiningOp<arith::AddFOp>())
-    return matchAdditiveMask(*e, add);
+  if (isa_and_present<arith::AddFOp, arith::SubFOp>(e->yielded.getDefiningOp()))
+    return matchAdditiveMask(*e, e->yielded.getDefiningOp());
   if (auto select = e->yielded.getDefiningOp<arith::SelectOp>())
     return matchFilledMask(*e, select);
   if (isa_and_present<arith::MaximumFOp, arith::MaxNumFOp>(

@@ -1339,3 +1339,57 @@ class EinsumLayoutAttention(nn.Module):
                           float("-inf"))
         o = torch.einsum("bhqk,bkhd->bqhd", s.softmax(-1), v)
         return self.out(o.reshape(b, t, 16))
+
+
+class ArithmeticMaskAttention(nn.Module):
+    """Causal masks written as arithmetic on 0/1 masks with a finite fill,
+    as older and current model code writes them:
+    - "openai_gpt": Hugging Face OpenAIGPT's `w * b + -1e4 * (1 - b)` of a
+      float tril buffer cut to [:T, :T];
+    - "gpt2_v2": Hugging Face GPT-2 <= 2.x's `w * b - 1e4 * (1 - b)`, the
+      buffer cut to [ns - nd : ns, :ns];
+    - "ctrl": CTRL's `w + triu(ones(T, T), 1) * -1e4`;
+    - "xlnet": XLNet's `w - 1e30 * mask`, mask = triu(ones(T, T), 1);
+    - "fp16_min": GPT-2 4.x's where(b, w, finfo(float16).min), the fill a
+      float16 model uses;
+    - "mismatched": `w * tril - 1e4 * triu(ones, 2)`, whose product zeroes
+      the scores just above the diagonal that the added mask keeps (so
+      query i sees key i + 1 with score 0): not a causal mask."""
+
+    def __init__(self, form, hidden=8, heads=2, max_positions=64):
+        super().__init__()
+        self.form, self.heads, self.head_dim = form, heads, hidden // heads
+        self.c_attn = nn.Linear(hidden, 3 * hidden)
+        self.c_proj = nn.Linear(hidden, hidden)
+        self.register_buffer("bias", torch.tril(torch.ones(
+            max_positions, max_positions)).view(
+                1, 1, max_positions, max_positions))
+
+    def split_heads(self, t):
+        return t.view(t.size()[:-1] + (self.heads, self.head_dim)).permute(
+            0, 2, 1, 3)
+
+    def forward(self, x):
+        q, k, v = self.c_attn(x).split(self.heads * self.head_dim, dim=2)
+        q, k, v = self.split_heads(q), self.split_heads(k), self.split_heads(v)
+        w = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
+        nd, ns = w.size(-2), w.size(-1)
+        ones = torch.ones(nd, ns, device=x.device)
+        if self.form == "openai_gpt":
+            b = self.bias[:, :, :nd, :ns]
+            w = w * b + -1e4 * (1 - b)
+        elif self.form == "gpt2_v2":
+            b = self.bias[:, :, ns - nd:ns, :ns]
+            w = w * b - 1e4 * (1 - b)
+        elif self.form == "ctrl":
+            w = w + torch.triu(ones, 1) * -1e4
+        elif self.form == "xlnet":
+            w = w - 1e30 * torch.triu(ones, 1)
+        elif self.form == "fp16_min":
+            b = self.bias[:, :, ns - nd:ns, :ns].bool()
+            w = torch.where(b, w, torch.tensor(torch.finfo(torch.float16).min))
+        else:
+            w = w * self.bias[:, :, :nd, :ns] - 1e4 * torch.triu(ones, 2)
+        out = torch.matmul(w.softmax(dim=-1), v)
+        out = out.permute(0, 2, 1, 3).contiguous()
+        return self.c_proj(out.view(out.size()[:-2] + (-1,)))

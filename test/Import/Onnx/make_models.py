@@ -50,7 +50,7 @@ from attention_models import (  # noqa: F401
     CausalSelfAttention,
     CrossAttention, DebertaBuckets, DistilBertMaskedFill, FloatArangeRotary,
     EinsumLayoutAttention,
-    AlibiCausal, BaddbmmAttention, CachedRotary, GatheredRotary,
+    AlibiCausal, ArithmeticMaskAttention, BaddbmmAttention, CachedRotary, GatheredRotary,
     HfBartDecoderLayer,
     Gpt, GptJAttention, InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
@@ -528,6 +528,13 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("one_padded_conv", OnePaddedConv, 14, features4, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+] + [
+    ("arithmetic_mask_" + form,
+     lambda form=form: ArithmeticMaskAttention(form), 14,
+     batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}})
+    for form in ("openai_gpt", "gpt2_v2", "ctrl", "xlnet", "fp16_min",
+                 "mismatched")
 ]
 
 
