@@ -394,6 +394,8 @@ mlir::LogicalResult importReshapeOp(GraphImporter &g, llvm::StringRef op,
                                     bool &handled);
 mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
+/// Einsum (EinsumOp.cpp; importLayerOp dispatches it).
+mlir::LogicalResult importEinsum(GraphImporter &g);
 /// Conv (1-D and 2-D) and ConvTranspose (1-D) (ConvOps.cpp).
 mlir::LogicalResult importConvOp(GraphImporter &g, llvm::StringRef op,
                                  bool &handled);

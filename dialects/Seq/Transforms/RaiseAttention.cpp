@@ -51,6 +51,8 @@ struct DroppedMask {
 struct Scores {
   Value q, k;
   bool kTransposed = false;
+  bool kHeadBroadcast = false; // k is [B, 1, ..] read for every head
+
   double scale = 1.0;
   // The keys each query sees, from the masks that only depend on j - i
   // (they become `causal` and `window`).
@@ -265,6 +267,7 @@ FailureOr<Scores> matchScoresStep(Value v) {
     s.q = qk->lhs;
     s.k = qk->rhs;
     s.kTransposed = qk->rhsTransposed;
+    s.kHeadBroadcast = qk->rhsHeadBroadcast;
     s.scale = qk->scale;
     return s;
   }
@@ -708,6 +711,13 @@ struct RaiseAttention : RewritePattern {
     FailureOr<Scores> s = matchScores(softmax.getInput());
     if (failed(s))
       return failure();
+    // Multi-query attention: k and v of one head, broadcast to every query
+    // head by the products, are seq.attention's single key/value head (its
+    // head read is h / group, the group the static query head count).
+    bool oneKeyValueHead = s->kHeadBroadcast;
+    if (pv->rhsHeadBroadcast != oneKeyValueHead ||
+        (oneKeyValueHead && tensorType(s->q).isDynamicDim(1)))
+      return failure();
     // Scores of collapsed heads from 4-D ones: the attention is the 4-D
     // one (v uncollapsed too), its result collapsed back below.
     Value v = pv->rhs;
@@ -727,8 +737,9 @@ struct RaiseAttention : RewritePattern {
       // The query and key lengths as q and k decide them (the scores'
       // may be the mask's, checked equal at run time).
       int64_t r = scoresType.getRank();
+      int64_t kr = tensorType(s->k).getRank(); // 3: one head, none kept
       OpFoldResult lq = getDecidedSize(s->q, r - 2),
-                   lk = getDecidedSize(s->k, s->kTransposed ? r - 2 : r - 1);
+                   lk = getDecidedSize(s->k, s->kTransposed ? kr - 2 : kr - 1);
       bandAttrs = attributesForBand(rewriter, *s->band, lq, lk);
       if (!bandAttrs ||
           (s->finiteBand && (s->mask || !rowsNeverEmpty(*s, scoresType))))
@@ -767,6 +778,13 @@ struct RaiseAttention : RewritePattern {
     Location loc = op->getLoc();
     Value k =
         s->kTransposed ? kOperand : keysFromTransposed(rewriter, loc, kOperand);
+    if (oneKeyValueHead) {
+      // (Einsum 'bhqd,bkd->bhqk' read [B, S, D] for every head.)
+      if (tensorType(k).getRank() == 3)
+        k = addHeadDim(rewriter, loc, k);
+      if (tensorType(v).getRank() == 3)
+        v = addHeadDim(rewriter, loc, v);
+    }
     // The mask operand before broadcast copies (the copy's extents, which
     // the masked op required to be the scores', are checked below).
     Value mask = s->mask;
@@ -809,7 +827,10 @@ struct RaiseAttention : RewritePattern {
       k0 = unrepeat(rewriter, loc, k, 1);
       v0 = unrepeat(rewriter, loc, v, 1);
     }
-    joinBatchExtents(rewriter, loc, {&q, &k, &v}, headsSplit ? 2 : rank - 2);
+    joinBatchExtents(rewriter, loc, {&q, &k, &v},
+                     oneKeyValueHead ? 1
+                     : headsSplit    ? 2
+                                     : rank - 2);
     if (k0 && v0 && k0->repeats == v0->repeats) {
       k = k0->value;
       v = v0->value;

@@ -439,12 +439,37 @@ static std::optional<Matmul> matchCollapsedBatchMatmul(Value v) {
   return Matmul{lhs, rhs, rhsTransposed, inner->scale * scale};
 }
 
+/// Whether `op` is a sum of products, out + a * b, over one reduction loop
+/// after the parallel ones: a contraction whose operand maps may also
+/// read a size-1 dimension at 0 (which isaContractionOpInterface, asking
+/// for projected permutations, refuses).
+bool isBroadcastProduct(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() != 1 ||
+      op.getIteratorTypesArray().back() != utils::IteratorType::reduction)
+    return false;
+  Block *body = op.getBlock();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  auto add = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
+  if (!add || body->getOperations().size() != 3)
+    return false;
+  for (int i = 0; i < 2; ++i) {
+    auto mul = add->getOperand(1 - i).getDefiningOp<arith::MulFOp>();
+    if (add->getOperand(i) == body->getArgument(2) && mul &&
+        llvm::is_contained(mul->getOperands(), body->getArgument(0)) &&
+        llvm::is_contained(mul->getOperands(), body->getArgument(1)) &&
+        mul.getLhs() != mul.getRhs())
+      return true;
+  }
+  return false;
+}
+
 std::optional<Matmul> matchMatmul(Value v) {
   if (std::optional<Matmul> m = matchCollapsedBatchMatmul(v))
     return m;
   auto op = v.getDefiningOp<linalg::LinalgOp>();
   if (!op || op->getNumResults() != 1 || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+      op.getNumDpsInits() != 1 ||
+      !(linalg::isaContractionOpInterface(op) || isBroadcastProduct(op)))
     return std::nullopt;
   auto type = cast<RankedTensorType>(v.getType());
   int64_t rank = type.getRank();
@@ -463,17 +488,35 @@ std::optional<Matmul> matchMatmul(Value v) {
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   if (maps[0] != mapOf(m, k) || maps[2] != mapOf(m, n))
     return std::nullopt;
-  bool transposed = maps[1] == mapOf(n, k);
-  if (!transposed && maps[1] != mapOf(k, n))
-    return std::nullopt;
   Value lhs = op.getDpsInputOperand(0)->get(),
         rhs = op.getDpsInputOperand(1)->get();
+  // A rank-4 product's rhs of one head read for every head: at head 0
+  // (the importer's broadcasting MatMul) or without a head dimension
+  // (Einsum 'bhqd,bkd->bhqk').
+  AffineMap rhsMap = maps[1];
+  bool headBroadcast = false;
+  if (rank == 4 && rhsMap.getNumResults() == 4 &&
+      rhsMap.getResult(1) == getAffineConstantExpr(0, ctx) &&
+      cast<RankedTensorType>(rhs.getType()).getDimSize(1) == 1) {
+    rhsMap = rhsMap.replace(getAffineConstantExpr(0, ctx), loop(1),
+                            rhsMap.getNumDims(), 0);
+    headBroadcast = true;
+  } else if (rank == 4 && rhsMap.getNumResults() == 3 &&
+             rhsMap.getResult(0) == loop(0)) {
+    SmallVector<AffineExpr> exprs(rhsMap.getResults());
+    exprs.insert(exprs.begin() + 1, loop(1));
+    rhsMap = AffineMap::get(rank + 1, 0, exprs, ctx);
+    headBroadcast = true;
+  }
+  bool transposed = rhsMap == mapOf(n, k);
+  if (!transposed && rhsMap != mapOf(k, n))
+    return std::nullopt;
   if (!type.getElementType().isF32() ||
       !getElementTypeOrSelf(lhs.getType()).isF32() ||
       !getElementTypeOrSelf(rhs.getType()).isF32() ||
       splatValue(op.getDpsInitOperand(0)->get()) != 0.0)
     return std::nullopt;
-  return Matmul{lhs, rhs, transposed};
+  return Matmul{lhs, rhs, transposed, 1.0, headBroadcast};
 }
 
 /// `v` = s * c, c * s or s / c with c a finite nonzero constant: s and the

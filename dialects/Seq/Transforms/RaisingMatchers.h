@@ -45,6 +45,11 @@ struct Matmul {
   /// A constant factor applied to the product before its batch dimensions
   /// were expanded (torch.baddbmm's alpha on [B * H, L, S] scores).
   double scale = 1.0;
+  /// Rank 4 only: rhs is [B, 1, .., ..] or [B, .., ..], its one head read
+  /// for every head of lhs (multi-query attention's key/value head, by
+  /// MatMul's broadcasting `q @ k[:, None].transpose(-1, -2)` or Einsum
+  /// 'bhqd,bkd->bhqk').
+  bool rhsHeadBroadcast = false;
 };
 
 /// The product `v` is, if it is one: a contraction generic or

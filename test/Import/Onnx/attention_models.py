@@ -1393,3 +1393,48 @@ class ArithmeticMaskAttention(nn.Module):
         out = torch.matmul(w.softmax(dim=-1), v)
         out = out.permute(0, 2, 1, 3).contiguous()
         return self.c_proj(out.view(out.size()[:-2] + (-1,)))
+
+
+class MultiQueryAttention(nn.Module):
+    """Multi-query attention (Shazeer 2019, PaLM, Falcon, StarCoder): one
+    key/value head shared by the 4 query heads, causal.
+    - "matmul": broadcast by MatMul, `q @ k[:, None].transpose(-1, -2)`;
+    - "einsum": 'bhqd,bkd->bhqk' and 'bhqk,bkd->bhqd';
+    - "einsum_permuted": 'bqhd,bkd->bhqk' and 'bhqk,bkd->bqhd' (the query
+      heads after the time axis);
+    - "shared_keys": the keys shared, the values per head (not multi-query
+      attention: computed as written)."""
+
+    def __init__(self, form, hidden=16, heads=4):
+        super().__init__()
+        self.form, self.heads, self.head_dim = form, heads, hidden // heads
+        self.q = nn.Linear(hidden, hidden)
+        self.k = nn.Linear(hidden, self.head_dim)
+        self.v = nn.Linear(hidden, hidden if form == "shared_keys"
+                           else self.head_dim)
+        self.o = nn.Linear(hidden, hidden)
+
+    def forward(self, x):
+        B, T, _ = x.shape
+        q = self.q(x).view(B, T, self.heads, self.head_dim)
+        k, v = self.k(x), self.v(x)
+        causal = torch.ones(T, T, dtype=torch.bool, device=x.device).tril()
+        scale = 1.0 / math.sqrt(self.head_dim)
+        if self.form == "einsum_permuted":
+            w = torch.einsum("bqhd,bkd->bhqk", q, k) * scale
+            p = w.masked_fill(~causal, float("-inf")).softmax(-1)
+            a = torch.einsum("bhqk,bkd->bqhd", p, v)
+            return self.o(a.reshape(B, T, -1))
+        q = q.transpose(1, 2)
+        if self.form == "einsum":
+            w = torch.einsum("bhqd,bkd->bhqk", q, k) * scale
+            p = w.masked_fill(~causal, float("-inf")).softmax(-1)
+            a = torch.einsum("bhqk,bkd->bhqd", p, v)
+        else:
+            if self.form == "shared_keys":
+                v = v.view(B, T, self.heads, self.head_dim).transpose(1, 2)
+            else:
+                v = v[:, None]
+            w = q @ k[:, None].transpose(-1, -2) * scale
+            a = w.masked_fill(~causal, float("-inf")).softmax(-1) @ v
+        return self.o(a.transpose(1, 2).reshape(B, T, -1))

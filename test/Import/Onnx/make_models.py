@@ -43,7 +43,7 @@ from stream_models import (  # noqa: F401
     ScriptedZipLoop,
     ScriptedHeadsLoop,
     ScriptedUnbindLastStep, LastStepNormalizedHeads, ScriptedLengthBranch,
-    FlippedGru, DelayedCausalConv, OnePaddedConv,
+    FlippedGru, DelayedCausalConv, OnePaddedConv, SsdEinsums,
     TcnLastStep, features4, features16, tokens11, two_features4)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
@@ -56,6 +56,7 @@ from attention_models import (  # noqa: F401
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
     KeyMaskAttention, KvCacheAttention, LstmAttention, MhaCausalDecoder,
+    MultiQueryAttention,
     MhaCausalSeqFirst, OldTutorialMask,
     DeepEncoder, NeoXAttention, OddFirstLayers, OneRowTable,
     PaddedTransformerEncoder,
@@ -535,6 +536,13 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}})
     for form in ("openai_gpt", "gpt2_v2", "ctrl", "xlnet", "fp16_min",
                  "mismatched")
+] + [
+    ("multi_query_" + form, lambda form=form: MultiQueryAttention(form), 14,
+     features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}})
+    for form in ("matmul", "einsum", "einsum_permuted", "shared_keys")
+] + [
+    ("ssd_einsums", SsdEinsums, 14, features16, ["y", "r"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "r": {0: "B", 1: "T"}}),
 ]
 
 

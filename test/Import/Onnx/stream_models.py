@@ -258,3 +258,46 @@ class OnePaddedConv(nn.Module):
     def forward(self, x):  # [B, T, 4]
         h = self.conv(F.pad(x.transpose(1, 2), (2, 0), value=1.0))
         return h.transpose(1, 2)
+
+
+class SsdEinsums(nn.Module):
+    """The quadratic (within-chunk) part of Mamba-2's state space duality
+    (Dao & Gu 2024, ssd_minimal.py), on the whole sequence as one chunk:
+    the decays L = exp(segsum(A)) and the 4-operand Einsum
+    'blhn,bshn,bhls,bshp->blhp' (C, B, L, X), plus a 3-operand
+    'bld,de,e->bl' read-out. Each Einsum is contracted two operands at a
+    time, left to right, as torch.einsum does (one loop nest over every
+    letter was 100-1000x slower)."""
+
+    def __init__(self, heads=2, state=4, head_dim=4):
+        super().__init__()
+        self.h, self.n, self.p = heads, state, head_dim
+        self.to_c = nn.Linear(16, heads * state)
+        self.to_b = nn.Linear(16, heads * state)
+        self.to_x = nn.Linear(16, heads * head_dim)
+        self.to_a = nn.Linear(16, heads)
+        self.w = nn.Parameter(torch.randn(heads * head_dim, 3) * 0.3)
+        self.v = nn.Parameter(torch.randn(3))
+
+    @staticmethod
+    def segsum(a):
+        """segsum(a)[..., i, j] = a[..., j+1] + ... + a[..., i] for j <= i,
+        -inf above the diagonal (ssd_minimal.py's stable form)."""
+        t = a.size(-1)
+        a = a[..., None].expand(*a.shape, t)
+        below = torch.tril(torch.ones(t, t, dtype=torch.bool), -1)
+        a = a.masked_fill(~below, 0)
+        s = torch.cumsum(a, dim=-2)
+        keep = torch.tril(torch.ones(t, t, dtype=torch.bool), 0)
+        return s.masked_fill(~keep, float("-inf"))
+
+    def forward(self, x):
+        b, t, _ = x.shape
+        c = self.to_c(x).view(b, t, self.h, self.n)
+        bm = self.to_b(x).view(b, t, self.h, self.n)
+        xs = self.to_x(x).view(b, t, self.h, self.p)
+        a = -F.softplus(self.to_a(x)).transpose(1, 2)  # [b, h, t]
+        decay = torch.exp(self.segsum(a))  # [b, h, l, s]
+        y = torch.einsum("blhn,bshn,bhls,bshp->blhp", c, bm, decay, xs)
+        y = y.reshape(b, t, self.h * self.p)
+        return y, torch.einsum("bld,de,e->bl", y, self.w, self.v)
