@@ -58,7 +58,7 @@ struct BatchedMatmulLayout {
 /// letter each for k, n and m; each other letter in both operands and the
 /// result, or in the lhs and the result) whose letters are in another
 /// order ('bqhd,bkhd->bhqk', Transformer-XL's 'ibnd,jbnd->ijbn'); none
-/// otherwise, and for one already in that layout ('bhid,bhjd->bhij'). Of
+/// otherwise, and for one already in that layout ('bhid,bhdj->bhij'). Of
 /// the letters in the lhs and the result alone, m is the last in the
 /// result whose size `isStatic` is not (a sequence's length rather than a
 /// head count: 'bhqk,bkd->bqhd' is [b, h] batches of [q, k] by [k, d]),

@@ -490,7 +490,7 @@ namespace {
 
 std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth);
 
-/// Whether `x` is <= -1e4 (kMaskedFill) at every position outside `band` (what
+/// Whether `x` is <= -1e9 (kMaskedFill) at every position outside `band` (what
 /// it holds inside does not matter): a splat fill, an additive mask of that
 /// band, or where(c, fill, y) with c true outside it (where(c, y, fill) with c
 /// false outside it). `infinite` is cleared when such a fill is finite.
@@ -543,7 +543,7 @@ bool isHiddenOutside(Value x, const Band &band, bool &infinite, int depth) {
 }
 
 /// The band of an additive mask built from a bool one: where(c, 0, fill)
-/// or where(c, fill, 0) with fill <= -1e4 (Hugging Face's
+/// or where(c, fill, 0) with fill <= -1e9 (Hugging Face's
 /// `full(finfo.min).masked_fill_(cond, 0)`).
 std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite,
                                              int depth) {
@@ -591,7 +591,7 @@ std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite,
 }
 
 /// The band of `a + b`, two additive masks: where both are 0 (a sum of
-/// two values <= -1e4, or of one and 0, is <= -1e4). A zero tensor (an
+/// two values <= -1e9, or of one and 0, is <= -1e9). A zero tensor (an
 /// all-ones padding mask, `(1 - ones) * finfo.min`) keeps everything.
 std::optional<Band> readSummedAdditiveBand(Value m, bool &infinite, int depth) {
   std::optional<BinaryLeaves> bin = readBinary(m);
@@ -611,8 +611,8 @@ std::optional<Band> readSummedAdditiveBand(Value m, bool &infinite, int depth) {
 
 /// The band of `x * c` (or `c * x`) as a mask added with `sign` (+1, or
 /// -1 for `s - x * c`), x of 0s and 1s and `sign * c` a finite fill: kept
-/// where x is 0 (CTRL's `mask * -1e4`, OpenAI GPT's `-1e4 * (1 - b)`,
-/// XLNet's `s - 1e30 * mask`). An infinite c is none: inf * 0 is NaN.
+/// where x is 0 (OpenAI GPT's original `-1e9 * (1 - b)`, XLNet's `s -
+/// 1e30 * mask`). An infinite c is none: inf * 0 is NaN.
 std::optional<Band> readScaledBand(Value m, double sign) {
   std::optional<BinaryLeaves> bin = readBinary(m);
   if (!bin || !isa<arith::MulFOp>(bin->op) || !bin->scalar ||

@@ -63,33 +63,33 @@ std::optional<Band> readKeptBand(mlir::Value v);
 /// Trilu of ones (triu(ones, 1) hides what causal hides), or a constant.
 std::optional<Band> readMaskedBand(mlir::Value c);
 
-/// The band of positions where the float `m` is 0, when it is <= -1e4
+/// The band of positions where the float `m` is 0, when it is <= -1e9
 /// (kMaskedFill) everywhere else: a constant, `triu(full(-inf), 1)`,
-/// `where(c, 0, fill)` of a bool band, `where(c, 0, x)` with x <= -1e4
+/// `where(c, 0, fill)` of a bool band, `where(c, 0, x)` with x <= -1e9
 /// wherever c is false, `x * fill` of a 0/1 mask x hiding where it is 1
-/// (`(1 - b) * -1e4`), the sum of such masks, `log` of a 0/1 band, or a
+/// (`(1 - b) * -1e9`), the sum of such masks, `log` of a 0/1 band, or a
 /// transpose of one. `infinite` tells whether every hidden position is
 /// -inf (a finite fill on a row with no visible key is a softmax over
 /// equal fills, not zeros).
 std::optional<Band> readAdditiveBand(mlir::Value m, bool &infinite);
 
 /// The band of positions where `m` is 0 when `s - m` masks the scores s:
-/// `x * c` with x a 0/1 mask hiding where it is 1 and c >= 1e4 finite
-/// (XLNet's `s - 1e30 * mask`, Hugging Face GPT-2 <= 2.x's
-/// `w * b - 1e4 * (1 - b)`). Its fill is finite.
+/// `x * c` with x a 0/1 mask hiding where it is 1 and c >= 1e9 finite
+/// (XLNet's `s - 1e30 * mask`, GPT-2's original `w * b - 1e10 * (1 -
+/// b)`). Its fill is finite.
 std::optional<Band> readSubtractedBand(mlir::Value m);
 
 /// Whether `map` reads an operand's last two dimensions on the loops' last
 /// two (so a pattern in them is the same pattern in the result's).
 bool keepsLastTwoDims(mlir::AffineMap map);
 
-/// Fills at or below this hide a position in a mask, as the field's
-/// masks intend (BERT's and GPT-2's -10000, float16's finfo.min -65504,
-/// -1e9, finfo(float32).min, -inf): its softmax weight exp(fill - max) is
-/// below f32's resolution (2^-24 of the row's largest) when the row's
-/// largest visible score is above fill + 17, and exactly 0 (underflow)
-/// above fill + 104, which scores below 4900 in magnitude are.
-constexpr double kMaskedFill = -1e4;
+/// Fills at or below this are "minus infinity" in a mask: exp underflows
+/// to exactly 0 next to any score below 1e9 in magnitude in f32. (Not -1e4,
+/// BERT's and GPT-2's, nor float16's finfo.min -65504: a hidden score
+/// s - 1e4 still wins once s is 1e4 above the row's visible scores, which
+/// inputs of magnitude 100 reach, and PyTorch then attends to it; such
+/// masks are computed as written.)
+constexpr double kMaskedFill = -1e9;
 
 /// Fills at or below this (-2^126; finfo.min is -3.4e38) absorb any score
 /// below 2^102 in magnitude: s + fill rounds to fill in f32.

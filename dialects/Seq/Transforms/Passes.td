@@ -19,7 +19,10 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       dimensions (rank 3 `[N, L, E]`, taken as N heads, or rank 4
       `[B, H, L, E]` with a static head count H (seq.attention is lowered
       for static head counts), also as the ONNX importer builds it: a batch_matmul
-      over the collapsed batch dimensions, expanded back); q, k and v get
+      over the collapsed batch dimensions, expanded back), or with k and v
+      of one head read for every query head (multi-query attention: a
+      MatMul broadcasting `[B, 1, ..]`, an Einsum without the head letter),
+      which stay seq.attention's one key/value head; q, k and v get
       the batch extents any of their types knows (`tensor.cast`, checked at
       run time); the softmax runs along the last dimension;
     - `k^T` is a transpose of k (folded into any transpose before it) or
@@ -27,18 +30,18 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
     - the scale is a multiplication or division by a finite nonzero
       constant, of the scores or of q, before any mask;
     - masks, in any order: `scores + m` (m f32), `where(c, scores,
-      fill)` / `masked_fill(scores, c, fill)` (c i1, fill <= -1e4: a
-      softmax weight exp(fill - max) under f32's resolution, see
-      kMaskedFill), `scores - x * c` (x 0/1, c >= 1e4 finite: XLNet) and
-      `scores * k + m` with k a 0/1 mask that m hides exactly where k is 0
-      (OpenAI GPT's `w * b + -1e4 * (1 - b)`), each broadcasting to the
-      scores from the right. A mask that keeps key j
-      for query i exactly when `lo <= j - i <= hi` (a diagonal band,
+      fill)` / `masked_fill(scores, c, fill)` (c i1, fill <= -1e9: not
+      -1e4 or float16's finfo.min, which a score 1e4 above the rest
+      overcomes, see kMaskedFill), `scores - x * c` (x 0/1, c >= 1e9
+      finite: XLNet's `w - 1e30 * mask`) and `scores * k + m` with k a 0/1
+      mask that m hides exactly where k is 0 (OpenAI GPT's original `w * b
+      + -1e9 * (1 - b)`), each broadcasting to the scores from the right.
+      A mask that keeps key j for query i exactly when `lo <= j - i <= hi` (a diagonal band,
       AttentionMasks.h: a constant, `tril`/`triu` of ones or of -inf,
       a comparison of positions (`arange(T)[None, :] <= arange(T)[:, None]`,
       MaskPositions.h), `== 0`, `== 1`, `~`, `&`, `|`, `1 - x`, `x *
-      fill`, `where(c, 0, fill)`, `where(c, 0, x)` with x a fill wherever c is false (PyTorch
-      <= 1.12's generate_square_subsequent_mask: `m.float().masked_fill(m
+      fill`, `where(c, 0, fill)`, `where(c, 0, x)` with x a fill wherever
+      c is false (PyTorch <= 1.12's generate_square_subsequent_mask: `m.float().masked_fill(m
       == 0, -inf).masked_fill(m == 1, 0.0)`), sums of such additive masks,
       casts, transposes of the last two dimensions, broadcasts, reshapes
       adding size-1 dimensions and slices at constant offsets of such;
@@ -50,17 +53,17 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       and keep each query's own position (lo <= 0 <= hi: a mask hiding the
       diagonal empties row 0). At most one other mask is kept as the op's
       mask operand (one of rank 0 or 1 gets leading size-1 dimensions). A
-      finite band fill (`finfo.min`, -1e4) is taken as -inf only when no
+      finite band fill (`finfo.min`, -1e9) is taken as -inf only when no
       other mask is present and every row keeps a key (lo unbounded, or
       Lq + lo <= Lk: static extents, or a mask built square), and assumes
-      each row's largest visible score above fill + 17. A non-band fill
-      must be -inf, or a finite one at most -2^126 (finfo.min), which becomes the additive
+      scores below 1e9 in magnitude. A non-band fill must be -inf, or a
+      finite one at most -2^126 (finfo.min), which becomes the additive
       mask `where(c, fill, 0)` (s + fill rounds to fill for scores below
       2^102 in magnitude, so a fully masked row is the mean of v as
       written); other finite fills (-1e9, -1e4) stay as written. A row
       that -inf masks entirely is zeros after raising where PyTorch's
       softmax gives NaN (seq.attention's documented choice).
-    - after the masks, `max(s, c)` with c <= -1e4 (LLaMA/OPT's
+    - after the masks, `max(s, c)` with c <= -1e9 (LLaMA/OPT's
       `torch.max(w, finfo.min)`) makes a band's fill finite (see above);
       after a mask operand it is not raised (a fully hidden row would be the
       mean of v);

@@ -63,7 +63,7 @@ struct Scores {
   // `mask` is i1 and hidden positions take this finite fill (<= kHugeFill):
   // passed as the additive where(hidden, fill, 0).
   std::optional<double> maskFill;
-  // Some band mask had a finite fill (<= -1e4, not -inf): exact only when
+  // Some band mask had a finite fill (<= -1e9, not -inf): exact only when
   // no row is left with nothing but filled keys (see bandRowsNeverEmpty).
   bool finiteBand = false;
   SmallVector<DroppedMask> dropped;
@@ -106,8 +106,8 @@ LogicalResult addBand(Scores &scores, Band band, bool finiteFill, Value mask,
   return success();
 }
 
-/// The scores under `s * k` with k a 0/1 mask (OpenAI GPT's and GPT-2 <=
-/// 2.x's `w * b`): 0 where k hides, which the additive mask after it
+/// The scores under `s * k` with k a 0/1 mask (OpenAI GPT's and GPT-2's
+/// original `w * b`): 0 where k hides, which the additive mask after it
 /// fills. `band` is k's.
 FailureOr<Scores> matchKeptProduct(Value v, std::optional<Band> &band) {
   std::optional<Elementwise> e = matchElementwise(v);
@@ -136,7 +136,7 @@ FailureOr<Scores> matchKeptProduct(Value v, std::optional<Band> &band) {
 /// The scores under an additive mask: add(s, m), add(m, s), or sub(s, m)
 /// with m a positive multiple of a 0/1 mask (readSubtractedBand). s may be
 /// `q k^T * k` with k a 0/1 mask whose hidden positions the band of m
-/// hides exactly (`w * b - 1e4 * (1 - b)`): they are 0 + fill there and
+/// hides exactly (`w * b - 1e10 * (1 - b)`): they are 0 + fill there and
 /// the scores where m keeps.
 FailureOr<Scores> matchAdditiveMask(const Elementwise &e, Operation *op) {
   bool subtract = isa<arith::SubFOp>(op);
@@ -177,7 +177,7 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, Operation *op) {
 
 /// The scores under a filled mask: select(c, fill, s) (masked_fill: c true
 /// where masked) or select(c, s, fill) (where: c true where kept), with
-/// fill <= -1e4.
+/// fill <= -1e9.
 FailureOr<Scores> matchFilledMask(const Elementwise &e,
                                   arith::SelectOp select) {
   std::optional<BodyLeaf> c = readLeaf(e.op, select.getCondition());
@@ -201,8 +201,8 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
                            : readKeptBand(c->tensor);
     if (band) {
       // A finite fill underflows to exactly the weights 0 that a skipped
-      // key gives (the largest visible score above fill + 104), on every row
-      // that keeps a key (checked when raising).
+      // key gives (scores below 1e9 in magnitude), on every row that keeps
+      // a key (checked when raising).
       if (failed(addBand(*scores, *band, !std::isinf(*fill->scalar),
                          c->tensor, c->map)))
         return failure();
@@ -229,7 +229,7 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
   return failure();
 }
 
-/// The scores clamped from below, max(s, c) with c <= -1e4 (Hugging Face
+/// The scores clamped from below, max(s, c) with c <= -1e9 (Hugging Face
 /// LLaMA/OPT's `torch.max(w, finfo.min)` after adding masks that may sum to
 /// -inf): the same for every score above c, while hidden positions become
 /// c, a finite fill. A band is then filled finitely (exact where every row
@@ -614,8 +614,10 @@ bool rowsNeverEmpty(const Scores &s, RankedTensorType scores) {
   // Bottom-right, query i keeps key i + Lk - Lq, in [0, Lk) when Lk >= Lq
   // (a mask sliced at Lk - Lq with Lk < Lq fails its extent check).
   int64_t rank = scores.getRank();
+  int64_t kRank = tensorType(s.k).getRank(); // (3: one key/value head)
   if (!s.band->lo || s.band->offset ||
-      isSameDimension(s.q, rank - 2, s.k, s.kTransposed ? rank - 2 : rank - 1))
+      isSameDimension(s.q, rank - 2, s.k,
+                      s.kTransposed ? kRank - 2 : kRank - 1))
     return true;
   int64_t lq = scores.getDimSize(rank - 2), lk = scores.getDimSize(rank - 1);
   if (!ShapedType::isDynamic(lq) && !ShapedType::isDynamic(lk))

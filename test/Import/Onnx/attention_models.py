@@ -1343,16 +1343,18 @@ class EinsumLayoutAttention(nn.Module):
 
 class ArithmeticMaskAttention(nn.Module):
     """Causal masks written as arithmetic on 0/1 masks with a finite fill,
-    as older and current model code writes them:
-    - "openai_gpt": Hugging Face OpenAIGPT's `w * b + -1e4 * (1 - b)` of a
-      float tril buffer cut to [:T, :T];
-    - "gpt2_v2": Hugging Face GPT-2 <= 2.x's `w * b - 1e4 * (1 - b)`, the
-      buffer cut to [ns - nd : ns, :ns];
-    - "ctrl": CTRL's `w + triu(ones(T, T), 1) * -1e4`;
+    as model code writes them:
+    - "openai_gpt": the original OpenAI GPT's `w * b + -1e9 * (1 - b)` of
+      a float tril buffer cut to [:T, :T];
+    - "gpt2_v2": GPT-2's original `w * b - 1e10 * (1 - b)`, the buffer cut
+      to [ns - nd : ns, :ns];
     - "xlnet": XLNet's `w - 1e30 * mask`, mask = triu(ones(T, T), 1);
+    - "ctrl": CTRL's `w + triu(ones(T, T), 1) * -1e4` (Hugging Face's
+      OpenAIGPT and GPT-2 <= 2.x use -1e4 too): a score 1e4 above the
+      rest overcomes it, so it is no mask to raise;
     - "fp16_min": GPT-2 4.x's where(b, w, finfo(float16).min), the fill a
-      float16 model uses;
-    - "mismatched": `w * tril - 1e4 * triu(ones, 2)`, whose product zeroes
+      float16 model uses: likewise;
+    - "mismatched": `w * tril - 1e10 * triu(ones, 2)`, whose product zeroes
       the scores just above the diagonal that the added mask keeps (so
       query i sees key i + 1 with score 0): not a causal mask."""
 
@@ -1377,10 +1379,10 @@ class ArithmeticMaskAttention(nn.Module):
         ones = torch.ones(nd, ns, device=x.device)
         if self.form == "openai_gpt":
             b = self.bias[:, :, :nd, :ns]
-            w = w * b + -1e4 * (1 - b)
+            w = w * b + -1e9 * (1 - b)
         elif self.form == "gpt2_v2":
             b = self.bias[:, :, ns - nd:ns, :ns]
-            w = w * b - 1e4 * (1 - b)
+            w = w * b - 1e10 * (1 - b)
         elif self.form == "ctrl":
             w = w + torch.triu(ones, 1) * -1e4
         elif self.form == "xlnet":
@@ -1389,7 +1391,7 @@ class ArithmeticMaskAttention(nn.Module):
             b = self.bias[:, :, ns - nd:ns, :ns].bool()
             w = torch.where(b, w, torch.tensor(torch.finfo(torch.float16).min))
         else:
-            w = w * self.bias[:, :, :nd, :ns] - 1e4 * torch.triu(ones, 2)
+            w = w * self.bias[:, :, :nd, :ns] - 1e10 * torch.triu(ones, 2)
         out = torch.matmul(w.softmax(dim=-1), v)
         out = out.permute(0, 2, 1, 3).contiguous()
         return self.c_proj(out.view(out.size()[:-2] + (-1,)))
