@@ -3,6 +3,7 @@
 #include "compiler/Import/Import.h"
 #include "compiler/Import/ModelDescription/ModelDescription.h"
 #include "compiler/Import/Onnx/OnnxImporter.h"
+#include "compiler/Transforms/Passes.h"
 #include "dialects/Seq/Transforms/Passes.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 
@@ -56,6 +57,17 @@ static OwningOpRef<ModuleOp> importMLIR(StringRef path,
       "builtin", "func", "seq", "arith",  "math", "tensor",
       "linalg",  "scf",  "ub",  "affine", "index"};
   WalkResult unaccepted = module->walk([&](Operation *op) {
+    // (tensor.dim past the rank is undefined behavior that the verifier
+    // lets through: it would read some other size.)
+    if (auto dim = dyn_cast<tensor::DimOp>(op)) {
+      auto type = cast<ShapedType>(dim.getSource().getType());
+      std::optional<int64_t> index = dim.getConstantIndex();
+      if (index && type.hasRank() && (*index < 0 || *index >= type.getRank())) {
+        op->emitError() << "dimension " << *index << " of a rank-"
+                        << type.getRank() << " tensor does not exist";
+        return WalkResult::interrupt();
+      }
+    }
     StringRef dialect = op->getName().getDialectNamespace();
     if (accepted.contains(dialect))
       return WalkResult::advance();
@@ -128,7 +140,7 @@ OwningOpRef<ModuleOp> importModel(StringRef path, llvm::SourceMgr &sourceMgr,
   // the .seq front end writes a same-shape add, and MLIR input may) become
   // those first, as the CPU pipeline would make them anyway.
   PassManager pm(context);
-  pm.addPass(createConvertElementwiseToLinalgPass());
+  pm.addPass(createElementwiseToLinalgPass());
   pm.addPass(seq::createRaiseAttentionPass());
   pm.addPass(seq::createRaiseGeluPass());
   pm.addPass(seq::createRaiseNormsPass());

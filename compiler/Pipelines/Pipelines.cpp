@@ -98,7 +98,7 @@ void buildSharedLoopsPipeline(OpPassManager &pm,
   // Upstream aggregates the model may use directly (linalg.softmax).
   pm.addPass(createDecomposeAggregatedOpsPass());
   // arith ops on whole tensors (bias sums, gate additions) become generics.
-  pm.addPass(createConvertElementwiseToLinalgPass());
+  pm.addPass(createElementwiseToLinalgPass());
   // Run-time checks for every size assumption, resolved to the input sizes
   // and moved to the entry (always: they are what keeps a wrong input from
   // reading or writing out of bounds). Before any canonicalization: it

@@ -22,6 +22,10 @@ using namespace mlir;
 
 namespace {
 
+/// The most ops a fused body holds: a longer chain becomes several loop
+/// nests of this size.
+constexpr size_t kMaxFusedBodyOps = 2048;
+
 bool isAllParallel(linalg::GenericOp op) {
   return op.getNumLoops() == op.getNumParallelLoops();
 }
@@ -56,6 +60,12 @@ bool isFusibleChainLink(OpOperand *operand) {
       readsContraction(producer))
     return false;
   if (!consumer.getMatchingIndexingMap(operand).isPermutation())
+    return false;
+  // (Each fusion copies both bodies: a chain of n links fused into one
+  // would copy O(n^2) ops, minutes for 20,000 ReLUs.)
+  if (producer.getBody()->getOperations().size() +
+          consumer.getBody()->getOperations().size() >
+      kMaxFusedBodyOps)
     return false;
   return linalg::areElementwiseOpsFusable(operand);
 }

@@ -5,6 +5,22 @@
 
 include "mlir/Pass/PassBase.td"
 
+def ElementwiseToLinalgPass : Pass<"seqc-elementwise-to-linalg"> {
+  let summary = "Elementwise ops on ranked tensors as linalg.generics, "
+                "without folding";
+  let description = [{
+    Upstream's `convert-elementwise-to-linalg` (arith and math ops on whole
+    tensors become elementwise `linalg.generic`s, as the ONNX importer
+    writes them), except that no op is folded on the way: upstream's
+    dialect conversion folds an op before converting it, and some folders
+    make an `arith.constant` of the result's type, which for a dynamic
+    shape is no constant at all (`x == x` on `tensor<?x4xi32>` became
+    `dense<true> : tensor<?x4xi1>`, then a dynamically shaped
+    `memref.global`). In the generic the body's scalar op folds safely.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def MemrefCopyToLinalgPass : Pass<"seqc-memref-copy-to-linalg"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{
@@ -377,7 +393,8 @@ def FuseElementwiseChainsPass : Pass<"seqc-fuse-elementwise-chains"> {
     block (not into a loop, where it would run every iteration, nor into a
     branch). The chain becomes one loop nest: one pass over memory, no
     temporaries, and fewer loops for LLVM to compile (a chain of 500 ReLUs:
-    one generic). Contractions, reductions, generics whose results have
+    one generic; bodies stop growing at 2048 ops, as each fusion copies
+    both). Contractions, reductions, generics whose results have
     several users and a contraction's epilogue (the op reading its result,
     which seqc-lower-packed-contractions folds into the accumulators) stay
     as they are, as do unread `outs` operands (in-place state updates).

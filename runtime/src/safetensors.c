@@ -630,6 +630,11 @@ static seqc_status validate(seqc_safetensors *f, const uint8_t *data,
                                "safetensors: duplicate tensor name '%s'",
                                f->entries[i].tensor.name);
 
+  // The tensors must cover the data section exactly, one after another:
+  // the format forbids holes ("the byte buffer needs to be entirely
+  // indexed", which keeps a file from hiding other content, and the
+  // reference reader refuses them), and bytes no tensor names are a
+  // mistake in the writer or a truncated header.
   qsort(f->entries, f->count, sizeof(entry), compare_by_offset);
   const entry *prev = NULL; // last non-empty tensor
   for (size_t i = 0; i < f->count; ++i) {
@@ -644,8 +649,23 @@ static seqc_status validate(seqc_safetensors *f, const uint8_t *data,
           prev->tensor.name, (unsigned long long)prev->begin,
           (unsigned long long)prev->end, e->tensor.name,
           (unsigned long long)e->begin, (unsigned long long)e->end);
+    uint64_t covered = prev ? prev->end : 0;
+    if (e->begin > covered)
+      return seqc_rt_set_error(
+          err, SEQC_ERR_FORMAT,
+          "safetensors: bytes [%llu, %llu) of the data section, before "
+          "tensor '%s', belong to no tensor (the format allows no holes)",
+          (unsigned long long)covered, (unsigned long long)e->begin,
+          e->tensor.name);
     prev = e;
   }
+  uint64_t end = prev ? prev->end : 0;
+  if (end != data_size)
+    return seqc_rt_set_error(
+        err, SEQC_ERR_FORMAT,
+        "safetensors: bytes [%llu, %llu) at the end of the data section "
+        "belong to no tensor (the format allows no holes)",
+        (unsigned long long)end, (unsigned long long)data_size);
 
   // The entries stay in file order; find() searches this name index.
   f->by_name = malloc(f->count * sizeof(*f->by_name));

@@ -16,6 +16,12 @@
 
 namespace cl = llvm::cl;
 
+/// The largest --recurrence-chunk-steps (a chunk's input projection of
+/// 65536 steps is 1 GiB at batch 1, 4096 gates) and --attention-tile (a
+/// 4096 x 4096 tile of scores is 64 MiB).
+constexpr int64_t kMaxChunkSteps = 65536;
+constexpr int64_t kMaxAttentionTile = 4096;
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::OptionCategory category("seqc options");
@@ -114,6 +120,16 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  // An option given with an empty value (`--mcpu=`, `--name=` from an
+  // unset variable) is a mistake, not a request for the default.
+  for (cl::opt<std::string> *given :
+       {&output, &emit, &target, &mcpu, &weights, &name, &entry, &depfile})
+    if (given->getNumOccurrences() > 0 && given->empty()) {
+      llvm::errs() << "seqc: error: --" << given->ArgStr
+                   << " was given an empty value\n";
+      return 1;
+    }
+
   seqc::DriverOptions options;
   options.inputPath = input;
   options.outputBase = output;
@@ -124,16 +140,17 @@ int main(int argc, char **argv) {
   options.modelName = name;
   options.entry = entry;
   options.depfilePath = depfile;
-  if (recurrenceChunkSteps < 1) {
-    llvm::errs() << "seqc: error: --recurrence-chunk-steps must be at least "
-                    "1, got "
-                 << recurrenceChunkSteps << "\n";
+  // (The temporaries of a chunk, and of a tile, are allocated at these
+  // extents whatever the sequence's length.)
+  if (recurrenceChunkSteps < 1 || recurrenceChunkSteps > kMaxChunkSteps) {
+    llvm::errs() << "seqc: error: --recurrence-chunk-steps must be from 1 to "
+                 << kMaxChunkSteps << ", got " << recurrenceChunkSteps << "\n";
     return 1;
   }
   options.recurrenceChunkSteps = recurrenceChunkSteps;
-  if (attentionTile < 0) {
-    llvm::errs() << "seqc: error: --attention-tile must be at least 0, got "
-                 << attentionTile << "\n";
+  if (attentionTile < 0 || attentionTile > kMaxAttentionTile) {
+    llvm::errs() << "seqc: error: --attention-tile must be from 0 to "
+                 << kMaxAttentionTile << ", got " << attentionTile << "\n";
     return 1;
   }
   if (attentionTile.getNumOccurrences())

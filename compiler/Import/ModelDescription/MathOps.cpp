@@ -136,10 +136,32 @@ FailureOr<Val> Emitter::emitMath(ArrayRef<Val> operands) {
         x = arith::MinimumFOp::create(nb, l, x, c(hi->value.floatValue));
       return x;
     }
-    if (kind == "pow") // x ** exponent, libm's powf (negative x: integers)
-      return exponent == 2.0 ? arith::MulFOp::create(nb, l, x, x).getResult()
-                             : math::PowFOp::create(nb, l, x, c(exponent))
-                                   .getResult();
+    if (kind == "pow") {
+      // x ** exponent as torch.pow computes it (ATen's
+      // pow_tensor_scalar_optimized_kernel): 0.5 and -0.5 are sqrt and its
+      // reciprocal (sqrt(-inf) is NaN, sqrt(-0) is -0, where powf gives
+      // +inf and +0), 2, 3, -1 and -2 products; other exponents libm's
+      // powf (negative x: integers).
+      auto mul = [&](Value a, Value b) {
+        return arith::MulFOp::create(nb, l, a, b).getResult();
+      };
+      auto reciprocal = [&](Value a) {
+        return arith::DivFOp::create(nb, l, c(1.0), a).getResult();
+      };
+      if (exponent == 0.5)
+        return math::SqrtOp::create(nb, l, x).getResult();
+      if (exponent == -0.5)
+        return math::RsqrtOp::create(nb, l, x).getResult();
+      if (exponent == 2.0)
+        return mul(x, x);
+      if (exponent == 3.0)
+        return mul(mul(x, x), x);
+      if (exponent == -1.0)
+        return reciprocal(x);
+      if (exponent == -2.0)
+        return reciprocal(mul(x, x));
+      return math::PowFOp::create(nb, l, x, c(exponent)).getResult();
+    }
     if (kind == "rsub") // torch.rsub(x, value) = value - x
       return arith::SubFOp::create(nb, l, c(value), x);
     if (kind == "softplus") {

@@ -96,6 +96,25 @@ FailureOr<WeightTensor> Weights::read(StringRef name, Location use) {
         break;
       }
     }
+  // NaN and inf stored in the file (a checkpoint saved after training
+  // diverged) are computed as stored: say so, as PyTorch would not.
+  int64_t nonFinite = 0, first = -1;
+  for (int64_t i = 0; i < t->numel; ++i) {
+    bool stored = std::isfinite(w.data[i]);
+    if (t->dtype == SEQC_DTYPE_F64) {
+      double v;
+      std::memcpy(&v, static_cast<const char *>(t->data) + i * sizeof v,
+                  sizeof v);
+      stored = std::isfinite(v);
+    }
+    if (!stored && nonFinite++ == 0)
+      first = i;
+  }
+  if (nonFinite)
+    emitWarning(use) << "weight '" << name << "' holds " << nonFinite
+                     << " NaN or infinite value" << (nonFinite > 1 ? "s" : "")
+                     << " (the first at flat index " << first
+                     << "): the outputs it reaches may be NaN or inf";
   return w;
 }
 

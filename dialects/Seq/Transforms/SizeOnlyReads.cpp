@@ -111,36 +111,68 @@ static bool slicesChunkInvariantShape(tensor::ExtractSliceOp slice) {
   return true;
 }
 
-/// Whether `op` computes values that are read only for their sizes
-/// (tensor.dim, directly or through reshapes): a raised attention mask
-/// stays alive through its extent checks. Only destination-style linalg ops
-/// (whose sizes are their inits', which are checked where they are made),
-/// reshapes, slices of a constant table and slices whose sizes no chunk
-/// changes qualify: a concatenation or a slice of a value along time
-/// would have a chunk's sizes differ from a share of the full run's. A table
-/// cut to a chunk's length checks the chunk against the table (a mask buffer of
-/// block_size steps: each chunk within it).
-bool isReadOnlyForSizes(Operation *op) {
+/// Whether `op` itself may be read only for its sizes (its users aside).
+/// Only destination-style linalg ops (whose sizes are their inits', which
+/// are checked where they are made), reshapes, slices of a constant table
+/// and slices whose sizes no chunk changes qualify: a concatenation or a
+/// slice of a value along time would have a chunk's sizes differ from a
+/// share of the full run's. A table cut to a chunk's length checks the
+/// chunk against the table (a mask buffer of block_size steps: each chunk
+/// within it).
+static bool mayBeReadOnlyForSizes(Operation *op) {
   auto slice = dyn_cast<tensor::ExtractSliceOp>(op);
-  if (op->getNumResults() == 0 || !isMemoryEffectFree(op) ||
-      (slice && !slicesConstant(slice) && !slicesChunkInvariantShape(slice)) ||
-      (!slice && !isa<linalg::LinalgOp, tensor::ExpandShapeOp,
-                      tensor::CollapseShapeOp, tensor::CastOp>(op)))
-    return false;
-  bool used = false;
-  for (Value result : op->getResults())
-    for (Operation *user : result.getUsers()) {
-      used = true;
-      if (isa<tensor::DimOp>(user))
-        continue;
-      // A reader that is itself read only for sizes (a mask computed from
-      // a mask, both raised into seq.attention and left for its checks).
-      if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp,
-               tensor::ExtractSliceOp, linalg::LinalgOp>(user) ||
-          !isReadOnlyForSizes(user))
-        return false;
+  return op->getNumResults() != 0 && isMemoryEffectFree(op) &&
+         (!slice || slicesConstant(slice) ||
+          slicesChunkInvariantShape(slice)) &&
+         (slice || isa<linalg::LinalgOp, tensor::ExpandShapeOp,
+                       tensor::CollapseShapeOp, tensor::CastOp>(op));
+}
+
+/// Computes values that are read only for their sizes (tensor.dim,
+/// directly or through reshapes): a raised attention mask stays alive
+/// through its extent checks. A reader that is itself read only for sizes
+/// (a mask computed from a mask, both raised into seq.attention and left
+/// for its checks) counts as a tensor.dim. The users are visited from a
+/// stack, each once, each answer kept in `known` (a chain of 70,000 ops
+/// overflowed the recursion, and a caller asking of every op in a chain
+/// walked its rest each time).
+bool isReadOnlyForSizes(Operation *root,
+                        llvm::DenseMap<Operation *, bool> &known) {
+  // (An op is answered once every reader it waits on is.)
+  SmallVector<Operation *> stack{root};
+  while (!stack.empty()) {
+    Operation *op = stack.back();
+    if (known.count(op)) {
+      stack.pop_back();
+      continue;
     }
-  return used;
+    bool answer = mayBeReadOnlyForSizes(op), used = false, waiting = false;
+    for (Value result : op->getResults())
+      for (Operation *user : result.getUsers()) {
+        used = true;
+        if (!answer || isa<tensor::DimOp>(user))
+          continue;
+        if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp,
+                 tensor::ExtractSliceOp, linalg::LinalgOp>(user)) {
+          answer = false;
+        } else if (auto it = known.find(user); it == known.end()) {
+          stack.push_back(user);
+          waiting = true;
+        } else {
+          answer &= it->second;
+        }
+      }
+    if (waiting && answer)
+      continue; // answered once its readers are
+    stack.pop_back();
+    known[op] = answer && used;
+  }
+  return known.lookup(root);
+}
+
+bool isReadOnlyForSizes(Operation *op) {
+  llvm::DenseMap<Operation *, bool> known;
+  return isReadOnlyForSizes(op, known);
 }
 
 namespace {

@@ -36,6 +36,9 @@ findRunTimeSizeOperands(mlir::Operation *op);
 /// constant table, and slices that take each run-time dimension whole or
 /// at its first step (`zeros_like(x[:, 0])`).
 bool isReadOnlyForSizes(mlir::Operation *op);
+/// The same, keeping every op's answer in `known` for the next question.
+bool isReadOnlyForSizes(mlir::Operation *op,
+                        llvm::DenseMap<mlir::Operation *, bool> &known);
 
 /// Whether the values `op` computes are the same in each chunk as in the
 /// full run: computed (inside its regions too) from constants, weights

@@ -767,12 +767,14 @@ LogicalResult StepBuilder::run() {
           wholeSliceDims.insert({op, d});
   recordLastStepReads(ops);
   SmallVector<std::pair<PositionsOp, unsigned>> positionsOps;
+  llvm::DenseMap<Operation *, bool> readOnlyForSizes;
   for (auto [order, op] : llvm::enumerate(ops)) {
     currentOrder = order;
     currentOp = op;
     currentOrigin = describeOrigin(
         ("'" + op->getName().getStringRef() + "'").str(), op->getLoc());
-    if (!isa<StreamableOpInterface>(op) && isReadOnlyForSizes(op))
+    if (!isa<StreamableOpInterface>(op) &&
+        isReadOnlyForSizes(op, readOnlyForSizes))
       continue;
     // Positions along an axis other than time (arange(B) indexing the
     // batch) are the same in each chunk: which axis is time is known once

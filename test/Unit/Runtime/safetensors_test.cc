@@ -163,15 +163,16 @@ TEST(SafetensorsRead, ConvertsHalfTypesToF32IncludingSpecials) {
   const uint16_t f16[6] = {0x3C00, 0xC000, 0x0001, 0x7C00, 0x7E00, 0x7BFF};
   const uint16_t bf16[2] = {0x3F80, 0xFF80};
   const double f64 = 0.1;
-  // The data starts 1 byte past an 8-byte boundary so every tensor is
-  // misaligned; the reader must not care.
+  // The data starts 1 byte past an 8-byte boundary (after a one-byte
+  // tensor) so every other tensor is misaligned; the reader must not care.
   std::string header =
-      R"({"h":{"dtype":"F16","shape":[6],"data_offsets":[1,13]},)"
+      R"({"pad":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},)"
+      R"("h":{"dtype":"F16","shape":[6],"data_offsets":[1,13]},)"
       R"("b":{"dtype":"BF16","shape":[2],"data_offsets":[13,17]},)"
       R"("d":{"dtype":"F64","shape":[1],"data_offsets":[17,25]},)"
       R"("i":{"dtype":"I64","shape":[1],"data_offsets":[25,33]}})";
   std::vector<uint8_t> bytes = Image(header, 0);
-  bytes.push_back(0); // data offset 0 is padding
+  bytes.push_back(0); // "pad"
   Append(bytes, f16, sizeof(f16));
   Append(bytes, bf16, sizeof(bf16));
   Append(bytes, &f64, sizeof(f64));
@@ -314,6 +315,25 @@ TEST(SafetensorsErrors, OverlappingTensors) {
             R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
             12),
       SEQC_ERR_FORMAT, "tensors 'a' [0, 8] and 'b' [4, 12] overlap");
+}
+
+// The format forbids bytes no tensor covers (the reference reader refuses
+// them): between tensors, before the first and after the last.
+TEST(SafetensorsErrors, HolesInTheDataSection) {
+  ExpectRejected(
+      Image(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+            R"("b":{"dtype":"F32","shape":[2],"data_offsets":[12,20]}})",
+            20),
+      SEQC_ERR_FORMAT,
+      "bytes [8, 12) of the data section, before tensor 'b', belong to no "
+      "tensor");
+  ExpectRejected(
+      Image(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", 12),
+      SEQC_ERR_FORMAT, "bytes [0, 4) of the data section, before tensor 'a'");
+  ExpectRejected(
+      Image(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", 12),
+      SEQC_ERR_FORMAT,
+      "bytes [8, 12) at the end of the data section belong to no tensor");
 }
 
 TEST(SafetensorsErrors, DuplicateNames) {

@@ -382,24 +382,30 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
   // `h * (t + 1) / T`, `t == T - 1`): a step would read its chunk's length.
   if (readsLength(op, sequence, s)) {
     // Most often a preallocated output filled step by step (`out[:, t] =
-    // h`): a carried value as long as the sequence.
+    // h`): a carried value as long as the sequence, or one whose length
+    // was decided where the sizes cannot be followed (Mamba's ys of u's
+    // length, after its convolution): then the hint says "if".
     LengthDependence lengths(op, sequence, s);
-    bool carriesSequenceLong = llvm::any_of(op.getInits(), [&](Value init) {
+    bool carriesLong = false, mayCarryLong = false;
+    for (Value init : op.getInits()) {
       auto type = cast<RankedTensorType>(init.getType());
-      return llvm::any_of(llvm::seq<int64_t>(type.getRank()), [&](int64_t d) {
+      for (int64_t d = 0; d < type.getRank(); ++d) {
         Value stuck;
-        return type.isDynamicDim(d) &&
-               lengths.dimension(init, d, stuck) == LengthDependence::Yes;
-      });
-    });
-    return s.fail(op, Twine("its body reads the sequence's length, which a "
-                            "chunk does not know") +
-                          (carriesSequenceLong
-                               ? " (it carries a tensor as long as the "
-                                 "sequence, a preallocated out[:, t] = h "
-                                 "filled step by step: append the steps to "
-                                 "a list and torch.stack it)"
-                               : ""));
+        LengthDependence::Answer answer =
+            type.isDynamicDim(d) ? lengths.dimension(init, d, stuck)
+                                 : LengthDependence::No;
+        carriesLong |= answer == LengthDependence::Yes;
+        mayCarryLong |= answer == LengthDependence::Unknown;
+      }
+    }
+    std::string why =
+        "its body reads the sequence's length, which a chunk does not know";
+    if (carriesLong || mayCarryLong)
+      why += std::string(carriesLong ? " (it carries" : " (if it carries") +
+             " a tensor as long as the sequence, a preallocated out[:, t] = "
+             "h filled step by step: append the steps to a list and "
+             "torch.stack it)";
+    return s.fail(op, why);
   }
   Location loc = op.getLoc();
   MLIRContext *ctx = op->getContext();
