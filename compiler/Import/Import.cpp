@@ -8,13 +8,14 @@
 #include "dialects/Seq/Utils/CheckUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+
+#include "llvm/ADT/StringMap.h"
 
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
@@ -67,6 +68,22 @@ static OwningOpRef<ModuleOp> importMLIR(StringRef path,
                         << type.getRank() << " tensor does not exist";
         return WalkResult::interrupt();
       }
+    }
+    // The math ops no lowering of seqc's CPU pipeline covers: named here,
+    // with what to write instead, rather than "failed to legalize" later.
+    static const llvm::StringMap<StringRef> unlowered = {
+        {"math.ipowi", "use arith.muli, or math.powf on floats"},
+        {"math.isinf", "compare math.absf of the value with +inf "
+                       "(arith.cmpf oeq)"},
+        {"math.isnormal", "compare math.absf of the value with the smallest "
+                          "normal float (arith.cmpf oge) and with +inf "
+                          "(arith.cmpf olt)"},
+        {"math.clampf", "use arith.maximumf, then arith.minimumf"}};
+    if (auto it = unlowered.find(op->getName().getStringRef());
+        it != unlowered.end()) {
+      op->emitError() << "seqc cannot compile '" << op->getName()
+                      << "', which it has no lowering of: " << it->second;
+      return WalkResult::interrupt();
     }
     StringRef dialect = op->getName().getDialectNamespace();
     if (accepted.contains(dialect))
