@@ -169,6 +169,21 @@ OutputFiles::refuseOverwritingInputs(llvm::ArrayRef<std::string> inputs) {
   return success();
 }
 
+LogicalResult OutputFiles::keepWritten(llvm::ToolOutputFile &output,
+                                       llvm::StringRef target) {
+  // A failed write (a full disk) is reported naming the file, and the
+  // partial file removed; unchecked, the stream's destructor would end the
+  // process with "LLVM ERROR: IO failure on output stream".
+  output.os().flush();
+  if (std::error_code ec = output.os().error()) {
+    output.os().clear_error();
+    fail("cannot write " + target.str() + ": " + ec.message());
+    return failure();
+  }
+  output.keep();
+  return success();
+}
+
 LogicalResult OutputFiles::writeText(llvm::StringRef extension,
                                      llvm::StringRef text,
                                      bool toStdoutByDefault) {
@@ -180,8 +195,7 @@ LogicalResult OutputFiles::writeText(llvm::StringRef extension,
     return failure();
   }
   output->os() << text;
-  output->keep();
-  return success();
+  return keepWritten(*output, target);
 }
 
 LogicalResult OutputFiles::writeModule(llvm::StringRef extension,
@@ -206,8 +220,7 @@ LogicalResult OutputFiles::writeCode(ArrayRef<CodeVersion> versions,
   if (failed(
           emitCode(versions, kind, exportDefaultEntry, output->os(), timing)))
     return failure();
-  output->keep();
-  return success();
+  return keepWritten(*output, target);
 }
 
 LogicalResult OutputFiles::writeShared(ArrayRef<CodeVersion> versions,

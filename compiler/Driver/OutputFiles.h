@@ -8,6 +8,8 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include "llvm/Support/ToolOutputFile.h"
+
 #include <string>
 #include <vector>
 
@@ -72,6 +74,10 @@ public:
   int fail(const llvm::Twine &message);
 
 private:
+  /// Keeps `output` when everything written reached `target`; else says
+  /// which file could not be written (and the partial file goes).
+  mlir::LogicalResult keepWritten(llvm::ToolOutputFile &output,
+                                  llvm::StringRef target);
   /// Where writeText writes BASE + `extension`: "-" for stdout.
   std::string textTarget(llvm::StringRef extension,
                          bool toStdoutByDefault) const;

@@ -147,6 +147,19 @@ Token Parser::lex() {
   // brackets are not tokens; a newline is.
   while (true) {
     char c = peekChar();
+    if (c == '\r' && peekChar(1) != '\n' && !(index + 1 >= text.size())) {
+      // A carriage return alone ends a line only in classic Mac OS files:
+      // read as a space, the next line would be an error about its first
+      // word.
+      Token t;
+      t.pos = {line, col};
+      takeChar();
+      error(t.pos) << "a carriage return not followed by a newline: lines "
+                      "ending in CR alone (classic Mac OS) are not .seq "
+                      "lines; save the file with LF (or CRLF) line endings";
+      t.kind = Token::Kind::Error;
+      return t;
+    }
     if (c == ' ' || c == '\t' || c == '\r') {
       takeChar();
     } else if (c == '#') {
