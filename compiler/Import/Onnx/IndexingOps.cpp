@@ -545,8 +545,12 @@ LogicalResult importGather(GraphImporter &g) {
   auto a = normalizeAxis(g, axis, rank);
   if (!a)
     return failure();
-  if (indices && scalarIndex && tensorType(x).getElementType().isF32()) {
-    // x[..., i, ...]: a slice that drops the axis.
+  // x[..., i, ...], a slice that drops the axis, and x[..., [i], ...]
+  // (nanoGPT's `x[:, [-1], :]`), one that keeps it: the stream reads them
+  // as the slices they are, where a gather reads its own index.
+  bool oneIndex = indices && indices->size() == 1 &&
+                  (scalarIndex || tensorType(g.tensorInput(1)).getRank() == 1);
+  if (oneIndex && tensorType(x).getElementType().isF32()) {
     int64_t i = (*indices)[0];
     OpFoldResult dim = g.dimSize(x, *a);
     if (std::optional<int64_t> n = getConstantIntValue(dim);
@@ -558,7 +562,22 @@ LogicalResult importGather(GraphImporter &g) {
     OpFoldResult index = g.builder.getIndexAttr(i);
     if (i < 0)
       index = foldedIndexOp(g, '+', dim, g.builder.getIndexAttr(i));
-    g.setOutput(0, seq::extractIndexAlong(g.builder, g.loc, x, *a, index));
+    Value y;
+    if (scalarIndex) {
+      y = seq::extractIndexAlong(g.builder, g.loc, x, *a, index);
+    } else {
+      SmallVector<OpFoldResult> offsets(rank, g.builder.getIndexAttr(0)),
+          sizes = shapeOf(g, x), strides(rank, g.builder.getIndexAttr(1));
+      offsets[*a] = index;
+      sizes[*a] = g.builder.getIndexAttr(1);
+      SmallVector<int64_t> shape(tensorType(x).getShape());
+      shape[*a] = 1;
+      y = tensor::ExtractSliceOp::create(
+          g.builder, g.loc,
+          RankedTensorType::get(shape, tensorType(x).getElementType()), x,
+          offsets, sizes, strides);
+    }
+    g.setOutput(0, y);
     return success();
   }
   const OnnxValue *table = g.input(0);

@@ -63,6 +63,8 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       written); other finite fills (-1e9, -1e4) stay as written. A row
       that -inf masks entirely is zeros after raising where PyTorch's
       softmax gives NaN (seq.attention's documented choice).
+    - `s - rowmax(s)` (PaLM's `sim - sim.amax(-1, keepdim=True)`) is the
+      softmax's own shift and is looked through;
     - after the masks, `max(s, c)` with c <= -1e9 (LLaMA/OPT's
       `torch.max(w, finfo.min)`) makes a band's fill finite (see above);
       after a mask operand it is not raised (a fully hidden row would be the

@@ -274,6 +274,9 @@ FailureOr<Scores> matchScoresStep(Value v) {
   // q k^T + 0: the scores (GPT-2's `+ 0.0`).
   if (Value x = plusZeroOperand(v))
     return matchScores(x);
+  // s - rowmax(s): the softmax's own shift, which changes no weight.
+  if (Value x = rowMaxShiftOperand(v))
+    return matchScores(x);
   // Scores rounded to f16 or bf16 and back: torch's bf16 and fp16 exports
   // divide by the scale in f32 and Cast back before the mask. seqc
   // computes such a model in f32 and keeps the scores so, as it keeps

@@ -78,6 +78,61 @@ Value plusZeroOperand(Value v) {
   return a->tensor;
 }
 
+/// Whether `m` is the maximum of `x` along its last dimension: a generic
+/// reducing x's last loop with maximumf (or maxnumf) of the output and x's
+/// element, from a -inf fill, perhaps expanded with a trailing unit
+/// dimension.
+static bool isRowMaxOf(Value m, Value x) {
+  if (auto expand = m.getDefiningOp<tensor::ExpandShapeOp>()) {
+    if (expand.getResultType().getShape().back() != 1 ||
+        expand.getReassociationIndices().back().size() != 2)
+      return false;
+    m = expand.getSrc();
+  }
+  auto reduce = m.getDefiningOp<linalg::GenericOp>();
+  if (!reduce || reduce.getNumDpsInputs() != 1 ||
+      reduce.getNumDpsInits() != 1 || reduce.getNumReductionLoops() != 1 ||
+      reduce.getIteratorTypesArray().back() != utils::IteratorType::reduction ||
+      reduce.getDpsInputOperand(0)->get() != x ||
+      !reduce.getMatchingIndexingMap(reduce.getDpsInputOperand(0))
+           .isIdentity() ||
+      splatValue(reduce.getDpsInitOperand(0)->get()) !=
+          -std::numeric_limits<double>::infinity())
+    return false;
+  Block *body = reduce.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  Operation *max = yield.getValues()[0].getDefiningOp();
+  return max && isa<arith::MaximumFOp, arith::MaxNumFOp>(max) &&
+         body->getOperations().size() == 2 &&
+         llvm::is_contained(max->getOperands(), body->getArgument(0)) &&
+         llvm::is_contained(max->getOperands(), body->getArgument(1));
+}
+
+Value rowMaxShiftOperand(Value v) {
+  std::optional<Elementwise> e = matchElementwise(v);
+  auto sub = e ? e->yielded.getDefiningOp<arith::SubFOp>() : arith::SubFOp();
+  if (!sub)
+    return {};
+  std::optional<BodyLeaf> x = readLeaf(e->op, sub.getLhs()),
+                          m = readLeaf(e->op, sub.getRhs());
+  if (!x || !m || !x->tensor || !m->tensor || !x->map.isIdentity() ||
+      x->tensor.getType() != v.getType() || !isRowMaxOf(m->tensor, x->tensor))
+    return {};
+  // m read along the rows only: its last index is the broadcast 0 of the
+  // unit dimension, or absent.
+  AffineMap map = m->map;
+  unsigned rank = map.getNumDims();
+  SmallVector<AffineExpr> rows;
+  for (unsigned d = 0; d + 1 < rank; ++d)
+    rows.push_back(getAffineDimExpr(d, v.getContext()));
+  SmallVector<AffineExpr> kept = rows;
+  kept.push_back(getAffineConstantExpr(0, v.getContext()));
+  if (map != AffineMap::get(rank, 0, rows, v.getContext()) &&
+      map != AffineMap::get(rank, 0, kept, v.getContext()))
+    return {};
+  return x->tensor;
+}
+
 std::optional<BodyLeaf> readLeaf(linalg::GenericOp op, Value x) {
   if (auto arg = dyn_cast<BlockArgument>(x)) {
     if (arg.getOwner() != op.getBody() ||

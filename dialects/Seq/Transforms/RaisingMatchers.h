@@ -75,6 +75,14 @@ bool groupsBatchDims(llvm::ArrayRef<mlir::ReassociationIndices> reassociation,
 /// x, but for -0, which becomes +0.)
 mlir::Value plusZeroOperand(mlir::Value v);
 
+/// `x` where `v` = x - rowmax(x), an elementwise generic reading x element
+/// for element and x's maximum along its last dimension (a reduction
+/// generic from -inf, kept as a unit dimension or not) broadcast along it:
+/// PaLM's and x-transformers' `sim - sim.amax(-1, keepdim=True).detach()`
+/// before a softmax, which subtracts the same maximum itself; null
+/// otherwise.
+mlir::Value rowMaxShiftOperand(mlir::Value v);
+
 /// The tensor operand of a unary elementwise generic `v` applying one Op
 /// to a tensor of `v`'s type read element by element; null otherwise.
 template <typename Op> mlir::Value unaryOperand(mlir::Value v);

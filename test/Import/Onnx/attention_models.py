@@ -1440,3 +1440,31 @@ class MultiQueryAttention(nn.Module):
             w = q @ k[:, None].transpose(-1, -2) * scale
             a = w.masked_fill(~causal, float("-inf")).softmax(-1) @ v
         return self.o(a.transpose(1, 2).reshape(B, T, -1))
+
+
+class PalmAttention(nn.Module):
+    """PaLM's attention as lucidrains' PaLM-pytorch writes it: multi-query
+    ('bhid,bjd->bhij'), the causal mask filled with -finfo.max, then
+    `sim - sim.amax(dim=-1, keepdim=True).detach()` before the softmax
+    (the softmax's own shift). With `shift_dim=-2` the maximum is taken
+    over the queries instead: no softmax shift, the numbers change."""
+
+    def __init__(self, shift_dim=-1, hidden=16, heads=4):
+        super().__init__()
+        self.shift_dim, self.heads = shift_dim, heads
+        self.head_dim = hidden // heads
+        self.q = nn.Linear(hidden, hidden)
+        self.kv = nn.Linear(hidden, 2 * self.head_dim)
+        self.o = nn.Linear(hidden, hidden)
+
+    def forward(self, x):
+        b, t, _ = x.shape
+        q = self.q(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
+        q = q * self.head_dim ** -0.5
+        k, v = self.kv(x).split(self.head_dim, dim=-1)
+        sim = torch.einsum("bhid,bjd->bhij", q, k)
+        causal = torch.ones(t, t, dtype=torch.bool, device=x.device).triu(1)
+        sim = sim.masked_fill(causal, -torch.finfo(sim.dtype).max)
+        sim = sim - sim.amax(dim=self.shift_dim, keepdim=True).detach()
+        out = torch.einsum("bhij,bjd->bhid", sim.softmax(dim=-1), v)
+        return self.o(out.transpose(1, 2).reshape(b, t, -1))

@@ -44,6 +44,7 @@ from stream_models import (  # noqa: F401
     ScriptedHeadsLoop,
     ScriptedUnbindLastStep, LastStepNormalizedHeads, ScriptedLengthBranch,
     FlippedGru, DelayedCausalConv, OnePaddedConv, SsdEinsums,
+    ListIndexLastStep,
     TcnLastStep, features4, features16, tokens11, two_features4)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
@@ -56,7 +57,7 @@ from attention_models import (  # noqa: F401
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
     KeyMaskAttention, KvCacheAttention, LstmAttention, MhaCausalDecoder,
-    MultiQueryAttention,
+    MultiQueryAttention, PalmAttention,
     MhaCausalSeqFirst, OldTutorialMask,
     DeepEncoder, NeoXAttention, OddFirstLayers, OneRowTable,
     PaddedTransformerEncoder,
@@ -543,6 +544,12 @@ MODELS = [
 ] + [
     ("ssd_einsums", SsdEinsums, 14, features16, ["y", "r"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}, "r": {0: "B", 1: "T"}}),
+    ("list_index_last_step", ListIndexLastStep, 14, tokens11, ["logits"],
+     {"ids": {0: "B", 1: "T"}, "logits": {0: "B"}}),
+    ("multi_query_palm", PalmAttention, 14, features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("multi_query_palm_column_shift", lambda: PalmAttention(shift_dim=-2), 14,
+     features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

@@ -301,3 +301,16 @@ class SsdEinsums(nn.Module):
         y = torch.einsum("blhn,bshn,bhls,bshp->blhp", c, bm, decay, xs)
         y = y.reshape(b, t, self.h * self.p)
         return y, torch.einsum("bld,de,e->bl", y, self.w, self.v)
+
+
+class ListIndexLastStep(NextTokenLogits):
+    """nanoGPT's generation head, `self.lm_head(x[:, [-1], :])`: the last
+    step picked by a one-element list, which keeps the time axis (an ONNX
+    Gather of the constant [-1])."""
+
+    def forward(self, ids):  # [B, T]
+        x = self.embed(ids)
+        t = ids.shape[1]
+        mask = torch.full((t, t), float("-inf")).triu(1)
+        y = self.attn(x, x, x, attn_mask=mask, need_weights=False)[0] + x
+        return self.out(y[:, [-1], :])
