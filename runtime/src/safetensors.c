@@ -620,7 +620,13 @@ static seqc_status validate(seqc_safetensors *f, const uint8_t *data,
   }
 
   if (f->count == 0) // qsort may not be handed a NULL array
-    return SEQC_OK;
+    return data_size == 0
+               ? SEQC_OK
+               : seqc_rt_set_error(
+                     err, SEQC_ERR_FORMAT,
+                     "safetensors: bytes [0, %llu) of the data section "
+                     "belong to no tensor (the header names none)",
+                     (unsigned long long)data_size);
   // Duplicates first: two identical entries would otherwise be reported as
   // overlapping, which hides the real mistake.
   qsort(f->entries, f->count, sizeof(entry), compare_entries_by_name);

@@ -62,6 +62,10 @@ private:
       ++i;
     return i == text.size() || text[i] == '\n';
   }
+  /// Whether the current character starts carriage returns that no
+  /// newline follows (a line ending in CR alone; CR at the end of the
+  /// file is whitespace).
+  bool isLoneCarriageReturn() const;
   char takeChar() {
     char c = text[index++];
     if (c == '\n') {
@@ -142,12 +146,20 @@ static bool isIdentChar(char c) {
   return std::isalnum((unsigned char)c) || c == '_' || c == '.';
 }
 
+bool Parser::isLoneCarriageReturn() const {
+  // (CR CR LF, an editor's doubled CR, still ends in a newline.)
+  size_t i = index;
+  while (i < text.size() && text[i] == '\r')
+    ++i;
+  return i > index && i < text.size() && text[i] != '\n';
+}
+
 Token Parser::lex() {
   // Spaces, tabs, carriage returns, comments and line continuations inside
   // brackets are not tokens; a newline is.
   while (true) {
     char c = peekChar();
-    if (c == '\r' && peekChar(1) != '\n' && !(index + 1 >= text.size())) {
+    if (isLoneCarriageReturn()) {
       // A carriage return alone ends a line only in classic Mac OS files:
       // read as a space, the next line would be an error about its first
       // word.
@@ -163,7 +175,9 @@ Token Parser::lex() {
     if (c == ' ' || c == '\t' || c == '\r') {
       takeChar();
     } else if (c == '#') {
-      while (peekChar() != '\n' && !atEnd())
+      // (A comment ends at a lone carriage return too, reported above,
+      // rather than taking the CR-only lines after it.)
+      while (peekChar() != '\n' && !atEnd() && !isLoneCarriageReturn())
         takeChar();
     } else if (c == '\\' && continuesLine()) {
       while (!atEnd() && takeChar() != '\n') {

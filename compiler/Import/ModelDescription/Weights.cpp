@@ -97,7 +97,8 @@ FailureOr<WeightTensor> Weights::read(StringRef name, Location use) {
       }
     }
   // NaN and inf stored in the file (a checkpoint saved after training
-  // diverged) are computed as stored: say so, as PyTorch would not.
+  // diverged) are computed as stored, as PyTorch would load them; a
+  // warning says so, which PyTorch does not.
   int64_t nonFinite = 0, first = -1;
   for (int64_t i = 0; i < t->numel; ++i) {
     bool stored = std::isfinite(w.data[i]);

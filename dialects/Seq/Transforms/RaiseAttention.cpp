@@ -274,9 +274,6 @@ FailureOr<Scores> matchScoresStep(Value v) {
   // q k^T + 0: the scores (GPT-2's `+ 0.0`).
   if (Value x = plusZeroOperand(v))
     return matchScores(x);
-  // s - rowmax(s): the softmax's own shift, which changes no weight.
-  if (Value x = rowMaxShiftOperand(v))
-    return matchScores(x);
   // Scores rounded to f16 or bf16 and back: torch's bf16 and fp16 exports
   // divide by the scale in f32 and Cast back before the mask. seqc
   // computes such a model in f32 and keeps the scores so, as it keeps
@@ -713,7 +710,13 @@ struct RaiseAttention : RewritePattern {
     auto softmax = pv->lhs.getDefiningOp<linalg::SoftmaxOp>();
     if (!softmax || (int64_t)softmax.getDimension() != rank - 1)
       return failure();
-    FailureOr<Scores> s = matchScores(softmax.getInput());
+    // s - rowmax(s) as the softmax's input is the softmax's own shift: the
+    // same weights. (Not below a mask: there the maximum counts keys the
+    // mask then hides, and `s - m` rounds with their gap.)
+    Value scoresIn = softmax.getInput();
+    if (Value x = rowMaxShiftOperand(scoresIn))
+      scoresIn = x;
+    FailureOr<Scores> s = matchScores(scoresIn);
     if (failed(s))
       return failure();
     // Multi-query attention: k and v of one head, broadcast to every query
@@ -926,6 +929,8 @@ struct RaiseAttention : RewritePattern {
     rewriter.replaceOp(op, result);
     for (Value v : s->chain)
       forgetSizeUses(rewriter, v);
+    if (scoresIn != softmax.getInput())
+      forgetSizeUses(rewriter, softmax.getInput());
     forgetSizeUses(rewriter, softmax.getResult()[0]);
     return success();
   }

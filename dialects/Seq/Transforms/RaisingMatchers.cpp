@@ -96,6 +96,10 @@ static bool isRowMaxOf(Value m, Value x) {
       reduce.getDpsInputOperand(0)->get() != x ||
       !reduce.getMatchingIndexingMap(reduce.getDpsInputOperand(0))
            .isIdentity() ||
+      reduce.getMatchingIndexingMap(reduce.getDpsInitOperand(0)) !=
+          AffineMap::getMultiDimIdentityMap(reduce.getNumLoops(),
+                                            m.getContext())
+              .dropResult(reduce.getNumLoops() - 1) ||
       splatValue(reduce.getDpsInitOperand(0)->get()) !=
           -std::numeric_limits<double>::infinity())
     return false;

@@ -79,8 +79,9 @@ mlir::Value plusZeroOperand(mlir::Value v);
 /// for element and x's maximum along its last dimension (a reduction
 /// generic from -inf, kept as a unit dimension or not) broadcast along it:
 /// PaLM's and x-transformers' `sim - sim.amax(-1, keepdim=True).detach()`
-/// before a softmax, which subtracts the same maximum itself; null
-/// otherwise.
+/// as a softmax's input, which subtracts the same maximum itself; null
+/// otherwise. (Below a mask the maximum counts hidden keys, and the
+/// subtraction rounds with their gap: not the same weights.)
 mlir::Value rowMaxShiftOperand(mlir::Value v);
 
 /// The tensor operand of a unary elementwise generic `v` applying one Op

@@ -133,12 +133,15 @@ static bool mayBeReadOnlyForSizes(Operation *op) {
 /// through its extent checks. A reader that is itself read only for sizes
 /// (a mask computed from a mask, both raised into seq.attention and left
 /// for its checks) counts as a tensor.dim. The users are visited from a
-/// stack, each once, each answer kept in `known` (a chain of 70,000 ops
-/// overflowed the recursion, and a caller asking of every op in a chain
-/// walked its rest each time).
+/// stack, each answer kept in `known` (a chain of 70,000 ops overflowed the
+/// recursion, and a caller asking of every op in a chain walked its rest
+/// each time). An answer depends only on the op's readers and whether a
+/// slice's source is constant: a caller that keeps `known` across changes
+/// to the IR must not erase or replace the ops it holds.
 bool isReadOnlyForSizes(Operation *root,
                         llvm::DenseMap<Operation *, bool> &known) {
-  // (An op is answered once every reader it waits on is.)
+  // (An op is answered once every reader it waits on is; one refused is
+  // answered at once, its readers left unasked.)
   SmallVector<Operation *> stack{root};
   while (!stack.empty()) {
     Operation *op = stack.back();
@@ -146,24 +149,25 @@ bool isReadOnlyForSizes(Operation *root,
       stack.pop_back();
       continue;
     }
-    bool answer = mayBeReadOnlyForSizes(op), used = false, waiting = false;
+    bool answer = mayBeReadOnlyForSizes(op), used = false;
+    SmallVector<Operation *> unanswered;
     for (Value result : op->getResults())
       for (Operation *user : result.getUsers()) {
         used = true;
         if (!answer || isa<tensor::DimOp>(user))
           continue;
         if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp,
-                 tensor::ExtractSliceOp, linalg::LinalgOp>(user)) {
+                 tensor::ExtractSliceOp, linalg::LinalgOp>(user))
           answer = false;
-        } else if (auto it = known.find(user); it == known.end()) {
-          stack.push_back(user);
-          waiting = true;
-        } else {
+        else if (auto it = known.find(user); it == known.end())
+          unanswered.push_back(user);
+        else
           answer &= it->second;
-        }
       }
-    if (waiting && answer)
-      continue; // answered once its readers are
+    if (answer && !unanswered.empty()) {
+      llvm::append_range(stack, unanswered);
+      continue;
+    }
     stack.pop_back();
     known[op] = answer && used;
   }

@@ -767,6 +767,9 @@ LogicalResult StepBuilder::run() {
           wholeSliceDims.insert({op, d});
   recordLastStepReads(ops);
   SmallVector<std::pair<PositionsOp, unsigned>> positionsOps;
+  // (The carries below add readers to values at or before the op they
+  // carry and erase only streamable ops, which are never asked: the
+  // answers kept stay true.)
   llvm::DenseMap<Operation *, bool> readOnlyForSizes;
   for (auto [order, op] : llvm::enumerate(ops)) {
     currentOrder = order;

@@ -1447,11 +1447,14 @@ class PalmAttention(nn.Module):
     ('bhid,bjd->bhij'), the causal mask filled with -finfo.max, then
     `sim - sim.amax(dim=-1, keepdim=True).detach()` before the softmax
     (the softmax's own shift). With `shift_dim=-2` the maximum is taken
-    over the queries instead: no softmax shift, the numbers change."""
+    over the queries instead: no softmax shift, the numbers change. With
+    `shift_first` the shift comes before the mask: its maximum counts keys
+    the mask then hides, and `sim - max` rounds with their gap."""
 
-    def __init__(self, shift_dim=-1, hidden=16, heads=4):
+    def __init__(self, shift_dim=-1, shift_first=False, hidden=16, heads=4):
         super().__init__()
-        self.shift_dim, self.heads = shift_dim, heads
+        self.shift_dim, self.shift_first, self.heads = (shift_dim, shift_first,
+                                                        heads)
         self.head_dim = hidden // heads
         self.q = nn.Linear(hidden, hidden)
         self.kv = nn.Linear(hidden, 2 * self.head_dim)
@@ -1464,7 +1467,10 @@ class PalmAttention(nn.Module):
         k, v = self.kv(x).split(self.head_dim, dim=-1)
         sim = torch.einsum("bhid,bjd->bhij", q, k)
         causal = torch.ones(t, t, dtype=torch.bool, device=x.device).triu(1)
+        if self.shift_first:
+            sim = sim - sim.amax(dim=self.shift_dim, keepdim=True).detach()
         sim = sim.masked_fill(causal, -torch.finfo(sim.dtype).max)
-        sim = sim - sim.amax(dim=self.shift_dim, keepdim=True).detach()
+        if not self.shift_first:
+            sim = sim - sim.amax(dim=self.shift_dim, keepdim=True).detach()
         out = torch.einsum("bhij,bjd->bhid", sim.softmax(dim=-1), v)
         return self.o(out.transpose(1, 2).reshape(b, t, -1))

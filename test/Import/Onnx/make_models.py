@@ -550,6 +550,8 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("multi_query_palm_column_shift", lambda: PalmAttention(shift_dim=-2), 14,
      features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("multi_query_palm_shift_first", lambda: PalmAttention(shift_first=True),
+     14, features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

@@ -334,6 +334,9 @@ TEST(SafetensorsErrors, HolesInTheDataSection) {
       Image(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", 12),
       SEQC_ERR_FORMAT,
       "bytes [8, 12) at the end of the data section belong to no tensor");
+  ExpectRejected(Image("{}", 4), SEQC_ERR_FORMAT,
+                 "bytes [0, 4) of the data section belong to no tensor (the "
+                 "header names none)");
 }
 
 TEST(SafetensorsErrors, DuplicateNames) {
