@@ -502,7 +502,7 @@ static std::optional<Matmul> matchCollapsedBatchMatmul(Value v) {
 /// after the parallel ones: a contraction whose operand maps may also
 /// read a size-1 dimension at 0 (which isaContractionOpInterface, asking
 /// for projected permutations, refuses).
-bool isBroadcastProduct(linalg::LinalgOp op) {
+static bool isBroadcastProduct(linalg::LinalgOp op) {
   if (op.getNumReductionLoops() != 1 ||
       op.getIteratorTypesArray().back() != utils::IteratorType::reduction)
     return false;
