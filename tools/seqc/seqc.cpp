@@ -125,8 +125,8 @@ int main(int argc, char **argv) {
   for (cl::opt<std::string> *given :
        {&output, &emit, &target, &mcpu, &weights, &name, &entry, &depfile})
     if (given->getNumOccurrences() > 0 && given->empty()) {
-      llvm::errs() << "seqc: error: --" << given->ArgStr
-                   << " was given an empty value\n";
+      llvm::errs() << "seqc: error: " << (given == &output ? "-" : "--")
+                   << given->ArgStr << " was given an empty value\n";
       return 1;
     }
 
