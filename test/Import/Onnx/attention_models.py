@@ -1341,7 +1341,7 @@ class EinsumLayoutAttention(nn.Module):
         return self.out(o.reshape(b, t, 16))
 
 
-class ArithmeticMaskAttention(nn.Module):
+class ArithmeticMaskAttention(HfGpt2Attention):
     """Causal masks written as arithmetic on 0/1 masks with a finite fill,
     as model code writes them:
     - "openai_gpt": the original OpenAI GPT's `w * b + -1e9 * (1 - b)` of
@@ -1359,17 +1359,9 @@ class ArithmeticMaskAttention(nn.Module):
       query i sees key i + 1 with score 0): not a causal mask."""
 
     def __init__(self, form, hidden=8, heads=2, max_positions=64):
-        super().__init__()
-        self.form, self.heads, self.head_dim = form, heads, hidden // heads
-        self.c_attn = nn.Linear(hidden, 3 * hidden)
-        self.c_proj = nn.Linear(hidden, hidden)
-        self.register_buffer("bias", torch.tril(torch.ones(
-            max_positions, max_positions)).view(
-                1, 1, max_positions, max_positions))
-
-    def split_heads(self, t):
-        return t.view(t.size()[:-1] + (self.heads, self.head_dim)).permute(
-            0, 2, 1, 3)
+        super().__init__(hidden, heads, max_positions)
+        self.form = form
+        self.bias = self.bias.float()  # the tril buffer as 0/1 floats
 
     def forward(self, x):
         q, k, v = self.c_attn(x).split(self.heads * self.head_dim, dim=2)

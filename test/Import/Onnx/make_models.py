@@ -44,7 +44,7 @@ from stream_models import (  # noqa: F401
     ScriptedHeadsLoop,
     ScriptedUnbindLastStep, LastStepNormalizedHeads, ScriptedLengthBranch,
     FlippedGru, DelayedCausalConv, OnePaddedConv, SsdEinsums,
-    ListIndexLastStep,
+    ListIndexLastStep, ConvThenPreallocatedScan,
     TcnLastStep, features4, features16, tokens11, two_features4)
 from attention_models import (  # noqa: F401
     AddMaskAttention, BertEncoder, BertMask, BufferMaskAttention,
@@ -552,6 +552,8 @@ MODELS = [
      features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("multi_query_palm_shift_first", lambda: PalmAttention(shift_first=True),
      14, features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("conv_then_prealloc_scan", ConvThenPreallocatedScan, 14, features4,
+     ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

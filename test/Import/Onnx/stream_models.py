@@ -314,3 +314,31 @@ class ListIndexLastStep(NextTokenLogits):
         mask = torch.full((t, t), float("-inf")).triu(1)
         y = self.attn(x, x, x, attn_mask=mask, need_weights=False)[0] + x
         return self.out(y[:, [-1], :])
+
+
+@torch.jit.script
+def _preallocated_scan(u: torch.Tensor) -> torch.Tensor:
+    b, l, d = u.shape
+    h = torch.zeros(b, d)
+    ys = torch.zeros(b, l, d)
+    for i in range(l):
+        h = 0.9 * h + u[:, i]
+        ys[:, i] = h
+    return ys
+
+
+class ConvThenPreallocatedScan(nn.Module):
+    """mamba-minimal's selective scan written with a preallocated output,
+    `ys[:, i] = y`, sized `u.shape[1]` after the block's causal
+    convolution (`conv(x)[..., :L]`): the loop's carried `ys` is as long as
+    the sequence, a length seqc cannot follow back through the convolution
+    to T, so the refusal's hint says "if"."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(4, 4, 3, padding=2, groups=4)
+
+    def forward(self, x):  # [B, T, 4]
+        t = x.size(1)
+        u = self.conv(x.transpose(1, 2))[..., :t].transpose(1, 2)
+        return _preallocated_scan(u)
