@@ -10,6 +10,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include "llvm/Support/Format.h"
+
 #include <cmath>
 #include <limits>
 
@@ -106,6 +108,55 @@ void createAttentionExtentChecks(OpBuilder &b, seq::AttentionOp op) {
                                                    : scores[4 - rank + i]);
   seq::createOperandExtentChecks(b, op, mask, "mask", expected,
                                  "the scores [B, Hq, Lq, Lk] make it");
+}
+
+void createRowMaxCheck(OpBuilder &b, seq::AttentionOp op, Value rowMax) {
+  std::optional<APFloat> floor = op.getMinRowMax();
+  if (!floor)
+    return;
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(rowMax.getType());
+  Value threshold = seq::emitFloatConstant(b, loc, type.getElementType(),
+                                           floor->convertToDouble());
+  // The rows below it, counted (ordered: a NaN maximum, which NaN scores
+  // give the model's softmax too, is not one).
+  Type i64 = b.getI64Type();
+  Value zero = arith::ConstantIntOp::create(b, loc, i64, 0);
+  Value count =
+      linalg::FillOp::create(
+          b, loc, ValueRange{zero},
+          ValueRange{tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, i64)})
+          .getResult(0);
+  count =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{count.getType()}, ValueRange{rowMax},
+          ValueRange{count},
+          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(3),
+                              AffineMap::get(3, 0, {}, ctx)},
+          SmallVector<IteratorType>(3, IteratorType::reduction),
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value below = arith::CmpFOp::create(
+                nb, l, arith::CmpFPredicate::OLT, args[0], threshold);
+            Value one = arith::ExtUIOp::create(nb, l, i64, below);
+            linalg::YieldOp::create(
+                nb, l, arith::AddIOp::create(nb, l, args[1], one).getResult());
+          })
+          .getResult(0);
+  Value rows = tensor::ExtractOp::create(b, loc, count, ValueRange{});
+  Value none =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rows, zero);
+  std::string bound;
+  llvm::raw_string_ostream(bound)
+      << llvm::format("%g", floor->convertToDouble());
+  seq::createCheck(
+      b, loc, none, rows,
+      seq::describeOrigin("seq.attention", loc) +
+          ": {} query row(s) have no score above its min_row_max, " + bound +
+          ": below it, the finite score the model's mask gives the keys it "
+          "hides would weigh in the model's softmax, and this attention, "
+          "which skips those keys, would differ",
+      seq::CheckKind::value);
 }
 
 AffineMap getMaskMap(MLIRContext *ctx, ArrayRef<bool> broadcast) {

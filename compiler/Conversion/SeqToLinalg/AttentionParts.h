@@ -42,6 +42,13 @@ llvm::SmallVector<bool> getMaskBroadcast(seq::AttentionOp op);
 /// otherwise be read in part, silently).
 void createAttentionExtentChecks(mlir::OpBuilder &b, seq::AttentionOp op);
 
+/// With the op's min_row_max: a value check that every query row's largest
+/// score, `rowMax` [B, Hq, Lq] (-inf for a row that sees no key), is at
+/// least min_row_max, its message counting the rows that are not. Nothing
+/// without the attribute.
+void createRowMaxCheck(mlir::OpBuilder &b, seq::AttentionOp op,
+                       mlir::Value rowMax);
+
 /// The map from the (b, h, i, j) score loops to the mask: a broadcast
 /// dimension reads index 0.
 mlir::AffineMap getMaskMap(mlir::MLIRContext *ctx,

@@ -199,6 +199,7 @@ FailureOr<SmallVector<Value>> decomposeAttention(OpBuilder &builder,
   // The generics only read within the query's and key's extents: a
   // larger key/value batch or mask fails the run.
   createAttentionExtentChecks(builder, op);
+  createRowMaxCheck(builder, op, rowMax);
   return SmallVector<Value>{result};
 }
 

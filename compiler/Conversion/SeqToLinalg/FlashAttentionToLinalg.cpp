@@ -92,34 +92,43 @@ public:
       maskBroadcast = getMaskBroadcast(op);
   }
 
-  /// The attention result [B, Hq, Lq, Dv]: the loops with k^T when there
-  /// are enough query rows to repay transposing k, else with k as it is
-  /// (decoding one or a few tokens against a long key/value cache).
-  Value emit(OpBuilder &b) {
+  /// The attention result [B, Hq, Lq, Dv] and, with min_row_max, each
+  /// row's largest score [B, Hq, Lq] (else null): the loops with k^T when
+  /// there are enough query rows to repay transposing k, else with k as it
+  /// is (decoding one or a few tokens against a long key/value cache).
+  std::pair<Value, Value> emit(OpBuilder &b) {
     // One result tensor, which either loop nest fills.
-    Value out =
+    SmallVector<Value> outs = {
         destination
             ? destination
             : seq::createEmptyTensor(b, loc,
                                      getAsOpFoldResult(ValueRange{
                                          batch, heads, queryLen, valueDim}),
-                                     elementType);
+                                     elementType)};
+    if (op.getMinRowMax())
+      outs.push_back(seq::createEmptyTensor(
+          b, loc, getAsOpFoldResult(ValueRange{batch, heads, queryLen}),
+          elementType));
+    auto results = [&](ValueRange r) {
+      return std::make_pair(r[0], r.size() > 1 ? r[1] : Value());
+    };
     auto queryType = cast<RankedTensorType>(query.getType());
     if (!queryType.isDynamicDim(2))
-      return emitLoops(b, queryType.getDimSize(2) >= kMinRowsToTranspose, out);
+      return results(
+          emitLoops(b, queryType.getDimSize(2) >= kMinRowsToTranspose, outs));
     Value many =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, queryLen,
                               cst(b, kMinRowsToTranspose));
     auto ifOp = scf::IfOp::create(
         b, loc, many,
         [&](OpBuilder &tb, Location) {
-          scf::YieldOp::create(tb, loc, emitLoops(tb, true, out));
+          scf::YieldOp::create(tb, loc, emitLoops(tb, true, outs));
         },
         [&](OpBuilder &eb, Location) {
-          scf::YieldOp::create(eb, loc, emitLoops(eb, false, out));
+          scf::YieldOp::create(eb, loc, emitLoops(eb, false, outs));
         });
     ifOp->setAttr(seq::kAlternativeBranchesAttr, b.getUnitAttr());
-    return ifOp.getResult(0);
+    return results(ifOp.getResults());
   }
 
 private:
@@ -134,7 +143,9 @@ private:
   /// Key tiles per query tile's worth of keys when k is read unpacked.
   static constexpr int64_t kFewRowsKeyTiles = 4;
 
-  Value emitLoops(OpBuilder &b, bool packKeys, Value out) {
+  /// The loops filling `outs` (the result, and the row maxima with
+  /// min_row_max).
+  SmallVector<Value> emitLoops(OpBuilder &b, bool packKeys, ValueRange outs) {
     keysPacked = packKeys ? emitPackedKeys(b) : Value();
     // Packed keys come in tiles of `tile`; with few query rows a key tile
     // is mostly loop and allocation overhead, so it spans more keys.
@@ -147,7 +158,7 @@ private:
     Value pairs = arith::MulIOp::create(b, loc, batch, heads);
     Value shares = createShareCount(b, pairs);
     auto shareLoop = scf::ForOp::create(
-        b, loc, cst(b, 0), shares, cst(b, 1), ValueRange{out},
+        b, loc, cst(b, 0), shares, cst(b, 1), outs,
         [&](OpBuilder &sb, Location, Value share, ValueRange shareArgs) {
           auto bound = [&](Value s) {
             return seqc::createShareStart(sb, loc, s, pairs, shares);
@@ -164,13 +175,13 @@ private:
                      return loop(
                          pb, cst(pb, 0), queryLen, cst(pb, tile), pairArgs,
                          [&](OpBuilder &rb, Value row, ValueRange rowArgs) {
-                           return SmallVector<Value>{emitQueryTile(
-                               rb, batchIndex, head, row, rowArgs[0])};
+                           return emitQueryTile(rb, batchIndex, head, row,
+                                                rowArgs);
                          });
                    }));
         });
     shareLoop->setAttr(kParallelLoopAttr, b.getUnitAttr());
-    return shareLoop.getResult(0);
+    return SmallVector<Value>(shareLoop.getResults());
   }
 
   /// Shares of the `pairs` (b, h) pairs: the model context's threads (at
@@ -344,9 +355,11 @@ private:
         .front();
   }
 
-  /// out with rows [row, row + bq) of head `head` written.
-  Value emitQueryTile(OpBuilder &b, Value batchIndex, Value head, Value row,
-                      Value out) {
+  /// outs (the result, and the row maxima with min_row_max) with rows
+  /// [row, row + bq) of head `head` written.
+  SmallVector<Value> emitQueryTile(OpBuilder &b, Value batchIndex, Value head,
+                                   Value row, ValueRange outs) {
+    Value out = outs[0];
     Value kvHead = head;
     if (groupSize != 1)
       kvHead = arith::DivUIOp::create(b, loc, head, cst(b, groupSize));
@@ -390,8 +403,13 @@ private:
                   emitNormalized(nb, l, args[0], args[1], op.getEmptyRowNan()));
             })
             .getResult(0);
-    return tensor::InsertSliceOp::create(b, loc, normalized, out, offsets,
-                                         accSizes, strides);
+    SmallVector<Value> written = {tensor::InsertSliceOp::create(
+        b, loc, normalized, out, offsets, accSizes, strides)};
+    if (outs.size() > 1)
+      written.push_back(tensor::InsertSliceOp::create(
+          b, loc, state[0], outs[1], ArrayRef(offsets).drop_back(), rowSizes,
+          ArrayRef(strides).drop_back()));
+    return written;
   }
 
   /// One key tile [col, col + bk): skipped when a float mask hides all of
@@ -673,10 +691,13 @@ struct AttentionToFlashLoops : OpRewritePattern<seq::AttentionOp> {
                         materialize.getDest().getType() != op.getType()))
       materialize = {};
     Value destination = materialize ? materialize.getDest() : Value();
-    Value result = FlashEmitter(rewriter, op, tile, destination).emit(rewriter);
+    auto [result, rowMaxima] =
+        FlashEmitter(rewriter, op, tile, destination).emit(rewriter);
     // After the loops (which only read within the query's and key's
     // extents): a larger key/value batch or mask fails the run.
     createAttentionExtentChecks(rewriter, op);
+    if (rowMaxima)
+      createRowMaxCheck(rewriter, op, rowMaxima);
     if (result.getType() != op.getType())
       result = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(),
                                       result);

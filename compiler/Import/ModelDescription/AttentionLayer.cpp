@@ -878,7 +878,8 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
   Value attn = seq::AttentionOp::create(b, here(), resultType, q, k, v, *mask,
                                         relativeBias, causal, window, scale,
                                         alibi, /*empty_row_nan=*/UnitAttr(),
-                                        /*max_positions=*/IntegerAttr());
+                                        /*max_positions=*/IntegerAttr(),
+                                        /*min_row_max=*/FloatAttr());
   Val out = linearOp(mergeHeads(attn, xb), w->out,
                      w->outBias ? &*w->outBias : nullptr);
   out.dims = xb.dims;

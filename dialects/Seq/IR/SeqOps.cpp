@@ -113,6 +113,10 @@ LogicalResult AttentionOp::verify() {
       return emitOpError() << "'scale' must be positive and finite, found "
                            << value;
   }
+  if (std::optional<APFloat> floor = getMinRowMax();
+      floor && !floor->isFinite())
+    return emitOpError() << "'min_row_max' must be finite, found "
+                         << floor->convertToFloat();
   if (Value table = getRelativeBias()) {
     // [Hq, 2R + 1]: one bias per head and clipped distance j - p(i).
     auto tableType = cast<RankedTensorType>(table.getType());

@@ -549,6 +549,18 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments, Decla
     sets it on the attention it raises from such a softmax, so that raising
     never changes a result.
 
+    - `min_row_max` (optional, finite): a run where some query row's largest
+      score among the keys it sees (scaled, with mask and position bias) is
+      below this fails with SEQC_ERR_INVALID_ARGUMENT (a `value` check
+      naming the op and counting the rows). seq-raise-attention sets it to
+      `fill + 104` when it drops keys that the model filled with a finite
+      score `fill` above -1e9 (GPT-2 <= 2.x's and OpenAI GPT's `-1e4`,
+      float16's finfo.min): next to a row maximum that far above it,
+      `exp(fill - max)` rounds to exactly 0 in f32 (e^-104 is below half
+      the least subnormal), so the model's softmax weighs the filled keys
+      0 too, and dropping them is exact. Below it the model's softmax would
+      weigh them, which this op cannot (a stream has not seen them yet).
+
     Implements `linalg::AggregatedOpInterface` (as IREE's LinalgExt
     attention does): `decomposeOperation` builds the reference lowering,
     one materialized score matrix with its row max, exp and row sum
@@ -572,7 +584,8 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments, Decla
                        OptionalAttr<F32Attr>:$scale,
                        OptionalAttr<DenseF32ArrayAttr>:$alibi_slopes,
                        UnitAttr:$empty_row_nan,
-                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$max_positions);
+                       OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$max_positions,
+                       OptionalAttr<F32Attr>:$min_row_max);
   let results = (outs Seq_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` `(` $mask^ `)`)?

@@ -610,14 +610,19 @@ std::optional<Band> readSummedAdditiveBand(Value m, bool &infinite, int depth) {
 }
 
 /// The band of `x * c` (or `c * x`) as a mask added with `sign` (+1, or
-/// -1 for `s - x * c`), x of 0s and 1s and `sign * c` a finite fill: kept
-/// where x is 0 (OpenAI GPT's original `-1e9 * (1 - b)`, XLNet's `s -
-/// 1e30 * mask`). An infinite c is none: inf * 0 is NaN.
-std::optional<Band> readScaledBand(Value m, double sign) {
+/// -1 for `s - x * c`), x of 0s and 1s and `sign * c` a finite fill at
+/// most `limit`: kept where x is 0 (OpenAI GPT's original `-1e9 * (1 -
+/// b)`, XLNet's `s - 1e30 * mask`). `fill`, when given, is set to `sign *
+/// c`. An infinite c is none: inf * 0 is NaN.
+std::optional<Band> readScaledBand(Value m, double sign,
+                                   double limit = kMaskedFill,
+                                   double *fill = nullptr) {
   std::optional<BinaryLeaves> bin = readBinary(m);
   if (!bin || !isa<arith::MulFOp>(bin->op) || !bin->scalar ||
-      !std::isfinite(*bin->scalar) || !(sign * *bin->scalar <= kMaskedFill))
+      !std::isfinite(*bin->scalar) || !(sign * *bin->scalar <= limit))
     return std::nullopt;
+  if (fill)
+    *fill = sign * *bin->scalar;
   return readMaskedBand(bin->a);
 }
 
@@ -688,6 +693,17 @@ std::optional<Band> readSubtractedBand(Value m) {
   m = throughPatternKeepingOps(m, /*zerosAndOnes=*/false, shift, offset,
                                sliced);
   return throughSlices(readScaledBand(m, -1.0), shift, offset, sliced);
+}
+
+std::optional<Band> readReplacingProductBand(Value m, double sign,
+                                             double &fill) {
+  int64_t shift = 0;
+  Value offset;
+  bool sliced = false;
+  m = throughPatternKeepingOps(m, /*zerosAndOnes=*/false, shift, offset,
+                               sliced);
+  return throughSlices(readScaledBand(m, sign, kCheckedFill, &fill), shift,
+                       offset, sliced);
 }
 
 } // namespace seqc::seq

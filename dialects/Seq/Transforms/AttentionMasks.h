@@ -79,6 +79,17 @@ std::optional<Band> readAdditiveBand(mlir::Value m, bool &infinite);
 /// b)`). Its fill is finite.
 std::optional<Band> readSubtractedBand(mlir::Value m);
 
+/// The band of positions where `m` is 0 when `s * k + m` (`sign` 1) or
+/// `s * k - m` (`sign` -1) masks the scores s, k a 0/1 mask hiding what m
+/// hides: `x * c` with x a 0/1 mask hiding where it is 1 and `sign * c` a
+/// finite fill at most -1e4 (kCheckedFill), which `fill` is set to: Hugging
+/// Face OpenAIGPT's `w * b + -1e4 * (1 - b)` and GPT-2 <= 2.x's `w * b -
+/// 1e4 * (1 - b)`. Below such a product a fill above -1e9 replaces the
+/// hidden scores (0 there) rather than being added to them, so it is
+/// exactly `fill` where hidden.
+std::optional<Band> readReplacingProductBand(mlir::Value m, double sign,
+                                             double &fill);
+
 /// Whether `map` reads an operand's last two dimensions on the loops' last
 /// two (so a pattern in them is the same pattern in the result's).
 bool keepsLastTwoDims(mlir::AffineMap map);
@@ -87,9 +98,21 @@ bool keepsLastTwoDims(mlir::AffineMap map);
 /// to exactly 0 next to any score below 1e9 in magnitude in f32. (Not -1e4,
 /// BERT's and GPT-2's, nor float16's finfo.min -65504: a hidden score
 /// s - 1e4 still wins once s is 1e4 above the row's visible scores, which
-/// inputs of magnitude 100 reach, and PyTorch then attends to it; such
-/// masks are computed as written.)
+/// inputs of magnitude 100 reach, and PyTorch then attends to it. Added to
+/// the scores, such masks are computed as written; replacing them, they
+/// are raised with a run-time check, see kCheckedFill.)
 constexpr double kMaskedFill = -1e9;
+
+/// Fills in (kMaskedFill, kCheckedFill] that replace the hidden scores
+/// (where / masked_fill, or `s * k + fill * (1 - k)`) are still a mask, on
+/// rows whose largest visible score is above fill + 104: there exp(fill -
+/// max) rounds to 0 in f32. seq-raise-attention raises them with that as
+/// seq.attention's min_row_max, a run-time check.
+constexpr double kCheckedFill = -1e4;
+
+/// How far above a fill a row's largest score must be for the fill's
+/// weight to round to 0: e^-104 is below half of f32's least subnormal.
+constexpr double kFillMargin = 104.0;
 
 /// Fills at or below this (-2^126; finfo.min is -3.4e38) absorb any score
 /// below 2^102 in magnitude: s + fill rounds to fill in f32.

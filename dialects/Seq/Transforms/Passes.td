@@ -30,12 +30,20 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
     - the scale is a multiplication or division by a finite nonzero
       constant, of the scores or of q, before any mask;
     - masks, in any order: `scores + m` (m f32), `where(c, scores,
-      fill)` / `masked_fill(scores, c, fill)` (c i1, fill <= -1e9: not
-      -1e4 or float16's finfo.min, which a score 1e4 above the rest
-      overcomes, see kMaskedFill), `scores - x * c` (x 0/1, c >= 1e9
-      finite: XLNet's `w - 1e30 * mask`) and `scores * k + m` with k a 0/1
-      mask that m hides exactly where k is 0 (OpenAI GPT's original `w * b
-      + -1e9 * (1 - b)`), each broadcasting to the scores from the right.
+      fill)` / `masked_fill(scores, c, fill)` (c i1, fill <= -1e9),
+      `scores - x * c` (x 0/1, c >= 1e9 finite: XLNet's `w - 1e30 *
+      mask`) and `scores * k + m` with k a 0/1 mask that m hides exactly
+      where k is 0 (OpenAI GPT's original `w * b + -1e9 * (1 - b)`), each
+      broadcasting to the scores from the right. A finite fill in (-1e9,
+      -1e4] (kCheckedFill: GPT-2 <= 4.26's and OpenAIGPT's -1e4, float16's
+      finfo.min) is a mask only where it replaces the hidden scores (where
+      / masked_fill of a band, or `scores * k + fill * (1 - k)`, `scores *
+      k - c * (1 - k)`) and only on rows whose largest visible score is
+      104 above it (PyTorch attends to hidden keys otherwise): raised with
+      `min_row_max = fill + 104`, which fails a run where a row's is not.
+      Added to the scores (CTRL's `w + triu(ones, 1) * -1e4`), such a fill
+      stays the op's mask operand: a hidden score 1e4 above the rest
+      overcomes it, which no check of the visible scores can see.
       A mask that keeps key j for query i exactly when `lo <= j - i <= hi` (a diagonal band,
       AttentionMasks.h: a constant, `tril`/`triu` of ones or of -inf,
       a comparison of positions (`arange(T)[None, :] <= arange(T)[:, None]`,

@@ -25,6 +25,7 @@
 #include "llvm/Support/Debug.h"
 
 #include <cmath>
+#include <limits>
 
 #define DEBUG_TYPE "seq-raise-attention"
 
@@ -66,6 +67,11 @@ struct Scores {
   // Some band mask had a finite fill (<= -1e9, not -inf): exact only when
   // no row is left with nothing but filled keys (see bandRowsNeverEmpty).
   bool finiteBand = false;
+  // Some band's hidden scores were replaced by a finite fill above -1e9
+  // (at most kCheckedFill: GPT-2 <= 2.x's -1e4): the largest such fill.
+  // Dropping them is exact only on rows whose largest score is 104 above
+  // it: the raised op's min_row_max, checked at run time.
+  std::optional<double> checkedFill;
   SmallVector<DroppedMask> dropped;
   SmallVector<Value> chain; // every value from q k^T to the softmax input
   // The [B * H, Lq, Lk] scores are a collapse of 4-D ones (BART's and
@@ -104,6 +110,18 @@ LogicalResult addBand(Scores &scores, Band band, bool finiteFill, Value mask,
   scores.finiteBand |= finiteFill;
   scores.dropped.push_back({mask, map});
   return success();
+}
+
+/// Whether `fill`, replacing the scores a band hides, is one that drops
+/// them only with a run-time check (see Scores::checkedFill).
+bool isCheckedFill(double fill) {
+  return fill > kMaskedFill && fill <= kCheckedFill;
+}
+
+/// Records that a band's hidden scores became `fill` (addBand first).
+void addCheckedFill(Scores &scores, double fill) {
+  if (isCheckedFill(fill))
+    scores.checkedFill = std::max(scores.checkedFill.value_or(fill), fill);
 }
 
 /// The scores under `s * k` with k a 0/1 mask (OpenAI GPT's and GPT-2's
@@ -146,6 +164,24 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, Operation *op) {
     if (!s || !s->tensor || !s->map.isIdentity() ||
         !isAttentionMaskLeaf(m, op->getResult(0).getType()))
       continue;
+    // `s * k + fill * x` (`s * k - c * x`) with a fill above -1e9: a mask
+    // where it replaces the scores k zeroed (HF OpenAIGPT's `w * b + -1e4
+    // * (1 - b)`), raised with a run-time check.
+    double fill = 0.0;
+    std::optional<Band> filled;
+    if (spansQueriesAndKeys(m->map) &&
+        (filled = readReplacingProductBand(m->tensor, subtract ? -1.0 : 1.0,
+                                           fill)) &&
+        isCheckedFill(fill)) {
+      std::optional<Band> kept;
+      FailureOr<Scores> scores = matchKeptProduct(s->tensor, kept);
+      if (succeeded(scores) && kept->sameAs(*filled) &&
+          succeeded(addBand(*scores, *filled, /*finiteFill=*/true, m->tensor,
+                            m->map))) {
+        addCheckedFill(*scores, fill);
+        return scores;
+      }
+    }
     bool infinite = false;
     std::optional<Band> band;
     if (spansQueriesAndKeys(m->map))
@@ -177,7 +213,7 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, Operation *op) {
 
 /// The scores under a filled mask: select(c, fill, s) (masked_fill: c true
 /// where masked) or select(c, s, fill) (where: c true where kept), with
-/// fill <= -1e9.
+/// fill <= -1e9, or at most -1e4 (kCheckedFill) where c is a band.
 FailureOr<Scores> matchFilledMask(const Elementwise &e,
                                   arith::SelectOp select) {
   std::optional<BodyLeaf> c = readLeaf(e.op, select.getCondition());
@@ -189,7 +225,8 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
     std::optional<BodyLeaf> s = readLeaf(
         e.op, fillWhereTrue ? select.getFalseValue() : select.getTrueValue());
     // (NaN is no fill.)
-    if (!fill || !fill->scalar || !(*fill->scalar <= kMaskedFill) || !s ||
+    if (!fill || !fill->scalar ||
+        !(*fill->scalar <= kMaskedFill || isCheckedFill(*fill->scalar)) || !s ||
         !s->tensor || !s->map.isIdentity())
       continue;
     FailureOr<Scores> scores = matchScores(s->tensor);
@@ -206,6 +243,7 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
       if (failed(addBand(*scores, *band, !std::isinf(*fill->scalar),
                          c->tensor, c->map)))
         return failure();
+      addCheckedFill(*scores, *fill->scalar);
       return scores;
     }
     // A finite fill (Hugging Face's finfo.min) on a fully masked row is a
@@ -689,6 +727,16 @@ std::optional<int64_t> maxPositions(ArrayRef<DroppedMask> dropped, int64_t rank,
   return std::max(*bound[0], *bound[1]);
 }
 
+/// The raised op's min_row_max for scores a band filled with `fill`:
+/// fill + kFillMargin, rounded up to f32 (never a weaker check).
+float minRowMax(double fill) {
+  double exact = fill + kFillMargin;
+  auto rounded = static_cast<float>(exact);
+  if (double(rounded) < exact)
+    rounded = std::nextafter(rounded, std::numeric_limits<float>::infinity());
+  return rounded;
+}
+
 /// Rooted at the product with v: a linalg contraction, or the
 /// expand_shape of one (matchCollapsedBatchMatmul).
 struct RaiseAttention : RewritePattern {
@@ -900,7 +948,9 @@ struct RaiseAttention : RewritePattern {
         // The softmax gives NaN on a row whose scores are all -inf; so does
         // the attention.
         /*empty_row_nan=*/rewriter.getUnitAttr(),
-        positions ? rewriter.getI64IntegerAttr(*positions) : IntegerAttr());
+        positions ? rewriter.getI64IntegerAttr(*positions) : IntegerAttr(),
+        s->checkedFill ? rewriter.getF32FloatAttr(minRowMax(*s->checkedFill))
+                       : FloatAttr());
     Value result = attention.getResult();
     {
       OpBuilder::InsertionGuard guard(rewriter);

@@ -206,3 +206,21 @@ func.func @no_positions(%q: tensor<1x2x4x8xf32>) {
   %o = seq.attention %q, %q, %q {max_positions = 0 : i64} : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
   return
 }
+
+// -----
+
+// min_row_max is compared with each row's largest score: NaN would pass
+// every row, infinity none.
+func.func @nan_row_floor(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{'min_row_max' must be finite, found nan}}
+  %o = seq.attention %q, %q, %q {min_row_max = 0x7FC00000 : f32} : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @infinite_row_floor(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{'min_row_max' must be finite, found INF}}
+  %o = seq.attention %q, %q, %q {min_row_max = 0x7F800000 : f32} : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}

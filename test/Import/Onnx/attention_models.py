@@ -1356,12 +1356,20 @@ class ArithmeticMaskAttention(HfGpt2Attention):
       float16 model uses: likewise;
     - "mismatched": `w * tril - 1e10 * triu(ones, 2)`, whose product zeroes
       the scores just above the diagonal that the added mask keeps (so
-      query i sees key i + 1 with score 0): not a causal mask."""
+      query i sees key i + 1 with score 0): not a causal mask;
+    - "openai_gpt_hf": Hugging Face OpenAIGPT's `w * b + -1e4 * (1 - b)`;
+    - "gpt2_v2_hf": Hugging Face GPT-2 2.x's `w * b - 1e4 * (1 - b)`;
+    - "masked_bias": Hugging Face GPT-2 3.x to 4.26's
+      `where(b, w, self.masked_bias)`, a -1e4 buffer.
+    The last three (and "fp16_min") replace the hidden scores by a finite
+    fill, exact to drop only on rows whose largest visible score is 104
+    above it."""
 
     def __init__(self, form, hidden=8, heads=2, max_positions=64):
         super().__init__(hidden, heads, max_positions)
         self.form = form
         self.bias = self.bias.float()  # the tril buffer as 0/1 floats
+        self.register_buffer("masked_bias", torch.tensor(-1e4))
 
     def forward(self, x):
         q, k, v = self.c_attn(x).split(self.heads * self.head_dim, dim=2)
@@ -1382,6 +1390,15 @@ class ArithmeticMaskAttention(HfGpt2Attention):
         elif self.form == "fp16_min":
             b = self.bias[:, :, ns - nd:ns, :ns].bool()
             w = torch.where(b, w, torch.tensor(torch.finfo(torch.float16).min))
+        elif self.form == "openai_gpt_hf":
+            b = self.bias[:, :, :nd, :ns]
+            w = w * b + -1e4 * (1 - b)
+        elif self.form == "gpt2_v2_hf":
+            b = self.bias[:, :, ns - nd:ns, :ns]
+            w = w * b - 1e4 * (1 - b)
+        elif self.form == "masked_bias":
+            b = self.bias[:, :, ns - nd:ns, :ns].bool()
+            w = torch.where(b, w, self.masked_bias.to(w.dtype))
         else:
             w = w * self.bias[:, :, :nd, :ns] - 1e10 * torch.triu(ones, 2)
         out = torch.matmul(w.softmax(dim=-1), v)

@@ -554,6 +554,12 @@ MODELS = [
      14, features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("conv_then_prealloc_scan", ConvThenPreallocatedScan, 14, features4,
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+] + [
+    ("arithmetic_mask_" + form,
+     lambda form=form: ArithmeticMaskAttention(form), 14,
+     batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}})
+    for form in ("openai_gpt_hf", "gpt2_v2_hf", "masked_bias")
 ]
 
 
