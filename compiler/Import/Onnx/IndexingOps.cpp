@@ -727,6 +727,22 @@ LogicalResult importSplit(GraphImporter &g) {
     }
     lengths.assign(n, len);
   }
+  // Shape arithmetic (an integer vector known element by element, split
+  // into parts of constant lengths) stays so.
+  if (isSymbolicInt(g.input(0)) && !isScalarInt(g.input(0)) &&
+      llvm::all_of(lengths, [](OpFoldResult l) {
+        return getConstantIntValue(l).has_value();
+      })) {
+    Ints elems = *g.intsInput(0);
+    int64_t start = 0;
+    for (unsigned i = 0; i < n; ++i) {
+      int64_t length = *getConstantIntValue(lengths[i]);
+      g.setOutput(i, symbolic(Ints(ArrayRef(elems).slice(start, length)),
+                              /*scalar=*/false));
+      start += length;
+    }
+    return success();
+  }
   OpFoldResult offset = g.builder.getIndexAttr(0);
   for (unsigned i = 0; i < n; ++i) {
     SmallVector<OpFoldResult> offsets(rank, g.builder.getIndexAttr(0)),

@@ -535,9 +535,42 @@ LogicalResult importTile(GraphImporter &g) {
   return success();
 }
 
+/// Expand of shape arithmetic: an integer scalar or vector known element
+/// by element, expanded to a vector of constant length, stays so (torch
+/// 1.13's repeat_interleave export expands the repeat count to one per
+/// piece and splits it into the Expand shapes of the pieces; kept symbolic,
+/// those shapes fold to constants and the repeated heads keep static
+/// extents). Whether it applied.
+bool expandSymbolicInts(GraphImporter &g) {
+  // (The largest vector made so: shape arithmetic is short.)
+  constexpr int64_t kMaxExpandedInts = 1024;
+  const OnnxValue *in = g.input(0);
+  auto shape = g.intsInput(1);
+  if (!isSymbolicInt(in) || !shape || shape->size() > 1)
+    return false;
+  Ints elems = *g.intsInput(0);
+  if (shape->empty()) {
+    g.setOutput(0, symbolic(elems, isScalarInt(in)));
+    return true;
+  }
+  std::optional<int64_t> target = getConstantIntValue(shape->front());
+  if (!target || *target < 0 || *target > kMaxExpandedInts)
+    return false;
+  int64_t length = elems.size();
+  if (*target != 1 && *target != length) {
+    if (length != 1)
+      return false; // (the tensor path says why)
+    elems.assign(*target, elems.front());
+  }
+  g.setOutput(0, symbolic(elems, /*scalar=*/false));
+  return true;
+}
+
 LogicalResult importExpand(GraphImporter &g) {
   if (failed(g.checkAttrs({})))
     return failure();
+  if (expandSymbolicInts(g))
+    return success();
   Value x = g.tensorInput(0);
   auto shape = g.intsInput(1);
   if (!x)

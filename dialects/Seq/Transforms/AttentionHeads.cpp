@@ -7,6 +7,7 @@
 #include "dialects/Seq/Transforms/AttentionHeads.h"
 
 #include "dialects/Seq/Transforms/RaisingMatchers.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -70,6 +71,27 @@ Value splitHeads(OpBuilder &b, Location loc, const MergedHeads &m) {
   return createTranspose(b, loc, m.source, m.permutation);
 }
 
+/// Whether `piece` is slice `index` of `source` along `dim`, of size 1,
+/// whole along every other dimension.
+bool isUnitSliceAt(Value piece, Value source, int64_t dim, int64_t index) {
+  auto slice = piece.getDefiningOp<tensor::ExtractSliceOp>();
+  if (!slice || slice.getSource() != source || !slice.hasUnitStride() ||
+      slice.getSourceType().getRank() != slice.getResultType().getRank())
+    return false;
+  for (int64_t d = 0; d < slice.getSourceType().getRank(); ++d) {
+    std::optional<int64_t> offset =
+        getConstantIntValue(slice.getMixedOffsets()[d]);
+    OpFoldResult size = slice.getMixedSizes()[d];
+    bool whole =
+        d != dim && offset == 0 && isSameSize(size, getDecidedSize(source, d));
+    bool unitAtIndex =
+        d == dim && offset == index && getConstantIntValue(size) == 1;
+    if (!whole && !unitAtIndex)
+      return false;
+  }
+  return true;
+}
+
 } // namespace
 
 std::optional<Unrepeated> unrepeat(OpBuilder &b, Location loc, Value x,
@@ -80,6 +102,31 @@ std::optional<Unrepeated> unrepeat(OpBuilder &b, Location loc, Value x,
     if (!in)
       return std::nullopt;
     return Unrepeated{createTranspose(b, loc, in->value, perm), in->repeats};
+  }
+  if (auto concat = x.getDefiningOp<tensor::ConcatOp>()) {
+    // torch 1.13's repeat_interleave export: each head h of `source`,
+    // sliced out and repeated, concatenated in order.
+    if (int64_t(concat.getDim()) != dim)
+      return std::nullopt;
+    Value source;
+    int64_t repeats = 0;
+    for (auto [h, piece] : llvm::enumerate(concat.getInputs())) {
+      std::optional<Unrepeated> one = unrepeat(b, loc, piece, dim);
+      if (!one || (repeats && one->repeats != repeats))
+        return std::nullopt;
+      repeats = one->repeats;
+      auto slice = one->value.getDefiningOp<tensor::ExtractSliceOp>();
+      if (!slice)
+        return std::nullopt;
+      if (!source)
+        source = slice.getSource();
+      if (!isUnitSliceAt(one->value, source, dim, h))
+        return std::nullopt;
+    }
+    if (!source || tensorType(source).getDimSize(dim) !=
+                       int64_t(concat.getInputs().size()))
+      return std::nullopt;
+    return Unrepeated{source, repeats};
   }
   auto collapse = x.getDefiningOp<tensor::CollapseShapeOp>();
   if (!collapse)
