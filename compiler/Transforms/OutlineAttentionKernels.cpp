@@ -18,6 +18,7 @@
 #include "compiler/Transforms/Threads.h"
 
 #include "dialects/Seq/IR/SeqOps.h"
+#include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/SizeUtils.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -76,6 +77,19 @@ public:
       kernel = createKernel(op);
     OpBuilder b(op);
     Location loc = op.getLoc();
+    // A check of the kernel's that can fail on the data (min_row_max's)
+    // names the attention that called it: its index among the kernel's
+    // call sites is an argument.
+    Value site;
+    if (AttentionOp inner = sitedAttention(kernel)) {
+      auto sites = llvm::to_vector(
+          inner->getAttrOfType<ArrayAttr>(seqc::attention::kCallSitesAttr));
+      site = arith::ConstantIntOp::create(b, loc, b.getI64Type(),
+                                          int64_t(sites.size()));
+      sites.push_back(
+          b.getStringAttr(seqc::seq::describeOrigin("seq.attention", loc)));
+      inner->setAttr(seqc::attention::kCallSitesAttr, b.getArrayAttr(sites));
+    }
     // The operands' extents are checked here too, where they can be read
     // back to the model's inputs (seqc-hoist-checks then names them: "input
     // 'pad' dimension 1 is 4, but it must equal input 'x' dimension 0") and
@@ -93,6 +107,8 @@ public:
         dynamicSizes.push_back(tensor::DimOp::create(
             b, loc, d < 3 ? op.getQuery() : op.getValue(), d));
     SmallVector<Value> operands(op->getOperands());
+    if (site)
+      operands.push_back(site);
     operands.push_back(
         tensor::EmptyOp::create(b, loc, resultType, dynamicSizes));
     operands.push_back(context);
@@ -108,8 +124,17 @@ public:
   }
 
 private:
-  /// A private function (operands..., result buffer, context) -> (result,
-  /// ran to its end) around a copy of `op`.
+  /// The kernel's attention, when it takes its call site (see run).
+  static AttentionOp sitedAttention(func::FuncOp kernel) {
+    for (auto op : kernel.getBody().front().getOps<AttentionOp>())
+      if (op->hasAttr(seqc::attention::kCallSitesAttr))
+        return op;
+    return {};
+  }
+
+  /// A private function (operands..., [call site,] result buffer, context)
+  /// -> (result, ran to its end) around a copy of `op`; the call site is
+  /// an i64 argument when op has min_row_max.
   func::FuncOp createKernel(AttentionOp op) {
     MLIRContext *ctx = op.getContext();
     auto func = op->getParentOfType<func::FuncOp>();
@@ -118,6 +143,9 @@ private:
       name = (func.getSymName() + "_attention" + Twine(counter++)).str();
     while (module.lookupSymbol(name));
     SmallVector<Type> argTypes(op->getOperandTypes());
+    bool sited = op.getMinRowMax().has_value();
+    if (sited)
+      argTypes.push_back(IntegerType::get(ctx, 64));
     argTypes.push_back(op.getType());
     argTypes.push_back(LLVM::LLVMPointerType::get(ctx));
     Type resultTypes[] = {op.getType(), IntegerType::get(ctx, 1)};
@@ -146,6 +174,9 @@ private:
     }
     kernel.setArgAttr(argTypes.size() - 1, seqc::kModelContextAttr,
                       UnitAttr::get(ctx));
+    if (sited)
+      kernel.setArgAttr(argTypes.size() - 3, seqc::attention::kCallSiteArgAttr,
+                        UnitAttr::get(ctx));
     Block *body = kernel.addEntryBlock();
     b.setInsertionPointToStart(body);
     // Operand k is argument k, also when one value is several operands
@@ -153,7 +184,9 @@ private:
     // would keep the last argument for all of them, and calls whose
     // operands differ would all compute with that one.
     Operation *copy = b.clone(*op);
-    copy->setOperands(body->getArguments().drop_back(2));
+    copy->setOperands(body->getArguments().drop_back(sited ? 3 : 2));
+    if (sited)
+      copy->setAttr(seqc::attention::kCallSitesAttr, b.getArrayAttr({}));
     // Written into the caller's result buffer (convert-seq-to-linalg's
     // flash lowering fills that destination instead of a new tensor).
     Value written = bufferization::MaterializeInDestinationOp::create(

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include "llvm/Support/Format.h"
 
@@ -117,8 +118,15 @@ void createRowMaxCheck(OpBuilder &b, seq::AttentionOp op, Value rowMax) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(rowMax.getType());
-  Value threshold = seq::emitFloatConstant(b, loc, type.getElementType(),
-                                           floor->convertToDouble());
+  // In the scores' type, rounded up (a half type's nearest value may be
+  // below it: a weaker check).
+  auto elementType = cast<FloatType>(type.getElementType());
+  APFloat rounded = *floor;
+  bool losesInfo = false;
+  rounded.convert(elementType.getFloatSemantics(), APFloat::rmTowardPositive,
+                  &losesInfo);
+  Value threshold =
+      arith::ConstantOp::create(b, loc, b.getFloatAttr(elementType, rounded));
   // The rows below it, counted (ordered: a NaN maximum, which NaN scores
   // give the model's softmax too, is not one).
   Type i64 = b.getI64Type();
@@ -148,15 +156,35 @@ void createRowMaxCheck(OpBuilder &b, seq::AttentionOp op, Value rowMax) {
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rows, zero);
   std::string bound;
   llvm::raw_string_ostream(bound)
-      << llvm::format("%g", floor->convertToDouble());
-  seq::createCheck(
+      << llvm::format("%.9g", floor->convertToDouble());
+  auto message = [&](StringRef origin) {
+    return b.getStringAttr(
+        origin +
+        ": {} query row(s) have no score at or above its "
+        "min_row_max, " +
+        bound +
+        ": below it, the finite score the model's mask gives the keys it "
+        "hides would weigh in the model's softmax, and this attention, "
+        "which skips those keys, would differ");
+  };
+  seq::CheckOp check = seq::createCheck(
       b, loc, none, rows,
-      seq::describeOrigin("seq.attention", loc) +
-          ": {} query row(s) have no score above its min_row_max, " + bound +
-          ": below it, the finite score the model's mask gives the keys it "
-          "hides would weigh in the model's softmax, and this attention, "
-          "which skips those keys, would differ",
+      message(seq::describeOrigin("seq.attention", loc)).getValue(),
       seq::CheckKind::value);
+  // In a kernel shared by several attentions, the message of the call.
+  auto sites = op->getAttrOfType<ArrayAttr>(kCallSitesAttr);
+  auto func = op->getParentOfType<FunctionOpInterface>();
+  if (!sites || !func)
+    return;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    if (!func.getArgAttr(i, kCallSiteArgAttr))
+      continue;
+    SmallVector<Attribute> alternatives;
+    for (auto origin : sites.getAsValueRange<StringAttr>())
+      alternatives.push_back(message(origin));
+    check.getSelectorMutable().assign(func.getArgument(i));
+    check.setAlternativesAttr(b.getArrayAttr(alternatives));
+  }
 }
 
 AffineMap getMaskMap(MLIRContext *ctx, ArrayRef<bool> broadcast) {

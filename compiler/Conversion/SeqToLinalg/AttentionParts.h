@@ -42,9 +42,17 @@ llvm::SmallVector<bool> getMaskBroadcast(seq::AttentionOp op);
 /// otherwise be read in part, silently).
 void createAttentionExtentChecks(mlir::OpBuilder &b, seq::AttentionOp op);
 
+/// On an attention kernel's seq.attention (seqc-outline-attention-kernels)
+/// whose run-time check names its caller: the origins of its calls, in
+/// order ("seq.attention at node 'a'"). The kernel's argument marked
+/// kCallSiteArgAttr is the calling one's index in it.
+inline constexpr const char kCallSitesAttr[] = "seqc.call_sites";
+inline constexpr const char kCallSiteArgAttr[] = "seqc.call_site";
+
 /// With the op's min_row_max: a value check that every query row's largest
 /// score, `rowMax` [B, Hq, Lq] (-inf for a row that sees no key), is at
-/// least min_row_max, its message counting the rows that are not. Nothing
+/// least min_row_max, its message counting the rows that are not and
+/// naming the op (in a kernel, the calling one: kCallSitesAttr). Nothing
 /// without the attribute.
 void createRowMaxCheck(mlir::OpBuilder &b, seq::AttentionOp op,
                        mlir::Value rowMax);

@@ -43,7 +43,9 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       `min_row_max = fill + 104`, which fails a run where a row's is not.
       Added to the scores (CTRL's `w + triu(ones, 1) * -1e4`), such a fill
       stays the op's mask operand: a hidden score 1e4 above the rest
-      overcomes it, which no check of the visible scores can see.
+      overcomes it, which no check of the visible scores can see. (The
+      product forms take `s * 0` at a hidden key as 0: a hidden score that
+      is inf or NaN, which makes PyTorch's whole row NaN, is skipped.)
       A mask that keeps key j for query i exactly when `lo <= j - i <= hi` (a diagonal band,
       AttentionMasks.h: a constant, `tril`/`triu` of ones or of -inf,
       a comparison of positions (`arange(T)[None, :] <= arange(T)[:, None]`,
