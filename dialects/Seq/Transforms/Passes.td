@@ -303,7 +303,8 @@ def RaisePositionsPass : Pass<"seq-raise-positions"> {
     the table's rows fails the run either way (an out-of-range index of
     the embedding instead of the reader's size check). A reader may also
     first squeeze the slice's unit dimensions (`pe[:, :, :T][0]`, a
-    collapse or an index of them).
+    collapse or an index of them) or add some (`cos[:T][None, None]`, an
+    expand_shape).
 
     Where such a slice (squeezed to `[T, features]`) is itself gathered at
     the positions of those `T` steps, HF LLaMA's `cos_cached[:, :,

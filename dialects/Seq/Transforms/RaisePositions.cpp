@@ -210,9 +210,27 @@ Value peelEndClamps(Value size, int64_t extent) {
 
 /// Dimension `axis` of `squeezed`'s source as a dimension of `squeezed`, a
 /// tensor.collapse_shape or a rank-reducing tensor.extract_slice that only
-/// drops unit dimensions (`pe[:, :T][0]`, `.squeeze(0)`); none for any
-/// other op.
+/// drops unit dimensions (`pe[:, :T][0]`, `.squeeze(0)`), or a
+/// tensor.expand_shape that only adds them (`cos[:T][None, None]`); none
+/// for any other op.
 std::optional<unsigned> squeezedDim(Operation *squeezed, unsigned axis) {
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(squeezed)) {
+    RankedTensorType result = expand.getResultType();
+    SmallVector<ReassociationIndices> groups = expand.getReassociationIndices();
+    if (axis >= groups.size())
+      return std::nullopt;
+    // The one dimension of the group that is not a static 1 (with several,
+    // `axis` is split).
+    std::optional<unsigned> kept;
+    for (int64_t d : groups[axis]) {
+      if (result.getDimSize(d) == 1)
+        continue;
+      if (kept)
+        return std::nullopt;
+      kept = d;
+    }
+    return kept;
+  }
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(squeezed)) {
     RankedTensorType source = collapse.getSrcType();
     for (auto [g, group] :

@@ -91,7 +91,7 @@ from op_models import (  # noqa: F401
     PadRuntimeAmounts, Pool2d, Reductions, TileRepeat, TorchPads,
     channels_first_inputs, per_step_matrices, spectrogram_inputs,
     time_major_f16, time_major_f64, token_inputs)
-from rotary_models import GptJComputedRotary
+from rotary_models import GptJComputedRotary, HeadRotary
 from recurrent_models import (  # noqa: F401
     BatchPositions, ConvGruStack, ConvSubsampling, CtcBiGru, GruHead, GruUni, LastValidStep,
     LstmBi, LstmInitialState, LstmUni, PreallocatedBatchFirst, ProjectedLoop,
@@ -560,6 +560,10 @@ MODELS = [
      batch_first_features, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}})
     for form in ("openai_gpt_hf", "gpt2_v2_hf", "masked_bias")
+] + [
+    ("head_rotary_" + form, lambda form=form: HeadRotary(form), 14,
+     features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}})
+    for form in ("broadcast", "unsqueezed")
 ]
 
 

@@ -67,3 +67,43 @@ class GptJComputedRotary(nn.Module):
         scores = torch.where(causal, scores, torch.tensor(-1e9))
         y = (scores.softmax(-1) @ v).permute(0, 2, 1, 3).reshape(B, T, E)
         return self.out_proj(y)
+
+
+class HeadRotary(nn.Module):
+    """Rotary embeddings applied to per-head q and k [B, H, T, D] from cos
+    and sin buffers of 32 positions sliced `[:T]` (lit-gpt's build_rope_cache
+    and apply_rope, rotate_half style), broadcast as they are
+    ("broadcast") or made [1, 1, T, D] first ("unsqueezed": `cos[:T][None,
+    None]`, as hand-written LLaMA code does), then causal attention. Before,
+    the Unsqueeze after the slice stopped the step api ("a slice whose
+    bounds are run-time sizes may select time steps")."""
+
+    def __init__(self, form, hidden=16, heads=4):
+        super().__init__()
+        self.form, self.heads, self.head_dim = form, heads, hidden // heads
+        self.qkv = nn.Linear(hidden, 3 * hidden, bias=False)
+        self.out = nn.Linear(hidden, hidden, bias=False)
+        d = self.head_dim
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, d, 2).float() / d))
+        angles = torch.outer(torch.arange(32).float(), inv_freq).repeat(1, 2)
+        self.register_buffer("cos", angles.cos())
+        self.register_buffer("sin", angles.sin())
+
+    def rope(self, x, cos, sin):
+        half = self.head_dim // 2
+        rotated = torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+        return x * cos + rotated * sin
+
+    def forward(self, x):  # [B, T, hidden]
+        B, T, E = x.shape
+        q, k, v = (t.view(B, T, self.heads, self.head_dim).transpose(1, 2)
+                   for t in self.qkv(x).split(E, dim=-1))
+        cos, sin = self.cos[:T], self.sin[:T]
+        if self.form == "unsqueezed":
+            cos, sin = cos[None, None], sin[None, None]
+        q, k = self.rope(q, cos, sin), self.rope(k, cos, sin)
+        w = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim)
+        w = w.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1),
+                          float("-inf"))
+        y = (w.softmax(-1) @ v).transpose(1, 2).reshape(B, T, E)
+        return self.out(y)
