@@ -309,6 +309,22 @@ LogicalResult checkArguments(const LayerStmt &layer, const LayerSpec &spec,
                            << arg.value.text << "'";
       return failure();
     }
+    // A NaN makes every result it reaches NaN (or every comparison with it
+    // false); an infinite parameter (a slope, a base, a scale) none that
+    // PyTorch defines. Only a value, a fill or a clamp bound may be -inf
+    // or inf (masked_fill(x, m, value=-inf)).
+    if (kw->type == KwType::Float) {
+      double v = arg.value.floatValue;
+      bool boundOrValue =
+          arg.key == "value" || arg.key == "min" || arg.key == "max";
+      if (std::isnan(v) || (!boundOrValue && std::isinf(v))) {
+        error(arg.value.pos)
+            << "keyword '" << arg.key << "' of " << layer.layer << " must be "
+            << (boundOrValue ? "a number or -inf/inf" : "a finite number")
+            << ", found '" << arg.value.text << "'";
+        return failure();
+      }
+    }
     if (arg.key == "name" && arg.value.text.empty()) {
       error(arg.value.pos) << "keyword 'name' of " << layer.layer
                            << " is empty: it is the prefix of the layer's "
