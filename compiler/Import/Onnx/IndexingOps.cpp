@@ -23,6 +23,7 @@
 #include "mlir/IR/Matchers.h"
 
 #include <climits>
+#include <limits>
 
 using namespace mlir;
 using namespace seqc;
@@ -558,6 +559,27 @@ LogicalResult importGather(GraphImporter &g) {
       g.nodeError() << "index " << i << " is out of range for axis " << *a
                     << " of size " << *n;
       return failure();
+    }
+    if (i == std::numeric_limits<int64_t>::min() ||
+        i == std::numeric_limits<int64_t>::max()) {
+      g.nodeError() << "index " << i << " is out of range for axis " << *a;
+      return failure();
+    }
+    if (!getConstantIntValue(dim)) {
+      // i in [-size, size): the slice's own checks would name its offset
+      // and extent, not the index.
+      Value size = g.indexValue(dim);
+      Value bound =
+          arith::ConstantIndexOp::create(g.builder, g.loc, i < 0 ? -i : i + 1);
+      seq::createCheck(
+          g.builder, g.loc,
+          arith::CmpIOp::create(g.builder, g.loc, arith::CmpIPredicate::sge,
+                                size, bound),
+          size,
+          seq::describeLocation(g.loc) + ": index " + std::to_string(i) +
+              " is out of range for dimension " + std::to_string(*a) +
+              " of size {} (valid: -size to size - 1)",
+          seq::CheckKind::shape);
     }
     OpFoldResult index = g.builder.getIndexAttr(i);
     if (i < 0)

@@ -481,6 +481,15 @@ def write_error_inputs(in_dir):
                                   name="Gather_9", axis=2),
          [f32("x", ["B", "T", 4])],
          [helper.make_tensor("i", TensorProto.INT64, [], [4])])
+    # The same past an axis of run-time length: a check of its size,
+    # naming the index (before, the slice it becomes named its offset).
+    save("gather_past_dynamic_axis", node("Gather", ["x", "i"], ["y"],
+                                          name="Gather_10", axis=1),
+         [f32("x", ["B", "T", 4])], [ints("i", [7])])
+    save("gather_before_dynamic_axis", node("Gather", ["x", "i"], ["y"],
+                                            name="Gather_11", axis=1),
+         [f32("x", ["B", "T", 4])],
+         [helper.make_tensor("i", TensorProto.INT64, [], [-9])])
     save("reshape_zero_and_infer", node("Reshape", ["x", "s"], ["y"],
                                         name="Reshape_9", allowzero=1),
          [f32("x", ["B", "T", 4])], [ints("s", [0, -1])])
