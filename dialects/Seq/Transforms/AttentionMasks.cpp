@@ -706,4 +706,58 @@ std::optional<Band> readReplacingProductBand(Value m, double sign,
                        offset, sliced);
 }
 
+namespace {
+
+/// A constant that dimension `d` of `v` never exceeds on a run: its size's
+/// bound (getUpperBound), or the least bound of the operands an
+/// all-parallel linalg.generic producing `v` reads on that dimension's
+/// loop, whose extents are checked equal to it (a buffer slice combined
+/// with another mask: `bias[:, :, :T, :T] != 0 & window`).
+std::optional<int64_t> extentUpperBound(Value v, int64_t d, int depth = 0) {
+  std::optional<int64_t> best = getUpperBound(getDecidedSize(v, d));
+  auto generic = v.getDefiningOp<linalg::GenericOp>();
+  if (!generic || depth > 6 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return best;
+  auto result = cast<OpResult>(v);
+  auto loop = dyn_cast<AffineDimExpr>(
+      generic.getIndexingMapMatchingResult(result).getResult(d));
+  if (!loop)
+    return best;
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    if (!isa<RankedTensorType>(input->get().getType()))
+      continue;
+    for (auto [p, e] :
+         llvm::enumerate(generic.getMatchingIndexingMap(input).getResults()))
+      if (e == loop)
+        if (std::optional<int64_t> b =
+                extentUpperBound(input->get(), p, depth + 1))
+          best = best ? std::min(*best, *b) : *b;
+  }
+  return best;
+}
+
+} // namespace
+
+std::optional<int64_t> maxPositions(ArrayRef<DroppedMask> dropped, int64_t rank,
+                                    bool selfAttention) {
+  std::optional<int64_t> bound[2];
+  for (const DroppedMask &m : dropped)
+    for (auto [i, e] : llvm::enumerate(m.map.getResults())) {
+      auto loop = dyn_cast<AffineDimExpr>(e);
+      if (!loop || loop.getPosition() < rank - 2)
+        continue;
+      std::optional<int64_t> upper = extentUpperBound(m.mask, i);
+      if (!upper || *upper < 1)
+        continue;
+      std::optional<int64_t> &b = bound[loop.getPosition() - (rank - 2)];
+      b = b ? std::min(*b, *upper) : *upper;
+    }
+  if (selfAttention && (bound[0] || bound[1]))
+    return std::min(bound[0].value_or(INT64_MAX), bound[1].value_or(INT64_MAX));
+  if (!bound[0] || !bound[1])
+    return std::nullopt;
+  return std::max(*bound[0], *bound[1]);
+}
+
 } // namespace seqc::seq

@@ -90,6 +90,27 @@ std::optional<Band> readSubtractedBand(mlir::Value m);
 std::optional<Band> readReplacingProductBand(mlir::Value m, double sign,
                                              double &fill);
 
+/// A mask a raised attention does not take as an operand (it became
+/// `causal` or `window`): its extents still have to broadcast to the
+/// scores', as the dropped elementwise op required.
+struct DroppedMask {
+  mlir::Value mask;
+  mlir::AffineMap map;
+};
+
+/// The longest sequence the dropped masks can cover, as the raised op's
+/// max_positions: each mask's extents along the query and key loops must
+/// equal Lq and Lk (checked), so a constant upper bound on them bounds Lq
+/// and Lk -- a slice of a stored buffer, nanoGPT's `bias[:, :, :T, :T]`
+/// (ONNX Slice clamps its end to the buffer's rows). With q and k of one
+/// length (`selfAttention`) the smaller bound bounds both; else the larger
+/// (no run the checks let through is refused); none unless both are
+/// bounded. A streaming step function checks the whole stream's steps
+/// against it, where the chunk's slice alone would let a stream run past
+/// the buffer. `rank`: the scores'.
+std::optional<int64_t> maxPositions(llvm::ArrayRef<DroppedMask> dropped,
+                                    int64_t rank, bool selfAttention);
+
 /// Whether `map` reads an operand's last two dimensions on the loops' last
 /// two (so a pattern in them is the same pattern in the result's).
 bool keepsLastTwoDims(mlir::AffineMap map);

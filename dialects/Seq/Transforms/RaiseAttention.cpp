@@ -39,14 +39,6 @@ using namespace seqc::seq;
 
 namespace {
 
-/// A mask the raised op does not take as an operand (it became `causal`):
-/// its extents still have to broadcast to the scores', as the dropped
-/// elementwise op required.
-struct DroppedMask {
-  Value mask;
-  AffineMap map;
-};
-
 /// What the scores were made of: q k^T (k read as [.., D, Lk] unless
 /// `kTransposed`), times `scale`, then the masks.
 struct Scores {
@@ -665,66 +657,6 @@ bool rowsNeverEmpty(const Scores &s, RankedTensorType scores) {
     return isSameSize(getDecidedSize(m.mask, r - 2),
                       getDecidedSize(m.mask, r - 1));
   });
-}
-
-/// A constant that dimension `d` of `v` never exceeds on a run: its size's
-/// bound (getUpperBound), or the least bound of the operands an
-/// all-parallel linalg.generic producing `v` reads on that dimension's
-/// loop, whose extents are checked equal to it (a buffer slice combined
-/// with another mask: `bias[:, :, :T, :T] != 0 & window`).
-std::optional<int64_t> extentUpperBound(Value v, int64_t d, int depth = 0) {
-  std::optional<int64_t> best = getUpperBound(getDecidedSize(v, d));
-  auto generic = v.getDefiningOp<linalg::GenericOp>();
-  if (!generic || depth > 6 ||
-      generic.getNumParallelLoops() != generic.getNumLoops())
-    return best;
-  auto result = cast<OpResult>(v);
-  auto loop = dyn_cast<AffineDimExpr>(
-      generic.getIndexingMapMatchingResult(result).getResult(d));
-  if (!loop)
-    return best;
-  for (OpOperand *input : generic.getDpsInputOperands()) {
-    if (!isa<RankedTensorType>(input->get().getType()))
-      continue;
-    for (auto [p, e] :
-         llvm::enumerate(generic.getMatchingIndexingMap(input).getResults()))
-      if (e == loop)
-        if (std::optional<int64_t> b =
-                extentUpperBound(input->get(), p, depth + 1))
-          best = best ? std::min(*best, *b) : *b;
-  }
-  return best;
-}
-
-/// The longest sequence the dropped masks can cover, as the raised op's
-/// max_positions: each mask's extents along the query and key loops must
-/// equal Lq and Lk (checked), so a constant upper bound on them bounds Lq
-/// and Lk -- a slice of a stored buffer, nanoGPT's `bias[:, :, :T, :T]`
-/// (ONNX Slice clamps its end to the buffer's rows). With q and k of one
-/// length (`selfAttention`) the smaller bound bounds both; else the larger
-/// (no run the checks let through is refused); none unless both are
-/// bounded. A streaming step function checks the whole stream's steps
-/// against it, where the chunk's slice alone would let a stream run past
-/// the buffer.
-std::optional<int64_t> maxPositions(ArrayRef<DroppedMask> dropped, int64_t rank,
-                                    bool selfAttention) {
-  std::optional<int64_t> bound[2];
-  for (const DroppedMask &m : dropped)
-    for (auto [i, e] : llvm::enumerate(m.map.getResults())) {
-      auto loop = dyn_cast<AffineDimExpr>(e);
-      if (!loop || loop.getPosition() < rank - 2)
-        continue;
-      std::optional<int64_t> upper = extentUpperBound(m.mask, i);
-      if (!upper || *upper < 1)
-        continue;
-      std::optional<int64_t> &b = bound[loop.getPosition() - (rank - 2)];
-      b = b ? std::min(*b, *upper) : *upper;
-    }
-  if (selfAttention && (bound[0] || bound[1]))
-    return std::min(bound[0].value_or(INT64_MAX), bound[1].value_or(INT64_MAX));
-  if (!bound[0] || !bound[1])
-    return std::nullopt;
-  return std::max(*bound[0], *bound[1]);
 }
 
 /// The raised op's min_row_max for scores a band filled with `fill`:
