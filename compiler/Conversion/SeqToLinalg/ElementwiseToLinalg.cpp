@@ -96,16 +96,19 @@ struct EmbeddingToGeneric : OpRewritePattern<seq::EmbeddingOp> {
           seq::CheckKind::shape);
     }
     bool wrap = op.getWrapNegative();
-    // "[0, 10)", or in words when the table's size is dynamic.
-    std::string v = getConstantIntValue(rowCount)
-                        ? seq::formatSize(rowCount)
-                        : std::string("the table's rows");
+    // "[0, 10)", or "[0, R)" and what R is when the table's size is
+    // dynamic (a table sliced to the sequence's length: `cos[:T]`).
+    bool staticRows = getConstantIntValue(rowCount).has_value();
+    std::string v = staticRows ? seq::formatSize(rowCount) : std::string("R");
     std::string range = wrap ? "[-" + v + ", " + v + ")" : "[0, " + v + ")";
-    std::string message = describeIndices(indices) + " {} is out of range " +
-                          range + " (" +
-                          seq::describeOrigin(op->getName().getStringRef(),
-                                              loc) +
-                          ")";
+    std::string message =
+        describeIndices(indices) + " {} is out of range " + range + " (" +
+        seq::describeOrigin(op->getName().getStringRef(), loc) +
+        (staticRows ? ""
+                    : "; R is the table's row count, "
+                      "set at run time: a table sliced "
+                      "[:T] has T rows") +
+        ")";
     // Positions run past a table only by the sequence's length (in a
     // stream, the steps of every chunk so far).
     if (arePositions(indices))

@@ -28,7 +28,12 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
     - `k^T` is a transpose of k (folded into any transpose before it) or
       the contraction reads k transposed;
     - the scale is a multiplication or division by a finite nonzero
-      constant, of the scores or of q, before any mask;
+      constant, of the scores or of q, before any mask, or by a positive
+      one after masks that are bands hiding with -inf or with fills that
+      replace the scores (GPT-J's `where(causal, w, masked_bias) /
+      scale_attn`: the fill is scaled with them, -1e9 / 8 then being a
+      checked fill, below), not after a mask operand or a finite fill
+      added to the scores;
     - masks, in any order: `scores + m` (m f32), `where(c, scores,
       fill)` / `masked_fill(scores, c, fill)` (c i1, fill <= -1e9),
       `scores - x * c` (x 0/1, c >= 1e9 finite: XLNet's `w - 1e30 *

@@ -59,11 +59,16 @@ struct Scores {
   // Some band mask had a finite fill (<= -1e9, not -inf): exact only when
   // no row is left with nothing but filled keys (see bandRowsNeverEmpty).
   bool finiteBand = false;
-  // Some band's hidden scores were replaced by a finite fill above -1e9
-  // (at most kCheckedFill: GPT-2 <= 2.x's -1e4): the largest such fill.
-  // Dropping them is exact only on rows whose largest score is 104 above
-  // it: the raised op's min_row_max, checked at run time.
-  std::optional<double> checkedFill;
+  // The largest finite fill that replaced the scores a band hides (where /
+  // masked_fill, `s * k + fill * (1 - k)`, a clamp), as the softmax reads
+  // it (scaled by any factor after it). One above -1e9 (at most
+  // kCheckedFill: GPT-2 <= 2.x's -1e4) drops the hidden keys only on rows
+  // whose largest score is 104 above it: the raised op's min_row_max,
+  // checked at run time.
+  std::optional<double> replacedFill;
+  // Some band's finite fill was added to the scores, of a value not read
+  // (`s + m` with m <= -1e9 where it hides): it cannot be scaled after.
+  bool unknownFill = false;
   SmallVector<DroppedMask> dropped;
   SmallVector<Value> chain; // every value from q k^T to the softmax input
   // The [B * H, Lq, Lk] scores are a collapse of 4-D ones (BART's and
@@ -105,15 +110,15 @@ LogicalResult addBand(Scores &scores, Band band, bool finiteFill, Value mask,
 }
 
 /// Whether `fill`, replacing the scores a band hides, is one that drops
-/// them only with a run-time check (see Scores::checkedFill).
+/// them only with a run-time check (see Scores::replacedFill).
 bool isCheckedFill(double fill) {
   return fill > kMaskedFill && fill <= kCheckedFill;
 }
 
 /// Records that a band's hidden scores became `fill` (addBand first).
-void addCheckedFill(Scores &scores, double fill) {
-  if (isCheckedFill(fill))
-    scores.checkedFill = std::max(scores.checkedFill.value_or(fill), fill);
+void addReplacedFill(Scores &scores, double fill) {
+  if (std::isfinite(fill))
+    scores.replacedFill = std::max(scores.replacedFill.value_or(fill), fill);
 }
 
 /// The scores under `s * k` with k a 0/1 mask (OpenAI GPT's and GPT-2's
@@ -170,7 +175,7 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, Operation *op) {
       if (succeeded(scores) && kept->sameAs(*filled) &&
           succeeded(addBand(*scores, *filled, /*finiteFill=*/true, m->tensor,
                             m->map))) {
-        addCheckedFill(*scores, fill);
+        addReplacedFill(*scores, fill);
         return scores;
       }
     }
@@ -193,6 +198,7 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, Operation *op) {
     if (band) {
       if (failed(addBand(*scores, *band, !infinite, m->tensor, m->map)))
         return failure();
+      scores->unknownFill |= !infinite;
     } else if (!scores->mask) {
       scores->mask = m->tensor;
       scores->maskMap = m->map;
@@ -235,7 +241,7 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
       if (failed(addBand(*scores, *band, !std::isinf(*fill->scalar),
                          c->tensor, c->map)))
         return failure();
-      addCheckedFill(*scores, *fill->scalar);
+      addReplacedFill(*scores, *fill->scalar);
       return scores;
     }
     // A finite fill (Hugging Face's finfo.min) on a fully masked row is a
@@ -275,8 +281,10 @@ FailureOr<Scores> matchClampedScores(const Elementwise &e, Operation *max) {
     FailureOr<Scores> scores = matchScores(s->tensor);
     if (failed(scores) || scores->mask)
       return failure();
-    if (scores->band)
+    if (scores->band) {
       scores->finiteBand = true;
+      addReplacedFill(*scores, *c->scalar);
+    }
     return scores;
   }
   return failure();
@@ -328,11 +336,25 @@ FailureOr<Scores> matchScoresStep(Value v) {
     return s;
   }
   if (auto scaled = matchScale(v)) {
-    // (q k^T + m) * c is not q k^T * c + m: the scale must come first.
+    // (q k^T + m) * c is q k^T * c + m * c: a mask operand would have to be
+    // scaled too, and a band's added finite fill, of a value not read,
+    // might no longer hide. A band hiding with -inf or with fills that
+    // replaced the scores is scaled with them (GPT-J's `where(causal, w,
+    // masked_bias) / scale_attn`), by a positive factor.
     FailureOr<Scores> s = matchScores(scaled->first);
-    if (failed(s) || s->band || s->mask)
+    double c = scaled->second;
+    if (failed(s) || s->mask)
       return failure();
-    s->scale *= scaled->second;
+    if (s->band) {
+      if (s->unknownFill || !(c > 0.0))
+        return failure();
+      if (s->replacedFill) {
+        *s->replacedFill *= c;
+        if (!(*s->replacedFill <= kCheckedFill))
+          return failure();
+      }
+    }
+    s->scale *= c;
     return s;
   }
   std::optional<Elementwise> e = matchElementwise(v);
@@ -660,9 +682,15 @@ bool rowsNeverEmpty(const Scores &s, RankedTensorType scores) {
 }
 
 /// The raised op's min_row_max for scores a band filled with `fill`:
-/// fill + kFillMargin, rounded up to f32 (never a weaker check).
+/// fill + kFillMargin, rounded up to f32 (never a weaker check). A fill
+/// scaled after the mask (-1e9 / 8) is PyTorch's f32 product, which may
+/// lie an ulp or two above the exact one: beyond 2^17, where two ulps
+/// exceed 1/32 (the slack between 104 and e^-x's underflow), they are
+/// added.
 float minRowMax(double fill) {
   double exact = fill + kFillMargin;
+  if (std::abs(fill) >= 131072.0)
+    exact += std::ldexp(std::abs(fill), -22);
   auto rounded = static_cast<float>(exact);
   if (double(rounded) < exact)
     rounded = std::nextafter(rounded, std::numeric_limits<float>::infinity());
@@ -881,8 +909,9 @@ struct RaiseAttention : RewritePattern {
         // the attention.
         /*empty_row_nan=*/rewriter.getUnitAttr(),
         positions ? rewriter.getI64IntegerAttr(*positions) : IntegerAttr(),
-        s->checkedFill ? rewriter.getF32FloatAttr(minRowMax(*s->checkedFill))
-                       : FloatAttr());
+        s->replacedFill && isCheckedFill(*s->replacedFill)
+            ? rewriter.getF32FloatAttr(minRowMax(*s->replacedFill))
+            : FloatAttr());
     Value result = attention.getResult();
     {
       OpBuilder::InsertionGuard guard(rewriter);

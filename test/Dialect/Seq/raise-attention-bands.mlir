@@ -1150,3 +1150,137 @@ func.func @combined_buffer_positions(%x: tensor<2x?x4xf32>, %v: tensor<2x?x4xf32
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x?x?xf32>, tensor<2x?x4xf32>) outs(%zo : tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
   return %o : tensor<2x?x4xf32>
 }
+
+// -----
+
+// Scales after a band (GPT-J's `where(causal, w, fill) / scale_attn`):
+// the factor goes to the op's scale and the fill with it. -inf stays
+// -inf; a replaced -1e9 times 1/8 is above -1e9, so the op checks rows
+// against it (min_row_max = -1.25e8 + 104 + two f32 ulps); a finite fill
+// added to the scores (its value not read) and a negative factor (-inf
+// becomes +inf) leave the ops as written.
+
+// -----
+
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @scaled_after_infinite_band
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, scale = 5.000000e-01 : f32}
+func.func @scaled_after_infinite_band(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %band = arith.constant dense<[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]> : tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%band, %s : tensor<4x4xi1>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %x = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %c = arith.constant 0.5 : f32
+    %r = arith.mulf %a, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%x : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @scaled_after_replaced_fill
+// CHECK: seq.attention {{.+}} causal(top_left) {empty_row_nan, min_row_max = 0xCCEE6B17 : f32, scale = 1.250000e-01 : f32}
+func.func @scaled_after_replaced_fill(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %band = arith.constant dense<[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]> : tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%band, %s : tensor<4x4xi1>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant -1.0e9 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %x = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %c = arith.constant 0.125 : f32
+    %r = arith.mulf %a, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%x : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @scaled_after_added_fill
+// CHECK-NOT: seq.attention
+// CHECK: linalg.softmax
+func.func @scaled_after_added_fill(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %band = arith.constant dense<[[0.0, -1.0e9, -1.0e9, -1.0e9], [0.0, 0.0, -1.0e9, -1.0e9], [0.0, 0.0, 0.0, -1.0e9], [0.0, 0.0, 0.0, 0.0]]> : tensor<4x4xf32>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%band, %s : tensor<4x4xf32>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%m: f32, %a: f32, %o: f32):
+    %r = arith.addf %a, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %x = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %c = arith.constant 0.5 : f32
+    %r = arith.mulf %a, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%x : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @negative_scale_after_band
+// CHECK-NOT: seq.attention
+// CHECK: linalg.softmax
+func.func @negative_scale_after_band(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %band = arith.constant dense<[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]> : tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%band, %s : tensor<4x4xi1>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant 0xFF800000 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %x = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %c = arith.constant -0.5 : f32
+    %r = arith.mulf %a, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%x : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}

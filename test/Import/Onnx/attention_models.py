@@ -872,6 +872,35 @@ class HfGpt2Attention(nn.Module):
         return self.c_proj(out.view(out.size()[:-2] + (-1,)))
 
 
+class GptJScaledAfterMask(HfGpt2Attention):
+    """Hugging Face GPT-J's _attn (transformers 4.1x-4.2x): the scores
+    masked by `where(causal_mask, w, mask_value)` and only then divided by
+    `scale_attn` (sqrt(head_dim)), the fill "masked_bias" (a -1e9 buffer,
+    -3.5e8 once divided: raised with a run-time check) or "finfo_min"
+    (still below -1e9 once divided). Before, a scale after a mask was not
+    read: no step api ("'/MatMul': pairs time steps with time steps")."""
+
+    def __init__(self, form, hidden=16, heads=2, max_positions=64):
+        super().__init__(hidden, heads, max_positions)
+        self.form = form
+        self.register_buffer("masked_bias", torch.tensor(-1e9))
+        self.scale_attn = math.sqrt(self.head_dim)
+
+    def forward(self, x):
+        q, k, v = self.c_attn(x).split(self.heads * self.head_dim, dim=2)
+        q, k, v = self.split_heads(q), self.split_heads(k), self.split_heads(v)
+        w = torch.matmul(q, k.transpose(-1, -2))
+        ql, kl = q.size(-2), k.size(-2)
+        causal_mask = self.bias[:, :, kl - ql:kl, :kl]
+        fill = (self.masked_bias.to(w.dtype) if self.form == "masked_bias"
+                else torch.tensor(torch.finfo(w.dtype).min, dtype=w.dtype))
+        w = torch.where(causal_mask, w, fill)
+        w = w / self.scale_attn
+        out = torch.matmul(w.softmax(dim=-1), v)
+        out = out.permute(0, 2, 1, 3).contiguous()
+        return self.c_proj(out.view(out.size()[:-2] + (-1,)))
+
+
 class HfMakeCausalMaskAttention(nn.Module):
     """Hugging Face LLaMA/OPT attention (transformers 4.2x eager path):
     the causal mask built at run time by _make_causal_mask

@@ -53,7 +53,7 @@ from attention_models import (  # noqa: F401
     EinsumLayoutAttention,
     AlibiCausal, ArithmeticMaskAttention, BaddbmmAttention, CachedRotary, GatheredRotary,
     HfBartDecoderLayer,
-    Gpt, GptJAttention, InterleavedRope,
+    Gpt, GptJAttention, GptJScaledAfterMask, InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
     KeyMaskAttention, KvCacheAttention, LstmAttention, MhaCausalDecoder,
@@ -564,6 +564,11 @@ MODELS = [
     ("head_rotary_" + form, lambda form=form: HeadRotary(form), 14,
      features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}})
     for form in ("broadcast", "unsqueezed")
+] + [
+    ("gptj_scaled_after_mask_" + form,
+     lambda form=form: GptJScaledAfterMask(form), 14, features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}})
+    for form in ("masked_bias", "finfo_min")
 ]
 
 
