@@ -626,6 +626,30 @@ std::optional<Band> readScaledBand(Value m, double sign,
   return readMaskedBand(bin->a);
 }
 
+/// The band of `a * x` (or `x * a`), a an additive mask and x a mask of 0s
+/// and 1s that is 1 exactly where a hides (transformers 4.38-4.45's
+/// `causal_mask *= arange(T) > cache_position.reshape(-1, 1)` of a
+/// `triu(full(finfo.min), 1)`): a itself. (Where x is 0 a is 0, so no
+/// -inf meets a 0; bands that differ, a cache offset, are left as
+/// written.)
+std::optional<Band> readMultipliedAdditiveBand(Value m, bool &infinite,
+                                               int depth) {
+  std::optional<BinaryLeaves> bin = readBinary(m);
+  if (!bin || !isa<arith::MulFOp>(bin->op) || !bin->b)
+    return std::nullopt;
+  for (auto [a, x] : {std::pair(bin->a, bin->b), std::pair(bin->b, bin->a)}) {
+    bool aInfinite = true;
+    std::optional<Band> additive = readAdditiveBandAt(a, aInfinite, depth + 1);
+    std::optional<Band> oneWhereHidden =
+        additive ? readMaskedBand(x) : std::nullopt;
+    if (oneWhereHidden && additive->sameAs(*oneWhereHidden)) {
+      infinite = aInfinite;
+      return additive;
+    }
+  }
+  return std::nullopt;
+}
+
 /// The band of log(k), k a mask of 0s and 1s (the reference Mistral's
 /// torch.log(tril(ones).triu(-W))): log 1 = 0 where k keeps, log 0 = -inf
 /// elsewhere.
@@ -658,6 +682,7 @@ std::optional<Band> readAdditiveBandAt(Value m, bool &infinite, int depth) {
                   })) ||
              (band = readSelectedAdditiveBand(m, infinite, depth)) ||
              (band = readSummedAdditiveBand(m, infinite, depth)) ||
+             (band = readMultipliedAdditiveBand(m, infinite, depth)) ||
              (band = readLogOfKeptBand(m))) {
   } else if ((band = readScaledBand(m, 1.0))) {
     infinite = false;

@@ -55,7 +55,10 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       AttentionMasks.h: a constant, `tril`/`triu` of ones or of -inf,
       a comparison of positions (`arange(T)[None, :] <= arange(T)[:, None]`,
       MaskPositions.h), `== 0`, `== 1`, `~`, `&`, `|`, `1 - x`, `x *
-      fill`, `where(c, 0, fill)`, `where(c, 0, x)` with x a fill wherever
+      fill`, an additive band times a 0/1 mask that is 1 exactly where
+      it hides (transformers 4.38-4.45's `causal_mask *= arange(T) >
+      cache_position.reshape(-1, 1)`), `where(c, 0, fill)`,
+      `where(c, 0, x)` with x a fill wherever
       c is false (PyTorch <= 1.12's generate_square_subsequent_mask: `m.float().masked_fill(m
       == 0, -inf).masked_fill(m == 1, 0.0)`), sums of such additive masks,
       casts, transposes of the last two dimensions, broadcasts, reshapes

@@ -901,6 +901,38 @@ class GptJScaledAfterMask(HfGpt2Attention):
         return self.c_proj(out.view(out.size()[:-2] + (-1,)))
 
 
+class HfUpdateCausalMask(nn.Module):
+    """Hugging Face LLaMA / Qwen2 / Mistral attention's causal mask as
+    transformers 4.38-4.45 build it (_update_causal_mask, no padding, no
+    cache): `triu(full((T, T), finfo.min), 1)` multiplied in place by
+    `arange(T) > cache_position.reshape(-1, 1)` with `cache_position =
+    arange(T)`, expanded to [B, 1, T, T], sliced to the keys and added to
+    the scores. Before, the product was not read as a band: no step api
+    ("attention whose mask is not a causal band alone reads future
+    steps")."""
+
+    def __init__(self, hidden=16, heads=4):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.qkv = nn.Linear(hidden, 3 * hidden, bias=False)
+        self.o_proj = nn.Linear(hidden, hidden, bias=False)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        q, k, v = (t.view(B, T, self.heads, self.head_dim).transpose(1, 2)
+                   for t in self.qkv(x).split(E, dim=-1))
+        cache_position = torch.arange(0, T)
+        mask = torch.full((T, T), torch.finfo(x.dtype).min, dtype=x.dtype)
+        mask = torch.triu(mask, diagonal=1)
+        mask *= torch.arange(T) > cache_position.reshape(-1, 1)
+        mask = mask[None, None, :, :].expand(B, 1, -1, -1)
+        w = q @ k.transpose(2, 3) / math.sqrt(self.head_dim)
+        w = w + mask[:, :, :, :k.shape[-2]]
+        w = nn.functional.softmax(w, dim=-1, dtype=torch.float32)
+        y = (w @ v).transpose(1, 2).reshape(B, T, E)
+        return self.o_proj(y)
+
+
 class HfMakeCausalMaskAttention(nn.Module):
     """Hugging Face LLaMA/OPT attention (transformers 4.2x eager path):
     the causal mask built at run time by _make_causal_mask

@@ -53,7 +53,8 @@ from attention_models import (  # noqa: F401
     EinsumLayoutAttention,
     AlibiCausal, ArithmeticMaskAttention, BaddbmmAttention, CachedRotary, GatheredRotary,
     HfBartDecoderLayer,
-    Gpt, GptJAttention, GptJScaledAfterMask, InterleavedRope,
+    Gpt, GptJAttention, GptJScaledAfterMask, HfUpdateCausalMask,
+    InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
     KeyMaskAttention, KvCacheAttention, LstmAttention, MhaCausalDecoder,
@@ -569,6 +570,9 @@ MODELS = [
      lambda form=form: GptJScaledAfterMask(form), 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}})
     for form in ("masked_bias", "finfo_min")
+] + [
+    ("hf_update_causal_mask", HfUpdateCausalMask, 14, features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
