@@ -573,6 +573,23 @@ std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite,
       return band;
     }
   }
+  // where(c, fill, x) with x a 0/1 mask that is 0 exactly where c is
+  // false (Falcon-RW's `(m * 1.0).masked_fill(m, -1e9)`), or where(c, x,
+  // fill) with x 0 exactly where c is true.
+  for (bool fillWhereTrue : {true, false}) {
+    std::optional<BodyLeaf> fill = fillWhereTrue ? t : f;
+    std::optional<BodyLeaf> x = fillWhereTrue ? f : t;
+    if (!fill->scalar || !(*fill->scalar <= kMaskedFill) || !x->tensor ||
+        !keepsLastTwoDims(x->map))
+      continue;
+    std::optional<Band> band =
+        fillWhereTrue ? readMaskedBand(c->tensor) : readKeptBand(c->tensor);
+    std::optional<Band> zeroBand = readMaskedBand(x->tensor);
+    if (band && zeroBand && band->sameAs(*zeroBand)) {
+      infinite = std::isinf(*fill->scalar);
+      return band;
+    }
+  }
   if (!t->scalar || !f->scalar)
     return std::nullopt;
   double onTrue = *t->scalar, onFalse = *f->scalar; // (NaN is no fill)

@@ -1421,7 +1421,9 @@ class ArithmeticMaskAttention(HfGpt2Attention):
     - "openai_gpt_hf": Hugging Face OpenAIGPT's `w * b + -1e4 * (1 - b)`;
     - "gpt2_v2_hf": Hugging Face GPT-2 2.x's `w * b - 1e4 * (1 - b)`;
     - "masked_bias": Hugging Face GPT-2 3.x to 4.26's
-      `where(b, w, self.masked_bias)`, a -1e4 buffer.
+      `where(b, w, self.masked_bias)`, a -1e4 buffer;
+    - "falcon_rw": Falcon-RW's `(m * 1.0).masked_fill(m, -1e9)` of the bool
+      mask m = triu(ones(T, T), 1), added.
     The last three (and "fp16_min") replace the hidden scores by a finite
     fill, exact to drop only on rows whose largest visible score is 104
     above it."""
@@ -1460,6 +1462,9 @@ class ArithmeticMaskAttention(HfGpt2Attention):
         elif self.form == "masked_bias":
             b = self.bias[:, :, ns - nd:ns, :ns].bool()
             w = torch.where(b, w, self.masked_bias.to(w.dtype))
+        elif self.form == "falcon_rw":
+            m = torch.triu(ones, 1).bool()
+            w = w + (m * 1.0).masked_fill(m, -1e9)
         else:
             w = w * self.bias[:, :, :nd, :ns] - 1e10 * torch.triu(ones, 2)
         out = torch.matmul(w.softmax(dim=-1), v)

@@ -573,6 +573,9 @@ MODELS = [
 ] + [
     ("hf_update_causal_mask", HfUpdateCausalMask, 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("arithmetic_mask_falcon_rw", lambda: ArithmeticMaskAttention("falcon_rw"),
+     14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
