@@ -589,6 +589,17 @@ std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite,
       infinite = std::isinf(*fill->scalar);
       return band;
     }
+    // x itself an additive band: hidden where either hides (Gemma-2's
+    // sliding window `where(tril(ones, -W), finfo.min, causal_mask)`).
+    bool xInfinite = true;
+    std::optional<Band> xBand =
+        band ? readAdditiveBandAt(x->tensor, xInfinite, depth + 1)
+             : std::nullopt;
+    if (std::optional<Band> both =
+            xBand ? band->intersect(*xBand) : std::nullopt) {
+      infinite = std::isinf(*fill->scalar) && xInfinite;
+      return both;
+    }
   }
   if (!t->scalar || !f->scalar)
     return std::nullopt;

@@ -66,7 +66,8 @@ std::optional<Band> readMaskedBand(mlir::Value c);
 /// The band of positions where the float `m` is 0, when it is <= -1e9
 /// (kMaskedFill) everywhere else: a constant, `triu(full(-inf), 1)`,
 /// `where(c, 0, fill)` of a bool band, `where(c, fill, x)` with x a 0/1
-/// mask that is 0 exactly where c is false, such a mask times a 0/1 mask
+/// mask that is 0 exactly where c is false or an additive band, such a
+/// mask times a 0/1 mask
 /// that is 1 exactly where it hides, `where(c, 0, x)` with x <= -1e9
 /// wherever c is false, `x * fill` of a 0/1 mask x hiding where it is 1
 /// (`(1 - b) * -1e9`), the sum of such masks, `log` of a 0/1 band, or a

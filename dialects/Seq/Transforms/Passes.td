@@ -59,7 +59,8 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       it hides (transformers 4.38-4.45's `causal_mask *= arange(T) >
       cache_position.reshape(-1, 1)`), `where(c, 0, fill)`,
       `where(c, fill, x)` with x a 0/1 mask that is 0 exactly where c is
-      false (Falcon-RW's `(m * 1.0).masked_fill(m, -1e9)`),
+      false (Falcon-RW's `(m * 1.0).masked_fill(m, -1e9)`) or an additive
+      band (Gemma-2's `where(tril(ones, -W), finfo.min, causal_mask)`),
       `where(c, 0, x)` with x a fill wherever
       c is false (PyTorch <= 1.12's generate_square_subsequent_mask: `m.float().masked_fill(m
       == 0, -inf).masked_fill(m == 1, 0.0)`), sums of such additive masks,

@@ -933,6 +933,33 @@ class HfUpdateCausalMask(nn.Module):
         return self.o_proj(y)
 
 
+class Gemma2SlidingMask(nn.Module):
+    """Gemma-2's sliding-window mask as transformers builds it: the keys
+    more than W back hidden on top of a causal `triu(full(finfo.min), 1)`
+    by `where(tril(ones, -W), finfo.min, causal_mask)`, added to the
+    scores. Read as causal with a window of W - 1 keys back. Before, a
+    where() filling into an additive mask was not read: no step api."""
+
+    def __init__(self, hidden=16, heads=4, window=3):
+        super().__init__()
+        self.heads, self.head_dim, self.window = heads, hidden // heads, window
+        self.qkv = nn.Linear(hidden, 3 * hidden)
+        self.o = nn.Linear(hidden, hidden)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        q, k, v = (t.view(B, T, self.heads, self.head_dim).transpose(1, 2)
+                   for t in self.qkv(x).split(E, -1))
+        low = torch.finfo(x.dtype).min
+        mask = torch.triu(torch.full((T, T), low, dtype=x.dtype), 1)
+        band = torch.tril(torch.ones(T, T, dtype=torch.bool),
+                          diagonal=-self.window)
+        mask = torch.where(band, torch.tensor(low, dtype=x.dtype), mask)
+        w = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim) + mask
+        y = (w.softmax(-1) @ v).transpose(1, 2).reshape(B, T, E)
+        return self.o(y)
+
+
 class HfMakeCausalMaskAttention(nn.Module):
     """Hugging Face LLaMA/OPT attention (transformers 4.2x eager path):
     the causal mask built at run time by _make_causal_mask

@@ -53,7 +53,8 @@ from attention_models import (  # noqa: F401
     EinsumLayoutAttention,
     AlibiCausal, ArithmeticMaskAttention, BaddbmmAttention, CachedRotary, GatheredRotary,
     HfBartDecoderLayer,
-    Gpt, GptJAttention, GptJScaledAfterMask, HfUpdateCausalMask,
+    Gemma2SlidingMask, Gpt, GptJAttention, GptJScaledAfterMask,
+    HfUpdateCausalMask,
     InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
@@ -575,6 +576,8 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("arithmetic_mask_falcon_rw", lambda: ArithmeticMaskAttention("falcon_rw"),
      14, batch_first_features, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("gemma2_sliding_mask", Gemma2SlidingMask, 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
