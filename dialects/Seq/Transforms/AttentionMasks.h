@@ -85,7 +85,7 @@ std::optional<Band> readSubtractedBand(mlir::Value m);
 /// The band of positions where `m` is 0 when `s * k + m` (`sign` 1) or
 /// `s * k - m` (`sign` -1) masks the scores s, k a 0/1 mask hiding what m
 /// hides: `x * c` with x a 0/1 mask hiding where it is 1 and `sign * c` a
-/// finite fill at most -1e4 (kCheckedFill), which `fill` is set to: Hugging
+/// finite fill at most -1e3 (kCheckedFill), which `fill` is set to: Hugging
 /// Face OpenAIGPT's `w * b + -1e4 * (1 - b)` and GPT-2 <= 2.x's `w * b -
 /// 1e4 * (1 - b)`. Below such a product a fill above -1e9 replaces the
 /// hidden scores (0 there) rather than being added to them, so it is
@@ -131,8 +131,10 @@ constexpr double kMaskedFill = -1e9;
 /// (where / masked_fill, or `s * k + fill * (1 - k)`) are still a mask, on
 /// rows whose largest visible score is above fill + 104: there exp(fill -
 /// max) rounds to 0 in f32. seq-raise-attention raises them with that as
-/// seq.attention's min_row_max, a run-time check.
-constexpr double kCheckedFill = -1e4;
+/// seq.attention's min_row_max, a run-time check. (-1e3 takes in -1e4 as
+/// bfloat16 rounds it, -9984; a row whose every visible score is below
+/// -896 is no model's.)
+constexpr double kCheckedFill = -1e3;
 
 /// How far above a fill a row's largest score must be for the fill's
 /// weight to round to 0: e^-104 is below half of f32's least subnormal.

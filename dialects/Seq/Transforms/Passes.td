@@ -40,8 +40,8 @@ def RaiseAttentionPass : Pass<"seq-raise-attention"> {
       mask`) and `scores * k + m` with k a 0/1 mask that m hides exactly
       where k is 0 (OpenAI GPT's original `w * b + -1e9 * (1 - b)`), each
       broadcasting to the scores from the right. A finite fill in (-1e9,
-      -1e4] (kCheckedFill: GPT-2 <= 4.26's and OpenAIGPT's -1e4, float16's
-      finfo.min) is a mask only where it replaces the hidden scores (where
+      -1e3] (kCheckedFill: GPT-2 <= 4.26's and OpenAIGPT's -1e4, -9984 in
+      bfloat16, float16's finfo.min) is a mask only where it replaces the hidden scores (where
       / masked_fill of a band, or `scores * k + fill * (1 - k)`, `scores *
       k - c * (1 - k)`) and only on rows whose largest visible score is
       104 above it (PyTorch attends to hidden keys otherwise): raised with

@@ -66,6 +66,10 @@ struct Scores {
   // whose largest score is 104 above it: the raised op's min_row_max,
   // checked at run time.
   std::optional<double> replacedFill;
+  // Some replaced fill was in (-1e9, -1e3] before a factor after it: the
+  // check stays when the factor takes it below -1e9 (scores that large
+  // are no longer out of reach).
+  bool fillChecked = false;
   // Some band's finite fill was added to the scores, of a value not read
   // (`s + m` with m <= -1e9 where it hides): it cannot be scaled after.
   bool unknownFill = false;
@@ -119,6 +123,7 @@ bool isCheckedFill(double fill) {
 void addReplacedFill(Scores &scores, double fill) {
   if (std::isfinite(fill))
     scores.replacedFill = std::max(scores.replacedFill.value_or(fill), fill);
+  scores.fillChecked |= isCheckedFill(fill);
 }
 
 /// The scores under `s * k` with k a 0/1 mask (OpenAI GPT's and GPT-2's
@@ -211,7 +216,7 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, Operation *op) {
 
 /// The scores under a filled mask: select(c, fill, s) (masked_fill: c true
 /// where masked) or select(c, s, fill) (where: c true where kept), with
-/// fill <= -1e9, or at most -1e4 (kCheckedFill) where c is a band.
+/// fill <= -1e9, or at most -1e3 (kCheckedFill) where c is a band.
 FailureOr<Scores> matchFilledMask(const Elementwise &e,
                                   arith::SelectOp select) {
   std::optional<BodyLeaf> c = readLeaf(e.op, select.getCondition());
@@ -349,6 +354,7 @@ FailureOr<Scores> matchScoresStep(Value v) {
       if (s->unknownFill || !(c > 0.0))
         return failure();
       if (s->replacedFill) {
+        s->fillChecked |= isCheckedFill(*s->replacedFill);
         *s->replacedFill *= c;
         if (!(*s->replacedFill <= kCheckedFill))
           return failure();
@@ -909,7 +915,7 @@ struct RaiseAttention : RewritePattern {
         // the attention.
         /*empty_row_nan=*/rewriter.getUnitAttr(),
         positions ? rewriter.getI64IntegerAttr(*positions) : IntegerAttr(),
-        s->replacedFill && isCheckedFill(*s->replacedFill)
+        s->replacedFill && (isCheckedFill(*s->replacedFill) || s->fillChecked)
             ? rewriter.getF32FloatAttr(minRowMax(*s->replacedFill))
             : FloatAttr());
     Value result = attention.getResult();
