@@ -544,7 +544,10 @@ bool isHiddenOutside(Value x, const Band &band, bool &infinite, int depth) {
 
 /// The band of an additive mask built from a bool one: where(c, 0, fill)
 /// or where(c, fill, 0) with fill <= -1e9 (Hugging Face's
-/// `full(finfo.min).masked_fill_(cond, 0)`).
+/// `full(finfo.min).masked_fill_(cond, 0)`), where(c, 0, x) with x hidden
+/// wherever c is false, or where(c, fill, x) with x a 0/1 mask that is 0
+/// exactly where c keeps (Falcon-RW) or an additive band (Gemma-2's
+/// window on a causal mask: the bands intersected).
 std::optional<Band> readSelectedAdditiveBand(Value m, bool &infinite,
                                              int depth) {
   std::optional<Elementwise> e = matchElementwise(m);
