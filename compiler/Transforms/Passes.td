@@ -886,7 +886,11 @@ def OutlineAttentionKernelsPass
     slice of a fused QKV projection) without copying them. Only the
     function body's own attentions are outlined: one in a loop (a
     hand-written `seq.scan`'s step) stays inline, where the loop's
-    temporaries are allocated once before it.
+    temporaries are allocated once before it. A kind with `min_row_max`,
+    whose check fails on the data rather than the shapes, also takes its
+    call's index (an i64 argument marked `seqc.call_site`; the kernel's op
+    lists the calls' origins in `seqc.call_sites`), so that the check's
+    message names the attention that failed.
 
     `causal(top_left)` becomes `causal(bottom_right)` when the query and key
     lengths are provably the same (self-attention over one sequence: the
