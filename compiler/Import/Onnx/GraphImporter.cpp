@@ -405,9 +405,10 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
         mlir::emitWarning(FileLineColLoc::get(context, path, 0, 0))
             << "initializer '" << init.name()
             << "' is float64 (and maybe more weights, inputs and outputs: a "
-               "model.double() export): seqc computes in float32, rounding "
-               "float64 weights and inputs, and float64 outputs are float32 "
-               "results widened";
+               "model.double() export, or a Python float that torch's "
+               "exporter kept as a double constant, as in torch.where(c, x, "
+               "-1e9)): seqc computes in float32, rounding float64 weights "
+               "and inputs, and float64 outputs are float32 results widened";
       warnedF64 = true;
       SmallVector<float> narrowed;
       for (double x : attr->getValues<double>())
@@ -918,8 +919,9 @@ Value floatInput(GraphImporter &g, unsigned i) {
       mlir::emitWarning(g.loc)
           << "node '" << g.node->name() << "' (" << g.node->op_type()
           << "): float64 values reach this node; seqc computes them in "
-             "float32 (as eager PyTorch does for a scripted model's Python "
-             "floats)";
+             "float32 (as eager PyTorch does with the Python floats that "
+             "torch's exporter typed as double, as in torch.where(c, x, "
+             "-1e9) or a scripted model's masked_fill)";
       g.warnedF64 = true;
     }
     FailureOr<Value> narrowed = buildElementwise(
