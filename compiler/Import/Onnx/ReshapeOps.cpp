@@ -411,15 +411,20 @@ Value reshapeTo(GraphImporter &g, Value x, ArrayRef<OpFoldResult> sizes) {
                  getReassociationIndicesForCollapse(staticShape, t.getShape());
              re && oneDynamicPerGroup(resultType, *re)) {
     // Likewise an expand: only where each group's sizes provably multiply
-    // to its source dimension ([x, y] to [y', x', 1] is no split of x).
-    bool proven = true;
+    // to its source dimension ([x, y] to [y', x', 1] is no split of x) --
+    // but one: where every other group is proven, the element counts agree
+    // exactly when that one does, which the expand checks when it runs
+    // (llama2.c's `freqs_cos[:T].view(1, T', 1, D)`, T' read off another
+    // tensor: unit dimensions added, no data moved, so a stream still sees
+    // the table's rows).
+    int64_t unproven = 0;
     for (auto [i, group] : llvm::enumerate(*re)) {
       SmallVector<OpFoldResult> parts;
       for (int64_t d : group)
         parts.push_back(sizes[d]);
-      proven &= isSameProduct(g, parts, {in[i]});
+      unproven += !isSameProduct(g, parts, {in[i]});
     }
-    if (proven)
+    if (unproven <= 1)
       return tensor::ExpandShapeOp::create(g.builder, g.loc, resultType, x, *re,
                                            sizes);
   }

@@ -490,6 +490,19 @@ def write_error_inputs(in_dir):
                                             name="Gather_11", axis=1),
          [f32("x", ["B", "T", 4])],
          [helper.make_tensor("i", TensorProto.INT64, [], [-9])])
+    # A view adding unit dimensions whose one run-time size is read off
+    # another input (llama2.c's freqs.view(1, T, 1, D)): an expand_shape,
+    # its size checked when it runs.
+    graph = helper.make_graph(
+        [node("Shape", ["n"], ["ns"]),
+         node("Concat", ["one", "ns", "one", "six"], ["shape"], axis=0),
+         node("Reshape", ["x", "shape"], ["y"], name="Reshape_11")],
+        "reshape_size_of_other", [f32("x", ["A", 6]), f32("n", ["B"])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=[ints("one", [1]), ints("six", [6])])
+    with open(os.path.join(in_dir, "reshape_size_of_other.onnx"), "wb") as f:
+        f.write(helper.make_model(graph, opset_imports=[
+            helper.make_opsetid("", 14)]).SerializeToString())
     save("reshape_zero_and_infer", node("Reshape", ["x", "s"], ["y"],
                                         name="Reshape_9", allowzero=1),
          [f32("x", ["B", "T", 4])], [ints("s", [0, -1])])

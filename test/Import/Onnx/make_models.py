@@ -579,6 +579,8 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("gemma2_sliding_mask", Gemma2SlidingMask, 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("head_rotary_viewed", lambda: HeadRotary("viewed"), 14, features16,
+     ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

@@ -74,9 +74,12 @@ class HeadRotary(nn.Module):
     and sin buffers of 32 positions sliced `[:T]` (lit-gpt's build_rope_cache
     and apply_rope, rotate_half style), broadcast as they are
     ("broadcast") or made [1, 1, T, D] first ("unsqueezed": `cos[:T][None,
-    None]`, as hand-written LLaMA code does), then causal attention. Before,
-    the Unsqueeze after the slice stopped the step api ("a slice whose
-    bounds are run-time sizes may select time steps")."""
+    None]`, as hand-written LLaMA code does; "viewed": `cos.view(1, 1,
+    q.size(2), D)`, llama2.c's reshape_for_broadcast), then causal
+    attention. Before, the Unsqueeze after the slice, and the view (a
+    Reshape through 1-D, since q's T is not provably the table slice's),
+    stopped the step api ("a slice whose bounds are run-time sizes may
+    select time steps")."""
 
     def __init__(self, form, hidden=16, heads=4):
         super().__init__()
@@ -101,6 +104,11 @@ class HeadRotary(nn.Module):
         cos, sin = self.cos[:T], self.sin[:T]
         if self.form == "unsqueezed":
             cos, sin = cos[None, None], sin[None, None]
+        elif self.form == "viewed":
+            # llama2.c's reshape_for_broadcast: a view to q's shape with
+            # the other dimensions 1, T read off q rather than the table.
+            shape = [d if i >= 2 else 1 for i, d in enumerate(q.shape)]
+            cos, sin = cos.view(shape), sin.view(shape)
         q, k = self.rope(q, cos, sin), self.rope(k, cos, sin)
         w = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim)
         w = w.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1),
