@@ -556,12 +556,11 @@ bool expandSymbolicInts(GraphImporter &g) {
   std::optional<int64_t> target = getConstantIntValue(shape->front());
   if (!target || *target < 0 || *target > kMaxExpandedInts)
     return false;
-  int64_t length = elems.size();
-  if (*target != 1 && *target != length) {
-    if (length != 1)
-      return false; // (the tensor path says why)
-    elems.assign(*target, elems.front());
-  }
+  std::optional<size_t> length = broadcastLength(elems.size(), *target);
+  if (!length)
+    return false; // (the tensor path says why)
+  if (*length != elems.size())
+    elems.assign(*length, elems.front());
   g.setOutput(0, symbolic(elems, /*scalar=*/false));
   return true;
 }

@@ -490,6 +490,10 @@ def write_error_inputs(in_dir):
                                             name="Gather_11", axis=1),
          [f32("x", ["B", "T", 4])],
          [helper.make_tensor("i", TensorProto.INT64, [], [-9])])
+    # INT64_MIN as the index: no axis is that long (and -i would wrap).
+    save("gather_int64_min", node("Gather", ["x", "i"], ["y"],
+                                  name="Gather_12", axis=1),
+         [f32("x", ["B", "T", 4])], [ints("i", [-2**63])])
     # A view adding unit dimensions whose one run-time size is read off
     # another input (llama2.c's freqs.view(1, T, 1, D)): an expand_shape,
     # its size checked when it runs.
