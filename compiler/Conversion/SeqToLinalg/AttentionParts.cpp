@@ -163,9 +163,11 @@ void createRowMaxCheck(OpBuilder &b, seq::AttentionOp op, Value rowMax) {
         ": {} query row(s) have no score at or above its "
         "min_row_max, " +
         bound +
-        ": below it, the finite score the model's mask gives the keys it "
-        "hides would weigh in the model's softmax, and this attention, "
-        "which skips those keys, would differ");
+        ": the model's mask gives the keys it hides a finite score 104 "
+        "below that, which PyTorch's softmax weighs on rows whose scores "
+        "are this low (it attends to hidden, later keys there), and this "
+        "attention, which skips them, would differ; a mask filled with "
+        "-1e9 or less (torch.finfo(dtype).min) hides them on any input");
   };
   seq::CheckOp check = seq::createCheck(
       b, loc, none, rows,
