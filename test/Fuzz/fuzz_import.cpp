@@ -51,6 +51,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const std::string path = "/tmp/seqc-fuzz-" +
                                   std::to_string(getpid()) +
                                   SEQC_FUZZ_EXTENSION;
+  // The file is removed when the process exits, else every run left one.
+  static const int removeAtExit =
+      std::atexit([] { std::remove(path.c_str()); });
+  (void)removeAtExit;
   FILE *f = std::fopen(path.c_str(), "wb");
   if (!f)
     return 0;

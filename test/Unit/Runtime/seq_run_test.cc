@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -52,12 +53,37 @@ Result SeqRun(const std::vector<std::string> &args,
   return r;
 }
 
+// Removes the test directories when every test of this process passed
+// (ctest runs one test per process); a failed test's files stay for a look.
+// Without it each run left 9 directories named by pid in /tmp.
+class RemoveTestDirs : public ::testing::Environment {
+public:
+  void TearDown() override {
+    if (!::testing::UnitTest::GetInstance()->Passed())
+      return;
+    for (const std::string &dir : dirs) {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  }
+  std::vector<std::string> dirs;
+};
+
+RemoveTestDirs &testDirs() {
+  static auto *env = static_cast<RemoveTestDirs *>(
+      ::testing::AddGlobalTestEnvironment(new RemoveTestDirs));
+  return *env;
+}
+// Registered before main, so its TearDown runs after the tests.
+const RemoveTestDirs &kRegistered = testDirs();
+
 // A fresh directory per test.
 std::string TestDir() {
   const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string dir = ::testing::TempDir() + "/seq_run_" +
                     std::to_string(getpid()) + "_" + info->name();
   mkdir(dir.c_str(), 0755);
+  testDirs().dirs.push_back(dir);
   return dir;
 }
 
