@@ -1488,3 +1488,96 @@ func.func @pairs_of_steps(%x: tensor<?x?x8xf32> {seq.dims = ["T", "B", ""], seq.
   } -> tensor<?x?xf32>
   return %y, %m : tensor<?x1x?x8xf32>, tensor<?x?xf32>
 }
+
+// -----
+
+// A causal mask made per call and cut from `kl - ql` to `kl` (Qwen-1's
+// `tril(ones(kl, kl))[kl - ql:kl, :kl]`), dropped into the attention's
+// causal flag and read only by its extent checks: its bounds are run-time
+// sizes and nothing else, so a chunk's check compares what a full run of
+// that length compares. The mask stays as it is in the step.
+// CHECK-LABEL: func.func @per_call_mask_cut_step(
+// CHECK: tensor.extract_slice %{{.+}} : tensor<?x?xi1> to tensor<?x?xi1>
+// CHECK: seq.attention {{.+}} causal(bottom_right)
+// CHECK: seq.check %{{.+}}, shape "attention mask rows are {}"
+func.func @per_call_mask_cut(%q: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]}) -> tensor<?x2x?x4xf32> {
+  %c2 = arith.constant 2 : index
+  %c0 = arith.constant 0 : index
+  %ql = tensor.dim %q, %c2 : tensor<?x2x?x4xf32>
+  %kl = tensor.dim %q, %c2 : tensor<?x2x?x4xf32>
+  %e = tensor.empty(%kl, %kl) : tensor<?x?xi1>
+  %tril = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} outs(%e : tensor<?x?xi1>) {
+  ^bb0(%out: i1):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %keep = arith.cmpi sle, %j, %i : index
+    linalg.yield %keep : i1
+  } -> tensor<?x?xi1>
+  %start = arith.subi %kl, %ql : index
+  %first = arith.maxsi %start, %c0 : index
+  %rows = arith.subi %kl, %first : index
+  %cut = tensor.extract_slice %tril[%first, 0] [%rows, %kl] [1, 1] : tensor<?x?xi1> to tensor<?x?xi1>
+  %o = seq.attention %q, %q, %q causal(top_left) : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>) -> tensor<?x2x?x4xf32>
+  %r = tensor.dim %cut, %c0 : tensor<?x?xi1>
+  %same = arith.cmpi eq, %r, %ql : index
+  %found = arith.index_cast %r : index to i64
+  seq.check %same, shape "attention mask rows are {}" found %found
+  return %o : tensor<?x2x?x4xf32>
+}
+
+// -----
+
+// The same cut with a fixed bound (`[:, :16]`): a chunk of 4 steps would
+// pass a check that a whole stream of 20 fails, so the mask is per step.
+// expected-error @+1 {{the model cannot be streamed: 'linalg.generic' at}}
+func.func @mask_cut_fixed_bound(%q: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]}) -> tensor<?x2x?x4xf32> {
+  %c2 = arith.constant 2 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %kl = tensor.dim %q, %c2 : tensor<?x2x?x4xf32>
+  %e = tensor.empty(%kl, %kl) : tensor<?x?xi1>
+  %tril = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} outs(%e : tensor<?x?xi1>) {
+  ^bb0(%out: i1):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %keep = arith.cmpi sle, %j, %i : index
+    linalg.yield %keep : i1
+  } -> tensor<?x?xi1>
+  %cols = arith.minsi %kl, %c16 : index
+  %cut = tensor.extract_slice %tril[0, 0] [%kl, %cols] [1, 1] : tensor<?x?xi1> to tensor<?x?xi1>
+  %o = seq.attention %q, %q, %q causal(top_left) : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>) -> tensor<?x2x?x4xf32>
+  %n = tensor.dim %cut, %c1 : tensor<?x?xi1>
+  %same = arith.cmpi eq, %n, %kl : index
+  %found = arith.index_cast %n : index to i64
+  seq.check %same, shape "attention mask columns are {}" found %found
+  return %o : tensor<?x2x?x4xf32>
+}
+
+// -----
+
+// The per-call cut whose rows also size a tensor the model computes with:
+// its sizes are not only checked, so the mask is per step.
+// expected-error @+1 {{the model cannot be streamed: 'linalg.generic' at}}
+func.func @mask_cut_sizes_a_value(%q: tensor<?x2x?x4xf32> {seq.dims = ["B", "", "T", ""]}) -> (tensor<?x2x?x4xf32>, tensor<?xf32>) {
+  %c2 = arith.constant 2 : index
+  %c0 = arith.constant 0 : index
+  %one = arith.constant 1.0 : f32
+  %ql = tensor.dim %q, %c2 : tensor<?x2x?x4xf32>
+  %kl = tensor.dim %q, %c2 : tensor<?x2x?x4xf32>
+  %e = tensor.empty(%kl, %kl) : tensor<?x?xi1>
+  %tril = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} outs(%e : tensor<?x?xi1>) {
+  ^bb0(%out: i1):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %keep = arith.cmpi sle, %j, %i : index
+    linalg.yield %keep : i1
+  } -> tensor<?x?xi1>
+  %start = arith.subi %kl, %ql : index
+  %rows = arith.subi %kl, %start : index
+  %cut = tensor.extract_slice %tril[%start, 0] [%rows, %kl] [1, 1] : tensor<?x?xi1> to tensor<?x?xi1>
+  %o = seq.attention %q, %q, %q causal(top_left) : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>) -> tensor<?x2x?x4xf32>
+  %r = tensor.dim %cut, %c0 : tensor<?x?xi1>
+  %ones = tensor.empty(%r) : tensor<?xf32>
+  %filled = linalg.fill ins(%one : f32) outs(%ones : tensor<?xf32>) -> tensor<?xf32>
+  return %o, %filled : tensor<?x2x?x4xf32>, tensor<?xf32>
+}

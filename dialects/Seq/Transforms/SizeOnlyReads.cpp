@@ -111,6 +111,75 @@ static bool slicesChunkInvariantShape(tensor::ExtractSliceOp slice) {
   return true;
 }
 
+/// Whether scalar `v` reaches nothing but run-time checks (seq.check's
+/// condition or the value its message shows), through arith.
+static bool onlyChecks(Value v, int depth) {
+  if (depth > 16)
+    return false;
+  return llvm::all_of(v.getUsers(), [&](Operation *user) {
+    if (isa<CheckOp>(user))
+      return true;
+    return isa<arith::ArithDialect>(user->getDialect()) && isPure(user) &&
+           llvm::all_of(user->getResults(), [&](Value result) {
+             return onlyChecks(result, depth + 1);
+           });
+  });
+}
+
+/// Whether scalar `v` is computed by arith from run-time sizes and no
+/// constant but 0 and ONNX's open ends (at least 2^31): the bounds of an
+/// ONNX Slice from `kl - ql` to `kl`, clamped to the source's length.
+static bool isScaleFreeSize(Value v, int depth) {
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return *c == 0 || *c >= (int64_t{1} << 31) || *c <= -(int64_t{1} << 31);
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 16)
+    return false;
+  if (auto dim = dyn_cast<tensor::DimOp>(def)) {
+    std::optional<int64_t> index = dim.getConstantIndex();
+    auto type = dyn_cast<RankedTensorType>(dim.getSource().getType());
+    return index && type && type.isDynamicDim(*index);
+  }
+  return isa<arith::ArithDialect>(def->getDialect()) && isPure(def) &&
+         llvm::all_of(def->getOperands(), [&](Value operand) {
+           return isScaleFreeSize(operand, depth + 1);
+         });
+}
+
+/// Whether `slice`'s sizes are read by nothing but run-time checks (a
+/// raised attention mask's extent checks) and its bounds are computed from
+/// run-time sizes alone (isScaleFreeSize): Qwen-1's per-call
+/// `tril(ones(kl, kl)).view(1, 1, kl, kl)[:, :, kl - ql:kl, :kl]`. Such a
+/// bound is a multiple of the length, so in a chunk of c steps a check
+/// compares what the full run of c steps compares: it passes for every
+/// length or fails with its message for every length; no value depends on
+/// the sizes. (A fixed bound, a table of block_size steps or `[:16]`,
+/// would let chunks pass a check that the whole stream fails: refused.)
+static bool slicesOnlyForChecks(tensor::ExtractSliceOp slice) {
+  RankedTensorType source = slice.getSourceType();
+  for (int64_t d = 0; d < source.getRank(); ++d) {
+    OpFoldResult offset = slice.getMixedOffsets()[d];
+    OpFoldResult size = slice.getMixedSizes()[d];
+    if (!source.isDynamicDim(d)) {
+      if (!getConstantIntValue(offset) || !getConstantIntValue(size))
+        return false;
+      continue;
+    }
+    auto scaleFree = [](OpFoldResult bound) {
+      if (auto value = dyn_cast<Value>(bound))
+        return isScaleFreeSize(value, 0);
+      return getConstantIntValue(bound) == 0;
+    };
+    if (!scaleFree(offset) || !scaleFree(size))
+      return false;
+  }
+  return slice.hasUnitStride() &&
+         llvm::all_of(slice->getUsers(), [](Operation *user) {
+           auto dim = dyn_cast<tensor::DimOp>(user);
+           return dim && onlyChecks(dim.getResult(), 0);
+         });
+}
+
 /// Whether `op` itself may be read only for its sizes (its users aside).
 /// Only destination-style linalg ops (whose sizes are their inits', which
 /// are checked where they are made), reshapes, slices of a constant table
@@ -122,8 +191,8 @@ static bool slicesChunkInvariantShape(tensor::ExtractSliceOp slice) {
 static bool mayBeReadOnlyForSizes(Operation *op) {
   auto slice = dyn_cast<tensor::ExtractSliceOp>(op);
   return op->getNumResults() != 0 && isMemoryEffectFree(op) &&
-         (!slice || slicesConstant(slice) ||
-          slicesChunkInvariantShape(slice)) &&
+         (!slice || slicesConstant(slice) || slicesChunkInvariantShape(slice) ||
+          slicesOnlyForChecks(slice)) &&
          (slice || isa<linalg::LinalgOp, tensor::ExpandShapeOp,
                        tensor::CollapseShapeOp, tensor::CastOp>(op));
 }

@@ -960,6 +960,34 @@ class Gemma2SlidingMask(nn.Module):
         return self.o(y)
 
 
+class Qwen1CausalMask(nn.Module):
+    """Qwen-1's attention (modeling_qwen.py, trust_remote_code): the causal
+    mask made per call, `tril(ones((kl, kl), bool)).view(1, 1, kl, kl)`
+    cut to `[:, :, kl - ql:kl, :kl]`, and `where(mask, w, finfo.min)`.
+    The slice's start `kl - ql` is not a constant: before, the mask kept
+    for its extent checks blocked the step api ("'/Trilu' reads its own
+    iteration index")."""
+
+    def __init__(self, hidden=16, heads=4):
+        super().__init__()
+        self.heads, self.head_dim = heads, hidden // heads
+        self.c_attn = nn.Linear(hidden, 3 * hidden)
+        self.c_proj = nn.Linear(hidden, hidden, bias=False)
+
+    def forward(self, x):
+        B, T, E = x.shape
+        q, k, v = (t.view(B, T, self.heads, self.head_dim).permute(0, 2, 1, 3)
+                   for t in self.c_attn(x).split(E, dim=2))
+        w = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
+        ql, kl = q.size(-2), k.size(-2)
+        mask = torch.tril(torch.ones((kl, kl), dtype=torch.bool))
+        mask = mask.view(1, 1, kl, kl)[:, :, kl - ql:kl, :kl]
+        fill = torch.tensor(torch.finfo(w.dtype).min, dtype=w.dtype)
+        w = torch.where(mask, w, fill).softmax(dim=-1)
+        y = torch.matmul(w, v).transpose(1, 2).contiguous().view(B, T, E)
+        return self.c_proj(y)
+
+
 class HfMakeCausalMaskAttention(nn.Module):
     """Hugging Face LLaMA/OPT attention (transformers 4.2x eager path):
     the causal mask built at run time by _make_causal_mask

@@ -54,7 +54,7 @@ from attention_models import (  # noqa: F401
     AlibiCausal, ArithmeticMaskAttention, BaddbmmAttention, CachedRotary, GatheredRotary,
     HfBartDecoderLayer,
     Gemma2SlidingMask, Gpt, GptJAttention, GptJScaledAfterMask,
-    HfUpdateCausalMask,
+    HfUpdateCausalMask, Qwen1CausalMask,
     InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
@@ -581,6 +581,8 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("head_rotary_viewed", lambda: HeadRotary("viewed"), 14, features16,
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("qwen1_causal_mask", Qwen1CausalMask, 14, features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
