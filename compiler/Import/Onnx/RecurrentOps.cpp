@@ -11,6 +11,7 @@
 #include "dialects/Seq/IR/SeqOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 using namespace mlir;
 using namespace seqc;
@@ -267,6 +268,64 @@ FailureOr<RecurrentInputs> readRecurrentInputs(GraphImporter &g,
   return in;
 }
 
+/// Whether `v` is computed from no graph input (nor loop-carried value):
+/// constants and what they are expanded or reshaped into.
+bool isComputedFromConstants(Value v) {
+  SmallVector<Value> stack{v};
+  llvm::DenseSet<Operation *> seen;
+  while (!stack.empty()) {
+    Value next = stack.pop_back_val();
+    Operation *def = next.getDefiningOp();
+    if (!def)
+      return false;
+    if (!seen.insert(def).second)
+      continue;
+    if (seen.size() > 256)
+      return false;
+    llvm::append_range(stack, def->getOperands());
+    // (Values its regions read from outside count as its operands.)
+    llvm::SetVector<Value> captured;
+    getUsedValuesDefinedAbove(def->getRegions(), captured);
+    llvm::append_range(stack, captured);
+  }
+  return true;
+}
+
+/// Warns where an initial state (initial_h, initial_c) has a batch fixed in
+/// the model while X's batch is a run-time size: torch.onnx writes the zero
+/// state of an LSTM or GRU run on a pack_padded_sequence as a constant of
+/// the batch it traced, and the model then runs at that batch only (ONNX
+/// Runtime refuses other batches too). At run time the mismatch is reported
+/// on whichever input's batch is checked first (often sequence_lens), so
+/// the cause is named here, once per node.
+void warnFixedStateBatch(GraphImporter &g, Value x, seq::Layout layout,
+                         ArrayRef<std::pair<StringRef, Value>> states) {
+  unsigned xBatch = layout == seq::Layout::batch_major ? 0 : 1;
+  unsigned stateBatch = layout == seq::Layout::batch_major ? 0 : 1;
+  auto xType = cast<RankedTensorType>(x.getType());
+  if (xType.getRank() != 3 || !xType.isDynamicDim(xBatch))
+    return;
+  for (auto [name, state] : states) {
+    auto type = state ? dyn_cast<RankedTensorType>(state.getType()) : nullptr;
+    if (!type || type.getRank() != 3 || type.isDynamicDim(stateBatch) ||
+        !isComputedFromConstants(state))
+      continue;
+    int64_t batch = type.getDimSize(stateBatch);
+    mlir::emitWarning(g.loc)
+        << "node '" << g.node->name() << "' (" << g.node->op_type()
+        << "): " << name << " is computed from constants with a batch of "
+        << batch << " (dimension " << stateBatch << " of " << type
+        << "), while X's batch is a run-time size: the model runs at batch "
+        << batch
+        << " only (torch.onnx writes the zero initial state of an "
+           "RNN, LSTM or GRU run on a pack_padded_sequence this way, sized "
+           "for the batch it traced); pass the initial state as a model "
+           "input (lstm(x, (h0, c0)) with h0 and c0 among the export's "
+           "inputs), or export at the batch you run";
+    return;
+  }
+}
+
 LogicalResult importRnn(GraphImporter &g) {
   if (failed(g.checkAttrs({"activation_alpha", "activation_beta", "activations",
                            "clip", "direction", "hidden_size", "layout"})))
@@ -278,6 +337,7 @@ LogicalResult importRnn(GraphImporter &g) {
   FailureOr<CommonAttrs> c = convertCommon(g, w, r, 1, 1);
   if (failed(c))
     return failure();
+  warnFixedStateBatch(g, x, c->layout, {{"initial_h", h0}});
   auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
   auto op = seq::RnnOp::create(g.builder, g.loc, yType, hType, x, w, r, b, h0,
                                lens, uint64_t(c->hiddenSize), c->direction,
@@ -300,6 +360,7 @@ LogicalResult importLstm(GraphImporter &g) {
   FailureOr<CommonAttrs> c = convertCommon(g, w, r, 4, 3);
   if (failed(c))
     return failure();
+  warnFixedStateBatch(g, x, c->layout, {{"initial_h", h0}, {"initial_c", c0}});
   int64_t inputForget = g.intAttr("input_forget", 0);
   auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
   auto op = seq::LstmOp::create(
@@ -324,6 +385,7 @@ LogicalResult importGru(GraphImporter &g) {
   FailureOr<CommonAttrs> c = convertCommon(g, w, r, 3, 2);
   if (failed(c))
     return failure();
+  warnFixedStateBatch(g, x, c->layout, {{"initial_h", h0}});
   int64_t lbr = g.intAttr("linear_before_reset", 0);
   auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
   auto op = seq::GruOp::create(g.builder, g.loc, yType, hType, x, w, r, b, h0,

@@ -744,6 +744,24 @@ def write_edge_inputs(in_dir):
         "RNN", ["x", "W", "R"], ["y"], name="RNN_8", hidden_size=2 ** 31)],
         [f32("x", ["T", "B", 3]), f32("W", [1, "G", 3]),
          f32("R", [1, "G", "H"])], [f32("y", ["T", 1, "B", 2])])
+    # An LSTM's zero initial state as torch.onnx writes it for a packed
+    # sequence: Expand of 0 to a constant [D, B, H] of the traced batch
+    # (2), while x's batch is dynamic. The model runs at batch 2 only;
+    # compiling warns and names the cause.
+    state_rng = np.random.default_rng(5)
+    state_weight = lambda n, s: helper.make_tensor(
+        n, TensorProto.FLOAT, s,
+        state_rng.standard_normal(s).astype(np.float32).ravel().tolist())
+    save("constant_state_batch", [
+        helper.make_node("Expand", ["zero", "state_shape"], ["h0"],
+                         name="/l/Expand"),
+        helper.make_node("LSTM", ["x", "W", "R", "", "", "h0", "h0"], ["y"],
+                         name="/l/LSTM", hidden_size=4)],
+        [f32("x", ["T", "B", 3])], [f32("y", ["T", 1, "B", 4])],
+        [state_weight("W", [1, 16, 3]), state_weight("R", [1, 16, 4]),
+         helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0]),
+         helper.make_tensor("state_shape", TensorProto.INT64, [3],
+                            [1, 2, 4])])
     # F.logsigmoid as torch 1.13 exports it: Log(Sigmoid(x)).
     save("log_sigmoid", [
         helper.make_node("Sigmoid", ["x"], ["s"], name="sigmoid"),
