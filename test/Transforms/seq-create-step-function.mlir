@@ -382,7 +382,7 @@ func.func @bidirectional_attention(%q: tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf3
 
 // -----
 
-// expected-error @+1 {{an explicit mask spans the whole sequence and cannot be cut into chunks; streaming attention supports `causal` (and `window`) only}}
+// expected-error @+1 {{an explicit mask spans the whole sequence and cannot be cut into chunks; streaming attention supports `causal` (and `window`) only (a causal decoder exported with a key padding mask, tgt_key_padding_mask or a padding attention_mask, streams exported without it}}
 func.func @masked_attention(%q: tensor<1x2x?x4xf32>, %m: tensor<?x?xf32>) -> tensor<1x2x?x4xf32> {
   %o = seq.attention %q, %q, %q mask(%m) causal(top_left) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<?x?xf32>) -> tensor<1x2x?x4xf32>
   return %o : tensor<1x2x?x4xf32>
@@ -394,7 +394,7 @@ func.func @masked_attention(%q: tensor<1x2x?x4xf32>, %m: tensor<?x?xf32>) -> ten
 // could be read off the model's masks (a causal mask combined with a key
 // padding mask, say): the reason says so instead of calling the model
 // one without a causal mask.
-// expected-error @+1 {{attention whose mask is not a causal band alone reads future steps: its mask, kept whole (a causal mask combined with a key padding mask, or one seqc does not read as causal), spans the whole sequence; only a causal (or sliding-window) mask streams (cross-attention to a decoder's memory streams when its keys follow back to an input dimension named other than the time axis, S of memory [S, B, E])}}
+// expected-error @+1 {{attention whose mask is not a causal band alone reads future steps: its mask, kept whole (a causal mask combined with a key padding mask, or one seqc does not read as causal), spans the whole sequence; only a causal (or sliding-window) mask streams (a causal decoder exported with a key padding mask, tgt_key_padding_mask or a padding attention_mask, streams exported without it: a stream has no padding, and for right-padded rows a causal mask already hides every padded key from the real steps) (cross-attention to a decoder's memory streams when its keys follow back to an input dimension named other than the time axis, S of memory [S, B, E])}}
 func.func @mask_without_causal(%q: tensor<1x2x?x4xf32>, %m: tensor<?x?xf32>) -> tensor<1x2x?x4xf32> {
   %o = seq.attention %q, %q, %q mask(%m) : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<?x?xf32>) -> tensor<1x2x?x4xf32>
   return %o : tensor<1x2x?x4xf32>

@@ -75,6 +75,15 @@ bool readsFutureSteps(AttentionOp op, StreamState &s) {
          !s.isOtherInputDimension(op.getQuery(), 2, op.getKey(), 2);
 }
 
+/// What to do with a decoder trained with a key padding mask (its export
+/// keeps tgt_key_padding_mask or attention_mask): right padding hides keys
+/// after a row's last real step, which a causal mask hides already.
+constexpr const char *kPaddingHint =
+    " (a causal decoder exported with a key padding mask, "
+    "tgt_key_padding_mask or a padding attention_mask, streams exported "
+    "without it: a stream has no padding, and for right-padded rows a "
+    "causal mask already hides every padded key from the real steps)";
+
 /// Why such an attention cannot stream. A mask operand is what was left of
 /// the model's masks once no causal band could be read off them: often a
 /// causal mask combined with a key padding mask (nn.MultiheadAttention's
@@ -96,7 +105,7 @@ std::string whyFutureSteps(AttentionOp op) {
                      "combined with a key padding mask, or one seqc does not "
                      "read as causal), spans the whole sequence; only a "
                      "causal (or sliding-window) mask streams") +
-         cross;
+         kPaddingHint + cross;
 }
 
 /// Attention over another input's steps (a decoder's cross-attention to
@@ -139,9 +148,11 @@ LogicalResult carryAttention(AttentionOp op, StreamState &s) {
   if (!op.getCausal())
     return carryCrossAttention(op, s);
   if (op.getMask())
-    return s.fail(op, "an explicit mask spans the whole sequence and cannot be "
-                      "cut into chunks; streaming attention supports `causal` "
-                      "(and `window`) only");
+    return s.fail(op, std::string("an explicit mask spans the whole "
+                                  "sequence and cannot be cut into chunks; "
+                                  "streaming attention supports `causal` "
+                                  "(and `window`) only") +
+                          kPaddingHint);
   auto keyType = cast<RankedTensorType>(op.getKey().getType());
   auto valueType = cast<RankedTensorType>(op.getValue().getType());
   if (keyType.isDynamicDim(1) || keyType.isDynamicDim(3) ||
