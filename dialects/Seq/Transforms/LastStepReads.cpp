@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 using namespace mlir;
 
@@ -172,18 +173,33 @@ LogicalResult StepBuilder::checkFinalStateUses(ArrayRef<Value> finalStates) {
   llvm::DenseMap<Value, Operation *> origin;
   for (Value v : finalStates)
     origin[v] = v.getDefiningOp();
+  // A use inside an op's regions (TopK's selection loop reading the last
+  // step's logits) is that op's, with what else its regions read.
+  Block &body = step.getBody().front();
+  auto usersOf = [&](Value v) {
+    SetVector<Operation *> users;
+    for (Operation *user : v.getUsers())
+      if (Operation *top = body.findAncestorOpInBlock(*user))
+        users.insert(top);
+    return users;
+  };
+  auto readBy = [](Operation *op) {
+    SetVector<Value> read(op->operand_begin(), op->operand_end());
+    getUsedValuesDefinedAbove(op->getRegions(), read);
+    return read;
+  };
   for (size_t i = 0; i < tainted.size(); ++i)
-    for (Operation *user : tainted[i].getUsers())
+    for (Operation *user : usersOf(tainted[i]))
       if (!isa<func::ReturnOp, tensor::DimOp>(user))
         for (Value result : user->getResults())
           if (tainted.insert(result))
             origin[result] = origin[tainted[i]];
   for (Value value : tainted) {
     Operation *source = origin[value];
-    for (Operation *user : value.getUsers()) {
+    for (Operation *user : usersOf(value)) {
       if (isa<func::ReturnOp, tensor::DimOp>(user))
         continue;
-      for (Value operand : user->getOperands())
+      for (Value operand : readBy(user))
         if (isa<ShapedType>(operand.getType()) && !tainted.contains(operand) &&
             !isTimeFree(operand, step, memo))
           return fail(user, "it combines " + describeFinal(source) +

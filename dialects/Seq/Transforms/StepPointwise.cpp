@@ -344,6 +344,37 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
                         " as a value (a branch on x.size(1), a number made "
                         "of it): along time, a chunk's size is its own, not "
                         "the stream's");
+  // Loops and branches of their own (TopK's selection loop, a scripted
+  // `if`) over tensors without the stream's time axis: the next token's
+  // logits read off the last step, `topk(softmax(logits[:, -1]), k)`. A
+  // chunk computes from its values what the run computes from its own, so
+  // every run-time dimension read or made must follow back to an input
+  // dimension that no chunk splits (the batch).
+  if (op->getNumRegions() != 0) {
+    // (Its results are sized by what it reads: an scf.for's by its
+    // iter_args, a branch's by what it yields, made of what it reads.)
+    llvm::SetVector<Value> read(op->operand_begin(), op->operand_end());
+    getUsedValuesDefinedAbove(op->getRegions(), read);
+    SmallVector<std::pair<Value, unsigned>> dims;
+    for (Value v : read)
+      if (auto type = dyn_cast<RankedTensorType>(v.getType()))
+        for (int64_t d = 0; d < type.getRank(); ++d)
+          if (type.isDynamicDim(d))
+            dims.push_back({v, (unsigned)d});
+    // Sizes read as values inside (a loop bound of x.size(1)).
+    op->walk([&](Operation *inner) {
+      for (auto [tensor, d] : findRunTimeSizeOperands(inner))
+        if (!op->isAncestor(tensor.getParentRegion()->getParentOp()))
+          dims.push_back({tensor, (unsigned)d});
+    });
+    if (dims.empty())
+      return success();
+    return requireUnchunked(op, dims,
+                            "not known to act on each time step "
+                            "independently (a loop or branch of its own "
+                            "streams over tensors without the time axis, "
+                            "such as the last step's logits)");
+  }
   return fail(op, "not known to act on each time step independently");
 }
 

@@ -39,7 +39,8 @@ import numpy as np
 import torch
 
 from stream_models import (  # noqa: F401
-    LastStepEveryStep, LastStepSpread, NextTokenLogits, ScriptedLstmCellCat,
+    LastStepEveryStep, LastStepSpread, NextTokenLogits, NextTokenTopK,
+    ScriptedLstmCellCat, TopKOverTime,
     ScriptedZipLoop,
     ScriptedHeadsLoop,
     ScriptedUnbindLastStep, LastStepNormalizedHeads, ScriptedLengthBranch,
@@ -583,6 +584,10 @@ MODELS = [
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("qwen1_causal_mask", Qwen1CausalMask, 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("next_token_topk", NextTokenTopK, 14, tokens11, ["probs", "tokens"],
+     {"ids": {0: "B", 1: "T"}, "probs": {0: "B"}, "tokens": {0: "B"}}),
+    ("topk_over_time", TopKOverTime, 14, features4, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B"}}),
 ]
 
 

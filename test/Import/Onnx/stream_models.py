@@ -47,6 +47,32 @@ class NextTokenLogits(nn.Module):
         return self.out(y[:, -1, :])
 
 
+class NextTokenTopK(NextTokenLogits):
+    """The decoder exported for sampling: the 3 most likely next tokens
+    and their probabilities at temperature 0.7, `topk(softmax(logits[:,
+    -1] / 0.7), 3)`. TopK is a loop of its own over the last step's
+    logits, which have no time axis: before, no step function ("'scf.for'
+    at node '/TopK': not known to act on each time step
+    independently")."""
+
+    def forward(self, ids):  # [B, T]
+        logits = super().forward(ids)
+        return torch.topk(F.softmax(logits / 0.7, dim=-1), 3)
+
+
+class TopKOverTime(nn.Module):
+    """The 2 largest of each LSTM output feature over the time steps,
+    `topk(lstm(x)[0], 2, dim=1)`: a selection over the whole sequence,
+    which no stream can make (no step function, naming the TopK)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 8, batch_first=True)
+
+    def forward(self, x):
+        return torch.topk(self.lstm(x)[0], 2, dim=1)[0]
+
+
 class LastStepEveryStep(nn.Module):
     """An LSTM's output plus its last step at every step, `y + y[:, -1:]`:
     each step reads the sequence's end."""
