@@ -332,27 +332,36 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   if ((isa<arith::ArithDialect, math::MathDialect>(op->getDialect())) &&
       op->hasTrait<OpTrait::Elementwise>())
     return success();
-  // (A scripted `if x.size(1) > 1:`, a size made a tensor.)
+  // (A scripted `if x.size(1) > 1:`, a size made a tensor; inside an op's
+  // regions too, a loop bound of x.size(1).)
+  SmallVector<std::pair<Value, unsigned>> sizes;
+  op->walk([&](Operation *inner) {
+    for (auto [tensor, d] : findRunTimeSizeOperands(inner))
+      if (!op->isAncestor(tensor.getParentRegion()->getParentOp()))
+        sizes.push_back({tensor, (unsigned)d});
+  });
   SmallVector<std::string> sizesRead;
-  for (auto [value, d] : findRunTimeSizeOperands(op))
+  for (auto [value, d] : sizes)
     if (auto dim = traceToModelInput(value, d, op))
       if (!llvm::is_contained(sizesRead, describeInputDim(*dim)))
         sizesRead.push_back(describeInputDim(*dim));
-  if (!sizesRead.empty())
-    return fail(op, "computes with the run-time size of " +
-                        llvm::join(sizesRead, " and ") +
-                        " as a value (a branch on x.size(1), a number made "
-                        "of it): along time, a chunk's size is its own, not "
-                        "the stream's");
+  std::string sizesWhy =
+      "computes with the run-time size of " + llvm::join(sizesRead, " and ") +
+      " as a value (a branch on x.size(1), a number made of it): along "
+      "time, a chunk's size is its own, not the stream's";
+  const char *regionWhy =
+      "not known to act on each time step independently (a loop or branch "
+      "of its own streams over tensors without the time axis, such as the "
+      "last step's logits)";
   // Loops and branches of their own (TopK's selection loop, a scripted
   // `if`) over tensors without the stream's time axis: the next token's
   // logits read off the last step, `topk(softmax(logits[:, -1]), k)`. A
   // chunk computes from its values what the run computes from its own, so
-  // every run-time dimension read or made must follow back to an input
-  // dimension that no chunk splits (the batch).
+  // every run-time dimension read, or read as a value (TopK's K of a sort,
+  // the batch size), must follow back to an input dimension that no chunk
+  // splits (the batch). (Its results are sized by what it reads: an
+  // scf.for's by its iter_args, a branch's by what it yields.)
   if (op->getNumRegions() != 0) {
-    // (Its results are sized by what it reads: an scf.for's by its
-    // iter_args, a branch's by what it yields, made of what it reads.)
     llvm::SetVector<Value> read(op->operand_begin(), op->operand_end());
     getUsedValuesDefinedAbove(op->getRegions(), read);
     SmallVector<std::pair<Value, unsigned>> dims;
@@ -361,20 +370,16 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
         for (int64_t d = 0; d < type.getRank(); ++d)
           if (type.isDynamicDim(d))
             dims.push_back({v, (unsigned)d});
-    // Sizes read as values inside (a loop bound of x.size(1)).
-    op->walk([&](Operation *inner) {
-      for (auto [tensor, d] : findRunTimeSizeOperands(inner))
-        if (!op->isAncestor(tensor.getParentRegion()->getParentOp()))
-          dims.push_back({tensor, (unsigned)d});
-    });
-    if (dims.empty())
-      return success();
-    return requireUnchunked(op, dims,
-                            "not known to act on each time step "
-                            "independently (a loop or branch of its own "
-                            "streams over tensors without the time axis, "
-                            "such as the last step's logits)");
+    if (!sizes.empty() &&
+        failed(requireUnchunked(
+            op, sizes, sizesRead.empty() ? Twine(regionWhy) : Twine(sizesWhy))))
+      return failure();
+    if (!dims.empty() && failed(requireUnchunked(op, dims, regionWhy)))
+      return failure();
+    return success();
   }
+  if (!sizesRead.empty())
+    return fail(op, sizesWhy);
   return fail(op, "not known to act on each time step independently");
 }
 
