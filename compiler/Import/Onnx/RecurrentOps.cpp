@@ -326,6 +326,18 @@ void warnFixedStateBatch(GraphImporter &g, Value x, seq::Layout layout,
   }
 }
 
+/// A flag attribute (LSTM's input_forget, GRU's linear_before_reset): 0 or
+/// 1, the values the ONNX operator schema gives it; any other is an error
+/// rather than read as true.
+FailureOr<bool> flagAttr(GraphImporter &g, StringRef name) {
+  int64_t value = g.intAttr(name, 0);
+  if (value != 0 && value != 1) {
+    g.nodeError() << name << " " << value << " is not 0 or 1";
+    return failure();
+  }
+  return value == 1;
+}
+
 LogicalResult importRnn(GraphImporter &g) {
   if (failed(g.checkAttrs({"activation_alpha", "activation_beta", "activations",
                            "clip", "direction", "hidden_size", "layout"})))
@@ -361,12 +373,14 @@ LogicalResult importLstm(GraphImporter &g) {
   if (failed(c))
     return failure();
   warnFixedStateBatch(g, x, c->layout, {{"initial_h", h0}, {"initial_c", c0}});
-  int64_t inputForget = g.intAttr("input_forget", 0);
+  FailureOr<bool> inputForget = flagAttr(g, "input_forget");
+  if (failed(inputForget))
+    return failure();
   auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
   auto op = seq::LstmOp::create(
       g.builder, g.loc, yType, hType, hType, x, w, r, b, h0, c0, p,
       /*projection=*/Value(), lens, uint64_t(c->hiddenSize), c->direction,
-      c->layout, c->activations, c->clip, inputForget != 0);
+      c->layout, c->activations, c->clip, *inputForget);
   g.setOutput(0, op.getY());
   g.setOutput(1, op.getYH());
   g.setOutput(2, op.getYC());
@@ -386,11 +400,13 @@ LogicalResult importGru(GraphImporter &g) {
   if (failed(c))
     return failure();
   warnFixedStateBatch(g, x, c->layout, {{"initial_h", h0}});
-  int64_t lbr = g.intAttr("linear_before_reset", 0);
+  FailureOr<bool> lbr = flagAttr(g, "linear_before_reset");
+  if (failed(lbr))
+    return failure();
   auto [yType, hType] = resultTypes(x, *c, c->hiddenSize);
   auto op = seq::GruOp::create(g.builder, g.loc, yType, hType, x, w, r, b, h0,
                                lens, uint64_t(c->hiddenSize), c->direction,
-                               c->layout, c->activations, c->clip, lbr != 0);
+                               c->layout, c->activations, c->clip, *lbr);
   g.setOutput(0, op.getY());
   g.setOutput(1, op.getYH());
   return success();

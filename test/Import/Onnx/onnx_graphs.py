@@ -762,6 +762,17 @@ def write_edge_inputs(in_dir):
          helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0]),
          helper.make_tensor("state_shape", TensorProto.INT64, [3],
                             [1, 2, 4])])
+    # Flags of values other than 0 and 1, which were read as true.
+    save("bad_linear_before_reset", [helper.make_node(
+        "GRU", ["x", "W", "R"], ["y"], name="GRU_9", hidden_size=2,
+        linear_before_reset=7)],
+        [f32("x", ["T", "B", 3])], [f32("y", ["T", 1, "B", 2])],
+        [state_weight("W", [1, 6, 3]), state_weight("R", [1, 6, 2])])
+    save("bad_input_forget", [helper.make_node(
+        "LSTM", ["x", "W", "R"], ["y"], name="LSTM_9", hidden_size=2,
+        input_forget=-1)],
+        [f32("x", ["T", "B", 3])], [f32("y", ["T", 1, "B", 2])],
+        [state_weight("W", [1, 8, 3]), state_weight("R", [1, 8, 2])])
     # F.logsigmoid as torch 1.13 exports it: Log(Sigmoid(x)).
     save("log_sigmoid", [
         helper.make_node("Sigmoid", ["x"], ["s"], name="sigmoid"),
