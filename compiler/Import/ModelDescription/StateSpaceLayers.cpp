@@ -75,12 +75,17 @@ FailureOr<Val> Emitter::emitMamba(const Val &x) {
   FailureOr<WeightTensor> outProj = read("out_proj.weight", 2,
                                          "[d_model, d_inner]");
   if (failed(xProj) || failed(dtBias) || failed(skip) || failed(outProj) ||
-      failed(expectShape(*xProj, {dtRank + 2 * dState, dInner},
-                         "dt_rank + 2 * d_state rows of d_inner")) ||
+      failed(expectShape(
+          *xProj, {dtRank + 2 * dState, dInner},
+          "dt_rank + 2 * d_state rows of d_inner (dt_rank = " +
+              std::to_string(dtRank) +
+              " from dt_proj.weight, d_state = " + std::to_string(dState) +
+              " and d_inner = " + std::to_string(dInner) + " from A_log)")) ||
       failed(expectShape(*dtProj, {dInner, dtRank}, "d_inner rows")) ||
       failed(expectShape(*dtBias, {dInner}, "d_inner")) ||
       failed(expectShape(*skip, {dInner}, "d_inner")) ||
-      failed(expectShape(*outProj, {*dModel, dInner}, "d_model rows of d_inner")))
+      failed(
+          expectShape(*outProj, {*dModel, dInner}, "d_model rows of d_inner")))
     return failure();
   Value convBias;
   if (boolKw("conv_bias", true)) {
