@@ -877,12 +877,28 @@ static void checkExpandShape(tensor::ExpandShapeOp op) {
     Value extent = cb.dim(op.getSrc(), d);
     if (matchPattern(exact, m_One()) && isStaticallyEqual(extent, product))
       continue;
+    // The sizes it is split into, run-time ones as '?': a chunked scan's
+    // [?, 4] must be a multiple of 4 (Mamba-2's SSD chunks).
+    std::string into;
+    int64_t fixed = 1, unknown = 0;
+    for (int64_t r : group) {
+      std::optional<int64_t> size = getConstantIntValue(outputs[r]);
+      into += (into.empty() ? "" : ", ") +
+              (size ? std::to_string(*size) : std::string("?"));
+      fixed *= size.value_or(1);
+      unknown += !size;
+    }
+    std::string multiple =
+        unknown == 1 && fixed > 1
+            ? ": it must be a multiple of " + std::to_string(fixed)
+            : "";
     cb.check(arith::AndIOp::create(
                  cb.b, cb.loc, exact,
                  cb.cmp(arith::CmpIPredicate::eq, extent, product)),
              extent,
              "dimension " + std::to_string(d) +
-                 " is {}, which the reshape does not split into its sizes");
+                 " is {}, which the reshape does not split into its sizes [" +
+                 into + "]" + multiple);
   }
 }
 

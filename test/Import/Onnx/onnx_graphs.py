@@ -773,6 +773,13 @@ def write_edge_inputs(in_dir):
         input_forget=-1)],
         [f32("x", ["T", "B", 3])], [f32("y", ["T", 1, "B", 2])],
         [state_weight("W", [1, 8, 3]), state_weight("R", [1, 8, 2])])
+    # Time split into chunks of 2 (a chunked scan's view(B, -1, 2, 4)): a
+    # run of odd length fails naming the multiple.
+    save("reshape_into_chunks", [helper.make_node(
+        "Reshape", ["x", "chunks"], ["y"], name="Reshape_12")],
+        [f32("x", ["B", "T", 4])], [f32("y", ["B", "C", 2, 4])],
+        [helper.make_tensor("chunks", TensorProto.INT64, [4],
+                            [0, -1, 2, 4])])
     # F.logsigmoid as torch 1.13 exports it: Log(Sigmoid(x)).
     save("log_sigmoid", [
         helper.make_node("Sigmoid", ["x"], ["s"], name="sigmoid"),
