@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Seq/Transforms/AttentionHeads.h"
+#include "dialects/Seq/Transforms/AttentionMaskOperands.h"
 #include "dialects/Seq/Transforms/AttentionMasks.h"
 #include "dialects/Seq/Transforms/Passes.h"
 #include "dialects/Seq/Transforms/RaisingMatchers.h"
@@ -73,6 +74,17 @@ struct Scores {
   // Some band's finite fill was added to the scores, of a value not read
   // (`s + m` with m <= -1e9 where it hides): it cannot be scaled after.
   bool unknownFill = false;
+  // The first mask was a band replacing the scores it hides by a fill
+  // (`where(c, s, fill)`, Hugging Face GPT-2's `where(causal, w,
+  // finfo.min)`): its i1 `c`, true where hidden when `filledWhereTrue`.
+  // With an additive mask after it (the padding `attention_mask`) and a
+  // huge fill, the two are one additive mask operand instead of `causal`
+  // (see createFilledPlusAdditive): exact, rows whose visible keys are all
+  // padded included, which `causal` would average over the visible keys
+  // alone.
+  Value filledBand;
+  bool filledWhereTrue = false;
+  bool maskAfterFilledBand = false;
   SmallVector<DroppedMask> dropped;
   SmallVector<Value> chain; // every value from q k^T to the softmax input
   // The [B * H, Lq, Lk] scores are a collapse of 4-D ones (BART's and
@@ -207,6 +219,7 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, Operation *op) {
     } else if (!scores->mask) {
       scores->mask = m->tensor;
       scores->maskMap = m->map;
+      scores->maskAfterFilledBand = static_cast<bool>(scores->filledBand);
     } else
       return failure(); // two masks that are not bands
     return scores;
@@ -240,6 +253,7 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
       band = fillWhereTrue ? readMaskedBand(c->tensor)
                            : readKeptBand(c->tensor);
     if (band) {
+      bool first = !scores->band && !scores->mask && scores->dropped.empty();
       // A finite fill underflows to exactly the weights 0 that a skipped
       // key gives (scores below 1e9 in magnitude), on every row that keeps
       // a key (checked when raising).
@@ -247,6 +261,10 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
                          c->tensor, c->map)))
         return failure();
       addReplacedFill(*scores, *fill->scalar);
+      if (first && std::isfinite(*fill->scalar)) {
+        scores->filledBand = c->tensor;
+        scores->filledWhereTrue = fillWhereTrue;
+      }
       return scores;
     }
     // A finite fill (Hugging Face's finfo.min) on a fully masked row is a
@@ -504,53 +522,6 @@ void joinBatchExtents(OpBuilder &b, Location loc, ArrayRef<Value *> values,
   }
 }
 
-/// `c` with every element negated (i1).
-Value createNot(OpBuilder &b, Location loc, Value c) {
-  auto type = cast<RankedTensorType>(c.getType());
-  Value init = createEmptyTensor(b, loc, tensor::getMixedSizes(b, loc, c),
-                                 type.getElementType());
-  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, ValueRange{c}, ValueRange{init},
-             ArrayRef<AffineMap>{id, id},
-             SmallVector<utils::IteratorType>(type.getRank(),
-                                              utils::IteratorType::parallel),
-             [](OpBuilder &nb, Location l, ValueRange a) {
-               Value one = arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
-               linalg::YieldOp::create(
-                   nb, l, arith::XOrIOp::create(nb, l, a[0], one).getResult());
-             })
-      .getResult(0);
-}
-
-/// The f32 additive mask `where(c, fill, 0)` (`hiddenWhereTrue`) or
-/// `where(c, 0, fill)` of the i1 `c`.
-Value createFilledAdditive(OpBuilder &b, Location loc, Value c,
-                           bool hiddenWhereTrue, double fill) {
-  auto type = cast<RankedTensorType>(c.getType());
-  Type f32 = b.getF32Type();
-  Value init = createEmptyTensor(b, loc, tensor::getMixedSizes(b, loc, c), f32);
-  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{c}, ValueRange{init},
-             ArrayRef<AffineMap>{id, id},
-             SmallVector<utils::IteratorType>(type.getRank(),
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location l, ValueRange a) {
-               Value hidden = arith::ConstantOp::create(
-                   nb, l, nb.getF32FloatAttr(static_cast<float>(fill)));
-               Value kept =
-                   arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0.0f));
-               linalg::YieldOp::create(
-                   nb, l,
-                   arith::SelectOp::create(nb, l, a[0],
-                                           hiddenWhereTrue ? hidden : kept,
-                                           hiddenWhereTrue ? kept : hidden)
-                       .getResult());
-             })
-      .getResult(0);
-}
-
 /// k as [.., Lk, D] from the [.., D, Lk] operand of q k^T: undoes the last
 /// transpose, folding it into the one before.
 Value keysFromTransposed(OpBuilder &b, Location loc, Value kt) {
@@ -754,6 +725,14 @@ struct RaiseAttention : RewritePattern {
       rank = 4;
     }
 
+    // A band filled by where(c, s, fill) with a huge fill and an additive
+    // mask added after it: one additive mask operand, as written (see
+    // Scores::filledBand).
+    bool bandIntoMask = rank == 4 && !s->lifted && s->band && s->filledBand &&
+                        s->maskAfterFilledBand && s->dropped.size() == 1 &&
+                        !s->maskFill && !s->negateMask && s->replacedFill &&
+                        *s->replacedFill <= kHugeFill &&
+                        tensorType(s->mask).getElementType().isF32();
     std::optional<BandAttributes> bandAttrs;
     if (s->band) {
       // The query and key lengths as q and k decide them (the scores'
@@ -763,8 +742,10 @@ struct RaiseAttention : RewritePattern {
       OpFoldResult lq = getDecidedSize(s->q, r - 2),
                    lk = getDecidedSize(s->k, s->kTransposed ? kr - 2 : kr - 1);
       bandAttrs = attributesForBand(rewriter, *s->band, lq, lk);
-      if (!bandAttrs ||
-          (s->finiteBand && (s->mask || !rowsNeverEmpty(*s, scoresType))))
+      if (bandIntoMask)
+        bandAttrs.reset();
+      else if (!bandAttrs ||
+               (s->finiteBand && (s->mask || !rowsNeverEmpty(*s, scoresType))))
         return failure();
     }
     Value q = s->q, kOperand = s->k;
@@ -858,7 +839,11 @@ struct RaiseAttention : RewritePattern {
       v = v0->value;
       joinBatchExtents(rewriter, loc, {&q, &k, &v}, 1);
     }
-    if (mask && s->maskFill)
+    if (bandIntoMask)
+      mask = createFilledPlusAdditive(rewriter, loc, s->filledBand,
+                                      s->filledWhereTrue, *s->replacedFill,
+                                      mask, scoresType.getRank());
+    else if (mask && s->maskFill)
       mask = createFilledAdditive(rewriter, loc, mask, s->negateMask,
                                   *s->maskFill);
     else if (mask && s->negateMask)

@@ -55,7 +55,8 @@ from attention_models import (  # noqa: F401
     AlibiCausal, ArithmeticMaskAttention, BaddbmmAttention, CachedRotary, GatheredRotary,
     HfBartDecoderLayer,
     Gemma2SlidingMask, Gpt, GptJAttention, GptJScaledAfterMask,
-    HfUpdateCausalMask, Qwen1CausalMask,
+    HfUpdateCausalMask, Qwen1CausalMask, HfGpt2PaddedAttention,
+    left_padded_mask_inputs,
     InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
     HfMakeCausalMaskAttention, HfPositionIds, HfRmsNorms, KV_CACHE_AXES,
@@ -588,6 +589,9 @@ MODELS = [
      {"ids": {0: "B", 1: "T"}, "probs": {0: "B"}, "tokens": {0: "B"}}),
     ("topk_over_time", TopKOverTime, 14, features4, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B"}}),
+    ("gpt2_padding_mask", HfGpt2PaddedAttention, 14, left_padded_mask_inputs,
+     ["y"], {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
+             "y": {0: "B", 1: "T"}}),
 ]
 
 
