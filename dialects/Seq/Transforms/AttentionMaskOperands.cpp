@@ -65,6 +65,26 @@ Value createFilledAdditive(OpBuilder &b, Location loc, Value c,
       .getResult(0);
 }
 
+Value createClampedAdditive(OpBuilder &b, Location loc, Value m, double clamp) {
+  auto type = cast<RankedTensorType>(m.getType());
+  Value init = createEmptyTensor(b, loc, tensor::getMixedSizes(b, loc, m),
+                                 type.getElementType());
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{m}, ValueRange{init},
+             ArrayRef<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(type.getRank(),
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               Value low = arith::ConstantOp::create(
+                   nb, l, nb.getF32FloatAttr(static_cast<float>(clamp)));
+               linalg::YieldOp::create(
+                   nb, l,
+                   arith::MaximumFOp::create(nb, l, a[0], low).getResult());
+             })
+      .getResult(0);
+}
+
 Value createFilledPlusAdditive(OpBuilder &b, Location loc, Value c,
                                bool hiddenWhereTrue, double fill, Value m,
                                int64_t rank) {

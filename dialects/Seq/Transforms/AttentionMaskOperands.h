@@ -37,6 +37,16 @@ mlir::Value createFilledPlusAdditive(mlir::OpBuilder &b, mlir::Location loc,
                                      mlir::Value c, bool hiddenWhereTrue,
                                      double fill, mlir::Value m, int64_t rank);
 
+/// The largest clamp createClampedAdditive takes: -2^127.
+constexpr double kClampedMaskFill = -1.7014118346046923e38;
+
+/// The f32 mask `max(m, clamp)` for `clamp <= kClampedMaskFill`: for every
+/// finite score s of magnitude below 2^102, `max(s + m, clamp)` equals
+/// `s + max(m, clamp)` (m above -2^126 keeps s + m above the clamp; a
+/// larger m absorbs s, as does the clamp).
+mlir::Value createClampedAdditive(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value m, double clamp);
+
 } // namespace seqc::seq
 
 #endif // SEQC_DIALECTS_SEQ_TRANSFORMS_ATTENTIONMASKOPERANDS_H

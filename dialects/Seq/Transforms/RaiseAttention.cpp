@@ -85,6 +85,11 @@ struct Scores {
   Value filledBand;
   bool filledWhereTrue = false;
   bool maskAfterFilledBand = false;
+  // The f32 mask operand was added and the sum clamped from below at this
+  // value, at most kClampedMaskFill (Hugging Face LLaMA/OPT 4.2x-4.3x's
+  // `torch.max(w + (causal + padding), finfo.min)`): the operand becomes
+  // max(mask, clamp) (see createClampedAdditive).
+  std::optional<double> maskClamp;
   SmallVector<DroppedMask> dropped;
   SmallVector<Value> chain; // every value from q k^T to the softmax input
   // The [B * H, Lq, Lk] scores are a collapse of 4-D ones (BART's and
@@ -302,8 +307,19 @@ FailureOr<Scores> matchClampedScores(const Elementwise &e, Operation *max) {
         !(*c->scalar <= kMaskedFill))
       continue;
     FailureOr<Scores> scores = matchScores(s->tensor);
-    if (failed(scores) || scores->mask)
+    if (failed(scores))
       return failure();
+    if (scores->mask) {
+      // An additive mask operand clamped with it: max(s + m, c) is
+      // s + max(m, c) for c <= -2^127 (see createClampedAdditive), also on
+      // rows whose keys are all hidden, which the clamp makes c, not -inf.
+      if (scores->band || scores->maskFill || scores->negateMask ||
+          scores->maskClamp || !(*c->scalar <= kClampedMaskFill) ||
+          !getElementTypeOrSelf(scores->mask.getType()).isF32())
+        return failure();
+      scores->maskClamp = *c->scalar;
+      return scores;
+    }
     if (scores->band) {
       scores->finiteBand = true;
       addReplacedFill(*scores, *c->scalar);
@@ -843,6 +859,8 @@ struct RaiseAttention : RewritePattern {
       mask = createFilledPlusAdditive(rewriter, loc, s->filledBand,
                                       s->filledWhereTrue, *s->replacedFill,
                                       mask, scoresType.getRank());
+    else if (mask && s->maskClamp)
+      mask = createClampedAdditive(rewriter, loc, mask, *s->maskClamp);
     else if (mask && s->maskFill)
       mask = createFilledAdditive(rewriter, loc, mask, s->negateMask,
                                   *s->maskFill);

@@ -661,14 +661,20 @@ func.func @arange_not_band(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: te
 
 // -----
 
-// The clamp after a dense run-time mask: a row the mask hides entirely
-// would be the mean of v (the clamped fills are finite), not
-// seq.attention's zeros: not raised.
+// The clamp after a dense run-time mask (Hugging Face LLaMA/OPT 4.2x's
+// torch.max(w + mask, finfo.min)): raised with the clamp moved onto the
+// mask, max(s + m, min) = s + max(m, min), so a row the mask hides
+// entirely is the mean of v, as the clamped fills make it in PyTorch
+// (before: not raised, for want of that row).
 #id3 = affine_map<(n, i, j) -> (n, i, j)>
 #s3 = affine_map<(n, i, j) -> ()>
 // CHECK-LABEL: func.func @clamp_after_dense_mask
-// CHECK-NOT: seq.attention
-// CHECK: linalg.softmax
+// CHECK: %[[CLAMPED:.+]] = linalg.generic {{.+}} ins(%arg3 : tensor<2x4x4xf32>)
+// CHECK: arith.maximumf %{{.+}}, %{{.+}} : f32
+// CHECK: %[[M:.+]] = tensor.expand_shape %[[CLAMPED]]
+// CHECK: seq.attention %{{.+}}, %{{.+}}, %{{.+}} mask(%[[M]]) {empty_row_nan, scale = 1.000000e+00 : f32}
+// CHECK-NOT: linalg.softmax
+// CHECK: return
 func.func @clamp_after_dense_mask(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>, %m: tensor<2x4x4xf32>) -> tensor<2x4x8xf32> {
   %zero = arith.constant 0.0 : f32
   %es = tensor.empty() : tensor<2x4x4xf32>
@@ -680,6 +686,38 @@ func.func @clamp_after_dense_mask(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>,
     linalg.yield %r : f32
   } -> tensor<2x4x4xf32>
   %minT = arith.constant dense<-3.40282347E+38> : tensor<f32>
+  %clamped = linalg.generic {indexing_maps = [#id3, #s3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%w, %minT : tensor<2x4x4xf32>, tensor<f32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.maximumf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%clamped : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+// The same clamped at -1e9: max(s + m, -1e9) is not s + max(m, -1e9)
+// for a mask near -1e9 (s would shift it across the clamp): not raised.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#s3 = affine_map<(n, i, j) -> ()>
+// CHECK-LABEL: func.func @small_clamp_after_dense_mask
+// CHECK-NOT: seq.attention
+// CHECK: linalg.softmax
+func.func @small_clamp_after_dense_mask(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>, %m: tensor<2x4x4xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %w = linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s, %m : tensor<2x4x4xf32>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %minT = arith.constant dense<-1.0e9> : tensor<f32>
   %clamped = linalg.generic {indexing_maps = [#id3, #s3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%w, %minT : tensor<2x4x4xf32>, tensor<f32>) outs(%es : tensor<2x4x4xf32>) {
   ^bb0(%a: f32, %b: f32, %o: f32):
     %r = arith.maximumf %a, %b : f32

@@ -1061,6 +1061,32 @@ class HfMakeCausalMaskAttention(nn.Module):
         return self.o_proj(out)
 
 
+class HfLlamaPaddedAttention(HfMakeCausalMaskAttention):
+    """The same run with a padding attention_mask, as LLaMA and OPT in
+    transformers 4.2x-4.3x combine them: `_make_causal_mask(..) +
+    _expand_mask(attention_mask)` (both finfo.min where they hide, -inf
+    where both do) added to the scores, then `torch.max(w, finfo.min)`.
+    Raised to one seq.attention with the mask operand `max(mask,
+    finfo.min)`: exact on every row, also one whose keys are all hidden
+    (the clamp makes them finfo.min: the mean of v). Before, the attention
+    was not raised (the written ops)."""
+
+    def forward(self, x, attention_mask):
+        B, T, E = x.shape
+        q, k, v = (p(x).view(B, T, self.heads, self.head_dim).transpose(1, 2)
+                   for p in (self.q_proj, self.k_proj, self.v_proj))
+        w = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(self.head_dim)
+        expanded = attention_mask[:, None, None, :].expand(B, 1, T, T)
+        inverted = 1.0 - expanded.to(w.dtype)
+        padding = inverted.masked_fill(inverted.to(torch.bool),
+                                       torch.finfo(w.dtype).min)
+        w = w + (self.make_causal_mask(B, T, w.dtype) + padding)
+        w = torch.max(w, torch.tensor(torch.finfo(w.dtype).min))
+        w = nn.functional.softmax(w, dim=-1, dtype=torch.float32).to(q.dtype)
+        out = torch.matmul(w, v).transpose(1, 2).reshape(B, T, E)
+        return self.o_proj(out)
+
+
 class HfPositionIds(nn.Module):
     """Hugging Face GPT2Model's embeddings: input_ids.view(-1, T) and
     position_ids = arange(0, T).unsqueeze(0).view(-1, T), a Reshape whose

@@ -56,6 +56,7 @@ from attention_models import (  # noqa: F401
     HfBartDecoderLayer,
     Gemma2SlidingMask, Gpt, GptJAttention, GptJScaledAfterMask,
     HfUpdateCausalMask, Qwen1CausalMask, HfGpt2PaddedAttention,
+    HfLlamaPaddedAttention,
     left_padded_mask_inputs,
     InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
@@ -590,6 +591,9 @@ MODELS = [
     ("topk_over_time", TopKOverTime, 14, features4, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B"}}),
     ("gpt2_padding_mask", HfGpt2PaddedAttention, 14, left_padded_mask_inputs,
+     ["y"], {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
+             "y": {0: "B", 1: "T"}}),
+    ("llama_padding_mask", HfLlamaPaddedAttention, 14, left_padded_mask_inputs,
      ["y"], {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
              "y": {0: "B", 1: "T"}}),
 ]
