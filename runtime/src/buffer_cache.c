@@ -55,12 +55,13 @@ static void source_free(buffer_cache *cache, void *block) {
   cache->source.free(cache->source.state, block);
 }
 
-buffer_cache *buffer_cache_create(void) {
+buffer_cache *seqc_buffer_cache_create(void) {
   buffer_source system = {system_alloc, system_free, NULL};
-  return buffer_cache_create_with_source(&system);
+  return seqc_buffer_cache_create_with_source(&system);
 }
 
-buffer_cache *buffer_cache_create_with_source(const buffer_source *source) {
+buffer_cache *
+seqc_buffer_cache_create_with_source(const buffer_source *source) {
   buffer_cache *cache = calloc(1, sizeof(*cache));
   if (!cache)
     return NULL;
@@ -90,7 +91,7 @@ static void release_idle(buffer_cache *cache) {
   cache->idle_bytes = cache->small_idle_bytes = 0;
 }
 
-void buffer_cache_destroy(buffer_cache *cache) {
+void seqc_buffer_cache_destroy(buffer_cache *cache) {
   if (!cache)
     return;
   release_idle(cache);
@@ -99,7 +100,7 @@ void buffer_cache_destroy(buffer_cache *cache) {
   free(cache);
 }
 
-void buffer_cache_trim(buffer_cache *cache) {
+void seqc_buffer_cache_trim(buffer_cache *cache) {
   if (!cache)
     return;
   pthread_mutex_lock(&cache->lock);
@@ -107,7 +108,7 @@ void buffer_cache_trim(buffer_cache *cache) {
   pthread_mutex_unlock(&cache->lock);
 }
 
-void buffer_cache_stats(buffer_cache *cache, seqc_memory_stats *stats) {
+void seqc_buffer_cache_stats(buffer_cache *cache, seqc_memory_stats *stats) {
   memset(stats, 0, sizeof(*stats));
   if (!cache)
     return;
@@ -191,7 +192,7 @@ static void put_idle(buffer_cache *cache, const run_allocations *run,
     cache->idle_bytes += size;
 }
 
-void run_allocations_init(run_allocations *run, buffer_cache *cache) {
+void seqc_run_allocations_init(run_allocations *run, buffer_cache *cache) {
   run->cache = cache;
   run->blocks = run->local;
   run->count = 0;
@@ -199,9 +200,10 @@ void run_allocations_init(run_allocations *run, buffer_cache *cache) {
   run->live_bytes = run->peak_bytes = 0;
 }
 
-void run_allocations_attach(run_allocations *run, seqc_model_context *context) {
-  context->alloc = run_allocations_alloc;
-  context->free = run_allocations_free;
+void seqc_run_allocations_attach(run_allocations *run,
+                                 seqc_model_context *context) {
+  context->alloc = seqc_run_allocations_alloc;
+  context->free = seqc_run_allocations_free;
   context->allocator = run;
 }
 
@@ -249,7 +251,8 @@ static void count_system_allocation(buffer_cache *cache) {
   pthread_mutex_unlock(&cache->lock);
 }
 
-void *run_allocations_alloc(void *allocator, size_t alignment, size_t size) {
+void *seqc_run_allocations_alloc(void *allocator, size_t alignment,
+                                 size_t size) {
   run_allocations *run = allocator;
   if (size > SIZE_MAX - (BUFFER_CACHE_ALIGNMENT - 1))
     return NULL;
@@ -295,7 +298,7 @@ void *run_allocations_alloc(void *allocator, size_t alignment, size_t size) {
   return tracked ? block : NULL;
 }
 
-void run_allocations_free(void *allocator, void *block) {
+void seqc_run_allocations_free(void *allocator, void *block) {
   run_allocations *run = allocator;
   if (!block)
     return;
@@ -316,14 +319,14 @@ void run_allocations_free(void *allocator, void *block) {
     free(block);
 }
 
-void run_allocations_hand_over(run_allocations *run, const void *block) {
+void seqc_run_allocations_hand_over(run_allocations *run, const void *block) {
   run_block found;
   pthread_mutex_lock(&run->cache->lock);
   untrack(run, block, &found);
   pthread_mutex_unlock(&run->cache->lock);
 }
 
-void run_allocations_finish(run_allocations *run) {
+void seqc_run_allocations_finish(run_allocations *run) {
   buffer_cache *cache = run->cache;
   pthread_mutex_lock(&cache->lock);
   for (size_t i = 0; i < run->count; ++i) {
@@ -335,5 +338,5 @@ void run_allocations_finish(run_allocations *run) {
   pthread_mutex_unlock(&cache->lock);
   if (run->blocks != run->local)
     free(run->blocks);
-  run_allocations_init(run, cache);
+  seqc_run_allocations_init(run, cache);
 }

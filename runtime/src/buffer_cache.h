@@ -36,7 +36,7 @@ extern "C" {
 typedef struct buffer_cache buffer_cache;
 
 // Where a cache's blocks come from and go back to. A cache of
-// buffer_cache_create takes aligned_alloc/free; a CUDA model's takes CUDA
+// seqc_buffer_cache_create takes aligned_alloc/free; a CUDA model's takes CUDA
 // managed memory (cuda.c), whose blocks the runtime never hands to the
 // caller (they are not free()'s).
 typedef struct buffer_source {
@@ -46,13 +46,13 @@ typedef struct buffer_source {
 } buffer_source;
 
 // NULL when out of memory. Thread-safe: runs of one model may overlap.
-buffer_cache *buffer_cache_create(void);
-buffer_cache *buffer_cache_create_with_source(const buffer_source *source);
+buffer_cache *seqc_buffer_cache_create(void);
+buffer_cache *seqc_buffer_cache_create_with_source(const buffer_source *source);
 // Frees every idle block; NULL is a no-op.
-void buffer_cache_destroy(buffer_cache *cache);
+void seqc_buffer_cache_destroy(buffer_cache *cache);
 // Frees the idle blocks (seqc_rt_model_trim).
-void buffer_cache_trim(buffer_cache *cache);
-void buffer_cache_stats(buffer_cache *cache, seqc_memory_stats *stats);
+void seqc_buffer_cache_trim(buffer_cache *cache);
+void seqc_buffer_cache_stats(buffer_cache *cache, seqc_memory_stats *stats);
 
 typedef struct run_block {
   void *block;
@@ -74,16 +74,17 @@ typedef struct run_allocations {
 } run_allocations;
 
 // `cache` must not be NULL (a model handle always has one).
-void run_allocations_init(run_allocations *run, buffer_cache *cache);
+void seqc_run_allocations_init(run_allocations *run, buffer_cache *cache);
 // Points the context's alloc/free/allocator at `run`.
-void run_allocations_attach(run_allocations *run, seqc_model_context *context);
+void seqc_run_allocations_attach(run_allocations *run,
+                                 seqc_model_context *context);
 // seqc_model_context.alloc / .free with `allocator` = the run.
-void *run_allocations_alloc(void *run, size_t alignment, size_t size);
-void run_allocations_free(void *run, void *block);
+void *seqc_run_allocations_alloc(void *run, size_t alignment, size_t size);
+void seqc_run_allocations_free(void *run, void *block);
 // The caller now owns `block` (an output handed over as is).
-void run_allocations_hand_over(run_allocations *run, const void *block);
+void seqc_run_allocations_hand_over(run_allocations *run, const void *block);
 // Returns what the model left allocated to the cache; ends the call.
-void run_allocations_finish(run_allocations *run);
+void seqc_run_allocations_finish(run_allocations *run);
 
 #ifdef __cplusplus
 }

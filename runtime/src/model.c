@@ -64,7 +64,7 @@ void seqc_rt_model_close(seqc_model *model) {
   seqc_rt_safetensors_close(model->weights_file);
   free(model->text);
   free(model->tensors);
-  buffer_cache_destroy(model->buffers);
+  seqc_buffer_cache_destroy(model->buffers);
   if (model->cuda) /* (the loader may not be linked: model_internal.h) */
     seqc_rt_cuda_close(model->cuda);
   free(model);
@@ -74,7 +74,7 @@ void seqc_rt_model_memory_stats(const seqc_model *model,
                                 seqc_memory_stats *stats) {
   if (!stats)
     return;
-  buffer_cache_stats(model ? model->buffers : NULL, stats);
+  seqc_buffer_cache_stats(model ? model->buffers : NULL, stats);
 }
 
 void seqc_rt_model_set_thread_pool(seqc_model *model, seqc_thread_pool *pool) {
@@ -84,7 +84,7 @@ void seqc_rt_model_set_thread_pool(seqc_model *model, seqc_thread_pool *pool) {
 
 void seqc_rt_model_trim(const seqc_model *model) {
   if (model)
-    buffer_cache_trim(model->buffers);
+    seqc_buffer_cache_trim(model->buffers);
 }
 
 //===----------------------------------------------------------------------===//
@@ -441,7 +441,7 @@ static void release_model_buffers(const seqc_model *m, const intptr_t *out,
       poff += descriptor_words(m->tensors[result_tensor(m, p)].info.rank);
     }
     if (!seen && !is_argument_buffer(m, arg_buffers, allocated))
-      run_allocations_free(run, allocated);
+      seqc_run_allocations_free(run, allocated);
   }
 }
 
@@ -737,12 +737,12 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
   seqc_model_context context;
   memset(&context, 0, sizeof(context));
   run_allocations run;
-  run_allocations_init(&run, m->buffers);
+  seqc_run_allocations_init(&run, m->buffers);
   // The GPU first: the run's allocator below replaces its plain managed
   // allocations with the model's cache of managed blocks.
   if (m->cuda)
     seqc_rt_cuda_attach(m->cuda, &context);
-  run_allocations_attach(&run, &context);
+  seqc_run_allocations_attach(&run, &context);
   seqc_rt_thread_pool_attach(m->pool, &context);
   args[1 + nargs] = &context;
   m->api->invoke(args);
@@ -754,7 +754,7 @@ seqc_status seqc_model_invoke(const seqc_model *m, const seqc_tensor *inputs,
                       &run, err);
   free_staged(m, packed, n);
   // Whatever the model left allocated (an early return) goes back too.
-  run_allocations_finish(&run);
+  seqc_run_allocations_finish(&run);
   return status;
 }
 
@@ -904,7 +904,7 @@ static seqc_status deliver_results(const seqc_model *m, seqc_tensor *outputs,
       dense_strides(rank, v.sizes, produced.strides);
       produced.data = v.allocated;
       handed_over[o] = 1;
-      run_allocations_hand_over(run, v.allocated);
+      seqc_run_allocations_hand_over(run, v.allocated);
     } else {
       int64_t numel = seqc_rt_tensor_numel(&produced);
       produced.data = seqc_rt_alloc((size_t)seqc_model_byte_size(numel, esize));

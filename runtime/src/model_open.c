@@ -277,7 +277,7 @@ static seqc_status open_gpu(seqc_model *m, seqc_error *err) {
                              "needs an NVIDIA GPU: %s",
                              name, why.message);
   buffer_source managed = {managed_alloc, managed_free, m->cuda};
-  m->buffers = buffer_cache_create_with_source(&managed);
+  m->buffers = seqc_buffer_cache_create_with_source(&managed);
   return m->buffers ? SEQC_OK
                     : seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
                                         "out of memory");
@@ -397,7 +397,7 @@ seqc_status seqc_model_open(const seqc_model_api *api, const char *weights_path,
       return status;
     }
   } else {
-    m->buffers = buffer_cache_create();
+    m->buffers = seqc_buffer_cache_create();
   }
   if (!m->text || !m->tensors || !m->buffers) {
     seqc_rt_model_close(m);
