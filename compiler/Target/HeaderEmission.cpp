@@ -72,6 +72,14 @@ static void emitRunWrapper(llvm::raw_ostream &os, const std::string &function,
   for (const TensorSignature &t : sig.outputs)
     os << ",\n    seqc_tensor *" << cParameterName(t.name);
   os << ",\n    seqc_error *err) {\n";
+  // Declarations first: an application built with
+  // -Wdeclaration-after-statement includes this header too.
+  if (sig.inputs.empty())
+    os << "  const seqc_tensor *seqc_in = 0;\n";
+  else
+    os << "  seqc_tensor seqc_in[" << sig.inputs.size() << "];\n";
+  os << "  seqc_tensor seqc_out[" << sig.outputs.size() << "];\n";
+  os << "  seqc_status seqc_rc;\n";
   // A NULL descriptor is the caller's error, reported before anything is
   // read through it.
   auto nullCheck = [&](const TensorSignature &t, const char *role) {
@@ -83,16 +91,9 @@ static void emitRunWrapper(llvm::raw_ostream &os, const std::string &function,
     nullCheck(t, "input");
   for (const TensorSignature &t : sig.outputs)
     nullCheck(t, "output");
-  if (sig.inputs.empty())
-    os << "  const seqc_tensor *seqc_in = 0;\n";
-  else {
-    os << "  const seqc_tensor seqc_in[" << sig.inputs.size() << "] = {";
-    for (size_t i = 0; i < sig.inputs.size(); ++i)
-      os << (i ? ", " : "") << "*" << cParameterName(sig.inputs[i].name);
-    os << "};\n";
-  }
-  os << "  seqc_tensor seqc_out[" << sig.outputs.size() << "];\n";
-  os << "  seqc_status seqc_rc;\n";
+  for (size_t i = 0; i < sig.inputs.size(); ++i)
+    os << "  seqc_in[" << i << "] = *" << cParameterName(sig.inputs[i].name)
+       << ";\n";
   for (size_t i = 0; i < sig.outputs.size(); ++i)
     os << "  seqc_out[" << i << "] = *" << cParameterName(sig.outputs[i].name)
        << ";\n";

@@ -131,8 +131,14 @@ typedef struct seqc_tensor_info {
  * file. */
 
 /* Intptr-sized words of a memref descriptor of rank `rank` (above). */
+/* (C++ code built with -Wold-style-cast includes this too.) */
+#ifdef __cplusplus
+#define SEQC_SIZE_CAST(x) static_cast<size_t>(x)
+#else
+#define SEQC_SIZE_CAST(x) ((size_t)(x))
+#endif
 static inline size_t seqc_descriptor_words(int64_t rank) {
-  return 3 + 2 * (size_t)rank;
+  return 3 + 2 * SEQC_SIZE_CAST(rank);
 }
 
 typedef void (*seqc_model_invoke_fn)(void **args);
