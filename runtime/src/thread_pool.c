@@ -35,6 +35,12 @@
 // a VM whose two vCPUs shared a cache; where they do not (~0.7 us, the
 // cache line's round trip), the same either way.
 //
+// A child of fork() inherits the pool's memory but none of its workers: its
+// parallel_for runs every chunk on the calling thread, and destroying the
+// pool frees it without waking or joining threads that are not there (it
+// waited for ever). A pthread_atfork handler counts forks; a pool made
+// before the count moved is an inherited one.
+//
 //===----------------------------------------------------------------------===//
 
 #define _POSIX_C_SOURCE 200809L
@@ -65,7 +71,24 @@ struct seqc_thread_pool {
   int pending;          // atomic; chunks of the current job not yet finished
   int sleeping_workers; // atomic; workers asleep on work_cv
   int caller_sleeping;  // atomic; the caller asleep on done_cv
+  unsigned forks;       // fork_count when the pool was made
 };
+
+// Forks into children so far (atomic), counted in each child.
+static unsigned fork_count;
+static pthread_once_t count_forks_once = PTHREAD_ONCE_INIT;
+
+static void count_fork(void) {
+  __atomic_add_fetch(&fork_count, 1, __ATOMIC_RELAXED);
+}
+
+static void count_forks(void) { pthread_atfork(NULL, NULL, count_fork); }
+
+/* Whether `pool` was made before a fork into this process: its workers
+ * live in the parent. */
+static int is_inherited(const seqc_thread_pool *pool) {
+  return pool->forks != __atomic_load_n(&fork_count, __ATOMIC_RELAXED);
+}
 
 /* The job word: generation in bits 32-63, chunk count in 16-31, the next
  * unclaimed chunk in 0-15 (chunks <= SEQC_THREAD_POOL_MAX_THREADS < 2^16).
@@ -204,6 +227,8 @@ seqc_status seqc_rt_thread_pool_create(int num_threads, seqc_thread_pool **out,
     return seqc_rt_set_error(err, SEQC_ERR_OUT_OF_MEMORY,
                              "thread pool: out of memory");
   pool->size = num_threads;
+  pthread_once(&count_forks_once, count_forks);
+  pool->forks = __atomic_load_n(&fork_count, __ATOMIC_RELAXED);
   pthread_mutex_init(&pool->submit, NULL);
   pthread_mutex_init(&pool->mutex, NULL);
   pthread_cond_init(&pool->work_cv, NULL);
@@ -235,6 +260,12 @@ seqc_status seqc_rt_thread_pool_create(int num_threads, seqc_thread_pool **out,
 void seqc_rt_thread_pool_destroy(seqc_thread_pool *pool) {
   if (!pool)
     return;
+  if (is_inherited(pool)) {
+    // (Its mutexes may have been held by threads of the parent.)
+    free(pool->threads);
+    free(pool);
+    return;
+  }
   stop_workers(pool);
   pthread_cond_destroy(&pool->done_cv);
   pthread_cond_destroy(&pool->work_cv);
@@ -255,7 +286,7 @@ void seqc_rt_thread_pool_parallel_for(seqc_thread_pool *pool, int64_t n,
   int chunks = pool ? pool->size : 1;
   if (n < chunks)
     chunks = (int)n;
-  if (chunks <= 1) {
+  if (chunks <= 1 || is_inherited(pool)) {
     fn(ctx, 0, n);
     return;
   }

@@ -14,6 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 namespace {
 
 struct SumContext {
@@ -155,6 +158,40 @@ TEST(ThreadPool, NullPoolRunsInline) {
   EXPECT_EQ(ctx.calls.load(), 1);
   EXPECT_EQ(seqc_rt_thread_pool_size(nullptr), 1);
   seqc_rt_thread_pool_destroy(nullptr);
+}
+
+// A child of fork() inherits the pool but not its workers: a parallel_for
+// there runs every chunk on the calling thread, and destroying the pool
+// returns (it waited for ever on workers that live in the parent). The
+// parent's pool keeps working.
+TEST(ThreadPool, ForkedChildRunsInlineAndDestroysInheritedPool) {
+  seqc_thread_pool *pool = nullptr;
+  seqc_error err{};
+  ASSERT_EQ(seqc_rt_thread_pool_create(3, &pool, &err), SEQC_OK) << err.message;
+  std::vector<int64_t> values(100, 1);
+  pid_t child = fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) {
+    alarm(20); // a hang ends the child with SIGALRM
+    SumContext ctx;
+    ctx.values = &values;
+    seqc_rt_thread_pool_parallel_for(pool, 100, SumChunk, &ctx);
+    int ok = ctx.sum.load() == 100 && ctx.calls.load() == 1;
+    seqc_rt_thread_pool_destroy(pool);
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status))
+      << "child ended by signal "
+      << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
+  SumContext ctx;
+  ctx.values = &values;
+  seqc_rt_thread_pool_parallel_for(pool, 100, SumChunk, &ctx);
+  EXPECT_EQ(ctx.sum.load(), 100);
+  EXPECT_EQ(ctx.calls.load(), 3);
+  seqc_rt_thread_pool_destroy(pool);
 }
 
 // An explicit count past the cap is refused before any thread starts (a
