@@ -100,7 +100,11 @@ struct EmbeddingToGeneric : OpRewritePattern<seq::EmbeddingOp> {
     // dynamic (a table sliced to the sequence's length: `cos[:T]`).
     bool staticRows = getConstantIntValue(rowCount).has_value();
     std::string v = staticRows ? seq::formatSize(rowCount) : std::string("R");
-    std::string range = wrap ? "[-" + v + ", " + v + ")" : "[0, " + v + ")";
+    // (Positions are never negative: their range is [0, R) whatever a
+    // negative index would mean.)
+    std::string range = wrap && !arePositions(indices)
+                            ? "[-" + v + ", " + v + ")"
+                            : "[0, " + v + ")";
     std::string message =
         describeIndices(indices) + " {} is out of range " + range + " (" +
         seq::describeOrigin(op->getName().getStringRef(), loc) +
