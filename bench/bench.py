@@ -6,7 +6,8 @@ second target, T = 2048); W5, one streaming LSTM
 step, is timed per step (its row's times are microseconds per step), and
 W10, decoding with a key/value cache (W6's attention block at d 256 fed one
 token at a time: seqc's step function against PyTorch appending to its
-cache with torch.cat), per token. For each recurrent configuration (W1-W4, W9 and
+cache with torch.cat), per token; W11, a Hugging Face GPT-2 block run with
+a padding attention_mask (a left-padded batch of 2). For each recurrent configuration (W1-W4, W9 and
 smaller LSTM/GRU rows) this builds the model in PyTorch (fixed seed),
 writes the equivalent seq-dialect model with the same weights embedded;
 the attention, encoder and TCN workloads (W6-W8) go through
@@ -275,6 +276,57 @@ class CausalMha(torch.nn.Module):
         return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
 
 
+class PaddedGpt2Block(torch.nn.Module):
+    """W11: a Hugging Face GPT-2 block (transformers 4.x eager attention)
+    run on a left-padded batch: `where(bias, w, finfo.min)` plus the
+    extended padding mask `(1 - attention_mask) * finfo.min`, then the
+    GELU (tanh) MLP, pre-norm, as the export of a generation batch has it."""
+
+    def __init__(self, d=256, heads=4, positions=1024):
+        super().__init__()
+        self.heads, self.head_dim = heads, d // heads
+        self.ln_1 = torch.nn.LayerNorm(d)
+        self.c_attn = torch.nn.Linear(d, 3 * d)
+        self.c_proj = torch.nn.Linear(d, d)
+        self.ln_2 = torch.nn.LayerNorm(d)
+        self.c_fc = torch.nn.Linear(d, 4 * d)
+        self.mlp_proj = torch.nn.Linear(4 * d, d)
+        self.register_buffer("bias", torch.tril(torch.ones(
+            (positions, positions), dtype=torch.bool)).view(
+                1, 1, positions, positions))
+
+    def attention(self, x, attention_mask):
+        b, t, d = x.shape
+        q, k, v = (u.view(b, t, self.heads, self.head_dim).transpose(1, 2)
+                   for u in self.c_attn(x).split(d, dim=2))
+        w = torch.matmul(q, k.transpose(-1, -2))
+        w = w / torch.full([], v.size(-1) ** 0.5, dtype=w.dtype)
+        lq, lk = q.size(-2), k.size(-2)
+        low = torch.full([], torch.finfo(w.dtype).min, dtype=w.dtype)
+        w = torch.where(self.bias[:, :, lk - lq:lk, :lk], w, low)
+        extended = attention_mask[:, None, None, :].to(w.dtype)
+        w = w + (1.0 - extended) * torch.finfo(w.dtype).min
+        y = torch.matmul(w.softmax(dim=-1), v).transpose(1, 2)
+        return self.c_proj(y.reshape(b, t, d))
+
+    def forward(self, x, attention_mask):
+        x = x + self.attention(self.ln_1(x), attention_mask)
+        h = torch.nn.functional.gelu(self.c_fc(self.ln_2(x)),
+                                     approximate="tanh")
+        return x + self.mlp_proj(h)
+
+
+class WithMask(torch.nn.Module):
+    """`module(x, mask)` as a module of x alone, for the timing helpers."""
+
+    def __init__(self, module, mask):
+        super().__init__()
+        self.module, self.mask = module, mask
+
+    def forward(self, x):
+        return self.module(x, self.mask)
+
+
 # ONNX exports (torch.onnx.export, opset 14), compiled by seqc's ONNX
 # front end: name, module factory, input shape.
 ONNX_CONFIGS = [
@@ -369,11 +421,15 @@ def time_onednn(binary, directory, kind, t, b, i, h, runs):
     return float(re.search(r"median_ms ([0-9.]+)", run.stdout).group(1))
 
 
-def run_seqc(base, x, args, threads=1, extra=()):
-    """Times BASE.so on `x` with seq-run --bench --threads THREADS (and the
-    `extra` seq-run arguments); returns (median ms, page faults per run,
-    y)."""
+def run_seqc(base, x, args, threads=1, extra=(), more=None):
+    """Times BASE.so on `x` (and the inputs `more` names, arrays) with
+    seq-run --bench --threads THREADS (and the `extra` seq-run arguments);
+    returns (median ms, page faults per run, y)."""
     np.save(base + "_x.npy", x.numpy())
+    for input_name, value in (more or {}).items():
+        np.save("%s_%s.npy" % (base, input_name), value)
+        extra = list(extra) + ["--input", "%s=%s_%s.npy" % (
+            input_name, base, input_name)]
     out_dir = base + "_out%d" % threads
     # The worker threads of this process's PyTorch (OpenMP) and OpenBLAS
     # spin for a while after their last job (OpenBLAS ~2^28 cycles): on two
@@ -420,12 +476,13 @@ def disagree(name, got, expected):
     return False
 
 
-def compare_and_report(name, module, x, base, args, compile_s):
+def compare_and_report(name, module, x, base, args, compile_s, more=None):
     """Times BASE.so against `module` on `x` (eager PyTorch, 1 and 2
     threads), checks both outputs agree and prints one table row (with
-    `compile_s`, seqc's compile time). Returns nonzero on a mismatch."""
-    median, faults, got = run_seqc(base, x, args)
-    median2, _, got2 = run_seqc(base, x, args, threads=2)
+    `compile_s`, seqc's compile time). `more`: seqc's other inputs by name
+    (`module` holds them itself). Returns nonzero on a mismatch."""
+    median, faults, got = run_seqc(base, x, args, more=more)
+    median2, _, got2 = run_seqc(base, x, args, threads=2, more=more)
     with torch.no_grad():
         expected = module(x).numpy()
     if disagree(name, got, expected) or disagree(name, got2, expected):
@@ -454,6 +511,33 @@ def bench_onnx(name, factory, shape, args, work):
             name, compiled.stderr.strip().splitlines()[0]))
         return 0
     return compare_and_report(name, module, x, base, args, compile_s)
+
+
+def bench_padded(name, factory, shape, args, work):
+    """bench_onnx for a model of x [B, T, d] and a padding attention_mask
+    [B, T] (W11): the batch's last row left-padded by a quarter of T."""
+    torch.manual_seed(0)
+    module = factory().eval()
+    x = torch.randn(*shape)
+    mask = torch.ones(shape[0], shape[1], dtype=torch.int64)
+    mask[-1, :shape[1] // 4] = 0
+    base = os.path.join(work, name)
+    torch.onnx.export(module, (x, mask), base + ".onnx",
+                      input_names=["x", "attention_mask"], output_names=["y"],
+                      opset_version=14)
+    compile_s, compiled = compile_seqc(args, base + ".onnx", base,
+                                       check=False)
+    if compiled.returncode != 0:
+        print("%-20s seqc cannot compile it: %s" % (
+            name, compiled.stderr.strip().splitlines()[0]))
+        return 0
+    return compare_and_report(name, WithMask(module, mask), x, base, args,
+                              compile_s, more={"attention_mask": mask.numpy()})
+
+
+PADDED_CONFIGS = [
+    ("W11_gpt2_padded_T256", lambda: PaddedGpt2Block(), (2, 256, 256)),
+]
 
 
 # .seq workloads: (name, module factory, description, input shape). The
@@ -570,6 +654,11 @@ def main():
         if args.filter not in name:
             continue
         if bench_onnx(name, factory, shape, args, work):
+            return 1
+    for name, factory, shape in PADDED_CONFIGS:
+        if args.filter not in name:
+            continue
+        if bench_padded(name, factory, shape, args, work):
             return 1
     for name, factory, description, shape in SEQ_CONFIGS:
         if args.filter not in name:
