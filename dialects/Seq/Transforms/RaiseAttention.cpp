@@ -748,7 +748,9 @@ struct RaiseAttention : RewritePattern {
                         s->maskAfterFilledBand && s->dropped.size() == 1 &&
                         !s->maskFill && !s->negateMask && s->replacedFill &&
                         *s->replacedFill <= kHugeFill &&
-                        tensorType(s->mask).getElementType().isF32();
+                        tensorType(s->mask).getElementType().isF32() &&
+                        maskFitsScores(s->filledBand, scoresType) &&
+                        maskFitsScores(s->mask, scoresType);
     std::optional<BandAttributes> bandAttrs;
     if (s->band) {
       // The query and key lengths as q and k decide them (the scores'
