@@ -78,7 +78,8 @@ struct Scores {
   // (`where(c, s, fill)`, Hugging Face GPT-2's `where(causal, w,
   // finfo.min)`): its i1 `c`, true where hidden when `filledWhereTrue`.
   // With an additive mask after it (the padding `attention_mask`) and a
-  // huge fill, the two are one additive mask operand instead of `causal`
+  // fill at most kAbsorbingFill, the two are one additive mask operand
+  // instead of `causal`
   // (see createFilledPlusAdditive): exact, rows whose visible keys are all
   // padded included, which `causal` would average over the visible keys
   // alone.
@@ -86,7 +87,7 @@ struct Scores {
   bool filledWhereTrue = false;
   bool maskAfterFilledBand = false;
   // The f32 mask operand was added and the sum clamped from below at this
-  // value, at most kClampedMaskFill (Hugging Face LLaMA/OPT 4.2x-4.3x's
+  // value, at most kAbsorbingFill (Hugging Face LLaMA/OPT 4.2x-4.3x's
   // `torch.max(w + (causal + padding), finfo.min)`): the operand becomes
   // max(mask, clamp) (see createClampedAdditive).
   std::optional<double> maskClamp;
@@ -314,7 +315,7 @@ FailureOr<Scores> matchClampedScores(const Elementwise &e, Operation *max) {
       // s + max(m, c) for c <= -2^127 (see createClampedAdditive), also on
       // rows whose keys are all hidden, which the clamp makes c, not -inf.
       if (scores->band || scores->maskFill || scores->negateMask ||
-          scores->maskClamp || !(*c->scalar <= kClampedMaskFill) ||
+          scores->maskClamp || !(*c->scalar <= kAbsorbingFill) ||
           !getElementTypeOrSelf(scores->mask.getType()).isF32())
         return failure();
       scores->maskClamp = *c->scalar;
@@ -747,7 +748,7 @@ struct RaiseAttention : RewritePattern {
     bool bandIntoMask = rank == 4 && !s->lifted && s->band && s->filledBand &&
                         s->maskAfterFilledBand && s->dropped.size() == 1 &&
                         !s->maskFill && !s->negateMask && s->replacedFill &&
-                        *s->replacedFill <= kHugeFill &&
+                        *s->replacedFill <= kAbsorbingFill &&
                         tensorType(s->mask).getElementType().isF32() &&
                         maskFitsScores(s->filledBand, scoresType) &&
                         maskFitsScores(s->mask, scoresType);
