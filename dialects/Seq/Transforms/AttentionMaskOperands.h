@@ -10,6 +10,8 @@
 #ifndef SEQC_DIALECTS_SEQ_TRANSFORMS_ATTENTIONMASKOPERANDS_H
 #define SEQC_DIALECTS_SEQ_TRANSFORMS_ATTENTIONMASKOPERANDS_H
 
+#include "dialects/Seq/Transforms/AttentionMasks.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Value.h"
 
@@ -24,23 +26,17 @@ mlir::Value createFilledAdditive(mlir::OpBuilder &b, mlir::Location loc,
                                  mlir::Value c, bool hiddenWhereTrue,
                                  double fill);
 
-/// A fill that absorbs every score of magnitude below 2^102 added to it
-/// (s + fill rounds to fill: the spacing of floats at and just above it is
-/// 2^103 or more), and anything at most it: -2^127 (finfo(float32).min is
-/// -3.4e38).
-constexpr double kAbsorbingFill = -1.7014118346046923e38;
-
 /// The f32 additive mask `where(c, fill, 0) + m` (`hiddenWhereTrue`; else
 /// `where(c, 0, fill) + m`) of the i1 `c` and the f32 `m`, both broadcast
 /// from the right to scores of rank `rank`, at their broadcast shape (a
 /// [1, 1, Lq, Lk] causal mask and a [B, 1, 1, Lk] padding mask give
 /// [B, 1, Lq, Lk]). Where one extent is static 1 the other's is taken;
 /// two run-time extents are c's (the masked ops required them equal).
-/// For a fill at most kAbsorbingFill, `where(c, s, fill) + m` equals
-/// `s + where(c, 0, fill) + m` for every finite score s of magnitude below
-/// 2^102 and every mask m at most 2^126 (a padding mask is 0 or negative;
-/// m = finfo.max would cancel the fill, leaving s where PyTorch has 0).
-/// Where s is NaN or infinite at a hidden position, the sum is too, where
+/// For a fill at most kAbsorbingFill (AttentionMasks.h), `where(c, s, fill)
+/// + m` equals `s + where(c, 0, fill) + m` for every finite score s of
+/// magnitude below 2^102 and every mask m at most 2^126 (a padding mask is 0 or
+/// negative; m = finfo.max would cancel the fill, leaving s where PyTorch has
+/// 0). Where s is NaN or infinite at a hidden position, the sum is too, where
 /// PyTorch's where() replaced it (a non-finite key reaches earlier rows).
 mlir::Value createFilledPlusAdditive(mlir::OpBuilder &b, mlir::Location loc,
                                      mlir::Value c, bool hiddenWhereTrue,

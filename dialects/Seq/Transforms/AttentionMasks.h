@@ -140,9 +140,11 @@ constexpr double kCheckedFill = -1e3;
 /// weight to round to 0: e^-104 is below half of f32's least subnormal.
 constexpr double kFillMargin = 104.0;
 
-/// Fills at or below this (-2^126; finfo.min is -3.4e38) absorb any score
-/// below 2^102 in magnitude: s + fill rounds to fill in f32.
-constexpr double kHugeFill = -8.507059173023462e37;
+/// Fills at or below this (-2^127; finfo.min is -3.4e38) absorb any score
+/// below 2^102 in magnitude: s + fill rounds to fill in f32 (the spacing of
+/// floats at and just above such a fill is 2^103 or more; at -2^126 a score
+/// in (2^101, 2^102) would step into the finer spacing above it).
+constexpr double kAbsorbingFill = -1.7014118346046923e38;
 
 } // namespace seqc::seq
 

@@ -54,8 +54,8 @@ struct Scores {
   Value mask;         // f32 added, or i1 keep-where-true
   AffineMap maskMap;  // how the masked elementwise op read `mask`
   bool negateMask = false; // `mask` is i1 masked-where-true
-  // `mask` is i1 and hidden positions take this finite fill (<= kHugeFill):
-  // passed as the additive where(hidden, fill, 0).
+  // `mask` is i1 and hidden positions take this finite fill (<=
+  // kAbsorbingFill): passed as the additive where(hidden, fill, 0).
   std::optional<double> maskFill;
   // Some band mask had a finite fill (<= -1e9, not -inf): exact only when
   // no row is left with nothing but filled keys (see bandRowsNeverEmpty).
@@ -282,7 +282,7 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
     // (A finite fill also overwrites the -inf of a band masked before it:
     // a row it hides entirely averages keys the band hid. Not raised.)
     if (scores->mask || (!std::isinf(*fill->scalar) &&
-                         (!(*fill->scalar <= kHugeFill) || scores->band)))
+                         (!(*fill->scalar <= kAbsorbingFill) || scores->band)))
       return failure();
     scores->mask = c->tensor;
     scores->maskMap = c->map;
