@@ -130,6 +130,24 @@ func.func @lengths(%x: tensor<?x?x4xf32>, %w: tensor<1x24x4xf32>, %r: tensor<1x2
 
 // -----
 
+// The lengths sorted first (pack_padded_sequence(enforce_sorted=False)'s
+// TopK, a loop of its own over the batch): the recurrence's lengths are
+// still the reason (before, the loop's use of the batch size was named).
+// expected-error-re @+1 {{'seq.gru' at {{.+}}: sequence_lens masks whole sequences; a stream has no known length}}
+func.func @sorted_lengths(%x: tensor<?x?x4xf32>, %w: tensor<1x24x4xf32>, %r: tensor<1x24x8xf32>, %len: tensor<?xi32>) -> tensor<1x?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %b = tensor.dim %len, %c0 : tensor<?xi32>
+  %sorted = scf.for %i = %c0 to %b step %c1 iter_args(%acc = %len) -> (tensor<?xi32>) {
+    scf.yield %acc : tensor<?xi32>
+  }
+  %y, %h = seq.gru %x, %w, %r sequence_lens(%sorted) {hidden_size = 8 : i64}
+    : (tensor<?x?x4xf32>, tensor<1x24x4xf32>, tensor<1x24x8xf32>, tensor<?xi32>) -> (tensor<?x1x?x8xf32>, tensor<1x?x8xf32>)
+  return %h : tensor<1x?x8xf32>
+}
+
+// -----
+
 // Causal attention streams through a key/value cache: [B, Hkv, capacity,
 // D] per keys and values (only the 1 key/value head of this GQA model,
 // not the query's 2) and the number of steps cached. The chunk's keys and

@@ -50,6 +50,9 @@ std::string futureSteps(RecurrenceOpInterface op) {
          " recurrence reads future steps";
 }
 
+const char *const kSequenceLensReason =
+    "sequence_lens masks whole sequences; a stream has no known length";
+
 std::string futureSteps(ScanOp op) {
   return op.getReverse() ? "a reverse scan reads future steps" : "";
 }
@@ -58,8 +61,7 @@ LogicalResult carryRecurrence(RecurrenceOpInterface op, StreamState &s) {
   if (std::string why = futureSteps(op); !why.empty())
     return s.fail(op, why);
   if (op.getSequenceLens())
-    return s.fail(op, "sequence_lens masks whole sequences; a stream has no "
-                      "known length");
+    return s.fail(op, kSequenceLensReason);
   if (failed(claimSteps(op, op.getInput(), op.isBatchMajor() ? 1 : 0, s)))
     return failure();
   Location loc = op.getLoc();
@@ -492,8 +494,17 @@ struct RecurrenceModel
                        std::is_same_v<OpTy, WkvOp> ||
                        std::is_same_v<OpTy, LinearAttentionOp>)
       return ""; // forward only
-    else
-      return futureSteps(cast<RecurrenceOpInterface>(op));
+    else if (std::string why = futureSteps(cast<RecurrenceOpInterface>(op));
+             !why.empty())
+      return why;
+    // Per-sequence lengths end each sequence at a step a stream cannot
+    // know: said before any op ahead of it fails (a sort of the lengths,
+    // pack_padded_sequence(enforce_sorted=False)'s TopK), and, like a
+    // bidirectional one, an encoder's run over inputs given whole to every
+    // chunk is kept as it is.
+    else if (cast<RecurrenceOpInterface>(op).getSequenceLens())
+      return kSequenceLensReason;
+    return "";
   }
 };
 
