@@ -502,15 +502,26 @@ def bench_onnx(name, factory, shape, args, work):
     module = factory().eval()
     x = torch.randn(*shape)
     base = os.path.join(work, name)
-    torch.onnx.export(module, (x,), base + ".onnx", input_names=["x"],
-                      output_names=["y"], opset_version=14)
+    compile_s = export_and_compile(name, module, {"x": x}, base, args)
+    if compile_s is None:
+        return 0
+    return compare_and_report(name, module, x, base, args, compile_s)
+
+
+def export_and_compile(name, module, inputs, base, args):
+    """Exports `module` on `inputs` (name -> tensor, in order) to
+    BASE.onnx and compiles it to BASE.so; returns seqc's compile time, or
+    None (saying so) when seqc cannot compile it."""
+    torch.onnx.export(module, tuple(inputs.values()), base + ".onnx",
+                      input_names=list(inputs), output_names=["y"],
+                      opset_version=14)
     compile_s, compiled = compile_seqc(args, base + ".onnx", base,
                                        check=False)
     if compiled.returncode != 0:
         print("%-20s seqc cannot compile it: %s" % (
             name, compiled.stderr.strip().splitlines()[0]))
-        return 0
-    return compare_and_report(name, module, x, base, args, compile_s)
+        return None
+    return compile_s
 
 
 def bench_padded(name, factory, shape, args, work):
@@ -522,14 +533,9 @@ def bench_padded(name, factory, shape, args, work):
     mask = torch.ones(shape[0], shape[1], dtype=torch.int64)
     mask[-1, :shape[1] // 4] = 0
     base = os.path.join(work, name)
-    torch.onnx.export(module, (x, mask), base + ".onnx",
-                      input_names=["x", "attention_mask"], output_names=["y"],
-                      opset_version=14)
-    compile_s, compiled = compile_seqc(args, base + ".onnx", base,
-                                       check=False)
-    if compiled.returncode != 0:
-        print("%-20s seqc cannot compile it: %s" % (
-            name, compiled.stderr.strip().splitlines()[0]))
+    compile_s = export_and_compile(
+        name, module, {"x": x, "attention_mask": mask}, base, args)
+    if compile_s is None:
         return 0
     return compare_and_report(name, WithMask(module, mask), x, base, args,
                               compile_s, more={"attention_mask": mask.numpy()})

@@ -17,23 +17,33 @@ using namespace mlir;
 
 namespace seqc::seq {
 
-Value createNot(OpBuilder &b, Location loc, Value c) {
-  auto type = cast<RankedTensorType>(c.getType());
-  Value init = createEmptyTensor(b, loc, tensor::getMixedSizes(b, loc, c),
-                                 type.getElementType());
+/// `body` applied to each element of `x`, into a new tensor of `x`'s sizes
+/// and `element` type.
+static Value
+mapElements(OpBuilder &b, Location loc, Value x, Type element,
+            function_ref<Value(OpBuilder &, Location, Value)> body) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Value init =
+      createEmptyTensor(b, loc, tensor::getMixedSizes(b, loc, x), element);
   AffineMap id = b.getMultiDimIdentityMap(type.getRank());
   return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, ValueRange{c}, ValueRange{init},
+             b, loc, TypeRange{init.getType()}, ValueRange{x}, ValueRange{init},
              ArrayRef<AffineMap>{id, id},
              SmallVector<utils::IteratorType>(type.getRank(),
                                               utils::IteratorType::parallel),
-             [](OpBuilder &nb, Location l, ValueRange a) {
-               Value one =
-                   arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
-               linalg::YieldOp::create(
-                   nb, l, arith::XOrIOp::create(nb, l, a[0], one).getResult());
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               linalg::YieldOp::create(nb, l, body(nb, l, a[0]));
              })
       .getResult(0);
+}
+
+Value createNot(OpBuilder &b, Location loc, Value c) {
+  return mapElements(b, loc, c, b.getI1Type(),
+                     [](OpBuilder &nb, Location l, Value v) -> Value {
+                       Value one = arith::ConstantOp::create(
+                           nb, l, nb.getBoolAttr(true));
+                       return arith::XOrIOp::create(nb, l, v, one);
+                     });
 }
 
 /// `select(c, fill, 0)` (`hiddenWhereTrue`) or `select(c, 0, fill)` in a
@@ -49,40 +59,20 @@ static Value selectFill(OpBuilder &b, Location loc, Value c,
 
 Value createFilledAdditive(OpBuilder &b, Location loc, Value c,
                            bool hiddenWhereTrue, double fill) {
-  auto type = cast<RankedTensorType>(c.getType());
-  Type f32 = b.getF32Type();
-  Value init = createEmptyTensor(b, loc, tensor::getMixedSizes(b, loc, c), f32);
-  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{c}, ValueRange{init},
-             ArrayRef<AffineMap>{id, id},
-             SmallVector<utils::IteratorType>(type.getRank(),
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location l, ValueRange a) {
-               linalg::YieldOp::create(
-                   nb, l, selectFill(nb, l, a[0], hiddenWhereTrue, fill));
-             })
-      .getResult(0);
+  return mapElements(b, loc, c, b.getF32Type(),
+                     [&](OpBuilder &nb, Location l, Value v) {
+                       return selectFill(nb, l, v, hiddenWhereTrue, fill);
+                     });
 }
 
 Value createClampedAdditive(OpBuilder &b, Location loc, Value m, double clamp) {
-  auto type = cast<RankedTensorType>(m.getType());
-  Value init = createEmptyTensor(b, loc, tensor::getMixedSizes(b, loc, m),
-                                 type.getElementType());
-  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, ValueRange{m}, ValueRange{init},
-             ArrayRef<AffineMap>{id, id},
-             SmallVector<utils::IteratorType>(type.getRank(),
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location l, ValueRange a) {
-               Value low = arith::ConstantOp::create(
-                   nb, l, nb.getF32FloatAttr(static_cast<float>(clamp)));
-               linalg::YieldOp::create(
-                   nb, l,
-                   arith::MaximumFOp::create(nb, l, a[0], low).getResult());
-             })
-      .getResult(0);
+  return mapElements(b, loc, m, b.getF32Type(),
+                     [&](OpBuilder &nb, Location l, Value v) -> Value {
+                       Value low = arith::ConstantOp::create(
+                           nb, l,
+                           nb.getF32FloatAttr(static_cast<float>(clamp)));
+                       return arith::MaximumFOp::create(nb, l, v, low);
+                     });
 }
 
 Value createFilledPlusAdditive(OpBuilder &b, Location loc, Value c,

@@ -857,7 +857,7 @@ class HfGpt2Attention(nn.Module):
         return t.view(t.size()[:-1] + (self.heads, self.head_dim)).permute(
             0, 2, 1, 3)
 
-    def forward(self, x):
+    def forward(self, x, attention_mask=None):
         q, k, v = self.c_attn(x).split(self.heads * self.head_dim, dim=2)
         q, k, v = self.split_heads(q), self.split_heads(k), self.split_heads(v)
         w = torch.matmul(q, k.transpose(-1, -2))
@@ -867,6 +867,9 @@ class HfGpt2Attention(nn.Module):
                                 :key_length]
         mask_value = torch.full([], torch.finfo(w.dtype).min, dtype=w.dtype)
         w = torch.where(causal_mask, w.to(w.dtype), mask_value)
+        if attention_mask is not None:
+            extended = attention_mask[:, None, None, :].to(dtype=w.dtype)
+            w = w + (1.0 - extended) * torch.finfo(w.dtype).min
         out = torch.matmul(w.softmax(dim=-1), v)
         out = out.permute(0, 2, 1, 3).contiguous()
         return self.c_proj(out.view(out.size()[:-2] + (-1,)))
@@ -883,20 +886,7 @@ class HfGpt2PaddedAttention(HfGpt2Attention):
     (the written ops, five times slower than PyTorch at T = 256)."""
 
     def forward(self, x, attention_mask):
-        q, k, v = self.c_attn(x).split(self.heads * self.head_dim, dim=2)
-        q, k, v = self.split_heads(q), self.split_heads(k), self.split_heads(v)
-        w = torch.matmul(q, k.transpose(-1, -2))
-        w = w / torch.full([], v.size(-1) ** 0.5, dtype=w.dtype)
-        query_length, key_length = q.size(-2), k.size(-2)
-        causal_mask = self.bias[:, :, key_length - query_length:key_length,
-                                :key_length]
-        mask_value = torch.full([], torch.finfo(w.dtype).min, dtype=w.dtype)
-        w = torch.where(causal_mask, w.to(w.dtype), mask_value)
-        extended = attention_mask[:, None, None, :].to(dtype=w.dtype)
-        w = w + (1.0 - extended) * torch.finfo(w.dtype).min
-        out = torch.matmul(w.softmax(dim=-1), v)
-        out = out.permute(0, 2, 1, 3).contiguous()
-        return self.c_proj(out.view(out.size()[:-2] + (-1,)))
+        return super().forward(x, attention_mask)
 
 
 def left_padded_mask_inputs(T, B, rng):
