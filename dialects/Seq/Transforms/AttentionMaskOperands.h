@@ -34,18 +34,20 @@ mlir::Value createFilledAdditive(mlir::OpBuilder &b, mlir::Location loc,
 /// two run-time extents are c's (the masked ops required them equal).
 /// For a fill at most kAbsorbingFill (AttentionMasks.h), `where(c, s, fill)
 /// + m` equals `s + where(c, 0, fill) + m` for every finite score s of
-/// magnitude below 2^102 and every mask m at most 2^126 (a padding mask is 0 or
-/// negative; m = finfo.max would cancel the fill, leaving s where PyTorch has
-/// 0). Where s is NaN or infinite at a hidden position, the sum is too, where
-/// PyTorch's where() replaced it (a non-finite key reaches earlier rows).
+/// magnitude below 2^95 and every mask m at most 2^95 (a padding mask is 0
+/// or negative; m = finfo.max would cancel the fill, leaving s where
+/// PyTorch has 0). Where s is NaN or infinite at a hidden position, the sum is
+/// too, where PyTorch's where() replaced it (a non-finite key reaches earlier
+/// rows).
 mlir::Value createFilledPlusAdditive(mlir::OpBuilder &b, mlir::Location loc,
                                      mlir::Value c, bool hiddenWhereTrue,
                                      double fill, mlir::Value m, int64_t rank);
 
 /// The f32 mask `max(m, clamp)` for `clamp <= kAbsorbingFill`: for every
-/// finite score s of magnitude below 2^102, `max(s + m, clamp)` equals
-/// `s + max(m, clamp)` (m above -2^126 keeps s + m above the clamp; a
-/// larger m absorbs s, as does the clamp).
+/// finite score s of magnitude below 2^95, `max(s + m, clamp)` equals
+/// `s + max(m, clamp)` (an m above -2^120 keeps s + m at or above -2^120,
+/// so at or above the clamp; one at or below it absorbs s, as does the
+/// clamp).
 mlir::Value createClampedAdditive(mlir::OpBuilder &b, mlir::Location loc,
                                   mlir::Value m, double clamp);
 

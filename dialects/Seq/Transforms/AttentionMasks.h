@@ -140,11 +140,14 @@ constexpr double kCheckedFill = -1e3;
 /// weight to round to 0: e^-104 is below half of f32's least subnormal.
 constexpr double kFillMargin = 104.0;
 
-/// Fills at or below this (-2^127; finfo.min is -3.4e38) absorb any score
-/// below 2^102 in magnitude: s + fill rounds to fill in f32 (the spacing of
-/// floats at and just above such a fill is 2^103 or more; at -2^126 a score
-/// in (2^101, 2^102) would step into the finer spacing above it).
-constexpr double kAbsorbingFill = -1.7014118346046923e38;
+/// Fills at or below this (-2^120; finfo.min is -3.4e38, about -2^128)
+/// absorb any score below 2^95 in magnitude: s + fill rounds to fill in f32
+/// (floats at and just above such a fill are 2^96 or more apart; a score
+/// of 2^95 or more could round to the float above -2^120). It takes in
+/// finfo.min divided by any scale a model applies after the fill (GPT-J's
+/// `where(causal, w, finfo.min) / sqrt(head_dim)`: -2.1e37 at head_dim
+/// 256); scores of 2^95 (4e28) are no model's.
+constexpr double kAbsorbingFill = -0x1p120;
 
 } // namespace seqc::seq
 

@@ -276,7 +276,7 @@ FailureOr<Scores> matchFilledMask(const Elementwise &e,
     // A finite fill (Hugging Face's finfo.min) on a fully masked row is a
     // softmax over equal fills, the mean of v, which a keep mask (zeros)
     // does not reproduce. A huge one is the additive mask where(c, fill, 0)
-    // instead: s + fill rounds to fill itself (|s| < 2^102), so the softmax
+    // instead: s + fill rounds to fill itself (|s| < 2^95), so the softmax
     // is the same on every row, fully masked ones included. Smaller finite
     // fills (-1e9: s + fill keeps s) are left to the ops as written.
     // (A finite fill also overwrites the -inf of a band masked before it:
@@ -312,7 +312,7 @@ FailureOr<Scores> matchClampedScores(const Elementwise &e, Operation *max) {
       return failure();
     if (scores->mask) {
       // An additive mask operand clamped with it: max(s + m, c) is
-      // s + max(m, c) for c <= -2^127 (see createClampedAdditive), also on
+      // s + max(m, c) for c <= -2^120 (see createClampedAdditive), also on
       // rows whose keys are all hidden, which the clamp makes c, not -inf.
       if (scores->band || scores->maskFill || scores->negateMask ||
           scores->maskClamp || !(*c->scalar <= kAbsorbingFill) ||

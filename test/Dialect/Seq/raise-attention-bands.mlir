@@ -1361,7 +1361,7 @@ func.func @scaled_below_the_checked_range(%q: tensor<2x4x8xf32>, %kt: tensor<2x8
 
 // The GPT-2 form with a padding mask: where(band, s, fill) + m. With
 // finfo.min the band and the padding fold into one additive mask operand;
-// at -2^126 a score near 2^102 added to the fill no longer rounds to it,
+// at -2^119 a score near 2^95 added to the fill no longer rounds to it,
 // so the written ops stay.
 #q4 = affine_map<(b, h, i, j, d) -> (b, h, i, d)>
 #k4 = affine_map<(b, h, i, j, d) -> (b, h, j, d)>
@@ -1423,8 +1423,9 @@ func.func @padding_after_finfo_min_band(%q: tensor<2x2x4x8xf32>, %k: tensor<2x2x
 #p4 = affine_map<(b, h, i, d, j) -> (b, h, i, j)>
 #v4 = affine_map<(b, h, i, d, j) -> (b, h, j, d)>
 #o4 = affine_map<(b, h, i, d, j) -> (b, h, i, d)>
-// The same with the fill -2^126: not folded (a score near 2^102 added to it
-// does not round to it).
+// The same with the fill -2^119: not folded (a score near 2^95 added to it
+// does not round to it). GPT-J's finfo.min / sqrt(head_dim), -2^124 at
+// head_dim 256, is folded (padding_after_scaled_fill below).
 // CHECK-LABEL: func.func @padding_after_boundary_fill
 // CHECK-NOT: seq.attention
 // CHECK: linalg.softmax
@@ -1441,7 +1442,7 @@ func.func @padding_after_boundary_fill(%q: tensor<2x2x4x8xf32>, %k: tensor<2x2x4
   %band = arith.constant dense<[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]> : tensor<4x4xi1>
   %w = linalg.generic {indexing_maps = [#band4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%band, %s : tensor<4x4xi1>, tensor<2x2x4x4xf32>) outs(%es : tensor<2x2x4x4xf32>) {
   ^bb0(%c: i1, %a: f32, %o: f32):
-    %f = arith.constant -8.50705917E+37 : f32
+    %f = arith.constant -6.64613997E+35 : f32
     %r = arith.select %c, %a, %f : f32
     linalg.yield %r : f32
   } -> tensor<2x2x4x4xf32>
@@ -1461,3 +1462,66 @@ func.func @padding_after_boundary_fill(%q: tensor<2x2x4x8xf32>, %k: tensor<2x2x4
   } -> tensor<2x2x4x8xf32>
   return %o : tensor<2x2x4x8xf32>
 }
+
+// -----
+
+#q4 = affine_map<(b, h, i, j, d) -> (b, h, i, d)>
+#k4 = affine_map<(b, h, i, j, d) -> (b, h, j, d)>
+#s4 = affine_map<(b, h, i, j, d) -> (b, h, i, j)>
+#id4 = affine_map<(b, h, i, j) -> (b, h, i, j)>
+#band4 = affine_map<(b, h, i, j) -> (i, j)>
+#pad4 = affine_map<(b, h, i, j) -> (b, 0, 0, j)>
+#p4 = affine_map<(b, h, i, d, j) -> (b, h, i, j)>
+#v4 = affine_map<(b, h, i, d, j) -> (b, h, j, d)>
+#o4 = affine_map<(b, h, i, d, j) -> (b, h, i, d)>
+// GPT-J's form (transformers 4.1x-4.3x _attn): where(band, s, finfo.min),
+// divided by sqrt(head_dim) (16 at head_dim 256), then the padding mask:
+// the divided fill, -2^124, still absorbs the scores, so it folds with the
+// padding into one additive mask operand.
+// CHECK-LABEL: func.func @padding_after_scaled_fill
+// CHECK: %[[M:.+]] = linalg.generic {{.+}} ins(%{{.+}}, %arg3 : tensor<4x4xi1>, tensor<2x1x1x4xf32>) outs(%{{.+}} : tensor<2x1x4x4xf32>)
+// CHECK: arith.constant -2.12676467E+37 : f32
+// CHECK: arith.select
+// CHECK: arith.addf
+// CHECK: seq.attention %arg0, %arg1, %arg2 mask(%[[M]]) {empty_row_nan, scale = 6.250000e-02 : f32}
+// CHECK-NOT: linalg.softmax
+func.func @padding_after_scaled_fill(%q: tensor<2x2x4x8xf32>, %k: tensor<2x2x4x8xf32>, %v: tensor<2x2x4x8xf32>, %m: tensor<2x1x1x4xf32>) -> tensor<2x2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x2x4x4xf32>) -> tensor<2x2x4x4xf32>
+  %s = linalg.generic {indexing_maps = [#q4, #k4, #s4], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<2x2x4x8xf32>, tensor<2x2x4x8xf32>) outs(%zs : tensor<2x2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %o, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<2x2x4x4xf32>
+  %band = arith.constant dense<[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]> : tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#band4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%band, %s : tensor<4x4xi1>, tensor<2x2x4x4xf32>) outs(%es : tensor<2x2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant -3.40282347E+38 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x2x4x4xf32>
+  %ws = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%w : tensor<2x2x4x4xf32>) outs(%es : tensor<2x2x4x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %d = arith.constant 16.0 : f32
+    %r = arith.divf %a, %d : f32
+    linalg.yield %r : f32
+  } -> tensor<2x2x4x4xf32>
+  %x = linalg.generic {indexing_maps = [#id4, #pad4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%ws, %m : tensor<2x2x4x4xf32>, tensor<2x1x1x4xf32>) outs(%es : tensor<2x2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x2x4x4xf32>
+  %pr = linalg.softmax dimension(3) ins(%x : tensor<2x2x4x4xf32>) outs(%es : tensor<2x2x4x4xf32>) -> tensor<2x2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x2x4x8xf32>) -> tensor<2x2x4x8xf32>
+  %o = linalg.generic {indexing_maps = [#p4, #v4, #o4], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%pr, %v : tensor<2x2x4x4xf32>, tensor<2x2x4x8xf32>) outs(%zo : tensor<2x2x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<2x2x4x8xf32>
+  return %o : tensor<2x2x4x8xf32>
+}
+

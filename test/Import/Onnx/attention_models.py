@@ -929,6 +929,39 @@ class GptJScaledAfterMask(HfGpt2Attention):
         return self.c_proj(out.view(out.size()[:-2] + (-1,)))
 
 
+class GptJPaddedAttention(GptJScaledAfterMask):
+    """Hugging Face GPT-J (and CodeGen) run with a padding attention_mask,
+    as transformers 4.2x-4.3x write it: `where(causal_mask, w, finfo.min)`,
+    divided by `scale_attn` (sqrt(head_dim)), then GPTJModel's extended
+    mask `(1 - attention_mask[:, None, None, :]) * finfo.min` added. The
+    divided fill, finfo.min / sqrt(4) = -1.7e38 (-2.1e37 at GPT-J-6B's
+    head_dim 256), still absorbs every score, so the band and the padding
+    fold into one additive mask operand of one seq.attention. Before, only
+    fills at most -2^127 folded: the attention was left as the written
+    ops."""
+
+    def __init__(self, hidden=8, heads=2, max_positions=64):
+        super().__init__("finfo_min", hidden, heads, max_positions)
+        self.scale_attn = torch.sqrt(torch.tensor(self.head_dim,
+                                                  dtype=torch.float32))
+
+    def forward(self, x, attention_mask):
+        q, k, v = self.c_attn(x).split(self.heads * self.head_dim, dim=2)
+        q, k, v = self.split_heads(q), self.split_heads(k), self.split_heads(v)
+        w = torch.matmul(q, k.transpose(-1, -2))
+        ql, kl = q.size(-2), k.size(-2)
+        causal_mask = self.bias[:, :, kl - ql:kl, :kl]
+        mask_value = torch.tensor(torch.finfo(w.dtype).min, dtype=w.dtype)
+        w = torch.where(causal_mask, w, mask_value)
+        w = w / self.scale_attn
+        extended = attention_mask.view(x.size(0), -1)[:, None, None, :]
+        extended = (1.0 - extended.to(w.dtype)) * torch.finfo(w.dtype).min
+        w = w + extended
+        out = torch.matmul(nn.functional.softmax(w, dim=-1), v)
+        out = out.permute(0, 2, 1, 3).contiguous()
+        return self.c_proj(out.view(out.size()[:-2] + (-1,)))
+
+
 class HfUpdateCausalMask(nn.Module):
     """Hugging Face LLaMA / Qwen2 / Mistral attention's causal mask as
     transformers 4.38-4.45 build it (_update_causal_mask, no padding, no

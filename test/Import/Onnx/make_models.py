@@ -57,6 +57,7 @@ from attention_models import (  # noqa: F401
     Gemma2SlidingMask, Gpt, GptJAttention, GptJScaledAfterMask,
     HfUpdateCausalMask, Qwen1CausalMask, HfGpt2PaddedAttention,
     HfLlamaPaddedAttention,
+    GptJPaddedAttention,
     left_padded_mask_inputs,
     InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
@@ -594,6 +595,9 @@ MODELS = [
      ["y"], {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
              "y": {0: "B", 1: "T"}}),
     ("llama_padding_mask", HfLlamaPaddedAttention, 14, left_padded_mask_inputs,
+     ["y"], {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
+             "y": {0: "B", 1: "T"}}),
+    ("gptj_padding_mask", GptJPaddedAttention, 14, left_padded_mask_inputs,
      ["y"], {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
              "y": {0: "B", 1: "T"}}),
 ]
