@@ -239,24 +239,6 @@ private:
   llvm::DenseMap<std::pair<Value, int64_t>, FailureOr<OpFoldResult>> traced;
 };
 
-/// `v` with a dimension of size 1 inserted at `axis` (a split's piece).
-Value insertUnitDim(OpBuilder &b, Location loc, Value v, int64_t axis) {
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  shape.insert(shape.begin() + axis, 1);
-  // The unit dimension joins a neighbour's group (a rank-0 value expands
-  // with no groups).
-  SmallVector<ReassociationIndices> groups;
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    groups.push_back({d + (d >= axis)});
-  if (axis < type.getRank())
-    groups[axis].insert(groups[axis].begin(), axis);
-  else if (!groups.empty())
-    groups.back().push_back(axis);
-  return tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get(shape, type.getElementType()), v, groups);
-}
-
 /// True when `name` is a known constant whose elements are all true
 /// (nonzero).
 bool isConstantTrue(GraphImporter &g, llvm::StringRef name) {
@@ -383,17 +365,21 @@ LogicalResult GraphImporter::endBodyScope(Operation *scan,
         (v.constant || v.elements))
       v.tensor = nullptr;
   }
+  leaveBodyScope(scope);
+  if (failed(bodyResult))
+    scan->erase();
+  return bodyResult;
+}
+
+void GraphImporter::leaveBodyScope(const BodyScope &scope) {
   SmallVector<std::string> bodyNames;
   for (const auto &entry : values)
-    if (!namesBefore.contains(entry.getKey()))
+    if (!scope.namesBefore.contains(entry.getKey()))
       bodyNames.push_back(entry.getKey().str());
   for (const std::string &name : bodyNames)
     values.erase(name);
   for (const auto &entry : scope.shadowed)
     values[entry.getKey()] = entry.getValue();
-  if (failed(bodyResult))
-    scan->erase();
-  return bodyResult;
 }
 
 LogicalResult GraphImporter::importLoop() {
@@ -446,10 +432,16 @@ LogicalResult GraphImporter::importLoop() {
     for (const std::string &out : n.output())
       bodyProducers[out] = &n;
   {
+    // The condition passed on, or a constant true, through Identity and
+    // Cast (torch 1.13's repeat_interleave loop casts the outer true to
+    // bool again).
     std::string source = condOut;
-    auto it = bodyProducers.find(source);
-    if (it != bodyProducers.end() && it->second->op_type() == "Identity" &&
-        it->second->input_size() == 1)
+    for (auto it = bodyProducers.find(source);
+         it != bodyProducers.end() &&
+         (it->second->op_type() == "Identity" ||
+          it->second->op_type() == "Cast") &&
+         it->second->input_size() == 1;
+         it = bodyProducers.find(source))
       source = it->second->input(0);
     bool constant = source == condIn || (!bodyProducers.count(source) &&
                                          isConstantTrue(*this, source));
@@ -473,6 +465,18 @@ LogicalResult GraphImporter::importLoop() {
     nodeError() << "its body holds a nested " << nested->op_type() << " node '"
                 << nested->name() << "', which is not supported";
     return failure();
+  }
+
+  // A body whose shapes change from step to step (torch 1.13's
+  // repeat_interleave), over a trip count known at compile time: imported
+  // once per step (UnrolledLoops.cpp). Over one known only at run time,
+  // the scan below names the value whose size it cannot tell.
+  const onnx::NodeProto *stepShaped = findStepShapedNode(body);
+  if (stepShaped) {
+    std::optional<int64_t> m = getConstantIntValue((*trip)[0]);
+    if (m && *m <= kMaxUnrolledSteps &&
+        *m * std::max(body.node_size(), 1) <= kMaxUnrolledNodes)
+      return importUnrolledLoop(body, *m);
   }
 
   // Carried values: tensors stay carried; a sequence started empty and
@@ -778,8 +782,8 @@ LogicalResult GraphImporter::importLoop() {
           slice.tensor = slices[entry.getValue()];
           slice.heldDtype = gatheredDtype.lookup(entry.getKey());
           if (auto kept = keptAxis.find(entry.getKey()); kept != keptAxis.end())
-            slice.tensor =
-                insertUnitDim(builder, loc, slice.tensor, kept->getValue());
+            slice.tensor = seq::insertUnitDim(builder, loc, slice.tensor,
+                                              kept->getValue());
           bindInBody(scope, entry.getKey(), slice);
         }
         for (const onnx::NodeProto &n : body.node()) {
@@ -857,8 +861,21 @@ LogicalResult GraphImporter::importLoop() {
     return failure();
   FailureOr<seq::ScanOp> full =
       addScanOutputs(*this, scan, perStepNames, perStep, steps);
-  if (failed(full))
+  if (failed(full)) {
+    if (stepShaped) {
+      std::optional<int64_t> m = getConstantIntValue((*trip)[0]);
+      nodeError() << "its body computes the shape input of the "
+                  << stepShaped->op_type() << " node giving '"
+                  << stepShaped->output(0)
+                  << "' from the step (its index or the carried values), so "
+                     "a step's values may have their own shapes; seqc "
+                     "unrolls such a Loop when its trip count is known at "
+                     "compile time and at most "
+                  << kMaxUnrolledSteps << ", and this one's is "
+                  << (m ? std::to_string(*m) : "known only at run time");
+    }
     return failure();
+  }
 
   // A grown tensor: the steps stacked as [T, ..., 1, ...] (size 1 at
   // `axis`, checked) joined along `axis`.

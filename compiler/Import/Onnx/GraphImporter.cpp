@@ -243,6 +243,12 @@ std::optional<SmallVector<OpFoldResult>> GraphImporter::intsInput(unsigned i) {
   const OnnxValue *v = input(i);
   if (!v)
     return std::nullopt;
+  return intsOf(*v);
+}
+
+std::optional<SmallVector<OpFoldResult>>
+GraphImporter::intsOf(const OnnxValue &value) {
+  const OnnxValue *v = &value;
   if (v->elements && !v->boolean && v->shape.empty())
     return *v->elements;
   // Shape vectors are short; a long integer constant is data (and turning

@@ -22,6 +22,7 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <optional>
+#include <vector>
 
 namespace seqc::onnx_import {
 
@@ -48,12 +49,23 @@ struct OnnxValue {
   llvm::SmallVector<int64_t> shape;
   /// An ONNX sequence: none (a tensor), the empty sequence of a
   /// SequenceEmpty, the per-step values of a Loop stacked along a new
-  /// dimension 0 in `tensor` (what ConcatFromSequence reads), or `tensor`
+  /// dimension 0 in `tensor` (what ConcatFromSequence reads), `tensor`
   /// split into single steps along `splitAxis` (SplitToSequence: each
-  /// piece keeps that axis, of size 1, when `splitKeepsDims`).
-  enum class Sequence { none, empty, stacked, split } sequence = Sequence::none;
+  /// piece keeps that axis, of size 1, when `splitKeepsDims`), or a list
+  /// of values whose count is known at compile time, `items`
+  /// (SequenceConstruct, SplitToSequence into pieces of given sizes, the
+  /// values an unrolled Loop appends). A split of an integer vector known
+  /// element by element holds its pieces in `items` too: they stay known.
+  enum class Sequence {
+    none,
+    empty,
+    stacked,
+    split,
+    list
+  } sequence = Sequence::none;
   int64_t splitAxis = 0;
   bool splitKeepsDims = true;
+  std::vector<OnnxValue> items;
   /// The ONNX integer dtype narrower than INT64 (INT32, INT16, INT8,
   /// UINT32, UINT16, UINT8) that this i64 value holds: its elements are in
   /// that dtype's range, and arithmetic on it wraps to it
@@ -64,10 +76,13 @@ struct OnnxValue {
 /// How seqc reads ONNX sequences, for the messages that refuse others
 /// (SequenceOps.cpp).
 inline constexpr const char *kSupportedSequences =
-    "sequences are supported only as a Loop's per-step values "
+    "sequences are supported as a Loop's per-step values "
     "(SequenceEmpty before it, SequenceInsert in its body, "
-    "ConcatFromSequence after it) and as a tensor split into single steps "
-    "that a Loop reads at its step index (SplitToSequence, SequenceAt)";
+    "ConcatFromSequence after it), as a tensor split into single steps "
+    "that a Loop reads at its step index (SplitToSequence, SequenceAt), "
+    "and as sequences of a length known at compile time read at constant "
+    "positions (SequenceConstruct, SplitToSequence, SequenceInsert, "
+    "SequenceErase, SequenceAt, SequenceLength, ConcatFromSequence)";
 
 /// The longest integer vector the importer evaluates element by element
 /// as a list of sizes (shape arithmetic); longer ones are data.
@@ -114,6 +129,9 @@ public:
   mlir::Value tensorInput(unsigned i);
   /// Input `i` as known integer elements (constant or symbolic).
   std::optional<llvm::SmallVector<mlir::OpFoldResult>> intsInput(unsigned i);
+  /// The same for a value the importer holds (a sequence's item).
+  std::optional<llvm::SmallVector<mlir::OpFoldResult>>
+  intsOf(const OnnxValue &v);
   /// Input `i` as constant integers (all elements known statically).
   std::optional<llvm::SmallVector<int64_t>> constIntsInput(unsigned i);
 
@@ -179,6 +197,7 @@ public:
     OnnxValue *v = lookup(name);
     return v ? materialize(*v) : mlir::Value();
   }
+  mlir::Value tensorOf(OnnxValue &v) { return materialize(v); }
 
   mlir::MLIRContext *context;
   mlir::OpBuilder builder;
@@ -217,6 +236,14 @@ public:
   mlir::LogicalResult endBodyScope(mlir::Operation *scan,
                                    const BodyScope &scope,
                                    mlir::LogicalResult bodyResult);
+  /// The names a body defined go out of scope and the outer values it hid
+  /// come back (endBodyScope, and each step of an unrolled Loop).
+  void leaveBodyScope(const BodyScope &scope);
+  /// A Loop of `steps` steps (known at compile time) whose body computes
+  /// shapes from what each step reads: its body imported once per step,
+  /// the step index a constant (UnrolledLoops.cpp).
+  mlir::LogicalResult importUnrolledLoop(const onnx::GraphProto &body,
+                                         int64_t steps);
   /// If whose condition is known at import time: the taken branch, inline.
   mlir::LogicalResult importIf();
   /// Imports the then (or else) branch of the current If inline; the graph
@@ -440,9 +467,8 @@ mlir::LogicalResult importRecurrentOp(GraphImporter &g, llvm::StringRef op,
 /// (ControlFlowOps.cpp, ScanOps.cpp, IfOps.cpp).
 mlir::LogicalResult importControlFlowOp(GraphImporter &g, llvm::StringRef op,
                                         bool &handled);
-/// SequenceEmpty, ConcatFromSequence, SplitToSequence into single steps
-/// and its SequenceLength; other sequence ops are refused
-/// (SequenceOps.cpp).
+/// ONNX sequence ops: those a Loop's steps read and collect, and
+/// sequences of a length known at compile time (SequenceOps.cpp).
 mlir::LogicalResult importSequenceOp(GraphImporter &g, llvm::StringRef op,
                                      bool &handled);
 

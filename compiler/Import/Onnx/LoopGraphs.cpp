@@ -3,7 +3,8 @@
 // Questions the ONNX Loop import (ControlFlowOps.cpp) asks of a body's
 // GraphProto before it imports a node: whether a name is read, whether a
 // loop is nested, which nodes read step t of a value defined outside the
-// loop (those become the scan's sequences).
+// loop (those become the scan's sequences), whether a shape depends on the
+// step (then the loop is unrolled, UnrolledLoops.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -110,6 +111,67 @@ void collectLoopStepReads(
         !carried.count(n.input(0)))
       reads.push_back(&n);
   }
+}
+
+/// The inputs of `n` that are shapes or sizes of its result (a value
+/// there that changes from step to step changes the result's shape).
+static bool isShapeOperand(const onnx::NodeProto &n, int input) {
+  const std::string &op = n.op_type();
+  if (op == "Expand" || op == "Reshape" || op == "Tile" || op == "OneHot" ||
+      op == "TopK" || op == "Pad")
+    return input == 1;
+  if (op == "ConstantOfShape")
+    return input == 0;
+  return op == "Range";
+}
+
+/// Adds to `varying` the outputs of the nodes of `graph` that read a name
+/// in it (a subgraph's reads count for its node); Shape and Size, which
+/// read only a shape, stop it. Returns the first node whose shape operand
+/// is in `varying`, or null.
+static const onnx::NodeProto *markVarying(const onnx::GraphProto &graph,
+                                          std::set<std::string> &varying) {
+  const onnx::NodeProto *found = nullptr;
+  for (const onnx::NodeProto &n : graph.node()) {
+    bool reads = false;
+    for (int i = 0; i < n.input_size(); ++i) {
+      if (!varying.count(n.input(i)))
+        continue;
+      reads = true;
+      if (!found && isShapeOperand(n, i))
+        found = &n;
+    }
+    for (const onnx::AttributeProto &a : n.attribute()) {
+      auto visit = [&](const onnx::GraphProto &sub) {
+        size_t before = varying.size();
+        const onnx::NodeProto *inner = markVarying(sub, varying);
+        if (!found)
+          found = inner;
+        // A branch that reads a varying value (its own names are unique)
+        // makes the node's outputs vary.
+        reads |= varying.size() != before ||
+                 llvm::any_of(varying, [&](const std::string &name) {
+                   return graphReads(sub, name, nullptr);
+                 });
+      };
+      if (a.has_g())
+        visit(a.g());
+      for (const onnx::GraphProto &g : a.graphs())
+        visit(g);
+    }
+    if (reads && n.op_type() != "Shape" && n.op_type() != "Size")
+      varying.insert(n.output().begin(), n.output().end());
+  }
+  return found;
+}
+
+const onnx::NodeProto *findStepShapedNode(const onnx::GraphProto &body) {
+  // The step index and the carried values change from step to step.
+  std::set<std::string> varying;
+  for (int i = 0; i < body.input_size(); ++i)
+    if (i != 1)
+      varying.insert(body.input(i).name());
+  return markVarying(body, varying);
 }
 
 } // namespace seqc::onnx_import

@@ -41,6 +41,20 @@ void collectLoopStepReads(
 /// loop body are not supported.
 const onnx::NodeProto *findNestedLoop(const onnx::GraphProto &graph);
 
+/// The first node of Loop body `body` (or of its subgraphs) whose result's
+/// shape depends on the step: an Expand, Reshape, Tile, ConstantOfShape,
+/// Range, OneHot, TopK or Pad whose shape or size input is computed from
+/// the step index or the carried values (not only through Shape or Size),
+/// as torch 1.13's repeat_interleave loop computes Expand's shape from the
+/// step's repeat count. Null when there is none.
+const onnx::NodeProto *findStepShapedNode(const onnx::GraphProto &body);
+
+/// The most steps, and body nodes times steps, of a Loop the importer
+/// unrolls (UnrolledLoops.cpp): repeat_interleave over a head dimension or
+/// a rotary half is tens of steps.
+inline constexpr int64_t kMaxUnrolledSteps = 256;
+inline constexpr int64_t kMaxUnrolledNodes = 65536;
+
 /// `next`, the value a Loop's or Scan's body yields for the carried
 /// `carried` (`what`: "state value 0 ('h')"), as the carried type: an error
 /// ("its body gives WHAT as T, not the type it starts with, T0" + `hint`)

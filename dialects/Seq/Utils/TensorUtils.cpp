@@ -65,6 +65,23 @@ Value extractIndexAlong(OpBuilder &b, Location loc, Value source, int64_t dim,
                                         sizes, strides);
 }
 
+Value insertUnitDim(OpBuilder &b, Location loc, Value v, int64_t axis) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.begin() + axis, 1);
+  // The unit dimension joins a neighbour's group (a rank-0 value expands
+  // with no groups).
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    groups.push_back({d + (d >= axis)});
+  if (axis < type.getRank())
+    groups[axis].insert(groups[axis].begin(), axis);
+  else if (!groups.empty())
+    groups.back().push_back(axis);
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), v, groups);
+}
+
 Value extractLastDimRange(OpBuilder &b, Location loc, Value source,
                           int64_t offset, int64_t size) {
   auto type = cast<RankedTensorType>(source.getType());

@@ -32,6 +32,11 @@ mlir::Value extractIndexAlong(mlir::OpBuilder &b, mlir::Location loc,
                               mlir::Value source, int64_t dim,
                               mlir::OpFoldResult index);
 
+/// `v` with a dimension of size 1 inserted at `axis` (0 to rank): a
+/// tensor.expand_shape.
+mlir::Value insertUnitDim(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                          int64_t axis);
+
 /// Slice columns [offset, offset + size) of the last dimension.
 mlir::Value extractLastDimRange(mlir::OpBuilder &b, mlir::Location loc,
                                 mlir::Value source, int64_t offset,

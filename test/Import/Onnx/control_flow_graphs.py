@@ -208,3 +208,134 @@ def write_control_flow_inputs(in_dir):
         helper.make_node("ConcatFromSequence", ["seq"], ["y"], name="join",
                          axis=0, new_axis=1)],
         [f32("x", ["T", "B", 4])], [f32("y", ["T", "B", 4])])
+    write_sequence_list_inputs(in_dir)
+
+
+def write_sequence_list_inputs(in_dir):
+    """Sequences of a length known at compile time (SequenceOps.cpp) and a
+    Loop whose steps have their own shapes (UnrolledLoops.cpp), with the
+    errors for positions and sizes that do not fit."""
+    from onnx import TensorProto, helper
+
+    f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+    i64v = lambda n, s: helper.make_tensor_value_info(n, TensorProto.INT64, s)
+    ints = lambda n, v: helper.make_tensor(n, TensorProto.INT64, [len(v)], v)
+    scalar = lambda n, v: helper.make_tensor(n, TensorProto.INT64, [], [v])
+    save = functools.partial(save_opset17_graph, in_dir)
+
+    # x [5, B, 4]: pieces of sizes [2, 3] along 0, the last read at -1;
+    # [x, x] with it inserted at 1 and item 0 erased: [x[2:5], x], joined
+    # along 0 (y) and counted (n); x's last axis in pieces of 2, stacked
+    # along a new axis 0 (z).
+    save("sequence_lists", [
+        helper.make_node("SplitToSequence", ["x", "sizes"], ["parts"],
+                         name="split_sizes", axis=0),
+        helper.make_node("SequenceAt", ["parts", "minus_one"], ["tail"],
+                         name="at_last"),
+        helper.make_node("SequenceConstruct", ["x", "x"], ["pair"],
+                         name="construct"),
+        helper.make_node("SequenceInsert", ["pair", "tail", "one"],
+                         ["three"], name="insert_at_1"),
+        helper.make_node("SequenceErase", ["three", "zero"], ["two"],
+                         name="erase_0"),
+        helper.make_node("SequenceLength", ["two"], ["n"], name="count"),
+        helper.make_node("ConcatFromSequence", ["two"], ["y"], name="join",
+                         axis=0),
+        helper.make_node("SplitToSequence", ["x", "two_int"], ["halves"],
+                         name="split_chunks", axis=2),
+        helper.make_node("ConcatFromSequence", ["halves"], ["z"],
+                         name="stack", axis=0, new_axis=1)],
+        [f32("x", [5, "B", 4])],
+        [f32("y", [8, "B", 4]), f32("z", [2, 5, "B", 2]), i64v("n", [])],
+        [ints("sizes", [2, 3]), scalar("minus_one", -1), scalar("one", 1),
+         scalar("zero", 0), scalar("two_int", 2)])
+    # Errors: a position past the end, a position computed at run time,
+    # sizes that do not add up (static: at compile time; run-time: when
+    # the model runs), pieces of 2 of an axis of run-time length.
+    save("sequence_at_out_of_range", [
+        helper.make_node("SequenceConstruct", ["x", "x"], ["pair"],
+                         name="construct"),
+        helper.make_node("SequenceAt", ["pair", "two_int"], ["y"],
+                         name="at_2")],
+        [f32("x", [2, 4])], [f32("y", [2, 4])], [scalar("two_int", 2)])
+    save("sequence_at_runtime_position", [
+        helper.make_node("SequenceConstruct", ["x", "x"], ["pair"],
+                         name="construct"),
+        helper.make_node("SequenceAt", ["pair", "p"], ["y"], name="at_p")],
+        [f32("x", [2, 4]), i64v("p", [])], [f32("y", [2, 4])])
+    save("split_sizes_mismatch", [
+        helper.make_node("SplitToSequence", ["x", "sizes"], ["parts"],
+                         name="split_sizes", axis=0),
+        helper.make_node("ConcatFromSequence", ["parts"], ["y"],
+                         name="join", axis=0)],
+        [f32("x", [4, 3])], [f32("y", [4, 3])], [ints("sizes", [2, 3])])
+    save("split_sizes_runtime", [
+        helper.make_node("SplitToSequence", ["x", "sizes"], ["parts"],
+                         name="split_sizes", axis=0),
+        helper.make_node("SequenceAt", ["parts", "one"], ["y"],
+                         name="at_1")],
+        [f32("x", ["T", 3])], [f32("y", [2, 3])],
+        [ints("sizes", [1, 2]), scalar("one", 1)])
+    save("split_chunks_runtime_extent", [
+        helper.make_node("SplitToSequence", ["x", "two_int"], ["parts"],
+                         name="split_chunks", axis=0),
+        helper.make_node("ConcatFromSequence", ["parts"], ["y"],
+                         name="join", axis=0)],
+        [f32("x", ["T", 3])], [f32("y", ["T", 3])], [scalar("two_int", 2)])
+
+    # A Loop whose step t makes a [t + 1, B] value (x[t] repeated t + 1
+    # times, torch 1.13's repeat_interleave loop in small): over a trip
+    # count of 3 it is unrolled; the carried sum adds t + 1 each step and
+    # the per-step output is t + 1. Over a trip count known only at run
+    # time it is refused, naming the value whose size changes.
+    def step_shapes_body():
+        b1 = lambda n: helper.make_tensor_value_info(n, TensorProto.BOOL, [])
+        return helper.make_graph(
+            [helper.make_node("Add", ["t", "one"], ["n"]),
+             helper.make_node("Unsqueeze", ["n", "axis0"], ["n1"]),
+             helper.make_node("ConstantOfShape", ["n1"], ["ones"],
+                              value=helper.make_tensor(
+                                  "v", TensorProto.FLOAT, [1], [1.0])),
+             helper.make_node("ReduceSum", ["ones"], ["s"], keepdims=0),
+             helper.make_node("Add", ["acc_in", "s"], ["acc_out"]),
+             helper.make_node("Gather", ["x", "t"], ["xt"], axis=0),
+             helper.make_node("Unsqueeze", ["xt", "axis0"], ["row"]),
+             helper.make_node("Concat", ["n1", "one1"], ["shape"], axis=0),
+             helper.make_node("Expand", ["row", "shape"], ["rows"]),
+             helper.make_node("SequenceInsert", ["seq_in", "rows"],
+                              ["seq_out"]),
+             helper.make_node("Identity", ["s"], ["s_out"]),
+             helper.make_node("Identity", ["c_in"], ["c_out"])],
+            "body",
+            [i64v("t", []), b1("c_in"), f32("acc_in", []),
+             helper.make_tensor_sequence_value_info(
+                 "seq_in", TensorProto.FLOAT, None)],
+            [b1("c_out"), f32("acc_out", []),
+             helper.make_tensor_sequence_value_info(
+                 "seq_out", TensorProto.FLOAT, None),
+             f32("s_out", [])])
+    true = helper.make_tensor("true", TensorProto.BOOL, [], [True])
+    loop_consts = [true, scalar("one", 1), ints("axis0", [0]),
+                   ints("one1", [1])]
+    after = [helper.make_node("ConcatFromSequence", ["seq"], ["y"],
+                              name="join", axis=0)]
+    save("loop_step_shapes", [
+        helper.make_node("SequenceEmpty", [], ["seq0"],
+                         dtype=TensorProto.FLOAT),
+        helper.make_node("Loop", ["three", "true", "acc0", "seq0"],
+                         ["acc", "seq", "steps"], name="step_shapes",
+                         body=step_shapes_body())] + after,
+        [f32("x", [3, "B"]), f32("acc0", [])],
+        [f32("acc", []), f32("y", [6, "B"]), f32("steps", [3])],
+        loop_consts + [scalar("three", 3)])
+    save("loop_step_shapes_runtime_trip", [
+        helper.make_node("Shape", ["x"], ["shape_x"]),
+        helper.make_node("Gather", ["shape_x", "zero"], ["trip"], axis=0),
+        helper.make_node("SequenceEmpty", [], ["seq0"],
+                         dtype=TensorProto.FLOAT),
+        helper.make_node("Loop", ["trip", "true", "acc0", "seq0"],
+                         ["acc", "seq", "steps"], name="step_shapes",
+                         body=step_shapes_body())] + after,
+        [f32("x", ["T", "B"]), f32("acc0", [])],
+        [f32("acc", []), f32("y", ["N", "B"]), f32("steps", ["T"])],
+        loop_consts + [scalar("zero", 0)])

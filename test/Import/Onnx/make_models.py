@@ -97,7 +97,7 @@ from op_models import (  # noqa: F401
     PadRuntimeAmounts, Pool2d, Reductions, TileRepeat, TorchPads,
     channels_first_inputs, per_step_matrices, spectrogram_inputs,
     time_major_f16, time_major_f64, token_inputs)
-from rotary_models import GptJComputedRotary, HeadRotary
+from rotary_models import GptJComputedRotary, GptJGatheredRotary, HeadRotary
 from recurrent_models import (  # noqa: F401
     BatchPositions, ConvGruStack, ConvSubsampling, CtcBiGru, GruHead, GruUni, LastValidStep,
     LstmBi, LstmInitialState, LstmUni, PreallocatedBatchFirst, ProjectedLoop,
@@ -600,6 +600,8 @@ MODELS = [
     ("gptj_padding_mask", GptJPaddedAttention, 14, left_padded_mask_inputs,
      ["y"], {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
              "y": {0: "B", 1: "T"}}),
+    ("gptj_gathered_rotary", GptJGatheredRotary, 14, features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

@@ -69,6 +69,63 @@ class GptJComputedRotary(nn.Module):
         return self.out_proj(y)
 
 
+class GptJGatheredRotary(GptJComputedRotary):
+    """Hugging Face GPT-J (and CodeGen) attention as transformers >= 4.27
+    write it: a sin/cos table of max_positions rows (a buffer) repeated
+    over the batch and gathered at position_ids (GPTJModel's
+    `arange(T).unsqueeze(0)`), split in sin and cos, each made
+    `repeat_interleave(t[:, :, None, :], 2, 3)`, rotary on the first
+    rotary_dim features of each head, then GPT-J's `where(causal, w,
+    finfo.min) / sqrt(head_dim)`. torch 1.13 exports each
+    repeat_interleave as a Loop over the rotary_dim / 2 angles whose Expand
+    takes its shape from the step's repeat count; it is unrolled at import.
+    Before: "splits into pieces other than single steps"."""
+
+    def __init__(self, hidden=16, heads=2, rotary_dim=4, max_positions=32):
+        super().__init__(hidden, heads, rotary_dim)
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, rotary_dim, 2) /
+                                    rotary_dim))
+        angles = torch.einsum("i , j -> i j",
+                              torch.arange(max_positions, dtype=torch.float),
+                              inv_freq).float()
+        self.register_buffer("embed_positions", torch.cat(
+            (torch.sin(angles), torch.cos(angles)), dim=1))
+        self.register_buffer("bias", torch.tril(torch.ones(
+            (max_positions, max_positions), dtype=torch.bool)).view(
+                1, 1, max_positions, max_positions))
+
+    @staticmethod
+    def apply_rotary(t, sin, cos):
+        sin = torch.repeat_interleave(sin[:, :, None, :], 2, 3)
+        cos = torch.repeat_interleave(cos[:, :, None, :], 2, 3)
+        return (t * cos) + (GptJComputedRotary.rotate_every_two(t) * sin)
+
+    def forward(self, x):  # [B, T, hidden]
+        B, T, E = x.shape
+        position_ids = torch.arange(0, T, dtype=torch.long).unsqueeze(0)
+        split = lambda t: t.view(B, T, self.heads, self.head_dim)
+        q, k = split(self.q_proj(x)), split(self.k_proj(x))
+        v = split(self.v_proj(x)).permute(0, 2, 1, 3)
+        embed_positions = self.embed_positions.repeat(
+            position_ids.shape[0], 1, 1)
+        repeated = position_ids.unsqueeze(-1).repeat(
+            1, 1, embed_positions.shape[-1])
+        sincos = torch.gather(embed_positions, 1, repeated)
+        sin, cos = torch.split(sincos, sincos.shape[-1] // 2, dim=-1)
+        r = self.rotary_dim
+        k = torch.cat([self.apply_rotary(k[..., :r], sin, cos), k[..., r:]],
+                      dim=-1).permute(0, 2, 1, 3)
+        q = torch.cat([self.apply_rotary(q[..., :r], sin, cos), q[..., r:]],
+                      dim=-1).permute(0, 2, 1, 3)
+        w = torch.matmul(q, k.transpose(-1, -2))
+        causal_mask = self.bias[:, :, T - T:T, :T]
+        w = torch.where(causal_mask, w,
+                        torch.tensor(torch.finfo(w.dtype).min, dtype=w.dtype))
+        w = w / torch.sqrt(torch.tensor(self.head_dim, dtype=torch.float32))
+        y = (w.softmax(-1) @ v).permute(0, 2, 1, 3).reshape(B, T, E)
+        return self.out_proj(y)
+
+
 class HeadRotary(nn.Module):
     """Rotary embeddings applied to per-head q and k [B, H, T, D] from cos
     and sin buffers of 32 positions sliced `[:T]` (lit-gpt's build_rope_cache
