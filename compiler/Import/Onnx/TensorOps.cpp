@@ -29,6 +29,7 @@
 #include <climits>
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 using namespace mlir;
 using namespace seqc;
@@ -687,6 +688,69 @@ LogicalResult importConcat(GraphImporter &g) {
 
 } // namespace
 
+/// Dropout (ONNX): the identity in inference, its mask all true. From
+/// opset 12 the optional input `training_mode` may ask for training, which
+/// is the identity too when the ratio is 0 (torch.dropout(x, 0.0,
+/// train=True), PyTorch's reference scaled_dot_product_attention with
+/// dropout_p = 0); with another ratio the output is random: refused.
+static LogicalResult importDropout(GraphImporter &g) {
+  const OnnxValue *x = g.input(0);
+  if (!x) {
+    g.nodeError() << "input 0 is required";
+    return failure();
+  }
+  if (const OnnxValue *training = g.input(2)) {
+    if (!training->constant || training->constant.getNumElements() != 1) {
+      g.nodeError() << "has a training_mode computed at run time; seqc "
+                       "compiles inference (export the model after "
+                       "model.eval())";
+      return failure();
+    }
+    Attribute mode = *training->constant.getValues<Attribute>().begin();
+    bool train = isa<IntegerAttr>(mode)
+                     ? !cast<IntegerAttr>(mode).getValue().isZero()
+                     : !cast<FloatAttr>(mode).getValue().isZero();
+    // ONNX's default ratio is 0.5.
+    double ratio = 0.5;
+    if (const OnnxValue *r = g.input(1)) {
+      if (!r->constant || r->constant.getNumElements() != 1 ||
+          !isa<FloatType>(r->constant.getElementType())) {
+        if (train) {
+          g.nodeError() << "runs in training mode with a ratio computed at "
+                           "run time; seqc compiles inference (export the "
+                           "model after model.eval())";
+          return failure();
+        }
+      } else {
+        ratio = (*r->constant.getValues<APFloat>().begin()).convertToDouble();
+      }
+    }
+    if (train && ratio != 0.0) {
+      std::ostringstream shown; // 0.1, as the model writes it
+      shown << static_cast<float>(ratio);
+      g.nodeError() << "runs in training mode with ratio " << shown.str()
+                    << ", which makes its output random; seqc compiles "
+                       "inference (export the model after model.eval(), or "
+                       "with dropout_p = 0)";
+      return failure();
+    }
+  }
+  g.setOutput(0, *x);
+  if (g.hasOutput(1)) {
+    Value data = g.tensorInput(0);
+    if (!data)
+      return failure();
+    Value empty = seq::createEmptyTensor(g.builder, g.loc, shapeOf(g, data),
+                                         g.builder.getI1Type());
+    Value ones = arith::ConstantOp::create(g.builder, g.loc,
+                                           g.builder.getBoolAttr(true));
+    g.setOutput(1, linalg::FillOp::create(g.builder, g.loc, ValueRange{ones},
+                                          ValueRange{empty})
+                       .getResult(0));
+  }
+  return success();
+}
+
 LogicalResult importTensorOp(GraphImporter &g, StringRef op, bool &handled) {
   handled = true;
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Pow")
@@ -694,12 +758,9 @@ LogicalResult importTensorOp(GraphImporter &g, StringRef op, bool &handled) {
   if (op == "Relu" || op == "Sigmoid" || op == "Tanh" || op == "Sqrt" ||
       op == "Erf" || op == "Exp" || op == "Neg")
     return importUnary(g, op);
-  if (op == "Identity" || op == "Dropout") {
-    // Inference: Dropout is the identity (its mask output is unsupported).
-    if (op == "Dropout" && g.hasOutput(1)) {
-      g.nodeError() << "the mask output is not supported";
-      return failure();
-    }
+  if (op == "Dropout")
+    return importDropout(g);
+  if (op == "Identity") {
     if (!g.input(0)) {
       g.nodeError() << "input 0 is required";
       return failure();

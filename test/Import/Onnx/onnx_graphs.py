@@ -804,6 +804,37 @@ def write_edge_inputs(in_dir):
           for i in range(3)] +
          [helper.make_tensor("one", TensorProto.INT64, [1], [1])])
 
+    # Dropout in training mode with ratio 0 (torch.dropout(x, 0.0,
+    # train=True), PyTorch's reference scaled_dot_product_attention with
+    # dropout_p = 0) and in inference with ratio 0.3: both the identity,
+    # their masks all true (y = x * mask * inference mask); training with
+    # ratio 0.1, and a training_mode computed at run time, are refused.
+    flag = lambda n, v: helper.make_tensor(n, TensorProto.BOOL, [], [v])
+    ratio = lambda n, v: helper.make_tensor(n, TensorProto.FLOAT, [], [v])
+    save("dropout_modes", [
+        helper.make_node("Dropout", ["x", "zero", "yes"], ["d", "m"],
+                         name="train_p0"),
+        helper.make_node("Dropout", ["d", "p3", "no"], ["e", "m2"],
+                         name="eval_p3"),
+        helper.make_node("Cast", ["m"], ["mf"], to=TensorProto.FLOAT),
+        helper.make_node("Cast", ["m2"], ["mf2"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["e", "mf"], ["p"]),
+        helper.make_node("Mul", ["p", "mf2"], ["y"])],
+        [f32("x", ["B", 3])], [f32("y", ["B", 3])],
+        [ratio("zero", 0.0), ratio("p3", 0.3), flag("yes", True),
+         flag("no", False)], opset=14)
+    save("dropout_training", [
+        helper.make_node("Dropout", ["x", "p1", "yes"], ["y"],
+                         name="train_p1")],
+        [f32("x", ["B", 3])], [f32("y", ["B", 3])],
+        [ratio("p1", 0.1), flag("yes", True)], opset=14)
+    save("dropout_runtime_training", [
+        helper.make_node("Dropout", ["x", "p1", "mode"], ["y"],
+                         name="train_at_run_time")],
+        [f32("x", ["B", 3]),
+         helper.make_tensor_value_info("mode", TensorProto.BOOL, [])],
+        [f32("y", ["B", 3])], [ratio("p1", 0.1)], opset=14)
+
 
 def write_narrow_initializers_model(out_dir):
     """Initializers of the narrow dtypes a model may store (a uint8 mask
