@@ -126,6 +126,35 @@ std::optional<LinearSize> readLinear(OpFoldResult size, int depth = 0) {
 
 /// The integer Range [start, start + step, ...) of max(ceil((limit -
 /// start) / step), 0) elements, as i64.
+/// ceil((limit - start) / step) clamped at 0, of bounds known at run time,
+/// without wrapping: the distance between them taken as unsigned (exact
+/// for any two int64 values in order), divided by |step| unsigned. A count
+/// past INT64_MAX (arange(INT64_MIN, INT64_MAX)) fails the run.
+static Value countRangeAtRunTime(GraphImporter &g, OpFoldResult start,
+                                 OpFoldResult limit, int64_t step) {
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  Value lo = g.indexValue(step > 0 ? start : limit);
+  Value hi = g.indexValue(step > 0 ? limit : start);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  // |INT64_MIN| is 2^63 as unsigned: the same bits.
+  int64_t magnitude =
+      step == std::numeric_limits<int64_t>::min() ? step : std::abs(step);
+  Value count = arith::CeilDivUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, hi, lo),
+      arith::ConstantIndexOp::create(b, loc, magnitude));
+  count = arith::SelectOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, hi, lo),
+      count, zero);
+  Value fits =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, count, zero);
+  seq::createCheck(b, loc, fits, Value(),
+                   seq::describeLocation(loc) +
+                       ": Range would make 2^63 elements or more",
+                   seq::CheckKind::shape);
+  return arith::SelectOp::create(b, loc, fits, count, zero);
+}
+
 Value buildIntegerRange(GraphImporter &g, OpFoldResult start,
                         OpFoldResult limit, int64_t step) {
   // max(ceil((limit - start) / step), 0) elements. arange(T) of a
@@ -154,11 +183,8 @@ Value buildIntegerRange(GraphImporter &g, OpFoldResult start,
     // Constant bounds (arange(0, 8, 2) over a static feature size) give
     // a static length: a tensor<?xi64> would look like a run-time axis.
     length = g.builder.getIndexAttr(llvm::divideCeilSigned(*span, step));
-  else if (step != 1)
-    length = arith::CeilDivSIOp::create(
-                 g.builder, g.loc, g.indexValue(length),
-                 arith::ConstantIndexOp::create(g.builder, g.loc, step))
-                 .getResult();
+  else
+    length = countRangeAtRunTime(g, start, limit, step);
   std::optional<int64_t> constantLength = getConstantIntValue(length);
   auto isSize = [](OpFoldResult size) {
     auto v = dyn_cast<Value>(seq::getDecidedSize(size));

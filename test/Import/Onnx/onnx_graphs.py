@@ -835,6 +835,17 @@ def write_edge_inputs(in_dir):
          helper.make_tensor_value_info("mode", TensorProto.BOOL, [])],
         [f32("y", ["B", 3])], [ratio("p1", 0.1)], opset=14)
 
+    # Range over bounds known at run time, with steps 1, INT64_MAX and -2
+    # (one graph each): the count from the bounds' distance without
+    # wrapping (before, Range(INT64_MAX, INT64_MIN, 1) gave [INT64_MAX]).
+    i64 = lambda n: helper.make_tensor_value_info(n, TensorProto.INT64, [])
+    for name, d in (("1", 1), ("max", 2**63 - 1), ("minus2", -2)):
+        save("range_runtime_step_" + name,
+             [helper.make_node("Range", ["a", "b", "d"], ["y"],
+                               name="range")],
+             [i64("a"), i64("b")],
+             [helper.make_tensor_value_info("y", TensorProto.INT64, ["N"])],
+             [helper.make_tensor("d", TensorProto.INT64, [], [d])], opset=14)
 
 def write_narrow_initializers_model(out_dir):
     """Initializers of the narrow dtypes a model may store (a uint8 mask
