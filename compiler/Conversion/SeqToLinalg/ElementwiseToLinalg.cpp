@@ -95,16 +95,14 @@ struct EmbeddingToGeneric : OpRewritePattern<seq::EmbeddingOp> {
           seq::describeOrigin("seq.embedding", loc) + ": the table has {} rows; a lookup needs at least one",
           seq::CheckKind::shape);
     }
-    bool wrap = op.getWrapNegative();
+    // Positions are never negative: a negative one (a stream's position
+    // state overwritten) is out of range, not a row from the end.
+    bool wrap = op.getWrapNegative() && !arePositions(indices);
     // "[0, 10)", or "[0, R)" and what R is when the table's size is
     // dynamic (a table sliced to the sequence's length: `cos[:T]`).
     bool staticRows = getConstantIntValue(rowCount).has_value();
     std::string v = staticRows ? seq::formatSize(rowCount) : std::string("R");
-    // (Positions are never negative: their range is [0, R) whatever a
-    // negative index would mean.)
-    std::string range = wrap && !arePositions(indices)
-                            ? "[-" + v + ", " + v + ")"
-                            : "[0, " + v + ")";
+    std::string range = wrap ? "[-" + v + ", " + v + ")" : "[0, " + v + ")";
     std::string message =
         describeIndices(indices) + " {} is out of range " + range + " (" +
         seq::describeOrigin(op->getName().getStringRef(), loc) +
