@@ -1116,7 +1116,11 @@ func.func @reverse_scan(%x: tensor<?x2x4xf32>, %h0: tensor<2x4xf32>) -> tensor<?
 
 // -----
 
-// expected-error @+1 {{a scan over a fixed number of steps does not step with the stream}}
+// A scan over a fixed number of steps runs along another axis than time
+// (a cumsum over the last step's vocabulary): over tensors no chunk
+// splits, each chunk computes it as a run does. Here it is all the model
+// has, and it carries nothing from step to step.
+// expected-error @+1 {{the model carries no state between time steps}}
 func.func @fixed_steps_scan(%x: tensor<?x2x4xf32>, %table: tensor<8x2x4xf32>, %h0: tensor<2x4xf32>) -> tensor<?x2x4xf32> {
   %outs = tensor.empty() : tensor<8x2x4xf32>
   %h, %ys = seq.scan step(%i) carry(%h_prev = %h0 : tensor<2x4xf32>)
@@ -1125,6 +1129,32 @@ func.func @fixed_steps_scan(%x: tensor<?x2x4xf32>, %table: tensor<8x2x4xf32>, %h
     seq.yield %sum, %sum : tensor<2x4xf32>, tensor<2x4xf32>
   }
   return %x : tensor<?x2x4xf32>
+}
+
+// -----
+
+// A scan over 8 fixed steps that reads the time axis' tensor whole (its
+// first step) next to a recurrence over time: a chunk would read its own
+// first step, not the stream's.
+// expected-error @+1 {{not known to act on each time step independently (a loop or branch of its own streams over tensors without the time axis}}
+func.func @fixed_steps_scan_reading_time(%x: tensor<?x2x4xf32>, %table: tensor<8x2x4xf32>, %h0: tensor<2x4xf32>) -> (tensor<?x2x4xf32>, tensor<8x2x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x2x4xf32>
+  %outs = tensor.empty(%t) : tensor<?x2x4xf32>
+  %h, %ys = seq.scan step(%i) carry(%h_prev = %h0 : tensor<2x4xf32>)
+      over(%xt = %x : tensor<?x2x4xf32>) outs(%outs : tensor<?x2x4xf32>) {
+    %sum = arith.addf %h_prev, %xt : tensor<2x4xf32>
+    seq.yield %sum, %sum : tensor<2x4xf32>, tensor<2x4xf32>
+  }
+  %fixed_outs = tensor.empty() : tensor<8x2x4xf32>
+  %g, %zs = seq.scan step(%j) carry(%g_prev = %h0 : tensor<2x4xf32>)
+      over(%row = %table : tensor<8x2x4xf32>) outs(%fixed_outs : tensor<8x2x4xf32>) {
+    %first = tensor.extract_slice %x[0, 0, 0] [1, 2, 4] [1, 1, 1] : tensor<?x2x4xf32> to tensor<2x4xf32>
+    %a = arith.addf %g_prev, %row : tensor<2x4xf32>
+    %b = arith.addf %a, %first : tensor<2x4xf32>
+    seq.yield %b, %b : tensor<2x4xf32>, tensor<2x4xf32>
+  }
+  return %ys, %zs : tensor<?x2x4xf32>, tensor<8x2x4xf32>
 }
 
 // -----

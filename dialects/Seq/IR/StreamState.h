@@ -104,6 +104,13 @@ public:
                                                  mlir::Value value,
                                                  const llvm::Twine &why) = 0;
 
+  /// Accepts `op`, a loop of its own along an axis other than time (a
+  /// scan over a fixed number of steps: torch's cumsum over the last
+  /// step's vocabulary, as top-p sampling takes it), when every tensor it
+  /// reads is one no chunk splits, so that each chunk computes it as a run
+  /// does. Fails, with the reason set, otherwise.
+  virtual mlir::LogicalResult requireUnchunkedOperands(mlir::Operation *op) = 0;
+
   /// seq.dims for a state of `type` whose dimension `batchDim` is named
   /// `batchName` (the others unnamed).
   virtual mlir::ArrayAttr stateDims(mlir::Type type, unsigned batchDim,

@@ -11,7 +11,9 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 
 using namespace mlir;
 
@@ -64,6 +66,24 @@ std::optional<std::pair<BlockArgument, unsigned>> traceDimension(Value value,
                                                                  unsigned dim) {
   TraceMemo memo;
   return traceDimension(value, dim, memo);
+}
+
+/// Whether `v` is `dest` written into: insert_slice / insert into it, or
+/// a destination-style op whose init it is, any number of times (such
+/// writes keep the destination's extents).
+static bool writesInto(Value v, Value dest) {
+  for (int steps = 0; steps < 1024 && v != dest; ++steps) {
+    Operation *op = v.getDefiningOp();
+    if (auto insert = dyn_cast_or_null<tensor::InsertSliceOp>(op))
+      v = insert.getDest();
+    else if (auto element = dyn_cast_or_null<tensor::InsertOp>(op))
+      v = element.getDest();
+    else if (auto dps = dyn_cast_or_null<DestinationStyleOpInterface>(op))
+      v = dps.getTiedOpOperand(cast<OpResult>(v))->get();
+    else
+      return false;
+  }
+  return v == dest;
 }
 
 static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo) {
@@ -213,6 +233,13 @@ static TracedDim traceDimension(Value value, unsigned dim, TraceMemo &memo) {
       // one value in every row): the extent is the init's, of the
       // result's type.
       value = generic.getDpsInitOperand(result.getResultNumber())->get();
+    } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      // A loop result the body only writes into (TopK's selection loop
+      // inserting each pick into its iter_arg) keeps its init's extents.
+      unsigned i = cast<OpResult>(value).getResultNumber();
+      if (!writesInto(loop.getYieldedValues()[i], loop.getRegionIterArgs()[i]))
+        return std::nullopt;
+      value = loop.getInitArgs()[i];
     } else if (auto empty = dyn_cast<tensor::EmptyOp>(op)) {
       // A run-time extent read from another tensor, `tensor.empty(dim x,
       // 0)`: that tensor's dimension (no rows to follow; the extent is

@@ -109,6 +109,9 @@ public:
           ctx, i == static_cast<int64_t>(batchDim) ? batchName : ""));
     return mlir::ArrayAttr::get(ctx, names);
   }
+  mlir::LogicalResult requireUnchunkedOperands(mlir::Operation *op) override {
+    return checkPointwise(op);
+  }
   mlir::LogicalResult fail(mlir::Operation *op,
                            const llvm::Twine &why) override {
     reason = failureText(op, why);

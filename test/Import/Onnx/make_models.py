@@ -40,6 +40,7 @@ import torch
 
 from stream_models import (  # noqa: F401
     LastStepEveryStep, LastStepSpread, NextTokenLogits, NextTokenTopK,
+    NextTokenTopP,
     ScriptedLstmCellCat, TopKOverTime,
     ScriptedZipLoop,
     ScriptedHeadsLoop,
@@ -587,8 +588,6 @@ MODELS = [
      ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("qwen1_causal_mask", Qwen1CausalMask, 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
-    ("next_token_topk", NextTokenTopK, 14, tokens11, ["probs", "tokens"],
-     {"ids": {0: "B", 1: "T"}, "probs": {0: "B"}, "tokens": {0: "B"}}),
     ("topk_over_time", TopKOverTime, 14, features4, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B"}}),
     ("gpt2_padding_mask", HfGpt2PaddedAttention, 14, left_padded_mask_inputs,
@@ -602,6 +601,8 @@ MODELS = [
              "y": {0: "B", 1: "T"}}),
     ("gptj_gathered_rotary", GptJGatheredRotary, 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("next_token_top_p", NextTokenTopP, 14, tokens11, ["probs", "tokens"],
+     {"ids": {0: "B", 1: "T"}, "probs": {0: "B"}, "tokens": {0: "B"}}),
 ]
 
 

@@ -60,6 +60,24 @@ class NextTokenTopK(NextTokenLogits):
         return torch.topk(F.softmax(logits / 0.7, dim=-1), 3)
 
 
+class NextTokenTopP(NextTokenLogits):
+    """The decoder exported for nucleus (top-p) sampling, as generation
+    code writes it: the last step's probabilities sorted, their cumsum,
+    the tokens past p = 0.8 (after the first) masked and the rest
+    renormalized. The cumsum is a scan along the vocabulary, a fixed
+    number of steps over the last step's values: before, no step function
+    ("'seq.scan' at node '/CumSum': a scan over a fixed number of steps
+    does not step with the stream")."""
+
+    def forward(self, ids):  # [B, T]
+        probs = F.softmax(super().forward(ids), dim=-1)
+        sorted_probs, order = torch.sort(probs, dim=-1, descending=True)
+        cumulative = sorted_probs.cumsum(dim=-1)
+        drop = cumulative - sorted_probs > 0.8
+        kept = sorted_probs.masked_fill(drop, 0.0)
+        return kept / kept.sum(dim=-1, keepdim=True), order
+
+
 class TopKOverTime(nn.Module):
     """The 2 largest of each LSTM output feature over the time steps,
     `topk(lstm(x)[0], 2, dim=1)`: a selection over the whole sequence,

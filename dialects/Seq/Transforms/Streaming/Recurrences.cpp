@@ -358,17 +358,28 @@ LogicalResult carryScan(ScanOp op, StreamState &s) {
   // values from chunk to chunk. Its initial values are often the model's
   // own (a learned initial memory), not zeros: the stream uses them until
   // a started flag, zero in a new stream, is set after the first chunk.
+  // A scan over a fixed number of steps runs along another axis than time
+  // (a cumsum over the last step's vocabulary, as top-p sampling takes
+  // it): over tensors no chunk splits, each chunk computes it as a run.
+  bool fixedSteps =
+      op.getSequences().empty() ||
+      llvm::any_of(op.getSequences(), [](Value sequence) {
+        return !cast<RankedTensorType>(sequence.getType()).isDynamicDim(0);
+      });
+  if (fixedSteps) {
+    if (succeeded(s.requireUnchunkedOperands(op)))
+      return success();
+    return s.fail(op, op.getSequences().empty()
+                          ? "a scan over no sequences does not step with "
+                            "the stream"
+                          : "a scan over a fixed number of steps does not "
+                            "step with the stream");
+  }
   if (std::string why = futureSteps(op); !why.empty())
     return s.fail(op, why);
-  if (op.getSequences().empty())
-    return s.fail(op, "a scan over no sequences does not step with the stream");
-  for (Value sequence : op.getSequences()) {
-    if (!cast<RankedTensorType>(sequence.getType()).isDynamicDim(0))
-      return s.fail(op, "a scan over a fixed number of steps does not step "
-                        "with the stream");
+  for (Value sequence : op.getSequences())
     if (failed(s.claimTimeDim(op, sequence, 0)))
       return failure();
-  }
   // The body may read tensors from outside whole (a memory, an encoder's
   // output), but not one as long as the sequence (also another input of
   // the time axis's name, chunked alike: m[:, 0] would read each chunk's
