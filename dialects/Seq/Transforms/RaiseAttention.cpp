@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/Debug.h"
 
 #include <cmath>
@@ -86,6 +87,10 @@ struct Scores {
   Value filledBand;
   bool filledWhereTrue = false;
   bool maskAfterFilledBand = false;
+  // The f32 mask operand was added after some band (`masked_fill(band) +
+  // m`), not before one that then replaced what it hides (`(s +
+  // alibi).masked_fill(band, fill)`).
+  bool maskAfterBand = false;
   // The f32 mask operand was added and the sum clamped from below at this
   // value, at most kAbsorbingFill (Hugging Face LLaMA/OPT 4.2x-4.3x's
   // `torch.max(w + (causal + padding), finfo.min)`): the operand becomes
@@ -226,6 +231,7 @@ FailureOr<Scores> matchAdditiveMask(const Elementwise &e, Operation *op) {
       scores->mask = m->tensor;
       scores->maskMap = m->map;
       scores->maskAfterFilledBand = static_cast<bool>(scores->filledBand);
+      scores->maskAfterBand = scores->band.has_value();
     } else
       return failure(); // two masks that are not bands
     return scores;
@@ -675,6 +681,35 @@ bool rowsNeverEmpty(const Scores &s, RankedTensorType scores) {
   });
 }
 
+/// Whether `mask` is computed from constants and sizes alone (ALiBi's
+/// `slopes * arange(T)`, a relative position bias), not from a model
+/// input's values (a padding `attention_mask`): the same bias for every
+/// batch row, which no model uses to hide all of a query's keys.
+bool isPositionalBias(Value mask) {
+  SmallVector<Value> work = {mask};
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return false; // a function argument's values
+    if (isa<tensor::DimOp>(def) || !seen.insert(def).second ||
+        seen.size() > 256)
+      continue;
+    if (seen.size() > 256)
+      return false;
+    for (Value operand : def->getOperands())
+      work.push_back(operand);
+    // (Values a region reads from above, a captured table.)
+    def->walk([&](Operation *inner) {
+      for (Value operand : inner->getOperands())
+        if (!def->isAncestor(operand.getParentBlock()->getParentOp()))
+          work.push_back(operand);
+    });
+  }
+  return true;
+}
+
 /// The raised op's min_row_max for scores a band filled with `fill`:
 /// fill + kFillMargin, rounded up to f32 (never a weaker check). A fill
 /// scaled after the mask (-1e9 / 8) is PyTorch's f32 product, which may
@@ -752,6 +787,18 @@ struct RaiseAttention : RewritePattern {
                         tensorType(s->mask).getElementType().isF32() &&
                         maskFitsScores(s->filledBand, scoresType) &&
                         maskFitsScores(s->mask, scoresType);
+    // A positional bias (BLOOM's ALiBi) before a band that replaces what
+    // it hides by a finite fill, `(s + m).masked_fill(band, fill)`: the
+    // hidden keys weigh 0 in the model's softmax on every row whose
+    // largest visible score is kFillMargin above the fill, which the
+    // raised op checks (min_row_max). (A padding mask there could hide
+    // all of a left-padded row's visible keys, which the model then
+    // averages with the filled ones: left as written.)
+    bool maskedThenFilled = s->mask && s->finiteBand && !s->maskAfterBand &&
+                            !s->negateMask && !s->maskFill && !s->maskClamp &&
+                            !s->unknownFill && s->replacedFill &&
+                            tensorType(s->mask).getElementType().isF32() &&
+                            isPositionalBias(s->mask);
     std::optional<BandAttributes> bandAttrs;
     if (s->band) {
       // The query and key lengths as q and k decide them (the scores'
@@ -764,7 +811,8 @@ struct RaiseAttention : RewritePattern {
       if (bandIntoMask)
         bandAttrs.reset();
       else if (!bandAttrs ||
-               (s->finiteBand && (s->mask || !rowsNeverEmpty(*s, scoresType))))
+               (s->finiteBand && (!rowsNeverEmpty(*s, scoresType) ||
+                                  (s->mask && !maskedThenFilled))))
         return failure();
     }
     Value q = s->q, kOperand = s->k;
@@ -921,7 +969,8 @@ struct RaiseAttention : RewritePattern {
         // the attention.
         /*empty_row_nan=*/rewriter.getUnitAttr(),
         positions ? rewriter.getI64IntegerAttr(*positions) : IntegerAttr(),
-        s->replacedFill && (isCheckedFill(*s->replacedFill) || s->fillChecked)
+        s->replacedFill && (isCheckedFill(*s->replacedFill) || s->fillChecked ||
+                            maskedThenFilled)
             ? rewriter.getF32FloatAttr(minRowMax(*s->replacedFill))
             : FloatAttr());
     Value result = attention.getResult();

@@ -1525,3 +1525,108 @@ func.func @padding_after_scaled_fill(%q: tensor<2x2x4x8xf32>, %k: tensor<2x2x4x8
   return %o : tensor<2x2x4x8xf32>
 }
 
+
+// -----
+
+// A positional bias (ALiBi's slopes times the key positions, here a
+// constant) before a causal band that replaces what it hides by -1e9,
+// `(s + m).masked_fill(band, -1e9)`: raised with the bias as mask operand,
+// `causal` and min_row_max = -1e9 + 104 (0xCE6E6B22, rounded up to f32): a
+// row whose largest visible score is below it, where the model would
+// weigh the filled keys, fails the run.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @bias_then_finite_band
+// CHECK: seq.attention %{{.+}} mask(%{{.+}}) causal(top_left) {empty_row_nan, min_row_max = 0xCE6E6B22 : f32, scale = 1.000000e+00 : f32}
+// CHECK-NOT: linalg.softmax
+func.func @bias_then_finite_band(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %m = arith.constant dense<[[0.0, 0.5, 1.0, 1.5], [0.0, 0.5, 1.0, 1.5], [0.0, 0.5, 1.0, 1.5], [0.0, 0.5, 1.0, 1.5]]> : tensor<4x4xf32>
+  %sm = linalg.generic {indexing_maps = [#id3, #m2, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s, %m : tensor<2x4x4xf32>, tensor<4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %band = arith.constant dense<[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]> : tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%band, %sm : tensor<4x4xi1>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant -1.0e9 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+// The same with a mask the model is given (a padding attention_mask): it
+// could hide all of a left-padded row's visible keys, which the model then
+// averages with the filled ones: not raised.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @mask_then_finite_band
+// CHECK-NOT: seq.attention
+// CHECK: linalg.softmax
+func.func @mask_then_finite_band(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>, %m: tensor<2x4x4xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %sm = linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s, %m : tensor<2x4x4xf32>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %band = arith.constant dense<[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]> : tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%band, %sm : tensor<4x4xi1>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant -1.0e9 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
+
+// -----
+
+// The mask added after the -1e9 band instead: the hidden keys are -1e9 +
+// m, which a large m could bring back into the softmax: not raised.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+// CHECK-LABEL: func.func @finite_band_then_mask
+// CHECK-NOT: seq.attention
+// CHECK: linalg.softmax
+func.func @finite_band_then_mask(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>, %m: tensor<2x4x4xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %band = arith.constant dense<[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]> : tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%band, %s : tensor<4x4xi1>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant -1.0e9 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %wm = linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%w, %m : tensor<2x4x4xf32>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%wm : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}

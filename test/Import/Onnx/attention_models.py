@@ -221,13 +221,16 @@ class AlibiCausal(nn.Module):
     (the paper's geometric 2^(-8 h / H)) times the key positions added to
     the scaled scores, BLOOM's and MPT's `slopes * arange(T)` (or, with
     `relative`, the paper's `slopes * (j - i)`), under a causal mask from
-    `tril(ones(T, T)).bool()` filled with -inf; 4 heads of 4 features.
-    Before, it had no step api ("an explicit mask spans the whole
-    sequence"; the relative form "pairs time steps with time steps")."""
+    `tril(ones(T, T)).bool()` filled with -inf (or `fill`: BLOOM's
+    finfo.min, or -1e9); 4 heads of 4 features. Before, it had no step api
+    ("an explicit mask spans the whole sequence"; the relative form "pairs
+    time steps with time steps"; a finite fill "'/Trilu': reads its own
+    iteration index", the attention not raised)."""
 
-    def __init__(self, relative=False):
+    def __init__(self, relative=False, fill=float("-inf")):
         super().__init__()
         self.relative = relative
+        self.fill = fill
         self.qkv = nn.Linear(16, 48)
         self.proj = nn.Linear(16, 16)
         self.register_buffer("slopes", torch.tensor(
@@ -245,7 +248,7 @@ class AlibiCausal(nn.Module):
             bias = pos[None, None, :].float()
         att = att + self.slopes[:, None, None] * bias
         causal = torch.tril(torch.ones(t, t, dtype=torch.bool))
-        att = att.masked_fill(~causal, float("-inf"))
+        att = att.masked_fill(~causal, self.fill)
         y = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, c)
         return self.proj(y)
 

@@ -603,6 +603,13 @@ MODELS = [
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("next_token_top_p", NextTokenTopP, 14, tokens11, ["probs", "tokens"],
      {"ids": {0: "B", 1: "T"}, "probs": {0: "B"}, "tokens": {0: "B"}}),
+    ("alibi_causal_finfo_min",
+     lambda: AlibiCausal(fill=torch.finfo(torch.float32).min), 14,
+     features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("alibi_causal_minus_1e9", lambda: AlibiCausal(fill=-1e9), 14,
+     features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
