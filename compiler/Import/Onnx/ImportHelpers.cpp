@@ -161,6 +161,26 @@ Value narrowedF64Constant(GraphImporter &g, unsigned i) {
       g.builder, g.loc, DenseElementsAttr::get(type, ArrayRef(data)));
 }
 
+/// The f32 tensor `v` is a widening of (an elementwise `arith.extf` of
+/// it, as a Cast to DOUBLE imports), or null.
+static Value widenedFromF32(Value v) {
+  auto generic = v.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic->getNumResults() != 1 ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return nullptr;
+  Block &body = generic.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto ext = yield.getValues()[0].getDefiningOp<arith::ExtFOp>();
+  Value input = generic.getDpsInputs()[0];
+  if (!ext || ext.getIn() != body.getArgument(0) ||
+      !tensorType(input).getElementType().isF32() ||
+      tensorType(input).getShape() != tensorType(v).getShape())
+    return nullptr;
+  return input;
+}
+
 Value floatInput(GraphImporter &g, unsigned i) {
   // A DOUBLE constant where f32 data is wanted is a Python float the
   // exporter typed as double; PyTorch computes with it in f32.
@@ -180,6 +200,13 @@ Value floatInput(GraphImporter &g, unsigned i) {
              "-1e9) or a scripted model's masked_fill)";
       g.warnedF64 = true;
     }
+    // An f32 tensor widened by a Cast to DOUBLE (torch 1.13 casts the
+    // scores to double to add a mask it typed double, Gemma-2's
+    // `torch.where(window, finfo.min, mask)`) narrows back to itself
+    // exactly: the ops that read it (a mask raised into attention) see
+    // the f32 value.
+    if (Value widened = widenedFromF32(v))
+      return widened;
     FailureOr<Value> narrowed = buildElementwise(
         g, {v},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {

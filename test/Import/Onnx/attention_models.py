@@ -1002,11 +1002,17 @@ class Gemma2SlidingMask(nn.Module):
     more than W back hidden on top of a causal `triu(full(finfo.min), 1)`
     by `where(tril(ones, -W), finfo.min, causal_mask)`, added to the
     scores. Read as causal with a window of W - 1 keys back. Before, a
-    where() filling into an additive mask was not read: no step api."""
+    where() filling into an additive mask was not read: no step api.
+    With `python_fill`, the fill is the Python float transformers passes
+    (`min_dtype = torch.finfo(dtype).min`), which torch 1.13 exports as a
+    DOUBLE constant, casting the scores to double to add the mask: before,
+    that round trip hid the scores from the raise (not raised, "'/Trilu':
+    reads its own iteration index")."""
 
-    def __init__(self, hidden=16, heads=4, window=3):
+    def __init__(self, hidden=16, heads=4, window=3, python_fill=False):
         super().__init__()
         self.heads, self.head_dim, self.window = heads, hidden // heads, window
+        self.python_fill = python_fill
         self.qkv = nn.Linear(hidden, 3 * hidden)
         self.o = nn.Linear(hidden, hidden)
 
@@ -1018,7 +1024,8 @@ class Gemma2SlidingMask(nn.Module):
         mask = torch.triu(torch.full((T, T), low, dtype=x.dtype), 1)
         band = torch.tril(torch.ones(T, T, dtype=torch.bool),
                           diagonal=-self.window)
-        mask = torch.where(band, torch.tensor(low, dtype=x.dtype), mask)
+        fill = low if self.python_fill else torch.tensor(low, dtype=x.dtype)
+        mask = torch.where(band, fill, mask)
         w = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim) + mask
         y = (w.softmax(-1) @ v).transpose(1, 2).reshape(B, T, E)
         return self.o(y)

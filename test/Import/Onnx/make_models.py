@@ -610,6 +610,9 @@ MODELS = [
     ("alibi_causal_minus_1e9", lambda: AlibiCausal(fill=-1e9), 14,
      features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("gemma2_sliding_python_fill",
+     lambda: Gemma2SlidingMask(python_fill=True), 14, features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
