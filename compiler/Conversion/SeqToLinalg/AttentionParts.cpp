@@ -327,9 +327,25 @@ Value emitPositionBias(OpBuilder &b, Location loc, Value slope, Value table,
               : relative;
 }
 
+Value createSoftcap(OpBuilder &b, Location loc, seq::AttentionOp op) {
+  if (!op.getSoftcap())
+    return Value();
+  Type elementType =
+      cast<RankedTensorType>(op.getQuery().getType()).getElementType();
+  return seq::emitFloatConstant(b, loc, elementType,
+                                op.getSoftcap()->convertToDouble());
+}
+
 Value emitMaskedScore(OpBuilder &b, Location loc, Value score, Value scale,
-                      Value maskValue, Value visible, Value bias) {
+                      Value maskValue, Value visible, Value bias,
+                      Value softcap) {
   Value s = arith::MulFOp::create(b, loc, score, scale);
+  // Gemma-2's `tanh(w / cap) * cap`, divided as the model divides.
+  if (softcap)
+    s = arith::MulFOp::create(
+        b, loc,
+        math::TanhOp::create(b, loc, arith::DivFOp::create(b, loc, s, softcap)),
+        softcap);
   if (bias)
     s = arith::AddFOp::create(b, loc, s, bias);
   if (maskValue && maskValue.getType().isInteger(1))

@@ -126,12 +126,18 @@ mlir::Value emitPositionBias(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value slope, mlir::Value table,
                              mlir::Value h, mlir::Value p, mlir::Value j);
 
-/// s * scale, plus `bias` (nullable: emitPositionBias), plus a float mask
-/// value or under a bool one, and -inf where `visible` (nullable) is false.
+/// s * scale, capped to `softcap * tanh(s * scale / softcap)` when
+/// `softcap` (nullable: createSoftcap) is given, plus `bias` (nullable:
+/// emitPositionBias), plus a float mask value or under a bool one, and
+/// -inf where `visible` (nullable) is false.
 mlir::Value emitMaskedScore(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value score, mlir::Value scale,
                             mlir::Value maskValue, mlir::Value visible,
-                            mlir::Value bias = mlir::Value());
+                            mlir::Value bias, mlir::Value softcap);
+
+/// The op's `softcap` as a constant of its element type, or null.
+mlir::Value createSoftcap(mlir::OpBuilder &b, mlir::Location loc,
+                          seqc::seq::AttentionOp op);
 
 /// exp(s - rowMax), and 0 when rowMax is -inf (a row that sees no key).
 mlir::Value emitShiftedExp(mlir::OpBuilder &b, mlir::Location loc,

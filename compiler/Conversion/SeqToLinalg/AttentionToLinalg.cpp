@@ -79,6 +79,7 @@ FailureOr<SmallVector<Value>> decomposeAttention(OpBuilder &builder,
 
   // Scale, mask, causal diagonal and window; hidden scores become -inf.
   Value scale = createScale(builder, loc, op);
+  Value softcap = createSoftcap(builder, loc, op);
   Visibility visibility = Visibility::get(
       builder, loc, op, getValueOrCreateConstantIndexOp(builder, loc, queryLen),
       getValueOrCreateConstantIndexOp(builder, loc, keyLen));
@@ -120,7 +121,7 @@ FailureOr<SmallVector<Value>> decomposeAttention(OpBuilder &builder,
             linalg::YieldOp::create(b, l,
                                     emitMaskedScore(b, l, args[0], scale,
                                                     mask ? args[1] : Value(),
-                                                    visible, bias));
+                                                    visible, bias, softcap));
           })
           .getResult(0);
 

@@ -85,6 +85,7 @@ public:
     groupSize = cast<RankedTensorType>(query.getType()).getDimSize(1) /
                 cast<RankedTensorType>(key.getType()).getDimSize(1);
     scale = createScale(b, loc, op);
+    softcap = createSoftcap(b, loc, op);
     visibility = Visibility::get(b, loc, op, queryLen, keyLen);
     slopes = createAlibiSlopes(b, loc, op);
     relativeBias = op.getRelativeBias();
@@ -566,10 +567,10 @@ private:
                     nb, l, slope, relativeBias, head,
                     visibility.emitAlignedPosition(nb, l, i), j);
               }
-              linalg::YieldOp::create(
-                  nb, l,
-                  emitMaskedScore(nb, l, args.back(), scale,
-                                  mask ? args[0] : Value(), visible, bias));
+              linalg::YieldOp::create(nb, l,
+                                      emitMaskedScore(nb, l, args.back(), scale,
+                                                      mask ? args[0] : Value(),
+                                                      visible, bias, softcap));
             })
             .getResult(0);
 
@@ -659,6 +660,8 @@ private:
   Value batch, heads, queryLen, keyLen, valueDim;
   int64_t groupSize;
   Value scale;
+  /// The op's softcap (null without one).
+  Value softcap;
   /// ALiBi's [Hq] slopes and the [Hq, 2R + 1] relative bias table (null
   /// without them).
   Value slopes, relativeBias;

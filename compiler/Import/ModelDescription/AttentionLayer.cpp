@@ -879,7 +879,8 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
                                         relativeBias, causal, window, scale,
                                         alibi, /*empty_row_nan=*/UnitAttr(),
                                         /*max_positions=*/IntegerAttr(),
-                                        /*min_row_max=*/FloatAttr());
+                                        /*min_row_max=*/FloatAttr(),
+                                        /*softcap=*/FloatAttr());
   Val out = linearOp(mergeHeads(attn, xb), w->out,
                      w->outBias ? &*w->outBias : nullptr);
   out.dims = xb.dims;

@@ -113,6 +113,12 @@ LogicalResult AttentionOp::verify() {
       return emitOpError() << "'scale' must be positive and finite, found "
                            << value;
   }
+  if (std::optional<APFloat> cap = getSoftcap()) {
+    float value = cap->convertToFloat();
+    if (!(value > 0.0f && std::isfinite(value)))
+      return emitOpError() << "'softcap' must be positive and finite, found "
+                           << value;
+  }
   if (std::optional<APFloat> floor = getMinRowMax();
       floor && !floor->isFinite())
     return emitOpError() << "'min_row_max' must be finite, found "

@@ -506,7 +506,7 @@ def Seq_WkvOp : Seq_Op<"wkv", [Pure, Seq_IndependentChannelScan,
 def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments, DeclareOpInterfaceMethods<Seq_DimensionTiesOpInterface>]> {
   let summary = "Scaled dot-product attention (MHA, GQA, MQA)";
   let description = [{
-    `softmax(q k^T * scale + mask) v` per batch and query head, with
+    `softmax(softcap(q k^T * scale) + mask) v` per batch and query head, with
     `q` `[B, Hq, Lq, D]`, `k` `[B, Hkv, Lk, D]`, `v` `[B, Hkv, Lk, Dv]` and
     result `[B, Hq, Lq, Dv]`. Query head `h` reads key/value head
     `h / (Hq / Hkv)`: Hkv = Hq is multi-head, 1 < Hkv < Hq grouped-query,
@@ -533,6 +533,11 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments, Decla
       T5's bucketed relative attention bias (Raffel et al. 2020) tabulated
       per distance, or any learned scalar bias per clipped distance (Shaw
       et al. 2018).
+
+    - `softcap` (optional, positive, finite): attention logit softcapping
+      (Gemma-2's `attn_logit_softcapping`, Grok-1's): the scaled score `s`
+      becomes `softcap * tanh(s / softcap)` before the mask and the
+      position bias are added. Without it, the scaled score itself.
 
     - `max_positions` (optional, positive): the model defines the attention
       for at most this many positions. A run with `Lq` or `Lk` above it
@@ -585,7 +590,8 @@ def Seq_AttentionOp : Seq_Op<"attention", [Pure, AttrSizedOperandSegments, Decla
                        OptionalAttr<DenseF32ArrayAttr>:$alibi_slopes,
                        UnitAttr:$empty_row_nan,
                        OptionalAttr<ConfinedAttr<I64Attr, [IntPositive]>>:$max_positions,
-                       OptionalAttr<F32Attr>:$min_row_max);
+                       OptionalAttr<F32Attr>:$min_row_max,
+                       OptionalAttr<F32Attr>:$softcap);
   let results = (outs Seq_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value (`mask` `(` $mask^ `)`)?

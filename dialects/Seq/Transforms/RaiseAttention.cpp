@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -96,6 +97,10 @@ struct Scores {
   // `torch.max(w + (causal + padding), finfo.min)`): the operand becomes
   // max(mask, clamp) (see createClampedAdditive).
   std::optional<double> maskClamp;
+  // Attention logit softcapping, `tanh(s / cap) * cap` of the scaled
+  // scores before any mask (Gemma-2): the raised op's softcap. Nothing
+  // scales the scores after it.
+  std::optional<double> softcap;
   SmallVector<DroppedMask> dropped;
   SmallVector<Value> chain; // every value from q k^T to the softmax input
   // The [B * H, Lq, Lk] scores are a collapse of 4-D ones (BART's and
@@ -336,6 +341,34 @@ FailureOr<Scores> matchClampedScores(const Elementwise &e, Operation *max) {
   return failure();
 }
 
+/// `tanh(x / cap) * cap` (or `x * (1 / cap)` inside) with cap > 0:
+/// attention logit softcapping (Gemma-2's `attn_logit_softcapping`):
+/// (x, cap).
+std::optional<std::pair<Value, double>> matchSoftcap(Value v) {
+  std::optional<std::pair<Value, double>> outer = matchScale(v);
+  if (!outer || !(outer->second > 0.0))
+    return std::nullopt;
+  // tanh: the ONNX importer's seq.activation, or an elementwise math.tanh.
+  Value y;
+  if (auto act = outer->first.getDefiningOp<ActivationOp>();
+      act && act.getKind().getKind() == ActivationKind::tanh) {
+    y = act->getOperand(0);
+  } else if (std::optional<Elementwise> e = matchElementwise(outer->first)) {
+    auto tanh = e->yielded.getDefiningOp<math::TanhOp>();
+    std::optional<BodyLeaf> leaf =
+        tanh ? readLeaf(e->op, tanh.getOperand()) : std::nullopt;
+    if (leaf && leaf->tensor && leaf->map.isIdentity())
+      y = leaf->tensor;
+  }
+  if (!y || y.getType() != v.getType())
+    return std::nullopt;
+  std::optional<std::pair<Value, double>> inner = matchScale(y);
+  // The same cap on both sides (1 / cap inside), up to rounding.
+  if (!inner || !(std::abs(inner->second * outer->second - 1.0) <= 1e-6))
+    return std::nullopt;
+  return std::make_pair(inner->first, outer->second);
+}
+
 FailureOr<Scores> matchScoresStep(Value v);
 
 FailureOr<Scores> matchScores(Value v) {
@@ -381,6 +414,14 @@ FailureOr<Scores> matchScoresStep(Value v) {
     s->lifted = collapse.getSrcType();
     return s;
   }
+  if (auto capped = matchSoftcap(v)) {
+    // Softcapping of the scaled scores, before any mask or band.
+    FailureOr<Scores> s = matchScores(capped->first);
+    if (failed(s) || s->mask || s->band || !s->dropped.empty() || s->softcap)
+      return failure();
+    s->softcap = capped->second;
+    return s;
+  }
   if (auto scaled = matchScale(v)) {
     // (q k^T + m) * c is q k^T * c + m * c: a mask operand would have to be
     // scaled too, and a band's added finite fill, of a value not read,
@@ -389,7 +430,8 @@ FailureOr<Scores> matchScoresStep(Value v) {
     // masked_bias) / scale_attn`), by a positive factor.
     FailureOr<Scores> s = matchScores(scaled->first);
     double c = scaled->second;
-    if (failed(s) || s->mask)
+    // (A factor after a softcap is no scale: tanh is not linear.)
+    if (failed(s) || s->mask || s->softcap)
       return failure();
     if (s->band) {
       if (s->unknownFill || !(c > 0.0))
@@ -972,7 +1014,9 @@ struct RaiseAttention : RewritePattern {
         s->replacedFill && (isCheckedFill(*s->replacedFill) || s->fillChecked ||
                             maskedThenFilled)
             ? rewriter.getF32FloatAttr(minRowMax(*s->replacedFill))
-            : FloatAttr());
+            : FloatAttr(),
+        s->softcap ? rewriter.getF32FloatAttr(static_cast<float>(*s->softcap))
+                   : FloatAttr());
     Value result = attention.getResult();
     {
       OpBuilder::InsertionGuard guard(rewriter);

@@ -112,6 +112,14 @@ func.func @scale(%q: tensor<1x8x4x16xf32>) {
 
 // -----
 
+func.func @softcap(%q: tensor<1x8x4x16xf32>) {
+  // expected-error @+1 {{'softcap' must be positive and finite, found -5}}
+  %o = seq.attention %q, %q, %q {softcap = -5.0 : f32} : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>
+  return
+}
+
+// -----
+
 func.func @causal_keyword(%q: tensor<1x8x4x16xf32>) {
   // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'causal' [top_left, bottom_right]}}
   %o = seq.attention %q, %q, %q causal(diagonal) : (tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>, tensor<1x8x4x16xf32>) -> tensor<1x8x4x16xf32>

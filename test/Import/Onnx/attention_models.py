@@ -1007,12 +1007,17 @@ class Gemma2SlidingMask(nn.Module):
     (`min_dtype = torch.finfo(dtype).min`), which torch 1.13 exports as a
     DOUBLE constant, casting the scores to double to add the mask: before,
     that round trip hid the scores from the raise (not raised, "'/Trilu':
-    reads its own iteration index")."""
+    reads its own iteration index"). With `softcap`, Gemma-2's attention
+    logit softcapping, `tanh(w / softcap) * softcap` of the scaled scores
+    before the mask: raised as seq.attention's softcap (before: computed
+    as written, no step api)."""
 
-    def __init__(self, hidden=16, heads=4, window=3, python_fill=False):
+    def __init__(self, hidden=16, heads=4, window=3, python_fill=False,
+                 softcap=None):
         super().__init__()
         self.heads, self.head_dim, self.window = heads, hidden // heads, window
         self.python_fill = python_fill
+        self.softcap = softcap
         self.qkv = nn.Linear(hidden, 3 * hidden)
         self.o = nn.Linear(hidden, hidden)
 
@@ -1026,7 +1031,12 @@ class Gemma2SlidingMask(nn.Module):
                           diagonal=-self.window)
         fill = low if self.python_fill else torch.tensor(low, dtype=x.dtype)
         mask = torch.where(band, fill, mask)
-        w = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim) + mask
+        w = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim)
+        if self.softcap is not None:
+            w = w / self.softcap
+            w = torch.tanh(w)
+            w = w * self.softcap
+        w = w + mask
         y = (w.softmax(-1) @ v).transpose(1, 2).reshape(B, T, E)
         return self.o(y)
 

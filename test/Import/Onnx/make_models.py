@@ -613,6 +613,9 @@ MODELS = [
     ("gemma2_sliding_python_fill",
      lambda: Gemma2SlidingMask(python_fill=True), 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("gemma2_softcap",
+     lambda: Gemma2SlidingMask(python_fill=True, softcap=1.0), 14,
+     features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 
