@@ -870,9 +870,13 @@ LogicalResult GraphImporter::importLoop() {
                   << "' from the step (its index or the carried values), so "
                      "a step's values may have their own shapes; seqc "
                      "unrolls such a Loop when its trip count is known at "
-                     "compile time and at most "
-                  << kMaxUnrolledSteps << ", and this one's is "
-                  << (m ? std::to_string(*m) : "known only at run time");
+                     "compile time, at most "
+                  << kMaxUnrolledSteps << " and at most " << kMaxUnrolledNodes
+                  << " body nodes in all, and this one's is "
+                  << (m ? std::to_string(*m) + " (" +
+                              std::to_string(*m * body.node_size()) +
+                              " body nodes in all)"
+                        : std::string("known only at run time"));
     }
     return failure();
   }

@@ -771,9 +771,8 @@ LogicalResult importSplit(GraphImporter &g) {
         part(sizes), strides(rank, g.builder.getIndexAttr(1));
     offsets[*axis] = offset;
     part[*axis] = lengths[i];
-    g.setOutput(i, tensor::ExtractSliceOp::create(g.builder, g.loc, x, offsets,
-                                                  part, strides)
-                       .getResult());
+    g.setOutput(i, seq::extractSliceOrEmpty(g.builder, g.loc, x, offsets, part,
+                                            strides));
     std::optional<int64_t> a = getConstantIntValue(offset),
                            b = getConstantIntValue(lengths[i]);
     if (a && b)

@@ -107,21 +107,43 @@ static LogicalResult importConcatFromSequence(GraphImporter &g) {
   if (in && in->sequence == OnnxValue::Sequence::split) {
     // Single steps joined back along their own axis are the tensor split:
     // kept axes concatenated (new_axis = 0), or dropped ones stacked
-    // (new_axis = 1).
-    // (Either way the result has the split tensor's rank.)
+    // (new_axis = 1). Stacked along another axis, they are the tensor with
+    // the split axis moved there (and a kept one's unit dimension after
+    // it).
     bool stack = g.intAttr("new_axis", 0) == 1;
-    std::optional<int64_t> axis = normalizeAxis(
-        g, g.intAttr("axis", 0), tensorType(in->tensor).getRank());
+    int64_t rank = tensorType(in->tensor).getRank();
+    int64_t pieceRank = in->splitKeepsDims ? rank : rank - 1;
+    int64_t split = in->splitAxis;
+    std::optional<int64_t> axis =
+        normalizeAxis(g, g.intAttr("axis", 0), pieceRank + (stack ? 1 : 0));
     if (!axis)
       return failure();
-    if (*axis == in->splitAxis && stack != in->splitKeepsDims) {
+    if (!stack && in->splitKeepsDims && *axis == split) {
       g.setOutput(0, in->tensor);
       return success();
     }
-    g.nodeError() << "joins the single steps of a SplitToSequence along "
-                     "axis "
-                  << *axis << " other than the one they were split along ("
-                  << in->splitAxis << "); not supported";
+    if (stack) {
+      Value x = in->tensor;
+      if (in->splitKeepsDims)
+        x = seq::insertUnitDim(g.builder, g.loc, x, split + 1);
+      if (*axis != split) {
+        // The steps' dimension moved from `split` to `axis`.
+        SmallVector<int64_t> perm;
+        for (int64_t d = 0; d < tensorType(x).getRank(); ++d)
+          if (d != split)
+            perm.push_back(d);
+        perm.insert(perm.begin() + *axis, split);
+        x = seq::createTranspose(g.builder, g.loc, x, perm);
+      }
+      g.setOutput(0, x);
+      return success();
+    }
+    g.nodeError() << "concatenates the single steps of a SplitToSequence "
+                     "along axis "
+                  << *axis << " of the pieces, not the one they were split "
+                  << "along (" << split
+                  << (in->splitKeepsDims ? ")" : ", which the pieces dropped)")
+                  << "; not supported";
     return failure();
   }
   if (!in || in->sequence != OnnxValue::Sequence::stacked) {
@@ -248,8 +270,8 @@ sliceInto(GraphImporter &g, Value x, int64_t axis, ArrayRef<int64_t> lengths) {
   for (int64_t n : lengths) {
     offsets[axis] = g.builder.getIndexAttr(offset);
     sizes[axis] = g.builder.getIndexAttr(n);
-    pieces.push_back(tensor::ExtractSliceOp::create(g.builder, g.loc, x,
-                                                    offsets, sizes, strides));
+    pieces.push_back(
+        seq::extractSliceOrEmpty(g.builder, g.loc, x, offsets, sizes, strides));
     offset += n;
   }
   return pieces;

@@ -735,9 +735,9 @@ bool isPositionalBias(Value mask) {
     Operation *def = v.getDefiningOp();
     if (!def)
       return false; // a function argument's values
-    if (isa<tensor::DimOp>(def) || !seen.insert(def).second ||
-        seen.size() > 256)
+    if (isa<tensor::DimOp>(def) || !seen.insert(def).second)
       continue;
+    // (A chain too long to follow may reach an input: not known.)
     if (seen.size() > 256)
       return false;
     for (Value operand : def->getOperands())

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 
@@ -80,6 +81,19 @@ Value insertUnitDim(OpBuilder &b, Location loc, Value v, int64_t axis) {
     groups.back().push_back(axis);
   return tensor::ExpandShapeOp::create(
       b, loc, RankedTensorType::get(shape, type.getElementType()), v, groups);
+}
+
+Value extractSliceOrEmpty(OpBuilder &b, Location loc, Value source,
+                          ArrayRef<OpFoldResult> offsets,
+                          ArrayRef<OpFoldResult> sizes,
+                          ArrayRef<OpFoldResult> strides) {
+  if (llvm::any_of(
+          sizes, [](OpFoldResult size) { return isConstantIntValue(size, 0); }))
+    return createEmptyTensor(
+        b, loc, sizes,
+        cast<RankedTensorType>(source.getType()).getElementType());
+  return tensor::ExtractSliceOp::create(b, loc, source, offsets, sizes,
+                                        strides);
 }
 
 Value extractLastDimRange(OpBuilder &b, Location loc, Value source,

@@ -37,6 +37,16 @@ mlir::Value extractIndexAlong(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value insertUnitDim(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                           int64_t axis);
 
+/// tensor.extract_slice of `source`, or a tensor.empty of `sizes` when one
+/// of them is a constant 0 (a piece of no elements at the end of a
+/// dimension, torch.split's [4, 0], whose offset equals the extent, which
+/// extract_slice's verifier refuses).
+mlir::Value extractSliceOrEmpty(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Value source,
+                                llvm::ArrayRef<mlir::OpFoldResult> offsets,
+                                llvm::ArrayRef<mlir::OpFoldResult> sizes,
+                                llvm::ArrayRef<mlir::OpFoldResult> strides);
+
 /// Slice columns [offset, offset + size) of the last dimension.
 mlir::Value extractLastDimRange(mlir::OpBuilder &b, mlir::Location loc,
                                 mlir::Value source, int64_t offset,

@@ -965,6 +965,34 @@ class GptJPaddedAttention(GptJScaledAfterMask):
         return self.c_proj(out.view(out.size()[:-2] + (-1,)))
 
 
+class DeepPaddingBias(nn.Module):
+    """A padding bias from the attention_mask input reached through a long
+    chain of elementwise ops (300 relus), added before a causal
+    masked_fill of -1e4. It is no positional bias: a left-padded row's
+    visible keys are all -1e9, which the model then averages with the
+    filled ones, so the attention stays as written (before, past 256 ops
+    the chain was taken for one computed from sizes alone, and the raised
+    attention failed the run on such a row). A review's finding."""
+
+    def __init__(self, hidden=8, heads=2, depth=300):
+        super().__init__()
+        self.heads, self.head_dim, self.depth = heads, hidden // heads, depth
+        self.qkv = nn.Linear(hidden, 3 * hidden)
+
+    def forward(self, x, attention_mask):
+        b, t, c = x.shape
+        q, k, v = (z.view(b, t, self.heads, self.head_dim).transpose(1, 2)
+                   for z in self.qkv(x).split(c, dim=2))
+        att = (q @ k.transpose(-2, -1)) * 0.5
+        m = attention_mask.float()
+        for _ in range(self.depth):
+            m = torch.relu(m)
+        att = att + (1.0 - m)[:, None, None, :] * -1e9
+        causal = torch.tril(torch.ones(t, t, dtype=torch.bool))
+        att = att.masked_fill(~causal, -1e4)
+        return (att.softmax(-1) @ v).transpose(1, 2).reshape(b, t, c)
+
+
 class HfUpdateCausalMask(nn.Module):
     """Hugging Face LLaMA / Qwen2 / Mistral attention's causal mask as
     transformers 4.38-4.45 build it (_update_causal_mask, no padding, no
@@ -1037,7 +1065,14 @@ class Gemma2SlidingMask(nn.Module):
             w = torch.tanh(w)
             w = w * self.softcap
         w = w + mask
-        y = (w.softmax(-1) @ v).transpose(1, 2).reshape(B, T, E)
+        if self.python_fill:
+            # transformers' softmax in f32 and back to the query's dtype
+            # (which keeps the output f32 where the export typed the masked
+            # scores double).
+            w = F.softmax(w, dim=-1, dtype=torch.float32).to(q.dtype)
+        else:
+            w = w.softmax(-1)
+        y = (w @ v).transpose(1, 2).reshape(B, T, E)
         return self.o(y)
 
 

@@ -249,6 +249,30 @@ def write_sequence_list_inputs(in_dir):
         [f32("y", [8, "B", 4]), f32("z", [2, 5, "B", 2]), i64v("n", [])],
         [ints("sizes", [2, 3]), scalar("minus_one", -1), scalar("one", 1),
          scalar("zero", 0), scalar("two_int", 2)])
+    # Single steps stacked along another axis than the split one: x [2, 3,
+    # 4] split along 1 keeping it, stacked along 0 ([3, 2, 1, 4]), and
+    # dropping it, stacked along -1 ([2, 4, 3]); pieces of [4, 0] along the
+    # last axis (a piece of no elements at the end), joined back, and the
+    # same as Split's outputs.
+    save("split_steps_restacked", [
+        helper.make_node("SplitToSequence", ["x"], ["kept"], name="keep",
+                         axis=1, keepdims=1),
+        helper.make_node("ConcatFromSequence", ["kept"], ["y1"],
+                         name="stack0", axis=0, new_axis=1),
+        helper.make_node("SplitToSequence", ["x"], ["dropped"], name="drop",
+                         axis=1, keepdims=0),
+        helper.make_node("ConcatFromSequence", ["dropped"], ["y2"],
+                         name="stack_last", axis=-1, new_axis=1),
+        helper.make_node("SplitToSequence", ["x", "four_zero"], ["parts"],
+                         name="split_4_0", axis=2),
+        helper.make_node("ConcatFromSequence", ["parts"], ["y3"],
+                         name="join", axis=2),
+        helper.make_node("Split", ["x", "four_zero"], ["y4", "empty"],
+                         name="plain_split_4_0", axis=2)],
+        [f32("x", [2, 3, 4])],
+        [f32("y1", [3, 2, 1, 4]), f32("y2", [2, 4, 3]), f32("y3", [2, 3, 4]),
+         f32("y4", [2, 3, 4]), f32("empty", [2, 3, 0])],
+        [ints("four_zero", [4, 0])])
     # Errors: a position past the end, a position computed at run time,
     # sizes that do not add up (static: at compile time; run-time: when
     # the model runs), pieces of 2 of an axis of run-time length.

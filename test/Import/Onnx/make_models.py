@@ -58,7 +58,7 @@ from attention_models import (  # noqa: F401
     Gemma2SlidingMask, Gpt, GptJAttention, GptJScaledAfterMask,
     HfUpdateCausalMask, Qwen1CausalMask, HfGpt2PaddedAttention,
     HfLlamaPaddedAttention,
-    GptJPaddedAttention,
+    GptJPaddedAttention, DeepPaddingBias,
     left_padded_mask_inputs,
     InterleavedRope,
     GroupedQueryAttention, HfCausalMaskKvCache, HfCausalSlice, HfGpt2Attention,
@@ -616,6 +616,9 @@ MODELS = [
     ("gemma2_softcap",
      lambda: Gemma2SlidingMask(python_fill=True, softcap=1.0), 14,
      features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("deep_padding_bias", DeepPaddingBias, 14, left_padded_mask_inputs,
+     ["y"], {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
+             "y": {0: "B", 1: "T"}}),
 ]
 
 
