@@ -113,10 +113,25 @@ LogicalResult StepBuilder::checkPointwise(Operation *op) {
   // Joining along a dimension of static size (stacking layers' final
   // states) keeps steps apart; time and batch have run-time sizes.
   if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
-    if (concat.getResultType().isDynamicDim(concat.getDim()))
-      return fail(op, "a concatenation along a dimension of run-time size "
-                      "may join time steps");
-    return success();
+    if (!concat.getResultType().isDynamicDim(concat.getDim()))
+      return success();
+    // A model input joined before the new steps is most often a key/value
+    // cache the caller passes in (decode-step exports' past_key_values).
+    std::string hint;
+    auto inputs = concat.getInputs();
+    for (Value input : inputs.drop_back())
+      if (std::optional<InputDim> dim = traceToModelInput(
+              input, static_cast<unsigned>(concat.getDim()), op)) {
+        hint = " (" + describeInputDim(*dim) +
+               " joined before later steps: a key/value cache the caller "
+               "passes in, as decode-step exports' past_key_values are, "
+               "runs as whole calls; exported without the cache inputs, "
+               "seqc keeps the cache in the stream's state)";
+        break;
+      }
+    return fail(op, "a concatenation along a dimension of run-time size "
+                    "may join time steps" +
+                        hint);
   }
   // A transpose moves each step's data, never mixes steps; a fill writes
   // the same value everywhere (a zero initial state).
