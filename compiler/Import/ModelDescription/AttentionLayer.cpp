@@ -676,7 +676,7 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
     error(keyword("heads")->keyPos) << "heads=" << heads << " must be >= 1";
     return failure();
   }
-  for (const char *kw : {"rope_theta", "scale"}) {
+  for (const char *kw : {"rope_theta", "scale", "softcap"}) {
     const Argument *a = keyword(kw);
     float value = a ? static_cast<float>(a->value.floatValue) : 1.0f;
     if (!(value > 0 && std::isfinite(value))) {
@@ -846,6 +846,11 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
   FloatAttr scale;
   if (const Argument *s = keyword("scale"))
     scale = b.getF32FloatAttr(static_cast<float>(s->value.floatValue));
+  // Gemma-2's attn_logit_softcapping: cap * tanh(s / cap) of the scaled
+  // scores, before the masks.
+  FloatAttr softcap;
+  if (const Argument *c = keyword("softcap"))
+    softcap = b.getF32FloatAttr(static_cast<float>(c->value.floatValue));
   // Position biases compare a query's and a key's positions in one
   // sequence (BLOOM, MPT, T5's self-attention; T5's EncDecAttention has
   // none).
@@ -879,8 +884,7 @@ FailureOr<Val> Emitter::emitAttention(ArrayRef<Val> operands) {
                                         relativeBias, causal, window, scale,
                                         alibi, /*empty_row_nan=*/UnitAttr(),
                                         /*max_positions=*/IntegerAttr(),
-                                        /*min_row_max=*/FloatAttr(),
-                                        /*softcap=*/FloatAttr());
+                                        /*min_row_max=*/FloatAttr(), softcap);
   Val out = linearOp(mergeHeads(attn, xb), w->out,
                      w->outBias ? &*w->outBias : nullptr);
   out.dims = xb.dims;

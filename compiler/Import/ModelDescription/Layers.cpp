@@ -171,6 +171,7 @@ const std::vector<LayerSpec> &layerSpecs() {
            {"rotate_half", "rotate_every_two"}},
           {"qkv_layout", KwType::Name, false, {"stacked", "per_head"}},
           {"scale", KwType::Float},
+          {"softcap", KwType::Float},
           {"alibi", KwType::Bool},
           {"fan_in_fan_out", KwType::Bool},
           {"relative_attention_bias", KwType::Name},
