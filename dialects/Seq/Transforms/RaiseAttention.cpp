@@ -735,7 +735,8 @@ bool isPositionalBias(Value mask) {
     Operation *def = v.getDefiningOp();
     if (!def)
       return false; // a function argument's values
-    if (isa<tensor::DimOp>(def) || !seen.insert(def).second)
+    // (A size, or positions along a dimension, reads no values.)
+    if (isa<tensor::DimOp, PositionsOp>(def) || !seen.insert(def).second)
       continue;
     // (A chain too long to follow may reach an input: not known.)
     if (seen.size() > 256)

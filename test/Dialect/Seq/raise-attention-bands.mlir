@@ -1712,3 +1712,46 @@ func.func @scaled_after_softcap(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
   return %o : tensor<2x4x8xf32>
 }
+
+// -----
+
+// ALiBi's bias from seq.positions (`slopes * arange(T)` once
+// seq-raise-positions named it): positions read x's length, not its
+// values, so it is a positional bias: raised with min_row_max.
+#id3 = affine_map<(n, i, j) -> (n, i, j)>
+#m2 = affine_map<(n, i, j) -> (i, j)>
+#key = affine_map<(n, i, j) -> (j)>
+// CHECK-LABEL: func.func @positions_bias_then_finite_band
+// CHECK: seq.attention {{.+}} mask(%{{.+}}) causal(top_left) {empty_row_nan, min_row_max = 0xCE6E6B22 : f32, scale = 1.000000e+00 : f32}
+func.func @positions_bias_then_finite_band(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %es = tensor.empty() : tensor<2x4x4xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%zs : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %pos = seq.positions %q dim(1) : tensor<2x4x8xf32> -> tensor<4xi64>
+  %e4 = tensor.empty() : tensor<4xf32>
+  %bias = linalg.generic {indexing_maps = [affine_map<(j) -> (j)>, affine_map<(j) -> (j)>], iterator_types = ["parallel"]} ins(%pos : tensor<4xi64>) outs(%e4 : tensor<4xf32>) {
+  ^bb0(%p: i64, %o: f32):
+    %pf = arith.sitofp %p : i64 to f32
+    %slope = arith.constant 0.5 : f32
+    %b = arith.mulf %pf, %slope : f32
+    linalg.yield %b : f32
+  } -> tensor<4xf32>
+  %sm = linalg.generic {indexing_maps = [#id3, #key, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s, %bias : tensor<2x4x4xf32>, tensor<4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %band = arith.constant dense<[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]> : tensor<4x4xi1>
+  %w = linalg.generic {indexing_maps = [#m2, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%band, %sm : tensor<4x4xi1>, tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) {
+  ^bb0(%c: i1, %a: f32, %o: f32):
+    %f = arith.constant -1.0e9 : f32
+    %r = arith.select %c, %a, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%w : tensor<2x4x4xf32>) outs(%es : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %eo = tensor.empty() : tensor<2x4x8xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%eo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%zo : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
