@@ -519,12 +519,13 @@ LogicalResult importTopK(GraphImporter &g) {
         b, loc,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, k, zero),
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, k, n));
-    seq::createCheck(b, loc, ok, k,
-                     seq::describeLocation(loc) +
-                         ": K = {} is outside [0, "
-                         "the size of dimension " +
-                         std::to_string(*axis) + "]",
-                     seq::CheckKind::shape);
+    seq::createCheck(
+        b, loc, ok, k,
+        seq::describeLocation(loc) + ": K = {} is outside [0, " +
+            (nConst ? std::to_string(*nConst) + "], dimension " +
+                          std::to_string(*axis) + "'s size"
+                    : "the size of dimension " + std::to_string(*axis) + "]"),
+        seq::CheckKind::shape);
   }
 
   SmallVector<bool> reduced(rank, false);

@@ -27,9 +27,21 @@ using namespace seqc;
 namespace seqc::onnx_import {
 namespace {
 
-std::string rangeMessage(GraphImporter &g, int64_t axis) {
-  return seq::describeLocation(g.loc) + ": index {} is out of range for " +
-         "dimension " + std::to_string(axis) + " of the data";
+/// "index {} in indices 'IDS' is out of range for dimension D of the data
+/// 'X' of size N (valid: -N to N - 1)" (the size unnamed when it is set
+/// at run time).
+std::string rangeMessage(GraphImporter &g, int64_t axis, Value data) {
+  std::optional<int64_t> size = getConstantIntValue(g.dimSize(data, axis));
+  std::string valid =
+      size ? " of size " + std::to_string(*size) +
+                 (*size == 0 ? std::string(" (no index is valid)")
+                             : " (valid: -" + std::to_string(*size) + " to " +
+                                   std::to_string(*size - 1) + ")")
+           : std::string(" (valid: -size to size - 1)");
+  return seq::describeLocation(g.loc) + ": index {} in indices '" +
+         g.node->input(1) + "' is out of range for dimension " +
+         std::to_string(axis) + " of the data '" + g.node->input(0) + "'" +
+         valid;
 }
 
 /// An integer (not bool) index tensor, input `i`.
@@ -96,7 +108,7 @@ LogicalResult importGatherElements(GraphImporter &g) {
   if (!axis || failed(checkWithin(g, ids, x, *axis, "indices")))
     return failure();
   Value extent = g.indexValue(g.dimSize(x, *axis));
-  std::string message = rangeMessage(g, *axis);
+  std::string message = rangeMessage(g, *axis, x);
   Value init = seq::createEmptyTensor(g.builder, g.loc, shapeOf(g, ids),
                                       tensorType(x).getElementType());
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, g.context);
@@ -199,7 +211,7 @@ LogicalResult importScatterElements(GraphImporter &g) {
       failed(checkWithin(g, ids, updates, -1, "indices", "the updates")))
     return failure();
   Value extent = g.indexValue(g.dimSize(x, *axis));
-  std::string message = rangeMessage(g, *axis);
+  std::string message = rangeMessage(g, *axis, x);
   g.setOutput(
       0, scatterLoops(
              g, shapeOf(g, ids), x,
@@ -283,7 +295,7 @@ LogicalResult importScatterND(GraphImporter &g) {
               where.push_back(arith::ConstantIndexOp::create(b, l, d));
               Value raw = tensor::ExtractOp::create(b, l, ids, where);
               at.push_back(
-                  checkedIndex(b, l, raw, extents[d], rangeMessage(g, d)));
+                  checkedIndex(b, l, raw, extents[d], rangeMessage(g, d, x)));
             }
             for (int64_t d = k; d < rank; ++d)
               at.push_back(b.getIndexAttr(0));

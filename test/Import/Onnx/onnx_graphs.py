@@ -846,6 +846,17 @@ def write_edge_inputs(in_dir):
              [i64("a"), i64("b")],
              [helper.make_tensor_value_info("y", TensorProto.INT64, ["N"])],
              [helper.make_tensor("d", TensorProto.INT64, [], [d])], opset=14)
+    # TopK with K given at run time over a static dimension of 4: a K past
+    # it fails the run naming the size.
+    save("topk_runtime_k", [
+        helper.make_node("TopK", ["x", "k"], ["values", "indices"],
+                         name="topk", axis=1)],
+        [f32("x", ["B", 4]),
+         helper.make_tensor_value_info("k", TensorProto.INT64, [1])],
+        [f32("values", ["B", "K"]),
+         helper.make_tensor_value_info("indices", TensorProto.INT64,
+                                       ["B", "K"])], opset=14)
+
 
 def write_narrow_initializers_model(out_dir):
     """Initializers of the narrow dtypes a model may store (a uint8 mask
