@@ -105,6 +105,29 @@ static void emitRunWrapper(llvm::raw_ostream &os, const std::string &function,
   os << "  return seqc_rc;\n}\n\n";
 }
 
+/// The header's word on d0, d1, ...: the names seqc gives run-time sizes
+/// of outputs that no input has (NameTiedDims), one per set of sizes it
+/// knows equal (a decode step's present keys and values of one layer);
+/// "" when no output has one.
+static std::string computedSizesNote(const ModelSignature &sig) {
+  llvm::StringSet<> inputNames;
+  for (const TensorSignature &t : sig.inputs)
+    for (const std::string &d : t.dims)
+      inputNames.insert(d);
+  auto generated = [&](const std::string &d) {
+    return d.size() > 1 && d[0] == 'd' &&
+           llvm::all_of(llvm::StringRef(d).drop_front(),
+                        [](char c) { return llvm::isDigit(c); }) &&
+           !inputNames.contains(d);
+  };
+  for (const TensorSignature &t : sig.outputs)
+    if (llvm::any_of(t.dims, generated))
+      return " * d0, d1, ... are sizes the model computes, no input's: the\n"
+             " * outputs of one such name have one size; two names may still\n"
+             " * be equal on a run (seqc could not prove it).\n";
+  return "";
+}
+
 std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
                        llvm::StringRef source, llvm::StringRef noStepReason) {
   std::string text;
@@ -128,11 +151,13 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
     os << " * Weights: " << sig.weights.size()
        << " tensor(s) in an external safetensors file\n";
   os << " *\n"
-     << " * Named dimensions (T, B, ...) are dynamic and must agree across the\n"
+     << " * Named dimensions (T, B, ...) are dynamic and must agree across "
+        "the\n"
      << " * tensors that name them; '?' is dynamic and unconstrained. Outputs\n"
      << " * with data == NULL receive a new buffer (release it with\n"
      << " * seqc_rt_tensor_free); others must have the produced shape.\n"
-     << " * One " << n << " handle may run on many threads at once.\n"
+     << computedSizesNote(sig) << " * One " << n
+     << " handle may run on many threads at once.\n"
      << " */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <seqc/model.h>\n"
@@ -140,8 +165,7 @@ std::string emitHeader(const ModelSignature &sig, const ModelSignature *step,
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "/* The self-describing entry: names, dtypes and shapes of every\n"
      << " * tensor, for generic tools. */\n"
-     << "const seqc_model_api *" << n << "_api(void);\n\n"
-     ;
+     << "const seqc_model_api *" << n << "_api(void);\n\n";
   bool external = !sig.weights.empty();
   if (external)
     os << "/* The weights live in a safetensors file (seqc --external-weights)\n"
