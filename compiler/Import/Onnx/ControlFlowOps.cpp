@@ -371,6 +371,37 @@ LogicalResult GraphImporter::endBodyScope(Operation *scan,
   return bodyResult;
 }
 
+LogicalResult
+GraphImporter::bindBodyInitializers(BodyScope &scope,
+                                    const onnx::GraphProto &body) {
+  for (const onnx::TensorProto &init : body.initializer()) {
+    FailureOr<DenseElementsAttr> attr = convertTensor(init, true);
+    if (failed(attr))
+      return failure();
+    OnnxValue constant;
+    constant.constant = *attr;
+    constant.heldDtype = heldIntegerDtype(init.data_type());
+    bindInBody(scope, init.name(), constant);
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::importBodyNodes(const onnx::GraphProto &body) {
+  const onnx::NodeProto *owner = node;
+  Location ownerLoc = loc;
+  LogicalResult result = success();
+  for (const onnx::NodeProto &n : body.node()) {
+    enterNode(n);
+    if (failed(importNode())) {
+      result = failure();
+      break;
+    }
+  }
+  node = owner;
+  loc = ownerLoc;
+  return result;
+}
+
 void GraphImporter::leaveBodyScope(const BodyScope &scope) {
   SmallVector<std::string> bodyNames;
   for (const auto &entry : values)
@@ -749,16 +780,9 @@ LogicalResult GraphImporter::importLoop() {
         iter.scalar = true;
         bindInBody(scope, iterName, iter);
         // The body's own initializers (constants of the subgraph).
-        for (const onnx::TensorProto &init : body.initializer()) {
-          FailureOr<DenseElementsAttr> attr = convertTensor(init, true);
-          if (failed(attr)) {
-            bodyResult = failure();
-            return;
-          }
-          OnnxValue constant;
-          constant.constant = *attr;
-          constant.heldDtype = heldIntegerDtype(init.data_type());
-          bindInBody(scope, init.name(), constant);
+        if (failed(bindBodyInitializers(scope, body))) {
+          bodyResult = failure();
+          return;
         }
         OnnxValue alwaysTrue;
         alwaysTrue.constant = DenseElementsAttr::get(

@@ -236,6 +236,14 @@ public:
   mlir::LogicalResult endBodyScope(mlir::Operation *scan,
                                    const BodyScope &scope,
                                    mlir::LogicalResult bodyResult);
+  /// Binds the initializers of Loop or Scan body `body` (the subgraph's
+  /// constants) in `scope`; fails, with an error, on one it cannot read.
+  mlir::LogicalResult bindBodyInitializers(BodyScope &scope,
+                                           const onnx::GraphProto &body);
+  /// Imports the nodes of `body` in order (stopping at the first that
+  /// fails); the current node and location are the Loop's or Scan's again
+  /// afterwards.
+  mlir::LogicalResult importBodyNodes(const onnx::GraphProto &body);
   /// The names a body defined go out of scope and the outer values it hid
   /// come back (endBodyScope, and each step of an unrolled Loop).
   void leaveBodyScope(const BodyScope &scope);

@@ -235,16 +235,9 @@ LogicalResult GraphImporter::importScan() {
         OpBuilder::InsertionGuard guard(builder);
         builder.setInsertionPoint(nb.getInsertionBlock(),
                                   nb.getInsertionPoint());
-        for (const onnx::TensorProto &init : body.initializer()) {
-          FailureOr<DenseElementsAttr> attr = convertTensor(init, true);
-          if (failed(attr)) {
-            bodyResult = failure();
-            return;
-          }
-          OnnxValue constant;
-          constant.constant = *attr;
-          constant.heldDtype = heldIntegerDtype(init.data_type());
-          bindInBody(scope, init.name(), constant);
+        if (failed(bindBodyInitializers(scope, body))) {
+          bodyResult = failure();
+          return;
         }
         for (int i = 0; i < n + m; ++i) {
           OnnxValue v;
@@ -254,15 +247,10 @@ LogicalResult GraphImporter::importScan() {
                 body.input(i).type().tensor_type().elem_type());
           bindInBody(scope, body.input(i).name(), v);
         }
-        for (const onnx::NodeProto &inner : body.node()) {
-          enterNode(inner);
-          if (failed(importNode())) {
-            bodyResult = failure();
-            return;
-          }
+        if (failed(importBodyNodes(body))) {
+          bodyResult = failure();
+          return;
         }
-        node = scanNode;
-        loc = scanLoc;
         SmallVector<Value> yields;
         for (int i = 0; i < n + k; ++i) {
           const std::string &name = body.output(i).name();

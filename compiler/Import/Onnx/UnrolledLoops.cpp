@@ -58,8 +58,6 @@ LogicalResult GraphImporter::importUnrolledLoop(const onnx::GraphProto &body,
     carried.push_back(*init);
   }
   SmallVector<SmallVector<Value>> perStep(numScanOutputs);
-  const onnx::NodeProto *loopNode = node;
-  Location loopLoc = loc;
   for (int64_t i = 0; i < steps; ++i) {
     BodyScope scope = beginBodyScope();
     OnnxValue index;
@@ -70,29 +68,13 @@ LogicalResult GraphImporter::importUnrolledLoop(const onnx::GraphProto &body,
     alwaysTrue.constant = DenseElementsAttr::get(
         RankedTensorType::get({}, builder.getI1Type()), true);
     bindInBody(scope, body.input(1).name(), alwaysTrue);
-    for (const onnx::TensorProto &init : body.initializer()) {
-      FailureOr<DenseElementsAttr> attr = convertTensor(init, true);
-      if (failed(attr)) {
-        leaveBodyScope(scope);
-        return failure();
-      }
-      OnnxValue constant;
-      constant.constant = *attr;
-      constant.heldDtype = heldIntegerDtype(init.data_type());
-      bindInBody(scope, init.name(), constant);
+    if (failed(bindBodyInitializers(scope, body))) {
+      leaveBodyScope(scope);
+      return failure();
     }
     for (int k = 0; k < numCarried; ++k)
       bindInBody(scope, body.input(2 + k).name(), carried[k]);
-    LogicalResult result = success();
-    for (const onnx::NodeProto &n : body.node()) {
-      enterNode(n);
-      if (failed(importNode())) {
-        result = failure();
-        break;
-      }
-    }
-    node = loopNode;
-    loc = loopLoc;
+    LogicalResult result = importBodyNodes(body);
     for (int o = 1; succeeded(result) && o < body.output_size(); ++o) {
       const std::string &name = body.output(o).name();
       const OnnxValue *v = lookup(name);
