@@ -331,9 +331,18 @@ def write_more_lit_inputs(save, f32, const, ints):
          [ids], [f32("y", ["B", "T", 7])],
          [ints("seven", [7]), helper.make_tensor(
              "v3", TensorProto.FLOAT, [3], [0.0, 1.0, 2.0])])
-    save("bad_one_hot_indices", [onehot("OneHot_5", ["fids", "seven", "off_on"])],
-         [f32("fids", ["B", "T"])], [f32("y", ["B", "T", 7])],
-         [ints("seven", [7]), off_on])
+    save("bad_one_hot_indices", [onehot("OneHot_5", ["bids", "seven", "off_on"])],
+         [helper.make_tensor_value_info("bids", TensorProto.BOOL, ["B", "T"])],
+         [f32("y", ["B", "T", 7])], [ints("seven", [7]), off_on])
+    # Any numeric indices and depth, cast to int64 before use (the spec):
+    # f32 indices with a run-time f32 depth, and with a constant f16 depth.
+    save("one_hot_float", [
+        onehot("OneHot_6", ["fids", "fdepth", "off_on"]),
+        helper.make_node("OneHot", ["fids", "hdepth", "off_on"], ["z"],
+                         name="OneHot_7", axis=1)],
+         [f32("fids", ["B", "T"]), f32("fdepth", [])],
+         [f32("y", ["B", "T", "D"]), f32("z", ["B", 7, "T"])],
+         [off_on, helper.make_tensor("hdepth", TensorProto.FLOAT16, [1], [7.9])])
     write_shape_arithmetic_limit_inputs(save, f32, ints)
 
 
