@@ -17,7 +17,7 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libhwy-dev libgtest-dev libgmock-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
-  python3 python3-numpy
+  python3 python3-numpy python3-onnx   # python3-onnx: ONNX's node tests
   clang-22 libclang-rt-22-dev   # the compiler; libFuzzer (scripts/fuzz.sh)
 )
 
