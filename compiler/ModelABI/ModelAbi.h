@@ -31,6 +31,14 @@ inline constexpr const char kModelAbiAttr[] = "seq.model_abi";
 /// The unit attribute on the function seqc-select-model-entry chose.
 inline constexpr const char kModelEntryAttr[] = "seq.model_entry";
 
+/// Names a front end proposes for dynamic dimensions of the entry's results
+/// (an array of strings, "" for none; an ONNX output's dim_param that no
+/// input has). seqc-name-tied-dims names a group of dimensions the model
+/// ties together, none named, by a member's hint instead of d0 where the
+/// name is used nowhere else; a dimension alone keeps only its hint, here,
+/// which the signature shows (seq.dims stays empty: a step function still
+/// refuses an output dimension of run-time size nothing else shares).
+inline constexpr const char kDimHintsAttr[] = "seq.dim_hints";
 /// One exported entry of the object: a seqc_model_api record for a lowered
 /// function with a C interface.
 struct ModelEntry {

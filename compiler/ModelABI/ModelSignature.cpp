@@ -1,6 +1,7 @@
 //===- ModelSignature.cpp - names, dtypes and shapes of a model ---------===//
 
 #include "compiler/ModelABI/ModelSignature.h"
+#include "compiler/ModelABI/ModelAbi.h"
 
 #include "dialects/Seq/Transforms/StepFunction.h"
 #include "seqc/abi.h"
@@ -120,6 +121,13 @@ describeTensor(func::FuncOp func, Type type, DictionaryAttr attrs,
         dimName = s.getValue();
     if (dimName == "?") // explicitly dynamic and unconstrained
       dimName = "";
+    // An output dimension alone of its size: the name the model's source
+    // gave it, if any (it constrains nothing).
+    if (dimName.empty() && attrs)
+      if (auto hints = attrs.getAs<ArrayAttr>(kDimHintsAttr);
+          hints && i < static_cast<int64_t>(hints.size()))
+        if (auto s = dyn_cast<StringAttr>(hints[i]))
+          dimName = s.getValue();
     if (!tensorType.isDynamicDim(i)) {
       sig.dims.push_back(std::to_string(tensorType.getDimSize(i)));
       continue;

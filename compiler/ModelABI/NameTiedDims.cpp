@@ -20,6 +20,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/StringSet.h"
 
 #define DEBUG_TYPE "seqc-name-tied-dims"
 
@@ -332,8 +333,33 @@ LogicalResult nameTiedDimensions(func::FuncOp func) {
     }
   }
 
-  // One name per group: the user's, or a fresh dN for a tie of two or more.
+  // A front end's hint for result dimension `dim` (kDimHintsAttr).
+  auto hint = [&](const Port &p, int64_t dim) -> StringRef {
+    auto hints =
+        p.isResult ? func.getResultAttrOfType<ArrayAttr>(p.index, kDimHintsAttr)
+                   : ArrayAttr();
+    if (!hints || dim >= static_cast<int64_t>(hints.size()))
+      return "";
+    auto name = dyn_cast<StringAttr>(hints[dim]);
+    return name ? name.getValue() : "";
+  };
+  // A name means "equal to every dimension of this name" to the runtime's
+  // checks: a hint or a fresh dN must not be a name in use elsewhere.
+  // (A fresh dN also avoids every hint, which may come later.)
+  llvm::StringSet<> used, hinted;
+  for (const Port &port : ports)
+    if (auto type = dyn_cast<RankedTensorType>(port.value.getType()))
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        if (!userName(port, d).empty())
+          used.insert(userName(port, d));
+        if (!hint(port, d).empty())
+          hinted.insert(hint(port, d));
+      }
+
+  // One name per group: the user's, else a hint, else a fresh dN for a tie
+  // of two or more.
   llvm::DenseMap<std::pair<unsigned, int64_t>, std::string> names;
+  llvm::DenseMap<std::pair<unsigned, int64_t>, StringRef> keptHints;
   unsigned fresh = 0;
   for (DimSlot leader : order) {
     auto &members = groups[leader];
@@ -364,8 +390,25 @@ LogicalResult nameTiedDimensions(func::FuncOp func) {
         return diag;
       }
     }
-    if (name.empty() && members.size() >= 2)
-      name = "d" + std::to_string(fresh++);
+    // A hinted dimension alone in its group keeps no seq.dims name: a step
+    // function refuses an output dimension of run-time size no input or
+    // other output shares (it could not join chunks of it), whatever it
+    // is called; its hint only names it in the signature (kept below).
+    if (name.empty() && members.size() == 1) {
+      StringRef h = hint(ports[members[0].first], members[0].second);
+      if (!h.empty() && used.insert(h).second)
+        keptHints[members[0]] = h;
+    }
+    for (auto member : members)
+      if (StringRef h = hint(ports[member.first], member.second);
+          name.empty() && members.size() >= 2 && !h.empty() &&
+          used.insert(h).second)
+        name = h.str();
+    if (name.empty() && members.size() >= 2) {
+      do
+        name = "d" + std::to_string(fresh++);
+      while (hinted.contains(name) || !used.insert(name).second);
+    }
     for (auto member : members)
       if (!name.empty())
         names[member] = name;
@@ -385,6 +428,20 @@ LogicalResult nameTiedDimensions(func::FuncOp func) {
         name = it->second;
       any |= !name.empty();
       dims.push_back(StringAttr::get(ctx, name));
+    }
+    if (port.isResult) {
+      SmallVector<Attribute> hints;
+      bool anyHint = false;
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        StringRef h = keptHints.lookup({static_cast<unsigned>(p), d});
+        anyHint |= !h.empty();
+        hints.push_back(StringAttr::get(ctx, h));
+      }
+      if (anyHint)
+        func.setResultAttr(port.index, kDimHintsAttr,
+                           ArrayAttr::get(ctx, hints));
+      else
+        func.removeResultAttr(port.index, StringAttr::get(ctx, kDimHintsAttr));
     }
     if (!any)
       continue;

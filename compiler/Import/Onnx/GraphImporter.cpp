@@ -1,6 +1,7 @@
 //===- GraphImporter.cpp - one ONNX graph into a func.func ---------------===//
 
 #include "compiler/Import/Onnx/GraphImporter.h"
+#include "compiler/ModelABI/ModelAbi.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
 #include "dialects/Seq/Utils/PointwiseMath.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
@@ -377,6 +378,16 @@ convertValueType(GraphImporter &g, const onnx::ValueInfoProto &info,
   return RankedTensorType::get(shape, elementType);
 }
 
+/// Whether `name` is one torch.onnx.export made up for an output dimension
+/// the export's dynamic_axes do not name (ONNX shape inference's
+/// "<op><output>_dim_<i>", e.g. "Reshapey_dim_0"), not a user's.
+static bool isGeneratedDimName(StringRef name) {
+  size_t at = name.rfind("_dim_");
+  return at != StringRef::npos && at + 5 < name.size() &&
+         llvm::all_of(name.drop_front(at + 5),
+                      [](char c) { return llvm::isDigit(c); });
+}
+
 /// `seq.name` and (where a dimension is dynamic) `seq.dims`.
 static NamedAttrList portAttrs(Builder &b, StringRef name,
                                RankedTensorType type,
@@ -533,6 +544,11 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     v = *declared;
     auto type = cast<RankedTensorType>(v.getType());
     SmallVector<StringRef> dims;
+    // Names the export gave dynamic output dimensions that no input has
+    // (dynamic_axes={"y": {1: "T_out"}}): hints, used where the model does
+    // not tie the dimension to an input's (seqc-name-tied-dims).
+    SmallVector<Attribute> hints;
+    bool anyHint = false;
     if (out.type().has_tensor_type() && out.type().tensor_type().has_shape() &&
         out.type().tensor_type().shape().dim_size() == type.getRank()) {
       const auto &declared = out.type().tensor_type().shape().dim();
@@ -549,6 +565,14 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
                          ? inputDimNames.find(dimParamName(d))
                          : inputDimNames.end();
         dims.push_back(named != inputDimNames.end() ? dimParamName(d) : "");
+        StringRef hint = named == inputDimNames.end() && !madeUp &&
+                                 type.isDynamicDim(i) &&
+                                 !isGeneratedDimName(dimParamName(d))
+                             ? dimParamName(d)
+                             : "";
+        hints.push_back(
+            builder.getStringAttr(hint.empty() ? "" : sanitizeName(hint)));
+        anyHint |= !hint.empty();
         // Declared as an input's length but computed as a constant: most
         // often the export length of a traced loop, whose model returns
         // that many steps whatever the input's length (onnxruntime too).
@@ -581,6 +605,9 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     }
     results.push_back(v);
     resultAttrs.push_back(portAttrs(builder, out.name(), type, dims));
+    if (anyHint)
+      resultAttrs.back().append(seqc::kDimHintsAttr,
+                                builder.getArrayAttr(hints));
   }
   func::ReturnOp::create(builder, loc, results);
   // Drop what folded shape arithmetic left unused.

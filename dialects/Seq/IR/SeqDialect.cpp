@@ -61,19 +61,20 @@ static LogicalResult verifyPortAttribute(Operation *op, Type type,
                              << attr.getValue();
     return success();
   }
-  if (name == "seq.dims") {
+  // seq.dim_hints: names a front end proposes (seqc-name-tied-dims).
+  if (name == "seq.dims" || name == "seq.dim_hints") {
     auto dims = dyn_cast<ArrayAttr>(attr.getValue());
     if (!dims || !llvm::all_of(dims, [](Attribute a) {
           return isa<StringAttr>(a);
         }))
-      return op->emitError() << "'seq.dims' of " << where
+      return op->emitError() << "'" << name << "' of " << where
                              << " must be an array of strings (one name per "
                                 "dimension, \"\" for none), found "
                              << attr.getValue();
     if (auto ranked = dyn_cast<RankedTensorType>(type);
         ranked && static_cast<int64_t>(dims.size()) != ranked.getRank())
       return op->emitError()
-             << "'seq.dims' of " << where << " names " << dims.size()
+             << "'" << name << "' of " << where << " names " << dims.size()
              << " dimension(s) of " << type << ", which has "
              << ranked.getRank() << " (one name per dimension, \"\" for none)";
     return success();
@@ -85,9 +86,10 @@ static LogicalResult verifyPortAttribute(Operation *op, Type type,
                              << attr.getValue();
     return success();
   }
-  return op->emitError() << "unknown attribute '" << name << "' on " << where
-                         << " (the seq dialect's are seq.name, seq.dims and "
-                         << llvm::join(flags, ", ") << ")";
+  return op->emitError()
+         << "unknown attribute '" << name << "' on " << where
+         << " (the seq dialect's are seq.name, seq.dims, seq.dim_hints and "
+         << llvm::join(flags, ", ") << ")";
 }
 
 LogicalResult SeqDialect::verifyRegionArgAttribute(Operation *op,

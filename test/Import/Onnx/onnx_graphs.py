@@ -343,6 +343,32 @@ def write_more_lit_inputs(save, f32, const, ints):
          [f32("fids", ["B", "T"]), f32("fdepth", [])],
          [f32("y", ["B", "T", "D"]), f32("z", ["B", 7, "T"])],
          [off_on, helper.make_tensor("hdepth", TensorProto.FLOAT16, [1], [7.9])])
+    # Output dimensions the export names but no input has
+    # (dynamic_axes={"y": {1: "T_out"}}): the name where the model ties the
+    # dimension to no input's and it names nothing else; "w" of another
+    # size keeps '?'; "z", tied to x, keeps x's names; torch's made-up
+    # "<op><output>_dim_<i>" is no name; "v" is named "d0" by the user, so
+    # the tie of u and t gets d1.
+    slice_from = lambda start, out: [
+        helper.make_node("Constant", [], [out + "_s"],
+                         value=helper.make_tensor("", TensorProto.INT64, [1],
+                                                  [start])),
+        helper.make_node("Constant", [], [out + "_e"],
+                         value=helper.make_tensor("", TensorProto.INT64, [1],
+                                                  [2 ** 62])),
+        helper.make_node("Constant", [], [out + "_a"],
+                         value=helper.make_tensor("", TensorProto.INT64, [1],
+                                                  [1])),
+        helper.make_node("Slice", ["x", out + "_s", out + "_e", out + "_a"],
+                         [out])]
+    save("output_dim_names",
+         slice_from(1, "y") + slice_from(2, "w") + slice_from(3, "u") +
+         slice_from(4, "v") + [helper.make_node("Identity", ["x"], ["z"]),
+                               helper.make_node("Neg", ["u"], ["t"])],
+         [f32("x", ["B", "T"])],
+         [f32("y", ["B", "T_out"]), f32("w", ["B", "T_out"]),
+          f32("z", ["Bz", "Tz"]), f32("u", ["B", "Sliceu_dim_1"]),
+          f32("t", ["B", "Negt_dim_1"]), f32("v", ["B", "d0"])])
     write_shape_arithmetic_limit_inputs(save, f32, ints)
 
 
