@@ -414,16 +414,124 @@ LogicalResult importLogSoftmax(GraphImporter &g) {
   return success();
 }
 
+/// LayerNormalization's optional outputs (a training graph's): Mean and
+/// InvStdDev of `x` over dimensions [axis, rank), shaped as `x` with those
+/// dimensions 1, in f32 (stash_type 1): the mean and 1 / sqrt(population
+/// variance + epsilon), as the ONNX operator's reference computes them.
+static void setLayerNormStatistics(GraphImporter &g, Value x, int64_t axis,
+                                   float epsilon) {
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
+  int64_t rank = tensorType(x).getRank();
+  Type f32 = b.getF32Type();
+  SmallVector<OpFoldResult> sizes = shapeOf(g, x);
+  SmallVector<OpFoldResult> outer(sizes.begin(), sizes.begin() + axis);
+  SmallVector<AffineExpr> outerExprs;
+  SmallVector<utils::IteratorType> iterators;
+  Value count = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d < axis)
+      outerExprs.push_back(b.getAffineDimExpr(d));
+    else
+      count = arith::MulIOp::create(b, loc, count, g.indexValue(sizes[d]));
+    iterators.push_back(d < axis ? utils::IteratorType::parallel
+                                 : utils::IteratorType::reduction);
+  }
+  Value n = arith::SIToFPOp::create(
+      b, loc, f32, arith::IndexCastOp::create(b, loc, b.getI64Type(), count));
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, g.context);
+  AffineMap row = AffineMap::get(rank, 0, outerExprs, g.context);
+  AffineMap outerIdentity = AffineMap::getMultiDimIdentityMap(axis, g.context);
+  auto zeros = [&] {
+    Value init = seq::createEmptyTensor(b, loc, outer, f32);
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    return linalg::FillOp::create(b, loc, ValueRange{zero}, ValueRange{init})
+        .getResult(0);
+  };
+  // Sums over the normalized dimensions of f(x, mean), divided by N.
+  auto average =
+      [&](Value mean,
+          function_ref<Value(OpBuilder &, Location, Value, Value)> term) {
+        SmallVector<Value> ins = {x};
+        SmallVector<AffineMap> maps = {identity};
+        if (mean) {
+          ins.push_back(mean);
+          maps.push_back(row);
+        }
+        maps.push_back(row);
+        Value init = zeros();
+        Value sum =
+            linalg::GenericOp::create(
+                b, loc, TypeRange{init.getType()}, ins, ValueRange{init}, maps,
+                iterators,
+                [&](OpBuilder &nb, Location l, ValueRange a) {
+                  Value t = term(nb, l, a[0], mean ? a[1] : Value());
+                  linalg::YieldOp::create(
+                      nb, l,
+                      arith::AddFOp::create(nb, l, a.back(), t).getResult());
+                })
+                .getResult(0);
+        SmallVector<utils::IteratorType> parallel(
+            axis, utils::IteratorType::parallel);
+        return linalg::GenericOp::create(
+                   b, loc, TypeRange{init.getType()}, ValueRange{sum},
+                   ValueRange{zeros()},
+                   ArrayRef<AffineMap>{outerIdentity, outerIdentity}, parallel,
+                   [&](OpBuilder &nb, Location l, ValueRange a) {
+                     linalg::YieldOp::create(
+                         nb, l,
+                         arith::DivFOp::create(nb, l, a[0], n).getResult());
+                   })
+            .getResult(0);
+      };
+  Value mean =
+      average({}, [](OpBuilder &, Location, Value v, Value) { return v; });
+  Value variance =
+      average(mean, [](OpBuilder &nb, Location l, Value v, Value m) -> Value {
+        Value d = arith::SubFOp::create(nb, l, v, m);
+        return arith::MulFOp::create(nb, l, d, d);
+      });
+  SmallVector<utils::IteratorType> parallel(axis,
+                                            utils::IteratorType::parallel);
+  Value invStdDev =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{variance.getType()}, ValueRange{variance},
+          ValueRange{zeros()},
+          ArrayRef<AffineMap>{outerIdentity, outerIdentity}, parallel,
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Value eps =
+                arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(epsilon));
+            linalg::YieldOp::create(
+                nb, l,
+                math::RsqrtOp::create(nb, l,
+                                      arith::AddFOp::create(nb, l, a[0], eps))
+                    .getResult());
+          })
+          .getResult(0);
+  // [outer...] -> [outer..., 1, ..., 1]: the last outer dimension takes
+  // the unit ones (all of them a group of nothing for a scalar).
+  SmallVector<OpFoldResult> kept(outer);
+  kept.append(rank - axis, b.getIndexAttr(1));
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < axis; ++d)
+    groups.push_back({d});
+  if (axis > 0)
+    for (int64_t d = axis; d < rank; ++d)
+      groups.back().push_back(d);
+  auto keepDims = [&](Value v) -> Value {
+    auto type = RankedTensorType::get(seq::getStaticShape(kept), f32);
+    return tensor::ExpandShapeOp::create(b, loc, type, v, groups, kept);
+  };
+  g.setOutput(1, keepDims(mean));
+  g.setOutput(2, keepDims(invStdDev));
+}
+
 LogicalResult importLayerNorm(GraphImporter &g) {
   if (failed(g.checkAttrs({"axis", "epsilon", "stash_type"})))
     return failure();
   if (g.intAttr("stash_type", 1) != 1) {
     g.nodeError() << "stash_type " << *g.intAttr("stash_type")
                   << " is not supported (only 1, float32)";
-    return failure();
-  }
-  if (g.hasOutput(1) || g.hasOutput(2)) {
-    g.nodeError() << "the Mean and InvStdDev outputs are not supported";
     return failure();
   }
   Value x = floatInput(g, 0);
@@ -433,11 +541,19 @@ LogicalResult importLayerNorm(GraphImporter &g) {
   Value bias = g.hasInput(2) ? floatInput(g, 2) : Value();
   if ((g.hasInput(1) && !scale) || (g.hasInput(2) && !bias))
     return failure();
+  float epsilon = g.floatAttr("epsilon").value_or(1e-5f);
   auto op = seq::LayerNormOp::create(
       g.builder, g.loc, x.getType(), x, scale, bias,
-      g.builder.getF32FloatAttr(g.floatAttr("epsilon").value_or(1e-5f)),
+      g.builder.getF32FloatAttr(epsilon),
       g.builder.getI64IntegerAttr(g.intAttr("axis", -1)));
   g.setOutput(0, op.getResult());
+  if (g.hasOutput(1) || g.hasOutput(2)) {
+    std::optional<int64_t> axis =
+        normalizeAxis(g, g.intAttr("axis", -1), tensorType(x).getRank());
+    if (!axis)
+      return failure();
+    setLayerNormStatistics(g, x, *axis, epsilon);
+  }
   return success();
 }
 
