@@ -1,8 +1,9 @@
-//===- ScatterOps.cpp - ONNX GatherElements, ScatterElements, ScatterND ---===//
+//===- ScatterOps.cpp - ONNX Gather/ScatterElements, GatherND, ScatterND --===//
 //
 // The element-wise index ops PyTorch exports for torch.gather /
 // Tensor.scatter (GatherElements, ScatterElements) and for assignments
-// into a tensor in forward (x[:, 0] = v, index_put_: ScatterND). Gathers
+// into a tensor in forward (x[:, 0] = v, index_put_: ScatterND), and
+// GatherND (tf.gather_nd). Gathers
 // are one generic reading the data at each index; scatters copy the data
 // and write each update in order in an scf.for nest (ONNX leaves duplicate
 // indices without a reduction undefined; here the last write wins, as in
@@ -20,6 +21,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <algorithm>
 
 using namespace mlir;
 using namespace seqc;
@@ -125,6 +128,92 @@ LogicalResult importGatherElements(GraphImporter &g) {
             at[*axis] = checkedIndex(b, l, a[0], extent, message);
             linalg::YieldOp::create(
                 b, l, tensor::ExtractOp::create(b, l, x, at).getResult());
+          })
+          .getResult(0));
+  return success();
+}
+
+/// GatherND(data [r], indices [q] with last dimension K, batch_dims b):
+/// out[i..., t...] = data[i[:b]..., indices[i..., :]..., t...], shaped
+/// indices.shape[:-1] + data.shape[b + K:] (the ONNX operator; TensorFlow's
+/// tf.gather_nd as tf2onnx converts it, e.g. the last valid step of each
+/// sequence, gather_nd(outputs, stack([range(B), lengths - 1], 1))). The
+/// first b dimensions of indices and data are the same batch.
+LogicalResult importGatherND(GraphImporter &g) {
+  if (failed(g.checkAttrs({"batch_dims"})))
+    return failure();
+  Value x = g.tensorInput(0), ids = indexInput(g, 1);
+  if (!x || !ids)
+    return failure();
+  RankedTensorType xt = tensorType(x), it = tensorType(ids);
+  int64_t r = xt.getRank(), q = it.getRank();
+  int64_t b = g.intAttr("batch_dims", 0);
+  if (r < 1 || q < 1 || b < 0 || b >= std::min(r, q)) {
+    g.nodeError() << "batch_dims " << b << " must be below the ranks of the "
+                  << "data (" << r << ") and the indices (" << q
+                  << "), both at least 1";
+    return failure();
+  }
+  int64_t k = it.getDimSize(q - 1);
+  if (ShapedType::isDynamic(k) || k < 1 || k > r - b) {
+    g.nodeError() << "indices must have a static last dimension K in [1, "
+                  << r - b << "] (the data's rank less batch_dims), found "
+                  << ids.getType();
+    return failure();
+  }
+  SmallVector<OpFoldResult> dataSizes = shapeOf(g, x),
+                            idSizes = shapeOf(g, ids);
+  for (int64_t d = 0; d < b; ++d) {
+    std::optional<int64_t> ci = getConstantIntValue(idSizes[d]),
+                           cx = getConstantIntValue(dataSizes[d]);
+    if (ci && cx && *ci != *cx) {
+      g.nodeError() << "indices dimension " << d << " is " << *ci
+                    << ", but batch_dims " << b
+                    << " makes it the data's dimension " << d << " (" << *cx
+                    << ")";
+      return failure();
+    }
+  }
+  SmallVector<OpFoldResult> batch(dataSizes.begin(), dataSizes.begin() + b);
+  seq::createExtentChecks(g.builder, g.loc,
+                          ArrayRef<OpFoldResult>(idSizes).take_front(b), batch,
+                          seq::describeLocation(g.loc) + ": indices",
+                          "batch_dims makes it the data's");
+  SmallVector<OpFoldResult> outSizes(idSizes.begin(), idSizes.end() - 1);
+  outSizes.append(dataSizes.begin() + b + k, dataSizes.end());
+  SmallVector<Value> extents;
+  SmallVector<std::string> messages;
+  for (int64_t j = 0; j < k; ++j) {
+    extents.push_back(g.indexValue(dataSizes[b + j]));
+    messages.push_back(rangeMessage(g, b + j, x));
+  }
+  int64_t outRank = static_cast<int64_t>(outSizes.size());
+  Value init =
+      seq::createEmptyTensor(g.builder, g.loc, outSizes, xt.getElementType());
+  g.setOutput(
+      0,
+      linalg::GenericOp::create(
+          g.builder, g.loc, TypeRange{init.getType()}, ValueRange{},
+          ValueRange{init},
+          ArrayRef<AffineMap>{
+              AffineMap::getMultiDimIdentityMap(outRank, g.context)},
+          SmallVector<utils::IteratorType>(outRank,
+                                           utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location l, ValueRange) {
+            SmallVector<Value> out;
+            for (int64_t d = 0; d < outRank; ++d)
+              out.push_back(linalg::IndexOp::create(nb, l, d));
+            // data[batch..., the K indices..., the rest...]
+            SmallVector<Value> at(out.begin(), out.begin() + b);
+            for (int64_t j = 0; j < k; ++j) {
+              SmallVector<Value> where(out.begin(), out.begin() + q - 1);
+              where.push_back(arith::ConstantIndexOp::create(nb, l, j));
+              Value raw = tensor::ExtractOp::create(nb, l, ids, where);
+              at.push_back(checkedIndex(nb, l, raw, extents[j], messages[j]));
+            }
+            at.append(out.begin() + q - 1, out.end());
+            linalg::YieldOp::create(
+                nb, l, tensor::ExtractOp::create(nb, l, x, at).getResult());
           })
           .getResult(0));
   return success();
@@ -339,6 +428,8 @@ LogicalResult importScatterOp(GraphImporter &g, StringRef op, bool &handled) {
   handled = true;
   if (op == "GatherElements")
     return importGatherElements(g);
+  if (op == "GatherND")
+    return importGatherND(g);
   if (op == "ScatterElements")
     return importScatterElements(g);
   if (op == "ScatterND")

@@ -369,6 +369,22 @@ def write_more_lit_inputs(save, f32, const, ints):
          [f32("y", ["B", "T_out"]), f32("w", ["B", "T_out"]),
           f32("z", ["Bz", "Tz"]), f32("u", ["B", "Sliceu_dim_1"]),
           f32("t", ["B", "Negt_dim_1"]), f32("v", ["B", "d0"])])
+    # GatherND (tf.gather_nd as tf2onnx converts it): [batch, step] pairs
+    # into [B, T, 4], and with batch_dims=1 one step per sequence (the last
+    # valid output of a padded batch); K larger than the data allows.
+    i64 = lambda n, shape: helper.make_tensor_value_info(
+        n, TensorProto.INT64, shape)
+    save("gather_nd", [
+        helper.make_node("GatherND", ["x", "pairs"], ["y"], name="GatherND_1"),
+        helper.make_node("GatherND", ["x", "steps"], ["z"], name="GatherND_2",
+                         batch_dims=1)],
+         [f32("x", ["B", "T", 4]), i64("pairs", ["N", 2]),
+          i64("steps", ["Bs", 1])],
+         [f32("y", ["N", 4]), f32("z", ["B", 4])])
+    save("bad_gather_nd", [
+        helper.make_node("GatherND", ["x", "pairs"], ["y"], name="GatherND_3",
+                         batch_dims=1)],
+         [f32("x", ["B", "T", 4]), i64("pairs", ["B", 3])], [f32("y", ["B"])])
     write_shape_arithmetic_limit_inputs(save, f32, ints)
 
 
