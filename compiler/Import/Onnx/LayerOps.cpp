@@ -414,6 +414,93 @@ LogicalResult importLogSoftmax(GraphImporter &g) {
   return success();
 }
 
+/// Hardmax: 1 at the first maximum along `axis` (before opset 13, the
+/// dimensions from `axis` on as one), 0 elsewhere; a NaN is the maximum
+/// (its first), as NumPy's argmax in ONNX's reference takes it.
+LogicalResult importHardmax(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  Value original = x;
+  auto axis = normalizedAxis(g, x);
+  if (!axis)
+    return failure();
+  OpBuilder &b = g.builder;
+  int64_t rank = tensorType(x).getRank();
+  SmallVector<OpFoldResult> sizes = shapeOf(g, x), rowSizes;
+  SmallVector<AffineExpr> rowExprs;
+  SmallVector<utils::IteratorType> rowIters;
+  for (int64_t d = 0; d < rank; ++d) {
+    rowIters.push_back(d == *axis ? utils::IteratorType::reduction
+                                  : utils::IteratorType::parallel);
+    if (d != *axis) {
+      rowExprs.push_back(b.getAffineDimExpr(d));
+      rowSizes.push_back(sizes[d]);
+    }
+  }
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, g.context);
+  AffineMap row = AffineMap::get(rank, 0, rowExprs, g.context);
+  auto filled = [&](Attribute value) {
+    auto typed = cast<TypedAttr>(value);
+    Value init = seq::createEmptyTensor(b, g.loc, rowSizes, typed.getType());
+    Value c = arith::ConstantOp::create(b, g.loc, typed);
+    return linalg::FillOp::create(b, g.loc, ValueRange{c}, ValueRange{init})
+        .getResult(0);
+  };
+  // The row maximum (NaN if the row has one), then its first position.
+  Value max = filled(b.getF32FloatAttr(-INFINITY));
+  max = linalg::GenericOp::create(
+            b, g.loc, TypeRange{max.getType()}, ValueRange{x}, ValueRange{max},
+            ArrayRef<AffineMap>{identity, row}, rowIters,
+            [](OpBuilder &nb, Location l, ValueRange a) {
+              linalg::YieldOp::create(
+                  nb, l,
+                  arith::MaximumFOp::create(nb, l, a[1], a[0]).getResult());
+            })
+            .getResult(0);
+  Value first = filled(b.getIndexAttr(std::numeric_limits<int64_t>::max()));
+  first =
+      linalg::GenericOp::create(
+          b, g.loc, TypeRange{first.getType()}, ValueRange{x, max},
+          ValueRange{first}, ArrayRef<AffineMap>{identity, row, row}, rowIters,
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Value equal = arith::CmpFOp::create(
+                nb, l, arith::CmpFPredicate::OEQ, a[0], a[1]);
+            Value nan = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO,
+                                              a[0], a[0]);
+            Value hit = arith::OrIOp::create(nb, l, equal, nan);
+            Value at = linalg::IndexOp::create(nb, l, *axis);
+            linalg::YieldOp::create(
+                nb, l,
+                arith::SelectOp::create(
+                    nb, l, hit, arith::MinSIOp::create(nb, l, a[2], at), a[2])
+                    .getResult());
+          })
+          .getResult(0);
+  Value init = seq::createEmptyTensor(b, g.loc, sizes, b.getF32Type());
+  Value y =
+      linalg::GenericOp::create(
+          b, g.loc, TypeRange{init.getType()}, ValueRange{first},
+          ValueRange{init}, ArrayRef<AffineMap>{row, identity},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Value hit =
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, a[0],
+                                      linalg::IndexOp::create(nb, l, *axis));
+            Value one = arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(1));
+            Value zero =
+                arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0));
+            linalg::YieldOp::create(
+                nb, l,
+                arith::SelectOp::create(nb, l, hit, one, zero).getResult());
+          })
+          .getResult(0);
+  g.setOutput(0, restoreNormalizedDims(g, y, original, *axis));
+  return success();
+}
+
 /// LayerNormalization's optional outputs (a training graph's): Mean and
 /// InvStdDev of `x` over dimensions [axis, rank), shaped as `x` with those
 /// dimensions 1, in f32 (stash_type 1): the mean and 1 / sqrt(population
@@ -571,6 +658,8 @@ LogicalResult importLayerOp(GraphImporter &g, StringRef op, bool &handled) {
     return importSoftmax(g);
   if (op == "LogSoftmax")
     return importLogSoftmax(g);
+  if (op == "Hardmax")
+    return importHardmax(g);
   if (op == "LayerNormalization")
     return importLayerNorm(g);
   handled = false;

@@ -385,6 +385,9 @@ def write_more_lit_inputs(save, f32, const, ints):
         helper.make_node("GatherND", ["x", "pairs"], ["y"], name="GatherND_3",
                          batch_dims=1)],
          [f32("x", ["B", "T", 4]), i64("pairs", ["B", 3])], [f32("y", ["B"])])
+    # Hardmax: ties and NaN rows (NumPy's argmax takes the first NaN).
+    save("hardmax_rows", [helper.make_node("Hardmax", ["x"], ["y"], axis=1)],
+         [f32("x", ["B", 4])], [f32("y", ["B", 4])], opset=13)
     write_shape_arithmetic_limit_inputs(save, f32, ints)
 
 
