@@ -355,6 +355,95 @@ LogicalResult importIntegerBinary(GraphImporter &g, StringRef op) {
 
 namespace {
 
+/// x^e for integers, e >= 0, by squaring over e's bits (wrapping on
+/// overflow as two's complement does, NumPy's and PyTorch's rule).
+Value integerPower(OpBuilder &b, Location l, Value x, Value e) {
+  Type t = x.getType();
+  unsigned bits = t.getIntOrFloatBitWidth();
+  Value result = arith::ConstantOp::create(b, l, b.getIntegerAttr(t, 1));
+  Value one = arith::ConstantOp::create(b, l, b.getIntegerAttr(t, 1));
+  for (unsigned i = 0; i + 1 < bits; ++i) {
+    Value bit = arith::AndIOp::create(
+        b, l,
+        arith::ShRUIOp::create(
+            b, l, e, arith::ConstantOp::create(b, l, b.getIntegerAttr(t, i))),
+        one);
+    Value set = arith::CmpIOp::create(
+        b, l, arith::CmpIPredicate::ne, bit,
+        arith::ConstantOp::create(b, l, b.getIntegerAttr(t, 0)));
+    result = arith::SelectOp::create(
+        b, l, set, arith::MulIOp::create(b, l, result, x), result);
+    x = arith::MulIOp::create(b, l, x, x);
+  }
+  return result;
+}
+
+/// Pow(X, Y): ONNX lets the exponent be of any numeric type and gives the
+/// result X's. A float base takes an integer exponent as a float (exact up
+/// to 2^24); an integer base an integer exponent, which must be >= 0
+/// (PyTorch: "Integers to negative integer powers are not allowed"; a run
+/// with one fails naming it), or a float exponent, the power computed in
+/// f64 and truncated toward zero (ONNX Runtime's cast; NaN gives 0,
+/// out-of-range results saturate).
+LogicalResult importPow(GraphImporter &g) {
+  bool intBase = isIntegerData(g, 0), intExponent = isIntegerData(g, 1);
+  Value x = intBase ? g.tensorInput(0) : floatInput(g, 0);
+  Value e = intExponent ? g.tensorInput(1) : floatInput(g, 1);
+  if (!x || !e)
+    return failure();
+  std::string negative = seq::describeLocation(g.loc) +
+                         ": Pow of integers needs exponents >= 0, found {} "
+                         "(in '" +
+                         g.node->input(1) + "')";
+  FailureOr<Value> r = buildElementwise(
+      g, {x, e},
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value base = a[0], exponent = a[1];
+        if (!intBase) {
+          Value f = arith::SIToFPOp::create(b, l, base.getType(), exponent);
+          return math::PowFOp::create(b, l, base, f);
+        }
+        Type t = base.getType();
+        if (intExponent) {
+          if (exponent.getType() != t)
+            exponent = arith::ExtSIOp::create(b, l, t, exponent);
+          Value zero = arith::ConstantOp::create(b, l, b.getIntegerAttr(t, 0));
+          Value ok = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
+                                           exponent, zero);
+          seq::createCheck(b, l, ok, exponent, negative, seq::CheckKind::value);
+          return integerPower(
+              b, l, base, arith::SelectOp::create(b, l, ok, exponent, zero));
+        }
+        Type f64 = b.getF64Type();
+        Value p =
+            math::PowFOp::create(b, l, arith::SIToFPOp::create(b, l, f64, base),
+                                 arith::ExtFOp::create(b, l, f64, exponent));
+        p = math::TruncOp::create(b, l, p);
+        unsigned bits = t.getIntOrFloatBitWidth();
+        auto bound = [&](double v) {
+          return arith::ConstantOp::create(b, l, b.getF64FloatAttr(v));
+        };
+        // [-2^(bits-1), 2^(bits-1)) is exact in f64 at its ends.
+        double lo = -std::ldexp(1.0, bits - 1), hi = std::ldexp(1.0, bits - 1);
+        Value nan =
+            arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, p, p);
+        p = arith::SelectOp::create(b, l, nan, bound(0), p);
+        p = arith::MaximumFOp::create(b, l, p, bound(lo));
+        Value high = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, p,
+                                           bound(hi));
+        Value v = arith::FPToSIOp::create(
+            b, l, t, arith::SelectOp::create(b, l, high, bound(0), p));
+        Value max = arith::ConstantOp::create(
+            b, l, b.getIntegerAttr(t, APInt::getSignedMaxValue(bits)));
+        return arith::SelectOp::create(b, l, high, max, v);
+      },
+      intBase ? tensorType(x).getElementType() : Type());
+  if (failed(r))
+    return failure();
+  g.setOutput(0, *r);
+  return success();
+}
+
 LogicalResult importBinary(GraphImporter &g, StringRef op) {
   if (failed(g.checkAttrs({})))
     return failure();
@@ -377,6 +466,11 @@ LogicalResult importBinary(GraphImporter &g, StringRef op) {
   }
   if (isIntegerData(g, 0) && isIntegerData(g, 1) && op != "Pow")
     return importIntegerBinary(g, op);
+  // An integer exponent tensor, or an integer base (a constant exponent
+  // is promoted below, as before).
+  if (op == "Pow" &&
+      (isIntegerData(g, 0) || (isIntegerData(g, 1) && !g.input(1)->constant)))
+    return importPow(g);
   Value a = promotedFloatInput(g, 0, 1), b = promotedFloatInput(g, 1, 0);
   if (!a || !b)
     return failure();

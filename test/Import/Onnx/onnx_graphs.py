@@ -385,6 +385,13 @@ def write_more_lit_inputs(save, f32, const, ints):
         helper.make_node("GatherND", ["x", "pairs"], ["y"], name="GatherND_3",
                          batch_dims=1)],
          [f32("x", ["B", "T", 4]), i64("pairs", ["B", 3])], [f32("y", ["B"])])
+    # Pow of integers: an int64 power of int64 exponents, and of f32 ones.
+    save("pow_integers", [
+        helper.make_node("Pow", ["n", "e"], ["p"], name="Pow_1"),
+        helper.make_node("Pow", ["n", "f"], ["q"], name="Pow_2"),
+        helper.make_node("Pow", ["x", "e"], ["r"], name="Pow_3")],
+         [i64("n", ["N"]), i64("e", ["N"]), f32("f", ["N"]), f32("x", ["N"])],
+         [i64("p", ["N"]), i64("q", ["N"]), f32("r", ["N"])])
     # Hardmax: ties and NaN rows (NumPy's argmax takes the first NaN).
     save("hardmax_rows", [helper.make_node("Hardmax", ["x"], ["y"], axis=1)],
          [f32("x", ["B", 4])], [f32("y", ["B", 4])], opset=13)
