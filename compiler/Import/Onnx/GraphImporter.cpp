@@ -750,6 +750,8 @@ LogicalResult GraphImporter::importNode() {
     return failure();
   if (!handled && failed(importScatterOp(*this, op, handled)))
     return failure();
+  if (!handled && failed(importLossOp(*this, op, handled)))
+    return failure();
   if (!handled && failed(importIndexingOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importReductionOp(*this, op, handled)))

@@ -427,8 +427,15 @@ mlir::LogicalResult importTensorOp(GraphImporter &g, llvm::StringRef op,
 /// Reshape, Flatten, Squeeze and Unsqueeze (ReshapeOps.cpp).
 mlir::LogicalResult importReshapeOp(GraphImporter &g, llvm::StringRef op,
                                     bool &handled);
+/// MatMul, Gemm, Softmax, LogSoftmax, Hardmax, LayerNormalization and
+/// Einsum (LayerOps.cpp).
 mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
+/// log_softmax of f32 `x` along `axis` (LayerOps.cpp).
+mlir::Value buildLogSoftmax(GraphImporter &g, mlir::Value x, int64_t axis);
+/// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (LossOps.cpp).
+mlir::LogicalResult importLossOp(GraphImporter &g, llvm::StringRef op,
+                                 bool &handled);
 /// Einsum (EinsumOp.cpp; importLayerOp dispatches it).
 mlir::LogicalResult importEinsum(GraphImporter &g);
 /// Conv (1-D and 2-D) and ConvTranspose (1-D) (ConvOps.cpp).
@@ -454,7 +461,7 @@ mlir::LogicalResult importElementwiseOp(GraphImporter &g, llvm::StringRef op,
 /// ArgMin and CumSum (ReductionOps.cpp).
 mlir::LogicalResult importReductionOp(GraphImporter &g, llvm::StringRef op,
                                       bool &handled);
-/// GatherElements, ScatterElements and ScatterND (ScatterOps.cpp).
+/// GatherElements, GatherND, ScatterElements and ScatterND (ScatterOps.cpp).
 mlir::LogicalResult importScatterOp(GraphImporter &g, llvm::StringRef op,
                                     bool &handled);
 /// Slice, Split, OneHot and Gather (IndexingOps.cpp).

@@ -334,48 +334,40 @@ LogicalResult importSoftmax(GraphImporter &g) {
   return success();
 }
 
-/// LogSoftmax(x) = x - max - log(sum(exp(x - max))) along `axis` (before
-/// opset 13, the dimensions from `axis` on as one), computed so, not as
-/// log(softmax): a probability that underflows to 0 would give -inf where
-/// PyTorch gives a finite value.
-LogicalResult importLogSoftmax(GraphImporter &g) {
-  if (failed(g.checkAttrs({"axis"})))
-    return failure();
-  Value x = floatInput(g, 0);
-  if (!x)
-    return failure();
-  Value original = x;
-  auto axis = normalizedAxis(g, x);
-  if (!axis)
-    return failure();
+} // namespace
+
+/// x - max - log(sum(exp(x - max))) along `axis` of f32 `x`, computed so,
+/// not as log(softmax): a probability that underflows to 0 would give -inf
+/// where PyTorch gives a finite value.
+Value buildLogSoftmax(GraphImporter &g, Value x, int64_t axis) {
+  OpBuilder &b = g.builder;
+  Location loc = g.loc;
   int64_t rank = tensorType(x).getRank();
-  Type f32 = g.builder.getF32Type();
+  Type f32 = b.getF32Type();
   SmallVector<OpFoldResult> sizes = shapeOf(g, x), rowSizes;
   SmallVector<AffineExpr> rowExprs;
   SmallVector<utils::IteratorType> rowIters;
   for (int64_t d = 0; d < rank; ++d) {
-    bool isAxis = d == *axis;
+    bool isAxis = d == axis;
     rowIters.push_back(isAxis ? utils::IteratorType::reduction
                               : utils::IteratorType::parallel);
     if (!isAxis) {
-      rowExprs.push_back(g.builder.getAffineDimExpr(d));
+      rowExprs.push_back(b.getAffineDimExpr(d));
       rowSizes.push_back(sizes[d]);
     }
   }
-  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, g.context);
-  AffineMap row = AffineMap::get(rank, 0, rowExprs, g.context);
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+  AffineMap row = AffineMap::get(rank, 0, rowExprs, b.getContext());
   auto filled = [&](double v) {
-    Value init = seq::createEmptyTensor(g.builder, g.loc, rowSizes, f32);
-    Value c = arith::ConstantOp::create(g.builder, g.loc,
-                                        g.builder.getF32FloatAttr(v));
-    return linalg::FillOp::create(g.builder, g.loc, ValueRange{c},
-                                  ValueRange{init})
+    Value init = seq::createEmptyTensor(b, loc, rowSizes, f32);
+    Value c = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+    return linalg::FillOp::create(b, loc, ValueRange{c}, ValueRange{init})
         .getResult(0);
   };
   // The row maximum, then the sum of exp(x - max).
   Value max =
       linalg::GenericOp::create(
-          g.builder, g.loc, TypeRange{filled(0).getType()}, ValueRange{x},
+          b, loc, TypeRange{filled(0).getType()}, ValueRange{x},
           ValueRange{filled(-std::numeric_limits<double>::infinity())},
           ArrayRef<AffineMap>{identity, row}, rowIters,
           [](OpBuilder &b, Location l, ValueRange a) {
@@ -384,8 +376,8 @@ LogicalResult importLogSoftmax(GraphImporter &g) {
           })
           .getResult(0);
   Value sum = linalg::GenericOp::create(
-                  g.builder, g.loc, TypeRange{max.getType()},
-                  ValueRange{x, max}, ValueRange{filled(0)},
+                  b, loc, TypeRange{max.getType()}, ValueRange{x, max},
+                  ValueRange{filled(0)},
                   ArrayRef<AffineMap>{identity, row, row}, rowIters,
                   [](OpBuilder &b, Location l, ValueRange a) {
                     Value e = math::ExpOp::create(
@@ -394,12 +386,12 @@ LogicalResult importLogSoftmax(GraphImporter &g) {
                         b, l, arith::AddFOp::create(b, l, a[2], e).getResult());
                   })
                   .getResult(0);
-  Value init = seq::createEmptyTensor(g.builder, g.loc, sizes, f32);
+  Value init = seq::createEmptyTensor(b, loc, sizes, f32);
   SmallVector<utils::IteratorType> parallel(rank,
                                             utils::IteratorType::parallel);
   Value y = linalg::GenericOp::create(
-                g.builder, g.loc, TypeRange{init.getType()},
-                ValueRange{x, max, sum}, ValueRange{init},
+                b, loc, TypeRange{init.getType()}, ValueRange{x, max, sum},
+                ValueRange{init},
                 ArrayRef<AffineMap>{identity, row, row, identity}, parallel,
                 [](OpBuilder &b, Location l, ValueRange a) {
                   Value shifted = arith::SubFOp::create(b, l, a[0], a[1]);
@@ -410,6 +402,24 @@ LogicalResult importLogSoftmax(GraphImporter &g) {
                           .getResult());
                 })
                 .getResult(0);
+  return y;
+}
+
+namespace {
+
+/// LogSoftmax along `axis` (before opset 13, the dimensions from `axis` on
+/// as one): buildLogSoftmax.
+LogicalResult importLogSoftmax(GraphImporter &g) {
+  if (failed(g.checkAttrs({"axis"})))
+    return failure();
+  Value x = floatInput(g, 0);
+  if (!x)
+    return failure();
+  Value original = x;
+  auto axis = normalizedAxis(g, x);
+  if (!axis)
+    return failure();
+  Value y = buildLogSoftmax(g, x, *axis);
   g.setOutput(0, restoreNormalizedDims(g, y, original, *axis));
   return success();
 }

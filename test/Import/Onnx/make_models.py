@@ -95,9 +95,10 @@ from op_models import (  # noqa: F401
     ACTIVATION_OUTPUTS, Activations, ActivationsEach, EinsumOps,
     ExpandComputedShape, FloatDtypes, GreedyHead,
     MaskOps, MatMul4d, NarrowAndHalfCasts, NormSpellings, OneHotInput,
-    PadRuntimeAmounts, Pool2d, Reductions, TileRepeat, TorchPads,
-    channels_first_inputs, per_step_matrices, spectrogram_inputs,
-    time_major_f16, time_major_f64, token_inputs)
+    PadRuntimeAmounts, Pool2d, Reductions, TileRepeat, TokenLosses,
+    TorchPads, channels_first_inputs, per_step_matrices,
+    scored_token_inputs, spectrogram_inputs, time_major_f16, time_major_f64,
+    token_inputs)
 from rotary_models import GptJComputedRotary, GptJGatheredRotary, HeadRotary
 from recurrent_models import (  # noqa: F401
     BatchPositions, ConvGruStack, ConvSubsampling, CtcBiGru, GruHead, GruUni, LastValidStep,
@@ -619,6 +620,14 @@ MODELS = [
     ("deep_padding_bias", DeepPaddingBias, 14, left_padded_mask_inputs,
      ["y"], {"x": {0: "B", 1: "T"}, "attention_mask": {0: "B", 1: "T"},
              "y": {0: "B", 1: "T"}}),
+    ("token_losses", TokenLosses, 14, scored_token_inputs,
+     ["tok", "mean", "nll"],
+     {"ids": {0: "B", 1: "T"}, "targets": {0: "B", 1: "T"},
+      "tok": {0: "B", 1: "T"}}),
+    ("token_loss_stream", lambda: TokenLosses(per_token=True), 14,
+     scored_token_inputs, ["tok"],
+     {"ids": {0: "B", 1: "T"}, "targets": {0: "B", 1: "T"},
+      "tok": {0: "B", 1: "T"}}),
 ]
 
 

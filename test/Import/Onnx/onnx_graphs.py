@@ -392,6 +392,11 @@ def write_more_lit_inputs(save, f32, const, ints):
         helper.make_node("Pow", ["x", "e"], ["r"], name="Pow_3")],
          [i64("n", ["N"]), i64("e", ["N"]), f32("f", ["N"]), f32("x", ["N"])],
          [i64("p", ["N"]), i64("q", ["N"]), f32("r", ["N"])])
+    # NegativeLogLikelihoodLoss with ignore_index 2 inside [0, C).
+    save("nll_loss_rows", [helper.make_node(
+        "NegativeLogLikelihoodLoss", ["logp", "target"], ["loss"],
+        name="NLL_1", reduction="none", ignore_index=2)],
+         [f32("logp", ["N", 3]), i64("target", ["N"])], [f32("loss", ["N"])])
     # Hardmax: ties and NaN rows (NumPy's argmax takes the first NaN).
     save("hardmax_rows", [helper.make_node("Hardmax", ["x"], ["y"], axis=1)],
          [f32("x", ["B", 4])], [f32("y", ["B", 4])], opset=13)

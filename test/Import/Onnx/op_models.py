@@ -190,6 +190,45 @@ def token_inputs(T, B, rng):
     return {"ids": rng.integers(0, 7, size=(B, T)).astype(np.int64)}
 
 
+class TokenLosses(nn.Module):
+    """A GRU language model scoring its targets (F.cross_entropy and
+    F.nll_loss export SoftmaxCrossEntropyLoss and NegativeLogLikelihoodLoss
+    at opset 12+): the per-token loss with class weights and padding
+    targets of -100 ignored, the mean over the tokens, and a summed NLL of
+    log-probabilities (written with logsumexp: torch 1.13 fuses
+    nll_loss(log_softmax(x).transpose(1, 2)) into a loss of the wrong
+    input). `per_token` returns only the first, which streams."""
+
+    def __init__(self, per_token=False):
+        super().__init__()
+        self.per_token = per_token
+        self.emb = nn.Embedding(7, 8)
+        self.rnn = nn.GRU(8, 16, batch_first=True)
+        self.head = nn.Linear(16, 7)
+        self.register_buffer("weight", torch.linspace(0.5, 2.0, 7))
+
+    def forward(self, ids, targets):
+        logits = self.head(self.rnn(self.emb(ids))[0])        # [B, T, 7]
+        tok = F.cross_entropy(logits.transpose(1, 2), targets,
+                              weight=self.weight, reduction="none")
+        if self.per_token:
+            return tok
+        mean = F.cross_entropy(logits.reshape(-1, 7), targets.reshape(-1))
+        logp = logits - torch.logsumexp(logits, -1, keepdim=True)
+        nll = F.nll_loss(logp.transpose(1, 2), targets.clamp(min=0),
+                         reduction="sum")
+        return tok, mean, nll
+
+
+def scored_token_inputs(T, B, rng):
+    """Tokens and next-token targets, the last steps of sequence 0 padding
+    (-100, cross_entropy's default ignore_index)."""
+    targets = rng.integers(0, 7, size=(B, T)).astype(np.int64)
+    targets[0, T // 2 + 1:] = -100
+    return {"ids": rng.integers(0, 7, size=(B, T)).astype(np.int64),
+            "targets": targets}
+
+
 class EinsumOps(nn.Module):
     """torch.einsum as ONNX Einsum: attention scores and weighted values
     over heads, a weight contraction, a diagonal ("bhii->bhi"), an
