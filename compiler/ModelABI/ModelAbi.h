@@ -39,6 +39,9 @@ inline constexpr const char kModelEntryAttr[] = "seq.model_entry";
 /// which the signature shows (seq.dims stays empty: a step function still
 /// refuses an output dimension of run-time size nothing else shares).
 inline constexpr const char kDimHintsAttr[] = "seq.dim_hints";
+/// The unit attribute on an i8 argument or result whose elements are
+/// unsigned (an ONNX UINT8 input or output): the signature's u8.
+inline constexpr const char kUnsignedAttr[] = "seq.unsigned";
 /// One exported entry of the object: a seqc_model_api record for a lowered
 /// function with a C interface.
 struct ModelEntry {

@@ -93,7 +93,19 @@ describeTensor(func::FuncOp func, Type type, DictionaryAttr attrs,
                      << "' is not a C identifier";
     return failure();
   }
-  if (failed(getDtype(tensorType.getElementType(), sig.dtype, sig.cType))) {
+  // An i8 port of unsigned elements (an ONNX UINT8 input) is u8.
+  bool isUnsigned = attrs && attrs.get(kUnsignedAttr);
+  if (isUnsigned && !tensorType.getElementType().isSignlessInteger(8)) {
+    func.emitError() << "'" << kUnsignedAttr << "' of model " << role << " '"
+                     << sig.name << "' marks " << tensorType.getElementType()
+                     << " elements; it applies to i8 only";
+    return failure();
+  }
+  if (isUnsigned) {
+    sig.dtype = "u8";
+    sig.cType = "uint8_t";
+  } else if (failed(
+                 getDtype(tensorType.getElementType(), sig.dtype, sig.cType))) {
     func.emitError() << "model " << role << " '" << sig.name
                      << "' has element type " << tensorType.getElementType()
                      << ", which compiled models cannot exchange (use f32, "

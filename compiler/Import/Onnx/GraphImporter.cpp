@@ -333,6 +333,12 @@ convertValueType(GraphImporter &g, const onnx::ValueInfoProto &info,
   case onnx::TensorProto::BOOL:
     elementType = g.builder.getI1Type();
     break;
+  // Held as i64 in their dtype's range (widenIntegerInputs); UINT8's port
+  // is marked seq.unsigned (the signature's u8).
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+    elementType = g.builder.getI8Type();
+    break;
   // Computed in f32 (importGraph converts them on entry and exit).
   case onnx::TensorProto::DOUBLE:
     elementType = g.builder.getF64Type();
@@ -347,7 +353,7 @@ convertValueType(GraphImporter &g, const onnx::ValueInfoProto &info,
     g.fileError() << "graph input '" << info.name() << "' has dtype "
                   << onnxDtypeName(t.elem_type())
                   << ", which is not supported (supported: FLOAT, DOUBLE, "
-                     "FLOAT16, BFLOAT16, INT64, INT32, BOOL)";
+                     "FLOAT16, BFLOAT16, INT64, INT32, INT8, UINT8, BOOL)";
     return failure();
   }
   if (!t.has_shape()) {
@@ -451,6 +457,8 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     if (failed(type))
       return failure();
     NamedAttrList attrs = portAttrs(builder, in.name(), *type, dims);
+    if (in.type().tensor_type().elem_type() == onnx::TensorProto::UINT8)
+      attrs.append(kUnsignedAttr, builder.getUnitAttr());
     if (!portNames.insert(sanitizeName(in.name())).second) {
       fileError() << "two graph inputs are both named '"
                   << sanitizeName(in.name()) << "' as C identifiers";
@@ -472,7 +480,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
   }
   builder.setInsertionPointToStart(body);
   if (failed(convertFloatInputsToF32(args, body)) ||
-      failed(widenInt32Inputs(*this, args, body)))
+      failed(widenIntegerInputs(*this, args, body)))
     return failure();
 
   this->graph = &graph;
@@ -534,7 +542,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
                      "(stack it with ConcatFromSequence)";
       return failure();
     }
-    FailureOr<Value> narrowed = narrowInt32Output(*this, out, v);
+    FailureOr<Value> narrowed = narrowIntegerOutput(*this, out, v);
     if (failed(narrowed))
       return failure();
     v = *narrowed;
@@ -605,9 +613,11 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph,
     }
     results.push_back(v);
     resultAttrs.push_back(portAttrs(builder, out.name(), type, dims));
+    if (type.getElementType().isInteger(8) && out.type().has_tensor_type() &&
+        out.type().tensor_type().elem_type() == onnx::TensorProto::UINT8)
+      resultAttrs.back().append(kUnsignedAttr, builder.getUnitAttr());
     if (anyHint)
-      resultAttrs.back().append(seqc::kDimHintsAttr,
-                                builder.getArrayAttr(hints));
+      resultAttrs.back().append(kDimHintsAttr, builder.getArrayAttr(hints));
   }
   func::ReturnOp::create(builder, loc, results);
   // Drop what folded shape arithmetic left unused.

@@ -298,16 +298,17 @@ mlir::LogicalResult wrapHeldIntegerOutputs(GraphImporter &g,
 /// (an INT32 and an INT64 input are refused, naming both).
 mlir::LogicalResult checkIntegerDtypesAgree(GraphImporter &g,
                                             llvm::StringRef op);
-/// A graph output declared INT32, held as i64, as i32 for the C interface.
-mlir::FailureOr<mlir::Value> narrowInt32Output(GraphImporter &g,
-                                               const onnx::ValueInfoProto &out,
-                                               mlir::Value v);
-/// INT32 graph inputs (i32 at the C interface) widened to i64 on entry,
-/// holding INT32.
+/// A graph output declared INT32, INT8 or UINT8, held as i64, as i32 or i8
+/// for the C interface (UINT8's port is marked seq.unsigned).
+mlir::FailureOr<mlir::Value>
+narrowIntegerOutput(GraphImporter &g, const onnx::ValueInfoProto &out,
+                    mlir::Value v);
+/// INT32, INT8 and UINT8 graph inputs (i32, i8 and i8 marked seq.unsigned
+/// at the C interface) widened to i64 on entry, holding their dtype.
 mlir::LogicalResult
-widenInt32Inputs(GraphImporter &g,
-                 llvm::ArrayRef<const onnx::ValueInfoProto *> args,
-                 mlir::Block *body);
+widenIntegerInputs(GraphImporter &g,
+                   llvm::ArrayRef<const onnx::ValueInfoProto *> args,
+                   mlir::Block *body);
 mlir::RankedTensorType tensorType(mlir::Value v);
 /// Normalizes a possibly negative axis; emits an error when out of range.
 std::optional<int64_t> normalizeAxis(GraphImporter &g, int64_t axis,

@@ -248,17 +248,27 @@ LogicalResult wrapHeldIntegerOutputs(GraphImporter &g, StringRef op) {
   return success();
 }
 
-LogicalResult widenInt32Inputs(GraphImporter &g,
-                               ArrayRef<const onnx::ValueInfoProto *> args,
-                               Block *body) {
+/// The ONNX dtype of a graph input or output (0 for a non-tensor).
+static int32_t declaredElemType(const onnx::ValueInfoProto &info) {
+  return info.type().has_tensor_type() ? info.type().tensor_type().elem_type()
+                                       : 0;
+}
+
+LogicalResult widenIntegerInputs(GraphImporter &g,
+                                 ArrayRef<const onnx::ValueInfoProto *> args,
+                                 Block *body) {
   for (auto [i, in] : llvm::enumerate(args)) {
     Value arg = body->getArgument(i);
-    if (!tensorType(arg).getElementType().isInteger(32))
+    int32_t dtype = declaredElemType(*in);
+    if (dtype != onnx::TensorProto::INT32 && dtype != onnx::TensorProto::INT8 &&
+        dtype != onnx::TensorProto::UINT8)
       continue;
     Type i64 = g.builder.getI64Type();
     FailureOr<Value> wide = buildElementwise(
         g, {arg},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          if (dtype == onnx::TensorProto::UINT8)
+            return arith::ExtUIOp::create(b, l, i64, a[0]);
           return arith::ExtSIOp::create(b, l, i64, a[0]);
         },
         i64);
@@ -266,26 +276,31 @@ LogicalResult widenInt32Inputs(GraphImporter &g,
       return failure();
     OnnxValue *value = g.lookup(in->name());
     value->tensor = *wide;
-    value->heldDtype = onnx::TensorProto::INT32;
+    value->heldDtype = dtype;
   }
   return success();
 }
 
-FailureOr<Value> narrowInt32Output(GraphImporter &g,
-                                   const onnx::ValueInfoProto &out, Value v) {
-  // An output the graph declares INT32, held as i64, is narrowed back (its
-  // values are in range).
-  if (!out.type().has_tensor_type() ||
-      out.type().tensor_type().elem_type() != onnx::TensorProto::INT32 ||
-      !tensorType(v).getElementType().isInteger(64))
+FailureOr<Value> narrowIntegerOutput(GraphImporter &g,
+                                     const onnx::ValueInfoProto &out, Value v) {
+  // An output the graph declares INT32, INT8 or UINT8, held as i64 in its
+  // dtype's range, is narrowed back (UINT8's bits, an i8 at the interface
+  // that the signature calls u8).
+  int32_t dtype = declaredElemType(out);
+  unsigned bits =
+      dtype == onnx::TensorProto::INT32 ? 32
+      : dtype == onnx::TensorProto::INT8 || dtype == onnx::TensorProto::UINT8
+          ? 8
+          : 0;
+  if (!bits || !tensorType(v).getElementType().isInteger(64))
     return v;
-  Type i32 = g.builder.getI32Type();
+  Type narrow = g.builder.getIntegerType(bits);
   return buildElementwise(
       g, {v},
       [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        return arith::TruncIOp::create(b, l, i32, a[0]);
+        return arith::TruncIOp::create(b, l, narrow, a[0]);
       },
-      i32);
+      narrow);
 }
 
 } // namespace seqc::onnx_import

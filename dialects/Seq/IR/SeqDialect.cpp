@@ -100,7 +100,8 @@ LogicalResult SeqDialect::verifyRegionArgAttribute(Operation *op,
                   ? Type()
                   : op->getRegion(regionIndex).getArgument(argIndex).getType();
   return verifyPortAttribute(
-      op, type, attr, {"seq.state", "seq.in_place", "seq.weight"},
+      op, type, attr,
+      {"seq.state", "seq.in_place", "seq.weight", "seq.unsigned"},
       "argument " + std::to_string(argIndex));
 }
 
@@ -111,7 +112,7 @@ LogicalResult SeqDialect::verifyRegionResultAttribute(Operation *op,
   Type type;
   if (auto function = dyn_cast<FunctionOpInterface>(op))
     type = function.getResultTypes()[resultIndex];
-  return verifyPortAttribute(op, type, attr, {"seq.state"},
+  return verifyPortAttribute(op, type, attr, {"seq.state", "seq.unsigned"},
                              "result " + std::to_string(resultIndex));
 }
 

@@ -30,14 +30,14 @@ func.func @state_not_unit(%x: tensor<4xf32> {seq.state = 1}) {
 
 // -----
 
-// expected-error @+1 {{unknown attribute 'seq.sate' on argument 0 (the seq dialect's are seq.name, seq.dims, seq.dim_hints and seq.state, seq.in_place, seq.weight)}}
+// expected-error @+1 {{unknown attribute 'seq.sate' on argument 0 (the seq dialect's are seq.name, seq.dims, seq.dim_hints and seq.state, seq.in_place, seq.weight, seq.unsigned)}}
 func.func @unknown_arg_attr(%x: tensor<4xf32> {seq.sate}) {
   return
 }
 
 // -----
 
-// expected-error @+1 {{unknown attribute 'seq.in_place' on result 0 (the seq dialect's are seq.name, seq.dims, seq.dim_hints and seq.state)}}
+// expected-error @+1 {{unknown attribute 'seq.in_place' on result 0 (the seq dialect's are seq.name, seq.dims, seq.dim_hints and seq.state, seq.unsigned)}}
 func.func @in_place_result(%x: tensor<4xf32>) -> (tensor<4xf32> {seq.in_place}) {
   return %x : tensor<4xf32>
 }

@@ -397,6 +397,19 @@ def write_more_lit_inputs(save, f32, const, ints):
         "NegativeLogLikelihoodLoss", ["logp", "target"], ["loss"],
         name="NLL_1", reduction="none", ignore_index=2)],
          [f32("logp", ["N", 3]), i64("target", ["N"])], [f32("loss", ["N"])])
+    # UINT8 and INT8 inputs and outputs (u8 and i8 at the C interface),
+    # held in their dtype's range: a uint8 + 1 wraps at 256, an int8
+    # negation at -128.
+    save("byte_ports", [
+        helper.make_node("Add", ["x", "one_u8"], ["y"]),
+        helper.make_node("Cast", ["x"], ["xf"], to=TensorProto.FLOAT),
+        helper.make_node("Neg", ["z"], ["w"])],
+         [helper.make_tensor_value_info("x", TensorProto.UINT8, ["B", "T"]),
+          helper.make_tensor_value_info("z", TensorProto.INT8, ["B"])],
+         [helper.make_tensor_value_info("y", TensorProto.UINT8, ["B", "T"]),
+          f32("xf", ["B", "T"]),
+          helper.make_tensor_value_info("w", TensorProto.INT8, ["B"])],
+         [helper.make_tensor("one_u8", TensorProto.UINT8, [1], [1])])
     # Hardmax: ties and NaN rows (NumPy's argmax takes the first NaN).
     save("hardmax_rows", [helper.make_node("Hardmax", ["x"], ["y"], axis=1)],
          [f32("x", ["B", 4])], [f32("y", ["B", 4])], opset=13)
