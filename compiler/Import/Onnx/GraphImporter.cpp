@@ -762,6 +762,8 @@ LogicalResult GraphImporter::importNode() {
     return failure();
   if (!handled && failed(importLossOp(*this, op, handled)))
     return failure();
+  if (!handled && failed(importQuantizeOp(*this, op, handled)))
+    return failure();
   if (!handled && failed(importIndexingOp(*this, op, handled)))
     return failure();
   if (!handled && failed(importReductionOp(*this, op, handled)))

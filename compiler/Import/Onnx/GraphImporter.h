@@ -434,6 +434,10 @@ mlir::LogicalResult importLayerOp(GraphImporter &g, llvm::StringRef op,
                                   bool &handled);
 /// log_softmax of f32 `x` along `axis` (LayerOps.cpp).
 mlir::Value buildLogSoftmax(GraphImporter &g, mlir::Value x, int64_t axis);
+/// QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear and
+/// MatMulInteger (QuantizeOps.cpp).
+mlir::LogicalResult importQuantizeOp(GraphImporter &g, llvm::StringRef op,
+                                     bool &handled);
 /// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss (LossOps.cpp).
 mlir::LogicalResult importLossOp(GraphImporter &g, llvm::StringRef op,
                                  bool &handled);

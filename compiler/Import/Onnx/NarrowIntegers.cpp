@@ -115,6 +115,23 @@ static int32_t outputDtype(GraphImporter &g, StringRef op, unsigned i) {
   }
   if (op == "Loop" || op == "If" || op == "Scan")
     return heldIntegerDtype(declaredSubgraphDtype(g, op, i));
+  // Quantization (QuantizeOps.cpp): QuantizeLinear's output has its zero
+  // point's dtype (UINT8 without one), DynamicQuantizeLinear's data and
+  // zero point are UINT8, MatMulInteger's accumulators INT32.
+  if (op == "QuantizeLinear") {
+    const OnnxValue *zeroPoint = g.input(2);
+    return zeroPoint && zeroPoint->heldDtype ? zeroPoint->heldDtype
+           : zeroPoint                       ? 0
+                                             : onnx::TensorProto::UINT8;
+  }
+  if (op == "DynamicQuantizeLinear")
+    return i == 1 ? 0 : onnx::TensorProto::UINT8;
+  if (op == "MatMulInteger")
+    return onnx::TensorProto::INT32;
+  if (op == "QLinearMatMul") {
+    const OnnxValue *zeroPoint = g.input(7);
+    return zeroPoint ? zeroPoint->heldDtype : 0;
+  }
   static const llvm::StringSet<> indexOutputs = {
       "Shape", "Size", "ArgMax", "ArgMin", "NonZero", "SequenceLength"};
   if (indexOutputs.contains(op) || ((op == "TopK" || op == "Unique") && i > 0))

@@ -93,7 +93,7 @@ from onnx_graphs import (  # noqa: F401
     write_variadic_model)
 from op_models import (  # noqa: F401
     ACTIVATION_OUTPUTS, Activations, ActivationsEach, EinsumOps,
-    ExpandComputedShape, FloatDtypes, GreedyHead,
+    ExpandComputedShape, FakeQuantizedGru, FloatDtypes, GreedyHead,
     MaskOps, MatMul4d, NarrowAndHalfCasts, NormSpellings, OneHotInput,
     PadRuntimeAmounts, Pool2d, Reductions, TileRepeat, TokenLosses,
     TorchPads, channels_first_inputs, per_step_matrices,
@@ -628,6 +628,10 @@ MODELS = [
      scored_token_inputs, ["tok"],
      {"ids": {0: "B", 1: "T"}, "targets": {0: "B", 1: "T"},
       "tok": {0: "B", 1: "T"}}),
+    ("fake_quantized_gru", FakeQuantizedGru, 13,
+     lambda T, B, rng: {"x": 3 * rng.standard_normal((B, T, 8)).astype(
+         np.float32)}, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
 ]
 
 

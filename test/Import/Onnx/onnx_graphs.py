@@ -410,6 +410,15 @@ def write_more_lit_inputs(save, f32, const, ints):
           f32("xf", ["B", "T"]),
           helper.make_tensor_value_info("w", TensorProto.INT8, ["B"])],
          [helper.make_tensor("one_u8", TensorProto.UINT8, [1], [1])])
+    # QuantizeLinear at its edges (int8 with a zero point of -3), and back.
+    save("quantize_edges", [
+        helper.make_node("QuantizeLinear", ["x", "qs", "qz"], ["q"]),
+        helper.make_node("DequantizeLinear", ["q", "qs", "qz"], ["d"])],
+         [f32("x", ["N"])],
+         [helper.make_tensor_value_info("q", TensorProto.INT8, ["N"]),
+          f32("d", ["N"])],
+         [helper.make_tensor("qs", TensorProto.FLOAT, [], [0.5]),
+          helper.make_tensor("qz", TensorProto.INT8, [], [-3])], opset=13)
     # Hardmax: ties and NaN rows (NumPy's argmax takes the first NaN).
     save("hardmax_rows", [helper.make_node("Hardmax", ["x"], ["y"], axis=1)],
          [f32("x", ["B", 4])], [f32("y", ["B", 4])], opset=13)

@@ -220,6 +220,27 @@ class TokenLosses(nn.Module):
         return tok, mean, nll
 
 
+class FakeQuantizedGru(nn.Module):
+    """Quantization-aware training's fake quantization, which torch exports
+    as QuantizeLinear / DequantizeLinear pairs (QDQ): a uint8 per-tensor
+    input, int8 per-channel weights (axis 0) and an int8 activation with a
+    nonzero zero point, into a GRU."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(8, 6)
+        self.rnn = nn.GRU(6, 5, batch_first=True)
+
+    def forward(self, x):
+        x = torch.fake_quantize_per_tensor_affine(x, 0.05, 3, 0, 255)
+        w = torch.fake_quantize_per_channel_affine(
+            self.lin.weight, torch.linspace(0.01, 0.02, 6),
+            torch.zeros(6, dtype=torch.int32), 0, -128, 127)
+        h = F.linear(x, w, self.lin.bias)
+        h = torch.fake_quantize_per_tensor_affine(h, 0.1, -5, -128, 127)
+        return self.rnn(h)[0]
+
+
 def scored_token_inputs(T, B, rng):
     """Tokens and next-token targets, the last steps of sequence 0 padding
     (-100, cross_entropy's default ignore_index)."""
