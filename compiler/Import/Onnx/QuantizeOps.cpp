@@ -22,6 +22,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -108,6 +110,76 @@ Value toF32(OpBuilder &b, Location l, Value v) {
   return arith::SIToFPOp::create(b, l, b.getF32Type(), v);
 }
 
+/// Quantize- or DequantizeLinear of constants (a weight, as QDQ models and
+/// torch's fake-quant export store them) folded at import, so that the
+/// weight stays a constant (a MatMul's packed weight): the same formulas
+/// as the ops below, in f32. False (nothing done) when an input is not a
+/// constant or a parameter's shape is not per tensor or per `axis`.
+bool foldConstantQuantization(GraphImporter &g, bool quantize,
+                              std::pair<double, double> range) {
+  const OnnxValue *x = g.input(0), *scale = g.input(1),
+                  *zeroPoint = g.hasInput(2) ? g.input(2) : nullptr;
+  if (!x || !x->constant || !scale || !scale->constant ||
+      !scale->constant.getElementType().isF32() ||
+      (g.hasInput(2) && (!zeroPoint || !zeroPoint->constant ||
+                         !zeroPoint->constant.getElementType().isInteger(64))))
+    return false;
+  auto type = cast<RankedTensorType>(x->constant.getType());
+  Type element = x->constant.getElementType();
+  if (quantize ? !element.isF32() : !element.isInteger(64))
+    return false;
+  int64_t channels = scale->constant.getNumElements();
+  if (zeroPoint && zeroPoint->constant.getNumElements() != channels)
+    return false;
+  int64_t inner = 1, extent = 1;
+  if (channels != 1) {
+    std::optional<int64_t> axis =
+        type.getRank() ? normalizeAxis(g, g.intAttr("axis", 1), type.getRank())
+                       : std::nullopt;
+    if (!axis || type.getDimSize(*axis) != channels ||
+        scale->constant.getType().getRank() != 1)
+      return false;
+    extent = channels;
+    for (int64_t d = *axis + 1; d < type.getRank(); ++d)
+      inner *= type.getDimSize(d);
+  }
+  SmallVector<float> scales(scale->constant.getValues<float>());
+  SmallVector<int64_t> zeros(channels, 0);
+  if (zeroPoint)
+    zeros.assign(zeroPoint->constant.getValues<int64_t>().begin(),
+                 zeroPoint->constant.getValues<int64_t>().end());
+  auto channel = [&](int64_t i) { return (i / inner) % extent; };
+  OnnxValue out;
+  if (quantize) {
+    SmallVector<int64_t> q;
+    int64_t i = 0;
+    for (float v : x->constant.getValues<float>()) {
+      int64_t c = channel(i++);
+      float r = std::nearbyint(v / scales[c]) + static_cast<float>(zeros[c]);
+      double d = std::isnan(r) ? 0.0
+                               : std::clamp(static_cast<double>(r), range.first,
+                                            range.second);
+      q.push_back(static_cast<int64_t>(d));
+    }
+    out.constant = DenseElementsAttr::get(
+        RankedTensorType::get(type.getShape(), g.builder.getI64Type()),
+        ArrayRef(q));
+  } else {
+    SmallVector<float> d;
+    int64_t i = 0;
+    for (int64_t v : x->constant.getValues<int64_t>()) {
+      int64_t c = channel(i++);
+      d.push_back((static_cast<float>(v) - static_cast<float>(zeros[c])) *
+                  scales[c]);
+    }
+    out.constant = DenseElementsAttr::get(
+        RankedTensorType::get(type.getShape(), g.builder.getF32Type()),
+        ArrayRef(d));
+  }
+  g.setOutput(0, out);
+  return true;
+}
+
 /// QuantizeLinear(x, y_scale, y_zero_point): saturate(round(x / y_scale) +
 /// y_zero_point), rounding half to even, in the zero point's dtype
 /// (UINT8 without one).
@@ -140,6 +212,8 @@ LogicalResult importQuantizeLinear(GraphImporter &g) {
                      "INT32)";
     return failure();
   }
+  if (foldConstantQuantization(g, /*quantize=*/true, *range))
+    return success();
   int64_t rank = tensorType(x).getRank();
   scale = perAxis(g, scale, rank, "y_scale");
   if (zeroPoint)
@@ -181,6 +255,8 @@ LogicalResult importDequantizeLinear(GraphImporter &g) {
                      "UINT16, INT32)";
     return failure();
   }
+  if (foldConstantQuantization(g, /*quantize=*/false, {0, 0}))
+    return success();
   int64_t rank = tensorType(x).getRank();
   scale = perAxis(g, scale, rank, "x_scale");
   Value zeroPoint = g.hasInput(2) ? g.tensorInput(2) : Value();
