@@ -102,10 +102,23 @@ bool readInputs(const NamedFiles &files, const seqc_model *model,
     for (int32_t d = 0; d < info->rank; ++d) {
       const int64_t extent = in.array.shape[d];
       if (info->shape[d] >= 0 && extent != info->shape[d]) {
+        // An input with no dynamic dimension at all is most often an ONNX
+        // export without dynamic_axes (a feature size is fixed by the
+        // weights, but then the batch and time axes are dynamic).
+        bool allStatic = true;
+        for (int32_t e = 0; e < info->rank; ++e)
+          allStatic &= info->shape[e] >= 0;
+        const std::string hint =
+            allStatic ? "; every dimension of this input is fixed: an ONNX "
+                        "export makes one dynamic when torch.onnx.export's "
+                        "dynamic_axes names it, e.g. dynamic_axes={\"" +
+                            std::string(name) + "\": {" + std::to_string(d) +
+                            ": \"T\"}}"
+                      : "";
         printError("input '%s' (%s) has shape %s, but the model expects %s "
-                   "(dimension %d must be %lld)",
+                   "(dimension %d must be %lld%s)",
                    name, file, have.c_str(), dimsText(info).c_str(), d,
-                   static_cast<long long>(info->shape[d]));
+                   static_cast<long long>(info->shape[d]), hint.c_str());
         return false;
       }
       if (info->shape[d] >= 0 || !info->dim_names || !info->dim_names[d])
