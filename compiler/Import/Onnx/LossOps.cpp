@@ -76,11 +76,12 @@ FailureOr<Value> buildNllLoss(GraphImporter &g, Value logp) {
   int64_t rank = tensorType(logp).getRank();
   if (rank < 2 || tensorType(target).getRank() != rank - 1 ||
       (weight && tensorType(weight).getRank() != 1)) {
-    g.nodeError() << "expects the input [N, C, d1, ..., dk], the target [N, "
-                     "d1, ..., dk] and a weight [C], found "
-                  << logp.getType() << ", " << target.getType()
-                  << (weight ? ", " : "")
-                  << (weight ? weight.getType() : Type());
+    InFlightDiagnostic diag = g.nodeError();
+    diag << "expects the input [N, C, d1, ..., dk], the target [N, d1, ..., "
+            "dk] and a weight [C], found "
+         << logp.getType() << ", " << target.getType();
+    if (weight)
+      diag << ", " << weight.getType();
     return failure();
   }
   // The target's extents are the input's without C; the weight's is C.

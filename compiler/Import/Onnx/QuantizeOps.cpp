@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <algorithm>
 #include <cmath>
@@ -65,6 +66,14 @@ Value perAxis(GraphImporter &g, Value v, int64_t rank, StringRef what) {
   if (t.getRank() != 1) {
     g.nodeError() << what << " must be a scalar or 1-D (per axis), not "
                   << v.getType() << " (blocked quantization is not supported)";
+    return Value();
+  }
+  std::optional<int64_t> extent =
+      getConstantIntValue(g.dimSize(g.tensorInput(0), *axis));
+  if (extent && !t.isDynamicDim(0) && t.getDimSize(0) != *extent) {
+    g.nodeError() << what << " has " << t.getDimSize(0)
+                  << " elements, but axis " << *axis << " of input 0 has "
+                  << *extent << " (per-axis quantization: one per element)";
     return Value();
   }
   int64_t trailing = rank - *axis - 1;
@@ -216,6 +225,8 @@ LogicalResult importQuantizeLinear(GraphImporter &g) {
     return success();
   int64_t rank = tensorType(x).getRank();
   scale = perAxis(g, scale, rank, "y_scale");
+  if (!scale)
+    return failure();
   if (zeroPoint)
     zeroPoint = perAxis(g, zeroPoint, rank, "y_zero_point");
   if (!scale || (g.hasInput(2) && !zeroPoint))
@@ -259,6 +270,8 @@ LogicalResult importDequantizeLinear(GraphImporter &g) {
     return success();
   int64_t rank = tensorType(x).getRank();
   scale = perAxis(g, scale, rank, "x_scale");
+  if (!scale)
+    return failure();
   Value zeroPoint = g.hasInput(2) ? g.tensorInput(2) : Value();
   if (zeroPoint)
     zeroPoint = perAxis(g, zeroPoint, rank, "x_zero_point");
