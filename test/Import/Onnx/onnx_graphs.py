@@ -419,6 +419,17 @@ def write_more_lit_inputs(save, f32, const, ints):
           f32("d", ["N"])],
          [helper.make_tensor("qs", TensorProto.FLOAT, [], [0.5]),
           helper.make_tensor("qz", TensorProto.INT8, [], [-3])], opset=13)
+    # A per-axis scale of the wrong length; a loss target of the wrong rank.
+    save("bad_quantize_axis", [helper.make_node(
+        "QuantizeLinear", ["x", "s3", "z3"], ["y"], axis=1, name="Q_1")],
+         [f32("x", [3, 4])],
+         [helper.make_tensor_value_info("y", TensorProto.UINT8, [3, 4])],
+         [helper.make_tensor("s3", TensorProto.FLOAT, [3], [1.0, 2.0, 3.0]),
+          helper.make_tensor("z3", TensorProto.UINT8, [3], [0, 0, 0])],
+         opset=13)
+    save("bad_nll_target", [helper.make_node(
+        "NegativeLogLikelihoodLoss", ["x", "t"], ["y"], name="NLL_2")],
+         [f32("x", ["N", 4]), i64("t", ["N", 2])], [f32("y", [])], opset=13)
     # Hardmax: ties and NaN rows (NumPy's argmax takes the first NaN).
     save("hardmax_rows", [helper.make_node("Hardmax", ["x"], ["y"], axis=1)],
          [f32("x", ["B", 4])], [f32("y", ["B", 4])], opset=13)
