@@ -14,6 +14,7 @@
 #include "compiler/Import/Onnx/GraphImporter.h"
 #include "dialects/Seq/IR/SeqOps.h"
 #include "dialects/Seq/Utils/CheckUtils.h"
+#include "dialects/Seq/Utils/SizeUtils.h"
 #include "dialects/Seq/Utils/TensorUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -22,6 +23,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
+
+#include "llvm/Support/MathExtras.h"
 
 #include <climits>
 #include <cmath>
@@ -37,6 +40,54 @@ namespace {
 /// [-kFar, kFar], which keeps their arithmetic (v + dim, end - start,
 /// -step) from overflowing without changing any slice.
 constexpr int64_t kFar = int64_t(1) << 62;
+
+/// `size` as a base size plus a constant: through additions and
+/// subtractions of constants, a convolution's length (its input's T + 3)
+/// and the sizes getDecidedSize reads back.
+static std::pair<OpFoldResult, int64_t> splitOffset(OpFoldResult size) {
+  int64_t offset = 0;
+  for (int guard = 0; guard < 16; ++guard) {
+    size = seq::getDecidedSize(size);
+    auto v = dyn_cast_if_present<Value>(size);
+    Operation *def = v ? v.getDefiningOp() : nullptr;
+    // A convolution's length: its input's plus what its padding and
+    // kernel change (seq.conv1d's shape rule, stride 1).
+    if (auto dim = dyn_cast_if_present<tensor::DimOp>(def))
+      if (auto conv = dim.getSource().getDefiningOp<seq::Conv1dOp>())
+        if (std::optional<int64_t> change = conv.getLengthChange();
+            change && dim.getConstantIndex() == 2 &&
+            !llvm::AddOverflow(offset, *change, offset)) {
+          size = seq::getDecidedSize(conv.getInput(), 2);
+          continue;
+        }
+    if (!def || !isa<arith::AddIOp, arith::SubIOp>(def))
+      break;
+    std::optional<int64_t> rhs = getConstantIntValue(def->getOperand(1));
+    std::optional<int64_t> lhs = getConstantIntValue(def->getOperand(0));
+    int64_t next;
+    if (rhs && !llvm::AddOverflow(
+                   offset, isa<arith::AddIOp>(def) ? *rhs : -*rhs, next)) {
+      offset = next;
+      size = def->getOperand(0);
+    } else if (lhs && isa<arith::AddIOp>(def) &&
+               !llvm::AddOverflow(offset, *lhs, next)) {
+      offset = next;
+      size = def->getOperand(1);
+    } else {
+      break;
+    }
+  }
+  return {size, offset};
+}
+
+/// Whether size `a` is at most size `b` on every run: both a base size plus
+/// a constant (splitOffset), of one base, a's constant the smaller (the
+/// end `T` of `conv(x)[..., :T]` within the padded length T + 3).
+static bool isAtMost(OpFoldResult a, OpFoldResult b) {
+  auto [baseA, offsetA] = splitOffset(a);
+  auto [baseB, offsetB] = splitOffset(b);
+  return offsetA <= offsetB && isSameRunSize(baseA, baseB);
+}
 
 /// The first index and the length of the slice [start:end:step] of a
 /// dimension of size `dim` with step > 0 (ONNX Slice: a bound v < 0 counts
@@ -75,6 +126,11 @@ sliceBounds(GraphImporter &g, OpFoldResult dim, OpFoldResult start,
               : cst(bounded);
     } else {
       r = g.indexValue(v);
+      // A size within the dimension needs no clamping: the slice keeps
+      // it, so later shapes can see it is that size (Mamba's
+      // conv(x)[..., :T], reshaped with a -1 that is then 1).
+      if (r.getDefiningOp<tensor::DimOp>() && isAtMost(r, dim))
+        return r;
       // A size (tensor.dim) is never negative; anything else may be.
       if (!r.getDefiningOp<tensor::DimOp>()) {
         Value negative = b.createOrFold<arith::CmpIOp>(

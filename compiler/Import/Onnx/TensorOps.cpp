@@ -136,6 +136,11 @@ OpFoldResult foldedIndexOp(GraphImporter &g, char kind, OpFoldResult a,
             ": a size computed at run time divides by {} (a -1 that cannot "
             "be inferred when the other sizes multiply to 0)",
         seq::CheckKind::shape);
+    // A size over itself is 1 on every run it is not 0 (checked above):
+    // the -1 of reshape(b, T, -1, N) of a [b, T, N] tensor, a constant 1
+    // that a later Expand may broadcast.
+    if (isSameRunSize(a, b))
+      return g.builder.getIndexAttr(1);
     Value divisor = arith::SelectOp::create(g.builder, g.loc, isZero, one, vb);
     return arith::DivSIOp::create(g.builder, g.loc, va, divisor).getResult();
   }
@@ -689,12 +694,19 @@ LogicalResult importTranspose(GraphImporter &g) {
   else
     for (int64_t i = rank - 1; i >= 0; --i)
       perm.push_back(i);
-  SmallVector<int64_t> sorted(perm);
+  // torch 1.13 writes x.permute(0, -2, -1, 1) with its negative entries,
+  // which count from the end as in PyTorch.
+  SmallVector<int64_t> sorted;
+  for (int64_t p : perm)
+    sorted.push_back(p < 0 && p >= -rank ? p + rank : p);
+  SmallVector<int64_t> given = std::exchange(perm, sorted);
   llvm::sort(sorted);
   for (int64_t i = 0; i < (int64_t)sorted.size(); ++i)
     if (sorted[i] != i || (int64_t)perm.size() != rank) {
-      g.nodeError() << "perm is not a permutation of the input's " << rank
-                    << " dimensions";
+      InFlightDiagnostic diag = g.nodeError();
+      diag << "perm [";
+      llvm::interleaveComma(given, diag);
+      diag << "] is not a permutation of the input's " << rank << " dimensions";
       return failure();
     }
   // A value of rank 2 or more known element by element stays so.

@@ -194,12 +194,17 @@ void Conv1dOp::getDimensionTies(SmallVectorImpl<DimensionTie> &ties) {
   // Stride 1 with all the window's reach padded (causally, or split
   // between the sides) keeps the length: Tout = T + left + right -
   // dilation * (K - 1) = T.
-  auto weight = cast<RankedTensorType>(getWeight().getType());
-  auto [left, right] = getPaddingSizes();
-  if (getStride() == 1 && !weight.isDynamicDim(2) &&
-      left + right == static_cast<int64_t>(getDilation()) *
-                          (weight.getDimSize(2) - 1))
+  if (getLengthChange() == 0)
     addTie(ties, getInput(), 2, getResult(), 2);
+}
+
+std::optional<int64_t> Conv1dOp::getLengthChange() {
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  if (getStride() != 1 || weight.isDynamicDim(2))
+    return std::nullopt;
+  auto [left, right] = getPaddingSizes();
+  return left + right -
+         static_cast<int64_t>(getDilation()) * (weight.getDimSize(2) - 1);
 }
 
 std::pair<int64_t, int64_t> Conv1dOp::getPaddingSizes() {

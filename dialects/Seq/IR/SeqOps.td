@@ -635,6 +635,9 @@ def Seq_Conv1dOp : Seq_Op<"conv1d", [Pure, DeclareOpInterfaceMethods<Seq_Dimensi
   let extraClassDeclaration = [{
     /// Zeros added before and after the time axis.
     std::pair<int64_t, int64_t> getPaddingSizes();
+    /// Tout - T with stride 1 and a static kernel: left + right -
+    /// dilation * (K - 1) (a padded convolution's T + 3); none otherwise.
+    std::optional<int64_t> getLengthChange();
   }];
 }
 

@@ -93,7 +93,8 @@ from onnx_graphs import (  # noqa: F401
     write_variadic_model)
 from op_models import (  # noqa: F401
     ACTIVATION_OUTPUTS, Activations, ActivationsEach, EinsumOps,
-    ExpandComputedShape, FakeQuantizedGru, FloatDtypes, GreedyHead,
+    ConvTrimHeads, ExpandComputedShape, FakeQuantizedGru, FloatDtypes,
+    GreedyHead, NegativePermute,
     MaskOps, MatMul4d, NarrowAndHalfCasts, NormSpellings, OneHotInput,
     PadRuntimeAmounts, Pool2d, Reductions, TileRepeat, TokenLosses,
     TorchPads, channels_first_inputs, per_step_matrices,
@@ -628,6 +629,10 @@ MODELS = [
      scored_token_inputs, ["tok"],
      {"ids": {0: "B", 1: "T"}, "targets": {0: "B", 1: "T"},
       "tok": {0: "B", 1: "T"}}),
+    ("conv_trim_heads", ConvTrimHeads, 14, features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("negative_permute", NegativePermute, 14, features16, ["y"],
+     {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("fake_quantized_gru", FakeQuantizedGru, 13,
      lambda T, B, rng: {"x": 3 * rng.standard_normal((B, T, 8)).astype(
          np.float32)}, ["y"],

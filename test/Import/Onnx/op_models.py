@@ -241,6 +241,36 @@ class FakeQuantizedGru(nn.Module):
         return self.rnn(h)[0]
 
 
+class ConvTrimHeads(nn.Module):
+    """Mamba-2's (transformers' Mamba2Mixer.torch_forward) causal depthwise
+    conv trimmed to the input's length, `conv(x)[..., :T]`, reshaped with a
+    -1 that is 1 (`reshape(b, T, -1, N)`) and expanded to the heads: seqc
+    must see that the trimmed length is T for the -1 to be 1."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(16, 16, 4, groups=16, padding=3)
+
+    def forward(self, x):
+        b, t, _ = x.shape
+        h = self.conv(x.transpose(1, 2))[..., :t].transpose(1, 2)
+        y = h.reshape(b, t, -1, 16).expand(b, t, 4, 16)
+        return y * torch.arange(4).float()[:, None]
+
+
+class NegativePermute(nn.Module):
+    """x.permute with negative dimensions (transformers' Mamba2
+    `decay_states.permute(0, -2, -1, 1)`), which torch 1.13 exports with
+    negative entries in Transpose's perm."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(16, 16, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv(x.permute(0, -1, 1)).permute(0, -1, -2).exp()
+
+
 def scored_token_inputs(T, B, rng):
     """Tokens and next-token targets, the last steps of sequence 0 padding
     (-100, cross_entropy's default ignore_index)."""
