@@ -55,8 +55,11 @@ static std::pair<OpFoldResult, int64_t> splitOffset(OpFoldResult size) {
     if (auto dim = dyn_cast_if_present<tensor::DimOp>(def))
       if (auto conv = dim.getSource().getDefiningOp<seq::Conv1dOp>())
         if (std::optional<int64_t> change = conv.getLengthChange();
-            change && dim.getConstantIndex() == 2 &&
-            !llvm::AddOverflow(offset, *change, offset)) {
+            change && dim.getConstantIndex() == 2) {
+          int64_t next;
+          if (llvm::AddOverflow(offset, *change, next))
+            break;
+          offset = next;
           size = seq::getDecidedSize(conv.getInput(), 2);
           continue;
         }
