@@ -119,6 +119,15 @@ sliceBounds(GraphImporter &g, OpFoldResult dim, OpFoldResult start,
         r = r < -*staticDim ? 0 : r + *staticDim;
       return b.getIndexAttr(std::clamp<int64_t>(r, 0, staticDim.value_or(0)));
     }
+    // dim - k of a dimension known to be a size plus at least k (the
+    // causal conv's `conv(x)[..., :-pad]` of length T + pad): base + (the
+    // rest), within [0, dim] on every run, so later shapes see T.
+    if (c && *c < 0 && *c > -kFar) {
+      auto [base, offset] = splitOffset(dim);
+      auto size = dyn_cast_if_present<Value>(base);
+      if (size && size.getDefiningOp<tensor::DimOp>() && offset + *c >= 0)
+        return foldedIndexOp(g, '+', base, b.getIndexAttr(offset + *c));
+    }
     Value d = g.indexValue(dim);
     Value r;
     if (c) {

@@ -631,6 +631,8 @@ MODELS = [
       "tok": {0: "B", 1: "T"}}),
     ("conv_trim_heads", ConvTrimHeads, 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
+    ("conv_trim_end_heads", lambda: ConvTrimHeads(trim_from_end=True), 14,
+     features16, ["y"], {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("negative_permute", NegativePermute, 14, features16, ["y"],
      {"x": {0: "B", 1: "T"}, "y": {0: "B", 1: "T"}}),
     ("fake_quantized_gru", FakeQuantizedGru, 13,

@@ -247,13 +247,16 @@ class ConvTrimHeads(nn.Module):
     -1 that is 1 (`reshape(b, T, -1, N)`) and expanded to the heads: seqc
     must see that the trimmed length is T for the -1 to be 1."""
 
-    def __init__(self):
+    def __init__(self, trim_from_end=False):
         super().__init__()
+        self.trim_from_end = trim_from_end
         self.conv = nn.Conv1d(16, 16, 4, groups=16, padding=3)
 
     def forward(self, x):
         b, t, _ = x.shape
-        h = self.conv(x.transpose(1, 2))[..., :t].transpose(1, 2)
+        # (NX-AI xLSTM's CausalConv1d trims `y[:, :, :-pad]` instead.)
+        h = self.conv(x.transpose(1, 2))
+        h = (h[..., :-3] if self.trim_from_end else h[..., :t]).transpose(1, 2)
         y = h.reshape(b, t, -1, 16).expand(b, t, 4, 16)
         return y * torch.arange(4).float()[:, None]
 
