@@ -257,8 +257,11 @@ def main():
     expected = {} if args.update else read_list(args.list)
     shutil.rmtree(args.work, ignore_errors=True)
 
-    def check(case):
-        work = os.path.join(args.work, case.name)
+    def check(indexed):
+        # (onnx 1.12 generates two cases under one name twice: each case its
+        # own folder, or two workers would share, and delete, one.)
+        index, case = indexed
+        work = os.path.join(args.work, f"{index:04d}_{case.name}")
         if case.name not in expected:
             status, steps, detail = search(case, args, work)
             want = None
@@ -269,7 +272,7 @@ def main():
         return case.name, want, status, steps, detail
 
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        results = list(pool.map(check, cases))
+        results = list(pool.map(check, enumerate(cases)))
 
     if args.update:
         with open(args.list, "w") as f:
