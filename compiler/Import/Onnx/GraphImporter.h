@@ -469,6 +469,8 @@ mlir::LogicalResult importReductionOp(GraphImporter &g, llvm::StringRef op,
 /// GatherElements, GatherND, ScatterElements and ScatterND (ScatterOps.cpp).
 mlir::LogicalResult importScatterOp(GraphImporter &g, llvm::StringRef op,
                                     bool &handled);
+/// OneHot (OneHotOp.cpp; importIndexingOp dispatches it).
+mlir::LogicalResult importOneHot(GraphImporter &g);
 /// Slice, Split, OneHot and Gather (IndexingOps.cpp).
 mlir::LogicalResult importIndexingOp(GraphImporter &g, llvm::StringRef op,
                                      bool &handled);
